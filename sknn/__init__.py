@@ -1,0 +1,8 @@
+"""sknn: scikit-learn estimators backed by PyTorch."""
+
+from ._engine import Engine
+from .dense import DenseClassifier, DenseRegressor
+
+__version__ = "0.1.0"
+
+__all__ = ["DenseClassifier", "DenseRegressor", "Engine", "__version__"]

@@ -1,0 +1,452 @@
+"""What every sknn estimator shares: parameters, input checks, targets, and the fit cycle.
+
+A family adds its module (``_build_module``), and for non-tabular data its batch
+source; the classifier and regressor mixins below add target handling, the loss and
+the prediction methods.
+"""
+
+import warnings
+from numbers import Integral, Real
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+import torch
+from sklearn.base import BaseEstimator, _fit_context
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import train_test_split
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils.class_weight import compute_class_weight
+from sklearn.utils.multiclass import check_classification_targets, type_of_target
+from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
+
+from ._data import ArrayBatches
+from ._engine import Engine, EpochLog, EpochProgressBar, accuracy_score, r2_score, resolve_device, seeded
+
+__all__ = ["BaseNeuralNetwork", "NeuralClassifierMixin", "NeuralRegressorMixin"]
+
+_OPTIMIZERS = {
+    "sgd": torch.optim.SGD,
+    "adam": torch.optim.Adam,
+    "adamw": torch.optim.AdamW,
+    "rmsprop": torch.optim.RMSprop,
+}
+
+
+def _optimizer_kwargs(name, momentum, nesterov, device):
+    """Keyword arguments of the torch optimizer for sknn's parameters."""
+    kwargs = {}
+    if name == "sgd":
+        kwargs.update(momentum=momentum, nesterov=bool(nesterov and momentum > 0))
+    elif name == "rmsprop":
+        kwargs.update(momentum=momentum)
+    # The fused implementations update all parameters in one kernel: on the CPU they
+    # cut the per-batch optimizer cost by about half for small networks.
+    if name in ("sgd", "adam", "adamw") and device.type in ("cpu", "cuda"):
+        kwargs["fused"] = True
+    return kwargs
+
+
+class BaseNeuralNetwork(BaseEstimator):
+    """Base class of sknn's estimators: the training parameters and the fit cycle.
+
+    Not for direct use: subclasses define ``__init__`` with explicit parameters,
+    ``_build_module(n_inputs, n_outputs)`` and the target handling of their task.
+    """
+
+    _parameter_constraints: dict = {
+        "optimizer": [StrOptions(set(_OPTIMIZERS))],
+        "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
+        "learning_rate": [StrOptions({"constant", "adaptive"})],
+        "momentum": [Interval(Real, 0, 1, closed="both")],
+        "nesterov": ["boolean"],
+        "alpha": [Interval(Real, 0, None, closed="left")],
+        "l1": [Interval(Real, 0, None, closed="left")],
+        "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "shuffle": ["boolean"],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left"), None],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "warm_start": ["boolean"],
+        "random_state": ["random_state"],
+        "device": [str, HasMethods(["__str__"])],
+        "verbose": ["verbose"],
+        "callbacks": [list, None],
+    }
+
+    # -- hooks of the subclasses ---------------------------------------------------
+    def _build_module(self, n_inputs, n_outputs):
+        raise NotImplementedError
+
+    # -- input -----------------------------------------------------------------------
+    def _check_X(self, X, reset):
+        """Validate X into a float32 numpy array or CSR matrix (clear errors for bad input)."""
+        X = validate_data(self, X, reset=reset, accept_sparse="csr", dtype=np.float32, order="C")
+        return X
+
+    def _check_X_y(self, X, y, reset):
+        X, y = validate_data(self, X, y, reset=reset, accept_sparse="csr", dtype=np.float32, order="C",
+                             multi_output=self._multi_output_y, y_numeric=not self._is_classifier)
+        return X, y
+
+    @staticmethod
+    def _as_tensor(X):
+        return X if sp.issparse(X) else torch.from_numpy(X)
+
+    def _source(self, X, y=None, sample_weight=None):
+        return ArrayBatches(self._as_tensor(X), y, sample_weight)
+
+    def _sample_weights(self, y_index, sample_weight, X):
+        """Combine sample and class weights into per-row weights with mean 1, or None if uniform."""
+        w = None
+        if sample_weight is not None:
+            w = _check_sample_weight(sample_weight, X, dtype=np.float64, ensure_non_negative=True)
+        class_w = self._class_weight_vector(y_index)
+        if class_w is not None:
+            w = class_w[y_index] if w is None else w * class_w[y_index]
+        if w is None:
+            return None
+        if not np.any(w > 0):
+            raise ValueError("All sample weights are zero: there is nothing to learn from.")
+        return w
+
+    def _class_weight_vector(self, y_index):
+        return None
+
+    # -- the fit cycle ----------------------------------------------------------------
+    def _batch_size(self, n_samples):
+        if self.batch_size == "auto":
+            return min(200, n_samples)
+        if self.batch_size > n_samples:
+            warnings.warn(f"Got batch_size={self.batch_size} larger than the {n_samples} training samples; "
+                          "using one batch of all samples.", UserWarning)
+        return min(self.batch_size, n_samples)
+
+    def _callbacks(self, incremental):
+        callbacks = []
+        if not incremental and self.n_iter_no_change is not None:
+            from skorch.callbacks import EarlyStopping
+            from skorch.utils import noop
+
+            monitor = "valid_score" if self.early_stopping else "train_loss"
+            callbacks.append(("stopping", EarlyStopping(
+                monitor=monitor, patience=self.n_iter_no_change, threshold=self.tol, threshold_mode="abs",
+                lower_is_better=not self.early_stopping, load_best=self.early_stopping,
+                sink=print if self.verbose else noop)))
+        if self.learning_rate == "adaptive":
+            from skorch.callbacks import LRScheduler
+            from torch.optim.lr_scheduler import ReduceLROnPlateau
+
+            monitor = "valid_score" if self.early_stopping else "train_loss"
+            callbacks.append(("lr_scheduler", LRScheduler(
+                policy=ReduceLROnPlateau, monitor=monitor, mode="max" if self.early_stopping else "min",
+                factor=0.2, patience=1, threshold=self.tol, threshold_mode="abs")))
+        if self.verbose == 1:
+            callbacks.append(("progress_bar", EpochProgressBar()))
+        elif self.verbose and self.verbose >= 2:
+            callbacks.append(("epoch_log", EpochLog()))
+        for i, cb in enumerate(self.callbacks or []):
+            callbacks.append(cb if isinstance(cb, tuple) else (f"user_{i}_{type(cb).__name__}", cb))
+        return callbacks
+
+    def _make_engine(self, module, n_train, device, seed, incremental):
+        batch_size = self._batch_size(n_train)
+        return Engine(
+            module,
+            self._criterion(),
+            optimizer=_OPTIMIZERS[self.optimizer],
+            lr=self.learning_rate_init,
+            max_epochs=self.max_iter,
+            batch_size=batch_size,
+            callbacks=self._callbacks(incremental),
+            device=str(device),
+            verbose=int(self.verbose),
+            score_fn=self._score_fn,
+            weight_decay=self.alpha / batch_size,
+            l1=self.l1,
+            shuffle=self.shuffle,
+            seed=seed,
+            **{f"optimizer__{k}": v for k, v in
+               _optimizer_kwargs(self.optimizer, self.momentum, self.nesterov, device).items()},
+        )
+
+    def _split_validation(self, source, y_index, rng):
+        n = len(source)
+        if n < 2:
+            raise ValueError(f"early_stopping=True needs at least 2 samples to set some aside, got {n}.")
+        idx = np.arange(n)
+        stratify = y_index if self._is_classifier else None
+        seed = rng.randint(np.iinfo(np.int32).max)
+        try:
+            train, valid = train_test_split(idx, test_size=self.validation_fraction, random_state=seed,
+                                            stratify=stratify)
+        except ValueError:  # a class too small to be in both parts: split without stratifying
+            train, valid = train_test_split(idx, test_size=self.validation_fraction, random_state=seed)
+        return source.subset(train), source.subset(valid)
+
+    def _fit(self, X, y, sample_weight=None, incremental=False, classes=None):
+        keep = (incremental or self.warm_start) and hasattr(self, "net_")
+        X, y = self._check_X_y(X, y, reset=not keep)
+        y_t, y_index = self._prepare_targets(y, keep=keep, classes=classes, incremental=incremental)
+        w = self._sample_weights(y_index, sample_weight, X)
+        rows = None
+        if w is not None:
+            if np.all(w == w[0]):
+                w = None  # uniform weights: exactly an unweighted fit
+            else:
+                rows = np.flatnonzero(w > 0)  # zero-weight rows change nothing: leave them out
+                w = torch.from_numpy((w[rows] / w[rows].mean()).astype(np.float32))
+        source = self._source(X, y_t)
+        if rows is not None:
+            source = source.subset(rows)
+            source.sample_weight = w
+            y_index = None if y_index is None else y_index[rows]
+        rng = check_random_state(self.random_state)
+        train, valid = source, None
+        if self.early_stopping and not incremental:
+            train, valid = self._split_validation(source, y_index, rng)
+        seed = int(rng.randint(np.iinfo(np.int32).max))
+        device = resolve_device(self.device) if not keep else torch.device(self.net_.device)
+        n_before = len(self.net_.history) if keep else 0
+        with seeded(seed + n_before, device):
+            if not keep:
+                module = self._build_module(self.n_features_in_, self._n_outputs())
+                self.net_ = self._make_engine(module, len(train), device, seed, incremental)
+                self.net_.initialize()
+            elif not incremental:  # warm start: same weights and history, fresh optimizer and settings
+                old = self.net_
+                self.net_ = self._make_engine(old.module_, len(train), device, seed, incremental)
+                self.net_.initialize()
+                self.net_.history_ = old.history
+            self.device_ = device
+            try:
+                self.net_.partial_fit(train, valid, epochs=1 if incremental else self.max_iter)
+            finally:
+                self._record_history(incremental, n_before)
+        return self
+
+    def _record_history(self, incremental, n_before):
+        history = [row for row in self.net_.history if "train_loss" in row]  # finished epochs
+        self.n_iter_ = len(history)
+        self.loss_curve_ = [row["train_loss"] for row in history]
+        frame = pd.DataFrame([{k: v for k, v in row.items() if k != "batches"} for row in history])
+        if frame.empty:
+            frame = pd.DataFrame(columns=["epoch", "train_loss", "dur"])
+        self.history_ = frame
+        if "valid_score" in frame:
+            self.validation_scores_ = [row.get("valid_score") for row in history]
+            valid = [s for s in self.validation_scores_ if s is not None]
+            self.best_validation_score_ = max(valid) if valid else None
+            self.best_loss_ = None
+        else:
+            self.validation_scores_ = None
+            self.best_validation_score_ = None
+            self.best_loss_ = min(self.loss_curve_) if self.loss_curve_ else None
+        ran = self.n_iter_ - n_before
+        if not incremental and self.n_iter_no_change is not None and ran == self.max_iter:
+            warnings.warn(f"{type(self).__name__}: the maximum number of epochs ({self.max_iter}) was reached "
+                          "and the optimization hasn't converged yet; raise max_iter.", ConvergenceWarning)
+
+    # -- public API -------------------------------------------------------------------
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None):
+        """Train the network on (X, y) for up to ``max_iter`` epochs.
+
+        Parameters
+        ----------
+        X : array-like, DataFrame or sparse matrix of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each sample in the loss; rows of weight 0 are left out.
+
+        Returns
+        -------
+        self
+        """
+        return self._fit(X, y, sample_weight=sample_weight)
+
+    def _forward(self, X, transform=None):
+        check_is_fitted(self, "net_")
+        X = self._check_X(X, reset=False)
+        batch_size = max(self.net_.batch_size, 4096)
+        return self.net_.predict_source(self._source(X), batch_size=batch_size, transform=transform)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
+
+
+class NeuralClassifierMixin:
+    """Targets, loss and predictions of a classifier: labels of any type, ``classes_``, ``predict_proba``."""
+
+    _is_classifier = True
+    _multi_output_y = False
+
+    def _criterion(self):
+        return torch.nn.CrossEntropyLoss(reduction="none")
+
+    _score_fn = staticmethod(accuracy_score)
+
+    def _n_outputs(self):
+        return len(self.classes_)
+
+    def _prepare_targets(self, y, keep, classes, incremental):
+        check_classification_targets(y)
+        kind = type_of_target(y)
+        if kind not in ("binary", "multiclass"):
+            raise ValueError(f"{type(self).__name__} supports binary and multiclass targets, got a {kind} target.")
+        if incremental and not keep and classes is None:
+            raise ValueError("classes must be passed on the first call to partial_fit: all the labels that "
+                             "will ever appear, e.g. partial_fit(X, y, classes=np.unique(y_all)).")
+        if not keep:
+            try:
+                found = np.unique(y if classes is None else np.asarray(classes))
+            except TypeError as exc:
+                raise ValueError("The labels mix types (e.g. strings and numbers); use one type for all labels.") \
+                    from exc
+            if len(found) < 2:
+                raise ValueError(f"{type(self).__name__} needs samples of at least 2 classes, but the data contains "
+                                 f"only one class: {found.tolist()[0]!r}.")
+            self.classes_ = found
+        unknown = ~np.isin(y, self.classes_)
+        if unknown.any():
+            raise ValueError(f"y contains labels not seen in the first fit: {np.unique(y[unknown])[:10].tolist()}; "
+                             f"known classes are {self.classes_.tolist()}.")
+        y_index = np.searchsorted(self.classes_, y)
+        return torch.from_numpy(y_index.astype(np.int64)), y_index
+
+    def _class_weight_vector(self, y_index):
+        if self.class_weight is None:
+            return None
+        if isinstance(self.class_weight, str):  # 'balanced'
+            present = np.unique(y_index)
+            weights = np.ones(len(self.classes_))
+            weights[present] = compute_class_weight("balanced", classes=present, y=y_index)
+            return weights
+        unknown = set(self.class_weight) - set(self.classes_.tolist())
+        if unknown:
+            raise ValueError(f"class_weight names labels that are not in y: {sorted(map(str, unknown))}.")
+        return np.array([float(self.class_weight.get(c, 1.0)) for c in self.classes_.tolist()])
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
+        """Train for one epoch on (X, y), continuing from the current weights.
+
+        Parameters
+        ----------
+        X : array-like, DataFrame or sparse matrix of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,)
+        classes : array-like of shape (n_classes,), default=None
+            Every label that will ever be seen; required on the first call.
+        sample_weight : array-like of shape (n_samples,), default=None
+
+        Returns
+        -------
+        self
+        """
+        if isinstance(self.class_weight, str):
+            raise ValueError("class_weight='balanced' is not supported by partial_fit, which sees one part of the "
+                             "data at a time; pass class_weight=dict(zip(classes, compute_class_weight('balanced', "
+                             "classes=classes, y=y_sample))) computed on a representative sample instead.")
+        return self._fit(X, y, sample_weight=sample_weight, incremental=True, classes=classes)
+
+    def predict_proba(self, X):
+        """Probability of each class, columns in the order of ``classes_``.
+
+        Parameters
+        ----------
+        X : array-like or sparse matrix of shape (n_samples, n_features)
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+        """
+        return self._forward(X, transform=lambda z: torch.softmax(z, dim=1)).numpy().astype(np.float64)
+
+    def predict_log_proba(self, X):
+        """Logarithm of ``predict_proba``, computed stably from the logits."""
+        return self._forward(X, transform=lambda z: torch.log_softmax(z, dim=1)).numpy().astype(np.float64)
+
+    def predict(self, X):
+        """Predicted labels, of the same type as the labels given to ``fit``.
+
+        Parameters
+        ----------
+        X : array-like or sparse matrix of shape (n_samples, n_features)
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,)
+        """
+        index = self._forward(X, transform=lambda z: z.argmax(dim=1)).numpy()
+        return self.classes_[index]
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_label = False
+        return tags
+
+
+class NeuralRegressorMixin:
+    """Targets, loss and predictions of a regressor: one or several outputs, predictions in y's shape."""
+
+    _is_classifier = False
+    _multi_output_y = True
+
+    def _criterion(self):
+        return torch.nn.MSELoss(reduction="none")
+
+    _score_fn = staticmethod(r2_score)
+
+    def _n_outputs(self):
+        return self.n_outputs_
+
+    def _prepare_targets(self, y, keep, classes, incremental):
+        y = np.asarray(y, dtype=np.float32)
+        n_outputs = 1 if y.ndim == 1 else y.shape[1]
+        if keep and n_outputs != self.n_outputs_:
+            raise ValueError(f"y has {n_outputs} outputs, but {type(self).__name__} was fitted with "
+                             f"{self.n_outputs_}.")
+        self.n_outputs_ = n_outputs
+        self._y_ndim = y.ndim
+        return torch.from_numpy(y.reshape(len(y), n_outputs)), None
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y, sample_weight=None):
+        """Train for one epoch on (X, y), continuing from the current weights.
+
+        Parameters
+        ----------
+        X : array-like, DataFrame or sparse matrix of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        sample_weight : array-like of shape (n_samples,), default=None
+
+        Returns
+        -------
+        self
+        """
+        return self._fit(X, y, sample_weight=sample_weight, incremental=True)
+
+    def predict(self, X):
+        """Predicted values, of shape (n_samples,) or (n_samples, n_outputs) as y was in ``fit``.
+
+        Parameters
+        ----------
+        X : array-like or sparse matrix of shape (n_samples, n_features)
+
+        Returns
+        -------
+        y : ndarray
+        """
+        out = self._forward(X).numpy().astype(np.float64)
+        return out.ravel() if self._y_ndim == 1 else out
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        return tags
+

@@ -1,0 +1,81 @@
+"""Data adapters: what the engine iterates over.
+
+A *batch source* has ``__len__``, ``subset(indices)`` and
+``batches(batch_size, shuffle, generator, device)``, which yields ``(X, y, w)`` triples
+(``y`` and ``w`` may be None). The engine asks for nothing else, so each estimator family
+brings the source that fits its data (rows of a matrix here; images or sequences
+elsewhere) and shares one training loop.
+"""
+
+import numpy as np
+import scipy.sparse as sp
+import torch
+
+__all__ = ["ArrayBatches"]
+
+
+def _take(a, index):
+    """Rows ``index`` (a 1-D int64 tensor on the CPU) of a tensor or a sparse matrix."""
+    if a is None:
+        return None
+    if sp.issparse(a):
+        return a[index.numpy()]
+    return a[index.to(a.device)]
+
+
+def _to_device(a, device):
+    if a is None:
+        return None
+    if sp.issparse(a):
+        a = torch.from_numpy(a.toarray())
+    return a.to(device, non_blocking=True)
+
+
+class ArrayBatches:
+    """Rows of a matrix, with optional targets and sample weights, served in batches.
+
+    Shuffling permutes the whole arrays once per epoch, then batches are contiguous
+    slices (views): no row-by-row gathering or collation. A scipy sparse ``X`` stays
+    sparse in memory and is densified one batch at a time.
+
+    Parameters
+    ----------
+    X : torch.Tensor or scipy.sparse CSR matrix of shape (n_samples, ...)
+    y : torch.Tensor of shape (n_samples, ...) or None
+    sample_weight : torch.Tensor of shape (n_samples,) or None
+    """
+
+    def __init__(self, X, y=None, sample_weight=None):
+        self.X = X
+        self.y = y
+        self.sample_weight = sample_weight
+
+    def __len__(self):
+        return self.X.shape[0]
+
+    def subset(self, indices):
+        index = torch.as_tensor(np.asarray(indices), dtype=torch.int64)
+        return ArrayBatches(_take(self.X, index), _take(self.y, index), _take(self.sample_weight, index))
+
+    def to(self, device):
+        """Keep the dense arrays on ``device`` across epochs (sparse ones stay on the host)."""
+        move = lambda a: a if a is None or sp.issparse(a) else a.to(device)  # noqa: E731
+        return ArrayBatches(move(self.X), move(self.y), move(self.sample_weight))
+
+    def nbytes(self):
+        dense = [a for a in (self.X, self.y, self.sample_weight) if isinstance(a, torch.Tensor)]
+        return sum(a.numel() * a.element_size() for a in dense)
+
+    def batches(self, batch_size, shuffle=False, generator=None, device="cpu"):
+        X, y, w = self.X, self.y, self.sample_weight
+        n = len(self)
+        if shuffle:
+            perm = torch.randperm(n, generator=generator)
+            X, y, w = _take(X, perm), _take(y, perm), _take(w, perm)
+        for start in range(0, n, batch_size):
+            stop = start + batch_size
+            yield (
+                _to_device(X[start:stop], device),
+                _to_device(None if y is None else y[start:stop], device),
+                _to_device(None if w is None else w[start:stop], device),
+            )

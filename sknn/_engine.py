@@ -1,0 +1,355 @@
+"""The training engine shared by every sknn estimator.
+
+``Engine`` is a :class:`skorch.NeuralNet`: skorch builds the module, criterion and
+optimizer, runs the callbacks, keeps the history and pickles the net (mapping CUDA
+tensors to the CPU on a machine without a GPU). Engine replaces the hot path:
+
+* batches come from a *batch source* (see :mod:`sknn._data`) as slices of whole
+  tensors, never gathered and collated row by row;
+* the per-batch loss stays on the device: no ``.item()`` and no host copy per batch,
+  one synchronisation per epoch;
+* batch-level callback hooks are only called on callbacks that define them;
+* a Ctrl-C during an epoch rolls the module back to the last finished epoch.
+"""
+
+import contextlib
+import math
+import sys
+from collections.abc import Mapping
+
+import torch
+from skorch import NeuralNet
+from skorch.callbacks import Callback, EpochTimer
+
+__all__ = ["Engine", "EpochProgressBar", "EpochLog", "resolve_device", "seeded", "accuracy_score", "r2_score"]
+
+_MIN_ROWS = 16  # smallest number of rows a prediction batch is padded to
+_BATCH_HOOKS = ("on_batch_begin", "on_batch_end", "on_grad_computed")
+
+
+class TrainingInterrupted(KeyboardInterrupt):
+    """A KeyboardInterrupt that arrived during an epoch (the user's Ctrl-C)."""
+
+
+def resolve_device(device):
+    """Turn ``'auto'``, ``'cpu'``, ``'cuda'``, ``'cuda:N'``, ``'mps'`` or a torch.device into a torch.device.
+
+    Raises a ValueError that says what to pass instead when the device is unknown or
+    not available on this machine.
+    """
+    if device is None or device == "auto":
+        if torch.cuda.is_available():
+            return torch.device("cuda", torch.cuda.current_device())
+        if getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available():
+            return torch.device("mps")
+        return torch.device("cpu")
+    try:
+        dev = torch.device(device)
+    except (RuntimeError, TypeError) as exc:
+        raise ValueError(
+            f"device={device!r} is not a device torch knows; pass 'auto', 'cpu', 'cuda', 'cuda:N' or 'mps'."
+        ) from exc
+    if dev.type == "cuda":
+        if not torch.cuda.is_available():
+            raise ValueError(f"device={device!r} was requested but CUDA is not available on this machine; "
+                             "pass device='cpu', or device='auto' to use a GPU only when there is one.")
+        index = 0 if dev.index is None else dev.index
+        if index >= torch.cuda.device_count():
+            raise ValueError(f"device={device!r}: this machine has {torch.cuda.device_count()} CUDA device(s).")
+        return torch.device("cuda", index)
+    if dev.type == "mps" and not (getattr(torch.backends, "mps", None) and torch.backends.mps.is_available()):
+        raise ValueError(f"device={device!r} was requested but MPS is not available; pass device='cpu' or 'auto'.")
+    if dev.type not in ("cpu", "cuda", "mps"):
+        raise ValueError(f"device={device!r} is not supported; pass 'auto', 'cpu', 'cuda', 'cuda:N' or 'mps'.")
+    return dev
+
+
+@contextlib.contextmanager
+def seeded(seed, device):
+    """Seed torch's global generators inside, and restore the caller's state afterwards.
+
+    Weight initialisation, dropout and noise draw from the global generators; forking
+    them keeps a seeded fit reproducible without changing the user's random state.
+    """
+    devices = [device.index or 0] if device.type == "cuda" else []
+    with torch.random.fork_rng(devices=devices):
+        torch.manual_seed(seed)
+        yield
+
+
+def accuracy_score(y_pred, y_true, sample_weight=None):
+    """Accuracy of logits ``y_pred`` (n, n_classes) against class indices, as a tensor."""
+    correct = (y_pred.argmax(dim=1) == y_true).to(torch.float32)
+    if sample_weight is None:
+        return correct.mean()
+    return (correct * sample_weight).sum() / sample_weight.sum()
+
+
+def r2_score(y_pred, y_true, sample_weight=None):
+    """Coefficient of determination, averaged over outputs as in scikit-learn, as a tensor."""
+    y_pred = y_pred.reshape(len(y_pred), -1).to(torch.float64)
+    y_true = y_true.reshape(len(y_true), -1).to(torch.float64)
+    w = torch.ones(len(y_true), 1, dtype=torch.float64, device=y_true.device)
+    if sample_weight is not None:
+        w = sample_weight.reshape(-1, 1).to(torch.float64)
+    mean = (w * y_true).sum(0) / w.sum()
+    ss_res = (w * (y_true - y_pred) ** 2).sum(0)
+    ss_tot = (w * (y_true - mean) ** 2).sum(0)
+    ok = ss_tot > 0
+    r2 = torch.where(ok, 1 - ss_res / torch.where(ok, ss_tot, torch.ones_like(ss_tot)),
+                     (ss_res == 0).to(torch.float64))
+    return r2.mean()
+
+
+def _overrides(callback, hook):
+    return getattr(type(callback), hook, None) is not getattr(Callback, hook)
+
+
+class Engine(NeuralNet):
+    """skorch's NeuralNet with sknn's hot path; see the module docstring.
+
+    ``fit``/``partial_fit`` take a training batch source as ``X`` and an optional
+    validation batch source as ``y``. The criterion must return one loss per sample
+    (``reduction='none'``); the engine weights and averages them.
+
+    Parameters beyond skorch's
+    --------------------------
+    score_fn : callable(y_pred, y_true, sample_weight) -> tensor, or None
+        Validation score recorded as ``valid_score`` each epoch.
+    weight_decay : float
+        L2 penalty, applied by the optimizer to weight matrices (not biases nor
+        normalisation parameters).
+    l1 : float
+        L1 penalty on the same weights, ``l1 * sum|W| / batch_size`` added to the loss.
+    lr_multipliers : dict of str -> float, or None
+        Learning-rate factor for parameters whose name starts with the key.
+    shuffle : bool
+        Reshuffle the training rows every epoch.
+    seed : int
+        Seed of the shuffling generator.
+    """
+
+    def __init__(self, module, criterion, *, score_fn=None, weight_decay=0.0, l1=0.0,
+                 lr_multipliers=None, shuffle=True, seed=0, **kwargs):
+        kwargs.setdefault("train_split", None)
+        super().__init__(module, criterion, **kwargs)
+        self.score_fn = score_fn
+        self.weight_decay = weight_decay
+        self.l1 = l1
+        self.lr_multipliers = lr_multipliers
+        self.shuffle = shuffle
+        self.seed = seed
+
+    # -- building -----------------------------------------------------------------
+    def get_default_callbacks(self):
+        return [("epoch_timer", EpochTimer())]
+
+    def _penalized_params(self):
+        return [p for p in self.module_.parameters() if p.requires_grad and p.ndim > 1]
+
+    def initialize_optimizer(self, triggered_directly=None):
+        kwargs = self.get_params_for("optimizer")
+        lr = kwargs.pop("lr", self.lr)
+        groups = {}
+        for name, param in self.module_.named_parameters():
+            if not param.requires_grad:
+                continue
+            factor = 1.0
+            for prefix, mult in (self.lr_multipliers or {}).items():
+                if name.startswith(prefix):
+                    factor = mult
+            decay = self.weight_decay if param.ndim > 1 else 0.0
+            groups.setdefault((factor, decay), []).append(param)
+        param_groups = [{"params": ps, "lr": lr * f, "weight_decay": d} for (f, d), ps in groups.items()]
+        self.optimizer_ = self.optimizer(param_groups, lr=lr, **kwargs)
+        return self
+
+    # -- training -----------------------------------------------------------------
+    def notify(self, method_name, **cb_kwargs):
+        if method_name in _BATCH_HOOKS:  # the hot path: only callbacks that listen
+            for _, cb in self.callbacks_:
+                if _overrides(cb, method_name):
+                    getattr(cb, method_name)(self, **cb_kwargs)
+            return
+        super().notify(method_name, **cb_kwargs)
+
+    def infer(self, x, **fit_params):
+        if isinstance(x, Mapping):
+            return self.module_(**x, **fit_params)
+        return self.module_(x, **fit_params)
+
+    def get_loss(self, y_pred, y_true, X=None, training=False, sample_weight=None):
+        losses = self.criterion_(y_pred, y_true)
+        if losses.ndim > 1:  # several outputs per sample: average them
+            losses = losses.reshape(len(losses), -1).mean(dim=1)
+        loss = losses.mean() if sample_weight is None else (losses * sample_weight).mean()
+        if training and self.l1:
+            loss = loss + self.l1 * sum(p.abs().sum() for p in self._penalized_params()) / len(losses)
+        return loss
+
+    def train_step(self, batch, **fit_params):
+        Xb, yb, wb = batch
+        self.optimizer_.zero_grad(set_to_none=True)
+        y_pred = self.infer(Xb, **fit_params)
+        loss = self.get_loss(y_pred, yb, X=Xb, training=True, sample_weight=wb)
+        loss.backward()
+        self.notify("on_grad_computed", named_parameters=self.module_.named_parameters(),
+                    batch=batch, training=True)
+        self.optimizer_.step()
+        return {"loss": loss.detach(), "y_pred": y_pred}
+
+    def validation_step(self, batch, **fit_params):
+        Xb, yb, wb = batch
+        with torch.inference_mode():
+            y_pred = self.infer(Xb, **fit_params)
+            loss = self.get_loss(y_pred, yb, X=Xb, training=False, sample_weight=wb)
+        return {"loss": loss, "y_pred": y_pred}
+
+    def run_single_epoch(self, iterator, training, prefix, step_fn, generator=None, **fit_params):
+        """One pass over the batch source ``iterator``; records ``<prefix>_loss`` (and ``valid_score``)."""
+        if iterator is None:
+            return
+        self.module_.train(training)
+        batches = iterator.batches(self.batch_size, shuffle=training and self.shuffle,
+                                   generator=generator, device=self.device)
+        losses, sizes, outputs = [], [], []
+        for batch in batches:
+            self.notify("on_batch_begin", batch=batch, training=training)
+            step = step_fn(batch, **fit_params)
+            losses.append(step["loss"])
+            sizes.append(len(batch[1]) if batch[1] is not None else len(step["y_pred"]))
+            if not training and self.score_fn is not None:
+                outputs.append((step["y_pred"], batch[1], batch[2]))
+            self.notify("on_batch_end", batch=batch, training=training, **step)
+        if not losses:
+            return
+        sizes = torch.tensor(sizes, dtype=torch.float32, device=losses[0].device)
+        epoch_loss = (torch.stack(losses).float() * sizes).sum() / sizes.sum()
+        epoch_loss = epoch_loss.item()
+        if training and not math.isfinite(epoch_loss):
+            raise ValueError(f"The training loss became {epoch_loss} at epoch {len(self.history)}: the optimisation "
+                             "diverged. Scale the features (e.g. StandardScaler) or lower learning_rate_init.")
+        self.history.record(prefix + "_loss", epoch_loss)
+        if outputs:
+            y_pred = torch.cat([o[0] for o in outputs])
+            y_true = torch.cat([o[1] for o in outputs])
+            w = None if outputs[0][2] is None else torch.cat([o[2] for o in outputs])
+            self.history.record("valid_score", float(self.score_fn(y_pred, y_true, w)))
+
+    def _keep_on_device(self, source):
+        """Move a dense source to the GPU once for all epochs when it takes under a quarter of free memory."""
+        device = torch.device(self.device)
+        if source is None or device.type != "cuda" or not hasattr(source, "to"):
+            return source
+        free, _ = torch.cuda.mem_get_info(device)
+        return source.to(device) if source.nbytes() < free // 4 else source
+
+    def fit_loop(self, X, y=None, epochs=None, **fit_params):
+        self.check_training_readiness()
+        train, valid = self._keep_on_device(X), self._keep_on_device(y)
+        epochs = self.max_epochs if epochs is None else epochs
+        generator = torch.Generator().manual_seed(int(self.seed) + len(self.history))
+        on_epoch = {"dataset_train": train, "dataset_valid": valid}
+        for _ in range(epochs):
+            snapshot = {k: v.detach().clone() for k, v in self.module_.state_dict().items()}
+            try:
+                self.notify("on_epoch_begin", **on_epoch)
+                self.run_single_epoch(train, training=True, prefix="train", step_fn=self.train_step,
+                                      generator=generator, **fit_params)
+                self.run_single_epoch(valid, training=False, prefix="valid", step_fn=self.validation_step,
+                                      **fit_params)
+            except KeyboardInterrupt:
+                # Ctrl-C inside an epoch: back to the state of the last finished one.
+                self.module_.load_state_dict(snapshot)
+                del self.history[-1]
+                raise TrainingInterrupted() from None
+            # A KeyboardInterrupt raised here is a callback asking to stop (skorch's
+            # EarlyStopping does so); the epoch is complete.
+            self.notify("on_epoch_end", **on_epoch)
+        return self
+
+    def partial_fit(self, X, y=None, classes=None, epochs=None, **fit_params):
+        """Train on batch source ``X`` (validation source ``y``) for ``epochs`` epochs."""
+        if not self.initialized_:
+            self.initialize()
+        epochs = self.max_epochs if epochs is None else epochs
+        self.notify("on_train_begin", X=X, y=y, epochs=epochs)
+        interrupted = False
+        try:
+            self.fit_loop(X, y, epochs=epochs, **fit_params)
+        except TrainingInterrupted:
+            interrupted = True
+        except KeyboardInterrupt:
+            pass
+        self.notify("on_train_end", X=X, y=y)
+        if interrupted:
+            raise KeyboardInterrupt
+        return self
+
+    def fit(self, X, y=None, **fit_params):
+        if not self.warm_start or not self.initialized_:
+            self.initialize()
+        return self.partial_fit(X, y, **fit_params)
+
+    # -- inference ----------------------------------------------------------------
+    def predict_source(self, source, batch_size=None, transform=None):
+        """Outputs of the module (after ``transform``) for every row of ``source``, as one CPU tensor."""
+        self.module_.eval()
+        outputs = []
+        with torch.inference_mode():
+            for Xb, _, _ in source.batches(batch_size or self.batch_size, device=self.device):
+                n = len(Xb)
+                if isinstance(Xb, torch.Tensor) and n < _MIN_ROWS:
+                    # CPU kernels for a handful of rows round differently from the kernels for
+                    # more: padding keeps each row's prediction independent of its batch.
+                    Xb = torch.cat([Xb, Xb.new_zeros((_MIN_ROWS - n, *Xb.shape[1:]))])
+                out = self.infer(Xb)[:n]
+                outputs.append(out if transform is None else transform(out))
+        return torch.cat(outputs).cpu()
+
+
+class EpochProgressBar(Callback):
+    """A tqdm bar over epochs showing the training loss and the validation loss and score."""
+
+    def __init__(self, file=None):
+        self.file = file
+
+    def on_train_begin(self, net, X=None, y=None, epochs=None, **kwargs):
+        from tqdm.auto import tqdm
+
+        self.bar_ = tqdm(total=epochs, unit="epoch", file=self.file or sys.stderr, leave=True)
+
+    def on_epoch_end(self, net, **kwargs):
+        row = net.history[-1]
+        shown = {k: f"{row[k]:.4g}" for k in ("train_loss", "valid_loss", "valid_score") if k in row}
+        self.bar_.set_postfix(shown, refresh=False)
+        self.bar_.update(1)
+
+    def on_train_end(self, net, **kwargs):
+        bar = getattr(self, "bar_", None)
+        if bar is not None:
+            bar.close()
+            self.bar_ = None
+
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        state.pop("bar_", None)
+        return state
+
+
+class EpochLog(Callback):
+    """One line per epoch: epoch, losses, validation score, learning rate and duration."""
+
+    def __init__(self, sink=print):
+        self.sink = sink
+
+    def on_epoch_end(self, net, **kwargs):
+        row = net.history[-1]
+        parts = [f"epoch {row['epoch']:>4d}"]
+        for key in ("train_loss", "valid_loss", "valid_score"):
+            if key in row:
+                parts.append(f"{key} {row[key]:.5f}")
+        parts.append(f"lr {net.optimizer_.param_groups[0]['lr']:.3g}")
+        if "dur" in row:
+            parts.append(f"{row['dur']:.2f}s")
+        self.sink("  ".join(parts))

@@ -1,0 +1,384 @@
+"""DenseClassifier and DenseRegressor: the base every estimator shares, seen through the dense networks."""
+
+import copy
+import io
+import pickle
+import warnings
+
+import joblib
+import numpy as np
+import pandas as pd
+import pytest
+import scipy.sparse as sp
+import torch
+from skorch.callbacks import Callback
+from sklearn.base import clone
+from sklearn.model_selection import GridSearchCV, cross_val_score
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.utils._param_validation import InvalidParameterError
+
+from sknn import DenseClassifier, DenseRegressor
+from sknn.dense import forward_numpy
+
+FAST = dict(hidden_layer_sizes=(32,), max_iter=30, random_state=0, learning_rate_init=0.01)
+
+
+# -- targets -----------------------------------------------------------------------
+@pytest.mark.parametrize("labels", [np.array(["setosa", "versicolor", "virginica"]), np.array([2, 5, 9]),
+                                    np.array([True, False])])
+def test_labels_of_any_type(iris, labels):
+    X, y = iris
+    if len(labels) == 2:
+        y = y > 0
+    y_lab = labels[y.astype(int) if labels.dtype != bool else (~y).astype(int)]
+    clf = DenseClassifier(**FAST).fit(X, y_lab)
+    assert sorted(clf.classes_.tolist()) == sorted(set(y_lab.tolist()))
+    pred = clf.predict(X)
+    assert pred.dtype == clf.classes_.dtype
+    assert set(pred.tolist()) <= set(y_lab.tolist())
+    assert np.mean(pred == y_lab) > 0.9
+    proba = clf.predict_proba(X)
+    assert proba.shape == (len(X), len(clf.classes_))
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, atol=1e-6)
+    # columns follow classes_: the arg-max column names the predicted label
+    np.testing.assert_array_equal(clf.classes_[proba.argmax(axis=1)], pred)
+
+
+def test_single_class_and_continuous_target_are_refused(iris):
+    X, _ = iris
+    with pytest.raises(ValueError, match="at least 2 classes.*only one class: 'a'"):
+        DenseClassifier().fit(X, np.array(["a"] * len(X)))
+    with pytest.raises(ValueError, match="Unknown label type"):
+        DenseClassifier().fit(X, np.linspace(0, 1, len(X)))
+
+
+def test_regressor_keeps_the_shape_of_y(regression):
+    X, Y = regression
+    reg = DenseRegressor(**FAST).fit(X, Y)
+    assert reg.predict(X).shape == Y.shape and reg.n_outputs_ == 2
+    assert reg.score(X, Y) > 0.8
+    reg1 = DenseRegressor(**FAST).fit(X, Y[:, 0])
+    assert reg1.predict(X).shape == (len(X),)
+    assert DenseRegressor(**FAST).fit(X, Y[:, :1]).predict(X).shape == (len(X), 1)
+
+
+# -- input -------------------------------------------------------------------------
+def test_dataframe_lists_float64_int_and_sparse_inputs(iris):
+    X, y = iris
+    df = pd.DataFrame(X, columns=["sl", "sw", "pl", "pw"])
+    clf = DenseClassifier(**FAST).fit(df, y)
+    np.testing.assert_array_equal(clf.feature_names_in_, ["sl", "sw", "pl", "pw"])
+    ref = clf.predict_proba(df)
+    np.testing.assert_allclose(DenseClassifier(**FAST).fit(X.tolist(), y.tolist()).predict_proba(X), ref, rtol=1e-6)
+    np.testing.assert_allclose(DenseClassifier(**FAST).fit(X.astype(np.float32), y).predict_proba(X), ref,
+                               rtol=1e-6)
+    # sparse input trains and predicts like the dense array it stands for
+    np.testing.assert_allclose(DenseClassifier(**FAST).fit(sp.csr_matrix(X), y).predict_proba(sp.csr_matrix(X)),
+                               ref, rtol=1e-5, atol=1e-6)
+    Xi = np.round(X * 10).astype(np.int64)
+    assert DenseClassifier(**FAST).fit(Xi, y).score(Xi, y) > 0.85
+
+
+@pytest.mark.parametrize("bad, message", [
+    (lambda X: np.where(np.arange(X.size).reshape(X.shape) == 5, np.nan, X), "Input X contains NaN"),
+    (lambda X: np.where(np.arange(X.size).reshape(X.shape) == 5, np.inf, X), "Input X contains infinity"),
+    (lambda X: np.full_like(X, 1e300), "too large for dtype\\('float32'\\)"),
+    (lambda X: X[:, 0], "Expected a 2-dimensional container|Expected 2D array"),
+    (lambda X: X[:0], "0 sample"),
+])
+def test_bad_training_input_gets_a_clear_error(iris, bad, message):
+    X, y = iris
+    Xb = bad(X)
+    with pytest.raises(ValueError, match=message):
+        DenseClassifier(**FAST).fit(Xb, y[:len(Xb)] if len(Xb) else y[:0])
+
+
+def test_wrong_feature_count_at_predict(iris):
+    X, y = iris
+    clf = DenseClassifier(**FAST).fit(X, y)
+    with pytest.raises(ValueError, match="X has 3 features, but DenseClassifier is expecting 4"):
+        clf.predict(X[:, :3])
+
+
+def test_unknown_and_invalid_parameters(iris):
+    X, y = iris
+    with pytest.raises(ValueError, match="Invalid parameter 'hiden_layer_sizes'"):
+        DenseClassifier().set_params(hiden_layer_sizes=(3,))
+    with pytest.raises(InvalidParameterError, match="'activation' parameter of DenseClassifier must be"):
+        DenseClassifier(activation="swish").fit(X, y)
+    with pytest.raises(ValueError, match="dropout has 1 rates but there are 2 hidden layers"):
+        DenseClassifier(hidden_layer_sizes=(4, 4), dropout=[0.1]).fit(X, y)
+    with pytest.raises(ValueError, match="CUDA is not available|cuda"):
+        if torch.cuda.is_available():
+            raise ValueError("cuda present: nothing to check")
+        DenseClassifier(device="cuda").fit(X, y)
+    with pytest.raises(ValueError, match="not a device torch knows"):
+        DenseClassifier(device="gpu0").fit(X, y)
+
+
+# -- the engine --------------------------------------------------------------------
+def test_random_state_makes_fits_identical(blobs):
+    X, y = blobs
+    kw = dict(FAST, dropout=0.2, activation="noisy_relu", early_stopping=True)
+    a = DenseClassifier(**kw).fit(X, y).predict_proba(X)
+    b = DenseClassifier(**kw).fit(X, y).predict_proba(X)
+    np.testing.assert_array_equal(a, b)
+    c = DenseClassifier(**dict(kw, random_state=1)).fit(X, y).predict_proba(X)
+    assert not np.allclose(a, c)
+    # the user's global torch generator is left as it was
+    torch.manual_seed(123)
+    expected = torch.rand(1)
+    torch.manual_seed(123)
+    DenseClassifier(**kw).fit(X, y)
+    assert torch.rand(1) == expected
+
+
+def test_history_and_sklearn_attributes(blobs):
+    X, y = blobs
+    clf = DenseClassifier(**dict(FAST, max_iter=7, n_iter_no_change=None)).fit(X, y)
+    assert clf.n_iter_ == 7 and len(clf.loss_curve_) == 7
+    assert list(clf.history_["epoch"]) == list(range(1, 8))
+    assert {"train_loss", "dur"} <= set(clf.history_.columns)
+    assert clf.loss_curve_[-1] < clf.loss_curve_[0]
+    assert clf.best_loss_ == min(clf.loss_curve_) and clf.validation_scores_ is None
+    es = DenseClassifier(**dict(FAST, early_stopping=True, n_iter_no_change=3)).fit(X, y)
+    assert {"valid_loss", "valid_score"} <= set(es.history_.columns)
+    assert len(es.validation_scores_) == es.n_iter_
+    assert es.best_validation_score_ == max(es.validation_scores_)
+
+
+class _Recorder(Callback):
+    """Keeps each epoch's validation score and weights (a test helper)."""
+
+    def initialize(self):
+        self.scores, self.states = [], []
+        return self
+
+    def on_epoch_end(self, net, **kwargs):
+        self.scores.append(net.history[-1, "valid_score"])
+        self.states.append(copy.deepcopy(net.module_.state_dict()))
+
+
+def test_early_stopping_restores_the_best_weights():
+    rng = np.random.RandomState(0)
+    X = rng.randn(200, 20)
+    y = (X[:, 0] + rng.randn(200) > 0).astype(int)  # noisy: a big net overfits
+    rec = _Recorder()
+    clf = DenseClassifier(hidden_layer_sizes=(256, 256), early_stopping=True, n_iter_no_change=8,
+                          learning_rate_init=0.01, max_iter=100, random_state=0, callbacks=[rec]).fit(X, y)
+    rec = clf.net_.callbacks_[-1][1]
+    best = int(np.argmax(rec.scores))  # first epoch of the best score
+    assert clf.n_iter_ < 100 and best < clf.n_iter_ - 1, "the run should stop after overfitting"
+    for k, v in clf.net_.module_.state_dict().items():
+        torch.testing.assert_close(v, rec.states[best][k])
+
+
+def test_adaptive_learning_rate_and_optimizers(blobs):
+    X, y = blobs
+    clf = DenseClassifier(**dict(FAST, learning_rate="adaptive", max_iter=60, n_iter_no_change=None,
+                                 learning_rate_init=0.05)).fit(X, y)
+    assert clf.net_.optimizer_.param_groups[0]["lr"] < 0.05
+    for opt in ("sgd", "adam", "adamw", "rmsprop"):
+        c = DenseClassifier(**dict(FAST, optimizer=opt, n_iter_no_change=None)).fit(X, y)
+        assert c.loss_curve_[-1] < 0.7 * c.loss_curve_[0], opt
+    sgd = DenseClassifier(**dict(FAST, optimizer="sgd", momentum=0.9, nesterov=True)).fit(X, y)
+    group = sgd.net_.optimizer_.param_groups[0]
+    assert group["nesterov"] is True and group["momentum"] == 0.9
+
+
+def test_l1_and_l2_penalties_shrink_weights(blobs):
+    X, y = blobs
+    base = DenseClassifier(**dict(FAST, alpha=0.0)).fit(X, y)
+    l2 = DenseClassifier(**dict(FAST, alpha=50.0)).fit(X, y)
+    l1 = DenseClassifier(**dict(FAST, alpha=0.0, l1=0.5)).fit(X, y)
+    norm = lambda c: sum(np.sum(w ** 2) for w in c.coefs_)  # noqa: E731
+    assert norm(l2) < 0.5 * norm(base)
+    small = lambda c: np.mean(np.abs(c.coefs_[0]) < 1e-2)  # noqa: E731
+    assert small(l1) > 2 * small(base)
+    # biases are not penalised
+    assert l2.net_.optimizer_.param_groups[-1]["weight_decay"] == 0.0 or any(
+        g["weight_decay"] == 0.0 for g in l2.net_.optimizer_.param_groups)
+
+
+def test_warm_start_and_partial_fit(blobs):
+    X, y = blobs
+    clf = DenseClassifier(**dict(FAST, max_iter=5, n_iter_no_change=None, warm_start=True)).fit(X, y)
+    first = clf.loss_curve_[:]
+    clf.fit(X, y)
+    assert clf.n_iter_ == 10 and clf.loss_curve_[:5] == first
+    assert clf.loss_curve_[5] < first[0]
+    pf = DenseClassifier(**FAST)
+    with pytest.raises(ValueError, match="classes must be passed on the first call"):
+        pf.partial_fit(X, y)
+    labels = np.array(["a", "b", "c", "d"])  # "d" never appears in the first part
+    pf.partial_fit(X[:150], labels[y[:150]], classes=labels)
+    for _ in range(15):
+        pf.partial_fit(X[150:], labels[y[150:]])
+    assert pf.n_iter_ == 16 and list(pf.classes_) == list(labels)
+    assert pf.score(X, labels[y]) > 0.7
+    with pytest.raises(ValueError, match="labels not seen"):
+        pf.partial_fit(X[:5], np.array(["z"] * 5))
+
+
+def test_sample_and_class_weights(blobs):
+    X, y = blobs
+    keep = y != 2
+    # a zero weight removes a row
+    w = keep.astype(float)
+    a = DenseClassifier(**FAST).fit(X, np.where(keep, y, 0), sample_weight=w)
+    b = DenseClassifier(**FAST).fit(X[keep], y[keep])
+    np.testing.assert_allclose(a.predict_proba(X), b.predict_proba(X), rtol=1e-6)
+    # uniform weights change nothing
+    np.testing.assert_array_equal(DenseClassifier(**FAST).fit(X, y, sample_weight=np.full(len(y), 3.0))
+                                  .predict_proba(X), DenseClassifier(**FAST).fit(X, y).predict_proba(X))
+    # an imbalanced problem: 'balanced' raises the recall of the rare class
+    rng = np.random.RandomState(0)
+    Xi = rng.randn(600, 2)
+    yi = (Xi[:, 0] + 0.8 * rng.randn(600) > 1.6).astype(int)
+    recall = lambda c: np.mean(c.predict(Xi[yi == 1]) == 1)  # noqa: E731
+    plain = DenseClassifier(**FAST).fit(Xi, yi)
+    balanced = DenseClassifier(**dict(FAST, class_weight="balanced")).fit(Xi, yi)
+    heavy = DenseClassifier(**dict(FAST, class_weight={0: 1.0, 1: 20.0})).fit(Xi, yi)
+    assert recall(balanced) > recall(plain) + 0.2 and recall(heavy) > recall(plain) + 0.2
+    with pytest.raises(ValueError, match="class_weight names labels that are not in y"):
+        DenseClassifier(**dict(FAST, class_weight={7: 2.0})).fit(Xi, yi)
+    with pytest.raises(ValueError, match="not supported by partial_fit"):
+        DenseClassifier(class_weight="balanced").partial_fit(Xi, yi, classes=[0, 1])
+
+
+def test_verbose_progress_bar_and_epoch_lines(blobs, capsys):
+    X, y = blobs
+    DenseClassifier(**dict(FAST, max_iter=3, n_iter_no_change=None, verbose=1, early_stopping=True)).fit(X, y)
+    err = capsys.readouterr().err
+    assert "3/3" in err and "valid_score" in err
+    DenseClassifier(**dict(FAST, max_iter=3, n_iter_no_change=None, verbose=2)).fit(X, y)
+    lines = [line for line in capsys.readouterr().out.splitlines() if line.startswith("epoch")]
+    assert len(lines) == 3 and "train_loss" in lines[0]
+    DenseClassifier(**dict(FAST, max_iter=3)).fit(X, y)
+    out = capsys.readouterr()
+    assert out.out == "" and out.err == ""
+
+
+class _CountBatches(Callback):
+    def initialize(self):
+        self.batches = 0
+        return self
+
+    def on_batch_end(self, net, **kwargs):
+        self.batches += 1
+
+
+def test_user_callbacks_see_every_batch(blobs):
+    X, y = blobs
+    cb = _CountBatches()
+    clf = DenseClassifier(**dict(FAST, max_iter=4, n_iter_no_change=None, batch_size=50, callbacks=[cb])).fit(X, y)
+    assert clf.net_.callbacks_[-1][1].batches == 4 * 6
+
+
+class _InterruptAt(Callback):
+    """Presses Ctrl-C in the middle of an epoch, after keeping the weights of the previous one."""
+
+    def __init__(self, epoch):
+        self.epoch = epoch
+
+    def on_epoch_end(self, net, **kwargs):
+        self.last_state = copy.deepcopy(net.module_.state_dict())
+
+    def on_batch_end(self, net, **kwargs):
+        if len(net.history) == self.epoch and net.history[-1].get("train_loss") is None:
+            self.seen = getattr(self, "seen", 0) + 1
+            if self.seen == 2:
+                raise KeyboardInterrupt
+
+
+def test_ctrl_c_keeps_the_last_finished_epoch(blobs):
+    X, y = blobs
+    cb = _InterruptAt(epoch=4)
+    clf = DenseClassifier(**dict(FAST, batch_size=32, n_iter_no_change=None, callbacks=[cb]))
+    with pytest.raises(KeyboardInterrupt):
+        clf.fit(X, y)
+    cb = clf.net_.callbacks_[-1][1]
+    assert clf.n_iter_ == 3 and len(clf.history_) == 3
+    for k, v in clf.net_.module_.state_dict().items():
+        torch.testing.assert_close(v, cb.last_state[k])
+    assert clf.score(X, y) > 0.6  # usable
+    clf.set_params(callbacks=None, warm_start=True, max_iter=2).fit(X, y)  # and trainable further
+    assert clf.n_iter_ == 5
+
+
+def test_diverging_training_gets_a_clear_error(blobs):
+    X, y = blobs
+    with pytest.raises(ValueError, match="diverged"):
+        DenseClassifier(optimizer="sgd", learning_rate_init=1e6, max_iter=20, random_state=0).fit(X * 1e3, y)
+
+
+# -- persistence -------------------------------------------------------------------
+def test_pickle_and_joblib_round_trips(blobs, tmp_path):
+    X, y = blobs
+    clf = DenseClassifier(**dict(FAST, batch_norm=True, dropout=0.1)).fit(X, y)
+    ref = clf.predict_proba(X)
+    np.testing.assert_array_equal(pickle.loads(pickle.dumps(clf)).predict_proba(X), ref)
+    joblib.dump(clf, tmp_path / "m.joblib")
+    np.testing.assert_array_equal(joblib.load(tmp_path / "m.joblib").predict_proba(X), ref)
+
+
+def test_a_model_saved_on_a_gpu_loads_on_a_cpu_only_machine(blobs, monkeypatch):
+    X, y = blobs
+    clf = DenseClassifier(**FAST).fit(X, y)
+    ref = clf.predict_proba(X)
+    clf.net_.device = "cuda"  # as if it had been fitted on a GPU
+    blob = pickle.dumps(clf)
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        loaded = pickle.loads(blob)
+    assert loaded.device_ == torch.device("cpu")
+    np.testing.assert_array_equal(loaded.predict_proba(X), ref)
+
+
+# -- export ------------------------------------------------------------------------
+@pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid", "leaky_relu", "noisy_relu", "elu", "gelu",
+                                        "identity"])
+def test_export_runs_in_numpy_and_rebuilds(blobs, activation):
+    X, y = blobs
+    clf = DenseClassifier(**dict(FAST, hidden_layer_sizes=(16, 8), activation=activation, batch_norm=True,
+                                 dropout=0.1)).fit(X, y)
+    assert [w.shape for w in clf.coefs_] == [(8, 16), (16, 8), (8, 3)]
+    assert [b.shape for b in clf.intercepts_] == [(16,), (8,), (3,)]
+    network = clf.export_network()
+    proba = clf.predict_proba(X)
+    np.testing.assert_allclose(forward_numpy(network, X), proba, atol=1e-5)
+    rebuilt = DenseClassifier.from_network(pickle.loads(pickle.dumps(network)))
+    np.testing.assert_allclose(rebuilt.predict_proba(X), proba, atol=1e-6)
+    np.testing.assert_array_equal(rebuilt.predict(X), clf.predict(X))
+
+
+def test_export_of_a_regressor(regression):
+    X, Y = regression
+    reg = DenseRegressor(**FAST).fit(X, Y)
+    network = reg.export_network()
+    np.testing.assert_allclose(forward_numpy(network, X), reg.predict(X), atol=1e-5)
+    np.testing.assert_allclose(DenseRegressor.from_network(network).predict(X), reg.predict(X), atol=1e-6)
+    with pytest.raises(ValueError, match="Not an exported sknn dense network"):
+        DenseRegressor.from_network({"layers": []})
+
+
+# -- in scikit-learn's workflow ------------------------------------------------------
+def test_grid_search_over_a_pipeline_with_dataframe_and_string_labels(iris):
+    X, y = iris
+    df = pd.DataFrame(X, columns=list("abcd"))
+    y_str = np.array(["setosa", "versicolor", "virginica"])[y]
+    pipe = make_pipeline(StandardScaler(), DenseClassifier(
+        hidden_layer_sizes=(16,), activation="tanh", dropout=0.5, batch_norm=True, optimizer="sgd",
+        momentum=0.9, nesterov=True, early_stopping=True, max_iter=40, learning_rate_init=0.05, random_state=0))
+    threads = lambda est, X_, y_: float(torch.get_num_threads())  # noqa: E731
+    search = GridSearchCV(pipe, {"denseclassifier__hidden_layer_sizes": [(8,), (16, 8)],
+                                 "denseclassifier__alpha": [1e-4, 1e-2]}, n_jobs=2, cv=3,
+                          scoring={"accuracy": "accuracy", "threads": threads}, refit="accuracy")
+    search.fit(df, y_str)
+    assert search.best_score_ > 0.8
+    assert set(search.predict(df)) <= set(y_str)
+    # each of the two workers trains on one thread: no oversubscription of the 2 cores
+    assert set(search.cv_results_["mean_test_threads"]) == {1.0}
+    assert cross_val_score(clone(pipe), df, y_str, cv=3).mean() > 0.8
