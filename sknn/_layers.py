@@ -8,7 +8,7 @@ import math
 import torch
 from torch import nn
 
-__all__ = ["ACTIVATIONS", "INITIALIZERS", "NoisyReLU", "make_activation", "initialize_weights"]
+__all__ = ["ACTIVATIONS", "INITIALIZERS", "INITIALIZER_NAMES", "NoisyReLU", "make_activation", "initialize_weights"]
 
 
 class NoisyReLU(nn.Module):
@@ -62,7 +62,8 @@ def _variance_scaling(weight, scale, mode, distribution):
         nn.init.normal_(weight, 0.0, math.sqrt(var))
 
 
-# name -> function(weight tensor, activation name); Keras' names and meanings.
+# name -> function(weight tensor, activation name); Keras' names and meanings. 'torch'
+# (PyTorch's default initialisation, biases included) is handled by initialize_weights.
 INITIALIZERS = {
     "glorot_uniform": lambda w, a: _variance_scaling(w, 1.0, "fan_avg", "uniform"),
     "glorot_normal": lambda w, a: _variance_scaling(w, 1.0, "fan_avg", "normal"),
@@ -73,16 +74,20 @@ INITIALIZERS = {
     "orthogonal": lambda w, a: nn.init.orthogonal_(w, gain=_gain(a)),
     "uniform": lambda w, a: nn.init.uniform_(w, -0.05, 0.05),
     "normal": lambda w, a: nn.init.normal_(w, 0.0, 0.05),
-    "torch": lambda w, a: nn.init.kaiming_uniform_(w, a=math.sqrt(5)),
 }
+
+
+INITIALIZER_NAMES = sorted([*INITIALIZERS, "torch"])
 
 
 def initialize_weights(module, initializer, activation):
     """Initialise the weights of every Linear and convolution layer of ``module``.
 
-    Weights get ``initializer`` (a name of ``INITIALIZERS``); biases are set to zero,
-    as in Keras.
+    Weights get ``initializer`` (a name of ``INITIALIZERS``) and biases are set to zero,
+    as in Keras; ``'torch'`` keeps PyTorch's own default initialisation of each layer.
     """
+    if initializer == "torch":
+        return module
     init = INITIALIZERS[initializer]
     for layer in module.modules():
         if isinstance(layer, (nn.Linear, nn.Conv1d, nn.Conv2d, nn.Conv3d)):

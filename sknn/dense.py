@@ -17,7 +17,7 @@ from torch import nn
 
 from ._base import BaseNeuralNetwork, NeuralClassifierMixin, NeuralRegressorMixin
 from ._engine import resolve_device
-from ._layers import ACTIVATIONS, INITIALIZERS, initialize_weights, make_activation
+from ._layers import ACTIVATIONS, INITIALIZER_NAMES, initialize_weights, make_activation
 
 __all__ = ["DenseNet", "DenseClassifier", "DenseRegressor", "forward_numpy"]
 
@@ -86,7 +86,7 @@ class _DenseMixin:
         "activation": [StrOptions(set(ACTIVATIONS))],
         "dropout": [Interval(Real, 0, 1, closed="left"), "array-like"],
         "batch_norm": ["boolean"],
-        "kernel_initializer": [StrOptions(set(INITIALIZERS))],
+        "kernel_initializer": [StrOptions(set(INITIALIZER_NAMES))],
     }
 
     def _build_module(self, n_inputs, n_outputs):
@@ -248,8 +248,9 @@ def forward_numpy(network, X):
 _COMMON_DOC = """
     Parameters
     ----------
-    hidden_layer_sizes : int or tuple of int, default=(100,)
-        Number of units of each hidden layer.
+    hidden_layer_sizes : int or tuple of int, default=(256,)
+        Number of units of each hidden layer. (MLPClassifier's default is (100,); one
+        wider layer scores higher on small tabular sets at little cost.)
     activation : {'relu', 'tanh', 'sigmoid', 'logistic', 'leaky_relu', 'noisy_relu', 'elu', 'gelu', \
 'identity'}, default='relu'
         Activation of the hidden layers. 'noisy_relu' adds Gaussian noise of variance
@@ -349,7 +350,7 @@ class DenseClassifier(NeuralClassifierMixin, ClassifierMixin, _DenseMixin, BaseN
     >>> from sklearn.preprocessing import StandardScaler
     >>> from sknn import DenseClassifier
     >>> X, y = load_iris(return_X_y=True, as_frame=True)
-    >>> clf = make_pipeline(StandardScaler(), DenseClassifier(hidden_layer_sizes=(32,), random_state=0))
+    >>> clf = make_pipeline(StandardScaler(), DenseClassifier(random_state=0))
     >>> clf.fit(X, y).score(X, y) > 0.9
     True
     """
@@ -359,7 +360,7 @@ class DenseClassifier(NeuralClassifierMixin, ClassifierMixin, _DenseMixin, BaseN
         "class_weight": [dict, StrOptions({"balanced"}), None],
     }
 
-    def __init__(self, hidden_layer_sizes=(100,), activation="relu", dropout=0.0, batch_norm=False,
+    def __init__(self, hidden_layer_sizes=(256,), activation="relu", dropout=0.0, batch_norm=False,
                  kernel_initializer="glorot_uniform", optimizer="adam", learning_rate_init=0.001,
                  learning_rate="constant", momentum=0.9, nesterov=True, alpha=0.0001, l1=0.0, batch_size="auto",
                  max_iter=200, shuffle=True, early_stopping=False, validation_fraction=0.1, n_iter_no_change=10,
@@ -414,7 +415,7 @@ class DenseRegressor(NeuralRegressorMixin, RegressorMixin, _DenseMixin, BaseNeur
     True
     """
 
-    def __init__(self, hidden_layer_sizes=(100,), activation="relu", dropout=0.0, batch_norm=False,
+    def __init__(self, hidden_layer_sizes=(256,), activation="relu", dropout=0.0, batch_norm=False,
                  kernel_initializer="glorot_uniform", optimizer="adam", learning_rate_init=0.001,
                  learning_rate="constant", momentum=0.9, nesterov=True, alpha=0.0001, l1=0.0, batch_size="auto",
                  max_iter=200, shuffle=True, early_stopping=False, validation_fraction=0.1, n_iter_no_change=10,

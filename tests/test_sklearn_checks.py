@@ -9,7 +9,17 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 from sknn import DenseClassifier, DenseRegressor
 
 # check name -> why it cannot pass, per estimator class.
-EXPECTED_FAILURES = {}
+_SGD_WEIGHTS = (
+    "Training is stochastic mini-batch descent: a row of weight 2 and the same row twice land in different "
+    "batches, so the two optimisation paths differ (MLPClassifier passes this check only with its full-batch "
+    "'lbfgs' solver). Weight 0 = row removed and uniform weights = no weights do hold exactly, see "
+    "tests/test_dense.py::test_sample_and_class_weights."
+)
+_DENSE = {
+    "check_sample_weight_equivalence_on_dense_data": _SGD_WEIGHTS,
+    "check_sample_weight_equivalence_on_sparse_data": _SGD_WEIGHTS,
+}
+EXPECTED_FAILURES = {"DenseClassifier": _DENSE, "DenseRegressor": _DENSE}
 
 
 def _expected_failures(estimator):
