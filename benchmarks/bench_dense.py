@@ -14,7 +14,6 @@ import datetime
 import multiprocessing as mp
 import os
 import platform
-import resource
 import statistics
 import sys
 import time
@@ -203,17 +202,37 @@ def part_predict(args, models=None):
         print(f"| {name} | {t:.3f} | {t / ref:.2f} | {n / t:,.0f} |")
 
 
+def _rss_mib():
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
 def _peak_child(name, quick, epochs, queue):
+    import threading
+
     Xtr, _, ytr, _ = speed_data(2000 if quick else 20000)
-    base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    {"plain loop": plain_loop, "sknn DenseClassifier": sknn_fit, "skorch NeuralNetClassifier": skorch_fit,
-     "sklearn MLPClassifier": mlp_fit}[name](Xtr, ytr, epochs)
-    queue.put((base, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))
+    fit = {"plain loop": plain_loop, "sknn DenseClassifier": sknn_fit, "skorch NeuralNetClassifier": skorch_fit,
+           "sklearn MLPClassifier": mlp_fit}[name]
+    fit(Xtr[:500], ytr[:500], 1)  # warm up: lazy imports and allocator pools are not the fit's own
+    base = _rss_mib()
+    peak, done = [base], threading.Event()
+
+    def sample():
+        while not done.is_set():
+            peak[0] = max(peak[0], _rss_mib())
+            time.sleep(0.002)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    fit(Xtr, ytr, epochs)
+    done.set()
+    sampler.join()
+    queue.put((base, max(peak[0], _rss_mib())))
 
 
 def part_memory(args):
-    print("\n## Peak memory of one fit (a fresh process each; MiB of resident memory)\n")
-    print("| trainer | after data + imports | peak during fit | fit's own |")
+    print("\n## Memory of one fit on the speed task (a fresh process each; resident MiB, sampled every 2 ms)\n")
+    print("| trainer | before the fit | peak during the fit | the fit's own |")
     print("|---|---|---|---|")
     ctx = mp.get_context("spawn")
     for name in ("plain loop", "sknn DenseClassifier", "skorch NeuralNetClassifier", "sklearn MLPClassifier"):
@@ -222,7 +241,7 @@ def part_memory(args):
         p.start()
         base, peak = q.get()
         p.join()
-        print(f"| {name} | {base / 1024:.0f} | {peak / 1024:.0f} | {(peak - base) / 1024:.0f} |", flush=True)
+        print(f"| {name} | {base:.0f} | {peak:.0f} | {peak - base:.1f} |", flush=True)
 
 
 def _threads(est, X, y):
@@ -245,7 +264,7 @@ def part_search(args):
         start = time.perf_counter()
         search.fit(X, y)
         walls[n_jobs] = time.perf_counter() - start
-        threads = sorted(set(search.cv_results_["mean_test_threads"]))
+        threads = sorted({int(t) for t in search.cv_results_["mean_test_threads"]})
         print(f"| {n_jobs} | {walls[n_jobs]:.1f} | {threads} | {search.best_params_} | {search.best_score_:.4f} |",
               flush=True)
     print(f"\nn_jobs=2 / n_jobs=1 wall time: {walls[2] / walls[1]:.2f}")

@@ -222,6 +222,10 @@ class BaseNeuralNetwork(BaseEstimator):
                 self.net_.initialize()
                 self.net_.history_ = old.history
             self.device_ = device
+            if len(train) < 2 and any(isinstance(m, torch.nn.modules.batchnorm._BatchNorm)
+                                      for m in self.net_.module_.modules()):
+                raise ValueError(f"Batch normalisation needs at least 2 training samples, got {len(train)}; "
+                                 "pass more data or batch_norm=False.")
             try:
                 self.net_.partial_fit(train, valid, epochs=1 if incremental else self.max_iter)
             finally:
@@ -273,6 +277,11 @@ class BaseNeuralNetwork(BaseEstimator):
         X = self._check_X(X, reset=False)
         batch_size = max(self.net_.batch_size, 4096)
         return self.net_.predict_source(self._source(X), batch_size=batch_size, transform=transform)
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        if "net_" in state:  # a model fitted on a GPU and loaded without one now lives on the CPU
+            self.device_ = torch.device(self.net_.device)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -72,10 +72,14 @@ class ArrayBatches:
         if shuffle:
             perm = torch.randperm(n, generator=generator)
             X, y, w = _take(X, perm), _take(y, perm), _take(w, perm)
-        for start in range(0, n, batch_size):
-            stop = start + batch_size
+        stops = list(range(batch_size, n, batch_size)) + [n]
+        if len(stops) > 1 and stops[-1] - stops[-2] == 1:
+            del stops[-2]  # a lone last row joins the batch before it (batch norm needs 2 rows)
+        start = 0
+        for stop in stops:
             yield (
                 _to_device(X[start:stop], device),
                 _to_device(None if y is None else y[start:stop], device),
                 _to_device(None if w is None else w[start:stop], device),
             )
+            start = stop

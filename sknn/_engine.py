@@ -165,11 +165,17 @@ class Engine(NeuralNet):
         return self
 
     # -- training -----------------------------------------------------------------
+    def _listen(self):
+        """Find, once per training call, the callbacks that define each batch-level hook."""
+        self._batch_listeners = {hook: [cb for _, cb in self.callbacks_ if _overrides(cb, hook)]
+                                 for hook in _BATCH_HOOKS}
+
     def notify(self, method_name, **cb_kwargs):
-        if method_name in _BATCH_HOOKS:  # the hot path: only callbacks that listen
-            for _, cb in self.callbacks_:
-                if _overrides(cb, method_name):
-                    getattr(cb, method_name)(self, **cb_kwargs)
+        if method_name in _BATCH_HOOKS:  # the hot path: only the callbacks that listen
+            if not hasattr(self, "_batch_listeners"):
+                self._listen()
+            for cb in self._batch_listeners[method_name]:
+                getattr(cb, method_name)(self, **cb_kwargs)
             return
         super().notify(method_name, **cb_kwargs)
 
@@ -193,8 +199,9 @@ class Engine(NeuralNet):
         y_pred = self.infer(Xb, **fit_params)
         loss = self.get_loss(y_pred, yb, X=Xb, training=True, sample_weight=wb)
         loss.backward()
-        self.notify("on_grad_computed", named_parameters=self.module_.named_parameters(),
-                    batch=batch, training=True)
+        if self._batch_listeners["on_grad_computed"]:
+            self.notify("on_grad_computed", named_parameters=self.module_.named_parameters(),
+                        batch=batch, training=True)
         self.optimizer_.step()
         return {"loss": loss.detach(), "y_pred": y_pred}
 
@@ -273,6 +280,7 @@ class Engine(NeuralNet):
         if not self.initialized_:
             self.initialize()
         epochs = self.max_epochs if epochs is None else epochs
+        self._listen()
         self.notify("on_train_begin", X=X, y=y, epochs=epochs)
         interrupted = False
         try:

@@ -327,7 +327,7 @@ def test_a_model_saved_on_a_gpu_loads_on_a_cpu_only_machine(blobs, monkeypatch):
     X, y = blobs
     clf = DenseClassifier(**FAST).fit(X, y)
     ref = clf.predict_proba(X)
-    clf.net_.device = "cuda"  # as if it had been fitted on a GPU
+    clf.net_.device, clf.device_ = "cuda", torch.device("cuda")  # as if it had been fitted on a GPU
     blob = pickle.dumps(clf)
     monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
     with warnings.catch_warnings():
@@ -382,3 +382,12 @@ def test_grid_search_over_a_pipeline_with_dataframe_and_string_labels(iris):
     # each of the two workers trains on one thread: no oversubscription of the 2 cores
     assert set(search.cv_results_["mean_test_threads"]) == {1.0}
     assert cross_val_score(clone(pipe), df, y_str, cv=3).mean() > 0.8
+
+
+def test_batch_norm_with_a_lone_last_row_and_tiny_data(blobs):
+    X, y = blobs
+    # 201 rows in batches of 50: the lone last row joins the batch before it
+    clf = DenseClassifier(**dict(FAST, batch_norm=True, batch_size=50, max_iter=3)).fit(X[:201], y[:201])
+    assert clf.n_iter_ == 3
+    with pytest.raises(ValueError, match="Batch normalisation needs at least 2 training samples"):
+        DenseRegressor(batch_norm=True).fit(X[:1], y[:1].astype(float))
