@@ -16,7 +16,7 @@ from sklearn.base import BaseEstimator, _fit_context
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
@@ -72,7 +72,7 @@ class BaseNeuralNetwork(BaseEstimator):
         "tol": [Interval(Real, 0, None, closed="left")],
         "warm_start": ["boolean"],
         "random_state": ["random_state"],
-        "device": [str, HasMethods(["__str__"])],
+        "device": [str, torch.device],
         "verbose": ["verbose"],
         "callbacks": [list, None],
     }
@@ -80,6 +80,9 @@ class BaseNeuralNetwork(BaseEstimator):
     # -- hooks of the subclasses ---------------------------------------------------
     def _build_module(self, n_inputs, n_outputs):
         raise NotImplementedError
+
+    def _check_params(self):
+        """Check what ``_parameter_constraints`` cannot express, before any fitted state changes."""
 
     # -- input -----------------------------------------------------------------------
     def _check_X(self, X, reset):
@@ -94,7 +97,9 @@ class BaseNeuralNetwork(BaseEstimator):
 
     @staticmethod
     def _as_tensor(X):
-        return X if sp.issparse(X) else torch.from_numpy(X)
+        if sp.issparse(X):
+            return X
+        return torch.from_numpy(X if X.flags.writeable else X.copy())  # torch needs writable memory
 
     def _source(self, X, y=None, sample_weight=None):
         return ArrayBatches(self._as_tensor(X), y, sample_weight)
@@ -125,17 +130,14 @@ class BaseNeuralNetwork(BaseEstimator):
                           "using one batch of all samples.", UserWarning)
         return min(self.batch_size, n_samples)
 
-    def _callbacks(self, incremental):
-        callbacks = []
-        if not incremental and self.n_iter_no_change is not None:
-            from skorch.callbacks import EarlyStopping
-            from skorch.utils import noop
+    def _weight_decay(self, batch_size):
+        # MLPClassifier's scaling of the L2 penalty (alpha / n per batch); AdamW's decay is
+        # decoupled from the gradient, so alpha is its weight_decay as it stands.
+        return self.alpha if self.optimizer == "adamw" else self.alpha / batch_size
 
-            monitor = "valid_score" if self.early_stopping else "train_loss"
-            callbacks.append(("stopping", EarlyStopping(
-                monitor=monitor, patience=self.n_iter_no_change, threshold=self.tol, threshold_mode="abs",
-                lower_is_better=not self.early_stopping, load_best=self.early_stopping,
-                sink=print if self.verbose else noop)))
+    def _callbacks(self, incremental):
+        """The engine's callbacks; the stopping rule comes last, so every other callback sees the last epoch."""
+        callbacks = []
         if self.learning_rate == "adaptive":
             from skorch.callbacks import LRScheduler
             from torch.optim.lr_scheduler import ReduceLROnPlateau
@@ -150,6 +152,15 @@ class BaseNeuralNetwork(BaseEstimator):
             callbacks.append(("epoch_log", EpochLog()))
         for i, cb in enumerate(self.callbacks or []):
             callbacks.append(cb if isinstance(cb, tuple) else (f"user_{i}_{type(cb).__name__}", cb))
+        if not incremental and self.n_iter_no_change is not None:
+            from skorch.callbacks import EarlyStopping
+            from skorch.utils import noop
+
+            monitor = "valid_score" if self.early_stopping else "train_loss"
+            callbacks.append(("stopping", EarlyStopping(
+                monitor=monitor, patience=self.n_iter_no_change, threshold=self.tol, threshold_mode="abs",
+                lower_is_better=not self.early_stopping, load_best=self.early_stopping,
+                sink=print if self.verbose else noop)))
         return callbacks
 
     def _make_engine(self, module, n_train, device, seed, incremental):
@@ -165,7 +176,7 @@ class BaseNeuralNetwork(BaseEstimator):
             device=str(device),
             verbose=int(self.verbose),
             score_fn=self._score_fn,
-            weight_decay=self.alpha / batch_size,
+            weight_decay=self._weight_decay(batch_size),
             l1=self.l1,
             shuffle=self.shuffle,
             seed=seed,
@@ -189,16 +200,23 @@ class BaseNeuralNetwork(BaseEstimator):
 
     def _fit(self, X, y, sample_weight=None, incremental=False, classes=None):
         keep = (incremental or self.warm_start) and hasattr(self, "net_")
+        self._check_params()
+        if not keep:  # a new fit: a failure below leaves an unfitted estimator, not a mixed one
+            for name in [k for k in vars(self) if k.endswith("_") and not k.startswith("_")]:
+                delattr(self, name)
         X, y = self._check_X_y(X, y, reset=not keep)
         y_t, y_index = self._prepare_targets(y, keep=keep, classes=classes, incremental=incremental)
         w = self._sample_weights(y_index, sample_weight, X)
         rows = None
         if w is not None:
-            if np.all(w == w[0]):
+            if np.all(w == (1.0 if incremental else w[0])):
                 w = None  # uniform weights: exactly an unweighted fit
             else:
                 rows = np.flatnonzero(w > 0)  # zero-weight rows change nothing: leave them out
-                w = torch.from_numpy((w[rows] / w[rows].mean()).astype(np.float32))
+                w = w[rows]
+                if not incremental:  # one fit sees all the data: weights of mean 1 keep the loss's scale
+                    w = w / w.mean()
+                w = torch.from_numpy(w.astype(np.float32))
         source = self._source(X, y_t)
         if rows is not None:
             source = source.subset(rows)
@@ -221,11 +239,15 @@ class BaseNeuralNetwork(BaseEstimator):
                 self.net_ = self._make_engine(old.module_, len(train), device, seed, incremental)
                 self.net_.initialize()
                 self.net_.history_ = old.history
+            else:  # partial_fit: the batch size follows this call's data, as in MLPClassifier
+                batch_size = self._batch_size(len(train))
+                self.net_.set_batch_size(batch_size, self._weight_decay(batch_size))
             self.device_ = device
-            if len(train) < 2 and any(isinstance(m, torch.nn.modules.batchnorm._BatchNorm)
-                                      for m in self.net_.module_.modules()):
-                raise ValueError(f"Batch normalisation needs at least 2 training samples, got {len(train)}; "
-                                 "pass more data or batch_norm=False.")
+            if min(len(train), self.net_.batch_size) < 2 and any(
+                    isinstance(m, torch.nn.modules.batchnorm._BatchNorm) for m in self.net_.module_.modules()):
+                raise ValueError(f"Batch normalisation needs batches of at least 2 rows, but there are "
+                                 f"{len(train)} training rows and batch_size={self.net_.batch_size}; "
+                                 "pass more data, a larger batch_size or batch_norm=False.")
             try:
                 self.net_.partial_fit(train, valid, epochs=1 if incremental else self.max_iter)
             finally:
@@ -311,6 +333,9 @@ class NeuralClassifierMixin:
         if incremental and not keep and classes is None:
             raise ValueError("classes must be passed on the first call to partial_fit: all the labels that "
                              "will ever appear, e.g. partial_fit(X, y, classes=np.unique(y_all)).")
+        if keep and classes is not None and not np.array_equal(np.unique(np.asarray(classes)), self.classes_):
+            raise ValueError(f"classes={np.unique(np.asarray(classes)).tolist()} is not the same as on the first "
+                             f"call, {self.classes_.tolist()}; the classes are fixed by the first partial_fit.")
         if not keep:
             try:
                 found = np.unique(y if classes is None else np.asarray(classes))

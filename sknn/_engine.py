@@ -13,6 +13,7 @@ tensors to the CPU on a machine without a GPU). Engine replaces the hot path:
 """
 
 import contextlib
+import copy
 import math
 import sys
 from collections.abc import Mapping
@@ -20,6 +21,7 @@ from collections.abc import Mapping
 import torch
 from skorch import NeuralNet
 from skorch.callbacks import Callback, EpochTimer
+from skorch.utils import TeeGenerator
 
 __all__ = ["Engine", "EpochProgressBar", "EpochLog", "resolve_device", "seeded", "accuracy_score", "r2_score"]
 
@@ -144,9 +146,6 @@ class Engine(NeuralNet):
     def get_default_callbacks(self):
         return [("epoch_timer", EpochTimer())]
 
-    def _penalized_params(self):
-        return [p for p in self.module_.parameters() if p.requires_grad and p.ndim > 1]
-
     def initialize_optimizer(self, triggered_directly=None):
         kwargs = self.get_params_for("optimizer")
         lr = kwargs.pop("lr", self.lr)
@@ -158,11 +157,21 @@ class Engine(NeuralNet):
             for prefix, mult in (self.lr_multipliers or {}).items():
                 if name.startswith(prefix):
                     factor = mult
-            decay = self.weight_decay if param.ndim > 1 else 0.0
-            groups.setdefault((factor, decay), []).append(param)
-        param_groups = [{"params": ps, "lr": lr * f, "weight_decay": d} for (f, d), ps in groups.items()]
+            groups.setdefault((factor, param.ndim > 1), []).append(param)
+        # 'penalized' marks the weight matrices: they take the L2 (and L1) penalty, biases and
+        # normalisation parameters do not.
+        param_groups = [{"params": ps, "lr": lr * f, "weight_decay": self.weight_decay if pen else 0.0,
+                         "penalized": pen} for (f, pen), ps in groups.items()]
         self.optimizer_ = self.optimizer(param_groups, lr=lr, **kwargs)
+        self._penalized = [p for g in param_groups if g["penalized"] for p in g["params"]]
         return self
+
+    def set_batch_size(self, batch_size, weight_decay):
+        """Change the batch size between training calls, and the L2 strength that goes with it."""
+        self.batch_size, self.weight_decay = batch_size, weight_decay
+        for group in self.optimizer_.param_groups:
+            if group.get("penalized"):
+                group["weight_decay"] = weight_decay
 
     # -- training -----------------------------------------------------------------
     def _listen(self):
@@ -190,7 +199,7 @@ class Engine(NeuralNet):
             losses = losses.reshape(len(losses), -1).mean(dim=1)
         loss = losses.mean() if sample_weight is None else (losses * sample_weight).mean()
         if training and self.l1:
-            loss = loss + self.l1 * sum(p.abs().sum() for p in self._penalized_params()) / len(losses)
+            loss = loss + self.l1 * sum(p.abs().sum() for p in self._penalized) / len(losses)
         return loss
 
     def train_step(self, batch, **fit_params):
@@ -200,10 +209,10 @@ class Engine(NeuralNet):
         loss = self.get_loss(y_pred, yb, X=Xb, training=True, sample_weight=wb)
         loss.backward()
         if self._batch_listeners["on_grad_computed"]:
-            self.notify("on_grad_computed", named_parameters=self.module_.named_parameters(),
+            self.notify("on_grad_computed", named_parameters=TeeGenerator(self.module_.named_parameters()),
                         batch=batch, training=True)
         self.optimizer_.step()
-        return {"loss": loss.detach(), "y_pred": y_pred}
+        return {"loss": loss.detach(), "y_pred": y_pred.detach()}
 
     def validation_step(self, batch, **fit_params):
         Xb, yb, wb = batch
@@ -220,7 +229,10 @@ class Engine(NeuralNet):
         batches = iterator.batches(self.batch_size, shuffle=training and self.shuffle,
                                    generator=generator, device=self.device)
         losses, sizes, outputs = [], [], []
+        batch_rows = bool(self._batch_listeners["on_batch_begin"] or self._batch_listeners["on_batch_end"])
         for batch in batches:
+            if batch_rows:  # batch-level callbacks may record into the history's batch rows
+                self.history.new_batch()
             self.notify("on_batch_begin", batch=batch, training=training)
             step = step_fn(batch, **fit_params)
             losses.append(step["loss"])
@@ -237,6 +249,8 @@ class Engine(NeuralNet):
             raise ValueError(f"The training loss became {epoch_loss} at epoch {len(self.history)}: the optimisation "
                              "diverged. Scale the features (e.g. StandardScaler) or lower learning_rate_init.")
         self.history.record(prefix + "_loss", epoch_loss)
+        previous = [row[prefix + "_loss"] for row in self.history[:-1] if prefix + "_loss" in row]
+        self.history.record(prefix + "_loss_best", not previous or epoch_loss < min(previous))
         if outputs:
             y_pred = torch.cat([o[0] for o in outputs])
             y_true = torch.cat([o[1] for o in outputs])
@@ -258,7 +272,8 @@ class Engine(NeuralNet):
         generator = torch.Generator().manual_seed(int(self.seed) + len(self.history))
         on_epoch = {"dataset_train": train, "dataset_valid": valid}
         for _ in range(epochs):
-            snapshot = {k: v.detach().clone() for k, v in self.module_.state_dict().items()}
+            snapshot = (copy.deepcopy(self.module_.state_dict()), copy.deepcopy(self.optimizer_.state_dict()),
+                        generator.get_state())
             try:
                 self.notify("on_epoch_begin", **on_epoch)
                 self.run_single_epoch(train, training=True, prefix="train", step_fn=self.train_step,
@@ -267,7 +282,9 @@ class Engine(NeuralNet):
                                       **fit_params)
             except KeyboardInterrupt:
                 # Ctrl-C inside an epoch: back to the state of the last finished one.
-                self.module_.load_state_dict(snapshot)
+                self.module_.load_state_dict(snapshot[0])
+                self.optimizer_.load_state_dict(snapshot[1])
+                generator.set_state(snapshot[2])
                 del self.history[-1]
                 raise TrainingInterrupted() from None
             # A KeyboardInterrupt raised here is a callback asking to stop (skorch's

@@ -89,6 +89,9 @@ class _DenseMixin:
         "kernel_initializer": [StrOptions(set(INITIALIZER_NAMES))],
     }
 
+    def _check_params(self):
+        _check_architecture(self)
+
     def _build_module(self, n_inputs, n_outputs):
         sizes = _check_architecture(self)
         module = DenseNet(n_inputs, n_outputs, sizes, self.activation, self.dropout, self.batch_norm)
@@ -274,7 +277,8 @@ _COMMON_DOC = """
         Nesterov momentum for 'sgd'.
     alpha : float, default=0.0001
         L2 penalty on the weights (not the biases), scaled as in MLPClassifier: the
-        loss of a batch of n rows gets ``alpha / (2 n) * ||W||^2``.
+        loss of a batch of n rows gets ``alpha / (2 n) * ||W||^2``. With 'adamw' it is
+        AdamW's decoupled weight decay, as it stands.
     l1 : float, default=0.0
         L1 penalty on the weights, ``l1 / n * sum|W|`` per batch.
     batch_size : int or 'auto', default='auto'
@@ -301,7 +305,11 @@ _COMMON_DOC = """
     verbose : int, default=0
         0 silent, 1 a progress bar, 2 a line per epoch.
     callbacks : list of skorch callbacks or None, default=None
-        Extra callbacks for power users, run by the training engine.
+        Extra callbacks for power users, run by the training engine after sknn's own
+        and before the stopping rule: those that read the history or act on the module
+        and optimizer (``Checkpoint``, ``LRScheduler``, ``GradientNormClipping``,
+        ``EarlyStopping``...) work. skorch's scoring callbacks do not: the validation
+        score is recorded as ``valid_score``.
 """
 
 _COMMON_ATTRS = """

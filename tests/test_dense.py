@@ -21,6 +21,11 @@ from sklearn.utils._param_validation import InvalidParameterError
 from sknn import DenseClassifier, DenseRegressor
 from sknn.dense import forward_numpy
 
+def _find(est, kind):
+    """The engine's callback of type ``kind``."""
+    return next(cb for _, cb in est.net_.callbacks_ if isinstance(cb, kind))
+
+
 FAST = dict(hidden_layer_sizes=(32,), max_iter=30, random_state=0, learning_rate_init=0.01)
 
 
@@ -167,7 +172,7 @@ def test_early_stopping_restores_the_best_weights():
     rec = _Recorder()
     clf = DenseClassifier(hidden_layer_sizes=(256, 256), early_stopping=True, n_iter_no_change=8,
                           learning_rate_init=0.01, max_iter=100, random_state=0, callbacks=[rec]).fit(X, y)
-    rec = clf.net_.callbacks_[-1][1]
+    rec = _find(clf, _Recorder)
     best = int(np.argmax(rec.scores))  # first epoch of the best score
     assert clf.n_iter_ < 100 and best < clf.n_iter_ - 1, "the run should stop after overfitting"
     for k, v in clf.net_.module_.state_dict().items():
@@ -273,7 +278,7 @@ def test_user_callbacks_see_every_batch(blobs):
     X, y = blobs
     cb = _CountBatches()
     clf = DenseClassifier(**dict(FAST, max_iter=4, n_iter_no_change=None, batch_size=50, callbacks=[cb])).fit(X, y)
-    assert clf.net_.callbacks_[-1][1].batches == 4 * 6
+    assert _find(clf, _CountBatches).batches == 4 * 6
 
 
 class _InterruptAt(Callback):
@@ -298,7 +303,7 @@ def test_ctrl_c_keeps_the_last_finished_epoch(blobs):
     clf = DenseClassifier(**dict(FAST, batch_size=32, n_iter_no_change=None, callbacks=[cb]))
     with pytest.raises(KeyboardInterrupt):
         clf.fit(X, y)
-    cb = clf.net_.callbacks_[-1][1]
+    cb = _find(clf, _InterruptAt)
     assert clf.n_iter_ == 3 and len(clf.history_) == 3
     for k, v in clf.net_.module_.state_dict().items():
         torch.testing.assert_close(v, cb.last_state[k])
@@ -389,5 +394,69 @@ def test_batch_norm_with_a_lone_last_row_and_tiny_data(blobs):
     # 201 rows in batches of 50: the lone last row joins the batch before it
     clf = DenseClassifier(**dict(FAST, batch_norm=True, batch_size=50, max_iter=3)).fit(X[:201], y[:201])
     assert clf.n_iter_ == 3
-    with pytest.raises(ValueError, match="Batch normalisation needs at least 2 training samples"):
+    with pytest.raises(ValueError, match="Batch normalisation needs batches of at least 2 rows"):
         DenseRegressor(batch_norm=True).fit(X[:1], y[:1].astype(float))
+    with pytest.raises(ValueError, match="batch_size=1"):
+        DenseClassifier(batch_norm=True, batch_size=1, max_iter=1).fit(X, y)
+
+
+def test_a_failed_refit_leaves_an_unfitted_estimator(blobs):
+    X, y = blobs
+    clf = DenseClassifier(**FAST).fit(X[:, :4], y)
+    with pytest.raises(ValueError, match="dropout has 2 rates"):
+        clf.set_params(dropout=[0.1, 0.2]).fit(X, y)
+    assert clf.n_features_in_ == 4 and clf.predict(X[:, :4]).shape == (len(X),)  # checked before any change
+    with pytest.raises(ValueError, match="Input X contains NaN"):
+        clf.set_params(dropout=0.0).fit(np.full_like(X, np.nan), y)
+    assert not hasattr(clf, "net_") and not hasattr(clf, "n_features_in_")
+
+
+def test_partial_fit_follows_each_call(blobs):
+    X, y = blobs
+    clf = DenseClassifier(**dict(FAST, alpha=1e-3))
+    clf.partial_fit(X[:5], y[:5], classes=[0, 1, 2])
+    assert clf.net_.batch_size == 5
+    clf.partial_fit(X, y)
+    assert clf.net_.batch_size == 200
+    decays = {g["weight_decay"] for g in clf.net_.optimizer_.param_groups}
+    assert decays == {0.0, 1e-3 / 200}
+    with pytest.raises(ValueError, match="not the same as on the first call"):
+        clf.partial_fit(X, y, classes=[0, 1, 2, 3])
+    # weights keep their meaning from one call to the next: chunks of one class each
+    Xa, ya = X[y == 0], y[y == 0]
+    Xb, yb = X[y == 1], y[y == 1]
+
+    def run(**kw):
+        c = DenseClassifier(**FAST)
+        for _ in range(5):
+            c.partial_fit(Xa, ya, classes=[0, 1], sample_weight=np.full(len(ya), kw.get("wa", 1.0)))
+            c.partial_fit(Xb, yb, sample_weight=np.full(len(yb), kw.get("wb", 1.0)))
+        return c.predict_proba(X[y < 2])[:, 0].mean()
+
+    assert run(wa=20.0) > run() + 0.05
+
+
+class _TwoGradListeners(Callback):
+    def initialize(self):
+        self.count = 0
+        return self
+
+    def on_grad_computed(self, net, named_parameters, **kwargs):
+        self.count += sum(1 for _ in named_parameters)
+
+
+def test_standard_skorch_callbacks_work(blobs, tmp_path):
+    from skorch.callbacks import Checkpoint, GradientNormClipping, LRScheduler
+
+    X, y = blobs
+    a, b = _TwoGradListeners(), _TwoGradListeners()
+    ckpt = Checkpoint(monitor="train_loss_best", dirname=str(tmp_path), f_optimizer=None, f_history=None,
+                      f_criterion=None)
+    clf = DenseClassifier(**dict(FAST, max_iter=3, n_iter_no_change=None, batch_size=100, callbacks=[
+        a, b, GradientNormClipping(1.0), ckpt,
+        LRScheduler(policy=torch.optim.lr_scheduler.OneCycleLR, max_lr=0.05, total_steps=9,
+                    step_every="batch")])).fit(X, y)
+    a, b = [cb for _, cb in clf.net_.callbacks_ if isinstance(cb, _TwoGradListeners)]
+    assert a.count == b.count == 9 * 4  # every listener sees every parameter of every step
+    assert (tmp_path / "params.pt").exists()
+    assert clf.history_["train_loss_best"].iloc[0]
