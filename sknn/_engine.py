@@ -103,6 +103,43 @@ def r2_score(y_pred, y_true, sample_weight=None):
     return r2.mean()
 
 
+class _EpochSnapshot:
+    """The module's and the optimizer's state at the start of an epoch, kept in reused buffers.
+
+    Taking it copies into tensors allocated once (no deep copy per epoch); restoring it
+    after a Ctrl-C puts weights, buffers and optimizer moments back as they were.
+    """
+
+    def __init__(self):
+        self.module = None
+        self.optim = None
+
+    def take(self, module, optimizer):
+        state = module.state_dict(keep_vars=False)
+        if self.module is None or self.module.keys() != state.keys():
+            self.module = {k: v.detach().clone() for k, v in state.items()}
+        else:
+            for k, v in state.items():
+                self.module[k].copy_(v)
+        entries = [(p, k, v) for p, st in optimizer.state.items() for k, v in st.items()]
+        old = self.optim or []
+        if len(old) == len(entries) and all(o[0] is e[0] and o[1] == e[1] and torch.is_tensor(e[2])
+                                            and o[2].shape == e[2].shape for o, e in zip(old, entries)):
+            for o, e in zip(old, entries):
+                o[2].copy_(e[2])
+        else:
+            self.optim = [(p, k, v.detach().clone() if torch.is_tensor(v) else copy.deepcopy(v))
+                          for p, k, v in entries]
+
+    def restore(self, module, optimizer):
+        with torch.no_grad():
+            for k, v in module.state_dict(keep_vars=False).items():
+                v.copy_(self.module[k])
+        optimizer.state.clear()
+        for p, k, v in self.optim or []:
+            optimizer.state[p][k] = v.clone() if torch.is_tensor(v) else copy.deepcopy(v)
+
+
 def _overrides(callback, hook):
     return getattr(type(callback), hook, None) is not getattr(Callback, hook)
 
@@ -157,17 +194,33 @@ class Engine(NeuralNet):
             for prefix, mult in (self.lr_multipliers or {}).items():
                 if name.startswith(prefix):
                     factor = mult
-            groups.setdefault((factor, param.ndim > 1), []).append(param)
-        # 'penalized' marks the weight matrices: they take the L2 (and L1) penalty, biases and
-        # normalisation parameters do not.
+            # Weight matrices take the L2 (and L1) penalty; biases and normalisation parameters
+            # do not. Without L2 one group is enough (each group costs an optimizer kernel).
+            groups.setdefault((factor, bool(self.weight_decay) and param.ndim > 1), []).append(param)
         param_groups = [{"params": ps, "lr": lr * f, "weight_decay": self.weight_decay if pen else 0.0,
                          "penalized": pen} for (f, pen), ps in groups.items()]
         self.optimizer_ = self.optimizer(param_groups, lr=lr, **kwargs)
-        self._penalized = [p for g in param_groups if g["penalized"] for p in g["params"]]
+        self._penalized = [p for p in self.module_.parameters() if p.requires_grad and p.ndim > 1]
+        return self
+
+    def initialize_criterion(self):
+        super().initialize_criterion()
+        # Unweighted batches use the criterion's own mean: one fused kernel instead of two.
+        mean_criterion = None
+        if getattr(self.criterion_, "reduction", None) == "none":
+            mean_criterion = copy.copy(self.criterion_)
+            mean_criterion.reduction = "mean"
+        object.__setattr__(self, "_mean_criterion", mean_criterion)  # a helper, not a skorch component
         return self
 
     def set_batch_size(self, batch_size, weight_decay):
         """Change the batch size between training calls, and the L2 strength that goes with it."""
+        if bool(weight_decay) != bool(self.weight_decay):  # the grouping changes: rebuild, keeping the state
+            state = self.optimizer_.state_dict()
+            self.weight_decay = weight_decay
+            self.initialize_optimizer()
+            if len(state["param_groups"]) == len(self.optimizer_.param_groups):
+                self.optimizer_.load_state_dict(state)
         self.batch_size, self.weight_decay = batch_size, weight_decay
         for group in self.optimizer_.param_groups:
             if group.get("penalized"):
@@ -194,12 +247,15 @@ class Engine(NeuralNet):
         return self.module_(x, **fit_params)
 
     def get_loss(self, y_pred, y_true, X=None, training=False, sample_weight=None):
-        losses = self.criterion_(y_pred, y_true)
-        if losses.ndim > 1:  # several outputs per sample: average them
-            losses = losses.reshape(len(losses), -1).mean(dim=1)
-        loss = losses.mean() if sample_weight is None else (losses * sample_weight).mean()
+        if sample_weight is None and self._mean_criterion is not None:
+            loss = self._mean_criterion(y_pred, y_true)
+        else:
+            losses = self.criterion_(y_pred, y_true)
+            if losses.ndim > 1:  # several outputs per sample: average them
+                losses = losses.reshape(len(losses), -1).mean(dim=1)
+            loss = losses.mean() if sample_weight is None else (losses * sample_weight).mean()
         if training and self.l1:
-            loss = loss + self.l1 * sum(p.abs().sum() for p in self._penalized) / len(losses)
+            loss = loss + self.l1 * sum(p.abs().sum() for p in self._penalized) / len(y_true)
         return loss
 
     def train_step(self, batch, **fit_params):
@@ -271,9 +327,10 @@ class Engine(NeuralNet):
         epochs = self.max_epochs if epochs is None else epochs
         generator = torch.Generator().manual_seed(int(self.seed) + len(self.history))
         on_epoch = {"dataset_train": train, "dataset_valid": valid}
+        snapshot = _EpochSnapshot()
         for _ in range(epochs):
-            snapshot = (copy.deepcopy(self.module_.state_dict()), copy.deepcopy(self.optimizer_.state_dict()),
-                        generator.get_state())
+            snapshot.take(self.module_, self.optimizer_)
+            shuffle_state = generator.get_state()
             try:
                 self.notify("on_epoch_begin", **on_epoch)
                 self.run_single_epoch(train, training=True, prefix="train", step_fn=self.train_step,
@@ -282,9 +339,8 @@ class Engine(NeuralNet):
                                       **fit_params)
             except KeyboardInterrupt:
                 # Ctrl-C inside an epoch: back to the state of the last finished one.
-                self.module_.load_state_dict(snapshot[0])
-                self.optimizer_.load_state_dict(snapshot[1])
-                generator.set_state(snapshot[2])
+                snapshot.restore(self.module_, self.optimizer_)
+                generator.set_state(shuffle_state)
                 del self.history[-1]
                 raise TrainingInterrupted() from None
             # A KeyboardInterrupt raised here is a callback asking to stop (skorch's

@@ -289,6 +289,7 @@ class _InterruptAt(Callback):
 
     def on_epoch_end(self, net, **kwargs):
         self.last_state = copy.deepcopy(net.module_.state_dict())
+        self.last_optimizer = copy.deepcopy(net.optimizer_.state_dict())
 
     def on_batch_end(self, net, **kwargs):
         if len(net.history) == self.epoch and net.history[-1].get("train_loss") is None:
@@ -307,6 +308,12 @@ def test_ctrl_c_keeps_the_last_finished_epoch(blobs):
     assert clf.n_iter_ == 3 and len(clf.history_) == 3
     for k, v in clf.net_.module_.state_dict().items():
         torch.testing.assert_close(v, cb.last_state[k])
+    # the optimizer's moments and step counts are those of the last finished epoch too
+    restored = clf.net_.optimizer_.state_dict()["state"]
+    assert restored.keys() == cb.last_optimizer["state"].keys()
+    for i, st in cb.last_optimizer["state"].items():
+        for key, value in st.items():
+            torch.testing.assert_close(restored[i][key], value)
     assert clf.score(X, y) > 0.6  # usable
     clf.set_params(callbacks=None, warm_start=True, max_iter=2).fit(X, y)  # and trainable further
     assert clf.n_iter_ == 5
