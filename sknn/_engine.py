@@ -215,12 +215,9 @@ class Engine(NeuralNet):
 
     def set_batch_size(self, batch_size, weight_decay):
         """Change the batch size between training calls, and the L2 strength that goes with it."""
-        if bool(weight_decay) != bool(self.weight_decay):  # the grouping changes: rebuild, keeping the state
-            state = self.optimizer_.state_dict()
+        if bool(weight_decay) != bool(self.weight_decay):  # alpha was changed: the groups change too
             self.weight_decay = weight_decay
             self.initialize_optimizer()
-            if len(state["param_groups"]) == len(self.optimizer_.param_groups):
-                self.optimizer_.load_state_dict(state)
         self.batch_size, self.weight_decay = batch_size, weight_decay
         for group in self.optimizer_.param_groups:
             if group.get("penalized"):
