@@ -142,26 +142,29 @@ class BaseNeuralNetwork(BaseEstimator):
             from skorch.callbacks import LRScheduler
             from torch.optim.lr_scheduler import ReduceLROnPlateau
 
-            monitor = "valid_score" if self.early_stopping else "train_loss"
             callbacks.append(("lr_scheduler", LRScheduler(
-                policy=ReduceLROnPlateau, monitor=monitor, mode="max" if self.early_stopping else "min",
-                factor=0.2, patience=1, threshold=self.tol, threshold_mode="abs")))
+                policy=ReduceLROnPlateau, monitor=self._monitor(), mode="min", factor=0.2, patience=1,
+                threshold=self.tol, threshold_mode="abs")))
         if self.verbose == 1:
             callbacks.append(("progress_bar", EpochProgressBar()))
         elif self.verbose and self.verbose >= 2:
             callbacks.append(("epoch_log", EpochLog()))
         for i, cb in enumerate(self.callbacks or []):
             callbacks.append(cb if isinstance(cb, tuple) else (f"user_{i}_{type(cb).__name__}", cb))
-        if not incremental and self.n_iter_no_change is not None:
+        if not incremental and (self.n_iter_no_change is not None or self.early_stopping):
             from skorch.callbacks import EarlyStopping
             from skorch.utils import noop
 
-            monitor = "valid_score" if self.early_stopping else "train_loss"
             callbacks.append(("stopping", EarlyStopping(
-                monitor=monitor, patience=self.n_iter_no_change, threshold=self.tol, threshold_mode="abs",
-                lower_is_better=not self.early_stopping, load_best=self.early_stopping,
+                monitor=self._monitor(), patience=self.n_iter_no_change or self.max_iter + 1, threshold=self.tol,
+                threshold_mode="abs", lower_is_better=True, load_best=self.early_stopping,
                 sink=print if self.verbose else noop)))
         return callbacks
+
+    def _monitor(self):
+        # The validation loss, not the score: a score such as accuracy saturates on small
+        # validation sets (Keras' EarlyStopping monitors 'val_loss' for the same reason).
+        return "valid_loss" if self.early_stopping else "train_loss"
 
     def _make_engine(self, module, n_train, device, seed, incremental):
         batch_size = self._batch_size(n_train)
@@ -264,8 +267,11 @@ class BaseNeuralNetwork(BaseEstimator):
         self.history_ = frame
         if "valid_score" in frame:
             self.validation_scores_ = [row.get("valid_score") for row in history]
-            valid = [s for s in self.validation_scores_ if s is not None]
-            self.best_validation_score_ = max(valid) if valid else None
+            # the score of the epoch whose weights the model holds: the lowest validation loss
+            stopping = dict(self.net_.callbacks_).get("stopping")
+            best_epoch = getattr(stopping, "best_epoch_", 0) if stopping is not None else 0
+            rows = [row for row in history if row["epoch"] == best_epoch] or history[-1:]
+            self.best_validation_score_ = rows[0].get("valid_score")
             self.best_loss_ = None
         else:
             self.validation_scores_ = None

@@ -270,7 +270,8 @@ _COMMON_DOC = """
     learning_rate_init : float, default=0.001
     learning_rate : {'constant', 'adaptive'}, default='constant'
         'adaptive' divides the learning rate by 5 each time two epochs in a row fail to
-        improve the monitored quantity (validation score or training loss) by ``tol``.
+        lower the monitored loss (validation loss with early stopping, else training
+        loss) by ``tol``.
     momentum : float, default=0.9
         Momentum of 'sgd' and 'rmsprop'.
     nesterov : bool, default=True
@@ -288,12 +289,16 @@ _COMMON_DOC = """
     shuffle : bool, default=True
         Reshuffle the rows before each epoch.
     early_stopping : bool, default=False
-        Set ``validation_fraction`` of the data aside and stop when its score has not
-        improved by ``tol`` for ``n_iter_no_change`` epochs; the best weights are restored.
+        Set ``validation_fraction`` of the data aside (stratified for classifiers), and
+        stop when its loss has not fallen by ``tol`` for ``n_iter_no_change`` epochs; the
+        weights of the lowest validation loss are restored. (MLPClassifier watches the
+        validation accuracy instead, which saturates on small validation sets; the loss
+        is Keras' default.) The validation score is recorded each epoch.
     validation_fraction : float, default=0.1
     n_iter_no_change : int or None, default=10
         Patience, in epochs. Without early stopping it applies to the training loss
-        (as in MLPClassifier); None trains for exactly ``max_iter`` epochs.
+        (as in MLPClassifier); None trains for exactly ``max_iter`` epochs (with early
+        stopping, the best weights are still restored at the end).
     tol : float, default=1e-4
     warm_start : bool, default=False
         Continue from the previous fit's weights (with a fresh optimizer).
@@ -328,6 +333,8 @@ _COMMON_ATTRS = """
     validation_scores_ : list of float or None
         Validation score of each epoch, with early stopping.
     best_validation_score_ : float or None
+        With early stopping, the validation score of the epoch whose weights were
+        restored (the lowest validation loss).
     history_ : pandas.DataFrame
         One row per epoch: ``epoch``, ``train_loss``, ``valid_loss``, ``valid_score``, ``dur``.
     device_ : torch.device

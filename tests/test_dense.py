@@ -150,7 +150,8 @@ def test_history_and_sklearn_attributes(blobs):
     es = DenseClassifier(**dict(FAST, early_stopping=True, n_iter_no_change=3)).fit(X, y)
     assert {"valid_loss", "valid_score"} <= set(es.history_.columns)
     assert len(es.validation_scores_) == es.n_iter_
-    assert es.best_validation_score_ == max(es.validation_scores_)
+    best = es.history_["valid_loss"].idxmin()  # the restored epoch: lowest validation loss
+    assert es.best_validation_score_ == es.validation_scores_[best]
 
 
 class _Recorder(Callback):
@@ -161,7 +162,7 @@ class _Recorder(Callback):
         return self
 
     def on_epoch_end(self, net, **kwargs):
-        self.scores.append(net.history[-1, "valid_score"])
+        self.scores.append(net.history[-1, "valid_loss"])
         self.states.append(copy.deepcopy(net.module_.state_dict()))
 
 
@@ -173,7 +174,10 @@ def test_early_stopping_restores_the_best_weights():
     clf = DenseClassifier(hidden_layer_sizes=(256, 256), early_stopping=True, n_iter_no_change=8,
                           learning_rate_init=0.01, max_iter=100, random_state=0, callbacks=[rec]).fit(X, y)
     rec = _find(clf, _Recorder)
-    best = int(np.argmax(rec.scores))  # first epoch of the best score
+    best, threshold = 0, np.inf  # the last epoch that lowered the validation loss by more than tol
+    for epoch, loss in enumerate(rec.scores):
+        if loss < threshold:
+            best, threshold = epoch, loss - clf.tol
     assert clf.n_iter_ < 100 and best < clf.n_iter_ - 1, "the run should stop after overfitting"
     for k, v in clf.net_.module_.state_dict().items():
         torch.testing.assert_close(v, rec.states[best][k])

@@ -1,0 +1,21 @@
+"""Every example script runs (on tiny settings), so none rots."""
+
+import pathlib
+import subprocess
+import sys
+
+import pytest
+
+EXAMPLES = sorted((pathlib.Path(__file__).parents[1] / "examples").glob("*.py"))
+
+
+@pytest.mark.parametrize("script", EXAMPLES, ids=lambda p: p.name)
+def test_example_runs(script):
+    proc = subprocess.run([sys.executable, str(script), "--quick"], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert proc.stdout.strip(), "an example should print what it found"
+
+
+def test_there_is_an_example_per_family():
+    names = {p.name for p in EXAMPLES}
+    assert {"quickstart.py", "dense_networks.py"} <= names
