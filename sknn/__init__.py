@@ -1,9 +1,12 @@
 """sknn: scikit-learn estimators backed by PyTorch."""
 
 from ._engine import Engine
+from . import datasets
 from .compare import compare
+from .conv import ConvImageClassifier
 from .dense import DenseClassifier, DenseRegressor
 
 __version__ = "0.1.0"
 
-__all__ = ["DenseClassifier", "DenseRegressor", "Engine", "compare", "__version__"]
+__all__ = ["ConvImageClassifier", "DenseClassifier", "DenseRegressor", "Engine", "compare", "datasets",
+           "__version__"]

@@ -234,7 +234,7 @@ class BaseNeuralNetwork(BaseEstimator):
         n_before = len(self.net_.history) if keep else 0
         with seeded(seed + n_before, device):
             if not keep:
-                module = self._build_module(self.n_features_in_, self._n_outputs())
+                module = self._build_module(getattr(self, "n_features_in_", None), self._n_outputs())
                 self.net_ = self._make_engine(module, len(train), device, seed, incremental)
                 self.net_.initialize()
             elif not incremental:  # warm start: same weights and history, fresh optimizer and settings
@@ -303,8 +303,10 @@ class BaseNeuralNetwork(BaseEstimator):
     def _forward(self, X, transform=None):
         check_is_fitted(self, "net_")
         X = self._check_X(X, reset=False)
-        batch_size = max(self.net_.batch_size, 4096)
-        return self.net_.predict_source(self._source(X), batch_size=batch_size, transform=transform)
+        return self.net_.predict_source(self._source(X), batch_size=self._predict_batch_size(), transform=transform)
+
+    def _predict_batch_size(self):
+        return max(self.net_.batch_size, 4096)
 
     def __setstate__(self, state):
         super().__setstate__(state)

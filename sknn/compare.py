@@ -25,6 +25,7 @@ from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, StandardSc
 from sklearn.utils import _safe_indexing
 from sklearn.utils.multiclass import type_of_target
 
+from .conv import ConvImageClassifier
 from .dense import DenseClassifier, DenseRegressor
 
 __all__ = ["compare", "default_models", "detect_task", "MODEL_ALIASES"]
@@ -85,9 +86,19 @@ def default_models(X, task, random_state=0):
 
     Linear models and networks get scaled inputs; every model gets imputation and
     one-hot encoding when X is a DataFrame with missing values or categorical columns.
-    The regression network also learns a standardised target.
+    The regression network also learns a standardised target. For image arrays
+    (n, H, W[, C]) the network is a ConvImageClassifier and the other models see the
+    pixels as rows.
     """
     scaled, raw = (lambda: _preprocessor(X, scale=True)), (lambda: _preprocessor(X, scale=False))
+    if task == "classification" and not isinstance(X, pd.DataFrame) and np.ndim(X) > 2:
+        # images: the tabular models see rows of pixels, the network sees the images
+        return {
+            "LogisticRegression": _with(scaled(), LogisticRegression(max_iter=2000)),
+            "RandomForest": _with(raw(), RandomForestClassifier(random_state=random_state)),
+            "HistGradientBoosting": _with(raw(), HistGradientBoostingClassifier(random_state=random_state)),
+            "ConvImageClassifier (sknn)": ConvImageClassifier(random_state=random_state),
+        }
     if task == "classification":
         return {
             "LogisticRegression": _with(scaled(), LogisticRegression(max_iter=2000)),

@@ -125,3 +125,13 @@ def test_plot_functions_draw():
     assert ax.get_title() == "Confusion matrix"
     with pytest.raises(ValueError, match="needs a fitted sknn estimator"):
         plot.history(object())
+
+
+def test_images_get_the_convolutional_network():
+    from sklearn.datasets import load_digits
+
+    X, y = load_digits(return_X_y=True)
+    images = X[:300].reshape(-1, 8, 8) / 16
+    table = compare(images, y[:300], models=["linear", "network"], cv=3, verbose=False)
+    assert set(table.index) == {"LogisticRegression", "ConvImageClassifier (sknn)"}
+    assert (table["accuracy_mean"] > 0.8).all()

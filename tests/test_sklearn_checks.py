@@ -6,7 +6,7 @@ import pytest
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from sknn import DenseClassifier, DenseRegressor
+from sknn import ConvImageClassifier, DenseClassifier, DenseRegressor
 
 # check name -> why it cannot pass, per estimator class.
 _SGD_WEIGHTS = (
@@ -19,14 +19,17 @@ _DENSE = {
     "check_sample_weight_equivalence_on_dense_data": _SGD_WEIGHTS,
     "check_sample_weight_equivalence_on_sparse_data": _SGD_WEIGHTS,
 }
-EXPECTED_FAILURES = {"DenseClassifier": _DENSE, "DenseRegressor": _DENSE}
+EXPECTED_FAILURES = {"DenseClassifier": _DENSE, "DenseRegressor": _DENSE, "ConvImageClassifier": _DENSE}
 
 
 def _expected_failures(estimator):
     return EXPECTED_FAILURES.get(type(estimator).__name__, {})
 
 
-@parametrize_with_checks([DenseClassifier(), DenseRegressor()], expected_failed_checks=_expected_failures)
+# Flat rows of any length are images for ConvImageClassifier (a square, or one line of
+# pixels), so scikit-learn's feature-matrix checks apply to it unchanged.
+@parametrize_with_checks([DenseClassifier(), DenseRegressor(), ConvImageClassifier(max_iter=30)],
+                         expected_failed_checks=_expected_failures)
 def test_sklearn_compatible(estimator, check):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)

@@ -1,0 +1,199 @@
+"""The image input layer shared by the image estimators: arrays in any layout, flat rows,
+and files read lazily; plus augmentation as a module that runs on the batch's device.
+"""
+
+import math
+import os
+import warnings
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from ._data import ArrayBatches
+
+__all__ = ["Augment", "ImageFileBatches", "as_image_array", "is_path_list", "read_image"]
+
+
+def is_path_list(X):
+    """True for a list/array of file paths (str or os.PathLike)."""
+    if isinstance(X, np.ndarray):
+        return X.ndim == 1 and X.dtype.kind in "OUS" and len(X) > 0 and isinstance(X[0], (str, os.PathLike))
+    return isinstance(X, (list, tuple)) and len(X) > 0 and all(isinstance(x, (str, os.PathLike)) for x in X)
+
+
+def _layout(shape, data_format):
+    """'channels_first' or 'channels_last' for a 4-D array shape (N, a, b, c)."""
+    if data_format in ("channels_first", "channels_last"):
+        return data_format
+    first, last = shape[1] in (1, 3, 4), shape[3] in (1, 3, 4)
+    if last and not first:
+        return "channels_last"
+    if first and not last:
+        return "channels_first"
+    raise ValueError(f"Cannot tell the channel axis of images of shape {tuple(shape)}: pass "
+                     "data_format='channels_last' for (n, height, width, channels) or "
+                     "data_format='channels_first' for (n, channels, height, width).")
+
+
+def auto_image_shape(n_features):
+    """The image a flat row of ``n_features`` values is taken for: a square if it is one, else one line."""
+    side = math.isqrt(n_features)
+    return (1, side, side) if side * side == n_features else (1, 1, n_features)
+
+
+def as_image_array(X, data_format="auto", image_shape=None):
+    """Validate images into a float32 array of shape (n, channels, height, width).
+
+    Accepts (n, H, W) grey levels, (n, H, W, C) or (n, C, H, W) arrays (``data_format``
+    'auto' picks the axis of size 1, 3 or 4 and asks when both ends qualify), and flat
+    rows (n, H*W*C) with ``image_shape`` (H, W) or (H, W, C) (channels last, as an image
+    flattened by numpy). uint8 values are scaled to [0, 1].
+    """
+    X = np.asarray(X)
+    if X.dtype.kind not in "biuf":
+        raise ValueError(f"Images must be numbers; got an array of dtype {X.dtype}.")
+    scale = X.dtype == np.uint8
+    X = X.astype(np.float32, copy=False)
+    if scale:
+        X = X / 255.0
+    if X.ndim == 2:
+        if image_shape is None:
+            c, h, w = auto_image_shape(X.shape[1])
+        else:
+            shape = tuple(int(s) for s in image_shape)
+            h, w = shape[0], shape[1]
+            c = shape[2] if len(shape) == 3 else 1
+            if h * w * c != X.shape[1]:
+                raise ValueError(f"image_shape={tuple(image_shape)} holds {h * w * c} values but the rows of X have "
+                                 f"{X.shape[1]}.")
+        X = X.reshape(len(X), h, w, c).transpose(0, 3, 1, 2)
+    elif X.ndim == 3:
+        X = X[:, None]
+    elif X.ndim == 4:
+        if _layout(X.shape, data_format) == "channels_last":
+            X = X.transpose(0, 3, 1, 2)
+    else:
+        raise ValueError(f"Expected images as a 2-D (flat rows), 3-D or 4-D array, got {X.ndim} dimensions.")
+    X = np.ascontiguousarray(X, dtype=np.float32)
+    if not np.isfinite(X).all():
+        raise ValueError("The images contain NaN or infinity.")
+    return X
+
+
+def read_image(path, size=None, channels=None):
+    """Read one image file as a float32 array (channels, height, width) in [0, 1].
+
+    ``size`` (height, width) resizes; ``channels`` 1 or 3 converts to grey or RGB
+    (None: grey files stay grey, others become RGB).
+    Raises a ValueError naming the file when it cannot be read.
+    """
+    try:
+        from PIL import Image
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise ImportError("Reading image files needs Pillow: pip install 'sknn[images]'.") from exc
+    try:
+        with Image.open(path) as img:
+            if channels is None:  # keep grey images grey, make everything else RGB
+                channels = 1 if img.mode in ("1", "L", "LA", "I", "I;16", "F") else 3
+            img = img.convert("L" if channels == 1 else "RGB")
+            if size is not None and img.size != (size[1], size[0]):
+                img = img.resize((size[1], size[0]), Image.BILINEAR)
+            arr = np.asarray(img, dtype=np.float32) / 255.0
+    except (OSError, ValueError, SyntaxError) as exc:
+        raise ValueError(f"Cannot read the image file {os.fspath(path)!r}: {exc}") from None
+    return arr[None] if arr.ndim == 2 else arr.transpose(2, 0, 1)
+
+
+class ImageFileBatches(ArrayBatches):
+    """Images read from files one batch at a time (memory bounded by a batch, not the folder).
+
+    ``X`` is a numpy array of paths; each batch's files are decoded by a small thread
+    pool and resized to ``size``. Unreadable files raise a ValueError naming the file,
+    or, with ``skip_bad=True``, are left out of the batch with a warning.
+    """
+
+    def __init__(self, X, y=None, sample_weight=None, size=None, channels=3, skip_bad=False, workers=4):
+        super().__init__(np.asarray(X, dtype=object), y, sample_weight)
+        self.size, self.channels, self.skip_bad, self.workers = size, channels, skip_bad, workers
+
+    def __len__(self):
+        return len(self.X)
+
+    def subset(self, indices):
+        index = torch.as_tensor(np.asarray(indices), dtype=torch.int64)
+        take = lambda a: None if a is None else a[index]  # noqa: E731
+        return ImageFileBatches(self.X[np.asarray(indices)], take(self.y), take(self.sample_weight), self.size,
+                                self.channels, self.skip_bad, self.workers)
+
+    def nbytes(self):
+        return 0  # nothing to keep on a device
+
+    def _read(self, path):
+        try:
+            return read_image(path, self.size, self.channels)
+        except ValueError as exc:
+            if not self.skip_bad:
+                raise
+            warnings.warn(f"{exc}; skipped.", UserWarning)
+            return None
+
+    def batches(self, batch_size, shuffle=False, generator=None, device="cpu"):
+        n = len(self)
+        order = torch.randperm(n, generator=generator) if shuffle else torch.arange(n)
+        with ThreadPoolExecutor(self.workers) as pool:
+            for start in range(0, n, batch_size):
+                idx = order[start:start + batch_size]
+                images = list(pool.map(self._read, self.X[idx.numpy()]))
+                keep = torch.tensor([im is not None for im in images])
+                if not keep.any():
+                    continue
+                Xb = torch.from_numpy(np.stack([im for im in images if im is not None]))
+                idx = idx[keep]
+                yb = None if self.y is None else self.y[idx]
+                wb = None if self.sample_weight is None else self.sample_weight[idx]
+                yield (Xb.to(device, non_blocking=True), None if yb is None else yb.to(device),
+                       None if wb is None else wb.to(device))
+
+
+class Augment(nn.Module):
+    """Random flips, shifts, rotations and zooms of a batch of images, in training only.
+
+    The transforms of Keras' ImageDataGenerator, applied to the batch tensor on its
+    device with one affine resampling; the draws come from torch's generator, so a
+    seeded fit is reproducible. In evaluation mode the images pass unchanged.
+
+    Parameters
+    ----------
+    horizontal_flip, vertical_flip : bool
+    shift : float, fraction of the width/height
+    rotation : float, degrees
+    zoom : float, relative range (0.1: 0.9x to 1.1x)
+    """
+
+    KEYS = ("horizontal_flip", "vertical_flip", "shift", "rotation", "zoom")
+
+    def __init__(self, horizontal_flip=False, vertical_flip=False, shift=0.0, rotation=0.0, zoom=0.0):
+        super().__init__()
+        self.horizontal_flip, self.vertical_flip = bool(horizontal_flip), bool(vertical_flip)
+        self.shift, self.rotation, self.zoom = float(shift), float(rotation), float(zoom)
+
+    def forward(self, x):
+        if not self.training:
+            return x
+        n, device = x.shape[0], x.device
+        uniform = lambda: torch.rand(n, device=device) * 2 - 1  # noqa: E731
+        angle = uniform() * math.radians(self.rotation)
+        scale = 1 + uniform() * self.zoom
+        sx, sy = scale.clone(), scale.clone()
+        if self.horizontal_flip:
+            sx = sx * torch.where(torch.rand(n, device=device) < 0.5, -1.0, 1.0)
+        if self.vertical_flip:
+            sy = sy * torch.where(torch.rand(n, device=device) < 0.5, -1.0, 1.0)
+        tx, ty = uniform() * 2 * self.shift, uniform() * 2 * self.shift
+        cos, sin = torch.cos(angle), torch.sin(angle)
+        theta = torch.stack([torch.stack([cos / sx, -sin / sx, tx], 1), torch.stack([sin / sy, cos / sy, ty], 1)], 1)
+        grid = F.affine_grid(theta.to(x.dtype), list(x.shape), align_corners=False)
+        return F.grid_sample(x, grid, mode="bilinear", padding_mode="border", align_corners=False)

@@ -1,0 +1,362 @@
+"""Convolutional networks for images: ConvImageClassifier.
+
+The network is built from parameters (``conv_filters``, ``kernel_size``, ``pooling``,
+``dense_layers``...) the way torchvision builds VGG from a list; images come as arrays
+in either channel layout, as flat rows with ``image_shape`` (so the estimator can follow
+scikit-learn transformers in a pipeline), or as files read lazily.
+"""
+
+from numbers import Integral, Real
+
+import numpy as np
+import torch
+from sklearn.base import ClassifierMixin
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
+from torch import nn
+
+from ._base import BaseNeuralNetwork, NeuralClassifierMixin
+from ._data import ArrayBatches
+from ._images import Augment, ImageFileBatches, as_image_array, is_path_list, read_image
+from ._layers import ACTIVATIONS, INITIALIZER_NAMES, initialize_weights, make_activation
+
+__all__ = ["ConvNet", "ConvImageClassifier"]
+
+
+def _pair(v):
+    return (int(v), int(v)) if isinstance(v, Integral) else tuple(int(x) for x in v)
+
+
+class ConvNet(nn.Module):
+    """Convolution blocks, then a dense head: a LeNet-style network built from parameters.
+
+    Each block is ``convs_per_block`` x [Conv2d -> (BatchNorm) -> activation], then
+    pooling and dropout. Pooling is skipped where the feature map is already smaller
+    than the window, and maps larger than 4x4 after the last block are averaged down to
+    4x4, so the same network runs on 8x8 and on 224x224 images.
+
+    Parameters
+    ----------
+    in_channels : int
+    image_size : (height, width)
+    n_outputs : int
+    conv_filters : sequence of int, filters of each block
+    kernel_size, strides : int or (int, int)
+    padding : {'same', 'valid'}
+    convs_per_block : int
+    pooling : {'max', 'avg', None}
+    pool_size : int
+    batch_norm : bool
+    activation : str
+    dropout : float, after each block and each dense layer
+    dense_layers : sequence of int
+    augment : dict or None, arguments of :class:`sknn._images.Augment`
+    """
+
+    def __init__(self, in_channels, image_size, n_outputs, conv_filters=(32, 64), kernel_size=3, strides=1,
+                 padding="same", convs_per_block=1, pooling="max", pool_size=2, batch_norm=False,
+                 activation="relu", dropout=0.0, dense_layers=(128,), augment=None):
+        super().__init__()
+        self.augment = Augment(**augment) if augment else None
+        k, s = _pair(kernel_size), _pair(strides)
+        h, w = image_size
+        layers, c = [], in_channels
+        for filters in conv_filters:
+            for j in range(convs_per_block):
+                stride = s if j == 0 else (1, 1)
+                pad = (k[0] // 2, k[1] // 2) if padding == "same" else (0, 0)
+                h2, w2 = (h + 2 * pad[0] - k[0]) // stride[0] + 1, (w + 2 * pad[1] - k[1]) // stride[1] + 1
+                if h2 < 1 or w2 < 1:
+                    raise ValueError(f"A {h}x{w} feature map is too small for a {k[0]}x{k[1]} kernel with "
+                                     f"padding={padding!r}; use padding='same', fewer blocks or larger images.")
+                layers.append(nn.Conv2d(c, filters, k, stride=stride, padding=pad))
+                if batch_norm:
+                    layers.append(nn.BatchNorm2d(filters))
+                layers.append(make_activation(activation))
+                c, h, w = filters, h2, w2
+            if pooling is not None and (h >= pool_size or w >= pool_size):
+                window = (min(pool_size, h), min(pool_size, w))
+                layers.append(nn.MaxPool2d(window) if pooling == "max" else nn.AvgPool2d(window))
+                h, w = h // window[0], w // window[1]
+            if dropout > 0:
+                layers.append(nn.Dropout(dropout))
+        if h * w > 16:
+            layers.append(nn.AdaptiveAvgPool2d((min(h, 4), min(w, 4))))
+            h, w = min(h, 4), min(w, 4)
+        self.features = nn.Sequential(*layers)
+        head, width = [nn.Flatten()], c * h * w
+        for units in dense_layers:
+            head += [nn.Linear(width, units), make_activation(activation)]
+            if dropout > 0:
+                head.append(nn.Dropout(dropout))
+            width = units
+        head.append(nn.Linear(width, n_outputs))
+        self.classifier = nn.Sequential(*head)
+
+    def forward(self, X):
+        if self.augment is not None:
+            X = self.augment(X)
+        return self.classifier(self.features(X))
+
+
+class ConvImageClassifier(NeuralClassifierMixin, ClassifierMixin, BaseNeuralNetwork):
+    """Convolutional image classifier on PyTorch, with scikit-learn's API.
+
+    Images come as arrays ((n, H, W) grey, (n, H, W, C) or (n, C, H, W)), as flat rows
+    with ``image_shape`` (after scikit-learn transformers in a pipeline), or as a list of
+    file paths read lazily and resized to ``image_size`` (see
+    :func:`sknn.datasets.image_folder`). Labels may be of any type.
+
+    Parameters
+    ----------
+    conv_filters : tuple of int, default=(32, 64)
+        Filters of each convolution block.
+    kernel_size : int or (int, int), default=3
+    strides : int or (int, int), default=1
+        Stride of the first convolution of each block.
+    padding : {'same', 'valid'}, default='same'
+    convs_per_block : int, default=1
+    pooling : {'max', 'avg'} or None, default='max'
+    pool_size : int, default=2
+    batch_norm : bool, default=False
+    activation : str, default='relu'
+        Any activation of the dense networks ('relu', 'tanh', 'leaky_relu', 'elu', ...).
+    dropout : float, default=0.25
+        Dropout after each block and each dense layer.
+    dense_layers : tuple of int, default=(128,)
+        Units of the dense layers between the convolutions and the output.
+    augment : dict or None, default=None
+        Training-time augmentation, e.g. ``{"horizontal_flip": True, "shift": 0.1,
+        "rotation": 10, "zoom": 0.1}`` (shift and zoom as fractions, rotation in degrees).
+    image_shape : tuple or None, default=None
+        For flat rows: (height, width) or (height, width, channels). None takes a square
+        grey image when the row length is a square, else one line of pixels.
+    data_format : {'auto', 'channels_last', 'channels_first'}, default='auto'
+        The channel axis of 4-D arrays. 'auto' takes the axis of size 1, 3 or 4 and
+        asks for this parameter when both the second and the last axis qualify.
+    image_size : (int, int) or None, default=None
+        Size files are resized to (required for file input of mixed sizes; default:
+        the size of the first file).
+    skip_bad_images : bool, default=False
+        Leave unreadable image files out with a warning, instead of raising.
+    module : torch.nn.Module class or callable, default=None
+        Your own network: called as ``module(in_channels, image_size, n_outputs)``.
+    kernel_initializer, optimizer, learning_rate_init, learning_rate, momentum, nesterov, \
+alpha, l1, batch_size, max_iter, shuffle, early_stopping, validation_fraction, \
+n_iter_no_change, tol, class_weight, warm_start, random_state, device, verbose, callbacks
+        As in :class:`sknn.DenseClassifier`.
+
+    Attributes
+    ----------
+    classes_ : ndarray
+    image_shape_ : (channels, height, width)
+        The shape of the images the network takes.
+    n_features_in_ : int, for flat-row input
+    history_, loss_curve_, n_iter_, validation_scores_, best_validation_score_, net_, device_
+        As in :class:`sknn.DenseClassifier`.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_digits
+    >>> from sknn import ConvImageClassifier
+    >>> X, y = load_digits(return_X_y=True)
+    >>> clf = ConvImageClassifier(image_shape=(8, 8), batch_size=32, max_iter=10, random_state=0)
+    >>> clf = clf.fit(X[:500] / 16, y[:500])
+    >>> clf.image_shape_
+    (1, 8, 8)
+    >>> clf.score(X[500:700] / 16, y[500:700]) > 0.8
+    True
+    """
+
+    _parameter_constraints = {
+        **BaseNeuralNetwork._parameter_constraints,
+        "conv_filters": ["array-like"],
+        "kernel_size": [Interval(Integral, 1, None, closed="left"), "array-like"],
+        "strides": [Interval(Integral, 1, None, closed="left"), "array-like"],
+        "padding": [StrOptions({"same", "valid"})],
+        "convs_per_block": [Interval(Integral, 1, None, closed="left")],
+        "pooling": [StrOptions({"max", "avg"}), None],
+        "pool_size": [Interval(Integral, 1, None, closed="left")],
+        "batch_norm": ["boolean"],
+        "activation": [StrOptions(set(ACTIVATIONS))],
+        "dropout": [Interval(Real, 0, 1, closed="left")],
+        "dense_layers": ["array-like"],
+        "augment": [dict, None],
+        "image_shape": ["array-like", None],
+        "data_format": [StrOptions({"auto", "channels_last", "channels_first"})],
+        "image_size": ["array-like", Interval(Integral, 1, None, closed="left"), None],
+        "skip_bad_images": ["boolean"],
+        "module": [callable, None],
+        "kernel_initializer": [StrOptions(set(INITIALIZER_NAMES))],
+        "class_weight": [dict, StrOptions({"balanced"}), None],
+    }
+
+    def __init__(self, conv_filters=(32, 64), kernel_size=3, strides=1, padding="same", convs_per_block=1,
+                 pooling="max", pool_size=2, batch_norm=False, activation="relu", dropout=0.25,
+                 dense_layers=(128,), augment=None, image_shape=None, data_format="auto", image_size=None,
+                 skip_bad_images=False, module=None, kernel_initializer="he_uniform", optimizer="adam",
+                 learning_rate_init=0.001, learning_rate="constant", momentum=0.9, nesterov=True, alpha=0.0001,
+                 l1=0.0, batch_size="auto", max_iter=50, shuffle=True, early_stopping=False,
+                 validation_fraction=0.1, n_iter_no_change=10, tol=1e-4, class_weight=None, warm_start=False,
+                 random_state=None, device="auto", verbose=0, callbacks=None):
+        self.conv_filters = conv_filters
+        self.kernel_size = kernel_size
+        self.strides = strides
+        self.padding = padding
+        self.convs_per_block = convs_per_block
+        self.pooling = pooling
+        self.pool_size = pool_size
+        self.batch_norm = batch_norm
+        self.activation = activation
+        self.dropout = dropout
+        self.dense_layers = dense_layers
+        self.augment = augment
+        self.image_shape = image_shape
+        self.data_format = data_format
+        self.image_size = image_size
+        self.skip_bad_images = skip_bad_images
+        self.module = module
+        self.kernel_initializer = kernel_initializer
+        self.optimizer = optimizer
+        self.learning_rate_init = learning_rate_init
+        self.learning_rate = learning_rate
+        self.momentum = momentum
+        self.nesterov = nesterov
+        self.alpha = alpha
+        self.l1 = l1
+        self.batch_size = batch_size
+        self.max_iter = max_iter
+        self.shuffle = shuffle
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
+        self.class_weight = class_weight
+        self.warm_start = warm_start
+        self.random_state = random_state
+        self.device = device
+        self.verbose = verbose
+        self.callbacks = callbacks
+
+    # -- the image input -----------------------------------------------------------
+    def _check_params(self):
+        if self.augment:
+            unknown = set(self.augment) - set(Augment.KEYS)
+            if unknown:
+                raise ValueError(f"Unknown augment keys {sorted(unknown)}; use {list(Augment.KEYS)}.")
+
+    def _images(self, X, reset):
+        """X as a float32 array (n, C, H, W), or a list of paths kept as such (lazy files)."""
+        if is_path_list(X):
+            paths = np.asarray([str(p) for p in X], dtype=object)
+            if reset:
+                size = self.image_size
+                if size is None:
+                    size = read_image(paths[0]).shape[1:]
+                size = (int(size), int(size)) if isinstance(size, Integral) else tuple(int(s) for s in size)
+                channels = read_image(paths[0], size).shape[0] if self.module is None else 3
+                self.image_shape_ = (channels, *size)
+            return paths
+        array = X if hasattr(X, "columns") else np.asarray(X)
+        if array.ndim <= 2:  # flat rows: scikit-learn's checks on feature matrices apply
+            X2 = validate_data(self, X, reset=reset, dtype=np.float32, ensure_min_samples=1)
+            images = as_image_array(X2, image_shape=self.image_shape)
+        else:
+            images = as_image_array(array, data_format=self.data_format)
+            if len(images) == 0:
+                raise ValueError("Found an array with 0 images; at least 1 is needed.")
+        if reset:
+            self.image_shape_ = tuple(images.shape[1:])
+        elif tuple(images.shape[1:]) != tuple(self.image_shape_):
+            raise ValueError(f"X holds images of shape (channels, height, width) {tuple(images.shape[1:])}, but "
+                             f"{type(self).__name__} was fitted on {tuple(self.image_shape_)}.")
+        return images
+
+    def _check_X_y(self, X, y, reset):
+        if y is None:
+            raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y is None: "
+                             "pass the labels of the images.")
+        images = self._images(X, reset)
+        y = column_or_1d(y, warn=True)
+        if len(y) != len(images):
+            raise ValueError(f"X has {len(images)} images but y has {len(y)} labels.")
+        return images, y
+
+    def _check_X(self, X, reset):
+        check_is_fitted(self, "net_")
+        return self._images(X, reset)
+
+    def _source(self, X, y=None, sample_weight=None):
+        if isinstance(X, np.ndarray) and X.dtype == object:
+            _, h, w = self.image_shape_
+            return ImageFileBatches(X, y, sample_weight, size=(h, w), channels=self.image_shape_[0],
+                                    skip_bad=self.skip_bad_images)
+        return ArrayBatches(torch.from_numpy(X), y, sample_weight)
+
+    def _build_module(self, n_inputs, n_outputs):
+        c, h, w = self.image_shape_
+        if self.module is not None:
+            return self.module(c, (h, w), n_outputs)
+        net = ConvNet(c, (h, w), n_outputs, conv_filters=tuple(self.conv_filters), kernel_size=self.kernel_size,
+                      strides=self.strides, padding=self.padding, convs_per_block=self.convs_per_block,
+                      pooling=self.pooling, pool_size=self.pool_size, batch_norm=self.batch_norm,
+                      activation=self.activation, dropout=self.dropout, dense_layers=tuple(self.dense_layers),
+                      augment=self.augment)
+        return initialize_weights(net, self.kernel_initializer, self.activation)
+
+    def _predict_batch_size(self):
+        return max(self.net_.batch_size, 256)  # images: activations grow fast with the batch
+
+    # -- seeing what was learned -----------------------------------------------------
+    def first_layer_filters(self):
+        """The first convolution's kernels, an array (filters, channels, kh, kw)."""
+        check_is_fitted(self, "net_")
+        conv = next(m for m in self.net_.module_.modules() if isinstance(m, nn.Conv2d))
+        return conv.weight.detach().cpu().numpy().copy()
+
+    def feature_maps(self, X, layer=0):
+        """The activations after the ``layer``-th convolution (and its activation) for the first image of X.
+
+        Parameters
+        ----------
+        X : images in any form ``fit`` accepts, e.g. ``X[:1]`` or ``[path]``
+        layer : int, which convolution (0 is the first)
+
+        Returns
+        -------
+        maps : ndarray of shape (channels, height, width)
+        """
+        images = self._check_X(X, reset=False)
+        X = next(self._source(images[:1]).batches(1, device=self.net_.device))[0]
+        module = self.net_.module_
+        module.eval()
+        seen = -1
+        with torch.inference_mode():
+            for m in module.features:
+                X = m(X)
+                if isinstance(m, nn.Conv2d):
+                    seen += 1
+                if seen == layer and not isinstance(m, nn.Conv2d) and not isinstance(m, nn.BatchNorm2d):
+                    return X[0].cpu().numpy()
+        raise ValueError(f"The network has {seen + 1} convolutions; layer={layer} is out of range.")
+
+    def plot_filters(self, ax=None):
+        """Show the first layer's filters (first channel) as a grid of images; returns the Figure."""
+        import matplotlib.pyplot as plt
+
+        filters = self.first_layer_filters()[:, 0]
+        n = len(filters)
+        cols = int(np.ceil(np.sqrt(n)))
+        rows = int(np.ceil(n / cols))
+        fig, axes = plt.subplots(rows, cols, figsize=(cols, rows))
+        for i, a in enumerate(np.ravel(axes)):
+            a.axis("off")
+            if i < n:
+                a.imshow(filters[i], cmap="gray")
+        fig.suptitle("First-layer filters")
+        return fig
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = False
+        return tags

@@ -1,0 +1,186 @@
+"""ConvImageClassifier and the image input layer."""
+
+import numpy as np
+import pytest
+import torch
+from sklearn.datasets import load_digits
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import MinMaxScaler
+
+from sknn import ConvImageClassifier
+from sknn._images import Augment, as_image_array
+from sknn.conv import ConvNet
+from sknn.datasets import image_folder
+
+FAST = dict(conv_filters=(8, 16), dense_layers=(32,), dropout=0.0, batch_size=32, max_iter=8, learning_rate_init=0.003,
+            random_state=0)
+
+
+@pytest.fixture(scope="module")
+def digits():
+    X, y = load_digits(return_X_y=True)
+    return X[:600], y[:600]
+
+
+def test_the_lectures_convolution_arithmetic():
+    image = torch.tensor([[3, 3, 2, 1, 0], [0, 0, 1, 3, 1], [3, 1, 2, 2, 3], [2, 0, 0, 2, 2], [2, 0, 0, 0, 1]],
+                         dtype=torch.float32)
+    kernel = torch.tensor([[0, 1, 2], [2, 2, 0], [0, 1, 2]], dtype=torch.float32)
+    net = ConvNet(1, (5, 5), 2, conv_filters=(1,), kernel_size=3, padding="valid", pooling=None, dense_layers=())
+    conv = net.features[0]
+    with torch.no_grad():
+        conv.weight.copy_(kernel[None, None])
+        conv.bias.zero_()
+        out = conv(image[None, None])[0, 0]
+    torch.testing.assert_close(out, torch.tensor([[12, 12, 17], [10, 17, 19], [9, 6, 14]], dtype=torch.float32))
+
+
+def test_max_pooling_on_a_known_input():
+    net = ConvNet(1, (4, 4), 2, conv_filters=(1,), pooling="max", pool_size=2, dense_layers=())
+    pool = next(m for m in net.features if isinstance(m, torch.nn.MaxPool2d))
+    x = torch.tensor([[1, 3, 2, 1], [4, 2, 0, 1], [3, 1, 1, 5], [0, 2, 6, 2]], dtype=torch.float32)
+    torch.testing.assert_close(pool(x[None, None])[0, 0], torch.tensor([[4.0, 2.0], [3.0, 6.0]]))
+
+
+def test_layouts_and_flat_rows_give_the_same_images():
+    rng = np.random.RandomState(0)
+    first = rng.rand(5, 3, 6, 7).astype(np.float32)
+    last = first.transpose(0, 2, 3, 1)
+    np.testing.assert_array_equal(as_image_array(first), first)
+    np.testing.assert_array_equal(as_image_array(last), first)
+    flat = last.reshape(5, -1)
+    np.testing.assert_array_equal(as_image_array(flat, image_shape=(6, 7, 3)), first)
+    grey = rng.randint(0, 256, size=(2, 4, 4)).astype(np.uint8)
+    np.testing.assert_allclose(as_image_array(grey)[:, 0], grey / 255.0, rtol=1e-6)
+    with pytest.raises(ValueError, match="pass data_format="):
+        as_image_array(np.zeros((2, 3, 8, 3)))
+    assert as_image_array(np.zeros((2, 3, 8, 3)), data_format="channels_last").shape == (2, 3, 3, 8)
+    with pytest.raises(ValueError, match="image_shape=\\(8, 8\\) holds 64 values but the rows of X have 10"):
+        as_image_array(np.zeros((2, 10)), image_shape=(8, 8))
+
+
+def test_fits_digits_as_arrays_and_as_flat_rows_after_a_scaler(digits):
+    X, y = digits
+    clf = ConvImageClassifier(**FAST).fit(X.reshape(-1, 8, 8) / 16, y)
+    assert clf.image_shape_ == (1, 8, 8)
+    assert clf.score(X.reshape(-1, 8, 8) / 16, y) > 0.9
+    pipe = make_pipeline(MinMaxScaler(), ConvImageClassifier(image_shape=(8, 8), **FAST)).fit(X, y)
+    assert pipe.score(X, y) > 0.9
+    proba = pipe.predict_proba(X[:5])
+    assert proba.shape == (5, 10) and np.allclose(proba.sum(1), 1)
+    with pytest.raises(ValueError, match="fitted on \\(1, 8, 8\\)"):
+        clf.predict(np.zeros((3, 9, 9)))
+
+
+def test_augmentation_is_random_in_training_only_and_reproducible():
+    aug = Augment(horizontal_flip=True, shift=0.2, rotation=20, zoom=0.1)
+    x = torch.rand(4, 1, 12, 12)
+    aug.eval()
+    torch.testing.assert_close(aug(x), x)
+    aug.train()
+    torch.manual_seed(0)
+    a = aug(x)
+    torch.manual_seed(0)
+    b = aug(x)
+    torch.testing.assert_close(a, b)
+    assert not torch.allclose(a, x)
+    flip = Augment(horizontal_flip=True).train()
+    out = flip(x)
+    flipped = torch.flip(x, dims=[3])
+    for i in range(4):  # each image is either unchanged or mirrored
+        assert torch.allclose(out[i], x[i], atol=1e-5) or torch.allclose(out[i], flipped[i], atol=1e-5)
+
+
+def test_augmented_fit_is_reproducible(digits):
+    X, y = digits
+    kw = dict(FAST, augment={"horizontal_flip": True, "shift": 0.1, "rotation": 10}, max_iter=3)
+    a = ConvImageClassifier(image_shape=(8, 8), **kw).fit(X / 16, y).predict_proba(X / 16)
+    b = ConvImageClassifier(image_shape=(8, 8), **kw).fit(X / 16, y).predict_proba(X / 16)
+    np.testing.assert_array_equal(a, b)
+    with pytest.raises(ValueError, match="Unknown augment keys \\['flip'\\]"):
+        ConvImageClassifier(augment={"flip": True}).fit(X[:20] / 16, y[:20])
+
+
+def _write_folder(root, X, y, bad=None):
+    from PIL import Image
+
+    for i, (img, label) in enumerate(zip(X, y)):
+        d = root / f"class_{label}"
+        d.mkdir(parents=True, exist_ok=True)
+        Image.fromarray((img.reshape(8, 8) * 255 / 16).astype(np.uint8)).resize((16, 16)).save(d / f"{i}.png")
+    if bad is not None:
+        (root / "class_0" / "broken.png").write_bytes(b"not an image")
+
+
+def test_image_folder_files_read_lazily(tmp_path, digits):
+    pytest.importorskip("PIL")
+    X, y = digits
+    _write_folder(tmp_path, X[:300], y[:300])
+    paths, labels = image_folder(tmp_path)
+    assert len(paths) == 300 and set(labels) == {f"class_{k}" for k in range(10)}
+    clf = ConvImageClassifier(**dict(FAST, max_iter=10)).fit(paths, labels)
+    assert clf.image_shape_ == (1, 16, 16)  # grey PNGs, their own size
+    assert clf.score(paths, labels) > 0.8
+    assert set(clf.predict(paths[:10])) <= set(labels)
+    small = ConvImageClassifier(**dict(FAST, max_iter=1, image_size=8)).fit(paths, labels)
+    assert small.image_shape_ == (1, 8, 8)
+
+
+def test_a_bad_image_file_is_named_or_skipped(tmp_path, digits):
+    pytest.importorskip("PIL")
+    X, y = digits
+    _write_folder(tmp_path, X[:40], y[:40], bad=True)
+    paths, labels = image_folder(tmp_path)
+    with pytest.raises(ValueError, match="broken.png"):
+        ConvImageClassifier(**dict(FAST, max_iter=1, image_size=16)).fit(paths, labels)
+    with pytest.warns(UserWarning, match="broken.png"):
+        ConvImageClassifier(**dict(FAST, max_iter=1, image_size=16, skip_bad_images=True)).fit(paths, labels)
+    with pytest.raises(ValueError, match="no sub-folders"):
+        image_folder(tmp_path / "class_0")
+
+
+def test_filters_and_feature_maps(digits):
+    X, y = digits
+    clf = ConvImageClassifier(**FAST).fit(X.reshape(-1, 8, 8) / 16, y)
+    assert clf.first_layer_filters().shape == (8, 1, 3, 3)
+    maps = clf.feature_maps(X[:1].reshape(-1, 8, 8) / 16, layer=1)
+    assert maps.shape == (16, 4, 4) and (maps >= 0).all()  # after relu, 8x8 pooled once
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    fig = clf.plot_filters()
+    assert len(fig.axes) == 9
+
+
+def test_custom_module_and_large_images():
+    class Tiny(torch.nn.Module):
+        def __init__(self, channels, size, n_out):
+            super().__init__()
+            self.net = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(channels * size[0] * size[1], n_out))
+
+        def forward(self, x):
+            return self.net(x)
+
+    rng = np.random.RandomState(0)
+    X = rng.rand(40, 3, 10, 10).astype(np.float32)
+    y = (X[:, 0].mean((1, 2)) > 0.5).astype(int)
+    clf = ConvImageClassifier(module=Tiny, max_iter=2, random_state=0).fit(X, y)
+    assert isinstance(clf.net_.module_, Tiny)
+    # the default network takes 224x224 inputs: the maps are averaged down before the head
+    net = ConvNet(3, (224, 224), 5)
+    assert net(torch.zeros(2, 3, 224, 224)).shape == (2, 5)
+    assert sum(p.numel() for p in net.parameters()) < 500_000
+
+
+def test_read_idx(tmp_path):
+    import gzip
+
+    from sknn.datasets import read_idx
+
+    images = np.arange(2 * 3 * 4, dtype=np.uint8).reshape(2, 3, 4)
+    header = bytes([0, 0, 8, 3]) + b"".join(int(d).to_bytes(4, "big") for d in images.shape)
+    with gzip.open(tmp_path / "x-idx3-ubyte.gz", "wb") as f:
+        f.write(header + images.tobytes())
+    np.testing.assert_array_equal(read_idx(tmp_path / "x-idx3-ubyte.gz"), images)
+    (tmp_path / "bad").write_bytes(b"hello")
+    with pytest.raises(ValueError, match="not an IDX file"):
+        read_idx(tmp_path / "bad")
