@@ -185,7 +185,12 @@ class BaseNeuralNetwork(BaseEstimator):
             seed=seed,
             **{f"optimizer__{k}": v for k, v in
                _optimizer_kwargs(self.optimizer, self.momentum, self.nesterov, device).items()},
+            **self._engine_kwargs(),
         )
+
+    def _engine_kwargs(self):
+        """Extra keyword arguments of the Engine (skorch's ``compile``, for instance)."""
+        return {}
 
     def _split_validation(self, source, y_index, rng):
         n = len(source)

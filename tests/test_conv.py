@@ -184,3 +184,15 @@ def test_read_idx(tmp_path):
     (tmp_path / "bad").write_bytes(b"hello")
     with pytest.raises(ValueError, match="not an IDX file"):
         read_idx(tmp_path / "bad")
+
+
+def test_channels_last_computes_the_same_function():
+    torch.manual_seed(0)
+    a = ConvNet(3, (12, 12), 4, channels_last=False).eval()
+    b = ConvNet(3, (12, 12), 4, channels_last=True).eval().to(memory_format=torch.channels_last)
+    b.load_state_dict(a.state_dict())
+    x = torch.rand(5, 3, 12, 12)
+    torch.testing.assert_close(a(x), b(x), rtol=1e-4, atol=1e-5)
+    clf = ConvImageClassifier(**dict(FAST, max_iter=1)).fit(np.random.rand(20, 3, 8, 8), np.arange(20) % 2)
+    conv = clf.net_.module_.features[0]
+    assert conv.weight.is_contiguous(memory_format=torch.channels_last)

@@ -1,0 +1,277 @@
+"""Convolutional networks: accuracy on digits and Fashion-MNIST, speed per epoch against a plain
+PyTorch loop and skorch, predict throughput, and lazy image folders against in-memory arrays.
+
+    python benchmarks/bench_conv.py                      # everything (about 25 minutes on 2 cores)
+    python benchmarks/bench_conv.py --only speed         # parts: digits, fashion, speed, predict, folder, gpu
+    python benchmarks/bench_conv.py --data /path/to/data # the folder holding fashion_mnist/ ($SKNN_DATA)
+
+Fashion-MNIST is read from $SKNN_DATA/fashion_mnist (default ../shared/data); the parts that
+need it say so and are skipped when it is absent.
+"""
+
+import argparse
+import datetime
+import multiprocessing as mp
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import threading
+import time
+import warnings
+
+import numpy as np
+import torch
+from sklearn.datasets import load_digits
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import StratifiedKFold, cross_val_score
+from sklearn.neural_network import MLPClassifier
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.svm import SVC
+
+from sknn import ConvImageClassifier
+from sknn.conv import ConvNet
+from sknn.datasets import image_folder, load_fashion_mnist
+
+warnings.simplefilter("ignore", ConvergenceWarning)
+BATCH = 128
+# The Fashion-MNIST configuration of the accuracy bar (documented in RESULTS.md).
+FASHION = dict(conv_filters=(32, 64), dense_layers=(128,), dropout=0.25, batch_size=BATCH, max_iter=15,
+               n_iter_no_change=None, random_state=0)
+
+
+def fashion(args, n=None):
+    folder = os.path.join(args.data, "fashion_mnist")
+    try:
+        X, y, Xt, yt = load_fashion_mnist(folder)
+    except ValueError:
+        print(f"\n(skipped: no Fashion-MNIST in {folder}; pass --data or set SKNN_DATA)")
+        return None
+    return (X[:n], y[:n], Xt, yt) if n else (X, y, Xt, yt)
+
+
+def part_digits(args):
+    X, y = load_digits(return_X_y=True)
+    print("\n## Digits (8x8), mean accuracy over 5 folds\n")
+    models = {"ConvImageClassifier(image_shape=(8, 8), random_state=0)":
+              ConvImageClassifier(image_shape=(8, 8), random_state=0),
+              "SVC (scaled)": make_pipeline(StandardScaler(), SVC()),
+              "MLPClassifier (scaled)": make_pipeline(StandardScaler(), MLPClassifier(random_state=0))}
+    print("| protocol | " + " | ".join(models) + " |")
+    print("|---|" + "---|" * len(models))
+    for proto, cv in (("StratifiedKFold(5, shuffle=True, random_state=0)",
+                       StratifiedKFold(5, shuffle=True, random_state=0)), ("cv=5 (unshuffled)", 5)):
+        scores = [cross_val_score(m, X / 16.0, y, cv=cv).mean() for m in models.values()]
+        print(f"| {proto} | " + " | ".join(f"{s:.4f}" for s in scores) + " |", flush=True)
+
+
+def part_fashion(args):
+    data = fashion(args)
+    if data is None:
+        return
+    X, y, Xt, yt = data
+    print(f"\n## Fashion-MNIST, standard split: ConvImageClassifier({FASHION}), torch threads "
+          f"{torch.get_num_threads()}\n")
+    start = time.perf_counter()
+    clf = ConvImageClassifier(**FASHION).fit(X, y)
+    train = time.perf_counter() - start
+    print(f"training: {train:.0f} s for {clf.n_iter_} epochs ({train / clf.n_iter_:.1f} s/epoch); "
+          f"test accuracy {clf.score(Xt, yt):.4f}")
+
+
+# -- speed: the same network three ways --------------------------------------------------------
+def plain_epoch(X, y, seed=0):
+    """One epoch of a plain, hand-written PyTorch loop over the same network."""
+    torch.manual_seed(seed)
+    model = ConvNet(1, (28, 28), 10, dropout=0.25)
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    loss_fn = torch.nn.CrossEntropyLoss()
+    Xt = torch.from_numpy(X.astype(np.float32) / 255.0)[:, None]
+    yt = torch.from_numpy(y.astype(np.int64))
+    model.train()
+    perm = torch.randperm(len(Xt))
+    for i in range(0, len(Xt), BATCH):
+        idx = perm[i:i + BATCH]
+        opt.zero_grad()
+        loss = loss_fn(model(Xt[idx]), yt[idx])
+        loss.backward()
+        opt.step()
+    return model
+
+
+class _SkorchConv(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.net = ConvNet(1, (28, 28), 10, dropout=0.25)
+
+    def forward(self, X):
+        return self.net(X)
+
+
+def skorch_epoch(X, y, seed=0):
+    from skorch import NeuralNetClassifier
+
+    torch.manual_seed(seed)
+    net = NeuralNetClassifier(_SkorchConv, criterion=torch.nn.CrossEntropyLoss, optimizer=torch.optim.Adam,
+                              lr=1e-3, batch_size=BATCH, max_epochs=1, train_split=None, verbose=0,
+                              iterator_train__shuffle=True)
+    return net.fit((X.astype(np.float32) / 255.0)[:, None], y.astype(np.int64))
+
+
+def sknn_epoch(X, y, seed=0, **kw):
+    return ConvImageClassifier(dropout=0.25, batch_size=BATCH, max_iter=1, n_iter_no_change=None,
+                               kernel_initializer="torch", random_state=seed, device="cpu", **kw).fit(X, y)
+
+
+def part_speed(args):
+    data = fashion(args, n=args.speed_rows)
+    if data is None:
+        return
+    X, y, _, _ = data
+    print(f"\n## Fit time of one epoch on {len(X)} Fashion-MNIST images, the same 32/64-filter network, "
+          f"Adam, batch {BATCH}; median of {args.repeats} interleaved runs\n")
+    trainers = {
+        "plain PyTorch loop": lambda s: plain_epoch(X, y, s),
+        "skorch NeuralNetClassifier": lambda s: skorch_epoch(X, y, s),
+        "sknn, channels_last=False": lambda s: sknn_epoch(X, y, s, channels_last=False),
+        "sknn default (channels_last)": lambda s: sknn_epoch(X, y, s),
+    }
+    if args.compile:
+        trainers["sknn, compile=True"] = lambda s: sknn_epoch(X, y, s, compile=True)
+    times = {k: [] for k in trainers}
+    for seed in range(args.repeats):
+        for name, fit in trainers.items():
+            start = time.perf_counter()
+            fit(seed)
+            times[name].append(time.perf_counter() - start)
+    plain = statistics.median(times["plain PyTorch loop"])
+    sk = statistics.median(times["skorch NeuralNetClassifier"])
+    print("| trainer | s per epoch | / plain loop | / skorch | images per second |")
+    print("|---|---|---|---|---|")
+    for name in trainers:
+        t = statistics.median(times[name])
+        print(f"| {name} | {t:.1f} | {t / plain:.2f} | {t / sk:.2f} | {len(X) / t:,.0f} |", flush=True)
+
+
+def part_predict(args):
+    data = fashion(args)
+    if data is None:
+        return
+    X, y, Xt, _ = data
+    clf = sknn_epoch(X[:2000], y[:2000])
+    plain = ConvNet(1, (28, 28), 10).eval()
+    Xf = torch.from_numpy(Xt.astype(np.float32) / 255.0)[:, None]
+
+    def plain_predict():
+        with torch.no_grad():
+            return torch.cat([torch.softmax(plain(Xf[i:i + 256]), 1) for i in range(0, len(Xf), 256)])
+
+    rows = {"plain loop, no_grad, batches of 256": plain_predict, "sknn predict_proba": lambda: clf.predict_proba(Xt)}
+    print(f"\n## Prediction on the {len(Xt)} test images\n")
+    print("| predictor | s | images per second |")
+    print("|---|---|---|")
+    for name, f in rows.items():
+        f()
+        t = statistics.median([_timed(f) for _ in range(3)])
+        print(f"| {name} | {t:.2f} | {len(Xt) / t:,.0f} |")
+
+
+def _timed(f):
+    start = time.perf_counter()
+    f()
+    return time.perf_counter() - start
+
+
+def _rss_mib():
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def _folder_child(kind, folder, queue):
+    paths, labels = image_folder(folder)
+    if kind == "in-memory array":
+        from PIL import Image
+
+        X = np.stack([np.asarray(Image.open(p)) for p in paths])
+    else:
+        X = paths
+    base, peak, done = _rss_mib(), [0.0], threading.Event()
+
+    def sample():
+        while not done.is_set():
+            peak[0] = max(peak[0], _rss_mib())
+            time.sleep(0.005)
+
+    t = threading.Thread(target=sample)
+    t.start()
+    start = time.perf_counter()
+    ConvImageClassifier(batch_size=BATCH, max_iter=1, n_iter_no_change=None, random_state=0).fit(X, labels)
+    elapsed = time.perf_counter() - start
+    done.set()
+    t.join()
+    queue.put((base, peak[0], elapsed))
+
+
+def part_folder(args):
+    data = fashion(args, n=args.folder_images)
+    if data is None:
+        return
+    from PIL import Image
+
+    X, y, _, _ = data
+    with tempfile.TemporaryDirectory() as root:
+        for i, (img, label) in enumerate(zip(X, y)):
+            d = os.path.join(root, f"class_{label}")
+            os.makedirs(d, exist_ok=True)
+            Image.fromarray(img).save(os.path.join(d, f"{i}.png"))
+        print(f"\n## One epoch on a folder of {len(X)} 28x28 PNGs: lazy files against an in-memory array "
+              "(a fresh process each; resident MiB sampled every 5 ms)\n")
+        print("| input | before fit | peak during fit | the fit's own | s |")
+        print("|---|---|---|---|---|")
+        ctx = mp.get_context("spawn")
+        for kind in ("file paths (lazy)", "in-memory array"):
+            q = ctx.Queue()
+            p = ctx.Process(target=_folder_child, args=(kind, root, q))
+            p.start()
+            base, peak, elapsed = q.get()
+            p.join()
+            print(f"| {kind} | {base:.0f} | {peak:.0f} | {peak - base:.0f} | {elapsed:.1f} |", flush=True)
+
+
+def part_gpu(args):
+    if not torch.cuda.is_available():
+        print("\n## GPU: skipped (no CUDA device on this machine)")
+        return
+    data = fashion(args)
+    if data is None:
+        return
+    X, y, Xt, yt = data
+    start = time.perf_counter()
+    clf = ConvImageClassifier(**dict(FASHION, device="cuda")).fit(X, y)
+    print(f"\n## GPU ({torch.cuda.get_device_name()}): {time.perf_counter() - start:.0f} s, "
+          f"test accuracy {clf.score(Xt, yt):.4f}")
+
+
+PARTS = {"digits": part_digits, "fashion": part_fashion, "speed": part_speed, "predict": part_predict,
+         "folder": part_folder, "gpu": part_gpu}
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", choices=sorted(PARTS), action="append")
+    parser.add_argument("--data", default=os.environ.get("SKNN_DATA", os.path.join("..", "shared", "data")))
+    parser.add_argument("--repeats", type=int, default=2)
+    parser.add_argument("--speed-rows", type=int, default=20000)
+    parser.add_argument("--folder-images", type=int, default=3000)
+    parser.add_argument("--compile", action="store_true", help="also time torch.compile in the speed part")
+    args = parser.parse_args(argv)
+    print(f"# bench_conv {datetime.date.today()} | {platform.machine()} | {os.cpu_count()} cores | "
+          f"python {sys.version.split()[0]} | torch {torch.__version__}")
+    for name in args.only or list(PARTS):
+        PARTS[name](args)
+
+
+if __name__ == "__main__":
+    main()
