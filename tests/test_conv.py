@@ -196,3 +196,12 @@ def test_channels_last_computes_the_same_function():
     clf = ConvImageClassifier(**dict(FAST, max_iter=1)).fit(np.random.rand(20, 3, 8, 8), np.arange(20) % 2)
     conv = clf.net_.module_.features[0]
     assert conv.weight.is_contiguous(memory_format=torch.channels_last)
+
+
+def test_pickle_round_trip(digits):
+    import pickle
+
+    X, y = digits
+    clf = ConvImageClassifier(**dict(FAST, max_iter=2, batch_norm=True)).fit(X.reshape(-1, 8, 8) / 16, y)
+    images = X[:50].reshape(-1, 8, 8) / 16
+    np.testing.assert_array_equal(pickle.loads(pickle.dumps(clf)).predict_proba(images), clf.predict_proba(images))
