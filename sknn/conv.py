@@ -147,7 +147,8 @@ class ConvImageClassifier(NeuralClassifierMixin, ClassifierMixin, BaseNeuralNetw
         Your own network: called as ``module(in_channels, image_size, n_outputs)``.
     channels_last : bool, default=True
         Run the convolutions on channels-last (NHWC) tensors, the layout of the fastest
-        CPU (oneDNN) and GPU (cuDNN) kernels: 12-15% faster per epoch on a 2-core CPU.
+        CPU (oneDNN) and GPU (cuDNN) kernels: an epoch takes about a third less time on a
+        2-core CPU (benchmarks/RESULTS.md).
     compile : bool, default=False
         Compile the network with ``torch.compile`` (first epoch slower, later ones
         faster where the compiler helps).
