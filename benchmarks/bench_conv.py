@@ -17,7 +17,6 @@ import platform
 import statistics
 import sys
 import tempfile
-import threading
 import time
 import warnings
 
@@ -31,6 +30,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 
+from _measure import PeakRSS
 from sknn import ConvImageClassifier
 from sknn.conv import ConvNet
 from sknn.datasets import image_folder, load_fashion_mnist
@@ -184,11 +184,6 @@ def _timed(f):
     return time.perf_counter() - start
 
 
-def _rss_mib():
-    with open("/proc/self/statm") as f:
-        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
-
-
 def _folder_child(kind, folder, queue):
     paths, labels = image_folder(folder)
     if kind == "in-memory array":
@@ -197,21 +192,10 @@ def _folder_child(kind, folder, queue):
         X = np.stack([np.asarray(Image.open(p)) for p in paths])
     else:
         X = paths
-    base, peak, done = _rss_mib(), [0.0], threading.Event()
-
-    def sample():
-        while not done.is_set():
-            peak[0] = max(peak[0], _rss_mib())
-            time.sleep(0.005)
-
-    t = threading.Thread(target=sample)
-    t.start()
     start = time.perf_counter()
-    ConvImageClassifier(batch_size=BATCH, max_iter=1, n_iter_no_change=None, random_state=0).fit(X, labels)
-    elapsed = time.perf_counter() - start
-    done.set()
-    t.join()
-    queue.put((base, peak[0], elapsed))
+    with PeakRSS(0.005) as rss:
+        ConvImageClassifier(batch_size=BATCH, max_iter=1, n_iter_no_change=None, random_state=0).fit(X, labels)
+    queue.put((rss.base, rss.peak, time.perf_counter() - start))
 
 
 def part_folder(args):

@@ -31,6 +31,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 
+from _measure import PeakRSS
 from sknn import DenseClassifier
 
 warnings.simplefilter("ignore", ConvergenceWarning)
@@ -202,32 +203,14 @@ def part_predict(args, models=None):
         print(f"| {name} | {t:.3f} | {t / ref:.2f} | {n / t:,.0f} |")
 
 
-def _rss_mib():
-    with open("/proc/self/statm") as f:
-        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
-
-
 def _peak_child(name, quick, epochs, queue):
-    import threading
-
     Xtr, _, ytr, _ = speed_data(2000 if quick else 20000)
     fit = {"plain loop": plain_loop, "sknn DenseClassifier": sknn_fit, "skorch NeuralNetClassifier": skorch_fit,
            "sklearn MLPClassifier": mlp_fit}[name]
     fit(Xtr[:500], ytr[:500], 1)  # warm up: lazy imports and allocator pools are not the fit's own
-    base = _rss_mib()
-    peak, done = [base], threading.Event()
-
-    def sample():
-        while not done.is_set():
-            peak[0] = max(peak[0], _rss_mib())
-            time.sleep(0.002)
-
-    sampler = threading.Thread(target=sample)
-    sampler.start()
-    fit(Xtr, ytr, epochs)
-    done.set()
-    sampler.join()
-    queue.put((base, max(peak[0], _rss_mib())))
+    with PeakRSS(0.002) as rss:
+        fit(Xtr, ytr, epochs)
+    queue.put((rss.base, rss.peak))
 
 
 def part_memory(args):

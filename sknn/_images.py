@@ -12,8 +12,6 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from ._data import ArrayBatches
-
 __all__ = ["Augment", "ImageFileBatches", "as_image_array", "is_path_list", "read_image"]
 
 
@@ -107,7 +105,7 @@ def read_image(path, size=None, channels=None):
     return arr[None] if arr.ndim == 2 else arr.transpose(2, 0, 1)
 
 
-class ImageFileBatches(ArrayBatches):
+class ImageFileBatches:
     """Images read from files one batch at a time (memory bounded by a batch, not the folder).
 
     ``X`` is a numpy array of paths; each batch's files are decoded by a small thread
@@ -116,7 +114,9 @@ class ImageFileBatches(ArrayBatches):
     """
 
     def __init__(self, X, y=None, sample_weight=None, size=None, channels=3, skip_bad=False, workers=4):
-        super().__init__(np.asarray(X, dtype=object), y, sample_weight)
+        # A batch source (see sknn._data) without ``to``: the engine never tries to keep
+        # file paths on a device.
+        self.X, self.y, self.sample_weight = np.asarray(X, dtype=object), y, sample_weight
         self.size, self.channels, self.skip_bad, self.workers = size, channels, skip_bad, workers
 
     def __len__(self):
@@ -127,9 +127,6 @@ class ImageFileBatches(ArrayBatches):
         take = lambda a: None if a is None else a[index]  # noqa: E731
         return ImageFileBatches(self.X[np.asarray(indices)], take(self.y), take(self.sample_weight), self.size,
                                 self.channels, self.skip_bad, self.workers)
-
-    def nbytes(self):
-        return 0  # nothing to keep on a device
 
     def _read(self, path):
         try:

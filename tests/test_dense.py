@@ -1,7 +1,6 @@
 """DenseClassifier and DenseRegressor: the base every estimator shares, seen through the dense networks."""
 
 import copy
-import io
 import pickle
 import warnings
 
