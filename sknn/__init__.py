@@ -5,8 +5,10 @@ from . import datasets
 from .compare import compare
 from .conv import ConvImageClassifier
 from .dense import DenseClassifier, DenseRegressor
+from .sequence import LSTMLanguageModel, LSTMSequenceTagger
 
 __version__ = "0.1.0"
 
-__all__ = ["ConvImageClassifier", "DenseClassifier", "DenseRegressor", "Engine", "compare", "datasets",
+__all__ = ["ConvImageClassifier", "DenseClassifier", "DenseRegressor", "Engine", "LSTMLanguageModel",
+           "LSTMSequenceTagger", "compare", "datasets",
            "__version__"]

@@ -376,12 +376,13 @@ class Engine(NeuralNet):
         outputs = []
         with torch.inference_mode():
             for Xb, _, _ in source.batches(batch_size or self.batch_size, device=self.device):
-                n = len(Xb)
-                if isinstance(Xb, torch.Tensor) and n < _MIN_ROWS:
+                n = len(Xb) if isinstance(Xb, torch.Tensor) else None
+                if n is not None and n < _MIN_ROWS:
                     # CPU kernels for a handful of rows round differently from the kernels for
                     # more: padding keeps each row's prediction independent of its batch.
                     Xb = torch.cat([Xb, Xb.new_zeros((_MIN_ROWS - n, *Xb.shape[1:]))])
-                out = self.infer(Xb)[:n]
+                out = self.infer(Xb)
+                out = out if n is None else out[:n]
                 outputs.append(out if transform is None else transform(out))
         return torch.cat(outputs).cpu()
 

@@ -1,11 +1,11 @@
-"""Data helpers: labelled image folders, IDX files (MNIST, Fashion-MNIST)."""
+"""Data helpers: labelled image folders, IDX files (MNIST, Fashion-MNIST), CoNLL-U treebanks."""
 
 import gzip
 import os
 
 import numpy as np
 
-__all__ = ["image_folder", "read_idx", "load_fashion_mnist", "IMAGE_EXTENSIONS"]
+__all__ = ["image_folder", "read_idx", "load_fashion_mnist", "read_conllu", "IMAGE_EXTENSIONS"]
 
 IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".ppm", ".pgm")
 
@@ -73,3 +73,63 @@ def load_fashion_mnist(folder):
     if missing:
         raise ValueError(f"Fashion-MNIST files missing from {os.fspath(folder)!r}: {missing}.")
     return tuple(read_idx(os.path.join(folder, n)) for n in names)
+
+
+_CONLLU_TAGS = {"upos": 3, "xpos": 4}
+
+
+def read_conllu(path, tag="upos"):
+    """Read the sentences of a CoNLL-U file (Universal Dependencies) as tokens and tags.
+
+    Multi-word token lines (ids such as ``3-4``) and empty nodes (``8.1``) are skipped,
+    so each sentence lists its syntactic words, as the treebanks' taggers are scored.
+
+    Parameters
+    ----------
+    path : str or path
+    tag : {'upos', 'xpos'}, default='upos'
+        The universal part-of-speech tag (column 4) or the language-specific one (column 5).
+
+    Returns
+    -------
+    X : list of lists of str, the word forms of each sentence
+    y : list of lists of str, their tags
+
+    Examples
+    --------
+    >>> X, y = read_conllu("en_ewt-ud-train.conllu")          # doctest: +SKIP
+    >>> X[0][:3], y[0][:3]                                     # doctest: +SKIP
+    (['Al', '-', 'Zaman'], ['PROPN', 'PUNCT', 'PROPN'])
+    """
+    if tag not in _CONLLU_TAGS:
+        raise ValueError(f"tag={tag!r}; pass 'upos' or 'xpos'.")
+    column = _CONLLU_TAGS[tag]
+    path = os.fspath(path)
+    if not os.path.isfile(path):
+        raise ValueError(f"No such file: {path!r}.")
+    X, y, words, tags = [], [], [], []
+    with open(path, encoding="utf-8") as f:
+        for number, line in enumerate(f, 1):
+            line = line.rstrip("\n")
+            if not line.strip():
+                if words:
+                    X.append(words)
+                    y.append(tags)
+                    words, tags = [], []
+                continue
+            if line.startswith("#"):
+                continue
+            cols = line.split("\t")
+            if len(cols) != 10:
+                raise ValueError(f"{path}, line {number}: a CoNLL-U word line has 10 tab-separated columns, "
+                                 f"this one has {len(cols)}.")
+            if "-" in cols[0] or "." in cols[0]:
+                continue  # a multi-word token or an empty node, not a syntactic word
+            words.append(cols[1])
+            tags.append(cols[column])
+    if words:
+        X.append(words)
+        y.append(tags)
+    if not X:
+        raise ValueError(f"{path} holds no sentence.")
+    return X, y

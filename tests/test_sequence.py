@@ -1,0 +1,411 @@
+"""LSTMSequenceTagger, LSTMLanguageModel and read_conllu."""
+
+import pickle
+import warnings
+
+import numpy as np
+import pytest
+import torch
+from sklearn.base import clone
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import GridSearchCV, KFold, cross_val_score
+from sklearn.utils._param_validation import InvalidParameterError
+from sklearn.utils.estimator_checks import (
+    check_do_not_raise_errors_in_init_or_set_params,
+    check_estimator_cloneable,
+    check_estimator_repr,
+    check_estimator_tags_renamed,
+    check_get_params_invariance,
+    check_mixin_order,
+    check_no_attributes_set_in_init,
+    check_parameters_default_constructible,
+    check_set_params,
+    check_valid_tag_types,
+)
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+
+from sknn import LSTMLanguageModel, LSTMSequenceTagger
+from sknn.datasets import read_conllu
+from sknn.sequence import RecurrentLayers
+
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
+SMALL = dict(hidden_size=16, embedding_dim=16, random_state=0)
+
+
+def context_task(n, seed, rule="previous"):
+    """Sentences of random words where the tag of 'x' depends on its neighbour.
+
+    rule='previous': 'x' after 'p' is A, after 'q' is B; rule='next': the word after 'x' decides.
+    """
+    rng = np.random.RandomState(seed)
+    fillers = ["a", "b", "c", "d"]
+    X, y = [], []
+    for _ in range(n):
+        length = rng.randint(4, 9)
+        words = list(rng.choice(fillers, length))
+        tags = ["O"] * length
+        i = rng.randint(1, length - 1)
+        cue = rng.choice(["p", "q"])
+        words[i] = "x"
+        j = i - 1 if rule == "previous" else i + 1
+        words[j] = cue
+        tags[j] = "CUE"
+        tags[i] = "A" if cue == "p" else "B"
+        X.append(words)
+        y.append(tags)
+    return X, y
+
+
+def x_accuracy(tagger, X, y):
+    pred = tagger.predict(X)
+    hits = [p == t for ps, ts, ws in zip(pred, y, X) for p, t, w in zip(ps, ts, ws) if w == "x"]
+    return np.mean(hits)
+
+
+# -- reading treebanks ---------------------------------------------------------------------
+CONLLU = """# sent_id = 1
+# text = I can't go.
+1\tI\tI\tPRON\tPRP\t_\t3\tnsubj\t_\t_
+2-3\tcan't\t_\t_\t_\t_\t_\t_\t_\t_
+2\tca\tcan\tAUX\tMD\t_\t4\taux\t_\t_
+3\tn't\tnot\tPART\tRB\t_\t4\tadvmod\t_\t_
+4\tgo\tgo\tVERB\tVB\t_\t0\troot\t_\t_
+4.1\tgone\tgo\tVERB\tVBN\t_\t_\t_\t_\t_
+5\t.\t.\tPUNCT\t.\t_\t4\tpunct\t_\t_
+
+1\tHello\thello\tINTJ\tUH\t_\t0\troot\t_\t_
+"""
+
+
+def test_read_conllu_skips_multiword_tokens_and_empty_nodes(tmp_path):
+    path = tmp_path / "tiny.conllu"
+    path.write_text(CONLLU, encoding="utf-8")
+    X, y = read_conllu(path)
+    assert X == [["I", "ca", "n't", "go", "."], ["Hello"]]
+    assert y == [["PRON", "AUX", "PART", "VERB", "PUNCT"], ["INTJ"]]
+    _, xpos = read_conllu(path, tag="xpos")
+    assert xpos[0] == ["PRP", "MD", "RB", "VB", "."]
+
+
+def test_read_conllu_errors(tmp_path):
+    with pytest.raises(ValueError, match="No such file"):
+        read_conllu(tmp_path / "missing.conllu")
+    path = tmp_path / "bad.conllu"
+    path.write_text("1\tI\tPRON\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="line 1.*10 tab-separated columns"):
+        read_conllu(path)
+    with pytest.raises(ValueError, match="'upos' or 'xpos'"):
+        read_conllu(path, tag="lemma")
+
+
+# -- the recurrent layers ---------------------------------------------------------------------
+@pytest.mark.parametrize("cell", ["lstm", "gru", "rnn"])
+def test_recurrent_layers_equal_packed_bidirectional_rnn(cell):
+    """Padded batches read within each length give exactly what torch's packed sequences give."""
+    torch.manual_seed(0)
+    layers = RecurrentLayers(cell, 5, 7, num_layers=2, bidirectional=True)
+    ref = {"lstm": torch.nn.LSTM, "gru": torch.nn.GRU, "rnn": torch.nn.RNN}[cell](
+        5, 7, num_layers=2, bidirectional=True, batch_first=True)
+    with torch.no_grad():
+        for i in range(2):
+            for name, p in layers.forward_layers[i].named_parameters():
+                getattr(ref, name.replace("l0", f"l{i}")).copy_(p)
+            for name, p in layers.backward_layers[i].named_parameters():
+                getattr(ref, name.replace("l0", f"l{i}") + "_reverse").copy_(p)
+    lengths = torch.tensor([6, 4, 1])
+    x = torch.randn(3, 6, 5)
+    x[1, 4:] = 100.0  # garbage in the padding must not matter
+    x[2, 1:] = -100.0
+    ours = layers(x, lengths)
+    packed, _ = ref(pack_padded_sequence(x, lengths, batch_first=True))
+    theirs, _ = pad_packed_sequence(packed, batch_first=True)
+    mask = torch.arange(6) < lengths[:, None]
+    torch.testing.assert_close(ours[mask], theirs[mask], atol=1e-5, rtol=1e-5)
+
+
+# -- the tagger --------------------------------------------------------------------------------
+def test_bidirectional_tagger_uses_both_contexts():
+    X, y = context_task(300, 0, "next")
+    X_test, y_test = context_task(100, 1, "next")
+    bi = LSTMSequenceTagger(max_iter=25, **SMALL).fit(X, y)
+    uni = LSTMSequenceTagger(bidirectional=False, max_iter=25, **SMALL).fit(X, y)
+    assert x_accuracy(bi, X_test, y_test) == 1.0
+    assert x_accuracy(uni, X_test, y_test) < 0.8  # a left-to-right reader cannot see the cue after 'x'
+    Xp, yp = context_task(300, 2, "previous")
+    uni_prev = LSTMSequenceTagger(bidirectional=False, max_iter=25, **SMALL).fit(Xp, yp)
+    assert x_accuracy(uni_prev, *context_task(100, 3, "previous")) == 1.0
+
+
+@pytest.mark.parametrize("cell", ["gru", "rnn"])
+def test_cells_and_layers(cell):
+    X, y = context_task(200, 0, "previous")
+    tagger = LSTMSequenceTagger(cell=cell, num_layers=2, max_iter=25, **SMALL).fit(X, y)
+    assert x_accuracy(tagger, *context_task(100, 1, "previous")) > 0.9
+    assert len(tagger.net_.module_.rnn.forward_layers) == 2
+
+
+def suffix_task(n, seed, stems):
+    rng = np.random.RandomState(seed)
+    suffixes = {"ing": "VERB", "ly": "ADV", "ness": "NOUN"}
+    X, y = [], []
+    for _ in range(n):
+        words, tags = ["the"], ["DET"]
+        for _ in range(rng.randint(1, 4)):
+            suffix = rng.choice(list(suffixes))
+            words.append(rng.choice(stems) + suffix)
+            tags.append(suffixes[suffix])
+        X.append(words)
+        y.append(tags)
+    return X, y
+
+
+def test_character_features_tag_unseen_words():
+    letters = list("bcdfgkmprstvz")
+    rng = np.random.RandomState(0)
+    stems = ["".join(rng.choice(letters, 4)) for _ in range(60)]
+    X, y = suffix_task(300, 0, stems[:40])
+    X_new, y_new = suffix_task(100, 1, stems[40:])  # every content word unseen in fit
+    with_chars = LSTMSequenceTagger(char_features=True, char_dim=16, max_iter=20, **SMALL).fit(X, y)
+    words_only = LSTMSequenceTagger(max_iter=20, **SMALL).fit(X, y)
+    assert with_chars.score(X_new, y_new) > 0.95
+    assert words_only.score(X_new, y_new) < 0.75
+    char_lstm = LSTMSequenceTagger(char_features="lstm", char_dim=16, max_iter=20, **SMALL).fit(X, y)
+    assert char_lstm.score(X_new, y_new) > 0.95
+
+
+def test_predictions_do_not_depend_on_batch_companions():
+    X, y = context_task(100, 0)
+    tagger = LSTMSequenceTagger(char_features=True, char_dim=8, max_iter=3, **SMALL).fit(X, y)
+    alone = tagger.predict_proba([X[5]])[0]
+    others = [["a"] * 30, X[5], ["b", "c"]]
+    together = tagger.predict_proba(others)
+    np.testing.assert_allclose(together[1], alone, atol=1e-5)
+    k = len(tagger.classes_)
+    assert [p.shape for p in together] == [(30, k), (len(X[5]), k), (2, k)]
+    np.testing.assert_allclose(np.concatenate(together).sum(axis=1), 1.0, atol=1e-6)
+
+
+def test_labels_of_any_type_and_fitted_attributes():
+    X, y = context_task(120, 0)
+    codes = {"O": 0, "CUE": 7, "A": 1, "B": 2}
+    y_int = [[codes[t] for t in tags] for tags in y]
+    tagger = LSTMSequenceTagger(min_count=2, max_iter=15, **SMALL).fit(X, y_int)
+    assert tagger.classes_.tolist() == [0, 1, 2, 7]
+    pred = tagger.predict(X[:3])
+    assert [len(p) for p in pred] == [len(s) for s in X[:3]]
+    assert all(isinstance(v, int) for p in pred for v in p)
+    assert set(tagger.vocabulary_) == {"<pad>", "<unk>", "a", "b", "c", "d", "p", "q", "x"}
+    assert tagger.n_iter_ == 15 and len(tagger.loss_curve_) == 15
+    assert list(tagger.history_.columns[:2]) == ["epoch", "train_loss"]
+
+
+def test_min_count_and_max_vocab():
+    X = [["common", "rare"], ["common", "word"], ["common", "word"]]
+    y = [["A", "B"], ["A", "B"], ["A", "B"]]
+    tagger = LSTMSequenceTagger(min_count=2, max_iter=1, **SMALL).fit(X, y)
+    assert "rare" not in tagger.vocabulary_ and "word" in tagger.vocabulary_
+    tagger = LSTMSequenceTagger(max_vocab=3, max_iter=1, **SMALL).fit(X, y)
+    assert list(tagger.vocabulary_) == ["<pad>", "<unk>", "common"]
+    lower = LSTMSequenceTagger(lowercase=True, max_iter=1, **SMALL).fit([["The", "the"]], [["A", "B"]])
+    assert "the" in lower.vocabulary_ and "The" not in lower.vocabulary_
+
+
+def test_numeric_sequences():
+    """Per-step labels of a series: is the running sum positive? Needs memory of the past."""
+    rng = np.random.RandomState(0)
+    X = [rng.randn(rng.randint(5, 15), 2).astype(np.float64) for _ in range(300)]
+    y = [np.where(np.cumsum(s[:, 0]) > 0, "up", "down").tolist() for s in X]
+    tagger = LSTMSequenceTagger(bidirectional=False, max_iter=40, hidden_size=16, random_state=0).fit(X[:250], y[:250])
+    assert tagger.n_features_in_ == 2 and tagger.vocabulary_ is None
+    assert tagger.score(X[250:], y[250:]) > 0.9
+    with pytest.raises(ValueError, match="3 features per step.*fitted with 2"):
+        tagger.predict([rng.randn(4, 3)])
+    with pytest.raises(ValueError, match="fitted on features"):
+        tagger.predict([["a", "b"]])
+    three_d = np.stack([s[:5] for s in X[:20]])  # (n, length, features) arrays work too
+    assert len(tagger.predict(three_d)) == 20
+
+
+def test_bad_input_gets_clear_errors():
+    tagger = LSTMSequenceTagger(max_iter=1, **SMALL)
+    X, y = [["a", "b"], ["c"]], [["A", "B"], ["A"]]
+    with pytest.raises(ValueError, match="Sequence 1 has 1 tokens but 2 labels"):
+        tagger.fit(X, [["A", "B"], ["A", "B"]])
+    with pytest.raises(ValueError, match=r"X\[1\] is an empty sequence"):
+        tagger.fit([["a"], []], [["A"], []])
+    with pytest.raises(TypeError, match=r"X\[0\] holds a token of type int"):
+        tagger.fit([["a", 3]], [["A", "B"]])
+    with pytest.raises(ValueError, match="requires y"):
+        tagger.fit(X)
+    with pytest.raises(TypeError, match="single string"):
+        tagger.fit("a b c", y)
+    with pytest.raises(ValueError, match="2-D numeric array"):
+        tagger.fit(np.zeros((3, 4)), y)
+    with pytest.raises(ValueError, match="X has 2 sequences but y has 1"):
+        tagger.fit(X, y[:1])
+    with pytest.raises(ValueError, match="X is empty"):
+        tagger.fit([], [])
+    with pytest.raises(ValueError, match="at least 2 different labels"):
+        tagger.fit(X, [["A", "A"], ["A"]])
+    with pytest.raises(ValueError, match="NaN"):
+        tagger.fit([np.array([[1.0], [np.nan]])], [["A", "B"]])
+    with pytest.raises(InvalidParameterError, match="cell"):
+        LSTMSequenceTagger(cell="transformer").fit(X, y)
+    with pytest.raises(ValueError, match="one weight per sequence"):
+        tagger.fit(X, y, sample_weight=[1.0])
+    tagger.fit(X, y)
+    with pytest.raises(ValueError, match="labels not seen"):
+        tagger.partial_fit(X, [["A", "Z"], ["A"]])
+
+
+def test_random_state_reproducible_and_pickle():
+    X, y = context_task(80, 0)
+    a = LSTMSequenceTagger(char_features=True, char_dim=8, max_iter=3, **SMALL).fit(X, y)
+    b = LSTMSequenceTagger(char_features=True, char_dim=8, max_iter=3, **SMALL).fit(X, y)
+    assert a.loss_curve_ == b.loss_curve_
+    np.testing.assert_array_equal(np.concatenate(a.predict_proba(X)), np.concatenate(b.predict_proba(X)))
+    c = pickle.loads(pickle.dumps(a))
+    np.testing.assert_array_equal(np.concatenate(a.predict_proba(X)), np.concatenate(c.predict_proba(X)))
+
+
+def test_sample_weight_zero_leaves_sequences_out():
+    X, y = context_task(60, 0)
+    w = np.ones(60)
+    w[::3] = 0
+    garbled = [["A"] * len(tags) if i % 3 == 0 else tags for i, tags in enumerate(y)]
+    clean = LSTMSequenceTagger(max_iter=2, **SMALL).fit(X, y, sample_weight=w)
+    noisy = LSTMSequenceTagger(max_iter=2, **SMALL).fit(X, garbled, sample_weight=w)
+    assert clean.loss_curve_ == noisy.loss_curve_  # the labels of weight-0 sequences never count
+    doubled = LSTMSequenceTagger(max_iter=2, **SMALL).fit(X, y, sample_weight=np.where(w > 0, 2.0, 0.0))
+    np.testing.assert_allclose(doubled.loss_curve_, clean.loss_curve_, rtol=1e-6)  # only relative weights matter
+    kept = [i for i in range(60) if w[i] > 0]
+    assert clean.score(X, y, sample_weight=w) == pytest.approx(
+        clean.score([X[i] for i in kept], [y[i] for i in kept]))
+
+
+def test_warm_start_partial_fit_and_early_stopping():
+    X, y = context_task(100, 0)
+    tagger = LSTMSequenceTagger(max_iter=2, warm_start=True, **SMALL).fit(X, y)
+    tagger.fit(X, y)
+    assert tagger.n_iter_ == 4
+    tagger.partial_fit(X, y)
+    assert tagger.n_iter_ == 5
+    rng = np.random.RandomState(0)
+    noise = [list(rng.choice(["A", "B"], len(s))) for s in X]  # nothing to learn: validation loss soon rises
+    stopped = LSTMSequenceTagger(max_iter=60, early_stopping=True, n_iter_no_change=3, **SMALL).fit(X, noise)
+    assert "valid_score" in stopped.history_ and stopped.n_iter_ < 60
+    assert 0 < stopped.best_validation_score_ <= 1
+
+
+def test_pretrained_embeddings():
+    X, y = context_task(60, 0)
+    rng = np.random.RandomState(0)
+    vectors = {w: rng.randn(16).astype(np.float32) for w in ["a", "b", "p", "x", "zebra"]}
+    tagger = LSTMSequenceTagger(pretrained_embeddings=vectors, freeze_embeddings=True, max_iter=2, **SMALL).fit(X, y)
+    assert "zebra" in tagger.vocabulary_  # a word of the vectors, absent from the training data
+    weight = tagger.net_.module_.embedding.weight.detach().numpy()
+    for w, v in vectors.items():
+        np.testing.assert_array_equal(weight[tagger.vocabulary_[w]], v)  # frozen: unchanged by training
+    trained = LSTMSequenceTagger(pretrained_embeddings=vectors, max_iter=2, **SMALL).fit(X, y)
+    assert not np.allclose(trained.net_.module_.embedding.weight.detach().numpy()[trained.vocabulary_["a"]],
+                           vectors["a"])
+    with pytest.raises(ValueError, match="16 dimensions but embedding_dim=8"):
+        LSTMSequenceTagger(pretrained_embeddings=vectors, embedding_dim=8, max_iter=1).fit(X, y)
+
+
+def test_model_selection_works_with_lists():
+    X, y = context_task(90, 0)
+    scores = cross_val_score(LSTMSequenceTagger(max_iter=3, **SMALL), X, y, cv=KFold(3))
+    assert scores.shape == (3,) and np.all((scores > 0) & (scores <= 1))
+    search = GridSearchCV(LSTMSequenceTagger(max_iter=3, **SMALL), {"hidden_size": [4, 16]}, cv=2).fit(X, y)
+    assert search.best_params_["hidden_size"] in (4, 16)
+    assert len(search.predict(X[:2])) == 2
+
+
+# scikit-learn's parametrize_with_checks runs no check on an estimator whose input is not
+# a 2-D array (input_tags.two_d_array=False: lists of sequences); the checks that do not
+# need 2-D numeric data run here, and the ones that do have their sequence versions above
+# (fit returns self, reproducibility, pickling, errors, model selection).
+API_CHECKS = [check_estimator_cloneable, check_estimator_tags_renamed, check_valid_tag_types, check_estimator_repr,
+              check_no_attributes_set_in_init, check_do_not_raise_errors_in_init_or_set_params, check_mixin_order,
+              check_parameters_default_constructible, check_get_params_invariance, check_set_params]
+
+
+@pytest.mark.parametrize("estimator", [LSTMSequenceTagger(), LSTMLanguageModel()], ids=lambda e: type(e).__name__)
+@pytest.mark.parametrize("check", API_CHECKS, ids=lambda c: c.__name__)
+def test_sklearn_api_checks(estimator, check):
+    check(type(estimator).__name__, clone(estimator))
+
+
+def test_fit_returns_self_and_unfitted_errors():
+    X, y = context_task(20, 0)
+    tagger = LSTMSequenceTagger(max_iter=1, **SMALL)
+    from sklearn.exceptions import NotFittedError
+
+    with pytest.raises(NotFittedError):
+        tagger.predict(X)
+    assert tagger.fit(X, y) is tagger
+    lm = LSTMLanguageModel(max_iter=1, min_count=1, **SMALL)
+    with pytest.raises(NotFittedError):
+        lm.predict_next([["a"]])
+    assert lm.fit(X) is lm
+
+
+# -- the language model -----------------------------------------------------------------------
+def counting_text(n, seed):
+    """Sentences 'one two three ...' from a random start: the next word is always determined."""
+    numbers = ["one", "two", "three", "four", "five", "six", "seven", "eight"]
+    rng = np.random.RandomState(seed)
+    out = []
+    for _ in range(n):
+        start = rng.randint(0, 4)
+        out.append(numbers[start:start + rng.randint(3, 5)])
+    return out
+
+
+def test_language_model_predicts_next_word():
+    text = counting_text(200, 0)
+    lm = LSTMLanguageModel(hidden_size=32, embedding_dim=32, min_count=1, max_iter=15, random_state=0).fit(text)
+    assert lm.predict_next([["one", "two"], ["five"], ["three", "four", "five"]], top_k=1) == \
+        [["three"], ["six"], ["six"]]
+    top = lm.predict_next([["two"]], top_k=3, return_proba=True)[0]
+    assert top[0][0] == "three" and top[0][1] > 0.5 and len(top) == 3
+    assert [p for _, p in top] == sorted([p for _, p in top], reverse=True)
+    first = lm.predict_next([[]], top_k=4)[0]
+    assert set(first) == {"one", "two", "three", "four"}  # sentences start with one of the first four
+    held_out = counting_text(50, 1)
+    ppl = lm.perplexity(held_out)
+    assert 1 <= ppl < 2.5  # vs 12 for a uniform guess over the vocabulary
+    assert lm.score(held_out) == pytest.approx(-np.log(ppl))
+    assert "<s>" not in [w for ws in lm.predict_next([["eight"]], top_k=10) for w in ws]
+
+
+def test_language_model_options_and_errors():
+    text = counting_text(40, 0)
+    tied = LSTMLanguageModel(hidden_size=16, embedding_dim=16, tie_weights=True, min_count=1, max_iter=1,
+                             random_state=0).fit(text)
+    module = tied.net_.module_
+    assert module.output.weight is module.embedding.weight
+    with pytest.raises(ValueError, match="hidden_size == embedding_dim"):
+        LSTMLanguageModel(hidden_size=8, embedding_dim=16, tie_weights=True).fit(text)
+    with pytest.raises(ValueError, match="min_count=5"):
+        LSTMLanguageModel(min_count=5, max_vocab=None).fit([["a", "b"]])
+    with pytest.raises(ValueError, match="token sequences"):
+        LSTMLanguageModel(max_iter=1).fit([np.ones((3, 2))])
+    with pytest.raises(TypeError, match="list of token lists"):
+        tied.predict_next(["one", "two"])
+    with pytest.raises(TypeError, match="type int"):
+        tied.predict_next([["one", 2]])
+    assert tied.predict_next([]) == []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        unknown = tied.predict_next([["never", "seen"]], top_k=2)  # unknown words read as '<unk>'
+    assert len(unknown[0]) == 2
+
+
+def test_language_model_in_grid_search():
+    text = counting_text(60, 0)
+    search = GridSearchCV(LSTMLanguageModel(embedding_dim=8, min_count=1, max_iter=8, random_state=0),
+                          {"hidden_size": [2, 32]}, cv=2).fit(text)
+    assert search.best_params_["hidden_size"] == 32  # the score (log-likelihood) prefers the bigger model
