@@ -482,58 +482,52 @@ class _SequenceModel(BaseNeuralNetwork):
             raise ValueError("All sample weights are zero: there is nothing to learn from.")
         return w
 
-    def _pretrained_vectors(self, vocab):
-        """Words of the pretrained vectors, and a function filling the embedding matrix."""
+    def _read_pretrained(self):
+        """(vectors, words) of ``pretrained_embeddings``, checked; None when there are none."""
         vectors = self.pretrained_embeddings
         if vectors is None:
-            return ()
-        if hasattr(vectors, "wv_"):  # a fitted Word2VecTransformer
-            vectors = vectors.wv_
-        if hasattr(vectors, "key_to_index"):  # keyed vectors (sknn's or gensim's)
+            return None
+        vectors = getattr(vectors, "wv_", vectors)  # a fitted Word2VecTransformer gives its keyed vectors
+        if hasattr(vectors, "key_to_index"):  # keyed vectors, sknn's or gensim's
             words = list(vectors.key_to_index)
-            get = lambda w: vectors[w]  # noqa: E731
         elif hasattr(vectors, "items"):
             words = list(vectors)
-            get = vectors.__getitem__
         else:
             raise TypeError("pretrained_embeddings must be a dict word -> vector, keyed vectors, or a fitted "
                             f"Word2VecTransformer; got {type(vectors).__name__}.")
         if not words:
-            raise ValueError("pretrained_embeddings is empty.")
-        dim = len(np.asarray(get(words[0])))
+            raise ValueError("pretrained_embeddings holds no word.")
+        dim = len(np.asarray(vectors[words[0]]))
         if dim != self.embedding_dim:
             raise ValueError(f"The pretrained vectors have {dim} dimensions but embedding_dim={self.embedding_dim}; "
                              f"pass embedding_dim={dim}.")
-        self._pretrained_get = get
-        return [w.lower() if self.lowercase else w for w in words]
-
-    def _pretrained_matrix(self):
-        if self.pretrained_embeddings is None:
-            return None
-        get = self._pretrained_get
-        rng = np.random.RandomState(0)
-        matrix = rng.normal(0, 0.1, (len(self.vocabulary_), self.embedding_dim)).astype(np.float32)
-        matrix[PAD] = 0
-        seen = set()
-        vectors = self.pretrained_embeddings
-        vectors = getattr(vectors, "wv_", vectors)
-        keys = list(vectors.key_to_index) if hasattr(vectors, "key_to_index") else list(vectors)
-        for w in keys:
-            key = w.lower() if self.lowercase else w
-            i = self.vocabulary_.get(key)
-            if i is not None and key not in seen:
-                matrix[i] = np.asarray(get(w), dtype=np.float32)
-                seen.add(key)
-        del self._pretrained_get
-        return torch.from_numpy(matrix)
+        return vectors, words
 
     def _fit_vocabulary(self, tokens):
+        """``vocabulary_`` from the training tokens and the words of the pretrained vectors."""
+        pretrained = self._read_pretrained()
+        extra = () if pretrained is None else [w.lower() if self.lowercase else w for w in pretrained[1]]
         lowered = ([t.lower() for t in seq] for seq in tokens) if self.lowercase else tokens
-        extra = self._pretrained_vectors(None)
-        self.vocabulary_, counts = build_vocabulary(lowered, self.min_count, self.max_vocab, self._specials, extra)
+        self.vocabulary_, _ = build_vocabulary(lowered, self.min_count, self.max_vocab, self._specials, extra)
         if len(self.vocabulary_) == len(self._specials):
             raise ValueError(f"No token occurs at least min_count={self.min_count} times; lower min_count.")
-        self.vocabulary_size_ = len(self.vocabulary_)
+        self._pretrained = pretrained  # read once more by _build_module, then dropped
+
+    def _pretrained_matrix(self):
+        """The initial embedding matrix: pretrained vectors where there are some, small random values elsewhere."""
+        pretrained = self.__dict__.pop("_pretrained", None)
+        if pretrained is None:
+            return None
+        vectors, words = pretrained
+        matrix = torch.randn(len(self.vocabulary_), self.embedding_dim) * 0.1  # seeded by the fit
+        matrix[PAD] = 0
+        seen = set()
+        for w in words:
+            key = w.lower() if self.lowercase else w
+            if key not in seen:  # with lowercase, the first (most frequent) casing wins
+                seen.add(key)
+                matrix[self.vocabulary_[key]] = torch.as_tensor(np.asarray(vectors[w], dtype=np.float32))
+        return matrix
 
     def _words_array(self):
         words = np.empty(len(self.vocabulary_), dtype=object)
