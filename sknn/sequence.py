@@ -176,8 +176,9 @@ class SequenceBatches:
     """Variable-length sequences stored flat, served as padded batches of similar lengths.
 
     Tokens of all sequences sit end to end in one tensor; a batch gathers its sequences
-    with one vectorised index, pads them to the longest one and sorts them by length. When shuffling, sequences are drawn at random, grouped
-    by length within pools of 50 batches, and the batches come in random order.
+    with one vectorised index and pads them to the longest one. When shuffling, sequences
+    are drawn at random, grouped by length within pools of 50 batches, and the batches
+    come in random order; otherwise they come longest first.
 
     Parameters
     ----------
@@ -247,7 +248,7 @@ class SequenceBatches:
 
     def batch(self, seq_index, device="cpu"):
         tok, lengths = self._token_index(seq_index)
-        B, T = len(lengths), int(lengths[0])
+        B, T = len(lengths), int(lengths.max())
         mask = torch.arange(T) < lengths[:, None]
         X = {"lengths": lengths}  # lengths stay on the CPU
         for key, flat in self.inputs.items():
@@ -526,7 +527,7 @@ class _SequenceModel(BaseNeuralNetwork):
             key = w.lower() if self.lowercase else w
             if key not in seen:  # with lowercase, the first (most frequent) casing wins
                 seen.add(key)
-                matrix[self.vocabulary_[key]] = torch.as_tensor(np.asarray(vectors[w], dtype=np.float32))
+                matrix[self.vocabulary_[key]] = torch.tensor(np.asarray(vectors[w], dtype=np.float32))
         return matrix
 
     def _words_array(self):
