@@ -58,7 +58,7 @@ class BaseNeuralNetwork(BaseEstimator):
     _parameter_constraints: dict = {
         "optimizer": [StrOptions(set(_OPTIMIZERS))],
         "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
-        "learning_rate": [StrOptions({"constant", "adaptive"})],
+        "learning_rate": [StrOptions({"constant", "adaptive", "cosine"})],
         "momentum": [Interval(Real, 0, 1, closed="both")],
         "nesterov": ["boolean"],
         "alpha": [Interval(Real, 0, None, closed="left")],
@@ -145,6 +145,11 @@ class BaseNeuralNetwork(BaseEstimator):
             callbacks.append(("lr_scheduler", LRScheduler(
                 policy=ReduceLROnPlateau, monitor=self._monitor(), mode="min", factor=0.2, patience=1,
                 threshold=self.tol, threshold_mode="abs")))
+        elif self.learning_rate == "cosine":
+            from skorch.callbacks import LRScheduler
+            from torch.optim.lr_scheduler import CosineAnnealingLR
+
+            callbacks.append(("lr_scheduler", LRScheduler(policy=CosineAnnealingLR, T_max=self.max_iter)))
         if self.verbose == 1:
             callbacks.append(("progress_bar", EpochProgressBar()))
         elif self.verbose and self.verbose >= 2:

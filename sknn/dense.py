@@ -268,10 +268,11 @@ _COMMON_DOC = """
         'torch' (PyTorch's default). Biases start at zero.
     optimizer : {'adam', 'sgd', 'adamw', 'rmsprop'}, default='adam'
     learning_rate_init : float, default=0.001
-    learning_rate : {'constant', 'adaptive'}, default='constant'
+    learning_rate : {'constant', 'adaptive', 'cosine'}, default='constant'
         'adaptive' divides the learning rate by 5 each time two epochs in a row fail to
         lower the monitored loss (validation loss with early stopping, else training
-        loss) by ``tol``.
+        loss) by ``tol``. 'cosine' lowers it from ``learning_rate_init`` towards 0 along
+        half a cosine over ``max_iter`` epochs (Keras' ``CosineDecay``).
     momentum : float, default=0.9
         Momentum of 'sgd' and 'rmsprop'.
     nesterov : bool, default=True

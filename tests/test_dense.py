@@ -187,6 +187,13 @@ def test_adaptive_learning_rate_and_optimizers(blobs):
     clf = DenseClassifier(**dict(FAST, learning_rate="adaptive", max_iter=60, n_iter_no_change=None,
                                  learning_rate_init=0.05)).fit(X, y)
     assert clf.net_.optimizer_.param_groups[0]["lr"] < 0.05
+    lrs = []
+    rec = type("Rec", (Callback,), {"on_epoch_begin": lambda self, net, **kw: lrs.append(
+        net.optimizer_.param_groups[0]["lr"])})()
+    DenseClassifier(**dict(FAST, learning_rate="cosine", max_iter=10, n_iter_no_change=None,
+                           callbacks=[rec])).fit(X, y)
+    expected = [0.01 * (1 + np.cos(np.pi * e / 10)) / 2 for e in range(10)]  # half a cosine over max_iter
+    np.testing.assert_allclose(lrs, expected, rtol=1e-6)
     for opt in ("sgd", "adam", "adamw", "rmsprop"):
         c = DenseClassifier(**dict(FAST, optimizer=opt, n_iter_no_change=None)).fit(X, y)
         assert c.loss_curve_[-1] < 0.7 * c.loss_curve_[0], opt
