@@ -5,8 +5,9 @@ from . import datasets
 from .compare import compare
 from .conv import ConvImageClassifier
 from .dense import DenseClassifier, DenseRegressor
+from .transfer import TransferVGGClassifier, VGGFeatureExtractor
 
 __version__ = "0.1.0"
 
-__all__ = ["ConvImageClassifier", "DenseClassifier", "DenseRegressor", "Engine", "compare", "datasets",
-           "__version__"]
+__all__ = ["ConvImageClassifier", "DenseClassifier", "DenseRegressor", "Engine", "TransferVGGClassifier",
+           "VGGFeatureExtractor", "compare", "datasets", "__version__"]
