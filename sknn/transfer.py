@@ -397,6 +397,14 @@ class _FeatureCache:
     def __len__(self):
         return len(self.images if self.cached is None else self.cached)
 
+    @property
+    def sample_weight(self):
+        return (self.images if self.cached is None else self.cached).sample_weight
+
+    @sample_weight.setter
+    def sample_weight(self, w):  # the fit cycle sets the weights of the rows it keeps
+        (self.images if self.cached is None else self.cached).sample_weight = w
+
     def subset(self, indices):
         if self.cached is not None:
             return self.cached.subset(indices)
