@@ -295,12 +295,14 @@ class VGGBackbone(nn.Module):
     def forward(self, x):
         k = self.first_trainable
         amp = x.is_cuda
+        # bfloat16 where the GPU has it: float16's range can overflow in deep ReLU networks
+        dtype = torch.bfloat16 if amp and torch.cuda.is_bf16_supported() else torch.float16
         if k > 0:
-            with torch.no_grad(), torch.autocast("cuda", enabled=amp):
+            with torch.no_grad(), torch.autocast("cuda", dtype=dtype, enabled=amp):
                 x = self.features[:k](x)
             x = x.float()
         if k < len(self.features):
-            with torch.autocast("cuda", enabled=amp and not torch.is_grad_enabled()):
+            with torch.autocast("cuda", dtype=dtype, enabled=amp and not torch.is_grad_enabled()):
                 x = self.features[k:](x)
         return self.pool(x).float()
 
