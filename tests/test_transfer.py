@@ -116,6 +116,17 @@ def test_imagenet_weights_offline_say_which_file_to_fetch(monkeypatch):
         TransferVGGClassifier(backbone="vgg11_bn", image_size=32).fit(np.zeros((4, 32, 32)), [0, 1] * 2)
     with pytest.raises(ValueError, match="standard backbones only"):
         VGGFeatureExtractor(backbone=TINY, image_size=8).fit(np.zeros((1, 8, 8)))
+    calls = []
+
+    def from_cache(url, *args, **kwargs):  # torch.hub's cache already holds the file
+        calls.append((url, kwargs.get("check_hash")))
+        return _standard_vgg16_checkpoint()
+
+    monkeypatch.setattr(torch.hub, "load_state_dict_from_url", from_cache)
+    ext = VGGFeatureExtractor(image_size=32, device="cpu").fit(np.zeros((1, 32, 32)))
+    assert calls == [("https://download.pytorch.org/models/vgg16-397923af.pth", True)]
+    expected = _standard_vgg16_checkpoint()["features.0.weight"]
+    torch.testing.assert_close(ext.module_.backbone.features[0].weight, expected)
 
 
 def test_saved_backbone_reloads_to_identical_features(tmp_path, digits):
