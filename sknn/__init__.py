@@ -6,9 +6,10 @@ from .compare import compare
 from .conv import ConvImageClassifier
 from .dense import DenseClassifier, DenseRegressor
 from .sequence import LSTMLanguageModel, LSTMSequenceTagger
+from .transfer import TransferVGGClassifier, VGGFeatureExtractor
 
 __version__ = "0.1.0"
 
 __all__ = ["ConvImageClassifier", "DenseClassifier", "DenseRegressor", "Engine", "LSTMLanguageModel",
-           "LSTMSequenceTagger", "compare", "datasets",
+           "LSTMSequenceTagger", "TransferVGGClassifier", "VGGFeatureExtractor", "compare", "datasets",
            "__version__"]

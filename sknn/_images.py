@@ -6,13 +6,18 @@ import math
 import os
 import warnings
 from concurrent.futures import ThreadPoolExecutor
+from numbers import Integral
 
 import numpy as np
 import torch
 import torch.nn.functional as F
+from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 from torch import nn
 
-__all__ = ["Augment", "ImageFileBatches", "as_image_array", "is_path_list", "read_image"]
+from ._data import ArrayBatches
+
+__all__ = ["Augment", "ImageFileBatches", "ImageInputMixin", "as_image_array", "is_path_list", "read_image",
+           "resize_images"]
 
 
 def is_path_list(X):
@@ -103,6 +108,93 @@ def read_image(path, size=None, channels=None):
     except (OSError, ValueError, SyntaxError) as exc:
         raise ValueError(f"Cannot read the image file {os.fspath(path)!r}: {exc}") from None
     return arr[None] if arr.ndim == 2 else arr.transpose(2, 0, 1)
+
+
+def size_pair(size):
+    """An image size given as ``n`` or ``(height, width)``, as a tuple of two ints."""
+    return (int(size), int(size)) if isinstance(size, Integral) else tuple(int(s) for s in size)
+
+
+def resize_images(x, size, channels=None):
+    """Resize a batch tensor (n, c, h, w) to ``size`` (h, w), and repeat grey levels to ``channels``.
+
+    Bilinear, antialiased when shrinking (as PIL resizes files); images already of that
+    size pass unchanged. Runs on the batch's device.
+    """
+    size = size_pair(size)
+    if tuple(x.shape[-2:]) != size:
+        shrink = x.shape[-2] > size[0] or x.shape[-1] > size[1]
+        x = F.interpolate(x, size=size, mode="bilinear", align_corners=False, antialias=shrink)
+    if channels is not None and x.shape[1] == 1 and channels != 1:
+        x = x.expand(-1, channels, -1, -1)
+    return x
+
+
+class ImageInputMixin:
+    """The image input layer of an estimator: arrays in either layout, flat rows, or file paths.
+
+    The estimator has the parameters ``image_shape``, ``data_format``, ``image_size`` and
+    ``skip_bad_images``. Flat rows go through ``validate_data`` (so scikit-learn's
+    feature-matrix checks apply), arrays through :func:`as_image_array`, and a list of
+    paths stays a list of paths, read lazily by :class:`ImageFileBatches`. The fitted
+    ``image_shape_`` is (channels, height, width) of the images the network takes.
+    """
+
+    def _file_image_shape(self, paths):
+        """(channels, height, width) files are read into: ``image_size`` (default the first file's) and the
+        first file's channels."""
+        size = self.image_size
+        if size is None:
+            size = read_image(paths[0]).shape[1:]
+        size = size_pair(size)
+        return (read_image(paths[0], size).shape[0], *size)
+
+    def _check_image_shape(self, shape, reset):
+        """Record the shape of the training images, or check later images against it."""
+        if reset:
+            self.image_shape_ = shape
+        elif shape != tuple(self.image_shape_):
+            raise ValueError(f"X holds images of shape (channels, height, width) {shape}, but "
+                             f"{type(self).__name__} was fitted on {tuple(self.image_shape_)}.")
+
+    def _images(self, X, reset):
+        """X as a float32 array (n, C, H, W), or a list of paths kept as such (lazy files)."""
+        if is_path_list(X):
+            paths = np.asarray([str(p) for p in X], dtype=object)
+            if reset:
+                self.image_shape_ = self._file_image_shape(paths)
+            return paths
+        array = X if hasattr(X, "columns") else np.asarray(X)
+        if array.ndim <= 2:  # flat rows: scikit-learn's checks on feature matrices apply
+            X2 = validate_data(self, X, reset=reset, dtype=np.float32, ensure_min_samples=1)
+            images = as_image_array(X2, image_shape=self.image_shape)
+        else:
+            images = as_image_array(array, data_format=self.data_format)
+            if len(images) == 0:
+                raise ValueError("Found an array with 0 images; at least 1 is needed.")
+        self._check_image_shape(tuple(images.shape[1:]), reset)
+        return images
+
+    def _check_X_y(self, X, y, reset):
+        if y is None:
+            raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y is None: "
+                             "pass the labels of the images.")
+        images = self._images(X, reset)
+        y = column_or_1d(y, warn=True)
+        if len(y) != len(images):
+            raise ValueError(f"X has {len(images)} images but y has {len(y)} labels.")
+        return images, y
+
+    def _check_X(self, X, reset):
+        check_is_fitted(self)
+        return self._images(X, reset)
+
+    def _image_source(self, X, y=None, sample_weight=None):
+        """A batch source of the images: files read lazily (paths) or slices of the array."""
+        if isinstance(X, np.ndarray) and X.dtype == object:
+            c, h, w = self.image_shape_
+            return ImageFileBatches(X, y, sample_weight, size=(h, w), channels=c, skip_bad=self.skip_bad_images)
+        return ArrayBatches(torch.from_numpy(X), y, sample_weight)
 
 
 class ImageFileBatches:

@@ -12,12 +12,11 @@ import numpy as np
 import torch
 from sklearn.base import ClassifierMixin
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
+from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
 from ._base import BaseNeuralNetwork, NeuralClassifierMixin
-from ._data import ArrayBatches
-from ._images import Augment, ImageFileBatches, as_image_array, is_path_list, read_image
+from ._images import Augment, ImageInputMixin
 from ._layers import ACTIVATIONS, INITIALIZER_NAMES, initialize_weights, make_activation
 
 __all__ = ["ConvNet", "ConvImageClassifier"]
@@ -103,7 +102,7 @@ class ConvNet(nn.Module):
         return self.classifier(self.features(X))
 
 
-class ConvImageClassifier(NeuralClassifierMixin, ClassifierMixin, BaseNeuralNetwork):
+class ConvImageClassifier(ImageInputMixin, NeuralClassifierMixin, ClassifierMixin, BaseNeuralNetwork):
     """Convolutional image classifier on PyTorch, with scikit-learn's API.
 
     Images come as arrays ((n, H, W) grey, (n, H, W, C) or (n, C, H, W)), as flat rows
@@ -261,53 +260,12 @@ n_iter_no_change, tol, class_weight, warm_start, random_state, device, verbose, 
             if unknown:
                 raise ValueError(f"Unknown augment keys {sorted(unknown)}; use {list(Augment.KEYS)}.")
 
-    def _images(self, X, reset):
-        """X as a float32 array (n, C, H, W), or a list of paths kept as such (lazy files)."""
-        if is_path_list(X):
-            paths = np.asarray([str(p) for p in X], dtype=object)
-            if reset:
-                size = self.image_size
-                if size is None:
-                    size = read_image(paths[0]).shape[1:]
-                size = (int(size), int(size)) if isinstance(size, Integral) else tuple(int(s) for s in size)
-                channels = read_image(paths[0], size).shape[0] if self.module is None else 3
-                self.image_shape_ = (channels, *size)
-            return paths
-        array = X if hasattr(X, "columns") else np.asarray(X)
-        if array.ndim <= 2:  # flat rows: scikit-learn's checks on feature matrices apply
-            X2 = validate_data(self, X, reset=reset, dtype=np.float32, ensure_min_samples=1)
-            images = as_image_array(X2, image_shape=self.image_shape)
-        else:
-            images = as_image_array(array, data_format=self.data_format)
-            if len(images) == 0:
-                raise ValueError("Found an array with 0 images; at least 1 is needed.")
-        if reset:
-            self.image_shape_ = tuple(images.shape[1:])
-        elif tuple(images.shape[1:]) != tuple(self.image_shape_):
-            raise ValueError(f"X holds images of shape (channels, height, width) {tuple(images.shape[1:])}, but "
-                             f"{type(self).__name__} was fitted on {tuple(self.image_shape_)}.")
-        return images
-
-    def _check_X_y(self, X, y, reset):
-        if y is None:
-            raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y is None: "
-                             "pass the labels of the images.")
-        images = self._images(X, reset)
-        y = column_or_1d(y, warn=True)
-        if len(y) != len(images):
-            raise ValueError(f"X has {len(images)} images but y has {len(y)} labels.")
-        return images, y
-
-    def _check_X(self, X, reset):
-        check_is_fitted(self, "net_")
-        return self._images(X, reset)
+    def _file_image_shape(self, paths):
+        c, h, w = super()._file_image_shape(paths)
+        return (c if self.module is None else 3, h, w)
 
     def _source(self, X, y=None, sample_weight=None):
-        if isinstance(X, np.ndarray) and X.dtype == object:
-            _, h, w = self.image_shape_
-            return ImageFileBatches(X, y, sample_weight, size=(h, w), channels=self.image_shape_[0],
-                                    skip_bad=self.skip_bad_images)
-        return ArrayBatches(torch.from_numpy(X), y, sample_weight)
+        return self._image_source(X, y, sample_weight)
 
     def _build_module(self, n_inputs, n_outputs):
         c, h, w = self.image_shape_

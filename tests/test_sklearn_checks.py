@@ -5,7 +5,7 @@ import warnings
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from sknn import ConvImageClassifier, DenseClassifier, DenseRegressor
+from sknn import ConvImageClassifier, DenseClassifier, DenseRegressor, TransferVGGClassifier, VGGFeatureExtractor
 
 # check name -> why it cannot pass, per estimator class.
 _SGD_WEIGHTS = (
@@ -18,7 +18,8 @@ _DENSE = {
     "check_sample_weight_equivalence_on_dense_data": _SGD_WEIGHTS,
     "check_sample_weight_equivalence_on_sparse_data": _SGD_WEIGHTS,
 }
-EXPECTED_FAILURES = {"DenseClassifier": _DENSE, "DenseRegressor": _DENSE, "ConvImageClassifier": _DENSE}
+EXPECTED_FAILURES = {"DenseClassifier": _DENSE, "DenseRegressor": _DENSE, "ConvImageClassifier": _DENSE,
+                     "TransferVGGClassifier": _DENSE}
 
 
 def _expected_failures(estimator):
@@ -26,8 +27,16 @@ def _expected_failures(estimator):
 
 
 # Flat rows of any length are images for ConvImageClassifier (a square, or one line of
-# pixels), so scikit-learn's feature-matrix checks apply to it unchanged.
-@parametrize_with_checks([DenseClassifier(), DenseRegressor(), ConvImageClassifier(max_iter=30)],
+# pixels), so scikit-learn's feature-matrix checks apply to it unchanged. The VGG estimators
+# take the same rows, resized to image_size; a tiny VGG-style backbone with random weights
+# keeps their checks fast (the head trains on cached features of the frozen backbone).
+_TINY_VGG = dict(backbone=[4, "M", 8], weights=None, image_size=4, channels_last=False)
+
+
+@parametrize_with_checks([DenseClassifier(), DenseRegressor(), ConvImageClassifier(max_iter=30),
+                          TransferVGGClassifier(**_TINY_VGG, head_layers=(32,), dropout=0.0, learning_rate_init=1e-2,
+                                                max_iter=15),
+                          VGGFeatureExtractor(**_TINY_VGG, random_state=0)],
                          expected_failed_checks=_expected_failures)
 def test_sklearn_compatible(estimator, check):
     with warnings.catch_warnings():

@@ -1,0 +1,279 @@
+"""TransferVGGClassifier, VGGFeatureExtractor and the VGG family (no network: nothing is downloaded)."""
+
+import pickle
+import urllib.error
+import warnings
+
+import numpy as np
+import pytest
+import torch
+from sklearn.datasets import load_digits
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import RidgeClassifier
+from sklearn.pipeline import make_pipeline
+
+from sknn import TransferVGGClassifier, VGGFeatureExtractor
+from sknn._images import resize_images
+from sknn.transfer import VGGBackbone, load_vgg_weights, vgg
+
+TINY = [8, "M", 16, "M"]  # a VGG-style backbone of two blocks, for 8x8 to 16x16 images
+FAST = dict(backbone=TINY, weights=None, image_size=8, head_layers=(32,), dropout=0.0, learning_rate_init=3e-3,
+            batch_size=32, max_iter=10, channels_last=False, random_state=0)
+
+# torchvision's vgg16 (models/vgg.py: cfgs["D"], make_layers, VGG), written out name by name.
+_C = [(0, 3, 64), (2, 64, 64), (5, 64, 128), (7, 128, 128), (10, 128, 256), (12, 256, 256), (14, 256, 256),
+      (17, 256, 512), (19, 512, 512), (21, 512, 512), (24, 512, 512), (26, 512, 512), (28, 512, 512)]
+VGG16_LAYOUT = [item for i, cin, cout in _C for item in
+                ((f"features.{i}.weight", (cout, cin, 3, 3)), (f"features.{i}.bias", (cout,)))] + [
+    ("classifier.0.weight", (4096, 25088)), ("classifier.0.bias", (4096,)),
+    ("classifier.3.weight", (4096, 4096)), ("classifier.3.bias", (4096,)),
+    ("classifier.6.weight", (1000, 4096)), ("classifier.6.bias", (1000,)),
+]
+
+
+@pytest.fixture(scope="module")
+def digits():
+    X, y = load_digits(return_X_y=True)
+    return (X / 16.0).reshape(-1, 8, 8), y
+
+
+def _standard_vgg16_checkpoint():
+    """A state dict with exactly the names and shapes of vgg16-397923af.pth: real convolution weights, and the
+    dense top as zero-stride tensors (the shapes of 124M numbers without their memory)."""
+    torch.manual_seed(0)
+    state = {}
+    for name, shape in VGG16_LAYOUT:
+        if name.startswith("features."):
+            state[name] = torch.randn(shape) * 0.05
+        else:
+            state[name] = torch.zeros(1).expand(shape)
+    return state
+
+
+def test_vgg16_layout_is_torchvisions():
+    with torch.device("meta"):  # names and shapes without allocating 138M parameters
+        net = vgg("vgg16")
+    assert [(k, tuple(v.shape)) for k, v in net.state_dict().items()] == VGG16_LAYOUT
+    assert sum(p.numel() for p in net.parameters()) == 138_357_544
+    assert isinstance(net.avgpool, torch.nn.AdaptiveAvgPool2d) and net.avgpool.output_size == (7, 7)
+    with torch.device("meta"):
+        bn = vgg("vgg16_bn")
+        v19 = vgg("vgg19")
+    assert "features.1.running_mean" in bn.state_dict() and "features.41.running_var" in bn.state_dict()
+    assert len(bn.features) == 44
+    assert sum(isinstance(m, torch.nn.Conv2d) for m in v19.features) == 16
+    # the backbone sknn trains is the convolutional part alone: the dense top is never built
+    backbone = VGGBackbone("vgg16")
+    assert list(backbone.state_dict()) == [k for k, _ in VGG16_LAYOUT if k.startswith("features.")]
+    assert sum(p.numel() for p in backbone.parameters()) == 14_714_688
+    assert backbone.n_blocks == 5 and backbone.n_features_out == 512
+
+
+def test_a_standard_checkpoint_loads_and_its_top_is_dropped(tmp_path):
+    state = _standard_vgg16_checkpoint()
+    path = tmp_path / "vgg16-397923af.pth"
+    torch.save(state, path)
+    feats = load_vgg_weights(str(path), "vgg16")
+    assert list(feats) == [k[len("features."):] for k, _ in VGG16_LAYOUT if k.startswith("features.")]
+    ext = VGGFeatureExtractor(weights=str(path), image_size=32, device="cpu").fit(np.zeros((1, 3, 32, 32)))
+    assert not any(k.startswith("classifier") for k in ext.module_.state_dict())
+    torch.testing.assert_close(ext.module_.backbone.features[28].weight, state["features.28.weight"])
+    images = np.random.RandomState(0).rand(3, 40, 30, 3)  # any size: resized to image_size
+    assert ext.transform(images).shape == (3, 512)
+    assert ext.get_feature_names_out()[0] == "vggfeatureextractor0"
+
+
+def test_weights_that_do_not_fit_are_listed(tmp_path):
+    good = VGGBackbone(TINY).state_dict()
+    bad = dict(good)
+    bad.pop("features.3.bias")
+    bad["features.0.weight"] = torch.zeros(8, 3, 5, 5)
+    bad["head.weight"] = torch.zeros(2)
+    with pytest.raises(ValueError) as info:
+        load_vgg_weights(bad, TINY)
+    message = str(info.value)
+    assert "missing: features.3.bias" in message and "unexpected: head.weight" in message
+    assert "features.0.weight: (8, 3, 5, 5) instead of (8, 3, 3, 3)" in message
+    with pytest.raises(ValueError, match="backbone='vgg16_bn' for a batch-norm checkpoint"):
+        load_vgg_weights(good, "vgg11")
+    with pytest.raises(ValueError, match="no such file"):
+        TransferVGGClassifier(**dict(FAST, weights=str(tmp_path / "nope.pth"))).fit(np.zeros((4, 8, 8)), [0, 1] * 2)
+    (tmp_path / "junk.pth").write_bytes(b"not a checkpoint")
+    with pytest.raises(ValueError, match="Cannot read .*junk.pth"):
+        load_vgg_weights(str(tmp_path / "junk.pth"), TINY)
+    with pytest.raises(ValueError, match="'backbone' parameter .* Got 'vgg17'"):
+        TransferVGGClassifier(backbone="vgg17").fit(np.zeros((4, 8, 8)), [0, 1] * 2)
+
+
+def test_imagenet_weights_offline_say_which_file_to_fetch(monkeypatch):
+    def no_network(url, *args, **kwargs):
+        raise urllib.error.URLError("no network")
+
+    monkeypatch.setattr(torch.hub, "load_state_dict_from_url", no_network)
+    with pytest.raises(RuntimeError, match="download vgg16-397923af.pth .* weights='/path/to/vgg16-397923af.pth'"):
+        VGGFeatureExtractor().fit(np.zeros((1, 32, 32)))
+    with pytest.raises(RuntimeError, match="vgg11_bn-6002323d.pth"):
+        TransferVGGClassifier(backbone="vgg11_bn", image_size=32).fit(np.zeros((4, 32, 32)), [0, 1] * 2)
+    with pytest.raises(ValueError, match="standard backbones only"):
+        VGGFeatureExtractor(backbone=TINY, image_size=8).fit(np.zeros((1, 8, 8)))
+    calls = []
+
+    def from_cache(url, *args, **kwargs):  # torch.hub's cache already holds the file
+        calls.append((url, kwargs.get("check_hash")))
+        return _standard_vgg16_checkpoint()
+
+    monkeypatch.setattr(torch.hub, "load_state_dict_from_url", from_cache)
+    ext = VGGFeatureExtractor(image_size=32, device="cpu").fit(np.zeros((1, 32, 32)))
+    assert calls == [("https://download.pytorch.org/models/vgg16-397923af.pth", True)]
+    expected = _standard_vgg16_checkpoint()["features.0.weight"]
+    torch.testing.assert_close(ext.module_.backbone.features[0].weight, expected)
+
+
+def test_saved_backbone_reloads_to_identical_features(tmp_path, digits):
+    X, y = digits
+    clf = TransferVGGClassifier(**dict(FAST, fine_tune_blocks="all", max_iter=2)).fit(X[:100], y[:100])
+    state = clf.backbone_state_dict()
+    torch.save(state, tmp_path / "tiny.pth")
+    files = ["tiny.pth"]
+    try:
+        from safetensors.torch import save_file
+
+        save_file(state, str(tmp_path / "tiny.safetensors"))
+        files.append("tiny.safetensors")
+    except ImportError:  # the optional extra: sknn[safetensors]
+        pass
+    kw = dict(backbone=TINY, image_size=8, channels_last=False)
+    direct = VGGFeatureExtractor(weights=state, **kw).fit(X).transform(X[:50])
+    for path in files:
+        again = VGGFeatureExtractor(weights=str(tmp_path / path), **kw).fit(X).transform(X[:50])
+        np.testing.assert_array_equal(again, direct)
+    # and they are the features the classifier's head was trained on
+    with torch.inference_mode():
+        inside = clf.net_.module_.encode(torch.from_numpy(X[:50, None].astype(np.float32))).numpy()
+    np.testing.assert_allclose(direct, inside, rtol=1e-5, atol=1e-6)
+
+
+def test_frozen_backbone_stays_and_fine_tuning_moves_only_the_unfrozen_blocks():
+    rng = np.random.RandomState(0)
+    X = rng.rand(24, 3, 32, 32).astype(np.float32)
+    y = (X[:, 0].mean((1, 2)) > X[:, 1].mean((1, 2))).astype(int)
+    kw = dict(backbone="vgg11_bn", weights=None, image_size=32, head_layers=(8,), batch_size=8, max_iter=2,
+              random_state=0)
+    clf = TransferVGGClassifier(**kw).fit(X, y)
+    before = {k: v.clone() for k, v in clf.net_.module_.backbone.state_dict().items()}
+    head = {k: v.clone() for k, v in clf.net_.module_.head.state_dict().items()}
+    clf.set_params(warm_start=True, max_iter=1)
+    clf.fit(X, y)  # frozen: weights and batch-norm statistics unchanged
+    for k, v in clf.net_.module_.backbone.state_dict().items():
+        torch.testing.assert_close(v, before[k], rtol=0, atol=0)
+    assert not torch.equal(clf.net_.module_.head[0].weight, head["0.weight"])
+    clf.set_params(fine_tune_blocks=1, backbone_lr_ratio=0.5)
+    clf.fit(X, y)  # the last block (after the 4th pooling: layers 22-28) trains; the others do not
+    groups = clf.net_.optimizer_.param_groups
+    lr = {id(p): g["lr"] for g in groups for p in g["params"]}
+    assert {lr[id(p)] for p in clf.net_.module_.backbone.parameters() if p.requires_grad} == {0.0005}
+    assert {lr[id(p)] for p in clf.net_.module_.head.parameters()} == {0.001}
+    after = clf.net_.module_.backbone.state_dict()
+    changed = {k for k in after if not torch.equal(after[k], before[k])}
+    assert changed and all(int(k.split(".")[1]) >= 22 for k in changed)
+    assert "features.22.weight" in changed and "features.26.running_mean" in changed
+    assert clf.n_iter_ == 4  # the warm starts continued one history
+
+
+def test_the_backbone_runs_once_per_image_when_frozen(monkeypatch, digits):
+    X, y = digits
+    seen = []
+    forward = VGGBackbone.forward
+
+    def counting(self, x):
+        seen.append(len(x))
+        return forward(self, x)
+
+    monkeypatch.setattr(VGGBackbone, "forward", counting)
+    cached = TransferVGGClassifier(**dict(FAST, max_iter=5)).fit(X[:200], y[:200])
+    assert sum(seen) == 200  # one pass over the images for 5 epochs
+    seen.clear()
+    every = TransferVGGClassifier(**dict(FAST, max_iter=5, cache_features=False)).fit(X[:200], y[:200])
+    assert sum(seen) == 5 * 200
+    np.testing.assert_allclose(cached.predict_proba(X[200:260]), every.predict_proba(X[200:260]), atol=1e-4)
+    seen.clear()
+    TransferVGGClassifier(**dict(FAST, max_iter=2, augment={"shift": 0.1})).fit(X[:200], y[:200])
+    assert sum(seen) == 2 * 200  # augmentation: new images every epoch
+
+
+def test_pretrained_backbone_beats_a_random_one_on_a_new_task(tmp_path, digits):
+    """Learn features on digits 0-4, then classify 5-9 from 10 labelled images per class."""
+    X, y = digits
+    first, second = y < 5, y >= 5
+    pre = TransferVGGClassifier(**dict(FAST, fine_tune_blocks="all", backbone_lr_ratio=1.0, head_layers=(),
+                                       batch_size=64, max_iter=12)).fit(X[first], y[first])
+    torch.save(pre.backbone_state_dict(), tmp_path / "digits04.pth")
+    X2, y2 = X[second], y[second]
+    rng = np.random.RandomState(0)
+    few = np.concatenate([rng.choice(np.flatnonzero(y2 == k), 10, replace=False) for k in range(5, 10)])
+    rest = np.setdiff1d(np.arange(len(y2)), few)
+    kw = dict(FAST, head_layers=(64,), max_iter=60)
+    scores = {w: TransferVGGClassifier(**dict(kw, weights=w)).fit(X2[few], y2[few]).score(X2[rest], y2[rest])
+              for w in (str(tmp_path / "digits04.pth"), None)}
+    pretrained, random = scores.values()
+    assert pretrained > random + 0.1, scores
+
+
+def test_images_of_any_size_grey_or_rgb_arrays_rows_and_files(tmp_path, digits):
+    from PIL import Image
+
+    X, y = digits
+    kw = dict(FAST, max_iter=3)
+    grey = TransferVGGClassifier(**kw).fit(X[:60], y[:60])
+    assert grey.image_shape_ == (3, 8, 8)
+    assert grey.predict(np.repeat(np.repeat(X[:5], 3, 1), 3, 2)).shape == (5,)  # 24x24: resized
+    rgb = np.repeat(X[:60, :, :, None], 3, axis=3)  # (n, H, W, 3)
+    np.testing.assert_allclose(grey.predict_proba(rgb), grey.predict_proba(X[:60]), atol=1e-5)
+    rows = TransferVGGClassifier(**dict(kw, image_shape=(8, 8))).fit(X[:60].reshape(60, -1), y[:60])
+    assert rows.n_features_in_ == 64
+    with pytest.raises(ValueError, match="X has 10 features"):
+        rows.predict(np.zeros((2, 10)))
+    with pytest.raises(ValueError, match="got 4 channels"):
+        grey.predict(np.zeros((2, 8, 8, 4)))
+    paths = []
+    for i in range(20):  # files of mixed sizes and modes
+        img = (np.kron(X[i], np.ones((i % 3 + 1, i % 3 + 1))) * 255).astype(np.uint8)
+        Image.fromarray(img).convert("RGB" if i % 2 else "L").save(tmp_path / f"{i}.png")
+        paths.append(tmp_path / f"{i}.png")
+    files = TransferVGGClassifier(**dict(kw, image_size=16)).fit(paths, y[:20])
+    assert files.image_shape_ == (3, 16, 16) and files.predict(paths[:4]).shape == (4,)
+    with pytest.raises(ValueError, match="too small for a backbone with 2 pooling layers"):
+        TransferVGGClassifier(**dict(kw, image_size=2)).fit(X[:10], y[:10])
+    with pytest.raises(ValueError, match="has 2 convolution blocks"):
+        TransferVGGClassifier(**dict(kw, fine_tune_blocks=3)).fit(X[:10], y[:10])
+
+
+def test_resize_images():
+    x = torch.rand(2, 1, 10, 6)
+    out = resize_images(x, 5, channels=3)
+    assert out.shape == (2, 3, 5, 5) and torch.equal(out[:, 0], out[:, 2])
+    assert resize_images(x, (10, 6)) is x
+
+
+def test_feature_extractor_in_a_pipeline(digits):
+    X, y = digits
+    ext = VGGFeatureExtractor(backbone=TINY, weights=None, image_size=16, pooling="flatten", random_state=0)
+    assert ext.fit_transform(X[:3]).shape == (3, 16 * 49)
+    a = ext.transform(X[:40])
+    b = VGGFeatureExtractor(**dict(ext.get_params())).fit(X[:3]).transform(X[:40])
+    np.testing.assert_array_equal(a, b)  # random_state seeds the random weights
+    pipe = make_pipeline(VGGFeatureExtractor(backbone=TINY, weights=None, image_size=16, pooling="flatten",
+                                             random_state=0), RidgeClassifier())
+    pipe.fit(X[:500], y[:500])
+    assert pipe.score(X[500:800], y[500:800]) > 0.8
+
+
+def test_pickle_round_trip(digits):
+    X, y = digits
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf = TransferVGGClassifier(**dict(FAST, max_iter=2, fine_tune_blocks=1)).fit(X[:64], y[:64])
+    again = pickle.loads(pickle.dumps(clf))
+    np.testing.assert_array_equal(again.predict_proba(X[:40]), clf.predict_proba(X[:40]))
+    ext = VGGFeatureExtractor(backbone=TINY, weights=None, image_size=8, random_state=0).fit(X[:2])
+    np.testing.assert_array_equal(pickle.loads(pickle.dumps(ext)).transform(X[:9]), ext.transform(X[:9]))
