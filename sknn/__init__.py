@@ -5,8 +5,10 @@ from . import datasets
 from .compare import compare
 from .conv import ConvImageClassifier
 from .dense import DenseClassifier, DenseRegressor
+from .keyedvectors import KeyedVectors
+from .word2vec import Word2VecTransformer
 
 __version__ = "0.1.0"
 
-__all__ = ["ConvImageClassifier", "DenseClassifier", "DenseRegressor", "Engine", "compare", "datasets",
-           "__version__"]
+__all__ = ["ConvImageClassifier", "DenseClassifier", "DenseRegressor", "Engine", "KeyedVectors", "Word2VecTransformer",
+           "compare", "datasets", "__version__"]
