@@ -21,7 +21,7 @@ from torch import nn
 
 __all__ = ["Vocabulary", "CorpusBatches", "SkipGramNegative", "LinearDecay", "PassThroughLoss", "iter_corpus"]
 
-_CHUNK_TOKENS = 200_000  # tokens encoded at a time: memory per chunk is a few MB
+_CHUNK_TOKENS = 50_000  # tokens encoded at a time: a chunk takes a few MB
 
 
 def _tokens(doc, tokenizer):

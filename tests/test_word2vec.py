@@ -12,10 +12,19 @@ from sklearn.pipeline import make_pipeline
 from sknn import KeyedVectors, Word2VecTransformer
 from sknn._w2v_core import CorpusBatches, SkipGramNegative, Vocabulary, _WindowLoss
 
-FAST = dict(vector_size=16, window=3, min_count=1, epochs=20, sample=0, random_state=0)
+FAST = dict(vector_size=16, window=3, min_count=1, epochs=10, sample=0, random_state=0)
 
 
-def _topic_corpus(n=300, seed=0):
+@pytest.fixture(autouse=True)
+def one_thread():
+    """Tiny batches: on a shared 2-core machine, syncing two threads per operation costs more than it saves."""
+    n = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(n)
+
+
+def _topic_corpus(n=200, seed=0):
     """Animals and vehicles appear in different contexts; words of a group are interchangeable."""
     rng = np.random.RandomState(seed)
     animals, vehicles = ["cat", "dog", "horse"], ["car", "truck", "bus"]
@@ -41,14 +50,14 @@ def fitted(topics):
     return Word2VecTransformer(sg=1, **FAST).fit(topics[0])
 
 
-@pytest.mark.parametrize("B, W", [(7, 2), (37, 3), (40, 8)])
+@pytest.mark.parametrize("B, W", [(7, 2), (20, 3), (33, 8)])
 def test_window_loss_backward_matches_autograd(B, W):
     torch.manual_seed(0)
-    T, d = 4, 5
+    T, d = 3, 3
     u = torch.randn(B + 2 * W, d, dtype=torch.float64, requires_grad=True)
     v = torch.randn(B, T, d, dtype=torch.float64, requires_grad=True)
     weight = (torch.rand(B, T, 2 * W + 1) < 0.7).double()
-    sign = torch.tensor([1.0, -1, -1, -1], dtype=torch.float64)
+    sign = torch.tensor([1.0, -1, -1], dtype=torch.float64)
     assert torch.autograd.gradcheck(lambda a, b: _WindowLoss.apply(a, b, weight, sign), (u, v))
     # and the loss is the sum over the window's pairs of -log s(+-u.v)
     windows = torch.stack([u[i:i + 2 * W + 1] for i in range(B)])  # (B, 2W+1, d)
