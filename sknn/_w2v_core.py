@@ -19,7 +19,7 @@ import torch
 from skorch.callbacks import Callback
 from torch import nn
 
-__all__ = ["Vocabulary", "CorpusBatches", "SkipGramNegative", "LinearDecay", "PassThroughLoss", "iter_corpus"]
+__all__ = ["as_documents", "check_corpus", "Vocabulary", "CorpusBatches", "SkipGramNegative", "LinearDecay", "PassThroughLoss", "iter_corpus"]
 
 _CHUNK_TOKENS = 50_000  # tokens encoded at a time: a chunk takes a few MB
 
@@ -51,6 +51,21 @@ def iter_corpus(corpus, tokenizer=None):
         return
     for doc in corpus:
         yield _tokens(doc, tokenizer)
+
+
+def as_documents(X):
+    """A one-column DataFrame or 2-D array of texts as its column; other 2-D tables are refused."""
+    if hasattr(X, "iloc") and getattr(X, "ndim", 1) == 2:  # a DataFrame
+        if X.shape[1] != 1:
+            raise ValueError(f"X is a DataFrame with {X.shape[1]} columns; pass the one column that holds the text, "
+                             "e.g. df['text'].")
+        return X.iloc[:, 0]
+    if isinstance(X, np.ndarray) and X.ndim == 2:
+        if X.shape[1] == 1 and X.dtype.kind in "OUS":
+            return X[:, 0]
+        raise TypeError(f"X is a 2-D array of shape {X.shape} and dtype {X.dtype}; a text transformer takes "
+                        "documents: a file path, a 1-D sequence of strings, or a list of token lists.")
+    return X
 
 
 def check_corpus(corpus, name="X"):
@@ -132,6 +147,29 @@ def _noise_table(cumulative, size=None):
     slots = (np.arange(size, dtype=np.float64) + 0.5) / size
     table = np.searchsorted(cumulative, slots).clip(max=len(cumulative) - 1)
     return torch.from_numpy(table.astype(np.int32 if len(cumulative) < 2**31 else np.int64))
+
+
+def _libc_trim():
+    """glibc's ``malloc_trim``, or None elsewhere."""
+    try:
+        import ctypes
+
+        return ctypes.CDLL("libc.so.6").malloc_trim
+    except (OSError, AttributeError):
+        return None
+
+
+_TRIM = _libc_trim()
+
+
+def release_freed_memory():
+    """Hand memory freed by the previous chunks back to the system (glibc keeps it otherwise).
+
+    Batches of varying sizes fragment glibc's heap, so the resident memory of a long
+    fit would creep up with the corpus; trimming after each chunk keeps it bounded.
+    """
+    if _TRIM is not None:
+        _TRIM(0)
 
 
 class CorpusBatches:
@@ -220,6 +258,7 @@ class CorpusBatches:
                     X = {k: t.to(device, non_blocking=True) for k, t in X.items()}
                 yield X, None, None
             self.words_done = done_before + n_raw
+            release_freed_memory()
 
 
 def _band(scores, n_targets, width):

@@ -19,8 +19,8 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ._engine import Engine, EpochLog, resolve_device, seeded
-from ._w2v_core import (CorpusBatches, LinearDecay, PassThroughLoss, SkipGramNegative, Vocabulary, check_corpus,
-                        iter_corpus)
+from ._w2v_core import (CorpusBatches, LinearDecay, PassThroughLoss, SkipGramNegative, Vocabulary, as_documents,
+                        check_corpus, iter_corpus)
 from .keyedvectors import KeyedVectors
 
 __all__ = ["Word2VecTransformer"]
@@ -212,6 +212,7 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         """
         for name in [k for k in vars(self) if k.endswith("_") and not k.startswith("_")]:
             delattr(self, name)
+        X = as_documents(X)
         check_corpus(X)
         sentences = _Sentences(X, self.tokenizer)
         vocab, idf = self._vocabulary(sentences)
@@ -287,6 +288,7 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         ndarray of shape (n_documents, vector_size), float32
         """
         check_is_fitted(self, "wv_")
+        X = as_documents(X)
         check_corpus(X)
         counts = self._counts_matrix(X)
         vectors = self.wv_.vectors

@@ -3,6 +3,7 @@
 import pickle
 
 import numpy as np
+import pandas as pd
 import pytest
 import torch
 from sklearn.linear_model import LogisticRegression
@@ -174,6 +175,12 @@ def test_transform_aggregates_known_words(fitted):
     assert len(names) == 16 and names[0] == "word2vectransformer0"
     frame = fitted.set_output(transform="pandas").transform(docs)
     assert list(frame.columns) == list(names) and frame.shape == (3, 16)
+    texts = pd.DataFrame({"text": ["cat dog cat zebra", "unknown words"]}, index=[10, 11])
+    from_frame = fitted.transform(texts)
+    assert list(from_frame.index) == [10, 11]
+    np.testing.assert_allclose(from_frame.to_numpy(), frame.to_numpy()[:2], rtol=1e-6)
+    np.testing.assert_allclose(fitted.set_output(transform="default").transform(texts.to_numpy()), frame.to_numpy()[:2],
+                               rtol=1e-6)
     fitted.set_output(transform="default")
 
 
@@ -207,6 +214,8 @@ def test_bad_input_gets_clear_errors(tmp_path):
         Word2VecTransformer().fit(str(tmp_path / "missing.txt"))
     with pytest.raises(ValueError, match="vector_size"):
         Word2VecTransformer(vector_size=0).fit([["a"]])
+    with pytest.raises(TypeError, match="2-D array of shape \\(3, 4\\)"):
+        Word2VecTransformer().fit(np.zeros((3, 4)))
     kv = KeyedVectors(np.eye(3), ["a", "b", "c"])
     with pytest.raises(KeyError, match="'zebra' not present"):
         kv.most_similar(positive=["a", "zebra"])
