@@ -10,7 +10,6 @@ of Intel's pWord2Vec, Ji et al. 2016): the scores of a window are then one small
 product, and the output vectors are read once per window instead of once per pair.
 """
 
-import itertools
 import os
 from collections import Counter
 

@@ -279,12 +279,12 @@ class KeyedVectors:
         """
         with open(fname, "wb") as f:
             if write_header:
-                f.write(f"{len(self)} {self.vector_size}\n".encode("utf-8"))
+                f.write(f"{len(self)} {self.vector_size}\n".encode())
             for key, vector in zip(self.index_to_key, self.vectors):
                 if binary:
-                    f.write(f"{key} ".encode("utf-8") + vector.astype("<f4").tobytes())
+                    f.write(f"{key} ".encode() + vector.astype("<f4").tobytes())
                 else:
-                    f.write(f"{key} {' '.join(repr(float(v)) for v in vector)}\n".encode("utf-8"))
+                    f.write(f"{key} {' '.join(repr(float(v)) for v in vector)}\n".encode())
 
     @classmethod
     def load_word2vec_format(cls, fname, binary=False, limit=None, encoding="utf-8", unicode_errors="strict"):

@@ -19,8 +19,16 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ._engine import Engine, EpochLog, resolve_device, seeded
-from ._w2v_core import (CorpusBatches, LinearDecay, PassThroughLoss, SkipGramNegative, Vocabulary, as_documents,
-                        check_corpus, iter_corpus)
+from ._w2v_core import (
+    CorpusBatches,
+    LinearDecay,
+    PassThroughLoss,
+    SkipGramNegative,
+    Vocabulary,
+    as_documents,
+    check_corpus,
+    iter_corpus,
+)
 from .keyedvectors import KeyedVectors
 
 __all__ = ["Word2VecTransformer"]

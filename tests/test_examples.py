@@ -18,4 +18,4 @@ def test_example_runs(script):
 
 def test_there_is_an_example_per_family():
     names = {p.name for p in EXAMPLES}
-    assert {"quickstart.py", "dense_networks.py", "conv_images.py"} <= names
+    assert {"quickstart.py", "dense_networks.py", "conv_images.py", "word_embeddings.py"} <= names

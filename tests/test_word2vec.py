@@ -270,7 +270,8 @@ def test_evaluations_agree_with_gensim(tmp_path):
     gensim_kv = pytest.importorskip("gensim.models.keyedvectors").KeyedVectors
     datapath = pytest.importorskip("gensim.test.utils").datapath
     questions, pairs = datapath("questions-words.txt"), datapath("wordsim353.tsv")
-    words = sorted({w.lower() for line in open(questions) if not line.startswith(":") for w in line.split()})
+    with open(questions) as f:
+        words = sorted({w.lower() for line in f if not line.startswith(":") for w in line.split()})
     rng = np.random.RandomState(0)
     words = [w for w in words if rng.rand() < 0.6]  # some questions are not covered
     vectors = rng.randn(len(words), 10).astype(np.float32)
