@@ -18,7 +18,8 @@ import torch
 from skorch.callbacks import Callback
 from torch import nn
 
-__all__ = ["as_documents", "check_corpus", "Vocabulary", "CorpusBatches", "SkipGramNegative", "LinearDecay", "PassThroughLoss", "iter_corpus"]
+__all__ = ["CorpusBatches", "LinearDecay", "PassThroughLoss", "SkipGramNegative", "Vocabulary", "as_documents",
+           "check_corpus", "iter_corpus", "release_freed_memory"]
 
 _CHUNK_TOKENS = 50_000  # tokens encoded at a time: a chunk takes a few MB
 
@@ -183,7 +184,7 @@ class CorpusBatches:
     generator, so a seeded fit is reproducible.
     """
 
-    def __init__(self, sentences, vocab, window, negative, sample, ns_exponent, epochs, progress=None):
+    def __init__(self, sentences, vocab, window, negative, sample, ns_exponent, epochs):
         self.sentences = sentences  # a callable returning a fresh iterator of token lists
         self.vocab = vocab
         self.window = int(window)
@@ -215,7 +216,7 @@ class CorpusBatches:
             yield np.array(ids, dtype=np.int64), np.array(lengths, dtype=np.int64), n
 
     def _encode(self, ids, lengths, generator):
-        """Subsample and lay out one chunk: padded tokens, sentence ids, reduced windows."""
+        """Drop unknown words and subsample frequent ones: the chunk's word ids and sentence of each."""
         ids = torch.from_numpy(ids)
         sent = torch.repeat_interleave(torch.arange(len(lengths)), torch.from_numpy(lengths))
         known = ids >= 0
