@@ -5,11 +5,13 @@ from . import datasets
 from .compare import compare
 from .conv import ConvImageClassifier
 from .dense import DenseClassifier, DenseRegressor
+from .keyedvectors import KeyedVectors
 from .sequence import LSTMLanguageModel, LSTMSequenceTagger
 from .transfer import TransferVGGClassifier, VGGFeatureExtractor
+from .word2vec import Word2VecTransformer
 
 __version__ = "0.1.0"
 
-__all__ = ["ConvImageClassifier", "DenseClassifier", "DenseRegressor", "Engine", "LSTMLanguageModel",
-           "LSTMSequenceTagger", "TransferVGGClassifier", "VGGFeatureExtractor", "compare", "datasets",
-           "__version__"]
+__all__ = ["ConvImageClassifier", "DenseClassifier", "DenseRegressor", "Engine", "KeyedVectors", "LSTMLanguageModel",
+           "LSTMSequenceTagger", "TransferVGGClassifier", "VGGFeatureExtractor", "Word2VecTransformer", "compare",
+           "datasets", "__version__"]

@@ -2,10 +2,13 @@
 
 import warnings
 
+import pytest
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.utils import estimator_checks
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from sknn import ConvImageClassifier, DenseClassifier, DenseRegressor, TransferVGGClassifier, VGGFeatureExtractor
+from sknn import (ConvImageClassifier, DenseClassifier, DenseRegressor, TransferVGGClassifier, VGGFeatureExtractor,
+                  Word2VecTransformer)
 
 # check name -> why it cannot pass, per estimator class.
 _SGD_WEIGHTS = (
@@ -42,3 +45,32 @@ def test_sklearn_compatible(estimator, check):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         check(estimator)
+
+
+# Word2VecTransformer takes text (tags: two_d_array=False, string=True). scikit-learn's
+# checks feed 2-D numeric arrays, so parametrize_with_checks skips such an estimator
+# entirely (as it does CountVectorizer); the checks below are those that do not need a
+# feature matrix, run one by one. Fitting, transforming, pipelines, grid search, pickling
+# and reproducibility on text are tested in tests/test_word2vec.py.
+_TEXT_CHECKS = [
+    "check_estimator_cloneable",
+    "check_estimator_repr",
+    "check_estimator_tags_renamed",
+    "check_valid_tag_types",
+    "check_no_attributes_set_in_init",
+    "check_parameters_default_constructible",
+    "check_get_params_invariance",
+    "check_set_params",
+    "check_do_not_raise_errors_in_init_or_set_params",
+    "check_mixin_order",
+]
+
+
+def test_text_transformer_is_skipped_by_sklearns_matrix_checks():
+    tags = Word2VecTransformer().__sklearn_tags__()
+    assert not tags.input_tags.two_d_array and tags.input_tags.string
+
+
+@pytest.mark.parametrize("check", _TEXT_CHECKS)
+def test_word2vec_api_checks(check):
+    getattr(estimator_checks, check)("Word2VecTransformer", Word2VecTransformer())

@@ -1,0 +1,132 @@
+"""Word2VecTransformer against gensim's Word2Vec: vector quality, training speed, memory.
+
+    python benchmarks/bench_word2vec.py                       # skip-gram, gensim's settings, 2 threads
+    python benchmarks/bench_word2vec.py --tokens 300000       # a slice, to profile quickly
+    python benchmarks/bench_word2vec.py --only gensim,sknn    # parts: gensim, sknn, stream
+    python benchmarks/bench_word2vec.py --data /path/to/data  # the folder holding text/ ($SKNN_DATA)
+
+Both train on $SKNN_DATA/text/english-2.7m.txt, lower-cased, with gensim's skip-gram
+settings (vector_size 100, window 5, negative 5, min_count 5, sample 1e-3, 5 epochs), in
+this one process on the same cores: gensim with ``workers=threads``, sknn with
+``torch.set_num_threads(threads)``. Quality is gensim's own evaluation, on the files that
+ship with gensim: analogies (questions-words.txt, covered questions) and Spearman on
+wordsim353.tsv. Speed is corpus words x epochs / training seconds (the vocabulary pass not
+counted, for either). Memory is the peak resident memory above the level before training,
+sampled every 5 ms. 'stream' trains sknn from the file path (read again every epoch).
+
+On a shared machine torch's OpenMP threads spin while they wait for each other, which
+stalls every operation when another process holds a core; the script sets
+OMP_WAIT_POLICY=PASSIVE (threads sleep instead) unless it is already set.
+"""
+
+import argparse
+import datetime
+import os
+import platform
+import sys
+import time
+
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # before torch loads its OpenMP runtime
+
+import torch  # noqa: E402
+
+from _measure import PeakRSS  # noqa: E402
+from sknn import Word2VecTransformer  # noqa: E402
+
+SETTINGS = dict(vector_size=100, window=5, negative=5, min_count=5, sample=1e-3, epochs=5, sg=1)
+
+
+def read_corpus(path, tokens=None):
+    sentences, n = [], 0
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            words = line.lower().split()
+            sentences.append(words)
+            n += len(words)
+            if tokens and n >= tokens:
+                break
+    return sentences, n
+
+
+def evaluate(kv, questions, pairs):
+    score, _ = kv.evaluate_word_analogies(questions)
+    spearman = kv.evaluate_word_pairs(pairs)[1][0]
+    return score, spearman
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    default_data = os.environ.get("SKNN_DATA", os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data"))
+    parser.add_argument("--data", default=default_data)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--tokens", type=int, default=None, help="train on the first N tokens only")
+    parser.add_argument("--epochs", type=int, default=SETTINGS["epochs"])
+    parser.add_argument("--cbow", action="store_true", help="CBOW (sg=0) instead of skip-gram")
+    parser.add_argument("--batch-size", default="auto")
+    parser.add_argument("--only", default="gensim,sknn,stream")
+    args = parser.parse_args(argv)
+
+    path = os.path.join(args.data, "text", "english-2.7m.txt")
+    if not os.path.isfile(path):
+        print(f"(skipped: no corpus at {path}; pass --data or set SKNN_DATA)")
+        return 0
+    try:
+        from gensim.models import Word2Vec
+        from gensim.test.utils import datapath
+    except ImportError:
+        print("(skipped: gensim is not installed; pip install gensim, or sknn[bench])")
+        return 0
+    questions, pairs = datapath("questions-words.txt"), datapath("wordsim353.tsv")
+    parts = args.only.split(",")
+    settings = dict(SETTINGS, epochs=args.epochs, sg=0 if args.cbow else 1)
+    batch_size = args.batch_size if args.batch_size == "auto" else int(args.batch_size)
+    torch.set_num_threads(args.threads)
+    sentences, n_tokens = read_corpus(path, args.tokens)
+    print(f"# Word2Vec: sknn vs gensim {__import__('gensim').__version__}, {datetime.date.today()}, "
+          f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, torch {torch.__version__} "
+          f"({args.threads} threads), OMP_WAIT_POLICY={os.environ['OMP_WAIT_POLICY']}")
+    print(f"corpus: {len(sentences):,} sentences, {n_tokens:,} tokens (lower-cased); settings {settings}\n")
+    rows = []
+
+    if "gensim" in parts:
+        model = Word2Vec(workers=args.threads, seed=0, **settings)
+        with PeakRSS(0.005) as peak:  # the vocabulary pass is in the memory, as for sknn, not in the time
+            model.build_vocab(sentences)
+            start = time.perf_counter()
+            model.train(sentences, total_examples=model.corpus_count, epochs=settings["epochs"])
+            seconds = time.perf_counter() - start
+        rows.append(("gensim Word2Vec (list of token lists)", seconds, n_tokens * settings["epochs"] / seconds,
+                     peak.peak - peak.base, *evaluate(model.wv, questions, pairs), len(model.wv)))
+        print(rows[-1], flush=True)
+        del model
+
+    def run_sknn(label, corpus, tokenizer=None):
+        w2v = Word2VecTransformer(**settings, batch_size=batch_size, tokenizer=tokenizer, random_state=0,
+                                  device="cpu")
+        with PeakRSS(0.005) as peak:
+            w2v.fit(corpus)
+        rows.append((label, w2v.train_time_, w2v.words_per_second_, peak.peak - peak.base,
+                     *evaluate(w2v.wv_, questions, pairs), len(w2v.wv_)))
+        print(rows[-1], flush=True)
+
+    # torch's thread pools and math library buffers are set up by the first fit of the process
+    # (about 80 MiB): a tiny fit first keeps that out of the measured memory.
+    Word2VecTransformer(min_count=1, epochs=1, random_state=0, device="cpu").fit(sentences[:200])
+    if "sknn" in parts:
+        run_sknn("sknn Word2VecTransformer (same list)", sentences)
+    if "stream" in parts and args.tokens is None:
+        run_sknn("sknn Word2VecTransformer (file path, streamed)", path, tokenizer=lambda line: line.lower().split())
+
+    print("\n| trainer | training s | words/s | / gensim | peak RSS above start (MiB) | analogies | "
+          "Spearman wordsim353 | vocabulary |")
+    print("|---|---|---|---|---|---|---|---|")
+    base = rows[0][2] if rows and rows[0][0].startswith("gensim") else None
+    for label, seconds, wps, mem, analogy, spearman, vocab in rows:
+        ratio = f"{wps / base:.2f}x" if base else "-"
+        print(f"| {label} | {seconds:.1f} | {wps:,.0f} | {ratio} | {mem:.0f} | {analogy:.4f} | {spearman:.4f} | "
+              f"{vocab:,} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,397 @@
+"""Training pieces of Word2VecTransformer: vocabulary, the corpus batch source, the SGNS module.
+
+The corpus is streamed every epoch in chunks of sentences; each chunk is encoded to an
+int tensor and everything after that is vectorised: frequent-word subsampling, the
+dynamic (reduced) window, the negative draws from the unigram^0.75 distribution. A batch
+holds ``batch_size`` centre words with their window of neighbours and their negatives.
+
+Negatives are drawn per centre word and shared by every pair of its window (the scheme
+of Intel's pWord2Vec, Ji et al. 2016): the scores of a window are then one small matrix
+product, and the output vectors are read once per window instead of once per pair.
+"""
+
+import os
+from collections import Counter
+
+import numpy as np
+import torch
+from skorch.callbacks import Callback
+from torch import nn
+
+__all__ = ["CorpusBatches", "LinearDecay", "PassThroughLoss", "SkipGramNegative", "Vocabulary", "as_documents",
+           "check_corpus", "iter_corpus", "release_freed_memory"]
+
+_CHUNK_TOKENS = 50_000  # tokens encoded at a time: a chunk takes a few MB
+
+
+def _tokens(doc, tokenizer):
+    """One document as a list of tokens: a string is tokenized, a sequence of tokens is kept."""
+    if isinstance(doc, str):
+        return tokenizer(doc) if tokenizer is not None else doc.split()
+    if isinstance(doc, bytes):
+        doc = doc.decode("utf-8", errors="replace")
+        return tokenizer(doc) if tokenizer is not None else doc.split()
+    try:
+        return [t if isinstance(t, str) else str(t) for t in doc]
+    except TypeError:
+        raise TypeError(f"A document must be a string or a sequence of tokens (strings), got "
+                        f"{type(doc).__name__}: {doc!r:.60}.") from None
+
+
+def _is_path(corpus):
+    return isinstance(corpus, (str, os.PathLike))
+
+
+def iter_corpus(corpus, tokenizer=None):
+    """Iterate over the sentences (lists of tokens) of a file path or a re-iterable of documents."""
+    if _is_path(corpus):
+        with open(corpus, encoding="utf-8", errors="replace") as f:
+            for line in f:
+                yield tokenizer(line) if tokenizer is not None else line.split()
+        return
+    for doc in corpus:
+        yield _tokens(doc, tokenizer)
+
+
+def as_documents(X):
+    """A one-column DataFrame or 2-D array of texts as its column; other 2-D tables are refused."""
+    if hasattr(X, "iloc") and getattr(X, "ndim", 1) == 2:  # a DataFrame
+        if X.shape[1] != 1:
+            raise ValueError(f"X is a DataFrame with {X.shape[1]} columns; pass the one column that holds the text, "
+                             "e.g. df['text'].")
+        return X.iloc[:, 0]
+    if isinstance(X, np.ndarray) and X.ndim == 2:
+        if X.shape[1] == 1 and X.dtype.kind in "OUS":
+            return X[:, 0]
+        raise TypeError(f"X is a 2-D array of shape {X.shape} and dtype {X.dtype}; a text transformer takes "
+                        "documents: a file path, a 1-D sequence of strings, or a list of token lists.")
+    return X
+
+
+def check_corpus(corpus, name="X"):
+    """Clear errors for a corpus that cannot be streamed once per epoch."""
+    if _is_path(corpus):
+        if not os.path.isfile(corpus):
+            raise ValueError(f"{name}={str(corpus)!r} is a string but not a file; pass a path to a text file "
+                             "(one sentence a line), or a list of documents (strings or lists of tokens).")
+        return
+    if isinstance(corpus, bytes):
+        raise TypeError(f"{name} must be a file path or an iterable of documents, got bytes.")
+    try:
+        it = iter(corpus)
+    except TypeError:
+        raise TypeError(f"{name} must be a file path or an iterable of documents (strings or lists of tokens), "
+                        f"got {type(corpus).__name__}.") from None
+    if it is corpus:
+        raise TypeError(f"{name} is an iterator (e.g. a generator), which can be read only once, but training "
+                        "reads the corpus once per epoch; pass a list, a file path, or an object whose __iter__ "
+                        "starts over (as gensim's LineSentence).")
+
+
+class Vocabulary:
+    """Words and their counts, most frequent first, built from a streamed corpus as gensim does.
+
+    While counting, the table is pruned whenever it grows past ``max_vocab_size`` (the
+    rarest words go, with a rising threshold), then words under ``min_count`` are dropped.
+    """
+
+    def __init__(self, words, counts, n_tokens, n_sentences):
+        self.words = list(words)
+        self.counts = np.asarray(counts, dtype=np.int64)
+        self.index = {w: i for i, w in enumerate(self.words)}
+        self.n_tokens = int(n_tokens)
+        self.n_sentences = int(n_sentences)
+
+    @classmethod
+    def build(cls, sentences, min_count=5, max_vocab_size=None):
+        counts = Counter()
+        n_tokens = n_sentences = 0
+        min_reduce = 1
+        for sentence in sentences:
+            counts.update(sentence)
+            n_tokens += len(sentence)
+            n_sentences += 1
+            if max_vocab_size is not None and len(counts) > max_vocab_size:
+                counts = Counter({w: c for w, c in counts.items() if c > min_reduce})
+                min_reduce += 1
+        kept = [(w, c) for w, c in counts.items() if c >= min_count]
+        kept.sort(key=lambda wc: -wc[1])  # stable: ties stay in order of first appearance
+        return cls([w for w, _ in kept], [c for _, c in kept], n_tokens, n_sentences), counts
+
+    def __len__(self):
+        return len(self.words)
+
+    def keep_probabilities(self, sample):
+        """gensim's probability of keeping each occurrence of a word under subsampling ``sample``."""
+        counts = self.counts.astype(np.float64)
+        if not sample:
+            return np.ones(len(counts), dtype=np.float32)
+        total = counts.sum()
+        threshold = sample * total if sample < 1.0 else float(sample)
+        prob = (np.sqrt(counts / threshold) + 1) * (threshold / counts)
+        return np.minimum(prob, 1.0).astype(np.float32)
+
+    def noise_cumulative(self, ns_exponent):
+        """Cumulative distribution of the negative draws, counts ** ns_exponent (float64)."""
+        weights = self.counts.astype(np.float64) ** ns_exponent
+        return np.cumsum(weights / weights.sum())
+
+
+def _noise_table(cumulative, size=None):
+    """word2vec.c's table for negative draws: word ``i`` fills a share ``p_i`` of the slots.
+
+    A draw is then one random slot, instead of a binary search. The table holds 64 slots
+    per word on average (at least a million), so its memory follows the vocabulary.
+    """
+    size = size or max(1 << 20, 64 * len(cumulative))
+    slots = (np.arange(size, dtype=np.float64) + 0.5) / size
+    table = np.searchsorted(cumulative, slots).clip(max=len(cumulative) - 1)
+    return torch.from_numpy(table.astype(np.int32 if len(cumulative) < 2**31 else np.int64))
+
+
+def _libc_trim():
+    """glibc's ``malloc_trim``, or None elsewhere."""
+    try:
+        import ctypes
+
+        return ctypes.CDLL("libc.so.6").malloc_trim
+    except (OSError, AttributeError):
+        return None
+
+
+_TRIM = _libc_trim()
+
+
+def release_freed_memory():
+    """Hand memory freed by the previous chunks back to the system (glibc keeps it otherwise).
+
+    Batches of varying sizes fragment glibc's heap, so the resident memory of a long
+    fit would creep up with the corpus; trimming after each chunk keeps it bounded.
+    """
+    if _TRIM is not None:
+        _TRIM(0)
+
+
+class CorpusBatches:
+    """Centre words with their windows and negatives, streamed from a corpus once per epoch.
+
+    A batch source for the Engine: ``batches`` yields ``(X, None, None)`` where ``X`` is a
+    dict of tensors for :class:`SkipGramNegative`: ``tokens`` (the centres and ``window``
+    neighbours each side), ``context_mask`` (which neighbours are in the reduced window
+    and the same sentence), ``targets`` (centre, then negatives) and ``target_mask``.
+
+    Randomness (subsampling, reduced windows, negatives) comes from the engine's
+    generator, so a seeded fit is reproducible.
+    """
+
+    def __init__(self, sentences, vocab, window, negative, sample, ns_exponent, epochs):
+        self.sentences = sentences  # a callable returning a fresh iterator of token lists
+        self.vocab = vocab
+        self.window = int(window)
+        self.negative = int(negative)
+        self.keep = torch.from_numpy(vocab.keep_probabilities(sample))
+        self.table = _noise_table(vocab.noise_cumulative(ns_exponent))
+        self.epochs = epochs
+        self.words_done = 0  # raw corpus words read so far, over all epochs (drives the learning rate)
+        self.total_words = max(1, vocab.n_tokens * epochs)
+
+    def __len__(self):
+        return self.vocab.n_sentences
+
+    def subset(self, indices):
+        raise NotImplementedError("A streamed corpus has no random access; word2vec sets no validation data aside.")
+
+    def _chunks(self):
+        """Encoded chunks: (ids int64 with -1 for unknown words, sentence lengths, raw words)."""
+        index = self.vocab.index
+        ids, lengths, n = [], [], 0
+        for sentence in self.sentences():
+            ids.extend([index.get(w, -1) for w in sentence])
+            lengths.append(len(sentence))
+            n += len(sentence)
+            if n >= _CHUNK_TOKENS:
+                yield np.array(ids, dtype=np.int64), np.array(lengths, dtype=np.int64), n
+                ids, lengths, n = [], [], 0
+        if lengths:
+            yield np.array(ids, dtype=np.int64), np.array(lengths, dtype=np.int64), n
+
+    def _encode(self, ids, lengths, generator):
+        """Drop unknown words and subsample frequent ones: the chunk's word ids and sentence of each."""
+        ids = torch.from_numpy(ids)
+        sent = torch.repeat_interleave(torch.arange(len(lengths)), torch.from_numpy(lengths))
+        known = ids >= 0
+        ids, sent = ids[known], sent[known]
+        if len(ids):
+            draw = torch.rand(len(ids), generator=generator)
+            kept = draw < self.keep[ids]
+            ids, sent = ids[kept], sent[kept]
+        return ids, sent
+
+    def batches(self, batch_size, shuffle=False, generator=None, device="cpu"):
+        if generator is None:
+            generator = torch.Generator().manual_seed(0)
+        W, V, K = self.window, len(self.vocab), self.negative
+        offsets = torch.arange(-W, W + 1)
+        for ids, lengths, n_raw in self._chunks():
+            ids, sent = self._encode(ids, lengths, generator)
+            n = len(ids)
+            if n:  # the whole chunk at once; batches are then slices (views)
+                pad_ids = torch.full((W,), V, dtype=torch.int64)
+                pad_sent = torch.full((W,), -1, dtype=torch.int64)
+                tokens = torch.cat([pad_ids, ids, pad_ids])
+                reach = W - torch.randint(0, W, (n, 1), generator=generator)  # gensim's reduced window
+                context = ((torch.cat([pad_sent, sent, pad_sent]).unfold(0, 2 * W + 1, 1) == sent[:, None])
+                           & (offsets.abs() <= reach) & (offsets != 0))
+                slots = torch.randint(0, len(self.table), (n, K), generator=generator)
+                targets = torch.cat([ids[:, None], self.table[slots].long()], dim=1)
+                target_mask = targets != ids[:, None]
+                target_mask[:, 0] = True
+            done_before = self.words_done
+            starts = range(0, n, batch_size)
+            for b, start in enumerate(starts):
+                stop = min(start + batch_size, n)
+                # the learning rate follows the raw words read, spread over this chunk's batches
+                self.words_done = done_before + n_raw * (b + 1) // len(starts)
+                X = {"tokens": tokens[start:stop + 2 * W], "context_mask": context[start:stop],
+                     "targets": targets[start:stop], "target_mask": target_mask[start:stop]}
+                if device is not None and torch.device(device).type != "cpu":
+                    X = {k: t.to(device, non_blocking=True) for k, t in X.items()}
+                yield X, None, None
+            self.words_done = done_before + n_raw
+            release_freed_memory()
+
+
+def _band(scores, n_targets, width):
+    """The (centres, targets, width) band of block scores (blocks, G * targets, G + width - 1), as a view."""
+    n_blocks, rows, length = scores.shape
+    block = rows // n_targets
+    return scores.as_strided((n_blocks, block, n_targets, width),
+                             (scores.stride(0), n_targets * length + 1, length, 1))
+
+
+class _WindowLoss(torch.autograd.Function):
+    """Skip-gram negative-sampling loss of each centre over its window, with a hand-written backward.
+
+    ``u`` holds the input vectors of the centres and ``width // 2`` neighbours each side
+    (consecutive rows), ``v`` the output vectors of each centre's targets (the centre,
+    then its negatives), ``weight`` which (target, neighbour) pairs count. Centres go in
+    blocks of ``G``: a block's targets times its ``G + width - 1`` input rows is one
+    matrix product (a strided view of ``u``, no copy), and each centre's scores are a
+    band of it. Larger products run several times faster than one tiny product per
+    centre, which pays for the scores outside the band.
+    """
+
+    @staticmethod
+    def forward(ctx, u, v, weight, sign):
+        n, n_targets, width = weight.shape
+        block = max(16, width - 1)
+        pad = -n % block
+        if pad:  # whole blocks only: padded centres have zero weight
+            u = torch.cat([u, u.new_zeros(pad, u.shape[1])])
+            v = torch.cat([v, v.new_zeros(pad, *v.shape[1:])])
+            weight = torch.cat([weight, weight.new_zeros(pad, n_targets, width)])
+        n_blocks = (n + pad) // block
+        inputs = u.unfold(0, block + width - 1, block)  # (blocks, d, G + width - 1), a view
+        targets = v.reshape(n_blocks, block * n_targets, -1)
+        scores = torch.bmm(targets, inputs)
+        z = _band(scores, n_targets, width).reshape(n + pad, n_targets, width) * sign[:, None]
+        loss = (nn.functional.softplus(-z) * weight).sum(dim=(1, 2))
+        g = torch.sigmoid(-z).mul_(weight).mul_(-sign[:, None])  # d loss / d score
+        ctx.save_for_backward(u, v, g)
+        ctx.n = n
+        return loss[:n]
+
+    @staticmethod
+    def backward(ctx, grad):
+        u, v, g = ctx.saved_tensors
+        n = ctx.n
+        n_all, n_targets, width = g.shape
+        block = max(16, width - 1)
+        n_blocks = n_all // block
+        if n < n_all:
+            grad = torch.cat([grad, grad.new_zeros(n_all - n)])
+        g = g * grad[:, None, None]
+        g_scores = g.new_zeros(n_blocks, block * n_targets, block + width - 1)
+        _band(g_scores, n_targets, width).copy_(g.view(n_blocks, block, n_targets, width))
+        inputs = u.unfold(0, block + width - 1, block)
+        grad_v = torch.bmm(g_scores, inputs.transpose(1, 2)).reshape(n_all, n_targets, -1)[:n]
+        grad_inputs = torch.bmm(g_scores.transpose(1, 2), v.reshape(n_blocks, block * n_targets, -1))
+        grad_u = u.new_zeros(u.shape)
+        grad_u[:n_blocks * block].view(n_blocks, block, -1).add_(grad_inputs[:, :block])
+        tail = width - 1  # the last rows of a block's inputs are the first rows of the next block's
+        if n_blocks > 1:
+            grad_u[block:n_blocks * block].view(n_blocks - 1, block, -1)[:, :tail].add_(grad_inputs[:-1, block:])
+        grad_u[n_blocks * block:].add_(grad_inputs[-1, block:])
+        return grad_u[:n + width - 1], grad_v, None, None
+
+
+class SkipGramNegative(nn.Module):
+    """Input and output word vectors trained with negative sampling, skip-gram or CBOW.
+
+    ``forward`` returns the loss of each centre word: for skip-gram the sum over the
+    pairs (neighbour -> centre) of its window of ``-log s(u.v_centre) - sum log s(-u.v_neg)``;
+    for CBOW the same with ``u`` the mean of the window's input vectors. The row
+    ``n_words`` of each table is padding (it only meets zero weights). The tables are sparse embeddings: a step only
+    touches the rows of the batch.
+    """
+
+    def __init__(self, n_words, vector_size, sg=True, sparse=True):
+        super().__init__()
+        self.sg = bool(sg)
+        self.input = nn.Embedding(n_words + 1, vector_size, sparse=sparse)
+        self.output = nn.Embedding(n_words + 1, vector_size, sparse=sparse)
+        with torch.no_grad():  # gensim's initialisation: small uniform inputs, zero outputs
+            self.input.weight.uniform_(-0.5 / vector_size, 0.5 / vector_size)
+            self.input.weight[n_words].zero_()
+            self.output.weight.zero_()
+
+    def forward(self, tokens, context_mask, targets, target_mask):
+        u = self.input(tokens)  # (B + 2W, d)
+        v = self.output(targets)  # (B, 1+K, d)
+        sign = torch.ones(targets.shape[1], dtype=u.dtype, device=u.device)
+        sign[1:] = -1
+        if self.sg:
+            weight = (target_mask[:, :, None] & context_mask[:, None, :]).to(u.dtype)
+            return _WindowLoss.apply(u, v, weight, sign)
+        cmask = context_mask.to(u.dtype)
+        count = cmask.sum(dim=1, keepdim=True)
+        summed = torch.bmm(u.unfold(0, context_mask.shape[1], 1), cmask[:, :, None])  # (B, d, 1)
+        # gensim (cbow_mean=1): the mean goes forward, and each neighbour receives the whole error
+        hidden = summed.detach() / count.clamp(min=1)[:, :, None] + (summed - summed.detach())
+        scores = torch.bmm(v, hidden)[:, :, 0]  # (B, 1+K)
+        losses = nn.functional.softplus(-sign * scores) * target_mask.to(u.dtype)
+        return losses.sum(dim=1) * (count[:, 0] > 0)
+
+
+class PassThroughLoss(nn.Module):
+    """The criterion of a module that returns its own per-sample losses."""
+
+    def __init__(self, reduction="none"):
+        super().__init__()
+        self.reduction = reduction
+
+    def forward(self, y_pred, y_true=None):
+        return y_pred.mean() if self.reduction == "mean" else y_pred
+
+
+class LinearDecay(Callback):
+    """Learning rate decaying linearly from ``alpha`` to ``min_alpha`` over the words of all epochs.
+
+    The engine averages the per-centre losses of a batch; the rate is multiplied by the
+    batch's number of centres, so every pair gets a step of ``alpha`` as in word2vec's
+    per-pair SGD (gensim sums, it does not average).
+    """
+
+    def __init__(self, source, alpha, min_alpha):
+        self.source = source
+        self.alpha = alpha
+        self.min_alpha = min_alpha
+
+    def on_batch_begin(self, net, batch=None, training=False, **kwargs):
+        if not training:
+            return
+        progress = min(1.0, self.source.words_done / self.source.total_words)
+        lr = self.alpha - (self.alpha - self.min_alpha) * progress
+        n = batch[0]["targets"].shape[0]
+        for group in net.optimizer_.param_groups:
+            group["lr"] = lr * n

@@ -1,0 +1,336 @@
+"""KeyedVectors: word vectors to query, evaluate and save, apart from any training.
+
+The small object gensim hands out as ``model.wv``: a table of vectors with their words,
+``most_similar``, ``similarity``, ``doesnt_match``, the standard evaluations (word
+analogies, word-pair similarity) and the word2vec file formats, text and binary, which
+gensim and the original word2vec tool read and write.
+"""
+
+import os
+
+import numpy as np
+
+__all__ = ["KeyedVectors"]
+
+
+def _as_list(words):
+    if words is None:
+        return []
+    if isinstance(words, (str, np.ndarray)):
+        return [words]
+    return list(words)
+
+
+class KeyedVectors:
+    """Word vectors, one row per word, most frequent words first.
+
+    Parameters
+    ----------
+    vectors : array-like of shape (n_words, vector_size)
+    index_to_key : sequence of str, the word of each row
+    counts : array-like of shape (n_words,), default=None
+        Occurrences of each word in the training corpus, if known.
+
+    Attributes
+    ----------
+    vectors : ndarray of shape (n_words, vector_size), float32
+    index_to_key : list of str
+    key_to_index : dict of str -> int
+    vector_size : int
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sknn import KeyedVectors
+    >>> kv = KeyedVectors(np.array([[1.0, 0.0], [0.9, 0.1], [0.0, 1.0]]), ["cat", "dog", "car"])
+    >>> kv.most_similar("cat", topn=1)[0][0]
+    'dog'
+    >>> "car" in kv, kv["car"].tolist()
+    (True, [0.0, 1.0])
+    """
+
+    def __init__(self, vectors, index_to_key, counts=None):
+        vectors = np.asarray(vectors, dtype=np.float32)
+        if vectors.ndim != 2 or len(vectors) != len(index_to_key):
+            raise ValueError(f"vectors must be a 2-D array with one row per key: got shape {vectors.shape} for "
+                             f"{len(index_to_key)} keys.")
+        self.vectors = np.ascontiguousarray(vectors)
+        self.index_to_key = [str(k) for k in index_to_key]
+        self.key_to_index = {}
+        for i, key in enumerate(self.index_to_key):
+            self.key_to_index.setdefault(key, i)
+        self.counts = None if counts is None else np.asarray(counts, dtype=np.int64)
+        self._normed = None
+
+    # -- lookup -----------------------------------------------------------------------
+    @property
+    def vector_size(self):
+        return self.vectors.shape[1]
+
+    def __len__(self):
+        return len(self.index_to_key)
+
+    def __contains__(self, key):
+        return key in self.key_to_index
+
+    def __iter__(self):
+        return iter(self.index_to_key)
+
+    def __repr__(self):
+        return f"KeyedVectors<{len(self)} keys, vector_size={self.vector_size}>"
+
+    def get_index(self, key):
+        """Row of ``key``; a KeyError naming it when it is not in the vocabulary."""
+        try:
+            return self.key_to_index[key]
+        except (KeyError, TypeError):
+            raise KeyError(f"Key {key!r} not present in the vocabulary ({len(self)} words).") from None
+
+    def get_vector(self, key, norm=False):
+        """The vector of ``key`` (a copy), scaled to unit length if ``norm``."""
+        index = self.get_index(key)
+        return (self.get_normed_vectors()[index] if norm else self.vectors[index]).copy()
+
+    def __getitem__(self, keys):
+        if isinstance(keys, str):
+            return self.get_vector(keys)
+        return np.vstack([self.get_vector(k) for k in keys])
+
+    def get_normed_vectors(self):
+        """All vectors scaled to unit length (zero vectors stay zero)."""
+        if self._normed is None:
+            norms = np.linalg.norm(self.vectors, axis=1, keepdims=True)
+            self._normed = self.vectors / np.where(norms > 0, norms, 1.0)
+        return self._normed
+
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        state["_normed"] = None
+        return state
+
+    # -- similarity ---------------------------------------------------------------------
+    def _mean_direction(self, positive, negative):
+        normed = self.get_normed_vectors()
+        parts, used = [], set()
+        for words, sign in ((_as_list(positive), 1.0), (_as_list(negative), -1.0)):
+            for w in words:
+                if isinstance(w, str):
+                    index = self.get_index(w)
+                    used.add(index)
+                    parts.append(sign * normed[index])
+                else:
+                    vec = np.asarray(w, dtype=np.float32)
+                    parts.append(sign * vec / max(np.linalg.norm(vec), 1e-12))
+        if not parts:
+            raise ValueError("most_similar needs at least one word in positive or negative.")
+        mean = np.mean(parts, axis=0)
+        return mean / max(np.linalg.norm(mean), 1e-12), used
+
+    def most_similar(self, positive=None, negative=None, topn=10, restrict_vocab=None):
+        """The ``topn`` words closest (cosine) to the mean of ``positive`` minus ``negative``.
+
+        As gensim's: words and vectors are scaled to unit length, averaged with weight
+        +1 (positive) and -1 (negative), and the query words are left out of the answer.
+
+        Parameters
+        ----------
+        positive, negative : str, vector or list of them
+        topn : int or None
+            How many words to return; None returns the similarity to every word.
+        restrict_vocab : int or None
+            Only search the ``restrict_vocab`` most frequent words.
+
+        Returns
+        -------
+        list of (word, similarity), most similar first
+        """
+        direction, used = self._mean_direction(positive, negative)
+        normed = self.get_normed_vectors()[:restrict_vocab]
+        sims = normed @ direction
+        if topn is None:
+            return sims
+        k = min(len(sims), topn + len(used))
+        best = np.argpartition(-sims, k - 1)[:k] if k < len(sims) else np.arange(len(sims))
+        best = best[np.argsort(-sims[best], kind="stable")]
+        return [(self.index_to_key[i], float(sims[i])) for i in best if i not in used][:topn]
+
+    def similarity(self, w1, w2):
+        """Cosine similarity of two words."""
+        normed = self.get_normed_vectors()
+        return float(normed[self.get_index(w1)] @ normed[self.get_index(w2)])
+
+    def doesnt_match(self, words):
+        """The word furthest from the mean of ``words`` (unknown words are ignored, as in gensim)."""
+        known = [w for w in words if w in self]
+        if not known:
+            raise ValueError(f"None of the words {list(words)!r} is in the vocabulary.")
+        normed = self.get_normed_vectors()[[self.key_to_index[w] for w in known]]
+        mean = normed.mean(axis=0)
+        mean /= max(np.linalg.norm(mean), 1e-12)
+        return known[int(np.argmin(normed @ mean))]
+
+    # -- evaluation -------------------------------------------------------------------
+    def _ok_vocab(self, restrict_vocab, case_insensitive):
+        keys = self.index_to_key[:restrict_vocab]
+        if case_insensitive:  # the most frequent spelling wins, as in gensim
+            return {k.upper(): i for i, k in reversed(list(enumerate(keys)))}
+        return {k: i for i, k in enumerate(keys)}
+
+    def evaluate_word_analogies(self, analogies, restrict_vocab=300000, case_insensitive=True,
+                                dummy4unknown=False):
+        """Accuracy on analogies "a is to b as c is to d" (the questions-words.txt format).
+
+        Lines ``: section`` start a section; other lines hold four words. As gensim's:
+        the answer is the best of ``most_similar(positive=[b, c], negative=[a])`` among
+        the ``restrict_vocab`` most frequent words, leaving out a, b and c; questions
+        with a word outside those are skipped (counted wrong if ``dummy4unknown``).
+
+        Returns
+        -------
+        score : float, correct / (correct + incorrect) over all sections
+        sections : list of dict with keys 'section', 'correct', 'incorrect' (lists of
+            quadruplets); the last is 'Total accuracy'.
+        """
+        ok = self._ok_vocab(restrict_vocab, case_insensitive)
+        normed = self.get_normed_vectors()[:restrict_vocab]
+        sections, section = [], None
+        with open(analogies, encoding="utf-8") as f:
+            for line_no, line in enumerate(f, 1):
+                if line.startswith(": "):
+                    section = {"section": line[2:].strip(), "correct": [], "incorrect": []}
+                    sections.append(section)
+                    continue
+                if not line.strip():
+                    continue
+                if section is None:
+                    raise ValueError(f"{analogies}, line {line_no}: a question before any ': section' line.")
+                words = line.split()
+                if len(words) != 4:
+                    raise ValueError(f"{analogies}, line {line_no}: expected 4 words, got {line.strip()!r}.")
+                if case_insensitive:
+                    words = [w.upper() for w in words]
+                a, b, c, expected = words
+                if not all(w in ok for w in words):
+                    if dummy4unknown:
+                        section["incorrect"].append((a, b, c, expected))
+                    continue
+                ia, ib, ic = ok[a], ok[b], ok[c]
+                direction = normed[ib] + normed[ic] - normed[ia]
+                sims = normed @ (direction / max(np.linalg.norm(direction), 1e-12))
+                sims[[ia, ib, ic]] = -np.inf
+                guess = self.index_to_key[int(np.argmax(sims))]
+                predicted = guess.upper() if case_insensitive else guess
+                (section["correct"] if predicted == expected else section["incorrect"]).append((a, b, c, expected))
+        correct = sum(len(s["correct"]) for s in sections)
+        incorrect = sum(len(s["incorrect"]) for s in sections)
+        sections.append({"section": "Total accuracy", "correct": [q for s in sections for q in s["correct"]],
+                         "incorrect": [q for s in sections for q in s["incorrect"]]})
+        score = correct / (correct + incorrect) if correct + incorrect else 0.0
+        return score, sections
+
+    def evaluate_word_pairs(self, pairs, delimiter="\t", restrict_vocab=300000, case_insensitive=True,
+                            dummy4unknown=False):
+        """Correlation of the model's similarities with human judgements (e.g. wordsim353.tsv).
+
+        Lines ``word1 <delimiter> word2 <delimiter> score``; lines starting with '#' are
+        comments. Pairs with a word outside the ``restrict_vocab`` most frequent are left
+        out (or scored 0 if ``dummy4unknown``), as in gensim.
+
+        Returns
+        -------
+        pearson : scipy's PearsonRResult (statistic, pvalue)
+        spearman : scipy's SignificanceResult (statistic, pvalue)
+        oov_ratio : float, percentage of pairs with an unknown word
+        """
+        from scipy import stats
+
+        ok = self._ok_vocab(restrict_vocab, case_insensitive)
+        normed = self.get_normed_vectors()
+        human, model, oov, n = [], [], 0, 0
+        with open(pairs, encoding="utf-8") as f:
+            for line_no, line in enumerate(f, 1):
+                if line.startswith("#") or not line.strip():
+                    continue
+                parts = line.rstrip("\n").split(delimiter)
+                if len(parts) < 3:
+                    raise ValueError(f"{pairs}, line {line_no}: expected word1{delimiter!r}word2{delimiter!r}score.")
+                a, b, value = parts[0], parts[1], float(parts[2])
+                if case_insensitive:
+                    a, b = a.upper(), b.upper()
+                n += 1
+                if a not in ok or b not in ok:
+                    oov += 1
+                    if dummy4unknown:
+                        human.append(value)
+                        model.append(0.0)
+                    continue
+                human.append(value)
+                model.append(float(normed[ok[a]] @ normed[ok[b]]))
+        if len(human) < 2:
+            raise ValueError(f"Fewer than 2 pairs of {pairs} have both words in the vocabulary.")
+        return stats.pearsonr(human, model), stats.spearmanr(human, model), 100.0 * oov / max(n, 1)
+
+    # -- files ----------------------------------------------------------------------------
+    def save_word2vec_format(self, fname, binary=False, write_header=True):
+        """Write the vectors in word2vec's format, as gensim and the C tool do.
+
+        Text: a header line ``n_words vector_size``, then ``word v1 v2 ...`` per line.
+        Binary: the same header, then each word, a space and its float32 values.
+        """
+        with open(fname, "wb") as f:
+            if write_header:
+                f.write(f"{len(self)} {self.vector_size}\n".encode())
+            for key, vector in zip(self.index_to_key, self.vectors):
+                if binary:
+                    f.write(f"{key} ".encode() + vector.astype("<f4").tobytes())
+                else:
+                    f.write(f"{key} {' '.join(repr(float(v)) for v in vector)}\n".encode())
+
+    @classmethod
+    def load_word2vec_format(cls, fname, binary=False, limit=None, encoding="utf-8", unicode_errors="strict"):
+        """Read vectors written in word2vec's format (by gensim, the C tool or :meth:`save_word2vec_format`).
+
+        Parameters
+        ----------
+        fname : path
+        binary : bool, whether the file is in the binary format
+        limit : int or None, read only the first ``limit`` vectors
+        """
+        if not os.path.isfile(fname):
+            raise FileNotFoundError(f"No word2vec file at {fname!r}.")
+        with open(fname, "rb") as f:
+            header = f.readline().decode(encoding, errors=unicode_errors).split()
+            try:
+                n_words, size = int(header[0]), int(header[1])
+            except (IndexError, ValueError):
+                raise ValueError(f"{fname!r} does not start with a word2vec header 'n_words vector_size'; "
+                                 "is it a word2vec file (binary=True for the binary format)?") from None
+            if limit is not None:
+                n_words = min(n_words, int(limit))
+            keys, vectors = [], np.empty((n_words, size), dtype=np.float32)
+            if binary:
+                nbytes = 4 * size
+                for i in range(n_words):
+                    word = bytearray()
+                    while True:
+                        ch = f.read(1)
+                        if ch == b" " or ch == b"":
+                            break
+                        word += ch
+                    raw = f.read(nbytes)
+                    if len(raw) < nbytes:
+                        raise EOFError(f"{fname!r} ends after {i} of its {n_words} vectors.")
+                    keys.append(word.decode(encoding, errors=unicode_errors).lstrip("\n"))
+                    vectors[i] = np.frombuffer(raw, dtype="<f4")
+            else:
+                for i in range(n_words):
+                    line = f.readline()
+                    if not line:
+                        raise EOFError(f"{fname!r} ends after {i} of its {n_words} vectors.")
+                    parts = line.decode(encoding, errors=unicode_errors).rstrip().split(" ")
+                    if len(parts) != size + 1:
+                        raise ValueError(f"{fname!r}, vector {i + 1}: expected a word and {size} numbers, got "
+                                         f"{len(parts) - 1} numbers.")
+                    keys.append(parts[0])
+                    vectors[i] = np.asarray(parts[1:], dtype=np.float32)
+        return cls(vectors, keys)

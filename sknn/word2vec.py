@@ -1,0 +1,323 @@
+"""Word embeddings as a scikit-learn transformer: Word2VecTransformer.
+
+Skip-gram and CBOW with negative sampling, trained by sknn's engine on batches of
+centre words streamed from the corpus (a list of documents or a file read once per
+epoch; see :mod:`sknn._w2v_core`). The trained vectors are a :class:`KeyedVectors`
+(``wv_``), gensim's query object; ``transform`` turns each document into one vector.
+"""
+
+import time
+from collections import Counter
+from numbers import Integral, Real
+
+import numpy as np
+import scipy.sparse as sp
+import torch
+from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin, _fit_context
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted
+
+from ._engine import Engine, EpochLog, resolve_device, seeded
+from ._w2v_core import (
+    CorpusBatches,
+    LinearDecay,
+    PassThroughLoss,
+    SkipGramNegative,
+    Vocabulary,
+    as_documents,
+    check_corpus,
+    iter_corpus,
+)
+from .keyedvectors import KeyedVectors
+
+__all__ = ["Word2VecTransformer"]
+
+
+class _Sentences:
+    """A re-iterable view of the corpus as token lists; every iteration reads it again."""
+
+    def __init__(self, corpus, tokenizer):
+        self.corpus = corpus
+        self.tokenizer = tokenizer
+
+    def __call__(self):
+        return iter_corpus(self.corpus, self.tokenizer)
+
+
+class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
+    """Word2vec word embeddings (skip-gram or CBOW, negative sampling), and documents as mean vectors.
+
+    ``fit`` learns a vector per word of a corpus; ``transform`` maps each document to
+    the mean (or ``agg``) of its known words' vectors, so the transformer can feed a
+    classifier in a :class:`~sklearn.pipeline.Pipeline`. ``wv_`` holds the vectors with
+    ``most_similar``, the standard evaluations and the word2vec file formats.
+
+    The parameters are gensim's ``Word2Vec`` ones, with the same meaning and defaults:
+
+    ==================  =====================  ==========================================
+    sknn                gensim                 meaning
+    ==================  =====================  ==========================================
+    vector_size=100     vector_size=100        dimension of the vectors
+    window=5            window=5               largest distance centre - neighbour; each
+                                               centre draws its reach in 1..window
+    min_count=5         min_count=5            rarer words are dropped
+    max_vocab_size      max_vocab_size         prune the rarest words while counting
+    sg=0                sg=0                   1: skip-gram, 0: CBOW (mean of the window)
+    negative=5          negative=5             noise words per centre word
+    ns_exponent=0.75    ns_exponent=0.75       noise drawn from counts ** ns_exponent
+    sample=1e-3         sample=1e-3            subsampling threshold of frequent words
+    alpha=0.025         alpha=0.025            initial learning rate (per pair, summed)
+    min_alpha=1e-4      min_alpha=1e-4         rate reached linearly at the last word
+    epochs=5            epochs=5               passes over the corpus
+    batch_size='auto'   batch_words=10000      centre words per step (gensim: per job)
+    random_state        seed=1                 seed of initialisation and sampling
+    ==================  =====================  ==========================================
+
+    One difference: the negatives of a centre word are shared by all the pairs of its
+    window (as in Intel's pWord2Vec), so a window's scores are one matrix product; the
+    benchmarks compare the resulting vectors with gensim's (benchmarks/RESULTS.md).
+
+    Parameters
+    ----------
+    vector_size, window, min_count, max_vocab_size, sg, negative, ns_exponent, sample, alpha, min_alpha, epochs :
+        See the table above.
+    batch_size : int or 'auto', default='auto'
+        Centre words per SGD step. Each pair gets a step of the current ``alpha``
+        (updates are summed, not averaged, as in word2vec); larger batches are faster
+        but apply more updates at once to the same (frequent) words, which can diverge
+        on small vocabularies. 'auto' is ``min(1024, max(32, 2 * n_words))``.
+    tokenizer : callable or None, default=None
+        Turns a string (a document, or a line of a corpus file) into a list of tokens;
+        None splits on whitespace. Lists of tokens are used as they are.
+    agg : {'mean', 'sum', 'max', 'tfidf'}, default='mean'
+        How ``transform`` combines a document's word vectors; 'tfidf' is a mean weighted
+        by term frequency times the inverse document frequency in the training corpus.
+    random_state : int, RandomState or None, default=None
+        Makes two fits on the CPU identical.
+    device : str or torch.device, default='auto'
+        'auto' trains on the GPU when there is one.
+    verbose : int, default=0
+        1 or more prints one line per epoch.
+
+    Attributes
+    ----------
+    wv_ : KeyedVectors
+        The word (input) vectors, most frequent words first.
+    vocabulary_ : dict of str -> int
+        Row of each word in ``wv_.vectors``.
+    idf_ : ndarray of shape (n_words,)
+        Smoothed inverse document frequency of each word (for ``agg='tfidf'``).
+    corpus_count_ : int
+        Sentences (documents) in the corpus.
+    corpus_total_words_ : int
+        Tokens in the corpus, before ``min_count`` and subsampling.
+    n_iter_ : int
+        Epochs run.
+    loss_curve_ : list of float
+        Mean loss per centre word of each epoch.
+    train_time_ : float
+        Seconds spent training (not counting the vocabulary pass).
+    words_per_second_ : float
+        Corpus words per second of training, epochs included.
+    net_ : sknn.Engine
+        The training engine, with the input and output vectors as its module.
+    device_ : torch.device
+
+    See Also
+    --------
+    KeyedVectors : querying, evaluating and saving word vectors.
+
+    Examples
+    --------
+    >>> from sknn import Word2VecTransformer
+    >>> docs = ["the cat sat on the mat", "the dog sat on the rug", "a cat and a dog"] * 30
+    >>> w2v = Word2VecTransformer(vector_size=16, min_count=1, epochs=2, random_state=0).fit(docs)
+    >>> w2v.transform(["the cat", "unknown words only"]).shape
+    (2, 16)
+    >>> len(w2v.wv_.most_similar("cat", topn=3))
+    3
+    """
+
+    _parameter_constraints: dict = {
+        "vector_size": [Interval(Integral, 1, None, closed="left")],
+        "window": [Interval(Integral, 1, None, closed="left")],
+        "min_count": [Interval(Integral, 0, None, closed="left")],
+        "max_vocab_size": [Interval(Integral, 1, None, closed="left"), None],
+        "sg": ["boolean", Interval(Integral, 0, 1, closed="both")],
+        "negative": [Interval(Integral, 1, None, closed="left")],
+        "ns_exponent": [Interval(Real, None, None, closed="neither")],
+        "sample": [Interval(Real, 0, None, closed="left")],
+        "alpha": [Interval(Real, 0, None, closed="neither")],
+        "min_alpha": [Interval(Real, 0, None, closed="left")],
+        "epochs": [Interval(Integral, 1, None, closed="left")],
+        "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
+        "tokenizer": [callable, None],
+        "agg": [StrOptions({"mean", "sum", "max", "tfidf"})],
+        "random_state": ["random_state"],
+        "device": [str, torch.device],
+        "verbose": ["verbose"],
+    }
+
+    def __init__(self, vector_size=100, window=5, min_count=5, max_vocab_size=None, sg=0, negative=5,
+                 ns_exponent=0.75, sample=1e-3, alpha=0.025, min_alpha=0.0001, epochs=5, batch_size="auto",
+                 tokenizer=None, agg="mean", random_state=None, device="auto", verbose=0):
+        self.vector_size = vector_size
+        self.window = window
+        self.min_count = min_count
+        self.max_vocab_size = max_vocab_size
+        self.sg = sg
+        self.negative = negative
+        self.ns_exponent = ns_exponent
+        self.sample = sample
+        self.alpha = alpha
+        self.min_alpha = min_alpha
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.tokenizer = tokenizer
+        self.agg = agg
+        self.random_state = random_state
+        self.device = device
+        self.verbose = verbose
+
+    # -- fitting ------------------------------------------------------------------------
+    def _vocabulary(self, sentences):
+        doc_freq = Counter()
+
+        def counted():
+            for sentence in sentences():
+                doc_freq.update(set(sentence))
+                yield sentence
+
+        vocab, _ = Vocabulary.build(counted(), min_count=self.min_count, max_vocab_size=self.max_vocab_size)
+        if vocab.n_tokens == 0:
+            raise ValueError(f"The corpus holds no words ({vocab.n_sentences} empty documents); pass documents "
+                             "with text (strings or lists of tokens).")
+        if len(vocab) == 0:
+            raise ValueError(f"No word occurs at least min_count={self.min_count} times in the corpus "
+                             f"({vocab.n_tokens} tokens); lower min_count or pass a larger corpus.")
+        df = np.array([doc_freq[w] for w in vocab.words], dtype=np.float64)
+        idf = np.log((1 + vocab.n_sentences) / (1 + df)) + 1.0  # scikit-learn's smoothed idf
+        return vocab, idf
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Learn word vectors from a corpus.
+
+        Parameters
+        ----------
+        X : path, or iterable of str or of lists of str
+            A text file (one sentence a line, read again every epoch, never held in
+            memory), or documents: strings (split by ``tokenizer``) or lists of tokens.
+            An iterable other than a list must start over at each ``iter`` (a generator
+            cannot: it would be spent after the first epoch).
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self
+        """
+        for name in [k for k in vars(self) if k.endswith("_") and not k.startswith("_")]:
+            delattr(self, name)
+        X = as_documents(X)
+        check_corpus(X)
+        sentences = _Sentences(X, self.tokenizer)
+        vocab, idf = self._vocabulary(sentences)
+        device = resolve_device(self.device)
+        seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
+        source = CorpusBatches(sentences, vocab, window=self.window, negative=self.negative, sample=self.sample,
+                               ns_exponent=self.ns_exponent, epochs=self.epochs)
+        decay = LinearDecay(source, self.alpha, self.min_alpha)
+        callbacks = [("linear_decay", decay)]
+        if self.verbose:
+            callbacks.append(("epoch_log", EpochLog()))
+        with seeded(seed, device):
+            module = SkipGramNegative(len(vocab), self.vector_size, sg=bool(self.sg))
+            batch_size = min(1024, max(32, 2 * len(vocab))) if self.batch_size == "auto" else self.batch_size
+            net = Engine(module, PassThroughLoss(), optimizer=torch.optim.SGD, lr=self.alpha, max_epochs=self.epochs,
+                         batch_size=batch_size, callbacks=callbacks, device=str(device), seed=seed,
+                         verbose=int(self.verbose))
+            net.initialize()
+            start = time.perf_counter()
+            try:
+                net.partial_fit(source, None, epochs=self.epochs)
+            except ValueError as exc:
+                if "diverged" not in str(exc):
+                    raise
+                raise ValueError(f"Word2VecTransformer diverged (the loss became infinite) with batch_size="
+                                 f"{batch_size} and alpha={self.alpha} on a vocabulary of {len(vocab)} words: the "
+                                 "summed updates of a batch were too large for its frequent words. Pass a smaller "
+                                 "batch_size or alpha.") from None
+            finally:
+                decay.source = None  # the corpus is not part of the fitted model (nor of its pickle)
+        self.train_time_ = time.perf_counter() - start
+        self.net_ = net
+        self.device_ = device
+        weights = net.module_.input.weight.detach()[:-1].cpu().numpy().copy()
+        self.wv_ = KeyedVectors(weights, vocab.words, vocab.counts)
+        self.vocabulary_ = dict(self.wv_.key_to_index)
+        self.idf_ = idf
+        self.corpus_count_ = vocab.n_sentences
+        self.corpus_total_words_ = vocab.n_tokens
+        history = [row for row in net.history if "train_loss" in row]
+        self.n_iter_ = len(history)
+        self.loss_curve_ = [row["train_loss"] for row in history]
+        self.words_per_second_ = vocab.n_tokens * self.n_iter_ / max(self.train_time_, 1e-9)
+        return self
+
+    # -- transforming ---------------------------------------------------------------------
+    @property
+    def _n_features_out(self):
+        return self.wv_.vector_size
+
+    def _counts_matrix(self, X):
+        """Documents as a sparse (n_docs, n_words) matrix of counts of their known words."""
+        index = self.vocabulary_
+        indptr, indices = [0], []
+        for tokens in iter_corpus(X, self.tokenizer):
+            indices.extend(i for i in map(index.get, tokens) if i is not None)
+            indptr.append(len(indices))
+        data = np.ones(len(indices), dtype=np.float32)
+        counts = sp.csr_matrix((data, np.asarray(indices, dtype=np.int64), np.asarray(indptr, dtype=np.int64)),
+                               shape=(len(indptr) - 1, len(self.wv_)))
+        counts.sum_duplicates()
+        return counts
+
+    def transform(self, X):
+        """One vector per document: the ``agg`` of its known words' vectors (zeros if it has none).
+
+        Parameters
+        ----------
+        X : iterable of str or of lists of str, or a path (one document a line)
+
+        Returns
+        -------
+        ndarray of shape (n_documents, vector_size), float32
+        """
+        check_is_fitted(self, "wv_")
+        X = as_documents(X)
+        check_corpus(X)
+        counts = self._counts_matrix(X)
+        vectors = self.wv_.vectors
+        if self.agg == "max":
+            out = np.zeros((counts.shape[0], vectors.shape[1]), dtype=np.float32)
+            for row in range(counts.shape[0]):
+                cols = counts.indices[counts.indptr[row]:counts.indptr[row + 1]]
+                if len(cols):
+                    out[row] = vectors[cols].max(axis=0)
+            return out
+        if self.agg == "tfidf":
+            counts = counts.multiply(self.idf_.astype(np.float32)[None, :]).tocsr()
+        out = np.asarray(counts @ vectors, dtype=np.float32)
+        if self.agg in ("mean", "tfidf"):
+            total = np.asarray(counts.sum(axis=1), dtype=np.float32)
+            out /= np.where(total > 0, total, 1.0)
+        return out
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = False
+        tags.input_tags.string = True
+        tags.transformer_tags.preserves_dtype = []
+        return tags

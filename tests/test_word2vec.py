@@ -1,0 +1,304 @@
+"""Word2VecTransformer, its corpus batch source and module, and KeyedVectors."""
+
+import pickle
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GridSearchCV
+from sklearn.pipeline import make_pipeline
+
+from sknn import KeyedVectors, Word2VecTransformer
+from sknn._w2v_core import CorpusBatches, SkipGramNegative, Vocabulary, _WindowLoss
+
+FAST = dict(vector_size=16, window=3, min_count=1, epochs=10, sample=0, random_state=0)
+
+
+@pytest.fixture(autouse=True)
+def one_thread():
+    """Tiny batches: on a shared 2-core machine, syncing two threads per operation costs more than it saves."""
+    n = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(n)
+
+
+def _topic_corpus(n=200, seed=0):
+    """Animals and vehicles appear in different contexts; words of a group are interchangeable."""
+    rng = np.random.RandomState(seed)
+    animals, vehicles = ["cat", "dog", "horse"], ["car", "truck", "bus"]
+    docs, labels = [], []
+    for i in range(n):
+        if i % 2 == 0:
+            w = animals[rng.randint(3)]
+            docs.append(f"the {w} eats grass and sleeps in the barn {w} runs wild".split())
+        else:
+            w = vehicles[rng.randint(3)]
+            docs.append(f"a {w} drives on roads with fuel and wheels {w} parks downtown".split())
+        labels.append(i % 2)
+    return docs, np.array(labels)
+
+
+@pytest.fixture(scope="module")
+def topics():
+    return _topic_corpus()
+
+
+@pytest.fixture(scope="module")
+def fitted(topics):
+    return Word2VecTransformer(sg=1, **FAST).fit(topics[0])
+
+
+@pytest.mark.parametrize("B, W", [(7, 2), (20, 3), (33, 8)])
+def test_window_loss_backward_matches_autograd(B, W):
+    torch.manual_seed(0)
+    T, d = 3, 3
+    u = torch.randn(B + 2 * W, d, dtype=torch.float64, requires_grad=True)
+    v = torch.randn(B, T, d, dtype=torch.float64, requires_grad=True)
+    weight = (torch.rand(B, T, 2 * W + 1) < 0.7).double()
+    sign = torch.tensor([1.0, -1, -1], dtype=torch.float64)
+    assert torch.autograd.gradcheck(lambda a, b: _WindowLoss.apply(a, b, weight, sign), (u, v))
+    # and the loss is the sum over the window's pairs of -log s(+-u.v)
+    windows = torch.stack([u[i:i + 2 * W + 1] for i in range(B)])  # (B, 2W+1, d)
+    scores = torch.einsum("bwd,btd->btw", windows, v)
+    expected = (-torch.nn.functional.logsigmoid(sign[:, None] * scores) * weight).sum(dim=(1, 2))
+    torch.testing.assert_close(_WindowLoss.apply(u, v, weight, sign), expected)
+
+
+def test_batches_respect_sentences_reduced_windows_and_subsampling():
+    sentences = [["a", "b", "c", "d", "e"], ["f", "g"], ["a", "b", "c"]] * 50
+    vocab, _ = Vocabulary.build(sentences, min_count=1)
+    source = CorpusBatches(lambda: iter(sentences), vocab, window=3, negative=4, sample=0, ns_exponent=0.75, epochs=1)
+    seen_reaches = set()
+    n_centres = 0
+    for X, y, w in source.batches(64, generator=torch.Generator().manual_seed(0)):
+        assert y is None and w is None
+        tokens, mask, targets = X["tokens"], X["context_mask"], X["targets"]
+        B = len(targets)
+        n_centres += B
+        assert tokens.shape == (B + 6,) and mask.shape == (B, 7) and targets.shape == (B, 5)
+        assert not mask[:, 3].any()  # the centre is not its own context
+        # the window is symmetric, contiguous and at most 3 wide
+        reach = mask[:, 4:].sum(1)
+        seen_reaches.update(reach.tolist())
+        windows = tokens.unfold(0, 7, 1)
+        assert torch.equal(windows[:, 3], targets[:, 0])  # target 0 is the centre itself
+        # a context never crosses a sentence: 'f' and 'g' (a 2-word sentence) only see each other
+        f, g = vocab.index["f"], vocab.index["g"]
+        for row in torch.nonzero(targets[:, 0] == f).flatten().tolist():
+            assert set(windows[row][mask[row]].tolist()) <= {g}
+        assert torch.equal(X["target_mask"][:, 1:], targets[:, 1:] != targets[:, :1])
+    assert n_centres == vocab.n_tokens  # sample=0 keeps every word
+    assert {1, 2, 3} <= seen_reaches <= {0, 1, 2, 3}  # reduced windows drawn in 1..window (0: sentence end)
+
+    skewed = [["the"] * 50] * 40 + [["rare"]]
+    vocab, _ = Vocabulary.build(skewed, min_count=1)
+    keep = vocab.keep_probabilities(1e-3)
+    threshold = 1e-3 * vocab.counts.sum()
+    assert keep[vocab.index["the"]] == pytest.approx((np.sqrt(2000 / threshold) + 1) * threshold / 2000, rel=1e-6)
+    assert keep[vocab.index["rare"]] == 1.0
+    source = CorpusBatches(lambda: iter(skewed), vocab, window=2, negative=2, sample=1e-3, ns_exponent=0.75, epochs=1)
+    kept = sum(len(X["targets"]) for X, _, _ in source.batches(10_000, generator=torch.Generator().manual_seed(0)))
+    assert kept == pytest.approx(1 + 2000 * keep[vocab.index["the"]], rel=0.15)
+
+
+def test_negatives_follow_the_unigram_distribution_to_the_power():
+    sentences = [["a"] * 16 + ["b"] * 4 + ["c"]] * 200
+    vocab, _ = Vocabulary.build(sentences, min_count=1)
+    source = CorpusBatches(lambda: iter(sentences), vocab, window=1, negative=5, sample=0, ns_exponent=0.75, epochs=1)
+    negs = torch.cat([X["targets"][:, 1:].flatten() for X, _, _ in source.batches(1000)])
+    freq = torch.bincount(negs, minlength=3).double() / len(negs)
+    expected = torch.tensor([16.0, 4.0, 1.0]) ** 0.75
+    torch.testing.assert_close(freq, (expected / expected.sum()).double(), atol=0.01, rtol=0)
+
+
+@pytest.mark.parametrize("sg", [1, 0])
+def test_words_sharing_contexts_are_most_similar(topics, sg, fitted):
+    w2v = fitted if sg else Word2VecTransformer(sg=0, **FAST).fit(topics[0])
+    for word, group in (("cat", {"dog", "horse"}), ("truck", {"car", "bus"})):
+        neighbours = [w for w, _ in w2v.wv_.most_similar(word, topn=2)]
+        assert set(neighbours) == group, (sg, word, neighbours)
+    assert w2v.wv_.similarity("cat", "dog") > w2v.wv_.similarity("cat", "truck")
+    assert w2v.wv_.doesnt_match(["cat", "dog", "bus"]) == "bus"
+    assert w2v.loss_curve_[-1] < w2v.loss_curve_[0]
+    assert w2v.n_iter_ == FAST["epochs"] and w2v.words_per_second_ > 0
+
+
+def test_random_state_makes_fits_identical(topics):
+    docs = topics[0][:60]
+    a = Word2VecTransformer(sg=1, **{**FAST, "epochs": 2}).fit(docs)
+    b = Word2VecTransformer(sg=1, **{**FAST, "epochs": 2}).fit(docs)
+    c = Word2VecTransformer(sg=1, **{**FAST, "epochs": 2, "random_state": 1}).fit(docs)
+    np.testing.assert_array_equal(a.wv_.vectors, b.wv_.vectors)
+    assert not np.allclose(a.wv_.vectors, c.wv_.vectors)
+
+
+def test_a_file_path_is_streamed_like_the_list_of_its_lines(tmp_path, topics):
+    docs = topics[0][:80]
+    path = tmp_path / "corpus.txt"
+    path.write_text("\n".join(" ".join(d) for d in docs) + "\n")
+    params = {**FAST, "epochs": 3}
+    from_file = Word2VecTransformer(**params).fit(str(path))
+    from_list = Word2VecTransformer(**params).fit(docs)
+    from_strings = Word2VecTransformer(**params).fit([" ".join(d) for d in docs])
+    assert from_file.corpus_count_ == 80 and from_file.corpus_total_words_ == sum(map(len, docs))
+    np.testing.assert_array_equal(from_file.wv_.vectors, from_list.wv_.vectors)
+    np.testing.assert_array_equal(from_strings.wv_.vectors, from_list.wv_.vectors)
+    # a custom re-iterable (as gensim's LineSentence) and a tokenizer
+    class Lines:
+        def __iter__(self):
+            with open(path) as f:
+                yield from (line.upper() for line in f)
+
+    upper = Word2VecTransformer(tokenizer=lambda s: s.lower().split(), **params).fit(Lines())
+    np.testing.assert_array_equal(upper.wv_.vectors, from_list.wv_.vectors)
+
+
+def test_transform_aggregates_known_words(fitted):
+    wv = fitted.wv_
+    docs = [["cat", "dog", "cat", "zebra"], ["unknown", "words"], "bus car"]
+    np.testing.assert_allclose(fitted.transform(docs)[0], (2 * wv["cat"] + wv["dog"]) / 3, rtol=1e-5)
+    np.testing.assert_array_equal(fitted.transform(docs)[1], np.zeros(16))
+    np.testing.assert_allclose(fitted.transform(docs)[2], (wv["bus"] + wv["car"]) / 2, rtol=1e-5)
+    summed = fitted.set_params(agg="sum").transform(docs)
+    np.testing.assert_allclose(summed[0], 2 * wv["cat"] + wv["dog"], rtol=1e-5)
+    biggest = fitted.set_params(agg="max").transform(docs)
+    np.testing.assert_allclose(biggest[0], np.maximum(wv["cat"], wv["dog"]))
+    tfidf = fitted.set_params(agg="tfidf").transform(docs)
+    i_cat, i_dog = wv.key_to_index["cat"], wv.key_to_index["dog"]
+    w_cat, w_dog = 2 * fitted.idf_[i_cat], fitted.idf_[i_dog]
+    np.testing.assert_allclose(tfidf[0], (w_cat * wv["cat"] + w_dog * wv["dog"]) / (w_cat + w_dog), rtol=1e-5)
+    fitted.set_params(agg="mean")
+    names = fitted.get_feature_names_out()
+    assert len(names) == 16 and names[0] == "word2vectransformer0"
+    frame = fitted.set_output(transform="pandas").transform(docs)
+    assert list(frame.columns) == list(names) and frame.shape == (3, 16)
+    texts = pd.DataFrame({"text": ["cat dog cat zebra", "unknown words"]}, index=[10, 11])
+    from_frame = fitted.transform(texts)
+    assert list(from_frame.index) == [10, 11]
+    np.testing.assert_allclose(from_frame.to_numpy(), frame.to_numpy()[:2], rtol=1e-6)
+    np.testing.assert_allclose(fitted.set_output(transform="default").transform(texts.to_numpy()), frame.to_numpy()[:2],
+                               rtol=1e-6)
+    fitted.set_output(transform="default")
+
+
+def test_pipeline_and_grid_search(topics):
+    docs, labels = [" ".join(d) for d in topics[0][:120]], topics[1][:120]
+    pipe = make_pipeline(Word2VecTransformer(**{**FAST, "epochs": 5}), LogisticRegression())
+    assert pipe.fit(docs, labels).score(docs, labels) > 0.95
+    grid = GridSearchCV(pipe, {"word2vectransformer__vector_size": [4, 8], "word2vectransformer__window": [2, 3]},
+                        cv=2).fit(docs, labels)
+    assert len(grid.cv_results_["params"]) == 4 and grid.best_score_ > 0.9
+
+
+def test_pickle_round_trip(fitted, topics):
+    clone = pickle.loads(pickle.dumps(fitted))
+    np.testing.assert_array_equal(clone.transform(topics[0][:5]), fitted.transform(topics[0][:5]))
+    assert clone.wv_.most_similar("cat", topn=2) == fitted.wv_.most_similar("cat", topn=2)
+
+
+def test_bad_input_gets_clear_errors(tmp_path):
+    with pytest.raises(ValueError, match="holds no words"):
+        Word2VecTransformer().fit([[], []])
+    with pytest.raises(ValueError, match="holds no words"):
+        Word2VecTransformer().fit([])
+    with pytest.raises(ValueError, match="min_count=5"):
+        Word2VecTransformer().fit([["a", "b"], ["c"]])
+    with pytest.raises(TypeError, match="iterable of documents"):
+        Word2VecTransformer().fit(42)
+    with pytest.raises(TypeError, match="generator"):
+        Word2VecTransformer(min_count=1).fit(d for d in [["a", "b"]])
+    with pytest.raises(ValueError, match="not a file"):
+        Word2VecTransformer().fit(str(tmp_path / "missing.txt"))
+    with pytest.raises(ValueError, match="vector_size"):
+        Word2VecTransformer(vector_size=0).fit([["a"]])
+    with pytest.raises(TypeError, match="2-D array of shape \\(3, 4\\)"):
+        Word2VecTransformer().fit(np.zeros((3, 4)))
+    kv = KeyedVectors(np.eye(3), ["a", "b", "c"])
+    with pytest.raises(KeyError, match="'zebra' not present"):
+        kv.most_similar(positive=["a", "zebra"])
+    with pytest.raises(KeyError, match="'zebra'"):
+        kv["zebra"]
+
+
+def test_keyed_vectors_queries():
+    kv = KeyedVectors(np.array([[1.0, 0, 0], [0.8, 0.2, 0], [0, 1, 0], [0, 0.9, 0.1], [0.1, 0.1, 1]]),
+                      ["king", "queen", "man", "woman", "apple"])
+    assert "king" in kv and "prince" not in kv and len(kv) == 5
+    top = kv.most_similar("king", topn=2)
+    assert [w for w, _ in top] == ["queen", "apple"] and top[0][1] == pytest.approx(0.8 / np.hypot(0.8, 0.2))
+    assert kv.most_similar(positive=["queen", "man"], negative=["woman"], topn=1)[0][0] == "king"
+    assert kv.most_similar("king", topn=None).shape == (5,)
+    assert kv[["king", "man"]].shape == (2, 3)
+
+
+def test_word2vec_files_round_trip(tmp_path):
+    rng = np.random.RandomState(0)
+    kv = KeyedVectors(rng.randn(20, 7).astype(np.float32), [f"w{i}é" for i in range(20)])
+    for binary in (False, True):
+        path = tmp_path / f"v{int(binary)}.txt"
+        kv.save_word2vec_format(path, binary=binary)
+        back = KeyedVectors.load_word2vec_format(path, binary=binary)
+        assert back.index_to_key == kv.index_to_key
+        np.testing.assert_array_equal(back.vectors, kv.vectors)
+        assert len(KeyedVectors.load_word2vec_format(path, binary=binary, limit=5)) == 5
+    with pytest.raises(ValueError, match="header"):
+        (tmp_path / "bad.txt").write_text("hello world\n")
+        KeyedVectors.load_word2vec_format(tmp_path / "bad.txt")
+
+
+def test_files_are_interoperable_with_gensim(tmp_path):
+    gensim_kv = pytest.importorskip("gensim.models.keyedvectors").KeyedVectors
+    rng = np.random.RandomState(0)
+    kv = KeyedVectors(rng.randn(30, 5).astype(np.float32), [f"word{i}" for i in range(30)])
+    for binary in (False, True):
+        ours = tmp_path / f"ours{int(binary)}"
+        kv.save_word2vec_format(ours, binary=binary)
+        theirs = gensim_kv.load_word2vec_format(ours, binary=binary)
+        assert list(theirs.index_to_key) == kv.index_to_key
+        np.testing.assert_array_equal(theirs.vectors, kv.vectors)
+        written = tmp_path / f"theirs{int(binary)}"
+        theirs.save_word2vec_format(written, binary=binary)
+        back = KeyedVectors.load_word2vec_format(written, binary=binary)
+        assert back.index_to_key == kv.index_to_key
+        np.testing.assert_array_equal(back.vectors, kv.vectors)
+
+
+def test_evaluations_agree_with_gensim(tmp_path):
+    gensim_kv = pytest.importorskip("gensim.models.keyedvectors").KeyedVectors
+    datapath = pytest.importorskip("gensim.test.utils").datapath
+    questions, pairs = datapath("questions-words.txt"), datapath("wordsim353.tsv")
+    with open(questions) as f:
+        words = sorted({w.lower() for line in f if not line.startswith(":") for w in line.split()})
+    rng = np.random.RandomState(0)
+    words = [w for w in words if rng.rand() < 0.6]  # some questions are not covered
+    vectors = rng.randn(len(words), 10).astype(np.float32)
+    vectors[1:] += 0.3 * vectors[:-1]  # some structure, so that a few answers are right
+    ours = KeyedVectors(vectors, words)
+    theirs = gensim_kv(10)
+    theirs.add_vectors(words, vectors)
+    score, sections = ours.evaluate_word_analogies(questions)
+    their_score, their_sections = theirs.evaluate_word_analogies(questions)
+    assert score == pytest.approx(their_score)
+    assert [(s["section"], len(s["correct"]), len(s["incorrect"])) for s in sections] == \
+        [(s["section"], len(s["correct"]), len(s["incorrect"])) for s in their_sections]
+    pearson, spearman, oov = ours.evaluate_word_pairs(pairs)
+    their_pearson, their_spearman, their_oov = theirs.evaluate_word_pairs(pairs)
+    assert spearman[0] == pytest.approx(their_spearman[0]) and pearson[0] == pytest.approx(their_pearson[0])
+    assert oov == pytest.approx(their_oov)
+
+
+def test_max_vocab_size_prunes_rare_words_while_counting():
+    docs = [["common"] * 5 + [f"rare{i}"] for i in range(50)]
+    vocab, _ = Vocabulary.build(docs, min_count=1, max_vocab_size=10)
+    assert "common" in vocab.index and len(vocab) <= 10
+    w2v = Word2VecTransformer(min_count=1, max_vocab_size=10, vector_size=4, epochs=1, random_state=0).fit(docs)
+    assert "common" in w2v.wv_ and len(w2v.wv_) <= 10
+
+
+def test_module_initialises_like_gensim():
+    module = SkipGramNegative(50, 10)
+    assert module.input.weight[:50].abs().max() <= 0.05 and module.input.weight[:50].abs().max() > 0
+    assert torch.count_nonzero(module.output.weight) == 0
