@@ -36,7 +36,7 @@ TAGGER = dict(cell="lstm", bidirectional=True, num_layers=2, embedding_dim=100, 
               char_features=True, char_dim=64, lowercase=True, dropout=0.33, word_dropout=0.05, batch_size=32,
               learning_rate_init=0.002, learning_rate="cosine", max_iter=16, random_state=0)
 VECTORS = dict(vector_size=100, window=5, min_count=3, sg=1, negative=5, epochs=5, random_state=0)
-LM = dict(embedding_dim=256, hidden_size=256, tie_weights=True, min_count=2, max_vocab=20000, dropout=0.2,
+LM = dict(embedding_dim=256, hidden_size=256, tie_weights=True, min_count=2, max_vocab=20000, dropout=0.3,
           learning_rate_init=0.003, learning_rate="cosine", batch_size=32, max_iter=10, random_state=0)
 
 
@@ -88,10 +88,14 @@ def linear_window_tagger(X, y, X_test):
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.svm import LinearSVC
 
+    def int32(F):  # liblinear takes 32-bit sparse indices only
+        F.indices, F.indptr = F.indices.astype(np.int32), F.indptr.astype(np.int32)
+        return F
+
     vec = DictVectorizer()
-    F = vec.fit_transform([f for words in X for f in window_features(words)])
+    F = int32(vec.fit_transform([f for words in X for f in window_features(words)]).tocsr())
     clf = LinearSVC(C=0.1).fit(F, [t for tags in y for t in tags])
-    pred = clf.predict(vec.transform([f for words in X_test for f in window_features(words)]))
+    pred = clf.predict(int32(vec.transform([f for words in X_test for f in window_features(words)]).tocsr()))
     out, i = [], 0
     for words in X_test:
         out.append(list(pred[i:i + len(words)]))
