@@ -190,16 +190,18 @@ class SequenceBatches:
     y : tensor (n_tokens,) or None
     sample_weight : tensor (n_sequences,) or None, one weight per sequence
     char_table : (tensor (n_forms, width), tensor (n_forms,)) or None
+    last_only : bool, ask the network for the output of each sequence's last token only
     """
 
     POOL = 50
 
-    def __init__(self, inputs, lengths, y=None, sample_weight=None, char_table=None):
+    def __init__(self, inputs, lengths, y=None, sample_weight=None, char_table=None, last_only=False):
         self.inputs = inputs
         self.lengths = lengths
         self.y = y
         self.sample_weight = sample_weight
         self.char_table = char_table
+        self.last_only = last_only
         self.starts = torch.cumsum(lengths, 0) - lengths
 
     def __len__(self):
@@ -251,6 +253,8 @@ class SequenceBatches:
         B, T = len(lengths), int(lengths.max())
         mask = torch.arange(T) < lengths[:, None]
         X = {"lengths": lengths}  # lengths stay on the CPU
+        if self.last_only:
+            X["last_only"] = True
         for key, flat in self.inputs.items():
             if key == "forms":
                 continue
@@ -1026,14 +1030,9 @@ early_stopping, validation_fraction, n_iter_no_change, tol, warm_start, random_s
                                 "be strings.")
         lengths = torch.tensor([len(p) + 1 for p in prefixes], dtype=torch.int64)
         ids = _encode([list(p) for p in prefixes], self.vocabulary_, self.lowercase, prefix=(_BOS_TOKEN,))
-        source = SequenceBatches({"words": ids}, lengths)
-        self.net_.module_.eval()
-        probs = []
-        with torch.inference_mode():
-            for order_chunk in source._batch_indices(self._predict_batch_size(), False, None):
-                X, _, _ = source.batch(order_chunk, self.net_.device)
-                probs.append(torch.softmax(self.net_.module_(**X, last_only=True).float(), dim=1).cpu())
-        probs = torch.cat(probs)
+        source = SequenceBatches({"words": ids}, lengths, last_only=True)
+        probs = self.net_.predict_source(source, batch_size=self._predict_batch_size(),
+                                         transform=lambda z: torch.softmax(z.float(), dim=1))
         probs[:, [PAD, UNK, BOS, EOS]] = 0
         k = min(int(top_k), len(self.vocabulary_) - len(self._specials))
         top_p, top_i = probs.topk(k, dim=1)
