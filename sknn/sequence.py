@@ -171,6 +171,13 @@ def _char_table(forms, char_vocab):
     return torch.from_numpy(table), torch.from_numpy(lengths)
 
 
+def _spans(starts, lengths):
+    """The positions ``start, ..., start + length - 1`` of each span, end to end, in one vectorised index."""
+    n = int(lengths.sum())
+    shift = starts - (torch.cumsum(lengths, 0) - lengths)
+    return torch.repeat_interleave(shift, lengths, output_size=n) + torch.arange(n)
+
+
 # -- the batch source ----------------------------------------------------------------------
 class SequenceBatches:
     """Variable-length sequences stored flat, served as padded batches of similar lengths.
@@ -212,10 +219,7 @@ class SequenceBatches:
 
     def _token_index(self, seq_index):
         lengths = self.lengths[seq_index]
-        n = int(lengths.sum())
-        offsets = torch.repeat_interleave(self.starts[seq_index] - (torch.cumsum(lengths, 0) - lengths), lengths,
-                                          output_size=n)
-        return offsets + torch.arange(n), lengths
+        return _spans(self.starts[seq_index], lengths), lengths
 
     def subset(self, indices):
         seq_index = torch.as_tensor(np.asarray(indices), dtype=torch.int64)
@@ -931,9 +935,7 @@ early_stopping, validation_fraction, n_iter_no_change, tol, warm_start, random_s
         lengths = torch.tensor([len(s) + 1 for s in seqs], dtype=torch.int64)
         ids = _encode(seqs, self.vocabulary_, self.lowercase, prefix=(_BOS_TOKEN,), suffix=(_EOS_TOKEN,))
         # input: <s> w1 ... wn ; target: w1 ... wn </s>
-        starts = torch.cumsum(lengths + 1, 0) - (lengths + 1)
-        tok = torch.repeat_interleave(starts, lengths) + (
-            torch.arange(int(lengths.sum())) - torch.repeat_interleave(torch.cumsum(lengths, 0) - lengths, lengths))
+        tok = _spans(torch.cumsum(lengths + 1, 0) - (lengths + 1), lengths)
         return ({"words": ids[tok]}, lengths, None), ids[tok + 1]
 
     def _check_X_y(self, X, y, reset):
