@@ -2,7 +2,7 @@
 against a plain PyTorch loop, inference speed, and next-word prediction against a bigram model.
 
     python benchmarks/bench_tagger.py                      # everything (about 30 minutes on 2 cores)
-    python benchmarks/bench_tagger.py --only speed         # parts: baselines, tagger, speed, lm, gpu
+    python benchmarks/bench_tagger.py --only speed         # parts: baselines, tagger, speed, packed, lm, gpu
     python benchmarks/bench_tagger.py --data /path/to/data # the folder holding ud_english_ewt/ ($SKNN_DATA)
 
 The treebank is read from $SKNN_DATA/ud_english_ewt (default ../shared/data), the text for the
@@ -291,6 +291,46 @@ def part_lm(args):
         print(f"{' '.join(prefix)} ___ -> {lm.predict_next([prefix], top_k=5)[0]}")
 
 
+def part_packed(args):
+    """Why RecurrentLayers reads padded batches: torch's packed LSTM against it, forward + backward."""
+    from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+
+    from sknn.sequence import RecurrentLayers
+
+    data = treebank(args)
+    if data is None:
+        return
+    X = data[0]
+    g = torch.Generator().manual_seed(0)
+    idx = torch.randperm(len(X), generator=g)[:32 * 20].tolist()
+    batches = [sorted((len(X[i]) for i in idx[b:b + 32]), reverse=True) for b in range(0, len(idx), 32)]
+    torch.manual_seed(0)
+    packed_lstm = torch.nn.LSTM(164, 128, batch_first=True, bidirectional=True)
+    ours = RecurrentLayers("lstm", 164, 128, bidirectional=True)
+    inputs = [(torch.randn(len(b), b[0], 164, requires_grad=True), torch.tensor(b)) for b in batches]
+
+    def packed(x, lengths):
+        out, _ = packed_lstm(pack_padded_sequence(x, lengths, batch_first=True))
+        pad_packed_sequence(out, batch_first=True)[0].sum().backward()
+
+    def padded(x, lengths):
+        ours(x, lengths).sum().backward()
+
+    runs = {"packed": [], "padded": []}
+    for name, f in (("packed", packed), ("padded", padded)) * (args.repeats + 1):  # interleaved; first is warm-up
+        start = time.perf_counter()
+        for x, lengths in inputs:
+            f(x, lengths)
+        runs[name].append((time.perf_counter() - start) / len(inputs) * 1000)
+    times = {name: statistics.median(r[1:]) for name, r in runs.items()}
+    print(f"\n## Packed against padded, bidirectional LSTM 128 on 164 inputs, batches of 32 EWT sentences, "
+          f"forward + backward, median of {args.repeats}, torch threads {torch.get_num_threads()}\n")
+    print("| recurrent layer | ms per batch | time vs padded |")
+    print("|---|---|---|")
+    print(f"| torch.nn.LSTM on a PackedSequence | {times['packed']:.1f} | {times['packed'] / times['padded']:.2f}x |")
+    print(f"| sknn RecurrentLayers on the padded batch | {times['padded']:.1f} | 1.00x |")
+
+
 def part_gpu(args):
     if not torch.cuda.is_available():
         print("\n## GPU: skipped (no CUDA device on this machine)")
@@ -311,7 +351,8 @@ def part_gpu(args):
               f"inference tokens/s, dev accuracy after 3 epochs {acc:.4f}")
 
 
-PARTS = {"baselines": part_baselines, "tagger": part_tagger, "speed": part_speed, "lm": part_lm, "gpu": part_gpu}
+PARTS = {"baselines": part_baselines, "tagger": part_tagger, "speed": part_speed, "packed": part_packed, "lm": part_lm,
+         "gpu": part_gpu}
 
 
 def main(argv=None):

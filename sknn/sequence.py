@@ -296,7 +296,7 @@ class RecurrentLayers(nn.Module):
     never reaches a real position. The backward direction reads each sequence reversed
     within its own length (padding still at the end). This gives the results of packed
     sequences while running the fast fused kernels on plain padded tensors (on the CPU,
-    packed LSTMs run step by step and train about twice as slowly).
+    packed LSTMs run step by step: 1.6x to 1.9x the time per batch, benchmarks/RESULTS.md).
 
     Parameters
     ----------
