@@ -22,7 +22,8 @@ from sklearn.utils.multiclass import check_classification_targets, type_of_targe
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
 from ._data import ArrayBatches
-from ._engine import Engine, EpochLog, EpochProgressBar, accuracy_score, r2_score, resolve_device, seeded
+from ._engine import (Engine, EpochLog, EpochProgressBar, accuracy_score, r2_score, resolve_device, resolve_precision,
+                      seeded)
 
 __all__ = ["BaseNeuralNetwork", "NeuralClassifierMixin", "NeuralRegressorMixin"]
 
@@ -73,6 +74,7 @@ class BaseNeuralNetwork(BaseEstimator):
         "warm_start": ["boolean"],
         "random_state": ["random_state"],
         "device": [str, torch.device],
+        "precision": [StrOptions({"32", "bf16", "fp16"})],
         "verbose": ["verbose"],
         "callbacks": [list, None],
     }
@@ -188,6 +190,7 @@ class BaseNeuralNetwork(BaseEstimator):
             l1=self.l1,
             shuffle=self.shuffle,
             seed=seed,
+            amp_dtype=resolve_precision(self.precision, device),
             **{f"optimizer__{k}": v for k, v in
                _optimizer_kwargs(self.optimizer, self.momentum, self.nesterov, device).items()},
             **self._engine_kwargs(),

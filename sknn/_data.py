@@ -62,6 +62,14 @@ class ArrayBatches:
         move = lambda a: a if a is None or sp.issparse(a) else a.to(device)  # noqa: E731
         return ArrayBatches(move(self.X), move(self.y), move(self.sample_weight))
 
+    def pin_memory(self):
+        """Page-locked copies of the dense arrays, so batches copy to a GPU without blocking.
+
+        Shuffled epochs gather into page-locked buffers allocated once.
+        """
+        pin = lambda a: a if a is None or sp.issparse(a) else a.pin_memory()  # noqa: E731
+        return ArrayBatches(pin(self.X), pin(self.y), pin(self.sample_weight))
+
     def nbytes(self):
         dense = [a for a in (self.X, self.y, self.sample_weight) if isinstance(a, torch.Tensor)]
         return sum(a.numel() * a.element_size() for a in dense)
@@ -71,15 +79,31 @@ class ArrayBatches:
         n = len(self)
         if shuffle:
             perm = torch.randperm(n, generator=generator)
-            X, y, w = _take(X, perm), _take(y, perm), _take(w, perm)
+            if isinstance(X, torch.Tensor) and X.is_pinned():
+                X, y, w = self._gather_pinned(perm)
+            else:
+                X, y, w = _take(X, perm), _take(y, perm), _take(w, perm)
         stops = list(range(batch_size, n, batch_size)) + [n]
         if len(stops) > 1 and stops[-1] - stops[-2] == 1:
             del stops[-2]  # a lone last row joins the batch before it (batch norm needs 2 rows)
         start = 0
-        for stop in stops:
+        for stop in stops:  # non_blocking: from pinned memory the copy overlaps the computation
             yield (
                 _to_device(X[start:stop], device),
                 _to_device(None if y is None else y[start:stop], device),
                 _to_device(None if w is None else w[start:stop], device),
             )
             start = stop
+
+    def _gather_pinned(self, perm):
+        """Rows ``perm`` of the pinned arrays, into pinned buffers reused from epoch to epoch.
+
+        The engine synchronises at the end of every epoch, so no copy of the previous
+        epoch is still reading a buffer when it is refilled.
+        """
+        buffers = getattr(self, "_pinned_buffers", None)
+        arrays = (self.X, self.y, self.sample_weight)
+        if buffers is None:
+            buffers = self._pinned_buffers = [None if a is None else torch.empty_like(a).pin_memory()
+                                              for a in arrays]
+        return [None if a is None else torch.index_select(a, 0, perm, out=buf) for a, buf in zip(arrays, buffers)]

@@ -9,13 +9,17 @@ tensors to the CPU on a machine without a GPU). Engine replaces the hot path:
 * the per-batch loss stays on the device: no ``.item()`` and no host copy per batch,
   one synchronisation per epoch;
 * batch-level callback hooks are only called on callbacks that define them;
-* a Ctrl-C during an epoch rolls the module back to the last finished epoch.
+* a Ctrl-C during an epoch rolls the module back to the last finished epoch;
+* on a GPU: mixed precision (``amp_dtype``, with gradient scaling for float16), data kept
+  on the device across epochs when it fits, otherwise pinned host memory and
+  non-blocking copies.
 """
 
 import contextlib
 import copy
 import math
 import sys
+import zlib
 from collections.abc import Mapping
 
 import torch
@@ -23,7 +27,8 @@ from skorch import NeuralNet
 from skorch.callbacks import Callback, EpochTimer
 from skorch.utils import TeeGenerator
 
-__all__ = ["Engine", "EpochProgressBar", "EpochLog", "resolve_device", "seeded", "accuracy_score", "r2_score"]
+__all__ = ["Engine", "EpochProgressBar", "EpochLog", "resolve_device", "resolve_precision", "autocast", "seeded",
+           "accuracy_score", "r2_score"]
 
 _MIN_ROWS = 16  # smallest number of rows a prediction batch is padded to
 _BATCH_HOOKS = ("on_batch_begin", "on_batch_end", "on_grad_computed")
@@ -33,14 +38,34 @@ class TrainingInterrupted(KeyboardInterrupt):
     """A KeyboardInterrupt that arrived during an epoch (the user's Ctrl-C)."""
 
 
+def _dask_worker_name():
+    """The name of the Dask worker running this code, or None outside one."""
+    if "distributed" not in sys.modules:  # never import Dask just to ask
+        return None
+    try:
+        from distributed import get_worker
+
+        return get_worker().name
+    except (ImportError, ValueError):
+        return None
+
+
 def resolve_device(device):
     """Turn ``'auto'``, ``'cpu'``, ``'cuda'``, ``'cuda:N'``, ``'mps'`` or a torch.device into a torch.device.
 
-    Raises a ValueError that says what to pass instead when the device is unknown or
-    not available on this machine.
+    ``'auto'`` takes the current CUDA device, then MPS, then the CPU. Inside a Dask worker
+    that sees several GPUs, it takes GPU ``worker name mod count``, so the workers of a
+    ``LocalCluster`` spread over the GPUs (workers started by dask-cuda see one GPU each).
+    Raises a ValueError that says what to pass instead when the device is unknown or not
+    available on this machine.
     """
     if device is None or device == "auto":
         if torch.cuda.is_available():
+            worker = _dask_worker_name()
+            count = torch.cuda.device_count()
+            if worker is not None and count > 1:
+                index = int(worker) if str(worker).isdigit() else zlib.crc32(str(worker).encode())
+                return torch.device("cuda", index % count)
             return torch.device("cuda", torch.cuda.current_device())
         if getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available():
             return torch.device("mps")
@@ -64,6 +89,33 @@ def resolve_device(device):
     if dev.type not in ("cpu", "cuda", "mps"):
         raise ValueError(f"device={device!r} is not supported; pass 'auto', 'cpu', 'cuda', 'cuda:N' or 'mps'.")
     return dev
+
+
+_PRECISIONS = {"32": None, "bf16": torch.bfloat16, "fp16": torch.float16}
+
+
+def resolve_precision(precision, device):
+    """The autocast dtype of ``precision`` ('32', 'bf16' or 'fp16') on ``device``, or None for float32.
+
+    Mixed precision is a GPU feature: on the CPU every precision runs in float32, so one
+    configuration runs anywhere (a search tuned for GPU workers also runs on a laptop).
+    """
+    if precision not in _PRECISIONS:
+        raise ValueError(f"precision={precision!r} is not one of '32', 'bf16' or 'fp16'.")
+    dtype = _PRECISIONS[precision]
+    if dtype is None or device.type == "cpu":
+        return None
+    if device.type == "cuda" and dtype == torch.bfloat16 and not torch.cuda.is_bf16_supported():
+        raise ValueError(f"precision='bf16' needs a GPU with bfloat16 support (Ampere or newer), and "
+                         f"{torch.cuda.get_device_name(device)} has none; pass precision='fp16' or '32'.")
+    return dtype
+
+
+def autocast(device, dtype):
+    """``torch.autocast`` on ``device`` to ``dtype``, or a no-op context when ``dtype`` is None."""
+    if dtype is None:
+        return contextlib.nullcontext()
+    return torch.autocast(device_type=torch.device(device).type, dtype=dtype)
 
 
 @contextlib.contextmanager
@@ -166,10 +218,14 @@ class Engine(NeuralNet):
         Reshuffle the training rows every epoch.
     seed : int
         Seed of the shuffling generator.
+    amp_dtype : torch.dtype or None
+        Run forward passes and losses under ``torch.autocast`` to this dtype (mixed
+        precision); float16 also scales the loss (``torch.amp.GradScaler``) so small
+        gradients do not underflow. None trains in float32.
     """
 
     def __init__(self, module, criterion, *, score_fn=None, weight_decay=0.0, l1=0.0,
-                 lr_multipliers=None, shuffle=True, seed=0, **kwargs):
+                 lr_multipliers=None, shuffle=True, seed=0, amp_dtype=None, **kwargs):
         kwargs.setdefault("train_split", None)
         super().__init__(module, criterion, **kwargs)
         self.score_fn = score_fn
@@ -178,6 +234,7 @@ class Engine(NeuralNet):
         self.lr_multipliers = lr_multipliers
         self.shuffle = shuffle
         self.seed = seed
+        self.amp_dtype = amp_dtype
 
     # -- building -----------------------------------------------------------------
     def get_default_callbacks(self):
@@ -201,7 +258,13 @@ class Engine(NeuralNet):
                          "penalized": pen} for (f, pen), ps in groups.items()]
         self.optimizer_ = self.optimizer(param_groups, lr=lr, **kwargs)
         self._penalized = [p for p in self.module_.parameters() if p.requires_grad and p.ndim > 1]
+        # float16 gradients underflow without loss scaling; bfloat16 has float32's range.
+        self.grad_scaler_ = (torch.amp.GradScaler(torch.device(self.device).type)
+                             if self.amp_dtype == torch.float16 else None)
         return self
+
+    def _autocast(self):
+        return autocast(self.device, self.amp_dtype)
 
     def initialize_criterion(self):
         super().initialize_criterion()
@@ -258,18 +321,26 @@ class Engine(NeuralNet):
     def train_step(self, batch, **fit_params):
         Xb, yb, wb = batch
         self.optimizer_.zero_grad(set_to_none=True)
-        y_pred = self.infer(Xb, **fit_params)
-        loss = self.get_loss(y_pred, yb, X=Xb, training=True, sample_weight=wb)
-        loss.backward()
+        with self._autocast():
+            y_pred = self.infer(Xb, **fit_params)
+            loss = self.get_loss(y_pred, yb, X=Xb, training=True, sample_weight=wb)
+        scaler = self.grad_scaler_
+        (loss if scaler is None else scaler.scale(loss)).backward()
         if self._batch_listeners["on_grad_computed"]:
+            if scaler is not None:  # callbacks such as gradient clipping see the true gradients
+                scaler.unscale_(self.optimizer_)
             self.notify("on_grad_computed", named_parameters=TeeGenerator(self.module_.named_parameters()),
                         batch=batch, training=True)
-        self.optimizer_.step()
+        if scaler is None:
+            self.optimizer_.step()
+        else:  # skips the step when a gradient overflowed, and adapts the scale
+            scaler.step(self.optimizer_)
+            scaler.update()
         return {"loss": loss.detach(), "y_pred": y_pred.detach()}
 
     def validation_step(self, batch, **fit_params):
         Xb, yb, wb = batch
-        with torch.inference_mode():
+        with torch.inference_mode(), self._autocast():
             y_pred = self.infer(Xb, **fit_params)
             loss = self.get_loss(y_pred, yb, X=Xb, training=False, sample_weight=wb)
         return {"loss": loss, "y_pred": y_pred}
@@ -311,12 +382,15 @@ class Engine(NeuralNet):
             self.history.record("valid_score", float(self.score_fn(y_pred, y_true, w)))
 
     def _keep_on_device(self, source):
-        """Move a dense source to the GPU once for all epochs when it takes under a quarter of free memory."""
+        """Place a source for a GPU run: on the device for all epochs when it takes under a quarter of
+        the free memory, otherwise in pinned host memory, from which batches copy without blocking."""
         device = torch.device(self.device)
-        if source is None or device.type != "cuda" or not hasattr(source, "to"):
+        if source is None or device.type != "cuda":
             return source
         free, _ = torch.cuda.mem_get_info(device)
-        return source.to(device) if source.nbytes() < free // 4 else source
+        if hasattr(source, "to") and source.nbytes() < free // 4:
+            return source.to(device)
+        return source.pin_memory() if hasattr(source, "pin_memory") else source
 
     def fit_loop(self, X, y=None, epochs=None, **fit_params):
         self.check_training_readiness()
@@ -381,8 +455,11 @@ class Engine(NeuralNet):
                     # CPU kernels for a handful of rows round differently from the kernels for
                     # more: padding keeps each row's prediction independent of its batch.
                     Xb = torch.cat([Xb, Xb.new_zeros((_MIN_ROWS - n, *Xb.shape[1:]))])
-                out = self.infer(Xb)
+                with self._autocast():
+                    out = self.infer(Xb)
                 out = out if n is None else out[:n]
+                if self.amp_dtype is not None and out.dtype == self.amp_dtype:
+                    out = out.float()  # probabilities and scores in float32
                 outputs.append(out if transform is None else transform(out))
         return torch.cat(outputs).cpu()
 

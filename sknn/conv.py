@@ -153,7 +153,8 @@ class ConvImageClassifier(ImageInputMixin, NeuralClassifierMixin, ClassifierMixi
         faster where the compiler helps).
     kernel_initializer, optimizer, learning_rate_init, learning_rate, momentum, nesterov, \
 alpha, l1, batch_size, max_iter, shuffle, early_stopping, validation_fraction, \
-n_iter_no_change, tol, class_weight, warm_start, random_state, device, verbose, callbacks
+n_iter_no_change, tol, class_weight, warm_start, random_state, device, precision, \
+verbose, callbacks
         As in :class:`sknn.DenseClassifier`.
 
     Attributes
@@ -211,7 +212,7 @@ n_iter_no_change, tol, class_weight, warm_start, random_state, device, verbose, 
                  learning_rate_init=0.001, learning_rate="constant", momentum=0.9, nesterov=True, alpha=0.0001,
                  l1=0.0, batch_size="auto", max_iter=50, shuffle=True, early_stopping=False,
                  validation_fraction=0.1, n_iter_no_change=10, tol=1e-4, class_weight=None, warm_start=False,
-                 random_state=None, device="auto", verbose=0, callbacks=None):
+                 random_state=None, device="auto", precision="32", verbose=0, callbacks=None):
         self.conv_filters = conv_filters
         self.kernel_size = kernel_size
         self.strides = strides
@@ -250,6 +251,7 @@ n_iter_no_change, tol, class_weight, warm_start, random_state, device, verbose, 
         self.warm_start = warm_start
         self.random_state = random_state
         self.device = device
+        self.precision = precision
         self.verbose = verbose
         self.callbacks = callbacks
 

@@ -307,7 +307,14 @@ _COMMON_DOC = """
         Seeds initialisation, dropout, shuffling and the validation split: two fits with
         the same int give identical predictions on the CPU.
     device : str, default='auto'
-        'auto' (CUDA, then MPS, then CPU), 'cpu', 'cuda', 'cuda:N' or 'mps'.
+        'auto' (CUDA, then MPS, then CPU), 'cpu', 'cuda', 'cuda:N' or 'mps'. Inside a
+        Dask worker, 'auto' takes the worker's own GPU (see the README's Dask section).
+    precision : {'32', 'bf16', 'fp16'}, default='32'
+        Mixed precision on a GPU: the forward pass and the loss run under
+        ``torch.autocast`` in bfloat16 or float16 (with loss scaling), the weights and
+        the optimizer stay in float32. Inert on the CPU, which always computes in
+        float32, so one configuration runs on any machine. 'bf16' needs an Ampere or
+        newer GPU.
     verbose : int, default=0
         0 silent, 1 a progress bar, 2 a line per epoch.
     callbacks : list of skorch callbacks or None, default=None
@@ -380,7 +387,7 @@ class DenseClassifier(NeuralClassifierMixin, ClassifierMixin, _DenseMixin, BaseN
                  kernel_initializer="glorot_uniform", optimizer="adam", learning_rate_init=0.001,
                  learning_rate="constant", momentum=0.9, nesterov=True, alpha=0.0001, l1=0.0, batch_size="auto",
                  max_iter=200, shuffle=True, early_stopping=False, validation_fraction=0.1, n_iter_no_change=10,
-                 tol=1e-4, class_weight=None, warm_start=False, random_state=None, device="auto", verbose=0,
+                 tol=1e-4, class_weight=None, warm_start=False, random_state=None, device="auto", precision="32", verbose=0,
                  callbacks=None):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -405,6 +412,7 @@ class DenseClassifier(NeuralClassifierMixin, ClassifierMixin, _DenseMixin, BaseN
         self.warm_start = warm_start
         self.random_state = random_state
         self.device = device
+        self.precision = precision
         self.verbose = verbose
         self.callbacks = callbacks
 
@@ -435,7 +443,7 @@ class DenseRegressor(NeuralRegressorMixin, RegressorMixin, _DenseMixin, BaseNeur
                  kernel_initializer="glorot_uniform", optimizer="adam", learning_rate_init=0.001,
                  learning_rate="constant", momentum=0.9, nesterov=True, alpha=0.0001, l1=0.0, batch_size="auto",
                  max_iter=200, shuffle=True, early_stopping=False, validation_fraction=0.1, n_iter_no_change=10,
-                 tol=1e-4, warm_start=False, random_state=None, device="auto", verbose=0, callbacks=None):
+                 tol=1e-4, warm_start=False, random_state=None, device="auto", precision="32", verbose=0, callbacks=None):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
         self.dropout = dropout
@@ -458,5 +466,6 @@ class DenseRegressor(NeuralRegressorMixin, RegressorMixin, _DenseMixin, BaseNeur
         self.warm_start = warm_start
         self.random_state = random_state
         self.device = device
+        self.precision = precision
         self.verbose = verbose
         self.callbacks = callbacks

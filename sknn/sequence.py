@@ -585,7 +585,8 @@ class LSTMSequenceTagger(_SequenceModel):
     clipnorm : float or None, default=5.0
         Clip the gradient norm (as Keras' ``clipnorm``), which keeps recurrent networks stable.
     optimizer, learning_rate_init, learning_rate, momentum, nesterov, alpha, l1, max_iter, shuffle, \
-early_stopping, validation_fraction, n_iter_no_change, tol, warm_start, random_state, device, verbose, callbacks
+early_stopping, validation_fraction, n_iter_no_change, tol, warm_start, random_state, device, precision, \
+verbose, callbacks
         As in :class:`sknn.DenseClassifier`; ``batch_size`` counts sequences ('auto': 32).
 
     Attributes
@@ -622,7 +623,7 @@ early_stopping, validation_fraction, n_iter_no_change, tol, warm_start, random_s
                  optimizer="adam", learning_rate_init=0.002, learning_rate="constant", momentum=0.9, nesterov=True,
                  alpha=0.0, l1=0.0, batch_size="auto", max_iter=20, shuffle=True, early_stopping=False,
                  validation_fraction=0.1, n_iter_no_change=10, tol=1e-4, warm_start=False, random_state=None,
-                 device="auto", verbose=0, callbacks=None):
+                 device="auto", precision="32", verbose=0, callbacks=None):
         self.cell = cell
         self.bidirectional = bidirectional
         self.num_layers = num_layers
@@ -655,6 +656,7 @@ early_stopping, validation_fraction, n_iter_no_change, tol, warm_start, random_s
         self.warm_start = warm_start
         self.random_state = random_state
         self.device = device
+        self.precision = precision
         self.verbose = verbose
         self.callbacks = callbacks
 
@@ -853,7 +855,8 @@ class LSTMLanguageModel(_SequenceModel):
     pretrained_embeddings, freeze_embeddings, clipnorm
         As in :class:`LSTMSequenceTagger`.
     optimizer, learning_rate_init, learning_rate, momentum, nesterov, alpha, l1, batch_size, max_iter, shuffle, \
-early_stopping, validation_fraction, n_iter_no_change, tol, warm_start, random_state, device, verbose, callbacks
+early_stopping, validation_fraction, n_iter_no_change, tol, warm_start, random_state, device, precision, \
+verbose, callbacks
         As in :class:`LSTMSequenceTagger`.
 
     Attributes
@@ -886,7 +889,7 @@ early_stopping, validation_fraction, n_iter_no_change, tol, warm_start, random_s
                  pretrained_embeddings=None, freeze_embeddings=False, clipnorm=5.0, optimizer="adam",
                  learning_rate_init=0.002, learning_rate="constant", momentum=0.9, nesterov=True, alpha=0.0, l1=0.0,
                  batch_size="auto", max_iter=10, shuffle=True, early_stopping=False, validation_fraction=0.1,
-                 n_iter_no_change=10, tol=1e-4, warm_start=False, random_state=None, device="auto", verbose=0,
+                 n_iter_no_change=10, tol=1e-4, warm_start=False, random_state=None, device="auto", precision="32", verbose=0,
                  callbacks=None):
         self.cell = cell
         self.num_layers = num_layers
@@ -918,6 +921,7 @@ early_stopping, validation_fraction, n_iter_no_change, tol, warm_start, random_s
         self.warm_start = warm_start
         self.random_state = random_state
         self.device = device
+        self.precision = precision
         self.verbose = verbose
         self.callbacks = callbacks
 

@@ -23,7 +23,7 @@ from torch import nn
 
 from ._base import BaseNeuralNetwork, NeuralClassifierMixin
 from ._data import ArrayBatches
-from ._engine import _MIN_ROWS, resolve_device, seeded
+from ._engine import _MIN_ROWS, autocast, resolve_device, resolve_precision, seeded
 from ._images import Augment, ImageInputMixin, resize_images, size_pair
 
 __all__ = ["BACKBONES", "VGG", "TransferNet", "TransferVGGClassifier", "VGGBackbone", "VGGFeatureExtractor",
@@ -361,17 +361,18 @@ class TransferNet(nn.Module):
         return self.head(self.encode(x))
 
 
-def _encode(module, source, batch_size, device, grad_free=torch.no_grad):
+def _encode(module, source, batch_size, device, grad_free=torch.no_grad, amp_dtype=None):
     """Backbone features of every image of ``source``, with the targets and weights the source kept.
 
     Batches of fewer than 16 images are padded, as the engine's predictions are, so an
-    image's features do not depend on the batch it came in.
+    image's features do not depend on the batch it came in. ``amp_dtype`` runs the
+    backbone under autocast (mixed precision); the features come back in float32.
     """
     was_training = module.training
     module.eval()
     feats, ys, ws = [], [], []
     try:
-        with grad_free():
+        with grad_free(), autocast(device, amp_dtype):
             for Xb, yb, wb in source.batches(batch_size, device=device):
                 n = len(Xb)
                 if n < _MIN_ROWS:
@@ -390,8 +391,8 @@ def _encode(module, source, batch_size, device, grad_free=torch.no_grad):
 class _FeatureCache:
     """A batch source of a frozen backbone's features, computed once on the first pass over the images.
 
-    ``images`` is the images' batch source; ``network`` returns the TransferNet at the
-    time the batches are asked for (the module is built after the sources). Later epochs
+    ``images`` is the images' batch source; ``network`` returns the engine at the time the
+    batches are asked for (the module is built after the sources). Later epochs
     shuffle and slice the cached feature matrix (an :class:`ArrayBatches`).
     """
 
@@ -417,7 +418,9 @@ class _FeatureCache:
 
     def batches(self, batch_size, shuffle=False, generator=None, device="cpu"):
         if self.cached is None:
-            self.cached = ArrayBatches(*_encode(self.network(), self.images, self.encode_batch_size, device))
+            net = self.network()
+            self.cached = ArrayBatches(*_encode(net.module_, self.images, self.encode_batch_size, device,
+                                                amp_dtype=net.amp_dtype))
         return self.cached.batches(batch_size, shuffle=shuffle, generator=generator, device=device)
 
 
@@ -533,7 +536,8 @@ class TransferVGGClassifier(_VGGInputMixin, NeuralClassifierMixin, ClassifierMix
         Run the convolutions on channels-last (NHWC) tensors.
     optimizer, learning_rate_init, learning_rate, momentum, nesterov, alpha, l1, \
 batch_size, max_iter, shuffle, early_stopping, validation_fraction, n_iter_no_change, \
-tol, class_weight, warm_start, random_state, device, verbose, callbacks
+tol, class_weight, warm_start, random_state, device, precision, \
+verbose, callbacks
         As in :class:`sknn.DenseClassifier`. ``warm_start=True`` keeps the network,
         head included, and applies the current ``fine_tune_blocks``.
 
@@ -582,7 +586,7 @@ tol, class_weight, warm_start, random_state, device, verbose, callbacks
                  learning_rate_init=0.001, learning_rate="constant", momentum=0.9, nesterov=True, alpha=0.0001,
                  l1=0.0, batch_size=32, max_iter=20, shuffle=True, early_stopping=False, validation_fraction=0.1,
                  n_iter_no_change=10, tol=1e-4, class_weight=None, warm_start=False, random_state=None,
-                 device="auto", verbose=0, callbacks=None):
+                 device="auto", precision="32", verbose=0, callbacks=None):
         self.backbone = backbone
         self.weights = weights
         self.image_size = image_size
@@ -615,6 +619,7 @@ tol, class_weight, warm_start, random_state, device, verbose, callbacks
         self.warm_start = warm_start
         self.random_state = random_state
         self.device = device
+        self.precision = precision
         self.verbose = verbose
         self.callbacks = callbacks
 
@@ -646,7 +651,7 @@ tol, class_weight, warm_start, random_state, device, verbose, callbacks
     def _source(self, X, y=None, sample_weight=None):
         images = self._image_source(X, y, sample_weight)
         if self.cache_features and not self.augment and self.fine_tune_blocks == 0:
-            return _FeatureCache(images, lambda: self.net_.module_,
+            return _FeatureCache(images, lambda: self.net_,
                                  _inference_batch_size(self._batch_size_value(len(images)), self.image_size))
         return images
 
@@ -697,7 +702,7 @@ class VGGFeatureExtractor(_VGGInputMixin, ClassNamePrefixFeaturesOutMixin, Trans
         As in :class:`TransferVGGClassifier`.
     batch_size : int, default=32
         Images per batch (more are taken for small images).
-    image_shape, data_format, skip_bad_images, channels_last, device
+    image_shape, data_format, skip_bad_images, channels_last, device, precision
         As in :class:`TransferVGGClassifier`.
     random_state : int, RandomState or None, default=None
         Seeds the random weights when ``weights=None``.
@@ -728,12 +733,13 @@ class VGGFeatureExtractor(_VGGInputMixin, ClassNamePrefixFeaturesOutMixin, Trans
         **_VGG_CONSTRAINTS,
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "device": [str, torch.device],
+        "precision": [StrOptions({"32", "bf16", "fp16"})],
         "random_state": ["random_state"],
     }
 
     def __init__(self, backbone="vgg16", weights="imagenet", image_size=224, pooling="avg", batch_size=32,
                  image_shape=None, data_format="auto", skip_bad_images=False, channels_last=True, device="auto",
-                 random_state=None):
+                 precision="32", random_state=None):
         self.backbone = backbone
         self.weights = weights
         self.image_size = image_size
@@ -744,6 +750,7 @@ class VGGFeatureExtractor(_VGGInputMixin, ClassNamePrefixFeaturesOutMixin, Trans
         self.skip_bad_images = skip_bad_images
         self.channels_last = channels_last
         self.device = device
+        self.precision = precision
         self.random_state = random_state
 
     def fit(self, X, y=None):
@@ -764,6 +771,7 @@ class VGGFeatureExtractor(_VGGInputMixin, ClassNamePrefixFeaturesOutMixin, Trans
             delattr(self, name)
         self._images(X, reset=True)
         device = resolve_device(self.device)
+        resolve_precision(self.precision, device)  # 'bf16' on a GPU without bfloat16: an error now, not later
         seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
         with seeded(seed, device):
             module = TransferNet(self._make_backbone(), None, image_size=self.image_size,
@@ -788,7 +796,8 @@ class VGGFeatureExtractor(_VGGInputMixin, ClassNamePrefixFeaturesOutMixin, Trans
         images = self._check_X(X, reset=False)
         source = self._image_source(images)
         feats, _, _ = _encode(self.module_, source, _inference_batch_size(self.batch_size, self.image_size),
-                              self.device_, grad_free=torch.inference_mode)
+                              self.device_, grad_free=torch.inference_mode,
+                              amp_dtype=resolve_precision(self.precision, self.device_))
         return feats.numpy()
 
     @property

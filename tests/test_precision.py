@@ -1,0 +1,154 @@
+"""Mixed precision and the GPU data paths.
+
+This machine class has no GPU, so the autocast and loss-scaling code is exercised on the
+CPU by letting the estimator believe mixed precision applies there (torch's CPU autocast
+supports bfloat16 and float16); the real GPU runs are at the end, skipped without CUDA.
+"""
+
+import numpy as np
+import pytest
+import torch
+from skorch.callbacks import Callback
+from sklearn.datasets import load_digits
+from sklearn.utils._param_validation import InvalidParameterError
+
+import sknn._base
+import sknn._engine
+from sknn import ConvImageClassifier, DenseClassifier, DenseRegressor
+from sknn._engine import resolve_device, resolve_precision
+
+
+@pytest.fixture(scope="module")
+def digits():
+    X, y = load_digits(return_X_y=True)
+    return (X / 16).astype(np.float32), y
+
+
+@pytest.fixture
+def autocast_on_cpu(monkeypatch):
+    """Make mixed precision apply on the CPU, where sknn otherwise keeps float32."""
+    dtypes = {"32": None, "bf16": torch.bfloat16, "fp16": torch.float16}
+    monkeypatch.setattr(sknn._base, "resolve_precision", lambda precision, device: dtypes[precision])
+
+
+class _Record(Callback):
+    """Records the dtype of the first layer's output in training, and the gradient norm the callbacks see."""
+
+    def __init__(self):
+        self.dtypes, self.grad_norms = [], []
+
+    def on_train_begin(self, net, **kwargs):
+        first = next(m for m in net.module_.modules() if isinstance(m, torch.nn.Linear))
+        first.register_forward_hook(lambda m, i, o: self.dtypes.append(o.dtype) if m.training else None)
+
+    def on_grad_computed(self, net, named_parameters, **kwargs):
+        grads = [p.grad.norm() for _, p in named_parameters if p.grad is not None]
+        self.grad_norms.append(float(torch.stack(grads).norm()))
+
+
+def test_precision_is_inert_on_the_cpu(digits):
+    X, y = digits
+    preds = []
+    for precision in ("32", "bf16", "fp16"):
+        clf = DenseClassifier(hidden_layer_sizes=(32,), max_iter=3, device="cpu", precision=precision,
+                              random_state=0).fit(X[:400], y[:400])
+        assert clf.net_.amp_dtype is None and clf.net_.grad_scaler_ is None
+        preds.append(clf.predict_proba(X[400:500]))
+    np.testing.assert_array_equal(preds[0], preds[1])
+    np.testing.assert_array_equal(preds[0], preds[2])
+
+
+def test_unknown_precision_is_refused_with_the_options(digits):
+    X, y = digits
+    with pytest.raises(InvalidParameterError, match="precision.*bf16"):
+        DenseClassifier(precision="16").fit(X[:50], y[:50])
+    with pytest.raises(ValueError, match="'32', 'bf16' or 'fp16'"):
+        resolve_precision("half", torch.device("cpu"))
+    assert resolve_precision("bf16", torch.device("cpu")) is None
+
+
+@pytest.mark.parametrize("precision, dtype", [("bf16", torch.bfloat16), ("fp16", torch.float16)])
+def test_mixed_precision_trains_in_the_low_precision_dtype(digits, autocast_on_cpu, precision, dtype):
+    X, y = digits
+    record = _Record()
+    kwargs = dict(hidden_layer_sizes=(64,), learning_rate_init=0.01, max_iter=10, device="cpu", random_state=0)
+    clf = DenseClassifier(precision=precision, callbacks=[record], **kwargs).fit(X[:1200], y[:1200])
+    full = DenseClassifier(precision="32", **kwargs).fit(X[:1200], y[:1200])
+    assert clf.net_.amp_dtype == dtype
+    assert set(record.dtypes) == {dtype}  # the matrix products ran in the low precision
+    assert all(p.dtype == torch.float32 for p in clf.net_.module_.parameters())  # the weights did not
+    proba = clf.predict_proba(X[1200:])
+    assert proba.dtype == np.float64
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, atol=1e-6)
+    # as accurate as float32, though not bit-identical to it
+    assert clf.score(X[1200:], y[1200:]) > max(0.85, full.score(X[1200:], y[1200:]) - 0.03)
+    assert not np.array_equal(proba, full.predict_proba(X[1200:]))
+
+
+def test_fp16_scales_the_loss_and_callbacks_see_true_gradients(digits, autocast_on_cpu):
+    X, y = digits
+    record, plain = _Record(), _Record()
+    kwargs = dict(hidden_layer_sizes=(64,), max_iter=2, device="cpu", random_state=0)
+    clf = DenseClassifier(precision="fp16", callbacks=[record], **kwargs).fit(X[:600], y[:600])
+    DenseClassifier(precision="32", callbacks=[plain], **kwargs).fit(X[:600], y[:600])
+    scaler = clf.net_.grad_scaler_
+    assert isinstance(scaler, torch.amp.GradScaler) and scaler.get_scale() > 1000
+    # gradients unscaled before the callbacks: the same size as in float32, not 2**16 times larger
+    ratio = np.median(record.grad_norms) / np.median(plain.grad_norms)
+    assert 0.5 < ratio < 2.0
+
+
+def test_mixed_precision_regressor_and_convolutions(autocast_on_cpu):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(300, 6)).astype(np.float32)
+    y = X @ rng.normal(size=6)
+    reg = DenseRegressor(hidden_layer_sizes=(32,), learning_rate_init=0.01, max_iter=30, precision="bf16",
+                         device="cpu", random_state=0).fit(X, y)
+    assert reg.predict(X).dtype == np.float64 and reg.score(X, y) > 0.9
+    images = rng.random((64, 8, 8, 1)).astype(np.float32)
+    labels = (images[:, :4].mean(axis=(1, 2, 3)) > images[:, 4:].mean(axis=(1, 2, 3))).astype(int)
+    conv = ConvImageClassifier(conv_filters=(4,), dense_layers=(8,), max_iter=2, precision="bf16",
+                               device="cpu", random_state=0).fit(images, labels)
+    assert conv.net_.amp_dtype == torch.bfloat16
+    np.testing.assert_allclose(conv.predict_proba(images).sum(axis=1), 1.0, atol=1e-6)
+
+
+def test_auto_device_spreads_dask_workers_over_the_gpus(monkeypatch):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: 4)
+    monkeypatch.setattr(torch.cuda, "current_device", lambda: 0)
+    monkeypatch.setattr(sknn._engine, "_dask_worker_name", lambda: 6)  # LocalCluster names workers 0, 1, ...
+    assert resolve_device("auto") == torch.device("cuda", 2)
+    monkeypatch.setattr(sknn._engine, "_dask_worker_name", lambda: "tcp://10.0.0.5:40123")
+    first = resolve_device("auto")
+    assert first.type == "cuda" and 0 <= first.index < 4 and resolve_device("auto") == first
+    monkeypatch.setattr(sknn._engine, "_dask_worker_name", lambda: None)  # not in a worker: the current GPU
+    assert resolve_device("auto") == torch.device("cuda", 0)
+
+
+cuda = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
+
+
+@cuda
+@pytest.mark.parametrize("precision", ["32", "bf16", "fp16"])
+def test_gpu_fit_with_each_precision(digits, precision):
+    if precision == "bf16" and not torch.cuda.is_bf16_supported():
+        pytest.skip("this GPU has no bfloat16")
+    X, y = digits
+    clf = DenseClassifier(hidden_layer_sizes=(64,), max_iter=10, device="cuda", precision=precision,
+                          random_state=0).fit(X[:1200], y[:1200])
+    assert clf.device_.type == "cuda" and clf.score(X[1200:], y[1200:]) > 0.85
+
+
+@cuda
+def test_gpu_pinned_batches_match_the_host_batches():
+    from sknn._data import ArrayBatches
+
+    X, y = torch.randn(1000, 5), torch.arange(1000)
+    host, pinned = ArrayBatches(X, y), ArrayBatches(X, y).pin_memory()
+    assert pinned.X.is_pinned()
+    for epoch in range(2):
+        a = list(host.batches(128, shuffle=True, generator=torch.Generator().manual_seed(epoch), device="cuda"))
+        b = list(pinned.batches(128, shuffle=True, generator=torch.Generator().manual_seed(epoch), device="cuda"))
+        for (xa, ya, _), (xb, yb, _) in zip(a, b):
+            assert torch.equal(xa, xb) and torch.equal(ya, yb)
