@@ -240,6 +240,8 @@ class ImageFileBatches:
                 if not keep.any():
                     continue
                 Xb = torch.from_numpy(np.stack([im for im in images if im is not None]))
+                if torch.device(device).type == "cuda":
+                    Xb = Xb.pin_memory()  # a copy that does not block
                 idx = idx[keep]
                 yb = None if self.y is None else self.y[idx]
                 wb = None if self.sample_weight is None else self.sample_weight[idx]

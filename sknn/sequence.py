@@ -259,10 +259,13 @@ class SequenceBatches:
         X = {"lengths": lengths}  # lengths stay on the CPU
         if self.last_only:
             X["last_only"] = True
+        # For a GPU, padded batches are built in pinned memory (torch's caching host
+        # allocator reuses it), so their copies do not block.
+        pin = torch.device(device).type == "cuda"
         for key, flat in self.inputs.items():
             if key == "forms":
                 continue
-            padded = flat.new_zeros((B, T, *flat.shape[1:]))
+            padded = torch.zeros((B, T, *flat.shape[1:]), dtype=flat.dtype, pin_memory=pin)
             padded[mask] = flat[tok]
             X[key] = padded.to(device, non_blocking=True)
         if self.char_table is not None:
