@@ -6,6 +6,7 @@ from .compare import compare
 from .conv import ConvImageClassifier
 from .dense import DenseClassifier, DenseRegressor
 from .keyedvectors import KeyedVectors
+from .persist import load
 from .sequence import LSTMLanguageModel, LSTMSequenceTagger
 from .transfer import TransferVGGClassifier, VGGFeatureExtractor
 from .word2vec import Word2VecTransformer
@@ -14,4 +15,4 @@ __version__ = "0.1.0"
 
 __all__ = ["ConvImageClassifier", "DenseClassifier", "DenseRegressor", "Engine", "KeyedVectors", "LSTMLanguageModel",
            "LSTMSequenceTagger", "TransferVGGClassifier", "VGGFeatureExtractor", "Word2VecTransformer", "compare",
-           "datasets", "__version__"]
+           "datasets", "load", "__version__"]

@@ -24,6 +24,7 @@ from sklearn.utils.validation import _check_sample_weight, check_is_fitted, vali
 from ._data import ArrayBatches
 from ._engine import (Engine, EpochLog, EpochProgressBar, accuracy_score, r2_score, resolve_device, resolve_precision,
                       seeded)
+from .persist import SaveMixin
 
 __all__ = ["BaseNeuralNetwork", "NeuralClassifierMixin", "NeuralRegressorMixin"]
 
@@ -49,7 +50,7 @@ def _optimizer_kwargs(name, momentum, nesterov, device):
     return kwargs
 
 
-class BaseNeuralNetwork(BaseEstimator):
+class BaseNeuralNetwork(SaveMixin, BaseEstimator):
     """Base class of sknn's estimators: the training parameters and the fit cycle.
 
     Not for direct use: subclasses define ``__init__`` with explicit parameters,

@@ -25,6 +25,7 @@ from ._base import BaseNeuralNetwork, NeuralClassifierMixin
 from ._data import ArrayBatches
 from ._engine import _MIN_ROWS, autocast, resolve_device, resolve_precision, seeded
 from ._images import Augment, ImageInputMixin, resize_images, size_pair
+from .persist import SaveMixin
 
 __all__ = ["BACKBONES", "VGG", "TransferNet", "TransferVGGClassifier", "VGGBackbone", "VGGFeatureExtractor",
            "load_vgg_weights", "make_layers", "vgg"]
@@ -683,7 +684,8 @@ verbose, callbacks
         return tags
 
 
-class VGGFeatureExtractor(_VGGInputMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
+class VGGFeatureExtractor(SaveMixin, _VGGInputMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin,
+                          BaseEstimator):
     """A pretrained VGG backbone as a scikit-learn transformer: images in, pooled features out.
 
     ``transform`` resizes the images to ``image_size``, repeats grey levels to 3
@@ -774,12 +776,15 @@ class VGGFeatureExtractor(_VGGInputMixin, ClassNamePrefixFeaturesOutMixin, Trans
         resolve_precision(self.precision, device)  # 'bf16' on a GPU without bfloat16: an error now, not later
         seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
         with seeded(seed, device):
-            module = TransferNet(self._make_backbone(), None, image_size=self.image_size,
-                                 channels_last=self.channels_last).eval()
-        module = module.to(device)
-        self.module_ = module.to(memory_format=torch.channels_last) if self.channels_last else module
+            self.module_ = self._build_module(device)
         self.device_ = device
         return self
+
+    def _build_module(self, device):
+        """The backbone without a head, with its weights, in evaluation mode on ``device``."""
+        module = TransferNet(self._make_backbone(), None, image_size=self.image_size,
+                             channels_last=self.channels_last).eval().to(device)
+        return module.to(memory_format=torch.channels_last) if self.channels_last else module
 
     def transform(self, X):
         """The backbone's pooled features of the images, a float32 array (n_samples, n_features).

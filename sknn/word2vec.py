@@ -30,6 +30,7 @@ from ._w2v_core import (
     iter_corpus,
 )
 from .keyedvectors import KeyedVectors
+from .persist import SaveMixin
 
 __all__ = ["Word2VecTransformer"]
 
@@ -45,7 +46,7 @@ class _Sentences:
         return iter_corpus(self.corpus, self.tokenizer)
 
 
-class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
+class Word2VecTransformer(SaveMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     """Word2vec word embeddings (skip-gram or CBOW, negative sampling), and documents as mean vectors.
 
     ``fit`` learns a vector per word of a corpus; ``transform`` maps each document to
@@ -229,15 +230,9 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         source = CorpusBatches(sentences, vocab, window=self.window, negative=self.negative, sample=self.sample,
                                ns_exponent=self.ns_exponent, epochs=self.epochs)
         decay = LinearDecay(source, self.alpha, self.min_alpha)
-        callbacks = [("linear_decay", decay)]
-        if self.verbose:
-            callbacks.append(("epoch_log", EpochLog()))
         with seeded(seed, device):
-            module = SkipGramNegative(len(vocab), self.vector_size, sg=bool(self.sg))
             batch_size = min(1024, max(32, 2 * len(vocab))) if self.batch_size == "auto" else self.batch_size
-            net = Engine(module, PassThroughLoss(), optimizer=torch.optim.SGD, lr=self.alpha, max_epochs=self.epochs,
-                         batch_size=batch_size, callbacks=callbacks, device=str(device), seed=seed,
-                         verbose=int(self.verbose))
+            net = self._make_engine(len(vocab), batch_size, device, seed, decay)
             net.initialize()
             start = time.perf_counter()
             try:
@@ -265,6 +260,16 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         self.loss_curve_ = [row["train_loss"] for row in history]
         self.words_per_second_ = vocab.n_tokens * self.n_iter_ / max(self.train_time_, 1e-9)
         return self
+
+    def _make_engine(self, n_words, batch_size, device, seed, decay):
+        """The training engine of ``n_words`` words, its module drawn from torch's global generator."""
+        callbacks = [("linear_decay", decay)]
+        if self.verbose:
+            callbacks.append(("epoch_log", EpochLog()))
+        module = SkipGramNegative(n_words, self.vector_size, sg=bool(self.sg))
+        return Engine(module, PassThroughLoss(), optimizer=torch.optim.SGD, lr=self.alpha, max_epochs=self.epochs,
+                      batch_size=batch_size, callbacks=callbacks, device=str(device), seed=seed,
+                      verbose=int(self.verbose))
 
     # -- transforming ---------------------------------------------------------------------
     @property

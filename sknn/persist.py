@@ -1,0 +1,766 @@
+"""Saving and loading fitted estimators without pickle: ``est.save(path)`` and ``sknn.load(path)``.
+
+Unpickling a file (``pickle``, ``joblib.load``, ``torch.load(weights_only=False)``) can
+run any code the file's author wrote, so a pickled model is only as safe as its source.
+:func:`save` writes one `safetensors <https://github.com/huggingface/safetensors>`_ file
+instead, and :func:`load` reads it without running anything from it:
+
+* the tensors are the network's ``state_dict`` (``module.*``), the optimizer's state
+  (``optimizer.*``, so ``partial_fit`` and ``warm_start`` continue where training
+  stopped) and the numeric arrays among the parameters and fitted attributes;
+* the file's metadata holds a JSON document: the format version, the sknn version, the
+  estimator's class, its ``get_params()``, its fitted attributes (with their types:
+  str/object arrays and their dtypes, DataFrames, tuples, numpy scalars, devices,
+  vocabularies, :class:`~sknn.KeyedVectors`, nested sknn estimators...) and the engine's
+  training history;
+* a SHA-256 digest over the document and every tensor's name, dtype, shape and bytes,
+  or with ``key=`` an HMAC-SHA256, which also proves the file was written by someone who
+  holds the key.
+
+:func:`load` checks the digest before it reads anything else, builds the estimator
+from a fixed list of sknn classes (no name in the file is ever imported), rebuilds the
+network with the estimator's own builder (never downloading weights) and loads the saved
+weights into it with ``strict=True``. A model trained on a GPU loads on a machine
+without one (on the CPU), as a pickled one does.
+
+Parameters that are code (a callable ``tokenizer``, a ``module`` class, skorch
+``callbacks``) cannot be stored as data: :func:`save` refuses them with a TypeError;
+such models can still be pickled with joblib, to be loaded from trusted sources only.
+"""
+
+import contextlib
+import hashlib
+import hmac
+import json
+import os
+import pathlib
+import secrets
+import warnings
+from collections import OrderedDict
+
+import numpy as np
+import pandas as pd
+import torch
+
+from ._engine import seeded
+
+__all__ = ["FORMAT_VERSION", "FormatError", "IntegrityError", "SaveMixin", "load", "save"]
+
+FORMAT_VERSION = 1  # raised when a file of this version could not be read by an older sknn
+_DOCUMENT = "sknn.document"  # keys of the safetensors metadata
+_DIGEST = "sknn.digest"
+_BULK = 64  # lists at least this long of only str, int or float are stored as tensors
+_TENSOR_DTYPES = {np.dtype(t) for t in (np.bool_, np.uint8, np.uint16, np.uint32, np.uint64, np.int8, np.int16,
+                                        np.int32, np.int64, np.float16, np.float32, np.float64, np.complex64)}
+_INT64 = (-2 ** 63, 2 ** 63 - 1)
+
+
+class FormatError(ValueError):
+    """The file is not one :func:`load` can read: not safetensors, not sknn's, or of a newer format."""
+
+
+class IntegrityError(ValueError):
+    """The file's digest or its HMAC does not match its content (or the key is missing or unexpected)."""
+
+
+class _Unsafe(Exception):
+    """A value that only pickle could store; ``save`` turns it into a TypeError naming the parameter."""
+
+    def __init__(self, where, value):
+        super().__init__(where)
+        self.where, self.value = where, value
+        self.owner = self.kind = self.name = None
+
+
+def _estimator_classes():
+    """The classes :func:`load` may build, by name: sknn's public estimators, nothing else."""
+    from .conv import ConvImageClassifier
+    from .dense import DenseClassifier, DenseRegressor
+    from .sequence import LSTMLanguageModel, LSTMSequenceTagger
+    from .transfer import TransferVGGClassifier, VGGFeatureExtractor
+    from .word2vec import Word2VecTransformer
+
+    classes = (DenseClassifier, DenseRegressor, ConvImageClassifier, LSTMSequenceTagger, LSTMLanguageModel,
+               TransferVGGClassifier, VGGFeatureExtractor, Word2VecTransformer)
+    return {cls.__name__: cls for cls in classes}
+
+
+def _check_key(key):
+    if key is None:
+        return None
+    if isinstance(key, str):
+        key = key.encode("utf-8")
+    if not isinstance(key, (bytes, bytearray, memoryview)):
+        raise TypeError(f"key must be bytes or a str, got {type(key).__name__}.")
+    key = bytes(key)
+    if not key:
+        raise ValueError("key is empty; pass a secret of at least 16 bytes, e.g. secrets.token_bytes(32).")
+    return key
+
+
+def _digest(document, tensors, key):
+    """'sha256:<hex>' (or 'hmac-sha256:<hex>' with a key) of the document and every tensor, in name order."""
+    h = hmac.new(key, digestmod=hashlib.sha256) if key is not None else hashlib.sha256()
+
+    def chunk(data):
+        h.update(len(data).to_bytes(8, "little"))
+        h.update(data)
+
+    h.update(b"sknn.persist\0")
+    chunk(document.encode("utf-8"))
+    for name in sorted(tensors):
+        t = tensors[name]
+        chunk(json.dumps([name, str(t.dtype), list(t.shape)]).encode("utf-8"))
+        chunk(t.contiguous().reshape(-1).view(torch.uint8).numpy())
+    return ("hmac-sha256:" if key is not None else "sha256:") + h.hexdigest()
+
+
+def _is_fitted(est):
+    return hasattr(est, "net_") or hasattr(est, "module_")
+
+
+@contextlib.contextmanager
+def _without_pretrained_weights(est):
+    """Build a VGG estimator's network from random weights: the saved ones replace them (no download, no file)."""
+    from .transfer import _VGGInputMixin
+
+    if not isinstance(est, _VGGInputMixin):
+        yield
+        return
+    weights = est.weights
+    est.weights = None
+    try:
+        yield
+    finally:
+        est.weights = weights
+
+
+def _load_device(saved):
+    """Where a loaded network goes: the device it was saved from if this machine has it, else the CPU (as pickle)."""
+    try:
+        dev = torch.device(saved)
+    except (RuntimeError, TypeError) as exc:
+        raise FormatError(f"The file names an unknown device {saved!r}.") from exc
+    if dev.type == "cpu":
+        return dev
+    if dev.type == "cuda" and torch.cuda.is_available() and (dev.index or 0) < torch.cuda.device_count():
+        return torch.device("cuda", dev.index or 0)
+    if dev.type == "mps" and getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available():
+        return dev
+    from skorch.exceptions import DeviceWarning
+
+    warnings.warn(f"The model was saved from device {saved!r}, which this machine does not have; it is loaded on "
+                  "the CPU. Move it with est.set_params(device=...) and a new fit, if needed.", DeviceWarning)
+    return torch.device("cpu")
+
+
+# -- writing ------------------------------------------------------------------------------------
+class _Writer:
+    """Turns an estimator into a JSON document and a dict of CPU tensors."""
+
+    def __init__(self):
+        self.tensors = {}
+        self._storages = set()
+
+    def tensor(self, name, t):
+        """Store a tensor (on the CPU, contiguous, not sharing memory with another) and return its name."""
+        t = t.detach()
+        if t.device.type != "cpu":
+            t = t.to("cpu")
+        t = t.contiguous()
+        if t.numel():
+            storage = t.untyped_storage()
+            if (storage.data_ptr() in self._storages or t.storage_offset()
+                    or storage.nbytes() != t.numel() * t.element_size()):
+                t = t.clone()  # tied weights, or a view of a larger tensor: safetensors stores whole storages
+            self._storages.add(t.untyped_storage().data_ptr())
+        unique, i = name, 1
+        while unique in self.tensors:
+            unique, i = f"{name}#{i}", i + 1
+        self.tensors[unique] = t
+        return unique
+
+    def array_tensor(self, name, a):
+        a = np.ascontiguousarray(a)
+        if not a.dtype.isnative:
+            a = a.astype(a.dtype.newbyteorder("="))
+        return self.tensor(name, torch.from_numpy(a.copy()))
+
+    def list(self, items, where):
+        if len(items) >= _BULK:
+            kinds = {type(x) for x in items}
+            if kinds == {str}:
+                data = [x.encode("utf-8", "surrogatepass") for x in items]
+                blob = np.frombuffer(b"".join(data), dtype=np.uint8)
+                return {"__type__": "strlist", "data": self.array_tensor(where, blob),
+                        "lengths": self.array_tensor(where + ".lengths", np.array([len(d) for d in data],
+                                                                                  dtype=np.int64))}
+            if kinds == {int} and _INT64[0] <= min(items) and max(items) <= _INT64[1]:
+                return {"__type__": "intlist", "tensor": self.array_tensor(where, np.array(items, dtype=np.int64))}
+            if kinds == {float}:
+                return {"__type__": "floatlist",
+                        "tensor": self.array_tensor(where, np.array(items, dtype=np.float64))}
+        return [self.encode(x, f"{where}.{i}") for i, x in enumerate(items)]
+
+    def index(self, index, where):
+        if isinstance(index, pd.RangeIndex):
+            return {"range": [int(index.start), int(index.stop), int(index.step)], "name": self.encode(
+                index.name, where + ".name")}
+        if isinstance(index, pd.MultiIndex):
+            raise _Unsafe(where, index)
+        return {"values": self.encode(index.to_numpy(), where), "dtype": str(index.dtype),
+                "name": self.encode(index.name, where + ".name")}
+
+    def encode(self, v, where):
+        """A JSON value for ``v``: plain JSON for None, bool, int, float, str and lists; a tagged object otherwise."""
+        if isinstance(v, np.generic):
+            if v.dtype.kind not in "biufUS":
+                raise _Unsafe(where, v)
+            return {"__type__": "npscalar", "dtype": v.dtype.str, "value": self.encode(v.item(), where)}
+        if v is None or type(v) in (bool, int, float, str):
+            return v
+        if type(v) is list:
+            return self.list(v, where)
+        if type(v) is tuple:
+            return {"__type__": "tuple", "items": self.list(list(v), where)}
+        if type(v) in (set, frozenset):
+            return {"__type__": type(v).__name__, "items": self.list(list(v), where)}
+        if type(v) in (dict, OrderedDict):
+            return self.dict(v, where)
+        if type(v) is bytes:
+            return {"__type__": "bytes", "hex": v.hex()}
+        if type(v) in (np.ndarray, np.memmap):  # not masked arrays nor matrices: they would come back as arrays
+            return self.ndarray(v, where)
+        if isinstance(v, torch.Tensor):
+            return {"__type__": "tensor", "tensor": self.tensor(where, v)}
+        if isinstance(v, torch.device):
+            return {"__type__": "device", "value": str(v)}
+        if isinstance(v, torch.dtype):
+            return {"__type__": "dtype", "value": str(v).removeprefix("torch.")}
+        if isinstance(v, pathlib.PurePath):
+            return {"__type__": "path", "value": str(v)}
+        if type(v) is pd.DataFrame:
+            return {"__type__": "DataFrame", "index": self.index(v.index, where + ".index"),
+                    "columns": self.index(v.columns, where + ".columns"),
+                    "dtypes": [str(dt) for dt in v.dtypes],
+                    "data": [self.encode(v.iloc[:, i].to_numpy(), f"{where}.{_label(c, i)}")
+                             for i, c in enumerate(v.columns)]}
+        if type(v) is np.random.RandomState:
+            _, keys, pos, has_gauss, cached = v.get_state(legacy=True)
+            return {"__type__": "RandomState", "keys": [int(k) for k in keys], "pos": int(pos),
+                    "has_gauss": int(has_gauss), "cached_gaussian": float(cached)}
+        from .keyedvectors import KeyedVectors
+
+        if type(v) is KeyedVectors:
+            return {"__type__": "KeyedVectors", "vectors": self.encode(v.vectors, where + ".vectors"),
+                    "index_to_key": self.encode(list(v.index_to_key), where + ".index_to_key"),
+                    "counts": self.encode(v.counts, where + ".counts")}
+        if type(v) in _estimator_classes().values():
+            return self.estimator(v, where + ".")
+        raise _Unsafe(where, v)
+
+    def dict(self, d, where):
+        keys, values = list(d), list(d.values())
+        node = {"__type__": "dict", "keys": self.list(keys, where + ".keys")}
+        if type(d) is OrderedDict:
+            node["ordered"] = True
+        first = values[0] if values else None
+        if (len(values) >= 2 and type(first) is np.ndarray and first.dtype in _TENSOR_DTYPES
+                and all(type(x) is np.ndarray and x.dtype == first.dtype and x.shape == first.shape
+                        for x in values)):  # word -> vector: one tensor, not one per word
+            node["stacked"] = {"tensor": self.array_tensor(where, np.stack(values)), "dtype": first.dtype.str}
+        else:
+            node["values"] = [self.encode(x, f"{where}.{_label(k, i)}") for i, (k, x) in enumerate(zip(keys, values))]
+        return node
+
+    def ndarray(self, a, where):
+        if a.dtype in _TENSOR_DTYPES or (a.dtype.kind in "biuf" and a.dtype.newbyteorder("=") in _TENSOR_DTYPES):
+            return {"__type__": "ndarray", "dtype": a.dtype.str, "tensor": self.array_tensor(where, a)}
+        if a.dtype.kind not in "USO":
+            raise _Unsafe(where, a)
+        return {"__type__": "ndarray", "dtype": a.dtype.str, "shape": list(a.shape),
+                "items": self.list(a.ravel().tolist(), where)}
+
+    def estimator(self, est, prefix):
+        params = est.get_params(deep=False)
+        node = {"__type__": "estimator", "class": type(est).__name__, "params": {}}
+        for name, value in params.items():
+            node["params"][name] = self._named(est, "parameter", name, value, f"{prefix}params.{name}")
+        if not _is_fitted(est):
+            return node
+        node["attributes"] = {}
+        for name, value in vars(est).items():
+            if name in params or name in ("net_", "module_"):
+                continue
+            node["attributes"][name] = self._named(est, "fitted attribute", name, value, f"{prefix}attributes.{name}")
+        if hasattr(est, "net_"):
+            node["engine"] = self.engine(est.net_, prefix)
+        if hasattr(est, "module_"):
+            node["network"] = {"device": str(est.device_), "state": self.state(est.module_, prefix + "module.")}
+        return node
+
+    def _named(self, est, kind, name, value, where):
+        try:
+            return self.encode(value, where)
+        except _Unsafe as exc:
+            if exc.name is None:
+                exc.owner, exc.kind, exc.name = type(est).__name__, kind, name
+            raise
+
+    def state(self, module, prefix):
+        return [[k, self.tensor(prefix + k, t)] for k, t in module.state_dict().items()]
+
+    def engine(self, net, prefix):
+        history = [dict(row) for row in net.history]
+        return {"device": str(net.device), "batch_size": int(net.batch_size),
+                "weight_decay": float(net.weight_decay), "seed": int(net.seed),
+                "callbacks": [name for name, _ in net.callbacks_],
+                "state": self.state(net.module_, prefix + "module."),
+                "optimizer": self.encode(net.optimizer_.state_dict(), prefix + "optimizer"),
+                "history": self.encode(history, prefix + "history")}
+
+
+def _label(key, i):
+    return key if isinstance(key, str) and key.isidentifier() else str(i)
+
+
+def _unsafe_message(exc):
+    value = exc.value
+    what = type(value).__qualname__ if not isinstance(value, type) else f"class {value.__qualname__}"
+    if callable(value) and not isinstance(value, type):
+        what = f"callable {getattr(value, '__qualname__', type(value).__qualname__)}"
+    return (f"{exc.owner}'s {exc.kind} {exc.name!r} holds {what} (at {exc.where}), which cannot be saved safely: "
+            "sknn's save stores data only (numbers, strings, lists, dicts, arrays, tensors, sknn estimators), never "
+            "code such as a callable, a class, a torch module or callbacks. Save such a model with "
+            "joblib.dump(model, path) instead, and load it with joblib.load only from a source you trust.")
+
+
+def save(estimator, path, *, key=None):
+    """Save a fitted sknn estimator to a safetensors file that :func:`load` reads without pickle.
+
+    Parameters
+    ----------
+    estimator : a fitted sknn estimator
+        DenseClassifier, DenseRegressor, ConvImageClassifier, LSTMSequenceTagger,
+        LSTMLanguageModel, TransferVGGClassifier, VGGFeatureExtractor or Word2VecTransformer.
+    path : str or path-like
+        Where to write (conventionally ``*.safetensors``); an existing file is replaced
+        once the new one is complete.
+    key : bytes or str, default=None
+        Secret for an HMAC-SHA256 of the content: :func:`load` then needs the same key and
+        refuses a file that was changed or written without it. Without a key, a SHA-256
+        digest detects damage, but anyone can write a file with a valid digest.
+
+    Raises
+    ------
+    sklearn.exceptions.NotFittedError
+        The estimator is not fitted.
+    TypeError
+        The estimator is not one of sknn's, or a parameter (or fitted attribute) holds
+        code, e.g. a callable ``tokenizer``, a ``module`` class or ``callbacks``: save such
+        a model with joblib instead.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> import numpy as np
+    >>> import sknn
+    >>> from sknn import DenseClassifier
+    >>> X, y = np.random.RandomState(0).normal(size=(40, 3)), np.array(["a", "b"] * 20)
+    >>> clf = DenseClassifier(hidden_layer_sizes=(8,), max_iter=5, n_iter_no_change=None, random_state=0)
+    >>> clf = clf.fit(X, y)
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = os.path.join(folder, "model.safetensors")
+    ...     clf.save(path)                      # or sknn.persist.save(clf, path)
+    ...     again = sknn.load(path)
+    >>> bool((again.predict_proba(X) == clf.predict_proba(X)).all()), again.n_iter_
+    (True, 5)
+    """
+    from sklearn.exceptions import NotFittedError
+
+    from . import __version__
+
+    key = _check_key(key)
+    classes = _estimator_classes()
+    if type(estimator) not in classes.values():
+        raise TypeError(f"sknn's save stores sknn's estimators ({', '.join(classes)}), not a "
+                        f"{type(estimator).__name__}; use joblib for other objects (and load them only from a "
+                        "source you trust).")
+    if not _is_fitted(estimator):
+        raise NotFittedError(f"This {type(estimator).__name__} is not fitted yet: fit it before saving. (Its "
+                             "parameters alone are get_params(); clone() copies them.)")
+    writer = _Writer()
+    try:
+        node = writer.estimator(estimator, "")
+    except _Unsafe as exc:
+        raise TypeError(_unsafe_message(exc)) from None
+    document = json.dumps({"format": "sknn", "format_version": FORMAT_VERSION, "sknn_version": __version__,
+                           "estimator": node}, sort_keys=True, separators=(",", ":"))
+    metadata = {_DOCUMENT: document, _DIGEST: _digest(document, writer.tensors, key)}
+    from safetensors.torch import save as to_bytes
+
+    data = to_bytes(writer.tensors, metadata=metadata)
+    path = os.fspath(path)
+    folder, name = os.path.split(os.path.abspath(path))
+    tmp = os.path.join(folder, f".{name}.{secrets.token_hex(6)}.tmp")  # only a complete file ever gets ``path``
+    try:
+        with open(tmp, "wb") as f:  # open's permissions, as joblib.dump's (safetensors' save_file makes 0600 files)
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.remove(tmp)
+        raise
+
+
+# -- reading ------------------------------------------------------------------------------------
+class _Reader:
+    """Builds values back from the JSON document and the tensors; only the types :class:`_Writer` writes."""
+
+    # the tagged values _Writer writes; each is built by the method of the same name with a leading '_'
+    TYPES = frozenset({"strlist", "intlist", "floatlist", "tuple", "set", "frozenset", "dict", "bytes", "npscalar",
+                       "ndarray", "tensor", "device", "dtype", "path", "DataFrame", "RandomState", "KeyedVectors",
+                       "estimator"})
+
+    def __init__(self, tensors):
+        self.tensors = tensors
+        self.classes = _estimator_classes()
+
+    def tensor(self, name):
+        if not isinstance(name, str) or name not in self.tensors:
+            raise FormatError(f"The document refers to a tensor {name!r} that the file does not hold.")
+        return self.tensors[name]
+
+    def array(self, name, dtype):
+        a = self.tensor(name).numpy()
+        return a if a.dtype.str == dtype else a.astype(np.dtype(dtype))
+
+    def decode(self, node, where):
+        if node is None or type(node) in (bool, int, float, str):
+            return node
+        if type(node) is list:
+            return [self.decode(x, f"{where}.{i}") for i, x in enumerate(node)]
+        if type(node) is not dict:
+            raise FormatError(f"Unexpected value at {where}.")
+        kind = node.get("__type__")
+        if kind not in self.TYPES:
+            raise FormatError(f"Unknown value type {kind!r} at {where}; the file is damaged or was written by "
+                              "another program.")
+        return getattr(self, "_" + kind)(node, where)
+
+    def _strlist(self, node, where):
+        blob = self.tensor(node["data"]).numpy().tobytes()
+        lengths = self.tensor(node["lengths"]).numpy()
+        ends = np.cumsum(lengths).tolist()
+        if ends and ends[-1] != len(blob) or (lengths < 0).any():
+            raise FormatError(f"Inconsistent string list at {where}.")
+        return [blob[e - n:e].decode("utf-8", "surrogatepass") for e, n in zip(ends, lengths.tolist())]
+
+    def _intlist(self, node, where):
+        return self.tensor(node["tensor"]).tolist()
+
+    _floatlist = _intlist
+
+    def _items(self, node, where):
+        items = self.decode(node["items"], where)
+        if type(items) is not list:
+            raise FormatError(f"Expected a list at {where}.")
+        return items
+
+    def _tuple(self, node, where):
+        return tuple(self._items(node, where))
+
+    def _set(self, node, where):
+        return set(self._items(node, where))
+
+    def _frozenset(self, node, where):
+        return frozenset(self._items(node, where))
+
+    def _dict(self, node, where):
+        keys = self.decode(node["keys"], where + ".keys")
+        if "stacked" in node:
+            stacked = self.array(node["stacked"]["tensor"], node["stacked"]["dtype"])
+            values = list(stacked)
+        else:
+            values = [self.decode(x, f"{where}.{i}") for i, x in enumerate(node["values"])]
+        if type(keys) is not list or len(keys) != len(values):
+            raise FormatError(f"A dict at {where} has {len(keys)} keys and {len(values)} values.")
+        return (OrderedDict if node.get("ordered") else dict)(zip(keys, values))
+
+    def _bytes(self, node, where):
+        return bytes.fromhex(node["hex"])
+
+    def _npscalar(self, node, where):
+        dtype = np.dtype(node["dtype"])
+        if dtype.kind not in "biufUS":
+            raise FormatError(f"Unsupported scalar type {dtype} at {where}.")
+        return np.array(self.decode(node["value"], where), dtype=dtype)[()]
+
+    def _ndarray(self, node, where):
+        dtype = np.dtype(node["dtype"])
+        if "tensor" in node:
+            return self.array(node["tensor"], node["dtype"])
+        if dtype.kind not in "USO":
+            raise FormatError(f"Unsupported array type {dtype} at {where}.")
+        items = self.decode(node["items"], where)
+        shape = tuple(int(s) for s in node["shape"])
+        out = np.empty(len(items), dtype=dtype)
+        out[:] = items  # element by element: object arrays of sequences stay as they were
+        return out.reshape(shape)
+
+    def _tensor(self, node, where):
+        return self.tensor(node["tensor"])
+
+    def _device(self, node, where):
+        return torch.device(node["value"])
+
+    def _dtype(self, node, where):
+        dtype = getattr(torch, str(node["value"]), None)
+        if not isinstance(dtype, torch.dtype):
+            raise FormatError(f"Unknown torch dtype {node['value']!r} at {where}.")
+        return dtype
+
+    def _path(self, node, where):
+        return pathlib.Path(node["value"])
+
+    def _index(self, node, where):
+        name = self.decode(node.get("name"), where + ".name")
+        if "range" in node:
+            start, stop, step = (int(x) for x in node["range"])
+            return pd.RangeIndex(start, stop, step, name=name)
+        values = self.decode(node["values"], where)
+        return pd.Index(values, dtype=pd.api.types.pandas_dtype(node["dtype"]), name=name)
+
+    def _DataFrame(self, node, where):
+        index = self._index(node["index"], where + ".index")
+        columns = self._index(node["columns"], where + ".columns")
+        data = {}
+        for i, (column, dtype) in enumerate(zip(node["data"], node["dtypes"])):
+            series = pd.Series(self.decode(column, f"{where}.{i}"), index=index, copy=False)
+            if str(series.dtype) != dtype:
+                series = series.astype(pd.api.types.pandas_dtype(dtype))
+            data[i] = series
+        if len(data) != len(columns):
+            raise FormatError(f"A DataFrame at {where} has {len(columns)} column names for {len(data)} columns.")
+        frame = pd.DataFrame(data, index=index) if data else pd.DataFrame(index=index)
+        frame.columns = columns
+        return frame
+
+    def _RandomState(self, node, where):
+        rs = np.random.RandomState()
+        rs.set_state(("MT19937", np.array(node["keys"], dtype=np.uint32), int(node["pos"]),
+                      int(node["has_gauss"]), float(node["cached_gaussian"])))
+        return rs
+
+    def _KeyedVectors(self, node, where):
+        from .keyedvectors import KeyedVectors
+
+        return KeyedVectors(self.decode(node["vectors"], where + ".vectors"),
+                            self.decode(node["index_to_key"], where + ".index_to_key"),
+                            self.decode(node["counts"], where + ".counts"))
+
+    def _estimator(self, node, where):
+        from . import __version__
+
+        name = node["class"]
+        cls = self.classes.get(name) if isinstance(name, str) else None
+        if cls is None:
+            raise FormatError(f"The file holds a {name!r}, which is not a class sknn.load builds ("
+                              f"{', '.join(self.classes)}); the file is damaged or was not written by sknn's save.")
+        params = {k: self.decode(v, f"{where}{name}.{k}") for k, v in node["params"].items()}
+        unknown = sorted(set(params) - set(cls._get_param_names()))
+        if unknown:
+            raise FormatError(f"The saved {name} has parameters {unknown} that {name} of sknn {__version__} does "
+                              "not have: the file was written by another sknn version; load it with that version "
+                              "(or upgrade sknn).")
+        est = cls(**params)
+        if "attributes" not in node:
+            return est
+        for attr, value in node["attributes"].items():
+            if (not (isinstance(attr, str) and attr.isidentifier()) or attr.startswith("__") or attr in params
+                    or hasattr(cls, attr)):  # data only: never shadow a method, a property or a class attribute
+                raise FormatError(f"Invalid fitted attribute name {attr!r} in the file.")
+            setattr(est, attr, self.decode(value, f"{where}{name}.{attr}"))
+        if "engine" in node:
+            self.engine(est, node["engine"])
+        if "network" in node:
+            device = _load_device(node["network"]["device"])
+            with seeded(0, device), _without_pretrained_weights(est):
+                module = est._build_module(device)
+            self.load_state(module, node["network"]["state"], name)
+            est.module_, est.device_ = module, device
+        return est
+
+    def load_state(self, module, entries, name):
+        state = {k: self.tensor(t) for k, t in entries}
+        try:
+            module.load_state_dict(state, strict=True)
+        except RuntimeError as exc:
+            raise FormatError(f"The saved weights do not fit the {name} network built from the saved parameters: "
+                              f"{exc}") from None
+
+    def engine(self, est, info):
+        from skorch.history import History
+
+        from .word2vec import Word2VecTransformer
+
+        device = _load_device(info["device"])
+        batch_size, seed = int(info["batch_size"]), int(info["seed"])
+        incremental = "stopping" not in info["callbacks"]  # the engine of a partial_fit has no stopping rule
+        with warnings.catch_warnings(), seeded(0, device):  # the weights drawn here are replaced below
+            warnings.simplefilter("ignore", UserWarning)
+            if isinstance(est, Word2VecTransformer):
+                from ._w2v_core import LinearDecay
+
+                net = est._make_engine(len(est.wv_), batch_size, device, seed,
+                                       LinearDecay(None, est.alpha, est.min_alpha))
+            else:
+                with _without_pretrained_weights(est):
+                    module = est._build_module(getattr(est, "n_features_in_", None), est._n_outputs())
+                net = est._make_engine(module, batch_size, device, seed, incremental)
+            net.initialize()
+        net.set_batch_size(batch_size, float(info["weight_decay"]))
+        self.load_state(net.module_, info["state"], type(est).__name__)
+        optimizer_state = self.decode(info["optimizer"], "optimizer")
+        try:
+            net.optimizer_.load_state_dict(optimizer_state)
+        except (ValueError, KeyError, IndexError) as exc:
+            warnings.warn(f"The optimizer's state could not be restored ({exc}): the parameters were changed after "
+                          "the last fit. Predictions are not affected; partial_fit starts a fresh optimizer.",
+                          UserWarning)
+        history = self.decode(info["history"], "history")
+        if type(history) is not list or not all(type(row) is dict for row in history):
+            raise FormatError("The training history in the file is not a list of epochs.")
+        net.history_ = History(history)
+        est.net_, est.device_ = net, device
+
+
+def load(path, *, key=None):
+    """Load an estimator saved by :func:`save` (or ``est.save``), without unpickling anything.
+
+    The digest (or with ``key``, the HMAC) is checked before anything else is read; the
+    estimator is built from sknn's own classes and its network from its parameters, then
+    the saved weights are loaded into it. Nothing is downloaded, and a network saved from
+    a GPU loads on the CPU of a machine without one.
+
+    Parameters
+    ----------
+    path : str or path-like
+    key : bytes or str, default=None
+        The key the file was saved with, if any.
+
+    Returns
+    -------
+    estimator : the fitted estimator, predicting as the saved one did
+        ``partial_fit`` and ``warm_start`` continue its training (its optimizer state and
+        history are restored).
+
+    Raises
+    ------
+    FileNotFoundError
+    FormatError (a ValueError)
+        Not a safetensors file, not written by sknn, written in a newer format version,
+        or naming a class that sknn does not build.
+    IntegrityError (a ValueError)
+        The content does not match its digest (the file was changed or damaged); with a
+        key, the HMAC does not match (another key, or a forged file); a key is missing
+        or was given for a file saved without one.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> import numpy as np
+    >>> import sknn
+    >>> from sknn import DenseRegressor
+    >>> X = np.random.RandomState(0).normal(size=(50, 4))
+    >>> reg = DenseRegressor(hidden_layer_sizes=(8,), max_iter=5, random_state=0).fit(X, X.sum(axis=1))
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = os.path.join(folder, "reg.safetensors")
+    ...     reg.save(path, key=b"a secret of the team")
+    ...     again = sknn.load(path, key=b"a secret of the team")
+    ...     try:
+    ...         sknn.load(path, key=b"another secret")
+    ...     except ValueError as exc:
+    ...         print(type(exc).__name__)
+    IntegrityError
+    >>> bool((again.predict(X) == reg.predict(X)).all())
+    True
+    """
+    from safetensors import safe_open
+
+    from . import __version__
+
+    key = _check_key(key)
+    path = os.fspath(path)
+    if not os.path.isfile(path):
+        raise FileNotFoundError(f"No file at {path!r}.")
+    try:
+        with safe_open(path, framework="pt", device="cpu") as f:
+            metadata = f.metadata() or {}
+            tensors = {name: f.get_tensor(name) for name in f.keys()}
+    except Exception as exc:  # safetensors' own error, for any file it cannot parse
+        raise FormatError(f"{path!r} is not a safetensors file ({exc}). sknn.load reads files written by "
+                          "est.save(path). A pickle or joblib file is opened with joblib.load, which can run code: "
+                          "only do so for files from a source you trust.") from None
+    document, digest = metadata.get(_DOCUMENT), metadata.get(_DIGEST)
+    if document is None:
+        raise FormatError(f"{path!r} is a safetensors file, but not one written by sknn's save (it has no "
+                          f"{_DOCUMENT!r} metadata): read its tensors with safetensors.torch.load_file.")
+    try:
+        doc = json.loads(document)
+    except (ValueError, RecursionError):
+        raise FormatError(f"The sknn header of {path!r} is not valid JSON: the file is damaged.") from None
+    version = doc.get("format_version") if isinstance(doc, dict) else None
+    if not isinstance(doc, dict) or doc.get("format") != "sknn" or type(version) is not int or version < 1:
+        raise FormatError(f"The sknn header of {path!r} has no valid format version: the file is damaged or was "
+                          "not written by sknn's save.")
+    if version > FORMAT_VERSION:
+        raise FormatError(f"{path!r} was written by sknn {doc.get('sknn_version', '?')} in format version {version}, "
+                          f"but this sknn ({__version__}) reads format versions up to {FORMAT_VERSION}: upgrade sknn "
+                          "(pip install -U sknn) to load it.")
+    scheme = digest.split(":", 1)[0] if isinstance(digest, str) else None
+    if scheme == "hmac-sha256" and key is None:
+        raise IntegrityError(f"{path!r} is signed with a key (HMAC-SHA256): pass the key it was saved with, "
+                             "sknn.load(path, key=...).")
+    if scheme == "sha256" and key is not None:
+        raise IntegrityError(f"{path!r} was saved without a key, so key= cannot authenticate it: anyone could have "
+                             "written it. Load it without key= only if you trust its source, or have it saved with "
+                             "est.save(path, key=...).")
+    if scheme not in ("sha256", "hmac-sha256"):
+        raise IntegrityError(f"{path!r} has no valid sknn digest: the file is damaged or was not written by sknn.")
+    if not hmac.compare_digest(_digest(document, tensors, key), digest):
+        if key is not None:
+            raise IntegrityError(f"{path!r} failed authentication: its HMAC does not match with this key. Either the "
+                                 "key is not the one it was saved with, or the file was changed after it was saved; "
+                                 "do not use it unless you can tell which.")
+        raise IntegrityError(f"{path!r} does not match its SHA-256 digest: it was changed or damaged after it was "
+                             "saved (its weights or its header differ). Restore it from a good copy or save the "
+                             "model again.")
+    reader = _Reader(tensors)
+    node = doc.get("estimator")
+    if not isinstance(node, dict) or node.get("__type__") != "estimator":
+        raise FormatError(f"{path!r} holds no estimator.")
+    try:
+        return reader.decode(node, "")
+    except (FormatError, IntegrityError):
+        raise
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError, RecursionError) as exc:
+        raise FormatError(f"{path!r} could not be read back ({type(exc).__name__}: {exc}); the file is damaged "
+                          "or was written by an incompatible sknn.") from exc
+
+
+class SaveMixin:
+    """Adds ``save(path, *, key=None)`` to an estimator: :func:`sknn.persist.save` as a method."""
+
+    def save(self, path, *, key=None):
+        """Save the fitted estimator to a safetensors file; ``sknn.load(path)`` reads it back without pickle.
+
+        Parameters
+        ----------
+        path : str or path-like
+        key : bytes or str, default=None
+            Secret for an HMAC-SHA256 that :func:`sknn.load` checks (pass it there too).
+
+        See :func:`sknn.persist.save` for what is stored and what cannot be.
+        """
+        save(self, path, key=key)

@@ -1,0 +1,430 @@
+"""est.save(path) and sknn.load(path): safetensors + JSON, no pickle, checked digests (tiny models, seconds)."""
+
+import contextlib
+import json
+import pickle
+import warnings
+
+import joblib
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+from safetensors import safe_open
+from safetensors.torch import save_file
+from sklearn.base import clone
+from sklearn.datasets import load_digits
+from sklearn.exceptions import NotFittedError
+from sklearn.model_selection import GridSearchCV
+
+import sknn
+from sknn import (
+    ConvImageClassifier,
+    DenseClassifier,
+    DenseRegressor,
+    KeyedVectors,
+    LSTMLanguageModel,
+    LSTMSequenceTagger,
+    TransferVGGClassifier,
+    VGGFeatureExtractor,
+    Word2VecTransformer,
+)
+from sknn.persist import FORMAT_VERSION, _digest
+
+FormatError, IntegrityError = "FormatError", "IntegrityError"  # checked by name, see _raises
+
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
+SENTENCES = [["the", "dog", "runs"], ["a", "cat", "sleeps"], ["the", "cat", "runs", "fast"]] * 6
+TAGS = [["DET", "NOUN", "VERB"], ["DET", "NOUN", "VERB"], ["DET", "NOUN", "VERB", "ADV"]] * 6
+TINY_VGG = dict(backbone=[4, "M", 8, "M"], weights=None, image_size=8, image_shape=(8, 8), channels_last=False,
+                random_state=0)
+
+
+@pytest.fixture(scope="module")
+def data():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(60, 5))
+    y = np.array(["cat", "dog", "fish"])[(X[:, 0] > 0).astype(int) + (X[:, 1] > 0.5)]
+    digits_X, digits_y = load_digits(return_X_y=True)
+    return {"X": X, "y": y, "y_reg": np.c_[X[:, 0] - X[:, 1], X[:, 2]], "images": digits_X[:48] / 16,
+            "labels": digits_y[:48]}
+
+
+def _w2v(**kw):
+    docs = [" ".join(s) for s in SENTENCES]
+    return Word2VecTransformer(vector_size=4, min_count=1, epochs=2, random_state=0, **kw).fit(docs)
+
+
+# name -> (fitted estimator, outputs that must be identical after loading)
+def _cases(d):
+    words = [f"w{i}" for i in range(70)]  # >= 64 words: the bulk (tensor) encodings of lists and dicts
+    vectors = {w: np.random.RandomState(i).normal(size=4).astype(np.float32) for i, w in enumerate(words)}
+    long_sents = SENTENCES + [words[i:i + 10] for i in range(0, 70, 10)]
+    long_tags = TAGS + [["X"] * 10] * 7
+    return {
+        "dense_classifier": lambda: (
+            DenseClassifier(hidden_layer_sizes=(8,), max_iter=4, batch_size=16, random_state=0).fit(
+                pd.DataFrame(d["X"], columns=list("abcde")), d["y"]),
+            lambda e: [e.predict_proba(pd.DataFrame(d["X"], columns=list("abcde"))),
+                       e.predict(pd.DataFrame(d["X"], columns=list("abcde")))]),
+        "dense_regressor": lambda: (
+            DenseRegressor(hidden_layer_sizes=(8,), batch_norm=True, dropout=0.1, early_stopping=True,
+                           optimizer="sgd", learning_rate="adaptive", max_iter=4, random_state=0).fit(
+                d["X"], d["y_reg"]),
+            lambda e: [e.predict(d["X"])]),
+        "conv": lambda: (
+            ConvImageClassifier(image_shape=(8, 8), conv_filters=(4,), dense_layers=(8,), batch_norm=True,
+                                max_iter=2, batch_size=16, class_weight="balanced", random_state=0).fit(
+                d["images"], d["labels"]),
+            lambda e: [e.predict_proba(d["images"]), e.predict(d["images"])]),
+        "tagger": lambda: (
+            LSTMSequenceTagger(hidden_size=4, embedding_dim=4, char_features="lstm", char_dim=4, max_iter=2,
+                               pretrained_embeddings=vectors, random_state=0).fit(long_sents, long_tags),
+            lambda e: [*e.predict_proba(long_sents), np.array([t for s in e.predict(long_sents) for t in s])]),
+        "tagger_w2v": lambda: (
+            LSTMSequenceTagger(cell="gru", hidden_size=4, embedding_dim=4, max_iter=2, freeze_embeddings=True,
+                               pretrained_embeddings=_w2v(), random_state=0).fit(SENTENCES, TAGS),
+            lambda e: e.predict_proba(SENTENCES)),
+        "language_model": lambda: (
+            LSTMLanguageModel(hidden_size=4, embedding_dim=4, tie_weights=True, min_count=1, max_iter=2,
+                              learning_rate="cosine", random_state=0).fit(SENTENCES),
+            lambda e: [np.array(e.predict_next(SENTENCES[:3], top_k=2)), np.array([e.perplexity(SENTENCES)])]),
+        "transfer": lambda: (
+            TransferVGGClassifier(head_layers=(8,), max_iter=2, **TINY_VGG).fit(d["images"], d["labels"]),
+            lambda e: [e.predict_proba(d["images"])]),
+        "feature_extractor": lambda: (
+            VGGFeatureExtractor(pooling="max", **TINY_VGG).fit(d["images"]),
+            lambda e: [e.transform(d["images"])]),
+        "word2vec": lambda: (
+            _w2v(agg="tfidf"),
+            lambda e: [e.transform(["the dog runs", "a cat"]), e.net_.module_.output.weight.detach().numpy(),
+                       e.wv_.vectors]),
+    }
+
+
+CASES = list(_cases({}))
+
+
+def same(a, b):
+    """Equal values of equal types, arrays and estimators compared by content."""
+    if isinstance(a, (sknn.Engine, torch.nn.Module)):
+        return type(a) is type(b)
+    if hasattr(a, "get_params") and hasattr(a, "fit"):
+        fitted = sorted(k for k in vars(a) if k.endswith("_"))
+        return (type(a) is type(b) and same(a.get_params(deep=False), b.get_params(deep=False))
+                and fitted == sorted(k for k in vars(b) if k.endswith("_"))
+                and all(same(getattr(a, k), getattr(b, k)) for k in fitted))
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, KeyedVectors):
+        return same(vars(a), vars(b))
+    if isinstance(a, np.ndarray):
+        return a.dtype == b.dtype and a.shape == b.shape and bool(np.all(a == b))
+    if isinstance(a, torch.Tensor):
+        return a.dtype == b.dtype and torch.equal(a, b)
+    if isinstance(a, pd.DataFrame):
+        pd.testing.assert_frame_equal(a, b)
+        return True
+    if isinstance(a, np.random.RandomState):
+        return same(list(a.get_state()), list(b.get_state()))
+    if isinstance(a, dict):
+        return list(a) == list(b) and all(same(a[k], b[k]) for k in a)
+    if isinstance(a, (list, tuple)):
+        return len(a) == len(b) and all(same(x, z) for x, z in zip(a, b))
+    if isinstance(a, float) and np.isnan(a):
+        return bool(np.isnan(b))
+    return a == b
+
+
+@contextlib.contextmanager
+def _raises(name, match):
+    """pytest.raises for sknn.persist's errors (ValueErrors), by class name: a doctest run may import a second
+    copy of the module, whose classes are not the ones sknn.load raises."""
+    with pytest.raises(ValueError, match=match) as info:
+        yield info
+    assert type(info.value).__name__ == name
+
+
+def _outputs_equal(a, b):
+    assert len(a) == len(b)
+    for x, z in zip(a, b):
+        assert x.dtype == z.dtype
+        np.testing.assert_array_equal(x, z)
+
+
+@pytest.fixture(scope="module")
+def fitted(data):
+    return {name: make() for name, make in _cases(data).items()}
+
+
+@pytest.fixture(scope="module")
+def saved(fitted, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("saved")
+    paths = {}
+    for name, (est, _) in fitted.items():
+        paths[name] = folder / f"{name}.safetensors"
+        assert est.save(paths[name]) is None
+    return paths
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_round_trip_identical(name, fitted, saved):
+    est, outputs = fitted[name]
+    loaded = sknn.load(saved[name])
+    assert type(loaded) is type(est)
+    _outputs_equal(outputs(loaded), outputs(est))
+    assert same(loaded.get_params(), est.get_params())
+    fitted_attrs = {k for k in vars(est) if k.endswith("_") or k.startswith("_")}
+    assert fitted_attrs == {k for k in vars(loaded) if k.endswith("_") or k.startswith("_")}
+    for k in fitted_attrs - {"net_", "module_"}:
+        assert same(getattr(loaded, k), getattr(est, k)), k
+    if hasattr(est, "net_"):
+        assert [dict(r) for r in loaded.net_.history] == [dict(r) for r in est.net_.history]
+        assert loaded.net_.batch_size == est.net_.batch_size and loaded.net_.seed == est.net_.seed
+    assert loaded.device_ == torch.device("cpu")
+    again = pickle.loads(pickle.dumps(loaded))  # a loaded model still pickles
+    _outputs_equal(outputs(again), outputs(est))
+
+
+def test_load_never_unpickles(saved, fitted, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("load must not unpickle")
+
+    for module, name in [(pickle, "loads"), (pickle, "load"), (pickle, "Unpickler"), (torch, "load"),
+                         (joblib, "load")]:
+        monkeypatch.setattr(module, name, refuse)
+    for name in CASES:
+        est, outputs = fitted[name]
+        _outputs_equal(outputs(sknn.load(saved[name])), outputs(est))
+
+
+def test_partial_fit_continues_as_the_original(data, tmp_path):
+    X, y = data["X"], data["y"]
+    clf = DenseClassifier(hidden_layer_sizes=(8,), max_iter=3, n_iter_no_change=None, random_state=0).fit(X, y)
+    clf.save(tmp_path / "m.safetensors")
+    loaded = sknn.load(tmp_path / "m.safetensors")
+    for est in (clf, loaded):
+        est.partial_fit(X, y).partial_fit(X, y)
+    assert loaded.n_iter_ == 5 and len(loaded.loss_curve_) == 5
+    # the optimizer's moments, the shuffling seed and the history came back: the same steps as without saving
+    assert loaded.loss_curve_ == clf.loss_curve_
+    np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
+    pd.testing.assert_frame_equal(loaded.history_.drop(columns="dur"), clf.history_.drop(columns="dur"))
+
+
+def test_partial_fit_only_model_and_warm_start(data, tmp_path):
+    X, y = data["X"], data["y_reg"][:, 0]
+    reg = DenseRegressor(hidden_layer_sizes=(8,), optimizer="sgd", batch_size=16, random_state=0)
+    reg.partial_fit(X, y)
+    reg.save(tmp_path / "m.safetensors")
+    loaded = sknn.load(tmp_path / "m.safetensors")
+    assert "stopping" not in dict(loaded.net_.callbacks_)  # an engine of partial_fit, as the saved one
+    reg.partial_fit(X, y)
+    loaded.partial_fit(X, y)
+    assert loaded.loss_curve_ == reg.loss_curve_ and loaded.n_iter_ == 2
+    loaded.set_params(warm_start=True, max_iter=3, n_iter_no_change=None).fit(X, y)
+    assert loaded.n_iter_ == 5 and loaded.loss_curve_[:2] == reg.loss_curve_
+
+
+def test_clone_and_grid_search_after_load(saved, data):
+    loaded = sknn.load(saved["dense_classifier"])
+    fresh = clone(loaded)
+    assert not hasattr(fresh, "net_") and same(fresh.get_params(), loaded.get_params())
+    search = GridSearchCV(loaded, {"alpha": [1e-4, 1e-2]}, cv=2).fit(data["X"], data["y"])
+    assert search.best_estimator_.n_iter_ == 4
+
+
+def test_loaded_tagger_refits_with_its_loaded_word2vec(saved):
+    loaded = sknn.load(saved["tagger_w2v"])
+    assert isinstance(loaded.pretrained_embeddings, Word2VecTransformer)
+    assert loaded.pretrained_embeddings.wv_.index_to_key  # the nested transformer came back fitted
+    refit = loaded.fit(SENTENCES, TAGS)
+    assert refit.n_iter_ == 2
+
+
+def _read(path):
+    with safe_open(path, framework="pt") as f:
+        return f.metadata(), {k: f.get_tensor(k) for k in f.keys()}
+
+
+def _rewrite(path, out, edit, redigest=True, key=None):
+    """Edit the JSON document of a saved file; with ``redigest`` the digest is recomputed (a forged file)."""
+    metadata, tensors = _read(path)
+    doc = json.loads(metadata["sknn.document"])
+    edit(doc)
+    document = json.dumps(doc)
+    metadata["sknn.document"] = document
+    if redigest:
+        metadata["sknn.digest"] = _digest(document, tensors, key)
+    save_file(tensors, out, metadata=metadata)
+    return out
+
+
+def test_flipped_byte_in_the_weights_is_detected(saved, tmp_path):
+    raw = bytearray(saved["dense_classifier"].read_bytes())
+    raw[-3] ^= 0x10  # inside the tensor data, after the header
+    (tmp_path / "bad.safetensors").write_bytes(bytes(raw))
+    with _raises(IntegrityError, match="does not match its SHA-256 digest"):
+        sknn.load(tmp_path / "bad.safetensors")
+
+
+def test_edited_parameter_is_detected(saved, tmp_path):
+    def edit(doc):
+        doc["estimator"]["params"]["alpha"] = 0.5
+
+    bad = _rewrite(saved["dense_classifier"], tmp_path / "bad.safetensors", edit, redigest=False)
+    with _raises(IntegrityError, match="changed or damaged"):
+        sknn.load(bad)
+
+
+def test_hmac_key(fitted, tmp_path):
+    est, outputs = fitted["language_model"]
+    path = tmp_path / "signed.safetensors"
+    est.save(path, key="team secret")
+    _outputs_equal(outputs(sknn.load(path, key=b"team secret")), outputs(est))
+    with _raises(IntegrityError, match="failed authentication"):
+        sknn.load(path, key="another secret")
+    with _raises(IntegrityError, match="signed with a key"):
+        sknn.load(path)
+    # a forger without the key cannot recompute the HMAC (nor pass off a plain digest)
+    forged = _rewrite(path, tmp_path / "forged.safetensors", lambda d: d.update(sknn_version="9"), key=b"guess")
+    with _raises(IntegrityError, match="failed authentication"):
+        sknn.load(forged, key="team secret")
+    plain = tmp_path / "plain.safetensors"
+    est.save(plain)
+    with _raises(IntegrityError, match="saved without a key"):
+        sknn.load(plain, key="team secret")
+    with pytest.raises(ValueError, match="empty"):
+        est.save(plain, key=b"")
+
+
+def test_newer_format_version(saved, tmp_path):
+    newer = _rewrite(saved["dense_regressor"], tmp_path / "newer.safetensors",
+                     lambda d: d.update(format_version=FORMAT_VERSION + 1, sknn_version="9.0"))
+    with _raises(FormatError, match=r"sknn 9\.0 in format version 2.*upgrade sknn"):
+        sknn.load(newer)
+
+
+def test_files_not_from_sknn(fitted, tmp_path):
+    est, _ = fitted["dense_classifier"]
+    joblib.dump(est, tmp_path / "m.joblib")
+    with _raises(FormatError, match="not a safetensors file.*joblib.load"):
+        sknn.load(tmp_path / "m.joblib")
+    save_file({"w": torch.zeros(2)}, tmp_path / "other.safetensors")
+    with _raises(FormatError, match="not one written by sknn"):
+        sknn.load(tmp_path / "other.safetensors")
+    with pytest.raises(FileNotFoundError):
+        sknn.load(tmp_path / "missing.safetensors")
+
+
+def test_only_allowlisted_classes_are_built(saved, tmp_path):
+    def edit(doc):
+        doc["estimator"]["class"] = "os.system"
+
+    forged = _rewrite(saved["dense_classifier"], tmp_path / "forged.safetensors", edit)
+    with _raises(FormatError, match="'os.system', which is not a class sknn.load builds"):
+        sknn.load(forged)
+
+    def edit_type(doc):
+        doc["estimator"]["params"]["alpha"] = {"__type__": "pickle", "data": "80049..."}
+
+    forged = _rewrite(saved["dense_classifier"], tmp_path / "forged2.safetensors", edit_type)
+    with _raises(FormatError, match="Unknown value type 'pickle'"):
+        sknn.load(forged)
+
+
+def test_unknown_parameter_names_the_version(saved, tmp_path):
+    forged = _rewrite(saved["dense_classifier"], tmp_path / "p.safetensors",
+                      lambda d: d["estimator"]["params"].update(future_option=1))
+    with _raises(FormatError, match=r"parameters \['future_option'\].*another sknn version"):
+        sknn.load(forged)
+
+
+def test_gpu_model_loads_on_the_cpu(saved, fitted, tmp_path):
+    def edit(doc):  # as written on a machine with a GPU
+        doc["estimator"]["engine"]["device"] = "cuda:0"
+        doc["estimator"]["attributes"]["device_"]["value"] = "cuda:0"
+
+    gpu_file = _rewrite(saved["dense_classifier"], tmp_path / "gpu.safetensors", edit)
+    if torch.cuda.is_available():
+        pytest.skip("this machine has a GPU")
+    with pytest.warns(UserWarning, match="does not have; it is loaded on the CPU"):
+        loaded = sknn.load(gpu_file)
+    assert loaded.device_ == torch.device("cpu") and loaded.net_.device == "cpu"
+    est, outputs = fitted["dense_classifier"]
+    _outputs_equal(outputs(loaded), outputs(est))
+
+
+def test_unsafe_parameters_are_refused(data, tmp_path):
+    from skorch.callbacks import GradientNormClipping
+
+    clf = DenseClassifier(hidden_layer_sizes=(4,), max_iter=1, callbacks=[GradientNormClipping(1.0)])
+    clf.fit(data["X"], data["y"])
+    with pytest.raises(TypeError, match=r"DenseClassifier's parameter 'callbacks' holds GradientNormClipping.*joblib"):
+        clf.save(tmp_path / "m.safetensors")
+    assert not (tmp_path / "m.safetensors").exists()
+    w2v = _w2v(tokenizer=str.split)
+    with pytest.raises(TypeError, match=r"parameter 'tokenizer' holds callable.*joblib\.dump"):
+        w2v.save(tmp_path / "m.safetensors")
+    tagger = LSTMSequenceTagger(hidden_size=4, embedding_dim=4, max_iter=1, pretrained_embeddings=w2v)
+    with pytest.raises(TypeError, match=r"'tokenizer'.*params\.pretrained_embeddings\.params\.tokenizer"):
+        tagger.fit(SENTENCES, TAGS).save(tmp_path / "m.safetensors")
+
+    class Net(torch.nn.Module):
+        def __init__(self, c, size, n):
+            super().__init__()
+            self.out = torch.nn.Linear(c * size[0] * size[1], n)
+
+        def forward(self, x):
+            return self.out(x.flatten(1))
+
+    conv = ConvImageClassifier(module=Net, image_shape=(8, 8), max_iter=1).fit(data["images"], data["labels"])
+    with pytest.raises(TypeError, match=r"parameter 'module' holds class .*Net"):
+        conv.save(tmp_path / "m.safetensors")
+
+
+def test_unfitted_and_foreign_objects(tmp_path):
+    with pytest.raises(NotFittedError, match="not fitted yet: fit it before saving"):
+        DenseClassifier().save(tmp_path / "m.safetensors")
+    with pytest.raises(TypeError, match="not a LinearRegression"):
+        from sklearn.linear_model import LinearRegression
+
+        sknn.persist.save(LinearRegression(), tmp_path / "m.safetensors")
+
+
+def test_transfer_imagenet_model_loads_without_download(data, tmp_path):
+    clf = TransferVGGClassifier(head_layers=(8,), max_iter=1, **TINY_VGG).fit(data["images"], data["labels"])
+    # as if the backbone had come from 'imagenet' or a file that is gone: load must not fetch or read them
+    for weights in ("imagenet", str(tmp_path / "gone.pth"), clf.backbone_state_dict()):
+        clf.weights = weights
+        clf.save(tmp_path / "t.safetensors")
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            loaded = sknn.load(tmp_path / "t.safetensors")  # the conftest guard fails any download
+        assert same(loaded.weights, weights)
+        np.testing.assert_array_equal(loaded.predict_proba(data["images"]), clf.predict_proba(data["images"]))
+    extractor = VGGFeatureExtractor(**TINY_VGG).fit(data["images"])
+    extractor.weights = "imagenet"
+    extractor.save(tmp_path / "e.safetensors")
+    loaded = sknn.load(tmp_path / "e.safetensors")
+    assert loaded.weights == "imagenet"
+    np.testing.assert_array_equal(loaded.transform(data["images"]), extractor.transform(data["images"]))
+
+
+def test_parameter_and_attribute_types_survive(data, tmp_path):
+    rs = np.random.RandomState(3)
+    clf = DenseClassifier(hidden_layer_sizes=(np.int64(4), 3), learning_rate_init=np.float32(0.01), max_iter=2,
+                          class_weight={"cat": 2.0, "dog": np.float64(1.5)}, random_state=rs)
+    clf.fit(data["X"], data["y"])
+    clf.extra_ = {"tuple": (1, "a"), "set": {1, 2}, "bytes": b"\x00\xff", "nan": float("nan"),
+                  "objects": np.array([None, "x", 3], dtype=object), "ints": list(range(100)),
+                  "strings": [f"s{i}\n" for i in range(100)], "u2": np.arange(4, dtype=np.uint16),
+                  "big_endian": np.arange(3, dtype=">f8"), "empty": np.zeros((0, 3)), "dtype": torch.bfloat16,
+                  "bf16": torch.ones(2, dtype=torch.bfloat16)}
+    clf.save(tmp_path / "m.safetensors")
+    loaded = sknn.load(tmp_path / "m.safetensors")
+    assert same(loaded.get_params(), clf.get_params())
+    assert type(loaded.hidden_layer_sizes[0]) is np.int64 and type(loaded.learning_rate_init) is np.float32
+    assert same(loaded.extra_, clf.extra_)
+    assert loaded.extra_["big_endian"].dtype == np.dtype(">f8")
