@@ -19,6 +19,7 @@ Needs the ``dask``, ``onnx`` and ``test`` extras: ``pip install -e ".[dask,onnx,
 """
 
 import argparse
+import contextlib
 import datetime
 import os
 import platform
@@ -115,8 +116,60 @@ def part_onnx(args):
 
 
 # -- persist ----------------------------------------------------------------------------------
+@contextlib.contextmanager
+def _no_unpickling():
+    """Every unpickling entry point raises inside: proof that what runs inside unpickles nothing."""
+    import pickle
+
+    import joblib
+
+    def refuse(*a, **k):
+        raise AssertionError("something tried to unpickle")
+
+    saved = [(pickle, "loads"), (pickle, "load"), (pickle, "Unpickler"), (torch, "load"), (joblib, "load")]
+    originals = [getattr(m, n) for m, n in saved]
+    for m, n in saved:
+        setattr(m, n, refuse)
+    try:
+        yield
+    finally:
+        for (m, n), f in zip(saved, originals):
+            setattr(m, n, f)
+
+
 def part_persist(args):
-    print("\n## save/load: not yet available")
+    import joblib
+
+    import sknn
+
+    X, y = load_digits(return_X_y=True)
+    X = (X / 16).astype(np.float32)
+    models = {"DenseClassifier (256, 256)": (DenseClassifier(hidden_layer_sizes=(256, 256), max_iter=3 if args.quick
+                                                              else 20, random_state=0), X),
+              "ConvImageClassifier (32, 64)": (ConvImageClassifier(max_iter=1 if args.quick else 3, random_state=0),
+                                               X.reshape(-1, 8, 8))}
+    print(f"\n## save/load against joblib ({args.repeats} repeats, median)\n")
+    print("| model | format | file KiB | save ms | load ms | predictions identical | loading unpickles |")
+    print("|---|---|---|---|---|---|---|")
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, (est, data) in models.items():
+            est.fit(data, y)
+            expected = est.predict_proba(data)
+            st, jl = os.path.join(tmp, "m.safetensors"), os.path.join(tmp, "m.joblib")
+            rows = {"sknn save/load": (lambda: est.save(st), lambda: sknn.load(st), st),
+                    "joblib dump/load": (lambda: joblib.dump(est, jl), lambda: joblib.load(jl), jl)}
+            for fmt, (dump, load, path) in rows.items():
+                t_save = _median_time(dump, args.repeats)
+                t_load = _median_time(load, args.repeats)
+                same = np.array_equal(load().predict_proba(data), expected)
+                try:
+                    with _no_unpickling():
+                        load()
+                    unpickles = "no"
+                except AssertionError:
+                    unpickles = "yes"
+                print(f"| {name} | {fmt} | {os.path.getsize(path) / 1024:.0f} | {t_save * 1e3:.1f} | "
+                      f"{t_load * 1e3:.1f} | {same} | {unpickles} |", flush=True)
 
 
 # -- gpu --------------------------------------------------------------------------------------
