@@ -1,7 +1,7 @@
 """sknn: scikit-learn estimators backed by PyTorch."""
 
 from ._engine import Engine
-from . import datasets
+from . import datasets, export
 from .compare import compare
 from .conv import ConvImageClassifier
 from .dense import DenseClassifier, DenseRegressor
@@ -14,4 +14,4 @@ __version__ = "0.1.0"
 
 __all__ = ["ConvImageClassifier", "DenseClassifier", "DenseRegressor", "Engine", "KeyedVectors", "LSTMLanguageModel",
            "LSTMSequenceTagger", "TransferVGGClassifier", "VGGFeatureExtractor", "Word2VecTransformer", "compare",
-           "datasets", "__version__"]
+           "datasets", "export", "__version__"]
