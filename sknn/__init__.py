@@ -1,7 +1,7 @@
 """sknn: scikit-learn estimators backed by PyTorch."""
 
 from ._engine import Engine
-from . import datasets
+from . import datasets, export
 from .compare import compare
 from .conv import ConvImageClassifier
 from .dense import DenseClassifier, DenseRegressor
@@ -15,4 +15,4 @@ __version__ = "0.1.0"
 
 __all__ = ["ConvImageClassifier", "DenseClassifier", "DenseRegressor", "Engine", "KeyedVectors", "LSTMLanguageModel",
            "LSTMSequenceTagger", "TransferVGGClassifier", "VGGFeatureExtractor", "Word2VecTransformer", "compare",
-           "datasets", "load", "__version__"]
+           "datasets", "export", "load", "__version__"]

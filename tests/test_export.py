@@ -1,0 +1,181 @@
+"""sknn.export: each family's ONNX graph gives the estimator's own predictions in onnxruntime."""
+
+import pickle
+import sys
+
+import numpy as np
+import pytest
+import torch
+from sklearn.datasets import load_digits
+from sklearn.exceptions import NotFittedError
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from sknn import (ConvImageClassifier, DenseClassifier, DenseRegressor, LSTMLanguageModel, LSTMSequenceTagger,
+                  TransferVGGClassifier)
+from sknn.export import onnx_inputs, onnx_metadata, to_onnx
+
+REASON = 'the ONNX export tests need the optional ONNX packages: pip install "sknn[onnx]"'
+ort = pytest.importorskip("onnxruntime", reason=REASON)
+pytest.importorskip("onnx", reason=REASON)
+pytest.importorskip("onnxscript", reason=REASON)
+
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
+
+@pytest.fixture(scope="module")
+def digits():
+    X, y = load_digits(return_X_y=True)
+    return X[:240] / 16.0, y[:240]
+
+
+def _session(path):
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = 1
+    return ort.InferenceSession(path, options, providers=["CPUExecutionProvider"])
+
+
+def _export(est, X, tmp_path, name="model.onnx"):
+    """Export, checking the estimator is left as it was: same predictions, same module, still picklable."""
+    before = est.predict_proba(X) if hasattr(est, "predict_proba") else est.predict(X)
+    modules = [type(m) for m in est.net_.module_.modules()]
+    training = est.net_.module_.training
+    path = to_onnx(est, tmp_path / name)
+    assert isinstance(path, str) and path.endswith(name)
+    after = est.predict_proba(X) if hasattr(est, "predict_proba") else est.predict(X)
+    for b, a in zip(before, after) if isinstance(before, list) else [(before, after)]:
+        np.testing.assert_array_equal(a, b)
+    assert [type(m) for m in est.net_.module_.modules()] == modules and est.net_.module_.training == training
+    pickle.loads(pickle.dumps(est))
+    return path, _session(path)
+
+
+def _check_batches(est, session, X, output="probabilities", reference=None):
+    """The ONNX output equals the estimator's for one row and for all of them."""
+    reference = est.predict_proba if reference is None else reference
+    for rows in (X[:1], X):
+        (out,) = session.run([output], onnx_inputs(est, rows))
+        assert len(out) == len(rows)
+        np.testing.assert_allclose(out, reference(rows), atol=1e-4)
+
+
+def test_dense_classifier(iris, tmp_path):
+    X, y = iris
+    labels = np.array(["setosa", "versicolor", "virginica"])[y]
+    clf = DenseClassifier(hidden_layer_sizes=(16, 8), batch_norm=True, dropout=0.1, max_iter=5,
+                          random_state=0).fit(X, labels)
+    path, session = _export(clf, X[:40], tmp_path)
+    assert [i.name for i in session.get_inputs()] == ["X"]
+    assert session.get_inputs()[0].shape == ["batch", 4]
+    _check_batches(clf, session, X[:40])
+    meta = onnx_metadata(path)
+    assert meta["classes"] == ["setosa", "versicolor", "virginica"]
+    assert meta["estimator"] == "DenseClassifier" and meta["sknn_version"]
+    assert session.get_modelmeta().custom_metadata_map["classes"] == '["setosa", "versicolor", "virginica"]'
+    # the predicted label: classes[argmax]
+    (proba,) = session.run(None, onnx_inputs(clf, X[:40]))
+    np.testing.assert_array_equal(np.asarray(meta["classes"])[proba.argmax(1)], clf.predict(X[:40]))
+
+
+def test_dense_regressor_predictions_have_predicts_shape(regression, tmp_path):
+    X, y = regression
+    reg = DenseRegressor(hidden_layer_sizes=(16,), max_iter=5, random_state=0).fit(X, y[:, 0])
+    path, session = _export(reg, X[:30], tmp_path)
+    assert session.get_outputs()[0].name == "predictions" and session.get_outputs()[0].shape == ["batch"]
+    _check_batches(reg, session, X[:30], output="predictions", reference=reg.predict)
+    assert "classes" not in onnx_metadata(path)
+
+
+def test_conv_image_classifier(digits, tmp_path):
+    X, y = digits
+    clf = ConvImageClassifier(conv_filters=(4, 8), dense_layers=(16,), image_shape=(8, 8), batch_size=32,
+                              max_iter=2, random_state=0).fit(X, y)
+    path, session = _export(clf, X[:20], tmp_path)
+    assert session.get_inputs()[0].name == "images" and session.get_inputs()[0].shape == ["batch", 1, 8, 8]
+    _check_batches(clf, session, X[:20])
+    meta = onnx_metadata(path)
+    assert meta["classes"] == list(range(10))
+    assert meta["preprocessing"]["layout"] == "NCHW" and (meta["preprocessing"]["height"],
+                                                          meta["preprocessing"]["width"]) == (8, 8)
+    # compile=True keeps the module under torch.compile's wrapper (OptimizedModule): the export unwraps it
+    expected = clf.predict_proba(X[:20])
+    clf.net_.module_ = torch.compile(clf.net_.module_, backend="eager")  # wrapped, never compiled here
+    path = to_onnx(clf, tmp_path / "compiled.onnx")
+    (out,) = _session(path).run(None, onnx_inputs(clf, X[:20]))
+    np.testing.assert_allclose(out, expected, atol=1e-4)
+
+
+def test_transfer_classifier_resizes_in_the_graph(digits, tmp_path):
+    X, y = digits
+    clf = TransferVGGClassifier(backbone=[8, "M", 16, "M"], weights=None, image_size=12, image_shape=(8, 8),
+                                head_layers=(16,), dropout=0.0, batch_size=32, max_iter=3, channels_last=False,
+                                random_state=0).fit(X, y)
+    path, session = _export(clf, X[:20], tmp_path)
+    assert session.get_inputs()[0].shape == ["batch", 3, "height", "width"]
+    _check_batches(clf, session, X[:20])  # grey 8x8, enlarged to 12x12
+    rgb = np.random.RandomState(0).rand(6, 20, 15, 3)  # channels last, shrunk (antialiased) to 12x12
+    _check_batches(clf, session, rgb)
+    meta = onnx_metadata(path)
+    assert meta["classes"] == list(range(10)) and meta["preprocessing"]["image_size"] == [12, 12]
+
+
+# sequences of different lengths in one batch, an unknown word and one longer than 24 characters
+SENTENCES = [["the", "dog", "runs", "fast"], ["a", "cat"], ["The", "cat", "runs"],
+             ["supercalifragilisticexpialidocious", "x"]] * 8
+TAGS = [["DET", "NOUN", "VERB", "ADV"], ["DET", "NOUN"], ["DET", "NOUN", "VERB"], ["NOUN", "X"]] * 8
+
+
+def _check_sequences(tagger, session, X):
+    for seqs in (X[:1], X):
+        feed = onnx_inputs(tagger, seqs)
+        assert feed["lengths"].tolist() == [len(s) for s in seqs]
+        (out,) = session.run(["probabilities"], feed)
+        assert out.shape[:2] == (len(seqs), max(len(s) for s in seqs))
+        for row, expected, n in zip(out, tagger.predict_proba(seqs), feed["lengths"]):
+            np.testing.assert_allclose(row[:n], expected, atol=1e-4)
+            assert not row[n:].any()  # padding positions
+
+
+def test_sequence_tagger_of_words_and_characters(tmp_path):
+    tagger = LSTMSequenceTagger(cell="gru", hidden_size=8, embedding_dim=8, char_features="lstm", char_dim=6,
+                                lowercase=True, max_iter=2, random_state=0).fit(SENTENCES, TAGS)
+    path, session = _export(tagger, SENTENCES[:4], tmp_path)
+    assert [i.name for i in session.get_inputs()] == ["words", "lengths", "chars"]
+    assert session.get_outputs()[0].shape == ["batch", "time", 5]
+    X = SENTENCES[:4] + [["an", "unseen", "Dog", "runs", "and", "runs", "fast"]]
+    _check_sequences(tagger, session, X)
+    meta = onnx_metadata(path)
+    assert meta["classes"] == ["ADV", "DET", "NOUN", "VERB", "X"]
+    assert {w: i for i, w in enumerate(meta["vocabulary"])} == tagger.vocabulary_
+    assert {c: i for i, c in enumerate(meta["char_vocabulary"])} == tagger.char_vocabulary_
+    assert meta["preprocessing"]["lowercase"] is True
+
+
+def test_sequence_tagger_of_feature_vectors(tmp_path):
+    rng = np.random.RandomState(0)
+    X = [rng.rand(n, 3).astype(np.float32) for n in (5, 2, 7, 3, 1, 4)]
+    y = [(x[:, 0] > 0.5).astype(int) for x in X]
+    tagger = LSTMSequenceTagger(cell="rnn", num_layers=2, hidden_size=8, max_iter=2, random_state=0).fit(X, y)
+    path, session = _export(tagger, X, tmp_path)
+    assert [i.name for i in session.get_inputs()] == ["features", "lengths"]
+    _check_sequences(tagger, session, X)
+    assert "vocabulary" not in onnx_metadata(path)
+
+
+def test_errors(iris, tmp_path, monkeypatch):
+    X, y = iris
+    with pytest.raises(NotFittedError):
+        to_onnx(DenseClassifier(), tmp_path / "m.onnx")
+    with pytest.raises(NotFittedError):
+        onnx_inputs(DenseClassifier(), X)
+    for est in (LogisticRegression().fit(X, y), LSTMLanguageModel()):
+        with pytest.raises(TypeError, match="DenseClassifier, DenseRegressor, ConvImageClassifier"):
+            to_onnx(est, tmp_path / "m.onnx")
+    with pytest.raises(TypeError, match="export its last step"):
+        to_onnx(make_pipeline(StandardScaler(), DenseClassifier()), tmp_path / "m.onnx")
+    clf = DenseClassifier(hidden_layer_sizes=(4,), max_iter=1, random_state=0).fit(X, y)
+    monkeypatch.setitem(sys.modules, "onnxscript", None)  # as if it were not installed
+    with pytest.raises(ImportError, match=r'pip install "sknn\[onnx\]"'):
+        to_onnx(clf, tmp_path / "m.onnx")
+    assert not (tmp_path / "m.onnx").exists()
