@@ -111,8 +111,68 @@ def part_search(args):
 
 
 # -- onnx -------------------------------------------------------------------------------------
+def _onnx_models(args):
+    """One small fitted model per exported family, and 1,000 inputs of its kind."""
+    from sknn import LSTMSequenceTagger, TransferVGGClassifier
+
+    X, y = load_digits(return_X_y=True)
+    X = (X / 16).astype(np.float32)
+    rows = np.resize(np.arange(len(X)), 1000)
+    epochs = 1 if args.quick else 5
+    dense = DenseClassifier(hidden_layer_sizes=(256, 256), max_iter=epochs, random_state=0).fit(X, y)
+    conv = ConvImageClassifier(max_iter=epochs, random_state=0).fit(X.reshape(-1, 8, 8), y)
+    rng = np.random.default_rng(0)
+    words = np.array([f"w{i}" for i in range(500)])
+    sents = [list(words[rng.integers(0, 500, rng.integers(5, 40))]) for _ in range(1000)]
+    tags = [[f"T{int(w[1:]) % 12}" for w in s] for s in sents]
+    tagger = LSTMSequenceTagger(hidden_size=64, embedding_dim=50, char_features="cnn", max_iter=epochs,
+                                random_state=0).fit(sents, tags)
+    vgg = TransferVGGClassifier(backbone="vgg16", weights=None, image_size=32, head_layers=(128,),
+                                max_iter=1, random_state=0).fit(X[:200].reshape(-1, 8, 8), y[:200])
+    return {"DenseClassifier (256, 256), digits rows": (dense, X[rows]),
+            "ConvImageClassifier (32, 64), 8x8 images": (conv, X[rows].reshape(-1, 8, 8)),
+            "LSTMSequenceTagger BiLSTM 64 + char CNN, sentences of 5-39 tokens": (tagger, sents),
+            "TransferVGGClassifier VGG16 at 32x32, 8x8 grey images": (vgg, X[rows].reshape(-1, 8, 8))}
+
+
 def part_onnx(args):
-    print("\n## ONNX export: not yet available")
+    import onnxruntime as ort
+
+    from sknn.export import onnx_inputs, to_onnx
+
+    print(f"\n## ONNX export: onnxruntime {ort.__version__} against torch, latency per row in microseconds "
+          f"(median of {args.repeats}, interleaved; both on all {os.cpu_count()} cores)\n")
+    print("'from raw input': `session.run(onnx_inputs(est, X))` against `est.predict_proba(X)`; 'network only': "
+          "onnxruntime on a prepared feed. A row of the tagger is a sentence.\n")
+    print("| model | max abs diff to predict_proba | batch | torch (predict_proba) | onnxruntime from raw input | "
+          "onnxruntime network only | torch / onnxruntime |")
+    print("|---|---|---|---|---|---|---|")
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, (est, X) in _onnx_models(args).items():
+            session = ort.InferenceSession(to_onnx(est, os.path.join(tmp, "m.onnx")),
+                                           providers=["CPUExecutionProvider"])
+            (out,) = session.run(["probabilities"], onnx_inputs(est, X))
+            ref = est.predict_proba(X)
+            if isinstance(ref, list):  # the tagger: one (length, n_classes) array per sentence
+                diff = max(np.abs(out[i, :len(r)] - r).max() for i, r in enumerate(ref))
+            else:
+                diff = np.abs(out - ref).max()
+            for batch in (1, 1000):
+                Xb = X[:batch]
+                feed = onnx_inputs(est, Xb)
+                t_torch, t_raw, t_net = [], [], []
+                for _ in range(args.repeats):
+                    for times, fn in ((t_torch, lambda: est.predict_proba(Xb)),
+                                      (t_raw, lambda: session.run(["probabilities"], onnx_inputs(est, Xb))),
+                                      (t_net, lambda: session.run(["probabilities"], feed))):
+                        n = max(1, 200 // batch) if batch == 1 else 1
+                        start = time.perf_counter()
+                        for _ in range(n):
+                            fn()
+                        times.append((time.perf_counter() - start) / n / batch)
+                tt, tr, tn = (statistics.median(t) * 1e6 for t in (t_torch, t_raw, t_net))
+                print(f"| {name} | {diff:.1e} | {batch} | {tt:.1f} | {tr:.1f} | {tn:.1f} | {tt / tr:.2f} |",
+                      flush=True)
 
 
 # -- persist ----------------------------------------------------------------------------------
