@@ -19,4 +19,4 @@ def test_example_runs(script):
 def test_there_is_an_example_per_family():
     names = {p.name for p in EXAMPLES}
     assert {"quickstart.py", "dense_networks.py", "conv_images.py", "sequence_tagging.py",
-            "transfer_learning.py", "word_embeddings.py"} <= names
+            "transfer_learning.py", "word_embeddings.py", "production.py"} <= names
