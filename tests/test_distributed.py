@@ -74,3 +74,27 @@ def test_auto_device_inside_a_worker_takes_the_workers_own_gpu(client):
         name, device = client.submit(fitted_device, pure=False, workers=[worker]).result()
         count = torch.cuda.device_count()
         assert device == (f"cuda:{int(name) % count}" if count else "cpu")
+
+
+def test_randomized_search_on_the_cluster_matches_the_local_one(client):
+    from scipy.stats import loguniform
+    from sklearn.model_selection import RandomizedSearchCV
+
+    X, y = load_digits(return_X_y=True)
+    X, y = (X[:400] / 16).astype(np.float32), y[:400]
+
+    def search(n_jobs):
+        est = DenseClassifier(hidden_layer_sizes=(32,), max_iter=4, random_state=0)
+        return RandomizedSearchCV(est, {"alpha": loguniform(1e-5, 1e-1), "learning_rate_init": loguniform(1e-3, 3e-2)},
+                                  n_iter=4, cv=2, random_state=0, n_jobs=n_jobs)
+
+    with joblib.parallel_backend("dask"):
+        remote = search(-1).fit(X, y)
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        local = search(1).fit(X, y)
+    finally:
+        torch.set_num_threads(threads)
+    assert remote.best_params_ == local.best_params_
+    np.testing.assert_allclose(remote.cv_results_["mean_test_score"], local.cv_results_["mean_test_score"])

@@ -152,3 +152,37 @@ def test_gpu_pinned_batches_match_the_host_batches():
         b = list(pinned.batches(128, shuffle=True, generator=torch.Generator().manual_seed(epoch), device="cuda"))
         for (xa, ya, _), (xb, yb, _) in zip(a, b):
             assert torch.equal(xa, xb) and torch.equal(ya, yb)
+
+
+def test_mixed_precision_in_the_sequence_and_transfer_families(autocast_on_cpu):
+    from sknn import LSTMLanguageModel, LSTMSequenceTagger, TransferVGGClassifier
+
+    rng = np.random.default_rng(0)
+    words = [f"w{i}" for i in range(30)]
+    sents = [list(rng.choice(words, rng.integers(3, 10))) for _ in range(120)]
+    tags = [[f"T{int(w[1:]) % 4}" for w in s] for s in sents]
+    tagger = LSTMSequenceTagger(hidden_size=16, embedding_dim=16, char_features="cnn", max_iter=3, precision="bf16",
+                                random_state=0).fit(sents, tags)
+    assert tagger.net_.amp_dtype == torch.bfloat16
+    proba = tagger.predict_proba(sents[:4])
+    assert all(p.dtype == np.float64 and np.allclose(p.sum(axis=1), 1) for p in proba)
+    lm = LSTMLanguageModel(hidden_size=16, embedding_dim=16, max_iter=2, precision="bf16", random_state=0).fit(sents)
+    assert np.isfinite(lm.perplexity(sents[:10]))
+
+    # a frozen backbone's cached features are computed under autocast too
+    seen = []
+    images, labels = rng.random((40, 8, 8)).astype(np.float32), rng.integers(0, 2, 40)
+    vgg = TransferVGGClassifier(backbone=[8, "M", 16], weights=None, image_size=16, max_iter=2, precision="bf16",
+                                random_state=0)
+    original = vgg._build_module
+
+    def build(*args):
+        module = original(*args)
+        conv = next(m for m in module.modules() if isinstance(m, torch.nn.Conv2d))
+        conv.register_forward_hook(lambda m, i, o: seen.append(o.dtype))
+        return module
+
+    vgg._build_module = build
+    vgg.fit(images, labels)
+    assert seen and set(seen) == {torch.bfloat16}
+    np.testing.assert_allclose(vgg.predict_proba(images).sum(axis=1), 1.0, atol=1e-6)
