@@ -146,7 +146,7 @@ class BaseNeuralNetwork(SaveMixin, BaseEstimator):
             from torch.optim.lr_scheduler import ReduceLROnPlateau
 
             callbacks.append(("lr_scheduler", LRScheduler(
-                policy=ReduceLROnPlateau, monitor=self._monitor(), mode="min", factor=0.2, patience=1,
+                policy=ReduceLROnPlateau, monitor=self._monitor(incremental), mode="min", factor=0.2, patience=1,
                 threshold=self.tol, threshold_mode="abs")))
         elif self.learning_rate == "cosine":
             from skorch.callbacks import LRScheduler
@@ -164,15 +164,16 @@ class BaseNeuralNetwork(SaveMixin, BaseEstimator):
             from skorch.utils import noop
 
             callbacks.append(("stopping", EarlyStopping(
-                monitor=self._monitor(), patience=self.n_iter_no_change or self.max_iter + 1, threshold=self.tol,
+                monitor=self._monitor(incremental), patience=self.n_iter_no_change or self.max_iter + 1, threshold=self.tol,
                 threshold_mode="abs", lower_is_better=True, load_best=self.early_stopping,
                 sink=print if self.verbose else noop)))
         return callbacks
 
-    def _monitor(self):
+    def _monitor(self, incremental=False):
         # The validation loss, not the score: a score such as accuracy saturates on small
         # validation sets (Keras' EarlyStopping monitors 'val_loss' for the same reason).
-        return "valid_loss" if self.early_stopping else "train_loss"
+        # partial_fit sets nothing aside (as in MLPClassifier), so it watches the training loss.
+        return "valid_loss" if self.early_stopping and not incremental else "train_loss"
 
     def _make_engine(self, module, n_train, device, seed, incremental):
         batch_size = self._batch_size(n_train)
@@ -259,6 +260,10 @@ class BaseNeuralNetwork(SaveMixin, BaseEstimator):
             else:  # partial_fit: the batch size follows this call's data, as in MLPClassifier
                 batch_size = self._batch_size(len(train))
                 self.net_.set_batch_size(batch_size, self._weight_decay(batch_size))
+                if any(getattr(cb, "monitor", None) == "valid_loss" for _, cb in self.net_.callbacks_):
+                    # after a fit with early stopping: callbacks that need no validation set
+                    self.net_.callbacks = self._callbacks(incremental=True)
+                    self.net_.initialize_callbacks()
             self.device_ = device
             if min(len(train), self.net_.batch_size) < 2 and any(
                     isinstance(m, torch.nn.modules.batchnorm._BatchNorm) for m in self.net_.module_.modules()):

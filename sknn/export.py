@@ -27,6 +27,10 @@ Columns of ``probabilities`` follow ``classes_`` (metadata ``classes``); the pre
 label is ``classes[argmax]``. The tagger's sequences are padded at the end to the
 longest one (``T``); rows of ``probabilities`` past a sequence's length are zero.
 
+The graph computes in float32. A model used with ``precision='bf16'`` or ``'fp16'`` on a
+GPU predicts there in reduced precision, so its ``predict_proba`` and the ONNX model agree
+only to that precision (about 1e-2), not to 1e-4.
+
 A scikit-learn ``Pipeline`` is not exported as a whole: export its last step and run
 the steps before it (a scaler, say) in front of the ONNX model, or export them with
 skl2onnx.

@@ -453,6 +453,21 @@ def test_partial_fit_follows_each_call(blobs):
     assert run(wa=20.0) > run() + 0.05
 
 
+@pytest.mark.parametrize("learning_rate", ["constant", "adaptive"])
+def test_partial_fit_after_a_fit_with_early_stopping(blobs, learning_rate):
+    # partial_fit sets no validation data aside (as in MLPClassifier): what watched the
+    # validation loss in fit watches the training loss from then on
+    X, y = blobs
+    clf = DenseClassifier(**dict(FAST, early_stopping=True, learning_rate=learning_rate)).fit(X, y)
+    n, curve = clf.n_iter_, list(clf.loss_curve_)
+    clf.partial_fit(X, y)
+    clf.partial_fit(X, y)
+    assert clf.n_iter_ == n + 2 and clf.loss_curve_[:n] == curve and len(clf.loss_curve_) == n + 2
+    monitors = {getattr(cb, "monitor", None) for _, cb in clf.net_.callbacks_} - {None}
+    assert "valid_loss" not in monitors
+    assert clf.score(X, y) > 0.9
+
+
 class _TwoGradListeners(Callback):
     def initialize(self):
         self.count = 0
