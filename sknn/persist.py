@@ -11,17 +11,23 @@ instead, and :func:`load` reads it without running anything from it:
 * the file's metadata holds a JSON document: the format version, the sknn version, the
   estimator's class, its ``get_params()``, its fitted attributes (with their types:
   str/object arrays and their dtypes, DataFrames, tuples, numpy scalars, devices,
-  vocabularies, :class:`~sknn.KeyedVectors`, nested sknn estimators...) and the engine's
-  training history;
+  vocabularies, :class:`~sknn.KeyedVectors`, nested sknn estimators...), the engine's
+  training history and, with ``precision='fp16'``, its loss scale;
 * a SHA-256 digest over the document and every tensor's name, dtype, shape and bytes,
   or with ``key=`` an HMAC-SHA256, which also proves the file was written by someone who
   holds the key.
 
-:func:`load` checks the digest before it reads anything else, builds the estimator
-from a fixed list of sknn classes (no name in the file is ever imported), rebuilds the
-network with the estimator's own builder (never downloading weights) and loads the saved
-weights into it with ``strict=True``. A model trained on a GPU loads on a machine
-without one (on the CPU), as a pickled one does.
+:func:`load` reads the file once into memory (the loaded model never reads it again:
+the file may then be replaced or deleted) and checks the digest of those bytes before it
+reads anything else. It builds the estimator from a fixed list of sknn classes (no name
+in the file is ever imported) and its values from a fixed list of types and dtypes (no
+string dtype much wider than its data). It builds the network with the estimator's own
+builder (never downloading weights) on the ``meta`` device first, so that a network
+whose weights' names or shapes differ from the file's is refused before any memory is
+allocated for it, then for real, and loads the saved weights into it with
+``strict=True``. A model trained on a GPU loads on a machine without one (on the CPU),
+as a pickled one does. A file that cannot be read gives a :class:`FormatError`, a
+changed one an :class:`IntegrityError`, whatever is wrong in it.
 
 Parameters that are code (a callable ``tokenizer``, a ``module`` class, skorch
 ``callbacks``) cannot be stored as data: :func:`save` refuses them with a TypeError;
@@ -34,6 +40,7 @@ import hmac
 import json
 import os
 import pathlib
+import re
 import secrets
 import warnings
 from collections import OrderedDict
@@ -53,6 +60,11 @@ _BULK = 64  # lists at least this long of only str, int or float are stored as t
 _TENSOR_DTYPES = {np.dtype(t) for t in (np.bool_, np.uint8, np.uint16, np.uint32, np.uint64, np.int8, np.int16,
                                         np.int32, np.int64, np.float16, np.float32, np.float64, np.complex64)}
 _INT64 = (-2 ** 63, 2 ** 63 - 1)
+# the dtypes a file may name: numeric ones (either byte order), object, and str/bytes of a checked width
+_NUMERIC_DTYPES = frozenset(np.dtype(c).newbyteorder(o).str for c in "?bhilqBHILQefdgFD" for o in "<>")
+_WIDTH_SLACK = 64  # a str/bytes dtype may be this much wider than its longest item (padding), not more
+_RESERVED = ("net_", "module_", "device_")  # restored by the engine and network code, never as attributes
+_DIGEST_FORMAT = re.compile(r"(sha256|hmac-sha256):[0-9a-f]{64}")
 
 
 class FormatError(ValueError):
@@ -152,6 +164,31 @@ def _load_device(saved):
     warnings.warn(f"The model was saved from device {saved!r}, which this machine does not have; it is loaded on "
                   "the CPU. Move it with est.set_params(device=...) and a new fit, if needed.", DeviceWarning)
     return torch.device("cpu")
+
+
+def _checked_dtype(spec, where, items=()):
+    """The numpy dtype named by the string ``spec`` if a file may use it: numeric, object, or str/bytes no wider
+    than the longest of ``items`` (plus some padding): never a size taken from the file alone."""
+    if type(spec) is str:
+        if spec in _NUMERIC_DTYPES or spec == "|O":
+            return np.dtype(spec)
+        width = re.fullmatch(r"(?:[<>]U|\|S)([0-9]{1,9})", spec)
+        if width and int(width[1]) <= max([_WIDTH_SLACK, *(len(x if isinstance(x, (str, bytes)) else str(x))
+                                                            for x in items)]):
+            return np.dtype(spec)
+    raise FormatError(f"Unsupported data type {spec!r} at {where}.")
+
+
+def _checked_pandas_dtype(spec, where, items=()):
+    """A pandas dtype the file may name: one of :func:`_checked_dtype`'s, numeric, categorical or string."""
+    if type(spec) is not str:
+        raise FormatError(f"Unsupported data type {spec!r} at {where}.")
+    dtype = pd.api.types.pandas_dtype(spec)
+    if isinstance(dtype, np.dtype):
+        return _checked_dtype(dtype.str, where, items)
+    if isinstance(dtype, (pd.CategoricalDtype, pd.StringDtype)) or dtype.kind in "biuf":
+        return dtype
+    raise FormatError(f"Unsupported data type {spec!r} at {where}.")
 
 
 # -- writing ------------------------------------------------------------------------------------
@@ -290,7 +327,7 @@ class _Writer:
             return node
         node["attributes"] = {}
         for name, value in vars(est).items():
-            if name in params or name in ("net_", "module_"):
+            if name in params or name in _RESERVED:
                 continue
             node["attributes"][name] = self._named(est, "fitted attribute", name, value, f"{prefix}attributes.{name}")
         if hasattr(est, "net_"):
@@ -312,12 +349,15 @@ class _Writer:
 
     def engine(self, net, prefix):
         history = [dict(row) for row in net.history]
-        return {"device": str(net.device), "batch_size": int(net.batch_size),
+        info = {"device": str(net.device), "batch_size": int(net.batch_size),
                 "weight_decay": float(net.weight_decay), "seed": int(net.seed),
                 "callbacks": [name for name, _ in net.callbacks_],
                 "state": self.state(net.module_, prefix + "module."),
                 "optimizer": self.encode(net.optimizer_.state_dict(), prefix + "optimizer"),
                 "history": self.encode(history, prefix + "history")}
+        if getattr(net, "grad_scaler_", None) is not None:  # fp16: the loss scale it has adapted to
+            info["grad_scaler"] = self.encode(net.grad_scaler_.state_dict(), prefix + "grad_scaler")
+        return info
 
 
 def _label(key, i):
@@ -431,9 +471,11 @@ class _Reader:
             raise FormatError(f"The document refers to a tensor {name!r} that the file does not hold.")
         return self.tensors[name]
 
-    def array(self, name, dtype):
-        a = self.tensor(name).numpy()
-        return a if a.dtype.str == dtype else a.astype(np.dtype(dtype))
+    def array(self, name, dtype, where):
+        a, dtype = self.tensor(name).numpy(), _checked_dtype(dtype, where)
+        if dtype.newbyteorder("=") != a.dtype:
+            raise FormatError(f"An array at {where} of type {dtype} is stored as {a.dtype}.")
+        return a if a.dtype == dtype else a.astype(dtype)
 
     def decode(self, node, where):
         if node is None or type(node) in (bool, int, float, str):
@@ -479,7 +521,7 @@ class _Reader:
     def _dict(self, node, where):
         keys = self.decode(node["keys"], where + ".keys")
         if "stacked" in node:
-            stacked = self.array(node["stacked"]["tensor"], node["stacked"]["dtype"])
+            stacked = self.array(node["stacked"]["tensor"], node["stacked"]["dtype"], where)
             values = list(stacked)
         else:
             values = [self.decode(x, f"{where}.{i}") for i, x in enumerate(node["values"])]
@@ -491,18 +533,19 @@ class _Reader:
         return bytes.fromhex(node["hex"])
 
     def _npscalar(self, node, where):
-        dtype = np.dtype(node["dtype"])
+        value = self.decode(node["value"], where)
+        dtype = _checked_dtype(node["dtype"], where, [value])
         if dtype.kind not in "biufUS":
             raise FormatError(f"Unsupported scalar type {dtype} at {where}.")
-        return np.array(self.decode(node["value"], where), dtype=dtype)[()]
+        return np.array(value, dtype=dtype)[()]
 
     def _ndarray(self, node, where):
-        dtype = np.dtype(node["dtype"])
         if "tensor" in node:
-            return self.array(node["tensor"], node["dtype"])
+            return self.array(node["tensor"], node["dtype"], where)
+        items = self._items(node, where)
+        dtype = _checked_dtype(node["dtype"], where, items)
         if dtype.kind not in "USO":
             raise FormatError(f"Unsupported array type {dtype} at {where}.")
-        items = self.decode(node["items"], where)
         shape = tuple(int(s) for s in node["shape"])
         out = np.empty(len(items), dtype=dtype)
         out[:] = items  # element by element: object arrays of sequences stay as they were
@@ -529,16 +572,18 @@ class _Reader:
             start, stop, step = (int(x) for x in node["range"])
             return pd.RangeIndex(start, stop, step, name=name)
         values = self.decode(node["values"], where)
-        return pd.Index(values, dtype=pd.api.types.pandas_dtype(node["dtype"]), name=name)
+        return pd.Index(values, dtype=_checked_pandas_dtype(node["dtype"], where, values), name=name)
 
     def _DataFrame(self, node, where):
         index = self._index(node["index"], where + ".index")
         columns = self._index(node["columns"], where + ".columns")
         data = {}
         for i, (column, dtype) in enumerate(zip(node["data"], node["dtypes"])):
-            series = pd.Series(self.decode(column, f"{where}.{i}"), index=index, copy=False)
+            values = self.decode(column, f"{where}.{i}")
+            checked = _checked_pandas_dtype(dtype, f"{where}.{i}", values)
+            series = pd.Series(values, index=index, copy=False)
             if str(series.dtype) != dtype:
-                series = series.astype(pd.api.types.pandas_dtype(dtype))
+                series = series.astype(checked)
             data[i] = series
         if len(data) != len(columns):
             raise FormatError(f"A DataFrame at {where} has {len(columns)} column names for {len(data)} columns.")
@@ -574,22 +619,39 @@ class _Reader:
                               "not have: the file was written by another sknn version; load it with that version "
                               "(or upgrade sknn).")
         est = cls(**params)
-        if "attributes" not in node:
+        if "attributes" not in node:  # an estimator given as a parameter, not fitted
             return est
+        if "engine" not in node and "network" not in node:
+            raise FormatError(f"The saved {name} has fitted attributes but no network: the file is damaged or was "
+                              "not written by sknn's save.")
         for attr, value in node["attributes"].items():
             if (not (isinstance(attr, str) and attr.isidentifier()) or attr.startswith("__") or attr in params
-                    or hasattr(cls, attr)):  # data only: never shadow a method, a property or a class attribute
+                    or attr in _RESERVED or hasattr(cls, attr)):  # data only: never shadow a method or property
                 raise FormatError(f"Invalid fitted attribute name {attr!r} in the file.")
             setattr(est, attr, self.decode(value, f"{where}{name}.{attr}"))
         if "engine" in node:
             self.engine(est, node["engine"])
         if "network" in node:
             device = _load_device(node["network"]["device"])
-            with seeded(0, device), _without_pretrained_weights(est):
-                module = est._build_module(device)
+            with _without_pretrained_weights(est):
+                with torch.device("meta"):
+                    self.check_shapes(est._build_module(torch.device("meta")), node["network"]["state"], name)
+                with seeded(0, device):
+                    module = est._build_module(device)
             self.load_state(module, node["network"]["state"], name)
             est.module_, est.device_ = module, device
         return est
+
+    def check_shapes(self, module, entries, name, prefix=""):
+        """Compare the saved weights' names and shapes with those of ``module``, built on the meta device (no
+        memory): the network is only built for real once the file's own tensors are known to fill it."""
+        expected = {prefix + k: tuple(t.shape) for k, t in module.state_dict().items()}
+        saved = {k: tuple(self.tensor(t).shape) for k, t in entries}
+        wrong = sorted(str(k) for k in expected.keys() | saved.keys() if expected.get(k) != saved.get(k))
+        if wrong:
+            raise FormatError(f"The saved weights do not fit the {name} network built from the saved parameters: "
+                              + ", ".join(f"{k} (saved {saved.get(k)}, expected {expected.get(k)})"
+                                          for k in wrong[:5]) + (", ..." if len(wrong) > 5 else ""))
 
     def load_state(self, module, entries, name):
         state = {k: self.tensor(t) for k, t in entries}
@@ -607,18 +669,25 @@ class _Reader:
         device = _load_device(info["device"])
         batch_size, seed = int(info["batch_size"]), int(info["seed"])
         incremental = "stopping" not in info["callbacks"]  # the engine of a partial_fit has no stopping rule
-        with warnings.catch_warnings(), seeded(0, device):  # the weights drawn here are replaced below
-            warnings.simplefilter("ignore", UserWarning)
+
+        def make_engine():
             if isinstance(est, Word2VecTransformer):
                 from ._w2v_core import LinearDecay
 
-                net = est._make_engine(len(est.wv_), batch_size, device, seed,
-                                       LinearDecay(None, est.alpha, est.min_alpha))
-            else:
-                with _without_pretrained_weights(est):
-                    module = est._build_module(getattr(est, "n_features_in_", None), est._n_outputs())
-                net = est._make_engine(module, batch_size, device, seed, incremental)
-            net.initialize()
+                return est._make_engine(len(est.wv_), batch_size, device, seed,
+                                        LinearDecay(None, est.alpha, est.min_alpha))
+            with _without_pretrained_weights(est):
+                module = est._build_module(getattr(est, "n_features_in_", None), est._n_outputs())
+            return est._make_engine(module, batch_size, device, seed, incremental)
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            with seeded(0, device), torch.device("meta"):
+                self.check_shapes(make_engine().module, info["state"], type(est).__name__,
+                                  "_orig_mod." if getattr(est, "compile", False) else "")  # torch.compile's wrapper
+            with seeded(0, device):  # the weights drawn here are replaced below
+                net = make_engine()
+                net.initialize()
         net.set_batch_size(batch_size, float(info["weight_decay"]))
         self.load_state(net.module_, info["state"], type(est).__name__)
         optimizer_state = self.decode(info["optimizer"], "optimizer")
@@ -628,6 +697,15 @@ class _Reader:
             warnings.warn(f"The optimizer's state could not be restored ({exc}): the parameters were changed after "
                           "the last fit. Predictions are not affected; partial_fit starts a fresh optimizer.",
                           UserWarning)
+        for param, state in net.optimizer_.state.items():  # the moments in their parameter's memory layout
+            for k, v in state.items():  # (channels-last...): the fused optimizers pair them element by element
+                if torch.is_tensor(v) and v.shape == param.shape:
+                    state[k] = torch.empty_like(param, dtype=v.dtype).copy_(v)
+        scaler, scaler_state = getattr(net, "grad_scaler_", None), self.decode(info.get("grad_scaler"), "grad_scaler")
+        if scaler is not None and scaler_state is not None:  # fp16 on both sides: the loss scale continues
+            if type(scaler_state) is not dict or not all(type(v) in (int, float) for v in scaler_state.values()):
+                raise FormatError("The loss scaler's state in the file is not a dict of numbers.")
+            scaler.load_state_dict(scaler_state)
         history = self.decode(info["history"], "history")
         if type(history) is not list or not all(type(row) is dict for row in history):
             raise FormatError("The training history in the file is not a list of epochs.")
@@ -660,7 +738,9 @@ def load(path, *, key=None):
     FileNotFoundError
     FormatError (a ValueError)
         Not a safetensors file, not written by sknn, written in a newer format version,
-        or naming a class that sknn does not build.
+        naming a class, a value type or a dtype that sknn does not build, holding weights
+        that do not fit the network its parameters describe, or any other content that
+        cannot be read back (the original error is the ``__cause__``).
     IntegrityError (a ValueError)
         The content does not match its digest (the file was changed or damaged); with a
         key, the HMAC does not match (another key, or a forged file); a key is missing
@@ -686,7 +766,7 @@ def load(path, *, key=None):
     >>> bool((again.predict(X) == reg.predict(X)).all())
     True
     """
-    from safetensors import safe_open
+    from safetensors.torch import load as from_bytes
 
     from . import __version__
 
@@ -694,14 +774,16 @@ def load(path, *, key=None):
     path = os.fspath(path)
     if not os.path.isfile(path):
         raise FileNotFoundError(f"No file at {path!r}.")
+    with open(path, "rb") as f:  # read once: what is checked and built is this copy, never the file again
+        data = f.read()
     try:
-        with safe_open(path, framework="pt", device="cpu") as f:
-            metadata = f.metadata() or {}
-            tensors = {name: f.get_tensor(name) for name in f.keys()}
+        tensors = from_bytes(data)  # each tensor in memory of its own, not mapped to the file
+        metadata = json.loads(data[8:8 + int.from_bytes(data[:8], "little")]).get("__metadata__") or {}
     except Exception as exc:  # safetensors' own error, for any file it cannot parse
         raise FormatError(f"{path!r} is not a safetensors file ({exc}). sknn.load reads files written by "
                           "est.save(path). A pickle or joblib file is opened with joblib.load, which can run code: "
                           "only do so for files from a source you trust.") from None
+    del data
     document, digest = metadata.get(_DOCUMENT), metadata.get(_DIGEST)
     if document is None:
         raise FormatError(f"{path!r} is a safetensors file, but not one written by sknn's save (it has no "
@@ -718,7 +800,8 @@ def load(path, *, key=None):
         raise FormatError(f"{path!r} was written by sknn {doc.get('sknn_version', '?')} in format version {version}, "
                           f"but this sknn ({__version__}) reads format versions up to {FORMAT_VERSION}: upgrade sknn "
                           "(pip install -U sknn) to load it.")
-    scheme = digest.split(":", 1)[0] if isinstance(digest, str) else None
+    match = _DIGEST_FORMAT.fullmatch(digest) if isinstance(digest, str) else None  # ASCII hex, or refused
+    scheme = match[1] if match else None
     if scheme == "hmac-sha256" and key is None:
         raise IntegrityError(f"{path!r} is signed with a key (HMAC-SHA256): pass the key it was saved with, "
                              "sknn.load(path, key=...).")
@@ -738,13 +821,13 @@ def load(path, *, key=None):
                              "model again.")
     reader = _Reader(tensors)
     node = doc.get("estimator")
-    if not isinstance(node, dict) or node.get("__type__") != "estimator":
-        raise FormatError(f"{path!r} holds no estimator.")
+    if not isinstance(node, dict) or node.get("__type__") != "estimator" or "attributes" not in node:
+        raise FormatError(f"{path!r} holds no fitted estimator.")
     try:
         return reader.decode(node, "")
-    except (FormatError, IntegrityError):
+    except (FormatError, IntegrityError, Warning):  # a warning the caller's filters turned into an error
         raise
-    except (KeyError, TypeError, ValueError, IndexError, AttributeError, RecursionError) as exc:
+    except Exception as exc:
         raise FormatError(f"{path!r} could not be read back ({type(exc).__name__}: {exc}); the file is damaged "
                           "or was written by an incompatible sknn.") from exc
 

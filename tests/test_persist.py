@@ -199,9 +199,18 @@ def test_load_never_unpickles(saved, fitted, monkeypatch):
         _outputs_equal(outputs(sknn.load(saved[name])), outputs(est))
 
 
-def test_partial_fit_continues_as_the_original(data, tmp_path):
-    X, y = data["X"], data["y"]
-    clf = DenseClassifier(hidden_layer_sizes=(8,), max_iter=3, n_iter_no_change=None, random_state=0).fit(X, y)
+@pytest.mark.parametrize("kind", ["dense", "conv", "transfer"])
+def test_partial_fit_continues_as_the_original(data, tmp_path, kind):
+    # colour images: with one channel, channels-last and the standard layout are the same order in memory
+    rgb = np.stack([data["images"].reshape(-1, 8, 8)] * 3, axis=-1) * np.random.RandomState(0).rand(1, 8, 8, 3)
+    X, y = (data["X"], data["y"]) if kind == "dense" else (rgb, data["labels"])
+    clf = {"dense": lambda: DenseClassifier(hidden_layer_sizes=(8,), max_iter=3, n_iter_no_change=None),
+           # channels-last networks (the default of both): the moments must keep their parameters' layout
+           "conv": lambda: ConvImageClassifier(conv_filters=(4,), dense_layers=(8,), max_iter=3, batch_size=16,
+                                               n_iter_no_change=None),
+           "transfer": lambda: TransferVGGClassifier(head_layers=(8,), max_iter=3, batch_size=16, fine_tune_blocks=1,
+                                                     **{**TINY_VGG, "channels_last": True}),
+           }[kind]().set_params(random_state=0).fit(X, y)
     clf.save(tmp_path / "m.safetensors")
     loaded = sknn.load(tmp_path / "m.safetensors")
     for est in (clf, loaded):
@@ -211,6 +220,49 @@ def test_partial_fit_continues_as_the_original(data, tmp_path):
     assert loaded.loss_curve_ == clf.loss_curve_
     np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
     pd.testing.assert_frame_equal(loaded.history_.drop(columns="dur"), clf.history_.drop(columns="dur"))
+
+
+def test_loaded_model_does_not_read_its_file_again(data, tmp_path):
+    X, y = data["X"], (data["X"][:, 0] > 0).astype(int)
+    clf = DenseClassifier(hidden_layer_sizes=(8,), max_iter=2, n_iter_no_change=None, random_state=0).fit(X, y)
+    path = tmp_path / "m.safetensors"
+    clf.save(path)
+    loaded = sknn.load(path)
+    proba = loaded.predict_proba(X)
+    moments = [{k: v.clone() for k, v in s.items()} for s in loaded.net_.optimizer_.state.values()]
+    raw = path.read_bytes()
+    header = 8 + int.from_bytes(raw[:8], "little")
+    path.write_bytes(raw[:header] + bytes(len(raw) - header))  # the same file with its tensors zeroed...
+    np.testing.assert_array_equal(loaded.classes_, [0, 1])
+    np.testing.assert_array_equal(loaded.predict_proba(X), proba)
+    path.write_bytes(b"")  # ... then truncated: a mapped file would end the process with SIGBUS here
+    np.testing.assert_array_equal(loaded.predict_proba(X), proba)
+    np.testing.assert_array_equal(loaded.classes_, [0, 1])
+    for saved, state in zip(moments, loaded.net_.optimizer_.state.values()):
+        assert all(torch.equal(saved[k], state[k]) for k in saved)
+    loaded.partial_fit(X, y)
+    clf.partial_fit(X, y)
+    assert loaded.loss_curve_ == clf.loss_curve_
+
+
+def test_fp16_loss_scale_is_restored(data, tmp_path, monkeypatch):
+    monkeypatch.setattr(sknn._base, "resolve_precision",  # mixed precision on the CPU, as in test_precision.py
+                        lambda precision, device: torch.float16 if precision == "fp16" else None)
+    clf = DenseClassifier(hidden_layer_sizes=(8,), max_iter=2, precision="fp16", random_state=0)
+    clf.fit(data["X"], data["y"])
+    scaler = clf.net_.grad_scaler_
+    scaler.update(1234.0)  # a scale of its own, not the initial one
+    clf.save(tmp_path / "m.safetensors")
+    loaded = sknn.load(tmp_path / "m.safetensors")
+    assert isinstance(loaded.net_.grad_scaler_, torch.amp.GradScaler)
+    assert loaded.net_.grad_scaler_.state_dict() == scaler.state_dict()
+    assert loaded.net_.grad_scaler_.get_scale() == 1234.0
+    forged = _rewrite(tmp_path / "m.safetensors", tmp_path / "f.safetensors",
+                      lambda d: d["estimator"]["engine"]["grad_scaler"]["values"].__setitem__(0, "big"))
+    with _raises(FormatError, match="loss scaler's state"):
+        sknn.load(forged)
+    monkeypatch.undo()  # loaded where fp16 does not apply (the CPU): no scaler, and the file still loads
+    assert sknn.load(tmp_path / "m.safetensors").net_.grad_scaler_ is None
 
 
 def test_partial_fit_only_model_and_warm_start(data, tmp_path):
@@ -344,7 +396,6 @@ def test_unknown_parameter_names_the_version(saved, tmp_path):
 def test_gpu_model_loads_on_the_cpu(saved, fitted, tmp_path):
     def edit(doc):  # as written on a machine with a GPU
         doc["estimator"]["engine"]["device"] = "cuda:0"
-        doc["estimator"]["attributes"]["device_"]["value"] = "cuda:0"
 
     gpu_file = _rewrite(saved["dense_classifier"], tmp_path / "gpu.safetensors", edit)
     if torch.cuda.is_available():
@@ -428,3 +479,89 @@ def test_parameter_and_attribute_types_survive(data, tmp_path):
     assert type(loaded.hidden_layer_sizes[0]) is np.int64 and type(loaded.learning_rate_init) is np.float32
     assert same(loaded.extra_, clf.extra_)
     assert loaded.extra_["big_endian"].dtype == np.dtype(">f8")
+
+
+def test_forged_network_sizes_are_refused_before_building(saved, tmp_path):
+    # tiny files whose parameters ask for networks of terabytes: compared on the meta device, never allocated
+    def edit(doc):
+        doc["estimator"]["params"]["hidden_layer_sizes"] = {"__type__": "tuple", "items": [10 ** 7, 10 ** 7]}
+
+    forged = _rewrite(saved["dense_classifier"], tmp_path / "f.safetensors", edit)
+    with _raises(FormatError, match=r"do not fit.*layers\.0\.weight \(saved \(8, 5\), expected \(10000000, 5\)\)"):
+        sknn.load(forged)
+    forged = _rewrite(saved["word2vec"], tmp_path / "w.safetensors",
+                      lambda d: d["estimator"]["params"].update(vector_size=10 ** 9))
+    with _raises(FormatError, match="do not fit the Word2VecTransformer network"):
+        sknn.load(forged)
+    forged = _rewrite(saved["feature_extractor"], tmp_path / "v.safetensors",
+                      lambda d: d["estimator"]["params"]["backbone"].__setitem__(2, 10 ** 6))
+    with _raises(FormatError, match=r"do not fit the VGGFeatureExtractor network.*expected \(1000000, 4, 3, 3\)"):
+        sknn.load(forged)
+    forged = _rewrite(saved["dense_classifier"], tmp_path / "n.safetensors",
+                      lambda d: d["estimator"]["engine"]["state"].pop())
+    with _raises(FormatError, match=r"layers\.2\.bias \(saved None, expected \(3,\)\)"):
+        sknn.load(forged)
+
+
+@pytest.mark.parametrize("where, dtype", [
+    ("scalar", "<U100000000"), ("scalar", "<U99999999999"), ("scalar", {"names": ["a"], "formats": ["<i8"]}),
+    ("tensor", "O"), ("tensor", "<f8"), ("tensor", "<M8[ns]"), ("tensor", ["<i8"]),
+    ("items", "<U100000000"), ("items", "|V8"), ("pandas", "<U100000000"), ("pandas", "datetime64[ns]"),
+    ("pandas", 7)])
+def test_forged_dtypes_are_refused(saved, tmp_path, where, dtype):
+    def edit(doc):
+        attrs = doc["estimator"]["attributes"]
+        if where == "scalar":
+            attrs["n_iter_"] = {"__type__": "npscalar", "dtype": dtype, "value": "x"}
+        elif where == "tensor":  # a float32 array stored as a tensor, named as another type
+            weight = doc["estimator"]["engine"]["state"][0][1]
+            attrs["extra_"] = {"__type__": "ndarray", "dtype": dtype, "tensor": weight}
+        elif where == "items":
+            attrs["extra_"] = {"__type__": "ndarray", "dtype": dtype, "shape": [2], "items": ["a", "b"]}
+        else:
+            attrs["history_"]["dtypes"][0] = dtype
+
+    forged = _rewrite(saved["dense_classifier"], tmp_path / "f.safetensors", edit)
+    with _raises(FormatError, match=r"Unsupported data type|is stored as float32"):
+        sknn.load(forged)
+
+
+def test_str_dtypes_may_pad_a_little(data, tmp_path):
+    clf = DenseRegressor(hidden_layer_sizes=(4,), max_iter=1, random_state=0).fit(data["X"], data["y_reg"])
+    clf.padded_ = np.array(["a", "bb"], dtype="<U40")
+    clf.wide_ = np.array(["x" * 300, "y"])
+    clf.scalar_ = np.str_("abc")
+    clf.save(tmp_path / "m.safetensors")
+    loaded = sknn.load(tmp_path / "m.safetensors")
+    assert same(loaded.padded_, clf.padded_) and same(loaded.wide_, clf.wide_) and same(loaded.scalar_, clf.scalar_)
+
+
+@pytest.mark.parametrize("case", ["non_ascii_digest", "short_digest", "bad_device", "infinite_range", "module_",
+                                  "net_", "device_", "no_engine", "no_attributes"])
+def test_forged_documents_give_clear_errors(saved, tmp_path, case):
+    source = saved["dense_classifier"]
+    if case in ("non_ascii_digest", "short_digest"):
+        metadata, tensors = _read(source)
+        metadata["sknn.digest"] = "sha256:é" if case == "non_ascii_digest" else "sha256:abc"
+        save_file(tensors, tmp_path / "f.safetensors", metadata=metadata)
+        with _raises(IntegrityError, match="no valid sknn digest"):
+            sknn.load(tmp_path / "f.safetensors")
+        return
+    estimator = {"bad_device": lambda e: e["attributes"].update(extra_={"__type__": "device", "value": "nonsense"}),
+                 "infinite_range": lambda e: e["attributes"]["history_"]["index"].update(range=[0, float("inf"), 1]),
+                 "module_": lambda e: e["attributes"].update(module_=5),
+                 "net_": lambda e: e["attributes"].update(net_={"__type__": "dict", "keys": [], "values": []}),
+                 "device_": lambda e: e["attributes"].update(device_={"__type__": "device", "value": "cpu"}),
+                 "no_engine": lambda e: e.pop("engine"),
+                 "no_attributes": lambda e: e.clear() or e.update(__type__="estimator", params={},
+                                                                  **{"class": "DenseClassifier"}),
+                 }[case]
+    forged = _rewrite(source, tmp_path / "f.safetensors", lambda d: estimator(d["estimator"]))
+    match = {"bad_device": r"could not be read.*RuntimeError.*nonsense",
+             "infinite_range": r"could not be read.*OverflowError",
+             "no_engine": "fitted attributes but no network", "no_attributes": "holds no fitted estimator",
+             }.get(case, "Invalid fitted attribute name")
+    with _raises(FormatError, match=match) as info:
+        sknn.load(forged)
+    if case in ("bad_device", "infinite_range"):
+        assert info.value.__cause__ is not None
