@@ -18,6 +18,7 @@ DenseClassifier           ``X`` float32 (B, n_features)                    ``pro
 DenseRegressor            ``X`` float32 (B, n_features)                    ``predictions`` (B,) or (B, n_outputs)
 ConvImageClassifier       ``images`` float32 (B, C, H, W), fitted C, H, W  ``probabilities`` (B, n_classes)
 TransferVGGClassifier     ``images`` float32 (B, 3, H, W), any H, W        ``probabilities`` (B, n_classes)
+VGGFeatureExtractor       ``images`` float32 (B, 3, H, W), any H, W        ``features`` (B, n_features_out)
 LSTMSequenceTagger        ``words`` int64 (B, T) or ``features`` float32   ``probabilities`` (B, T, n_classes)
                           (B, T, n_features); ``lengths`` int64 (B,);
                           ``chars`` int64 (B, T, W) with char features
@@ -61,9 +62,10 @@ def _supported():
     from .conv import ConvImageClassifier
     from .dense import DenseClassifier, DenseRegressor
     from .sequence import LSTMSequenceTagger
-    from .transfer import TransferVGGClassifier
+    from .transfer import TransferVGGClassifier, VGGFeatureExtractor
 
-    return (DenseClassifier, DenseRegressor, ConvImageClassifier, LSTMSequenceTagger, TransferVGGClassifier)
+    return (DenseClassifier, DenseRegressor, ConvImageClassifier, LSTMSequenceTagger, TransferVGGClassifier,
+            VGGFeatureExtractor)
 
 
 def _check_estimator(estimator):
@@ -75,14 +77,16 @@ def _check_estimator(estimator):
             hint = (" For a Pipeline, export its last step (pipe[-1]) and run the steps before it in front of the "
                     "ONNX model.")
         raise TypeError(f"ONNX export supports {names}; got {type(estimator).__name__}.{hint}")
-    check_is_fitted(estimator, "net_")
+    check_is_fitted(estimator, "module_" if _family(estimator) == "features" else "net_")
     return estimator
 
 
 def _family(estimator):
-    dense_clf, dense_reg, conv, _tagger, transfer = _supported()
+    dense_clf, dense_reg, conv, _tagger, transfer, features = _supported()
     if isinstance(estimator, (dense_clf, dense_reg)):
         return "dense"
+    if isinstance(estimator, features):
+        return "features"
     if isinstance(estimator, conv):
         return "conv"
     if isinstance(estimator, transfer):
@@ -129,8 +133,9 @@ class _Predictions(nn.Module):
         return out[:, 0] if self.flat else out
 
 
-class _TransferProbabilities(nn.Module):
-    """Images of any size -> TransferNet's preparation (resize, normalisation) -> backbone -> head -> softmax.
+class _TransferGraph(nn.Module):
+    """Images of any size -> TransferNet's preparation (resize, normalisation) -> backbone -> head -> softmax
+    (without ``head``: the backbone's pooled features, for VGGFeatureExtractor).
 
     TransferNet.prepare decides per batch whether to antialias (when shrinking) and whether
     to repeat grey levels; here the image size is dynamic, so the resize always antialiases:
@@ -138,15 +143,15 @@ class _TransferProbabilities(nn.Module):
     graph takes 3 channels; grey images are repeated by :func:`onnx_inputs`.
     """
 
-    def __init__(self, network):
+    def __init__(self, network, head=True):
         super().__init__()
-        self.network = network
+        self.network, self.with_head = network, head
 
     def forward(self, images):
         net = self.network
         x = F.interpolate(images, size=net.image_size, mode="bilinear", align_corners=False, antialias=True)
-        x = (x - net.mean) / net.std
-        return torch.softmax(net.head(net.backbone(x)), dim=1)
+        x = net.backbone((x - net.mean) / net.std)
+        return torch.softmax(net.head(x), dim=1) if self.with_head else x
 
 
 class _TaggerProbabilities(nn.Module):
@@ -265,7 +270,7 @@ def _swap_recurrent_layers(module):
 
 def _network(estimator):
     """A CPU copy of the estimator's module in evaluation mode (compiled modules unwrapped)."""
-    module = estimator.net_.module_
+    module = estimator.module_ if _family(estimator) == "features" else estimator.net_.module_
     module = getattr(module, "_orig_mod", module)  # torch.compile's wrapper
     return _swap_recurrent_layers(copy.deepcopy(module).cpu().eval())
 
@@ -311,7 +316,7 @@ def _graph(estimator):
                 "steps_in_graph": ["the network", "softmax"]}
         return (_Probabilities(net), (torch.zeros(3, c, h, w),), inputs, ({0: batch},),
                 _proba_output(estimator, ["batch", len(estimator.classes_)]), prep)
-    if family == "transfer":
+    if family in ("transfer", "features"):
         from .transfer import IMAGENET_MEAN, IMAGENET_STD
 
         size = [int(v) for v in net.image_size]
@@ -327,7 +332,13 @@ def _graph(estimator):
                                    "backbone", "head", "softmax"]}
         height, width = torch.export.Dim("height", min=2), torch.export.Dim("width", min=2)
         example = torch.rand(3, 3, size[0] + 5, size[1] + 7, generator=torch.Generator().manual_seed(0))
-        return (_TransferProbabilities(net), (example,), inputs, ({0: batch, 2: height, 3: width},),
+        if family == "features":  # VGGFeatureExtractor: the backbone's pooled features, as transform returns them
+            prep["steps_in_graph"] = prep["steps_in_graph"][:3]
+            output = {"name": "features", "dtype": "float32", "shape": ["batch", int(estimator._n_features_out)],
+                      "description": "the backbone's pooled features, as transform returns them"}
+            return (_TransferGraph(net, head=False), (example,), inputs, ({0: batch, 2: height, 3: width},),
+                    output, prep)
+        return (_TransferGraph(net), (example,), inputs, ({0: batch, 2: height, 3: width},),
                 _proba_output(estimator, ["batch", len(estimator.classes_)]), prep)
     # the tagger
     words = estimator.input_kind_ == "tokens"
@@ -419,9 +430,10 @@ def to_onnx(estimator, path, *, opset=None):
     The network runs in evaluation mode from a CPU copy of the estimator's module (the
     estimator is left as it was). Classifiers output class probabilities
     (``probabilities``, the softmax inside the graph) equal to ``predict_proba``; the
-    regressor outputs ``predictions`` equal to ``predict``. The batch size is dynamic,
-    and so are the sequence length of the tagger and the image size of the transfer
-    classifier (images are resized in the graph). :func:`onnx_inputs` prepares the
+    regressor outputs ``predictions`` equal to ``predict``, and VGGFeatureExtractor
+    ``features`` equal to ``transform``. The batch size is dynamic,
+    and so are the sequence length of the tagger and the image size of the VGG models
+    (images are resized in the graph). :func:`onnx_inputs` prepares the
     inputs from what ``predict_proba`` accepts; the module docstring lists the inputs
     of each family.
 
@@ -434,8 +446,8 @@ def to_onnx(estimator, path, *, opset=None):
 
     Parameters
     ----------
-    estimator : fitted DenseClassifier, DenseRegressor, ConvImageClassifier, LSTMSequenceTagger or \
-TransferVGGClassifier
+    estimator : fitted DenseClassifier, DenseRegressor, ConvImageClassifier, LSTMSequenceTagger, \
+TransferVGGClassifier or VGGFeatureExtractor
     path : str or os.PathLike
         Where to write the ``.onnx`` file (one file: the weights are inside it).
     opset : int or None, default=None
@@ -543,10 +555,11 @@ def onnx_metadata(model):
 def onnx_inputs(estimator, X):
     """The onnxruntime feed ``{input name: ndarray}`` of the ONNX model of ``estimator`` for raw input X.
 
-    X is what the estimator's ``predict_proba`` (``predict`` for the regressor) accepts,
+    X is what the estimator's ``predict_proba`` (``predict`` for the regressor,
+    ``transform`` for VGGFeatureExtractor) accepts,
     and it goes through the estimator's own input checks and data adapter: feature
     matrices (DataFrames, sparse matrices) for the dense networks; image arrays in
-    either layout, flat rows or file paths for the image classifiers; token lists or
+    either layout, flat rows or file paths for the image models; token lists or
     feature arrays for the tagger. No onnx package is needed.
 
     Parameters
@@ -559,7 +572,7 @@ def onnx_inputs(estimator, X):
     feed : dict of str -> ndarray
         - dense: ``{'X': float32 (n, n_features)}``;
         - ConvImageClassifier: ``{'images': float32 (n, C, H, W)}``;
-        - TransferVGGClassifier: ``{'images': float32 (n, 3, H, W)}`` (grey repeated to
+        - TransferVGGClassifier, VGGFeatureExtractor: ``{'images': float32 (n, 3, H, W)}`` (grey repeated to
           3 channels; arrays keep their size, which the graph resizes; files are read at
           ``image_size``);
         - LSTMSequenceTagger: ``{'words' int64 (n, T) or 'features' float32 (n, T, n_features),
@@ -573,12 +586,12 @@ def onnx_inputs(estimator, X):
         X = estimator._check_X(X, reset=False)
         X = X.toarray() if hasattr(X, "toarray") else X
         return {"X": np.ascontiguousarray(X, dtype=np.float32)}
-    if family in ("conv", "transfer"):
+    if family in ("conv", "transfer", "features"):
         images = estimator._check_X(X, reset=False)
         if images.dtype == object:  # file paths: read (and resized) as the estimator reads them
             source = estimator._image_source(images)
             images = np.concatenate([xb.numpy() for xb, _, _ in source.batches(64)])
-        if family == "transfer" and images.shape[1] == 1:
+        if family != "conv" and images.shape[1] == 1:
             images = np.repeat(images, 3, axis=1)
         return {"images": np.ascontiguousarray(images, dtype=np.float32)}
     from .sequence import SequenceBatches

@@ -120,6 +120,28 @@ def test_transfer_classifier_resizes_in_the_graph(digits, tmp_path):
     assert meta["classes"] == list(range(10)) and meta["preprocessing"]["image_size"] == [12, 12]
 
 
+def test_feature_extractor_gives_transform(digits, tmp_path):
+    from sknn import VGGFeatureExtractor
+
+    X, _ = digits
+    vgg = VGGFeatureExtractor(backbone=[8, "M", 16], weights=None, image_size=12, image_shape=(8, 8), pooling="max",
+                              random_state=0).fit(X)
+    before = vgg.transform(X[:20])
+    path = to_onnx(vgg, tmp_path / "features.onnx")
+    np.testing.assert_array_equal(vgg.transform(X[:20]), before)  # the estimator is left as it was
+    session = _session(path)
+    assert [o.name for o in session.get_outputs()] == ["features"]
+    assert session.get_outputs()[0].shape == ["batch", 16]
+    rgb = np.random.RandomState(0).rand(5, 20, 15, 3)  # channels last, of another size: resized in the graph
+    for images in (X[:1], X[:20], rgb):
+        (out,) = session.run(["features"], onnx_inputs(vgg, images))
+        np.testing.assert_allclose(out, vgg.transform(images), atol=1e-4)
+    meta = onnx_metadata(path)
+    assert meta["estimator"] == "VGGFeatureExtractor" and "classes" not in meta
+    with pytest.raises(NotFittedError):
+        to_onnx(VGGFeatureExtractor(weights=None), tmp_path / "unfitted.onnx")
+
+
 # sequences of different lengths in one batch, an unknown word and one longer than 24 characters
 SENTENCES = [["the", "dog", "runs", "fast"], ["a", "cat"], ["The", "cat", "runs"],
              ["supercalifragilisticexpialidocious", "x"]] * 8
