@@ -31,14 +31,71 @@ def autocast_on_cpu(monkeypatch):
     monkeypatch.setattr(sknn._base, "resolve_precision", lambda precision, device: dtypes[precision])
 
 
-class _Record(Callback):
-    """Records the dtype of the first layer's output in training, and the gradient norm the callbacks see."""
+# CPU autocast runs each layer with the kernels of the machine's instruction set: oneDNN has
+# a bfloat16 or float16 LSTM only on CPUs with the matching instructions (AVX-512 BF16, AMX),
+# not on an AVX2-only CPU. These tests run on whatever machine CI gets, so each asks first
+# whether this CPU runs the layers it uses in the low precision, and skips with the reason.
+_PROBES = {
+    "linear": (lambda: torch.nn.Linear(8, 4), (4, 8)),
+    "conv1d": (lambda: torch.nn.Conv1d(3, 4, 3), (2, 3, 8)),
+    "conv2d": (lambda: torch.nn.Conv2d(3, 4, 3), (2, 3, 8, 8)),
+    "rnn": (lambda: torch.nn.RNN(8, 8, batch_first=True, bidirectional=True), (4, 5, 8)),
+    "gru": (lambda: torch.nn.GRU(8, 8, batch_first=True, bidirectional=True), (4, 5, 8)),
+    "lstm": (lambda: torch.nn.LSTM(8, 8, batch_first=True, bidirectional=True), (4, 5, 8)),
+}
+_probed = {}
 
-    def __init__(self):
+
+def _cpu_autocast_error(layer, dtype):
+    """None if this CPU runs ``layer`` forward and backward under autocast to ``dtype``, else torch's error."""
+    key = (layer, dtype)
+    if key not in _probed:
+        make, shape = _PROBES[layer]
+        try:
+            with torch.random.fork_rng():
+                module, x = make(), torch.randn(*shape)
+                with torch.autocast("cpu", dtype=dtype):
+                    out = module(x)
+                    (out[0] if isinstance(out, tuple) else out).float().sum().backward()
+            _probed[key] = None
+        except RuntimeError as exc:
+            _probed[key] = str(exc).splitlines()[0][:120]
+    return _probed[key]
+
+
+def require_cpu_autocast(dtype, *layers):
+    """Skip the calling test, naming the layer, the dtype and the CPU, where this CPU cannot run them."""
+    for layer in layers:
+        error = _cpu_autocast_error(layer, dtype)
+        if error is not None:
+            pytest.skip(f"this CPU ({torch.backends.cpu.get_cpu_capability()}) has no {dtype} {layer} kernel "
+                        f"under autocast: {error}")
+
+
+def test_the_probe_tells_a_runnable_layer_from_a_missing_kernel(monkeypatch):
+    monkeypatch.setitem(_PROBES, "prelu", (torch.nn.PReLU, (2, 2)))  # elementwise: autocast leaves it alone
+    assert _cpu_autocast_error("prelu", torch.bfloat16) is None
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("could not create a primitive descriptor\nmore lines")
+
+    monkeypatch.setitem(_PROBES, "broken", (lambda: broken, (2, 2)))
+    assert _cpu_autocast_error("broken", torch.bfloat16) == "could not create a primitive descriptor"
+    with pytest.raises(pytest.skip.Exception, match="no torch.bfloat16 broken kernel.*primitive descriptor"):
+        require_cpu_autocast(torch.bfloat16, "prelu", "broken")
+
+
+class _Record(Callback):
+    """Records the dtype of a Linear layer's output in training (the first one, or ``layer``), and the gradient
+    norm the callbacks see."""
+
+    def __init__(self, layer=None):
+        self.layer = layer
         self.dtypes, self.grad_norms = [], []
 
     def on_train_begin(self, net, **kwargs):
-        first = next(m for m in net.module_.modules() if isinstance(m, torch.nn.Linear))
+        first = (getattr(net.module_, self.layer) if self.layer else
+                 next(m for m in net.module_.modules() if isinstance(m, torch.nn.Linear)))
         first.register_forward_hook(lambda m, i, o: self.dtypes.append(o.dtype) if m.training else None)
 
     def on_grad_computed(self, net, named_parameters, **kwargs):
@@ -69,6 +126,7 @@ def test_unknown_precision_is_refused_with_the_options(digits):
 
 @pytest.mark.parametrize("precision, dtype", [("bf16", torch.bfloat16), ("fp16", torch.float16)])
 def test_mixed_precision_trains_in_the_low_precision_dtype(digits, autocast_on_cpu, precision, dtype):
+    require_cpu_autocast(dtype, "linear")
     X, y = digits
     record = _Record()
     kwargs = dict(hidden_layer_sizes=(64,), learning_rate_init=0.01, max_iter=10, device="cpu", random_state=0)
@@ -86,6 +144,7 @@ def test_mixed_precision_trains_in_the_low_precision_dtype(digits, autocast_on_c
 
 
 def test_fp16_scales_the_loss_and_callbacks_see_true_gradients(digits, autocast_on_cpu):
+    require_cpu_autocast(torch.float16, "linear")
     X, y = digits
     record, plain = _Record(), _Record()
     kwargs = dict(hidden_layer_sizes=(64,), max_iter=2, device="cpu", random_state=0)
@@ -99,6 +158,7 @@ def test_fp16_scales_the_loss_and_callbacks_see_true_gradients(digits, autocast_
 
 
 def test_mixed_precision_regressor_and_convolutions(autocast_on_cpu):
+    require_cpu_autocast(torch.bfloat16, "linear", "conv2d")
     rng = np.random.default_rng(0)
     X = rng.normal(size=(300, 6)).astype(np.float32)
     y = X @ rng.normal(size=6)
@@ -154,21 +214,33 @@ def test_gpu_pinned_batches_match_the_host_batches():
             assert torch.equal(xa, xb) and torch.equal(ya, yb)
 
 
-def test_mixed_precision_in_the_sequence_and_transfer_families(autocast_on_cpu):
-    from sknn import LSTMLanguageModel, LSTMSequenceTagger, TransferVGGClassifier
+@pytest.mark.parametrize("cell", ["rnn", "gru", "lstm"])
+def test_mixed_precision_in_the_sequence_family(autocast_on_cpu, cell):
+    # 'rnn' runs in bfloat16 on every CPU; 'lstm' needs oneDNN's bfloat16 LSTM (skipped where absent)
+    require_cpu_autocast(torch.bfloat16, "linear", "conv1d", cell)
+    from sknn import LSTMLanguageModel, LSTMSequenceTagger
 
     rng = np.random.default_rng(0)
     words = [f"w{i}" for i in range(30)]
     sents = [list(rng.choice(words, rng.integers(3, 10))) for _ in range(120)]
     tags = [[f"T{int(w[1:]) % 4}" for w in s] for s in sents]
-    tagger = LSTMSequenceTagger(hidden_size=16, embedding_dim=16, char_features="cnn", max_iter=3, precision="bf16",
-                                random_state=0).fit(sents, tags)
+    record = _Record(layer="output")
+    tagger = LSTMSequenceTagger(cell=cell, hidden_size=16, embedding_dim=16, char_features="cnn", max_iter=3,
+                                precision="bf16", callbacks=[record], random_state=0).fit(sents, tags)
     assert tagger.net_.amp_dtype == torch.bfloat16
+    assert set(record.dtypes) == {torch.bfloat16}  # the output layer ran in bfloat16
     proba = tagger.predict_proba(sents[:4])
     assert all(p.dtype == np.float64 and np.allclose(p.sum(axis=1), 1) for p in proba)
-    lm = LSTMLanguageModel(hidden_size=16, embedding_dim=16, max_iter=2, precision="bf16", random_state=0).fit(sents)
-    assert np.isfinite(lm.perplexity(sents[:10]))
+    lm = LSTMLanguageModel(cell=cell, hidden_size=16, embedding_dim=16, max_iter=2, precision="bf16",
+                           random_state=0).fit(sents)
+    assert lm.net_.amp_dtype == torch.bfloat16 and np.isfinite(lm.perplexity(sents[:10]))
 
+
+def test_mixed_precision_in_the_transfer_family(autocast_on_cpu):
+    require_cpu_autocast(torch.bfloat16, "linear", "conv2d")
+    from sknn import TransferVGGClassifier
+
+    rng = np.random.default_rng(0)
     # a frozen backbone's cached features are computed under autocast too
     seen = []
     images, labels = rng.random((40, 8, 8)).astype(np.float32), rng.integers(0, 2, 40)
