@@ -22,8 +22,8 @@ from sklearn.utils.multiclass import check_classification_targets, type_of_targe
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
 from ._data import ArrayBatches
-from ._engine import (Engine, EpochLog, EpochProgressBar, accuracy_score, r2_score, resolve_device, resolve_precision,
-                      seeded)
+from ._engine import (Engine, EpochLog, EpochProgressBar, ParameterSchedule, accuracy_score, r2_score, resolve_device,
+                      resolve_precision, seeded, torch_threads)
 from .persist import SaveMixin
 
 __all__ = ["BaseNeuralNetwork", "NeuralClassifierMixin", "NeuralRegressorMixin"]
@@ -36,9 +36,20 @@ _OPTIMIZERS = {
 }
 
 
-def _optimizer_kwargs(name, momentum, nesterov, device):
+def _plain(value):
+    """A parameter value as plain, comparable data: tuples for sequences, Python scalars for numpy ones."""
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return tuple(_plain(v) for v in value)
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def _optimizer_kwargs(name, momentum, nesterov, device, betas=None):
     """Keyword arguments of the torch optimizer for sknn's parameters."""
     kwargs = {}
+    if name in ("adam", "adamw") and betas is not None:
+        kwargs["betas"] = tuple(float(b) for b in betas)
     if name == "sgd":
         kwargs.update(momentum=momentum, nesterov=bool(nesterov and momentum > 0))
     elif name == "rmsprop":
@@ -60,7 +71,7 @@ class BaseNeuralNetwork(SaveMixin, BaseEstimator):
     _parameter_constraints: dict = {
         "optimizer": [StrOptions(set(_OPTIMIZERS))],
         "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
-        "learning_rate": [StrOptions({"constant", "adaptive", "cosine"})],
+        "learning_rate": [StrOptions({"constant", "adaptive", "cosine", "cosine_log_cycles"})],
         "momentum": [Interval(Real, 0, 1, closed="both")],
         "nesterov": ["boolean"],
         "alpha": [Interval(Real, 0, None, closed="left")],
@@ -80,9 +91,28 @@ class BaseNeuralNetwork(SaveMixin, BaseEstimator):
         "callbacks": [list, None],
     }
 
+    # The parameters that shape the network: recorded at build time as ``architecture_``, from which
+    # ``_build_module`` builds (so a saved model is rebuilt as it was trained, whatever set_params did).
+    _architecture_params = ()
+
     # -- hooks of the subclasses ---------------------------------------------------
     def _build_module(self, n_inputs, n_outputs):
         raise NotImplementedError
+
+    def _record_architecture(self):
+        """Record the architecture parameters as they are now: the network about to be built follows them."""
+        params = self.get_params(deep=False)
+        self.architecture_ = {name: _plain(params[name]) for name in self._architecture_params}
+
+    def _check_architecture_unchanged(self):
+        """Refuse to continue training a network whose architecture parameters were changed since it was built."""
+        params = self.get_params(deep=False)
+        for name, built in getattr(self, "architecture_", {}).items():
+            if _plain(params[name]) != built:
+                raise ValueError(
+                    f"{name}={params[name]!r} now, but the network was built with {name}={built!r}; warm_start and "
+                    f"partial_fit continue the same network. Set {name} back to {built!r}, or fit a new network "
+                    "(warm_start=False).")
 
     def _check_params(self):
         """Check what ``_parameter_constraints`` cannot express, before any fitted state changes."""
@@ -153,6 +183,9 @@ class BaseNeuralNetwork(SaveMixin, BaseEstimator):
             from torch.optim.lr_scheduler import CosineAnnealingLR
 
             callbacks.append(("lr_scheduler", LRScheduler(policy=CosineAnnealingLR, T_max=self.max_iter)))
+        schedule = None if incremental else self._parameter_schedule()
+        if schedule is not None:
+            callbacks.append(("schedule", schedule))
         if self.verbose == 1:
             callbacks.append(("progress_bar", EpochProgressBar()))
         elif self.verbose and self.verbose >= 2:
@@ -168,6 +201,18 @@ class BaseNeuralNetwork(SaveMixin, BaseEstimator):
                 threshold_mode="abs", lower_is_better=True, load_best=self.early_stopping,
                 sink=print if self.verbose else noop)))
         return callbacks
+
+    def _parameter_schedule(self):
+        """The per-step schedule of a fit (learning rate, weight decay, dropout), or None."""
+        lr = self.learning_rate if self.learning_rate == "cosine_log_cycles" else None
+        regularization = getattr(self, "regularization_schedule", None)
+        if lr is None and regularization is None:
+            return None
+        return ParameterSchedule(self.max_iter, learning_rate=lr, weight_decay=regularization, dropout=regularization)
+
+    def _n_threads(self, n_rows, batch_size):
+        """Torch threads for this fit (None: leave torch's setting alone)."""
+        return None
 
     def _monitor(self, incremental=False):
         # The validation loss, not the score: a score such as accuracy saturates on small
@@ -194,9 +239,15 @@ class BaseNeuralNetwork(SaveMixin, BaseEstimator):
             seed=seed,
             amp_dtype=resolve_precision(self.precision, device),
             **{f"optimizer__{k}": v for k, v in
-               _optimizer_kwargs(self.optimizer, self.momentum, self.nesterov, device).items()},
+               _optimizer_kwargs(self.optimizer, self.momentum, self.nesterov, device, self._betas()).items()},
             **self._engine_kwargs(),
         )
+
+    def _betas(self):
+        """Adam's (beta_1, beta_2), for the estimators that have them as parameters; None: torch's."""
+        if hasattr(self, "beta_1") and hasattr(self, "beta_2"):
+            return self.beta_1, self.beta_2
+        return None
 
     def _engine_kwargs(self):
         """Extra keyword arguments of the Engine (skorch's ``compile``, for instance)."""
@@ -219,6 +270,8 @@ class BaseNeuralNetwork(SaveMixin, BaseEstimator):
     def _fit(self, X, y, sample_weight=None, incremental=False, classes=None):
         keep = (incremental or self.warm_start) and hasattr(self, "net_")
         self._check_params()
+        if keep:  # before any fitted state changes
+            self._check_architecture_unchanged()
         if not keep:  # a new fit: a failure below leaves an unfitted estimator, not a mixed one
             for name in [k for k in vars(self) if k.endswith("_") and not k.startswith("_")]:
                 delattr(self, name)
@@ -249,6 +302,7 @@ class BaseNeuralNetwork(SaveMixin, BaseEstimator):
         n_before = len(self.net_.history) if keep else 0
         with seeded(seed + n_before, device):
             if not keep:
+                self._record_architecture()
                 module = self._build_module(getattr(self, "n_features_in_", None), self._n_outputs())
                 self.net_ = self._make_engine(module, len(train), device, seed, incremental)
                 self.net_.initialize()
@@ -271,7 +325,8 @@ class BaseNeuralNetwork(SaveMixin, BaseEstimator):
                                  f"{len(train)} training rows and batch_size={self.net_.batch_size}; "
                                  "pass more data, a larger batch_size or batch_norm=False.")
             try:
-                self.net_.partial_fit(train, valid, epochs=1 if incremental else self.max_iter)
+                with torch_threads(self._n_threads(len(train), self.net_.batch_size)):
+                    self.net_.partial_fit(train, valid, epochs=1 if incremental else self.max_iter)
             finally:
                 self._record_history(incremental, n_before)
         return self
@@ -297,7 +352,9 @@ class BaseNeuralNetwork(SaveMixin, BaseEstimator):
             self.best_validation_score_ = None
             self.best_loss_ = min(self.loss_curve_) if self.loss_curve_ else None
         ran = self.n_iter_ - n_before
-        if not incremental and self.n_iter_no_change is not None and ran == self.max_iter:
+        # A schedule spans max_iter epochs by design: reaching the end is the plan, not a failure to converge.
+        planned = self.learning_rate in ("cosine", "cosine_log_cycles")
+        if not incremental and not planned and self.n_iter_no_change is not None and ran == self.max_iter:
             warnings.warn(f"{type(self).__name__}: the maximum number of epochs ({self.max_iter}) was reached "
                           "and the optimization hasn't converged yet; raise max_iter.", ConvergenceWarning)
 
@@ -338,6 +395,21 @@ class BaseNeuralNetwork(SaveMixin, BaseEstimator):
         return tags
 
 
+class SmoothedCrossEntropyLoss(torch.nn.CrossEntropyLoss):
+    """Cross-entropy with label smoothing in training only: validation losses are the plain cross-entropy.
+
+    The engine switches criteria to training or evaluation mode with the module.
+    """
+
+    def __init__(self, label_smoothing=0.0):
+        super().__init__(reduction="none", label_smoothing=float(label_smoothing))
+        self.training_smoothing = float(label_smoothing)
+
+    def forward(self, input, target):
+        self.label_smoothing = self.training_smoothing if self.training else 0.0
+        return super().forward(input, target)
+
+
 class NeuralClassifierMixin:
     """Targets, loss and predictions of a classifier: labels of any type, ``classes_``, ``predict_proba``."""
 
@@ -345,7 +417,7 @@ class NeuralClassifierMixin:
     _multi_output_y = False
 
     def _criterion(self):
-        return torch.nn.CrossEntropyLoss(reduction="none")
+        return SmoothedCrossEntropyLoss(getattr(self, "label_smoothing", 0.0))
 
     _score_fn = staticmethod(accuracy_score)
 
@@ -426,11 +498,12 @@ class NeuralClassifierMixin:
         -------
         proba : ndarray of shape (n_samples, n_classes)
         """
-        return self._forward(X, transform=lambda z: torch.softmax(z, dim=1)).numpy().astype(np.float64)
+        # in float64, so that each row sums to 1 to within float64's precision (log_loss checks it)
+        return self._forward(X, transform=lambda z: torch.softmax(z.to(torch.float64), dim=1)).numpy()
 
     def predict_log_proba(self, X):
         """Logarithm of ``predict_proba``, computed stably from the logits."""
-        return self._forward(X, transform=lambda z: torch.log_softmax(z, dim=1)).numpy().astype(np.float64)
+        return self._forward(X, transform=lambda z: torch.log_softmax(z.to(torch.float64), dim=1)).numpy()
 
     def predict(self, X):
         """Predicted labels, of the same type as the labels given to ``fit``.
@@ -467,14 +540,21 @@ class NeuralRegressorMixin:
         return self.n_outputs_
 
     def _prepare_targets(self, y, keep, classes, incremental):
-        y = np.asarray(y, dtype=np.float32)
+        y = np.asarray(y, dtype=np.float64)
         n_outputs = 1 if y.ndim == 1 else y.shape[1]
         if keep and n_outputs != self.n_outputs_:
             raise ValueError(f"y has {n_outputs} outputs, but {type(self).__name__} was fitted with "
                              f"{self.n_outputs_}.")
         self.n_outputs_ = n_outputs
         self._y_ndim = y.ndim
-        return torch.from_numpy(y.reshape(len(y), n_outputs)), None
+        y = y.reshape(len(y), n_outputs)
+        if not keep:
+            # With normalize_y the network learns the standardised target (scaled back in predict).
+            normalize = getattr(self, "normalize_y", False)
+            self.y_mean_ = y.mean(axis=0) if normalize else np.zeros(n_outputs)
+            std = y.std(axis=0)
+            self.y_scale_ = np.where(std > 0, std, 1.0) if normalize else np.ones(n_outputs)
+        return torch.from_numpy(((y - self.y_mean_) / self.y_scale_).astype(np.float32)), None
 
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, sample_weight=None):
@@ -503,7 +583,7 @@ class NeuralRegressorMixin:
         -------
         y : ndarray
         """
-        out = self._forward(X).numpy().astype(np.float64)
+        out = self._forward(X).numpy().astype(np.float64) * self.y_scale_ + self.y_mean_
         return out.ravel() if self._y_ndim == 1 else out
 
     def __sklearn_tags__(self):

@@ -27,8 +27,10 @@ from skorch import NeuralNet
 from skorch.callbacks import Callback, EpochTimer
 from skorch.utils import TeeGenerator
 
-__all__ = ["Engine", "EpochProgressBar", "EpochLog", "resolve_device", "resolve_precision", "autocast", "seeded",
-           "accuracy_score", "r2_score"]
+from ._layers import parameter_factors
+
+__all__ = ["Engine", "EpochProgressBar", "EpochLog", "ParameterSchedule", "SCHEDULES", "resolve_device",
+           "resolve_precision", "autocast", "seeded", "torch_threads", "accuracy_score", "r2_score"]
 
 _MIN_ROWS = 16  # smallest number of rows a prediction batch is padded to
 _BATCH_HOOKS = ("on_batch_begin", "on_batch_end", "on_grad_computed")
@@ -243,19 +245,21 @@ class Engine(NeuralNet):
     def initialize_optimizer(self, triggered_directly=None):
         kwargs = self.get_params_for("optimizer")
         lr = kwargs.pop("lr", self.lr)
+        declared = parameter_factors(self.module_)  # factors a module gives its own parameters
         groups = {}
         for name, param in self.module_.named_parameters():
             if not param.requires_grad:
                 continue
-            factor = 1.0
+            lr_factor, wd_factor = declared.get(name, (1.0, None))
             for prefix, mult in (self.lr_multipliers or {}).items():
                 if name.startswith(prefix):
-                    factor = mult
-            # Weight matrices take the L2 (and L1) penalty; biases and normalisation parameters
-            # do not. Without L2 one group is enough (each group costs an optimizer kernel).
-            groups.setdefault((factor, bool(self.weight_decay) and param.ndim > 1), []).append(param)
-        param_groups = [{"params": ps, "lr": lr * f, "weight_decay": self.weight_decay if pen else 0.0,
-                         "penalized": pen} for (f, pen), ps in groups.items()]
+                    lr_factor = lr_factor * mult
+            if wd_factor is None:  # by default weight matrices take the L2 (and L1) penalty, biases and
+                wd_factor = 1.0 if param.ndim > 1 else 0.0  # normalisation parameters do not
+            # Without L2 one group per learning rate is enough (each group costs an optimizer kernel).
+            groups.setdefault((lr_factor, wd_factor if self.weight_decay else 0.0), []).append(param)
+        param_groups = [{"params": ps, "lr": lr * f, "weight_decay": self.weight_decay * w, "lr_factor": f,
+                         "wd_factor": w} for (f, w), ps in groups.items()]
         self.optimizer_ = self.optimizer(param_groups, lr=lr, **kwargs)
         self._penalized = [p for p in self.module_.parameters() if p.requires_grad and p.ndim > 1]
         # float16 gradients underflow without loss scaling; bfloat16 has float32's range.
@@ -283,8 +287,7 @@ class Engine(NeuralNet):
             self.initialize_optimizer()
         self.batch_size, self.weight_decay = batch_size, weight_decay
         for group in self.optimizer_.param_groups:
-            if group.get("penalized"):
-                group["weight_decay"] = weight_decay
+            group["weight_decay"] = weight_decay * group.get("wd_factor", 0.0)
 
     # -- training -----------------------------------------------------------------
     def _listen(self):
@@ -350,6 +353,9 @@ class Engine(NeuralNet):
         if iterator is None:
             return
         self.module_.train(training)
+        for criterion in (self.criterion_, self._mean_criterion):  # e.g. label smoothing in training only
+            if isinstance(criterion, torch.nn.Module):
+                criterion.train(training)
         batches = iterator.batches(self.batch_size, shuffle=training and self.shuffle,
                                    generator=generator, device=self.device)
         losses, sizes, outputs = [], [], []
@@ -509,3 +515,73 @@ class EpochLog(Callback):
         if "dur" in row:
             parts.append(f"{row['dur']:.2f}s")
         self.sink("  ".join(parts))
+
+
+# name -> factor of the base value at training progress t in [0, 1]
+SCHEDULES = {
+    "constant": lambda t: 1.0,
+    # half a cosine from 1 to 0 (Keras' CosineDecay)
+    "cosine": lambda t: 0.5 * (1.0 + math.cos(math.pi * t)),
+    # flat for the first half, then half a cosine to 0: regularisation that lets go at the end
+    "flat_cosine": lambda t: 1.0 if t <= 0.5 else 0.5 * (1.0 + math.cos(math.pi * (2.0 * t - 1.0))),
+    # four cosine cycles, equally long on a logarithmic time axis: short warm restarts early, long late
+    # (RealMLP's 'coslog4', Holzmüller et al. 2024); it starts and ends at 0
+    "cosine_log_cycles": lambda t: 0.5 * (1.0 - math.cos(2.0 * math.pi * math.log2(1.0 + 15.0 * t))),
+}
+
+
+class ParameterSchedule(Callback):
+    """Per-step schedules of the learning rate, the weight decay and the dropout rates of a fit.
+
+    Each is a name of ``SCHEDULES`` (or None to leave it alone): before every training step
+    the value is its value at the start of training times the schedule at the fit's progress
+    ``t = step / (epochs * batches per epoch)``, so the schedule spans ``epochs`` epochs even
+    when early stopping ends training before.
+    """
+
+    def __init__(self, epochs, learning_rate=None, weight_decay=None, dropout=None):
+        self.epochs = epochs
+        self.learning_rate = learning_rate
+        self.weight_decay = weight_decay
+        self.dropout = dropout
+
+    def on_train_begin(self, net, X=None, **kwargs):
+        n_batches = max(1, math.ceil(len(X) / net.batch_size)) if X is not None else 1
+        self.total_steps_ = max(1, self.epochs * n_batches)
+        self.step_ = 0
+        self.base_ = [(group["lr"], group["weight_decay"]) for group in net.optimizer_.param_groups]
+        self.dropouts_ = [(m, m.p) for m in net.module_.modules() if isinstance(m, torch.nn.Dropout)]
+
+    def on_batch_begin(self, net, training=False, **kwargs):
+        if not training:
+            return
+        t = min(1.0, self.step_ / self.total_steps_)
+        lr = SCHEDULES[self.learning_rate](t) if self.learning_rate else 1.0
+        wd = SCHEDULES[self.weight_decay](t) if self.weight_decay else 1.0
+        for group, (base_lr, base_wd) in zip(net.optimizer_.param_groups, self.base_):
+            group["lr"] = base_lr * lr
+            group["weight_decay"] = base_wd * wd
+        if self.dropout:
+            p = SCHEDULES[self.dropout](t)
+            for module, base in self.dropouts_:
+                module.p = base * p
+        self.step_ += 1
+
+    def on_train_end(self, net, **kwargs):
+        for module, base in getattr(self, "dropouts_", []):  # the network as it was built
+            module.p = base
+        self.dropouts_ = []
+
+
+@contextlib.contextmanager
+def torch_threads(n):
+    """Run torch's CPU operations on ``n`` threads inside (None: leave the setting alone), then restore it."""
+    before = torch.get_num_threads()
+    if n is None or n == before:
+        yield
+        return
+    torch.set_num_threads(max(1, int(n)))
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)

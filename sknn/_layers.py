@@ -5,10 +5,13 @@ The modules here know nothing of training, data or devices: they map tensors to 
 
 import math
 
+import numpy as np
 import torch
 from torch import nn
 
-__all__ = ["ACTIVATIONS", "INITIALIZERS", "INITIALIZER_NAMES", "NoisyReLU", "make_activation", "initialize_weights"]
+__all__ = ["ACTIVATIONS", "INITIALIZERS", "INITIALIZER_NAMES", "NoisyReLU", "make_activation", "initialize_weights",
+           "parameter_factors", "smooth_clip", "ScaledLinear", "LearnableActivation", "FrontScale", "PeriodicEmbedding",
+           "TabularInput"]
 
 
 class NoisyReLU(nn.Module):
@@ -34,6 +37,9 @@ ACTIVATIONS = {
     "noisy_relu": NoisyReLU,
     "elu": nn.ELU,
     "gelu": nn.GELU,
+    "selu": nn.SELU,
+    "mish": nn.Mish,
+    "silu": nn.SiLU,
     "identity": nn.Identity,
 }
 
@@ -90,8 +96,179 @@ def initialize_weights(module, initializer, activation):
         return module
     init = INITIALIZERS[initializer]
     for layer in module.modules():
+        if isinstance(layer, ScaledLinear):
+            continue  # its parametrisation has its own initialisation
         if isinstance(layer, (nn.Linear, nn.Conv1d, nn.Conv2d, nn.Conv3d)):
             init(layer.weight.data, activation)
             if layer.bias is not None:
                 nn.init.zeros_(layer.bias.data)
     return module
+
+
+# -- layers of tabular networks ------------------------------------------------------------------
+# A module may give some of its parameters their own learning-rate and weight-decay factors,
+# ``optimizer_factors = {parameter name: (lr factor, weight-decay factor)}``; the engine groups
+# the parameters by them (see ``parameter_factors``). Without one, a parameter learns at the
+# base rate and only weight matrices take weight decay.
+
+
+def parameter_factors(module):
+    """``{qualified parameter name: (lr factor, weight-decay factor)}`` declared by ``module``'s submodules."""
+    factors = {}
+    for prefix, sub in module.named_modules():
+        for name, f in getattr(sub, "optimizer_factors", {}).items():
+            factors[f"{prefix}.{name}" if prefix else name] = f
+    return factors
+
+
+def smooth_clip(x, bound=3.0):
+    """``x / sqrt(1 + (x / bound)**2)``: the identity near 0, bounded by ``bound``, smooth everywhere.
+
+    Values beyond a million bounds are clamped first (where the curve is flat to 1e-12), so that the
+    square cannot overflow float32 and turn a huge value into 0.
+    """
+    x = torch.clamp(x, -1e6 * bound, 1e6 * bound)
+    return x / torch.sqrt(1.0 + (x / bound) ** 2)
+
+
+class ScaledLinear(nn.Linear):
+    """A Linear layer in the neural-tangent parametrisation: ``y = x W^T / sqrt(n_in) + b``.
+
+    W starts as standard normal and the bias at zero. Scaling in the forward pass, not in
+    the initial values, keeps the learning rate's effect the same for every width (Jacot et
+    al. 2018; the parametrisation of RealMLP, Holzmüller et al. 2024). Biases learn at 0.1
+    times the base rate and take no weight decay.
+    """
+
+    optimizer_factors = {"bias": (0.1, 0.0)}
+
+    def reset_parameters(self):
+        nn.init.normal_(self.weight)
+        if self.bias is not None:
+            nn.init.zeros_(self.bias)
+
+    def forward(self, x):
+        return nn.functional.linear(x, self.weight * (1.0 / math.sqrt(self.in_features)), self.bias)
+
+    def effective_weight(self):
+        """The weight as a standard Linear layer would hold it."""
+        return self.weight * (1.0 / math.sqrt(self.in_features))
+
+
+class LearnableActivation(nn.Module):
+    """``x + a * (f(x) - x)`` per unit, ``a`` learned from 1 (the activation ``f`` itself) at 0.1 times the rate."""
+
+    optimizer_factors = {"weight": (0.1, 0.1)}
+
+    def __init__(self, name, n_units):
+        super().__init__()
+        self.name = name
+        self.f = make_activation(name)
+        self.weight = nn.Parameter(torch.ones(n_units))
+
+    def forward(self, x):
+        return x + (self.f(x) - x) * self.weight
+
+
+class FrontScale(nn.Module):
+    """A learned scale per input feature, from 1, at 6 times the base learning rate (a soft feature selection)."""
+
+    optimizer_factors = {"weight": (6.0, 6.0)}
+
+    def __init__(self, n_features):
+        super().__init__()
+        self.weight = nn.Parameter(torch.ones(n_features))
+
+    def forward(self, x):
+        return x * self.weight
+
+
+class PeriodicEmbedding(nn.Module):
+    """Periodic embeddings of numbers (PBLD: periodic, bias, linear, densenet; Holzmüller et al. 2024).
+
+    Each of the ``n_features`` numbers x becomes ``n_outputs`` values:
+    ``Linear(cos(2 pi w x + b))`` of ``n_frequencies`` frequencies ``w ~ N(0, sigma)``,
+    followed by x itself. The parameters are per feature and learn at 0.1 times the rate.
+    """
+
+    optimizer_factors = {name: (0.1, 0.1) for name in ("frequencies", "phases", "weight", "bias")}
+
+    def __init__(self, n_features, n_frequencies=16, n_outputs=4, sigma=0.1):
+        super().__init__()
+        k, m = n_frequencies, n_outputs - 1
+        self.frequencies = nn.Parameter(sigma * torch.randn(n_features, k))
+        self.phases = nn.Parameter(math.pi * (2 * torch.rand(n_features, k) - 1))
+        self.weight = nn.Parameter((2 * torch.rand(n_features, k, m) - 1) / math.sqrt(k))
+        self.bias = nn.Parameter((2 * torch.rand(n_features, m) - 1) / math.sqrt(k))
+
+    def forward(self, x):
+        z = torch.cos((2 * math.pi) * x.unsqueeze(-1) * self.frequencies + self.phases)  # (n, features, k)
+        z = torch.einsum("nfk,fkm->nfm", z, self.weight) + self.bias
+        return torch.cat([z, x.unsqueeze(-1)], dim=-1).flatten(1)
+
+
+class TabularInput(nn.Module):
+    """The first layer of a tabular network: from a preprocessed row to the features the MLP reads.
+
+    Input: a float matrix whose first ``n_numeric`` columns are numbers (NaN = missing) and
+    whose other columns are category codes (0 = missing or unseen, 1..K), as
+    :class:`sknn._tabular.TabularPreprocessor` makes them.
+
+    * numbers: centred and robust-scaled with ``center`` and ``scale`` (when given), then
+      smoothly clipped to (-3, 3); a missing number becomes 0 (the median) and, for the
+      columns in ``has_missing``, a 0/1 indicator is added; with ``numeric_embedding=
+      'periodic'`` each number is also embedded (:class:`PeriodicEmbedding`);
+    * categories with at most ``max_one_hot`` codes: one-hot (missing and unseen: all zeros);
+      larger ones: a learned embedding of ``embedding_dim`` values per column.
+    """
+
+    def __init__(self, n_numeric, cardinalities=(), center=None, scale=None, has_missing=None,
+                 numeric_embedding=None, max_one_hot=9, embedding_dim=8):
+        super().__init__()
+        self.n_numeric = int(n_numeric)
+        self.scaling = center is not None
+        as_float = lambda v, fill: torch.as_tensor(  # noqa: E731
+            np.full(self.n_numeric, fill) if v is None else np.asarray(v), dtype=torch.float32)
+        self.register_buffer("center", as_float(center, 0.0))
+        self.register_buffer("scale", as_float(scale, 1.0))
+        missing = np.zeros(self.n_numeric, dtype=bool) if has_missing is None else np.asarray(has_missing, bool)
+        self.register_buffer("missing_columns", torch.as_tensor(np.flatnonzero(missing), dtype=torch.int64))
+        self.periodic = (PeriodicEmbedding(self.n_numeric) if numeric_embedding == "periodic" and self.n_numeric
+                         else None)
+        sizes = [int(k) + 1 for k in cardinalities]  # codes 0..K
+        self.cardinalities = [int(k) for k in cardinalities]
+        self.one_hot_columns = [j for j, s in enumerate(sizes) if 2 <= s <= max_one_hot]
+        self.embedded_columns = [j for j, s in enumerate(sizes) if s > max_one_hot]
+        one_hot_sizes = [sizes[j] for j in self.one_hot_columns]
+        self.register_buffer("one_hot_offsets", torch.as_tensor(np.cumsum([0] + one_hot_sizes[:-1]),
+                                                                dtype=torch.int64))
+        first_slots = set(np.cumsum([0] + one_hot_sizes[:-1]).tolist())
+        self.register_buffer("one_hot_keep", torch.as_tensor(
+            [i for i in range(sum(one_hot_sizes)) if i not in first_slots], dtype=torch.int64))
+        self.n_one_hot_slots = sum(one_hot_sizes)
+        embedded_sizes = [sizes[j] for j in self.embedded_columns]
+        self.register_buffer("embedding_offsets", torch.as_tensor(np.cumsum([0] + embedded_sizes[:-1]),
+                                                                  dtype=torch.int64))
+        self.embedding = nn.Embedding(sum(embedded_sizes), embedding_dim) if embedded_sizes else None
+        width = self.n_numeric * (4 if self.periodic is not None else 1) + len(self.missing_columns)
+        self.n_outputs = width + len(self.one_hot_keep) + len(self.embedded_columns) * embedding_dim
+
+    def forward(self, x):
+        numbers = x[:, :self.n_numeric]
+        if self.scaling:
+            numbers = smooth_clip((numbers - self.center) * self.scale)
+        missing = torch.isnan(numbers)
+        numbers = torch.where(missing, torch.zeros_like(numbers), numbers)
+        parts = [numbers if self.periodic is None else self.periodic(numbers)]
+        if len(self.missing_columns):
+            parts.append(missing[:, self.missing_columns].to(numbers.dtype))
+        if self.one_hot_columns or self.embedded_columns:
+            codes = x[:, self.n_numeric:].long()
+            if self.one_hot_columns:
+                slots = codes[:, self.one_hot_columns] + self.one_hot_offsets
+                hot = torch.zeros(len(x), self.n_one_hot_slots, dtype=numbers.dtype, device=x.device)
+                parts.append(hot.scatter_(1, slots, 1.0)[:, self.one_hot_keep])
+            if self.embedded_columns:
+                slots = codes[:, self.embedded_columns] + self.embedding_offsets
+                parts.append(self.embedding(slots).flatten(1))
+        return torch.cat(parts, dim=1)

@@ -5,6 +5,7 @@ network can be exported to plain numpy (``export_network``), run without torch
 (``forward_numpy``) and rebuilt from such an export (``from_network``).
 """
 
+import math
 from numbers import Integral, Real
 
 import numpy as np
@@ -12,12 +13,15 @@ import torch
 from scipy.special import erf
 from sklearn.base import ClassifierMixin, RegressorMixin
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import check_is_fitted
+import scipy.sparse as sp
+from sklearn.utils.validation import _check_y, check_consistent_length, check_is_fitted, validate_data
 from torch import nn
 
 from ._base import BaseNeuralNetwork, NeuralClassifierMixin, NeuralRegressorMixin
 from ._engine import resolve_device
-from ._layers import ACTIVATIONS, INITIALIZER_NAMES, initialize_weights, make_activation
+from ._layers import (ACTIVATIONS, INITIALIZER_NAMES, FrontScale, LearnableActivation, NoisyReLU, ScaledLinear,
+                      TabularInput, initialize_weights, make_activation)
+from ._tabular import TabularPreprocessor
 
 __all__ = ["DenseNet", "DenseClassifier", "DenseRegressor", "forward_numpy"]
 
@@ -25,31 +29,53 @@ EXPORT_FORMAT = "sknn.dense/1"
 
 
 class DenseNet(nn.Module):
-    """A multilayer perceptron: ``[Linear -> (BatchNorm) -> activation -> (Dropout)] * k -> Linear``.
+    """A multilayer perceptron, optionally with a tabular input layer and a learned front scale.
+
+    ``[input layer] -> [front scale] -> [Linear -> (BatchNorm) -> activation -> (Dropout)] * k -> Linear``
 
     Parameters
     ----------
     n_inputs, n_outputs : int
+        Columns of the rows the network reads (those of the input layer's output when
+        there is one), and outputs.
     hidden_layer_sizes : sequence of int
     activation : str, a name of ``sknn._layers.ACTIVATIONS``
     dropout : float or sequence of float, one rate per hidden layer
     batch_norm : bool
+    input_layer : torch.nn.Module or None
+        The first layer (e.g. :class:`sknn._layers.TabularInput`); it must have ``n_outputs``.
+    front_scale : bool
+        A learned scale per feature entering the first Linear layer (:class:`sknn._layers.FrontScale`).
+    parametrization : {'standard', 'ntk'}
+        Plain Linear layers, or layers in the neural-tangent parametrisation
+        (:class:`sknn._layers.ScaledLinear`).
+    learnable_activation : bool
+        Activations that learn, per unit, how much of the non-linearity to apply
+        (:class:`sknn._layers.LearnableActivation`).
     """
 
     def __init__(self, n_inputs, n_outputs, hidden_layer_sizes=(100,), activation="relu", dropout=0.0,
-                 batch_norm=False):
+                 batch_norm=False, input_layer=None, front_scale=False, parametrization="standard",
+                 learnable_activation=False):
         super().__init__()
         rates = _per_layer(dropout, len(hidden_layer_sizes))
-        layers, width = [], n_inputs
+        linear = ScaledLinear if parametrization == "ntk" else nn.Linear
+        layers = []
+        if input_layer is not None:
+            layers.append(input_layer)
+            n_inputs = input_layer.n_outputs
+        if front_scale:
+            layers.append(FrontScale(n_inputs))
+        width = n_inputs
         for size, rate in zip(hidden_layer_sizes, rates):
-            layers.append(nn.Linear(width, size))
+            layers.append(linear(width, size))
             if batch_norm:
                 layers.append(nn.BatchNorm1d(size))
-            layers.append(make_activation(activation))
+            layers.append(LearnableActivation(activation, size) if learnable_activation else make_activation(activation))
             if rate > 0:
                 layers.append(nn.Dropout(rate))
             width = size
-        layers.append(nn.Linear(width, n_outputs))
+        layers.append(linear(width, n_outputs))
         self.layers = nn.Sequential(*layers)
 
     def forward(self, X):
@@ -66,19 +92,18 @@ def _per_layer(dropout, n_layers):
     return rates
 
 
-def _check_architecture(est):
-    sizes = est.hidden_layer_sizes
-    sizes = [sizes] if isinstance(sizes, Integral) else list(sizes)
+def _check_architecture(hidden_layer_sizes, dropout):
+    sizes = [hidden_layer_sizes] if isinstance(hidden_layer_sizes, Integral) else list(hidden_layer_sizes)
     if not all(isinstance(s, Integral) and s > 0 for s in sizes):
-        raise ValueError(f"hidden_layer_sizes must be positive integers, got {est.hidden_layer_sizes!r}.")
-    rates = _per_layer(est.dropout, len(sizes))
+        raise ValueError(f"hidden_layer_sizes must be positive integers, got {hidden_layer_sizes!r}.")
+    rates = _per_layer(dropout, len(sizes))
     if not all(0.0 <= r < 1.0 for r in rates):
-        raise ValueError(f"dropout rates must be in [0, 1), got {est.dropout!r}.")
+        raise ValueError(f"dropout rates must be in [0, 1), got {dropout!r}.")
     return sizes
 
 
 class _DenseMixin:
-    """What DenseClassifier and DenseRegressor share: the module and its export."""
+    """What DenseClassifier and DenseRegressor share: the input, the module and its export."""
 
     _parameter_constraints = {
         **BaseNeuralNetwork._parameter_constraints,
@@ -87,15 +112,73 @@ class _DenseMixin:
         "dropout": [Interval(Real, 0, 1, closed="left"), "array-like"],
         "batch_norm": ["boolean"],
         "kernel_initializer": [StrOptions(set(INITIALIZER_NAMES))],
+        "preprocessing": [StrOptions({"auto"}), None],
+        "numeric_embedding": [StrOptions({"periodic"}), None],
+        "front_scale": ["boolean"],
+        "parametrization": [StrOptions({"standard", "ntk"})],
+        "learnable_activation": ["boolean"],
+        "regularization_schedule": [StrOptions({"constant", "cosine", "flat_cosine"}), None],
+        "beta_1": [Interval(Real, 0, 1, closed="left")],
+        "beta_2": [Interval(Real, 0, 1, closed="left")],
+        "n_jobs": [Interval(Integral, 1, None, closed="left"), None],
     }
 
-    def _check_params(self):
-        _check_architecture(self)
+    _architecture_params = ("hidden_layer_sizes", "activation", "dropout", "batch_norm", "kernel_initializer",
+                            "preprocessing", "numeric_embedding", "front_scale", "parametrization",
+                            "learnable_activation")
 
+    def _check_params(self):
+        _check_architecture(self.hidden_layer_sizes, self.dropout)
+
+    # -- input -----------------------------------------------------------------------------
+    def _preprocessing(self, reset):
+        """The preprocessing of this call: the parameter's for a new network, the built network's otherwise."""
+        return self.preprocessing if reset else self.architecture_["preprocessing"]
+
+    def _check_X(self, X, reset):
+        if self._preprocessing(reset) is None:
+            return super()._check_X(X, reset)
+        validate_data(self, X, reset=reset, skip_check_array=True)
+        if reset:
+            self.preprocessor_ = TabularPreprocessor().fit(X)
+        X = self.preprocessor_.transform(X)
+        return X.astype(np.float32) if sp.issparse(X) else X
+
+    def _check_X_y(self, X, y, reset):
+        if self._preprocessing(reset) is None:
+            return super()._check_X_y(X, y, reset)
+        X = self._check_X(X, reset)
+        y = _check_y(y, multi_output=self._multi_output_y, y_numeric=not self._is_classifier)
+        check_consistent_length(X, y)
+        return X, y
+
+    def _batch_size(self, n_samples):
+        if self.batch_size != "auto":
+            return super()._batch_size(n_samples)
+        # more rows, larger batches: about as many steps per epoch on tables of 1,000 to 100,000 rows
+        for rows, size in ((1024, 64), (8192, 128), (30_000, 256), (100_000, 512)):
+            if n_samples <= rows:
+                return min(size, n_samples)
+        return 1024
+
+    def _n_threads(self, n_rows, batch_size):
+        return self.n_jobs
+
+    # -- the module ----------------------------------------------------------------------------
     def _build_module(self, n_inputs, n_outputs):
-        sizes = _check_architecture(self)
-        module = DenseNet(n_inputs, n_outputs, sizes, self.activation, self.dropout, self.batch_norm)
-        return initialize_weights(module, self.kernel_initializer, self.activation)
+        arch = self.architecture_  # the parameters as they were when the network was first built
+        input_layer = None
+        pre = getattr(self, "preprocessor_", None)
+        if arch["preprocessing"] is not None and pre is not None:
+            input_layer = TabularInput(len(pre.numeric_columns_), [len(c) for c in pre.categories_], pre.center_,
+                                       pre.scale_, pre.has_missing_, numeric_embedding=arch["numeric_embedding"])
+        elif arch["numeric_embedding"] is not None:
+            input_layer = TabularInput(n_inputs, numeric_embedding=arch["numeric_embedding"])
+        sizes = _check_architecture(arch["hidden_layer_sizes"], arch["dropout"])
+        module = DenseNet(n_inputs, n_outputs, sizes, arch["activation"], arch["dropout"], arch["batch_norm"],
+                          input_layer=input_layer, front_scale=arch["front_scale"],
+                          parametrization=arch["parametrization"], learnable_activation=arch["learnable_activation"])
+        return initialize_weights(module, arch["kernel_initializer"], arch["activation"])
 
     def _linear_layers(self):
         check_is_fitted(self, "net_")
@@ -118,27 +201,28 @@ class _DenseMixin:
         -------
         network : dict
             ``format``, ``task``, ``n_features_in``, ``output`` ('softmax' or 'identity'),
-            ``classes`` (classifiers), ``params`` (the estimator's parameters) and
-            ``layers``, a list of dicts: ``{'type': 'dense', 'weight': (n_in, n_out),
-            'bias': (n_out,)}``, ``{'type': 'batch_norm', 'mean', 'var', 'gamma', 'beta',
-            'eps'}`` and ``{'type': 'activation', 'name': ...}``. Dropout is omitted: it
-            is the identity at prediction time. :func:`forward_numpy` runs it.
+            ``classes`` (classifiers), ``target_mean``/``target_scale`` (regressors: the
+            network predicts the standardised target), ``params`` (the estimator's
+            parameters), ``preprocessor`` (with ``preprocessing='auto'``: the fitted
+            column encoding, see :class:`sknn._tabular.TabularPreprocessor`) and
+            ``layers``, a list of dicts, each with a ``type``:
+
+            * ``'tabular_input'``: the input layer of :class:`sknn._layers.TabularInput`
+              (centring, scaling and clipping of the numbers, missing indicators,
+              periodic embeddings, one-hot and embedded categories);
+            * ``'scale'``: ``weight`` (n,), a product per feature;
+            * ``'dense'``: ``weight`` (n_in, n_out) and ``bias`` (n_out,), as a plain Linear
+              layer holds them (whatever the parametrisation in training);
+            * ``'batch_norm'``: ``mean``, ``var``, ``gamma``, ``beta``, ``eps``;
+            * ``'activation'``: ``name``, and ``weight`` (n,) for a learnable activation
+              ``x + weight * (f(x) - x)``.
+
+            Dropout is omitted: it is the identity at prediction time. The layers describe
+            the network the estimator holds, whatever ``set_params`` changed since.
+            :func:`forward_numpy` runs it.
         """
         check_is_fitted(self, "net_")
-        layers = []
-        for m in self.net_.module_.layers:
-            if isinstance(m, nn.Linear):
-                layers.append({"type": "dense", "weight": m.weight.detach().cpu().numpy().T.copy(),
-                               "bias": m.bias.detach().cpu().numpy().copy()})
-            elif isinstance(m, nn.BatchNorm1d):
-                layers.append({"type": "batch_norm", "mean": m.running_mean.cpu().numpy().copy(),
-                               "var": m.running_var.cpu().numpy().copy(),
-                               "gamma": m.weight.detach().cpu().numpy().copy(),
-                               "beta": m.bias.detach().cpu().numpy().copy(), "eps": float(m.eps)})
-            elif isinstance(m, nn.Dropout):
-                continue
-            else:
-                layers.append({"type": "activation", "name": self.activation})
+        layers = [layer for layer in map(_export_layer, self.net_.module_.layers) if layer is not None]
         params = {k: v for k, v in self.get_params(deep=False).items() if k != "callbacks"}
         network = {"format": EXPORT_FORMAT, "task": "classification" if self._is_classifier else "regression",
                    "n_features_in": int(self.n_features_in_), "layers": layers,
@@ -147,51 +231,59 @@ class _DenseMixin:
             network["classes"] = self.classes_.copy()
         else:
             network["y_ndim"] = int(self._y_ndim)
+            network["target_mean"], network["target_scale"] = self.y_mean_.copy(), self.y_scale_.copy()
         if hasattr(self, "feature_names_in_"):
             network["feature_names_in"] = self.feature_names_in_.copy()
+        if self.architecture_["preprocessing"] is not None:
+            network["preprocessor"] = _preprocessor_state(self.preprocessor_)
         return network
 
     @classmethod
     def from_network(cls, network, device="cpu"):
         """Rebuild a fitted estimator from ``export_network()``'s output (or one built by hand).
 
-        The rebuilt estimator predicts as the exported one did and can be trained further
-        with ``partial_fit`` or ``warm_start``.
+        The architecture comes from the layers (their types and shapes), the training
+        settings from ``params``. The rebuilt estimator predicts as the exported one did and
+        can be trained further with ``partial_fit`` or ``warm_start``.
         """
         if not isinstance(network, dict) or network.get("format") != EXPORT_FORMAT:
             raise ValueError(f"Not an exported sknn dense network: expected a dict with format={EXPORT_FORMAT!r}.")
+        layers = network["layers"]
         est = cls(**network.get("params", {}))
-        dense = [layer for layer in network["layers"] if layer["type"] == "dense"]
-        est.hidden_layer_sizes = tuple(int(layer["weight"].shape[1]) for layer in dense[:-1])
-        est.batch_norm = any(layer["type"] == "batch_norm" for layer in network["layers"])
-        est.device = device
+        dense = [layer for layer in layers if layer["type"] == "dense"]
+        activations = [layer for layer in layers if layer["type"] == "activation"]
+        tabular = next((layer for layer in layers if layer["type"] == "tabular_input"), None)
+        est.set_params(
+            hidden_layer_sizes=tuple(int(layer["weight"].shape[1]) for layer in dense[:-1]),
+            batch_norm=any(layer["type"] == "batch_norm" for layer in layers),
+            front_scale=any(layer["type"] == "scale" for layer in layers),
+            learnable_activation=any("weight" in layer for layer in activations),
+            numeric_embedding="periodic" if tabular is not None and tabular["periodic"] is not None else None,
+            preprocessing="auto" if "preprocessor" in network else None, device=device)
+        if activations:
+            est.activation = activations[0]["name"]
         est.n_features_in_ = int(network["n_features_in"])
         if "feature_names_in" in network:
             est.feature_names_in_ = np.asarray(network["feature_names_in"], dtype=object)
+        if "preprocessor" in network:
+            est.preprocessor_ = _preprocessor_from_state(network["preprocessor"])
         if est._is_classifier:
             est.classes_ = np.asarray(network["classes"])
             n_outputs = len(est.classes_)
         else:
             n_outputs = int(dense[-1]["weight"].shape[1])
             est.n_outputs_, est._y_ndim = n_outputs, int(network.get("y_ndim", 2))
-        module = est._build_module(est.n_features_in_, n_outputs)
+            est.y_mean_ = np.asarray(network.get("target_mean", np.zeros(n_outputs)), dtype=np.float64)
+            est.y_scale_ = np.asarray(network.get("target_scale", np.ones(n_outputs)), dtype=np.float64)
+        n_inputs = est.n_features_in_ if tabular is None else int(tabular["n_numeric"])
+        est._record_architecture()
+        module = est._build_module(n_inputs, n_outputs)
         mods = [m for m in module.layers if not isinstance(m, nn.Dropout)]
-        if len(mods) != len(network["layers"]):
+        if len(mods) != len(layers):
             raise ValueError("The exported layers do not match the network described by its parameters.")
         with torch.no_grad():
-            for m, layer in zip(mods, network["layers"]):
-                if layer["type"] == "dense":
-                    w = torch.as_tensor(np.asarray(layer["weight"], dtype=np.float32).T)
-                    if w.shape != m.weight.shape:
-                        raise ValueError(f"A dense layer's weight has shape {tuple(w.shape[::-1])}, "
-                                         f"expected {tuple(m.weight.shape[::-1])}.")
-                    m.weight.copy_(w)
-                    m.bias.copy_(torch.as_tensor(np.asarray(layer["bias"], dtype=np.float32)))
-                elif layer["type"] == "batch_norm":
-                    m.running_mean.copy_(torch.as_tensor(np.asarray(layer["mean"], dtype=np.float32)))
-                    m.running_var.copy_(torch.as_tensor(np.asarray(layer["var"], dtype=np.float32)))
-                    m.weight.copy_(torch.as_tensor(np.asarray(layer["gamma"], dtype=np.float32)))
-                    m.bias.copy_(torch.as_tensor(np.asarray(layer["beta"], dtype=np.float32)))
+            for m, layer in zip(mods, layers):
+                _load_layer(m, layer)
         dev = resolve_device(device)
         est.net_ = est._make_engine(module, max(1, est.batch_size if est.batch_size != "auto" else 200), dev,
                                     seed=0, incremental=False)
@@ -199,6 +291,85 @@ class _DenseMixin:
         est.device_ = dev
         est._record_history(incremental=True, n_before=0)
         return est
+
+
+# -- the numpy export, layer by layer ------------------------------------------------------------
+_ACTIVATION_NAMES = {nn.ReLU: "relu", nn.Tanh: "tanh", nn.Sigmoid: "sigmoid", nn.LeakyReLU: "leaky_relu",
+                     NoisyReLU: "noisy_relu", nn.ELU: "elu", nn.GELU: "gelu", nn.SELU: "selu", nn.Mish: "mish",
+                     nn.SiLU: "silu", nn.Identity: "identity"}
+_PREPROCESSOR_STATE = ("n_features_in_", "numeric_columns_", "categorical_columns_", "categories_", "center_",
+                       "scale_", "has_missing_", "_categories_are_strings", "feature_names_in_")
+
+
+def _numpy(t):
+    return t.detach().cpu().numpy().copy()
+
+
+def _preprocessor_state(pre):
+    return {name: getattr(pre, name) for name in _PREPROCESSOR_STATE if hasattr(pre, name)}
+
+
+def _preprocessor_from_state(state):
+    pre = TabularPreprocessor()
+    for name, value in state.items():
+        setattr(pre, name, value)
+    return pre
+
+
+def _export_layer(m):
+    """A layer of the module as a dict of numpy arrays (None for dropout, the identity at prediction time)."""
+    if isinstance(m, nn.Dropout):
+        return None
+    if isinstance(m, TabularInput):
+        periodic = None
+        if m.periodic is not None:
+            p = m.periodic
+            periodic = {"frequencies": _numpy(p.frequencies), "phases": _numpy(p.phases), "weight": _numpy(p.weight),
+                        "bias": _numpy(p.bias)}
+        return {"type": "tabular_input", "n_numeric": m.n_numeric, "scaling": bool(m.scaling),
+                "center": _numpy(m.center), "scale": _numpy(m.scale), "missing_columns": _numpy(m.missing_columns),
+                "periodic": periodic, "cardinalities": list(m.cardinalities),
+                "one_hot_columns": list(m.one_hot_columns), "embedded_columns": list(m.embedded_columns),
+                "embedding": None if m.embedding is None else _numpy(m.embedding.weight)}
+    if isinstance(m, FrontScale):
+        return {"type": "scale", "weight": _numpy(m.weight)}
+    if isinstance(m, nn.Linear):
+        weight = m.effective_weight() if isinstance(m, ScaledLinear) else m.weight
+        return {"type": "dense", "weight": _numpy(weight).T.copy(), "bias": _numpy(m.bias)}
+    if isinstance(m, nn.BatchNorm1d):
+        return {"type": "batch_norm", "mean": _numpy(m.running_mean), "var": _numpy(m.running_var),
+                "gamma": _numpy(m.weight), "beta": _numpy(m.bias), "eps": float(m.eps)}
+    if isinstance(m, LearnableActivation):
+        return {"type": "activation", "name": m.name, "weight": _numpy(m.weight)}
+    return {"type": "activation", "name": _ACTIVATION_NAMES[type(m)]}
+
+
+def _load_layer(m, layer):
+    """Copy an exported layer's arrays into the module ``m`` built for it."""
+    as_tensor = lambda a: torch.as_tensor(np.asarray(a, dtype=np.float32))  # noqa: E731
+    kind = layer["type"]
+    if kind == "dense":
+        w = as_tensor(layer["weight"]).T
+        if w.shape != m.weight.shape:
+            raise ValueError(f"A dense layer's weight has shape {tuple(w.shape[::-1])}, "
+                             f"expected {tuple(m.weight.shape[::-1])}.")
+        m.weight.copy_(w * math.sqrt(m.in_features) if isinstance(m, ScaledLinear) else w)
+        m.bias.copy_(as_tensor(layer["bias"]))
+    elif kind == "batch_norm":
+        m.running_mean.copy_(as_tensor(layer["mean"]))
+        m.running_var.copy_(as_tensor(layer["var"]))
+        m.weight.copy_(as_tensor(layer["gamma"]))
+        m.bias.copy_(as_tensor(layer["beta"]))
+    elif kind == "scale" or (kind == "activation" and "weight" in layer):
+        m.weight.copy_(as_tensor(layer["weight"]))
+    elif kind == "tabular_input":
+        m.center.copy_(as_tensor(layer["center"]))
+        m.scale.copy_(as_tensor(layer["scale"]))
+        if layer["periodic"] is not None:
+            for name, value in layer["periodic"].items():
+                getattr(m.periodic, name).copy_(as_tensor(value))
+        if layer["embedding"] is not None:
+            m.embedding.weight.copy_(as_tensor(layer["embedding"]))
 
 
 def _np_activation(name, a):
@@ -212,11 +383,44 @@ def _np_activation(name, a):
         return np.where(a > 0, a, 0.01 * a)
     if name == "elu":
         return np.where(a > 0, a, np.expm1(np.minimum(a, 0)))
+    if name == "selu":
+        return 1.0507009873554805 * np.where(a > 0, a, 1.6732632423543772 * np.expm1(np.minimum(a, 0)))
     if name == "gelu":
         return 0.5 * a * (1.0 + erf(a / np.sqrt(2.0)))
+    if name == "mish":
+        return a * np.tanh(np.logaddexp(0.0, a))
+    if name == "silu":
+        return a / (1.0 + np.exp(-a))
     if name == "identity":
         return a
     raise ValueError(f"Unknown activation {name!r} in the exported network.")
+
+
+def _np_tabular_input(layer, x):
+    n = layer["n_numeric"]
+    numbers = x[:, :n]
+    if layer["scaling"]:
+        numbers = np.clip((numbers - layer["center"]) * layer["scale"], -3e6, 3e6)
+        numbers = numbers / np.sqrt(1.0 + (numbers / 3.0) ** 2)
+    missing = np.isnan(numbers)
+    numbers = np.where(missing, 0.0, numbers)
+    parts = [numbers]
+    if layer["periodic"] is not None:
+        p = layer["periodic"]
+        z = np.cos(2 * np.pi * numbers[:, :, None] * p["frequencies"] + p["phases"])
+        z = np.einsum("nfk,fkm->nfm", z, p["weight"]) + p["bias"]
+        parts = [np.concatenate([z, numbers[:, :, None]], axis=2).reshape(len(x), -1)]
+    if len(layer["missing_columns"]):
+        parts.append(missing[:, layer["missing_columns"]].astype(np.float64))
+    codes = x[:, n:].astype(np.int64)
+    for j in layer["one_hot_columns"]:
+        size = layer["cardinalities"][j] + 1
+        parts.append(np.eye(size)[codes[:, j]][:, 1:])
+    if layer["embedded_columns"]:
+        offsets = np.cumsum([0] + [layer["cardinalities"][j] + 1 for j in layer["embedded_columns"]])[:-1]
+        table = layer["embedding"].astype(np.float64)
+        parts.append(table[codes[:, layer["embedded_columns"]] + offsets].reshape(len(x), -1))
+    return np.concatenate(parts, axis=1)
 
 
 def forward_numpy(network, X):
@@ -225,7 +429,9 @@ def forward_numpy(network, X):
     Parameters
     ----------
     network : dict, from ``DenseClassifier.export_network()`` or ``DenseRegressor.export_network()``
-    X : array-like of shape (n_samples, n_features)
+    X : array-like or DataFrame of shape (n_samples, n_features)
+        As the estimator takes it: with a ``preprocessor`` in the network, X is encoded as
+        in ``predict`` first (numpy and pandas, no torch).
 
     Returns
     -------
@@ -233,18 +439,28 @@ def forward_numpy(network, X):
         Class probabilities (columns in ``network['classes']`` order) for a classifier,
         predicted values of shape (n_samples, n_outputs) for a regressor.
     """
-    a = np.asarray(X, dtype=np.float64)
+    if "preprocessor" in network:
+        X = _preprocessor_from_state(network["preprocessor"]).transform(X)
+    a = np.asarray(X.toarray() if sp.issparse(X) else X, dtype=np.float64)
     for layer in network["layers"]:
-        if layer["type"] == "dense":
+        kind = layer["type"]
+        if kind == "tabular_input":
+            a = _np_tabular_input(layer, a)
+        elif kind == "scale":
+            a = a * layer["weight"]
+        elif kind == "dense":
             a = a @ layer["weight"].astype(np.float64) + layer["bias"]
-        elif layer["type"] == "batch_norm":
+        elif kind == "batch_norm":
             a = (a - layer["mean"]) / np.sqrt(layer["var"].astype(np.float64) + layer["eps"]) * layer["gamma"] \
                 + layer["beta"]
         else:
-            a = _np_activation(layer["name"], a)
+            f = _np_activation(layer["name"], a)
+            a = f if "weight" not in layer else a + (f - a) * layer["weight"]
     if network["output"] == "softmax":
         a = np.exp(a - a.max(axis=1, keepdims=True))
         a /= a.sum(axis=1, keepdims=True)
+    elif "target_mean" in network:
+        a = a * network["target_scale"] + network["target_mean"]
     return a
 
 
@@ -381,26 +597,38 @@ class DenseClassifier(NeuralClassifierMixin, ClassifierMixin, _DenseMixin, BaseN
     _parameter_constraints = {
         **_DenseMixin._parameter_constraints,
         "class_weight": [dict, StrOptions({"balanced"}), None],
+        "label_smoothing": [Interval(Real, 0, 1, closed="left")],
     }
 
-    def __init__(self, hidden_layer_sizes=(256,), activation="relu", dropout=0.0, batch_norm=False,
-                 kernel_initializer="glorot_uniform", optimizer="adam", learning_rate_init=0.001,
-                 learning_rate="constant", momentum=0.9, nesterov=True, alpha=0.0001, l1=0.0, batch_size="auto",
-                 max_iter=200, shuffle=True, early_stopping=False, validation_fraction=0.1, n_iter_no_change=10,
-                 tol=1e-4, class_weight=None, warm_start=False, random_state=None, device="auto", precision="32", verbose=0,
-                 callbacks=None):
+    def __init__(self, hidden_layer_sizes=(256, 256, 256), activation="selu", dropout=0.15, batch_norm=False,
+                 kernel_initializer="glorot_uniform", preprocessing="auto", numeric_embedding="periodic",
+                 front_scale=True, parametrization="ntk", learnable_activation=True, optimizer="adamw",
+                 learning_rate_init=0.04, learning_rate="cosine_log_cycles", regularization_schedule="flat_cosine",
+                 momentum=0.9, nesterov=True, beta_1=0.9, beta_2=0.95, alpha=0.02, l1=0.0, label_smoothing=0.1,
+                 batch_size="auto", max_iter=256, shuffle=True, early_stopping=True, validation_fraction=0.2,
+                 n_iter_no_change=None, tol=1e-4, class_weight=None, warm_start=False, random_state=None,
+                 n_jobs=None, device="auto", precision="32", verbose=0, callbacks=None):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
         self.dropout = dropout
         self.batch_norm = batch_norm
         self.kernel_initializer = kernel_initializer
+        self.preprocessing = preprocessing
+        self.numeric_embedding = numeric_embedding
+        self.front_scale = front_scale
+        self.parametrization = parametrization
+        self.learnable_activation = learnable_activation
         self.optimizer = optimizer
         self.learning_rate_init = learning_rate_init
         self.learning_rate = learning_rate
+        self.regularization_schedule = regularization_schedule
         self.momentum = momentum
         self.nesterov = nesterov
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
         self.alpha = alpha
         self.l1 = l1
+        self.label_smoothing = label_smoothing
         self.batch_size = batch_size
         self.max_iter = max_iter
         self.shuffle = shuffle
@@ -411,6 +639,7 @@ class DenseClassifier(NeuralClassifierMixin, ClassifierMixin, _DenseMixin, BaseN
         self.class_weight = class_weight
         self.warm_start = warm_start
         self.random_state = random_state
+        self.n_jobs = n_jobs
         self.device = device
         self.precision = precision
         self.verbose = verbose
@@ -439,23 +668,40 @@ class DenseRegressor(NeuralRegressorMixin, RegressorMixin, _DenseMixin, BaseNeur
     True
     """
 
-    def __init__(self, hidden_layer_sizes=(256,), activation="relu", dropout=0.0, batch_norm=False,
-                 kernel_initializer="glorot_uniform", optimizer="adam", learning_rate_init=0.001,
-                 learning_rate="constant", momentum=0.9, nesterov=True, alpha=0.0001, l1=0.0, batch_size="auto",
-                 max_iter=200, shuffle=True, early_stopping=False, validation_fraction=0.1, n_iter_no_change=10,
-                 tol=1e-4, warm_start=False, random_state=None, device="auto", precision="32", verbose=0, callbacks=None):
+    _parameter_constraints = {
+        **_DenseMixin._parameter_constraints,
+        "normalize_y": ["boolean"],
+    }
+
+    def __init__(self, hidden_layer_sizes=(256, 256, 256), activation="mish", dropout=0.15, batch_norm=False,
+                 kernel_initializer="glorot_uniform", preprocessing="auto", numeric_embedding="periodic",
+                 front_scale=True, parametrization="ntk", learnable_activation=True, optimizer="adamw",
+                 learning_rate_init=0.2, learning_rate="cosine_log_cycles", regularization_schedule="flat_cosine",
+                 momentum=0.9, nesterov=True, beta_1=0.9, beta_2=0.95, alpha=0.02, l1=0.0, normalize_y=True,
+                 batch_size="auto", max_iter=256, shuffle=True, early_stopping=True, validation_fraction=0.2,
+                 n_iter_no_change=None, tol=1e-4, warm_start=False, random_state=None, n_jobs=None, device="auto",
+                 precision="32", verbose=0, callbacks=None):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
         self.dropout = dropout
         self.batch_norm = batch_norm
         self.kernel_initializer = kernel_initializer
+        self.preprocessing = preprocessing
+        self.numeric_embedding = numeric_embedding
+        self.front_scale = front_scale
+        self.parametrization = parametrization
+        self.learnable_activation = learnable_activation
         self.optimizer = optimizer
         self.learning_rate_init = learning_rate_init
         self.learning_rate = learning_rate
+        self.regularization_schedule = regularization_schedule
         self.momentum = momentum
         self.nesterov = nesterov
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
         self.alpha = alpha
         self.l1 = l1
+        self.normalize_y = normalize_y
         self.batch_size = batch_size
         self.max_iter = max_iter
         self.shuffle = shuffle
@@ -465,6 +711,7 @@ class DenseRegressor(NeuralRegressorMixin, RegressorMixin, _DenseMixin, BaseNeur
         self.tol = tol
         self.warm_start = warm_start
         self.random_state = random_state
+        self.n_jobs = n_jobs
         self.device = device
         self.precision = precision
         self.verbose = verbose

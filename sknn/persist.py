@@ -86,6 +86,7 @@ class _Unsafe(Exception):
 
 def _estimator_classes():
     """The classes :func:`load` may build, by name: sknn's public estimators, nothing else."""
+    from ._tabular import TabularPreprocessor
     from .conv import ConvImageClassifier
     from .dense import DenseClassifier, DenseRegressor
     from .sequence import LSTMLanguageModel, LSTMSequenceTagger
@@ -93,7 +94,7 @@ def _estimator_classes():
     from .word2vec import Word2VecTransformer
 
     classes = (DenseClassifier, DenseRegressor, ConvImageClassifier, LSTMSequenceTagger, LSTMLanguageModel,
-               TransferVGGClassifier, VGGFeatureExtractor, Word2VecTransformer)
+               TransferVGGClassifier, VGGFeatureExtractor, Word2VecTransformer, TabularPreprocessor)
     return {cls.__name__: cls for cls in classes}
 
 
@@ -128,6 +129,8 @@ def _digest(document, tensors, key):
 
 
 def _is_fitted(est):
+    if getattr(type(est), "_persist_data_only", False):  # fitted state of plain data, no network
+        return hasattr(est, "n_features_in_")
     return hasattr(est, "net_") or hasattr(est, "module_")
 
 
@@ -621,7 +624,7 @@ class _Reader:
         est = cls(**params)
         if "attributes" not in node:  # an estimator given as a parameter, not fitted
             return est
-        if "engine" not in node and "network" not in node:
+        if "engine" not in node and "network" not in node and not getattr(cls, "_persist_data_only", False):
             raise FormatError(f"The saved {name} has fitted attributes but no network: the file is damaged or was "
                               "not written by sknn's save.")
         for attr, value in node["attributes"].items():

@@ -1,0 +1,258 @@
+"""Tables for networks: which columns are numbers and which are categories, and how each reaches the network.
+
+:class:`TabularPreprocessor` is fitted inside ``DenseClassifier``/``DenseRegressor`` when
+``preprocessing='auto'`` (their ``preprocessor_``). It turns a DataFrame or an array, with
+numbers, strings, pandas categoricals, booleans and missing values, into one float32 matrix
+the network reads: the numeric columns first, as numbers (NaN where missing), then the
+categorical columns as integer codes (0 for a missing or unseen category, 1..K for the
+categories seen in ``fit``). It also learns each numeric column's median and robust scale.
+
+The rest happens in the network's first layer (:class:`sknn._layers.TabularInput`), on
+tensors, so that an exported network carries it: centring and robust scaling, smooth
+clipping, missing-value indicators, one-hot or learned embeddings of the categories.
+"""
+
+import numbers
+import warnings
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils.validation import check_array, check_is_fitted, validate_data
+
+__all__ = ["TabularPreprocessor", "robust_statistics"]
+
+_STAT_ROWS = 200_000  # the medians and scales of larger tables come from a sample of this many rows
+
+
+def robust_statistics(X, random_state=0):
+    """Median and robust scale of each column of the float matrix ``X`` (NaN = missing).
+
+    The scale is 1 / interquartile range, or 2 / range where the quartiles coincide (a
+    column that is mostly one value), or 0 for a constant or all-missing column (which then
+    carries no information). On more than 200,000 rows they are estimated on a sample.
+    """
+    if sp.issparse(X):
+        X = X.tocsr()
+    n = X.shape[0]
+    if n > _STAT_ROWS:
+        rows = np.sort(np.random.RandomState(random_state).choice(n, _STAT_ROWS, replace=False))
+        X = X[rows]
+    X = X.toarray() if sp.issparse(X) else X
+    X = np.asarray(X, dtype=np.float64)
+    if X.shape[1] == 0:
+        return np.zeros(0), np.zeros(0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-missing columns
+        q25, median, q75 = np.nanquantile(X, [0.25, 0.5, 0.75], axis=0)
+        spread = q75 - q25
+        half_range = 0.5 * (np.nanmax(X, axis=0) - np.nanmin(X, axis=0))
+    spread = np.where(spread > 0, spread, half_range)
+    valid = np.isfinite(spread) & (spread > 0)
+    scale = np.where(valid, 1.0 / np.where(valid, spread, 1.0), 0.0)
+    return np.nan_to_num(median, nan=0.0), scale
+
+
+def _is_number(v):
+    return isinstance(v, (numbers.Real, np.number)) and not isinstance(v, (bool, np.bool_))
+
+
+def _missing(values):
+    """Boolean mask of the missing entries (None, NaN, pd.NA, NaT) of an object array."""
+    return pd.isna(values)
+
+
+def _column_kind(values, name):
+    """'numeric' or 'categorical' for one column of an object array, from its values."""
+    present = values[~_missing(values)]
+    kinds = set()
+    for v in present[:100_000]:
+        if _is_number(v):
+            kinds.add("number")
+        elif isinstance(v, (str, bool, np.bool_)):
+            kinds.add("string")
+        else:
+            raise TypeError(f"Column {name} holds a value of type {type(v).__name__} ({v!r:.40}): the argument must "
+                            "be a string or a number in every cell (or missing).")
+    return "numeric" if kinds == {"number"} else "categorical"
+
+
+class TabularPreprocessor(TransformerMixin, BaseEstimator):
+    """Column typing and encoding of a table for a network (fitted inside the dense estimators).
+
+    Numeric columns (numbers, booleans) stay numbers, with NaN for missing values;
+    categorical columns (strings, pandas categoricals, object columns that hold any string)
+    become integer codes: 0 for a missing category or one not seen in ``fit``, 1..K for the
+    ``categories_`` seen. A DataFrame keeps its column types; a numeric array is all
+    numbers; a string array all categories; an object array is typed column by column.
+
+    ``transform`` returns one float32 matrix, the numeric columns first
+    (``numeric_columns_``), then the codes (``categorical_columns_``). A sparse matrix is
+    numeric and stays sparse.
+
+    Attributes
+    ----------
+    n_features_in_ : int
+    feature_names_in_ : ndarray of str, when X was a DataFrame with string column names
+    numeric_columns_ : ndarray of int
+        Positions, in X, of the numeric columns.
+    categorical_columns_ : ndarray of int
+        Positions, in X, of the categorical columns.
+    categories_ : list of ndarray
+        The categories of each categorical column, in code order (code i + 1 is
+        ``categories_[j][i]``).
+    center_ : ndarray of shape (n_numeric,)
+        Median of each numeric column in ``fit``.
+    scale_ : ndarray of shape (n_numeric,)
+        1 / interquartile range of each numeric column (2 / range when the quartiles
+        coincide, 0 for a constant or all-missing column).
+    has_missing_ : ndarray of bool, shape (n_numeric,)
+        Numeric columns with missing values in ``fit``: the network gets an indicator
+        for each.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sknn._tabular import TabularPreprocessor
+    >>> df = pd.DataFrame({"age": [31, 45, None], "city": ["Oslo", "Lima", "Oslo"]})
+    >>> pre = TabularPreprocessor().fit(df)
+    >>> pre.categories_[0].tolist(), pre.has_missing_.tolist()
+    (['Lima', 'Oslo'], [True])
+    >>> pre.transform(pd.DataFrame({"age": [50], "city": ["Rome"]})).tolist()   # Rome: unseen, code 0
+    [[50.0, 0.0]]
+    """
+
+    _persist_data_only = True  # sknn's save stores its fitted attributes as data (it has no network)
+
+    def fit(self, X, y=None):
+        """Learn the column types, the categories and the numeric statistics of X."""
+        columns = self._columns(X, reset=True)
+        if sp.issparse(columns):
+            self.numeric_columns_ = np.arange(columns.shape[1])
+            self.categorical_columns_ = np.zeros(0, dtype=np.int64)
+            self.categories_ = []
+            self._categories_are_strings = []
+            self.center_, self.scale_ = robust_statistics(columns)
+            self.has_missing_ = np.zeros(columns.shape[1], dtype=bool)
+            return self
+        kinds = [kind for kind, _ in columns]
+        self.numeric_columns_ = np.array([j for j, k in enumerate(kinds) if k == "numeric"], dtype=np.int64)
+        self.categorical_columns_ = np.array([j for j, k in enumerate(kinds) if k == "categorical"], dtype=np.int64)
+        self.categories_ = []
+        self._categories_are_strings = []
+        for j in self.categorical_columns_:
+            values = columns[j][1]
+            present = values[~_missing(values)]
+            if isinstance(present, pd.Categorical):
+                cats = np.asarray(present.categories, dtype=object)
+                cats = cats[np.isin(cats, np.asarray(present, dtype=object))]  # only those seen
+            else:
+                present = np.asarray(present, dtype=object)
+                cats = np.array(sorted(set(present.tolist()), key=lambda v: (type(v).__name__, str(v))), dtype=object)
+            self.categories_.append(cats)
+            self._categories_are_strings.append(bool(len(cats)) and all(isinstance(c, str) for c in cats))
+        numbers_ = self._numeric_matrix(columns)
+        self.center_, self.scale_ = robust_statistics(numbers_)
+        self.has_missing_ = np.isnan(numbers_).any(axis=0)
+        return self
+
+    def transform(self, X):
+        """The float32 matrix of numbers (NaN for missing) then category codes (0 for missing or unseen)."""
+        check_is_fitted(self, "numeric_columns_")
+        columns = self._columns(X, reset=False)
+        if sp.issparse(columns):
+            return columns
+        if len(columns) != self.n_features_in_:
+            raise ValueError(f"X has {len(columns)} features, but {type(self).__name__} is expecting "
+                             f"{self.n_features_in_} features as input.")
+        for j in self.numeric_columns_:
+            if columns[j][0] != "numeric":
+                bad = next(v for v in columns[j][1] if isinstance(v, str))
+                raise ValueError(f"Column {self._name(j)} held numbers in fit but holds the string {bad!r} now: "
+                                 "pass numbers (or missing values) in this column, as in fit.")
+        out = np.empty((len(columns[0][1]) if columns else 0, len(columns)), dtype=np.float32)
+        out[:, :len(self.numeric_columns_)] = self._numeric_matrix(columns)
+        for i, j in enumerate(self.categorical_columns_):
+            out[:, len(self.numeric_columns_) + i] = self._codes(columns[j][1], i, j)
+        return out
+
+    # -- helpers -----------------------------------------------------------------------------
+    def _name(self, j):
+        names = getattr(self, "feature_names_in_", None)
+        return repr(names[j]) if names is not None else str(j)
+
+    def _columns(self, X, reset):
+        """[(kind, values), ...] per column, or a sparse float matrix."""
+        if isinstance(X, pd.DataFrame):
+            validate_data(self, X, reset=reset, skip_check_array=True)
+            if X.shape[1] == 0:
+                raise ValueError(f"0 feature(s) (shape={X.shape}) while a minimum of 1 is required.")
+            if X.shape[0] == 0:
+                raise ValueError(f"Found array with 0 sample(s) (shape={X.shape}) while a minimum of 1 is required.")
+            return [self._frame_column(X.iloc[:, j], j) for j in range(X.shape[1])]
+        X = check_array(X, accept_sparse="csr", dtype=None, ensure_all_finite=False)
+        validate_data(self, X, reset=reset, skip_check_array=True)
+        if sp.issparse(X):
+            X = X.astype(np.float64)
+            if not np.isfinite(X.data).all():
+                raise ValueError("Input X contains NaN or infinity; a sparse X must hold finite numbers.")
+            return X
+        if X.dtype.kind in "biuf":
+            return [("numeric", X[:, j]) for j in range(X.shape[1])]
+        if X.dtype.kind in "US":
+            return [("categorical", X[:, j].astype(object)) for j in range(X.shape[1])]
+        if X.dtype.kind != "O":
+            raise TypeError(f"X has dtype {X.dtype}, which is neither numbers nor strings; pass numbers, strings, "
+                            "booleans or categories.")
+        return [(_column_kind(X[:, j], self._name(j) if not reset else str(j)), X[:, j]) for j in range(X.shape[1])]
+
+    def _frame_column(self, col, j):
+        dtype = col.dtype
+        if isinstance(dtype, pd.CategoricalDtype):
+            return "categorical", col.array
+        if pd.api.types.is_bool_dtype(dtype) or pd.api.types.is_numeric_dtype(dtype):
+            return "numeric", col.to_numpy(dtype=np.float64, na_value=np.nan)
+        if pd.api.types.is_datetime64_any_dtype(dtype) or pd.api.types.is_timedelta64_dtype(dtype):
+            raise TypeError(f"Column {col.name!r} holds dates or durations: turn them into numbers first (for "
+                            "instance the year, the day of the week, or seconds since an origin).")
+        values = col.to_numpy(dtype=object)
+        return _column_kind(values, repr(col.name)), values
+
+    def _numeric_matrix(self, columns):
+        n = len(columns[0][1]) if columns else 0
+        out = np.empty((n, len(self.numeric_columns_)), dtype=np.float64)
+        for i, j in enumerate(self.numeric_columns_):
+            values = columns[j][1]
+            if values.dtype == object:
+                values = np.where(_missing(values), np.nan, values)
+            out[:, i] = np.asarray(values, dtype=np.float64)
+        if np.isinf(out).any():
+            j = self.numeric_columns_[np.isinf(out).any(axis=0).argmax()]
+            raise ValueError(f"Input X contains infinity in column {self._name(j)}: replace it with a finite number "
+                             "or a missing value (NaN).")
+        return out
+
+    def _codes(self, values, i, j):
+        cats = self.categories_[i]
+        missing = np.asarray(_missing(values), dtype=bool)
+        values = np.asarray(values, dtype=object)
+        present = values[~missing]
+        if (len(present) and self._categories_are_strings[i]
+                and not any(isinstance(v, str) for v in present[:1000])):
+            raise ValueError(f"Column {self._name(j)} held strings in fit (categories such as {cats[0]!r}) but "
+                             f"holds {type(present[0]).__name__} values now: pass the same kind of values as in fit.")
+        codes = np.zeros(len(values), dtype=np.float32)
+        if len(cats):
+            index = pd.Index(cats)
+            found = index.get_indexer(present)
+            codes[~missing] = np.where(found >= 0, found + 1, 0)
+        return codes
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = True
+        tags.input_tags.sparse = True
+        tags.input_tags.string = True
+        tags.input_tags.categorical = True
+        return tags
