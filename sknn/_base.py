@@ -407,6 +407,17 @@ class SmoothedCrossEntropyLoss(torch.nn.CrossEntropyLoss):
 
     def forward(self, input, target):
         self.label_smoothing = self.training_smoothing if self.training else 0.0
+        if input.ndim == 3:  # (n, members, classes): each member of an ensemble has its own loss
+            return super().forward(input.transpose(1, 2), target.unsqueeze(1).expand(-1, input.shape[1]))
+        return super().forward(input, target)
+
+
+class EnsembleMSELoss(torch.nn.MSELoss):
+    """Mean squared error; with predictions of shape (n, members, outputs), one per member of an ensemble."""
+
+    def forward(self, input, target):
+        if input.ndim == 3:
+            target = target.unsqueeze(1).expand_as(input)
         return super().forward(input, target)
 
 
@@ -532,7 +543,7 @@ class NeuralRegressorMixin:
     _multi_output_y = True
 
     def _criterion(self):
-        return torch.nn.MSELoss(reduction="none")
+        return EnsembleMSELoss(reduction="none")
 
     _score_fn = staticmethod(r2_score)
 

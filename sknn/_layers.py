@@ -272,3 +272,37 @@ class TabularInput(nn.Module):
                 slots = codes[:, self.embedded_columns] + self.embedding_offsets
                 parts.append(self.embedding(slots).flatten(1))
         return torch.cat(parts, dim=1)
+
+
+class EnsembleInput(nn.Module):
+    """The start of ``k`` networks in one (TabM-mini, Gorishniy et al. 2025): each row goes ``k`` times through
+    the layers that follow, once per member, multiplied by that member's own scale per feature (from random
+    signs, so that the members differ from the first step). (n, d) -> (n * k, d)."""
+
+    def __init__(self, n_features, n_members):
+        super().__init__()
+        self.n_members = int(n_members)
+        signs = torch.randint(0, 2, (self.n_members, n_features)).to(torch.float32) * 2 - 1
+        self.weight = nn.Parameter(signs)
+
+    def forward(self, x):
+        return (x.unsqueeze(1) * self.weight).flatten(0, 1)
+
+
+class EnsembleOutput(nn.Module):
+    """The end of the ``k`` members: (n * k, o) -> (n, k, o) in training, where each member has its own loss;
+    in evaluation the members' mean, of probabilities (``'softmax'``: returned as log-probabilities, so that a
+    softmax of the output gives the mean probability) or of values (``'identity'``)."""
+
+    def __init__(self, n_members, output="identity"):
+        super().__init__()
+        self.n_members = int(n_members)
+        self.output = output
+
+    def forward(self, z):
+        z = z.unflatten(0, (-1, self.n_members))
+        if self.training:
+            return z
+        if self.output == "softmax":
+            return torch.log(torch.softmax(z, dim=-1).mean(dim=1))
+        return z.mean(dim=1)

@@ -6,6 +6,7 @@ network can be exported to plain numpy (``export_network``), run without torch
 """
 
 import math
+import os
 from numbers import Integral, Real
 
 import numpy as np
@@ -19,8 +20,8 @@ from torch import nn
 
 from ._base import BaseNeuralNetwork, NeuralClassifierMixin, NeuralRegressorMixin
 from ._engine import resolve_device
-from ._layers import (ACTIVATIONS, INITIALIZER_NAMES, FrontScale, LearnableActivation, NoisyReLU, ScaledLinear,
-                      TabularInput, initialize_weights, make_activation)
+from ._layers import (ACTIVATIONS, INITIALIZER_NAMES, EnsembleInput, EnsembleOutput, FrontScale, LearnableActivation,
+                      NoisyReLU, ScaledLinear, TabularInput, initialize_weights, make_activation)
 from ._tabular import TabularPreprocessor
 
 __all__ = ["DenseNet", "DenseClassifier", "DenseRegressor", "forward_numpy"]
@@ -56,7 +57,7 @@ class DenseNet(nn.Module):
 
     def __init__(self, n_inputs, n_outputs, hidden_layer_sizes=(100,), activation="relu", dropout=0.0,
                  batch_norm=False, input_layer=None, front_scale=False, parametrization="standard",
-                 learnable_activation=False):
+                 learnable_activation=False, n_ensemble=1, output="identity"):
         super().__init__()
         rates = _per_layer(dropout, len(hidden_layer_sizes))
         linear = ScaledLinear if parametrization == "ntk" else nn.Linear
@@ -66,6 +67,8 @@ class DenseNet(nn.Module):
             n_inputs = input_layer.n_outputs
         if front_scale:
             layers.append(FrontScale(n_inputs))
+        if n_ensemble > 1:
+            layers.append(EnsembleInput(n_inputs, n_ensemble))
         width = n_inputs
         for size, rate in zip(hidden_layer_sizes, rates):
             layers.append(linear(width, size))
@@ -76,10 +79,34 @@ class DenseNet(nn.Module):
                 layers.append(nn.Dropout(rate))
             width = size
         layers.append(linear(width, n_outputs))
+        if n_ensemble > 1:
+            layers.append(EnsembleOutput(n_ensemble, output))
         self.layers = nn.Sequential(*layers)
 
     def forward(self, X):
         return self.layers(X)
+
+
+_PARALLEL_WORK = 2 ** 24  # multiply-adds of a forward pass over a batch worth spreading over threads
+
+
+def choose_threads(work):
+    """Torch threads for a training step of ``work`` multiply-adds (a forward pass over one batch).
+
+    Small steps run on one thread: spreading them costs more in synchronisation than it
+    saves, and when other processes share the cores, torch's waiting threads spin and slow
+    a small network down by an order of magnitude. Larger steps keep torch's setting (which
+    respects ``OMP_NUM_THREADS`` and ``torch.set_num_threads``), unless the machine is
+    already busy (a 1-minute load average of at least its cores), when one thread is used.
+    """
+    available = torch.get_num_threads()
+    if available == 1 or work < _PARALLEL_WORK:
+        return 1
+    try:
+        busy = os.getloadavg()[0] >= (os.cpu_count() or 1)
+    except OSError:  # no load average on this platform
+        busy = False
+    return 1 if busy else available
 
 
 def _per_layer(dropout, n_layers):
@@ -121,11 +148,12 @@ class _DenseMixin:
         "beta_1": [Interval(Real, 0, 1, closed="left")],
         "beta_2": [Interval(Real, 0, 1, closed="left")],
         "n_jobs": [Interval(Integral, 1, None, closed="left"), None],
+        "n_ensemble": [Interval(Integral, 1, None, closed="left")],
     }
 
     _architecture_params = ("hidden_layer_sizes", "activation", "dropout", "batch_norm", "kernel_initializer",
                             "preprocessing", "numeric_embedding", "front_scale", "parametrization",
-                            "learnable_activation")
+                            "learnable_activation", "n_ensemble")
 
     def _check_params(self):
         _check_architecture(self.hidden_layer_sizes, self.dropout)
@@ -162,7 +190,10 @@ class _DenseMixin:
         return 1024
 
     def _n_threads(self, n_rows, batch_size):
-        return self.n_jobs
+        if self.n_jobs is not None:
+            return self.n_jobs
+        n_weights = sum(p.numel() for p in self.net_.module_.parameters())
+        return choose_threads(batch_size * n_weights)
 
     # -- the module ----------------------------------------------------------------------------
     def _build_module(self, n_inputs, n_outputs):
@@ -177,7 +208,8 @@ class _DenseMixin:
         sizes = _check_architecture(arch["hidden_layer_sizes"], arch["dropout"])
         module = DenseNet(n_inputs, n_outputs, sizes, arch["activation"], arch["dropout"], arch["batch_norm"],
                           input_layer=input_layer, front_scale=arch["front_scale"],
-                          parametrization=arch["parametrization"], learnable_activation=arch["learnable_activation"])
+                          parametrization=arch["parametrization"], learnable_activation=arch["learnable_activation"],
+                          n_ensemble=arch["n_ensemble"], output="softmax" if self._is_classifier else "identity")
         return initialize_weights(module, arch["kernel_initializer"], arch["activation"])
 
     def _linear_layers(self):
@@ -606,8 +638,8 @@ class DenseClassifier(NeuralClassifierMixin, ClassifierMixin, _DenseMixin, BaseN
                  learning_rate_init=0.04, learning_rate="cosine_log_cycles", regularization_schedule="flat_cosine",
                  momentum=0.9, nesterov=True, beta_1=0.9, beta_2=0.95, alpha=0.02, l1=0.0, label_smoothing=0.1,
                  batch_size="auto", max_iter=256, shuffle=True, early_stopping=True, validation_fraction=0.2,
-                 n_iter_no_change=None, tol=1e-4, class_weight=None, warm_start=False, random_state=None,
-                 n_jobs=None, device="auto", precision="32", verbose=0, callbacks=None):
+                 n_iter_no_change=None, tol=1e-4, class_weight=None, n_ensemble=1, warm_start=False,
+                 random_state=None, n_jobs=None, device="auto", precision="32", verbose=0, callbacks=None):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
         self.dropout = dropout
@@ -637,6 +669,7 @@ class DenseClassifier(NeuralClassifierMixin, ClassifierMixin, _DenseMixin, BaseN
         self.n_iter_no_change = n_iter_no_change
         self.tol = tol
         self.class_weight = class_weight
+        self.n_ensemble = n_ensemble
         self.warm_start = warm_start
         self.random_state = random_state
         self.n_jobs = n_jobs
@@ -679,8 +712,8 @@ class DenseRegressor(NeuralRegressorMixin, RegressorMixin, _DenseMixin, BaseNeur
                  learning_rate_init=0.2, learning_rate="cosine_log_cycles", regularization_schedule="flat_cosine",
                  momentum=0.9, nesterov=True, beta_1=0.9, beta_2=0.95, alpha=0.02, l1=0.0, normalize_y=True,
                  batch_size="auto", max_iter=256, shuffle=True, early_stopping=True, validation_fraction=0.2,
-                 n_iter_no_change=None, tol=1e-4, warm_start=False, random_state=None, n_jobs=None, device="auto",
-                 precision="32", verbose=0, callbacks=None):
+                 n_iter_no_change=None, tol=1e-4, n_ensemble=1, warm_start=False, random_state=None, n_jobs=None,
+                 device="auto", precision="32", verbose=0, callbacks=None):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
         self.dropout = dropout
@@ -709,6 +742,7 @@ class DenseRegressor(NeuralRegressorMixin, RegressorMixin, _DenseMixin, BaseNeur
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change
         self.tol = tol
+        self.n_ensemble = n_ensemble
         self.warm_start = warm_start
         self.random_state = random_state
         self.n_jobs = n_jobs
