@@ -18,6 +18,7 @@ from torch import nn
 from ._base import BaseNeuralNetwork, NeuralClassifierMixin, NeuralRegressorMixin
 from ._engine import resolve_device
 from ._layers import ACTIVATIONS, INITIALIZER_NAMES, initialize_weights, make_activation
+from ._validation import check_width
 
 __all__ = ["DenseNet", "DenseClassifier", "DenseRegressor", "forward_numpy"]
 
@@ -233,7 +234,14 @@ def forward_numpy(network, X):
         Class probabilities (columns in ``network['classes']`` order) for a classifier,
         predicted values of shape (n_samples, n_outputs) for a regressor.
     """
+    if not isinstance(network, dict) or "layers" not in network:
+        raise TypeError("network must be the dict that export_network() returns.")
     a = np.asarray(X, dtype=np.float64)
+    if a.ndim != 2:
+        raise ValueError(f"X must be a 2-D array of shape (n_samples, n_features), got an array of shape {a.shape}.")
+    dense = [layer for layer in network["layers"] if layer["type"] == "dense"]
+    check_width(a.shape[1], int(dense[0]["weight"].shape[0]) if dense else a.shape[1], "X",
+                "the network's number of input features (n_features_in)")
     for layer in network["layers"]:
         if layer["type"] == "dense":
             a = a @ layer["weight"].astype(np.float64) + layer["bias"]
