@@ -7,10 +7,12 @@ import math
 import os
 import warnings
 from concurrent.futures import ThreadPoolExecutor
+from numbers import Real
 
 import numpy as np
 import torch
 import torch.nn.functional as F
+from sklearn.utils._param_validation import InvalidParameterError
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 from torch import nn
 
@@ -377,6 +379,25 @@ class Augment(nn.Module):
     """
 
     KEYS = ("horizontal_flip", "vertical_flip", "shift", "rotation", "zoom")
+    # the range of each number: shift and zoom are fractions, rotation is in degrees
+    RANGES = {"shift": (0.0, 1.0), "rotation": (0.0, 180.0), "zoom": (0.0, 1.0)}
+
+    @classmethod
+    def check_options(cls, augment):
+        """Refuse an ``augment`` dict with unknown keys, or values of the wrong type or out of range."""
+        if not augment:
+            return
+        unknown = set(augment) - set(cls.KEYS)
+        if unknown:
+            raise ValueError(f"Unknown augment keys {sorted(unknown)}; use {list(cls.KEYS)}.")
+        for key, value in augment.items():
+            if key in cls.RANGES:
+                lo, hi = cls.RANGES[key]
+                if not isinstance(value, Real) or isinstance(value, bool) or not lo <= value <= hi:
+                    raise InvalidParameterError(f"augment[{key!r}]={value!r}: {key} must be a number in "
+                                                f"[{lo:g}, {hi:g}].")
+            elif not isinstance(value, (bool, np.bool_)):
+                raise InvalidParameterError(f"augment[{key!r}]={value!r}: {key} must be True or False.")
 
     def __init__(self, horizontal_flip=False, vertical_flip=False, shift=0.0, rotation=0.0, zoom=0.0):
         super().__init__()

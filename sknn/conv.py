@@ -267,10 +267,7 @@ verbose, callbacks
         check_sizes(self.kernel_size, "kernel_size", lengths=(2,), allow_int=True)
         check_sizes(self.strides, "strides", lengths=(2,), allow_int=True)
         self._check_image_params()
-        if self.augment:
-            unknown = set(self.augment) - set(Augment.KEYS)
-            if unknown:
-                raise ValueError(f"Unknown augment keys {sorted(unknown)}; use {list(Augment.KEYS)}.")
+        Augment.check_options(self.augment)
 
     def _file_image_shape(self, paths):
         c, h, w = super()._file_image_shape(paths)

@@ -57,6 +57,10 @@ def read_idx(path):
         raise ValueError(f"{os.fspath(path)!r} is not an IDX file of unsigned bytes.")
     ndim = data[3]
     shape = [int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(ndim)]
+    n_bytes = len(data) - 4 - 4 * ndim
+    if n_bytes < 0 or int(np.prod(shape, dtype=object)) != n_bytes:
+        raise ValueError(f"{os.fspath(path)!r}: its header describes an array of shape {tuple(shape)}, but the file "
+                         f"holds {max(n_bytes, 0)} bytes of data: it is truncated or damaged.")
     return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * ndim).reshape(shape)
 
 
@@ -76,6 +80,17 @@ def load_fashion_mnist(folder):
 
 
 _CONLLU_TAGS = {"upos": 3, "xpos": 4}
+
+
+def _lines(f, path):
+    """(number, line) of a text file, with a ValueError naming the file and the line where it is not UTF-8."""
+    number = 0
+    try:
+        for number, line in enumerate(f, 1):
+            yield number, line
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{path}, line {number + 1}: not UTF-8 text ({exc.reason}); CoNLL-U files are UTF-8 "
+                         "text (is this a binary file?).") from None
 
 
 def read_conllu(path, tag="upos"):
@@ -109,7 +124,7 @@ def read_conllu(path, tag="upos"):
         raise ValueError(f"No such file: {path!r}.")
     X, y, words, tags = [], [], [], []
     with open(path, encoding="utf-8") as f:
-        for number, line in enumerate(f, 1):
+        for number, line in _lines(f, path):
             line = line.rstrip("\n")
             if not line.strip():
                 if words:

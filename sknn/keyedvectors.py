@@ -285,7 +285,10 @@ class KeyedVectors:
                 parts = line.rstrip("\n").split(delimiter)
                 if len(parts) < 3:
                     raise ValueError(f"{pairs}, line {line_no}: expected word1{delimiter!r}word2{delimiter!r}score.")
-                a, b, value = parts[0], parts[1], float(parts[2])
+                a, b = parts[0], parts[1]
+                if not _is_number(parts[2]):
+                    raise ValueError(f"{pairs}, line {line_no}: the score {parts[2]!r:.40} is not a number.")
+                value = float(parts[2])
                 if case_insensitive:
                     a, b = a.upper(), b.upper()
                 n += 1

@@ -522,6 +522,22 @@ class _SequenceModel(BaseNeuralNetwork):
         if dim != self.embedding_dim:
             raise ValueError(f"The pretrained vectors have {dim} dimensions but embedding_dim={self.embedding_dim}; "
                              f"pass embedding_dim={dim}.")
+        table = getattr(vectors, "vectors", None)
+        if isinstance(table, np.ndarray):  # keyed vectors: one matrix
+            if not np.isfinite(table).all():
+                raise ValueError("pretrained_embeddings holds NaN or infinity; pretrained vectors must be finite.")
+        else:  # a dict: one vector per word
+            for w in words:
+                try:
+                    row = np.asarray(vectors[w], dtype=np.float64)
+                except (TypeError, ValueError):
+                    raise TypeError(f"pretrained_embeddings[{w!r}] is not a vector of numbers.") from None
+                if row.shape != (dim,):
+                    raise ValueError(f"pretrained_embeddings[{w!r}] has shape {row.shape}; every pretrained vector "
+                                     f"must hold {dim} numbers (embedding_dim).")
+                if not np.isfinite(row).all():
+                    raise ValueError(f"pretrained_embeddings[{w!r}] holds NaN or infinity; pretrained vectors must "
+                                     "be finite.")
         return vectors, words
 
     def _fit_vocabulary(self, tokens):

@@ -630,10 +630,7 @@ verbose, callbacks
     def _check_params(self):
         self._check_vgg_params()
         check_sizes(self.head_layers, "head_layers")
-        if self.augment:
-            unknown = set(self.augment) - set(Augment.KEYS)
-            if unknown:
-                raise ValueError(f"Unknown augment keys {sorted(unknown)}; use {list(Augment.KEYS)}.")
+        Augment.check_options(self.augment)
         n_blocks = sum(v == "M" for v in _parse_backbone(self.backbone)[0][:-1]) + 1
         if self.fine_tune_blocks != "all" and self.fine_tune_blocks > n_blocks:
             raise ValueError(f"fine_tune_blocks={self.fine_tune_blocks}, but the backbone has {n_blocks} convolution "

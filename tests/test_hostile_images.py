@@ -156,3 +156,29 @@ def test_pixel_values_beyond_float32_training_are_refused(scale, match):
     fitted = ConvImageClassifier(**CONV).fit(np.random.RandomState(0).rand(8, 8, 8), [0, 1] * 4)
     with pytest.raises(ValueError, match=match):
         fitted.predict(X)
+
+
+@pytest.mark.parametrize("augment, match", [
+    ({"flip": True}, r"Unknown augment keys \['flip'\]"), ({"shift": -0.1}, r"augment\['shift'\]=-0.1"),
+    ({"zoom": 2.0}, r"augment\['zoom'\]=2.0: zoom must be a number in \[0, 1\]"), ({"rotation": "10"}, "rotation"),
+    ({"horizontal_flip": "yes"}, r"augment\['horizontal_flip'\]='yes': horizontal_flip must be True or False"),
+])
+def test_augmentation_options_are_checked_by_both_image_families(augment, match):
+    X = np.random.RandomState(0).rand(8, 64)
+    with pytest.raises(ValueError, match=match):
+        ConvImageClassifier(augment=augment, **CONV).fit(X, [0, 1] * 4)
+    with pytest.raises(ValueError, match=match):
+        TransferVGGClassifier(augment=augment, image_shape=(8, 8), **VGG).fit(X, [0, 1] * 4)
+
+
+def test_dataset_files_that_lie_about_their_size_or_are_not_text(tmp_path):
+    from sknn.datasets import read_conllu, read_idx
+
+    idx = tmp_path / "images-idx3-ubyte"
+    idx.write_bytes(bytes([0, 0, 8, 3]) + (60000).to_bytes(4, "big") + (28).to_bytes(4, "big") * 2 + b"\0" * 100)
+    with pytest.raises(ValueError, match=r"shape \(60000, 28, 28\), but the file holds 100 bytes"):
+        read_idx(idx)
+    conllu = tmp_path / "treebank.conllu"
+    conllu.write_bytes(b"1\tThe\tthe\tDET\t_\t_\t0\t_\t_\t_\n\n\xff\xfe\x00binary")
+    with pytest.raises(ValueError, match=r"treebank\.conllu, line \d+: not UTF-8 text"):
+        read_conllu(conllu)

@@ -107,3 +107,13 @@ def test_feature_sequences_beyond_float32_training_are_refused(value, match):
 def test_sequence_weights_follow_the_sample_weight_rule(weights):
     with pytest.raises(ValueError, match="sample_weight holds .* weights must be finite and non-negative"):
         LSTMSequenceTagger(**SMALL).fit(X, Y, sample_weight=weights)
+
+
+@pytest.mark.parametrize("vectors, error, match", [
+    ({"a": np.ones(4), "b": np.ones(3)}, ValueError, r"pretrained_embeddings\['b'\] has shape \(3,\)"),
+    ({"a": np.ones(4), "b": np.full(4, np.nan)}, ValueError, r"pretrained_embeddings\['b'\] holds NaN"),
+    ({"a": np.ones(4), "b": "vector"}, TypeError, r"pretrained_embeddings\['b'\] is not a vector of numbers"),
+])
+def test_every_pretrained_vector_is_checked(vectors, error, match):
+    with pytest.raises(error, match=match):
+        LSTMSequenceTagger(pretrained_embeddings=vectors, **SMALL).fit(X, Y)

@@ -162,3 +162,10 @@ def test_an_interrupted_fit_keeps_the_model_of_the_last_finished_epoch(monkeypat
     assert w2v.n_iter_ == 1 and len(w2v.loss_curve_) == 1
     np.testing.assert_array_equal(w2v.wv_.vectors, seen["vectors"])  # the vectors of the finished epoch
     assert w2v.transform(["the cat"]).shape == (1, 4)  # ready to use
+
+
+def test_evaluation_files_with_a_bad_score_name_the_line(vector_files, tmp_path):
+    pairs = tmp_path / "pairs.tsv"
+    pairs.write_text("w0\tw1\t3.5\nw1\tw2\thigh\n")
+    with pytest.raises(ValueError, match=r"pairs\.tsv, line 2: the score 'high' is not a number"):
+        vector_files[0].evaluate_word_pairs(pairs, case_insensitive=False)
