@@ -54,7 +54,10 @@ class KeyedVectors:
     """
 
     def __init__(self, vectors, index_to_key, counts=None):
-        vectors = np.asarray(vectors, dtype=np.float32)
+        try:
+            vectors = np.asarray(vectors, dtype=np.float32)
+        except (TypeError, ValueError):
+            raise TypeError("vectors must be a 2-D array of numbers, one row per key.") from None
         if vectors.ndim != 2 or len(vectors) != len(index_to_key):
             raise ValueError(f"vectors must be a 2-D array with one row per key: got shape {vectors.shape} for "
                              f"{len(index_to_key)} keys.")
