@@ -644,6 +644,7 @@ class _Reader:
         if "engine" not in node and "network" not in node:
             raise FormatError(f"The saved {name} has fitted attributes but no network: the file is damaged or was "
                               "not written by sknn's save.")
+        _check_layer_lists(params, (node.get("engine") or node.get("network"))["state"], name)
         for attr, value in node["attributes"].items():
             if (not (isinstance(attr, str) and attr.isidentifier()) or attr.startswith("__") or attr in params
                     or attr in _RESERVED or hasattr(cls, attr)):  # data only: never shadow a method or property
@@ -736,6 +737,22 @@ class _Reader:
         est.net_, est.device_ = net, device
 
 
+def _limits(entries):
+    """The most tensors and layers (modules) a network whose weights are the file's ``entries`` can have."""
+    return 2 * len(entries) + 16, 4 * len(entries) + 64
+
+
+def _check_layer_lists(params, entries, name):
+    """Refuse, before building anything, a list parameter (layer sizes, a layer list) with more items than the
+    network of the file's weights can have layers: each item of such a list builds at least one layer."""
+    max_modules = _limits(entries)[1]
+    for key, value in params.items():
+        if isinstance(value, (list, tuple)) and len(value) > max_modules:
+            raise FormatError(f"The saved parameter {key} of the {name} lists {len(value)} items, more than the "
+                              f"{max_modules} layers a network of the file's {len(entries)} weight tensors can have: "
+                              "the file is damaged or forged.")
+
+
 class _Oversized(Exception):
     """Raised by the registration hooks of :func:`_build_at_most` to stop building a network."""
 
@@ -744,7 +761,7 @@ def _build_at_most(build, entries, name):
     """``build()`` (on the meta device), stopped as soon as it creates more tensors or layers than a network whose
     weights are the file's ``entries`` can have: a forged file describing 30,000 layers is refused at once, not
     after building them all."""
-    max_tensors, max_modules = 2 * len(entries) + 16, 4 * len(entries) + 64
+    max_tensors, max_modules = _limits(entries)
     count = {"tensors": 0, "modules": 0}
 
     def counted(kind, limit):

@@ -63,7 +63,7 @@ def _many(value, n=30_000):
 def test_forged_files_describing_huge_architectures_are_refused_at_once(saved, tmp_path, name, param, value):
     forged = _forge(saved[name], tmp_path / "forged.safetensors", lambda params: params.__setitem__(param, value))
     start = time.perf_counter()
-    with pytest.raises(FormatError, match="describe a network of more than .* file holds the weights of"):
+    with pytest.raises(FormatError, match=r"network of more than .* file holds the weights of|lists 30\d\d\d items"):
         sknn.load(forged)
     assert time.perf_counter() - start < 5  # refused before building 30,000 layers (that took about 40 s)
 
