@@ -278,7 +278,7 @@ def _check_image_list(X):
     if isinstance(X, np.ndarray) and X.ndim > 1 and X.dtype.kind in "US":
         raise ValueError(f"X is an array of text (dtype {X.dtype}); images are arrays of pixel values, or a 1-D list "
                          "of image file paths.")
-    if isinstance(X, (list, tuple)) or (isinstance(X, np.ndarray) and X.ndim == 1):
+    if isinstance(X, (list, tuple)) or (isinstance(X, np.ndarray) and X.ndim == 1 and X.dtype.kind in "OUS"):
         if len(X) == 0:
             raise ValueError("X holds no image: pass at least one image (an array or a list of file paths).")
         is_path = [isinstance(x, (str, os.PathLike)) for x in X]

@@ -240,8 +240,8 @@ def forward_numpy(network, X):
     if a.ndim != 2:
         raise ValueError(f"X must be a 2-D array of shape (n_samples, n_features), got an array of shape {a.shape}.")
     dense = [layer for layer in network["layers"] if layer["type"] == "dense"]
-    check_width(a.shape[1], int(dense[0]["weight"].shape[0]) if dense else a.shape[1], "X",
-                "the network's number of input features (n_features_in)")
+    expected = network.get("n_features_in", dense[0]["weight"].shape[0] if dense else a.shape[1])
+    check_width(a.shape[1], int(expected), "X", "the network's number of input features (n_features_in)")
     for layer in network["layers"]:
         if layer["type"] == "dense":
             a = a @ layer["weight"].astype(np.float64) + layer["bias"]
