@@ -558,12 +558,15 @@ class _SequenceModel(BaseNeuralNetwork):
         vectors, words = pretrained
         matrix = torch.randn(len(self.vocabulary_), self.embedding_dim) * 0.1  # seeded by the fit
         matrix[PAD] = 0
-        seen = set()
+        seen, rows, values = set(), [], []
         for w in words:
             key = w.lower() if self.lowercase else w
             if key not in seen:  # with lowercase, the first (most frequent) casing wins
                 seen.add(key)
-                matrix[self.vocabulary_[key]] = torch.tensor(np.asarray(vectors[w], dtype=np.float32))
+                rows.append(self.vocabulary_[key])
+                values.append(np.asarray(vectors[w], dtype=np.float32))
+        if rows:  # one copy for all the words
+            matrix[torch.tensor(rows)] = torch.from_numpy(np.stack(values))
         return matrix
 
     def _words_array(self):
