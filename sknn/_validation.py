@@ -19,7 +19,7 @@ from torch.overrides import TorchFunctionMode
 
 __all__ = ["MAX_MAGNITUDE", "NetworkTooLarge", "build_within_memory", "check_callbacks", "check_fit_params",
            "check_labels", "check_magnitude", "check_non_negative_weights", "check_positive_int", "check_sizes",
-           "check_width", "class_weight_vector", "first_non_string", "float32_features", "memory_limit"]
+           "check_width", "class_weight_vector", "first_non_string", "float32_features", "memory_limit", "numbered_lines"]
 
 # sknn trains in float32 (largest value 3.4e38): inputs or targets above this make squares
 # (losses, batch-norm variances, Adam's second moments) overflow, and training meaningless.
@@ -176,6 +176,19 @@ def check_width(n_values, expected, name, expected_name, unit="values per row"):
     if n_values != expected:
         raise ValueError(f"{name} has {n_values} {unit}, but {expected_name} is {expected}; pass {expected} "
                          f"{unit}.")
+
+
+def numbered_lines(path):
+    """(number, line) of a UTF-8 text file (line endings as ``open`` in text mode gives them), with a ValueError
+    naming the file and the line whose content is not UTF-8 text (a binary file, another encoding)."""
+    with open(path, "rb") as f:
+        for number, raw in enumerate(f, 1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise ValueError(f"{os.fspath(path)}, line {number}: not UTF-8 text ({exc.reason}); is it a binary "
+                                 "file, or text in another encoding?") from None
+            yield number, line[:-2] + "\n" if line.endswith("\r\n") else line
 
 
 def first_non_string(tokens):

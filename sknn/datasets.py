@@ -5,6 +5,8 @@ import os
 
 import numpy as np
 
+from ._validation import numbered_lines
+
 __all__ = ["image_folder", "read_idx", "load_fashion_mnist", "read_conllu", "IMAGE_EXTENSIONS"]
 
 IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".ppm", ".pgm")
@@ -82,17 +84,6 @@ def load_fashion_mnist(folder):
 _CONLLU_TAGS = {"upos": 3, "xpos": 4}
 
 
-def _lines(f, path):
-    """(number, line) of a text file, with a ValueError naming the file and the line where it is not UTF-8."""
-    number = 0
-    try:
-        for number, line in enumerate(f, 1):
-            yield number, line
-    except UnicodeDecodeError as exc:
-        raise ValueError(f"{path}, line {number + 1}: not UTF-8 text ({exc.reason}); CoNLL-U files are UTF-8 "
-                         "text (is this a binary file?).") from None
-
-
 def read_conllu(path, tag="upos"):
     """Read the sentences of a CoNLL-U file (Universal Dependencies) as tokens and tags.
 
@@ -123,25 +114,24 @@ def read_conllu(path, tag="upos"):
     if not os.path.isfile(path):
         raise ValueError(f"No such file: {path!r}.")
     X, y, words, tags = [], [], [], []
-    with open(path, encoding="utf-8") as f:
-        for number, line in _lines(f, path):
-            line = line.rstrip("\n")
-            if not line.strip():
-                if words:
-                    X.append(words)
-                    y.append(tags)
-                    words, tags = [], []
-                continue
-            if line.startswith("#"):
-                continue
-            cols = line.split("\t")
-            if len(cols) != 10:
-                raise ValueError(f"{path}, line {number}: a CoNLL-U word line has 10 tab-separated columns, "
-                                 f"this one has {len(cols)}.")
-            if "-" in cols[0] or "." in cols[0]:
-                continue  # a multi-word token or an empty node, not a syntactic word
-            words.append(cols[1])
-            tags.append(cols[column])
+    for number, line in numbered_lines(path):
+        line = line.rstrip("\n")
+        if not line.strip():
+            if words:
+                X.append(words)
+                y.append(tags)
+                words, tags = [], []
+            continue
+        if line.startswith("#"):
+            continue
+        cols = line.split("\t")
+        if len(cols) != 10:
+            raise ValueError(f"{path}, line {number}: a CoNLL-U word line has 10 tab-separated columns, "
+                             f"this one has {len(cols)}.")
+        if "-" in cols[0] or "." in cols[0]:
+            continue  # a multi-word token or an empty node, not a syntactic word
+        words.append(cols[1])
+        tags.append(cols[column])
     if words:
         X.append(words)
         y.append(tags)

@@ -12,7 +12,7 @@ from numbers import Integral
 import numpy as np
 from sklearn.utils._param_validation import InvalidParameterError
 
-from ._validation import check_width
+from ._validation import check_width, numbered_lines
 
 __all__ = ["KeyedVectors"]
 
@@ -228,33 +228,32 @@ class KeyedVectors:
         ok = self._ok_vocab(restrict_vocab, case_insensitive)
         normed = self.get_normed_vectors()[:restrict_vocab]
         sections, section = [], None
-        with open(analogies, encoding="utf-8") as f:
-            for line_no, line in enumerate(f, 1):
-                if line.startswith(": "):
-                    section = {"section": line[2:].strip(), "correct": [], "incorrect": []}
-                    sections.append(section)
-                    continue
-                if not line.strip():
-                    continue
-                if section is None:
-                    raise ValueError(f"{analogies}, line {line_no}: a question before any ': section' line.")
-                words = line.split()
-                if len(words) != 4:
-                    raise ValueError(f"{analogies}, line {line_no}: expected 4 words, got {line.strip()!r}.")
-                if case_insensitive:
-                    words = [w.upper() for w in words]
-                a, b, c, expected = words
-                if not all(w in ok for w in words):
-                    if dummy4unknown:
-                        section["incorrect"].append((a, b, c, expected))
-                    continue
-                ia, ib, ic = ok[a], ok[b], ok[c]
-                direction = normed[ib] + normed[ic] - normed[ia]
-                sims = normed @ (direction / max(np.linalg.norm(direction), 1e-12))
-                sims[[ia, ib, ic]] = -np.inf
-                guess = self.index_to_key[int(np.argmax(sims))]
-                predicted = guess.upper() if case_insensitive else guess
-                (section["correct"] if predicted == expected else section["incorrect"]).append((a, b, c, expected))
+        for line_no, line in numbered_lines(analogies):
+            if line.startswith(": "):
+                section = {"section": line[2:].strip(), "correct": [], "incorrect": []}
+                sections.append(section)
+                continue
+            if not line.strip():
+                continue
+            if section is None:
+                raise ValueError(f"{analogies}, line {line_no}: a question before any ': section' line.")
+            words = line.split()
+            if len(words) != 4:
+                raise ValueError(f"{analogies}, line {line_no}: expected 4 words, got {line.strip()!r}.")
+            if case_insensitive:
+                words = [w.upper() for w in words]
+            a, b, c, expected = words
+            if not all(w in ok for w in words):
+                if dummy4unknown:
+                    section["incorrect"].append((a, b, c, expected))
+                continue
+            ia, ib, ic = ok[a], ok[b], ok[c]
+            direction = normed[ib] + normed[ic] - normed[ia]
+            sims = normed @ (direction / max(np.linalg.norm(direction), 1e-12))
+            sims[[ia, ib, ic]] = -np.inf
+            guess = self.index_to_key[int(np.argmax(sims))]
+            predicted = guess.upper() if case_insensitive else guess
+            (section["correct"] if predicted == expected else section["incorrect"]).append((a, b, c, expected))
         correct = sum(len(s["correct"]) for s in sections)
         incorrect = sum(len(s["incorrect"]) for s in sections)
         sections.append({"section": "Total accuracy", "correct": [q for s in sections for q in s["correct"]],
@@ -281,28 +280,27 @@ class KeyedVectors:
         ok = self._ok_vocab(restrict_vocab, case_insensitive)
         normed = self.get_normed_vectors()
         human, model, oov, n = [], [], 0, 0
-        with open(pairs, encoding="utf-8") as f:
-            for line_no, line in enumerate(f, 1):
-                if line.startswith("#") or not line.strip():
-                    continue
-                parts = line.rstrip("\n").split(delimiter)
-                if len(parts) < 3:
-                    raise ValueError(f"{pairs}, line {line_no}: expected word1{delimiter!r}word2{delimiter!r}score.")
-                a, b = parts[0], parts[1]
-                if not _is_number(parts[2]):
-                    raise ValueError(f"{pairs}, line {line_no}: the score {parts[2]!r:.40} is not a number.")
-                value = float(parts[2])
-                if case_insensitive:
-                    a, b = a.upper(), b.upper()
-                n += 1
-                if a not in ok or b not in ok:
-                    oov += 1
-                    if dummy4unknown:
-                        human.append(value)
-                        model.append(0.0)
-                    continue
-                human.append(value)
-                model.append(float(normed[ok[a]] @ normed[ok[b]]))
+        for line_no, line in numbered_lines(pairs):
+            if line.startswith("#") or not line.strip():
+                continue
+            parts = line.rstrip("\n").split(delimiter)
+            if len(parts) < 3:
+                raise ValueError(f"{pairs}, line {line_no}: expected word1{delimiter!r}word2{delimiter!r}score.")
+            a, b = parts[0], parts[1]
+            if not _is_number(parts[2]):
+                raise ValueError(f"{pairs}, line {line_no}: the score {parts[2]!r:.40} is not a number.")
+            value = float(parts[2])
+            if case_insensitive:
+                a, b = a.upper(), b.upper()
+            n += 1
+            if a not in ok or b not in ok:
+                oov += 1
+                if dummy4unknown:
+                    human.append(value)
+                    model.append(0.0)
+                continue
+            human.append(value)
+            model.append(float(normed[ok[a]] @ normed[ok[b]]))
         if len(human) < 2:
             raise ValueError(f"Fewer than 2 pairs of {pairs} have both words in the vocabulary.")
         return stats.pearsonr(human, model), stats.spearmanr(human, model), 100.0 * oov / max(n, 1)

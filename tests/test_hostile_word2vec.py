@@ -169,3 +169,10 @@ def test_evaluation_files_with_a_bad_score_name_the_line(vector_files, tmp_path)
     pairs.write_text("w0\tw1\t3.5\nw1\tw2\thigh\n")
     with pytest.raises(ValueError, match=r"pairs\.tsv, line 2: the score 'high' is not a number"):
         vector_files[0].evaluate_word_pairs(pairs, case_insensitive=False)
+
+
+def test_evaluation_files_that_are_not_text_name_the_line(vector_files, tmp_path):
+    questions = tmp_path / "questions.txt"
+    questions.write_bytes(b": capital\nw0 w1 w2 w3\n\xff\xfe\x00\x01")
+    with pytest.raises(ValueError, match=r"questions\.txt, line 3: not UTF-8 text"):
+        vector_files[0].evaluate_word_analogies(questions)
