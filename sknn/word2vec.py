@@ -19,6 +19,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ._engine import Engine, EpochLog, resolve_device, seeded
+from ._validation import build_within_memory
 from ._w2v_core import (
     CorpusBatches,
     LinearDecay,
@@ -29,7 +30,6 @@ from ._w2v_core import (
     check_corpus,
     iter_corpus,
 )
-from ._validation import build_within_memory
 from .keyedvectors import KeyedVectors
 from .persist import SaveMixin
 

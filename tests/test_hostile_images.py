@@ -2,6 +2,7 @@
 
 import os
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -26,7 +27,7 @@ def files(tmp_path):
     bad = tmp_path / "not_an_image.png"
     bad.write_text("this is text")
     truncated = tmp_path / "truncated.png"
-    truncated.write_bytes(open(good[0], "rb").read()[:60])
+    truncated.write_bytes(Path(good[0]).read_bytes()[:60])
     return {"good": good, "bad": str(bad), "truncated": str(truncated), "missing": str(tmp_path / "missing.png"),
             "folder": str(tmp_path), "labels": [0, 1] * 4}
 

@@ -5,12 +5,20 @@ import time
 import numpy as np
 import pytest
 import scipy.sparse as sp
-from skorch.callbacks import Callback
 from sklearn.utils._param_validation import InvalidParameterError
+from skorch.callbacks import Callback
 
 import sknn._validation as validation
-from sknn import (ConvImageClassifier, DenseClassifier, DenseRegressor, LSTMLanguageModel, LSTMSequenceTagger,
-                  TransferVGGClassifier, VGGFeatureExtractor, Word2VecTransformer)
+from sknn import (
+    ConvImageClassifier,
+    DenseClassifier,
+    DenseRegressor,
+    LSTMLanguageModel,
+    LSTMSequenceTagger,
+    TransferVGGClassifier,
+    VGGFeatureExtractor,
+    Word2VecTransformer,
+)
 from sknn.dense import forward_numpy
 
 RNG = np.random.RandomState(0)
