@@ -19,7 +19,8 @@ from torch.overrides import TorchFunctionMode
 
 __all__ = ["MAX_MAGNITUDE", "NetworkTooLarge", "build_within_memory", "check_callbacks", "check_fit_params",
            "check_labels", "check_magnitude", "check_non_negative_weights", "check_positive_int", "check_sizes",
-           "check_width", "class_weight_vector", "first_non_string", "float32_features", "memory_limit", "numbered_lines"]
+           "check_width", "class_weight_vector", "first_non_string", "float32_features", "memory_limit",
+           "numbered_lines"]
 
 # sknn trains in float32 (largest value 3.4e38): inputs or targets above this make squares
 # (losses, batch-norm variances, Adam's second moments) overflow, and training meaningless.
@@ -278,22 +279,29 @@ def _cgroup_limit():
     return None
 
 
-def memory_limit(device):
-    """Bytes of memory a network on ``device`` can use at most: the machine's RAM (or its container's limit),
-    and on a GPU its free memory; None when unknown."""
+def _memory_limits(device):
+    """(bytes, a sentence saying who has them) of each bound on a network's memory: the machine's RAM, its
+    container's limit, and on a GPU the GPU's free memory (networks are built in RAM, then moved)."""
     limits = []
     try:
-        limits.append(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
+        limits.append((os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"), "this machine has {} of memory"))
     except (AttributeError, ValueError, OSError):
         pass
     cgroup = _cgroup_limit()
     if cgroup:
-        limits.append(cgroup)
+        limits.append((cgroup, "this container may use {} of memory"))
     device = torch.device(device)
     if device.type == "cuda":
         free, _ = torch.cuda.mem_get_info(device)
-        limits.append(free + torch.cuda.memory_reserved(device) - torch.cuda.memory_allocated(device))
-    return min(limits) if limits else None
+        free += torch.cuda.memory_reserved(device) - torch.cuda.memory_allocated(device)
+        limits.append((free, f"the GPU {device} has {{}} free"))
+    return limits
+
+
+def memory_limit(device):
+    """Bytes of memory a network on ``device`` can use at most (see :func:`_memory_limits`); None when unknown."""
+    limits = _memory_limits(device)
+    return min(b for b, _ in limits) if limits else None
 
 
 def _size_constructors():
@@ -388,8 +396,7 @@ def build_within_memory(build, owner, device, copies=None, inputs=""):
         facts.append(f"a vocabulary of {len(owner.vocabulary_)} words")
     if getattr(owner, "image_shape_", None) is not None:
         facts.append(f"images of shape {tuple(owner.image_shape_)}")
-    device = torch.device(device)
-    where = f"the GPU {device} has" if device.type == "cuda" else "this machine has"
+    available = next((who for b, who in _memory_limits(device) if b == limit), "this machine has {} of memory")
     params = getattr(owner, "get_params", dict)(deep=False) if owner is not None else {}
     facts = [f"{k}={v!r}" for k, v in params.items() if k in _SIZE_PARAMETERS] + facts
     what = f" ({', '.join(facts)})" if facts else ""
@@ -397,4 +404,4 @@ def build_within_memory(build, owner, device, copies=None, inputs=""):
               "moments)" if copies > 1 else "the memory of its weights")
     raise NetworkTooLarge(
         f"The network of this {type(owner).__name__}{what} needs {'at least ' if module is None else ''}"
-        f"{_bytes(needed)}: {during}, but {where} {_bytes(limit)} of memory. Choose smaller sizes.")
+        f"{_bytes(needed)}: {during}, but {available.format(_bytes(limit))}. Choose smaller sizes.")
