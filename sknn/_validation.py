@@ -103,8 +103,8 @@ def check_non_negative_weights(weights, name):
     w = np.asarray(weights, dtype=np.float64)
     bad = np.flatnonzero(~np.isfinite(w) | (w < 0))
     if bad.size:
-        raise ValueError(f"{name} holds {w.flat[bad[0]]!r} (at position {bad[0]}); weights must be finite and "
-                         "non-negative (0 leaves the samples out).")
+        raise ValueError(f"{name} holds {float(w.flat[bad[0]])!r} (at position {bad[0]}); weights must be finite "
+                         "and non-negative (0 leaves the samples out).")
     return w
 
 
@@ -189,7 +189,7 @@ def numbered_lines(path):
             except UnicodeDecodeError as exc:
                 raise ValueError(f"{os.fspath(path)}, line {number}: not UTF-8 text ({exc.reason}); is it a binary "
                                  "file, or text in another encoding?") from None
-            yield number, line[:-2] + "\n" if line.endswith("\r\n") else line
+            yield number, (line[:-2] + "\n" if line.endswith("\r\n") else line)
 
 
 def first_non_string(tokens):
@@ -343,9 +343,11 @@ def _bytes(n):
     return f"{n:.3g} PB"
 
 
+# the parameters that set a network's size, named by NetworkTooLarge
 _SIZE_PARAMETERS = ("hidden_layer_sizes", "conv_filters", "kernel_size", "dense_layers", "head_layers", "backbone",
-                    "pooling", "hidden_size", "embedding_dim", "num_layers", "char_dim", "max_vocab", "vector_size",
+                    "hidden_size", "embedding_dim", "num_layers", "char_dim", "max_vocab", "vector_size",
                     "max_vocab_size")
+
 
 def _training_copies(owner):
     """Copies of the weights training keeps: the weights, their gradients and the optimizer's moments."""
