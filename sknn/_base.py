@@ -24,6 +24,8 @@ from sklearn.utils.validation import _check_sample_weight, check_is_fitted, vali
 from ._data import ArrayBatches
 from ._engine import (Engine, EpochLog, EpochProgressBar, ParameterSchedule, accuracy_score, r2_score, resolve_device,
                       resolve_precision, seeded, torch_threads)
+from ._validation import (build_within_memory, check_fit_params, check_labels, check_magnitude, class_weight_vector,
+                          float32_features)
 from .persist import SaveMixin
 
 __all__ = ["BaseNeuralNetwork", "NeuralClassifierMixin", "NeuralRegressorMixin"]
@@ -120,13 +122,13 @@ class BaseNeuralNetwork(SaveMixin, BaseEstimator):
     # -- input -----------------------------------------------------------------------
     def _check_X(self, X, reset):
         """Validate X into a float32 numpy array or CSR matrix (clear errors for bad input)."""
-        X = validate_data(self, X, reset=reset, accept_sparse="csr", dtype=np.float32, order="C")
-        return X
+        X = validate_data(self, X, reset=reset, accept_sparse="csr", dtype=(np.float32, np.float64), order="C")
+        return float32_features(X)
 
     def _check_X_y(self, X, y, reset):
-        X, y = validate_data(self, X, y, reset=reset, accept_sparse="csr", dtype=np.float32, order="C",
-                             multi_output=self._multi_output_y, y_numeric=not self._is_classifier)
-        return X, y
+        X, y = validate_data(self, X, y, reset=reset, accept_sparse="csr", dtype=(np.float32, np.float64),
+                             order="C", multi_output=self._multi_output_y, y_numeric=not self._is_classifier)
+        return float32_features(X), y
 
     @staticmethod
     def _as_tensor(X):
@@ -270,6 +272,7 @@ class BaseNeuralNetwork(SaveMixin, BaseEstimator):
     def _fit(self, X, y, sample_weight=None, incremental=False, classes=None):
         keep = (incremental or self.warm_start) and hasattr(self, "net_")
         self._check_params()
+        check_fit_params(self)
         if keep:  # before any fitted state changes
             self._check_architecture_unchanged()
         if not keep:  # a new fit: a failure below leaves an unfitted estimator, not a mixed one
@@ -303,7 +306,8 @@ class BaseNeuralNetwork(SaveMixin, BaseEstimator):
         with seeded(seed + n_before, device):
             if not keep:
                 self._record_architecture()
-                module = self._build_module(getattr(self, "n_features_in_", None), self._n_outputs())
+                module = build_within_memory(
+                    lambda: self._build_module(getattr(self, "n_features_in_", None), self._n_outputs()), self, device)
                 self.net_ = self._make_engine(module, len(train), device, seed, incremental)
                 self.net_.initialize()
             elif not incremental:  # warm start: same weights and history, fresh optimizer and settings
@@ -436,6 +440,9 @@ class NeuralClassifierMixin:
         return len(self.classes_)
 
     def _prepare_targets(self, y, keep, classes, incremental):
+        check_labels(y)
+        if classes is not None:
+            check_labels(np.asarray(classes), "classes")
         check_classification_targets(y)
         kind = type_of_target(y)
         if kind not in ("binary", "multiclass"):
@@ -471,10 +478,7 @@ class NeuralClassifierMixin:
             weights = np.ones(len(self.classes_))
             weights[present] = compute_class_weight("balanced", classes=present, y=y_index)
             return weights
-        unknown = set(self.class_weight) - set(self.classes_.tolist())
-        if unknown:
-            raise ValueError(f"class_weight names labels that are not in y: {sorted(map(str, unknown))}.")
-        return np.array([float(self.class_weight.get(c, 1.0)) for c in self.classes_.tolist()])
+        return class_weight_vector(self.class_weight, self.classes_)
 
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, classes=None, sample_weight=None):
@@ -551,6 +555,8 @@ class NeuralRegressorMixin:
         return self.n_outputs_
 
     def _prepare_targets(self, y, keep, classes, incremental):
+        check_magnitude(y, "y", fix="Scale the target, e.g. TransformedTargetRegressor(regressor, transformer="
+                        "StandardScaler()).")
         y = np.asarray(y, dtype=np.float64)
         n_outputs = 1 if y.ndim == 1 else y.shape[1]
         if keep and n_outputs != self.n_outputs_:

@@ -40,6 +40,24 @@ class TrainingInterrupted(KeyboardInterrupt):
     """A KeyboardInterrupt that arrived during an epoch (the user's Ctrl-C)."""
 
 
+_OUT_OF_MEMORY = ("can't allocate memory", "out of memory", "not enough memory")
+
+
+@contextlib.contextmanager
+def _memory_errors_named(what, device, batch_size):
+    """Turn torch's allocator errors (batch activations too large for the device) into a MemoryError that says
+    what ran out and what to lower."""
+    try:
+        yield
+    except RuntimeError as exc:
+        if not any(m in str(exc) for m in _OUT_OF_MEMORY):
+            raise
+        detail = str(exc).strip().splitlines()[0][:300]
+        raise MemoryError(f"{what} ran out of memory on {device} with batches of {batch_size} samples ({detail}). "
+                          "Lower batch_size, or the sizes of the network (the activations of a batch take more "
+                          "memory than there is).") from exc
+
+
 def _dask_worker_name():
     """The name of the Dask worker running this code, or None outside one."""
     if "distributed" not in sys.modules:  # never import Dask just to ask
@@ -434,7 +452,8 @@ class Engine(NeuralNet):
         self.notify("on_train_begin", X=X, y=y, epochs=epochs)
         interrupted = False
         try:
-            self.fit_loop(X, y, epochs=epochs, **fit_params)
+            with _memory_errors_named("Training", self.device, self.batch_size):
+                self.fit_loop(X, y, epochs=epochs, **fit_params)
         except TrainingInterrupted:
             interrupted = True
         except KeyboardInterrupt:
@@ -454,7 +473,7 @@ class Engine(NeuralNet):
         """Outputs of the module (after ``transform``) for every row of ``source``, as one CPU tensor."""
         self.module_.eval()
         outputs = []
-        with torch.inference_mode():
+        with torch.inference_mode(), _memory_errors_named("Prediction", self.device, batch_size or self.batch_size):
             for Xb, _, _ in source.batches(batch_size or self.batch_size, device=self.device):
                 n = len(Xb) if isinstance(Xb, torch.Tensor) else None
                 if n is not None and n < _MIN_ROWS:

@@ -2,19 +2,22 @@
 and files read lazily; plus augmentation as a module that runs on the batch's device.
 """
 
+import contextlib
 import math
 import os
 import warnings
 from concurrent.futures import ThreadPoolExecutor
-from numbers import Integral
+from numbers import Real
 
 import numpy as np
 import torch
 import torch.nn.functional as F
+from sklearn.utils._param_validation import InvalidParameterError
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 from torch import nn
 
 from ._data import ArrayBatches
+from ._validation import check_magnitude, check_sizes
 
 __all__ = ["Augment", "ImageFileBatches", "ImageInputMixin", "as_image_array", "is_path_list", "read_image",
            "resize_images"]
@@ -57,7 +60,9 @@ def as_image_array(X, data_format="auto", image_shape=None):
     """
     X = np.asarray(X)
     if X.dtype.kind not in "biuf":
-        raise ValueError(f"Images must be numbers; got an array of dtype {X.dtype}.")
+        raise ValueError(f"Images must be numbers; got an array of dtype {X.dtype}. Pass pixel values, or a 1-D list "
+                         "of image file paths.")
+    check_magnitude(X, "X (the images)", fix="Scale the pixel values to [0, 1] (8-bit images: divide by 255).")
     scale = X.dtype == np.uint8
     X = X.astype(np.float32, copy=False)
     if scale:
@@ -66,7 +71,7 @@ def as_image_array(X, data_format="auto", image_shape=None):
         if image_shape is None:
             c, h, w = auto_image_shape(X.shape[1])
         else:
-            shape = tuple(int(s) for s in image_shape)
+            shape = check_sizes(image_shape, "image_shape", lengths=(2, 3))
             h, w = shape[0], shape[1]
             c = shape[2] if len(shape) == 3 else 1
             if h * w * c != X.shape[1]:
@@ -86,33 +91,62 @@ def as_image_array(X, data_format="auto", image_shape=None):
     return X
 
 
+def _pil():
+    try:
+        from PIL import Image
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise ImportError("Reading image files needs Pillow: pip install 'sknn[images]'.") from exc
+    return Image
+
+
+@contextlib.contextmanager
+def named_bomb_warnings():
+    """Silence PIL's own decompression-bomb warning, which names no file: :func:`read_image` gives one that does.
+
+    Used by the thread that starts the reads (warning filters are global, so worker
+    threads obey them too).
+    """
+    Image = _pil()
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r"Image size \(\d+ pixels\) exceeds limit",
+                                category=Image.DecompressionBombWarning)
+        yield
+
+
 def read_image(path, size=None, channels=None):
     """Read one image file as a float32 array (channels, height, width) in [0, 1].
 
     ``size`` (height, width) resizes; ``channels`` 1 or 3 converts to grey or RGB
     (None: grey files stay grey, others become RGB).
-    Raises a ValueError naming the file when it cannot be read.
+    Raises a ValueError naming the file when it cannot be read: missing, not an image,
+    truncated, or a decompression bomb (more than twice PIL's ``Image.MAX_IMAGE_PIXELS``
+    pixels). Between once and twice that limit the file is read, with a
+    ``DecompressionBombWarning`` that names it.
     """
-    try:
-        from PIL import Image
-    except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise ImportError("Reading image files needs Pillow: pip install 'sknn[images]'.") from exc
+    Image = _pil()
     try:
         with Image.open(path) as img:
+            limit = Image.MAX_IMAGE_PIXELS
+            if limit and img.size[0] * img.size[1] > limit:
+                warnings.warn(f"The image file {os.fspath(path)!r} has {img.size[0]}x{img.size[1]} pixels, more "
+                              f"than PIL's limit Image.MAX_IMAGE_PIXELS={limit} (a decompression bomb?); it is read. "
+                              "Check the file, or raise the limit if such images are expected.",
+                              Image.DecompressionBombWarning, stacklevel=2)
             if channels is None:  # keep grey images grey, make everything else RGB
                 channels = 1 if img.mode in ("1", "L", "LA", "I", "I;16", "F") else 3
             img = img.convert("L" if channels == 1 else "RGB")
             if size is not None and img.size != (size[1], size[0]):
                 img = img.resize((size[1], size[0]), Image.BILINEAR)
             arr = np.asarray(img, dtype=np.float32) / 255.0
-    except (OSError, ValueError, SyntaxError) as exc:
-        raise ValueError(f"Cannot read the image file {os.fspath(path)!r}: {exc}") from None
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
+        raise ValueError(f"Cannot read the image file {os.fspath(path)!r}: {str(exc).rstrip('.')}") from None
     return arr[None] if arr.ndim == 2 else arr.transpose(2, 0, 1)
 
 
-def size_pair(size):
-    """An image size given as ``n`` or ``(height, width)``, as a tuple of two ints."""
-    return (int(size), int(size)) if isinstance(size, Integral) else tuple(int(s) for s in size)
+def size_pair(size, name="image_size"):
+    """An image size given as ``n`` or ``(height, width)``, as a tuple of two positive ints."""
+    sizes = check_sizes(size, name, lengths=(2,), allow_int=True)
+    return sizes * 2 if len(sizes) == 1 else sizes
 
 
 def resize_images(x, size, channels=None):
@@ -140,14 +174,37 @@ class ImageInputMixin:
     ``image_shape_`` is (channels, height, width) of the images the network takes.
     """
 
+    def _check_image_params(self):
+        """Check ``image_size`` and ``image_shape`` before any image is read."""
+        if self.image_size is not None:
+            size_pair(self.image_size)
+        if self.image_shape is not None:
+            check_sizes(self.image_shape, "image_shape", lengths=(2, 3))
+
+    def _first_image(self, paths):
+        """The first readable file of ``paths``, read: with ``skip_bad_images`` unreadable files before it are
+        skipped with a warning; a ValueError naming the files when none can be read."""
+        bad = []
+        with named_bomb_warnings():
+            for path in paths:
+                try:
+                    return path, read_image(path)
+                except ValueError as exc:
+                    if not self.skip_bad_images:
+                        raise ValueError(f"{exc}. Fix or remove it, or pass skip_bad_images=True to leave unreadable "
+                                         "files out of training.") from None
+                    warnings.warn(f"{exc}; skipped.", UserWarning)
+                    bad.append(path)
+        raise ValueError(f"None of the {len(paths)} image files can be read ({_names(bad)}); pass readable image "
+                         "files.")
+
     def _file_image_shape(self, paths):
-        """(channels, height, width) files are read into: ``image_size`` (default the first file's) and the
-        first file's channels."""
-        size = self.image_size
-        if size is None:
-            size = read_image(paths[0]).shape[1:]
-        size = size_pair(size)
-        return (read_image(paths[0], size).shape[0], *size)
+        """(channels, height, width) files are read into: ``image_size`` (default the first readable file's) and
+        the first readable file's channels."""
+        path, image = self._first_image(paths)
+        size = size_pair(image.shape[1:] if self.image_size is None else self.image_size)
+        with named_bomb_warnings():
+            return (read_image(path, size).shape[0], *size)
 
     def _check_image_shape(self, shape, reset):
         """Record the shape of the training images, or check later images against it."""
@@ -160,13 +217,14 @@ class ImageInputMixin:
     def _images(self, X, reset):
         """X as a float32 array (n, C, H, W), or a list of paths kept as such (lazy files)."""
         if is_path_list(X):
-            paths = np.asarray([str(p) for p in X], dtype=object)
+            paths = np.asarray([os.fspath(p) for p in X], dtype=object)
             if reset:
                 self.image_shape_ = self._file_image_shape(paths)
             return paths
+        _check_image_list(X)
         array = X if hasattr(X, "columns") else np.asarray(X)
         if array.ndim <= 2:  # flat rows: scikit-learn's checks on feature matrices apply
-            X2 = validate_data(self, X, reset=reset, dtype=np.float32, ensure_min_samples=1)
+            X2 = validate_data(self, X, reset=reset, dtype=(np.float32, np.float64), ensure_min_samples=1)
             images = as_image_array(X2, image_shape=self.image_shape)
         else:
             images = as_image_array(array, data_format=self.data_format)
@@ -189,27 +247,69 @@ class ImageInputMixin:
         check_is_fitted(self)
         return self._images(X, reset)
 
-    def _image_source(self, X, y=None, sample_weight=None):
-        """A batch source of the images: files read lazily (paths) or slices of the array."""
+    def _image_source(self, X, y=None, sample_weight=None, fill=False):
+        """A batch source of the images: files read lazily (paths) or slices of the array.
+
+        Unreadable files raise a ValueError naming them, except with ``skip_bad_images``:
+        training (``y`` given) leaves them out, and ``fill`` gives them NaN pixels (one
+        output row per input; the extractor's ``transform``). Other predictions raise.
+        """
         if isinstance(X, np.ndarray) and X.dtype == object:
             c, h, w = self.image_shape_
-            return ImageFileBatches(X, y, sample_weight, size=(h, w), channels=c, skip_bad=self.skip_bad_images)
+            on_error, why = "raise", ""
+            if not self.skip_bad_images and y is not None:
+                why = " Fix or remove them, or pass skip_bad_images=True to leave unreadable files out of training."
+            elif self.skip_bad_images:
+                on_error = "skip" if y is not None else "fill" if fill else "raise"
+                why = (" skip_bad_images=True leaves unreadable files out of training only: a prediction gives one "
+                       "output per input.")
+            return ImageFileBatches(X, y, sample_weight, size=(h, w), channels=c, on_error=on_error, why=why)
         return ArrayBatches(torch.from_numpy(X), y, sample_weight)
+
+
+def _names(paths, shown=10):
+    """Some file names of a list, for a message."""
+    names = ", ".join(repr(os.fspath(p)) for p in paths[:shown])
+    return names + (f" and {len(paths) - shown} more" if len(paths) > shown else "")
+
+
+def _check_image_list(X):
+    """Refuse an empty list of images, a list mixing file paths with other values, and arrays of text."""
+    if isinstance(X, np.ndarray) and X.ndim > 1 and X.dtype.kind in "US":
+        raise ValueError(f"X is an array of text (dtype {X.dtype}); images are arrays of pixel values, or a 1-D list "
+                         "of image file paths.")
+    if isinstance(X, (list, tuple)) or (isinstance(X, np.ndarray) and X.ndim == 1 and X.dtype.kind in "OUS"):
+        if len(X) == 0:
+            raise ValueError("X holds no image: pass at least one image (an array or a list of file paths).")
+        is_path = [isinstance(x, (str, os.PathLike)) for x in X]
+        if any(is_path):
+            j = is_path.index(False)
+            raise TypeError(f"X[{j}] is {X[j]!r:.80} (of type {type(X[j]).__name__}) but X[{is_path.index(True)}] "
+                            "is a file path: a list of images holds file paths only (str or pathlib.Path).")
 
 
 class ImageFileBatches:
     """Images read from files one batch at a time (memory bounded by a batch, not the folder).
 
     ``X`` is a numpy array of paths; each batch's files are decoded by a small thread
-    pool and resized to ``size``. Unreadable files raise a ValueError naming the file,
-    or, with ``skip_bad=True``, are left out of the batch with a warning.
+    pool and resized to ``size``. An unreadable file (missing, not an image, truncated, a
+    decompression bomb) is handled by ``on_error``:
+
+    * 'raise': a ValueError naming the unreadable files of the batch (and ``why``);
+    * 'skip': left out of the batch with a warning naming it (training only: the rows
+      that remain keep their targets and weights);
+    * 'fill': NaN pixels, with a warning naming it; the positions of such files are
+      in ``unreadable`` after a pass, so each input keeps its output row.
     """
 
-    def __init__(self, X, y=None, sample_weight=None, size=None, channels=3, skip_bad=False, workers=4):
+    def __init__(self, X, y=None, sample_weight=None, size=None, channels=3, on_error="raise", why="", workers=4):
         # A batch source (see sknn._data) without ``to``: the engine never tries to keep
         # file paths on a device.
+        if on_error not in ("raise", "skip", "fill"):
+            raise ValueError(f"on_error={on_error!r} is not one of 'raise', 'skip' or 'fill'.")
         self.X, self.y, self.sample_weight = np.asarray(X, dtype=object), y, sample_weight
-        self.size, self.channels, self.skip_bad, self.workers = size, channels, skip_bad, workers
+        self.size, self.channels, self.on_error, self.why, self.workers = size, channels, on_error, why, workers
+        self.unreadable = []
 
     def __len__(self):
         return len(self.X)
@@ -218,31 +318,45 @@ class ImageFileBatches:
         index = torch.as_tensor(np.asarray(indices), dtype=torch.int64)
         take = lambda a: None if a is None else a[index]  # noqa: E731
         return ImageFileBatches(self.X[np.asarray(indices)], take(self.y), take(self.sample_weight), self.size,
-                                self.channels, self.skip_bad, self.workers)
+                                self.channels, self.on_error, self.why, self.workers)
 
     def _read(self, path):
+        """The image, or the ValueError that says why it cannot be read."""
         try:
             return read_image(path, self.size, self.channels)
         except ValueError as exc:
-            if not self.skip_bad:
-                raise
-            warnings.warn(f"{exc}; skipped.", UserWarning)
-            return None
+            return exc
 
     def batches(self, batch_size, shuffle=False, generator=None, device="cpu"):
         n = len(self)
         order = torch.randperm(n, generator=generator) if shuffle else torch.arange(n)
+        self.unreadable = []
         with ThreadPoolExecutor(self.workers) as pool:
             for start in range(0, n, batch_size):
                 idx = order[start:start + batch_size]
-                images = list(pool.map(self._read, self.X[idx.numpy()]))
-                keep = torch.tensor([im is not None for im in images])
-                if not keep.any():
-                    continue
-                Xb = torch.from_numpy(np.stack([im for im in images if im is not None]))
+                with named_bomb_warnings():
+                    images = list(pool.map(self._read, self.X[idx.numpy()]))
+                errors = [(i, im) for i, im in enumerate(images) if isinstance(im, ValueError)]
+                if errors and self.on_error == "raise":
+                    reasons = "; ".join(str(exc) for _, exc in errors[:10])
+                    more = f" (and {len(errors) - 10} more)" if len(errors) > 10 else ""
+                    raise ValueError(f"{len(errors)} of the image files cannot be read: {reasons}{more}.{self.why}")
+                for i, exc in errors:
+                    warnings.warn(f"{exc}; {'skipped' if self.on_error == 'skip' else 'its output is NaN'}.",
+                                  UserWarning)
+                if self.on_error == "fill":
+                    self.unreadable.extend(int(idx[i]) for i, _ in errors)
+                    blank = np.full((self.channels, *self.size), np.nan, dtype=np.float32)
+                    images = [blank if isinstance(im, ValueError) else im for im in images]
+                elif errors:  # skip
+                    keep = torch.tensor([not isinstance(im, ValueError) for im in images])
+                    if not keep.any():
+                        continue
+                    images = [im for im in images if not isinstance(im, ValueError)]
+                    idx = idx[keep]
+                Xb = torch.from_numpy(np.stack(images))
                 if torch.device(device).type == "cuda":
                     Xb = Xb.pin_memory()  # a copy that does not block
-                idx = idx[keep]
                 yb = None if self.y is None else self.y[idx]
                 wb = None if self.sample_weight is None else self.sample_weight[idx]
                 yield (Xb.to(device, non_blocking=True), None if yb is None else yb.to(device),
@@ -265,6 +379,25 @@ class Augment(nn.Module):
     """
 
     KEYS = ("horizontal_flip", "vertical_flip", "shift", "rotation", "zoom")
+    # the range of each number: shift and zoom are fractions, rotation is in degrees
+    RANGES = {"shift": (0.0, 1.0), "rotation": (0.0, 180.0), "zoom": (0.0, 1.0)}
+
+    @classmethod
+    def check_options(cls, augment):
+        """Refuse an ``augment`` dict with unknown keys, or values of the wrong type or out of range."""
+        if not augment:
+            return
+        unknown = set(augment) - set(cls.KEYS)
+        if unknown:
+            raise ValueError(f"Unknown augment keys {sorted(unknown)}; use {list(cls.KEYS)}.")
+        for key, value in augment.items():
+            if key in cls.RANGES:
+                lo, hi = cls.RANGES[key]
+                if not isinstance(value, Real) or isinstance(value, bool) or not lo <= value <= hi:
+                    raise InvalidParameterError(f"augment[{key!r}]={value!r}: {key} must be a number in "
+                                                f"[{lo:g}, {hi:g}].")
+            elif not isinstance(value, (bool, np.bool_)):
+                raise InvalidParameterError(f"augment[{key!r}]={value!r}: {key} must be True or False.")
 
     def __init__(self, horizontal_flip=False, vertical_flip=False, shift=0.0, rotation=0.0, zoom=0.0):
         super().__init__()

@@ -231,6 +231,11 @@ class TabularPreprocessor(TransformerMixin, BaseEstimator):
             j = self.numeric_columns_[np.isinf(out).any(axis=0).argmax()]
             raise ValueError(f"Input X contains infinity in column {self._name(j)}: replace it with a finite number "
                              "or a missing value (NaN).")
+        too_large = np.abs(out) > np.finfo(np.float32).max
+        if too_large.any():
+            j = self.numeric_columns_[too_large.any(axis=0).argmax()]
+            raise ValueError(f"Column {self._name(j)} holds values beyond float32's range (3.4e38), which the network "
+                             "computes in: rescale it (e.g. divide it by a power of ten, or take its logarithm).")
         return out
 
     def _codes(self, values, i, j):

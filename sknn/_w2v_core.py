@@ -10,7 +10,11 @@ of Intel's pWord2Vec, Ji et al. 2016): the scores of a window are then one small
 product, and the output vectors are read once per window instead of once per pair.
 """
 
+import bz2
+import gzip
+import lzma
 import os
+import zlib
 from collections import Counter
 
 import numpy as np
@@ -18,39 +22,93 @@ import torch
 from skorch.callbacks import Callback
 from torch import nn
 
+from ._validation import first_non_string
+
 __all__ = ["CorpusBatches", "LinearDecay", "PassThroughLoss", "SkipGramNegative", "Vocabulary", "as_documents",
-           "check_corpus", "iter_corpus", "release_freed_memory"]
+           "check_corpus", "check_text_file", "iter_corpus", "open_corpus_file", "release_freed_memory"]
 
 _CHUNK_TOKENS = 50_000  # tokens encoded at a time: a chunk takes a few MB
 
 
-def _tokens(doc, tokenizer):
-    """One document as a list of tokens: a string is tokenized, a sequence of tokens is kept."""
+def _tokenized(text, tokenizer, where):
+    if tokenizer is None:
+        return text.split()
+    tokens = tokenizer(text)
+    if isinstance(tokens, (str, bytes)) or not isinstance(tokens, (list, tuple)) or first_non_string(tokens) >= 0:
+        raise TypeError(f"The tokenizer turned {where} into {tokens!r:.80}; a tokenizer must return a list of "
+                        "strings.")
+    return tokens
+
+
+def _tokens(doc, tokenizer, where="a document"):
+    """One document as a list of tokens: a string is tokenized, a sequence of tokens (strings) is kept."""
     if isinstance(doc, str):
-        return tokenizer(doc) if tokenizer is not None else doc.split()
+        return _tokenized(doc, tokenizer, where)
     if isinstance(doc, bytes):
-        doc = doc.decode("utf-8", errors="replace")
-        return tokenizer(doc) if tokenizer is not None else doc.split()
-    try:
-        return [t if isinstance(t, str) else str(t) for t in doc]
-    except TypeError:
-        raise TypeError(f"A document must be a string or a sequence of tokens (strings), got "
-                        f"{type(doc).__name__}: {doc!r:.60}.") from None
+        return _tokenized(doc.decode("utf-8", errors="replace"), tokenizer, where)
+    if doc is None or not hasattr(doc, "__iter__"):
+        raise TypeError(f"{where} is {doc!r:.60} (of type {type(doc).__name__}); a document must be a string or a "
+                        "list of tokens (strings).")
+    tokens = list(doc)
+    j = first_non_string(tokens)
+    if j >= 0:
+        raise TypeError(f"{where}[{j}] is {tokens[j]!r:.60} (of type {type(tokens[j]).__name__}), not a string: every "
+                        "token must be a string (a None is often a missing value: drop it or replace it).")
+    return tokens
 
 
 def _is_path(corpus):
     return isinstance(corpus, (str, os.PathLike))
 
 
+# magic bytes -> opener of the compressed formats gensim's LineSentence (smart_open) reads
+_COMPRESSED = ((b"\x1f\x8b", "gzip", gzip.open), (b"BZh", "bzip2", bz2.open),
+               (b"\xfd7zXZ\x00", "xz", lzma.open))
+_READ_ERRORS = (OSError, EOFError, zlib.error, lzma.LZMAError)
+
+
+def open_corpus_file(path):
+    """A text stream of a corpus file, decompressed when it is gzip, bzip2 or xz (recognised by content)."""
+    with open(path, "rb") as f:
+        head = f.read(6)
+    for magic, _, opener in _COMPRESSED:
+        if head.startswith(magic):
+            return opener(path, "rt", encoding="utf-8", errors="replace")
+    return open(path, encoding="utf-8", errors="replace")
+
+
+def check_text_file(path, name="X"):
+    """Refuse a corpus file that is not text: a NUL byte in its first 64 KB (after decompression), or a compressed
+    stream that cannot be read."""
+    try:
+        with open_corpus_file(path) as f:
+            sample = f.read(1 << 16)
+    except _READ_ERRORS as exc:
+        raise ValueError(f"{name}={os.fspath(path)!r} cannot be read as a (compressed) text file: {exc}.") from None
+    if "\x00" in sample:
+        raise ValueError(f"{name}={os.fspath(path)!r} is not a text file (it holds NUL bytes: a binary file, or text "
+                         "in UTF-16); pass a UTF-8 text file with one sentence a line (gzip, bzip2 and xz files are "
+                         "decompressed).")
+
+
 def iter_corpus(corpus, tokenizer=None):
-    """Iterate over the sentences (lists of tokens) of a file path or a re-iterable of documents."""
+    """Iterate over the sentences (lists of tokens) of a file path or a re-iterable of documents.
+
+    A file holds one sentence a line; gzip, bzip2 and xz files are decompressed, as
+    gensim's LineSentence does.
+    """
     if _is_path(corpus):
-        with open(corpus, encoding="utf-8", errors="replace") as f:
-            for line in f:
-                yield tokenizer(line) if tokenizer is not None else line.split()
+        line_no = 0
+        try:
+            with open_corpus_file(corpus) as f:
+                for line_no, line in enumerate(f, 1):
+                    yield _tokenized(line, tokenizer, f"line {line_no} of {os.fspath(corpus)!r}")
+        except _READ_ERRORS as exc:
+            raise ValueError(f"Cannot read {os.fspath(corpus)!r} after line {line_no}: {exc}; the file is damaged "
+                             "or truncated.") from None
         return
-    for doc in corpus:
-        yield _tokens(doc, tokenizer)
+    for i, doc in enumerate(corpus):
+        yield _tokens(doc, tokenizer, f"X[{i}]")
 
 
 def as_documents(X):
@@ -74,6 +132,7 @@ def check_corpus(corpus, name="X"):
         if not os.path.isfile(corpus):
             raise ValueError(f"{name}={str(corpus)!r} is a string but not a file; pass a path to a text file "
                              "(one sentence a line), or a list of documents (strings or lists of tokens).")
+        check_text_file(corpus, name)
         return
     if isinstance(corpus, bytes):
         raise TypeError(f"{name} must be a file path or an iterable of documents, got bytes.")

@@ -18,6 +18,7 @@ from torch import nn
 from ._base import BaseNeuralNetwork, NeuralClassifierMixin
 from ._images import Augment, ImageInputMixin
 from ._layers import ACTIVATIONS, INITIALIZER_NAMES, initialize_weights, make_activation
+from ._validation import check_sizes
 
 __all__ = ["ConvNet", "ConvImageClassifier"]
 
@@ -141,7 +142,11 @@ class ConvImageClassifier(ImageInputMixin, NeuralClassifierMixin, ClassifierMixi
         Size files are resized to (required for file input of mixed sizes; default:
         the size of the first file).
     skip_bad_images : bool, default=False
-        Leave unreadable image files out with a warning, instead of raising.
+        In training (``fit``, ``partial_fit``), leave unreadable image files (missing, not
+        an image, truncated, decompression bombs) out with a warning naming each, instead
+        of raising. Predictions give one output per input, so ``predict``,
+        ``predict_proba`` and ``score`` raise a ValueError naming the unreadable files
+        either way.
     module : torch.nn.Module class or callable, default=None
         Your own network: called as ``module(in_channels, image_size, n_outputs)``.
     channels_last : bool, default=True
@@ -257,10 +262,12 @@ verbose, callbacks
 
     # -- the image input -----------------------------------------------------------
     def _check_params(self):
-        if self.augment:
-            unknown = set(self.augment) - set(Augment.KEYS)
-            if unknown:
-                raise ValueError(f"Unknown augment keys {sorted(unknown)}; use {list(Augment.KEYS)}.")
+        check_sizes(self.conv_filters, "conv_filters")
+        check_sizes(self.dense_layers, "dense_layers")
+        check_sizes(self.kernel_size, "kernel_size", lengths=(2,), allow_int=True)
+        check_sizes(self.strides, "strides", lengths=(2,), allow_int=True)
+        self._check_image_params()
+        Augment.check_options(self.augment)
 
     def _file_image_shape(self, paths):
         c, h, w = super()._file_image_shape(paths)

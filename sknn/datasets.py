@@ -5,6 +5,8 @@ import os
 
 import numpy as np
 
+from ._validation import numbered_lines
+
 __all__ = ["image_folder", "read_idx", "load_fashion_mnist", "read_conllu", "IMAGE_EXTENSIONS"]
 
 IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".ppm", ".pgm")
@@ -57,6 +59,10 @@ def read_idx(path):
         raise ValueError(f"{os.fspath(path)!r} is not an IDX file of unsigned bytes.")
     ndim = data[3]
     shape = [int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(ndim)]
+    n_bytes = len(data) - 4 - 4 * ndim
+    if n_bytes < 0 or int(np.prod(shape, dtype=object)) != n_bytes:
+        raise ValueError(f"{os.fspath(path)!r}: its header describes an array of shape {tuple(shape)}, but the file "
+                         f"holds {max(n_bytes, 0)} bytes of data: it is truncated or damaged.")
     return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * ndim).reshape(shape)
 
 
@@ -108,25 +114,24 @@ def read_conllu(path, tag="upos"):
     if not os.path.isfile(path):
         raise ValueError(f"No such file: {path!r}.")
     X, y, words, tags = [], [], [], []
-    with open(path, encoding="utf-8") as f:
-        for number, line in enumerate(f, 1):
-            line = line.rstrip("\n")
-            if not line.strip():
-                if words:
-                    X.append(words)
-                    y.append(tags)
-                    words, tags = [], []
-                continue
-            if line.startswith("#"):
-                continue
-            cols = line.split("\t")
-            if len(cols) != 10:
-                raise ValueError(f"{path}, line {number}: a CoNLL-U word line has 10 tab-separated columns, "
-                                 f"this one has {len(cols)}.")
-            if "-" in cols[0] or "." in cols[0]:
-                continue  # a multi-word token or an empty node, not a syntactic word
-            words.append(cols[1])
-            tags.append(cols[column])
+    for number, line in numbered_lines(path):
+        line = line.rstrip("\n")
+        if not line.strip():
+            if words:
+                X.append(words)
+                y.append(tags)
+                words, tags = [], []
+            continue
+        if line.startswith("#"):
+            continue
+        cols = line.split("\t")
+        if len(cols) != 10:
+            raise ValueError(f"{path}, line {number}: a CoNLL-U word line has 10 tab-separated columns, "
+                             f"this one has {len(cols)}.")
+        if "-" in cols[0] or "." in cols[0]:
+            continue  # a multi-word token or an empty node, not a syntactic word
+        words.append(cols[1])
+        tags.append(cols[column])
     if words:
         X.append(words)
         y.append(tags)

@@ -23,6 +23,7 @@ from ._engine import resolve_device
 from ._layers import (ACTIVATIONS, INITIALIZER_NAMES, EnsembleInput, EnsembleOutput, FrontScale, LearnableActivation,
                       NoisyReLU, ScaledLinear, TabularInput, initialize_weights, make_activation)
 from ._tabular import TabularPreprocessor
+from ._validation import check_width
 
 __all__ = ["DenseNet", "DenseClassifier", "DenseRegressor", "forward_numpy"]
 
@@ -471,9 +472,17 @@ def forward_numpy(network, X):
         Class probabilities (columns in ``network['classes']`` order) for a classifier,
         predicted values of shape (n_samples, n_outputs) for a regressor.
     """
-    if "preprocessor" in network:
+    if not isinstance(network, dict) or "layers" not in network:
+        raise TypeError("network must be the dict that export_network() returns.")
+    if "preprocessor" in network:  # checks X's columns as predict does
         X = _preprocessor_from_state(network["preprocessor"]).transform(X)
     a = np.asarray(X.toarray() if sp.issparse(X) else X, dtype=np.float64)
+    if a.ndim != 2:
+        raise ValueError(f"X must be a 2-D array of shape (n_samples, n_features), got an array of shape {a.shape}.")
+    if "preprocessor" not in network:
+        dense = [layer for layer in network["layers"] if layer["type"] == "dense"]
+        expected = network.get("n_features_in", dense[0]["weight"].shape[0] if dense else a.shape[1])
+        check_width(a.shape[1], int(expected), "X", "the network's number of input features (n_features_in)")
     for layer in network["layers"]:
         kind = layer["type"]
         if kind == "tabular_input":

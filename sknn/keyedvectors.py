@@ -7,8 +7,12 @@ gensim and the original word2vec tool read and write.
 """
 
 import os
+from numbers import Integral
 
 import numpy as np
+from sklearn.utils._param_validation import InvalidParameterError
+
+from ._validation import check_width, numbered_lines
 
 __all__ = ["KeyedVectors"]
 
@@ -50,10 +54,20 @@ class KeyedVectors:
     """
 
     def __init__(self, vectors, index_to_key, counts=None):
-        vectors = np.asarray(vectors, dtype=np.float32)
+        try:
+            vectors = np.asarray(vectors, dtype=np.float32)
+        except (TypeError, ValueError):
+            raise TypeError("vectors must be a 2-D array of numbers, one row per key.") from None
         if vectors.ndim != 2 or len(vectors) != len(index_to_key):
             raise ValueError(f"vectors must be a 2-D array with one row per key: got shape {vectors.shape} for "
                              f"{len(index_to_key)} keys.")
+        finite = np.isfinite(vectors).all(axis=1) if vectors.size else np.ones(len(vectors), dtype=bool)
+        if not finite.all():
+            row = int(np.flatnonzero(~finite)[0])
+            raise ValueError(f"The vector of {index_to_key[row]!r} (row {row}) holds NaN or infinity; word vectors "
+                             "must be finite.")
+        if counts is not None and len(counts) != len(vectors):
+            raise ValueError(f"counts has {len(counts)} values for {len(vectors)} vectors; give one count per key.")
         self.vectors = np.ascontiguousarray(vectors)
         self.index_to_key = [str(k) for k in index_to_key]
         self.key_to_index = {}
@@ -112,19 +126,34 @@ class KeyedVectors:
     def _mean_direction(self, positive, negative):
         normed = self.get_normed_vectors()
         parts, used = [], set()
-        for words, sign in ((_as_list(positive), 1.0), (_as_list(negative), -1.0)):
-            for w in words:
+        for words, sign, name in ((_as_list(positive), 1.0, "positive"), (_as_list(negative), -1.0, "negative")):
+            for i, w in enumerate(words):
                 if isinstance(w, str):
                     index = self.get_index(w)
                     used.add(index)
                     parts.append(sign * normed[index])
                 else:
-                    vec = np.asarray(w, dtype=np.float32)
+                    vec = self._check_query_vector(w, f"{name}[{i}]")
                     parts.append(sign * vec / max(np.linalg.norm(vec), 1e-12))
         if not parts:
             raise ValueError("most_similar needs at least one word in positive or negative.")
         mean = np.mean(parts, axis=0)
         return mean / max(np.linalg.norm(mean), 1e-12), used
+
+    def _check_query_vector(self, vector, name):
+        """A query vector as float32, refused unless it is finite and of ``vector_size`` values."""
+        try:
+            vec = np.asarray(vector, dtype=np.float32)
+        except (TypeError, ValueError):
+            raise TypeError(f"{name} is {vector!r:.60} (of type {type(vector).__name__}); pass a word (str) or a "
+                            f"vector of {self.vector_size} numbers.") from None
+        if vec.ndim != 1:
+            raise ValueError(f"{name} is an array of shape {vec.shape}; pass a word (str) or one vector of "
+                             f"{self.vector_size} numbers.")
+        check_width(len(vec), self.vector_size, name, "the vectors' size (vector_size)", unit="values")
+        if not np.isfinite(vec).all():
+            raise ValueError(f"{name} holds NaN or infinity; a query vector must be finite.")
+        return vec
 
     def most_similar(self, positive=None, negative=None, topn=10, restrict_vocab=None):
         """The ``topn`` words closest (cosine) to the mean of ``positive`` minus ``negative``.
@@ -136,7 +165,8 @@ class KeyedVectors:
         ----------
         positive, negative : str, vector or list of them
         topn : int or None
-            How many words to return; None returns the similarity to every word.
+            How many words to return (none if it is below 1, as in gensim); None returns the
+            similarity to every word.
         restrict_vocab : int or None
             Only search the ``restrict_vocab`` most frequent words.
 
@@ -144,11 +174,15 @@ class KeyedVectors:
         -------
         list of (word, similarity), most similar first
         """
+        if topn is not None and (not isinstance(topn, Integral) or isinstance(topn, bool)):
+            raise InvalidParameterError(f"The 'topn' parameter of most_similar must be an int or None, got {topn!r}.")
         direction, used = self._mean_direction(positive, negative)
         normed = self.get_normed_vectors()[:restrict_vocab]
         sims = normed @ direction
         if topn is None:
             return sims
+        if topn < 1:
+            return []
         k = min(len(sims), topn + len(used))
         best = np.argpartition(-sims, k - 1)[:k] if k < len(sims) else np.arange(len(sims))
         best = best[np.argsort(-sims[best], kind="stable")]
@@ -194,33 +228,32 @@ class KeyedVectors:
         ok = self._ok_vocab(restrict_vocab, case_insensitive)
         normed = self.get_normed_vectors()[:restrict_vocab]
         sections, section = [], None
-        with open(analogies, encoding="utf-8") as f:
-            for line_no, line in enumerate(f, 1):
-                if line.startswith(": "):
-                    section = {"section": line[2:].strip(), "correct": [], "incorrect": []}
-                    sections.append(section)
-                    continue
-                if not line.strip():
-                    continue
-                if section is None:
-                    raise ValueError(f"{analogies}, line {line_no}: a question before any ': section' line.")
-                words = line.split()
-                if len(words) != 4:
-                    raise ValueError(f"{analogies}, line {line_no}: expected 4 words, got {line.strip()!r}.")
-                if case_insensitive:
-                    words = [w.upper() for w in words]
-                a, b, c, expected = words
-                if not all(w in ok for w in words):
-                    if dummy4unknown:
-                        section["incorrect"].append((a, b, c, expected))
-                    continue
-                ia, ib, ic = ok[a], ok[b], ok[c]
-                direction = normed[ib] + normed[ic] - normed[ia]
-                sims = normed @ (direction / max(np.linalg.norm(direction), 1e-12))
-                sims[[ia, ib, ic]] = -np.inf
-                guess = self.index_to_key[int(np.argmax(sims))]
-                predicted = guess.upper() if case_insensitive else guess
-                (section["correct"] if predicted == expected else section["incorrect"]).append((a, b, c, expected))
+        for line_no, line in numbered_lines(analogies):
+            if line.startswith(": "):
+                section = {"section": line[2:].strip(), "correct": [], "incorrect": []}
+                sections.append(section)
+                continue
+            if not line.strip():
+                continue
+            if section is None:
+                raise ValueError(f"{analogies}, line {line_no}: a question before any ': section' line.")
+            words = line.split()
+            if len(words) != 4:
+                raise ValueError(f"{analogies}, line {line_no}: expected 4 words, got {line.strip()!r}.")
+            if case_insensitive:
+                words = [w.upper() for w in words]
+            a, b, c, expected = words
+            if not all(w in ok for w in words):
+                if dummy4unknown:
+                    section["incorrect"].append((a, b, c, expected))
+                continue
+            ia, ib, ic = ok[a], ok[b], ok[c]
+            direction = normed[ib] + normed[ic] - normed[ia]
+            sims = normed @ (direction / max(np.linalg.norm(direction), 1e-12))
+            sims[[ia, ib, ic]] = -np.inf
+            guess = self.index_to_key[int(np.argmax(sims))]
+            predicted = guess.upper() if case_insensitive else guess
+            (section["correct"] if predicted == expected else section["incorrect"]).append((a, b, c, expected))
         correct = sum(len(s["correct"]) for s in sections)
         incorrect = sum(len(s["incorrect"]) for s in sections)
         sections.append({"section": "Total accuracy", "correct": [q for s in sections for q in s["correct"]],
@@ -247,25 +280,27 @@ class KeyedVectors:
         ok = self._ok_vocab(restrict_vocab, case_insensitive)
         normed = self.get_normed_vectors()
         human, model, oov, n = [], [], 0, 0
-        with open(pairs, encoding="utf-8") as f:
-            for line_no, line in enumerate(f, 1):
-                if line.startswith("#") or not line.strip():
-                    continue
-                parts = line.rstrip("\n").split(delimiter)
-                if len(parts) < 3:
-                    raise ValueError(f"{pairs}, line {line_no}: expected word1{delimiter!r}word2{delimiter!r}score.")
-                a, b, value = parts[0], parts[1], float(parts[2])
-                if case_insensitive:
-                    a, b = a.upper(), b.upper()
-                n += 1
-                if a not in ok or b not in ok:
-                    oov += 1
-                    if dummy4unknown:
-                        human.append(value)
-                        model.append(0.0)
-                    continue
-                human.append(value)
-                model.append(float(normed[ok[a]] @ normed[ok[b]]))
+        for line_no, line in numbered_lines(pairs):
+            if line.startswith("#") or not line.strip():
+                continue
+            parts = line.rstrip("\n").split(delimiter)
+            if len(parts) < 3:
+                raise ValueError(f"{pairs}, line {line_no}: expected word1{delimiter!r}word2{delimiter!r}score.")
+            a, b = parts[0], parts[1]
+            if not _is_number(parts[2]):
+                raise ValueError(f"{pairs}, line {line_no}: the score {parts[2]!r:.40} is not a number.")
+            value = float(parts[2])
+            if case_insensitive:
+                a, b = a.upper(), b.upper()
+            n += 1
+            if a not in ok or b not in ok:
+                oov += 1
+                if dummy4unknown:
+                    human.append(value)
+                    model.append(0.0)
+                continue
+            human.append(value)
+            model.append(float(normed[ok[a]] @ normed[ok[b]]))
         if len(human) < 2:
             raise ValueError(f"Fewer than 2 pairs of {pairs} have both words in the vocabulary.")
         return stats.pearsonr(human, model), stats.spearmanr(human, model), 100.0 * oov / max(n, 1)
@@ -295,42 +330,146 @@ class KeyedVectors:
         fname : path
         binary : bool, whether the file is in the binary format
         limit : int or None, read only the first ``limit`` vectors
+
+        Raises
+        ------
+        FileNotFoundError
+        ValueError
+            Naming the file and the line or vector: no valid header (two non-negative
+            counts), a header that promises more vectors than the file's size can hold
+            (checked before anything is allocated), the text format read as binary or the
+            reverse, a value that is not a number, NaN or infinity, a truncated file.
         """
+        fname = os.fspath(fname)
         if not os.path.isfile(fname):
             raise FileNotFoundError(f"No word2vec file at {fname!r}.")
+        if limit is not None and (not isinstance(limit, Integral) or isinstance(limit, bool) or limit < 0):
+            raise InvalidParameterError(f"limit must be None or a non-negative int, got {limit!r}.")
         with open(fname, "rb") as f:
-            header = f.readline().decode(encoding, errors=unicode_errors).split()
-            try:
-                n_words, size = int(header[0]), int(header[1])
-            except (IndexError, ValueError):
-                raise ValueError(f"{fname!r} does not start with a word2vec header 'n_words vector_size'; "
-                                 "is it a word2vec file (binary=True for the binary format)?") from None
+            first = f.readline(1024)
+            n_words, size = _read_header(first, fname)
             if limit is not None:
                 n_words = min(n_words, int(limit))
-            keys, vectors = [], np.empty((n_words, size), dtype=np.float32)
-            if binary:
-                nbytes = 4 * size
-                for i in range(n_words):
-                    word = bytearray()
-                    while True:
-                        ch = f.read(1)
-                        if ch == b" " or ch == b"":
-                            break
-                        word += ch
-                    raw = f.read(nbytes)
-                    if len(raw) < nbytes:
-                        raise EOFError(f"{fname!r} ends after {i} of its {n_words} vectors.")
-                    keys.append(word.decode(encoding, errors=unicode_errors).lstrip("\n"))
-                    vectors[i] = np.frombuffer(raw, dtype="<f4")
-            else:
-                for i in range(n_words):
-                    line = f.readline()
-                    if not line:
-                        raise EOFError(f"{fname!r} ends after {i} of its {n_words} vectors.")
-                    parts = line.decode(encoding, errors=unicode_errors).rstrip().split(" ")
-                    if len(parts) != size + 1:
-                        raise ValueError(f"{fname!r}, vector {i + 1}: expected a word and {size} numbers, got "
-                                         f"{len(parts) - 1} numbers.")
-                    keys.append(parts[0])
-                    vectors[i] = np.asarray(parts[1:], dtype=np.float32)
+            _check_room(fname, os.path.getsize(fname) - len(first), n_words, size, binary)
+            start = f.tell()
+            _check_layout(fname, f.read(64 * size + 4096), size, binary)
+            f.seek(start)
+            vectors = np.empty((n_words, size), dtype=np.float32)
+            read = _read_binary if binary else _read_text
+            keys = read(f, fname, vectors, encoding, unicode_errors)
         return cls(vectors, keys)
+
+
+def _read_header(line, fname):
+    """(n_words, vector_size) of a word2vec header line, refused unless two counts (vector_size > 0)."""
+    try:
+        n_words, size = (int(x) for x in line.decode("ascii").split())
+    except (UnicodeDecodeError, ValueError):
+        raise ValueError(f"{fname!r} does not start with a word2vec header 'n_words vector_size' (two whole "
+                         f"numbers), but {line[:60]!r}; is it a word2vec file?") from None
+    if n_words < 0 or size < 1:
+        raise ValueError(f"The header of {fname!r} says {n_words} words of {size} numbers; a word2vec header holds "
+                         "a count of words >= 0 and a vector size >= 1.")
+    return n_words, size
+
+
+def _check_room(fname, n_bytes, n_words, size, binary):
+    """Refuse a header that promises more vectors than the file's size can hold, before allocating them."""
+    # the smallest record: a one-byte word, a space and the numbers (4 bytes each, or ' 0' each in text)
+    least = n_words * (2 + 4 * size if binary else 1 + 2 * size)
+    if least > n_bytes:
+        raise ValueError(f"The header of {fname!r} promises {n_words} vectors of {size} numbers, which take at least "
+                         f"{least} bytes in the {'binary' if binary else 'text'} format, but the file holds "
+                         f"{n_bytes} bytes after its header: the header is wrong or the file is truncated"
+                         f"{'' if binary else ' (or binary: pass binary=True)'}.")
+
+
+def _text_record(line, size):
+    """True when ``line`` (bytes) is a text record: a word and ``size`` numbers."""
+    try:
+        parts = line.decode("utf-8").split()
+        np.asarray(parts[1:], dtype=np.float64)
+    except (UnicodeDecodeError, ValueError):
+        return False
+    return len(parts) == size + 1
+
+
+def _check_layout(fname, sample, size, binary):
+    """Refuse the text format read as binary, and the binary format read as text, from the first record."""
+    if not sample:
+        return
+    line = sample.split(b"\n", 1)[0]
+    if binary and _text_record(line, size):
+        raise ValueError(f"{fname!r} is in word2vec's text format (its first vector is a line of {size} numbers), "
+                         "but binary=True; pass binary=False.")
+    if not binary and not _text_record(line, size):
+        space = sample.find(b" ")
+        if 0 < space and len(sample) >= space + 1 + 4 * size:
+            raise ValueError(f"The first vector of {fname!r} is not a line of a word and {size} numbers: the file is "
+                             "not in word2vec's text format; if it is in the binary format, pass binary=True.")
+
+
+def _read_text(f, fname, vectors, encoding, unicode_errors):
+    keys = []
+    size = vectors.shape[1]
+    for i in range(len(vectors)):
+        raw = f.readline()
+        if not raw:
+            raise ValueError(f"{fname!r} ends after {i} of its {len(vectors)} vectors: it is truncated.")
+        try:
+            parts = raw.decode(encoding, errors=unicode_errors).rstrip().split(" ")
+        except UnicodeDecodeError as exc:
+            raise ValueError(f"{fname!r}, line {i + 2}: not {encoding} text ({exc}); pass unicode_errors='replace' "
+                             "to read it anyway, or binary=True for the binary format.") from None
+        if len(parts) != size + 1:
+            raise ValueError(f"{fname!r}, line {i + 2}: expected a word and {size} numbers, got {len(parts) - 1} "
+                             "numbers.")
+        try:
+            vectors[i] = np.asarray(parts[1:], dtype=np.float32)
+        except ValueError:
+            bad = next(p for p in parts[1:] if not _is_number(p))
+            raise ValueError(f"{fname!r}, line {i + 2} (the vector of {parts[0]!r}): {bad!r:.40} is not a "
+                             "number.") from None
+        _check_finite_row(vectors[i], fname, f"line {i + 2}", parts[0])
+        keys.append(parts[0])
+    return keys
+
+
+def _read_binary(f, fname, vectors, encoding, unicode_errors):
+    keys = []
+    nbytes = 4 * vectors.shape[1]
+    for i in range(len(vectors)):
+        word = bytearray()
+        while True:
+            ch = f.read(1)
+            if ch == b" " or ch == b"":
+                break
+            word += ch
+            if len(word) > 100_000:
+                raise ValueError(f"{fname!r}, vector {i + 1}: no space after 100,000 bytes of its word: the file is "
+                                 "not in word2vec's binary format.")
+        raw = f.read(nbytes)
+        if len(raw) < nbytes:
+            raise ValueError(f"{fname!r} ends after {i} of its {len(vectors)} vectors: it is truncated.")
+        try:
+            key = word.decode(encoding, errors=unicode_errors).lstrip("\n")
+        except UnicodeDecodeError as exc:
+            raise ValueError(f"{fname!r}, vector {i + 1}: its word is not {encoding} text ({exc}); pass "
+                             "unicode_errors='replace' to read it anyway.") from None
+        vectors[i] = np.frombuffer(raw, dtype="<f4")
+        _check_finite_row(vectors[i], fname, f"vector {i + 1}", key)
+        keys.append(key)
+    return keys
+
+
+def _is_number(text):
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _check_finite_row(row, fname, where, key):
+    if not np.isfinite(row).all():
+        raise ValueError(f"{fname!r}, {where}: the vector of {key!r} holds NaN or infinity; the file is damaged.")

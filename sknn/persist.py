@@ -398,6 +398,9 @@ def save(estimator, path, *, key=None):
     ------
     sklearn.exceptions.NotFittedError
         The estimator is not fitted.
+    FileNotFoundError, IsADirectoryError
+        The folder of ``path`` does not exist, or ``path`` is a folder (checked before
+        any work).
     TypeError
         The estimator is not one of sknn's, or a parameter (or fitted attribute) holds
         code, e.g. a callable ``tokenizer``, a ``module`` class or ``callbacks``: save such
@@ -432,6 +435,7 @@ def save(estimator, path, *, key=None):
     if not _is_fitted(estimator):
         raise NotFittedError(f"This {type(estimator).__name__} is not fitted yet: fit it before saving. (Its "
                              "parameters alone are get_params(); clone() copies them.)")
+    path = _check_output_path(path)
     writer = _Writer()
     try:
         node = writer.estimator(estimator, "")
@@ -443,17 +447,33 @@ def save(estimator, path, *, key=None):
     from safetensors.torch import save as to_bytes
 
     data = to_bytes(writer.tensors, metadata=metadata)
-    path = os.fspath(path)
     folder, name = os.path.split(os.path.abspath(path))
     tmp = os.path.join(folder, f".{name}.{secrets.token_hex(6)}.tmp")  # only a complete file ever gets ``path``
     try:
         with open(tmp, "wb") as f:  # open's permissions, as joblib.dump's (safetensors' save_file makes 0600 files)
             f.write(data)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             os.remove(tmp)
+        if isinstance(exc, OSError):  # name the file asked for, not the hidden temporary one
+            raise type(exc)(exc.errno, f"Cannot save to {path!r}: {exc.strerror}") from exc
         raise
+
+
+def _check_output_path(path):
+    """``path`` as a str, refused before any work when its folder is missing or it is a folder itself."""
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a str or a path-like object, got {type(path).__name__}.")
+    path = os.fspath(path)
+    if os.path.isdir(path):
+        raise IsADirectoryError(f"Cannot save to {path!r}: it is a folder; pass a file path, e.g. "
+                                f"{os.path.join(path, 'model.safetensors')!r}.")
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise FileNotFoundError(f"Cannot save to {path!r}: the folder {folder!r} does not exist; create it first "
+                                "(os.makedirs(folder)).")
+    return path
 
 
 # -- reading ------------------------------------------------------------------------------------
@@ -627,6 +647,7 @@ class _Reader:
         if "engine" not in node and "network" not in node and not getattr(cls, "_persist_data_only", False):
             raise FormatError(f"The saved {name} has fitted attributes but no network: the file is damaged or was "
                               "not written by sknn's save.")
+        _check_layer_lists(params, (node.get("engine") or node.get("network"))["state"], name)
         for attr, value in node["attributes"].items():
             if (not (isinstance(attr, str) and attr.isidentifier()) or attr.startswith("__") or attr in params
                     or attr in _RESERVED or hasattr(cls, attr)):  # data only: never shadow a method or property
@@ -638,7 +659,9 @@ class _Reader:
             device = _load_device(node["network"]["device"])
             with _without_pretrained_weights(est):
                 with torch.device("meta"):
-                    self.check_shapes(est._build_module(torch.device("meta")), node["network"]["state"], name)
+                    module = _build_at_most(lambda: est._build_module(torch.device("meta")), node["network"]["state"],
+                                            name)
+                    self.check_shapes(module, node["network"]["state"], name)
                 with seeded(0, device):
                     module = est._build_module(device)
             self.load_state(module, node["network"]["state"], name)
@@ -686,7 +709,8 @@ class _Reader:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)
             with seeded(0, device), torch.device("meta"):
-                self.check_shapes(make_engine().module, info["state"], type(est).__name__,
+                self.check_shapes(_build_at_most(make_engine, info["state"], type(est).__name__).module, info["state"],
+                                  type(est).__name__,
                                   "_orig_mod." if getattr(est, "compile", False) else "")  # torch.compile's wrapper
             with seeded(0, device):  # the weights drawn here are replaced below
                 net = make_engine()
@@ -714,6 +738,57 @@ class _Reader:
             raise FormatError("The training history in the file is not a list of epochs.")
         net.history_ = History(history)
         est.net_, est.device_ = net, device
+
+
+def _limits(entries):
+    """The most tensors and layers (modules) a network whose weights are the file's ``entries`` can have."""
+    return 2 * len(entries) + 16, 4 * len(entries) + 64
+
+
+def _check_layer_lists(params, entries, name):
+    """Refuse, before building anything, a list parameter (layer sizes, a layer list) with more items than the
+    network of the file's weights can have layers: each item of such a list builds at least one layer."""
+    max_modules = _limits(entries)[1]
+    for key, value in params.items():
+        if isinstance(value, (list, tuple)) and len(value) > max_modules:
+            raise FormatError(f"The saved parameter {key} of the {name} lists {len(value)} items, more than the "
+                              f"{max_modules} layers a network of the file's {len(entries)} weight tensors can have: "
+                              "the file is damaged or forged.")
+
+
+class _Oversized(Exception):
+    """Raised by the registration hooks of :func:`_build_at_most` to stop building a network."""
+
+
+def _build_at_most(build, entries, name):
+    """``build()`` (on the meta device), stopped as soon as it creates more tensors or layers than a network whose
+    weights are the file's ``entries`` can have: a forged file describing 30,000 layers is refused at once, not
+    after building them all."""
+    max_tensors, max_modules = _limits(entries)
+    count = {"tensors": 0, "modules": 0}
+
+    def counted(kind, limit):
+        def hook(module, attr, value):
+            if value is not None:
+                count[kind] += 1
+                if count[kind] > limit:
+                    raise _Oversized(kind, limit)
+        return hook
+
+    from torch.nn.modules import module as nn_module
+
+    handles = [nn_module.register_module_parameter_registration_hook(counted("tensors", max_tensors)),
+               nn_module.register_module_buffer_registration_hook(counted("tensors", max_tensors)),
+               nn_module.register_module_module_registration_hook(counted("modules", max_modules))]
+    try:
+        return build()
+    except _Oversized as exc:
+        kind, limit = exc.args
+        raise FormatError(f"The saved parameters of the {name} describe a network of more than {limit} {kind}, but the "
+                          f"file holds the weights of {len(entries)} tensors: the file is damaged or forged.") from None
+    finally:
+        for handle in handles:
+            handle.remove()
 
 
 def load(path, *, key=None):

@@ -20,6 +20,7 @@ from torch import nn
 
 from ._base import BaseNeuralNetwork
 from ._engine import accuracy_score
+from ._validation import check_labels, check_magnitude, check_non_negative_weights, check_positive_int, first_non_string
 
 __all__ = ["LSTMSequenceTagger", "LSTMLanguageModel", "SequenceBatches", "SequenceNet"]
 
@@ -32,6 +33,15 @@ _CELLS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
 # -- input checks and encoding ------------------------------------------------------------
 def _is_token(t):
     return isinstance(t, (str, np.str_))
+
+
+def _check_tokens(seq, where):
+    """Refuse a token that is not a string (None included), naming its sequence and position."""
+    j = first_non_string(seq)
+    if j >= 0:
+        raise TypeError(f"{where}[{j}] is {seq[j]!r:.60} (of type {type(seq[j]).__name__}), not a string: every token "
+                        "must be a string (a None is often a missing value: drop it or replace it). For numeric "
+                        "sequences pass arrays of shape (length, n_features).")
 
 
 def _kind(seq):
@@ -83,17 +93,19 @@ def check_sequences(X, name="X"):
                              "Leave empty sentences out.")
         if kind == "tokens":
             seq = list(seq)
-            bad = next((t for t in seq if not _is_token(t)), None)
-            if bad is not None:
-                raise TypeError(f"{name}[{i}] holds a token of type {type(bad).__name__} ({bad!r}); tokens must be "
-                                "strings. For numeric sequences pass arrays of shape (length, n_features).")
+            _check_tokens(seq, f"{name}[{i}]")
             out.append(seq)
         else:
             try:
-                a = np.asarray(seq, dtype=np.float32)
+                a = np.asarray(seq, dtype=np.float64 if not isinstance(seq, np.ndarray) else None)
+                if a.dtype.kind not in "biuf":
+                    raise TypeError
             except (TypeError, ValueError):
                 raise TypeError(f"{name}[{i}] is not numeric: numeric sequences must be arrays of shape "
                                 "(length, n_features).") from None
+            check_magnitude(a, f"{name}[{i}]", fix="Scale the features of the sequences first (e.g. StandardScaler "
+                            "on their steps).")
+            a = a.astype(np.float32)
             if a.ndim == 1:
                 a = a[:, None]
             if a.ndim != 2:
@@ -102,8 +114,6 @@ def check_sequences(X, name="X"):
                 n_features = a.shape[1]
             elif a.shape[1] != n_features:
                 raise ValueError(f"{name}[{i}] has {a.shape[1]} features per step, but {name}[0] has {n_features}.")
-            if not np.isfinite(a).all():
-                raise ValueError(f"{name}[{i}] contains NaN or infinity; impute or drop those steps first.")
             out.append(a)
     return kind, out
 
@@ -129,6 +139,7 @@ def check_label_sequences(y, lengths, name="y"):
             raise ValueError(f"Sequence {i} has {n} tokens but {len(labels)} labels; every token needs exactly one "
                              "label.")
         flat.extend(labels)
+    check_labels(flat, name, lengths=list(lengths))
     flat = np.asarray(flat)
     if flat.ndim != 1:
         raise ValueError("Each label must be a single value (a string or a number), not a list.")
@@ -485,11 +496,9 @@ class _SequenceModel(BaseNeuralNetwork):
     def _sample_weights(self, y_index, sample_weight, X):
         if sample_weight is None:
             return None
-        w = np.asarray(sample_weight, dtype=np.float64)
+        w = check_non_negative_weights(sample_weight, "sample_weight")
         if w.ndim != 1 or len(w) != len(X[1]):
             raise ValueError(f"sample_weight must have one weight per sequence ({len(X[1])}), got shape {w.shape}.")
-        if not np.isfinite(w).all() or (w < 0).any():
-            raise ValueError("sample_weight must be finite and non-negative.")
         if not np.any(w > 0):
             raise ValueError("All sample weights are zero: there is nothing to learn from.")
         return w
@@ -513,6 +522,22 @@ class _SequenceModel(BaseNeuralNetwork):
         if dim != self.embedding_dim:
             raise ValueError(f"The pretrained vectors have {dim} dimensions but embedding_dim={self.embedding_dim}; "
                              f"pass embedding_dim={dim}.")
+        table = getattr(vectors, "vectors", None)
+        if isinstance(table, np.ndarray):  # keyed vectors: one matrix
+            if not np.isfinite(table).all():
+                raise ValueError("pretrained_embeddings holds NaN or infinity; pretrained vectors must be finite.")
+        else:  # a dict: one vector per word
+            for w in words:
+                try:
+                    row = np.asarray(vectors[w], dtype=np.float64)
+                except (TypeError, ValueError):
+                    raise TypeError(f"pretrained_embeddings[{w!r}] is not a vector of numbers.") from None
+                if row.shape != (dim,):
+                    raise ValueError(f"pretrained_embeddings[{w!r}] has shape {row.shape}; every pretrained vector "
+                                     f"must hold {dim} numbers (embedding_dim).")
+                if not np.isfinite(row).all():
+                    raise ValueError(f"pretrained_embeddings[{w!r}] holds NaN or infinity; pretrained vectors must "
+                                     "be finite.")
         return vectors, words
 
     def _fit_vocabulary(self, tokens):
@@ -533,12 +558,15 @@ class _SequenceModel(BaseNeuralNetwork):
         vectors, words = pretrained
         matrix = torch.randn(len(self.vocabulary_), self.embedding_dim) * 0.1  # seeded by the fit
         matrix[PAD] = 0
-        seen = set()
+        seen, rows, values = set(), [], []
         for w in words:
             key = w.lower() if self.lowercase else w
             if key not in seen:  # with lowercase, the first (most frequent) casing wins
                 seen.add(key)
-                matrix[self.vocabulary_[key]] = torch.tensor(np.asarray(vectors[w], dtype=np.float32))
+                rows.append(self.vocabulary_[key])
+                values.append(np.asarray(vectors[w], dtype=np.float32))
+        if rows:  # one copy for all the words
+            matrix[torch.tensor(rows)] = torch.from_numpy(np.stack(values))
         return matrix
 
     def _words_array(self):
@@ -1018,6 +1046,7 @@ verbose, callbacks
         ----------
         prefixes : list of token lists (an empty list asks for a first word)
         top_k : int, default=5
+            How many words to propose (at most the vocabulary's words).
         return_proba : bool, default=False
             Give (word, probability) pairs instead of words.
 
@@ -1027,23 +1056,24 @@ verbose, callbacks
         ('<unk>', '<s>', '</s>') are never proposed.
         """
         check_is_fitted(self, "net_")
+        top_k = check_positive_int(top_k, "top_k", "predict_next")
         if isinstance(prefixes, (str, bytes)) or not hasattr(prefixes, "__len__") or (
                 len(prefixes) and (_is_token(prefixes[0]) or not hasattr(prefixes[0], "__len__"))):
             raise TypeError("prefixes must be a list of token lists, e.g. [['Robert', 'weighs', 'about']].")
         if len(prefixes) == 0:
             return []
         for i, p in enumerate(prefixes):
-            bad = next((t for t in p if not _is_token(t)), None)
-            if bad is not None:
-                raise TypeError(f"prefixes[{i}] holds a token of type {type(bad).__name__} ({bad!r}); tokens must "
-                                "be strings.")
+            if _is_token(p) or not hasattr(p, "__len__"):
+                raise TypeError(f"prefixes[{i}] is a {type(p).__name__}, not a list of tokens; pass one token list "
+                                "per prefix, e.g. [['Robert', 'weighs', 'about']].")
+            _check_tokens(list(p), f"prefixes[{i}]")
         lengths = torch.tensor([len(p) + 1 for p in prefixes], dtype=torch.int64)
         ids = _encode([list(p) for p in prefixes], self.vocabulary_, self.lowercase, prefix=(_BOS_TOKEN,))
         source = SequenceBatches({"words": ids}, lengths, last_only=True)
         probs = self.net_.predict_source(source, batch_size=self._predict_batch_size(),
                                          transform=lambda z: torch.softmax(z.float(), dim=1))
         probs[:, [PAD, UNK, BOS, EOS]] = 0
-        k = min(int(top_k), len(self.vocabulary_) - len(self._specials))
+        k = min(top_k, len(self.vocabulary_) - len(self._specials))
         top_p, top_i = probs.topk(k, dim=1)
         words = self._words_array()
         result = [None] * len(prefixes)

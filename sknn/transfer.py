@@ -25,6 +25,7 @@ from ._base import BaseNeuralNetwork, NeuralClassifierMixin
 from ._data import ArrayBatches
 from ._engine import _MIN_ROWS, autocast, resolve_device, resolve_precision, seeded
 from ._images import Augment, ImageInputMixin, resize_images, size_pair
+from ._validation import build_within_memory, check_sizes
 from .persist import SaveMixin
 
 __all__ = ["BACKBONES", "VGG", "TransferNet", "TransferVGGClassifier", "VGGBackbone", "VGGFeatureExtractor",
@@ -452,6 +453,7 @@ class _VGGInputMixin(ImageInputMixin):
             self.image_shape_ = (3, *size_pair(self.image_size))
 
     def _check_vgg_params(self):
+        self._check_image_params()
         cfg, _, name = _parse_backbone(self.backbone)
         _check_image_size(self.image_size, sum(v == "M" for v in cfg))
         if isinstance(self.weights, str) and self.weights != "imagenet" and not os.path.isfile(self.weights):
@@ -627,10 +629,8 @@ verbose, callbacks
     # -- parameters and the network ----------------------------------------------------
     def _check_params(self):
         self._check_vgg_params()
-        if self.augment:
-            unknown = set(self.augment) - set(Augment.KEYS)
-            if unknown:
-                raise ValueError(f"Unknown augment keys {sorted(unknown)}; use {list(Augment.KEYS)}.")
+        check_sizes(self.head_layers, "head_layers")
+        Augment.check_options(self.augment)
         n_blocks = sum(v == "M" for v in _parse_backbone(self.backbone)[0][:-1]) + 1
         if self.fine_tune_blocks != "all" and self.fine_tune_blocks > n_blocks:
             raise ValueError(f"fine_tune_blocks={self.fine_tune_blocks}, but the backbone has {n_blocks} convolution "
@@ -704,7 +704,13 @@ class VGGFeatureExtractor(SaveMixin, _VGGInputMixin, ClassNamePrefixFeaturesOutM
         As in :class:`TransferVGGClassifier`.
     batch_size : int, default=32
         Images per batch (more are taken for small images).
-    image_shape, data_format, skip_bad_images, channels_last, device, precision
+    skip_bad_images : bool, default=False
+        Give an unreadable image file (missing, not an image, truncated, a decompression
+        bomb) a row of NaN in ``transform``'s output, with a warning naming it, instead
+        of raising: one row per input, which a ``SimpleImputer`` or a model that takes
+        NaN (``HistGradientBoostingClassifier``) can follow. When no file can be read,
+        ``transform`` raises.
+    image_shape, data_format, channels_last, device, precision
         As in :class:`TransferVGGClassifier`.
     random_state : int, RandomState or None, default=None
         Seeds the random weights when ``weights=None``.
@@ -776,7 +782,7 @@ class VGGFeatureExtractor(SaveMixin, _VGGInputMixin, ClassNamePrefixFeaturesOutM
         resolve_precision(self.precision, device)  # 'bf16' on a GPU without bfloat16: an error now, not later
         seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
         with seeded(seed, device):
-            self.module_ = self._build_module(device)
+            self.module_ = build_within_memory(lambda: self._build_module(device), self, device, copies=1)
         self.device_ = device
         return self
 
@@ -799,10 +805,15 @@ class VGGFeatureExtractor(SaveMixin, _VGGInputMixin, ClassNamePrefixFeaturesOutM
         """
         check_is_fitted(self, "module_")
         images = self._check_X(X, reset=False)
-        source = self._image_source(images)
+        source = self._image_source(images, fill=True)
         feats, _, _ = _encode(self.module_, source, _inference_batch_size(self.batch_size, self.image_size),
                               self.device_, grad_free=torch.inference_mode,
                               amp_dtype=resolve_precision(self.precision, self.device_))
+        unreadable = getattr(source, "unreadable", [])
+        if unreadable and len(unreadable) == len(feats):
+            raise ValueError(f"None of the {len(feats)} image files can be read (e.g. {images[unreadable[0]]!r}); pass "
+                             "readable image files.")
+        feats[unreadable] = float("nan")
         return feats.numpy()
 
     @property

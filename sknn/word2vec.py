@@ -19,6 +19,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ._engine import Engine, EpochLog, resolve_device, seeded
+from ._validation import build_within_memory
 from ._w2v_core import (
     CorpusBatches,
     LinearDecay,
@@ -232,11 +233,15 @@ class Word2VecTransformer(SaveMixin, ClassNamePrefixFeaturesOutMixin, Transforme
         decay = LinearDecay(source, self.alpha, self.min_alpha)
         with seeded(seed, device):
             batch_size = min(1024, max(32, 2 * len(vocab))) if self.batch_size == "auto" else self.batch_size
-            net = self._make_engine(len(vocab), batch_size, device, seed, decay)
+            net = build_within_memory(lambda: self._make_engine(len(vocab), batch_size, device, seed, decay), self,
+                                      device, copies=1, inputs=f"a vocabulary of {len(vocab)} words")
             net.initialize()
             start = time.perf_counter()
+            interrupted = False
             try:
                 net.partial_fit(source, None, epochs=self.epochs)
+            except KeyboardInterrupt:  # Ctrl-C: the engine is back at the end of the last finished epoch
+                interrupted = True
             except ValueError as exc:
                 if "diverged" not in str(exc):
                     raise
@@ -259,6 +264,8 @@ class Word2VecTransformer(SaveMixin, ClassNamePrefixFeaturesOutMixin, Transforme
         self.n_iter_ = len(history)
         self.loss_curve_ = [row["train_loss"] for row in history]
         self.words_per_second_ = vocab.n_tokens * self.n_iter_ / max(self.train_time_, 1e-9)
+        if interrupted:  # as the networks: the model of the last finished epoch is kept, and the Ctrl-C goes on
+            raise KeyboardInterrupt
         return self
 
     def _make_engine(self, n_words, batch_size, device, seed, decay):

@@ -234,7 +234,7 @@ def test_bad_input_gets_clear_errors():
         tagger.fit(X, [["A", "B"], ["A", "B"]])
     with pytest.raises(ValueError, match=r"X\[1\] is an empty sequence"):
         tagger.fit([["a"], []], [["A"], []])
-    with pytest.raises(TypeError, match=r"X\[0\] holds a token of type int"):
+    with pytest.raises(TypeError, match=r"X\[0\]\[1\] is 3 \(of type int\), not a string"):
         tagger.fit([["a", 3]], [["A", "B"]])
     with pytest.raises(ValueError, match="requires y"):
         tagger.fit(X)

@@ -1,0 +1,409 @@
+"""Checks of hostile or mistaken input, shared by every family: one helper per rule.
+
+Each helper raises a ValueError or TypeError (scikit-learn's ``InvalidParameterError``,
+both at once, for parameters) whose message names the input, the value found and the
+fix, before any heavy work: never an error from deep inside torch, numpy or PIL, never a
+silent guess.
+"""
+
+import bisect
+import math
+import os
+from numbers import Integral, Real
+
+import numpy as np
+import scipy.sparse as sp
+import torch
+from sklearn.utils._param_validation import InvalidParameterError
+from torch.overrides import TorchFunctionMode
+
+__all__ = ["MAX_MAGNITUDE", "NetworkTooLarge", "build_within_memory", "check_callbacks", "check_fit_params",
+           "check_labels", "check_magnitude", "check_non_negative_weights", "check_positive_int", "check_sizes",
+           "check_width", "class_weight_vector", "first_non_string", "float32_features", "memory_limit",
+           "numbered_lines"]
+
+# sknn trains in float32 (largest value 3.4e38): inputs or targets above this make squares
+# (losses, batch-norm variances, Adam's second moments) overflow, and training meaningless.
+MAX_MAGNITUDE = 1e15
+
+
+# -- parameters -------------------------------------------------------------------------------
+def _is_int(v):
+    return isinstance(v, Integral) and not isinstance(v, (bool, np.bool_))
+
+
+def check_sizes(value, name, *, lengths=None, allow_int=False, allow_empty=True):
+    """A size parameter (layer widths, filters, an image size...) as a tuple of positive ints.
+
+    Parameters
+    ----------
+    value : int or sequence of int
+    name : str, the parameter's name, for the message
+    lengths : tuple of int or None, the lengths the sequence may have (e.g. (2,) for (height, width))
+    allow_int : bool, accept one int (returned as a 1-tuple)
+    allow_empty : bool, accept an empty sequence
+
+    Raises
+    ------
+    InvalidParameterError (a ValueError and a TypeError) naming the parameter and the value.
+    """
+    if allow_int and _is_int(value):
+        sizes = (value,)
+    elif isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
+        sizes = None
+    else:
+        sizes = tuple(value)
+    ok = (sizes is not None and all(_is_int(s) and s > 0 for s in sizes)
+          and (allow_empty or sizes) and (lengths is None or len(sizes) in lengths or (allow_int and len(sizes) == 1)))
+    if not ok:
+        shape = "" if lengths is None else f" ({' or '.join(map(str, lengths))} of them)"
+        one = "a positive int or " if allow_int else ""
+        raise InvalidParameterError(
+            f"{name}={value!r} is not valid: {name} must be {one}a sequence of positive ints{shape}, e.g. "
+            f"{_size_example(name, lengths)}.")
+    return tuple(int(s) for s in sizes)
+
+
+def _size_example(name, lengths):
+    if lengths == (2,):
+        return f"{name}=(32, 32)"
+    if lengths == (2, 3):
+        return f"{name}=(28, 28) or (28, 28, 3)"
+    return f"{name}=(32, 64)"
+
+
+def check_positive_int(value, name, caller):
+    """``value`` as an int >= 1; an InvalidParameterError naming ``caller``'s parameter otherwise."""
+    if not _is_int(value) or value < 1:
+        raise InvalidParameterError(f"The {name!r} parameter of {caller} must be a positive int, got {value!r}.")
+    return int(value)
+
+
+def check_callbacks(callbacks):
+    """The user's ``callbacks``: skorch callbacks (instances or classes) or (name, callback) pairs."""
+    from skorch.callbacks import Callback
+
+    for i, item in enumerate(callbacks or ()):
+        cb = item
+        if isinstance(item, tuple):
+            if len(item) != 2 or not isinstance(item[0], str):
+                raise InvalidParameterError(f"callbacks[{i}] is the tuple {item!r}; a named callback is a pair "
+                                            "(name, callback) with a str name.")
+            cb = item[1]
+        if not (isinstance(cb, Callback) or (isinstance(cb, type) and issubclass(cb, Callback))):
+            raise InvalidParameterError(
+                f"callbacks[{i}] is {cb!r:.80} (of type {type(cb).__name__}), not a skorch callback: pass instances of "
+                "skorch.callbacks.Callback subclasses (e.g. Checkpoint(...), LRScheduler(...)) or (name, callback) "
+                "pairs.")
+    return list(callbacks or ())
+
+
+def check_non_negative_weights(weights, name):
+    """Weights as a float64 array, refused unless finite and non-negative (the rule of ``sample_weight``)."""
+    w = np.asarray(weights, dtype=np.float64)
+    bad = np.flatnonzero(~np.isfinite(w) | (w < 0))
+    if bad.size:
+        raise ValueError(f"{name} holds {float(w.flat[bad[0]])!r} (at position {bad[0]}); weights must be finite "
+                         "and non-negative (0 leaves the samples out).")
+    return w
+
+
+def _class_weight_values(class_weight):
+    """The dict ``class_weight``'s weights as floats, each checked by the rule of sample weights."""
+    values = {}
+    for label, weight in class_weight.items():
+        if not isinstance(weight, Real) or isinstance(weight, (bool, np.bool_)):
+            raise InvalidParameterError(f"class_weight={class_weight!r}: the weight of class {label!r} is "
+                                        f"{weight!r}, not a number.")
+        if not (math.isfinite(weight) and weight >= 0):
+            raise ValueError(f"class_weight={class_weight!r}: the weight of class {label!r} is {weight!r}; class "
+                             "weights must be finite and non-negative, as sample weights are (0 leaves the class "
+                             "out).")
+        values[label] = float(weight)
+    return values
+
+
+def class_weight_vector(class_weight, classes):
+    """The weight of each class of ``classes`` given the dict ``class_weight`` (1 for classes it omits)."""
+    values = _class_weight_values(class_weight)
+    unknown = set(values) - set(classes.tolist())
+    if unknown:
+        raise ValueError(f"class_weight names labels that are not in y: {sorted(map(str, unknown))}.")
+    return np.array([values.get(c, 1.0) for c in classes.tolist()])
+
+
+def check_fit_params(est):
+    """What every network checks at ``fit`` beyond ``_parameter_constraints``, before touching the data."""
+    check_callbacks(getattr(est, "callbacks", None))
+    class_weight = getattr(est, "class_weight", None)
+    if isinstance(class_weight, dict):
+        _class_weight_values(class_weight)
+
+
+# -- values ---------------------------------------------------------------------------------------
+def check_magnitude(values, name, fix):
+    """Refuse numbers that are NaN, infinite or larger than ``MAX_MAGNITUDE`` in absolute value.
+
+    Parameters
+    ----------
+    values : ndarray or sparse matrix, of any numeric dtype (checked before a cast to float32)
+    name : str, what holds them (``'X'``, ``'y'``, ``'X[3]'``...)
+    fix : str, the sentence that says what to do
+    """
+    data = values.data if sp.issparse(values) else np.asarray(values)
+    if data.dtype.kind not in "iuf" or data.size == 0:
+        return values
+    lo, hi = data.min(), data.max()
+    if data.dtype.kind == "f" and (np.isnan(lo) or np.isnan(hi)):
+        raise ValueError(f"{name} contains NaN: impute or drop the missing values first.")
+    biggest = max(abs(float(lo)), abs(float(hi)))
+    if not math.isfinite(biggest):
+        raise ValueError(f"{name} contains infinity: replace or drop those values first.")
+    if biggest > MAX_MAGNITUDE:
+        raise ValueError(f"{name} holds values up to {biggest:.3g} in absolute value, too large for dtype('float32'), "
+                         f"in which sknn trains: beyond {MAX_MAGNITUDE:.0e}, losses and gradients overflow (float32 "
+                         f"ends at 3.4e+38) and training is meaningless. {fix}")
+    return values
+
+
+def float32_features(X, name="X"):
+    """Features (an array or a sparse matrix, float32 or float64) checked by :func:`check_magnitude`, as float32."""
+    check_magnitude(X, name, fix="Scale the features first, e.g. make_pipeline(StandardScaler(), estimator).")
+    return X.astype(np.float32, copy=False)
+
+
+def check_width(n_values, expected, name, expected_name, unit="values per row"):
+    """Refuse input of ``n_values`` values where ``expected`` are needed, naming both."""
+    if n_values != expected:
+        raise ValueError(f"{name} has {n_values} {unit}, but {expected_name} is {expected}; pass {expected} "
+                         f"{unit}.")
+
+
+def numbered_lines(path):
+    """(number, line) of a UTF-8 text file (line endings as ``open`` in text mode gives them), with a ValueError
+    naming the file and the line whose content is not UTF-8 text (a binary file, another encoding)."""
+    with open(path, "rb") as f:
+        for number, raw in enumerate(f, 1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise ValueError(f"{os.fspath(path)}, line {number}: not UTF-8 text ({exc.reason}); is it a binary "
+                                 "file, or text in another encoding?") from None
+            yield number, (line[:-2] + "\n" if line.endswith("\r\n") else line)
+
+
+def first_non_string(tokens):
+    """Index of the first item of ``tokens`` that is not a str (None included), or -1."""
+    for j, t in enumerate(tokens):
+        if not isinstance(t, str):
+            return j
+    return -1
+
+
+_NUMBER_TYPES = (Real, np.number)
+
+
+def _label_kind(v):
+    """The kind of a label for the mixing rule: 'string', 'bytes', 'boolean', 'number' or the type's name;
+    None for a missing label (None or NaN)."""
+    if v is None:
+        return None
+    if isinstance(v, str):
+        return "string"
+    if isinstance(v, bytes):
+        return "bytes"
+    if isinstance(v, (bool, np.bool_)):
+        return "boolean"
+    if isinstance(v, _NUMBER_TYPES):
+        return None if isinstance(v, (float, np.floating)) and math.isnan(v) else "number"
+    return type(v).__name__
+
+
+def check_labels(labels, name="y", lengths=None):
+    """Refuse missing labels (None, NaN) and labels that mix types ('D' and 1, True and 1).
+
+    Parameters
+    ----------
+    labels : 1-D array-like
+    name : str
+    lengths : list of int or None
+        For flattened label sequences, the length of each sequence: the message then
+        names the sequence and the position (``y[3][1]``).
+    """
+    starts = None if lengths is None else np.cumsum([0, *lengths[:-1]]).tolist()
+
+    def where(i):
+        if starts is None:
+            return f"{name}[{i}]"
+        s = bisect.bisect_right(starts, i) - 1
+        return f"{name}[{s}][{i - starts[s]}]"
+
+    if isinstance(labels, np.ndarray) and labels.dtype.kind in "biuUS":
+        return
+    if isinstance(labels, np.ndarray) and labels.dtype.kind == "f":
+        missing = np.flatnonzero(np.isnan(labels))
+        if missing.size:
+            raise ValueError(f"{where(missing[0])} is NaN: a label cannot be missing; drop those samples or give "
+                             "them a label.")
+        return
+    types = set(map(type, labels))
+    if types <= {str} or types <= {int}:
+        return
+    first = None
+    for i, v in enumerate(labels):
+        kind = _label_kind(v)
+        if kind is None:
+            raise ValueError(f"{where(i)} is {v!r}: a label cannot be missing; drop those samples or give them a "
+                             "label.")
+        if first is None:
+            first = (i, v, kind)
+        elif kind != first[2]:
+            raise ValueError(f"The labels mix types: {where(first[0])} is {first[1]!r} (a {first[2]}) but {where(i)} "
+                             f"is {v!r} (a {kind}); use one type for all labels (e.g. all strings).")
+
+
+# -- memory ----------------------------------------------------------------------------------------
+class NetworkTooLarge(ValueError):
+    """The network a set of parameters describes does not fit in the memory of the machine."""
+
+
+def _cgroup_limit():
+    for path in ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"):
+        try:
+            with open(path) as f:
+                text = f.read().strip()
+        except OSError:
+            continue
+        if text.isdigit():
+            return int(text)
+    return None
+
+
+def _memory_limits(device):
+    """(bytes, a sentence saying who has them) of each bound on a network's memory: the machine's RAM, its
+    container's limit, and on a GPU the GPU's free memory (networks are built in RAM, then moved)."""
+    limits = []
+    try:
+        limits.append((os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"), "this machine has {} of memory"))
+    except (AttributeError, ValueError, OSError):
+        pass
+    cgroup = _cgroup_limit()
+    if cgroup:
+        limits.append((cgroup, "this container may use {} of memory"))
+    device = torch.device(device)
+    if device.type == "cuda":
+        free, _ = torch.cuda.mem_get_info(device)
+        free += torch.cuda.memory_reserved(device) - torch.cuda.memory_allocated(device)
+        limits.append((free, f"the GPU {device} has {{}} free"))
+    return limits
+
+
+def memory_limit(device):
+    """Bytes of memory a network on ``device`` can use at most (see :func:`_memory_limits`); None when unknown."""
+    limits = _memory_limits(device)
+    return min(b for b, _ in limits) if limits else None
+
+
+def _size_constructors():
+    """torch's factory functions whose arguments give the size of the tensor they allocate."""
+    return {torch.empty, torch.empty_strided, torch.zeros, torch.ones, torch.full, torch.rand, torch.randn,
+            torch.randint, torch.eye, getattr(torch, "empty_permuted", torch.empty)}
+
+
+class _AllocationBudget(TorchFunctionMode):
+    """Counts the bytes of the tensors a network's constructor creates, before each is allocated.
+
+    Each size-giving factory call is first run on the ``meta`` device (no memory); once
+    the total passes ``limit``, the remaining tensors are created on ``meta`` as well, so
+    the construction finishes without allocating and ``total`` is what it needs.
+    """
+
+    def __init__(self, limit):
+        super().__init__()
+        self.limit, self.total, self.exceeded = limit, 0, False
+        self.constructors = _size_constructors()
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        kwargs = dict(kwargs or {})
+        if func in self.constructors and str(kwargs.get("device", "")) != "meta":
+            probe = func(*args, **{**kwargs, "device": "meta"})
+            self.total += probe.numel() * probe.element_size()
+            if self.total > self.limit:
+                self.exceeded = True
+            if self.exceeded:
+                kwargs["device"] = "meta"
+        return func(*args, **kwargs)
+
+
+def _bytes(n):
+    for unit in ("bytes", "KB", "MB", "GB", "TB"):
+        if n < 1000:
+            return f"{n:.0f} {unit}" if unit == "bytes" else f"{n:.3g} {unit}"
+        n /= 1000
+    return f"{n:.3g} PB"
+
+
+# the parameters that set a network's size, named by NetworkTooLarge
+_SIZE_PARAMETERS = ("hidden_layer_sizes", "conv_filters", "kernel_size", "dense_layers", "head_layers", "backbone",
+                    "hidden_size", "embedding_dim", "num_layers", "char_dim", "max_vocab", "vector_size",
+                    "max_vocab_size")
+
+
+def _training_copies(owner):
+    """Copies of the weights training keeps: the weights, their gradients and the optimizer's moments."""
+    optimizer, momentum = getattr(owner, "optimizer", "adam"), getattr(owner, "momentum", 0.0)
+    moments = {"adam": 2, "adamw": 2, "sgd": int(bool(momentum)), "rmsprop": 1 + int(bool(momentum))}
+    return 2 + moments.get(optimizer, 2)
+
+
+def build_within_memory(build, owner, device, copies=None, inputs=""):
+    """Run ``build()`` (a network's constructor), refusing a network that cannot fit in memory before it is
+    allocated.
+
+    Parameters
+    ----------
+    build : callable returning the module
+    owner : the estimator, whose size parameters the message names
+    device : torch.device the network will train on
+    copies : int or None
+        Copies of the weights in memory: None counts those of training with the owner's
+        ``optimizer`` (weights, gradients and moments: 4 for Adam); 1 for a network that
+        only predicts, or whose gradients are sparse (word2vec).
+    inputs : str
+        What else sets the network's size (e.g. "a vocabulary of 1,000,000 words"), for the message.
+
+    Raises
+    ------
+    NetworkTooLarge (a ValueError) saying how much memory the network needs and how much there is.
+    """
+    limit = memory_limit(device)
+    if limit is None:
+        return build()
+    copies = _training_copies(owner) if copies is None else copies
+    budget = _AllocationBudget(limit // copies)
+    try:
+        with budget:
+            module = build()
+    except Exception:
+        if not budget.exceeded:
+            raise
+        module = None  # built partly on the meta device: the total is a lower bound
+    if not budget.exceeded:
+        return module
+    needed = budget.total * copies
+    facts = [inputs] if inputs else []
+    if getattr(owner, "n_features_in_", None):
+        facts.append(f"{owner.n_features_in_} input features")
+    if isinstance(getattr(owner, "vocabulary_", None), dict):
+        facts.append(f"a vocabulary of {len(owner.vocabulary_)} words")
+    if getattr(owner, "image_shape_", None) is not None:
+        facts.append(f"images of shape {tuple(owner.image_shape_)}")
+    available = next((who for b, who in _memory_limits(device) if b == limit), "this machine has {} of memory")
+    params = getattr(owner, "get_params", dict)(deep=False) if owner is not None else {}
+    facts = [f"{k}={v!r}" for k, v in params.items() if k in _SIZE_PARAMETERS] + facts
+    what = f" ({', '.join(facts)})" if facts else ""
+    during = (f"{copies}x its weights' {_bytes(budget.total)} in training (weights, gradients and the optimizer's "
+              "moments)" if copies > 1 else "the memory of its weights")
+    raise NetworkTooLarge(
+        f"The network of this {type(owner).__name__}{what} needs {'at least ' if module is None else ''}"
+        f"{_bytes(needed)}: {during}, but {available.format(_bytes(limit))}. Choose smaller sizes.")

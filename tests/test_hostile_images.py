@@ -1,0 +1,185 @@
+"""Hostile image input: unreadable files, decompression bombs, bad architectures and arrays (tiny, seconds)."""
+
+import os
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sklearn.utils._param_validation import InvalidParameterError
+
+from sknn import ConvImageClassifier, TransferVGGClassifier, VGGFeatureExtractor
+
+Image = pytest.importorskip("PIL.Image")
+
+CONV = dict(conv_filters=(2,), dense_layers=(4,), max_iter=1, batch_size=4, device="cpu", random_state=0)
+VGG = dict(backbone=[4, "M"], weights=None, image_size=8, device="cpu", channels_last=False, random_state=0)
+
+
+@pytest.fixture
+def files(tmp_path):
+    rng = np.random.RandomState(0)
+    good = []
+    for i in range(8):
+        path = tmp_path / f"img{i}.png"
+        Image.fromarray((rng.rand(8, 8) * 255).astype(np.uint8)).save(path)
+        good.append(str(path))
+    bad = tmp_path / "not_an_image.png"
+    bad.write_text("this is text")
+    truncated = tmp_path / "truncated.png"
+    truncated.write_bytes(Path(good[0]).read_bytes()[:60])
+    return {"good": good, "bad": str(bad), "truncated": str(truncated), "missing": str(tmp_path / "missing.png"),
+            "folder": str(tmp_path), "labels": [0, 1] * 4}
+
+
+def _messages(record):
+    return [str(w.message) for w in record]
+
+
+# -- one output per input ------------------------------------------------------------------------
+@pytest.mark.parametrize("which", ["bad", "truncated", "missing", "folder"])
+def test_prediction_with_skip_bad_images_names_the_unreadable_file_instead_of_dropping_its_row(files, which):
+    clf = ConvImageClassifier(skip_bad_images=True, **CONV).fit(files["good"], files["labels"])
+    paths = files["good"][:3] + [files[which]] + files["good"][3:7]
+    for method in (clf.predict, clf.predict_proba):
+        with pytest.raises(ValueError, match=rf"{os.path.basename(files[which])}.*one output per input"):
+            method(paths)
+    assert len(clf.predict(files["good"])) == len(files["good"])  # readable files: one label each
+
+
+def test_transform_with_skip_bad_images_gives_a_nan_row_per_unreadable_file(files):
+    vgg = VGGFeatureExtractor(skip_bad_images=True, **VGG).fit(files["good"])
+    paths = files["good"][:3] + [files["bad"]] + files["good"][3:7] + [files["truncated"]]
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        out = vgg.transform(paths)
+    assert out.shape[0] == len(paths)  # one row per input, in order
+    assert np.isnan(out[[3, 8]]).all() and np.isfinite(np.delete(out, [3, 8], axis=0)).all()
+    np.testing.assert_allclose(out[4], vgg.transform(files["good"][3:4])[0], rtol=1e-5)
+    assert any("not_an_image.png" in m for m in _messages(record))
+    assert any("truncated.png" in m for m in _messages(record))
+    with pytest.raises(ValueError, match=r"None of the 2 image files can be read.*not_an_image\.png"):
+        vgg.transform([files["bad"], files["bad"]])
+    strict = VGGFeatureExtractor(**VGG).fit(files["good"])
+    with pytest.raises(ValueError, match=r"not_an_image\.png"):
+        strict.transform(paths)
+
+
+def test_transfer_classifier_predicts_one_label_per_input_or_names_the_files(files):
+    clf = TransferVGGClassifier(skip_bad_images=True, head_layers=(4,), max_iter=1, **VGG)
+    with pytest.warns(UserWarning, match=r"not_an_image\.png.*skipped"):
+        clf.fit([files["bad"]] + files["good"], [1] + files["labels"])
+    with pytest.raises(ValueError, match=r"not_an_image\.png"):
+        clf.predict(files["good"][:2] + [files["bad"]])
+
+
+def test_skip_bad_images_covers_the_first_file(files):
+    paths, labels = [files["bad"]] + files["good"][1:], files["labels"]
+    with pytest.warns(UserWarning, match=r"not_an_image\.png.*skipped"):
+        clf = ConvImageClassifier(skip_bad_images=True, **CONV).fit(paths, labels)
+    assert clf.image_shape_ == (1, 8, 8)  # taken from the first readable file
+    with pytest.raises(ValueError, match=r"not_an_image\.png.*skip_bad_images=True"):
+        ConvImageClassifier(**CONV).fit(paths, labels)
+
+
+def test_an_all_unreadable_batch_gets_a_clear_error(files):
+    with pytest.warns(UserWarning), pytest.raises(ValueError, match=r"None of the 3 image files can be read"):
+        ConvImageClassifier(skip_bad_images=True, **CONV).fit([files["bad"], files["missing"], files["folder"]],
+                                                            [0, 1, 0])
+    clf = ConvImageClassifier(**CONV).fit(files["good"], files["labels"])
+    with pytest.raises(ValueError, match=r"2 of the image files cannot be read.*not_an_image.*missing\.png"):
+        clf.predict([files["bad"], files["missing"]])
+
+
+def test_decompression_bombs_are_named(files, tmp_path, monkeypatch):
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 200)
+    bomb, large = tmp_path / "bomb.png", tmp_path / "large.png"
+    Image.new("L", (30, 30)).save(bomb)  # 900 pixels: over twice the limit, PIL refuses it
+    Image.new("L", (15, 15)).save(large)  # 225 pixels: over the limit, PIL warns
+    clf = ConvImageClassifier(**CONV).fit(files["good"], files["labels"])
+    with pytest.raises(ValueError, match=r"bomb\.png.*decompression bomb"):
+        clf.predict([str(bomb)])
+    with pytest.raises(ValueError, match=r"bomb\.png"):
+        ConvImageClassifier(**CONV).fit([str(bomb)] + files["good"][1:], files["labels"])
+    with pytest.warns(UserWarning, match=r"bomb\.png.*skipped"):
+        ConvImageClassifier(skip_bad_images=True, **CONV).fit([str(bomb)] + files["good"][1:], files["labels"])
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        assert len(clf.predict([str(large), files["good"][0]])) == 2
+    bombs = [str(w.message) for w in record if issubclass(w.category, Image.DecompressionBombWarning)]
+    assert bombs and all("large.png" in m for m in bombs)  # the warning names the file (PIL's alone would not)
+
+
+# -- architecture parameters ---------------------------------------------------------------------
+@pytest.mark.parametrize("param, value", [
+    ("dense_layers", (0,)), ("dense_layers", (8, -1)), ("dense_layers", (2.5,)), ("dense_layers", (True,)),
+    ("conv_filters", (-1,)), ("conv_filters", (0,)), ("conv_filters", (4, 2.5)), ("kernel_size", (0, 3)),
+    ("kernel_size", -1), ("kernel_size", (3, 3, 3)), ("strides", (1, 0)), ("image_size", (0, 4)),
+    ("image_size", (8,) * 3), ("image_shape", (-8, -8)), ("image_shape", (8,)),
+])
+def test_conv_architecture_parameters_are_checked_before_any_work(param, value):
+    X = np.random.RandomState(0).rand(8, 64)
+    with pytest.raises(InvalidParameterError, match=rf"'?{param}'?[= ].*positive int|{param}' parameter .* range"):
+        ConvImageClassifier(**{**CONV, param: value}).fit(X, [0, 1] * 4)
+
+
+@pytest.mark.parametrize("param, value", [("head_layers", (0,)), ("head_layers", (4, -2)), ("image_size", (0, 8)),
+                                          ("image_shape", (8, 0))])
+def test_vgg_architecture_parameters_are_checked(param, value):
+    X = np.random.RandomState(0).rand(8, 64)
+    with pytest.raises(InvalidParameterError, match=rf"{param}=.*positive int"):
+        TransferVGGClassifier(**{**VGG, "image_shape": (8, 8), param: value}).fit(X, [0, 1] * 4)
+    if param != "head_layers":
+        with pytest.raises(InvalidParameterError, match=rf"{param}="):
+            VGGFeatureExtractor(**{**VGG, "image_shape": (8, 8), param: value}).fit(X)
+
+
+# -- arrays and lists ------------------------------------------------------------------------------
+def test_bad_image_containers_get_errors_naming_x(files):
+    clf = ConvImageClassifier(**CONV)
+    with pytest.raises(ValueError, match="X holds no image"):
+        clf.fit([], [])
+    with pytest.raises(TypeError, match=r"X\[1\] is 3 \(of type int\) but X\[0\] is a file path"):
+        clf.fit([files["good"][0], 3], [0, 1])
+    with pytest.raises(TypeError, match=r"X\[0\] is None.*X\[1\] is a file path"):
+        clf.fit([None, files["good"][0]], [0, 1])
+    with pytest.raises(ValueError, match="array of text"):
+        clf.fit(np.array([["a"] * 64] * 8), [0, 1] * 4)
+
+
+@pytest.mark.parametrize("scale, match", [(1e30, r"X \(the images\) holds values up to 1e\+30"),
+                                          (np.inf, "contains infinity"), (np.nan, "contains NaN")])
+def test_pixel_values_beyond_float32_training_are_refused(scale, match):
+    X = np.random.RandomState(0).rand(8, 8, 8)
+    X[3, 2, 1] = scale
+    with pytest.raises(ValueError, match=match):
+        ConvImageClassifier(**CONV).fit(X, [0, 1] * 4)
+    fitted = ConvImageClassifier(**CONV).fit(np.random.RandomState(0).rand(8, 8, 8), [0, 1] * 4)
+    with pytest.raises(ValueError, match=match):
+        fitted.predict(X)
+
+
+@pytest.mark.parametrize("augment, match", [
+    ({"flip": True}, r"Unknown augment keys \['flip'\]"), ({"shift": -0.1}, r"augment\['shift'\]=-0.1"),
+    ({"zoom": 2.0}, r"augment\['zoom'\]=2.0: zoom must be a number in \[0, 1\]"), ({"rotation": "10"}, "rotation"),
+    ({"horizontal_flip": "yes"}, r"augment\['horizontal_flip'\]='yes': horizontal_flip must be True or False"),
+])
+def test_augmentation_options_are_checked_by_both_image_families(augment, match):
+    X = np.random.RandomState(0).rand(8, 64)
+    with pytest.raises(ValueError, match=match):
+        ConvImageClassifier(augment=augment, **CONV).fit(X, [0, 1] * 4)
+    with pytest.raises(ValueError, match=match):
+        TransferVGGClassifier(augment=augment, image_shape=(8, 8), **VGG).fit(X, [0, 1] * 4)
+
+
+def test_dataset_files_that_lie_about_their_size_or_are_not_text(tmp_path):
+    from sknn.datasets import read_conllu, read_idx
+
+    idx = tmp_path / "images-idx3-ubyte"
+    idx.write_bytes(bytes([0, 0, 8, 3]) + (60000).to_bytes(4, "big") + (28).to_bytes(4, "big") * 2 + b"\0" * 100)
+    with pytest.raises(ValueError, match=r"shape \(60000, 28, 28\), but the file holds 100 bytes"):
+        read_idx(idx)
+    conllu = tmp_path / "treebank.conllu"
+    conllu.write_bytes(b"1\tThe\tthe\tDET\t_\t_\t0\t_\t_\t_\n\n\xff\xfe\x00binary")
+    with pytest.raises(ValueError, match=r"treebank\.conllu, line 3: not UTF-8 text"):
+        read_conllu(conllu)

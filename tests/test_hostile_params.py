@@ -1,0 +1,155 @@
+"""Hostile parameters and values shared by every network: class weights, callbacks, absurd sizes, huge numbers."""
+
+import time
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from sklearn.utils._param_validation import InvalidParameterError
+from skorch.callbacks import Callback
+
+import sknn._validation as validation
+from sknn import (
+    ConvImageClassifier,
+    DenseClassifier,
+    DenseRegressor,
+    LSTMLanguageModel,
+    LSTMSequenceTagger,
+    TransferVGGClassifier,
+    VGGFeatureExtractor,
+    Word2VecTransformer,
+)
+from sknn.dense import forward_numpy
+
+RNG = np.random.RandomState(0)
+X, Y = RNG.normal(size=(40, 4)), np.array(["a", "b"] * 20)
+IMAGES = RNG.rand(8, 8, 8)
+DENSE = dict(hidden_layer_sizes=(4,), max_iter=1, device="cpu", random_state=0)
+CONV = dict(conv_filters=(2,), dense_layers=(4,), max_iter=1, device="cpu", random_state=0)
+SEQ = dict(hidden_size=4, embedding_dim=4, max_iter=1, device="cpu", random_state=0)
+VGG = dict(backbone=[4, "M"], weights=None, image_size=8, device="cpu", channels_last=False, random_state=0)
+TOKENS, TAGS = [["a", "b"], ["c"]] * 4, [["A", "B"], ["A"]] * 4
+
+
+# -- class weights: the rule of sample weights ----------------------------------------------------
+@pytest.mark.parametrize("weight, error, match", [
+    (-1.0, ValueError, "is -1.0; class weights must be finite and non-negative"),
+    (float("nan"), ValueError, "is nan; class weights must be finite and non-negative"),
+    (float("inf"), ValueError, "is inf; class weights"),
+    ("x", TypeError, "is 'x', not a number"),
+    (None, TypeError, "is None, not a number"),
+])
+@pytest.mark.parametrize("make", [
+    lambda cw: DenseClassifier(class_weight=cw, **DENSE).fit(X, Y),
+    lambda cw: ConvImageClassifier(class_weight={0: 1.0, **{k: v for k, v in cw.items() if k != "a"}, 1: cw["a"]},
+                                   **CONV).fit(IMAGES, [0, 1] * 4),
+    lambda cw: TransferVGGClassifier(class_weight={1: cw["a"]}, max_iter=1, **VGG).fit(IMAGES, [0, 1] * 4),
+])
+def test_class_weights_follow_the_rule_of_sample_weights(make, weight, error, match):
+    with pytest.raises(error, match=r"class_weight=.*the weight of class .* " + match):
+        make({"a": weight})
+
+
+def test_a_zero_class_weight_leaves_the_class_out_as_a_zero_sample_weight_does():
+    by_class = DenseClassifier(class_weight={"a": 0.0}, **DENSE).fit(X, Y)
+    by_row = DenseClassifier(**DENSE).fit(X, Y, sample_weight=(Y == "b").astype(float))
+    np.testing.assert_array_equal(by_class.predict_proba(X), by_row.predict_proba(X))
+
+
+# -- callbacks ----------------------------------------------------------------------------------------
+@pytest.mark.parametrize("callbacks, match", [
+    ([1], r"callbacks\[0\] is 1 \(of type int\), not a skorch callback"),
+    ([Callback(), "print"], r"callbacks\[1\] is 'print' \(of type str\)"),
+    ([("name",)], r"callbacks\[0\] is the tuple \('name',\)"),
+    ([("name", print)], r"callbacks\[0\] is <built-in function print>"),
+    ([object], r"callbacks\[0\] is <class 'object'>"),
+])
+@pytest.mark.parametrize("make", [
+    lambda cb: DenseClassifier(callbacks=cb, **DENSE).fit(X, Y),
+    lambda cb: LSTMSequenceTagger(callbacks=cb, **SEQ).fit(TOKENS, TAGS),
+    lambda cb: ConvImageClassifier(callbacks=cb, **CONV).fit(IMAGES, [0, 1] * 4),
+])
+def test_callbacks_that_are_not_callbacks_are_named_at_fit(make, callbacks, match):
+    with pytest.raises(InvalidParameterError, match=match):
+        make(callbacks)
+
+
+def test_skorch_callbacks_given_as_classes_or_named_pairs_still_work():
+    clf = DenseClassifier(callbacks=[Callback, ("mine", Callback())], **DENSE).fit(X, Y)
+    assert "mine" in dict(clf.net_.callbacks_)
+
+
+# -- absurd sizes: the memory a network needs, said before allocating it ------------------------------
+@pytest.mark.parametrize("make, named", [
+    (lambda: DenseClassifier(hidden_layer_sizes=(10**7, 10**7), max_iter=1, device="cpu").fit(X, Y),
+     r"DenseClassifier \(hidden_layer_sizes=\(10000000, 10000000\), 4 input features\)"),
+    (lambda: DenseRegressor(hidden_layer_sizes=(8, 10**14), max_iter=1, device="cpu").fit(X, X[:, 0]),
+     r"hidden_layer_sizes=\(8, 100000000000000\)"),
+    (lambda: ConvImageClassifier(conv_filters=(10**6,), dense_layers=(10**6,), max_iter=1, device="cpu").fit(
+        IMAGES, [0, 1] * 4), r"conv_filters=\(1000000,\).*dense_layers=\(1000000,\)"),
+    (lambda: LSTMSequenceTagger(hidden_size=10**9, embedding_dim=4, max_iter=1, device="cpu").fit(TOKENS, TAGS),
+     r"hidden_size=1000000000.*a vocabulary of 5 words"),
+    (lambda: LSTMLanguageModel(hidden_size=4, embedding_dim=10**12, min_count=1, max_iter=1, device="cpu").fit(
+        TOKENS), r"embedding_dim=1000000000000"),
+    (lambda: Word2VecTransformer(vector_size=10**13, min_count=1, device="cpu").fit(["a b c"] * 3),
+     r"vector_size=10000000000000, a vocabulary of 3 words\)"),
+    (lambda: VGGFeatureExtractor(backbone=[4, 10**9], weights=None, image_size=8, device="cpu").fit(IMAGES),
+     r"backbone=\[4, 1000000000\]"),
+])
+def test_absurd_sizes_say_how_much_memory_the_network_needs(make, named):
+    start = time.perf_counter()
+    with pytest.raises(validation.NetworkTooLarge,
+                       match=named + r".* needs (at least )?[0-9.]+ [KMGTP]B.*this machine has"):
+        make()
+    assert time.perf_counter() - start < 10  # nothing was allocated
+
+
+def test_the_memory_check_counts_weights_gradients_and_moments(monkeypatch):
+    monkeypatch.setattr(validation, "memory_limit", lambda device: 10**6)  # a machine of 1 MB
+    with pytest.raises(validation.NetworkTooLarge,
+                       match=r"needs 3.36 MB: 4x its weights' 840 KB in training .* this machine has 1 MB"):
+        DenseClassifier(hidden_layer_sizes=(30_000,), max_iter=1, device="cpu").fit(X, Y)
+    with pytest.raises(validation.NetworkTooLarge, match=r"needs 2.52 MB: 3x its weights'"):  # SGD with momentum
+        DenseClassifier(hidden_layer_sizes=(30_000,), optimizer="sgd", max_iter=1, device="cpu").fit(X, Y)
+    DenseClassifier(hidden_layer_sizes=(100,), max_iter=1, device="cpu").fit(X, Y)  # 11 KB: fits
+
+
+def test_running_out_of_memory_in_a_batch_names_the_batch_size():
+    class OutOfMemory(Callback):
+        def on_batch_begin(self, net, **kwargs):
+            raise RuntimeError("[enforce fail at alloc_cpu.cpp:127] DefaultCPUAllocator: can't allocate memory: "
+                               "you tried to allocate 400000000000 bytes.")
+
+    with pytest.raises(MemoryError, match=r"Training ran out of memory on cpu with batches of 40 samples.*batch_size"):
+        DenseClassifier(callbacks=[OutOfMemory()], **DENSE).fit(X, Y)
+
+
+# -- numbers beyond float32 training ----------------------------------------------------------------------
+def test_regression_targets_that_overflow_float32_blame_the_target():
+    for y in (np.full(40, 1e40), np.r_[np.zeros(39), -1e20]):
+        with pytest.raises(ValueError, match=r"^y holds values up to .*Scale the target"):
+            DenseRegressor(**DENSE).fit(X, y)
+    with pytest.raises(ValueError, match=r"^y holds values up to 1e\+30"):
+        DenseRegressor(**DENSE).fit(X, np.c_[X[:, 0], np.full(40, 1e30)])
+
+
+@pytest.mark.parametrize("make_X", [lambda: X * 1e30, lambda: np.r_[X[:39], [[1e20, 0, 0, 0]]],
+                                    lambda: sp.csr_matrix(X * 1e30), lambda: (X * 1e30).astype(np.float32)])
+def test_features_beyond_float32_training_name_x_and_ask_for_scaling(make_X):
+    for est in (DenseClassifier(**DENSE), DenseRegressor(**DENSE)):
+        target = Y if est._is_classifier else X[:, 0]
+        with pytest.raises(ValueError, match=r"^X holds values up to .*Scale the features"):
+            est.fit(make_X(), target)
+        est.fit(X, target)
+        with pytest.raises(ValueError, match=r"^X holds values up to"):
+            est.predict(make_X())
+
+
+def test_forward_numpy_names_the_expected_width():
+    network = DenseClassifier(**DENSE).fit(X, Y).export_network()
+    with pytest.raises(ValueError, match=r"X has 3 values per row, but the network's number of input features "
+                                         r"\(n_features_in\) is 4"):
+        forward_numpy(network, X[:, :3])
+    with pytest.raises(ValueError, match=r"X must be a 2-D array .* shape \(4,\)"):
+        forward_numpy(network, X[0])
+    assert forward_numpy(network, X).shape == (40, 2)

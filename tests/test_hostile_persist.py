@@ -1,0 +1,82 @@
+"""Hostile save/load: missing folders, forged files describing enormous architectures (tiny, seconds)."""
+
+import json
+import os
+import time
+
+import numpy as np
+import pytest
+from safetensors import safe_open
+from safetensors.torch import save_file
+
+import sknn
+from sknn import ConvImageClassifier, DenseClassifier, LSTMSequenceTagger, VGGFeatureExtractor
+from sknn.persist import FormatError, _digest
+
+RNG = np.random.RandomState(0)
+X, Y = RNG.normal(size=(40, 5)), np.array(["a", "b"] * 20)
+
+
+@pytest.fixture(scope="module")
+def saved(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("saved")
+    images = RNG.rand(8, 8, 8)
+    models = {
+        "dense": DenseClassifier(hidden_layer_sizes=(8,), max_iter=1, device="cpu", random_state=0).fit(X, Y),
+        "conv": ConvImageClassifier(conv_filters=(2,), dense_layers=(4,), max_iter=1, device="cpu",
+                                    random_state=0).fit(images, [0, 1] * 4),
+        "tagger": LSTMSequenceTagger(hidden_size=4, embedding_dim=4, max_iter=1, device="cpu", random_state=0).fit(
+            [["a", "b"], ["c"]] * 4, [["A", "B"], ["A"]] * 4),
+        "features": VGGFeatureExtractor(backbone=[4, "M"], weights=None, image_size=8, device="cpu",
+                                        random_state=0).fit(images),
+    }
+    paths = {}
+    for name, model in models.items():
+        paths[name] = folder / f"{name}.safetensors"
+        model.save(paths[name])
+    return paths
+
+
+def _forge(path, out, edit):
+    """Edit the saved document and recompute the unsigned digest: what anyone can do to an unsigned file."""
+    with safe_open(path, framework="pt") as f:
+        metadata, tensors = f.metadata(), {k: f.get_tensor(k) for k in f.keys()}
+    doc = json.loads(metadata["sknn.document"])
+    edit(doc["estimator"]["params"])
+    metadata["sknn.document"] = json.dumps(doc)
+    metadata["sknn.digest"] = _digest(metadata["sknn.document"], tensors, None)
+    save_file(tensors, out, metadata=metadata)
+    return out
+
+
+def _many(value, n=30_000):
+    return {"__type__": "tuple", "items": [value] * n}
+
+
+@pytest.mark.parametrize("name, param, value", [
+    ("dense", "hidden_layer_sizes", _many(8)),
+    ("conv", "conv_filters", _many(2)),
+    ("conv", "dense_layers", _many(4)),
+    ("tagger", "num_layers", 30_000),
+    ("features", "backbone", [4] + ["M"] * 30_000),  # layers without weights count too
+])
+def test_forged_files_describing_huge_architectures_are_refused_at_once(saved, tmp_path, name, param, value):
+    forged = _forge(saved[name], tmp_path / "forged.safetensors", lambda params: params.__setitem__(param, value))
+    start = time.perf_counter()
+    with pytest.raises(FormatError, match=r"network of more than .* file holds the weights of|lists 30\d\d\d items"):
+        sknn.load(forged)
+    assert time.perf_counter() - start < 5  # refused before building 30,000 layers (that took about 40 s)
+
+
+def test_save_into_a_missing_folder_names_the_folder_before_any_work(saved, tmp_path):
+    clf = sknn.load(saved["dense"])
+    target = tmp_path / "no" / "such" / "folder" / "model.safetensors"
+    with pytest.raises(FileNotFoundError, match=rf"the folder '{tmp_path / 'no' / 'such' / 'folder'}' does not exist"):
+        clf.save(target)
+    with pytest.raises(IsADirectoryError, match="it is a folder"):
+        clf.save(tmp_path)
+    with pytest.raises(TypeError, match="path must be a str or a path-like"):
+        clf.save(3)
+    assert not any(name.endswith(".tmp") for name in os.listdir(tmp_path))
+    clf.save(tmp_path / "ok.safetensors")  # and a good path still works
+    np.testing.assert_array_equal(sknn.load(tmp_path / "ok.safetensors").predict(X), clf.predict(X))

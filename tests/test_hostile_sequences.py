@@ -1,0 +1,119 @@
+"""Hostile sequence input: non-string tokens, missing or mixed labels, bad top_k, huge values (tiny, seconds)."""
+
+import numpy as np
+import pytest
+from sklearn.utils._param_validation import InvalidParameterError
+
+from sknn import DenseClassifier, LSTMLanguageModel, LSTMSequenceTagger
+
+X = [["the", "dog", "runs"], ["a", "cat", "sleeps"]] * 4
+Y = [["D", "N", "V"]] * 8
+SMALL = dict(hidden_size=4, embedding_dim=4, max_iter=1, device="cpu", random_state=0)
+
+
+@pytest.fixture(scope="module")
+def tagger():
+    return LSTMSequenceTagger(**SMALL).fit(X, Y)
+
+
+@pytest.fixture(scope="module")
+def lm():
+    return LSTMLanguageModel(min_count=1, **SMALL).fit(X)
+
+
+# -- tokens ------------------------------------------------------------------------------------
+@pytest.mark.parametrize("seq, where", [
+    ([None, "a"], r"X\[8\]\[0\] is None"),  # the first token: None used to be taken for "nothing found"
+    (["a", None], r"X\[8\]\[1\] is None"),
+    (["a", "b", 3], r"X\[8\]\[2\] is 3 \(of type int\)"),
+    (["a", np.nan], r"X\[8\]\[1\] is nan \(of type float\)"),
+    (["a", b"b"], r"X\[8\]\[1\] is b'b' \(of type bytes\)"),
+])
+def test_non_string_tokens_are_refused_with_their_position(tagger, lm, seq, where):
+    with pytest.raises(TypeError, match=where + ".*not a string"):
+        LSTMSequenceTagger(**SMALL).fit(X + [seq], Y + [["D"] * len(seq)])
+    with pytest.raises(TypeError, match=where):
+        LSTMLanguageModel(min_count=1, **SMALL).fit(X + [seq])
+    first = where.replace(r"X\[8\]", r"X\[0\]")
+    with pytest.raises(TypeError, match=first):
+        tagger.predict([seq])
+    with pytest.raises(TypeError, match=first):
+        tagger.predict_proba([seq])
+    with pytest.raises(TypeError, match=first):
+        lm.perplexity([seq])
+    with pytest.raises(TypeError, match=where.replace(r"X\[8\]", r"prefixes\[1\]")):
+        lm.predict_next([["a"], seq])
+
+
+def test_a_none_token_never_enters_the_vocabulary(lm):
+    assert None not in lm.vocabulary_ and "None" not in lm.vocabulary_
+
+
+# -- labels ------------------------------------------------------------------------------------
+@pytest.mark.parametrize("labels, match", [
+    ([["D", 1, "V"]] * 8, r"mix types: y\[0\]\[0\] is 'D' \(a string\) but y\[0\]\[1\] is 1 \(a number\)"),
+    ([["D", "N", "V"]] * 7 + [["D", "N", 2.5]], r"mix types: .*y\[7\]\[2\] is 2.5"),
+    ([[1, True, 0]] * 8, r"mix types: .*y\[0\]\[1\] is True \(a boolean\)"),
+    ([["D", None, "V"]] * 8, r"y\[0\]\[1\] is None: a label cannot be missing"),
+    ([[1.0, np.nan, 2.0]] * 8, r"y\[0\]\[1\] is nan: a label cannot be missing"),
+])
+def test_tagger_labels_must_be_present_and_of_one_type(tagger, labels, match):
+    with pytest.raises(ValueError, match=match):
+        LSTMSequenceTagger(**SMALL).fit(X, labels)
+    with pytest.raises(ValueError, match=match):
+        tagger.score(X, labels)
+
+
+@pytest.mark.parametrize("labels, match", [
+    (["a", None] * 10, r"y\[1\] is None: a label cannot be missing"),
+    (["a", 1] * 10, r"mix types: y\[0\] is 'a' \(a string\) but y\[1\] is 1 \(a number\)"),
+    (["a", np.nan] * 10, r"NaN"),  # scikit-learn's own check of y comes first
+    ([True, 1] * 10, r"mix types"),
+])
+def test_classifier_labels_must_be_present_and_of_one_type(labels, match):
+    Xd = np.random.RandomState(0).rand(20, 3)
+    y = np.array(labels, dtype=object)
+    with pytest.raises(ValueError, match=match):
+        DenseClassifier(hidden_layer_sizes=(2,), max_iter=1, device="cpu").fit(Xd, y)
+    with pytest.raises(ValueError, match=match.replace("y", "classes", 1) if "None" in match else "classes"):
+        DenseClassifier(hidden_layer_sizes=(2,), max_iter=1, device="cpu").partial_fit(
+            Xd, np.array(["a", "b"] * 10, dtype=object), classes=np.array(labels[:2] + ["b"], dtype=object))
+
+
+# -- parameters of the predictions ---------------------------------------------------------------
+@pytest.mark.parametrize("top_k", [-1, 0, 1.5, "3", True, None])
+def test_predict_next_refuses_a_bad_top_k(lm, top_k):
+    with pytest.raises(InvalidParameterError, match=r"'top_k' parameter of predict_next must be a positive int"):
+        lm.predict_next([["a"]], top_k=top_k)
+
+
+def test_predict_next_checks_each_prefix(lm):
+    with pytest.raises(TypeError, match=r"prefixes\[1\] is a NoneType, not a list of tokens"):
+        lm.predict_next([["a"], None])
+    assert len(lm.predict_next([["a"]], top_k=100)[0]) == len(lm.vocabulary_) - 4  # at most the vocabulary
+
+
+# -- numeric sequences -------------------------------------------------------------------------
+@pytest.mark.parametrize("value, match", [(1e30, r"X\[1\] holds values up to 1e\+30.*Scale"),
+                                          (np.inf, r"X\[1\] contains infinity"), (np.nan, r"X\[1\] contains NaN")])
+def test_feature_sequences_beyond_float32_training_are_refused(value, match):
+    series = [np.ones((3, 2)), np.ones((2, 2))]
+    series[1][1, 0] = value
+    with pytest.raises(ValueError, match=match):
+        LSTMSequenceTagger(**SMALL).fit(series, [[0, 1, 0], [1, 0]])
+
+
+@pytest.mark.parametrize("weights", [[1.0] * 7 + [-1.0], [1.0] * 7 + [np.nan], [np.inf] + [1.0] * 7])
+def test_sequence_weights_follow_the_sample_weight_rule(weights):
+    with pytest.raises(ValueError, match="sample_weight holds .* weights must be finite and non-negative"):
+        LSTMSequenceTagger(**SMALL).fit(X, Y, sample_weight=weights)
+
+
+@pytest.mark.parametrize("vectors, error, match", [
+    ({"a": np.ones(4), "b": np.ones(3)}, ValueError, r"pretrained_embeddings\['b'\] has shape \(3,\)"),
+    ({"a": np.ones(4), "b": np.full(4, np.nan)}, ValueError, r"pretrained_embeddings\['b'\] holds NaN"),
+    ({"a": np.ones(4), "b": "vector"}, TypeError, r"pretrained_embeddings\['b'\] is not a vector of numbers"),
+])
+def test_every_pretrained_vector_is_checked(vectors, error, match):
+    with pytest.raises(error, match=match):
+        LSTMSequenceTagger(pretrained_embeddings=vectors, **SMALL).fit(X, Y)

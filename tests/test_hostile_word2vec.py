@@ -1,0 +1,178 @@
+"""Hostile word2vec input: compressed and binary corpora, bad tokens, lying vector files, Ctrl-C (tiny, seconds)."""
+
+import bz2
+import gzip
+import lzma
+import time
+
+import numpy as np
+import pytest
+from sklearn.utils._param_validation import InvalidParameterError
+
+from sknn import KeyedVectors, Word2VecTransformer
+from sknn._w2v_core import LinearDecay
+
+DOCS = ["the cat sat on the mat", "the dog sat on the rug", "a cat and a dog"] * 20
+W2V = dict(vector_size=4, min_count=1, epochs=2, device="cpu", random_state=0)
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    text = "\n".join(DOCS) + "\n"
+    paths = {"plain": tmp_path / "corpus.txt"}
+    paths["plain"].write_text(text)
+    for ext, opener in (("gz", gzip.open), ("bz2", bz2.open), ("xz", lzma.open)):
+        paths[ext] = tmp_path / f"corpus.txt.{ext}"
+        with opener(paths[ext], "wt") as f:
+            f.write(text)
+    return paths
+
+
+# -- corpus files -------------------------------------------------------------------------------
+@pytest.mark.parametrize("ext", ["gz", "bz2", "xz"])
+def test_compressed_corpora_are_read_decompressed_as_gensims_linesentence(corpus, ext):
+    plain = Word2VecTransformer(**W2V).fit(str(corpus["plain"]))
+    packed = Word2VecTransformer(**W2V).fit(str(corpus[ext]))
+    assert packed.vocabulary_ == plain.vocabulary_ and packed.corpus_total_words_ == plain.corpus_total_words_
+    np.testing.assert_array_equal(packed.wv_.vectors, plain.wv_.vectors)
+    np.testing.assert_array_equal(packed.transform(str(corpus[ext])), plain.transform(str(corpus["plain"])))
+
+
+@pytest.mark.parametrize("content, match", [
+    (bytes(range(256)) * 20, "not a text file"),
+    ("the cat sat\n".encode("utf-16"), "not a text file.*UTF-16"),
+    (gzip.compress(b"the cat sat\n" * 500)[:40], "cannot be read as a \\(compressed\\) text file"),
+])
+def test_binary_or_damaged_corpus_files_are_refused_before_training(tmp_path, content, match):
+    path = tmp_path / "corpus.bin"
+    path.write_bytes(content)
+    with pytest.raises(ValueError, match=rf"X='.*corpus\.bin'.*{match}"):
+        Word2VecTransformer(**W2V).fit(str(path))
+
+
+# -- tokens and documents -------------------------------------------------------------------------
+@pytest.mark.parametrize("doc, match", [
+    (["a", None], r"X\[1\]\[1\] is None \(of type NoneType\), not a string"),
+    (["a", 3], r"X\[1\]\[1\] is 3 \(of type int\), not a string"),
+    (None, r"X\[1\] is None \(of type NoneType\); a document must be a string or a list of tokens"),
+    (7, r"X\[1\] is 7 \(of type int\)"),
+])
+def test_bad_tokens_and_documents_are_named(doc, match):
+    with pytest.raises(TypeError, match=match):
+        Word2VecTransformer(**W2V).fit([["a", "b"], doc])
+    fitted = Word2VecTransformer(**W2V).fit(DOCS)
+    with pytest.raises(TypeError, match=match):
+        fitted.transform(["a b", doc])
+
+
+def test_a_tokenizer_must_return_a_list_of_strings():
+    with pytest.raises(TypeError, match=r"The tokenizer turned X\[0\] into 'the cat.*a list of strings"):
+        Word2VecTransformer(tokenizer=str.lower, **W2V).fit(DOCS)
+    with pytest.raises(TypeError, match="tokenizer must return a list of strings"):
+        Word2VecTransformer(tokenizer=lambda s: [None], **W2V).fit(DOCS)
+
+
+# -- vector files ----------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def vector_files(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("vectors")
+    kv = KeyedVectors(np.random.RandomState(0).randn(6, 5).astype(np.float32), [f"w{i}" for i in range(6)])
+    kv.save_word2vec_format(folder / "v.txt")
+    kv.save_word2vec_format(folder / "v.bin", binary=True)
+    return kv, folder
+
+
+def test_text_read_as_binary_and_binary_read_as_text_are_refused(vector_files):
+    kv, folder = vector_files
+    with pytest.raises(ValueError, match=r"v\.txt' is in word2vec's text format.*pass binary=False"):
+        KeyedVectors.load_word2vec_format(folder / "v.txt", binary=True)
+    with pytest.raises(ValueError, match=r"v\.bin' is not a line of a word.*pass binary=True"):
+        KeyedVectors.load_word2vec_format(folder / "v.bin", binary=False)
+    for name, binary in (("v.txt", False), ("v.bin", True)):  # the right reading still works
+        np.testing.assert_array_equal(KeyedVectors.load_word2vec_format(folder / name, binary=binary).vectors,
+                                      kv.vectors)
+
+
+@pytest.mark.parametrize("content, binary, match", [
+    (b"1000000000 300\ncat " + b"0 " * 300 + b"\n", False, r"promises 1000000000 vectors of 300 numbers.*truncated"),
+    (b"1000000000 300\ncat " + b"\0" * 1200, True, r"promises 1000000000 vectors of 300 numbers"),
+    (b"2 1000000000\n", True, "promises 2 vectors of 1000000000 numbers"),
+    (b"-1 3\n", False, "says -1 words of 3 numbers"),
+    (b"2 0\n", False, "says 2 words of 0 numbers"),
+    (b"2 three\nw 1 2 3\n", False, "does not start with a word2vec header"),
+    (b"1 3\nw 1 x 3\n", False, r"line 2 \(the vector of 'w'\): 'x' is not a number"),
+    (b"2 3\nw 1 2 3\nv 1 2\n", False, r"line 3: expected a word and 3 numbers, got 2"),
+    (b"1 3\nw 1 nan 3\n", False, r"line 2: the vector of 'w' holds NaN or infinity"),
+    (b"1 3\nw 1 inf 3\n", False, "holds NaN or infinity"),
+    (b"3 3\nw 1.0000 2.0000 3.0000\nv 1.0000 2.0000 3.0000\n", False, r"ends after 2 of its 3 vectors"),
+])
+def test_lying_or_damaged_word2vec_files_get_clear_errors(tmp_path, content, binary, match):
+    path = tmp_path / "vectors"
+    path.write_bytes(content)
+    start = time.perf_counter()
+    with pytest.raises(ValueError, match=match):
+        KeyedVectors.load_word2vec_format(path, binary=binary)
+    assert time.perf_counter() - start < 5  # refused from the header and the size, nothing allocated
+
+
+@pytest.mark.parametrize("limit", [-1, 1.5, "2", True])
+def test_load_refuses_a_bad_limit(vector_files, limit):
+    with pytest.raises(InvalidParameterError, match="limit must be None or a non-negative int"):
+        KeyedVectors.load_word2vec_format(vector_files[1] / "v.txt", limit=limit)
+
+
+def test_query_vectors_of_the_wrong_width_are_named(vector_files):
+    kv = vector_files[0]
+    with pytest.raises(ValueError, match=r"positive\[1\] has 4 values, but the vectors' size \(vector_size\) is 5"):
+        kv.most_similar(positive=["w0", np.ones(4)])
+    with pytest.raises(ValueError, match=r"negative\[0\] is an array of shape \(2, 5\)"):
+        kv.most_similar(positive="w0", negative=[np.ones((2, 5))])
+    with pytest.raises(ValueError, match=r"positive\[0\] holds NaN"):
+        kv.most_similar(positive=[np.full(5, np.nan)])
+    with pytest.raises(InvalidParameterError, match="'topn' parameter of most_similar"):
+        kv.most_similar("w0", topn="3")
+    assert kv.most_similar("w0", topn=0) == [] and len(kv.most_similar(np.ones(5), topn=2)) == 2
+
+
+def test_keyed_vectors_refuse_non_finite_vectors():
+    with pytest.raises(ValueError, match=r"The vector of 'b' \(row 1\) holds NaN or infinity"):
+        KeyedVectors(np.array([[1.0, 0.0], [np.inf, 1.0]]), ["a", "b"])
+
+
+# -- Ctrl-C ------------------------------------------------------------------------------------------
+def test_an_interrupted_fit_keeps_the_model_of_the_last_finished_epoch(monkeypatch):
+    seen = {"batches": 0}
+
+    def record(self, net, **kwargs):
+        seen["vectors"] = net.module_.input.weight.detach()[:-1].clone().numpy()
+
+    def press_ctrl_c(self, net, batch=None, training=False, **kwargs):
+        original(self, net, batch=batch, training=training, **kwargs)
+        if len(net.history) == 2:  # in the second epoch
+            seen["batches"] += 1
+            if seen["batches"] == 2:
+                raise KeyboardInterrupt
+
+    original = LinearDecay.on_batch_begin
+    monkeypatch.setattr(LinearDecay, "on_epoch_end", record, raising=False)
+    monkeypatch.setattr(LinearDecay, "on_batch_begin", press_ctrl_c)
+    w2v = Word2VecTransformer(**{**W2V, "epochs": 3, "batch_size": 8})
+    with pytest.raises(KeyboardInterrupt):
+        w2v.fit(DOCS)
+    assert w2v.n_iter_ == 1 and len(w2v.loss_curve_) == 1
+    np.testing.assert_array_equal(w2v.wv_.vectors, seen["vectors"])  # the vectors of the finished epoch
+    assert w2v.transform(["the cat"]).shape == (1, 4)  # ready to use
+
+
+def test_evaluation_files_with_a_bad_score_name_the_line(vector_files, tmp_path):
+    pairs = tmp_path / "pairs.tsv"
+    pairs.write_text("w0\tw1\t3.5\nw1\tw2\thigh\n")
+    with pytest.raises(ValueError, match=r"pairs\.tsv, line 2: the score 'high' is not a number"):
+        vector_files[0].evaluate_word_pairs(pairs, case_insensitive=False)
+
+
+def test_evaluation_files_that_are_not_text_name_the_line(vector_files, tmp_path):
+    questions = tmp_path / "questions.txt"
+    questions.write_bytes(b": capital\nw0 w1 w2 w3\n\xff\xfe\x00\x01")
+    with pytest.raises(ValueError, match=r"questions\.txt, line 3: not UTF-8 text"):
+        vector_files[0].evaluate_word_analogies(questions)
