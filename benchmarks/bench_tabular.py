@@ -234,8 +234,13 @@ def folds(X, y, task, n_splits=5):
 
 
 # -- the cache ----------------------------------------------------------------------------------
+# Bumped whenever sknn's default network changes, so that cached folds of an older default are not reused.
+RECIPE = "r2"
+
+
 def _key(table, name, options, fold):
-    spec = json.dumps([table, name, options or {}, fold], sort_keys=True, default=str)
+    spec = [table, name, options or {}, fold] + ([RECIPE] if name == "sknn" else [])
+    spec = json.dumps(spec, sort_keys=True, default=str)
     return hashlib.sha1(spec.encode()).hexdigest()[:16]
 
 
@@ -270,6 +275,7 @@ def cross_validate(models, tables, n_folds, threads, fresh=False, variant=None, 
                 if key not in cache:
                     row = run_fold(name, opts, table, fold, seed=fold, threads=threads)
                     row.update(key=key, table=table, model=name, options=opts or {}, fold=fold,
+                               recipe=RECIPE if name == "sknn" else None,
                                date=datetime.date.today().isoformat())
                     write_cache(row)
                     cache[key] = row

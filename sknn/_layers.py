@@ -240,14 +240,13 @@ class TabularInput(nn.Module):
         self.one_hot_columns = [j for j, s in enumerate(sizes) if 2 <= s <= max_one_hot]
         self.embedded_columns = [j for j, s in enumerate(sizes) if s > max_one_hot]
         one_hot_sizes = [sizes[j] for j in self.one_hot_columns]
-        self.register_buffer("one_hot_offsets", torch.as_tensor(np.cumsum([0] + one_hot_sizes[:-1]),
-                                                                dtype=torch.int64))
-        first_slots = set(np.cumsum([0] + one_hot_sizes[:-1]).tolist())
+        offsets = np.cumsum([0] + one_hot_sizes)[:-1]  # where each column's slots start
+        self.register_buffer("one_hot_offsets", torch.as_tensor(offsets, dtype=torch.int64))
+        first_slots = set(offsets.tolist())
         self.register_buffer("one_hot_keep", torch.as_tensor(
             [i for i in range(sum(one_hot_sizes)) if i not in first_slots], dtype=torch.int64))
-        self.n_one_hot_slots = sum(one_hot_sizes)
         embedded_sizes = [sizes[j] for j in self.embedded_columns]
-        self.register_buffer("embedding_offsets", torch.as_tensor(np.cumsum([0] + embedded_sizes[:-1]),
+        self.register_buffer("embedding_offsets", torch.as_tensor(np.cumsum([0] + embedded_sizes)[:-1],
                                                                   dtype=torch.int64))
         self.embedding = nn.Embedding(sum(embedded_sizes), embedding_dim) if embedded_sizes else None
         width = self.n_numeric * (4 if self.periodic is not None else 1) + len(self.missing_columns)
@@ -264,10 +263,9 @@ class TabularInput(nn.Module):
             parts.append(missing[:, self.missing_columns].to(numbers.dtype))
         if self.one_hot_columns or self.embedded_columns:
             codes = x[:, self.n_numeric:].long()
-            if self.one_hot_columns:
+            if self.one_hot_columns:  # each kept slot is 1 where its column's code points at it
                 slots = codes[:, self.one_hot_columns] + self.one_hot_offsets
-                hot = torch.zeros(len(x), self.n_one_hot_slots, dtype=numbers.dtype, device=x.device)
-                parts.append(hot.scatter_(1, slots, 1.0)[:, self.one_hot_keep])
+                parts.append((slots.unsqueeze(-1) == self.one_hot_keep).any(dim=1).to(numbers.dtype))
             if self.embedded_columns:
                 slots = codes[:, self.embedded_columns] + self.embedding_offsets
                 parts.append(self.embedding(slots).flatten(1))

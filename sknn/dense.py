@@ -184,8 +184,8 @@ class _DenseMixin:
     def _batch_size(self, n_samples):
         if self.batch_size != "auto":
             return super()._batch_size(n_samples)
-        # more rows, larger batches: about as many steps per epoch on tables of 1,000 to 100,000 rows
-        for rows, size in ((1024, 64), (8192, 128), (30_000, 256), (100_000, 512)):
+        # 256 rows (RealMLP's batch size), larger batches on large tables
+        for rows, size in ((30_000, 256), (100_000, 512)):
             if n_samples <= rows:
                 return min(size, n_samples)
         return 1024
@@ -244,6 +244,10 @@ class _DenseMixin:
               (centring, scaling and clipping of the numbers, missing indicators,
               periodic embeddings, one-hot and embedded categories);
             * ``'scale'``: ``weight`` (n,), a product per feature;
+            * ``'ensemble_input'``: ``weight`` (k, n): each row once per member of an
+              ensemble of k networks in one (``n_ensemble``), times the member's scales;
+              ``'ensemble_output'``: ``n_members``, ``output``: the members' mean (of
+              probabilities, returned as log-probabilities, for ``output='softmax'``);
             * ``'dense'``: ``weight`` (n_in, n_out) and ``bias`` (n_out,), as a plain Linear
               layer holds them (whatever the parametrisation in training);
             * ``'batch_norm'``: ``mean``, ``var``, ``gamma``, ``beta``, ``eps``;
@@ -290,6 +294,7 @@ class _DenseMixin:
             hidden_layer_sizes=tuple(int(layer["weight"].shape[1]) for layer in dense[:-1]),
             batch_norm=any(layer["type"] == "batch_norm" for layer in layers),
             front_scale=any(layer["type"] == "scale" for layer in layers),
+            n_ensemble=next((len(layer["weight"]) for layer in layers if layer["type"] == "ensemble_input"), 1),
             learnable_activation=any("weight" in layer for layer in activations),
             numeric_embedding="periodic" if tabular is not None and tabular["periodic"] is not None else None,
             preprocessing="auto" if "preprocessor" in network else None, device=device)
@@ -366,6 +371,10 @@ def _export_layer(m):
                 "embedding": None if m.embedding is None else _numpy(m.embedding.weight)}
     if isinstance(m, FrontScale):
         return {"type": "scale", "weight": _numpy(m.weight)}
+    if isinstance(m, EnsembleInput):
+        return {"type": "ensemble_input", "weight": _numpy(m.weight)}
+    if isinstance(m, EnsembleOutput):
+        return {"type": "ensemble_output", "n_members": m.n_members, "output": m.output}
     if isinstance(m, nn.Linear):
         weight = m.effective_weight() if isinstance(m, ScaledLinear) else m.weight
         return {"type": "dense", "weight": _numpy(weight).T.copy(), "bias": _numpy(m.bias)}
@@ -393,7 +402,7 @@ def _load_layer(m, layer):
         m.running_var.copy_(as_tensor(layer["var"]))
         m.weight.copy_(as_tensor(layer["gamma"]))
         m.bias.copy_(as_tensor(layer["beta"]))
-    elif kind == "scale" or (kind == "activation" and "weight" in layer):
+    elif kind in ("scale", "ensemble_input") or (kind == "activation" and "weight" in layer):
         m.weight.copy_(as_tensor(layer["weight"]))
     elif kind == "tabular_input":
         m.center.copy_(as_tensor(layer["center"]))
@@ -489,6 +498,15 @@ def forward_numpy(network, X):
             a = _np_tabular_input(layer, a)
         elif kind == "scale":
             a = a * layer["weight"]
+        elif kind == "ensemble_input":  # each row once per member, times the member's scales
+            a = (a[:, None, :] * layer["weight"]).reshape(-1, a.shape[1])
+        elif kind == "ensemble_output":  # the members' mean (of probabilities, as log-probabilities)
+            a = a.reshape(-1, layer["n_members"], a.shape[1])
+            if layer["output"] == "softmax":
+                p = np.exp(a - a.max(axis=2, keepdims=True))
+                a = np.log((p / p.sum(axis=2, keepdims=True)).mean(axis=1))
+            else:
+                a = a.mean(axis=1)
         elif kind == "dense":
             a = a @ layer["weight"].astype(np.float64) + layer["bias"]
         elif kind == "batch_norm":

@@ -121,15 +121,18 @@ class _Probabilities(nn.Module):
 
 
 class _Predictions(nn.Module):
-    """A regression network's outputs, flattened to (n,) when y was 1-D in fit (as ``predict`` returns them)."""
+    """A regression network's outputs on the target's scale (the network learns the standardised target), flattened
+    to (n,) when y was 1-D in fit (as ``predict`` returns them)."""
 
-    def __init__(self, network, flat):
+    def __init__(self, network, flat, mean, scale):
         super().__init__()
         self.network = network
         self.flat = flat
+        self.register_buffer("mean", torch.as_tensor(np.asarray(mean), dtype=torch.float32))
+        self.register_buffer("scale", torch.as_tensor(np.asarray(scale), dtype=torch.float32))
 
     def forward(self, x):
-        out = self.network(x)
+        out = self.network(x) * self.scale + self.mean
         return out[:, 0] if self.flat else out
 
 
@@ -286,6 +289,7 @@ def _graph(estimator):
     batch = torch.export.Dim("batch")
     if family == "dense":
         n = int(estimator.n_features_in_)
+        pre = getattr(estimator, "preprocessor_", None) if estimator.architecture_["preprocessing"] else None
         inputs = [{"name": "X", "dtype": "float32", "shape": ["batch", n],
                    "description": "the feature matrix, as the estimator takes it (sparse matrices densified)"}]
         if hasattr(estimator, "feature_names_in_"):
@@ -293,12 +297,27 @@ def _graph(estimator):
         prep = {"steps_outside_graph": [("X as float32, in the columns and scale used in fit (a Pipeline's "
                                         "transformers before the estimator are not exported)")],
                 "steps_in_graph": ["the network", "softmax"] if estimator._is_classifier else ["the network"]}
+        if pre is not None:  # the built-in preprocessing: the column encoding outside, the rest in the graph
+            names = estimator.feature_names_in_ if hasattr(estimator, "feature_names_in_") else range(n)
+            order = np.r_[pre.numeric_columns_, pre.categorical_columns_]
+            inputs[0]["description"] = ("the numeric columns (NaN where missing), then the categorical columns as "
+                                        "codes: 0 for a missing or unseen category, i + 1 for categories[column][i]")
+            inputs[0]["columns"] = [str(names[j]) for j in order]
+            prep["categories"] = {str(names[j]): _labels(cats)
+                                  for j, cats in zip(pre.categorical_columns_, pre.categories_)}
+            prep["steps_outside_graph"] = [
+                "the columns reordered: numeric ones first, then categorical ones (input 'columns')",
+                "numbers as float32, missing values as NaN",
+                "categories as codes with 'categories' (0: missing or unseen)"]
+            prep["steps_in_graph"] = ["numbers centred, robust-scaled and smoothly clipped; missing ones 0, with "
+                                      "missing indicators", "periodic embeddings of the numbers (if any)",
+                                      "one-hot or learned embeddings of the categories", *prep["steps_in_graph"]]
         if estimator._is_classifier:
             module, output = _Probabilities(net), _proba_output(estimator, ["batch", len(estimator.classes_)])
         else:
             flat = int(estimator._y_ndim) == 1
             shape = ["batch"] if flat else ["batch", int(estimator.n_outputs_)]
-            module = _Predictions(net, flat)
+            module = _Predictions(net, flat, estimator.y_mean_, estimator.y_scale_)
             output = {"name": "predictions", "dtype": "float32", "shape": shape,
                       "description": "predicted values, as predict returns them"}
         return module, (torch.zeros(3, n),), inputs, ({0: batch},), output, prep

@@ -124,7 +124,7 @@ def _digest(document, tensors, key):
     for name in sorted(tensors):
         t = tensors[name]
         chunk(json.dumps([name, str(t.dtype), list(t.shape)]).encode("utf-8"))
-        chunk(t.contiguous().reshape(-1).view(torch.uint8).numpy())
+        chunk(t.contiguous().reshape(-1).view(torch.uint8).numpy() if t.numel() else b"")
     return ("hmac-sha256:" if key is not None else "sha256:") + h.hexdigest()
 
 
@@ -647,7 +647,8 @@ class _Reader:
         if "engine" not in node and "network" not in node and not getattr(cls, "_persist_data_only", False):
             raise FormatError(f"The saved {name} has fitted attributes but no network: the file is damaged or was "
                               "not written by sknn's save.")
-        _check_layer_lists(params, (node.get("engine") or node.get("network"))["state"], name)
+        if "engine" in node or "network" in node:
+            _check_layer_lists(params, (node.get("engine") or node.get("network"))["state"], name)
         for attr, value in node["attributes"].items():
             if (not (isinstance(attr, str) and attr.isidentifier()) or attr.startswith("__") or attr in params
                     or attr in _RESERVED or hasattr(cls, attr)):  # data only: never shadow a method or property
