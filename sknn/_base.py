@@ -571,6 +571,11 @@ class NeuralRegressorMixin:
             self.y_mean_ = y.mean(axis=0) if normalize else np.zeros(n_outputs)
             std = y.std(axis=0)
             self.y_scale_ = np.where(std > 0, std, 1.0) if normalize else np.ones(n_outputs)
+            if getattr(self, "clip_predictions", False):  # predictions are kept within the range seen in fit
+                self.y_range_ = np.stack([y.min(axis=0), y.max(axis=0)])
+        elif hasattr(self, "y_range_"):  # partial_fit: the range grows with the data seen
+            self.y_range_ = np.stack([np.minimum(self.y_range_[0], y.min(axis=0)),
+                                      np.maximum(self.y_range_[1], y.max(axis=0))])
         return torch.from_numpy(((y - self.y_mean_) / self.y_scale_).astype(np.float32)), None
 
     @_fit_context(prefer_skip_nested_validation=True)
@@ -601,6 +606,8 @@ class NeuralRegressorMixin:
         y : ndarray
         """
         out = self._forward(X).numpy().astype(np.float64) * self.y_scale_ + self.y_mean_
+        if getattr(self, "y_range_", None) is not None:
+            out = np.clip(out, self.y_range_[0], self.y_range_[1])
         return out.ravel() if self._y_ndim == 1 else out
 
     def __sklearn_tags__(self):

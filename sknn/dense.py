@@ -235,7 +235,8 @@ class _DenseMixin:
         network : dict
             ``format``, ``task``, ``n_features_in``, ``output`` ('softmax' or 'identity'),
             ``classes`` (classifiers), ``target_mean``/``target_scale`` (regressors: the
-            network predicts the standardised target), ``params`` (the estimator's
+            network predicts the standardised target) and ``target_range`` (with
+            ``clip_predictions``: the lowest and highest target of fit), ``params`` (the estimator's
             parameters), ``preprocessor`` (with ``preprocessing='auto'``: the fitted
             column encoding, see :class:`sknn._tabular.TabularPreprocessor`) and
             ``layers``, a list of dicts, each with a ``type``:
@@ -269,6 +270,8 @@ class _DenseMixin:
         else:
             network["y_ndim"] = int(self._y_ndim)
             network["target_mean"], network["target_scale"] = self.y_mean_.copy(), self.y_scale_.copy()
+            if getattr(self, "y_range_", None) is not None:
+                network["target_range"] = self.y_range_.copy()
         if hasattr(self, "feature_names_in_"):
             network["feature_names_in"] = self.feature_names_in_.copy()
         if self.architecture_["preprocessing"] is not None:
@@ -313,6 +316,8 @@ class _DenseMixin:
             est.n_outputs_, est._y_ndim = n_outputs, int(network.get("y_ndim", 2))
             est.y_mean_ = np.asarray(network.get("target_mean", np.zeros(n_outputs)), dtype=np.float64)
             est.y_scale_ = np.asarray(network.get("target_scale", np.ones(n_outputs)), dtype=np.float64)
+            if "target_range" in network:
+                est.y_range_ = np.asarray(network["target_range"], dtype=np.float64)
         n_inputs = est.n_features_in_ if tabular is None else int(tabular["n_numeric"])
         est._record_architecture()
         module = est._build_module(n_inputs, n_outputs)
@@ -520,6 +525,8 @@ def forward_numpy(network, X):
         a /= a.sum(axis=1, keepdims=True)
     elif "target_mean" in network:
         a = a * network["target_scale"] + network["target_mean"]
+        if "target_range" in network:
+            a = np.clip(a, network["target_range"][0], network["target_range"][1])
     return a
 
 
@@ -731,6 +738,7 @@ class DenseRegressor(NeuralRegressorMixin, RegressorMixin, _DenseMixin, BaseNeur
     _parameter_constraints = {
         **_DenseMixin._parameter_constraints,
         "normalize_y": ["boolean"],
+        "clip_predictions": ["boolean"],
     }
 
     def __init__(self, hidden_layer_sizes=(256, 256, 256), activation="mish", dropout=0.15, batch_norm=False,
@@ -738,7 +746,7 @@ class DenseRegressor(NeuralRegressorMixin, RegressorMixin, _DenseMixin, BaseNeur
                  front_scale=True, parametrization="ntk", learnable_activation=True, optimizer="adamw",
                  learning_rate_init=0.2, learning_rate="cosine_log_cycles", regularization_schedule="flat_cosine",
                  momentum=0.9, nesterov=True, beta_1=0.9, beta_2=0.95, alpha=0.02, l1=0.0, normalize_y=True,
-                 batch_size="auto", max_iter=256, shuffle=True, early_stopping=True, validation_fraction=0.2,
+                 clip_predictions=True, batch_size="auto", max_iter=256, shuffle=True, early_stopping=True, validation_fraction=0.2,
                  n_iter_no_change=None, tol=1e-4, n_ensemble=1, warm_start=False, random_state=None, n_jobs=None,
                  device="auto", precision="32", verbose=0, callbacks=None):
         self.hidden_layer_sizes = hidden_layer_sizes
@@ -762,6 +770,7 @@ class DenseRegressor(NeuralRegressorMixin, RegressorMixin, _DenseMixin, BaseNeur
         self.alpha = alpha
         self.l1 = l1
         self.normalize_y = normalize_y
+        self.clip_predictions = clip_predictions
         self.batch_size = batch_size
         self.max_iter = max_iter
         self.shuffle = shuffle

@@ -124,15 +124,22 @@ class _Predictions(nn.Module):
     """A regression network's outputs on the target's scale (the network learns the standardised target), flattened
     to (n,) when y was 1-D in fit (as ``predict`` returns them)."""
 
-    def __init__(self, network, flat, mean, scale):
+    def __init__(self, network, flat, mean, scale, value_range=None):
         super().__init__()
         self.network = network
         self.flat = flat
-        self.register_buffer("mean", torch.as_tensor(np.asarray(mean), dtype=torch.float32))
-        self.register_buffer("scale", torch.as_tensor(np.asarray(scale), dtype=torch.float32))
+        as_tensor = lambda a: torch.as_tensor(np.asarray(a), dtype=torch.float32)  # noqa: E731
+        self.register_buffer("mean", as_tensor(mean))
+        self.register_buffer("scale", as_tensor(scale))
+        self.clip = value_range is not None
+        if self.clip:
+            self.register_buffer("low", as_tensor(value_range[0]))
+            self.register_buffer("high", as_tensor(value_range[1]))
 
     def forward(self, x):
         out = self.network(x) * self.scale + self.mean
+        if self.clip:
+            out = torch.minimum(torch.maximum(out, self.low), self.high)
         return out[:, 0] if self.flat else out
 
 
@@ -317,7 +324,7 @@ def _graph(estimator):
         else:
             flat = int(estimator._y_ndim) == 1
             shape = ["batch"] if flat else ["batch", int(estimator.n_outputs_)]
-            module = _Predictions(net, flat, estimator.y_mean_, estimator.y_scale_)
+            module = _Predictions(net, flat, estimator.y_mean_, estimator.y_scale_, getattr(estimator, "y_range_", None))
             output = {"name": "predictions", "dtype": "float32", "shape": shape,
                       "description": "predicted values, as predict returns them"}
         return module, (torch.zeros(3, n),), inputs, ({0: batch},), output, prep
