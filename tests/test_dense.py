@@ -25,7 +25,14 @@ def _find(est, kind):
     return next(cb for _, cb in est.net_.callbacks_ if isinstance(cb, kind))
 
 
-FAST = dict(hidden_layer_sizes=(32,), max_iter=30, random_state=0, learning_rate_init=0.01)
+# The engine's mechanics are tested on the classic multilayer perceptron of MLPClassifier's design (plain Linear
+# layers on the features as given, Adam at a constant learning rate, a fixed number of epochs unless told to
+# stop early). tests/test_tabular.py tests the default tabular recipe.
+CLASSIC = dict(preprocessing=None, numeric_embedding=None, front_scale=False, parametrization="standard",
+               learnable_activation=False, activation="relu", dropout=0.0, optimizer="adam", learning_rate="constant",
+               regularization_schedule=None, alpha=1e-4, beta_2=0.999, early_stopping=False, n_iter_no_change=10,
+               n_jobs=1)
+FAST = dict(CLASSIC, hidden_layer_sizes=(32,), max_iter=30, random_state=0, learning_rate_init=0.01)
 
 
 # -- targets -----------------------------------------------------------------------
@@ -332,7 +339,8 @@ def test_ctrl_c_keeps_the_last_finished_epoch(blobs):
 def test_diverging_training_gets_a_clear_error(blobs):
     X, y = blobs
     with pytest.raises(ValueError, match="diverged"):
-        DenseClassifier(optimizer="sgd", learning_rate_init=1e6, max_iter=20, random_state=0).fit(X * 1e3, y)
+        DenseClassifier(**dict(CLASSIC, optimizer="sgd", learning_rate_init=1e6, max_iter=20, random_state=0)).fit(
+            X * 1e3, y)
 
 
 # -- persistence -------------------------------------------------------------------
@@ -412,7 +420,7 @@ def test_batch_norm_with_a_lone_last_row_and_tiny_data(blobs):
     clf = DenseClassifier(**dict(FAST, batch_norm=True, batch_size=50, max_iter=3)).fit(X[:201], y[:201])
     assert clf.n_iter_ == 3
     with pytest.raises(ValueError, match="Batch normalisation needs batches of at least 2 rows"):
-        DenseRegressor(batch_norm=True).fit(X[:1], y[:1].astype(float))
+        DenseRegressor(**dict(CLASSIC, batch_norm=True)).fit(X[:1], y[:1].astype(float))
     with pytest.raises(ValueError, match="batch_size=1"):
         DenseClassifier(batch_norm=True, batch_size=1, max_iter=1).fit(X, y)
 
@@ -434,9 +442,9 @@ def test_partial_fit_follows_each_call(blobs):
     clf.partial_fit(X[:5], y[:5], classes=[0, 1, 2])
     assert clf.net_.batch_size == 5
     clf.partial_fit(X, y)
-    assert clf.net_.batch_size == 200
+    assert clf.net_.batch_size == 256
     decays = {g["weight_decay"] for g in clf.net_.optimizer_.param_groups}
-    assert decays == {0.0, 1e-3 / 200}
+    assert decays == {0.0, 1e-3 / 256}
     with pytest.raises(ValueError, match="not the same as on the first call"):
         clf.partial_fit(X, y, classes=[0, 1, 2, 3])
     # weights keep their meaning from one call to the next: chunks of one class each

@@ -24,7 +24,9 @@ from sknn.dense import forward_numpy
 RNG = np.random.RandomState(0)
 X, Y = RNG.normal(size=(40, 4)), np.array(["a", "b"] * 20)
 IMAGES = RNG.rand(8, 8, 8)
-DENSE = dict(hidden_layer_sizes=(4,), max_iter=1, device="cpu", random_state=0)
+DENSE = dict(hidden_layer_sizes=(4,), max_iter=1, early_stopping=False, device="cpu", random_state=0)
+# a plain perceptron on the features as given: its sizes are simple to count
+PLAIN = dict(preprocessing=None, numeric_embedding=None, front_scale=False, learnable_activation=False)
 CONV = dict(conv_filters=(2,), dense_layers=(4,), max_iter=1, device="cpu", random_state=0)
 SEQ = dict(hidden_size=4, embedding_dim=4, max_iter=1, device="cpu", random_state=0)
 VGG = dict(backbone=[4, "M"], weights=None, image_size=8, device="cpu", channels_last=False, random_state=0)
@@ -108,10 +110,10 @@ def test_the_memory_check_counts_weights_gradients_and_moments(monkeypatch):
     monkeypatch.setattr(validation, "memory_limit", lambda device: 10**6)  # a machine of 1 MB
     with pytest.raises(validation.NetworkTooLarge,
                        match=r"needs 3.36 MB: 4x its weights' 840 KB in training .* this machine has 1 MB"):
-        DenseClassifier(hidden_layer_sizes=(30_000,), max_iter=1, device="cpu").fit(X, Y)
+        DenseClassifier(hidden_layer_sizes=(30_000,), max_iter=1, device="cpu", **PLAIN).fit(X, Y)
     with pytest.raises(validation.NetworkTooLarge, match=r"needs 2.52 MB: 3x its weights'"):  # SGD with momentum
-        DenseClassifier(hidden_layer_sizes=(30_000,), optimizer="sgd", max_iter=1, device="cpu").fit(X, Y)
-    DenseClassifier(hidden_layer_sizes=(100,), max_iter=1, device="cpu").fit(X, Y)  # 11 KB: fits
+        DenseClassifier(hidden_layer_sizes=(30_000,), optimizer="sgd", max_iter=1, device="cpu", **PLAIN).fit(X, Y)
+    DenseClassifier(hidden_layer_sizes=(100,), max_iter=1, device="cpu", **PLAIN).fit(X, Y)  # 11 KB: fits
 
 
 def test_running_out_of_memory_in_a_batch_names_the_batch_size():
@@ -136,7 +138,8 @@ def test_regression_targets_that_overflow_float32_blame_the_target():
 @pytest.mark.parametrize("make_X", [lambda: X * 1e30, lambda: np.r_[X[:39], [[1e20, 0, 0, 0]]],
                                     lambda: sp.csr_matrix(X * 1e30), lambda: (X * 1e30).astype(np.float32)])
 def test_features_beyond_float32_training_name_x_and_ask_for_scaling(make_X):
-    for est in (DenseClassifier(**DENSE), DenseRegressor(**DENSE)):
+    # features given as they are (preprocessing=None) must be of a scale float32 training can use
+    for est in (DenseClassifier(**DENSE, **PLAIN), DenseRegressor(**DENSE, **PLAIN)):
         target = Y if est._is_classifier else X[:, 0]
         with pytest.raises(ValueError, match=r"^X holds values up to .*Scale the features"):
             est.fit(make_X(), target)
@@ -145,8 +148,17 @@ def test_features_beyond_float32_training_name_x_and_ask_for_scaling(make_X):
             est.predict(make_X())
 
 
+def test_the_built_in_preprocessing_scales_huge_features_but_refuses_those_beyond_float32():
+    clf = DenseClassifier(**DENSE).fit(X * 1e30, Y)  # robust scaling brings them back
+    np.testing.assert_array_equal(clf.predict(X * 1e30), DenseClassifier(**DENSE).fit(X, Y).predict(X))
+    with pytest.raises(ValueError, match=r"Column 0 holds values beyond float32's range.*rescale it"):
+        DenseClassifier(**DENSE).fit(np.c_[X[:, :1] * 1e300, X[:, 1:]], Y)
+
+
 def test_forward_numpy_names_the_expected_width():
-    network = DenseClassifier(**DENSE).fit(X, Y).export_network()
+    with pytest.raises(ValueError, match=r"X has 3 features, but .* is expecting 4 features"):
+        forward_numpy(DenseClassifier(**DENSE).fit(X, Y).export_network(), X[:, :3])
+    network = DenseClassifier(**DENSE, **PLAIN).fit(X, Y).export_network()
     with pytest.raises(ValueError, match=r"X has 3 values per row, but the network's number of input features "
                                          r"\(n_features_in\) is 4"):
         forward_numpy(network, X[:, :3])

@@ -18,6 +18,13 @@ from sknn import ConvImageClassifier, DenseClassifier, DenseRegressor
 from sknn._engine import resolve_device, resolve_precision
 
 
+# a plain perceptron (Linear layers on the features as given, Adam at a constant rate): the autocast paths
+# are the subject here, not the tabular recipe
+PLAIN = dict(preprocessing=None, numeric_embedding=None, front_scale=False, parametrization="standard",
+             learnable_activation=False, optimizer="adam", learning_rate="constant", regularization_schedule=None,
+             early_stopping=False, n_jobs=1)
+
+
 @pytest.fixture(scope="module")
 def digits():
     X, y = load_digits(return_X_y=True)
@@ -129,7 +136,7 @@ def test_mixed_precision_trains_in_the_low_precision_dtype(digits, autocast_on_c
     require_cpu_autocast(dtype, "linear")
     X, y = digits
     record = _Record()
-    kwargs = dict(hidden_layer_sizes=(64,), learning_rate_init=0.01, max_iter=10, device="cpu", random_state=0)
+    kwargs = dict(hidden_layer_sizes=(64,), learning_rate_init=0.01, max_iter=10, device="cpu", random_state=0, **PLAIN)
     clf = DenseClassifier(precision=precision, callbacks=[record], **kwargs).fit(X[:1200], y[:1200])
     full = DenseClassifier(precision="32", **kwargs).fit(X[:1200], y[:1200])
     assert clf.net_.amp_dtype == dtype
@@ -147,7 +154,7 @@ def test_fp16_scales_the_loss_and_callbacks_see_true_gradients(digits, autocast_
     require_cpu_autocast(torch.float16, "linear")
     X, y = digits
     record, plain = _Record(), _Record()
-    kwargs = dict(hidden_layer_sizes=(64,), max_iter=2, device="cpu", random_state=0)
+    kwargs = dict(hidden_layer_sizes=(64,), max_iter=2, device="cpu", random_state=0, **PLAIN)
     clf = DenseClassifier(precision="fp16", callbacks=[record], **kwargs).fit(X[:600], y[:600])
     DenseClassifier(precision="32", callbacks=[plain], **kwargs).fit(X[:600], y[:600])
     scaler = clf.net_.grad_scaler_
@@ -163,7 +170,7 @@ def test_mixed_precision_regressor_and_convolutions(autocast_on_cpu):
     X = rng.normal(size=(300, 6)).astype(np.float32)
     y = X @ rng.normal(size=6)
     reg = DenseRegressor(hidden_layer_sizes=(32,), learning_rate_init=0.01, max_iter=30, precision="bf16",
-                         device="cpu", random_state=0).fit(X, y)
+                         device="cpu", random_state=0, **PLAIN).fit(X, y)
     assert reg.predict(X).dtype == np.float64 and reg.score(X, y) > 0.9
     images = rng.random((64, 8, 8, 1)).astype(np.float32)
     labels = (images[:, :4].mean(axis=(1, 2, 3)) > images[:, 4:].mean(axis=(1, 2, 3))).astype(int)
