@@ -7,9 +7,12 @@ import pandas as pd
 import pytest
 import torch
 
+from skorch.callbacks import Callback
+
 import sknn
 from sknn import DenseClassifier, DenseRegressor
-from sknn._layers import TabularInput, smooth_clip
+from sknn._base import SmoothedCrossEntropyLoss
+from sknn._layers import (EnsembleInput, FrontScale, LearnableActivation, ScaledLinear, TabularInput, smooth_clip)
 from sknn._tabular import TabularPreprocessor, robust_statistics
 from sknn.dense import forward_numpy
 
@@ -176,3 +179,112 @@ def test_a_fitted_model_describes_the_network_it_has(tmp_path):
         clf.set_params(warm_start=True).fit(frame, y)
     clf.set_params(warm_start=False, preprocessing="auto").fit(frame, y)  # a new network follows the new parameters
     assert clf.architecture_["hidden_layer_sizes"] == (4, 4)
+
+
+# -- the ingredients of the default network, each a parameter --------------------------------------
+class _Steps(Callback):
+    """Records, before each training step, the first group's learning rate, a dropout rate and torch's threads."""
+
+    def initialize(self):
+        self.lrs, self.dropouts, self.threads = [], [], []
+        return self
+
+    def on_batch_begin(self, net, training=False, **kwargs):
+        if training:  # the weight matrices' group (learning-rate factor 1)
+            self.lrs.append(next(g["lr"] for g in net.optimizer_.param_groups if g["lr_factor"] == 1.0))
+            self.dropouts.append(next(m.p for m in net.module_.modules() if isinstance(m, torch.nn.Dropout)))
+            self.threads.append(torch.get_num_threads())
+
+
+def _steps(est):
+    return next(cb for _, cb in est.net_.callbacks_ if isinstance(cb, _Steps))
+
+
+def test_schedules_follow_the_fit_step_by_step():
+    X, y = _table(200)
+    clf = DenseClassifier(**dict(SMALL, max_iter=10, batch_size=40, early_stopping=False, dropout=0.2,
+                                 callbacks=[_Steps()])).fit(X, y)
+    rec = _steps(clf)
+    steps = 10 * 5
+    t = np.arange(steps) / steps
+    coslog = 0.5 * (1 - np.cos(2 * np.pi * np.log2(1 + 15 * t)))  # four cycles, longer and longer
+    np.testing.assert_allclose(rec.lrs, 0.04 * coslog, atol=1e-9)
+    flat_cosine = np.where(t <= 0.5, 1.0, 0.5 * (1 + np.cos(np.pi * (2 * t - 1))))
+    np.testing.assert_allclose(rec.dropouts, 0.2 * flat_cosine, atol=1e-9)
+    assert all(m.p == 0.2 for m in clf.net_.module_.modules() if isinstance(m, torch.nn.Dropout))  # restored
+    constant = DenseClassifier(**dict(SMALL, max_iter=2, batch_size=40, early_stopping=False, dropout=0.2,
+                                      learning_rate="constant", regularization_schedule=None,
+                                      callbacks=[_Steps()])).fit(X, y)
+    assert set(_steps(constant).lrs) == {0.04} and set(_steps(constant).dropouts) == {0.2}
+
+
+def test_each_ingredient_shapes_the_network():
+    X, y = _table()
+    full = DenseClassifier(**dict(SMALL, max_iter=3)).fit(X, y)
+    layers = list(full.net_.module_.layers)
+    assert isinstance(layers[0], TabularInput) and layers[0].periodic is not None
+    assert isinstance(layers[1], FrontScale)
+    assert all(isinstance(m, ScaledLinear) for m in layers if isinstance(m, torch.nn.Linear))
+    assert any(isinstance(m, LearnableActivation) for m in layers)
+    assert not torch.equal(layers[1].weight, torch.ones_like(layers[1].weight))  # learned, at its own rate
+    plain = DenseClassifier(**dict(SMALL, max_iter=3, numeric_embedding=None, front_scale=False,
+                                   parametrization="standard", learnable_activation=False)).fit(X, y)
+    kinds = {type(m) for m in plain.net_.module_.layers}
+    assert kinds.isdisjoint({FrontScale, ScaledLinear, LearnableActivation}) and plain.net_.module_.layers[0].periodic is None
+    # the periodic embeddings give each number 4 values: the first Linear layer reads 3 more per number
+    assert full.coefs_[0].shape[0] - plain.coefs_[0].shape[0] == 3 * len(full.preprocessor_.numeric_columns_)
+
+
+def test_label_smoothing_trains_on_softened_targets_but_validates_on_the_plain_loss():
+    logits, target = torch.tensor([[4.0, -4.0], [0.0, 3.0]]), torch.tensor([0, 1])
+    loss = SmoothedCrossEntropyLoss(0.1)
+    plain = torch.nn.functional.cross_entropy(logits, target, reduction="none")
+    assert (loss.train()(logits, target) > plain).all()
+    torch.testing.assert_close(loss.eval()(logits, target), plain)
+
+
+def test_an_ensemble_of_members_in_one_network_averages_their_probabilities():
+    X, y = _table()
+    clf = DenseClassifier(**dict(SMALL, max_iter=5, n_ensemble=4)).fit(X, y)
+    net = clf.net_.module_
+    assert isinstance(net.layers[2], EnsembleInput) and net.layers[2].weight.shape[0] == 4
+    rows = torch.from_numpy(clf.preprocessor_.transform(X.head(6)))
+    with torch.no_grad():
+        net.train()  # each member's own logits
+        for m in net.modules():
+            if isinstance(m, torch.nn.Dropout):
+                m.p = 0.0
+        members = torch.softmax(net(rows), dim=-1)
+    assert members.shape == (6, 4, 2) and not torch.allclose(members[:, 0], members[:, 1])
+    np.testing.assert_allclose(clf.predict_proba(X.head(6)), members.mean(dim=1).numpy(), atol=1e-6)
+
+
+def test_regression_predictions_stay_within_the_targets_seen():
+    X, _ = _table(300)
+    y = 10.0 + X["x"].to_numpy()
+    reg = DenseRegressor(**dict(SMALL, max_iter=5)).fit(X, y)
+    np.testing.assert_array_equal(reg.y_range_, [[y.min()], [y.max()]])
+    free = DenseRegressor(**dict(SMALL, max_iter=5, clip_predictions=False)).fit(X, y)
+    assert not hasattr(free, "y_range_")
+    np.testing.assert_array_equal(reg.predict(X), np.clip(free.predict(X), y.min(), y.max()))  # same network
+    reg.y_range_ = np.array([[10.0], [10.5]])
+    assert reg.predict(X).min() >= 10.0 and reg.predict(X).max() <= 10.5
+
+
+def test_threads_follow_the_work(monkeypatch):
+    from sknn.dense import choose_threads
+
+    monkeypatch.setattr(torch, "get_num_threads", lambda: 8)
+    monkeypatch.setattr("os.cpu_count", lambda: 8)
+    monkeypatch.setattr("os.getloadavg", lambda: (0.5, 0.5, 0.5))
+    assert choose_threads(10_000) == 1  # a small step: one thread
+    assert choose_threads(10 ** 9) == 8  # a large one: torch's threads
+    monkeypatch.setattr("os.getloadavg", lambda: (9.0, 9.0, 9.0))
+    assert choose_threads(10 ** 9) == 1  # a busy machine: one thread
+
+
+def test_the_thread_count_holds_during_the_fit_and_is_restored():
+    X, y = _table()
+    before = torch.get_num_threads()
+    clf = DenseClassifier(**dict(SMALL, max_iter=2, n_jobs=1, callbacks=[_Steps()])).fit(X, y)
+    assert set(_steps(clf).threads) == {1} and torch.get_num_threads() == before
