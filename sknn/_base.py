@@ -258,7 +258,8 @@ class BaseNeuralNetwork(SaveMixin, BaseEstimator):
     def _split_validation(self, source, y_index, rng):
         n = len(source)
         if n < 2:
-            raise ValueError(f"early_stopping=True needs at least 2 samples to set some aside, got {n}.")
+            raise ValueError(f"early_stopping=True needs at least 2 samples to set some aside, got n_samples={n}; "
+                             "pass more data or early_stopping=False.")
         idx = np.arange(n)
         stratify = y_index if self._is_classifier else None
         seed = rng.randint(np.iinfo(np.int32).max)

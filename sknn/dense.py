@@ -10,12 +10,13 @@ import os
 from numbers import Integral, Real
 
 import numpy as np
+import pandas as pd
 import torch
 from scipy.special import erf
 from sklearn.base import ClassifierMixin, RegressorMixin
 from sklearn.utils._param_validation import Interval, StrOptions
 import scipy.sparse as sp
-from sklearn.utils.validation import _check_y, check_consistent_length, check_is_fitted, validate_data
+from sklearn.utils.validation import _check_y, check_array, check_consistent_length, check_is_fitted, validate_data
 from torch import nn
 
 from ._base import BaseNeuralNetwork, NeuralClassifierMixin, NeuralRegressorMixin
@@ -167,6 +168,8 @@ class _DenseMixin:
     def _check_X(self, X, reset):
         if self._preprocessing(reset) is None:
             return super()._check_X(X, reset)
+        if not isinstance(X, pd.DataFrame):  # 2-D and non-empty, whatever the types of its values
+            X = check_array(X, accept_sparse="csr", dtype=None, ensure_all_finite=False)
         validate_data(self, X, reset=reset, skip_check_array=True)
         if reset:
             self.preprocessor_ = TabularPreprocessor().fit(X)
@@ -176,6 +179,8 @@ class _DenseMixin:
     def _check_X_y(self, X, y, reset):
         if self._preprocessing(reset) is None:
             return super()._check_X_y(X, y, reset)
+        if y is None:
+            raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y is None.")
         X = self._check_X(X, reset)
         y = _check_y(y, multi_output=self._multi_output_y, y_numeric=not self._is_classifier)
         check_consistent_length(X, y)
@@ -189,6 +194,13 @@ class _DenseMixin:
             if n_samples <= rows:
                 return min(size, n_samples)
         return 1024
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        if self.preprocessing is not None:  # missing values are imputed, categories encoded
+            tags.input_tags.allow_nan = True
+            tags.input_tags.categorical = True
+        return tags
 
     def _n_threads(self, n_rows, batch_size):
         if self.n_jobs is not None:

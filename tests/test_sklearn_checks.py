@@ -36,7 +36,7 @@ def _expected_failures(estimator):
 _TINY_VGG = dict(backbone=[4, "M", 8], weights=None, image_size=4, channels_last=False)
 
 
-@parametrize_with_checks([DenseClassifier(), DenseRegressor(), ConvImageClassifier(max_iter=30),
+@parametrize_with_checks([DenseClassifier(max_iter=32), DenseRegressor(max_iter=32), ConvImageClassifier(max_iter=30),
                           TransferVGGClassifier(**_TINY_VGG, head_layers=(32,), dropout=0.0, learning_rate_init=1e-2,
                                                 max_iter=15),
                           VGGFeatureExtractor(**_TINY_VGG, random_state=0)],
