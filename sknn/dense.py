@@ -5,30 +5,25 @@ network can be exported to plain numpy (``export_network``), run without torch
 (``forward_numpy``) and rebuilt from such an export (``from_network``).
 """
 
-import math
 import os
 from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 import torch
-from scipy.special import erf
 from sklearn.base import ClassifierMixin, RegressorMixin
 from sklearn.utils._param_validation import Interval, StrOptions
-import scipy.sparse as sp
 from sklearn.utils.validation import _check_y, check_array, check_consistent_length, check_is_fitted, validate_data
 from torch import nn
 
 from ._base import BaseNeuralNetwork, NeuralClassifierMixin, NeuralRegressorMixin
-from ._engine import resolve_device
+from ._dense_numpy import estimator_from_network, forward_numpy, network_of
 from ._layers import (ACTIVATIONS, INITIALIZER_NAMES, EnsembleInput, EnsembleOutput, FrontScale, LearnableActivation,
-                      NoisyReLU, ScaledLinear, TabularInput, initialize_weights, make_activation)
+                      ScaledLinear, TabularInput, initialize_weights, make_activation)
 from ._tabular import TabularPreprocessor
-from ._validation import check_width
 
 __all__ = ["DenseNet", "DenseClassifier", "DenseRegressor", "forward_numpy"]
-
-EXPORT_FORMAT = "sknn.dense/1"
 
 
 class DenseNet(nn.Module):
@@ -271,24 +266,7 @@ class _DenseMixin:
             the network the estimator holds, whatever ``set_params`` changed since.
             :func:`forward_numpy` runs it.
         """
-        check_is_fitted(self, "net_")
-        layers = [layer for layer in map(_export_layer, self.net_.module_.layers) if layer is not None]
-        params = {k: v for k, v in self.get_params(deep=False).items() if k != "callbacks"}
-        network = {"format": EXPORT_FORMAT, "task": "classification" if self._is_classifier else "regression",
-                   "n_features_in": int(self.n_features_in_), "layers": layers,
-                   "output": "softmax" if self._is_classifier else "identity", "params": params}
-        if self._is_classifier:
-            network["classes"] = self.classes_.copy()
-        else:
-            network["y_ndim"] = int(self._y_ndim)
-            network["target_mean"], network["target_scale"] = self.y_mean_.copy(), self.y_scale_.copy()
-            if getattr(self, "y_range_", None) is not None:
-                network["target_range"] = self.y_range_.copy()
-        if hasattr(self, "feature_names_in_"):
-            network["feature_names_in"] = self.feature_names_in_.copy()
-        if self.architecture_["preprocessing"] is not None:
-            network["preprocessor"] = _preprocessor_state(self.preprocessor_)
-        return network
+        return network_of(self)
 
     @classmethod
     def from_network(cls, network, device="cpu"):
@@ -298,312 +276,127 @@ class _DenseMixin:
         settings from ``params``. The rebuilt estimator predicts as the exported one did and
         can be trained further with ``partial_fit`` or ``warm_start``.
         """
-        if not isinstance(network, dict) or network.get("format") != EXPORT_FORMAT:
-            raise ValueError(f"Not an exported sknn dense network: expected a dict with format={EXPORT_FORMAT!r}.")
-        layers = network["layers"]
-        est = cls(**network.get("params", {}))
-        dense = [layer for layer in layers if layer["type"] == "dense"]
-        activations = [layer for layer in layers if layer["type"] == "activation"]
-        tabular = next((layer for layer in layers if layer["type"] == "tabular_input"), None)
-        est.set_params(
-            hidden_layer_sizes=tuple(int(layer["weight"].shape[1]) for layer in dense[:-1]),
-            batch_norm=any(layer["type"] == "batch_norm" for layer in layers),
-            front_scale=any(layer["type"] == "scale" for layer in layers),
-            n_ensemble=next((len(layer["weight"]) for layer in layers if layer["type"] == "ensemble_input"), 1),
-            learnable_activation=any("weight" in layer for layer in activations),
-            numeric_embedding="periodic" if tabular is not None and tabular["periodic"] is not None else None,
-            preprocessing="auto" if "preprocessor" in network else None, device=device)
-        if activations:
-            est.activation = activations[0]["name"]
-        est.n_features_in_ = int(network["n_features_in"])
-        if "feature_names_in" in network:
-            est.feature_names_in_ = np.asarray(network["feature_names_in"], dtype=object)
-        if "preprocessor" in network:
-            est.preprocessor_ = _preprocessor_from_state(network["preprocessor"])
-        if est._is_classifier:
-            est.classes_ = np.asarray(network["classes"])
-            n_outputs = len(est.classes_)
-        else:
-            n_outputs = int(dense[-1]["weight"].shape[1])
-            est.n_outputs_, est._y_ndim = n_outputs, int(network.get("y_ndim", 2))
-            est.y_mean_ = np.asarray(network.get("target_mean", np.zeros(n_outputs)), dtype=np.float64)
-            est.y_scale_ = np.asarray(network.get("target_scale", np.ones(n_outputs)), dtype=np.float64)
-            if "target_range" in network:
-                est.y_range_ = np.asarray(network["target_range"], dtype=np.float64)
-        n_inputs = est.n_features_in_ if tabular is None else int(tabular["n_numeric"])
-        est._record_architecture()
-        module = est._build_module(n_inputs, n_outputs)
-        mods = [m for m in module.layers if not isinstance(m, nn.Dropout)]
-        if len(mods) != len(layers):
-            raise ValueError("The exported layers do not match the network described by its parameters.")
-        with torch.no_grad():
-            for m, layer in zip(mods, layers):
-                _load_layer(m, layer)
-        dev = resolve_device(device)
-        est.net_ = est._make_engine(module, max(1, est.batch_size if est.batch_size != "auto" else 200), dev,
-                                    seed=0, incremental=False)
-        est.net_.initialize()
-        est.device_ = dev
-        est._record_history(incremental=True, n_before=0)
-        return est
-
-
-# -- the numpy export, layer by layer ------------------------------------------------------------
-_ACTIVATION_NAMES = {nn.ReLU: "relu", nn.Tanh: "tanh", nn.Sigmoid: "sigmoid", nn.LeakyReLU: "leaky_relu",
-                     NoisyReLU: "noisy_relu", nn.ELU: "elu", nn.GELU: "gelu", nn.SELU: "selu", nn.Mish: "mish",
-                     nn.SiLU: "silu", nn.Identity: "identity"}
-_PREPROCESSOR_STATE = ("n_features_in_", "numeric_columns_", "categorical_columns_", "categories_", "center_",
-                       "scale_", "has_missing_", "_categories_are_strings", "feature_names_in_")
-
-
-def _numpy(t):
-    return t.detach().cpu().numpy().copy()
-
-
-def _preprocessor_state(pre):
-    return {name: getattr(pre, name) for name in _PREPROCESSOR_STATE if hasattr(pre, name)}
-
-
-def _preprocessor_from_state(state):
-    pre = TabularPreprocessor()
-    for name, value in state.items():
-        setattr(pre, name, value)
-    return pre
-
-
-def _export_layer(m):
-    """A layer of the module as a dict of numpy arrays (None for dropout, the identity at prediction time)."""
-    if isinstance(m, nn.Dropout):
-        return None
-    if isinstance(m, TabularInput):
-        periodic = None
-        if m.periodic is not None:
-            p = m.periodic
-            periodic = {"frequencies": _numpy(p.frequencies), "phases": _numpy(p.phases), "weight": _numpy(p.weight),
-                        "bias": _numpy(p.bias)}
-        return {"type": "tabular_input", "n_numeric": m.n_numeric, "scaling": bool(m.scaling),
-                "center": _numpy(m.center), "scale": _numpy(m.scale), "missing_columns": _numpy(m.missing_columns),
-                "periodic": periodic, "cardinalities": list(m.cardinalities),
-                "one_hot_columns": list(m.one_hot_columns), "embedded_columns": list(m.embedded_columns),
-                "embedding": None if m.embedding is None else _numpy(m.embedding.weight)}
-    if isinstance(m, FrontScale):
-        return {"type": "scale", "weight": _numpy(m.weight)}
-    if isinstance(m, EnsembleInput):
-        return {"type": "ensemble_input", "weight": _numpy(m.weight)}
-    if isinstance(m, EnsembleOutput):
-        return {"type": "ensemble_output", "n_members": m.n_members, "output": m.output}
-    if isinstance(m, nn.Linear):
-        weight = m.effective_weight() if isinstance(m, ScaledLinear) else m.weight
-        return {"type": "dense", "weight": _numpy(weight).T.copy(), "bias": _numpy(m.bias)}
-    if isinstance(m, nn.BatchNorm1d):
-        return {"type": "batch_norm", "mean": _numpy(m.running_mean), "var": _numpy(m.running_var),
-                "gamma": _numpy(m.weight), "beta": _numpy(m.bias), "eps": float(m.eps)}
-    if isinstance(m, LearnableActivation):
-        return {"type": "activation", "name": m.name, "weight": _numpy(m.weight)}
-    return {"type": "activation", "name": _ACTIVATION_NAMES[type(m)]}
-
-
-def _load_layer(m, layer):
-    """Copy an exported layer's arrays into the module ``m`` built for it."""
-    as_tensor = lambda a: torch.as_tensor(np.asarray(a, dtype=np.float32))  # noqa: E731
-    kind = layer["type"]
-    if kind == "dense":
-        w = as_tensor(layer["weight"]).T
-        if w.shape != m.weight.shape:
-            raise ValueError(f"A dense layer's weight has shape {tuple(w.shape[::-1])}, "
-                             f"expected {tuple(m.weight.shape[::-1])}.")
-        m.weight.copy_(w * math.sqrt(m.in_features) if isinstance(m, ScaledLinear) else w)
-        m.bias.copy_(as_tensor(layer["bias"]))
-    elif kind == "batch_norm":
-        m.running_mean.copy_(as_tensor(layer["mean"]))
-        m.running_var.copy_(as_tensor(layer["var"]))
-        m.weight.copy_(as_tensor(layer["gamma"]))
-        m.bias.copy_(as_tensor(layer["beta"]))
-    elif kind in ("scale", "ensemble_input") or (kind == "activation" and "weight" in layer):
-        m.weight.copy_(as_tensor(layer["weight"]))
-    elif kind == "tabular_input":
-        m.center.copy_(as_tensor(layer["center"]))
-        m.scale.copy_(as_tensor(layer["scale"]))
-        if layer["periodic"] is not None:
-            for name, value in layer["periodic"].items():
-                getattr(m.periodic, name).copy_(as_tensor(value))
-        if layer["embedding"] is not None:
-            m.embedding.weight.copy_(as_tensor(layer["embedding"]))
-
-
-def _np_activation(name, a):
-    if name in ("relu", "noisy_relu"):
-        return np.maximum(a, 0)
-    if name == "tanh":
-        return np.tanh(a)
-    if name in ("sigmoid", "logistic"):
-        return 1.0 / (1.0 + np.exp(-a))
-    if name == "leaky_relu":
-        return np.where(a > 0, a, 0.01 * a)
-    if name == "elu":
-        return np.where(a > 0, a, np.expm1(np.minimum(a, 0)))
-    if name == "selu":
-        return 1.0507009873554805 * np.where(a > 0, a, 1.6732632423543772 * np.expm1(np.minimum(a, 0)))
-    if name == "gelu":
-        return 0.5 * a * (1.0 + erf(a / np.sqrt(2.0)))
-    if name == "mish":
-        return a * np.tanh(np.logaddexp(0.0, a))
-    if name == "silu":
-        return a / (1.0 + np.exp(-a))
-    if name == "identity":
-        return a
-    raise ValueError(f"Unknown activation {name!r} in the exported network.")
-
-
-def _np_tabular_input(layer, x):
-    n = layer["n_numeric"]
-    numbers = x[:, :n]
-    if layer["scaling"]:
-        numbers = np.clip((numbers - layer["center"]) * layer["scale"], -3e6, 3e6)
-        numbers = numbers / np.sqrt(1.0 + (numbers / 3.0) ** 2)
-    missing = np.isnan(numbers)
-    numbers = np.where(missing, 0.0, numbers)
-    parts = [numbers]
-    if layer["periodic"] is not None:
-        p = layer["periodic"]
-        z = np.cos(2 * np.pi * numbers[:, :, None] * p["frequencies"] + p["phases"])
-        z = np.einsum("nfk,fkm->nfm", z, p["weight"]) + p["bias"]
-        parts = [np.concatenate([z, numbers[:, :, None]], axis=2).reshape(len(x), -1)]
-    if len(layer["missing_columns"]):
-        parts.append(missing[:, layer["missing_columns"]].astype(np.float64))
-    codes = x[:, n:].astype(np.int64)
-    for j in layer["one_hot_columns"]:
-        size = layer["cardinalities"][j] + 1
-        parts.append(np.eye(size)[codes[:, j]][:, 1:])
-    if layer["embedded_columns"]:
-        offsets = np.cumsum([0] + [layer["cardinalities"][j] + 1 for j in layer["embedded_columns"]])[:-1]
-        table = layer["embedding"].astype(np.float64)
-        parts.append(table[codes[:, layer["embedded_columns"]] + offsets].reshape(len(x), -1))
-    return np.concatenate(parts, axis=1)
-
-
-def forward_numpy(network, X):
-    """Run an exported dense network with numpy alone.
-
-    Parameters
-    ----------
-    network : dict, from ``DenseClassifier.export_network()`` or ``DenseRegressor.export_network()``
-    X : array-like or DataFrame of shape (n_samples, n_features)
-        As the estimator takes it: with a ``preprocessor`` in the network, X is encoded as
-        in ``predict`` first (numpy and pandas, no torch).
-
-    Returns
-    -------
-    out : ndarray
-        Class probabilities (columns in ``network['classes']`` order) for a classifier,
-        predicted values of shape (n_samples, n_outputs) for a regressor.
-    """
-    if not isinstance(network, dict) or "layers" not in network:
-        raise TypeError("network must be the dict that export_network() returns.")
-    if "preprocessor" in network:  # checks X's columns as predict does
-        X = _preprocessor_from_state(network["preprocessor"]).transform(X)
-    a = np.asarray(X.toarray() if sp.issparse(X) else X, dtype=np.float64)
-    if a.ndim != 2:
-        raise ValueError(f"X must be a 2-D array of shape (n_samples, n_features), got an array of shape {a.shape}.")
-    if "preprocessor" not in network:
-        dense = [layer for layer in network["layers"] if layer["type"] == "dense"]
-        expected = network.get("n_features_in", dense[0]["weight"].shape[0] if dense else a.shape[1])
-        check_width(a.shape[1], int(expected), "X", "the network's number of input features (n_features_in)")
-    for layer in network["layers"]:
-        kind = layer["type"]
-        if kind == "tabular_input":
-            a = _np_tabular_input(layer, a)
-        elif kind == "scale":
-            a = a * layer["weight"]
-        elif kind == "ensemble_input":  # each row once per member, times the member's scales
-            a = (a[:, None, :] * layer["weight"]).reshape(-1, a.shape[1])
-        elif kind == "ensemble_output":  # the members' mean (of probabilities, as log-probabilities)
-            a = a.reshape(-1, layer["n_members"], a.shape[1])
-            if layer["output"] == "softmax":
-                p = np.exp(a - a.max(axis=2, keepdims=True))
-                a = np.log((p / p.sum(axis=2, keepdims=True)).mean(axis=1))
-            else:
-                a = a.mean(axis=1)
-        elif kind == "dense":
-            a = a @ layer["weight"].astype(np.float64) + layer["bias"]
-        elif kind == "batch_norm":
-            a = (a - layer["mean"]) / np.sqrt(layer["var"].astype(np.float64) + layer["eps"]) * layer["gamma"] \
-                + layer["beta"]
-        else:
-            f = _np_activation(layer["name"], a)
-            a = f if "weight" not in layer else a + (f - a) * layer["weight"]
-    if network["output"] == "softmax":
-        a = np.exp(a - a.max(axis=1, keepdims=True))
-        a /= a.sum(axis=1, keepdims=True)
-    elif "target_mean" in network:
-        a = a * network["target_scale"] + network["target_mean"]
-        if "target_range" in network:
-            a = np.clip(a, network["target_range"][0], network["target_range"][1])
-    return a
+        return estimator_from_network(cls, network, device)
 
 
 _COMMON_DOC = """
+    The defaults carry a tabular recipe, after RealMLP-TD (Holzmüller et al. 2024): a raw
+    DataFrame goes in (numbers, strings, categoricals, missing values); numbers are
+    robust-scaled, smoothly clipped and embedded periodically; categories are one-hot
+    encoded or embedded; a learned scale per feature feeds three layers of 256 units in
+    the neural-tangent parametrisation with learnable activations; AdamW with a cyclic
+    learning rate, dropout and weight decay that fade in the second half, and the weights
+    of the best epoch on a validation split. Each ingredient is a parameter below, and
+    ``benchmarks/RESULTS.md`` records what each is worth on real tables. With
+    ``preprocessing=None, numeric_embedding=None, front_scale=False,
+    parametrization='standard', learnable_activation=False`` the network is a plain
+    multilayer perceptron, as MLPClassifier's.
+
     Parameters
     ----------
-    hidden_layer_sizes : int or tuple of int, default=(256,)
-        Number of units of each hidden layer. (MLPClassifier's default is (100,); one
-        wider layer scores higher on small tabular sets at little cost.)
-    activation : {'relu', 'tanh', 'sigmoid', 'logistic', 'leaky_relu', 'noisy_relu', 'elu', 'gelu', \
-'identity'}, default='relu'
+    hidden_layer_sizes : int or tuple of int, default=(256, 256, 256)
+        Number of units of each hidden layer.
+    activation : {{'relu', 'tanh', 'sigmoid', 'logistic', 'leaky_relu', 'noisy_relu', 'elu', 'gelu', 'selu', \
+'mish', 'silu', 'identity'}}, default='{activation}'
         Activation of the hidden layers. 'noisy_relu' adds Gaussian noise of variance
         sigmoid(x) before the rectifier in training only; 'logistic' is 'sigmoid'.
-    dropout : float or tuple of float, default=0.0
+    dropout : float or tuple of float, default=0.15
         Dropout rate after each hidden layer (one rate, or one per layer).
     batch_norm : bool, default=False
         Batch normalisation after each hidden linear layer.
     kernel_initializer : str, default='glorot_uniform'
-        Weight initialisation, Keras' names: 'glorot_uniform', 'glorot_normal', 'he_uniform',
-        'he_normal', 'lecun_uniform', 'lecun_normal', 'orthogonal', 'uniform', 'normal', or
-        'torch' (PyTorch's default). Biases start at zero.
-    optimizer : {'adam', 'sgd', 'adamw', 'rmsprop'}, default='adam'
-    learning_rate_init : float, default=0.001
-    learning_rate : {'constant', 'adaptive', 'cosine'}, default='constant'
-        'adaptive' divides the learning rate by 5 each time two epochs in a row fail to
-        lower the monitored loss (validation loss with early stopping, else training
-        loss) by ``tol``. 'cosine' lowers it from ``learning_rate_init`` towards 0 along
-        half a cosine over ``max_iter`` epochs (Keras' ``CosineDecay``).
+        Weight initialisation of the 'standard' parametrisation, Keras' names:
+        'glorot_uniform', 'glorot_normal', 'he_uniform', 'he_normal', 'lecun_uniform',
+        'lecun_normal', 'orthogonal', 'uniform', 'normal', or 'torch' (PyTorch's default).
+        Biases start at zero. (The 'ntk' parametrisation starts from standard normal
+        weights.)
+    preprocessing : {{'auto', None}}, default='auto'
+        'auto': X may be a DataFrame or an array of numbers, strings, booleans, pandas
+        categoricals and missing values (None, NaN); the estimator learns the encoding in
+        ``fit`` (``preprocessor_``, a :class:`sknn._tabular.TabularPreprocessor`) and the
+        network's first layer centres each number on its median, divides it by its
+        interquartile range and clips it smoothly to (-3, 3), replaces a missing number
+        by 0 with an indicator column, one-hot encodes categories with up to 8 values and
+        embeds larger ones in 8 learned values; a category unseen in ``fit`` is handled
+        as a missing one. None: X must be numbers, used as they are (scale them first).
+    numeric_embedding : {{'periodic', None}}, default='periodic'
+        'periodic': each number also enters as 3 learned functions of it, sums of 16
+        cosines of learned frequencies (PBLD embeddings).
+    front_scale : bool, default=True
+        A learned scale per input of the first layer, learning 6 times faster than the
+        weights: a soft selection of features.
+    parametrization : {{'ntk', 'standard'}}, default='ntk'
+        'ntk': the neural-tangent parametrisation, ``x W / sqrt(n_in) + b`` with W
+        from a standard normal: the learning rate has the same effect at every width,
+        and biases learn at 0.1 times the rate. 'standard': plain Linear layers, for
+        which learning rates near 1e-3 suit Adam.
+    learnable_activation : bool, default=True
+        Each unit learns how much of the activation to apply, ``x + a (f(x) - x)``,
+        from a = 1.
+    optimizer : {{'adamw', 'adam', 'sgd', 'rmsprop'}}, default='adamw'
+    learning_rate_init : float, default={learning_rate_init}
+        The base learning rate. (It suits the 'ntk' parametrisation with Adam/AdamW;
+        with 'standard', use about 1e-3.)
+    learning_rate : {{'cosine_log_cycles', 'constant', 'adaptive', 'cosine'}}, \
+default='cosine_log_cycles'
+        'cosine_log_cycles' changes it at every step along four cosine cycles, equally
+        long on a logarithmic time axis: short warm restarts first, a long last descent
+        to 0 at ``max_iter`` (RealMLP's 'coslog4'). 'adaptive' divides it by 5 each time
+        two epochs in a row fail to lower the monitored loss by ``tol``. 'cosine' lowers
+        it along half a cosine over ``max_iter`` epochs (Keras' ``CosineDecay``).
+    regularization_schedule : {{'flat_cosine', 'cosine', 'constant', None}}, default='flat_cosine'
+        Dropout and weight decay at every step: 'flat_cosine' keeps them for the first
+        half of ``max_iter`` epochs and then lowers them to 0 along half a cosine;
+        None or 'constant' keeps them.
     momentum : float, default=0.9
         Momentum of 'sgd' and 'rmsprop'.
     nesterov : bool, default=True
         Nesterov momentum for 'sgd'.
-    alpha : float, default=0.0001
-        L2 penalty on the weights (not the biases), scaled as in MLPClassifier: the
-        loss of a batch of n rows gets ``alpha / (2 n) * ||W||^2``. With 'adamw' it is
-        AdamW's decoupled weight decay, as it stands.
+    beta_1, beta_2 : float, default=0.9, 0.95
+        Decay rates of Adam's and AdamW's moment estimates (torch's beta_2 is 0.999; a
+        shorter memory of the gradients' scale suits the cyclic learning rate).
+    alpha : float, default=0.02
+        With 'adamw', AdamW's decoupled weight decay: each step shrinks the weight
+        matrices by ``learning rate * alpha`` (biases are not shrunk). With the other
+        optimizers, an L2 penalty scaled as in MLPClassifier: the loss of a batch of n
+        rows gets ``alpha / (2 n) * ||W||^2``.
     l1 : float, default=0.0
         L1 penalty on the weights, ``l1 / n * sum|W|`` per batch.
     batch_size : int or 'auto', default='auto'
-        Rows per gradient step; 'auto' is ``min(200, n_samples)``.
-    max_iter : int, default=200
-        Maximum number of epochs.
+        Rows per gradient step; 'auto' is 256 (512 above 30,000 rows, 1,024 above
+        100,000), at most the number of rows.
+    max_iter : int, default={max_iter}
+        Number of epochs (the schedules span them; with early stopping, the most).
     shuffle : bool, default=True
         Reshuffle the rows before each epoch.
-    early_stopping : bool, default=False
-        Set ``validation_fraction`` of the data aside (stratified for classifiers), and
-        stop when its loss has not fallen by ``tol`` for ``n_iter_no_change`` epochs; the
-        weights of the lowest validation loss are restored. (MLPClassifier watches the
-        validation accuracy instead, which saturates on small validation sets; the loss
-        is Keras' default.) The validation score is recorded each epoch.
-    validation_fraction : float, default=0.1
-    n_iter_no_change : int or None, default=10
-        Patience, in epochs. Without early stopping it applies to the training loss
-        (as in MLPClassifier); None trains for exactly ``max_iter`` epochs (with early
-        stopping, the best weights are still restored at the end).
+    early_stopping : bool, default=True
+        Set ``validation_fraction`` of the data aside (stratified for classifiers) and
+        keep the weights of the epoch with the lowest validation loss (best-epoch
+        selection); with ``n_iter_no_change``, also stop when that loss has not fallen
+        by ``tol`` for that many epochs. The validation score is recorded each epoch.
+    validation_fraction : float, default=0.2
+    n_iter_no_change : int or None, default=None
+        Patience, in epochs: stop when the monitored loss (the validation loss with
+        early stopping, else the training loss, as in MLPClassifier) has not fallen by
+        ``tol`` for that many epochs. None trains for ``max_iter`` epochs.
     tol : float, default=1e-4
+    n_ensemble : int, default=1
+        Train this many networks in one (TabM-mini, Gorishniy et al. 2025): they share
+        their weights but for a scale per input, and their predictions are averaged.
     warm_start : bool, default=False
         Continue from the previous fit's weights (with a fresh optimizer).
     random_state : int, RandomState instance or None, default=None
         Seeds initialisation, dropout, shuffling and the validation split: two fits with
         the same int give identical predictions on the CPU.
+    n_jobs : int or None, default=None
+        Torch threads for this fit (the setting is restored afterwards). None chooses:
+        one thread for a small network (whose steps gain nothing from more, and slow
+        down by an order of magnitude when other processes share the cores), or when
+        the machine is already busy; torch's own setting otherwise.
     device : str, default='auto'
         'auto' (CUDA, then MPS, then CPU), 'cpu', 'cuda', 'cuda:N' or 'mps'. Inside a
         Dask worker, 'auto' takes the worker's own GPU (see the README's Dask section).
-    precision : {'32', 'bf16', 'fp16'}, default='32'
+    precision : {{'32', 'bf16', 'fp16'}}, default='32'
         Mixed precision on a GPU: the forward pass and the loss run under
         ``torch.autocast`` in bfloat16 or float16 (with loss scaling), the weights and
         the optimizer stay in float32. Inert on the CPU, which always computes in
@@ -624,8 +417,17 @@ _COMMON_ATTRS = """
     ----------
     n_features_in_ : int
     feature_names_in_ : ndarray of str, when X was a DataFrame with string column names
+    preprocessor_ : TabularPreprocessor
+        With ``preprocessing='auto'``: the column types, categories, medians and scales
+        learned in ``fit``.
+    architecture_ : dict
+        The architecture parameters the network was built with: the fitted model
+        follows them (``predict``, ``save``, ``export_network``) whatever ``set_params``
+        changed since; ``warm_start`` and ``partial_fit`` refuse to continue a network
+        whose architecture parameters were changed.
     coefs_ : list of ndarray
-        Weight matrix of each layer, shape (inputs, units).
+        Weight matrix of each Linear layer, shape (inputs, units), as a plain Linear
+        layer would hold it (the first layer reads the input layer's features).
     intercepts_ : list of ndarray
     n_iter_ : int
         Epochs run.
@@ -651,8 +453,12 @@ class DenseClassifier(NeuralClassifierMixin, ClassifierMixin, _DenseMixin, BaseN
 
     Softmax output trained with cross-entropy. Labels may be of any type; predictions
     come back in those labels and ``predict_proba``'s columns follow ``classes_``.
-    """ + _COMMON_DOC + """    class_weight : dict, 'balanced' or None, default=None
+    """ + _COMMON_DOC.format(activation="selu", learning_rate_init=0.04, max_iter=64) + """    class_weight : dict, \
+'balanced' or None, default=None
         Weights of the classes in the loss, multiplied with ``sample_weight``.
+    label_smoothing : float, default=0.1
+        Training targets of ``1 - label_smoothing`` for the true class, the rest spread
+        evenly; validation losses and predictions are unaffected.
     """ + _COMMON_ATTRS + """    classes_ : ndarray of shape (n_classes,)
 
     See Also
@@ -730,7 +536,18 @@ class DenseRegressor(NeuralRegressorMixin, RegressorMixin, _DenseMixin, BaseNeur
 
     Linear output trained with the mean squared error; one or several outputs, and
     predictions in the shape y had in ``fit``.
-    """ + _COMMON_DOC + _COMMON_ATTRS + """    n_outputs_ : int
+    """ + _COMMON_DOC.format(activation="mish", learning_rate_init=0.2, max_iter=64) + """    normalize_y : bool, \
+default=True
+        Learn the standardised target (mean 0, standard deviation 1 in ``fit``);
+        predictions are scaled back.
+    clip_predictions : bool, default=True
+        Keep predictions within the lowest and highest target seen in ``fit``.
+    """ + _COMMON_ATTRS + """    n_outputs_ : int
+    y_mean_, y_scale_ : ndarray of shape (n_outputs,)
+        The target's mean and standard deviation in ``fit`` (0 and 1 without
+        ``normalize_y``).
+    y_range_ : ndarray of shape (2, n_outputs)
+        With ``clip_predictions``, the lowest and highest target in ``fit``.
 
     See Also
     --------

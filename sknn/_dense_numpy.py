@@ -1,0 +1,294 @@
+"""The numpy form of a dense network: export it, run it without torch, rebuild an estimator from it.
+
+``DenseClassifier.export_network()`` (:func:`network_of`) turns the fitted module, layer
+by layer, into a dict of numpy arrays and names; :func:`forward_numpy` runs that dict with
+numpy alone (and pandas, for the built-in column encoding); ``from_network``
+(:func:`estimator_from_network`) builds a fitted estimator back from it.
+"""
+
+import math
+
+import numpy as np
+import scipy.sparse as sp
+import torch
+from scipy.special import erf
+from sklearn.utils.validation import check_is_fitted
+from torch import nn
+
+from ._engine import resolve_device
+from ._layers import (EnsembleInput, EnsembleOutput, FrontScale, LearnableActivation, NoisyReLU, ScaledLinear,
+                      TabularInput)
+from ._tabular import TabularPreprocessor
+from ._validation import check_width
+
+__all__ = ["EXPORT_FORMAT", "estimator_from_network", "forward_numpy", "network_of"]
+
+EXPORT_FORMAT = "sknn.dense/1"
+
+
+def network_of(est):
+    """The export of a fitted dense estimator: see ``export_network``."""
+    check_is_fitted(est, "net_")
+    layers = [layer for layer in map(_export_layer, est.net_.module_.layers) if layer is not None]
+    params = {k: v for k, v in est.get_params(deep=False).items() if k != "callbacks"}
+    network = {"format": EXPORT_FORMAT, "task": "classification" if est._is_classifier else "regression",
+               "n_features_in": int(est.n_features_in_), "layers": layers,
+               "output": "softmax" if est._is_classifier else "identity", "params": params}
+    if est._is_classifier:
+        network["classes"] = est.classes_.copy()
+    else:
+        network["y_ndim"] = int(est._y_ndim)
+        network["target_mean"], network["target_scale"] = est.y_mean_.copy(), est.y_scale_.copy()
+        if getattr(est, "y_range_", None) is not None:
+            network["target_range"] = est.y_range_.copy()
+    if hasattr(est, "feature_names_in_"):
+        network["feature_names_in"] = est.feature_names_in_.copy()
+    if est.architecture_["preprocessing"] is not None:
+        network["preprocessor"] = _preprocessor_state(est.preprocessor_)
+    return network
+
+
+def estimator_from_network(cls, network, device="cpu"):
+    """A fitted ``cls`` rebuilt from an export: see ``from_network``."""
+    if not isinstance(network, dict) or network.get("format") != EXPORT_FORMAT:
+        raise ValueError(f"Not an exported sknn dense network: expected a dict with format={EXPORT_FORMAT!r}.")
+    layers = network["layers"]
+    est = cls(**network.get("params", {}))
+    dense = [layer for layer in layers if layer["type"] == "dense"]
+    activations = [layer for layer in layers if layer["type"] == "activation"]
+    tabular = next((layer for layer in layers if layer["type"] == "tabular_input"), None)
+    est.set_params(
+        hidden_layer_sizes=tuple(int(layer["weight"].shape[1]) for layer in dense[:-1]),
+        batch_norm=any(layer["type"] == "batch_norm" for layer in layers),
+        front_scale=any(layer["type"] == "scale" for layer in layers),
+        n_ensemble=next((len(layer["weight"]) for layer in layers if layer["type"] == "ensemble_input"), 1),
+        learnable_activation=any("weight" in layer for layer in activations),
+        numeric_embedding="periodic" if tabular is not None and tabular["periodic"] is not None else None,
+        preprocessing="auto" if "preprocessor" in network else None, device=device)
+    if activations:
+        est.activation = activations[0]["name"]
+    est.n_features_in_ = int(network["n_features_in"])
+    if "feature_names_in" in network:
+        est.feature_names_in_ = np.asarray(network["feature_names_in"], dtype=object)
+    if "preprocessor" in network:
+        est.preprocessor_ = _preprocessor_from_state(network["preprocessor"])
+    if est._is_classifier:
+        est.classes_ = np.asarray(network["classes"])
+        n_outputs = len(est.classes_)
+    else:
+        n_outputs = int(dense[-1]["weight"].shape[1])
+        est.n_outputs_, est._y_ndim = n_outputs, int(network.get("y_ndim", 2))
+        est.y_mean_ = np.asarray(network.get("target_mean", np.zeros(n_outputs)), dtype=np.float64)
+        est.y_scale_ = np.asarray(network.get("target_scale", np.ones(n_outputs)), dtype=np.float64)
+        if "target_range" in network:
+            est.y_range_ = np.asarray(network["target_range"], dtype=np.float64)
+    n_inputs = est.n_features_in_ if tabular is None else int(tabular["n_numeric"])
+    est._record_architecture()
+    module = est._build_module(n_inputs, n_outputs)
+    mods = [m for m in module.layers if not isinstance(m, nn.Dropout)]
+    if len(mods) != len(layers):
+        raise ValueError("The exported layers do not match the network described by its parameters.")
+    with torch.no_grad():
+        for m, layer in zip(mods, layers):
+            _load_layer(m, layer)
+    dev = resolve_device(device)
+    est.net_ = est._make_engine(module, max(1, est.batch_size if est.batch_size != "auto" else 200), dev,
+                                seed=0, incremental=False)
+    est.net_.initialize()
+    est.device_ = dev
+    est._record_history(incremental=True, n_before=0)
+    return est
+
+
+# -- the numpy export, layer by layer ------------------------------------------------------------
+_ACTIVATION_NAMES = {nn.ReLU: "relu", nn.Tanh: "tanh", nn.Sigmoid: "sigmoid", nn.LeakyReLU: "leaky_relu",
+                     NoisyReLU: "noisy_relu", nn.ELU: "elu", nn.GELU: "gelu", nn.SELU: "selu", nn.Mish: "mish",
+                     nn.SiLU: "silu", nn.Identity: "identity"}
+_PREPROCESSOR_STATE = ("n_features_in_", "numeric_columns_", "categorical_columns_", "categories_", "center_",
+                       "scale_", "has_missing_", "_categories_are_strings", "feature_names_in_")
+
+
+def _numpy(t):
+    return t.detach().cpu().numpy().copy()
+
+
+def _preprocessor_state(pre):
+    return {name: getattr(pre, name) for name in _PREPROCESSOR_STATE if hasattr(pre, name)}
+
+
+def _preprocessor_from_state(state):
+    pre = TabularPreprocessor()
+    for name, value in state.items():
+        setattr(pre, name, value)
+    return pre
+
+
+def _export_layer(m):
+    """A layer of the module as a dict of numpy arrays (None for dropout, the identity at prediction time)."""
+    if isinstance(m, nn.Dropout):
+        return None
+    if isinstance(m, TabularInput):
+        periodic = None
+        if m.periodic is not None:
+            p = m.periodic
+            periodic = {"frequencies": _numpy(p.frequencies), "phases": _numpy(p.phases), "weight": _numpy(p.weight),
+                        "bias": _numpy(p.bias)}
+        return {"type": "tabular_input", "n_numeric": m.n_numeric, "scaling": bool(m.scaling),
+                "center": _numpy(m.center), "scale": _numpy(m.scale), "missing_columns": _numpy(m.missing_columns),
+                "periodic": periodic, "cardinalities": list(m.cardinalities),
+                "one_hot_columns": list(m.one_hot_columns), "embedded_columns": list(m.embedded_columns),
+                "embedding": None if m.embedding is None else _numpy(m.embedding.weight)}
+    if isinstance(m, FrontScale):
+        return {"type": "scale", "weight": _numpy(m.weight)}
+    if isinstance(m, EnsembleInput):
+        return {"type": "ensemble_input", "weight": _numpy(m.weight)}
+    if isinstance(m, EnsembleOutput):
+        return {"type": "ensemble_output", "n_members": m.n_members, "output": m.output}
+    if isinstance(m, nn.Linear):
+        weight = m.effective_weight() if isinstance(m, ScaledLinear) else m.weight
+        return {"type": "dense", "weight": _numpy(weight).T.copy(), "bias": _numpy(m.bias)}
+    if isinstance(m, nn.BatchNorm1d):
+        return {"type": "batch_norm", "mean": _numpy(m.running_mean), "var": _numpy(m.running_var),
+                "gamma": _numpy(m.weight), "beta": _numpy(m.bias), "eps": float(m.eps)}
+    if isinstance(m, LearnableActivation):
+        return {"type": "activation", "name": m.name, "weight": _numpy(m.weight)}
+    return {"type": "activation", "name": _ACTIVATION_NAMES[type(m)]}
+
+
+def _load_layer(m, layer):
+    """Copy an exported layer's arrays into the module ``m`` built for it."""
+    as_tensor = lambda a: torch.as_tensor(np.asarray(a, dtype=np.float32))  # noqa: E731
+    kind = layer["type"]
+    if kind == "dense":
+        w = as_tensor(layer["weight"]).T
+        if w.shape != m.weight.shape:
+            raise ValueError(f"A dense layer's weight has shape {tuple(w.shape[::-1])}, "
+                             f"expected {tuple(m.weight.shape[::-1])}.")
+        m.weight.copy_(w * math.sqrt(m.in_features) if isinstance(m, ScaledLinear) else w)
+        m.bias.copy_(as_tensor(layer["bias"]))
+    elif kind == "batch_norm":
+        m.running_mean.copy_(as_tensor(layer["mean"]))
+        m.running_var.copy_(as_tensor(layer["var"]))
+        m.weight.copy_(as_tensor(layer["gamma"]))
+        m.bias.copy_(as_tensor(layer["beta"]))
+    elif kind in ("scale", "ensemble_input") or (kind == "activation" and "weight" in layer):
+        m.weight.copy_(as_tensor(layer["weight"]))
+    elif kind == "tabular_input":
+        m.center.copy_(as_tensor(layer["center"]))
+        m.scale.copy_(as_tensor(layer["scale"]))
+        if layer["periodic"] is not None:
+            for name, value in layer["periodic"].items():
+                getattr(m.periodic, name).copy_(as_tensor(value))
+        if layer["embedding"] is not None:
+            m.embedding.weight.copy_(as_tensor(layer["embedding"]))
+
+
+def _np_activation(name, a):
+    if name in ("relu", "noisy_relu"):
+        return np.maximum(a, 0)
+    if name == "tanh":
+        return np.tanh(a)
+    if name in ("sigmoid", "logistic"):
+        return 1.0 / (1.0 + np.exp(-a))
+    if name == "leaky_relu":
+        return np.where(a > 0, a, 0.01 * a)
+    if name == "elu":
+        return np.where(a > 0, a, np.expm1(np.minimum(a, 0)))
+    if name == "selu":
+        return 1.0507009873554805 * np.where(a > 0, a, 1.6732632423543772 * np.expm1(np.minimum(a, 0)))
+    if name == "gelu":
+        return 0.5 * a * (1.0 + erf(a / np.sqrt(2.0)))
+    if name == "mish":
+        return a * np.tanh(np.logaddexp(0.0, a))
+    if name == "silu":
+        return a / (1.0 + np.exp(-a))
+    if name == "identity":
+        return a
+    raise ValueError(f"Unknown activation {name!r} in the exported network.")
+
+
+def _np_tabular_input(layer, x):
+    n = layer["n_numeric"]
+    numbers = x[:, :n]
+    if layer["scaling"]:
+        numbers = np.clip((numbers - layer["center"]) * layer["scale"], -3e6, 3e6)
+        numbers = numbers / np.sqrt(1.0 + (numbers / 3.0) ** 2)
+    missing = np.isnan(numbers)
+    numbers = np.where(missing, 0.0, numbers)
+    parts = [numbers]
+    if layer["periodic"] is not None:
+        p = layer["periodic"]
+        z = np.cos(2 * np.pi * numbers[:, :, None] * p["frequencies"] + p["phases"])
+        z = np.einsum("nfk,fkm->nfm", z, p["weight"]) + p["bias"]
+        parts = [np.concatenate([z, numbers[:, :, None]], axis=2).reshape(len(x), -1)]
+    if len(layer["missing_columns"]):
+        parts.append(missing[:, layer["missing_columns"]].astype(np.float64))
+    codes = x[:, n:].astype(np.int64)
+    for j in layer["one_hot_columns"]:
+        size = layer["cardinalities"][j] + 1
+        parts.append(np.eye(size)[codes[:, j]][:, 1:])
+    if layer["embedded_columns"]:
+        offsets = np.cumsum([0] + [layer["cardinalities"][j] + 1 for j in layer["embedded_columns"]])[:-1]
+        table = layer["embedding"].astype(np.float64)
+        parts.append(table[codes[:, layer["embedded_columns"]] + offsets].reshape(len(x), -1))
+    return np.concatenate(parts, axis=1)
+
+
+def forward_numpy(network, X):
+    """Run an exported dense network with numpy alone.
+
+    Parameters
+    ----------
+    network : dict, from ``DenseClassifier.export_network()`` or ``DenseRegressor.export_network()``
+    X : array-like or DataFrame of shape (n_samples, n_features)
+        As the estimator takes it: with a ``preprocessor`` in the network, X is encoded as
+        in ``predict`` first (numpy and pandas, no torch).
+
+    Returns
+    -------
+    out : ndarray
+        Class probabilities (columns in ``network['classes']`` order) for a classifier,
+        predicted values of shape (n_samples, n_outputs) for a regressor.
+    """
+    if not isinstance(network, dict) or "layers" not in network:
+        raise TypeError("network must be the dict that export_network() returns.")
+    if "preprocessor" in network:  # checks X's columns as predict does
+        X = _preprocessor_from_state(network["preprocessor"]).transform(X)
+    a = np.asarray(X.toarray() if sp.issparse(X) else X, dtype=np.float64)
+    if a.ndim != 2:
+        raise ValueError(f"X must be a 2-D array of shape (n_samples, n_features), got an array of shape {a.shape}.")
+    if "preprocessor" not in network:
+        dense = [layer for layer in network["layers"] if layer["type"] == "dense"]
+        expected = network.get("n_features_in", dense[0]["weight"].shape[0] if dense else a.shape[1])
+        check_width(a.shape[1], int(expected), "X", "the network's number of input features (n_features_in)")
+    for layer in network["layers"]:
+        kind = layer["type"]
+        if kind == "tabular_input":
+            a = _np_tabular_input(layer, a)
+        elif kind == "scale":
+            a = a * layer["weight"]
+        elif kind == "ensemble_input":  # each row once per member, times the member's scales
+            a = (a[:, None, :] * layer["weight"]).reshape(-1, a.shape[1])
+        elif kind == "ensemble_output":  # the members' mean (of probabilities, as log-probabilities)
+            a = a.reshape(-1, layer["n_members"], a.shape[1])
+            if layer["output"] == "softmax":
+                p = np.exp(a - a.max(axis=2, keepdims=True))
+                a = np.log((p / p.sum(axis=2, keepdims=True)).mean(axis=1))
+            else:
+                a = a.mean(axis=1)
+        elif kind == "dense":
+            a = a @ layer["weight"].astype(np.float64) + layer["bias"]
+        elif kind == "batch_norm":
+            a = (a - layer["mean"]) / np.sqrt(layer["var"].astype(np.float64) + layer["eps"]) * layer["gamma"] \
+                + layer["beta"]
+        else:
+            f = _np_activation(layer["name"], a)
+            a = f if "weight" not in layer else a + (f - a) * layer["weight"]
+    if network["output"] == "softmax":
+        a = np.exp(a - a.max(axis=1, keepdims=True))
+        a /= a.sum(axis=1, keepdims=True)
+    elif "target_mean" in network:
+        a = a * network["target_scale"] + network["target_mean"]
+        if "target_range" in network:
+            a = np.clip(a, network["target_range"][0], network["target_range"][1])
+    return a
