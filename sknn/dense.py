@@ -468,14 +468,19 @@ class DenseClassifier(NeuralClassifierMixin, ClassifierMixin, _DenseMixin, BaseN
 
     Examples
     --------
-    >>> from sklearn.datasets import load_iris
-    >>> from sklearn.pipeline import make_pipeline
-    >>> from sklearn.preprocessing import StandardScaler
+    >>> import numpy as np
+    >>> import pandas as pd
     >>> from sknn import DenseClassifier
-    >>> X, y = load_iris(return_X_y=True, as_frame=True)
-    >>> clf = make_pipeline(StandardScaler(), DenseClassifier(random_state=0))
-    >>> clf.fit(X, y).score(X, y) > 0.9
+    >>> rng = np.random.default_rng(0)
+    >>> df = pd.DataFrame({"age": rng.integers(18, 80, 300).astype(float),
+    ...                    "plan": rng.choice(["basic", "plus", "pro"], 300)})
+    >>> df.loc[::10, "age"] = np.nan                      # missing values are fine
+    >>> y = np.where((df["plan"] == "pro") | (df["age"] > 60), "stays", "leaves")
+    >>> clf = DenseClassifier(random_state=0).fit(df, y)  # no scaler, no encoder
+    >>> clf.score(df, y) > 0.9
     True
+    >>> clf.preprocessor_.categories_[0].tolist()
+    ['basic', 'plus', 'pro']
     """
 
     _parameter_constraints = {
@@ -489,7 +494,7 @@ class DenseClassifier(NeuralClassifierMixin, ClassifierMixin, _DenseMixin, BaseN
                  front_scale=True, parametrization="ntk", learnable_activation=True, optimizer="adamw",
                  learning_rate_init=0.04, learning_rate="cosine_log_cycles", regularization_schedule="flat_cosine",
                  momentum=0.9, nesterov=True, beta_1=0.9, beta_2=0.95, alpha=0.02, l1=0.0, label_smoothing=0.1,
-                 batch_size="auto", max_iter=256, shuffle=True, early_stopping=True, validation_fraction=0.2,
+                 batch_size="auto", max_iter=64, shuffle=True, early_stopping=True, validation_fraction=0.2,
                  n_iter_no_change=None, tol=1e-4, class_weight=None, n_ensemble=1, warm_start=False,
                  random_state=None, n_jobs=None, device="auto", precision="32", verbose=0, callbacks=None):
         self.hidden_layer_sizes = hidden_layer_sizes
@@ -559,8 +564,8 @@ default=True
     >>> from sklearn.datasets import make_regression
     >>> from sknn import DenseRegressor
     >>> X, y = make_regression(n_samples=300, n_features=5, noise=1.0, random_state=0)
-    >>> reg = DenseRegressor(hidden_layer_sizes=(64,), learning_rate_init=0.01, max_iter=300, random_state=0)
-    >>> reg.fit(X, y / 100).score(X, y / 100) > 0.9
+    >>> reg = DenseRegressor(random_state=0).fit(X, 1000 + 50 * y)   # the target's scale is learned
+    >>> reg.score(X, 1000 + 50 * y) > 0.9
     True
     """
 
@@ -575,7 +580,7 @@ default=True
                  front_scale=True, parametrization="ntk", learnable_activation=True, optimizer="adamw",
                  learning_rate_init=0.2, learning_rate="cosine_log_cycles", regularization_schedule="flat_cosine",
                  momentum=0.9, nesterov=True, beta_1=0.9, beta_2=0.95, alpha=0.02, l1=0.0, normalize_y=True,
-                 clip_predictions=True, batch_size="auto", max_iter=256, shuffle=True, early_stopping=True, validation_fraction=0.2,
+                 clip_predictions=True, batch_size="auto", max_iter=64, shuffle=True, early_stopping=True, validation_fraction=0.2,
                  n_iter_no_change=None, tol=1e-4, n_ensemble=1, warm_start=False, random_state=None, n_jobs=None,
                  device="auto", precision="32", verbose=0, callbacks=None):
         self.hidden_layer_sizes = hidden_layer_sizes
