@@ -3,6 +3,7 @@
     python benchmarks/bench_tabular.py                    # the cross-validated suite, then the scale fit
     python benchmarks/bench_tabular.py --only cv --models sknn,hgb --tables Carseats,wine
     python benchmarks/bench_tabular.py --only ablation    # each default ingredient of the network turned off
+    python benchmarks/bench_tabular.py --only time        # fit times side by side: each table's first fold
     python benchmarks/bench_tabular.py --only scale       # one fit on all 254,654 rows of Fertility against HGB
     python benchmarks/bench_tabular.py --only threads     # a fit with a competing CPU-bound process
     python benchmarks/bench_tabular.py --quick            # two small tables, two folds: checks the script runs
@@ -383,6 +384,30 @@ def part_scale(args):
         print(f"  {LABELS[name]:32s} fit {fit:7.1f} s   test accuracy {acc:.4f}", flush=True)
 
 
+def part_time(args):
+    """Fit times side by side in this one process: every table's first fold, the models interleaved."""
+    models = args.models.split(",")
+    totals = {m: 0.0 for m in models}
+    print("| table | " + " | ".join(models) + " |\n|" + " --- |" * (len(models) + 1))
+    for table in args.tables:
+        X, y, task = load_table(table)
+        train, _ = folds(X, y, task)[0]
+        times = {}
+        for name in models:
+            est = make_model(name, task, 0, args.threads)
+            y_fit = _labels_for_y(y)[1] if (name == "xgboost" and task == "classification") else y
+            start = time.perf_counter()
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                est.fit(X.iloc[train], y_fit[train])
+            times[name] = time.perf_counter() - start
+            totals[name] += times[name]
+        print(f"| {table} | " + " | ".join(f"{times[m]:.1f}" for m in models) + " |", flush=True)
+    print("| total (s) | " + " | ".join(f"{totals[m]:.1f}" for m in models) + " |")
+    ref = "realmlp" if "realmlp" in totals else models[-1]
+    print(f"| / {ref} | " + " | ".join(f"{totals[m] / totals[ref]:.2f}x" for m in models) + " |")
+
+
 def _spin(stop):
     x = 0
     while not stop.is_set():
@@ -415,7 +440,7 @@ def part_threads(args):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--only", choices=["cv", "ablation", "scale", "threads"], action="append")
+    parser.add_argument("--only", choices=["cv", "ablation", "time", "scale", "threads"], action="append")
     parser.add_argument("--models", default="sknn," + ",".join(PEERS))
     parser.add_argument("--tables", default=",".join(SUITE))
     parser.add_argument("--folds", type=int, default=5)
@@ -434,6 +459,8 @@ def main(argv=None):
         part_cv(args)
     if "ablation" in parts:
         part_ablation(args)
+    if "time" in parts:
+        part_time(args)
     if "scale" in parts:
         part_scale(args)
     if "threads" in parts:
