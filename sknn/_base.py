@@ -22,8 +22,8 @@ from sklearn.utils.multiclass import check_classification_targets, type_of_targe
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
 from ._data import ArrayBatches
-from ._engine import (Engine, EpochLog, EpochProgressBar, ParameterSchedule, accuracy_score, r2_score, resolve_device,
-                      resolve_precision, seeded, torch_threads)
+from ._callbacks import EpochLog, EpochProgressBar, ParameterSchedule
+from ._engine import Engine, accuracy_score, r2_score, resolve_device, resolve_precision, seeded, torch_threads
 from ._validation import (build_within_memory, check_fit_params, check_labels, check_magnitude, class_weight_vector,
                           float32_features)
 from .persist import SaveMixin

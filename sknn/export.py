@@ -343,7 +343,7 @@ def _graph(estimator):
         return (_Probabilities(net), (torch.zeros(3, c, h, w),), inputs, ({0: batch},),
                 _proba_output(estimator, ["batch", len(estimator.classes_)]), prep)
     if family in ("transfer", "features"):
-        from .transfer import IMAGENET_MEAN, IMAGENET_STD
+        from ._vgg import IMAGENET_MEAN, IMAGENET_STD
 
         size = [int(v) for v in net.image_size]
         inputs = [{"name": "images", "dtype": "float32", "shape": ["batch", 3, "height", "width"], "layout": "NCHW",
@@ -390,7 +390,7 @@ def _graph(estimator):
         inputs.append({"name": "chars", "dtype": "int64", "shape": ["batch", "time", "chars"],
                        "description": "character ids of each token (metadata 'char_vocabulary'), 0-padded; "
                                       "padding tokens are all 0"})
-    from .sequence import _MAX_WORD_CHARS, PAD, UNK
+    from ._sequence_input import MAX_WORD_CHARS, PAD, UNK
 
     prep = {"input_kind": estimator.input_kind_, "padding": "each sequence 0-padded at the end to the longest of "
             "the batch, its number of tokens in 'lengths'",
@@ -400,10 +400,10 @@ def _graph(estimator):
                      "steps_outside_graph": [("word -> id with 'vocabulary' (its index; lower-cased first when "
                                              "lowercase is true); unknown words -> unknown_id")]})
         if estimator.char_vocabulary_ is not None:
-            prep.update({"max_word_chars": _MAX_WORD_CHARS})
+            prep.update({"max_word_chars": MAX_WORD_CHARS})
             prep["steps_outside_graph"].append(
                 f"each token's characters -> ids with 'char_vocabulary' (case kept; unknown -> {UNK}); a token "
-                f"longer than {_MAX_WORD_CHARS} characters keeps its first and last {_MAX_WORD_CHARS // 2}")
+                f"longer than {MAX_WORD_CHARS} characters keeps its first and last {MAX_WORD_CHARS // 2}")
     else:
         prep["steps_outside_graph"] = ["each sequence as a float32 array (length, n_features)"]
     output = _proba_output(estimator, ["batch", "time", len(estimator.classes_)])
@@ -620,7 +620,7 @@ def onnx_inputs(estimator, X):
         if family != "conv" and images.shape[1] == 1:
             images = np.repeat(images, 3, axis=1)
         return {"images": np.ascontiguousarray(images, dtype=np.float32)}
-    from .sequence import SequenceBatches
+    from ._sequence_input import SequenceBatches
 
     inputs, lengths, table = estimator._check_X(X, reset=False)
     batch, _, _ = SequenceBatches(inputs, lengths, char_table=table).batch(torch.arange(len(lengths)))

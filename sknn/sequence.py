@@ -1,14 +1,11 @@
 """Recurrent networks for sequences: LSTMSequenceTagger and LSTMLanguageModel.
 
 A sequence is a list of tokens (strings) or an array of feature vectors
-(length, n_features). Sequences are encoded once per fit into flat tensors; the batch
-source groups sequences of similar length and pads each batch to its longest one (so
-there is little padding); the recurrent layers read each sequence within its own
-length in both directions, and the loss sees real tokens only. Both estimators train
-through the shared engine.
+(length, n_features). The family's input (checks, vocabularies, the batch source) is
+:mod:`sknn._sequence_input`, its networks :mod:`sknn._recurrent`; the estimators here
+train through the shared engine, and the loss sees real tokens only.
 """
 
-from collections import Counter
 from numbers import Integral, Real
 
 import numpy as np
@@ -20,440 +17,13 @@ from torch import nn
 
 from ._base import BaseNeuralNetwork
 from ._engine import accuracy_score
-from ._validation import check_labels, check_magnitude, check_non_negative_weights, check_positive_int, first_non_string
+from ._recurrent import CELLS, RecurrentLayers, SequenceNet
+from ._sequence_input import (BOS, BOS_TOKEN, EOS, EOS_TOKEN, PAD, PAD_TOKEN, UNK, UNK_TOKEN, SequenceBatches,
+                              build_vocabulary, char_table, check_label_sequences, check_sequences, check_tokens,
+                              is_token, spans, token_ids)
+from ._validation import check_non_negative_weights, check_positive_int
 
-__all__ = ["LSTMSequenceTagger", "LSTMLanguageModel", "SequenceBatches", "SequenceNet"]
-
-PAD, UNK, BOS, EOS = 0, 1, 2, 3
-_PAD_TOKEN, _UNK_TOKEN, _BOS_TOKEN, _EOS_TOKEN = "<pad>", "<unk>", "<s>", "</s>"
-_MAX_WORD_CHARS = 24  # longer tokens keep their first and last 12 characters
-_CELLS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
-
-
-# -- input checks and encoding ------------------------------------------------------------
-def _is_token(t):
-    return isinstance(t, (str, np.str_))
-
-
-def _check_tokens(seq, where):
-    """Refuse a token that is not a string (None included), naming its sequence and position."""
-    j = first_non_string(seq)
-    if j >= 0:
-        raise TypeError(f"{where}[{j}] is {seq[j]!r:.60} (of type {type(seq[j]).__name__}), not a string: every token "
-                        "must be a string (a None is often a missing value: drop it or replace it). For numeric "
-                        "sequences pass arrays of shape (length, n_features).")
-
-
-def _kind(seq):
-    """'features' for a numeric sequence (array, list of numbers or of vectors), else 'tokens'."""
-    if isinstance(seq, np.ndarray):
-        return "features" if seq.dtype.kind in "fiub" else "tokens"
-    if isinstance(seq, (list, tuple)) and len(seq) and isinstance(seq[0], (Real, np.number, list, tuple, np.ndarray)) \
-            and not isinstance(seq[0], bool):
-        return "features"
-    return "tokens"
-
-
-def check_sequences(X, name="X"):
-    """X as a list of sequences: ('tokens', list of lists of str) or ('features', list of float32 arrays).
-
-    Raises clear errors for a string or scalar in place of a list of sequences, empty
-    sequences, non-string tokens, NaN/inf and inconsistent feature counts.
-    """
-    if X is None:
-        raise ValueError(f"{name} is None; pass a list of sequences (lists of tokens, or arrays of feature vectors).")
-    if isinstance(X, (str, bytes)):
-        raise TypeError(f"{name} is a single string; pass a list of sequences, each a list of tokens, "
-                        "e.g. [['The', 'cat', 'sat'], ['Hello', 'world']].")
-    if isinstance(X, np.ndarray) and X.dtype != object:
-        if X.ndim == 3:
-            X = list(X)
-        else:
-            raise ValueError(
-                f"{name} is a {X.ndim}-D numeric array; pass a list of sequences: token lists, or arrays of shape "
-                "(length, n_features) (a 3-D array (n_sequences, length, n_features) also works). For one series, "
-                "pass [series]; for univariate series, add a feature axis: series[..., None].")
-    if hasattr(X, "iloc"):  # a pandas Series of sequences
-        X = X.tolist()
-    try:
-        X = list(X)
-    except TypeError:
-        raise TypeError(f"{name} must be a list of sequences, got {type(X).__name__}.") from None
-    if not X:
-        raise ValueError(f"{name} is empty: at least one sequence is needed.")
-    kind = _kind(X[0])
-    out = []
-    n_features = None
-    for i, seq in enumerate(X):
-        if _is_token(seq) or not hasattr(seq, "__len__"):
-            raise TypeError(f"{name}[{i}] is a {type(seq).__name__}, not a sequence; each item of {name} must be a "
-                            "list of tokens (or an array of feature vectors).")
-        if len(seq) == 0:
-            raise ValueError(f"{name}[{i}] is an empty sequence; every sequence needs at least one token. "
-                             "Leave empty sentences out.")
-        if kind == "tokens":
-            seq = list(seq)
-            _check_tokens(seq, f"{name}[{i}]")
-            out.append(seq)
-        else:
-            try:
-                a = np.asarray(seq, dtype=np.float64 if not isinstance(seq, np.ndarray) else None)
-                if a.dtype.kind not in "biuf":
-                    raise TypeError
-            except (TypeError, ValueError):
-                raise TypeError(f"{name}[{i}] is not numeric: numeric sequences must be arrays of shape "
-                                "(length, n_features).") from None
-            check_magnitude(a, f"{name}[{i}]", fix="Scale the features of the sequences first (e.g. StandardScaler "
-                            "on their steps).")
-            a = a.astype(np.float32)
-            if a.ndim == 1:
-                a = a[:, None]
-            if a.ndim != 2:
-                raise ValueError(f"{name}[{i}] has shape {a.shape}; a numeric sequence has shape (length, n_features).")
-            if n_features is None:
-                n_features = a.shape[1]
-            elif a.shape[1] != n_features:
-                raise ValueError(f"{name}[{i}] has {a.shape[1]} features per step, but {name}[0] has {n_features}.")
-            out.append(a)
-    return kind, out
-
-
-def check_label_sequences(y, lengths, name="y"):
-    """The label sequences of y, each as long as its token sequence, flattened to one array."""
-    if y is None:
-        raise ValueError("y is None: a tagger learns from label sequences; pass y, one list of labels per "
-                         "sequence of X.")
-    if isinstance(y, (str, bytes)):
-        raise TypeError("y is a single string; pass one list of labels per sequence of X.")
-    if hasattr(y, "iloc"):
-        y = y.tolist()
-    y = list(y)
-    if len(y) != len(lengths):
-        raise ValueError(f"X has {len(lengths)} sequences but y has {len(y)} label sequences.")
-    flat = []
-    for i, (labels, n) in enumerate(zip(y, lengths)):
-        if _is_token(labels) or not hasattr(labels, "__len__"):
-            raise TypeError(f"{name}[{i}] is a {type(labels).__name__}; each item of y must be the list of labels "
-                            "of one sequence.")
-        if len(labels) != n:
-            raise ValueError(f"Sequence {i} has {n} tokens but {len(labels)} labels; every token needs exactly one "
-                             "label.")
-        flat.extend(labels)
-    check_labels(flat, name, lengths=list(lengths))
-    flat = np.asarray(flat)
-    if flat.ndim != 1:
-        raise ValueError("Each label must be a single value (a string or a number), not a list.")
-    return flat
-
-
-def build_vocabulary(sequences, min_count=1, max_size=None, specials=(_PAD_TOKEN, _UNK_TOKEN), extra=()):
-    """Token -> index, specials first, then tokens by decreasing count (ties: first seen)."""
-    counts = Counter(t for seq in sequences for t in seq)
-    kept = [t for t, c in counts.most_common() if c >= min_count and t not in specials]
-    if max_size is not None:
-        kept = kept[:max(0, max_size - len(specials))]
-    vocab = {t: i for i, t in enumerate(specials)}
-    for t in kept:
-        vocab.setdefault(t, len(vocab))
-    for t in extra:
-        vocab.setdefault(t, len(vocab))
-    return vocab, counts
-
-
-def _encode(sequences, vocab, lowercase, prefix=(), suffix=()):
-    get = vocab.get
-    ids = [get(t, UNK) for seq in sequences for t in (
-        [*prefix, *(s.lower() for s in seq), *suffix] if lowercase else [*prefix, *seq, *suffix])]
-    return torch.tensor(ids, dtype=torch.int64)
-
-
-def _char_table(forms, char_vocab):
-    """(n_forms, width) character ids of each form, and each form's length in characters."""
-    width = min(_MAX_WORD_CHARS, max(len(f) for f in forms))
-    table = np.zeros((len(forms), width), dtype=np.int64)
-    lengths = np.empty(len(forms), dtype=np.int64)
-    half = _MAX_WORD_CHARS // 2
-    get = char_vocab.get
-    for i, f in enumerate(forms):
-        if len(f) > _MAX_WORD_CHARS:
-            f = f[:half] + f[-half:]
-        table[i, :len(f)] = [get(c, UNK) for c in f]
-        lengths[i] = len(f)
-    return torch.from_numpy(table), torch.from_numpy(lengths)
-
-
-def _spans(starts, lengths):
-    """The positions ``start, ..., start + length - 1`` of each span, end to end, in one vectorised index."""
-    n = int(lengths.sum())
-    shift = starts - (torch.cumsum(lengths, 0) - lengths)
-    return torch.repeat_interleave(shift, lengths, output_size=n) + torch.arange(n)
-
-
-# -- the batch source ----------------------------------------------------------------------
-class SequenceBatches:
-    """Variable-length sequences stored flat, served as padded batches of similar lengths.
-
-    Tokens of all sequences sit end to end in one tensor; a batch gathers its sequences
-    with one vectorised index and pads them to the longest one. When shuffling, sequences
-    are drawn at random, grouped by length within pools of 50 batches, and the batches
-    come in random order; otherwise they come longest first.
-
-    Parameters
-    ----------
-    inputs : dict of str -> tensor
-        Flat per-token tensors: 'words' (n_tokens,) int64 and/or 'features'
-        (n_tokens, n_features) float32, and 'forms' (n_tokens,) int64 indices into
-        ``char_table`` when character features are used.
-    lengths : tensor (n_sequences,)
-    y : tensor (n_tokens,) or None
-    sample_weight : tensor (n_sequences,) or None, one weight per sequence
-    char_table : (tensor (n_forms, width), tensor (n_forms,)) or None
-    last_only : bool, ask the network for the output of each sequence's last token only
-    """
-
-    POOL = 50
-
-    def __init__(self, inputs, lengths, y=None, sample_weight=None, char_table=None, last_only=False):
-        self.inputs = inputs
-        self.lengths = lengths
-        self.y = y
-        self.sample_weight = sample_weight
-        self.char_table = char_table
-        self.last_only = last_only
-        self.starts = torch.cumsum(lengths, 0) - lengths
-
-    def __len__(self):
-        return len(self.lengths)
-
-    def n_tokens(self):
-        return int(self.lengths.sum())
-
-    def _token_index(self, seq_index):
-        lengths = self.lengths[seq_index]
-        return _spans(self.starts[seq_index], lengths), lengths
-
-    def subset(self, indices):
-        seq_index = torch.as_tensor(np.asarray(indices), dtype=torch.int64)
-        tok, lengths = self._token_index(seq_index)
-        take = lambda a: None if a is None else a[tok]  # noqa: E731
-        return SequenceBatches({k: v[tok] for k, v in self.inputs.items()}, lengths, take(self.y),
-                               None if self.sample_weight is None else self.sample_weight[seq_index],
-                               self.char_table)
-
-    def order(self):
-        """The order of the sequences when not shuffling: longest first (stable)."""
-        return torch.sort(self.lengths, descending=True, stable=True).indices
-
-    def _batch_indices(self, batch_size, shuffle, generator):
-        n = len(self)
-        if not shuffle:
-            order = self.order()
-            return [order[i:i + batch_size] for i in range(0, n, batch_size)]
-        perm = torch.randperm(n, generator=generator)
-        batches = []
-        pool = batch_size * self.POOL
-        for p in range(0, n, pool):
-            chunk = perm[p:p + pool]
-            chunk = chunk[torch.sort(self.lengths[chunk], descending=True, stable=True).indices]
-            batches.extend(chunk[i:i + batch_size] for i in range(0, len(chunk), batch_size))
-        return [batches[i] for i in torch.randperm(len(batches), generator=generator).tolist()]
-
-    def batches(self, batch_size, shuffle=False, generator=None, device="cpu"):
-        device = torch.device(device)
-        for seq_index in self._batch_indices(batch_size, shuffle, generator):
-            yield self.batch(seq_index, device)
-
-    def batch(self, seq_index, device="cpu"):
-        tok, lengths = self._token_index(seq_index)
-        B, T = len(lengths), int(lengths.max())
-        mask = torch.arange(T) < lengths[:, None]
-        X = {"lengths": lengths}  # lengths stay on the CPU
-        if self.last_only:
-            X["last_only"] = True
-        # For a GPU, padded batches are built in pinned memory (torch's caching host
-        # allocator reuses it), so their copies do not block.
-        pin = torch.device(device).type == "cuda"
-        for key, flat in self.inputs.items():
-            if key == "forms":
-                continue
-            padded = torch.zeros((B, T, *flat.shape[1:]), dtype=flat.dtype, pin_memory=pin)
-            padded[mask] = flat[tok]
-            X[key] = padded.to(device, non_blocking=True)
-        if self.char_table is not None:
-            forms, inverse = torch.unique(self.inputs["forms"][tok], return_inverse=True)
-            index = torch.zeros((B, T), dtype=torch.int64)
-            index[mask] = inverse
-            chars, char_lengths = self.char_table
-            char_lengths = char_lengths[forms]
-            X["chars"] = chars[forms, :int(char_lengths.max())].to(device, non_blocking=True)
-            X["char_lengths"] = char_lengths
-            X["char_index"] = index.to(device, non_blocking=True)
-        y = None if self.y is None else self.y[tok].to(device, non_blocking=True)
-        w = None
-        if self.sample_weight is not None:
-            w = torch.repeat_interleave(self.sample_weight[seq_index], lengths).to(device, non_blocking=True)
-        return X, y, w
-
-
-# -- the network -------------------------------------------------------------------------
-def _reverse_index(lengths, T, device):
-    """(B, T) index that reverses each row's first ``length`` positions and keeps the padding in place."""
-    t = torch.arange(T, device=device)
-    lengths = lengths.to(device)[:, None]
-    return torch.where(t < lengths, lengths - 1 - t, t)
-
-
-class RecurrentLayers(nn.Module):
-    """Stacked recurrent layers over padded batches, exact for every sequence length.
-
-    The forward direction reads each sequence from its start, so the padding at its end
-    never reaches a real position. The backward direction reads each sequence reversed
-    within its own length (padding still at the end). This gives the results of packed
-    sequences while running the fast fused kernels on plain padded tensors (on the CPU,
-    packed LSTMs run step by step: 1.6x to 1.9x the time per batch, benchmarks/RESULTS.md).
-
-    Parameters
-    ----------
-    cell : {'rnn', 'lstm', 'gru'}
-    input_size, hidden_size, num_layers : int
-    bidirectional : bool
-    dropout : float, between layers
-    """
-
-    def __init__(self, cell, input_size, hidden_size, num_layers=1, bidirectional=True, dropout=0.0):
-        super().__init__()
-        make = _CELLS[cell]
-        self.bidirectional = bidirectional
-        width = hidden_size * (2 if bidirectional else 1)
-        self.forward_layers = nn.ModuleList(
-            make(input_size if i == 0 else width, hidden_size, batch_first=True) for i in range(num_layers))
-        self.backward_layers = nn.ModuleList(
-            make(input_size if i == 0 else width, hidden_size, batch_first=True) for i in range(num_layers)
-        ) if bidirectional else None
-        self.dropout = nn.Dropout(dropout)
-
-    def forward(self, x, lengths):
-        rev = None
-        if self.bidirectional:
-            rev = _reverse_index(lengths, x.shape[1], x.device)[:, :, None]
-        for i, layer in enumerate(self.forward_layers):
-            if i:
-                x = self.dropout(x)
-            out, _ = layer(x)
-            if self.bidirectional:
-                back, _ = self.backward_layers[i](x.gather(1, rev.expand(-1, -1, x.shape[2])))
-                out = torch.cat([out, back.gather(1, rev.expand(-1, -1, back.shape[2]))], dim=2)
-            x = out
-        return x
-
-
-class CharCNN(nn.Module):
-    """A word's characters -> one vector: embedding, a convolution of width 3, max over positions."""
-
-    def __init__(self, n_chars, embedding_dim=32, out_dim=64):
-        super().__init__()
-        self.embedding = nn.Embedding(n_chars, embedding_dim, padding_idx=PAD)
-        self.conv = nn.Conv1d(embedding_dim, out_dim, kernel_size=3, padding=1)
-
-    def forward(self, chars, lengths):
-        h = torch.relu(self.conv(self.embedding(chars).transpose(1, 2)))  # (U, out, L), >= 0
-        h = h * (chars != PAD).unsqueeze(1)  # padding positions cannot win the max
-        return h.amax(dim=2)
-
-
-class CharLSTM(nn.Module):
-    """A word's characters -> the final states of a bidirectional LSTM over them."""
-
-    def __init__(self, n_chars, embedding_dim=32, out_dim=64):
-        super().__init__()
-        self.embedding = nn.Embedding(n_chars, embedding_dim, padding_idx=PAD)
-        self.rnn = RecurrentLayers("lstm", embedding_dim, out_dim // 2, bidirectional=True)
-
-    def forward(self, chars, lengths):
-        out = self.rnn(self.embedding(chars), lengths)  # (U, L, out_dim)
-        half = out.shape[2] // 2
-        last = (lengths.to(out.device) - 1)[:, None, None].expand(-1, 1, half)
-        # forward state after the last character; backward state after reading back to the first
-        return torch.cat([out[:, :, :half].gather(1, last)[:, 0], out[:, 0, half:]], dim=1)
-
-
-class SequenceNet(nn.Module):
-    """Embeddings (word, and optionally character) -> recurrent layers -> one output per token.
-
-    Takes a padded batch (as :class:`SequenceBatches` yields it) and returns the outputs of the real tokens only, flattened in
-    sequence order: (n_tokens, n_outputs); with ``last_only``, the outputs of each
-    sequence's last token, (n_sequences, n_outputs).
-
-    Parameters
-    ----------
-    n_outputs : int
-    vocab_size : int or None, None for feature-vector input
-    n_features : int or None, the width of feature-vector input
-    embedding_dim, hidden_size, num_layers : int
-    cell : {'rnn', 'lstm', 'gru'}
-    bidirectional : bool
-    dropout : float, on the embeddings, between recurrent layers and before the output
-    word_dropout : float, probability of replacing a training token by the unknown word
-    char_features : {None, 'cnn', 'lstm'}
-    n_chars, char_dim : int
-    pretrained : tensor (vocab_size, embedding_dim) or None
-    freeze_embeddings : bool
-    tie_weights : bool, share the output layer with the word embedding (language models)
-    """
-
-    def __init__(self, n_outputs, vocab_size=None, n_features=None, embedding_dim=100, hidden_size=128,
-                 num_layers=1, cell="lstm", bidirectional=True, dropout=0.0, word_dropout=0.0,
-                 char_features=None, n_chars=0, char_dim=64, pretrained=None, freeze_embeddings=False,
-                 tie_weights=False):
-        super().__init__()
-        self.word_dropout = word_dropout
-        width = 0
-        self.embedding = None
-        if vocab_size is not None:
-            self.embedding = nn.Embedding(vocab_size, embedding_dim, padding_idx=PAD)
-            if pretrained is not None:
-                with torch.no_grad():
-                    self.embedding.weight.copy_(pretrained)
-            self.embedding.weight.requires_grad_(not freeze_embeddings)
-            width += embedding_dim
-        if n_features is not None:
-            width += n_features
-        self.chars = None
-        if char_features is not None:
-            self.chars = (CharLSTM if char_features == "lstm" else CharCNN)(n_chars, 32, char_dim)
-            width += char_dim
-        self.dropout = nn.Dropout(dropout)
-        self.rnn = RecurrentLayers(cell, width, hidden_size, num_layers, bidirectional, dropout)
-        out_width = hidden_size * (2 if bidirectional else 1)
-        if tie_weights:
-            if self.embedding is None or out_width != embedding_dim:
-                raise ValueError(f"tie_weights=True needs hidden_size ({out_width}) equal to embedding_dim "
-                                 f"({embedding_dim}).")
-            self.output = nn.Linear(out_width, n_outputs)
-            self.output.weight = self.embedding.weight
-        else:
-            self.output = nn.Linear(out_width, n_outputs)
-
-    def forward(self, lengths, words=None, features=None, chars=None, char_lengths=None, char_index=None,
-                last_only=False):
-        parts = []
-        if words is not None:
-            if self.training and self.word_dropout > 0:
-                drop = (torch.rand(words.shape, device=words.device) < self.word_dropout) & (words > UNK)
-                words = words.masked_fill(drop, UNK)
-            parts.append(self.embedding(words))
-        if features is not None:
-            parts.append(features)
-        if self.chars is not None:
-            parts.append(self.chars(chars, char_lengths)[char_index])
-        h = self.dropout(torch.cat(parts, dim=2) if len(parts) > 1 else parts[0])
-        out = self.rnn(h, lengths)
-        if last_only:
-            out = out[torch.arange(len(lengths)), lengths.to(out.device) - 1]
-        else:
-            mask = torch.arange(out.shape[1], device=out.device) < lengths.to(out.device)[:, None]
-            out = out[mask]
-        return self.output(self.dropout(out))
+__all__ = ["LSTMSequenceTagger", "LSTMLanguageModel", "RecurrentLayers", "SequenceBatches", "SequenceNet"]
 
 
 # -- shared parameters and fit cycle ----------------------------------------------------
@@ -462,7 +32,7 @@ class _SequenceModel(BaseNeuralNetwork):
 
     _parameter_constraints = {
         **BaseNeuralNetwork._parameter_constraints,
-        "cell": [StrOptions(set(_CELLS))],
+        "cell": [StrOptions(set(CELLS))],
         "num_layers": [Interval(Integral, 1, None, closed="left")],
         "hidden_size": [Interval(Integral, 1, None, closed="left")],
         "embedding_dim": [Interval(Integral, 1, None, closed="left")],
@@ -475,7 +45,7 @@ class _SequenceModel(BaseNeuralNetwork):
         "freeze_embeddings": ["boolean"],
         "clipnorm": [Interval(Real, 0, None, closed="neither"), None],
     }
-    _specials = (_PAD_TOKEN, _UNK_TOKEN)
+    _specials = (PAD_TOKEN, UNK_TOKEN)
 
     def _batch_size(self, n_samples):
         if self.batch_size == "auto":
@@ -720,13 +290,13 @@ verbose, callbacks
                 raise ValueError(f"X has {seqs[0].shape[1]} features per step, but {type(self).__name__} was fitted "
                                  f"with {self.n_features_in_}.")
             return {"features": torch.from_numpy(np.concatenate(seqs))}, lengths, None
-        inputs = {"words": _encode(seqs, self.vocabulary_, self.lowercase)}
+        inputs = {"words": token_ids(seqs, self.vocabulary_, self.lowercase)}
         table = None
         if self.char_vocabulary_ is not None:
             form_ids = {}
             inputs["forms"] = torch.tensor([form_ids.setdefault(t, len(form_ids)) for s in seqs for t in s],
                                            dtype=torch.int64)
-            table = _char_table(list(form_ids), self.char_vocabulary_)
+            table = char_table(list(form_ids), self.char_vocabulary_)
         return inputs, lengths, table
 
     def _check_X_y(self, X, y, reset):
@@ -912,7 +482,7 @@ verbose, callbacks
         **_SequenceModel._parameter_constraints,
         "tie_weights": ["boolean"],
     }
-    _specials = (_PAD_TOKEN, _UNK_TOKEN, _BOS_TOKEN, _EOS_TOKEN)
+    _specials = (PAD_TOKEN, UNK_TOKEN, BOS_TOKEN, EOS_TOKEN)
     _is_classifier = False
 
     def __init__(self, cell="lstm", num_layers=1, hidden_size=256, embedding_dim=256, tie_weights=False,
@@ -968,9 +538,9 @@ verbose, callbacks
         if reset:
             self._fit_vocabulary(seqs)
         lengths = torch.tensor([len(s) + 1 for s in seqs], dtype=torch.int64)
-        ids = _encode(seqs, self.vocabulary_, self.lowercase, prefix=(_BOS_TOKEN,), suffix=(_EOS_TOKEN,))
+        ids = token_ids(seqs, self.vocabulary_, self.lowercase, prefix=(BOS_TOKEN,), suffix=(EOS_TOKEN,))
         # input: <s> w1 ... wn ; target: w1 ... wn </s>
-        tok = _spans(torch.cumsum(lengths + 1, 0) - (lengths + 1), lengths)
+        tok = spans(torch.cumsum(lengths + 1, 0) - (lengths + 1), lengths)
         return ({"words": ids[tok]}, lengths, None), ids[tok + 1]
 
     def _check_X_y(self, X, y, reset):
@@ -1058,17 +628,17 @@ verbose, callbacks
         check_is_fitted(self, "net_")
         top_k = check_positive_int(top_k, "top_k", "predict_next")
         if isinstance(prefixes, (str, bytes)) or not hasattr(prefixes, "__len__") or (
-                len(prefixes) and (_is_token(prefixes[0]) or not hasattr(prefixes[0], "__len__"))):
+                len(prefixes) and (is_token(prefixes[0]) or not hasattr(prefixes[0], "__len__"))):
             raise TypeError("prefixes must be a list of token lists, e.g. [['Robert', 'weighs', 'about']].")
         if len(prefixes) == 0:
             return []
         for i, p in enumerate(prefixes):
-            if _is_token(p) or not hasattr(p, "__len__"):
+            if is_token(p) or not hasattr(p, "__len__"):
                 raise TypeError(f"prefixes[{i}] is a {type(p).__name__}, not a list of tokens; pass one token list "
                                 "per prefix, e.g. [['Robert', 'weighs', 'about']].")
-            _check_tokens(list(p), f"prefixes[{i}]")
+            check_tokens(list(p), f"prefixes[{i}]")
         lengths = torch.tensor([len(p) + 1 for p in prefixes], dtype=torch.int64)
-        ids = _encode([list(p) for p in prefixes], self.vocabulary_, self.lowercase, prefix=(_BOS_TOKEN,))
+        ids = token_ids([list(p) for p in prefixes], self.vocabulary_, self.lowercase, prefix=(BOS_TOKEN,))
         source = SequenceBatches({"words": ids}, lengths, last_only=True)
         probs = self.net_.predict_source(source, batch_size=self._predict_batch_size(),
                                          transform=lambda z: torch.softmax(z.float(), dim=1))

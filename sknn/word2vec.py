@@ -18,7 +18,8 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from ._engine import Engine, EpochLog, resolve_device, seeded
+from ._callbacks import EpochLog
+from ._engine import Engine, resolve_device, seeded
 from ._validation import build_within_memory
 from ._w2v_core import (
     CorpusBatches,

@@ -1,0 +1,175 @@
+"""The networks of the sequence family: recurrent layers exact on padded batches, character encoders, and
+:class:`SequenceNet`, which maps a padded batch to one output per token.
+
+The recurrent layers read each sequence within its own length in both directions, so
+padding never changes a result.
+"""
+
+import torch
+from torch import nn
+
+from ._sequence_input import PAD, UNK
+
+__all__ = ["CELLS", "CharCNN", "CharLSTM", "RecurrentLayers", "SequenceNet"]
+
+CELLS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
+
+
+def _reverse_index(lengths, T, device):
+    """(B, T) index that reverses each row's first ``length`` positions and keeps the padding in place."""
+    t = torch.arange(T, device=device)
+    lengths = lengths.to(device)[:, None]
+    return torch.where(t < lengths, lengths - 1 - t, t)
+
+
+class RecurrentLayers(nn.Module):
+    """Stacked recurrent layers over padded batches, exact for every sequence length.
+
+    The forward direction reads each sequence from its start, so the padding at its end
+    never reaches a real position. The backward direction reads each sequence reversed
+    within its own length (padding still at the end). This gives the results of packed
+    sequences while running the fast fused kernels on plain padded tensors (on the CPU,
+    packed LSTMs run step by step: 1.6x to 1.9x the time per batch, benchmarks/RESULTS.md).
+
+    Parameters
+    ----------
+    cell : {'rnn', 'lstm', 'gru'}
+    input_size, hidden_size, num_layers : int
+    bidirectional : bool
+    dropout : float, between layers
+    """
+
+    def __init__(self, cell, input_size, hidden_size, num_layers=1, bidirectional=True, dropout=0.0):
+        super().__init__()
+        make = CELLS[cell]
+        self.bidirectional = bidirectional
+        width = hidden_size * (2 if bidirectional else 1)
+        self.forward_layers = nn.ModuleList(
+            make(input_size if i == 0 else width, hidden_size, batch_first=True) for i in range(num_layers))
+        self.backward_layers = nn.ModuleList(
+            make(input_size if i == 0 else width, hidden_size, batch_first=True) for i in range(num_layers)
+        ) if bidirectional else None
+        self.dropout = nn.Dropout(dropout)
+
+    def forward(self, x, lengths):
+        rev = None
+        if self.bidirectional:
+            rev = _reverse_index(lengths, x.shape[1], x.device)[:, :, None]
+        for i, layer in enumerate(self.forward_layers):
+            if i:
+                x = self.dropout(x)
+            out, _ = layer(x)
+            if self.bidirectional:
+                back, _ = self.backward_layers[i](x.gather(1, rev.expand(-1, -1, x.shape[2])))
+                out = torch.cat([out, back.gather(1, rev.expand(-1, -1, back.shape[2]))], dim=2)
+            x = out
+        return x
+
+
+class CharCNN(nn.Module):
+    """A word's characters -> one vector: embedding, a convolution of width 3, max over positions."""
+
+    def __init__(self, n_chars, embedding_dim=32, out_dim=64):
+        super().__init__()
+        self.embedding = nn.Embedding(n_chars, embedding_dim, padding_idx=PAD)
+        self.conv = nn.Conv1d(embedding_dim, out_dim, kernel_size=3, padding=1)
+
+    def forward(self, chars, lengths):
+        h = torch.relu(self.conv(self.embedding(chars).transpose(1, 2)))  # (U, out, L), >= 0
+        h = h * (chars != PAD).unsqueeze(1)  # padding positions cannot win the max
+        return h.amax(dim=2)
+
+
+class CharLSTM(nn.Module):
+    """A word's characters -> the final states of a bidirectional LSTM over them."""
+
+    def __init__(self, n_chars, embedding_dim=32, out_dim=64):
+        super().__init__()
+        self.embedding = nn.Embedding(n_chars, embedding_dim, padding_idx=PAD)
+        self.rnn = RecurrentLayers("lstm", embedding_dim, out_dim // 2, bidirectional=True)
+
+    def forward(self, chars, lengths):
+        out = self.rnn(self.embedding(chars), lengths)  # (U, L, out_dim)
+        half = out.shape[2] // 2
+        last = (lengths.to(out.device) - 1)[:, None, None].expand(-1, 1, half)
+        # forward state after the last character; backward state after reading back to the first
+        return torch.cat([out[:, :, :half].gather(1, last)[:, 0], out[:, 0, half:]], dim=1)
+
+
+class SequenceNet(nn.Module):
+    """Embeddings (word, and optionally character) -> recurrent layers -> one output per token.
+
+    Takes a padded batch (as :class:`SequenceBatches` yields it) and returns the outputs of the real tokens only, flattened in
+    sequence order: (n_tokens, n_outputs); with ``last_only``, the outputs of each
+    sequence's last token, (n_sequences, n_outputs).
+
+    Parameters
+    ----------
+    n_outputs : int
+    vocab_size : int or None, None for feature-vector input
+    n_features : int or None, the width of feature-vector input
+    embedding_dim, hidden_size, num_layers : int
+    cell : {'rnn', 'lstm', 'gru'}
+    bidirectional : bool
+    dropout : float, on the embeddings, between recurrent layers and before the output
+    word_dropout : float, probability of replacing a training token by the unknown word
+    char_features : {None, 'cnn', 'lstm'}
+    n_chars, char_dim : int
+    pretrained : tensor (vocab_size, embedding_dim) or None
+    freeze_embeddings : bool
+    tie_weights : bool, share the output layer with the word embedding (language models)
+    """
+
+    def __init__(self, n_outputs, vocab_size=None, n_features=None, embedding_dim=100, hidden_size=128,
+                 num_layers=1, cell="lstm", bidirectional=True, dropout=0.0, word_dropout=0.0,
+                 char_features=None, n_chars=0, char_dim=64, pretrained=None, freeze_embeddings=False,
+                 tie_weights=False):
+        super().__init__()
+        self.word_dropout = word_dropout
+        width = 0
+        self.embedding = None
+        if vocab_size is not None:
+            self.embedding = nn.Embedding(vocab_size, embedding_dim, padding_idx=PAD)
+            if pretrained is not None:
+                with torch.no_grad():
+                    self.embedding.weight.copy_(pretrained)
+            self.embedding.weight.requires_grad_(not freeze_embeddings)
+            width += embedding_dim
+        if n_features is not None:
+            width += n_features
+        self.chars = None
+        if char_features is not None:
+            self.chars = (CharLSTM if char_features == "lstm" else CharCNN)(n_chars, 32, char_dim)
+            width += char_dim
+        self.dropout = nn.Dropout(dropout)
+        self.rnn = RecurrentLayers(cell, width, hidden_size, num_layers, bidirectional, dropout)
+        out_width = hidden_size * (2 if bidirectional else 1)
+        if tie_weights:
+            if self.embedding is None or out_width != embedding_dim:
+                raise ValueError(f"tie_weights=True needs hidden_size ({out_width}) equal to embedding_dim "
+                                 f"({embedding_dim}).")
+            self.output = nn.Linear(out_width, n_outputs)
+            self.output.weight = self.embedding.weight
+        else:
+            self.output = nn.Linear(out_width, n_outputs)
+
+    def forward(self, lengths, words=None, features=None, chars=None, char_lengths=None, char_index=None,
+                last_only=False):
+        parts = []
+        if words is not None:
+            if self.training and self.word_dropout > 0:
+                drop = (torch.rand(words.shape, device=words.device) < self.word_dropout) & (words > UNK)
+                words = words.masked_fill(drop, UNK)
+            parts.append(self.embedding(words))
+        if features is not None:
+            parts.append(features)
+        if self.chars is not None:
+            parts.append(self.chars(chars, char_lengths)[char_index])
+        h = self.dropout(torch.cat(parts, dim=2) if len(parts) > 1 else parts[0])
+        out = self.rnn(h, lengths)
+        if last_only:
+            out = out[torch.arange(len(lengths)), lengths.to(out.device) - 1]
+        else:
+            mask = torch.arange(out.shape[1], device=out.device) < lengths.to(out.device)[:, None]
+            out = out[mask]
+        return self.output(self.dropout(out))

@@ -1,0 +1,287 @@
+"""The input of the sequence family: checks, vocabularies, token ids and the batch source.
+
+A sequence is a list of tokens (strings) or an array of feature vectors
+(length, n_features). Sequences are encoded once per fit into flat tensors;
+:class:`SequenceBatches` groups sequences of similar length and pads each batch to its
+longest one, so there is little padding.
+"""
+
+from collections import Counter
+from numbers import Real
+
+import numpy as np
+import torch
+
+from ._validation import check_labels, check_magnitude, first_non_string
+
+__all__ = ["BOS", "EOS", "MAX_WORD_CHARS", "PAD", "UNK", "BOS_TOKEN", "EOS_TOKEN", "PAD_TOKEN", "UNK_TOKEN",
+           "SequenceBatches", "build_vocabulary", "char_table", "check_label_sequences", "check_sequences",
+           "check_tokens", "is_token", "spans", "token_ids"]
+
+PAD, UNK, BOS, EOS = 0, 1, 2, 3
+PAD_TOKEN, UNK_TOKEN, BOS_TOKEN, EOS_TOKEN = "<pad>", "<unk>", "<s>", "</s>"
+MAX_WORD_CHARS = 24  # longer tokens keep their first and last 12 characters
+
+
+def is_token(t):
+    return isinstance(t, (str, np.str_))
+
+
+def check_tokens(seq, where):
+    """Refuse a token that is not a string (None included), naming its sequence and position."""
+    j = first_non_string(seq)
+    if j >= 0:
+        raise TypeError(f"{where}[{j}] is {seq[j]!r:.60} (of type {type(seq[j]).__name__}), not a string: every token "
+                        "must be a string (a None is often a missing value: drop it or replace it). For numeric "
+                        "sequences pass arrays of shape (length, n_features).")
+
+
+def _kind(seq):
+    """'features' for a numeric sequence (array, list of numbers or of vectors), else 'tokens'."""
+    if isinstance(seq, np.ndarray):
+        return "features" if seq.dtype.kind in "fiub" else "tokens"
+    if isinstance(seq, (list, tuple)) and len(seq) and isinstance(seq[0], (Real, np.number, list, tuple, np.ndarray)) \
+            and not isinstance(seq[0], bool):
+        return "features"
+    return "tokens"
+
+
+def check_sequences(X, name="X"):
+    """X as a list of sequences: ('tokens', list of lists of str) or ('features', list of float32 arrays).
+
+    Raises clear errors for a string or scalar in place of a list of sequences, empty
+    sequences, non-string tokens, NaN/inf and inconsistent feature counts.
+    """
+    if X is None:
+        raise ValueError(f"{name} is None; pass a list of sequences (lists of tokens, or arrays of feature vectors).")
+    if isinstance(X, (str, bytes)):
+        raise TypeError(f"{name} is a single string; pass a list of sequences, each a list of tokens, "
+                        "e.g. [['The', 'cat', 'sat'], ['Hello', 'world']].")
+    if isinstance(X, np.ndarray) and X.dtype != object:
+        if X.ndim == 3:
+            X = list(X)
+        else:
+            raise ValueError(
+                f"{name} is a {X.ndim}-D numeric array; pass a list of sequences: token lists, or arrays of shape "
+                "(length, n_features) (a 3-D array (n_sequences, length, n_features) also works). For one series, "
+                "pass [series]; for univariate series, add a feature axis: series[..., None].")
+    if hasattr(X, "iloc"):  # a pandas Series of sequences
+        X = X.tolist()
+    try:
+        X = list(X)
+    except TypeError:
+        raise TypeError(f"{name} must be a list of sequences, got {type(X).__name__}.") from None
+    if not X:
+        raise ValueError(f"{name} is empty: at least one sequence is needed.")
+    kind = _kind(X[0])
+    out = []
+    n_features = None
+    for i, seq in enumerate(X):
+        if is_token(seq) or not hasattr(seq, "__len__"):
+            raise TypeError(f"{name}[{i}] is a {type(seq).__name__}, not a sequence; each item of {name} must be a "
+                            "list of tokens (or an array of feature vectors).")
+        if len(seq) == 0:
+            raise ValueError(f"{name}[{i}] is an empty sequence; every sequence needs at least one token. "
+                             "Leave empty sentences out.")
+        if kind == "tokens":
+            seq = list(seq)
+            check_tokens(seq, f"{name}[{i}]")
+            out.append(seq)
+        else:
+            try:
+                a = np.asarray(seq, dtype=np.float64 if not isinstance(seq, np.ndarray) else None)
+                if a.dtype.kind not in "biuf":
+                    raise TypeError
+            except (TypeError, ValueError):
+                raise TypeError(f"{name}[{i}] is not numeric: numeric sequences must be arrays of shape "
+                                "(length, n_features).") from None
+            check_magnitude(a, f"{name}[{i}]", fix="Scale the features of the sequences first (e.g. StandardScaler "
+                            "on their steps).")
+            a = a.astype(np.float32)
+            if a.ndim == 1:
+                a = a[:, None]
+            if a.ndim != 2:
+                raise ValueError(f"{name}[{i}] has shape {a.shape}; a numeric sequence has shape (length, n_features).")
+            if n_features is None:
+                n_features = a.shape[1]
+            elif a.shape[1] != n_features:
+                raise ValueError(f"{name}[{i}] has {a.shape[1]} features per step, but {name}[0] has {n_features}.")
+            out.append(a)
+    return kind, out
+
+
+def check_label_sequences(y, lengths, name="y"):
+    """The label sequences of y, each as long as its token sequence, flattened to one array."""
+    if y is None:
+        raise ValueError("y is None: a tagger learns from label sequences; pass y, one list of labels per "
+                         "sequence of X.")
+    if isinstance(y, (str, bytes)):
+        raise TypeError("y is a single string; pass one list of labels per sequence of X.")
+    if hasattr(y, "iloc"):
+        y = y.tolist()
+    y = list(y)
+    if len(y) != len(lengths):
+        raise ValueError(f"X has {len(lengths)} sequences but y has {len(y)} label sequences.")
+    flat = []
+    for i, (labels, n) in enumerate(zip(y, lengths)):
+        if is_token(labels) or not hasattr(labels, "__len__"):
+            raise TypeError(f"{name}[{i}] is a {type(labels).__name__}; each item of y must be the list of labels "
+                            "of one sequence.")
+        if len(labels) != n:
+            raise ValueError(f"Sequence {i} has {n} tokens but {len(labels)} labels; every token needs exactly one "
+                             "label.")
+        flat.extend(labels)
+    check_labels(flat, name, lengths=list(lengths))
+    flat = np.asarray(flat)
+    if flat.ndim != 1:
+        raise ValueError("Each label must be a single value (a string or a number), not a list.")
+    return flat
+
+
+def build_vocabulary(sequences, min_count=1, max_size=None, specials=(PAD_TOKEN, UNK_TOKEN), extra=()):
+    """Token -> index, specials first, then tokens by decreasing count (ties: first seen)."""
+    counts = Counter(t for seq in sequences for t in seq)
+    kept = [t for t, c in counts.most_common() if c >= min_count and t not in specials]
+    if max_size is not None:
+        kept = kept[:max(0, max_size - len(specials))]
+    vocab = {t: i for i, t in enumerate(specials)}
+    for t in kept:
+        vocab.setdefault(t, len(vocab))
+    for t in extra:
+        vocab.setdefault(t, len(vocab))
+    return vocab, counts
+
+
+def token_ids(sequences, vocab, lowercase, prefix=(), suffix=()):
+    get = vocab.get
+    ids = [get(t, UNK) for seq in sequences for t in (
+        [*prefix, *(s.lower() for s in seq), *suffix] if lowercase else [*prefix, *seq, *suffix])]
+    return torch.tensor(ids, dtype=torch.int64)
+
+
+def char_table(forms, char_vocab):
+    """(n_forms, width) character ids of each form, and each form's length in characters."""
+    width = min(MAX_WORD_CHARS, max(len(f) for f in forms))
+    table = np.zeros((len(forms), width), dtype=np.int64)
+    lengths = np.empty(len(forms), dtype=np.int64)
+    half = MAX_WORD_CHARS // 2
+    get = char_vocab.get
+    for i, f in enumerate(forms):
+        if len(f) > MAX_WORD_CHARS:
+            f = f[:half] + f[-half:]
+        table[i, :len(f)] = [get(c, UNK) for c in f]
+        lengths[i] = len(f)
+    return torch.from_numpy(table), torch.from_numpy(lengths)
+
+
+def spans(starts, lengths):
+    """The positions ``start, ..., start + length - 1`` of each span, end to end, in one vectorised index."""
+    n = int(lengths.sum())
+    shift = starts - (torch.cumsum(lengths, 0) - lengths)
+    return torch.repeat_interleave(shift, lengths, output_size=n) + torch.arange(n)
+
+
+# -- the batch source ----------------------------------------------------------------------
+class SequenceBatches:
+    """Variable-length sequences stored flat, served as padded batches of similar lengths.
+
+    Tokens of all sequences sit end to end in one tensor; a batch gathers its sequences
+    with one vectorised index and pads them to the longest one. When shuffling, sequences
+    are drawn at random, grouped by length within pools of 50 batches, and the batches
+    come in random order; otherwise they come longest first.
+
+    Parameters
+    ----------
+    inputs : dict of str -> tensor
+        Flat per-token tensors: 'words' (n_tokens,) int64 and/or 'features'
+        (n_tokens, n_features) float32, and 'forms' (n_tokens,) int64 indices into
+        ``char_table`` when character features are used.
+    lengths : tensor (n_sequences,)
+    y : tensor (n_tokens,) or None
+    sample_weight : tensor (n_sequences,) or None, one weight per sequence
+    char_table : (tensor (n_forms, width), tensor (n_forms,)) or None
+    last_only : bool, ask the network for the output of each sequence's last token only
+    """
+
+    POOL = 50
+
+    def __init__(self, inputs, lengths, y=None, sample_weight=None, char_table=None, last_only=False):
+        self.inputs = inputs
+        self.lengths = lengths
+        self.y = y
+        self.sample_weight = sample_weight
+        self.char_table = char_table
+        self.last_only = last_only
+        self.starts = torch.cumsum(lengths, 0) - lengths
+
+    def __len__(self):
+        return len(self.lengths)
+
+    def n_tokens(self):
+        return int(self.lengths.sum())
+
+    def _token_index(self, seq_index):
+        lengths = self.lengths[seq_index]
+        return spans(self.starts[seq_index], lengths), lengths
+
+    def subset(self, indices):
+        seq_index = torch.as_tensor(np.asarray(indices), dtype=torch.int64)
+        tok, lengths = self._token_index(seq_index)
+        take = lambda a: None if a is None else a[tok]  # noqa: E731
+        return SequenceBatches({k: v[tok] for k, v in self.inputs.items()}, lengths, take(self.y),
+                               None if self.sample_weight is None else self.sample_weight[seq_index],
+                               self.char_table)
+
+    def order(self):
+        """The order of the sequences when not shuffling: longest first (stable)."""
+        return torch.sort(self.lengths, descending=True, stable=True).indices
+
+    def _batch_indices(self, batch_size, shuffle, generator):
+        n = len(self)
+        if not shuffle:
+            order = self.order()
+            return [order[i:i + batch_size] for i in range(0, n, batch_size)]
+        perm = torch.randperm(n, generator=generator)
+        batches = []
+        pool = batch_size * self.POOL
+        for p in range(0, n, pool):
+            chunk = perm[p:p + pool]
+            chunk = chunk[torch.sort(self.lengths[chunk], descending=True, stable=True).indices]
+            batches.extend(chunk[i:i + batch_size] for i in range(0, len(chunk), batch_size))
+        return [batches[i] for i in torch.randperm(len(batches), generator=generator).tolist()]
+
+    def batches(self, batch_size, shuffle=False, generator=None, device="cpu"):
+        device = torch.device(device)
+        for seq_index in self._batch_indices(batch_size, shuffle, generator):
+            yield self.batch(seq_index, device)
+
+    def batch(self, seq_index, device="cpu"):
+        tok, lengths = self._token_index(seq_index)
+        B, T = len(lengths), int(lengths.max())
+        mask = torch.arange(T) < lengths[:, None]
+        X = {"lengths": lengths}  # lengths stay on the CPU
+        if self.last_only:
+            X["last_only"] = True
+        # For a GPU, padded batches are built in pinned memory (torch's caching host
+        # allocator reuses it), so their copies do not block.
+        pin = torch.device(device).type == "cuda"
+        for key, flat in self.inputs.items():
+            if key == "forms":
+                continue
+            padded = torch.zeros((B, T, *flat.shape[1:]), dtype=flat.dtype, pin_memory=pin)
+            padded[mask] = flat[tok]
+            X[key] = padded.to(device, non_blocking=True)
+        if self.char_table is not None:
+            forms, inverse = torch.unique(self.inputs["forms"][tok], return_inverse=True)
+            index = torch.zeros((B, T), dtype=torch.int64)
+            index[mask] = inverse
+            chars, char_lengths = self.char_table
+            char_lengths = char_lengths[forms]
+            X["chars"] = chars[forms, :int(char_lengths.max())].to(device, non_blocking=True)
+            X["char_lengths"] = char_lengths
+            X["char_index"] = index.to(device, non_blocking=True)
+        y = None if self.y is None else self.y[tok].to(device, non_blocking=True)
+        w = None
+        if self.sample_weight is not None:
+            w = torch.repeat_interleave(self.sample_weight[seq_index], lengths).to(device, non_blocking=True)
+        return X, y, w
