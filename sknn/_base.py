@@ -1,8 +1,8 @@
 """What every sknn estimator shares: parameters, input checks, targets, and the fit cycle.
 
-A family adds its module (``_build_module``), and for non-tabular data its batch
-source; the classifier and regressor mixins below add target handling, the loss and
-the prediction methods.
+A family adds its module and the other hooks of the family contract (:mod:`sknn._family`),
+and for non-tabular data its batch source; the classifier and regressor mixins below add
+target handling, the loss and the prediction methods.
 """
 
 import warnings
@@ -24,9 +24,9 @@ from sklearn.utils.validation import _check_sample_weight, check_is_fitted, vali
 from ._data import ArrayBatches
 from ._callbacks import EpochLog, EpochProgressBar, ParameterSchedule
 from ._engine import Engine, accuracy_score, r2_score, resolve_device, resolve_precision, seeded, torch_threads
+from ._family import FamilyEstimator
 from ._validation import (build_within_memory, check_fit_params, check_labels, check_magnitude, class_weight_vector,
                           float32_features)
-from .persist import SaveMixin
 
 __all__ = ["BaseNeuralNetwork", "NeuralClassifierMixin", "NeuralRegressorMixin"]
 
@@ -36,15 +36,6 @@ _OPTIMIZERS = {
     "adamw": torch.optim.AdamW,
     "rmsprop": torch.optim.RMSprop,
 }
-
-
-def _plain(value):
-    """A parameter value as plain, comparable data: tuples for sequences, Python scalars for numpy ones."""
-    if isinstance(value, (list, tuple, np.ndarray)):
-        return tuple(_plain(v) for v in value)
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
 
 
 def _optimizer_kwargs(name, momentum, nesterov, device, betas=None):
@@ -63,11 +54,12 @@ def _optimizer_kwargs(name, momentum, nesterov, device, betas=None):
     return kwargs
 
 
-class BaseNeuralNetwork(SaveMixin, BaseEstimator):
+class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
     """Base class of sknn's estimators: the training parameters and the fit cycle.
 
-    Not for direct use: subclasses define ``__init__`` with explicit parameters,
-    ``_build_module(n_inputs, n_outputs)`` and the target handling of their task.
+    Not for direct use: subclasses define ``__init__`` with explicit parameters, the hooks
+    of the family contract (:mod:`sknn._family`: ``_architecture_params``,
+    ``_build_module()``...) and the target handling of their task.
     """
 
     _parameter_constraints: dict = {
@@ -92,29 +84,6 @@ class BaseNeuralNetwork(SaveMixin, BaseEstimator):
         "verbose": ["verbose"],
         "callbacks": [list, None],
     }
-
-    # The parameters that shape the network: recorded at build time as ``architecture_``, from which
-    # ``_build_module`` builds (so a saved model is rebuilt as it was trained, whatever set_params did).
-    _architecture_params = ()
-
-    # -- hooks of the subclasses ---------------------------------------------------
-    def _build_module(self, n_inputs, n_outputs):
-        raise NotImplementedError
-
-    def _record_architecture(self):
-        """Record the architecture parameters as they are now: the network about to be built follows them."""
-        params = self.get_params(deep=False)
-        self.architecture_ = {name: _plain(params[name]) for name in self._architecture_params}
-
-    def _check_architecture_unchanged(self):
-        """Refuse to continue training a network whose architecture parameters were changed since it was built."""
-        params = self.get_params(deep=False)
-        for name, built in getattr(self, "architecture_", {}).items():
-            if _plain(params[name]) != built:
-                raise ValueError(
-                    f"{name}={params[name]!r} now, but the network was built with {name}={built!r}; warm_start and "
-                    f"partial_fit continue the same network. Set {name} back to {built!r}, or fit a new network "
-                    "(warm_start=False).")
 
     def _check_params(self):
         """Check what ``_parameter_constraints`` cannot express, before any fitted state changes."""
@@ -222,8 +191,7 @@ class BaseNeuralNetwork(SaveMixin, BaseEstimator):
         # partial_fit sets nothing aside (as in MLPClassifier), so it watches the training loss.
         return "valid_loss" if self.early_stopping and not incremental else "train_loss"
 
-    def _make_engine(self, module, n_train, device, seed, incremental):
-        batch_size = self._batch_size(n_train)
+    def _make_engine(self, module, batch_size, device, seed, incremental):
         return Engine(
             module,
             self._criterion(),
@@ -277,8 +245,7 @@ class BaseNeuralNetwork(SaveMixin, BaseEstimator):
         if keep:  # before any fitted state changes
             self._check_architecture_unchanged()
         if not keep:  # a new fit: a failure below leaves an unfitted estimator, not a mixed one
-            for name in [k for k in vars(self) if k.endswith("_") and not k.startswith("_")]:
-                delattr(self, name)
+            self._clear_fitted()
         X, y = self._check_X_y(X, y, reset=not keep)
         y_t, y_index = self._prepare_targets(y, keep=keep, classes=classes, incremental=incremental)
         w = self._sample_weights(y_index, sample_weight, X)
@@ -288,14 +255,12 @@ class BaseNeuralNetwork(SaveMixin, BaseEstimator):
                 w = None  # uniform weights: exactly an unweighted fit
             else:
                 rows = np.flatnonzero(w > 0)  # zero-weight rows change nothing: leave them out
-                w = w[rows]
                 if not incremental:  # one fit sees all the data: weights of mean 1 keep the loss's scale
-                    w = w / w.mean()
+                    w = w / w[rows].mean()
                 w = torch.from_numpy(w.astype(np.float32))
-        source = self._source(X, y_t)
+        source = self._source(X, y_t, w)
         if rows is not None:
             source = source.subset(rows)
-            source.sample_weight = w
             y_index = None if y_index is None else y_index[rows]
         rng = check_random_state(self.random_state)
         train, valid = source, None
@@ -307,13 +272,13 @@ class BaseNeuralNetwork(SaveMixin, BaseEstimator):
         with seeded(seed + n_before, device):
             if not keep:
                 self._record_architecture()
-                module = build_within_memory(
-                    lambda: self._build_module(getattr(self, "n_features_in_", None), self._n_outputs()), self, device)
-                self.net_ = self._make_engine(module, len(train), device, seed, incremental)
+                module = build_within_memory(self._build_module, self, device)
+                self._load_pretrained(module)
+                self.net_ = self._make_engine(module, self._batch_size(len(train)), device, seed, incremental)
                 self.net_.initialize()
             elif not incremental:  # warm start: same weights and history, fresh optimizer and settings
                 old = self.net_
-                self.net_ = self._make_engine(old.module_, len(train), device, seed, incremental)
+                self.net_ = self._make_engine(old.module_, self._batch_size(len(train)), device, seed, incremental)
                 self.net_.initialize()
                 self.net_.history_ = old.history
             else:  # partial_fit: the batch size follows this call's data, as in MLPClassifier

@@ -74,7 +74,6 @@ def estimator_from_network(cls, network, device="cpu"):
         est.preprocessor_ = _preprocessor_from_state(network["preprocessor"])
     if est._is_classifier:
         est.classes_ = np.asarray(network["classes"])
-        n_outputs = len(est.classes_)
     else:
         n_outputs = int(dense[-1]["weight"].shape[1])
         est.n_outputs_, est._y_ndim = n_outputs, int(network.get("y_ndim", 2))
@@ -82,9 +81,8 @@ def estimator_from_network(cls, network, device="cpu"):
         est.y_scale_ = np.asarray(network.get("target_scale", np.ones(n_outputs)), dtype=np.float64)
         if "target_range" in network:
             est.y_range_ = np.asarray(network["target_range"], dtype=np.float64)
-    n_inputs = est.n_features_in_ if tabular is None else int(tabular["n_numeric"])
     est._record_architecture()
-    module = est._build_module(n_inputs, n_outputs)
+    module = est._build_module()
     mods = [m for m in module.layers if not isinstance(m, nn.Dropout)]
     if len(mods) != len(layers):
         raise ValueError("The exported layers do not match the network described by its parameters.")
@@ -92,8 +90,8 @@ def estimator_from_network(cls, network, device="cpu"):
         for m, layer in zip(mods, layers):
             _load_layer(m, layer)
     dev = resolve_device(device)
-    est.net_ = est._make_engine(module, max(1, est.batch_size if est.batch_size != "auto" else 200), dev,
-                                seed=0, incremental=False)
+    batch_size = est._batch_size(max(1, est.batch_size if est.batch_size != "auto" else 200))
+    est.net_ = est._make_engine(module, batch_size, dev, seed=0, incremental=False)
     est.net_.initialize()
     est.device_ = dev
     est._record_history(incremental=True, n_before=0)

@@ -29,15 +29,19 @@ from skorch.utils import TeeGenerator
 
 from ._layers import parameter_factors
 
-__all__ = ["Engine", "resolve_device", "resolve_precision", "autocast", "seeded", "torch_threads", "accuracy_score",
-           "r2_score"]
+__all__ = ["Engine", "MIN_ROWS", "TrainingDiverged", "resolve_device", "resolve_precision", "autocast",
+           "padded_batch", "seeded", "torch_threads", "accuracy_score", "r2_score"]
 
-_MIN_ROWS = 16  # smallest number of rows a prediction batch is padded to
+MIN_ROWS = 16  # smallest number of rows a prediction batch is padded to
 _BATCH_HOOKS = ("on_batch_begin", "on_batch_end", "on_grad_computed")
 
 
 class TrainingInterrupted(KeyboardInterrupt):
     """A KeyboardInterrupt that arrived during an epoch (the user's Ctrl-C)."""
+
+
+class TrainingDiverged(ValueError):
+    """The training loss became infinite or NaN: the optimisation diverged."""
 
 
 _OUT_OF_MEMORY = ("can't allocate memory", "out of memory", "not enough memory")
@@ -149,6 +153,13 @@ def seeded(seed, device):
     with torch.random.fork_rng(devices=devices):
         torch.manual_seed(seed)
         yield
+
+
+def padded_batch(X):
+    """A batch tensor with rows of zeros appended up to ``MIN_ROWS``: CPU kernels for a handful of rows round
+    differently from the kernels for more, so padding keeps each row's output independent of its batch."""
+    n = len(X)
+    return X if n >= MIN_ROWS else torch.cat([X, X.new_zeros((MIN_ROWS - n, *X.shape[1:]))])
 
 
 def accuracy_score(y_pred, y_true, sample_weight=None):
@@ -394,8 +405,9 @@ class Engine(NeuralNet):
         epoch_loss = (torch.stack(losses).float() * sizes).sum() / sizes.sum()
         epoch_loss = epoch_loss.item()
         if training and not math.isfinite(epoch_loss):
-            raise ValueError(f"The training loss became {epoch_loss} at epoch {len(self.history)}: the optimisation "
-                             "diverged. Scale the features (e.g. StandardScaler) or lower learning_rate_init.")
+            raise TrainingDiverged(f"The training loss became {epoch_loss} at epoch {len(self.history)}: the "
+                                   "optimisation diverged. Scale the features (e.g. StandardScaler) or lower "
+                                   "learning_rate_init.")
         self.history.record(prefix + "_loss", epoch_loss)
         previous = [row[prefix + "_loss"] for row in self.history[:-1] if prefix + "_loss" in row]
         self.history.record(prefix + "_loss_best", not previous or epoch_loss < min(previous))
@@ -476,10 +488,8 @@ class Engine(NeuralNet):
         with torch.inference_mode(), _memory_errors_named("Prediction", self.device, batch_size or self.batch_size):
             for Xb, _, _ in source.batches(batch_size or self.batch_size, device=self.device):
                 n = len(Xb) if isinstance(Xb, torch.Tensor) else None
-                if n is not None and n < _MIN_ROWS:
-                    # CPU kernels for a handful of rows round differently from the kernels for
-                    # more: padding keeps each row's prediction independent of its batch.
-                    Xb = torch.cat([Xb, Xb.new_zeros((_MIN_ROWS - n, *Xb.shape[1:]))])
+                if n is not None:
+                    Xb = padded_batch(Xb)
                 with self._autocast():
                     out = self.infer(Xb)
                 out = out if n is None else out[:n]

@@ -16,7 +16,7 @@ from ._validation import check_labels, check_magnitude, first_non_string
 
 __all__ = ["BOS", "EOS", "MAX_WORD_CHARS", "PAD", "UNK", "BOS_TOKEN", "EOS_TOKEN", "PAD_TOKEN", "UNK_TOKEN",
            "SequenceBatches", "build_vocabulary", "char_table", "check_label_sequences", "check_sequences",
-           "check_tokens", "is_token", "spans", "token_ids"]
+           "check_tokens", "is_token", "pretrained_matrix", "read_pretrained", "spans", "token_ids"]
 
 PAD, UNK, BOS, EOS = 0, 1, 2, 3
 PAD_TOKEN, UNK_TOKEN, BOS_TOKEN, EOS_TOKEN = "<pad>", "<unk>", "<s>", "</s>"
@@ -285,3 +285,58 @@ class SequenceBatches:
         if self.sample_weight is not None:
             w = torch.repeat_interleave(self.sample_weight[seq_index], lengths).to(device, non_blocking=True)
         return X, y, w
+
+
+def read_pretrained(vectors, embedding_dim):
+    """(vectors, words) of the parameter ``pretrained_embeddings``, checked against ``embedding_dim``; None when
+    there are none."""
+    if vectors is None:
+        return None
+    vectors = getattr(vectors, "wv_", vectors)  # a fitted Word2VecTransformer gives its keyed vectors
+    if hasattr(vectors, "key_to_index"):  # keyed vectors, sknn's or gensim's
+        words = list(vectors.key_to_index)
+    elif hasattr(vectors, "items"):
+        words = list(vectors)
+    else:
+        raise TypeError("pretrained_embeddings must be a dict word -> vector, keyed vectors, or a fitted "
+                        f"Word2VecTransformer; got {type(vectors).__name__}.")
+    if not words:
+        raise ValueError("pretrained_embeddings holds no word.")
+    dim = len(np.asarray(vectors[words[0]]))
+    if dim != embedding_dim:
+        raise ValueError(f"The pretrained vectors have {dim} dimensions but embedding_dim={embedding_dim}; "
+                         f"pass embedding_dim={dim}.")
+    table = getattr(vectors, "vectors", None)
+    if isinstance(table, np.ndarray):  # keyed vectors: one matrix
+        if not np.isfinite(table).all():
+            raise ValueError("pretrained_embeddings holds NaN or infinity; pretrained vectors must be finite.")
+    else:  # a dict: one vector per word
+        for w in words:
+            try:
+                row = np.asarray(vectors[w], dtype=np.float64)
+            except (TypeError, ValueError):
+                raise TypeError(f"pretrained_embeddings[{w!r}] is not a vector of numbers.") from None
+            if row.shape != (dim,):
+                raise ValueError(f"pretrained_embeddings[{w!r}] has shape {row.shape}; every pretrained vector "
+                                 f"must hold {dim} numbers (embedding_dim).")
+            if not np.isfinite(row).all():
+                raise ValueError(f"pretrained_embeddings[{w!r}] holds NaN or infinity; pretrained vectors must "
+                                 "be finite.")
+    return vectors, words
+
+
+def pretrained_matrix(vectors, words, vocabulary, lowercase, embedding_dim):
+    """The initial embedding matrix of ``vocabulary``: the pretrained ``vectors`` of ``words`` where there are some,
+    small random values (from torch's global generator) elsewhere."""
+    matrix = torch.randn(len(vocabulary), embedding_dim) * 0.1  # seeded by the fit
+    matrix[PAD] = 0
+    seen, rows, values = set(), [], []
+    for w in words:
+        key = w.lower() if lowercase else w
+        if key not in seen:  # with lowercase, the first (most frequent) casing wins
+            seen.add(key)
+            rows.append(vocabulary[key])
+            values.append(np.asarray(vectors[w], dtype=np.float32))
+    if rows:  # one copy for all the words
+        matrix[torch.tensor(rows)] = torch.from_numpy(np.stack(values))
+    return matrix

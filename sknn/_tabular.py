@@ -21,6 +21,8 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
+from .persist import SaveMixin
+
 __all__ = ["TabularPreprocessor", "robust_statistics"]
 
 _STAT_ROWS = 200_000  # the medians and scales of larger tables come from a sample of this many rows
@@ -78,7 +80,7 @@ def _column_kind(values, name):
     return "numeric" if kinds == {"number"} else "categorical"
 
 
-class TabularPreprocessor(TransformerMixin, BaseEstimator):
+class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
     """Column typing and encoding of a table for a network (fitted inside the dense estimators).
 
     Numeric columns (numbers, booleans) stay numbers, with NaN for missing values;

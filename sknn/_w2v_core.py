@@ -436,21 +436,28 @@ class PassThroughLoss(nn.Module):
 class LinearDecay(Callback):
     """Learning rate decaying linearly from ``alpha`` to ``min_alpha`` over the words of all epochs.
 
-    The engine averages the per-centre losses of a batch; the rate is multiplied by the
-    batch's number of centres, so every pair gets a step of ``alpha`` as in word2vec's
+    The progress is that of the training source (a :class:`CorpusBatches`), read while the
+    engine trains on it and let go when training ends: the corpus is no part of the fitted
+    model. The engine averages the per-centre losses of a batch; the rate is multiplied by
+    the batch's number of centres, so every pair gets a step of ``alpha`` as in word2vec's
     per-pair SGD (gensim sums, it does not average).
     """
 
-    def __init__(self, source, alpha, min_alpha):
-        self.source = source
+    def __init__(self, alpha, min_alpha):
         self.alpha = alpha
         self.min_alpha = min_alpha
+
+    def on_train_begin(self, net, X=None, **kwargs):
+        self.source_ = X
 
     def on_batch_begin(self, net, batch=None, training=False, **kwargs):
         if not training:
             return
-        progress = min(1.0, self.source.words_done / self.source.total_words)
+        progress = min(1.0, self.source_.words_done / self.source_.total_words)
         lr = self.alpha - (self.alpha - self.min_alpha) * progress
         n = batch[0]["targets"].shape[0]
         for group in net.optimizer_.param_groups:
             group["lr"] = lr * n
+
+    def on_train_end(self, net, **kwargs):
+        self.source_ = None

@@ -276,8 +276,9 @@ verbose, callbacks
     def _source(self, X, y=None, sample_weight=None):
         return self._image_source(X, y, sample_weight)
 
-    def _build_module(self, n_inputs, n_outputs):
+    def _build_module(self):
         c, h, w = self.image_shape_
+        n_outputs = self._n_outputs()
         if self.module is not None:
             return self.module(c, (h, w), n_outputs)
         net = ConvNet(c, (h, w), n_outputs, conv_filters=tuple(self.conv_filters), kernel_size=self.kernel_size,
@@ -291,10 +292,6 @@ verbose, callbacks
     def _engine_kwargs(self):
         return {"compile": self.compile}
 
-    def _network(self):
-        module = self.net_.module_
-        return getattr(module, "_orig_mod", module)  # the module itself, compiled or not
-
     def _predict_batch_size(self):
         return max(self.net_.batch_size, 256)  # images: activations grow fast with the batch
 
@@ -302,7 +299,7 @@ verbose, callbacks
     def first_layer_filters(self):
         """The first convolution's kernels, an array (filters, channels, kh, kw)."""
         check_is_fitted(self, "net_")
-        conv = next(m for m in self._network().modules() if isinstance(m, nn.Conv2d))
+        conv = next(m for m in self._fitted_module().modules() if isinstance(m, nn.Conv2d))
         return conv.weight.detach().cpu().numpy().copy()
 
     def feature_maps(self, X, layer=0):
@@ -319,7 +316,7 @@ verbose, callbacks
         """
         images = self._check_X(X, reset=False)
         X = next(self._source(images[:1]).batches(1, device=self.net_.device))[0]
-        module = self._network()
+        module = self._fitted_module()
         module.eval()
         seen = -1
         with torch.inference_mode():

@@ -204,8 +204,9 @@ class _DenseMixin:
         return choose_threads(batch_size * n_weights)
 
     # -- the module ----------------------------------------------------------------------------
-    def _build_module(self, n_inputs, n_outputs):
+    def _build_module(self):
         arch = self.architecture_  # the parameters as they were when the network was first built
+        n_inputs, n_outputs = self.n_features_in_, self._n_outputs()
         input_layer = None
         pre = getattr(self, "preprocessor_", None)
         if arch["preprocessing"] is not None and pre is not None:

@@ -19,13 +19,15 @@ instead, and :func:`load` reads it without running anything from it:
 
 :func:`load` reads the file once into memory (the loaded model never reads it again:
 the file may then be replaced or deleted) and checks the digest of those bytes before it
-reads anything else. It builds the estimator from a fixed list of sknn classes (no name
-in the file is ever imported) and its values from a fixed list of types and dtypes (no
-string dtype much wider than its data). It builds the network with the estimator's own
-builder (never downloading weights) on the ``meta`` device first, so that a network
-whose weights' names or shapes differ from the file's is refused before any memory is
-allocated for it, then for real, and loads the saved weights into it with
-``strict=True``. A model trained on a GPU loads on a machine without one (on the CPU),
+reads anything else. It builds the estimator from the classes sknn's own modules
+registered (:func:`loadable_classes`; no name in the file is ever imported) and its
+values from a fixed list of types and dtypes (no string dtype much wider than its data).
+It builds the network with the estimator's own builder, ``_build_module()`` of the family
+contract (:mod:`sknn._family`), from the recorded ``architecture_`` and the fitted
+attributes (never reading or downloading pretrained weights): on the ``meta`` device
+first, so that a network whose weights' names or shapes differ from the file's is refused
+before any memory is allocated for it, then for real; and it loads the saved weights into
+it with ``strict=True``. A model trained on a GPU loads on a machine without one (on the CPU),
 as a pickled one does. A file that cannot be read gives a :class:`FormatError`, a
 changed one an :class:`IntegrityError`, whatever is wrong in it.
 
@@ -48,7 +50,7 @@ import torch
 from ._engine import seeded
 from ._persist_values import FormatError, UnsafeValue, ValueReader, ValueWriter
 
-__all__ = ["FORMAT_VERSION", "FormatError", "IntegrityError", "SaveMixin", "load", "save"]
+__all__ = ["FORMAT_VERSION", "FormatError", "IntegrityError", "SaveMixin", "load", "loadable_classes", "save"]
 
 FORMAT_VERSION = 1  # raised when a file of this version could not be read by an older sknn
 _DOCUMENT = "sknn.document"  # keys of the safetensors metadata
@@ -61,18 +63,30 @@ class IntegrityError(ValueError):
     """The file's digest or its HMAC does not match its content (or the key is missing or unexpected)."""
 
 
-def _estimator_classes():
-    """The classes :func:`load` may build, by name: sknn's public estimators, nothing else."""
-    from ._tabular import TabularPreprocessor
-    from .conv import ConvImageClassifier
-    from .dense import DenseClassifier, DenseRegressor
-    from .sequence import LSTMLanguageModel, LSTMSequenceTagger
-    from .transfer import TransferVGGClassifier, VGGFeatureExtractor
-    from .word2vec import Word2VecTransformer
+_LOADABLE = {}  # class name -> class: the classes load may build, registered as sknn's modules define them
 
-    classes = (DenseClassifier, DenseRegressor, ConvImageClassifier, LSTMSequenceTagger, LSTMLanguageModel,
-               TransferVGGClassifier, VGGFeatureExtractor, Word2VecTransformer, TabularPreprocessor)
-    return {cls.__name__: cls for cls in classes}
+
+def _where(cls):
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
+def _register(cls):
+    known = _LOADABLE.get(cls.__name__)
+    if known is not None and _where(known) != _where(cls):
+        raise TypeError(f"Two loadable sknn classes are named {cls.__name__} ({_where(known)} and {_where(cls)}): a "
+                        "saved file names its class by name alone; rename one of them.")
+    _LOADABLE[cls.__name__] = cls
+
+
+def _is_loadable(cls):
+    """Whether ``cls`` is a registered class (the same definition, even from a second import of its module)."""
+    known = _LOADABLE.get(cls.__name__)
+    return known is not None and _where(known) == _where(cls)
+
+
+def loadable_classes():
+    """The classes :func:`load` may build, by name: those that registered themselves (see :class:`SaveMixin`)."""
+    return dict(_LOADABLE)
 
 
 def _check_key(key):
@@ -111,22 +125,6 @@ def _is_fitted(est):
     return hasattr(est, "net_") or hasattr(est, "module_")
 
 
-@contextlib.contextmanager
-def _without_pretrained_weights(est):
-    """Build a VGG estimator's network from random weights: the saved ones replace them (no download, no file)."""
-    from .transfer import _VGGInputMixin
-
-    if not isinstance(est, _VGGInputMixin):
-        yield
-        return
-    weights = est.weights
-    est.weights = None
-    try:
-        yield
-    finally:
-        est.weights = weights
-
-
 def _load_device(saved):
     """Where a loaded network goes: the device it was saved from if this machine has it, else the CPU (as pickle)."""
     try:
@@ -151,7 +149,7 @@ class _Writer(ValueWriter):
     """Turns an estimator into a JSON document and a dict of CPU tensors."""
 
     def other(self, v, where):
-        if type(v) in _estimator_classes().values():
+        if _is_loadable(type(v)):
             return self.estimator(v, where + ".")
         return super().other(v, where)
 
@@ -189,7 +187,7 @@ class _Writer(ValueWriter):
         info = {"device": str(net.device), "batch_size": int(net.batch_size),
                 "weight_decay": float(net.weight_decay), "seed": int(net.seed),
                 "callbacks": [name for name, _ in net.callbacks_],
-                "state": self.state(net.module_, prefix + "module."),
+                "state": self.state(_unwrapped(net.module_), prefix + "module."),
                 "optimizer": self.encode(net.optimizer_.state_dict(), prefix + "optimizer"),
                 "history": self.encode(history, prefix + "history")}
         if getattr(net, "grad_scaler_", None) is not None:  # fp16: the loss scale it has adapted to
@@ -214,8 +212,7 @@ def save(estimator, path, *, key=None):
     Parameters
     ----------
     estimator : a fitted sknn estimator
-        DenseClassifier, DenseRegressor, ConvImageClassifier, LSTMSequenceTagger,
-        LSTMLanguageModel, TransferVGGClassifier, VGGFeatureExtractor or Word2VecTransformer.
+        Of a class of :func:`loadable_classes` (every estimator of sknn's families).
     path : str or path-like
         Where to write (conventionally ``*.safetensors``); an existing file is replaced
         once the new one is complete.
@@ -257,9 +254,8 @@ def save(estimator, path, *, key=None):
     from . import __version__
 
     key = _check_key(key)
-    classes = _estimator_classes()
-    if type(estimator) not in classes.values():
-        raise TypeError(f"sknn's save stores sknn's estimators ({', '.join(classes)}), not a "
+    if not _is_loadable(type(estimator)):
+        raise TypeError(f"sknn's save stores sknn's estimators ({', '.join(_LOADABLE)}), not a "
                         f"{type(estimator).__name__}; use joblib for other objects (and load them only from a "
                         "source you trust).")
     if not _is_fitted(estimator):
@@ -314,7 +310,7 @@ class _Reader(ValueReader):
 
     def __init__(self, tensors):
         super().__init__(tensors)
-        self.classes = _estimator_classes()
+        self.classes = loadable_classes()
 
     def _estimator(self, node, where):
         from . import __version__
@@ -336,32 +332,36 @@ class _Reader(ValueReader):
         if "engine" not in node and "network" not in node and not getattr(cls, "_persist_data_only", False):
             raise FormatError(f"The saved {name} has fitted attributes but no network: the file is damaged or was "
                               "not written by sknn's save.")
-        if "engine" in node or "network" in node:
-            _check_layer_lists(params, (node.get("engine") or node.get("network"))["state"], name)
         for attr, value in node["attributes"].items():
             if (not (isinstance(attr, str) and attr.isidentifier()) or attr.startswith("__") or attr in params
                     or attr in _RESERVED or hasattr(cls, attr)):  # data only: never shadow a method or property
                 raise FormatError(f"Invalid fitted attribute name {attr!r} in the file.")
             setattr(est, attr, self.decode(value, f"{where}{name}.{attr}"))
+        if "engine" not in node and "network" not in node:
+            return est
+        if cls._architecture_params and not hasattr(est, "architecture_"):  # a file written before the
+            est._record_architecture()  # architecture was recorded: the network was built from the parameters
+        architecture = getattr(est, "architecture_", {})
+        if type(architecture) is not dict:
+            raise FormatError(f"The saved {name}'s architecture_ is not a dict of parameters.")
+        state = _unwrapped_state((node.get("engine") or node.get("network"))["state"])
+        _check_layer_lists(params, architecture, state, name)
         if "engine" in node:
-            self.engine(est, node["engine"])
-        if "network" in node:
+            self.engine(est, node["engine"], state)
+        else:  # a network without an engine (nothing trains it after fit)
             device = _load_device(node["network"]["device"])
-            with _without_pretrained_weights(est):
-                with torch.device("meta"):
-                    module = _build_at_most(lambda: est._build_module(torch.device("meta")), node["network"]["state"],
-                                            name)
-                    self.check_shapes(module, node["network"]["state"], name)
-                with seeded(0, device):
-                    module = est._build_module(device)
-            self.load_state(module, node["network"]["state"], name)
+            with torch.device("meta"):
+                self.check_shapes(_build_at_most(est._build_module, state, name), state, name)
+            with seeded(0, device):  # the weights drawn here are replaced below
+                module = est._build_module().to(device)
+            self.load_state(module, state, name)
             est.module_, est.device_ = module, device
         return est
 
-    def check_shapes(self, module, entries, name, prefix=""):
+    def check_shapes(self, module, entries, name):
         """Compare the saved weights' names and shapes with those of ``module``, built on the meta device (no
         memory): the network is only built for real once the file's own tensors are known to fill it."""
-        expected = {prefix + k: tuple(t.shape) for k, t in module.state_dict().items()}
+        expected = {k: tuple(t.shape) for k, t in module.state_dict().items()}
         saved = {k: tuple(self.tensor(t).shape) for k, t in entries}
         wrong = sorted(str(k) for k in expected.keys() | saved.keys() if expected.get(k) != saved.get(k))
         if wrong:
@@ -377,36 +377,26 @@ class _Reader(ValueReader):
             raise FormatError(f"The saved weights do not fit the {name} network built from the saved parameters: "
                               f"{exc}") from None
 
-    def engine(self, est, info):
+    def engine(self, est, info, state):
         from skorch.history import History
-
-        from .word2vec import Word2VecTransformer
 
         device = _load_device(info["device"])
         batch_size, seed = int(info["batch_size"]), int(info["seed"])
         incremental = "stopping" not in info["callbacks"]  # the engine of a partial_fit has no stopping rule
+        name = type(est).__name__
 
         def make_engine():
-            if isinstance(est, Word2VecTransformer):
-                from ._w2v_core import LinearDecay
-
-                return est._make_engine(len(est.wv_), batch_size, device, seed,
-                                        LinearDecay(None, est.alpha, est.min_alpha))
-            with _without_pretrained_weights(est):
-                module = est._build_module(getattr(est, "n_features_in_", None), est._n_outputs())
-            return est._make_engine(module, batch_size, device, seed, incremental)
+            return est._make_engine(est._build_module(), batch_size, device, seed, incremental)
 
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)
             with seeded(0, device), torch.device("meta"):
-                self.check_shapes(_build_at_most(make_engine, info["state"], type(est).__name__).module, info["state"],
-                                  type(est).__name__,
-                                  "_orig_mod." if getattr(est, "compile", False) else "")  # torch.compile's wrapper
+                self.check_shapes(_build_at_most(make_engine, state, name).module, state, name)
             with seeded(0, device):  # the weights drawn here are replaced below
                 net = make_engine()
                 net.initialize()
         net.set_batch_size(batch_size, float(info["weight_decay"]))
-        self.load_state(net.module_, info["state"], type(est).__name__)
+        self.load_state(_unwrapped(net.module_), state, name)
         optimizer_state = self.decode(info["optimizer"], "optimizer")
         try:
             net.optimizer_.load_state_dict(optimizer_state)
@@ -430,20 +420,33 @@ class _Reader(ValueReader):
         est.net_, est.device_ = net, device
 
 
+def _unwrapped(module):
+    """The module itself, not ``torch.compile``'s wrapper: files hold the network's own weight names."""
+    return getattr(module, "_orig_mod", module)
+
+
+def _unwrapped_state(entries):
+    """The saved weights under the network's own names (files of compiled networks once held the wrapper's)."""
+    if type(entries) is not list or not all(type(e) is list and len(e) == 2 and type(e[0]) is str for e in entries):
+        raise FormatError("The saved weights of the network are not a list of [name, tensor] pairs.")
+    return [[k.removeprefix("_orig_mod."), t] for k, t in entries]
+
+
 def _limits(entries):
     """The most tensors and layers (modules) a network whose weights are the file's ``entries`` can have."""
     return 2 * len(entries) + 16, 4 * len(entries) + 64
 
 
-def _check_layer_lists(params, entries, name):
-    """Refuse, before building anything, a list parameter (layer sizes, a layer list) with more items than the
-    network of the file's weights can have layers: each item of such a list builds at least one layer."""
+def _check_layer_lists(params, architecture, entries, name):
+    """Refuse, before building anything, a list parameter or recorded architecture parameter (layer sizes, a layer
+    list) with more items than the network of the file's weights can have layers: each item builds a layer."""
     max_modules = _limits(entries)[1]
-    for key, value in params.items():
-        if isinstance(value, (list, tuple)) and len(value) > max_modules:
-            raise FormatError(f"The saved parameter {key} of the {name} lists {len(value)} items, more than the "
-                              f"{max_modules} layers a network of the file's {len(entries)} weight tensors can have: "
-                              "the file is damaged or forged.")
+    for what, values in (("parameter", params), ("architecture parameter", architecture)):
+        for key, value in values.items():
+            if isinstance(value, (list, tuple)) and len(value) > max_modules:
+                raise FormatError(f"The saved {what} {key} of the {name} lists {len(value)} items, more than the "
+                                  f"{max_modules} layers a network of the file's {len(entries)} weight tensors can "
+                                  "have: the file is damaged or forged.")
 
 
 class _Oversized(Exception):
@@ -601,7 +604,19 @@ def load(path, *, key=None):
 
 
 class SaveMixin:
-    """Adds ``save(path, *, key=None)`` to an estimator: :func:`sknn.persist.save` as a method."""
+    """Adds ``save(path, *, key=None)`` to an estimator (:func:`save` as a method), and makes its class loadable.
+
+    A subclass defined in a module of the sknn package, with a public name, registers itself
+    by that name when it is defined: :func:`load` builds registered classes only, so it never
+    imports a name read from a file, and a class defined elsewhere (a user's subclass) is
+    neither saved nor loaded. A base that is never instantiated says so in its class
+    statement: ``class Base(SaveMixin, abstract=True)``.
+    """
+
+    def __init_subclass__(cls, abstract=False, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if not abstract and not cls.__name__.startswith("_") and cls.__module__.partition(".")[0] == "sknn":
+            _register(cls)
 
     def save(self, path, *, key=None):
         """Save the fitted estimator to a safetensors file; ``sknn.load(path)`` reads it back without pickle.

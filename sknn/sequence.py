@@ -20,7 +20,7 @@ from ._engine import accuracy_score
 from ._recurrent import CELLS, RecurrentLayers, SequenceNet
 from ._sequence_input import (BOS, BOS_TOKEN, EOS, EOS_TOKEN, PAD, PAD_TOKEN, UNK, UNK_TOKEN, SequenceBatches,
                               build_vocabulary, char_table, check_label_sequences, check_sequences, check_tokens,
-                              is_token, spans, token_ids)
+                              is_token, pretrained_matrix, read_pretrained, spans, token_ids)
 from ._validation import check_non_negative_weights, check_positive_int
 
 __all__ = ["LSTMSequenceTagger", "LSTMLanguageModel", "RecurrentLayers", "SequenceBatches", "SequenceNet"]
@@ -73,71 +73,24 @@ class _SequenceModel(BaseNeuralNetwork):
             raise ValueError("All sample weights are zero: there is nothing to learn from.")
         return w
 
-    def _read_pretrained(self):
-        """(vectors, words) of ``pretrained_embeddings``, checked; None when there are none."""
-        vectors = self.pretrained_embeddings
-        if vectors is None:
-            return None
-        vectors = getattr(vectors, "wv_", vectors)  # a fitted Word2VecTransformer gives its keyed vectors
-        if hasattr(vectors, "key_to_index"):  # keyed vectors, sknn's or gensim's
-            words = list(vectors.key_to_index)
-        elif hasattr(vectors, "items"):
-            words = list(vectors)
-        else:
-            raise TypeError("pretrained_embeddings must be a dict word -> vector, keyed vectors, or a fitted "
-                            f"Word2VecTransformer; got {type(vectors).__name__}.")
-        if not words:
-            raise ValueError("pretrained_embeddings holds no word.")
-        dim = len(np.asarray(vectors[words[0]]))
-        if dim != self.embedding_dim:
-            raise ValueError(f"The pretrained vectors have {dim} dimensions but embedding_dim={self.embedding_dim}; "
-                             f"pass embedding_dim={dim}.")
-        table = getattr(vectors, "vectors", None)
-        if isinstance(table, np.ndarray):  # keyed vectors: one matrix
-            if not np.isfinite(table).all():
-                raise ValueError("pretrained_embeddings holds NaN or infinity; pretrained vectors must be finite.")
-        else:  # a dict: one vector per word
-            for w in words:
-                try:
-                    row = np.asarray(vectors[w], dtype=np.float64)
-                except (TypeError, ValueError):
-                    raise TypeError(f"pretrained_embeddings[{w!r}] is not a vector of numbers.") from None
-                if row.shape != (dim,):
-                    raise ValueError(f"pretrained_embeddings[{w!r}] has shape {row.shape}; every pretrained vector "
-                                     f"must hold {dim} numbers (embedding_dim).")
-                if not np.isfinite(row).all():
-                    raise ValueError(f"pretrained_embeddings[{w!r}] holds NaN or infinity; pretrained vectors must "
-                                     "be finite.")
-        return vectors, words
-
     def _fit_vocabulary(self, tokens):
         """``vocabulary_`` from the training tokens and the words of the pretrained vectors."""
-        pretrained = self._read_pretrained()
+        pretrained = read_pretrained(self.pretrained_embeddings, self.embedding_dim)
         extra = () if pretrained is None else [w.lower() if self.lowercase else w for w in pretrained[1]]
         lowered = ([t.lower() for t in seq] for seq in tokens) if self.lowercase else tokens
         self.vocabulary_, _ = build_vocabulary(lowered, self.min_count, self.max_vocab, self._specials, extra)
         if len(self.vocabulary_) == len(self._specials):
             raise ValueError(f"No token occurs at least min_count={self.min_count} times; lower min_count.")
-        self._pretrained = pretrained  # read once more by _build_module, then dropped
 
-    def _pretrained_matrix(self):
-        """The initial embedding matrix: pretrained vectors where there are some, small random values elsewhere."""
-        pretrained = self.__dict__.pop("_pretrained", None)
-        if pretrained is None:
-            return None
-        vectors, words = pretrained
-        matrix = torch.randn(len(self.vocabulary_), self.embedding_dim) * 0.1  # seeded by the fit
-        matrix[PAD] = 0
-        seen, rows, values = set(), [], []
-        for w in words:
-            key = w.lower() if self.lowercase else w
-            if key not in seen:  # with lowercase, the first (most frequent) casing wins
-                seen.add(key)
-                rows.append(self.vocabulary_[key])
-                values.append(np.asarray(vectors[w], dtype=np.float32))
-        if rows:  # one copy for all the words
-            matrix[torch.tensor(rows)] = torch.from_numpy(np.stack(values))
-        return matrix
+    def _load_pretrained(self, module):
+        """The pretrained vectors into the word embedding of a new network (small random values for other words)."""
+        if module.embedding is None:  # sequences of feature vectors: no word embedding
+            return
+        pretrained = read_pretrained(self.pretrained_embeddings, self.embedding_dim)
+        if pretrained is not None:
+            matrix = pretrained_matrix(*pretrained, self.vocabulary_, self.lowercase, self.embedding_dim)
+            with torch.no_grad():
+                module.embedding.weight.copy_(matrix)
 
     def _words_array(self):
         words = np.empty(len(self.vocabulary_), dtype=object)
@@ -361,16 +314,16 @@ verbose, callbacks
         inputs, lengths, table = X
         return SequenceBatches(inputs, lengths, y, sample_weight, table)
 
-    def _build_module(self, n_inputs, n_outputs):
+    def _build_module(self):
         words = self.input_kind_ == "tokens"
         return SequenceNet(
-            n_outputs, vocab_size=len(self.vocabulary_) if words else None,
+            self._n_outputs(), vocab_size=len(self.vocabulary_) if words else None,
             n_features=None if words else self.n_features_in_, embedding_dim=self.embedding_dim,
             hidden_size=self.hidden_size, num_layers=self.num_layers, cell=self.cell,
             bidirectional=self.bidirectional, dropout=self.dropout, word_dropout=self.word_dropout,
             char_features=self._char_mode() if words else None,
             n_chars=len(self.char_vocabulary_ or ()), char_dim=self.char_dim,
-            pretrained=self._pretrained_matrix() if words else None, freeze_embeddings=self.freeze_embeddings)
+            freeze_embeddings=self.freeze_embeddings)
 
     # -- predictions ------------------------------------------------------------------
     def _per_sequence(self, X, transform):
@@ -561,11 +514,11 @@ verbose, callbacks
         inputs, lengths, _ = X
         return SequenceBatches(inputs, lengths, y, sample_weight)
 
-    def _build_module(self, n_inputs, n_outputs):
+    def _build_module(self):
         return SequenceNet(
-            n_outputs, vocab_size=len(self.vocabulary_), embedding_dim=self.embedding_dim,
+            self._n_outputs(), vocab_size=len(self.vocabulary_), embedding_dim=self.embedding_dim,
             hidden_size=self.hidden_size, num_layers=self.num_layers, cell=self.cell, bidirectional=False,
-            dropout=self.dropout, word_dropout=self.word_dropout, pretrained=self._pretrained_matrix(),
+            dropout=self.dropout, word_dropout=self.word_dropout,
             freeze_embeddings=self.freeze_embeddings, tie_weights=self.tie_weights)
 
     def fit(self, X, y=None, sample_weight=None):

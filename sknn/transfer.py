@@ -19,19 +19,19 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ._base import BaseNeuralNetwork, NeuralClassifierMixin
+from ._family import FamilyEstimator
 from ._data import ArrayBatches
-from ._engine import _MIN_ROWS, autocast, resolve_device, resolve_precision, seeded
+from ._engine import autocast, padded_batch, resolve_device, resolve_precision, seeded
 from ._images import Augment, ImageInputMixin, size_pair
 from ._validation import build_within_memory, check_sizes
 from ._vgg import (BACKBONES, VGG, TransferNet, VGGBackbone, load_vgg_weights, make_layers, parse_backbone,
                    vgg)
-from .persist import SaveMixin
 
 __all__ = ["BACKBONES", "VGG", "TransferNet", "TransferVGGClassifier", "VGGBackbone", "VGGFeatureExtractor",
            "load_vgg_weights", "make_layers", "vgg"]
 
 
-def _encode(module, source, batch_size, device, grad_free=torch.no_grad, amp_dtype=None):
+def backbone_features(module, source, batch_size, device, grad_free=torch.no_grad, amp_dtype=None):
     """Backbone features of every image of ``source``, with the targets and weights the source kept.
 
     Batches of fewer than 16 images are padded, as the engine's predictions are, so an
@@ -44,10 +44,7 @@ def _encode(module, source, batch_size, device, grad_free=torch.no_grad, amp_dty
     try:
         with grad_free(), autocast(device, amp_dtype):
             for Xb, yb, wb in source.batches(batch_size, device=device):
-                n = len(Xb)
-                if n < _MIN_ROWS:
-                    Xb = torch.cat([Xb, Xb.new_zeros((_MIN_ROWS - n, *Xb.shape[1:]))])
-                feats.append(module.encode(Xb)[:n].float().cpu())
+                feats.append(module.encode(padded_batch(Xb))[:len(Xb)].float().cpu())
                 ys.append(None if yb is None else yb.cpu())
                 ws.append(None if wb is None else wb.cpu())
     finally:
@@ -77,10 +74,6 @@ class _FeatureCache:
     def sample_weight(self):
         return (self.images if self.cached is None else self.cached).sample_weight
 
-    @sample_weight.setter
-    def sample_weight(self, w):  # the fit cycle sets the weights of the rows it keeps
-        (self.images if self.cached is None else self.cached).sample_weight = w
-
     def subset(self, indices):
         if self.cached is not None:
             return self.cached.subset(indices)
@@ -89,7 +82,7 @@ class _FeatureCache:
     def batches(self, batch_size, shuffle=False, generator=None, device="cpu"):
         if self.cached is None:
             net = self.network()
-            self.cached = ArrayBatches(*_encode(net.module_, self.images, self.encode_batch_size, device,
+            self.cached = ArrayBatches(*backbone_features(net.module_, self.images, self.encode_batch_size, device,
                                                 amp_dtype=net.amp_dtype))
         return self.cached.batches(batch_size, shuffle=shuffle, generator=generator, device=device)
 
@@ -131,13 +124,10 @@ class _VGGInputMixin(ImageInputMixin):
             raise ValueError("weights='imagenet' exists for the standard backbones only "
                              f"({sorted(BACKBONES)}); a custom layer list takes a path, a state dict or None.")
 
-    def _make_backbone(self):
-        """The backbone with its weights (random ones, from the global generator, when weights is None)."""
-        state = None if self.weights is None else load_vgg_weights(self.weights, self.backbone)
-        backbone = VGGBackbone(self.backbone, self.pooling)
-        if state is not None:
-            backbone.features.load_state_dict(state, strict=True)
-        return backbone
+    def _load_pretrained(self, module):
+        """The backbone's weights of ``weights`` into a new network (its random ones stay when weights is None)."""
+        if self.weights is not None:
+            module.backbone.features.load_state_dict(load_vgg_weights(self.weights, self.backbone), strict=True)
 
 
 _VGG_CONSTRAINTS = {
@@ -304,14 +294,15 @@ verbose, callbacks
             raise ValueError(f"fine_tune_blocks={self.fine_tune_blocks}, but the backbone has {n_blocks} convolution "
                              f"blocks; pass at most {n_blocks}, or 'all'.")
 
-    def _build_module(self, n_inputs, n_outputs):
-        net = TransferNet(self._make_backbone(), n_outputs, head_layers=tuple(self.head_layers), dropout=self.dropout,
+    def _build_module(self):
+        net = TransferNet(VGGBackbone(self.backbone, self.pooling), self._n_outputs(),
+                          head_layers=tuple(self.head_layers), dropout=self.dropout,
                           image_size=self.image_size, augment=self.augment, channels_last=self.channels_last)
         return net.to(memory_format=torch.channels_last) if self.channels_last else net
 
-    def _make_engine(self, module, n_train, device, seed, incremental):
+    def _make_engine(self, module, batch_size, device, seed, incremental):
         module.backbone.set_trainable(self.fine_tune_blocks)  # a new fit, or a warm start's new settings
-        return super()._make_engine(module, n_train, device, seed, incremental)
+        return super()._make_engine(module, batch_size, device, seed, incremental)
 
     def _engine_kwargs(self):
         return {"lr_multipliers": {"backbone.": float(self.backbone_lr_ratio)}}
@@ -352,7 +343,7 @@ verbose, callbacks
         return tags
 
 
-class VGGFeatureExtractor(SaveMixin, _VGGInputMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin,
+class VGGFeatureExtractor(_VGGInputMixin, FamilyEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin,
                           BaseEstimator):
     """A pretrained VGG backbone as a scikit-learn transformer: images in, pooled features out.
 
@@ -443,22 +434,27 @@ class VGGFeatureExtractor(SaveMixin, _VGGInputMixin, ClassNamePrefixFeaturesOutM
         """
         self._validate_params()
         self._check_vgg_params()
-        for name in [k for k in vars(self) if k.endswith("_") and not k.startswith("_")]:
-            delattr(self, name)
+        self._clear_fitted()
         self._images(X, reset=True)
         device = resolve_device(self.device)
         resolve_precision(self.precision, device)  # 'bf16' on a GPU without bfloat16: an error now, not later
         seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
         with seeded(seed, device):
-            self.module_ = build_within_memory(lambda: self._build_module(device), self, device, copies=1)
+            module = build_within_memory(self._build_module, self, device, copies=1)
+        self._load_pretrained(module)
+        self.module_ = module.to(device)
         self.device_ = device
         return self
 
-    def _build_module(self, device):
-        """The backbone without a head, with its weights, in evaluation mode on ``device``."""
-        module = TransferNet(self._make_backbone(), None, image_size=self.image_size,
-                             channels_last=self.channels_last).eval().to(device)
+    def _build_module(self):
+        """The backbone without a head, in evaluation mode."""
+        module = TransferNet(VGGBackbone(self.backbone, self.pooling), None, image_size=self.image_size,
+                             channels_last=self.channels_last).eval()
         return module.to(memory_format=torch.channels_last) if self.channels_last else module
+
+    def _fitted_module(self):
+        check_is_fitted(self, "module_")
+        return self.module_
 
     def transform(self, X):
         """The backbone's pooled features of the images, a float32 array (n_samples, n_features).
@@ -474,7 +470,7 @@ class VGGFeatureExtractor(SaveMixin, _VGGInputMixin, ClassNamePrefixFeaturesOutM
         check_is_fitted(self, "module_")
         images = self._check_X(X, reset=False)
         source = self._image_source(images, fill=True)
-        feats, _, _ = _encode(self.module_, source, _inference_batch_size(self.batch_size, self.image_size),
+        feats, _, _ = backbone_features(self.module_, source, _inference_batch_size(self.batch_size, self.image_size),
                               self.device_, grad_free=torch.inference_mode,
                               amp_dtype=resolve_precision(self.precision, self.device_))
         unreadable = getattr(source, "unreadable", [])

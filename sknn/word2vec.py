@@ -19,7 +19,8 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ._callbacks import EpochLog
-from ._engine import Engine, resolve_device, seeded
+from ._engine import Engine, TrainingDiverged, resolve_device, seeded
+from ._family import FamilyEstimator
 from ._validation import build_within_memory
 from ._w2v_core import (
     CorpusBatches,
@@ -32,7 +33,6 @@ from ._w2v_core import (
     iter_corpus,
 )
 from .keyedvectors import KeyedVectors
-from .persist import SaveMixin
 
 __all__ = ["Word2VecTransformer"]
 
@@ -48,7 +48,7 @@ class _Sentences:
         return iter_corpus(self.corpus, self.tokenizer)
 
 
-class Word2VecTransformer(SaveMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
+class Word2VecTransformer(FamilyEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     """Word2vec word embeddings (skip-gram or CBOW, negative sampling), and documents as mean vectors.
 
     ``fit`` learns a vector per word of a corpus; ``transform`` maps each document to
@@ -221,8 +221,7 @@ class Word2VecTransformer(SaveMixin, ClassNamePrefixFeaturesOutMixin, Transforme
         -------
         self
         """
-        for name in [k for k in vars(self) if k.endswith("_") and not k.startswith("_")]:
-            delattr(self, name)
+        self._clear_fitted()
         X = as_documents(X)
         check_corpus(X)
         sentences = _Sentences(X, self.tokenizer)
@@ -231,33 +230,32 @@ class Word2VecTransformer(SaveMixin, ClassNamePrefixFeaturesOutMixin, Transforme
         seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
         source = CorpusBatches(sentences, vocab, window=self.window, negative=self.negative, sample=self.sample,
                                ns_exponent=self.ns_exponent, epochs=self.epochs)
-        decay = LinearDecay(source, self.alpha, self.min_alpha)
-        with seeded(seed, device):
-            batch_size = min(1024, max(32, 2 * len(vocab))) if self.batch_size == "auto" else self.batch_size
-            net = build_within_memory(lambda: self._make_engine(len(vocab), batch_size, device, seed, decay), self,
-                                      device, copies=1, inputs=f"a vocabulary of {len(vocab)} words")
-            net.initialize()
-            start = time.perf_counter()
-            interrupted = False
-            try:
-                net.partial_fit(source, None, epochs=self.epochs)
-            except KeyboardInterrupt:  # Ctrl-C: the engine is back at the end of the last finished epoch
-                interrupted = True
-            except ValueError as exc:
-                if "diverged" not in str(exc):
-                    raise
-                raise ValueError(f"Word2VecTransformer diverged (the loss became infinite) with batch_size="
-                                 f"{batch_size} and alpha={self.alpha} on a vocabulary of {len(vocab)} words: the "
-                                 "summed updates of a batch were too large for its frequent words. Pass a smaller "
-                                 "batch_size or alpha.") from None
-            finally:
-                decay.source = None  # the corpus is not part of the fitted model (nor of its pickle)
+        self.vocabulary_ = {word: i for i, word in enumerate(vocab.words)}
+        batch_size = min(1024, max(32, 2 * len(vocab))) if self.batch_size == "auto" else self.batch_size
+        interrupted = False
+        try:
+            with seeded(seed, device):
+                module = build_within_memory(self._build_module, self, device, copies=1)
+                net = self._make_engine(module, batch_size, device, seed, incremental=False)
+                net.initialize()
+                start = time.perf_counter()
+                try:
+                    net.partial_fit(source, None, epochs=self.epochs)
+                except KeyboardInterrupt:  # Ctrl-C: the engine is back at the end of the last finished epoch
+                    interrupted = True
+                except TrainingDiverged:
+                    raise ValueError(f"Word2VecTransformer diverged (the loss became infinite) with batch_size="
+                                     f"{batch_size} and alpha={self.alpha} on a vocabulary of {len(vocab)} words: "
+                                     "the summed updates of a batch were too large for its frequent words. Pass a "
+                                     "smaller batch_size or alpha.") from None
+        except BaseException:
+            self._clear_fitted()  # a failed fit leaves an unfitted estimator, not a mixed one
+            raise
         self.train_time_ = time.perf_counter() - start
         self.net_ = net
         self.device_ = device
         weights = net.module_.input.weight.detach()[:-1].cpu().numpy().copy()
         self.wv_ = KeyedVectors(weights, vocab.words, vocab.counts)
-        self.vocabulary_ = dict(self.wv_.key_to_index)
         self.idf_ = idf
         self.corpus_count_ = vocab.n_sentences
         self.corpus_total_words_ = vocab.n_tokens
@@ -269,12 +267,15 @@ class Word2VecTransformer(SaveMixin, ClassNamePrefixFeaturesOutMixin, Transforme
             raise KeyboardInterrupt
         return self
 
-    def _make_engine(self, n_words, batch_size, device, seed, decay):
-        """The training engine of ``n_words`` words, its module drawn from torch's global generator."""
-        callbacks = [("linear_decay", decay)]
+    def _build_module(self):
+        """The input and output vectors of the vocabulary, drawn from torch's global generator."""
+        return SkipGramNegative(len(self.vocabulary_), self.vector_size, sg=bool(self.sg))
+
+    def _make_engine(self, module, batch_size, device, seed, incremental):
+        """The training engine: plain SGD at a learning rate decaying over the words of all epochs."""
+        callbacks = [("linear_decay", LinearDecay(self.alpha, self.min_alpha))]
         if self.verbose:
             callbacks.append(("epoch_log", EpochLog()))
-        module = SkipGramNegative(n_words, self.vector_size, sg=bool(self.sg))
         return Engine(module, PassThroughLoss(), optimizer=torch.optim.SGD, lr=self.alpha, max_epochs=self.epochs,
                       batch_size=batch_size, callbacks=callbacks, device=str(device), seed=seed,
                       verbose=int(self.verbose))

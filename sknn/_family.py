@@ -1,0 +1,147 @@
+"""The family contract: what a family of sknn estimators provides, written down once.
+
+A *family* is a module of estimators (``dense.py``, ``conv.py``, ``sequence.py``,
+``transfer.py``, ``word2vec.py``) with its torch modules and its batch source, often
+with private modules of its own (``_recurrent.py``, ``_vgg.py``...). The shared code
+uses a family through this contract only, never by name: the engine iterates over its
+batch source, the fit cycle of :mod:`sknn._base` calls its hooks, :mod:`sknn.persist`
+rebuilds its network from the saved parameters and fitted attributes, and
+:mod:`sknn.export` asks it for its ONNX graph. Adding a family, or changing one, touches
+none of them.
+
+The batch source (:class:`BatchSource`)
+---------------------------------------
+What the engine trains on and predicts from: ``len(source)`` samples (rows, images,
+sequences), ``source.subset(indices)``, a source of those samples with their targets and
+weights, and ``source.batches(batch_size, shuffle, generator, device)``, which yields
+``(X, y, w)`` on ``device``. Targets and sample weights are given when the source is
+built and travel with ``subset``; nobody assigns them afterwards.
+
+The estimator (:class:`FamilyEstimator`, the base of every family's estimators)
+-------------------------------------------------------------------------------
+* **Registration.** A public class defined in a module of the sknn package registers
+  itself by name when it is defined (``SaveMixin.__init_subclass__``):
+  :func:`sknn.load` builds registered classes only and never imports a name read from a
+  file. Bases that are never instantiated say so: ``class Base(FamilyEstimator,
+  abstract=True)``.
+* **Architecture.** ``_architecture_params`` names the parameters that shape the
+  network: exactly those that ``_build_module`` reads. A new network records them as the
+  fitted ``architecture_`` (``_record_architecture``), so a fitted model describes the
+  network it has: predictions, ``save``, ``load`` and ONNX export follow
+  ``architecture_`` whatever ``set_params`` changed afterwards, and continuing the same
+  network (``warm_start``, ``partial_fit``) with a changed architecture parameter is
+  refused (``_check_architecture_unchanged``).
+* **Hooks.** Each reads only parameters and fitted attributes (never data, never
+  anything handed over through the instance), so :mod:`sknn.persist` can call them on a
+  loaded estimator:
+
+  - ``_build_module()``: the torch module described by ``architecture_`` and the fitted
+    attributes (vocabulary, image shape, classes...), with fresh weights drawn from
+    torch's global generator. It reads no file and downloads nothing: loading replaces
+    the weights with the saved ones.
+  - ``_load_pretrained(module)``: puts the weights a new fit starts from into the module
+    just built (pretrained backbones, pretrained word vectors); called by ``fit`` only,
+    never by ``load``. Default: nothing.
+  - ``_make_engine(module, batch_size, device, seed, incremental)``: the
+    :class:`~sknn.Engine` that trains ``module`` (its loss, optimizer and callbacks),
+    from parameters alone; ``incremental`` is True for the engine of ``partial_fit``.
+  - ``_fitted_module()``: the fitted torch module (unwrapped from ``torch.compile``),
+    a NotFittedError before ``fit``.
+
+  A fitted estimator keeps its engine as ``net_`` (the module is ``net_.module_``), or,
+  when nothing trains after ``fit`` (a feature extractor), its module as ``module_``;
+  both on ``device_``.
+* **ONNX export** (optional). ``_onnx_graph(network)`` returns an
+  :class:`sknn.export.OnnxGraph` for ``network``, an evaluation copy of the fitted
+  module on the CPU, and ``_onnx_feed(X)`` turns what ``predict`` takes into the graph's
+  inputs. A family without them is not exportable.
+"""
+
+from typing import Protocol
+
+import numpy as np
+from sklearn.utils.validation import check_is_fitted
+
+from .persist import SaveMixin
+
+__all__ = ["BatchSource", "FamilyEstimator", "plain"]
+
+
+class BatchSource(Protocol):
+    """What the engine iterates over: samples with their targets and weights, served in batches.
+
+    Attributes
+    ----------
+    sample_weight : tensor of shape (len(source),) or None
+        One weight per sample, given when the source is built (or kept by ``subset``),
+        never assigned afterwards.
+    """
+
+    sample_weight: object
+
+    def __len__(self):
+        """The number of samples (rows, images, sequences)."""
+
+    def subset(self, indices):
+        """A source of the samples ``indices``, with their targets and sample weights."""
+
+    def batches(self, batch_size, shuffle=False, generator=None, device="cpu"):
+        """Yield ``(X, y, w)`` on ``device``: ``X`` a tensor or a dict of tensors (the module's keyword
+        arguments), ``y`` and ``w`` tensors or None; shuffled with ``generator`` when ``shuffle``."""
+
+
+def plain(value):
+    """A parameter value as plain, comparable data: tuples for sequences, Python scalars for numpy ones."""
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return tuple(plain(v) for v in value)
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+class FamilyEstimator(SaveMixin, abstract=True):
+    """The base of every family's estimators: the hooks of the family contract (see the module docstring).
+
+    Also gives ``save(path, *, key=None)``, and registers each public subclass as a class
+    :func:`sknn.load` may build.
+    """
+
+    # The parameters that shape the network, exactly those ``_build_module`` reads (as ``architecture_``).
+    _architecture_params = ()
+
+    def _record_architecture(self):
+        """Record the architecture parameters as they are now: the network about to be built follows them."""
+        params = self.get_params(deep=False)
+        self.architecture_ = {name: plain(params[name]) for name in self._architecture_params}
+
+    def _check_architecture_unchanged(self):
+        """Refuse to continue training a network whose architecture parameters were changed since it was built."""
+        params = self.get_params(deep=False)
+        for name, built in getattr(self, "architecture_", {}).items():
+            if plain(params[name]) != built:
+                raise ValueError(
+                    f"{name}={params[name]!r} now, but the network was built with {name}={built!r}; warm_start and "
+                    f"partial_fit continue the same network. Set {name} back to {built!r}, or fit a new network "
+                    "(warm_start=False).")
+
+    def _build_module(self):
+        """The torch module of ``architecture_`` and the fitted attributes, with fresh weights (no file read)."""
+        raise NotImplementedError
+
+    def _load_pretrained(self, module):
+        """Put the weights a new fit starts from into ``module``, just built; called by fit only, never by load."""
+
+    def _make_engine(self, module, batch_size, device, seed, incremental):
+        """The engine that trains ``module``, from parameters alone."""
+        raise NotImplementedError
+
+    def _fitted_module(self):
+        """The fitted torch module, unwrapped from ``torch.compile``."""
+        check_is_fitted(self, "net_")
+        module = self.net_.module_
+        return getattr(module, "_orig_mod", module)
+
+    def _clear_fitted(self):
+        """Forget every fitted attribute: a new fit that fails leaves an unfitted estimator, not a mixed one."""
+        for name in [k for k in vars(self) if k.endswith("_") and not k.startswith("_")]:
+            delattr(self, name)
