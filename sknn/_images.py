@@ -247,6 +247,14 @@ class ImageInputMixin:
         check_is_fitted(self)
         return self._images(X, reset)
 
+    def _image_array(self, X):
+        """The images of X as one float32 array (n, C, H, W): arrays as ``predict`` checks them, files read and
+        resized as the estimator reads them (for an ONNX model's feed)."""
+        images = self._check_X(X, reset=False)
+        if images.dtype == object:  # file paths
+            images = np.concatenate([xb.numpy() for xb, _, _ in self._image_source(images).batches(64)])
+        return np.ascontiguousarray(images, dtype=np.float32)
+
     def _image_source(self, X, y=None, sample_weight=None, fill=False):
         """A batch source of the images: files read lazily (paths) or slices of the array.
 

@@ -15,8 +15,9 @@ import torch
 from ._validation import check_labels, check_magnitude, first_non_string
 
 __all__ = ["BOS", "EOS", "MAX_WORD_CHARS", "PAD", "UNK", "BOS_TOKEN", "EOS_TOKEN", "PAD_TOKEN", "UNK_TOKEN",
-           "SequenceBatches", "build_vocabulary", "char_table", "check_label_sequences", "check_sequences",
-           "check_tokens", "is_token", "pretrained_matrix", "read_pretrained", "spans", "token_ids"]
+           "SequenceBatches", "build_vocabulary", "char_table", "check_label_sequences", "check_prefixes",
+           "check_sequences", "check_tokens", "is_token", "pretrained_matrix", "read_pretrained", "spans", "token_forms",
+           "token_ids"]
 
 PAD, UNK, BOS, EOS = 0, 1, 2, 3
 PAD_TOKEN, UNK_TOKEN, BOS_TOKEN, EOS_TOKEN = "<pad>", "<unk>", "<s>", "</s>"
@@ -138,6 +139,22 @@ def check_label_sequences(y, lengths, name="y"):
     return flat
 
 
+def check_prefixes(prefixes):
+    """The prefixes of a language model's ``predict_next`` as a list of token lists: a clear error for a string, a
+    list of strings or a token that is not a string."""
+    if isinstance(prefixes, (str, bytes)) or not hasattr(prefixes, "__len__") or (
+            len(prefixes) and (is_token(prefixes[0]) or not hasattr(prefixes[0], "__len__"))):
+        raise TypeError("prefixes must be a list of token lists, e.g. [['Robert', 'weighs', 'about']].")
+    checked = []
+    for i, p in enumerate(prefixes):
+        if is_token(p) or not hasattr(p, "__len__"):
+            raise TypeError(f"prefixes[{i}] is a {type(p).__name__}, not a list of tokens; pass one token list "
+                            "per prefix, e.g. [['Robert', 'weighs', 'about']].")
+        checked.append(list(p))
+        check_tokens(checked[-1], f"prefixes[{i}]")
+    return checked
+
+
 def build_vocabulary(sequences, min_count=1, max_size=None, specials=(PAD_TOKEN, UNK_TOKEN), extra=()):
     """Token -> index, specials first, then tokens by decreasing count (ties: first seen)."""
     counts = Counter(t for seq in sequences for t in seq)
@@ -172,6 +189,13 @@ def char_table(forms, char_vocab):
         table[i, :len(f)] = [get(c, UNK) for c in f]
         lengths[i] = len(f)
     return torch.from_numpy(table), torch.from_numpy(lengths)
+
+
+def token_forms(sequences, char_vocabulary):
+    """The form (distinct token) id of each token, end to end, and the character table of the forms."""
+    form_ids = {}
+    forms = torch.tensor([form_ids.setdefault(t, len(form_ids)) for s in sequences for t in s], dtype=torch.int64)
+    return forms, char_table(list(form_ids), char_vocabulary)
 
 
 def spans(starts, lengths):

@@ -13,12 +13,13 @@ from collections.abc import Mapping
 from numbers import Integral
 
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 from ._images import Augment, resize_images, size_pair
 
-__all__ = ["BACKBONES", "IMAGENET_MEAN", "IMAGENET_STD", "URLS", "VGG", "TransferNet", "VGGBackbone", "cfgs",
-           "load_vgg_weights", "make_layers", "parse_backbone", "vgg"]
+__all__ = ["BACKBONES", "IMAGENET_MEAN", "IMAGENET_STD", "URLS", "VGG", "TransferGraph", "TransferNet", "VGGBackbone",
+           "cfgs", "load_vgg_weights", "make_layers", "parse_backbone", "vgg"]
 
 # torchvision's configurations: numbers are 3x3 convolutions' output channels, "M" a 2x2 max pooling.
 cfgs = {
@@ -350,3 +351,24 @@ class TransferNet(nn.Module):
         if x.ndim == 2:  # features computed before
             return self.head(x)
         return self.head(self.encode(x))
+
+
+class TransferGraph(nn.Module):
+    """Images of any size -> TransferNet's preparation (resize, normalisation) -> backbone -> head -> softmax
+    (without ``head``: the backbone's pooled features, for VGGFeatureExtractor); what the ONNX graph computes.
+
+    TransferNet.prepare decides per batch whether to antialias (when shrinking) and whether
+    to repeat grey levels; here the image size is dynamic, so the resize always antialiases:
+    when enlarging (or keeping the size) that is the same bilinear interpolation. The
+    graph takes 3 channels; grey images are repeated in the ONNX model's feed.
+    """
+
+    def __init__(self, network, head=True):
+        super().__init__()
+        self.network, self.with_head = network, head
+
+    def forward(self, images):
+        net = self.network
+        x = F.interpolate(images, size=net.image_size, mode="bilinear", align_corners=False, antialias=True)
+        x = net.backbone((x - net.mean) / net.std)
+        return torch.softmax(net.head(x), dim=1) if self.with_head else x

@@ -19,6 +19,7 @@ from ._base import BaseNeuralNetwork, NeuralClassifierMixin
 from ._images import Augment, ImageInputMixin
 from ._layers import ACTIVATIONS, INITIALIZER_NAMES, initialize_weights, make_activation
 from ._validation import check_sizes
+from .export import OnnxGraph, Probabilities, proba_output
 
 __all__ = ["ConvNet", "ConvImageClassifier"]
 
@@ -294,6 +295,26 @@ verbose, callbacks
 
     def _predict_batch_size(self):
         return max(self.net_.batch_size, 256)  # images: activations grow fast with the batch
+
+    # -- ONNX export -------------------------------------------------------------------
+    def _onnx_graph(self, network):
+        """``images`` float32 (B, C, H, W) of the fitted C, H, W -> ``probabilities`` (B, n_classes)."""
+        c, h, w = (int(v) for v in self.image_shape_)
+        inputs = [{"name": "images", "dtype": "float32", "shape": ["batch", c, h, w], "layout": "NCHW",
+                   "description": f"images of {h}x{w} pixels with {c} channel(s), channels first"}]
+        prep = {"layout": "NCHW", "channels": c, "height": h, "width": w,
+                "pixel_scaling": "uint8 images are divided by 255; other numbers are taken as they are, in the "
+                                 "scale used in fit",
+                "steps_outside_graph": [("images to float32 (B, C, H, W): grey (B, H, W) gets a channel axis, "
+                                        "channels-last arrays are transposed, flat rows are reshaped with "
+                                        "image_shape (H, W[, C]), files are read and resized to image_size"),
+                                        "uint8 / 255"],
+                "steps_in_graph": ["the network", "softmax"]}
+        return OnnxGraph(Probabilities(network), (torch.zeros(3, c, h, w),), inputs, ({0: torch.export.Dim("batch")},),
+                         proba_output(["batch", len(self.classes_)]), prep)
+
+    def _onnx_feed(self, X):
+        return {"images": self._image_array(X)}
 
     # -- seeing what was learned -----------------------------------------------------
     def first_layer_filters(self):

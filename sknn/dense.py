@@ -19,6 +19,7 @@ from torch import nn
 
 from ._base import BaseNeuralNetwork, NeuralClassifierMixin, NeuralRegressorMixin
 from ._dense_numpy import estimator_from_network, forward_numpy, network_of
+from ._dense_onnx import dense_onnx_feed, dense_onnx_graph
 from ._layers import (ACTIVATIONS, INITIALIZER_NAMES, EnsembleInput, EnsembleOutput, FrontScale, LearnableActivation,
                       ScaledLinear, TabularInput, initialize_weights, make_activation)
 from ._tabular import TabularPreprocessor
@@ -220,6 +221,12 @@ class _DenseMixin:
                           parametrization=arch["parametrization"], learnable_activation=arch["learnable_activation"],
                           n_ensemble=arch["n_ensemble"], output="softmax" if self._is_classifier else "identity")
         return initialize_weights(module, arch["kernel_initializer"], arch["activation"])
+
+    def _onnx_graph(self, network):
+        return dense_onnx_graph(self, network)
+
+    def _onnx_feed(self, X):
+        return dense_onnx_feed(self, X)
 
     def _linear_layers(self):
         check_is_fitted(self, "net_")

@@ -35,6 +35,11 @@ only to that precision (about 1e-2), not to 1e-4.
 A scikit-learn ``Pipeline`` is not exported as a whole: export its last step and run
 the steps before it (a scaler, say) in front of the ONNX model, or export them with
 skl2onnx.
+
+Each family writes its own graph and input contract (the ``_onnx_graph`` and
+``_onnx_feed`` hooks of :mod:`sknn._family`, returning an :class:`OnnxGraph`); this
+module holds what they share: the export itself, the metadata, the softmax and target
+scaling wrappers, and the custom op that keeps recurrent layers' sequence length dynamic.
 """
 
 import contextlib
@@ -44,54 +49,67 @@ import json
 import logging
 import os
 import warnings
+from dataclasses import dataclass, field
 
 import numpy as np
 import torch
-import torch.nn.functional as F
-from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
-__all__ = ["onnx_inputs", "onnx_metadata", "to_onnx"]
+from .persist import loadable_classes
+
+__all__ = ["OnnxGraph", "Predictions", "Probabilities", "labels", "onnx_inputs", "onnx_metadata", "proba_output",
+           "to_onnx"]
 
 _INSTALL = 'pip install "sknn[onnx]"'
 _QUIET_LOGGERS = ("torch.onnx", "torch.export", "torch._export", "torch._dynamo", "torch.fx", "torch._subclasses",
                   "torch.utils._sympy", "onnxscript", "onnx_ir")
 
 
-def _supported():
-    from .conv import ConvImageClassifier
-    from .dense import DenseClassifier, DenseRegressor
-    from .sequence import LSTMSequenceTagger
-    from .transfer import TransferVGGClassifier, VGGFeatureExtractor
+@dataclass
+class OnnxGraph:
+    """What a family hands to :func:`to_onnx` (its ``_onnx_graph(network)`` hook): the graph and its contract.
 
-    return (DenseClassifier, DenseRegressor, ConvImageClassifier, LSTMSequenceTagger, TransferVGGClassifier,
-            VGGFeatureExtractor)
+    Attributes
+    ----------
+    module : torch.nn.Module
+        What the graph computes, from the evaluation copy of the fitted network.
+    args : tuple of tensors
+        Example inputs, in the order of ``inputs``.
+    inputs : list of dict
+        Each input's ``name``, ``dtype``, ``shape`` (names for dynamic sizes) and ``description``.
+    dynamic_shapes : tuple of dict
+        For each input, its dynamic axes: ``{axis: torch.export.Dim}``.
+    output : dict
+        The output's ``name``, ``dtype``, ``shape`` and ``description``.
+    preprocessing : dict
+        What happens to the raw input inside and outside the graph (metadata ``preprocessing``).
+    metadata : dict
+        More entries of the metadata (the tagger's vocabularies, say).
+    """
+
+    module: nn.Module
+    args: tuple
+    inputs: list
+    dynamic_shapes: tuple
+    output: dict
+    preprocessing: dict
+    metadata: dict = field(default_factory=dict)
+
+
+def _exportable(cls):
+    return callable(getattr(cls, "_onnx_graph", None)) and callable(getattr(cls, "_onnx_feed", None))
 
 
 def _check_estimator(estimator):
-    supported = _supported()
-    if not isinstance(estimator, supported):
-        names = ", ".join(cls.__name__ for cls in supported)
+    if not _exportable(type(estimator)):
+        names = ", ".join(name for name, cls in loadable_classes().items() if _exportable(cls))
         hint = ""
         if hasattr(estimator, "steps"):
             hint = (" For a Pipeline, export its last step (pipe[-1]) and run the steps before it in front of the "
                     "ONNX model.")
         raise TypeError(f"ONNX export supports {names}; got {type(estimator).__name__}.{hint}")
-    check_is_fitted(estimator, "module_" if _family(estimator) == "features" else "net_")
+    estimator._fitted_module()  # a NotFittedError before fit
     return estimator
-
-
-def _family(estimator):
-    dense_clf, dense_reg, conv, _tagger, transfer, features = _supported()
-    if isinstance(estimator, (dense_clf, dense_reg)):
-        return "dense"
-    if isinstance(estimator, features):
-        return "features"
-    if isinstance(estimator, conv):
-        return "conv"
-    if isinstance(estimator, transfer):
-        return "transfer"
-    return "tagger"
 
 
 def _require_onnx():
@@ -108,8 +126,8 @@ def _require_onnx():
                           f"torch {torch.__version__}.")
 
 
-# -- the graphs: the estimator's network in evaluation mode, with its pre- and post-processing ----------------------
-class _Probabilities(nn.Module):
+# -- what the families' graphs share -----------------------------------------------------------------------------------
+class Probabilities(nn.Module):
     """Logits of a network -> class probabilities."""
 
     def __init__(self, network):
@@ -120,7 +138,7 @@ class _Probabilities(nn.Module):
         return torch.softmax(self.network(x), dim=1)
 
 
-class _Predictions(nn.Module):
+class Predictions(nn.Module):
     """A regression network's outputs on the target's scale (the network learns the standardised target), flattened
     to (n,) when y was 1-D in fit (as ``predict`` returns them)."""
 
@@ -143,53 +161,15 @@ class _Predictions(nn.Module):
         return out[:, 0] if self.flat else out
 
 
-class _TransferGraph(nn.Module):
-    """Images of any size -> TransferNet's preparation (resize, normalisation) -> backbone -> head -> softmax
-    (without ``head``: the backbone's pooled features, for VGGFeatureExtractor).
-
-    TransferNet.prepare decides per batch whether to antialias (when shrinking) and whether
-    to repeat grey levels; here the image size is dynamic, so the resize always antialiases:
-    when enlarging (or keeping the size) that is the same bilinear interpolation. The
-    graph takes 3 channels; grey images are repeated by :func:`onnx_inputs`.
-    """
-
-    def __init__(self, network, head=True):
-        super().__init__()
-        self.network, self.with_head = network, head
-
-    def forward(self, images):
-        net = self.network
-        x = F.interpolate(images, size=net.image_size, mode="bilinear", align_corners=False, antialias=True)
-        x = net.backbone((x - net.mean) / net.std)
-        return torch.softmax(net.head(x), dim=1) if self.with_head else x
+def labels(classes):
+    """Class labels as a JSON-ready list."""
+    return np.asarray(classes).tolist()
 
 
-class _TaggerProbabilities(nn.Module):
-    """Padded sequences -> per-token probabilities (B, T, n_classes), zero past each sequence's length.
-
-    The same pieces as SequenceNet.forward, on padded tensors end to end (SequenceNet
-    keeps the real tokens only, a data-dependent shape). Character ids come per token
-    (B, T, W), 0-padded; a word's character count is its number of non-zero ids (unknown
-    characters are 1, never 0).
-    """
-
-    def __init__(self, network, words):
-        super().__init__()
-        self.network = network
-        self.words = words
-
-    def forward(self, x, lengths, chars=None):
-        net = self.network
-        parts = [net.embedding(x) if self.words else x]
-        if chars is not None:
-            b, t, w = chars.shape
-            flat = chars.reshape(b * t, w)
-            n_chars = (flat != 0).sum(dim=1).clamp(min=1)  # padding tokens: one (padding) character
-            parts.append(net.chars(flat, n_chars).reshape(b, t, -1))
-        h = torch.cat(parts, dim=2) if len(parts) > 1 else parts[0]
-        probs = torch.softmax(net.output(net.rnn(h, lengths)), dim=2)
-        mask = torch.arange(x.shape[1], device=x.device)[None, :] < lengths[:, None]
-        return probs * mask[:, :, None].to(probs.dtype)
+def proba_output(shape):
+    """The output spec of class probabilities of the given shape."""
+    return {"name": "probabilities", "dtype": "float32", "shape": shape,
+            "description": "class probabilities, columns in the order of 'classes' (predict: classes[argmax])"}
 
 
 # -- recurrent layers: one custom op, translated to ONNX's LSTM/GRU/RNN ------------------------------------------------
@@ -278,158 +258,19 @@ def _swap_recurrent_layers(module):
     return module
 
 
-def _network(estimator):
-    """A CPU copy of the estimator's module in evaluation mode (compiled modules unwrapped)."""
-    module = estimator.module_ if _family(estimator) == "features" else estimator.net_.module_
-    module = getattr(module, "_orig_mod", module)  # torch.compile's wrapper
-    return _swap_recurrent_layers(copy.deepcopy(module).cpu().eval())
+def _network_copy(estimator):
+    """A CPU copy of the estimator's fitted module in evaluation mode, recurrent layers as the export op."""
+    return _swap_recurrent_layers(copy.deepcopy(estimator._fitted_module()).cpu().eval())
 
 
-def _labels(classes):
-    return np.asarray(classes).tolist()
-
-
-def _graph(estimator):
-    """(module to export, example args, input specs, dynamic shapes, output spec, preprocessing) of an estimator."""
-    family = _family(estimator)
-    net = _network(estimator)
-    batch = torch.export.Dim("batch")
-    if family == "dense":
-        n = int(estimator.n_features_in_)
-        pre = getattr(estimator, "preprocessor_", None) if estimator.architecture_["preprocessing"] else None
-        inputs = [{"name": "X", "dtype": "float32", "shape": ["batch", n],
-                   "description": "the feature matrix, as the estimator takes it (sparse matrices densified)"}]
-        if hasattr(estimator, "feature_names_in_"):
-            inputs[0]["feature_names"] = [str(c) for c in estimator.feature_names_in_]
-        prep = {"steps_outside_graph": [("X as float32, in the columns and scale used in fit (a Pipeline's "
-                                        "transformers before the estimator are not exported)")],
-                "steps_in_graph": ["the network", "softmax"] if estimator._is_classifier else ["the network"]}
-        if pre is not None:  # the built-in preprocessing: the column encoding outside, the rest in the graph
-            names = estimator.feature_names_in_ if hasattr(estimator, "feature_names_in_") else range(n)
-            order = np.r_[pre.numeric_columns_, pre.categorical_columns_]
-            inputs[0]["description"] = ("the numeric columns (NaN where missing), then the categorical columns as "
-                                        "codes: 0 for a missing or unseen category, i + 1 for categories[column][i]")
-            inputs[0]["columns"] = [str(names[j]) for j in order]
-            prep["categories"] = {str(names[j]): _labels(cats)
-                                  for j, cats in zip(pre.categorical_columns_, pre.categories_)}
-            prep["steps_outside_graph"] = [
-                "the columns reordered: numeric ones first, then categorical ones (input 'columns')",
-                "numbers as float32, missing values as NaN",
-                "categories as codes with 'categories' (0: missing or unseen)"]
-            prep["steps_in_graph"] = ["numbers centred, robust-scaled and smoothly clipped; missing ones 0, with "
-                                      "missing indicators", "periodic embeddings of the numbers (if any)",
-                                      "one-hot or learned embeddings of the categories", *prep["steps_in_graph"]]
-        if estimator._is_classifier:
-            module, output = _Probabilities(net), _proba_output(estimator, ["batch", len(estimator.classes_)])
-        else:
-            flat = int(estimator._y_ndim) == 1
-            shape = ["batch"] if flat else ["batch", int(estimator.n_outputs_)]
-            module = _Predictions(net, flat, estimator.y_mean_, estimator.y_scale_, getattr(estimator, "y_range_", None))
-            output = {"name": "predictions", "dtype": "float32", "shape": shape,
-                      "description": "predicted values, as predict returns them"}
-        return module, (torch.zeros(3, n),), inputs, ({0: batch},), output, prep
-    if family == "conv":
-        c, h, w = (int(v) for v in estimator.image_shape_)
-        inputs = [{"name": "images", "dtype": "float32", "shape": ["batch", c, h, w], "layout": "NCHW",
-                   "description": f"images of {h}x{w} pixels with {c} channel(s), channels first"}]
-        prep = {"layout": "NCHW", "channels": c, "height": h, "width": w,
-                "pixel_scaling": "uint8 images are divided by 255; other numbers are taken as they are, in the "
-                                 "scale used in fit",
-                "steps_outside_graph": [("images to float32 (B, C, H, W): grey (B, H, W) gets a channel axis, "
-                                        "channels-last arrays are transposed, flat rows are reshaped with "
-                                        "image_shape (H, W[, C]), files are read and resized to image_size"),
-                                        "uint8 / 255"],
-                "steps_in_graph": ["the network", "softmax"]}
-        return (_Probabilities(net), (torch.zeros(3, c, h, w),), inputs, ({0: batch},),
-                _proba_output(estimator, ["batch", len(estimator.classes_)]), prep)
-    if family in ("transfer", "features"):
-        from ._vgg import IMAGENET_MEAN, IMAGENET_STD
-
-        size = [int(v) for v in net.image_size]
-        inputs = [{"name": "images", "dtype": "float32", "shape": ["batch", 3, "height", "width"], "layout": "NCHW",
-                   "description": "RGB images of any size, channels first, values in [0, 1]"}]
-        prep = {"layout": "NCHW", "channels": 3, "image_size": size, "value_range": [0.0, 1.0],
-                "pixel_scaling": "uint8 images are divided by 255; float images are taken in [0, 1]",
-                "mean": list(IMAGENET_MEAN), "std": list(IMAGENET_STD),
-                "steps_outside_graph": ["images to float32 (B, C, H, W) as for ConvImageClassifier",
-                                        "grey images: the channel repeated 3 times", "uint8 / 255"],
-                "steps_in_graph": [(f"bilinear resize to {size[0]}x{size[1]} (antialiased when shrinking, "
-                                   "align_corners=False)"), "(x - mean) / std per channel (ImageNet)",
-                                   "backbone", "head", "softmax"]}
-        height, width = torch.export.Dim("height", min=2), torch.export.Dim("width", min=2)
-        example = torch.rand(3, 3, size[0] + 5, size[1] + 7, generator=torch.Generator().manual_seed(0))
-        if family == "features":  # VGGFeatureExtractor: the backbone's pooled features, as transform returns them
-            prep["steps_in_graph"] = prep["steps_in_graph"][:3]
-            output = {"name": "features", "dtype": "float32", "shape": ["batch", int(estimator._n_features_out)],
-                      "description": "the backbone's pooled features, as transform returns them"}
-            return (_TransferGraph(net, head=False), (example,), inputs, ({0: batch, 2: height, 3: width},),
-                    output, prep)
-        return (_TransferGraph(net), (example,), inputs, ({0: batch, 2: height, 3: width},),
-                _proba_output(estimator, ["batch", len(estimator.classes_)]), prep)
-    # the tagger
-    words = estimator.input_kind_ == "tokens"
-    gen = torch.Generator().manual_seed(0)  # example inputs, without touching the global generator
-    time = torch.export.Dim("time")
-    lengths = torch.tensor([7, 4, 2])
-    mask = torch.arange(7)[None, :] < lengths[:, None]
-    if words:
-        x = torch.randint(2, len(estimator.vocabulary_), (3, 7), generator=gen) * mask
-        inputs = [{"name": "words", "dtype": "int64", "shape": ["batch", "time"],
-                   "description": "word ids (metadata 'vocabulary'), 0-padded at the end"}]
-    else:
-        n = int(estimator.n_features_in_)
-        x = torch.rand(3, 7, n, generator=gen) * mask[:, :, None]
-        inputs = [{"name": "features", "dtype": "float32", "shape": ["batch", "time", n],
-                   "description": "feature vectors of each step, 0-padded at the end"}]
-    inputs.append({"name": "lengths", "dtype": "int64", "shape": ["batch"],
-                   "description": "the number of real tokens of each sequence"})
-    args, dynamic = [x, lengths], [{0: batch, 1: time}, {0: batch}]
-    if words and estimator.char_vocabulary_ is not None:
-        args.append(torch.randint(1, len(estimator.char_vocabulary_), (3, 7, 5), generator=gen) * mask[:, :, None])
-        dynamic.append({0: batch, 1: time, 2: torch.export.Dim("chars")})
-        inputs.append({"name": "chars", "dtype": "int64", "shape": ["batch", "time", "chars"],
-                       "description": "character ids of each token (metadata 'char_vocabulary'), 0-padded; "
-                                      "padding tokens are all 0"})
-    from ._sequence_input import MAX_WORD_CHARS, PAD, UNK
-
-    prep = {"input_kind": estimator.input_kind_, "padding": "each sequence 0-padded at the end to the longest of "
-            "the batch, its number of tokens in 'lengths'",
-            "steps_in_graph": ["padding mask", "recurrent network", "softmax"]}
-    if words:
-        prep.update({"lowercase": bool(estimator.lowercase), "pad_id": PAD, "unknown_id": UNK,
-                     "steps_outside_graph": [("word -> id with 'vocabulary' (its index; lower-cased first when "
-                                             "lowercase is true); unknown words -> unknown_id")]})
-        if estimator.char_vocabulary_ is not None:
-            prep.update({"max_word_chars": MAX_WORD_CHARS})
-            prep["steps_outside_graph"].append(
-                f"each token's characters -> ids with 'char_vocabulary' (case kept; unknown -> {UNK}); a token "
-                f"longer than {MAX_WORD_CHARS} characters keeps its first and last {MAX_WORD_CHARS // 2}")
-    else:
-        prep["steps_outside_graph"] = ["each sequence as a float32 array (length, n_features)"]
-    output = _proba_output(estimator, ["batch", "time", len(estimator.classes_)])
-    output["description"] += "; rows past a sequence's length are 0"
-    return _TaggerProbabilities(net, words), tuple(args), inputs, tuple(dynamic), output, prep
-
-
-def _proba_output(estimator, shape):
-    return {"name": "probabilities", "dtype": "float32", "shape": shape,
-            "description": "class probabilities, columns in the order of 'classes' (predict: classes[argmax])"}
-
-
-def _metadata(estimator, inputs, output, prep):
+def _metadata(estimator, graph):
     from . import __version__
 
     meta = {"sknn_version": __version__, "estimator": type(estimator).__name__,
-            "inputs": inputs, "outputs": [output], "preprocessing": prep}
+            "inputs": graph.inputs, "outputs": [graph.output], "preprocessing": graph.preprocessing}
     if hasattr(estimator, "classes_"):
-        meta["classes"] = _labels(estimator.classes_)
-    if _family(estimator) == "tagger" and estimator.input_kind_ == "tokens":
-        meta["vocabulary"] = list(estimator._words_array())
-        if estimator.char_vocabulary_ is not None:
-            chars = [None] * len(estimator.char_vocabulary_)
-            for c, i in estimator.char_vocabulary_.items():
-                chars[i] = c
-            meta["char_vocabulary"] = chars
+        meta["classes"] = labels(estimator.classes_)
+    meta.update(graph.metadata)
     return {k: json.dumps(v, ensure_ascii=False, default=str) for k, v in meta.items()}
 
 
@@ -472,8 +313,7 @@ def to_onnx(estimator, path, *, opset=None):
 
     Parameters
     ----------
-    estimator : fitted DenseClassifier, DenseRegressor, ConvImageClassifier, LSTMSequenceTagger, \
-TransferVGGClassifier or VGGFeatureExtractor
+    estimator : a fitted estimator of a family with an ONNX graph (the module docstring lists them)
     path : str or os.PathLike
         Where to write the ``.onnx`` file (one file: the weights are inside it).
     opset : int or None, default=None
@@ -488,7 +328,7 @@ TransferVGGClassifier or VGGFeatureExtractor
     Raises
     ------
     TypeError
-        For an estimator of another type.
+        For an estimator whose family has no ONNX graph.
     sklearn.exceptions.NotFittedError
         For an estimator that is not fitted.
     ImportError
@@ -526,7 +366,8 @@ TransferVGGClassifier or VGGFeatureExtractor
     _require_onnx()
     import onnx
 
-    module, args, inputs, dynamic, output, prep = _graph(estimator)
+    graph = estimator._onnx_graph(_network_copy(estimator))
+    module, args, inputs, dynamic, output = graph.module, graph.args, graph.inputs, graph.dynamic_shapes, graph.output
     with _quiet():
         # torch.export first: it raises where the network would fix a dynamic size (torch.onnx.export would
         # fall back to a graph of the example's sizes without a word)
@@ -541,7 +382,7 @@ TransferVGGClassifier or VGGFeatureExtractor
                     names[dim] = name
         program.rename_axes(names)
         proto = program.model_proto
-    for key, value in _metadata(estimator, inputs, output, prep).items():
+    for key, value in _metadata(estimator, graph).items():
         proto.metadata_props.add(key=key, value=value)
     proto.doc_string = f"sknn {type(estimator).__name__}; see metadata_props for the input contract."
     path = os.fspath(path)
@@ -607,26 +448,4 @@ def onnx_inputs(estimator, X):
           ``out[i, :feed['lengths'][i]]``, which equal ``predict_proba(X)[i]``.
     """
     _check_estimator(estimator)
-    family = _family(estimator)
-    if family == "dense":
-        X = estimator._check_X(X, reset=False)
-        X = X.toarray() if hasattr(X, "toarray") else X
-        return {"X": np.ascontiguousarray(X, dtype=np.float32)}
-    if family in ("conv", "transfer", "features"):
-        images = estimator._check_X(X, reset=False)
-        if images.dtype == object:  # file paths: read (and resized) as the estimator reads them
-            source = estimator._image_source(images)
-            images = np.concatenate([xb.numpy() for xb, _, _ in source.batches(64)])
-        if family != "conv" and images.shape[1] == 1:
-            images = np.repeat(images, 3, axis=1)
-        return {"images": np.ascontiguousarray(images, dtype=np.float32)}
-    from ._sequence_input import SequenceBatches
-
-    inputs, lengths, table = estimator._check_X(X, reset=False)
-    batch, _, _ = SequenceBatches(inputs, lengths, char_table=table).batch(torch.arange(len(lengths)))
-    feed = {"words": batch["words"]} if "words" in batch else {"features": batch["features"]}
-    feed["lengths"] = lengths
-    if table is not None:
-        mask = torch.arange(batch["char_index"].shape[1])[None, :] < lengths[:, None]
-        feed["chars"] = batch["chars"][batch["char_index"]] * mask[:, :, None]
-    return {k: np.ascontiguousarray(v.numpy()) for k, v in feed.items()}
+    return estimator._onnx_feed(X)

@@ -48,6 +48,8 @@ import warnings
 import torch
 
 from ._engine import seeded
+from ._persist_network import (build_at_most, check_layer_lists, check_shapes, load_device, load_weights, saved_weights,
+                               unwrapped)
 from ._persist_values import FormatError, UnsafeValue, ValueReader, ValueWriter
 
 __all__ = ["FORMAT_VERSION", "FormatError", "IntegrityError", "SaveMixin", "load", "loadable_classes", "save"]
@@ -125,25 +127,6 @@ def _is_fitted(est):
     return hasattr(est, "net_") or hasattr(est, "module_")
 
 
-def _load_device(saved):
-    """Where a loaded network goes: the device it was saved from if this machine has it, else the CPU (as pickle)."""
-    try:
-        dev = torch.device(saved)
-    except (RuntimeError, TypeError) as exc:
-        raise FormatError(f"The file names an unknown device {saved!r}.") from exc
-    if dev.type == "cpu":
-        return dev
-    if dev.type == "cuda" and torch.cuda.is_available() and (dev.index or 0) < torch.cuda.device_count():
-        return torch.device("cuda", dev.index or 0)
-    if dev.type == "mps" and getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available():
-        return dev
-    from skorch.exceptions import DeviceWarning
-
-    warnings.warn(f"The model was saved from device {saved!r}, which this machine does not have; it is loaded on "
-                  "the CPU. Move it with est.set_params(device=...) and a new fit, if needed.", DeviceWarning)
-    return torch.device("cpu")
-
-
 # -- writing ------------------------------------------------------------------------------------
 class _Writer(ValueWriter):
     """Turns an estimator into a JSON document and a dict of CPU tensors."""
@@ -187,7 +170,7 @@ class _Writer(ValueWriter):
         info = {"device": str(net.device), "batch_size": int(net.batch_size),
                 "weight_decay": float(net.weight_decay), "seed": int(net.seed),
                 "callbacks": [name for name, _ in net.callbacks_],
-                "state": self.state(_unwrapped(net.module_), prefix + "module."),
+                "state": self.state(unwrapped(net.module_), prefix + "module."),
                 "optimizer": self.encode(net.optimizer_.state_dict(), prefix + "optimizer"),
                 "history": self.encode(history, prefix + "history")}
         if getattr(net, "grad_scaler_", None) is not None:  # fp16: the loss scale it has adapted to
@@ -344,43 +327,24 @@ class _Reader(ValueReader):
         architecture = getattr(est, "architecture_", {})
         if type(architecture) is not dict:
             raise FormatError(f"The saved {name}'s architecture_ is not a dict of parameters.")
-        state = _unwrapped_state((node.get("engine") or node.get("network"))["state"])
-        _check_layer_lists(params, architecture, state, name)
+        weights = saved_weights((node.get("engine") or node.get("network"))["state"], self.tensor)
+        check_layer_lists(params, architecture, weights, name)
         if "engine" in node:
-            self.engine(est, node["engine"], state)
+            self.engine(est, node["engine"], weights)
         else:  # a network without an engine (nothing trains it after fit)
-            device = _load_device(node["network"]["device"])
+            device = load_device(node["network"]["device"])
             with torch.device("meta"):
-                self.check_shapes(_build_at_most(est._build_module, state, name), state, name)
+                check_shapes(build_at_most(est._build_module, weights, name), weights, name)
             with seeded(0, device):  # the weights drawn here are replaced below
                 module = est._build_module().to(device)
-            self.load_state(module, state, name)
+            load_weights(module, weights, name)
             est.module_, est.device_ = module, device
         return est
 
-    def check_shapes(self, module, entries, name):
-        """Compare the saved weights' names and shapes with those of ``module``, built on the meta device (no
-        memory): the network is only built for real once the file's own tensors are known to fill it."""
-        expected = {k: tuple(t.shape) for k, t in module.state_dict().items()}
-        saved = {k: tuple(self.tensor(t).shape) for k, t in entries}
-        wrong = sorted(str(k) for k in expected.keys() | saved.keys() if expected.get(k) != saved.get(k))
-        if wrong:
-            raise FormatError(f"The saved weights do not fit the {name} network built from the saved parameters: "
-                              + ", ".join(f"{k} (saved {saved.get(k)}, expected {expected.get(k)})"
-                                          for k in wrong[:5]) + (", ..." if len(wrong) > 5 else ""))
-
-    def load_state(self, module, entries, name):
-        state = {k: self.tensor(t) for k, t in entries}
-        try:
-            module.load_state_dict(state, strict=True)
-        except RuntimeError as exc:
-            raise FormatError(f"The saved weights do not fit the {name} network built from the saved parameters: "
-                              f"{exc}") from None
-
-    def engine(self, est, info, state):
+    def engine(self, est, info, weights):
         from skorch.history import History
 
-        device = _load_device(info["device"])
+        device = load_device(info["device"])
         batch_size, seed = int(info["batch_size"]), int(info["seed"])
         incremental = "stopping" not in info["callbacks"]  # the engine of a partial_fit has no stopping rule
         name = type(est).__name__
@@ -391,12 +355,12 @@ class _Reader(ValueReader):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)
             with seeded(0, device), torch.device("meta"):
-                self.check_shapes(_build_at_most(make_engine, state, name).module, state, name)
+                check_shapes(build_at_most(make_engine, weights, name).module, weights, name)
             with seeded(0, device):  # the weights drawn here are replaced below
                 net = make_engine()
                 net.initialize()
         net.set_batch_size(batch_size, float(info["weight_decay"]))
-        self.load_state(_unwrapped(net.module_), state, name)
+        load_weights(unwrapped(net.module_), weights, name)
         optimizer_state = self.decode(info["optimizer"], "optimizer")
         try:
             net.optimizer_.load_state_dict(optimizer_state)
@@ -418,70 +382,6 @@ class _Reader(ValueReader):
             raise FormatError("The training history in the file is not a list of epochs.")
         net.history_ = History(history)
         est.net_, est.device_ = net, device
-
-
-def _unwrapped(module):
-    """The module itself, not ``torch.compile``'s wrapper: files hold the network's own weight names."""
-    return getattr(module, "_orig_mod", module)
-
-
-def _unwrapped_state(entries):
-    """The saved weights under the network's own names (files of compiled networks once held the wrapper's)."""
-    if type(entries) is not list or not all(type(e) is list and len(e) == 2 and type(e[0]) is str for e in entries):
-        raise FormatError("The saved weights of the network are not a list of [name, tensor] pairs.")
-    return [[k.removeprefix("_orig_mod."), t] for k, t in entries]
-
-
-def _limits(entries):
-    """The most tensors and layers (modules) a network whose weights are the file's ``entries`` can have."""
-    return 2 * len(entries) + 16, 4 * len(entries) + 64
-
-
-def _check_layer_lists(params, architecture, entries, name):
-    """Refuse, before building anything, a list parameter or recorded architecture parameter (layer sizes, a layer
-    list) with more items than the network of the file's weights can have layers: each item builds a layer."""
-    max_modules = _limits(entries)[1]
-    for what, values in (("parameter", params), ("architecture parameter", architecture)):
-        for key, value in values.items():
-            if isinstance(value, (list, tuple)) and len(value) > max_modules:
-                raise FormatError(f"The saved {what} {key} of the {name} lists {len(value)} items, more than the "
-                                  f"{max_modules} layers a network of the file's {len(entries)} weight tensors can "
-                                  "have: the file is damaged or forged.")
-
-
-class _Oversized(Exception):
-    """Raised by the registration hooks of :func:`_build_at_most` to stop building a network."""
-
-
-def _build_at_most(build, entries, name):
-    """``build()`` (on the meta device), stopped as soon as it creates more tensors or layers than a network whose
-    weights are the file's ``entries`` can have: a forged file describing 30,000 layers is refused at once, not
-    after building them all."""
-    max_tensors, max_modules = _limits(entries)
-    count = {"tensors": 0, "modules": 0}
-
-    def counted(kind, limit):
-        def hook(module, attr, value):
-            if value is not None:
-                count[kind] += 1
-                if count[kind] > limit:
-                    raise _Oversized(kind, limit)
-        return hook
-
-    from torch.nn.modules import module as nn_module
-
-    handles = [nn_module.register_module_parameter_registration_hook(counted("tensors", max_tensors)),
-               nn_module.register_module_buffer_registration_hook(counted("tensors", max_tensors)),
-               nn_module.register_module_module_registration_hook(counted("modules", max_modules))]
-    try:
-        return build()
-    except _Oversized as exc:
-        kind, limit = exc.args
-        raise FormatError(f"The saved parameters of the {name} describe a network of more than {limit} {kind}, but the "
-                          f"file holds the weights of {len(entries)} tensors: the file is damaged or forged.") from None
-    finally:
-        for handle in handles:
-            handle.remove()
 
 
 def load(path, *, key=None):

@@ -19,8 +19,9 @@ from ._base import BaseNeuralNetwork
 from ._engine import accuracy_score
 from ._recurrent import CELLS, RecurrentLayers, SequenceNet
 from ._sequence_input import (BOS, BOS_TOKEN, EOS, EOS_TOKEN, PAD, PAD_TOKEN, UNK, UNK_TOKEN, SequenceBatches,
-                              build_vocabulary, char_table, check_label_sequences, check_sequences, check_tokens,
-                              is_token, pretrained_matrix, read_pretrained, spans, token_ids)
+                              build_vocabulary, check_label_sequences, check_prefixes, check_sequences,
+                              pretrained_matrix, read_pretrained, spans, token_forms, token_ids)
+from ._sequence_onnx import tagger_onnx_feed, tagger_onnx_graph
 from ._validation import check_non_negative_weights, check_positive_int
 
 __all__ = ["LSTMSequenceTagger", "LSTMLanguageModel", "RecurrentLayers", "SequenceBatches", "SequenceNet"]
@@ -46,6 +47,21 @@ class _SequenceModel(BaseNeuralNetwork):
         "clipnorm": [Interval(Real, 0, None, closed="neither"), None],
     }
     _specials = (PAD_TOKEN, UNK_TOKEN)
+    _is_classifier = False  # labels are per token: no stratified splits of sequences
+
+    def _criterion(self):
+        return nn.CrossEntropyLoss(reduction="none")
+
+    def _source(self, X, y=None, sample_weight=None):
+        inputs, lengths, table = X
+        return SequenceBatches(inputs, lengths, y, sample_weight, table)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = False
+        tags.input_tags.sparse = False
+        tags.input_tags.string = True
+        return tags
 
     def _batch_size(self, n_samples):
         if self.batch_size == "auto":
@@ -214,8 +230,6 @@ verbose, callbacks
         self.verbose = verbose
         self.callbacks = callbacks
 
-    _is_classifier = False  # labels are per token: no stratified splits of sequences
-
     def _char_mode(self):
         return {False: None, True: "cnn"}.get(self.char_features, self.char_features)
 
@@ -246,10 +260,7 @@ verbose, callbacks
         inputs = {"words": token_ids(seqs, self.vocabulary_, self.lowercase)}
         table = None
         if self.char_vocabulary_ is not None:
-            form_ids = {}
-            inputs["forms"] = torch.tensor([form_ids.setdefault(t, len(form_ids)) for s in seqs for t in s],
-                                           dtype=torch.int64)
-            table = char_table(list(form_ids), self.char_vocabulary_)
+            inputs["forms"], table = token_forms(seqs, self.char_vocabulary_)
         return inputs, lengths, table
 
     def _check_X_y(self, X, y, reset):
@@ -276,9 +287,6 @@ verbose, callbacks
         if unknown.any():
             raise ValueError(f"y contains labels not seen in the first fit: {np.unique(y[unknown])[:10].tolist()}.")
         return torch.from_numpy(np.searchsorted(self.classes_, y).astype(np.int64)), None
-
-    def _criterion(self):
-        return nn.CrossEntropyLoss(reduction="none")
 
     _score_fn = staticmethod(accuracy_score)
 
@@ -310,10 +318,6 @@ verbose, callbacks
     def _n_outputs(self):
         return len(self.classes_)
 
-    def _source(self, X, y=None, sample_weight=None):
-        inputs, lengths, table = X
-        return SequenceBatches(inputs, lengths, y, sample_weight, table)
-
     def _build_module(self):
         words = self.input_kind_ == "tokens"
         return SequenceNet(
@@ -324,6 +328,12 @@ verbose, callbacks
             char_features=self._char_mode() if words else None,
             n_chars=len(self.char_vocabulary_ or ()), char_dim=self.char_dim,
             freeze_embeddings=self.freeze_embeddings)
+
+    def _onnx_graph(self, network):
+        return tagger_onnx_graph(self, network)
+
+    def _onnx_feed(self, X):
+        return tagger_onnx_feed(self, X)
 
     # -- predictions ------------------------------------------------------------------
     def _per_sequence(self, X, transform):
@@ -377,9 +387,6 @@ verbose, callbacks
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.input_tags.two_d_array = False
-        tags.input_tags.sparse = False
-        tags.input_tags.string = True
         tags.target_tags.required = True
         return tags
 
@@ -436,8 +443,6 @@ verbose, callbacks
         "tie_weights": ["boolean"],
     }
     _specials = (PAD_TOKEN, UNK_TOKEN, BOS_TOKEN, EOS_TOKEN)
-    _is_classifier = False
-
     def __init__(self, cell="lstm", num_layers=1, hidden_size=256, embedding_dim=256, tie_weights=False,
                  min_count=2, max_vocab=20000, lowercase=False, dropout=0.3, word_dropout=0.0,
                  pretrained_embeddings=None, freeze_embeddings=False, clipnorm=5.0, optimizer="adam",
@@ -502,17 +507,10 @@ verbose, callbacks
     def _prepare_targets(self, y, keep, classes, incremental):
         return y, None
 
-    def _criterion(self):
-        return nn.CrossEntropyLoss(reduction="none")
-
     _score_fn = None
 
     def _n_outputs(self):
         return len(self.vocabulary_)
-
-    def _source(self, X, y=None, sample_weight=None):
-        inputs, lengths, _ = X
-        return SequenceBatches(inputs, lengths, y, sample_weight)
 
     def _build_module(self):
         return SequenceNet(
@@ -580,18 +578,11 @@ verbose, callbacks
         """
         check_is_fitted(self, "net_")
         top_k = check_positive_int(top_k, "top_k", "predict_next")
-        if isinstance(prefixes, (str, bytes)) or not hasattr(prefixes, "__len__") or (
-                len(prefixes) and (is_token(prefixes[0]) or not hasattr(prefixes[0], "__len__"))):
-            raise TypeError("prefixes must be a list of token lists, e.g. [['Robert', 'weighs', 'about']].")
+        prefixes = check_prefixes(prefixes)
         if len(prefixes) == 0:
             return []
-        for i, p in enumerate(prefixes):
-            if is_token(p) or not hasattr(p, "__len__"):
-                raise TypeError(f"prefixes[{i}] is a {type(p).__name__}, not a list of tokens; pass one token list "
-                                "per prefix, e.g. [['Robert', 'weighs', 'about']].")
-            check_tokens(list(p), f"prefixes[{i}]")
         lengths = torch.tensor([len(p) + 1 for p in prefixes], dtype=torch.int64)
-        ids = token_ids([list(p) for p in prefixes], self.vocabulary_, self.lowercase, prefix=(BOS_TOKEN,))
+        ids = token_ids(prefixes, self.vocabulary_, self.lowercase, prefix=(BOS_TOKEN,))
         source = SequenceBatches({"words": ids}, lengths, last_only=True)
         probs = self.net_.predict_source(source, batch_size=self._predict_batch_size(),
                                          transform=lambda z: torch.softmax(z.float(), dim=1))
@@ -604,11 +595,3 @@ verbose, callbacks
             picked = words[top_i[row].numpy()].tolist()
             result[i] = list(zip(picked, top_p[row].double().tolist())) if return_proba else picked
         return result
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.two_d_array = False
-        tags.input_tags.sparse = False
-        tags.input_tags.string = True
-        tags.target_tags.required = False
-        return tags

@@ -24,8 +24,9 @@ from ._data import ArrayBatches
 from ._engine import autocast, padded_batch, resolve_device, resolve_precision, seeded
 from ._images import Augment, ImageInputMixin, size_pair
 from ._validation import build_within_memory, check_sizes
-from ._vgg import (BACKBONES, VGG, TransferNet, VGGBackbone, load_vgg_weights, make_layers, parse_backbone,
-                   vgg)
+from ._vgg import (BACKBONES, IMAGENET_MEAN, IMAGENET_STD, VGG, TransferGraph, TransferNet, VGGBackbone,
+                   load_vgg_weights, make_layers, parse_backbone, vgg)
+from .export import OnnxGraph, proba_output
 
 __all__ = ["BACKBONES", "VGG", "TransferNet", "TransferVGGClassifier", "VGGBackbone", "VGGFeatureExtractor",
            "load_vgg_weights", "make_layers", "vgg"]
@@ -128,6 +129,36 @@ class _VGGInputMixin(ImageInputMixin):
         """The backbone's weights of ``weights`` into a new network (its random ones stay when weights is None)."""
         if self.weights is not None:
             module.backbone.features.load_state_dict(load_vgg_weights(self.weights, self.backbone), strict=True)
+
+    # -- ONNX export: images of any size, resized and normalised in the graph -----------------
+    def _vgg_onnx_graph(self, network, head):
+        """``images`` float32 (B, 3, H, W) of any H, W -> ``probabilities`` (B, n_classes), or without ``head``
+        the backbone's pooled ``features`` (B, n_features_out)."""
+        size = [int(v) for v in network.image_size]
+        inputs = [{"name": "images", "dtype": "float32", "shape": ["batch", 3, "height", "width"], "layout": "NCHW",
+                   "description": "RGB images of any size, channels first, values in [0, 1]"}]
+        prep = {"layout": "NCHW", "channels": 3, "image_size": size, "value_range": [0.0, 1.0],
+                "pixel_scaling": "uint8 images are divided by 255; float images are taken in [0, 1]",
+                "mean": list(IMAGENET_MEAN), "std": list(IMAGENET_STD),
+                "steps_outside_graph": ["images to float32 (B, C, H, W) as for ConvImageClassifier",
+                                        "grey images: the channel repeated 3 times", "uint8 / 255"],
+                "steps_in_graph": [(f"bilinear resize to {size[0]}x{size[1]} (antialiased when shrinking, "
+                                   "align_corners=False)"), "(x - mean) / std per channel (ImageNet)",
+                                   "backbone", "head", "softmax"]}
+        dims = {0: torch.export.Dim("batch"), 2: torch.export.Dim("height", min=2), 3: torch.export.Dim("width", min=2)}
+        example = torch.rand(3, 3, size[0] + 5, size[1] + 7, generator=torch.Generator().manual_seed(0))
+        if head:
+            output = proba_output(["batch", len(self.classes_)])
+        else:  # the backbone's pooled features, as transform returns them
+            prep["steps_in_graph"] = prep["steps_in_graph"][:3]
+            output = {"name": "features", "dtype": "float32", "shape": ["batch", int(self._n_features_out)],
+                      "description": "the backbone's pooled features, as transform returns them"}
+        return OnnxGraph(TransferGraph(network, head=head), (example,), inputs, (dims,), output, prep)
+
+    def _onnx_feed(self, X):
+        """``{'images': float32 (n, 3, H, W)}``: grey images repeated to 3 channels; arrays keep their size."""
+        images = self._image_array(X)
+        return {"images": np.repeat(images, 3, axis=1) if images.shape[1] == 1 else images}
 
 
 _VGG_CONSTRAINTS = {
@@ -307,6 +338,9 @@ verbose, callbacks
     def _engine_kwargs(self):
         return {"lr_multipliers": {"backbone.": float(self.backbone_lr_ratio)}}
 
+    def _onnx_graph(self, network):
+        return self._vgg_onnx_graph(network, head=True)
+
     # -- data ----------------------------------------------------------------------------
     def _source(self, X, y=None, sample_weight=None):
         images = self._image_source(X, y, sample_weight)
@@ -455,6 +489,9 @@ class VGGFeatureExtractor(_VGGInputMixin, FamilyEstimator, ClassNamePrefixFeatur
     def _fitted_module(self):
         check_is_fitted(self, "module_")
         return self.module_
+
+    def _onnx_graph(self, network):
+        return self._vgg_onnx_graph(network, head=False)
 
     def transform(self, X):
         """The backbone's pooled features of the images, a float32 array (n_samples, n_features).

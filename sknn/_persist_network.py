@@ -1,0 +1,123 @@
+"""The network of a saved estimator: written under its own weight names, rebuilt with the estimator's own builder
+(the family contract, :mod:`sknn._family`) and checked against the file's weights before any memory is allocated.
+
+A forged file can describe any network in its parameters; the weights it holds bound what
+it may ask for: a layer list longer than the weights allow is refused before anything is
+built, a network is built on the ``meta`` device first and stopped as soon as it has more
+tensors or layers than the weights allow, and its weights' names and shapes must be the
+file's before it is built for real.
+"""
+
+import warnings
+
+import torch
+
+from ._persist_values import FormatError
+
+__all__ = ["build_at_most", "check_layer_lists", "check_shapes", "limits", "load_device", "load_weights",
+           "saved_weights", "unwrapped"]
+
+
+def load_device(saved):
+    """Where a loaded network goes: the device it was saved from if this machine has it, else the CPU (as pickle)."""
+    try:
+        dev = torch.device(saved)
+    except (RuntimeError, TypeError) as exc:
+        raise FormatError(f"The file names an unknown device {saved!r}.") from exc
+    if dev.type == "cpu":
+        return dev
+    if dev.type == "cuda" and torch.cuda.is_available() and (dev.index or 0) < torch.cuda.device_count():
+        return torch.device("cuda", dev.index or 0)
+    if dev.type == "mps" and getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available():
+        return dev
+    from skorch.exceptions import DeviceWarning
+
+    warnings.warn(f"The model was saved from device {saved!r}, which this machine does not have; it is loaded on "
+                  "the CPU. Move it with est.set_params(device=...) and a new fit, if needed.", DeviceWarning)
+    return torch.device("cpu")
+
+
+def unwrapped(module):
+    """The module itself, not ``torch.compile``'s wrapper: files hold the network's own weight names."""
+    return getattr(module, "_orig_mod", module)
+
+
+def saved_weights(entries, tensor):
+    """The saved weights, ``{name: tensor}``, from the document's [name, tensor name] pairs (``tensor`` finds a
+    tensor by its name), under the network's own names (files of compiled networks once held the wrapper's)."""
+    if type(entries) is not list or not all(type(e) is list and len(e) == 2 and type(e[0]) is str for e in entries):
+        raise FormatError("The saved weights of the network are not a list of [name, tensor] pairs.")
+    return {k.removeprefix("_orig_mod."): tensor(t) for k, t in entries}
+
+
+def limits(weights):
+    """The most tensors and layers (modules) a network whose weights are the file's ``weights`` can have."""
+    return 2 * len(weights) + 16, 4 * len(weights) + 64
+
+
+def check_layer_lists(params, architecture, weights, name):
+    """Refuse, before building anything, a list parameter or recorded architecture parameter (layer sizes, a layer
+    list) with more items than the network of the file's weights can have layers: each item builds a layer."""
+    max_modules = limits(weights)[1]
+    for what, values in (("parameter", params), ("architecture parameter", architecture)):
+        for key, value in values.items():
+            if isinstance(value, (list, tuple)) and len(value) > max_modules:
+                raise FormatError(f"The saved {what} {key} of the {name} lists {len(value)} items, more than the "
+                                  f"{max_modules} layers a network of the file's {len(weights)} weight tensors can "
+                                  "have: the file is damaged or forged.")
+
+
+class _Oversized(Exception):
+    """Raised by the registration hooks of :func:`build_at_most` to stop building a network."""
+
+
+def build_at_most(build, weights, name):
+    """``build()`` (on the meta device), stopped as soon as it creates more tensors or layers than a network whose
+    weights are the file's ``weights`` can have: a forged file describing 30,000 layers is refused at once, not
+    after building them all."""
+    max_tensors, max_modules = limits(weights)
+    count = {"tensors": 0, "modules": 0}
+
+    def counted(kind, limit):
+        def hook(module, attr, value):
+            if value is not None:
+                count[kind] += 1
+                if count[kind] > limit:
+                    raise _Oversized(kind, limit)
+        return hook
+
+    from torch.nn.modules import module as nn_module
+
+    handles = [nn_module.register_module_parameter_registration_hook(counted("tensors", max_tensors)),
+               nn_module.register_module_buffer_registration_hook(counted("tensors", max_tensors)),
+               nn_module.register_module_module_registration_hook(counted("modules", max_modules))]
+    try:
+        return build()
+    except _Oversized as exc:
+        kind, limit = exc.args
+        raise FormatError(f"The saved parameters of the {name} describe a network of more than {limit} {kind}, but the "
+                          f"file holds the weights of {len(weights)} tensors: the file is damaged or forged.") from None
+    finally:
+        for handle in handles:
+            handle.remove()
+
+
+def check_shapes(module, weights, name):
+    """Compare the saved weights' names and shapes with those of ``module``, built on the meta device (no
+    memory): the network is only built for real once the file's own tensors are known to fill it."""
+    expected = {k: tuple(t.shape) for k, t in module.state_dict().items()}
+    saved = {k: tuple(t.shape) for k, t in weights.items()}
+    wrong = sorted(str(k) for k in expected.keys() | saved.keys() if expected.get(k) != saved.get(k))
+    if wrong:
+        raise FormatError(f"The saved weights do not fit the {name} network built from the saved parameters: "
+                          + ", ".join(f"{k} (saved {saved.get(k)}, expected {expected.get(k)})"
+                                      for k in wrong[:5]) + (", ..." if len(wrong) > 5 else ""))
+
+
+def load_weights(module, weights, name):
+    """The saved weights into ``module``, every one of them and nothing else (``strict=True``)."""
+    try:
+        module.load_state_dict(weights, strict=True)
+    except RuntimeError as exc:
+        raise FormatError(f"The saved weights do not fit the {name} network built from the saved parameters: "
+                          f"{exc}") from None
