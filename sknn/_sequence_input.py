@@ -16,8 +16,8 @@ from ._validation import check_labels, check_magnitude, first_non_string
 
 __all__ = ["BOS", "EOS", "MAX_WORD_CHARS", "PAD", "UNK", "BOS_TOKEN", "EOS_TOKEN", "PAD_TOKEN", "UNK_TOKEN",
            "SequenceBatches", "build_vocabulary", "char_table", "check_label_sequences", "check_prefixes",
-           "check_sequences", "check_tokens", "is_token", "pretrained_matrix", "read_pretrained", "spans", "token_forms",
-           "token_ids"]
+           "check_sequences", "check_tokens", "is_token", "pretrained_matrix", "read_pretrained", "spans",
+           "token_forms", "token_ids"]
 
 PAD, UNK, BOS, EOS = 0, 1, 2, 3
 PAD_TOKEN, UNK_TOKEN, BOS_TOKEN, EOS_TOKEN = "<pad>", "<unk>", "<s>", "</s>"

@@ -83,7 +83,7 @@ def tagger_onnx_graph(estimator, network):
             "steps_in_graph": ["padding mask", "recurrent network", "softmax"]}
     metadata = {}
     if words:
-        prep.update({"lowercase": bool(estimator.lowercase), "pad_id": PAD, "unknown_id": UNK,
+        prep.update({"lowercase": bool(estimator.architecture_["lowercase"]), "pad_id": PAD, "unknown_id": UNK,
                      "steps_outside_graph": [("word -> id with 'vocabulary' (its index; lower-cased first when "
                                              "lowercase is true); unknown words -> unknown_id")]})
         metadata["vocabulary"] = list(estimator._words_array())

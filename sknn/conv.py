@@ -210,6 +210,10 @@ verbose, callbacks
         "class_weight": [dict, StrOptions({"balanced"}), None],
     }
 
+    _architecture_params = ("conv_filters", "kernel_size", "strides", "padding", "convs_per_block", "pooling",
+                            "pool_size", "batch_norm", "activation", "dropout", "dense_layers", "augment", "module",
+                            "channels_last", "kernel_initializer")
+
     def __init__(self, conv_filters=(32, 64), kernel_size=3, strides=1, padding="same", convs_per_block=1,
                  pooling="max", pool_size=2, batch_norm=False, activation="relu", dropout=0.25,
                  dense_layers=(128,), augment=None, image_shape=None, data_format="auto", image_size=None,
@@ -278,17 +282,18 @@ verbose, callbacks
         return self._image_source(X, y, sample_weight)
 
     def _build_module(self):
+        arch = self.architecture_  # the parameters as they were when the network was first built
         c, h, w = self.image_shape_
         n_outputs = self._n_outputs()
-        if self.module is not None:
-            return self.module(c, (h, w), n_outputs)
-        net = ConvNet(c, (h, w), n_outputs, conv_filters=tuple(self.conv_filters), kernel_size=self.kernel_size,
-                      strides=self.strides, padding=self.padding, convs_per_block=self.convs_per_block,
-                      pooling=self.pooling, pool_size=self.pool_size, batch_norm=self.batch_norm,
-                      activation=self.activation, dropout=self.dropout, dense_layers=tuple(self.dense_layers),
-                      augment=self.augment, channels_last=self.channels_last)
-        net = initialize_weights(net, self.kernel_initializer, self.activation)
-        return net.to(memory_format=torch.channels_last) if self.channels_last else net
+        if arch["module"] is not None:
+            return arch["module"](c, (h, w), n_outputs)
+        net = ConvNet(c, (h, w), n_outputs, conv_filters=arch["conv_filters"], kernel_size=arch["kernel_size"],
+                      strides=arch["strides"], padding=arch["padding"], convs_per_block=arch["convs_per_block"],
+                      pooling=arch["pooling"], pool_size=arch["pool_size"], batch_norm=arch["batch_norm"],
+                      activation=arch["activation"], dropout=arch["dropout"], dense_layers=arch["dense_layers"],
+                      augment=arch["augment"], channels_last=arch["channels_last"])
+        net = initialize_weights(net, arch["kernel_initializer"], arch["activation"])
+        return net.to(memory_format=torch.channels_last) if arch["channels_last"] else net
 
     def _engine_kwargs(self):
         return {"compile": self.compile}

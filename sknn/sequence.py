@@ -2,120 +2,32 @@
 
 A sequence is a list of tokens (strings) or an array of feature vectors
 (length, n_features). The family's input (checks, vocabularies, the batch source) is
-:mod:`sknn._sequence_input`, its networks :mod:`sknn._recurrent`; the estimators here
-train through the shared engine, and the loss sees real tokens only.
+:mod:`sknn._sequence_input`, its networks :mod:`sknn._recurrent`, what its estimators
+share :mod:`sknn._sequence_model` and the tagger's ONNX graph :mod:`sknn._sequence_onnx`;
+the estimators here train through the shared engine, and the loss sees real tokens only.
 """
 
-from numbers import Integral, Real
+from numbers import Integral
 
 import numpy as np
 import torch
 from sklearn.base import _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
-from torch import nn
 
-from ._base import BaseNeuralNetwork
 from ._engine import accuracy_score
-from ._recurrent import CELLS, RecurrentLayers, SequenceNet
+from ._recurrent import RecurrentLayers, SequenceNet
 from ._sequence_input import (BOS, BOS_TOKEN, EOS, EOS_TOKEN, PAD, PAD_TOKEN, UNK, UNK_TOKEN, SequenceBatches,
-                              build_vocabulary, check_label_sequences, check_prefixes, check_sequences,
-                              pretrained_matrix, read_pretrained, spans, token_forms, token_ids)
+                              build_vocabulary, check_label_sequences, check_prefixes, check_sequences, spans,
+                              token_forms, token_ids)
+from ._sequence_model import SequenceModel
 from ._sequence_onnx import tagger_onnx_feed, tagger_onnx_graph
-from ._validation import check_non_negative_weights, check_positive_int
+from ._validation import check_positive_int
 
 __all__ = ["LSTMSequenceTagger", "LSTMLanguageModel", "RecurrentLayers", "SequenceBatches", "SequenceNet"]
 
 
-# -- shared parameters and fit cycle ----------------------------------------------------
-class _SequenceModel(BaseNeuralNetwork):
-    """What the tagger and the language model share: vocabulary, character table, network."""
-
-    _parameter_constraints = {
-        **BaseNeuralNetwork._parameter_constraints,
-        "cell": [StrOptions(set(CELLS))],
-        "num_layers": [Interval(Integral, 1, None, closed="left")],
-        "hidden_size": [Interval(Integral, 1, None, closed="left")],
-        "embedding_dim": [Interval(Integral, 1, None, closed="left")],
-        "min_count": [Interval(Integral, 1, None, closed="left")],
-        "max_vocab": [Interval(Integral, 3, None, closed="left"), None],
-        "lowercase": ["boolean"],
-        "dropout": [Interval(Real, 0, 1, closed="left")],
-        "word_dropout": [Interval(Real, 0, 1, closed="left")],
-        "pretrained_embeddings": "no_validation",
-        "freeze_embeddings": ["boolean"],
-        "clipnorm": [Interval(Real, 0, None, closed="neither"), None],
-    }
-    _specials = (PAD_TOKEN, UNK_TOKEN)
-    _is_classifier = False  # labels are per token: no stratified splits of sequences
-
-    def _criterion(self):
-        return nn.CrossEntropyLoss(reduction="none")
-
-    def _source(self, X, y=None, sample_weight=None):
-        inputs, lengths, table = X
-        return SequenceBatches(inputs, lengths, y, sample_weight, table)
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.two_d_array = False
-        tags.input_tags.sparse = False
-        tags.input_tags.string = True
-        return tags
-
-    def _batch_size(self, n_samples):
-        if self.batch_size == "auto":
-            return min(32, n_samples)
-        return super()._batch_size(n_samples)
-
-    def _predict_batch_size(self):
-        return 256
-
-    def _callbacks(self, incremental):
-        callbacks = super()._callbacks(incremental)
-        if self.clipnorm is not None:
-            from skorch.callbacks import GradientNormClipping
-
-            callbacks.insert(0, ("clipnorm", GradientNormClipping(self.clipnorm)))
-        return callbacks
-
-    def _sample_weights(self, y_index, sample_weight, X):
-        if sample_weight is None:
-            return None
-        w = check_non_negative_weights(sample_weight, "sample_weight")
-        if w.ndim != 1 or len(w) != len(X[1]):
-            raise ValueError(f"sample_weight must have one weight per sequence ({len(X[1])}), got shape {w.shape}.")
-        if not np.any(w > 0):
-            raise ValueError("All sample weights are zero: there is nothing to learn from.")
-        return w
-
-    def _fit_vocabulary(self, tokens):
-        """``vocabulary_`` from the training tokens and the words of the pretrained vectors."""
-        pretrained = read_pretrained(self.pretrained_embeddings, self.embedding_dim)
-        extra = () if pretrained is None else [w.lower() if self.lowercase else w for w in pretrained[1]]
-        lowered = ([t.lower() for t in seq] for seq in tokens) if self.lowercase else tokens
-        self.vocabulary_, _ = build_vocabulary(lowered, self.min_count, self.max_vocab, self._specials, extra)
-        if len(self.vocabulary_) == len(self._specials):
-            raise ValueError(f"No token occurs at least min_count={self.min_count} times; lower min_count.")
-
-    def _load_pretrained(self, module):
-        """The pretrained vectors into the word embedding of a new network (small random values for other words)."""
-        if module.embedding is None:  # sequences of feature vectors: no word embedding
-            return
-        pretrained = read_pretrained(self.pretrained_embeddings, self.embedding_dim)
-        if pretrained is not None:
-            matrix = pretrained_matrix(*pretrained, self.vocabulary_, self.lowercase, self.embedding_dim)
-            with torch.no_grad():
-                module.embedding.weight.copy_(matrix)
-
-    def _words_array(self):
-        words = np.empty(len(self.vocabulary_), dtype=object)
-        for w, i in self.vocabulary_.items():
-            words[i] = w
-        return words
-
-
-class LSTMSequenceTagger(_SequenceModel):
+class LSTMSequenceTagger(SequenceModel):
     """Label every token of a sequence (part-of-speech tagging, per-step labels of a series).
 
     A recurrent network (RNN, LSTM or GRU, optionally bidirectional) reads word
@@ -181,11 +93,14 @@ verbose, callbacks
     """
 
     _parameter_constraints = {
-        **_SequenceModel._parameter_constraints,
+        **SequenceModel._parameter_constraints,
         "bidirectional": ["boolean"],
         "char_features": ["boolean", StrOptions({"cnn", "lstm"})],
         "char_dim": [Interval(Integral, 2, None, closed="left")],
     }
+
+    _architecture_params = ("cell", "bidirectional", "num_layers", "hidden_size", "embedding_dim", "char_features",
+                            "char_dim", "lowercase", "dropout", "word_dropout", "freeze_embeddings")
 
     def __init__(self, cell="lstm", bidirectional=True, num_layers=1, hidden_size=128, embedding_dim=100,
                  char_features=False, char_dim=64, min_count=1, max_vocab=None, lowercase=False, dropout=0.25,
@@ -230,8 +145,9 @@ verbose, callbacks
         self.verbose = verbose
         self.callbacks = callbacks
 
-    def _char_mode(self):
-        return {False: None, True: "cnn"}.get(self.char_features, self.char_features)
+    @staticmethod
+    def _char_mode(char_features):
+        return {False: None, True: "cnn"}.get(char_features, char_features)
 
     # -- input ----------------------------------------------------------------------
     def _encode(self, X, reset):
@@ -246,7 +162,7 @@ verbose, callbacks
             else:
                 self._fit_vocabulary(seqs)
                 self.char_vocabulary_ = None
-                if self._char_mode():
+                if self._char_mode(self.char_features):
                     chars, _ = build_vocabulary((t for seq in seqs for t in seq))
                     self.char_vocabulary_ = chars
         elif kind != self.input_kind_:
@@ -257,7 +173,7 @@ verbose, callbacks
                 raise ValueError(f"X has {seqs[0].shape[1]} features per step, but {type(self).__name__} was fitted "
                                  f"with {self.n_features_in_}.")
             return {"features": torch.from_numpy(np.concatenate(seqs))}, lengths, None
-        inputs = {"words": token_ids(seqs, self.vocabulary_, self.lowercase)}
+        inputs = {"words": token_ids(seqs, self.vocabulary_, self._lowercase(reset))}
         table = None
         if self.char_vocabulary_ is not None:
             inputs["forms"], table = token_forms(seqs, self.char_vocabulary_)
@@ -319,15 +235,16 @@ verbose, callbacks
         return len(self.classes_)
 
     def _build_module(self):
+        arch = self.architecture_  # the parameters as they were when the network was first built
         words = self.input_kind_ == "tokens"
         return SequenceNet(
             self._n_outputs(), vocab_size=len(self.vocabulary_) if words else None,
-            n_features=None if words else self.n_features_in_, embedding_dim=self.embedding_dim,
-            hidden_size=self.hidden_size, num_layers=self.num_layers, cell=self.cell,
-            bidirectional=self.bidirectional, dropout=self.dropout, word_dropout=self.word_dropout,
-            char_features=self._char_mode() if words else None,
-            n_chars=len(self.char_vocabulary_ or ()), char_dim=self.char_dim,
-            freeze_embeddings=self.freeze_embeddings)
+            n_features=None if words else self.n_features_in_, embedding_dim=arch["embedding_dim"],
+            hidden_size=arch["hidden_size"], num_layers=arch["num_layers"], cell=arch["cell"],
+            bidirectional=arch["bidirectional"], dropout=arch["dropout"], word_dropout=arch["word_dropout"],
+            char_features=self._char_mode(arch["char_features"]) if words else None,
+            n_chars=len(self.char_vocabulary_ or ()), char_dim=arch["char_dim"],
+            freeze_embeddings=arch["freeze_embeddings"])
 
     def _onnx_graph(self, network):
         return tagger_onnx_graph(self, network)
@@ -391,7 +308,7 @@ verbose, callbacks
         return tags
 
 
-class LSTMLanguageModel(_SequenceModel):
+class LSTMLanguageModel(SequenceModel):
     """Next-word prediction: a recurrent language model over token sequences.
 
     Each sequence is read from a start symbol; at every position the network predicts
@@ -439,10 +356,13 @@ verbose, callbacks
     """
 
     _parameter_constraints = {
-        **_SequenceModel._parameter_constraints,
+        **SequenceModel._parameter_constraints,
         "tie_weights": ["boolean"],
     }
     _specials = (PAD_TOKEN, UNK_TOKEN, BOS_TOKEN, EOS_TOKEN)
+    _architecture_params = ("cell", "num_layers", "hidden_size", "embedding_dim", "tie_weights", "lowercase", "dropout",
+                            "word_dropout", "freeze_embeddings")
+
     def __init__(self, cell="lstm", num_layers=1, hidden_size=256, embedding_dim=256, tie_weights=False,
                  min_count=2, max_vocab=20000, lowercase=False, dropout=0.3, word_dropout=0.0,
                  pretrained_embeddings=None, freeze_embeddings=False, clipnorm=5.0, optimizer="adam",
@@ -496,7 +416,7 @@ verbose, callbacks
         if reset:
             self._fit_vocabulary(seqs)
         lengths = torch.tensor([len(s) + 1 for s in seqs], dtype=torch.int64)
-        ids = token_ids(seqs, self.vocabulary_, self.lowercase, prefix=(BOS_TOKEN,), suffix=(EOS_TOKEN,))
+        ids = token_ids(seqs, self.vocabulary_, self._lowercase(reset), prefix=(BOS_TOKEN,), suffix=(EOS_TOKEN,))
         # input: <s> w1 ... wn ; target: w1 ... wn </s>
         tok = spans(torch.cumsum(lengths + 1, 0) - (lengths + 1), lengths)
         return ({"words": ids[tok]}, lengths, None), ids[tok + 1]
@@ -513,11 +433,12 @@ verbose, callbacks
         return len(self.vocabulary_)
 
     def _build_module(self):
+        arch = self.architecture_  # the parameters as they were when the network was first built
         return SequenceNet(
-            self._n_outputs(), vocab_size=len(self.vocabulary_), embedding_dim=self.embedding_dim,
-            hidden_size=self.hidden_size, num_layers=self.num_layers, cell=self.cell, bidirectional=False,
-            dropout=self.dropout, word_dropout=self.word_dropout,
-            freeze_embeddings=self.freeze_embeddings, tie_weights=self.tie_weights)
+            self._n_outputs(), vocab_size=len(self.vocabulary_), embedding_dim=arch["embedding_dim"],
+            hidden_size=arch["hidden_size"], num_layers=arch["num_layers"], cell=arch["cell"], bidirectional=False,
+            dropout=arch["dropout"], word_dropout=arch["word_dropout"], freeze_embeddings=arch["freeze_embeddings"],
+            tie_weights=arch["tie_weights"])
 
     def fit(self, X, y=None, sample_weight=None):
         """Train on token sequences X for up to ``max_iter`` epochs.
@@ -582,7 +503,7 @@ verbose, callbacks
         if len(prefixes) == 0:
             return []
         lengths = torch.tensor([len(p) + 1 for p in prefixes], dtype=torch.int64)
-        ids = token_ids(prefixes, self.vocabulary_, self.lowercase, prefix=(BOS_TOKEN,))
+        ids = token_ids(prefixes, self.vocabulary_, self.architecture_["lowercase"], prefix=(BOS_TOKEN,))
         source = SequenceBatches({"words": ids}, lengths, last_only=True)
         probs = self.net_.predict_source(source, batch_size=self._predict_batch_size(),
                                          transform=lambda z: torch.softmax(z.float(), dim=1))

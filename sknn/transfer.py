@@ -128,7 +128,8 @@ class _VGGInputMixin(ImageInputMixin):
     def _load_pretrained(self, module):
         """The backbone's weights of ``weights`` into a new network (its random ones stay when weights is None)."""
         if self.weights is not None:
-            module.backbone.features.load_state_dict(load_vgg_weights(self.weights, self.backbone), strict=True)
+            state = load_vgg_weights(self.weights, self.architecture_["backbone"])
+            module.backbone.features.load_state_dict(state, strict=True)
 
     # -- ONNX export: images of any size, resized and normalised in the graph -----------------
     def _vgg_onnx_graph(self, network, head):
@@ -272,6 +273,8 @@ verbose, callbacks
         "class_weight": [dict, StrOptions({"balanced"}), None],
     }
 
+    _architecture_params = ("backbone", "pooling", "image_size", "head_layers", "dropout", "augment", "channels_last")
+
     def __init__(self, backbone="vgg16", weights="imagenet", image_size=224, pooling="avg", head_layers=(256,),
                  dropout=0.5, fine_tune_blocks=0, backbone_lr_ratio=0.1, augment=None, cache_features=True,
                  image_shape=None, data_format="auto", skip_bad_images=False, channels_last=True, optimizer="adam",
@@ -326,10 +329,11 @@ verbose, callbacks
                              f"blocks; pass at most {n_blocks}, or 'all'.")
 
     def _build_module(self):
-        net = TransferNet(VGGBackbone(self.backbone, self.pooling), self._n_outputs(),
-                          head_layers=tuple(self.head_layers), dropout=self.dropout,
-                          image_size=self.image_size, augment=self.augment, channels_last=self.channels_last)
-        return net.to(memory_format=torch.channels_last) if self.channels_last else net
+        arch = self.architecture_  # the parameters as they were when the network was first built
+        net = TransferNet(VGGBackbone(arch["backbone"], arch["pooling"]), self._n_outputs(),
+                          head_layers=arch["head_layers"], dropout=arch["dropout"], image_size=arch["image_size"],
+                          augment=arch["augment"], channels_last=arch["channels_last"])
+        return net.to(memory_format=torch.channels_last) if arch["channels_last"] else net
 
     def _make_engine(self, module, batch_size, device, seed, incremental):
         module.backbone.set_trainable(self.fine_tune_blocks)  # a new fit, or a warm start's new settings
@@ -353,7 +357,7 @@ verbose, callbacks
         return min(200, n) if self.batch_size == "auto" else self.batch_size
 
     def _predict_batch_size(self):
-        return _inference_batch_size(self.net_.batch_size, self.image_size)
+        return _inference_batch_size(self.net_.batch_size, self.image_shape_[1:])
 
     def _forward(self, X, transform=None):
         check_is_fitted(self, "net_")
@@ -438,6 +442,8 @@ class VGGFeatureExtractor(_VGGInputMixin, FamilyEstimator, ClassNamePrefixFeatur
         "random_state": ["random_state"],
     }
 
+    _architecture_params = ("backbone", "pooling", "image_size", "channels_last")
+
     def __init__(self, backbone="vgg16", weights="imagenet", image_size=224, pooling="avg", batch_size=32,
                  image_shape=None, data_format="auto", skip_bad_images=False, channels_last=True, device="auto",
                  precision="32", random_state=None):
@@ -470,6 +476,7 @@ class VGGFeatureExtractor(_VGGInputMixin, FamilyEstimator, ClassNamePrefixFeatur
         self._check_vgg_params()
         self._clear_fitted()
         self._images(X, reset=True)
+        self._record_architecture()
         device = resolve_device(self.device)
         resolve_precision(self.precision, device)  # 'bf16' on a GPU without bfloat16: an error now, not later
         seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
@@ -482,9 +489,10 @@ class VGGFeatureExtractor(_VGGInputMixin, FamilyEstimator, ClassNamePrefixFeatur
 
     def _build_module(self):
         """The backbone without a head, in evaluation mode."""
-        module = TransferNet(VGGBackbone(self.backbone, self.pooling), None, image_size=self.image_size,
-                             channels_last=self.channels_last).eval()
-        return module.to(memory_format=torch.channels_last) if self.channels_last else module
+        arch = self.architecture_  # the parameters as they were when fit built the network
+        module = TransferNet(VGGBackbone(arch["backbone"], arch["pooling"]), None, image_size=arch["image_size"],
+                             channels_last=arch["channels_last"]).eval()
+        return module.to(memory_format=torch.channels_last) if arch["channels_last"] else module
 
     def _fitted_module(self):
         check_is_fitted(self, "module_")
@@ -507,9 +515,9 @@ class VGGFeatureExtractor(_VGGInputMixin, FamilyEstimator, ClassNamePrefixFeatur
         check_is_fitted(self, "module_")
         images = self._check_X(X, reset=False)
         source = self._image_source(images, fill=True)
-        feats, _, _ = backbone_features(self.module_, source, _inference_batch_size(self.batch_size, self.image_size),
-                              self.device_, grad_free=torch.inference_mode,
-                              amp_dtype=resolve_precision(self.precision, self.device_))
+        batch_size = _inference_batch_size(self.batch_size, self.image_shape_[1:])
+        feats, _, _ = backbone_features(self.module_, source, batch_size, self.device_, grad_free=torch.inference_mode,
+                                        amp_dtype=resolve_precision(self.precision, self.device_))
         unreadable = getattr(source, "unreadable", [])
         if unreadable and len(unreadable) == len(feats):
             raise ValueError(f"None of the {len(feats)} image files can be read (e.g. {images[unreadable[0]]!r}); pass "

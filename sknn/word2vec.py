@@ -162,6 +162,8 @@ class Word2VecTransformer(FamilyEstimator, ClassNamePrefixFeaturesOutMixin, Tran
         "verbose": ["verbose"],
     }
 
+    _architecture_params = ("vector_size", "sg")
+
     def __init__(self, vector_size=100, window=5, min_count=5, max_vocab_size=None, sg=0, negative=5,
                  ns_exponent=0.75, sample=1e-3, alpha=0.025, min_alpha=0.0001, epochs=5, batch_size="auto",
                  tokenizer=None, agg="mean", random_state=None, device="auto", verbose=0):
@@ -231,6 +233,7 @@ class Word2VecTransformer(FamilyEstimator, ClassNamePrefixFeaturesOutMixin, Tran
         source = CorpusBatches(sentences, vocab, window=self.window, negative=self.negative, sample=self.sample,
                                ns_exponent=self.ns_exponent, epochs=self.epochs)
         self.vocabulary_ = {word: i for i, word in enumerate(vocab.words)}
+        self._record_architecture()
         batch_size = min(1024, max(32, 2 * len(vocab))) if self.batch_size == "auto" else self.batch_size
         interrupted = False
         try:
@@ -269,7 +272,8 @@ class Word2VecTransformer(FamilyEstimator, ClassNamePrefixFeaturesOutMixin, Tran
 
     def _build_module(self):
         """The input and output vectors of the vocabulary, drawn from torch's global generator."""
-        return SkipGramNegative(len(self.vocabulary_), self.vector_size, sg=bool(self.sg))
+        arch = self.architecture_  # the parameters as they were when fit built the network
+        return SkipGramNegative(len(self.vocabulary_), arch["vector_size"], sg=bool(arch["sg"]))
 
     def _make_engine(self, module, batch_size, device, seed, incremental):
         """The training engine: plain SGD at a learning rate decaying over the words of all epochs."""

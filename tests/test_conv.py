@@ -7,6 +7,7 @@ from sklearn.datasets import load_digits
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import MinMaxScaler
 
+import sknn
 from sknn import ConvImageClassifier
 from sknn._images import Augment, as_image_array
 from sknn.conv import ConvNet
@@ -205,3 +206,23 @@ def test_pickle_round_trip(digits):
     clf = ConvImageClassifier(**dict(FAST, max_iter=2, batch_norm=True)).fit(X.reshape(-1, 8, 8) / 16, y)
     images = X[:50].reshape(-1, 8, 8) / 16
     np.testing.assert_array_equal(pickle.loads(pickle.dumps(clf)).predict_proba(images), clf.predict_proba(images))
+
+
+def test_a_fitted_model_describes_the_network_it_has(digits, tmp_path):
+    X, y = digits[0][:160] / 16, digits[1][:160]
+    clf = ConvImageClassifier(image_shape=(8, 8), **dict(FAST, max_iter=2)).fit(X, y)
+    expected = clf.predict_proba(X)
+    assert clf.architecture_["conv_filters"] == (8, 16) and clf.architecture_["dense_layers"] == (32,)
+    clf.set_params(conv_filters=(4,), dense_layers=(), pooling=None, activation="tanh", channels_last=False)
+    np.testing.assert_array_equal(clf.predict_proba(X), expected)  # the trained network, as it was built
+    clf.save(tmp_path / "conv.safetensors")
+    loaded = sknn.load(tmp_path / "conv.safetensors")  # rebuilt as it was trained, whatever set_params changed
+    np.testing.assert_array_equal(loaded.predict_proba(X), expected)
+    assert loaded.conv_filters == (4,) and loaded.architecture_ == clf.architecture_
+    with pytest.raises(ValueError, match=r"conv_filters=\(4,\) now, but the network was built with "
+                                         r"conv_filters=\(8, 16\)"):
+        clf.partial_fit(X, y)
+    with pytest.raises(ValueError, match="the network was built with"):
+        clf.set_params(warm_start=True).fit(X, y)
+    clf.set_params(warm_start=False, max_iter=1).fit(X, y)  # a new network follows the new parameters
+    assert clf.architecture_["conv_filters"] == (4,) and len(clf.first_layer_filters()) == 4

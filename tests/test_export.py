@@ -203,3 +203,31 @@ def test_errors(iris, tmp_path, monkeypatch):
     with pytest.raises(ImportError, match=r'pip install "sknn\[onnx\]"'):
         to_onnx(clf, tmp_path / "m.onnx")
     assert not (tmp_path / "m.onnx").exists()
+
+
+@pytest.mark.parametrize("family", ["conv", "tagger", "features"])
+def test_the_graph_is_the_network_the_model_has(digits, tmp_path, family):
+    from sknn import VGGFeatureExtractor
+
+    X, y = digits
+    if family == "conv":
+        est = ConvImageClassifier(conv_filters=(4,), dense_layers=(8,), image_shape=(8, 8), max_iter=1,
+                                  random_state=0).fit(X[:60], y[:60])
+        est.set_params(conv_filters=(2, 2), dense_layers=())
+        X, reference = X[:5], est.predict_proba
+    elif family == "tagger":
+        est = LSTMSequenceTagger(hidden_size=8, embedding_dim=8, max_iter=1, random_state=0).fit(SENTENCES, TAGS)
+        est.set_params(hidden_size=4, bidirectional=False, lowercase=True)
+        X, reference = SENTENCES[:4], None
+    else:
+        est = VGGFeatureExtractor(backbone=[8, "M", 16], weights=None, image_size=12, image_shape=(8, 8),
+                                  random_state=0).fit(X[:5])
+        est.set_params(backbone=[4], image_size=16, pooling="flatten")
+        X, reference = X[:5], est.transform
+    path = to_onnx(est, tmp_path / "model.onnx")
+    session = _session(path)
+    if family == "tagger":
+        assert onnx_metadata(path)["preprocessing"]["lowercase"] is False  # as the vocabulary was built
+        _check_sequences(est, session, X)
+    else:
+        _check_batches(est, session, X, output=session.get_outputs()[0].name, reference=reference)

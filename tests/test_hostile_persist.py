@@ -37,12 +37,16 @@ def saved(tmp_path_factory):
     return paths
 
 
-def _forge(path, out, edit):
-    """Edit the saved document and recompute the unsigned digest: what anyone can do to an unsigned file."""
+def _forge(path, out, param, value):
+    """Set a parameter in the saved document, and in the recorded architecture the network is built from, then
+    recompute the unsigned digest: what anyone can do to an unsigned file."""
     with safe_open(path, framework="pt") as f:
         metadata, tensors = f.metadata(), {k: f.get_tensor(k) for k in f.keys()}
     doc = json.loads(metadata["sknn.document"])
-    edit(doc["estimator"]["params"])
+    estimator = doc["estimator"]
+    estimator["params"][param] = value
+    architecture = estimator["attributes"]["architecture_"]
+    architecture["values"][architecture["keys"].index(param)] = value
     metadata["sknn.document"] = json.dumps(doc)
     metadata["sknn.digest"] = _digest(metadata["sknn.document"], tensors, None)
     save_file(tensors, out, metadata=metadata)
@@ -61,7 +65,7 @@ def _many(value, n=30_000):
     ("features", "backbone", [4] + ["M"] * 30_000),  # layers without weights count too
 ])
 def test_forged_files_describing_huge_architectures_are_refused_at_once(saved, tmp_path, name, param, value):
-    forged = _forge(saved[name], tmp_path / "forged.safetensors", lambda params: params.__setitem__(param, value))
+    forged = _forge(saved[name], tmp_path / "forged.safetensors", param, value)
     start = time.perf_counter()
     with pytest.raises(FormatError, match=r"network of more than .* file holds the weights of|lists 30\d\d\d items"):
         sknn.load(forged)

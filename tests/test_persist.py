@@ -481,21 +481,26 @@ def test_parameter_and_attribute_types_survive(data, tmp_path):
     assert loaded.extra_["big_endian"].dtype == np.dtype(">f8")
 
 
+def _set_architecture(doc, name, value):
+    """Set an architecture parameter in a saved document: the network is built from the architecture recorded at
+    fit."""
+    arch = doc["estimator"]["attributes"]["architecture_"]
+    arch["values"][arch["keys"].index(name)] = value
+
+
 def test_forged_network_sizes_are_refused_before_building(saved, tmp_path):
     # tiny files whose parameters ask for networks of terabytes: compared on the meta device, never allocated
-    def edit(doc):  # the network is built from the architecture recorded at fit
-        arch = doc["estimator"]["attributes"]["architecture_"]
-        arch["values"][arch["keys"].index("hidden_layer_sizes")] = {"__type__": "tuple", "items": [10 ** 7, 10 ** 7]}
-
-    forged = _rewrite(saved["dense_classifier"], tmp_path / "f.safetensors", edit)
+    forged = _rewrite(saved["dense_classifier"], tmp_path / "f.safetensors", lambda d: _set_architecture(
+        d, "hidden_layer_sizes", {"__type__": "tuple", "items": [10 ** 7, 10 ** 7]}))
     with _raises(FormatError, match=r"do not fit.*layers\.\d+\.weight \(saved \(8, \d+\), expected \(10000000, \d+\)\)"):
         sknn.load(forged)
     forged = _rewrite(saved["word2vec"], tmp_path / "w.safetensors",
-                      lambda d: d["estimator"]["params"].update(vector_size=10 ** 9))
+                      lambda d: _set_architecture(d, "vector_size", 10 ** 9))
     with _raises(FormatError, match="do not fit the Word2VecTransformer network"):
         sknn.load(forged)
+    backbone = {"__type__": "tuple", "items": [4, "M", 10 ** 6, "M"]}
     forged = _rewrite(saved["feature_extractor"], tmp_path / "v.safetensors",
-                      lambda d: d["estimator"]["params"]["backbone"].__setitem__(2, 10 ** 6))
+                      lambda d: _set_architecture(d, "backbone", backbone))
     with _raises(FormatError, match=r"do not fit the VGGFeatureExtractor network.*expected \(1000000, 4, 3, 3\)"):
         sknn.load(forged)
     forged = _rewrite(saved["dense_classifier"], tmp_path / "n.safetensors",

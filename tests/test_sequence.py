@@ -24,6 +24,7 @@ from sklearn.utils.estimator_checks import (
 )
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
+import sknn
 from sknn import LSTMLanguageModel, LSTMSequenceTagger
 from sknn.datasets import read_conllu
 from sknn.sequence import RecurrentLayers
@@ -409,3 +410,34 @@ def test_language_model_in_grid_search():
     search = GridSearchCV(LSTMLanguageModel(embedding_dim=8, min_count=1, max_iter=8, random_state=0),
                           {"hidden_size": [2, 32]}, cv=2).fit(text)
     assert search.best_params_["hidden_size"] == 32  # the score (log-likelihood) prefers the bigger model
+
+
+def test_a_fitted_tagger_describes_the_network_it_has(tmp_path):
+    X = [["The", "dog", "runs"], ["a", "Cat", "sleeps"], ["the", "cat", "runs"]] * 6
+    y = [["DET", "NOUN", "VERB"]] * 18
+    tagger = LSTMSequenceTagger(**SMALL, max_iter=2, char_features=True, char_dim=8).fit(X, y)
+    expected = tagger.predict_proba(X)
+    tagger.set_params(cell="gru", hidden_size=4, bidirectional=False, char_features=False, lowercase=True)
+    # the words are looked up as the vocabulary was built: with their case
+    np.testing.assert_array_equal(np.concatenate(tagger.predict_proba(X)), np.concatenate(expected))
+    tagger.save(tmp_path / "tagger.safetensors")
+    loaded = sknn.load(tmp_path / "tagger.safetensors")
+    np.testing.assert_array_equal(np.concatenate(loaded.predict_proba(X)), np.concatenate(expected))
+    assert loaded.architecture_["lowercase"] is False and loaded.lowercase is True
+    with pytest.raises(ValueError, match="cell='gru' now, but the network was built with cell='lstm'"):
+        tagger.partial_fit(X, y)
+    with pytest.raises(ValueError, match="the network was built with"):
+        tagger.set_params(warm_start=True).fit(X, y)
+
+
+def test_a_fitted_language_model_describes_the_network_it_has(tmp_path):
+    text = [["Robert", "weighs", "about", "200", "pounds"], ["anna", "weighs", "about", "60", "kilos"]] * 10
+    lm = LSTMLanguageModel(**SMALL, min_count=1, max_iter=2).fit(text)
+    expected = lm.predict_next(text[:2], top_k=3, return_proba=True), lm.perplexity(text)
+    lm.set_params(hidden_size=16, embedding_dim=16, tie_weights=True, num_layers=2, lowercase=True)
+    assert (lm.predict_next(text[:2], top_k=3, return_proba=True), lm.perplexity(text)) == expected
+    lm.save(tmp_path / "lm.safetensors")
+    loaded = sknn.load(tmp_path / "lm.safetensors")
+    assert (loaded.predict_next(text[:2], top_k=3, return_proba=True), loaded.perplexity(text)) == expected
+    with pytest.raises(ValueError, match="num_layers=2 now, but the network was built with num_layers=1"):
+        lm.partial_fit(text)

@@ -12,6 +12,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import RidgeClassifier
 from sklearn.pipeline import make_pipeline
 
+import sknn
 from sknn import TransferVGGClassifier, VGGFeatureExtractor
 from sknn._images import resize_images
 from sknn.transfer import VGGBackbone, load_vgg_weights, vgg
@@ -277,3 +278,24 @@ def test_pickle_round_trip(digits):
     np.testing.assert_array_equal(again.predict_proba(X[:40]), clf.predict_proba(X[:40]))
     ext = VGGFeatureExtractor(backbone=TINY, weights=None, image_size=8, random_state=0).fit(X[:2])
     np.testing.assert_array_equal(pickle.loads(pickle.dumps(ext)).transform(X[:9]), ext.transform(X[:9]))
+
+
+def test_fitted_vgg_models_describe_the_networks_they_have(digits, tmp_path):
+    X, y = digits[0][:64], digits[1][:64]
+    clf = TransferVGGClassifier(**dict(FAST, max_iter=2)).fit(X, y)
+    ext = VGGFeatureExtractor(backbone=TINY, weights=None, image_size=8, channels_last=False, random_state=0).fit(X)
+    expected = clf.predict_proba(X), ext.transform(X)
+    changed = dict(backbone=[4, "M"], pooling="max", image_size=16, channels_last=True)
+    clf.set_params(head_layers=(4,), dropout=0.5, **changed)
+    ext.set_params(**changed)
+    for est, out in zip((clf, ext), expected):
+        predict = est.predict_proba if est is clf else est.transform
+        np.testing.assert_array_equal(predict(X), out)  # the trained network, as it was built
+        est.save(tmp_path / "vgg.safetensors")
+        loaded = sknn.load(tmp_path / "vgg.safetensors")
+        np.testing.assert_array_equal((loaded.predict_proba if est is clf else loaded.transform)(X), out)
+        assert loaded.architecture_["backbone"] == (8, "M", 16, "M") and loaded.backbone == [4, "M"]
+    with pytest.raises(ValueError, match=r"backbone=\[4, 'M'\] now, but the network was built with "
+                                         r"backbone=\(8, 'M', 16, 'M'\)"):
+        clf.set_params(warm_start=True).fit(X, y)
+    assert ext.fit(X).transform(X).shape == (64, 4)  # a new fit follows the new parameters

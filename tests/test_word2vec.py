@@ -10,6 +10,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
 
+import sknn
 from sknn import KeyedVectors, Word2VecTransformer
 from sknn._w2v_core import CorpusBatches, SkipGramNegative, Vocabulary, _WindowLoss
 
@@ -302,3 +303,17 @@ def test_module_initialises_like_gensim():
     module = SkipGramNegative(50, 10)
     assert module.input.weight[:50].abs().max() <= 0.05 and module.input.weight[:50].abs().max() > 0
     assert torch.count_nonzero(module.output.weight) == 0
+
+
+def test_a_fitted_transformer_describes_the_vectors_it_has(tmp_path):
+    docs = ["the cat sat on the mat", "the dog sat on the rug"] * 10
+    w2v = Word2VecTransformer(**dict(FAST, epochs=2)).fit(docs)
+    expected = w2v.transform(docs)
+    w2v.set_params(vector_size=4, sg=1)
+    np.testing.assert_array_equal(w2v.transform(docs), expected)
+    w2v.save(tmp_path / "w2v.safetensors")
+    loaded = sknn.load(tmp_path / "w2v.safetensors")  # rebuilt with 16-dimensional vectors, as trained
+    np.testing.assert_array_equal(loaded.transform(docs), expected)
+    assert loaded.architecture_ == {"vector_size": 16, "sg": 0} and loaded.vector_size == 4
+    assert loaded.net_.module_.input.weight.shape[1] == 16
+    assert w2v.fit(docs).transform(docs).shape == (len(docs), 4)  # a new fit follows the new parameters

@@ -1,0 +1,109 @@
+"""What the estimators of the sequence family share: the parameters of the recurrent networks, the vocabulary
+and the pretrained word vectors, batch sizes, gradient clipping and one weight per sequence.
+"""
+
+from numbers import Integral, Real
+
+import numpy as np
+import torch
+from sklearn.utils._param_validation import Interval, StrOptions
+from torch import nn
+
+from ._base import BaseNeuralNetwork
+from ._recurrent import CELLS
+from ._sequence_input import PAD_TOKEN, UNK_TOKEN, SequenceBatches, build_vocabulary, pretrained_matrix, read_pretrained
+from ._validation import check_non_negative_weights
+
+__all__ = ["SequenceModel"]
+
+
+class SequenceModel(BaseNeuralNetwork, abstract=True):
+    """What the tagger and the language model share: vocabulary, character table, network."""
+
+    _parameter_constraints = {
+        **BaseNeuralNetwork._parameter_constraints,
+        "cell": [StrOptions(set(CELLS))],
+        "num_layers": [Interval(Integral, 1, None, closed="left")],
+        "hidden_size": [Interval(Integral, 1, None, closed="left")],
+        "embedding_dim": [Interval(Integral, 1, None, closed="left")],
+        "min_count": [Interval(Integral, 1, None, closed="left")],
+        "max_vocab": [Interval(Integral, 3, None, closed="left"), None],
+        "lowercase": ["boolean"],
+        "dropout": [Interval(Real, 0, 1, closed="left")],
+        "word_dropout": [Interval(Real, 0, 1, closed="left")],
+        "pretrained_embeddings": "no_validation",
+        "freeze_embeddings": ["boolean"],
+        "clipnorm": [Interval(Real, 0, None, closed="neither"), None],
+    }
+    _specials = (PAD_TOKEN, UNK_TOKEN)
+    _is_classifier = False  # labels are per token: no stratified splits of sequences
+
+    def _criterion(self):
+        return nn.CrossEntropyLoss(reduction="none")
+
+    def _source(self, X, y=None, sample_weight=None):
+        inputs, lengths, table = X
+        return SequenceBatches(inputs, lengths, y, sample_weight, table)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = False
+        tags.input_tags.sparse = False
+        tags.input_tags.string = True
+        return tags
+
+    def _batch_size(self, n_samples):
+        if self.batch_size == "auto":
+            return min(32, n_samples)
+        return super()._batch_size(n_samples)
+
+    def _predict_batch_size(self):
+        return 256
+
+    def _callbacks(self, incremental):
+        callbacks = super()._callbacks(incremental)
+        if self.clipnorm is not None:
+            from skorch.callbacks import GradientNormClipping
+
+            callbacks.insert(0, ("clipnorm", GradientNormClipping(self.clipnorm)))
+        return callbacks
+
+    def _sample_weights(self, y_index, sample_weight, X):
+        if sample_weight is None:
+            return None
+        w = check_non_negative_weights(sample_weight, "sample_weight")
+        if w.ndim != 1 or len(w) != len(X[1]):
+            raise ValueError(f"sample_weight must have one weight per sequence ({len(X[1])}), got shape {w.shape}.")
+        if not np.any(w > 0):
+            raise ValueError("All sample weights are zero: there is nothing to learn from.")
+        return w
+
+    def _fit_vocabulary(self, tokens):
+        """``vocabulary_`` from the training tokens and the words of the pretrained vectors."""
+        pretrained = read_pretrained(self.pretrained_embeddings, self.embedding_dim)
+        extra = () if pretrained is None else [w.lower() if self.lowercase else w for w in pretrained[1]]
+        lowered = ([t.lower() for t in seq] for seq in tokens) if self.lowercase else tokens
+        self.vocabulary_, _ = build_vocabulary(lowered, self.min_count, self.max_vocab, self._specials, extra)
+        if len(self.vocabulary_) == len(self._specials):
+            raise ValueError(f"No token occurs at least min_count={self.min_count} times; lower min_count.")
+
+    def _load_pretrained(self, module):
+        """The pretrained vectors into the word embedding of a new network (small random values for other words)."""
+        if module.embedding is None:  # sequences of feature vectors: no word embedding
+            return
+        arch = self.architecture_
+        pretrained = read_pretrained(self.pretrained_embeddings, arch["embedding_dim"])
+        if pretrained is not None:
+            matrix = pretrained_matrix(*pretrained, self.vocabulary_, arch["lowercase"], arch["embedding_dim"])
+            with torch.no_grad():
+                module.embedding.weight.copy_(matrix)
+
+    def _lowercase(self, reset):
+        """Whether words are lower-cased: the parameter for a new vocabulary, the built network's otherwise."""
+        return self.lowercase if reset else self.architecture_["lowercase"]
+
+    def _words_array(self):
+        words = np.empty(len(self.vocabulary_), dtype=object)
+        for w, i in self.vocabulary_.items():
+            words[i] = w
+        return words
