@@ -1,10 +1,11 @@
 """Data adapters: what the engine iterates over.
 
-A *batch source* has ``__len__``, ``subset(indices)`` and
-``batches(batch_size, shuffle, generator, device)``, which yields ``(X, y, w)`` triples
-(``y`` and ``w`` may be None). The engine asks for nothing else, so each estimator family
-brings the source that fits its data (rows of a matrix here; images or sequences
-elsewhere) and shares one training loop.
+A *batch source* (the contract is :class:`sknn._family.BatchSource`) has ``__len__``,
+``subset(indices)`` and ``batches(batch_size, shuffle, generator, device)``, which yields
+``(X, y, w)`` triples (``y`` and ``w`` may be None); targets and sample weights are given
+when it is built. The engine asks for nothing else, so each estimator family brings the
+source that fits its data (rows of a matrix here; images or sequences elsewhere) and
+shares one training loop.
 """
 
 import numpy as np
