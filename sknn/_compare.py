@@ -20,6 +20,7 @@ needs:
 """
 
 import math
+import sys
 import time
 import warnings
 from collections import Counter, namedtuple
@@ -43,10 +44,10 @@ from sklearn.utils import _safe_indexing
 from sklearn.utils.validation import check_is_fitted
 
 from . import _stats
-from .compare import DEFAULT_REPEATS
+from .compare import default_repeats
 
-__all__ = ["run_compare", "default_models", "detect_task", "rank_datasets", "MODEL_ALIASES", "DEFAULT_REPEATS",
-           "METRICS"]
+__all__ = ["run_compare", "prepare", "execute", "default_models", "detect_task", "rank_datasets", "MODEL_ALIASES",
+           "METRICS", "LabelEncodedClassifier"]
 
 
 # Short names accepted by ``models=[...]`` and ``sknn compare --models``: alias -> role.
@@ -193,10 +194,10 @@ def detect_task(y, return_reason=False):
     --------
     >>> detect_task([0, 1, 2, 1, 0, 2])
     'classification'
-    >>> detect_task([120_000, 98_500, 143_000, 87_250] * 10, return_reason=True)
-    ('classification', '4 distinct whole numbers (87250, 98500, 120000, 143000)')
-    >>> detect_task(list(range(60)) * 3, return_reason=True)[0]
-    'regression'
+    >>> detect_task([25_000 + 500 * i for i in range(219)], return_reason=True)
+    ('regression', '219 distinct whole numbers (25000..134000): a quantity, not class codes')
+    >>> detect_task(["yes", "no", "no"], return_reason=True)
+    ('classification', '2 distinct labels that are not numbers')
     """
     y = np.asarray(y)
     if y.dtype.kind in "fO":
@@ -514,7 +515,8 @@ class _Progress:
         if enabled:
             from tqdm.auto import tqdm
 
-            self.bar = tqdm(total=total, desc=label, unit="fit", dynamic_ncols=True,
+            tty = hasattr(sys.stderr, "isatty") and sys.stderr.isatty()
+            self.bar = tqdm(total=total, desc=label, unit="fit", dynamic_ncols=True, mininterval=0.5 if tty else 15,
                             bar_format="{desc}: {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} fits "
                                        "[{elapsed} elapsed{postfix}]")
 
@@ -564,9 +566,11 @@ def _splits(X, y, cv, repeats, task, random_state):
         else:
             seeds = [random_state] * repeats  # a RandomState instance: successive draws
         out = []
-        for r, seed in enumerate(seeds):
-            splitter = kind(int(cv), shuffle=True, random_state=seed)
-            out += [(r, f, np.asarray(tr), np.asarray(te)) for f, (tr, te) in enumerate(splitter.split(X, y))]
+        with warnings.catch_warnings():  # a class smaller than the folds: a note in the table, not a warning
+            warnings.filterwarnings("ignore", message="The least populated class in y has only")
+            for r, seed in enumerate(seeds):
+                splitter = kind(int(cv), shuffle=True, random_state=seed)
+                out += [(r, f, np.asarray(tr), np.asarray(te)) for f, (tr, te) in enumerate(splitter.split(X, y))]
         return out
     if repeats not in (None, 1):
         raise ValueError("repeats applies to an int cv; pass a repeated splitter (e.g. RepeatedStratifiedKFold) "
@@ -614,7 +618,11 @@ def run_compare(X, y, models="default", cv=5, repeats=None, scoring=None, sort=N
 class Plan(dict):
     """Everything :func:`execute` needs: the checked data, the splits, the models, the metrics."""
 
-    __getattr__ = dict.__getitem__
+    def __getattr__(self, name):
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
 
 
 def prepare(X, y, models="default", cv=5, repeats=None, scoring=None, sort=None, test="t-test", alpha=0.05,
@@ -660,7 +668,7 @@ def prepare(X, y, models="default", cv=5, repeats=None, scoring=None, sort=None,
     y = _check_target(y, task)
     n_classes = len(np.unique(y)) if task == "classification" else 0
     metrics = _metrics(scoring, sort, task, n_classes)
-    repeats_asked = DEFAULT_REPEATS if repeats is None and isinstance(cv, Integral) else repeats
+    repeats_asked = default_repeats(len(y)) if repeats is None and isinstance(cv, Integral) else repeats
     splits = _splits(X, y, cv, repeats_asked, task, random_state)
     k = 1 + max(f for _, f, _, _ in splits)
     n_repeats = 1 + max(r for r, _, _, _ in splits)
@@ -740,7 +748,7 @@ def execute(plan, verbose=True, return_fitted=False, label="compare"):
                     kept.remove(slowest)
                     skipped[slowest] = (f"skipped: {per_fit[slowest]:.1f} s a fit, and the first repeat of every "
                                         f"model would not fit in the time budget of {_duration(time_budget)}")
-                progress.set_total(len(kept) * len(splits))
+                progress.set_total(len(records) + len(kept) * (len(splits) - 1))
                 run(parallel, jobs_for(rest, kept))
                 done_repeats = 1
                 for r in range(1, n_repeats):
@@ -752,7 +760,7 @@ def execute(plan, verbose=True, return_fitted=False, label="compare"):
                         break
                     run(parallel, jobs_for(by_repeat[r], kept))
                     done_repeats += 1
-                progress.set_total(len(kept) * sum(len(by_repeat[r]) for r in range(done_repeats)))
+                progress.set_total(len(records))
                 names = kept
                 n_repeats = done_repeats
     finally:

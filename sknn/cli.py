@@ -129,11 +129,13 @@ def _sources(args):
             raise CommandError(f"--csv {path} needs --target COLUMN: the column to predict")
         out.append((os.path.basename(path), "csv", path, target))
     names = [o[0] for o in out]
-    for o in out:  # two files of the same name from different folders
-        if names.count(o[0]) > 1:
-            out = [(p if kind == "csv" else n, kind, p, t) for n, kind, p, t in out]
-            break
-    return out
+    if len(set(names)) < len(names):  # two files of the same name from different folders: their paths
+        out = [(p if kind == "csv" and names.count(n) > 1 else n, kind, p, t) for n, kind, p, t in out]
+    seen, unique = {}, []
+    for n, kind, p, t in out:  # the same data set twice: numbered
+        seen[n] = seen.get(n, 0) + 1
+        unique.append((n if seen[n] == 1 else f"{n} #{seen[n]}", kind, p, t))
+    return unique
 
 
 def _load(kind, where, target):
@@ -262,7 +264,6 @@ def _compare(args):
             print("\nnotes:\n  " + "\n  ".join(extra))
         results.append(dict(name=name, table=table, fitted=fitted, X=plan.X, y=plan.y,
                             header=lines + ([note] if note else [])))
-        del plan["X"]  # the data stays with the result only
 
     ranks = None
     if len(results) > 1:
@@ -308,7 +309,7 @@ def _compare(args):
 
 
 def build_parser():
-    from .compare import DEFAULT_REPEATS
+    from .compare import DEFAULT_REPEATS, SMALL_DATA
 
     parser = _Parser(prog="sknn", description="sknn: neural networks as scikit-learn estimators.")
     parser.add_argument("--version", action="version", version=f"sknn {_version()}",
@@ -336,7 +337,8 @@ def build_parser():
     g.add_argument("--cv", type=_int_at_least(2, "--cv"), default=5, metavar="K",
                    help="folds of k-fold cross-validation, stratified for classification (default: 5)")
     g.add_argument("--repeats", type=_int_at_least(1, "--repeats"), default=None, metavar="R",
-                   help=f"times the k-fold split is drawn, shuffled anew each time (default: {DEFAULT_REPEATS})")
+                   help=f"times the k-fold split is drawn, shuffled anew each time (default: {DEFAULT_REPEATS[0]} "
+                        f"below {SMALL_DATA:,} rows, else {DEFAULT_REPEATS[1]})")
     g.add_argument("--scoring", metavar="METRICS",
                    help="comma-separated metrics: accuracy, balanced_accuracy, log_loss, roc_auc, f1_macro, r2, rmse, "
                         "mae or any scikit-learn scorer name (default: balanced_accuracy, accuracy, log_loss, "

@@ -10,14 +10,23 @@ fast.
 """
 
 __all__ = ["compare", "default_models", "detect_task", "rank_datasets", "corrected_ttest", "bayesian_ttest",
-           "MODEL_ALIASES", "DEFAULT_REPEATS", "METRICS", "LabelEncodedClassifier"]
+           "MODEL_ALIASES", "DEFAULT_REPEATS", "SMALL_DATA", "default_repeats", "METRICS",
+           "LabelEncodedClassifier"]
 
 _FROM_STATS = ("corrected_ttest", "bayesian_ttest")
 
-#: Repeats of k-fold when ``repeats`` is not given: the main job (``sknn compare`` on
-#: digits, 5 folds, every default model) stays under a minute on 2 CPU cores with it
+#: Repeats of k-fold when ``repeats`` is not given: ``DEFAULT_REPEATS[0]`` below
+#: ``SMALL_DATA`` rows (where one k-fold's scores are noisy and fits are quick), else
+#: ``DEFAULT_REPEATS[1]``, so that the main job (``sknn compare``: digits, 1,797 rows,
+#: 5 folds, every default model) stays under a minute on 2 CPU cores
 #: (benchmarks/RESULTS.md, "compare").
-DEFAULT_REPEATS = 2
+DEFAULT_REPEATS = (3, 1)
+SMALL_DATA = 1000
+
+
+def default_repeats(n_samples):
+    """How many times k-fold is repeated by default for a data set of ``n_samples`` rows."""
+    return DEFAULT_REPEATS[0] if n_samples < SMALL_DATA else DEFAULT_REPEATS[1]
 
 
 def compare(X, y, models="default", cv=5, repeats=None, scoring=None, sort=None, test="t-test", alpha=0.05,
@@ -48,9 +57,10 @@ def compare(X, y, models="default", cv=5, repeats=None, scoring=None, sort=None,
         ``RepeatedStratifiedKFold``, ``GroupKFold`` with its groups bound) is used as is.
         Every model sees the same splits.
     repeats : int, default=None
-        How many times the k-fold split is drawn (an int ``cv`` only); None is
-        ``DEFAULT_REPEATS`` (2), chosen so that the main job, ``sknn compare``, runs in
-        under a minute on 2 CPU cores. More repeats give the tests more power.
+        How many times the k-fold split is drawn (an int ``cv`` only). None is 3 below
+        1,000 rows, where the scores of one k-fold are noisy and fits are quick, and 1
+        from 1,000 rows, so that the main job, ``sknn compare`` on digits, runs in under
+        a minute on 2 CPU cores. More repeats give the tests more power.
     scoring : str or list of str, default=None
         Metrics, by short name ('accuracy', 'balanced_accuracy', 'log_loss', 'roc_auc'
         (one-vs-rest beyond two classes), 'f1_macro', 'r2', 'rmse', 'mae') or any
@@ -178,7 +188,7 @@ def __getattr__(name):
         from . import _stats
 
         return getattr(_stats, name)
-    if name in __all__ and name != "DEFAULT_REPEATS":
+    if name in __all__:
         from . import _compare
 
         return getattr(_compare, name)

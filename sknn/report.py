@@ -162,7 +162,7 @@ def text_table(table):
         row["fit s"] = _seconds(r["fit_time"])
         row["predict s"] = _seconds(r["predict_time"])
         row["threads"] = str(r["threads"])
-        row["cpu"] = _fmt(r["cpu_use"], 1)
+        row["busy cores"] = _fmt(r["cpu_use"], 1)
         rows.append(row)
     frame = pd.DataFrame(rows).set_index("model")
     frame.index.name = None
@@ -327,7 +327,7 @@ def _html_table(table):
     metrics = _metric_columns(table)
     test = a.get("test", "t-test")
     heads = ["model", "vs best"] + (["p (Holm)"] if test == "t-test" else ["P(best better)", "P(equivalent)"])
-    heads += [m + (" ↓" if m in lower else "") for m in metrics] + ["fit (s)", "predict (s)", "threads", "cpu"]
+    heads += [m + (" ↓" if m in lower else "") for m in metrics] + ["fit (s)", "predict (s)", "threads", "busy cores"]
     ncol = len(heads)
     out = ['<div class="scroll"><table class="comparison">', "<thead><tr>" + "".join(
         f'<th class="{"model" if i == 0 else "col"}" scope="col">{html.escape(h)}</th>' for i, h in enumerate(heads))
