@@ -224,10 +224,10 @@ def critical_difference(ranks, ax=None, title=None):
     mean_ranks, cd = attrs["mean_ranks"].sort_values(), float(attrs["cd"])
     names, values = list(mean_ranks.index), mean_ranks.to_numpy(dtype=float)
     k = len(names)
-    ax = _axes(ax, figsize=(8, 1.6 + 0.32 * k))
+    ax = _axes(ax, figsize=(8, 1.4 + 0.25 * k))
     lo, hi = 1, max(k, 2)
     ax.set_xlim(lo - 0.3, hi + 0.3)
-    ax.set_ylim(-(k // 2 + 2.2), 2.2)
+    ax.set_ylim(-(0.45 * ((k + 1) // 2) + 0.5), 2.2)
     ax.axis("off")
     ax.hlines(0, lo, hi, color="black", lw=1)
     for r in range(lo, hi + 1):

@@ -41,7 +41,7 @@ def _p(v):
     return "<0.001" if v < 0.001 else f"{v:.3f}"
 
 
-def test_description(table):
+def significance_sentence(table):
     """One sentence: which test, on which metric, at which level."""
     a = table.attrs
     test = a.get("test", "t-test")
@@ -93,7 +93,7 @@ def describe(table, name, n_read=None, n_features=None, task_given=False):
     n_splits = len(a.get("cv_splits", []))
     lines.append(f"protocol: {protocol} ({n_splits} splits, the same for every model); {a.get('n_jobs')} worker(s) x "
                  f"{a.get('threads')} thread(s) per fit; {a.get('elapsed', 0):.0f} s")
-    lines.append(f"test: {test_description(table)}")
+    lines.append(f"test: {significance_sentence(table)}")
     return lines
 
 
