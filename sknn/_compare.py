@@ -20,6 +20,7 @@ needs:
 """
 
 import math
+import os
 import sys
 import time
 import warnings
@@ -553,6 +554,30 @@ def _duration(seconds):
 
 # --------------------------------------------------------------------------- the comparison
 
+def _auto_threads(n_workers):
+    """Threads per fit for ``threads='auto'``, and why.
+
+    The cores divided among the workers, but one thread when ``OMP_NUM_THREADS`` says so
+    or when the machine is already busy (a 1-minute load average of half its cores or
+    more): threads that wait for each other spin, and a 2-thread fit on busy cores can
+    take ten times as long as a 1-thread fit (benchmarks/RESULTS.md, "compare").
+    """
+    cores = cpu_count()
+    n = max(1, cores // n_workers)
+    if n == 1:
+        return 1, f"{cores} core(s) for {n_workers} worker(s)"
+    env = os.environ.get("OMP_NUM_THREADS", "").strip()
+    if env.isdigit() and int(env) >= 1 and int(env) < n:
+        return int(env), f"OMP_NUM_THREADS={env}"
+    try:
+        load = os.getloadavg()[0]
+    except (OSError, AttributeError):  # no load average on this platform
+        load = 0.0
+    if load >= cores / 2:
+        return 1, f"the machine is busy (load average {load:.1f} on {cores} cores)"
+    return n, f"{cores} cores for {n_workers} worker(s)"
+
+
 def _splits(X, y, cv, repeats, task, random_state):
     """[(repeat, fold, train, test)]: k-fold repeated with seeds random_state, random_state + 1, ..."""
     if isinstance(cv, Integral) and not isinstance(cv, bool):
@@ -674,7 +699,10 @@ def prepare(X, y, models="default", cv=5, repeats=None, scoring=None, sort=None,
     n_repeats = 1 + max(r for r, _, _, _ in splits)
 
     n_workers = effective_n_jobs(n_jobs)
-    n_threads = max(1, cpu_count() // n_workers) if threads == "auto" else int(threads)
+    if threads == "auto":
+        n_threads, threads_reason = _auto_threads(n_workers)
+    else:
+        n_threads, threads_reason = int(threads), "chosen by the caller"
     estimators, roles = _select_models(models, X, task, random_state, n_threads, baseline)
     n_workers = max(1, min(n_workers, len(estimators) * len(splits)))
     scorers = {m.name: m.scorer for m in metrics}
@@ -688,7 +716,8 @@ def prepare(X, y, models="default", cv=5, repeats=None, scoring=None, sort=None,
 
     return Plan(X=X, y=y, task=task, task_reason=task_reason, n_dropped=n_dropped, n_classes=n_classes,
                 class_counts=class_counts, metrics=metrics, splits=splits, n_repeats=n_repeats, k=k,
-                repeats_asked=repeats_asked, n_workers=n_workers, n_threads=n_threads, estimators=estimators,
+                repeats_asked=repeats_asked, n_workers=n_workers, n_threads=n_threads,
+                threads_reason=threads_reason, estimators=estimators,
                 roles=roles, scorers=scorers, notes=notes, test=test, alpha=alpha, rope=rope,
                 time_budget=time_budget)
 
@@ -785,7 +814,8 @@ def execute(plan, verbose=True, return_fitted=False, label="compare"):
         lower_is_better=[m.name for m in metrics if m.sign < 0], test=plan.test, alpha=plan.alpha, rope=plan.rope,
         cv=plan.k, repeats=n_repeats, repeats_requested=plan.repeats_asked or 1,
         cv_splits=[(sp[2], sp[3]) for sp in splits], n_samples=len(y), n_dropped=plan.n_dropped,
-        n_classes=plan.n_classes, class_counts=plan.class_counts, n_train=n_train, n_test=n_test, n_jobs=n_workers, threads=n_threads, roles=roles,
+        n_classes=plan.n_classes, class_counts=plan.class_counts, n_train=n_train, n_test=n_test, n_jobs=n_workers, threads=n_threads,
+        threads_reason=plan.threads_reason, roles=roles,
         scores=long, skipped=skipped, stopped=stopped, errors=errors,
         warnings={m: dict(c) for m, c in warned.items()}, notes=plan.notes,
         elapsed=time.perf_counter() - started)

@@ -362,7 +362,7 @@ def build_parser():
                    help="worker processes fitting in parallel (default: -1, one per core)")
     g.add_argument("--threads", type=_threads, default="auto", metavar="T",
                    help="threads per fit, torch/BLAS/OpenMP included (default: auto, the cores shared among the "
-                        "workers)")
+                        "workers; one when OMP_NUM_THREADS=1 or when the machine is already busy)")
     g.add_argument("--time-budget", type=_positive("--time-budget"), metavar="MINUTES",
                    help="stop adding repeats, or skip the slowest models, to finish in about this many minutes "
                         "(every model gets at least one fold)")

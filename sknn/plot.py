@@ -203,6 +203,9 @@ def time_vs_score(table, metric=None, ax=None):
             elif np.isfinite(mean):
                 extra = f" (baseline {mean:.4f}, off the scale)"
     ax.set_xscale("log")
+    from matplotlib.ticker import NullFormatter
+
+    ax.xaxis.set_minor_formatter(NullFormatter())  # the labels of the minor ticks overlap
     ax.set_xlabel("fit time per split (s, log scale)")
     direction = "lower is better" if _lower_is_better(table, metric) else "higher is better"
     ax.set_ylabel(f"{metric} (mean ± std, {direction})")

@@ -91,8 +91,10 @@ def describe(table, name, n_read=None, n_features=None, task_given=False):
     reps = a.get("repeats", 1)
     protocol = f"{a.get('cv')}-fold cross-validation" + (f" x {reps} repeats" if reps > 1 else "")
     n_splits = len(a.get("cv_splits", []))
+    why = a.get("threads_reason")
     lines.append(f"protocol: {protocol} ({n_splits} splits, the same for every model); {a.get('n_jobs')} worker(s) x "
-                 f"{a.get('threads')} thread(s) per fit; {a.get('elapsed', 0):.0f} s")
+                 f"{a.get('threads')} thread(s) per fit" + (f" ({why})" if why else "")
+                 + f"; {a.get('elapsed', 0):.0f} s")
     lines.append(f"test: {significance_sentence(table)}")
     return lines
 

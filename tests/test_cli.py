@@ -5,7 +5,6 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 
 import numpy as np
 import pandas as pd
@@ -180,21 +179,52 @@ def test_several_data_sets_mean_ranks(tmp_path, capsys):
         assert name in ranks
 
 
+def _small_network(X, task, random_state):
+    """The network of the default line-up, trained for 30 epochs: the report's figures without the wait."""
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from sknn import DenseClassifier
+
+    return "DenseClassifier (sknn)", make_pipeline(StandardScaler(), DenseClassifier(max_iter=30, random_state=0))
+
+
 @pytest.fixture(scope="module")
 def report(tmp_path_factory):
-    """One CLI run with two data sets and the network: the report and the PNG files."""
+    """The command run with two data sets and the default line-up's network (trained briefly): report and PNGs."""
+    import contextlib
+    import io
+
+    from sknn import _compare
+
     tmp = tmp_path_factory.mktemp("report")
     iris = load_iris(as_frame=True)
     frame = iris.data.assign(species=np.array(["setosa", "versicolor", "virginica"])[iris.target])
     frame.loc[[0, 70], "species"] = None
     frame.to_csv(tmp / "iris.csv", index=False)
     path, plots = tmp / "report.html", tmp / "plots"
-    start = time.perf_counter()
-    proc = _cli("compare", "--csv", str(tmp / "iris.csv"), "--target", "species", "--data", "wine", "--models",
-                "linear,network", "--cv", "3", "--repeats", "1", "--n-jobs", "1", "--quiet", "--report",
-                str(path), "--plots", str(plots))
+    out = io.StringIO()
+    with pytest.MonkeyPatch.context() as mp, contextlib.redirect_stdout(out):
+        mp.setattr(_compare, "_network", _small_network)
+        code = main(["compare", "--csv", str(tmp / "iris.csv"), "--target", "species", "--data", "wine", "--models",
+                     "linear,network", "--cv", "3", "--repeats", "1", "--n-jobs", "1", "--quiet", "--report",
+                     str(path), "--plots", str(plots)])
+    assert code == 0, out.getvalue()
+    return {"path": path, "plots": plots, "stdout": out.getvalue(), "tmp": tmp}
+
+
+def test_the_command_writes_a_report_and_plots(tmp_path):
+    """End to end in a fresh process, with the real default models (here the cheap ones)."""
+    report, plots = tmp_path / "r.html", tmp_path / "plots"
+    proc = _cli("compare", "--data", "iris,wine", "--models", "linear,forest", "--cv", "3", "--repeats", "1",
+                "--n-jobs", "1", "--quiet", "--report", str(report), "--plots", str(plots))
     assert proc.returncode == 0, proc.stderr
-    return {"path": path, "plots": plots, "stdout": proc.stdout, "seconds": time.perf_counter() - start, "tmp": tmp}
+    assert "Across 2 data sets" in proc.stdout and "report: " in proc.stdout
+    page = report.read_text()
+    assert page.count('<table class="comparison">') == 2 and 'data-kind="critical_difference"' in page
+    assert sorted(p.name for p in plots.iterdir()) == [
+        "critical_difference.png", "iris_confusion_matrix.png", "iris_scores.png", "iris_time_vs_score.png",
+        "wine_confusion_matrix.png", "wine_scores.png", "wine_time_vs_score.png"]
 
 
 def test_the_report_and_its_figures(report):
