@@ -467,9 +467,29 @@ def _usable_scorers(estimator, scorers):
     return usable, missing
 
 
-def _fit_one(name, estimator, X, y, split, train, test, scorers, threads, keep):
-    """Fit and score ``estimator`` on one split with scikit-learn's cross_validate, in at most ``threads`` threads."""
+def _packages(estimators):
+    """The modules of every estimator of the line-up, nested ones included."""
+    out = set()
+    for est in estimators:
+        parts = [est] + [v for v in est.get_params(deep=True).values() if hasattr(v, "get_params")]
+        out |= {type(p).__module__ for p in parts}
+    return sorted(out)
+
+
+def _fit_one(name, estimator, X, y, split, train, test, scorers, threads, keep, packages=()):
+    """Fit and score ``estimator`` on one split with scikit-learn's cross_validate, in at most ``threads`` threads.
+
+    ``packages`` are imported first: a loky worker measures its "reference" memory after
+    its first task and restarts itself when it has grown by 300 MB since, which importing
+    torch and the boosting libraries for a later task would do (every restart imports them
+    all again); imported in the first task, they are part of the reference.
+    """
+    import importlib
+
     from threadpoolctl import threadpool_limits
+
+    for package in packages:
+        importlib.import_module(package)
 
     record = {"model": name, "split": split, "error": None, "estimator": None, "y_pred": None}
     wanted = scorers
@@ -499,7 +519,7 @@ def _fit_one(name, estimator, X, y, split, train, test, scorers, threads, keep):
     else:
         scores.update({k: float(out[f"test_{k}"][0]) for k in scorers})
         record.update(fit_time=float(out["fit_time"][0]), score_time=float(out["score_time"][0]))
-    record.update(scores=scores, threads=threads, cpu_time=cpu, wall_time=wall,
+    record.update(scores=scores, threads=threads, cpu_time=cpu, wall_time=wall, pid=os.getpid(),
                   warnings=[_short_warning(w) for w in caught if not issubclass(w.category, DeprecationWarning)]
                   + list(missing.values()))
     return record
@@ -729,6 +749,7 @@ def execute(plan, verbose=True, return_fitted=False, label="compare"):
     n_workers, n_threads, scorers, n_repeats = plan.n_workers, plan.n_threads, plan.scorers, plan.n_repeats
     time_budget, metrics, task = plan.time_budget, plan.metrics, plan.task
     records, skipped, stopped = [], {}, None
+    packages = _packages(estimators.values()) if n_workers > 1 else ()
     progress = _Progress(len(estimators) * len(splits), n_workers, verbose, label)
     names = list(estimators)
 
@@ -739,7 +760,7 @@ def execute(plan, verbose=True, return_fitted=False, label="compare"):
         pending = Counter(m for m, _ in jobs)
         keep_split = {s for s, (r, _, _, _) in enumerate(splits) if r == 0}
         tasks = (delayed(_fit_one)(m, estimators[m], X, y, s, splits[s][2], splits[s][3], scorers, n_threads,
-                                   return_fitted and s in keep_split) for m, s in jobs)
+                                   return_fitted and s in keep_split, packages) for m, s in jobs)
         for record in parallel(tasks):
             pending[record["model"]] -= 1
             records.append(record)
