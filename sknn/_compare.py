@@ -579,8 +579,8 @@ def _auto_threads(n_workers):
 
     The cores divided among the workers, but one thread when ``OMP_NUM_THREADS`` says so
     or when the machine is already busy (a 1-minute load average of half its cores or
-    more): threads that wait for each other spin, and a 2-thread fit on busy cores can
-    take ten times as long as a 1-thread fit (benchmarks/RESULTS.md, "compare").
+    more): threads that wait for each other spin, and with 2 threads per fit on busy
+    cores the main job took about 6 times as long (benchmarks/RESULTS.md, "compare").
     """
     cores = cpu_count()
     n = max(1, cores // n_workers)
@@ -835,7 +835,8 @@ def execute(plan, verbose=True, return_fitted=False, label="compare"):
         lower_is_better=[m.name for m in metrics if m.sign < 0], test=plan.test, alpha=plan.alpha, rope=plan.rope,
         cv=plan.k, repeats=n_repeats, repeats_requested=plan.repeats_asked or 1,
         cv_splits=[(sp[2], sp[3]) for sp in splits], n_samples=len(y), n_dropped=plan.n_dropped,
-        n_classes=plan.n_classes, class_counts=plan.class_counts, n_train=n_train, n_test=n_test, n_jobs=n_workers, threads=n_threads,
+        n_classes=plan.n_classes, class_counts=plan.class_counts, n_train=n_train, n_test=n_test, n_jobs=n_workers,
+        threads=n_threads,
         threads_reason=plan.threads_reason, roles=roles,
         scores=long, skipped=skipped, stopped=stopped, errors=errors,
         warnings={m: dict(c) for m, c in warned.items()}, notes=plan.notes,

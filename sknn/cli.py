@@ -191,7 +191,8 @@ def _check_outputs(args):
     if args.report:
         path = args.report
         if os.path.isdir(path):
-            raise CommandError(f"--report {path} is a folder; give a file name such as {os.path.join(path, 'report.html')}")
+            example = os.path.join(path, "report.html")
+            raise CommandError(f"--report {path} is a folder; give a file name such as {example}")
         parent = os.path.dirname(os.path.abspath(path))
         if not os.path.isdir(parent):
             raise CommandError(f"--report {path}: no such folder {parent} (create it first)")

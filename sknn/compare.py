@@ -105,10 +105,10 @@ def compare(X, y, models="default", cv=5, repeats=None, scoring=None, sort=None,
         thread each (with the default ``n_jobs=-1``, one thread per fit), and gives one
         thread when ``OMP_NUM_THREADS`` says so or when the machine is already busy (a
         1-minute load average of half the cores or more); ``attrs['threads_reason']``
-        says which. On a small or medium table one thread per fit and folds in parallel
-        is the fastest use of the cores, and it keeps its speed when another program
-        takes a core: threads that wait for each other spin, and a fit with 2 threads on
-        2 busy cores can take ten times as long (benchmarks/RESULTS.md, "compare").
+        says which. One thread per fit and folds in parallel keeps its speed when another
+        program takes a core, while threads that wait for each other spin: with 2
+        threads per fit on busy cores the main job took about 6 times as long
+        (benchmarks/RESULTS.md, "compare").
     time_budget : float, default=None
         Seconds. After the first fold of every model, the slowest models are skipped
         (and listed in ``attrs['skipped']``) until the first repeat fits in the budget;

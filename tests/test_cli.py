@@ -1,4 +1,4 @@
-"""The sknn command: fast start, one-line errors for every bad input, several data sets, the HTML report in a browser."""
+"""The sknn command: fast start, one-line errors for every bad input, several data sets, the report in a browser."""
 
 import os
 import re
