@@ -1,189 +1,412 @@
 """The ``sknn`` command line.
 
-    sknn compare                                  # scikit-learn's digits, 5-fold CV, 4 models
-    sknn compare --csv churn.csv --target churned --cv 5 --report report.html --plots plots/
+    sknn compare                                   # scikit-learn's digits, 5-fold CV x 2 repeats, every model
+    sknn compare --csv churn.csv --target churned --report report.html --plots plots/
+    sknn compare --csv a.csv --target y --csv b.csv --target z     # several data sets: mean ranks
+    sknn compare --csv tables/                      # every CSV of a folder
+
+The arguments are parsed, and every input and output path checked, before torch,
+scikit-learn or pandas are imported and before any model is fitted: ``sknn --help``
+answers at once, and a mistake costs one line and exit status 2, never a traceback.
 """
 
 import argparse
-import base64
-import datetime
-import html
-import io
 import os
 import sys
-
-import numpy as np
-import pandas as pd
+import time
 
 BUILT_IN = ("digits", "iris", "wine", "breast_cancer", "diabetes")
+_TRACEBACK_ENV = "SKNN_TRACEBACK"
 
 
 class CommandError(Exception):
     """A problem with the user's input: reported in one line, exit status 2."""
 
 
-def _load(args):
-    if args.csv is None:
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its errors in one line (no usage block)."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def _int_at_least(low, what):
+    def parse(text):
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{what} must be a whole number, got {text!r}") from None
+        if value < low:
+            raise argparse.ArgumentTypeError(f"{what} must be at least {low}, got {value}")
+        return value
+    return parse
+
+
+def _n_jobs(text):
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--n-jobs must be a whole number (-1: one per core), got {text!r}") from None
+    if value == 0:
+        raise argparse.ArgumentTypeError("--n-jobs must not be 0: give a number of workers, or -1 for one per core")
+    return value
+
+
+def _threads(text):
+    if text == "auto":
+        return text
+    return _int_at_least(1, "--threads")(text)
+
+
+def _positive(what, below=None):
+    def parse(text):
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{what} must be a number, got {text!r}") from None
+        if not value > 0 or value == float("inf") or (below is not None and not value < below):
+            bound = f" and below {below:g}" if below is not None else ""
+            raise argparse.ArgumentTypeError(f"{what} must be a number above 0{bound}, got {text!r}")
+        return value
+    return parse
+
+
+def _non_negative(what):
+    def parse(text):
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{what} must be a number, got {text!r}") from None
+        if not value >= 0 or value == float("inf"):
+            raise argparse.ArgumentTypeError(f"{what} must be a number >= 0, got {text!r}")
+        return value
+    return parse
+
+
+def _names(text, option):
+    names = [n.strip() for n in str(text).split(",") if n.strip()]
+    if not names:
+        raise CommandError(f"{option} names nothing; give comma-separated names, e.g. {option} "
+                           + ("linear,network" if option == "--models" else "accuracy,f1_macro"))
+    return names
+
+
+# --------------------------------------------------------------------------- inputs
+
+def _sources(args):
+    """[(name, kind, path_or_dataset, target or None)] in the order given, checked before any work."""
+    datas = []
+    for item in args.data or []:
+        for name in _names(item, "--data"):
+            if name not in BUILT_IN:
+                raise CommandError(f"unknown data set {name!r}; built-in ones are: {', '.join(BUILT_IN)}")
+            datas.append(name)
+    csvs, targets = list(args.csv or []), list(args.target or [])
+    if targets and not csvs:
+        raise CommandError("--target goes with --csv PATH (the column of that CSV to predict).")
+    if csvs and len(targets) not in (0, 1, len(csvs)):
+        raise CommandError(f"give one --target per --csv, in the same order, or one for all: got {len(csvs)} --csv "
+                           f"and {len(targets)} --target")
+    if not csvs and not datas:
+        datas = ["digits"]
+    out = [(name, "builtin", name, None) for name in datas]
+    for i, path in enumerate(csvs):
+        target = targets[i] if len(targets) == len(csvs) else (targets[0] if targets else None)
+        if os.path.isdir(path):
+            files = sorted(f for f in os.listdir(path) if f.lower().endswith(".csv")
+                           and os.path.isfile(os.path.join(path, f)))
+            if not files:
+                raise CommandError(f"no .csv file in the folder {path}")
+            out += [(f, "csv", os.path.join(path, f), target or "auto") for f in files]
+            continue
+        if not os.path.exists(path):
+            raise CommandError(f"no such file: {path}")
+        if not os.path.isfile(path):
+            raise CommandError(f"not a regular file: {path}")
+        if not os.access(path, os.R_OK):
+            raise CommandError(f"cannot read {path}: permission denied")
+        if target is None:
+            raise CommandError(f"--csv {path} needs --target COLUMN: the column to predict")
+        out.append((os.path.basename(path), "csv", path, target))
+    names = [o[0] for o in out]
+    if len(set(names)) < len(names):  # two files of the same name from different folders: their paths
+        out = [(p if kind == "csv" and names.count(n) > 1 else n, kind, p, t) for n, kind, p, t in out]
+    seen, unique = {}, []
+    for n, kind, p, t in out:  # the same data set twice: numbered
+        seen[n] = seen.get(n, 0) + 1
+        unique.append((n if seen[n] == 1 else f"{n} #{seen[n]}", kind, p, t))
+    return unique
+
+
+def _load(kind, where, target):
+    """(X, y, n_rows_read, n_features, target_note) for one data set."""
+    import numpy as np
+    import pandas as pd
+
+    if kind == "builtin":
         import sklearn.datasets
 
-        if args.target is not None:
-            raise CommandError("--target goes with --csv PATH.")
-        X, y = getattr(sklearn.datasets, f"load_{args.data}")(return_X_y=True)
-        return X, y, f"scikit-learn's {args.data}"
-    if args.target is None:
-        raise CommandError("--csv needs --target COLUMN: the column to predict.")
-    if not os.path.isfile(args.csv):
-        raise CommandError(f"no such file: {args.csv}")
+        X, y = getattr(sklearn.datasets, f"load_{where}")(return_X_y=True)
+        return X, y, len(y), X.shape[1], None
     try:
-        frame = pd.read_csv(args.csv)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise CommandError(f"cannot read {args.csv} as CSV: {str(exc).splitlines()[0]}") from None
-    if args.target not in frame.columns:
-        shown = ", ".join(map(str, frame.columns[:20])) + (" ..." if len(frame.columns) > 20 else "")
-        raise CommandError(f"no column {args.target!r} in {args.csv}; its columns are: {shown}")
-    frame = frame[frame[args.target].notna()]
+        frame = pd.read_csv(where, low_memory=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError, OSError,
+            MemoryError) as exc:
+        text = str(exc).strip().splitlines()
+        raise CommandError(f"cannot read {where} as CSV: {text[0] if text else type(exc).__name__}") from None
     if frame.shape[1] < 2:
-        raise CommandError(f"{args.csv} has no feature column besides the target {args.target!r}.")
-    if len(frame) < args.cv:
-        raise CommandError(f"{args.csv} has {len(frame)} rows with a target, fewer than --cv {args.cv} folds.")
-    y = frame[args.target].to_numpy()
-    return frame.drop(columns=[args.target]), y, args.csv
+        raise CommandError(f"{where} has {frame.shape[1]} column(s); it needs a target column and at least one "
+                           "feature (is the separator a comma?)")
+    if len(frame) == 0:
+        raise CommandError(f"{where} has a header but no rows")
+    note = None
+    if target == "auto":
+        target = "target" if "target" in frame.columns else str(frame.columns[-1])
+        note = f"target: the column {target!r} ({'named target' if target == 'target' else 'the last one'}; " \
+               "choose with --target)"
+    if target not in frame.columns:
+        close = [c for c in frame.columns if str(c).strip().lower() == str(target).strip().lower()]
+        if close:
+            raise CommandError(f"no column {target!r} in {where}; did you mean {str(close[0])!r}?")
+        shown = ", ".join(map(str, frame.columns[:20])) + (" ..." if len(frame.columns) > 20 else "")
+        raise CommandError(f"no column {target!r} in {where}; its columns are: {shown}")
+    if list(frame.columns).count(target) > 1:
+        raise CommandError(f"{where} has several columns named {target!r}")
+    y = frame[target]
+    X = frame.drop(columns=[target])
+    empty = [str(c) for c in X.columns if X[c].isna().all()]
+    if len(empty) == X.shape[1]:
+        raise CommandError(f"every feature column of {where} is empty")
+    if empty:
+        X = X.drop(columns=empty)
+        extra = f"left out {len(empty)} empty column(s): {', '.join(empty[:5])}" + (" ..." if len(empty) > 5 else "")
+        note = f"{note}; {extra}" if note else extra
+    y = y.astype(object).where(y.notna(), None).to_numpy() if y.dtype == object or str(y.dtype) in ("str", "string") \
+        else y.to_numpy()
+    return X, np.asarray(y), len(frame), X.shape[1], note
 
 
-def _png(fig):
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
-    return buf.getvalue()
-
-
-def _figures(table, fitted, y):
-    """name -> PNG bytes: scores, fit times, the network's training curves, a confusion matrix."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    from . import plot
-
-    figures = {}
-    ax = plot.comparison(table)
-    figures["scores"] = _png(ax.figure)
-    ax = plot.fit_times(table)
-    figures["fit_times"] = _png(ax.figure)
-    for name, ests in fitted["estimators"].items():
-        try:
-            ax = plot.history(ests, title=f"{name}: training loss, one curve per fold")
-        except ValueError:
-            continue  # not a network
-        figures["history"] = _png(ax.figure)
-        break
-    if table.attrs["task"] == "classification":
-        best = table.index[0]
-        labels = np.unique(y)
-        ax = plot.confusion_matrix(y, fitted["predictions"][best], labels=labels if len(labels) <= 30 else None,
-                                   title=f"{best}: confusion matrix, out-of-fold predictions")
-        figures["confusion_matrix"] = _png(ax.figure)
-    plt.close("all")
-    return figures
-
-
-def _report(path, table, figures, meta):
-    from . import __version__
-
-    captions = {"scores": "Scores: mean over folds, error bars one standard deviation",
-                "fit_times": "Fit time per fold", "history": "The network's training curves",
-                "confusion_matrix": "Confusion matrix of the best model"}
-    imgs = "\n".join(
-        f'<figure><img alt="{html.escape(captions[k])}" src="data:image/png;base64,'
-        f'{base64.b64encode(v).decode()}"><figcaption>{html.escape(captions[k])}</figcaption></figure>'
-        for k, v in figures.items())
-    page = f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>sknn compare: {html.escape(meta['data'])}</title>
-<style>body{{font-family:sans-serif;max-width:60em;margin:2em auto;color:#222}}
-table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:.3em .6em;text-align:right}}
-figure{{margin:1.5em 0}}img{{max-width:100%}}figcaption{{color:#555}}</style></head><body>
-<h1>Model comparison</h1>
-<p>Data: {html.escape(meta['data'])} &middot; {meta['n_samples']} samples, {meta['n_features']} features &middot;
-task: {meta['task']} &middot; {meta['cv']}-fold cross-validation, identical folds for every model
-&middot; sknn {__version__} &middot; {datetime.date.today()}</p>
-{table.to_html(float_format=lambda v: f"{v:.4f}")}
-{imgs}
-</body></html>
-"""
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(page)
-
-
-def _compare(args):
-    from .compare import compare
-
-    if args.cv < 2:
-        raise CommandError(f"--cv must be at least 2, got {args.cv}.")
-    X, y, data_name = _load(args)
-    scoring = [s.strip() for s in args.scoring.split(",")] if args.scoring else None
-    models = "default" if args.models == "default" else [m for m in args.models.split(",") if m.strip()]
-    want_figures = bool(args.report or args.plots)
-    if want_figures:
+def _check_outputs(args):
+    """Refuse output paths that cannot be written, before any work."""
+    if args.report:
+        path = args.report
+        if os.path.isdir(path):
+            example = os.path.join(path, "report.html")
+            raise CommandError(f"--report {path} is a folder; give a file name such as {example}")
+        parent = os.path.dirname(os.path.abspath(path))
+        if not os.path.isdir(parent):
+            raise CommandError(f"--report {path}: no such folder {parent} (create it first)")
+        if not os.access(parent, os.W_OK) or (os.path.exists(path) and not os.access(path, os.W_OK)):
+            raise CommandError(f"--report {path}: cannot write there (permission denied)")
+    if args.plots:
+        path = args.plots
+        if os.path.exists(path) and not os.path.isdir(path):
+            raise CommandError(f"--plots {path} is a file; give a folder (created if missing)")
+        existing = os.path.abspath(path)
+        while not os.path.exists(existing):
+            existing = os.path.dirname(existing)
+        if not os.path.isdir(existing):
+            raise CommandError(f"--plots {path}: {existing} is a file, not a folder")
+        if not os.access(existing, os.W_OK):
+            raise CommandError(f"--plots {path}: cannot write in {existing} (permission denied)")
+    if args.report or args.plots:
         try:
             import matplotlib  # noqa: F401
         except ImportError:
-            raise CommandError("--report and --plots need matplotlib: pip install 'sknn[plot]'.") from None
-    try:
-        out = compare(X, y, models=models, cv=args.cv, scoring=scoring, n_jobs=args.n_jobs, task=args.task,
-                      random_state=args.random_state, verbose=not args.quiet, return_fitted=want_figures)
-    except ValueError as exc:
-        raise CommandError(str(exc).splitlines()[0]) from None
-    table, fitted = out if want_figures else (out, None)
-    n_features = X.shape[1] if np.ndim(X) == 2 else int(np.prod(np.shape(X)[1:]))
-    meta = {"data": data_name, "n_samples": len(y), "n_features": n_features, "task": table.attrs["task"],
-            "cv": args.cv}
-    print(f"\n{data_name}: {meta['n_samples']} samples, {n_features} features, {meta['task']}, "
-          f"{args.cv}-fold cross-validation (identical folds for every model)\n")
-    with pd.option_context("display.width", 200, "display.max_columns", 50):
-        print(table.to_string(float_format=lambda v: f"{v:.4f}"))
+            raise CommandError("--report and --plots need matplotlib: pip install 'sknn[plot]'") from None
+
+
+# --------------------------------------------------------------------------- the command
+
+def _compare(args):
+    _check_outputs(args)
+    sources = _sources(args)
+    models = "default" if args.models == "default" else _names(args.models, "--models")
+    scoring = _names(args.scoring, "--scoring") if args.scoring is not None else None
+    if args.sort is not None:
+        _names(args.sort, "--sort")
+    want_figures = bool(args.report or args.plots)
+
+    # everything below imports the heavy libraries
+    import pandas as pd
+
+    from . import _compare as impl
+    from . import report
+
+    loaded, plans = [], []
+    for name, kind, where, target in sources:
+        X, y, n_read, n_features, note = _load(kind, where, target)
+        try:
+            plan = impl.prepare(X, y, models=models, cv=args.cv, repeats=args.repeats, scoring=scoring,
+                                sort=args.sort, test=args.test, alpha=args.alpha, rope=args.rope, n_jobs=args.n_jobs,
+                                threads=args.threads, task=args.task, random_state=args.random_state,
+                                time_budget=60.0 * args.time_budget if args.time_budget else None)
+        except ValueError as exc:
+            raise CommandError(f"{name}: {str(exc).splitlines()[0]}") from None
+        loaded.append((name, n_read, n_features, note))
+        plans.append(plan)
+
+    started = time.perf_counter()
+    results = []
+    for i, ((name, n_read, n_features, note), plan) in enumerate(zip(loaded, plans)):
+        if args.time_budget:
+            left = 60.0 * args.time_budget - (time.perf_counter() - started)
+            plan["time_budget"] = max(1.0, left / (len(plans) - i))
+        first = report.describe_plan(plan, name, n_read, n_features, task_given=args.task != "auto")
+        print(("\n" if i else "") + "\n".join(first + ([note] if note else [])), flush=True)
+        out = impl.execute(plan, verbose=not args.quiet, return_fitted=want_figures, label=name)
+        table, fitted = out if want_figures else (out, None)
+        lines = report.describe(table, name, n_read, n_features, task_given=args.task != "auto")
+        print("\n".join(lines[len(first):]))
+        print()
+        print(report.text_table(table))
+        extra = report.notes(table)
+        if extra:
+            print("\nnotes:\n  " + "\n  ".join(extra))
+        results.append(dict(name=name, table=table, fitted=fitted, X=plan.X, y=plan.y,
+                            header=lines + ([note] if note else [])))
+
+    ranks = None
+    if len(results) > 1:
+        try:
+            ranks = impl.rank_datasets({r["name"]: r["table"] for r in results})
+        except ValueError as exc:
+            print(f"\nno ranks across data sets: {exc}")
+        else:
+            a = ranks.attrs
+            print(f"\nAcross {a['n_datasets']} data sets: mean {a['metric']} and mean rank (1 = best)\n")
+            with pd.option_context("display.width", 250, "display.max_columns", 50):
+                print(ranks.to_string(float_format=lambda v: f"{v:.4f}"))
+            print(f"\nFriedman test p = {report._p(a['friedman_p'])}; critical difference (Nemenyi, alpha "
+                  f"{a['alpha']:g}) = {a['cd']:.2f}: models whose mean ranks differ by less are not significantly "
+                  "different over these data sets (Demšar 2006).")
+            if a.get("left_out"):
+                print(f"left out of the ranks (not scored on every data set): {', '.join(a['left_out'])}")
+
     if want_figures:
-        figures = _figures(table, fitted, y)
+        for r in results:
+            r["figures"] = report.figures(r["table"], r["fitted"], r["X"], r["y"])
+        rank_fig = report.rank_figure(ranks) if ranks is not None else None
         if args.plots:
             os.makedirs(args.plots, exist_ok=True)
-            for name, png in figures.items():
-                with open(os.path.join(args.plots, f"{name}.png"), "wb") as f:
-                    f.write(png)
-            print(f"\nplots: {', '.join(os.path.join(args.plots, n + '.png') for n in figures)}")
+            written = []
+            for r in results:
+                prefix = "" if len(results) == 1 else report._slug(r["name"]) + "_"
+                for key, (_, png) in r["figures"].items():
+                    written.append(os.path.join(args.plots, f"{prefix}{key}.png"))
+                    with open(written[-1], "wb") as f:
+                        f.write(png)
+            if rank_fig is not None:
+                written.append(os.path.join(args.plots, "critical_difference.png"))
+                with open(written[-1], "wb") as f:
+                    f.write(rank_fig[1])
+            print(f"\nplots: {', '.join(written)}")
         if args.report:
-            _report(args.report, table, figures, meta)
+            page = report.html_report(results, ranks=ranks, rank_fig=rank_fig)
+            with open(args.report, "w", encoding="utf-8") as f:
+                f.write(page)
             print(f"report: {args.report}")
     return 0
 
 
 def build_parser():
-    parser = argparse.ArgumentParser(prog="sknn", description="sknn: neural networks as scikit-learn estimators.")
-    sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("compare", help="cross-validate sknn's network beside scikit-learn's models",
-                       description="Cross-validate a linear model, a random forest, gradient boosting and sknn's "
-                                   "network on identical folds, and print a table of scores and times.")
-    p.add_argument("--data", choices=BUILT_IN, default="digits", help="built-in data set (default: digits)")
-    p.add_argument("--csv", metavar="PATH", help="a CSV file with a header row, instead of the built-in data")
-    p.add_argument("--target", metavar="COLUMN", help="the column of the CSV to predict")
-    p.add_argument("--task", choices=("auto", "classification", "regression"), default="auto")
-    p.add_argument("--cv", type=int, default=5, help="number of folds (default 5)")
-    p.add_argument("--scoring", help="comma-separated scorer names, e.g. accuracy,f1_macro (the first ranks)")
-    p.add_argument("--models", default="default",
-                   help="comma-separated among linear, forest, boosting, network (default: all four)")
-    p.add_argument("--n-jobs", type=int, default=1, help="fits run in parallel (default 1)")
-    p.add_argument("--random-state", type=int, default=0)
-    p.add_argument("--report", metavar="PATH", help="write a self-contained HTML report")
-    p.add_argument("--plots", metavar="DIR", help="write the report's figures as PNG files")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    from .compare import DEFAULT_REPEATS, SMALL_DATA
+
+    parser = _Parser(prog="sknn", description="sknn: neural networks as scikit-learn estimators.")
+    parser.add_argument("--version", action="version", version=f"sknn {_version()}",
+                        help="print sknn's version and exit")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="command")
+    p = sub.add_parser(
+        "compare", help="cross-validate sknn's network beside scikit-learn's models and test the differences",
+        description="Cross-validate a baseline, a linear model, a random forest, gradient boosting (scikit-learn's, "
+                    "and LightGBM, XGBoost, CatBoost when installed) and sknn's network on the same repeated folds; "
+                    "print each model's metrics and times, and whether it is distinguishable from the best.",
+        epilog="Examples: sknn compare | sknn compare --csv churn.csv --target churned --report report.html | "
+               "sknn compare --csv a.csv --target y --csv b.csv --target z | sknn compare --csv folder/")
+    g = p.add_argument_group("data")
+    g.add_argument("--data", action="append", metavar="NAME",
+                   help=f"built-in data set(s), comma-separated or repeated: {', '.join(BUILT_IN)} (default: digits "
+                        "when no --csv)")
+    g.add_argument("--csv", action="append", metavar="PATH",
+                   help="a CSV file with a header row, or a folder of CSV files; repeat for several data sets")
+    g.add_argument("--target", action="append", metavar="COLUMN",
+                   help="the column to predict: one per --csv in the same order, or one for all (in a folder "
+                        "without --target: the column named 'target', else the last one)")
+    g.add_argument("--task", choices=("auto", "classification", "regression"), default="auto",
+                   help="what to predict; auto decides from the target's values and says why (default: auto)")
+    g = p.add_argument_group("protocol")
+    g.add_argument("--cv", type=_int_at_least(2, "--cv"), default=5, metavar="K",
+                   help="folds of k-fold cross-validation, stratified for classification (default: 5)")
+    g.add_argument("--repeats", type=_int_at_least(1, "--repeats"), default=None, metavar="R",
+                   help=f"times the k-fold split is drawn, shuffled anew each time (default: {DEFAULT_REPEATS[0]} "
+                        f"below {SMALL_DATA:,} rows, else {DEFAULT_REPEATS[1]})")
+    g.add_argument("--scoring", metavar="METRICS",
+                   help="comma-separated metrics: accuracy, balanced_accuracy, log_loss, roc_auc, f1_macro, r2, rmse, "
+                        "mae or any scikit-learn scorer name (default: balanced_accuracy, accuracy, log_loss, "
+                        "roc_auc, f1_macro; regression: r2, rmse, mae)")
+    g.add_argument("--sort", metavar="METRIC",
+                   help="the metric that ranks the models and that the test uses (default: the first of --scoring)")
+    g.add_argument("--test", choices=("t-test", "bayesian"), default="t-test",
+                   help="each model against the best: corrected resampled t-test (Nadeau & Bengio 2003) or "
+                        "Bayesian correlated t-test (Benavoli et al. 2017) (default: t-test)")
+    g.add_argument("--alpha", type=_positive("--alpha", below=1), default=0.05,
+                   help="significance level of the test (default: 0.05)")
+    g.add_argument("--rope", type=_non_negative("--rope"), default=0.01,
+                   help="Bayesian test: differences smaller than this are practically equivalent (default: 0.01)")
+    g.add_argument("--models", default="default", metavar="NAMES",
+                   help="comma-separated among dummy, linear, forest, boosting, lightgbm, xgboost, catboost, network "
+                        "(default: all installed; the dummy baseline is always added)")
+    g.add_argument("--random-state", type=int, default=0, metavar="SEED",
+                   help="seed of the folds and the models (default: 0)")
+    g = p.add_argument_group("resources")
+    g.add_argument("--n-jobs", type=_n_jobs, default=-1, metavar="N",
+                   help="worker processes fitting in parallel (default: -1, one per core)")
+    g.add_argument("--threads", type=_threads, default="auto", metavar="T",
+                   help="threads per fit, torch/BLAS/OpenMP included (default: auto, the cores shared among the "
+                        "workers; one when OMP_NUM_THREADS=1 or when the machine is already busy)")
+    g.add_argument("--time-budget", type=_positive("--time-budget"), metavar="MINUTES",
+                   help="stop adding repeats, or skip the slowest models, to finish in about this many minutes "
+                        "(every model gets at least one fold)")
+    g = p.add_argument_group("output")
+    g.add_argument("--report", metavar="PATH",
+                   help="write a self-contained HTML report: tables, score distributions, times, training "
+                        "curves, confusion matrix, critical-difference diagram")
+    g.add_argument("--plots", metavar="DIR", help="write the report's figures as PNG files into DIR")
+    g.add_argument("--quiet", action="store_true", help="no progress bar")
     return parser
 
 
+def _version():
+    from . import __version__
+
+    return __version__
+
+
 def main(argv=None):
+    """The ``sknn`` command: returns the exit status (0, 2 for a problem with the input, 1 otherwise)."""
     args = build_parser().parse_args(argv)
+    prefix = f"sknn {args.command}: error:"
     try:
         return _compare(args)
     except CommandError as exc:
-        print(f"sknn {args.command}: error: {exc}", file=sys.stderr)
+        print(f"{prefix} {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print(f"sknn {args.command}: interrupted", file=sys.stderr)
+        return 130
+    except (ValueError, TypeError, OSError) as exc:
+        if os.environ.get(_TRACEBACK_ENV):
+            raise
+        text = str(exc).strip().splitlines()
+        print(f"{prefix} {text[0] if text else type(exc).__name__}", file=sys.stderr)
+        return 2
+    except Exception as exc:  # noqa: BLE001 - a bug: one line, and how to see the traceback
+        if os.environ.get(_TRACEBACK_ENV):
+            raise
+        text = str(exc).strip().splitlines()
+        print(f"{prefix} {type(exc).__name__}: {text[0] if text else ''} (an unexpected failure; run again with "
+              f"{_TRACEBACK_ENV}=1 for the traceback)", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

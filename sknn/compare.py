@@ -1,267 +1,201 @@
-"""Side-by-side comparison: cross-validate several models on identical folds.
+"""Side-by-side comparison: cross-validate several models on identical folds, and test the differences.
 
 ``compare(X, y)`` answers the first question a data scientist asks of a neural network:
-how does it do against the models I already use, on my data, under the same protocol?
+how does it do against the models I already use, on my data, under the same protocol,
+and is the difference real or noise?
+
+This module only defines the public functions; the work is in ``sknn._compare`` and
+``sknn._stats``, imported on first use, so that ``import sknn`` and ``sknn --help`` stay
+fast.
 """
 
-import time
-import warnings
-from numbers import Integral
+__all__ = ["compare", "default_models", "detect_task", "rank_datasets", "corrected_ttest", "bayesian_ttest",
+           "MODEL_ALIASES", "DEFAULT_REPEATS", "SMALL_DATA", "default_repeats", "METRICS",
+           "LabelEncodedClassifier"]
 
-import numpy as np
-import pandas as pd
-from joblib import Parallel, delayed
-from sklearn.base import clone
-from sklearn.compose import ColumnTransformer, TransformedTargetRegressor, make_column_selector
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.ensemble import (HistGradientBoostingClassifier, HistGradientBoostingRegressor, RandomForestClassifier,
-                              RandomForestRegressor)
-from sklearn.impute import SimpleImputer
-from sklearn.linear_model import LinearRegression, LogisticRegression
-from sklearn.metrics import check_scoring
-from sklearn.model_selection import KFold, StratifiedKFold, check_cv
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, StandardScaler
-from sklearn.utils import _safe_indexing
-from sklearn.utils.multiclass import type_of_target
+_FROM_STATS = ("corrected_ttest", "bayesian_ttest")
 
-from .conv import ConvImageClassifier
-from .dense import DenseClassifier, DenseRegressor
-
-__all__ = ["compare", "default_models", "detect_task", "MODEL_ALIASES"]
-
-# Short names accepted by ``models=[...]`` and ``sknn compare --models``.
-MODEL_ALIASES = {"linear": 0, "forest": 1, "boosting": 2, "network": 3}
+#: Repeats of k-fold when ``repeats`` is not given: ``DEFAULT_REPEATS[0]`` below
+#: ``SMALL_DATA`` rows (where one k-fold's scores are noisy and fits are quick), else
+#: ``DEFAULT_REPEATS[1]``, so that the main job (``sknn compare``: digits, 1,797 rows,
+#: 5 folds, every default model) stays under a minute on 2 CPU cores
+#: (benchmarks/RESULTS.md, "compare").
+DEFAULT_REPEATS = (3, 1)
+SMALL_DATA = 1000
 
 
-def detect_task(y):
-    """'classification' or 'regression', from the target's values.
-
-    Non-numeric labels are classes. Numbers are a regression target when they are not
-    all integers, when they are floats with more than 20 distinct values (counts and
-    prices stored as floats), or integers with more than 50 distinct values that are
-    over half the rows. Pass the task explicitly when this guess is wrong.
-    """
-    y = np.asarray(y)
-    kind = type_of_target(y)
-    if kind in ("continuous", "continuous-multioutput"):
-        return "regression"
-    if kind not in ("binary", "multiclass"):
-        raise ValueError(f"Cannot compare models on a {kind!r} target; pass one column of labels or numbers.")
-    if y.dtype.kind in "fiu":
-        n_unique = len(np.unique(y))
-        if (y.dtype.kind == "f" and n_unique > 20) or (n_unique > 50 and n_unique > len(y) / 2):
-            return "regression"
-    return "classification"
+def default_repeats(n_samples):
+    """How many times k-fold is repeated by default for a data set of ``n_samples`` rows."""
+    return DEFAULT_REPEATS[0] if n_samples < SMALL_DATA else DEFAULT_REPEATS[1]
 
 
-def _flatten_images(X):
-    return np.asarray(X).reshape(len(X), -1)
+def compare(X, y, models="default", cv=5, repeats=None, scoring=None, sort=None, test="t-test", alpha=0.05,
+            rope=0.01, n_jobs=-1, threads="auto", time_budget=None, task="auto", baseline=True, random_state=0,
+            verbose=True, return_fitted=False):
+    """Cross-validate several models on the same repeated folds, tabulate them and test each against the best.
 
-
-def _preprocessor(X, scale):
-    """Imputation, one-hot encoding of the categorical columns and (for scale=True) standard scaling."""
-    if isinstance(X, pd.DataFrame):
-        numeric = make_pipeline(SimpleImputer(strategy="median"), StandardScaler() if scale else "passthrough")
-        categorical = make_pipeline(SimpleImputer(strategy="most_frequent"),
-                                    OneHotEncoder(handle_unknown="ignore", sparse_output=False))
-        return ColumnTransformer([
-            ("numeric", numeric, make_column_selector(dtype_include=np.number)),
-            ("categorical", categorical, make_column_selector(dtype_exclude=np.number)),
-        ])
-    steps = []
-    if np.ndim(X) > 2:  # images: the tabular models see one row of pixels per image
-        steps.append(FunctionTransformer(_flatten_images))
-    if scale:
-        steps.append(StandardScaler())
-    return make_pipeline(*steps) if steps else None
-
-
-def _with(pre, model):
-    return model if pre is None else make_pipeline(pre, model)
-
-
-def default_models(X, task, random_state=0):
-    """The default line-up for ``task``: a linear model, a random forest, gradient boosting and sknn's network.
-
-    Linear models and networks get scaled inputs; every model gets imputation and
-    one-hot encoding when X is a DataFrame with missing values or categorical columns.
-    The regression network also learns a standardised target. For image arrays
-    (n, H, W[, C]) the network is a ConvImageClassifier and the other models see the
-    pixels as rows.
-    """
-    scaled, raw = (lambda: _preprocessor(X, scale=True)), (lambda: _preprocessor(X, scale=False))
-    if task == "classification" and not isinstance(X, pd.DataFrame) and np.ndim(X) > 2:
-        # images: the tabular models see rows of pixels, the network sees the images
-        return {
-            "LogisticRegression": _with(scaled(), LogisticRegression(max_iter=2000)),
-            "RandomForest": _with(raw(), RandomForestClassifier(random_state=random_state)),
-            "HistGradientBoosting": _with(raw(), HistGradientBoostingClassifier(random_state=random_state)),
-            "ConvImageClassifier (sknn)": ConvImageClassifier(random_state=random_state),
-        }
-    if task == "classification":
-        return {
-            "LogisticRegression": _with(scaled(), LogisticRegression(max_iter=2000)),
-            "RandomForest": _with(raw(), RandomForestClassifier(random_state=random_state)),
-            "HistGradientBoosting": _with(raw(), HistGradientBoostingClassifier(random_state=random_state)),
-            "DenseClassifier (sknn)": _with(scaled(), DenseClassifier(random_state=random_state)),
-        }
-    return {
-        "LinearRegression": _with(scaled(), LinearRegression()),
-        "RandomForest": _with(raw(), RandomForestRegressor(random_state=random_state)),
-        "HistGradientBoosting": _with(raw(), HistGradientBoostingRegressor(random_state=random_state)),
-        "DenseRegressor (sknn)": _with(scaled(), TransformedTargetRegressor(
-            DenseRegressor(random_state=random_state), transformer=StandardScaler())),
-    }
-
-
-def _select_models(models, X, task, random_state):
-    if isinstance(models, dict):
-        if not models:
-            raise ValueError("models is an empty dict; pass at least one name -> estimator.")
-        return dict(models)
-    defaults = default_models(X, task, random_state)
-    if models == "default" or models is None:
-        return defaults
-    names = [models] if isinstance(models, str) else list(models)
-    chosen = {}
-    for name in names:
-        key = name.strip().lower()
-        if key in MODEL_ALIASES:
-            full = list(defaults)[MODEL_ALIASES[key]]
-        else:
-            full = next((n for n in defaults if n.lower().startswith(key)), None)
-        if full is None:
-            raise ValueError(f"Unknown model {name!r}; choose among {sorted(MODEL_ALIASES)} or pass a dict of "
-                             "name -> estimator.")
-        chosen[full] = defaults[full]
-    return chosen
-
-
-def _fit_and_score(name, estimator, X, y, fold, train, test, scorer, keep):
-    est = clone(estimator)
-    X_train, X_test = _safe_indexing(X, train), _safe_indexing(X, test)
-    start = time.perf_counter()
-    with warnings.catch_warnings():  # one table, not a warning per fold
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        est.fit(X_train, _safe_indexing(y, train))
-    fit_time = time.perf_counter() - start
-    start = time.perf_counter()
-    y_pred = est.predict(X_test) if keep else None
-    scores = scorer(est, X_test, _safe_indexing(y, test))
-    predict_time = time.perf_counter() - start
-    return {"model": name, "fold": fold, "scores": scores, "fit_time": fit_time, "predict_time": predict_time,
-            "estimator": est if keep else None, "y_pred": y_pred}
-
-
-def compare(X, y, models="default", cv=5, scoring=None, n_jobs=1, task="auto", random_state=0, verbose=True,
-            return_fitted=False):
-    """Cross-validate several models on the same folds and tabulate their scores and times.
+    Every model is fitted and scored on the same ``cv`` folds, drawn ``repeats`` times
+    with different shuffles. On the sort metric, each model is then compared with the
+    best one (highest mean) by a test that accounts for the overlap of cross-validation
+    training sets, and the table says whether it is distinguishable from the best.
 
     Parameters
     ----------
     X : array-like or DataFrame of shape (n_samples, n_features), or images (n_samples, H, W[, C])
     y : array-like of shape (n_samples,)
+        Rows whose target is missing (NaN, None) are left out and counted
+        (``table.attrs['n_dropped']``).
     models : 'default', list of str, or dict of name -> estimator, default='default'
-        'default' picks, for the task, a linear model, a random forest, histogram gradient
-        boosting and sknn's dense network (see :func:`default_models`); a list picks among
-        them by alias ('linear', 'forest', 'boosting', 'network') or name; a dict brings
-        your own estimators or pipelines.
+        'default' is the line-up of :func:`default_models`: a baseline, a linear model,
+        a random forest, histogram gradient boosting, LightGBM, XGBoost and CatBoost
+        when installed, and sknn's network. A list picks among them by alias ('dummy',
+        'linear', 'forest', 'boosting', 'lightgbm', 'xgboost', 'catboost', 'network')
+        or name; a dict brings your own estimators or pipelines.
     cv : int or cross-validation splitter, default=5
         An int means ``StratifiedKFold`` (classification) or ``KFold`` (regression),
-        shuffled with ``random_state``. The folds are drawn once: every model sees the
-        same ones.
+        shuffled; repeat ``r`` is shuffled with ``random_state + r``. A splitter (e.g.
+        ``RepeatedStratifiedKFold``, ``GroupKFold`` with its groups bound) is used as is.
+        Every model sees the same splits.
+    repeats : int, default=None
+        How many times the k-fold split is drawn (an int ``cv`` only). None is 3 below
+        1,000 rows, where the scores of one k-fold are noisy and fits are quick, and 1
+        from 1,000 rows, so that the main job, ``sknn compare`` on digits, runs in under
+        a minute on 2 CPU cores. More repeats give the tests more power.
     scoring : str or list of str, default=None
-        Scorer names; None is 'accuracy' (classification) or 'r2' (regression). The
-        first one ranks the models.
-    n_jobs : int, default=1
-        Folds and models trained in parallel (joblib).
+        Metrics, by short name ('accuracy', 'balanced_accuracy', 'log_loss', 'roc_auc'
+        (one-vs-rest beyond two classes), 'f1_macro', 'r2', 'rmse', 'mae') or any
+        scikit-learn scorer name. None is balanced accuracy, accuracy, log-loss, ROC AUC
+        and macro F1 for classification; R², RMSE and MAE for regression. log_loss,
+        rmse and mae are shown as positive numbers, lower is better.
+    sort : str, default=None
+        The metric that ranks the models and that the tests use; None is the first
+        metric of ``scoring`` (balanced accuracy or R² by default).
+    test : {'t-test', 'bayesian'}, default='t-test'
+        What decides ``vs_best`` (both are always computed):
+
+        * 't-test': the corrected resampled t-test (Nadeau and Bengio 2003, in the
+          repeated k-fold form of Bouckaert and Frank 2004), two-sided, its p-values
+          Holm-adjusted over the comparisons with the best. ``vs_best`` is 'worse' when
+          the adjusted p-value is below ``alpha``, 'tied' otherwise.
+        * 'bayesian': the Bayesian correlated t-test (Corani and Benavoli 2015; Benavoli
+          et al. 2017). 'worse' when the posterior probability that the best is better
+          by more than ``rope`` is at least ``1 - alpha``, 'equivalent' when the
+          difference is within the rope with that probability, 'undecided' otherwise.
+
+        What both assume: the per-split differences between two models are roughly
+        normal, and two splits' scores are correlated by about ``n_test / n`` (the
+        share of rows two training sets have in common, as the correction models it);
+        the conclusion is about this data set and this protocol, not about other data.
+        They cannot see past the folds: a leak shared by all models (a feature computed
+        from the target, duplicated rows across folds) is not detected.
+    alpha : float, default=0.05
+        Significance level of the t-test; the Bayesian decision needs a posterior
+        probability of ``1 - alpha``.
+    rope : float, default=0.01
+        Half-width of the Bayesian test's region of practical equivalence: an absolute
+        difference for scores bounded by 1 (accuracy, balanced accuracy, ROC AUC, F1,
+        R²), a fraction of the best model's mean for errors (log-loss, RMSE, MAE).
+    n_jobs : int, default=-1
+        Worker processes fitting in parallel over models x splits (joblib; -1: one per
+        core).
+    threads : 'auto' or int, default='auto'
+        Threads each fit may use: torch, BLAS and OpenMP are limited with threadpoolctl
+        around each fit, and the default line-up passes it to the forest, LightGBM,
+        XGBoost and CatBoost. 'auto' shares the cores among the workers, at least one
+        thread each (with the default ``n_jobs=-1``, one thread per fit), and gives one
+        thread when ``OMP_NUM_THREADS`` says so or when the machine is already busy (a
+        1-minute load average of half the cores or more); ``attrs['threads_reason']``
+        says which. One thread per fit and folds in parallel keeps its speed when another
+        program takes a core, while threads that wait for each other spin: with 2
+        threads per fit on busy cores the main job took about 6 times as long
+        (benchmarks/RESULTS.md, "compare").
+    time_budget : float, default=None
+        Seconds. After the first fold of every model, the slowest models are skipped
+        (and listed in ``attrs['skipped']``) until the first repeat fits in the budget;
+        each further repeat is run only if it fits in what is left
+        (``attrs['stopped']`` says when it stopped).
     task : {'auto', 'classification', 'regression'}, default='auto'
+        'auto' decides from y (:func:`detect_task`); ``attrs['task_reason']`` says why.
+    baseline : bool, default=True
+        Add a ``DummyClassifier(strategy='prior')`` / ``DummyRegressor()`` row, so that
+        the table shows at once whether any model beats the trivial rule.
     random_state : int, default=0
         Seeds the folds and the default models.
     verbose : bool, default=True
-        A progress bar over models and folds (on stderr).
+        A progress bar over the fits with the time left (on stderr).
     return_fitted : bool, default=False
-        Also return a dict with each model's fitted fold estimators (``'estimators'``)
-        and out-of-fold predictions (``'predictions'``).
+        Also return a dict with each model's fitted estimators of the first repeat
+        (``'estimators'``, one per fold) and its out-of-fold predictions on that repeat
+        (``'predictions'``; the folds of one repeat cover every row once).
 
     Returns
     -------
     table : pandas.DataFrame
-        One row per model, best first: ``<score>_mean`` and ``<score>_std`` for each
-        score, ``fit_time`` and ``predict_time`` (mean seconds per fold) and ``rank``.
-        ``table.attrs`` holds ``task``, ``scoring`` and ``cv_splits`` (the folds'
-        train and test indices).
+        One row per model, grouped: first the best and the models not distinguishable
+        from it (``group`` 1), then those worse than the best (``group`` 2), then models
+        without a score (3); by the sort metric within a group. Columns:
+
+        * ``vs_best``: 'best', 'tied' / 'equivalent' / 'undecided', 'worse' or 'n/a';
+        * ``diff_vs_best``: mean of the model minus the best, in the sort metric;
+        * ``p_value``: the corrected t-test's Holm-adjusted p-value against the best;
+        * ``p_best_better``, ``p_equivalent``: the Bayesian test's probabilities that
+          the best is better by more than the rope, and that they are within it;
+        * ``<metric>_mean``, ``<metric>_std`` for each metric, over the splits;
+        * ``fit_time``, ``predict_time``: mean seconds per split (predict and score);
+        * ``threads``: the thread limit of each fit; ``cpu_use``: CPU seconds per second
+          of fitting and scoring (about the number of cores the model kept busy);
+        * ``failed_fits`` and ``rank`` (1 = best on the sort metric).
+
+        ``table.attrs`` holds the protocol and the raw material: ``task`` and
+        ``task_reason``, ``n_samples``, ``n_dropped``, ``scoring``, ``sort``,
+        ``lower_is_better``, ``test``, ``alpha``, ``rope``, ``cv``, ``repeats``,
+        ``cv_splits`` (train and test indices of every split), ``scores`` (long
+        format: one row per model, repeat, fold and metric, fit and predict times
+        included), ``n_jobs``, ``threads``, ``skipped``, ``stopped``, ``errors``,
+        ``warnings`` (per model, each distinct warning with the number of fits that
+        raised it), ``notes`` and ``elapsed`` (seconds).
+
+    See Also
+    --------
+    rank_datasets : mean ranks and the critical difference over several data sets.
+    sknn.plot.fold_scores, sknn.plot.time_vs_score : the per-split scores as figures.
 
     Examples
     --------
     >>> from sklearn.datasets import load_iris
+    >>> from sklearn.dummy import DummyClassifier
+    >>> from sklearn.linear_model import LogisticRegression
     >>> from sknn import compare
     >>> X, y = load_iris(return_X_y=True)
-    >>> table = compare(X, y, models=["linear", "forest"], cv=3, verbose=False)
-    >>> list(table.columns[:3])
-    ['accuracy_mean', 'accuracy_std', 'fit_time']
+    >>> table = compare(X, y, models={"logistic": LogisticRegression(max_iter=1000)}, cv=5, repeats=2,
+    ...                 scoring=["accuracy", "log_loss"], verbose=False)
+    >>> table[["vs_best", "accuracy_mean"]].round(2)
+                     vs_best  accuracy_mean
+    model
+    logistic            best           0.96
+    Dummy (baseline)   worse           0.33
+    >>> scores = table.attrs["scores"]             # one row per model, split and metric
+    >>> scores.query("metric == 'accuracy'").pivot(index="split", columns="model", values="score").shape
+    (10, 2)
     """
-    if isinstance(X, pd.DataFrame):
-        X = X.reset_index(drop=True)
-    y = np.asarray(y)
-    if len(X) != len(y):
-        raise ValueError(f"X has {len(X)} rows but y has {len(y)}.")
-    task = detect_task(y) if task == "auto" else task
-    if task not in ("classification", "regression"):
-        raise ValueError(f"task must be 'auto', 'classification' or 'regression', got {task!r}.")
-    if task == "classification" and len(np.unique(y)) < 2:
-        raise ValueError(f"The target has a single class ({np.unique(y)[0]!r}): there is nothing to classify.")
-    estimators = _select_models(models, X, task, random_state)
-    if isinstance(cv, Integral):
-        splitter = (StratifiedKFold if task == "classification" else KFold)(
-            int(cv), shuffle=True, random_state=random_state)
-    else:
-        splitter = check_cv(cv, y, classifier=task == "classification")
-    splits = [(np.asarray(tr), np.asarray(te)) for tr, te in splitter.split(X, y)]
-    scoring = [scoring] if isinstance(scoring, str) else list(scoring or [])
-    scoring = scoring or ["accuracy" if task == "classification" else "r2"]
-    first = next(iter(estimators.values()))
-    scorer = check_scoring(first, scoring=scoring)
+    from ._compare import run_compare
 
-    jobs = [delayed(_fit_and_score)(name, est, X, y, i, tr, te, scorer, return_fitted)
-            for name, est in estimators.items() for i, (tr, te) in enumerate(splits)]
-    bar = None
-    if verbose:
-        from tqdm.auto import tqdm
+    return run_compare(X, y, models=models, cv=cv, repeats=repeats, scoring=scoring, sort=sort, test=test,
+                       alpha=alpha, rope=rope, n_jobs=n_jobs, threads=threads, time_budget=time_budget, task=task,
+                       baseline=baseline, random_state=random_state, verbose=verbose, return_fitted=return_fitted)
 
-        bar = tqdm(total=len(jobs), desc="compare", unit="fit")
-    results = []
-    for res in Parallel(n_jobs=n_jobs, return_as="generator_unordered")(jobs):
-        results.append(res)
-        if bar is not None:
-            bar.set_postfix_str(f"{res['model']} fold {res['fold'] + 1}", refresh=False)
-            bar.update(1)
-    if bar is not None:
-        bar.close()
 
-    rows = []
-    for name in estimators:
-        mine = sorted((r for r in results if r["model"] == name), key=lambda r: r["fold"])
-        row = {"model": name}
-        for s in scoring:
-            values = np.array([r["scores"][s] for r in mine], dtype=float)
-            row[f"{s}_mean"], row[f"{s}_std"] = values.mean(), values.std()
-        row["fit_time"] = float(np.mean([r["fit_time"] for r in mine]))
-        row["predict_time"] = float(np.mean([r["predict_time"] for r in mine]))
-        rows.append(row)
-    table = pd.DataFrame(rows).set_index("model")
-    table["rank"] = table[f"{scoring[0]}_mean"].rank(ascending=False, method="min").astype(int)
-    table = table.sort_values("rank")
-    table.attrs.update(task=task, scoring=scoring, cv_splits=splits)
-    if not return_fitted:
-        return table
-    fitted = {"estimators": {}, "predictions": {}}
-    for name in estimators:
-        mine = sorted((r for r in results if r["model"] == name), key=lambda r: r["fold"])
-        fitted["estimators"][name] = [r["estimator"] for r in mine]
-        oof = np.empty(len(y), dtype=np.asarray(mine[0]["y_pred"]).dtype)
-        for r, (_, te) in zip(mine, splits):
-            oof[te] = r["y_pred"]
-        fitted["predictions"][name] = oof
-    return table, fitted
+def __getattr__(name):
+    if name in _FROM_STATS:
+        from . import _stats
+
+        return getattr(_stats, name)
+    if name in __all__:
+        from . import _compare
+
+        return getattr(_compare, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))

@@ -5,7 +5,10 @@ Every function draws on ``ax`` (a new figure when None) and returns the Axes.
 
 import numpy as np
 
-__all__ = ["history", "comparison", "fit_times", "learning_curve", "confusion_matrix"]
+__all__ = ["history", "comparison", "fit_times", "fold_scores", "time_vs_score", "critical_difference",
+           "learning_curve", "confusion_matrix"]
+
+_GROUP_COLORS = {1: "#3b7dd8", 2: "#9a9a9a", 3: "#d0d0d0"}
 
 
 def _axes(ax, figsize=(6, 4)):
@@ -96,6 +99,171 @@ def fit_times(table, ax=None):
     ax.set_xscale("log")
     ax.set_xlabel("fit time per fold (s, log scale)")
     ax.set_title("Fit time")
+    return ax
+
+
+def _metric_of(table, metric):
+    metric = metric or table.attrs.get("sort") or table.attrs.get(
+        "scoring", [c[:-5] for c in table.columns if c.endswith("_mean")])[0]
+    if f"{metric}_mean" not in table:
+        raise ValueError(f"The table has no metric {metric!r}; it has "
+                         f"{', '.join(c[:-5] for c in table.columns if c.endswith('_mean'))}.")
+    return metric
+
+
+def _lower_is_better(table, metric):
+    return metric in table.attrs.get("lower_is_better", ())
+
+
+def fold_scores(table, metric=None, ax=None, title=None):
+    """Each model's scores over the splits: a box plot with every split as a point.
+
+    Parameters
+    ----------
+    table : the DataFrame returned by :func:`sknn.compare` (its ``attrs['scores']``)
+    metric : str, default=None
+        None is the table's sort metric.
+
+    Boxes are blue for the best and the models not distinguishable from it, grey for
+    those worse than the best. The baseline is drawn as a dashed line when it lies within
+    the other models' range, and named in the title otherwise, so that it does not
+    squash the boxes that matter.
+    """
+    metric = _metric_of(table, metric)
+    long = table.attrs.get("scores")
+    if long is None:
+        raise ValueError("fold_scores needs the table returned by sknn.compare (with attrs['scores']).")
+    roles = table.attrs.get("roles", {})
+    models = [m for m in table.index if roles.get(m) != "dummy"] or list(table.index)
+    baseline = [m for m in table.index if roles.get(m) == "dummy" and m not in models]
+    data = [long[(long["model"] == m) & (long["metric"] == metric)]["score"].dropna().to_numpy() for m in models]
+    ax = _axes(ax, figsize=(7, 0.55 * len(models) + 1.6))
+    pos = np.arange(len(models))[::-1]
+    kw = dict(positions=pos, widths=0.55, patch_artist=True, showfliers=False)
+    try:
+        boxes = ax.boxplot(data, orientation="horizontal", **kw)
+    except TypeError:  # matplotlib < 3.10
+        boxes = ax.boxplot(data, vert=False, **kw)
+    groups = table["group"] if "group" in table else {m: 1 for m in models}
+    for patch, m in zip(boxes["boxes"], models):
+        patch.set_facecolor(_GROUP_COLORS.get(int(groups[m]), "#3b7dd8"))
+        patch.set_alpha(0.35)
+    for med in boxes["medians"]:
+        med.set_color("black")
+    rng = np.random.default_rng(0)
+    for p, values in zip(pos, data):
+        ax.scatter(values, p + rng.uniform(-0.18, 0.18, len(values)), s=12, color="black", alpha=0.6, zorder=3)
+    ax.set_yticks(pos, models)
+    extra = ""
+    values = np.concatenate([d for d in data if len(d)]) if any(len(d) for d in data) else np.array([0.0])
+    for b in baseline:
+        mean = float(table.loc[b, f"{metric}_mean"])
+        if values.min() <= mean <= values.max():
+            ax.axvline(mean, color="#c44", ls="--", lw=1, label=f"{b}: {mean:.4f}")
+            ax.legend(loc="best", fontsize=8)
+        elif np.isfinite(mean):
+            extra = f" (baseline {mean:.4f}, off the scale)"
+    direction = "lower is better" if _lower_is_better(table, metric) else "higher is better"
+    ax.set_xlabel(f"{metric} on each split ({direction})")
+    ax.set_title(title or f"{metric} per split, {len(data[0]) if data else 0} splits per model{extra}")
+    ax.grid(axis="x", alpha=0.3)
+    return ax
+
+
+def time_vs_score(table, metric=None, ax=None):
+    """Mean fit time per split (log scale) against the mean score, one labelled point per model with its std.
+
+    The baseline is a dashed line (within the others' range) or named in the title, so
+    that it does not squash the models that matter.
+    """
+    metric = _metric_of(table, metric)
+    ax = _axes(ax, figsize=(7, 4.5))
+    groups = table["group"] if "group" in table else {m: 1 for m in table.index}
+    roles = table.attrs.get("roles", {})
+    models = [m for m in table.index if roles.get(m) != "dummy"] or list(table.index)
+    points = []
+    for name in models:
+        x, y, err = table.loc[name, "fit_time"], table.loc[name, f"{metric}_mean"], table.loc[name, f"{metric}_std"]
+        if np.isfinite(x) and np.isfinite(y):
+            points.append((name, max(float(x), 1e-4), float(y), float(err) if np.isfinite(err) else 0.0))
+    for i, (name, x, y, err) in enumerate(sorted(points, key=lambda p: p[1])):
+        color = _GROUP_COLORS.get(int(groups[name]), "#3b7dd8")
+        ax.errorbar([x], [y], yerr=[err], fmt="o", color=color, ecolor=color, capsize=3, markersize=7,
+                    markeredgecolor="black")
+        ax.annotate(name, (x, y), textcoords="offset points", xytext=(6, 6 if i % 2 == 0 else -12), fontsize=8)
+    extra = ""
+    if points:
+        low = min(y - e for _, _, y, e in points)
+        high = max(y + e for _, _, y, e in points)
+        for b in (m for m in table.index if m not in models):
+            mean = float(table.loc[b, f"{metric}_mean"])
+            if low <= mean <= high:
+                ax.axhline(mean, color="#c44", ls="--", lw=1, label=f"{b}: {mean:.4f}")
+                ax.legend(loc="best", fontsize=8)
+            elif np.isfinite(mean):
+                extra = f" (baseline {mean:.4f}, off the scale)"
+    ax.set_xscale("log")
+    from matplotlib.ticker import NullFormatter
+
+    ax.xaxis.set_minor_formatter(NullFormatter())  # the labels of the minor ticks overlap
+    ax.set_xlabel("fit time per split (s, log scale)")
+    direction = "lower is better" if _lower_is_better(table, metric) else "higher is better"
+    ax.set_ylabel(f"{metric} (mean ± std, {direction})")
+    ax.set_title(f"Score against fit time{extra}")
+    ax.grid(alpha=0.3)
+    return ax
+
+
+def critical_difference(ranks, ax=None, title=None):
+    """Critical-difference diagram (Demšar 2006) from :func:`sknn.compare.rank_datasets`.
+
+    Models are placed at their mean rank (1, the best, on the left); a thick bar joins
+    models whose mean ranks differ by less than the critical difference, drawn above the
+    axis: they are not significantly different over these data sets (Nemenyi test).
+    """
+    attrs = getattr(ranks, "attrs", {})
+    if "mean_ranks" not in attrs or "cd" not in attrs:
+        raise ValueError("critical_difference needs the table returned by sknn.compare.rank_datasets.")
+    mean_ranks, cd = attrs["mean_ranks"].sort_values(), float(attrs["cd"])
+    names, values = list(mean_ranks.index), mean_ranks.to_numpy(dtype=float)
+    k = len(names)
+    ax = _axes(ax, figsize=(8, 1.4 + 0.25 * k))
+    lo, hi = 1, max(k, 2)
+    ax.set_xlim(lo - 0.3, hi + 0.3)
+    ax.set_ylim(-(0.45 * ((k + 1) // 2) + 0.5), 2.2)
+    ax.axis("off")
+    ax.hlines(0, lo, hi, color="black", lw=1)
+    for r in range(lo, hi + 1):
+        ax.vlines(r, 0, 0.15, color="black", lw=1)
+        ax.text(r, 0.3, str(r), ha="center", va="bottom", fontsize=9)
+    # the critical difference, as a scale bar
+    if np.isfinite(cd):
+        ax.hlines(1.5, lo, lo + cd, color="#c44", lw=2)
+        ax.vlines([lo, lo + cd], 1.35, 1.65, color="#c44", lw=2)
+        ax.text(lo + cd / 2, 1.75, f"CD = {cd:.2f}", ha="center", va="bottom", fontsize=9, color="#c44")
+    half = (k + 1) // 2
+    for i, (name, r) in enumerate(zip(names, values)):
+        left = i < half
+        level = -(i + 1) if left else -(k - i)
+        x_text = lo - 0.25 if left else hi + 0.25
+        ax.plot([r, r, x_text], [0, level * 0.45, level * 0.45], color="black", lw=0.8)
+        ax.text(x_text, level * 0.45, f"{name} ({r:.2f})" if left else f"({r:.2f}) {name}",
+                ha="right" if left else "left", va="center", fontsize=9)
+    # cliques: maximal runs of models within cd of each other
+    cliques, last_end = [], -1
+    for i in range(k):
+        j = i
+        while j + 1 < k and values[j + 1] - values[i] < cd:
+            j += 1
+        if j > i and j > last_end:
+            cliques.append((i, j))
+            last_end = j
+    for n, (i, j) in enumerate(cliques):
+        y = -0.15 - 0.18 * n
+        ax.hlines(y, values[i] - 0.03, values[j] + 0.03, color="#3b7dd8", lw=4)
+    p = attrs.get("friedman_p", np.nan)
+    ax.set_title(title or f"Mean ranks over {attrs.get('n_datasets', '?')} data sets (Friedman p = {p:.3g}); "
+                          f"joined: not significantly different", fontsize=10)
     return ax
 
 

@@ -1,20 +1,21 @@
-"""sknn.compare, the sknn command line and the plots."""
+"""sknn.compare: repeated folds, the tests against the best, metrics, time budget, threads, several data sets."""
 
-import subprocess
-import sys
+import time
 
 import numpy as np
 import pandas as pd
 import pytest
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.datasets import load_iris, make_regression
+from sklearn.datasets import load_breast_cancer, load_iris, make_regression
+from sklearn.dummy import DummyClassifier
+from sklearn.ensemble import RandomForestClassifier
+from sklearn.linear_model import LinearRegression, LogisticRegression, Ridge
+from sklearn.metrics import log_loss, roc_auc_score
 
 from sknn import compare
-from sknn.cli import main
-from sknn.compare import detect_task
+from sknn.compare import bayesian_ttest, corrected_ttest, detect_task, rank_datasets
 
-matplotlib = pytest.importorskip("matplotlib")
-matplotlib.use("Agg")
+FAST = dict(n_jobs=1, threads=1, verbose=False)
 
 
 class _RowRecorder(ClassifierMixin, BaseEstimator):
@@ -30,89 +31,359 @@ class _RowRecorder(ClassifierMixin, BaseEstimator):
         return np.full(len(X), self.majority_)
 
 
-def test_every_model_sees_the_same_folds():
+class _Slow(ClassifierMixin, BaseEstimator):
+    """A majority-class model that takes ``seconds`` to fit."""
+
+    def __init__(self, seconds=0.5):
+        self.seconds = seconds
+
+    def fit(self, X, y):
+        time.sleep(self.seconds)
+        self.classes_ = np.unique(y)
+        return self
+
+    def predict(self, X):
+        return np.full(len(X), self.classes_[0])
+
+
+class _ThreadRecorder(ClassifierMixin, BaseEstimator):
+    """Records the thread counts that torch and the OpenMP/BLAS libraries would use inside fit."""
+
+    def fit(self, X, y):
+        import torch
+        from threadpoolctl import threadpool_info
+
+        self.torch_threads_ = torch.get_num_threads()
+        self.pool_threads_ = {i["internal_api"]: i["num_threads"] for i in threadpool_info()}
+        self.classes_ = np.unique(y)
+        return self
+
+    def predict(self, X):
+        return np.full(len(X), self.classes_[0])
+
+
+def test_every_model_sees_the_same_repeated_folds():
     X, y = load_iris(return_X_y=True)
     X = np.column_stack([np.arange(len(X)), X])  # a row id in column 0
-    table, fitted = compare(X, y, models={"a": _RowRecorder(), "b": _RowRecorder()}, cv=4, verbose=False,
-                            return_fitted=True)
+    table, fitted = compare(X, y, models={"a": _RowRecorder(), "b": _RowRecorder()}, cv=4, repeats=2,
+                            scoring="accuracy", return_fitted=True, **FAST)
     splits = table.attrs["cv_splits"]
-    assert len(splits) == 4
-    for fold, (train, test) in enumerate(splits):
-        rows_a = fitted["estimators"]["a"][fold].rows_
-        rows_b = fitted["estimators"]["b"][fold].rows_
-        np.testing.assert_array_equal(rows_a, train)
-        np.testing.assert_array_equal(rows_a, rows_b)
+    assert len(splits) == 8 and table.attrs["repeats"] == 2
+    for fold, (train, test) in enumerate(splits[:4]):  # the estimators kept are the first repeat's
+        np.testing.assert_array_equal(fitted["estimators"]["a"][fold].rows_, train)
+        np.testing.assert_array_equal(fitted["estimators"]["b"][fold].rows_, train)
         assert not set(train) & set(test)
-    # stratified and shuffled: each test fold holds every class
+    # each repeat is a partition of the rows, shuffled differently, stratified
+    for r in range(2):
+        tests = np.concatenate([te for _, te in splits[4 * r:4 * r + 4]])
+        np.testing.assert_array_equal(np.sort(tests), np.arange(len(y)))
+    assert not np.array_equal(splits[0][1], splits[4][1])
     assert all(len(np.unique(y[test])) == 3 for _, test in splits)
+    # the first repeat is StratifiedKFold(shuffle=True, random_state) itself: the folds of earlier versions
+    from sklearn.model_selection import StratifiedKFold
+
+    for (train, test), (tr, te) in zip(splits[:4], StratifiedKFold(4, shuffle=True, random_state=0).split(X, y)):
+        np.testing.assert_array_equal(test, te)
 
 
-def test_the_table_of_the_default_models():
+def test_noise_is_not_a_difference_and_a_dummy_is():
+    """Two forests that differ only by their seed are not told apart; the majority rule is."""
+    X, y = load_breast_cancer(return_X_y=True)
+    models = {"forest seed 0": RandomForestClassifier(n_estimators=25, random_state=0),
+              "forest seed 1": RandomForestClassifier(n_estimators=25, random_state=1),
+              "majority": DummyClassifier(strategy="most_frequent")}
+    for test in ("t-test", "bayesian"):
+        table = compare(X, y, models=models, cv=5, repeats=3, scoring=["accuracy"], test=test, baseline=False,
+                        **FAST)
+        forests = table.loc[["forest seed 0", "forest seed 1"], "vs_best"]
+        assert set(forests) <= {"best", "tied", "equivalent", "undecided"} and "best" in set(forests), table
+        assert table.loc["majority", "vs_best"] == "worse"
+        assert list(table["group"]) == [1, 1, 2]  # grouped: the two forests first
+        other = [n for n in forests.index if forests[n] != "best"][0]
+        assert table.loc[other, "p_value"] > 0.05 and table.loc["majority", "p_value"] < 1e-3
+        assert table.loc["majority", "p_best_better"] > 0.99
+    # the correction matters: on the same splits the naive paired t-test calls the noise significant more often
+    long = table.attrs["scores"].query("metric == 'accuracy'")
+    a = long[long.model == "forest seed 0"].sort_values("split")["score"].to_numpy()
+    b = long[long.model == "forest seed 1"].sort_values("split")["score"].to_numpy()
+    from scipy.stats import ttest_rel
+
+    if np.any(a != b):
+        assert corrected_ttest(a, b, 455, 114)[1] > ttest_rel(a, b).pvalue
+
+
+def test_the_corrected_and_bayesian_tests_by_hand():
+    a = np.array([0.90, 0.92, 0.91, 0.93, 0.90, 0.94])
+    b = np.array([0.89, 0.92, 0.90, 0.92, 0.91, 0.90])
+    d = a - b
+    t, p = corrected_ttest(a, b, n_train=80, n_test=20)
+    expected = d.mean() / np.sqrt((1 / 6 + 20 / 80) * d.var(ddof=1))
+    assert t == pytest.approx(expected)
+    from scipy import stats
+
+    assert p == pytest.approx(2 * stats.t.sf(abs(expected), 5))
+    assert p > stats.ttest_rel(a, b).pvalue  # wider than the naive test
+    above, rope, below = bayesian_ttest(a, b, 80, 20, rope=0.01)
+    assert above + rope + below == pytest.approx(1.0)
+    assert above == pytest.approx(stats.t(5, loc=d.mean(), scale=np.sqrt((1 / 6 + 0.25) * d.var(ddof=1))).sf(0.01))
+    assert corrected_ttest(a, a, 80, 20) == (0.0, 1.0)  # identical models
+    assert corrected_ttest(a + 0.1, a, 80, 20)[1] == 0.0  # the same gain on every split
+    assert bayesian_ttest(a, a, 80, 20) == (0.0, 1.0, 0.0)
+    with pytest.raises(ValueError, match="at least 2"):
+        corrected_ttest([0.9], [0.8], 80, 20)
+
+
+def test_default_metrics_match_scikit_learn():
     X, y = load_iris(return_X_y=True)
-    table = compare(X, y, cv=3, scoring=["accuracy", "f1_macro"], verbose=False)
-    assert list(table.index).count("DenseClassifier (sknn)") == 1 and len(table) == 4
-    assert {"accuracy_mean", "accuracy_std", "f1_macro_mean", "f1_macro_std", "fit_time", "predict_time",
-            "rank"} <= set(table.columns)
-    assert list(table["rank"]) == sorted(table["rank"])
-    assert table["accuracy_mean"].iloc[0] == table["accuracy_mean"].max()
-    assert (table["accuracy_mean"] > 0.85).all()
+    table, fitted = compare(X, y, models={"logistic": LogisticRegression(max_iter=1000)}, cv=3, repeats=1,
+                            return_fitted=True, **FAST)
+    assert table.attrs["scoring"] == ["balanced_accuracy", "accuracy", "log_loss", "roc_auc", "f1_macro"]
+    assert table.attrs["sort"] == "balanced_accuracy" and table.attrs["lower_is_better"] == ["log_loss"]
+    long = table.attrs["scores"]
+    assert len(long) == 2 * 3 * (5 + 2)  # models x splits x (metrics + fit and predict time)
+    train, test = table.attrs["cv_splits"][0]
+    est = fitted["estimators"]["logistic"][0]
+    proba = est.predict_proba(X[test])
+    row = long[(long.model == "logistic") & (long.split == 0)].set_index("metric")["score"]
+    assert row["log_loss"] == pytest.approx(log_loss(y[test], proba))  # positive: lower is better
+    assert row["roc_auc"] == pytest.approx(roc_auc_score(y[test], proba, multi_class="ovr"))
+    means = long[long.model == "logistic"].groupby("metric")["score"].mean()
+    assert table.loc["logistic", "accuracy_mean"] == pytest.approx(means["accuracy"])
+    assert table.loc["logistic", "log_loss_mean"] == pytest.approx(means["log_loss"])
+    # the baseline: the class frequencies, so log-loss ln(3) and AUC 0.5
+    assert table.loc["Dummy (baseline)", "log_loss_mean"] == pytest.approx(np.log(3), abs=0.01)
+    assert table.loc["Dummy (baseline)", "roc_auc_mean"] == pytest.approx(0.5)
 
 
-def test_regression_and_dataframes_with_categories():
-    X, y = make_regression(n_samples=120, n_features=4, noise=1.0, random_state=0)
+def test_regression_metrics_sort_and_dataframes_with_categories():
+    X, y = make_regression(n_samples=120, n_features=4, noise=5.0, random_state=0)
     frame = pd.DataFrame(X, columns=list("abcd"))
     frame["color"] = np.where(X[:, 0] > 0, "red", "blue")
     frame.loc[3, "b"] = np.nan  # imputed
-    table = compare(frame, y * 100, cv=3, models=["linear", "boosting", "network"], verbose=False)
-    assert table.attrs["task"] == "regression" and "r2_mean" in table
-    assert table.loc["LinearRegression", "r2_mean"] > 0.9
+    table = compare(frame, y * 100, cv=3, repeats=1, models=["linear", "boosting"], sort="rmse", **FAST)
+    assert table.attrs["task"] == "regression" and table.attrs["sort"] == "rmse"
+    assert table.attrs["scoring"] == ["rmse", "r2", "mae"]
+    assert list(table.index) == ["LinearRegression", "HistGradientBoosting", "Dummy (baseline)"]
+    assert (table["rmse_mean"] > 0).all() and table["rmse_mean"].is_monotonic_increasing  # lower is better first
+    assert table.loc["LinearRegression", "r2_mean"] > 0.9 and table.loc["Dummy (baseline)", "r2_mean"] < 0.05
+    assert table.loc["Dummy (baseline)", "vs_best"] == "worse"
+    assert table.loc["HistGradientBoosting", "diff_vs_best"] > 0  # rmse: a worse model is above the best
 
 
-def test_task_detection():
+def test_the_default_line_up_has_the_baseline_and_the_installed_boosting_libraries():
+    from sknn.compare import default_models
+
+    X, y = load_iris(return_X_y=True)
+    names = list(default_models(X, "classification"))
+    assert names[0] == "Dummy (baseline)" and names[-1] == "DenseClassifier (sknn)"
+    for lib, name in (("lightgbm", "LightGBM"), ("xgboost", "XGBoost"), ("catboost", "CatBoost")):
+        try:
+            __import__(lib)
+        except ImportError:
+            assert name not in names
+        else:
+            assert name in names
+    # a user's own line-up gets the baseline too, unless asked not to
+    table = compare(X, y, models={"logistic": LogisticRegression(max_iter=500)}, cv=3, repeats=1, **FAST)
+    assert "Dummy (baseline)" in table.index
+    table = compare(X, y, models={"logistic": LogisticRegression(max_iter=500)}, cv=3, repeats=1, baseline=False,
+                    **FAST)
+    assert list(table.index) == ["logistic"]
+
+
+@pytest.mark.parametrize("lib", ["xgboost", "catboost", "lightgbm"])
+def test_boosting_libraries_take_string_labels(lib):
+    pytest.importorskip(lib)
+    X, y = load_iris(return_X_y=True)
+    labels = np.array(["setosa", "versicolor", "virginica"])[y]
+    table = compare(X, labels, models=[lib], cv=3, repeats=1, scoring=["accuracy", "log_loss"], **FAST)
+    name = {"xgboost": "XGBoost", "catboost": "CatBoost", "lightgbm": "LightGBM"}[lib]
+    assert table.loc[name, "accuracy_mean"] > 0.85
+    assert not any("sum to one" in w for w in table.attrs["warnings"].get(name, {}))  # float64 rows
+
+
+def test_the_default_table_on_iris_with_the_network():
+    X, y = load_iris(return_X_y=True)
+    table = compare(X, y, cv=3, repeats=1, scoring=["accuracy", "f1_macro"], **FAST)
+    assert list(table.index).count("DenseClassifier (sknn)") == 1 and "Dummy (baseline)" in table.index
+    assert {"vs_best", "group", "p_value", "accuracy_mean", "accuracy_std", "f1_macro_mean", "fit_time",
+            "predict_time", "threads", "cpu_use", "rank"} <= set(table.columns)
+    assert table["group"].is_monotonic_increasing
+    assert (table.drop("Dummy (baseline)")["accuracy_mean"] > 0.85).all()
+    assert (table["threads"] == 1).all()
+
+
+def test_task_detection_from_whole_numbers():
+    rng = np.random.default_rng(0)
+    price = rng.choice(np.arange(25_000, 190_000, 500), size=546)  # a price: ~219 distinct whole numbers
+    assert len(np.unique(price)) > 150
+    task, reason = detect_task(price, return_reason=True)
+    assert task == "regression" and "distinct whole numbers" in reason
+    counts = rng.poisson(20, size=800)  # a count, about 35 distinct values
+    assert detect_task(counts) == "regression"
+    assert detect_task(rng.integers(0, 60, 300)) == "regression"  # 60 distinct values
+    assert detect_task(rng.integers(0, 10, 500), return_reason=True) == (
+        "classification", "10 distinct whole numbers 0..9: class codes")
+    assert detect_task(np.arange(15).repeat(2) * 10) == "regression"  # gaps: a quantity
+    assert detect_task(np.array([3, 7, 7, 3, 12])) == "classification"
     assert detect_task(np.array(["a", "b", "a"])) == "classification"
-    assert detect_task(np.array([0, 1, 2, 1])) == "classification"
+    assert detect_task(np.array([True, False, True])) == "classification"
     assert detect_task(np.linspace(0, 1, 30)) == "regression"
-    assert detect_task(np.arange(100).astype(float)) == "regression"  # integer-valued floats: counts
+    assert detect_task(np.arange(100).astype(float)) == "regression"
+    assert detect_task(np.array([1.0, 2.0, np.nan, 1.0])) == "classification"  # missing values aside
+
+
+def test_rows_with_a_missing_target_are_counted_and_left_out():
+    X, y = load_iris(return_X_y=True)
+    y = y.astype(float)
+    y[[0, 60, 120]] = np.nan
+    table = compare(X, y, models=["linear"], cv=3, repeats=1, **FAST)
+    assert table.attrs["n_dropped"] == 3 and table.attrs["n_samples"] == 147
+    labels = np.array(["a", "b", "c"], dtype=object)[load_iris().target]
+    labels[5] = None
+    table = compare(X, labels, models=["linear"], cv=3, repeats=1, **FAST)
+    assert table.attrs["n_dropped"] == 1 and table.attrs["task"] == "classification"
+
+
+def test_clear_errors_before_any_fit():
+    X, y = np.zeros((30, 2)), np.arange(30) % 2
     with pytest.raises(ValueError, match="single class"):
-        compare(np.zeros((10, 2)), np.ones(10, dtype=int), verbose=False)
+        compare(X, np.ones(30, dtype=int), **FAST)
     with pytest.raises(ValueError, match="Unknown model 'trees'"):
-        compare(np.zeros((10, 2)), np.arange(10) % 2, models=["trees"], verbose=False)
+        compare(X, y, models=["trees"], **FAST)
+    with pytest.raises(ValueError, match="names no model"):
+        compare(X, y, models=[], **FAST)
+    with pytest.raises(ValueError, match="names no model"):
+        compare(X, y, models=[" ", ""], **FAST)
+    with pytest.raises(ValueError, match="empty dict"):
+        compare(X, y, models={}, **FAST)
+    with pytest.raises(ValueError, match="needs numbers, but y holds labels such as 'a'"):
+        compare(X, np.array(["a", "b"] * 15), task="regression", **FAST)
+    with pytest.raises(ValueError, match="fractional parts; use task='regression'"):
+        compare(X, np.linspace(0, 1, 30), task="classification", **FAST)
+    with pytest.raises(ValueError, match="Unknown metric 'acc'"):
+        compare(X, y, scoring="acc", **FAST)
+    with pytest.raises(ValueError, match="is for regression but the task is classification"):
+        compare(X, y, scoring="rmse", **FAST)
+    with pytest.raises(ValueError, match="repeats must be an int >= 1"):
+        compare(X, y, repeats=0, **FAST)
+    with pytest.raises(ValueError, match="time_budget must be a positive"):
+        compare(X, y, time_budget=-1, **FAST)
+    with pytest.raises(ValueError, match="cv=50 folds need at least 50 rows"):
+        compare(X, y, cv=50, **FAST)
+    with pytest.raises(ValueError, match="Every value of y is missing"):
+        compare(X, np.full(30, np.nan), **FAST)
+    with pytest.raises(ValueError, match="not a scikit-learn estimator"):
+        compare(X, y, models={"x": object()}, **FAST)
 
 
-def test_cli_errors_are_one_line_with_status_2(tmp_path, capsys):
-    csv = tmp_path / "data.csv"
-    pd.DataFrame({"x": np.arange(20), "kind": ["a"] * 20, "label": np.arange(20) % 2}).to_csv(csv, index=False)
-    cases = [
-        (["compare", "--csv", str(tmp_path / "missing.csv"), "--target", "y"], "no such file"),
-        (["compare", "--csv", str(csv), "--target", "churned"], "no column 'churned'"),
-        (["compare", "--csv", str(csv), "--target", "kind"], "single class"),
-    ]
-    for argv, message in cases:
-        assert main(argv) == 2
-        err = capsys.readouterr().err
-        assert message in err and len(err.strip().splitlines()) == 1, err
+def test_the_time_budget_skips_the_slowest_model_and_stops_repeats():
+    X, y = load_iris(return_X_y=True)
+    models = {"slow": _Slow(0.6), "quick": LogisticRegression(max_iter=300)}
+    start = time.perf_counter()
+    table = compare(X, y, models=models, cv=3, repeats=5, scoring="accuracy", time_budget=1.0, **FAST)
+    assert time.perf_counter() - start < 6
+    assert "slow" not in table.index and "slow" in table.attrs["skipped"]
+    assert "time budget" in table.attrs["skipped"]["slow"]
+    assert "quick" in table.index and "Dummy (baseline)" in table.index
+    # a budget that allows some repeats but not all
+    models = {"medium": _Slow(0.05), "quick": LogisticRegression(max_iter=300)}
+    table = compare(X, y, models=models, cv=3, repeats=40, scoring="accuracy", time_budget=1.5, **FAST)
+    assert 1 <= table.attrs["repeats"] < 40 and "stopped after" in table.attrs["stopped"]
+    assert len(table.attrs["cv_splits"]) == 3 * table.attrs["repeats"]
+    assert table.attrs["skipped"] == {}
 
 
-def test_cli_report_and_plots(tmp_path):
-    csv = tmp_path / "iris.csv"
-    X, y = load_iris(return_X_y=True, as_frame=True)
-    X.assign(species=np.array(["setosa", "versicolor", "virginica"])[y]).to_csv(csv, index=False)
-    report, plots = tmp_path / "report.html", tmp_path / "plots"
-    proc = subprocess.run([sys.executable, "-m", "sknn.cli", "compare", "--csv", str(csv), "--target", "species",
-                           "--cv", "3", "--models", "linear,network", "--quiet", "--report", str(report),
-                           "--plots", str(plots)], capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 0, proc.stderr
-    assert "DenseClassifier (sknn)" in proc.stdout and "LogisticRegression" in proc.stdout
-    page = report.read_text()
-    assert page.count("data:image/png;base64,") == 4 and "<table" in page
-    from matplotlib.image import imread
+def test_each_fit_runs_within_the_thread_limit():
+    X, y = load_iris(return_X_y=True)
+    for threads in (1, 2):
+        table, fitted = compare(X, y, models={"rec": _ThreadRecorder()}, cv=3, repeats=1, scoring="accuracy",
+                                n_jobs=1, threads=threads, verbose=False, return_fitted=True)
+        assert (table["threads"] == threads).all()
+        for est in fitted["estimators"]["rec"]:
+            assert est.torch_threads_ == threads
+            assert all(n == threads for n in est.pool_threads_.values())
 
-    for name in ("scores", "fit_times", "history", "confusion_matrix"):
-        image = imread(plots / f"{name}.png")
-        assert image.shape[0] > 200 and image.shape[1] > 200 and image.std() > 0.05  # not blank
+
+def test_parallel_workers_share_the_cores():
+    X, y = load_breast_cancer(return_X_y=True)
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    table = compare(X, y, models={"hgb": HistGradientBoostingClassifier(max_iter=30)}, cv=4, repeats=1,
+                    scoring="accuracy", n_jobs=2, threads="auto", verbose=False)
+    assert table.attrs["n_jobs"] == 2 and table.attrs["threads"] == max(1, __import__("os").cpu_count() // 2)
+    if table.attrs["threads"] == 1:
+        assert table.loc["hgb", "cpu_use"] < 1.3  # one busy thread per fit
+
+
+def test_failing_models_and_scorers_are_reported_not_fatal():
+    class Broken(ClassifierMixin, BaseEstimator):
+        def fit(self, X, y):
+            raise RuntimeError("this model cannot fit")
+
+    X, y = load_iris(return_X_y=True)
+    table = compare(X, y, models={"broken": Broken(), "rows": _RowRecorder()}, cv=3, repeats=1,
+                    scoring=["accuracy", "log_loss"], **FAST)
+    assert "this model cannot fit" in table.attrs["errors"]["broken"]
+    assert table.loc["broken", "failed_fits"] == 3 and table.loc["broken", "vs_best"] == "n/a"
+    assert np.isnan(table.loc["rows", "log_loss_mean"])  # no predict_proba: NaN, not a crash
+    assert any("log_loss not computed: the model has no predict_proba" in w for w in table.attrs["warnings"]["rows"])
+
+
+def test_rank_datasets_mean_ranks_and_critical_difference():
+    def table(values, sort="accuracy"):
+        t = pd.DataFrame({f"{sort}_mean": values}, index=["net", "forest", "Dummy (baseline)"])
+        t.attrs.update(sort=sort, roles={"net": "network", "forest": "forest", "Dummy (baseline)": "dummy"},
+                       lower_is_better=[])
+        return t
+
+    tables = {f"d{i}": table([0.9 + 0.01 * i, 0.88, 0.5]) for i in range(6)}
+    tables["d6"] = table([0.85, 0.87, 0.5])
+    ranks = rank_datasets(tables)
+    assert list(ranks.columns) == ["net", "forest", "Dummy (baseline)"]
+    assert ranks.loc["mean rank"].tolist() == pytest.approx([8 / 7, 13 / 7, 3.0])
+    a = ranks.attrs
+    assert a["cd"] == pytest.approx(2.343 * np.sqrt(3 * 4 / (6 * 7)))
+    assert a["friedman_p"] < 0.01
+    with pytest.raises(ValueError, match="at least 2 data sets"):
+        rank_datasets({"d0": tables["d0"]})
+
+
+def test_plots_of_a_comparison():
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    from sknn import plot
+
+    X, y = load_iris(return_X_y=True)
+    table = compare(X, y, models={"logistic": LogisticRegression(max_iter=500)}, cv=3, repeats=2,
+                    scoring="accuracy", **FAST)
+    ax = plot.fold_scores(table)
+    points = sum(len(c.get_offsets()) for c in ax.collections)
+    assert points == 6  # one point per split for the logistic model; the baseline is off the scale
+    assert "baseline" in ax.get_title()
+    ax = plot.time_vs_score(table)
+    assert ax.get_xscale() == "log"
+    tables = {f"d{i}": table for i in range(3)}
+    ax = plot.critical_difference(rank_datasets(tables))
+    assert any("CD =" in t.get_text() for t in ax.texts)
+    with pytest.raises(ValueError, match="no metric 'f1'"):
+        plot.fold_scores(table, "f1")
+    matplotlib.pyplot.close("all")
+
+
+def test_images_get_the_convolutional_network():
+    from sklearn.datasets import load_digits
+
+    X, y = load_digits(return_X_y=True)
+    images = X[:300].reshape(-1, 8, 8) / 16
+    table = compare(images, y[:300], models=["linear", "network"], cv=3, repeats=1, scoring="accuracy", **FAST)
+    assert set(table.index) == {"LogisticRegression", "ConvImageClassifier (sknn)", "Dummy (baseline)"}
+    assert (table.drop("Dummy (baseline)")["accuracy_mean"] > 0.8).all()
 
 
 def test_plot_functions_draw():
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
     from sknn import DenseClassifier, plot
 
     X, y = load_iris(return_X_y=True)
@@ -125,13 +396,13 @@ def test_plot_functions_draw():
     assert ax.get_title() == "Confusion matrix"
     with pytest.raises(ValueError, match="needs a fitted sknn estimator"):
         plot.history(object())
+    matplotlib.pyplot.close("all")
 
 
-def test_images_get_the_convolutional_network():
-    from sklearn.datasets import load_digits
-
-    X, y = load_digits(return_X_y=True)
-    images = X[:300].reshape(-1, 8, 8) / 16
-    table = compare(images, y[:300], models=["linear", "network"], cv=3, verbose=False)
-    assert set(table.index) == {"LogisticRegression", "ConvImageClassifier (sknn)"}
-    assert (table["accuracy_mean"] > 0.8).all()
+def test_a_regression_user_line_up():
+    X, y = make_regression(n_samples=80, n_features=3, noise=10.0, random_state=1)
+    table = compare(X, y, models={"ols": LinearRegression(), "ridge": Ridge(alpha=1e-3)}, cv=4, repeats=2,
+                    **FAST)
+    # two nearly identical linear models: not distinguishable; the mean: worse
+    assert set(table.loc[["ols", "ridge"], "vs_best"]) == {"best", "tied"}
+    assert table.loc["Dummy (baseline)", "vs_best"] == "worse"

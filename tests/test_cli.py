@@ -1,0 +1,291 @@
+"""The sknn command: fast start, one-line errors for every bad input, several data sets, the report in a browser."""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.datasets import load_iris, load_wine
+
+from sknn.cli import main
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ENV = {**os.environ, "OMP_NUM_THREADS": "1"}
+
+
+def _run(argv, capsys):
+    try:
+        code = main(argv)
+    except SystemExit as exc:  # argparse
+        code = exc.code
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def _cli(*args, timeout=600):
+    return subprocess.run([sys.executable, "-m", "sknn.cli", *args], capture_output=True, text=True, cwd=ROOT,
+                          timeout=timeout, env=ENV)
+
+
+@pytest.fixture
+def csvs(tmp_path):
+    iris = load_iris(as_frame=True)
+    frame = iris.data.assign(species=np.array(["setosa", "versicolor", "virginica"])[iris.target])
+    frame.to_csv(tmp_path / "iris.csv", index=False)
+    pd.DataFrame({"x": np.arange(20), "kind": ["a"] * 20, "label": np.arange(20) % 2}).to_csv(
+        tmp_path / "small.csv", index=False)
+    pd.DataFrame({"x": np.arange(20.0), "y": ["p", "q"] * 10}).to_csv(tmp_path / "strings.csv", index=False)
+    (tmp_path / "binary.csv").write_bytes(bytes(range(256)) * 40)
+    (tmp_path / "empty.csv").write_text("")
+    (tmp_path / "header.csv").write_text("a,b,c\n")
+    (tmp_path / "one_column.csv").write_text("a\n1\n2\n3\n")
+    pd.DataFrame({"x": np.arange(20.0), "y": [np.nan] * 20}).to_csv(tmp_path / "no_target.csv", index=False)
+    (tmp_path / "empty_folder").mkdir()
+    (tmp_path / "a_file").write_text("not a folder")
+    return tmp_path
+
+
+BAD = [
+    (["compare", "--models", ","], "--models names nothing"),
+    (["compare", "--models", "trees"], "Unknown model 'trees'"),
+    (["compare", "--report", "{tmp}/missing/dir/report.html"], "no such folder"),
+    (["compare", "--report", "{tmp}"], "is a folder"),
+    (["compare", "--plots", "{tmp}/a_file"], "is a file"),
+    (["compare", "--plots", "{tmp}/a_file/sub"], "is a file, not a folder"),
+    (["compare", "--csv", "{tmp}/strings.csv", "--target", "y", "--task", "regression"],
+     "needs numbers, but y holds labels such as 'p'"),
+    (["compare", "--csv", "{tmp}/nope.csv", "--target", "y"], "no such file"),
+    (["compare", "--csv", "{tmp}/iris.csv", "--target", "churned"], "no column 'churned'"),
+    (["compare", "--csv", "{tmp}/iris.csv", "--target", "Species"], "did you mean 'species'"),
+    (["compare", "--csv", "{tmp}/iris.csv"], "needs --target COLUMN"),
+    (["compare", "--target", "y"], "--target goes with --csv"),
+    (["compare", "--csv", "{tmp}/iris.csv", "--csv", "{tmp}/small.csv", "--target", "a", "--target", "b",
+      "--target", "c"], "one --target per --csv"),
+    (["compare", "--csv", "{tmp}/small.csv", "--target", "kind"], "single class"),
+    (["compare", "--csv", "{tmp}/binary.csv", "--target", "y"], "cannot read"),
+    (["compare", "--csv", "{tmp}/empty.csv", "--target", "y"], "cannot read"),
+    (["compare", "--csv", "{tmp}/header.csv", "--target", "a"], "no rows"),
+    (["compare", "--csv", "{tmp}/one_column.csv", "--target", "a"], "1 column(s)"),
+    (["compare", "--csv", "{tmp}/no_target.csv", "--target", "y"], "Every value of y is missing"),
+    (["compare", "--csv", "{tmp}/empty_folder"], "no .csv file"),
+    (["compare", "--csv", "{tmp}", "--target", "y"], "cannot read"),  # a folder: its binary.csv
+    (["compare", "--csv", "{tmp}/iris.csv", "--target", "species", "--csv", "{tmp}/small.csv", "--target",
+      "kind"], "small.csv: The target has a single class"),  # the second data set, before any fit
+    (["compare", "--csv", "{tmp}/small.csv", "--target", "label", "--cv", "30"], "cv=30 folds need"),
+    (["compare", "--cv", "1"], "--cv must be at least 2"),
+    (["compare", "--cv", "five"], "--cv must be a whole number"),
+    (["compare", "--repeats", "0"], "--repeats must be at least 1"),
+    (["compare", "--time-budget", "-1"], "--time-budget must be a number above 0"),
+    (["compare", "--time-budget", "nan"], "--time-budget must be a number above 0"),
+    (["compare", "--n-jobs", "0"], "--n-jobs must not be 0"),
+    (["compare", "--threads", "0"], "--threads must be at least 1"),
+    (["compare", "--alpha", "1.5"], "--alpha must be a number above 0 and below 1"),
+    (["compare", "--rope", "-0.1"], "--rope must be a number >= 0"),
+    (["compare", "--scoring", "acc"], "Unknown metric 'acc'"),
+    (["compare", "--scoring", ",,"], "--scoring names nothing"),
+    (["compare", "--scoring", "rmse"], "is for regression but the task is classification"),
+    (["compare", "--sort", "nonsense"], "Unknown metric 'nonsense'"),
+    (["compare", "--data", "mnist"], "unknown data set 'mnist'"),
+    (["compare", "--data", "diabetes", "--scoring", "accuracy"], "is for classification but the task is regression"),
+    (["compare", "--test", "z-test"], "invalid choice: 'z-test'"),
+    (["compare", "--frobnicate"], "unrecognized arguments"),
+    (["compare", "--random-state", "x"], "invalid int value"),
+    ([], "the following arguments are required"),
+    (["fit"], "invalid choice: 'fit'"),
+]
+
+
+@pytest.mark.parametrize("argv, message", BAD, ids=[" ".join(a)[:60] for a, _ in BAD])
+def test_every_bad_input_gets_one_line_and_status_2_before_any_work(argv, message, csvs, capsys, monkeypatch):
+    from sknn import _compare
+
+    def no_work(*args, **kwargs):
+        raise AssertionError("the comparison started before the input was checked")
+
+    monkeypatch.setattr(_compare, "execute", no_work)
+    argv = [a.replace("{tmp}", str(csvs)) for a in argv]
+    code, out, err = _run(argv, capsys)
+    assert code == 2, (argv, out, err)
+    assert message in err, err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err, err
+    assert not os.path.exists(csvs / "missing")
+
+
+def test_the_command_never_prints_a_traceback(csvs):
+    for argv in (["compare", "--cv", "0"], ["compare", "--csv", str(csvs / "binary.csv"), "--target", "y"],
+                 ["compare", "--report", str(csvs / "nowhere" / "r.html")]):
+        proc = _cli(*argv, timeout=120)
+        assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+        assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+
+
+def test_help_and_version_start_without_the_heavy_libraries():
+    code = ("import sys, time; t = time.perf_counter(); import sknn.cli as c; "
+            "c.build_parser().parse_args(['compare', '--cv', '3', '--csv', 'a.csv', '--target', 'y']); "
+            "print(time.perf_counter() - t); "
+            "print(sorted(m for m in ('torch', 'sklearn', 'pandas', 'numpy', 'scipy', 'skorch') if m in sys.modules))")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    seconds, loaded = proc.stdout.strip().splitlines()
+    assert loaded == "[]", loaded  # parsing imports none of them
+    assert float(seconds) < 1.0
+    proc = _cli("--version", timeout=60)
+    assert proc.returncode == 0 and re.fullmatch(r"sknn \d+\.\d+\.\d+\S*", proc.stdout.strip())
+    proc = _cli("compare", "--help", timeout=60)
+    assert proc.returncode == 0
+    for option in ("--data", "--csv", "--target", "--task", "--cv", "--repeats", "--scoring", "--sort", "--test",
+                   "--alpha", "--rope", "--models", "--random-state", "--n-jobs", "--threads", "--time-budget",
+                   "--report", "--plots", "--quiet"):
+        # every option has help text: its line (or the next) says more than the metavar
+        block = proc.stdout.split(option, 1)[1].split("\n  --", 1)[0]
+        assert len(block.split()) > 3, option
+
+
+def test_whole_number_targets_missing_targets_and_the_header(tmp_path, capsys):
+    rng = np.random.default_rng(0)
+    n = 120
+    x = rng.normal(size=(n, 3))
+    price = np.round(50_000 + 20_000 * x[:, 0] + 5_000 * rng.normal(size=n), -2)  # whole numbers, many values
+    frame = pd.DataFrame(x, columns=["a", "b", "c"]).assign(price=price)
+    frame.loc[[3, 50, 99], "price"] = np.nan
+    frame.to_csv(tmp_path / "houses.csv", index=False)
+    code, out, err = _run(["compare", "--csv", str(tmp_path / "houses.csv"), "--target", "price", "--models",
+                           "linear", "--cv", "3", "--repeats", "1", "--n-jobs", "1", "--quiet"], capsys)
+    assert code == 0, err
+    assert "task: regression (" in out and "distinct whole numbers" in out and "--task classification" in out
+    assert "rows: 3 of 120 have no target value and were left out (117 used)" in out
+    assert "Dummy (baseline)" in out and "LinearRegression" in out
+    assert "rmse (lower better)" in out
+
+
+def test_several_data_sets_mean_ranks(tmp_path, capsys):
+    folder = tmp_path / "tables"
+    folder.mkdir()
+    iris = load_iris(as_frame=True).frame
+    wine = load_wine(as_frame=True).frame
+    iris.to_csv(folder / "iris.csv", index=False)  # the target is the column named 'target'
+    wine.to_csv(folder / "wine.csv", index=False)
+    code, out, err = _run(["compare", "--csv", str(folder), "--data", "breast_cancer", "--models", "linear,forest",
+                           "--cv", "3", "--repeats", "1", "--n-jobs", "1", "--quiet"], capsys)
+    assert code == 0, err
+    assert "target: the column 'target'" in out
+    assert "Across 3 data sets" in out and "mean rank" in out and "Friedman test p =" in out
+    assert "critical difference (Nemenyi" in out
+    ranks = out.split("Across 3 data sets", 1)[1]
+    for name in ("breast_cancer", "iris.csv", "wine.csv", "LogisticRegression", "RandomForest", "Dummy (baseline)"):
+        assert name in ranks
+
+
+def _small_network(X, task, random_state):
+    """The network of the default line-up, trained for 30 epochs: the report's figures without the wait."""
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from sknn import DenseClassifier
+
+    return "DenseClassifier (sknn)", make_pipeline(StandardScaler(), DenseClassifier(max_iter=30, random_state=0))
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory):
+    """The command run with two data sets and the default line-up's network (trained briefly): report and PNGs."""
+    import contextlib
+    import io
+
+    from sknn import _compare
+
+    tmp = tmp_path_factory.mktemp("report")
+    iris = load_iris(as_frame=True)
+    frame = iris.data.assign(species=np.array(["setosa", "versicolor", "virginica"])[iris.target])
+    frame.loc[[0, 70], "species"] = None
+    frame.to_csv(tmp / "iris.csv", index=False)
+    path, plots = tmp / "report.html", tmp / "plots"
+    out = io.StringIO()
+    with pytest.MonkeyPatch.context() as mp, contextlib.redirect_stdout(out):
+        mp.setattr(_compare, "_network", _small_network)
+        code = main(["compare", "--csv", str(tmp / "iris.csv"), "--target", "species", "--data", "wine", "--models",
+                     "linear,network", "--cv", "3", "--repeats", "1", "--n-jobs", "1", "--quiet", "--report",
+                     str(path), "--plots", str(plots)])
+    assert code == 0, out.getvalue()
+    return {"path": path, "plots": plots, "stdout": out.getvalue(), "tmp": tmp}
+
+
+def test_the_command_writes_a_report_and_plots(tmp_path):
+    """End to end in a fresh process, with the real default models (here the cheap ones)."""
+    report, plots = tmp_path / "r.html", tmp_path / "plots"
+    proc = _cli("compare", "--data", "iris,wine", "--models", "linear,forest", "--cv", "3", "--repeats", "1",
+                "--n-jobs", "1", "--quiet", "--report", str(report), "--plots", str(plots))
+    assert proc.returncode == 0, proc.stderr
+    assert "Across 2 data sets" in proc.stdout and "report: " in proc.stdout
+    page = report.read_text()
+    assert page.count('<table class="comparison">') == 2 and 'data-kind="critical_difference"' in page
+    assert sorted(p.name for p in plots.iterdir()) == [
+        "critical_difference.png", "iris_confusion_matrix.png", "iris_scores.png", "iris_time_vs_score.png",
+        "wine_confusion_matrix.png", "wine_scores.png", "wine_time_vs_score.png"]
+
+
+def test_the_report_and_its_figures(report):
+    page = report["path"].read_text()
+    assert page.count('<table class="comparison">') == 2
+    for model in ("LogisticRegression", "DenseClassifier (sknn)", "Dummy (baseline)"):
+        assert f'data-model="{model}"' in page
+    assert "The best, and the models not distinguishable from it" in page
+    assert page.count('class="metric best"') >= 2 * 5  # the best of each metric, highlighted
+    assert "2 of 150 have no target value" in page
+    kinds = re.findall(r'<figure class="figure" data-kind="([a-z_]+)"', page)
+    assert kinds.count("scores") == 2 and kinds.count("time_vs_score") == 2 and kinds.count("history") == 2
+    assert kinds.count("confusion_matrix") == 2 and kinds.count("critical_difference") == 1
+    assert "validation split" in page  # the network refitted with a validation curve
+    from matplotlib.image import imread
+
+    files = sorted(p.name for p in report["plots"].iterdir())
+    assert "critical_difference.png" in files and "iris-csv_history.png" in files and len(files) == 9
+    for name in files:
+        image = imread(report["plots"] / name)
+        assert image.shape[0] > 150 and image.shape[1] > 150 and image.std() > 0.05, name  # not blank
+
+
+def _chromium():
+    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
+        path = shutil.which(name)
+        if path:
+            return path
+    return None
+
+
+def test_the_report_renders_in_headless_chromium(report, tmp_path):
+    """Opens the page in a real browser: every figure decoded, the tables and groups in the DOM, a screenshot."""
+    browser = _chromium()
+    if browser is None:
+        pytest.skip("no Chromium on this machine (Debian: apt-get install chromium); the report's HTML and PNGs are "
+                    "checked by test_the_report_and_its_figures without a browser")
+    flags = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+             "--disable-component-update", "--disable-sync", "--no-first-run", "--hide-scrollbars"]
+    url = report["path"].as_uri()
+    dom = subprocess.run(flags + [f"--user-data-dir={tmp_path / 'profile1'}", "--virtual-time-budget=10000",
+                                  "--dump-dom", url], capture_output=True, text=True, timeout=180)
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    html = dom.stdout
+    rendered = re.search(r'data-figures-rendered="(\d+)/(\d+)"', html)
+    assert rendered, "the page's load script did not run"
+    assert rendered.group(1) == rendered.group(2) == "9"
+    sizes = [tuple(map(int, s)) for s in re.findall(r'data-rendered="(\d+)x(\d+)"', html)]
+    assert len(sizes) == 9 and all(w > 150 and h > 150 for w, h in sizes)
+    assert html.count('class="model-row"') == 6 and html.count('class="group-header"') >= 2
+    assert 'id="ranks"' in html and "mean rank" in html
+    shot = tmp_path / "report.png"
+    proc = subprocess.run(flags + [f"--user-data-dir={tmp_path / 'profile2'}", "--window-size=1280,5000",
+                                   f"--screenshot={shot}", url], capture_output=True, text=True, timeout=180)
+    assert proc.returncode == 0 and shot.exists(), proc.stderr[-2000:]
+    from matplotlib.image import imread
+
+    image = imread(shot)
+    assert image.shape[:2] == (5000, 1280) and image.std() > 0.05
+    artefacts = os.environ.get("SKNN_TEST_ARTIFACTS")
+    if artefacts:  # CI keeps the screenshot
+        os.makedirs(artefacts, exist_ok=True)
+        shutil.copy(shot, os.path.join(artefacts, "compare_report.png"))
+        shutil.copy(report["path"], os.path.join(artefacts, "compare_report.html"))
