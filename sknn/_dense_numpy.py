@@ -103,7 +103,7 @@ _ACTIVATION_NAMES = {nn.ReLU: "relu", nn.Tanh: "tanh", nn.Sigmoid: "sigmoid", nn
                      NoisyReLU: "noisy_relu", nn.ELU: "elu", nn.GELU: "gelu", nn.SELU: "selu", nn.Mish: "mish",
                      nn.SiLU: "silu", nn.Identity: "identity"}
 _PREPROCESSOR_STATE = ("n_features_in_", "numeric_columns_", "categorical_columns_", "categories_", "center_",
-                       "scale_", "has_missing_", "_categories_are_strings", "feature_names_in_")
+                       "scale_", "has_missing_", "binary_", "_categories_are_strings", "feature_names_in_")
 
 
 def _numpy(t):
@@ -133,6 +133,7 @@ def _export_layer(m):
                         "bias": _numpy(p.bias)}
         return {"type": "tabular_input", "n_numeric": m.n_numeric, "scaling": bool(m.scaling),
                 "center": _numpy(m.center), "scale": _numpy(m.scale), "missing_columns": _numpy(m.missing_columns),
+                "periodic_columns": _numpy(m.periodic_columns), "plain_columns": _numpy(m.plain_columns),
                 "periodic": periodic, "cardinalities": list(m.cardinalities),
                 "one_hot_columns": list(m.one_hot_columns), "embedded_columns": list(m.embedded_columns),
                 "embedding": None if m.embedding is None else _numpy(m.embedding.weight)}
@@ -215,10 +216,11 @@ def _np_tabular_input(layer, x):
     numbers = np.where(missing, 0.0, numbers)
     parts = [numbers]
     if layer["periodic"] is not None:
-        p = layer["periodic"]
-        z = np.cos(2 * np.pi * numbers[:, :, None] * p["frequencies"] + p["phases"])
+        p, embedded = layer["periodic"], numbers[:, layer["periodic_columns"]]
+        z = np.cos(2 * np.pi * embedded[:, :, None] * p["frequencies"] + p["phases"])
         z = np.einsum("nfk,fkm->nfm", z, p["weight"]) + p["bias"]
-        parts = [np.concatenate([z, numbers[:, :, None]], axis=2).reshape(len(x), -1)]
+        parts = [np.concatenate([z, embedded[:, :, None]], axis=2).reshape(len(x), -1),
+                 numbers[:, layer["plain_columns"]]]
     if len(layer["missing_columns"]):
         parts.append(missing[:, layer["missing_columns"]].astype(np.float64))
     codes = x[:, n:].astype(np.int64)

@@ -211,8 +211,10 @@ class _DenseMixin:
         input_layer = None
         pre = getattr(self, "preprocessor_", None)
         if arch["preprocessing"] is not None and pre is not None:
+            binary = getattr(pre, "binary_", np.zeros(len(pre.numeric_columns_), dtype=bool))
             input_layer = TabularInput(len(pre.numeric_columns_), [len(c) for c in pre.categories_], pre.center_,
-                                       pre.scale_, pre.has_missing_, numeric_embedding=arch["numeric_embedding"])
+                                       pre.scale_, pre.has_missing_, numeric_embedding=arch["numeric_embedding"],
+                                       periodic_columns=np.flatnonzero(~binary))
         elif arch["numeric_embedding"] is not None:
             input_layer = TabularInput(n_inputs, numeric_embedding=arch["numeric_embedding"])
         sizes = _check_architecture(arch["hidden_layer_sizes"], arch["dropout"])
@@ -329,7 +331,8 @@ _COMMON_DOC = """
         as a missing one. None: X must be numbers, used as they are (scale them first).
     numeric_embedding : {{'periodic', None}}, default='periodic'
         'periodic': each number also enters as 3 learned functions of it, sums of 16
-        cosines of learned frequencies (PBLD embeddings).
+        cosines of learned frequencies (PBLD embeddings); with ``preprocessing='auto'``,
+        columns of at most two values (indicators) are left as they are.
     front_scale : bool, default=True
         A learned scale per input of the first layer, learning 6 times faster than the
         weights: a soft selection of features.

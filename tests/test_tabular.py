@@ -231,8 +231,10 @@ def test_each_ingredient_shapes_the_network():
                                    parametrization="standard", learnable_activation=False)).fit(X, y)
     kinds = {type(m) for m in plain.net_.module_.layers}
     assert kinds.isdisjoint({FrontScale, ScaledLinear, LearnableActivation}) and plain.net_.module_.layers[0].periodic is None
-    # the periodic embeddings give each number 4 values: the first Linear layer reads 3 more per number
-    assert full.coefs_[0].shape[0] - plain.coefs_[0].shape[0] == 3 * len(full.preprocessor_.numeric_columns_)
+    # the periodic embeddings give each number 4 values: the first Linear layer reads 3 more per number, but
+    # for the columns of at most two values (member, constant, empty), which are read as they are
+    assert full.preprocessor_.binary_.tolist() == [False, False, True, True, True]
+    assert full.coefs_[0].shape[0] - plain.coefs_[0].shape[0] == 3 * 2
 
 
 def test_label_smoothing_trains_on_softened_targets_but_validates_on_the_plain_loss():
