@@ -11,7 +11,7 @@ from collections import namedtuple
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
-from sklearn.compose import ColumnTransformer, TransformedTargetRegressor, make_column_selector
+from sklearn.compose import ColumnTransformer, make_column_selector
 from sklearn.dummy import DummyClassifier, DummyRegressor
 from sklearn.ensemble import (HistGradientBoostingClassifier, HistGradientBoostingRegressor, RandomForestClassifier,
                               RandomForestRegressor)
@@ -253,10 +253,10 @@ def _network(X, task, random_state):
     if task == "classification" and not isinstance(X, pd.DataFrame) and np.ndim(X) > 2:
         # images: the tabular models see rows of pixels, the network sees the images
         return "ConvImageClassifier (sknn)", ConvImageClassifier(random_state=random_state)
+    # the network takes the table as it is: it encodes, scales and imputes inside (and learns a standardised target)
     if task == "classification":
-        return "DenseClassifier (sknn)", _with(_preprocessor(X, scale=True), DenseClassifier(random_state=random_state))
-    return "DenseRegressor (sknn)", _with(_preprocessor(X, scale=True), TransformedTargetRegressor(
-        DenseRegressor(random_state=random_state), transformer=StandardScaler()))
+        return "DenseClassifier (sknn)", DenseClassifier(random_state=random_state)
+    return "DenseRegressor (sknn)", DenseRegressor(random_state=random_state)
 
 
 class LabelEncodedClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
@@ -350,9 +350,10 @@ def default_models(X, task, random_state=0, n_threads=None):
     A baseline (``DummyClassifier(strategy='prior')``: the class frequencies, or
     ``DummyRegressor``: the mean), a linear model, a random forest, histogram gradient
     boosting, LightGBM, XGBoost and CatBoost when installed (``pip install
-    'sknn[boosting]'``), and sknn's network. Linear models and networks get scaled inputs;
-    every model gets imputation and one-hot encoding when X is a DataFrame. The
-    regression network also learns a standardised target. For image arrays
+    'sknn[boosting]'``), and sknn's network. The linear model gets scaled inputs, and the
+    other scikit-learn models imputation and one-hot encoding when X is a DataFrame; the
+    network takes X as it is (its built-in preprocessing encodes, scales and imputes, and
+    the regressor learns a standardised target). For image arrays
     (n, H, W[, C]) the network is a ConvImageClassifier and the other models see the
     pixels as rows. ``n_threads`` is each library's own thread count (1 by default; the
     threads of OpenMP and BLAS are limited around each fit by :func:`compare`).
