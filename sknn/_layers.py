@@ -11,7 +11,7 @@ from torch import nn
 
 __all__ = ["ACTIVATIONS", "INITIALIZERS", "INITIALIZER_NAMES", "NoisyReLU", "make_activation", "initialize_weights",
            "parameter_factors", "smooth_clip", "ScaledLinear", "LearnableActivation", "FrontScale", "PeriodicEmbedding",
-           "TabularInput"]
+           "TabularInput", "Ensemble"]
 
 
 class NoisyReLU(nn.Module):
@@ -282,33 +282,23 @@ class TabularInput(nn.Module):
         return torch.cat(parts, dim=1)
 
 
-class EnsembleInput(nn.Module):
-    """The start of ``k`` networks in one (TabM-mini, Gorishniy et al. 2025): each row goes ``k`` times through
-    the layers that follow, once per member, multiplied by that member's own scale per feature (from random
-    signs, so that the members differ from the first step). (n, d) -> (n * k, d)."""
+class Ensemble(nn.Module):
+    """``k`` independent networks on the same input, trained together (a deep ensemble in one module).
 
-    def __init__(self, n_features, n_members):
+    Each member has its own weights, drawn independently. In training the output is
+    (n, k, o): each member has its own loss on the same batch. In evaluation it is the
+    members' mean: of probabilities for ``output='softmax'`` (returned as
+    log-probabilities, so that a softmax of the output gives the mean probability), of
+    values for ``output='identity'``.
+    """
+
+    def __init__(self, members, output="identity"):
         super().__init__()
-        self.n_members = int(n_members)
-        signs = torch.randint(0, 2, (self.n_members, n_features)).to(torch.float32) * 2 - 1
-        self.weight = nn.Parameter(signs)
-
-    def forward(self, x):
-        return (x.unsqueeze(1) * self.weight).flatten(0, 1)
-
-
-class EnsembleOutput(nn.Module):
-    """The end of the ``k`` members: (n * k, o) -> (n, k, o) in training, where each member has its own loss;
-    in evaluation the members' mean, of probabilities (``'softmax'``: returned as log-probabilities, so that a
-    softmax of the output gives the mean probability) or of values (``'identity'``)."""
-
-    def __init__(self, n_members, output="identity"):
-        super().__init__()
-        self.n_members = int(n_members)
+        self.members = nn.ModuleList(members)
         self.output = output
 
-    def forward(self, z):
-        z = z.unflatten(0, (-1, self.n_members))
+    def forward(self, x):
+        z = torch.stack([member(x) for member in self.members], dim=1)
         if self.training:
             return z
         if self.output == "softmax":
