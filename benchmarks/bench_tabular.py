@@ -113,6 +113,16 @@ def make_model(name, task, seed, threads, options=None):
         cls = DenseClassifier if clf else DenseRegressor
         valid = cls().get_params()  # an ablation may name a parameter of one task only (label_smoothing...)
         return cls(random_state=seed, **{k: v for k, v in (options or {}).items() if k in valid})
+    if name == "sknn_quantile":  # the numbers quantile-transformed to a normal first, instead of robust-scaled
+        from sklearn.preprocessing import QuantileTransformer
+
+        from sknn import DenseClassifier, DenseRegressor
+
+        quantile = ColumnTransformer([("numbers", QuantileTransformer(output_distribution="normal", random_state=seed),
+                                       make_column_selector(dtype_include=np.number))],
+                                     remainder="passthrough", verbose_feature_names_out=False).set_output(
+                                         transform="pandas")
+        return make_pipeline(quantile, (DenseClassifier if clf else DenseRegressor)(random_state=seed))
     if name == "sknn_v0":  # the network as `sknn compare` used it before the built-in preprocessing
         from sklearn.compose import TransformedTargetRegressor
 
@@ -172,6 +182,7 @@ class _CatBoost:
 
 
 LABELS = {"sknn": "sknn DenseClassifier/Regressor", "sknn_v0": "sknn before (compare's pipeline)",
+          "sknn_quantile": "sknn after a QuantileTransformer of the numbers",
           "hgb": "HistGradientBoosting", "rf": "RandomForest", "linear": "Logistic/LinearRegression",
           "lightgbm": "LightGBM", "xgboost": "XGBoost", "catboost": "CatBoost", "realmlp": "RealMLP-TD (pytabkit)"}
 PEERS = ["hgb", "rf", "linear", "lightgbm", "realmlp"]
@@ -240,7 +251,7 @@ RECIPE = "r5"
 
 
 def _key(table, name, options, fold):
-    spec = [table, name, options or {}, fold] + ([RECIPE] if name == "sknn" else [])
+    spec = [table, name, options or {}, fold] + ([RECIPE] if name.startswith("sknn") and name != "sknn_v0" else [])
     spec = json.dumps(spec, sort_keys=True, default=str)
     return hashlib.sha1(spec.encode()).hexdigest()[:16]
 
@@ -276,7 +287,7 @@ def cross_validate(models, tables, n_folds, threads, fresh=False, variant=None, 
                 if key not in cache:
                     row = run_fold(name, opts, table, fold, seed=fold, threads=threads)
                     row.update(key=key, table=table, model=name, options=opts or {}, fold=fold,
-                               recipe=RECIPE if name == "sknn" else None,
+                               recipe=RECIPE if name.startswith("sknn") and name != "sknn_v0" else None,
                                date=datetime.date.today().isoformat())
                     write_cache(row)
                     cache[key] = row
