@@ -353,6 +353,25 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
         Returns
         -------
         self
+
+        Examples
+        --------
+        Your own network and loss, and your own validation set:
+
+        >>> import torch
+        >>> from sklearn.datasets import make_regression
+        >>> from sknn import DenseRegressor
+        >>> class Linear(torch.nn.Module):
+        ...     def __init__(self, n_inputs, n_outputs):
+        ...         super().__init__()
+        ...         self.linear = torch.nn.Linear(n_inputs, n_outputs)
+        ...     def forward(self, X):
+        ...         return self.linear(X)
+        >>> X, y = make_regression(n_samples=300, n_features=5, noise=1.0, random_state=0)
+        >>> reg = DenseRegressor(module=Linear, criterion=torch.nn.HuberLoss, max_iter=20, random_state=0)
+        >>> reg = reg.fit(X[:200], y[:200], validation_data=(X[200:], y[200:]))
+        >>> len(reg.validation_scores_), reg.score(X[200:], y[200:]) > 0.9
+        (20, True)
         """
         return self._fit(X, y, sample_weight=sample_weight, validation_data=validation_data)
 

@@ -243,11 +243,11 @@ class Engine(NeuralNet):
     """skorch's NeuralNet with sknn's hot path; see the module docstring.
 
     ``fit``/``partial_fit`` take a training batch source as ``X`` and an optional
-    validation batch source as ``y``. The criterion may be any torch loss (class or
-    instance, with any ``reduction``): the engine computes one loss per sample with a copy
-    set to ``reduction='none'`` to weight them, and the criterion's own mean for unweighted
-    batches. A callable without ``reduction`` that returns one loss per batch trains
-    unweighted batches only.
+    validation batch source as ``y``. The criterion may be any torch loss (a class, an
+    instance or a factory, with any ``reduction``): the engine computes one loss per sample
+    with a copy set to ``reduction='none'`` to weight them, and the criterion's own mean for
+    unweighted batches. A criterion without ``reduction`` that returns one loss per batch
+    trains unweighted batches only.
 
     Parameters beyond skorch's
     --------------------------

@@ -433,7 +433,7 @@ default='cosine_log_cycles'
         gives (the encoded features with ``preprocessing='auto'``): one logit per class or
         one value per target. Part of the architecture; ``coefs_`` and ``export_network``
         need sknn's own network.
-    criterion : torch loss class or instance, or callable, default=None
+    criterion : torch loss class, instance or factory, default=None
         Your own loss (e.g. ``torch.nn.HuberLoss``) on the outputs and the targets (class
         indices, or the standardised targets), with any ``reduction``.
 """
