@@ -27,7 +27,7 @@ def main(argv=None):
     X, y = load_digits(return_X_y=True)
     if args.quick:
         X, y, args.cv, args.repeats = X[:300], y[:300], 3, 1
-    # 'default' picks the line-up; the linear model and the network see scaled pixels.
+    # 'default' picks the line-up; the linear model sees scaled pixels, the network scales them itself.
     table = compare(X, y, models="default", cv=args.cv, repeats=args.repeats)
     a = table.attrs
     print(f"\nDigits: {a['cv']}-fold stratified cross-validation x {a['repeats']} repeat(s); task "

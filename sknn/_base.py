@@ -525,8 +525,9 @@ class NeuralRegressorMixin:
         return self.n_outputs_
 
     def _prepare_targets(self, y, keep, classes, incremental):
-        check_magnitude(y, "y", fix="Scale the target, e.g. TransformedTargetRegressor(regressor, transformer="
-                        "StandardScaler()).")
+        if not getattr(self, "normalize_y", False):  # standardised in float64 first, any finite scale trains
+            check_magnitude(y, "y", fix="Scale the target, e.g. normalize_y=True or TransformedTargetRegressor("
+                            "regressor, transformer=StandardScaler()).")
         y = np.asarray(y, dtype=np.float64)
         n_outputs = 1 if y.ndim == 1 else y.shape[1]
         if keep and n_outputs != self.n_outputs_:

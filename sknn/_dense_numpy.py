@@ -16,8 +16,7 @@ from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
 from ._engine import resolve_device
-from ._layers import (EnsembleInput, EnsembleOutput, FrontScale, LearnableActivation, NoisyReLU, ScaledLinear,
-                      TabularInput)
+from ._layers import Ensemble, FrontScale, LearnableActivation, NoisyReLU, ScaledLinear, TabularInput
 from ._tabular import TabularPreprocessor
 from ._validation import check_width
 
@@ -54,14 +53,16 @@ def estimator_from_network(cls, network, device="cpu"):
         raise ValueError(f"Not an exported sknn dense network: expected a dict with format={EXPORT_FORMAT!r}.")
     layers = network["layers"]
     est = cls(**network.get("params", {}))
-    dense = [layer for layer in layers if layer["type"] == "dense"]
-    activations = [layer for layer in layers if layer["type"] == "activation"]
+    ensemble = next((layer for layer in layers if layer["type"] == "ensemble"), None)
+    mlp = layers if ensemble is None else ensemble["members"][0]  # the layers of one member
+    dense = [layer for layer in mlp if layer["type"] == "dense"]
+    activations = [layer for layer in mlp if layer["type"] == "activation"]
     tabular = next((layer for layer in layers if layer["type"] == "tabular_input"), None)
     est.set_params(
         hidden_layer_sizes=tuple(int(layer["weight"].shape[1]) for layer in dense[:-1]),
-        batch_norm=any(layer["type"] == "batch_norm" for layer in layers),
-        front_scale=any(layer["type"] == "scale" for layer in layers),
-        n_ensemble=next((len(layer["weight"]) for layer in layers if layer["type"] == "ensemble_input"), 1),
+        batch_norm=any(layer["type"] == "batch_norm" for layer in mlp),
+        front_scale=any(layer["type"] == "scale" for layer in mlp),
+        n_ensemble=1 if ensemble is None else len(ensemble["members"]),
         learnable_activation=any("weight" in layer for layer in activations),
         numeric_embedding="periodic" if tabular is not None and tabular["periodic"] is not None else None,
         preprocessing="auto" if "preprocessor" in network else None, device=device)
@@ -83,12 +84,8 @@ def estimator_from_network(cls, network, device="cpu"):
             est.y_range_ = np.asarray(network["target_range"], dtype=np.float64)
     est._record_architecture()
     module = est._build_module()
-    mods = [m for m in module.layers if not isinstance(m, nn.Dropout)]
-    if len(mods) != len(layers):
-        raise ValueError("The exported layers do not match the network described by its parameters.")
     with torch.no_grad():
-        for m, layer in zip(mods, layers):
-            _load_layer(m, layer)
+        _load_layers(module.layers, layers)
     dev = resolve_device(device)
     batch_size = est._batch_size(max(1, est.batch_size if est.batch_size != "auto" else 200))
     est.net_ = est._make_engine(module, batch_size, dev, seed=0, incremental=False)
@@ -103,7 +100,7 @@ _ACTIVATION_NAMES = {nn.ReLU: "relu", nn.Tanh: "tanh", nn.Sigmoid: "sigmoid", nn
                      NoisyReLU: "noisy_relu", nn.ELU: "elu", nn.GELU: "gelu", nn.SELU: "selu", nn.Mish: "mish",
                      nn.SiLU: "silu", nn.Identity: "identity"}
 _PREPROCESSOR_STATE = ("n_features_in_", "numeric_columns_", "categorical_columns_", "categories_", "center_",
-                       "scale_", "has_missing_", "_categories_are_strings", "feature_names_in_")
+                       "scale_", "has_missing_", "binary_", "_categories_are_strings", "feature_names_in_")
 
 
 def _numpy(t):
@@ -133,15 +130,15 @@ def _export_layer(m):
                         "bias": _numpy(p.bias)}
         return {"type": "tabular_input", "n_numeric": m.n_numeric, "scaling": bool(m.scaling),
                 "center": _numpy(m.center), "scale": _numpy(m.scale), "missing_columns": _numpy(m.missing_columns),
+                "periodic_columns": _numpy(m.periodic_columns), "plain_columns": _numpy(m.plain_columns),
                 "periodic": periodic, "cardinalities": list(m.cardinalities),
                 "one_hot_columns": list(m.one_hot_columns), "embedded_columns": list(m.embedded_columns),
                 "embedding": None if m.embedding is None else _numpy(m.embedding.weight)}
     if isinstance(m, FrontScale):
         return {"type": "scale", "weight": _numpy(m.weight)}
-    if isinstance(m, EnsembleInput):
-        return {"type": "ensemble_input", "weight": _numpy(m.weight)}
-    if isinstance(m, EnsembleOutput):
-        return {"type": "ensemble_output", "n_members": m.n_members, "output": m.output}
+    if isinstance(m, Ensemble):
+        members = [[layer for layer in map(_export_layer, member) if layer is not None] for member in m.members]
+        return {"type": "ensemble", "members": members, "output": m.output}
     if isinstance(m, nn.Linear):
         weight = m.effective_weight() if isinstance(m, ScaledLinear) else m.weight
         return {"type": "dense", "weight": _numpy(weight).T.copy(), "bias": _numpy(m.bias)}
@@ -151,6 +148,15 @@ def _export_layer(m):
     if isinstance(m, LearnableActivation):
         return {"type": "activation", "name": m.name, "weight": _numpy(m.weight)}
     return {"type": "activation", "name": _ACTIVATION_NAMES[type(m)]}
+
+
+def _load_layers(modules, layers):
+    """Copy exported layers into the modules built for them (dropout aside)."""
+    modules = [m for m in modules if not isinstance(m, nn.Dropout)]
+    if len(modules) != len(layers):
+        raise ValueError("The exported layers do not match the network described by its parameters.")
+    for m, layer in zip(modules, layers):
+        _load_layer(m, layer)
 
 
 def _load_layer(m, layer):
@@ -169,7 +175,10 @@ def _load_layer(m, layer):
         m.running_var.copy_(as_tensor(layer["var"]))
         m.weight.copy_(as_tensor(layer["gamma"]))
         m.bias.copy_(as_tensor(layer["beta"]))
-    elif kind in ("scale", "ensemble_input") or (kind == "activation" and "weight" in layer):
+    elif kind == "ensemble":
+        for member, member_layers in zip(m.members, layer["members"]):
+            _load_layers(member, member_layers)
+    elif kind == "scale" or (kind == "activation" and "weight" in layer):
         m.weight.copy_(as_tensor(layer["weight"]))
     elif kind == "tabular_input":
         m.center.copy_(as_tensor(layer["center"]))
@@ -215,10 +224,11 @@ def _np_tabular_input(layer, x):
     numbers = np.where(missing, 0.0, numbers)
     parts = [numbers]
     if layer["periodic"] is not None:
-        p = layer["periodic"]
-        z = np.cos(2 * np.pi * numbers[:, :, None] * p["frequencies"] + p["phases"])
+        p, embedded = layer["periodic"], numbers[:, layer["periodic_columns"]]
+        z = np.cos(2 * np.pi * embedded[:, :, None] * p["frequencies"] + p["phases"])
         z = np.einsum("nfk,fkm->nfm", z, p["weight"]) + p["bias"]
-        parts = [np.concatenate([z, numbers[:, :, None]], axis=2).reshape(len(x), -1)]
+        parts = [np.concatenate([z, embedded[:, :, None]], axis=2).reshape(len(x), -1),
+                 numbers[:, layer["plain_columns"]]]
     if len(layer["missing_columns"]):
         parts.append(missing[:, layer["missing_columns"]].astype(np.float64))
     codes = x[:, n:].astype(np.int64)
@@ -230,6 +240,32 @@ def _np_tabular_input(layer, x):
         table = layer["embedding"].astype(np.float64)
         parts.append(table[codes[:, layer["embedded_columns"]] + offsets].reshape(len(x), -1))
     return np.concatenate(parts, axis=1)
+
+
+def _np_layers(layers, a):
+    """Run exported layers on the float64 rows ``a``."""
+    for layer in layers:
+        kind = layer["type"]
+        if kind == "tabular_input":
+            a = _np_tabular_input(layer, a)
+        elif kind == "scale":
+            a = a * layer["weight"]
+        elif kind == "ensemble":  # the members' mean (of probabilities, as log-probabilities)
+            z = np.stack([_np_layers(member, a) for member in layer["members"]], axis=1)
+            if layer["output"] == "softmax":
+                p = np.exp(z - z.max(axis=2, keepdims=True))
+                a = np.log((p / p.sum(axis=2, keepdims=True)).mean(axis=1))
+            else:
+                a = z.mean(axis=1)
+        elif kind == "dense":
+            a = a @ layer["weight"].astype(np.float64) + layer["bias"]
+        elif kind == "batch_norm":
+            a = (a - layer["mean"]) / np.sqrt(layer["var"].astype(np.float64) + layer["eps"]) * layer["gamma"] \
+                + layer["beta"]
+        else:
+            f = _np_activation(layer["name"], a)
+            a = f if "weight" not in layer else a + (f - a) * layer["weight"]
+    return a
 
 
 def forward_numpy(network, X):
@@ -259,29 +295,7 @@ def forward_numpy(network, X):
         dense = [layer for layer in network["layers"] if layer["type"] == "dense"]
         expected = network.get("n_features_in", dense[0]["weight"].shape[0] if dense else a.shape[1])
         check_width(a.shape[1], int(expected), "X", "the network's number of input features (n_features_in)")
-    for layer in network["layers"]:
-        kind = layer["type"]
-        if kind == "tabular_input":
-            a = _np_tabular_input(layer, a)
-        elif kind == "scale":
-            a = a * layer["weight"]
-        elif kind == "ensemble_input":  # each row once per member, times the member's scales
-            a = (a[:, None, :] * layer["weight"]).reshape(-1, a.shape[1])
-        elif kind == "ensemble_output":  # the members' mean (of probabilities, as log-probabilities)
-            a = a.reshape(-1, layer["n_members"], a.shape[1])
-            if layer["output"] == "softmax":
-                p = np.exp(a - a.max(axis=2, keepdims=True))
-                a = np.log((p / p.sum(axis=2, keepdims=True)).mean(axis=1))
-            else:
-                a = a.mean(axis=1)
-        elif kind == "dense":
-            a = a @ layer["weight"].astype(np.float64) + layer["bias"]
-        elif kind == "batch_norm":
-            a = (a - layer["mean"]) / np.sqrt(layer["var"].astype(np.float64) + layer["eps"]) * layer["gamma"] \
-                + layer["beta"]
-        else:
-            f = _np_activation(layer["name"], a)
-            a = f if "weight" not in layer else a + (f - a) * layer["weight"]
+    a = _np_layers(network["layers"], a)
     if network["output"] == "softmax":
         a = np.exp(a - a.max(axis=1, keepdims=True))
         a /= a.sum(axis=1, keepdims=True)

@@ -11,7 +11,7 @@ from torch import nn
 
 __all__ = ["ACTIVATIONS", "INITIALIZERS", "INITIALIZER_NAMES", "NoisyReLU", "make_activation", "initialize_weights",
            "parameter_factors", "smooth_clip", "ScaledLinear", "LearnableActivation", "FrontScale", "PeriodicEmbedding",
-           "TabularInput"]
+           "TabularInput", "Ensemble"]
 
 
 class NoisyReLU(nn.Module):
@@ -202,9 +202,10 @@ class PeriodicEmbedding(nn.Module):
         self.bias = nn.Parameter((2 * torch.rand(n_features, m) - 1) / math.sqrt(k))
 
     def forward(self, x):
-        z = torch.cos((2 * math.pi) * x.unsqueeze(-1) * self.frequencies + self.phases)  # (n, features, k)
-        z = torch.einsum("nfk,fkm->nfm", z, self.weight) + self.bias
-        return torch.cat([z, x.unsqueeze(-1)], dim=-1).flatten(1)
+        xt = x.t().unsqueeze(-1)  # (features, n, 1): one batched product per feature
+        z = torch.cos((2 * math.pi) * xt * self.frequencies.unsqueeze(1) + self.phases.unsqueeze(1))
+        z = torch.baddbmm(self.bias.unsqueeze(1), z, self.weight)  # (features, n, n_outputs - 1)
+        return torch.cat([z, xt], dim=-1).transpose(0, 1).flatten(1)
 
 
 class TabularInput(nn.Module):
@@ -217,13 +218,14 @@ class TabularInput(nn.Module):
     * numbers: centred and robust-scaled with ``center`` and ``scale`` (when given), then
       smoothly clipped to (-3, 3); a missing number becomes 0 (the median) and, for the
       columns in ``has_missing``, a 0/1 indicator is added; with ``numeric_embedding=
-      'periodic'`` each number is also embedded (:class:`PeriodicEmbedding`);
+      'periodic'`` the numbers of ``periodic_columns`` (all when None; columns of two
+      values gain nothing from it) are also embedded (:class:`PeriodicEmbedding`);
     * categories with at most ``max_one_hot`` codes: one-hot (missing and unseen: all zeros);
       larger ones: a learned embedding of ``embedding_dim`` values per column.
     """
 
     def __init__(self, n_numeric, cardinalities=(), center=None, scale=None, has_missing=None,
-                 numeric_embedding=None, max_one_hot=9, embedding_dim=8):
+                 numeric_embedding=None, periodic_columns=None, max_one_hot=9, embedding_dim=8):
         super().__init__()
         self.n_numeric = int(n_numeric)
         self.scaling = center is not None
@@ -233,8 +235,13 @@ class TabularInput(nn.Module):
         self.register_buffer("scale", as_float(scale, 1.0))
         missing = np.zeros(self.n_numeric, dtype=bool) if has_missing is None else np.asarray(has_missing, bool)
         self.register_buffer("missing_columns", torch.as_tensor(np.flatnonzero(missing), dtype=torch.int64))
-        self.periodic = (PeriodicEmbedding(self.n_numeric) if numeric_embedding == "periodic" and self.n_numeric
-                         else None)
+        periodic = np.arange(self.n_numeric) if periodic_columns is None else np.asarray(periodic_columns, np.int64)
+        if numeric_embedding != "periodic":
+            periodic = periodic[:0]
+        self.register_buffer("periodic_columns", torch.as_tensor(periodic, dtype=torch.int64))
+        self.register_buffer("plain_columns", torch.as_tensor(np.setdiff1d(np.arange(self.n_numeric), periodic),
+                                                              dtype=torch.int64))
+        self.periodic = PeriodicEmbedding(len(periodic)) if len(periodic) else None
         sizes = [int(k) + 1 for k in cardinalities]  # codes 0..K
         self.cardinalities = [int(k) for k in cardinalities]
         self.one_hot_columns = [j for j, s in enumerate(sizes) if 2 <= s <= max_one_hot]
@@ -249,7 +256,7 @@ class TabularInput(nn.Module):
         self.register_buffer("embedding_offsets", torch.as_tensor(np.cumsum([0] + embedded_sizes)[:-1],
                                                                   dtype=torch.int64))
         self.embedding = nn.Embedding(sum(embedded_sizes), embedding_dim) if embedded_sizes else None
-        width = self.n_numeric * (4 if self.periodic is not None else 1) + len(self.missing_columns)
+        width = 4 * len(self.periodic_columns) + len(self.plain_columns) + len(self.missing_columns)
         self.n_outputs = width + len(self.one_hot_keep) + len(self.embedded_columns) * embedding_dim
 
     def forward(self, x):
@@ -258,7 +265,10 @@ class TabularInput(nn.Module):
             numbers = smooth_clip((numbers - self.center) * self.scale)
         missing = torch.isnan(numbers)
         numbers = torch.where(missing, torch.zeros_like(numbers), numbers)
-        parts = [numbers if self.periodic is None else self.periodic(numbers)]
+        if self.periodic is None:
+            parts = [numbers]
+        else:
+            parts = [self.periodic(numbers[:, self.periodic_columns]), numbers[:, self.plain_columns]]
         if len(self.missing_columns):
             parts.append(missing[:, self.missing_columns].to(numbers.dtype))
         if self.one_hot_columns or self.embedded_columns:
@@ -272,33 +282,23 @@ class TabularInput(nn.Module):
         return torch.cat(parts, dim=1)
 
 
-class EnsembleInput(nn.Module):
-    """The start of ``k`` networks in one (TabM-mini, Gorishniy et al. 2025): each row goes ``k`` times through
-    the layers that follow, once per member, multiplied by that member's own scale per feature (from random
-    signs, so that the members differ from the first step). (n, d) -> (n * k, d)."""
+class Ensemble(nn.Module):
+    """``k`` independent networks on the same input, trained together (a deep ensemble in one module).
 
-    def __init__(self, n_features, n_members):
+    Each member has its own weights, drawn independently. In training the output is
+    (n, k, o): each member has its own loss on the same batch. In evaluation it is the
+    members' mean: of probabilities for ``output='softmax'`` (returned as
+    log-probabilities, so that a softmax of the output gives the mean probability), of
+    values for ``output='identity'``.
+    """
+
+    def __init__(self, members, output="identity"):
         super().__init__()
-        self.n_members = int(n_members)
-        signs = torch.randint(0, 2, (self.n_members, n_features)).to(torch.float32) * 2 - 1
-        self.weight = nn.Parameter(signs)
-
-    def forward(self, x):
-        return (x.unsqueeze(1) * self.weight).flatten(0, 1)
-
-
-class EnsembleOutput(nn.Module):
-    """The end of the ``k`` members: (n * k, o) -> (n, k, o) in training, where each member has its own loss;
-    in evaluation the members' mean, of probabilities (``'softmax'``: returned as log-probabilities, so that a
-    softmax of the output gives the mean probability) or of values (``'identity'``)."""
-
-    def __init__(self, n_members, output="identity"):
-        super().__init__()
-        self.n_members = int(n_members)
+        self.members = nn.ModuleList(members)
         self.output = output
 
-    def forward(self, z):
-        z = z.unflatten(0, (-1, self.n_members))
+    def forward(self, x):
+        z = torch.stack([member(x) for member in self.members], dim=1)
         if self.training:
             return z
         if self.output == "softmax":

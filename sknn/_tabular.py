@@ -56,6 +56,15 @@ def robust_statistics(X, random_state=0):
     return np.nan_to_num(median, nan=0.0), scale
 
 
+def _at_most_two_values(column):
+    """Whether a float column (NaN = missing) holds at most two distinct values."""
+    present = column[~np.isnan(column)]
+    if len(present) == 0:
+        return True
+    other = present[present != present[0]]
+    return len(other) == 0 or bool((other == other[0]).all())
+
+
 def _is_number(v):
     return isinstance(v, (numbers.Real, np.number)) and not isinstance(v, (bool, np.bool_))
 
@@ -112,6 +121,9 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
     has_missing_ : ndarray of bool, shape (n_numeric,)
         Numeric columns with missing values in ``fit``: the network gets an indicator
         for each.
+    binary_ : ndarray of bool, shape (n_numeric,)
+        Numeric columns with at most two distinct values in ``fit`` (indicators, yes/no
+        numbers): the network reads them as they are, without periodic embeddings.
 
     Examples
     --------
@@ -137,6 +149,7 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
             self._categories_are_strings = []
             self.center_, self.scale_ = robust_statistics(columns)
             self.has_missing_ = np.zeros(columns.shape[1], dtype=bool)
+            self.binary_ = np.zeros(columns.shape[1], dtype=bool)
             return self
         kinds = [kind for kind, _ in columns]
         self.numeric_columns_ = np.array([j for j, k in enumerate(kinds) if k == "numeric"], dtype=np.int64)
@@ -157,6 +170,7 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
         numbers_ = self._numeric_matrix(columns)
         self.center_, self.scale_ = robust_statistics(numbers_)
         self.has_missing_ = np.isnan(numbers_).any(axis=0)
+        self.binary_ = np.array([_at_most_two_values(col) for col in numbers_.T], dtype=bool)
         return self
 
     def transform(self, X):

@@ -15,19 +15,7 @@ __all__ = ["compare", "default_models", "detect_task", "rank_datasets", "correct
 
 _FROM_STATS = ("corrected_ttest", "bayesian_ttest")
 
-#: Repeats of k-fold when ``repeats`` is not given: ``DEFAULT_REPEATS[0]`` below
-#: ``SMALL_DATA`` rows (where one k-fold's scores are noisy and fits are quick), else
-#: ``DEFAULT_REPEATS[1]``, so that the main job (``sknn compare``: digits, 1,797 rows,
-#: 5 folds, every default model) stays under a minute on 2 CPU cores
-#: (benchmarks/RESULTS.md, "compare").
-DEFAULT_REPEATS = (3, 1)
-SMALL_DATA = 1000
-
-
-def default_repeats(n_samples):
-    """How many times k-fold is repeated by default for a data set of ``n_samples`` rows."""
-    return DEFAULT_REPEATS[0] if n_samples < SMALL_DATA else DEFAULT_REPEATS[1]
-
+from ._compare_defaults import DEFAULT_REPEATS, SMALL_DATA, default_repeats  # noqa: E402  (light)
 
 def compare(X, y, models="default", cv=5, repeats=None, scoring=None, sort=None, test="t-test", alpha=0.05,
             rope=0.01, n_jobs=-1, threads="auto", time_budget=None, task="auto", baseline=True, random_state=0,

@@ -20,8 +20,8 @@ from torch import nn
 from ._base import BaseNeuralNetwork, NeuralClassifierMixin, NeuralRegressorMixin
 from ._dense_numpy import estimator_from_network, forward_numpy, network_of
 from ._dense_onnx import dense_onnx_feed, dense_onnx_graph
-from ._layers import (ACTIVATIONS, INITIALIZER_NAMES, EnsembleInput, EnsembleOutput, FrontScale, LearnableActivation,
-                      ScaledLinear, TabularInput, initialize_weights, make_activation)
+from ._layers import (ACTIVATIONS, INITIALIZER_NAMES, Ensemble, FrontScale, LearnableActivation, ScaledLinear,
+                      TabularInput, initialize_weights, make_activation)
 from ._tabular import TabularPreprocessor
 
 __all__ = ["DenseNet", "DenseClassifier", "DenseRegressor", "forward_numpy"]
@@ -51,34 +51,41 @@ class DenseNet(nn.Module):
     learnable_activation : bool
         Activations that learn, per unit, how much of the non-linearity to apply
         (:class:`sknn._layers.LearnableActivation`).
+    n_ensemble : int
+        Independent copies of everything after the input layer, averaged
+        (:class:`sknn._layers.Ensemble`), with ``output`` 'softmax' or 'identity'.
     """
 
     def __init__(self, n_inputs, n_outputs, hidden_layer_sizes=(100,), activation="relu", dropout=0.0,
                  batch_norm=False, input_layer=None, front_scale=False, parametrization="standard",
                  learnable_activation=False, n_ensemble=1, output="identity"):
         super().__init__()
-        rates = _per_layer(dropout, len(hidden_layer_sizes))
-        linear = ScaledLinear if parametrization == "ntk" else nn.Linear
         layers = []
         if input_layer is not None:
             layers.append(input_layer)
             n_inputs = input_layer.n_outputs
-        if front_scale:
-            layers.append(FrontScale(n_inputs))
-        if n_ensemble > 1:
-            layers.append(EnsembleInput(n_inputs, n_ensemble))
-        width = n_inputs
-        for size, rate in zip(hidden_layer_sizes, rates):
-            layers.append(linear(width, size))
-            if batch_norm:
-                layers.append(nn.BatchNorm1d(size))
-            layers.append(LearnableActivation(activation, size) if learnable_activation else make_activation(activation))
-            if rate > 0:
-                layers.append(nn.Dropout(rate))
-            width = size
-        layers.append(linear(width, n_outputs))
-        if n_ensemble > 1:
-            layers.append(EnsembleOutput(n_ensemble, output))
+
+        def mlp():
+            rates = _per_layer(dropout, len(hidden_layer_sizes))
+            linear = ScaledLinear if parametrization == "ntk" else nn.Linear
+            stack = [FrontScale(n_inputs)] if front_scale else []
+            width = n_inputs
+            for size, rate in zip(hidden_layer_sizes, rates):
+                stack.append(linear(width, size))
+                if batch_norm:
+                    stack.append(nn.BatchNorm1d(size))
+                stack.append(LearnableActivation(activation, size) if learnable_activation
+                             else make_activation(activation))
+                if rate > 0:
+                    stack.append(nn.Dropout(rate))
+                width = size
+            stack.append(linear(width, n_outputs))
+            return stack
+
+        if n_ensemble > 1:  # the members share the input layer, nothing else
+            layers.append(Ensemble([nn.Sequential(*mlp()) for _ in range(n_ensemble)], output))
+        else:
+            layers.extend(mlp())
         self.layers = nn.Sequential(*layers)
 
     def forward(self, X):
@@ -211,8 +218,10 @@ class _DenseMixin:
         input_layer = None
         pre = getattr(self, "preprocessor_", None)
         if arch["preprocessing"] is not None and pre is not None:
+            binary = getattr(pre, "binary_", np.zeros(len(pre.numeric_columns_), dtype=bool))
             input_layer = TabularInput(len(pre.numeric_columns_), [len(c) for c in pre.categories_], pre.center_,
-                                       pre.scale_, pre.has_missing_, numeric_embedding=arch["numeric_embedding"])
+                                       pre.scale_, pre.has_missing_, numeric_embedding=arch["numeric_embedding"],
+                                       periodic_columns=np.flatnonzero(~binary))
         elif arch["numeric_embedding"] is not None:
             input_layer = TabularInput(n_inputs, numeric_embedding=arch["numeric_embedding"])
         custom = self._custom_module(n_inputs if input_layer is None else input_layer.n_outputs, n_outputs)
@@ -241,12 +250,15 @@ class _DenseMixin:
         return self.net_.module_
 
     def _linear_layers(self):
-        return [m for m in self._own_network("coefs_ and intercepts_").layers if isinstance(m, nn.Linear)]
+        return [m for m in self._own_network("coefs_ and intercepts_").modules() if isinstance(m, nn.Linear)]
 
     @property
     def coefs_(self):
-        """Weight matrices, one per layer, of shape (n_inputs_of_layer, n_units_of_layer), as MLPClassifier's."""
-        return [m.weight.detach().cpu().numpy().T.copy() for m in self._linear_layers()]
+        """Weight matrices, one per layer, of shape (n_inputs_of_layer, n_units_of_layer), as MLPClassifier's
+        (as a plain Linear layer holds them, whatever the parametrisation; with ``n_ensemble > 1``, the layers of
+        every member, member after member)."""
+        return [(m.effective_weight() if isinstance(m, ScaledLinear) else m.weight).detach().cpu().numpy().T.copy()
+                for m in self._linear_layers()]
 
     @property
     def intercepts_(self):
@@ -271,9 +283,8 @@ class _DenseMixin:
               (centring, scaling and clipping of the numbers, missing indicators,
               periodic embeddings, one-hot and embedded categories);
             * ``'scale'``: ``weight`` (n,), a product per feature;
-            * ``'ensemble_input'``: ``weight`` (k, n): each row once per member of an
-              ensemble of k networks in one (``n_ensemble``), times the member's scales;
-              ``'ensemble_output'``: ``n_members``, ``output``: the members' mean (of
+            * ``'ensemble'``: ``members``, the layers of each of the ``n_ensemble``
+              networks after the input layer, and ``output``: their mean (of
               probabilities, returned as log-probabilities, for ``output='softmax'``);
             * ``'dense'``: ``weight`` (n_in, n_out) and ``bias`` (n_out,), as a plain Linear
               layer holds them (whatever the parametrisation in training);
@@ -341,7 +352,8 @@ _COMMON_DOC = """
         as a missing one. None: X must be numbers, used as they are (scale them first).
     numeric_embedding : {{'periodic', None}}, default='periodic'
         'periodic': each number also enters as 3 learned functions of it, sums of 16
-        cosines of learned frequencies (PBLD embeddings).
+        cosines of learned frequencies (PBLD embeddings); with ``preprocessing='auto'``,
+        columns of at most two values (indicators) are left as they are.
     front_scale : bool, default=True
         A learned scale per input of the first layer, learning 6 times faster than the
         weights: a soft selection of features.
@@ -401,8 +413,10 @@ default='cosine_log_cycles'
         ``tol`` for that many epochs. None trains for ``max_iter`` epochs.
     tol : float, default=1e-4
     n_ensemble : int, default=1
-        Train this many networks in one (TabM-mini, Gorishniy et al. 2025): they share
-        their weights but for a scale per input, and their predictions are averaged.
+        Train this many networks at once, independent but for the input layer they share,
+        and average their predictions (probabilities for classifiers): a deep ensemble,
+        which mostly lowers the variance of a network trained on little data. The fit
+        takes about that many times as long.
     warm_start : bool, default=False
         Continue from the previous fit's weights (with a fresh optimizer).
     random_state : int, RandomState instance or None, default=None

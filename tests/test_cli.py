@@ -195,7 +195,7 @@ def report(tmp_path_factory):
     import contextlib
     import io
 
-    from sknn import _compare
+    from sknn import _compare_lineup
 
     tmp = tmp_path_factory.mktemp("report")
     iris = load_iris(as_frame=True)
@@ -205,7 +205,7 @@ def report(tmp_path_factory):
     path, plots = tmp / "report.html", tmp / "plots"
     out = io.StringIO()
     with pytest.MonkeyPatch.context() as mp, contextlib.redirect_stdout(out):
-        mp.setattr(_compare, "_network", _small_network)
+        mp.setattr(_compare_lineup, "_network", _small_network)
         code = main(["compare", "--csv", str(tmp / "iris.csv"), "--target", "species", "--data", "wine", "--models",
                      "linear,network", "--cv", "3", "--repeats", "1", "--n-jobs", "1", "--quiet", "--report",
                      str(path), "--plots", str(plots)])

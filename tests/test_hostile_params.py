@@ -128,11 +128,17 @@ def test_running_out_of_memory_in_a_batch_names_the_batch_size():
 
 # -- numbers beyond float32 training ----------------------------------------------------------------------
 def test_regression_targets_that_overflow_float32_blame_the_target():
+    # a target the network learns as it is (normalize_y=False) must suit float32 training
     for y in (np.full(40, 1e40), np.r_[np.zeros(39), -1e20]):
         with pytest.raises(ValueError, match=r"^y holds values up to .*Scale the target"):
-            DenseRegressor(**DENSE).fit(X, y)
+            DenseRegressor(**DENSE, normalize_y=False).fit(X, y)
     with pytest.raises(ValueError, match=r"^y holds values up to 1e\+30"):
-        DenseRegressor(**DENSE).fit(X, np.c_[X[:, 0], np.full(40, 1e30)])
+        DenseRegressor(**DENSE, normalize_y=False).fit(X, np.c_[X[:, 0], np.full(40, 1e30)])
+    # standardised in float64 first (the default), any finite scale trains, and predictions come back in it
+    y = 1e30 * X[:, 0]
+    reg = DenseRegressor(**dict(DENSE, max_iter=20)).fit(X, y)
+    pred = reg.predict(X)
+    assert np.isfinite(pred).all() and np.corrcoef(pred, y)[0, 1] > 0.5 and np.abs(pred).max() <= np.abs(y).max()
 
 
 @pytest.mark.parametrize("make_X", [lambda: X * 1e30, lambda: np.r_[X[:39], [[1e20, 0, 0, 0]]],

@@ -12,7 +12,7 @@ from skorch.callbacks import Callback
 import sknn
 from sknn import DenseClassifier, DenseRegressor
 from sknn._base import SmoothedCrossEntropyLoss
-from sknn._layers import (EnsembleInput, FrontScale, LearnableActivation, ScaledLinear, TabularInput, smooth_clip)
+from sknn._layers import Ensemble, FrontScale, LearnableActivation, ScaledLinear, TabularInput, smooth_clip
 from sknn._tabular import TabularPreprocessor, robust_statistics
 from sknn.dense import forward_numpy
 
@@ -231,8 +231,10 @@ def test_each_ingredient_shapes_the_network():
                                    parametrization="standard", learnable_activation=False)).fit(X, y)
     kinds = {type(m) for m in plain.net_.module_.layers}
     assert kinds.isdisjoint({FrontScale, ScaledLinear, LearnableActivation}) and plain.net_.module_.layers[0].periodic is None
-    # the periodic embeddings give each number 4 values: the first Linear layer reads 3 more per number
-    assert full.coefs_[0].shape[0] - plain.coefs_[0].shape[0] == 3 * len(full.preprocessor_.numeric_columns_)
+    # the periodic embeddings give each number 4 values: the first Linear layer reads 3 more per number, but
+    # for the columns of at most two values (member, constant, empty), which are read as they are
+    assert full.preprocessor_.binary_.tolist() == [False, False, True, True, True]
+    assert full.coefs_[0].shape[0] - plain.coefs_[0].shape[0] == 3 * 2
 
 
 def test_label_smoothing_trains_on_softened_targets_but_validates_on_the_plain_loss():
@@ -243,20 +245,26 @@ def test_label_smoothing_trains_on_softened_targets_but_validates_on_the_plain_l
     torch.testing.assert_close(loss.eval()(logits, target), plain)
 
 
-def test_an_ensemble_of_members_in_one_network_averages_their_probabilities():
+def test_an_ensemble_of_independent_members_averages_their_probabilities():
     X, y = _table()
-    clf = DenseClassifier(**dict(SMALL, max_iter=5, n_ensemble=4)).fit(X, y)
+    clf = DenseClassifier(**dict(SMALL, max_iter=5, n_ensemble=3)).fit(X, y)
     net = clf.net_.module_
-    assert isinstance(net.layers[2], EnsembleInput) and net.layers[2].weight.shape[0] == 4
+    ensemble = net.layers[1]
+    assert isinstance(net.layers[0], TabularInput) and isinstance(ensemble, Ensemble) and len(ensemble.members) == 3
+    first = [m for m in ensemble.members[0] if isinstance(m, torch.nn.Linear)][0]
+    second = [m for m in ensemble.members[1] if isinstance(m, torch.nn.Linear)][0]
+    assert not torch.equal(first.weight, second.weight)  # independent weights
     rows = torch.from_numpy(clf.preprocessor_.transform(X.head(6)))
     with torch.no_grad():
-        net.train()  # each member's own logits
-        for m in net.modules():
-            if isinstance(m, torch.nn.Dropout):
-                m.p = 0.0
-        members = torch.softmax(net(rows), dim=-1)
-    assert members.shape == (6, 4, 2) and not torch.allclose(members[:, 0], members[:, 1])
+        net.eval()
+        features = net.layers[0](rows)
+        members = torch.stack([torch.softmax(m(features), dim=1) for m in ensemble.members], dim=1)
     np.testing.assert_allclose(clf.predict_proba(X.head(6)), members.mean(dim=1).numpy(), atol=1e-6)
+    network = clf.export_network()
+    np.testing.assert_allclose(forward_numpy(network, X), clf.predict_proba(X), atol=1e-5)
+    rebuilt = DenseClassifier.from_network(network)
+    assert rebuilt.n_ensemble == 3
+    np.testing.assert_allclose(rebuilt.predict_proba(X), clf.predict_proba(X), atol=1e-6)
 
 
 def test_regression_predictions_stay_within_the_targets_seen():

@@ -1,0 +1,407 @@
+"""What ``sknn compare`` compares: the task, the metrics and the line-up of models.
+
+Task detection (with the reason it gives), the metrics known by a short name, the default
+models for a task (a baseline, a linear model, a forest, gradient boosting, the boosting
+libraries when installed, and sknn's network), and the selection among them by alias.
+The schedule of fits and the table are in :mod:`sknn._compare`.
+"""
+
+from collections import namedtuple
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
+from sklearn.compose import ColumnTransformer, make_column_selector
+from sklearn.dummy import DummyClassifier, DummyRegressor
+from sklearn.ensemble import (HistGradientBoostingClassifier, HistGradientBoostingRegressor, RandomForestClassifier,
+                              RandomForestRegressor)
+from sklearn.impute import SimpleImputer
+from sklearn.linear_model import LinearRegression, LogisticRegression
+from sklearn.metrics import get_scorer_names
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import FunctionTransformer, LabelEncoder, OneHotEncoder, StandardScaler
+from sklearn.utils.validation import check_is_fitted
+
+__all__ = ["BASELINE", "DEFAULT_SCORING", "METRICS", "MODEL_ALIASES", "Metric", "LabelEncodedClassifier", "default_models",
+           "detect_task"]
+
+# Short names accepted by ``models=[...]`` and ``sknn compare --models``: alias -> role.
+MODEL_ALIASES = {"dummy": "dummy", "baseline": "dummy", "linear": "linear", "forest": "forest",
+                 "boosting": "boosting", "lightgbm": "lightgbm", "xgboost": "xgboost", "catboost": "catboost",
+                 "network": "network"}
+
+BASELINE = "Dummy (baseline)"
+
+# --------------------------------------------------------------------------- metrics
+
+Metric = namedtuple("Metric", "name scorer sign bounded")
+Metric.__doc__ = """A column of the table: ``name`` shown, scikit-learn ``scorer`` used,
+``sign`` (+1 greater is better, -1 an error shown as a positive number, lower is better),
+``bounded`` (scores at most 1: a region of practical equivalence is absolute)."""
+
+#: The metrics known by a short name (any other scikit-learn scorer name works too).
+METRICS = {
+    "accuracy": Metric("accuracy", "accuracy", 1, True),
+    "balanced_accuracy": Metric("balanced_accuracy", "balanced_accuracy", 1, True),
+    "log_loss": Metric("log_loss", "neg_log_loss", -1, False),
+    "roc_auc": Metric("roc_auc", "roc_auc", 1, True),  # one-vs-rest ('roc_auc_ovr') beyond two classes
+    "f1_macro": Metric("f1_macro", "f1_macro", 1, True),
+    "r2": Metric("r2", "r2", 1, True),
+    "rmse": Metric("rmse", "neg_root_mean_squared_error", -1, False),
+    "mae": Metric("mae", "neg_mean_absolute_error", -1, False),
+}
+_SYNONYMS = {"neg_log_loss": "log_loss", "neg_root_mean_squared_error": "rmse", "neg_mean_absolute_error": "mae",
+             "balanced accuracy": "balanced_accuracy", "auc": "roc_auc", "f1": None}
+DEFAULT_SCORING = {"classification": ["balanced_accuracy", "accuracy", "log_loss", "roc_auc", "f1_macro"],
+                   "regression": ["r2", "rmse", "mae"]}
+_CLASSIFICATION_PREFIXES = ("accuracy", "balanced_accuracy", "top_k", "average_precision", "neg_brier", "f1",
+                            "precision", "recall", "jaccard", "roc_auc", "neg_log_loss", "log_loss",
+                            "matthews", "adjusted_rand", "rand_score", "homogeneity", "completeness", "v_measure",
+                            "mutual_info", "adjusted_mutual", "normalized_mutual", "fowlkes", "d2_log_loss",
+                            "d2_brier")
+
+
+def _metric(name, task, n_classes):
+    key = name.strip()
+    key = _SYNONYMS.get(key, key) or key
+    if key in METRICS:
+        m = METRICS[key]
+        if m.name == "roc_auc" and n_classes > 2:
+            m = m._replace(scorer="roc_auc_ovr")
+    elif key in get_scorer_names():
+        bounded = key.startswith(_CLASSIFICATION_PREFIXES) or key in ("r2", "explained_variance")
+        m = Metric(key, key, 1, bounded)
+    else:
+        known = sorted(set(METRICS) | {"f1_weighted", "precision_macro", "recall_macro", "..."})
+        raise ValueError(f"Unknown metric {name!r}; use one of {', '.join(known)} or any scikit-learn scorer name "
+                         "(sklearn.metrics.get_scorer_names()).")
+    is_cls = m.scorer.startswith(_CLASSIFICATION_PREFIXES)
+    if task == "regression" and is_cls:
+        raise ValueError(f"Metric {name!r} is for classification but the task is regression; use r2, rmse, mae "
+                         "or another regression scorer.")
+    if task == "classification" and not is_cls:
+        raise ValueError(f"Metric {name!r} is for regression but the task is classification; use accuracy, "
+                         "balanced_accuracy, log_loss, roc_auc, f1_macro or another classification scorer.")
+    return m
+
+
+def _metrics(scoring, sort, task, n_classes):
+    if scoring is None:
+        names = list(DEFAULT_SCORING[task])
+    else:
+        names = [scoring] if isinstance(scoring, str) else list(scoring)
+        names = [n for n in (str(n).strip() for n in names) if n]
+        if not names:
+            raise ValueError("scoring names no metric; pass e.g. 'accuracy' or ['accuracy', 'f1_macro'].")
+    metrics = []
+    for n in names:
+        m = _metric(n, task, n_classes)
+        if m.name not in [x.name for x in metrics]:
+            metrics.append(m)
+    if sort is not None:
+        s = _metric(sort, task, n_classes)
+        metrics = [s] + [m for m in metrics if m.name != s.name]
+    return metrics
+
+
+# --------------------------------------------------------------------------- task
+
+def _is_missing(y):
+    if y.dtype.kind in "fc":
+        return np.isnan(y)
+    if y.dtype.kind == "O" or y.dtype.kind == "T":
+        return np.asarray(pd.isna(y), dtype=bool)
+    return np.zeros(len(y), dtype=bool)
+
+
+def _task_with_reason(y):
+    y = np.asarray(y)
+    if y.ndim != 1:
+        raise ValueError(f"y must be one column of labels or numbers; got an array of shape {y.shape}.")
+    if len(y) == 0:
+        raise ValueError("y is empty.")
+    if y.dtype.kind == "b":
+        return "classification", "true/false values"
+    if y.dtype.kind not in "iuf":
+        try:
+            numbers = y.astype(float)
+        except (TypeError, ValueError):
+            n = len(pd.unique(y))
+            return "classification", f"{n} distinct labels that are not numbers"
+        if y.dtype.kind == "O" and any(isinstance(v, str) for v in y[:1000]):
+            return "classification", f"{len(pd.unique(y))} distinct labels that are not numbers"
+        y = numbers
+    if y.dtype.kind == "f":
+        if not np.isfinite(y).all():
+            raise ValueError("y holds infinite values; remove those rows or fix the target.")
+        if not np.array_equal(y, np.round(y)):
+            return "regression", "numbers with fractional parts"
+    values, counts = np.unique(y, return_counts=True)
+    k = len(values)
+    shown = f"{values[0]:g}..{values[-1]:g}"
+    if k <= 2:
+        return "classification", f"{k} distinct values ({', '.join(f'{v:g}' for v in values)})"
+    if k > 30:
+        return "regression", f"{k} distinct whole numbers ({shown}): a quantity, not class codes"
+    codes = values[0] in (0, 1) and values[-1] - values[0] + 1 == k
+    if k > 10 and np.median(counts) < 5:
+        return "regression", (f"{k} distinct whole numbers ({shown}), most of them in fewer than 5 rows: "
+                              "a quantity, not class codes")
+    if codes:
+        return "classification", f"{k} distinct whole numbers {shown}: class codes"
+    if k > 10:
+        return "regression", f"{k} distinct whole numbers from {values[0]:g} to {values[-1]:g} with gaps: a quantity"
+    return "classification", f"{k} distinct whole numbers ({', '.join(f'{v:g}' for v in values)})"
+
+
+def detect_task(y, return_reason=False):
+    """'classification' or 'regression', from the target's values (and why, with ``return_reason``).
+
+    Labels that are not numbers, and true/false, are classes. Numbers with fractional
+    parts are a regression target. Whole numbers are class codes when there are at most
+    2 of them, or up to 30 consecutive ones from 0 or 1 (0..9 for digits) with most
+    values in 5 rows or more; otherwise they are a quantity (prices, counts, years):
+    more than 30 distinct values, more than 10 with gaps between them, or more than 10
+    that mostly occur in fewer than 5 rows. Pass the task explicitly when this guess is
+    wrong (``task=`` or ``sknn compare --task``).
+
+    Examples
+    --------
+    >>> detect_task([0, 1, 2, 1, 0, 2])
+    'classification'
+    >>> detect_task([25_000 + 500 * i for i in range(219)], return_reason=True)
+    ('regression', '219 distinct whole numbers (25000..134000): a quantity, not class codes')
+    >>> detect_task(["yes", "no", "no"], return_reason=True)
+    ('classification', '2 distinct labels that are not numbers')
+    """
+    y = np.asarray(y)
+    if y.dtype.kind in "fO":
+        y = y[~_is_missing(y)]
+    task, reason = _task_with_reason(y)
+    return (task, reason) if return_reason else task
+
+
+def _show(value):
+    """repr of a label without numpy's wrapper (np.str_('a') -> 'a')."""
+    return repr(value.item() if isinstance(value, np.generic) else value)
+
+
+def _check_target(y, task):
+    """Refuse a target that cannot serve the task, naming it and the fix."""
+    if task == "regression":
+        if y.dtype.kind == "b":
+            raise ValueError("task='regression' needs numbers, but y holds true/false values; use "
+                             "task='classification'.")
+        if y.dtype.kind not in "iuf":
+            try:
+                return y.astype(float)
+            except (TypeError, ValueError):
+                labels = ", ".join(_show(v) for v in pd.unique(y)[:3])
+                raise ValueError(f"task='regression' needs numbers, but y holds labels such as {labels}; use "
+                                 "task='classification' (or --task classification).") from None
+        if not np.isfinite(y.astype(float)).all():
+            raise ValueError("y holds infinite values; remove those rows or fix the target.")
+        return y
+    if y.dtype.kind == "f" and not np.array_equal(y, np.round(y)):
+        n = len(np.unique(y))
+        raise ValueError(f"task='classification' but y holds {n} distinct numbers with fractional parts; use "
+                         "task='regression' (or --task regression).")
+    if y.dtype.kind == "O":
+        kinds = {type(v) for v in y}
+        if len(kinds) > 1 and str in kinds:
+            raise ValueError(f"y mixes labels of types {sorted(k.__name__ for k in kinds)}; give every label the "
+                             "same type (e.g. all strings).")
+    values, counts = np.unique(y, return_counts=True)
+    if len(values) < 2:
+        raise ValueError(f"The target has a single class ({_show(values[0])}): there is nothing to classify.")
+    return y
+
+
+# --------------------------------------------------------------------------- models
+
+def _flatten_images(X):
+    return np.asarray(X).reshape(len(X), -1)
+
+
+def _preprocessor(X, scale):
+    """Imputation, one-hot encoding of the categorical columns and (for scale=True) standard scaling."""
+    if isinstance(X, pd.DataFrame):
+        numeric = make_pipeline(SimpleImputer(strategy="median"), StandardScaler() if scale else "passthrough")
+        categorical = make_pipeline(SimpleImputer(strategy="most_frequent"),
+                                    OneHotEncoder(handle_unknown="ignore", sparse_output=False))
+        return ColumnTransformer([
+            ("numeric", numeric, make_column_selector(dtype_include=np.number)),
+            ("categorical", categorical, make_column_selector(dtype_exclude=np.number)),
+        ])
+    steps = []
+    if np.ndim(X) > 2:  # images: the tabular models see one row of pixels per image
+        steps.append(FunctionTransformer(_flatten_images))
+    if scale:
+        steps.append(StandardScaler())
+    return make_pipeline(*steps) if steps else None
+
+
+def _with(pre, model):
+    return model if pre is None else make_pipeline(pre, model)
+
+
+def _network(X, task, random_state):
+    """sknn's network in the default line-up: (name, estimator). The one place that builds it."""
+    from .conv import ConvImageClassifier
+    from .dense import DenseClassifier, DenseRegressor
+
+    if task == "classification" and not isinstance(X, pd.DataFrame) and np.ndim(X) > 2:
+        # images: the tabular models see rows of pixels, the network sees the images
+        return "ConvImageClassifier (sknn)", ConvImageClassifier(random_state=random_state)
+    # the network takes the table as it is: it encodes, scales and imputes inside (and learns a standardised target)
+    if task == "classification":
+        return "DenseClassifier (sknn)", DenseClassifier(random_state=random_state)
+    return "DenseRegressor (sknn)", DenseRegressor(random_state=random_state)
+
+
+class LabelEncodedClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
+    """A classifier fitted on the codes 0..n_classes-1 of any labels, predicting the labels.
+
+    XGBoost accepts only such codes, and CatBoost's ``predict`` returns a column; through
+    this wrapper both take strings or any labels and predict a 1-d array, like
+    scikit-learn's classifiers. ``predict`` is the most probable class; ``predict_proba``
+    rows sum to 1 in float64 (XGBoost's float32 rows make scikit-learn's ``log_loss`` warn).
+    """
+
+    def __init__(self, estimator):
+        self.estimator = estimator
+
+    def fit(self, X, y, **fit_params):
+        self.encoder_ = LabelEncoder().fit(y)
+        self.classes_ = self.encoder_.classes_
+        self.estimator_ = clone(self.estimator).fit(X, self.encoder_.transform(y), **fit_params)
+        return self
+
+    def predict_proba(self, X):
+        check_is_fitted(self)
+        proba = np.asarray(self.estimator_.predict_proba(X), dtype=np.float64)  # XGBoost's are float32
+        return proba / proba.sum(axis=1, keepdims=True)
+
+    def predict(self, X):
+        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+
+
+def _boosting_libraries(task, random_state, n_threads):
+    """LightGBM, XGBoost and CatBoost, each when installed (``pip install 'sknn[boosting]'``): role -> (name, est)."""
+    out = {}
+    threads = int(n_threads or 1)
+    cls = task == "classification"
+    try:
+        import lightgbm
+    except ImportError:
+        pass
+    else:
+        kind = lightgbm.LGBMClassifier if cls else lightgbm.LGBMRegressor
+        out["lightgbm"] = ("LightGBM", kind(random_state=random_state, n_jobs=threads, verbose=-1))
+    try:
+        import xgboost
+    except ImportError:
+        pass
+    else:
+        if cls:
+            est = LabelEncodedClassifier(xgboost.XGBClassifier(random_state=random_state, n_jobs=threads))
+        else:
+            est = xgboost.XGBRegressor(random_state=random_state, n_jobs=threads)
+        out["xgboost"] = ("XGBoost", est)
+    try:
+        import catboost
+    except ImportError:
+        pass
+    else:
+        # 300 trees rather than 1,000: CatBoost picks its learning rate for the number of
+        # trees, and 1,000 multiclass trees alone would take the main job past a minute.
+        common = dict(iterations=300, random_seed=random_state, thread_count=threads, verbose=0,
+                      allow_writing_files=False)
+        est = (LabelEncodedClassifier(catboost.CatBoostClassifier(**common)) if cls
+               else catboost.CatBoostRegressor(**common))
+        out["catboost"] = ("CatBoost", est)
+    return out
+
+
+def _lineup(X, task, random_state=0, n_threads=None):
+    """The default models as {role: (name, estimator)}."""
+    scaled, raw = (lambda: _preprocessor(X, scale=True)), (lambda: _preprocessor(X, scale=False))
+    rs = random_state
+    threads = int(n_threads or 1)
+    if task == "classification":
+        models = {"dummy": (BASELINE, DummyClassifier(strategy="prior")),
+                  "linear": ("LogisticRegression", _with(scaled(), LogisticRegression(max_iter=2000))),
+                  "forest": ("RandomForest", _with(raw(), RandomForestClassifier(random_state=rs, n_jobs=threads))),
+                  "boosting": ("HistGradientBoosting", _with(raw(), HistGradientBoostingClassifier(random_state=rs)))}
+    else:
+        models = {"dummy": (BASELINE, DummyRegressor(strategy="mean")),
+                  "linear": ("LinearRegression", _with(scaled(), LinearRegression())),
+                  "forest": ("RandomForest", _with(raw(), RandomForestRegressor(random_state=rs, n_jobs=threads))),
+                  "boosting": ("HistGradientBoosting", _with(raw(), HistGradientBoostingRegressor(random_state=rs)))}
+    for role, (name, est) in _boosting_libraries(task, rs, threads).items():
+        models[role] = (name, _with(raw(), est))
+    models["network"] = _network(X, task, rs)
+    return models
+
+
+def default_models(X, task, random_state=0, n_threads=None):
+    """The default line-up for ``task``: name -> estimator.
+
+    A baseline (``DummyClassifier(strategy='prior')``: the class frequencies, or
+    ``DummyRegressor``: the mean), a linear model, a random forest, histogram gradient
+    boosting, LightGBM, XGBoost and CatBoost when installed (``pip install
+    'sknn[boosting]'``), and sknn's network. The linear model gets scaled inputs, and the
+    other scikit-learn models imputation and one-hot encoding when X is a DataFrame; the
+    network takes X as it is (its built-in preprocessing encodes, scales and imputes, and
+    the regressor learns a standardised target). For image arrays
+    (n, H, W[, C]) the network is a ConvImageClassifier and the other models see the
+    pixels as rows. ``n_threads`` is each library's own thread count (1 by default; the
+    threads of OpenMP and BLAS are limited around each fit by :func:`compare`).
+    """
+    return {name: est for name, est in _lineup(X, task, random_state, n_threads).values()}
+
+
+def _select_models(models, X, task, random_state, n_threads, baseline):
+    """(name -> estimator, name -> role)."""
+    if isinstance(models, dict):
+        if not models:
+            raise ValueError("models is an empty dict; pass at least one name -> estimator.")
+        chosen = {str(k): v for k, v in models.items()}
+        roles = {k: k for k in chosen}
+    else:
+        lineup = _lineup(X, task, random_state, n_threads)
+        if models is None or (isinstance(models, str) and models == "default"):
+            chosen = {name: est for name, est in lineup.values()}
+            roles = {name: role for role, (name, _) in lineup.items()}
+        else:
+            names = [models] if isinstance(models, str) else list(models)
+            names = [str(n).strip() for n in names if str(n).strip()]
+            if not names:
+                raise ValueError("models names no model; choose among "
+                                 f"{', '.join(sorted(set(MODEL_ALIASES)))} or pass a dict of name -> estimator.")
+            chosen, roles = {}, {}
+            by_name = {name.lower(): (role, name, est) for role, (name, est) in lineup.items()}
+            for n in names:
+                key = n.lower()
+                if key in MODEL_ALIASES and MODEL_ALIASES[key] in lineup:
+                    role = MODEL_ALIASES[key]
+                    name, est = lineup[role]
+                elif key in MODEL_ALIASES:
+                    extra = " (pip install 'sknn[boosting]')" if key in ("lightgbm", "xgboost", "catboost") else ""
+                    raise ValueError(f"Model {n!r} is not installed{extra}.")
+                else:
+                    match = next((v for k, v in by_name.items() if k.startswith(key)), None)
+                    if match is None:
+                        raise ValueError(f"Unknown model {n!r}; choose among {', '.join(sorted(MODEL_ALIASES))}, "
+                                         "or pass a dict of name -> estimator.")
+                    role, name, est = match
+                chosen[name], roles[name] = est, role
+    for name, est in chosen.items():
+        if not hasattr(est, "fit") or not hasattr(est, "get_params"):
+            raise ValueError(f"Model {name!r} is not a scikit-learn estimator (it has no fit/get_params): "
+                             f"{type(est).__name__}.")
+    if baseline and BASELINE not in chosen and "dummy" not in roles.values():
+        dummy = DummyClassifier(strategy="prior") if task == "classification" else DummyRegressor(strategy="mean")
+        chosen = {BASELINE: dummy, **chosen}
+        roles = {BASELINE: "dummy", **roles}
+    return chosen, roles
