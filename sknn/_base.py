@@ -22,37 +22,14 @@ from sklearn.utils.multiclass import check_classification_targets, type_of_targe
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
 from ._data import ArrayBatches
-from ._callbacks import EpochLog, EpochProgressBar, ParameterSchedule
+from ._callbacks import EpochProgressBar, ParameterSchedule
 from ._engine import Engine, accuracy_score, r2_score, resolve_device, resolve_precision, seeded, torch_threads
 from ._family import FamilyEstimator
-from ._validation import (build_within_memory, check_fit_params, check_labels, check_magnitude, class_weight_vector,
-                          float32_features)
+from ._training import OPTIMIZERS, EnsembleMSELoss, SmoothedCrossEntropyLoss, optimizer_kwargs
+from ._validation import (build_within_memory, check_fit_params, check_labels, check_magnitude, check_validation_data,
+                          class_weight_vector, float32_features, label_indices, refuse_data_loader)
 
 __all__ = ["BaseNeuralNetwork", "NeuralClassifierMixin", "NeuralRegressorMixin"]
-
-_OPTIMIZERS = {
-    "sgd": torch.optim.SGD,
-    "adam": torch.optim.Adam,
-    "adamw": torch.optim.AdamW,
-    "rmsprop": torch.optim.RMSprop,
-}
-
-
-def _optimizer_kwargs(name, momentum, nesterov, device, betas=None):
-    """Keyword arguments of the torch optimizer for sknn's parameters."""
-    kwargs = {}
-    if name in ("adam", "adamw") and betas is not None:
-        kwargs["betas"] = tuple(float(b) for b in betas)
-    if name == "sgd":
-        kwargs.update(momentum=momentum, nesterov=bool(nesterov and momentum > 0))
-    elif name == "rmsprop":
-        kwargs.update(momentum=momentum)
-    # The fused implementations update all parameters in one kernel: on the CPU they
-    # cut the per-batch optimizer cost by about half for small networks.
-    if name in ("sgd", "adam", "adamw") and device.type in ("cpu", "cuda"):
-        kwargs["fused"] = True
-    return kwargs
-
 
 class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
     """Base class of sknn's estimators: the training parameters and the fit cycle.
@@ -63,7 +40,7 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
     """
 
     _parameter_constraints: dict = {
-        "optimizer": [StrOptions(set(_OPTIMIZERS))],
+        "optimizer": [StrOptions(set(OPTIMIZERS))],
         "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
         "learning_rate": [StrOptions({"constant", "adaptive", "cosine", "cosine_log_cycles"})],
         "momentum": [Interval(Real, 0, 1, closed="both")],
@@ -83,6 +60,8 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
         "precision": [StrOptions({"32", "bf16", "fp16"})],
         "verbose": ["verbose"],
         "callbacks": [list, None],
+        "module": [callable, None],
+        "criterion": [callable, None],
     }
 
     def _check_params(self):
@@ -160,7 +139,9 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
         if self.verbose == 1:
             callbacks.append(("progress_bar", EpochProgressBar()))
         elif self.verbose and self.verbose >= 2:
-            callbacks.append(("epoch_log", EpochLog()))
+            from skorch.callbacks import PrintLog
+
+            callbacks.append(("print_log", PrintLog()))
         for i, cb in enumerate(self.callbacks or []):
             callbacks.append(cb if isinstance(cb, tuple) else (f"user_{i}_{type(cb).__name__}", cb))
         if not incremental and (self.n_iter_no_change is not None or self.early_stopping):
@@ -194,8 +175,8 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
     def _make_engine(self, module, batch_size, device, seed, incremental):
         return Engine(
             module,
-            self._criterion(),
-            optimizer=_OPTIMIZERS[self.optimizer],
+            self._criterion() if getattr(self, "criterion", None) is None else self.criterion,
+            optimizer=OPTIMIZERS[self.optimizer],
             lr=self.learning_rate_init,
             max_epochs=self.max_iter,
             batch_size=batch_size,
@@ -208,8 +189,9 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
             shuffle=self.shuffle,
             seed=seed,
             amp_dtype=resolve_precision(self.precision, device),
+            classes=self._engine_classes(),
             **{f"optimizer__{k}": v for k, v in
-               _optimizer_kwargs(self.optimizer, self.momentum, self.nesterov, device, self._betas()).items()},
+               optimizer_kwargs(self.optimizer, self.momentum, self.nesterov, device, self._betas()).items()},
             **self._engine_kwargs(),
         )
 
@@ -222,6 +204,24 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
     def _engine_kwargs(self):
         """Extra keyword arguments of the Engine (skorch's ``compile``, for instance)."""
         return {}
+
+    def _engine_classes(self):
+        """The engine's targets as classes (its class indices) for a classifier, else None: scikit-learn's scorers
+        in skorch's EpochScoring then see a classifier."""
+        return np.arange(self._n_outputs()) if self._is_classifier else None
+
+    def _validation_source(self, X_val, y_val, w_val):
+        """The batch source of ``fit``'s ``validation_data``, checked and encoded as the training data were, with
+        sample and class weights as the rows of a validation split have them; no fitted state changes."""
+        try:
+            X_val, y_val = self._check_X_y(X_val, y_val, reset=False)
+            y_t, y_index = self._encode_targets(y_val)
+            w = self._sample_weights(y_index, w_val, X_val)
+        except ValueError as exc:
+            raise ValueError(f"validation_data: {exc}") from exc
+        if w is not None:
+            w = torch.from_numpy((w / w.mean()).astype(np.float32))
+        return self._source(X_val, y_t, w)
 
     def _split_validation(self, source, y_index, rng):
         n = len(source)
@@ -238,14 +238,17 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
             train, valid = train_test_split(idx, test_size=self.validation_fraction, random_state=seed)
         return source.subset(train), source.subset(valid)
 
-    def _fit(self, X, y, sample_weight=None, incremental=False, classes=None):
+    def _fit(self, X, y, sample_weight=None, incremental=False, classes=None, validation_data=None):
         keep = (incremental or self.warm_start) and hasattr(self, "net_")
         self._check_params()
         check_fit_params(self)
+        refuse_data_loader(X, f"{type(self).__name__}.fit")
+        validation_data = check_validation_data(validation_data)
         if keep:  # before any fitted state changes
             self._check_architecture_unchanged()
         if not keep:  # a new fit: a failure below leaves an unfitted estimator, not a mixed one
             self._clear_fitted()
+            self._record_architecture()  # the network about to be built follows the parameters as they are now
         X, y = self._check_X_y(X, y, reset=not keep)
         y_t, y_index = self._prepare_targets(y, keep=keep, classes=classes, incremental=incremental)
         w = self._sample_weights(y_index, sample_weight, X)
@@ -264,14 +267,15 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
             y_index = None if y_index is None else y_index[rows]
         rng = check_random_state(self.random_state)
         train, valid = source, None
-        if self.early_stopping and not incremental:
+        if validation_data is not None:  # replaces the split of validation_fraction
+            valid = self._validation_source(*validation_data)
+        elif self.early_stopping and not incremental:
             train, valid = self._split_validation(source, y_index, rng)
         seed = int(rng.randint(np.iinfo(np.int32).max))
         device = resolve_device(self.device) if not keep else torch.device(self.net_.device)
         n_before = len(self.net_.history) if keep else 0
         with seeded(seed + n_before, device):
             if not keep:
-                self._record_architecture()
                 module = build_within_memory(self._build_module, self, device)
                 self._load_pretrained(module)
                 self.net_ = self._make_engine(module, self._batch_size(len(train)), device, seed, incremental)
@@ -330,7 +334,7 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
 
     # -- public API -------------------------------------------------------------------
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X, y, sample_weight=None, *, validation_data=None):
         """Train the network on (X, y) for up to ``max_iter`` epochs.
 
         Parameters
@@ -339,15 +343,41 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
         sample_weight : array-like of shape (n_samples,), default=None
             Weight of each sample in the loss; rows of weight 0 are left out.
+        validation_data : tuple (X_val, y_val) or (X_val, y_val, sample_weight_val), default=None
+            A validation set of your own, in the form X and y take (as Keras' ``fit`` takes
+            it). It replaces the split of ``validation_fraction``: the network trains on
+            all of X. Its loss and score are recorded every epoch (``history_``,
+            ``validation_scores_``); with ``early_stopping=True`` the best epoch on it is
+            kept (and ``n_iter_no_change`` watches its loss), otherwise it is only watched.
 
         Returns
         -------
         self
+
+        Examples
+        --------
+        Your own network and loss, and your own validation set:
+
+        >>> import torch
+        >>> from sklearn.datasets import make_regression
+        >>> from sknn import DenseRegressor
+        >>> class Linear(torch.nn.Module):
+        ...     def __init__(self, n_inputs, n_outputs):
+        ...         super().__init__()
+        ...         self.linear = torch.nn.Linear(n_inputs, n_outputs)
+        ...     def forward(self, X):
+        ...         return self.linear(X)
+        >>> X, y = make_regression(n_samples=300, n_features=5, noise=1.0, random_state=0)
+        >>> reg = DenseRegressor(module=Linear, criterion=torch.nn.HuberLoss, max_iter=20, random_state=0)
+        >>> reg = reg.fit(X[:200], y[:200], validation_data=(X[200:], y[200:]))
+        >>> len(reg.validation_scores_), reg.score(X[200:], y[200:]) > 0.9
+        (20, True)
         """
-        return self._fit(X, y, sample_weight=sample_weight)
+        return self._fit(X, y, sample_weight=sample_weight, validation_data=validation_data)
 
     def _forward(self, X, transform=None):
         check_is_fitted(self, "net_")
+        refuse_data_loader(X, type(self).__name__)
         X = self._check_X(X, reset=False)
         return self.net_.predict_source(self._source(X), batch_size=self._predict_batch_size(), transform=transform)
 
@@ -363,32 +393,6 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
         return tags
-
-
-class SmoothedCrossEntropyLoss(torch.nn.CrossEntropyLoss):
-    """Cross-entropy with label smoothing in training only: validation losses are the plain cross-entropy.
-
-    The engine switches criteria to training or evaluation mode with the module.
-    """
-
-    def __init__(self, label_smoothing=0.0):
-        super().__init__(reduction="none", label_smoothing=float(label_smoothing))
-        self.training_smoothing = float(label_smoothing)
-
-    def forward(self, input, target):
-        self.label_smoothing = self.training_smoothing if self.training else 0.0
-        if input.ndim == 3:  # (n, members, classes): each member of an ensemble has its own loss
-            return super().forward(input.transpose(1, 2), target.unsqueeze(1).expand(-1, input.shape[1]))
-        return super().forward(input, target)
-
-
-class EnsembleMSELoss(torch.nn.MSELoss):
-    """Mean squared error; with predictions of shape (n, members, outputs), one per member of an ensemble."""
-
-    def forward(self, input, target):
-        if input.ndim == 3:
-            target = target.unsqueeze(1).expand_as(input)
-        return super().forward(input, target)
 
 
 class NeuralClassifierMixin:
@@ -429,12 +433,12 @@ class NeuralClassifierMixin:
                 raise ValueError(f"{type(self).__name__} needs samples of at least 2 classes, but the data contains "
                                  f"only one class: {found.tolist()[0]!r}.")
             self.classes_ = found
-        unknown = ~np.isin(y, self.classes_)
-        if unknown.any():
-            raise ValueError(f"y contains labels not seen in the first fit: {np.unique(y[unknown])[:10].tolist()}; "
-                             f"known classes are {self.classes_.tolist()}.")
-        y_index = np.searchsorted(self.classes_, y)
-        return torch.from_numpy(y_index.astype(np.int64)), y_index
+        return self._encode_targets(y)
+
+    def _encode_targets(self, y):
+        """Labels as class indices: a tensor to train on, and the array that stratifies and weights."""
+        y_index = label_indices(y, self.classes_)
+        return torch.from_numpy(y_index), y_index
 
     def _class_weight_vector(self, y_index):
         if self.class_weight is None:
@@ -543,7 +547,20 @@ class NeuralRegressorMixin:
         elif hasattr(self, "y_range_"):  # partial_fit: the range grows with the data seen
             self.y_range_ = np.stack([np.minimum(self.y_range_[0], y.min(axis=0)),
                                       np.maximum(self.y_range_[1], y.max(axis=0))])
-        return torch.from_numpy(((y - self.y_mean_) / self.y_scale_).astype(np.float32)), None
+        return self._standardized(y), None
+
+    def _encode_targets(self, y):
+        """Targets of validation_data, checked and standardised as in fit, changing no fitted state."""
+        check_magnitude(y, "y", fix="Scale the target as for fit.")
+        y = np.asarray(y, dtype=np.float64)
+        n_outputs = 1 if y.ndim == 1 else y.shape[1]
+        if n_outputs != self.n_outputs_:
+            raise ValueError(f"y has {n_outputs} outputs, but {type(self).__name__} was fitted with "
+                             f"{self.n_outputs_}.")
+        return self._standardized(y.reshape(len(y), n_outputs)), None
+
+    def _standardized(self, y):
+        return torch.from_numpy(((y - self.y_mean_) / self.y_scale_).astype(np.float32))
 
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, sample_weight=None):

@@ -12,11 +12,20 @@ import sys
 import torch
 from skorch.callbacks import Callback
 
-__all__ = ["EpochLog", "EpochProgressBar", "ParameterSchedule", "SCHEDULES"]
+__all__ = ["EpochProgressBar", "ParameterSchedule", "SCHEDULES"]
 
 
 class EpochProgressBar(Callback):
-    """A tqdm bar over epochs showing the training loss and the validation loss and score."""
+    """A tqdm bar over epochs showing the training loss and the validation loss and score.
+
+    Kept beside skorch's ``ProgressBar`` (which ``callbacks=[ProgressBar()]`` still gives)
+    because, with sknn's engine, it does better on what it shows and on the hot path
+    (``benchmarks/bench_callbacks.py``, RESULTS.md "Progress bars"): skorch's bar runs over the
+    batches of each epoch, erased at its end, and its postfix reads per-batch losses, which
+    the engine does not record (one sync per epoch), so it shows no loss at all; and its
+    ``on_batch_end`` hook puts 18 us on every training step (1.7% of a small network's step)
+    where this bar, which listens to epochs only, adds nothing.
+    """
 
     def __init__(self, file=None):
         self.file = file
@@ -42,24 +51,6 @@ class EpochProgressBar(Callback):
         state = self.__dict__.copy()
         state.pop("bar_", None)
         return state
-
-
-class EpochLog(Callback):
-    """One line per epoch: epoch, losses, validation score, learning rate and duration."""
-
-    def __init__(self, sink=print):
-        self.sink = sink
-
-    def on_epoch_end(self, net, **kwargs):
-        row = net.history[-1]
-        parts = [f"epoch {row['epoch']:>4d}"]
-        for key in ("train_loss", "valid_loss", "valid_score"):
-            if key in row:
-                parts.append(f"{key} {row[key]:.5f}")
-        parts.append(f"lr {net.optimizer_.param_groups[0]['lr']:.3g}")
-        if "dur" in row:
-            parts.append(f"{row['dur']:.2f}s")
-        self.sink("  ".join(parts))
 
 
 # name -> factor of the base value at training progress t in [0, 1]

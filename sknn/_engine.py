@@ -8,7 +8,13 @@ tensors to the CPU on a machine without a GPU). Engine replaces the hot path:
   tensors, never gathered and collated row by row;
 * the per-batch loss stays on the device: no ``.item()`` and no host copy per batch,
   one synchronisation per epoch;
-* batch-level callback hooks are only called on callbacks that define them;
+* batch-level callback hooks are only called on callbacks that define them, and see the
+  batch as skorch's callbacks unpack it, ``(X, y)`` (the sample weights stay the engine's);
+* the criterion may have any ``reduction``: the engine weights per-sample losses and takes
+  the criterion's own mean for unweighted batches;
+* with ``classes``, the engine predicts as a classifier (``predict`` gives class indices,
+  ``predict_proba`` softmax probabilities), so scikit-learn's scorers in skorch's
+  ``EpochScoring`` score what it trains on;
 * a Ctrl-C during an epoch rolls the module back to the last finished epoch;
 * on a GPU: mixed precision (``amp_dtype``, with gradient scaling for float16), data kept
   on the device across epochs when it fits, otherwise pinned host memory and
@@ -21,7 +27,9 @@ import math
 import sys
 import zlib
 from collections.abc import Mapping
+from functools import partial
 
+import numpy as np
 import torch
 from skorch import NeuralNet
 from skorch.callbacks import Callback, EpochTimer
@@ -223,6 +231,10 @@ class _EpochSnapshot:
             optimizer.state[p][k] = v.clone() if torch.is_tensor(v) else copy.deepcopy(v)
 
 
+def _identity(x):
+    return x
+
+
 def _overrides(callback, hook):
     return getattr(type(callback), hook, None) is not getattr(Callback, hook)
 
@@ -231,8 +243,11 @@ class Engine(NeuralNet):
     """skorch's NeuralNet with sknn's hot path; see the module docstring.
 
     ``fit``/``partial_fit`` take a training batch source as ``X`` and an optional
-    validation batch source as ``y``. The criterion must return one loss per sample
-    (``reduction='none'``); the engine weights and averages them.
+    validation batch source as ``y``. The criterion may be any torch loss (a class, an
+    instance or a factory, with any ``reduction``): the engine computes one loss per sample
+    with a copy set to ``reduction='none'`` to weight them, and the criterion's own mean for
+    unweighted batches. A criterion without ``reduction`` that returns one loss per batch
+    trains unweighted batches only.
 
     Parameters beyond skorch's
     --------------------------
@@ -253,10 +268,15 @@ class Engine(NeuralNet):
         Run forward passes and losses under ``torch.autocast`` to this dtype (mixed
         precision); float16 also scales the loss (``torch.amp.GradScaler``) so small
         gradients do not underflow. None trains in float32.
+    classes : array-like or None
+        The classes the outputs score, as the targets name them (class indices for sknn's
+        classifiers). With them the engine is a classifier to scikit-learn: ``predict``
+        gives the argmax, ``predict_proba`` the softmax, ``classes_`` the classes. Without
+        them ``predict`` gives the outputs as they are (a regressor's targets).
     """
 
     def __init__(self, module, criterion, *, score_fn=None, weight_decay=0.0, l1=0.0,
-                 lr_multipliers=None, shuffle=True, seed=0, amp_dtype=None, **kwargs):
+                 lr_multipliers=None, shuffle=True, seed=0, amp_dtype=None, classes=None, **kwargs):
         kwargs.setdefault("train_split", None)
         super().__init__(module, criterion, **kwargs)
         self.score_fn = score_fn
@@ -266,6 +286,7 @@ class Engine(NeuralNet):
         self.shuffle = shuffle
         self.seed = seed
         self.amp_dtype = amp_dtype
+        self.classes = classes
 
     # -- building -----------------------------------------------------------------
     def get_default_callbacks(self):
@@ -301,12 +322,14 @@ class Engine(NeuralNet):
 
     def initialize_criterion(self):
         super().initialize_criterion()
-        # Unweighted batches use the criterion's own mean: one fused kernel instead of two.
-        mean_criterion = None
-        if getattr(self.criterion_, "reduction", None) == "none":
-            mean_criterion = copy.copy(self.criterion_)
-            mean_criterion.reduction = "mean"
-        object.__setattr__(self, "_mean_criterion", mean_criterion)  # a helper, not a skorch component
+        # Weighted batches need one loss per sample; unweighted ones use the criterion's own mean (one fused
+        # kernel instead of two). Copies, sharing the criterion's weights: the user's instance stays as given.
+        per_sample, mean = self.criterion_, None
+        if hasattr(self.criterion_, "reduction"):
+            per_sample, mean = copy.copy(self.criterion_), copy.copy(self.criterion_)
+            per_sample.reduction, mean.reduction = "none", "mean"
+        object.__setattr__(self, "_per_sample_criterion", per_sample)  # helpers, not skorch components
+        object.__setattr__(self, "_mean_criterion", mean)
         return self
 
     def set_batch_size(self, batch_size, weight_decay):
@@ -342,7 +365,11 @@ class Engine(NeuralNet):
         if sample_weight is None and self._mean_criterion is not None:
             loss = self._mean_criterion(y_pred, y_true)
         else:
-            losses = self.criterion_(y_pred, y_true)
+            losses = self._per_sample_criterion(y_pred, y_true)
+            if losses.ndim == 0 and sample_weight is not None:
+                raise ValueError(f"criterion={self.criterion!r} returns one loss per batch, so the sample weights "
+                                 "(sample_weight, class_weight) cannot weight its samples. Give it a 'reduction' "
+                                 "attribute (torch's losses have one) or return one loss per sample.")
             if losses.ndim > 1:  # several outputs per sample: average them
                 losses = losses.reshape(len(losses), -1).mean(dim=1)
             loss = losses.mean() if sample_weight is None else (losses * sample_weight).mean()
@@ -362,7 +389,7 @@ class Engine(NeuralNet):
             if scaler is not None:  # callbacks such as gradient clipping see the true gradients
                 scaler.unscale_(self.optimizer_)
             self.notify("on_grad_computed", named_parameters=TeeGenerator(self.module_.named_parameters()),
-                        batch=batch, training=True)
+                        batch=batch[:2], training=True)
         if scaler is None:
             self.optimizer_.step()
         else:  # skips the step when a gradient overflowed, and adapts the scale
@@ -382,23 +409,28 @@ class Engine(NeuralNet):
         if iterator is None:
             return
         self.module_.train(training)
-        for criterion in (self.criterion_, self._mean_criterion):  # e.g. label smoothing in training only
+        for criterion in (self._per_sample_criterion, self._mean_criterion):  # e.g. label smoothing in training
             if isinstance(criterion, torch.nn.Module):
                 criterion.train(training)
         batches = iterator.batches(self.batch_size, shuffle=training and self.shuffle,
                                    generator=generator, device=self.device)
         losses, sizes, outputs = [], [], []
-        batch_rows = bool(self._batch_listeners["on_batch_begin"] or self._batch_listeners["on_batch_end"])
+        begin, end = self._batch_listeners["on_batch_begin"], self._batch_listeners["on_batch_end"]
+        if training and not (begin or end):  # one batch row per epoch, for callbacks that read the last one
+            self.history.new_batch()         # (Checkpoint's file names): no cost per batch
         for batch in batches:
-            if batch_rows:  # batch-level callbacks may record into the history's batch rows
-                self.history.new_batch()
-            self.notify("on_batch_begin", batch=batch, training=training)
+            if begin or end:  # batch-level callbacks may record into the history's batch rows, and
+                self.history.new_batch()  # unpack the batch as skorch's own datasets give it: (X, y)
+                seen = batch[:2]
+            if begin:
+                self.notify("on_batch_begin", batch=seen, training=training)
             step = step_fn(batch, **fit_params)
             losses.append(step["loss"])
             sizes.append(len(batch[1]) if batch[1] is not None else len(step["y_pred"]))
             if not training and self.score_fn is not None:
                 outputs.append((step["y_pred"], batch[1], batch[2]))
-            self.notify("on_batch_end", batch=batch, training=training, **step)
+            if end:
+                self.notify("on_batch_end", batch=seen, training=training, **step)
         if not losses:
             return
         sizes = torch.tensor(sizes, dtype=torch.float32, device=losses[0].device)
@@ -481,6 +513,31 @@ class Engine(NeuralNet):
         return self.partial_fit(X, y, **fit_params)
 
     # -- inference ----------------------------------------------------------------
+    # What scikit-learn's scorers call when skorch's EpochScoring scores the engine's cached outputs; sknn's
+    # estimators predict through predict_source.
+    @property
+    def classes_(self):
+        if self.classes is None:
+            raise AttributeError("This engine trains a regressor: it has no classes_.")
+        return np.asarray(self.classes)
+
+    def _get_predict_nonlinearity(self):
+        """Softmax for a classifier (its outputs are logits, whatever the criterion), the identity otherwise."""
+        return _identity if self.classes is None else partial(torch.softmax, dim=-1)
+
+    def predict(self, X):
+        """The class indices (classifier) or the outputs (regressor) of ``X``, as a numpy array."""
+        out = self.predict_proba(X)
+        return out if self.classes is None else np.asarray(self.classes)[out.argmax(axis=-1)]
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        if self.classes is not None:
+            from sklearn.utils import ClassifierTags
+
+            tags.estimator_type, tags.classifier_tags = "classifier", ClassifierTags()
+        return tags
+
     def predict_source(self, source, batch_size=None, transform=None):
         """Outputs of the module (after ``transform``) for every row of ``source``, as one CPU tensor."""
         self.module_.eval()

@@ -38,7 +38,11 @@ The estimator (:class:`FamilyEstimator`, the base of every family's estimators)
   - ``_build_module()``: the torch module described by ``architecture_`` and the fitted
     attributes (vocabulary, image shape, classes...), with fresh weights drawn from
     torch's global generator. It reads no file and downloads nothing: loading replaces
-    the weights with the saved ones.
+    the weights with the saved ones. A family that takes a custom ``module`` (an
+    architecture parameter) builds it first with ``self._custom_module(*dimensions)``,
+    which calls the user's class or factory with the dimensions the family documents
+    (what it knows only from the data: inputs, outputs, image size...) and checks that
+    it returned a torch module; the family's own network is built only when it gives None.
   - ``_load_pretrained(module)``: puts the weights a new fit starts from into the module
     just built (pretrained backbones, pretrained word vectors); called by ``fit`` only,
     never by ``load``. Default: nothing.
@@ -60,11 +64,17 @@ The estimator (:class:`FamilyEstimator`, the base of every family's estimators)
 from typing import Protocol
 
 import numpy as np
+import torch
 from sklearn.utils.validation import check_is_fitted
 
 from .persist import SaveMixin
 
-__all__ = ["BatchSource", "FamilyEstimator", "plain"]
+__all__ = ["BatchSource", "DOC_LINK_TEMPLATE", "FamilyEstimator", "plain"]
+
+# Where the HTML repr's "?" link points (scikit-learn's _doc_link_template mechanism): sknn has no hosted
+# documentation site, so each estimator links to its section of the README on the project's repository.
+# ``section`` is the README heading's anchor, declared by each family as ``_doc_section``.
+DOC_LINK_TEMPLATE = "https://github.com/sknn/sknn/blob/main/README.md#{section}"
 
 
 class BatchSource(Protocol):
@@ -109,6 +119,14 @@ class FamilyEstimator(SaveMixin, abstract=True):
     # The parameters that shape the network, exactly those ``_build_module`` reads (as ``architecture_``).
     _architecture_params = ()
 
+    # The HTML repr links to the README section of the family (scikit-learn's documentation-link mechanism).
+    _doc_link_module = "sknn"
+    _doc_link_template = DOC_LINK_TEMPLATE
+    _doc_section = "quick-start"
+
+    def _doc_link_url_param_generator(self):
+        return {"section": self._doc_section}
+
     def _record_architecture(self):
         """Record the architecture parameters as they are now: the network about to be built follows them."""
         params = self.get_params(deep=False)
@@ -127,6 +145,22 @@ class FamilyEstimator(SaveMixin, abstract=True):
     def _build_module(self):
         """The torch module of ``architecture_`` and the fitted attributes, with fresh weights (no file read)."""
         raise NotImplementedError
+
+    def _custom_module(self, *dimensions):
+        """The user's network: ``architecture_['module']`` called with ``dimensions``, or None when there is none.
+
+        The one way every family calls a custom ``module`` (a torch.nn.Module class or a factory); each family
+        documents which dimensions it passes.
+        """
+        factory = self.architecture_.get("module")
+        if factory is None:
+            return None
+        module = factory(*dimensions)
+        if not isinstance(module, torch.nn.Module):
+            raise TypeError(f"module={factory!r} returned {type(module).__name__}, not a torch.nn.Module: pass a "
+                            f"torch.nn.Module class, or a function that builds one, called as module"
+                            f"{tuple(dimensions)!r}.")
+        return module
 
     def _load_pretrained(self, module):
         """Put the weights a new fit starts from into ``module``, just built; called by fit only, never by load."""

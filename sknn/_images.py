@@ -17,7 +17,7 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_dat
 from torch import nn
 
 from ._data import ArrayBatches
-from ._validation import check_magnitude, check_sizes
+from ._validation import check_magnitude, check_sizes, refuse_data_loader
 
 __all__ = ["Augment", "ImageFileBatches", "ImageInputMixin", "as_image_array", "is_path_list", "read_image",
            "resize_images"]
@@ -216,6 +216,7 @@ class ImageInputMixin:
 
     def _images(self, X, reset):
         """X as a float32 array (n, C, H, W), or a list of paths kept as such (lazy files)."""
+        refuse_data_loader(X, type(self).__name__)
         if is_path_list(X):
             paths = np.asarray([os.fspath(p) for p in X], dtype=object)
             if reset:

@@ -38,8 +38,13 @@ class SequenceModel(BaseNeuralNetwork, abstract=True):
     _specials = (PAD_TOKEN, UNK_TOKEN)
     _is_classifier = False  # labels are per token: no stratified splits of sequences
 
+    _doc_section = "sequences"
+
     def _criterion(self):
         return nn.CrossEntropyLoss(reduction="none")
+
+    def _engine_classes(self):
+        return np.arange(self._n_outputs())  # a label (or the next word) per token
 
     def _source(self, X, y=None, sample_weight=None):
         inputs, lengths, table = X
@@ -89,10 +94,13 @@ class SequenceModel(BaseNeuralNetwork, abstract=True):
 
     def _load_pretrained(self, module):
         """The pretrained vectors into the word embedding of a new network (small random values for other words)."""
-        if module.embedding is None:  # sequences of feature vectors: no word embedding
-            return
         arch = self.architecture_
-        pretrained = read_pretrained(self.pretrained_embeddings, arch["embedding_dim"])
+        embedding = getattr(module, "embedding", None)
+        pretrained = None if embedding is None else read_pretrained(self.pretrained_embeddings, arch["embedding_dim"])
+        if embedding is None and arch["module"] is not None and self.pretrained_embeddings is not None:
+            raise ValueError(f"pretrained_embeddings go into the network's 'embedding' (an nn.Embedding), and "
+                             f"module={arch['module']!r} built a network without one: give it that attribute, or "
+                             "pass pretrained_embeddings=None.")
         if pretrained is not None:
             matrix = pretrained_matrix(*pretrained, self.vocabulary_, arch["lowercase"], arch["embedding_dim"])
             with torch.no_grad():

@@ -19,8 +19,8 @@ from torch.overrides import TorchFunctionMode
 
 __all__ = ["MAX_MAGNITUDE", "NetworkTooLarge", "build_within_memory", "check_callbacks", "check_fit_params",
            "check_labels", "check_magnitude", "check_non_negative_weights", "check_positive_int", "check_sizes",
-           "check_width", "class_weight_vector", "first_non_string", "float32_features", "memory_limit",
-           "numbered_lines"]
+           "check_validation_data", "check_width", "class_weight_vector", "first_non_string", "float32_features",
+           "label_indices", "memory_limit", "numbered_lines", "refuse_data_loader"]
 
 # sknn trains in float32 (largest value 3.4e38): inputs or targets above this make squares
 # (losses, batch-norm variances, Adam's second moments) overflow, and training meaningless.
@@ -260,6 +260,40 @@ def check_labels(labels, name="y", lengths=None):
         elif kind != first[2]:
             raise ValueError(f"The labels mix types: {where(first[0])} is {first[1]!r} (a {first[2]}) but {where(i)} "
                              f"is {v!r} (a {kind}); use one type for all labels (e.g. all strings).")
+
+
+def label_indices(y, classes, name="y"):
+    """The index of each label of ``y`` in the sorted ``classes`` (int64), refusing labels outside them."""
+    unknown = ~np.isin(y, classes)
+    if unknown.any():
+        raise ValueError(f"{name} contains labels not seen in the first fit: {np.unique(y[unknown])[:10].tolist()}; "
+                         f"known classes are {classes.tolist()}.")
+    return np.searchsorted(classes, y).astype(np.int64)
+
+
+# -- data containers ---------------------------------------------------------------------------------
+def check_validation_data(validation_data):
+    """``fit``'s ``validation_data`` as ``(X_val, y_val, sample_weight_val)``, from a tuple of 2 or 3 (Keras' form),
+    or None."""
+    if validation_data is None:
+        return None
+    if not isinstance(validation_data, tuple) or len(validation_data) not in (2, 3):
+        found = (f"a tuple of {len(validation_data)}" if isinstance(validation_data, tuple)
+                 else f"{type(validation_data).__name__}")
+        raise ValueError(f"validation_data is {found}; pass a tuple (X_val, y_val) or (X_val, y_val, "
+                         "sample_weight_val), X_val and y_val in the form fit takes X and y (y_val=None for a "
+                         "language model).")
+    X_val, y_val, *weights = validation_data
+    return X_val, y_val, (weights[0] if weights else None)
+
+
+def refuse_data_loader(X, caller):
+    """Refuse a torch DataLoader or Dataset as X, naming what to pass instead (sknn batches the data itself)."""
+    if isinstance(X, (torch.utils.data.DataLoader, torch.utils.data.Dataset)):
+        raise TypeError(f"{caller} got a torch {type(X).__name__} as X; sknn's estimators take the data "
+                        "itself and batch it themselves (batch_size): pass X as an array, DataFrame, sparse matrix, "
+                        "list of sequences or image paths, e.g. X = torch.cat([x for x, *_ in loader]).numpy() for a "
+                        "loader of (x, y) tensor batches.")
 
 
 # -- memory ----------------------------------------------------------------------------------------

@@ -149,7 +149,10 @@ class ConvImageClassifier(ImageInputMixin, NeuralClassifierMixin, ClassifierMixi
         ``predict_proba`` and ``score`` raise a ValueError naming the unreadable files
         either way.
     module : torch.nn.Module class or callable, default=None
-        Your own network: called as ``module(in_channels, image_size, n_outputs)``.
+        Your own network: called as ``module(in_channels, (height, width), n_classes)``; it
+        takes float32 images (n, C, H, W) and returns one logit per class (n, n_classes).
+        It replaces the network the parameters above describe (augmentation included), and
+        is part of the architecture (``architecture_``).
     channels_last : bool, default=True
         Run the convolutions on channels-last (NHWC) tensors, the layout of the fastest
         CPU (oneDNN) and GPU (cuDNN) kernels: an epoch takes about a third less time on a
@@ -160,7 +163,7 @@ class ConvImageClassifier(ImageInputMixin, NeuralClassifierMixin, ClassifierMixi
     kernel_initializer, optimizer, learning_rate_init, learning_rate, momentum, nesterov, \
 alpha, l1, batch_size, max_iter, shuffle, early_stopping, validation_fraction, \
 n_iter_no_change, tol, class_weight, warm_start, random_state, device, precision, \
-verbose, callbacks
+verbose, callbacks, criterion
         As in :class:`sknn.DenseClassifier`.
 
     Attributes
@@ -203,13 +206,13 @@ verbose, callbacks
         "data_format": [StrOptions({"auto", "channels_last", "channels_first"})],
         "image_size": ["array-like", Interval(Integral, 1, None, closed="left"), None],
         "skip_bad_images": ["boolean"],
-        "module": [callable, None],
         "channels_last": ["boolean"],
         "compile": ["boolean"],
         "kernel_initializer": [StrOptions(set(INITIALIZER_NAMES))],
         "class_weight": [dict, StrOptions({"balanced"}), None],
     }
 
+    _doc_section = "images"
     _architecture_params = ("conv_filters", "kernel_size", "strides", "padding", "convs_per_block", "pooling",
                             "pool_size", "batch_norm", "activation", "dropout", "dense_layers", "augment", "module",
                             "channels_last", "kernel_initializer")
@@ -222,7 +225,7 @@ verbose, callbacks
                  learning_rate_init=0.001, learning_rate="constant", momentum=0.9, nesterov=True, alpha=0.0001,
                  l1=0.0, batch_size="auto", max_iter=50, shuffle=True, early_stopping=False,
                  validation_fraction=0.1, n_iter_no_change=10, tol=1e-4, class_weight=None, warm_start=False,
-                 random_state=None, device="auto", precision="32", verbose=0, callbacks=None):
+                 random_state=None, device="auto", precision="32", verbose=0, callbacks=None, criterion=None):
         self.conv_filters = conv_filters
         self.kernel_size = kernel_size
         self.strides = strides
@@ -264,6 +267,7 @@ verbose, callbacks
         self.precision = precision
         self.verbose = verbose
         self.callbacks = callbacks
+        self.criterion = criterion
 
     # -- the image input -----------------------------------------------------------
     def _check_params(self):
@@ -285,8 +289,9 @@ verbose, callbacks
         arch = self.architecture_  # the parameters as they were when the network was first built
         c, h, w = self.image_shape_
         n_outputs = self._n_outputs()
-        if arch["module"] is not None:
-            return arch["module"](c, (h, w), n_outputs)
+        custom = self._custom_module(c, (h, w), n_outputs)
+        if custom is not None:
+            return custom
         net = ConvNet(c, (h, w), n_outputs, conv_filters=arch["conv_filters"], kernel_size=arch["kernel_size"],
                       strides=arch["strides"], padding=arch["padding"], convs_per_block=arch["convs_per_block"],
                       pooling=arch["pooling"], pool_size=arch["pool_size"], batch_norm=arch["batch_norm"],
@@ -343,6 +348,9 @@ verbose, callbacks
         images = self._check_X(X, reset=False)
         X = next(self._source(images[:1]).batches(1, device=self.net_.device))[0]
         module = self._fitted_module()
+        if not isinstance(module, ConvNet):
+            raise ValueError(f"feature_maps reads the layers of sknn's ConvNet, and this model's network is "
+                             f"{type(module).__name__} (module=...): call its layers on the images yourself.")
         module.eval()
         seen = -1
         with torch.inference_mode():

@@ -158,7 +158,7 @@ class _DenseMixin:
 
     _architecture_params = ("hidden_layer_sizes", "activation", "dropout", "batch_norm", "kernel_initializer",
                             "preprocessing", "numeric_embedding", "front_scale", "parametrization",
-                            "learnable_activation", "n_ensemble")
+                            "learnable_activation", "n_ensemble", "module")
 
     def _check_params(self):
         _check_architecture(self.hidden_layer_sizes, self.dropout)
@@ -224,6 +224,9 @@ class _DenseMixin:
                                        periodic_columns=np.flatnonzero(~binary))
         elif arch["numeric_embedding"] is not None:
             input_layer = TabularInput(n_inputs, numeric_embedding=arch["numeric_embedding"])
+        custom = self._custom_module(n_inputs if input_layer is None else input_layer.n_outputs, n_outputs)
+        if custom is not None:  # the user's network, on what sknn's input layer gives
+            return custom if input_layer is None else nn.Sequential(input_layer, custom)
         sizes = _check_architecture(arch["hidden_layer_sizes"], arch["dropout"])
         module = DenseNet(n_inputs, n_outputs, sizes, arch["activation"], arch["dropout"], arch["batch_norm"],
                           input_layer=input_layer, front_scale=arch["front_scale"],
@@ -237,9 +240,17 @@ class _DenseMixin:
     def _onnx_feed(self, X):
         return dense_onnx_feed(self, X)
 
-    def _linear_layers(self):
+    def _own_network(self, what):
+        """sknn's DenseNet, which ``what`` reads layer by layer; a clear error for a custom ``module``."""
         check_is_fitted(self, "net_")
-        return [m for m in self.net_.module_.modules() if isinstance(m, nn.Linear)]
+        if not isinstance(self.net_.module_, DenseNet):
+            raise ValueError(f"{what} reads the layers of sknn's DenseNet, and this model was built with module="
+                             f"{self.architecture_['module']!r}: read its weights from net_.module_ (a torch "
+                             "module), or export it with sknn.export.to_onnx.")
+        return self.net_.module_
+
+    def _linear_layers(self):
+        return [m for m in self._own_network("coefs_ and intercepts_").modules() if isinstance(m, nn.Linear)]
 
     @property
     def coefs_(self):
@@ -285,6 +296,7 @@ class _DenseMixin:
             the network the estimator holds, whatever ``set_params`` changed since.
             :func:`forward_numpy` runs it.
         """
+        self._own_network("export_network")
         return network_of(self)
 
     @classmethod
@@ -427,11 +439,17 @@ default='cosine_log_cycles'
     verbose : int, default=0
         0 silent, 1 a progress bar, 2 a line per epoch.
     callbacks : list of skorch callbacks or None, default=None
-        Extra callbacks for power users, run by the training engine after sknn's own
-        and before the stopping rule: those that read the history or act on the module
-        and optimizer (``Checkpoint``, ``LRScheduler``, ``GradientNormClipping``,
-        ``EarlyStopping``...) work. skorch's scoring callbacks do not: the validation
-        score is recorded as ``valid_score``.
+        skorch callbacks, run after sknn's own and before the stopping rule: ``Checkpoint``,
+        ``EpochScoring`` (any scikit-learn scorer), ``LRScheduler``, ``EarlyStopping``,
+        ``TensorBoard``, ``MlflowLogger``... (README, "Power users").
+    module : torch.nn.Module class or callable, default=None
+        Your own network, ``module(n_inputs, n_outputs)``, on the rows sknn's input layer
+        gives (the encoded features with ``preprocessing='auto'``): one logit per class or
+        one value per target. Part of the architecture; ``coefs_`` and ``export_network``
+        need sknn's own network.
+    criterion : torch loss class, instance or factory, default=None
+        Your own loss (e.g. ``torch.nn.HuberLoss``) on the outputs and the targets (class
+        indices, or the standardised targets), with any ``reduction``.
 """
 
 _COMMON_ATTRS = """
@@ -518,7 +536,8 @@ class DenseClassifier(NeuralClassifierMixin, ClassifierMixin, _DenseMixin, BaseN
                  momentum=0.9, nesterov=True, beta_1=0.9, beta_2=0.95, alpha=0.02, l1=0.0, label_smoothing=0.1,
                  batch_size="auto", max_iter=64, shuffle=True, early_stopping=True, validation_fraction=0.2,
                  n_iter_no_change=None, tol=1e-4, class_weight=None, n_ensemble=1, warm_start=False,
-                 random_state=None, n_jobs=None, device="auto", precision="32", verbose=0, callbacks=None):
+                 random_state=None, n_jobs=None, device="auto", precision="32", verbose=0, callbacks=None,
+                 module=None, criterion=None):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
         self.dropout = dropout
@@ -556,6 +575,8 @@ class DenseClassifier(NeuralClassifierMixin, ClassifierMixin, _DenseMixin, BaseN
         self.precision = precision
         self.verbose = verbose
         self.callbacks = callbacks
+        self.module = module
+        self.criterion = criterion
 
 
 class DenseRegressor(NeuralRegressorMixin, RegressorMixin, _DenseMixin, BaseNeuralNetwork):
@@ -604,7 +625,7 @@ default=True
                  momentum=0.9, nesterov=True, beta_1=0.9, beta_2=0.95, alpha=0.02, l1=0.0, normalize_y=True,
                  clip_predictions=True, batch_size="auto", max_iter=64, shuffle=True, early_stopping=True, validation_fraction=0.2,
                  n_iter_no_change=None, tol=1e-4, n_ensemble=1, warm_start=False, random_state=None, n_jobs=None,
-                 device="auto", precision="32", verbose=0, callbacks=None):
+                 device="auto", precision="32", verbose=0, callbacks=None, module=None, criterion=None):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
         self.dropout = dropout
@@ -642,3 +663,5 @@ default=True
         self.precision = precision
         self.verbose = verbose
         self.callbacks = callbacks
+        self.module = module
+        self.criterion = criterion

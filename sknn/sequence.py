@@ -22,7 +22,7 @@ from ._sequence_input import (BOS, BOS_TOKEN, EOS, EOS_TOKEN, PAD, PAD_TOKEN, UN
                               token_forms, token_ids)
 from ._sequence_model import SequenceModel
 from ._sequence_onnx import tagger_onnx_feed, tagger_onnx_graph
-from ._validation import check_positive_int
+from ._validation import check_positive_int, label_indices, refuse_data_loader
 
 __all__ = ["LSTMSequenceTagger", "LSTMLanguageModel", "RecurrentLayers", "SequenceBatches", "SequenceNet"]
 
@@ -68,8 +68,18 @@ class LSTMSequenceTagger(SequenceModel):
         Clip the gradient norm (as Keras' ``clipnorm``), which keeps recurrent networks stable.
     optimizer, learning_rate_init, learning_rate, momentum, nesterov, alpha, l1, max_iter, shuffle, \
 early_stopping, validation_fraction, n_iter_no_change, tol, warm_start, random_state, device, precision, \
-verbose, callbacks
+verbose, callbacks, criterion
         As in :class:`sknn.DenseClassifier`; ``batch_size`` counts sequences ('auto': 32).
+    module : torch.nn.Module class or callable, default=None
+        Your own network, called as ``module(n_inputs, n_classes)`` (``n_inputs``: the
+        vocabulary's size for token sequences, the features per step for arrays). Its
+        ``forward`` takes a padded batch as keyword arguments: ``lengths`` (B,) on the CPU,
+        ``words`` (B, T) word ids (0 pads) or ``features`` (B, T, n_features), and with
+        ``char_features`` ``chars``, ``char_lengths``, ``char_index``; it returns the outputs
+        of the real tokens only, in sequence order, (n_tokens, n_classes) (and, with
+        ``last_only=True``, the outputs of each sequence's last token, (B, n_classes)). It
+        replaces the network the parameters above describe; an attribute ``embedding`` (an
+        ``nn.Embedding``) receives ``pretrained_embeddings``.
 
     Attributes
     ----------
@@ -100,7 +110,7 @@ verbose, callbacks
     }
 
     _architecture_params = ("cell", "bidirectional", "num_layers", "hidden_size", "embedding_dim", "char_features",
-                            "char_dim", "lowercase", "dropout", "word_dropout", "freeze_embeddings")
+                            "char_dim", "lowercase", "dropout", "word_dropout", "freeze_embeddings", "module")
 
     def __init__(self, cell="lstm", bidirectional=True, num_layers=1, hidden_size=128, embedding_dim=100,
                  char_features=False, char_dim=64, min_count=1, max_vocab=None, lowercase=False, dropout=0.25,
@@ -108,7 +118,7 @@ verbose, callbacks
                  optimizer="adam", learning_rate_init=0.002, learning_rate="constant", momentum=0.9, nesterov=True,
                  alpha=0.0, l1=0.0, batch_size="auto", max_iter=20, shuffle=True, early_stopping=False,
                  validation_fraction=0.1, n_iter_no_change=10, tol=1e-4, warm_start=False, random_state=None,
-                 device="auto", precision="32", verbose=0, callbacks=None):
+                 device="auto", precision="32", verbose=0, callbacks=None, module=None, criterion=None):
         self.cell = cell
         self.bidirectional = bidirectional
         self.num_layers = num_layers
@@ -144,6 +154,8 @@ verbose, callbacks
         self.precision = precision
         self.verbose = verbose
         self.callbacks = callbacks
+        self.module = module
+        self.criterion = criterion
 
     @staticmethod
     def _char_mode(char_features):
@@ -151,6 +163,7 @@ verbose, callbacks
 
     # -- input ----------------------------------------------------------------------
     def _encode(self, X, reset):
+        refuse_data_loader(X, type(self).__name__)
         kind, seqs = check_sequences(X)
         lengths = torch.tensor([len(s) for s in seqs], dtype=torch.int64)
         if reset:
@@ -199,15 +212,15 @@ verbose, callbacks
                 raise ValueError(f"{type(self).__name__} needs at least 2 different labels, but y has only "
                                  f"{found.tolist()[0]!r}.")
             self.classes_ = found
-        unknown = ~np.isin(y, self.classes_)
-        if unknown.any():
-            raise ValueError(f"y contains labels not seen in the first fit: {np.unique(y[unknown])[:10].tolist()}.")
-        return torch.from_numpy(np.searchsorted(self.classes_, y).astype(np.int64)), None
+        return self._encode_targets(y)
+
+    def _encode_targets(self, y):
+        return torch.from_numpy(label_indices(y, self.classes_)), None
 
     _score_fn = staticmethod(accuracy_score)
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None, sample_weight=None):
+    def fit(self, X, y=None, sample_weight=None, *, validation_data=None):
         """Train on sequences X and their label sequences y for up to ``max_iter`` epochs.
 
         Parameters
@@ -216,12 +229,16 @@ verbose, callbacks
         y : list of label sequences, each as long as its sequence in X
         sample_weight : array-like of shape (n_sequences,), default=None
             Weight of each sequence, given to each of its tokens; sequences of weight 0 are left out.
+        validation_data : tuple (X_val, y_val) or (X_val, y_val, sample_weight_val), default=None
+            A validation set of your own, as in :meth:`sknn.DenseClassifier.fit`: it replaces
+            the split of ``validation_fraction``, is scored every epoch, and gives the best
+            epoch with ``early_stopping=True``.
 
         Returns
         -------
         self
         """
-        return self._fit(X, y, sample_weight=sample_weight)
+        return self._fit(X, y, sample_weight=sample_weight, validation_data=validation_data)
 
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, sample_weight=None):
@@ -237,6 +254,9 @@ verbose, callbacks
     def _build_module(self):
         arch = self.architecture_  # the parameters as they were when the network was first built
         words = self.input_kind_ == "tokens"
+        custom = self._custom_module(len(self.vocabulary_) if words else self.n_features_in_, self._n_outputs())
+        if custom is not None:
+            return custom
         return SequenceNet(
             self._n_outputs(), vocab_size=len(self.vocabulary_) if words else None,
             n_features=None if words else self.n_features_in_, embedding_dim=arch["embedding_dim"],
@@ -334,8 +354,12 @@ class LSTMLanguageModel(SequenceModel):
         As in :class:`LSTMSequenceTagger`.
     optimizer, learning_rate_init, learning_rate, momentum, nesterov, alpha, l1, batch_size, max_iter, shuffle, \
 early_stopping, validation_fraction, n_iter_no_change, tol, warm_start, random_state, device, precision, \
-verbose, callbacks
+verbose, callbacks, criterion
         As in :class:`LSTMSequenceTagger`.
+    module : torch.nn.Module class or callable, default=None
+        Your own network, called as ``module(n_words, n_words)`` (the vocabulary's size,
+        in and out), with the ``forward`` of :class:`LSTMSequenceTagger`'s ``module``: word
+        ids in, the next word's scores at every position out.
 
     Attributes
     ----------
@@ -361,7 +385,7 @@ verbose, callbacks
     }
     _specials = (PAD_TOKEN, UNK_TOKEN, BOS_TOKEN, EOS_TOKEN)
     _architecture_params = ("cell", "num_layers", "hidden_size", "embedding_dim", "tie_weights", "lowercase", "dropout",
-                            "word_dropout", "freeze_embeddings")
+                            "word_dropout", "freeze_embeddings", "module")
 
     def __init__(self, cell="lstm", num_layers=1, hidden_size=256, embedding_dim=256, tie_weights=False,
                  min_count=2, max_vocab=20000, lowercase=False, dropout=0.3, word_dropout=0.0,
@@ -369,7 +393,7 @@ verbose, callbacks
                  learning_rate_init=0.002, learning_rate="constant", momentum=0.9, nesterov=True, alpha=0.0, l1=0.0,
                  batch_size="auto", max_iter=10, shuffle=True, early_stopping=False, validation_fraction=0.1,
                  n_iter_no_change=10, tol=1e-4, warm_start=False, random_state=None, device="auto", precision="32", verbose=0,
-                 callbacks=None):
+                 callbacks=None, module=None, criterion=None):
         self.cell = cell
         self.num_layers = num_layers
         self.hidden_size = hidden_size
@@ -403,6 +427,8 @@ verbose, callbacks
         self.precision = precision
         self.verbose = verbose
         self.callbacks = callbacks
+        self.module = module
+        self.criterion = criterion
 
     def _check_params(self):
         if self.tie_weights and self.hidden_size != self.embedding_dim:
@@ -410,6 +436,7 @@ verbose, callbacks
                              f"{self.embedding_dim}.")
 
     def _encode(self, X, reset):
+        refuse_data_loader(X, type(self).__name__)
         kind, seqs = check_sequences(X)
         if kind != "tokens":
             raise ValueError(f"{type(self).__name__} models token sequences; X holds numeric arrays.")
@@ -427,6 +454,9 @@ verbose, callbacks
     def _prepare_targets(self, y, keep, classes, incremental):
         return y, None
 
+    def _encode_targets(self, y):
+        return y, None
+
     _score_fn = None
 
     def _n_outputs(self):
@@ -434,13 +464,16 @@ verbose, callbacks
 
     def _build_module(self):
         arch = self.architecture_  # the parameters as they were when the network was first built
+        custom = self._custom_module(len(self.vocabulary_), self._n_outputs())
+        if custom is not None:
+            return custom
         return SequenceNet(
             self._n_outputs(), vocab_size=len(self.vocabulary_), embedding_dim=arch["embedding_dim"],
             hidden_size=arch["hidden_size"], num_layers=arch["num_layers"], cell=arch["cell"], bidirectional=False,
             dropout=arch["dropout"], word_dropout=arch["word_dropout"], freeze_embeddings=arch["freeze_embeddings"],
             tie_weights=arch["tie_weights"])
 
-    def fit(self, X, y=None, sample_weight=None):
+    def fit(self, X, y=None, sample_weight=None, *, validation_data=None):
         """Train on token sequences X for up to ``max_iter`` epochs.
 
         Parameters
@@ -448,12 +481,14 @@ verbose, callbacks
         X : list of token lists
         y : ignored
         sample_weight : array-like of shape (n_sequences,), default=None
+        validation_data : tuple (X_val, None) or (X_val, None, sample_weight_val), default=None
+            Held-out token lists, as in :meth:`LSTMSequenceTagger.fit`.
 
         Returns
         -------
         self
         """
-        return super().fit(X, None, sample_weight=sample_weight)
+        return super().fit(X, None, sample_weight=sample_weight, validation_data=validation_data)
 
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y=None, sample_weight=None):

@@ -104,6 +104,8 @@ def _inference_batch_size(batch_size, image_size):
 class _VGGInputMixin(ImageInputMixin):
     """The image input of the VGG estimators: any size (resized), grey or RGB (repeated to 3 channels)."""
 
+    _doc_section = "transfer-learning-from-vgg"
+
     def _file_image_shape(self, paths):
         return (3, *size_pair(self.image_size))
 
@@ -230,9 +232,14 @@ class TransferVGGClassifier(_VGGInputMixin, NeuralClassifierMixin, ClassifierMix
     optimizer, learning_rate_init, learning_rate, momentum, nesterov, alpha, l1, \
 batch_size, max_iter, shuffle, early_stopping, validation_fraction, n_iter_no_change, \
 tol, class_weight, warm_start, random_state, device, precision, \
-verbose, callbacks
+verbose, callbacks, criterion
         As in :class:`sknn.DenseClassifier`. ``warm_start=True`` keeps the network,
         head included, and applies the current ``fine_tune_blocks``.
+    module : torch.nn.Module class or callable, default=None
+        Your own head, called as ``module(n_features, n_classes)``: it maps the backbone's
+        pooled features (n, n_features) to one logit per class, in place of the head of
+        ``head_layers`` and ``dropout``. The backbone, its weights, the feature cache and
+        fine-tuning stay as they are.
 
     Attributes
     ----------
@@ -273,7 +280,8 @@ verbose, callbacks
         "class_weight": [dict, StrOptions({"balanced"}), None],
     }
 
-    _architecture_params = ("backbone", "pooling", "image_size", "head_layers", "dropout", "augment", "channels_last")
+    _architecture_params = ("backbone", "pooling", "image_size", "head_layers", "dropout", "augment", "channels_last",
+                            "module")
 
     def __init__(self, backbone="vgg16", weights="imagenet", image_size=224, pooling="avg", head_layers=(256,),
                  dropout=0.5, fine_tune_blocks=0, backbone_lr_ratio=0.1, augment=None, cache_features=True,
@@ -281,7 +289,7 @@ verbose, callbacks
                  learning_rate_init=0.001, learning_rate="constant", momentum=0.9, nesterov=True, alpha=0.0001,
                  l1=0.0, batch_size=32, max_iter=20, shuffle=True, early_stopping=False, validation_fraction=0.1,
                  n_iter_no_change=10, tol=1e-4, class_weight=None, warm_start=False, random_state=None,
-                 device="auto", precision="32", verbose=0, callbacks=None):
+                 device="auto", precision="32", verbose=0, callbacks=None, module=None, criterion=None):
         self.backbone = backbone
         self.weights = weights
         self.image_size = image_size
@@ -317,6 +325,8 @@ verbose, callbacks
         self.precision = precision
         self.verbose = verbose
         self.callbacks = callbacks
+        self.module = module
+        self.criterion = criterion
 
     # -- parameters and the network ----------------------------------------------------
     def _check_params(self):
@@ -333,6 +343,9 @@ verbose, callbacks
         net = TransferNet(VGGBackbone(arch["backbone"], arch["pooling"]), self._n_outputs(),
                           head_layers=arch["head_layers"], dropout=arch["dropout"], image_size=arch["image_size"],
                           augment=arch["augment"], channels_last=arch["channels_last"])
+        head = self._custom_module(net.backbone.n_features_out, self._n_outputs())
+        if head is not None:  # the user's head on the pretrained backbone
+            net.head = head
         return net.to(memory_format=torch.channels_last) if arch["channels_last"] else net
 
     def _make_engine(self, module, batch_size, device, seed, incremental):
@@ -361,7 +374,7 @@ verbose, callbacks
 
     def _forward(self, X, transform=None):
         check_is_fitted(self, "net_")
-        images = self._check_X(X, reset=False)
+        images = self._check_X(X, reset=False)  # refuses a torch DataLoader
         return self.net_.predict_source(self._image_source(images), batch_size=self._predict_batch_size(),
                                         transform=transform)
 

@@ -18,7 +18,6 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from ._callbacks import EpochLog
 from ._engine import Engine, TrainingDiverged, resolve_device, seeded
 from ._family import FamilyEstimator
 from ._validation import build_within_memory
@@ -163,6 +162,7 @@ class Word2VecTransformer(FamilyEstimator, ClassNamePrefixFeaturesOutMixin, Tran
     }
 
     _architecture_params = ("vector_size", "sg")
+    _doc_section = "word-embeddings"
 
     def __init__(self, vector_size=100, window=5, min_count=5, max_vocab_size=None, sg=0, negative=5,
                  ns_exponent=0.75, sample=1e-3, alpha=0.025, min_alpha=0.0001, epochs=5, batch_size="auto",
@@ -279,7 +279,9 @@ class Word2VecTransformer(FamilyEstimator, ClassNamePrefixFeaturesOutMixin, Tran
         """The training engine: plain SGD at a learning rate decaying over the words of all epochs."""
         callbacks = [("linear_decay", LinearDecay(self.alpha, self.min_alpha))]
         if self.verbose:
-            callbacks.append(("epoch_log", EpochLog()))
+            from skorch.callbacks import PrintLog
+
+            callbacks.append(("print_log", PrintLog()))
         return Engine(module, PassThroughLoss(), optimizer=torch.optim.SGD, lr=self.alpha, max_epochs=self.epochs,
                       batch_size=batch_size, callbacks=callbacks, device=str(device), seed=seed,
                       verbose=int(self.verbose))
