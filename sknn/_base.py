@@ -1,8 +1,8 @@
 """What every sknn estimator shares: parameters, input checks, targets, and the fit cycle.
 
 A family adds its module and the other hooks of the family contract (:mod:`sknn._family`),
-and for non-tabular data its batch source; the classifier and regressor mixins below add
-target handling, the loss and the prediction methods.
+and for non-tabular data its batch source; the classifier and regressor mixins of
+:mod:`sknn._targets` add target handling, the loss and the prediction methods.
 """
 
 import warnings
@@ -17,19 +17,22 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.class_weight import compute_class_weight
-from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
-from ._data import ArrayBatches
 from ._callbacks import EpochProgressBar, ParameterSchedule
-from ._engine import Engine, accuracy_score, r2_score, resolve_device, resolve_precision, seeded, torch_threads
+from ._data import ArrayBatches
+from ._engine import Engine, resolve_device, resolve_precision, seeded, torch_threads
 from ._family import FamilyEstimator
-from ._training import OPTIMIZERS, EnsembleMSELoss, SmoothedCrossEntropyLoss, optimizer_kwargs
-from ._validation import (build_within_memory, check_fit_params, check_labels, check_magnitude, check_validation_data,
-                          class_weight_vector, float32_features, label_indices, refuse_data_loader)
+from ._training import OPTIMIZERS, optimizer_kwargs
+from ._validation import (
+    build_within_memory,
+    check_fit_params,
+    check_validation_data,
+    float32_features,
+    refuse_data_loader,
+)
 
-__all__ = ["BaseNeuralNetwork", "NeuralClassifierMixin", "NeuralRegressorMixin"]
+__all__ = ["BaseNeuralNetwork"]
 
 class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
     """Base class of sknn's estimators: the training parameters and the fit cycle.
@@ -393,209 +396,3 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
         return tags
-
-
-class NeuralClassifierMixin:
-    """Targets, loss and predictions of a classifier: labels of any type, ``classes_``, ``predict_proba``."""
-
-    _is_classifier = True
-    _multi_output_y = False
-
-    def _criterion(self):
-        return SmoothedCrossEntropyLoss(getattr(self, "label_smoothing", 0.0))
-
-    _score_fn = staticmethod(accuracy_score)
-
-    def _n_outputs(self):
-        return len(self.classes_)
-
-    def _prepare_targets(self, y, keep, classes, incremental):
-        check_labels(y)
-        if classes is not None:
-            check_labels(np.asarray(classes), "classes")
-        check_classification_targets(y)
-        kind = type_of_target(y)
-        if kind not in ("binary", "multiclass"):
-            raise ValueError(f"{type(self).__name__} supports binary and multiclass targets, got a {kind} target.")
-        if incremental and not keep and classes is None:
-            raise ValueError("classes must be passed on the first call to partial_fit: all the labels that "
-                             "will ever appear, e.g. partial_fit(X, y, classes=np.unique(y_all)).")
-        if keep and classes is not None and not np.array_equal(np.unique(np.asarray(classes)), self.classes_):
-            raise ValueError(f"classes={np.unique(np.asarray(classes)).tolist()} is not the same as on the first "
-                             f"call, {self.classes_.tolist()}; the classes are fixed by the first partial_fit.")
-        if not keep:
-            try:
-                found = np.unique(y if classes is None else np.asarray(classes))
-            except TypeError as exc:
-                raise ValueError("The labels mix types (e.g. strings and numbers); use one type for all labels.") \
-                    from exc
-            if len(found) < 2:
-                raise ValueError(f"{type(self).__name__} needs samples of at least 2 classes, but the data contains "
-                                 f"only one class: {found.tolist()[0]!r}.")
-            self.classes_ = found
-        return self._encode_targets(y)
-
-    def _encode_targets(self, y):
-        """Labels as class indices: a tensor to train on, and the array that stratifies and weights."""
-        y_index = label_indices(y, self.classes_)
-        return torch.from_numpy(y_index), y_index
-
-    def _class_weight_vector(self, y_index):
-        if self.class_weight is None:
-            return None
-        if isinstance(self.class_weight, str):  # 'balanced'
-            present = np.unique(y_index)
-            weights = np.ones(len(self.classes_))
-            weights[present] = compute_class_weight("balanced", classes=present, y=y_index)
-            return weights
-        return class_weight_vector(self.class_weight, self.classes_)
-
-    @_fit_context(prefer_skip_nested_validation=True)
-    def partial_fit(self, X, y, classes=None, sample_weight=None):
-        """Train for one epoch on (X, y), continuing from the current weights.
-
-        Parameters
-        ----------
-        X : array-like, DataFrame or sparse matrix of shape (n_samples, n_features)
-        y : array-like of shape (n_samples,)
-        classes : array-like of shape (n_classes,), default=None
-            Every label that will ever be seen; required on the first call.
-        sample_weight : array-like of shape (n_samples,), default=None
-
-        Returns
-        -------
-        self
-        """
-        if isinstance(self.class_weight, str):
-            raise ValueError("class_weight='balanced' is not supported by partial_fit, which sees one part of the "
-                             "data at a time; pass class_weight=dict(zip(classes, compute_class_weight('balanced', "
-                             "classes=classes, y=y_sample))) computed on a representative sample instead.")
-        return self._fit(X, y, sample_weight=sample_weight, incremental=True, classes=classes)
-
-    def predict_proba(self, X):
-        """Probability of each class, columns in the order of ``classes_``.
-
-        Parameters
-        ----------
-        X : array-like or sparse matrix of shape (n_samples, n_features)
-
-        Returns
-        -------
-        proba : ndarray of shape (n_samples, n_classes)
-        """
-        # in float64, so that each row sums to 1 to within float64's precision (log_loss checks it)
-        return self._forward(X, transform=lambda z: torch.softmax(z.to(torch.float64), dim=1)).numpy()
-
-    def predict_log_proba(self, X):
-        """Logarithm of ``predict_proba``, computed stably from the logits."""
-        return self._forward(X, transform=lambda z: torch.log_softmax(z.to(torch.float64), dim=1)).numpy()
-
-    def predict(self, X):
-        """Predicted labels, of the same type as the labels given to ``fit``.
-
-        Parameters
-        ----------
-        X : array-like or sparse matrix of shape (n_samples, n_features)
-
-        Returns
-        -------
-        y : ndarray of shape (n_samples,)
-        """
-        index = self._forward(X, transform=lambda z: z.argmax(dim=1)).numpy()
-        return self.classes_[index]
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.classifier_tags.multi_label = False
-        return tags
-
-
-class NeuralRegressorMixin:
-    """Targets, loss and predictions of a regressor: one or several outputs, predictions in y's shape."""
-
-    _is_classifier = False
-    _multi_output_y = True
-
-    def _criterion(self):
-        return EnsembleMSELoss(reduction="none")
-
-    _score_fn = staticmethod(r2_score)
-
-    def _n_outputs(self):
-        return self.n_outputs_
-
-    def _prepare_targets(self, y, keep, classes, incremental):
-        if not getattr(self, "normalize_y", False):  # standardised in float64 first, any finite scale trains
-            check_magnitude(y, "y", fix="Scale the target, e.g. normalize_y=True or TransformedTargetRegressor("
-                            "regressor, transformer=StandardScaler()).")
-        y = np.asarray(y, dtype=np.float64)
-        n_outputs = 1 if y.ndim == 1 else y.shape[1]
-        if keep and n_outputs != self.n_outputs_:
-            raise ValueError(f"y has {n_outputs} outputs, but {type(self).__name__} was fitted with "
-                             f"{self.n_outputs_}.")
-        self.n_outputs_ = n_outputs
-        self._y_ndim = y.ndim
-        y = y.reshape(len(y), n_outputs)
-        if not keep:
-            # With normalize_y the network learns the standardised target (scaled back in predict).
-            normalize = getattr(self, "normalize_y", False)
-            self.y_mean_ = y.mean(axis=0) if normalize else np.zeros(n_outputs)
-            std = y.std(axis=0)
-            self.y_scale_ = np.where(std > 0, std, 1.0) if normalize else np.ones(n_outputs)
-            if getattr(self, "clip_predictions", False):  # predictions are kept within the range seen in fit
-                self.y_range_ = np.stack([y.min(axis=0), y.max(axis=0)])
-        elif hasattr(self, "y_range_"):  # partial_fit: the range grows with the data seen
-            self.y_range_ = np.stack([np.minimum(self.y_range_[0], y.min(axis=0)),
-                                      np.maximum(self.y_range_[1], y.max(axis=0))])
-        return self._standardized(y), None
-
-    def _encode_targets(self, y):
-        """Targets of validation_data, checked and standardised as in fit, changing no fitted state."""
-        check_magnitude(y, "y", fix="Scale the target as for fit.")
-        y = np.asarray(y, dtype=np.float64)
-        n_outputs = 1 if y.ndim == 1 else y.shape[1]
-        if n_outputs != self.n_outputs_:
-            raise ValueError(f"y has {n_outputs} outputs, but {type(self).__name__} was fitted with "
-                             f"{self.n_outputs_}.")
-        return self._standardized(y.reshape(len(y), n_outputs)), None
-
-    def _standardized(self, y):
-        return torch.from_numpy(((y - self.y_mean_) / self.y_scale_).astype(np.float32))
-
-    @_fit_context(prefer_skip_nested_validation=True)
-    def partial_fit(self, X, y, sample_weight=None):
-        """Train for one epoch on (X, y), continuing from the current weights.
-
-        Parameters
-        ----------
-        X : array-like, DataFrame or sparse matrix of shape (n_samples, n_features)
-        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
-        sample_weight : array-like of shape (n_samples,), default=None
-
-        Returns
-        -------
-        self
-        """
-        return self._fit(X, y, sample_weight=sample_weight, incremental=True)
-
-    def predict(self, X):
-        """Predicted values, of shape (n_samples,) or (n_samples, n_outputs) as y was in ``fit``.
-
-        Parameters
-        ----------
-        X : array-like or sparse matrix of shape (n_samples, n_features)
-
-        Returns
-        -------
-        y : ndarray
-        """
-        out = self._forward(X).numpy().astype(np.float64) * self.y_scale_ + self.y_mean_
-        if getattr(self, "y_range_", None) is not None:
-            out = np.clip(out, self.y_range_[0], self.y_range_[1])
-        return out.ravel() if self._y_ndim == 1 else out
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.target_tags.multi_output = True
-        return tags
-

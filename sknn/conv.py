@@ -15,9 +15,10 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
-from ._base import BaseNeuralNetwork, NeuralClassifierMixin
+from ._base import BaseNeuralNetwork
 from ._images import Augment, ImageInputMixin
 from ._layers import ACTIVATIONS, INITIALIZER_NAMES, initialize_weights, make_activation
+from ._targets import NeuralClassifierMixin
 from ._validation import check_sizes
 from .export import OnnxGraph, Probabilities, proba_output
 

@@ -5,133 +5,25 @@ network can be exported to plain numpy (``export_network``), run without torch
 (``forward_numpy``) and rebuilt from such an export (``from_network``).
 """
 
-import os
 from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-import torch
 from sklearn.base import ClassifierMixin, RegressorMixin
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _check_y, check_array, check_consistent_length, check_is_fitted, validate_data
 from torch import nn
 
-from ._base import BaseNeuralNetwork, NeuralClassifierMixin, NeuralRegressorMixin
+from ._base import BaseNeuralNetwork
+from ._dense_net import DenseNet, check_architecture, choose_threads
 from ._dense_numpy import estimator_from_network, forward_numpy, network_of
 from ._dense_onnx import dense_onnx_feed, dense_onnx_graph
-from ._layers import (ACTIVATIONS, INITIALIZER_NAMES, Ensemble, FrontScale, LearnableActivation, ScaledLinear,
-                      TabularInput, initialize_weights, make_activation)
+from ._layers import ACTIVATIONS, INITIALIZER_NAMES, ScaledLinear, TabularInput, initialize_weights
 from ._tabular import TabularPreprocessor
+from ._targets import NeuralClassifierMixin, NeuralRegressorMixin
 
 __all__ = ["DenseNet", "DenseClassifier", "DenseRegressor", "forward_numpy"]
-
-
-class DenseNet(nn.Module):
-    """A multilayer perceptron, optionally with a tabular input layer and a learned front scale.
-
-    ``[input layer] -> [front scale] -> [Linear -> (BatchNorm) -> activation -> (Dropout)] * k -> Linear``
-
-    Parameters
-    ----------
-    n_inputs, n_outputs : int
-        Columns of the rows the network reads (those of the input layer's output when
-        there is one), and outputs.
-    hidden_layer_sizes : sequence of int
-    activation : str, a name of ``sknn._layers.ACTIVATIONS``
-    dropout : float or sequence of float, one rate per hidden layer
-    batch_norm : bool
-    input_layer : torch.nn.Module or None
-        The first layer (e.g. :class:`sknn._layers.TabularInput`); it must have ``n_outputs``.
-    front_scale : bool
-        A learned scale per feature entering the first Linear layer (:class:`sknn._layers.FrontScale`).
-    parametrization : {'standard', 'ntk'}
-        Plain Linear layers, or layers in the neural-tangent parametrisation
-        (:class:`sknn._layers.ScaledLinear`).
-    learnable_activation : bool
-        Activations that learn, per unit, how much of the non-linearity to apply
-        (:class:`sknn._layers.LearnableActivation`).
-    n_ensemble : int
-        Independent copies of everything after the input layer, averaged
-        (:class:`sknn._layers.Ensemble`), with ``output`` 'softmax' or 'identity'.
-    """
-
-    def __init__(self, n_inputs, n_outputs, hidden_layer_sizes=(100,), activation="relu", dropout=0.0,
-                 batch_norm=False, input_layer=None, front_scale=False, parametrization="standard",
-                 learnable_activation=False, n_ensemble=1, output="identity"):
-        super().__init__()
-        layers = []
-        if input_layer is not None:
-            layers.append(input_layer)
-            n_inputs = input_layer.n_outputs
-
-        def mlp():
-            rates = _per_layer(dropout, len(hidden_layer_sizes))
-            linear = ScaledLinear if parametrization == "ntk" else nn.Linear
-            stack = [FrontScale(n_inputs)] if front_scale else []
-            width = n_inputs
-            for size, rate in zip(hidden_layer_sizes, rates):
-                stack.append(linear(width, size))
-                if batch_norm:
-                    stack.append(nn.BatchNorm1d(size))
-                stack.append(LearnableActivation(activation, size) if learnable_activation
-                             else make_activation(activation))
-                if rate > 0:
-                    stack.append(nn.Dropout(rate))
-                width = size
-            stack.append(linear(width, n_outputs))
-            return stack
-
-        if n_ensemble > 1:  # the members share the input layer, nothing else
-            layers.append(Ensemble([nn.Sequential(*mlp()) for _ in range(n_ensemble)], output))
-        else:
-            layers.extend(mlp())
-        self.layers = nn.Sequential(*layers)
-
-    def forward(self, X):
-        return self.layers(X)
-
-
-_PARALLEL_WORK = 2 ** 24  # multiply-adds of a forward pass over a batch worth spreading over threads
-
-
-def choose_threads(work):
-    """Torch threads for a training step of ``work`` multiply-adds (a forward pass over one batch).
-
-    Small steps run on one thread: spreading them costs more in synchronisation than it
-    saves, and when other processes share the cores, torch's waiting threads spin and slow
-    a small network down by an order of magnitude. Larger steps keep torch's setting (which
-    respects ``OMP_NUM_THREADS`` and ``torch.set_num_threads``), unless the machine is
-    already busy (a 1-minute load average of at least its cores), when one thread is used.
-    """
-    available = torch.get_num_threads()
-    if available == 1 or work < _PARALLEL_WORK:
-        return 1
-    try:
-        busy = os.getloadavg()[0] >= (os.cpu_count() or 1)
-    except OSError:  # no load average on this platform
-        busy = False
-    return 1 if busy else available
-
-
-def _per_layer(dropout, n_layers):
-    if isinstance(dropout, Real):
-        return [float(dropout)] * n_layers
-    rates = [float(r) for r in dropout]
-    if len(rates) != n_layers:
-        raise ValueError(f"dropout has {len(rates)} rates but there are {n_layers} hidden layers; "
-                         "give one rate, or one per hidden layer.")
-    return rates
-
-
-def _check_architecture(hidden_layer_sizes, dropout):
-    sizes = [hidden_layer_sizes] if isinstance(hidden_layer_sizes, Integral) else list(hidden_layer_sizes)
-    if not all(isinstance(s, Integral) and s > 0 for s in sizes):
-        raise ValueError(f"hidden_layer_sizes must be positive integers, got {hidden_layer_sizes!r}.")
-    rates = _per_layer(dropout, len(sizes))
-    if not all(0.0 <= r < 1.0 for r in rates):
-        raise ValueError(f"dropout rates must be in [0, 1), got {dropout!r}.")
-    return sizes
 
 
 class _DenseMixin:
@@ -161,7 +53,7 @@ class _DenseMixin:
                             "learnable_activation", "n_ensemble", "module")
 
     def _check_params(self):
-        _check_architecture(self.hidden_layer_sizes, self.dropout)
+        check_architecture(self.hidden_layer_sizes, self.dropout)
 
     # -- input -----------------------------------------------------------------------------
     def _preprocessing(self, reset):
@@ -227,7 +119,7 @@ class _DenseMixin:
         custom = self._custom_module(n_inputs if input_layer is None else input_layer.n_outputs, n_outputs)
         if custom is not None:  # the user's network, on what sknn's input layer gives
             return custom if input_layer is None else nn.Sequential(input_layer, custom)
-        sizes = _check_architecture(arch["hidden_layer_sizes"], arch["dropout"])
+        sizes = check_architecture(arch["hidden_layer_sizes"], arch["dropout"])
         module = DenseNet(n_inputs, n_outputs, sizes, arch["activation"], arch["dropout"], arch["batch_norm"],
                           input_layer=input_layer, front_scale=arch["front_scale"],
                           parametrization=arch["parametrization"], learnable_activation=arch["learnable_activation"],
@@ -623,9 +515,9 @@ default=True
                  front_scale=True, parametrization="ntk", learnable_activation=True, optimizer="adamw",
                  learning_rate_init=0.2, learning_rate="cosine_log_cycles", regularization_schedule="flat_cosine",
                  momentum=0.9, nesterov=True, beta_1=0.9, beta_2=0.95, alpha=0.02, l1=0.0, normalize_y=True,
-                 clip_predictions=True, batch_size="auto", max_iter=64, shuffle=True, early_stopping=True, validation_fraction=0.2,
-                 n_iter_no_change=None, tol=1e-4, n_ensemble=1, warm_start=False, random_state=None, n_jobs=None,
-                 device="auto", precision="32", verbose=0, callbacks=None, module=None, criterion=None):
+                 clip_predictions=True, batch_size="auto", max_iter=64, shuffle=True, early_stopping=True,
+                 validation_fraction=0.2, n_iter_no_change=None, tol=1e-4, n_ensemble=1, warm_start=False,
+                 random_state=None, n_jobs=None, device="auto", precision="32", verbose=0, callbacks=None, module=None, criterion=None):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
         self.dropout = dropout

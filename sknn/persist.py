@@ -87,8 +87,25 @@ def _is_loadable(cls):
 
 
 def loadable_classes():
-    """The classes :func:`load` may build, by name: those that registered themselves (see :class:`SaveMixin`)."""
+    """The classes :func:`load` may build, by name: those that registered themselves (see :class:`SaveMixin`).
+
+    sknn's public modules are imported first (the package imports them on first use), so a
+    fresh process loads any of sknn's estimators without importing its family beforehand.
+    """
+    _import_public_modules()
     return dict(_LOADABLE)
+
+
+def _import_public_modules():
+    import importlib
+
+    from . import _LAZY
+
+    for module in sorted(set(_LAZY.values())):
+        try:
+            importlib.import_module(module, __package__)
+        except ImportError:  # an optional dependency of a module that defines no estimator (plot: matplotlib)
+            pass
 
 
 def _check_key(key):

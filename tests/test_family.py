@@ -25,7 +25,8 @@ from sklearn.base import ClassifierMixin
 from sklearn.utils._param_validation import Interval
 from torch import nn
 
-from sknn._base import BaseNeuralNetwork, NeuralClassifierMixin
+from sknn._base import BaseNeuralNetwork
+from sknn._targets import NeuralClassifierMixin
 from sknn.export import OnnxGraph, Probabilities, proba_output
 
 

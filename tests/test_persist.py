@@ -571,3 +571,26 @@ def test_forged_documents_give_clear_errors(saved, tmp_path, case):
         sknn.load(forged)
     if case in ("bad_device", "infinite_range"):
         assert info.value.__cause__ is not None
+
+
+def test_a_fresh_process_loads_a_family_it_has_not_imported(tmp_path):
+    # `import sknn` imports no family; load must still find the class the file names
+    import os
+    import subprocess
+    import sys
+
+    X = np.random.default_rng(0).random((24, 8, 8), dtype=np.float32)
+    y = np.arange(24) % 2
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = ConvImageClassifier(image_shape=(8, 8), max_iter=1, random_state=0).fit(X, y)
+    model.save(tmp_path / "conv.safetensors")
+    np.save(tmp_path / "X.npy", X)
+    code = ("import sys, numpy, sknn\nm = sknn.load(sys.argv[1])\n"
+            "print(type(m).__name__, *m.predict(numpy.load(sys.argv[2])))")
+    out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "conv.safetensors"), str(tmp_path / "X.npy")],
+                         capture_output=True, text=True, timeout=120, env={**os.environ, "OMP_NUM_THREADS": "1"})
+    assert out.returncode == 0, out.stderr[-2000:]
+    name, *predictions = out.stdout.split()
+    assert name == "ConvImageClassifier"
+    assert [int(p) for p in predictions] == model.predict(X).tolist()

@@ -11,7 +11,7 @@ from skorch.callbacks import Callback
 
 import sknn
 from sknn import DenseClassifier, DenseRegressor
-from sknn._base import SmoothedCrossEntropyLoss
+from sknn._training import SmoothedCrossEntropyLoss
 from sknn._layers import Ensemble, FrontScale, LearnableActivation, ScaledLinear, TabularInput, smooth_clip
 from sknn._tabular import TabularPreprocessor, robust_statistics
 from sknn.dense import forward_numpy
@@ -280,7 +280,7 @@ def test_regression_predictions_stay_within_the_targets_seen():
 
 
 def test_threads_follow_the_work(monkeypatch):
-    from sknn.dense import choose_threads
+    from sknn._dense_net import choose_threads
 
     monkeypatch.setattr(torch, "get_num_threads", lambda: 8)
     monkeypatch.setattr("os.cpu_count", lambda: 8)
