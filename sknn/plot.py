@@ -269,20 +269,17 @@ def critical_difference(ranks, ax=None, title=None):
 
 def learning_curve(estimator, X, y, cv=5, train_sizes=(0.1, 0.325, 0.55, 0.775, 1.0), scoring=None, n_jobs=None,
                    ax=None):
-    """Training and validation score against the number of training samples (scikit-learn's learning_curve)."""
-    from sklearn.model_selection import learning_curve as sk_learning_curve
+    """Training and validation score against the number of training samples, on ``ax``.
+
+    scikit-learn's ``LearningCurveDisplay`` draws it (it serves sknn's estimators as they
+    are); this function gives it sknn's axes convention and returns the Axes.
+    """
+    from sklearn.model_selection import LearningCurveDisplay
 
     ax = _axes(ax)
-    sizes, train, test = sk_learning_curve(estimator, X, y, cv=cv, train_sizes=np.asarray(train_sizes),
-                                           scoring=scoring, n_jobs=n_jobs)
-    for scores, label, color in ((train, "training score", "C0"), (test, "validation score", "C1")):
-        ax.plot(sizes, scores.mean(1), "o-", color=color, label=label)
-        ax.fill_between(sizes, scores.mean(1) - scores.std(1), scores.mean(1) + scores.std(1), color=color,
-                        alpha=0.2)
-    ax.set_xlabel("training samples")
-    ax.set_ylabel(scoring or "score")
+    LearningCurveDisplay.from_estimator(estimator, X, y, cv=cv, train_sizes=np.asarray(train_sizes), scoring=scoring,
+                                        n_jobs=n_jobs, ax=ax, score_type="both", std_display_style="fill_between")
     ax.set_title("Learning curve")
-    ax.legend(loc="best")
     return ax
 
 
