@@ -476,7 +476,7 @@ class DenseRegressor(NeuralRegressorMixin, RegressorMixin, _DenseMixin, BaseNeur
 
     Linear output trained with the mean squared error; one or several outputs, and
     predictions in the shape y had in ``fit``.
-    """ + _COMMON_DOC.format(activation="mish", learning_rate_init=0.2, max_iter=64) + """    normalize_y : bool, \
+    """ + _COMMON_DOC.format(activation="mish", learning_rate_init=0.1, max_iter=64) + """    normalize_y : bool, \
 default=True
         Learn the standardised target (mean 0, standard deviation 1 in ``fit``);
         predictions are scaled back.
@@ -513,7 +513,7 @@ default=True
     def __init__(self, hidden_layer_sizes=(256, 256, 256), activation="mish", dropout=0.15, batch_norm=False,
                  kernel_initializer="glorot_uniform", preprocessing="auto", numeric_embedding="periodic",
                  front_scale=True, parametrization="ntk", learnable_activation=True, optimizer="adamw",
-                 learning_rate_init=0.2, learning_rate="cosine_log_cycles", regularization_schedule="flat_cosine",
+                 learning_rate_init=0.1, learning_rate="cosine_log_cycles", regularization_schedule="flat_cosine",
                  momentum=0.9, nesterov=True, beta_1=0.9, beta_2=0.95, alpha=0.02, l1=0.0, normalize_y=True,
                  clip_predictions=True, batch_size="auto", max_iter=64, shuffle=True, early_stopping=True,
                  validation_fraction=0.2, n_iter_no_change=None, tol=1e-4, n_ensemble=1, warm_start=False,
