@@ -304,7 +304,8 @@ def cross_validate(models, tables, n_folds, threads, fresh=False, variant=None, 
 def summarise(frame):
     """Per-table mean scores, ranks and fit times; mean rank and wins of the first model against each."""
     frame = frame.copy()
-    frame["score"] = frame["accuracy"].fillna(frame["r2"]) if "accuracy" in frame else frame["r2"]
+    frame["score"] = frame.reindex(columns=["accuracy"]).squeeze(axis=1).fillna(
+        frame.reindex(columns=["r2"]).squeeze(axis=1))  # accuracy, or R² where there is none
     per = frame.groupby(["table", "model"]).agg(score=("score", "mean"), fit_time=("fit_time", "mean"),
                                                 **({"log_loss": ("log_loss", "mean")} if "log_loss" in frame else {}))
     scores = per["score"].unstack("model")

@@ -6,7 +6,7 @@
 4. With --data DIR (or $SKNN_DATA): Fashion-MNIST, 60,000 28x28 images.
 
     python examples/conv_images.py             # about a minute on 2 cores
-    python examples/conv_images.py --quick     # a few seconds
+    python examples/conv_images.py --quick     # 11 s on 2 quiet cores, start-up included (2026-12-01)
 """
 
 import argparse

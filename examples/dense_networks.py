@@ -9,7 +9,7 @@
 5. Regress disease progression (scikit-learn's diabetes) beside a linear model.
 
     python examples/dense_networks.py            # about two minutes on 2 cores
-    python examples/dense_networks.py --quick    # a few seconds
+    python examples/dense_networks.py --quick    # 11 s on 2 quiet cores, start-up included (2026-12-01)
 """
 
 import argparse

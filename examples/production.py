@@ -8,7 +8,7 @@
 3. The same model exported to ONNX and run by onnxruntime, against ``predict_proba``.
 
     python examples/production.py            # 16 candidates, about a minute on 2 cores
-    python examples/production.py --quick    # 4 candidates, a few seconds
+    python examples/production.py --quick    # 4 candidates, 28 s on 2 quiet cores, start-up included (2026-12-01)
 
 Needs the ``dask`` and ``onnx`` extras (``pip install -e ".[dask,onnx]"``); a step whose
 packages are missing says so and is left out.

@@ -5,7 +5,7 @@ words) the vectors are trained on real English; otherwise, and with --quick, on 
 generated text where animals, vehicles and foods appear in their own contexts.
 
     python examples/word_embeddings.py            # real text if found: about 2 minutes on 2 cores
-    python examples/word_embeddings.py --quick    # generated text, a few seconds
+    python examples/word_embeddings.py --quick    # generated text, 9 s on 2 quiet cores, start-up included (2026-12-01)
 """
 
 import argparse
