@@ -227,6 +227,9 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
         dtype = col.dtype
         if isinstance(dtype, pd.CategoricalDtype):
             return "categorical", col.array
+        if pd.api.types.is_complex_dtype(dtype):  # a cast to float would drop the imaginary parts silently
+            raise TypeError(f"Column {col.name!r} holds complex numbers: pass their real and imaginary parts (or "
+                            "their modulus and angle) as columns of real numbers.")
         if pd.api.types.is_bool_dtype(dtype) or pd.api.types.is_numeric_dtype(dtype):
             return "numeric", col.to_numpy(dtype=np.float64, na_value=np.nan)
         if pd.api.types.is_datetime64_any_dtype(dtype) or pd.api.types.is_timedelta64_dtype(dtype):
