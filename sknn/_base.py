@@ -24,15 +24,11 @@ from ._data import ArrayBatches
 from ._engine import Engine, resolve_device, resolve_precision, seeded, torch_threads
 from ._family import FamilyEstimator
 from ._training import OPTIMIZERS, optimizer_kwargs
-from ._validation import (
-    build_within_memory,
-    check_fit_params,
-    check_validation_data,
-    float32_features,
-    refuse_data_loader,
-)
+from ._validation import (build_within_memory, check_fit_params, check_numeric_target, check_validation_data,
+                          float32_features, refuse_data_loader)
 
 __all__ = ["BaseNeuralNetwork"]
+
 
 class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
     """Base class of sknn's estimators: the training parameters and the fit cycle.
@@ -77,6 +73,8 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
         return float32_features(X)
 
     def _check_X_y(self, X, y, reset):
+        if not self._is_classifier:
+            check_numeric_target(y, type(self).__name__)
         X, y = validate_data(self, X, y, reset=reset, accept_sparse="csr", dtype=(np.float32, np.float64),
                              order="C", multi_output=self._multi_output_y, y_numeric=not self._is_classifier)
         return float32_features(X), y
@@ -152,7 +150,8 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
             from skorch.utils import noop
 
             callbacks.append(("stopping", EarlyStopping(
-                monitor=self._monitor(incremental), patience=self.n_iter_no_change or self.max_iter + 1, threshold=self.tol,
+                monitor=self._monitor(incremental), patience=self.n_iter_no_change or self.max_iter + 1,
+                threshold=self.tol,
                 threshold_mode="abs", lower_is_better=True, load_best=self.early_stopping,
                 sink=print if self.verbose else noop)))
         return callbacks

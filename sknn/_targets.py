@@ -5,7 +5,6 @@
 Each brings its default loss and score.
 """
 
-
 import numpy as np
 import torch
 from sklearn.base import _fit_context

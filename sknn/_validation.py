@@ -166,6 +166,22 @@ def check_magnitude(values, name, fix):
     return values
 
 
+def check_numeric_target(y, caller):
+    """A regressor's y must hold numbers: a string in it is named, with the classifier as the fix."""
+    if y is None or not hasattr(y, "__len__"):
+        return
+    values = np.asarray(y)
+    if values.dtype.kind in "US":
+        first = values.ravel()[0].item() if values.size else None
+    elif values.dtype.kind == "O":
+        first = next((v for v in values.ravel() if isinstance(v, (str, bytes))), None)
+    else:
+        return
+    if first is not None:
+        raise ValueError(f"{caller} predicts numbers, but y holds the string {first!r}: for labels use a "
+                         "classifier (e.g. DenseClassifier); otherwise convert y to numbers first.")
+
+
 def float32_features(X, name="X"):
     """Features (an array or a sparse matrix, float32 or float64) checked by :func:`check_magnitude`, as float32."""
     check_magnitude(X, name, fix="Scale the features first, e.g. make_pipeline(StandardScaler(), estimator).")

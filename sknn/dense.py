@@ -22,6 +22,7 @@ from ._dense_onnx import dense_onnx_feed, dense_onnx_graph
 from ._layers import ACTIVATIONS, INITIALIZER_NAMES, ScaledLinear, TabularInput, initialize_weights
 from ._tabular import TabularPreprocessor
 from ._targets import NeuralClassifierMixin, NeuralRegressorMixin
+from ._validation import check_numeric_target
 
 __all__ = ["DenseNet", "DenseClassifier", "DenseRegressor", "forward_numpy"]
 
@@ -76,6 +77,8 @@ class _DenseMixin:
             return super()._check_X_y(X, y, reset)
         if y is None:
             raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y is None.")
+        if not self._is_classifier:
+            check_numeric_target(y, type(self).__name__)
         X = self._check_X(X, reset)
         y = _check_y(y, multi_output=self._multi_output_y, y_numeric=not self._is_classifier)
         check_consistent_length(X, y)
@@ -517,7 +520,8 @@ default=True
                  momentum=0.9, nesterov=True, beta_1=0.9, beta_2=0.95, alpha=0.02, l1=0.0, normalize_y=True,
                  clip_predictions=True, batch_size="auto", max_iter=64, shuffle=True, early_stopping=True,
                  validation_fraction=0.2, n_iter_no_change=None, tol=1e-4, n_ensemble=1, warm_start=False,
-                 random_state=None, n_jobs=None, device="auto", precision="32", verbose=0, callbacks=None, module=None, criterion=None):
+                 random_state=None, n_jobs=None, device="auto", precision="32", verbose=0, callbacks=None, module=None,
+                 criterion=None):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
         self.dropout = dropout

@@ -105,6 +105,15 @@ def test_unsupported_columns_are_named(column, message):
         DenseClassifier(**SMALL).fit(frame, np.arange(10) % 2)
 
 
+@pytest.mark.parametrize("preprocessing", ["auto", None])
+@pytest.mark.parametrize("y", [np.array(["low", "high"] * 10), np.array([1.5, "high"] * 10, dtype=object),
+                               pd.Series(["low", "high"] * 10, dtype="category")])
+def test_a_regressor_names_a_string_target(y, preprocessing):
+    X = np.arange(40.0).reshape(20, 2)
+    with pytest.raises(ValueError, match="DenseRegressor predicts numbers, but y holds the string '(low|high)'"):
+        DenseRegressor(preprocessing=preprocessing, **SMALL).fit(X, y)
+
+
 def test_infinity_is_refused_with_its_column():
     frame, y = _table()
     frame.loc[3, "x"] = np.inf
