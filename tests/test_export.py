@@ -216,7 +216,8 @@ def test_the_graph_is_the_network_the_model_has(digits, tmp_path, family):
         est.set_params(conv_filters=(2, 2), dense_layers=())
         X, reference = X[:5], est.predict_proba
     elif family == "tagger":
-        est = LSTMSequenceTagger(hidden_size=8, embedding_dim=8, max_iter=1, random_state=0).fit(SENTENCES, TAGS)
+        est = LSTMSequenceTagger(hidden_size=8, embedding_dim=8, lowercase=False, max_iter=1, random_state=0).fit(
+            SENTENCES, TAGS)
         est.set_params(hidden_size=4, bidirectional=False, lowercase=True)
         X, reference = SENTENCES[:4], None
     else:

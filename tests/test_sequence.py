@@ -32,6 +32,13 @@ from sknn.sequence import RecurrentLayers
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
 SMALL = dict(hidden_size=16, embedding_dim=16, random_state=0)
+# The tagger's mechanics are tested on the plain tagger (one layer, words only, a constant rate); its
+# defaults (two layers, character features, lower-cased words, a cosine rate) have a test of their own.
+PLAIN = dict(num_layers=1, char_features=False, lowercase=False, dropout=0.25, learning_rate="constant")
+
+
+def plain_tagger(**params):
+    return LSTMSequenceTagger(**{**SMALL, **PLAIN, **params})
 
 
 def context_task(n, seed, rule="previous"):
@@ -129,19 +136,19 @@ def test_recurrent_layers_equal_packed_bidirectional_rnn(cell):
 def test_bidirectional_tagger_uses_both_contexts():
     X, y = context_task(300, 0, "next")
     X_test, y_test = context_task(100, 1, "next")
-    bi = LSTMSequenceTagger(max_iter=25, **SMALL).fit(X, y)
-    uni = LSTMSequenceTagger(bidirectional=False, max_iter=25, **SMALL).fit(X, y)
+    bi = plain_tagger(max_iter=25).fit(X, y)
+    uni = plain_tagger(bidirectional=False, max_iter=25).fit(X, y)
     assert x_accuracy(bi, X_test, y_test) == 1.0
     assert x_accuracy(uni, X_test, y_test) < 0.8  # a left-to-right reader cannot see the cue after 'x'
     Xp, yp = context_task(300, 2, "previous")
-    uni_prev = LSTMSequenceTagger(bidirectional=False, max_iter=25, **SMALL).fit(Xp, yp)
+    uni_prev = plain_tagger(bidirectional=False, max_iter=25).fit(Xp, yp)
     assert x_accuracy(uni_prev, *context_task(100, 3, "previous")) == 1.0
 
 
 @pytest.mark.parametrize("cell", ["gru", "rnn"])
 def test_cells_and_layers(cell):
     X, y = context_task(200, 0, "previous")
-    tagger = LSTMSequenceTagger(cell=cell, num_layers=2, max_iter=25, **SMALL).fit(X, y)
+    tagger = plain_tagger(cell=cell, num_layers=2, max_iter=25).fit(X, y)
     assert x_accuracy(tagger, *context_task(100, 1, "previous")) > 0.9
     assert len(tagger.net_.module_.rnn.forward_layers) == 2
 
@@ -167,17 +174,30 @@ def test_character_features_tag_unseen_words():
     stems = ["".join(rng.choice(letters, 4)) for _ in range(60)]
     X, y = suffix_task(300, 0, stems[:40])
     X_new, y_new = suffix_task(100, 1, stems[40:])  # every content word unseen in fit
-    with_chars = LSTMSequenceTagger(char_features=True, char_dim=16, max_iter=20, **SMALL).fit(X, y)
-    words_only = LSTMSequenceTagger(max_iter=20, **SMALL).fit(X, y)
+    with_chars = plain_tagger(char_features=True, char_dim=16, max_iter=20).fit(X, y)
+    words_only = plain_tagger(max_iter=20).fit(X, y)
     assert with_chars.score(X_new, y_new) > 0.95
     assert words_only.score(X_new, y_new) < 0.75
-    char_lstm = LSTMSequenceTagger(char_features="lstm", char_dim=16, max_iter=20, **SMALL).fit(X, y)
+    char_lstm = plain_tagger(char_features="lstm", char_dim=16, max_iter=20).fit(X, y)
     assert char_lstm.score(X_new, y_new) > 0.95
+
+
+def test_the_default_tagger_reads_characters_and_ignores_case_in_its_vocabulary():
+    letters = list("bcdfgkmprstvz")
+    rng = np.random.RandomState(0)
+    stems = ["".join(rng.choice(letters, 4)) for _ in range(60)]
+    X, y = suffix_task(300, 0, stems[:40])
+    X_new, y_new = suffix_task(100, 1, stems[40:])
+    tagger = LSTMSequenceTagger(hidden_size=16, embedding_dim=16, char_dim=16, max_iter=15, random_state=0).fit(X, y)
+    assert tagger.score(X_new, y_new) > 0.95  # unseen words tagged from their suffixes
+    assert "The" not in tagger.vocabulary_ and "the" in tagger.vocabulary_
+    assert tagger.score([["The"] + X_new[0][1:]], [y_new[0]]) == 1.0
+    assert len(tagger.net_.module_.rnn.forward_layers) == 2
 
 
 def test_predictions_do_not_depend_on_batch_companions():
     X, y = context_task(100, 0)
-    tagger = LSTMSequenceTagger(char_features=True, char_dim=8, max_iter=3, **SMALL).fit(X, y)
+    tagger = plain_tagger(char_features=True, char_dim=8, max_iter=3).fit(X, y)
     alone = tagger.predict_proba([X[5]])[0]
     others = [["a"] * 30, X[5], ["b", "c"]]
     together = tagger.predict_proba(others)
@@ -191,7 +211,7 @@ def test_labels_of_any_type_and_fitted_attributes():
     X, y = context_task(120, 0)
     codes = {"O": 0, "CUE": 7, "A": 1, "B": 2}
     y_int = [[codes[t] for t in tags] for tags in y]
-    tagger = LSTMSequenceTagger(min_count=2, max_iter=15, **SMALL).fit(X, y_int)
+    tagger = plain_tagger(min_count=2, max_iter=15).fit(X, y_int)
     assert tagger.classes_.tolist() == [0, 1, 2, 7]
     pred = tagger.predict(X[:3])
     assert [len(p) for p in pred] == [len(s) for s in X[:3]]
@@ -204,11 +224,11 @@ def test_labels_of_any_type_and_fitted_attributes():
 def test_min_count_and_max_vocab():
     X = [["common", "rare"], ["common", "word"], ["common", "word"]]
     y = [["A", "B"], ["A", "B"], ["A", "B"]]
-    tagger = LSTMSequenceTagger(min_count=2, max_iter=1, **SMALL).fit(X, y)
+    tagger = plain_tagger(min_count=2, max_iter=1).fit(X, y)
     assert "rare" not in tagger.vocabulary_ and "word" in tagger.vocabulary_
-    tagger = LSTMSequenceTagger(max_vocab=3, max_iter=1, **SMALL).fit(X, y)
+    tagger = plain_tagger(max_vocab=3, max_iter=1).fit(X, y)
     assert list(tagger.vocabulary_) == ["<pad>", "<unk>", "common"]
-    lower = LSTMSequenceTagger(lowercase=True, max_iter=1, **SMALL).fit([["The", "the"]], [["A", "B"]])
+    lower = plain_tagger(lowercase=True, max_iter=1).fit([["The", "the"]], [["A", "B"]])
     assert "the" in lower.vocabulary_ and "The" not in lower.vocabulary_
 
 
@@ -229,7 +249,7 @@ def test_numeric_sequences():
 
 
 def test_bad_input_gets_clear_errors():
-    tagger = LSTMSequenceTagger(max_iter=1, **SMALL)
+    tagger = plain_tagger(max_iter=1)
     X, y = [["a", "b"], ["c"]], [["A", "B"], ["A"]]
     with pytest.raises(ValueError, match="Sequence 1 has 1 tokens but 2 labels"):
         tagger.fit(X, [["A", "B"], ["A", "B"]])
@@ -262,8 +282,8 @@ def test_bad_input_gets_clear_errors():
 
 def test_random_state_reproducible_and_pickle():
     X, y = context_task(80, 0)
-    a = LSTMSequenceTagger(char_features=True, char_dim=8, max_iter=3, **SMALL).fit(X, y)
-    b = LSTMSequenceTagger(char_features=True, char_dim=8, max_iter=3, **SMALL).fit(X, y)
+    a = plain_tagger(char_features=True, char_dim=8, max_iter=3).fit(X, y)
+    b = plain_tagger(char_features=True, char_dim=8, max_iter=3).fit(X, y)
     assert a.loss_curve_ == b.loss_curve_
     np.testing.assert_array_equal(np.concatenate(a.predict_proba(X)), np.concatenate(b.predict_proba(X)))
     c = pickle.loads(pickle.dumps(a))
@@ -275,10 +295,10 @@ def test_sample_weight_zero_leaves_sequences_out():
     w = np.ones(60)
     w[::3] = 0
     garbled = [["A"] * len(tags) if i % 3 == 0 else tags for i, tags in enumerate(y)]
-    clean = LSTMSequenceTagger(max_iter=2, **SMALL).fit(X, y, sample_weight=w)
-    noisy = LSTMSequenceTagger(max_iter=2, **SMALL).fit(X, garbled, sample_weight=w)
+    clean = plain_tagger(max_iter=2).fit(X, y, sample_weight=w)
+    noisy = plain_tagger(max_iter=2).fit(X, garbled, sample_weight=w)
     assert clean.loss_curve_ == noisy.loss_curve_  # the labels of weight-0 sequences never count
-    doubled = LSTMSequenceTagger(max_iter=2, **SMALL).fit(X, y, sample_weight=np.where(w > 0, 2.0, 0.0))
+    doubled = plain_tagger(max_iter=2).fit(X, y, sample_weight=np.where(w > 0, 2.0, 0.0))
     np.testing.assert_allclose(doubled.loss_curve_, clean.loss_curve_, rtol=1e-6)  # only relative weights matter
     kept = [i for i in range(60) if w[i] > 0]
     assert clean.score(X, y, sample_weight=w) == pytest.approx(
@@ -287,14 +307,14 @@ def test_sample_weight_zero_leaves_sequences_out():
 
 def test_warm_start_partial_fit_and_early_stopping():
     X, y = context_task(100, 0)
-    tagger = LSTMSequenceTagger(max_iter=2, warm_start=True, **SMALL).fit(X, y)
+    tagger = plain_tagger(max_iter=2, warm_start=True).fit(X, y)
     tagger.fit(X, y)
     assert tagger.n_iter_ == 4
     tagger.partial_fit(X, y)
     assert tagger.n_iter_ == 5
     rng = np.random.RandomState(0)
     noise = [list(rng.choice(["A", "B"], len(s))) for s in X]  # nothing to learn: validation loss soon rises
-    stopped = LSTMSequenceTagger(max_iter=60, early_stopping=True, n_iter_no_change=3, **SMALL).fit(X, noise)
+    stopped = plain_tagger(max_iter=60, early_stopping=True, n_iter_no_change=3).fit(X, noise)
     assert "valid_score" in stopped.history_ and stopped.n_iter_ < 60
     assert 0 < stopped.best_validation_score_ <= 1
 
@@ -303,12 +323,12 @@ def test_pretrained_embeddings():
     X, y = context_task(60, 0)
     rng = np.random.RandomState(0)
     vectors = {w: rng.randn(16).astype(np.float32) for w in ["a", "b", "p", "x", "zebra"]}
-    tagger = LSTMSequenceTagger(pretrained_embeddings=vectors, freeze_embeddings=True, max_iter=2, **SMALL).fit(X, y)
+    tagger = plain_tagger(pretrained_embeddings=vectors, freeze_embeddings=True, max_iter=2).fit(X, y)
     assert "zebra" in tagger.vocabulary_  # a word of the vectors, absent from the training data
     weight = tagger.net_.module_.embedding.weight.detach().numpy()
     for w, v in vectors.items():
         np.testing.assert_array_equal(weight[tagger.vocabulary_[w]], v)  # frozen: unchanged by training
-    trained = LSTMSequenceTagger(pretrained_embeddings=vectors, max_iter=2, **SMALL).fit(X, y)
+    trained = plain_tagger(pretrained_embeddings=vectors, max_iter=2).fit(X, y)
     assert not np.allclose(trained.net_.module_.embedding.weight.detach().numpy()[trained.vocabulary_["a"]],
                            vectors["a"])
     with pytest.raises(ValueError, match="16 dimensions but embedding_dim=8"):
@@ -317,9 +337,9 @@ def test_pretrained_embeddings():
 
 def test_model_selection_works_with_lists():
     X, y = context_task(90, 0)
-    scores = cross_val_score(LSTMSequenceTagger(max_iter=3, **SMALL), X, y, cv=KFold(3))
+    scores = cross_val_score(plain_tagger(max_iter=3), X, y, cv=KFold(3))
     assert scores.shape == (3,) and np.all((scores > 0) & (scores <= 1))
-    search = GridSearchCV(LSTMSequenceTagger(max_iter=3, **SMALL), {"hidden_size": [4, 16]}, cv=2).fit(X, y)
+    search = GridSearchCV(plain_tagger(max_iter=3), {"hidden_size": [4, 16]}, cv=2).fit(X, y)
     assert search.best_params_["hidden_size"] in (4, 16)
     assert len(search.predict(X[:2])) == 2
 
@@ -341,7 +361,7 @@ def test_sklearn_api_checks(estimator, check):
 
 def test_fit_returns_self_and_unfitted_errors():
     X, y = context_task(20, 0)
-    tagger = LSTMSequenceTagger(max_iter=1, **SMALL)
+    tagger = plain_tagger(max_iter=1)
     from sklearn.exceptions import NotFittedError
 
     with pytest.raises(NotFittedError):
@@ -415,7 +435,7 @@ def test_language_model_in_grid_search():
 def test_a_fitted_tagger_describes_the_network_it_has(tmp_path):
     X = [["The", "dog", "runs"], ["a", "Cat", "sleeps"], ["the", "cat", "runs"]] * 6
     y = [["DET", "NOUN", "VERB"]] * 18
-    tagger = LSTMSequenceTagger(**SMALL, max_iter=2, char_features=True, char_dim=8).fit(X, y)
+    tagger = plain_tagger(max_iter=2, char_features=True, char_dim=8).fit(X, y)
     expected = tagger.predict_proba(X)
     tagger.set_params(cell="gru", hidden_size=4, bidirectional=False, char_features=False, lowercase=True)
     # the words are looked up as the vocabulary was built: with their case
