@@ -11,6 +11,7 @@ side, interleaved over repeats; ratios are medians over the repeats.
 
 import argparse
 import datetime
+import json
 import multiprocessing as mp
 import os
 import platform
@@ -115,6 +116,8 @@ def part_accuracy(args):
     print("\n## Accuracy: make_pipeline(StandardScaler(), model), mean over 5 folds\n")
     models = {
         "DenseClassifier(random_state=0)": DenseClassifier(random_state=0),
+        **{f"DenseClassifier({', '.join(f'{k}={v!r}' for k, v in json.loads(v).items())})":
+           DenseClassifier(random_state=0, **json.loads(v)) for v in args.variant},
         "MLPClassifier(random_state=0)": MLPClassifier(random_state=0),
         "RandomForest": RandomForestClassifier(random_state=0),
         "HistGradientBoosting": HistGradientBoostingClassifier(random_state=0),
@@ -281,6 +284,8 @@ def main(argv=None):
     parser.add_argument("--epochs", type=int, default=10)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--quick", action="store_true", help="tiny settings: checks that the script runs")
+    parser.add_argument("--variant", action="append", default=[], metavar="JSON",
+                        help='accuracy part: also DenseClassifier with these parameters, e.g. \'{"n_ensemble": 3}\'')
     args = parser.parse_args(argv)
     print(f"# bench_dense {datetime.date.today()} | {platform.processor() or platform.machine()} | "
           f"{os.cpu_count()} cores | python {sys.version.split()[0]} | torch {torch.__version__}")
