@@ -327,7 +327,7 @@ def report(frame, first, models, title):
         for m in order:
             v = scores.loc[table, m]
             cell = f"{v:.4f}"
-            if losses is not None and not np.isnan(losses.loc[table, m]) if m in losses else False:
+            if losses is not None and m in losses and not np.isnan(losses.loc[table, m]):
                 cell += f" ({losses.loc[table, m]:.3f})"
             cells.append(f"**{cell}**" if v == best else cell)
         lines.append(f"| {table} | " + " | ".join(cells) + " |")
@@ -390,7 +390,8 @@ def part_ablation(args):
 
 def part_cv(args):
     models = args.models.split(",")
-    frame = cross_validate(models, args.tables, args.folds, args.threads, args.fresh)
+    options = json.loads(args.options) if args.options else None
+    frame = cross_validate(models, args.tables, args.folds, args.threads, args.fresh, options=options)
     print(report(frame, models[0], models, "Cross-validated suite: accuracy (log-loss) or R², mean of the folds"))
     return frame
 
@@ -472,6 +473,8 @@ def main(argv=None):
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--threads", type=int, default=os.cpu_count())
     parser.add_argument("--fresh", action="store_true", help="ignore the cache of per-fold results")
+    parser.add_argument("--options", metavar="JSON", help="cv part: parameters of sknn's network, e.g. "
+                        "'{\"n_ensemble\": 3}'")
     parser.add_argument("--quick", action="store_true", help="two small tables, two folds")
     args = parser.parse_args(argv)
     args.tables = args.tables.split(",")
