@@ -11,6 +11,7 @@ word vectors from $SKNN_DATA/text/english-2.7m.txt; parts that need them are ski
 
 import argparse
 import datetime
+import json
 import math
 import os
 import platform
@@ -279,11 +280,12 @@ def part_lm(args):
     X, _, Xd, _ = data
     print(f"\n## Next-word prediction on UD English-EWT (train -> dev), torch threads {torch.get_num_threads()}\n")
     start = time.perf_counter()
-    lm = LSTMLanguageModel(**dict(LM, device=args.device)).fit(X)
+    params = LM if args.lm_params is None else dict(json.loads(args.lm_params), random_state=0)
+    lm = LSTMLanguageModel(**dict(params, device=args.device)).fit(X)
     train = time.perf_counter() - start
     ppl = lm.perplexity(Xd)
     bigram = bigram_perplexity(X, Xd, lm.vocabulary_)
-    print(f"LSTMLanguageModel({LM}): {train:.0f} s for {lm.n_iter_} epochs, vocabulary {len(lm.vocabulary_)}")
+    print(f"LSTMLanguageModel({params}): {train:.0f} s for {lm.n_iter_} epochs, vocabulary {len(lm.vocabulary_)}")
     print("| model (same vocabulary, <unk> for the rest, end of sentence predicted) | dev perplexity |")
     print("|---|---|")
     print(f"| interpolated Kneser-Ney bigram (d=0.75) | {bigram:.1f} |")
@@ -364,6 +366,8 @@ def main(argv=None):
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--speed-sentences", type=int, default=3000)
     parser.add_argument("--no-vectors", action="store_true", help="train the tagger without pretrained vectors")
+    parser.add_argument("--lm-params", metavar="JSON", help="lm part: these parameters instead of the LM "
+                        "configuration ('{}': the defaults)")
     args = parser.parse_args(argv)
     print(f"# bench_tagger {datetime.date.today()} | {platform.machine()} | {os.cpu_count()} cores | "
           f"python {sys.version.split()[0]} | torch {torch.__version__}")
