@@ -117,7 +117,8 @@ class SequenceNet(nn.Module):
     n_chars, char_dim : int
     pretrained : tensor (vocab_size, embedding_dim) or None
     freeze_embeddings : bool
-    tie_weights : bool, share the output layer with the word embedding (language models)
+    tie_weights : bool, share the output layer with the word embedding (language models); when the
+        recurrent output's width differs from ``embedding_dim``, a linear projection to it comes first
     """
 
     def __init__(self, n_outputs, vocab_size=None, n_features=None, embedding_dim=100, hidden_size=128,
@@ -144,14 +145,15 @@ class SequenceNet(nn.Module):
         self.dropout = nn.Dropout(dropout)
         self.rnn = RecurrentLayers(cell, width, hidden_size, num_layers, bidirectional, dropout)
         out_width = hidden_size * (2 if bidirectional else 1)
+        self.output = nn.Linear(out_width, n_outputs)
         if tie_weights:
-            if self.embedding is None or out_width != embedding_dim:
-                raise ValueError(f"tie_weights=True needs hidden_size ({out_width}) equal to embedding_dim "
-                                 f"({embedding_dim}).")
-            self.output = nn.Linear(out_width, n_outputs)
-            self.output.weight = self.embedding.weight
-        else:
-            self.output = nn.Linear(out_width, n_outputs)
+            if self.embedding is None:
+                raise ValueError("tie_weights=True needs word input (an embedding to share).")
+            tied = nn.Linear(embedding_dim, n_outputs)
+            tied.weight = self.embedding.weight
+            # a hidden state wider or narrower than the embedding is projected to its size first
+            self.output = tied if out_width == embedding_dim else nn.Sequential(
+                nn.Linear(out_width, embedding_dim, bias=False), tied)
 
     def forward(self, lengths, words=None, features=None, chars=None, char_lengths=None, char_index=None,
                 last_only=False):

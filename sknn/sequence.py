@@ -349,9 +349,11 @@ class LSTMLanguageModel(SequenceModel):
     num_layers : int, default=1
     hidden_size : int, default=256
     embedding_dim : int, default=256
-    tie_weights : bool, default=False
-        Share the output layer's weights with the word embedding (needs
-        ``hidden_size == embedding_dim``): fewer parameters, often a lower perplexity.
+    tie_weights : bool, default=True
+        Share the output layer's weights with the word embedding: fewer parameters and a
+        lower perplexity (benchmarks/RESULTS.md, "Next-word prediction"). When
+        ``hidden_size`` differs from ``embedding_dim``, a linear projection (without bias)
+        maps the hidden state to ``embedding_dim`` before the shared layer.
     min_count : int, default=2
     max_vocab : int or None, default=20000
     lowercase : bool, default=False
@@ -362,7 +364,8 @@ class LSTMLanguageModel(SequenceModel):
     optimizer, learning_rate_init, learning_rate, momentum, nesterov, alpha, l1, batch_size, max_iter, shuffle, \
 early_stopping, validation_fraction, n_iter_no_change, tol, warm_start, random_state, device, precision, \
 verbose, callbacks, criterion
-        As in :class:`LSTMSequenceTagger`.
+        As in :class:`LSTMSequenceTagger`; the language model's own defaults are Adam at
+        ``learning_rate_init=0.003`` with a cosine decay over ``max_iter=10`` epochs.
     module : torch.nn.Module class or callable, default=None
         Your own network, called as ``module(n_words, n_words)`` (the vocabulary's size,
         in and out), with the ``forward`` of :class:`LSTMSequenceTagger`'s ``module``: word
@@ -394,10 +397,10 @@ verbose, callbacks, criterion
     _architecture_params = ("cell", "num_layers", "hidden_size", "embedding_dim", "tie_weights", "lowercase", "dropout",
                             "word_dropout", "freeze_embeddings", "module")
 
-    def __init__(self, cell="lstm", num_layers=1, hidden_size=256, embedding_dim=256, tie_weights=False,
+    def __init__(self, cell="lstm", num_layers=1, hidden_size=256, embedding_dim=256, tie_weights=True,
                  min_count=2, max_vocab=20000, lowercase=False, dropout=0.3, word_dropout=0.0,
                  pretrained_embeddings=None, freeze_embeddings=False, clipnorm=5.0, optimizer="adam",
-                 learning_rate_init=0.002, learning_rate="constant", momentum=0.9, nesterov=True, alpha=0.0, l1=0.0,
+                 learning_rate_init=0.003, learning_rate="cosine", momentum=0.9, nesterov=True, alpha=0.0, l1=0.0,
                  batch_size="auto", max_iter=10, shuffle=True, early_stopping=False, validation_fraction=0.1,
                  n_iter_no_change=10, tol=1e-4, warm_start=False, random_state=None, device="auto", precision="32", verbose=0,
                  callbacks=None, module=None, criterion=None):
@@ -436,11 +439,6 @@ verbose, callbacks, criterion
         self.callbacks = callbacks
         self.module = module
         self.criterion = criterion
-
-    def _check_params(self):
-        if self.tie_weights and self.hidden_size != self.embedding_dim:
-            raise ValueError(f"tie_weights=True needs hidden_size == embedding_dim, got {self.hidden_size} and "
-                             f"{self.embedding_dim}.")
 
     def _encode(self, X, reset):
         refuse_data_loader(X, type(self).__name__)

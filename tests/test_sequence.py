@@ -408,8 +408,16 @@ def test_language_model_options_and_errors():
                              random_state=0).fit(text)
     module = tied.net_.module_
     assert module.output.weight is module.embedding.weight
-    with pytest.raises(ValueError, match="hidden_size == embedding_dim"):
-        LSTMLanguageModel(hidden_size=8, embedding_dim=16, tie_weights=True).fit(text)
+    # unequal sizes: the hidden state is projected to the embedding's width, then the shared layer
+    projected = LSTMLanguageModel(hidden_size=8, embedding_dim=16, tie_weights=True, min_count=1, max_iter=1,
+                                  random_state=0).fit(text)
+    head = projected.net_.module_.output
+    assert head[1].weight is projected.net_.module_.embedding.weight
+    assert head[0].weight.shape == (16, 8)
+    assert np.isfinite(projected.perplexity(text))
+    untied = LSTMLanguageModel(hidden_size=16, embedding_dim=16, tie_weights=False, min_count=1, max_iter=1,
+                               random_state=0).fit(text)
+    assert untied.net_.module_.output.weight is not untied.net_.module_.embedding.weight
     with pytest.raises(ValueError, match="min_count=5"):
         LSTMLanguageModel(min_count=5, max_vocab=None).fit([["a", "b"]])
     with pytest.raises(ValueError, match="token sequences"):
