@@ -226,3 +226,30 @@ def test_a_fitted_model_describes_the_network_it_has(digits, tmp_path):
         clf.set_params(warm_start=True).fit(X, y)
     clf.set_params(warm_start=False, max_iter=1).fit(X, y)  # a new network follows the new parameters
     assert clf.architecture_["conv_filters"] == (4,) and len(clf.first_layer_filters()) == 4
+
+
+def test_the_default_network_carries_the_image_recipe():
+    X, y = load_digits(return_X_y=True)
+    images = X.reshape(-1, 8, 8) / 16
+    rng = np.random.RandomState(0)
+    order = rng.permutation(len(y))
+    train, test = order[:1200], order[1200:]
+    clf = ConvImageClassifier(random_state=0).fit(images[train], y[train])
+    assert clf.score(images[test], y[test]) > 0.97
+    module = clf.net_.module_
+    assert [m.out_channels for m in module.features if isinstance(m, torch.nn.Conv2d)] == [32, 64, 128]
+    assert sum(isinstance(m, torch.nn.BatchNorm2d) for m in module.features) == 3
+    assert clf.n_iter_ == 18
+    assert clf.history_["event_lr"].iloc[0] == pytest.approx(0.005)
+    assert clf.net_.optimizer_.param_groups[0]["lr"] < 1e-6  # the cosine decay ran to its end
+
+
+def test_label_smoothing_softens_the_training_targets(digits):
+    X, y = digits
+    images = X.reshape(-1, 8, 8) / 16
+    confidence = {}
+    for smoothing in (0.0, 0.4):
+        clf = ConvImageClassifier(**dict(FAST, label_smoothing=smoothing)).fit(images, y)
+        confidence[smoothing] = clf.predict_proba(images).max(axis=1).mean()
+    assert confidence[0.0] > 0.75
+    assert confidence[0.4] < confidence[0.0] - 0.2  # the targets' 0.64 for the true class pull it down
