@@ -79,9 +79,13 @@ def check_positive_int(value, name, caller):
     return int(value)
 
 
-def check_callbacks(callbacks):
-    """The user's ``callbacks``: skorch callbacks (instances or classes) or (name, callback) pairs."""
-    from skorch.callbacks import Callback
+def check_callbacks(callbacks, learning_rate="constant"):
+    """The user's ``callbacks``: skorch callbacks (instances or classes) or (name, callback) pairs.
+
+    A learning-rate scheduler among them is refused beside a ``learning_rate`` schedule of
+    the estimator's own: each would set the rate, and the two would compound silently.
+    """
+    from skorch.callbacks import Callback, LRScheduler
 
     for i, item in enumerate(callbacks or ()):
         cb = item
@@ -95,6 +99,11 @@ def check_callbacks(callbacks):
                 f"callbacks[{i}] is {cb!r:.80} (of type {type(cb).__name__}), not a skorch callback: pass instances of "
                 "skorch.callbacks.Callback subclasses (e.g. Checkpoint(...), LRScheduler(...)) or (name, callback) "
                 "pairs.")
+        scheduler = isinstance(cb, LRScheduler) or (isinstance(cb, type) and issubclass(cb, LRScheduler))
+        if scheduler and learning_rate != "constant":
+            raise InvalidParameterError(
+                f"callbacks[{i}] is a learning-rate scheduler, and learning_rate={learning_rate!r} schedules the "
+                "rate too: the two would compound. Pass learning_rate='constant' to let your scheduler set the rate.")
     return list(callbacks or ())
 
 
@@ -134,7 +143,7 @@ def class_weight_vector(class_weight, classes):
 
 def check_fit_params(est):
     """What every network checks at ``fit`` beyond ``_parameter_constraints``, before touching the data."""
-    check_callbacks(getattr(est, "callbacks", None))
+    check_callbacks(getattr(est, "callbacks", None), getattr(est, "learning_rate", "constant"))
     class_weight = getattr(est, "class_weight", None)
     if isinstance(class_weight, dict):
         _class_weight_values(class_weight)

@@ -336,7 +336,8 @@ default='cosine_log_cycles'
     callbacks : list of skorch callbacks or None, default=None
         skorch callbacks, run after sknn's own and before the stopping rule: ``Checkpoint``,
         ``EpochScoring`` (any scikit-learn scorer), ``LRScheduler``, ``EarlyStopping``,
-        ``TensorBoard``, ``MlflowLogger``... (README, "Power users").
+        ``TensorBoard``, ``MlflowLogger``... (README, "Power users"). An ``LRScheduler``
+        needs ``learning_rate='constant'`` (else two schedules would set the rate).
     module : torch.nn.Module class or callable, default=None
         Your own network, ``module(n_inputs, n_outputs)``, on the rows sknn's input layer
         gives (the encoded features with ``preprocessing='auto'``): one logit per class or

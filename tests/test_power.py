@@ -9,6 +9,7 @@ import pytest
 import torch
 from sklearn.datasets import load_digits
 from sklearn.metrics import f1_score, roc_auc_score
+from sklearn.utils._param_validation import InvalidParameterError
 from skorch.callbacks import Callback, Checkpoint, EarlyStopping, EpochScoring, LRScheduler
 
 from sknn import (ConvImageClassifier, DenseClassifier, DenseRegressor, LSTMLanguageModel, LSTMSequenceTagger,
@@ -273,9 +274,14 @@ def test_epoch_scoring_on_a_regressor_scores_its_targets():
 def test_lr_scheduler_steps_every_epoch(name):
     make, X, y, _, _ = _family(name)
     step = LRScheduler(policy=torch.optim.lr_scheduler.StepLR, step_size=1, gamma=0.5)
-    est = make(max_iter=3, learning_rate_init=0.01, callbacks=[step]).fit(X, y)
+    est = make(max_iter=3, learning_rate="constant", learning_rate_init=0.01, callbacks=[step]).fit(X, y)
     assert est.history_["event_lr"].tolist() == pytest.approx([0.01, 0.005, 0.0025])
     assert est.net_.optimizer_.param_groups[0]["lr"] == pytest.approx(0.00125)
+    # beside a schedule of the estimator's own, the two would compound: refused before training
+    with pytest.raises(InvalidParameterError, match="learning_rate='constant'"):
+        make(max_iter=3, learning_rate="cosine", callbacks=[step]).fit(X, y)
+    with pytest.raises(InvalidParameterError, match="compound"):
+        make(max_iter=3, learning_rate="adaptive", callbacks=[("lr", LRScheduler)]).fit(X, y)
 
 
 @family
