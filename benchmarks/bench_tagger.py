@@ -36,7 +36,7 @@ warnings.simplefilter("ignore", ConvergenceWarning)
 # written out so the figures stay reproducible if the defaults change.
 TAGGER = dict(cell="lstm", bidirectional=True, num_layers=2, embedding_dim=100, hidden_size=128,
               char_features=True, char_dim=64, lowercase=True, dropout=0.33, word_dropout=0.05, batch_size=32,
-              learning_rate_init=0.002, learning_rate="cosine", max_iter=16, random_state=0)
+              learning_rate_init=0.002, learning_rate="cosine", max_iter=20, random_state=0)
 VECTORS = dict(vector_size=100, window=5, min_count=3, sg=1, negative=5, epochs=5, random_state=0)
 LM = dict(embedding_dim=256, hidden_size=256, tie_weights=True, min_count=2, max_vocab=20000, dropout=0.3,
           learning_rate_init=0.003, learning_rate="cosine", batch_size=32, max_iter=10, random_state=0)
@@ -147,7 +147,8 @@ def part_tagger(args):
     X, y, Xd, yd = data
     print(f"\n## LSTMSequenceTagger on UD English-EWT, train -> dev, torch threads {torch.get_num_threads()}\n")
     vectors, w2v_time = word_vectors(args)
-    params = dict(TAGGER, device=args.device, pretrained_embeddings=vectors)
+    chosen = TAGGER if args.tagger_params is None else dict(json.loads(args.tagger_params), random_state=0)
+    params = dict(chosen, device=args.device, pretrained_embeddings=vectors)
     shown = {k: v for k, v in params.items() if k != "pretrained_embeddings"}
     print(f"LSTMSequenceTagger({shown}, pretrained_embeddings={'word2vec' if vectors else None})")
     with PeakRSS() as mem:
@@ -366,6 +367,8 @@ def main(argv=None):
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--speed-sentences", type=int, default=3000)
     parser.add_argument("--no-vectors", action="store_true", help="train the tagger without pretrained vectors")
+    parser.add_argument("--tagger-params", metavar="JSON", help="tagger part: these parameters instead of the "
+                        "tagger configuration ('{}': the defaults)")
     parser.add_argument("--lm-params", metavar="JSON", help="lm part: these parameters instead of the LM "
                         "configuration ('{}': the defaults)")
     args = parser.parse_args(argv)

@@ -73,10 +73,10 @@ early_stopping, validation_fraction, n_iter_no_change, tol, warm_start, random_s
 verbose, callbacks, criterion
         As in :class:`sknn.DenseClassifier`; ``batch_size`` counts sequences ('auto': 32).
         The tagger's own defaults: Adam at ``learning_rate_init=0.002`` with a cosine decay
-        (``learning_rate='cosine'``) over ``max_iter=16`` epochs, no early stopping. With
-        the defaults above, UD English-EWT dev UPOS accuracy is 0.9475 after 408 s of
-        training on 2 CPU cores, 0.953 with word vectors trained by
-        :class:`sknn.Word2VecTransformer` (``benchmarks/RESULTS.md``).
+        (``learning_rate='cosine'``) over ``max_iter=20`` epochs, no early stopping. With
+        the defaults above, UD English-EWT dev UPOS accuracy is 0.9506 after 591 s of
+        training on 2 CPU cores; with word vectors trained by
+        :class:`sknn.Word2VecTransformer`, 0.953 after 16 epochs (``benchmarks/RESULTS.md``).
     module : torch.nn.Module class or callable, default=None
         Your own network, called as ``module(n_inputs, n_classes)`` (``n_inputs``: the
         vocabulary's size for token sequences, the features per step for arrays). Its
@@ -123,7 +123,7 @@ verbose, callbacks, criterion
                  char_features=True, char_dim=64, min_count=1, max_vocab=None, lowercase=True, dropout=0.33,
                  word_dropout=0.05, pretrained_embeddings=None, freeze_embeddings=False, clipnorm=5.0,
                  optimizer="adam", learning_rate_init=0.002, learning_rate="cosine", momentum=0.9, nesterov=True,
-                 alpha=0.0, l1=0.0, batch_size="auto", max_iter=16, shuffle=True, early_stopping=False,
+                 alpha=0.0, l1=0.0, batch_size="auto", max_iter=20, shuffle=True, early_stopping=False,
                  validation_fraction=0.1, n_iter_no_change=10, tol=1e-4, warm_start=False, random_state=None,
                  device="auto", precision="32", verbose=0, callbacks=None, module=None, criterion=None):
         self.cell = cell
