@@ -1,9 +1,11 @@
 """Convolutional networks: accuracy on digits and Fashion-MNIST, speed per epoch against a plain
 PyTorch loop and skorch, predict throughput, and lazy image folders against in-memory arrays.
 
-    python benchmarks/bench_conv.py                      # everything (about 25 minutes on 2 cores)
+    python benchmarks/bench_conv.py                      # everything (about 35 minutes on 2 cores)
     python benchmarks/bench_conv.py --only speed         # parts: digits, fashion, speed, predict, folder, gpu
     python benchmarks/bench_conv.py --data /path/to/data # the folder holding fashion_mnist/ ($SKNN_DATA)
+    python benchmarks/bench_conv.py --only fashion --holdout --conv-params '{"max_iter": 18}'
+                                                         # tuning: train on 50,000, score the last 10,000
 
 Fashion-MNIST is read from $SKNN_DATA/fashion_mnist (default ../shared/data); the parts that
 need it say so and are skipped when it is absent.
