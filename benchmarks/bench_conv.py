@@ -2,7 +2,7 @@
 PyTorch loop and skorch, predict throughput, and lazy image folders against in-memory arrays.
 
     python benchmarks/bench_conv.py                      # everything (about 35 minutes on 2 cores)
-    python benchmarks/bench_conv.py --only speed         # parts: digits, fashion, speed, predict, folder, gpu
+    python benchmarks/bench_conv.py --only speed         # parts: digits, fashion, screen, speed, predict, folder, gpu
     python benchmarks/bench_conv.py --data /path/to/data # the folder holding fashion_mnist/ ($SKNN_DATA)
     python benchmarks/bench_conv.py --only fashion --holdout --conv-params '{"max_iter": 18}'
                                                          # tuning: train on 50,000, score the last 10,000
@@ -118,6 +118,58 @@ def part_fashion(args):
     print(f"\n| epoch | training s | {evaluation} accuracy |\n|---|---|---|")
     for epoch, seconds, acc in curve.points:
         print(f"| {epoch} | {seconds:.0f} | {acc:.4f} |")
+
+
+# -- screening: the candidates behind the defaults, on the development split ------------------
+SCREEN = {  # dropout 0.1 and batches of 128 for all; what each row changes
+    "32/64, no batch norm, Adam 0.001 constant (the old network)":
+        dict(conv_filters=(32, 64), batch_norm=False, learning_rate="constant", learning_rate_init=0.001),
+    "32/64, batch norm": dict(conv_filters=(32, 64), learning_rate="constant", learning_rate_init=0.001),
+    "32/64/128, batch norm": dict(learning_rate="constant", learning_rate_init=0.001),
+    "32/64/128, batch norm, cosine, Adam 0.002": dict(learning_rate_init=0.002),
+    "32/64/128, batch norm, cosine, Adam 0.005": dict(),
+    "32/64/128, batch norm, cosine, SGD 0.05 (Nesterov)": dict(optimizer="sgd", learning_rate_init=0.05),
+}
+STEP_NETWORKS = {
+    "32/64": dict(conv_filters=(32, 64)), "32/64, batch norm": dict(conv_filters=(32, 64), batch_norm=True),
+    "32/64, two convolutions a block, batch norm": dict(conv_filters=(32, 64), convs_per_block=2, batch_norm=True),
+    "64/128, batch norm": dict(conv_filters=(64, 128), batch_norm=True),
+    "32/64/128, batch norm": dict(conv_filters=(32, 64, 128), batch_norm=True),
+}
+
+
+def part_screen(args):
+    """Short fits of the candidate networks on the development split, and their time per training step."""
+    data = fashion(args)
+    if data is None:
+        return
+    X, y, _, _ = data
+    print(f"\n## Time per training step, batch {BATCH}, torch threads {torch.get_num_threads()} (median of 3 "
+          "rounds of 10 steps)\n\n| network | ms per step |\n|---|---|")
+    xb, yb = torch.rand(BATCH, 1, 28, 28), torch.randint(0, 10, (BATCH,))
+    nets = {}
+    for name, kw in STEP_NETWORKS.items():
+        net = ConvNet(1, (28, 28), 10, dropout=0.1, channels_last=True, **kw).to(memory_format=torch.channels_last)
+        nets[name] = (net, torch.optim.Adam(net.parameters(), 1e-3))
+    times = {name: [] for name in nets}
+    for _ in range(4):  # the first round warms up
+        for name, (net, opt) in nets.items():
+            start = time.perf_counter()
+            for _ in range(10):
+                opt.zero_grad()
+                torch.nn.functional.cross_entropy(net(xb), yb).backward()
+                opt.step()
+            times[name].append((time.perf_counter() - start) / 10)
+    for name, t in times.items():
+        print(f"| {name} | {1000 * statistics.median(t[1:]):.0f} |")
+    n, epochs = args.screen_rows, args.screen_epochs
+    print(f"\n## Screening: {n} training images, {epochs} epochs, scored on the last 10,000 training images\n")
+    print("| network and schedule | s | held-out accuracy |\n|---|---|---|")
+    for name, kw in SCREEN.items():
+        start = time.perf_counter()
+        clf = ConvImageClassifier(**dict(dict(dropout=0.1, label_smoothing=0.0, batch_size=BATCH, max_iter=epochs,
+                                              n_iter_no_change=None, random_state=0), **kw)).fit(X[:n], y[:n])
+        print(f"| {name} | {time.perf_counter() - start:.1f} | {clf.score(X[50000:], y[50000:]):.4f} |", flush=True)
 
 
 # -- speed: the same network three ways --------------------------------------------------------
@@ -279,7 +331,7 @@ def part_gpu(args):
           f"test accuracy {clf.score(Xt, yt):.4f}")
 
 
-PARTS = {"digits": part_digits, "fashion": part_fashion, "speed": part_speed, "predict": part_predict,
+PARTS = {"digits": part_digits, "fashion": part_fashion, "screen": part_screen, "speed": part_speed, "predict": part_predict,
          "folder": part_folder, "gpu": part_gpu}
 
 
@@ -290,6 +342,8 @@ def main(argv=None):
     parser.add_argument("--repeats", type=int, default=2)
     parser.add_argument("--conv-params", metavar="JSON", default="{}",
                         help="fashion part: ConvImageClassifier parameters (default: its defaults)")
+    parser.add_argument("--screen-rows", type=int, default=20000, help="screen part: training images")
+    parser.add_argument("--screen-epochs", type=int, default=4, help="screen part: epochs of each fit")
     parser.add_argument("--holdout", action="store_true",
                         help="fashion part: train on the first 50,000 training images, score the last 10,000 "
                              "(for tuning: the test set is not read)")
