@@ -8,6 +8,7 @@
 Both train on $SKNN_DATA/text/english-2.7m.txt, lower-cased, with gensim's skip-gram
 settings (vector_size 100, window 5, negative 5, min_count 5, sample 1e-3, 5 epochs), in
 this one process on the same cores: gensim with ``workers=threads``, sknn with
+``workers=threads`` (threads training at once, as gensim's; ``--workers`` to change) and
 ``torch.set_num_threads(threads)``. Quality is gensim's own evaluation, on the files that
 ship with gensim: analogies (questions-words.txt, covered questions) and Spearman on
 wordsim353.tsv. Speed is corpus words x epochs / training seconds (the vocabulary pass not
@@ -63,6 +64,8 @@ def main(argv=None):
     parser.add_argument("--epochs", type=int, default=SETTINGS["epochs"])
     parser.add_argument("--cbow", action="store_true", help="CBOW (sg=0) instead of skip-gram")
     parser.add_argument("--batch-size", default="auto")
+    parser.add_argument("--workers", type=int, default=None,
+                        help="sknn's workers (threads training at once); default: --threads, as gensim's workers")
     parser.add_argument("--only", default="gensim,sknn,stream")
     args = parser.parse_args(argv)
 
@@ -102,7 +105,7 @@ def main(argv=None):
 
     def run_sknn(label, corpus, tokenizer=None):
         w2v = Word2VecTransformer(**settings, batch_size=batch_size, tokenizer=tokenizer, random_state=0,
-                                  device="cpu")
+                                  workers=args.workers or args.threads, device="cpu")
         with PeakRSS(0.005) as peak:
             w2v.fit(corpus)
         rows.append((label, w2v.train_time_, w2v.words_per_second_, peak.peak - peak.base,

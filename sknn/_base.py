@@ -21,7 +21,8 @@ from sklearn.utils.validation import _check_sample_weight, check_is_fitted, vali
 
 from ._callbacks import EpochProgressBar, ParameterSchedule
 from ._data import ArrayBatches
-from ._engine import Engine, resolve_device, resolve_precision, seeded, torch_threads
+from ._device import resolve_device, resolve_precision, seeded, torch_threads
+from ._engine import Engine
 from ._family import FamilyEstimator
 from ._training import OPTIMIZERS, optimizer_kwargs
 from ._validation import (build_within_memory, check_fit_params, check_numeric_target, check_validation_data,

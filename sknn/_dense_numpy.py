@@ -15,7 +15,7 @@ from scipy.special import erf
 from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
-from ._engine import resolve_device
+from ._device import resolve_device
 from ._layers import Ensemble, FrontScale, LearnableActivation, NoisyReLU, ScaledLinear, TabularInput
 from ._tabular import TabularPreprocessor
 from ._validation import check_width

@@ -16,6 +16,8 @@ tensors to the CPU on a machine without a GPU). Engine replaces the hot path:
   ``predict_proba`` softmax probabilities), so scikit-learn's scorers in skorch's
   ``EpochScoring`` score what it trains on;
 * a Ctrl-C during an epoch rolls the module back to the last finished epoch;
+* with ``workers`` > 1 on the CPU, threads train on different batches at once, sharing the
+  weights without locks (Hogwild!, :mod:`sknn._hogwild`);
 * on a GPU: mixed precision (``amp_dtype``, with gradient scaling for float16), data kept
   on the device across epochs when it fits, otherwise pinned host memory and
   non-blocking copies.
@@ -24,8 +26,6 @@ tensors to the CPU on a machine without a GPU). Engine replaces the hot path:
 import contextlib
 import copy
 import math
-import sys
-import zlib
 from collections.abc import Mapping
 from functools import partial
 
@@ -35,10 +35,11 @@ from skorch import NeuralNet
 from skorch.callbacks import Callback, EpochTimer
 from skorch.utils import TeeGenerator
 
+from ._device import autocast, torch_threads
+from ._hogwild import replicate, train_in_parallel
 from ._layers import parameter_factors
 
-__all__ = ["Engine", "MIN_ROWS", "TrainingDiverged", "resolve_device", "resolve_precision", "autocast",
-           "padded_batch", "seeded", "torch_threads", "accuracy_score", "r2_score"]
+__all__ = ["Engine", "MIN_ROWS", "TrainingDiverged", "padded_batch", "accuracy_score", "r2_score"]
 
 MIN_ROWS = 16  # smallest number of rows a prediction batch is padded to
 _BATCH_HOOKS = ("on_batch_begin", "on_batch_end", "on_grad_computed")
@@ -68,99 +69,6 @@ def _memory_errors_named(what, device, batch_size):
         raise MemoryError(f"{what} ran out of memory on {device} with batches of {batch_size} samples ({detail}). "
                           "Lower batch_size, or the sizes of the network (the activations of a batch take more "
                           "memory than there is).") from exc
-
-
-def _dask_worker_name():
-    """The name of the Dask worker running this code, or None outside one."""
-    if "distributed" not in sys.modules:  # never import Dask just to ask
-        return None
-    try:
-        from distributed import get_worker
-
-        return get_worker().name
-    except (ImportError, ValueError):
-        return None
-
-
-def resolve_device(device):
-    """Turn ``'auto'``, ``'cpu'``, ``'cuda'``, ``'cuda:N'``, ``'mps'`` or a torch.device into a torch.device.
-
-    ``'auto'`` takes the current CUDA device, then MPS, then the CPU. Inside a Dask worker
-    that sees several GPUs, it takes GPU ``worker name mod count``, so the workers of a
-    ``LocalCluster`` spread over the GPUs (workers started by dask-cuda see one GPU each).
-    Raises a ValueError that says what to pass instead when the device is unknown or not
-    available on this machine.
-    """
-    if device is None or device == "auto":
-        if torch.cuda.is_available():
-            worker = _dask_worker_name()
-            count = torch.cuda.device_count()
-            if worker is not None and count > 1:
-                index = int(worker) if str(worker).isdigit() else zlib.crc32(str(worker).encode())
-                return torch.device("cuda", index % count)
-            return torch.device("cuda", torch.cuda.current_device())
-        if getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available():
-            return torch.device("mps")
-        return torch.device("cpu")
-    try:
-        dev = torch.device(device)
-    except (RuntimeError, TypeError) as exc:
-        raise ValueError(
-            f"device={device!r} is not a device torch knows; pass 'auto', 'cpu', 'cuda', 'cuda:N' or 'mps'."
-        ) from exc
-    if dev.type == "cuda":
-        if not torch.cuda.is_available():
-            raise ValueError(f"device={device!r} was requested but CUDA is not available on this machine; "
-                             "pass device='cpu', or device='auto' to use a GPU only when there is one.")
-        index = 0 if dev.index is None else dev.index
-        if index >= torch.cuda.device_count():
-            raise ValueError(f"device={device!r}: this machine has {torch.cuda.device_count()} CUDA device(s).")
-        return torch.device("cuda", index)
-    if dev.type == "mps" and not (getattr(torch.backends, "mps", None) and torch.backends.mps.is_available()):
-        raise ValueError(f"device={device!r} was requested but MPS is not available; pass device='cpu' or 'auto'.")
-    if dev.type not in ("cpu", "cuda", "mps"):
-        raise ValueError(f"device={device!r} is not supported; pass 'auto', 'cpu', 'cuda', 'cuda:N' or 'mps'.")
-    return dev
-
-
-_PRECISIONS = {"32": None, "bf16": torch.bfloat16, "fp16": torch.float16}
-
-
-def resolve_precision(precision, device):
-    """The autocast dtype of ``precision`` ('32', 'bf16' or 'fp16') on ``device``, or None for float32.
-
-    Mixed precision is a GPU feature: on the CPU every precision runs in float32, so one
-    configuration runs anywhere (a search tuned for GPU workers also runs on a laptop).
-    """
-    if precision not in _PRECISIONS:
-        raise ValueError(f"precision={precision!r} is not one of '32', 'bf16' or 'fp16'.")
-    dtype = _PRECISIONS[precision]
-    if dtype is None or device.type == "cpu":
-        return None
-    if device.type == "cuda" and dtype == torch.bfloat16 and not torch.cuda.is_bf16_supported():
-        raise ValueError(f"precision='bf16' needs a GPU with bfloat16 support (Ampere or newer), and "
-                         f"{torch.cuda.get_device_name(device)} has none; pass precision='fp16' or '32'.")
-    return dtype
-
-
-def autocast(device, dtype):
-    """``torch.autocast`` on ``device`` to ``dtype``, or a no-op context when ``dtype`` is None."""
-    if dtype is None:
-        return contextlib.nullcontext()
-    return torch.autocast(device_type=torch.device(device).type, dtype=dtype)
-
-
-@contextlib.contextmanager
-def seeded(seed, device):
-    """Seed torch's global generators inside, and restore the caller's state afterwards.
-
-    Weight initialisation, dropout and noise draw from the global generators; forking
-    them keeps a seeded fit reproducible without changing the user's random state.
-    """
-    devices = [device.index or 0] if device.type == "cuda" else []
-    with torch.random.fork_rng(devices=devices):
-        torch.manual_seed(seed)
-        yield
 
 
 def padded_batch(X):
@@ -235,6 +143,13 @@ def _identity(x):
     return x
 
 
+def _run_module(module, x, **fit_params):
+    """The module's outputs for a batch's inputs: a mapping gives keyword arguments."""
+    if isinstance(x, Mapping):
+        return module(**x, **fit_params)
+    return module(x, **fit_params)
+
+
 def _overrides(callback, hook):
     return getattr(type(callback), hook, None) is not getattr(Callback, hook)
 
@@ -273,10 +188,15 @@ class Engine(NeuralNet):
         classifiers). With them the engine is a classifier to scikit-learn: ``predict``
         gives the argmax, ``predict_proba`` the softmax, ``classes_`` the classes. Without
         them ``predict`` gives the outputs as they are (a regressor's targets).
+    workers : int
+        CPU threads that train at once, each on its own batches, sharing the weights
+        without locks (:mod:`sknn._hogwild`): for sparse models, whose steps rarely touch
+        the same rows. Training is then not reproducible run to run. One thread on a GPU;
+        batch-level callbacks, ``l1`` and float16 need one thread.
     """
 
     def __init__(self, module, criterion, *, score_fn=None, weight_decay=0.0, l1=0.0,
-                 lr_multipliers=None, shuffle=True, seed=0, amp_dtype=None, classes=None, **kwargs):
+                 lr_multipliers=None, shuffle=True, seed=0, amp_dtype=None, classes=None, workers=1, **kwargs):
         kwargs.setdefault("train_split", None)
         super().__init__(module, criterion, **kwargs)
         self.score_fn = score_fn
@@ -287,6 +207,7 @@ class Engine(NeuralNet):
         self.seed = seed
         self.amp_dtype = amp_dtype
         self.classes = classes
+        self.workers = workers
 
     # -- building -----------------------------------------------------------------
     def get_default_callbacks(self):
@@ -357,9 +278,7 @@ class Engine(NeuralNet):
         super().notify(method_name, **cb_kwargs)
 
     def infer(self, x, **fit_params):
-        if isinstance(x, Mapping):
-            return self.module_(**x, **fit_params)
-        return self.module_(x, **fit_params)
+        return _run_module(self.module_, x, **fit_params)
 
     def get_loss(self, y_pred, y_true, X=None, training=False, sample_weight=None):
         if sample_weight is None and self._mean_criterion is not None:
@@ -378,22 +297,26 @@ class Engine(NeuralNet):
         return loss
 
     def train_step(self, batch, **fit_params):
+        return self._train_step(batch, self.module_, self.optimizer_, **fit_params)
+
+    def _train_step(self, batch, module, optimizer, **fit_params):
+        """One step of ``module`` (the engine's, or a Hogwild! replica) with its ``optimizer``."""
         Xb, yb, wb = batch
-        self.optimizer_.zero_grad(set_to_none=True)
+        optimizer.zero_grad(set_to_none=True)
         with self._autocast():
-            y_pred = self.infer(Xb, **fit_params)
+            y_pred = _run_module(module, Xb, **fit_params)
             loss = self.get_loss(y_pred, yb, X=Xb, training=True, sample_weight=wb)
         scaler = self.grad_scaler_
         (loss if scaler is None else scaler.scale(loss)).backward()
         if self._batch_listeners["on_grad_computed"]:
             if scaler is not None:  # callbacks such as gradient clipping see the true gradients
-                scaler.unscale_(self.optimizer_)
-            self.notify("on_grad_computed", named_parameters=TeeGenerator(self.module_.named_parameters()),
+                scaler.unscale_(optimizer)
+            self.notify("on_grad_computed", named_parameters=TeeGenerator(module.named_parameters()),
                         batch=batch[:2], training=True)
         if scaler is None:
-            self.optimizer_.step()
+            optimizer.step()
         else:  # skips the step when a gradient overflowed, and adapts the scale
-            scaler.step(self.optimizer_)
+            scaler.step(optimizer)
             scaler.update()
         return {"loss": loss.detach(), "y_pred": y_pred.detach()}
 
@@ -418,7 +341,25 @@ class Engine(NeuralNet):
         begin, end = self._batch_listeners["on_batch_begin"], self._batch_listeners["on_batch_end"]
         if training and not (begin or end):  # one batch row per epoch, for callbacks that read the last one
             self.history.new_batch()         # (Checkpoint's file names): no cost per batch
-        for batch in batches:
+
+        def size_of(batch, step):
+            return len(batch[1]) if batch[1] is not None else len(step["y_pred"])
+
+        workers = self._parallel_workers() if training and step_fn == self.train_step else 1
+        if workers > 1:
+            def parallel_step(batch, module, optimizer):
+                step = self._train_step(batch, module, optimizer, **fit_params)
+                return step["loss"], size_of(batch, step)
+
+            replicas = [(self.module_, self.optimizer_)]
+            replicas += [replicate(self.module_, self.optimizer_) for _ in range(workers - 1)]
+            for replica, _ in replicas[1:]:
+                replica.train(training)
+            with torch_threads(1):  # the threads share the cores; torch's own threads would fight them
+                for loss, size in train_in_parallel(batches, parallel_step, replicas):
+                    losses.append(loss)
+                    sizes.append(size)
+        for batch in batches if workers == 1 else ():
             if begin or end:  # batch-level callbacks may record into the history's batch rows, and
                 self.history.new_batch()  # unpack the batch as skorch's own datasets give it: (X, y)
                 seen = batch[:2]
@@ -426,7 +367,7 @@ class Engine(NeuralNet):
                 self.notify("on_batch_begin", batch=seen, training=training)
             step = step_fn(batch, **fit_params)
             losses.append(step["loss"])
-            sizes.append(len(batch[1]) if batch[1] is not None else len(step["y_pred"]))
+            sizes.append(size_of(batch, step))
             if not training and self.score_fn is not None:
                 outputs.append((step["y_pred"], batch[1], batch[2]))
             if end:
@@ -448,6 +389,20 @@ class Engine(NeuralNet):
             y_true = torch.cat([o[1] for o in outputs])
             w = None if outputs[0][2] is None else torch.cat([o[2] for o in outputs])
             self.history.record("valid_score", float(self.score_fn(y_pred, y_true, w)))
+
+    def _parallel_workers(self):
+        """The threads that train this epoch: ``workers`` on the CPU, one on another device."""
+        workers = int(self.workers or 1)
+        if workers == 1 or torch.device(self.device).type != "cpu":
+            return 1
+        listening = sorted({type(cb).__name__ for hook in _BATCH_HOOKS for cb in self._batch_listeners[hook]})
+        if listening or self.l1 or self.grad_scaler_ is not None:
+            reason = (f"the callbacks {listening} act on every batch" if listening else
+                      "the L1 penalty reads the engine's own parameters" if self.l1 else
+                      "float16's loss scaling is one state for every step")
+            raise ValueError(f"workers={workers} trains batches in parallel threads, but {reason}: train with "
+                             "workers=1.")
+        return workers
 
     def _keep_on_device(self, source):
         """Place a source for a GPU run: on the device for all epochs when it takes under a quarter of
@@ -554,17 +509,3 @@ class Engine(NeuralNet):
                     out = out.float()  # probabilities and scores in float32
                 outputs.append(out if transform is None else transform(out))
         return torch.cat(outputs).cpu()
-
-
-@contextlib.contextmanager
-def torch_threads(n):
-    """Run torch's CPU operations on ``n`` threads inside (None: leave the setting alone), then restore it."""
-    before = torch.get_num_threads()
-    if n is None or n == before:
-        yield
-        return
-    torch.set_num_threads(max(1, int(n)))
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)

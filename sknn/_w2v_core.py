@@ -19,13 +19,12 @@ from collections import Counter
 
 import numpy as np
 import torch
-from skorch.callbacks import Callback
 from torch import nn
 
 from ._validation import first_non_string
 
-__all__ = ["CorpusBatches", "LinearDecay", "PassThroughLoss", "SkipGramNegative", "Vocabulary", "as_documents",
-           "check_corpus", "check_text_file", "iter_corpus", "open_corpus_file", "release_freed_memory"]
+__all__ = ["CorpusBatches", "PassThroughLoss", "SkipGramNegative", "Vocabulary", "as_documents",
+           "check_corpus", "check_text_file", "is_path", "iter_corpus", "open_corpus_file", "release_freed_memory"]
 
 _CHUNK_TOKENS = 50_000  # tokens encoded at a time: a chunk takes a few MB
 
@@ -57,7 +56,7 @@ def _tokens(doc, tokenizer, where="a document"):
     return tokens
 
 
-def _is_path(corpus):
+def is_path(corpus):
     return isinstance(corpus, (str, os.PathLike))
 
 
@@ -97,7 +96,7 @@ def iter_corpus(corpus, tokenizer=None):
     A file holds one sentence a line; gzip, bzip2 and xz files are decompressed, as
     gensim's LineSentence does.
     """
-    if _is_path(corpus):
+    if is_path(corpus):
         line_no = 0
         try:
             with open_corpus_file(corpus) as f:
@@ -128,7 +127,7 @@ def as_documents(X):
 
 def check_corpus(corpus, name="X"):
     """Clear errors for a corpus that cannot be streamed once per epoch."""
-    if _is_path(corpus):
+    if is_path(corpus):
         if not os.path.isfile(corpus):
             raise ValueError(f"{name}={str(corpus)!r} is a string but not a file; pass a path to a text file "
                              "(one sentence a line), or a list of documents (strings or lists of tokens).")
@@ -237,13 +236,20 @@ class CorpusBatches:
     A batch source for the Engine: ``batches`` yields ``(X, None, None)`` where ``X`` is a
     dict of tensors for :class:`SkipGramNegative`: ``tokens`` (the centres and ``window``
     neighbours each side), ``context_mask`` (which neighbours are in the reduced window
-    and the same sentence), ``targets`` (centre, then negatives) and ``target_mask``.
+    and the same sentence), ``targets`` (centre, then negatives), ``target_mask`` and
+    ``step_scale``, the batch's step: the learning rate, decaying linearly from ``alpha``
+    to ``min_alpha`` over the corpus words of all epochs (as gensim), times the number of
+    centres, so that the engine's mean over the batch gives every pair a step of the rate
+    as in word2vec's per-pair SGD. The step travels with the batch, not in a callback, so
+    threads training at once (``workers``) each step by their own batch's rate.
 
     Randomness (subsampling, reduced windows, negatives) comes from the engine's
-    generator, so a seeded fit is reproducible.
+    generator, so a seeded fit is reproducible. With ``cache``, the corpus (in memory
+    already) is encoded once, in the first epoch, and later epochs read the word ids.
     """
 
-    def __init__(self, sentences, vocab, window, negative, sample, ns_exponent, epochs):
+    def __init__(self, sentences, vocab, window, negative, sample, ns_exponent, epochs, alpha=0.025, min_alpha=1e-4,
+                 cache=False):
         self.sentences = sentences  # a callable returning a fresh iterator of token lists
         self.vocab = vocab
         self.window = int(window)
@@ -251,8 +257,12 @@ class CorpusBatches:
         self.keep = torch.from_numpy(vocab.keep_probabilities(sample))
         self.table = _noise_table(vocab.noise_cumulative(ns_exponent))
         self.epochs = epochs
+        self.alpha, self.min_alpha = float(alpha), float(min_alpha)
         self.words_done = 0  # raw corpus words read so far, over all epochs (drives the learning rate)
         self.total_words = max(1, vocab.n_tokens * epochs)
+        # an in-memory corpus is encoded once (4 bytes a word): later epochs skip the word lookups
+        self.encoded = [] if cache else None
+        self._complete = False
 
     def __len__(self):
         return self.vocab.n_sentences
@@ -261,7 +271,12 @@ class CorpusBatches:
         raise NotImplementedError("A streamed corpus has no random access; word2vec sets no validation data aside.")
 
     def _chunks(self):
-        """Encoded chunks: (ids int64 with -1 for unknown words, sentence lengths, raw words)."""
+        """Encoded chunks: (word ids with -1 for unknown words, sentence lengths, raw words)."""
+        if self._complete:
+            yield from self.encoded
+            return
+        if self.encoded is not None:
+            self.encoded = []  # an interrupted first pass starts over
         index = self.vocab.index
         ids, lengths, n = [], [], 0
         for sentence in self.sentences():
@@ -269,14 +284,22 @@ class CorpusBatches:
             lengths.append(len(sentence))
             n += len(sentence)
             if n >= _CHUNK_TOKENS:
-                yield np.array(ids, dtype=np.int64), np.array(lengths, dtype=np.int64), n
+                yield self._encoded(ids, lengths, n)
                 ids, lengths, n = [], [], 0
         if lengths:
-            yield np.array(ids, dtype=np.int64), np.array(lengths, dtype=np.int64), n
+            yield self._encoded(ids, lengths, n)
+        self._complete = self.encoded is not None
+
+    def _encoded(self, ids, lengths, n):
+        dtype = np.int32 if len(self.vocab) < 2**31 else np.int64
+        chunk = np.array(ids, dtype=dtype), np.array(lengths, dtype=np.int64), n
+        if self.encoded is not None:
+            self.encoded.append(chunk)
+        return chunk
 
     def _encode(self, ids, lengths, generator):
         """Drop unknown words and subsample frequent ones: the chunk's word ids and sentence of each."""
-        ids = torch.from_numpy(ids)
+        ids = torch.from_numpy(ids).long()
         sent = torch.repeat_interleave(torch.arange(len(lengths)), torch.from_numpy(lengths))
         known = ids >= 0
         ids, sent = ids[known], sent[known]
@@ -311,8 +334,11 @@ class CorpusBatches:
                 stop = min(start + batch_size, n)
                 # the learning rate follows the raw words read, spread over this chunk's batches
                 self.words_done = done_before + n_raw * (b + 1) // len(starts)
+                progress = min(1.0, self.words_done / self.total_words)
+                rate = self.alpha - (self.alpha - self.min_alpha) * progress
                 X = {"tokens": tokens[start:stop + 2 * W], "context_mask": context[start:stop],
-                     "targets": targets[start:stop], "target_mask": target_mask[start:stop]}
+                     "targets": targets[start:stop], "target_mask": target_mask[start:stop],
+                     "step_scale": torch.tensor(rate * (stop - start))}
                 if device is not None and torch.device(device).type != "cpu":
                     X = {k: t.to(device, non_blocking=True) for k, t in X.items()}
                 yield X, None, None
@@ -384,10 +410,52 @@ class _WindowLoss(torch.autograd.Function):
         return grad_u[:n + width - 1], grad_v, None, None
 
 
+class _WindowSum(torch.autograd.Function):
+    """Each centre's sum of its window's input vectors: ``u`` holds the centres and ``width // 2``
+    neighbours each side (consecutive rows), ``mask`` (centres, width) which of them count.
+
+    One fused multiply-add over all centres per offset, forward and backward: the window
+    is a band, so neither a gather nor a product per centre is needed.
+    """
+
+    @staticmethod
+    def forward(ctx, u, mask):
+        n, width = mask.shape
+        out = u.new_zeros(n, u.shape[1])
+        for offset in range(width):
+            out.addcmul_(u[offset:offset + n], mask[:, offset:offset + 1])
+        ctx.save_for_backward(mask)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (mask,) = ctx.saved_tensors
+        n, width = mask.shape
+        grad_u = grad.new_zeros(n + width - 1, grad.shape[1])
+        for offset in range(width):
+            grad_u[offset:offset + n].addcmul_(grad, mask[:, offset:offset + 1])
+        return grad_u, None
+
+
+class _ScaledGradient(torch.autograd.Function):
+    """The identity, whose gradient is multiplied by ``scale``: a step size carried by the batch."""
+
+    @staticmethod
+    def forward(ctx, x, scale):
+        ctx.save_for_backward(scale)
+        return x.clone()
+
+    @staticmethod
+    def backward(ctx, grad):
+        (scale,) = ctx.saved_tensors
+        return grad * scale, None
+
+
 class SkipGramNegative(nn.Module):
     """Input and output word vectors trained with negative sampling, skip-gram or CBOW.
 
-    ``forward`` returns the loss of each centre word: for skip-gram the sum over the
+    ``forward`` returns the loss of each centre word (with ``step_scale``, whose gradient
+    is scaled by it: the batch's step size, see :class:`CorpusBatches`): for skip-gram the sum over the
     pairs (neighbour -> centre) of its window of ``-log s(u.v_centre) - sum log s(-u.v_neg)``;
     for CBOW the same with ``u`` the mean of the window's input vectors. The row
     ``n_words`` of each table is padding (it only meets zero weights). The tables are sparse embeddings: a step only
@@ -404,7 +472,11 @@ class SkipGramNegative(nn.Module):
             self.input.weight[n_words].zero_()
             self.output.weight.zero_()
 
-    def forward(self, tokens, context_mask, targets, target_mask):
+    def forward(self, tokens, context_mask, targets, target_mask, step_scale=None):
+        losses = self._losses(tokens, context_mask, targets, target_mask)
+        return losses if step_scale is None else _ScaledGradient.apply(losses, step_scale)
+
+    def _losses(self, tokens, context_mask, targets, target_mask):
         u = self.input(tokens)  # (B + 2W, d)
         v = self.output(targets)  # (B, 1+K, d)
         sign = torch.ones(targets.shape[1], dtype=u.dtype, device=u.device)
@@ -414,10 +486,10 @@ class SkipGramNegative(nn.Module):
             return _WindowLoss.apply(u, v, weight, sign)
         cmask = context_mask.to(u.dtype)
         count = cmask.sum(dim=1, keepdim=True)
-        summed = torch.bmm(u.unfold(0, context_mask.shape[1], 1), cmask[:, :, None])  # (B, d, 1)
+        summed = _WindowSum.apply(u, cmask)  # (B, d)
         # gensim (cbow_mean=1): the mean goes forward, and each neighbour receives the whole error
-        hidden = summed.detach() / count.clamp(min=1)[:, :, None] + (summed - summed.detach())
-        scores = torch.bmm(v, hidden)[:, :, 0]  # (B, 1+K)
+        hidden = summed.detach() / count.clamp(min=1) + (summed - summed.detach())
+        scores = (v * hidden[:, None, :]).sum(dim=2)  # (B, 1+K): tiny products, faster elementwise than bmm
         losses = nn.functional.softplus(-sign * scores) * target_mask.to(u.dtype)
         return losses.sum(dim=1) * (count[:, 0] > 0)
 
@@ -431,33 +503,3 @@ class PassThroughLoss(nn.Module):
 
     def forward(self, y_pred, y_true=None):
         return y_pred.mean() if self.reduction == "mean" else y_pred
-
-
-class LinearDecay(Callback):
-    """Learning rate decaying linearly from ``alpha`` to ``min_alpha`` over the words of all epochs.
-
-    The progress is that of the training source (a :class:`CorpusBatches`), read while the
-    engine trains on it and let go when training ends: the corpus is no part of the fitted
-    model. The engine averages the per-centre losses of a batch; the rate is multiplied by
-    the batch's number of centres, so every pair gets a step of ``alpha`` as in word2vec's
-    per-pair SGD (gensim sums, it does not average).
-    """
-
-    def __init__(self, alpha, min_alpha):
-        self.alpha = alpha
-        self.min_alpha = min_alpha
-
-    def on_train_begin(self, net, X=None, **kwargs):
-        self.source_ = X
-
-    def on_batch_begin(self, net, batch=None, training=False, **kwargs):
-        if not training:
-            return
-        progress = min(1.0, self.source_.words_done / self.source_.total_words)
-        lr = self.alpha - (self.alpha - self.min_alpha) * progress
-        n = batch[0]["targets"].shape[0]
-        for group in net.optimizer_.param_groups:
-            group["lr"] = lr * n
-
-    def on_train_end(self, net, **kwargs):
-        self.source_ = None

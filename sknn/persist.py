@@ -47,7 +47,7 @@ import warnings
 
 import torch
 
-from ._engine import seeded
+from ._device import seeded
 from ._persist_network import (build_at_most, check_layer_lists, check_shapes, load_device, load_weights, saved_weights,
                                unwrapped)
 from ._persist_values import FormatError, UnsafeValue, ValueReader, ValueWriter

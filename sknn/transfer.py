@@ -20,7 +20,8 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._base import BaseNeuralNetwork
 from ._data import ArrayBatches
-from ._engine import autocast, padded_batch, resolve_device, resolve_precision, seeded
+from ._device import autocast, resolve_device, resolve_precision, seeded
+from ._engine import padded_batch
 from ._family import FamilyEstimator
 from ._images import Augment, ImageInputMixin, size_pair
 from ._targets import NeuralClassifierMixin

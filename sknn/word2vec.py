@@ -18,15 +18,16 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from ._engine import Engine, TrainingDiverged, resolve_device, seeded
+from ._device import resolve_device, seeded
+from ._engine import Engine, TrainingDiverged
 from ._family import FamilyEstimator
 from ._validation import build_within_memory
 from ._w2v_core import (
     CorpusBatches,
-    LinearDecay,
     PassThroughLoss,
     SkipGramNegative,
     Vocabulary,
+    is_path,
     as_documents,
     check_corpus,
     iter_corpus,
@@ -87,16 +88,25 @@ class Word2VecTransformer(FamilyEstimator, ClassNamePrefixFeaturesOutMixin, Tran
     batch_size : int or 'auto', default='auto'
         Centre words per SGD step. Each pair gets a step of the current ``alpha``
         (updates are summed, not averaged, as in word2vec); larger batches are faster
-        but apply more updates at once to the same (frequent) words, which can diverge
-        on small vocabularies. 'auto' is ``min(1024, max(32, 2 * n_words))``.
+        but apply more updates at once to the same (frequent) words, which costs quality
+        and can diverge on small vocabularies. 'auto' is
+        ``min(1024, max(32, 2 * n_words)) // workers`` (at least 8): threads stepping at
+        once add up their updates as one larger batch would.
     tokenizer : callable or None, default=None
         Turns a string (a document, or a line of a corpus file) into a list of tokens;
         None splits on whitespace. Lists of tokens are used as they are.
     agg : {'mean', 'sum', 'max', 'tfidf'}, default='mean'
         How ``transform`` combines a document's word vectors; 'tfidf' is a mean weighted
         by term frequency times the inverse document frequency in the training corpus.
+    workers : int or None, default=None
+        CPU threads that train at once, each on its own batches, writing to the shared
+        vectors without locks as gensim's ``workers`` do (Hogwild!). The updates then land
+        in an order that changes from run to run, so fits on several threads are not
+        reproducible. None: one thread when ``random_state`` is set (a seeded fit is
+        reproducible), otherwise as many as torch uses (``torch.get_num_threads()``). On a
+        GPU one thread drives the device.
     random_state : int, RandomState or None, default=None
-        Makes two fits on the CPU identical.
+        Makes two fits on the CPU identical (with one worker).
     device : str or torch.device, default='auto'
         'auto' trains on the GPU when there is one.
     verbose : int, default=0
@@ -156,6 +166,7 @@ class Word2VecTransformer(FamilyEstimator, ClassNamePrefixFeaturesOutMixin, Tran
         "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
         "tokenizer": [callable, None],
         "agg": [StrOptions({"mean", "sum", "max", "tfidf"})],
+        "workers": [Interval(Integral, 1, None, closed="left"), None],
         "random_state": ["random_state"],
         "device": [str, torch.device],
         "verbose": ["verbose"],
@@ -166,7 +177,7 @@ class Word2VecTransformer(FamilyEstimator, ClassNamePrefixFeaturesOutMixin, Tran
 
     def __init__(self, vector_size=100, window=5, min_count=5, max_vocab_size=None, sg=0, negative=5,
                  ns_exponent=0.75, sample=1e-3, alpha=0.025, min_alpha=0.0001, epochs=5, batch_size="auto",
-                 tokenizer=None, agg="mean", random_state=None, device="auto", verbose=0):
+                 tokenizer=None, agg="mean", workers=None, random_state=None, device="auto", verbose=0):
         self.vector_size = vector_size
         self.window = window
         self.min_count = min_count
@@ -181,6 +192,7 @@ class Word2VecTransformer(FamilyEstimator, ClassNamePrefixFeaturesOutMixin, Tran
         self.batch_size = batch_size
         self.tokenizer = tokenizer
         self.agg = agg
+        self.workers = workers
         self.random_state = random_state
         self.device = device
         self.verbose = verbose
@@ -231,10 +243,14 @@ class Word2VecTransformer(FamilyEstimator, ClassNamePrefixFeaturesOutMixin, Tran
         device = resolve_device(self.device)
         seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
         source = CorpusBatches(sentences, vocab, window=self.window, negative=self.negative, sample=self.sample,
-                               ns_exponent=self.ns_exponent, epochs=self.epochs)
+                               ns_exponent=self.ns_exponent, epochs=self.epochs, alpha=self.alpha,
+                               min_alpha=self.min_alpha, cache=hasattr(X, "__len__") and not is_path(X))
         self.vocabulary_ = {word: i for i, word in enumerate(vocab.words)}
         self._record_architecture()
-        batch_size = min(1024, max(32, 2 * len(vocab))) if self.batch_size == "auto" else self.batch_size
+        workers = self._workers(device)
+        # threads stepping at once sum their updates to the frequent words as one larger batch would
+        batch_size = (max(8, min(1024, max(32, 2 * len(vocab))) // workers) if self.batch_size == "auto"
+                      else self.batch_size)
         interrupted = False
         try:
             with seeded(seed, device):
@@ -276,15 +292,23 @@ class Word2VecTransformer(FamilyEstimator, ClassNamePrefixFeaturesOutMixin, Tran
         return SkipGramNegative(len(self.vocabulary_), arch["vector_size"], sg=bool(arch["sg"]))
 
     def _make_engine(self, module, batch_size, device, seed, incremental):
-        """The training engine: plain SGD at a learning rate decaying over the words of all epochs."""
-        callbacks = [("linear_decay", LinearDecay(self.alpha, self.min_alpha))]
+        """The training engine: plain SGD whose step each batch carries (see ``CorpusBatches``)."""
+        callbacks = []
         if self.verbose:
             from skorch.callbacks import PrintLog
 
             callbacks.append(("print_log", PrintLog()))
-        return Engine(module, PassThroughLoss(), optimizer=torch.optim.SGD, lr=self.alpha, max_epochs=self.epochs,
+        return Engine(module, PassThroughLoss(), optimizer=torch.optim.SGD, lr=1.0, max_epochs=self.epochs,
                       batch_size=batch_size, callbacks=callbacks, device=str(device), seed=seed,
-                      verbose=int(self.verbose))
+                      verbose=int(self.verbose), workers=self._workers(device))
+
+    def _workers(self, device):
+        """Threads training at once: ``workers``, or by default one for a seeded fit, else torch's threads."""
+        if device.type != "cpu":
+            return 1
+        if self.workers is not None:
+            return self.workers
+        return 1 if self.random_state is not None else torch.get_num_threads()
 
     # -- transforming ---------------------------------------------------------------------
     @property

@@ -3,6 +3,7 @@
 import bz2
 import gzip
 import lzma
+import threading
 import time
 
 import numpy as np
@@ -10,7 +11,7 @@ import pytest
 from sklearn.utils._param_validation import InvalidParameterError
 
 from sknn import KeyedVectors, Word2VecTransformer
-from sknn._w2v_core import LinearDecay
+from sknn._w2v_core import SkipGramNegative
 
 DOCS = ["the cat sat on the mat", "the dog sat on the rug", "a cat and a dog"] * 20
 W2V = dict(vector_size=4, min_count=1, epochs=2, device="cpu", random_state=0)
@@ -140,23 +141,28 @@ def test_keyed_vectors_refuse_non_finite_vectors():
 
 
 # -- Ctrl-C ------------------------------------------------------------------------------------------
-def test_an_interrupted_fit_keeps_the_model_of_the_last_finished_epoch(monkeypatch):
-    seen = {"batches": 0}
+@pytest.mark.parametrize("workers", [1, 2])
+def test_an_interrupted_fit_keeps_the_model_of_the_last_finished_epoch(monkeypatch, workers):
+    params = {**W2V, "epochs": 3, "batch_size": 8, "workers": workers}
+    seen = {"calls": 0}
+    original = SkipGramNegative.forward
 
-    def record(self, net, **kwargs):
-        seen["vectors"] = net.module_.input.weight.detach()[:-1].clone().numpy()
+    def forward(self, *args, **kwargs):
+        seen["calls"] += 1
+        if n_batches is None:  # counting the steps of an epoch
+            return original(self, *args, **kwargs)
+        if seen["calls"] == n_batches + 1:  # the first step of the second epoch, before its update
+            seen["vectors"] = self.input.weight.detach()[:-1].clone().numpy()
+        if seen["calls"] >= n_batches + 3 and threading.current_thread() is threading.main_thread():
+            raise KeyboardInterrupt  # Ctrl-C lands in the main thread
+        return original(self, *args, **kwargs)
 
-    def press_ctrl_c(self, net, batch=None, training=False, **kwargs):
-        original(self, net, batch=batch, training=training, **kwargs)
-        if len(net.history) == 2:  # in the second epoch
-            seen["batches"] += 1
-            if seen["batches"] == 2:
-                raise KeyboardInterrupt
-
-    original = LinearDecay.on_batch_begin
-    monkeypatch.setattr(LinearDecay, "on_epoch_end", record, raising=False)
-    monkeypatch.setattr(LinearDecay, "on_batch_begin", press_ctrl_c)
-    w2v = Word2VecTransformer(**{**W2V, "epochs": 3, "batch_size": 8})
+    monkeypatch.setattr(SkipGramNegative, "forward", forward)
+    n_batches = None
+    Word2VecTransformer(**{**params, "epochs": 1, "workers": 1}).fit(DOCS)  # the same draws in its first epoch
+    n_batches, seen["calls"] = seen["calls"], 0
+    assert n_batches >= 4
+    w2v = Word2VecTransformer(**params)
     with pytest.raises(KeyboardInterrupt):
         w2v.fit(DOCS)
     assert w2v.n_iter_ == 1 and len(w2v.loss_curve_) == 1

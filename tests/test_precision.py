@@ -13,9 +13,9 @@ from sklearn.datasets import load_digits
 from sklearn.utils._param_validation import InvalidParameterError
 
 import sknn._base
-import sknn._engine
+import sknn._device
 from sknn import ConvImageClassifier, DenseClassifier, DenseRegressor
-from sknn._engine import resolve_device, resolve_precision
+from sknn._device import resolve_device, resolve_precision
 
 
 # a plain perceptron (Linear layers on the features as given, Adam at a constant rate): the autocast paths
@@ -184,12 +184,12 @@ def test_auto_device_spreads_dask_workers_over_the_gpus(monkeypatch):
     monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
     monkeypatch.setattr(torch.cuda, "device_count", lambda: 4)
     monkeypatch.setattr(torch.cuda, "current_device", lambda: 0)
-    monkeypatch.setattr(sknn._engine, "_dask_worker_name", lambda: 6)  # LocalCluster names workers 0, 1, ...
+    monkeypatch.setattr(sknn._device, "_dask_worker_name", lambda: 6)  # LocalCluster names workers 0, 1, ...
     assert resolve_device("auto") == torch.device("cuda", 2)
-    monkeypatch.setattr(sknn._engine, "_dask_worker_name", lambda: "tcp://10.0.0.5:40123")
+    monkeypatch.setattr(sknn._device, "_dask_worker_name", lambda: "tcp://10.0.0.5:40123")
     first = resolve_device("auto")
     assert first.type == "cuda" and 0 <= first.index < 4 and resolve_device("auto") == first
-    monkeypatch.setattr(sknn._engine, "_dask_worker_name", lambda: None)  # not in a worker: the current GPU
+    monkeypatch.setattr(sknn._device, "_dask_worker_name", lambda: None)  # not in a worker: the current GPU
     assert resolve_device("auto") == torch.device("cuda", 0)
 
 

@@ -12,7 +12,7 @@ from sklearn.pipeline import make_pipeline
 
 import sknn
 from sknn import KeyedVectors, Word2VecTransformer
-from sknn._w2v_core import CorpusBatches, SkipGramNegative, Vocabulary, _WindowLoss
+from sknn._w2v_core import CorpusBatches, SkipGramNegative, Vocabulary, _WindowLoss, _WindowSum
 
 FAST = dict(vector_size=16, window=3, min_count=1, epochs=10, sample=0, random_state=0)
 
@@ -113,6 +113,37 @@ def test_negatives_follow_the_unigram_distribution_to_the_power():
     freq = torch.bincount(negs, minlength=3).double() / len(negs)
     expected = torch.tensor([16.0, 4.0, 1.0]) ** 0.75
     torch.testing.assert_close(freq, (expected / expected.sum()).double(), atol=0.01, rtol=0)
+
+
+@pytest.mark.parametrize("B, W", [(5, 1), (17, 4)])
+def test_window_sum_is_the_masked_sum_of_each_window(B, W):
+    torch.manual_seed(0)
+    u = torch.randn(B + 2 * W, 3, dtype=torch.float64, requires_grad=True)
+    mask = (torch.rand(B, 2 * W + 1) < 0.6).double()
+    assert torch.autograd.gradcheck(lambda a: _WindowSum.apply(a, mask), (u,))
+    expected = torch.stack([(u[i:i + 2 * W + 1] * mask[i, :, None]).sum(dim=0) for i in range(B)])
+    torch.testing.assert_close(_WindowSum.apply(u, mask), expected)
+
+
+@pytest.mark.parametrize("sg", [1, 0])
+def test_threads_training_at_once_learn_the_same_neighbours(topics, sg):
+    """workers=2: two threads step on their own batches into the shared vectors (Hogwild!)."""
+    w2v = Word2VecTransformer(sg=sg, **{**FAST, "workers": 2, "batch_size": 16}).fit(topics[0])
+    assert w2v.net_.workers == 2 and w2v.n_iter_ == FAST["epochs"]
+    for word, group in (("cat", {"dog", "horse"}), ("truck", {"car", "bus"})):
+        assert {w for w, _ in w2v.wv_.most_similar(word, topn=2)} == group, (sg, word)
+    assert w2v.loss_curve_[-1] < w2v.loss_curve_[0]
+
+
+def test_workers_default_to_one_for_a_seeded_fit_and_split_the_auto_batch(topics):
+    docs = topics[0][:40]
+    seeded = Word2VecTransformer(**{**FAST, "epochs": 1}).fit(docs)
+    unseeded = Word2VecTransformer(**{**FAST, "epochs": 1, "random_state": None}).fit(docs)
+    assert seeded.net_.workers == 1 and unseeded.net_.workers == torch.get_num_threads()
+    many = Word2VecTransformer(**{**FAST, "epochs": 1, "workers": 3}).fit(docs)
+    assert many.net_.batch_size == seeded.net_.batch_size // 3  # threads at once sum like one larger batch
+    with pytest.raises(ValueError, match="workers"):
+        Word2VecTransformer(workers=0).fit(docs)
 
 
 @pytest.mark.parametrize("sg", [1, 0])

@@ -1,0 +1,116 @@
+"""Where and how torch computes: the device, mixed precision, seeded generators, CPU threads."""
+
+import contextlib
+import sys
+import zlib
+
+import torch
+
+__all__ = ["autocast", "resolve_device", "resolve_precision", "seeded", "torch_threads"]
+
+
+def _dask_worker_name():
+    """The name of the Dask worker running this code, or None outside one."""
+    if "distributed" not in sys.modules:  # never import Dask just to ask
+        return None
+    try:
+        from distributed import get_worker
+
+        return get_worker().name
+    except (ImportError, ValueError):
+        return None
+
+
+def resolve_device(device):
+    """Turn ``'auto'``, ``'cpu'``, ``'cuda'``, ``'cuda:N'``, ``'mps'`` or a torch.device into a torch.device.
+
+    ``'auto'`` takes the current CUDA device, then MPS, then the CPU. Inside a Dask worker
+    that sees several GPUs, it takes GPU ``worker name mod count``, so the workers of a
+    ``LocalCluster`` spread over the GPUs (workers started by dask-cuda see one GPU each).
+    Raises a ValueError that says what to pass instead when the device is unknown or not
+    available on this machine.
+    """
+    if device is None or device == "auto":
+        if torch.cuda.is_available():
+            worker = _dask_worker_name()
+            count = torch.cuda.device_count()
+            if worker is not None and count > 1:
+                index = int(worker) if str(worker).isdigit() else zlib.crc32(str(worker).encode())
+                return torch.device("cuda", index % count)
+            return torch.device("cuda", torch.cuda.current_device())
+        if getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available():
+            return torch.device("mps")
+        return torch.device("cpu")
+    try:
+        dev = torch.device(device)
+    except (RuntimeError, TypeError) as exc:
+        raise ValueError(
+            f"device={device!r} is not a device torch knows; pass 'auto', 'cpu', 'cuda', 'cuda:N' or 'mps'."
+        ) from exc
+    if dev.type == "cuda":
+        if not torch.cuda.is_available():
+            raise ValueError(f"device={device!r} was requested but CUDA is not available on this machine; "
+                             "pass device='cpu', or device='auto' to use a GPU only when there is one.")
+        index = 0 if dev.index is None else dev.index
+        if index >= torch.cuda.device_count():
+            raise ValueError(f"device={device!r}: this machine has {torch.cuda.device_count()} CUDA device(s).")
+        return torch.device("cuda", index)
+    if dev.type == "mps" and not (getattr(torch.backends, "mps", None) and torch.backends.mps.is_available()):
+        raise ValueError(f"device={device!r} was requested but MPS is not available; pass device='cpu' or 'auto'.")
+    if dev.type not in ("cpu", "cuda", "mps"):
+        raise ValueError(f"device={device!r} is not supported; pass 'auto', 'cpu', 'cuda', 'cuda:N' or 'mps'.")
+    return dev
+
+
+_PRECISIONS = {"32": None, "bf16": torch.bfloat16, "fp16": torch.float16}
+
+
+def resolve_precision(precision, device):
+    """The autocast dtype of ``precision`` ('32', 'bf16' or 'fp16') on ``device``, or None for float32.
+
+    Mixed precision is a GPU feature: on the CPU every precision runs in float32, so one
+    configuration runs anywhere (a search tuned for GPU workers also runs on a laptop).
+    """
+    if precision not in _PRECISIONS:
+        raise ValueError(f"precision={precision!r} is not one of '32', 'bf16' or 'fp16'.")
+    dtype = _PRECISIONS[precision]
+    if dtype is None or device.type == "cpu":
+        return None
+    if device.type == "cuda" and dtype == torch.bfloat16 and not torch.cuda.is_bf16_supported():
+        raise ValueError(f"precision='bf16' needs a GPU with bfloat16 support (Ampere or newer), and "
+                         f"{torch.cuda.get_device_name(device)} has none; pass precision='fp16' or '32'.")
+    return dtype
+
+
+def autocast(device, dtype):
+    """``torch.autocast`` on ``device`` to ``dtype``, or a no-op context when ``dtype`` is None."""
+    if dtype is None:
+        return contextlib.nullcontext()
+    return torch.autocast(device_type=torch.device(device).type, dtype=dtype)
+
+
+@contextlib.contextmanager
+def seeded(seed, device):
+    """Seed torch's global generators inside, and restore the caller's state afterwards.
+
+    Weight initialisation, dropout and noise draw from the global generators; forking
+    them keeps a seeded fit reproducible without changing the user's random state.
+    """
+    devices = [device.index or 0] if device.type == "cuda" else []
+    with torch.random.fork_rng(devices=devices):
+        torch.manual_seed(seed)
+        yield
+
+
+@contextlib.contextmanager
+def torch_threads(n):
+    """Run torch's CPU operations on ``n`` threads inside (None: leave the setting alone), then restore it."""
+    before = torch.get_num_threads()
+    if n is None or n == before:
+        yield
+        return
+    torch.set_num_threads(max(1, int(n)))
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
