@@ -24,6 +24,7 @@ from collections import Counter, defaultdict
 import numpy as np
 import torch
 from sklearn.exceptions import ConvergenceWarning
+from skorch.callbacks import Callback
 
 from _measure import PeakRSS
 from sknn import LSTMLanguageModel, LSTMSequenceTagger
@@ -38,8 +39,7 @@ TAGGER = dict(cell="lstm", bidirectional=True, num_layers=2, embedding_dim=100, 
               char_features=True, char_dim=64, lowercase=True, dropout=0.33, word_dropout=0.05, batch_size=32,
               learning_rate_init=0.002, learning_rate="cosine", max_iter=20, random_state=0)
 VECTORS = dict(vector_size=100, window=5, min_count=3, sg=1, negative=5, epochs=5, random_state=0)
-LM = dict(embedding_dim=256, hidden_size=256, tie_weights=True, min_count=2, max_vocab=20000, dropout=0.3,
-          learning_rate_init=0.003, learning_rate="cosine", batch_size=32, max_iter=10, random_state=0)
+LM = dict(random_state=0)  # the language model's defaults
 
 
 def treebank(args):
@@ -274,6 +274,18 @@ def bigram_perplexity(train, test, vocab, d=0.75):
     return math.exp(-logp / n)
 
 
+class DevPerplexity(Callback):
+    """Prints the validation (dev) perplexity after each epoch."""
+
+    def __init__(self, start):
+        self.start = start
+
+    def on_epoch_end(self, net, **kwargs):
+        row = net.history[-1]
+        print(f"epoch {row['epoch']}: {time.perf_counter() - self.start:.0f} s, dev perplexity "
+              f"{math.exp(row['valid_loss']):.1f}", flush=True)
+
+
 def part_lm(args):
     data = treebank(args)
     if data is None:
@@ -281,12 +293,17 @@ def part_lm(args):
     X, _, Xd, _ = data
     print(f"\n## Next-word prediction on UD English-EWT (train -> dev), torch threads {torch.get_num_threads()}\n")
     start = time.perf_counter()
-    params = LM if args.lm_params is None else dict(json.loads(args.lm_params), random_state=0)
-    lm = LSTMLanguageModel(**dict(params, device=args.device)).fit(X)
+    params = LM if args.lm_params is None else dict(LM, **json.loads(args.lm_params))
+    if args.lm_curve:  # dev perplexity after each epoch: the scoring is inside the training seconds
+        lm = LSTMLanguageModel(**dict(params, device=args.device, callbacks=[DevPerplexity(start)]))
+        lm.fit(X, validation_data=(Xd, None))
+    else:
+        lm = LSTMLanguageModel(**dict(params, device=args.device)).fit(X)
     train = time.perf_counter() - start
     ppl = lm.perplexity(Xd)
     bigram = bigram_perplexity(X, Xd, lm.vocabulary_)
-    print(f"LSTMLanguageModel({params}): {train:.0f} s for {lm.n_iter_} epochs, vocabulary {len(lm.vocabulary_)}")
+    print(f"LSTMLanguageModel({params}): {train:.0f} s for {lm.n_iter_} epochs, vocabulary {len(lm.vocabulary_)}, "
+          f"adaptive softmax shortlist {lm.adaptive_cutoff_}")
     print("| model (same vocabulary, <unk> for the rest, end of sentence predicted) | dev perplexity |")
     print("|---|---|")
     print(f"| interpolated Kneser-Ney bigram (d=0.75) | {bigram:.1f} |")
@@ -369,8 +386,8 @@ def main(argv=None):
     parser.add_argument("--no-vectors", action="store_true", help="train the tagger without pretrained vectors")
     parser.add_argument("--tagger-params", metavar="JSON", help="tagger part: these parameters instead of the "
                         "tagger configuration ('{}': the defaults)")
-    parser.add_argument("--lm-params", metavar="JSON", help="lm part: these parameters instead of the LM "
-                        "configuration ('{}': the defaults)")
+    parser.add_argument("--lm-params", metavar="JSON", help="lm part: these parameters over the LM's defaults")
+    parser.add_argument("--lm-curve", action="store_true", help="lm part: print the dev perplexity after each epoch")
     args = parser.parse_args(argv)
     print(f"# bench_tagger {datetime.date.today()} | {platform.machine()} | {os.cpu_count()} cores | "
           f"python {sys.version.split()[0]} | torch {torch.__version__}")

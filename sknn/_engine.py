@@ -11,7 +11,9 @@ tensors to the CPU on a machine without a GPU). Engine replaces the hot path:
 * batch-level callback hooks are only called on callbacks that define them, and see the
   batch as skorch's callbacks unpack it, ``(X, y)`` (the sample weights stay the engine's);
 * the criterion may have any ``reduction``: the engine weights per-sample losses and takes
-  the criterion's own mean for unweighted batches;
+  the criterion's own mean for unweighted batches; a module that computes its own loss
+  (the targets among its inputs: word2vec, an adaptive softmax) returns one per sample,
+  and its criterion is :class:`PassThroughLoss`;
 * with ``classes``, the engine predicts as a classifier (``predict`` gives class indices,
   ``predict_proba`` softmax probabilities), so scikit-learn's scorers in skorch's
   ``EpochScoring`` score what it trains on;
@@ -39,7 +41,7 @@ from ._device import autocast, torch_threads
 from ._hogwild import replicate, train_in_parallel
 from ._layers import parameter_factors
 
-__all__ = ["Engine", "MIN_ROWS", "TrainingDiverged", "padded_batch", "accuracy_score", "r2_score"]
+__all__ = ["Engine", "MIN_ROWS", "PassThroughLoss", "TrainingDiverged", "padded_batch", "accuracy_score", "r2_score"]
 
 MIN_ROWS = 16  # smallest number of rows a prediction batch is padded to
 _BATCH_HOOKS = ("on_batch_begin", "on_batch_end", "on_grad_computed")
@@ -148,6 +150,17 @@ def _run_module(module, x, **fit_params):
     if isinstance(x, Mapping):
         return module(**x, **fit_params)
     return module(x, **fit_params)
+
+
+class PassThroughLoss(torch.nn.Module):
+    """The criterion of a module that returns its own per-sample losses (given the targets among its inputs)."""
+
+    def __init__(self, reduction="none"):
+        super().__init__()
+        self.reduction = reduction
+
+    def forward(self, y_pred, y_true=None):
+        return y_pred.mean() if self.reduction == "mean" else y_pred
 
 
 def _overrides(callback, hook):

@@ -10,7 +10,7 @@ from torch import nn
 
 from ._sequence_input import PAD, UNK
 
-__all__ = ["CELLS", "CharCNN", "CharLSTM", "RecurrentLayers", "SequenceNet"]
+__all__ = ["CELLS", "AdaptiveSoftmax", "CharCNN", "CharLSTM", "RecurrentLayers", "SequenceNet", "adaptive_cutoff"]
 
 CELLS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
 
@@ -96,6 +96,90 @@ class CharLSTM(nn.Module):
         return torch.cat([out[:, :, :half].gather(1, last)[:, 0], out[:, 0, half:]], dim=1)
 
 
+def adaptive_cutoff(counts, width, other_cost=0.0, min_speedup=1.0, slack=1.1):
+    """The shortlist of an :class:`AdaptiveSoftmax` for words seen ``counts`` times (indices by decreasing count), or
+    None when it would not make a training step at least ``min_speedup`` times faster than a full softmax.
+
+    Costs are multiply-adds per token: a full softmax's ``n_words * width``; the adaptive one's ``(cutoff + 1) *
+    width``, plus, for the share of tokens whose word is past the shortlist, ``(n_words - cutoff) * width`` and a
+    ``width`` x ``width`` projection; ``other_cost``, the rest of the network's. Of the cutoffs within ``slack`` of
+    the cheapest, the largest: the more words scored directly, the closer to a full softmax.
+    """
+    counts = torch.as_tensor(counts, dtype=torch.float64)
+    n_words = len(counts)
+    if n_words < 3 or counts.sum() <= 0:
+        return None
+    beyond = (counts.sum() - torch.cumsum(counts, 0)) / counts.sum()  # beyond[c - 1]: share of tokens past c words
+    cutoff = torch.arange(1, n_words)
+    cost = width * (cutoff + 1 + beyond[:-1] * (n_words - cutoff + width))
+    best = cost.min()
+    if (other_cost + n_words * width) < min_speedup * (other_cost + best):
+        return None
+    return int(cutoff[cost <= best * slack].max())
+
+
+class AdaptiveSoftmax(nn.Module):
+    """The output layer of a language model over a large vocabulary, at a fraction of a full softmax's cost.
+
+    The ``cutoff`` most frequent words and one cluster for all the others are scored from the hidden state; a word
+    past the shortlist gets the cluster's probability times its own within the cluster, scored from a projection of
+    the hidden state (Grave et al., 2017, "Efficient softmax approximation for GPUs", with one tail cluster). The two
+    levels make an exact distribution over the whole vocabulary. In training, given the targets, only the tokens
+    whose next word is past the shortlist score the tail: about ``cutoff + share_past * n_words`` scores a token
+    instead of ``n_words`` (finding them costs one device-to-host synchronisation a batch).
+
+    Parameters
+    ----------
+    in_features : int
+    n_words : int, words by decreasing frequency (index 0 the most frequent after any specials)
+    cutoff : int, the words scored directly
+    shared_weight : nn.Parameter (n_words, width) or None
+        The word embedding, to share (tied weights); None: the layer has its own.
+    width : int, the width of ``shared_weight``; a hidden state of another width is projected to it first
+    """
+
+    def __init__(self, in_features, n_words, cutoff, shared_weight=None, width=None):
+        super().__init__()
+        if not 0 < cutoff < n_words:
+            raise ValueError(f"cutoff={cutoff} must be between 1 and n_words - 1 = {n_words - 1}.")
+        width = in_features if width is None else width
+        self.cutoff = cutoff
+        self.projection = None if width == in_features else nn.Linear(in_features, width, bias=False)
+        if shared_weight is None:
+            shared_weight = nn.Parameter(torch.empty(n_words, width))
+            nn.init.normal_(shared_weight, std=width ** -0.5)
+        self.weight = shared_weight
+        self.bias = nn.Parameter(torch.zeros(n_words))
+        self.cluster = nn.Linear(width, 1)
+        self.tail = nn.Linear(width, width, bias=False)
+        with torch.no_grad():  # the tail starts as the full softmax's scores
+            self.tail.weight.copy_(torch.eye(width))
+
+    def _head(self, h):
+        c = self.cutoff
+        scores = nn.functional.linear(h, torch.cat([self.weight[:c], self.cluster.weight]),
+                                      torch.cat([self.bias[:c], self.cluster.bias]))
+        return torch.log_softmax(scores, dim=1)
+
+    def _tail(self, h):
+        c = self.cutoff
+        return torch.log_softmax(nn.functional.linear(self.tail(h), self.weight[c:], self.bias[c:]), dim=1)
+
+    def forward(self, h, targets=None):
+        """Log-probabilities (n, n_words); with ``targets`` (n,), each token's negative log-likelihood (n,) instead."""
+        if self.projection is not None:
+            h = self.projection(h)
+        head = self._head(h)
+        c = self.cutoff
+        if targets is None:
+            return torch.cat([head[:, :c], head[:, c:] + self._tail(h)], dim=1)
+        past = targets >= c
+        nll = -head.gather(1, targets.clamp(max=c)[:, None]).squeeze(1)
+        rows = past.nonzero().squeeze(1)
+        tail = self._tail(h[rows]).gather(1, (targets[rows] - c)[:, None]).squeeze(1)
+        return nll.index_add(0, rows, -tail)
+
+
 class SequenceNet(nn.Module):
     """Embeddings (word, and optionally character) -> recurrent layers -> one output per token.
 
@@ -119,12 +203,15 @@ class SequenceNet(nn.Module):
     freeze_embeddings : bool
     tie_weights : bool, share the output layer with the word embedding (language models); when the
         recurrent output's width differs from ``embedding_dim``, a linear projection to it comes first
+    adaptive_cutoff : int or None, an :class:`AdaptiveSoftmax` output scoring this many words directly
+        (language models); the network then takes the padded next words as ``targets`` in training and
+        returns each token's negative log-likelihood, and log-probabilities without them
     """
 
     def __init__(self, n_outputs, vocab_size=None, n_features=None, embedding_dim=100, hidden_size=128,
                  num_layers=1, cell="lstm", bidirectional=True, dropout=0.0, word_dropout=0.0,
                  char_features=None, n_chars=0, char_dim=64, pretrained=None, freeze_embeddings=False,
-                 tie_weights=False):
+                 tie_weights=False, adaptive_cutoff=None):
         super().__init__()
         self.word_dropout = word_dropout
         width = 0
@@ -145,18 +232,22 @@ class SequenceNet(nn.Module):
         self.dropout = nn.Dropout(dropout)
         self.rnn = RecurrentLayers(cell, width, hidden_size, num_layers, bidirectional, dropout)
         out_width = hidden_size * (2 if bidirectional else 1)
-        self.output = nn.Linear(out_width, n_outputs)
-        if tie_weights:
-            if self.embedding is None:
-                raise ValueError("tie_weights=True needs word input (an embedding to share).")
+        if tie_weights and self.embedding is None:
+            raise ValueError("tie_weights=True needs word input (an embedding to share).")
+        if adaptive_cutoff is not None:
+            self.output = AdaptiveSoftmax(out_width, n_outputs, adaptive_cutoff,
+                                          *((self.embedding.weight, embedding_dim) if tie_weights else ()))
+        elif tie_weights:
             tied = nn.Linear(embedding_dim, n_outputs)
             tied.weight = self.embedding.weight
             # a hidden state wider or narrower than the embedding is projected to its size first
             self.output = tied if out_width == embedding_dim else nn.Sequential(
                 nn.Linear(out_width, embedding_dim, bias=False), tied)
+        else:
+            self.output = nn.Linear(out_width, n_outputs)
 
     def forward(self, lengths, words=None, features=None, chars=None, char_lengths=None, char_index=None,
-                last_only=False):
+                last_only=False, targets=None):
         parts = []
         if words is not None:
             if self.training and self.word_dropout > 0:
@@ -174,4 +265,6 @@ class SequenceNet(nn.Module):
         else:
             mask = torch.arange(out.shape[1], device=out.device) < lengths.to(out.device)[:, None]
             out = out[mask]
+        if isinstance(self.output, AdaptiveSoftmax):
+            return self.output(self.dropout(out), None if targets is None else targets[mask])
         return self.output(self.dropout(out))

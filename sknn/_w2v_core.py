@@ -23,7 +23,7 @@ from torch import nn
 
 from ._validation import first_non_string
 
-__all__ = ["CorpusBatches", "PassThroughLoss", "SkipGramNegative", "Vocabulary", "as_documents",
+__all__ = ["CorpusBatches", "SkipGramNegative", "Vocabulary", "as_documents",
            "check_corpus", "check_text_file", "is_path", "iter_corpus", "open_corpus_file", "release_freed_memory"]
 
 _CHUNK_TOKENS = 50_000  # tokens encoded at a time: a chunk takes a few MB
@@ -492,14 +492,3 @@ class SkipGramNegative(nn.Module):
         scores = (v * hidden[:, None, :]).sum(dim=2)  # (B, 1+K): tiny products, faster elementwise than bmm
         losses = nn.functional.softplus(-sign * scores) * target_mask.to(u.dtype)
         return losses.sum(dim=1) * (count[:, 0] > 0)
-
-
-class PassThroughLoss(nn.Module):
-    """The criterion of a module that returns its own per-sample losses."""
-
-    def __init__(self, reduction="none"):
-        super().__init__()
-        self.reduction = reduction
-
-    def forward(self, y_pred, y_true=None):
-        return y_pred.mean() if self.reduction == "mean" else y_pred

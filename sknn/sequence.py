@@ -15,8 +15,8 @@ from sklearn.base import _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from ._engine import accuracy_score
-from ._recurrent import RecurrentLayers, SequenceNet
+from ._engine import PassThroughLoss, accuracy_score
+from ._recurrent import RecurrentLayers, SequenceNet, adaptive_cutoff
 from ._sequence_input import (BOS, BOS_TOKEN, EOS, EOS_TOKEN, PAD, PAD_TOKEN, UNK, UNK_TOKEN, SequenceBatches,
                               build_vocabulary, check_label_sequences, check_prefixes, check_sequences, spans,
                               token_forms, token_ids)
@@ -346,7 +346,9 @@ class LSTMLanguageModel(SequenceModel):
     Parameters
     ----------
     cell : {'lstm', 'gru', 'rnn'}, default='lstm'
-    num_layers : int, default=1
+    num_layers : int, default=2
+        Stacked recurrent layers. Two learned in 10 epochs what one layer reached in 20 on
+        UD English-EWT (benchmarks/RESULTS.md, "Next-word prediction").
     hidden_size : int, default=256
     embedding_dim : int, default=256
     tie_weights : bool, default=True
@@ -354,18 +356,29 @@ class LSTMLanguageModel(SequenceModel):
         lower perplexity (benchmarks/RESULTS.md, "Next-word prediction"). When
         ``hidden_size`` differs from ``embedding_dim``, a linear projection (without bias)
         maps the hidden state to ``embedding_dim`` before the shared layer.
+    adaptive_softmax : 'auto' or bool, default='auto'
+        Score the most frequent words directly and the rest through one cluster (an
+        adaptive softmax, Grave et al. 2017): exact probabilities over the whole
+        vocabulary, and in training a fraction of a full softmax's cost, which dominates
+        a language model's step on a large vocabulary. The shortlist's size is chosen from
+        the training words' counts (``adaptive_cutoff_``). 'auto': when that makes a
+        training step at least 1.5 times cheaper in multiply-adds (a vocabulary of at least
+        1,000 words, usually some thousands) and neither ``module`` nor ``criterion`` is
+        given; False: a full softmax.
     min_count : int, default=2
     max_vocab : int or None, default=20000
     lowercase : bool, default=False
-    dropout : float, default=0.3
-    word_dropout : float, default=0.0
+    dropout : float, default=0.4
+    word_dropout : float, default=0.1
+        The probability of reading a training word as '<unk>': it regularises (a language
+        model on a small corpus overfits) and teaches the model what follows unknown words.
     pretrained_embeddings, freeze_embeddings, clipnorm
         As in :class:`LSTMSequenceTagger`.
     optimizer, learning_rate_init, learning_rate, momentum, nesterov, alpha, l1, batch_size, max_iter, shuffle, \
 early_stopping, validation_fraction, n_iter_no_change, tol, warm_start, random_state, device, precision, \
 verbose, callbacks, criterion
         As in :class:`LSTMSequenceTagger`; the language model's own defaults are Adam at
-        ``learning_rate_init=0.003`` with a cosine decay over ``max_iter=10`` epochs.
+        ``learning_rate_init=0.003`` with a cosine decay over ``max_iter=16`` epochs.
     module : torch.nn.Module class or callable, default=None
         Your own network, called as ``module(n_words, n_words)`` (the vocabulary's size,
         in and out), with the ``forward`` of :class:`LSTMSequenceTagger`'s ``module``: word
@@ -374,6 +387,8 @@ verbose, callbacks, criterion
     Attributes
     ----------
     vocabulary_ : dict, word -> index ('<pad>', '<unk>', '<s>', '</s>' first)
+    adaptive_cutoff_ : int or None
+        How many words (by index) the adaptive softmax scores directly; None: a full softmax.
     history_, loss_curve_, n_iter_, net_, device_
         The loss is the mean negative log-likelihood per predicted token.
 
@@ -392,16 +407,17 @@ verbose, callbacks, criterion
     _parameter_constraints = {
         **SequenceModel._parameter_constraints,
         "tie_weights": ["boolean"],
+        "adaptive_softmax": [StrOptions({"auto"}), "boolean"],
     }
     _specials = (PAD_TOKEN, UNK_TOKEN, BOS_TOKEN, EOS_TOKEN)
-    _architecture_params = ("cell", "num_layers", "hidden_size", "embedding_dim", "tie_weights", "lowercase", "dropout",
-                            "word_dropout", "freeze_embeddings", "module")
+    _architecture_params = ("cell", "num_layers", "hidden_size", "embedding_dim", "tie_weights", "adaptive_softmax",
+                            "lowercase", "dropout", "word_dropout", "freeze_embeddings", "module")
 
-    def __init__(self, cell="lstm", num_layers=1, hidden_size=256, embedding_dim=256, tie_weights=True,
-                 min_count=2, max_vocab=20000, lowercase=False, dropout=0.3, word_dropout=0.0,
+    def __init__(self, cell="lstm", num_layers=2, hidden_size=256, embedding_dim=256, tie_weights=True,
+                 adaptive_softmax="auto", min_count=2, max_vocab=20000, lowercase=False, dropout=0.4, word_dropout=0.1,
                  pretrained_embeddings=None, freeze_embeddings=False, clipnorm=5.0, optimizer="adam",
                  learning_rate_init=0.003, learning_rate="cosine", momentum=0.9, nesterov=True, alpha=0.0, l1=0.0,
-                 batch_size="auto", max_iter=10, shuffle=True, early_stopping=False, validation_fraction=0.1,
+                 batch_size="auto", max_iter=16, shuffle=True, early_stopping=False, validation_fraction=0.1,
                  n_iter_no_change=10, tol=1e-4, warm_start=False, random_state=None, device="auto", precision="32", verbose=0,
                  callbacks=None, module=None, criterion=None):
         self.cell = cell
@@ -409,6 +425,7 @@ verbose, callbacks, criterion
         self.hidden_size = hidden_size
         self.embedding_dim = embedding_dim
         self.tie_weights = tie_weights
+        self.adaptive_softmax = adaptive_softmax
         self.min_count = min_count
         self.max_vocab = max_vocab
         self.lowercase = lowercase
@@ -451,10 +468,45 @@ verbose, callbacks, criterion
         ids = token_ids(seqs, self.vocabulary_, self._lowercase(reset), prefix=(BOS_TOKEN,), suffix=(EOS_TOKEN,))
         # input: <s> w1 ... wn ; target: w1 ... wn </s>
         tok = spans(torch.cumsum(lengths + 1, 0) - (lengths + 1), lengths)
-        return ({"words": ids[tok]}, lengths, None), ids[tok + 1]
+        targets = ids[tok + 1]
+        if reset:
+            self.adaptive_cutoff_ = self._choose_adaptive_cutoff(targets)
+        return ({"words": ids[tok]}, lengths, None), targets
+
+    def _check_params(self):
+        forced = not isinstance(self.adaptive_softmax, str) and bool(self.adaptive_softmax)  # True or numpy's True
+        if forced and (self.module is not None or self.criterion is not None):
+            given = "module" if self.module is not None else "criterion"
+            raise ValueError(f"adaptive_softmax=True is the network's own output layer and loss, and {given} is "
+                             f"given; pass adaptive_softmax=False (or 'auto') with {given}, or {given}=None.")
+
+    def _choose_adaptive_cutoff(self, targets):
+        arch = self.architecture_
+        auto = isinstance(arch["adaptive_softmax"], str)  # 'auto'
+        if not (auto or arch["adaptive_softmax"]) or (auto and (
+                arch["module"] is not None or self.criterion is not None or len(self.vocabulary_) < 1000)):
+            return None  # 'auto': below 1,000 words the output layer's products are too small to be worth it
+        counts = torch.bincount(targets, minlength=len(self.vocabulary_))
+        E, H, gates = arch["embedding_dim"], arch["hidden_size"], {"lstm": 4, "gru": 3, "rnn": 1}[arch["cell"]]
+        recurrent = gates * H * (E + H) + (arch["num_layers"] - 1) * gates * H * 2 * H  # multiply-adds a token
+        cutoff = adaptive_cutoff(counts, E if arch["tie_weights"] else H, other_cost=recurrent,
+                                 min_speedup=1.5 if auto else 1.0)
+        return None if cutoff is None else max(cutoff, EOS + 1)
 
     def _check_X_y(self, X, y, reset):
+        if not reset and self.adaptive_cutoff_ is not None and self.criterion is not None:
+            raise ValueError("This network has an adaptive softmax, which computes its own loss, so criterion cannot "
+                             "train it further; pass criterion=None, or fit a new network (warm_start=False).")
         return self._encode(X, reset)
+
+    def _source(self, X, y=None, sample_weight=None):
+        inputs, lengths, table = X
+        if y is not None and self.adaptive_cutoff_ is not None:  # the adaptive softmax scores only the next words
+            inputs = {**inputs, "targets": y}
+        return SequenceBatches(inputs, lengths, y, sample_weight, table)
+
+    def _criterion(self):
+        return PassThroughLoss() if self.adaptive_cutoff_ is not None else super()._criterion()
 
     def _prepare_targets(self, y, keep, classes, incremental):
         return y, None
@@ -476,7 +528,7 @@ verbose, callbacks, criterion
             self._n_outputs(), vocab_size=len(self.vocabulary_), embedding_dim=arch["embedding_dim"],
             hidden_size=arch["hidden_size"], num_layers=arch["num_layers"], cell=arch["cell"], bidirectional=False,
             dropout=arch["dropout"], word_dropout=arch["word_dropout"], freeze_embeddings=arch["freeze_embeddings"],
-            tie_weights=arch["tie_weights"])
+            tie_weights=arch["tie_weights"], adaptive_cutoff=getattr(self, "adaptive_cutoff_", None))
 
     def fit(self, X, y=None, sample_weight=None, *, validation_data=None):
         """Train on token sequences X for up to ``max_iter`` epochs.
@@ -504,11 +556,17 @@ verbose, callbacks, criterion
         check_is_fitted(self, "net_")
         (inputs, lengths, _), targets = self._encode(X, reset=False)
         source = SequenceBatches(inputs, lengths)
+        tok, _ = source._token_index(source.order())
+        pending = targets[tok]  # the next words in the order the batches' outputs come
+
+        def next_word_log_probability(scores):  # per batch: never the whole (n_tokens, n_words) matrix
+            nonlocal pending
+            picked, pending = pending[:len(scores)].to(scores.device), pending[len(scores):]
+            return torch.log_softmax(scores.float(), dim=1).gather(1, picked[:, None]).squeeze(1)
+
         logp = self.net_.predict_source(source, batch_size=self._predict_batch_size(),
-                                        transform=lambda z: torch.log_softmax(z.float(), dim=1))
-        order = source.order()
-        tok, _ = source._token_index(order)
-        return logp.gather(1, targets[tok][:, None]).squeeze(1).double()
+                                        transform=next_word_log_probability)
+        return logp.double()
 
     def perplexity(self, X):
         """exp of the mean negative log-likelihood per predicted token (end of sequence included).

@@ -19,12 +19,11 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ._device import resolve_device, seeded
-from ._engine import Engine, TrainingDiverged
+from ._engine import Engine, PassThroughLoss, TrainingDiverged
 from ._family import FamilyEstimator
 from ._validation import build_within_memory
 from ._w2v_core import (
     CorpusBatches,
-    PassThroughLoss,
     SkipGramNegative,
     Vocabulary,
     is_path,

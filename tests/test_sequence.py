@@ -27,6 +27,7 @@ from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 import sknn
 from sknn import LSTMLanguageModel, LSTMSequenceTagger
 from sknn.datasets import read_conllu
+from sknn._recurrent import AdaptiveSoftmax, adaptive_cutoff
 from sknn.sequence import RecurrentLayers
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
@@ -433,6 +434,64 @@ def test_language_model_options_and_errors():
     assert len(unknown[0]) == 2
 
 
+def zipf_text(n, n_words, seed):
+    """Sentences of words drawn with probability ~ 1 / rank: a vocabulary like a language's."""
+    rng = np.random.RandomState(seed)
+    p = 1 / np.arange(1, n_words + 1)
+    words = np.array([f"w{i}" for i in range(n_words)])
+    return [list(rng.choice(words, size=rng.randint(3, 10), p=p / p.sum())) for _ in range(n)]
+
+
+@pytest.mark.parametrize("tied, hidden", [(True, 8), (True, 12), (False, 8)])
+def test_adaptive_softmax_is_an_exact_distribution_and_its_loss_the_same(tied, hidden):
+    torch.manual_seed(0)
+    embedding = torch.nn.Embedding(40, 8)
+    out = AdaptiveSoftmax(hidden, 40, 15, embedding.weight if tied else None, 8)
+    h, y = torch.randn(30, hidden), torch.arange(30) % 40 + (torch.arange(30) > 20) * 10
+    log_p = out(h)
+    torch.testing.assert_close(log_p.exp().sum(dim=1), torch.ones(30))
+    torch.testing.assert_close(out(h, y), -log_p.gather(1, y[:, None]).squeeze(1))  # only the tail's rows scored
+    assert (out.weight is embedding.weight) == tied
+
+
+def test_adaptive_cutoff_follows_the_counts():
+    zipf = 1000 / torch.arange(1, 10001)
+    cutoff = adaptive_cutoff(zipf, 256)
+    assert 500 < cutoff < 5000
+    assert adaptive_cutoff(torch.ones(10000), 256, min_speedup=1.5) is None  # flat counts: at best 1.33x
+    assert adaptive_cutoff(zipf, 256, other_cost=1e9, min_speedup=1.5) is None  # the output is not the cost
+
+
+def test_language_model_adaptive_softmax(tmp_path):
+    text = zipf_text(300, 400, 0)
+    kw = dict(hidden_size=16, embedding_dim=16, min_count=1, max_iter=2, random_state=0)
+    assert LSTMLanguageModel(**kw).fit(text).adaptive_cutoff_ is None  # 'auto': under 1,000 words, a full softmax
+    lm = LSTMLanguageModel(adaptive_softmax=True, **kw).fit(text, sample_weight=np.ones(len(text)))
+    cutoff = lm.adaptive_cutoff_
+    assert 4 < cutoff < len(lm.vocabulary_)
+    assert isinstance(lm.net_.module_.output, AdaptiveSoftmax) and lm.net_.module_.output.cutoff == cutoff
+    assert lm.net_.module_.output.weight is lm.net_.module_.embedding.weight
+    held_out = zipf_text(50, 400, 1)
+    ppl = lm.perplexity(held_out)
+    assert 1 < ppl < 400
+    lm.save(tmp_path / "lm.safetensors")
+    assert sknn.load(tmp_path / "lm.safetensors").perplexity(held_out) == pytest.approx(ppl, rel=1e-6)
+    assert pickle.loads(pickle.dumps(lm)).perplexity(held_out) == pytest.approx(ppl, rel=1e-6)
+    assert sum(len(w) for w in lm.predict_next([["w1"], []], top_k=3)) == 6
+    early = LSTMLanguageModel(adaptive_softmax=True, early_stopping=True, **kw).fit(text)
+    assert np.isfinite(early.history_["valid_loss"]).all() and len(early.history_) == 2
+    untied = LSTMLanguageModel(adaptive_softmax=True, tie_weights=False, **dict(kw, hidden_size=12)).fit(text)
+    assert untied.net_.module_.output.weight.shape == (len(untied.vocabulary_), 12)  # its own, as wide as the state
+    with pytest.raises(ValueError, match="adaptive_softmax=False"):
+        LSTMLanguageModel(adaptive_softmax=True, criterion=torch.nn.CrossEntropyLoss, **kw).fit(text)
+    with pytest.raises(ValueError, match="criterion=None"):  # its own loss: no criterion can continue it
+        lm.set_params(criterion=torch.nn.CrossEntropyLoss).partial_fit(text)
+    large = zipf_text(1500, 20000, 2)  # over 1,000 words: 'auto' picks the adaptive softmax, unless a criterion is given
+    assert LSTMLanguageModel(**dict(kw, max_iter=1)).fit(large).adaptive_cutoff_ is not None
+    full = LSTMLanguageModel(criterion=torch.nn.CrossEntropyLoss, **dict(kw, max_iter=1)).fit(large)
+    assert len(full.vocabulary_) >= 1000 and full.adaptive_cutoff_ is None and np.isfinite(full.perplexity(held_out))
+
+
 def test_language_model_in_grid_search():
     text = counting_text(60, 0)
     search = GridSearchCV(LSTMLanguageModel(embedding_dim=8, min_count=1, max_iter=8, random_state=0),
@@ -462,10 +521,10 @@ def test_a_fitted_language_model_describes_the_network_it_has(tmp_path):
     text = [["Robert", "weighs", "about", "200", "pounds"], ["anna", "weighs", "about", "60", "kilos"]] * 10
     lm = LSTMLanguageModel(**SMALL, min_count=1, max_iter=2).fit(text)
     expected = lm.predict_next(text[:2], top_k=3, return_proba=True), lm.perplexity(text)
-    lm.set_params(hidden_size=16, embedding_dim=16, tie_weights=True, num_layers=2, lowercase=True)
+    lm.set_params(hidden_size=16, embedding_dim=16, tie_weights=True, num_layers=1, lowercase=True)
     assert (lm.predict_next(text[:2], top_k=3, return_proba=True), lm.perplexity(text)) == expected
     lm.save(tmp_path / "lm.safetensors")
     loaded = sknn.load(tmp_path / "lm.safetensors")
     assert (loaded.predict_next(text[:2], top_k=3, return_proba=True), loaded.perplexity(text)) == expected
-    with pytest.raises(ValueError, match="num_layers=2 now, but the network was built with num_layers=1"):
+    with pytest.raises(ValueError, match="num_layers=1 now, but the network was built with num_layers=2"):
         lm.partial_fit(text)
