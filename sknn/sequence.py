@@ -16,7 +16,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ._engine import PassThroughLoss, accuracy_score
-from ._recurrent import RecurrentLayers, SequenceNet, adaptive_cutoff
+from ._recurrent import RecurrentLayers, SequenceNet, language_model_cutoff
 from ._sequence_input import (BOS, BOS_TOKEN, EOS, EOS_TOKEN, PAD, PAD_TOKEN, UNK, UNK_TOKEN, SequenceBatches,
                               build_vocabulary, check_label_sequences, check_prefixes, check_sequences, spans,
                               token_forms, token_ids)
@@ -357,14 +357,11 @@ class LSTMLanguageModel(SequenceModel):
         ``hidden_size`` differs from ``embedding_dim``, a linear projection (without bias)
         maps the hidden state to ``embedding_dim`` before the shared layer.
     adaptive_softmax : 'auto' or bool, default='auto'
-        Score the most frequent words directly and the rest through one cluster (an
-        adaptive softmax, Grave et al. 2017): exact probabilities over the whole
-        vocabulary, and in training a fraction of a full softmax's cost, which dominates
-        a language model's step on a large vocabulary. The shortlist's size is chosen from
-        the training words' counts (``adaptive_cutoff_``). 'auto': when that makes a
-        training step at least 1.5 times cheaper in multiply-adds (a vocabulary of at least
-        1,000 words, usually some thousands) and neither ``module`` nor ``criterion`` is
-        given; False: a full softmax.
+        Score the most frequent words directly and the rest through one cluster (Grave et
+        al. 2017): exact probabilities, in training at a fraction of a full softmax's cost.
+        The shortlist is chosen from the training counts (``adaptive_cutoff_``). 'auto':
+        when that makes a step at least 1.5x cheaper (1,000 words or more) and neither
+        ``module`` nor ``criterion`` is given; False: a full softmax.
     min_count : int, default=2
     max_vocab : int or None, default=20000
     lowercase : bool, default=False
@@ -474,24 +471,19 @@ verbose, callbacks, criterion
         return ({"words": ids[tok]}, lengths, None), targets
 
     def _check_params(self):
-        forced = not isinstance(self.adaptive_softmax, str) and bool(self.adaptive_softmax)  # True or numpy's True
-        if forced and (self.module is not None or self.criterion is not None):
-            given = "module" if self.module is not None else "criterion"
+        given = "module" if self.module is not None else "criterion" if self.criterion is not None else None
+        if given and not isinstance(self.adaptive_softmax, str) and self.adaptive_softmax:
             raise ValueError(f"adaptive_softmax=True is the network's own output layer and loss, and {given} is "
                              f"given; pass adaptive_softmax=False (or 'auto') with {given}, or {given}=None.")
 
     def _choose_adaptive_cutoff(self, targets):
-        arch = self.architecture_
-        auto = isinstance(arch["adaptive_softmax"], str)  # 'auto'
-        if not (auto or arch["adaptive_softmax"]) or (auto and (
-                arch["module"] is not None or self.criterion is not None or len(self.vocabulary_) < 1000)):
-            return None  # 'auto': below 1,000 words the output layer's products are too small to be worth it
-        counts = torch.bincount(targets, minlength=len(self.vocabulary_))
-        E, H, gates = arch["embedding_dim"], arch["hidden_size"], {"lstm": 4, "gru": 3, "rnn": 1}[arch["cell"]]
-        recurrent = gates * H * (E + H) + (arch["num_layers"] - 1) * gates * H * 2 * H  # multiply-adds a token
-        cutoff = adaptive_cutoff(counts, E if arch["tie_weights"] else H, other_cost=recurrent,
-                                 min_speedup=1.5 if auto else 1.0)
-        return None if cutoff is None else max(cutoff, EOS + 1)
+        arch, mode = self.architecture_, self.architecture_["adaptive_softmax"]
+        if isinstance(mode, str) and (arch["module"] is not None or self.criterion is not None):
+            return None  # 'auto' leaves a network or a loss of the user's as they are
+        cutoff = language_model_cutoff(torch.bincount(targets, minlength=len(self.vocabulary_)), mode, arch["cell"],
+                                       arch["num_layers"], arch["embedding_dim"], arch["hidden_size"],
+                                       arch["tie_weights"])
+        return None if cutoff is None else max(cutoff, EOS + 1)  # the special symbols in the shortlist
 
     def _check_X_y(self, X, y, reset):
         if not reset and self.adaptive_cutoff_ is not None and self.criterion is not None:
@@ -531,19 +523,10 @@ verbose, callbacks, criterion
             tie_weights=arch["tie_weights"], adaptive_cutoff=getattr(self, "adaptive_cutoff_", None))
 
     def fit(self, X, y=None, sample_weight=None, *, validation_data=None):
-        """Train on token sequences X for up to ``max_iter`` epochs.
+        """Train on token sequences X (a list of token lists; y is ignored) for up to ``max_iter`` epochs.
 
-        Parameters
-        ----------
-        X : list of token lists
-        y : ignored
-        sample_weight : array-like of shape (n_sequences,), default=None
-        validation_data : tuple (X_val, None) or (X_val, None, sample_weight_val), default=None
-            Held-out token lists, as in :meth:`LSTMSequenceTagger.fit`.
-
-        Returns
-        -------
-        self
+        ``sample_weight`` has one weight per sequence; ``validation_data`` is ``(X_val, None)`` or ``(X_val, None,
+        sample_weight_val)``, held-out token lists, as in :meth:`LSTMSequenceTagger.fit`. Returns self.
         """
         return super().fit(X, None, sample_weight=sample_weight, validation_data=validation_data)
 
