@@ -347,8 +347,7 @@ class LSTMLanguageModel(SequenceModel):
     ----------
     cell : {'lstm', 'gru', 'rnn'}, default='lstm'
     num_layers : int, default=2
-        Stacked recurrent layers. Two learned in 10 epochs what one layer reached in 20 on
-        UD English-EWT (benchmarks/RESULTS.md, "Next-word prediction").
+        Two learned in 10 epochs what one reached in 20 (benchmarks/RESULTS.md).
     hidden_size : int, default=256
     embedding_dim : int, default=256
     tie_weights : bool, default=True
@@ -367,8 +366,8 @@ class LSTMLanguageModel(SequenceModel):
     lowercase : bool, default=False
     dropout : float, default=0.4
     word_dropout : float, default=0.1
-        The probability of reading a training word as '<unk>': it regularises (a language
-        model on a small corpus overfits) and teaches the model what follows unknown words.
+        The probability of reading a training word as '<unk>': it regularises, and teaches
+        the model what follows unknown words.
     pretrained_embeddings, freeze_embeddings, clipnorm
         As in :class:`LSTMSequenceTagger`.
     optimizer, learning_rate_init, learning_rate, momentum, nesterov, alpha, l1, batch_size, max_iter, shuffle, \
@@ -486,19 +485,21 @@ verbose, callbacks, criterion
         return None if cutoff is None else max(cutoff, EOS + 1)  # the special symbols in the shortlist
 
     def _check_X_y(self, X, y, reset):
-        if not reset and self.adaptive_cutoff_ is not None and self.criterion is not None:
-            raise ValueError("This network has an adaptive softmax, which computes its own loss, so criterion cannot "
-                             "train it further; pass criterion=None, or fit a new network (warm_start=False).")
+        if not reset and self._shortlist() is not None and self.criterion is not None:
+            raise ValueError("This network's adaptive softmax computes its own loss, so criterion cannot train it "
+                             "further; pass criterion=None, or fit a new network (warm_start=False).")
         return self._encode(X, reset)
 
     def _source(self, X, y=None, sample_weight=None):
-        inputs, lengths, table = X
-        if y is not None and self.adaptive_cutoff_ is not None:  # the adaptive softmax scores only the next words
-            inputs = {**inputs, "targets": y}
-        return SequenceBatches(inputs, lengths, y, sample_weight, table)
+        inputs, lengths, table = X  # the adaptive softmax is given the next words, to score only them
+        extra = {} if y is None or self._shortlist() is None else {"targets": y}
+        return SequenceBatches({**inputs, **extra}, lengths, y, sample_weight, table)
 
     def _criterion(self):
-        return PassThroughLoss() if self.adaptive_cutoff_ is not None else super()._criterion()
+        return PassThroughLoss() if self._shortlist() is not None else super()._criterion()
+
+    def _shortlist(self):  # None also for a model fitted before sknn had the adaptive softmax
+        return getattr(self, "adaptive_cutoff_", None)
 
     def _prepare_targets(self, y, keep, classes, incremental):
         return y, None
@@ -520,7 +521,7 @@ verbose, callbacks, criterion
             self._n_outputs(), vocab_size=len(self.vocabulary_), embedding_dim=arch["embedding_dim"],
             hidden_size=arch["hidden_size"], num_layers=arch["num_layers"], cell=arch["cell"], bidirectional=False,
             dropout=arch["dropout"], word_dropout=arch["word_dropout"], freeze_embeddings=arch["freeze_embeddings"],
-            tie_weights=arch["tie_weights"], adaptive_cutoff=getattr(self, "adaptive_cutoff_", None))
+            tie_weights=arch["tie_weights"], adaptive_cutoff=self._shortlist())
 
     def fit(self, X, y=None, sample_weight=None, *, validation_data=None):
         """Train on token sequences X (a list of token lists; y is ignored) for up to ``max_iter`` epochs.

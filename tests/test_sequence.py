@@ -492,6 +492,16 @@ def test_language_model_adaptive_softmax(tmp_path):
     assert len(full.vocabulary_) >= 1000 and full.adaptive_cutoff_ is None and np.isfinite(full.perplexity(held_out))
 
 
+def test_a_language_model_saved_before_the_adaptive_softmax_loads_and_trains_on(tmp_path):
+    text = counting_text(40, 0)
+    lm = LSTMLanguageModel(hidden_size=8, embedding_dim=8, min_count=1, max_iter=1, random_state=0).fit(text)
+    del lm.adaptive_cutoff_  # what a model of the previous release has
+    lm.save(tmp_path / "old.safetensors")
+    old = sknn.load(tmp_path / "old.safetensors")
+    assert old.perplexity(text) == pytest.approx(lm.perplexity(text), rel=1e-6)
+    assert np.isfinite(old.partial_fit(text).perplexity(text))
+
+
 def test_language_model_in_grid_search():
     text = counting_text(60, 0)
     search = GridSearchCV(LSTMLanguageModel(embedding_dim=8, min_count=1, max_iter=8, random_state=0),
