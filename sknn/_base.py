@@ -130,12 +130,7 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
             callbacks.append(("lr_scheduler", LRScheduler(
                 policy=ReduceLROnPlateau, monitor=self._monitor(incremental), mode="min", factor=0.2, patience=1,
                 threshold=self.tol, threshold_mode="abs")))
-        elif self.learning_rate == "cosine":
-            from skorch.callbacks import LRScheduler
-            from torch.optim.lr_scheduler import CosineAnnealingLR
-
-            callbacks.append(("lr_scheduler", LRScheduler(policy=CosineAnnealingLR, T_max=self.max_iter)))
-        schedule = None if incremental else self._parameter_schedule()
+        schedule = self._parameter_schedule(incremental)
         if schedule is not None:
             callbacks.append(("schedule", schedule))
         if self.verbose == 1:
@@ -157,13 +152,15 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
                 sink=print if self.verbose else noop)))
         return callbacks
 
-    def _parameter_schedule(self):
-        """The per-step schedule of a fit (learning rate, weight decay, dropout), or None."""
-        lr = self.learning_rate if self.learning_rate == "cosine_log_cycles" else None
+    def _parameter_schedule(self, incremental):
+        """The schedules of a fit (learning rate, weight decay, dropout), or None; ``partial_fit`` (incremental)
+        goes on along them from the epochs the network has trained, starting them again after ``max_iter``."""
+        lr = self.learning_rate if self.learning_rate in ("cosine", "cosine_log_cycles") else None
         regularization = getattr(self, "regularization_schedule", None)
         if lr is None and regularization is None:
             return None
-        return ParameterSchedule(self.max_iter, learning_rate=lr, weight_decay=regularization, dropout=regularization)
+        return ParameterSchedule(self.max_iter, learning_rate=lr, weight_decay=regularization, dropout=regularization,
+                                 learning_rate_every="epoch" if lr == "cosine" else "step", resume=incremental)
 
     def _n_threads(self, n_rows, batch_size):
         """Torch threads for this fit (None: leave torch's setting alone)."""
@@ -295,6 +292,9 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
                     # after a fit with early stopping: callbacks that need no validation set
                     self.net_.callbacks = self._callbacks(incremental=True)
                     self.net_.initialize_callbacks()
+                schedule = dict(self.net_.callbacks_).get("schedule")
+                if schedule is not None:  # on along the fit's schedules, from the epochs trained so far
+                    schedule.resume = True
             self.device_ = device
             if min(len(train), self.net_.batch_size) < 2 and any(
                     isinstance(m, torch.nn.modules.batchnorm._BatchNorm) for m in self.net_.module_.modules()):

@@ -67,41 +67,72 @@ SCHEDULES = {
 
 
 class ParameterSchedule(Callback):
-    """Per-step schedules of the learning rate, the weight decay and the dropout rates of a fit.
+    """Schedules of the learning rate, the weight decay and the dropout rates, planned over ``epochs`` epochs.
 
-    Each is a name of ``SCHEDULES`` (or None to leave it alone): before every training step
-    the value is its value at the start of training times the schedule at the fit's progress
-    ``t = step / (epochs * batches per epoch)``, so the schedule spans ``epochs`` epochs even
-    when early stopping ends training before.
+    Each is a name of ``SCHEDULES``, or None to leave that value alone (to the optimizer, or
+    to another callback such as a ``ReduceLROnPlateau`` scheduler). A scheduled value is its
+    base value (the engine's ``lr`` and ``weight_decay`` times each parameter group's
+    ``lr_factor`` and ``wd_factor``; the dropout rates the network was built with) times the
+    schedule at the training progress ``t`` in [0, 1): the epochs finished plus the part of the
+    current epoch done, over ``epochs``. With ``learning_rate_every='epoch'`` the learning
+    rate changes at the start of each epoch only (torch's ``CosineAnnealingLR``), otherwise
+    before every training step. The rate each epoch starts at is recorded as ``event_lr``.
+
+    A fit starts the schedules at 0, so they span ``epochs`` epochs even when early stopping
+    ends training before. With ``resume=True`` (``partial_fit``: one epoch a call) they go on
+    from the epochs in the network's history, and start again after each ``epochs`` epochs
+    (warm restarts, as in SGDR), so a schedule never leaves a call training at a rate of 0.
     """
 
-    def __init__(self, epochs, learning_rate=None, weight_decay=None, dropout=None):
+    def __init__(self, epochs, learning_rate=None, weight_decay=None, dropout=None, learning_rate_every="step",
+                 resume=False):
         self.epochs = epochs
         self.learning_rate = learning_rate
         self.weight_decay = weight_decay
         self.dropout = dropout
+        self.learning_rate_every = learning_rate_every
+        self.resume = resume
 
     def on_train_begin(self, net, X=None, **kwargs):
-        n_batches = max(1, math.ceil(len(X) / net.batch_size)) if X is not None else 1
-        self.total_steps_ = max(1, self.epochs * n_batches)
-        self.step_ = 0
-        self.base_ = [(group["lr"], group["weight_decay"]) for group in net.optimizer_.param_groups]
+        self.batches_ = max(1, math.ceil(len(X) / net.batch_size)) if X is not None else 1
+        finished = sum(1 for row in net.history if "train_loss" in row) if self.resume else 0
+        self.epoch_ = finished - 1  # on_epoch_begin counts the next one
+        self.batch_ = 0
         self.dropouts_ = [(m, m.p) for m in net.module_.modules() if isinstance(m, torch.nn.Dropout)]
+
+    def on_epoch_begin(self, net, **kwargs):
+        self.epoch_ += 1
+        self.batch_ = 0
+        self._set(net, 0.0)  # callbacks after this one see the epoch's starting values
+        if self.learning_rate:
+            net.history.record("event_lr", net.lr * self._factor(self.learning_rate, 0.0))
+
+    def _factor(self, name, within_epoch):
+        """The schedule ``name`` at this epoch of its cycle, plus ``within_epoch`` (a fraction) of it."""
+        return SCHEDULES[name](((self.epoch_ % self.epochs) + within_epoch) / self.epochs)
 
     def on_batch_begin(self, net, training=False, **kwargs):
         if not training:
             return
-        t = min(1.0, self.step_ / self.total_steps_)
-        lr = SCHEDULES[self.learning_rate](t) if self.learning_rate else 1.0
-        wd = SCHEDULES[self.weight_decay](t) if self.weight_decay else 1.0
-        for group, (base_lr, base_wd) in zip(net.optimizer_.param_groups, self.base_):
-            group["lr"] = base_lr * lr
-            group["weight_decay"] = base_wd * wd
+        # a source may give a few more batches than the rows suggest: the epoch's end is where it stops
+        within = min(self.batch_ / self.batches_, 1.0 - 1e-9)
+        self.batch_ += 1
+        self._set(net, within)
+
+    def _set(self, net, within):
+        """Set each scheduled value at this epoch of the cycle plus ``within`` (the part of the epoch done)."""
+        if self.learning_rate:
+            lr = self._factor(self.learning_rate, 0.0 if self.learning_rate_every == "epoch" else within)
+            for group in net.optimizer_.param_groups:
+                group["lr"] = net.lr * group.get("lr_factor", 1.0) * lr
+        if self.weight_decay:
+            wd = self._factor(self.weight_decay, within)
+            for group in net.optimizer_.param_groups:
+                group["weight_decay"] = net.weight_decay * group.get("wd_factor", 0.0) * wd
         if self.dropout:
-            p = SCHEDULES[self.dropout](t)
+            p = self._factor(self.dropout, within)
             for module, base in self.dropouts_:
                 module.p = base * p
-        self.step_ += 1
 
     def on_train_end(self, net, **kwargs):
         for module, base in getattr(self, "dropouts_", []):  # the network as it was built

@@ -75,7 +75,7 @@ class NeuralClassifierMixin:
 
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, classes=None, sample_weight=None):
-        """Train for one epoch on (X, y), continuing from the current weights.
+        """Train for one epoch on (X, y), continuing from the current weights and learning-rate schedule.
 
         Parameters
         ----------
@@ -187,7 +187,7 @@ class NeuralRegressorMixin:
 
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, sample_weight=None):
-        """Train for one epoch on (X, y), continuing from the current weights.
+        """Train for one epoch on (X, y), continuing from the current weights and learning-rate schedule.
 
         Parameters
         ----------

@@ -270,7 +270,11 @@ default='cosine_log_cycles'
         long on a logarithmic time axis: short warm restarts first, a long last descent
         to 0 at ``max_iter`` (RealMLP's 'coslog4'). 'adaptive' divides it by 5 each time
         two epochs in a row fail to lower the monitored loss by ``tol``. 'cosine' lowers
-        it along half a cosine over ``max_iter`` epochs (Keras' ``CosineDecay``).
+        it along half a cosine over ``max_iter`` epochs, once an epoch (torch's
+        ``CosineAnnealingLR``). ``partial_fit`` goes on along a schedule one epoch a call,
+        from the epochs the network has trained, and starts it again after ``max_iter``
+        (warm restarts), so no call trains at a rate of 0. ``history_['event_lr']`` holds
+        the rate each epoch started at.
     regularization_schedule : {{'flat_cosine', 'cosine', 'constant', None}}, default='flat_cosine'
         Dropout and weight decay at every step: 'flat_cosine' keeps them for the first
         half of ``max_iter`` epochs and then lowers them to 0 along half a cosine;

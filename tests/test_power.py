@@ -285,6 +285,32 @@ def test_lr_scheduler_steps_every_epoch(name):
 
 
 @family
+def test_partial_fit_goes_on_along_the_learning_rate_schedule_and_starts_it_again(name, tmp_path):
+    import pickle
+
+    import sknn
+
+    make, X, y, _, _ = _family(name)
+    kw = {"max_iter": 3, "learning_rate": "cosine", "learning_rate_init": 0.01}
+    cosine = 0.01 * 0.5 * (1 + np.cos(np.pi * np.arange(3) / 3))
+    fitted = make(**kw).fit(X, y)
+    np.testing.assert_allclose(fitted.history_["event_lr"], cosine, rtol=1e-9)
+    calls = make(**kw)
+    for _ in range(7):  # one epoch a call: the fit's rates, then the schedule again (never a call at a rate of 0)
+        calls.partial_fit(X, y, classes=np.unique(y))
+    np.testing.assert_allclose(calls.history_["event_lr"], np.resize(cosine, 7), rtol=1e-9)
+    for _ in range(2):  # after a fit too: every call trains
+        before = [p.detach().clone() for p in fitted.net_.module_.parameters()]
+        fitted.partial_fit(X, y)
+        assert any(not torch.equal(a, b) for a, b in zip(before, fitted.net_.module_.parameters()))
+    np.testing.assert_allclose(fitted.history_["event_lr"], np.resize(cosine, 5), rtol=1e-9)
+    # a copy by pickle and one saved and loaded go on from the same point of the schedule
+    fitted.save(tmp_path / "model.safetensors")
+    for copy in (pickle.loads(pickle.dumps(fitted)), sknn.load(tmp_path / "model.safetensors")):
+        assert copy.partial_fit(X, y).history_["event_lr"].iloc[-1] == pytest.approx(cosine[2])
+
+
+@family
 def test_skorch_early_stopping_stops_and_restores(name):
     make, X, y, X_val, y_val = _family(name)
     stop = EarlyStopping(monitor="valid_loss", patience=1, threshold=10.0, load_best=True)  # no epoch is enough

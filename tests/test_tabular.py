@@ -229,6 +229,28 @@ def test_schedules_follow_the_fit_step_by_step():
     assert set(_steps(constant).lrs) == {0.04} and set(_steps(constant).dropouts) == {0.2}
 
 
+def test_every_learning_rate_holds_beside_the_regularization_schedule():
+    # the dropout and weight-decay schedule ('flat_cosine', the default) once reset the rate at every step, so
+    # 'cosine', 'adaptive' and a scheduler of the user's trained at a constant rate without a word
+    from skorch.callbacks import LRScheduler
+
+    X, y = _table(200)
+    common = dict(SMALL, max_iter=6, batch_size=40, early_stopping=False, n_iter_no_change=None, dropout=0.2,
+                  regularization_schedule="flat_cosine")
+    cosine = DenseClassifier(**dict(common, learning_rate="cosine", callbacks=[_Steps()])).fit(X, y)
+    per_epoch = 0.04 * 0.5 * (1 + np.cos(np.pi * np.arange(6) / 6))  # one rate an epoch, as CosineAnnealingLR
+    np.testing.assert_allclose(_steps(cosine).lrs, np.repeat(per_epoch, 5), rtol=1e-9)
+    np.testing.assert_allclose(cosine.history_["event_lr"], per_epoch, rtol=1e-9)
+    assert min(_steps(cosine).dropouts) < 0.2  # the regularization schedule runs beside it
+    # a tolerance no epoch meets: the plateau rule divides the rate by 5 every other epoch, and it stays divided
+    adaptive = DenseClassifier(**dict(common, learning_rate="adaptive", tol=1e9, callbacks=[_Steps()])).fit(X, y)
+    epochs = np.asarray(_steps(adaptive).lrs)[::5]
+    assert epochs[0] == pytest.approx(0.04) and epochs[-1] < 0.04 / 4 and np.all(np.diff(epochs) <= 0)
+    halving = LRScheduler(policy=torch.optim.lr_scheduler.StepLR, step_size=1, gamma=0.5)
+    user = DenseClassifier(**dict(common, learning_rate="constant", callbacks=[halving, _Steps()])).fit(X, y)
+    np.testing.assert_allclose(np.asarray(_steps(user).lrs)[::5], 0.04 * 0.5 ** np.arange(6), rtol=1e-9)
+
+
 def test_each_ingredient_shapes_the_network():
     X, y = _table()
     full = DenseClassifier(**dict(SMALL, max_iter=3)).fit(X, y)
