@@ -2,7 +2,7 @@
 PyTorch loop and skorch, predict throughput, and lazy image folders against in-memory arrays.
 
     python benchmarks/bench_conv.py                      # everything (about 35 minutes on 2 cores)
-    python benchmarks/bench_conv.py --only speed         # parts: digits, fashion, screen, speed, predict, folder, gpu
+    python benchmarks/bench_conv.py --only speed         # parts: digits, fashion, screen, steps, speed, predict, folder, gpu
     python benchmarks/bench_conv.py --data /path/to/data # the folder holding fashion_mnist/ ($SKNN_DATA)
     python benchmarks/bench_conv.py --only fashion --holdout --conv-params '{"max_iter": 18}'
                                                          # tuning: train on 50,000, score the last 10,000
@@ -135,24 +135,36 @@ STEP_NETWORKS = {
     "32/64, two convolutions a block, batch norm": dict(conv_filters=(32, 64), convs_per_block=2, batch_norm=True),
     "64/128, batch norm": dict(conv_filters=(64, 128), batch_norm=True),
     "32/64/128, batch norm": dict(conv_filters=(32, 64, 128), batch_norm=True),
+    "32/64/128, batch norm, relu before pooling": dict(conv_filters=(32, 64, 128), batch_norm=True),
 }
+DEFAULT_STEP_NETWORK = "32/64/128, batch norm"
 
 
-def part_screen(args):
-    """Short fits of the candidate networks on the development split, and their time per training step."""
-    data = fashion(args)
-    if data is None:
-        return
-    X, y, _, _ = data
-    print(f"\n## Time per training step, batch {BATCH}, torch threads {torch.get_num_threads()} (median of 3 "
-          "rounds of 10 steps)\n\n| network | ms per step |\n|---|---|")
+def activation_before_pooling(net):
+    """The same network with each block's relu before its max pooling: sknn's order until 2026-12-02
+    (the two commute; the pooling first runs the relu on a quarter of the values)."""
+    layers = list(net.features)
+    for i in range(len(layers) - 1):
+        if isinstance(layers[i], torch.nn.MaxPool2d) and isinstance(layers[i + 1], torch.nn.ReLU):
+            layers[i], layers[i + 1] = layers[i + 1], layers[i]
+    net.features = torch.nn.Sequential(*layers)
+    return net
+
+
+def part_steps(args):
+    """Time per training step of the candidate networks, interleaved."""
+    print(f"\n## Time per training step, batch {BATCH}, torch threads {torch.get_num_threads()} (median of "
+          f"{args.step_rounds} interleaved rounds of 10 steps)\n\n| network | ms per step | / the default's |\n"
+          "|---|---|---|")
     xb, yb = torch.rand(BATCH, 1, 28, 28), torch.randint(0, 10, (BATCH,))
     nets = {}
     for name, kw in STEP_NETWORKS.items():
         net = ConvNet(1, (28, 28), 10, dropout=0.1, channels_last=True, **kw).to(memory_format=torch.channels_last)
+        if name.endswith("before pooling"):
+            net = activation_before_pooling(net)
         nets[name] = (net, torch.optim.Adam(net.parameters(), 1e-3))
     times = {name: [] for name in nets}
-    for _ in range(4):  # the first round warms up
+    for _ in range(args.step_rounds + 1):  # the first round warms up
         for name, (net, opt) in nets.items():
             start = time.perf_counter()
             for _ in range(10):
@@ -160,8 +172,17 @@ def part_screen(args):
                 torch.nn.functional.cross_entropy(net(xb), yb).backward()
                 opt.step()
             times[name].append((time.perf_counter() - start) / 10)
+    default = statistics.median(times[DEFAULT_STEP_NETWORK][1:])
     for name, t in times.items():
-        print(f"| {name} | {1000 * statistics.median(t[1:]):.0f} |")
+        print(f"| {name} | {1000 * statistics.median(t[1:]):.0f} | {statistics.median(t[1:]) / default:.2f} |")
+
+
+def part_screen(args):
+    """Short fits of the candidate networks on the development split (their step times: part 'steps')."""
+    data = fashion(args)
+    if data is None:
+        return
+    X, y, _, _ = data
     n, epochs = args.screen_rows, args.screen_epochs
     print(f"\n## Screening: {n} training images, {epochs} epochs, scored on the last 10,000 training images\n")
     print("| network and schedule | s | held-out accuracy |\n|---|---|---|")
@@ -331,8 +352,8 @@ def part_gpu(args):
           f"test accuracy {clf.score(Xt, yt):.4f}")
 
 
-PARTS = {"digits": part_digits, "fashion": part_fashion, "screen": part_screen, "speed": part_speed, "predict": part_predict,
-         "folder": part_folder, "gpu": part_gpu}
+PARTS = {"digits": part_digits, "fashion": part_fashion, "screen": part_screen, "steps": part_steps,
+         "speed": part_speed, "predict": part_predict, "folder": part_folder, "gpu": part_gpu}
 
 
 def main(argv=None):
@@ -344,6 +365,7 @@ def main(argv=None):
                         help="fashion part: ConvImageClassifier parameters (default: its defaults)")
     parser.add_argument("--screen-rows", type=int, default=20000, help="screen part: training images")
     parser.add_argument("--screen-epochs", type=int, default=4, help="screen part: epochs of each fit")
+    parser.add_argument("--step-rounds", type=int, default=3, help="steps part: rounds of 10 steps")
     parser.add_argument("--holdout", action="store_true",
                         help="fashion part: train on the first 50,000 training images, score the last 10,000 "
                              "(for tuning: the test set is not read)")

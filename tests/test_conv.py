@@ -146,10 +146,29 @@ def test_filters_and_feature_maps(digits):
     assert clf.first_layer_filters().shape == (8, 1, 3, 3)
     maps = clf.feature_maps(X[:1].reshape(-1, 8, 8) / 16, layer=1)
     assert maps.shape == (16, 4, 4) and (maps >= 0).all()  # after relu, 8x8 pooled once
+    first = clf.feature_maps(X[:1].reshape(-1, 8, 8) / 16, layer=0)  # the relu's maps, though the network pools first
+    assert first.shape == (8, 8, 8) and (first >= 0).all() and (first > 0).any()
     matplotlib = pytest.importorskip("matplotlib")
     matplotlib.use("Agg")
     fig = clf.plot_filters()
     assert len(fig.axes) == 9
+
+
+@pytest.mark.parametrize("activation, pooled_first", [("relu", True), ("tanh", True), ("gelu", False)])
+def test_max_pooling_runs_before_an_activation_it_commutes_with(activation, pooled_first):
+    torch.manual_seed(0)
+    net = ConvNet(1, (8, 8), 3, conv_filters=(4, 6), batch_norm=True, activation=activation, dropout=0.1).eval()
+    layers = list(net.features)
+    pools = [i for i, m in enumerate(layers) if isinstance(m, torch.nn.MaxPool2d)]
+    # relu and tanh never decrease, so max(f(x)) == f(max(x)): the pooling first; gelu dips, so it comes after
+    after = (torch.nn.BatchNorm2d,) if pooled_first else (torch.nn.Tanh, torch.nn.ReLU, torch.nn.GELU)
+    assert len(pools) == 2 and all(isinstance(layers[i - 1], after) for i in pools)
+    textbook = list(layers)  # convolution, normalisation, activation, pooling
+    for i in pools if pooled_first else []:
+        textbook[i], textbook[i + 1] = textbook[i + 1], textbook[i]
+    X = torch.randn(16, 1, 8, 8)
+    expected = net.classifier(torch.nn.Sequential(*textbook)(X))
+    torch.testing.assert_close(net(X), expected, rtol=0, atol=0)
 
 
 def test_custom_module_and_large_images():
