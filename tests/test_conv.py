@@ -258,8 +258,9 @@ def test_the_default_network_carries_the_image_recipe():
     module = clf.net_.module_
     assert [m.out_channels for m in module.features if isinstance(m, torch.nn.Conv2d)] == [32, 64, 128]
     assert sum(isinstance(m, torch.nn.BatchNorm2d) for m in module.features) == 3
-    assert clf.n_iter_ == 18
-    cosine = 0.005 * 0.5 * (1 + np.cos(np.pi * np.arange(18) / 18))  # one rate an epoch, down to ~0 at the end
+    assert sum(isinstance(m, torch.nn.Dropout2d) for m in module.features) == 3  # whole maps, after each block
+    assert clf.n_iter_ == 21
+    cosine = 0.005 * 0.5 * (1 + np.cos(np.pi * np.arange(21) / 21))  # one rate an epoch, down to ~0 at the end
     np.testing.assert_allclose(clf.history_["event_lr"], cosine, rtol=1e-9)
 
 
