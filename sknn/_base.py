@@ -309,7 +309,7 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
         return self
 
     def _record_history(self, incremental, n_before):
-        history = [row for row in self.net_.history if "train_loss" in row]  # finished epochs
+        history = self.net_.finished_epochs()
         self.n_iter_ = len(history)
         self.loss_curve_ = [row["train_loss"] for row in history]
         frame = pd.DataFrame([{k: v for k, v in row.items() if k != "batches"} for row in history])

@@ -95,7 +95,7 @@ class ParameterSchedule(Callback):
 
     def on_train_begin(self, net, X=None, **kwargs):
         self.batches_ = max(1, math.ceil(len(X) / net.batch_size)) if X is not None else 1
-        finished = sum(1 for row in net.history if "train_loss" in row) if self.resume else 0
+        finished = len(net.finished_epochs()) if self.resume else 0
         self.epoch_ = finished - 1  # on_epoch_begin counts the next one
         self.batch_ = 0
         self.dropouts_ = [(m, m.p) for m in net.module_.modules() if isinstance(m, torch.nn.Dropout)]

@@ -275,6 +275,10 @@ class Engine(NeuralNet):
         for group in self.optimizer_.param_groups:
             group["weight_decay"] = weight_decay * group.get("wd_factor", 0.0)
 
+    def finished_epochs(self):
+        """The history's rows of finished epochs (an interrupted epoch's row has no ``train_loss``)."""
+        return [row for row in self.history if "train_loss" in row]
+
     # -- training -----------------------------------------------------------------
     def _listen(self):
         """Find, once per training call, the callbacks that define each batch-level hook."""

@@ -277,7 +277,7 @@ class Word2VecTransformer(FamilyEstimator, ClassNamePrefixFeaturesOutMixin, Tran
         self.idf_ = idf
         self.corpus_count_ = vocab.n_sentences
         self.corpus_total_words_ = vocab.n_tokens
-        history = [row for row in net.history if "train_loss" in row]
+        history = net.finished_epochs()
         self.n_iter_ = len(history)
         self.loss_curve_ = [row["train_loss"] for row in history]
         self.words_per_second_ = vocab.n_tokens * self.n_iter_ / max(self.train_time_, 1e-9)
