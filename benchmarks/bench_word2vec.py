@@ -3,6 +3,7 @@
     python benchmarks/bench_word2vec.py                       # skip-gram, gensim's settings, 2 threads
     python benchmarks/bench_word2vec.py --tokens 300000       # a slice, to profile quickly
     python benchmarks/bench_word2vec.py --only gensim,sknn    # parts: gensim, sknn, stream
+    python benchmarks/bench_word2vec.py --seeds 0,1,2         # each trainer once per seed, and the means
     python benchmarks/bench_word2vec.py --data /path/to/data  # the folder holding text/ ($SKNN_DATA)
 
 Both train on $SKNN_DATA/text/english-2.7m.txt, lower-cased, with gensim's skip-gram
@@ -67,6 +68,10 @@ def main(argv=None):
     parser.add_argument("--workers", type=int, default=None,
                         help="sknn's workers (threads training at once); default: --threads, as gensim's workers")
     parser.add_argument("--only", default="gensim,sknn,stream")
+    parser.add_argument("--seeds", default="0",
+                        help="comma-separated seeds: each trainer runs once per seed, the trainers interleaved; "
+                             "with several, a table of the means follows (analogy scores move by about half a "
+                             "point from seed to seed)")
     args = parser.parse_args(argv)
 
     path = os.path.join(args.data, "text", "english-2.7m.txt")
@@ -91,8 +96,8 @@ def main(argv=None):
     print(f"corpus: {len(sentences):,} sentences, {n_tokens:,} tokens (lower-cased); settings {settings}\n")
     rows = []
 
-    if "gensim" in parts:
-        model = Word2Vec(workers=args.threads, seed=0, **settings)
+    def run_gensim(seed):
+        model = Word2Vec(workers=args.threads, seed=seed, **settings)
         with PeakRSS(0.005) as peak:  # the vocabulary pass is in the memory, as for sknn, not in the time
             model.build_vocab(sentences)
             start = time.perf_counter()
@@ -101,10 +106,9 @@ def main(argv=None):
         rows.append(("gensim Word2Vec (list of token lists)", seconds, n_tokens * settings["epochs"] / seconds,
                      peak.peak - peak.base, *evaluate(model.wv, questions, pairs), len(model.wv)))
         print(rows[-1], flush=True)
-        del model
 
-    def run_sknn(label, corpus, tokenizer=None):
-        w2v = Word2VecTransformer(**settings, batch_size=batch_size, tokenizer=tokenizer, random_state=0,
+    def run_sknn(label, corpus, seed, tokenizer=None):
+        w2v = Word2VecTransformer(**settings, batch_size=batch_size, tokenizer=tokenizer, random_state=seed,
                                   workers=args.workers or args.threads, device="cpu")
         with PeakRSS(0.005) as peak:
             w2v.fit(corpus)
@@ -113,12 +117,21 @@ def main(argv=None):
         print(rows[-1], flush=True)
 
     # torch's thread pools and math library buffers are set up by the first fit of the process
-    # (about 80 MiB): a tiny fit first keeps that out of the measured memory.
-    Word2VecTransformer(min_count=1, epochs=1, random_state=0, device="cpu").fit(sentences[:200])
-    if "sknn" in parts:
-        run_sknn("sknn Word2VecTransformer (same list)", sentences)
-    if "stream" in parts and args.tokens is None:
-        run_sknn("sknn Word2VecTransformer (file path, streamed)", path, tokenizer=lambda line: line.lower().split())
+    # (about 80 MiB), and the compiled steps are loaded: a tiny fit first keeps both out of the measures.
+    Word2VecTransformer(min_count=1, epochs=1, sg=settings["sg"], random_state=0, device="cpu").fit(sentences[:200])
+    seeds = [int(x) for x in args.seeds.split(",")]
+    for seed in seeds:
+        if "gensim" in parts:
+            run_gensim(seed)
+        if "sknn" in parts:
+            run_sknn("sknn Word2VecTransformer (same list)", sentences, seed)
+        if "stream" in parts and args.tokens is None:
+            run_sknn("sknn Word2VecTransformer (file path, streamed)", path, seed,
+                     tokenizer=lambda line: line.lower().split())
+    if len(seeds) > 1:  # the mean of each trainer over the seeds, in its first row's place
+        labels = list(dict.fromkeys(row[0] for row in rows))
+        rows = [(f"{label}, mean of {len(seeds)} seeds",
+                 *[sum(r[i] for r in rows if r[0] == label) / len(seeds) for i in range(1, 7)]) for label in labels]
 
     print("\n| trainer | training s | words/s | / gensim | peak RSS above start (MiB) | analogies | "
           "Spearman wordsim353 | vocabulary |")
@@ -127,7 +140,7 @@ def main(argv=None):
     for label, seconds, wps, mem, analogy, spearman, vocab in rows:
         ratio = f"{wps / base:.2f}x" if base else "-"
         print(f"| {label} | {seconds:.1f} | {wps:,.0f} | {ratio} | {mem:.0f} | {analogy:.4f} | {spearman:.4f} | "
-              f"{vocab:,} |")
+              f"{vocab:,.0f} |")
     return 0
 
 

@@ -5,9 +5,12 @@ int tensor and everything after that is vectorised: frequent-word subsampling, t
 dynamic (reduced) window, the negative draws from the unigram^0.75 distribution. A batch
 holds ``batch_size`` centre words with their window of neighbours and their negatives.
 
-Negatives are drawn per centre word and shared by every pair of its window (the scheme
-of Intel's pWord2Vec, Ji et al. 2016): the scores of a window are then one small matrix
-product, and the output vectors are read once per window instead of once per pair.
+Two steps train on these batches. On the CPU, word2vec's own: each (input, target) pair
+takes its SGD step in turn, in a loop compiled by numba (:mod:`sknn._w2v_steps`,
+``SkipGramNegative.step_in_place``), skip-gram drawing negatives per pair as word2vec.c.
+Elsewhere (a GPU, or no numba) a batched torch step: negatives drawn per centre word are
+shared by every pair of its window (the scheme of Intel's pWord2Vec, Ji et al. 2016), so
+the scores of a window are one small matrix product and the batch's updates are summed.
 """
 
 import bz2
@@ -22,11 +25,19 @@ import torch
 from torch import nn
 
 from ._validation import first_non_string
+from ._w2v_steps import compiled_step, noise_sampler
 
-__all__ = ["CorpusBatches", "SkipGramNegative", "Vocabulary", "as_documents",
-           "check_corpus", "check_text_file", "is_path", "iter_corpus", "open_corpus_file", "release_freed_memory"]
+__all__ = ["PAIR_STEP_BATCH", "CorpusBatches", "SkipGramNegative", "Vocabulary", "as_documents",
+           "check_corpus", "check_text_file", "is_path", "iter_corpus", "open_corpus_file", "release_freed_memory",
+           "steps_in_place"]
 
 _CHUNK_TOKENS = 50_000  # tokens encoded at a time: a chunk takes a few MB
+PAIR_STEP_BATCH = 4096  # centre words per compiled step: sets only the overhead (each pair steps on its own)
+
+
+def steps_in_place(device):
+    """Whether batches on ``device`` train by the compiled per-pair step (else by the batched torch step)."""
+    return torch.device(device).type == "cpu" and compiled_step(True) is not None
 
 
 def _tokenized(text, tokenizer, where):
@@ -255,14 +266,24 @@ class CorpusBatches:
         self.window = int(window)
         self.negative = int(negative)
         self.keep = torch.from_numpy(vocab.keep_probabilities(sample))
-        self.table = _noise_table(vocab.noise_cumulative(ns_exponent))
+        self.cumulative = vocab.noise_cumulative(ns_exponent)
+        self.noise = noise_sampler(np.diff(self.cumulative, prepend=0.0), negative)  # for the compiled steps
+        self._table = None  # the torch step's draws, built when first needed
         self.epochs = epochs
         self.alpha, self.min_alpha = float(alpha), float(min_alpha)
         self.words_done = 0  # raw corpus words read so far, over all epochs (drives the learning rate)
         self.total_words = max(1, vocab.n_tokens * epochs)
-        # an in-memory corpus is encoded once (4 bytes a word): later epochs skip the word lookups
+        # an in-memory corpus is encoded once (2 bytes a known word under 65,536 words): later epochs
+        # skip the word lookups
         self.encoded = [] if cache else None
         self._complete = False
+
+    @property
+    def table(self):
+        """word2vec.c's table of negative draws, for the torch step (the compiled steps use ``noise``)."""
+        if self._table is None:
+            self._table = _noise_table(self.cumulative)
+        return self._table
 
     def __len__(self):
         return self.vocab.n_sentences
@@ -271,7 +292,8 @@ class CorpusBatches:
         raise NotImplementedError("A streamed corpus has no random access; word2vec sets no validation data aside.")
 
     def _chunks(self):
-        """Encoded chunks: (word ids with -1 for unknown words, sentence lengths, raw words)."""
+        """Encoded chunks: (ids of the known words, known words of each sentence, raw words). Unknown
+        words are dropped here, so the windows span over them (as gensim's)."""
         if self._complete:
             yield from self.encoded
             return
@@ -280,8 +302,9 @@ class CorpusBatches:
         index = self.vocab.index
         ids, lengths, n = [], [], 0
         for sentence in self.sentences():
-            ids.extend([index.get(w, -1) for w in sentence])
-            lengths.append(len(sentence))
+            known = [i for i in map(index.get, sentence) if i is not None]
+            ids.extend(known)
+            lengths.append(len(known))
             n += len(sentence)
             if n >= _CHUNK_TOKENS:
                 yield self._encoded(ids, lengths, n)
@@ -291,18 +314,16 @@ class CorpusBatches:
         self._complete = self.encoded is not None
 
     def _encoded(self, ids, lengths, n):
-        dtype = np.int32 if len(self.vocab) < 2**31 else np.int64
+        dtype = np.uint16 if len(self.vocab) <= 2**16 else np.int32 if len(self.vocab) < 2**31 else np.int64
         chunk = np.array(ids, dtype=dtype), np.array(lengths, dtype=np.int64), n
         if self.encoded is not None:
             self.encoded.append(chunk)
         return chunk
 
     def _encode(self, ids, lengths, generator):
-        """Drop unknown words and subsample frequent ones: the chunk's word ids and sentence of each."""
-        ids = torch.from_numpy(ids).long()
+        """Subsample frequent words: the chunk's word ids and sentence of each."""
+        ids = torch.from_numpy(ids.astype(np.int64))
         sent = torch.repeat_interleave(torch.arange(len(lengths)), torch.from_numpy(lengths))
-        known = ids >= 0
-        ids, sent = ids[known], sent[known]
         if len(ids):
             draw = torch.rand(len(ids), generator=generator)
             kept = draw < self.keep[ids]
@@ -314,6 +335,7 @@ class CorpusBatches:
             generator = torch.Generator().manual_seed(0)
         W, V, K = self.window, len(self.vocab), self.negative
         offsets = torch.arange(-W, W + 1)
+        compiled = steps_in_place(device or "cpu")  # the compiled step draws the negatives itself
         for ids, lengths, n_raw in self._chunks():
             ids, sent = self._encode(ids, lengths, generator)
             n = len(ids)
@@ -324,10 +346,11 @@ class CorpusBatches:
                 reach = W - torch.randint(0, W, (n, 1), generator=generator)  # gensim's reduced window
                 context = ((torch.cat([pad_sent, sent, pad_sent]).unfold(0, 2 * W + 1, 1) == sent[:, None])
                            & (offsets.abs() <= reach) & (offsets != 0))
-                slots = torch.randint(0, len(self.table), (n, K), generator=generator)
-                targets = torch.cat([ids[:, None], self.table[slots].long()], dim=1)
-                target_mask = targets != ids[:, None]
-                target_mask[:, 0] = True
+                if not compiled:
+                    slots = torch.randint(0, len(self.table), (n, K), generator=generator)
+                    targets = torch.cat([ids[:, None], self.table[slots].long()], dim=1)
+                    target_mask = targets != ids[:, None]
+                    target_mask[:, 0] = True
             done_before = self.words_done
             starts = range(0, n, batch_size)
             for b, start in enumerate(starts):
@@ -337,10 +360,14 @@ class CorpusBatches:
                 progress = min(1.0, self.words_done / self.total_words)
                 rate = self.alpha - (self.alpha - self.min_alpha) * progress
                 X = {"tokens": tokens[start:stop + 2 * W], "context_mask": context[start:stop],
-                     "targets": targets[start:stop], "target_mask": target_mask[start:stop],
                      "step_scale": torch.tensor(rate * (stop - start))}
-                if device is not None and torch.device(device).type != "cpu":
-                    X = {k: t.to(device, non_blocking=True) for k, t in X.items()}
+                if compiled:
+                    X.update(centres=ids[start:stop], noise=self.noise,
+                             noise_seed=torch.randint(1, 2**62, (), generator=generator))
+                else:
+                    X.update(targets=targets[start:stop], target_mask=target_mask[start:stop])
+                    if device is not None and torch.device(device).type != "cpu":
+                        X = {k: t.to(device, non_blocking=True) for k, t in X.items()}
                 yield X, None, None
             self.words_done = done_before + n_raw
             release_freed_memory()
@@ -475,6 +502,24 @@ class SkipGramNegative(nn.Module):
     def forward(self, tokens, context_mask, targets, target_mask, step_scale=None):
         losses = self._losses(tokens, context_mask, targets, target_mask)
         return losses if step_scale is None else _ScaledGradient.apply(losses, step_scale)
+
+    def step_in_place(self, tokens, context_mask, centres, step_scale, noise, noise_seed):
+        """word2vec's own SGD on a batch, in place: each (input, target) pair in turn takes a step of the
+        batch's rate (``step_scale`` / centres), as in word2vec.c and gensim; the negatives of each
+        prediction are drawn from ``noise`` (:class:`sknn._w2v_steps.Noise`) by a generator started at
+        ``noise_seed``. Compiled (:mod:`sknn._w2v_steps`), for tables on the CPU; returns each
+        centre's loss. The batches come from :class:`CorpusBatches` on the CPU where numba is
+        installed (``steps_in_place``); elsewhere they hold the negatives for ``forward``.
+        """
+        weight = self.input.weight
+        if weight.device.type != "cpu" or weight.dtype != torch.float32:
+            raise RuntimeError(f"The compiled word2vec step trains float32 tables on the CPU, not {weight.dtype} "
+                               f"on {weight.device}: give such a module batches for forward (device={weight.device}).")
+        losses = np.empty(len(centres), dtype=np.float32)
+        compiled_step(self.sg)(weight.detach().numpy(), self.output.weight.detach().numpy(), tokens.numpy(),
+                               context_mask.numpy(), centres.numpy(), float(step_scale) / max(1, len(centres)),
+                               losses, *noise, int(noise_seed))
+        return torch.from_numpy(losses)
 
     def _losses(self, tokens, context_mask, targets, target_mask):
         u = self.input(tokens)  # (B + 2W, d)

@@ -23,6 +23,7 @@ from ._engine import Engine, PassThroughLoss, TrainingDiverged
 from ._family import FamilyEstimator
 from ._validation import build_within_memory
 from ._w2v_core import (
+    PAIR_STEP_BATCH,
     CorpusBatches,
     SkipGramNegative,
     Vocabulary,
@@ -30,10 +31,23 @@ from ._w2v_core import (
     as_documents,
     check_corpus,
     iter_corpus,
+    steps_in_place,
 )
 from .keyedvectors import KeyedVectors
 
 __all__ = ["Word2VecTransformer"]
+
+
+class _PairStepEngine(Engine):
+    """The engine of word vectors: on the CPU a batch trains by word2vec's own per-pair SGD, compiled
+    (:meth:`SkipGramNegative.step_in_place`), in each Hogwild! thread as in one; elsewhere (a GPU, or
+    no numba) by the batched torch step, the module's loss summed over the batch and plain SGD."""
+
+    def _train_step(self, batch, module, optimizer, **fit_params):
+        if "noise" not in batch[0]:  # a batch for the torch step: negatives drawn, no compiled step
+            return super()._train_step(batch, module, optimizer, **fit_params)
+        losses = module.step_in_place(**batch[0])
+        return {"loss": losses.mean(), "y_pred": losses}
 
 
 class _Sentences:
@@ -76,8 +90,11 @@ class Word2VecTransformer(FamilyEstimator, ClassNamePrefixFeaturesOutMixin, Tran
     random_state        seed=1                 seed of initialisation and sampling
     ==================  =====================  ==========================================
 
-    One difference: the negatives of a centre word are shared by all the pairs of its
-    window (as in Intel's pWord2Vec), so a window's scores are one matrix product; the
+    On the CPU each (input, target) pair takes its own SGD step in turn, as in word2vec.c
+    and gensim, in a loop compiled by numba (threads run it in parallel, see ``workers``).
+    On a GPU (or where numba cannot be imported) a batch's updates are computed at once
+    and summed, with the negatives of a centre word shared by all the pairs of its window
+    (as in Intel's pWord2Vec), so that a window's scores are one matrix product; the
     benchmarks compare the resulting vectors with gensim's (benchmarks/RESULTS.md).
 
     Parameters
@@ -85,12 +102,13 @@ class Word2VecTransformer(FamilyEstimator, ClassNamePrefixFeaturesOutMixin, Tran
     vector_size, window, min_count, max_vocab_size, sg, negative, ns_exponent, sample, alpha, min_alpha, epochs :
         See the table above.
     batch_size : int or 'auto', default='auto'
-        Centre words per SGD step. Each pair gets a step of the current ``alpha``
-        (updates are summed, not averaged, as in word2vec); larger batches are faster
-        but apply more updates at once to the same (frequent) words, which costs quality
-        and can diverge on small vocabularies. 'auto' is
-        ``min(1024, max(32, 2 * n_words)) // workers`` (at least 8): threads stepping at
-        once add up their updates as one larger batch would.
+        Centre words per step. On the CPU, where each pair steps on its own, it only sets
+        how often the learning rate moves and the overhead per step: 'auto' is 4,096 for
+        each thread (gensim's jobs are 10,000 words). Where a batch's updates are summed
+        (a GPU), larger batches apply more updates at once to the same frequent words,
+        which costs quality and can diverge on small vocabularies: 'auto' is then
+        ``min(1024, max(32, 2 * n_words)) // workers`` (at least 8), since threads
+        stepping at once add up their updates as one larger batch would.
     tokenizer : callable or None, default=None
         Turns a string (a document, or a line of a corpus file) into a list of tokens;
         None splits on whitespace. Lists of tokens are used as they are.
@@ -247,9 +265,12 @@ class Word2VecTransformer(FamilyEstimator, ClassNamePrefixFeaturesOutMixin, Tran
         self.vocabulary_ = {word: i for i, word in enumerate(vocab.words)}
         self._record_architecture()
         workers = self._workers(device)
-        # threads stepping at once sum their updates to the frequent words as one larger batch would
-        batch_size = (max(8, min(1024, max(32, 2 * len(vocab))) // workers) if self.batch_size == "auto"
-                      else self.batch_size)
+        if self.batch_size != "auto":
+            batch_size = self.batch_size
+        elif steps_in_place(device):  # each pair steps on its own: the batch only sets the overhead
+            batch_size = PAIR_STEP_BATCH
+        else:  # summed updates: threads stepping at once sum them as one larger batch would
+            batch_size = max(8, min(1024, max(32, 2 * len(vocab))) // workers)
         interrupted = False
         try:
             with seeded(seed, device):
@@ -262,10 +283,11 @@ class Word2VecTransformer(FamilyEstimator, ClassNamePrefixFeaturesOutMixin, Tran
                 except KeyboardInterrupt:  # Ctrl-C: the engine is back at the end of the last finished epoch
                     interrupted = True
                 except TrainingDiverged:
-                    raise ValueError(f"Word2VecTransformer diverged (the loss became infinite) with batch_size="
-                                     f"{batch_size} and alpha={self.alpha} on a vocabulary of {len(vocab)} words: "
-                                     "the summed updates of a batch were too large for its frequent words. Pass a "
-                                     "smaller batch_size or alpha.") from None
+                    summed = "" if steps_in_place(device) else " (on this device a batch's updates are summed)"
+                    raise ValueError(f"Word2VecTransformer diverged (the loss became infinite or NaN) with alpha="
+                                     f"{self.alpha} and batch_size={batch_size} on a vocabulary of {len(vocab)} "
+                                     f"words: the steps were too large for its frequent words{summed}. Pass a "
+                                     "smaller alpha or batch_size.") from None
         except BaseException:
             self._clear_fitted()  # a failed fit leaves an unfitted estimator, not a mixed one
             raise
@@ -297,7 +319,7 @@ class Word2VecTransformer(FamilyEstimator, ClassNamePrefixFeaturesOutMixin, Tran
             from skorch.callbacks import PrintLog
 
             callbacks.append(("print_log", PrintLog()))
-        return Engine(module, PassThroughLoss(), optimizer=torch.optim.SGD, lr=1.0, max_epochs=self.epochs,
+        return _PairStepEngine(module, PassThroughLoss(), optimizer=torch.optim.SGD, lr=1.0, max_epochs=self.epochs,
                       batch_size=batch_size, callbacks=callbacks, device=str(device), seed=seed,
                       verbose=int(self.verbose), workers=self._workers(device))
 

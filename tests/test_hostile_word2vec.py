@@ -3,6 +3,7 @@
 import bz2
 import gzip
 import lzma
+import threading
 import time
 
 import numpy as np
@@ -10,6 +11,7 @@ import pytest
 from sklearn.utils._param_validation import InvalidParameterError
 
 from sknn import KeyedVectors, Word2VecTransformer
+from sknn import _w2v_core
 from sknn._w2v_core import SkipGramNegative
 
 DOCS = ["the cat sat on the mat", "the dog sat on the rug", "a cat and a dog"] * 20
@@ -140,23 +142,29 @@ def test_keyed_vectors_refuse_non_finite_vectors():
 
 
 # -- Ctrl-C ------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("workers", [1, 2])
-def test_an_interrupted_fit_keeps_the_model_of_the_last_finished_epoch(monkeypatch, workers):
+@pytest.mark.parametrize("workers, step", [(1, "step_in_place"), (2, "step_in_place"), (2, "forward")])
+def test_an_interrupted_fit_keeps_the_model_of_the_last_finished_epoch(monkeypatch, workers, step):
+    """Ctrl-C in a step of the compiled per-pair path, or of the batched torch path (without numba)."""
     params = {**W2V, "epochs": 3, "batch_size": 8, "workers": workers}
     seen = {"calls": 0}
-    original = SkipGramNegative.forward
+    original = getattr(SkipGramNegative, step)
+    if step == "forward":
+        monkeypatch.setattr(_w2v_core, "compiled_step", lambda sg: None)
+
+    one_at_a_time = threading.Lock()  # no other thread's step runs while the vectors are read
 
     def forward(self, *args, **kwargs):
-        seen["calls"] += 1
-        if n_batches is None:  # counting the steps of an epoch
+        with one_at_a_time:
+            seen["calls"] += 1
+            if n_batches is None:  # counting the steps of an epoch
+                return original(self, *args, **kwargs)
+            if seen["calls"] == n_batches + 1:  # the first step of the second epoch, before its update
+                seen["vectors"] = self.input.weight.detach()[:-1].clone().numpy()
+            if seen["calls"] == n_batches + 3:  # in the second epoch (an epoch has at least 4 steps)
+                raise KeyboardInterrupt  # from a step of either thread, the epoch stops the same way
             return original(self, *args, **kwargs)
-        if seen["calls"] == n_batches + 1:  # the first step of the second epoch, before its update
-            seen["vectors"] = self.input.weight.detach()[:-1].clone().numpy()
-        if seen["calls"] == n_batches + 3:  # in the second epoch (an epoch has at least 4 steps)
-            raise KeyboardInterrupt  # from a step of either thread, the epoch stops the same way
-        return original(self, *args, **kwargs)
 
-    monkeypatch.setattr(SkipGramNegative, "forward", forward)
+    monkeypatch.setattr(SkipGramNegative, step, forward)
     n_batches = None
     Word2VecTransformer(**{**params, "epochs": 1, "workers": 1}).fit(DOCS)  # the same draws in its first epoch
     n_batches, seen["calls"] = seen["calls"], 0
@@ -181,3 +189,17 @@ def test_evaluation_files_that_are_not_text_name_the_line(vector_files, tmp_path
     questions.write_bytes(b": capital\nw0 w1 w2 w3\n\xff\xfe\x00\x01")
     with pytest.raises(ValueError, match=r"questions\.txt, line 3: not UTF-8 text"):
         vector_files[0].evaluate_word_analogies(questions)
+
+
+@pytest.mark.parametrize("step", ["compiled", "torch"])
+def test_steps_too_large_stop_the_fit_with_an_error_not_nan_vectors(monkeypatch, step):
+    """An alpha that makes the vectors overflow: both steps turn it into a NaN loss, and the fit says
+    what diverged and what to lower (the compiled loops keep NaN semantics under fastmath)."""
+    if step == "torch":
+        monkeypatch.setattr(_w2v_core, "compiled_step", lambda sg: None)
+    for sg in (0, 1):
+        w2v = Word2VecTransformer(**{**W2V, "sg": sg, "alpha": 1e30})
+        with pytest.raises(ValueError, match=r"diverged \(the loss became infinite or NaN\) with alpha=1e\+30.*"
+                                             r"Pass a smaller alpha"):
+            w2v.fit(DOCS)
+        assert not hasattr(w2v, "wv_")  # no half-fitted transformer

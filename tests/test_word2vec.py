@@ -11,8 +11,9 @@ from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
 
 import sknn
-from sknn import KeyedVectors, Word2VecTransformer
-from sknn._w2v_core import CorpusBatches, SkipGramNegative, Vocabulary, _WindowLoss, _WindowSum
+from sknn import KeyedVectors, Word2VecTransformer, _w2v_core
+from sknn._w2v_core import PAIR_STEP_BATCH, CorpusBatches, SkipGramNegative, Vocabulary, _WindowLoss, _WindowSum
+from sknn._w2v_steps import noise_sampler
 
 FAST = dict(vector_size=16, window=3, min_count=1, epochs=10, sample=0, random_state=0)
 
@@ -68,7 +69,11 @@ def test_window_loss_backward_matches_autograd(B, W):
     torch.testing.assert_close(_WindowLoss.apply(u, v, weight, sign), expected)
 
 
-def test_batches_respect_sentences_reduced_windows_and_subsampling():
+@pytest.mark.parametrize("compiled", [True, False])
+def test_batches_respect_sentences_reduced_windows_and_subsampling(compiled, monkeypatch):
+    """The batches of the compiled step (centres; it draws the negatives) and of the torch step (targets)."""
+    if not compiled:
+        monkeypatch.setattr(_w2v_core, "compiled_step", lambda sg: None)
     sentences = [["a", "b", "c", "d", "e"], ["f", "g"], ["a", "b", "c"]] * 50
     vocab, _ = Vocabulary.build(sentences, min_count=1)
     source = CorpusBatches(lambda: iter(sentences), vocab, window=3, negative=4, sample=0, ns_exponent=0.75, epochs=1)
@@ -76,21 +81,27 @@ def test_batches_respect_sentences_reduced_windows_and_subsampling():
     n_centres = 0
     for X, y, w in source.batches(64, generator=torch.Generator().manual_seed(0)):
         assert y is None and w is None
-        tokens, mask, targets = X["tokens"], X["context_mask"], X["targets"]
-        B = len(targets)
+        tokens, mask = X["tokens"], X["context_mask"]
+        centres = X["centres"] if compiled else X["targets"][:, 0]  # target 0 is the centre itself
+        B = len(centres)
         n_centres += B
-        assert tokens.shape == (B + 6,) and mask.shape == (B, 7) and targets.shape == (B, 5)
+        assert tokens.shape == (B + 6,) and mask.shape == (B, 7)
         assert not mask[:, 3].any()  # the centre is not its own context
         # the window is symmetric, contiguous and at most 3 wide
         reach = mask[:, 4:].sum(1)
         seen_reaches.update(reach.tolist())
         windows = tokens.unfold(0, 7, 1)
-        assert torch.equal(windows[:, 3], targets[:, 0])  # target 0 is the centre itself
+        assert torch.equal(windows[:, 3], centres)
         # a context never crosses a sentence: 'f' and 'g' (a 2-word sentence) only see each other
         f, g = vocab.index["f"], vocab.index["g"]
-        for row in torch.nonzero(targets[:, 0] == f).flatten().tolist():
+        for row in torch.nonzero(centres == f).flatten().tolist():
             assert set(windows[row][mask[row]].tolist()) <= {g}
-        assert torch.equal(X["target_mask"][:, 1:], targets[:, 1:] != targets[:, :1])
+        if compiled:
+            assert X["noise"].negative == 4 and "targets" not in X
+        else:
+            targets = X["targets"]
+            assert targets.shape == (B, 5) and "noise" not in X
+            assert torch.equal(X["target_mask"][:, 1:], targets[:, 1:] != targets[:, :1])
     assert n_centres == vocab.n_tokens  # sample=0 keeps every word
     assert {1, 2, 3} <= seen_reaches <= {0, 1, 2, 3}  # reduced windows drawn in 1..window (0: sentence end)
 
@@ -101,11 +112,13 @@ def test_batches_respect_sentences_reduced_windows_and_subsampling():
     assert keep[vocab.index["the"]] == pytest.approx((np.sqrt(2000 / threshold) + 1) * threshold / 2000, rel=1e-6)
     assert keep[vocab.index["rare"]] == 1.0
     source = CorpusBatches(lambda: iter(skewed), vocab, window=2, negative=2, sample=1e-3, ns_exponent=0.75, epochs=1)
-    kept = sum(len(X["targets"]) for X, _, _ in source.batches(10_000, generator=torch.Generator().manual_seed(0)))
+    kept = sum(len(X["context_mask"]) for X, _, _ in source.batches(10_000, generator=torch.Generator().manual_seed(0)))
     assert kept == pytest.approx(1 + 2000 * keep[vocab.index["the"]], rel=0.15)
 
 
-def test_negatives_follow_the_unigram_distribution_to_the_power():
+def test_negatives_follow_the_unigram_distribution_to_the_power(monkeypatch):
+    """The torch step's negatives, drawn by the batch source (the compiled step's: the alias table below)."""
+    monkeypatch.setattr(_w2v_core, "compiled_step", lambda sg: None)
     sentences = [["a"] * 16 + ["b"] * 4 + ["c"]] * 200
     vocab, _ = Vocabulary.build(sentences, min_count=1)
     source = CorpusBatches(lambda: iter(sentences), vocab, window=1, negative=5, sample=0, ns_exponent=0.75, epochs=1)
@@ -135,15 +148,99 @@ def test_threads_training_at_once_learn_the_same_neighbours(topics, sg):
     assert w2v.loss_curve_[-1] < w2v.loss_curve_[0]
 
 
-def test_workers_default_to_one_for_a_seeded_fit_and_split_the_auto_batch(topics):
+def test_workers_default_to_one_for_a_seeded_fit_and_split_the_auto_batch(topics, monkeypatch):
     docs = topics[0][:40]
     seeded = Word2VecTransformer(**{**FAST, "epochs": 1}).fit(docs)
     unseeded = Word2VecTransformer(**{**FAST, "epochs": 1, "random_state": None}).fit(docs)
     assert seeded.net_.workers == 1 and unseeded.net_.workers == torch.get_num_threads()
     many = Word2VecTransformer(**{**FAST, "epochs": 1, "workers": 3}).fit(docs)
+    # pairs stepping one at a time: a thread's batch only sets the overhead, whatever the threads
+    assert many.net_.batch_size == seeded.net_.batch_size == PAIR_STEP_BATCH
+    monkeypatch.setattr(_w2v_core, "compiled_step", lambda sg: None)  # the batched torch step (as on a GPU)
+    seeded = Word2VecTransformer(**{**FAST, "epochs": 1}).fit(docs)
+    many = Word2VecTransformer(**{**FAST, "epochs": 1, "workers": 3}).fit(docs)
     assert many.net_.batch_size == seeded.net_.batch_size // 3  # threads at once sum like one larger batch
     with pytest.raises(ValueError, match="workers"):
         Word2VecTransformer(workers=0).fit(docs)
+
+
+def _one_window(sg, n_words=6, d=4, seed=0, negative=0):
+    """A module with random tables and a batch of one centre (word 1) whose window holds words 0 and 2."""
+    torch.manual_seed(seed)
+    module = SkipGramNegative(n_words, d, sg=sg)
+    with torch.no_grad():
+        module.output.weight[:-1].normal_(0, 0.5)
+        module.input.weight[:-1].normal_(0, 0.5)
+    batch = {"tokens": torch.tensor([0, 1, 2]), "context_mask": torch.tensor([[True, False, True]]),
+             "centres": torch.tensor([1]), "step_scale": torch.tensor(0.1),
+             "noise": noise_sampler(np.ones(n_words), negative), "noise_seed": torch.tensor(12345)}
+    return module, batch
+
+
+@pytest.mark.parametrize("sg", [1, 0])
+def test_the_compiled_step_is_word2vecs_sgd_one_pair_after_the_other(sg):
+    """Skip-gram: neighbour 0 predicts the centre, its step lands, then neighbour 2 predicts it from the
+    moved output vector. CBOW: the window's mean predicts it, each neighbour gets the whole error."""
+    module, batch = _one_window(sg)
+    u = module.input.weight.detach().double().clone()
+    v = module.output.weight.detach().double().clone()
+    rate, loss = 0.1, 0.0
+    if sg:
+        for neighbour in (0, 2):
+            p = torch.sigmoid(u[neighbour] @ v[1])
+            loss -= torch.log(p)
+            u_old = u[neighbour].clone()
+            u[neighbour] += rate * (1 - p) * v[1]
+            v[1] += rate * (1 - p) * u_old
+    else:
+        hidden = (u[0] + u[2]) / 2
+        p = torch.sigmoid(hidden @ v[1])
+        loss = -torch.log(p)
+        error = rate * (1 - p) * v[1]
+        v[1] += rate * (1 - p) * hidden
+        u[0] += error
+        u[2] += error
+    losses = module.step_in_place(**batch)
+    torch.testing.assert_close(losses.double(), loss.reshape(1), rtol=1e-5, atol=1e-6)
+    torch.testing.assert_close(module.input.weight.detach().double(), u, rtol=1e-5, atol=1e-6)
+    torch.testing.assert_close(module.output.weight.detach().double(), v, rtol=1e-5, atol=1e-6)
+
+
+def test_the_compiled_skip_gram_draws_negatives_of_its_own_for_each_pair():
+    """With negatives, each of the two pairs of the window meets noise words drawn for it (CBOW's one
+    prediction draws one set); the same seed draws the same words (a seeded fit is reproducible)."""
+    def moved_rows(sg, seed):
+        module, batch = _one_window(sg, n_words=50, negative=5)
+        batch["noise_seed"] = torch.tensor(seed)
+        before = module.output.weight.detach().clone()
+        module.step_in_place(**batch)
+        return (module.output.weight.detach() != before).any(dim=1).nonzero().ravel().tolist()
+    skip_gram, cbow = moved_rows(1, 1), moved_rows(0, 1)
+    assert 1 in skip_gram and 1 in cbow  # the centre
+    assert 6 < len(skip_gram) <= 11 and 2 < len(cbow) <= 6  # up to 5 noise words per prediction
+    assert moved_rows(1, 1) == skip_gram and moved_rows(1, 2) != skip_gram
+
+
+def test_the_alias_table_draws_the_noise_distribution_exactly():
+    rng = np.random.RandomState(0)
+    for probabilities in (rng.rand(1000) ** 4, np.array([5.0, 1.0, 1.0]), np.ones(7), np.array([1e-9, 1.0])):
+        accept, alias, negative = noise_sampler(probabilities, 5)
+        drawn = accept.copy()  # a column keeps its word with probability accept, gives its alias otherwise
+        np.add.at(drawn, alias, 1 - accept)
+        np.testing.assert_allclose(drawn / len(accept), probabilities / probabilities.sum(), atol=1e-12)
+
+
+@pytest.mark.parametrize("sg", [1, 0])
+def test_the_batched_torch_step_trains_where_the_compiled_one_cannot(topics, monkeypatch, sg):
+    """Without numba (and on a GPU) the module's loss is summed over the batch and SGD steps."""
+    monkeypatch.setattr(_w2v_core, "compiled_step", lambda sg: None)
+    calls = []
+    forward = SkipGramNegative.forward
+    monkeypatch.setattr(SkipGramNegative, "forward", lambda self, *a, **k: calls.append(1) or forward(self, *a, **k))
+    w2v = Word2VecTransformer(sg=sg, **{**FAST, "batch_size": 16}).fit(topics[0])
+    assert calls
+    for word, group in (("cat", {"dog", "horse"}), ("truck", {"car", "bus"})):
+        assert {w for w, _ in w2v.wv_.most_similar(word, topn=2)} == group, (sg, word)
 
 
 @pytest.mark.parametrize("sg", [1, 0])
