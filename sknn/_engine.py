@@ -28,6 +28,7 @@ tensors to the CPU on a machine without a GPU). Engine replaces the hot path:
 import contextlib
 import copy
 import math
+import tempfile
 from collections.abc import Mapping
 from functools import partial
 
@@ -108,16 +109,44 @@ class _EpochSnapshot:
     """The module's and the optimizer's state at the start of an epoch, kept in reused buffers.
 
     Taking it copies into tensors allocated once (no deep copy per epoch); restoring it
-    after a Ctrl-C puts weights, buffers and optimizer moments back as they were.
+    after a Ctrl-C puts weights, buffers and optimizer moments back as they were. With
+    ``on_disk``, the module's CPU tensors go to an anonymous temporary file instead
+    (written from the tensors' own memory, read back into it), so that the weights are
+    not held twice in memory: for large tables, such as word vectors.
     """
 
-    def __init__(self):
+    def __init__(self, on_disk=False):
+        self.on_disk = on_disk
         self.module = None
         self.optim = None
+        self.file = None
+
+    @staticmethod
+    def _bytes(tensor):
+        """The tensor's memory as a flat numpy byte array (a view), or None where it has none to share."""
+        if tensor.device.type != "cpu" or not tensor.is_contiguous():
+            return None
+        try:
+            return tensor.numpy().reshape(-1).view(np.uint8)
+        except (TypeError, RuntimeError):  # dtypes numpy lacks (bfloat16...)
+            return None
 
     def take(self, module, optimizer):
         state = module.state_dict(keep_vars=False)
-        if self.module is None or self.module.keys() != state.keys():
+        if self.on_disk:
+            if self.file is None:
+                self.file = tempfile.TemporaryFile(prefix="sknn-epoch-")
+            self.file.seek(0)
+            kept = {}
+            for k, v in state.items():
+                raw = self._bytes(v)
+                if raw is None:
+                    kept[k] = v.detach().clone()
+                else:
+                    raw.tofile(self.file)
+            self.file.truncate()
+            self.module = kept
+        elif self.module is None or self.module.keys() != state.keys():
             self.module = {k: v.detach().clone() for k, v in state.items()}
         else:
             for k, v in state.items():
@@ -133,12 +162,24 @@ class _EpochSnapshot:
                           for p, k, v in entries]
 
     def restore(self, module, optimizer):
+        if self.on_disk:
+            self.file.seek(0)
         with torch.no_grad():
             for k, v in module.state_dict(keep_vars=False).items():
-                v.copy_(self.module[k])
+                if k in self.module:
+                    v.copy_(self.module[k])
+                else:  # on disk, in the order written
+                    raw = self._bytes(v)
+                    if self.file.readinto(raw) != raw.nbytes:
+                        raise RuntimeError("The epoch snapshot file ended early: the weights were not restored.")
         optimizer.state.clear()
         for p, k, v in self.optim or []:
             optimizer.state[p][k] = v.clone() if torch.is_tensor(v) else copy.deepcopy(v)
+
+    def close(self):
+        if self.file is not None:
+            self.file.close()  # an anonymous file: closing deletes it
+            self.file = None
 
 
 def _identity(x):
@@ -206,10 +247,16 @@ class Engine(NeuralNet):
         without locks (:mod:`sknn._hogwild`): for sparse models, whose steps rarely touch
         the same rows. Training is then not reproducible run to run. One thread on a GPU;
         batch-level callbacks, ``l1`` and float16 need one thread.
+    epoch_snapshot : {'memory', 'disk'}
+        Where the weights of the last finished epoch are kept, for a Ctrl-C to return to
+        them: a copy in memory, or an anonymous temporary file (weights on the CPU), which
+        keeps large tables from being held twice in memory at the cost of writing them
+        once an epoch.
     """
 
     def __init__(self, module, criterion, *, score_fn=None, weight_decay=0.0, l1=0.0,
-                 lr_multipliers=None, shuffle=True, seed=0, amp_dtype=None, classes=None, workers=1, **kwargs):
+                 lr_multipliers=None, shuffle=True, seed=0, amp_dtype=None, classes=None, workers=1,
+                 epoch_snapshot="memory", **kwargs):
         kwargs.setdefault("train_split", None)
         super().__init__(module, criterion, **kwargs)
         self.score_fn = score_fn
@@ -221,6 +268,7 @@ class Engine(NeuralNet):
         self.amp_dtype = amp_dtype
         self.classes = classes
         self.workers = workers
+        self.epoch_snapshot = epoch_snapshot
 
     # -- building -----------------------------------------------------------------
     def get_default_callbacks(self):
@@ -438,25 +486,30 @@ class Engine(NeuralNet):
         epochs = self.max_epochs if epochs is None else epochs
         generator = torch.Generator().manual_seed(int(self.seed) + len(self.history))
         on_epoch = {"dataset_train": train, "dataset_valid": valid}
-        snapshot = _EpochSnapshot()
-        for _ in range(epochs):
-            snapshot.take(self.module_, self.optimizer_)
-            shuffle_state = generator.get_state()
-            try:
-                self.notify("on_epoch_begin", **on_epoch)
-                self.run_single_epoch(train, training=True, prefix="train", step_fn=self.train_step,
-                                      generator=generator, **fit_params)
-                self.run_single_epoch(valid, training=False, prefix="valid", step_fn=self.validation_step,
-                                      **fit_params)
-            except KeyboardInterrupt:
-                # Ctrl-C inside an epoch: back to the state of the last finished one.
-                snapshot.restore(self.module_, self.optimizer_)
-                generator.set_state(shuffle_state)
-                del self.history[-1]
-                raise TrainingInterrupted() from None
-            # A KeyboardInterrupt raised here is a callback asking to stop (skorch's
-            # EarlyStopping does so); the epoch is complete.
-            self.notify("on_epoch_end", **on_epoch)
+        if self.epoch_snapshot not in ("memory", "disk"):
+            raise ValueError(f"epoch_snapshot={self.epoch_snapshot!r}: pass 'memory' or 'disk'.")
+        snapshot = _EpochSnapshot(on_disk=self.epoch_snapshot == "disk")
+        try:
+            for _ in range(epochs):
+                snapshot.take(self.module_, self.optimizer_)
+                shuffle_state = generator.get_state()
+                try:
+                    self.notify("on_epoch_begin", **on_epoch)
+                    self.run_single_epoch(train, training=True, prefix="train", step_fn=self.train_step,
+                                          generator=generator, **fit_params)
+                    self.run_single_epoch(valid, training=False, prefix="valid", step_fn=self.validation_step,
+                                          **fit_params)
+                except KeyboardInterrupt:
+                    # Ctrl-C inside an epoch: back to the state of the last finished one.
+                    snapshot.restore(self.module_, self.optimizer_)
+                    generator.set_state(shuffle_state)
+                    del self.history[-1]
+                    raise TrainingInterrupted() from None
+                # A KeyboardInterrupt raised here is a callback asking to stop (skorch's
+                # EarlyStopping does so); the epoch is complete.
+                self.notify("on_epoch_end", **on_epoch)
+        finally:
+            snapshot.close()
         return self
 
     def partial_fit(self, X, y=None, classes=None, epochs=None, **fit_params):

@@ -494,8 +494,8 @@ class SkipGramNegative(nn.Module):
         self.sg = bool(sg)
         self.input = nn.Embedding(n_words + 1, vector_size, sparse=sparse)
         self.output = nn.Embedding(n_words + 1, vector_size, sparse=sparse)
-        with torch.no_grad():  # gensim's initialisation: small uniform inputs, zero outputs
-            self.input.weight.uniform_(-0.5 / vector_size, 0.5 / vector_size)
+        with torch.no_grad():  # gensim 4's initialisation: inputs uniform in (-1/d, 1/d), zero outputs
+            self.input.weight.uniform_(-1.0 / vector_size, 1.0 / vector_size)
             self.input.weight[n_words].zero_()
             self.output.weight.zero_()
 

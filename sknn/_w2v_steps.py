@@ -22,7 +22,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-_LOOPS = ("_pair", "_noise_word", "_skip_gram", "_cbow", "_alias_columns")
+_LOOPS = ("_pair", "_noise_word", "_predict", "_skip_gram", "_cbow", "_stack", "_alias_columns")
 _jit = {"done": False, "available": False}
 
 
@@ -80,6 +80,21 @@ def _noise_word(accept, alias, state):
     return np.int64(alias[column]), state
 
 
+def _predict(output, centre, hidden, error, rate, accept, alias, negative, state):
+    """``hidden`` predicts ``centre`` and ``negative`` noise words drawn for it: each pair steps in turn.
+    Returns the prediction's loss and the generator's state."""
+    loss = 0.0
+    likelihood = _pair(output, centre, hidden, error, 1.0, rate)
+    for _ in range(negative):
+        target, state = _noise_word(accept, alias, state)
+        if target != centre:
+            likelihood *= _pair(output, target, hidden, error, 0.0, rate)
+            if likelihood < _TINY:  # one logarithm per prediction, unless the product would underflow
+                loss -= math.log(likelihood)
+                likelihood = 1.0
+    return loss - math.log(likelihood), state
+
+
 def _skip_gram(inputs, output, tokens, context_mask, centres, rate, losses, accept, alias, negative, seed):
     """Skip-gram: each neighbour of a centre in turn predicts the centre and negatives of its own
     (``negative`` of them, as word2vec.c and gensim draw them), drawn from the alias table
@@ -95,15 +110,8 @@ def _skip_gram(inputs, output, tokens, context_mask, centres, rate, losses, acce
                 continue
             hidden = inputs[tokens[i + j]]
             error[:] = 0.0
-            likelihood = _pair(output, centre, hidden, error, 1.0, rate)
-            for _ in range(negative):
-                target, state = _noise_word(accept, alias, state)
-                if target != centre:
-                    likelihood *= _pair(output, target, hidden, error, 0.0, rate)
-                    if likelihood < _TINY:  # one logarithm per pair, unless the product would underflow
-                        loss -= math.log(likelihood)
-                        likelihood = 1.0
-            loss -= math.log(likelihood)
+            pair_loss, state = _predict(output, centre, hidden, error, rate, accept, alias, negative, state)
+            loss += pair_loss
             for c in range(hidden.shape[0]):
                 hidden[c] += error[c]
         losses[i] = loss
@@ -133,21 +141,20 @@ def _cbow(inputs, output, tokens, context_mask, centres, rate, losses, accept, a
             for c in range(d):
                 hidden[c] *= scale
             error[:] = 0.0
-            likelihood = _pair(output, centre, hidden, error, 1.0, rate)
-            for _ in range(negative):
-                target, state = _noise_word(accept, alias, state)
-                if target != centre:
-                    likelihood *= _pair(output, target, hidden, error, 0.0, rate)
-                    if likelihood < _TINY:
-                        loss -= math.log(likelihood)
-                        likelihood = 1.0
-            loss -= math.log(likelihood)
+            loss, state = _predict(output, centre, hidden, error, rate, accept, alias, negative, state)
             for j in range(width):
                 if context_mask[i, j]:
                     row = inputs[tokens[i + j]]
                     for c in range(d):
                         row[c] += error[c]
         losses[i] = loss
+
+
+def _stack(column, scaled, stacks, sizes):
+    """Push ``column`` on the stack of under-full columns (its share below 1) or of full ones."""
+    full = 1 if scaled[column] >= 1.0 else 0
+    stacks[full, sizes[full]] = column
+    sizes[full] += 1
 
 
 def _alias_columns(probabilities):
@@ -157,29 +164,17 @@ def _alias_columns(probabilities):
     scaled = probabilities * (n / probabilities.sum())
     accept = np.ones(n)
     alias = np.arange(n)
-    small = np.empty(n, np.int64)
-    large = np.empty(n, np.int64)
-    n_small = n_large = 0
+    stacks = np.empty((2, n), np.int64)  # columns under-full (0) and full (1)
+    sizes = np.zeros(2, np.int64)
     for i in range(n):
-        if scaled[i] < 1.0:
-            small[n_small] = i
-            n_small += 1
-        else:
-            large[n_large] = i
-            n_large += 1
-    while n_small and n_large:
-        n_small -= 1
-        n_large -= 1
-        lo, hi = small[n_small], large[n_large]
+        _stack(i, scaled, stacks, sizes)
+    while sizes[0] and sizes[1]:
+        sizes -= 1
+        lo, hi = stacks[0, sizes[0]], stacks[1, sizes[1]]
         accept[lo] = scaled[lo]
         alias[lo] = hi
         scaled[hi] -= 1.0 - scaled[lo]
-        if scaled[hi] < 1.0:
-            small[n_small] = hi
-            n_small += 1
-        else:
-            large[n_large] = hi
-            n_large += 1
+        _stack(hi, scaled, stacks, sizes)
     return accept, alias
 
 

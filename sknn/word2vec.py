@@ -132,7 +132,9 @@ class Word2VecTransformer(FamilyEstimator, ClassNamePrefixFeaturesOutMixin, Tran
     Attributes
     ----------
     wv_ : KeyedVectors
-        The word (input) vectors, most frequent words first.
+        The word (input) vectors, most frequent words first. On the CPU its ``vectors``
+        are the network's input table itself, not a copy (as gensim's ``wv.vectors`` is
+        its ``syn0``).
     vocabulary_ : dict of str -> int
         Row of each word in ``wv_.vectors``.
     idf_ : ndarray of shape (n_words,)
@@ -294,7 +296,8 @@ class Word2VecTransformer(FamilyEstimator, ClassNamePrefixFeaturesOutMixin, Tran
         self.train_time_ = time.perf_counter() - start
         self.net_ = net
         self.device_ = device
-        weights = net.module_.input.weight.detach()[:-1].cpu().numpy().copy()
+        # the module's input table itself on the CPU, not a copy (as gensim's wv.vectors is its syn0)
+        weights = net.module_.input.weight.detach()[:-1].cpu().numpy()
         self.wv_ = KeyedVectors(weights, vocab.words, vocab.counts)
         self.idf_ = idf
         self.corpus_count_ = vocab.n_sentences
@@ -321,7 +324,8 @@ class Word2VecTransformer(FamilyEstimator, ClassNamePrefixFeaturesOutMixin, Tran
             callbacks.append(("print_log", PrintLog()))
         return _PairStepEngine(module, PassThroughLoss(), optimizer=torch.optim.SGD, lr=1.0, max_epochs=self.epochs,
                       batch_size=batch_size, callbacks=callbacks, device=str(device), seed=seed,
-                      verbose=int(self.verbose), workers=self._workers(device))
+                      verbose=int(self.verbose), workers=self._workers(device),
+                      epoch_snapshot="disk")  # the tables are the memory: not held twice for a Ctrl-C
 
     def _workers(self, device):
         """Threads training at once: ``workers``, or by default one for a seeded fit, else torch's threads."""

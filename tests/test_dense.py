@@ -337,6 +337,33 @@ def test_ctrl_c_keeps_the_last_finished_epoch(blobs):
     assert clf.n_iter_ == 5
 
 
+def test_an_epoch_snapshot_on_disk_restores_every_tensor_exactly():
+    """Engine(epoch_snapshot='disk'), as word vectors use it: the weights go to a temporary file, not to a
+    second copy in memory; tensors numpy cannot view (bfloat16) stay in memory; restore is exact."""
+    from sknn._engine import _EpochSnapshot
+
+    module = torch.nn.Sequential(torch.nn.Linear(5, 4), torch.nn.BatchNorm1d(4))
+    module.register_buffer("brain", torch.randn(3).bfloat16())
+    optimizer = torch.optim.Adam(module.parameters())
+    snapshot = _EpochSnapshot(on_disk=True)
+    for _ in range(2):  # the second take rewrites the file
+        with torch.no_grad():
+            for v in module.state_dict().values():
+                v.add_(1)
+        expected = copy.deepcopy(module.state_dict())
+        snapshot.take(module, optimizer)
+        assert list(snapshot.module) == ["brain"]  # weights, running statistics and counts are on disk
+        with torch.no_grad():
+            for v in module.state_dict().values():
+                v.mul_(-3).add_(7)
+        snapshot.restore(module, optimizer)
+        for k, v in module.state_dict().items():
+            assert torch.equal(v, expected[k]), k
+    file = snapshot.file
+    snapshot.close()  # an anonymous file: closing it deletes it
+    assert file.closed and snapshot.file is None
+
+
 def test_diverging_training_gets_a_clear_error(blobs):
     X, y = blobs
     with pytest.raises(ValueError, match="diverged"):
