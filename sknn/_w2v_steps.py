@@ -58,7 +58,10 @@ def _pair(output, target, hidden, error, label, rate):
     score = np.float32(0.0)
     for c in range(hidden.shape[0]):
         score += hidden[c] * row[c]
-    score = min(max(score, np.float32(-_LIMIT)), np.float32(_LIMIT))
+    if score > _LIMIT:  # comparisons, not min/max: a NaN score stays NaN, and so does the loss
+        score = np.float32(_LIMIT)
+    elif score < -_LIMIT:
+        score = np.float32(-_LIMIT)
     p = 1.0 / (1.0 + math.exp(-score))
     step = np.float32((label - p) * rate)
     for c in range(hidden.shape[0]):
