@@ -267,8 +267,7 @@ class CorpusBatches:
         self.negative = int(negative)
         self.keep = torch.from_numpy(vocab.keep_probabilities(sample))
         self.cumulative = vocab.noise_cumulative(ns_exponent)
-        self.noise = noise_sampler(np.diff(self.cumulative, prepend=0.0), negative)  # for the compiled steps
-        self._table = None  # the torch step's draws, built when first needed
+        self._noise = self._table = None  # the draws of each step, built when it first runs
         self.epochs = epochs
         self.alpha, self.min_alpha = float(alpha), float(min_alpha)
         self.words_done = 0  # raw corpus words read so far, over all epochs (drives the learning rate)
@@ -284,6 +283,13 @@ class CorpusBatches:
         if self._table is None:
             self._table = _noise_table(self.cumulative)
         return self._table
+
+    @property
+    def noise(self):
+        """The alias table of negative draws, for the compiled steps (:class:`sknn._w2v_steps.Noise`)."""
+        if self._noise is None:
+            self._noise = noise_sampler(np.diff(self.cumulative, prepend=0.0), self.negative)
+        return self._noise
 
     def __len__(self):
         return self.vocab.n_sentences
