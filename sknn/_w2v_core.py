@@ -2,8 +2,9 @@
 
 The corpus is streamed every epoch in chunks of sentences; each chunk is encoded to an
 int tensor and everything after that is vectorised: frequent-word subsampling, the
-dynamic (reduced) window, the negative draws from the unigram^0.75 distribution. A batch
-holds ``batch_size`` centre words with their window of neighbours and their negatives.
+dynamic (reduced) window and, for the torch step, the negative draws from the
+unigram^0.75 distribution. A batch holds ``batch_size`` centre words with their window of
+neighbours (and, for the torch step, their negatives).
 
 Two steps train on these batches. On the CPU, word2vec's own: each (input, target) pair
 takes its SGD step in turn, in a loop compiled by numba (:mod:`sknn._w2v_steps`,
@@ -247,8 +248,10 @@ class CorpusBatches:
     A batch source for the Engine: ``batches`` yields ``(X, None, None)`` where ``X`` is a
     dict of tensors for :class:`SkipGramNegative`: ``tokens`` (the centres and ``window``
     neighbours each side), ``context_mask`` (which neighbours are in the reduced window
-    and the same sentence), ``targets`` (centre, then negatives), ``target_mask`` and
-    ``step_scale``, the batch's step: the learning rate, decaying linearly from ``alpha``
+    and the same sentence), ``step_scale`` (below), and either, for the compiled step on
+    the CPU (``steps_in_place``), ``centres``, ``noise`` (the alias table it draws
+    negatives from) and ``noise_seed``, or, for ``forward``, ``targets`` (centre, then
+    negatives) and ``target_mask``. ``step_scale`` is the batch's step: the learning rate, decaying linearly from ``alpha``
     to ``min_alpha`` over the corpus words of all epochs (as gensim), times the number of
     centres, so that the engine's mean over the batch gives every pair a step of the rate
     as in word2vec's per-pair SGD. The step travels with the batch, not in a callback, so
