@@ -92,9 +92,37 @@ def test_augmentation_is_random_in_training_only_and_reproducible():
         assert torch.allclose(out[i], x[i], atol=1e-5) or torch.allclose(out[i], flipped[i], atol=1e-5)
 
 
+def test_shifts_without_rotation_or_zoom_move_whole_pixels_and_blur_nothing():
+    torch.manual_seed(0)
+    x = torch.rand(32, 2, 12, 10)
+    out = Augment(shift=0.25, vertical_flip=True).train()(x)
+    for i in range(32):  # each image is the input, maybe flipped, moved by whole pixels (edges repeated)
+        moved = [(dy, dx) for dy in range(-3, 4) for dx in range(-3, 4) for img in (x[i], x[i].flip(1))
+                 if torch.equal(out[i, :, 3:-3, 3:-3], img[:, 3 - dy:9 - dy, 3 - dx:7 - dx])]
+        assert moved, f"image {i} was resampled, not moved"
+        assert set(out[i].flatten().tolist()) <= set(x[i].flatten().tolist())
+    assert not torch.equal(out, x)
+
+
+def test_erasing_zeroes_one_rectangle_in_the_chosen_share_of_images():
+    torch.manual_seed(0)
+    x = torch.rand(2000, 3, 16, 16) + 1  # no zero before erasing
+    out = Augment(erase=0.4).train()(x)
+    erased = out == 0
+    assert torch.equal(erased[:, :1].expand_as(erased), erased)  # the same pixels in every channel
+    hit = erased[:, 0].flatten(1).any(1)
+    assert 0.35 < hit.float().mean() < 0.45
+    for mask in erased[hit, 0][:50]:  # a filled rectangle of about 2% to 33% of the image (sides rounded)
+        rows, cols = mask.any(1).nonzero(), mask.any(0).nonzero()
+        height, width = int(rows.max() - rows.min() + 1), int(cols.max() - cols.min() + 1)
+        assert int(mask.sum()) == height * width and 0.01 <= height * width / 256 <= 0.4
+    torch.testing.assert_close(out[~hit], x[~hit])
+    assert torch.equal(Augment(erase=1.0).eval()(x), x)
+
+
 def test_augmented_fit_is_reproducible(digits):
     X, y = digits
-    kw = dict(FAST, augment={"horizontal_flip": True, "shift": 0.1, "rotation": 10}, max_iter=3)
+    kw = dict(FAST, augment={"horizontal_flip": True, "shift": 0.1, "rotation": 10, "erase": 0.5}, max_iter=3)
     a = ConvImageClassifier(image_shape=(8, 8), **kw).fit(X / 16, y).predict_proba(X / 16)
     b = ConvImageClassifier(image_shape=(8, 8), **kw).fit(X / 16, y).predict_proba(X / 16)
     np.testing.assert_array_equal(a, b)

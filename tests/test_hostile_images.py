@@ -162,6 +162,7 @@ def test_pixel_values_beyond_float32_training_are_refused(scale, match):
 @pytest.mark.parametrize("augment, match", [
     ({"flip": True}, r"Unknown augment keys \['flip'\]"), ({"shift": -0.1}, r"augment\['shift'\]=-0.1"),
     ({"zoom": 2.0}, r"augment\['zoom'\]=2.0: zoom must be a number in \[0, 1\]"), ({"rotation": "10"}, "rotation"),
+    ({"erase": 1.5}, r"augment\['erase'\]=1.5: erase must be a number in \[0, 1\]"),
     ({"horizontal_flip": "yes"}, r"augment\['horizontal_flip'\]='yes': horizontal_flip must be True or False"),
 ])
 def test_augmentation_options_are_checked_by_both_image_families(augment, match):
