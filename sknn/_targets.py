@@ -133,6 +133,15 @@ class NeuralClassifierMixin:
         return tags
 
 
+def _mean_and_std(y):
+    """Mean and standard deviation of each column of a float64 ``y``, computed on ``y`` divided by its largest
+    magnitude, so that targets near float64's limit (1e200 squares beyond it) have a finite scale."""
+    magnitude = np.abs(y).max(axis=0)
+    magnitude = np.where(magnitude > 0, magnitude, 1.0)
+    unit = y / magnitude
+    return unit.mean(axis=0) * magnitude, unit.std(axis=0) * magnitude
+
+
 class NeuralRegressorMixin:
     """Targets, loss and predictions of a regressor: one or several outputs, predictions in y's shape."""
 
@@ -162,8 +171,8 @@ class NeuralRegressorMixin:
         if not keep:
             # With normalize_y the network learns the standardised target (scaled back in predict).
             normalize = getattr(self, "normalize_y", False)
-            self.y_mean_ = y.mean(axis=0) if normalize else np.zeros(n_outputs)
-            std = y.std(axis=0)
+            mean, std = _mean_and_std(y)
+            self.y_mean_ = mean if normalize else np.zeros(n_outputs)
             self.y_scale_ = np.where(std > 0, std, 1.0) if normalize else np.ones(n_outputs)
             if getattr(self, "clip_predictions", False):  # predictions are kept within the range seen in fit
                 self.y_range_ = np.stack([y.min(axis=0), y.max(axis=0)])

@@ -1,6 +1,7 @@
 """Hostile parameters and values shared by every network: class weights, callbacks, absurd sizes, huge numbers."""
 
 import time
+import warnings
 
 import numpy as np
 import pytest
@@ -139,6 +140,17 @@ def test_regression_targets_that_overflow_float32_blame_the_target():
     reg = DenseRegressor(**dict(DENSE, max_iter=20)).fit(X, y)
     pred = reg.predict(X)
     assert np.isfinite(pred).all() and np.corrcoef(pred, y)[0, 1] > 0.5 and np.abs(pred).max() <= np.abs(y).max()
+
+
+@pytest.mark.parametrize("scale", [1e200, 1e307, -1e300, 1e-300])
+def test_a_standardised_target_trains_the_same_at_any_float64_scale(scale):
+    # its mean and spread are taken without squaring numbers beyond float64 (1e200 ** 2 overflows)
+    y = X @ np.array([1.0, 2.0, 3.0, 4.0])
+    unit = DenseRegressor(**dict(DENSE, max_iter=10)).fit(X, y if scale > 0 else -y).predict(X)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no overflow on the way
+        scaled = DenseRegressor(**dict(DENSE, max_iter=10)).fit(X, y * scale).predict(X)
+    np.testing.assert_allclose(scaled / abs(scale), unit, rtol=1e-5)
 
 
 @pytest.mark.parametrize("make_X", [lambda: X * 1e30, lambda: np.r_[X[:39], [[1e20, 0, 0, 0]]],
