@@ -186,6 +186,10 @@ def _show(value):
     return repr(value.item() if isinstance(value, np.generic) else value)
 
 
+# a target beyond this squares (summed over a million rows) past float64's limit, 1.8e308: metrics overflow
+_LARGEST_TARGET = 1e150
+
+
 def _check_target(y, task):
     """Refuse a target that cannot serve the task, naming it and the fix."""
     if task == "regression":
@@ -194,13 +198,18 @@ def _check_target(y, task):
                              "task='classification'.")
         if y.dtype.kind not in "iuf":
             try:
-                return y.astype(float)
+                y = y.astype(float)
             except (TypeError, ValueError):
                 labels = ", ".join(_show(v) for v in pd.unique(y)[:3])
                 raise ValueError(f"task='regression' needs numbers, but y holds labels such as {labels}; use "
                                  "task='classification' (or --task classification).") from None
-        if not np.isfinite(y.astype(float)).all():
+        magnitude = np.abs(y.astype(float))
+        if not np.isfinite(magnitude).all():
             raise ValueError("y holds infinite values; remove those rows or fix the target.")
+        if len(y) and magnitude.max() > _LARGEST_TARGET:
+            exponent = int(np.floor(np.log10(magnitude.max())))
+            raise ValueError(f"y reaches {magnitude.max():.3g}: squared errors that large overflow float64, so r2 and "
+                             f"rmse cannot be computed; rescale the target (e.g. divide it by 1e{exponent}).")
         return y
     if y.dtype.kind == "f" and not np.array_equal(y, np.round(y)):
         n = len(np.unique(y))

@@ -23,9 +23,15 @@ _TEST_NAMES = {"t-test": "corrected resampled t-test (Nadeau & Bengio 2003), Hol
                "bayesian": "Bayesian correlated t-test (Benavoli et al. 2017)"}
 
 
-def _fmt(v, digits=4):
+def format_number(v, digits=4, scale=None):
+    """``digits`` decimals; in scientific notation (``digits`` significant figures) when the value, or the
+    ``scale`` it goes with (a standard deviation's mean), is below 0.001 or from a million up, where fixed
+    decimals would print 0.0000 for every model or a number too long to read."""
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return "-"
+    magnitude = abs(v if scale is None or (isinstance(scale, float) and math.isnan(scale)) else scale)
+    if magnitude != 0 and math.isfinite(magnitude) and not 1e-3 <= magnitude < 1e6:
+        return f"{v:.{max(digits - 1, 0)}e}"
     return f"{v:.{digits}f}"
 
 
@@ -153,18 +159,19 @@ def text_table(table):
         if test == "t-test":
             row["p"] = "" if r["vs_best"] == "best" else _p(r["p_value"])
         else:
-            row["P(best better)"] = "" if r["vs_best"] == "best" else _fmt(r["p_best_better"], 3)
-            row["P(equivalent)"] = "" if r["vs_best"] == "best" else _fmt(r["p_equivalent"], 3)
+            row["P(best better)"] = "" if r["vs_best"] == "best" else format_number(r["p_best_better"], 3)
+            row["P(equivalent)"] = "" if r["vs_best"] == "best" else format_number(r["p_equivalent"], 3)
         for m in _metric_columns(table):
             label = m + (" (lower better)" if m in lower else "")
             if m == sort:
-                row[label] = f"{_fmt(r[f'{m}_mean'])} ± {_fmt(r[f'{m}_std'])}"
+                mean = r[f"{m}_mean"]
+                row[label] = f"{format_number(mean)} ± {format_number(r[f'{m}_std'], scale=mean)}"
             else:
-                row[label] = _fmt(r[f"{m}_mean"])
+                row[label] = format_number(r[f"{m}_mean"])
         row["fit s"] = _seconds(r["fit_time"])
         row["predict s"] = _seconds(r["predict_time"])
         row["threads"] = str(r["threads"])
-        row["busy cores"] = _fmt(r["cpu_use"], 1)
+        row["busy cores"] = format_number(r["cpu_use"], 1)
         rows.append(row)
     frame = pd.DataFrame(rows).set_index("model")
     frame.index.name = None
@@ -351,17 +358,17 @@ def _html_table(table):
         if test == "t-test":
             cells.append(f'<td class="p">{"" if r["vs_best"] == "best" else _p(r["p_value"])}</td>')
         else:
-            cells.append(f'<td class="p">{"" if r["vs_best"] == "best" else _fmt(r["p_best_better"], 3)}</td>')
-            cells.append(f'<td class="p">{"" if r["vs_best"] == "best" else _fmt(r["p_equivalent"], 3)}</td>')
+            for key in ("p_best_better", "p_equivalent"):
+                cells.append(f'<td class="p">{"" if r["vs_best"] == "best" else format_number(r[key], 3)}</td>')
         for m in metrics:
             v = r[f"{m}_mean"]
             cls = "best" if m in best and v == best[m] else ""
-            cells.append(f'<td class="metric {cls}" data-metric="{html.escape(m)}">{_fmt(v)} '
-                         f'<span class="std">± {_fmt(r[f"{m}_std"])}</span></td>')
+            cells.append(f'<td class="metric {cls}" data-metric="{html.escape(m)}">{format_number(v)} '
+                         f'<span class="std">± {format_number(r[f"{m}_std"], scale=v)}</span></td>')
         for t in ("fit_time", "predict_time"):
             cls = "best" if t in best and r[t] == best[t] else ""
             cells.append(f'<td class="time {cls}" data-metric="{t}">{_seconds(r[t])}</td>')
-        cells.append(f'<td>{r["threads"]}</td><td>{_fmt(r["cpu_use"], 1)}</td>')
+        cells.append(f'<td>{r["threads"]}</td><td>{format_number(r["cpu_use"], 1)}</td>')
         out.append(f'<tr class="model-row" data-model="{html.escape(str(name))}" data-group="{g}">'
                    + "".join(cells) + "</tr>")
     out.append("</tbody></table></div>")
@@ -385,7 +392,7 @@ def _slug(text):
 def _ranks_html(ranks, figure):
     a = ranks.attrs
     shown = ranks.copy()
-    body = shown.to_html(float_format=lambda v: f"{v:.4f}", classes="ranks", border=0)
+    body = shown.to_html(float_format=format_number, classes="ranks", border=0)
     left = a.get("left_out") or []
     p = a.get("friedman_p", math.nan)
     return (f'<section id="ranks" class="ranks"><h2>Across data sets</h2>'

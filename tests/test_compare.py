@@ -1,5 +1,6 @@
 """sknn.compare: repeated folds, the tests against the best, metrics, time budget, threads, several data sets."""
 
+import re
 import time
 
 import numpy as np
@@ -170,6 +171,20 @@ def test_regression_metrics_sort_and_dataframes_with_categories():
     assert table.loc["HistGradientBoosting", "diff_vs_best"] > 0  # rmse: a worse model is above the best
 
 
+def test_the_printed_table_keeps_tiny_and_huge_errors_readable():
+    from sknn.report import text_table
+
+    X, y = make_regression(n_samples=60, n_features=3, noise=5.0, random_state=0)
+    for scale, shown in ((1e-6, r"\d\.\d{3}e-0\d"), (1e9, r"\d\.\d{3}e\+(09|10|11)")):
+        table = compare(X, y * scale, cv=2, repeats=1, models=["linear"], sort="rmse", **FAST)
+        rows = [line for line in text_table(table).splitlines() if line.startswith(("Linear", "Dummy"))]
+        lines = {line.split()[0]: line for line in rows}
+        # fixed decimals printed 0.0000 for every model at 1e-6 (no model told from another)
+        assert "0.0000 ±" not in lines["LinearRegression"]
+        for line in lines.values():
+            assert re.search(shown, line), line
+
+
 def test_the_default_line_up_has_the_baseline_and_the_installed_boosting_libraries():
     from sknn.compare import default_models
 
@@ -261,6 +276,10 @@ def test_clear_errors_before_any_fit():
         compare(X, np.array(["a", "b"] * 15), task="regression", **FAST)
     with pytest.raises(ValueError, match="fractional parts; use task='regression'"):
         compare(X, np.linspace(0, 1, 30), task="classification", **FAST)
+    with pytest.raises(ValueError, match="y holds infinite values"):  # numbers given as text are checked too
+        compare(X, np.array(["1.5", "inf"] * 15, dtype=object), task="regression", **FAST)
+    with pytest.raises(ValueError, match=r"y reaches 2.9e\+250: squared errors .* divide it by 1e250"):
+        compare(X, np.arange(30) * 1e249, **FAST)
     with pytest.raises(ValueError, match="Unknown metric 'acc'"):
         compare(X, y, scoring="acc", **FAST)
     with pytest.raises(ValueError, match="is for regression but the task is classification"):
