@@ -25,8 +25,8 @@ from ._device import resolve_device, resolve_precision, seeded, torch_threads
 from ._engine import Engine
 from ._family import FamilyEstimator
 from ._training import OPTIMIZERS, optimizer_kwargs
-from ._validation import (build_within_memory, check_fit_params, check_numeric_target, check_validation_data,
-                          float32_features, refuse_data_loader)
+from ._validation import (build_within_memory, check_fit_params, check_labels, check_numeric_target,
+                          check_validation_data, float32_features, refuse_data_loader)
 
 __all__ = ["BaseNeuralNetwork"]
 
@@ -249,6 +249,8 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
         if not keep:  # a new fit: a failure below leaves an unfitted estimator, not a mixed one
             self._clear_fitted()
             self._record_architecture()  # the network about to be built follows the parameters as they are now
+        if self._is_classifier and y is not None and not hasattr(y, "dtype"):
+            check_labels(list(y))  # a list as given: numpy would turn [1, 'a'] into the strings '1', 'a'
         X, y = self._check_X_y(X, y, reset=not keep)
         y_t, y_index = self._prepare_targets(y, keep=keep, classes=classes, incremental=incremental)
         w = self._sample_weights(y_index, sample_weight, X)

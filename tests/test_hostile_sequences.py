@@ -67,17 +67,19 @@ def test_tagger_labels_must_be_present_and_of_one_type(tagger, labels, match):
 @pytest.mark.parametrize("labels, match", [
     (["a", None] * 10, r"y\[1\] is None: a label cannot be missing"),
     (["a", 1] * 10, r"mix types: y\[0\] is 'a' \(a string\) but y\[1\] is 1 \(a number\)"),
-    (["a", np.nan] * 10, r"NaN"),  # scikit-learn's own check of y comes first
+    (["a", np.nan] * 10, r"(?i)NaN"),
     ([True, 1] * 10, r"mix types"),
+    ([1, "a"] * 10, r"mix types: y\[0\] is 1 \(a number\) but y\[1\] is 'a' \(a string\)"),
 ])
-def test_classifier_labels_must_be_present_and_of_one_type(labels, match):
+@pytest.mark.parametrize("container", [lambda v: np.array(v, dtype=object), list])
+def test_classifier_labels_must_be_present_and_of_one_type(labels, match, container):
+    # a plain list too: numpy would turn [1, 'a'] into the strings '1', 'a' and predictions would change type
     Xd = np.random.RandomState(0).rand(20, 3)
-    y = np.array(labels, dtype=object)
     with pytest.raises(ValueError, match=match):
-        DenseClassifier(hidden_layer_sizes=(2,), max_iter=1, device="cpu").fit(Xd, y)
+        DenseClassifier(hidden_layer_sizes=(2,), max_iter=1, device="cpu").fit(Xd, container(labels))
     with pytest.raises(ValueError, match=match.replace("y", "classes", 1) if "None" in match else "classes"):
         DenseClassifier(hidden_layer_sizes=(2,), max_iter=1, device="cpu").partial_fit(
-            Xd, np.array(["a", "b"] * 10, dtype=object), classes=np.array(labels[:2] + ["b"], dtype=object))
+            Xd, np.array(["a", "b"] * 10, dtype=object), classes=container(labels[:2] + ["b"]))
 
 
 # -- parameters of the predictions ---------------------------------------------------------------
