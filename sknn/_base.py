@@ -249,8 +249,8 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
         if not keep:  # a new fit: a failure below leaves an unfitted estimator, not a mixed one
             self._clear_fitted()
             self._record_architecture()  # the network about to be built follows the parameters as they are now
-        if self._is_classifier and y is not None and not hasattr(y, "dtype"):
-            check_labels(list(y))  # a list as given: numpy would turn [1, 'a'] into the strings '1', 'a'
+        if self._is_classifier and isinstance(y, (list, tuple)):
+            check_labels(y)  # a list as given: numpy would turn [1, 'a'] into the strings '1', 'a'
         X, y = self._check_X_y(X, y, reset=not keep)
         y_t, y_index = self._prepare_targets(y, keep=keep, classes=classes, incremental=incremental)
         w = self._sample_weights(y_index, sample_weight, X)

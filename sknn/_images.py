@@ -50,20 +50,21 @@ def auto_image_shape(n_features):
     return (1, side, side) if side * side == n_features else (1, 1, n_features)
 
 
-def as_image_array(X, data_format="auto", image_shape=None):
+def as_image_array(X, data_format="auto", image_shape=None, from_uint8=False):
     """Validate images into a float32 array of shape (n, channels, height, width).
 
     Accepts (n, H, W) grey levels, (n, H, W, C) or (n, C, H, W) arrays (``data_format``
     'auto' picks the axis of size 1, 3 or 4 and asks when both ends qualify), and flat
     rows (n, H*W*C) with ``image_shape`` (H, W) or (H, W, C) (channels last, as an image
-    flattened by numpy). uint8 values are scaled to [0, 1].
+    flattened by numpy). uint8 values are scaled to [0, 1] (``from_uint8``: X was uint8
+    before a conversion).
     """
     X = np.asarray(X)
     if X.dtype.kind not in "biuf":
         raise ValueError(f"Images must be numbers; got an array of dtype {X.dtype}. Pass pixel values, or a 1-D list "
                          "of image file paths.")
     check_magnitude(X, "X (the images)", fix="Scale the pixel values to [0, 1] (8-bit images: divide by 255).")
-    scale = X.dtype == np.uint8
+    scale = from_uint8 or X.dtype == np.uint8
     X = X.astype(np.float32, copy=False)
     if scale:
         X = X / 255.0
@@ -221,18 +222,47 @@ class ImageInputMixin:
             paths = np.asarray([os.fspath(p) for p in X], dtype=object)
             if reset:
                 self.image_shape_ = self._file_image_shape(paths)
+                self.pixel_max_ = 1.0  # files are read as 8-bit values scaled to [0, 1]
+            else:
+                self._check_pixel_scale(None, True, reset)
             return paths
         _check_image_list(X)
         array = X if hasattr(X, "columns") else np.asarray(X)
+        uint8 = _is_uint8(array)
         if array.ndim <= 2:  # flat rows: scikit-learn's checks on feature matrices apply
             X2 = validate_data(self, X, reset=reset, dtype=(np.float32, np.float64), ensure_min_samples=1)
-            images = as_image_array(X2, image_shape=self.image_shape)
+            images = as_image_array(X2, image_shape=self.image_shape, from_uint8=uint8)
         else:
             images = as_image_array(array, data_format=self.data_format)
             if len(images) == 0:
                 raise ValueError("Found an array with 0 images; at least 1 is needed.")
         self._check_image_shape(tuple(images.shape[1:]), reset)
+        self._check_pixel_scale(images, uint8, reset)
         return images
+
+    def _check_pixel_scale(self, images, uint8, reset):
+        """Record the largest pixel value of the training images (after scaling), or refuse later images on
+        another scale: the same pixels as uint8 (scaled to [0, 1]) and as floats (taken as they are) differ
+        255 times, and a network answers such images with confident nonsense."""
+        top = 1.0 if images is None else float(np.abs(images).max()) if images.size else 0.0  # None: files
+        if reset:
+            self.pixel_max_ = top
+            return
+        fitted = getattr(self, "pixel_max_", None)
+        if not fitted:  # a model saved before pixel_max_, or black training images
+            return
+        name = type(self).__name__
+        if top > _PIXEL_SCALE_FACTOR * fitted:
+            raise ValueError(f"X's pixel values reach {top:.4g}, {top / fitted:.0f} times the largest of the images "
+                             f"{name} was fitted on ({fitted:.4g}): they are not on the same scale. uint8 images are "
+                             "scaled to [0, 1] for you; give float images on the training images' scale (8-bit "
+                             "values as floats: divide them by 255, or pass them as uint8).")
+        if uint8 and fitted > _PIXEL_SCALE_FACTOR:
+            given, fix = (("image files, read as 8-bit values scaled", "read them into float arrays on that scale")
+                          if images is None else ("uint8, so its pixels are scaled", "pass these images as floats "
+                                                  "too (X.astype('float32'))"))
+            raise ValueError(f"X is {given} to [0, 1], but {name} was fitted on float pixel values up to "
+                             f"{fitted:.4g}, taken as they are: {fix}, or fit on 8-bit images.")
 
     def _check_X_y(self, X, y, reset):
         if y is None:
@@ -274,6 +304,17 @@ class ImageInputMixin:
                        "output per input.")
             return ImageFileBatches(X, y, sample_weight, size=(h, w), channels=c, on_error=on_error, why=why)
         return ArrayBatches(torch.from_numpy(X), y, sample_weight)
+
+
+# pixels this many times beyond (or, for uint8 input, below) the training images' largest: another scale
+_PIXEL_SCALE_FACTOR = 50.0
+
+
+def _is_uint8(X):
+    """Whether an array, or every column of a DataFrame, holds uint8 values."""
+    if hasattr(X, "dtypes") and not hasattr(X, "dtype"):
+        return len(X.dtypes) > 0 and all(dtype == np.uint8 for dtype in X.dtypes)
+    return getattr(X, "dtype", None) == np.uint8
 
 
 def _names(paths, shown=10):

@@ -35,7 +35,7 @@ class NeuralClassifierMixin:
     def _prepare_targets(self, y, keep, classes, incremental):
         check_labels(y)
         if classes is not None:
-            check_labels(classes if hasattr(classes, "dtype") else list(classes), "classes")
+            check_labels(classes if isinstance(classes, (list, tuple)) else np.asarray(classes), "classes")
         check_classification_targets(y)
         kind = type_of_target(y)
         if kind not in ("binary", "multiclass"):

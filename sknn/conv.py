@@ -198,6 +198,10 @@ verbose, callbacks, criterion
     ----------
     classes_ : ndarray
     image_shape_ : (channels, height, width)
+    pixel_max_ : float
+        The largest pixel value of the training images after uint8 scaling (1.0 for 8-bit
+        images and files): images to predict more than 50 times beyond it, or uint8 images
+        when the model was fitted on floats beyond 50, are on another scale and refused.
         The shape of the images the network takes.
     n_features_in_ : int, for flat-row input
     history_, loss_curve_, n_iter_, validation_scores_, best_validation_score_, net_, device_

@@ -247,6 +247,7 @@ verbose, callbacks, criterion
     ----------
     classes_ : ndarray
     image_shape_ : (3, height, width), the images the backbone takes
+    pixel_max_ : float, the largest training pixel after uint8 scaling (as in ConvImageClassifier)
     n_features_in_ : int, for flat-row input
     history_, loss_curve_, n_iter_, validation_scores_, best_validation_score_, net_, device_
         As in :class:`sknn.DenseClassifier`.
@@ -431,6 +432,7 @@ class VGGFeatureExtractor(_VGGInputMixin, FamilyEstimator, ClassNamePrefixFeatur
     ----------
     module_ : TransferNet without a head, on ``device_``
     image_shape_ : (3, height, width)
+    pixel_max_ : float, the largest pixel of the images ``fit`` saw, after uint8 scaling
     n_features_in_ : int, for flat-row input
 
     Examples

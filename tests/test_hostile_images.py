@@ -184,3 +184,23 @@ def test_dataset_files_that_lie_about_their_size_or_are_not_text(tmp_path):
     conllu.write_bytes(b"1\tThe\tthe\tDET\t_\t_\t0\t_\t_\t_\n\n\xff\xfe\x00binary")
     with pytest.raises(ValueError, match=r"treebank\.conllu, line 3: not UTF-8 text"):
         read_conllu(conllu)
+
+
+# -- the scale of the pixels -------------------------------------------------------------------------
+def test_images_on_another_pixel_scale_than_the_training_images_are_refused(files):
+    rng = np.random.RandomState(0)
+    X8 = (rng.rand(8, 8, 8) * 255).astype(np.uint8)
+    for est in (ConvImageClassifier(**CONV), TransferVGGClassifier(max_iter=1, batch_size=4, **VGG)):
+        est.fit(X8, [0, 1] * 4)  # uint8: scaled to [0, 1]
+        expected = est.predict_proba(X8)
+        # the same pixels as flat uint8 rows, and as floats in [0, 1], are the same images
+        np.testing.assert_allclose(est.predict_proba(X8.reshape(8, 64)), expected, rtol=1e-5)
+        np.testing.assert_allclose(est.predict_proba(X8 / 255.0), expected, rtol=1e-5)
+        with pytest.raises(ValueError, match=r"pixel values reach 25\d, 25\d times the largest.*divide them by 255"):
+            est.predict(X8.astype(np.float64))  # 0-255 as floats: 255 times the training scale
+    clf = ConvImageClassifier(**CONV).fit(X8.astype(np.float32), [0, 1] * 4)  # floats taken as they are
+    with pytest.raises(ValueError, match=r"X is uint8, so its pixels are scaled to \[0, 1\].*up to 25\d"):
+        clf.predict(X8)
+    with pytest.raises(ValueError, match=r"X is image files, read as 8-bit values scaled to \[0, 1\]"):
+        clf.predict(files["good"])
+    np.testing.assert_array_equal(clf.predict(X8.astype(np.float32)), clf.predict(X8.astype(np.float64)))
