@@ -151,8 +151,8 @@ class ConvImageClassifier(ImageInputMixin, NeuralClassifierMixin, ClassifierMixi
         33% of an image). Without rotation or zoom, shifts move whole pixels, so no image
         is blurred. None by default: no transform is right for every kind of image
         (flipping digits or text changes their class), and in this recipe's 21 epochs none
-        helped on Fashion-MNIST's development split (a 2-pixel shift or erasing cost 0.3
-        and 0.4 point: more epochs are needed to profit; benchmarks/RESULTS.md).
+        helped on Fashion-MNIST's development split (a 2-pixel shift cost 0.2 point,
+        erasing changed nothing: more epochs are needed to profit; benchmarks/RESULTS.md).
     image_shape : tuple or None, default=None
         For flat rows: (height, width) or (height, width, channels). None takes a square
         grey image when the row length is a square, else one line of pixels.
