@@ -244,7 +244,10 @@ class ImageInputMixin:
         """Record the largest pixel value of the training images (after scaling), or refuse later images on
         another scale: the same pixels as uint8 (scaled to [0, 1]) and as floats (taken as they are) differ
         255 times, and a network answers such images with confident nonsense."""
-        top = 1.0 if images is None else float(np.abs(images).max()) if images.size else 0.0  # None: files
+        if images is None:  # files: 8-bit values scaled to [0, 1]
+            top = 1.0
+        else:  # no copy of the images (np.abs would make one)
+            top = max(float(images.max()), -float(images.min())) if images.size else 0.0
         if reset:
             self.pixel_max_ = top
             return
