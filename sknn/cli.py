@@ -153,7 +153,9 @@ def _load(kind, where, target):
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError, OSError,
             MemoryError) as exc:
         text = str(exc).strip().splitlines()
-        raise CommandError(f"cannot read {where} as CSV: {text[0] if text else type(exc).__name__}") from None
+        fix = ("; it is not UTF-8: save it as UTF-8 (e.g. iconv -f latin1 -t utf-8 in.csv > out.csv)"
+               if isinstance(exc, UnicodeDecodeError) else "")
+        raise CommandError(f"cannot read {where} as CSV: {text[0] if text else type(exc).__name__}{fix}") from None
     if frame.shape[1] < 2:
         raise CommandError(f"{where} has {frame.shape[1]} column(s); it needs a target column and at least one "
                            "feature (is the separator a comma?)")

@@ -41,6 +41,7 @@ def csvs(tmp_path):
     pd.DataFrame({"x": np.arange(20.0), "y": ["p", "q"] * 10}).to_csv(tmp_path / "strings.csv", index=False)
     (tmp_path / "binary.csv").write_bytes(bytes(range(256)) * 40)
     (tmp_path / "empty.csv").write_text("")
+    (tmp_path / "latin1.csv").write_bytes("a,b\ncaf\xe9,1\nth\xe9,0\n".encode("latin-1"))
     (tmp_path / "header.csv").write_text("a,b,c\n")
     (tmp_path / "one_column.csv").write_text("a\n1\n2\n3\n")
     pd.DataFrame({"x": np.arange(20.0), "y": [np.nan] * 20}).to_csv(tmp_path / "no_target.csv", index=False)
@@ -68,6 +69,7 @@ BAD = [
     (["compare", "--csv", "{tmp}/small.csv", "--target", "kind"], "single class"),
     (["compare", "--csv", "{tmp}/binary.csv", "--target", "y"], "cannot read"),
     (["compare", "--csv", "{tmp}/empty.csv", "--target", "y"], "cannot read"),
+    (["compare", "--csv", "{tmp}/latin1.csv", "--target", "b"], "it is not UTF-8: save it as UTF-8"),
     (["compare", "--csv", "{tmp}/header.csv", "--target", "a"], "no rows"),
     (["compare", "--csv", "{tmp}/one_column.csv", "--target", "a"], "1 column(s)"),
     (["compare", "--csv", "{tmp}/no_target.csv", "--target", "y"], "Every value of y is missing"),
