@@ -251,10 +251,10 @@ class CorpusBatches:
     and the same sentence), ``step_scale`` (below), and either, for the compiled step on
     the CPU (``steps_in_place``), ``centres``, ``noise`` (the alias table it draws
     negatives from) and ``noise_seed``, or, for ``forward``, ``targets`` (centre, then
-    negatives) and ``target_mask``. ``step_scale`` is the batch's step: the learning rate, decaying linearly from ``alpha``
-    to ``min_alpha`` over the corpus words of all epochs (as gensim), times the number of
-    centres, so that the engine's mean over the batch gives every pair a step of the rate
-    as in word2vec's per-pair SGD. The step travels with the batch, not in a callback, so
+    negatives) and ``target_mask``. ``step_scale`` is the batch's step: the learning rate,
+    decaying linearly from ``alpha`` to ``min_alpha`` over the corpus words of all epochs
+    (as gensim), times the number of centres, so that the engine's mean over the batch
+    gives every pair a step of the rate as in word2vec's per-pair SGD. The step travels with the batch, not in a callback, so
     threads training at once (``workers``) each step by their own batch's rate.
 
     Randomness (subsampling, reduced windows, negatives) comes from the engine's
