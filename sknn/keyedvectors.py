@@ -7,6 +7,7 @@ gensim and the original word2vec tool read and write.
 """
 
 import os
+import warnings
 from numbers import Integral
 
 import numpy as np
@@ -17,12 +18,34 @@ from ._validation import check_width, numbered_lines
 __all__ = ["KeyedVectors"]
 
 
-def _as_list(words):
+def _as_list(words, name):
     if words is None:
         return []
     if isinstance(words, (str, np.ndarray)):
         return [words]
-    return list(words)
+    try:
+        return list(words)
+    except TypeError:
+        raise TypeError(f"{name} is {words!r:.60} (of type {type(words).__name__}); pass a word (str), a vector or a "
+                        "list of them.") from None
+
+
+def _check_restrict_vocab(restrict_vocab):
+    if restrict_vocab is not None and (not isinstance(restrict_vocab, Integral) or isinstance(restrict_vocab, bool)
+                                       or restrict_vocab < 0):
+        raise InvalidParameterError(f"restrict_vocab must be None or a non-negative int (how many of the most frequent "
+                                    f"words to search), got {restrict_vocab!r}.")
+    return restrict_vocab
+
+
+def _first_duplicate(keys):
+    """(key, first row, second row) of the first key given twice, or None."""
+    seen = {}
+    for i, key in enumerate(keys):
+        if key in seen:
+            return key, seen[key], i
+        seen[key] = i
+    return None
 
 
 class KeyedVectors:
@@ -68,11 +91,14 @@ class KeyedVectors:
                              "must be finite.")
         if counts is not None and len(counts) != len(vectors):
             raise ValueError(f"counts has {len(counts)} values for {len(vectors)} vectors; give one count per key.")
+        keys = [str(k) for k in index_to_key]
+        duplicate = _first_duplicate(keys)
+        if duplicate:
+            raise ValueError(f"index_to_key holds {duplicate[0]!r} twice (rows {duplicate[1]} and {duplicate[2]}): "
+                             "each key has one vector; drop or rename the repeated keys.")
         self.vectors = np.ascontiguousarray(vectors)
-        self.index_to_key = [str(k) for k in index_to_key]
-        self.key_to_index = {}
-        for i, key in enumerate(self.index_to_key):
-            self.key_to_index.setdefault(key, i)
+        self.index_to_key = keys
+        self.key_to_index = {key: i for i, key in enumerate(keys)}
         self.counts = None if counts is None else np.asarray(counts, dtype=np.int64)
         self._normed = None
 
@@ -108,7 +134,8 @@ class KeyedVectors:
     def __getitem__(self, keys):
         if isinstance(keys, str):
             return self.get_vector(keys)
-        return np.vstack([self.get_vector(k) for k in keys])
+        rows = [self.get_index(k) for k in _as_list(keys, "keys")]
+        return self.vectors[rows].copy()
 
     def get_normed_vectors(self):
         """All vectors scaled to unit length (zero vectors stay zero)."""
@@ -126,7 +153,8 @@ class KeyedVectors:
     def _mean_direction(self, positive, negative):
         normed = self.get_normed_vectors()
         parts, used = [], set()
-        for words, sign, name in ((_as_list(positive), 1.0, "positive"), (_as_list(negative), -1.0, "negative")):
+        for words, sign, name in ((_as_list(positive, "positive"), 1.0, "positive"),
+                                  (_as_list(negative, "negative"), -1.0, "negative")):
             for i, w in enumerate(words):
                 if isinstance(w, str):
                     index = self.get_index(w)
@@ -177,7 +205,7 @@ class KeyedVectors:
         if topn is not None and (not isinstance(topn, Integral) or isinstance(topn, bool)):
             raise InvalidParameterError(f"The 'topn' parameter of most_similar must be an int or None, got {topn!r}.")
         direction, used = self._mean_direction(positive, negative)
-        normed = self.get_normed_vectors()[:restrict_vocab]
+        normed = self.get_normed_vectors()[:_check_restrict_vocab(restrict_vocab)]
         sims = normed @ direction
         if topn is None:
             return sims
@@ -205,7 +233,7 @@ class KeyedVectors:
 
     # -- evaluation -------------------------------------------------------------------
     def _ok_vocab(self, restrict_vocab, case_insensitive):
-        keys = self.index_to_key[:restrict_vocab]
+        keys = self.index_to_key[:_check_restrict_vocab(restrict_vocab)]
         if case_insensitive:  # the most frequent spelling wins, as in gensim
             return {k.upper(): i for i, k in reversed(list(enumerate(keys)))}
         return {k: i for i, k in enumerate(keys)}
@@ -311,7 +339,13 @@ class KeyedVectors:
 
         Text: a header line ``n_words vector_size``, then ``word v1 v2 ...`` per line.
         Binary: the same header, then each word, a space and its float32 values.
+        Both formats end a word at whitespace, so a key that is empty or holds any (such as
+        ``'New York'``) is refused before the file is opened: it would not read back.
         """
+        bad = next((k for k in self.index_to_key if not k or any(c.isspace() for c in k)), None)
+        if bad is not None:
+            raise ValueError(f"The key {bad!r} is empty or holds whitespace, which ends a word in word2vec's format: "
+                             "the file would not read back. Rename such keys first (e.g. 'New_York').")
         with open(fname, "wb") as f:
             if write_header:
                 f.write(f"{len(self)} {self.vector_size}\n".encode())
@@ -357,6 +391,16 @@ class KeyedVectors:
             vectors = np.empty((n_words, size), dtype=np.float32)
             read = _read_binary if binary else _read_text
             keys = read(f, fname, vectors, encoding, unicode_errors)
+        first = {}
+        for i, key in enumerate(keys):
+            first.setdefault(key, i)
+        if len(first) < len(keys):  # as gensim: each word's first vector, with a warning
+            duplicate = _first_duplicate(keys)
+            warnings.warn(f"{fname!r} holds {len(keys) - len(first)} vector(s) of words already read (the first: "
+                          f"{duplicate[0]!r}, vectors {duplicate[1] + 1} and {duplicate[2] + 1}); each word keeps its "
+                          "first vector.", UserWarning, stacklevel=2)
+            rows = sorted(first.values())
+            vectors, keys = vectors[rows], [keys[i] for i in rows]
         return cls(vectors, keys)
 
 

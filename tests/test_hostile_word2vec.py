@@ -141,6 +141,43 @@ def test_keyed_vectors_refuse_non_finite_vectors():
         KeyedVectors(np.array([[1.0, 0.0], [np.inf, 1.0]]), ["a", "b"])
 
 
+def test_keys_given_twice_are_refused_and_a_file_keeps_each_words_first_vector(tmp_path):
+    """A key twice made ``kv['a']`` one of two rows and ``most_similar('a')`` answer 'a' itself."""
+    with pytest.raises(ValueError, match=r"index_to_key holds 'a' twice \(rows 0 and 2\)"):
+        KeyedVectors(np.eye(3), ["a", "b", "a"])
+    path = tmp_path / "dup.txt"
+    path.write_text("3 2\na 1 0\nb 0 1\na -1 0\n")
+    with pytest.warns(UserWarning, match=r"holds 1 vector\(s\) of words already read \(the first: 'a', vectors 1 "
+                                         r"and 3\); each word keeps its first vector"):
+        kv = KeyedVectors.load_word2vec_format(path)
+    assert kv.index_to_key == ["a", "b"] and kv["a"].tolist() == [1.0, 0.0]
+    assert [w for w, _ in kv.most_similar("a")] == ["b"]
+
+
+@pytest.mark.parametrize("binary", [False, True])
+def test_keys_that_would_not_read_back_are_refused_before_saving(tmp_path, binary):
+    """word2vec's formats end a word at whitespace: 'New York' saved in binary read back as 'New' and a
+    garbage vector."""
+    for key in ("New York", "tab\there", ""):
+        kv = KeyedVectors(np.eye(3, dtype=np.float32), [key, "Paris", "city"])
+        path = tmp_path / "kv.bin"
+        with pytest.raises(ValueError, match="empty or holds whitespace, which ends a word in word2vec's format"):
+            kv.save_word2vec_format(path, binary=binary)
+        assert not path.exists()
+
+
+def test_lookups_and_searches_with_odd_arguments(vector_files):
+    kv = vector_files[0]
+    assert kv[[]].shape == (0, 5) and kv[["w0", "w1"]].shape == (2, 5)  # as many rows as keys
+    with pytest.raises(TypeError, match="positive is 3 \\(of type int\\); pass a word"):
+        kv.most_similar(3)
+    for bad in (-1, 2.5, True):
+        with pytest.raises(InvalidParameterError, match="restrict_vocab must be None or a non-negative int"):
+            kv.most_similar("w0", restrict_vocab=bad)
+    assert kv.most_similar("w0", restrict_vocab=0) == []
+    assert len(kv.most_similar("w0", topn=100)) == len(kv) - 1
+
+
 # -- Ctrl-C ------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("workers, step", [(1, "step_in_place"), (2, "step_in_place"), (2, "forward")])
 def test_an_interrupted_fit_keeps_the_model_of_the_last_finished_epoch(monkeypatch, workers, step):
