@@ -17,7 +17,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
+from sklearn.utils.validation import _check_sample_weight, check_is_fitted
 
 from ._callbacks import EpochProgressBar, ParameterSchedule
 from ._data import ArrayBatches
@@ -26,7 +26,8 @@ from ._engine import Engine
 from ._family import FamilyEstimator
 from ._training import OPTIMIZERS, optimizer_kwargs
 from ._validation import (build_within_memory, check_fit_params, check_labels, check_numeric_target,
-                          check_validation_data, float32_features, refuse_data_loader)
+                          check_validation_data, float32_features, object_numbers, refuse_data_loader,
+                          validate_data)
 
 __all__ = ["BaseNeuralNetwork"]
 
@@ -228,6 +229,11 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
         if n < 2:
             raise ValueError(f"early_stopping=True needs at least 2 samples to set some aside, got n_samples={n}; "
                              "pass more data or early_stopping=False.")
+        n_valid = int(np.ceil(self.validation_fraction * n))  # train_test_split's rounding
+        if n_valid >= n:
+            raise ValueError(f"validation_fraction={self.validation_fraction} sets aside {n_valid} of the {n} samples, "
+                             "leaving none to train on; pass a smaller validation_fraction (e.g. 0.1), more data, "
+                             "or early_stopping=False.")
         idx = np.arange(n)
         stratify = y_index if self._is_classifier else None
         seed = rng.randint(np.iinfo(np.int32).max)
@@ -249,8 +255,13 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
         if not keep:  # a new fit: a failure below leaves an unfitted estimator, not a mixed one
             self._clear_fitted()
             self._record_architecture()  # the network about to be built follows the parameters as they are now
-        if self._is_classifier and isinstance(y, (list, tuple)):
-            check_labels(y)  # a list as given: numpy would turn [1, 'a'] into the strings '1', 'a'
+        if self._is_classifier and (isinstance(y, (list, tuple))
+                                    or (hasattr(y, "isna") and getattr(y, "ndim", 1) == 1 and y.isna().any())):
+            # a list as given: numpy would turn [1, 'a'] into the strings '1', 'a'; pandas' missing labels (pd.NA)
+            # would reach scikit-learn's check as values with no truth value
+            check_labels(y if isinstance(y, (list, tuple)) else np.asarray(y, dtype=object))
+        if self._is_classifier:
+            y = object_numbers(y)  # labels 0, 1, 2 in an object column: numbers, not scikit-learn's 'unknown'
         X, y = self._check_X_y(X, y, reset=not keep)
         y_t, y_index = self._prepare_targets(y, keep=keep, classes=classes, incremental=incremental)
         w = self._sample_weights(y_index, sample_weight, X)
@@ -345,7 +356,8 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
         Parameters
         ----------
         X : array-like, DataFrame or sparse matrix of shape (n_samples, n_features)
-        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        y : array-like of shape (n_samples,), or (n_samples, n_outputs) for a regressor
+            (several targets at once)
         sample_weight : array-like of shape (n_samples,), default=None
             Weight of each sample in the loss; rows of weight 0 are left out.
         validation_data : tuple (X_val, y_val) or (X_val, y_val, sample_weight_val), default=None

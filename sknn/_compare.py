@@ -35,8 +35,9 @@ from sklearn.utils import _safe_indexing
 from . import _stats
 from ._compare_fit import _duration, _fit_one, _packages, _Progress
 from ._compare_defaults import DEFAULT_REPEATS, SMALL_DATA, default_repeats
-from ._compare_lineup import (METRICS, MODEL_ALIASES, LabelEncodedClassifier, _check_target, _is_missing, _metrics,
-                              _select_models, _task_with_reason, default_models, detect_task)
+from ._compare_lineup import (METRICS, MODEL_ALIASES, LabelEncodedClassifier, _check_features, _check_target,
+                              _is_missing, _metrics, _select_models, _task_with_reason, default_models, detect_task)
+from ._validation import object_numbers
 
 __all__ = ["run_compare", "prepare", "execute", "default_models", "detect_task", "rank_datasets", "MODEL_ALIASES",
            "METRICS", "LabelEncodedClassifier", "DEFAULT_REPEATS", "SMALL_DATA", "default_repeats"]
@@ -76,6 +77,12 @@ def _splits(X, y, cv, repeats, task, random_state):
         if cv > len(y):
             raise ValueError(f"cv={cv} folds need at least {cv} rows with a target; there are {len(y)}.")
         kind = StratifiedKFold if task == "classification" else KFold
+        if task == "classification":
+            labels, counts = np.unique(y, return_counts=True)
+            if counts.max() < cv:
+                raise ValueError(f"Every class of y has fewer rows than the {cv} folds ({len(labels)} classes in "
+                                 f"{len(y)} rows): an identifier or a number is not a class; choose another target, "
+                                 "pass task='regression' (--task regression) for a quantity, or use fewer folds.")
         if random_state is None or isinstance(random_state, Integral):
             seeds = [None if random_state is None else int(random_state) + r for r in range(repeats)]
         else:
@@ -91,7 +98,13 @@ def _splits(X, y, cv, repeats, task, random_state):
         raise ValueError("repeats applies to an int cv; pass a repeated splitter (e.g. RepeatedStratifiedKFold) "
                          "as cv instead.")
     splitter = check_cv(cv, y, classifier=task == "classification")
-    out = [(0, f, np.asarray(tr), np.asarray(te)) for f, (tr, te) in enumerate(splitter.split(X, y))]
+    try:
+        out = [(0, f, np.asarray(tr), np.asarray(te)) for f, (tr, te) in enumerate(splitter.split(X, y))]
+    except ValueError as exc:
+        if "groups" not in str(exc):
+            raise
+        raise ValueError(f"cv={cv!r} splits by groups, and compare has no groups to give it: pass the splits "
+                         "themselves, cv=list(cv.split(X, y, groups)).") from None
     if len(out) < 2:
         raise ValueError("cv gives fewer than 2 splits; the comparison needs at least 2.")
     n_repeats = getattr(splitter, "n_repeats", None)
@@ -148,8 +161,9 @@ def prepare(X, y, models="default", cv=5, repeats=None, scoring=None, sort=None,
         X = X.reset_index(drop=True)
     elif isinstance(X, pd.Series):
         X = X.to_frame()
-    elif not hasattr(X, "__len__") or isinstance(X, (str, bytes)):
+    elif not (hasattr(X, "__len__") or hasattr(X, "nnz")) or isinstance(X, (str, bytes)):
         raise ValueError(f"X must be an array, a DataFrame or a list of rows; got {type(X).__name__}.")
+    X = _check_features(X)
     if isinstance(y, (pd.Series, pd.Index)) and isinstance(y.dtype, pd.CategoricalDtype):
         y = y.astype(object)
     y = np.asarray(y)
@@ -169,11 +183,7 @@ def prepare(X, y, models="default", cv=5, repeats=None, scoring=None, sort=None,
         if isinstance(X, pd.DataFrame):
             X = X.reset_index(drop=True)
         y = y[keep_rows]
-        if y.dtype.kind == "O":
-            try:
-                y = y.astype(float) if all(isinstance(v, (int, float, np.number)) for v in y) else y
-            except (TypeError, ValueError):
-                pass
+    y = object_numbers(y)  # numbers in an object array (a CSV column with gaps, a pandas object column)
     if task == "auto":
         task, task_reason = _task_with_reason(y)
     elif task in ("classification", "regression"):
@@ -183,6 +193,9 @@ def prepare(X, y, models="default", cv=5, repeats=None, scoring=None, sort=None,
     y = _check_target(y, task)
     n_classes = len(np.unique(y)) if task == "classification" else 0
     metrics = _metrics(scoring, sort, task, n_classes)
+    if test == "bayesian" and metrics[0].bounded and rope >= 0.5:
+        raise ValueError(f"rope={rope:g} spans half the range of {metrics[0].name} (0 to 1) or more: every model "
+                         "would be practically equivalent; pass a difference that matters to you, e.g. 0.01.")
     repeats_asked = default_repeats(len(y)) if repeats is None and isinstance(cv, Integral) else repeats
     splits = _splits(X, y, cv, repeats_asked, task, random_state)
     k = 1 + max(f for _, f, _, _ in splits)
@@ -315,11 +328,13 @@ def execute(plan, verbose=True, return_fitted=False, label="compare"):
         return table
     fitted = {"estimators": {}, "predictions": {}}
     first = [s for s, sp in enumerate(splits) if sp[0] == 0]
+    tested = np.bincount(np.concatenate([splits[s][3] for s in first]), minlength=len(y))
+    partition = bool((tested == 1).all())  # out-of-fold predictions exist only where each row is tested once
     for name in names:
         mine = {r["split"]: r for r in records if r["model"] == name}
         fitted["estimators"][name] = [mine[s]["estimator"] if s in mine else None for s in first]
         preds = [mine[s]["y_pred"] if s in mine else None for s in first]
-        if all(p is not None for p in preds):
+        if partition and all(p is not None for p in preds):
             oof = np.empty(len(y), dtype=np.result_type(*[p.dtype for p in preds]))
             for s, p in zip(first, preds):
                 oof[splits[s][3]] = p

@@ -22,6 +22,9 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer, LabelEncoder, OneHotEncoder, StandardScaler
 from sklearn.utils.validation import check_is_fitted
 
+from ._tabular import describe_placeholders, frame_column, placeholder_cells
+from ._validation import check_unique_columns
+
 __all__ = ["BASELINE", "DEFAULT_SCORING", "METRICS", "MODEL_ALIASES", "Metric", "LabelEncodedClassifier", "default_models",
            "detect_task"]
 
@@ -89,6 +92,9 @@ def _metrics(scoring, sort, task, n_classes):
     if scoring is None:
         names = list(DEFAULT_SCORING[task])
     else:
+        if not isinstance(scoring, (str, list, tuple)) or not all(isinstance(n, str) for n in scoring):
+            raise ValueError(f"scoring must name metrics (a name or a list of names, e.g. ['accuracy', 'f1_macro']; "
+                             f"any scikit-learn scorer name works), got {scoring!r:.60}.")
         names = [scoring] if isinstance(scoring, str) else list(scoring)
         names = [n for n in (str(n).strip() for n in names) if n]
         if not names:
@@ -123,6 +129,12 @@ def _task_with_reason(y):
     if y.dtype.kind == "b":
         return "classification", "true/false values"
     if y.dtype.kind not in "iuf":
+        cells = placeholder_cells(y) if y.dtype.kind in "OUT" else None
+        if cells:
+            raise ValueError(f"y holds numbers but for {describe_placeholders(cells)}: if those mark missing "
+                             "values, make them missing (pd.to_numeric(y, errors='coerce'); on the command line "
+                             f"--na-values {','.join(cells)}) and the rows are left out; for classes, pass "
+                             "task='classification' (--task classification).")
         try:
             numbers = y.astype(float)
         except (TypeError, ValueError):
@@ -188,6 +200,8 @@ def _show(value):
 
 # a target beyond this squares (summed over a million rows) past float64's limit, 1.8e308: metrics overflow
 _LARGEST_TARGET = 1e150
+# errors below this square under float64's smallest normal number, 2.2e-308: r2 divides zeros
+_SMALLEST_SPREAD = 1e-150
 
 
 def _check_target(y, task):
@@ -210,6 +224,14 @@ def _check_target(y, task):
             exponent = int(np.floor(np.log10(magnitude.max())))
             raise ValueError(f"y reaches {magnitude.max():.3g}: squared errors that large overflow float64, so r2 and "
                              f"rmse cannot be computed; rescale the target (e.g. divide it by 1e{exponent}).")
+        values = np.unique(y.astype(float))
+        if len(values) == 1:
+            raise ValueError(f"y holds one value ({values[0]:g}) in every row: there is nothing to predict.")
+        spread = float(values[-1] - values[0])
+        if spread < _SMALLEST_SPREAD:
+            exponent = int(np.floor(np.log10(spread)))
+            raise ValueError(f"y spans only {spread:.3g}: squared errors that small underflow float64 to zero, so every "
+                             f"model would score a perfect r2; rescale the target (e.g. multiply it by 1e{-exponent}).")
         return y
     if y.dtype.kind == "f" and not np.array_equal(y, np.round(y)):
         n = len(np.unique(y))
@@ -224,6 +246,44 @@ def _check_target(y, task):
     if len(values) < 2:
         raise ValueError(f"The target has a single class ({_show(values[0])}): there is nothing to classify.")
     return y
+
+
+_LARGEST_DENSE = 50_000_000  # cells of a sparse X made dense for the line-up (400 MB of float64)
+
+
+def _check_features(X):
+    """X as every model of the line-up can read it, or a ValueError naming the problem and the fix.
+
+    A DataFrame's columns are read by the networks' rule (:func:`sknn._tabular.frame_column`):
+    booleans and nullable numbers become float columns (NaN where missing), strings and mixed
+    labels become text categories (missing stays missing), and dates, complex numbers, lists or
+    numbers with placeholder strings are refused, before any model is fitted. A sparse matrix
+    is made dense (the scikit-learn peers need it); a 1-D array of numbers (one feature not
+    made a column) is refused.
+    """
+    if hasattr(X, "tocsr") and hasattr(X, "nnz"):  # scipy.sparse, without importing it
+        if X.shape[0] * X.shape[1] > _LARGEST_DENSE:
+            raise ValueError(f"X is a sparse matrix of shape {X.shape}, too large to compare dense; reduce its "
+                             "columns first (e.g. sklearn.decomposition.TruncatedSVD).")
+        return X.toarray()
+    if isinstance(X, pd.DataFrame):
+        check_unique_columns(X)
+        columns = {}
+        for name in X.columns:
+            kind, values = frame_column(X[name])
+            if kind == "numeric" or isinstance(X[name].dtype, pd.CategoricalDtype):
+                columns[name] = values if kind == "numeric" else X[name]
+            else:  # one type for the encoders: text, with missing cells left missing
+                text = np.array(values, dtype=object)
+                missing = np.asarray(pd.isna(text), dtype=bool)
+                text[~missing] = [str(v) for v in text[~missing]]
+                text[missing] = np.nan
+                columns[name] = text
+        return pd.DataFrame(columns, index=X.index)
+    if np.ndim(X) == 1 and np.asarray(X).dtype.kind in "biuf":  # (a 1-D list of texts is for the user's models)
+        raise ValueError(f"X is one-dimensional (shape ({len(X)},)); it needs one row of features per sample: "
+                         "for a single feature pass X.reshape(-1, 1) or a one-column DataFrame.")
+    return X
 
 
 # --------------------------------------------------------------------------- models

@@ -58,7 +58,12 @@ def check_sequences(X, name="X"):
     if isinstance(X, (str, bytes)):
         raise TypeError(f"{name} is a single string; pass a list of sequences, each a list of tokens, "
                         "e.g. [['The', 'cat', 'sat'], ['Hello', 'world']].")
-    if isinstance(X, np.ndarray) and X.dtype != object:
+    if isinstance(X, np.ndarray) and X.dtype.kind in "US" and X.ndim == 2:
+        X = [[str(token) for token in row] for row in X]  # one sequence of tokens per row
+    elif isinstance(X, np.ndarray) and X.dtype.kind in "US":
+        raise ValueError(f"{name} is a {X.ndim}-D array of text; pass a list of sequences, each a list of tokens, "
+                         "e.g. [['The', 'cat', 'sat'], ['Hello', 'world']] (or a 2-D array: one sequence per row).")
+    elif isinstance(X, np.ndarray) and X.dtype != object:
         if X.ndim == 3:
             X = list(X)
         else:
@@ -326,7 +331,10 @@ def read_pretrained(vectors, embedding_dim):
                         f"Word2VecTransformer; got {type(vectors).__name__}.")
     if not words:
         raise ValueError("pretrained_embeddings holds no word.")
-    dim = len(np.asarray(vectors[words[0]]))
+    first = np.asarray(vectors[words[0]])
+    if first.ndim != 1 or first.dtype.kind not in "biuf":
+        raise TypeError(f"pretrained_embeddings[{words[0]!r}] is {vectors[words[0]]!r:.40}, not a vector of numbers.")
+    dim = len(first)
     if dim != embedding_dim:
         raise ValueError(f"The pretrained vectors have {dim} dimensions but embedding_dim={embedding_dim}; "
                          f"pass embedding_dim={dim}.")

@@ -17,6 +17,16 @@ from ._validation import check_non_negative_weights
 __all__ = ["SequenceModel"]
 
 
+def check_sequence_weights(sample_weight, n_sequences):
+    """``sample_weight`` of sequence models: one finite, non-negative number per sequence, not all zero."""
+    w = check_non_negative_weights(sample_weight, "sample_weight")
+    if w.ndim != 1 or len(w) != n_sequences:
+        raise ValueError(f"sample_weight must have one weight per sequence ({n_sequences}), got shape {w.shape}.")
+    if not np.any(w > 0):
+        raise ValueError("All sample weights are zero: there is nothing to learn from.")
+    return w
+
+
 class SequenceModel(BaseNeuralNetwork, abstract=True):
     """What the tagger and the language model share: vocabulary, character table, network."""
 
@@ -74,14 +84,7 @@ class SequenceModel(BaseNeuralNetwork, abstract=True):
         return callbacks
 
     def _sample_weights(self, y_index, sample_weight, X):
-        if sample_weight is None:
-            return None
-        w = check_non_negative_weights(sample_weight, "sample_weight")
-        if w.ndim != 1 or len(w) != len(X[1]):
-            raise ValueError(f"sample_weight must have one weight per sequence ({len(X[1])}), got shape {w.shape}.")
-        if not np.any(w > 0):
-            raise ValueError("All sample weights are zero: there is nothing to learn from.")
-        return w
+        return None if sample_weight is None else check_sequence_weights(sample_weight, len(X[1]))
 
     def _fit_vocabulary(self, tokens):
         """``vocabulary_`` from the training tokens and the words of the pretrained vectors."""

@@ -19,8 +19,9 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.utils.validation import check_array, check_is_fitted, validate_data
+from sklearn.utils.validation import check_array, check_is_fitted
 
+from ._validation import validate_data
 from .persist import SaveMixin
 
 __all__ = ["TabularPreprocessor", "robust_statistics"]
@@ -74,6 +75,51 @@ def _missing(values):
     return pd.isna(values)
 
 
+_MOST_PLACEHOLDERS = 3  # distinct strings among numbers that read as markers of missing cells, not categories
+_FEWEST_NUMBERS = 10  # distinct numbers a column needs before its strings read as placeholders
+
+
+def placeholder_cells(values):
+    """The strings that stand in a column of numbers where a number is missing ('?', '-', 'n.a.'), with
+    their counts ({'?': 2}); None when the column is not numbers with such cells.
+
+    A column reads so when at least half of its present cells are numbers (or text that parses
+    as a number), the numbers take at least 10 distinct values, and the other cells hold at most
+    3 distinct strings. Read as categories, such a column would make every number a category of
+    its own and lose what the numbers say; a few codes among few numbers ('1'..'5', 'none') stay
+    categories. One rule for the networks' preprocessing, ``sknn compare`` and its command line.
+    """
+    values = np.asarray(values, dtype=object)
+    present = values[~np.asarray(_missing(values), dtype=bool)][:100_000]
+    if len(present) == 0 or _share_of_numbers(present[::max(1, len(present) // 200)]) < 0.3:  # text leaves at once
+        return None
+    text = pd.Series(present).map(lambda v: v.strip() if isinstance(v, str) else v)
+    parsed = pd.to_numeric(text.where(~text.map(lambda v: isinstance(v, (bool, np.bool_)))), errors="coerce")
+    numeric = parsed.notna().to_numpy()
+    if numeric.all() or numeric.mean() < 0.5 or parsed[numeric].nunique() < _FEWEST_NUMBERS:
+        return None
+    others = text[~numeric].map(str).value_counts()
+    return None if len(others) > _MOST_PLACEHOLDERS else {str(k): int(v) for k, v in others.items()}
+
+
+def _share_of_numbers(values):
+    def is_number(v):
+        if isinstance(v, str):
+            try:
+                float(v)
+                return True
+            except ValueError:
+                return False
+        return _is_number(v)
+
+    return float(np.mean([is_number(v) for v in values])) if len(values) else 0.0
+
+
+def describe_placeholders(cells):
+    """"2 cells '?', 1 cell 'n.a.'" for the result of :func:`placeholder_cells`."""
+    return ", ".join(f"{n} cell{'s' if n > 1 else ''} {token!r}" for token, n in cells.items())
+
+
 def _column_kind(values, name):
     """'numeric' or 'categorical' for one column of an object array, from its values."""
     present = values[~_missing(values)]
@@ -86,7 +132,34 @@ def _column_kind(values, name):
         else:
             raise TypeError(f"Column {name} holds a value of type {type(v).__name__} ({v!r:.40}): the argument must "
                             "be a string or a number in every cell (or missing).")
-    return "numeric" if kinds == {"number"} else "categorical"
+    if kinds == {"number"}:
+        return "numeric"
+    cells = placeholder_cells(present)
+    if cells:
+        raise ValueError(f"Column {name} holds numbers but for {describe_placeholders(cells)}: if those mark missing "
+                         f"values, make the column numeric first (pd.to_numeric(X[{name}], errors='coerce'), or "
+                         f"pd.read_csv(..., na_values={list(cells)!r})); to use its values as categories, pass it as "
+                         "a categorical column (.astype('category')).")
+    return "categorical"
+
+
+def frame_column(col):
+    """('numeric', float64 values with NaN for missing) or ('categorical', values) for one DataFrame
+    column; a column no model can read as either (dates, complex numbers, lists, numbers with
+    placeholder strings) is refused, naming it and the fix."""
+    dtype = col.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        return "categorical", col.array
+    if pd.api.types.is_complex_dtype(dtype):  # a cast to float would drop the imaginary parts silently
+        raise TypeError(f"Column {col.name!r} holds complex numbers: pass their real and imaginary parts (or "
+                        "their modulus and angle) as columns of real numbers.")
+    if pd.api.types.is_bool_dtype(dtype) or pd.api.types.is_numeric_dtype(dtype):
+        return "numeric", col.to_numpy(dtype=np.float64, na_value=np.nan)
+    if pd.api.types.is_datetime64_any_dtype(dtype) or pd.api.types.is_timedelta64_dtype(dtype):
+        raise TypeError(f"Column {col.name!r} holds dates or durations: turn them into numbers first (for "
+                        "instance the year, the day of the week, or seconds since an origin).")
+    values = col.to_numpy(dtype=object)
+    return _column_kind(values, repr(col.name)), values
 
 
 class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
@@ -224,19 +297,7 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
         return [(_column_kind(X[:, j], self._name(j) if not reset else str(j)), X[:, j]) for j in range(X.shape[1])]
 
     def _frame_column(self, col, j):
-        dtype = col.dtype
-        if isinstance(dtype, pd.CategoricalDtype):
-            return "categorical", col.array
-        if pd.api.types.is_complex_dtype(dtype):  # a cast to float would drop the imaginary parts silently
-            raise TypeError(f"Column {col.name!r} holds complex numbers: pass their real and imaginary parts (or "
-                            "their modulus and angle) as columns of real numbers.")
-        if pd.api.types.is_bool_dtype(dtype) or pd.api.types.is_numeric_dtype(dtype):
-            return "numeric", col.to_numpy(dtype=np.float64, na_value=np.nan)
-        if pd.api.types.is_datetime64_any_dtype(dtype) or pd.api.types.is_timedelta64_dtype(dtype):
-            raise TypeError(f"Column {col.name!r} holds dates or durations: turn them into numbers first (for "
-                            "instance the year, the day of the week, or seconds since an origin).")
-        values = col.to_numpy(dtype=object)
-        return _column_kind(values, repr(col.name)), values
+        return frame_column(col)
 
     def _numeric_matrix(self, columns):
         n = len(columns[0][1]) if columns else 0

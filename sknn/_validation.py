@@ -15,12 +15,14 @@ import numpy as np
 import scipy.sparse as sp
 import torch
 from sklearn.utils._param_validation import InvalidParameterError
+from sklearn.utils.validation import validate_data as _sklearn_validate_data
 from torch.overrides import TorchFunctionMode
 
 __all__ = ["MAX_MAGNITUDE", "NetworkTooLarge", "build_within_memory", "check_callbacks", "check_fit_params",
            "check_labels", "check_magnitude", "check_non_negative_weights", "check_positive_int", "check_sizes",
-           "check_validation_data", "check_width", "class_weight_vector", "first_non_string", "float32_features",
-           "label_indices", "memory_limit", "numbered_lines", "refuse_data_loader"]
+           "check_unique_columns", "check_validation_data", "check_width", "class_weight_vector", "first_non_string",
+           "float32_features", "label_indices", "memory_limit", "numbered_lines", "object_numbers", "refuse_data_loader",
+           "validate_data"]
 
 # sknn trains in float32 (largest value 3.4e38): inputs or targets above this make squares
 # (losses, batch-norm variances, Adam's second moments) overflow, and training meaningless.
@@ -108,8 +110,13 @@ def check_callbacks(callbacks, learning_rate="constant"):
 
 
 def check_non_negative_weights(weights, name):
-    """Weights as a float64 array, refused unless finite and non-negative (the rule of ``sample_weight``)."""
-    w = np.asarray(weights, dtype=np.float64)
+    """Weights as a float64 array, refused unless numbers, finite and non-negative (the rule of
+    ``sample_weight``)."""
+    try:
+        w = np.asarray(weights, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} is not an array of numbers ({weights!r:.60}); give one number per sample (one per "
+                         "sequence for the sequence models).") from None
     bad = np.flatnonzero(~np.isfinite(w) | (w < 0))
     if bad.size:
         raise ValueError(f"{name} holds {float(w.flat[bad[0]])!r} (at position {bad[0]}); weights must be finite "
@@ -230,8 +237,8 @@ _NUMBER_TYPES = (Real, np.number)
 
 def _label_kind(v):
     """The kind of a label for the mixing rule: 'string', 'bytes', 'boolean', 'number' or the type's name;
-    None for a missing label (None or NaN)."""
-    if v is None:
+    None for a missing label (None, NaN, pd.NA, pd.NaT)."""
+    if v is None or type(v).__name__ in ("NAType", "NaTType"):  # pandas' missing values
         return None
     if isinstance(v, str):
         return "string"
@@ -242,6 +249,17 @@ def _label_kind(v):
     if isinstance(v, _NUMBER_TYPES):
         return None if isinstance(v, (float, np.floating)) and math.isnan(v) else "number"
     return type(v).__name__
+
+
+def object_numbers(y):
+    """A 1-D object array of plain numbers (a pandas column of object dtype holding 0, 1, 2) as a numeric array;
+    anything else unchanged. scikit-learn's checks call such labels of 'unknown' type."""
+    if getattr(y, "dtype", None) != object or getattr(y, "ndim", 0) != 1 or len(y) == 0:
+        return y
+    values = y.tolist()
+    if all(isinstance(v, _NUMBER_TYPES) and not isinstance(v, (bool, np.bool_)) for v in values):
+        return np.asarray(values)
+    return y
 
 
 def check_labels(labels, name="y", lengths=None):
@@ -310,6 +328,20 @@ def check_validation_data(validation_data):
                          "language model).")
     X_val, y_val, *weights = validation_data
     return X_val, y_val, (weights[0] if weights else None)
+
+
+def check_unique_columns(X):
+    """Refuse a DataFrame whose columns are not uniquely named (columns are matched by name)."""
+    columns = getattr(X, "columns", None)
+    if columns is not None and hasattr(columns, "duplicated") and columns.duplicated().any():
+        raise ValueError(f"X has several columns named {columns[columns.duplicated()][0]!r}; give each column its own "
+                         "name.")
+
+
+def validate_data(estimator, X, *args, **kwargs):
+    """scikit-learn's ``validate_data``, after :func:`check_unique_columns`."""
+    check_unique_columns(X)
+    return _sklearn_validate_data(estimator, X, *args, **kwargs)
 
 
 def refuse_data_loader(X, caller):

@@ -138,10 +138,12 @@ def _sources(args):
     return unique
 
 
-def _load(kind, where, target):
+def _load(kind, where, target, na_values=(), task="auto"):
     """(X, y, n_rows_read, n_features, target_note) for one data set."""
     import numpy as np
     import pandas as pd
+
+    from ._tabular import describe_placeholders, placeholder_cells
 
     if kind == "builtin":
         import sklearn.datasets
@@ -149,7 +151,7 @@ def _load(kind, where, target):
         X, y = getattr(sklearn.datasets, f"load_{where}")(return_X_y=True)
         return X, y, len(y), X.shape[1], None
     try:
-        frame = pd.read_csv(where, low_memory=False)
+        frame = pd.read_csv(where, low_memory=False, na_values=list(na_values) or None)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError, OSError,
             MemoryError) as exc:
         text = str(exc).strip().splitlines()
@@ -179,6 +181,12 @@ def _load(kind, where, target):
     empty = [str(c) for c in X.columns if X[c].isna().all()]
     if len(empty) == X.shape[1]:
         raise CommandError(f"every feature column of {where} is empty")
+    for column in ([] if task == "classification" else [target]) + list(X.columns):
+        cells = placeholder_cells(frame[column]) if pd.api.types.is_string_dtype(frame[column].dtype) else None
+        if cells:  # numbers with a few placeholder cells: missing values, not categories
+            raise CommandError(f"the column {str(column)!r} of {where} holds numbers but for "
+                               f"{describe_placeholders(cells)}: if those mark missing values, pass --na-values "
+                               f"{','.join(cells)}")
     if empty:
         X = X.drop(columns=empty)
         extra = f"left out {len(empty)} empty column(s): {', '.join(empty[:5])}" + (" ..." if len(empty) > 5 else "")
@@ -237,7 +245,7 @@ def _compare(args):
 
     loaded, plans = [], []
     for name, kind, where, target in sources:
-        X, y, n_read, n_features, note = _load(kind, where, target)
+        X, y, n_read, n_features, note = _load(kind, where, target, args.na_values, args.task)
         try:
             plan = impl.prepare(X, y, models=models, cv=args.cv, repeats=args.repeats, scoring=scoring,
                                 sort=args.sort, test=args.test, alpha=args.alpha, rope=args.rope, n_jobs=args.n_jobs,
@@ -334,6 +342,9 @@ def build_parser():
     g.add_argument("--target", action="append", metavar="COLUMN",
                    help="the column to predict: one per --csv in the same order, or one for all (in a folder "
                         "without --target: the column named 'target', else the last one)")
+    g.add_argument("--na-values", type=lambda text: [v for v in text.split(",") if v], default=[],
+                   metavar="STRINGS", help="comma-separated strings that mark a missing cell in the CSV files, e.g. "
+                                           "'?,-' (besides pandas' own: empty, NA, NaN, null...)")
     g.add_argument("--task", choices=("auto", "classification", "regression"), default="auto",
                    help="what to predict; auto decides from the target's values and says why (default: auto)")
     g = p.add_argument_group("protocol")
@@ -358,7 +369,7 @@ def build_parser():
     g.add_argument("--models", default="default", metavar="NAMES",
                    help="comma-separated among dummy, linear, forest, boosting, lightgbm, xgboost, catboost, network "
                         "(default: all installed; the dummy baseline is always added)")
-    g.add_argument("--random-state", type=int, default=0, metavar="SEED",
+    g.add_argument("--random-state", type=_int_at_least(0, "--random-state"), default=0, metavar="SEED",
                    help="seed of the folds and the models (default: 0)")
     g = p.add_argument_group("resources")
     g.add_argument("--n-jobs", type=_n_jobs, default=-1, metavar="N",

@@ -82,7 +82,8 @@ def compare(X, y, models="default", cv=5, repeats=None, scoring=None, sort=None,
     rope : float, default=0.01
         Half-width of the Bayesian test's region of practical equivalence: an absolute
         difference for scores bounded by 1 (accuracy, balanced accuracy, ROC AUC, F1,
-        R²), a fraction of the best model's mean for errors (log-loss, RMSE, MAE).
+        R²; below 0.5, or every model is equivalent), a fraction of the best model's mean
+        for errors (log-loss, RMSE, MAE).
     n_jobs : int, default=-1
         Worker processes fitting in parallel over models x splits (joblib; -1: one per
         core).
@@ -114,7 +115,8 @@ def compare(X, y, models="default", cv=5, repeats=None, scoring=None, sort=None,
     return_fitted : bool, default=False
         Also return a dict with each model's fitted estimators of the first repeat
         (``'estimators'``, one per fold) and its out-of-fold predictions on that repeat
-        (``'predictions'``; the folds of one repeat cover every row once).
+        (``'predictions'``; only when the test folds of that repeat cover every row once, as
+        k-fold's do: a ``ShuffleSplit`` or a list of splits gives none).
 
     Returns
     -------

@@ -12,7 +12,7 @@ import pandas as pd
 import scipy.sparse as sp
 from sklearn.base import ClassifierMixin, RegressorMixin
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import _check_y, check_array, check_consistent_length, check_is_fitted, validate_data
+from sklearn.utils.validation import _check_y, check_array, check_consistent_length, check_is_fitted
 from torch import nn
 
 from ._base import BaseNeuralNetwork
@@ -22,7 +22,7 @@ from ._dense_onnx import dense_onnx_feed, dense_onnx_graph
 from ._layers import ACTIVATIONS, INITIALIZER_NAMES, ScaledLinear, TabularInput, initialize_weights
 from ._tabular import TabularPreprocessor
 from ._targets import NeuralClassifierMixin, NeuralRegressorMixin
-from ._validation import check_numeric_target
+from ._validation import check_numeric_target, validate_data
 
 __all__ = ["DenseNet", "DenseClassifier", "DenseRegressor", "forward_numpy"]
 

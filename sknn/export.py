@@ -55,7 +55,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from .persist import loadable_classes
+from .persist import check_output_path, loadable_classes
 
 __all__ = ["OnnxGraph", "Predictions", "Probabilities", "labels", "onnx_inputs", "onnx_metadata", "proba_output",
            "to_onnx"]
@@ -363,6 +363,7 @@ def to_onnx(estimator, path, *, opset=None):
     True
     """
     _check_estimator(estimator)
+    path = check_output_path(path, example="model.onnx")
     _require_onnx()
     import onnx
 
@@ -385,7 +386,6 @@ def to_onnx(estimator, path, *, opset=None):
     for key, value in _metadata(estimator, graph).items():
         proto.metadata_props.add(key=key, value=value)
     proto.doc_string = f"sknn {type(estimator).__name__}; see metadata_props for the input contract."
-    path = os.fspath(path)
     large = proto.ByteSize() > 2_000_000_000  # protobuf's limit: larger weights go to a file beside the model
     onnx.save_model(proto, path, save_as_external_data=large,
                     location=os.path.basename(path) + ".data" if large else None)
@@ -409,7 +409,14 @@ def onnx_metadata(model):
     import onnx
 
     if not isinstance(model, onnx.ModelProto):
-        model = onnx.load(os.fspath(model), load_external_data=False)
+        path = os.fspath(model)
+        if not os.path.isfile(path):
+            raise FileNotFoundError(f"No ONNX file at {path!r}.")
+        try:
+            model = onnx.load(path, load_external_data=False)
+        except Exception as exc:  # noqa: BLE001 - protobuf's DecodeError and friends, naming no file
+            raise ValueError(f"{path!r} is not an ONNX model ({type(exc).__name__}); pass a file written by "
+                             "to_onnx.") from None
     out = {}
     for prop in model.metadata_props:
         try:

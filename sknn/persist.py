@@ -256,13 +256,13 @@ def save(estimator, path, *, key=None):
 
     key = _check_key(key)
     if not _is_loadable(type(estimator)):
-        raise TypeError(f"sknn's save stores sknn's estimators ({', '.join(_LOADABLE)}), not a "
+        raise TypeError(f"sknn's save stores sknn's estimators ({', '.join(loadable_classes())}), not a "
                         f"{type(estimator).__name__}; use joblib for other objects (and load them only from a "
                         "source you trust).")
     if not _is_fitted(estimator):
         raise NotFittedError(f"This {type(estimator).__name__} is not fitted yet: fit it before saving. (Its "
                              "parameters alone are get_params(); clone() copies them.)")
-    path = _check_output_path(path)
+    path = check_output_path(path)
     writer = _Writer()
     try:
         node = writer.estimator(estimator, "")
@@ -288,14 +288,32 @@ def save(estimator, path, *, key=None):
         raise
 
 
-def _check_output_path(path):
-    """``path`` as a str, refused before any work when its folder is missing or it is a folder itself."""
+def _missing_bytes(data):
+    """(bytes of data held, bytes the header describes) of a safetensors file cut short, or None: the header
+    is whole and readable, the tensors end beyond the file."""
+    if len(data) < 8:
+        return None
+    size = int.from_bytes(data[:8], "little")
+    if size > len(data) - 8:
+        return None
+    try:
+        header = json.loads(data[8:8 + size])
+        want = max((int(t["data_offsets"][1]) for k, t in header.items() if k != "__metadata__"), default=0)
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError):
+        return None
+    have = len(data) - 8 - size
+    return (have, want) if want > have else None
+
+
+def check_output_path(path, example="model.safetensors"):
+    """``path`` as a str, refused before any work when its folder is missing or it is a folder itself
+    (``example``: a file name to suggest in the folder)."""
     if not isinstance(path, (str, os.PathLike)):
         raise TypeError(f"path must be a str or a path-like object, got {type(path).__name__}.")
     path = os.fspath(path)
     if os.path.isdir(path):
         raise IsADirectoryError(f"Cannot save to {path!r}: it is a folder; pass a file path, e.g. "
-                                f"{os.path.join(path, 'model.safetensors')!r}.")
+                                f"{os.path.join(path, example)!r}.")
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
         raise FileNotFoundError(f"Cannot save to {path!r}: the folder {folder!r} does not exist; create it first "
@@ -469,6 +487,10 @@ def load(path, *, key=None):
         tensors = from_bytes(data)  # each tensor in memory of its own, not mapped to the file
         metadata = json.loads(data[8:8 + int.from_bytes(data[:8], "little")]).get("__metadata__") or {}
     except Exception as exc:  # safetensors' own error, for any file it cannot parse
+        short = _missing_bytes(data)
+        if short:
+            raise FormatError(f"{path!r} is truncated: its header describes {short[1]} bytes of data but the file "
+                              f"holds {short[0]} (an interrupted copy or download?); copy or save it again.") from None
         raise FormatError(f"{path!r} is not a safetensors file ({exc}). sknn.load reads files written by "
                           "est.save(path). A pickle or joblib file is opened with joblib.load, which can run code: "
                           "only do so for files from a source you trust.") from None

@@ -74,8 +74,8 @@ def history(estimators, ax=None, title="Training history"):
 
 def comparison(table, metric=None, ax=None):
     """Bars of each model's mean score with the standard deviation over folds as error bars."""
+    metric = _metric_of(table, metric)
     ax = _axes(ax)
-    metric = metric or table.attrs.get("scoring", [c[:-5] for c in table.columns if c.endswith("_mean")])[0]
     mean, std = table[f"{metric}_mean"], table[f"{metric}_std"]
     y = np.arange(len(table))[::-1]
     ax.barh(y, mean, xerr=std, color=[f"C{i}" for i in range(len(table))], capsize=4)
@@ -103,6 +103,12 @@ def fit_times(table, ax=None):
 
 
 def _metric_of(table, metric):
+    """The metric to draw, after checking ``table`` is a table of :func:`sknn.compare`."""
+    if not hasattr(table, "attrs") or not hasattr(table, "columns"):
+        raise TypeError(f"The plots draw the DataFrame returned by sknn.compare; got {type(table).__name__}.")
+    if "model" in table.columns or "scores" not in table.attrs:
+        raise ValueError("The plots draw the DataFrame returned by sknn.compare, as it was returned (models as its "
+                         "index, the scores of every split in its attrs): not a copy with its index reset.")
     metric = metric or table.attrs.get("sort") or table.attrs.get(
         "scoring", [c[:-5] for c in table.columns if c.endswith("_mean")])[0]
     if f"{metric}_mean" not in table:

@@ -20,7 +20,7 @@ from ._recurrent import RecurrentLayers, SequenceNet, language_model_cutoff
 from ._sequence_input import (BOS, BOS_TOKEN, EOS, EOS_TOKEN, PAD, PAD_TOKEN, UNK, UNK_TOKEN, SequenceBatches,
                               build_vocabulary, check_label_sequences, check_prefixes, check_sequences, spans,
                               token_forms, token_ids)
-from ._sequence_model import SequenceModel
+from ._sequence_model import SequenceModel, check_sequence_weights
 from ._sequence_onnx import tagger_onnx_feed, tagger_onnx_graph
 from ._validation import check_positive_int, label_indices, refuse_data_loader
 
@@ -320,13 +320,13 @@ verbose, callbacks, criterion
         sample_weight : array-like of shape (n_sequences,), default=None
             Weight of each sequence (given to each of its tokens).
         """
+        if sample_weight is not None:  # checked before the predictions, by the rule of fit
+            sample_weight = check_sequence_weights(sample_weight, len(check_sequences(X)[1]))
         pred = self.predict(X)
         lengths = [len(p) for p in pred]
-        y_flat = check_label_sequences(y, lengths)
-        right = np.concatenate([np.asarray(p, dtype=object) for p in pred]) == y_flat.astype(object)
-        if sample_weight is None:
-            return float(right.mean())
-        w = np.repeat(np.asarray(sample_weight, dtype=np.float64), lengths)
+        right = np.concatenate([np.asarray(p, dtype=object) for p in pred]) == check_label_sequences(
+            y, lengths).astype(object)
+        w = np.ones(len(right)) if sample_weight is None else np.repeat(sample_weight, lengths)
         return float((right * w).sum() / w.sum())
 
     def __sklearn_tags__(self):

@@ -95,7 +95,8 @@ BAD = [
     (["compare", "--data", "diabetes", "--scoring", "accuracy"], "is for classification but the task is regression"),
     (["compare", "--test", "z-test"], "invalid choice: 'z-test'"),
     (["compare", "--frobnicate"], "unrecognized arguments"),
-    (["compare", "--random-state", "x"], "invalid int value"),
+    (["compare", "--random-state", "x"], "--random-state must be a whole number"),
+    (["compare", "--random-state", "-1"], "--random-state must be at least 0"),
     ([], "the following arguments are required"),
     (["fit"], "invalid choice: 'fit'"),
 ]
@@ -161,6 +162,27 @@ def test_whole_number_targets_missing_targets_and_the_header(tmp_path, capsys):
     assert "rows: 3 of 120 have no target value and were left out (117 used)" in out
     assert "Dummy (baseline)" in out and "LinearRegression" in out
     assert "rmse (lower better)" in out
+
+
+def test_placeholder_cells_are_named_and_na_values_reads_them_as_missing(tmp_path, capsys):
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=60)
+    frame = pd.DataFrame({"x": x.round(3).astype(str), "flag": x > 0, "y": (x > 0).astype(int),
+                          "price": (100 * x).round(2).astype(str)})
+    frame.loc[[3, 7], "x"] = "?"
+    frame.loc[[5], "price"] = "-"
+    frame.to_csv(tmp_path / "t.csv", index=False)
+    base = ["compare", "--csv", str(tmp_path / "t.csv"), "--models", "linear,forest", "--cv", "2", "--repeats", "1",
+            "--n-jobs", "1", "--quiet"]
+    code, out, err = _run(base + ["--target", "y"], capsys)
+    assert code == 2 and "the column 'x' of" in err and "holds numbers but for 2 cells '?'" in err, err
+    assert "pass --na-values ?" in err and len(err.strip().splitlines()) == 1
+    code, out, err = _run(base + ["--target", "price", "--na-values", "?"], capsys)
+    assert code == 2 and "the column 'price'" in err and "1 cell '-'" in err and "--na-values -" in err, err
+    code, out, err = _run(base + ["--target", "y", "--na-values", "?,-"], capsys)
+    assert code == 0, err
+    assert "n/a" not in out and "fit failed" not in out  # the True/False column reaches every model
+    assert "1 features" not in out
 
 
 def test_several_data_sets_mean_ranks(tmp_path, capsys):

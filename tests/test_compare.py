@@ -296,6 +296,76 @@ def test_clear_errors_before_any_fit():
         compare(X, y, models={"x": object()}, **FAST)
 
 
+def test_every_model_reads_the_columns_the_network_reads():
+    """Booleans, nullable numbers, text with pd.NA and columns mixing labels and numbers reach every model of
+    the line-up (a True/False column once made each scikit-learn model fail, leaving the network 'best')."""
+    rng = np.random.RandomState(0)
+    x = rng.normal(size=40)
+    y = (x > 0).astype(int)
+    X = pd.DataFrame({"x": x, "flag": x > 0, "maybe": pd.array(list(x > 0.5), dtype="boolean"),
+                      "count": pd.array([1, None] * 20, dtype="Int64"),
+                      "text": pd.array(["a", None, "b", "c"] * 10, dtype="string"), "mixed": [1, "a"] * 20})
+    table = compare(X, y, models=["linear", "forest", "boosting"], **FAST)
+    assert table.attrs["errors"] == {}, table.attrs["errors"]
+    assert table.loc["LogisticRegression", "balanced_accuracy_mean"] > 0.9
+    sparse = pytest.importorskip("scipy.sparse")
+    table = compare(sparse.csr_matrix(np.c_[x, x ** 2]), y, models=["linear"], **FAST)
+    assert table.attrs["errors"] == {} and table.loc["LogisticRegression", "balanced_accuracy_mean"] > 0.9
+
+
+def test_tables_no_model_can_read_are_refused_before_any_fit():
+    rng = np.random.RandomState(0)
+    x = rng.normal(size=40)
+    y = (x > 0).astype(int)
+    with pytest.raises(TypeError, match="Column 'day' holds dates"):
+        compare(pd.DataFrame({"x": x, "day": pd.date_range("2020", periods=40)}), y, **FAST)
+    with pytest.raises(ValueError, match=r"X is one-dimensional \(shape \(40,\)\).*X.reshape\(-1, 1\)"):
+        compare(x, y, **FAST)
+    twice = pd.DataFrame(np.c_[x, x], columns=["a", "a"])
+    with pytest.raises(ValueError, match="X has several columns named 'a'"):
+        compare(twice, y, **FAST)
+    numbers = pd.Series(x.round(3)).astype(str).astype(object)
+    numbers[[3, 7]] = "?"
+    with pytest.raises(ValueError, match=r"Column 'x' holds numbers but for 2 cells '\?'.*na_values=\['\?'\]"):
+        compare(pd.DataFrame({"x": numbers}), y, **FAST)
+    target = numbers.to_numpy().copy()
+    with pytest.raises(ValueError, match=r"y holds numbers but for 2 cells '\?'.*--na-values \?"):
+        compare(pd.DataFrame({"x": x}), target, **FAST)
+    with pytest.raises(ValueError, match=r"Every class of y has fewer rows than the 5 folds \(40 classes in 40 "
+                                         r"rows\): an identifier"):
+        compare(pd.DataFrame({"x": x}), np.array([f"id{i}" for i in range(40)]), **FAST)
+
+
+def test_protocols_and_targets_that_would_give_a_wrong_verdict_are_refused_or_handled():
+    from sklearn.model_selection import GroupKFold, ShuffleSplit
+
+    X, y = load_iris(return_X_y=True)
+    logistic = {"lr": LogisticRegression(max_iter=500)}
+    # test folds that do not cover every row once: no out-of-fold predictions (they were uninitialised memory)
+    table, fitted = compare(X, y, models=logistic, cv=ShuffleSplit(3, test_size=0.2, random_state=0),
+                            scoring="accuracy", return_fitted=True, **FAST)
+    assert fitted["predictions"] == {} and len(fitted["estimators"]["lr"]) == 3
+    table, fitted = compare(X, y, models=logistic, cv=3, repeats=1, scoring="accuracy", return_fitted=True, **FAST)
+    assert (fitted["predictions"]["lr"] == y).mean() > 0.9
+    # labels 0, 1, 2 in an object array are classes (scikit-learn called them 'unknown')
+    table = compare(X, np.array(y, dtype=object), models=logistic, cv=3, repeats=1, **FAST)
+    assert table.attrs["task"] == "classification" and table.loc["lr", "accuracy_mean"] > 0.9
+    with pytest.raises(ValueError, match=r"splits by groups, .* cv=list\(cv.split\(X, y, groups\)\)"):
+        compare(X, y, models=logistic, cv=GroupKFold(3), **FAST)
+    with pytest.raises(ValueError, match="rope=5 spans half the range of balanced_accuracy"):
+        compare(X, y, models=logistic, test="bayesian", rope=5, **FAST)
+    with pytest.raises(ValueError, match="scoring must name metrics"):
+        compare(X, y, models=logistic, scoring=lambda est, X, y: 0.0, **FAST)
+    rng = np.random.RandomState(0)
+    Xr = rng.normal(size=(60, 3))
+    with pytest.raises(ValueError, match=r"y holds one value \(3.7\) in every row: there is nothing to predict"):
+        compare(Xr, np.full(60, 3.7), task="regression", **FAST)
+    with pytest.raises(ValueError, match=r"y spans only 4.\d+e-170: squared errors that small underflow .* 1e170"):
+        compare(Xr, (Xr[:, 0] + 0.1 * rng.normal(size=60)) * 1e-170, **FAST)
+    tiny = compare(Xr, Xr[:, 0] * 1e-100 + 0.01 * 1e-100 * rng.normal(size=60), models=["linear"], cv=3, **FAST)
+    assert tiny.loc["Dummy (baseline)", "vs_best"] == "worse"  # small but not underflowing: a fair verdict
+
+
 def test_the_time_budget_skips_the_slowest_model_and_stops_repeats():
     X, y = load_iris(return_X_y=True)
     models = {"slow": _Slow(0.6), "quick": LogisticRegression(max_iter=300)}
@@ -385,8 +455,14 @@ def test_plots_of_a_comparison():
     tables = {f"d{i}": table for i in range(3)}
     ax = plot.critical_difference(rank_datasets(tables))
     assert any("CD =" in t.get_text() for t in ax.texts)
-    with pytest.raises(ValueError, match="no metric 'f1'"):
-        plot.fold_scores(table, "f1")
+    for draw in (plot.fold_scores, plot.comparison, plot.time_vs_score):
+        with pytest.raises(ValueError, match="no metric 'f1'"):
+            draw(table, "f1")
+        with pytest.raises(ValueError, match="as it was returned .*not a copy with its index reset"):
+            draw(table.reset_index())
+        with pytest.raises(TypeError, match="draw the DataFrame returned by sknn.compare; got ndarray"):
+            draw(table.to_numpy())
+    assert len(plot.comparison(table).patches) == 2
     matplotlib.pyplot.close("all")
 
 

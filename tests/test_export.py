@@ -199,6 +199,15 @@ def test_errors(iris, tmp_path, monkeypatch):
     with pytest.raises(TypeError, match="export its last step"):
         to_onnx(make_pipeline(StandardScaler(), DenseClassifier()), tmp_path / "m.onnx")
     clf = DenseClassifier(hidden_layer_sizes=(4,), max_iter=1, random_state=0).fit(X, y)
+    with pytest.raises(IsADirectoryError, match=r"it is a folder; pass a file path, e\.g\. .*model\.onnx"):
+        to_onnx(clf, tmp_path)
+    with pytest.raises(FileNotFoundError, match="the folder .* does not exist"):
+        to_onnx(clf, tmp_path / "no" / "m.onnx")
+    (tmp_path / "not.onnx").write_text("not a model")
+    with pytest.raises(ValueError, match=r"'.*not\.onnx' is not an ONNX model \(\w+\); pass a file written by to_onnx"):
+        onnx_metadata(tmp_path / "not.onnx")
+    with pytest.raises(FileNotFoundError, match="No ONNX file at"):
+        onnx_metadata(tmp_path / "missing.onnx")
     monkeypatch.setitem(sys.modules, "onnxscript", None)  # as if it were not installed
     with pytest.raises(ImportError, match=r'pip install "sknn\[onnx\]"'):
         to_onnx(clf, tmp_path / "m.onnx")

@@ -183,3 +183,10 @@ def test_forward_numpy_names_the_expected_width():
     with pytest.raises(ValueError, match=r"X must be a 2-D array .* shape \(4,\)"):
         forward_numpy(network, X[0])
     assert forward_numpy(network, X).shape == (40, 2)
+
+
+def test_a_validation_fraction_that_leaves_nothing_to_train_on_names_itself():
+    X, y = np.random.RandomState(0).rand(50, 3), np.arange(50) % 2
+    with pytest.raises(ValueError, match=r"validation_fraction=0.99 sets aside 50 of the 50 samples, leaving none"):
+        DenseClassifier(**dict(DENSE, early_stopping=True, validation_fraction=0.99)).fit(X, y)
+    DenseClassifier(**dict(DENSE, early_stopping=True, validation_fraction=0.5)).fit(X, y)

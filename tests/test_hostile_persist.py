@@ -2,6 +2,8 @@
 
 import json
 import os
+import subprocess
+import sys
 import time
 
 import numpy as np
@@ -84,3 +86,26 @@ def test_save_into_a_missing_folder_names_the_folder_before_any_work(saved, tmp_
     assert not any(name.endswith(".tmp") for name in os.listdir(tmp_path))
     clf.save(tmp_path / "ok.safetensors")  # and a good path still works
     np.testing.assert_array_equal(sknn.load(tmp_path / "ok.safetensors").predict(X), clf.predict(X))
+
+
+def test_saving_what_save_cannot_store_lists_every_estimator_it_can_in_a_fresh_process(tmp_path):
+    """The list came from the families imported so far: empty in a fresh process that saved KeyedVectors."""
+    code = ("import numpy as np, sknn.persist as p; from sknn import KeyedVectors\n"
+            "try:\n    p.save(KeyedVectors(np.eye(2), ['a', 'b']), 'kv.safetensors')\n"
+            "except TypeError as exc:\n    print(exc)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    assert "sknn's save stores sknn's estimators (" in out.stdout, out.stderr
+    assert all(name in out.stdout for name in ("DenseClassifier", "ConvImageClassifier", "Word2VecTransformer"))
+    assert "not a KeyedVectors; use joblib" in out.stdout
+
+
+def test_a_truncated_file_is_called_truncated(saved, tmp_path):
+    data = open(saved["dense"], "rb").read()
+    cut = tmp_path / "cut.safetensors"
+    cut.write_bytes(data[:-100])
+    with pytest.raises(FormatError, match=r"is truncated: its header describes (\d+) bytes of data but the file holds "
+                                          r"\d+ \(an interrupted copy or download\?\)"):
+        sknn.load(cut)
+    cut.write_bytes(data[:5])
+    with pytest.raises(FormatError, match="is not a safetensors file"):
+        sknn.load(cut)

@@ -115,7 +115,30 @@ def test_sequence_weights_follow_the_sample_weight_rule(weights):
     ({"a": np.ones(4), "b": np.ones(3)}, ValueError, r"pretrained_embeddings\['b'\] has shape \(3,\)"),
     ({"a": np.ones(4), "b": np.full(4, np.nan)}, ValueError, r"pretrained_embeddings\['b'\] holds NaN"),
     ({"a": np.ones(4), "b": "vector"}, TypeError, r"pretrained_embeddings\['b'\] is not a vector of numbers"),
+    ({"a": "abcd", "b": np.ones(4)}, TypeError, r"pretrained_embeddings\['a'\] is 'abcd', not a vector of numbers"),
+    ({"a": [["1"]], "b": np.ones(4)}, TypeError, r"pretrained_embeddings\['a'\] is \[\['1'\]\], not a vector"),
 ])
 def test_every_pretrained_vector_is_checked(vectors, error, match):
     with pytest.raises(error, match=match):
         LSTMSequenceTagger(pretrained_embeddings=vectors, **SMALL).fit(X, Y)
+
+
+def test_a_2d_array_of_tokens_is_one_sequence_per_row_and_a_1d_one_is_refused():
+    rows = np.array([["the", "dog", "runs"], ["a", "cat", "sleeps"]] * 4)
+    by_rows = LSTMSequenceTagger(**SMALL).fit(rows, Y)
+    by_lists = LSTMSequenceTagger(**SMALL).fit(X, Y)
+    assert by_rows.predict(rows[:2]) == by_lists.predict(X[:2])
+    np.testing.assert_array_equal(by_rows.predict_proba(rows[:2])[0], by_lists.predict_proba(X[:2])[0])
+    with pytest.raises(ValueError, match=r"X is a 1-D array of text; pass a list of sequences"):
+        LSTMSequenceTagger(**SMALL).fit(np.array(["the", "dog"]), [["D"], ["N"]])
+
+
+def test_score_checks_sequence_weights_by_the_rule_of_fit(tagger):
+    for weights, match in (([np.nan] + [1] * 7, "holds nan"), ([-5] + [1] * 7, "holds -5.0"),
+                           ([0] * 8, "All sample weights are zero"), ([1, 0], r"one weight per sequence \(8\)"),
+                           ([[1, 1, 1]] * 8, "one weight per sequence"), (["a"] * 8, "not an array of numbers")):
+        with pytest.raises(ValueError, match=match):
+            tagger.score(X, Y, sample_weight=weights)
+    assert tagger.score(X, Y, sample_weight=[2] * 8) == tagger.score(X, Y)
+    with pytest.raises(ValueError, match=r"sample_weight is not an array of numbers .*one per sequence"):
+        LSTMSequenceTagger(**SMALL).fit(X, Y, sample_weight=[[1, 1, 1], [1, 1]] * 4)
