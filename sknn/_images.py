@@ -13,11 +13,11 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from sklearn.utils._param_validation import InvalidParameterError
-from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
+from sklearn.utils.validation import check_is_fitted, column_or_1d
 from torch import nn
 
 from ._data import ArrayBatches
-from ._validation import check_magnitude, check_sizes, refuse_data_loader
+from ._validation import check_magnitude, check_sizes, refuse_data_loader, validate_data
 
 __all__ = ["Augment", "ImageFileBatches", "ImageInputMixin", "as_image_array", "is_path_list", "read_image",
            "resize_images"]
@@ -229,6 +229,10 @@ class ImageInputMixin:
         _check_image_list(X)
         array = X if hasattr(X, "columns") else np.asarray(X)
         uint8 = _is_uint8(array)
+        if (not reset and array.ndim == 2 and tuple(array.shape) == tuple(self.image_shape_[1:])
+                and self.image_shape_[0] == 1 and array.shape[1] != self.image_shape_[1] * self.image_shape_[2]):
+            raise ValueError(f"X has shape {array.shape}, the size of one grey image, but a 2-D X is read as rows of "
+                             "pixels, one image per row: pass one image as a batch of one, X[None].")
         if array.ndim <= 2:  # flat rows: scikit-learn's checks on feature matrices apply
             X2 = validate_data(self, X, reset=reset, dtype=(np.float32, np.float64), ensure_min_samples=1)
             images = as_image_array(X2, image_shape=self.image_shape, from_uint8=uint8)
@@ -240,14 +244,21 @@ class ImageInputMixin:
         self._check_pixel_scale(images, uint8, reset)
         return images
 
+    #: (low, high) of the pixel values the network was made for, or None for any scale the training images set
+    _pixel_range = None
+
     def _check_pixel_scale(self, images, uint8, reset):
         """Record the largest pixel value of the training images (after scaling), or refuse later images on
         another scale: the same pixels as uint8 (scaled to [0, 1]) and as floats (taken as they are) differ
-        255 times, and a network answers such images with confident nonsense."""
+        255 times, and a network answers such images with confident nonsense. A network made for a fixed
+        range (``_pixel_range``: a pretrained backbone) refuses images well outside it, in fit too."""
         if images is None:  # files: 8-bit values scaled to [0, 1]
             top = 1.0
         else:  # no copy of the images (np.abs would make one)
-            top = max(float(images.max()), -float(images.min())) if images.size else 0.0
+            low, high = (float(images.min()), float(images.max())) if images.size else (0.0, 0.0)
+            top = max(high, -low)
+            if self._pixel_range is not None:
+                self._check_pixel_range(low, high)
         if reset:
             self.pixel_max_ = top
             return
@@ -266,6 +277,14 @@ class ImageInputMixin:
                                                   "too (X.astype('float32'))"))
             raise ValueError(f"X is {given} to [0, 1], but {name} was fitted on float pixel values up to "
                              f"{fitted:.4g}, taken as they are: {fix}, or fit on 8-bit images.")
+
+    def _check_pixel_range(self, low, high):
+        lo, hi = self._pixel_range
+        spread = hi - lo
+        if low < lo - 0.5 * spread or high > hi + spread:
+            raise ValueError(f"X's pixel values run from {low:.4g} to {high:.4g}, but {type(self).__name__} takes "
+                             f"pixels in [{lo:g}, {hi:g}] and standardises them itself: pass 8-bit images as uint8 "
+                             "(or divide them by 255), and do not standardise them first.")
 
     def _check_X_y(self, X, y, reset):
         if y is None:
@@ -336,9 +355,17 @@ def _check_image_list(X):
             raise ValueError("X holds no image: pass at least one image (an array or a list of file paths).")
         is_path = [isinstance(x, (str, os.PathLike)) for x in X]
         if any(is_path):
+            if all(is_path):
+                return
             j = is_path.index(False)
             raise TypeError(f"X[{j}] is {X[j]!r:.80} (of type {type(X[j]).__name__}) but X[{is_path.index(True)}] "
                             "is a file path: a list of images holds file paths only (str or pathlib.Path).")
+        shapes = [np.shape(x) for x in X]
+        j = next((j for j, shape in enumerate(shapes) if shape != shapes[0]), None)
+        if j is not None:
+            raise ValueError(f"X[{j}] has shape {shapes[j]} but X[0] has shape {shapes[0]}: a list of image arrays "
+                             "must hold images of one size. Resize them to one size first, or pass the images as "
+                             "file paths with image_size=(height, width) to have them read at that size.")
 
 
 class ImageFileBatches:

@@ -12,13 +12,21 @@ __all__ = ["image_folder", "read_idx", "load_fashion_mnist", "read_conllu", "IMA
 IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".ppm", ".pgm")
 
 
+def _hidden(name):
+    """Hidden files and folders (``.ipynb_checkpoints``, macOS' ``._photo.png`` and ``__MACOSX``) are no
+    classes and no images."""
+    return name.startswith(".") or name == "__MACOSX"
+
+
 def image_folder(root, extensions=IMAGE_EXTENSIONS):
     """List the images of a folder with one sub-folder per class, as Keras' flow_from_directory reads it.
 
     Parameters
     ----------
     root : str or path
-        ``root/<label>/<image file>``; sub-folders are the labels, in sorted order.
+        ``root/<label>/<image file>``; sub-folders are the labels, in sorted order. Hidden
+        folders and files (names starting with a dot, such as ``.ipynb_checkpoints`` and
+        macOS' ``._*`` files, and ``__MACOSX``) are left out.
     extensions : tuple of str
         File endings taken as images (case-insensitive).
 
@@ -35,14 +43,18 @@ def image_folder(root, extensions=IMAGE_EXTENSIONS):
     root = os.fspath(root)
     if not os.path.isdir(root):
         raise ValueError(f"No such folder: {root!r}.")
-    classes = sorted(d for d in os.listdir(root) if os.path.isdir(os.path.join(root, d)))
+    classes = sorted(d for d in os.listdir(root) if os.path.isdir(os.path.join(root, d)) and not _hidden(d))
     if not classes:
         raise ValueError(f"{root!r} has no sub-folders: put the images of each class in a folder of its own.")
     paths, labels = [], []
     for label in classes:
-        for dirpath, _, files in sorted(os.walk(os.path.join(root, label))):
+        walked = []
+        for dirpath, folders, files in os.walk(os.path.join(root, label)):
+            folders[:] = [d for d in folders if not _hidden(d)]  # os.walk goes into the folders left in the list
+            walked.append((dirpath, files))
+        for dirpath, files in sorted(walked):
             for name in sorted(files):
-                if name.lower().endswith(tuple(extensions)):
+                if name.lower().endswith(tuple(extensions)) and not _hidden(name):
                     paths.append(os.path.join(dirpath, name))
                     labels.append(label)
     if not paths:
@@ -111,8 +123,13 @@ def read_conllu(path, tag="upos"):
         raise ValueError(f"tag={tag!r}; pass 'upos' or 'xpos'.")
     column = _CONLLU_TAGS[tag]
     path = os.fspath(path)
+    if os.path.isdir(path):
+        raise ValueError(f"{path!r} is a folder; pass the path of a .conllu file in it.")
     if not os.path.isfile(path):
         raise ValueError(f"No such file: {path!r}.")
+    with open(path, "rb") as f:
+        if f.read(2) in (b"\x1f\x8b", b"BZ", b"\xfd7"):  # gzip, bzip2, xz
+            raise ValueError(f"{path!r} is compressed; decompress it first (e.g. gunzip) and pass the .conllu file.")
     X, y, words, tags = [], [], [], []
     for number, line in numbered_lines(path):
         line = line.rstrip("\n")

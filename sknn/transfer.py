@@ -104,9 +104,16 @@ def _inference_batch_size(batch_size, image_size):
 
 
 class _VGGInputMixin(ImageInputMixin):
-    """The image input of the VGG estimators: any size (resized), grey or RGB (repeated to 3 channels)."""
+    """The image input of the VGG estimators: any size (resized), grey or RGB (repeated to 3 channels), pixels
+    in [0, 1] (ImageNet's standardisation is the backbone's first step)."""
 
     _doc_section = "transfer-learning-from-vgg"
+
+    @property
+    def _pixel_range(self):
+        """[0, 1] for pretrained weights, which only make sense of pixels on the scale they were trained on;
+        a backbone trained from random weights (``weights=None``) learns any scale."""
+        return None if self.weights is None else (0.0, 1.0)
 
     def _file_image_shape(self, paths):
         return (3, *size_pair(self.image_size))
@@ -194,7 +201,9 @@ class TransferVGGClassifier(_VGGInputMixin, NeuralClassifierMixin, ClassifierMix
 
     Images come as in :class:`sknn.ConvImageClassifier` (arrays in either layout, flat
     rows with ``image_shape``, or file paths read lazily), of any size (resized to
-    ``image_size``), grey or RGB, with values in [0, 1] (uint8 arrays are scaled).
+    ``image_size``), grey or RGB, with values in [0, 1] (uint8 arrays are scaled). With
+    pretrained weights, float images well outside [0, 1] (0-255 values, or images
+    standardised beforehand) are refused: the backbone standardises them itself.
 
     Parameters
     ----------

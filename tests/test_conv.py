@@ -168,6 +168,20 @@ def test_a_bad_image_file_is_named_or_skipped(tmp_path, digits):
         image_folder(tmp_path / "class_0")
 
 
+def test_image_folder_leaves_hidden_folders_and_files_out(tmp_path, digits):
+    """Jupyter's .ipynb_checkpoints became a class and macOS' ._ files images (unreadable at fit)."""
+    pytest.importorskip("PIL")
+    X, y = digits
+    _write_folder(tmp_path, X[:20], y[:20] % 2)
+    expected = image_folder(tmp_path)
+    for hidden in (tmp_path / ".ipynb_checkpoints", tmp_path / "class_0" / ".cache", tmp_path / "__MACOSX"):
+        hidden.mkdir()
+        (hidden / "copy.png").write_bytes((tmp_path / expected[0][0]).read_bytes())
+    (tmp_path / "class_1" / "._0.png").write_bytes(b"\x00\x05\x16\x07 AppleDouble")
+    paths, labels = image_folder(tmp_path)
+    assert paths == expected[0] and list(labels) == list(expected[1]) and set(labels) == {"class_0", "class_1"}
+
+
 def test_filters_and_feature_maps(digits):
     X, y = digits
     clf = ConvImageClassifier(**FAST).fit(X.reshape(-1, 8, 8) / 16, y)

@@ -204,3 +204,39 @@ def test_images_on_another_pixel_scale_than_the_training_images_are_refused(file
     with pytest.raises(ValueError, match=r"X is image files, read as 8-bit values scaled to \[0, 1\]"):
         clf.predict(files["good"])
     np.testing.assert_array_equal(clf.predict(X8.astype(np.float32)), clf.predict(X8.astype(np.float64)))
+
+
+def test_pretrained_backbones_refuse_pixels_outside_0_1_in_fit_too():
+    """Pretrained VGG weights read [0, 1] pixels standardised with ImageNet's statistics (the backbone does
+    it): 0-255 floats or images standardised beforehand give nonsense features, so they are refused even
+    when fit and transform agree. Random weights (weights=None) and the ConvImageClassifier learn any scale."""
+    rng = np.random.RandomState(0)
+    X = rng.rand(4, 8, 8, 3)
+    backbone = TransferVGGClassifier(max_iter=1, batch_size=4, **VGG).fit(X, [0, 1] * 2).backbone_state_dict()
+    pretrained = dict(VGG, weights=backbone)
+    for bad, values in ((X * 255, r"from 0\.\d+ to 25\d\.\d"), ((X - 0.45) / 0.22, r"from -2\.\d+ to 2\.\d+")):
+        with pytest.raises(ValueError, match=rf"pixel values run {values}, but VGGFeatureExtractor takes pixels in "
+                                             r"\[0, 1\] and standardises them itself"):
+            VGGFeatureExtractor(**pretrained).fit(bad)
+        with pytest.raises(ValueError, match=r"but TransferVGGClassifier takes pixels in \[0, 1\]"):
+            TransferVGGClassifier(max_iter=1, batch_size=4, **pretrained).fit(bad, [0, 1] * 2)
+        assert VGGFeatureExtractor(**VGG).fit(bad).transform(bad).shape[0] == 4  # random weights: any scale
+    features = VGGFeatureExtractor(**pretrained).fit(X).transform(np.clip(X * 1.05, 0, None))  # overshoot: kept
+    assert features.shape[0] == 4
+    assert ConvImageClassifier(**CONV).fit(X * 255, [0, 1] * 2).predict(X * 255).shape == (4,)
+
+
+def test_a_list_of_images_of_different_sizes_is_refused_naming_the_first_odd_one():
+    images = [np.zeros((8, 8)), np.zeros((8, 8)), np.zeros((9, 8))]
+    for est in (ConvImageClassifier(**CONV), VGGFeatureExtractor(**VGG)):
+        with pytest.raises(ValueError, match=r"X\[2\] has shape \(9, 8\) but X\[0\] has shape \(8, 8\).*"
+                                             r"image_size=\(height, width\)"):
+            est.fit(images, [0, 1, 0]) if isinstance(est, ConvImageClassifier) else est.fit(images)
+
+
+def test_one_grey_image_given_alone_is_told_to_be_a_batch_of_one():
+    X = np.random.RandomState(0).rand(6, 8, 8)
+    clf = ConvImageClassifier(**CONV).fit(X, [0, 1] * 3)
+    with pytest.raises(ValueError, match=r"X has shape \(8, 8\), the size of one grey image.*X\[None\]"):
+        clf.predict(X[0])
+    assert clf.predict(X[0][None]).shape == (1,) and clf.predict(X.reshape(6, 64)).shape == (6,)

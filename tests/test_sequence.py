@@ -106,6 +106,14 @@ def test_read_conllu_errors(tmp_path):
         read_conllu(path)
     with pytest.raises(ValueError, match="'upos' or 'xpos'"):
         read_conllu(path, tag="lemma")
+    with pytest.raises(ValueError, match="is a folder; pass the path of a .conllu file in it"):
+        read_conllu(tmp_path)
+    import gzip
+
+    packed = tmp_path / "train.conllu.gz"
+    packed.write_bytes(gzip.compress(b"1\tI\tI\tPRON\t_\t_\t0\t_\t_\t_\n\n"))
+    with pytest.raises(ValueError, match=r"is compressed; decompress it first \(e.g. gunzip\)"):
+        read_conllu(packed)
 
 
 # -- the recurrent layers ---------------------------------------------------------------------
