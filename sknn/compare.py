@@ -30,6 +30,10 @@ def compare(X, y, models="default", cv=5, repeats=None, scoring=None, sort=None,
     Parameters
     ----------
     X : array-like or DataFrame of shape (n_samples, n_features), or images (n_samples, H, W[, C])
+        A DataFrame's columns reach every model as sknn's networks read them: booleans and
+        nullable numbers as numbers, text and mixed labels as categories; columns no model
+        can read (dates, lists, numbers with placeholder cells such as '?') are refused
+        before any fit. A sparse matrix is made dense.
     y : array-like of shape (n_samples,)
         Rows whose target is missing (NaN, None) are left out and counted
         (``table.attrs['n_dropped']``).
