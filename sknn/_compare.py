@@ -307,6 +307,9 @@ def execute(plan, verbose=True, return_fitted=False, label="compare"):
             errors[r["model"]] = r["error"]
     if len(errors) == len(names):
         raise ValueError(f"Every model failed to fit; {names[0]}: {errors[names[0]]}")
+    others = [n for n in names if roles.get(n) != "dummy"]
+    if others and all(n in errors for n in others) and len(others) < len(names):  # the baseline would be 'best'
+        raise ValueError(f"Every model but the baseline failed to fit; {others[0]}: {errors[others[0]]}")
     warned = {}
     for r in records:
         for w in set(r["warnings"]):

@@ -268,10 +268,15 @@ def _check_features(X):
         return X.toarray()
     if isinstance(X, pd.DataFrame):
         check_unique_columns(X)
+        if isinstance(X.columns, pd.MultiIndex):
+            raise ValueError("X has column names of several levels; flatten them first, e.g. X.columns = "
+                             "['_'.join(map(str, name)) for name in X.columns].")
         columns = {}
         for name in X.columns:
             kind, values = frame_column(X[name])
-            if kind == "numeric" or isinstance(X[name].dtype, pd.CategoricalDtype):
+            if X[name].isna().all():  # no value at all: an empty number column for every model
+                columns[name] = np.full(len(X), np.nan)
+            elif kind == "numeric" or isinstance(X[name].dtype, pd.CategoricalDtype):
                 columns[name] = values if kind == "numeric" else X[name]
             else:  # one type for the encoders: text, with missing cells left missing
                 text = np.array(values, dtype=object)

@@ -313,6 +313,19 @@ def test_every_model_reads_the_columns_the_network_reads():
     assert table.attrs["errors"] == {} and table.loc["LogisticRegression", "balanced_accuracy_mean"] > 0.9
 
 
+def test_a_baseline_left_alone_is_no_verdict_and_odd_frames_reach_every_model():
+    rng = np.random.RandomState(0)
+    x = rng.normal(size=40)
+    y = (x > 0).astype(int)
+    with pytest.raises(ValueError, match="Every model but the baseline failed to fit; LogisticRegression: TypeError"):
+        compare([{"a": 1}] * 40, y, models=["linear"], **FAST)  # the dummy was 'best'
+    layered = pd.DataFrame(np.c_[x, x], columns=pd.MultiIndex.from_tuples([("a", "b"), ("a", "c")]))
+    with pytest.raises(ValueError, match="column names of several levels; flatten them first"):
+        compare(layered, y, **FAST)
+    table = compare(pd.DataFrame({"empty": [None] * 40, "x": x}), y, models=["linear"], **FAST)
+    assert table.attrs["errors"] == {} and table.loc["LogisticRegression", "balanced_accuracy_mean"] > 0.9
+
+
 def test_tables_no_model_can_read_are_refused_before_any_fit():
     rng = np.random.RandomState(0)
     x = rng.normal(size=40)
