@@ -7,6 +7,9 @@ silent guess.
 """
 
 import bisect
+import bz2
+import gzip
+import lzma
 import math
 import os
 from numbers import Integral, Real
@@ -20,9 +23,9 @@ from torch.overrides import TorchFunctionMode
 
 __all__ = ["MAX_MAGNITUDE", "NetworkTooLarge", "build_within_memory", "check_callbacks", "check_fit_params",
            "check_labels", "check_magnitude", "check_non_negative_weights", "check_positive_int", "check_sizes",
-           "check_unique_columns", "check_validation_data", "check_width", "class_weight_vector", "first_non_string",
-           "float32_features", "label_indices", "memory_limit", "numbered_lines", "object_numbers", "refuse_data_loader",
-           "validate_data"]
+           "check_unique_columns", "check_validation_data", "check_width", "class_weight_vector", "compressed_opener",
+           "first_non_string", "float32_features", "label_indices", "memory_limit", "numbered_lines", "object_numbers",
+           "refuse_data_loader", "validate_data"]
 
 # sknn trains in float32 (largest value 3.4e38): inputs or targets above this make squares
 # (losses, batch-norm variances, Adam's second moments) overflow, and training meaningless.
@@ -211,10 +214,23 @@ def check_width(n_values, expected, name, expected_name, unit="values per row"):
                          f"{unit}.")
 
 
-def numbered_lines(path):
-    """(number, line) of a UTF-8 text file (line endings as ``open`` in text mode gives them), with a ValueError
-    naming the file and the line whose content is not UTF-8 text (a binary file, another encoding)."""
+# magic bytes -> opener of the compressed formats gensim's LineSentence (smart_open) reads
+_COMPRESSED = ((b"\x1f\x8b", gzip.open), (b"BZh", bz2.open), (b"\xfd7zXZ\x00", lzma.open))
+
+
+def compressed_opener(path):
+    """``gzip.open``, ``bz2.open`` or ``lzma.open`` for a file compressed so (recognised by its content, not its
+    name); None for any other file."""
     with open(path, "rb") as f:
+        head = f.read(6)
+    return next((opener for magic, opener in _COMPRESSED if head.startswith(magic)), None)
+
+
+def numbered_lines(path):
+    """(number, line) of a UTF-8 text file, decompressed if it is gzip, bzip2 or xz (line endings as ``open`` in
+    text mode gives them), with a ValueError naming the file and the line whose content is not UTF-8 text (a
+    binary file, another encoding)."""
+    with (compressed_opener(path) or open)(path, "rb") as f:
         for number, raw in enumerate(f, 1):
             try:
                 line = raw.decode("utf-8")

@@ -14,8 +14,6 @@ shared by every pair of its window (the scheme of Intel's pWord2Vec, Ji et al. 2
 the scores of a window are one small matrix product and the batch's updates are summed.
 """
 
-import bz2
-import gzip
 import lzma
 import os
 import zlib
@@ -25,7 +23,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from ._validation import first_non_string
+from ._validation import compressed_opener, first_non_string
 from ._w2v_steps import compiled_step, noise_sampler
 
 __all__ = ["PAIR_STEP_BATCH", "CorpusBatches", "SkipGramNegative", "Vocabulary", "as_documents",
@@ -72,20 +70,12 @@ def is_path(corpus):
     return isinstance(corpus, (str, os.PathLike))
 
 
-# magic bytes -> opener of the compressed formats gensim's LineSentence (smart_open) reads
-_COMPRESSED = ((b"\x1f\x8b", "gzip", gzip.open), (b"BZh", "bzip2", bz2.open),
-               (b"\xfd7zXZ\x00", "xz", lzma.open))
 _READ_ERRORS = (OSError, EOFError, zlib.error, lzma.LZMAError)
 
 
 def open_corpus_file(path):
     """A text stream of a corpus file, decompressed when it is gzip, bzip2 or xz (recognised by content)."""
-    with open(path, "rb") as f:
-        head = f.read(6)
-    for magic, _, opener in _COMPRESSED:
-        if head.startswith(magic):
-            return opener(path, "rt", encoding="utf-8", errors="replace")
-    return open(path, encoding="utf-8", errors="replace")
+    return (compressed_opener(path) or open)(path, "rt", encoding="utf-8", errors="replace")
 
 
 def check_text_file(path, name="X"):

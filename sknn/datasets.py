@@ -105,6 +105,7 @@ def read_conllu(path, tag="upos"):
     Parameters
     ----------
     path : str or path
+        A .conllu file, or one compressed with gzip, bzip2 or xz (recognised by its content).
     tag : {'upos', 'xpos'}, default='upos'
         The universal part-of-speech tag (column 4) or the language-specific one (column 5).
 
@@ -127,9 +128,6 @@ def read_conllu(path, tag="upos"):
         raise ValueError(f"{path!r} is a folder; pass the path of a .conllu file in it.")
     if not os.path.isfile(path):
         raise ValueError(f"No such file: {path!r}.")
-    with open(path, "rb") as f:
-        if f.read(2) in (b"\x1f\x8b", b"BZ", b"\xfd7"):  # gzip, bzip2, xz
-            raise ValueError(f"{path!r} is compressed; decompress it first (e.g. gunzip) and pass the .conllu file.")
     X, y, words, tags = [], [], [], []
     for number, line in numbered_lines(path):
         line = line.rstrip("\n")
