@@ -4,6 +4,8 @@ PyTorch loop and skorch, predict throughput, and lazy image folders against in-m
     python benchmarks/bench_conv.py                      # everything (about 35 minutes on 2 cores)
     python benchmarks/bench_conv.py --only speed         # parts: digits, fashion, screen, steps, speed,
                                                          #        predict, folder, gpu
+    python benchmarks/bench_conv.py --only tta           # test-time shifts on the development split
+                                                         # (not part of everything: one more 14-minute fit)
     python benchmarks/bench_conv.py --data /path/to/data # the folder holding fashion_mnist/ ($SKNN_DATA)
     python benchmarks/bench_conv.py --only fashion --holdout --conv-params '{"max_iter": 18}'
                                                          # tuning: train on 50,000, score the last 10,000
@@ -363,8 +365,43 @@ def part_gpu(args):
           f"test accuracy {clf.score(Xt, yt):.4f}")
 
 
+def _shifted(images, dy, dx):
+    """Images moved by whole pixels, the uncovered border black (the background of Fashion-MNIST)."""
+    out = np.zeros_like(images)
+    h, w = images.shape[1:3]
+    out[:, max(dy, 0):h + min(dy, 0), max(dx, 0):w + min(dx, 0)] = \
+        images[:, max(-dy, 0):h - max(dy, 0), max(-dx, 0):w - max(dx, 0)]
+    return out
+
+
+def part_tta(args):
+    """Test-time augmentation on the development split: the defaults fitted once, then the held-out images
+    scored as they are, moved by one pixel, and averaged over the moves (and flipped, for reference)."""
+    data = fashion(args)
+    if data is None:
+        return
+    X, y = data[0][:50000], data[1][:50000]
+    Xh, yh = data[0][50000:], data[1][50000:]
+    start = time.perf_counter()
+    clf = ConvImageClassifier(random_state=0).fit(X, y)
+    print(f"\n## Test-time augmentation, development split: the defaults fitted in {time.perf_counter() - start:.0f} s"
+          f", torch threads {torch.get_num_threads()}\n\n| images scored | held-out accuracy |\n|---|---|")
+
+    def accuracy(proba):
+        return float((clf.classes_[proba.argmax(axis=1)] == yh).mean())
+
+    moves = [(0, 0), (0, 1), (0, -1), (1, 0), (-1, 0), (1, 1), (-1, -1), (1, -1), (-1, 1)]
+    proba = {move: clf.predict_proba(_shifted(Xh, *move)) for move in moves}
+    for move, p in proba.items():
+        print(f"| moved by {move} pixels (rows, columns) | {accuracy(p):.4f} |")
+    print(f"| mean of the image and its 4 one-pixel moves | {accuracy(sum(proba[m] for m in moves[:5])):.4f} |")
+    print(f"| mean of all 9 | {accuracy(sum(proba.values())):.4f} |")
+    print(f"| mean of the image and its mirror image | "
+          f"{accuracy(proba[(0, 0)] + clf.predict_proba(Xh[:, :, ::-1].copy())):.4f} |")
+
+
 PARTS = {"digits": part_digits, "fashion": part_fashion, "screen": part_screen, "steps": part_steps,
-         "speed": part_speed, "predict": part_predict, "folder": part_folder, "gpu": part_gpu}
+         "speed": part_speed, "predict": part_predict, "folder": part_folder, "gpu": part_gpu, "tta": part_tta}
 
 
 def main(argv=None):
@@ -386,7 +423,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     print(f"# bench_conv {datetime.date.today()} | {platform.machine()} | {os.cpu_count()} cores | "
           f"python {sys.version.split()[0]} | torch {torch.__version__}")
-    for name in args.only or list(PARTS):
+    for name in args.only or [name for name in PARTS if name != "tta"]:
         PARTS[name](args)
 
 
