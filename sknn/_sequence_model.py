@@ -91,8 +91,11 @@ class SequenceModel(BaseNeuralNetwork, abstract=True):
         pretrained = read_pretrained(self.pretrained_embeddings, self.embedding_dim)
         extra = () if pretrained is None else [w.lower() if self.lowercase else w for w in pretrained[1]]
         lowered = ([t.lower() for t in seq] for seq in tokens) if self.lowercase else tokens
-        self.vocabulary_, _ = build_vocabulary(lowered, self.min_count, self.max_vocab, self._specials, extra)
+        self.vocabulary_, counts = build_vocabulary(lowered, self.min_count, self.max_vocab, self._specials, extra)
         if len(self.vocabulary_) == len(self._specials):
+            if counts and set(counts) <= set(self._specials):
+                raise ValueError(f"The sequences hold only the model's own symbols ({', '.join(sorted(counts))}), "
+                                 "which are not words to learn; pass sentences of words.")
             raise ValueError(f"No token occurs at least min_count={self.min_count} times; lower min_count.")
 
     def _load_pretrained(self, module):

@@ -142,3 +142,11 @@ def test_score_checks_sequence_weights_by_the_rule_of_fit(tagger):
     assert tagger.score(X, Y, sample_weight=[2] * 8) == tagger.score(X, Y)
     with pytest.raises(ValueError, match=r"sample_weight is not an array of numbers .*one per sequence"):
         LSTMSequenceTagger(**SMALL).fit(X, Y, sample_weight=[[1, 1, 1], [1, 1]] * 4)
+
+
+def test_sentences_of_only_the_models_own_symbols_are_named():
+    with pytest.raises(ValueError, match=r"hold only the model's own symbols \(</s>, <s>, <unk>\), which are not "
+                                         "words to learn"):
+        LSTMLanguageModel(**SMALL).fit([["<s>", "<unk>", "</s>"]] * 3)
+    with pytest.raises(ValueError, match="No token occurs at least min_count=5 times"):
+        LSTMLanguageModel(min_count=5, **SMALL).fit(X)
