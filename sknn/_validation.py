@@ -147,7 +147,9 @@ def class_weight_vector(class_weight, classes):
     values = _class_weight_values(class_weight)
     unknown = set(values) - set(classes.tolist())
     if unknown:
-        raise ValueError(f"class_weight names labels that are not in y: {sorted(map(str, unknown))}.")
+        shown = ", ".join(repr(v) for v in sorted(unknown, key=str))  # sorted as text: labels may mix types
+        raise ValueError(f"class_weight names labels that are not in y: {shown}; y's classes are "
+                         f"{', '.join(repr(c) for c in classes.tolist()[:20])}.")
     return np.array([values.get(c, 1.0) for c in classes.tolist()])
 
 

@@ -263,8 +263,10 @@ def test_sample_and_class_weights(blobs):
     balanced = DenseClassifier(**dict(FAST, class_weight="balanced")).fit(Xi, yi)
     heavy = DenseClassifier(**dict(FAST, class_weight={0: 1.0, 1: 20.0})).fit(Xi, yi)
     assert recall(balanced) > recall(plain) + 0.2 and recall(heavy) > recall(plain) + 0.2
-    with pytest.raises(ValueError, match="class_weight names labels that are not in y"):
+    with pytest.raises(ValueError, match="class_weight names labels that are not in y: 7; y's classes are 0, 1"):
         DenseClassifier(**dict(FAST, class_weight={7: 2.0})).fit(Xi, yi)
+    with pytest.raises(ValueError, match="not in y: '7'; y's classes are 0, 1"):  # a string is not the number
+        DenseClassifier(**dict(FAST, class_weight={"7": 2.0})).fit(Xi, yi)
     with pytest.raises(ValueError, match="not supported by partial_fit"):
         DenseClassifier(class_weight="balanced").partial_fit(Xi, yi, classes=[0, 1])
 
