@@ -5,7 +5,7 @@ and the ``sknn`` command's ``--help`` do not wait for torch, skorch and scikit-l
 ``from sknn import DenseClassifier`` works as usual.
 """
 
-import importlib
+import importlib as _importlib
 
 from .compare import compare  # a light module: its work is imported when compare() runs
 
@@ -37,7 +37,7 @@ __all__ = ["ConvImageClassifier", "DenseClassifier", "DenseRegressor", "Engine",
 
 def __getattr__(name):
     if name in _LAZY:
-        module = importlib.import_module(_LAZY[name], __name__)
+        module = _importlib.import_module(_LAZY[name], __name__)
         value = module if name in _MODULES else getattr(module, name)
         globals()[name] = value
         return value

@@ -26,7 +26,7 @@ from ._engine import Engine
 from ._family import FamilyEstimator
 from ._training import OPTIMIZERS, optimizer_kwargs
 from ._validation import (build_within_memory, check_fit_params, check_labels, check_numeric_target,
-                          check_validation_data, float32_features, object_numbers, refuse_data_loader,
+                          check_validation_data, float32_features, numpy_labels, refuse_data_loader,
                           validate_data)
 
 __all__ = ["BaseNeuralNetwork"]
@@ -234,14 +234,23 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
             raise ValueError(f"validation_fraction={self.validation_fraction} sets aside {n_valid} of the {n} samples, "
                              "leaving none to train on; pass a smaller validation_fraction (e.g. 0.1), more data, "
                              "or early_stopping=False.")
-        idx = np.arange(n)
-        stratify = y_index if self._is_classifier else None
+        idx, test_size = np.arange(n), self.validation_fraction
         seed = rng.randint(np.iinfo(np.int32).max)
+        stratify = y_index if self._is_classifier else None
+        single = np.zeros(n, dtype=bool)
+        if stratify is not None:
+            single = np.bincount(y_index)[y_index] < 2
+            # a class of one sample cannot be in both parts: it trains (set aside, it would never be learned)
+            if single.any() and (~single).sum() > n_valid:
+                idx, stratify, test_size = idx[~single], y_index[~single], n_valid
+            else:
+                single[:] = False
         try:
-            train, valid = train_test_split(idx, test_size=self.validation_fraction, random_state=seed,
-                                            stratify=stratify)
-        except ValueError:  # a class too small to be in both parts: split without stratifying
-            train, valid = train_test_split(idx, test_size=self.validation_fraction, random_state=seed)
+            train, valid = train_test_split(idx, test_size=test_size, random_state=seed, stratify=stratify)
+        except ValueError:  # fewer validation samples than classes: split without stratifying
+            train, valid = train_test_split(idx, test_size=test_size, random_state=seed)
+        if single.any():
+            train = np.sort(np.concatenate([train, np.flatnonzero(single)]))
         return source.subset(train), source.subset(valid)
 
     def _fit(self, X, y, sample_weight=None, incremental=False, classes=None, validation_data=None):
@@ -261,7 +270,7 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
             # would reach scikit-learn's check as values with no truth value
             check_labels(y if isinstance(y, (list, tuple)) else np.asarray(y, dtype=object))
         if self._is_classifier:
-            y = object_numbers(y)  # labels 0, 1, 2 in an object column: numbers, not scikit-learn's 'unknown'
+            y = numpy_labels(y)  # nullable integers keep their type; numbers in an object column are numbers
         X, y = self._check_X_y(X, y, reset=not keep)
         y_t, y_index = self._prepare_targets(y, keep=keep, classes=classes, incremental=incremental)
         w = self._sample_weights(y_index, sample_weight, X)

@@ -37,7 +37,7 @@ from ._compare_fit import _duration, _fit_one, _packages, _Progress
 from ._compare_defaults import DEFAULT_REPEATS, SMALL_DATA, default_repeats
 from ._compare_lineup import (METRICS, MODEL_ALIASES, LabelEncodedClassifier, _check_features, _check_target,
                               _is_missing, _metrics, _select_models, _task_with_reason, default_models, detect_task)
-from ._validation import object_numbers
+from ._validation import numpy_labels
 
 __all__ = ["run_compare", "prepare", "execute", "default_models", "detect_task", "rank_datasets", "MODEL_ALIASES",
            "METRICS", "LabelEncodedClassifier", "DEFAULT_REPEATS", "SMALL_DATA", "default_repeats"]
@@ -183,7 +183,7 @@ def prepare(X, y, models="default", cv=5, repeats=None, scoring=None, sort=None,
         if isinstance(X, pd.DataFrame):
             X = X.reset_index(drop=True)
         y = y[keep_rows]
-    y = object_numbers(y)  # numbers in an object array (a CSV column with gaps, a pandas object column)
+    y = numpy_labels(y)  # numbers in an object array (a CSV column with gaps, a pandas object column)
     if task == "auto":
         task, task_reason = _task_with_reason(y)
     elif task in ("classification", "regression"):

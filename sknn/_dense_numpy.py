@@ -51,8 +51,14 @@ def estimator_from_network(cls, network, device="cpu"):
     """A fitted ``cls`` rebuilt from an export: see ``from_network``."""
     if not isinstance(network, dict) or network.get("format") != EXPORT_FORMAT:
         raise ValueError(f"Not an exported sknn dense network: expected a dict with format={EXPORT_FORMAT!r}.")
+    task = "classification" if cls._is_classifier else "regression"
+    if network.get("task", task) != task:
+        other = "DenseClassifier" if network["task"] == "classification" else "DenseRegressor"
+        raise ValueError(f"This network was exported by a {network['task']} estimator: rebuild it with "
+                         f"{other}.from_network, not {cls.__name__}.from_network.")
     layers = network["layers"]
     est = cls(**network.get("params", {}))
+    est._validate_params()  # a hand-edited params entry is named here, not deep in a later fit
     ensemble = next((layer for layer in layers if layer["type"] == "ensemble"), None)
     mlp = layers if ensemble is None else ensemble["members"][0]  # the layers of one member
     dense = [layer for layer in mlp if layer["type"] == "dense"]
@@ -74,7 +80,16 @@ def estimator_from_network(cls, network, device="cpu"):
     if "preprocessor" in network:
         est.preprocessor_ = _preprocessor_from_state(network["preprocessor"])
     if est._is_classifier:
-        est.classes_ = np.asarray(network["classes"])
+        classes = np.asarray(network["classes"])
+        try:
+            ordered = np.unique(classes)
+        except TypeError:  # numbers beside strings cannot be sorted
+            ordered = None
+        if ordered is None or len(classes) != len(ordered) or np.any(ordered != classes):
+            raise ValueError(f"network['classes'] must list each class once, of one type, in sorted order (as "
+                             f"np.unique(y) gives them; found {classes.tolist()!r:.200}): reorder the classes and "
+                             "the columns of the last layer's weight and bias together.")
+        est.classes_ = classes
     else:
         n_outputs = int(dense[-1]["weight"].shape[1])
         est.n_outputs_, est._y_ndim = n_outputs, int(network.get("y_ndim", 2))

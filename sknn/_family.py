@@ -24,8 +24,9 @@ The estimator (:class:`FamilyEstimator`, the base of every family's estimators)
   :func:`sknn.load` builds registered classes only and never imports a name read from a
   file. Bases that are never instantiated say so: ``class Base(FamilyEstimator,
   abstract=True)``.
-* **Architecture.** ``_architecture_params`` names the parameters that shape the
-  network: exactly those that ``_build_module`` reads. A new network records them as the
+* **Architecture.** ``_architecture_params`` names the parameters fixed when a network
+  is built: those that ``_build_module`` reads, and those that fix the fitted mapping
+  around it (a regressor's target scaling and clipping). A new network records them as the
   fitted ``architecture_`` (``_record_architecture``), so a fitted model describes the
   network it has: predictions, ``save``, ``load`` and ONNX export follow
   ``architecture_`` whatever ``set_params`` changed afterwards, and continuing the same
@@ -116,7 +117,8 @@ class FamilyEstimator(SaveMixin, abstract=True):
     :func:`sknn.load` may build.
     """
 
-    # The parameters that shape the network, exactly those ``_build_module`` reads (as ``architecture_``).
+    # The parameters fixed when the network is built (as ``architecture_``): those ``_build_module`` reads, and
+    # those that fix the fitted mapping around the network (a regressor's target scaling).
     _architecture_params = ()
 
     # The HTML repr links to the README section of the family (scikit-learn's documentation-link mechanism).

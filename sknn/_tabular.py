@@ -127,12 +127,14 @@ def _column_kind(values, name):
     for v in present[:100_000]:
         if _is_number(v):
             kinds.add("number")
-        elif isinstance(v, (str, bool, np.bool_)):
+        elif isinstance(v, (bool, np.bool_)):
+            kinds.add("boolean")
+        elif isinstance(v, str):
             kinds.add("string")
         else:
             raise TypeError(f"Column {name} holds a value of type {type(v).__name__} ({v!r:.40}): the argument must "
                             "be a string or a number in every cell (or missing).")
-    if kinds == {"number"}:
+    if kinds and kinds <= {"number", "boolean"}:  # booleans are 0/1 numbers, as in a bool column
         return "numeric"
     cells = placeholder_cells(present)
     if cells:
@@ -257,9 +259,12 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
                              f"{self.n_features_in_} features as input.")
         for j in self.numeric_columns_:
             if columns[j][0] != "numeric":
-                bad = next(v for v in columns[j][1] if isinstance(v, str))
-                raise ValueError(f"Column {self._name(j)} held numbers in fit but holds the string {bad!r} now: "
-                                 "pass numbers (or missing values) in this column, as in fit.")
+                values = columns[j][1]
+                strings = [v for v in values[:100_000] if isinstance(v, str)]
+                now = (f"the string {strings[0]!r}" if strings else
+                       "categories" if isinstance(values, pd.Categorical) else "values that are not numbers")
+                raise ValueError(f"Column {self._name(j)} held numbers in fit but holds {now} now: pass numbers (or "
+                                 "missing values) in this column, as in fit.")
         out = np.empty((len(columns[0][1]) if columns else 0, len(columns)), dtype=np.float32)
         out[:, :len(self.numeric_columns_)] = self._numeric_matrix(columns)
         for i, j in enumerate(self.categorical_columns_):
@@ -323,10 +328,15 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
         missing = np.asarray(_missing(values), dtype=bool)
         values = np.asarray(values, dtype=object)
         present = values[~missing]
-        if (len(present) and self._categories_are_strings[i]
-                and not any(isinstance(v, str) for v in present[:1000])):
+        head = present[:1000]
+        if len(present) and self._categories_are_strings[i] and not any(isinstance(v, str) for v in head):
             raise ValueError(f"Column {self._name(j)} held strings in fit (categories such as {cats[0]!r}) but "
                              f"holds {type(present[0]).__name__} values now: pass the same kind of values as in fit.")
+        if (len(present) and len(cats) and not any(isinstance(c, str) for c in cats)
+                and all(isinstance(v, str) for v in head)):  # e.g. codes 1, 2, 3 read back from a file as text
+            raise ValueError(f"Column {self._name(j)} held {type(cats[0]).__name__} categories in fit (such as "
+                             f"{cats[0]!r}) but holds strings now (such as {head[0]!r}), none of which would match "
+                             "a category: pass the same kind of values as in fit (for instance .astype(int)).")
         codes = np.zeros(len(values), dtype=np.float32)
         if len(cats):
             index = pd.Index(cats)

@@ -166,7 +166,8 @@ class NeuralRegressorMixin:
             raise ValueError(f"y has {n_outputs} outputs, but {type(self).__name__} was fitted with "
                              f"{self.n_outputs_}.")
         self.n_outputs_ = n_outputs
-        self._y_ndim = y.ndim
+        if not keep:  # predictions take the shape of the first fit's y, whatever later calls pass
+            self._y_ndim = y.ndim
         y = y.reshape(len(y), n_outputs)
         if not keep:
             # With normalize_y the network learns the standardised target (scaled back in predict).

@@ -9,6 +9,7 @@ silent guess.
 import bisect
 import bz2
 import gzip
+import inspect
 import lzma
 import math
 import os
@@ -24,7 +25,7 @@ from torch.overrides import TorchFunctionMode
 __all__ = ["MAX_MAGNITUDE", "NetworkTooLarge", "build_within_memory", "check_callbacks", "check_fit_params",
            "check_labels", "check_magnitude", "check_non_negative_weights", "check_positive_int", "check_sizes",
            "check_unique_columns", "check_validation_data", "check_width", "class_weight_vector", "compressed_opener",
-           "first_non_string", "float32_features", "label_indices", "memory_limit", "numbered_lines", "object_numbers",
+           "first_non_string", "float32_features", "label_indices", "memory_limit", "numbered_lines", "numpy_labels",
            "refuse_data_loader", "validate_data"]
 
 # sknn trains in float32 (largest value 3.4e38): inputs or targets above this make squares
@@ -84,6 +85,10 @@ def check_positive_int(value, name, caller):
     return int(value)
 
 
+# The names of the callbacks the estimators add themselves (sknn._base and the families).
+_OWN_CALLBACK_NAMES = ("lr_scheduler", "schedule", "progress_bar", "print_log", "stopping")
+
+
 def check_callbacks(callbacks, learning_rate="constant"):
     """The user's ``callbacks``: skorch callbacks (instances or classes) or (name, callback) pairs.
 
@@ -98,12 +103,21 @@ def check_callbacks(callbacks, learning_rate="constant"):
             if len(item) != 2 or not isinstance(item[0], str):
                 raise InvalidParameterError(f"callbacks[{i}] is the tuple {item!r}; a named callback is a pair "
                                             "(name, callback) with a str name.")
+            if item[0] in _OWN_CALLBACK_NAMES:
+                raise InvalidParameterError(f"callbacks[{i}] is named {item[0]!r}, the name of one of sknn's own "
+                                            f"callbacks ({', '.join(_OWN_CALLBACK_NAMES)}); give it another name.")
             cb = item[1]
         if not (isinstance(cb, Callback) or (isinstance(cb, type) and issubclass(cb, Callback))):
             raise InvalidParameterError(
                 f"callbacks[{i}] is {cb!r:.80} (of type {type(cb).__name__}), not a skorch callback: pass instances of "
                 "skorch.callbacks.Callback subclasses (e.g. Checkpoint(...), LRScheduler(...)) or (name, callback) "
                 "pairs.")
+        if isinstance(cb, type):  # skorch creates a class given with no arguments: does it need some?
+            try:
+                inspect.signature(cb).bind()
+            except TypeError as exc:
+                raise InvalidParameterError(f"callbacks[{i}] is the class {cb.__name__}, which needs arguments "
+                                            f"({exc}): pass an instance, {cb.__name__}(...).") from None
         scheduler = isinstance(cb, LRScheduler) or (isinstance(cb, type) and issubclass(cb, LRScheduler))
         if scheduler and learning_rate != "constant":
             raise InvalidParameterError(
@@ -269,9 +283,18 @@ def _label_kind(v):
     return type(v).__name__
 
 
-def object_numbers(y):
-    """A 1-D object array of plain numbers (a pandas column of object dtype holding 0, 1, 2) as a numeric array;
-    anything else unchanged. scikit-learn's checks call such labels of 'unknown' type."""
+def numpy_labels(y):
+    """Labels whose type numpy would lose, as a numpy array of their own type; anything else unchanged.
+
+    A pandas column of nullable integers or booleans (``Int64``, ``boolean``) without missing
+    values becomes int64/bool: through float64 large integers (2**60 and 2**60 + 1) would
+    merge into one class and predictions would come back as floats. A 1-D object array of
+    plain numbers (a pandas object column holding 0, 1, 2) becomes a numeric array:
+    scikit-learn's checks call such labels of 'unknown' type.
+    """
+    numpy_dtype = getattr(getattr(y, "dtype", None), "numpy_dtype", None)  # pandas' masked (nullable) arrays
+    if numpy_dtype is not None and hasattr(y, "isna") and not y.isna().to_numpy().any():
+        return y.to_numpy(dtype=numpy_dtype)
     if getattr(y, "dtype", None) != object or getattr(y, "ndim", 0) != 1 or len(y) == 0:
         return y
     values = y.tolist()
@@ -424,7 +447,9 @@ class _AllocationBudget(TorchFunctionMode):
 
     Each size-giving factory call is first run on the ``meta`` device (no memory); once
     the total passes ``limit``, the remaining tensors are created on ``meta`` as well, so
-    the construction finishes without allocating and ``total`` is what it needs.
+    the construction finishes without allocating and ``total`` is what it needs. With
+    ``limit=0`` the whole network is built on ``meta``: its size, counted before anything
+    is allocated or initialised (a 10**7-unit layer would take seconds to draw).
     """
 
     def __init__(self, limit):
@@ -489,16 +514,24 @@ def build_within_memory(build, owner, device, copies=None, inputs=""):
     if limit is None:
         return build()
     copies = _training_copies(owner) if copies is None else copies
-    budget = _AllocationBudget(limit // copies)
+    budget, exact = _AllocationBudget(0), True  # a first build all on the meta device: no memory, no random draws
     try:
         with budget:
-            module = build()
-    except Exception:
+            build()
+    except Exception:  # a constructor that cannot run on meta: count while building, stop allocating at the limit
+        budget, exact = _AllocationBudget(limit // copies), False
+        try:
+            with budget:
+                module = build()
+        except Exception:
+            if not budget.exceeded:
+                raise
+            module = None  # built partly on the meta device: the total is a lower bound
         if not budget.exceeded:
-            raise
-        module = None  # built partly on the meta device: the total is a lower bound
-    if not budget.exceeded:
-        return module
+            return module
+        exact = module is not None
+    if exact and budget.total <= limit // copies:
+        return build()
     needed = budget.total * copies
     facts = [inputs] if inputs else []
     if getattr(owner, "n_features_in_", None):
@@ -514,5 +547,5 @@ def build_within_memory(build, owner, device, copies=None, inputs=""):
     during = (f"{copies}x its weights' {_bytes(budget.total)} in training (weights, gradients and the optimizer's "
               "moments)" if copies > 1 else "the memory of its weights")
     raise NetworkTooLarge(
-        f"The network of this {type(owner).__name__}{what} needs {'at least ' if module is None else ''}"
+        f"The network of this {type(owner).__name__}{what} needs {'' if exact else 'at least '}"
         f"{_bytes(needed)}: {during}, but {available.format(_bytes(limit))}. Choose smaller sizes.")

@@ -61,9 +61,20 @@ class _DenseMixin:
         """The preprocessing of this call: the parameter's for a new network, the built network's otherwise."""
         return self.preprocessing if reset else self.architecture_["preprocessing"]
 
+    def _raw_input(self, check, *args):
+        """X (and y) checked without preprocessing; missing values named with their two fixes."""
+        try:
+            return check(*args)
+        except ValueError as exc:
+            if "encoded as NaN" not in str(exc):  # scikit-learn's message, which suggests other estimators
+                raise
+            raise ValueError("Input X contains NaN: with preprocessing=None the network reads X as it is; fit with "
+                             "preprocessing='auto' (the default), which handles missing values, or impute them "
+                             "first (e.g. sklearn.impute.SimpleImputer in a Pipeline).") from None
+
     def _check_X(self, X, reset):
         if self._preprocessing(reset) is None:
-            return super()._check_X(X, reset)
+            return self._raw_input(super()._check_X, X, reset)
         if not isinstance(X, pd.DataFrame):  # 2-D and non-empty, whatever the types of its values
             X = check_array(X, accept_sparse="csr", dtype=None, ensure_all_finite=False)
         validate_data(self, X, reset=reset, skip_check_array=True)
@@ -74,7 +85,7 @@ class _DenseMixin:
 
     def _check_X_y(self, X, y, reset):
         if self._preprocessing(reset) is None:
-            return super()._check_X_y(X, y, reset)
+            return self._raw_input(super()._check_X_y, X, y, reset)
         if y is None:
             raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y is None.")
         if not self._is_classifier:
@@ -511,6 +522,9 @@ default=True
     >>> reg.score(X, 1000 + 50 * y) > 0.9
     True
     """
+
+    # y_mean_, y_scale_ and y_range_ follow these two at the first fit; warm_start cannot change them
+    _architecture_params = _DenseMixin._architecture_params + ("normalize_y", "clip_predictions")
 
     _parameter_constraints = {
         **_DenseMixin._parameter_constraints,

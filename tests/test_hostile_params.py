@@ -6,6 +6,7 @@ import warnings
 import numpy as np
 import pytest
 import scipy.sparse as sp
+import torch
 from sklearn.utils._param_validation import InvalidParameterError
 from skorch.callbacks import Callback
 
@@ -105,6 +106,20 @@ def test_absurd_sizes_say_how_much_memory_the_network_needs(make, named):
                        match=named + r".* needs (at least )?[0-9.]+ [KMGTP]B.*this machine has"):
         make()
     assert time.perf_counter() - start < 10  # nothing was allocated
+
+
+def test_a_network_too_large_is_refused_before_any_layer_is_drawn(monkeypatch):
+    # the first layer of (10**7, 10**7) fits in memory: it was allocated and drawn (seconds) before the refusal
+    drawn, normal_ = [], torch.Tensor.normal_
+
+    def spy(tensor, *args, **kwargs):
+        drawn.append((tensor.device.type, tensor.numel()))
+        return normal_(tensor, *args, **kwargs)
+
+    monkeypatch.setattr(torch.Tensor, "normal_", spy)
+    with pytest.raises(validation.NetworkTooLarge, match=r"needs [0-9.]+ [KMGTP]B"):
+        DenseClassifier(hidden_layer_sizes=(10**7, 10**7), max_iter=1, device="cpu").fit(X, Y)
+    assert drawn and all(device == "meta" for device, n in drawn if n >= 10**7)
 
 
 def test_the_memory_check_counts_weights_gradients_and_moments(monkeypatch):

@@ -1,0 +1,112 @@
+"""Hostile use of the scikit-learn workflow: data served in another form than in fit, rebuilt networks,
+warm starts with changed settings, tiny classes, callbacks in odd forms."""
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+from skorch.callbacks import EpochScoring, GradientNormClipping
+from sklearn.utils._param_validation import InvalidParameterError
+
+from sknn import DenseClassifier, DenseRegressor
+from sknn._data import ArrayBatches
+from sknn._tabular import TabularPreprocessor
+
+RNG = np.random.RandomState(0)
+X = RNG.normal(size=(60, 3))
+DENSE = dict(hidden_layer_sizes=(4,), max_iter=1, early_stopping=False, device="cpu", random_state=0)
+
+
+def test_number_categories_served_as_text_are_refused():
+    # codes 1, 2, 3 read back from a CSV as '1', '2', '3' matched no category: every row became "missing"
+    frame = pd.DataFrame({"store": pd.Categorical(RNG.randint(1, 4, 60)), "x": X[:, 0]})
+    pre = TabularPreprocessor().fit(frame)
+    with pytest.raises(ValueError, match=r"Column 'store' held int categories .* holds strings now .*'\d'"):
+        pre.transform(frame.assign(store=frame.store.astype(str)))
+    mixed = frame.assign(store=frame.store.astype(object))
+    mixed.loc[0, "store"] = "7"  # one unseen text value among numbers: an unseen category, as before
+    assert pre.transform(mixed)[0, -1] == 0
+
+
+def test_boolean_column_with_missing_values_stays_a_number_column():
+    flags = RNG.rand(60) > 0.5
+    pre = TabularPreprocessor().fit(pd.DataFrame({"member": flags, "x": X[:, 0]}))
+    served = pd.DataFrame({"member": [True, None, False], "x": [0.0, 1.0, 2.0]})  # object dtype: a gap
+    out = pre.transform(served)
+    assert out[0, 0] == 1 and np.isnan(out[1, 0]) and out[2, 0] == 0
+    # fitted on such an object column, booleans are numbers too (as in a bool column), not categories
+    objects = pd.DataFrame({"member": pd.Series(list(flags[:-1]) + [None], dtype=object), "x": X[:, 0]})
+    assert list(TabularPreprocessor().fit(objects).numeric_columns_) == [0, 1]
+
+
+def test_number_column_served_as_categories_is_named():
+    frame = pd.DataFrame({"kids": RNG.randint(0, 4, 60).astype(float), "x": X[:, 0]})
+    pre = TabularPreprocessor().fit(frame)
+    with pytest.raises(ValueError, match="Column 'kids' held numbers in fit but holds categories now"):
+        pre.transform(frame.assign(kids=frame.kids.astype("category")))
+
+
+def test_from_network_refuses_unsorted_classes_and_the_other_task():
+    y = np.array(["a", "b", "c"])[RNG.randint(0, 3, 60)]
+    network = DenseClassifier(**DENSE).fit(X, y).export_network()
+    shuffled = dict(network, classes=np.array(["b", "a", "c"]))  # partial_fit would train 'a' as 'b'
+    with pytest.raises(ValueError, match=r"classes'\] must list each class once.*sorted order.*\['b', 'a', 'c'\]"):
+        DenseClassifier.from_network(shuffled)
+    with pytest.raises(ValueError, match="exported by a classification estimator: rebuild it with DenseClassifier"):
+        DenseRegressor.from_network(network)
+    bad = dict(network, params=dict(network["params"], max_iter="abc"))
+    with pytest.raises(InvalidParameterError, match="max_iter"):
+        DenseClassifier.from_network(bad)
+
+
+@pytest.mark.parametrize("labels", [
+    pd.Series(np.array([2**60, 2**60 + 1, 2**60 + 256])[RNG.randint(0, 3, 60)], dtype="Int64"),
+    pd.Series([True, False] * 30, dtype="boolean"),
+])
+def test_nullable_labels_keep_their_type_and_values(labels):
+    clf = DenseClassifier(**DENSE).fit(X, labels)
+    assert len(clf.classes_) == labels.nunique()  # through float64, 2**60 and 2**60 + 1 were one class
+    assert clf.predict(X[:2]).dtype == labels.dtype.numpy_dtype
+
+
+def test_warm_start_refuses_a_changed_target_scaling():
+    y = X @ [1.0, 2.0, 3.0]
+    reg = DenseRegressor(**DENSE, normalize_y=False).fit(X, y)
+    with pytest.raises(ValueError, match="normalize_y=True now, but the network was built with normalize_y=False"):
+        reg.set_params(normalize_y=True, warm_start=True).fit(X, 1e5 * y)
+    reg = DenseRegressor(**DENSE, clip_predictions=False).fit(X, y)
+    with pytest.raises(ValueError, match="clip_predictions=True now"):
+        reg.set_params(clip_predictions=True, warm_start=True).fit(X, y)
+
+
+def test_early_stopping_split_trains_on_a_class_of_one_sample():
+    # the one 'rare' sample went to the validation part for some seeds: a class never learned
+    y_index = np.array([0] * 99 + [1])
+    source = ArrayBatches(torch.zeros(100, 1), torch.from_numpy(y_index), None)
+    clf = DenseClassifier(validation_fraction=0.2)
+    for seed in range(12):
+        train, valid = clf._split_validation(source, y_index, np.random.RandomState(seed))
+        assert (len(train), len(valid)) == (80, 20)
+        assert 1 in train.y.tolist() and 1 not in valid.y.tolist()
+
+
+def test_missing_values_without_preprocessing_name_the_parameter():
+    holes = X.copy()
+    holes[3, 1] = np.nan
+    with pytest.raises(ValueError, match="preprocessing=None .* fit with preprocessing='auto'"):
+        DenseClassifier(**DENSE, preprocessing=None).fit(holes, [0, 1] * 30)
+
+
+def test_callbacks_named_as_sknn_own_or_classes_needing_arguments_are_named():
+    with pytest.raises(InvalidParameterError, match="named 'stopping', the name of one of sknn's own callbacks"):
+        DenseClassifier(**DENSE, callbacks=[("stopping", EpochScoring("accuracy"))]).fit(X, [0, 1] * 30)
+    with pytest.raises(InvalidParameterError, match=r"the class EpochScoring, which needs arguments .*EpochScoring\("):
+        DenseClassifier(**DENSE, callbacks=[EpochScoring]).fit(X, [0, 1] * 30)
+    DenseClassifier(**DENSE, callbacks=[GradientNormClipping]).fit(X, [0, 1] * 30)  # a class skorch can create still works
+
+
+def test_partial_fit_with_a_column_target_keeps_the_predictions_shape():
+    y = X @ [1.0, 2.0, 3.0]
+    reg = DenseRegressor(**DENSE).fit(X, y)
+    reg.partial_fit(X, y[:, None])  # (n, 1): predictions stayed (n,) only until this call
+    assert reg.predict(X).shape == (len(X),)
