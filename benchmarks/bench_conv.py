@@ -5,7 +5,9 @@ PyTorch loop and skorch, predict throughput, and lazy image folders against in-m
     python benchmarks/bench_conv.py --only speed         # parts: digits, fashion, screen, steps, speed,
                                                          #        predict, folder, gpu
     python benchmarks/bench_conv.py --only tta           # test-time shifts on the development split
-                                                         # (not part of everything: one more 14-minute fit)
+    python benchmarks/bench_conv.py --only averaging     # moving averages of the weights, the same split
+                                                         # (these two are not part of everything: one more
+                                                         # 14-minute fit each)
     python benchmarks/bench_conv.py --data /path/to/data # the folder holding fashion_mnist/ ($SKNN_DATA)
     python benchmarks/bench_conv.py --only fashion --holdout --conv-params '{"max_iter": 18}'
                                                          # tuning: train on 50,000, score the last 10,000
@@ -15,6 +17,7 @@ need it say so and are skipped when it is absent.
 """
 
 import argparse
+import copy
 import datetime
 import json
 import multiprocessing as mp
@@ -86,16 +89,18 @@ class AccuracyCurve(Callback):
     def on_train_begin(self, net, **kwargs):
         self.start = time.perf_counter()
 
-    def on_epoch_end(self, net, **kwargs):
-        now = time.perf_counter()
-        module = net.module_
+    def accuracy(self, module):
         module.eval()
         with torch.inference_mode():
             X = self.X.contiguous(memory_format=torch.channels_last)
             pred = torch.cat([module(X[i:i + 500]).argmax(1) for i in range(0, len(X), 500)])
         module.train()
         # class indices follow the sorted labels (the estimator's classes_), here 0-9
-        self.points.append((len(self.points) + 1, now - self.start, float((pred == self.y).float().mean())))
+        return float((pred == self.y).float().mean())
+
+    def on_epoch_end(self, net, **kwargs):
+        now = time.perf_counter()
+        self.points.append((len(self.points) + 1, now - self.start, self.accuracy(net.module_)))
         self.start += time.perf_counter() - now  # the evaluation is not training time
 
 
@@ -106,7 +111,7 @@ def part_fashion(args):
     X, y, Xt, yt = data
     if args.holdout:  # the development split: the last 10,000 training images held out, the test set unused
         X, y, Xt, yt = X[:50000], y[:50000], X[50000:], y[50000:]
-    params = dict(json.loads(args.conv_params), random_state=0)
+    params = {"random_state": 0, **json.loads(args.conv_params)}
     split = "development split (50,000 / the last 10,000 training images)" if args.holdout else "standard split"
     print(f"\n## Fashion-MNIST, {split}: ConvImageClassifier({params}), torch threads "
           f"{torch.get_num_threads()}\n")
@@ -400,8 +405,51 @@ def part_tta(args):
           f"{accuracy(proba[(0, 0)] + clf.predict_proba(Xh[:, :, ::-1].copy())):.4f} |")
 
 
+class WeightAverages(Callback):
+    """Exponential moving averages of the weights and batch-norm statistics (one per decay), updated after each
+    training step, scored with the weights themselves on held-out images after the epochs of ``report``."""
+
+    def __init__(self, X, y, decays, report):
+        self.curve, self.decays, self.report, self.rows = AccuracyCurve(X, y), decays, report, []
+
+    def on_train_begin(self, net, **kwargs):
+        self.averages = {d: copy.deepcopy(net.module_) for d in self.decays}
+        self.epoch = 0
+
+    def on_batch_end(self, net, training=False, **kwargs):
+        if training:
+            weights = [v for v in net.module_.state_dict().values() if v.dtype.is_floating_point]
+            for decay, average in self.averages.items():
+                kept = [v for v in average.state_dict().values() if v.dtype.is_floating_point]
+                torch._foreach_lerp_(kept, weights, 1 - decay)
+
+    def on_epoch_end(self, net, **kwargs):
+        self.epoch += 1
+        if self.epoch in self.report:
+            scores = [self.curve.accuracy(m) for m in (net.module_, *self.averages.values())]
+            self.rows.append((self.epoch, scores))
+            print(f"| {self.epoch} | " + " | ".join(f"{a:.4f}" for a in scores) + " |", flush=True)
+
+
+def part_averaging(args):
+    """Weight averaging on the development split: one fit of the defaults, its weights beside moving averages of
+    them (paired: the same steps), scored on the held-out images."""
+    data = fashion(args)
+    if data is None:
+        return
+    decays = (0.998, 0.999, 0.9995)
+    averages = WeightAverages(data[0][50000:], data[1][50000:], decays, report={4, 8, *range(12, 40)})
+    print(f"\n## Moving averages of the weights, development split, random_state={args.seed}, torch threads "
+          f"{torch.get_num_threads()}\n\n| epoch | the weights | " + " | ".join(f"average, decay {d}" for d in decays)
+          + " |\n|---|---|" + "---|" * len(decays), flush=True)
+    ConvImageClassifier(random_state=args.seed, callbacks=[("averages", averages)]).fit(data[0][:50000],
+                                                                                       data[1][:50000])
+
+
 PARTS = {"digits": part_digits, "fashion": part_fashion, "screen": part_screen, "steps": part_steps,
-         "speed": part_speed, "predict": part_predict, "folder": part_folder, "gpu": part_gpu, "tta": part_tta}
+         "speed": part_speed, "predict": part_predict, "folder": part_folder, "gpu": part_gpu, "tta": part_tta,
+         "averaging": part_averaging}
+_SEPARATE = ("tta", "averaging")  # one more 14-minute fit each: not part of everything
 
 
 def main(argv=None):
@@ -420,10 +468,11 @@ def main(argv=None):
     parser.add_argument("--speed-rows", type=int, default=20000)
     parser.add_argument("--folder-images", type=int, default=3000)
     parser.add_argument("--compile", action="store_true", help="also time torch.compile in the speed part")
+    parser.add_argument("--seed", type=int, default=0, help="averaging part: the fit's random_state")
     args = parser.parse_args(argv)
     print(f"# bench_conv {datetime.date.today()} | {platform.machine()} | {os.cpu_count()} cores | "
           f"python {sys.version.split()[0]} | torch {torch.__version__}")
-    for name in args.only or [name for name in PARTS if name != "tta"]:
+    for name in args.only or [name for name in PARTS if name not in _SEPARATE]:
         PARTS[name](args)
 
 

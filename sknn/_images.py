@@ -114,6 +114,9 @@ def named_bomb_warnings():
         yield
 
 
+_GREY_MODES = ("1", "L", "LA", "I", "F")  # PIL's grey modes, besides 16-bit "I;16..."
+
+
 def read_image(path, size=None, channels=None):
     """Read one image file as a float32 array (channels, height, width) in [0, 1].
 
@@ -134,14 +137,34 @@ def read_image(path, size=None, channels=None):
                               "Check the file, or raise the limit if such images are expected.",
                               Image.DecompressionBombWarning, stacklevel=2)
             if channels is None:  # keep grey images grey, make everything else RGB
-                channels = 1 if img.mode in ("1", "L", "LA", "I", "I;16", "F") else 3
-            img = img.convert("L" if channels == 1 else "RGB")
+                channels = 1 if img.mode in _GREY_MODES or img.mode.startswith("I;16") else 3
+            deep = img.mode in ("I", "F") or img.mode.startswith("I;16")
+            top = _deep_pixel_top(img) if deep else 255.0  # converting to "L" would clip them to 0-255
+            img = img.convert("F" if deep else "L" if channels == 1 else "RGB")
             if size is not None and img.size != (size[1], size[0]):
                 img = img.resize((size[1], size[0]), Image.BILINEAR)
-            arr = np.asarray(img, dtype=np.float32) / 255.0
+            arr = np.asarray(img, dtype=np.float32) / top
+            if deep and channels == 3:
+                arr = np.repeat(arr[:, :, None], 3, axis=2)
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
         raise ValueError(f"Cannot read the image file {os.fspath(path)!r}: {str(exc).rstrip('.')}") from None
     return arr[None] if arr.ndim == 2 else arr.transpose(2, 0, 1)
+
+
+def _deep_pixel_top(img):
+    """The value that maps to 1 for a 16-bit, 32-bit integer or float grey image ("I;16", "I", "F"): 65,535 for
+    integers of 0-65,535, 1 for floats of 0-1; other values are refused (no scale can be guessed for them)."""
+    low, high = img.getextrema()
+    if img.mode == "F":
+        if low >= 0 and high <= 1:
+            return 1.0
+        what, fix = "floating-point pixels", "scale them to [0, 1]"
+    else:
+        if low >= 0 and high <= 65535:
+            return 65535.0
+        what, fix = "32-bit integer pixels", "store them as 8- or 16-bit images"
+    raise ValueError(f"it holds {what} from {low} to {high}, which have no known scale: {fix}, or read the images "
+                     "yourself and pass them as an array")
 
 
 def size_pair(size, name="image_size"):
@@ -200,12 +223,26 @@ class ImageInputMixin:
                          "files.")
 
     def _file_image_shape(self, paths):
-        """(channels, height, width) files are read into: ``image_size`` (default the first readable file's) and
-        the first readable file's channels."""
+        """(channels, height, width) files are read into: ``image_size`` (required when the files' sizes differ)
+        and 3 channels if any file is in colour, else 1. Only the files' headers are read."""
         path, image = self._first_image(paths)
-        size = size_pair(image.shape[1:] if self.image_size is None else self.image_size)
+        sizes, colour = {}, image.shape[0] == 3
+        Image = _pil()
         with named_bomb_warnings():
-            return (read_image(path, size).shape[0], *size)
+            for other in paths:
+                try:
+                    with Image.open(other) as img:
+                        sizes.setdefault((img.size[1], img.size[0]), other)
+                        colour = colour or not (img.mode in _GREY_MODES or img.mode.startswith("I;16"))
+                except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+                    continue  # an unreadable file is named (or skipped) when it is read
+        if self.image_size is None and len(sizes) > 1:
+            (size_a, a), (size_b, b) = list(sizes.items())[:2]
+            raise ValueError(f"The image files have different sizes ({os.fspath(a)!r} is {size_a[0]}x{size_a[1]}, "
+                             f"{os.fspath(b)!r} is {size_b[0]}x{size_b[1]} (height x width)): pass image_size=(height, "
+                             "width) to resize them all to one size.")
+        size = size_pair(image.shape[1:] if self.image_size is None else self.image_size)
+        return (3 if colour else 1, *size)
 
     def _check_image_shape(self, shape, reset):
         """Record the shape of the training images, or check later images against it."""
@@ -233,6 +270,11 @@ class ImageInputMixin:
                 and self.image_shape_[0] == 1 and array.shape[1] != self.image_shape_[1] * self.image_shape_[2]):
             raise ValueError(f"X has shape {array.shape}, the size of one grey image, but a 2-D X is read as rows of "
                              "pixels, one image per row: pass one image as a batch of one, X[None].")
+        if (array.ndim == 3 and array.shape[2] in (3, 4) and min(array.shape[:2]) > 4
+                and (reset or tuple(self.image_shape_) != (1, *array.shape[1:]))):
+            raise ValueError(f"X has shape {array.shape}, the shape of one colour image, but a 3-D X is read as grey "
+                             f"images (n, height, width): here {array.shape[0]} images {array.shape[2]} pixels wide. "
+                             "Pass one image as a batch of one, X[None].")
         if array.ndim <= 2:  # flat rows: scikit-learn's checks on feature matrices apply
             X2 = validate_data(self, X, reset=reset, dtype=(np.float32, np.float64), ensure_min_samples=1)
             images = as_image_array(X2, image_shape=self.image_shape, from_uint8=uint8)

@@ -10,6 +10,7 @@ from collections import Counter
 from numbers import Real
 
 import numpy as np
+import pandas as pd
 import torch
 
 from ._validation import check_labels, check_magnitude, first_non_string
@@ -29,12 +30,15 @@ def is_token(t):
 
 
 def check_tokens(seq, where):
-    """Refuse a token that is not a string (None included), naming its sequence and position."""
+    """Refuse a token that is not a string (None included) or is empty, naming its sequence and position."""
     j = first_non_string(seq)
     if j >= 0:
         raise TypeError(f"{where}[{j}] is {seq[j]!r:.60} (of type {type(seq[j]).__name__}), not a string: every token "
                         "must be a string (a None is often a missing value: drop it or replace it). For numeric "
                         "sequences pass arrays of shape (length, n_features).")
+    if "" in seq:
+        raise ValueError(f"{where}[{seq.index('')}] is the empty string: every token needs at least one character "
+                         "(text.split() leaves out the empty strings that text.split(' ') makes between two spaces).")
 
 
 def _kind(seq):
@@ -45,6 +49,18 @@ def _kind(seq):
             and not isinstance(seq[0], bool):
         return "features"
     return "tokens"
+
+
+def _frame_rows(data):
+    """A pandas Series as the list of its items; a DataFrame as one list per row, without the missing cells
+    that end a row (pandas pads shorter rows of ``pd.DataFrame(list_of_lists)`` with them)."""
+    if getattr(data, "ndim", 1) == 1:
+        return data.tolist()
+    rows = []
+    for row in data.to_numpy(dtype=object):
+        present = np.flatnonzero(~pd.isna(row))
+        rows.append(row[:present[-1] + 1].tolist() if len(present) else [])
+    return rows
 
 
 def check_sequences(X, name="X"):
@@ -71,8 +87,8 @@ def check_sequences(X, name="X"):
                 f"{name} is a {X.ndim}-D numeric array; pass a list of sequences: token lists, or arrays of shape "
                 "(length, n_features) (a 3-D array (n_sequences, length, n_features) also works). For one series, "
                 "pass [series]; for univariate series, add a feature axis: series[..., None].")
-    if hasattr(X, "iloc"):  # a pandas Series of sequences
-        X = X.tolist()
+    if hasattr(X, "iloc"):  # a pandas Series of sequences, or a DataFrame of one sequence per row
+        X = _frame_rows(X)
     try:
         X = list(X)
     except TypeError:
@@ -124,7 +140,7 @@ def check_label_sequences(y, lengths, name="y"):
     if isinstance(y, (str, bytes)):
         raise TypeError("y is a single string; pass one list of labels per sequence of X.")
     if hasattr(y, "iloc"):
-        y = y.tolist()
+        y = _frame_rows(y)
     y = list(y)
     if len(y) != len(lengths):
         raise ValueError(f"X has {len(lengths)} sequences but y has {len(y)} label sequences.")
@@ -326,6 +342,10 @@ def read_pretrained(vectors, embedding_dim):
         words = list(vectors.key_to_index)
     elif hasattr(vectors, "items"):
         words = list(vectors)
+    elif hasattr(vectors, "fit") and hasattr(vectors, "get_params"):  # an estimator, unfitted
+        raise TypeError(f"pretrained_embeddings is an unfitted {type(vectors).__name__}. Fit it first; under "
+                        "cross_val_score, GridSearchCV or clone (which give copies of parameters unfitted), pass "
+                        "its vectors instead: pretrained_embeddings=w2v.wv_.")
     else:
         raise TypeError("pretrained_embeddings must be a dict word -> vector, keyed vectors, or a fitted "
                         f"Word2VecTransformer; got {type(vectors).__name__}.")

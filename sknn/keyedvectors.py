@@ -21,6 +21,9 @@ __all__ = ["KeyedVectors"]
 def _as_list(words, name):
     if words is None:
         return []
+    if isinstance(words, np.ndarray) and words.dtype.kind in "US" or (
+            isinstance(words, np.ndarray) and words.dtype == object and all(isinstance(w, str) for w in words.flat)):
+        return [str(w) for w in words.ravel()]  # an array of words, as a list of them
     if isinstance(words, (str, np.ndarray)):
         return [words]
     try:
@@ -166,7 +169,10 @@ class KeyedVectors:
         if not parts:
             raise ValueError("most_similar needs at least one word in positive or negative.")
         mean = np.mean(parts, axis=0)
-        return mean / max(np.linalg.norm(mean), 1e-12), used
+        if np.linalg.norm(mean) < 1e-6:
+            raise ValueError("positive and negative cancel out (the same words on both sides?): the query has no "
+                             "direction, and every word would be as similar as any other.")
+        return mean / np.linalg.norm(mean), used
 
     def _check_query_vector(self, vector, name):
         """A query vector as float32, refused unless it is finite and of ``vector_size`` values."""
@@ -223,7 +229,11 @@ class KeyedVectors:
 
     def doesnt_match(self, words):
         """The word furthest from the mean of ``words`` (unknown words are ignored, as in gensim)."""
-        known = [w for w in words if w in self]
+        if isinstance(words, str):
+            raise TypeError(f"doesnt_match needs a list of words, got the string {words!r:.60}: pass "
+                            f"{words.split()!r:.60} (its words), not its characters.")
+        words = _as_list(words, "words")
+        known = [w for w in words if isinstance(w, str) and w in self]
         if not known:
             raise ValueError(f"None of the words {list(words)!r} is in the vocabulary.")
         normed = self.get_normed_vectors()[[self.key_to_index[w] for w in known]]

@@ -240,3 +240,51 @@ def test_one_grey_image_given_alone_is_told_to_be_a_batch_of_one():
     with pytest.raises(ValueError, match=r"X has shape \(8, 8\), the size of one grey image.*X\[None\]"):
         clf.predict(X[0])
     assert clf.predict(X[0][None]).shape == (1,) and clf.predict(X.reshape(6, 64)).shape == (6,)
+
+
+def test_16_bit_and_float_image_files_keep_their_levels(tmp_path):
+    # PIL's convert("L") clipped 16-bit levels to 255 and float pixels to 0/1: two classes, one white image
+    paths = [str(tmp_path / f"{name}.png") for name in ("dark", "bright")]
+    Image.fromarray(np.full((8, 8), 1000, np.uint16)).save(paths[0])
+    Image.fromarray(np.full((8, 8), 60000, np.uint16)).save(paths[1])
+    clf = ConvImageClassifier(**CONV).fit(paths, ["dark", "bright"])
+    np.testing.assert_allclose(clf._image_array(paths).reshape(2, -1)[:, 0], [1000 / 65535, 60000 / 65535], rtol=1e-5)
+    floats = str(tmp_path / "half.tif")
+    Image.fromarray(np.full((8, 8), 0.25, np.float32)).save(floats)
+    assert clf._image_array([floats]).max() == pytest.approx(0.25)
+    signed = str(tmp_path / "signed.tif")
+    Image.fromarray(np.full((8, 8), -0.5, np.float32)).save(signed)
+    with pytest.raises(ValueError, match=r"signed.tif.*floating-point pixels from -0.5 .* scale them to \[0, 1\]"):
+        clf.predict([signed])
+
+
+def test_one_colour_image_alone_is_named_for_every_image_estimator():
+    X = np.random.RandomState(0).rand(4, 16, 16, 3).astype(np.float32)
+    extractor = VGGFeatureExtractor(**VGG).fit(X)
+    with pytest.raises(ValueError, match=r"shape \(16, 16, 3\), the shape of one colour image.*X\[None\]"):
+        extractor.transform(X[0])  # was 16 grey images 3 pixels wide: 16 rows of features
+    assert extractor.transform(X[0][None]).shape[0] == 1
+    clf = ConvImageClassifier(**CONV).fit(X, [0, 1] * 2)
+    with pytest.raises(ValueError, match=r"X\[None\]"):
+        clf.predict(X[0])
+
+
+def test_image_files_in_colour_after_a_grey_one_make_colour_images(tmp_path):
+    paths = []
+    for name, pixel in (("a_grey", 128), ("b_red", (255, 0, 0)), ("c_blue", (0, 0, 255))):
+        mode = "L" if isinstance(pixel, int) else "RGB"
+        paths.append(str(tmp_path / f"{name}.png"))
+        Image.new(mode, (8, 8), pixel).save(paths[-1])
+    clf = ConvImageClassifier(**CONV).fit(paths, ["grey", "red", "blue"])
+    assert clf.image_shape_ == (3, 8, 8)  # was (1, 8, 8): red and blue read as two greys
+    images = clf._image_array(paths)
+    assert images[1, 0, 0, 0] == 1 and images[2, 2, 0, 0] == 1 and images[0, 0, 0, 0] == images[0, 2, 0, 0]
+
+
+def test_image_files_of_different_sizes_need_image_size(tmp_path):
+    paths = [str(tmp_path / "a.png"), str(tmp_path / "b.png")]
+    Image.new("L", (12, 12)).save(paths[0])
+    Image.new("L", (40, 10)).save(paths[1])
+    with pytest.raises(ValueError, match=r"different sizes .*a.png' is 12x12.*b.png' is 10x40.*image_size="):
+        ConvImageClassifier(**CONV).fit(paths, [0, 1])
+    assert ConvImageClassifier(**CONV, image_size=(8, 8)).fit(paths, [0, 1]).image_shape_ == (1, 8, 8)

@@ -150,3 +150,35 @@ def test_sentences_of_only_the_models_own_symbols_are_named():
         LSTMLanguageModel(**SMALL).fit([["<s>", "<unk>", "</s>"]] * 3)
     with pytest.raises(ValueError, match="No token occurs at least min_count=5 times"):
         LSTMLanguageModel(min_count=5, **SMALL).fit(X)
+
+
+def test_data_frames_of_tokens_are_one_sequence_per_row():
+    import pandas as pd
+
+    rows = [["the", "dog", "runs"], ["a", "cat", None]]  # pandas pads a shorter row with missing cells
+    tagger = LSTMSequenceTagger(**SMALL).fit(pd.DataFrame(rows[:1] * 4), pd.DataFrame([["D", "N", "V"]] * 4))
+    predicted = tagger.predict(pd.DataFrame(rows))
+    assert [len(p) for p in predicted] == [3, 2]  # was: AttributeError 'DataFrame' object has no attribute 'tolist'
+    model = LSTMLanguageModel(**SMALL, min_count=1).fit(X)
+    assert np.isfinite(model.perplexity(pd.DataFrame(X)))
+
+
+@pytest.mark.parametrize("char_features", [True, "lstm"])
+def test_empty_string_tokens_are_named(char_features):
+    tagger = LSTMSequenceTagger(**SMALL, char_features=char_features).fit(X, Y)
+    with pytest.raises(ValueError, match=r"X\[0\]\[1\] is the empty string.*text.split\(\)"):
+        tagger.predict([["the", "", "dog"]])  # was a RuntimeError from inside torch's convolution or indexing
+    with pytest.raises(ValueError, match=r"X\[1\]\[0\] is the empty string"):
+        LSTMSequenceTagger(**SMALL).fit([["the"], [""]], [["D"], ["N"]])
+
+
+def test_an_unfitted_word2vec_as_pretrained_embeddings_names_the_fix():
+    from sklearn.base import clone
+
+    from sknn import Word2VecTransformer
+
+    vectors = Word2VecTransformer(vector_size=4, min_count=1, epochs=1, device="cpu").fit([" ".join(s) for s in X])
+    tagger = LSTMSequenceTagger(**SMALL, pretrained_embeddings=vectors)
+    with pytest.raises(TypeError, match=r"unfitted Word2VecTransformer.*cross_val_score.*=w2v.wv_"):
+        clone(tagger).fit(X, Y)  # clone unfits the vectors given as a parameter
+    clone(tagger.set_params(pretrained_embeddings=vectors.wv_)).fit(X, Y)

@@ -240,3 +240,17 @@ def test_steps_too_large_stop_the_fit_with_an_error_not_nan_vectors(monkeypatch,
                                              r"Pass a smaller alpha"):
             w2v.fit(DOCS)
         assert not hasattr(w2v, "wv_")  # no half-fitted transformer
+
+
+def test_keyed_vectors_take_arrays_of_words_and_refuse_empty_queries():
+    kv = KeyedVectors(np.array([[1, 0], [0.9, 0.1], [0, 1], [0.1, 0.9], [0.5, 0.5]]),
+                      ["king", "queen", "man", "woman", "a"])
+    words = np.array(["king", "woman"])
+    np.testing.assert_array_equal(kv[words], kv[["king", "woman"]])  # was "Key array([...]) not present"
+    assert kv.most_similar(positive=words, negative=["man"], topn=1) == \
+        kv.most_similar(positive=["king", "woman"], negative=["man"], topn=1)
+    with pytest.raises(ValueError, match="positive and negative cancel out"):
+        kv.most_similar(positive="king", negative="king")  # every similarity 0: an arbitrary answer
+    with pytest.raises(TypeError, match=r"doesnt_match needs a list of words, got the string 'king'"):
+        kv.doesnt_match("king")  # was read letter by letter
+    assert kv.doesnt_match(np.array(["king", "queen", "man"])) == "man"

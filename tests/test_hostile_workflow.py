@@ -5,8 +5,8 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
-from skorch.callbacks import EpochScoring, GradientNormClipping
 from sklearn.utils._param_validation import InvalidParameterError
+from skorch.callbacks import EpochScoring, GradientNormClipping
 
 from sknn import DenseClassifier, DenseRegressor
 from sknn._data import ArrayBatches
@@ -102,7 +102,8 @@ def test_callbacks_named_as_sknn_own_or_classes_needing_arguments_are_named():
         DenseClassifier(**DENSE, callbacks=[("stopping", EpochScoring("accuracy"))]).fit(X, [0, 1] * 30)
     with pytest.raises(InvalidParameterError, match=r"the class EpochScoring, which needs arguments .*EpochScoring\("):
         DenseClassifier(**DENSE, callbacks=[EpochScoring]).fit(X, [0, 1] * 30)
-    DenseClassifier(**DENSE, callbacks=[GradientNormClipping]).fit(X, [0, 1] * 30)  # a class skorch can create still works
+    # a class skorch can create still works
+    DenseClassifier(**DENSE, callbacks=[GradientNormClipping]).fit(X, [0, 1] * 30)
 
 
 def test_partial_fit_with_a_column_target_keeps_the_predictions_shape():
