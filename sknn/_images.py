@@ -118,7 +118,8 @@ _GREY_MODES = ("1", "L", "LA", "I", "F")  # PIL's grey modes, besides 16-bit "I;
 
 
 def read_image(path, size=None, channels=None):
-    """Read one image file as a float32 array (channels, height, width) in [0, 1].
+    """Read one image file as a float32 array (channels, height, width) in [0, 1] (8-bit levels / 255, 16-bit
+    ones / 65,535, float pixels as they are: see :func:`_deep_pixel_top`).
 
     ``size`` (height, width) resizes; ``channels`` 1 or 3 converts to grey or RGB
     (None: grey files stay grey, others become RGB).
@@ -259,7 +260,7 @@ class ImageInputMixin:
             paths = np.asarray([os.fspath(p) for p in X], dtype=object)
             if reset:
                 self.image_shape_ = self._file_image_shape(paths)
-                self.pixel_max_ = 1.0  # files are read as 8-bit values scaled to [0, 1]
+                self.pixel_max_ = 1.0  # files are read scaled to [0, 1]
             else:
                 self._check_pixel_scale(None, True, reset)
             return paths

@@ -160,8 +160,10 @@ class ConvImageClassifier(ImageInputMixin, NeuralClassifierMixin, ClassifierMixi
         The channel axis of 4-D arrays. 'auto' takes the axis of size 1, 3 or 4 and
         asks for this parameter when both the second and the last axis qualify.
     image_size : (int, int) or None, default=None
-        Size files are resized to (required for file input of mixed sizes; default:
-        the size of the first file).
+        Size files are resized to (required for files of different sizes, which are
+        refused without it; default: the files' size). Files are read with 3 channels if
+        any of them is in colour, else 1; 8-bit files are scaled to [0, 1], 16-bit ones
+        from 0-65,535, float ones taken as they are when within [0, 1].
     skip_bad_images : bool, default=False
         In training (``fit``, ``partial_fit``), leave unreadable image files (missing, not
         an image, truncated, decompression bombs) out with a warning naming each, instead
