@@ -304,6 +304,9 @@ def test_the_default_network_carries_the_image_recipe():
     assert clf.n_iter_ == 21
     cosine = 0.005 * 0.5 * (1 + np.cos(np.pi * np.arange(21) / 21))  # one rate an epoch, down to ~0 at the end
     np.testing.assert_allclose(clf.history_["event_lr"], cosine, rtol=1e-9)
+    optimizer = clf.net_.optimizer_
+    assert isinstance(optimizer, torch.optim.AdamW)  # weight decay decoupled from the gradient, weights only
+    assert sorted({group["weight_decay"] for group in optimizer.param_groups}) == [0.0, 0.05]
 
 
 def test_label_smoothing_softens_the_training_targets(digits):
