@@ -114,7 +114,14 @@ def named_bomb_warnings():
         yield
 
 
-_GREY_MODES = ("1", "L", "LA", "I", "F")  # PIL's grey modes, besides 16-bit "I;16..."
+def _is_grey(mode):
+    """Whether a PIL image mode is grey levels (1-bit to 32-bit, float, with or without alpha)."""
+    return mode in ("1", "L", "LA", "I", "F") or mode.startswith("I;16")
+
+
+def _is_deep(mode):
+    """Whether a PIL image mode holds more than 8 bits a pixel (16-bit, 32-bit integer, float)."""
+    return mode in ("I", "F") or mode.startswith("I;16")
 
 
 def read_image(path, size=None, channels=None):
@@ -138,8 +145,8 @@ def read_image(path, size=None, channels=None):
                               "Check the file, or raise the limit if such images are expected.",
                               Image.DecompressionBombWarning, stacklevel=2)
             if channels is None:  # keep grey images grey, make everything else RGB
-                channels = 1 if img.mode in _GREY_MODES or img.mode.startswith("I;16") else 3
-            deep = img.mode in ("I", "F") or img.mode.startswith("I;16")
+                channels = 1 if _is_grey(img.mode) else 3
+            deep = _is_deep(img.mode)
             top = _deep_pixel_top(img) if deep else 255.0  # converting to "L" would clip them to 0-255
             img = img.convert("F" if deep else "L" if channels == 1 else "RGB")
             if size is not None and img.size != (size[1], size[0]):
@@ -234,7 +241,7 @@ class ImageInputMixin:
                 try:
                     with Image.open(other) as img:
                         sizes.setdefault((img.size[1], img.size[0]), other)
-                        colour = colour or not (img.mode in _GREY_MODES or img.mode.startswith("I;16"))
+                        colour = colour or not _is_grey(img.mode)
                 except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
                     continue  # an unreadable file is named (or skipped) when it is read
         if self.image_size is None and len(sizes) > 1:
