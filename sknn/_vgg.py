@@ -16,7 +16,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from ._images import Augment, resize_images, size_pair
+from ._augment import Augment
+from ._images import resize_images, size_pair
 
 __all__ = ["BACKBONES", "IMAGENET_MEAN", "IMAGENET_STD", "URLS", "VGG", "TransferGraph", "TransferNet", "VGGBackbone",
            "cfgs", "load_vgg_weights", "make_layers", "parse_backbone", "vgg"]

@@ -15,8 +15,9 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
+from ._augment import Augment
 from ._base import BaseNeuralNetwork
-from ._images import Augment, ImageInputMixin
+from ._images import ImageInputMixin
 from ._layers import ACTIVATIONS, INITIALIZER_NAMES, initialize_weights, make_activation
 from ._targets import NeuralClassifierMixin
 from ._validation import check_sizes

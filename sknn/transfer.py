@@ -18,12 +18,13 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
+from ._augment import Augment
 from ._base import BaseNeuralNetwork
 from ._data import ArrayBatches
 from ._device import autocast, resolve_device, resolve_precision, seeded
 from ._engine import padded_batch
 from ._family import FamilyEstimator
-from ._images import Augment, ImageInputMixin, size_pair
+from ._images import ImageInputMixin, size_pair
 from ._targets import NeuralClassifierMixin
 from ._validation import build_within_memory, check_sizes
 from ._vgg import (BACKBONES, IMAGENET_MEAN, IMAGENET_STD, VGG, TransferGraph, TransferNet, VGGBackbone,

@@ -9,7 +9,8 @@ from sklearn.preprocessing import MinMaxScaler
 
 import sknn
 from sknn import ConvImageClassifier
-from sknn._images import Augment, as_image_array
+from sknn._augment import Augment
+from sknn._images import as_image_array
 from sknn.conv import ConvNet
 from sknn.datasets import image_folder
 
