@@ -145,7 +145,11 @@ def part_tagger(args):
     if data is None:
         return
     X, y, Xd, yd = data
-    print(f"\n## LSTMSequenceTagger on UD English-EWT, train -> dev, torch threads {torch.get_num_threads()}\n")
+    split = "train -> dev"
+    if args.holdout:  # the development split: the last 1,254 training sentences held out, dev unused
+        X, y, Xd, yd, split = X[:-1254], y[:-1254], X[-1254:], y[-1254:], "train but its last 1,254 -> those"
+    evaluation = "held-out" if args.holdout else "dev"
+    print(f"\n## LSTMSequenceTagger on UD English-EWT, {split}, torch threads {torch.get_num_threads()}\n")
     vectors, w2v_time = word_vectors(args)
     chosen = TAGGER if args.tagger_params is None else dict(json.loads(args.tagger_params), random_state=0)
     params = dict(chosen, device=args.device, pretrained_embeddings=vectors)
@@ -161,12 +165,12 @@ def part_tagger(args):
     acc = token_accuracy(pred, yd)
     seen = set(w.lower() for words in X for w in words)
     oov = [(p == g) for ws, ps, gs in zip(Xd, pred, yd) for w, p, g in zip(ws, ps, gs) if w.lower() not in seen]
-    print(f"dev UPOS accuracy: {acc:.4f} (bar >= 0.95); on words unseen in training ({len(oov)} tokens): "
+    print(f"{evaluation} UPOS accuracy: {acc:.4f} (bar >= 0.95); on words unseen in training ({len(oov)} tokens): "
           f"{np.mean(oov):.4f}")
     print(f"training: {train:.0f} s for {tagger.n_iter_} epochs ({train / tagger.n_iter_:.1f} s/epoch, "
           f"{n_tokens(X) * tagger.n_iter_ / train:,.0f} tokens/s); with the word vectors {train + w2v_time:.0f} s "
           f"(bar <= 900 s); peak memory {mem.peak:.0f} MiB")
-    print(f"inference: {n_tokens(Xd) / predict:,.0f} tokens/s on dev ({predict:.2f} s)")
+    print(f"inference: {n_tokens(Xd) / predict:,.0f} tokens/s on {evaluation} ({predict:.2f} s)")
     print("example:", tagger.predict([["Robert", "weighs", "about", "200", "pounds"]]))
 
 
@@ -389,6 +393,8 @@ def main(argv=None):
     parser.add_argument("--no-vectors", action="store_true", help="train the tagger without pretrained vectors")
     parser.add_argument("--tagger-params", metavar="JSON", help="tagger part: these parameters instead of the "
                         "tagger configuration ('{}': the defaults)")
+    parser.add_argument("--holdout", action="store_true", help="tagger part: train on the training sentences but "
+                        "the last 1,254 (a tenth) and score those instead of dev (for tuning)")
     parser.add_argument("--lm-params", metavar="JSON", help="lm part: these parameters over the LM's defaults")
     parser.add_argument("--lm-curve", action="store_true", help="lm part: print the dev perplexity after each epoch")
     parser.add_argument("--lm-holdout", action="store_true", help="lm part: train on the training sentences but the "
