@@ -83,6 +83,9 @@ def _splits(X, y, cv, repeats, task, random_state):
                 raise ValueError(f"Every class of y has fewer rows than the {cv} folds ({len(labels)} classes in "
                                  f"{len(y)} rows): an identifier or a number is not a class; choose another target, "
                                  "pass task='regression' (--task regression) for a quantity, or use fewer folds.")
+        if isinstance(random_state, Integral) and int(random_state) + repeats > 2**32:
+            raise ValueError(f"random_state={random_state} is too large for {repeats} repeats: repeat r splits with "
+                             f"the seed random_state + r, and seeds end at 2**32 - 1; pass at most {2**32 - repeats}.")
         if random_state is None or isinstance(random_state, Integral):
             seeds = [None if random_state is None else int(random_state) + r for r in range(repeats)]
         else:

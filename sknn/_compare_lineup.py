@@ -22,7 +22,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer, LabelEncoder, OneHotEncoder, StandardScaler
 from sklearn.utils.validation import check_is_fitted
 
-from ._tabular import describe_placeholders, frame_column, placeholder_cells
+from ._tabular import check_number_column, describe_placeholders, frame_column, placeholder_cells
 from ._validation import check_unique_columns
 
 __all__ = ["BASELINE", "DEFAULT_SCORING", "METRICS", "MODEL_ALIASES", "Metric", "LabelEncodedClassifier", "default_models",
@@ -277,6 +277,8 @@ def _check_features(X):
             if X[name].isna().all():  # no value at all: an empty number column for every model
                 columns[name] = np.full(len(X), np.nan)
             elif kind == "numeric" or isinstance(X[name].dtype, pd.CategoricalDtype):
+                if kind == "numeric":
+                    check_number_column(np.asarray(values, dtype=np.float64), repr(name))
                 columns[name] = values if kind == "numeric" else X[name]
             else:  # one type for the encoders: text, with missing cells left missing
                 text = np.array(values, dtype=object)
@@ -288,7 +290,11 @@ def _check_features(X):
     if np.ndim(X) == 1 and np.asarray(X).dtype.kind in "biuf":  # (a 1-D list of texts is for the user's models)
         raise ValueError(f"X is one-dimensional (shape ({len(X)},)); it needs one row of features per sample: "
                          "for a single feature pass X.reshape(-1, 1) or a one-column DataFrame.")
+    if np.ndim(X) == 2 and np.asarray(X).dtype.kind == "f":
+        for j, column in enumerate(np.asarray(X).T):
+            check_number_column(column.astype(np.float64), str(j))
     return X
+
 
 
 # --------------------------------------------------------------------------- models

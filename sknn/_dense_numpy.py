@@ -115,7 +115,7 @@ _ACTIVATION_NAMES = {nn.ReLU: "relu", nn.Tanh: "tanh", nn.Sigmoid: "sigmoid", nn
                      NoisyReLU: "noisy_relu", nn.ELU: "elu", nn.GELU: "gelu", nn.SELU: "selu", nn.Mish: "mish",
                      nn.SiLU: "silu", nn.Identity: "identity"}
 _PREPROCESSOR_STATE = ("n_features_in_", "numeric_columns_", "categorical_columns_", "categories_", "center_",
-                       "scale_", "has_missing_", "binary_", "_categories_are_strings", "feature_names_in_")
+                       "offset_", "scale_", "has_missing_", "binary_", "_categories_are_strings", "feature_names_in_")
 
 
 def _numpy(t):

@@ -31,11 +31,13 @@ def dense_onnx_graph(estimator, network):
         inputs[0]["description"] = ("the numeric columns (NaN where missing), then the categorical columns as "
                                     "codes: 0 for a missing or unseen category, i + 1 for categories[column][i]")
         inputs[0]["columns"] = [str(names[j]) for j in order]
+        offsets = getattr(pre, "offset_", np.zeros(len(pre.numeric_columns_)))
+        prep["offsets"] = {str(names[j]): float(v) for j, v in zip(pre.numeric_columns_, offsets)}
         prep["categories"] = {str(names[j]): labels(cats)
                               for j, cats in zip(pre.categorical_columns_, pre.categories_)}
         prep["steps_outside_graph"] = [
             "the columns reordered: numeric ones first, then categorical ones (input 'columns')",
-            "numbers as float32, missing values as NaN",
+            "numbers less 'offsets' (in float64), as float32, missing values as NaN",
             "categories as codes with 'categories' (0: missing or unseen)"]
         prep["steps_in_graph"] = ["numbers centred, robust-scaled and smoothly clipped; missing ones 0, with "
                                   "missing indicators", "periodic embeddings of the numbers (if any)",

@@ -24,8 +24,9 @@ from sklearn.utils.validation import check_array, check_is_fitted
 from ._validation import validate_data
 from .persist import SaveMixin
 
-__all__ = ["TabularPreprocessor", "robust_statistics"]
+__all__ = ["TabularPreprocessor", "check_number_column", "robust_statistics", "rows_as_array"]
 
+_LARGEST_SCALE = 1e30  # 1 / spread: columns spread over less than 1e-30 are refused (float32 cannot hold them)
 _STAT_ROWS = 200_000  # the medians and scales of larger tables come from a sample of this many rows
 
 
@@ -67,7 +68,43 @@ def _at_most_two_values(column):
 
 
 def _is_number(v):
-    return isinstance(v, (numbers.Real, np.number)) and not isinstance(v, (bool, np.bool_))
+    """A real number: not a boolean, and not numpy's complex numbers, durations or dates (np.number or
+    np.generic scalars whose cast to float would drop a part or a unit)."""
+    if isinstance(v, (bool, np.bool_, np.complexfloating, np.timedelta64, np.datetime64)):
+        return False
+    return isinstance(v, (numbers.Real, np.number))
+
+
+def check_number_column(values, name):
+    """Refuse a column of numbers (float64, NaN = missing) that holds infinity or numbers beyond float32's range,
+    which the networks compute in, naming the column and the fix."""
+    if np.isinf(values).any():
+        raise ValueError(f"Column {name} of X contains infinity: replace it with a finite number or a missing "
+                         "value (NaN).")
+    if (np.abs(values) > np.finfo(np.float32).max).any():
+        raise ValueError(f"Column {name} of X holds values beyond float32's range (3.4e38), which the networks "
+                         "compute in: rescale it (e.g. divide it by a power of ten, or take its logarithm).")
+
+
+def rows_as_array(X):
+    """X as an array that keeps each cell's type when X is a list of rows mixing numbers and strings.
+
+    numpy reads ``[[25, 'Oslo'], [61, 'Lima']]`` as all text, which would make a column of numbers
+    a column of categories; the same rows as an object array are typed column by column. Anything
+    else is returned as it is.
+    """
+    if not isinstance(X, (list, tuple)):
+        return X
+    try:
+        plain = np.asarray(X)
+    except ValueError:  # ragged rows: left to the input checks, which name the problem
+        return X
+    if plain.dtype.kind not in "US" or plain.ndim != 2:
+        return X
+    cells = np.array(X, dtype=object)
+    if cells.shape == plain.shape and any(not isinstance(v, str) for v in cells.ravel()):
+        return cells
+    return X
 
 
 def _missing(values):
@@ -174,7 +211,7 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
     numbers; a string array all categories; an object array is typed column by column.
 
     ``transform`` returns one float32 matrix, the numeric columns first
-    (``numeric_columns_``), then the codes (``categorical_columns_``). A sparse matrix is
+    (``numeric_columns_``, less ``offset_``), then the codes (``categorical_columns_``). A sparse matrix is
     numeric and stays sparse.
 
     Attributes
@@ -193,6 +230,10 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
     scale_ : ndarray of shape (n_numeric,)
         1 / interquartile range of each numeric column (2 / range when the quartiles
         coincide, 0 for a constant or all-missing column).
+    offset_ : ndarray of shape (n_numeric,)
+        Subtracted from each numeric column, in float64, before the cast to float32: the
+        median of the columns float32 could not resolve otherwise (values such as 1e9 + i),
+        0 for the others.
     has_missing_ : ndarray of bool, shape (n_numeric,)
         Numeric columns with missing values in ``fit``: the network gets an indicator
         for each.
@@ -223,6 +264,7 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
             self.categories_ = []
             self._categories_are_strings = []
             self.center_, self.scale_ = robust_statistics(columns)
+            self.offset_ = np.zeros(columns.shape[1])  # sparse values stay as they are
             self.has_missing_ = np.zeros(columns.shape[1], dtype=bool)
             self.binary_ = np.zeros(columns.shape[1], dtype=bool)
             return self
@@ -244,6 +286,7 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
             self._categories_are_strings.append(bool(len(cats)) and all(isinstance(c, str) for c in cats))
         numbers_ = self._numeric_matrix(columns)
         self.center_, self.scale_ = robust_statistics(numbers_)
+        self.offset_ = self._float32_offsets()
         self.has_missing_ = np.isnan(numbers_).any(axis=0)
         self.binary_ = np.array([_at_most_two_values(col) for col in numbers_.T], dtype=bool)
         return self
@@ -266,12 +309,26 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
                 raise ValueError(f"Column {self._name(j)} held numbers in fit but holds {now} now: pass numbers (or "
                                  "missing values) in this column, as in fit.")
         out = np.empty((len(columns[0][1]) if columns else 0, len(columns)), dtype=np.float32)
-        out[:, :len(self.numeric_columns_)] = self._numeric_matrix(columns)
+        out[:, :len(self.numeric_columns_)] = self._numeric_matrix(columns) - getattr(self, "offset_", 0.0)
         for i, j in enumerate(self.categorical_columns_):
             out[:, len(self.numeric_columns_) + i] = self._codes(columns[j][1], i, j)
         return out
 
     # -- helpers -----------------------------------------------------------------------------
+    def _float32_offsets(self):
+        """What to subtract from each numeric column, in float64, before the float32 cast: its median where
+        float32 could not tell its values apart (timestamps, ids: 1e9 + i), 0 elsewhere. A column whose
+        spread float32 cannot hold at all (under 1e-30) is refused."""
+        tiny = (self.scale_ > _LARGEST_SCALE)
+        if tiny.any():
+            j = int(np.argmax(tiny))
+            raise ValueError(f"Column {self._name(self.numeric_columns_[j])} holds values within "
+                             f"{1 / self.scale_[j]:.1e} of each other, too close for float32, which the network "
+                             "computes in: rescale it (multiply it by a power of ten).")
+        resolution = np.abs(self.center_) * np.finfo(np.float32).eps  # float32's step near the median
+        coarse = (self.scale_ > 0) & (resolution * self.scale_ > 1e-4)
+        return np.where(coarse, self.center_, 0.0)
+
     def _name(self, j):
         names = getattr(self, "feature_names_in_", None)
         return repr(names[j]) if names is not None else str(j)
@@ -285,9 +342,13 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
             if X.shape[0] == 0:
                 raise ValueError(f"Found array with 0 sample(s) (shape={X.shape}) while a minimum of 1 is required.")
             return [self._frame_column(X.iloc[:, j], j) for j in range(X.shape[1])]
-        X = check_array(X, accept_sparse="csr", dtype=None, ensure_all_finite=False)
+        X = check_array(rows_as_array(X), accept_sparse="csr", dtype=None, ensure_all_finite=False)
         validate_data(self, X, reset=reset, skip_check_array=True)
         if sp.issparse(X):
+            if not reset and len(self.categorical_columns_):
+                raise ValueError(f"X is a sparse matrix, but column {self._name(self.categorical_columns_[0])} held "
+                                 "categories in fit: a sparse matrix holds numbers only; pass X as in fit (a "
+                                 "DataFrame or an array with its categories).")
             X = X.astype(np.float64)
             if not np.isfinite(X.data).all():
                 raise ValueError("Input X contains NaN or infinity; a sparse X must hold finite numbers.")
@@ -312,15 +373,7 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
             if values.dtype == object:
                 values = np.where(_missing(values), np.nan, values)
             out[:, i] = np.asarray(values, dtype=np.float64)
-        if np.isinf(out).any():
-            j = self.numeric_columns_[np.isinf(out).any(axis=0).argmax()]
-            raise ValueError(f"Input X contains infinity in column {self._name(j)}: replace it with a finite number "
-                             "or a missing value (NaN).")
-        too_large = np.abs(out) > np.finfo(np.float32).max
-        if too_large.any():
-            j = self.numeric_columns_[too_large.any(axis=0).argmax()]
-            raise ValueError(f"Column {self._name(j)} holds values beyond float32's range (3.4e38), which the network "
-                             "computes in: rescale it (e.g. divide it by a power of ten, or take its logarithm).")
+            check_number_column(out[:, i], self._name(j))
         return out
 
     def _codes(self, values, i, j):

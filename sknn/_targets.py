@@ -161,6 +161,9 @@ class NeuralRegressorMixin:
             check_magnitude(y, "y", fix="Scale the target, e.g. normalize_y=True or TransformedTargetRegressor("
                             "regressor, transformer=StandardScaler()).")
         y = np.asarray(y, dtype=np.float64)
+        if not np.isfinite(y).all():  # e.g. None in an object y, which becomes NaN only here
+            raise ValueError("y contains NaN or infinity (a missing value, e.g. None): impute or drop those rows "
+                             "first.")
         n_outputs = 1 if y.ndim == 1 else y.shape[1]
         if keep and n_outputs != self.n_outputs_:
             raise ValueError(f"y has {n_outputs} outputs, but {type(self).__name__} was fitted with "
@@ -186,6 +189,9 @@ class NeuralRegressorMixin:
         """Targets of validation_data, checked and standardised as in fit, changing no fitted state."""
         check_magnitude(y, "y", fix="Scale the target as for fit.")
         y = np.asarray(y, dtype=np.float64)
+        if not np.isfinite(y).all():  # e.g. None in an object y, which becomes NaN only here
+            raise ValueError("y contains NaN or infinity (a missing value, e.g. None): impute or drop those rows "
+                             "first.")
         n_outputs = 1 if y.ndim == 1 else y.shape[1]
         if n_outputs != self.n_outputs_:
             raise ValueError(f"y has {n_outputs} outputs, but {type(self).__name__} was fitted with "

@@ -152,6 +152,7 @@ def _load(kind, where, target, na_values=(), task="auto"):
         return X, y, len(y), X.shape[1], None
     try:
         frame = pd.read_csv(where, low_memory=False, na_values=list(na_values) or None)
+        header = pd.read_csv(where, header=None, nrows=1, dtype=str, keep_default_na=False).iloc[0]
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError, OSError,
             MemoryError) as exc:
         text = str(exc).strip().splitlines()
@@ -174,8 +175,10 @@ def _load(kind, where, target, na_values=(), task="auto"):
             raise CommandError(f"no column {target!r} in {where}; did you mean {str(close[0])!r}?")
         shown = ", ".join(map(str, frame.columns[:20])) + (" ..." if len(frame.columns) > 20 else "")
         raise CommandError(f"no column {target!r} in {where}; its columns are: {shown}")
-    if list(frame.columns).count(target) > 1:
-        raise CommandError(f"{where} has several columns named {target!r}")
+    named = header[header.str.strip() != ""]  # (pandas names empty ones 'Unnamed: 1', 'Unnamed: 2')
+    repeated = named[named.duplicated()]  # pandas would rename a second 'price' 'price.1': a copy of it could leak
+    if len(repeated):
+        raise CommandError(f"{where} has several columns named {repeated.iloc[0]!r}; give each column its own name")
     y = frame[target]
     X = frame.drop(columns=[target])
     empty = [str(c) for c in X.columns if X[c].isna().all()]

@@ -20,7 +20,7 @@ from ._dense_net import DenseNet, check_architecture, choose_threads
 from ._dense_numpy import estimator_from_network, forward_numpy, network_of
 from ._dense_onnx import dense_onnx_feed, dense_onnx_graph
 from ._layers import ACTIVATIONS, INITIALIZER_NAMES, ScaledLinear, TabularInput, initialize_weights
-from ._tabular import TabularPreprocessor
+from ._tabular import TabularPreprocessor, rows_as_array
 from ._targets import NeuralClassifierMixin, NeuralRegressorMixin
 from ._validation import check_numeric_target, validate_data
 
@@ -76,7 +76,7 @@ class _DenseMixin:
         if self._preprocessing(reset) is None:
             return self._raw_input(super()._check_X, X, reset)
         if not isinstance(X, pd.DataFrame):  # 2-D and non-empty, whatever the types of its values
-            X = check_array(X, accept_sparse="csr", dtype=None, ensure_all_finite=False)
+            X = check_array(rows_as_array(X), accept_sparse="csr", dtype=None, ensure_all_finite=False)
         validate_data(self, X, reset=reset, skip_check_array=True)
         if reset:
             self.preprocessor_ = TabularPreprocessor().fit(X)
@@ -125,7 +125,8 @@ class _DenseMixin:
         pre = getattr(self, "preprocessor_", None)
         if arch["preprocessing"] is not None and pre is not None:
             binary = getattr(pre, "binary_", np.zeros(len(pre.numeric_columns_), dtype=bool))
-            input_layer = TabularInput(len(pre.numeric_columns_), [len(c) for c in pre.categories_], pre.center_,
+            center = pre.center_ - getattr(pre, "offset_", 0.0)  # transform subtracts the offsets
+            input_layer = TabularInput(len(pre.numeric_columns_), [len(c) for c in pre.categories_], center,
                                        pre.scale_, pre.has_missing_, numeric_embedding=arch["numeric_embedding"],
                                        periodic_columns=np.flatnonzero(~binary))
         elif arch["numeric_embedding"] is not None:

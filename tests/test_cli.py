@@ -27,7 +27,7 @@ def _run(argv, capsys):
 
 
 def _cli(*args, timeout=600):
-    return subprocess.run([sys.executable, "-m", "sknn.cli", *args], capture_output=True, text=True, cwd=ROOT,
+    return subprocess.run([sys.executable, "-m", "sknn", *args], capture_output=True, text=True, cwd=ROOT,
                           timeout=timeout, env=ENV)
 
 
@@ -313,3 +313,19 @@ def test_the_report_renders_in_headless_chromium(report, tmp_path):
         os.makedirs(artefacts, exist_ok=True)
         shutil.copy(shot, os.path.join(artefacts, "compare_report.png"))
         shutil.copy(report["path"], os.path.join(artefacts, "compare_report.html"))
+
+
+def test_a_repeated_header_an_infinite_feature_and_a_seed_past_the_end_stop_before_any_fit(tmp_path, capsys):
+    rng = np.random.default_rng(0)
+    price = rng.normal(size=20).round(3)
+    lines = ["x,price,price"] + [f"{rng.normal():.3f},{p},{2 * p + 1}" for p in price]  # pandas: 'price', 'price.1'
+    (tmp_path / "twice.csv").write_text("\n".join(lines) + "\n")
+    frame = pd.DataFrame({"a": rng.normal(size=20), "t": np.arange(20) % 2})
+    frame.loc[3, "a"] = np.inf
+    frame.to_csv(tmp_path / "inf.csv", index=False)
+    common = ["--models", "linear", "--cv", "2", "--repeats", "2", "--n-jobs", "1", "--quiet"]
+    for argv, said in [(["--csv", str(tmp_path / "twice.csv"), "--target", "price"], "several columns named 'price'"),
+                       (["--csv", str(tmp_path / "inf.csv"), "--target", "t"], "Column 'a' of X contains infinity"),
+                       (["--data", "iris", "--random-state", str(2**32 - 1)], "pass at most 4294967294")]:
+        code, out, err = _run(["compare", *argv, *common], capsys)
+        assert code == 2 and said in err and "Traceback" not in err, err

@@ -184,7 +184,7 @@ def test_features_beyond_float32_training_name_x_and_ask_for_scaling(make_X):
 def test_the_built_in_preprocessing_scales_huge_features_but_refuses_those_beyond_float32():
     clf = DenseClassifier(**DENSE).fit(X * 1e30, Y)  # robust scaling brings them back
     np.testing.assert_array_equal(clf.predict(X * 1e30), DenseClassifier(**DENSE).fit(X, Y).predict(X))
-    with pytest.raises(ValueError, match=r"Column 0 holds values beyond float32's range.*rescale it"):
+    with pytest.raises(ValueError, match=r"Column 0 of X holds values beyond float32's range.*rescale it"):
         DenseClassifier(**DENSE).fit(np.c_[X[:, :1] * 1e300, X[:, 1:]], Y)
 
 

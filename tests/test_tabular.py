@@ -160,7 +160,7 @@ def test_number_labels_in_an_object_column_are_classes_of_their_own_type():
 def test_infinity_is_refused_with_its_column():
     frame, y = _table()
     frame.loc[3, "x"] = np.inf
-    with pytest.raises(ValueError, match="infinity in column 'x'"):
+    with pytest.raises(ValueError, match="Column 'x' of X contains infinity"):
         DenseClassifier(**SMALL).fit(frame, y)
 
 
@@ -372,3 +372,43 @@ def test_the_thread_count_holds_during_the_fit_and_is_restored():
     before = torch.get_num_threads()
     clf = DenseClassifier(**dict(SMALL, max_iter=2, n_jobs=1, callbacks=[_Steps()])).fit(X, y)
     assert set(_steps(clf).threads) == {1} and torch.get_num_threads() == before
+
+
+# -- hostile tables: each class of silent damage refused or handled ------------------------------------------
+
+def test_a_list_of_rows_mixing_numbers_and_strings_keeps_its_numeric_column():
+    # numpy reads [[25, 'Oslo']] as all text: the ages would become categories, an unseen age "missing"
+    pre = TabularPreprocessor().fit([[25, "Oslo"], [61, "Lima"], [40, "Oslo"]])
+    assert pre.numeric_columns_.tolist() == [0] and pre.categorical_columns_.tolist() == [1]
+    assert pre.transform([[90, "Lima"]]).tolist() == [[90.0, 1.0]]
+
+
+def test_numpy_complex_durations_and_dates_in_an_object_column_are_not_numbers():
+    for value in (np.complex128(1 + 2j), np.timedelta64(3, "s"), np.datetime64("2020-01-01")):
+        with pytest.raises(TypeError, match=f"Column 0 holds a value of type {type(value).__name__}"):
+            TabularPreprocessor().fit(np.array([[value], [value]], dtype=object))
+
+
+def test_a_sparse_matrix_at_predict_is_refused_where_fit_had_categories():
+    import scipy.sparse as sp
+    pre = TabularPreprocessor().fit(np.array([["red"], ["blue"]], dtype=object))
+    with pytest.raises(ValueError, match="X is a sparse matrix, but column 0 held categories in fit"):
+        pre.transform(sp.csr_matrix(np.array([[0.5], [2.0]])))
+
+
+def test_numbers_with_a_large_offset_keep_their_differences_and_too_small_ones_are_refused():
+    X = pd.DataFrame({"t": 1e9 + np.arange(40.0)})  # timestamps a second apart: float32's step there is 64
+    pre = TabularPreprocessor().fit(X)
+    assert np.unique(pre.transform(X)).size == 40 and pre.offset_[0] == pre.center_[0]
+    assert TabularPreprocessor().fit(X - 1e9).offset_[0] == 0  # ordinary columns reach the network as they are
+    clf = DenseClassifier(hidden_layer_sizes=(4,), max_iter=1, random_state=0, n_jobs=1).fit(X, np.arange(40) % 2)
+    layer = next(m for m in clf.net_.module_.modules() if isinstance(m, TabularInput))
+    assert float(layer.center[0]) == pytest.approx(pre.center_[0] - pre.offset_[0])
+    with pytest.raises(ValueError, match="Column 'a' holds values within 1.0e-40 of each other, too close for float32"):
+        TabularPreprocessor().fit(pd.DataFrame({"a": np.arange(3.0) * 1e-40}))
+
+
+def test_a_regression_target_with_none_is_refused_before_training():
+    y = pd.Series([1.0, None, 2.5] * 4, dtype=object)
+    with pytest.raises(ValueError, match=r"y contains NaN or infinity \(a missing value, e.g. None\)"):
+        DenseRegressor(hidden_layer_sizes=(4,), max_iter=1, n_jobs=1).fit(np.ones((12, 1)), y)
