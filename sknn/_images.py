@@ -52,9 +52,9 @@ def as_image_array(X, data_format="auto", image_shape=None, from_uint8=False):
     """Validate images into a float32 array of shape (n, channels, height, width).
 
     Accepts (n, H, W) grey levels, (n, H, W, C) or (n, C, H, W) arrays (``data_format``
-    'auto' picks the axis of size 1, 3 or 4 and asks when both ends qualify), and flat
-    rows (n, H*W*C) with ``image_shape`` (H, W) or (H, W, C) (channels last, as an image
-    flattened by numpy). uint8 values are scaled to [0, 1] (``from_uint8``: X was uint8
+    'auto' picks the axis of size 1, 3 or 4 and asks when both ends or neither qualify), and
+    flat rows (n, H*W*C) with ``image_shape`` (H, W), or (H, W, C) or (C, H, W), whose
+    channel axis ``data_format`` gives or 'auto' picks by the same rule. uint8 values are scaled to [0, 1] (``from_uint8``: X was uint8
     before a conversion).
     """
     X = np.asarray(X)
@@ -68,15 +68,16 @@ def as_image_array(X, data_format="auto", image_shape=None, from_uint8=False):
         X = X / 255.0
     if X.ndim == 2:
         if image_shape is None:
-            c, h, w = auto_image_shape(X.shape[1])
+            (c, h, w), layout = auto_image_shape(X.shape[1]), "channels_last"
         else:
-            shape = check_sizes(image_shape, "image_shape", lengths=(2, 3))
-            h, w = shape[0], shape[1]
-            c = shape[2] if len(shape) == 3 else 1
+            shape = tuple(check_sizes(image_shape, "image_shape", lengths=(2, 3)))
+            layout = _layout((len(X),) + shape, data_format) if len(shape) == 3 else "channels_last"
+            c, h, w = shape if layout == "channels_first" else (shape[2:] or (1,)) + shape[:2]
             if h * w * c != X.shape[1]:
                 raise ValueError(f"image_shape={tuple(image_shape)} holds {h * w * c} values but the rows of X have "
                                  f"{X.shape[1]}.")
-        X = X.reshape(len(X), h, w, c).transpose(0, 3, 1, 2)
+        X = (X.reshape(len(X), c, h, w) if layout == "channels_first" else
+             X.reshape(len(X), h, w, c).transpose(0, 3, 1, 2))
     elif X.ndim == 3:
         X = X[:, None]
     elif X.ndim == 4:
@@ -122,12 +123,13 @@ def _is_deep(mode):
     return mode in ("I", "F") or mode.startswith("I;16")
 
 
-def read_image(path, size=None, channels=None):
+def read_image(path, size=None, channels=None, resize=True):
     """Read one image file as a float32 array (channels, height, width) in [0, 1] (8-bit levels / 255, 16-bit
     ones / 65,535, float pixels as they are: see :func:`_deep_pixel_top`).
 
-    ``size`` (height, width) resizes; ``channels`` 1 or 3 converts to grey or RGB
-    (None: grey files stay grey, others become RGB).
+    ``size`` (height, width) resizes (with ``resize=False``, a file of another size is
+    refused instead); ``channels`` 1 or 3 converts to grey or RGB (None: grey files stay
+    grey, others become RGB).
     Raises a ValueError naming the file when it cannot be read: missing, not an image,
     truncated, or a decompression bomb (more than twice PIL's ``Image.MAX_IMAGE_PIXELS``
     pixels). Between once and twice that limit the file is read, with a
@@ -148,13 +150,23 @@ def read_image(path, size=None, channels=None):
             top = _deep_pixel_top(img) if deep else 255.0  # converting to "L" would clip them to 0-255
             img = img.convert("F" if deep else "L" if channels == 1 else "RGB")
             if size is not None and img.size != (size[1], size[0]):
+                if not resize:
+                    raise _OtherSize(f"the image file {os.fspath(path)!r} is {img.size[1]}x{img.size[0]} (height x "
+                                     f"width), not the {size[0]}x{size[1]} of the training files: pass image_size="
+                                     "(height, width) in fit to have files of any size resized")
                 img = img.resize((size[1], size[0]), Image.BILINEAR)
             arr = np.asarray(img, dtype=np.float32) / top
             if deep and channels == 3:
                 arr = np.repeat(arr[:, :, None], 3, axis=2)
+    except _OtherSize:
+        raise
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
         raise ValueError(f"Cannot read the image file {os.fspath(path)!r}: {str(exc).rstrip('.')}") from None
     return arr[None] if arr.ndim == 2 else arr.transpose(2, 0, 1)
+
+
+class _OtherSize(ValueError):
+    """A readable file of another size than the training files, where they are not resized."""
 
 
 def _deep_pixel_top(img):
@@ -261,6 +273,11 @@ class ImageInputMixin:
     def _images(self, X, reset):
         """X as a float32 array (n, C, H, W), or a list of paths kept as such (lazy files)."""
         refuse_data_loader(X, type(self).__name__)
+        if isinstance(X, (str, bytes, os.PathLike)):
+            raise TypeError(f"X is one {type(X).__name__} ({X!r:.80}), not a list of images: pass a list of image "
+                            "file paths ([X] for one file).")
+        if hasattr(X, "to_numpy") and getattr(X, "ndim", 2) == 1:  # a pandas Series or Index (of file paths)
+            X = X.to_numpy()
         if is_path_list(X):
             paths = np.asarray([os.fspath(p) for p in X], dtype=object)
             if reset:
@@ -283,7 +300,7 @@ class ImageInputMixin:
                              "Pass one image as a batch of one, X[None].")
         if array.ndim <= 2:  # flat rows: scikit-learn's checks on feature matrices apply
             X2 = validate_data(self, X, reset=reset, dtype=(np.float32, np.float64), ensure_min_samples=1)
-            images = as_image_array(X2, image_shape=self.image_shape, from_uint8=uint8)
+            images = as_image_array(X2, data_format=self.data_format, image_shape=self.image_shape, from_uint8=uint8)
         else:
             images = as_image_array(array, data_format=self.data_format)
             if len(images) == 0:
@@ -372,7 +389,8 @@ class ImageInputMixin:
                 on_error = "skip" if y is not None else "fill" if fill else "raise"
                 why = (" skip_bad_images=True leaves unreadable files out of training only: a prediction gives one "
                        "output per input.")
-            return ImageFileBatches(X, y, sample_weight, size=(h, w), channels=c, on_error=on_error, why=why)
+            return ImageFileBatches(X, y, sample_weight, size=(h, w), channels=c, on_error=on_error, why=why,
+                                    resize=self.image_size is not None)
         return ArrayBatches(torch.from_numpy(X), y, sample_weight)
 
 
@@ -402,6 +420,9 @@ def _check_image_list(X):
         if len(X) == 0:
             raise ValueError("X holds no image: pass at least one image (an array or a list of file paths).")
         is_path = [isinstance(x, (str, os.PathLike)) for x in X]
+        j = next((j for j, x in enumerate(X) if isinstance(x, bytes)), None)
+        if j is not None:
+            raise TypeError(f"X[{j}] is bytes ({X[j]!r:.80}): pass file paths as str (path.decode()) or pathlib.Path.")
         if any(is_path):
             if all(is_path):
                 return
@@ -430,13 +451,15 @@ class ImageFileBatches:
       in ``unreadable`` after a pass, so each input keeps its output row.
     """
 
-    def __init__(self, X, y=None, sample_weight=None, size=None, channels=3, on_error="raise", why="", workers=4):
+    def __init__(self, X, y=None, sample_weight=None, size=None, channels=3, on_error="raise", why="", workers=4,
+                 resize=True):
         # A batch source (see sknn._data) without ``to``: the engine never tries to keep
         # file paths on a device.
         if on_error not in ("raise", "skip", "fill"):
             raise ValueError(f"on_error={on_error!r} is not one of 'raise', 'skip' or 'fill'.")
         self.X, self.y, self.sample_weight = np.asarray(X, dtype=object), y, sample_weight
         self.size, self.channels, self.on_error, self.why, self.workers = size, channels, on_error, why, workers
+        self.resize = resize  # False: files of another size than ``size`` are refused, not resized
         self.unreadable = []
 
     def __len__(self):
@@ -446,12 +469,12 @@ class ImageFileBatches:
         index = torch.as_tensor(np.asarray(indices), dtype=torch.int64)
         take = lambda a: None if a is None else a[index]  # noqa: E731
         return ImageFileBatches(self.X[np.asarray(indices)], take(self.y), take(self.sample_weight), self.size,
-                                self.channels, self.on_error, self.why, self.workers)
+                                self.channels, self.on_error, self.why, self.workers, self.resize)
 
     def _read(self, path):
         """The image, or the ValueError that says why it cannot be read."""
         try:
-            return read_image(path, self.size, self.channels)
+            return read_image(path, self.size, self.channels, getattr(self, "resize", True))
         except ValueError as exc:
             return exc
 

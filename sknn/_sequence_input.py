@@ -351,6 +351,10 @@ def read_pretrained(vectors, embedding_dim):
                         f"Word2VecTransformer; got {type(vectors).__name__}.")
     if not words:
         raise ValueError("pretrained_embeddings holds no word.")
+    other = next((w for w in words if not isinstance(w, str)), None)
+    if other is not None:  # no token could ever match it
+        raise TypeError(f"pretrained_embeddings has the key {other!r} of type {type(other).__name__}: its keys must "
+                        "be the words (str), as the tokens are; map ids to their words first.")
     first = np.asarray(vectors[words[0]])
     if first.ndim != 1 or first.dtype.kind not in "biuf":
         raise TypeError(f"pretrained_embeddings[{words[0]!r}] is {vectors[words[0]]!r:.40}, not a vector of numbers.")

@@ -193,7 +193,8 @@ class Vocabulary:
 
     def noise_cumulative(self, ns_exponent):
         """Cumulative distribution of the negative draws, counts ** ns_exponent (float64)."""
-        weights = self.counts.astype(np.float64) ** ns_exponent
+        log_weights = ns_exponent * np.log(self.counts.astype(np.float64))  # in logs: a large exponent overflows
+        weights = np.exp(log_weights - log_weights.max())
         return np.cumsum(weights / weights.sum())
 
 
@@ -332,17 +333,21 @@ class CorpusBatches:
     def batches(self, batch_size, shuffle=False, generator=None, device="cpu"):
         if generator is None:
             generator = torch.Generator().manual_seed(0)
-        W, V, K = self.window, len(self.vocab), self.negative
-        offsets = torch.arange(-W, W + 1)
+        V, K = len(self.vocab), self.negative
         compiled = steps_in_place(device or "cpu")  # the compiled step draws the negatives itself
         for ids, lengths, n_raw in self._chunks():
             ids, sent = self._encode(ids, lengths, generator)
             n = len(ids)
+            # no neighbour lies further than the chunk's longest sentence: a larger window (a whole basket
+            # as context) reaches as far, with masks that fit in memory
+            W = min(self.window, max(1, int(lengths.max(initial=1)) - 1))
+            offsets = torch.arange(-W, W + 1)
             if n:  # the whole chunk at once; batches are then slices (views)
                 pad_ids = torch.full((W,), V, dtype=torch.int64)
                 pad_sent = torch.full((W,), -1, dtype=torch.int64)
                 tokens = torch.cat([pad_ids, ids, pad_ids])
-                reach = W - torch.randint(0, W, (n, 1), generator=generator)  # gensim's reduced window
+                reach = (self.window - torch.randint(0, self.window, (n, 1), generator=generator))  # gensim's
+                reach = reach.clamp(max=W)  # reduced window, drawn from the whole window
                 context = ((torch.cat([pad_sent, sent, pad_sent]).unfold(0, 2 * W + 1, 1) == sent[:, None])
                            & (offsets.abs() <= reach) & (offsets != 0))
                 if not compiled:

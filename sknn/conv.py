@@ -155,11 +155,14 @@ class ConvImageClassifier(ImageInputMixin, NeuralClassifierMixin, ClassifierMixi
         helped on Fashion-MNIST's development split (a 2-pixel shift cost 0.2 point,
         erasing changed nothing: more epochs are needed to profit; benchmarks/RESULTS.md).
     image_shape : tuple or None, default=None
-        For flat rows: (height, width) or (height, width, channels). None takes a square
-        grey image when the row length is a square, else one line of pixels.
+        For flat rows: (height, width), or (height, width, channels) or (channels,
+        height, width) as ``data_format`` says (``image_shape_`` is in the second
+        order). None takes a square grey image when the row length is a square, else one
+        line of pixels.
     data_format : {'auto', 'channels_last', 'channels_first'}, default='auto'
-        The channel axis of 4-D arrays. 'auto' takes the axis of size 1, 3 or 4 and
-        asks for this parameter when both the second and the last axis qualify.
+        The channel axis of 4-D arrays and of a 3-entry ``image_shape``. 'auto' takes the
+        axis of size 1, 3 or 4 and asks for this parameter when both ends qualify or
+        neither does.
     image_size : (int, int) or None, default=None
         Size files are resized to (required for files of different sizes, which are
         refused without it; default: the files' size). Files are read with 3 channels if

@@ -2,6 +2,7 @@
 
 import gzip
 import os
+import warnings
 
 import numpy as np
 
@@ -27,8 +28,9 @@ def image_folder(root, extensions=IMAGE_EXTENSIONS):
         ``root/<label>/<image file>``; sub-folders are the labels, in sorted order. Hidden
         folders and files (names starting with a dot, such as ``.ipynb_checkpoints`` and
         macOS' ``._*`` files, and ``__MACOSX``) are left out.
-    extensions : tuple of str
-        File endings taken as images (case-insensitive).
+    extensions : str or tuple of str
+        File endings taken as images (case-insensitive). A class folder without any is
+        left out, with a warning.
 
     Returns
     -------
@@ -41,24 +43,35 @@ def image_folder(root, extensions=IMAGE_EXTENSIONS):
     >>> ConvImageClassifier(image_size=64).fit(paths, labels)  # doctest: +SKIP
     """
     root = os.fspath(root)
+    extensions = (extensions,) if isinstance(extensions, str) else tuple(extensions)
+    endings = tuple(e.lower() for e in extensions)
+    if not endings or not all(isinstance(e, str) and e for e in extensions):
+        raise ValueError(f"extensions={extensions!r}: pass file endings as strings, e.g. ('.png', '.jpg').")
     if not os.path.isdir(root):
         raise ValueError(f"No such folder: {root!r}.")
     classes = sorted(d for d in os.listdir(root) if os.path.isdir(os.path.join(root, d)) and not _hidden(d))
     if not classes:
         raise ValueError(f"{root!r} has no sub-folders: put the images of each class in a folder of its own.")
-    paths, labels = [], []
+    paths, labels, empty = [], [], []
     for label in classes:
+        before = len(paths)
         walked = []
         for dirpath, folders, files in os.walk(os.path.join(root, label)):
             folders[:] = [d for d in folders if not _hidden(d)]  # os.walk goes into the folders left in the list
             walked.append((dirpath, files))
         for dirpath, files in sorted(walked):
             for name in sorted(files):
-                if name.lower().endswith(tuple(extensions)) and not _hidden(name):
+                if name.lower().endswith(endings) and not _hidden(name):
                     paths.append(os.path.join(dirpath, name))
                     labels.append(label)
+        if len(paths) == before:
+            empty.append(label)
     if not paths:
         raise ValueError(f"No image files ({', '.join(extensions)}) under {root!r}.")
+    if empty:
+        warnings.warn(f"{len(empty)} class folder(s) of {root!r} hold no image file ({', '.join(extensions)}) and "
+                      f"are left out: {', '.join(map(repr, empty[:5]))}{' ...' if len(empty) > 5 else ''}.",
+                      UserWarning, stacklevel=2)
     return paths, np.asarray(labels)
 
 

@@ -289,20 +289,20 @@ def save(estimator, path, *, key=None):
 
 
 def _missing_bytes(data):
-    """(bytes of data held, bytes the header describes) of a safetensors file cut short, or None: the header
-    is whole and readable, the tensors end beyond the file."""
+    """('header', bytes in the file, bytes to the header's end) of a safetensors file cut inside its header,
+    ('data', bytes of data held, bytes of data the header describes) of one cut in its tensors, or None."""
     if len(data) < 8:
         return None
     size = int.from_bytes(data[:8], "little")
-    if size > len(data) - 8:
-        return None
+    if size > len(data) - 8:  # cut inside the header: a JSON header begins, of a size safetensors allows
+        return ("header", len(data), 8 + size) if data[8:10] == b'{"' and size < 100_000_000 else None
     try:
         header = json.loads(data[8:8 + size])
         want = max((int(t["data_offsets"][1]) for k, t in header.items() if k != "__metadata__"), default=0)
     except (ValueError, TypeError, KeyError, IndexError, AttributeError):
         return None
     have = len(data) - 8 - size
-    return (have, want) if want > have else None
+    return ("data", have, want) if want > have else None
 
 
 def check_output_path(path, example="model.safetensors"):
@@ -489,8 +489,11 @@ def load(path, *, key=None):
     except Exception as exc:  # safetensors' own error, for any file it cannot parse
         short = _missing_bytes(data)
         if short:
-            raise FormatError(f"{path!r} is truncated: its header describes {short[1]} bytes of data but the file "
-                              f"holds {short[0]} (an interrupted copy or download?); copy or save it again.") from None
+            part, have, want = short
+            said = (f"its header describes {want} bytes of data but the file holds {have}" if part == "data" else
+                    f"it ends at byte {have}, inside its header of {want} bytes")
+            raise FormatError(f"{path!r} is truncated: {said} (an interrupted copy or download?); copy or save it "
+                              "again.") from None
         raise FormatError(f"{path!r} is not a safetensors file ({exc}). sknn.load reads files written by "
                           "est.save(path). A pickle or joblib file is opened with joblib.load, which can run code: "
                           "only do so for files from a source you trust.") from None

@@ -219,10 +219,12 @@ class Word2VecTransformer(FamilyEstimator, ClassNamePrefixFeaturesOutMixin, Tran
     # -- fitting ------------------------------------------------------------------------
     def _vocabulary(self, sentences):
         doc_freq = Counter()
+        longest = [0]
 
         def counted():
             for sentence in sentences():
                 doc_freq.update(set(sentence))
+                longest[0] = max(longest[0], len(sentence))
                 yield sentence
 
         vocab, _ = Vocabulary.build(counted(), min_count=self.min_count, max_vocab_size=self.max_vocab_size)
@@ -232,6 +234,10 @@ class Word2VecTransformer(FamilyEstimator, ClassNamePrefixFeaturesOutMixin, Tran
         if len(vocab) == 0:
             raise ValueError(f"No word occurs at least min_count={self.min_count} times in the corpus "
                              f"({vocab.n_tokens} tokens); lower min_count or pass a larger corpus.")
+        if longest[0] < 2:
+            raise ValueError(f"Every one of the {vocab.n_sentences} documents holds a single token, so no word has a "
+                             "neighbour to learn from. Is X one tokenized text passed as a flat list of tokens? "
+                             "Pass a list of documents: [tokens], or the texts as strings.")
         df = np.array([doc_freq[w] for w in vocab.words], dtype=np.float64)
         idf = np.log((1 + vocab.n_sentences) / (1 + df)) + 1.0  # scikit-learn's smoothed idf
         return vocab, idf

@@ -105,7 +105,8 @@ def test_decompression_bombs_are_named(files, tmp_path, monkeypatch):
         ConvImageClassifier(skip_bad_images=True, **CONV).fit([str(bomb)] + files["good"][1:], files["labels"])
     with warnings.catch_warnings(record=True) as record:
         warnings.simplefilter("always")
-        assert len(clf.predict([str(large), files["good"][0]])) == 2
+        resized = ConvImageClassifier(image_size=8, **CONV).fit(files["good"], files["labels"])  # 15x15 to 8x8
+        assert len(resized.predict([str(large), files["good"][0]])) == 2
     bombs = [str(w.message) for w in record if issubclass(w.category, Image.DecompressionBombWarning)]
     assert bombs and all("large.png" in m for m in bombs)  # the warning names the file (PIL's alone would not)
 
@@ -288,3 +289,46 @@ def test_image_files_of_different_sizes_need_image_size(tmp_path):
     with pytest.raises(ValueError, match=r"different sizes .*a.png' is 12x12.*b.png' is 10x40.*image_size="):
         ConvImageClassifier(**CONV).fit(paths, [0, 1])
     assert ConvImageClassifier(**CONV, image_size=(8, 8)).fit(paths, [0, 1]).image_shape_ == (1, 8, 8)
+
+
+# -- how images are named: shapes in either order, paths in any container --------------------------------
+def test_a_channels_first_image_shape_for_flat_rows_is_read_as_such():
+    rows = np.random.RandomState(0).rand(4, 3 * 5 * 6)
+    images = rows.reshape(4, 3, 5, 6)  # (channels, height, width) rows, as CIFAR's files hold them
+    for shape, fmt in [((3, 5, 6), "auto"), ((3, 5, 6), "channels_first")]:
+        clf = ConvImageClassifier(image_shape=shape, data_format=fmt, **CONV).fit(rows, [0, 1] * 2)
+        assert clf.image_shape_ == (3, 5, 6)
+        np.testing.assert_array_equal(clf.predict_proba(rows), clf.predict_proba(images))
+    assert ConvImageClassifier(image_shape=(5, 6, 3), **CONV).fit(rows, [0, 1] * 2).image_shape_ == (3, 5, 6)
+
+
+def test_paths_as_a_series_are_read_and_one_path_or_bytes_are_refused(files):
+    pd = pytest.importorskip("pandas")
+    clf = ConvImageClassifier(**CONV).fit(pd.Series(files["good"]), files["labels"])
+    assert len(clf.predict(pd.Series(files["good"]))) == 8
+    for X, said in [(files["good"][0], "X is one str"), (Path(files["good"][0]), "not a list of images"),
+                    ([p.encode() for p in files["good"]], r"X\[0\] is bytes")]:
+        with pytest.raises(TypeError, match=said):
+            clf.predict(X)
+
+
+def test_a_file_of_another_size_is_refused_at_predict_unless_image_size_resizes(files, tmp_path):
+    other = tmp_path / "other.png"
+    Image.fromarray(np.zeros((16, 4), np.uint8)).save(other)
+    clf = ConvImageClassifier(**CONV).fit(files["good"], files["labels"])
+    with pytest.raises(ValueError, match=r"is 16x4 \(height x width\), not the 8x8 of the training files: pass "
+                                         r"image_size"):
+        clf.predict([str(other)])
+    assert len(ConvImageClassifier(image_size=8, **CONV).fit(files["good"], files["labels"]).predict([other])) == 1
+
+
+def test_image_folder_takes_one_extension_any_case_and_warns_of_an_empty_class(tmp_path):
+    from sknn.datasets import image_folder
+    for label in ("cat", "dog", "empty"):
+        (tmp_path / label).mkdir()
+    for label in ("cat", "dog"):
+        Image.fromarray(np.zeros((4, 4), np.uint8)).save(tmp_path / label / "a.png")
+        Image.fromarray(np.zeros((4, 4), np.uint8)).save(tmp_path / label / "b.jpg")
+    with pytest.warns(UserWarning, match="1 class folder.* left out: 'empty'"):
+        paths, labels = image_folder(tmp_path, extensions=".PNG")
+    assert [os.path.basename(p) for p in paths] == ["a.png", "a.png"] and labels.tolist() == ["cat", "dog"]

@@ -106,6 +106,11 @@ def test_a_truncated_file_is_called_truncated(saved, tmp_path):
     with pytest.raises(FormatError, match=r"is truncated: its header describes (\d+) bytes of data but the file holds "
                                           r"\d+ \(an interrupted copy or download\?\)"):
         sknn.load(cut)
+    header_end = 8 + int.from_bytes(data[:8], "little")
+    cut.write_bytes(data[:header_end // 2])
+    with pytest.raises(FormatError, match=f"is truncated: it ends at byte {header_end // 2}, inside its header of "
+                                          f"{header_end} bytes"):
+        sknn.load(cut)
     cut.write_bytes(data[:5])
     with pytest.raises(FormatError, match="is not a safetensors file"):
         sknn.load(cut)

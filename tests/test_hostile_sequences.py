@@ -117,6 +117,7 @@ def test_sequence_weights_follow_the_sample_weight_rule(weights):
     ({"a": np.ones(4), "b": "vector"}, TypeError, r"pretrained_embeddings\['b'\] is not a vector of numbers"),
     ({"a": "abcd", "b": np.ones(4)}, TypeError, r"pretrained_embeddings\['a'\] is 'abcd', not a vector of numbers"),
     ({"a": [["1"]], "b": np.ones(4)}, TypeError, r"pretrained_embeddings\['a'\] is \[\['1'\]\], not a vector"),
+    ({1: np.ones(4), 2: np.zeros(4)}, TypeError, r"pretrained_embeddings has the key 1 of type int: its keys must"),
 ])
 def test_every_pretrained_vector_is_checked(vectors, error, match):
     with pytest.raises(error, match=match):

@@ -254,3 +254,15 @@ def test_keyed_vectors_take_arrays_of_words_and_refuse_empty_queries():
     with pytest.raises(TypeError, match=r"doesnt_match needs a list of words, got the string 'king'"):
         kv.doesnt_match("king")  # was read letter by letter
     assert kv.doesnt_match(np.array(["king", "queen", "man"])) == "man"
+
+
+def test_a_flat_list_of_tokens_is_refused_a_whole_basket_window_and_an_extreme_exponent_train():
+    with pytest.raises(ValueError, match="single token.*a flat list of tokens"):
+        Word2VecTransformer(**W2V).fit("the cat sat on the mat".split())
+    baskets = [[f"item{j}" for j in np.random.RandomState(i).randint(0, 9, size=4)] for i in range(30)]
+    w = Word2VecTransformer(**dict(W2V, window=10**8)).fit(baskets)  # masks clipped to the longest basket
+    assert np.isfinite(w.loss_curve_).all()
+    for exponent in (2000.0, -2000.0):  # counts ** exponent overflows float64: the noise is taken in logs
+        cumulative = Word2VecTransformer(**dict(W2V, ns_exponent=exponent)).fit(DOCS)
+        assert np.isfinite(_w2v_core.Vocabulary(cumulative.wv_.index_to_key, cumulative.wv_.counts, 1, 1)
+                           .noise_cumulative(exponent)).all()
