@@ -277,8 +277,9 @@ def _check_features(X):
             if X[name].isna().all():  # no value at all: an empty number column for every model
                 columns[name] = np.full(len(X), np.nan)
             elif kind == "numeric" or isinstance(X[name].dtype, pd.CategoricalDtype):
-                if kind == "numeric":
-                    check_number_column(np.asarray(values, dtype=np.float64), repr(name))
+                if kind == "numeric":  # numbers in an object column too: the peers' selectors pick float columns
+                    values = np.where(pd.isna(values), np.nan, values).astype(np.float64)
+                    check_number_column(values, repr(name))
                 columns[name] = values if kind == "numeric" else X[name]
             else:  # one type for the encoders: text, with missing cells left missing
                 text = np.array(values, dtype=object)

@@ -12,6 +12,7 @@ tensors, so that an exported network carries it: centring and robust scaling, sm
 clipping, missing-value indicators, one-hot or learned embeddings of the categories.
 """
 
+import decimal
 import numbers
 import warnings
 
@@ -68,11 +69,11 @@ def _at_most_two_values(column):
 
 
 def _is_number(v):
-    """A real number: not a boolean, and not numpy's complex numbers, durations or dates (np.number or
-    np.generic scalars whose cast to float would drop a part or a unit)."""
+    """A real number (or a Decimal): not a boolean, and not numpy's complex numbers, durations or dates
+    (np.number or np.generic scalars whose cast to float would drop a part or a unit)."""
     if isinstance(v, (bool, np.bool_, np.complexfloating, np.timedelta64, np.datetime64)):
         return False
-    return isinstance(v, (numbers.Real, np.number))
+    return isinstance(v, (numbers.Real, np.number, decimal.Decimal))  # Decimal: a database's NUMERIC column
 
 
 def check_number_column(values, name):

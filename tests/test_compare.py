@@ -514,3 +514,13 @@ def test_a_regression_user_line_up():
     # two nearly identical linear models: not distinguishable; the mean: worse
     assert set(table.loc[["ols", "ridge"], "vs_best"]) == {"best", "tied"}
     assert table.loc["Dummy (baseline)", "vs_best"] == "worse"
+
+
+def test_numbers_in_an_object_column_reach_every_model_as_numbers():
+    from decimal import Decimal
+    from sknn._compare_lineup import _check_features
+    X = pd.DataFrame({"a": pd.Series([1, 2.5, None, 4], dtype=object),  # e.g. read from JSON or a database
+                      "price": [Decimal("1.5"), Decimal("2"), pd.NA, Decimal("3")]})
+    checked = _check_features(X)  # an object column would reach the peers' encoders as categories
+    assert checked.dtypes.tolist() == [np.float64, np.float64]
+    np.testing.assert_array_equal(checked["price"].to_numpy(), [1.5, 2.0, np.nan, 3.0])
