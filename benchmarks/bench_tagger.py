@@ -37,7 +37,7 @@ warnings.simplefilter("ignore", ConvergenceWarning)
 # written out so the figures stay reproducible if the defaults change.
 TAGGER = dict(cell="lstm", bidirectional=True, num_layers=2, embedding_dim=100, hidden_size=128,
               char_features=True, char_dim=64, lowercase=True, dropout=0.33, word_dropout=0.05, batch_size=32,
-              learning_rate_init=0.002, learning_rate="cosine", max_iter=20, random_state=0)
+              freeze_embeddings="copy", learning_rate_init=0.002, learning_rate="cosine", max_iter=20, random_state=0)
 VECTORS = dict(vector_size=100, window=5, min_count=3, sg=1, negative=5, epochs=5, random_state=0)
 LM = dict(random_state=0)  # the language model's defaults
 
@@ -151,7 +151,7 @@ def part_tagger(args):
     evaluation = "held-out" if args.holdout else "dev"
     print(f"\n## LSTMSequenceTagger on UD English-EWT, {split}, torch threads {torch.get_num_threads()}\n")
     vectors, w2v_time = word_vectors(args)
-    chosen = TAGGER if args.tagger_params is None else dict(json.loads(args.tagger_params), random_state=0)
+    chosen = TAGGER if args.tagger_params is None else dict({"random_state": 0}, **json.loads(args.tagger_params))
     params = dict(chosen, device=args.device, pretrained_embeddings=vectors)
     shown = {k: v for k, v in params.items() if k != "pretrained_embeddings"}
     print(f"LSTMSequenceTagger({shown}, pretrained_embeddings={'word2vec' if vectors else None})")

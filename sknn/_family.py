@@ -138,7 +138,7 @@ class FamilyEstimator(SaveMixin, abstract=True):
         """Refuse to continue training a network whose architecture parameters were changed since it was built."""
         params = self.get_params(deep=False)
         for name, built in getattr(self, "architecture_", {}).items():
-            if plain(params[name]) != built:
+            if name in params and plain(params[name]) != built:  # (entries derived from the data are not params)
                 raise ValueError(
                     f"{name}={params[name]!r} now, but the network was built with {name}={built!r}; warm_start and "
                     f"partial_fit continue the same network. Set {name} back to {built!r}, or fit a new network "

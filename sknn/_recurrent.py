@@ -217,6 +217,8 @@ class SequenceNet(nn.Module):
     n_chars, char_dim : int
     pretrained : tensor (vocab_size, embedding_dim) or None
     freeze_embeddings : bool
+    frozen_copy : bool, a second word embedding that never trains (``frozen_embedding``, loaded with the
+        pretrained vectors), read beside the trained one
     tie_weights : bool, share the output layer with the word embedding (language models); when the
         recurrent output's width differs from ``embedding_dim``, a linear projection to it comes first
     adaptive_cutoff : int or None, an :class:`AdaptiveSoftmax` output scoring this many words directly
@@ -227,7 +229,7 @@ class SequenceNet(nn.Module):
     def __init__(self, n_outputs, vocab_size=None, n_features=None, embedding_dim=100, hidden_size=128,
                  num_layers=1, cell="lstm", bidirectional=True, dropout=0.0, word_dropout=0.0,
                  char_features=None, n_chars=0, char_dim=64, pretrained=None, freeze_embeddings=False,
-                 tie_weights=False, adaptive_cutoff=None):
+                 frozen_copy=False, tie_weights=False, adaptive_cutoff=None):
         super().__init__()
         self.word_dropout = word_dropout
         width = 0
@@ -238,6 +240,13 @@ class SequenceNet(nn.Module):
                 with torch.no_grad():
                     self.embedding.weight.copy_(pretrained)
             self.embedding.weight.requires_grad_(not freeze_embeddings)
+            width += embedding_dim
+        self.frozen_embedding = None
+        if vocab_size is not None and frozen_copy:
+            self.frozen_embedding = nn.Embedding(vocab_size, embedding_dim, padding_idx=PAD)
+            with torch.no_grad():
+                self.frozen_embedding.weight.copy_(self.embedding.weight)
+            self.frozen_embedding.weight.requires_grad_(False)
             width += embedding_dim
         if n_features is not None:
             width += n_features
@@ -262,14 +271,19 @@ class SequenceNet(nn.Module):
         else:
             self.output = nn.Linear(out_width, n_outputs)
 
+    def word_vectors(self, words):
+        """[frozen copy, trained embedding] of the word ids (B, T) (the copy only where there is one); in
+        training, ``word_dropout`` of the words read as unknown by the trained embedding."""
+        frozen = getattr(self, "frozen_embedding", None)  # (None in networks pickled before it existed)
+        parts = [] if frozen is None else [frozen(words)]  # every word keeps its pretrained vector here
+        if self.training and self.word_dropout > 0:
+            drop = (torch.rand(words.shape, device=words.device) < self.word_dropout) & (words > UNK)
+            words = words.masked_fill(drop, UNK)
+        return parts + [self.embedding(words)]
+
     def forward(self, lengths, words=None, features=None, chars=None, char_lengths=None, char_index=None,
                 last_only=False, targets=None):
-        parts = []
-        if words is not None:
-            if self.training and self.word_dropout > 0:
-                drop = (torch.rand(words.shape, device=words.device) < self.word_dropout) & (words > UNK)
-                words = words.masked_fill(drop, UNK)
-            parts.append(self.embedding(words))
+        parts = [] if words is None else self.word_vectors(words)
         if features is not None:
             parts.append(features)
         if self.chars is not None:

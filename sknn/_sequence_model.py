@@ -42,7 +42,7 @@ class SequenceModel(BaseNeuralNetwork, abstract=True):
         "dropout": [Interval(Real, 0, 1, closed="left")],
         "word_dropout": [Interval(Real, 0, 1, closed="left")],
         "pretrained_embeddings": "no_validation",
-        "freeze_embeddings": ["boolean"],
+        "freeze_embeddings": ["boolean", StrOptions({"copy"})],
         "clipnorm": [Interval(Real, 0, None, closed="neither"), None],
     }
     _specials = (PAD_TOKEN, UNK_TOKEN)
@@ -111,6 +111,18 @@ class SequenceModel(BaseNeuralNetwork, abstract=True):
             matrix = pretrained_matrix(*pretrained, self.vocabulary_, arch["lowercase"], arch["embedding_dim"])
             with torch.no_grad():
                 module.embedding.weight.copy_(matrix)
+                if getattr(module, "frozen_embedding", None) is not None:
+                    module.frozen_embedding.weight.copy_(matrix)
+
+    def _record_architecture(self):
+        super()._record_architecture()
+        # freeze_embeddings='copy' keeps a frozen copy of pretrained vectors: there is one only where there are some
+        self.architecture_["frozen_copy"] = self.freeze_embeddings == "copy" and self.pretrained_embeddings is not None
+
+    def _embedding_args(self):
+        """The word-embedding arguments of :class:`SequenceNet` for the recorded architecture."""
+        arch = self.architecture_
+        return dict(freeze_embeddings=arch["freeze_embeddings"] is True, frozen_copy=arch.get("frozen_copy", False))
 
     def _lowercase(self, reset):
         """Whether words are lower-cased: the parameter for a new vocabulary, the built network's otherwise."""

@@ -33,7 +33,7 @@ class TaggerGraph(nn.Module):
 
     def forward(self, x, lengths, chars=None):
         net = self.network
-        parts = [net.embedding(x) if self.words else x]
+        parts = net.word_vectors(x) if self.words else [x]
         if chars is not None:
             b, t, w = chars.shape
             flat = chars.reshape(b * t, w)

@@ -64,8 +64,9 @@ class LSTMSequenceTagger(SequenceModel):
     pretrained_embeddings : dict, keyed vectors or fitted Word2VecTransformer, default=None
         Initial word vectors (of size ``embedding_dim``); their words join the
         vocabulary, so words absent from the training data still get their vector.
-    freeze_embeddings : bool, default=False
-        Keep the word vectors fixed.
+    freeze_embeddings : bool or 'copy', default='copy'
+        Train the pretrained word vectors (False), keep them fixed (True), or both ('copy': a
+        frozen copy beside the trained ones, so that words unseen in training keep theirs).
     clipnorm : float or None, default=5.0
         Clip the gradient norm (as Keras' ``clipnorm``), which keeps recurrent networks stable.
     optimizer, learning_rate_init, learning_rate, momentum, nesterov, alpha, l1, max_iter, shuffle, \
@@ -121,7 +122,7 @@ verbose, callbacks, criterion
 
     def __init__(self, cell="lstm", bidirectional=True, num_layers=2, hidden_size=128, embedding_dim=100,
                  char_features=True, char_dim=64, min_count=1, max_vocab=None, lowercase=True, dropout=0.33,
-                 word_dropout=0.05, pretrained_embeddings=None, freeze_embeddings=False, clipnorm=5.0,
+                 word_dropout=0.05, pretrained_embeddings=None, freeze_embeddings="copy", clipnorm=5.0,
                  optimizer="adam", learning_rate_init=0.002, learning_rate="cosine", momentum=0.9, nesterov=True,
                  alpha=0.0, l1=0.0, batch_size="auto", max_iter=20, shuffle=True, early_stopping=False,
                  validation_fraction=0.1, n_iter_no_change=10, tol=1e-4, warm_start=False, random_state=None,
@@ -270,8 +271,7 @@ verbose, callbacks, criterion
             hidden_size=arch["hidden_size"], num_layers=arch["num_layers"], cell=arch["cell"],
             bidirectional=arch["bidirectional"], dropout=arch["dropout"], word_dropout=arch["word_dropout"],
             char_features=self._char_mode(arch["char_features"]) if words else None,
-            n_chars=len(self.char_vocabulary_ or ()), char_dim=arch["char_dim"],
-            freeze_embeddings=arch["freeze_embeddings"])
+            n_chars=len(self.char_vocabulary_ or ()), char_dim=arch["char_dim"], **self._embedding_args())
 
     def _onnx_graph(self, network):
         return tagger_onnx_graph(self, network)
@@ -369,7 +369,7 @@ class LSTMLanguageModel(SequenceModel):
         The probability of reading a training word as '<unk>': it regularises, and teaches
         the model what follows unknown words.
     pretrained_embeddings, freeze_embeddings, clipnorm
-        As in :class:`LSTMSequenceTagger`.
+        As in :class:`LSTMSequenceTagger` (but ``freeze_embeddings=False`` by default).
     optimizer, learning_rate_init, learning_rate, momentum, nesterov, alpha, l1, batch_size, max_iter, shuffle, \
 early_stopping, validation_fraction, n_iter_no_change, tol, warm_start, random_state, device, precision, \
 verbose, callbacks, criterion
@@ -520,8 +520,8 @@ verbose, callbacks, criterion
         return SequenceNet(
             self._n_outputs(), vocab_size=len(self.vocabulary_), embedding_dim=arch["embedding_dim"],
             hidden_size=arch["hidden_size"], num_layers=arch["num_layers"], cell=arch["cell"], bidirectional=False,
-            dropout=arch["dropout"], word_dropout=arch["word_dropout"], freeze_embeddings=arch["freeze_embeddings"],
-            tie_weights=arch["tie_weights"], adaptive_cutoff=self._shortlist())
+            dropout=arch["dropout"], word_dropout=arch["word_dropout"], tie_weights=arch["tie_weights"],
+            adaptive_cutoff=self._shortlist(), **self._embedding_args())
 
     def fit(self, X, y=None, sample_weight=None, *, validation_data=None):
         """Train on token sequences X (a list of token lists; y is ignored) for up to ``max_iter`` epochs.

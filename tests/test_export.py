@@ -160,8 +160,11 @@ def _check_sequences(tagger, session, X):
 
 
 def test_sequence_tagger_of_words_and_characters(tmp_path):
+    vectors = {w: np.full(8, 0.1 * i, np.float32) for i, w in enumerate(["dog", "runs", "zebra"])}  # a frozen copy
     tagger = LSTMSequenceTagger(cell="gru", hidden_size=8, embedding_dim=8, char_features="lstm", char_dim=6,
-                                lowercase=True, max_iter=2, random_state=0).fit(SENTENCES, TAGS)
+                                lowercase=True, pretrained_embeddings=vectors, max_iter=2, random_state=0).fit(
+        SENTENCES, TAGS)
+    assert tagger.net_.module_.frozen_embedding is not None
     path, session = _export(tagger, SENTENCES[:4], tmp_path)
     assert [i.name for i in session.get_inputs()] == ["words", "lengths", "chars"]
     assert session.get_outputs()[0].shape == ["batch", "time", 5]

@@ -327,7 +327,7 @@ def test_warm_start_partial_fit_and_early_stopping():
     assert 0 < stopped.best_validation_score_ <= 1
 
 
-def test_pretrained_embeddings():
+def test_pretrained_embeddings(tmp_path):
     X, y = context_task(60, 0)
     rng = np.random.RandomState(0)
     vectors = {w: rng.randn(16).astype(np.float32) for w in ["a", "b", "p", "x", "zebra"]}
@@ -336,9 +336,18 @@ def test_pretrained_embeddings():
     weight = tagger.net_.module_.embedding.weight.detach().numpy()
     for w, v in vectors.items():
         np.testing.assert_array_equal(weight[tagger.vocabulary_[w]], v)  # frozen: unchanged by training
-    trained = plain_tagger(pretrained_embeddings=vectors, max_iter=2).fit(X, y)
+    trained = plain_tagger(pretrained_embeddings=vectors, freeze_embeddings=False, max_iter=2).fit(X, y)
     assert not np.allclose(trained.net_.module_.embedding.weight.detach().numpy()[trained.vocabulary_["a"]],
                            vectors["a"])
+    assert trained.net_.module_.frozen_embedding is None
+    both = plain_tagger(pretrained_embeddings=vectors, freeze_embeddings="copy", max_iter=2).fit(X, y)
+    np.testing.assert_array_equal(both.net_.module_.frozen_embedding.weight.detach().numpy()[both.vocabulary_["a"]],
+                                  vectors["a"])  # the copy stays, the other table trains
+    assert not np.allclose(both.net_.module_.embedding.weight.detach().numpy()[both.vocabulary_["a"]], vectors["a"])
+    both.save(tmp_path / "both.safetensors")
+    np.testing.assert_array_equal(np.concatenate(sknn.load(tmp_path / "both.safetensors").predict(X)),
+                                  np.concatenate(both.predict(X)))
+    assert plain_tagger(freeze_embeddings="copy", max_iter=1).fit(X, y).net_.module_.frozen_embedding is None
     with pytest.raises(ValueError, match="16 dimensions but embedding_dim=8"):
         LSTMSequenceTagger(pretrained_embeddings=vectors, embedding_dim=8, max_iter=1).fit(X, y)
 
