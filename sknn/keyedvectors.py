@@ -161,6 +161,9 @@ class KeyedVectors:
             for i, w in enumerate(words):
                 if isinstance(w, str):
                     index = self.get_index(w)
+                    if not normed[index].any():
+                        raise ValueError(f"The vector of {w!r} is all zeros: it has no direction to compare (a word "
+                                         "that never trained?); query other words.")
                     used.add(index)
                     parts.append(sign * normed[index])
                 else:

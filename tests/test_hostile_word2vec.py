@@ -251,6 +251,8 @@ def test_keyed_vectors_take_arrays_of_words_and_refuse_empty_queries():
         kv.most_similar(positive=["king", "woman"], negative=["man"], topn=1)
     with pytest.raises(ValueError, match="positive and negative cancel out"):
         kv.most_similar(positive="king", negative="king")  # every similarity 0: an arbitrary answer
+    with pytest.raises(ValueError, match="The vector of 'none' is all zeros"):
+        KeyedVectors(np.array([[1.0, 0], [0, 0]]), ["one", "none"]).most_similar("none")
     with pytest.raises(TypeError, match=r"doesnt_match needs a list of words, got the string 'king'"):
         kv.doesnt_match("king")  # was read letter by letter
     assert kv.doesnt_match(np.array(["king", "queen", "man"])) == "man"
