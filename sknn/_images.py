@@ -297,7 +297,7 @@ class ImageInputMixin:
                 and (reset or tuple(self.image_shape_) != (1, *array.shape[1:]))):
             raise ValueError(f"X has shape {array.shape}, the shape of one colour image, but a 3-D X is read as grey "
                              f"images (n, height, width): here {array.shape[0]} images {array.shape[2]} pixels wide. "
-                             "Pass one image as a batch of one, X[None].")
+                             "Pass one image as a batch of one, X[None] (grey images that narrow: X[..., None]).")
         if array.ndim <= 2:  # flat rows: scikit-learn's checks on feature matrices apply
             X2 = validate_data(self, X, reset=reset, dtype=(np.float32, np.float64), ensure_min_samples=1)
             images = as_image_array(X2, data_format=self.data_format, image_shape=self.image_shape, from_uint8=uint8)
