@@ -43,9 +43,19 @@ def _layout(shape, data_format):
 
 
 def auto_image_shape(n_features):
-    """The image a flat row of ``n_features`` values is taken for: a square if it is one, else one line."""
+    """The image a flat row of ``n_features`` values is taken for: a grey square if it is one, else one line;
+    a length that is a colour square of at least 8x8 (3 x 32 x 32 = 3,072) is refused, asking for
+    ``image_shape``."""
     side = math.isqrt(n_features)
-    return (1, side, side) if side * side == n_features else (1, 1, n_features)
+    if side * side == n_features:
+        return (1, side, side)
+    for channels in (3, 4):
+        side = math.isqrt(n_features // channels)
+        if n_features % channels == 0 and side * side * channels == n_features and side >= 8:
+            raise ValueError(f"Rows of {n_features} values could be {side}x{side} images of {channels} channels or "
+                             f"one line of pixels: pass image_shape=({side}, {side}, {channels}) (or ({channels}, "
+                             f"{side}, {side}) for channels first), or image_shape=(1, {n_features}) for a line.")
+    return (1, 1, n_features)
 
 
 def as_image_array(X, data_format="auto", image_shape=None, from_uint8=False):

@@ -158,7 +158,7 @@ class ConvImageClassifier(ImageInputMixin, NeuralClassifierMixin, ClassifierMixi
         For flat rows: (height, width), or (height, width, channels) or (channels,
         height, width) as ``data_format`` says (``image_shape_`` is in the second
         order). None takes a square grey image when the row length is a square, else one
-        line of pixels.
+        line of pixels (a length that is a colour square, 3 x 32 x 32, asks for this).
     data_format : {'auto', 'channels_last', 'channels_first'}, default='auto'
         The channel axis of 4-D arrays and of a 3-entry ``image_shape``. 'auto' takes the
         axis of size 1, 3 or 4 and asks for this parameter when both ends qualify or

@@ -332,3 +332,10 @@ def test_image_folder_takes_one_extension_any_case_and_warns_of_an_empty_class(t
     with pytest.warns(UserWarning, match="1 class folder.* left out: 'empty'"):
         paths, labels = image_folder(tmp_path, extensions=".PNG")
     assert [os.path.basename(p) for p in paths] == ["a.png", "a.png"] and labels.tolist() == ["cat", "dog"]
+
+
+def test_flat_rows_that_could_be_colour_images_ask_for_their_shape():
+    rows = np.random.RandomState(0).rand(4, 3 * 8 * 8)
+    with pytest.raises(ValueError, match=r"could be 8x8 images of 3 channels .* image_shape=\(8, 8, 3\)"):
+        ConvImageClassifier(**CONV).fit(rows, [0, 1] * 2)
+    assert ConvImageClassifier(image_shape=(1, 192), **CONV).fit(rows, [0, 1] * 2).image_shape_ == (1, 1, 192)
