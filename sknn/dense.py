@@ -10,6 +10,7 @@ from numbers import Integral, Real
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+from joblib import effective_n_jobs
 from sklearn.base import ClassifierMixin, RegressorMixin
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _check_y, check_array, check_consistent_length, check_is_fitted
@@ -45,7 +46,7 @@ class _DenseMixin:
         "regularization_schedule": [StrOptions({"constant", "cosine", "flat_cosine"}), None],
         "beta_1": [Interval(Real, 0, 1, closed="left")],
         "beta_2": [Interval(Real, 0, 1, closed="left")],
-        "n_jobs": [Interval(Integral, 1, None, closed="left"), None],
+        "n_jobs": [Interval(Integral, 1, None, closed="left"), Interval(Integral, None, -1, closed="right"), None],
         "n_ensemble": [Interval(Integral, 1, None, closed="left")],
     }
 
@@ -112,8 +113,8 @@ class _DenseMixin:
         return tags
 
     def _n_threads(self, n_rows, batch_size):
-        if self.n_jobs is not None:
-            return self.n_jobs
+        if self.n_jobs is not None:  # -1: every core, -2: all but one (scikit-learn's and joblib's convention)
+            return effective_n_jobs(self.n_jobs)
         n_weights = sum(p.numel() for p in self.net_.module_.parameters())
         return choose_threads(batch_size * n_weights)
 
@@ -334,7 +335,8 @@ default='cosine_log_cycles'
         Seeds initialisation, dropout, shuffling and the validation split: two fits with
         the same int give identical predictions on the CPU.
     n_jobs : int or None, default=None
-        Torch threads for this fit (the setting is restored afterwards). None chooses:
+        Torch threads for this fit (the setting is restored afterwards); -1 for every
+        core, -2 for all but one, as in scikit-learn. None chooses:
         one thread for a small network (whose steps gain nothing from more, and slow
         down by an order of magnitude when other processes share the cores), or when
         the machine is already busy; torch's own setting otherwise.
