@@ -132,10 +132,11 @@ def word_vectors(args):
 
     with open(path, encoding="utf-8") as f:
         sentences = [line.lower().split() for line in f]
+    settings = dict(VECTORS, **json.loads(args.vector_params or "{}"))
     start = time.perf_counter()
-    w2v = Word2VecTransformer(**VECTORS).fit(sentences)
+    w2v = Word2VecTransformer(**settings).fit(sentences)
     took = time.perf_counter() - start
-    print(f"word vectors: Word2VecTransformer({VECTORS}) on {path}: {len(w2v.wv_.key_to_index)} words in "
+    print(f"word vectors: Word2VecTransformer({settings}) on {path}: {len(w2v.wv_.key_to_index)} words in "
           f"{took:.0f} s")
     return w2v, took
 
@@ -393,6 +394,8 @@ def main(argv=None):
     parser.add_argument("--no-vectors", action="store_true", help="train the tagger without pretrained vectors")
     parser.add_argument("--tagger-params", metavar="JSON", help="tagger part: these parameters instead of the "
                         "tagger configuration ('{}': the defaults)")
+    parser.add_argument("--vector-params", metavar="JSON", help="tagger part: these word2vec settings over the "
+                        "VECTORS configuration")
     parser.add_argument("--holdout", action="store_true", help="tagger part: train on the training sentences but "
                         "the last 1,254 (a tenth) and score those instead of dev (for tuning)")
     parser.add_argument("--lm-params", metavar="JSON", help="lm part: these parameters over the LM's defaults")
