@@ -35,16 +35,22 @@ def _differences(a, b):
         raise ValueError(f"Paired scores must be two 1-d arrays of the same length; got {a.shape} and {b.shape}.")
     if len(a) < 2:
         raise ValueError("The tests need at least 2 paired scores (use cross-validation with 2 or more splits).")
-    return a - b
+    # scores equal up to rounding are equal: 0.5 and 0.5 - 1.1e-16 must not give a difference
+    # with zero spread (an infinite t), nor 0.93 - 0.83 and 0.95 - 0.85 two different ones
+    both = np.abs(np.concatenate([a, b]))
+    rounding = 1e-12 * max(1.0, float(both[np.isfinite(both)].max(initial=0.0)))
+    d = a - b
+    d[np.abs(d) <= rounding] = 0.0
+    return d, rounding
 
 
-def _scale(d, n_train, n_test):
+def _scale(d, rounding, n_train, n_test):
     """Mean difference and the corrected standard error of the mean (0 when every split agrees)."""
     n = len(d)
-    mean = float(d.mean())
-    # differences equal up to rounding (0.93 - 0.83 and 0.95 - 0.85 differ in the 17th digit) are equal
-    var = 0.0 if np.ptp(d) <= 1e-12 * max(1.0, abs(mean)) else float(d.var(ddof=1))
-    return mean, math.sqrt((1.0 / n + n_test / n_train) * var)
+    if np.ptp(d) <= rounding:
+        mean = float(d.mean())
+        return (0.0 if abs(mean) <= rounding else mean), 0.0
+    return float(d.mean()), math.sqrt((1.0 / n + n_test / n_train) * float(d.var(ddof=1)))
 
 
 def corrected_ttest(a, b, n_train, n_test):
@@ -72,8 +78,8 @@ def corrected_ttest(a, b, n_train, n_test):
     >>> round(p, 3)
     0.541
     """
-    d = _differences(a, b)
-    mean, se = _scale(d, n_train, n_test)
+    d, rounding = _differences(a, b)
+    mean, se = _scale(d, rounding, n_train, n_test)
     if se == 0.0:
         return (0.0, 1.0) if mean == 0.0 else (math.copysign(math.inf, mean), 0.0)
     t = mean / se
@@ -108,8 +114,8 @@ def bayesian_ttest(a, b, n_train, n_test, rope=0.01):
     """
     if rope < 0:
         raise ValueError(f"rope must be >= 0, got {rope}.")
-    d = _differences(a, b)
-    mean, se = _scale(d, n_train, n_test)
+    d, rounding = _differences(a, b)
+    mean, se = _scale(d, rounding, n_train, n_test)
     if se == 0.0:  # every split agrees: all the mass at the mean
         above, below = float(mean > rope), float(mean < -rope)
         return above, 1.0 - above - below, below

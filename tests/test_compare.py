@@ -130,6 +130,11 @@ def test_the_corrected_and_bayesian_tests_by_hand():
     assert corrected_ttest(a, a, 80, 20) == (0.0, 1.0)  # identical models
     assert corrected_ttest(a + 0.1, a, 80, 20)[1] == 0.0  # the same gain on every split
     assert bayesian_ttest(a, a, 80, 20) == (0.0, 1.0, 0.0)
+    # scores equal up to the last bit (another summation order) are the same scores, not a sure loss
+    assert corrected_ttest([0.5, 0.25], [0.5 - 1.1e-16, 0.25 - 1.1e-16], 80, 20) == (0.0, 1.0)
+    assert bayesian_ttest([0.5, 0.25], [0.5 - 1.1e-16, 0.25 - 1.1e-16], 80, 20) == (0.0, 1.0, 0.0)
+    big = np.array([-123456.7, -98765.4])  # large scores (negated squared errors): rounding scales with them
+    assert corrected_ttest(big, big + np.array([1e-9, -2e-9]), 80, 20) == (0.0, 1.0)
     with pytest.raises(ValueError, match="at least 2"):
         corrected_ttest([0.9], [0.8], 80, 20)
 
