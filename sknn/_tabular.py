@@ -14,6 +14,7 @@ clipping, missing-value indicators, one-hot or learned embeddings of the categor
 
 import decimal
 import numbers
+import re
 import warnings
 
 import numpy as np
@@ -140,6 +141,64 @@ def placeholder_cells(values):
     return None if len(others) > _MOST_PLACEHOLDERS else {str(k): int(v) for k, v in others.items()}
 
 
+_FORMATTED_NUMBER = re.compile(r"[-+(]?\s*[$€£¥]?\s*[-+]?(\d{1,3}(,\d{3})+|\d+)(\.\d*)?\s*%?\)?")
+_DATE = re.compile(r"(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4})([ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?"
+                   r"\s*(Z|[+-]\d{2}:?\d{2})?)?|\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?")
+
+
+def numbers_as_text(values):
+    """What a column of strings holds when its strings are numbers or dates written as text, with many
+    distinct values: ('numbers', example), ('formatted numbers', example) for thousands separators,
+    currency signs or percent signs ('355,792', '$12.50', '45%'), ('dates or times', example); None
+    otherwise.
+
+    Read as categories, such a column makes each value a category of its own and carries nothing the
+    numbers say (their order, their distances). Columns with fewer than 10 distinct values (codes such
+    as '1'..'5') and columns of digits only (zip codes, identifiers: codes as often as counts) stay
+    categories. One rule for the networks' preprocessing and ``sknn compare``.
+    """
+    values = np.asarray(values, dtype=object)
+    present = values[~np.asarray(_missing(values), dtype=bool)][:100_000]
+    if len(present) == 0 or not all(isinstance(v, str) for v in present[:1000]):
+        return None
+    distinct = pd.unique(pd.Series(present, dtype=object).map(lambda v: v.strip() if isinstance(v, str) else v))
+    if len(distinct) < _FEWEST_NUMBERS or not all(isinstance(v, str) for v in distinct):
+        return None
+    if all(v.isdigit() for v in distinct):  # whole numbers in digits only: codes as often as counts (zip codes)
+        return None
+    example = next((v for v in distinct if not v.isdigit()), distinct[0])
+    if pd.to_numeric(pd.Series(distinct), errors="coerce").notna().all():
+        return "numbers", example
+    if all(_FORMATTED_NUMBER.fullmatch(v) for v in distinct):
+        example = next((v for v in distinct if not _is_plain_number(v)), example)
+        return "formatted numbers", example
+    if all(_DATE.fullmatch(v) for v in distinct):
+        return "dates or times", example
+    return None
+
+
+def _is_plain_number(text):
+    try:
+        float(text)
+        return True
+    except ValueError:
+        return False
+
+
+def describe_numbers_as_text(found, name):
+    """The sentence and the fix for what :func:`numbers_as_text` found in column ``name``."""
+    kind, example = found
+    if kind == "dates or times":
+        return (f"Column {name} holds dates or times written as text (such as {example!r}): turn them into "
+                f"numbers first (for instance pd.to_datetime(X[{name}]).dt.year, the day of the week, or days "
+                "since an origin)")
+    fix = (f"pd.to_numeric(X[{name}])" if kind == "numbers" else
+           f"pd.to_numeric(X[{name}].str.replace(r'[,$€£¥%\\s]', '', regex=True)), or "
+           "pd.read_csv(..., thousands=',')")
+    return (f"Column {name} holds {kind} written as text (such as {example!r}), which would be read as one "
+            f"category per value: make it numeric first ({fix})")
+
+
 def _share_of_numbers(values):
     def is_number(v):
         if isinstance(v, str):
@@ -158,8 +217,9 @@ def describe_placeholders(cells):
     return ", ".join(f"{n} cell{'s' if n > 1 else ''} {token!r}" for token, n in cells.items())
 
 
-def _column_kind(values, name):
-    """'numeric' or 'categorical' for one column of an object array, from its values."""
+def _column_kind(values, name, fitting=True):
+    """'numeric' or 'categorical' for one column of an object array, from its values (in ``fit``, columns of
+    numbers or dates written as text are refused: :func:`numbers_as_text`)."""
     present = values[~_missing(values)]
     kinds = set()
     for v in present[:100_000]:
@@ -175,6 +235,10 @@ def _column_kind(values, name):
     if kinds and kinds <= {"number", "boolean"}:  # booleans are 0/1 numbers, as in a bool column
         return "numeric"
     cells = placeholder_cells(present)
+    found = numbers_as_text(present) if fitting and not cells else None
+    if found:
+        raise ValueError(f"{describe_numbers_as_text(found, name)}; to use its values as categories, pass it as a "
+                         "categorical column (.astype('category')).")
     if cells:
         raise ValueError(f"Column {name} holds numbers but for {describe_placeholders(cells)}: if those mark missing "
                          f"values, make the column numeric first (pd.to_numeric(X[{name}], errors='coerce'), or "
@@ -183,10 +247,10 @@ def _column_kind(values, name):
     return "categorical"
 
 
-def frame_column(col):
+def frame_column(col, fitting=True):
     """('numeric', float64 values with NaN for missing) or ('categorical', values) for one DataFrame
     column; a column no model can read as either (dates, complex numbers, lists, numbers with
-    placeholder strings) is refused, naming it and the fix."""
+    placeholder strings, in ``fit`` numbers or dates written as text) is refused, naming it and the fix."""
     dtype = col.dtype
     if isinstance(dtype, pd.CategoricalDtype):
         return "categorical", col.array
@@ -199,7 +263,7 @@ def frame_column(col):
         raise TypeError(f"Column {col.name!r} holds dates or durations: turn them into numbers first (for "
                         "instance the year, the day of the week, or seconds since an origin).")
     values = col.to_numpy(dtype=object)
-    return _column_kind(values, repr(col.name)), values
+    return _column_kind(values, repr(col.name), fitting), values
 
 
 class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
@@ -342,7 +406,7 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
                 raise ValueError(f"0 feature(s) (shape={X.shape}) while a minimum of 1 is required.")
             if X.shape[0] == 0:
                 raise ValueError(f"Found array with 0 sample(s) (shape={X.shape}) while a minimum of 1 is required.")
-            return [self._frame_column(X.iloc[:, j], j) for j in range(X.shape[1])]
+            return [frame_column(X.iloc[:, j], fitting=reset) for j in range(X.shape[1])]
         X = check_array(rows_as_array(X), accept_sparse="csr", dtype=None, ensure_all_finite=False)
         validate_data(self, X, reset=reset, skip_check_array=True)
         if sp.issparse(X):
@@ -356,15 +420,15 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
             return X
         if X.dtype.kind in "biuf":
             return [("numeric", X[:, j]) for j in range(X.shape[1])]
-        if X.dtype.kind in "US":
-            return [("categorical", X[:, j].astype(object)) for j in range(X.shape[1])]
+        if X.dtype.kind in "US":  # all text: categories, unless a column is numbers or dates written as text
+            X = X.astype(object)
+            if not reset:
+                return [("categorical", X[:, j]) for j in range(X.shape[1])]
         if X.dtype.kind != "O":
             raise TypeError(f"X has dtype {X.dtype}, which is neither numbers nor strings; pass numbers, strings, "
                             "booleans or categories.")
-        return [(_column_kind(X[:, j], self._name(j) if not reset else str(j)), X[:, j]) for j in range(X.shape[1])]
-
-    def _frame_column(self, col, j):
-        return frame_column(col)
+        return [(_column_kind(X[:, j], self._name(j) if not reset else str(j), fitting=reset), X[:, j])
+                for j in range(X.shape[1])]
 
     def _numeric_matrix(self, columns):
         n = len(columns[0][1]) if columns else 0

@@ -143,7 +143,7 @@ def _load(kind, where, target, na_values=(), task="auto"):
     import numpy as np
     import pandas as pd
 
-    from ._tabular import describe_placeholders, placeholder_cells
+    from ._tabular import describe_placeholders, numbers_as_text, placeholder_cells
 
     if kind == "builtin":
         import sklearn.datasets
@@ -185,11 +185,21 @@ def _load(kind, where, target, na_values=(), task="auto"):
     if len(empty) == X.shape[1]:
         raise CommandError(f"every feature column of {where} is empty")
     for column in ([] if task == "classification" else [target]) + list(X.columns):
-        cells = placeholder_cells(frame[column]) if pd.api.types.is_string_dtype(frame[column].dtype) else None
+        text = pd.api.types.is_string_dtype(frame[column].dtype)
+        cells = placeholder_cells(frame[column]) if text else None
         if cells:  # numbers with a few placeholder cells: missing values, not categories
             raise CommandError(f"the column {str(column)!r} of {where} holds numbers but for "
                                f"{describe_placeholders(cells)}: if those mark missing values, pass --na-values "
                                f"{','.join(cells)}")
+        found = numbers_as_text(frame[column]) if text and column in X.columns else None
+        if found:  # '355,792', '$12.50', '2020-01-05': one category per value, nothing the numbers say
+            kind, example = found
+            fix = ("turn them into numbers in the file (a year, a month, days since a date)"
+                   if kind == "dates or times" else
+                   "write them as plain numbers in the file (no thousands separators, currency or percent signs)")
+            raise CommandError(f"the column {str(column)!r} of {where} holds {kind} written as text (such as "
+                               f"{example!r}), which would be read as one category per value: {fix}, or remove the "
+                               "column from the file")
     if empty:
         X = X.drop(columns=empty)
         extra = f"left out {len(empty)} empty column(s): {', '.join(empty[:5])}" + (" ..." if len(empty) > 5 else "")

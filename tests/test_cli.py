@@ -185,6 +185,17 @@ def test_placeholder_cells_are_named_and_na_values_reads_them_as_missing(tmp_pat
     assert "1 features" not in out
 
 
+def test_numbers_and_dates_written_as_text_are_named_with_the_fix(tmp_path, capsys):
+    x = np.arange(40)
+    base = ["compare", "--models", "linear", "--cv", "2", "--repeats", "1", "--n-jobs", "1", "--quiet"]
+    for cells, said in (([f"{v * 12345:,}" for v in x], "formatted numbers written as text (such as '12,345')"),
+                        ([f"2021-03-{v % 28 + 1:02d}" for v in x], "dates or times written as text")):
+        pd.DataFrame({"income": cells, "y": x % 2}).to_csv(tmp_path / "t.csv", index=False)
+        code, out, err = _run(base + ["--csv", str(tmp_path / "t.csv"), "--target", "y"], capsys)
+        assert code == 2 and f"the column 'income' of {tmp_path / 't.csv'} holds {said}" in err, err
+        assert "in the file" in err and len(err.strip().splitlines()) == 1
+
+
 def test_several_data_sets_mean_ranks(tmp_path, capsys):
     folder = tmp_path / "tables"
     folder.mkdir()

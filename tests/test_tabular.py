@@ -139,6 +139,31 @@ def test_numbers_with_placeholder_cells_are_refused_not_read_as_categories():
         assert clf.preprocessor_.categorical_columns_ == [0]
 
 
+@pytest.mark.parametrize("cells, kind", [
+    ([f"{v:,}" for v in range(1000, 400000, 9000)], "formatted numbers"),  # thousands separators
+    ([f"${v / 100:.2f}" for v in range(1000, 5000, 100)], "formatted numbers"),
+    ([f"{v % 100}%" for v in range(40)], "formatted numbers"),
+    ([f"{v * 0.37:.2f}" for v in range(40)], "numbers"),  # a CSV read with dtype=str
+    ([f"2020-{v % 12 + 1:02d}-{v % 28 + 1:02d}" for v in range(40)], "dates or times"),
+])
+def test_numbers_and_dates_written_as_text_are_refused_not_read_as_one_category_per_row(cells, kind):
+    """'355,792', '$12.50', '45%', '2020-01-05': as categories, every value is a category of its own and
+    new rows all unseen; refused at fit, naming the column and the fix, as a DataFrame, an object array
+    or a string array. Codes with few values and digit-only codes (zip codes) stay categories."""
+    y = np.arange(len(cells)) % 2
+    for X in (pd.DataFrame({"income": cells}), pd.DataFrame({"income": pd.Series(cells, dtype="string")})):
+        with pytest.raises(ValueError, match=f"Column 'income' holds {kind} written as text .*(pd.to_numeric|"
+                                             r"pd.to_datetime).*astype\('category'\)"):
+            DenseClassifier(**SMALL).fit(X, y)
+    for X in (np.array(cells, dtype=object)[:, None], np.array(cells)[:, None]):
+        with pytest.raises(ValueError, match=f"Column 0 holds {kind} written as text"):
+            DenseClassifier(**SMALL).fit(X, y)
+    clf = DenseClassifier(**SMALL).fit(pd.DataFrame({"income": pd.Series(cells).astype("category")}), y)
+    assert clf.preprocessor_.categorical_columns_ == [0]  # categories on purpose
+    clf = DenseClassifier(**SMALL).fit(pd.DataFrame({"income": cells[:4] * 10}), y[:40])  # few values: codes
+    assert clf.preprocessor_.categorical_columns_ == [0]
+
+
 def test_duplicate_column_names_and_missing_pandas_labels_are_refused():
     frame = pd.DataFrame(np.c_[np.arange(6.0), np.arange(6.0)], columns=["a", "a"])
     for preprocessing in ("auto", None):
