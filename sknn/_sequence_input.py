@@ -6,6 +6,7 @@ A sequence is a list of tokens (strings) or an array of feature vectors
 longest one, so there is little padding.
 """
 
+import warnings
 from collections import Counter
 from numbers import Real
 
@@ -18,10 +19,11 @@ from ._validation import check_labels, check_magnitude, first_non_string
 __all__ = ["BOS", "EOS", "MAX_WORD_CHARS", "PAD", "UNK", "BOS_TOKEN", "EOS_TOKEN", "PAD_TOKEN", "UNK_TOKEN",
            "SequenceBatches", "build_vocabulary", "char_table", "check_label_sequences", "check_prefixes",
            "check_sequences", "check_tokens", "is_token", "pretrained_matrix", "read_pretrained", "spans",
-           "token_forms", "token_ids"]
+           "token_forms", "token_ids", "warn_own_symbols"]
 
 PAD, UNK, BOS, EOS = 0, 1, 2, 3
 PAD_TOKEN, UNK_TOKEN, BOS_TOKEN, EOS_TOKEN = "<pad>", "<unk>", "<s>", "</s>"
+_SYMBOL_MEANING = {UNK_TOKEN: "the unknown word", BOS_TOKEN: "the start of a sentence", EOS_TOKEN: "the end of a sentence"}
 MAX_WORD_CHARS = 24  # longer tokens keep their first and last 12 characters
 
 
@@ -30,15 +32,30 @@ def is_token(t):
 
 
 def check_tokens(seq, where):
-    """Refuse a token that is not a string (None included) or is empty, naming its sequence and position."""
+    """Refuse a token that is not a string (None included), is empty or only white space, or is the padding
+    symbol '<pad>' (which a network reads as no token at all), naming its sequence and position."""
     j = first_non_string(seq)
     if j >= 0:
         raise TypeError(f"{where}[{j}] is {seq[j]!r:.60} (of type {type(seq[j]).__name__}), not a string: every token "
                         "must be a string (a None is often a missing value: drop it or replace it). For numeric "
                         "sequences pass arrays of shape (length, n_features).")
-    if "" in seq:
-        raise ValueError(f"{where}[{seq.index('')}] is the empty string: every token needs at least one character "
-                         "(text.split() leaves out the empty strings that text.split(' ') makes between two spaces).")
+    for j, t in enumerate(seq):
+        if not t.strip():
+            what = "the empty string" if t == "" else f"{t!r}, only white space"
+            raise ValueError(f"{where}[{j}] is {what}: every token needs a visible character (text.split() leaves "
+                             "out the empty strings and white space that text.split(' ') keeps between two spaces).")
+        if len(t) == 5 and t.lower() == PAD_TOKEN:  # (lowercase=True would make '<PAD>' the symbol)
+            raise ValueError(f"{where}[{j}] is {t!r}, the padding symbol, which the network reads as no "
+                             "token at all: replace it in the text (e.g. with '<pad_>').")
+
+
+def warn_own_symbols(counts, specials):
+    """Warn that tokens spelled as the model's own symbols ('<unk>', '<s>', '</s>') are read as those symbols."""
+    found = [t for t in specials if t in counts and t != PAD_TOKEN]
+    if found:
+        said = ", ".join(f"{t!r} ({_SYMBOL_MEANING[t]}, {counts[t]} times)" for t in found)
+        warnings.warn(f"X holds tokens spelled as the model's own symbols: {said}; they are read as those symbols. "
+                      "If they are words of the text, rename them.", UserWarning, stacklevel=4)
 
 
 def _kind(seq):

@@ -11,7 +11,8 @@ from torch import nn
 
 from ._base import BaseNeuralNetwork
 from ._recurrent import CELLS
-from ._sequence_input import PAD_TOKEN, UNK_TOKEN, SequenceBatches, build_vocabulary, pretrained_matrix, read_pretrained
+from ._sequence_input import (PAD_TOKEN, UNK_TOKEN, SequenceBatches, build_vocabulary, pretrained_matrix,
+                              read_pretrained, warn_own_symbols)
 from ._validation import check_non_negative_weights
 
 __all__ = ["SequenceModel"]
@@ -97,6 +98,7 @@ class SequenceModel(BaseNeuralNetwork, abstract=True):
                 raise ValueError(f"The sequences hold only the model's own symbols ({', '.join(sorted(counts))}), "
                                  "which are not words to learn; pass sentences of words.")
             raise ValueError(f"No token occurs at least min_count={self.min_count} times; lower min_count.")
+        warn_own_symbols(counts, self._specials)
 
     def _load_pretrained(self, module):
         """The pretrained vectors into the word embedding of a new network (small random values for other words)."""

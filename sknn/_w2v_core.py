@@ -46,6 +46,10 @@ def _tokenized(text, tokenizer, where):
     if isinstance(tokens, (str, bytes)) or not isinstance(tokens, (list, tuple)) or first_non_string(tokens) >= 0:
         raise TypeError(f"The tokenizer turned {where} into {tokens!r:.80}; a tokenizer must return a list of "
                         "strings.")
+    if not all(map(str.strip, tokens)):
+        j = next(j for j, t in enumerate(tokens) if not t.strip())
+        raise ValueError(f"The tokenizer turned {where} into tokens such as {tokens[j]!r} (position {j}), no word: "
+                         "make it leave out empty and white-space tokens (e.g. [t for t in re.split(...) if t]).")
     return tokens
 
 
@@ -63,6 +67,10 @@ def _tokens(doc, tokenizer, where="a document"):
     if j >= 0:
         raise TypeError(f"{where}[{j}] is {tokens[j]!r:.60} (of type {type(tokens[j]).__name__}), not a string: every "
                         "token must be a string (a None is often a missing value: drop it or replace it).")
+    if not all(map(str.strip, tokens)):  # '' or white space: a word no vector file can hold
+        j = next(j for j, t in enumerate(tokens) if not t.strip())
+        raise ValueError(f"{where}[{j}] is {tokens[j]!r}, no word: every token needs a visible character "
+                         "(text.split() leaves out the empty strings and white space that text.split(' ') keeps).")
     return tokens
 
 

@@ -173,6 +173,32 @@ def test_empty_string_tokens_are_named(char_features):
         LSTMSequenceTagger(**SMALL).fit([["the"], [""]], [["D"], ["N"]])
 
 
+@pytest.mark.parametrize("token", [" ", "\t\n", "\u00a0"])
+def test_white_space_tokens_are_named(token):
+    with pytest.raises(ValueError, match=r"X\[1\]\[1\] is .*, only white space: every token needs a visible"):
+        LSTMSequenceTagger(**SMALL).fit([["the"], ["a", token]], [["D"], ["D", "X"]])
+    with pytest.raises(ValueError, match=r"X\[0\]\[0\] is .*, only white space"):
+        LSTMLanguageModel(**SMALL).fit([[token, "a"]] * 3)
+
+
+def test_the_padding_symbol_is_refused_and_the_others_are_named_when_read_as_symbols():
+    """A user's '<pad>' would be read as padding (no token: a zero, untrained vector); '<unk>', '<s>', '</s>'
+    in a text (Penn Treebank writes '<unk>') mean what sknn's symbols mean, so they are read so, with a
+    warning naming them."""
+    for pad in ("<pad>", "<PAD>"):
+        with pytest.raises(ValueError, match=f"X\\[0\\]\\[1\\] is '{pad}', the padding symbol.*replace it"):
+            LSTMSequenceTagger(**SMALL).fit([["the", pad, "dog"]], [["D", "X", "N"]])
+    tagger = LSTMSequenceTagger(**SMALL).fit(X, Y)
+    with pytest.raises(ValueError, match=r"X\[0\]\[0\] is '<pad>', the padding symbol"):
+        tagger.predict([["<pad>"]])
+    with pytest.raises(ValueError, match=r"prefixes\[0\]\[1\] is '<pad>'"):
+        LSTMLanguageModel(**SMALL, min_count=1).fit(X).predict_next([["the", "<pad>"]])
+    with pytest.warns(UserWarning, match=r"own symbols: '<unk>' \(the unknown word, 2 times\), '</s>' \(the end of "
+                                         r"a sentence, 1 times\); they are read as those symbols"):
+        lm = LSTMLanguageModel(**SMALL, min_count=1).fit([["a", "<unk>", "b"], ["a", "<unk>", "</s>"], *X])
+    assert "<unk>" in lm.vocabulary_ and len(lm.vocabulary_) == len(set(lm.vocabulary_.values()))
+
+
 def test_an_unfitted_word2vec_as_pretrained_embeddings_names_the_fix():
     from sklearn.base import clone
 

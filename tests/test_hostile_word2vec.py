@@ -6,6 +6,8 @@ import lzma
 import threading
 import time
 
+import re
+
 import numpy as np
 import pytest
 from sklearn.utils._param_validation import InvalidParameterError
@@ -72,6 +74,15 @@ def test_a_tokenizer_must_return_a_list_of_strings():
         Word2VecTransformer(tokenizer=str.lower, **W2V).fit(DOCS)
     with pytest.raises(TypeError, match="tokenizer must return a list of strings"):
         Word2VecTransformer(tokenizer=lambda s: [None], **W2V).fit(DOCS)
+    # re.split leaves '' at the ends: a word no vector file could hold (its save failed after training)
+    with pytest.raises(ValueError, match=r"tokenizer turned X\[0\] into tokens such as '' \(position 6\).*leave out"):
+        Word2VecTransformer(tokenizer=lambda s: re.split(r"\W+", s + "."), **W2V).fit(DOCS)
+
+
+@pytest.mark.parametrize("token", ["", " ", "\t", "\u00a0"])
+def test_empty_and_white_space_tokens_are_refused(token):
+    with pytest.raises(ValueError, match=r"X\[1\]\[1\] is .*, no word: every token needs a visible character"):
+        Word2VecTransformer(**W2V).fit([["a", "b"], ["a", token, "b"]])
 
 
 # -- vector files ----------------------------------------------------------------------------------
