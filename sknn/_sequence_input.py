@@ -23,7 +23,8 @@ __all__ = ["BOS", "EOS", "MAX_WORD_CHARS", "PAD", "UNK", "BOS_TOKEN", "EOS_TOKEN
 
 PAD, UNK, BOS, EOS = 0, 1, 2, 3
 PAD_TOKEN, UNK_TOKEN, BOS_TOKEN, EOS_TOKEN = "<pad>", "<unk>", "<s>", "</s>"
-_SYMBOL_MEANING = {UNK_TOKEN: "the unknown word", BOS_TOKEN: "the start of a sentence", EOS_TOKEN: "the end of a sentence"}
+_SYMBOL_MEANING = {UNK_TOKEN: "the unknown word", BOS_TOKEN: "the start of a sentence",
+                   EOS_TOKEN: "the end of a sentence"}
 MAX_WORD_CHARS = 24  # longer tokens keep their first and last 12 characters
 
 
