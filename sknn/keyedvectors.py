@@ -399,11 +399,14 @@ class KeyedVectors:
                 n_words = min(n_words, int(limit))
             _check_room(fname, os.path.getsize(fname) - len(first), n_words, size, binary)
             start = f.tell()
-            _check_layout(fname, f.read(64 * size + 4096), size, binary)
+            _check_layout(fname, f.read(64 * size + 4096), size, binary, encoding, unicode_errors)
             f.seek(start)
             vectors = np.empty((n_words, size), dtype=np.float32)
             read = _read_binary if binary else _read_text
             keys = read(f, fname, vectors, encoding, unicode_errors)
+            if limit is None and f.read(1 << 16).strip():
+                warnings.warn(f"{fname!r} holds more after the {n_words} vectors its header announces; they were "
+                              "not read (correct the header's count to read them).", UserWarning, stacklevel=2)
         first = {}
         for i, key in enumerate(keys):
             first.setdefault(key, i)
@@ -441,29 +444,35 @@ def _check_room(fname, n_bytes, n_words, size, binary):
                          f"{'' if binary else ' (or binary: pass binary=True)'}.")
 
 
-def _text_record(line, size):
-    """True when ``line`` (bytes) is a text record: a word and ``size`` numbers."""
+def _text_record(line, size, encoding, unicode_errors):
+    """True when ``line`` (bytes) is a text record: a word and ``size`` numbers, separated by spaces as the
+    readers split them."""
     try:
-        parts = line.decode("utf-8").split()
+        parts = line.decode(encoding, errors=unicode_errors).rstrip().split(" ")
         np.asarray(parts[1:], dtype=np.float64)
     except (UnicodeDecodeError, ValueError):
         return False
     return len(parts) == size + 1
 
 
-def _check_layout(fname, sample, size, binary):
-    """Refuse the text format read as binary, and the binary format read as text, from the first record."""
+_CONTROL_BYTES = bytes(set(range(32)) - {9, 10, 13})  # in float32 values, never in text
+
+
+def _check_layout(fname, sample, size, binary, encoding, unicode_errors):
+    """Refuse the text format read as binary, and the binary format read as text, from the first record (a
+    first line that is text but not a good record is left to the reader, which names the line)."""
     if not sample:
         return
     line = sample.split(b"\n", 1)[0]
-    if binary and _text_record(line, size):
+    if binary and _text_record(line, size, encoding, unicode_errors):
         raise ValueError(f"{fname!r} is in word2vec's text format (its first vector is a line of {size} numbers), "
                          "but binary=True; pass binary=False.")
-    if not binary and not _text_record(line, size):
-        space = sample.find(b" ")
-        if 0 < space and len(sample) >= space + 1 + 4 * size:
-            raise ValueError(f"The first vector of {fname!r} is not a line of a word and {size} numbers: the file is "
-                             "not in word2vec's text format; if it is in the binary format, pass binary=True.")
+    space = sample.find(b" ")
+    numbers = sample[space + 1:space + 1 + 4 * size]
+    if not binary and 0 < space and len(numbers) == 4 * size and any(b in _CONTROL_BYTES for b in numbers) \
+            and not _text_record(line, size, encoding, unicode_errors):
+        raise ValueError(f"The first vector of {fname!r} is not a line of a word and {size} numbers but bytes: the "
+                         "file is not in word2vec's text format; if it is in the binary format, pass binary=True.")
 
 
 def _read_text(f, fname, vectors, encoding, unicode_errors):
@@ -488,6 +497,7 @@ def _read_text(f, fname, vectors, encoding, unicode_errors):
             raise ValueError(f"{fname!r}, line {i + 2} (the vector of {parts[0]!r}): {bad!r:.40} is not a "
                              "number.") from None
         _check_finite_row(vectors[i], fname, f"line {i + 2}", parts[0])
+        _check_key(parts[0], fname, f"line {i + 2}")
         keys.append(parts[0])
     return keys
 
@@ -515,6 +525,7 @@ def _read_binary(f, fname, vectors, encoding, unicode_errors):
                              "unicode_errors='replace' to read it anyway.") from None
         vectors[i] = np.frombuffer(raw, dtype="<f4")
         _check_finite_row(vectors[i], fname, f"vector {i + 1}", key)
+        _check_key(key, fname, f"vector {i + 1}")
         keys.append(key)
     return keys
 
@@ -525,6 +536,12 @@ def _is_number(text):
     except ValueError:
         return False
     return True
+
+
+def _check_key(key, fname, where):
+    if not key.strip():
+        raise ValueError(f"{fname!r}, {where}: the word is empty (the line starts with a space?); every vector needs "
+                         "its word.")
 
 
 def _check_finite_row(row, fname, where, key):

@@ -3,10 +3,10 @@
 import bz2
 import gzip
 import lzma
+import re
 import threading
 import time
-
-import re
+import warnings
 
 import numpy as np
 import pytest
@@ -106,6 +106,23 @@ def test_text_read_as_binary_and_binary_read_as_text_are_refused(vector_files):
                                       kv.vectors)
 
 
+def test_text_files_in_other_encodings_or_with_extra_lines_read_as_they_say(tmp_path):
+    """The first record is checked as the reader reads it: with the encoding given and split on spaces only
+    (a Latin-1 or no-break-space word first was refused as 'binary'); vectors past the header's count warn."""
+    path = tmp_path / "v.txt"
+    path.write_bytes(b"2 2\ncaf\xe9 1 2\nb 3 4\n")
+    assert KeyedVectors.load_word2vec_format(path, encoding="latin-1").index_to_key == ["café", "b"]
+    assert KeyedVectors.load_word2vec_format(path, unicode_errors="replace").index_to_key == ["caf\ufffd", "b"]
+    path.write_bytes("2 2\na\u00a0b 1 2\nc 3 4\n".encode())
+    assert KeyedVectors.load_word2vec_format(path).index_to_key == ["a\u00a0b", "c"]
+    path.write_bytes(b"2 2\na 1 2\nb 3 4\nc 5 6\n")
+    with pytest.warns(UserWarning, match=r"holds more after the 2 vectors its header announces"):
+        assert len(KeyedVectors.load_word2vec_format(path)) == 2
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert len(KeyedVectors.load_word2vec_format(path, limit=1)) == 1  # asked for fewer: no warning
+
+
 @pytest.mark.parametrize("content, binary, match", [
     (b"1000000000 300\ncat " + b"0 " * 300 + b"\n", False, r"promises 1000000000 vectors of 300 numbers.*truncated"),
     (b"1000000000 300\ncat " + b"\0" * 1200, True, r"promises 1000000000 vectors of 300 numbers"),
@@ -118,6 +135,10 @@ def test_text_read_as_binary_and_binary_read_as_text_are_refused(vector_files):
     (b"1 3\nw 1 nan 3\n", False, r"line 2: the vector of 'w' holds NaN or infinity"),
     (b"1 3\nw 1 inf 3\n", False, "holds NaN or infinity"),
     (b"3 3\nw 1.0000 2.0000 3.0000\nv 1.0000 2.0000 3.0000\n", False, r"ends after 2 of its 3 vectors"),
+    (b"2 3\nw 1 2\nv 1 2 3\n", False, r"line 2: expected a word and 3 numbers, got 2"),  # not 'pass binary=True'
+    (b"1 2\n 1 2\n", False, r"line 2: the word is empty"),
+    (b"2 2\n " + np.ones(2, "<f4").tobytes() + b"\na " + np.ones(2, "<f4").tobytes() + b"\n", True,
+     r"vector 1: the word is empty"),
 ])
 def test_lying_or_damaged_word2vec_files_get_clear_errors(tmp_path, content, binary, match):
     path = tmp_path / "vectors"
