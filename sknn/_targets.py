@@ -35,6 +35,9 @@ class NeuralClassifierMixin:
     def _prepare_targets(self, y, keep, classes, incremental):
         check_labels(y)
         if classes is not None:
+            if isinstance(classes, (str, bytes)) or np.ndim(classes) != 1:
+                raise ValueError(f"classes={classes!r:.60} is not a list of labels: pass every label that will ever "
+                                 "appear, e.g. classes=['cat', 'dog'] or np.unique(y_all).")
             check_labels(classes if isinstance(classes, (list, tuple)) else np.asarray(classes), "classes")
         check_classification_targets(y)
         kind = type_of_target(y)
@@ -52,6 +55,13 @@ class NeuralClassifierMixin:
             except TypeError as exc:
                 raise ValueError("The labels mix types (e.g. strings and numbers); use one type for all labels.") \
                     from exc
+            if classes is not None:
+                outside = _labels_outside(y, found)
+                if outside:
+                    raise ValueError(f"y holds labels not in classes: {outside}; classes={found.tolist()} must hold "
+                                     "every label that will ever appear (e.g. np.unique(y_all)).")
+                if len(found) < 2:
+                    raise ValueError(f"classes={found.tolist()} holds one label; a classifier needs at least 2 classes.")
             if len(found) < 2:
                 raise ValueError(f"{type(self).__name__} needs samples of at least 2 classes, but the data contains "
                                  f"only one class: {found.tolist()[0]!r}.")
@@ -238,3 +248,12 @@ class NeuralRegressorMixin:
         tags.target_tags.multi_output = True
         return tags
 
+
+def _labels_outside(y, classes):
+    """Up to 5 distinct labels of ``y`` that are not in ``classes`` (sorted, unique), as a list."""
+    try:
+        labels = np.unique(np.asarray(y))
+    except TypeError:  # mixed types: refused with their own message by the encoding
+        return []
+    known = set(classes.tolist())
+    return [v for v in labels.tolist() if v not in known][:5]

@@ -477,6 +477,12 @@ def test_partial_fit_follows_each_call(blobs):
     assert decays == {0.0, 1e-3 / 256}
     with pytest.raises(ValueError, match="not the same as on the first call"):
         clf.partial_fit(X, y, classes=[0, 1, 2, 3])
+    # a first call whose classes miss some of y's labels is named as such (it blamed the data: 'one class')
+    for classes, match in (([0], r"y holds labels not in classes: \[1, 2\]; classes=\[0\] must hold every label"),
+                           ([0, 5], r"y holds labels not in classes: \[1, 2\]"),
+                           ("ab", r"classes='ab' is not a list of labels"), (3, r"classes=3 is not a list")):
+        with pytest.raises(ValueError, match=match):
+            DenseClassifier(**FAST).partial_fit(X, y, classes=classes)
     # weights keep their meaning from one call to the next: chunks of one class each
     Xa, ya = X[y == 0], y[y == 0]
     Xb, yb = X[y == 1], y[y == 1]
