@@ -37,7 +37,7 @@ from ._compare_fit import _duration, _fit_one, _packages, _Progress
 from ._compare_defaults import DEFAULT_REPEATS, SMALL_DATA, default_repeats
 from ._compare_lineup import (METRICS, MODEL_ALIASES, LabelEncodedClassifier, _check_features, _check_target,
                               _is_missing, _metrics, _select_models, _task_with_reason, default_models, detect_task)
-from ._validation import numpy_labels
+from ._validation import check_label_spellings, numpy_labels
 
 __all__ = ["run_compare", "prepare", "execute", "default_models", "detect_task", "rank_datasets", "MODEL_ALIASES",
            "METRICS", "LabelEncodedClassifier", "DEFAULT_REPEATS", "SMALL_DATA", "default_repeats"]
@@ -194,6 +194,8 @@ def prepare(X, y, models="default", cv=5, repeats=None, scoring=None, sort=None,
     else:
         raise ValueError(f"task must be 'auto', 'classification' or 'regression', got {task!r}.")
     y = _check_target(y, task)
+    if task == "classification":
+        check_label_spellings(pd.unique(y))
     n_classes = len(np.unique(y)) if task == "classification" else 0
     metrics = _metrics(scoring, sort, task, n_classes)
     if test == "bayesian" and metrics[0].bounded and rope >= 0.5:

@@ -13,7 +13,7 @@ from sklearn.utils.multiclass import check_classification_targets, type_of_targe
 
 from ._engine import accuracy_score, r2_score
 from ._training import EnsembleMSELoss, SmoothedCrossEntropyLoss
-from ._validation import check_labels, check_magnitude, class_weight_vector, label_indices
+from ._validation import check_classes, check_labels, check_magnitude, class_weight_vector, label_indices
 
 __all__ = ["NeuralClassifierMixin", "NeuralRegressorMixin"]
 
@@ -60,12 +60,7 @@ class NeuralClassifierMixin:
                 if outside:
                     raise ValueError(f"y holds labels not in classes: {outside}; classes={found.tolist()} must hold "
                                      "every label that will ever appear (e.g. np.unique(y_all)).")
-                if len(found) < 2:
-                    raise ValueError(f"classes={found.tolist()} holds one label; a classifier needs at least 2 classes.")
-            if len(found) < 2:
-                raise ValueError(f"{type(self).__name__} needs samples of at least 2 classes, but the data contains "
-                                 f"only one class: {found.tolist()[0]!r}.")
-            self.classes_ = found
+            self.classes_ = check_classes(found, type(self).__name__, "classes" if classes is not None else "y")
         return self._encode_targets(y)
 
     def _encode_targets(self, y):

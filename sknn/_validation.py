@@ -346,6 +346,28 @@ def check_labels(labels, name="y", lengths=None):
                              f"is {v!r} (a {kind}); use one type for all labels (e.g. all strings).")
 
 
+def check_classes(classes, caller, name="y"):
+    """``classes`` (the sorted distinct labels), refused when fewer than 2 or when two differ only by white space."""
+    check_label_spellings(classes, name)
+    if len(classes) < 2:
+        raise ValueError(f"{caller} needs at least 2 different labels (classes), but {name} has only one: "
+                         f"{classes.tolist()[0]!r}.")
+    return classes
+
+
+def check_label_spellings(classes, name="y"):
+    """Refuse string labels that differ only by surrounding white space ('yes' and ' yes'): a CSV's stray spaces
+    would make two classes of one, each with part of its samples."""
+    seen = {}
+    for c in classes.tolist() if isinstance(classes, np.ndarray) else classes:  # (plain str, not np.str_)
+        if isinstance(c, str):
+            other = seen.setdefault(c.strip(), c)
+            if other != c:
+                raise ValueError(f"{name} holds labels that differ only by surrounding white space: {other!r} and "
+                                 f"{c!r} would be two classes; strip them first (y.str.strip(), or "
+                                 "pd.read_csv(..., skipinitialspace=True)).")
+
+
 def label_indices(y, classes, name="y"):
     """The index of each label of ``y`` in the sorted ``classes`` (int64), refusing labels outside them."""
     unknown = ~np.isin(y, classes)

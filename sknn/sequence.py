@@ -22,7 +22,7 @@ from ._sequence_input import (BOS, BOS_TOKEN, EOS, EOS_TOKEN, PAD, PAD_TOKEN, UN
                               token_forms, token_ids)
 from ._sequence_model import SequenceModel, check_sequence_weights
 from ._sequence_onnx import tagger_onnx_feed, tagger_onnx_graph
-from ._validation import check_positive_int, label_indices, refuse_data_loader
+from ._validation import check_classes, check_positive_int, label_indices, refuse_data_loader
 
 __all__ = ["LSTMSequenceTagger", "LSTMLanguageModel", "RecurrentLayers", "SequenceBatches", "SequenceNet"]
 
@@ -216,10 +216,7 @@ verbose, callbacks, criterion
                 found = np.unique(y)
             except TypeError as exc:
                 raise ValueError("The labels mix types (e.g. strings and numbers); use one type for all.") from exc
-            if len(found) < 2:
-                raise ValueError(f"{type(self).__name__} needs at least 2 different labels, but y has only "
-                                 f"{found.tolist()[0]!r}.")
-            self.classes_ = found
+            self.classes_ = check_classes(found, type(self).__name__)
         return self._encode_targets(y)
 
     def _encode_targets(self, y):

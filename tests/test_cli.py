@@ -196,6 +196,14 @@ def test_numbers_and_dates_written_as_text_are_named_with_the_fix(tmp_path, caps
         assert "in the file" in err and len(err.strip().splitlines()) == 1
 
 
+def test_labels_that_differ_only_by_spaces_are_named(tmp_path, capsys):
+    x = np.arange(40)
+    pd.DataFrame({"x": x, "t": ["yes", " yes", "no", "no "] * 10}).to_csv(tmp_path / "t.csv", index=False)
+    code, out, err = _run(["compare", "--csv", str(tmp_path / "t.csv"), "--target", "t", "--models", "linear",
+                           "--cv", "2", "--repeats", "1", "--n-jobs", "1", "--quiet"], capsys)
+    assert code == 2 and "differ only by surrounding white space" in err and "skipinitialspace" in err, err
+
+
 def test_several_data_sets_mean_ranks(tmp_path, capsys):
     folder = tmp_path / "tables"
     folder.mkdir()

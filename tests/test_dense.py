@@ -58,10 +58,14 @@ def test_labels_of_any_type(iris, labels):
 
 def test_single_class_and_continuous_target_are_refused(iris):
     X, _ = iris
-    with pytest.raises(ValueError, match="at least 2 classes.*only one class: 'a'"):
+    with pytest.raises(ValueError, match="at least 2 different labels.*only one: 'a'"):
         DenseClassifier().fit(X, np.array(["a"] * len(X)))
     with pytest.raises(ValueError, match="Unknown label type"):
         DenseClassifier().fit(X, np.linspace(0, 1, len(X)))
+    # 'yes' and ' yes' (a CSV's stray spaces) would be two classes, each with part of the samples
+    with pytest.raises(ValueError, match=r"y holds labels that differ only by surrounding white space: ' yes' and "
+                                         r"'yes'.*y.str.strip\(\)"):
+        DenseClassifier().fit(X, np.array(["yes", "no", " yes"] * 50))
 
 
 def test_regressor_keeps_the_shape_of_y(regression):

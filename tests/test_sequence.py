@@ -277,6 +277,8 @@ def test_bad_input_gets_clear_errors():
         tagger.fit([], [])
     with pytest.raises(ValueError, match="at least 2 different labels"):
         tagger.fit(X, [["A", "A"], ["A"]])
+    with pytest.raises(ValueError, match="differ only by surrounding white space: 'A' and 'A '"):
+        tagger.fit(X, [["A", "B"], ["A "]])
     with pytest.raises(ValueError, match="NaN"):
         tagger.fit([np.array([[1.0], [np.nan]])], [["A", "B"]])
     with pytest.raises(InvalidParameterError, match="cell"):
