@@ -69,6 +69,12 @@ def _kind(seq):
     return "tokens"
 
 
+def _whole_numbers(seq):
+    """Whether ``seq`` is a list (not an array) of whole numbers: word ids, as often as a series of counts."""
+    return isinstance(seq, (list, tuple)) and all(isinstance(v, (int, np.integer)) and not isinstance(v, bool)
+                                                  for v in seq)
+
+
 def _frame_rows(data):
     """A pandas Series as the list of its items; a DataFrame as one list per row, without the missing cells
     that end a row (pandas pads shorter rows of ``pd.DataFrame(list_of_lists)`` with them)."""
@@ -147,6 +153,10 @@ def check_sequences(X, name="X"):
             elif a.shape[1] != n_features:
                 raise ValueError(f"{name}[{i}] has {a.shape[1]} features per step, but {name}[0] has {n_features}.")
             out.append(a)
+    if kind == "features" and all(map(_whole_numbers, X[:100])):
+        warnings.warn(f"{name} holds lists of whole numbers, read as one numeric feature per step (a series): if they "
+                      f"are word ids, pass them as strings ([[str(i) for i in s] for s in {name}]); for a series of "
+                      "counts, pass arrays of shape (length, 1).", UserWarning, stacklevel=3)
     return kind, out
 
 

@@ -1,5 +1,7 @@
 """Hostile sequence input: non-string tokens, missing or mixed labels, bad top_k, huge values (tiny, seconds)."""
 
+import warnings
+
 import numpy as np
 import pytest
 from sklearn.utils._param_validation import InvalidParameterError
@@ -103,6 +105,17 @@ def test_feature_sequences_beyond_float32_training_are_refused(value, match):
     series[1][1, 0] = value
     with pytest.raises(ValueError, match=match):
         LSTMSequenceTagger(**SMALL).fit(series, [[0, 1, 0], [1, 0]])
+
+
+def test_lists_of_word_ids_warn_that_they_are_read_as_one_numeric_feature():
+    with pytest.warns(UserWarning, match=r"X holds lists of whole numbers, read as one numeric feature per step.*"
+                                         r"word ids, pass them as strings"):
+        tagger = LSTMSequenceTagger(**SMALL).fit([[12, 900, 3], [3, 12]], [["D", "N", "V"], ["V", "D"]])
+    assert tagger.input_kind_ == "features"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a series given as arrays, or floats, is what it says
+        LSTMSequenceTagger(**SMALL).fit([np.array([[12], [900], [3]]), np.array([[3], [12]])], [[0, 1, 0], [1, 0]])
+        LSTMSequenceTagger(**SMALL).fit([[0.5, 1.0, 2.0], [1.5, 3.0]], [[0, 1, 0], [1, 0]])
 
 
 @pytest.mark.parametrize("weights", [[1.0] * 7 + [-1.0], [1.0] * 7 + [np.nan], [np.inf] + [1.0] * 7])
