@@ -350,7 +350,7 @@ def check_classes(classes, caller, name="y"):
     """``classes`` (the sorted distinct labels), refused when fewer than 2 or when two differ only by white space."""
     check_label_spellings(classes, name)
     if len(classes) < 2:
-        raise ValueError(f"{caller} needs at least 2 different labels (classes), but {name} has only one: "
+        raise ValueError(f"{caller} needs at least 2 different labels (classes), but {name} holds only one class: "
                          f"{classes.tolist()[0]!r}.")
     return classes
 

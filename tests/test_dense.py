@@ -58,7 +58,7 @@ def test_labels_of_any_type(iris, labels):
 
 def test_single_class_and_continuous_target_are_refused(iris):
     X, _ = iris
-    with pytest.raises(ValueError, match="at least 2 different labels.*only one: 'a'"):
+    with pytest.raises(ValueError, match="at least 2 different labels.*only one class: 'a'"):
         DenseClassifier().fit(X, np.array(["a"] * len(X)))
     with pytest.raises(ValueError, match="Unknown label type"):
         DenseClassifier().fit(X, np.linspace(0, 1, len(X)))
