@@ -178,6 +178,7 @@ def numbers_as_text(values):
 
 
 def _is_plain_number(text):
+    """Whether the string ``text`` reads as a number to float() ('2.5', ' 1e3', 'nan')."""
     try:
         float(text)
         return True
@@ -201,13 +202,7 @@ def describe_numbers_as_text(found, name):
 
 def _share_of_numbers(values):
     def is_number(v):
-        if isinstance(v, str):
-            try:
-                float(v)
-                return True
-            except ValueError:
-                return False
-        return _is_number(v)
+        return _is_plain_number(v) if isinstance(v, str) else _is_number(v)
 
     return float(np.mean([is_number(v) for v in values])) if len(values) else 0.0
 
