@@ -179,6 +179,15 @@ def _load(kind, where, target, na_values=(), task="auto"):
     repeated = named[named.duplicated()]  # pandas would rename a second 'price' 'price.1': a copy of it could leak
     if len(repeated):
         raise CommandError(f"{where} has several columns named {repeated.iloc[0]!r}; give each column its own name")
+    first = frame.columns[0]
+    if (header.iloc[0].strip() == "" and first != target and frame[first].dtype.kind in "iuOT"
+            and frame[first].notna().all() and frame[first].is_unique):
+        # pandas' to_csv (index=True) and R's write.csv write the row index first, without a name: on a sorted
+        # file it would tell the models each row's place, a leak; it is no feature
+        frame = frame.drop(columns=[first])
+        extra = ("left out the first column: it has no name and a different whole number or text in every row "
+                 "(a row index)")
+        note = f"{note}; {extra}" if note else extra
     y = frame[target]
     X = frame.drop(columns=[target])
     empty = [str(c) for c in X.columns if X[c].isna().all()]

@@ -204,6 +204,24 @@ def test_labels_that_differ_only_by_spaces_are_named(tmp_path, capsys):
     assert code == 2 and "differ only by surrounding white space" in err and "skipinitialspace" in err, err
 
 
+def test_a_row_index_written_by_pandas_or_r_is_left_out_not_a_feature(tmp_path, capsys):
+    """df.to_csv(path) writes the index first, without a name: on a file sorted by class it told the models each
+    row's class (a random forest scored 0.80 balanced accuracy on noise, 0.28 without it)."""
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"a": rng.normal(size=40).round(3), "y": ["p"] * 20 + ["q"] * 20})
+    base = ["compare", "--target", "y", "--models", "forest", "--cv", "2", "--repeats", "1", "--n-jobs", "1"]
+    for index in (frame.index, [f"row{i}" for i in frame.index]):
+        frame.set_axis(index).to_csv(tmp_path / "t.csv")
+        code, out, err = _run(base + ["--csv", str(tmp_path / "t.csv")], capsys)
+        assert code == 0 and "40 rows, 1 features" in out and "left out the first column" in out, out + err
+    frame.to_csv(tmp_path / "t.csv")  # an unnamed column of numbers that are not whole: a feature, kept
+    with open(tmp_path / "t.csv") as f:
+        text = f.read().replace("\n0,", "\n0.5,")
+    (tmp_path / "t.csv").write_text(text)
+    code, out, err = _run(base + ["--csv", str(tmp_path / "t.csv")], capsys)
+    assert code == 0 and "2 features" in out and "left out the first column" not in out, out + err
+
+
 def test_several_data_sets_mean_ranks(tmp_path, capsys):
     folder = tmp_path / "tables"
     folder.mkdir()
