@@ -79,10 +79,15 @@ def _splits(X, y, cv, repeats, task, random_state):
         kind = StratifiedKFold if task == "classification" else KFold
         if task == "classification":
             labels, counts = np.unique(y, return_counts=True)
-            if counts.max() < cv:
+            if counts.max() < cv and 2 * len(labels) > len(y):
                 raise ValueError(f"Every class of y has fewer rows than the {cv} folds ({len(labels)} classes in "
                                  f"{len(y)} rows): an identifier or a number is not a class; choose another target, "
                                  "pass task='regression' (--task regression) for a quantity, or use fewer folds.")
+            if counts.max() < cv:
+                raise ValueError(f"cv={cv} folds: the largest class of y has {counts.max()} rows, so no fold could "
+                                 f"hold each class; use at most {counts.max()} folds (--cv {counts.max()}).")
+        if repeats >= 2**32:
+            raise ValueError(f"repeats={repeats} is too many: each repeat fits every model on every fold again.")
         if isinstance(random_state, Integral) and int(random_state) + repeats > 2**32:
             raise ValueError(f"random_state={random_state} is too large for {repeats} repeats: repeat r splits with "
                              f"the seed random_state + r, and seeds end at 2**32 - 1; pass at most {2**32 - repeats}.")
@@ -110,11 +115,34 @@ def _splits(X, y, cv, repeats, task, random_state):
                          "themselves, cv=list(cv.split(X, y, groups)).") from None
     if len(out) < 2:
         raise ValueError("cv gives fewer than 2 splits; the comparison needs at least 2.")
+    out = [(r, f, _split_rows(tr, len(y), f, "training"), _split_rows(te, len(y), f, "test")) for r, f, tr, te in out]
+    for _, f, tr, te in out:
+        shared = np.intersect1d(tr, te)
+        if len(shared):
+            raise ValueError(f"cv's split {f} has rows both in its training and its test part (such as row "
+                             f"{shared[0]}, {len(shared)} in all): every model would be scored on rows it learned; "
+                             "give each split disjoint rows.")
     n_repeats = getattr(splitter, "n_repeats", None)
     if isinstance(n_repeats, Integral) and n_repeats > 1 and len(out) % n_repeats == 0:
         k = len(out) // n_repeats
         out = [(i // k, i % k, tr, te) for i, (_, _, tr, te) in enumerate(out)]
     return out
+
+
+def _split_rows(rows, n, f, part):
+    """The row numbers of one part of a user's split (a boolean mask of n rows counts too), refused when empty,
+    not whole numbers, or outside the n rows."""
+    rows = np.asarray(rows)
+    if rows.dtype.kind == "b" and rows.shape == (n,):
+        rows = np.flatnonzero(rows)
+    if rows.ndim != 1 or rows.dtype.kind not in "iu" or len(rows) == 0:
+        raise ValueError(f"cv's split {f} has a {part} part that is not a non-empty list of row numbers "
+                         f"({rows.dtype}, shape {rows.shape}); give each split as (training rows, test rows).")
+    if rows.min() < 0 or rows.max() >= n:
+        bad = rows[(rows < 0) | (rows >= n)][0]
+        raise ValueError(f"cv's split {f} has the row number {bad} in its {part} part, but the data has {n} rows "
+                         f"(with a target) numbered 0 to {n - 1}.")
+    return rows
 
 
 def _check_params(repeats, test, alpha, rope, n_jobs, threads, time_budget):
@@ -202,6 +230,9 @@ def prepare(X, y, models="default", cv=5, repeats=None, scoring=None, sort=None,
         raise ValueError(f"rope={rope:g} spans half the range of {metrics[0].name} (0 to 1) or more: every model "
                          "would be practically equivalent; pass a difference that matters to you, e.g. 0.01.")
     repeats_asked = default_repeats(len(y)) if repeats is None and isinstance(cv, Integral) else repeats
+    if n_dropped and not isinstance(cv, Integral) and not hasattr(cv, "split"):  # splits given as row numbers
+        raise ValueError(f"cv's splits number the rows of X, but {n_dropped} row(s) have no target and are left out, "
+                         "which renumbers the others: leave those rows out before making the splits.")
     splits = _splits(X, y, cv, repeats_asked, task, random_state)
     k = 1 + max(f for _, f, _, _ in splits)
     n_repeats = 1 + max(r for r, _, _, _ in splits)

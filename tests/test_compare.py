@@ -370,6 +370,25 @@ def test_protocols_and_targets_that_would_give_a_wrong_verdict_are_refused_or_ha
     assert table.attrs["task"] == "classification" and table.loc["lr", "accuracy_mean"] > 0.9
     with pytest.raises(ValueError, match=r"splits by groups, .* cv=list\(cv.split\(X, y, groups\)\)"):
         compare(X, y, models=logistic, cv=GroupKFold(3), **FAST)
+    # splits given by hand: each must be disjoint and within the rows (an overlap scored a forest 1.0 on noise)
+    rows = np.arange(len(y))
+    for cv, match in (([(rows, rows[:30]), (rows[30:], rows[:30])], r"cv's split 0 has rows both in its training "
+                       r"and its test part \(such as row 0, 30 in all\)"),
+                      ([(rows[30:], rows[:30]), (rows[:120], np.r_[rows[120:], 150])], r"split 1 has the row number 150 in "
+                       r"its test part, but the data has 150 rows"),
+                      ([(rows[30:], []), (rows[:120], rows[120:])], r"split 0 has a test part that is not a "
+                       "non-empty list")):
+        with pytest.raises(ValueError, match=match):
+            compare(X, y, models=logistic, cv=cv, **FAST)
+    masks = [(rows % 2 == 0, rows % 2 == 1), (rows % 2 == 1, rows % 2 == 0)]  # boolean masks read as rows
+    assert compare(X, y, models=logistic, cv=masks, **FAST).loc["lr", "accuracy_mean"] > 0.5
+    with pytest.raises(ValueError, match=r"cv's splits number the rows of X, but 1 row\(s\) have no target"):
+        compare(X, np.r_[y[:-1], np.nan], models=logistic, cv=[(rows[30:], rows[:30]), (rows[:30], rows[30:])],
+                **FAST)
+    with pytest.raises(ValueError, match=r"cv=13 folds: the largest class of y has 12 rows.*at most 12 folds"):
+        compare(X[:24], np.r_[np.zeros(12), np.ones(12)], models=logistic, cv=13, **FAST)
+    with pytest.raises(ValueError, match=r"repeats=99999999999 is too many"):
+        compare(X, y, models=logistic, repeats=99999999999, **FAST)
     with pytest.raises(ValueError, match="rope=5 spans half the range of balanced_accuracy"):
         compare(X, y, models=logistic, test="bayesian", rope=5, **FAST)
     with pytest.raises(ValueError, match="scoring must name metrics"):
