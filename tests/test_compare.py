@@ -374,8 +374,8 @@ def test_protocols_and_targets_that_would_give_a_wrong_verdict_are_refused_or_ha
     rows = np.arange(len(y))
     for cv, match in (([(rows, rows[:30]), (rows[30:], rows[:30])], r"cv's split 0 has rows both in its training "
                        r"and its test part \(such as row 0, 30 in all\)"),
-                      ([(rows[30:], rows[:30]), (rows[:120], np.r_[rows[120:], 150])], r"split 1 has the row number 150 in "
-                       r"its test part, but the data has 150 rows"),
+                      ([(rows[30:], rows[:30]), (rows[:120], np.r_[rows[120:], 150])],
+                       r"split 1 has the row number 150 in its test part, but the data has 150 rows"),
                       ([(rows[30:], []), (rows[:120], rows[120:])], r"split 0 has a test part that is not a "
                        "non-empty list")):
         with pytest.raises(ValueError, match=match):
