@@ -37,7 +37,7 @@ from ._compare_fit import _duration, _fit_one, _packages, _Progress
 from ._compare_defaults import DEFAULT_REPEATS, SMALL_DATA, default_repeats
 from ._compare_lineup import (METRICS, MODEL_ALIASES, LabelEncodedClassifier, _check_features, _check_target,
                               _is_missing, _metrics, _select_models, _task_with_reason, default_models, detect_task)
-from ._validation import check_label_spellings, numpy_labels
+from ._validation import check_label_spellings, check_real_target, numpy_labels
 
 __all__ = ["run_compare", "prepare", "execute", "default_models", "detect_task", "rank_datasets", "MODEL_ALIASES",
            "METRICS", "LabelEncodedClassifier", "DEFAULT_REPEATS", "SMALL_DATA", "default_repeats"]
@@ -204,6 +204,7 @@ def prepare(X, y, models="default", cv=5, repeats=None, scoring=None, sort=None,
         raise ValueError(f"y must be one column of labels or numbers; got an array of shape {y.shape}.")
     if len(X) != len(y):
         raise ValueError(f"X has {len(X)} rows but y has {len(y)}.")
+    check_real_target(y)
     missing = _is_missing(y)
     n_dropped = int(missing.sum())
     if n_dropped:

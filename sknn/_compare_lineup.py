@@ -23,7 +23,7 @@ from sklearn.preprocessing import FunctionTransformer, LabelEncoder, OneHotEncod
 from sklearn.utils.validation import check_is_fitted
 
 from ._tabular import check_number_column, describe_placeholders, frame_column, placeholder_cells
-from ._validation import check_unique_columns
+from ._validation import check_real_target, check_unique_columns
 
 __all__ = ["BASELINE", "DEFAULT_SCORING", "METRICS", "MODEL_ALIASES", "Metric", "LabelEncodedClassifier", "default_models",
            "detect_task"]
@@ -124,6 +124,7 @@ def _task_with_reason(y):
     y = np.asarray(y)
     if y.ndim != 1:
         raise ValueError(f"y must be one column of labels or numbers; got an array of shape {y.shape}.")
+    check_real_target(y)
     if len(y) == 0:
         raise ValueError("y is empty.")
     if y.dtype.kind == "b":

@@ -8,6 +8,7 @@ silent guess.
 
 import bisect
 import bz2
+import datetime
 import gzip
 import inspect
 import lzma
@@ -201,11 +202,30 @@ def check_magnitude(values, name, fix):
     return values
 
 
+def check_real_target(values, name="y"):
+    """Refuse a target of dates, durations or complex numbers, which a cast to float would turn into nanoseconds or
+    strip of their imaginary part, naming the fix."""
+    kind = values.dtype.kind
+    if kind == "O" and values.size:
+        first = values.ravel()[0]
+        kind = ("M" if isinstance(first, (np.datetime64, datetime.date)) else "m" if isinstance(
+            first, (np.timedelta64, datetime.timedelta)) else "c" if isinstance(first, (complex, np.complexfloating))
+                else kind)
+    if kind in "Mm":
+        raise ValueError(f"{name} holds {'dates' if kind == 'M' else 'durations'}: turn them into numbers first (for "
+                         "instance days since a date, or hours), which a model can predict.")
+    if kind == "c":
+        raise ValueError(f"{name} holds complex numbers: predict their real and imaginary parts (or modulus and "
+                         "angle) as numbers of their own.")
+
+
 def check_numeric_target(y, caller):
-    """A regressor's y must hold numbers: a string in it is named, with the classifier as the fix."""
+    """A regressor's y must hold numbers: a string in it is named, with the classifier as the fix; dates, durations
+    and complex numbers are refused (:func:`check_real_target`)."""
     if y is None or not hasattr(y, "__len__"):
         return
     values = np.asarray(y)
+    check_real_target(values)
     if values.dtype.kind in "US":
         first = values.ravel()[0].item() if values.size else None
     elif values.dtype.kind == "O":

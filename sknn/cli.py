@@ -200,15 +200,15 @@ def _load(kind, where, target, na_values=(), task="auto"):
             raise CommandError(f"the column {str(column)!r} of {where} holds numbers but for "
                                f"{describe_placeholders(cells)}: if those mark missing values, pass --na-values "
                                f"{','.join(cells)}")
-        found = numbers_as_text(frame[column]) if text and column in X.columns else None
+        found = numbers_as_text(frame[column]) if text else None
         if found:  # '355,792', '$12.50', '2020-01-05': one category per value, nothing the numbers say
             kind, example = found
             fix = ("turn them into numbers in the file (a year, a month, days since a date)"
                    if kind == "dates or times" else
                    "write them as plain numbers in the file (no thousands separators, currency or percent signs)")
+            other = "choose another --target" if column == target else "remove the column from the file"
             raise CommandError(f"the column {str(column)!r} of {where} holds {kind} written as text (such as "
-                               f"{example!r}), which would be read as one category per value: {fix}, or remove the "
-                               "column from the file")
+                               f"{example!r}), which would be read as one category per value: {fix}, or {other}")
     if empty:
         X = X.drop(columns=empty)
         extra = f"left out {len(empty)} empty column(s): {', '.join(empty[:5])}" + (" ..." if len(empty) > 5 else "")

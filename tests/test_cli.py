@@ -194,6 +194,11 @@ def test_numbers_and_dates_written_as_text_are_named_with_the_fix(tmp_path, caps
         code, out, err = _run(base + ["--csv", str(tmp_path / "t.csv"), "--target", "y"], capsys)
         assert code == 2 and f"the column 'income' of {tmp_path / 't.csv'} holds {said}" in err, err
         assert "in the file" in err and len(err.strip().splitlines()) == 1
+    pd.DataFrame({"x": x, "day": [f"2021-03-{v % 28 + 1:02d}" for v in x]}).to_csv(tmp_path / "t.csv", index=False)
+    for task in ([], ["--task", "regression"]):  # a date target: one fix, not 'pass --task' in a loop
+        code, out, err = _run(base + ["--csv", str(tmp_path / "t.csv"), "--target", "day", *task], capsys)
+        assert code == 2 and "'day'" in err and "dates or times written as text" in err, err
+        assert "choose another --target" in err
 
 
 def test_labels_that_differ_only_by_spaces_are_named(tmp_path, capsys):

@@ -114,6 +114,15 @@ def test_a_regressor_names_a_string_target(y, preprocessing):
         DenseRegressor(preprocessing=preprocessing, **SMALL).fit(X, y)
 
 
+@pytest.mark.parametrize("y, match", [(pd.Series(pd.date_range("2020", periods=20)), "y holds dates"),
+                                      (pd.Series(pd.to_timedelta(np.arange(20), unit="h")), "y holds durations"),
+                                      (np.arange(20) + 1j, "y holds complex numbers")])
+def test_a_regressor_refuses_dates_durations_and_complex_targets(y, match):
+    """They were fitted as nanoseconds (predictions such as 1.579e15) or lost their imaginary part."""
+    with pytest.raises(ValueError, match=match):
+        DenseRegressor(**SMALL).fit(np.arange(40.0).reshape(20, 2), y)
+
+
 def test_numbers_with_placeholder_cells_are_refused_not_read_as_categories():
     """A CSV column of numbers with a few '?' cells arrives as text: as categories, every number would be a
     category of its own and new rows all unseen (0.96 training accuracy fell to 0.575). Refused, naming the
