@@ -400,7 +400,7 @@ class ImageInputMixin:
                 why = (" skip_bad_images=True leaves unreadable files out of training only: a prediction gives one "
                        "output per input.")
             return ImageFileBatches(X, y, sample_weight, size=(h, w), channels=c, on_error=on_error, why=why,
-                                    resize=self.image_size is not None)
+                                    resize=self.image_size is not None, class_names=getattr(self, "classes_", None))
         return ArrayBatches(torch.from_numpy(X), y, sample_weight)
 
 
@@ -462,7 +462,7 @@ class ImageFileBatches:
     """
 
     def __init__(self, X, y=None, sample_weight=None, size=None, channels=3, on_error="raise", why="", workers=4,
-                 resize=True):
+                 resize=True, class_names=None):
         # A batch source (see sknn._data) without ``to``: the engine never tries to keep
         # file paths on a device.
         if on_error not in ("raise", "skip", "fill"):
@@ -470,6 +470,7 @@ class ImageFileBatches:
         self.X, self.y, self.sample_weight = np.asarray(X, dtype=object), y, sample_weight
         self.size, self.channels, self.on_error, self.why, self.workers = size, channels, on_error, why, workers
         self.resize = resize  # False: files of another size than ``size`` are refused, not resized
+        self.class_names = class_names  # the label of each class index in y, for messages
         self.unreadable = []
 
     def __len__(self):
@@ -479,7 +480,8 @@ class ImageFileBatches:
         index = torch.as_tensor(np.asarray(indices), dtype=torch.int64)
         take = lambda a: None if a is None else a[index]  # noqa: E731
         return ImageFileBatches(self.X[np.asarray(indices)], take(self.y), take(self.sample_weight), self.size,
-                                self.channels, self.on_error, self.why, self.workers, self.resize)
+                                self.channels, self.on_error, self.why, self.workers, self.resize,
+                                getattr(self, "class_names", None))
 
     def _read(self, path):
         """The image, or the ValueError that says why it cannot be read."""
@@ -491,7 +493,7 @@ class ImageFileBatches:
     def batches(self, batch_size, shuffle=False, generator=None, device="cpu"):
         n = len(self)
         order = torch.randperm(n, generator=generator) if shuffle else torch.arange(n)
-        self.unreadable = []
+        self.unreadable, skipped = [], []
         with ThreadPoolExecutor(self.workers) as pool:
             for start in range(0, n, batch_size):
                 idx = order[start:start + batch_size]
@@ -510,6 +512,7 @@ class ImageFileBatches:
                     blank = np.full((self.channels, *self.size), np.nan, dtype=np.float32)
                     images = [blank if isinstance(im, ValueError) else im for im in images]
                 elif errors:  # skip
+                    skipped.extend(int(idx[i]) for i, _ in errors)
                     keep = torch.tensor([not isinstance(im, ValueError) for im in images])
                     if not keep.any():
                         continue
@@ -522,3 +525,19 @@ class ImageFileBatches:
                 wb = None if self.sample_weight is None else self.sample_weight[idx]
                 yield (Xb.to(device, non_blocking=True), None if yb is None else yb.to(device),
                        None if wb is None else wb.to(device))
+        if skipped and self.y is not None:
+            self._check_each_class_kept(skipped)
+
+    def _check_each_class_kept(self, skipped):
+        """Refuse a pass in which every image of some class was skipped: the model would give that class
+        probabilities it never learned from an image."""
+        labels = self.y.numpy() if hasattr(self.y, "numpy") else np.asarray(self.y)
+        kept = np.ones(len(labels), dtype=bool)
+        kept[skipped] = False
+        lost = np.setdiff1d(np.unique(labels), np.unique(labels[kept]))
+        if len(lost):
+            files = [self.X[i] for i in skipped if labels[i] == lost[0]]
+            name = repr(np.asarray(self.class_names).tolist()[lost[0]]) if self.class_names is not None else lost[0]
+            raise ValueError(f"Every training image of the class {name} is unreadable ({_names(files, 3)}): the "
+                             "model would give it probabilities learned from no image. Fix or replace those files, "
+                             "or leave the class out.")

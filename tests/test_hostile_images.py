@@ -82,6 +82,16 @@ def test_skip_bad_images_covers_the_first_file(files):
         ConvImageClassifier(**CONV).fit(paths, labels)
 
 
+def test_skipping_every_image_of_a_class_is_refused(files):
+    """The class stayed in classes_ and got probabilities learned from no image, without a word."""
+    good, labels = files["good"], files["labels"]
+    paths = good + [files["bad"], files["missing"]]
+    with pytest.warns(UserWarning, match="skipped"), pytest.raises(
+            ValueError, match=r"Every training image of the class 'lost' is unreadable \(.*not_an_image\.png"):
+        ConvImageClassifier(skip_bad_images=True, early_stopping=False, **CONV).fit(
+            paths, [str(v) for v in labels] + ["lost", "lost"])
+
+
 def test_an_all_unreadable_batch_gets_a_clear_error(files):
     with pytest.warns(UserWarning), pytest.raises(ValueError, match=r"None of the 3 image files can be read"):
         ConvImageClassifier(skip_bad_images=True, **CONV).fit([files["bad"], files["missing"], files["folder"]],
