@@ -47,6 +47,7 @@ import copy
 import io
 import json
 import logging
+import numbers
 import os
 import warnings
 from dataclasses import dataclass, field
@@ -319,7 +320,7 @@ def to_onnx(estimator, path, *, opset=None):
     opset : int or None, default=None
         ONNX opset version; None takes the exporter's default (20 with torch 2.13). The
         exporter keeps a higher one where an operator needs it (the antialiased resize of
-        the transfer classifier needs 18).
+        the transfer classifier needs 18), with a warning saying which.
 
     Returns
     -------
@@ -367,6 +368,11 @@ def to_onnx(estimator, path, *, opset=None):
     _require_onnx()
     import onnx
 
+    newest = onnx.defs.onnx_opset_version()
+    if opset is not None and (not isinstance(opset, numbers.Integral) or isinstance(opset, bool)
+                              or not 1 <= opset <= newest):
+        raise ValueError(f"opset must be None or a whole number from 1 to {newest} (the newest this onnx knows), "
+                         f"got {opset!r}.")
     graph = estimator._onnx_graph(_network_copy(estimator))
     module, args, inputs, dynamic, output = graph.module, graph.args, graph.inputs, graph.dynamic_shapes, graph.output
     with _quiet():
@@ -383,6 +389,10 @@ def to_onnx(estimator, path, *, opset=None):
                     names[dim] = name
         program.rename_axes(names)
         proto = program.model_proto
+    written = next((o.version for o in proto.opset_import if o.domain in ("", "ai.onnx")), None)
+    if opset is not None and written != opset:
+        warnings.warn(f"opset={opset} was asked, but the exporter wrote opset {written}: it cannot write this network "
+                      "in the opset asked for.", UserWarning, stacklevel=2)
     for key, value in _metadata(estimator, graph).items():
         proto.metadata_props.add(key=key, value=value)
     proto.doc_string = f"sknn {type(estimator).__name__}; see metadata_props for the input contract."

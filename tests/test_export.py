@@ -206,6 +206,11 @@ def test_errors(iris, tmp_path, monkeypatch):
         to_onnx(clf, tmp_path)
     with pytest.raises(FileNotFoundError, match="the folder .* does not exist"):
         to_onnx(clf, tmp_path / "no" / "m.onnx")
+    for opset in (99, "17", -1, 17.0, True):  # were written as opset 18 without a word, or failed inside torch
+        with pytest.raises(ValueError, match=r"opset must be None or a whole number from 1 to \d+"):
+            to_onnx(clf, tmp_path / "m.onnx", opset=opset)
+    with pytest.warns(UserWarning, match=r"opset=5 was asked, but the exporter wrote opset \d+"):
+        to_onnx(clf, tmp_path / "low.onnx", opset=5)
     (tmp_path / "not.onnx").write_text("not a model")
     with pytest.raises(ValueError, match=r"'.*not\.onnx' is not an ONNX model \(\w+\); pass a file written by to_onnx"):
         onnx_metadata(tmp_path / "not.onnx")
