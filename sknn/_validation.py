@@ -309,8 +309,8 @@ def numpy_labels(y):
     A pandas column of nullable integers or booleans (``Int64``, ``boolean``) without missing
     values becomes int64/bool: through float64 large integers (2**60 and 2**60 + 1) would
     merge into one class and predictions would come back as floats. A 1-D object array of
-    plain numbers (a pandas object column holding 0, 1, 2) becomes a numeric array:
-    scikit-learn's checks call such labels of 'unknown' type.
+    plain numbers (a pandas object column holding 0, 1, 2) becomes a numeric array, one of
+    booleans a bool array: scikit-learn's checks call such labels of 'unknown' type.
     """
     numpy_dtype = getattr(getattr(y, "dtype", None), "numpy_dtype", None)  # pandas' masked (nullable) arrays
     if numpy_dtype is not None and hasattr(y, "isna") and not y.isna().to_numpy().any():
@@ -320,6 +320,8 @@ def numpy_labels(y):
     values = y.tolist()
     if all(isinstance(v, _NUMBER_TYPES) and not isinstance(v, (bool, np.bool_)) for v in values):
         return np.asarray(values)
+    if all(isinstance(v, (bool, np.bool_)) for v in values):  # true/false read with a gap (a CSV column, 'boolean')
+        return np.asarray(values, dtype=bool)
     return y
 
 

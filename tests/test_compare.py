@@ -365,6 +365,11 @@ def test_protocols_and_targets_that_would_give_a_wrong_verdict_are_refused_or_ha
     assert fitted["predictions"] == {} and len(fitted["estimators"]["lr"]) == 3
     table, fitted = compare(X, y, models=logistic, cv=3, repeats=1, scoring="accuracy", return_fitted=True, **FAST)
     assert (fitted["predictions"]["lr"] == y).mean() > 0.9
+    # true/false with a gap (a nullable 'boolean' column, or object), once the gap's row is left out
+    flags = pd.array([bool(v) for v in y[:-1] > 0] + [None], dtype="boolean")
+    for target in (flags, np.array(list(flags), dtype=object)):
+        table = compare(X, target, models=logistic, cv=3, repeats=1, **FAST)  # was StratifiedKFold's 'unknown'
+        assert table.attrs["task"] == "classification" and table.loc["lr", "accuracy_mean"] > 0.9
     # labels 0, 1, 2 in an object array are classes (scikit-learn called them 'unknown')
     table = compare(X, np.array(y, dtype=object), models=logistic, cv=3, repeats=1, **FAST)
     assert table.attrs["task"] == "classification" and table.loc["lr", "accuracy_mean"] > 0.9
