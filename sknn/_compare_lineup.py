@@ -149,6 +149,10 @@ def _task_with_reason(y):
             raise ValueError("y holds infinite values; remove those rows or fix the target.")
         if not np.array_equal(y, np.round(y)):
             return "regression", "numbers with fractional parts"
+        if np.abs(y).max() > 2**53:  # no longer exact as floats: neither class codes nor a quantity one can trust
+            raise ValueError(f"y holds whole numbers as large as {np.abs(y).max():.3g}, beyond what floats hold "
+                             "exactly (2**53): for classes pass them as strings (y.astype(str)); for a quantity, "
+                             "pass task='regression' (--task regression).")
     values, counts = np.unique(y, return_counts=True)
     k = len(values)
     shown = f"{values[0]:g}..{values[-1]:g}"

@@ -399,6 +399,8 @@ def test_protocols_and_targets_that_would_give_a_wrong_verdict_are_refused_or_ha
             compare(X, target, models=logistic, **FAST)
         with pytest.raises(ValueError, match=match):
             detect_task(np.asarray(target))
+    with pytest.raises(ValueError, match=r"whole numbers as large as 2e\+20, beyond what floats hold exactly"):
+        detect_task(np.array([1e20, 2e20] * 20))  # classification, said the detection; 'continuous', said the folds
     with pytest.raises(ValueError, match=r"repeats=99999999999 is too many"):
         compare(X, y, models=logistic, repeats=99999999999, **FAST)
     with pytest.raises(ValueError, match="rope=5 spans half the range of balanced_accuracy"):
