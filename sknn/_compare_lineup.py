@@ -121,6 +121,17 @@ def _is_missing(y):
 
 
 def _task_with_reason(y):
+    task, reason = _guess_task(y)
+    y = np.asarray(y)
+    if task == "classification" and y.dtype.kind == "f" and np.abs(y).max() > 2**53:
+        # class codes beyond what floats hold exactly (the folds would call them 'continuous'), or a quantity?
+        raise ValueError(f"y holds whole numbers as large as {np.abs(y).max():.3g}, beyond what floats hold exactly "
+                         "(2**53): for classes pass them as strings (y.astype(str)); for a quantity, pass "
+                         "task='regression' (--task regression).")
+    return task, reason
+
+
+def _guess_task(y):
     y = np.asarray(y)
     if y.ndim != 1:
         raise ValueError(f"y must be one column of labels or numbers; got an array of shape {y.shape}.")
@@ -149,10 +160,6 @@ def _task_with_reason(y):
             raise ValueError("y holds infinite values; remove those rows or fix the target.")
         if not np.array_equal(y, np.round(y)):
             return "regression", "numbers with fractional parts"
-        if np.abs(y).max() > 2**53:  # no longer exact as floats: neither class codes nor a quantity one can trust
-            raise ValueError(f"y holds whole numbers as large as {np.abs(y).max():.3g}, beyond what floats hold "
-                             "exactly (2**53): for classes pass them as strings (y.astype(str)); for a quantity, "
-                             "pass task='regression' (--task regression).")
     values, counts = np.unique(y, return_counts=True)
     k = len(values)
     shown = f"{values[0]:g}..{values[-1]:g}"
