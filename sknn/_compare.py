@@ -250,6 +250,11 @@ def prepare(X, y, models="default", cv=5, repeats=None, scoring=None, sort=None,
     if task == "classification":
         labels, counts = np.unique(y, return_counts=True)
         class_counts = {(v.item() if hasattr(v, "item") else v): int(c) for v, c in zip(labels, counts)}
+        single = labels[counts == 1]
+        if len(labels) - len(single) < 2:  # the fold that tests a one-row class would train on one class only
+            raise ValueError(f"The class {single[0].item() if hasattr(single[0], 'item') else single[0]!r} of y has "
+                             "1 row: the fold that tests it would train every model on a single class; add rows of "
+                             "it, or leave that row out.")
         if counts.min() < k:
             notes.append(f"the smallest class has {counts.min()} rows, fewer than the {k} folds: some test folds "
                          "lack it")

@@ -10,7 +10,7 @@ from collections import namedtuple
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
+from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone, is_classifier, is_regressor
 from sklearn.compose import ColumnTransformer, make_column_selector
 from sklearn.dummy import DummyClassifier, DummyRegressor
 from sklearn.ensemble import (HistGradientBoostingClassifier, HistGradientBoostingRegressor, RandomForestClassifier,
@@ -278,8 +278,14 @@ def _check_features(X):
             raise ValueError(f"X is a sparse matrix of shape {X.shape}, too large to compare dense; reduce its "
                              "columns first (e.g. sklearn.decomposition.TruncatedSVD).")
         return X.toarray()
+    if hasattr(X, "shape") and len(X.shape) == 2 and X.shape[1] == 0:
+        raise ValueError(f"X has no feature column (shape {X.shape}); pass at least one.")
     if isinstance(X, pd.DataFrame):
         check_unique_columns(X)
+        kinds = {type(c).__name__ for c in X.columns if not isinstance(c, str)}
+        if kinds and any(isinstance(c, str) for c in X.columns):
+            raise ValueError(f"X's column names mix strings and {', '.join(sorted(kinds))} values: scikit-learn's "
+                             "models need one kind; make them all strings (X.columns = X.columns.astype(str)).")
         if isinstance(X.columns, pd.MultiIndex):
             raise ValueError("X has column names of several levels; flatten them first, e.g. X.columns = "
                              "['_'.join(map(str, name)) for name in X.columns].")
@@ -493,6 +499,10 @@ def _select_models(models, X, task, random_state, n_threads, baseline):
         if not hasattr(est, "fit") or not hasattr(est, "get_params"):
             raise ValueError(f"Model {name!r} is not a scikit-learn estimator (it has no fit/get_params): "
                              f"{type(est).__name__}.")
+        other = "regression" if task == "classification" else "classification"
+        if (is_regressor(est) if task == "classification" else is_classifier(est)):
+            raise ValueError(f"Model {name!r} ({type(est).__name__}) is a {other} model, but the task is {task}: "
+                             f"pass a {task} model, or task='{other}' (--task {other}) if that is the task.")
     if baseline and BASELINE not in chosen and "dummy" not in roles.values():
         dummy = DummyClassifier(strategy="prior") if task == "classification" else DummyRegressor(strategy="mean")
         chosen = {BASELINE: dummy, **chosen}

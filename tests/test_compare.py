@@ -285,6 +285,20 @@ def test_clear_errors_before_any_fit():
         compare(X, np.array(["1.5", "inf"] * 15, dtype=object), task="regression", **FAST)
     with pytest.raises(ValueError, match=r"y reaches 2.9e\+250: squared errors .* divide it by 1e250"):
         compare(X, np.arange(30) * 1e249, **FAST)
+    # refused before any fit (each failed every model, with scikit-learn's words, after fitting them)
+    with pytest.raises(ValueError, match=r"X has no feature column \(shape \(30, 0\)\)"):
+        compare(np.zeros((30, 0)), y, **FAST)
+    with pytest.raises(ValueError, match=r"X's column names mix strings and int values.*astype\(str\)"):
+        compare(pd.DataFrame({0: np.arange(30.0), "b": np.arange(30.0)}), y, models=["linear"], **FAST)
+    from sklearn.linear_model import LinearRegression
+    with pytest.raises(ValueError, match=r"Model 'lr' \(LinearRegression\) is a regression model, but the task is "
+                                         "classification"):
+        compare(X, y, models={"lr": LinearRegression()}, **FAST)
+    with pytest.raises(ValueError, match=r"Model 'lr' \(LogisticRegression\) is a classification model"):
+        compare(X, np.linspace(0, 1, 30), models={"lr": LogisticRegression()}, **FAST)
+    with pytest.raises(ValueError, match=r"The class 'q' of y has 1 row: the fold that tests it would train every "
+                                         "model on a single class"):
+        compare(X, np.array(["p"] * 29 + ["q"]), models=["linear"], **FAST)
     with pytest.raises(ValueError, match="Unknown metric 'acc'"):
         compare(X, y, scoring="acc", **FAST)
     with pytest.raises(ValueError, match="is for regression but the task is classification"):
