@@ -138,8 +138,8 @@ def read_image(path, size=None, channels=None, resize=True):
     ones / 65,535, float pixels as they are: see :func:`_deep_pixel_top`).
 
     ``size`` (height, width) resizes (with ``resize=False``, a file of another size is
-    refused instead); ``channels`` 1 or 3 converts to grey or RGB (None: grey files stay
-    grey, others become RGB).
+    refused instead); ``channels`` 1, 3 or 4 converts to grey, RGB or RGBA (None: grey files
+    stay grey, others become RGB).
     Raises a ValueError naming the file when it cannot be read: missing, not an image,
     truncated, or a decompression bomb (more than twice PIL's ``Image.MAX_IMAGE_PIXELS``
     pixels). Between once and twice that limit the file is read, with a
@@ -158,7 +158,7 @@ def read_image(path, size=None, channels=None, resize=True):
                 channels = 1 if _is_grey(img.mode) else 3
             deep = _is_deep(img.mode)
             top = _deep_pixel_top(img) if deep else 255.0  # converting to "L" would clip them to 0-255
-            img = img.convert("F" if deep else "L" if channels == 1 else "RGB")
+            img = img.convert("F" if deep else {1: "L", 4: "RGBA"}.get(channels, "RGB"))
             if size is not None and img.size != (size[1], size[0]):
                 if not resize:
                     raise _OtherSize(f"the image file {os.fspath(path)!r} is {img.size[1]}x{img.size[0]} (height x "
@@ -166,8 +166,9 @@ def read_image(path, size=None, channels=None, resize=True):
                                      "(height, width) in fit to have files of any size resized")
                 img = img.resize((size[1], size[0]), Image.BILINEAR)
             arr = np.asarray(img, dtype=np.float32) / top
-            if deep and channels == 3:
-                arr = np.repeat(arr[:, :, None], 3, axis=2)
+            if deep and channels > 1:  # grey as RGB, opaque where an alpha channel is asked for
+                arr = np.concatenate([np.repeat(arr[:, :, None], 3, axis=2), np.ones_like(arr[:, :, None])][
+                    :1 + (channels == 4)], axis=2)
     except _OtherSize:
         raise
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:

@@ -292,6 +292,19 @@ def test_image_files_in_colour_after_a_grey_one_make_colour_images(tmp_path):
     assert images[1, 0, 0, 0] == 1 and images[2, 2, 0, 0] == 1 and images[0, 0, 0, 0] == images[0, 2, 0, 0]
 
 
+def test_files_are_read_with_the_four_channels_of_a_model_fitted_on_rgba_arrays(tmp_path):
+    """They were read as RGB and failed inside torch's convolution (expected 4 channels, got 3)."""
+    rng = np.random.RandomState(0)
+    images = rng.randint(0, 256, size=(6, 8, 8, 4)).astype(np.uint8)
+    clf = ConvImageClassifier(**CONV).fit(images, ["a", "b"] * 3)
+    assert clf.image_shape_ == (4, 8, 8)
+    paths = []
+    for i, image in enumerate(images):
+        paths.append(str(tmp_path / f"{i}.png"))
+        Image.fromarray(image).save(paths[-1])  # RGBA
+    np.testing.assert_allclose(clf.predict_proba(paths), clf.predict_proba(images), atol=1e-6)
+
+
 def test_image_files_of_different_sizes_need_image_size(tmp_path):
     paths = [str(tmp_path / "a.png"), str(tmp_path / "b.png")]
     Image.new("L", (12, 12)).save(paths[0])
