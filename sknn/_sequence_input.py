@@ -148,6 +148,9 @@ def check_sequences(X, name="X"):
                 a = a[:, None]
             if a.ndim != 2:
                 raise ValueError(f"{name}[{i}] has shape {a.shape}; a numeric sequence has shape (length, n_features).")
+            if a.shape[1] == 0:
+                raise ValueError(f"{name}[{i}] has 0 features per step (shape {a.shape}); a numeric sequence needs "
+                                 "at least one.")
             if n_features is None:
                 n_features = a.shape[1]
             elif a.shape[1] != n_features:

@@ -87,7 +87,7 @@ def _names(text, option):
     names = [n.strip() for n in str(text).split(",") if n.strip()]
     if not names:
         raise CommandError(f"{option} names nothing; give comma-separated names, e.g. {option} "
-                           + ("linear,network" if option == "--models" else "accuracy,f1_macro"))
+                           + {"--models": "linear,network", "--data": "iris,wine"}.get(option, "accuracy,f1_macro"))
     return names
 
 

@@ -52,6 +52,7 @@ def csvs(tmp_path):
 
 BAD = [
     (["compare", "--models", ","], "--models names nothing"),
+    (["compare", "--data", ","], "--data names nothing; give comma-separated names, e.g. --data iris,wine"),
     (["compare", "--models", "trees"], "Unknown model 'trees'"),
     (["compare", "--report", "{tmp}/missing/dir/report.html"], "no such folder"),
     (["compare", "--report", "{tmp}"], "is a folder"),

@@ -107,6 +107,11 @@ def test_feature_sequences_beyond_float32_training_are_refused(value, match):
         LSTMSequenceTagger(**SMALL).fit(series, [[0, 1, 0], [1, 0]])
 
 
+def test_numeric_sequences_without_features_are_refused():
+    with pytest.raises(ValueError, match=r"X\[0\] has 0 features per step \(shape \(3, 0\)\)"):
+        LSTMSequenceTagger(**SMALL).fit([np.zeros((3, 0)), np.zeros((2, 0))], [[0, 1, 0], [1, 0]])
+
+
 def test_lists_of_word_ids_warn_that_they_are_read_as_one_numeric_feature():
     with pytest.warns(UserWarning, match=r"X holds lists of whole numbers, read as one numeric feature per step.*"
                                          r"word ids, pass them as strings"):
