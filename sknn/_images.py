@@ -58,24 +58,24 @@ def auto_image_shape(n_features):
     return (1, 1, n_features)
 
 
-def as_image_array(X, data_format="auto", image_shape=None, from_uint8=False):
+def as_image_array(X, data_format="auto", image_shape=None, depth=None):
     """Validate images into a float32 array of shape (n, channels, height, width).
 
     Accepts (n, H, W) grey levels, (n, H, W, C) or (n, C, H, W) arrays (``data_format``
     'auto' picks the axis of size 1, 3 or 4 and asks when both ends or neither qualify), and
     flat rows (n, H*W*C) with ``image_shape`` (H, W), or (H, W, C) or (C, H, W), whose
-    channel axis ``data_format`` gives or 'auto' picks by the same rule. uint8 values are scaled to [0, 1] (``from_uint8``: X was uint8
-    before a conversion).
+    channel axis ``data_format`` gives or 'auto' picks by the same rule. uint8 and uint16 values are scaled
+    to [0, 1], divided by 255 or 65,535 (``depth``: that divisor, for an X that was such before a conversion).
     """
     X = np.asarray(X)
     if X.dtype.kind not in "biuf":
         raise ValueError(f"Images must be numbers; got an array of dtype {X.dtype}. Pass pixel values, or a 1-D list "
                          "of image file paths.")
     check_magnitude(X, "X (the images)", fix="Scale the pixel values to [0, 1] (8-bit images: divide by 255).")
-    scale = from_uint8 or X.dtype == np.uint8
+    depth = depth or _integer_depth(X)
     X = X.astype(np.float32, copy=False)
-    if scale:
-        X = X / 255.0
+    if depth:
+        X = X / depth
     if X.ndim == 2:
         if image_shape is None:
             (c, h, w), layout = auto_image_shape(X.shape[1]), "channels_last"
@@ -299,7 +299,7 @@ class ImageInputMixin:
             return paths
         _check_image_list(X)
         array = X if hasattr(X, "columns") else np.asarray(X)
-        uint8 = _is_uint8(array)
+        depth = _integer_depth(array)
         if (not reset and array.ndim == 2 and tuple(array.shape) == tuple(self.image_shape_[1:])
                 and self.image_shape_[0] == 1 and array.shape[1] != self.image_shape_[1] * self.image_shape_[2]):
             raise ValueError(f"X has shape {array.shape}, the size of one grey image, but a 2-D X is read as rows of "
@@ -311,23 +311,24 @@ class ImageInputMixin:
                              "Pass one image as a batch of one, X[None] (grey images that narrow: X[..., None]).")
         if array.ndim <= 2:  # flat rows: scikit-learn's checks on feature matrices apply
             X2 = validate_data(self, X, reset=reset, dtype=(np.float32, np.float64), ensure_min_samples=1)
-            images = as_image_array(X2, data_format=self.data_format, image_shape=self.image_shape, from_uint8=uint8)
+            images = as_image_array(X2, data_format=self.data_format, image_shape=self.image_shape, depth=depth)
         else:
             images = as_image_array(array, data_format=self.data_format)
             if len(images) == 0:
                 raise ValueError("Found an array with 0 images; at least 1 is needed.")
         self._check_image_shape(tuple(images.shape[1:]), reset)
-        self._check_pixel_scale(images, uint8, reset)
+        self._check_pixel_scale(images, depth, reset)
         return images
 
     #: (low, high) of the pixel values the network was made for, or None for any scale the training images set
     _pixel_range = None
 
-    def _check_pixel_scale(self, images, uint8, reset):
+    def _check_pixel_scale(self, images, scaled, reset):
         """Record the largest pixel value of the training images (after scaling), or refuse later images on
         another scale: the same pixels as uint8 (scaled to [0, 1]) and as floats (taken as they are) differ
-        255 times, and a network answers such images with confident nonsense. A network made for a fixed
-        range (``_pixel_range``: a pretrained backbone) refuses images well outside it, in fit too."""
+        255 times (65,535 times for uint16; ``scaled``: the divisor of such integer images, None for floats),
+        and a network answers such images with confident nonsense. A network made for a fixed range
+        (``_pixel_range``: a pretrained backbone) refuses images well outside it, in fit too."""
         if images is None:  # files: 8-bit values scaled to [0, 1]
             top = 1.0
         else:  # no copy of the images (np.abs would make one)
@@ -344,13 +345,14 @@ class ImageInputMixin:
         name = type(self).__name__
         if top > _PIXEL_SCALE_FACTOR * fitted:
             raise ValueError(f"X's pixel values reach {top:.4g}, {top / fitted:.0f} times the largest of the images "
-                             f"{name} was fitted on ({fitted:.4g}): they are not on the same scale. uint8 images are "
-                             "scaled to [0, 1] for you; give float images on the training images' scale (8-bit "
-                             "values as floats: divide them by 255, or pass them as uint8).")
-        if uint8 and fitted > _PIXEL_SCALE_FACTOR:
-            given, fix = (("image files, read as 8-bit values scaled", "read them into float arrays on that scale")
-                          if images is None else ("uint8, so its pixels are scaled", "pass these images as floats "
-                                                  "too (X.astype('float32'))"))
+                             f"{name} was fitted on ({fitted:.4g}): they are not on the same scale. uint8 and uint16 "
+                             "images are scaled to [0, 1] for you; give float images on the training images' scale "
+                             "(8-bit values as floats: divide them by 255, 16-bit ones by 65,535; or pass them as "
+                             "uint8 or uint16).")
+        if scaled and fitted > _PIXEL_SCALE_FACTOR:
+            given, fix = (("image files, read with their levels scaled", "read them into float arrays on that scale")
+                          if images is None else (f"{'uint8' if scaled == 255 else 'uint16'}, so its pixels are "
+                                                  "scaled", "pass these images as floats too (X.astype('float32'))"))
             raise ValueError(f"X is {given} to [0, 1], but {name} was fitted on float pixel values up to "
                              f"{fitted:.4g}, taken as they are: {fix}, or fit on 8-bit images.")
 
@@ -409,11 +411,15 @@ class ImageInputMixin:
 _PIXEL_SCALE_FACTOR = 50.0
 
 
-def _is_uint8(X):
-    """Whether an array, or every column of a DataFrame, holds uint8 values."""
+_DEPTHS = {np.dtype(np.uint8): 255.0, np.dtype(np.uint16): 65535.0}  # the top level of 8- and 16-bit pixels
+
+
+def _integer_depth(X):
+    """255.0 or 65535.0 when an array, or every column of a DataFrame, holds uint8 or uint16 pixels; else None."""
     if hasattr(X, "dtypes") and not hasattr(X, "dtype"):
-        return len(X.dtypes) > 0 and all(dtype == np.uint8 for dtype in X.dtypes)
-    return getattr(X, "dtype", None) == np.uint8
+        depths = {_DEPTHS.get(np.dtype(dtype)) for dtype in X.dtypes} if len(X.dtypes) else {None}
+        return depths.pop() if len(depths) == 1 else None
+    return _DEPTHS.get(getattr(X, "dtype", None))
 
 
 def _names(paths, shown=10):

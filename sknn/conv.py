@@ -206,8 +206,8 @@ verbose, callbacks, criterion
     classes_ : ndarray
     image_shape_ : (channels, height, width)
     pixel_max_ : float
-        The largest pixel value of the training images after uint8 scaling (1.0 for 8-bit
-        images and files): images to predict more than 50 times beyond it, or uint8 images
+        The largest pixel value of the training images after uint8 or uint16 scaling (1.0 for
+        8-bit images and files): images to predict more than 50 times beyond it, or uint8 images
         when the model was fitted on floats beyond 50, are on another scale and refused.
         The shape of the images the network takes.
     n_features_in_ : int, for flat-row input
@@ -359,12 +359,12 @@ verbose, callbacks, criterion
         inputs = [{"name": "images", "dtype": "float32", "shape": ["batch", c, h, w], "layout": "NCHW",
                    "description": f"images of {h}x{w} pixels with {c} channel(s), channels first"}]
         prep = {"layout": "NCHW", "channels": c, "height": h, "width": w,
-                "pixel_scaling": "uint8 images are divided by 255; other numbers are taken as they are, in the "
-                                 "scale used in fit",
+                "pixel_scaling": "uint8 images are divided by 255, uint16 ones by 65535; other numbers are taken as "
+                                 "they are, in the scale used in fit",
                 "steps_outside_graph": [("images to float32 (B, C, H, W): grey (B, H, W) gets a channel axis, "
                                         "channels-last arrays are transposed, flat rows are reshaped with "
                                         "image_shape (H, W[, C]), files are read and resized to image_size"),
-                                        "uint8 / 255"],
+                                        "uint8 / 255, uint16 / 65535"],
                 "steps_in_graph": ["the network", "softmax"]}
         return OnnxGraph(Probabilities(network), (torch.zeros(3, c, h, w),), inputs, ({0: torch.export.Dim("batch")},),
                          proba_output(["batch", len(self.classes_)]), prep)

@@ -151,10 +151,11 @@ class _VGGInputMixin(ImageInputMixin):
         inputs = [{"name": "images", "dtype": "float32", "shape": ["batch", 3, "height", "width"], "layout": "NCHW",
                    "description": "RGB images of any size, channels first, values in [0, 1]"}]
         prep = {"layout": "NCHW", "channels": 3, "image_size": size, "value_range": [0.0, 1.0],
-                "pixel_scaling": "uint8 images are divided by 255; float images are taken in [0, 1]",
+                "pixel_scaling": ("uint8 images are divided by 255, uint16 ones by 65535; float images are taken in "
+                                  "[0, 1]"),
                 "mean": list(IMAGENET_MEAN), "std": list(IMAGENET_STD),
                 "steps_outside_graph": ["images to float32 (B, C, H, W) as for ConvImageClassifier",
-                                        "grey images: the channel repeated 3 times", "uint8 / 255"],
+                                        "grey images: the channel repeated 3 times", "uint8 / 255, uint16 / 65535"],
                 "steps_in_graph": [(f"bilinear resize to {size[0]}x{size[1]} (antialiased when shrinking, "
                                    "align_corners=False)"), "(x - mean) / std per channel (ImageNet)",
                                    "backbone", "head", "softmax"]}
@@ -202,7 +203,7 @@ class TransferVGGClassifier(_VGGInputMixin, NeuralClassifierMixin, ClassifierMix
 
     Images come as in :class:`sknn.ConvImageClassifier` (arrays in either layout, flat
     rows with ``image_shape``, or file paths read lazily), of any size (resized to
-    ``image_size``), grey or RGB, with values in [0, 1] (uint8 arrays are scaled). With
+    ``image_size``), grey or RGB, with values in [0, 1] (uint8 and uint16 arrays are scaled). With
     pretrained weights, float images well outside [0, 1] (0-255 values, or images
     standardised beforehand) are refused: the backbone standardises them itself.
 
@@ -257,7 +258,7 @@ verbose, callbacks, criterion
     ----------
     classes_ : ndarray
     image_shape_ : (3, height, width), the images the backbone takes
-    pixel_max_ : float, the largest training pixel after uint8 scaling (as in ConvImageClassifier)
+    pixel_max_ : float, the largest training pixel after uint8 or uint16 scaling (as in ConvImageClassifier)
     n_features_in_ : int, for flat-row input
     history_, loss_curve_, n_iter_, validation_scores_, best_validation_score_, net_, device_
         As in :class:`sknn.DenseClassifier`.
@@ -442,7 +443,7 @@ class VGGFeatureExtractor(_VGGInputMixin, FamilyEstimator, ClassNamePrefixFeatur
     ----------
     module_ : TransferNet without a head, on ``device_``
     image_shape_ : (3, height, width)
-    pixel_max_ : float, the largest pixel of the images ``fit`` saw, after uint8 scaling
+    pixel_max_ : float, the largest pixel of the images ``fit`` saw, after uint8 or uint16 scaling
     n_features_in_ : int, for flat-row input
 
     Examples

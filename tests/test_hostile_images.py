@@ -212,9 +212,17 @@ def test_images_on_another_pixel_scale_than_the_training_images_are_refused(file
     clf = ConvImageClassifier(**CONV).fit(X8.astype(np.float32), [0, 1] * 4)  # floats taken as they are
     with pytest.raises(ValueError, match=r"X is uint8, so its pixels are scaled to \[0, 1\].*up to 25\d"):
         clf.predict(X8)
-    with pytest.raises(ValueError, match=r"X is image files, read as 8-bit values scaled to \[0, 1\]"):
+    with pytest.raises(ValueError, match=r"X is image files, read with their levels scaled to \[0, 1\]"):
         clf.predict(files["good"])
     np.testing.assert_array_equal(clf.predict(X8.astype(np.float32)), clf.predict(X8.astype(np.float64)))
+    # 16-bit arrays are scaled as 16-bit files are (by 65,535; they were taken raw): the same images as floats
+    X16 = X8.astype(np.uint16) * 257
+    clf = ConvImageClassifier(**CONV).fit(X16, [0, 1] * 4)
+    assert clf.pixel_max_ <= 1.0
+    np.testing.assert_allclose(clf.predict_proba(X16 / 65535.0), clf.predict_proba(X16), rtol=1e-5)
+    np.testing.assert_allclose(clf.predict_proba(X8), clf.predict_proba(X16), rtol=1e-5)  # 8-bit: the same levels
+    with pytest.raises(ValueError, match=r"X is uint16, so its pixels are scaled"):
+        ConvImageClassifier(**CONV).fit(X16.astype(np.float32), [0, 1] * 4).predict(X16)
 
 
 def test_pretrained_backbones_refuse_pixels_outside_0_1_in_fit_too():
