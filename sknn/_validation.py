@@ -215,8 +215,8 @@ def check_real_target(values, name="y"):
         raise ValueError(f"{name} holds {'dates' if kind == 'M' else 'durations'}: turn them into numbers first (for "
                          "instance days since a date, or hours), which a model can predict.")
     if kind == "c":
-        raise ValueError(f"{name} holds complex numbers: predict their real and imaginary parts (or modulus and "
-                         "angle) as numbers of their own.")
+        raise ValueError(f"Complex data not supported: {name} holds complex numbers; predict their real and "
+                         "imaginary parts (or modulus and angle) as numbers of their own.")
 
 
 def check_numeric_target(y, caller):
