@@ -40,11 +40,13 @@ import contextlib
 import hashlib
 import hmac
 import json
+import inspect
 import os
 import re
 import secrets
 import warnings
 
+import numpy as np
 import torch
 
 from ._device import seeded
@@ -201,6 +203,13 @@ def _unsafe_message(exc):
     what = type(value).__qualname__ if not isinstance(value, type) else f"class {value.__qualname__}"
     if callable(value) and not isinstance(value, type):
         what = f"callable {getattr(value, '__qualname__', type(value).__qualname__)}"
+    code = callable(value) or isinstance(value, (type, torch.nn.Module)) or inspect.ismodule(value)
+    if not code:  # data of a kind the format has no reader for (datetime64 labels, complex numbers, sets...)
+        kind = f"an array of dtype {value.dtype}" if isinstance(value, np.ndarray) else f"a {what}"
+        return (f"{exc.owner}'s {exc.kind} {exc.name!r} holds {kind} (at {exc.where}), a kind of data sknn's save "
+                "does not store (numbers, booleans, strings, lists, dicts, arrays of those, tensors, sknn estimators): "
+                "fit on values of those kinds (e.g. labels as strings, y.astype(str)), or save the model with "
+                "joblib.dump(model, path) and load it with joblib.load only from a source you trust.")
     return (f"{exc.owner}'s {exc.kind} {exc.name!r} holds {what} (at {exc.where}), which cannot be saved safely: "
             "sknn's save stores data only (numbers, strings, lists, dicts, arrays, tensors, sknn estimators), never "
             "code such as a callable, a class, a torch module or callbacks. Save such a model with "

@@ -5,6 +5,7 @@ import importlib.util
 import warnings
 
 import numpy as np
+import pandas as pd
 import pytest
 import torch
 from sklearn.datasets import load_digits
@@ -151,6 +152,16 @@ def test_save_refuses_code_valued_parameters(tmp_path, param, value):
     with pytest.raises(TypeError, match=f"DenseRegressor's parameter '{param}' holds .*cannot be saved safely"):
         reg.save(tmp_path / "model.safetensors")
     assert not (tmp_path / "model.safetensors").exists()
+
+
+def test_save_names_data_it_does_not_store_as_data_not_code(tmp_path):
+    """Datetime labels fit, but the format stores no datetime64: the message called them unsafe code."""
+    y = pd.Series(pd.to_datetime(["2020-01-01", "2021-01-01"] * (len(X_TAB) // 2)))
+    clf = DenseClassifier(**{**CLASSIC, "max_iter": 1}).fit(X_TAB, y)
+    with pytest.raises(TypeError, match=r"'classes_' holds an array of dtype datetime64.*a kind of data sknn's save "
+                                        r"does not store.*y.astype\(str\)") as info:
+        clf.save(tmp_path / "model.safetensors")
+    assert "code" not in str(info.value)
 
 
 # -- a custom loss --------------------------------------------------------------------------------------------------
