@@ -117,6 +117,9 @@ class _VGGInputMixin(ImageInputMixin):
         return None if self.weights is None else (0.0, 1.0)
 
     def _file_image_shape(self, paths):
+        """Files are resized to ``image_size`` with 3 channels; the first readable one is read, so that a list of
+        paths none of which is an image is refused in ``fit`` (the extractor's fit reads nothing else)."""
+        self._first_image(paths)
         return (3, *size_pair(self.image_size))
 
     def _check_image_shape(self, shape, reset):

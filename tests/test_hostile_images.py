@@ -48,6 +48,8 @@ def test_prediction_with_skip_bad_images_names_the_unreadable_file_instead_of_dr
 
 
 def test_transform_with_skip_bad_images_gives_a_nan_row_per_unreadable_file(files):
+    with pytest.raises(ValueError, match=r"missing\.png.*Fix or remove it"):  # fit read no file at all
+        VGGFeatureExtractor(**VGG).fit([files["missing"], files["bad"]])
     vgg = VGGFeatureExtractor(skip_bad_images=True, **VGG).fit(files["good"])
     paths = files["good"][:3] + [files["bad"]] + files["good"][3:7] + [files["truncated"]]
     with warnings.catch_warnings(record=True) as record:
