@@ -18,13 +18,14 @@ from ._validation import check_non_negative_weights
 __all__ = ["SequenceModel"]
 
 
-def check_sequence_weights(sample_weight, n_sequences):
+def check_sequence_weights(sample_weight, n_sequences, scoring=False):
     """``sample_weight`` of sequence models: one finite, non-negative number per sequence, not all zero."""
     w = check_non_negative_weights(sample_weight, "sample_weight")
     if w.ndim != 1 or len(w) != n_sequences:
         raise ValueError(f"sample_weight must have one weight per sequence ({n_sequences}), got shape {w.shape}.")
     if not np.any(w > 0):
-        raise ValueError("All sample weights are zero: there is nothing to learn from.")
+        raise ValueError("All sample weights are zero: " + ("no sequence counts in the score." if scoring else
+                                                             "there is nothing to learn from."))
     return w
 
 

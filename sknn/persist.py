@@ -320,6 +320,8 @@ def check_output_path(path, example="model.safetensors"):
     if not isinstance(path, (str, os.PathLike)):
         raise TypeError(f"path must be a str or a path-like object, got {type(path).__name__}.")
     path = os.fspath(path)
+    if isinstance(path, bytes) or not path.strip():
+        raise ValueError(f"Cannot save to {path!r}: pass a file path as a str, e.g. {example!r}.")
     if os.path.isdir(path):
         raise IsADirectoryError(f"Cannot save to {path!r}: it is a folder; pass a file path, e.g. "
                                 f"{os.path.join(path, example)!r}.")

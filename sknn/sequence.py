@@ -318,7 +318,7 @@ verbose, callbacks, criterion
             Weight of each sequence (given to each of its tokens).
         """
         if sample_weight is not None:  # checked before the predictions, by the rule of fit
-            sample_weight = check_sequence_weights(sample_weight, len(check_sequences(X)[1]))
+            sample_weight = check_sequence_weights(sample_weight, len(check_sequences(X)[1]), scoring=True)
         pred = self.predict(X)
         lengths = [len(p) for p in pred]
         right = np.concatenate([np.asarray(p, dtype=object) for p in pred]) == check_label_sequences(

@@ -202,6 +202,10 @@ def test_errors(iris, tmp_path, monkeypatch):
     with pytest.raises(TypeError, match="export its last step"):
         to_onnx(make_pipeline(StandardScaler(), DenseClassifier()), tmp_path / "m.onnx")
     clf = DenseClassifier(hidden_layer_sizes=(4,), max_iter=1, random_state=0).fit(X, y)
+    with pytest.raises(ValueError, match=r"Cannot save to '': pass a file path as a str, e\.g\. 'model\.onnx'"):
+        to_onnx(clf, "")  # (save("") failed after the work, with 'No such file or directory')
+    with pytest.raises(ValueError, match=r"Cannot save to ''"):
+        clf.save("")
     with pytest.raises(IsADirectoryError, match=r"it is a folder; pass a file path, e\.g\. .*model\.onnx"):
         to_onnx(clf, tmp_path)
     with pytest.raises(FileNotFoundError, match="the folder .* does not exist"):

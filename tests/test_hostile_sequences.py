@@ -154,7 +154,7 @@ def test_a_2d_array_of_tokens_is_one_sequence_per_row_and_a_1d_one_is_refused():
 
 def test_score_checks_sequence_weights_by_the_rule_of_fit(tagger):
     for weights, match in (([np.nan] + [1] * 7, "holds nan"), ([-5] + [1] * 7, "holds -5.0"),
-                           ([0] * 8, "All sample weights are zero"), ([1, 0], r"one weight per sequence \(8\)"),
+                           ([0] * 8, "All sample weights are zero: no sequence counts in the score"), ([1, 0], r"one weight per sequence \(8\)"),
                            ([[1, 1, 1]] * 8, "one weight per sequence"), (["a"] * 8, "not an array of numbers")):
         with pytest.raises(ValueError, match=match):
             tagger.score(X, Y, sample_weight=weights)
