@@ -442,9 +442,11 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
         values = np.asarray(values, dtype=object)
         present = values[~missing]
         head = present[:1000]
-        if len(present) and self._categories_are_strings[i] and not any(isinstance(v, str) for v in head):
+        odd = next((v for v in present if not isinstance(v, str)), None) if self._categories_are_strings[i] else None
+        if odd is not None:  # numbers among strings would all be unseen categories, without a word
             raise ValueError(f"Column {self._name(j)} held strings in fit (categories such as {cats[0]!r}) but "
-                             f"holds {type(present[0]).__name__} values now: pass the same kind of values as in fit.")
+                             f"holds {type(odd).__name__} values now (such as {odd!r:.40}): pass the same kind of "
+                             "values as in fit (strings: .astype(str)).")
         if (len(present) and len(cats) and not any(isinstance(c, str) for c in cats)
                 and all(isinstance(v, str) for v in head)):  # e.g. codes 1, 2, 3 read back from a file as text
             raise ValueError(f"Column {self._name(j)} held {type(cats[0]).__name__} categories in fit (such as "

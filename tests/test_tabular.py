@@ -91,6 +91,9 @@ def test_a_column_that_changes_kind_between_fit_and_predict_is_refused():
     bad["city"] = [1, 2, 3, 4]
     with pytest.raises(ValueError, match="'city' held strings in fit"):
         clf.predict(bad)
+    bad["city"] = [frame["city"].iloc[0], 7, frame["city"].iloc[1], None]  # one number among strings: was unseen
+    with pytest.raises(ValueError, match=r"'city' held strings in fit .* holds int values now \(such as 7\)"):
+        clf.predict(bad)
 
 
 @pytest.mark.parametrize("column, message", [
