@@ -88,6 +88,16 @@ def check_number_column(values, name):
                          "compute in: rescale it (e.g. divide it by a power of ten, or take its logarithm).")
 
 
+def _check_exact_in_float64(values, name):
+    """Refuse whole numbers beyond 2**53 that float64, in which the statistics are taken, would merge (identifiers
+    such as 2**62 + i would all become one value)."""
+    big = values[(values > 2**53) | (values < -(2**53))] if len(values) else values
+    if len(big) and len(np.unique(big)) > len(np.unique(big.astype(np.float64))):
+        raise ValueError(f"Column {name} holds whole numbers as large as {int(np.abs(big).max())}, which differ by "
+                         "less than float64 can tell apart beyond 2**53: if they are identifiers, leave the column out "
+                         "(or pass it as categories, .astype(str)); if a quantity, subtract an offset first.")
+
+
 def rows_as_array(X):
     """X as an array that keeps each cell's type when X is a list of rows mixing numbers and strings.
 
@@ -253,6 +263,9 @@ def frame_column(col, fitting=True):
         raise TypeError(f"Column {col.name!r} holds complex numbers: pass their real and imaginary parts (or "
                         "their modulus and angle) as columns of real numbers.")
     if pd.api.types.is_bool_dtype(dtype) or pd.api.types.is_numeric_dtype(dtype):
+        if pd.api.types.is_integer_dtype(dtype):
+            _check_exact_in_float64(col.dropna().to_numpy(dtype=np.int64 if dtype.kind == "i" else np.uint64),
+                                    repr(col.name))
         return "numeric", col.to_numpy(dtype=np.float64, na_value=np.nan)
     if pd.api.types.is_datetime64_any_dtype(dtype) or pd.api.types.is_timedelta64_dtype(dtype):
         raise TypeError(f"Column {col.name!r} holds dates or durations: turn them into numbers first (for "
@@ -432,6 +445,8 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
             values = columns[j][1]
             if values.dtype == object:
                 values = np.where(_missing(values), np.nan, values)
+            elif values.dtype.kind in "iu":
+                _check_exact_in_float64(values, self._name(j))
             out[:, i] = np.asarray(values, dtype=np.float64)
             check_number_column(out[:, i], self._name(j))
         return out

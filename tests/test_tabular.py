@@ -194,6 +194,17 @@ def test_number_labels_in_an_object_column_are_classes_of_their_own_type():
     assert clf.classes_.dtype.kind == "i" and set(clf.predict(frame)) <= {0, 1}
 
 
+def test_whole_numbers_float64_would_merge_are_refused():
+    """Identifiers such as 2**62 + i became one value in float64 (a constant column), without a word."""
+    ids = 2**62 + np.arange(40)
+    for X in (ids[:, None], pd.DataFrame({"id": ids}), pd.DataFrame({"id": pd.array(ids, dtype="Int64")}),
+              pd.DataFrame({"id": ids.astype(np.uint64)})):
+        with pytest.raises(ValueError, match=r"holds whole numbers as large as 46116860184273879\d\d, which differ "
+                                             "by less than float64 can tell apart"):
+            DenseRegressor(**SMALL).fit(X, np.arange(40.0))
+    DenseRegressor(**SMALL).fit(pd.DataFrame({"id": 2**62 + 1024 * np.arange(40)}), np.arange(40.0))  # exact: kept
+
+
 def test_infinity_is_refused_with_its_column():
     frame, y = _table()
     frame.loc[3, "x"] = np.inf
