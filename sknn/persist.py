@@ -37,10 +37,10 @@ such models can still be pickled with joblib, to be loaded from trusted sources 
 """
 
 import contextlib
+import datetime
 import hashlib
 import hmac
 import json
-import inspect
 import os
 import re
 import secrets
@@ -203,8 +203,8 @@ def _unsafe_message(exc):
     what = type(value).__qualname__ if not isinstance(value, type) else f"class {value.__qualname__}"
     if callable(value) and not isinstance(value, type):
         what = f"callable {getattr(value, '__qualname__', type(value).__qualname__)}"
-    code = callable(value) or isinstance(value, (type, torch.nn.Module)) or inspect.ismodule(value)
-    if not code:  # data of a kind the format has no reader for (datetime64 labels, complex numbers, sets...)
+    data = isinstance(value, (np.ndarray, np.generic, datetime.date, datetime.timedelta, complex, set, frozenset))
+    if data:  # data of a kind the format has no reader for (datetime64 labels, complex numbers, sets...)
         kind = f"an array of dtype {value.dtype}" if isinstance(value, np.ndarray) else f"a {what}"
         return (f"{exc.owner}'s {exc.kind} {exc.name!r} holds {kind} (at {exc.where}), a kind of data sknn's save "
                 "does not store (numbers, booleans, strings, lists, dicts, arrays of those, tensors, sknn estimators): "
