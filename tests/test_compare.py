@@ -299,6 +299,8 @@ def test_clear_errors_before_any_fit():
     with pytest.raises(ValueError, match=r"The class 'q' of y has 1 row: the fold that tests it would train every "
                                          "model on a single class"):
         compare(X, np.array(["p"] * 29 + ["q"]), models=["linear"], **FAST)
+    with pytest.raises(ValueError, match=r"27 of the 28 classes of y have 1 row: an identifier or a name"):
+        compare(X, np.array(["p"] * 3 + [f"star {i}" for i in range(27)]), models=["linear"], cv=3, repeats=1, **FAST)
     with pytest.raises(ValueError, match="Unknown metric 'acc'"):
         compare(X, y, scoring="acc", **FAST)
     with pytest.raises(ValueError, match="is for regression but the task is classification"):
