@@ -25,6 +25,7 @@ PAD, UNK, BOS, EOS = 0, 1, 2, 3
 PAD_TOKEN, UNK_TOKEN, BOS_TOKEN, EOS_TOKEN = "<pad>", "<unk>", "<s>", "</s>"
 _SYMBOL_MEANING = {UNK_TOKEN: "the unknown word", BOS_TOKEN: "the start of a sentence",
                    EOS_TOKEN: "the end of a sentence"}
+_PAD_SPELLINGS = {f"<{p}{a}{d}>" for p in "pP" for a in "aA" for d in "dD"}  # lowercase=True makes each '<pad>'
 MAX_WORD_CHARS = 24  # longer tokens keep their first and last 12 characters
 
 
@@ -40,12 +41,14 @@ def check_tokens(seq, where):
         raise TypeError(f"{where}[{j}] is {seq[j]!r:.60} (of type {type(seq[j]).__name__}), not a string: every token "
                         "must be a string (a None is often a missing value: drop it or replace it). For numeric "
                         "sequences pass arrays of shape (length, n_features).")
+    if all(map(str.strip, seq)) and _PAD_SPELLINGS.isdisjoint(seq):  # (both at C speed: the common case)
+        return
     for j, t in enumerate(seq):
         if not t.strip():
             what = "the empty string" if t == "" else f"{t!r}, only white space"
             raise ValueError(f"{where}[{j}] is {what}: every token needs a visible character (text.split() leaves "
                              "out the empty strings and white space that text.split(' ') keeps between two spaces).")
-        if len(t) == 5 and t.lower() == PAD_TOKEN:  # (lowercase=True would make '<PAD>' the symbol)
+        if t in _PAD_SPELLINGS:
             raise ValueError(f"{where}[{j}] is {t!r}, the padding symbol, which the network reads as no "
                              "token at all: replace it in the text (e.g. with '<pad_>').")
 
