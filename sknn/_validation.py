@@ -390,6 +390,18 @@ def check_label_spellings(classes, name="y"):
                                  "pd.read_csv(..., skipinitialspace=True)).")
 
 
+def check_same_label_kind(labels, classes, name="y"):
+    """``labels``, refused when they are of another kind than the fitted ``classes`` (strings against numbers):
+    '1' never equals 1, so a score would be 0 without a word."""
+    if len(labels) and len(classes):
+        given, fitted = _label_kind(labels[0]), _label_kind(classes[0])
+        if given != fitted:
+            shown = [v.item() if isinstance(v, np.generic) else v for v in (labels[0], classes[0])]
+            raise ValueError(f"{name} holds {given} labels (such as {shown[0]!r}) but the model was fitted on "
+                             f"{fitted} labels (such as {shown[1]!r}): pass labels of the kind of fit.")
+    return labels
+
+
 def label_indices(y, classes, name="y"):
     """The index of each label of ``y`` in the sorted ``classes`` (int64), refusing labels outside them."""
     unknown = ~np.isin(y, classes)

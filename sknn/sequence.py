@@ -22,7 +22,7 @@ from ._sequence_input import (BOS, BOS_TOKEN, EOS, EOS_TOKEN, PAD, PAD_TOKEN, UN
                               token_forms, token_ids)
 from ._sequence_model import SequenceModel, check_sequence_weights
 from ._sequence_onnx import tagger_onnx_feed, tagger_onnx_graph
-from ._validation import check_classes, check_positive_int, label_indices, refuse_data_loader
+from ._validation import check_classes, check_positive_int, check_same_label_kind, label_indices, refuse_data_loader
 
 __all__ = ["LSTMSequenceTagger", "LSTMLanguageModel", "RecurrentLayers", "SequenceBatches", "SequenceNet"]
 
@@ -321,8 +321,8 @@ verbose, callbacks, criterion
             sample_weight = check_sequence_weights(sample_weight, len(check_sequences(X)[1]), scoring=True)
         pred = self.predict(X)
         lengths = [len(p) for p in pred]
-        right = np.concatenate([np.asarray(p, dtype=object) for p in pred]) == check_label_sequences(
-            y, lengths).astype(object)
+        gold = check_same_label_kind(check_label_sequences(y, lengths), self.classes_)
+        right = np.concatenate([np.asarray(p, dtype=object) for p in pred]) == gold.astype(object)
         w = np.ones(len(right)) if sample_weight is None else np.repeat(sample_weight, lengths)
         return float((right * w).sum() / w.sum())
 

@@ -152,6 +152,14 @@ def test_a_2d_array_of_tokens_is_one_sequence_per_row_and_a_1d_one_is_refused():
         LSTMSequenceTagger(**SMALL).fit(np.array(["the", "dog"]), [["D"], ["N"]])
 
 
+def test_score_refuses_labels_of_another_kind_than_fit():
+    """'0' never equals 0: the score was 0.0 without a word."""
+    tagger = LSTMSequenceTagger(**SMALL).fit(X, [[0, 1, 2]] * 8)
+    with pytest.raises(ValueError, match=r"y holds string labels \(such as '0'\) but the model was fitted on number"):
+        tagger.score(X, [["0", "1", "2"]] * 8)
+    assert 0 <= tagger.score(X, [[0, 1, 2]] * 8) <= 1
+
+
 def test_score_checks_sequence_weights_by_the_rule_of_fit(tagger):
     for weights, match in (([np.nan] + [1] * 7, "holds nan"), ([-5] + [1] * 7, "holds -5.0"),
                            ([0] * 8, "All sample weights are zero: no sequence counts in the score"), ([1, 0], r"one weight per sequence \(8\)"),
