@@ -14,6 +14,8 @@ import inspect
 import lzma
 import math
 import os
+import re
+import zlib
 from numbers import Integral, Real
 
 import numpy as np
@@ -266,14 +268,24 @@ def numbered_lines(path):
     """(number, line) of a UTF-8 text file, decompressed if it is gzip, bzip2 or xz (line endings as ``open`` in
     text mode gives them), with a ValueError naming the file and the line whose content is not UTF-8 text (a
     binary file, another encoding)."""
-    with (compressed_opener(path) or open)(path, "rb") as f:
-        for number, raw in enumerate(f, 1):
-            try:
-                line = raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                raise ValueError(f"{os.fspath(path)}, line {number}: not UTF-8 text ({exc.reason}); is it a binary "
-                                 "file, or text in another encoding?") from None
-            yield number, (line[:-2] + "\n" if line.endswith("\r\n") else line)
+    if os.path.isdir(path):
+        raise ValueError(f"{os.fspath(path)!r} is a folder; pass a text file.")
+    number = 0
+    try:
+        with (compressed_opener(path) or open)(path, "rb") as f:
+            for raw in f:
+                try:
+                    line = raw.decode("utf-8-sig" if number == 0 else "utf-8")  # (a BOM is no part of line 1)
+                except UnicodeDecodeError as exc:
+                    raise ValueError(f"{os.fspath(path)}, line {number + 1}: not UTF-8 text ({exc.reason}); is it a "
+                                     "binary file, or text in another encoding?") from None
+                line = line[:-2] + "\n" if line.endswith("\r\n") else line
+                for part in filter(None, re.split(r"(?<=\r)", line)) if "\r" in line else (line,):  # old Mac ends
+                    number += 1
+                    yield number, part[:-1] + "\n" if part.endswith("\r") else part
+    except (EOFError, zlib.error, lzma.LZMAError, OSError) as exc:
+        raise ValueError(f"Cannot read {os.fspath(path)!r} after line {number}: {exc}; the file is damaged or "
+                         "truncated.") from None
 
 
 def first_non_string(tokens):

@@ -14,6 +14,7 @@ shared by every pair of its window (the scheme of Intel's pWord2Vec, Ji et al. 2
 the scores of a window are one small matrix product and the batch's updates are summed.
 """
 
+import codecs
 import lzma
 import os
 import zlib
@@ -58,7 +59,11 @@ def _tokens(doc, tokenizer, where="a document"):
     if isinstance(doc, str):
         return _tokenized(doc, tokenizer, where)
     if isinstance(doc, bytes):
-        return _tokenized(doc.decode("utf-8", errors="replace"), tokenizer, where)
+        try:
+            return _tokenized(doc.decode("utf-8-sig"), tokenizer, where)
+        except UnicodeDecodeError as exc:  # replacing the bad bytes would merge words ('café', 'cafè')
+            raise ValueError(f"{where} is bytes that are not UTF-8 text ({exc.reason}); decode it first with its "
+                             "encoding (doc.decode('latin-1')).") from None
     if doc is None or not hasattr(doc, "__iter__"):
         raise TypeError(f"{where} is {doc!r:.60} (of type {type(doc).__name__}); a document must be a string or a "
                         "list of tokens (strings).")
@@ -83,21 +88,32 @@ _READ_ERRORS = (OSError, EOFError, zlib.error, lzma.LZMAError)
 
 def open_corpus_file(path):
     """A text stream of a corpus file, decompressed when it is gzip, bzip2 or xz (recognised by content)."""
-    return (compressed_opener(path) or open)(path, "rt", encoding="utf-8", errors="replace")
+    return (compressed_opener(path) or open)(path, "rt", encoding="utf-8-sig")  # (a BOM is no part of a word)
 
 
 def check_text_file(path, name="X"):
     """Refuse a corpus file that is not text: a NUL byte in its first 64 KB (after decompression), or a compressed
     stream that cannot be read."""
     try:
-        with open_corpus_file(path) as f:
+        with (compressed_opener(path) or open)(path, "rb") as f:
             sample = f.read(1 << 16)
     except _READ_ERRORS as exc:
         raise ValueError(f"{name}={os.fspath(path)!r} cannot be read as a (compressed) text file: {exc}.") from None
-    if "\x00" in sample:
+    if b"\x00" not in sample:
+        try:
+            codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)  # (a character cut at 64 KB is fine)
+        except UnicodeDecodeError as exc:
+            raise _not_utf8(path, exc, "in its first 64 KB", name) from None
+    if b"\x00" in sample:
         raise ValueError(f"{name}={os.fspath(path)!r} is not a text file (it holds NUL bytes: a binary file, or text "
                          "in UTF-16); pass a UTF-8 text file with one sentence a line (gzip, bzip2 and xz files are "
                          "decompressed).")
+
+
+def _not_utf8(path, exc, where, name):
+    """The error for a corpus file that is not UTF-8 (its bytes replaced, different words would merge)."""
+    return ValueError(f"{name}={os.fspath(path)!r} is not UTF-8 text {where} ({exc.reason}); convert it first, e.g. "
+                      "iconv -f latin1 -t utf-8 in.txt > out.txt.")
 
 
 def iter_corpus(corpus, tokenizer=None):
@@ -115,6 +131,8 @@ def iter_corpus(corpus, tokenizer=None):
         except _READ_ERRORS as exc:
             raise ValueError(f"Cannot read {os.fspath(corpus)!r} after line {line_no}: {exc}; the file is damaged "
                              "or truncated.") from None
+        except UnicodeDecodeError as exc:
+            raise _not_utf8(corpus, exc, f"after line {line_no}", "X") from None
         return
     for i, doc in enumerate(corpus):
         yield _tokens(doc, tokenizer, f"X[{i}]")

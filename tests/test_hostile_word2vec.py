@@ -79,6 +79,19 @@ def test_a_tokenizer_must_return_a_list_of_strings():
         Word2VecTransformer(tokenizer=lambda s: re.split(r"\W+", s + "."), **W2V).fit(DOCS)
 
 
+def test_corpus_files_with_a_bom_are_read_and_other_encodings_refused(tmp_path):
+    """A BOM became part of the first word ('\\ufeffthe' beside 'the'); Latin-1 bytes were replaced, merging
+    'café' and 'cafè'."""
+    path = tmp_path / "corpus.txt"
+    path.write_bytes(("\ufeff" + "\n".join(DOCS)).encode("utf-8"))
+    assert "\ufeffthe" not in Word2VecTransformer(**W2V).fit(path).wv_.key_to_index
+    path.write_bytes("café au lait\ncafè naïve\n".encode("latin-1"))
+    with pytest.raises(ValueError, match=r"X='.*corpus\.txt' is not UTF-8 text .*iconv"):
+        Word2VecTransformer(**W2V).fit(path)
+    with pytest.raises(ValueError, match=r"X\[0\] is bytes that are not UTF-8 text.*decode\('latin-1'\)"):
+        Word2VecTransformer(**W2V).fit(["café".encode("latin-1"), b"a b"])
+
+
 @pytest.mark.parametrize("token", ["", " ", "\t", "\u00a0"])
 def test_empty_and_white_space_tokens_are_refused(token):
     with pytest.raises(ValueError, match=r"X\[1\]\[1\] is .*, no word: every token needs a visible character"):

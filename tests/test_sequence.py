@@ -97,6 +97,20 @@ def test_read_conllu_skips_multiword_tokens_and_empty_nodes(tmp_path):
     assert xpos[0] == ["PRP", "MD", "RB", "VB", "."]
 
 
+def test_read_conllu_reads_a_bom_and_old_mac_line_ends_and_names_a_truncated_archive(tmp_path):
+    import gzip
+
+    path = tmp_path / "tiny.conllu"
+    for content in ("\ufeff" + CONLLU, CONLLU.replace("\n", "\r")):  # each line was one or all misread
+        path.write_bytes(content.encode("utf-8"))
+        X, y = read_conllu(path)
+        assert X == [["I", "ca", "n't", "go", "."], ["Hello"]], content[:20]
+    packed = tmp_path / "tiny.conllu.gz"
+    packed.write_bytes(gzip.compress(CONLLU.encode() * 50)[:-40])
+    with pytest.raises(ValueError, match=r"tiny\.conllu\.gz' after line \d+: .*damaged or truncated"):
+        read_conllu(packed)  # was a bare EOFError
+
+
 def test_read_conllu_errors(tmp_path):
     with pytest.raises(ValueError, match="No such file"):
         read_conllu(tmp_path / "missing.conllu")
