@@ -7,6 +7,7 @@ epoch; see :mod:`sknn._w2v_core`). The trained vectors are a :class:`KeyedVector
 """
 
 import time
+import warnings
 from collections import Counter
 from numbers import Integral, Real
 
@@ -312,6 +313,10 @@ class Word2VecTransformer(FamilyEstimator, ClassNamePrefixFeaturesOutMixin, Tran
         self.n_iter_ = len(history)
         self.loss_curve_ = [row["train_loss"] for row in history]
         self.words_per_second_ = vocab.n_tokens * self.n_iter_ / max(self.train_time_, 1e-9)
+        if not interrupted and not any(self.loss_curve_):  # no pair stepped: the vectors are the random start
+            warnings.warn(f"Word2VecTransformer trained no word pair: subsampling (sample={self.sample}) left out "
+                          f"every word of this corpus of {vocab.n_tokens} tokens, so the vectors are their random "
+                          "start. Pass a smaller sample, or sample=0 for a small corpus.", UserWarning, stacklevel=2)
         if interrupted:  # as the networks: the model of the last finished epoch is kept, and the Ctrl-C goes on
             raise KeyboardInterrupt
         return self

@@ -79,6 +79,16 @@ def test_a_tokenizer_must_return_a_list_of_strings():
         Word2VecTransformer(tokenizer=lambda s: re.split(r"\W+", s + "."), **W2V).fit(DOCS)
 
 
+def test_a_fit_that_trains_no_pair_says_so():
+    """Subsampling can leave out every word of a small corpus: the vectors stayed their random start, with a
+    loss curve of [0.0] that looked like a perfect fit."""
+    with pytest.warns(UserWarning, match=r"trained no word pair: subsampling \(sample=1e-12\) left out every word"):
+        Word2VecTransformer(**{**W2V, "sample": 1e-12}).fit(DOCS)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert Word2VecTransformer(**{**W2V, "sample": 0}).fit(DOCS).loss_curve_[0] > 0
+
+
 def test_corpus_files_with_a_bom_are_read_and_other_encodings_refused(tmp_path):
     """A BOM became part of the first word ('\\ufeffthe' beside 'the'); Latin-1 bytes were replaced, merging
     'café' and 'cafè'."""
