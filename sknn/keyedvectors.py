@@ -6,6 +6,7 @@ analogies, word-pair similarity) and the word2vec file formats, text and binary,
 gensim and the original word2vec tool read and write.
 """
 
+import math
 import os
 import warnings
 from numbers import Integral
@@ -80,6 +81,9 @@ class KeyedVectors:
     """
 
     def __init__(self, vectors, index_to_key, counts=None):
+        if isinstance(index_to_key, (str, bytes)) or not hasattr(index_to_key, "__len__"):
+            raise TypeError(f"index_to_key must be a list of keys (words), one per row of vectors; got "
+                            f"{index_to_key!r:.40}.")
         try:
             vectors = np.asarray(vectors, dtype=np.float32)
         except (TypeError, ValueError):
@@ -94,6 +98,8 @@ class KeyedVectors:
                              "must be finite.")
         if counts is not None and len(counts) != len(vectors):
             raise ValueError(f"counts has {len(counts)} values for {len(vectors)} vectors; give one count per key.")
+        if counts is not None and len(counts) and np.min(counts) < 0:
+            raise ValueError(f"counts holds {np.min(counts)}; a word's count is a number of occurrences, >= 0.")
         keys = [str(k) for k in index_to_key]
         duplicate = _first_duplicate(keys)
         if duplicate:
@@ -318,6 +324,8 @@ class KeyedVectors:
         """
         from scipy import stats
 
+        if not isinstance(delimiter, str) or not delimiter:
+            raise ValueError(f"delimiter must be a non-empty string (such as '\\t' or ','), got {delimiter!r}.")
         ok = self._ok_vocab(restrict_vocab, case_insensitive)
         normed = self.get_normed_vectors()
         human, model, oov, n = [], [], 0, 0
@@ -328,8 +336,8 @@ class KeyedVectors:
             if len(parts) < 3:
                 raise ValueError(f"{pairs}, line {line_no}: expected word1{delimiter!r}word2{delimiter!r}score.")
             a, b = parts[0], parts[1]
-            if not _is_number(parts[2]):
-                raise ValueError(f"{pairs}, line {line_no}: the score {parts[2]!r:.40} is not a number.")
+            if not _is_number(parts[2]) or "_" in parts[2] or not math.isfinite(float(parts[2])):
+                raise ValueError(f"{pairs}, line {line_no}: the score {parts[2]!r:.40} is not a finite number.")
             value = float(parts[2])
             if case_insensitive:
                 a, b = a.upper(), b.upper()
@@ -359,6 +367,12 @@ class KeyedVectors:
         if bad is not None:
             raise ValueError(f"The key {bad!r} is empty or holds whitespace, which ends a word in word2vec's format: "
                              "the file would not read back. Rename such keys first (e.g. 'New_York').")
+        odd = next((k for k in self.index_to_key if not _encodes(k)), None)
+        if odd is not None:
+            raise ValueError(f"The key {odd!r} holds a lone surrogate, which UTF-8 cannot write: the file would stop "
+                             "half-written. Rename such keys first (key.encode('utf-8', 'replace').decode()).")
+        if self.vector_size == 0:
+            raise ValueError("The vectors have 0 numbers each, which word2vec's format cannot hold.")
         with open(fname, "wb") as f:
             if write_header:
                 f.write(f"{len(self)} {self.vector_size}\n".encode())
@@ -528,6 +542,14 @@ def _read_binary(f, fname, vectors, encoding, unicode_errors):
         _check_key(key, fname, f"vector {i + 1}")
         keys.append(key)
     return keys
+
+
+def _encodes(key):
+    try:
+        key.encode("utf-8")
+        return True
+    except UnicodeEncodeError:
+        return False
 
 
 def _is_number(text):

@@ -79,6 +79,28 @@ def test_a_tokenizer_must_return_a_list_of_strings():
         Word2VecTransformer(tokenizer=lambda s: re.split(r"\W+", s + "."), **W2V).fit(DOCS)
 
 
+def test_keyed_vectors_refuse_what_would_not_save_or_read_back(tmp_path):
+    vectors = np.ones((2, 3), dtype=np.float32)
+    for keys in ("ab", None):  # 'ab' became the keys 'a' and 'b'
+        with pytest.raises(TypeError, match="index_to_key must be a list of keys"):
+            KeyedVectors(vectors, keys)
+    with pytest.raises(ValueError, match="counts holds -1"):
+        KeyedVectors(vectors, ["a", "b"], counts=[1, -1])
+    for kv, match in ((KeyedVectors(vectors, ["a", "b\udc80"]), "lone surrogate"),
+                      (KeyedVectors(np.ones((2, 0)), ["a", "b"]), "0 numbers each")):
+        with pytest.raises(ValueError, match=match):
+            kv.save_word2vec_format(tmp_path / "v.txt")
+        assert not (tmp_path / "v.txt").exists()  # refused before the file is opened (was left half-written)
+    pairs = tmp_path / "pairs.tsv"
+    kv = KeyedVectors(np.random.RandomState(0).randn(3, 4), ["a", "b", "c"])
+    for score in ("nan", "inf", "1_0"):
+        pairs.write_text(f"a\tb\t1.0\na\tc\t{score}\nb\tc\t2\n")
+        with pytest.raises(ValueError, match=rf"line 2: the score '{score}' is not a finite number"):
+            kv.evaluate_word_pairs(pairs)
+    with pytest.raises(ValueError, match="delimiter must be a non-empty string"):
+        kv.evaluate_word_pairs(pairs, delimiter="")
+
+
 def test_a_fit_that_trains_no_pair_says_so():
     """Subsampling can leave out every word of a small corpus: the vectors stayed their random start, with a
     loss curve of [0.0] that looked like a perfect fit."""
@@ -272,7 +294,7 @@ def test_an_interrupted_fit_keeps_the_model_of_the_last_finished_epoch(monkeypat
 def test_evaluation_files_with_a_bad_score_name_the_line(vector_files, tmp_path):
     pairs = tmp_path / "pairs.tsv"
     pairs.write_text("w0\tw1\t3.5\nw1\tw2\thigh\n")
-    with pytest.raises(ValueError, match=r"pairs\.tsv, line 2: the score 'high' is not a number"):
+    with pytest.raises(ValueError, match=r"pairs\.tsv, line 2: the score 'high' is not a finite number"):
         vector_files[0].evaluate_word_pairs(pairs, case_insensitive=False)
 
 
