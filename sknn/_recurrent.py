@@ -253,7 +253,7 @@ class SequenceNet(nn.Module):
         self.chars = None
         if char_features is not None:
             self.chars = (CharLSTM if char_features == "lstm" else CharCNN)(n_chars, 32, char_dim)
-            width += char_dim
+            width += 2 * (char_dim // 2) if char_features == "lstm" else char_dim  # (two directions of char_dim // 2)
         self.dropout = nn.Dropout(dropout)
         self.rnn = RecurrentLayers(cell, width, hidden_size, num_layers, bidirectional, dropout)
         out_width = hidden_size * (2 if bidirectional else 1)

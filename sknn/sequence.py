@@ -48,7 +48,7 @@ class LSTMSequenceTagger(SequenceModel):
         or a bidirectional LSTM ('lstm') over them. It gives words unseen in fit a
         representation (token sequences only; ignored for feature vectors).
     char_dim : int, default=64
-        Size of the character representation of a word.
+        Size of the character representation of a word ('lstm': two directions of char_dim // 2).
     min_count : int, default=1
         Words seen fewer times in fit are unknown (share the '<unk>' embedding).
     max_vocab : int or None, default=None

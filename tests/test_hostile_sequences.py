@@ -107,6 +107,12 @@ def test_feature_sequences_beyond_float32_training_are_refused(value, match):
         LSTMSequenceTagger(**SMALL).fit(series, [[0, 1, 0], [1, 0]])
 
 
+def test_a_character_lstm_of_odd_size_trains():
+    """Its two directions give 2 * (char_dim // 2) values: an odd char_dim failed inside torch (expected 3, got 2)."""
+    tagger = LSTMSequenceTagger(**SMALL, char_features="lstm", char_dim=3).fit(X, Y)
+    assert [len(p) for p in tagger.predict(X[:2])] == [3, 3]
+
+
 def test_numeric_sequences_without_features_are_refused():
     with pytest.raises(ValueError, match=r"X\[0\] has 0 features per step \(shape \(3, 0\)\)"):
         LSTMSequenceTagger(**SMALL).fit([np.zeros((3, 0)), np.zeros((2, 0))], [[0, 1, 0], [1, 0]])
