@@ -101,6 +101,11 @@ def test_keyed_vectors_refuse_what_would_not_save_or_read_back(tmp_path):
         kv.evaluate_word_pairs(pairs, delimiter="")
 
 
+def test_an_exponent_whose_noise_distribution_overflows_is_refused():
+    with pytest.raises(InvalidParameterError, match="ns_exponent"):  # was a NaN noise table and a normal-looking loss
+        Word2VecTransformer(**{**W2V, "ns_exponent": 1e308}).fit(DOCS)
+
+
 def test_a_fit_that_trains_no_pair_says_so():
     """Subsampling can leave out every word of a small corpus: the vectors stayed their random start, with a
     loss curve of [0.0] that looked like a perfect fit."""
