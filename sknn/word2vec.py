@@ -82,7 +82,7 @@ class Word2VecTransformer(FamilyEstimator, ClassNamePrefixFeaturesOutMixin, Tran
     max_vocab_size      max_vocab_size         prune the rarest words while counting
     sg=0                sg=0                   1: skip-gram, 0: CBOW (mean of the window)
     negative=5          negative=5             noise words per centre word
-    ns_exponent=0.75    ns_exponent=0.75       noise drawn from counts ** ns_exponent (-100 to 100)
+    ns_exponent=0.75    ns_exponent=0.75       noise drawn from counts ** ns_exponent (|e| <= 1e6)
     sample=1e-3         sample=1e-3            subsampling threshold of frequent words
     alpha=0.025         alpha=0.025            initial learning rate (per pair, summed)
     min_alpha=1e-4      min_alpha=1e-4         rate reached linearly at the last word
@@ -178,7 +178,7 @@ class Word2VecTransformer(FamilyEstimator, ClassNamePrefixFeaturesOutMixin, Tran
         "max_vocab_size": [Interval(Integral, 1, None, closed="left"), None],
         "sg": ["boolean", Interval(Integral, 0, 1, closed="both")],
         "negative": [Interval(Integral, 1, None, closed="left")],
-        "ns_exponent": [Interval(Real, -100, 100, closed="both")],  # beyond, count ** e overflows even in logs
+        "ns_exponent": [Interval(Real, -1e6, 1e6, closed="both")],  # beyond, e * log(count) can overflow
         "sample": [Interval(Real, 0, None, closed="left")],
         "alpha": [Interval(Real, 0, None, closed="neither")],
         "min_alpha": [Interval(Real, 0, None, closed="left")],
