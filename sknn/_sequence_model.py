@@ -98,6 +98,10 @@ class SequenceModel(BaseNeuralNetwork, abstract=True):
             if counts and set(counts) <= set(self._specials):
                 raise ValueError(f"The sequences hold only the model's own symbols ({', '.join(sorted(counts))}), "
                                  "which are not words to learn; pass sentences of words.")
+            if self.max_vocab is not None and self.max_vocab <= len(self._specials):
+                raise ValueError(f"max_vocab={self.max_vocab} leaves no room for words beside the model's "
+                                 f"{len(self._specials)} symbols ({', '.join(self._specials)}); pass a larger "
+                                 "max_vocab.")
             raise ValueError(f"No token occurs at least min_count={self.min_count} times; lower min_count.")
         warn_own_symbols(counts, self._specials)
 

@@ -183,6 +183,8 @@ def test_sentences_of_only_the_models_own_symbols_are_named():
         LSTMLanguageModel(**SMALL).fit([["<s>", "<unk>", "</s>"]] * 3)
     with pytest.raises(ValueError, match="No token occurs at least min_count=5 times"):
         LSTMLanguageModel(min_count=5, **SMALL).fit(X)
+    with pytest.raises(ValueError, match=r"max_vocab=4 leaves no room for words beside the model's 4 symbols"):
+        LSTMLanguageModel(max_vocab=4, **SMALL).fit(X)  # it said to lower min_count
 
 
 def test_data_frames_of_tokens_are_one_sequence_per_row():
