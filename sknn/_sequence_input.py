@@ -400,6 +400,7 @@ def read_pretrained(vectors, embedding_dim):
     if isinstance(table, np.ndarray):  # keyed vectors: one matrix
         if not np.isfinite(table).all():
             raise ValueError("pretrained_embeddings holds NaN or infinity; pretrained vectors must be finite.")
+        _check_float32_vectors(table, "pretrained_embeddings")
     else:  # a dict: one vector per word
         for w in words:
             try:
@@ -412,7 +413,15 @@ def read_pretrained(vectors, embedding_dim):
             if not np.isfinite(row).all():
                 raise ValueError(f"pretrained_embeddings[{w!r}] holds NaN or infinity; pretrained vectors must "
                                  "be finite.")
+            _check_float32_vectors(row, f"pretrained_embeddings[{w!r}]")
     return vectors, words
+
+
+def _check_float32_vectors(values, name):
+    top = float(np.abs(values).max()) if np.size(values) else 0.0
+    if top > 1e30:  # the network computes in float32 (3.4e38): such vectors overflow its first products
+        raise ValueError(f"{name} holds values up to {top:.3g}, beyond what the network's float32 arithmetic can "
+                         "use; rescale the vectors (e.g. divide them by their largest norm).")
 
 
 def pretrained_matrix(vectors, words, vocabulary, lowercase, embedding_dim):
@@ -423,7 +432,7 @@ def pretrained_matrix(vectors, words, vocabulary, lowercase, embedding_dim):
     seen, rows, values = set(), [], []
     for w in words:
         key = w.lower() if lowercase else w
-        if key not in seen:  # with lowercase, the first (most frequent) casing wins
+        if key not in seen and vocabulary[key] != PAD:  # (the padding row stays zero); the first casing wins
             seen.add(key)
             rows.append(vocabulary[key])
             values.append(np.asarray(vectors[w], dtype=np.float32))

@@ -107,6 +107,14 @@ def test_feature_sequences_beyond_float32_training_are_refused(value, match):
         LSTMSequenceTagger(**SMALL).fit(series, [[0, 1, 0], [1, 0]])
 
 
+def test_pretrained_vectors_beyond_float32_are_refused_and_a_pad_key_leaves_the_padding_row_zero():
+    vectors = {"the": np.full(4, 1e300), "dog": np.ones(4)}  # was a divergence blamed on 'features'
+    with pytest.raises(ValueError, match=r"pretrained_embeddings\['the'\] holds values up to 1e\+300"):
+        LSTMSequenceTagger(**SMALL, pretrained_embeddings=vectors).fit(X, Y)
+    tagger = LSTMSequenceTagger(**SMALL, pretrained_embeddings={"<pad>": np.ones(4), "dog": np.ones(4)}).fit(X, Y)
+    assert not tagger.net_.module_.embedding.weight[0].any()  # padding reads as no token, not as the file's '<pad>'
+
+
 def test_a_character_lstm_of_odd_size_trains():
     """Its two directions give 2 * (char_dim // 2) values: an odd char_dim failed inside torch (expected 3, got 2)."""
     tagger = LSTMSequenceTagger(**SMALL, char_features="lstm", char_dim=3).fit(X, Y)
