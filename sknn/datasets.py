@@ -133,9 +133,11 @@ def read_conllu(path, tag="upos"):
     >>> X[0][:3], y[0][:3]                                     # doctest: +SKIP
     (['Al', '-', 'Zaman'], ['PROPN', 'PUNCT', 'PROPN'])
     """
-    if tag not in _CONLLU_TAGS:
+    if not isinstance(tag, str) or tag not in _CONLLU_TAGS:
         raise ValueError(f"tag={tag!r}; pass 'upos' or 'xpos'.")
     column = _CONLLU_TAGS[tag]
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be the path of a .conllu file (a str or path-like), got {path!r:.60}.")
     path = os.fspath(path)
     if os.path.isdir(path):
         raise ValueError(f"{path!r} is a folder; pass the path of a .conllu file in it.")
@@ -158,6 +160,9 @@ def read_conllu(path, tag="upos"):
                              f"this one has {len(cols)}.")
         if "-" in cols[0] or "." in cols[0]:
             continue  # a multi-word token or an empty node, not a syntactic word
+        if not cols[0].isdigit() or not cols[1].strip():
+            raise ValueError(f"{path}, line {number}: a CoNLL-U word line starts with its number and its form; "
+                             f"this one has ID {cols[0]!r:.20} and FORM {cols[1]!r:.40}.")
         words.append(cols[1])
         tags.append(cols[column])
     if words:
@@ -165,4 +170,7 @@ def read_conllu(path, tag="upos"):
         y.append(tags)
     if not X:
         raise ValueError(f"{path} holds no sentence.")
+    if all(t == "_" for tags in y for t in tags):
+        raise ValueError(f"{path} has no {tag.upper()} tag on any word (every one is '_'); pass the other tag "
+                         f"({'upos' if tag == 'xpos' else 'xpos'}).")
     return X, y

@@ -127,6 +127,16 @@ def test_read_conllu_errors(tmp_path):
     packed = tmp_path / "train.conllu.gz"  # read as it is, decompressed (it was "not UTF-8 text")
     packed.write_bytes(gzip.compress(b"1\tI\tI\tPRON\t_\t_\t0\t_\t_\t_\n\n"))
     assert read_conllu(packed) == ([["I"]], [["PRON"]])
+    with pytest.raises(ValueError, match=r"tag=\['upos'\]; pass 'upos' or 'xpos'"):
+        read_conllu(packed, tag=["upos"])  # was "unhashable type: 'list'"
+    with pytest.raises(TypeError, match="path must be the path of a .conllu file"):
+        read_conllu(None)
+    with pytest.raises(ValueError, match=r"has no XPOS tag on any word \(every one is '_'\); pass the other tag"):
+        read_conllu(packed, tag="xpos")
+    for line, what in (("1\t\tI\tPRON", "FORM ''"), ("one\tI\tI\tPRON", "ID 'one'")):
+        path.write_text(line + "\t_\t_\t0\t_\t_\t_\n\n", encoding="utf-8")
+        with pytest.raises(ValueError, match=f"line 1: a CoNLL-U word line starts with its number and its .*{what}"):
+            read_conllu(path)
 
 
 # -- the recurrent layers ---------------------------------------------------------------------
