@@ -374,8 +374,8 @@ def read_pretrained(vectors, embedding_dim):
     vectors = getattr(vectors, "wv_", vectors)  # a fitted Word2VecTransformer gives its keyed vectors
     if hasattr(vectors, "key_to_index"):  # keyed vectors, sknn's or gensim's
         words = list(vectors.key_to_index)
-    elif hasattr(vectors, "items"):
-        words = list(vectors)
+    elif hasattr(vectors, "items"):  # a dict, or a pandas Series word -> vector (whose iteration gives values)
+        words = list(vectors.keys())
     elif hasattr(vectors, "fit") and hasattr(vectors, "get_params"):  # an estimator, unfitted
         raise TypeError(f"pretrained_embeddings is an unfitted {type(vectors).__name__}. Fit it first; under "
                         "cross_val_score, GridSearchCV or clone (which give copies of parameters unfitted), pass "

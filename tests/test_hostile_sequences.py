@@ -3,6 +3,7 @@
 import warnings
 
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.utils._param_validation import InvalidParameterError
 
@@ -111,6 +112,8 @@ def test_pretrained_vectors_beyond_float32_are_refused_and_a_pad_key_leaves_the_
     vectors = {"the": np.full(4, 1e300), "dog": np.ones(4)}  # was a divergence blamed on 'features'
     with pytest.raises(ValueError, match=r"pretrained_embeddings\['the'\] holds values up to 1e\+300"):
         LSTMSequenceTagger(**SMALL, pretrained_embeddings=vectors).fit(X, Y)
+    series = pd.Series({"the": np.ones(4), "dog": np.zeros(4)})  # its keys are the words (it read the vectors)
+    assert "dog" in LSTMSequenceTagger(**SMALL, pretrained_embeddings=series).fit(X, Y).vocabulary_
     tagger = LSTMSequenceTagger(**SMALL, pretrained_embeddings={"<pad>": np.ones(4), "dog": np.ones(4)}).fit(X, Y)
     assert not tagger.net_.module_.embedding.weight[0].any()  # padding reads as no token, not as the file's '<pad>'
 
@@ -196,8 +199,6 @@ def test_sentences_of_only_the_models_own_symbols_are_named():
 
 
 def test_data_frames_of_tokens_are_one_sequence_per_row():
-    import pandas as pd
-
     rows = [["the", "dog", "runs"], ["a", "cat", None]]  # pandas pads a shorter row with missing cells
     tagger = LSTMSequenceTagger(**SMALL).fit(pd.DataFrame(rows[:1] * 4), pd.DataFrame([["D", "N", "V"]] * 4))
     predicted = tagger.predict(pd.DataFrame(rows))
