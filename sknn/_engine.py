@@ -208,6 +208,17 @@ def _overrides(callback, hook):
     return getattr(type(callback), hook, None) is not getattr(Callback, hook)
 
 
+def _refuse_non_finite_outputs(finite, unreadable):
+    """Refuse outputs that are NaN or infinite (``finite``: a bool per output row) where the input was read (an
+    unreadable file's row is NaN by design): a network whose weights overflow float32 would otherwise predict
+    class 0, or NaN, for every input without a word."""
+    rows = [i for i in torch.nonzero(~finite).flatten().tolist() if i not in unreadable] if not finite.all() else []
+    if rows:
+        raise ValueError(f"The network's outputs are NaN or infinite for {len(rows)} of its {len(finite)} output "
+                         f"rows (such as row {rows[0]}): its weights overflow float32 arithmetic, a fit that went "
+                         "wrong (too large a learning rate?). Fit again with a smaller learning_rate_init.")
+
+
 class Engine(NeuralNet):
     """skorch's NeuralNet with sknn's hot path; see the module docstring.
 
@@ -566,7 +577,7 @@ class Engine(NeuralNet):
     def predict_source(self, source, batch_size=None, transform=None):
         """Outputs of the module (after ``transform``) for every row of ``source``, as one CPU tensor."""
         self.module_.eval()
-        outputs = []
+        outputs, finite = [], []
         with torch.inference_mode(), _memory_errors_named("Prediction", self.device, batch_size or self.batch_size):
             for Xb, _, _ in source.batches(batch_size or self.batch_size, device=self.device):
                 n = len(Xb) if isinstance(Xb, torch.Tensor) else None
@@ -577,5 +588,9 @@ class Engine(NeuralNet):
                 out = out if n is None else out[:n]
                 if self.amp_dtype is not None and out.dtype == self.amp_dtype:
                     out = out.float()  # probabilities and scores in float32
+                if isinstance(out, torch.Tensor) and out.is_floating_point():  # (on the device: no sync per batch)
+                    finite.append(torch.isfinite(out.reshape(len(out), -1)).all(dim=1))
                 outputs.append(out if transform is None else transform(out))
+        if finite:
+            _refuse_non_finite_outputs(torch.cat(finite).cpu(), set(getattr(source, "unreadable", ())))
         return torch.cat(outputs).cpu()

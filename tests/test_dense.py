@@ -377,6 +377,19 @@ def test_diverging_training_gets_a_clear_error(blobs):
             X * 1e3, y)
 
 
+def test_a_network_whose_outputs_are_nan_refuses_to_predict(blobs):
+    """Weights that overflow float32 made every prediction class 0 (the arg-max of NaN) without a word."""
+    X, y = blobs
+    clf = DenseClassifier(**dict(FAST, max_iter=1)).fit(X, y)
+    with torch.no_grad():
+        for weights in clf.net_.module_.parameters():
+            weights.fill_(float("inf"))
+    for predict in (clf.predict, clf.predict_proba):
+        with pytest.raises(ValueError, match=r"The network's outputs are NaN or infinite for \d+ of its \d+ output "
+                                             "rows .*smaller learning_rate_init"):
+            predict(X)
+
+
 # -- persistence -------------------------------------------------------------------
 def test_pickle_and_joblib_round_trips(blobs, tmp_path):
     X, y = blobs
