@@ -24,10 +24,10 @@ from ._data import ArrayBatches
 from ._device import resolve_device, resolve_precision, seeded, torch_threads
 from ._engine import Engine
 from ._family import FamilyEstimator
+from ._labels import check_labels, check_numeric_target, numpy_labels
 from ._training import OPTIMIZERS, optimizer_kwargs
-from ._validation import (build_within_memory, check_fit_params, check_labels, check_numeric_target,
-                          check_validation_data, float32_features, numpy_labels, refuse_data_loader,
-                          validate_data)
+from ._validation import (build_within_memory, check_fit_params, check_validation_data, float32_features,
+                          refuse_data_loader, validate_data)
 
 __all__ = ["BaseNeuralNetwork"]
 

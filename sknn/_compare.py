@@ -33,11 +33,11 @@ from sklearn.model_selection import KFold, StratifiedKFold, check_cv
 from sklearn.utils import _safe_indexing
 
 from . import _stats
-from ._compare_fit import _duration, _fit_one, _packages, _Progress
 from ._compare_defaults import DEFAULT_REPEATS, SMALL_DATA, default_repeats
+from ._compare_fit import _duration, _fit_one, _packages, _Progress
 from ._compare_lineup import (METRICS, MODEL_ALIASES, LabelEncodedClassifier, _check_features, _check_target,
                               _is_missing, _metrics, _select_models, _task_with_reason, default_models, detect_task)
-from ._validation import check_label_spellings, check_real_target, numpy_labels
+from ._labels import check_label_spellings, check_real_target, numpy_labels
 
 __all__ = ["run_compare", "prepare", "execute", "default_models", "detect_task", "rank_datasets", "MODEL_ALIASES",
            "METRICS", "LabelEncodedClassifier", "DEFAULT_REPEATS", "SMALL_DATA", "default_repeats"]

@@ -22,8 +22,9 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer, LabelEncoder, OneHotEncoder, StandardScaler
 from sklearn.utils.validation import check_is_fitted
 
+from ._labels import check_real_target
 from ._tabular import check_number_column, describe_placeholders, frame_column, placeholder_cells
-from ._validation import check_real_target, check_unique_columns
+from ._validation import check_unique_columns
 
 __all__ = ["BASELINE", "DEFAULT_SCORING", "METRICS", "MODEL_ALIASES", "Metric", "LabelEncodedClassifier", "default_models",
            "detect_task"]

@@ -14,7 +14,8 @@ import numpy as np
 import pandas as pd
 import torch
 
-from ._validation import check_labels, check_magnitude, first_non_string
+from ._labels import check_labels
+from ._validation import check_magnitude, first_non_string
 
 __all__ = ["BOS", "EOS", "MAX_WORD_CHARS", "PAD", "UNK", "BOS_TOKEN", "EOS_TOKEN", "PAD_TOKEN", "UNK_TOKEN",
            "SequenceBatches", "build_vocabulary", "char_table", "check_label_sequences", "check_prefixes",

@@ -12,8 +12,9 @@ from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 
 from ._engine import accuracy_score, r2_score
+from ._labels import check_classes, check_labels, label_indices
 from ._training import EnsembleMSELoss, SmoothedCrossEntropyLoss
-from ._validation import check_classes, check_labels, check_magnitude, class_weight_vector, label_indices
+from ._validation import check_magnitude, class_weight_vector
 
 __all__ = ["NeuralClassifierMixin", "NeuralRegressorMixin"]
 

@@ -20,10 +20,11 @@ from ._base import BaseNeuralNetwork
 from ._dense_net import DenseNet, check_architecture, choose_threads
 from ._dense_numpy import estimator_from_network, forward_numpy, network_of
 from ._dense_onnx import dense_onnx_feed, dense_onnx_graph
+from ._labels import check_numeric_target
 from ._layers import ACTIVATIONS, INITIALIZER_NAMES, ScaledLinear, TabularInput, initialize_weights
 from ._tabular import TabularPreprocessor, rows_as_array
 from ._targets import NeuralClassifierMixin, NeuralRegressorMixin
-from ._validation import check_numeric_target, validate_data
+from ._validation import validate_data
 
 __all__ = ["DenseNet", "DenseClassifier", "DenseRegressor", "forward_numpy"]
 

@@ -16,13 +16,14 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ._engine import PassThroughLoss, accuracy_score
+from ._labels import check_classes, check_same_label_kind, label_indices
 from ._recurrent import RecurrentLayers, SequenceNet, language_model_cutoff
 from ._sequence_input import (BOS, BOS_TOKEN, EOS, EOS_TOKEN, PAD, PAD_TOKEN, UNK, UNK_TOKEN, SequenceBatches,
                               build_vocabulary, check_label_sequences, check_prefixes, check_sequences, spans,
                               token_forms, token_ids)
 from ._sequence_model import SequenceModel, check_sequence_weights
 from ._sequence_onnx import tagger_onnx_feed, tagger_onnx_graph
-from ._validation import check_classes, check_positive_int, check_same_label_kind, label_indices, refuse_data_loader
+from ._validation import check_positive_int, refuse_data_loader
 
 __all__ = ["LSTMSequenceTagger", "LSTMLanguageModel", "RecurrentLayers", "SequenceBatches", "SequenceNet"]
 

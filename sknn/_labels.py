@@ -1,0 +1,176 @@
+"""Checks of what a model learns to predict: labels (their types, their spellings, the classes) and targets
+of numbers, shared by every family; one helper per rule, each naming the input and the fix (as in
+:mod:`sknn._validation`).
+"""
+
+import bisect
+import datetime
+import math
+from numbers import Real
+
+import numpy as np
+
+__all__ = ["check_classes", "check_label_spellings", "check_labels", "check_numeric_target", "check_real_target",
+           "check_same_label_kind", "label_indices", "numpy_labels"]
+
+
+def check_real_target(values, name="y"):
+    """Refuse a target of dates, durations or complex numbers, which a cast to float would turn into nanoseconds or
+    strip of their imaginary part, naming the fix."""
+    kind = values.dtype.kind
+    if kind == "O" and values.size:
+        first = values.ravel()[0]
+        kind = ("M" if isinstance(first, (np.datetime64, datetime.date)) else "m" if isinstance(
+            first, (np.timedelta64, datetime.timedelta)) else "c" if isinstance(first, (complex, np.complexfloating))
+                else kind)
+    if kind in "Mm":
+        raise ValueError(f"{name} holds {'dates' if kind == 'M' else 'durations'}: turn them into numbers first (for "
+                         "instance days since a date, or hours), which a model can predict.")
+    if kind == "c":
+        raise ValueError(f"Complex data not supported: {name} holds complex numbers; predict their real and "
+                         "imaginary parts (or modulus and angle) as numbers of their own.")
+
+
+def check_numeric_target(y, caller):
+    """A regressor's y must hold numbers: a string in it is named, with the classifier as the fix; dates, durations
+    and complex numbers are refused (:func:`check_real_target`)."""
+    if y is None or not hasattr(y, "__len__"):
+        return
+    values = np.asarray(y)
+    check_real_target(values)
+    if values.dtype.kind in "US":
+        first = values.ravel()[0].item() if values.size else None
+    elif values.dtype.kind == "O":
+        first = next((v for v in values.ravel() if isinstance(v, (str, bytes))), None)
+    else:
+        return
+    if first is not None:
+        raise ValueError(f"{caller} predicts numbers, but y holds the string {first!r}: for labels use a "
+                         "classifier (e.g. DenseClassifier); otherwise convert y to numbers first.")
+
+
+_NUMBER_TYPES = (Real, np.number)
+
+
+def _label_kind(v):
+    """The kind of a label for the mixing rule: 'string', 'bytes', 'boolean', 'number' or the type's name;
+    None for a missing label (None, NaN, pd.NA, pd.NaT)."""
+    if v is None or type(v).__name__ in ("NAType", "NaTType"):  # pandas' missing values
+        return None
+    if isinstance(v, str):
+        return "string"
+    if isinstance(v, bytes):
+        return "bytes"
+    if isinstance(v, (bool, np.bool_)):
+        return "boolean"
+    if isinstance(v, _NUMBER_TYPES):
+        return None if isinstance(v, (float, np.floating)) and math.isnan(v) else "number"
+    return type(v).__name__
+
+
+def numpy_labels(y):
+    """Labels whose type numpy would lose, as a numpy array of their own type; anything else unchanged.
+
+    A pandas column of nullable integers or booleans (``Int64``, ``boolean``) without missing
+    values becomes int64/bool: through float64 large integers (2**60 and 2**60 + 1) would
+    merge into one class and predictions would come back as floats. A 1-D object array of
+    plain numbers (a pandas object column holding 0, 1, 2) becomes a numeric array, one of
+    booleans a bool array: scikit-learn's checks call such labels of 'unknown' type.
+    """
+    numpy_dtype = getattr(getattr(y, "dtype", None), "numpy_dtype", None)  # pandas' masked (nullable) arrays
+    if numpy_dtype is not None and hasattr(y, "isna") and not y.isna().to_numpy().any():
+        return y.to_numpy(dtype=numpy_dtype)
+    if getattr(y, "dtype", None) != object or getattr(y, "ndim", 0) != 1 or len(y) == 0:
+        return y
+    values = y.tolist()
+    if all(isinstance(v, _NUMBER_TYPES) and not isinstance(v, (bool, np.bool_)) for v in values):
+        return np.asarray(values)
+    if all(isinstance(v, (bool, np.bool_)) for v in values):  # true/false read with a gap (a CSV column, 'boolean')
+        return np.asarray(values, dtype=bool)
+    return y
+
+
+def check_labels(labels, name="y", lengths=None):
+    """Refuse missing labels (None, NaN) and labels that mix types ('D' and 1, True and 1).
+
+    Parameters
+    ----------
+    labels : 1-D array-like
+    name : str
+    lengths : list of int or None
+        For flattened label sequences, the length of each sequence: the message then
+        names the sequence and the position (``y[3][1]``).
+    """
+    starts = None if lengths is None else np.cumsum([0, *lengths[:-1]]).tolist()
+
+    def where(i):
+        if starts is None:
+            return f"{name}[{i}]"
+        s = bisect.bisect_right(starts, i) - 1
+        return f"{name}[{s}][{i - starts[s]}]"
+
+    if isinstance(labels, np.ndarray) and labels.dtype.kind in "biuUS":
+        return
+    if isinstance(labels, np.ndarray) and labels.dtype.kind == "f":
+        missing = np.flatnonzero(np.isnan(labels))
+        if missing.size:
+            raise ValueError(f"{where(missing[0])} is NaN: a label cannot be missing; drop those samples or give "
+                             "them a label.")
+        return
+    types = set(map(type, labels))
+    if types <= {str} or types <= {int}:
+        return
+    first = None
+    for i, v in enumerate(labels):
+        kind = _label_kind(v)
+        if kind is None:
+            raise ValueError(f"{where(i)} is {v!r}: a label cannot be missing; drop those samples or give them a "
+                             "label.")
+        if first is None:
+            first = (i, v, kind)
+        elif kind != first[2]:
+            raise ValueError(f"The labels mix types: {where(first[0])} is {first[1]!r} (a {first[2]}) but {where(i)} "
+                             f"is {v!r} (a {kind}); use one type for all labels (e.g. all strings).")
+
+
+def check_classes(classes, caller, name="y"):
+    """``classes`` (the sorted distinct labels), refused when fewer than 2 or when two differ only by white space."""
+    check_label_spellings(classes, name)
+    if len(classes) < 2:
+        raise ValueError(f"{caller} needs at least 2 different labels (classes), but {name} holds only one class: "
+                         f"{classes.tolist()[0]!r}.")
+    return classes
+
+
+def check_label_spellings(classes, name="y"):
+    """Refuse string labels that differ only by surrounding white space ('yes' and ' yes'): a CSV's stray spaces
+    would make two classes of one, each with part of its samples."""
+    seen = {}
+    for c in classes.tolist() if isinstance(classes, np.ndarray) else classes:  # (plain str, not np.str_)
+        if isinstance(c, str):
+            other = seen.setdefault(c.strip(), c)
+            if other != c:
+                raise ValueError(f"{name} holds labels that differ only by surrounding white space: {other!r} and "
+                                 f"{c!r} would be two classes; strip them first (y.str.strip(), or "
+                                 "pd.read_csv(..., skipinitialspace=True)).")
+
+
+def check_same_label_kind(labels, classes, name="y"):
+    """``labels``, refused when they are of another kind than the fitted ``classes`` (strings against numbers):
+    '1' never equals 1, so a score would be 0 without a word."""
+    if len(labels) and len(classes):
+        given, fitted = _label_kind(labels[0]), _label_kind(classes[0])
+        if given != fitted:
+            shown = [v.item() if isinstance(v, np.generic) else v for v in (labels[0], classes[0])]
+            raise ValueError(f"{name} holds {given} labels (such as {shown[0]!r}) but the model was fitted on "
+                             f"{fitted} labels (such as {shown[1]!r}): pass labels of the kind of fit.")
+    return labels
+
+
+def label_indices(y, classes, name="y"):
+    """The index of each label of ``y`` in the sorted ``classes`` (int64), refusing labels outside them."""
+    unknown = ~np.isin(y, classes)
+    if unknown.any():
+        raise ValueError(f"{name} contains labels not seen in the first fit: {np.unique(y[unknown])[:10].tolist()}; "
+                         f"known classes are {classes.tolist()}.")
+    return np.searchsorted(classes, y).astype(np.int64)
