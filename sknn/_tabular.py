@@ -23,7 +23,7 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_array, check_is_fitted
 
-from ._validation import validate_data
+from ._validation import reads_as_number, validate_data
 from .persist import SaveMixin
 
 __all__ = ["TabularPreprocessor", "check_number_column", "robust_statistics", "rows_as_array"]
@@ -180,20 +180,11 @@ def numbers_as_text(values):
     if pd.to_numeric(pd.Series(distinct), errors="coerce").notna().all():
         return "numbers", example
     if all(_FORMATTED_NUMBER.fullmatch(v) for v in distinct):
-        example = next((v for v in distinct if not _is_plain_number(v)), example)
+        example = next((v for v in distinct if not reads_as_number(v)), example)
         return "formatted numbers", example
     if all(_DATE.fullmatch(v) for v in distinct):
         return "dates or times", example
     return None
-
-
-def _is_plain_number(text):
-    """Whether the string ``text`` reads as a number to float() ('2.5', ' 1e3', 'nan')."""
-    try:
-        float(text)
-        return True
-    except ValueError:
-        return False
 
 
 def describe_numbers_as_text(found, name):
@@ -212,7 +203,7 @@ def describe_numbers_as_text(found, name):
 
 def _share_of_numbers(values):
     def is_number(v):
-        return _is_plain_number(v) if isinstance(v, str) else _is_number(v)
+        return reads_as_number(v) if isinstance(v, str) else _is_number(v)
 
     return float(np.mean([is_number(v) for v in values])) if len(values) else 0.0
 

@@ -26,8 +26,8 @@ from torch.overrides import TorchFunctionMode
 __all__ = ["MAX_MAGNITUDE", "NetworkTooLarge", "build_within_memory", "check_callbacks", "check_fit_params",
            "check_magnitude", "check_non_negative_weights", "check_positive_int", "check_sizes",
            "check_unique_columns", "check_validation_data", "check_width", "class_weight_vector", "compressed_opener",
-           "first_non_string", "float32_features", "memory_limit", "numbered_lines", "refuse_data_loader",
-           "validate_data"]
+           "first_non_string", "float32_features", "memory_limit", "numbered_lines", "reads_as_number",
+           "refuse_data_loader", "validate_data"]
 
 # sknn trains in float32 (largest value 3.4e38): inputs or targets above this make squares
 # (losses, batch-norm variances, Adam's second moments) overflow, and training meaningless.
@@ -249,6 +249,15 @@ def numbered_lines(path):
     except (EOFError, zlib.error, lzma.LZMAError, OSError) as exc:
         raise ValueError(f"Cannot read {os.fspath(path)!r} after line {number}: {exc}; the file is damaged or "
                          "truncated.") from None
+
+
+def reads_as_number(text):
+    """Whether the string ``text`` reads as a number to float() ('2.5', ' 1e3', 'nan')."""
+    try:
+        float(text)
+        return True
+    except ValueError:
+        return False
 
 
 def first_non_string(tokens):

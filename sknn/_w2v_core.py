@@ -92,22 +92,21 @@ def open_corpus_file(path):
 
 
 def check_text_file(path, name="X"):
-    """Refuse a corpus file that is not text: a NUL byte in its first 64 KB (after decompression), or a compressed
-    stream that cannot be read."""
+    """Refuse a corpus file that is not text: a NUL byte in its first 64 KB (after decompression), bytes there that
+    are not UTF-8, or a compressed stream that cannot be read."""
     try:
         with (compressed_opener(path) or open)(path, "rb") as f:
             sample = f.read(1 << 16)
     except _READ_ERRORS as exc:
         raise ValueError(f"{name}={os.fspath(path)!r} cannot be read as a (compressed) text file: {exc}.") from None
-    if b"\x00" not in sample:
-        try:
-            codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)  # (a character cut at 64 KB is fine)
-        except UnicodeDecodeError as exc:
-            raise _not_utf8(path, exc, "in its first 64 KB", name) from None
     if b"\x00" in sample:
         raise ValueError(f"{name}={os.fspath(path)!r} is not a text file (it holds NUL bytes: a binary file, or text "
                          "in UTF-16); pass a UTF-8 text file with one sentence a line (gzip, bzip2 and xz files are "
                          "decompressed).")
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)  # (a character cut at 64 KB is fine)
+    except UnicodeDecodeError as exc:
+        raise _not_utf8(path, exc, "in its first 64 KB", name) from None
 
 
 def _not_utf8(path, exc, where, name):

@@ -14,7 +14,7 @@ from numbers import Integral
 import numpy as np
 from sklearn.utils._param_validation import InvalidParameterError
 
-from ._validation import check_width, numbered_lines
+from ._validation import check_width, numbered_lines, reads_as_number
 
 __all__ = ["KeyedVectors"]
 
@@ -336,7 +336,7 @@ class KeyedVectors:
             if len(parts) < 3:
                 raise ValueError(f"{pairs}, line {line_no}: expected word1{delimiter!r}word2{delimiter!r}score.")
             a, b = parts[0], parts[1]
-            if not _is_number(parts[2]) or "_" in parts[2] or not math.isfinite(float(parts[2])):
+            if not reads_as_number(parts[2]) or "_" in parts[2] or not math.isfinite(float(parts[2])):
                 raise ValueError(f"{pairs}, line {line_no}: the score {parts[2]!r:.40} is not a finite number.")
             value = float(parts[2])
             if case_insensitive:
@@ -507,7 +507,7 @@ def _read_text(f, fname, vectors, encoding, unicode_errors):
         try:
             vectors[i] = np.asarray(parts[1:], dtype=np.float32)
         except ValueError:
-            bad = next(p for p in parts[1:] if not _is_number(p))
+            bad = next(p for p in parts[1:] if not reads_as_number(p))
             raise ValueError(f"{fname!r}, line {i + 2} (the vector of {parts[0]!r}): {bad!r:.40} is not a "
                              "number.") from None
         _check_finite_row(vectors[i], fname, f"line {i + 2}", parts[0])
@@ -550,14 +550,6 @@ def _encodes(key):
         return True
     except UnicodeEncodeError:
         return False
-
-
-def _is_number(text):
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
 
 
 def _check_key(key, fname, where):
