@@ -48,7 +48,7 @@ def dense_onnx_graph(estimator, network):
         flat = int(estimator._y_ndim) == 1
         shape = ["batch"] if flat else ["batch", int(estimator.n_outputs_)]
         module = Predictions(network, flat, estimator.y_mean_, estimator.y_scale_, getattr(estimator, "y_range_", None))
-        output = {"name": "predictions", "dtype": "float32", "shape": shape,
+        output = {"name": "predictions", "dtype": "float64", "shape": shape,
                   "description": "predicted values, as predict returns them"}
     return OnnxGraph(module, (torch.zeros(3, n),), inputs, ({0: torch.export.Dim("batch")},), output, prep)
 

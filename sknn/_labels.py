@@ -78,7 +78,7 @@ def numpy_labels(y):
     booleans a bool array: scikit-learn's checks call such labels of 'unknown' type.
     """
     numpy_dtype = getattr(getattr(y, "dtype", None), "numpy_dtype", None)  # pandas' masked (nullable) arrays
-    if numpy_dtype is not None and hasattr(y, "isna") and not y.isna().to_numpy().any():
+    if numpy_dtype is not None and hasattr(y, "isna") and not np.asarray(y.isna()).any():  # a Series or an array
         return y.to_numpy(dtype=numpy_dtype)
     if getattr(y, "dtype", None) != object or getattr(y, "ndim", 0) != 1 or len(y) == 0:
         return y

@@ -367,6 +367,9 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
         for j in self.numeric_columns_:
             if columns[j][0] != "numeric":
                 values = columns[j][1]
+                if _missing(values).all():  # only missing values (one row with None): no kind of their own
+                    columns[j] = ("numeric", np.full(len(values), np.nan))
+                    continue
                 strings = [v for v in values[:100_000] if isinstance(v, str)]
                 now = (f"the string {strings[0]!r}" if strings else
                        "categories" if isinstance(values, pd.Categorical) else "values that are not numbers")

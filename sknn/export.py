@@ -15,7 +15,8 @@ Input contract of each family (``B`` is a dynamic batch size):
 estimator                 inputs                                           output
 ========================  ===============================================  ==========================
 DenseClassifier           ``X`` float32 (B, n_features)                    ``probabilities`` (B, n_classes)
-DenseRegressor            ``X`` float32 (B, n_features)                    ``predictions`` (B,) or (B, n_outputs)
+DenseRegressor            ``X`` float32 (B, n_features)                    ``predictions`` float64 (B,) or
+                                                                           (B, n_outputs)
 ConvImageClassifier       ``images`` float32 (B, C, H, W), fitted C, H, W  ``probabilities`` (B, n_classes)
 TransferVGGClassifier     ``images`` float32 (B, 3, H, W), any H, W        ``probabilities`` (B, n_classes)
 VGGFeatureExtractor       ``images`` float32 (B, 3, H, W), any H, W        ``features`` (B, n_features_out)
@@ -28,7 +29,8 @@ Columns of ``probabilities`` follow ``classes_`` (metadata ``classes``); the pre
 label is ``classes[argmax]``. The tagger's sequences are padded at the end to the
 longest one (``T``); rows of ``probabilities`` past a sequence's length are zero.
 
-The graph computes in float32. A model used with ``precision='bf16'`` or ``'fp16'`` on a
+The graph computes in float32; a regressor's last step, back to the target's scale, in
+float64 as ``predict`` does (a target around 1e9 keeps its decimals). A model used with ``precision='bf16'`` or ``'fp16'`` on a
 GPU predicts there in reduced precision, so its ``predict_proba`` and the ONNX model agree
 only to that precision (about 1e-2), not to 1e-4.
 
@@ -141,13 +143,14 @@ class Probabilities(nn.Module):
 
 class Predictions(nn.Module):
     """A regression network's outputs on the target's scale (the network learns the standardised target), flattened
-    to (n,) when y was 1-D in fit (as ``predict`` returns them)."""
+    to (n,) when y was 1-D in fit (as ``predict`` returns them). The scale and offset apply in float64, as in
+    ``predict``: in float32 a target around 1e9 would come back in steps of 64."""
 
     def __init__(self, network, flat, mean, scale, value_range=None):
         super().__init__()
         self.network = network
         self.flat = flat
-        as_tensor = lambda a: torch.as_tensor(np.asarray(a), dtype=torch.float32)  # noqa: E731
+        as_tensor = lambda a: torch.as_tensor(np.asarray(a), dtype=torch.float64)  # noqa: E731
         self.register_buffer("mean", as_tensor(mean))
         self.register_buffer("scale", as_tensor(scale))
         self.clip = value_range is not None
@@ -156,7 +159,7 @@ class Predictions(nn.Module):
             self.register_buffer("high", as_tensor(value_range[1]))
 
     def forward(self, x):
-        out = self.network(x) * self.scale + self.mean
+        out = self.network(x).double() * self.scale + self.mean
         if self.clip:
             out = torch.minimum(torch.maximum(out, self.low), self.high)
         return out[:, 0] if self.flat else out

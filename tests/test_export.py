@@ -85,6 +85,11 @@ def test_dense_regressor_predictions_have_predicts_shape(regression, tmp_path):
     assert session.get_outputs()[0].name == "predictions" and session.get_outputs()[0].shape == ["batch"]
     _check_batches(reg, session, X[:30], output="predictions", reference=reg.predict)
     assert "classes" not in onnx_metadata(path)
+    # a target far from 0 (timestamps, ids): back on its scale in float64, as predict (float32 steps by 64 here)
+    far = DenseRegressor(hidden_layer_sizes=(16,), max_iter=5, random_state=0).fit(X, 1e9 + y[:, 0])
+    _, session = _export(far, X[:30], tmp_path)
+    (out,) = session.run(["predictions"], onnx_inputs(far, X[:30]))
+    assert out.dtype == np.float64 and np.abs(out - far.predict(X[:30])).max() < 1e-3
 
 
 def test_conv_image_classifier(digits, tmp_path):

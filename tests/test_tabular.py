@@ -233,6 +233,11 @@ def test_unknown_category_at_predict_is_predicted_as_missing():
     unseen, missing = frame.head(5).copy(), frame.head(5).copy()
     unseen["city"], missing["city"] = "Rome", None
     np.testing.assert_array_equal(clf.predict_proba(unseen), clf.predict_proba(missing))
+    # one row served from a dict, a number missing as None: an object column of None only, read as missing
+    row = frame.iloc[0].to_dict()
+    with_nan, with_none = pd.DataFrame([{**row, "income": np.nan}]), pd.DataFrame([{**row, "income": None}])
+    assert with_none["income"].dtype == object
+    np.testing.assert_array_equal(clf.predict_proba(with_none), clf.predict_proba(with_nan))
 
 
 def test_regressor_on_a_raw_table_and_its_standardised_target():
