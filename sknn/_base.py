@@ -24,7 +24,7 @@ from ._data import ArrayBatches
 from ._device import resolve_device, resolve_precision, seeded, torch_threads
 from ._engine import Engine
 from ._family import FamilyEstimator
-from ._labels import check_labels, check_numeric_target, numpy_labels
+from ._labels import check_labels, check_numeric_target, check_one_label_column, numpy_labels
 from ._training import OPTIMIZERS, optimizer_kwargs
 from ._validation import (build_within_memory, check_fit_params, check_validation_data, float32_features,
                           refuse_data_loader, validate_data)
@@ -77,6 +77,8 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
     def _check_X_y(self, X, y, reset):
         if not self._is_classifier:
             check_numeric_target(y, type(self).__name__)
+        else:
+            check_one_label_column(y, type(self).__name__)
         X, y = validate_data(self, X, y, reset=reset, accept_sparse="csr", dtype=(np.float32, np.float64),
                              order="C", multi_output=self._multi_output_y, y_numeric=not self._is_classifier)
         return float32_features(X), y

@@ -65,6 +65,9 @@ _CLASSIFICATION_PREFIXES = ("accuracy", "balanced_accuracy", "top_k", "average_p
                             "d2_brier")
 
 
+_BINARY_AVERAGE = ("f1", "precision", "recall", "jaccard")  # scorers of one positive class
+
+
 def _metric(name, task, n_classes):
     key = name.strip()
     key = _SYNONYMS.get(key, key) or key
@@ -86,6 +89,9 @@ def _metric(name, task, n_classes):
     if task == "classification" and not is_cls:
         raise ValueError(f"Metric {name!r} is for regression but the task is classification; use accuracy, "
                          "balanced_accuracy, log_loss, roc_auc, f1_macro or another classification scorer.")
+    if task == "classification" and n_classes > 2 and m.scorer in _BINARY_AVERAGE:
+        raise ValueError(f"Metric {name!r} scores one positive class of two (average='binary'), and the target has "
+                         f"{n_classes} classes; use {m.scorer}_macro or {m.scorer}_weighted.")
     return m
 
 

@@ -10,8 +10,8 @@ from numbers import Real
 
 import numpy as np
 
-__all__ = ["check_classes", "check_label_spellings", "check_labels", "check_numeric_target", "check_real_target",
-           "check_same_label_kind", "label_indices", "numpy_labels"]
+__all__ = ["check_classes", "check_label_spellings", "check_labels", "check_numeric_target", "check_one_label_column",
+           "check_real_target", "check_same_label_kind", "label_indices", "numpy_labels"]
 
 
 def check_real_target(values, name="y"):
@@ -29,6 +29,18 @@ def check_real_target(values, name="y"):
     if kind == "c":
         raise ValueError(f"Complex data not supported: {name} holds complex numbers; predict their real and "
                          "imaginary parts (or modulus and angle) as numbers of their own.")
+
+
+def check_one_label_column(y, caller):
+    """A classifier's y is one label per row: a y of several columns (multilabel or multi-output) is refused with
+    the wrapper that fits it (scikit-learn's own message only asked for a 1-D array)."""
+    shape = getattr(y, "shape", None)  # an array or a frame; a list of rows by its first row
+    if shape is None and isinstance(y, (list, tuple)) and len(y) and isinstance(y[0], (list, tuple, np.ndarray)):
+        shape = (len(y), len(y[0]))
+    if shape is not None and len(shape) == 2 and shape[1] > 1:
+        raise ValueError(f"{caller} predicts one label per row, and y has {shape[1]} columns (a multilabel or "
+                         f"multi-output target): fit one model per column with sklearn.multioutput."
+                         f"MultiOutputClassifier({caller}(...)), or pass a single column.")
 
 
 def check_numeric_target(y, caller):
@@ -171,6 +183,7 @@ def label_indices(y, classes, name="y"):
     """The index of each label of ``y`` in the sorted ``classes`` (int64), refusing labels outside them."""
     unknown = ~np.isin(y, classes)
     if unknown.any():
-        raise ValueError(f"{name} contains labels not seen in the first fit: {np.unique(y[unknown])[:10].tolist()}; "
-                         f"known classes are {classes.tolist()}.")
+        raise ValueError(f"{name} contains labels outside the model's classes: {np.unique(y[unknown])[:10].tolist()}; "
+                         f"its classes are {classes.tolist()} (those of y in fit, or of classes= in the first "
+                         "partial_fit).")
     return np.searchsorted(classes, y).astype(np.int64)

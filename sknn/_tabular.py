@@ -346,6 +346,11 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
             else:
                 present = np.asarray(present, dtype=object)
                 cats = np.array(sorted(set(present.tolist()), key=lambda v: (type(v).__name__, str(v))), dtype=object)
+            odd = next((c for c in cats if not isinstance(c, (str, bool, np.bool_)) and not _is_number(c)), None)
+            if odd is not None:  # a categorical of dates, say: categories a saved model could not hold
+                raise TypeError(f"Column {self._name(j)} holds categories of type {type(odd).__name__} ({odd!s:.30}): "
+                                "pass them as strings (.astype(str).astype('category')), or for dates, as numbers "
+                                "(a year, a month, days since a date).")
             self.categories_.append(cats)
             self._categories_are_strings.append(bool(len(cats)) and all(isinstance(c, str) for c in cats))
         numbers_ = self._numeric_matrix(columns)

@@ -138,6 +138,15 @@ def _sources(args):
     return unique
 
 
+def _starts_with(path, prefixes):
+    """Whether the file at ``path`` starts with one of the byte strings ``prefixes`` (False if it cannot be read)."""
+    try:
+        with open(path, "rb") as f:
+            return f.read(4).startswith(prefixes)
+    except OSError:
+        return False
+
+
 def _load(kind, where, target, na_values=(), task="auto"):
     """(X, y, n_rows_read, n_features, target_note) for one data set."""
     import numpy as np
@@ -156,8 +165,10 @@ def _load(kind, where, target, na_values=(), task="auto"):
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError, OSError,
             MemoryError) as exc:
         text = str(exc).strip().splitlines()
-        fix = ("; it is not UTF-8: save it as UTF-8 (e.g. iconv -f latin1 -t utf-8 in.csv > out.csv)"
-               if isinstance(exc, UnicodeDecodeError) else "")
+        fix = ""
+        if isinstance(exc, UnicodeDecodeError):
+            source = "utf-16" if _starts_with(where, (b"\xff\xfe", b"\xfe\xff")) else "latin1"  # UTF-16's marks
+            fix = f"; it is not UTF-8: save it as UTF-8 (e.g. iconv -f {source} -t utf-8 in.csv > out.csv)"
         raise CommandError(f"cannot read {where} as CSV: {text[0] if text else type(exc).__name__}{fix}") from None
     if frame.shape[1] < 2:
         raise CommandError(f"{where} has {frame.shape[1]} column(s); it needs a target column and at least one "
@@ -219,17 +230,19 @@ def _load(kind, where, target, na_values=(), task="auto"):
 
 
 def _check_outputs(args):
-    """Refuse output paths that cannot be written, before any work."""
+    """Refuse output paths that cannot be written, before any work: each is tried (a file created and removed)."""
     if args.report:
         path = args.report
         if os.path.isdir(path):
             example = os.path.join(path, "report.html")
             raise CommandError(f"--report {path} is a folder; give a file name such as {example}")
+        if path.endswith(("/", os.sep)):
+            raise CommandError(f"--report {path} ends with a slash, which names a folder; give a file name such as "
+                               f"{path.rstrip('/' + os.sep) or 'report.html'}")
         parent = os.path.dirname(os.path.abspath(path))
         if not os.path.isdir(parent):
             raise CommandError(f"--report {path}: no such folder {parent} (create it first)")
-        if not os.access(parent, os.W_OK) or (os.path.exists(path) and not os.access(path, os.W_OK)):
-            raise CommandError(f"--report {path}: cannot write there (permission denied)")
+        _try_writing(path, "--report")
     if args.plots:
         path = args.plots
         if os.path.exists(path) and not os.path.isdir(path):
@@ -239,8 +252,7 @@ def _check_outputs(args):
             existing = os.path.dirname(existing)
         if not os.path.isdir(existing):
             raise CommandError(f"--plots {path}: {existing} is a file, not a folder")
-        if not os.access(existing, os.W_OK):
-            raise CommandError(f"--plots {path}: cannot write in {existing} (permission denied)")
+        _try_writing(os.path.join(existing, f".sknn-{os.getpid()}.png"), "--plots", shown=path)
     if args.report or args.plots:
         try:
             import matplotlib  # noqa: F401
@@ -248,11 +260,34 @@ def _check_outputs(args):
             raise CommandError("--report and --plots need matplotlib: pip install 'sknn[plot]'") from None
 
 
+def _try_writing(path, flag, shown=None):
+    """Open ``path`` for appending (removed again if it did not exist): a place that cannot be written is named
+    now, not after every model has been fitted (permissions alone do not tell, for root or /proc)."""
+    existed = os.path.exists(path)
+    try:
+        with open(path, "a", encoding="utf-8"):
+            pass
+    except OSError as e:
+        raise CommandError(f"{flag} {shown or path}: cannot write there ({(e.strerror or str(e)).lower()})") from None
+    if not existed:
+        os.remove(path)
+
+
+def _check_report_is_not_an_input(report, sources):
+    """The report must not overwrite a CSV that is read (a swapped argument would replace the data by the page)."""
+    if report and os.path.exists(report):
+        for _, kind, path, _ in sources:
+            if kind == "csv" and os.path.samefile(report, path):
+                raise CommandError(f"--report {report} is the data file {path}: give the report another name "
+                                   "(such as report.html)")
+
+
 # --------------------------------------------------------------------------- the command
 
 def _compare(args):
     _check_outputs(args)
     sources = _sources(args)
+    _check_report_is_not_an_input(args.report, sources)
     models = "default" if args.models == "default" else _names(args.models, "--models")
     scoring = _names(args.scoring, "--scoring") if args.scoring is not None else None
     if args.sort is not None:

@@ -5,6 +5,7 @@ network can be exported to plain numpy (``export_network``), run without torch
 (``forward_numpy``) and rebuilt from such an export (``from_network``).
 """
 
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -20,7 +21,7 @@ from ._base import BaseNeuralNetwork
 from ._dense_net import DenseNet, check_architecture, choose_threads
 from ._dense_numpy import estimator_from_network, forward_numpy, network_of
 from ._dense_onnx import dense_onnx_feed, dense_onnx_graph
-from ._labels import check_numeric_target
+from ._labels import check_numeric_target, check_one_label_column
 from ._layers import ACTIVATIONS, INITIALIZER_NAMES, ScaledLinear, TabularInput, initialize_weights
 from ._tabular import TabularPreprocessor, rows_as_array
 from ._targets import NeuralClassifierMixin, NeuralRegressorMixin
@@ -82,7 +83,9 @@ class _DenseMixin:
         validate_data(self, X, reset=reset, skip_check_array=True)
         if reset:
             self.preprocessor_ = TabularPreprocessor().fit(X)
-        X = self.preprocessor_.transform(X)
+        with warnings.catch_warnings():  # the estimator has warned about the feature names already, by its name
+            warnings.filterwarnings("ignore", message=r".*feature names, but TabularPreprocessor was fitted")
+            X = self.preprocessor_.transform(X)
         return X.astype(np.float32) if sp.issparse(X) else X
 
     def _check_X_y(self, X, y, reset):
@@ -92,6 +95,8 @@ class _DenseMixin:
             raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y is None.")
         if not self._is_classifier:
             check_numeric_target(y, type(self).__name__)
+        else:
+            check_one_label_column(y, type(self).__name__)
         X = self._check_X(X, reset)
         y = _check_y(y, multi_output=self._multi_output_y, y_numeric=not self._is_classifier)
         check_consistent_length(X, y)

@@ -325,6 +325,9 @@ def check_output_path(path, example="model.safetensors"):
     if os.path.isdir(path):
         raise IsADirectoryError(f"Cannot save to {path!r}: it is a folder; pass a file path, e.g. "
                                 f"{os.path.join(path, example)!r}.")
+    if path.endswith(("/", os.sep)):
+        raise IsADirectoryError(f"Cannot save to {path!r}: a path ending with a slash names a folder; pass a file "
+                                f"path, e.g. {path.rstrip('/' + os.sep) or example!r}.")
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
         raise FileNotFoundError(f"Cannot save to {path!r}: the folder {folder!r} does not exist; create it first "

@@ -42,6 +42,7 @@ def csvs(tmp_path):
     (tmp_path / "binary.csv").write_bytes(bytes(range(256)) * 40)
     (tmp_path / "empty.csv").write_text("")
     (tmp_path / "latin1.csv").write_bytes("a,b\ncaf\xe9,1\nth\xe9,0\n".encode("latin-1"))
+    (tmp_path / "utf16.csv").write_bytes("a,b\n1,2\n3,4\n".encode("utf-16"))  # with its byte-order mark
     (tmp_path / "header.csv").write_text("a,b,c\n")
     (tmp_path / "one_column.csv").write_text("a\n1\n2\n3\n")
     pd.DataFrame({"x": np.arange(20.0), "y": [np.nan] * 20}).to_csv(tmp_path / "no_target.csv", index=False)
@@ -58,6 +59,12 @@ BAD = [
     (["compare", "--report", "{tmp}"], "is a folder"),
     (["compare", "--plots", "{tmp}/a_file"], "is a file"),
     (["compare", "--plots", "{tmp}/a_file/sub"], "is a file, not a folder"),
+    (["compare", "--report", "{tmp}/out.html/"], "ends with a slash, which names a folder"),
+    (["compare", "--report", "/proc/report.html"], "--report /proc/report.html: cannot write there"),
+    (["compare", "--plots", "/proc/plots"], "--plots /proc/plots: cannot write there"),
+    (["compare", "--csv", "{tmp}/iris.csv", "--target", "species", "--report", "{tmp}/iris.csv"],
+     "is the data file"),
+    (["compare", "--data", "iris", "--scoring", "f1"], "has 3 classes; use f1_macro or f1_weighted"),
     (["compare", "--csv", "{tmp}/strings.csv", "--target", "y", "--task", "regression"],
      "needs numbers, but y holds labels such as 'p'"),
     (["compare", "--csv", "{tmp}/nope.csv", "--target", "y"], "no such file"),
@@ -71,6 +78,7 @@ BAD = [
     (["compare", "--csv", "{tmp}/binary.csv", "--target", "y"], "cannot read"),
     (["compare", "--csv", "{tmp}/empty.csv", "--target", "y"], "cannot read"),
     (["compare", "--csv", "{tmp}/latin1.csv", "--target", "b"], "it is not UTF-8: save it as UTF-8"),
+    (["compare", "--csv", "{tmp}/utf16.csv", "--target", "b"], "iconv -f utf-16 -t utf-8"),
     (["compare", "--csv", "{tmp}/header.csv", "--target", "a"], "no rows"),
     (["compare", "--csv", "{tmp}/one_column.csv", "--target", "a"], "1 column(s)"),
     (["compare", "--csv", "{tmp}/no_target.csv", "--target", "y"], "Every value of y is missing"),

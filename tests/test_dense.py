@@ -243,7 +243,7 @@ def test_warm_start_and_partial_fit(blobs):
         pf.partial_fit(X[150:], labels[y[150:]])
     assert pf.n_iter_ == 16 and list(pf.classes_) == list(labels)
     assert pf.score(X, labels[y]) > 0.7
-    with pytest.raises(ValueError, match="labels not seen"):
+    with pytest.raises(ValueError, match="labels outside the model.s classes"):
         pf.partial_fit(X[:5], np.array(["z"] * 5))
 
 

@@ -213,6 +213,8 @@ def test_errors(iris, tmp_path, monkeypatch):
         clf.save("")
     with pytest.raises(IsADirectoryError, match=r"it is a folder; pass a file path, e\.g\. .*model\.onnx"):
         to_onnx(clf, tmp_path)
+    with pytest.raises(IsADirectoryError, match="ending with a slash names a folder"):
+        to_onnx(clf, f"{tmp_path}/m.onnx/")  # (found only after the whole export)
     with pytest.raises(FileNotFoundError, match="the folder .* does not exist"):
         to_onnx(clf, tmp_path / "no" / "m.onnx")
     for opset in (99, "17", -1, 17.0, True):  # were written as opset 18 without a word, or failed inside torch

@@ -81,6 +81,8 @@ def test_save_into_a_missing_folder_names_the_folder_before_any_work(saved, tmp_
         clf.save(target)
     with pytest.raises(IsADirectoryError, match="it is a folder"):
         clf.save(tmp_path)
+    with pytest.raises(IsADirectoryError, match=r"ending with a slash names a folder; .*model\.safetensors'"):
+        clf.save(f"{tmp_path}/model.safetensors/")  # (the file system said 'Not a directory')
     with pytest.raises(TypeError, match="path must be a str or a path-like"):
         clf.save(3)
     assert not any(name.endswith(".tmp") for name in os.listdir(tmp_path))

@@ -113,3 +113,28 @@ def test_partial_fit_with_a_column_target_keeps_the_predictions_shape():
     reg = DenseRegressor(**DENSE).fit(X, y)
     reg.partial_fit(X, y[:, None])  # (n, 1): predictions stayed (n,) only until this call
     assert reg.predict(X).shape == (len(X),)
+
+
+@pytest.mark.parametrize("preprocessing", ["auto", None])
+def test_a_classifier_names_a_target_of_several_columns_and_the_wrapper_that_fits_it(preprocessing):
+    from sklearn.multioutput import MultiOutputClassifier
+
+    Y = (RNG.rand(60, 3) > 0.5).astype(int)  # multilabel indicator, which MLPClassifier fits
+    with pytest.raises(ValueError, match=r"y has 3 columns .*MultiOutputClassifier\(DenseClassifier"):
+        DenseClassifier(**DENSE, preprocessing=preprocessing).fit(X, Y)
+    assert MultiOutputClassifier(DenseClassifier(**DENSE)).fit(X, Y).predict(X[:2]).shape == (2, 3)
+    # one column is still one label per row (scikit-learn's DataConversionWarning)
+    with pytest.warns(Warning, match="column-vector y"):
+        DenseClassifier(**DENSE, preprocessing=preprocessing).fit(X, Y[:, :1])
+
+
+def test_a_frame_fitted_model_given_an_array_warns_once_by_its_own_name():
+    import warnings
+
+    frame = pd.DataFrame(X, columns=["a", "b", "c"])
+    clf = DenseClassifier(**DENSE).fit(frame, np.arange(60) % 2)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        clf.predict(X[:3])
+    messages = [str(w.message) for w in caught if "feature names" in str(w.message)]
+    assert len(messages) == 1 and "DenseClassifier was fitted with feature names" in messages[0]  # not its preprocessor

@@ -234,7 +234,7 @@ def test_validation_data_for_the_sequence_family():
     ([X_TAB, Y_TAB], "validation_data is list; pass a tuple"),
     ((X_TAB,), "validation_data is a tuple of 1; pass a tuple"),
     ((X_TAB[:, :3], Y_TAB), "validation_data: X has 3 features"),
-    ((X_TAB, Y_TAB + 5), r"validation_data: y contains labels not seen in the first fit: \[5, 6\]"),
+    ((X_TAB, Y_TAB + 5), r"validation_data: y contains labels outside the model.s classes: \[5, 6\]"),
 ])
 def test_validation_data_mistakes_are_named(validation_data, match):
     with pytest.raises(ValueError, match=match):

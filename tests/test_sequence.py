@@ -310,7 +310,7 @@ def test_bad_input_gets_clear_errors():
     with pytest.raises(ValueError, match="one weight per sequence"):
         tagger.fit(X, y, sample_weight=[1.0])
     tagger.fit(X, y)
-    with pytest.raises(ValueError, match="labels not seen"):
+    with pytest.raises(ValueError, match="labels outside the model.s classes"):
         tagger.partial_fit(X, [["A", "Z"], ["A"]])
 
 

@@ -101,6 +101,8 @@ def test_a_column_that_changes_kind_between_fit_and_predict_is_refused():
     ([{"a": 1}] * 10, "the argument must be a string or a number"),
     (np.arange(10) + 1j, "'when' holds complex numbers"),
     (np.array([1.0, 2j] * 5, dtype=object), "holds a value of type complex"),
+    # a categorical of dates: categories a saved model could not hold (save failed, naming no column)
+    (pd.Categorical(pd.to_datetime(["2020-01-01", "2021-01-01"] * 5)), "'when' holds categories of type Timestamp"),
 ])
 def test_unsupported_columns_are_named(column, message):
     frame = pd.DataFrame({"when": column, "x": np.arange(10.0)})
