@@ -153,26 +153,37 @@ def part_tagger(args):
     print(f"\n## LSTMSequenceTagger on UD English-EWT, {split}, torch threads {torch.get_num_threads()}\n")
     vectors, w2v_time = word_vectors(args)
     chosen = TAGGER if args.tagger_params is None else dict({"random_state": 0}, **json.loads(args.tagger_params))
-    params = dict(chosen, device=args.device, pretrained_embeddings=vectors)
-    shown = {k: v for k, v in params.items() if k != "pretrained_embeddings"}
-    print(f"LSTMSequenceTagger({shown}, pretrained_embeddings={'word2vec' if vectors else None})")
-    with PeakRSS() as mem:
-        start = time.perf_counter()
-        tagger = LSTMSequenceTagger(**params).fit(X, y)
-        train = time.perf_counter() - start
-    start = time.perf_counter()
-    pred = tagger.predict(Xd)
-    predict = time.perf_counter() - start
-    acc = token_accuracy(pred, yd)
+    seeds = [chosen["random_state"]] if args.seeds is None else [int(s) for s in args.seeds.split(",")]
     seen = set(w.lower() for words in X for w in words)
-    oov = [(p == g) for ws, ps, gs in zip(Xd, pred, yd) for w, p, g in zip(ws, ps, gs) if w.lower() not in seen]
-    print(f"{evaluation} UPOS accuracy: {acc:.4f} (bar >= 0.95); on words unseen in training ({len(oov)} tokens): "
-          f"{np.mean(oov):.4f}")
-    print(f"training: {train:.0f} s for {tagger.n_iter_} epochs ({train / tagger.n_iter_:.1f} s/epoch, "
-          f"{n_tokens(X) * tagger.n_iter_ / train:,.0f} tokens/s); with the word vectors {train + w2v_time:.0f} s "
-          f"(bar <= 900 s); peak memory {mem.peak:.0f} MiB")
-    print(f"inference: {n_tokens(Xd) / predict:,.0f} tokens/s on {evaluation} ({predict:.2f} s)")
-    print("example:", tagger.predict([["Robert", "weighs", "about", "200", "pounds"]]))
+    unseen = np.array([w.lower() not in seen for words in Xd for w in words])
+    gold = np.concatenate([np.asarray(tags, dtype=object) for tags in yd])
+    probabilities = []
+    for seed in seeds:
+        params = dict(chosen, random_state=seed, device=args.device, pretrained_embeddings=vectors)
+        shown = {k: v for k, v in params.items() if k != "pretrained_embeddings"}
+        print(f"LSTMSequenceTagger({shown}, pretrained_embeddings={'word2vec' if vectors else None})")
+        with PeakRSS() as mem:
+            start = time.perf_counter()
+            tagger = LSTMSequenceTagger(**params).fit(X, y)
+            train = time.perf_counter() - start
+        start = time.perf_counter()
+        pred = tagger.predict(Xd)
+        predict = time.perf_counter() - start
+        acc = token_accuracy(pred, yd)
+        right = np.concatenate([np.asarray(p, dtype=object) for p in pred]) == gold
+        print(f"{evaluation} UPOS accuracy: {acc:.4f} (bar >= 0.95); on words unseen in training ({unseen.sum()} "
+              f"tokens): {right[unseen].mean():.4f}")
+        print(f"training: {train:.0f} s for {tagger.n_iter_} epochs ({train / tagger.n_iter_:.1f} s/epoch, "
+              f"{n_tokens(X) * tagger.n_iter_ / train:,.0f} tokens/s); with the word vectors {train + w2v_time:.0f} s "
+              f"(bar <= 900 s); peak memory {mem.peak:.0f} MiB")
+        print(f"inference: {n_tokens(Xd) / predict:,.0f} tokens/s on {evaluation} ({predict:.2f} s)")
+        print("example:", tagger.predict([["Robert", "weighs", "about", "200", "pounds"]]))
+        if len(seeds) > 1:
+            probabilities.append(np.concatenate(tagger.predict_proba(Xd)))
+    if len(seeds) > 1:  # a deep ensemble of the independent fits: the mean of their probabilities
+        right = tagger.classes_[np.mean(probabilities, axis=0).argmax(axis=1)].astype(object) == gold
+        print(f"the {len(seeds)} fits' mean probabilities: {evaluation} UPOS accuracy {right.mean():.4f}; on words "
+              f"unseen in training {right[unseen].mean():.4f}")
 
 
 # -- speed against a plain loop -------------------------------------------------------------------
@@ -396,6 +407,8 @@ def main(argv=None):
                         "tagger configuration ('{}': the defaults)")
     parser.add_argument("--vector-params", metavar="JSON", help="tagger part: these word2vec settings over the "
                         "VECTORS configuration")
+    parser.add_argument("--seeds", help="tagger part: one fit per seed (comma-separated), then the accuracy of "
+                        "their mean probabilities (a deep ensemble of independent fits)")
     parser.add_argument("--holdout", action="store_true", help="tagger part: train on the training sentences but "
                         "the last 1,254 (a tenth) and score those instead of dev (for tuning)")
     parser.add_argument("--lm-params", metavar="JSON", help="lm part: these parameters over the LM's defaults")
