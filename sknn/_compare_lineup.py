@@ -473,7 +473,10 @@ def _select_models(models, X, task, random_state, n_threads, baseline):
         if not models:
             raise ValueError("models is an empty dict; pass at least one name -> estimator.")
         chosen = {str(k): v for k, v in models.items()}
-        roles = {k: k for k in chosen}
+        # a model's name is its role, but the baseline's role goes to a dummy only: a model of the user's named
+        # 'dummy' would have been left out of the best values and plots as the baseline, and the baseline dropped
+        roles = {k: k if k != "dummy" or isinstance(v, (DummyClassifier, DummyRegressor)) else "dummy (yours)"
+                 for k, v in chosen.items()}
     else:
         lineup = _lineup(X, task, random_state, n_threads)
         if models is None or (isinstance(models, str) and models == "default"):

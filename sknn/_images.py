@@ -309,6 +309,13 @@ class ImageInputMixin:
             raise ValueError(f"X has shape {array.shape}, the shape of one colour image, but a 3-D X is read as grey "
                              f"images (n, height, width): here {array.shape[0]} images {array.shape[2]} pixels wide. "
                              "Pass one image as a batch of one, X[None] (grey images that narrow: X[..., None]).")
+        # one image of fit's shape (VGG's before its resizing) channels first, torch's layout, without its batch
+        if (not reset and array.ndim == 3 and array.shape[0] > 1 and min(array.shape[1:]) > 4
+                and tuple(array.shape) == tuple(getattr(self, "input_image_shape_", None) or self.image_shape_)):
+            raise ValueError(f"X has shape {array.shape}: one {array.shape[0]}-channel image (channels first), or "
+                             f"{array.shape[0]} grey images? A 3-D X is read as grey images (n, height, width), and "
+                             f"{type(self).__name__} was fitted on {array.shape[0]}-channel images: pass one image "
+                             "as a batch of one, X[None], or grey images with their channel axis, X[:, None].")
         if array.ndim <= 2:  # flat rows: scikit-learn's checks on feature matrices apply
             X2 = validate_data(self, X, reset=reset, dtype=(np.float32, np.float64), ensure_min_samples=1)
             images = as_image_array(X2, data_format=self.data_format, image_shape=self.image_shape, depth=depth)
@@ -349,6 +356,10 @@ class ImageInputMixin:
                              "images are scaled to [0, 1] for you; give float images on the training images' scale "
                              "(8-bit values as floats: divide them by 255, 16-bit ones by 65,535; or pass them as "
                              "uint8 or uint16).")
+        if not scaled and images is not None and fitted > _PIXEL_SCALE_FACTOR and 0 < top <= 1.0:
+            raise ValueError(f"X's pixel values reach only {top:.4g}, but the images {name} was fitted on reach "
+                             f"{fitted:.4g}: X looks scaled to [0, 1] and they were not. Give X on the training "
+                             "images' scale (8-bit levels: multiply by 255), or fit on images scaled to [0, 1].")
         if scaled and fitted > _PIXEL_SCALE_FACTOR:
             given, fix = (("image files, read with their levels scaled", "read them into float arrays on that scale")
                           if images is None else (f"{'uint8' if scaled == 255 else 'uint16'}, so its pixels are "

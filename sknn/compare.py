@@ -46,8 +46,9 @@ def compare(X, y, models="default", cv=5, repeats=None, scoring=None, sort=None,
     cv : int or cross-validation splitter, default=5
         An int means ``StratifiedKFold`` (classification) or ``KFold`` (regression),
         shuffled; repeat ``r`` is shuffled with ``random_state + r``. A splitter (e.g.
-        ``RepeatedStratifiedKFold``, ``GroupKFold`` with its groups bound) is used as is.
-        Every model sees the same splits.
+        ``RepeatedStratifiedKFold``) is used as is, and so is a list of (train, test) index
+        pairs: for groups, ``list(GroupKFold(5).split(X, y, groups))``. Every model sees the
+        same splits.
     repeats : int, default=None
         How many times the k-fold split is drawn (an int ``cv`` only). None is 3 below
         1,000 rows, where the scores of one k-fold are noisy and fits are quick, and 1

@@ -9,7 +9,7 @@ gensim and the original word2vec tool read and write.
 import math
 import os
 import warnings
-from numbers import Integral
+from numbers import Integral, Real
 
 import numpy as np
 from sklearn.utils._param_validation import InvalidParameterError
@@ -19,7 +19,7 @@ from ._validation import check_width, numbered_lines, reads_as_number
 __all__ = ["KeyedVectors"]
 
 
-def _as_list(words, name):
+def _as_list(words, name, vectors=True):
     if words is None:
         return []
     if isinstance(words, np.ndarray) and words.dtype.kind in "US" or (
@@ -28,10 +28,13 @@ def _as_list(words, name):
     if isinstance(words, (str, np.ndarray)):
         return [words]
     try:
-        return list(words)
+        words = list(words)
     except TypeError:
         raise TypeError(f"{name} is {words!r:.60} (of type {type(words).__name__}); pass a word (str), a vector or a "
                         "list of them.") from None
+    if vectors and words and all(isinstance(w, Real) and not isinstance(w, bool) for w in words):
+        return [np.asarray(words, dtype=np.float32)]  # a list of numbers: one vector (a number alone is nothing)
+    return words
 
 
 def _check_restrict_vocab(restrict_vocab):
@@ -143,7 +146,7 @@ class KeyedVectors:
     def __getitem__(self, keys):
         if isinstance(keys, str):
             return self.get_vector(keys)
-        rows = [self.get_index(k) for k in _as_list(keys, "keys")]
+        rows = [self.get_index(k) for k in _as_list(keys, "keys", vectors=False)]
         return self.vectors[rows].copy()
 
     def get_normed_vectors(self):
@@ -201,8 +204,10 @@ class KeyedVectors:
     def most_similar(self, positive=None, negative=None, topn=10, restrict_vocab=None):
         """The ``topn`` words closest (cosine) to the mean of ``positive`` minus ``negative``.
 
-        As gensim's: words and vectors are scaled to unit length, averaged with weight
-        +1 (positive) and -1 (negative), and the query words are left out of the answer.
+        As gensim's: words are scaled to unit length, averaged with weight +1 (positive)
+        and -1 (negative), and the query words are left out of the answer. Vectors are scaled
+        to unit length too (gensim takes a vector as it is, so that its length weighs it);
+        a list of numbers is one vector.
 
         Parameters
         ----------
@@ -263,7 +268,8 @@ class KeyedVectors:
 
         Lines ``: section`` start a section; other lines hold four words. As gensim's:
         the answer is the best of ``most_similar(positive=[b, c], negative=[a])`` among
-        the ``restrict_vocab`` most frequent words, leaving out a, b and c; questions
+        the ``restrict_vocab`` most frequent words, leaving out a, b and c (with
+        ``case_insensitive``, any spelling of them, among the 5 nearest); questions
         with a word outside those are skipped (counted wrong if ``dummy4unknown``).
 
         Returns
@@ -298,8 +304,12 @@ class KeyedVectors:
             direction = normed[ib] + normed[ic] - normed[ia]
             sims = normed @ (direction / max(np.linalg.norm(direction), 1e-12))
             sims[[ia, ib, ic]] = -np.inf
-            guess = self.index_to_key[int(np.argmax(sims))]
-            predicted = guess.upper() if case_insensitive else guess
+            top = np.argpartition(-sims, min(5, len(sims)) - 1)[:5]
+            for i in top[np.argsort(-sims[top], kind="stable")]:  # as gensim: the best of the 5 nearest that is
+                predicted = self.index_to_key[int(i)]  # no other spelling of a question word ('King' for 'king')
+                predicted = predicted.upper() if case_insensitive else predicted
+                if predicted not in (a, b, c):
+                    break
             (section["correct"] if predicted == expected else section["incorrect"]).append((a, b, c, expected))
         correct = sum(len(s["correct"]) for s in sections)
         incorrect = sum(len(s["incorrect"]) for s in sections)

@@ -109,6 +109,8 @@ def _metric_of(table, metric):
     if "model" in table.columns or "scores" not in table.attrs:
         raise ValueError("The plots draw the DataFrame returned by sknn.compare, as it was returned (models as its "
                          "index, the scores of every split in its attrs): not a copy with its index reset.")
+    if len(table) == 0:
+        raise ValueError("The table holds no model (all its rows were filtered out?): there is nothing to draw.")
     metric = metric or table.attrs.get("sort") or table.attrs.get(
         "scoring", [c[:-5] for c in table.columns if c.endswith("_mean")])[0]
     if f"{metric}_mean" not in table:

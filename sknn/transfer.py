@@ -120,6 +120,7 @@ class _VGGInputMixin(ImageInputMixin):
         """Files are resized to ``image_size`` with 3 channels; the first readable one is read, so that a list of
         paths none of which is an image is refused in ``fit`` (the extractor's fit reads nothing else)."""
         self._first_image(paths)
+        self.input_image_shape_ = None
         return (3, *size_pair(self.image_size))
 
     def _check_image_shape(self, shape, reset):
@@ -128,6 +129,7 @@ class _VGGInputMixin(ImageInputMixin):
                              "Drop an alpha channel first (e.g. X[..., :3]).")
         if reset:
             self.image_shape_ = (3, *size_pair(self.image_size))
+            self.input_image_shape_ = tuple(shape)
 
     def _check_vgg_params(self):
         self._check_image_params()
@@ -261,6 +263,7 @@ verbose, callbacks, criterion
     ----------
     classes_ : ndarray
     image_shape_ : (3, height, width), the images the backbone takes
+    input_image_shape_ : (channels, height, width) of the arrays ``fit`` saw, before resizing (None for files)
     pixel_max_ : float, the largest training pixel after uint8 or uint16 scaling (as in ConvImageClassifier)
     n_features_in_ : int, for flat-row input
     history_, loss_curve_, n_iter_, validation_scores_, best_validation_score_, net_, device_
@@ -446,6 +449,7 @@ class VGGFeatureExtractor(_VGGInputMixin, FamilyEstimator, ClassNamePrefixFeatur
     ----------
     module_ : TransferNet without a head, on ``device_``
     image_shape_ : (3, height, width)
+    input_image_shape_ : (channels, height, width) of the arrays ``fit`` saw, before resizing (None for files)
     pixel_max_ : float, the largest pixel of the images ``fit`` saw, after uint8 or uint16 scaling
     n_features_in_ : int, for flat-row input
 

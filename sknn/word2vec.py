@@ -9,6 +9,7 @@ epoch; see :mod:`sknn._w2v_core`). The trained vectors are a :class:`KeyedVector
 import time
 import warnings
 from collections import Counter
+from collections.abc import Iterator
 from numbers import Integral, Real
 
 import numpy as np
@@ -377,6 +378,8 @@ class Word2VecTransformer(FamilyEstimator, ClassNamePrefixFeaturesOutMixin, Tran
         """
         check_is_fitted(self, "wv_")
         X = as_documents(X)
+        if isinstance(X, Iterator):  # transform reads X once (fit once per epoch): a generator will do
+            X = list(X)
         check_corpus(X)
         counts = self._counts_matrix(X)
         vectors = self.wv_.vectors

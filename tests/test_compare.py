@@ -209,6 +209,9 @@ def test_the_default_line_up_has_the_baseline_and_the_installed_boosting_librari
     table = compare(X, y, models={"logistic": LogisticRegression(max_iter=500)}, cv=3, repeats=1, baseline=False,
                     **FAST)
     assert list(table.index) == ["logistic"]
+    # a model of the user's named 'dummy' is not taken for the baseline (it was left out of the best values)
+    table = compare(X, y, models={"dummy": LogisticRegression(max_iter=500)}, cv=3, repeats=1, **FAST)
+    assert "Dummy (baseline)" in table.index and table.attrs["roles"]["dummy"] != "dummy"
 
 
 @pytest.mark.parametrize("lib", ["xgboost", "catboost", "lightgbm"])
@@ -529,6 +532,8 @@ def test_plots_of_a_comparison():
             draw(table.reset_index())
         with pytest.raises(TypeError, match="draw the DataFrame returned by sknn.compare; got ndarray"):
             draw(table.to_numpy())
+        with pytest.raises(ValueError, match="holds no model"):
+            draw(table.iloc[:0])  # (failed inside matplotlib)
     assert len(plot.comparison(table).patches) == 2
     matplotlib.pyplot.close("all")
 

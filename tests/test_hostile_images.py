@@ -214,6 +214,8 @@ def test_images_on_another_pixel_scale_than_the_training_images_are_refused(file
     clf = ConvImageClassifier(**CONV).fit(X8.astype(np.float32), [0, 1] * 4)  # floats taken as they are
     with pytest.raises(ValueError, match=r"X is uint8, so its pixels are scaled to \[0, 1\].*up to 25\d"):
         clf.predict(X8)
+    with pytest.raises(ValueError, match=r"reach only 0\.\d+, but .* reach 25\d: X looks scaled to \[0, 1\]"):
+        clf.predict(X8 / 255.0)  # floats in [0, 1] for a model of 0-255 floats: one class for every image
     with pytest.raises(ValueError, match=r"X is image files, read with their levels scaled to \[0, 1\]"):
         clf.predict(files["good"])
     np.testing.assert_array_equal(clf.predict(X8.astype(np.float32)), clf.predict(X8.astype(np.float64)))
@@ -288,6 +290,12 @@ def test_one_colour_image_alone_is_named_for_every_image_estimator():
     clf = ConvImageClassifier(**CONV).fit(X, [0, 1] * 2)
     with pytest.raises(ValueError, match=r"X\[None\]"):
         clf.predict(X[0])
+    # channels first, torch's layout: was 3 grey images (3 labels, 3 rows of features) for one colour image
+    vgg = TransferVGGClassifier(max_iter=1, **VGG).fit(X, [0, 1] * 2)
+    for predict in (clf.predict, extractor.transform, vgg.predict):
+        with pytest.raises(ValueError, match=r"shape \(3, 16, 16\): one 3-channel image .* X\[None\]"):
+            predict(X[0].transpose(2, 0, 1))
+    assert extractor.transform(X[:3, :, :, 0][:, None]).shape[0] == 3  # three grey images, with their channel axis
 
 
 def test_image_files_in_colour_after_a_grey_one_make_colour_images(tmp_path):

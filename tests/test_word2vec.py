@@ -291,6 +291,8 @@ def test_transform_aggregates_known_words(fitted):
     np.testing.assert_allclose(fitted.transform(docs)[0], (2 * wv["cat"] + wv["dog"]) / 3, rtol=1e-5)
     np.testing.assert_array_equal(fitted.transform(docs)[1], np.zeros(16))
     np.testing.assert_allclose(fitted.transform(docs)[2], (wv["bus"] + wv["car"]) / 2, rtol=1e-5)
+    # transform reads its documents once, so a generator will do (fit, which reads them every epoch, refuses one)
+    np.testing.assert_array_equal(fitted.transform(d for d in docs), fitted.transform(docs))
     summed = fitted.set_params(agg="sum").transform(docs)
     np.testing.assert_allclose(summed[0], 2 * wv["cat"] + wv["dog"], rtol=1e-5)
     biggest = fitted.set_params(agg="max").transform(docs)
@@ -361,6 +363,8 @@ def test_keyed_vectors_queries():
     assert kv.most_similar(positive=["queen", "man"], negative=["woman"], topn=1)[0][0] == "king"
     assert kv.most_similar("king", topn=None).shape == (5,)
     assert kv[["king", "man"]].shape == (2, 3)
+    # a list of numbers is one vector, as an array is (was 'positive[0] is an array of shape ()')
+    assert kv.most_similar([1.0, 0.1, 0.0], topn=2) == kv.most_similar(np.array([1.0, 0.1, 0.0]), topn=2)
 
 
 def test_word2vec_files_round_trip(tmp_path):
@@ -405,6 +409,9 @@ def test_evaluations_agree_with_gensim(tmp_path):
     words = [w for w in words if rng.rand() < 0.6]  # some questions are not covered
     vectors = rng.randn(len(words), 10).astype(np.float32)
     vectors[1:] += 0.3 * vectors[:-1]  # some structure, so that a few answers are right
+    # capitalised spellings near their words, as in a corpus kept in its case: skipped as answers by both
+    words += [w.title() for w in words[::3]]
+    vectors = np.vstack([vectors, vectors[::3] + 0.05 * rng.randn(len(vectors[::3]), 10).astype(np.float32)])
     ours = KeyedVectors(vectors, words)
     theirs = gensim_kv(10)
     theirs.add_vectors(words, vectors)
@@ -417,6 +424,20 @@ def test_evaluations_agree_with_gensim(tmp_path):
     their_pearson, their_spearman, their_oov = theirs.evaluate_word_pairs(pairs)
     assert spearman[0] == pytest.approx(their_spearman[0]) and pearson[0] == pytest.approx(their_pearson[0])
     assert oov == pytest.approx(their_oov)
+
+
+def test_an_analogy_never_answers_another_spelling_of_a_question_word(tmp_path):
+    rng = np.random.RandomState(0)
+    words = ["king", "queen", "man", "woman", "King", "apple", "car"]
+    vectors = rng.randn(len(words), 8).astype(np.float32)
+    unit = lambda v: v / np.linalg.norm(v)  # noqa: E731
+    vectors[4] = unit(vectors[0]) + unit(vectors[3]) - unit(vectors[2])  # 'King' exactly at king - man + woman
+    vectors[1] = vectors[4] + 0.3 * rng.randn(8)  # 'queen' close behind
+    (tmp_path / "q.txt").write_text(": royals\nman woman king queen\n")
+    kv = KeyedVectors(vectors, words)
+    assert kv.most_similar(positive=["woman", "king"], negative=["man"], topn=1)[0][0] == "King"
+    assert kv.evaluate_word_analogies(tmp_path / "q.txt")[0] == 1.0  # 'King' is 'king': gensim skips it too
+    assert kv.evaluate_word_analogies(tmp_path / "q.txt", case_insensitive=False)[0] == 0.0  # another word then
 
 
 def test_max_vocab_size_prunes_rare_words_while_counting():
