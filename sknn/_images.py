@@ -300,8 +300,10 @@ class ImageInputMixin:
         _check_image_list(X)
         array = X if hasattr(X, "columns") else np.asarray(X)
         depth = _integer_depth(array)
-        if (not reset and array.ndim == 2 and tuple(array.shape) == tuple(self.image_shape_[1:])
-                and self.image_shape_[0] == 1 and array.shape[1] != self.image_shape_[1] * self.image_shape_[2]):
+        # the shape of the images fit saw (VGG's before it resized them)
+        seen = None if reset else tuple(getattr(self, "input_image_shape_", None) or self.image_shape_)
+        if (not reset and array.ndim == 2 and tuple(array.shape) == seen[1:]
+                and seen[0] == 1 and array.shape[1] != seen[1] * seen[2]):
             raise ValueError(f"X has shape {array.shape}, the size of one grey image, but a 2-D X is read as rows of "
                              "pixels, one image per row: pass one image as a batch of one, X[None].")
         if (array.ndim == 3 and array.shape[2] in (3, 4) and min(array.shape[:2]) > 4
@@ -309,9 +311,8 @@ class ImageInputMixin:
             raise ValueError(f"X has shape {array.shape}, the shape of one colour image, but a 3-D X is read as grey "
                              f"images (n, height, width): here {array.shape[0]} images {array.shape[2]} pixels wide. "
                              "Pass one image as a batch of one, X[None] (grey images that narrow: X[..., None]).")
-        # one image of fit's shape (VGG's before its resizing) channels first, torch's layout, without its batch
-        if (not reset and array.ndim == 3 and array.shape[0] > 1 and min(array.shape[1:]) > 4
-                and tuple(array.shape) == tuple(getattr(self, "input_image_shape_", None) or self.image_shape_)):
+        # one image of fit's shape channels first, torch's layout, without its batch
+        if not reset and array.ndim == 3 and array.shape[0] > 1 and min(array.shape[1:]) > 4 and array.shape == seen:
             raise ValueError(f"X has shape {array.shape}: one {array.shape[0]}-channel image (channels first), or "
                              f"{array.shape[0]} grey images? A 3-D X is read as grey images (n, height, width), and "
                              f"{type(self).__name__} was fitted on {array.shape[0]}-channel images: pass one image "

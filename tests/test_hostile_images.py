@@ -263,6 +263,9 @@ def test_one_grey_image_given_alone_is_told_to_be_a_batch_of_one():
     with pytest.raises(ValueError, match=r"X has shape \(8, 8\), the size of one grey image.*X\[None\]"):
         clf.predict(X[0])
     assert clf.predict(X[0][None]).shape == (1,) and clf.predict(X.reshape(6, 64)).shape == (6,)
+    extractor = VGGFeatureExtractor(**dict(VGG, image_size=16)).fit(X)  # VGG too, which resizes (was 8 rows)
+    with pytest.raises(ValueError, match=r"X has shape \(8, 8\), the size of one grey image.*X\[None\]"):
+        extractor.transform(X[0])
 
 
 def test_16_bit_and_float_image_files_keep_their_levels(tmp_path):
