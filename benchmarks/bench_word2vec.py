@@ -5,6 +5,8 @@
     python benchmarks/bench_word2vec.py --only gensim,sknn    # parts: gensim, sknn, stream
     python benchmarks/bench_word2vec.py --seeds 0,1,2         # each trainer once per seed, and the means
     python benchmarks/bench_word2vec.py --data /path/to/data  # the folder holding text/ ($SKNN_DATA)
+    python benchmarks/bench_word2vec.py --params '{"sample": 0}'  # other settings, for both trainers
+    python benchmarks/bench_word2vec.py --only gensim,presub   # gensim on sentences subsampled outside it
 
 Both train on $SKNN_DATA/text/english-2.7m.txt, lower-cased, with gensim's skip-gram
 settings (vector_size 100, window 5, negative 5, min_count 5, sample 1e-3, 5 epochs), in
@@ -14,7 +16,10 @@ this one process on the same cores: gensim with ``workers=threads``, sknn with
 ship with gensim: analogies (questions-words.txt, covered questions) and Spearman on
 wordsim353.tsv. Speed is corpus words x epochs / training seconds (the vocabulary pass not
 counted, for either). Memory is the peak resident memory above the level before training,
-sampled every 5 ms. 'stream' trains sknn from the file path (read again every epoch).
+sampled every 5 ms. 'stream' trains sknn from the file path (read again every epoch). 'presub' trains gensim
+on sentences subsampled before it sees them (gensim's own keep probabilities, new independent
+draws each epoch, its rate falling over the epochs as in one call): a diagnostic of the
+skip-gram analogy gap, which is in gensim's subsampling, not in the keep probabilities.
 
 On a shared machine torch's OpenMP threads spin while they wait for each other, which
 stalls every operation when another process holds a core; the script sets
@@ -23,6 +28,7 @@ OMP_WAIT_POLICY=PASSIVE (threads sleep instead) unless it is already set.
 
 import argparse
 import datetime
+import json
 import os
 import platform
 import sys
@@ -30,6 +36,7 @@ import time
 
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # before torch loads its OpenMP runtime
 
+import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
 from _measure import PeakRSS  # noqa: E402
@@ -67,7 +74,9 @@ def main(argv=None):
     parser.add_argument("--batch-size", default="auto")
     parser.add_argument("--workers", type=int, default=None,
                         help="sknn's workers (threads training at once); default: --threads, as gensim's workers")
-    parser.add_argument("--only", default="gensim,sknn,stream")
+    parser.add_argument("--only", default="gensim,sknn,stream", help="parts: gensim, sknn, stream, presub")
+    parser.add_argument("--params", metavar="JSON", help="settings over gensim's (both trainers), e.g. "
+                        "'{\"sample\": 0}'")
     parser.add_argument("--seeds", default="0",
                         help="comma-separated seeds: each trainer runs once per seed, the trainers interleaved; "
                              "with several, a table of the means follows (analogy scores move by about half a "
@@ -86,7 +95,7 @@ def main(argv=None):
         return 0
     questions, pairs = datapath("questions-words.txt"), datapath("wordsim353.tsv")
     parts = args.only.split(",")
-    settings = dict(SETTINGS, epochs=args.epochs, sg=0 if args.cbow else 1)
+    settings = dict(SETTINGS, epochs=args.epochs, sg=0 if args.cbow else 1, **json.loads(args.params or "{}"))
     batch_size = args.batch_size if args.batch_size == "auto" else int(args.batch_size)
     torch.set_num_threads(args.threads)
     sentences, n_tokens = read_corpus(path, args.tokens)
@@ -107,6 +116,22 @@ def main(argv=None):
                      peak.peak - peak.base, *evaluate(model.wv, questions, pairs), len(model.wv)))
         print(rows[-1], flush=True)
 
+    def run_presubsampled(seed):
+        model = Word2Vec(workers=args.threads, seed=seed, **settings)
+        model.build_vocab(sentences)
+        keep = {w: model.wv.get_vecattr(w, "sample_int") / 2**32 for w in model.wv.index_to_key}
+        model.sample = 0  # the sentences come subsampled
+        rng, epochs, start = np.random.default_rng(seed), settings["epochs"], time.perf_counter()
+        first, last = model.alpha, model.min_alpha  # (train sets model.alpha to the start_alpha it is given)
+        for epoch in range(epochs):
+            draws = [[w for w in s if w in keep and rng.random() < keep[w]] for s in sentences]
+            rate = [first - (first - last) * (epoch + e) / epochs for e in (0, 1)]
+            model.train(draws, total_examples=len(draws), epochs=1, start_alpha=rate[0], end_alpha=rate[1])
+        seconds = time.perf_counter() - start  # the draws included
+        rows.append(("gensim Word2Vec on sentences subsampled outside it", seconds, n_tokens * epochs / seconds, 0.0,
+                     *evaluate(model.wv, questions, pairs), len(model.wv)))
+        print(rows[-1], flush=True)
+
     def run_sknn(label, corpus, seed, tokenizer=None):
         w2v = Word2VecTransformer(**settings, batch_size=batch_size, tokenizer=tokenizer, random_state=seed,
                                   workers=args.workers or args.threads, device="cpu")
@@ -125,6 +150,8 @@ def main(argv=None):
             run_gensim(seed)
         if "sknn" in parts:
             run_sknn("sknn Word2VecTransformer (same list)", sentences, seed)
+        if "presub" in parts:
+            run_presubsampled(seed)
         if "stream" in parts and args.tokens is None:
             run_sknn("sknn Word2VecTransformer (file path, streamed)", path, seed,
                      tokenizer=lambda line: line.lower().split())
