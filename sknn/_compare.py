@@ -194,7 +194,6 @@ def prepare(X, y, models="default", cv=5, repeats=None, scoring=None, sort=None,
         X = X.to_frame()
     elif not (hasattr(X, "__len__") or hasattr(X, "nnz")) or isinstance(X, (str, bytes)):
         raise ValueError(f"X must be an array, a DataFrame or a list of rows; got {type(X).__name__}.")
-    X = _check_features(X)
     if isinstance(y, (pd.Series, pd.Index)) and isinstance(y.dtype, pd.CategoricalDtype):
         y = y.astype(object)
     y = np.asarray(y)
@@ -202,8 +201,9 @@ def prepare(X, y, models="default", cv=5, repeats=None, scoring=None, sort=None,
         y = y.ravel()
     if y.ndim != 1:
         raise ValueError(f"y must be one column of labels or numbers; got an array of shape {y.shape}.")
-    if len(X) != len(y):
-        raise ValueError(f"X has {len(X)} rows but y has {len(y)}.")
+    n_rows = X.shape[0] if getattr(X, "shape", None) else len(X)  # (len of a sparse matrix is an error)
+    if n_rows != len(y):
+        raise ValueError(f"X has {n_rows} rows but y has {len(y)}.")
     check_real_target(y)
     missing = _is_missing(y)
     n_dropped = int(missing.sum())
@@ -215,6 +215,7 @@ def prepare(X, y, models="default", cv=5, repeats=None, scoring=None, sort=None,
         if isinstance(X, pd.DataFrame):
             X = X.reset_index(drop=True)
         y = y[keep_rows]
+    X = _check_features(X)  # on the rows that are compared: the kind of a column can depend on them
     y = numpy_labels(y)  # numbers in an object array (a CSV column with gaps, a pandas object column)
     if task == "auto":
         task, task_reason = _task_with_reason(y)

@@ -266,6 +266,13 @@ def test_rows_with_a_missing_target_are_counted_and_left_out():
     labels[5] = None
     table = compare(X, labels, models=["linear"], cv=3, repeats=1, **FAST)
     assert table.attrs["n_dropped"] == 1 and table.attrs["task"] == "classification"
+    # the columns are read on the rows that are compared: placeholders only in rows without a target go with them
+    frame = pd.DataFrame({"x": X[:, 0], "n": pd.Series(X[:, 1], dtype=object)})
+    frame.loc[[0, 60, 120], "n"] = "n.a."
+    y = load_iris().target.astype(float)
+    y[[0, 60, 120]] = np.nan
+    table = compare(frame, y, models=["linear"], cv=3, repeats=1, **FAST)  # (refused: "numbers but for 3 cells")
+    assert table.attrs["n_dropped"] == 3 and table["failed_fits"].sum() == 0
 
 
 def test_clear_errors_before_any_fit():
