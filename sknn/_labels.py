@@ -184,6 +184,5 @@ def label_indices(y, classes, name="y"):
     unknown = ~np.isin(y, classes)
     if unknown.any():
         raise ValueError(f"{name} contains labels outside the model's classes: {np.unique(y[unknown])[:10].tolist()}; "
-                         f"its classes are {classes.tolist()} (those of y in fit, or of classes= in the first "
-                         "partial_fit).")
+                         f"its classes are {classes.tolist()}, fixed when it was first fitted.")
     return np.searchsorted(classes, y).astype(np.int64)

@@ -558,7 +558,8 @@ verbose, callbacks, criterion
         return float(torch.exp(-self._log_likelihoods(X).mean()))
 
     def score(self, X, y=None):
-        """Mean log-likelihood per predicted token (higher is better; ``-log(perplexity)``)."""
+        """Mean log-likelihood per predicted token (higher is better; ``-log(perplexity)``). Words outside the
+        vocabulary are all '<unk>': compare models of one vocabulary only (not across min_count or max_vocab)."""
         return float(self._log_likelihoods(X).mean())
 
     def predict_next(self, prefixes, top_k=5, return_proba=False):
