@@ -370,7 +370,8 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
         y : array-like of shape (n_samples,), or (n_samples, n_outputs) for a regressor
             (several targets at once)
         sample_weight : array-like of shape (n_samples,), default=None
-            Weight of each sample in the loss; rows of weight 0 are left out.
+            Weight of each sample in the loss; rows of weight 0 are left out of training (not yet of
+            the preprocessing: a table's scaling and categories are taken from every row given).
         validation_data : tuple (X_val, y_val) or (X_val, y_val, sample_weight_val), default=None
             A validation set of your own, in the form X and y take (as Keras' ``fit`` takes
             it). It replaces the split of ``validation_fraction``: the network trains on

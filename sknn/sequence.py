@@ -234,7 +234,8 @@ verbose, callbacks, criterion
         X : list of sequences: token lists, or arrays of shape (length, n_features)
         y : list of label sequences, each as long as its sequence in X
         sample_weight : array-like of shape (n_sequences,), default=None
-            Weight of each sequence, given to each of its tokens; sequences of weight 0 are left out.
+            Weight of each sequence, given to its tokens; weight 0 leaves it out of training (its words still join the
+            vocabulary).
         validation_data : tuple (X_val, y_val) or (X_val, y_val, sample_weight_val), default=None
             A validation set of your own, as in :meth:`sknn.DenseClassifier.fit`: it replaces
             the split of ``validation_fraction``, is scored every epoch, and gives the best
