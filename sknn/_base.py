@@ -27,7 +27,7 @@ from ._family import FamilyEstimator
 from ._labels import check_labels, check_numeric_target, check_one_label_column, numpy_labels
 from ._training import OPTIMIZERS, optimizer_kwargs
 from ._validation import (build_within_memory, check_fit_params, check_validation_data, float32_features,
-                          refuse_data_loader, validate_data)
+                          positive_rows, refuse_data_loader, validate_data)
 
 __all__ = ["BaseNeuralNetwork"]
 
@@ -74,7 +74,7 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
         X = validate_data(self, X, reset=reset, accept_sparse="csr", dtype=(np.float32, np.float64), order="C")
         return float32_features(X)
 
-    def _check_X_y(self, X, y, reset):
+    def _check_X_y(self, X, y, reset, fit_rows=None):  # (fit_rows: rows that train, for what a family learns of X)
         if not self._is_classifier:
             check_numeric_target(y, type(self).__name__)
         else:
@@ -273,7 +273,9 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
             check_labels(y if isinstance(y, (list, tuple)) else np.asarray(y, dtype=object))
         if self._is_classifier:
             y = numpy_labels(y)  # nullable integers keep their type; numbers in an object column are numbers
-        X, y = self._check_X_y(X, y, reset=not keep)
+        # rows of weight 0 are left out of what the fit learns: its preprocessing, vocabulary and training
+        learned = None if keep else positive_rows(sample_weight, X, y, getattr(self, "class_weight", None))
+        X, y = self._check_X_y(X, y, reset=not keep, fit_rows=learned)
         y_t, y_index = self._prepare_targets(y, keep=keep, classes=classes, incremental=incremental)
         w = self._sample_weights(y_index, sample_weight, X)
         rows = None
@@ -370,8 +372,7 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
         y : array-like of shape (n_samples,), or (n_samples, n_outputs) for a regressor
             (several targets at once)
         sample_weight : array-like of shape (n_samples,), default=None
-            Weight of each sample in the loss; rows of weight 0 are left out of training (not yet of
-            the preprocessing: a table's scaling and categories are taken from every row given).
+            Weight of each sample in the loss; rows of weight 0 are left out (of the preprocessing too).
         validation_data : tuple (X_val, y_val) or (X_val, y_val, sample_weight_val), default=None
             A validation set of your own, in the form X and y take (as Keras' ``fit`` takes
             it). It replaces the split of ``validation_fraction``: the network trains on

@@ -376,7 +376,7 @@ class ImageInputMixin:
                              f"pixels in [{lo:g}, {hi:g}] and standardises them itself: pass 8-bit images as uint8 "
                              "(or divide them by 255), and do not standardise them first.")
 
-    def _check_X_y(self, X, y, reset):
+    def _check_X_y(self, X, y, reset, fit_rows=None):
         if y is None:
             raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y is None: "
                              "pass the labels of the images.")

@@ -20,14 +20,15 @@ import numpy as np
 import scipy.sparse as sp
 import torch
 from sklearn.utils._param_validation import InvalidParameterError
+from sklearn.utils.validation import _num_samples
 from sklearn.utils.validation import validate_data as _sklearn_validate_data
 from torch.overrides import TorchFunctionMode
 
 __all__ = ["MAX_MAGNITUDE", "NetworkTooLarge", "build_within_memory", "check_callbacks", "check_fit_params",
            "check_magnitude", "check_non_negative_weights", "check_positive_int", "check_sizes",
            "check_unique_columns", "check_validation_data", "check_width", "class_weight_vector", "compressed_opener",
-           "first_non_string", "float32_features", "memory_limit", "numbered_lines", "reads_as_number",
-           "refuse_data_loader", "validate_data"]
+           "first_non_string", "float32_features", "memory_limit", "numbered_lines", "positive_rows",
+           "reads_as_number", "refuse_data_loader", "validate_data"]
 
 # sknn trains in float32 (largest value 3.4e38): inputs or targets above this make squares
 # (losses, batch-norm variances, Adam's second moments) overflow, and training meaningless.
@@ -125,6 +126,25 @@ def check_callbacks(callbacks, learning_rate="constant"):
                 f"callbacks[{i}] is a learning-rate scheduler, and learning_rate={learning_rate!r} schedules the "
                 "rate too: the two would compound. Pass learning_rate='constant' to let your scheduler set the rate.")
     return list(callbacks or ())
+
+
+def positive_rows(sample_weight, X, y=None, class_weight=None):
+    """The rows of X whose weight is above 0 when some weights are 0 (by ``sample_weight``, or a ``class_weight``
+    of 0 for the label of ``y``), else None: a fit learns its preprocessing (scaling, categories, vocabulary)
+    from the rows it trains on. Weights that do not pass their checks give None (the checks after name them)."""
+    zero_labels = [k for k, v in class_weight.items() if v == 0] if isinstance(class_weight, dict) else []
+    if sample_weight is None and not zero_labels:
+        return None
+    try:
+        n = _num_samples(X)
+        w = np.ones(n) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+        if zero_labels and y is not None and np.ndim(y) == 1 and len(y) == len(w):
+            w = np.where(np.isin(np.asarray(y, dtype=object), np.asarray(zero_labels, dtype=object)), 0.0, w)
+    except (TypeError, ValueError):
+        return None
+    if w.shape != (n,) or not np.isfinite(w).all() or (w < 0).any() or w.all() or not w.any():
+        return None
+    return np.flatnonzero(w > 0)
 
 
 def check_non_negative_weights(weights, name):

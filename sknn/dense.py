@@ -14,6 +14,7 @@ import scipy.sparse as sp
 from joblib import effective_n_jobs
 from sklearn.base import ClassifierMixin, RegressorMixin
 from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils import _safe_indexing
 from sklearn.utils.validation import _check_y, check_array, check_consistent_length, check_is_fitted
 from torch import nn
 
@@ -75,20 +76,21 @@ class _DenseMixin:
                              "preprocessing='auto' (the default), which handles missing values, or impute them "
                              "first (e.g. sklearn.impute.SimpleImputer in a Pipeline).") from None
 
-    def _check_X(self, X, reset):
+    def _check_X(self, X, reset, fit_rows=None):
         if self._preprocessing(reset) is None:
             return self._raw_input(super()._check_X, X, reset)
         if not isinstance(X, pd.DataFrame):  # 2-D and non-empty, whatever the types of its values
             X = check_array(rows_as_array(X), accept_sparse="csr", dtype=None, ensure_all_finite=False)
         validate_data(self, X, reset=reset, skip_check_array=True)
         if reset:
-            self.preprocessor_ = TabularPreprocessor().fit(X)
+            # its statistics and categories from the rows that train (weight 0 leaves a row out)
+            self.preprocessor_ = TabularPreprocessor().fit(X if fit_rows is None else _safe_indexing(X, fit_rows))
         with warnings.catch_warnings():  # the estimator has warned about the feature names already, by its name
             warnings.filterwarnings("ignore", message=r".*feature names, but TabularPreprocessor was fitted")
             X = self.preprocessor_.transform(X)
         return X.astype(np.float32) if sp.issparse(X) else X
 
-    def _check_X_y(self, X, y, reset):
+    def _check_X_y(self, X, y, reset, fit_rows=None):
         if self._preprocessing(reset) is None:
             return self._raw_input(super()._check_X_y, X, y, reset)
         if y is None:
@@ -97,7 +99,7 @@ class _DenseMixin:
             check_numeric_target(y, type(self).__name__)
         else:
             check_one_label_column(y, type(self).__name__)
-        X = self._check_X(X, reset)
+        X = self._check_X(X, reset, fit_rows)
         y = _check_y(y, multi_output=self._multi_output_y, y_numeric=not self._is_classifier)
         check_consistent_length(X, y)
         return X, y

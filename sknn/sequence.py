@@ -171,7 +171,7 @@ verbose, callbacks, criterion
         return {False: None, True: "cnn"}.get(char_features, char_features)
 
     # -- input ----------------------------------------------------------------------
-    def _encode(self, X, reset):
+    def _encode(self, X, reset, fit_rows=None):
         refuse_data_loader(X, type(self).__name__)
         kind, seqs = check_sequences(X)
         lengths = torch.tensor([len(s) for s in seqs], dtype=torch.int64)
@@ -182,10 +182,11 @@ verbose, callbacks, criterion
                 self.vocabulary_ = None
                 self.char_vocabulary_ = None
             else:
-                self._fit_vocabulary(seqs)
+                learned = seqs if fit_rows is None else [seqs[i] for i in fit_rows]  # weight 0: no words
+                self._fit_vocabulary(learned)
                 self.char_vocabulary_ = None
                 if self._char_mode(self.char_features):
-                    chars, _ = build_vocabulary((t for seq in seqs for t in seq))
+                    chars, _ = build_vocabulary((t for seq in learned for t in seq))
                     self.char_vocabulary_ = chars
         elif kind != self.input_kind_:
             raise ValueError(f"X holds {kind} sequences but {type(self).__name__} was fitted on {self.input_kind_} "
@@ -201,10 +202,10 @@ verbose, callbacks, criterion
             inputs["forms"], table = token_forms(seqs, self.char_vocabulary_)
         return inputs, lengths, table
 
-    def _check_X_y(self, X, y, reset):
+    def _check_X_y(self, X, y, reset, fit_rows=None):
         if y is None:
             raise ValueError(f"{type(self).__name__} requires y: one list of labels per sequence of X.")
-        encoded = self._encode(X, reset)
+        encoded = self._encode(X, reset, fit_rows)
         return encoded, check_label_sequences(y, encoded[1].tolist())
 
     def _check_X(self, X, reset):
@@ -234,8 +235,7 @@ verbose, callbacks, criterion
         X : list of sequences: token lists, or arrays of shape (length, n_features)
         y : list of label sequences, each as long as its sequence in X
         sample_weight : array-like of shape (n_sequences,), default=None
-            Weight of each sequence, given to its tokens; weight 0 leaves it out of training (its words still join the
-            vocabulary).
+            Weight of each sequence, given to each of its tokens; sequences of weight 0 are left out.
         validation_data : tuple (X_val, y_val) or (X_val, y_val, sample_weight_val), default=None
             A validation set of your own, as in :meth:`sknn.DenseClassifier.fit`: it replaces
             the split of ``validation_fraction``, is scored every epoch, and gives the best
@@ -452,13 +452,13 @@ verbose, callbacks, criterion
         self.module = module
         self.criterion = criterion
 
-    def _encode(self, X, reset):
+    def _encode(self, X, reset, fit_rows=None):
         refuse_data_loader(X, type(self).__name__)
         kind, seqs = check_sequences(X)
         if kind != "tokens":
             raise ValueError(f"{type(self).__name__} models token sequences; X holds numeric arrays.")
         if reset:
-            self._fit_vocabulary(seqs)
+            self._fit_vocabulary(seqs if fit_rows is None else [seqs[i] for i in fit_rows])  # weight 0: no words
         lengths = torch.tensor([len(s) + 1 for s in seqs], dtype=torch.int64)
         ids = token_ids(seqs, self.vocabulary_, self._lowercase(reset), prefix=(BOS_TOKEN,), suffix=(EOS_TOKEN,))
         # input: <s> w1 ... wn ; target: w1 ... wn </s>
@@ -483,11 +483,11 @@ verbose, callbacks, criterion
                                        arch["tie_weights"])
         return None if cutoff is None else max(cutoff, EOS + 1)  # the special symbols in the shortlist
 
-    def _check_X_y(self, X, y, reset):
+    def _check_X_y(self, X, y, reset, fit_rows=None):
         if not reset and self._shortlist() is not None and self.criterion is not None:
             raise ValueError("This network's adaptive softmax computes its own loss, so criterion cannot train it "
                              "further; pass criterion=None, or fit a new network (warm_start=False).")
-        return self._encode(X, reset)
+        return self._encode(X, reset, fit_rows)
 
     def _source(self, X, y=None, sample_weight=None):
         inputs, lengths, table = X  # the adaptive softmax is given the next words, to score only them

@@ -138,3 +138,17 @@ def test_a_frame_fitted_model_given_an_array_warns_once_by_its_own_name():
         clf.predict(X[:3])
     messages = [str(w.message) for w in caught if "feature names" in str(w.message)]
     assert len(messages) == 1 and "DenseClassifier was fitted with feature names" in messages[0]  # not its preprocessor
+
+
+def test_rows_of_weight_zero_leave_the_preprocessing_too():
+    # far-off rows of weight 0 moved the robust scaling and clip of the table (probabilities 0.4 apart)
+    y = (X[:, 0] > 0).astype(int)
+    far = np.vstack([X, [[1e3, -1e3, 50.0]] * 20])
+    weights = np.r_[np.ones(len(X)), np.zeros(20)]
+    params = dict(hidden_layer_sizes=(8,), max_iter=5, random_state=0, device="cpu")
+    masked = DenseClassifier(**params).fit(far, np.r_[y, [1] * 20], sample_weight=weights)
+    np.testing.assert_allclose(masked.predict_proba(X), DenseClassifier(**params).fit(X, y).predict_proba(X),
+                               atol=1e-5)
+    frame = pd.DataFrame({"x": far[:, 0], "city": ["Oslo", "Lima"] * 30 + ["Rome"] * 20})
+    assert list(DenseClassifier(**params).fit(frame, np.r_[y, [1] * 20], sample_weight=weights)
+                .preprocessor_.categories_[0]) == ["Lima", "Oslo"]  # 'Rome' only in rows of weight 0

@@ -337,6 +337,14 @@ def test_sample_weight_zero_leaves_sequences_out():
     kept = [i for i in range(60) if w[i] > 0]
     assert clean.score(X, y, sample_weight=w) == pytest.approx(
         clean.score([X[i] for i in kept], [y[i] for i in kept]))
+    # nor their words: a word only they hold stays unknown (it joined the vocabulary, untrained)
+    unseen = [s + ["zebra"] if i % 3 == 0 else s for i, s in enumerate(X)]
+    tags = [t + t[-1:] if i % 3 == 0 else t for i, t in enumerate(y)]
+    masked = plain_tagger(max_iter=2, char_features=True, char_dim=8).fit(unseen, tags, sample_weight=w)
+    dropped = plain_tagger(max_iter=2, char_features=True, char_dim=8).fit([unseen[i] for i in kept],
+                                                                           [y[i] for i in kept])
+    assert "zebra" not in masked.vocabulary_ and masked.vocabulary_ == dropped.vocabulary_
+    assert masked.char_vocabulary_ == dropped.char_vocabulary_
 
 
 def test_warm_start_partial_fit_and_early_stopping():
