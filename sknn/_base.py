@@ -24,7 +24,7 @@ from ._data import ArrayBatches
 from ._device import resolve_device, resolve_precision, seeded, torch_threads
 from ._engine import Engine
 from ._family import FamilyEstimator
-from ._labels import check_labels, check_numeric_target, check_one_label_column, numpy_labels
+from ._labels import check_labels, check_y_for_estimator, numpy_labels
 from ._training import OPTIMIZERS, optimizer_kwargs
 from ._validation import (build_within_memory, check_fit_params, check_validation_data, float32_features,
                           positive_rows, refuse_data_loader, validate_data)
@@ -75,10 +75,7 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
         return float32_features(X)
 
     def _check_X_y(self, X, y, reset, fit_rows=None):  # (fit_rows: rows that train, for what a family learns of X)
-        if not self._is_classifier:
-            check_numeric_target(y, type(self).__name__)
-        else:
-            check_one_label_column(y, type(self).__name__)
+        check_y_for_estimator(y, type(self).__name__, self._is_classifier)
         X, y = validate_data(self, X, y, reset=reset, accept_sparse="csr", dtype=(np.float32, np.float64),
                              order="C", multi_output=self._multi_output_y, y_numeric=not self._is_classifier)
         return float32_features(X), y

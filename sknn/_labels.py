@@ -11,7 +11,7 @@ from numbers import Real
 import numpy as np
 
 __all__ = ["check_classes", "check_label_spellings", "check_labels", "check_numeric_target", "check_one_label_column",
-           "check_real_target", "check_same_label_kind", "label_indices", "numpy_labels"]
+           "check_real_target", "check_same_label_kind", "check_y_for_estimator", "label_indices", "numpy_labels"]
 
 
 def check_real_target(values, name="y"):
@@ -29,6 +29,12 @@ def check_real_target(values, name="y"):
     if kind == "c":
         raise ValueError(f"Complex data not supported: {name} holds complex numbers; predict their real and "
                          "imaginary parts (or modulus and angle) as numbers of their own.")
+
+
+def check_y_for_estimator(y, caller, classifier):
+    """The first check of y by an estimator's kind: one column of labels for a classifier
+    (:func:`check_one_label_column`), numbers for a regressor (:func:`check_numeric_target`)."""
+    (check_one_label_column if classifier else check_numeric_target)(y, caller)
 
 
 def check_one_label_column(y, caller):

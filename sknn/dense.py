@@ -22,7 +22,7 @@ from ._base import BaseNeuralNetwork
 from ._dense_net import DenseNet, check_architecture, choose_threads
 from ._dense_numpy import estimator_from_network, forward_numpy, network_of
 from ._dense_onnx import dense_onnx_feed, dense_onnx_graph
-from ._labels import check_numeric_target, check_one_label_column
+from ._labels import check_y_for_estimator
 from ._layers import ACTIVATIONS, INITIALIZER_NAMES, ScaledLinear, TabularInput, initialize_weights
 from ._tabular import TabularPreprocessor, rows_as_array
 from ._targets import NeuralClassifierMixin, NeuralRegressorMixin
@@ -95,10 +95,7 @@ class _DenseMixin:
             return self._raw_input(super()._check_X_y, X, y, reset)
         if y is None:
             raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y is None.")
-        if not self._is_classifier:
-            check_numeric_target(y, type(self).__name__)
-        else:
-            check_one_label_column(y, type(self).__name__)
+        check_y_for_estimator(y, type(self).__name__, self._is_classifier)
         X = self._check_X(X, reset, fit_rows)
         y = _check_y(y, multi_output=self._multi_output_y, y_numeric=not self._is_classifier)
         check_consistent_length(X, y)
