@@ -398,6 +398,16 @@ def _nanmean(values):
     return float(values.mean()) if len(values) else np.nan
 
 
+def _ranks(goodness, partial):
+    """1 = best by ``goodness`` (greater is better, ties share the lower rank), the models with ``partial[name]``
+    after all the others; NA for a model without a score."""
+    key = {n: (partial[n], -g) for n, g in goodness.items() if not np.isnan(g)}
+    ranks = pd.Series(pd.NA, index=goodness.index, dtype="Int64")
+    for n, k in key.items():
+        ranks[n] = 1 + sum(other < k for other in key.values())
+    return ranks
+
+
 def _tabulate(records, names, roles, splits, metrics, test, alpha, rope):
     """The table (one row per model) and the long-format scores."""
     sort = metrics[0]
@@ -440,7 +450,9 @@ def _tabulate(records, names, roles, splits, metrics, test, alpha, rope):
     n_test = float(np.mean([len(sp[3]) for sp in splits]))
     complete = {n: oriented(n) for n in names}
     candidates = [n for n in names if complete[n].notna().sum() >= 2]
-    best = max(candidates, key=lambda n: goodness[n]) if candidates else None
+    # a model scored on every split is preferred: a mean over the folds a model survived is not the others' mean
+    whole = [n for n in candidates if complete[n].notna().sum() == len(splits)]
+    best = max(whole or candidates, key=lambda n: goodness[n]) if candidates else None
     diff, p_raw, p_better, p_rope, p_worse = ({n: np.nan for n in names} for _ in range(5))
     if best is not None:
         base = complete[best]
@@ -478,8 +490,11 @@ def _tabulate(records, names, roles, splits, metrics, test, alpha, rope):
     table.insert(3, "p_value", pd.Series(p_adj))
     table.insert(4, "p_best_better", pd.Series(p_better))
     table.insert(5, "p_equivalent", pd.Series(p_rope))
-    table["rank"] = goodness.rank(ascending=False, method="min").astype("Int64")
-    order = sorted(names, key=lambda n: (table.loc[n, "group"], -np.nan_to_num(goodness[n], nan=-np.inf)))
+    # models with a failed fit rank after those scored on every split, as they cannot be the best
+    partial = {n: complete[n].notna().sum() < len(splits) for n in names}
+    table["rank"] = _ranks(goodness, partial)
+    order = sorted(names, key=lambda n: (table.loc[n, "group"], n != best, partial[n],
+                                         -np.nan_to_num(goodness[n], nan=-np.inf)))
     table = table.loc[order]
     table.attrs["best"] = best
     return table, long

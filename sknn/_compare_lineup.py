@@ -351,6 +351,23 @@ def _with(pre, model):
     return model if pre is None else make_pipeline(pre, model)
 
 
+def _text_as_categories(X):
+    """The text columns of a table checked by :func:`_check_features` as pandas categoricals.
+
+    compare has typed each column on all the rows it compares; a network given the text would
+    type it again on each fold's rows, and could read a fold's column differently (codes such as
+    '117' with a few 'c118' are refused as numbers with placeholders on the folds that hold few of
+    the letters). As categoricals, they are categories on every fold.
+    """
+    text = [name for name in X.columns if _is_text(X[name].dtype)]
+    return X.astype({name: "category" for name in text}) if text else X
+
+
+def _is_text(dtype):
+    """Whether a column of a checked table holds text (object, or pandas' string dtype)."""
+    return not pd.api.types.is_numeric_dtype(dtype) and not isinstance(dtype, pd.CategoricalDtype)
+
+
 def _network(X, task, random_state):
     """sknn's network in the default line-up: (name, estimator). The one place that builds it."""
     from .conv import ConvImageClassifier
@@ -361,8 +378,12 @@ def _network(X, task, random_state):
         return "ConvImageClassifier (sknn)", ConvImageClassifier(random_state=random_state)
     # the network takes the table as it is: it encodes, scales and imputes inside (and learns a standardised target)
     if task == "classification":
-        return "DenseClassifier (sknn)", DenseClassifier(random_state=random_state)
-    return "DenseRegressor (sknn)", DenseRegressor(random_state=random_state)
+        name, network = "DenseClassifier (sknn)", DenseClassifier(random_state=random_state)
+    else:
+        name, network = "DenseRegressor (sknn)", DenseRegressor(random_state=random_state)
+    if isinstance(X, pd.DataFrame) and any(_is_text(X[column].dtype) for column in X.columns):
+        return name, make_pipeline(FunctionTransformer(_text_as_categories), network)
+    return name, network
 
 
 class LabelEncodedClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):

@@ -139,7 +139,9 @@ def compare(X, y, models="default", cv=5, repeats=None, scoring=None, sort=None,
         * ``fit_time``, ``predict_time``: mean seconds per split (predict and score);
         * ``threads``: the thread limit of each fit; ``cpu_use``: CPU seconds per second
           of fitting and scoring (about the number of cores the model kept busy);
-        * ``failed_fits`` and ``rank`` (1 = best on the sort metric).
+        * ``failed_fits`` and ``rank`` (1 = best on the sort metric). A model with a failed
+          fit is scored on the splits it survived: it is never the best while another model
+          was scored on every split, and it ranks after those.
 
         ``table.attrs`` holds the protocol and the raw material: ``task`` and
         ``task_reason``, ``n_samples``, ``n_dropped``, ``scoring``, ``sort``,

@@ -496,6 +496,40 @@ def test_failing_models_and_scorers_are_reported_not_fatal():
     assert any("log_loss not computed: the model has no predict_proba" in w for w in table.attrs["warnings"]["rows"])
 
 
+class _FailsOnOddRows(LogisticRegression):
+    """A logistic regression that refuses a training set of an odd number of rows."""
+
+    def fit(self, X, y):
+        if len(X) % 2:
+            raise RuntimeError("odd")
+        return super().fit(X, y)
+
+
+def test_a_model_with_failed_fits_is_not_the_best_on_the_folds_it_survived():
+    from sklearn.tree import DecisionTreeClassifier
+
+    X, y = load_iris(return_X_y=True)  # 4 folds of 150 rows: 2 training sets of 112 rows, 2 of 113
+    table = compare(X, y, models={"flaky": _FailsOnOddRows(max_iter=500), "stump": DecisionTreeClassifier(max_depth=1)},
+                    cv=4, repeats=1, scoring="accuracy", **FAST)
+    assert table.loc["flaky", "failed_fits"] == 2
+    assert table.loc["flaky", "accuracy_mean"] > table.loc["stump", "accuracy_mean"] + 0.2  # better where it fitted
+    assert table.attrs["best"] == "stump" and table.loc["stump", "vs_best"] == "best"
+    assert table.loc["stump", "rank"] == 1 and table.loc["flaky", "rank"] > table.loc["Dummy (baseline)", "rank"]
+    assert table.index[0] == "stump"
+
+
+def test_the_default_network_reads_text_codes_as_categories_on_every_fold():
+    # station codes: mostly digits, four with a letter. On the whole column, four distinct strings among
+    # numbers: categories. A fold that holds only three of them would read them as placeholders in numbers.
+    rng = np.random.default_rng(0)
+    codes = np.array([str(100 + i % 30) for i in range(120)], dtype=object)
+    codes[[5, 40, 75, 110]] = ["c1", "c2", "c3", "c4"]
+    X = pd.DataFrame({"station": codes, "dist": rng.normal(size=120)})
+    y = 2 * X["dist"] + rng.normal(scale=0.1, size=120)
+    table = compare(X, y, models=["network"], cv=4, repeats=1, **FAST)
+    assert table["failed_fits"].sum() == 0, table.attrs["errors"]
+
+
 def test_rank_datasets_mean_ranks_and_critical_difference():
     def table(values, sort="accuracy"):
         t = pd.DataFrame({f"{sort}_mean": values}, index=["net", "forest", "Dummy (baseline)"])
