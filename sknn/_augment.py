@@ -122,6 +122,10 @@ class Augment(nn.Module):
             sy = sy * torch.where(torch.rand(n, device=device) < 0.5, -1.0, 1.0)
         tx, ty = uniform() * 2 * self.shift, uniform() * 2 * self.shift
         cos, sin = torch.cos(angle), torch.sin(angle)
-        theta = torch.stack([torch.stack([cos / sx, -sin / sx, tx], 1), torch.stack([sin / sy, cos / sy, ty], 1)], 1)
+        # a rotation of pixels: the grid's coordinates run from -1 to 1 along both sides, so on a H x W image whose
+        # sides differ, each turns into the other in the ratio of the sides (else the image is stretched and sheared)
+        height, width = x.shape[-2], x.shape[-1]
+        theta = torch.stack([torch.stack([cos / sx, -sin * (height / width) / sx, tx], 1),
+                             torch.stack([sin * (width / height) / sy, cos / sy, ty], 1)], 1)
         grid = F.affine_grid(theta.to(x.dtype), list(x.shape), align_corners=False)
         return F.grid_sample(x, grid, mode="bilinear", padding_mode="border", align_corners=False)

@@ -74,6 +74,17 @@ def test_fits_digits_as_arrays_and_as_flat_rows_after_a_scaler(digits):
         clf.predict(np.zeros((3, 9, 9)))
 
 
+def test_rotation_turns_the_pixels_of_an_image_of_unequal_sides():
+    # a disc at the centre looks the same at any angle; a rotation in the grid's [-1, 1] coordinates would
+    # squash it into an ellipse on a 31 x 91 image
+    rows, cols = torch.meshgrid(torch.arange(31.0), torch.arange(91.0), indexing="ij")
+    disc = (((rows - 15) ** 2 + (cols - 45) ** 2) <= 64).float()[None, None].repeat(8, 1, 1, 1)
+    torch.manual_seed(0)
+    turned = Augment(rotation=90).train()(disc)
+    changed = ((turned > 0.5) != (disc > 0.5)).float().sum((1, 2, 3))
+    assert changed.max() <= 0.1 * disc[0].sum()  # a few pixels of the edge, resampled
+
+
 def test_augmentation_is_random_in_training_only_and_reproducible():
     aug = Augment(horizontal_flip=True, shift=0.2, rotation=20, zoom=0.1)
     x = torch.rand(4, 1, 12, 12)
