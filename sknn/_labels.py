@@ -11,7 +11,8 @@ from numbers import Real
 import numpy as np
 
 __all__ = ["check_classes", "check_label_spellings", "check_labels", "check_numeric_target", "check_one_label_column",
-           "check_real_target", "check_same_label_kind", "check_y_for_estimator", "label_indices", "numpy_labels"]
+           "check_real_target", "check_same_label_kind", "check_y_for_estimator", "fit_classes", "label_indices",
+           "numpy_labels"]
 
 
 def check_real_target(values, name="y"):
@@ -158,6 +159,46 @@ def check_classes(classes, caller, name="y"):
         raise ValueError(f"{caller} needs at least 2 different labels (classes), but {name} holds only one class: "
                          f"{classes.tolist()[0]!r}.")
     return classes
+
+
+def fit_classes(y, classes, caller, fitted=None, first_partial_fit=False):
+    """The classes of a fit: the distinct labels of ``classes`` when given (every label that will ever appear:
+    ``partial_fit(X, y, classes=...)``), else of ``y``; ``fitted`` (the classes of an earlier fit, kept by a warm
+    start or a later ``partial_fit``) when not None, after checking that ``classes``, if given, are the same.
+    ``first_partial_fit`` makes ``classes`` required (scikit-learn's rule for a classifier's first partial_fit)."""
+    if classes is not None:
+        if isinstance(classes, (str, bytes)) or np.ndim(classes) != 1:
+            raise ValueError(f"classes={classes!r:.60} is not a list of labels: pass every label that will ever "
+                             "appear, e.g. classes=['cat', 'dog'] or np.unique(y_all).")
+        check_labels(classes if isinstance(classes, (list, tuple)) else np.asarray(classes), "classes")
+    elif first_partial_fit:
+        raise ValueError("classes must be passed on the first call to partial_fit: all the labels that "
+                         "will ever appear, e.g. partial_fit(X, y, classes=np.unique(y_all)).")
+    if fitted is not None:
+        if classes is not None and not np.array_equal(np.unique(np.asarray(classes)), fitted):
+            raise ValueError(f"classes={np.unique(np.asarray(classes)).tolist()} is not the same as on the first "
+                             f"call, {fitted.tolist()}; the classes are fixed by the first fit.")
+        return fitted
+    try:
+        found = np.unique(y if classes is None else np.asarray(classes))
+    except TypeError as exc:
+        raise ValueError("The labels mix types (e.g. strings and numbers); use one type for all labels.") from exc
+    if classes is not None:
+        outside = _labels_outside(y, found)
+        if outside:
+            raise ValueError(f"y holds labels not in classes: {outside}; classes={found.tolist()} must hold "
+                             "every label that will ever appear (e.g. np.unique(y_all)).")
+    return check_classes(found, caller, "classes" if classes is not None else "y")
+
+
+def _labels_outside(y, classes):
+    """Up to 5 distinct labels of ``y`` that are not in ``classes`` (sorted, unique), as a list."""
+    try:
+        labels = np.unique(np.asarray(y))
+    except TypeError:  # mixed types: refused with their own message by the encoding
+        return []
+    known = set(classes.tolist())
+    return [v for v in labels.tolist() if v not in known][:5]
 
 
 def check_label_spellings(classes, name="y"):

@@ -12,7 +12,7 @@ from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 
 from ._engine import accuracy_score, r2_score
-from ._labels import check_classes, check_labels, label_indices
+from ._labels import check_labels, fit_classes, label_indices
 from ._training import EnsembleMSELoss, SmoothedCrossEntropyLoss
 from ._validation import check_magnitude, class_weight_vector
 
@@ -35,33 +35,12 @@ class NeuralClassifierMixin:
 
     def _prepare_targets(self, y, keep, classes, incremental):
         check_labels(y)
-        if classes is not None:
-            if isinstance(classes, (str, bytes)) or np.ndim(classes) != 1:
-                raise ValueError(f"classes={classes!r:.60} is not a list of labels: pass every label that will ever "
-                                 "appear, e.g. classes=['cat', 'dog'] or np.unique(y_all).")
-            check_labels(classes if isinstance(classes, (list, tuple)) else np.asarray(classes), "classes")
         check_classification_targets(y)
         kind = type_of_target(y)
         if kind not in ("binary", "multiclass"):
             raise ValueError(f"{type(self).__name__} supports binary and multiclass targets, got a {kind} target.")
-        if incremental and not keep and classes is None:
-            raise ValueError("classes must be passed on the first call to partial_fit: all the labels that "
-                             "will ever appear, e.g. partial_fit(X, y, classes=np.unique(y_all)).")
-        if keep and classes is not None and not np.array_equal(np.unique(np.asarray(classes)), self.classes_):
-            raise ValueError(f"classes={np.unique(np.asarray(classes)).tolist()} is not the same as on the first "
-                             f"call, {self.classes_.tolist()}; the classes are fixed by the first partial_fit.")
-        if not keep:
-            try:
-                found = np.unique(y if classes is None else np.asarray(classes))
-            except TypeError as exc:
-                raise ValueError("The labels mix types (e.g. strings and numbers); use one type for all labels.") \
-                    from exc
-            if classes is not None:
-                outside = _labels_outside(y, found)
-                if outside:
-                    raise ValueError(f"y holds labels not in classes: {outside}; classes={found.tolist()} must hold "
-                                     "every label that will ever appear (e.g. np.unique(y_all)).")
-            self.classes_ = check_classes(found, type(self).__name__, "classes" if classes is not None else "y")
+        self.classes_ = fit_classes(y, classes, type(self).__name__, self.classes_ if keep else None,
+                                    first_partial_fit=incremental and not keep)
         return self._encode_targets(y)
 
     def _encode_targets(self, y):
@@ -244,12 +223,3 @@ class NeuralRegressorMixin:
         tags.target_tags.multi_output = True
         return tags
 
-
-def _labels_outside(y, classes):
-    """Up to 5 distinct labels of ``y`` that are not in ``classes`` (sorted, unique), as a list."""
-    try:
-        labels = np.unique(np.asarray(y))
-    except TypeError:  # mixed types: refused with their own message by the encoding
-        return []
-    known = set(classes.tolist())
-    return [v for v in labels.tolist() if v not in known][:5]

@@ -16,7 +16,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ._engine import PassThroughLoss, accuracy_score
-from ._labels import check_classes, check_same_label_kind, label_indices
+from ._labels import check_same_label_kind, fit_classes, label_indices
 from ._recurrent import RecurrentLayers, SequenceNet, language_model_cutoff
 from ._sequence_input import (BOS, BOS_TOKEN, EOS, EOS_TOKEN, PAD, PAD_TOKEN, UNK, UNK_TOKEN, SequenceBatches,
                               build_vocabulary, check_label_sequences, check_prefixes, check_sequences, spans,
@@ -213,12 +213,7 @@ verbose, callbacks, criterion
         return self._encode(X, reset)
 
     def _prepare_targets(self, y, keep, classes, incremental):
-        if not keep:
-            try:
-                found = np.unique(y)
-            except TypeError as exc:
-                raise ValueError("The labels mix types (e.g. strings and numbers); use one type for all.") from exc
-            self.classes_ = check_classes(found, type(self).__name__)
+        self.classes_ = fit_classes(y, classes, type(self).__name__, self.classes_ if keep else None)
         return self._encode_targets(y)
 
     def _encode_targets(self, y):
@@ -248,12 +243,13 @@ verbose, callbacks, criterion
         return self._fit(X, y, sample_weight=sample_weight, validation_data=validation_data)
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def partial_fit(self, X, y, sample_weight=None):
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
         """Train for one epoch on (X, y), continuing from the current weights (vocabulary and labels stay).
 
-        Every label must have been seen in the first fit.
+        The labels are those of the first call's ``classes`` (every label that will ever appear,
+        e.g. ``np.unique(np.concatenate(y_all))``), or of its ``y`` when not given.
         """
-        return self._fit(X, y, sample_weight=sample_weight, incremental=True)
+        return self._fit(X, y, sample_weight=sample_weight, incremental=True, classes=classes)
 
     def _n_outputs(self):
         return len(self.classes_)

@@ -221,9 +221,11 @@ class TransferVGGClassifier(_VGGInputMixin, NeuralClassifierMixin, ClassifierMix
     weights : 'imagenet', path, state dict or None, default='imagenet'
         'imagenet' downloads torchvision's checkpoint once into torch.hub's cache; a path
         reads a ``.pth``/``.pt`` (``torch.load(weights_only=True)``) or ``.safetensors``
-        state dict; None starts from random weights. A whole network's checkpoint or
-        its ``features.*`` part both work; keys or shapes that do not fit raise an error
-        listing them.
+        state dict; None starts from random weights, which stay random with the default
+        ``fine_tune_blocks=0`` (the head then learns from random features; pass
+        ``fine_tune_blocks='all'`` to train the whole network from scratch). A whole
+        network's checkpoint or its ``features.*`` part both work; keys or shapes that do
+        not fit raise an error listing them.
     image_size : int or (int, int), default=224
         Images are resized to this before the backbone (at least 32 for VGG).
     pooling : {'avg', 'max', 'flatten'}, default='avg'

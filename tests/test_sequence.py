@@ -311,7 +311,19 @@ def test_bad_input_gets_clear_errors():
         tagger.fit(X, y, sample_weight=[1.0])
     tagger.fit(X, y)
     with pytest.raises(ValueError, match=r"labels outside the model.s classes: \['Z'\]; .* fixed when it was first"):
-        tagger.partial_fit(X, [["A", "Z"], ["A"]])  # (the message spoke of classes=, which the tagger has not)
+        tagger.partial_fit(X, [["A", "Z"], ["A"]])
+
+
+def test_partial_fit_takes_every_label_on_its_first_call():
+    X, y = context_task(40, 0)
+    seen = sorted(set(np.concatenate(y).tolist()))
+    tagger = plain_tagger(max_iter=1).partial_fit(X, y, classes=seen + ["ZZ"])
+    assert tagger.classes_.tolist() == seen + ["ZZ"] and tagger.predict_proba(X[:1])[0].shape[1] == len(seen) + 1
+    tagger.partial_fit([["w1", "w2"]], [["ZZ", seen[0]]])  # a label the first part did not hold
+    with pytest.raises(ValueError, match="is not the same as on the first call"):
+        tagger.partial_fit(X, y, classes=seen)
+    with pytest.raises(ValueError, match=rf"y holds labels not in classes: \[{seen[-1]!r}\]"):
+        plain_tagger(max_iter=1).partial_fit(X, y, classes=seen[:-1])
 
 
 def test_random_state_reproducible_and_pickle():
