@@ -273,7 +273,7 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
         # rows of weight 0 are left out of what the fit learns: its preprocessing, vocabulary and training
         learned = None if keep else positive_rows(sample_weight, X, y, getattr(self, "class_weight", None))
         X, y = self._check_X_y(X, y, reset=not keep, fit_rows=learned)
-        y_t, y_index = self._prepare_targets(y, keep=keep, classes=classes, incremental=incremental)
+        y_t, y_index = self._prepare_targets(y, keep=keep, classes=classes, incremental=incremental, fit_rows=learned)
         w = self._sample_weights(y_index, sample_weight, X)
         rows = None
         if w is not None:

@@ -10,6 +10,8 @@ from numbers import Real
 
 import numpy as np
 
+from ._validation import check_exact_in_float64
+
 __all__ = ["check_classes", "check_label_spellings", "check_labels", "check_numeric_target", "check_one_label_column",
            "check_real_target", "check_same_label_kind", "check_y_for_estimator", "fit_classes", "label_indices",
            "numpy_labels"]
@@ -57,6 +59,7 @@ def check_numeric_target(y, caller):
         return
     values = np.asarray(y)
     check_real_target(values)
+    check_exact_in_float64(values, "y", "subtract an offset first (y - y.min()), or rescale it.")
     if values.dtype.kind in "US":
         first = values.ravel()[0].item() if values.size else None
     elif values.dtype.kind == "O":

@@ -23,7 +23,7 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_array, check_is_fitted
 
-from ._validation import reads_as_number, validate_data
+from ._validation import check_exact_in_float64, reads_as_number, validate_data
 from .persist import SaveMixin
 
 __all__ = ["TabularPreprocessor", "check_number_column", "robust_statistics", "rows_as_array"]
@@ -89,13 +89,8 @@ def check_number_column(values, name):
 
 
 def _check_exact_in_float64(values, name):
-    """Refuse whole numbers beyond 2**53 that float64, in which the statistics are taken, would merge (identifiers
-    such as 2**62 + i would all become one value)."""
-    big = values[(values > 2**53) | (values < -(2**53))] if len(values) else values
-    if len(big) and len(np.unique(big)) > len(np.unique(big.astype(np.float64))):
-        raise ValueError(f"Column {name} holds whole numbers as large as {int(np.abs(big).max())}, which differ by "
-                         "less than float64 can tell apart beyond 2**53: if they are identifiers, leave the column out "
-                         "(or pass it as categories, .astype(str)); if a quantity, subtract an offset first.")
+    check_exact_in_float64(values, f"Column {name}", "if they are identifiers, leave the column out (or pass it as "
+                           "categories, .astype(str)); if a quantity, subtract an offset first.")
 
 
 def rows_as_array(X):

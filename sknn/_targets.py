@@ -12,7 +12,7 @@ from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 
 from ._engine import accuracy_score, r2_score
-from ._labels import check_labels, fit_classes, label_indices
+from ._labels import check_labels, fit_classes, label_indices, numpy_labels
 from ._training import EnsembleMSELoss, SmoothedCrossEntropyLoss
 from ._validation import check_magnitude, class_weight_vector
 
@@ -33,7 +33,7 @@ class NeuralClassifierMixin:
     def _n_outputs(self):
         return len(self.classes_)
 
-    def _prepare_targets(self, y, keep, classes, incremental):
+    def _prepare_targets(self, y, keep, classes, incremental, fit_rows=None):
         check_labels(y)
         check_classification_targets(y)
         kind = type_of_target(y)
@@ -98,6 +98,11 @@ class NeuralClassifierMixin:
         """Logarithm of ``predict_proba``, computed stably from the logits."""
         return self._forward(X, transform=lambda z: torch.log_softmax(z.to(torch.float64), dim=1)).numpy()
 
+    def score(self, X, y, sample_weight=None):
+        """Mean accuracy of ``predict(X)`` against ``y``, whose labels are read as in ``fit`` (pandas nullable
+        integers, and numbers or booleans in an object column, keep their type)."""
+        return super().score(X, numpy_labels(y), sample_weight=sample_weight)
+
     def predict(self, X):
         """Predicted labels, of the same type as the labels given to ``fit``.
 
@@ -141,7 +146,9 @@ class NeuralRegressorMixin:
     def _n_outputs(self):
         return self.n_outputs_
 
-    def _prepare_targets(self, y, keep, classes, incremental):
+    def _prepare_targets(self, y, keep, classes, incremental, fit_rows=None):
+        """The standardised target; a new fit learns its mean, scale and range from the rows ``fit_rows`` (those
+        of weight above 0; None: all)."""
         if not getattr(self, "normalize_y", False):  # standardised in float64 first, any finite scale trains
             check_magnitude(y, "y", fix="Scale the target, e.g. normalize_y=True or TransformedTargetRegressor("
                             "regressor, transformer=StandardScaler()).")
@@ -160,11 +167,12 @@ class NeuralRegressorMixin:
         if not keep:
             # With normalize_y the network learns the standardised target (scaled back in predict).
             normalize = getattr(self, "normalize_y", False)
-            mean, std = _mean_and_std(y)
+            learned = y if fit_rows is None else y[fit_rows]
+            mean, std = _mean_and_std(learned)
             self.y_mean_ = mean if normalize else np.zeros(n_outputs)
             self.y_scale_ = np.where(std > 0, std, 1.0) if normalize else np.ones(n_outputs)
             if getattr(self, "clip_predictions", False):  # predictions are kept within the range seen in fit
-                self.y_range_ = np.stack([y.min(axis=0), y.max(axis=0)])
+                self.y_range_ = np.stack([learned.min(axis=0), learned.max(axis=0)])
         elif hasattr(self, "y_range_"):  # partial_fit: the range grows with the data seen
             self.y_range_ = np.stack([np.minimum(self.y_range_[0], y.min(axis=0)),
                                       np.maximum(self.y_range_[1], y.max(axis=0))])
@@ -172,7 +180,8 @@ class NeuralRegressorMixin:
 
     def _encode_targets(self, y):
         """Targets of validation_data, checked and standardised as in fit, changing no fitted state."""
-        check_magnitude(y, "y", fix="Scale the target as for fit.")
+        if not getattr(self, "normalize_y", False):  # (standardised in float64 first, as in fit)
+            check_magnitude(y, "y", fix="Scale the target as for fit.")
         y = np.asarray(y, dtype=np.float64)
         if not np.isfinite(y).all():  # e.g. None in an object y, which becomes NaN only here
             raise ValueError("y contains NaN or infinity (a missing value, e.g. None): impute or drop those rows "

@@ -25,7 +25,7 @@ from sklearn.utils.validation import validate_data as _sklearn_validate_data
 from torch.overrides import TorchFunctionMode
 
 __all__ = ["MAX_MAGNITUDE", "NetworkTooLarge", "build_within_memory", "check_callbacks", "check_fit_params",
-           "check_magnitude", "check_non_negative_weights", "check_positive_int", "check_sizes",
+           "check_exact_in_float64", "check_magnitude", "check_non_negative_weights", "check_positive_int", "check_sizes",
            "check_unique_columns", "check_validation_data", "check_width", "class_weight_vector", "compressed_opener",
            "first_non_string", "float32_features", "memory_limit", "numbered_lines", "positive_rows",
            "reads_as_number", "refuse_data_loader", "validate_data"]
@@ -197,6 +197,16 @@ def check_fit_params(est):
 
 
 # -- values ---------------------------------------------------------------------------------------
+def check_exact_in_float64(values, name, fix):
+    """Refuse whole numbers beyond 2**53 that float64, in which sknn takes its statistics, would merge (2**62 + i
+    would all become one value). ``values``: an integer array; ``name``: what holds them; ``fix``: what to do."""
+    values = np.asarray(values).ravel()
+    big = values[(values > 2**53) | (values < -(2**53))] if values.dtype.kind in "iu" else values[:0]
+    if len(big) and len(np.unique(big)) > len(np.unique(big.astype(np.float64))):
+        raise ValueError(f"{name} holds whole numbers as large as {int(np.abs(big).max())}, which differ by less "
+                         f"than float64 can tell apart beyond 2**53: {fix}")
+
+
 def check_magnitude(values, name, fix):
     """Refuse numbers that are NaN, infinite or larger than ``MAX_MAGNITUDE`` in absolute value.
 

@@ -212,7 +212,7 @@ verbose, callbacks, criterion
         check_is_fitted(self, "net_")
         return self._encode(X, reset)
 
-    def _prepare_targets(self, y, keep, classes, incremental):
+    def _prepare_targets(self, y, keep, classes, incremental, fit_rows=None):
         self.classes_ = fit_classes(y, classes, type(self).__name__, self.classes_ if keep else None)
         return self._encode_targets(y)
 
@@ -496,7 +496,7 @@ verbose, callbacks, criterion
     def _shortlist(self):  # None also for a model fitted before sknn had the adaptive softmax
         return getattr(self, "adaptive_cutoff_", None)
 
-    def _prepare_targets(self, y, keep, classes, incremental):
+    def _prepare_targets(self, y, keep, classes, incremental, fit_rows=None):
         return y, None
 
     def _encode_targets(self, y):

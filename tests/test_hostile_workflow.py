@@ -152,3 +152,28 @@ def test_rows_of_weight_zero_leave_the_preprocessing_too():
     frame = pd.DataFrame({"x": far[:, 0], "city": ["Oslo", "Lima"] * 30 + ["Rome"] * 20})
     assert list(DenseClassifier(**params).fit(frame, np.r_[y, [1] * 20], sample_weight=weights)
                 .preprocessor_.categories_[0]) == ["Lima", "Oslo"]  # 'Rome' only in rows of weight 0
+    # nor the target's: rows of weight 0 marked -999 set its standardisation and the range predictions keep to
+    target = X[:, 0] * 2.0
+    regressor = DenseRegressor(**params).fit(far, np.r_[target, [-999.0] * 20], sample_weight=weights)
+    alone = DenseRegressor(**params).fit(X, target)
+    np.testing.assert_allclose(regressor.y_range_, alone.y_range_)
+    np.testing.assert_allclose(regressor.predict(X), alone.predict(X), rtol=1e-5, atol=1e-6)
+
+
+def test_regressor_targets_float64_cannot_hold_or_already_standardised():
+    X = np.random.RandomState(0).normal(size=(60, 2))
+    params = dict(hidden_layer_sizes=(4,), max_iter=2, random_state=0, device="cpu")
+    with pytest.raises(ValueError, match=r"y holds whole numbers as large as .* subtract an offset"):
+        DenseRegressor(**params).fit(X, 2**60 + np.arange(60, dtype=np.int64))  # float64 merges them into 2 values
+    # a target in the 1e20s trains (standardised in float64 first), and so does the same target as validation data
+    big = 1e20 * (1 + X[:, 0])
+    DenseRegressor(**params).fit(X[:40], big[:40], validation_data=(X[40:], big[40:]))
+
+
+def test_classifier_scores_labels_read_as_in_fit():
+    # true/false labels in an object column (a column with a gap, dropped) fit as booleans; score read them as
+    # scikit-learn's 'unknown' type and failed
+    X = np.random.RandomState(0).normal(size=(60, 2))
+    y = pd.Series(list(X[:, 0] > 0), dtype=object)
+    model = DenseClassifier(hidden_layer_sizes=(4,), max_iter=2, random_state=0, device="cpu").fit(X, y)
+    assert model.score(X, y) == pytest.approx(np.mean(model.predict(X) == y.to_numpy(dtype=bool)))
