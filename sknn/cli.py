@@ -147,6 +147,33 @@ def _starts_with(path, prefixes):
         return False
 
 
+def _read_csv(where, na_values):
+    """The CSV file as a DataFrame whose columns are named by its header, or a CommandError.
+
+    Rows with one field more than the header (a delimiter at the end of every data row, as some
+    exports write) would make pandas read the first field as the row index and move every name
+    one column to the left; the trailing empty field is dropped instead, and a file whose extra
+    fields hold values is refused.
+    """
+    import warnings
+
+    import numpy as np
+    import pandas as pd
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", pd.errors.ParserWarning)
+        frame = pd.read_csv(where, low_memory=False, na_values=list(na_values) or None, index_col=False)
+    if any(issubclass(w.category, pd.errors.ParserWarning) for w in caught):  # more fields than names
+        extra = pd.read_csv(where, low_memory=False).iloc[:, -1]  # (here the extra field is the last column)
+        held = np.flatnonzero(extra.notna().to_numpy())
+        if len(held):
+            value = extra.iloc[held[0]]
+            raise CommandError(f"the rows of {where} have more fields than its header has names (line {held[0] + 2} "
+                               f"holds {getattr(value, 'item', lambda: value)()!r} after its last named column): "
+                               "name every column in the header")
+    return frame
+
+
 def _load(kind, where, target, na_values=(), task="auto"):
     """(X, y, n_rows_read, n_features, target_note) for one data set."""
     import numpy as np
@@ -160,7 +187,7 @@ def _load(kind, where, target, na_values=(), task="auto"):
         X, y = getattr(sklearn.datasets, f"load_{where}")(return_X_y=True)
         return X, y, len(y), X.shape[1], None
     try:
-        frame = pd.read_csv(where, low_memory=False, na_values=list(na_values) or None)
+        frame = _read_csv(where, na_values)
         header = pd.read_csv(where, header=None, nrows=1, dtype=str, keep_default_na=False).iloc[0]
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError, OSError,
             MemoryError) as exc:

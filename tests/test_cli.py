@@ -236,6 +236,21 @@ def test_a_row_index_written_by_pandas_or_r_is_left_out_not_a_feature(tmp_path, 
     assert code == 0 and "2 features" in out and "left out the first column" not in out, out + err
 
 
+def test_a_delimiter_at_the_end_of_every_row_moves_no_column_name(tmp_path):
+    # pandas read the first field as the index and named every column after the next one: y was the values of a
+    from sknn.cli import CommandError, _load
+
+    rng = np.random.default_rng(0)
+    a, b = rng.normal(size=30).round(3), rng.normal(size=30).round(3)
+    (tmp_path / "t.csv").write_text("y,a,b\n" + "".join(f"{3 * u},{u},{v},\n" for u, v in zip(a, b)))
+    X, y, *_ = _load("csv", str(tmp_path / "t.csv"), "y")
+    np.testing.assert_allclose(y, 3 * a)
+    np.testing.assert_allclose(X["b"], b)
+    (tmp_path / "t.csv").write_text("y,a,b\n" + "".join(f"{3 * u},{u},{v},7\n" for u, v in zip(a, b)))
+    with pytest.raises(CommandError, match="more fields than its header has names .line 2 holds 7"):
+        _load("csv", str(tmp_path / "t.csv"), "y")
+
+
 def test_several_data_sets_mean_ranks(tmp_path, capsys):
     folder = tmp_path / "tables"
     folder.mkdir()
