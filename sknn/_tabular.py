@@ -146,7 +146,10 @@ def placeholder_cells(values):
     return None if len(others) > _MOST_PLACEHOLDERS else {str(k): int(v) for k, v in others.items()}
 
 
-_FORMATTED_NUMBER = re.compile(r"[-+(]?\s*[$€£¥]?\s*[-+]?(\d{1,3}(,\d{3})+|\d+)(\.\d*)?\s*%?\)?")
+_FORMATTED_NUMBER = re.compile(r"[-+(]?\s*[$€£¥₹]?\s*[-+]?(\d{1,3}([,'’\u00a0\u202f ]\d{3})+|\d+)(\.\d*)?"
+                               r"\s*[$€£¥₹%]?\)?")  # thousands separators, currency signs before or after, percent
+# decimal commas, thousands dots or spaces left or not ('51,26', '1.234,5', '-0,5'): pd.read_csv without decimal=','
+_DECIMAL_COMMA = re.compile(r"[-+]?(\d{1,3}([.\u00a0\u202f ]\d{3})+|\d*),\d+")
 _DATE = re.compile(r"(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4})([ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?"
                    r"\s*(Z|[+-]\d{2}:?\d{2})?)?|\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?")
 
@@ -154,8 +157,8 @@ _DATE = re.compile(r"(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2
 def numbers_as_text(values):
     """What a column of strings holds when its strings are numbers or dates written as text, with many
     distinct values: ('numbers', example), ('formatted numbers', example) for thousands separators,
-    currency signs or percent signs ('355,792', '$12.50', '45%'), ('dates or times', example); None
-    otherwise.
+    currency signs or percent signs ('355,792', "51'260", '$12.50', '12.50€', '45%'), ('numbers with a
+    decimal comma', example) ('51,26', '1.234,5'), ('dates or times', example); None otherwise.
 
     Read as categories, such a column makes each value a category of its own and carries nothing the
     numbers say (their order, their distances). Columns with fewer than 10 distinct values (codes such
@@ -177,6 +180,8 @@ def numbers_as_text(values):
     if all(_FORMATTED_NUMBER.fullmatch(v) for v in distinct):
         example = next((v for v in distinct if not reads_as_number(v)), example)
         return "formatted numbers", example
+    if all(_DECIMAL_COMMA.fullmatch(v) or v.lstrip("+-").isdigit() for v in distinct):  # ('1,234' alone: above)
+        return "numbers with a decimal comma", next(v for v in distinct if "," in v)
     if all(_DATE.fullmatch(v) for v in distinct):
         return "dates or times", example
     return None
@@ -189,9 +194,11 @@ def describe_numbers_as_text(found, name):
         return (f"Column {name} holds dates or times written as text (such as {example!r}): turn them into "
                 f"numbers first (for instance pd.to_datetime(X[{name}]).dt.year, the day of the week, or days "
                 "since an origin)")
-    fix = (f"pd.to_numeric(X[{name}])" if kind == "numbers" else
-           f"pd.to_numeric(X[{name}].str.replace(r'[,$€£¥%\\s]', '', regex=True)), or "
-           "pd.read_csv(..., thousands=',')")
+    fix = {"numbers": f"pd.to_numeric(X[{name}])",
+           "numbers with a decimal comma": f"pd.read_csv(..., decimal=','), or pd.to_numeric(X[{name}].str.replace("
+                                           "'.', '').str.replace(',', '.'))"
+           }.get(kind, f"pd.to_numeric(X[{name}].str.replace(r'[^0-9.eE+-]', '', regex=True)), or "
+                       "pd.read_csv(..., thousands=',')")
     return (f"Column {name} holds {kind} written as text (such as {example!r}), which would be read as one "
             f"category per value: make it numeric first ({fix})")
 

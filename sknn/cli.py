@@ -241,9 +241,10 @@ def _load(kind, where, target, na_values=(), task="auto"):
         found = numbers_as_text(frame[column]) if text else None
         if found:  # '355,792', '$12.50', '2020-01-05': one category per value, nothing the numbers say
             kind, example = found
-            fix = ("turn them into numbers in the file (a year, a month, days since a date)"
-                   if kind == "dates or times" else
-                   "write them as plain numbers in the file (no thousands separators, currency or percent signs)")
+            fix = {"dates or times": "turn them into numbers in the file (a year, a month, days since a date)",
+                   "numbers with a decimal comma": "write them with a decimal point in the file (51.26, not 51,26)",
+                   }.get(kind, "write them as plain numbers in the file (no thousands separators, currency or "
+                               "percent signs)")
             other = "choose another --target" if column == target else "remove the column from the file"
             raise CommandError(f"the column {str(column)!r} of {where} holds {kind} written as text (such as "
                                f"{example!r}), which would be read as one category per value: {fix}, or {other}")

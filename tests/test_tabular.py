@@ -157,6 +157,10 @@ def test_numbers_with_placeholder_cells_are_refused_not_read_as_categories():
     ([f"{v:,}" for v in range(1000, 400000, 9000)], "formatted numbers"),  # thousands separators
     ([f"${v / 100:.2f}" for v in range(1000, 5000, 100)], "formatted numbers"),
     ([f"{v % 100}%" for v in range(40)], "formatted numbers"),
+    ([f"{v:,}".replace(",", "'") for v in range(1000, 400000, 9000)], "formatted numbers"),  # Swiss thousands
+    ([f"{v / 100:.2f}€" for v in range(1000, 5000, 100)], "formatted numbers"),
+    ([f"{v * 0.37:.2f}".replace(".", ",") for v in range(40)], "numbers with a decimal comma"),  # read without
+    (["1.234,5", "-0,25"] + [f"{v},5" for v in range(38)], "numbers with a decimal comma"),  # decimal=','
     ([f"{v * 0.37:.2f}" for v in range(40)], "numbers"),  # a CSV read with dtype=str
     ([f"2020-{v % 12 + 1:02d}-{v % 28 + 1:02d}" for v in range(40)], "dates or times"),
 ])
