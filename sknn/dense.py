@@ -262,7 +262,10 @@ _COMMON_DOC = """
         interquartile range and clips it smoothly to (-3, 3), replaces a missing number
         by 0 with an indicator column, one-hot encodes categories with up to 8 values and
         embeds larger ones in 8 learned values; a category unseen in ``fit`` is handled
-        as a missing one. None: X must be numbers, used as they are (scale them first).
+        as a missing one. Numbers stay quantities: pass a column that numbers groups (a
+        patient, a school, a tree measured several times) as categories,
+        ``X[col].astype('category')``, so that the network can learn each group's level.
+        None: X must be numbers, used as they are (scale them first).
     numeric_embedding : {{'periodic', None}}, default='periodic'
         'periodic': each number also enters as 3 learned functions of it, sums of 16
         cosines of learned frequencies (PBLD embeddings); with ``preprocessing='auto'``,
