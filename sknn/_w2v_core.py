@@ -384,9 +384,10 @@ class CorpusBatches:
             starts = range(0, n, batch_size)
             for b, start in enumerate(starts):
                 stop = min(start + batch_size, n)
-                # the learning rate follows the raw words read, spread over this chunk's batches
+                # the learning rate follows the raw words read before the batch (as gensim's before a job),
+                # spread over this chunk's batches
+                progress = min(1.0, (done_before + n_raw * b // len(starts)) / self.total_words)
                 self.words_done = done_before + n_raw * (b + 1) // len(starts)
-                progress = min(1.0, self.words_done / self.total_words)
                 rate = self.alpha - (self.alpha - self.min_alpha) * progress
                 X = {"tokens": tokens[start:stop + 2 * W], "context_mask": context[start:stop],
                      "step_scale": torch.tensor(rate * (stop - start))}

@@ -116,6 +116,17 @@ def test_batches_respect_sentences_reduced_windows_and_subsampling(compiled, mon
     assert kept == pytest.approx(1 + 2000 * keep[vocab.index["the"]], rel=0.15)
 
 
+def test_each_batch_steps_at_the_rate_of_the_words_read_before_it():
+    # as gensim's jobs: the first batch at alpha. The rate of the words read after it made a corpus of a few
+    # batches per epoch (a small one, or one subsampled hard) train at 0.8, 0.6, ... 0 alpha: vectors 20% shorter
+    sentences = [["a", "b", "c", "d"]] * 100
+    vocab, _ = Vocabulary.build(sentences, min_count=1)
+    source = CorpusBatches(lambda: iter(sentences), vocab, window=2, negative=2, sample=0, ns_exponent=0.75, epochs=2,
+                           alpha=0.025, min_alpha=0.0)
+    rates = [float(X["step_scale"]) / len(X["context_mask"]) for epoch in range(2) for X, _, _ in source.batches(200)]
+    np.testing.assert_allclose(rates, [0.025, 0.025 * 0.75, 0.025 * 0.5, 0.025 * 0.25], rtol=1e-5)
+
+
 def test_negatives_follow_the_unigram_distribution_to_the_power(monkeypatch):
     """The torch step's negatives, drawn by the batch source (the compiled step's: the alias table below)."""
     monkeypatch.setattr(_w2v_core, "compiled_step", lambda sg: None)
