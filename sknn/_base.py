@@ -94,7 +94,7 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
         w = None
         if sample_weight is not None:
             w = _check_sample_weight(sample_weight, X, dtype=np.float64, ensure_non_negative=True)
-        class_w = self._class_weight_vector(y_index)
+        class_w = self._class_weight_vector(y_index, w)
         if class_w is not None:
             w = class_w[y_index] if w is None else w * class_w[y_index]
         if w is None:
@@ -103,7 +103,7 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
             raise ValueError("All sample weights are zero: there is nothing to learn from.")
         return w
 
-    def _class_weight_vector(self, y_index):
+    def _class_weight_vector(self, y_index, sample_weight=None):
         return None
 
     # -- the fit cycle ----------------------------------------------------------------

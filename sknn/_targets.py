@@ -8,7 +8,6 @@ Each brings its default loss and score.
 import numpy as np
 import torch
 from sklearn.base import _fit_context
-from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 
 from ._engine import accuracy_score, r2_score
@@ -48,13 +47,15 @@ class NeuralClassifierMixin:
         y_index = label_indices(y, self.classes_)
         return torch.from_numpy(y_index), y_index
 
-    def _class_weight_vector(self, y_index):
+    def _class_weight_vector(self, y_index, sample_weight=None):
         if self.class_weight is None:
             return None
-        if isinstance(self.class_weight, str):  # 'balanced'
-            present = np.unique(y_index)
+        if isinstance(self.class_weight, str):  # 'balanced', on the classes' total sample weights (a weight
+            # of k counts as k rows, 0 as none: scikit-learn's rule since 1.6), over the classes present
+            totals = np.bincount(y_index, weights=sample_weight, minlength=len(self.classes_))
+            present = totals > 0
             weights = np.ones(len(self.classes_))
-            weights[present] = compute_class_weight("balanced", classes=present, y=y_index)
+            weights[present] = totals.sum() / (present.sum() * totals[present])
             return weights
         return class_weight_vector(self.class_weight, self.classes_)
 

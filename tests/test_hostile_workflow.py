@@ -177,3 +177,19 @@ def test_classifier_scores_labels_read_as_in_fit():
     y = pd.Series(list(X[:, 0] > 0), dtype=object)
     model = DenseClassifier(hidden_layer_sizes=(4,), max_iter=2, random_state=0, device="cpu").fit(X, y)
     assert model.score(X, y) == pytest.approx(np.mean(model.predict(X) == y.to_numpy(dtype=bool)))
+
+
+def test_balanced_class_weights_count_the_sample_weights():
+    # 'balanced' counted every row, those of weight 0 too: a fit with them differed from one without by 0.36
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(120, 2))
+    y = np.where(X[:, 0] > 0.3, "pos", "neg")
+    weights = np.where((y == "neg") & (np.arange(120) % 2 == 0), 0.0, 1.0)
+    params = dict(hidden_layer_sizes=(4,), max_iter=3, random_state=0, device="cpu", class_weight="balanced")
+    kept = weights > 0
+    masked = DenseClassifier(**params).fit(X, y, sample_weight=weights)
+    alone = DenseClassifier(**params).fit(X[kept], y[kept])
+    np.testing.assert_allclose(masked.predict_proba(X), alone.predict_proba(X), atol=1e-5)
+    counts = {c: (y[kept] == c).sum() for c in ("neg", "pos")}
+    np.testing.assert_allclose(masked._class_weight_vector(np.searchsorted(masked.classes_, y), weights),
+                               [kept.sum() / (2 * counts["neg"]), kept.sum() / (2 * counts["pos"])])
