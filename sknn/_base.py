@@ -369,7 +369,10 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
         y : array-like of shape (n_samples,), or (n_samples, n_outputs) for a regressor
             (several targets at once)
         sample_weight : array-like of shape (n_samples,), default=None
-            Weight of each sample in the loss; rows of weight 0 are left out (of the preprocessing too).
+            Weight of each sample in the loss and in ``class_weight='balanced'``; rows of weight 0
+            are left out (of the preprocessing too). What the fit learns of the data (medians and
+            interquartile ranges, a regressor's target mean and scale) is taken over the rows of
+            weight above 0 without their weights: a row of weight 3 is not three rows there.
         validation_data : tuple (X_val, y_val) or (X_val, y_val, sample_weight_val), default=None
             A validation set of your own, in the form X and y take (as Keras' ``fit`` takes
             it). It replaces the split of ``validation_fraction``: the network trains on

@@ -388,6 +388,24 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
             out[:, len(self.numeric_columns_) + i] = self._codes(columns[j][1], i, j)
         return out
 
+    def warn_unseen_categories(self, X):
+        """Warn when X holds categories not seen in ``fit`` (which ``transform`` reads as missing): for data a
+        network goes on training on (a warm start, a later ``partial_fit``), whose encoding stays the first fit's."""
+        check_is_fitted(self, "numeric_columns_")
+        columns = self._columns(X, reset=False)
+        unseen = {}
+        for i, j in enumerate([] if sp.issparse(columns) else self.categorical_columns_):
+            values = np.asarray(columns[j][1], dtype=object)
+            known = set(self.categories_[i].tolist())
+            new = [v for v in pd.unique(values[~np.asarray(_missing(values), dtype=bool)]) if v not in known]
+            if new:
+                unseen[self._name(j)] = new[:3]
+        if unseen:
+            name, values = next(iter(unseen.items()))
+            warnings.warn(f"Column {name} holds categories the first fit did not see ({values!r:.80}; {len(unseen)} "
+                          "column(s) so): they train as missing values. The encoding is learned by the first fit or "
+                          "partial_fit: give it every category (or fit on all the data).", UserWarning, stacklevel=6)
+
     # -- helpers -----------------------------------------------------------------------------
     def _float32_offsets(self):
         """What to subtract from each numeric column, in float64, before the float32 cast: its median where

@@ -63,6 +63,10 @@ class NeuralClassifierMixin:
     def partial_fit(self, X, y, classes=None, sample_weight=None):
         """Train for one epoch on (X, y), continuing from the current weights and learning-rate schedule.
 
+        What the first call learns of X stays (for the dense networks, the encoding of
+        ``preprocessing='auto'``: categories, medians and scales): give it every category; a later
+        call's unseen categories train as missing values, with a warning.
+
         Parameters
         ----------
         X : array-like, DataFrame or sparse matrix of shape (n_samples, n_features)
@@ -199,6 +203,10 @@ class NeuralRegressorMixin:
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, sample_weight=None):
         """Train for one epoch on (X, y), continuing from the current weights and learning-rate schedule.
+
+        What the first call learns of X stays (for the dense networks, the encoding of
+        ``preprocessing='auto'``: categories, medians and scales): give it every category; a later
+        call's unseen categories train as missing values, with a warning.
 
         Parameters
         ----------

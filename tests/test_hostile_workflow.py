@@ -193,3 +193,13 @@ def test_balanced_class_weights_count_the_sample_weights():
     counts = {c: (y[kept] == c).sum() for c in ("neg", "pos")}
     np.testing.assert_allclose(masked._class_weight_vector(np.searchsorted(masked.classes_, y), weights),
                                [kept.sum() / (2 * counts["neg"]), kept.sum() / (2 * counts["pos"])])
+
+
+def test_a_later_partial_fit_warns_of_categories_the_encoding_has_not_seen():
+    first = pd.DataFrame({"city": ["Oslo", "Lima"] * 10, "x": np.arange(20.0)})
+    later = pd.DataFrame({"city": ["Rome", "Oslo"] * 10, "x": np.arange(20.0)})
+    model = DenseClassifier(hidden_layer_sizes=(4,), random_state=0, device="cpu")
+    model.partial_fit(first, [0, 1] * 10, classes=[0, 1])
+    with pytest.warns(UserWarning, match=r"Column 'city' holds categories the first fit did not see \(\['Rome'\]"):
+        model.partial_fit(later, [0, 1] * 10)
+    assert model.preprocessor_.categories_[0].tolist() == ["Lima", "Oslo"]  # the encoding stays the first call's

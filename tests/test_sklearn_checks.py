@@ -14,7 +14,9 @@ from sknn import (ConvImageClassifier, DenseClassifier, DenseRegressor, Transfer
 _SGD_WEIGHTS = (
     "Training is stochastic mini-batch descent: a row of weight 2 and the same row twice land in different "
     "batches, so the two optimisation paths differ (MLPClassifier passes this check only with its full-batch "
-    "'lbfgs' solver). Weight 0 = row removed and uniform weights = no weights do hold exactly, see "
+    "'lbfgs' solver); and the statistics fit learns of the data (medians, interquartile ranges, the target's "
+    "mean and scale) are taken without the weights. Weight 0 = row removed and uniform weights = no weights "
+    "do hold exactly, see "
     "tests/test_dense.py::test_sample_and_class_weights."
 )
 _DENSE = {
