@@ -227,6 +227,11 @@ class ImageInputMixin:
     ``image_shape_`` is (channels, height, width) of the images the network takes.
     """
 
+    def _as_fitted(self, name):
+        """The parameter ``name`` of how images are read, as the fitted network was built with it (a set_params
+        after fit changes nothing until the next fit); the current value before a fit."""
+        return getattr(self, "architecture_", {}).get(name, getattr(self, name))
+
     def _check_image_params(self):
         """Check ``image_size`` and ``image_shape`` before any image is read."""
         if self.image_size is not None:
@@ -319,9 +324,10 @@ class ImageInputMixin:
                              "as a batch of one, X[None], or grey images with their channel axis, X[:, None].")
         if array.ndim <= 2:  # flat rows: scikit-learn's checks on feature matrices apply
             X2 = validate_data(self, X, reset=reset, dtype=(np.float32, np.float64), ensure_min_samples=1)
-            images = as_image_array(X2, data_format=self.data_format, image_shape=self.image_shape, depth=depth)
+            images = as_image_array(X2, data_format=self._as_fitted("data_format"),
+                                    image_shape=self._as_fitted("image_shape"), depth=depth)
         else:
-            images = as_image_array(array, data_format=self.data_format)
+            images = as_image_array(array, data_format=self._as_fitted("data_format"))
             if len(images) == 0:
                 raise ValueError("Found an array with 0 images; at least 1 is needed.")
         self._check_image_shape(tuple(images.shape[1:]), reset)
@@ -415,7 +421,8 @@ class ImageInputMixin:
                 why = (" skip_bad_images=True leaves unreadable files out of training only: a prediction gives one "
                        "output per input.")
             return ImageFileBatches(X, y, sample_weight, size=(h, w), channels=c, on_error=on_error, why=why,
-                                    resize=self.image_size is not None, class_names=getattr(self, "classes_", None))
+                                    resize=self._as_fitted("image_size") is not None,
+                                    class_names=getattr(self, "classes_", None))
         return ArrayBatches(torch.from_numpy(X), y, sample_weight)
 
 

@@ -255,7 +255,7 @@ verbose, callbacks, criterion
     _doc_section = "images"
     _architecture_params = ("conv_filters", "kernel_size", "strides", "padding", "convs_per_block", "pooling",
                             "pool_size", "batch_norm", "activation", "dropout", "dense_layers", "augment", "module",
-                            "channels_last", "kernel_initializer")
+                            "channels_last", "kernel_initializer", "image_shape", "data_format", "image_size")
 
     def __init__(self, conv_filters=(32, 64, 128), kernel_size=3, strides=1, padding="same", convs_per_block=1,
                  pooling="max", pool_size=2, batch_norm=True, activation="relu", dropout=0.1,

@@ -303,7 +303,7 @@ verbose, callbacks, criterion
     }
 
     _architecture_params = ("backbone", "pooling", "image_size", "head_layers", "dropout", "augment", "channels_last",
-                            "module")
+                            "module", "image_shape", "data_format")
 
     def __init__(self, backbone="vgg16", weights="imagenet", image_size=224, pooling="avg", head_layers=(256,),
                  dropout=0.5, fine_tune_blocks=0, backbone_lr_ratio=0.1, augment=None, cache_features=True,
@@ -479,7 +479,7 @@ class VGGFeatureExtractor(_VGGInputMixin, FamilyEstimator, ClassNamePrefixFeatur
         "random_state": ["random_state"],
     }
 
-    _architecture_params = ("backbone", "pooling", "image_size", "channels_last")
+    _architecture_params = ("backbone", "pooling", "image_size", "channels_last", "image_shape", "data_format")
 
     def __init__(self, backbone="vgg16", weights="imagenet", image_size=224, pooling="avg", batch_size=32,
                  image_shape=None, data_format="auto", skip_bad_images=False, channels_last=True, device="auto",

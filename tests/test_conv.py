@@ -286,7 +286,8 @@ def test_a_fitted_model_describes_the_network_it_has(digits, tmp_path):
     clf = ConvImageClassifier(image_shape=(8, 8), **dict(FAST, max_iter=2)).fit(X, y)
     expected = clf.predict_proba(X)
     assert clf.architecture_["conv_filters"] == (8, 16) and clf.architecture_["dense_layers"] == (32,)
-    clf.set_params(conv_filters=(4,), dense_layers=(), pooling=None, activation="tanh", channels_last=False)
+    clf.set_params(conv_filters=(4,), dense_layers=(), pooling=None, activation="tanh", channels_last=False,
+                   image_shape=(4, 16), data_format="channels_first")  # how rows become images too
     np.testing.assert_array_equal(clf.predict_proba(X), expected)  # the trained network, as it was built
     clf.save(tmp_path / "conv.safetensors")
     loaded = sknn.load(tmp_path / "conv.safetensors")  # rebuilt as it was trained, whatever set_params changed
