@@ -349,7 +349,8 @@ class LSTMLanguageModel(SequenceModel):
         Share the output layer's weights with the word embedding: fewer parameters and a
         lower perplexity (benchmarks/RESULTS.md, "Next-word prediction"). When
         ``hidden_size`` differs from ``embedding_dim``, a linear projection (without bias)
-        maps the hidden state to ``embedding_dim`` before the shared layer.
+        maps the hidden state to ``embedding_dim`` before the shared layer. With
+        ``freeze_embeddings=True`` the shared weights stay frozen as outputs too.
     adaptive_softmax : 'auto' or bool, default='auto'
         Score the most frequent words directly and the rest through one cluster (Grave et
         al. 2017): exact probabilities, in training at a fraction of a full softmax's cost.
