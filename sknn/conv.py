@@ -165,7 +165,8 @@ class ConvImageClassifier(ImageInputMixin, NeuralClassifierMixin, ClassifierMixi
         neither does.
     image_size : (int, int) or None, default=None
         Size files are resized to (required for files of different sizes, which are
-        refused without it; default: the files' size). Files are read with 3 channels if
+        refused without it; default: the files' size); arrays are taken at their own
+        size (resize them first, e.g. with ``torch.nn.functional.interpolate``). Files are read with 3 channels if
         any of them is in colour, else 1; 8-bit files are scaled to [0, 1], 16-bit ones
         from 0-65,535, float ones taken as they are when within [0, 1].
     skip_bad_images : bool, default=False
