@@ -81,7 +81,9 @@ class ParameterSchedule(Callback):
     A fit starts the schedules at 0, so they span ``epochs`` epochs even when early stopping
     ends training before. With ``resume=True`` (``partial_fit``: one epoch a call) they go on
     from the epochs in the network's history, and start again after each ``epochs`` epochs
-    (warm restarts, as in SGDR), so a schedule never leaves a call training at a rate of 0.
+    (warm restarts, as in SGDR); each step then takes the schedule at the middle of its part of
+    the epoch, so that no call trains at a rate of 0 (a schedule that starts at 0, or touches
+    it between cycles, would stop a one-batch call).
     """
 
     def __init__(self, epochs, learning_rate=None, weight_decay=None, dropout=None, learning_rate_every="step",
@@ -98,14 +100,16 @@ class ParameterSchedule(Callback):
         finished = len(net.finished_epochs()) if self.resume else 0
         self.epoch_ = finished - 1  # on_epoch_begin counts the next one
         self.batch_ = 0
+        self.offset_ = 0.5 if self.resume else 0.0  # where in its part of the epoch a step reads the schedule
         self.dropouts_ = [(m, m.p) for m in net.module_.modules() if isinstance(m, torch.nn.Dropout)]
 
     def on_epoch_begin(self, net, **kwargs):
         self.epoch_ += 1
         self.batch_ = 0
-        self._set(net, 0.0)  # callbacks after this one see the epoch's starting values
+        first = self.offset_ / self.batches_
+        self._set(net, first)  # callbacks after this one see the epoch's starting values
         if self.learning_rate:
-            net.history.record("event_lr", net.lr * self._factor(self.learning_rate, 0.0))
+            net.history.record("event_lr", net.lr * self._factor(self.learning_rate, first))
 
     def _factor(self, name, within_epoch):
         """The schedule ``name`` at this epoch of its cycle, plus ``within_epoch`` (a fraction) of it."""
@@ -115,14 +119,15 @@ class ParameterSchedule(Callback):
         if not training:
             return
         # a source may give a few more batches than the rows suggest: the epoch's end is where it stops
-        within = min(self.batch_ / self.batches_, 1.0 - 1e-9)
+        within = min((self.batch_ + self.offset_) / self.batches_, 1.0 - 1e-9)
         self.batch_ += 1
         self._set(net, within)
 
     def _set(self, net, within):
         """Set each scheduled value at this epoch of the cycle plus ``within`` (the part of the epoch done)."""
         if self.learning_rate:
-            lr = self._factor(self.learning_rate, 0.0 if self.learning_rate_every == "epoch" else within)
+            lr = self._factor(self.learning_rate, self.offset_ / self.batches_ if self.learning_rate_every == "epoch"
+                              else within)
             for group in net.optimizer_.param_groups:
                 group["lr"] = net.lr * group.get("lr_factor", 1.0) * lr
         if self.weight_decay:

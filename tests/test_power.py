@@ -307,18 +307,27 @@ def test_partial_fit_goes_on_along_the_learning_rate_schedule_and_starts_it_agai
     fitted = make(**kw).fit(X, y)
     np.testing.assert_allclose(fitted.history_["event_lr"], cosine, rtol=1e-9)
     calls = make(**kw)
-    for _ in range(7):  # one epoch a call: the fit's rates, then the schedule again (never a call at a rate of 0)
+    for _ in range(7):  # one epoch a call: the fit's schedule, then again, each step at the middle of its part
         calls.partial_fit(X, y, classes=np.unique(y))
-    np.testing.assert_allclose(calls.history_["event_lr"], np.resize(cosine, 7), rtol=1e-9)
+    batches = -(-len(X) // calls.net_.batch_size)
+    middle = 0.01 * 0.5 * (1 + np.cos(np.pi * (np.arange(3) + 0.5 / batches) / 3))
+    np.testing.assert_allclose(calls.history_["event_lr"], np.resize(middle, 7), rtol=1e-9)
     for _ in range(2):  # after a fit too: every call trains
         before = [p.detach().clone() for p in fitted.net_.module_.parameters()]
         fitted.partial_fit(X, y)
         assert any(not torch.equal(a, b) for a, b in zip(before, fitted.net_.module_.parameters()))
-    np.testing.assert_allclose(fitted.history_["event_lr"], np.resize(cosine, 5), rtol=1e-9)
+    np.testing.assert_allclose(fitted.history_["event_lr"], np.r_[cosine, middle[:2]], rtol=1e-9)
     # a copy by pickle and one saved and loaded go on from the same point of the schedule
     fitted.save(tmp_path / "model.safetensors")
     for copy in (pickle.loads(pickle.dumps(fitted)), sknn.load(tmp_path / "model.safetensors")):
-        assert copy.partial_fit(X, y).history_["event_lr"].iloc[-1] == pytest.approx(cosine[2])
+        assert copy.partial_fit(X, y).history_["event_lr"].iloc[-1] == pytest.approx(middle[2])
+    # a schedule that starts at 0 (RealMLP's cycles) left every third one-epoch call untrained
+    cycles = make(max_iter=3, learning_rate="cosine_log_cycles").partial_fit(X, y, classes=np.unique(y))
+    for _ in range(3):
+        before = [p.detach().clone() for p in cycles.net_.module_.parameters()]
+        cycles.partial_fit(X, y)
+        assert any(not torch.equal(a, b) for a, b in zip(before, cycles.net_.module_.parameters()))
+    assert (cycles.history_["event_lr"] > 0).all()
 
 
 @family
