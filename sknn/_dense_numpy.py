@@ -16,7 +16,8 @@ from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
 from ._device import resolve_device
-from ._layers import Ensemble, FrontScale, LearnableActivation, NoisyReLU, ScaledLinear, TabularInput
+from ._layers import (ACTIVATIONS, Ensemble, FrontScale, LearnableActivation, NoisyReLU, ScaledLinear,
+                      TabularInput)
 from ._tabular import TabularPreprocessor
 from ._validation import check_width
 
@@ -56,8 +57,17 @@ def estimator_from_network(cls, network, device="cpu"):
         other = "DenseClassifier" if network["task"] == "classification" else "DenseRegressor"
         raise ValueError(f"This network was exported by a {network['task']} estimator: rebuild it with "
                          f"{other}.from_network, not {cls.__name__}.from_network.")
+    missing = [key for key in ("layers", "n_features_in", "output") if key not in network]
+    if missing:
+        raise ValueError(f"The network has no {', '.join(map(repr, missing))} entry: pass the dict export_network() "
+                         "returns (or one with every entry it has).")
+    network = _with_arrays(network)
     layers = network["layers"]
-    est = cls(**network.get("params", {}))
+    try:
+        est = cls(**network.get("params", {}))
+    except TypeError as exc:  # e.g. a classifier's class_weight given to DenseRegressor.from_network
+        raise ValueError(f"network['params'] does not fit {cls.__name__}: {exc}. Is it the export of another kind "
+                         "of estimator?") from None
     est._validate_params()  # a hand-edited params entry is named here, not deep in a later fit
     ensemble = next((layer for layer in layers if layer["type"] == "ensemble"), None)
     mlp = layers if ensemble is None else ensemble["members"][0]  # the layers of one member
@@ -73,7 +83,13 @@ def estimator_from_network(cls, network, device="cpu"):
         numeric_embedding="periodic" if tabular is not None and tabular["periodic"] is not None else None,
         preprocessing="auto" if "preprocessor" in network else None, device=device)
     if activations:
-        est.activation = activations[0]["name"]
+        names = [layer.get("name") for layer in activations]
+        if len(set(names)) > 1:
+            raise ValueError(f"The hidden layers' activations are {names}: from_network builds one activation for "
+                             "every hidden layer.")
+        if names[0] not in ACTIVATIONS:
+            raise ValueError(f"The network's activation {names[0]!r} is not one sknn builds: {sorted(ACTIVATIONS)}.")
+        est.activation = names[0]
     est.n_features_in_ = int(network["n_features_in"])
     if "feature_names_in" in network:
         est.feature_names_in_ = np.asarray(network["feature_names_in"], dtype=object)
@@ -165,44 +181,83 @@ def _export_layer(m):
     return {"type": "activation", "name": _ACTIVATION_NAMES[type(m)]}
 
 
-def _load_layers(modules, layers):
+def _load_layers(modules, layers, where="layer"):
     """Copy exported layers into the modules built for them (dropout aside)."""
     modules = [m for m in modules if not isinstance(m, nn.Dropout)]
     if len(modules) != len(layers):
         raise ValueError("The exported layers do not match the network described by its parameters.")
-    for m, layer in zip(modules, layers):
-        _load_layer(m, layer)
+    for i, (m, layer) in enumerate(zip(modules, layers)):
+        _load_layer(m, layer, f"{where} {i} ({layer.get('type')!r})")
 
 
-def _load_layer(m, layer):
-    """Copy an exported layer's arrays into the module ``m`` built for it."""
-    as_tensor = lambda a: torch.as_tensor(np.asarray(a, dtype=np.float32))  # noqa: E731
+_MODULES = {"dense": nn.Linear, "batch_norm": nn.BatchNorm1d, "ensemble": Ensemble, "scale": FrontScale,
+            "tabular_input": TabularInput}
+
+
+def _load_layer(m, layer, where):
+    """Copy an exported layer's arrays into the module ``m`` built for it, refusing what does not fit it."""
     kind = layer["type"]
+    expected = _MODULES.get(kind, LearnableActivation if "weight" in layer else tuple(_ACTIVATION_NAMES))
+    if not isinstance(m, expected):
+        raise ValueError(f"The network's {where} does not match the network its parameters describe, which has a "
+                         f"{type(m).__name__} there: the layers' order or the parameters differ.")
+
+    def copy(target, value, name, transpose=False):
+        value = torch.as_tensor(np.asarray(value, dtype=np.float32))
+        value = value.T if transpose else value
+        if value.shape != target.shape:
+            shape = tuple(value.shape[::-1] if transpose else value.shape)
+            raise ValueError(f"The network's {where}: {name} has shape {shape}, expected "
+                             f"{tuple(target.shape[::-1] if transpose else target.shape)}.")
+        target.copy_(value)
+
     if kind == "dense":
-        w = as_tensor(layer["weight"]).T
-        if w.shape != m.weight.shape:
-            raise ValueError(f"A dense layer's weight has shape {tuple(w.shape[::-1])}, "
-                             f"expected {tuple(m.weight.shape[::-1])}.")
-        m.weight.copy_(w * math.sqrt(m.in_features) if isinstance(m, ScaledLinear) else w)
-        m.bias.copy_(as_tensor(layer["bias"]))
+        w = torch.as_tensor(np.asarray(layer["weight"], dtype=np.float32))
+        copy(m.weight, w * math.sqrt(m.in_features) if isinstance(m, ScaledLinear) else w, "weight", True)
+        copy(m.bias, layer["bias"], "bias")
     elif kind == "batch_norm":
-        m.running_mean.copy_(as_tensor(layer["mean"]))
-        m.running_var.copy_(as_tensor(layer["var"]))
-        m.weight.copy_(as_tensor(layer["gamma"]))
-        m.bias.copy_(as_tensor(layer["beta"]))
+        for name, target in (("mean", m.running_mean), ("var", m.running_var), ("gamma", m.weight),
+                             ("beta", m.bias)):
+            copy(target, layer[name], name)
+        m.eps = float(layer.get("eps", m.eps))
     elif kind == "ensemble":
-        for member, member_layers in zip(m.members, layer["members"]):
-            _load_layers(member, member_layers)
+        for i, (member, member_layers) in enumerate(zip(m.members, layer["members"])):
+            _load_layers(member, member_layers, f"{where}, member {i}, layer")
     elif kind == "scale" or (kind == "activation" and "weight" in layer):
-        m.weight.copy_(as_tensor(layer["weight"]))
+        copy(m.weight, layer["weight"], "weight")
     elif kind == "tabular_input":
-        m.center.copy_(as_tensor(layer["center"]))
-        m.scale.copy_(as_tensor(layer["scale"]))
+        if bool(layer.get("scaling")) != bool(m.scaling):
+            raise ValueError(f"The network's {where} scales its numbers, which needs the network's 'preprocessor' "
+                             "entry: pass the export with it (every model fitted with preprocessing='auto' has one).")
+        copy(m.center, layer["center"], "center")
+        copy(m.scale, layer["scale"], "scale")
         if layer["periodic"] is not None:
             for name, value in layer["periodic"].items():
-                getattr(m.periodic, name).copy_(as_tensor(value))
+                copy(getattr(m.periodic, name), value, f"periodic {name}")
         if layer["embedding"] is not None:
-            m.embedding.weight.copy_(as_tensor(layer["embedding"]))
+            copy(m.embedding.weight, layer["embedding"], "embedding")
+
+
+_ARRAYS = ("weight", "bias", "mean", "var", "gamma", "beta", "center", "scale", "embedding", "missing_columns",
+           "periodic_columns", "plain_columns")
+
+
+def _with_arrays(network):
+    """A copy of ``network`` whose arrays are numpy arrays (an export read back from JSON holds lists)."""
+    def layer_arrays(layer):
+        out = {k: (np.asarray(v) if k in _ARRAYS and v is not None else v) for k, v in layer.items()}
+        if isinstance(out.get("periodic"), dict):
+            out["periodic"] = {k: np.asarray(v) for k, v in out["periodic"].items()}
+        if out.get("type") == "ensemble":
+            out["members"] = [[layer_arrays(x) for x in member] for member in out["members"]]
+        return out
+
+    out = dict(network)
+    out["layers"] = [layer_arrays(layer) for layer in network["layers"]]
+    for key in ("target_mean", "target_scale", "target_range"):
+        if key in out:
+            out[key] = np.asarray(out[key], dtype=np.float64)
+    return out
 
 
 def _np_activation(name, a):
@@ -301,6 +356,7 @@ def forward_numpy(network, X):
     """
     if not isinstance(network, dict) or "layers" not in network:
         raise TypeError("network must be the dict that export_network() returns.")
+    network = _with_arrays(network)
     if "preprocessor" in network:  # checks X's columns as predict does
         X = _preprocessor_from_state(network["preprocessor"]).transform(X)
     a = np.asarray(X.toarray() if sp.issparse(X) else X, dtype=np.float64)

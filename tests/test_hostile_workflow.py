@@ -10,6 +10,7 @@ from skorch.callbacks import EpochScoring, GradientNormClipping
 
 from sknn import DenseClassifier, DenseRegressor
 from sknn._data import ArrayBatches
+from sknn._dense_numpy import forward_numpy
 from sknn._tabular import TabularPreprocessor
 
 RNG = np.random.RandomState(0)
@@ -57,6 +58,37 @@ def test_from_network_refuses_unsorted_classes_and_the_other_task():
     bad = dict(network, params=dict(network["params"], max_iter="abc"))
     with pytest.raises(InvalidParameterError, match="max_iter"):
         DenseClassifier.from_network(bad)
+
+
+def test_from_network_reads_json_and_names_what_does_not_fit():
+    import json
+
+    frame = pd.DataFrame({"x": X[:, 0], "z": X[:, 1], "city": ["Oslo", "Lima"] * 30})
+    y = (X[:, 0] > 0).astype(int)
+    model = DenseClassifier(**dict(DENSE, batch_norm=True, hidden_layer_sizes=(4, 4))).fit(frame, y)
+    network = model.export_network()
+    as_json = json.loads(json.dumps(network, default=lambda v: v.tolist() if hasattr(v, "tolist") else str(v)))
+    as_json["preprocessor"], as_json["classes"] = network["preprocessor"], network["classes"]
+    np.testing.assert_allclose(DenseClassifier.from_network(as_json).predict_proba(frame),
+                               model.predict_proba(frame), atol=1e-6)  # lists read back from JSON
+    layers = network["layers"]
+    kinds = [layer["type"] for layer in layers]
+    norm = kinds.index("batch_norm")
+    eps = dict(network, layers=[dict(layer, eps=0.5) if i == norm else layer for i, layer in enumerate(layers)])
+    np.testing.assert_allclose(DenseClassifier.from_network(eps).predict_proba(frame),
+                               forward_numpy(eps, frame), atol=1e-5)  # the exported eps, not torch's default
+    short = dict(network, layers=[dict(layer, mean=layer["mean"][:-1]) if i == norm else layer
+                                  for i, layer in enumerate(layers)])
+    with pytest.raises(ValueError, match=rf"layer {norm} \('batch_norm'\): mean has shape"):
+        DenseClassifier.from_network(short)
+    with pytest.raises(ValueError, match="scales its numbers, which needs the network's 'preprocessor'"):
+        DenseClassifier.from_network({k: v for k, v in network.items() if k != "preprocessor"})
+    with pytest.raises(ValueError, match="from_network builds one activation for every hidden layer"):
+        DenseClassifier.from_network(dict(network, layers=[dict(layer, name="tanh") if layer["type"] == "activation"
+                                                           and i == kinds.index("activation") else layer
+                                                           for i, layer in enumerate(layers)]))
+    with pytest.raises(ValueError, match="has no 'layers' entry"):
+        DenseClassifier.from_network({k: v for k, v in network.items() if k != "layers"})
 
 
 @pytest.mark.parametrize("labels", [
