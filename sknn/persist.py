@@ -283,12 +283,15 @@ def save(estimator, path, *, key=None):
     from safetensors.torch import save as to_bytes
 
     data = to_bytes(writer.tensors, metadata=metadata)
-    folder, name = os.path.split(os.path.abspath(path))
-    tmp = os.path.join(folder, f".{name}.{secrets.token_hex(6)}.tmp")  # only a complete file ever gets ``path``
+    target = os.path.realpath(path)  # through a symbolic link: the link stays, the file it names is replaced
+    folder, name = os.path.split(target)
+    tmp = os.path.join(folder, f".{name[:200]}.{secrets.token_hex(6)}.tmp")  # only a complete file gets ``path``
     try:
         with open(tmp, "wb") as f:  # open's permissions, as joblib.dump's (safetensors' save_file makes 0600 files)
             f.write(data)
-        os.replace(tmp, path)
+        if os.path.isfile(target):  # a file replaced keeps its permissions (a private 0600 file stays private)
+            os.chmod(tmp, os.stat(target).st_mode & 0o7777)
+        os.replace(tmp, target)
     except BaseException as exc:
         with contextlib.suppress(OSError):
             os.remove(tmp)
@@ -501,6 +504,8 @@ def load(path, *, key=None):
         tensors = from_bytes(data)  # each tensor in memory of its own, not mapped to the file
         metadata = json.loads(data[8:8 + int.from_bytes(data[:8], "little")]).get("__metadata__") or {}
     except Exception as exc:  # safetensors' own error, for any file it cannot parse
+        if len(data) == 0:
+            raise FormatError(f"{path!r} is empty (0 bytes): an interrupted save or copy? Save it again.") from None
         short = _missing_bytes(data)
         if short:
             part, have, want = short

@@ -116,3 +116,21 @@ def test_a_truncated_file_is_called_truncated(saved, tmp_path):
     cut.write_bytes(data[:5])
     with pytest.raises(FormatError, match="is not a safetensors file"):
         sknn.load(cut)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="symbolic links and file modes of POSIX")
+def test_save_keeps_a_symbolic_link_and_the_file_mode(tmp_path):
+    model = DenseClassifier(hidden_layer_sizes=(4,), max_iter=1, device="cpu", random_state=0).fit(X, Y)
+    target, link = tmp_path / "v1.safetensors", tmp_path / "current.safetensors"
+    target.write_bytes(b"old")
+    os.chmod(target, 0o600)
+    link.symlink_to(target)
+    model.save(link)  # the link stays a link, the file it names holds the model, still private
+    assert link.is_symlink() and (os.stat(target).st_mode & 0o777) == 0o600
+    np.testing.assert_array_equal(sknn.load(target).predict(X), model.predict(X))
+    long_name = tmp_path / ("m" * 228 + ".safetensors")  # 240 characters: the hidden temporary name fits too
+    model.save(long_name)
+    empty = tmp_path / "empty.safetensors"
+    empty.write_bytes(b"")
+    with pytest.raises(FormatError, match=r"is empty \(0 bytes\)"):
+        sknn.load(empty)
