@@ -6,6 +6,7 @@ schedule of fits is in :mod:`sknn._compare`.
 """
 
 import os
+import re
 import sys
 import time
 import warnings
@@ -23,10 +24,26 @@ def _last_line(text):
     return lines[-1] if lines else str(text)
 
 
+def _exception_line(text):
+    """The line of a traceback that names the exception ('ValueError: ...'), not the end of a long message."""
+    lines = [ln.strip() for ln in str(text).strip().splitlines() if ln.strip()]
+    named = [ln for ln in lines if re.match(r"[A-Za-z_][\w.]*(Error|Exception|Warning): ", ln)]
+    return named[-1] if named else (lines[-1] if lines else str(text))
+
+
+def _failed_metric(text):
+    """The metric whose scoring raised, from scikit-learn's traceback (its first public function in
+    sklearn.metrics, such as log_loss), or None."""
+    frames = re.findall(r'File "([^"]+)", line \d+, in (\w+)', str(text))
+    names = [f for path, f in frames if "metrics" in path and "_scorer" not in path and not f.startswith("_")]
+    return names[0] if names else None
+
+
 def _short_warning(w):
     message = str(w.message)
     if message.startswith("Scoring failed"):
-        return f"scoring failed: {_last_line(message)}"
+        metric = _failed_metric(message)
+        return f"scoring failed{f' ({metric})' if metric else ''}: {_exception_line(message)}"[:240]
     first = message.strip().splitlines()[0] if message.strip() else w.category.__name__
     return (f"{w.category.__name__}: {first}")[:240]
 

@@ -120,6 +120,13 @@ def notes(table, width=160):
         for message, count in sorted(warned.items(), key=lambda kv: -kv[1]):
             line = f"{model}: {count}/{n_splits} fits warned: {message}"
             out.append(line if len(line) <= width else line[:width - 3] + "...")
+    scores = a.get("scores")
+    for metric in a.get("scoring", []) if scores is not None and len(scores) else []:
+        scored = scores[scores["metric"] == metric].groupby("model", sort=False)["score"]
+        partial = [(m, int(s.notna().sum()), len(s)) for m, s in scored if 0 < s.notna().sum() < len(s)]
+        if partial:  # a mean over the splits a metric could be computed on is not the others' mean
+            shown = ", ".join(f"{m} {k} of {n}" for m, k, n in partial[:4]) + (" ..." if len(partial) > 4 else "")
+            out.append(f"{metric}: means over the splits it could be scored on ({shown})")
     out += list(a.get("notes", []))
     return out
 

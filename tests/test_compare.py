@@ -530,6 +530,19 @@ def test_the_default_network_reads_text_codes_as_categories_on_every_fold():
     assert table["failed_fits"].sum() == 0, table.attrs["errors"]
 
 
+def test_a_metric_scored_on_some_splits_only_says_so_and_names_itself():
+    from sknn import report
+
+    X, y = load_iris(return_X_y=True)
+    y = np.r_[y.astype(str)[:148], ["rare", "rare"]]  # a class of 2 rows: 3 folds cannot all hold it
+    table = compare(X, y, models=["linear"], cv=3, repeats=1, scoring=["accuracy", "log_loss"], **FAST)
+    lines = report.notes(table)
+    assert any(line.startswith("log_loss: means over the splits it could be scored on (") and
+               re.search(r"LogisticRegression [12] of 3", line) for line in lines), lines
+    failed = [line for line in lines if "scoring failed" in line]
+    assert failed and all(re.search(r"scoring failed \(log_loss\): ValueError: ", line) for line in failed), failed
+
+
 def test_rank_datasets_mean_ranks_and_critical_difference():
     def table(values, sort="accuracy"):
         t = pd.DataFrame({f"{sort}_mean": values}, index=["net", "forest", "Dummy (baseline)"])
