@@ -147,6 +147,19 @@ def _starts_with(path, prefixes):
         return False
 
 
+def _separator(where):
+    """',' unless the file's first line holds none and holds semicolons or tabs (Excel's CSV where the comma is the
+    decimal mark, or a TSV file)."""
+    try:
+        with open(where, encoding="utf-8-sig", errors="replace") as f:
+            first = f.readline()
+    except OSError:
+        return ","
+    if "," in first:
+        return ","
+    return max((";", "\t"), key=first.count) if (";" in first or "\t" in first) else ","
+
+
 def _read_csv(where, na_values):
     """The CSV file as a DataFrame whose columns are named by its header, or a CommandError.
 
@@ -160,11 +173,18 @@ def _read_csv(where, na_values):
     import numpy as np
     import pandas as pd
 
+    from ._tabular import numbers_as_text
+
+    sep = _separator(where)
+    read = dict(low_memory=False, na_values=list(na_values) or None, sep=sep)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", pd.errors.ParserWarning)
-        frame = pd.read_csv(where, low_memory=False, na_values=list(na_values) or None, index_col=False)
+        frame = pd.read_csv(where, index_col=False, **read)
+        if sep != "," and any((numbers_as_text(frame[c]) or ("",))[0] == "numbers with a decimal comma"
+                              for c in frame.columns if frame[c].dtype.kind in "OT"):
+            frame = pd.read_csv(where, index_col=False, decimal=",", **read)  # Excel's export where ',' is decimal
     if any(issubclass(w.category, pd.errors.ParserWarning) for w in caught):  # more fields than names
-        extra = pd.read_csv(where, low_memory=False).iloc[:, -1]  # (here the extra field is the last column)
+        extra = pd.read_csv(where, **read).iloc[:, -1]  # (here the extra field is the last column)
         held = np.flatnonzero(extra.notna().to_numpy())
         if len(held):
             value = extra.iloc[held[0]]
@@ -188,7 +208,8 @@ def _load(kind, where, target, na_values=(), task="auto"):
         return X, y, len(y), X.shape[1], None
     try:
         frame = _read_csv(where, na_values)
-        header = pd.read_csv(where, header=None, nrows=1, dtype=str, keep_default_na=False).iloc[0]
+        header = pd.read_csv(where, header=None, nrows=1, dtype=str, keep_default_na=False,
+                             sep=_separator(where)).iloc[0]
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError, OSError,
             MemoryError) as exc:
         text = str(exc).strip().splitlines()
@@ -423,7 +444,9 @@ def build_parser():
                    help=f"built-in data set(s), comma-separated or repeated: {', '.join(BUILT_IN)} (default: digits "
                         "when no --csv)")
     g.add_argument("--csv", action="append", metavar="PATH",
-                   help="a CSV file with a header row, or a folder of CSV files; repeat for several data sets")
+                   help="a CSV file with a header row, or a folder of CSV files; repeat for several data sets "
+                        "(a header without commas but with semicolons or tabs: those separate the fields, and "
+                        "numbers may have a decimal comma)")
     g.add_argument("--target", action="append", metavar="COLUMN",
                    help="the column to predict: one per --csv in the same order, or one for all (in a folder "
                         "without --target: the column named 'target', else the last one)")

@@ -251,6 +251,22 @@ def test_a_delimiter_at_the_end_of_every_row_moves_no_column_name(tmp_path):
         _load("csv", str(tmp_path / "t.csv"), "y")
 
 
+def test_semicolon_and_tab_separated_files_are_read(tmp_path):
+    # Excel's CSV where the comma is the decimal mark, and a TSV file: refused or misread before
+    from sknn.cli import _load
+
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"price": rng.normal(10, 2, 40).round(2), "city": ["Oslo, NO", "Lima"] * 20,
+                          "y": rng.normal(size=40).round(3)})
+    for name, options in (("excel.csv", dict(sep=";", decimal=",")), ("plain.csv", dict(sep=";")),
+                          ("table.tsv", dict(sep="\t"))):
+        frame.to_csv(tmp_path / name, index=False, **options)
+        X, y, n_rows, n_features, _ = _load("csv", str(tmp_path / name), "y")
+        assert n_rows == 40 and list(X.columns) == ["price", "city"]
+        np.testing.assert_allclose(X["price"], frame["price"])
+        np.testing.assert_allclose(y.astype(float), frame["y"])
+
+
 def test_several_data_sets_mean_ranks(tmp_path, capsys):
     folder = tmp_path / "tables"
     folder.mkdir()
