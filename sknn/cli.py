@@ -160,7 +160,7 @@ def _separator(where):
     return max((";", "\t"), key=first.count) if (";" in first or "\t" in first) else ","
 
 
-def _read_csv(where, na_values):
+def _read_csv(where, na_values, default_na=True):
     """The CSV file as a DataFrame whose columns are named by its header, or a CommandError.
 
     Rows with one field more than the header (a delimiter at the end of every data row, as some
@@ -176,7 +176,8 @@ def _read_csv(where, na_values):
     from ._tabular import numbers_as_text
 
     sep = _separator(where)
-    read = dict(low_memory=False, na_values=list(na_values) or None, sep=sep)
+    read = dict(low_memory=False, na_values=(list(na_values) + ([] if default_na else [""])) or None, sep=sep,
+                keep_default_na=default_na)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", pd.errors.ParserWarning)
         frame = pd.read_csv(where, index_col=False, **read)
@@ -194,7 +195,21 @@ def _read_csv(where, na_values):
     return frame
 
 
-def _load(kind, where, target, na_values=(), task="auto"):
+def _missing_markers(where, target, y):
+    """The non-empty strings of the target column that pandas read as missing ('NA', 'None', 'null'...)."""
+    import pandas as pd
+
+    try:
+        raw = pd.read_csv(where, dtype=str, keep_default_na=False, index_col=False, sep=_separator(where),
+                          usecols=[target])[target]
+    except (ValueError, pd.errors.ParserError):
+        return []
+    if len(raw) != len(y):
+        return []
+    return sorted({v for v in raw[y.isna().to_numpy()] if v.strip()})
+
+
+def _load(kind, where, target, na_values=(), task="auto", default_na=True):
     """(X, y, n_rows_read, n_features, target_note) for one data set."""
     import numpy as np
     import pandas as pd
@@ -207,7 +222,7 @@ def _load(kind, where, target, na_values=(), task="auto"):
         X, y = getattr(sklearn.datasets, f"load_{where}")(return_X_y=True)
         return X, y, len(y), X.shape[1], None
     try:
-        frame = _read_csv(where, na_values)
+        frame = _read_csv(where, na_values, default_na)
         header = pd.read_csv(where, header=None, nrows=1, dtype=str, keep_default_na=False,
                              sep=_separator(where)).iloc[0]
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError, OSError,
@@ -249,6 +264,11 @@ def _load(kind, where, target, na_values=(), task="auto"):
         note = f"{note}; {extra}" if note else extra
     y = frame[target]
     X = frame.drop(columns=[target])
+    markers = _missing_markers(where, target, y) if default_na and y.isna().any() else []
+    if markers:  # rows without a target are left out: say which cells pandas read as missing
+        extra = (f"target cells {', '.join(map(repr, markers[:5]))} were read as missing; if they are values, "
+                 "pass --no-default-na")
+        note = f"{note}; {extra}" if note else extra
     empty = [str(c) for c in X.columns if X[c].isna().all()]
     if len(empty) == X.shape[1]:
         raise CommandError(f"every feature column of {where} is empty")
@@ -351,7 +371,7 @@ def _compare(args):
 
     loaded, plans = [], []
     for name, kind, where, target in sources:
-        X, y, n_read, n_features, note = _load(kind, where, target, args.na_values, args.task)
+        X, y, n_read, n_features, note = _load(kind, where, target, args.na_values, args.task, args.default_na)
         try:
             plan = impl.prepare(X, y, models=models, cv=args.cv, repeats=args.repeats, scoring=scoring,
                                 sort=args.sort, test=args.test, alpha=args.alpha, rope=args.rope, n_jobs=args.n_jobs,
@@ -452,7 +472,9 @@ def build_parser():
                         "without --target: the column named 'target', else the last one)")
     g.add_argument("--na-values", type=lambda text: [v for v in text.split(",") if v], default=[],
                    metavar="STRINGS", help="comma-separated strings that mark a missing cell in the CSV files, e.g. "
-                                           "'?,-' (besides pandas' own: empty, NA, NaN, null...)")
+                                           "'?,-' (besides pandas' own: empty, NA, NaN, None, null...)")
+    g.add_argument("--no-default-na", dest="default_na", action="store_false",
+                   help="read only empty cells (and --na-values) as missing: 'NA', 'None', 'null'... stay values")
     g.add_argument("--task", choices=("auto", "classification", "regression"), default="auto",
                    help="what to predict; auto decides from the target's values and says why (default: auto)")
     g = p.add_argument_group("protocol")

@@ -267,6 +267,18 @@ def test_semicolon_and_tab_separated_files_are_read(tmp_path):
         np.testing.assert_allclose(y.astype(float), frame["y"])
 
 
+def test_target_cells_read_as_missing_are_named_and_can_stay_values(tmp_path):
+    # a control group named 'None': pandas reads it as missing, and a third of the rows left without a word
+    from sknn.cli import _load
+
+    frame = pd.DataFrame({"card": ["None", "Joke", "Ad"] * 20, "tip": [0, 1] * 30})
+    frame.to_csv(tmp_path / "t.csv", index=False)
+    X, y, *_, note = _load("csv", str(tmp_path / "t.csv"), "card")
+    assert "target cells 'None' were read as missing; if they are values, pass --no-default-na" in note
+    X, y, *_, note = _load("csv", str(tmp_path / "t.csv"), "card", default_na=False)
+    assert sorted(set(y)) == ["Ad", "Joke", "None"] and not note
+
+
 def test_several_data_sets_mean_ranks(tmp_path, capsys):
     folder = tmp_path / "tables"
     folder.mkdir()
