@@ -1,16 +1,18 @@
 """Data helpers: labelled image folders, IDX files (MNIST, Fashion-MNIST), CoNLL-U treebanks."""
 
 import gzip
+import lzma
 import os
 import warnings
+import zlib
 
 import numpy as np
 
-from ._validation import numbered_lines
+from ._validation import compressed_opener, numbered_lines
 
 __all__ = ["image_folder", "read_idx", "load_fashion_mnist", "read_conllu", "IMAGE_EXTENSIONS"]
 
-IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".ppm", ".pgm")
+IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".jpe", ".jfif", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".ppm", ".pgm")
 
 
 def _hidden(name):
@@ -76,34 +78,46 @@ def image_folder(root, extensions=IMAGE_EXTENSIONS):
 
 
 def read_idx(path):
-    """Read an IDX file (the format of MNIST and Fashion-MNIST), gzipped or not, as a numpy array."""
-    opener = gzip.open if os.fspath(path).endswith(".gz") else open
-    with opener(path, "rb") as f:
-        data = f.read()
+    """Read an IDX file (the format of MNIST and Fashion-MNIST), compressed or not (recognised by its content), as
+    a writable numpy array of unsigned bytes."""
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be the path of an IDX file (a str or path-like), got {path!r:.60}.")
+    path = os.fspath(path)
+    try:
+        with (compressed_opener(path) or open)(path, "rb") as f:
+            data = bytearray(f.read())  # (a bytearray: the array it gives is writable)
+    except (EOFError, zlib.error, lzma.LZMAError, gzip.BadGzipFile) as exc:
+        raise ValueError(f"Cannot read {path!r}: {exc}; the file is damaged or truncated (an interrupted "
+                         "download?).") from None
+    if len(data) >= 4 and data[0] == 0 and data[1] == 0 and data[2] != 8:
+        raise ValueError(f"{path!r} is an IDX file of another element type (code {data[2]:#04x}); sknn reads "
+                         "those of unsigned bytes (0x08), as MNIST's and Fashion-MNIST's.")
     if len(data) < 4 or data[0] != 0 or data[1] != 0 or data[2] != 8:
-        raise ValueError(f"{os.fspath(path)!r} is not an IDX file of unsigned bytes.")
+        raise ValueError(f"{path!r} is not an IDX file of unsigned bytes.")
     ndim = data[3]
     shape = [int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(ndim)]
     n_bytes = len(data) - 4 - 4 * ndim
     if n_bytes < 0 or int(np.prod(shape, dtype=object)) != n_bytes:
-        raise ValueError(f"{os.fspath(path)!r}: its header describes an array of shape {tuple(shape)}, but the file "
+        raise ValueError(f"{path!r}: its header describes an array of shape {tuple(shape)}, but the file "
                          f"holds {max(n_bytes, 0)} bytes of data: it is truncated or damaged.")
     return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * ndim).reshape(shape)
 
 
 def load_fashion_mnist(folder):
-    """Fashion-MNIST's standard split from ``folder`` (the four ``*-ubyte.gz`` files).
+    """Fashion-MNIST's standard split from ``folder`` (the four ``*-ubyte.gz`` files, or unpacked ``*-ubyte``).
 
     Returns
     -------
     X_train : uint8 array (60000, 28, 28), y_train, X_test (10000, 28, 28), y_test
     """
-    names = ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz",
-             "t10k-labels-idx1-ubyte.gz")
-    missing = [n for n in names if not os.path.isfile(os.path.join(folder, n))]
+    names = ("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")
+    candidates = [[os.path.join(folder, n + end) for end in (".gz", "")] for n in names]  # as downloaded or unpacked
+    found = [next((path for path in paths if os.path.isfile(path)), None) for paths in candidates]
+    missing = [n + ".gz" for n, path in zip(names, found) if path is None]
     if missing:
-        raise ValueError(f"Fashion-MNIST files missing from {os.fspath(folder)!r}: {missing}.")
-    return tuple(read_idx(os.path.join(folder, n)) for n in names)
+        raise ValueError(f"Fashion-MNIST files missing from {os.fspath(folder)!r}: {missing} (or unpacked, without "
+                         "'.gz').")
+    return tuple(read_idx(path) for path in found)
 
 
 _CONLLU_TAGS = {"upos": 3, "xpos": 4}
@@ -145,7 +159,7 @@ def read_conllu(path, tag="upos"):
         raise ValueError(f"No such file: {path!r}.")
     X, y, words, tags = [], [], [], []
     for number, line in numbered_lines(path):
-        line = line.rstrip("\n")
+        line = line.rstrip("\n").lstrip("\ufeff")  # (a byte-order mark where files were joined with cat)
         if not line.strip():
             if words:
                 X.append(words)
@@ -163,14 +177,26 @@ def read_conllu(path, tag="upos"):
         if not cols[0].isdigit() or not cols[1].strip():
             raise ValueError(f"{path}, line {number}: a CoNLL-U word line starts with its number and its form; "
                              f"this one has ID {cols[0]!r:.20} and FORM {cols[1]!r:.40}.")
+        if int(cols[0]) != len(words) + 1:  # a word line lost, or two sentences without the blank line between
+            raise ValueError(f"{path}, line {number}: word {cols[0]} follows word {len(words)}"
+                             + (" without the blank line that ends a sentence" if cols[0] == "1" else
+                                ": a word line is missing") + "; fix the file.")
+        value = cols[column]
+        if not value or value != value.strip():
+            raise ValueError(f"{path}, line {number}: the {tag.upper()} tag {value!r} is empty or has spaces "
+                             "around it; fix the file.")
         words.append(cols[1])
-        tags.append(cols[column])
+        tags.append(value)
     if words:
         X.append(words)
         y.append(tags)
     if not X:
         raise ValueError(f"{path} holds no sentence.")
-    if all(t == "_" for tags in y for t in tags):
+    untagged = sum(t == "_" for tags in y for t in tags)
+    if untagged == sum(map(len, y)):
         raise ValueError(f"{path} has no {tag.upper()} tag on any word (every one is '_'); pass the other tag "
                          f"({'upos' if tag == 'xpos' else 'xpos'}).")
+    if untagged:
+        raise ValueError(f"{path}: {untagged} word(s) have no {tag.upper()} tag ('_') among tagged ones; a tagger "
+                         "would learn '_' as a tag: tag them, or leave their sentences out.")
     return X, y

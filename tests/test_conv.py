@@ -258,6 +258,14 @@ def test_read_idx(tmp_path):
     (tmp_path / "bad").write_bytes(b"hello")
     with pytest.raises(ValueError, match="not an IDX file"):
         read_idx(tmp_path / "bad")
+    # compression by content, not by name; a writable array; a cut archive named
+    (tmp_path / "plain.gz").write_bytes(header + images.tobytes())
+    read = read_idx(tmp_path / "plain.gz")
+    read[0, 0, 0] = 7  # (np.frombuffer's arrays were read-only)
+    packed = gzip.compress(header + images.tobytes())
+    (tmp_path / "cut.gz").write_bytes(packed[:-10])
+    with pytest.raises(ValueError, match=r"Cannot read '.*cut.gz': .*damaged or truncated"):
+        read_idx(tmp_path / "cut.gz")
 
 
 def test_channels_last_computes_the_same_function():

@@ -106,7 +106,7 @@ def test_read_conllu_reads_a_bom_and_old_mac_line_ends_and_names_a_truncated_arc
         X, y = read_conllu(path)
         assert X == [["I", "ca", "n't", "go", "."], ["Hello"]], content[:20]
     packed = tmp_path / "tiny.conllu.gz"
-    packed.write_bytes(gzip.compress(CONLLU.encode() * 50)[:-40])
+    packed.write_bytes(gzip.compress((CONLLU + "\n").encode() * 50)[:-40])  # (sentences end with a blank line)
     with pytest.raises(ValueError, match=r"tiny\.conllu\.gz' after line \d+: .*damaged or truncated"):
         read_conllu(packed)  # was a bare EOFError
 
@@ -136,6 +136,16 @@ def test_read_conllu_errors(tmp_path):
     for line, what in (("1\t\tI\tPRON", "FORM ''"), ("one\tI\tI\tPRON", "ID 'one'")):
         path.write_text(line + "\t_\t_\t0\t_\t_\t_\n\n", encoding="utf-8")
         with pytest.raises(ValueError, match=f"line 1: a CoNLL-U word line starts with its number and its .*{what}"):
+            read_conllu(path)
+    # what merged two sentences, lost a word or made bogus classes without a word
+    word = "{}\t{}\t_\t{}\t_\t_\t0\t_\t_\t_\n"
+    for lines, message in (([(1, "Hi", "INTJ"), (2, ".", "PUNCT"), (1, "Yo", "INTJ")],
+                            "line 3: word 1 follows word 2 without the blank line that ends a sentence"),
+                           ([(1, "Hi", "INTJ"), (3, ".", "PUNCT")], "line 2: word 3 follows word 1: a word line is"),
+                           ([(1, "the", " DET")], r"line 1: the UPOS tag ' DET' is empty or has spaces"),
+                           ([(1, "the", "DET"), (2, "cat", "_")], r"1 word\(s\) have no UPOS tag \('_'\)")):
+        path.write_text("".join(word.format(*w) for w in lines) + "\n", encoding="utf-8")
+        with pytest.raises(ValueError, match=message):
             read_conllu(path)
 
 
