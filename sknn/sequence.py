@@ -287,7 +287,8 @@ verbose, callbacks, criterion
         return result
 
     def predict(self, X):
-        """The labels of each token: a list (one per sequence) of label lists.
+        """The labels of each token: a list (one per sequence) of label lists (which scikit-learn's
+        ``cross_val_predict`` cannot join: use ``cross_validate`` and the tagger's ``score``).
 
         Parameters
         ----------
