@@ -57,8 +57,12 @@ def image_folder(root, extensions=IMAGE_EXTENSIONS):
     paths, labels, empty = [], [], []
     for label in classes:
         before = len(paths)
-        walked = []
-        for dirpath, folders, files in os.walk(os.path.join(root, label)):
+        walked, seen = [], set()
+        for dirpath, folders, files in os.walk(os.path.join(root, label), followlinks=True):
+            if os.path.realpath(dirpath) in seen:  # a link back to a folder already read: a loop, or a copy
+                folders[:] = []
+                continue
+            seen.add(os.path.realpath(dirpath))
             folders[:] = [d for d in folders if not _hidden(d)]  # os.walk goes into the folders left in the list
             walked.append((dirpath, files))
         for dirpath, files in sorted(walked):

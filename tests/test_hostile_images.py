@@ -378,6 +378,20 @@ def test_image_folder_takes_one_extension_any_case_and_warns_of_an_empty_class(t
     assert [os.path.basename(p) for p in paths] == ["a.png", "a.png"] and labels.tolist() == ["cat", "dog"]
 
 
+@pytest.mark.skipif(os.name != "posix", reason="symbolic links of POSIX")
+def test_image_folder_follows_linked_folders_once(tmp_path):
+    from sknn.datasets import image_folder
+    store = tmp_path / "store"
+    (store / "more").mkdir(parents=True)
+    Image.fromarray(np.zeros((4, 4), np.uint8)).save(store / "more" / "c.jfif", format="JPEG")
+    (tmp_path / "data" / "cat").mkdir(parents=True)
+    Image.fromarray(np.zeros((4, 4), np.uint8)).save(tmp_path / "data" / "cat" / "a.png")
+    (tmp_path / "data" / "cat" / "linked").symlink_to(store / "more")  # a class's images kept elsewhere
+    (tmp_path / "data" / "cat" / "again").symlink_to(tmp_path / "data" / "cat")  # a loop back to the class
+    paths, labels = image_folder(tmp_path / "data")
+    assert sorted(os.path.basename(p) for p in paths) == ["a.png", "c.jfif"] and labels.tolist() == ["cat"] * 2
+
+
 def test_flat_rows_that_could_be_colour_images_ask_for_their_shape():
     rows = np.random.RandomState(0).rand(4, 3 * 8 * 8)
     with pytest.raises(ValueError, match=r"could be 8x8 images of 3 channels .* image_shape=\(8, 8, 3\)"):
