@@ -116,7 +116,13 @@ def _splits(X, y, cv, repeats, task, random_state):
     if len(out) < 2:
         raise ValueError("cv gives fewer than 2 splits; the comparison needs at least 2.")
     out = [(r, f, _split_rows(tr, len(y), f, "training"), _split_rows(te, len(y), f, "test")) for r, f, tr, te in out]
+    seen = {}
     for _, f, tr, te in out:
+        key = (tuple(np.sort(tr)), tuple(np.sort(te)))
+        if key in seen:  # the same split again is no new evidence: the tests would count it twice
+            raise ValueError(f"cv's splits {seen[key]} and {f} are the same: each split is evidence once; give each "
+                             "split once (repeat a shuffled splitter, e.g. RepeatedKFold, for more).")
+        seen[key] = f
         shared = np.intersect1d(tr, te)
         if len(shared):
             raise ValueError(f"cv's split {f} has rows both in its training and its test part (such as row "
@@ -357,6 +363,17 @@ def execute(plan, verbose=True, return_fitted=False, label="compare"):
     others = [n for n in names if roles.get(n) != "dummy"]
     if others and all(n in errors for n in others) and len(others) < len(names):  # the baseline would be 'best'
         raise ValueError(f"Every model but the baseline failed to fit; {others[0]}: {errors[others[0]]}")
+    sort = metrics[0].name
+    if others and (table.attrs["best"] is None or roles.get(table.attrs["best"]) == "dummy") and \
+            table.loc[others, f"{sort}_mean"].isna().all():  # no verdict, or the baseline's by default
+        raise ValueError(f"No model{' but the baseline' if len(others) < len(names) else ''} could be scored on "
+                         f"{sort} on 2 splits or more (see each model's warnings: a method it lacks, or a metric "
+                         f"undefined on these test sets): sort by another metric (sort=..., --sort).")
+    elapsed = time.perf_counter() - started
+    if time_budget is not None and elapsed > 1.1 * time_budget:  # the first repeat of the models kept runs whole
+        over = (f"took {_duration(elapsed)}, past the time budget of {_duration(time_budget)}: the models kept are "
+                "fitted on every split of the first repeat")
+        stopped = f"{stopped}; it {over}" if stopped else f"it {over}"
     warned = {}
     for r in records:
         for w in set(r["warnings"]):
@@ -373,7 +390,7 @@ def execute(plan, verbose=True, return_fitted=False, label="compare"):
         threads_reason=plan.threads_reason, roles=roles,
         scores=long, skipped=skipped, stopped=stopped, errors=errors,
         warnings={m: dict(c) for m, c in warned.items()}, notes=plan.notes,
-        elapsed=time.perf_counter() - started)
+        elapsed=elapsed)
     if not return_fitted:
         return table
     fitted = {"estimators": {}, "predictions": {}}
@@ -398,10 +415,10 @@ def _nanmean(values):
     return float(values.mean()) if len(values) else np.nan
 
 
-def _ranks(goodness, partial):
-    """1 = best by ``goodness`` (greater is better, ties share the lower rank), the models with ``partial[name]``
+def _ranks(goodness, failed):
+    """1 = best by ``goodness`` (greater is better, ties share the lower rank), the models with ``failed[name]``
     after all the others; NA for a model without a score."""
-    key = {n: (partial[n], -g) for n, g in goodness.items() if not np.isnan(g)}
+    key = {n: (failed[n], -g) for n, g in goodness.items() if not np.isnan(g)}
     ranks = pd.Series(pd.NA, index=goodness.index, dtype="Int64")
     for n, k in key.items():
         ranks[n] = 1 + sum(other < k for other in key.values())
@@ -450,8 +467,9 @@ def _tabulate(records, names, roles, splits, metrics, test, alpha, rope):
     n_test = float(np.mean([len(sp[3]) for sp in splits]))
     complete = {n: oriented(n) for n in names}
     candidates = [n for n in names if complete[n].notna().sum() >= 2]
-    # a model scored on every split is preferred: a mean over the folds a model survived is not the others' mean
-    whole = [n for n in candidates if complete[n].notna().sum() == len(splits)]
+    # a model without a failed fit is preferred: a mean over the folds a model survived is not the others' mean
+    failed = {n: any(r["error"] is not None for r in records if r["model"] == n) for n in names}
+    whole = [n for n in candidates if not failed[n]]
     best = max(whole or candidates, key=lambda n: goodness[n]) if candidates else None
     diff, p_raw, p_better, p_rope, p_worse = ({n: np.nan for n in names} for _ in range(5))
     if best is not None:
@@ -486,14 +504,13 @@ def _tabulate(records, names, roles, splits, metrics, test, alpha, rope):
     table.insert(0, "vs_best", pd.Series(verdict))
     table.insert(1, "group", table["vs_best"].map({"best": 1, "tied": 1, "equivalent": 1, "undecided": 1,
                                                    "worse": 2, "n/a": 3}).astype(int))
-    table.insert(2, "diff_vs_best", -pd.Series(diff) * sort.sign)  # model - best, in the metric's units
+    table.insert(2, "diff_vs_best", -pd.Series(diff) * sort.sign + 0.0)  # model - best, in the metric's units
     table.insert(3, "p_value", pd.Series(p_adj))
     table.insert(4, "p_best_better", pd.Series(p_better))
     table.insert(5, "p_equivalent", pd.Series(p_rope))
-    # models with a failed fit rank after those scored on every split, as they cannot be the best
-    partial = {n: complete[n].notna().sum() < len(splits) for n in names}
-    table["rank"] = _ranks(goodness, partial)
-    order = sorted(names, key=lambda n: (table.loc[n, "group"], n != best, partial[n],
+    # models with a failed fit rank after the others, as they cannot be the best
+    table["rank"] = _ranks(goodness, failed)
+    order = sorted(names, key=lambda n: (table.loc[n, "group"], n != best, failed[n],
                                          -np.nan_to_num(goodness[n], nan=-np.inf)))
     table = table.loc[order]
     table.attrs["best"] = best
@@ -524,12 +541,12 @@ def rank_datasets(tables, metric=None, alpha=0.05):
     """
     if len(tables) < 2:
         raise ValueError("rank_datasets needs the tables of at least 2 data sets.")
-    keyed, labels = {}, {}
+    keyed, labels, signs = {}, {}, {}
     for ds, table in tables.items():
         m = metric or table.attrs.get("sort")
         if f"{m}_mean" not in table:
             raise ValueError(f"Data set {ds!r} has no metric {m!r}.")
-        sign = -1 if m in table.attrs.get("lower_is_better", []) else 1
+        sign = signs[ds] = -1 if m in table.attrs.get("lower_is_better", []) else 1
         roles = table.attrs.get("roles", {})
         keyed[ds] = {}
         for name in table.index:
@@ -550,9 +567,7 @@ def rank_datasets(tables, metric=None, alpha=0.05):
     order = list(out["mean_ranks"].index)
     shown = frame[order].copy()
     metric_names = {metric or t.attrs.get("sort") for t in tables.values()}
-    lower = any(m in t.attrs.get("lower_is_better", []) for t in tables.values() for m in metric_names)
-    if lower:
-        shown = -shown
+    shown = shown.mul(pd.Series(signs), axis=0)  # each data set's values in its own metric's sense
     shown.loc["mean rank"] = out["mean_ranks"][order]
     shown.attrs.update(ranks=out["ranks"][order], mean_ranks=out["mean_ranks"], friedman_p=out["friedman_p"],
                        cd=out["cd"], alpha=alpha, metric=" / ".join(sorted(metric_names)), left_out=left_out,

@@ -69,8 +69,10 @@ def corrected_ttest(a, b, n_train, n_test):
         ``mean(d) / sqrt((1/J + n_test/n_train) * var(d))`` with ``J = len(d)``.
     p : float
         Two-sided p-value from Student's t with ``J - 1`` degrees of freedom. 1.0 when
-        every split gives the same difference 0; 0.0 when every split gives the same
-        non-zero difference.
+        every split gives the same difference 0. When every split gives the same non-zero
+        difference (a discrete metric on small test sets: one row each time) the variance
+        is 0 and t infinite, which is no evidence by itself: the p-value is then the sign
+        test's, ``2 * 0.5 ** J`` (0.25 for 3 splits, 0.002 for 10).
 
     Examples
     --------
@@ -81,7 +83,7 @@ def corrected_ttest(a, b, n_train, n_test):
     d, rounding = _differences(a, b)
     mean, se = _scale(d, rounding, n_train, n_test)
     if se == 0.0:
-        return (0.0, 1.0) if mean == 0.0 else (math.copysign(math.inf, mean), 0.0)
+        return (0.0, 1.0) if mean == 0.0 else (math.copysign(math.inf, mean), min(1.0, 2 * 0.5 ** len(d)))
     t = mean / se
     return float(t), float(2 * stats.t.sf(abs(t), df=len(d) - 1))
 

@@ -128,7 +128,9 @@ def test_the_corrected_and_bayesian_tests_by_hand():
     assert above + rope + below == pytest.approx(1.0)
     assert above == pytest.approx(stats.t(5, loc=d.mean(), scale=np.sqrt((1 / 6 + 0.25) * d.var(ddof=1))).sf(0.01))
     assert corrected_ttest(a, a, 80, 20) == (0.0, 1.0)  # identical models
-    assert corrected_ttest(a + 0.1, a, 80, 20)[1] == 0.0  # the same gain on every split
+    # the same gain on every split: no variance, so no t-test; the sign test's p (it was 0.0: 'worse' on 3 folds)
+    assert corrected_ttest(a + 0.1, a, 80, 20)[1] == pytest.approx(2 * 0.5 ** len(a))
+    assert corrected_ttest([0.9, 0.8, 0.7], [0.8, 0.7, 0.6], 80, 20)[1] == pytest.approx(0.25)
     assert bayesian_ttest(a, a, 80, 20) == (0.0, 1.0, 0.0)
     # scores equal up to the last bit (another summation order) are the same scores, not a sure loss
     assert corrected_ttest([0.5, 0.25], [0.5 - 1.1e-16, 0.25 - 1.1e-16], 80, 20) == (0.0, 1.0)
@@ -541,6 +543,39 @@ def test_a_metric_scored_on_some_splits_only_says_so_and_names_itself():
                re.search(r"LogisticRegression [12] of 3", line) for line in lines), lines
     failed = [line for line in lines if "scoring failed" in line]
     assert failed and all(re.search(r"scoring failed \(log_loss\): ValueError: ", line) for line in failed), failed
+
+
+def test_verdicts_need_evidence_and_a_metric_the_models_have():
+    from sklearn.model_selection import KFold
+    from sklearn.svm import LinearSVC
+
+    X, y = load_iris(return_X_y=True)
+    folds = list(KFold(5, shuffle=True, random_state=0).split(X))
+    with pytest.raises(ValueError, match="cv's splits 0 and 5 are the same: each split is evidence once"):
+        compare(X, y, models={"lr": LogisticRegression(max_iter=500)}, cv=folds * 2, **FAST)
+    with pytest.raises(ValueError, match="No model but the baseline could be scored on log_loss .* sort by another"):
+        compare(X, y, models={"svc": LinearSVC()}, cv=3, repeats=1, scoring=["log_loss", "accuracy"], **FAST)
+    # the same model twice: tied, its difference 0 (not -0.0)
+    table = compare(X, y, models={"a": LogisticRegression(max_iter=500), "b": LogisticRegression(max_iter=500)},
+                    cv=3, repeats=1, scoring="accuracy", **FAST)
+    assert set(table.loc[["a", "b"], "vs_best"]) == {"best", "tied"}
+    assert str(table["diff_vs_best"].dropna().iloc[0]) == "0.0"
+
+
+def test_a_time_budget_passed_is_said():
+    X, y = load_iris(return_X_y=True)
+    table = compare(X, y, models={"slow": _Slow(0.4)}, cv=3, repeats=1, time_budget=0.2, **FAST)
+    assert "past the time budget of" in (table.attrs["stopped"] or "")
+
+
+def test_rank_datasets_shows_each_data_set_in_its_own_metric():
+    X, y = load_iris(return_X_y=True)
+    models = {"lr": LogisticRegression(max_iter=500), "stump": RandomForestClassifier(n_estimators=5, max_depth=1)}
+    accuracy = compare(X, y, models=models, cv=3, repeats=1, scoring="accuracy", **FAST)
+    loss = compare(X, y, models=models, cv=3, repeats=1, scoring="log_loss", **FAST)
+    shown = rank_datasets({"acc": accuracy, "loss": loss})
+    assert shown.loc["acc", "lr"] == pytest.approx(accuracy.loc["lr", "accuracy_mean"])  # not its negative
+    assert shown.loc["loss", "lr"] == pytest.approx(loss.loc["lr", "log_loss_mean"])
 
 
 def test_rank_datasets_mean_ranks_and_critical_difference():
