@@ -472,6 +472,7 @@ def _tabulate(records, names, roles, splits, metrics, test, alpha, rope):
     whole = [n for n in candidates if not failed[n]]
     best = max(whole or candidates, key=lambda n: goodness[n]) if candidates else None
     diff, p_raw, p_better, p_rope, p_worse = ({n: np.nan for n in names} for _ in range(5))
+    width = np.nan
     if best is not None:
         base = complete[best]
         width = rope if sort.bounded else rope * abs(float(base.mean()))
@@ -514,6 +515,7 @@ def _tabulate(records, names, roles, splits, metrics, test, alpha, rope):
                                          -np.nan_to_num(goodness[n], nan=-np.inf)))
     table = table.loc[order]
     table.attrs["best"] = best
+    table.attrs["rope_width"] = width if best is not None else np.nan  # the rope in the metric's units
     return table, long
 
 

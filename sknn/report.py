@@ -13,6 +13,7 @@ import html
 import io
 import math
 import os
+from collections import Counter
 
 __all__ = ["describe", "describe_plan", "text_table", "notes", "figures", "html_report", "GROUP_TITLES"]
 
@@ -55,7 +56,12 @@ def significance_sentence(table):
     if test == "t-test":
         rule = f"'worse' when p < {a.get('alpha', 0.05):g}"
     else:
-        rule = (f"'worse' when P(best better by > rope {a.get('rope', 0.01):g}) >= {1 - a.get('alpha', 0.05):.2f}, "
+        rope, width = a.get("rope", 0.01), a.get("rope_width")
+        if width is not None and math.isfinite(width) and not math.isclose(width, rope):  # unbounded: relative
+            rope = f"{width:.3g} ({rope:g} of the best's {a.get('sort')})"
+        else:
+            rope = f"{rope:g}"
+        rule = (f"'worse' when P(best better by > rope {rope}) >= {1 - a.get('alpha', 0.05):.2f}, "
                 f"'equivalent' when P(within the rope) >= {1 - a.get('alpha', 0.05):.2f}")
     return f"each model against the best on {a.get('sort')}: {what}; {rule}"
 
@@ -97,6 +103,11 @@ def describe(table, name, n_read=None, n_features=None, task_given=False):
     reps = a.get("repeats", 1)
     protocol = f"{a.get('cv')}-fold cross-validation" + (f" x {reps} repeats" if reps > 1 else "")
     n_splits = len(a.get("cv_splits", []))
+    tested = Counter(int(i) for _, test in a.get("cv_splits", [])[:a.get("cv") or 0] for i in test)
+    if n_splits and a.get("n_samples") and (len(tested) != a["n_samples"] or set(tested.values()) != {1}):
+        protocol = (f"{a.get('cv')} train/test splits" + (f" x {reps} repeats" if reps > 1 else "")
+                    + f" (not k-fold: {a['n_samples'] - len(tested)} rows never tested"
+                    + (", some tested more than once" if set(tested.values()) - {1} else "") + ")")
     why = a.get("threads_reason")
     lines.append(f"protocol: {protocol} ({n_splits} splits, the same for every model); {a.get('n_jobs')} worker(s) x "
                  f"{a.get('threads')} thread(s) per fit" + (f" ({why})" if why else "")

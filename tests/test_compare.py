@@ -568,6 +568,20 @@ def test_a_time_budget_passed_is_said():
     assert "past the time budget of" in (table.attrs["stopped"] or "")
 
 
+def test_the_protocol_and_the_rope_are_described_as_they_were():
+    from sklearn.model_selection import ShuffleSplit
+
+    from sknn.report import describe, significance_sentence
+
+    X, y = make_regression(n_samples=120, n_features=3, noise=20, random_state=0)
+    table = compare(X, y, models={"ridge": Ridge()}, cv=ShuffleSplit(4, test_size=0.2, random_state=0), **FAST)
+    assert any("4 train/test splits (not k-fold: " in line for line in describe(table, "d"))
+    table = compare(X, y, models={"ridge": Ridge()}, cv=3, repeats=1, scoring="rmse", test="bayesian", **FAST)
+    width = table.attrs["rope_width"]  # 1% of the best's rmse, in rmse's units
+    assert width == pytest.approx(0.01 * table.loc["ridge", "rmse_mean"], rel=0.05)
+    assert f"rope {width:.3g} (0.01 of the best's rmse)" in significance_sentence(table)
+
+
 def test_rank_datasets_shows_each_data_set_in_its_own_metric():
     X, y = load_iris(return_X_y=True)
     models = {"lr": LogisticRegression(max_iter=500), "stump": RandomForestClassifier(n_estimators=5, max_depth=1)}
