@@ -392,7 +392,9 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
         """Warn when X holds categories not seen in ``fit`` (which ``transform`` reads as missing): for data a
         network goes on training on (a warm start, a later ``partial_fit``), whose encoding stays the first fit's."""
         check_is_fitted(self, "numeric_columns_")
-        columns = self._columns(X, reset=False)
+        with warnings.catch_warnings():  # (the estimator warns about feature names itself, by its own name)
+            warnings.filterwarnings("ignore", message=r".*feature names, but TabularPreprocessor was fitted")
+            columns = self._columns(X, reset=False)
         unseen = {}
         for i, j in enumerate([] if sp.issparse(columns) else self.categorical_columns_):
             values = np.asarray(columns[j][1], dtype=object)
