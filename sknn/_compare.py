@@ -470,7 +470,7 @@ def _tabulate(records, names, roles, splits, metrics, test, alpha, rope):
     # a model without a failed fit is preferred: a mean over the folds a model survived is not the others' mean
     failed = {n: any(r["error"] is not None for r in records if r["model"] == n) for n in names}
     whole = [n for n in candidates if not failed[n]]
-    best = max(whole or candidates, key=lambda n: goodness[n]) if candidates else None
+    best = max(whole or candidates, key=lambda n: (goodness[n], roles.get(n) != "dummy")) if candidates else None
     diff, p_raw, p_better, p_rope, p_worse = ({n: np.nan for n in names} for _ in range(5))
     width = np.nan
     if best is not None:

@@ -254,10 +254,16 @@ def _with_validation_curve(est, X, y, train):
 
 
 def figures(table, fitted, X, y):
-    """key -> (caption, PNG bytes) for one data set."""
+    """key -> (caption, PNG bytes) for one data set (labels and names drawn as they are: a '$' in a class name
+    is no matplotlib formula)."""
     import matplotlib
 
     matplotlib.use("Agg")
+    with matplotlib.rc_context({"text.parse_math": False}):
+        return _figures(table, fitted, X, y)
+
+
+def _figures(table, fitted, X, y):
     import matplotlib.pyplot as plt
     import numpy as np
 
@@ -374,17 +380,18 @@ def _html_table(table):
         cells = [f'<th class="model" scope="row">{html.escape(str(name))}</th>',
                  f'<td class="verdict verdict-{html.escape(r["vs_best"])}">{html.escape(r["vs_best"])}</td>']
         if test == "t-test":
-            cells.append(f'<td class="p">{"" if r["vs_best"] == "best" else _p(r["p_value"])}</td>')
+            cells.append(f'<td class="p">{"" if r["vs_best"] == "best" else html.escape(_p(r["p_value"]))}</td>')
         else:
             for key in ("p_best_better", "p_equivalent"):
                 cells.append(f'<td class="p">{"" if r["vs_best"] == "best" else format_number(r[key], 3)}</td>')
+        baseline = a.get("roles", {}).get(name) == "dummy"  # the best values are the others' (ties too)
         for m in metrics:
             v = r[f"{m}_mean"]
-            cls = "best" if m in best and v == best[m] else ""
+            cls = "best" if m in best and v == best[m] and not baseline else ""
             cells.append(f'<td class="metric {cls}" data-metric="{html.escape(m)}">{format_number(v)} '
                          f'<span class="std">± {format_number(r[f"{m}_std"], scale=v)}</span></td>')
         for t in ("fit_time", "predict_time"):
-            cls = "best" if t in best and r[t] == best[t] else ""
+            cls = "best" if t in best and r[t] == best[t] and not baseline else ""
             cells.append(f'<td class="time {cls}" data-metric="{t}">{_seconds(r[t])}</td>')
         cells.append(f'<td>{r["threads"]}</td><td>{format_number(r["cpu_use"], 1)}</td>')
         out.append(f'<tr class="model-row" data-model="{html.escape(str(name))}" data-group="{g}">'

@@ -582,6 +582,22 @@ def test_the_protocol_and_the_rope_are_described_as_they_were():
     assert f"rope {width:.3g} (0.01 of the best's rmse)" in significance_sentence(table)
 
 
+def test_the_baseline_is_never_the_best_on_a_tie_and_labels_are_drawn_as_text():
+    from sknn import report
+
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(60, 2))
+    y = np.array(["$\\frac$ promo", "$50k-$100k", "plain"])[rng.randint(0, 3, 60)]  # matplotlib formulas
+    table, fitted = compare(X, y, models={"prior": DummyClassifier(strategy="prior")}, cv=3, repeats=1,
+                            scoring="accuracy", return_fitted=True, **FAST)
+    assert table.attrs["best"] == "prior"  # tied with the baseline: the model, not the baseline
+    page = report._html_table(table)
+    assert 'class="metric best"' in page.split('data-model="Dummy (baseline)"')[0].split('data-model="prior"')[1]
+    assert 'class="metric best"' not in page.split('data-model="Dummy (baseline)"')[1]
+    figures = report.figures(table, fitted, X, y)  # a '$...$' class name failed inside matplotlib
+    assert figures and all(png.startswith(b"\x89PNG") for _, png in figures.values())
+
+
 def test_rank_datasets_shows_each_data_set_in_its_own_metric():
     X, y = load_iris(return_X_y=True)
     models = {"lr": LogisticRegression(max_iter=500), "stump": RandomForestClassifier(n_estimators=5, max_depth=1)}
