@@ -426,8 +426,8 @@ def _compare(args):
         if args.plots:
             os.makedirs(args.plots, exist_ok=True)
             written = []
-            for r in results:
-                prefix = "" if len(results) == 1 else report._slug(r["name"]) + "_"
+            for r, slug in zip(results, report.slugs(r["name"] for r in results)):
+                prefix = "" if len(results) == 1 else slug + "_"
                 for key, (_, png) in r["figures"].items():
                     written.append(os.path.join(args.plots, f"{prefix}{key}.png"))
                     with open(written[-1], "wb") as f:

@@ -414,6 +414,16 @@ def _slug(text):
     return "".join(c if c.isalnum() else "-" for c in str(text)).strip("-").lower() or "data"
 
 
+def slugs(names):
+    """A distinct file-name-safe slug for each name ('a b.csv' and 'a-b.csv' would share one: '-2' after it)."""
+    out, seen = [], Counter()
+    for name in names:
+        slug = _slug(name)
+        seen[slug] += 1
+        out.append(slug if seen[slug] == 1 else f"{slug}-{seen[slug]}")
+    return out
+
+
 def _ranks_html(ranks, figure):
     a = ranks.attrs
     shown = ranks.copy()
@@ -445,8 +455,8 @@ def html_report(datasets, ranks=None, rank_fig=None, title="Model comparison"):
 
     sections = []
     toc = []
-    for ds in datasets:
-        sid = "ds-" + _slug(ds["name"])
+    for ds, slug in zip(datasets, slugs(ds["name"] for ds in datasets)):
+        sid = "ds-" + slug
         toc.append(f'<li><a href="#{sid}">{html.escape(ds["name"])}</a></li>')
         head = ds["header"]
         facts = "".join(f"<li>{html.escape(line)}</li>" for line in head[1:])

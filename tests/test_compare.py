@@ -598,6 +598,12 @@ def test_the_baseline_is_never_the_best_on_a_tie_and_labels_are_drawn_as_text():
     assert figures and all(png.startswith(b"\x89PNG") for _, png in figures.values())
 
 
+def test_data_sets_named_alike_get_their_own_plots_and_sections():
+    from sknn.report import slugs
+
+    assert slugs(["a b.csv", "a-b.csv", "c.csv", "a_b.csv"]) == ["a-b-csv", "a-b-csv-2", "c-csv", "a-b-csv-3"]
+
+
 def test_rank_datasets_shows_each_data_set_in_its_own_metric():
     X, y = load_iris(return_X_y=True)
     models = {"lr": LogisticRegression(max_iter=500), "stump": RandomForestClassifier(n_estimators=5, max_depth=1)}
