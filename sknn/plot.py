@@ -79,7 +79,7 @@ def comparison(table, metric=None, ax=None):
     mean, std = table[f"{metric}_mean"], table[f"{metric}_std"]
     y = np.arange(len(table))[::-1]
     ax.barh(y, mean, xerr=std, color=[f"C{i}" for i in range(len(table))], capsize=4)
-    ax.set_yticks(y, table.index)
+    ax.set_yticks(y, [_text(m) for m in table.index])
     low = max(0.0, float((mean - 3 * std).min()) - 0.02) if metric != "r2" else min(0.0, float(mean.min()))
     high = float((mean + std).max())
     ax.set_xlim(low, high + 0.25 * (high - low))  # room for the labels
@@ -95,7 +95,7 @@ def fit_times(table, ax=None):
     ax = _axes(ax)
     y = np.arange(len(table))[::-1]
     ax.barh(y, table["fit_time"], color=[f"C{i}" for i in range(len(table))])
-    ax.set_yticks(y, table.index)
+    ax.set_yticks(y, [_text(m) for m in table.index])
     ax.set_xscale("log")
     ax.set_xlabel("fit time per fold (s, log scale)")
     ax.set_title("Fit time")
@@ -161,13 +161,13 @@ def fold_scores(table, metric=None, ax=None, title=None):
     rng = np.random.default_rng(0)
     for p, values in zip(pos, data):
         ax.scatter(values, p + rng.uniform(-0.18, 0.18, len(values)), s=12, color="black", alpha=0.6, zorder=3)
-    ax.set_yticks(pos, models)
+    ax.set_yticks(pos, [_text(m) for m in models])
     extra = ""
     values = np.concatenate([d for d in data if len(d)]) if any(len(d) for d in data) else np.array([0.0])
     for b in baseline:
         mean = float(table.loc[b, f"{metric}_mean"])
         if values.min() <= mean <= values.max():
-            ax.axvline(mean, color="#c44", ls="--", lw=1, label=f"{b}: {mean:.4f}")
+            ax.axvline(mean, color="#c44", ls="--", lw=1, label=f"{_text(b)}: {mean:.4f}")
             ax.legend(loc="best", fontsize=8)
         elif np.isfinite(mean):
             extra = f" (baseline {mean:.4f}, off the scale)"
@@ -198,7 +198,7 @@ def time_vs_score(table, metric=None, ax=None):
         color = _GROUP_COLORS.get(int(groups[name]), "#3b7dd8")
         ax.errorbar([x], [y], yerr=[err], fmt="o", color=color, ecolor=color, capsize=3, markersize=7,
                     markeredgecolor="black")
-        ax.annotate(name, (x, y), textcoords="offset points", xytext=(6, 6 if i % 2 == 0 else -12), fontsize=8)
+        ax.annotate(_text(name), (x, y), textcoords="offset points", xytext=(6, 6 if i % 2 == 0 else -12), fontsize=8)
     extra = ""
     if points:
         low = min(y - e for _, _, y, e in points)
@@ -206,14 +206,17 @@ def time_vs_score(table, metric=None, ax=None):
         for b in (m for m in table.index if m not in models):
             mean = float(table.loc[b, f"{metric}_mean"])
             if low <= mean <= high:
-                ax.axhline(mean, color="#c44", ls="--", lw=1, label=f"{b}: {mean:.4f}")
+                ax.axhline(mean, color="#c44", ls="--", lw=1, label=f"{_text(b)}: {mean:.4f}")
                 ax.legend(loc="best", fontsize=8)
             elif np.isfinite(mean):
                 extra = f" (baseline {mean:.4f}, off the scale)"
     ax.set_xscale("log")
     from matplotlib.ticker import NullFormatter
 
-    ax.xaxis.set_minor_formatter(NullFormatter())  # the labels of the minor ticks overlap
+    times = [x for _, x, _, _ in points]
+    if not times or max(times) / min(times) >= 10:  # the labels of the minor ticks would overlap
+        ax.xaxis.set_minor_formatter(NullFormatter())
+    # (within one decade, the minor ticks' labels are the only numbers on the axis: kept)
     ax.set_xlabel("fit time per split (s, log scale)")
     direction = "lower is better" if _lower_is_better(table, metric) else "higher is better"
     ax.set_ylabel(f"{metric} (mean ± std, {direction})")
@@ -255,7 +258,7 @@ def critical_difference(ranks, ax=None, title=None):
         level = -(i + 1) if left else -(k - i)
         x_text = lo - 0.25 if left else hi + 0.25
         ax.plot([r, r, x_text], [0, level * 0.45, level * 0.45], color="black", lw=0.8)
-        ax.text(x_text, level * 0.45, f"{name} ({r:.2f})" if left else f"({r:.2f}) {name}",
+        ax.text(x_text, level * 0.45, f"{_text(name)} ({r:.2f})" if left else f"({r:.2f}) {_text(name)}",
                 ha="right" if left else "left", va="center", fontsize=9)
     # cliques: maximal runs of models within cd of each other
     cliques, last_end = [], -1
@@ -291,12 +294,27 @@ def learning_curve(estimator, X, y, cv=5, train_sizes=(0.1, 0.325, 0.55, 0.775, 
     return ax
 
 
+def _text(name):
+    """A model's or class's name as matplotlib draws it as it is: a '$' is no formula ('$50k-$100k')."""
+    return str(name).replace("$", r"\$")
+
+
 def confusion_matrix(y_true, y_pred, labels=None, normalize=None, ax=None, title="Confusion matrix"):
     """The confusion matrix of predictions against the truth (rows: true labels)."""
     from sklearn.metrics import ConfusionMatrixDisplay
+    from sklearn.utils.multiclass import unique_labels
 
-    ax = _axes(ax, figsize=(5, 5))
+    shown = labels if labels is not None else unique_labels(y_true, y_pred)
+    n = len(shown)
+    side = min(14, max(5, 0.3 * n))  # a cell's count stays readable, up to a page
+    ax = _axes(ax, figsize=(side, side))
     ConfusionMatrixDisplay.from_predictions(y_true, y_pred, labels=labels, normalize=normalize, ax=ax,
-                                            colorbar=False, values_format=".2f" if normalize else "d")
+                                            colorbar=False, values_format=".2f" if normalize else "d",
+                                            display_labels=[_text(v) for v in shown],
+                                            include_values=n <= 30, xticks_rotation="vertical" if n > 10 else
+                                            "horizontal")
+    if n > 45:  # more names than fit beside the cells
+        ax.set_xticks([])
+        ax.set_yticks([])
     ax.set_title(title)
     return ax

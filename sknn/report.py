@@ -254,16 +254,10 @@ def _with_validation_curve(est, X, y, train):
 
 
 def figures(table, fitted, X, y):
-    """key -> (caption, PNG bytes) for one data set (labels and names drawn as they are: a '$' in a class name
-    is no matplotlib formula)."""
+    """key -> (caption, PNG bytes) for one data set."""
     import matplotlib
 
     matplotlib.use("Agg")
-    with matplotlib.rc_context({"text.parse_math": False}):
-        return _figures(table, fitted, X, y)
-
-
-def _figures(table, fitted, X, y):
     import matplotlib.pyplot as plt
     import numpy as np
 

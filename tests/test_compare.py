@@ -660,6 +660,20 @@ def test_plots_of_a_comparison():
         with pytest.raises(ValueError, match="holds no model"):
             draw(table.iloc[:0])  # (failed inside matplotlib)
     assert len(plot.comparison(table).patches) == 2
+    # many classes: a figure that grows with them (up to a page), counts left out beyond 30
+    y40 = np.arange(400) % 40
+    ax = plot.confusion_matrix(y40, np.roll(y40, 1))
+    assert ax.figure.get_size_inches()[0] == pytest.approx(12) and not ax.texts
+    # a time axis within one decade keeps the numbers of its minor ticks (the only ones in view)
+    narrow = compare(X, y, models={"a": LogisticRegression(max_iter=500), "b": LogisticRegression(C=0.5, max_iter=500)},
+                     cv=3, repeats=1, scoring="accuracy", **FAST)
+    narrow["fit_time"] = [0.00111 if name == "a" else 0.00124 for name in narrow.index]
+    ax = plot.time_vs_score(narrow)
+    ax.figure.canvas.draw()
+    low, high = ax.get_xlim()
+    labels = [t.get_text() for t in ax.xaxis.get_majorticklabels() + ax.xaxis.get_minorticklabels()
+              if low <= t.get_position()[0] <= high]
+    assert any(labels), labels
     matplotlib.pyplot.close("all")
 
 
