@@ -19,11 +19,6 @@ from sklearn.utils import _safe_indexing
 
 # --------------------------------------------------------------------------- one fit
 
-def _last_line(text):
-    lines = [ln.strip() for ln in str(text).strip().splitlines() if ln.strip()]
-    return lines[-1] if lines else str(text)
-
-
 def _exception_line(text):
     """The line of a traceback that names the exception ('ValueError: ...'), not the end of a long message."""
     lines = [ln.strip() for ln in str(text).strip().splitlines() if ln.strip()]
@@ -105,7 +100,7 @@ def _fit_one(name, estimator, X, y, split, train, test, scorers, threads, keep, 
             if "fits failed" not in str(exc):
                 raise
             out = None
-            record["error"] = _last_line(exc)
+            record["error"] = _exception_line(exc)
         if out is not None and keep:
             est = out["estimator"][0]
             record["estimator"] = est

@@ -25,8 +25,9 @@ from sklearn.utils.validation import validate_data as _sklearn_validate_data
 from torch.overrides import TorchFunctionMode
 
 __all__ = ["MAX_MAGNITUDE", "NetworkTooLarge", "build_within_memory", "check_callbacks", "check_fit_params",
-           "check_exact_in_float64", "check_magnitude", "check_non_negative_weights", "check_positive_int", "check_sizes",
-           "check_unique_columns", "check_validation_data", "check_width", "class_weight_vector", "compressed_opener",
+           "check_exact_in_float64", "check_magnitude", "check_non_negative_weights", "check_positive_int",
+           "check_sizes", "check_unique_columns", "check_validation_data", "check_width", "class_weight_vector",
+           "compressed_opener",
            "first_non_string", "float32_features", "memory_limit", "numbered_lines", "positive_rows",
            "reads_as_number", "refuse_data_loader", "validate_data"]
 

@@ -160,7 +160,7 @@ def _separator(where):
     return max((";", "\t"), key=first.count) if (";" in first or "\t" in first) else ","
 
 
-def _read_csv(where, na_values, default_na=True):
+def _read_csv(where, na_values, default_na=True, sep=","):
     """The CSV file as a DataFrame whose columns are named by its header, or a CommandError.
 
     Rows with one field more than the header (a delimiter at the end of every data row, as some
@@ -175,7 +175,6 @@ def _read_csv(where, na_values, default_na=True):
 
     from ._tabular import numbers_as_text
 
-    sep = _separator(where)
     read = dict(low_memory=False, na_values=(list(na_values) + ([] if default_na else [""])) or None, sep=sep,
                 keep_default_na=default_na)
     with warnings.catch_warnings(record=True) as caught:
@@ -195,13 +194,12 @@ def _read_csv(where, na_values, default_na=True):
     return frame
 
 
-def _missing_markers(where, target, y):
+def _missing_markers(where, target, y, sep):
     """The non-empty strings of the target column that pandas read as missing ('NA', 'None', 'null'...)."""
     import pandas as pd
 
     try:
-        raw = pd.read_csv(where, dtype=str, keep_default_na=False, index_col=False, sep=_separator(where),
-                          usecols=[target])[target]
+        raw = pd.read_csv(where, dtype=str, keep_default_na=False, index_col=False, sep=sep, usecols=[target])[target]
     except (ValueError, pd.errors.ParserError):
         return []
     if len(raw) != len(y):
@@ -222,9 +220,9 @@ def _load(kind, where, target, na_values=(), task="auto", default_na=True):
         X, y = getattr(sklearn.datasets, f"load_{where}")(return_X_y=True)
         return X, y, len(y), X.shape[1], None
     try:
-        frame = _read_csv(where, na_values, default_na)
-        header = pd.read_csv(where, header=None, nrows=1, dtype=str, keep_default_na=False,
-                             sep=_separator(where)).iloc[0]
+        sep = _separator(where)
+        frame = _read_csv(where, na_values, default_na, sep)
+        header = pd.read_csv(where, header=None, nrows=1, dtype=str, keep_default_na=False, sep=sep).iloc[0]
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError, OSError,
             MemoryError) as exc:
         text = str(exc).strip().splitlines()
@@ -264,7 +262,7 @@ def _load(kind, where, target, na_values=(), task="auto", default_na=True):
         note = f"{note}; {extra}" if note else extra
     y = frame[target]
     X = frame.drop(columns=[target])
-    markers = _missing_markers(where, target, y) if default_na and y.isna().any() else []
+    markers = _missing_markers(where, target, y, sep) if default_na and y.isna().any() else []
     if markers:  # rows without a target are left out: say which cells pandas read as missing
         extra = (f"target cells {', '.join(map(repr, markers[:5]))} were read as missing; if they are values, "
                  "pass --no-default-na")
