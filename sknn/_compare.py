@@ -35,8 +35,9 @@ from sklearn.utils import _safe_indexing
 from . import _stats
 from ._compare_defaults import DEFAULT_REPEATS, SMALL_DATA, default_repeats
 from ._compare_fit import _duration, _fit_one, _packages, _Progress
-from ._compare_lineup import (METRICS, MODEL_ALIASES, LabelEncodedClassifier, _check_features, _check_target,
-                              _is_missing, _metrics, _select_models, _task_with_reason, default_models, detect_task)
+from ._compare_lineup import (METRICS, MODEL_ALIASES, AllClassesScorer, LabelEncodedClassifier, _check_features,
+                              _check_target, _is_missing, _metrics, _select_models, _task_with_reason, default_models,
+                              detect_task)
 from ._labels import check_label_spellings, check_real_target, numpy_labels
 
 __all__ = ["run_compare", "prepare", "execute", "default_models", "detect_task", "rank_datasets", "MODEL_ALIASES",
@@ -256,6 +257,8 @@ def prepare(X, y, models="default", cv=5, repeats=None, scoring=None, sort=None,
     notes, class_counts = [], {}
     if task == "classification":
         labels, counts = np.unique(y, return_counts=True)
+        scorers = {name: AllClassesScorer(s, labels) if AllClassesScorer.applies(s) else s
+                   for name, s in scorers.items()}
         class_counts = {(v.item() if hasattr(v, "item") else v): int(c) for v, c in zip(labels, counts)}
         single = labels[counts == 1]
         if len(labels) - len(single) < 2 and 2 * len(single) > len(labels):

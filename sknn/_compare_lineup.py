@@ -117,6 +117,52 @@ def _metrics(scoring, sort, task, n_classes):
     return metrics
 
 
+class AllClassesScorer:
+    """A scorer of probabilities told every class of the target (log-loss, multi-class ROC AUC, ...).
+
+    scikit-learn's scorers take the classes from the test rows and the model's columns: on a
+    split whose training rows lack a rare class, or whose test rows lack one, log-loss fails
+    ("y_true and y_pred contain different number of classes"). Here the model gives a class it
+    never saw probability 0 (as ``cross_val_predict`` does) and the metric is computed over all
+    of the target's classes (``labels=``). A model without ``predict_proba`` is scored by the
+    scorer itself. Picklable, for compare's workers.
+    """
+
+    def __init__(self, scorer, classes):
+        from sklearn.metrics import get_scorer
+
+        self.scorer, self.classes = scorer, np.asarray(classes)
+        self._response_method = getattr(get_scorer(scorer), "_response_method", "predict_proba")
+
+    @staticmethod
+    def applies(scorer):
+        """Whether ``scorer`` (a name) scores probabilities with a metric that takes ``labels=``."""
+        import inspect
+
+        from sklearn.metrics import get_scorer
+
+        scorer = get_scorer(scorer)
+        methods = getattr(scorer, "_response_method", ())
+        takes = "labels" in inspect.signature(getattr(scorer, "_score_func", len)).parameters
+        return takes and "predict_proba" in ((methods,) if isinstance(methods, str) else methods)
+
+    def __call__(self, estimator, X, y, **kwargs):
+        from sklearn.metrics import get_scorer
+
+        scorer = get_scorer(self.scorer)
+        index = {c: i for i, c in enumerate(self.classes.tolist())}
+        known = getattr(estimator, "classes_", None)
+        if (known is None or not hasattr(estimator, "predict_proba") or kwargs
+                or any(c not in index for c in np.asarray(known).tolist())):
+            return scorer(estimator, X, y, **kwargs)
+        proba = np.zeros((len(y), len(self.classes)))
+        proba[:, [index[c] for c in np.asarray(known).tolist()]] = estimator.predict_proba(X)
+        return scorer._sign * scorer._score_func(y, proba, labels=self.classes, **scorer._kwargs)
+
+    def __repr__(self):
+        return f"AllClassesScorer({self.scorer!r})"
+
+
 # --------------------------------------------------------------------------- task
 
 def _is_missing(y):
