@@ -172,8 +172,10 @@ def friedman_nemenyi(scores, alpha=0.05):
     -------
     dict
         ``ranks`` (DataFrame, 1 = best in each data set, ties share the mean rank),
-        ``mean_ranks`` (Series, best first), ``friedman_p`` (NaN with fewer than 3 models
-        or 2 data sets), ``cd`` (two models whose mean ranks differ by less are not
+        ``mean_ranks`` (Series, best first), ``friedman_p`` (the p-value of Friedman's test;
+        with two models, of Wilcoxon's signed-rank test of their differences, Demšar's
+        test for two models over data sets; NaN with one model or one data set), ``test``
+        (which of the two), ``cd`` (two models whose mean ranks differ by less are not
         significantly different at ``alpha``), ``n_datasets``, ``alpha``.
 
     Examples
@@ -188,13 +190,17 @@ def friedman_nemenyi(scores, alpha=0.05):
     n, k = scores.shape
     ranks = scores.rank(axis=1, ascending=False, method="average")
     mean_ranks = ranks.mean().sort_values()
-    friedman_p = math.nan
+    friedman_p, test = math.nan, "Friedman"
+    columns = [scores[c].to_numpy() for c in scores.columns]
     if k >= 3 and n >= 2:
-        columns = [scores[c].to_numpy() for c in scores.columns]
         if np.ptp(ranks.to_numpy(), axis=1).any():
             friedman_p = float(stats.friedmanchisquare(*columns).pvalue)
         else:
             friedman_p = 1.0
+    elif k == 2 and n >= 2:  # Friedman's test needs 3 models; two are compared by their differences
+        test = "Wilcoxon signed-rank"
+        differences = np.round(columns[0] - columns[1], 12)  # equal gaps tie, whatever the float sums
+        friedman_p = float(stats.wilcoxon(differences).pvalue) if np.any(differences != 0) else 1.0
     cd = nemenyi_q(k, alpha) * math.sqrt(k * (k + 1) / (6.0 * n)) if k >= 2 else math.nan
-    return {"ranks": ranks, "mean_ranks": mean_ranks, "friedman_p": friedman_p, "cd": float(cd), "n_datasets": n,
-            "alpha": alpha}
+    return {"ranks": ranks, "mean_ranks": mean_ranks, "friedman_p": friedman_p, "test": test, "cd": float(cd),
+            "n_datasets": n, "alpha": alpha}

@@ -273,7 +273,8 @@ def critical_difference(ranks, ax=None, title=None):
         y = -0.15 - 0.18 * n
         ax.hlines(y, values[i] - 0.03, values[j] + 0.03, color="#3b7dd8", lw=4)
     p = attrs.get("friedman_p", np.nan)
-    ax.set_title(title or f"Mean ranks over {attrs.get('n_datasets', '?')} data sets (Friedman p = {p:.3g}); "
+    ax.set_title(title or f"Mean ranks over {attrs.get('n_datasets', '?')} data sets "
+                          f"({attrs.get('test', 'Friedman')} p = {p:.3g}); "
                           f"joined: not significantly different", fontsize=10)
     return ax
 

@@ -6,6 +6,7 @@ import time
 import numpy as np
 import pandas as pd
 import pytest
+from scipy.stats import wilcoxon
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.datasets import load_breast_cancer, load_iris, make_regression
 from sklearn.dummy import DummyClassifier
@@ -647,7 +648,13 @@ def test_rank_datasets_mean_ranks_and_critical_difference():
     assert ranks.loc["mean rank"].tolist() == pytest.approx([8 / 7, 13 / 7, 3.0])
     a = ranks.attrs
     assert a["cd"] == pytest.approx(2.343 * np.sqrt(3 * 4 / (6 * 7)))
-    assert a["friedman_p"] < 0.01
+    assert a["friedman_p"] < 0.01 and a["test"] == "Friedman"
+    # two models: Friedman's test needs three; Wilcoxon's signed-rank test of their differences (Demšar 2006)
+    two = {name: t.drop(index="Dummy (baseline)") for name, t in tables.items()}
+    a = rank_datasets(two).attrs
+    net, forest = np.array([0.9 + 0.01 * i for i in range(6)] + [0.85]), np.array([0.88] * 6 + [0.87])
+    assert a["test"] == "Wilcoxon signed-rank"
+    assert a["friedman_p"] == pytest.approx(wilcoxon(np.round(net - forest, 12)).pvalue) and a["friedman_p"] < 0.05
     with pytest.raises(ValueError, match="at least 2 data sets"):
         rank_datasets({"d0": tables["d0"]})
 
