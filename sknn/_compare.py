@@ -575,6 +575,7 @@ def rank_datasets(tables, metric=None, alpha=0.05):
     shown = shown.mul(pd.Series(signs), axis=0)  # each data set's values in its own metric's sense
     shown.loc["mean rank"] = out["mean_ranks"][order]
     shown.attrs.update(ranks=out["ranks"][order], mean_ranks=out["mean_ranks"], friedman_p=out["friedman_p"],
-                       test=out["test"], cd=out["cd"], alpha=alpha, metric=" / ".join(sorted(metric_names)), left_out=left_out,
+                       test=out["test"], cd=out["cd"], alpha=alpha, metric=" / ".join(sorted(metric_names)),
+                       left_out=left_out,
                        n_datasets=out["n_datasets"])
     return shown

@@ -426,7 +426,8 @@ def _ranks_html(ranks, figure):
     p = a.get("friedman_p", math.nan)
     return (f'<section id="ranks" class="ranks"><h2>Across data sets</h2>'
             f"<p>Each model's mean {html.escape(str(a.get('metric')))} per data set, and its mean rank (1 = best). "
-            f"{a.get('test', 'Friedman')} test p = {_p(p)}; Nemenyi critical difference at alpha {a.get('alpha', 0.05):g}: "
+            f"{a.get('test', 'Friedman')} test p = {_p(p)}; "
+            f"Nemenyi critical difference at alpha {a.get('alpha', 0.05):g}: "
             f"{a.get('cd', math.nan):.2f} (Demšar 2006). With few data sets the critical difference is large: "
             "add data sets to separate the models.</p>"
             + (f"<p class='notes'>Left out (not scored on every data set): {html.escape(', '.join(left))}</p>"
