@@ -166,6 +166,8 @@ def read_image(path, size=None, channels=None, resize=True):
                                      "(height, width) in fit to have files of any size resized")
                 img = img.resize((size[1], size[0]), Image.BILINEAR)
             arr = np.asarray(img, dtype=np.float32) / top
+            if deep and not np.isfinite(arr).all():  # PIL's extrema skip NaN
+                raise ValueError("it holds NaN or infinite pixel values")
             if deep and channels > 1:  # grey as RGB, opaque where an alpha channel is asked for
                 arr = np.concatenate([np.repeat(arr[:, :, None], 3, axis=2), np.ones_like(arr[:, :, None])][
                     :1 + (channels == 4)], axis=2)
@@ -189,6 +191,10 @@ def _deep_pixel_top(img):
             return 1.0
         what, fix = "floating-point pixels", "scale them to [0, 1]"
     else:
+        if 0 < high <= _SMALLER_TOP[65535.0] and low >= 0:  # divided by 65,535 they would be nearly black
+            raise ValueError(f"it holds {img.mode} pixels of 0 to {high} only: 8-bit levels in a 16- or 32-bit "
+                             "image, which are scaled as 16-bit ones (divided by 65,535). Save it as an 8-bit image "
+                             "(or its levels times 257)")
         if low >= 0 and high <= 65535:
             return 65535.0
         what, fix = "32-bit integer pixels", "store them as 8- or 16-bit images"
@@ -298,7 +304,7 @@ class ImageInputMixin:
             paths = np.asarray([os.fspath(p) for p in X], dtype=object)
             if reset:
                 self.image_shape_ = self._file_image_shape(paths)
-                self.pixel_max_ = 1.0  # files are read scaled to [0, 1]
+                self.pixel_max_, self.pixel_min_ = 1.0, 0.0  # files are read scaled to [0, 1]
             else:
                 self._check_pixel_scale(None, True, reset)
             return paths
@@ -311,13 +317,20 @@ class ImageInputMixin:
                 and seen[0] == 1 and array.shape[1] != seen[1] * seen[2]):
             raise ValueError(f"X has shape {array.shape}, the size of one grey image, but a 2-D X is read as rows of "
                              "pixels, one image per row: pass one image as a batch of one, X[None].")
+        # fit saw images, not rows: rows are theirs flattened, or images of another size some estimators resize
+        if (not reset and array.ndim == 2 and not hasattr(self, "n_features_in_")
+                and array.shape[1] != int(np.prod(seen))):
+            raise ValueError(f"X has shape {array.shape}: a 2-D X is read as rows of pixels, one image per row, but "
+                             f"{type(self).__name__} was fitted on images of shape {seen}, and rows of "
+                             f"{array.shape[1]} pixels are not theirs flattened: pass images as fit had them "
+                             "(n, height, width[, channels]); one image as a batch of one, X[None].")
         if (array.ndim == 3 and array.shape[2] in (3, 4) and min(array.shape[:2]) > 4
                 and (reset or tuple(self.image_shape_) != (1, *array.shape[1:]))):
             raise ValueError(f"X has shape {array.shape}, the shape of one colour image, but a 3-D X is read as grey "
                              f"images (n, height, width): here {array.shape[0]} images {array.shape[2]} pixels wide. "
                              "Pass one image as a batch of one, X[None] (grey images that narrow: X[..., None]).")
-        # one image of fit's shape channels first, torch's layout, without its batch
-        if not reset and array.ndim == 3 and array.shape[0] > 1 and min(array.shape[1:]) > 4 and array.shape == seen:
+        # one image of fit's channels, channels first (torch's layout), without its batch: of any size, as some resize
+        if not reset and array.ndim == 3 and array.shape[0] == seen[0] > 1 and min(array.shape[1:]) > 4:
             raise ValueError(f"X has shape {array.shape}: one {array.shape[0]}-channel image (channels first), or "
                              f"{array.shape[0]} grey images? A 3-D X is read as grey images (n, height, width), and "
                              f"{type(self).__name__} was fitted on {array.shape[0]}-channel images: pass one image "
@@ -343,20 +356,31 @@ class ImageInputMixin:
         255 times (65,535 times for uint16; ``scaled``: the divisor of such integer images, None for floats),
         and a network answers such images with confident nonsense. A network made for a fixed range
         (``_pixel_range``: a pretrained backbone) refuses images well outside it, in fit too."""
+        name = type(self).__name__
         if images is None:  # files: 8-bit values scaled to [0, 1]
-            top = 1.0
+            low, top = 0.0, 1.0
         else:  # no copy of the images (np.abs would make one)
             low, high = (float(images.min()), float(images.max())) if images.size else (0.0, 0.0)
             top = max(high, -low)
+            if scaled and 0 < high * scaled <= _SMALLER_TOP[scaled] + 0.5:
+                kind = "uint8" if scaled == 255 else "uint16"
+                levels, fix = (("0 and 1 only: binary images", "pass them as bool (X.astype(bool)) or as floats")
+                               if scaled == 255 else (f"0 to {round(high * scaled)} only: 8-bit levels",
+                                                      "pass them as uint8 (X.astype(np.uint8))"))
+                raise ValueError(f"X is {kind} with pixel values of {levels}? As {kind} levels they are divided by "
+                                 f"{scaled:,.0f} and read as nearly black images: {fix}.")
             if self._pixel_range is not None:
                 self._check_pixel_range(low, high)
         if reset:
-            self.pixel_max_ = top
+            self.pixel_max_, self.pixel_min_ = top, low
             return
         fitted = getattr(self, "pixel_max_", None)
         if not fitted:  # a model saved before pixel_max_, or black training images
             return
-        name = type(self).__name__
+        if getattr(self, "pixel_min_", -1.0) >= 0 and low < -_NEGATIVE_SHARE * fitted:
+            raise ValueError(f"X has pixel values down to {low:.4g}, but the images {name} was fitted on had none "
+                             f"below 0 (0 to {fitted:.4g}): standardised, centred or negated images? Give X as the "
+                             "training images were, or fit on images prepared the same way.")
         if top > _PIXEL_SCALE_FACTOR * fitted:
             raise ValueError(f"X's pixel values reach {top:.4g}, {top / fitted:.0f} times the largest of the images "
                              f"{name} was fitted on ({fitted:.4g}): they are not on the same scale. uint8 and uint16 "
@@ -428,23 +452,49 @@ class ImageInputMixin:
 
 # pixels this many times beyond (or, for uint8 input, below) the training images' largest: another scale
 _PIXEL_SCALE_FACTOR = 50.0
+# after training images of no negative pixel, pixels below -this share of their largest: centred or standardised
+_NEGATIVE_SHARE = 0.25
 
 
 _DEPTHS = {np.dtype(np.uint8): 255.0, np.dtype(np.uint16): 65535.0}  # the top level of 8- and 16-bit pixels
+# integer images whose largest level is at most this are another depth's levels (8-bit ones in uint16, 0/1 in uint8)
+_SMALLER_TOP = {255.0: 1.0, 65535.0: 255.0}
+
+
+def _depth_of(dtype):
+    """255.0 for uint8, 65535.0 for uint16 (either byte order, pandas' nullable UInt8/UInt16 too), else None."""
+    dtype = getattr(dtype, "numpy_dtype", dtype)  # pandas' nullable integer dtypes
+    try:
+        dtype = np.dtype(dtype)
+    except TypeError:  # another extension dtype (strings, categories): not pixels of a known depth
+        return None
+    return _DEPTHS.get(dtype.newbyteorder("=") if dtype.byteorder not in "=|" else dtype)
 
 
 def _integer_depth(X):
     """255.0 or 65535.0 when an array, or every column of a DataFrame, holds uint8 or uint16 pixels; else None."""
     if hasattr(X, "dtypes") and not hasattr(X, "dtype"):
-        depths = {_DEPTHS.get(np.dtype(dtype)) for dtype in X.dtypes} if len(X.dtypes) else {None}
+        depths = {_depth_of(dtype) for dtype in X.dtypes} if len(X.dtypes) else {None}
         return depths.pop() if len(depths) == 1 else None
-    return _DEPTHS.get(getattr(X, "dtype", None))
+    dtype = getattr(X, "dtype", None)
+    return None if dtype is None else _depth_of(dtype)
 
 
 def _names(paths, shown=10):
     """Some file names of a list, for a message."""
     names = ", ".join(repr(os.fspath(p)) for p in paths[:shown])
     return names + (f" and {len(paths) - shown} more" if len(paths) > shown else "")
+
+
+# PIL modes whose arrays are pixel levels as sknn reads arrays (grey, RGB, RGBA, 1-bit, 16-bit and float grey)
+_PIL_LEVELS = ("L", "RGB", "RGBA", "1", "I;16", "F")
+_PIL_NOT_LEVELS = {"P": "palette indices", "PA": "palette indices", "CMYK": "ink levels (4 channels)",
+                   "YCbCr": "another colour space", "LAB": "another colour space", "HSV": "another colour space",
+                   "LA": "grey and alpha (2 channels)", "I": "32-bit integers"}
+
+
+def _is_pil_image(x):
+    return type(x).__module__.startswith("PIL.") and hasattr(x, "mode") and hasattr(x, "getextrema")
 
 
 def _check_image_list(X):
@@ -465,6 +515,11 @@ def _check_image_list(X):
             j = is_path.index(False)
             raise TypeError(f"X[{j}] is {X[j]!r:.80} (of type {type(X[j]).__name__}) but X[{is_path.index(True)}] "
                             "is a file path: a list of images holds file paths only (str or pathlib.Path).")
+        j = next((j for j, x in enumerate(X) if _is_pil_image(x) and x.mode not in _PIL_LEVELS), None)
+        if j is not None:
+            raise TypeError(f"X[{j}] is a PIL image in mode {X[j].mode!r}, whose array holds "
+                            f"{_PIL_NOT_LEVELS.get(X[j].mode, 'no grey or RGB levels')}: convert the images first "
+                            "(img.convert('RGB') or img.convert('L')), or pass their file paths.")
         shapes = [np.shape(x) for x in X]
         j = next((j for j, shape in enumerate(shapes) if shape != shapes[0]), None)
         if j is not None:

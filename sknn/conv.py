@@ -206,11 +206,16 @@ verbose, callbacks, criterion
     ----------
     classes_ : ndarray
     image_shape_ : (channels, height, width)
+        The shape of the images the network takes.
     pixel_max_ : float
         The largest pixel value of the training images after uint8 or uint16 scaling (1.0 for
         8-bit images and files): images to predict more than 50 times beyond it, or uint8 images
         when the model was fitted on floats beyond 50, are on another scale and refused.
-        The shape of the images the network takes.
+    pixel_min_ : float
+        The smallest pixel value of the training images after scaling. When it is not negative,
+        images to predict with pixels below -0.25 times ``pixel_max_`` (standardised, centred or
+        negated images) are refused. uint8 images of 0 and 1 only, and uint16 ones of 8-bit
+        levels, are refused in fit and predict: scaled as 8- or 16-bit levels they would be black.
     n_features_in_ : int, for flat-row input
     history_, loss_curve_, n_iter_, validation_scores_, best_validation_score_, net_, device_
         As in :class:`sknn.DenseClassifier`.

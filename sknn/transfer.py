@@ -266,7 +266,8 @@ verbose, callbacks, criterion
     classes_ : ndarray
     image_shape_ : (3, height, width), the images the backbone takes
     input_image_shape_ : (channels, height, width) of the arrays ``fit`` saw, before resizing (None for files)
-    pixel_max_ : float, the largest training pixel after uint8 or uint16 scaling (as in ConvImageClassifier)
+    pixel_max_, pixel_min_ : float, the largest and smallest training pixels after uint8 or uint16 scaling (as in
+        ConvImageClassifier)
     n_features_in_ : int, for flat-row input
     history_, loss_curve_, n_iter_, validation_scores_, best_validation_score_, net_, device_
         As in :class:`sknn.DenseClassifier`.
@@ -452,7 +453,8 @@ class VGGFeatureExtractor(_VGGInputMixin, FamilyEstimator, ClassNamePrefixFeatur
     module_ : TransferNet without a head, on ``device_``
     image_shape_ : (3, height, width)
     input_image_shape_ : (channels, height, width) of the arrays ``fit`` saw, before resizing (None for files)
-    pixel_max_ : float, the largest pixel of the images ``fit`` saw, after uint8 or uint16 scaling
+    pixel_max_, pixel_min_ : float, the largest and smallest pixels of the images ``fit`` saw, after uint8 or
+        uint16 scaling
     n_features_in_ : int, for flat-row input
 
     Examples

@@ -5,6 +5,7 @@ import warnings
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.utils._param_validation import InvalidParameterError
 
@@ -397,3 +398,78 @@ def test_flat_rows_that_could_be_colour_images_ask_for_their_shape():
     with pytest.raises(ValueError, match=r"could be 8x8 images of 3 channels .* image_shape=\(8, 8, 3\)"):
         ConvImageClassifier(**CONV).fit(rows, [0, 1] * 2)
     assert ConvImageClassifier(image_shape=(1, 192), **CONV).fit(rows, [0, 1] * 2).image_shape_ == (1, 1, 192)
+
+
+def test_integer_images_of_another_depths_levels_are_refused_not_read_black(tmp_path):
+    rng = np.random.RandomState(0)
+    X8 = (rng.rand(8, 8, 8) * 255).astype(np.uint8)
+    clf = ConvImageClassifier(**CONV).fit(X8, [0, 1] * 4)
+    for est in (clf, ConvImageClassifier(**CONV)):  # at predict and at fit alike
+        call = est.predict if est is clf else (lambda X: est.fit(X, [0, 1] * 4))
+        with pytest.raises(ValueError, match=r"X is uint16 with pixel values of 0 to 25\d only: 8-bit levels\? "
+                                             r".*divided by 65,535.*X\.astype\(np\.uint8\)"):
+            call(X8.astype(np.uint16))  # 8-bit levels in a uint16 array: /65,535 every image is black
+        with pytest.raises(ValueError, match=r"X is uint8 with pixel values of 0 and 1 only: binary images\? "
+                                             r".*X\.astype\(bool\)"):
+            call((X8 > 127).astype(np.uint8))  # masks: 0 and 1/255
+    np.testing.assert_array_equal(clf.predict(X8.astype(np.uint16) * 257), clf.predict(X8))  # real 16-bit: fine
+    # uint16 in either byte order, and pandas' nullable UInt8 columns, are scaled like native uint16 and uint8
+    X16 = X8.astype(np.uint16) * 257
+    np.testing.assert_allclose(clf.predict_proba(X16.astype(">u2")), clf.predict_proba(X8), rtol=1e-5)
+    flat = ConvImageClassifier(image_shape=(8, 8), **CONV).fit(X8.reshape(8, 64), [0, 1] * 4)
+    frame = pd.DataFrame(X8.reshape(8, 64)).astype("UInt8")
+    np.testing.assert_allclose(flat.predict_proba(frame), flat.predict_proba(X8.reshape(8, 64)), rtol=1e-5)
+    # 16-bit files of 8-bit levels: refused naming the file, not divided by 65,535
+    path = tmp_path / "eight_in_sixteen.png"
+    Image.fromarray(X8[0].astype(np.uint16)).save(path)
+    with pytest.raises(ValueError, match=r"eight_in_sixteen\.png.*I;16 pixels of 0 to 25\d only: 8-bit levels"):
+        clf.predict([str(path)])
+
+
+def test_float_image_files_with_nan_pixels_are_refused_naming_the_file(tmp_path):
+    rng = np.random.RandomState(0)
+    paths = []
+    for i in range(4):
+        pixels = rng.rand(8, 8).astype(np.float32)
+        if i == 2:
+            pixels[3, 3] = np.nan  # PIL's extrema skip NaN
+        paths.append(str(tmp_path / f"f{i}.tif"))
+        Image.fromarray(pixels, mode="F").save(paths[-1])
+    with pytest.raises(ValueError, match=r"f2\.tif.*NaN or infinite pixel values"):
+        VGGFeatureExtractor(**VGG).fit(paths[:2]).transform(paths)
+
+
+def test_pil_images_whose_arrays_are_not_pixel_levels_are_refused(tmp_path):
+    rng = np.random.RandomState(0)
+    grey = [Image.fromarray((rng.rand(8, 8) * 255).astype(np.uint8)) for _ in range(4)]
+    clf = ConvImageClassifier(**CONV).fit(grey, [0, 1] * 2)  # grey PIL images: their arrays are the levels
+    np.testing.assert_array_equal(clf.predict(grey), clf.predict(np.stack([np.asarray(g) for g in grey])))
+    palette = [g.convert("P") for g in grey]  # how PIL opens GIFs: np.asarray gives palette indices
+    with pytest.raises(TypeError, match=r"X\[0\] is a PIL image in mode 'P', whose array holds palette indices: "
+                                        r"convert the images first"):
+        clf.predict(palette)
+
+
+def test_one_image_without_its_batch_axis_is_refused_at_any_size():
+    rng = np.random.RandomState(0)
+    grey = VGGFeatureExtractor(**VGG).fit(rng.rand(6, 8, 8))  # resizes any size to 8x8
+    with pytest.raises(ValueError, match=r"X has shape \(28, 28\): a 2-D X is read as rows .* fitted on images of "
+                                         r"shape \(1, 8, 8\).*X\[None\]"):
+        grey.transform(rng.rand(28, 28))
+    assert grey.transform(rng.rand(3, 64)).shape[0] == 3  # rows of fit's images flattened: still rows
+    colour = TransferVGGClassifier(max_iter=1, batch_size=4, **VGG).fit(rng.rand(6, 16, 16, 3), [0, 1] * 3)
+    with pytest.raises(ValueError, match=r"X has shape \(3, 32, 32\): one 3-channel image .*X\[None\]"):
+        colour.predict(rng.rand(3, 32, 32))
+
+
+def test_negative_pixels_after_training_images_without_any_are_refused():
+    rng = np.random.RandomState(0)
+    X = rng.rand(8, 8, 8)
+    clf = ConvImageClassifier(**CONV).fit(X, [0, 1] * 4)
+    assert clf.pixel_min_ >= 0
+    for bad in ((X - 0.5) / 0.29, -X):  # standardised, negated
+        with pytest.raises(ValueError, match=r"pixel values down to -\d.* had none below 0 .*standardised, centred"):
+            clf.predict(bad)
+    clf.predict(X - 0.01)  # a slight undershoot (resampling) is not another scale
+    centred = ConvImageClassifier(**CONV).fit(X - 0.5, [0, 1] * 4)  # trained on negative pixels: any sign
+    centred.predict(-X)
