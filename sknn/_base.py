@@ -6,6 +6,7 @@ and for non-tabular data its batch source; the classifier and regressor mixins o
 """
 
 import warnings
+from collections.abc import Iterator
 from numbers import Integral, Real
 
 import numpy as np
@@ -271,6 +272,9 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
         if self._is_classifier:
             y = numpy_labels(y)  # nullable integers keep their type; numbers in an object column are numbers
         # rows of weight 0 are left out of what the fit learns: its preprocessing, vocabulary and training
+        if isinstance(X, Iterator) and (sample_weight is not None or isinstance(getattr(self, "class_weight", None),
+                                                                               dict)):
+            X = list(X)  # a generator of sequences: read once, here, to find the rows of weight 0
         learned = None if keep else positive_rows(sample_weight, X, y, getattr(self, "class_weight", None))
         X, y = self._check_X_y(X, y, reset=not keep, fit_rows=learned)
         y_t, y_index = self._prepare_targets(y, keep=keep, classes=classes, incremental=incremental, fit_rows=learned)

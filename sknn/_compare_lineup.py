@@ -17,7 +17,7 @@ from sklearn.ensemble import (HistGradientBoostingClassifier, HistGradientBoosti
                               RandomForestRegressor)
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LinearRegression, LogisticRegression
-from sklearn.metrics import get_scorer_names
+from sklearn.metrics import d2_log_loss_score, get_scorer_names, log_loss
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer, LabelEncoder, OneHotEncoder, StandardScaler
 from sklearn.utils.validation import check_is_fitted
@@ -157,6 +157,8 @@ class AllClassesScorer:
             return scorer(estimator, X, y, **kwargs)
         proba = np.zeros((len(y), len(self.classes)))
         proba[:, [index[c] for c in np.asarray(known).tolist()]] = estimator.predict_proba(X)
+        if len(self.classes) == 2 and scorer._score_func not in (log_loss, d2_log_loss_score):
+            proba = proba[:, 1]  # ROC AUC, top-k, Brier: two classes are scored by the positive one's column
         return scorer._sign * scorer._score_func(y, proba, labels=self.classes, **scorer._kwargs)
 
     def __repr__(self):

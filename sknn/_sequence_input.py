@@ -8,6 +8,8 @@ longest one, so there is little padding.
 
 import warnings
 from collections import Counter
+from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from numbers import Real
 
 import numpy as np
@@ -63,6 +65,13 @@ def warn_own_symbols(counts, specials):
                       "If they are words of the text, rename them.", UserWarning, stacklevel=4)
 
 
+def _check_ordered(items, where):
+    """Refuse a set or a dict where a sequence is read in order (tokens of a text, labels of its tokens)."""
+    if isinstance(items, (AbstractSet, Mapping)):
+        raise TypeError(f"{where} is a {type(items).__name__}, whose order is not the text's: pass a list (of "
+                        "sequences, of tokens or of labels, in their order).")
+
+
 def _kind(seq):
     """'features' for a numeric sequence (array, list of numbers or of vectors), else 'tokens'."""
     if isinstance(seq, np.ndarray):
@@ -102,9 +111,13 @@ def check_sequences(X, name="X"):
     if isinstance(X, (str, bytes)):
         raise TypeError(f"{name} is a single string; pass a list of sequences, each a list of tokens, "
                         "e.g. [['The', 'cat', 'sat'], ['Hello', 'world']].")
-    if isinstance(X, np.ndarray) and X.dtype.kind in "US" and X.ndim == 2:
+    _check_ordered(X, name)
+    if isinstance(X, np.ndarray) and X.dtype.kind == "S":
+        raise TypeError(f"{name} is an array of bytes (dtype {X.dtype}); tokens are text: decode it first "
+                        f"({name}.astype(str)).")
+    if isinstance(X, np.ndarray) and X.dtype.kind == "U" and X.ndim == 2:
         X = [[str(token) for token in row] for row in X]  # one sequence of tokens per row
-    elif isinstance(X, np.ndarray) and X.dtype.kind in "US":
+    elif isinstance(X, np.ndarray) and X.dtype.kind == "U":
         raise ValueError(f"{name} is a {X.ndim}-D array of text; pass a list of sequences, each a list of tokens, "
                          "e.g. [['The', 'cat', 'sat'], ['Hello', 'world']] (or a 2-D array: one sequence per row).")
     elif isinstance(X, np.ndarray) and X.dtype != object:
@@ -130,6 +143,7 @@ def check_sequences(X, name="X"):
         if is_token(seq) or not hasattr(seq, "__len__"):
             raise TypeError(f"{name}[{i}] is a {type(seq).__name__}, not a sequence; each item of {name} must be a "
                             "list of tokens (or an array of feature vectors).")
+        _check_ordered(seq, f"{name}[{i}]")
         if len(seq) == 0:
             raise ValueError(f"{name}[{i}] is an empty sequence; every sequence needs at least one token. "
                              "Leave empty sentences out.")
@@ -143,6 +157,8 @@ def check_sequences(X, name="X"):
                 if a.dtype.kind not in "biuf":
                     raise TypeError
             except (TypeError, ValueError):
+                if not isinstance(seq, np.ndarray):  # tokens after a first item that is not one: name that item
+                    check_tokens(list(seq), f"{name}[{i}]")
                 raise TypeError(f"{name}[{i}] is not numeric: numeric sequences must be arrays of shape "
                                 "(length, n_features).") from None
             check_magnitude(a, f"{name}[{i}]", fix="Scale the features of the sequences first (e.g. StandardScaler "
@@ -176,6 +192,7 @@ def check_label_sequences(y, lengths, name="y"):
         raise TypeError("y is a single string; pass one list of labels per sequence of X.")
     if hasattr(y, "iloc"):
         y = _frame_rows(y)
+    _check_ordered(y, name)
     y = list(y)
     if len(y) != len(lengths):
         raise ValueError(f"X has {len(lengths)} sequences but y has {len(y)} label sequences.")
@@ -184,6 +201,7 @@ def check_label_sequences(y, lengths, name="y"):
         if is_token(labels) or not hasattr(labels, "__len__"):
             raise TypeError(f"{name}[{i}] is a {type(labels).__name__}; each item of y must be the list of labels "
                             "of one sequence.")
+        _check_ordered(labels, f"{name}[{i}]")
         if len(labels) != n:
             raise ValueError(f"Sequence {i} has {n} tokens but {len(labels)} labels; every token needs exactly one "
                              "label.")
@@ -198,6 +216,9 @@ def check_label_sequences(y, lengths, name="y"):
 def check_prefixes(prefixes):
     """The prefixes of a language model's ``predict_next`` as a list of token lists: a clear error for a string, a
     list of strings or a token that is not a string."""
+    if hasattr(prefixes, "iloc"):  # a Series of token lists, or a DataFrame of one prefix per row: by position
+        prefixes = _frame_rows(prefixes)
+    _check_ordered(prefixes, "prefixes")
     if isinstance(prefixes, (str, bytes)) or not hasattr(prefixes, "__len__") or (
             len(prefixes) and (is_token(prefixes[0]) or not hasattr(prefixes[0], "__len__"))):
         raise TypeError("prefixes must be a list of token lists, e.g. [['Robert', 'weighs', 'about']].")
@@ -206,6 +227,7 @@ def check_prefixes(prefixes):
         if is_token(p) or not hasattr(p, "__len__"):
             raise TypeError(f"prefixes[{i}] is a {type(p).__name__}, not a list of tokens; pass one token list "
                             "per prefix, e.g. [['Robert', 'weighs', 'about']].")
+        _check_ordered(p, f"prefixes[{i}]")
         checked.append(list(p))
         check_tokens(checked[-1], f"prefixes[{i}]")
     return checked

@@ -69,6 +69,13 @@ def _at_most_two_values(column):
     return len(other) == 0 or bool((other == other[0]).all())
 
 
+def _sparse_column_values(matrix, j):
+    """The distinct values of column ``j`` of a sparse matrix, its implicit zeros included (as floats)."""
+    column = matrix[:, [j]].tocsc()
+    values = np.asarray(column.data, dtype=np.float64)
+    return np.unique(np.r_[values, 0.0] if column.nnz < matrix.shape[0] else values)
+
+
 def _is_number(v):
     """A real number (or a Decimal): not a boolean, and not numpy's complex numbers, durations or dates
     (np.number or np.generic scalars whose cast to float would drop a part or a unit)."""
@@ -245,6 +252,24 @@ def _column_kind(values, name, fitting=True):
     return "categorical"
 
 
+def _check_not_time(dtype, what):
+    """Refuse dates and durations: cast to numbers they are counts of their unit, which the same values stored in
+    another unit (seconds, milliseconds) change a thousandfold."""
+    if (pd.api.types.is_datetime64_any_dtype(dtype) or pd.api.types.is_timedelta64_dtype(dtype)
+            or isinstance(dtype, pd.PeriodDtype)):
+        raise TypeError(f"{what} holds dates or durations: turn them into numbers first (for instance the year, the "
+                        "day of the week, or seconds since an origin).")
+
+
+def check_no_time_columns(X):
+    """Refuse an array or DataFrame holding dates or durations, for a network that reads X as numbers as it is."""
+    if isinstance(X, pd.DataFrame):
+        for name, dtype in X.dtypes.items():
+            _check_not_time(dtype, f"Column {name!r}")
+    elif hasattr(X, "dtype"):
+        _check_not_time(X.dtype, "X")
+
+
 def frame_column(col, fitting=True):
     """('numeric', float64 values with NaN for missing) or ('categorical', values) for one DataFrame
     column; a column no model can read as either (dates, complex numbers, lists, numbers with
@@ -260,9 +285,7 @@ def frame_column(col, fitting=True):
             _check_exact_in_float64(col.dropna().to_numpy(dtype=np.int64 if dtype.kind == "i" else np.uint64),
                                     repr(col.name))
         return "numeric", col.to_numpy(dtype=np.float64, na_value=np.nan)
-    if pd.api.types.is_datetime64_any_dtype(dtype) or pd.api.types.is_timedelta64_dtype(dtype):
-        raise TypeError(f"Column {col.name!r} holds dates or durations: turn them into numbers first (for "
-                        "instance the year, the day of the week, or seconds since an origin).")
+    _check_not_time(dtype, f"Column {col.name!r}")
     values = col.to_numpy(dtype=object)
     return _column_kind(values, repr(col.name), fitting), values
 
@@ -332,7 +355,8 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
             self.center_, self.scale_ = robust_statistics(columns)
             self.offset_ = np.zeros(columns.shape[1])  # sparse values stay as they are
             self.has_missing_ = np.zeros(columns.shape[1], dtype=bool)
-            self.binary_ = np.zeros(columns.shape[1], dtype=bool)
+            self.binary_ = np.array([_at_most_two_values(_sparse_column_values(columns, j))
+                                     for j in range(columns.shape[1])], dtype=bool)
             return self
         kinds = [kind for kind, _ in columns]
         self.numeric_columns_ = np.array([j for j, k in enumerate(kinds) if k == "numeric"], dtype=np.int64)
@@ -347,6 +371,11 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
                 cats = cats[np.isin(cats, np.asarray(present, dtype=object))]  # only those seen
             else:
                 present = np.asarray(present, dtype=object)
+                flags = [v for v in present.tolist() if isinstance(v, (bool, np.bool_))]
+                if flags and any(_is_number(v) and v in (0, 1) for v in present.tolist()):
+                    raise ValueError(f"Column {self._name(j)} holds True/False beside the numbers 0/1, which Python "
+                                     "counts as the same values (True == 1): one category would hold both. Make the "
+                                     "column one type (.astype(str), or numbers).")
                 cats = np.array(sorted(set(present.tolist()), key=lambda v: (type(v).__name__, str(v))), dtype=object)
             odd = next((c for c in cats if not isinstance(c, (str, bool, np.bool_)) and not _is_number(c)), None)
             if odd is not None:  # a categorical of dates, say: categories a saved model could not hold
@@ -493,7 +522,22 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
             index = pd.Index(cats)
             found = index.get_indexer(present)
             codes[~missing] = np.where(found >= 0, found + 1, 0)
+            self._check_unseen_spellings(cats, present[found < 0], j)
         return codes
+
+    def _check_unseen_spellings(self, cats, unseen, j):
+        """Refuse an unseen value that spells a category of another type ('1' for the category 1, or 1 for '1'):
+        a column of mixed categories read back from a file, where all would silently become 'unseen'."""
+        if not len(unseen):
+            return
+        spelled = {str(c): c for c in cats}
+        odd = next((v for v in pd.unique(unseen) if str(v) in spelled), None)
+        if odd is not None:
+            c = spelled[str(odd)]
+            raise ValueError(f"Column {self._name(j)} held the {type(c).__name__} category {c!r} in fit but holds "
+                             f"the {type(odd).__name__} {odd!r} now, which matches no category: pass the same kind "
+                             "of values as in fit (a column read back from a file holds text: convert it as fit's "
+                             "values were, or fit on text too).")
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

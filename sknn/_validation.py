@@ -139,8 +139,11 @@ def positive_rows(sample_weight, X, y=None, class_weight=None):
     try:
         n = _num_samples(X)
         w = np.ones(n) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
-        if zero_labels and y is not None and np.ndim(y) == 1 and len(y) == len(w):
-            w = np.where(np.isin(np.asarray(y, dtype=object), np.asarray(zero_labels, dtype=object)), 0.0, w)
+        labels = None if y is None else np.asarray(y, dtype=object)
+        if labels is not None and labels.ndim == 2 and labels.shape[1] == 1:  # a column of labels
+            labels = labels[:, 0]
+        if zero_labels and labels is not None and labels.ndim == 1 and len(labels) == len(w):
+            w = np.where(np.isin(labels, np.asarray(zero_labels, dtype=object)), 0.0, w)
     except (TypeError, ValueError):
         return None
     if w.shape != (n,) or not np.isfinite(w).all() or (w < 0).any() or w.all() or not w.any():
@@ -323,9 +326,34 @@ def check_unique_columns(X):
                          "name.")
 
 
+def check_integer_column_order(estimator, X, reset):
+    """scikit-learn records string column names only: a DataFrame with whole-number column names (``pd.DataFrame
+    (array)``, ``read_csv(header=None)``) whose columns come in another order at predict would be read by
+    position. Its names are recorded in fit (``column_labels_in_``) and the same names in another order refused."""
+    labels = X.columns.tolist() if hasattr(X, "columns") and hasattr(X, "dtypes") else None
+    whole = bool(labels) and all(isinstance(c, (int, np.integer)) and not isinstance(c, (bool, np.bool_))
+                                 for c in labels)
+    if reset:
+        if whole:
+            estimator.column_labels_in_ = np.asarray(labels, dtype=np.int64)
+        elif hasattr(estimator, "column_labels_in_"):
+            del estimator.column_labels_in_
+        return
+    fitted = getattr(estimator, "column_labels_in_", None)
+    if fitted is None or not whole or labels == fitted.tolist():
+        return
+    if sorted(labels) == sorted(fitted.tolist()):
+        shown = ", ".join(map(str, labels[:8])) + (", ..." if len(labels) > 8 else "")
+        raise ValueError(f"X's columns are named {shown}: the names of fit's columns in another order. Columns "
+                         f"are read by position; put them in fit's order first (X[{fitted.tolist()[:8]}"
+                         f"{'...' if len(fitted) > 8 else ''}]).")
+
+
 def validate_data(estimator, X, *args, **kwargs):
-    """scikit-learn's ``validate_data``, after :func:`check_unique_columns`."""
+    """scikit-learn's ``validate_data``, after :func:`check_unique_columns` and
+    :func:`check_integer_column_order`."""
     check_unique_columns(X)
+    check_integer_column_order(estimator, X, kwargs.get("reset", True))
     return _sklearn_validate_data(estimator, X, *args, **kwargs)
 
 

@@ -19,6 +19,8 @@ import lzma
 import os
 import zlib
 from collections import Counter
+from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 
 import numpy as np
 import torch
@@ -64,9 +66,9 @@ def _tokens(doc, tokenizer, where="a document"):
         except UnicodeDecodeError as exc:  # replacing the bad bytes would merge words ('café', 'cafè')
             raise ValueError(f"{where} is bytes that are not UTF-8 text ({exc.reason}); decode it first with its "
                              "encoding (doc.decode('latin-1')).") from None
-    if doc is None or not hasattr(doc, "__iter__"):
+    if doc is None or not hasattr(doc, "__iter__") or isinstance(doc, (AbstractSet, Mapping)):
         raise TypeError(f"{where} is {doc!r:.60} (of type {type(doc).__name__}); a document must be a string or a "
-                        "list of tokens (strings).")
+                        "list of tokens (strings), in the text's order.")
     tokens = list(doc)
     j = first_non_string(tokens)
     if j >= 0:
@@ -162,6 +164,9 @@ def check_corpus(corpus, name="X"):
         return
     if isinstance(corpus, bytes):
         raise TypeError(f"{name} must be a file path or an iterable of documents, got bytes.")
+    if isinstance(corpus, (AbstractSet, Mapping)):  # its order changes from one process to the next
+        raise TypeError(f"{name} is a {type(corpus).__name__} of documents, whose order changes from run to run "
+                        "(and with it a seeded fit): pass a list.")
     try:
         it = iter(corpus)
     except TypeError:

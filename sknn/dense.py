@@ -24,7 +24,7 @@ from ._dense_numpy import estimator_from_network, forward_numpy, network_of
 from ._dense_onnx import dense_onnx_feed, dense_onnx_graph
 from ._labels import check_y_for_estimator
 from ._layers import ACTIVATIONS, INITIALIZER_NAMES, ScaledLinear, TabularInput, initialize_weights
-from ._tabular import TabularPreprocessor, rows_as_array
+from ._tabular import TabularPreprocessor, check_no_time_columns, rows_as_array
 from ._targets import NeuralClassifierMixin, NeuralRegressorMixin
 from ._validation import validate_data
 
@@ -78,6 +78,7 @@ class _DenseMixin:
 
     def _check_X(self, X, reset, fit_rows=None):
         if self._preprocessing(reset) is None:
+            check_no_time_columns(X)
             return self._raw_input(super()._check_X, X, reset)
         if not isinstance(X, pd.DataFrame):  # 2-D and non-empty, whatever the types of its values
             X = check_array(rows_as_array(X), accept_sparse="csr", dtype=None, ensure_all_finite=False)
@@ -92,6 +93,7 @@ class _DenseMixin:
 
     def _check_X_y(self, X, y, reset, fit_rows=None):
         if self._preprocessing(reset) is None:
+            check_no_time_columns(X)
             return self._raw_input(super()._check_X_y, X, y, reset)
         if y is None:
             raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y is None.")
@@ -381,6 +383,9 @@ _COMMON_ATTRS = """
     ----------
     n_features_in_ : int
     feature_names_in_ : ndarray of str, when X was a DataFrame with string column names
+    column_labels_in_ : ndarray of int, when X was a DataFrame with whole-number column names
+        (``pd.DataFrame(array)``, ``read_csv(header=None)``), which scikit-learn does not record:
+        the same names in another order are refused at predict.
     preprocessor_ : TabularPreprocessor
         With ``preprocessing='auto'``: the column types, categories, medians and scales
         learned in ``fit``.

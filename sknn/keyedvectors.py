@@ -19,10 +19,18 @@ from ._validation import check_width, numbered_lines, reads_as_number
 __all__ = ["KeyedVectors"]
 
 
+_MAX_BINARY_KEY = 100_000  # bytes of one word a binary file's reader reads before calling the file not binary
+
+
 def _as_list(words, name, vectors=True):
     if words is None:
         return []
-    if isinstance(words, np.ndarray) and words.dtype.kind in "US" or (
+    if isinstance(words, (bytes, bytearray)) or isinstance(words, np.ndarray) and words.dtype.kind == "S":
+        raise TypeError(f"{name} is bytes ({words!r:.40}); keys are text: decode them first (.decode('utf-8'), "
+                        "or .astype(str) for an array).")
+    if isinstance(words, (set, frozenset, dict)):
+        raise TypeError(f"{name} is a {type(words).__name__}, whose order is not yours: pass a list.")
+    if isinstance(words, np.ndarray) and words.dtype.kind == "U" or (
             isinstance(words, np.ndarray) and words.dtype == object and all(isinstance(w, str) for w in words.flat)):
         return [str(w) for w in words.ravel()]  # an array of words, as a list of them
     if isinstance(words, (str, np.ndarray)):
@@ -84,6 +92,11 @@ class KeyedVectors:
     """
 
     def __init__(self, vectors, index_to_key, counts=None):
+        if isinstance(index_to_key, (set, frozenset, dict)) or (hasattr(index_to_key, "keys") and
+                                                               not hasattr(index_to_key, "iloc")):
+            raise TypeError(f"index_to_key must be a list of keys in the order of the rows of vectors; got a "
+                            f"{type(index_to_key).__name__}, whose order says nothing of the rows: pass a list (for a "
+                            "dict of key -> row: sorted(d, key=d.get)).")
         if isinstance(index_to_key, (str, bytes)) or not hasattr(index_to_key, "__len__"):
             raise TypeError(f"index_to_key must be a list of keys (words), one per row of vectors; got "
                             f"{index_to_key!r:.40}.")
@@ -383,6 +396,11 @@ class KeyedVectors:
                              "half-written. Rename such keys first (key.encode('utf-8', 'replace').decode()).")
         if self.vector_size == 0:
             raise ValueError("The vectors have 0 numbers each, which word2vec's format cannot hold.")
+        long = next((k for k in self.index_to_key if len(k.encode()) > _MAX_BINARY_KEY), None) if binary else None
+        if long is not None:
+            raise ValueError(f"The key {long[:30]!r}... is {len(long.encode()):,} bytes long, more than the "
+                             f"{_MAX_BINARY_KEY:,} a binary word2vec file's reader takes for a word: save with "
+                             "binary=False, or shorten such keys.")
         with open(fname, "wb") as f:
             if write_header:
                 f.write(f"{len(self)} {self.vector_size}\n".encode())
@@ -536,9 +554,9 @@ def _read_binary(f, fname, vectors, encoding, unicode_errors):
             if ch == b" " or ch == b"":
                 break
             word += ch
-            if len(word) > 100_000:
-                raise ValueError(f"{fname!r}, vector {i + 1}: no space after 100,000 bytes of its word: the file is "
-                                 "not in word2vec's binary format.")
+            if len(word) > _MAX_BINARY_KEY:
+                raise ValueError(f"{fname!r}, vector {i + 1}: no space after {_MAX_BINARY_KEY:,} bytes of its word: "
+                                 "the file is not in word2vec's binary format.")
         raw = f.read(nbytes)
         if len(raw) < nbytes:
             raise ValueError(f"{fname!r} ends after {i} of its {len(vectors)} vectors: it is truncated.")

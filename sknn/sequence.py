@@ -7,6 +7,7 @@ share :mod:`sknn._sequence_model` and the tagger's ONNX graph :mod:`sknn._sequen
 the estimators here train through the shared engine, and the loss sees real tokens only.
 """
 
+from collections.abc import Iterator
 from numbers import Integral
 
 import numpy as np
@@ -317,6 +318,7 @@ verbose, callbacks, criterion
             Weight of each sequence (given to each of its tokens).
         """
         if sample_weight is not None:  # checked before the predictions, by the rule of fit
+            X = list(X) if isinstance(X, Iterator) else X  # a generator is read once
             sample_weight = check_sequence_weights(sample_weight, len(check_sequences(X)[1]), scoring=True)
         pred = self.predict(X)
         lengths = [len(p) for p in pred]

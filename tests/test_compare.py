@@ -533,6 +533,18 @@ def test_the_default_network_reads_text_codes_as_categories_on_every_fold():
     assert table["failed_fits"].sum() == 0, table.attrs["errors"]
 
 
+def test_probability_metrics_of_two_classes_score_the_positive_class():
+    from sklearn.model_selection import cross_validate
+
+    X, y = load_breast_cancer(return_X_y=True)
+    y = np.where(y == 1, "benign", "malignant")
+    model = LogisticRegression(max_iter=3000)
+    table = compare(X, y, models={"lr": model}, cv=3, repeats=1, scoring=["roc_auc", "log_loss"], **FAST)
+    ref = cross_validate(model, X, y, cv=table.attrs["cv_splits"], scoring=["roc_auc", "neg_log_loss"])
+    assert table.loc["lr", "roc_auc_mean"] == pytest.approx(ref["test_roc_auc"].mean())
+    assert table.loc["lr", "log_loss_mean"] == pytest.approx(-ref["test_neg_log_loss"].mean())
+
+
 def test_a_metric_scored_on_some_splits_only_says_so_and_names_itself():
     from sknn import report
 

@@ -252,3 +252,43 @@ def test_an_unfitted_word2vec_as_pretrained_embeddings_names_the_fix():
     with pytest.raises(TypeError, match=r"unfitted Word2VecTransformer.*cross_val_score.*=w2v.wv_"):
         clone(tagger).fit(X, Y)  # clone unfits the vectors given as a parameter
     clone(tagger.set_params(pretrained_embeddings=vectors.wv_)).fit(X, Y)
+
+
+# -- containers ------------------------------------------------------------------------------------
+def test_unordered_containers_and_bytes_arrays_are_refused(tagger, lm):
+    with pytest.raises(TypeError, match=r"X\[0\] is a set, whose order is not the text's"):
+        LSTMSequenceTagger(**SMALL).fit([set(s) for s in X], Y)
+    with pytest.raises(TypeError, match=r"y\[0\] is a set, whose order is not the text's"):
+        LSTMSequenceTagger(**SMALL).fit([["the", "dog"]] * 4, [{"D", "N"}] * 4)
+    with pytest.raises(TypeError, match=r"prefixes\[0\] is a set"):
+        lm.predict_next([{"the", "dog"}])
+    with pytest.raises(TypeError, match=r"X\[0\] is a dict"):
+        tagger.predict([{"the": 0, "dog": 1}])
+    # 2-D arrays of bytes became the text "b'the'" per token (a list of bytes was refused already)
+    with pytest.raises(TypeError, match=r"X is an array of bytes \(dtype \|S\d+\); .*X\.astype\(str\)"):
+        LSTMSequenceTagger(**SMALL).fit(np.array(X, dtype="S"), Y)
+    with pytest.raises(TypeError, match=r"X is an array of bytes"):
+        lm.perplexity(np.array(X, dtype="S"))
+
+
+def test_a_first_token_that_is_not_a_string_is_named(tagger):
+    with pytest.raises(TypeError, match=r"X\[0\]\[0\] is 2020 \(of type int\), not a string"):
+        tagger.predict([[2020, "was", "good"]])
+    with pytest.raises(TypeError, match=r"X\[0\]\[0\] is \['the'\] \(of type list\), not a string"):
+        tagger.predict([[["the"], ["dog"]]])  # nested one level too deep
+
+
+def test_prefixes_in_pandas_are_read_by_position(lm):
+    expected = lm.predict_next([["the"], ["a", "cat"]])
+    assert lm.predict_next(pd.Series([["the"], ["a", "cat"]], index=[5, 6])) == expected
+    assert lm.predict_next(pd.DataFrame([["the", None], ["a", "cat"]])) == expected
+
+
+def test_generators_with_weights_are_read_once_as_lists():
+    weights = np.r_[np.ones(8), 0.0]
+    data = X + [["zebra", "dog", "runs"]]
+    tags = Y + [["D", "N", "V"]]
+    listed = LSTMSequenceTagger(**SMALL).fit(data, tags, sample_weight=weights)
+    streamed = LSTMSequenceTagger(**SMALL).fit((s for s in data), tags, sample_weight=weights)
+    assert "zebra" not in streamed.vocabulary_ and streamed.vocabulary_ == listed.vocabulary_
+    assert streamed.score((s for s in data), tags, sample_weight=weights) == listed.score(data, tags, weights)

@@ -350,3 +350,29 @@ def test_a_flat_list_of_tokens_is_refused_a_whole_basket_window_and_an_extreme_e
         cumulative = Word2VecTransformer(**dict(W2V, ns_exponent=exponent)).fit(DOCS)
         assert np.isfinite(_w2v_core.Vocabulary(cumulative.wv_.index_to_key, cumulative.wv_.counts, 1, 1)
                            .noise_cumulative(exponent)).all()
+
+
+def test_unordered_keys_bytes_queries_and_over_long_binary_keys_are_refused(tmp_path):
+    vectors = np.eye(3, dtype=np.float32)
+    for keys in ({"zebra": 1, "apple": 0, "cat": 2}, {"zebra", "apple", "cat"}):  # a dict's rows would be ignored
+        with pytest.raises(TypeError, match=r"index_to_key must be a list of keys in the order of the rows"):
+            KeyedVectors(vectors, keys)
+    kv = KeyedVectors(vectors, ["cat", "dog", "bee"])
+    for query in (b"cat", np.array(["cat"], dtype="S")):  # b'cat' was the vector [99, 97, 116]
+        with pytest.raises(TypeError, match=r"is bytes .*decode them first"):
+            kv.most_similar(query)
+    with pytest.raises(TypeError, match=r"is a set, whose order is not yours"):
+        kv[{"cat", "dog"}]
+    long = KeyedVectors(vectors, ["cat", "dog", "x" * 100_001])  # the binary reader stops at 100,000 bytes
+    with pytest.raises(ValueError, match=r"100,001 bytes long, more than the 100,000 .* binary=False"):
+        long.save_word2vec_format(tmp_path / "v.bin", binary=True)
+    long.save_word2vec_format(tmp_path / "v.txt")
+    assert KeyedVectors.load_word2vec_format(tmp_path / "v.txt").index_to_key == long.index_to_key
+
+
+def test_a_set_of_documents_is_refused():
+    docs = [["the", "cat"], ["a", "dog"]] * 5
+    with pytest.raises(TypeError, match=r"X is a set of documents, whose order changes from run to run"):
+        Word2VecTransformer(min_count=1, epochs=1).fit({tuple(d) for d in docs})
+    with pytest.raises(TypeError, match=r"a document must be a string or a list of tokens"):
+        Word2VecTransformer(min_count=1, epochs=1).fit([set(d) for d in docs])

@@ -471,3 +471,60 @@ def test_a_regression_target_with_none_is_refused_before_training():
     y = pd.Series([1.0, None, 2.5] * 4, dtype=object)
     with pytest.raises(ValueError, match=r"y contains NaN or infinity \(a missing value, e.g. None\)"):
         DenseRegressor(hidden_layer_sizes=(4,), max_iter=1, n_jobs=1).fit(np.ones((12, 1)), y)
+
+
+def test_values_that_spell_a_category_of_another_type_are_refused():
+    X = pd.DataFrame({"size": np.array([1, 2, "XL"] * 20, dtype=object), "x": np.arange(60.0)})
+    y = np.array(["a", "b", "c"] * 20)
+    clf = DenseClassifier(hidden_layer_sizes=(8,), max_iter=2, random_state=0).fit(X, y)
+    as_text = X.assign(size=X["size"].astype(str))  # read back from a CSV: '1', '2', 'XL'
+    with pytest.raises(ValueError, match=r"Column 'size' held the int category 1 in fit but holds the str '1' now"):
+        clf.predict(as_text)
+    with pytest.raises(ValueError, match=r"holds True/False beside the numbers 0/1.*one category would hold both"):
+        TabularPreprocessor().fit(pd.DataFrame({"answer": np.array([True, 1, "maybe", False, 0], dtype=object)}))
+
+
+def test_time_columns_are_refused_without_preprocessing_too():
+    X = pd.DataFrame({"wait": pd.to_timedelta(np.arange(40), unit="s")})
+    y = np.arange(40) % 2
+    for frame in (X, X.to_numpy()):  # as numbers they are counts of their unit: seconds or milliseconds
+        with pytest.raises(TypeError, match=r"holds dates or durations: turn them into numbers first"):
+            DenseClassifier(preprocessing=None, max_iter=1).fit(frame, y)
+
+
+def test_whole_number_column_names_in_another_order_are_refused():
+    rng = np.random.RandomState(0)
+    X = pd.DataFrame(rng.normal(size=(60, 3)))  # names 0, 1, 2: scikit-learn records string names only
+    y = 10 * X[0] + X[2]
+    for preprocessing in ("auto", None):
+        reg = DenseRegressor(hidden_layer_sizes=(8,), max_iter=2, random_state=0, preprocessing=preprocessing)
+        reg.fit(X, y)
+        assert reg.column_labels_in_.tolist() == [0, 1, 2]
+        with pytest.raises(ValueError, match=r"columns are named 1, 0, 2: the names of fit's columns in another "
+                                             r"order.*X\[\[0, 1, 2\]\]"):
+            reg.predict(X[[1, 0, 2]])
+        np.testing.assert_array_equal(reg.predict(X), reg.predict(X.to_numpy()))
+
+
+def test_sparse_input_fits_as_the_same_dense_input():
+    import scipy.sparse as sparse
+
+    rng = np.random.RandomState(0)
+    X = np.c_[rng.normal(size=80), rng.randint(0, 2, 80), np.r_[np.zeros(70), rng.normal(size=10)]]
+    y = (X[:, 0] + X[:, 1] > 0.5).astype(int)
+    dense = DenseClassifier(hidden_layer_sizes=(8,), max_iter=3, random_state=0).fit(X, y)
+    sparse_fit = DenseClassifier(hidden_layer_sizes=(8,), max_iter=3, random_state=0).fit(sparse.csr_matrix(X), y)
+    assert sparse_fit.preprocessor_.binary_.tolist() == dense.preprocessor_.binary_.tolist() == [False, True, False]
+    np.testing.assert_allclose(sparse_fit.predict_proba(sparse.csr_matrix(X)), dense.predict_proba(X), atol=1e-5)
+
+
+def test_a_class_weight_of_zero_with_a_column_of_labels_leaves_the_rows_out():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(90, 2)) + np.repeat([0.0, 0.0, 9.0], 30)[:, None]
+    y = np.repeat(["a", "b", "c"], 30)
+    kw = dict(hidden_layer_sizes=(8,), max_iter=2, random_state=0, class_weight={"a": 1, "b": 1, "c": 0})
+    flat = DenseClassifier(**kw).fit(X, y)
+    with pytest.warns(Warning, match="column-vector y"):
+        column = DenseClassifier(**kw).fit(X, y[:, None])
+    np.testing.assert_allclose(column.preprocessor_.center_, flat.preprocessor_.center_)
+    np.testing.assert_allclose(column.predict_proba(X), flat.predict_proba(X))
