@@ -272,6 +272,14 @@ def prepare(X, y, models="default", cv=5, repeats=None, scoring=None, sort=None,
         if counts.min() < k:
             notes.append(f"the smallest class has {counts.min()} rows, fewer than the {k} folds: some test folds "
                          "lack it")
+        cased = {}
+        for label in labels.tolist():
+            if isinstance(label, str):
+                cased.setdefault(label.casefold(), []).append(label)
+        same = [spellings for spellings in cased.values() if len(spellings) > 1]
+        if same:  # 'yes' and 'Yes': two classes, each with part of one's rows, if they are one
+            notes.append(f"classes that differ only by case: {', '.join(' and '.join(map(repr, s)) for s in same[:3])}"
+                         f"{' ...' if len(same) > 3 else ''}; if each pair is one class, write it one way in the data")
 
     return Plan(X=X, y=y, task=task, task_reason=task_reason, n_dropped=n_dropped, n_classes=n_classes,
                 class_counts=class_counts, metrics=metrics, splits=splits, n_repeats=n_repeats, k=k,

@@ -15,12 +15,23 @@ import os
 import sys
 import time
 
+from ._csv_files import CommandError
+from ._csv_files import load as _load
+
 BUILT_IN = ("digits", "iris", "wine", "breast_cancer", "diabetes")
+_CSV_NAMES = (".csv", ".csv.gz", ".csv.bz2", ".csv.xz", ".csv.zip")  # the files of a folder read (pandas decompresses)
 _TRACEBACK_ENV = "SKNN_TRACEBACK"
 
 
-class CommandError(Exception):
-    """A problem with the user's input: reported in one line, exit status 2."""
+class _Once(argparse.Action):
+    """Store an option's value, refusing the option given twice (argparse keeps the last one without a word)."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        given = namespace.__dict__.setdefault("_given", set())
+        if self.dest in given:
+            parser.error(f"{option_string} is given twice; give it once")
+        given.add(self.dest)
+        setattr(namespace, self.dest, values)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -113,7 +124,7 @@ def _sources(args):
     for i, path in enumerate(csvs):
         target = targets[i] if len(targets) == len(csvs) else (targets[0] if targets else None)
         if os.path.isdir(path):
-            files = sorted(f for f in os.listdir(path) if f.lower().endswith(".csv")
+            files = sorted(f for f in os.listdir(path) if f.lower().endswith(_CSV_NAMES)
                            and os.path.isfile(os.path.join(path, f)))
             if not files:
                 raise CommandError(f"no .csv file in the folder {path}")
@@ -138,166 +149,11 @@ def _sources(args):
     return unique
 
 
-def _starts_with(path, prefixes):
-    """Whether the file at ``path`` starts with one of the byte strings ``prefixes`` (False if it cannot be read)."""
-    try:
-        with open(path, "rb") as f:
-            return f.read(4).startswith(prefixes)
-    except OSError:
-        return False
-
-
-def _separator(where):
-    """',' unless the file's first line holds none and holds semicolons or tabs (Excel's CSV where the comma is the
-    decimal mark, or a TSV file)."""
-    try:
-        with open(where, encoding="utf-8-sig", errors="replace") as f:
-            first = f.readline()
-    except OSError:
-        return ","
-    if "," in first:
-        return ","
-    return max((";", "\t"), key=first.count) if (";" in first or "\t" in first) else ","
-
-
-def _read_csv(where, na_values, default_na=True, sep=","):
-    """The CSV file as a DataFrame whose columns are named by its header, or a CommandError.
-
-    Rows with one field more than the header (a delimiter at the end of every data row, as some
-    exports write) would make pandas read the first field as the row index and move every name
-    one column to the left; the trailing empty field is dropped instead, and a file whose extra
-    fields hold values is refused.
-    """
-    import warnings
-
-    import numpy as np
-    import pandas as pd
-
-    from ._tabular import numbers_as_text
-
-    read = dict(low_memory=False, na_values=(list(na_values) + ([] if default_na else [""])) or None, sep=sep,
-                keep_default_na=default_na)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", pd.errors.ParserWarning)
-        frame = pd.read_csv(where, index_col=False, **read)
-        if sep != "," and any((numbers_as_text(frame[c]) or ("",))[0] == "numbers with a decimal comma"
-                              for c in frame.columns if frame[c].dtype.kind in "OT"):
-            frame = pd.read_csv(where, index_col=False, decimal=",", **read)  # Excel's export where ',' is decimal
-    if any(issubclass(w.category, pd.errors.ParserWarning) for w in caught):  # more fields than names
-        extra = pd.read_csv(where, **read).iloc[:, -1]  # (here the extra field is the last column)
-        held = np.flatnonzero(extra.notna().to_numpy())
-        if len(held):
-            value = extra.iloc[held[0]]
-            raise CommandError(f"the rows of {where} have more fields than its header has names (line {held[0] + 2} "
-                               f"holds {getattr(value, 'item', lambda: value)()!r} after its last named column): "
-                               "name every column in the header")
-    return frame
-
-
-def _missing_markers(where, target, y, sep):
-    """The non-empty strings of the target column that pandas read as missing ('NA', 'None', 'null'...)."""
-    import pandas as pd
-
-    try:
-        raw = pd.read_csv(where, dtype=str, keep_default_na=False, index_col=False, sep=sep, usecols=[target])[target]
-    except (ValueError, pd.errors.ParserError):
-        return []
-    if len(raw) != len(y):
-        return []
-    return sorted({v for v in raw[y.isna().to_numpy()] if v.strip()})
-
-
-def _load(kind, where, target, na_values=(), task="auto", default_na=True):
-    """(X, y, n_rows_read, n_features, target_note) for one data set."""
-    import numpy as np
-    import pandas as pd
-
-    from ._tabular import describe_placeholders, numbers_as_text, placeholder_cells
-
-    if kind == "builtin":
-        import sklearn.datasets
-
-        X, y = getattr(sklearn.datasets, f"load_{where}")(return_X_y=True)
-        return X, y, len(y), X.shape[1], None
-    try:
-        sep = _separator(where)
-        frame = _read_csv(where, na_values, default_na, sep)
-        header = pd.read_csv(where, header=None, nrows=1, dtype=str, keep_default_na=False, sep=sep).iloc[0]
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError, OSError,
-            MemoryError) as exc:
-        text = str(exc).strip().splitlines()
-        fix = ""
-        if isinstance(exc, UnicodeDecodeError):
-            source = "utf-16" if _starts_with(where, (b"\xff\xfe", b"\xfe\xff")) else "latin1"  # UTF-16's marks
-            fix = f"; it is not UTF-8: save it as UTF-8 (e.g. iconv -f {source} -t utf-8 in.csv > out.csv)"
-        raise CommandError(f"cannot read {where} as CSV: {text[0] if text else type(exc).__name__}{fix}") from None
-    if frame.shape[1] < 2:
-        raise CommandError(f"{where} has {frame.shape[1]} column(s); it needs a target column and at least one "
-                           "feature (is the separator a comma?)")
-    if len(frame) == 0:
-        raise CommandError(f"{where} has a header but no rows")
-    note = None
-    if target == "auto":
-        target = "target" if "target" in frame.columns else str(frame.columns[-1])
-        note = f"target: the column {target!r} ({'named target' if target == 'target' else 'the last one'}; " \
-               "choose with --target)"
-    if target not in frame.columns:
-        close = [c for c in frame.columns if str(c).strip().lower() == str(target).strip().lower()]
-        if close:
-            raise CommandError(f"no column {target!r} in {where}; did you mean {str(close[0])!r}?")
-        shown = ", ".join(map(str, frame.columns[:20])) + (" ..." if len(frame.columns) > 20 else "")
-        raise CommandError(f"no column {target!r} in {where}; its columns are: {shown}")
-    named = header[header.str.strip() != ""]  # (pandas names empty ones 'Unnamed: 1', 'Unnamed: 2')
-    repeated = named[named.duplicated()]  # pandas would rename a second 'price' 'price.1': a copy of it could leak
-    if len(repeated):
-        raise CommandError(f"{where} has several columns named {repeated.iloc[0]!r}; give each column its own name")
-    first = frame.columns[0]
-    if (header.iloc[0].strip() == "" and first != target and frame[first].dtype.kind in "iuOT"
-            and frame[first].notna().all() and frame[first].is_unique):
-        # pandas' to_csv (index=True) and R's write.csv write the row index first, without a name: on a sorted
-        # file it would tell the models each row's place, a leak; it is no feature
-        frame = frame.drop(columns=[first])
-        extra = ("left out the first column: it has no name and a different whole number or text in every row "
-                 "(a row index)")
-        note = f"{note}; {extra}" if note else extra
-    y = frame[target]
-    X = frame.drop(columns=[target])
-    markers = _missing_markers(where, target, y, sep) if default_na and y.isna().any() else []
-    if markers:  # rows without a target are left out: say which cells pandas read as missing
-        extra = (f"target cells {', '.join(map(repr, markers[:5]))} were read as missing; if they are values, "
-                 "pass --no-default-na")
-        note = f"{note}; {extra}" if note else extra
-    empty = [str(c) for c in X.columns if X[c].isna().all()]
-    if len(empty) == X.shape[1]:
-        raise CommandError(f"every feature column of {where} is empty")
-    for column in ([] if task == "classification" else [target]) + list(X.columns):
-        text = pd.api.types.is_string_dtype(frame[column].dtype)
-        cells = placeholder_cells(frame[column]) if text else None
-        if cells:  # numbers with a few placeholder cells: missing values, not categories
-            raise CommandError(f"the column {str(column)!r} of {where} holds numbers but for "
-                               f"{describe_placeholders(cells)}: if those mark missing values, pass --na-values "
-                               f"{','.join(cells)}")
-        found = numbers_as_text(frame[column]) if text else None
-        if found:  # '355,792', '$12.50', '2020-01-05': one category per value, nothing the numbers say
-            kind, example = found
-            fix = {"dates or times": "turn them into numbers in the file (a year, a month, days since a date)",
-                   "numbers with a decimal comma": "write them with a decimal point in the file (51.26, not 51,26)",
-                   }.get(kind, "write them as plain numbers in the file (no thousands separators, currency or "
-                               "percent signs)")
-            other = "choose another --target" if column == target else "remove the column from the file"
-            raise CommandError(f"the column {str(column)!r} of {where} holds {kind} written as text (such as "
-                               f"{example!r}), which would be read as one category per value: {fix}, or {other}")
-    if empty:
-        X = X.drop(columns=empty)
-        extra = f"left out {len(empty)} empty column(s): {', '.join(empty[:5])}" + (" ..." if len(empty) > 5 else "")
-        note = f"{note}; {extra}" if note else extra
-    y = y.astype(object).where(y.notna(), None).to_numpy() if y.dtype == object or str(y.dtype) in ("str", "string") \
-        else y.to_numpy()
-    return X, np.asarray(y), len(frame), X.shape[1], note
-
-
 def _check_outputs(args):
     """Refuse output paths that cannot be written, before any work: each is tried (a file created and removed)."""
+    for flag, value, example in (("--report", args.report, "report.html"), ("--plots", args.plots, "plots/")):
+        if value is not None and not value.strip():  # --report "$OUT" with OUT unset
+            raise CommandError(f"{flag} is given an empty path; give a file name such as {example}")
     if args.report:
         path = args.report
         if os.path.isdir(path):
@@ -352,6 +208,9 @@ def _check_report_is_not_an_input(report, sources):
 # --------------------------------------------------------------------------- the command
 
 def _compare(args):
+    if args.rope is not None and args.test != "bayesian":  # the t-test has no region of practical equivalence
+        raise CommandError("--rope sets the Bayesian test's region of practical equivalence: add --test bayesian, or "
+                           "leave --rope out")
     _check_outputs(args)
     sources = _sources(args)
     _check_report_is_not_an_input(args.report, sources)
@@ -372,7 +231,8 @@ def _compare(args):
         X, y, n_read, n_features, note = _load(kind, where, target, args.na_values, args.task, args.default_na)
         try:
             plan = impl.prepare(X, y, models=models, cv=args.cv, repeats=args.repeats, scoring=scoring,
-                                sort=args.sort, test=args.test, alpha=args.alpha, rope=args.rope, n_jobs=args.n_jobs,
+                                sort=args.sort, test=args.test, alpha=args.alpha,
+                                rope=0.01 if args.rope is None else args.rope, n_jobs=args.n_jobs,
                                 threads=args.threads, task=args.task, random_state=args.random_state,
                                 time_budget=60.0 * args.time_budget if args.time_budget else None)
         except ValueError as exc:
@@ -474,46 +334,47 @@ def build_parser():
                                            "'?,-' (besides pandas' own: empty, NA, NaN, None, null...)")
     g.add_argument("--no-default-na", dest="default_na", action="store_false",
                    help="read only empty cells (and --na-values) as missing: 'NA', 'None', 'null'... stay values")
-    g.add_argument("--task", choices=("auto", "classification", "regression"), default="auto",
+    g.add_argument("--task", action=_Once, choices=("auto", "classification", "regression"), default="auto",
                    help="what to predict; auto decides from the target's values and says why (default: auto)")
     g = p.add_argument_group("protocol")
-    g.add_argument("--cv", type=_int_at_least(2, "--cv"), default=5, metavar="K",
+    g.add_argument("--cv", action=_Once, type=_int_at_least(2, "--cv"), default=5, metavar="K",
                    help="folds of k-fold cross-validation, stratified for classification (default: 5)")
-    g.add_argument("--repeats", type=_int_at_least(1, "--repeats"), default=None, metavar="R",
+    g.add_argument("--repeats", action=_Once, type=_int_at_least(1, "--repeats"), default=None, metavar="R",
                    help=f"times the k-fold split is drawn, shuffled anew each time (default: {DEFAULT_REPEATS[0]} "
                         f"below {SMALL_DATA:,} rows, else {DEFAULT_REPEATS[1]})")
-    g.add_argument("--scoring", metavar="METRICS",
+    g.add_argument("--scoring", action=_Once, metavar="METRICS",
                    help="comma-separated metrics: accuracy, balanced_accuracy, log_loss, roc_auc, f1_macro, r2, rmse, "
                         "mae or any scikit-learn scorer name (default: balanced_accuracy, accuracy, log_loss, "
                         "roc_auc, f1_macro; regression: r2, rmse, mae)")
-    g.add_argument("--sort", metavar="METRIC",
+    g.add_argument("--sort", action=_Once, metavar="METRIC",
                    help="the metric that ranks the models and that the test uses (default: the first of --scoring)")
-    g.add_argument("--test", choices=("t-test", "bayesian"), default="t-test",
+    g.add_argument("--test", action=_Once, choices=("t-test", "bayesian"), default="t-test",
                    help="each model against the best: corrected resampled t-test (Nadeau & Bengio 2003) or "
                         "Bayesian correlated t-test (Benavoli et al. 2017) (default: t-test)")
-    g.add_argument("--alpha", type=_positive("--alpha", below=1), default=0.05,
+    g.add_argument("--alpha", action=_Once, type=_positive("--alpha", below=1), default=0.05,
                    help="significance level of the test (default: 0.05)")
-    g.add_argument("--rope", type=_non_negative("--rope"), default=0.01,
-                   help="Bayesian test: differences smaller than this are practically equivalent (default: 0.01)")
-    g.add_argument("--models", default="default", metavar="NAMES",
+    g.add_argument("--rope", action=_Once, type=_non_negative("--rope"), default=None,
+                   help="with --test bayesian: differences smaller than this are practically equivalent (default: "
+                        "0.01)")
+    g.add_argument("--models", action=_Once, default="default", metavar="NAMES",
                    help="comma-separated among dummy, linear, forest, boosting, lightgbm, xgboost, catboost, network "
                         "(default: all installed; the dummy baseline is always added)")
-    g.add_argument("--random-state", type=_int_at_least(0, "--random-state"), default=0, metavar="SEED",
+    g.add_argument("--random-state", action=_Once, type=_int_at_least(0, "--random-state"), default=0, metavar="SEED",
                    help="seed of the folds and the models (default: 0)")
     g = p.add_argument_group("resources")
-    g.add_argument("--n-jobs", type=_n_jobs, default=-1, metavar="N",
+    g.add_argument("--n-jobs", action=_Once, type=_n_jobs, default=-1, metavar="N",
                    help="worker processes fitting in parallel (default: -1, one per core)")
-    g.add_argument("--threads", type=_threads, default="auto", metavar="T",
+    g.add_argument("--threads", action=_Once, type=_threads, default="auto", metavar="T",
                    help="threads per fit, torch/BLAS/OpenMP included (default: auto, the cores shared among the "
                         "workers; one when OMP_NUM_THREADS=1 or when the machine is already busy)")
-    g.add_argument("--time-budget", type=_positive("--time-budget"), metavar="MINUTES",
+    g.add_argument("--time-budget", action=_Once, type=_positive("--time-budget"), metavar="MINUTES",
                    help="stop adding repeats, or skip the slowest models, to finish in about this many minutes "
                         "(every model gets at least one fold)")
     g = p.add_argument_group("output")
-    g.add_argument("--report", metavar="PATH",
+    g.add_argument("--report", action=_Once, metavar="PATH",
                    help="write a self-contained HTML report: tables, score distributions, times, training "
                         "curves, confusion matrix, critical-difference diagram")
-    g.add_argument("--plots", metavar="DIR", help="write the report's figures as PNG files into DIR")
+    g.add_argument("--plots", action=_Once, metavar="DIR", help="write the report's figures as PNG files into DIR")
     g.add_argument("--quiet", action="store_true", help="no progress bar")
     return parser
 

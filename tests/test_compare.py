@@ -760,3 +760,13 @@ def test_numbers_in_an_object_column_reach_every_model_as_numbers():
     checked = _check_features(X)  # an object column would reach the peers' encoders as categories
     assert checked.dtypes.tolist() == [np.float64, np.float64]
     np.testing.assert_array_equal(checked["price"].to_numpy(), [1.5, 2.0, np.nan, 3.0])
+
+
+def test_classes_that_differ_only_by_case_are_noted():
+    X, y = load_iris(return_X_y=True)
+    y = np.array(["setosa", "versicolor", "virginica"])[y]
+    y[::7] = np.char.capitalize(y[::7])  # 'Setosa' beside 'setosa': four, five, six classes where three are
+    table = compare(X, y, models={"lr": LogisticRegression(max_iter=500)}, cv=3, repeats=1, scoring="accuracy",
+                    **FAST)
+    assert any("classes that differ only by case: 'Setosa' and 'setosa'" in n for n in table.attrs["notes"]), \
+        table.attrs["notes"]

@@ -1,0 +1,251 @@
+"""The CSV files of ``sknn compare --csv``: checked, read and split into features and target.
+
+Every problem with a file is a :class:`CommandError` naming the file, the line or the column
+and the fix, in one line: a binary file (Excel, Parquet, compressed without its extension),
+NUL bytes (UTF-16 without its mark, a damaged file), a title or Excel's ``sep=`` line above
+the header, the header repeated in the data (two files joined), numbers written as text.
+pandas is imported by the functions that need it, so that ``sknn --help`` stays quick.
+"""
+
+import bz2
+import gzip
+import lzma
+import zipfile
+
+
+class CommandError(Exception):
+    """A problem with the user's input: reported in one line, exit status 2."""
+
+
+# file signatures of what is no CSV text: (first bytes, what it is, extensions pandas decompresses it by, the fix)
+_BINARY = ((b"PK\x03\x04", "an Excel workbook (.xlsx) or a zip archive", (".zip",),
+            "export it as CSV (Excel: Save As, CSV UTF-8), or name a zipped CSV ... .csv.zip"),
+           (b"\x1f\x8b", "gzip-compressed", (".gz",), "name it ... .csv.gz, or decompress it (gunzip)"),
+           (b"BZh", "bzip2-compressed", (".bz2",), "name it ... .csv.bz2, or decompress it (bunzip2)"),
+           (b"\xfd7zXZ", "xz-compressed", (".xz",), "name it ... .csv.xz, or decompress it (unxz)"),
+           (b"PAR1", "a Parquet file", (), "convert it to CSV (pd.read_parquet(path).to_csv('out.csv', index=False))"),
+           (b"\xd0\xcf\x11\xe0", "an Excel 97-2003 workbook (.xls)", (), "export it as CSV (Excel: Save As, CSV "
+                                                                       "UTF-8)"))
+_OPENERS = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
+_CHUNK = 1 << 20
+
+
+def _open_text_bytes(where):
+    """The file's bytes as pandas will read them: decompressed by its extension (.gz, .bz2, .xz, .zip)."""
+    lower = where.lower()
+    if lower.endswith(".zip"):
+        archive = zipfile.ZipFile(where)
+        names = archive.namelist()
+        if len(names) != 1:
+            raise CommandError(f"{where} is a zip archive of {len(names)} files; pandas reads one CSV a zip: zip each "
+                               "CSV alone")
+        return archive.open(names[0])
+    opener = next((o for ext, o in _OPENERS.items() if lower.endswith(ext)), open)
+    return opener(where, "rb")
+
+
+def check_text_file(where):
+    """The first line and the second of a CSV file (decompressed as pandas will), after refusing a binary file or one
+    holding NUL bytes, naming what it is and the fix."""
+    with open(where, "rb") as f:
+        magic = f.read(8)
+    if magic.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16's byte-order marks
+        raise CommandError(f"cannot read {where} as CSV: it is UTF-16 text, not UTF-8: save it as UTF-8 (e.g. iconv "
+                           "-f utf-16 -t utf-8 in.csv > out.csv)")
+    for signature, what, extensions, fix in _BINARY:
+        if magic.startswith(signature) and not where.lower().endswith(extensions):
+            raise CommandError(f"cannot read {where} as CSV: it is {what}, not CSV text: {fix}")
+    try:
+        with _open_text_bytes(where) as f:
+            first = f.read(_CHUNK)
+            chunk, lines = first, 0
+            while chunk:
+                if b"\x00" in chunk:
+                    at = chunk.index(b"\x00")
+                    pairs = first[:400]  # every other byte NUL: UTF-16 text of the Latin alphabet
+                    if len(pairs) >= 8 and max(pairs[1::2].count(0), pairs[::2].count(0)) >= 0.4 * (len(pairs) // 2):
+                        raise CommandError(f"cannot read {where} as CSV: it is UTF-16 text (without a byte-order "
+                                           "mark): save it as UTF-8 (e.g. iconv -f utf-16le -t utf-8 in.csv > out.csv)")
+                    line = lines + chunk[:at].count(b"\n") + 1
+                    raise CommandError(f"cannot read {where} as CSV: line {line} holds a NUL byte, which no text "
+                                       "has: the file is damaged or not text")
+                lines += chunk.count(b"\n")
+                chunk = f.read(_CHUNK)
+    except (OSError, EOFError, zipfile.BadZipFile, lzma.LZMAError) as exc:
+        raise CommandError(f"cannot read {where}: {exc}") from None
+    text = first.decode("utf-8-sig", errors="replace").splitlines()
+    return (text + ["", ""])[:2]
+
+
+def _check_header_not_repeated(where, frame, target):
+    """Refuse a data row that repeats the header (two CSV files joined with both headers): its cells would be a
+    class named after the target and placeholders in every numeric column."""
+    import numpy as np
+
+    names = [str(c).strip() for c in frame.columns]
+    candidates = np.flatnonzero((frame[target].astype(str).str.strip() == str(target).strip()).to_numpy())
+    for row in candidates[:100]:
+        if all(str(v).strip() == n for v, n in zip(frame.iloc[row].tolist(), names) if not n.startswith("Unnamed: ")):
+            raise CommandError(f"line {row + 2} of {where} repeats the header (files joined one after the other?): "
+                               "remove it")
+
+
+def _separator(first):
+    """',' unless the file's first line holds none and holds semicolons or tabs (Excel's CSV where the comma is the
+    decimal mark, or a TSV file)."""
+    if "," in first:
+        return ","
+    return max((";", "\t"), key=first.count) if (";" in first or "\t" in first) else ","
+
+
+def _check_header_line(where, first, second, sep):
+    """Refuse Excel's 'sep=' line or a title above the header: the header would be a one-field line."""
+    if first.strip().lower().startswith("sep=") and len(first.strip()) <= 6:
+        raise CommandError(f"line 1 of {where} is Excel's {first.strip()!r} line, not the header: remove it")
+    fields = lambda line: len(line.split(sep)) if line.strip() else 0  # noqa: E731 - (quotes aside: a hint only)
+    if fields(first) == 1 and fields(second) > 2:
+        raise CommandError(f"line 1 of {where} has one field ({first.strip()[:40]!r}) but line 2 has "
+                           f"{fields(second)}: a title above the header? Remove it, so that the header is line 1")
+
+
+def _read_csv(where, na_values, default_na=True, sep=","):
+    """The CSV file as a DataFrame whose columns are named by its header, or a CommandError.
+
+    Rows with one field more than the header (a delimiter at the end of every data row, as some
+    exports write) would make pandas read the first field as the row index and move every name
+    one column to the left; the trailing empty field is dropped instead, and a file whose extra
+    fields hold values is refused.
+    """
+    import warnings
+
+    import numpy as np
+    import pandas as pd
+
+    from ._tabular import numbers_as_text
+
+    read = dict(low_memory=False, na_values=(list(na_values) + ([] if default_na else [""])) or None, sep=sep,
+                keep_default_na=default_na)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", pd.errors.ParserWarning)
+        frame = pd.read_csv(where, index_col=False, **read)
+        if sep != "," and any((numbers_as_text(frame[c]) or ("",))[0] == "numbers with a decimal comma"
+                              for c in frame.columns if frame[c].dtype.kind in "OT"):
+            frame = pd.read_csv(where, index_col=False, decimal=",", **read)  # Excel's export where ',' is decimal
+    if any(issubclass(w.category, pd.errors.ParserWarning) for w in caught):  # more fields than names
+        extra = pd.read_csv(where, **read).iloc[:, -1]  # (here the extra field is the last column)
+        held = np.flatnonzero(extra.notna().to_numpy())
+        if len(held):
+            value = extra.iloc[held[0]]
+            raise CommandError(f"the rows of {where} have more fields than its header has names (line {held[0] + 2} "
+                               f"holds {getattr(value, 'item', lambda: value)()!r} after its last named column): "
+                               "name every column in the header")
+    return frame
+
+
+def _missing_markers(where, target, y, sep):
+    """The non-empty strings of the target column that pandas read as missing ('NA', 'None', 'null'...)."""
+    import pandas as pd
+
+    try:
+        raw = pd.read_csv(where, dtype=str, keep_default_na=False, index_col=False, sep=sep, usecols=[target])[target]
+    except (ValueError, pd.errors.ParserError):
+        return []
+    if len(raw) != len(y):
+        return []
+    return sorted({v for v in raw[y.isna().to_numpy()] if v.strip()})
+
+
+def load(kind, where, target, na_values=(), task="auto", default_na=True):
+    """(X, y, n_rows_read, n_features, target_note) for one data set."""
+    import numpy as np
+    import pandas as pd
+
+    from ._tabular import describe_placeholders, numbers_as_text, placeholder_cells
+
+    if kind == "builtin":
+        import sklearn.datasets
+
+        X, y = getattr(sklearn.datasets, f"load_{where}")(return_X_y=True)
+        return X, y, len(y), X.shape[1], None
+    try:
+        first_line, second_line = check_text_file(where)
+        sep = _separator(first_line)
+        _check_header_line(where, first_line, second_line, sep)
+        frame = _read_csv(where, na_values, default_na, sep)
+        header = pd.read_csv(where, header=None, nrows=1, dtype=str, keep_default_na=False, sep=sep).iloc[0]
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError, OSError,
+            MemoryError) as exc:
+        text = str(exc).strip().splitlines()
+        fix = ""
+        if isinstance(exc, UnicodeDecodeError):
+            # Windows' cp1252 puts printable characters (the euro, quotes) where latin-1 has control codes
+            windows = any(0x80 <= b <= 0x9F for b in exc.object[max(0, exc.start - 1000):exc.end + 1000])
+            source = "cp1252" if windows else "latin1"
+            fix = f"; it is not UTF-8: save it as UTF-8 (e.g. iconv -f {source} -t utf-8 in.csv > out.csv)"
+        raise CommandError(f"cannot read {where} as CSV: {text[0] if text else type(exc).__name__}{fix}") from None
+    if frame.shape[1] < 2:
+        raise CommandError(f"{where} has {frame.shape[1]} column(s); it needs a target column and at least one "
+                           "feature (is the separator a comma?)")
+    if len(frame) == 0:
+        raise CommandError(f"{where} has a header but no rows")
+    note = None
+    if target == "auto":
+        target = "target" if "target" in frame.columns else str(frame.columns[-1])
+        note = f"target: the column {target!r} ({'named target' if target == 'target' else 'the last one'}; " \
+               "choose with --target)"
+    if target not in frame.columns:
+        close = [c for c in frame.columns if str(c).strip().lower() == str(target).strip().lower()]
+        if close:
+            raise CommandError(f"no column {target!r} in {where}; did you mean {str(close[0])!r}?")
+        shown = ", ".join(map(str, frame.columns[:20])) + (" ..." if len(frame.columns) > 20 else "")
+        raise CommandError(f"no column {target!r} in {where}; its columns are: {shown}")
+    _check_header_not_repeated(where, frame, target)
+    named = header[header.str.strip() != ""]  # (pandas names empty ones 'Unnamed: 1', 'Unnamed: 2')
+    repeated = named[named.duplicated()]  # pandas would rename a second 'price' 'price.1': a copy of it could leak
+    if len(repeated):
+        raise CommandError(f"{where} has several columns named {repeated.iloc[0]!r}; give each column its own name")
+    first = frame.columns[0]
+    if (header.iloc[0].strip() == "" and first != target and frame[first].dtype.kind in "iuOT"
+            and frame[first].notna().all() and frame[first].is_unique):
+        # pandas' to_csv (index=True) and R's write.csv write the row index first, without a name: on a sorted
+        # file it would tell the models each row's place, a leak; it is no feature
+        frame = frame.drop(columns=[first])
+        extra = ("left out the first column: it has no name and a different whole number or text in every row "
+                 "(a row index)")
+        note = f"{note}; {extra}" if note else extra
+    y = frame[target]
+    X = frame.drop(columns=[target])
+    markers = _missing_markers(where, target, y, sep) if default_na and y.isna().any() else []
+    if markers:  # rows without a target are left out: say which cells pandas read as missing
+        extra = (f"target cells {', '.join(map(repr, markers[:5]))} were read as missing; if they are values, "
+                 "pass --no-default-na")
+        note = f"{note}; {extra}" if note else extra
+    empty = [str(c) for c in X.columns if X[c].isna().all()]
+    if len(empty) == X.shape[1]:
+        raise CommandError(f"every feature column of {where} is empty")
+    for column in ([] if task == "classification" else [target]) + list(X.columns):
+        text = pd.api.types.is_string_dtype(frame[column].dtype)
+        cells = placeholder_cells(frame[column]) if text else None
+        if cells:  # numbers with a few placeholder cells: missing values, not categories
+            raise CommandError(f"the column {str(column)!r} of {where} holds numbers but for "
+                               f"{describe_placeholders(cells)}: if those mark missing values, pass --na-values "
+                               f"{','.join(cells)}")
+        found = numbers_as_text(frame[column]) if text else None
+        if found:  # '355,792', '$12.50', '2020-01-05': one category per value, nothing the numbers say
+            kind, example = found
+            fix = {"dates or times": "turn them into numbers in the file (a year, a month, days since a date)",
+                   "numbers with a decimal comma": "write them with a decimal point in the file (51.26, not 51,26)",
+                   }.get(kind, "write them as plain numbers in the file (no thousands separators, currency or "
+                               "percent signs)")
+            other = "choose another --target" if column == target else "remove the column from the file"
+            raise CommandError(f"the column {str(column)!r} of {where} holds {kind} written as text (such as "
+                               f"{example!r}), which would be read as one category per value: {fix}, or {other}")
+    if empty:
+        X = X.drop(columns=empty)
+        extra = f"left out {len(empty)} empty column(s): {', '.join(empty[:5])}" + (" ..." if len(empty) > 5 else "")
+        note = f"{note}; {extra}" if note else extra
+    y = y.astype(object).where(y.notna(), None).to_numpy() if y.dtype == object or str(y.dtype) in ("str", "string") \
+        else y.to_numpy()
+    return X, np.asarray(y), len(frame), X.shape[1], note
+
+

@@ -1,0 +1,221 @@
+"""Image files: read one (any PIL mode, 8- and 16-bit levels, float pixels), and read lazily batch by batch.
+
+Used by the image input layer (:mod:`sknn._images`), which decides how arrays and files
+become the images a network takes.
+"""
+
+import contextlib
+import os
+import warnings
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import torch
+
+__all__ = ["ImageFileBatches", "named_bomb_warnings", "read_image"]
+
+# integer images whose largest level is at most this are another depth's levels (8-bit ones in uint16, 0/1 in uint8)
+_SMALLER_TOP = {255.0: 1.0, 65535.0: 255.0}
+
+
+def _pil():
+    try:
+        from PIL import Image
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise ImportError("Reading image files needs Pillow: pip install 'sknn[images]'.") from exc
+    return Image
+
+
+@contextlib.contextmanager
+def named_bomb_warnings():
+    """Silence PIL's own decompression-bomb warning, which names no file: :func:`read_image` gives one that does.
+
+    Used by the thread that starts the reads (warning filters are global, so worker
+    threads obey them too).
+    """
+    Image = _pil()
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r"Image size \(\d+ pixels\) exceeds limit",
+                                category=Image.DecompressionBombWarning)
+        yield
+
+
+def _is_grey(mode):
+    """Whether a PIL image mode is grey levels (1-bit to 32-bit, float, with or without alpha)."""
+    return mode in ("1", "L", "LA", "I", "F") or mode.startswith("I;16")
+
+
+def _is_deep(mode):
+    """Whether a PIL image mode holds more than 8 bits a pixel (16-bit, 32-bit integer, float)."""
+    return mode in ("I", "F") or mode.startswith("I;16")
+
+
+def read_image(path, size=None, channels=None, resize=True):
+    """Read one image file as a float32 array (channels, height, width) in [0, 1] (8-bit levels / 255, 16-bit
+    ones / 65,535, float pixels as they are: see :func:`_deep_pixel_top`).
+
+    ``size`` (height, width) resizes (with ``resize=False``, a file of another size is
+    refused instead); ``channels`` 1, 3 or 4 converts to grey, RGB or RGBA (None: grey files
+    stay grey, others become RGB).
+    Raises a ValueError naming the file when it cannot be read: missing, not an image,
+    truncated, or a decompression bomb (more than twice PIL's ``Image.MAX_IMAGE_PIXELS``
+    pixels). Between once and twice that limit the file is read, with a
+    ``DecompressionBombWarning`` that names it.
+    """
+    Image = _pil()
+    try:
+        with Image.open(path) as img:
+            limit = Image.MAX_IMAGE_PIXELS
+            if limit and img.size[0] * img.size[1] > limit:
+                warnings.warn(f"The image file {os.fspath(path)!r} has {img.size[0]}x{img.size[1]} pixels, more "
+                              f"than PIL's limit Image.MAX_IMAGE_PIXELS={limit} (a decompression bomb?); it is read. "
+                              "Check the file, or raise the limit if such images are expected.",
+                              Image.DecompressionBombWarning, stacklevel=2)
+            if channels is None:  # keep grey images grey, make everything else RGB
+                channels = 1 if _is_grey(img.mode) else 3
+            deep = _is_deep(img.mode)
+            top = _deep_pixel_top(img) if deep else 255.0  # converting to "L" would clip them to 0-255
+            img = img.convert("F" if deep else {1: "L", 4: "RGBA"}.get(channels, "RGB"))
+            if size is not None and img.size != (size[1], size[0]):
+                if not resize:
+                    raise _OtherSize(f"the image file {os.fspath(path)!r} is {img.size[1]}x{img.size[0]} (height x "
+                                     f"width), not the {size[0]}x{size[1]} of the training files: pass image_size="
+                                     "(height, width) in fit to have files of any size resized")
+                img = img.resize((size[1], size[0]), Image.BILINEAR)
+            arr = np.asarray(img, dtype=np.float32) / top
+            if deep and not np.isfinite(arr).all():  # PIL's extrema skip NaN
+                raise ValueError("it holds NaN or infinite pixel values")
+            if deep and channels > 1:  # grey as RGB, opaque where an alpha channel is asked for
+                arr = np.concatenate([np.repeat(arr[:, :, None], 3, axis=2), np.ones_like(arr[:, :, None])][
+                    :1 + (channels == 4)], axis=2)
+    except _OtherSize:
+        raise
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
+        raise ValueError(f"Cannot read the image file {os.fspath(path)!r}: {str(exc).rstrip('.')}") from None
+    return arr[None] if arr.ndim == 2 else arr.transpose(2, 0, 1)
+
+
+class _OtherSize(ValueError):
+    """A readable file of another size than the training files, where they are not resized."""
+
+
+def _deep_pixel_top(img):
+    """The value that maps to 1 for a 16-bit, 32-bit integer or float grey image ("I;16", "I", "F"): 65,535 for
+    integers of 0-65,535, 1 for floats of 0-1; other values are refused (no scale can be guessed for them)."""
+    low, high = img.getextrema()
+    if img.mode == "F":
+        if low >= 0 and high <= 1:
+            return 1.0
+        what, fix = "floating-point pixels", "scale them to [0, 1]"
+    else:
+        if 0 < high <= _SMALLER_TOP[65535.0] and low >= 0:  # divided by 65,535 they would be nearly black
+            raise ValueError(f"it holds {img.mode} pixels of 0 to {high} only: 8-bit levels in a 16- or 32-bit "
+                             "image, which are scaled as 16-bit ones (divided by 65,535). Save it as an 8-bit image "
+                             "(or its levels times 257)")
+        if low >= 0 and high <= 65535:
+            return 65535.0
+        what, fix = "32-bit integer pixels", "store them as 8- or 16-bit images"
+    raise ValueError(f"it holds {what} from {low} to {high}, which have no known scale: {fix}, or read the images "
+                     "yourself and pass them as an array")
+
+
+def _names(paths, shown=10):
+    """Some file names of a list, for a message."""
+    names = ", ".join(repr(os.fspath(p)) for p in paths[:shown])
+    return names + (f" and {len(paths) - shown} more" if len(paths) > shown else "")
+
+
+class ImageFileBatches:
+    """Images read from files one batch at a time (memory bounded by a batch, not the folder).
+
+    ``X`` is a numpy array of paths; each batch's files are decoded by a small thread
+    pool and resized to ``size``. An unreadable file (missing, not an image, truncated, a
+    decompression bomb) is handled by ``on_error``:
+
+    * 'raise': a ValueError naming the unreadable files of the batch (and ``why``);
+    * 'skip': left out of the batch with a warning naming it (training only: the rows
+      that remain keep their targets and weights);
+    * 'fill': NaN pixels, with a warning naming it; the positions of such files are
+      in ``unreadable`` after a pass, so each input keeps its output row.
+    """
+
+    def __init__(self, X, y=None, sample_weight=None, size=None, channels=3, on_error="raise", why="", workers=4,
+                 resize=True, class_names=None):
+        # A batch source (see sknn._data) without ``to``: the engine never tries to keep
+        # file paths on a device.
+        if on_error not in ("raise", "skip", "fill"):
+            raise ValueError(f"on_error={on_error!r} is not one of 'raise', 'skip' or 'fill'.")
+        self.X, self.y, self.sample_weight = np.asarray(X, dtype=object), y, sample_weight
+        self.size, self.channels, self.on_error, self.why, self.workers = size, channels, on_error, why, workers
+        self.resize = resize  # False: files of another size than ``size`` are refused, not resized
+        self.class_names = class_names  # the label of each class index in y, for messages
+        self.unreadable = []
+
+    def __len__(self):
+        return len(self.X)
+
+    def subset(self, indices):
+        index = torch.as_tensor(np.asarray(indices), dtype=torch.int64)
+        take = lambda a: None if a is None else a[index]  # noqa: E731
+        return ImageFileBatches(self.X[np.asarray(indices)], take(self.y), take(self.sample_weight), self.size,
+                                self.channels, self.on_error, self.why, self.workers, self.resize,
+                                getattr(self, "class_names", None))
+
+    def _read(self, path):
+        """The image, or the ValueError that says why it cannot be read."""
+        try:
+            return read_image(path, self.size, self.channels, getattr(self, "resize", True))
+        except ValueError as exc:
+            return exc
+
+    def batches(self, batch_size, shuffle=False, generator=None, device="cpu"):
+        n = len(self)
+        order = torch.randperm(n, generator=generator) if shuffle else torch.arange(n)
+        self.unreadable, skipped = [], []
+        with ThreadPoolExecutor(self.workers) as pool:
+            for start in range(0, n, batch_size):
+                idx = order[start:start + batch_size]
+                with named_bomb_warnings():
+                    images = list(pool.map(self._read, self.X[idx.numpy()]))
+                errors = [(i, im) for i, im in enumerate(images) if isinstance(im, ValueError)]
+                if errors and self.on_error == "raise":
+                    reasons = "; ".join(str(exc) for _, exc in errors[:10])
+                    more = f" (and {len(errors) - 10} more)" if len(errors) > 10 else ""
+                    raise ValueError(f"{len(errors)} of the image files cannot be read: {reasons}{more}.{self.why}")
+                for i, exc in errors:
+                    warnings.warn(f"{exc}; {'skipped' if self.on_error == 'skip' else 'its output is NaN'}.",
+                                  UserWarning)
+                if self.on_error == "fill":
+                    self.unreadable.extend(int(idx[i]) for i, _ in errors)
+                    blank = np.full((self.channels, *self.size), np.nan, dtype=np.float32)
+                    images = [blank if isinstance(im, ValueError) else im for im in images]
+                elif errors:  # skip
+                    skipped.extend(int(idx[i]) for i, _ in errors)
+                    keep = torch.tensor([not isinstance(im, ValueError) for im in images])
+                    if not keep.any():
+                        continue
+                    images = [im for im in images if not isinstance(im, ValueError)]
+                    idx = idx[keep]
+                Xb = torch.from_numpy(np.stack(images))
+                if torch.device(device).type == "cuda":
+                    Xb = Xb.pin_memory()  # a copy that does not block
+                yb = None if self.y is None else self.y[idx]
+                wb = None if self.sample_weight is None else self.sample_weight[idx]
+                yield (Xb.to(device, non_blocking=True), None if yb is None else yb.to(device),
+                       None if wb is None else wb.to(device))
+        if skipped and self.y is not None:
+            self._check_each_class_kept(skipped)
+
+    def _check_each_class_kept(self, skipped):
+        """Refuse a pass in which every image of some class was skipped: the model would give that class
+        probabilities it never learned from an image."""
+        labels = self.y.numpy() if hasattr(self.y, "numpy") else np.asarray(self.y)
+        kept = np.ones(len(labels), dtype=bool)
+        kept[skipped] = False
+        lost = np.setdiff1d(np.unique(labels), np.unique(labels[kept]))
+        if len(lost):
+            files = [self.X[i] for i in skipped if labels[i] == lost[0]]
+            name = repr(np.asarray(self.class_names).tolist()[lost[0]]) if self.class_names is not None else lost[0]
+            raise ValueError(f"Every training image of the class {name} is unreadable ({_names(files, 3)}): the "
+                             "model would give it probabilities learned from no image. Fix or replace those files, "
+                             "or leave the class out.")
