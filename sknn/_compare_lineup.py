@@ -306,7 +306,7 @@ def _check_target(y, task):
                          "task='regression' (or --task regression).")
     if y.dtype.kind == "O":
         kinds = {type(v) for v in y}
-        if len(kinds) > 1 and str in kinds:
+        if len(kinds) > 1 and any(issubclass(k, (str, bytes)) for k in kinds):  # numpy.str_ too
             raise ValueError(f"y mixes labels of types {sorted(k.__name__ for k in kinds)}; give every label the "
                              "same type (e.g. all strings).")
     values, counts = np.unique(y, return_counts=True)
@@ -318,13 +318,23 @@ def _check_target(y, task):
 _LARGEST_DENSE = 50_000_000  # cells of a sparse X made dense for the line-up (400 MB of float64)
 
 
+def _rows_with_text(X):
+    """Whether X is a 2-D object array or a list of rows holding text in some cell (numbers and text mixed)."""
+    if isinstance(X, np.ndarray):
+        return X.ndim == 2 and X.dtype == object and any(isinstance(v, str) for v in X.ravel()[:100_000])
+    if isinstance(X, (list, tuple)) and X and isinstance(X[0], (list, tuple)):
+        return any(isinstance(v, str) for row in X[:1000] for v in row)
+    return False
+
+
 def _check_features(X):
     """X as every model of the line-up can read it, or a ValueError naming the problem and the fix.
 
     A DataFrame's columns are read by the networks' rule (:func:`sknn._tabular.frame_column`):
     booleans and nullable numbers become float columns (NaN where missing), strings and mixed
     labels become text categories (missing stays missing), and dates, complex numbers, lists or
-    numbers with placeholder strings are refused, before any model is fitted. A sparse matrix
+    numbers with placeholder strings are refused, before any model is fitted. A list of rows or an
+    object array with text in its cells is read so too, as a DataFrame of columns x0, x1, ... A sparse matrix
     is made dense (the scikit-learn peers need it); a 1-D array of numbers (one feature not
     made a column) is refused.
     """
@@ -335,6 +345,8 @@ def _check_features(X):
         return X.toarray()
     if hasattr(X, "shape") and len(X.shape) == 2 and X.shape[1] == 0:
         raise ValueError(f"X has no feature column (shape {X.shape}); pass at least one.")
+    if not isinstance(X, pd.DataFrame) and _rows_with_text(X):  # typed column by column, as a DataFrame's
+        X = pd.DataFrame(np.asarray(X, dtype=object)).rename(columns=lambda j: f"x{j}")
     if isinstance(X, pd.DataFrame):
         check_unique_columns(X)
         kinds = {type(c).__name__ for c in X.columns if not isinstance(c, str)}

@@ -9,23 +9,35 @@ import math
 from numbers import Real
 
 import numpy as np
+import pandas as pd
 
 from ._validation import check_exact_in_float64
 
-__all__ = ["check_classes", "check_label_spellings", "check_labels", "check_numeric_target", "check_one_label_column",
-           "check_real_target", "check_same_label_kind", "check_y_for_estimator", "fit_classes", "label_indices",
-           "numpy_labels"]
+__all__ = ["MISSING_TARGET", "check_classes", "check_label_spellings", "check_labels", "check_numeric_target",
+           "check_one_label_column", "check_real_target", "check_same_label_kind", "check_y_for_estimator",
+           "fit_classes", "label_indices", "numpy_labels"]
+
+
+MISSING_TARGET = "y contains NaN or infinity (a missing value, e.g. None): impute or drop those rows first."
 
 
 def check_real_target(values, name="y"):
     """Refuse a target of dates, durations or complex numbers, which a cast to float would turn into nanoseconds or
     strip of their imaginary part, naming the fix."""
     kind = values.dtype.kind
-    if kind == "O" and values.size:
-        first = values.ravel()[0]
-        kind = ("M" if isinstance(first, (np.datetime64, datetime.date)) else "m" if isinstance(
-            first, (np.timedelta64, datetime.timedelta)) else "c" if isinstance(first, (complex, np.complexfloating))
-                else kind)
+    if kind == "O" and values.size:  # every cell: an odd one anywhere would fail deep inside numpy
+        for v in values.ravel():
+            if isinstance(v, (np.datetime64, datetime.date)):
+                kind = "M"
+            elif isinstance(v, (np.timedelta64, datetime.timedelta)):
+                kind = "m"
+            elif isinstance(v, (complex, np.complexfloating)):
+                kind = "c"
+            elif isinstance(v, (list, tuple, dict, set, np.ndarray)):
+                raise ValueError(f"{name} holds a {type(v).__name__} ({v!r:.40}) in a cell: a target holds one "
+                                 "value per row (several targets: one column each).")
+            if kind != "O":
+                break
     if kind in "Mm":
         raise ValueError(f"{name} holds {'dates' if kind == 'M' else 'durations'}: turn them into numbers first (for "
                          "instance days since a date, or hours), which a model can predict.")
@@ -57,11 +69,19 @@ def check_numeric_target(y, caller):
     and complex numbers are refused (:func:`check_real_target`)."""
     if y is None or not hasattr(y, "__len__"):
         return
+    for column, dtype in (y.dtypes.items() if hasattr(y, "dtypes") and hasattr(y, "columns") else ()):
+        if dtype.kind in "Mmc":  # before numpy, which cannot join dates and numbers in one array
+            check_real_target(np.empty(0, dtype), f"y's column {column!r}")
     values = np.asarray(y)
     check_real_target(values)
+    if values.dtype.kind == "O":
+        flat = values.ravel()
+        missing = np.flatnonzero(pd.isna(flat))
+        if len(missing):  # pd.NA has no truth value: scikit-learn's check would fail on it
+            raise ValueError(f"{MISSING_TARGET} The first: value {missing[0]} of y, {flat[missing[0]]!r}.")
     check_exact_in_float64(values, "y", "subtract an offset first (y - y.min()), or rescale it.")
-    if values.dtype.kind in "US":
-        first = values.ravel()[0].item() if values.size else None
+    if values.dtype.kind in "UST":
+        first = str(values.ravel()[0]) if values.size else None
     elif values.dtype.kind == "O":
         first = next((v for v in values.ravel() if isinstance(v, (str, bytes))), None)
     else:
@@ -99,6 +119,8 @@ def numpy_labels(y):
     plain numbers (a pandas object column holding 0, 1, 2) becomes a numeric array, one of
     booleans a bool array: scikit-learn's checks call such labels of 'unknown' type.
     """
+    if isinstance(y, np.ndarray) and y.dtype.kind == "T":  # numpy 2's StringDType: text, as an object array
+        y = y.astype(object)
     numpy_dtype = getattr(getattr(y, "dtype", None), "numpy_dtype", None)  # pandas' masked (nullable) arrays
     if numpy_dtype is not None and hasattr(y, "isna") and not np.asarray(y.isna()).any():  # a Series or an array
         return y.to_numpy(dtype=numpy_dtype)

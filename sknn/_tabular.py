@@ -465,6 +465,8 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
             if X.shape[0] == 0:
                 raise ValueError(f"Found array with 0 sample(s) (shape={X.shape}) while a minimum of 1 is required.")
             return [frame_column(X.iloc[:, j], fitting=reset) for j in range(X.shape[1])]
+        if isinstance(X, np.ndarray) and X.dtype.kind == "T":  # numpy 2's StringDType: text, as an object array
+            X = X.astype(object)
         X = check_array(rows_as_array(X), accept_sparse="csr", dtype=None, ensure_all_finite=False)
         validate_data(self, X, reset=reset, skip_check_array=True)
         if sp.issparse(X):

@@ -11,7 +11,7 @@ from sklearn.base import _fit_context
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 
 from ._engine import accuracy_score, r2_score
-from ._labels import check_labels, fit_classes, label_indices, numpy_labels
+from ._labels import MISSING_TARGET, check_labels, fit_classes, label_indices, numpy_labels
 from ._training import EnsembleMSELoss, SmoothedCrossEntropyLoss
 from ._validation import check_magnitude, class_weight_vector
 
@@ -106,7 +106,11 @@ class NeuralClassifierMixin:
     def score(self, X, y, sample_weight=None):
         """Mean accuracy of ``predict(X)`` against ``y``, whose labels are read as in ``fit`` (pandas nullable
         integers, and numbers or booleans in an object column, keep their type)."""
-        return super().score(X, numpy_labels(y), sample_weight=sample_weight)
+        y = numpy_labels(y)
+        values = np.asarray(y)
+        if values.dtype.kind == "O":  # missing or mixed labels, named as fit names them
+            check_labels(values.ravel())
+        return super().score(X, y, sample_weight=sample_weight)
 
     def predict(self, X):
         """Predicted labels, of the same type as the labels given to ``fit``.
@@ -159,8 +163,7 @@ class NeuralRegressorMixin:
                             "regressor, transformer=StandardScaler()).")
         y = np.asarray(y, dtype=np.float64)
         if not np.isfinite(y).all():  # e.g. None in an object y, which becomes NaN only here
-            raise ValueError("y contains NaN or infinity (a missing value, e.g. None): impute or drop those rows "
-                             "first.")
+            raise ValueError(MISSING_TARGET)
         n_outputs = 1 if y.ndim == 1 else y.shape[1]
         if keep and n_outputs != self.n_outputs_:
             raise ValueError(f"y has {n_outputs} outputs, but {type(self).__name__} was fitted with "
@@ -189,8 +192,7 @@ class NeuralRegressorMixin:
             check_magnitude(y, "y", fix="Scale the target as for fit.")
         y = np.asarray(y, dtype=np.float64)
         if not np.isfinite(y).all():  # e.g. None in an object y, which becomes NaN only here
-            raise ValueError("y contains NaN or infinity (a missing value, e.g. None): impute or drop those rows "
-                             "first.")
+            raise ValueError(MISSING_TARGET)
         n_outputs = 1 if y.ndim == 1 else y.shape[1]
         if n_outputs != self.n_outputs_:
             raise ValueError(f"y has {n_outputs} outputs, but {type(self).__name__} was fitted with "

@@ -770,3 +770,17 @@ def test_classes_that_differ_only_by_case_are_noted():
                     **FAST)
     assert any("classes that differ only by case: 'Setosa' and 'setosa'" in n for n in table.attrs["notes"]), \
         table.attrs["notes"]
+
+
+def test_rows_with_text_are_typed_as_a_dataframe_is():
+    rng = np.random.RandomState(0)
+    frame = pd.DataFrame({"num": rng.normal(size=60), "city": rng.choice(["Oslo", "Lima", "Rome"], 60)})
+    y = np.where((frame.num > 0) ^ (frame.city == "Oslo"), "p", "q")
+    kw = dict(models=["linear"], cv=3, repeats=1, scoring="accuracy", **FAST)
+    expected = compare(frame, y, **kw)["accuracy_mean"]
+    for rows in (frame.values.tolist(), frame.to_numpy(dtype=object)):  # every peer failed on the text before
+        table = compare(rows, y, **kw)
+        assert not table.attrs["errors"]
+        np.testing.assert_allclose(table["accuracy_mean"], expected)
+    with pytest.raises(ValueError, match=r"y mixes labels of types \['int', 'str_'\]"):
+        compare(frame, np.array([np.str_("a"), 1] * 30, dtype=object), **kw)

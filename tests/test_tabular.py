@@ -528,3 +528,37 @@ def test_a_class_weight_of_zero_with_a_column_of_labels_leaves_the_rows_out():
         column = DenseClassifier(**kw).fit(X, y[:, None])
     np.testing.assert_allclose(column.preprocessor_.center_, flat.preprocessor_.center_)
     np.testing.assert_allclose(column.predict_proba(X), flat.predict_proba(X))
+
+
+def test_odd_cells_of_a_target_are_named_not_failed_on_inside_numpy():
+    X = np.arange(20.0).reshape(-1, 1)
+    reg = DenseRegressor(hidden_layer_sizes=(4,), max_iter=1)
+    for cell, message in ((pd.NA, r"y contains NaN or infinity .* The first: value 5 of y, <NA>"),
+                          (pd.Timestamp("2020-01-01"), "y holds dates"), (pd.Timedelta(days=1), "y holds durations"),
+                          (1 + 2j, "y holds complex numbers"), ([1.0], r"y holds a list \(\[1\.0\]\) in a cell")):
+        y = np.arange(20.0).astype(object)
+        y[5] = cell  # not the first cell: the checks read the first only
+        with pytest.raises(ValueError, match=message):
+            reg.fit(X, y)
+    frame = pd.DataFrame({"price": np.arange(20.0), "sold_on": pd.date_range("2020-01-01", periods=20)})
+    with pytest.raises(ValueError, match=r"y's column 'sold_on' holds dates"):
+        reg.fit(X, frame)
+
+
+def test_score_names_missing_labels_as_fit_does():
+    X, y = np.arange(20.0).reshape(-1, 1), np.array(["a", "b"] * 10, dtype=object)
+    clf = DenseClassifier(hidden_layer_sizes=(4,), max_iter=1).fit(X, y)
+    for missing in (y.copy(), pd.Series(y, dtype="string")):
+        missing[3] = None
+        with pytest.raises(ValueError, match=r"y\[3\] is (None|<NA>): a label cannot be missing"):
+            clf.score(X, missing)
+
+
+def test_numpy_string_dtype_is_text():
+    StringDType = pytest.importorskip("numpy.dtypes").StringDType
+    X = np.array([["Oslo"], ["Lima"]] * 10)
+    y = np.array(["stays", "leaves"] * 10)
+    clf = DenseClassifier(hidden_layer_sizes=(4,), max_iter=2, random_state=0).fit(X, y)
+    as_strings = DenseClassifier(hidden_layer_sizes=(4,), max_iter=2, random_state=0).fit(
+        X.astype(StringDType()), y.astype(StringDType()))
+    np.testing.assert_array_equal(as_strings.predict(X.astype(StringDType())), clf.predict(X))
