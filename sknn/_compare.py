@@ -103,9 +103,18 @@ def _splits(X, y, cv, repeats, task, random_state):
                 splitter = kind(int(cv), shuffle=True, random_state=seed)
                 out += [(r, f, np.asarray(tr), np.asarray(te)) for f, (tr, te) in enumerate(splitter.split(X, y))]
         return out
+    if isinstance(cv, bool) or not (cv is None or hasattr(cv, "split") or hasattr(cv, "__iter__")):
+        raise ValueError(f"cv must be a number of folds (an int >= 2), a scikit-learn splitter or a list of (training "
+                         f"rows, test rows) pairs; got {cv!r}.")
     if repeats not in (None, 1):
         raise ValueError("repeats applies to an int cv; pass a repeated splitter (e.g. RepeatedStratifiedKFold) "
                          "as cv instead.")
+    if not hasattr(cv, "split") and cv is not None:  # the splits themselves: each a pair
+        cv = list(cv)
+        odd = next((f for f, split in enumerate(cv) if not hasattr(split, "__len__") or len(split) != 2), None)
+        if odd is not None:
+            raise ValueError(f"cv's split {odd} is not a pair (training rows, test rows): give each split as two "
+                             "lists of row numbers.")
     splitter = check_cv(cv, y, classifier=task == "classification")
     try:
         out = [(0, f, np.asarray(tr), np.asarray(te)) for f, (tr, te) in enumerate(splitter.split(X, y))]
@@ -136,6 +145,12 @@ def _splits(X, y, cv, repeats, task, random_state):
     return out
 
 
+def _holds_row_numbers(cv):
+    """Whether a splitter was made of the user's row numbers (check_cv of a list, PredefinedSplit's test_fold):
+    rows left out for a missing target renumber the others under it."""
+    return type(cv).__name__ in ("_CVIterableWrapper", "PredefinedSplit")
+
+
 def _split_rows(rows, n, f, part):
     """The row numbers of one part of a user's split (a boolean mask of n rows counts too), refused when empty,
     not whole numbers, or outside the n rows."""
@@ -149,7 +164,24 @@ def _split_rows(rows, n, f, part):
         bad = rows[(rows < 0) | (rows >= n)][0]
         raise ValueError(f"cv's split {f} has the row number {bad} in its {part} part, but the data has {n} rows "
                          f"(with a target) numbered 0 to {n - 1}.")
+    unique, counts = np.unique(rows, return_counts=True)
+    if (counts > 1).any():  # a test row counted twice weighs twice in the split's score
+        raise ValueError(f"cv's split {f} has the row {unique[counts > 1][0]} {counts.max()} times in its {part} "
+                         "part: give each row once per part.")
     return rows
+
+
+def _check_alpha(alpha):
+    if not isinstance(alpha, Real) or isinstance(alpha, bool) or not 0 < alpha < 1:
+        raise ValueError(f"alpha must be a number between 0 and 1, got {alpha!r}.")
+
+
+def _check_random_state(random_state):
+    if random_state is None or isinstance(random_state, np.random.RandomState):
+        return
+    if not isinstance(random_state, Integral) or isinstance(random_state, bool) or not 0 <= random_state < 2**32:
+        raise ValueError(f"random_state must be an int from 0 to 2**32 - 1 (the seed of the folds and the models), "
+                         f"None or a numpy RandomState; got {random_state!r}.")
 
 
 def _check_params(repeats, test, alpha, rope, n_jobs, threads, time_budget):
@@ -158,8 +190,7 @@ def _check_params(repeats, test, alpha, rope, n_jobs, threads, time_budget):
     if test not in ("t-test", "bayesian"):
         raise ValueError(f"test must be 't-test' (corrected resampled t-test) or 'bayesian' (correlated Bayesian "
                          f"t-test), got {test!r}.")
-    if not isinstance(alpha, Real) or not 0 < alpha < 1:
-        raise ValueError(f"alpha must be a number between 0 and 1, got {alpha!r}.")
+    _check_alpha(alpha)
     if not isinstance(rope, Real) or not rope >= 0 or math.isinf(rope):
         raise ValueError(f"rope must be a number >= 0, got {rope!r}.")
     if not isinstance(n_jobs, Integral) or isinstance(n_jobs, bool) or n_jobs == 0:
@@ -195,6 +226,7 @@ def prepare(X, y, models="default", cv=5, repeats=None, scoring=None, sort=None,
             rope=0.01, n_jobs=-1, threads="auto", time_budget=None, task="auto", baseline=True, random_state=0):
     """Check the inputs and plan the comparison, without fitting anything (errors come here, before the work)."""
     _check_params(repeats, test, alpha, rope, n_jobs, threads, time_budget)
+    _check_random_state(random_state)
     if isinstance(X, pd.DataFrame):
         X = X.reset_index(drop=True)
     elif isinstance(X, pd.Series):
@@ -239,7 +271,7 @@ def prepare(X, y, models="default", cv=5, repeats=None, scoring=None, sort=None,
         raise ValueError(f"rope={rope:g} spans half the range of {metrics[0].name} (0 to 1) or more: every model "
                          "would be practically equivalent; pass a difference that matters to you, e.g. 0.01.")
     repeats_asked = default_repeats(len(y)) if repeats is None and isinstance(cv, Integral) else repeats
-    if n_dropped and not isinstance(cv, Integral) and not hasattr(cv, "split"):  # splits given as row numbers
+    if n_dropped and not isinstance(cv, Integral) and (not hasattr(cv, "split") or _holds_row_numbers(cv)):
         raise ValueError(f"cv's splits number the rows of X, but {n_dropped} row(s) have no target and are left out, "
                          "which renumbers the others: leave those rows out before making the splits.")
     splits = _splits(X, y, cv, repeats_asked, task, random_state)
@@ -373,7 +405,11 @@ def execute(plan, verbose=True, return_fitted=False, label="compare"):
         raise ValueError(f"Every model failed to fit; {names[0]}: {errors[names[0]]}")
     others = [n for n in names if roles.get(n) != "dummy"]
     if others and all(n in errors for n in others) and len(others) < len(names):  # the baseline would be 'best'
-        raise ValueError(f"Every model but the baseline failed to fit; {others[0]}: {errors[others[0]]}")
+        failed = {n: sum(1 for r in records if r["model"] == n and r["error"]) for n in others}
+        shown = ", ".join(f"{n} on {k} of {len(splits)} splits" for n, k in list(failed.items())[:3])
+        some = "" if all(k == len(splits) for k in failed.values()) else \
+            f" on some split ({shown}), so none can be compared on every split"
+        raise ValueError(f"Every model but the baseline failed to fit{some}; {others[0]}: {errors[others[0]]}")
     sort = metrics[0].name
     if others and (table.attrs["best"] is None or roles.get(table.attrs["best"]) == "dummy") and \
             table.loc[others, f"{sort}_mean"].isna().all():  # no verdict, or the baseline's by default
@@ -412,6 +448,9 @@ def execute(plan, verbose=True, return_fitted=False, label="compare"):
         mine = {r["split"]: r for r in records if r["model"] == name}
         fitted["estimators"][name] = [mine[s]["estimator"] if s in mine else None for s in first]
         preds = [mine[s]["y_pred"] if s in mine else None for s in first]
+        # a column (n, 1) is the split's predictions; any other shape is none (the scores said so already)
+        preds = [p.ravel() if p is not None and p.ndim == 2 and p.shape[1] == 1 else p for p in preds]
+        preds = [p if p is not None and p.shape == (len(splits[s][3]),) else None for s, p in zip(first, preds)]
         if partition and all(p is not None for p in preds):
             oof = np.empty(len(y), dtype=np.result_type(*[p.dtype for p in preds]))
             for s, p in zip(first, preds):
@@ -552,8 +591,13 @@ def rank_datasets(tables, metric=None, alpha=0.05):
         are not significantly different), ``alpha``, ``metric`` and ``left_out``
         (models missing from some data set or without a score there).
     """
+    if not isinstance(tables, dict):
+        raise TypeError(f"tables must be a dict of data-set name -> table of compare, got {type(tables).__name__}.")
     if len(tables) < 2:
         raise ValueError("rank_datasets needs the tables of at least 2 data sets.")
+    _check_alpha(alpha)
+    if "mean rank" in tables:  # the row of the mean ranks
+        raise ValueError("A data set is named 'mean rank', the name of the table's last row: rename it.")
     keyed, labels, signs = {}, {}, {}
     for ds, table in tables.items():
         m = metric or table.attrs.get("sort")

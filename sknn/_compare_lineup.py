@@ -112,6 +112,9 @@ def _metrics(scoring, sort, task, n_classes):
         if m.name not in [x.name for x in metrics]:
             metrics.append(m)
     if sort is not None:
+        if not isinstance(sort, str):
+            raise ValueError(f"sort must name a metric (e.g. 'accuracy'; any scikit-learn scorer name), got "
+                             f"{sort!r:.60}.")
         s = _metric(sort, task, n_classes)
         metrics = [s] + [m for m in metrics if m.name != s.name]
     return metrics
@@ -553,10 +556,22 @@ def _select_models(models, X, task, random_state, n_threads, baseline):
     if isinstance(models, dict):
         if not models:
             raise ValueError("models is an empty dict; pass at least one name -> estimator.")
-        chosen = {str(k): v for k, v in models.items()}
+        chosen = {str(k).strip(): v for k, v in models.items()}
+        if len(chosen) < len(models):  # {1: a, '1': b}: one row for two models
+            names = [str(k).strip() for k in models]
+            twice = next(n for n in names if names.count(n) > 1)
+            keys = [k for k in models if str(k).strip() == twice]
+            raise ValueError(f"models has two keys named {twice!r} as text ({keys}): give each model its own name.")
+        if "" in chosen:
+            raise ValueError("models has a model with an empty name; give each model a name.")
+        if BASELINE in chosen and not isinstance(chosen[BASELINE], (DummyClassifier, DummyRegressor)):
+            raise ValueError(f"models names a {type(chosen[BASELINE]).__name__} {BASELINE!r}, the name of the "
+                             "baseline compare adds: give it another name.")
         # a model's name is its role, but the baseline's role goes to a dummy only: a model of the user's named
         # 'dummy' would have been left out of the best values and plots as the baseline, and the baseline dropped
-        roles = {k: k if k != "dummy" or isinstance(v, (DummyClassifier, DummyRegressor)) else "dummy (yours)"
+        yours = next(r for r in ("dummy (yours)", *(f"dummy (yours) {i}" for i in range(2, len(chosen) + 2)))
+                     if r not in chosen)  # a role no other model's name holds
+        roles = {k: k if k != "dummy" or isinstance(v, (DummyClassifier, DummyRegressor)) else yours
                  for k, v in chosen.items()}
     else:
         lineup = _lineup(X, task, random_state, n_threads)
@@ -587,6 +602,9 @@ def _select_models(models, X, task, random_state, n_threads, baseline):
                     role, name, est = match
                 chosen[name], roles[name] = est, role
     for name, est in chosen.items():
+        if isinstance(est, type):
+            raise ValueError(f"Model {name!r} is the class {est.__name__}, not an estimator: pass an instance, "
+                             f"{est.__name__}().")
         if not hasattr(est, "fit") or not hasattr(est, "get_params"):
             raise ValueError(f"Model {name!r} is not a scikit-learn estimator (it has no fit/get_params): "
                              f"{type(est).__name__}.")

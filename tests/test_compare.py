@@ -7,12 +7,13 @@ import numpy as np
 import pandas as pd
 import pytest
 from scipy.stats import wilcoxon
-from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.datasets import load_breast_cancer, load_iris, make_regression
 from sklearn.dummy import DummyClassifier
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.linear_model import LinearRegression, LogisticRegression, Ridge
 from sklearn.metrics import log_loss, roc_auc_score
+from sklearn.model_selection import KFold
 
 from sknn import compare
 from sknn.compare import bayesian_ttest, corrected_ttest, detect_task, rank_datasets
@@ -578,7 +579,6 @@ def test_log_loss_is_scored_on_splits_that_lack_a_class():
 
 
 def test_verdicts_need_evidence_and_a_metric_the_models_have():
-    from sklearn.model_selection import KFold
     from sklearn.svm import LinearSVC
 
     X, y = load_iris(return_X_y=True)
@@ -784,3 +784,62 @@ def test_rows_with_text_are_typed_as_a_dataframe_is():
         np.testing.assert_allclose(table["accuracy_mean"], expected)
     with pytest.raises(ValueError, match=r"y mixes labels of types \['int', 'str_'\]"):
         compare(frame, np.array([np.str_("a"), 1] * 30, dtype=object), **kw)
+
+
+def test_hostile_model_names_splits_and_arguments_are_refused_naming_them():
+    from sklearn.model_selection import PredefinedSplit, check_cv
+
+    X, y = load_iris(return_X_y=True)
+    lr = LogisticRegression(max_iter=500)
+    kw = dict(cv=3, repeats=1, scoring="accuracy", **FAST)
+    for models, message in (({1: lr, "1": clone(lr)}, r"two keys named '1' as text \(\[1, '1'\]\)"),
+                            ({"": lr}, "a model with an empty name"),
+                            ({"Dummy (baseline)": lr}, r"names a LogisticRegression 'Dummy \(baseline\)'"),
+                            ({"lr": LogisticRegression}, r"is the class LogisticRegression, not an estimator")):
+        with pytest.raises(ValueError, match=message):
+            compare(X, y, models=models, **kw)
+    folds = list(KFold(3, shuffle=True, random_state=0).split(X))
+    with pytest.raises(ValueError, match=r"split 0 has the row \d+ 2 times in its test part"):
+        compare(X, y, models={"lr": lr}, cv=[(tr, np.r_[te, te[:1]]) for tr, te in folds], **FAST)
+    with pytest.raises(ValueError, match=r"cv's split 0 is not a pair"):
+        compare(X, y, models={"lr": lr}, cv=[(tr, te, te) for tr, te in folds], **FAST)
+    with pytest.raises(ValueError, match=r"cv must be a number of folds .* got True"):
+        compare(X, y, models={"lr": lr}, cv=True, **FAST)
+    for seed in (-1, 1.5):
+        with pytest.raises(ValueError, match=r"random_state must be an int from 0 to 2\*\*32 - 1"):
+            compare(X, y, models={"lr": lr}, random_state=seed, **kw)
+    with pytest.raises(ValueError, match="sort must name a metric"):
+        compare(X, y, models={"lr": lr}, sort=len, **kw)
+    # splitters made of row numbers are renumbered by rows left out for a missing target, as lists are
+    y_missing = y.astype(float)
+    y_missing[:5] = np.nan
+    for cv in (check_cv(folds), PredefinedSplit(np.arange(150) % 3)):
+        with pytest.raises(ValueError, match=r"cv's splits number the rows of X, but 5 row\(s\) have no target"):
+            compare(X, y_missing, models={"lr": lr}, task="classification", cv=cv, **FAST)
+
+
+def test_predictions_of_a_column_are_the_splits_predictions():
+    class ColumnPredictions(ClassifierMixin, BaseEstimator):
+        def fit(self, X, y):
+            self.model_ = LogisticRegression(max_iter=500).fit(X, y)
+            self.classes_ = self.model_.classes_
+            return self
+
+        def predict(self, X):
+            return self.model_.predict(X)[:, None]
+
+    X, y = load_iris(return_X_y=True)
+    table, fitted = compare(X, y, models={"col": ColumnPredictions()}, cv=3, repeats=1, scoring="accuracy",
+                            return_fitted=True, **FAST)
+    assert fitted["predictions"]["col"].shape == (150,)
+
+
+def test_rank_datasets_refuses_what_it_cannot_rank():
+    X, y = load_iris(return_X_y=True)
+    t = compare(X, y, models={"lr": LogisticRegression(max_iter=500)}, cv=3, repeats=1, scoring="accuracy", **FAST)
+    with pytest.raises(ValueError, match="alpha must be a number between 0 and 1"):
+        rank_datasets({"a": t, "b": t}, alpha=1.5)
+    with pytest.raises(TypeError, match="tables must be a dict of data-set name -> table"):
+        rank_datasets([t, t])
+    with pytest.raises(ValueError, match="named 'mean rank'"):
+        rank_datasets({"a": t, "mean rank": t})
