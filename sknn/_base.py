@@ -20,7 +20,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted
 
-from ._callbacks import EpochProgressBar, ParameterSchedule
+from ._callbacks import BestEpochStopping, EpochProgressBar, ParameterSchedule
 from ._data import ArrayBatches
 from ._device import resolve_device, resolve_precision, seeded, torch_threads
 from ._engine import Engine
@@ -143,10 +143,9 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
         for i, cb in enumerate(self.callbacks or []):
             callbacks.append(cb if isinstance(cb, tuple) else (f"user_{i}_{type(cb).__name__}", cb))
         if not incremental and (self.n_iter_no_change is not None or self.early_stopping):
-            from skorch.callbacks import EarlyStopping
             from skorch.utils import noop
 
-            callbacks.append(("stopping", EarlyStopping(
+            callbacks.append(("stopping", BestEpochStopping(
                 monitor=self._monitor(incremental), patience=self.n_iter_no_change or self.max_iter + 1,
                 threshold=self.tol,
                 threshold_mode="abs", lower_is_better=True, load_best=self.early_stopping,
@@ -255,6 +254,28 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
 
     def _fit(self, X, y, sample_weight=None, incremental=False, classes=None, validation_data=None):
         keep = (incremental or self.warm_start) and hasattr(self, "net_")
+        saved = self._fitted_state()
+        try:
+            return self._fit_once(X, y, sample_weight, incremental, classes, validation_data, keep)
+        except KeyboardInterrupt:
+            if not keep and not getattr(self, "n_iter_", 0):  # no epoch finished: nothing to keep
+                self._clear_fitted()
+            raise
+        except Exception:
+            # a refused or failed continuation, or a new fit refused before it changed anything, leaves the model
+            # it had (the engine rolled its weights back to the last finished epoch; statistics such as the
+            # target's range are restored here); a new fit that fails later leaves an unfitted estimator
+            now = self._fitted_state()
+            self._clear_fitted()
+            if keep or (now.keys() == saved.keys() and all(now[k] is saved[k] for k in saved)):
+                for name, value in saved.items():
+                    setattr(self, name, value)
+            raise
+
+    def _fitted_state(self):
+        return {k: v for k, v in vars(self).items() if k.endswith("_") and not k.startswith("_")}
+
+    def _fit_once(self, X, y, sample_weight, incremental, classes, validation_data, keep):
         self._check_params()
         check_fit_params(self)
         refuse_data_loader(X, f"{type(self).__name__}.fit")
@@ -277,6 +298,8 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
             X = list(X)  # a generator of sequences: read once, here, to find the rows of weight 0
         learned = None if keep else positive_rows(sample_weight, X, y, getattr(self, "class_weight", None))
         X, y = self._check_X_y(X, y, reset=not keep, fit_rows=learned)
+        if keep:  # a continued fit learns no statistic of X, but a regressor's target range grows with the rows
+            learned = positive_rows(sample_weight, X, y, getattr(self, "class_weight", None))  # that train
         y_t, y_index = self._prepare_targets(y, keep=keep, classes=classes, incremental=incremental, fit_rows=learned)
         w = self._sample_weights(y_index, sample_weight, X)
         rows = None
@@ -343,7 +366,10 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
         if frame.empty:
             frame = pd.DataFrame(columns=["epoch", "train_loss", "dur"])
         self.history_ = frame
-        if "valid_score" in frame:
+        if incremental and history and history[-1].get("valid_score") is None and \
+                getattr(self, "validation_scores_", None) is not None:
+            pass  # partial_fit after a fit with early stopping validates nothing: the fit's scores stay (as MLP's)
+        elif "valid_score" in frame:
             self.validation_scores_ = [row.get("valid_score") for row in history]
             # the score of the epoch whose weights the model holds: the lowest validation loss
             stopping = dict(self.net_.callbacks_).get("stopping")

@@ -10,9 +10,42 @@ import math
 import sys
 
 import torch
-from skorch.callbacks import Callback
+from skorch.callbacks import Callback, EarlyStopping
 
-__all__ = ["EpochProgressBar", "ParameterSchedule", "SCHEDULES"]
+__all__ = ["BestEpochStopping", "EpochProgressBar", "ParameterSchedule", "SCHEDULES"]
+
+
+class BestEpochStopping(EarlyStopping):
+    """skorch's EarlyStopping with scikit-learn's MLP rule: ``threshold`` (``tol``) decides only whether an epoch
+    counts as progress for the patience (``n_iter_no_change``); the weights kept (``load_best``) are those of the
+    epoch with the lowest monitored loss, however small its gain. skorch's own keeps the last epoch that beat the
+    previous best by more than the threshold: with tol=0.05 and losses 0.740, 0.737, 0.735, 0.732, the first.
+    A fit stopped before its first epoch ends has no epoch to restore (skorch's read an empty history)."""
+
+    def on_train_begin(self, net, **kwargs):
+        super().on_train_begin(net, **kwargs)
+        self.best_score_ = math.inf if self.lower_is_better else -math.inf
+
+    def on_epoch_end(self, net, **kwargs):
+        score = net.history[-1, self.monitor]
+        if score < self.best_score_ if self.lower_is_better else score > self.best_score_:
+            self.best_score_ = score
+            self.best_epoch_ = net.history[-1, "epoch"]
+            if self.load_best:
+                self.best_model_weights_ = {k: v.detach().clone() for k, v in net.module_.state_dict().items()}
+        if self._is_score_improved(score):  # progress by more than the threshold: the patience starts over
+            self.misses_ = 0
+            self.dynamic_threshold_ = self._calc_new_threshold(score)
+        else:
+            self.misses_ += 1
+        if self.misses_ == self.patience:
+            self._sink(f"Stopping since {self.monitor} has not improved in the last {self.patience} epochs.",
+                       verbose=net.verbose)
+            raise KeyboardInterrupt
+
+    def on_train_end(self, net, **kwargs):
+        if len(net.history):
+            super().on_train_end(net, **kwargs)
 
 
 class EpochProgressBar(Callback):

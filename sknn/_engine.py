@@ -516,6 +516,12 @@ class Engine(NeuralNet):
                     generator.set_state(shuffle_state)
                     del self.history[-1]
                     raise TrainingInterrupted() from None
+                except TrainingDiverged:
+                    # an epoch whose loss is not finite: its weights are not kept either (a partial_fit on a bad
+                    # chunk leaves the model it had)
+                    snapshot.restore(self.module_, self.optimizer_)
+                    del self.history[-1]
+                    raise
                 # A KeyboardInterrupt raised here is a callback asking to stop (skorch's
                 # EarlyStopping does so); the epoch is complete.
                 self.notify("on_epoch_end", **on_epoch)

@@ -181,9 +181,11 @@ class NeuralRegressorMixin:
             self.y_scale_ = np.where(std > 0, std, 1.0) if normalize else np.ones(n_outputs)
             if getattr(self, "clip_predictions", False):  # predictions are kept within the range seen in fit
                 self.y_range_ = np.stack([learned.min(axis=0), learned.max(axis=0)])
-        elif hasattr(self, "y_range_"):  # partial_fit: the range grows with the data seen
-            self.y_range_ = np.stack([np.minimum(self.y_range_[0], y.min(axis=0)),
-                                      np.maximum(self.y_range_[1], y.max(axis=0))])
+        elif hasattr(self, "y_range_"):  # partial_fit: the range grows with the data seen (rows of weight above 0)
+            seen = y if fit_rows is None else y[fit_rows]
+            if len(seen):
+                self.y_range_ = np.stack([np.minimum(self.y_range_[0], seen.min(axis=0)),
+                                          np.maximum(self.y_range_[1], seen.max(axis=0))])
         return self._standardized(y), None
 
     def _encode_targets(self, y):

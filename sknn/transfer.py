@@ -514,14 +514,18 @@ class VGGFeatureExtractor(_VGGInputMixin, FamilyEstimator, ClassNamePrefixFeatur
         self._validate_params()
         self._check_vgg_params()
         self._clear_fitted()
-        self._images(X, reset=True)
-        self._record_architecture()
-        device = resolve_device(self.device)
-        resolve_precision(self.precision, device)  # 'bf16' on a GPU without bfloat16: an error now, not later
-        seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
-        with seeded(seed, device):
-            module = build_within_memory(self._build_module, self, device, copies=1)
-        self._load_pretrained(module)
+        try:
+            self._images(X, reset=True)
+            self._record_architecture()
+            device = resolve_device(self.device)
+            resolve_precision(self.precision, device)  # 'bf16' on a GPU without bfloat16: an error now, not later
+            seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
+            with seeded(seed, device):
+                module = build_within_memory(self._build_module, self, device, copies=1)
+            self._load_pretrained(module)
+        except BaseException:  # a refused fit leaves an unfitted extractor, not one of its image shape only
+            self._clear_fitted()
+            raise
         self.module_ = module.to(device)
         self.device_ = device
         return self

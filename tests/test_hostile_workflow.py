@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 import torch
 from sklearn.utils._param_validation import InvalidParameterError
-from skorch.callbacks import EpochScoring, GradientNormClipping
+from skorch.callbacks import Callback, EpochScoring, GradientNormClipping
 
 from sknn import DenseClassifier, DenseRegressor
 from sknn._data import ArrayBatches
@@ -235,3 +235,62 @@ def test_a_later_partial_fit_warns_of_categories_the_encoding_has_not_seen():
     with pytest.warns(UserWarning, match=r"Column 'city' holds categories the first fit did not see \(\['Rome'\]"):
         model.partial_fit(later, [0, 1] * 10)
     assert model.preprocessor_.categories_[0].tolist() == ["Lima", "Oslo"]  # the encoding stays the first call's
+
+
+# -- the life cycle: what a refused, failed or interrupted call leaves ----------------------------------
+def test_early_stopping_keeps_the_epoch_of_the_lowest_validation_loss_whatever_tol():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(200, 4))
+    y = (X[:, 0] + 0.5 * rng.normal(size=200) > 0).astype(int)
+    for tol in (0.05, 1e-4):  # tol counts progress for the patience only (scikit-learn's MLP rule)
+        clf = DenseClassifier(hidden_layer_sizes=(8,), max_iter=6, early_stopping=True, n_iter_no_change=10,
+                              tol=tol, learning_rate_init=1e-3, random_state=0).fit(X, y)
+        losses = clf.history_["valid_loss"].to_numpy()
+        best = int(np.argmin(losses))
+        assert clf.net_.callbacks_[-1][1].best_epoch_ == best + 1, (tol, losses)
+        assert clf.best_validation_score_ == clf.validation_scores_[best]
+
+
+class _InterruptAt(Callback):
+    def __init__(self, batch):
+        self.batch = batch
+
+    def on_batch_end(self, net, **kwargs):
+        self.seen_ = getattr(self, "seen_", 0) + 1
+        if self.seen_ == self.batch:
+            raise KeyboardInterrupt
+
+
+def test_ctrl_c_before_the_first_epoch_ends_leaves_an_unfitted_estimator():
+    X, y = np.random.RandomState(0).normal(size=(64, 3)), np.arange(64) % 2
+    clf = DenseClassifier(hidden_layer_sizes=(4,), batch_size=8, max_iter=3, callbacks=[_InterruptAt(2)])
+    with pytest.raises(KeyboardInterrupt):  # skorch's EarlyStopping read an empty history (IndexError)
+        clf.fit(X, y)
+    assert not hasattr(clf, "net_") and not hasattr(clf, "classes_")  # nothing trained: nothing to predict with
+
+
+def test_a_failed_or_refused_continuation_leaves_the_model_it_had():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(60, 3))
+    y = X @ [1.0, 2.0, 0.5]
+    reg = DenseRegressor(hidden_layer_sizes=(8,), max_iter=3, random_state=0, clip_predictions=True).fit(X, y)
+    before, y_range = reg.predict(X * 5), reg.y_range_.copy()
+    with pytest.raises(ValueError, match="sample_weight"):  # refused after the target was read
+        reg.partial_fit(X, y * 100, sample_weight=-np.ones(60))
+    np.testing.assert_array_equal(reg.y_range_, y_range)
+    np.testing.assert_array_equal(reg.predict(X * 5), before)
+    with pytest.raises(ValueError, match="diverged"):  # a bad chunk: the epoch is rolled back
+        reg.partial_fit(X, y * 1e19)  # (the loss overflows float32)
+    assert reg.n_iter_ == 3 and np.isfinite(reg.predict(X)).all()
+    np.testing.assert_array_equal(reg.predict(X * 5), before)
+    weights = np.r_[np.ones(59), 0.0]
+    reg.partial_fit(X, np.r_[y[:59], 1e6], sample_weight=weights)  # a row of weight 0 sets no range
+    assert reg.y_range_[1] < 1e3
+
+
+def test_a_refused_new_fit_leaves_no_fitted_attribute():
+    X = np.random.RandomState(0).normal(size=(20, 3))
+    clf = DenseClassifier(hidden_layer_sizes=(4,), max_iter=1)
+    with pytest.raises(ValueError, match="at least 2 different labels"):
+        clf.fit(X, np.zeros(20))
+    assert not [k for k in vars(clf) if k.endswith("_") and not k.startswith("_")]
