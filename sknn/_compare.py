@@ -29,15 +29,16 @@ from numbers import Integral, Real
 import numpy as np
 import pandas as pd
 from joblib import Parallel, cpu_count, delayed, effective_n_jobs
-from sklearn.model_selection import KFold, StratifiedKFold, check_cv
 from sklearn.utils import _safe_indexing
 
 from . import _stats
 from ._compare_defaults import DEFAULT_REPEATS, SMALL_DATA, default_repeats
 from ._compare_fit import _duration, _fit_one, _packages, _Progress
-from ._compare_lineup import (METRICS, MODEL_ALIASES, AllClassesScorer, LabelEncodedClassifier, _check_features,
-                              _check_target, _is_missing, _metrics, _select_models, _task_with_reason, default_models,
-                              detect_task)
+from ._compare_lineup import (MODEL_ALIASES, LabelEncodedClassifier, _check_features, _check_target, _is_missing,
+                              _select_models, _task_with_reason, default_models, detect_task)
+from ._compare_metrics import METRICS, AllClassesScorer, _metrics
+from ._compare_splits import holds_row_numbers
+from ._compare_splits import splits as _splits
 from ._labels import check_label_spellings, check_real_target, numpy_labels
 
 __all__ = ["run_compare", "prepare", "execute", "default_models", "detect_task", "rank_datasets", "MODEL_ALIASES",
@@ -68,107 +69,6 @@ def _auto_threads(n_workers):
     if load >= cores / 2:
         return 1, f"the machine is busy (load average {load:.1f} on {cores} cores)"
     return n, f"{cores} cores for {n_workers} worker(s)"
-
-
-def _splits(X, y, cv, repeats, task, random_state):
-    """[(repeat, fold, train, test)]: k-fold repeated with seeds random_state, random_state + 1, ..."""
-    if isinstance(cv, Integral) and not isinstance(cv, bool):
-        if cv < 2:
-            raise ValueError(f"cv must be at least 2 folds, got {cv}.")
-        if cv > len(y):
-            raise ValueError(f"cv={cv} folds need at least {cv} rows with a target; there are {len(y)}.")
-        kind = StratifiedKFold if task == "classification" else KFold
-        if task == "classification":
-            labels, counts = np.unique(y, return_counts=True)
-            if counts.max() < cv and 2 * len(labels) > len(y):
-                raise ValueError(f"Every class of y has fewer rows than the {cv} folds ({len(labels)} classes in "
-                                 f"{len(y)} rows): an identifier or a number is not a class; choose another target, "
-                                 "pass task='regression' (--task regression) for a quantity, or use fewer folds.")
-            if counts.max() < cv:
-                raise ValueError(f"cv={cv} folds: the largest class of y has {counts.max()} rows, so no fold could "
-                                 f"hold each class; use at most {counts.max()} folds (--cv {counts.max()}).")
-        if repeats >= 2**32:
-            raise ValueError(f"repeats={repeats} is too many: each repeat fits every model on every fold again.")
-        if isinstance(random_state, Integral) and int(random_state) + repeats > 2**32:
-            raise ValueError(f"random_state={random_state} is too large for {repeats} repeats: repeat r splits with "
-                             f"the seed random_state + r, and seeds end at 2**32 - 1; pass at most {2**32 - repeats}.")
-        if random_state is None or isinstance(random_state, Integral):
-            seeds = [None if random_state is None else int(random_state) + r for r in range(repeats)]
-        else:
-            seeds = [random_state] * repeats  # a RandomState instance: successive draws
-        out = []
-        with warnings.catch_warnings():  # a class smaller than the folds: a note in the table, not a warning
-            warnings.filterwarnings("ignore", message="The least populated class in y has only")
-            for r, seed in enumerate(seeds):
-                splitter = kind(int(cv), shuffle=True, random_state=seed)
-                out += [(r, f, np.asarray(tr), np.asarray(te)) for f, (tr, te) in enumerate(splitter.split(X, y))]
-        return out
-    if isinstance(cv, bool) or not (cv is None or hasattr(cv, "split") or hasattr(cv, "__iter__")):
-        raise ValueError(f"cv must be a number of folds (an int >= 2), a scikit-learn splitter or a list of (training "
-                         f"rows, test rows) pairs; got {cv!r}.")
-    if repeats not in (None, 1):
-        raise ValueError("repeats applies to an int cv; pass a repeated splitter (e.g. RepeatedStratifiedKFold) "
-                         "as cv instead.")
-    if not hasattr(cv, "split") and cv is not None:  # the splits themselves: each a pair
-        cv = list(cv)
-        odd = next((f for f, split in enumerate(cv) if not hasattr(split, "__len__") or len(split) != 2), None)
-        if odd is not None:
-            raise ValueError(f"cv's split {odd} is not a pair (training rows, test rows): give each split as two "
-                             "lists of row numbers.")
-    splitter = check_cv(cv, y, classifier=task == "classification")
-    try:
-        out = [(0, f, np.asarray(tr), np.asarray(te)) for f, (tr, te) in enumerate(splitter.split(X, y))]
-    except ValueError as exc:
-        if "groups" not in str(exc):
-            raise
-        raise ValueError(f"cv={cv!r} splits by groups, and compare has no groups to give it: pass the splits "
-                         "themselves, cv=list(cv.split(X, y, groups)).") from None
-    if len(out) < 2:
-        raise ValueError("cv gives fewer than 2 splits; the comparison needs at least 2.")
-    out = [(r, f, _split_rows(tr, len(y), f, "training"), _split_rows(te, len(y), f, "test")) for r, f, tr, te in out]
-    seen = {}
-    for _, f, tr, te in out:
-        key = (tuple(np.sort(tr)), tuple(np.sort(te)))
-        if key in seen:  # the same split again is no new evidence: the tests would count it twice
-            raise ValueError(f"cv's splits {seen[key]} and {f} are the same: each split is evidence once; give each "
-                             "split once (repeat a shuffled splitter, e.g. RepeatedKFold, for more).")
-        seen[key] = f
-        shared = np.intersect1d(tr, te)
-        if len(shared):
-            raise ValueError(f"cv's split {f} has rows both in its training and its test part (such as row "
-                             f"{shared[0]}, {len(shared)} in all): every model would be scored on rows it learned; "
-                             "give each split disjoint rows.")
-    n_repeats = getattr(splitter, "n_repeats", None)
-    if isinstance(n_repeats, Integral) and n_repeats > 1 and len(out) % n_repeats == 0:
-        k = len(out) // n_repeats
-        out = [(i // k, i % k, tr, te) for i, (_, _, tr, te) in enumerate(out)]
-    return out
-
-
-def _holds_row_numbers(cv):
-    """Whether a splitter was made of the user's row numbers (check_cv of a list, PredefinedSplit's test_fold):
-    rows left out for a missing target renumber the others under it."""
-    return type(cv).__name__ in ("_CVIterableWrapper", "PredefinedSplit")
-
-
-def _split_rows(rows, n, f, part):
-    """The row numbers of one part of a user's split (a boolean mask of n rows counts too), refused when empty,
-    not whole numbers, or outside the n rows."""
-    rows = np.asarray(rows)
-    if rows.dtype.kind == "b" and rows.shape == (n,):
-        rows = np.flatnonzero(rows)
-    if rows.ndim != 1 or rows.dtype.kind not in "iu" or len(rows) == 0:
-        raise ValueError(f"cv's split {f} has a {part} part that is not a non-empty list of row numbers "
-                         f"({rows.dtype}, shape {rows.shape}); give each split as (training rows, test rows).")
-    if rows.min() < 0 or rows.max() >= n:
-        bad = rows[(rows < 0) | (rows >= n)][0]
-        raise ValueError(f"cv's split {f} has the row number {bad} in its {part} part, but the data has {n} rows "
-                         f"(with a target) numbered 0 to {n - 1}.")
-    unique, counts = np.unique(rows, return_counts=True)
-    if (counts > 1).any():  # a test row counted twice weighs twice in the split's score
-        raise ValueError(f"cv's split {f} has the row {unique[counts > 1][0]} {counts.max()} times in its {part} "
-                         "part: give each row once per part.")
-    return rows
 
 
 def _check_alpha(alpha):
@@ -271,7 +171,7 @@ def prepare(X, y, models="default", cv=5, repeats=None, scoring=None, sort=None,
         raise ValueError(f"rope={rope:g} spans half the range of {metrics[0].name} (0 to 1) or more: every model "
                          "would be practically equivalent; pass a difference that matters to you, e.g. 0.01.")
     repeats_asked = default_repeats(len(y)) if repeats is None and isinstance(cv, Integral) else repeats
-    if n_dropped and not isinstance(cv, Integral) and (not hasattr(cv, "split") or _holds_row_numbers(cv)):
+    if n_dropped and not isinstance(cv, Integral) and (not hasattr(cv, "split") or holds_row_numbers(cv)):
         raise ValueError(f"cv's splits number the rows of X, but {n_dropped} row(s) have no target and are left out, "
                          "which renumbers the others: leave those rows out before making the splits.")
     splits = _splits(X, y, cv, repeats_asked, task, random_state)

@@ -516,9 +516,7 @@ class Engine(NeuralNet):
                     generator.set_state(shuffle_state)
                     del self.history[-1]
                     raise TrainingInterrupted() from None
-                except TrainingDiverged:
-                    # an epoch whose loss is not finite: its weights are not kept either (a partial_fit on a bad
-                    # chunk leaves the model it had)
+                except TrainingDiverged:  # nor the weights of an epoch whose loss is not finite
                     snapshot.restore(self.module_, self.optimizer_)
                     del self.history[-1]
                     raise

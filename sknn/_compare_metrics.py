@@ -1,0 +1,143 @@
+"""The metrics of ``sknn compare``: the short names, the scorers they stand for, and the check of a choice.
+
+A metric is a column of the table (:class:`Metric`): a short name, the scikit-learn scorer
+it runs, its sense and whether it is bounded. :class:`AllClassesScorer` scores
+probabilities over every class of the target, so that a split whose training or test
+rows lack a rare class is scored too.
+"""
+
+from collections import namedtuple
+
+import numpy as np
+from sklearn.metrics import d2_log_loss_score, get_scorer_names, log_loss
+
+__all__ = ["DEFAULT_SCORING", "METRICS", "AllClassesScorer", "Metric"]
+
+Metric = namedtuple("Metric", "name scorer sign bounded")
+Metric.__doc__ = """A column of the table: ``name`` shown, scikit-learn ``scorer`` used,
+``sign`` (+1 greater is better, -1 an error shown as a positive number, lower is better),
+``bounded`` (scores at most 1: a region of practical equivalence is absolute)."""
+
+#: The metrics known by a short name (any other scikit-learn scorer name works too).
+METRICS = {
+    "accuracy": Metric("accuracy", "accuracy", 1, True),
+    "balanced_accuracy": Metric("balanced_accuracy", "balanced_accuracy", 1, True),
+    "log_loss": Metric("log_loss", "neg_log_loss", -1, False),
+    "roc_auc": Metric("roc_auc", "roc_auc", 1, True),  # one-vs-rest ('roc_auc_ovr') beyond two classes
+    "f1_macro": Metric("f1_macro", "f1_macro", 1, True),
+    "r2": Metric("r2", "r2", 1, True),
+    "rmse": Metric("rmse", "neg_root_mean_squared_error", -1, False),
+    "mae": Metric("mae", "neg_mean_absolute_error", -1, False),
+}
+_SYNONYMS = {"neg_log_loss": "log_loss", "neg_root_mean_squared_error": "rmse", "neg_mean_absolute_error": "mae",
+             "balanced accuracy": "balanced_accuracy", "auc": "roc_auc", "f1": None}
+DEFAULT_SCORING = {"classification": ["balanced_accuracy", "accuracy", "log_loss", "roc_auc", "f1_macro"],
+                   "regression": ["r2", "rmse", "mae"]}
+_CLASSIFICATION_PREFIXES = ("accuracy", "balanced_accuracy", "top_k", "average_precision", "neg_brier", "f1",
+                            "precision", "recall", "jaccard", "roc_auc", "neg_log_loss", "log_loss",
+                            "matthews", "adjusted_rand", "rand_score", "homogeneity", "completeness", "v_measure",
+                            "mutual_info", "adjusted_mutual", "normalized_mutual", "fowlkes", "d2_log_loss",
+                            "d2_brier")
+
+
+_BINARY_AVERAGE = ("f1", "precision", "recall", "jaccard")  # scorers of one positive class
+
+
+def _metric(name, task, n_classes):
+    key = name.strip()
+    key = _SYNONYMS.get(key, key) or key
+    if key in METRICS:
+        m = METRICS[key]
+        if m.name == "roc_auc" and n_classes > 2:
+            m = m._replace(scorer="roc_auc_ovr")
+    elif key in get_scorer_names():
+        bounded = key.startswith(_CLASSIFICATION_PREFIXES) or key in ("r2", "explained_variance")
+        m = Metric(key, key, 1, bounded)
+    else:
+        known = sorted(set(METRICS) | {"f1_weighted", "precision_macro", "recall_macro", "..."})
+        raise ValueError(f"Unknown metric {name!r}; use one of {', '.join(known)} or any scikit-learn scorer name "
+                         "(sklearn.metrics.get_scorer_names()).")
+    is_cls = m.scorer.startswith(_CLASSIFICATION_PREFIXES)
+    if task == "regression" and is_cls:
+        raise ValueError(f"Metric {name!r} is for classification but the task is regression; use r2, rmse, mae "
+                         "or another regression scorer.")
+    if task == "classification" and not is_cls:
+        raise ValueError(f"Metric {name!r} is for regression but the task is classification; use accuracy, "
+                         "balanced_accuracy, log_loss, roc_auc, f1_macro or another classification scorer.")
+    if task == "classification" and n_classes > 2 and m.scorer in _BINARY_AVERAGE:
+        raise ValueError(f"Metric {name!r} scores one positive class of two (average='binary'), and the target has "
+                         f"{n_classes} classes; use {m.scorer}_macro or {m.scorer}_weighted.")
+    return m
+
+
+def _metrics(scoring, sort, task, n_classes):
+    if scoring is None:
+        names = list(DEFAULT_SCORING[task])
+    else:
+        if not isinstance(scoring, (str, list, tuple)) or not all(isinstance(n, str) for n in scoring):
+            raise ValueError(f"scoring must name metrics (a name or a list of names, e.g. ['accuracy', 'f1_macro']; "
+                             f"any scikit-learn scorer name works), got {scoring!r:.60}.")
+        names = [scoring] if isinstance(scoring, str) else list(scoring)
+        names = [n for n in (str(n).strip() for n in names) if n]
+        if not names:
+            raise ValueError("scoring names no metric; pass e.g. 'accuracy' or ['accuracy', 'f1_macro'].")
+    metrics = []
+    for n in names:
+        m = _metric(n, task, n_classes)
+        if m.name not in [x.name for x in metrics]:
+            metrics.append(m)
+    if sort is not None:
+        if not isinstance(sort, str):
+            raise ValueError(f"sort must name a metric (e.g. 'accuracy'; any scikit-learn scorer name), got "
+                             f"{sort!r:.60}.")
+        s = _metric(sort, task, n_classes)
+        metrics = [s] + [m for m in metrics if m.name != s.name]
+    return metrics
+
+
+class AllClassesScorer:
+    """A scorer of probabilities told every class of the target (log-loss, multi-class ROC AUC, ...).
+
+    scikit-learn's scorers take the classes from the test rows and the model's columns: on a
+    split whose training rows lack a rare class, or whose test rows lack one, log-loss fails
+    ("y_true and y_pred contain different number of classes"). Here the model gives a class it
+    never saw probability 0 (as ``cross_val_predict`` does) and the metric is computed over all
+    of the target's classes (``labels=``). A model without ``predict_proba`` is scored by the
+    scorer itself. Picklable, for compare's workers.
+    """
+
+    def __init__(self, scorer, classes):
+        from sklearn.metrics import get_scorer
+
+        self.scorer, self.classes = scorer, np.asarray(classes)
+        self._response_method = getattr(get_scorer(scorer), "_response_method", "predict_proba")
+
+    @staticmethod
+    def applies(scorer):
+        """Whether ``scorer`` (a name) scores probabilities with a metric that takes ``labels=``."""
+        import inspect
+
+        from sklearn.metrics import get_scorer
+
+        scorer = get_scorer(scorer)
+        methods = getattr(scorer, "_response_method", ())
+        takes = "labels" in inspect.signature(getattr(scorer, "_score_func", len)).parameters
+        return takes and "predict_proba" in ((methods,) if isinstance(methods, str) else methods)
+
+    def __call__(self, estimator, X, y, **kwargs):
+        from sklearn.metrics import get_scorer
+
+        scorer = get_scorer(self.scorer)
+        index = {c: i for i, c in enumerate(self.classes.tolist())}
+        known = getattr(estimator, "classes_", None)
+        if (known is None or not hasattr(estimator, "predict_proba") or kwargs
+                or any(c not in index for c in np.asarray(known).tolist())):
+            return scorer(estimator, X, y, **kwargs)
+        proba = np.zeros((len(y), len(self.classes)))
+        proba[:, [index[c] for c in np.asarray(known).tolist()]] = estimator.predict_proba(X)
+        if len(self.classes) == 2 and scorer._score_func not in (log_loss, d2_log_loss_score):
+            proba = proba[:, 1]  # ROC AUC, top-k, Brier: two classes are scored by the positive one's column
+        return scorer._sign * scorer._score_func(y, proba, labels=self.classes, **scorer._kwargs)
+
+    def __repr__(self):
+        return f"AllClassesScorer({self.scorer!r})"
