@@ -99,7 +99,10 @@ class _DenseMixin:
             raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y is None.")
         check_y_for_estimator(y, type(self).__name__, self._is_classifier)
         if not reset:  # a warm start or a later partial_fit trains on the encoding of the first fit
-            self.preprocessor_.warn_unseen_categories(X)
+            try:
+                self.preprocessor_.warn_unseen_categories(X)
+            except ValueError:  # X of other columns: named just below, by the estimator's own check
+                pass
         X = self._check_X(X, reset, fit_rows)
         y = _check_y(y, multi_output=self._multi_output_y, y_numeric=not self._is_classifier)
         check_consistent_length(X, y)

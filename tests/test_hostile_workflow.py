@@ -294,3 +294,13 @@ def test_a_refused_new_fit_leaves_no_fitted_attribute():
     with pytest.raises(ValueError, match="at least 2 different labels"):
         clf.fit(X, np.zeros(20))
     assert not [k for k in vars(clf) if k.endswith("_") and not k.startswith("_")]
+
+
+def test_other_columns_in_a_continuation_are_named_by_the_estimator():
+    rng = np.random.RandomState(0)
+    X, y = rng.randn(40, 4), np.arange(40) % 2
+    clf = DenseClassifier(hidden_layer_sizes=(4,), max_iter=1, random_state=0).fit(X, y)
+    with pytest.raises(ValueError, match=r"^X has 5 features, but DenseClassifier is expecting 4"):
+        clf.partial_fit(np.c_[X, X[:, 0]], y)
+    with pytest.raises(ValueError, match=r"^validation_data: X has 2 features, but DenseClassifier is expecting 4"):
+        clf.fit(X, y, validation_data=(X[:, :2], y))
