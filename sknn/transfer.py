@@ -268,6 +268,7 @@ verbose, callbacks, criterion
     input_image_shape_ : (channels, height, width) of the arrays ``fit`` saw, before resizing (None for files)
     pixel_max_, pixel_min_ : float, the largest and smallest training pixels after uint8 or uint16 scaling (as in
         ConvImageClassifier)
+    fine_tune_blocks_ : int or 'all', the backbone's blocks the network trains (set by the last ``fit``)
     n_features_in_ : int, for flat-row input
     history_, loss_curve_, n_iter_, validation_scores_, best_validation_score_, net_, device_
         As in :class:`sknn.DenseClassifier`.
@@ -373,7 +374,32 @@ verbose, callbacks, criterion
 
     def _make_engine(self, module, batch_size, device, seed, incremental):
         module.backbone.set_trainable(self.fine_tune_blocks)  # a new fit, or a warm start's new settings
+        self.fine_tune_blocks_ = self.fine_tune_blocks
         return super()._make_engine(module, batch_size, device, seed, incremental)
+
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
+        """Train for one epoch on (X, y), continuing from the current weights (see
+        :meth:`sknn.DenseClassifier.partial_fit`). The backbone's blocks train as the last ``fit`` set them
+        (``fine_tune_blocks_``): a new ``fine_tune_blocks`` takes a warm start, ``warm_start=True`` and ``fit``.
+
+        Parameters
+        ----------
+        X : images: arrays or file paths, as for ``fit``
+        y : array-like of shape (n_samples,)
+        classes : array-like of shape (n_classes,), default=None
+            Every label that will ever be seen; required on the first call.
+        sample_weight : array-like of shape (n_samples,), default=None
+
+        Returns
+        -------
+        self
+        """
+        trained = getattr(self, "fine_tune_blocks_", None)
+        if hasattr(self, "net_") and trained is not None and self.fine_tune_blocks != trained:
+            raise ValueError(f"fine_tune_blocks={self.fine_tune_blocks!r}, but the network trains "
+                             f"fine_tune_blocks={trained!r} (set by the last fit): partial_fit continues it as it "
+                             "is; to change the blocks that train, use warm_start=True and fit.")
+        return super().partial_fit(X, y, classes=classes, sample_weight=sample_weight)
 
     def _engine_kwargs(self):
         return {"lr_multipliers": {"backbone.": float(self.backbone_lr_ratio)}}

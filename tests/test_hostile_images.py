@@ -473,3 +473,15 @@ def test_negative_pixels_after_training_images_without_any_are_refused():
     clf.predict(X - 0.01)  # a slight undershoot (resampling) is not another scale
     centred = ConvImageClassifier(**CONV).fit(X - 0.5, [0, 1] * 4)  # trained on negative pixels: any sign
     centred.predict(-X)
+
+
+def test_partial_fit_refuses_a_new_fine_tune_blocks_that_a_warm_start_applies():
+    rng = np.random.RandomState(0)
+    X, y = rng.rand(8, 8, 8), [0, 1] * 4
+    clf = TransferVGGClassifier(max_iter=1, batch_size=4, **VGG).fit(X, y)
+    assert clf.fine_tune_blocks_ == 0
+    with pytest.raises(ValueError, match=r"fine_tune_blocks=1, but the network trains fine_tune_blocks=0"):
+        clf.set_params(fine_tune_blocks=1).partial_fit(X, y)  # the backbone stayed frozen, its cache dropped
+    clf.set_params(warm_start=True).fit(X, y)
+    assert clf.fine_tune_blocks_ == 1 and any(p.requires_grad for p in clf.net_.module_.backbone.parameters())
+    clf.partial_fit(X, y)
