@@ -13,9 +13,9 @@ import pandas as pd
 
 from ._validation import check_exact_in_float64
 
-__all__ = ["MISSING_TARGET", "check_classes", "check_label_spellings", "check_labels", "check_numeric_target",
-           "check_one_label_column", "check_real_target", "check_same_label_kind", "check_y_for_estimator",
-           "fit_classes", "label_indices", "numpy_labels"]
+__all__ = ["MISSING_TARGET", "check_classes", "check_label_spellings", "check_labels", "check_not_quantities",
+           "check_numeric_target", "check_one_label_column", "check_real_target", "check_same_label_kind",
+           "check_y_for_estimator", "fit_classes", "label_indices", "numpy_labels"]
 
 
 MISSING_TARGET = "y contains NaN or infinity (a missing value, e.g. None): impute or drop those rows first."
@@ -44,6 +44,16 @@ def check_real_target(values, name="y"):
     if kind == "c":
         raise ValueError(f"Complex data not supported: {name} holds complex numbers; predict their real and "
                          "imaginary parts (or modulus and angle) as numbers of their own.")
+
+
+def check_not_quantities(y, caller):
+    """Refuse labels that are numbers with fractional parts (a quantity): as classes, one per distinct value."""
+    from sklearn.utils.multiclass import type_of_target
+
+    if type_of_target(y) == "continuous":
+        raise ValueError(f"{caller} gives each step a label (a class), and y holds {len(np.unique(y))} distinct "
+                         "numbers with fractional parts, a quantity: it has no regression mode. Round them to "
+                         "classes if they are classes.")
 
 
 def check_y_for_estimator(y, caller, classifier):

@@ -65,6 +65,23 @@ def warn_own_symbols(counts, specials):
                       "If they are words of the text, rename them.", UserWarning, stacklevel=4)
 
 
+def _as_steps(seq):
+    """A sequence of numbers in another container as an array of steps: a DataFrame (one row a step) or a Series,
+    a torch tensor, an object array of numbers; anything else as it is (a DataFrame's list() is its column names)."""
+    if hasattr(seq, "to_numpy") and hasattr(seq, "dtypes" if getattr(seq, "ndim", 1) == 2 else "dtype"):
+        values = seq.to_numpy()
+        return values if values.dtype.kind in "biuf" or getattr(seq, "ndim", 1) == 2 else values.tolist()
+    if isinstance(seq, torch.Tensor):
+        return seq.detach().cpu().numpy()
+    if isinstance(seq, np.ndarray) and seq.dtype == object and seq.size and isinstance(seq.flat[0], Real) \
+            and not isinstance(seq.flat[0], bool):
+        try:
+            return seq.astype(np.float64)
+        except (TypeError, ValueError):
+            return seq
+    return seq
+
+
 def _check_ordered(items, where):
     """Refuse a set or a dict where a sequence is read in order (tokens of a text, labels of its tokens)."""
     if isinstance(items, (AbstractSet, Mapping)):
@@ -136,6 +153,7 @@ def check_sequences(X, name="X"):
         raise TypeError(f"{name} must be a list of sequences, got {type(X).__name__}.") from None
     if not X:
         raise ValueError(f"{name} is empty: at least one sequence is needed.")
+    X = [_as_steps(seq) for seq in X]
     kind = _kind(X[0])
     out = []
     n_features = None
@@ -148,6 +166,9 @@ def check_sequences(X, name="X"):
             raise ValueError(f"{name}[{i}] is an empty sequence; every sequence needs at least one token. "
                              "Leave empty sentences out.")
         if kind == "tokens":
+            if _kind(seq) == "features" and isinstance(seq, np.ndarray):
+                raise TypeError(f"{name}[{i}] is an array of numbers, but {name}[0] holds tokens: every sequence of "
+                                f"{name} is of one kind (token lists, or arrays of shape (length, n_features)).")
             seq = list(seq)
             check_tokens(seq, f"{name}[{i}]")
             out.append(seq)
@@ -462,3 +483,14 @@ def pretrained_matrix(vectors, words, vocabulary, lowercase, embedding_dim):
     if rows:  # one copy for all the words
         matrix[torch.tensor(rows)] = torch.from_numpy(np.stack(values))
     return matrix
+
+
+def warn_unscaled(seqs):
+    """Warn when numeric features are far from unit scale: the network reads them as they are, and a feature in
+    the thousands saturates the recurrent gates (a timestamp column made a tagger predict one class)."""
+    top = np.max(np.abs(np.concatenate(seqs)), axis=0)
+    j = int(np.argmax(top))
+    if top[j] > 1e3:
+        warnings.warn(f"Feature {j} of X's steps reaches {top[j]:.3g}: the network reads the features as they are, "
+                      "and values far from unit scale saturate its gates. Standardise the features first (e.g. "
+                      "StandardScaler fitted on the steps stacked, np.concatenate(X)).", UserWarning, stacklevel=6)

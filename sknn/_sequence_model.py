@@ -140,3 +140,15 @@ class SequenceModel(BaseNeuralNetwork, abstract=True):
         for w, i in self.vocabulary_.items():
             words[i] = w
         return words
+
+    def _per_sequence(self, X, transform):
+        """The network's outputs for each sequence of X, in X's order (``transform`` of each batch's scores)."""
+        encoded = self._check_X(X, reset=False)
+        source = self._source(encoded)
+        out = self.net_.predict_source(source, batch_size=self._predict_batch_size(), transform=transform)
+        order = source.order()
+        pieces = torch.split(out, source.lengths[order].tolist())
+        result = [None] * len(order)
+        for i, piece in zip(order.tolist(), pieces):
+            result[i] = piece
+        return result

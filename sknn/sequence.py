@@ -17,11 +17,11 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ._engine import PassThroughLoss, accuracy_score
-from ._labels import check_same_label_kind, fit_classes, label_indices
+from ._labels import check_not_quantities, check_same_label_kind, fit_classes, label_indices
 from ._recurrent import RecurrentLayers, SequenceNet, language_model_cutoff
 from ._sequence_input import (BOS, BOS_TOKEN, EOS, EOS_TOKEN, PAD, PAD_TOKEN, UNK, UNK_TOKEN, SequenceBatches,
                               build_vocabulary, check_label_sequences, check_prefixes, check_sequences, spans,
-                              token_forms, token_ids)
+                              token_forms, token_ids, warn_unscaled)
 from ._sequence_model import SequenceModel, check_sequence_weights
 from ._sequence_onnx import tagger_onnx_feed, tagger_onnx_graph
 from ._validation import check_positive_int, refuse_data_loader
@@ -182,6 +182,7 @@ verbose, callbacks, criterion
                 self.n_features_in_ = seqs[0].shape[1]
                 self.vocabulary_ = None
                 self.char_vocabulary_ = None
+                warn_unscaled(seqs)
             else:
                 learned = seqs if fit_rows is None else [seqs[i] for i in fit_rows]  # weight 0: no words
                 self._fit_vocabulary(learned)
@@ -214,6 +215,7 @@ verbose, callbacks, criterion
         return self._encode(X, reset)
 
     def _prepare_targets(self, y, keep, classes, incremental, fit_rows=None):
+        check_not_quantities(y, type(self).__name__)
         self.classes_ = fit_classes(y, classes, type(self).__name__, self.classes_ if keep else None)
         return self._encode_targets(y)
 
@@ -229,6 +231,9 @@ verbose, callbacks, criterion
         Parameters
         ----------
         X : list of sequences: token lists, or arrays of shape (length, n_features)
+            (a DataFrame or a tensor per sequence counts as its array). A 3-D array is
+            sequences of one length: padding would be read as steps, so pass sequences of
+            different lengths as a list. Features are read as they are: standardise them.
         y : list of label sequences, each as long as its sequence in X
         sample_weight : array-like of shape (n_sequences,), default=None
             Weight of each sequence, given to each of its tokens; sequences of weight 0 are left out.
@@ -276,17 +281,6 @@ verbose, callbacks, criterion
         return tagger_onnx_feed(self, X)
 
     # -- predictions ------------------------------------------------------------------
-    def _per_sequence(self, X, transform):
-        encoded = self._check_X(X, reset=False)
-        source = self._source(encoded)
-        out = self.net_.predict_source(source, batch_size=self._predict_batch_size(), transform=transform)
-        order = source.order()
-        pieces = torch.split(out, source.lengths[order].tolist())
-        result = [None] * len(order)
-        for i, piece in zip(order.tolist(), pieces):
-            result[i] = piece
-        return result
-
     def predict(self, X):
         """The labels of each token: a list (one per sequence) of label lists (which scikit-learn's
         ``cross_val_predict`` cannot join: use ``cross_validate`` and the tagger's ``score``).

@@ -5,6 +5,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+import torch
 from sklearn.utils._param_validation import InvalidParameterError
 
 from sknn import DenseClassifier, LSTMLanguageModel, LSTMSequenceTagger
@@ -292,3 +293,28 @@ def test_generators_with_weights_are_read_once_as_lists():
     streamed = LSTMSequenceTagger(**SMALL).fit((s for s in data), tags, sample_weight=weights)
     assert "zebra" not in streamed.vocabulary_ and streamed.vocabulary_ == listed.vocabulary_
     assert streamed.score((s for s in data), tags, sample_weight=weights) == listed.score(data, tags, weights)
+
+
+def test_numeric_sequences_in_other_containers_are_their_arrays():
+    rng = np.random.RandomState(0)
+    arrays = [rng.normal(size=(n, 3)).astype(np.float32) for n in (4, 5, 3, 6)]
+    tags = [list(np.where(a[:, 0] > 0, "up", "down")) for a in arrays]
+    kw = dict(SMALL, max_iter=2)
+    expected = LSTMSequenceTagger(**kw).fit(arrays, tags).predict_proba(arrays)
+    frames = [pd.DataFrame(a, columns=["f1", "f2", "f3"]) for a in arrays]  # list(frame) is its column names
+    tagger = LSTMSequenceTagger(**kw).fit(frames, tags)
+    assert tagger.input_kind_ == "features" and tagger.vocabulary_ is None
+    for got, want in zip(tagger.predict_proba([torch.from_numpy(a) for a in arrays]), expected):
+        np.testing.assert_allclose(got, want, rtol=1e-5)
+    with pytest.raises(TypeError, match=r"X\[1\] is an array of numbers, but X\[0\] holds tokens"):
+        LSTMSequenceTagger(**kw).fit([["a", "b", "c"], arrays[0]], [["x"] * 3, ["y"] * 4])
+
+
+def test_a_quantity_per_step_is_refused_and_unscaled_features_are_warned_about():
+    rng = np.random.RandomState(0)
+    arrays = [rng.normal(size=(5, 2)) for _ in range(6)]
+    with pytest.raises(ValueError, match=r"gives each step a label \(a class\), and y holds \d+ distinct numbers"):
+        LSTMSequenceTagger(**SMALL).fit(arrays, [list(2 * a[:, 0] + 0.5) for a in arrays])
+    stamped = [np.c_[a, np.full(5, 1.7e9)] for a in arrays]  # a timestamp column
+    with pytest.warns(UserWarning, match=r"Feature 2 of X's steps reaches 1\.7e\+09.*Standardise the features"):
+        LSTMSequenceTagger(**SMALL).fit(stamped, [["a", "b"] * 2 + ["a"]] * 6)
