@@ -5,6 +5,7 @@ network can be exported to plain numpy (``export_network``), run without torch
 (``forward_numpy``) and rebuilt from such an export (``from_network``).
 """
 
+import contextlib
 import warnings
 from numbers import Integral, Real
 
@@ -99,10 +100,8 @@ class _DenseMixin:
             raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y is None.")
         check_y_for_estimator(y, type(self).__name__, self._is_classifier)
         if not reset:  # a warm start or a later partial_fit trains on the encoding of the first fit
-            try:
+            with contextlib.suppress(ValueError):  # X of other columns: named below by the estimator's own check
                 self.preprocessor_.warn_unseen_categories(X)
-            except ValueError:  # X of other columns: named just below, by the estimator's own check
-                pass
         X = self._check_X(X, reset, fit_rows)
         y = _check_y(y, multi_output=self._multi_output_y, y_numeric=not self._is_classifier)
         check_consistent_length(X, y)
@@ -386,9 +385,8 @@ _COMMON_ATTRS = """
     ----------
     n_features_in_ : int
     feature_names_in_ : ndarray of str, when X was a DataFrame with string column names
-    column_labels_in_ : ndarray of int, when X was a DataFrame with whole-number column names
-        (``pd.DataFrame(array)``, ``read_csv(header=None)``), which scikit-learn does not record:
-        the same names in another order are refused at predict.
+    column_labels_in_ : ndarray of int, when X was a DataFrame with whole-number column names (which
+        scikit-learn does not record): the same names in another order are refused at predict.
     preprocessor_ : TabularPreprocessor
         With ``preprocessing='auto'``: the column types, categories, medians and scales
         learned in ``fit``.

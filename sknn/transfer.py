@@ -378,17 +378,12 @@ verbose, callbacks, criterion
         return super()._make_engine(module, batch_size, device, seed, incremental)
 
     def partial_fit(self, X, y, classes=None, sample_weight=None):
-        """Train for one epoch on (X, y), continuing from the current weights (see
-        :meth:`sknn.DenseClassifier.partial_fit`). The backbone's blocks train as the last ``fit`` set them
-        (``fine_tune_blocks_``): a new ``fine_tune_blocks`` takes a warm start, ``warm_start=True`` and ``fit``.
+        """Train for one epoch on (X, y), continuing from the current weights; the backbone's blocks train as the
+        last ``fit`` set them (``fine_tune_blocks_``): a new ``fine_tune_blocks`` takes ``warm_start=True`` and fit.
 
         Parameters
         ----------
-        X : images: arrays or file paths, as for ``fit``
-        y : array-like of shape (n_samples,)
-        classes : array-like of shape (n_classes,), default=None
-            Every label that will ever be seen; required on the first call.
-        sample_weight : array-like of shape (n_samples,), default=None
+        X, y, classes, sample_weight : as in :meth:`sknn.DenseClassifier.partial_fit` (X: images, as for ``fit``)
 
         Returns
         -------
