@@ -68,6 +68,7 @@ class _DenseMixin:
 
     def _raw_input(self, check, *args):
         """X (and y) checked without preprocessing; missing values named with their two fixes."""
+        check_no_time_columns(args[0])  # cast to numbers, dates are counts of their unit
         try:
             return check(*args)
         except ValueError as exc:
@@ -79,7 +80,6 @@ class _DenseMixin:
 
     def _check_X(self, X, reset, fit_rows=None):
         if self._preprocessing(reset) is None:
-            check_no_time_columns(X)
             return self._raw_input(super()._check_X, X, reset)
         if not isinstance(X, pd.DataFrame):  # 2-D and non-empty, whatever the types of its values
             X = check_array(rows_as_array(X), accept_sparse="csr", dtype=None, ensure_all_finite=False)
@@ -94,7 +94,6 @@ class _DenseMixin:
 
     def _check_X_y(self, X, y, reset, fit_rows=None):
         if self._preprocessing(reset) is None:
-            check_no_time_columns(X)
             return self._raw_input(super()._check_X_y, X, y, reset)
         if y is None:
             raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y is None.")
