@@ -409,6 +409,7 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
             all of X. Its loss and score are recorded every epoch (``history_``,
             ``validation_scores_``); with ``early_stopping=True`` the best epoch on it is
             kept (and ``n_iter_no_change`` watches its loss), otherwise it is only watched.
+            In a Pipeline the earlier steps do not transform it: give it as this step's input.
 
         Returns
         -------

@@ -157,6 +157,10 @@ class FamilyEstimator(SaveMixin, abstract=True):
         factory = self.architecture_.get("module")
         if factory is None:
             return None
+        if isinstance(factory, torch.nn.Module):  # (an instance would be called as a network, on the dimensions)
+            raise TypeError(f"module is a {type(factory).__name__} instance; pass its class, or a function that "
+                            f"builds one, called as module{tuple(dimensions)!r} (sknn builds the network for the "
+                            "data's dimensions, and anew for each fit of a clone).")
         module = factory(*dimensions)
         if not isinstance(module, torch.nn.Module):
             raise TypeError(f"module={factory!r} returned {type(module).__name__}, not a torch.nn.Module: pass a "

@@ -357,6 +357,22 @@ def validate_data(estimator, X, *args, **kwargs):
     return _sklearn_validate_data(estimator, X, *args, **kwargs)
 
 
+def raw_input_checked(check, *args):
+    """``check(*args)`` of an estimator reading X as it is (``preprocessing=None``), with scikit-learn's messages
+    for text and NaN in X, which suggest other estimators or name no fix, replaced by ones that do."""
+    try:
+        return check(*args)
+    except ValueError as exc:  # scikit-learn's messages, which suggest other estimators or name no fix
+        text = "could not convert string to float" in str(exc)
+        if not text and "encoded as NaN" not in str(exc):
+            raise
+        what, fix = ((f"text ({str(exc).split(': ', 1)[-1]})", "encodes categories, or encode them first (e.g. "
+                      "OneHotEncoder)") if text else ("NaN", "handles missing values, or impute them first (e.g. "
+                                                      "SimpleImputer in a Pipeline)"))
+        raise ValueError(f"Input X contains {what}: with preprocessing=None the network reads X as it is; fit "
+                         f"with preprocessing='auto' (the default), which {fix}.") from None
+
+
 def refuse_data_loader(X, caller):
     """Refuse a torch DataLoader or Dataset as X, naming what to pass instead (sknn batches the data itself)."""
     if isinstance(X, (torch.utils.data.DataLoader, torch.utils.data.Dataset)):

@@ -27,7 +27,7 @@ from ._labels import check_y_for_estimator
 from ._layers import ACTIVATIONS, INITIALIZER_NAMES, ScaledLinear, TabularInput, initialize_weights
 from ._tabular import TabularPreprocessor, check_no_time_columns, rows_as_array
 from ._targets import NeuralClassifierMixin, NeuralRegressorMixin
-from ._validation import validate_data
+from ._validation import raw_input_checked, validate_data
 
 __all__ = ["DenseNet", "DenseClassifier", "DenseRegressor", "forward_numpy"]
 
@@ -69,14 +69,7 @@ class _DenseMixin:
     def _raw_input(self, check, *args):
         """X (and y) checked without preprocessing; missing values named with their two fixes."""
         check_no_time_columns(args[0])  # cast to numbers, dates are counts of their unit
-        try:
-            return check(*args)
-        except ValueError as exc:
-            if "encoded as NaN" not in str(exc):  # scikit-learn's message, which suggests other estimators
-                raise
-            raise ValueError("Input X contains NaN: with preprocessing=None the network reads X as it is; fit with "
-                             "preprocessing='auto' (the default), which handles missing values, or impute them "
-                             "first (e.g. sklearn.impute.SimpleImputer in a Pipeline).") from None
+        return raw_input_checked(check, *args)
 
     def _check_X(self, X, reset, fit_rows=None):
         if self._preprocessing(reset) is None:

@@ -403,4 +403,6 @@ class Word2VecTransformer(FamilyEstimator, ClassNamePrefixFeaturesOutMixin, Tran
         tags.input_tags.two_d_array = False
         tags.input_tags.string = True
         tags.transformer_tags.preserves_dtype = []
+        # threads training at once land their updates in any order (workers=None: several unless seeded)
+        tags.non_deterministic = (self.workers or 1) > 1 or (self.workers is None and self.random_state is None)
         return tags

@@ -376,3 +376,9 @@ def test_a_set_of_documents_is_refused():
         Word2VecTransformer(min_count=1, epochs=1).fit({tuple(d) for d in docs})
     with pytest.raises(TypeError, match=r"a document must be a string or a list of tokens"):
         Word2VecTransformer(min_count=1, epochs=1).fit([set(d) for d in docs])
+
+
+def test_threads_training_at_once_are_tagged_non_deterministic():
+    assert Word2VecTransformer(workers=2, random_state=0).__sklearn_tags__().non_deterministic
+    assert not Word2VecTransformer(workers=1, random_state=0).__sklearn_tags__().non_deterministic
+    assert not Word2VecTransformer(random_state=0).__sklearn_tags__().non_deterministic  # one thread when seeded

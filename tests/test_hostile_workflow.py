@@ -304,3 +304,11 @@ def test_other_columns_in_a_continuation_are_named_by_the_estimator():
         clf.partial_fit(np.c_[X, X[:, 0]], y)
     with pytest.raises(ValueError, match=r"^validation_data: X has 2 features, but DenseClassifier is expecting 4"):
         clf.fit(X, y, validation_data=(X[:, :2], y))
+
+
+def test_raw_input_errors_and_module_instances_are_named():
+    X = np.array([["red", 1.0], ["blue", 2.0]] * 10, dtype=object)
+    with pytest.raises(ValueError, match=r"Input X contains text \('red'\): with preprocessing=None .*'auto'"):
+        DenseClassifier(preprocessing=None, max_iter=1).fit(X, [0, 1] * 10)
+    with pytest.raises(TypeError, match=r"module is a Linear instance; pass its class, or a function"):
+        DenseClassifier(module=torch.nn.Linear(4, 2), max_iter=1).fit(np.ones((8, 4)), [0, 1] * 4)
