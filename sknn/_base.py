@@ -255,6 +255,7 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
     def _fit(self, X, y, sample_weight=None, incremental=False, classes=None, validation_data=None):
         keep = (incremental or self.warm_start) and hasattr(self, "net_")
         saved = self._fitted_state()
+        epochs = len(self.net_.history) if keep else 0  # (a warm start's engine appends to the same history)
         try:
             return self._fit_once(X, y, sample_weight, incremental, classes, validation_data, keep)
         except KeyboardInterrupt:
@@ -262,10 +263,12 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
                 self._clear_fitted()
             raise
         except Exception:
-            # a refused or failed continuation, or a new fit refused before it changed anything, leaves the model
-            # it had (the engine rolled its weights back to the last finished epoch; statistics such as the
-            # target's range are restored here); a new fit that fails later leaves an unfitted estimator
+            # a refused continuation, or a new fit refused before it changed anything, leaves the model it had
+            # (statistics such as the target's range are restored here; a diverged epoch's weights the engine
+            # rolled back); a new fit that fails later leaves an unfitted estimator
             now = self._fitted_state()
+            if keep and len(self.net_.history) > epochs:  # it trained: the epochs it finished stay, as on Ctrl-C
+                raise
             self._clear_fitted()
             if keep or (now.keys() == saved.keys() and all(now[k] is saved[k] for k in saved)):
                 for name, value in saved.items():
@@ -276,8 +279,11 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
         return {k: v for k, v in vars(self).items() if k.endswith("_") and not k.startswith("_")}
 
     def _fit_once(self, X, y, sample_weight, incremental, classes, validation_data, keep):
+        if keep and incremental:  # scikit-learn validates a fitted estimator's parameters in fit only
+            self._validate_params()
         self._check_params()
         check_fit_params(self)
+        requested = None if keep else resolve_device(self.device)  # an unavailable device: refused before any work
         refuse_data_loader(X, f"{type(self).__name__}.fit")
         validation_data = check_validation_data(validation_data)
         if keep:  # before any fitted state changes
@@ -322,7 +328,7 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
         elif self.early_stopping and not incremental:
             train, valid = self._split_validation(source, y_index, rng)
         seed = int(rng.randint(np.iinfo(np.int32).max))
-        device = resolve_device(self.device) if not keep else torch.device(self.net_.device)
+        device = requested if not keep else torch.device(self.net_.device)
         n_before = len(self.net_.history) if keep else 0
         with seeded(seed + n_before, device):
             if not keep:

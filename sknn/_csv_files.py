@@ -10,6 +10,8 @@ pandas is imported by the functions that need it, so that ``sknn --help`` stays 
 import bz2
 import gzip
 import lzma
+import os
+import re
 import zipfile
 
 
@@ -21,7 +23,8 @@ class CommandError(Exception):
 _BINARY = ((b"PK\x03\x04", "an Excel workbook (.xlsx) or a zip archive", (".zip",),
             "export it as CSV (Excel: Save As, CSV UTF-8), or name a zipped CSV ... .csv.zip"),
            (b"\x1f\x8b", "gzip-compressed", (".gz",), "name it ... .csv.gz, or decompress it (gunzip)"),
-           (b"BZh", "bzip2-compressed", (".bz2",), "name it ... .csv.bz2, or decompress it (bunzip2)"),
+           (re.compile(rb"BZh[1-9]1AY&SY"), "bzip2-compressed", (".bz2",), "name it ... .csv.bz2, or decompress it "
+                                                                          "(bunzip2)"),
            (b"\xfd7zXZ", "xz-compressed", (".xz",), "name it ... .csv.xz, or decompress it (unxz)"),
            (b"PAR1", "a Parquet file", (), "convert it to CSV (pd.read_parquet(path).to_csv('out.csv', index=False))"),
            (b"\xd0\xcf\x11\xe0", "an Excel 97-2003 workbook (.xls)", (), "export it as CSV (Excel: Save As, CSV "
@@ -45,15 +48,24 @@ def _open_text_bytes(where):
 
 
 def check_text_file(where):
-    """The first line and the second of a CSV file (decompressed as pandas will), after refusing a binary file or one
-    holding NUL bytes, naming what it is and the fix."""
+    """The beginning of a CSV file's text (decompressed as pandas will), after refusing a binary file or one holding
+    NUL bytes, naming what it is and the fix."""
     with open(where, "rb") as f:
-        magic = f.read(8)
+        magic = f.read(10)
+        f.seek(0, os.SEEK_END)
+        if f.tell() >= 12:
+            f.seek(-4, os.SEEK_END)
+            magic_end = f.read(4)
+        else:
+            magic_end = b""
     if magic.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16's byte-order marks
         raise CommandError(f"cannot read {where} as CSV: it is UTF-16 text, not UTF-8: save it as UTF-8 (e.g. iconv "
                            "-f utf-16 -t utf-8 in.csv > out.csv)")
     for signature, what, extensions, fix in _BINARY:
-        if magic.startswith(signature) and not where.lower().endswith(extensions):
+        found = signature.match(magic) if hasattr(signature, "match") else magic.startswith(signature)
+        if signature == b"PAR1":  # a Parquet file ends with its mark too (a header 'PAR1,PAR2,y' does not)
+            found = found and magic_end == b"PAR1"
+        if found and not where.lower().endswith(extensions):
             raise CommandError(f"cannot read {where} as CSV: it is {what}, not CSV text: {fix}")
     try:
         with _open_text_bytes(where) as f:
@@ -73,8 +85,7 @@ def check_text_file(where):
                 chunk = f.read(_CHUNK)
     except (OSError, EOFError, zipfile.BadZipFile, lzma.LZMAError) as exc:
         raise CommandError(f"cannot read {where}: {exc}") from None
-    text = first.decode("utf-8-sig", errors="replace").splitlines()
-    return (text + ["", ""])[:2]
+    return first.decode("utf-8-sig", errors="replace")
 
 
 def _check_header_not_repeated(where, frame, target):
@@ -98,14 +109,21 @@ def _separator(first):
     return max((";", "\t"), key=first.count) if (";" in first or "\t" in first) else ","
 
 
-def _check_header_line(where, first, second, sep):
-    """Refuse Excel's 'sep=' line or a title above the header: the header would be a one-field line."""
-    if first.strip().lower().startswith("sep=") and len(first.strip()) <= 6:
-        raise CommandError(f"line 1 of {where} is Excel's {first.strip()!r} line, not the header: remove it")
-    fields = lambda line: len(line.split(sep)) if line.strip() else 0  # noqa: E731 - (quotes aside: a hint only)
-    if fields(first) == 1 and fields(second) > 2:
-        raise CommandError(f"line 1 of {where} has one field ({first.strip()[:40]!r}) but line 2 has "
-                           f"{fields(second)}: a title above the header? Remove it, so that the header is line 1")
+def _check_header_line(where, head, sep):
+    """Refuse Excel's 'sep=' line or a title above the header: the header would be a one-field record."""
+    import csv
+    import io
+
+    first = head.split("\n", 1)[0].strip()
+    if first.lower().startswith("sep=") and len(first) <= 6:
+        raise CommandError(f"line 1 of {where} is Excel's {first!r} line, not the header: remove it")
+    try:  # records, not lines: a quoted header cell may hold a line break
+        records = [r for _, r in zip(range(2), csv.reader(io.StringIO(head), delimiter=sep))]
+    except csv.Error:
+        return
+    if len(records) == 2 and len(records[0]) == 1 and len(records[1]) > 2:
+        raise CommandError(f"line 1 of {where} has one field ({records[0][0][:40]!r}) but the next record has "
+                           f"{len(records[1])}: a title above the header? Remove it, so that the header is line 1")
 
 
 def _read_csv(where, na_values, default_na=True, sep=","):
@@ -168,9 +186,9 @@ def load(kind, where, target, na_values=(), task="auto", default_na=True):
         X, y = getattr(sklearn.datasets, f"load_{where}")(return_X_y=True)
         return X, y, len(y), X.shape[1], None
     try:
-        first_line, second_line = check_text_file(where)
-        sep = _separator(first_line)
-        _check_header_line(where, first_line, second_line, sep)
+        head = check_text_file(where)
+        sep = _separator(head.split("\n", 1)[0])
+        _check_header_line(where, head, sep)
         frame = _read_csv(where, na_values, default_na, sep)
         header = pd.read_csv(where, header=None, nrows=1, dtype=str, keep_default_na=False, sep=sep).iloc[0]
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError, OSError,

@@ -69,9 +69,10 @@ def _memory_errors_named(what, device, batch_size):
         if not any(m in str(exc) for m in _OUT_OF_MEMORY):
             raise
         detail = str(exc).strip().splitlines()[0][:300]
+        fix = "Predict on slices of X, or lower" if what == "Prediction" else "Lower batch_size, or"  # (4,096 rows)
         raise MemoryError(f"{what} ran out of memory on {device} with batches of {batch_size} samples ({detail}). "
-                          "Lower batch_size, or the sizes of the network (the activations of a batch take more "
-                          "memory than there is).") from exc
+                          f"{fix} the sizes of the network (a batch's activations take more memory than there "
+                          "is).") from exc
 
 
 def padded_batch(X):
@@ -510,16 +511,14 @@ class Engine(NeuralNet):
                                           generator=generator, **fit_params)
                     self.run_single_epoch(valid, training=False, prefix="valid", step_fn=self.validation_step,
                                           **fit_params)
-                except KeyboardInterrupt:
-                    # Ctrl-C inside an epoch: back to the state of the last finished one.
+                except (KeyboardInterrupt, TrainingDiverged) as exc:
+                    # Ctrl-C inside an epoch, or a loss that is not finite: back to the last finished epoch
                     snapshot.restore(self.module_, self.optimizer_)
                     generator.set_state(shuffle_state)
                     del self.history[-1]
+                    if isinstance(exc, TrainingDiverged):
+                        raise
                     raise TrainingInterrupted() from None
-                except TrainingDiverged:  # nor the weights of an epoch whose loss is not finite
-                    snapshot.restore(self.module_, self.optimizer_)
-                    del self.history[-1]
-                    raise
                 # A KeyboardInterrupt raised here is a callback asking to stop (skorch's
                 # EarlyStopping does so); the epoch is complete.
                 self.notify("on_epoch_end", **on_epoch)

@@ -14,10 +14,6 @@ import torch
 
 __all__ = ["ImageFileBatches", "named_bomb_warnings", "read_image"]
 
-# integer images whose largest level is at most this are another depth's levels (8-bit ones in uint16, 0/1 in uint8)
-_SMALLER_TOP = {255.0: 1.0, 65535.0: 255.0}
-
-
 def _pil():
     try:
         from PIL import Image
@@ -108,10 +104,6 @@ def _deep_pixel_top(img):
             return 1.0
         what, fix = "floating-point pixels", "scale them to [0, 1]"
     else:
-        if 0 < high <= _SMALLER_TOP[65535.0] and low >= 0:  # divided by 65,535 they would be nearly black
-            raise ValueError(f"it holds {img.mode} pixels of 0 to {high} only: 8-bit levels in a 16- or 32-bit "
-                             "image, which are scaled as 16-bit ones (divided by 65,535). Save it as an 8-bit image "
-                             "(or its levels times 257)")
         if low >= 0 and high <= 65535:
             return 65535.0
         what, fix = "32-bit integer pixels", "store them as 8- or 16-bit images"

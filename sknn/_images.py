@@ -13,8 +13,7 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from ._augment import Augment  # noqa: F401 (pickles of earlier versions name sknn._images.Augment)
 from ._data import ArrayBatches
-from ._image_files import (_SMALLER_TOP, ImageFileBatches, _is_grey, _names, _pil, named_bomb_warnings,
-                           read_image)
+from ._image_files import ImageFileBatches, _is_grey, _names, _pil, named_bomb_warnings, read_image
 from ._validation import check_magnitude, check_sizes, refuse_data_loader, validate_data
 
 __all__ = ["ImageFileBatches", "ImageInputMixin", "as_image_array", "is_path_list", "read_image",
@@ -203,7 +202,7 @@ class ImageInputMixin:
             paths = np.asarray([os.fspath(p) for p in X], dtype=object)
             if reset:
                 self.image_shape_ = self._file_image_shape(paths)
-                self.pixel_max_, self.pixel_min_ = 1.0, 0.0  # files are read scaled to [0, 1]
+                self.pixel_max_, self.pixel_min_, self.pixel_depth_ = 1.0, 0.0, None  # files: scaled to [0, 1]
             else:
                 self._check_pixel_scale(None, True, reset)
             return paths
@@ -261,7 +260,11 @@ class ImageInputMixin:
         else:  # no copy of the images (np.abs would make one)
             low, high = (float(images.min()), float(images.max())) if images.size else (0.0, 0.0)
             top = max(high, -low)
-            if scaled and 0 < high * scaled <= _SMALLER_TOP[scaled] + 0.5:
+            # integer images of a smaller depth's levels (8-bit ones in uint16, 0/1 in uint8): the training set as a
+            # whole at fit (a dark batch alone is no evidence), another depth than fit's at predict
+            depth = getattr(self, "pixel_depth_", "unknown")  # (a model saved before pixel_depth_: unknown)
+            other = reset or (depth != "unknown" and scaled != depth)
+            if other and scaled and 0 < high * scaled <= _SMALLER_TOP[scaled] + 0.5:
                 kind = "uint8" if scaled == 255 else "uint16"
                 levels, fix = (("0 and 1 only: binary images", "pass them as bool (X.astype(bool)) or as floats")
                                if scaled == 255 else (f"0 to {round(high * scaled)} only: 8-bit levels",
@@ -271,7 +274,7 @@ class ImageInputMixin:
             if self._pixel_range is not None:
                 self._check_pixel_range(low, high)
         if reset:
-            self.pixel_max_, self.pixel_min_ = top, low
+            self.pixel_max_, self.pixel_min_, self.pixel_depth_ = top, low, scaled
             return
         fitted = getattr(self, "pixel_max_", None)
         if not fitted:  # a model saved before pixel_max_, or black training images
@@ -351,6 +354,8 @@ class ImageInputMixin:
 
 # pixels this many times beyond (or, for uint8 input, below) the training images' largest: another scale
 _PIXEL_SCALE_FACTOR = 50.0
+# integer images whose largest level is at most this are another depth's levels (8-bit ones in uint16, 0/1 in uint8)
+_SMALLER_TOP = {255.0: 1.0, 65535.0: 255.0}
 # after training images of no negative pixel, pixels below -this share of their largest: centred or standardised
 _NEGATIVE_SHARE = 0.25
 
@@ -381,7 +386,9 @@ def _integer_depth(X):
 _PIL_LEVELS = ("L", "RGB", "RGBA", "1", "I;16", "F")
 _PIL_NOT_LEVELS = {"P": "palette indices", "PA": "palette indices", "CMYK": "ink levels (4 channels)",
                    "YCbCr": "another colour space", "LAB": "another colour space", "HSV": "another colour space",
-                   "LA": "grey and alpha (2 channels)", "I": "32-bit integers"}
+                   "LA": "grey and alpha (2 channels)",
+                   "I": "32-bit integers (16-bit PNGs open so in older Pillow: pass the file paths, which sknn scales "
+                        "as 16-bit levels)"}
 
 
 def _is_pil_image(x):

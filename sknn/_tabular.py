@@ -70,10 +70,9 @@ def _at_most_two_values(column):
 
 
 def _sparse_column_values(matrix, j):
-    """The distinct values of column ``j`` of a sparse matrix, its implicit zeros included (as floats)."""
-    column = matrix[:, [j]].tocsc()
-    values = np.asarray(column.data, dtype=np.float64)
-    return np.unique(np.r_[values, 0.0] if column.nnz < matrix.shape[0] else values)
+    """The distinct values of column ``j`` of a CSC matrix, its implicit zeros included (as floats)."""
+    values = np.asarray(matrix.data[matrix.indptr[j]:matrix.indptr[j + 1]], dtype=np.float64)
+    return np.unique(np.r_[values, 0.0] if len(values) < matrix.shape[0] else values)
 
 
 def _is_number(v):
@@ -355,7 +354,8 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
             self.center_, self.scale_ = robust_statistics(columns)
             self.offset_ = np.zeros(columns.shape[1])  # sparse values stay as they are
             self.has_missing_ = np.zeros(columns.shape[1], dtype=bool)
-            self.binary_ = np.array([_at_most_two_values(_sparse_column_values(columns, j))
+            by_column = columns.tocsc()  # (once: a column slice of a CSR matrix reads every row)
+            self.binary_ = np.array([_at_most_two_values(_sparse_column_values(by_column, j))
                                      for j in range(columns.shape[1])], dtype=bool)
             return self
         kinds = [kind for kind, _ in columns]

@@ -366,9 +366,9 @@ def raw_input_checked(check, *args):
         text = "could not convert string to float" in str(exc)
         if not text and "encoded as NaN" not in str(exc):
             raise
-        what, fix = ((f"text ({str(exc).split(': ', 1)[-1]})", "encodes categories, or encode them first (e.g. "
-                      "OneHotEncoder)") if text else ("NaN", "handles missing values, or impute them first (e.g. "
-                                                      "SimpleImputer in a Pipeline)"))
+        value = re.sub(r"^np\.str_\((.*)\)$", r"\1", str(exc).split(": ", 1)[-1])
+        what, fix = ((f"text ({value})", "encodes categories, or encode them first (e.g. OneHotEncoder)") if text
+                     else ("NaN", "handles missing values, or impute them first (e.g. SimpleImputer in a Pipeline)"))
         raise ValueError(f"Input X contains {what}: with preprocessing=None the network reads X as it is; fit "
                          f"with preprocessing='auto' (the default), which {fix}.") from None
 
@@ -468,7 +468,7 @@ def _bytes(n):
 # the parameters that set a network's size, named by NetworkTooLarge
 _SIZE_PARAMETERS = ("hidden_layer_sizes", "conv_filters", "kernel_size", "dense_layers", "head_layers", "backbone",
                     "hidden_size", "embedding_dim", "num_layers", "char_dim", "max_vocab", "vector_size",
-                    "max_vocab_size")
+                    "max_vocab_size", "n_ensemble")
 
 
 def _training_copies(owner):
@@ -530,7 +530,7 @@ def build_within_memory(build, owner, device, copies=None, inputs=""):
         facts.append(f"images of shape {tuple(owner.image_shape_)}")
     available = next((who for b, who in _memory_limits(device) if b == limit), "this machine has {} of memory")
     params = getattr(owner, "get_params", dict)(deep=False) if owner is not None else {}
-    facts = [f"{k}={v!r}" for k, v in params.items() if k in _SIZE_PARAMETERS] + facts
+    facts = [f"{k}={v!r}" for k, v in params.items() if k in _SIZE_PARAMETERS and (k, v) != ("n_ensemble", 1)] + facts
     what = f" ({', '.join(facts)})" if facts else ""
     during = (f"{copies}x its weights' {_bytes(budget.total)} in training (weights, gradients and the optimizer's "
               "moments)" if copies > 1 else "the memory of its weights")

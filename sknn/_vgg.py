@@ -20,6 +20,7 @@ from ._augment import Augment
 from ._images import resize_images, size_pair
 
 __all__ = ["BACKBONES", "IMAGENET_MEAN", "IMAGENET_STD", "URLS", "VGG", "TransferGraph", "TransferNet", "VGGBackbone",
+           "check_image_size", "inference_batch_size",
            "cfgs", "load_vgg_weights", "make_layers", "parse_backbone", "vgg"]
 
 # torchvision's configurations: numbers are 3x3 convolutions' output channels, "M" a 2x2 max pooling.
@@ -373,3 +374,23 @@ class TransferGraph(nn.Module):
         x = F.interpolate(images, size=net.image_size, mode="bilinear", align_corners=False, antialias=True)
         x = net.backbone((x - net.mean) / net.std)
         return torch.softmax(net.head(x), dim=1) if self.with_head else x
+
+
+_LARGEST_IMAGE = 4096 * 4096  # pixels of image_size: 4 GiB of float32 maps of the first block for one image
+
+
+def check_image_size(image_size, n_pools):
+    h, w = size_pair(image_size)
+    if min(h, w) < 2 ** n_pools:
+        raise ValueError(f"image_size={image_size!r} is too small for a backbone with {n_pools} pooling layers: "
+                         f"each halves the image, so use at least {2 ** n_pools} (32 for the VGG networks).")
+    if h * w > _LARGEST_IMAGE:  # (a 64-map first block of one 100,000-pixel-wide image: 2.5 TB)
+        raise ValueError(f"image_size={image_size!r} is {h}x{w} pixels: every image is resized to it, and one image's "
+                         f"first maps would take {64 * 4 * h * w / 2**30:,.0f} GiB; use at most "
+                         f"{int(_LARGEST_IMAGE ** 0.5)}x{int(_LARGEST_IMAGE ** 0.5)} (VGG's own is 224).")
+
+
+def inference_batch_size(batch_size, image_size):
+    """Images per inference batch: at least ``batch_size``, more for small images (about 256 of 64x64)."""
+    h, w = size_pair(image_size)
+    return max(int(batch_size), min(1024, 256 * 64 * 64 // (h * w)))

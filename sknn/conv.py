@@ -214,8 +214,11 @@ verbose, callbacks, criterion
     pixel_min_ : float
         The smallest pixel value of the training images after scaling. When it is not negative,
         images to predict with pixels below -0.25 times ``pixel_max_`` (standardised, centred or
-        negated images) are refused. uint8 images of 0 and 1 only, and uint16 ones of 8-bit
-        levels, are refused in fit and predict: scaled as 8- or 16-bit levels they would be black.
+        negated images) are refused.
+    pixel_depth_ : float or None
+        255 or 65535 when fit had uint8 or uint16 images (None: floats or files). Training
+        images of uint8 0 and 1 only, or uint16 of 8-bit levels, are refused (scaled as their
+        depth's levels they would be black), and so are such images of another depth at predict.
     n_features_in_ : int, for flat-row input
     history_, loss_curve_, n_iter_, validation_scores_, best_validation_score_, net_, device_
         As in :class:`sknn.DenseClassifier`.

@@ -28,7 +28,7 @@ from ._images import ImageInputMixin, size_pair
 from ._targets import NeuralClassifierMixin
 from ._validation import build_within_memory, check_sizes
 from ._vgg import (BACKBONES, IMAGENET_MEAN, IMAGENET_STD, VGG, TransferGraph, TransferNet, VGGBackbone,
-                   load_vgg_weights, make_layers, parse_backbone, vgg)
+                   check_image_size, inference_batch_size, load_vgg_weights, make_layers, parse_backbone, vgg)
 from .export import OnnxGraph, proba_output
 
 __all__ = ["BACKBONES", "VGG", "TransferNet", "TransferVGGClassifier", "VGGBackbone", "VGGFeatureExtractor",
@@ -91,19 +91,6 @@ class _FeatureCache:
         return self.cached.batches(batch_size, shuffle=shuffle, generator=generator, device=device)
 
 
-def _check_image_size(image_size, n_pools):
-    h, w = size_pair(image_size)
-    if min(h, w) < 2 ** n_pools:
-        raise ValueError(f"image_size={image_size!r} is too small for a backbone with {n_pools} pooling layers: "
-                         f"each halves the image, so use at least {2 ** n_pools} (32 for the VGG networks).")
-
-
-def _inference_batch_size(batch_size, image_size):
-    """Images per inference batch: at least ``batch_size``, more for small images (about 256 of 64x64)."""
-    h, w = size_pair(image_size)
-    return max(int(batch_size), min(1024, 256 * 64 * 64 // (h * w)))
-
-
 class _VGGInputMixin(ImageInputMixin):
     """The image input of the VGG estimators: any size (resized), grey or RGB (repeated to 3 channels), pixels
     in [0, 1] (ImageNet's standardisation is the backbone's first step)."""
@@ -134,7 +121,7 @@ class _VGGInputMixin(ImageInputMixin):
     def _check_vgg_params(self):
         self._check_image_params()
         cfg, _, name = parse_backbone(self.backbone)
-        _check_image_size(self.image_size, sum(v == "M" for v in cfg))
+        check_image_size(self.image_size, sum(v == "M" for v in cfg))
         if isinstance(self.weights, str) and self.weights != "imagenet" and not os.path.isfile(self.weights):
             raise ValueError(f"weights={self.weights!r}: no such file. Pass 'imagenet', the path of a .pth/.pt or "
                              ".safetensors state dict, a state dict, or None for random weights.")
@@ -266,8 +253,8 @@ verbose, callbacks, criterion
     classes_ : ndarray
     image_shape_ : (3, height, width), the images the backbone takes
     input_image_shape_ : (channels, height, width) of the arrays ``fit`` saw, before resizing (None for files)
-    pixel_max_, pixel_min_ : float, the largest and smallest training pixels after uint8 or uint16 scaling (as in
-        ConvImageClassifier)
+    pixel_max_, pixel_min_, pixel_depth_ : the largest and smallest training pixels after uint8 or uint16 scaling,
+        and that depth (as in ConvImageClassifier)
     fine_tune_blocks_ : int or 'all', the backbone's blocks the network trains (set by the last ``fit``)
     n_features_in_ : int, for flat-row input
     history_, loss_curve_, n_iter_, validation_scores_, best_validation_score_, net_, device_
@@ -407,14 +394,14 @@ verbose, callbacks, criterion
         images = self._image_source(X, y, sample_weight)
         if self.cache_features and not self.augment and self.fine_tune_blocks == 0:
             return _FeatureCache(images, lambda: self.net_,
-                                 _inference_batch_size(self._batch_size_value(len(images)), self.image_size))
+                                 inference_batch_size(self._batch_size_value(len(images)), self.image_size))
         return images
 
     def _batch_size_value(self, n):
         return min(200, n) if self.batch_size == "auto" else self.batch_size
 
     def _predict_batch_size(self):
-        return _inference_batch_size(self.net_.batch_size, self.image_shape_[1:])
+        return inference_batch_size(self.net_.batch_size, self.image_shape_[1:])
 
     def _forward(self, X, transform=None):
         check_is_fitted(self, "net_")
@@ -474,8 +461,8 @@ class VGGFeatureExtractor(_VGGInputMixin, FamilyEstimator, ClassNamePrefixFeatur
     module_ : TransferNet without a head, on ``device_``
     image_shape_ : (3, height, width)
     input_image_shape_ : (channels, height, width) of the arrays ``fit`` saw, before resizing (None for files)
-    pixel_max_, pixel_min_ : float, the largest and smallest pixels of the images ``fit`` saw, after uint8 or
-        uint16 scaling
+    pixel_max_, pixel_min_, pixel_depth_ : the largest and smallest pixels of the images ``fit`` saw, after uint8
+        or uint16 scaling, and that depth
     n_features_in_ : int, for flat-row input
 
     Examples
@@ -579,7 +566,7 @@ class VGGFeatureExtractor(_VGGInputMixin, FamilyEstimator, ClassNamePrefixFeatur
         check_is_fitted(self, "module_")
         images = self._check_X(X, reset=False)
         source = self._image_source(images, fill=True)
-        batch_size = _inference_batch_size(self.batch_size, self.image_shape_[1:])
+        batch_size = inference_batch_size(self.batch_size, self.image_shape_[1:])
         feats, _, _ = backbone_features(self.module_, source, batch_size, self.device_, grad_free=torch.inference_mode,
                                         amp_dtype=resolve_precision(self.precision, self.device_))
         unreadable = getattr(source, "unreadable", [])

@@ -51,7 +51,7 @@ def csvs(tmp_path):
     (tmp_path / "utf16_nomark.csv").write_bytes("a,b\n1,2\n3,4\n".encode("utf-16-le"))
     (tmp_path / "book.csv").write_bytes(b"PK\x03\x04" + bytes(200))  # an .xlsx renamed
     (tmp_path / "packed.csv").write_bytes(gzip.compress(b"a,b\n1,2\n"))  # compressed, not named .gz
-    (tmp_path / "table.parquet").write_bytes(b"PAR1" + bytes(100))
+    (tmp_path / "table.parquet").write_bytes(b"PAR1" + bytes(100) + b"PAR1")  # Parquet's marks, first and last
     (tmp_path / "euro.csv").write_bytes("a,b\n5 \u20ac,1\n3 \u20ac,0\n".encode("cp1252"))
     (tmp_path / "titled.csv").write_text("Sales of 2024\na,b,c\n1,2,3\n4,5,6\n")
     (tmp_path / "excel_sep.csv").write_text("sep=,\na,b,c\n1,2,3\n4,5,6\n")
@@ -305,6 +305,17 @@ def test_compressed_files_are_read_as_their_text_and_listed_in_a_folder(tmp_path
         np.testing.assert_allclose(y.astype(float), frame["y"])
     args = build_parser().parse_args(["compare", "--csv", str(tmp_path)])
     assert sorted(name for name, *_ in _sources(args)) == ["semi.csv.bz2", "semi.csv.gz", "semi.csv.xz"]
+
+
+def test_headers_that_only_look_like_another_format_or_a_title_are_read(tmp_path):
+    from sknn.cli import _load
+
+    rows = "".join(f"{i},{i % 3},{i % 2}\n" for i in range(30))
+    for name, header in (("par.csv", "PAR1,PAR2,y\n"), ("bzh.csv", "BZh,a,y\n"),  # not Parquet, not bzip2
+                         ("broken.csv", '"Weight\n(kg)",a,y\n')):  # a header cell with a line break (Excel)
+        (tmp_path / name).write_text(header + rows)
+        X, y, n_rows, *_ = _load("csv", str(tmp_path / name), "y")
+        assert n_rows == 30 and X.shape == (30, 2), name
 
 
 def test_target_cells_read_as_missing_are_named_and_can_stay_values(tmp_path):

@@ -404,26 +404,30 @@ def test_integer_images_of_another_depths_levels_are_refused_not_read_black(tmp_
     rng = np.random.RandomState(0)
     X8 = (rng.rand(8, 8, 8) * 255).astype(np.uint8)
     clf = ConvImageClassifier(**CONV).fit(X8, [0, 1] * 4)
-    for est in (clf, ConvImageClassifier(**CONV)):  # at predict and at fit alike
-        call = est.predict if est is clf else (lambda X: est.fit(X, [0, 1] * 4))
+    for call in (clf.predict, lambda X: ConvImageClassifier(**CONV).fit(X, [0, 1] * 4)):  # another depth than fit's
         with pytest.raises(ValueError, match=r"X is uint16 with pixel values of 0 to 25\d only: 8-bit levels\? "
                                              r".*divided by 65,535.*X\.astype\(np\.uint8\)"):
             call(X8.astype(np.uint16))  # 8-bit levels in a uint16 array: /65,535 every image is black
-        with pytest.raises(ValueError, match=r"X is uint8 with pixel values of 0 and 1 only: binary images\? "
-                                             r".*X\.astype\(bool\)"):
-            call((X8 > 127).astype(np.uint8))  # masks: 0 and 1/255
+    with pytest.raises(ValueError, match=r"X is uint8 with pixel values of 0 and 1 only: binary images\? "
+                                         r".*X\.astype\(bool\)"):
+        ConvImageClassifier(**CONV).fit((X8 > 127).astype(np.uint8), [0, 1] * 4)  # masks: 0 and 1/255
+    masks = ConvImageClassifier(**CONV).fit(X8 > 127, [0, 1] * 4)  # as bool
+    with pytest.raises(ValueError, match=r"X is uint8 with pixel values of 0 and 1 only"):
+        masks.predict((X8 > 127).astype(np.uint8))  # uint8 after a bool fit: another depth
     np.testing.assert_array_equal(clf.predict(X8.astype(np.uint16) * 257), clf.predict(X8))  # real 16-bit: fine
+    clf.predict(X8 // 200)  # a dark uint8 batch (levels 0 and 1) of a model fitted on uint8: its own depth
+    deep = ConvImageClassifier(**CONV).fit(X8.astype(np.uint16) * 16, [0, 1] * 4)  # 12-bit levels in uint16
+    deep.predict((X8 // 2).astype(np.uint16))  # a dark exposure (levels up to 127) of the same depth
     # uint16 in either byte order, and pandas' nullable UInt8 columns, are scaled like native uint16 and uint8
     X16 = X8.astype(np.uint16) * 257
     np.testing.assert_allclose(clf.predict_proba(X16.astype(">u2")), clf.predict_proba(X8), rtol=1e-5)
     flat = ConvImageClassifier(image_shape=(8, 8), **CONV).fit(X8.reshape(8, 64), [0, 1] * 4)
     frame = pd.DataFrame(X8.reshape(8, 64)).astype("UInt8")
     np.testing.assert_allclose(flat.predict_proba(frame), flat.predict_proba(X8.reshape(8, 64)), rtol=1e-5)
-    # 16-bit files of 8-bit levels: refused naming the file, not divided by 65,535
-    path = tmp_path / "eight_in_sixteen.png"
+    # a dark 16-bit file among others is read as 16-bit (a file alone is no evidence of another depth)
+    path = tmp_path / "dark_sixteen.png"
     Image.fromarray(X8[0].astype(np.uint16)).save(path)
-    with pytest.raises(ValueError, match=r"eight_in_sixteen\.png.*I;16 pixels of 0 to 25\d only: 8-bit levels"):
-        clf.predict([str(path)])
+    assert clf.predict([str(path)]).shape == (1,)
 
 
 def test_float_image_files_with_nan_pixels_are_refused_naming_the_file(tmp_path):
@@ -485,3 +489,8 @@ def test_partial_fit_refuses_a_new_fine_tune_blocks_that_a_warm_start_applies():
     clf.set_params(warm_start=True).fit(X, y)
     assert clf.fine_tune_blocks_ == 1 and any(p.requires_grad for p in clf.net_.module_.backbone.parameters())
     clf.partial_fit(X, y)
+
+
+def test_an_image_size_no_memory_holds_is_refused_naming_it():
+    with pytest.raises(ValueError, match=r"image_size=100000 is 100000x100000 pixels.*use at most 4096x4096"):
+        VGGFeatureExtractor(**dict(VGG, image_size=100000)).fit(np.random.rand(2, 8, 8))

@@ -312,3 +312,35 @@ def test_raw_input_errors_and_module_instances_are_named():
         DenseClassifier(preprocessing=None, max_iter=1).fit(X, [0, 1] * 10)
     with pytest.raises(TypeError, match=r"module is a Linear instance; pass its class, or a function"):
         DenseClassifier(module=torch.nn.Linear(4, 2), max_iter=1).fit(np.ones((8, 4)), [0, 1] * 4)
+
+
+def test_a_continuation_checks_its_parameters_and_a_fit_its_device_first():
+    X, y = np.random.RandomState(0).normal(size=(40, 3)), np.arange(40) % 2
+    clf = DenseClassifier(hidden_layer_sizes=(4,), max_iter=1, random_state=0).fit(X, y)
+    for bad in (dict(batch_size=0), dict(batch_size=2.5), dict(n_jobs=0)):  # scikit-learn validates in fit only
+        with pytest.raises(InvalidParameterError):
+            clf.set_params(**bad).partial_fit(X, y)
+        clf.set_params(batch_size="auto", n_jobs=None)
+    before = clf.predict_proba(X)
+    with pytest.raises(ValueError, match="CUDA is not available"):  # refused before the fitted model is cleared
+        clf.set_params(device="cuda").fit(X, y)
+    np.testing.assert_array_equal(clf.predict_proba(X), before)
+
+
+class _FailAt(Callback):
+    def __init__(self, epoch):
+        self.epoch = epoch
+
+    def on_epoch_end(self, net, **kwargs):
+        if len(net.history) == self.epoch:
+            raise RuntimeError("a callback failed")
+
+
+def test_a_failed_warm_start_keeps_the_epochs_it_finished_and_says_so():
+    X, y = np.random.RandomState(0).normal(size=(40, 3)), np.arange(40) % 2
+    clf = DenseClassifier(hidden_layer_sizes=(4,), max_iter=2, early_stopping=False, random_state=0).fit(X, y)
+    with pytest.raises(RuntimeError, match="a callback failed"):  # at the end of the warm start's second epoch
+        clf.set_params(warm_start=True, callbacks=[_FailAt(4)]).fit(X, y)
+    assert clf.n_iter_ == 4 == len(clf.net_.history) == len(clf.history_)  # the weights are those of epoch 4
+    clf.set_params(callbacks=None).partial_fit(X, y)
+    assert clf.n_iter_ == 5 == len(clf.net_.history)

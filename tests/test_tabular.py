@@ -259,7 +259,7 @@ def test_arrays_prepared_by_the_user_skip_the_preprocessing(iris):
     clf = DenseClassifier(**dict(SMALL, preprocessing=None, numeric_embedding=None)).fit(X, y)
     assert not hasattr(clf, "preprocessor_") and isinstance(clf.net_.module_.layers[0], torch.nn.Module)
     assert not isinstance(clf.net_.module_.layers[0], TabularInput)
-    with pytest.raises(ValueError, match="could not convert string to float"):
+    with pytest.raises(ValueError, match=r"Input X contains text \('a'\): with preprocessing=None"):
         DenseClassifier(**dict(SMALL, preprocessing=None)).fit(np.array([["a", 1.0], ["b", 2.0]] * 5), [0, 1] * 5)
 
 
