@@ -127,6 +127,7 @@ def prepare(X, y, models="default", cv=5, repeats=None, scoring=None, sort=None,
     """Check the inputs and plan the comparison, without fitting anything (errors come here, before the work)."""
     _check_params(repeats, test, alpha, rope, n_jobs, threads, time_budget)
     _check_random_state(random_state)
+    cv = 5 if cv is None else cv  # scikit-learn's meaning, 5 folds, drawn as compare draws them (shuffled, repeated)
     if isinstance(X, pd.DataFrame):
         X = X.reset_index(drop=True)
     elif isinstance(X, pd.Series):
@@ -218,7 +219,7 @@ def prepare(X, y, models="default", cv=5, repeats=None, scoring=None, sort=None,
                 repeats_asked=repeats_asked, n_workers=n_workers, n_threads=n_threads,
                 threads_reason=threads_reason, estimators=estimators,
                 roles=roles, scorers=scorers, notes=notes, test=test, alpha=alpha, rope=rope,
-                time_budget=time_budget)
+                time_budget=time_budget, random_state=random_state)
 
 
 def execute(plan, verbose=True, return_fitted=False, label="compare"):
@@ -334,7 +335,7 @@ def execute(plan, verbose=True, return_fitted=False, label="compare"):
         cv_splits=[(sp[2], sp[3]) for sp in splits], n_samples=len(y), n_dropped=plan.n_dropped,
         n_classes=plan.n_classes, class_counts=plan.class_counts, n_train=n_train, n_test=n_test, n_jobs=n_workers,
         threads=n_threads,
-        threads_reason=plan.threads_reason, roles=roles,
+        threads_reason=plan.threads_reason, roles=roles, random_state=plan.random_state,
         scores=long, skipped=skipped, stopped=stopped, errors=errors,
         warnings={m: dict(c) for m, c in warned.items()}, notes=plan.notes,
         elapsed=elapsed)

@@ -50,6 +50,8 @@ def network_of(est):
 
 def estimator_from_network(cls, network, device="cpu"):
     """A fitted ``cls`` rebuilt from an export: see ``from_network``."""
+    if not isinstance(device, (str, torch.device)):  # it becomes the estimator's parameter, which a clone checks
+        raise TypeError(f"device must be 'cpu', 'cuda', 'auto' or a torch.device, got {device!r}.")
     if not isinstance(network, dict) or network.get("format") != EXPORT_FORMAT:
         raise ValueError(f"Not an exported sknn dense network: expected a dict with format={EXPORT_FORMAT!r}.")
     task = "classification" if cls._is_classifier else "regression"

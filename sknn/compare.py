@@ -43,9 +43,9 @@ def compare(X, y, models="default", cv=5, repeats=None, scoring=None, sort=None,
         when installed, and sknn's network. A list picks among them by alias ('dummy',
         'linear', 'forest', 'boosting', 'lightgbm', 'xgboost', 'catboost', 'network')
         or name; a dict brings your own estimators or pipelines.
-    cv : int or cross-validation splitter, default=5
+    cv : int, cross-validation splitter or None, default=5
         An int means ``StratifiedKFold`` (classification) or ``KFold`` (regression),
-        shuffled; repeat ``r`` is shuffled with ``random_state + r``. A splitter (e.g.
+        shuffled; repeat ``r`` is shuffled with ``random_state + r`` (None: 5). A splitter (e.g.
         ``RepeatedStratifiedKFold``) is used as is, and so is a list of (train, test) index
         pairs: for groups, ``list(GroupKFold(5).split(X, y, groups))``. Every model sees the
         same splits.

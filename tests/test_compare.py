@@ -843,3 +843,12 @@ def test_rank_datasets_refuses_what_it_cannot_rank():
         rank_datasets([t, t])
     with pytest.raises(ValueError, match="named 'mean rank'"):
         rank_datasets({"a": t, "mean rank": t})
+
+
+def test_cv_none_is_the_default_and_the_seed_is_recorded():
+    X, y = load_iris(return_X_y=True)
+    kw = dict(models={"lr": LogisticRegression(max_iter=500)}, repeats=1, scoring="accuracy", random_state=3, **FAST)
+    default, none = compare(X, y, cv=5, **kw), compare(X, y, cv=None, **kw)  # (None was 5 folds unshuffled)
+    assert none.attrs["random_state"] == 3
+    for (tr_a, te_a), (tr_b, te_b) in zip(default.attrs["cv_splits"], none.attrs["cv_splits"]):
+        np.testing.assert_array_equal(te_a, te_b)

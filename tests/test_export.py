@@ -260,3 +260,14 @@ def test_the_graph_is_the_network_the_model_has(digits, tmp_path, family):
         _check_sequences(est, session, X)
     else:
         _check_batches(est, session, X, output=session.get_outputs()[0].name, reference=reference)
+
+
+def test_from_network_refuses_a_device_that_is_no_device():
+    from sklearn.datasets import load_iris
+
+    from sknn import DenseClassifier
+
+    X, y = load_iris(return_X_y=True)
+    network = DenseClassifier(hidden_layer_sizes=(4,), max_iter=1, random_state=0).fit(X, y).export_network()
+    with pytest.raises(TypeError, match="device must be 'cpu', 'cuda', 'auto' or a torch.device, got None"):
+        DenseClassifier.from_network(network, device=None)
