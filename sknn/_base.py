@@ -255,7 +255,7 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
     def _fit(self, X, y, sample_weight=None, incremental=False, classes=None, validation_data=None):
         keep = (incremental or self.warm_start) and hasattr(self, "net_")
         saved = self._fitted_state()
-        epochs = len(self.net_.history) if keep else 0  # (a warm start's engine appends to the same history)
+        epochs = len(self.net_.finished_epochs()) if keep else 0
         try:
             return self._fit_once(X, y, sample_weight, incremental, classes, validation_data, keep)
         except KeyboardInterrupt:
@@ -267,7 +267,7 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
             # (statistics such as the target's range are restored here; a diverged epoch's weights the engine
             # rolled back); a new fit that fails later leaves an unfitted estimator
             now = self._fitted_state()
-            if keep and len(self.net_.history) > epochs:  # it trained: the epochs it finished stay, as on Ctrl-C
+            if keep and len(self.net_.finished_epochs()) > epochs:  # it trained: its finished epochs stay (Ctrl-C's)
                 raise
             self._clear_fitted()
             if keep or (now.keys() == saved.keys() and all(now[k] is saved[k] for k in saved)):
@@ -279,8 +279,8 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
         return {k: v for k, v in vars(self).items() if k.endswith("_") and not k.startswith("_")}
 
     def _fit_once(self, X, y, sample_weight, incremental, classes, validation_data, keep):
-        if keep and incremental:  # scikit-learn validates a fitted estimator's parameters in fit only
-            self._validate_params()
+        if keep and incremental:  # scikit-learn validates a fitted estimator's parameters in fit only (and its
+            self._validate_params()  # skip_parameter_validation is set inside partial_fit: not readable here)
         self._check_params()
         check_fit_params(self)
         requested = None if keep else resolve_device(self.device)  # an unavailable device: refused before any work

@@ -114,7 +114,7 @@ def _check_header_line(where, head, sep):
     import csv
     import io
 
-    first = head.split("\n", 1)[0].strip()
+    first = (head.splitlines() or [""])[0].strip()
     if first.lower().startswith("sep=") and len(first) <= 6:
         raise CommandError(f"line 1 of {where} is Excel's {first!r} line, not the header: remove it")
     try:  # records, not lines: a quoted header cell may hold a line break
@@ -187,7 +187,7 @@ def load(kind, where, target, na_values=(), task="auto", default_na=True):
         return X, y, len(y), X.shape[1], None
     try:
         head = check_text_file(where)
-        sep = _separator(head.split("\n", 1)[0])
+        sep = _separator((head.splitlines() or [""])[0])  # (old Macs end lines with \r alone)
         _check_header_line(where, head, sep)
         frame = _read_csv(where, na_values, default_na, sep)
         header = pd.read_csv(where, header=None, nrows=1, dtype=str, keep_default_na=False, sep=sep).iloc[0]

@@ -262,8 +262,8 @@ class ImageInputMixin:
             top = max(high, -low)
             # integer images of a smaller depth's levels (8-bit ones in uint16, 0/1 in uint8): the training set as a
             # whole at fit (a dark batch alone is no evidence), another depth than fit's at predict
-            depth = getattr(self, "pixel_depth_", "unknown")  # (a model saved before pixel_depth_: unknown)
-            other = reset or (depth != "unknown" and scaled != depth)
+            depth = getattr(self, "pixel_depth_", "unknown")  # (a model saved before pixel_depth_: the old rule)
+            other = reset or scaled != depth
             if other and scaled and 0 < high * scaled <= _SMALLER_TOP[scaled] + 0.5:
                 kind = "uint8" if scaled == 255 else "uint16"
                 levels, fix = (("0 and 1 only: binary images", "pass them as bool (X.astype(bool)) or as floats")

@@ -474,3 +474,12 @@ def test_a_repeated_header_an_infinite_feature_and_a_seed_past_the_end_stop_befo
                        (["--data", "iris", "--random-state", str(2**32 - 1)], "pass at most 4294967294")]:
         code, out, err = _run(["compare", *argv, *common], capsys)
         assert code == 2 and said in err and "Traceback" not in err, err
+
+
+def test_a_semicolon_file_with_old_mac_line_endings_is_read(tmp_path):
+    from sknn.cli import _load
+
+    rows = "".join(f"{i};{i % 3};'a, b';{i % 2}\r" for i in range(30))  # lines end with \r alone, a comma in a cell
+    (tmp_path / "mac.csv").write_text("a;b;note;y\r" + rows, newline="")
+    X, y, n_rows, *_ = _load("csv", str(tmp_path / "mac.csv"), "y")
+    assert n_rows == 30 and list(X.columns) == ["a", "b", "note"]

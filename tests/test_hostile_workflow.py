@@ -344,3 +344,19 @@ def test_a_failed_warm_start_keeps_the_epochs_it_finished_and_says_so():
     assert clf.n_iter_ == 4 == len(clf.net_.history) == len(clf.history_)  # the weights are those of epoch 4
     clf.set_params(callbacks=None).partial_fit(X, y)
     assert clf.n_iter_ == 5 == len(clf.net_.history)
+
+
+def test_a_continuation_failing_in_its_first_epoch_restores_what_it_changed():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(60, 3))
+    y = X @ [1.0, 2.0, 0.5]
+    reg = DenseRegressor(hidden_layer_sizes=(8,), max_iter=2, random_state=0, clip_predictions=True).fit(X, y)
+    y_range = reg.y_range_.copy()
+    with pytest.raises(KeyError):  # at the first batch: no epoch finished, nothing trained is kept
+        reg.set_params(callbacks=[_BatchFails()]).partial_fit(X, y * 100)
+    np.testing.assert_array_equal(reg.y_range_, y_range)
+
+
+class _BatchFails(Callback):
+    def on_batch_end(self, net, **kwargs):
+        raise KeyError("a callback failed at the first batch")
