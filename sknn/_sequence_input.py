@@ -8,8 +8,6 @@ longest one, so there is little padding.
 
 import warnings
 from collections import Counter
-from collections.abc import Mapping
-from collections.abc import Set as AbstractSet
 from numbers import Real
 
 import numpy as np
@@ -17,7 +15,7 @@ import pandas as pd
 import torch
 
 from ._labels import check_labels
-from ._validation import check_magnitude, first_non_string
+from ._validation import check_magnitude, first_non_string, is_unordered
 
 __all__ = ["BOS", "EOS", "MAX_WORD_CHARS", "PAD", "UNK", "BOS_TOKEN", "EOS_TOKEN", "PAD_TOKEN", "UNK_TOKEN",
            "SequenceBatches", "build_vocabulary", "char_table", "check_label_sequences", "check_prefixes",
@@ -84,7 +82,7 @@ def _as_steps(seq):
 
 def _check_ordered(items, where):
     """Refuse a set or a dict where a sequence is read in order (tokens of a text, labels of its tokens)."""
-    if isinstance(items, (AbstractSet, Mapping)):
+    if is_unordered(items):
         raise TypeError(f"{where} is a {type(items).__name__}, whose order is not the text's: pass a list (of "
                         "sequences, of tokens or of labels, in their order).")
 

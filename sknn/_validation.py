@@ -14,6 +14,8 @@ import math
 import os
 import re
 import zlib
+from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from numbers import Integral, Real
 
 import numpy as np
@@ -316,6 +318,11 @@ def check_validation_data(validation_data):
                          "language model).")
     X_val, y_val, *weights = validation_data
     return X_val, y_val, (weights[0] if weights else None)
+
+
+def is_unordered(items):
+    """Whether ``items`` is a set or a mapping: its order is not the order a user gave (refused where order is read)."""
+    return isinstance(items, (AbstractSet, Mapping))
 
 
 def check_unique_columns(X):

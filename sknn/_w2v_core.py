@@ -19,14 +19,12 @@ import lzma
 import os
 import zlib
 from collections import Counter
-from collections.abc import Mapping
-from collections.abc import Set as AbstractSet
 
 import numpy as np
 import torch
 from torch import nn
 
-from ._validation import compressed_opener, first_non_string
+from ._validation import compressed_opener, first_non_string, is_unordered
 from ._w2v_steps import compiled_step, noise_sampler
 
 __all__ = ["PAIR_STEP_BATCH", "CorpusBatches", "SkipGramNegative", "Vocabulary", "as_documents",
@@ -66,7 +64,7 @@ def _tokens(doc, tokenizer, where="a document"):
         except UnicodeDecodeError as exc:  # replacing the bad bytes would merge words ('café', 'cafè')
             raise ValueError(f"{where} is bytes that are not UTF-8 text ({exc.reason}); decode it first with its "
                              "encoding (doc.decode('latin-1')).") from None
-    if doc is None or not hasattr(doc, "__iter__") or isinstance(doc, (AbstractSet, Mapping)):
+    if doc is None or not hasattr(doc, "__iter__") or is_unordered(doc):
         raise TypeError(f"{where} is {doc!r:.60} (of type {type(doc).__name__}); a document must be a string or a "
                         "list of tokens (strings), in the text's order.")
     tokens = list(doc)
@@ -164,7 +162,7 @@ def check_corpus(corpus, name="X"):
         return
     if isinstance(corpus, bytes):
         raise TypeError(f"{name} must be a file path or an iterable of documents, got bytes.")
-    if isinstance(corpus, (AbstractSet, Mapping)):  # its order changes from one process to the next
+    if is_unordered(corpus):  # its order changes from one process to the next
         raise TypeError(f"{name} is a {type(corpus).__name__} of documents, whose order changes from run to run "
                         "(and with it a seeded fit): pass a list.")
     try:
