@@ -393,6 +393,32 @@ def test_word2vec_files_round_trip(tmp_path):
         KeyedVectors.load_word2vec_format(tmp_path / "bad.txt")
 
 
+def test_files_without_header_read_back_with_no_header(tmp_path):
+    # GloVe's files are word2vec text without the header line; write_header=False writes them
+    rng = np.random.RandomState(0)
+    kv = KeyedVectors(rng.randn(6, 4).astype(np.float32), [f"w{i}" for i in range(6)])
+    path = tmp_path / "glove.txt"
+    kv.save_word2vec_format(path, write_header=False)
+    with open(path, "ab") as f:
+        f.write(b"\n\n")  # blank lines at the end are not vectors
+    back = KeyedVectors.load_word2vec_format(path, no_header=True)
+    assert back.index_to_key == kv.index_to_key
+    np.testing.assert_array_equal(back.vectors, kv.vectors)
+    assert KeyedVectors.load_word2vec_format(path, no_header=True, limit=2).index_to_key == ["w0", "w1"]
+    with pytest.raises(ValueError, match="no_header=True"):  # read as if it had a header: the fix is named
+        KeyedVectors.load_word2vec_format(path)
+    with pytest.raises(ValueError, match="text format only"):
+        KeyedVectors.load_word2vec_format(path, binary=True, no_header=True)
+    with_header = tmp_path / "w2v.txt"
+    kv.save_word2vec_format(with_header)
+    with pytest.raises(ValueError, match="no_header=False"):  # a header read as a vector of one number
+        KeyedVectors.load_word2vec_format(with_header, no_header=True)
+    damaged = tmp_path / "damaged.txt"
+    damaged.write_text("a 1 2\nb 3\n")
+    with pytest.raises(ValueError, match="line 2: expected a word and 2 numbers"):  # lines counted from the first
+        KeyedVectors.load_word2vec_format(damaged, no_header=True)
+
+
 def test_files_are_interoperable_with_gensim(tmp_path):
     gensim_kv = pytest.importorskip("gensim.models.keyedvectors").KeyedVectors
     rng = np.random.RandomState(0)

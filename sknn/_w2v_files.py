@@ -1,0 +1,225 @@
+"""word2vec's file formats, text and binary, as gensim and the C tool write them: the reader and the writer
+behind :meth:`KeyedVectors.load_word2vec_format` and :meth:`KeyedVectors.save_word2vec_format`.
+
+Text: a header line ``n_words vector_size``, then ``word v1 v2 ...`` per line (GloVe's files are the
+same lines without the header). Binary: the same header, then each word, a space and its float32
+values. Every refusal names the file and the line or vector.
+"""
+
+import os
+import warnings
+
+import numpy as np
+
+from ._validation import reads_as_number
+
+MAX_BINARY_KEY = 100_000  # bytes of one word a binary file's reader reads before calling the file not binary
+
+
+def write(fname, keys, vectors, binary=False, write_header=True):
+    """Write ``keys`` and their ``vectors`` in word2vec's format, after refusing what would not read back."""
+    bad = next((k for k in keys if not k or any(c.isspace() for c in k)), None)
+    if bad is not None:
+        raise ValueError(f"The key {bad!r} is empty or holds whitespace, which ends a word in word2vec's format: "
+                         "the file would not read back. Rename such keys first (e.g. 'New_York').")
+    odd = next((k for k in keys if not _encodes(k)), None)
+    if odd is not None:
+        raise ValueError(f"The key {odd!r} holds a lone surrogate, which UTF-8 cannot write: the file would stop "
+                         "half-written. Rename such keys first (key.encode('utf-8', 'replace').decode()).")
+    if vectors.shape[1] == 0:
+        raise ValueError("The vectors have 0 numbers each, which word2vec's format cannot hold.")
+    long = next((k for k in keys if len(k.encode()) > MAX_BINARY_KEY), None) if binary else None
+    if long is not None:
+        raise ValueError(f"The key {long[:30]!r}... is {len(long.encode()):,} bytes long, more than the "
+                         f"{MAX_BINARY_KEY:,} a binary word2vec file's reader takes for a word: save with "
+                         "binary=False, or shorten such keys.")
+    with open(fname, "wb") as f:
+        if write_header:
+            f.write(f"{len(keys)} {vectors.shape[1]}\n".encode())
+        for key, vector in zip(keys, vectors):
+            if binary:
+                f.write(f"{key} ".encode() + vector.astype("<f4").tobytes())
+            else:
+                f.write(f"{key} {' '.join(repr(float(v)) for v in vector)}\n".encode())
+
+
+def read(fname, binary=False, limit=None, encoding="utf-8", unicode_errors="strict", no_header=False):
+    """(vectors, keys) of a word2vec file, in the file's order (a key given twice is the caller's to resolve)."""
+    with open(fname, "rb") as f:
+        if no_header:
+            if binary:
+                raise ValueError("no_header=True reads the text format only: a binary file's header is the one place "
+                                 "its vector size is written. Pass binary=False, or no_header=False.")
+            n_words, size = _headerless_shape(f, fname, encoding, unicode_errors)
+            first, first_line = b"", 1
+        else:
+            first, first_line = f.readline(1024), 2
+            n_words, size = _read_header(first, fname)
+        if limit is not None:
+            n_words = min(n_words, int(limit))
+        if not no_header:
+            _check_room(fname, os.path.getsize(fname) - len(first), n_words, size, binary)
+        start = f.tell()
+        _check_layout(fname, f.read(64 * size + 4096), size, binary, encoding, unicode_errors)
+        f.seek(start)
+        vectors = np.empty((n_words, size), dtype=np.float32)
+        keys = (_read_binary if binary else _read_text)(f, fname, vectors, encoding, unicode_errors, first_line)
+        if limit is None and not no_header and f.read(1 << 16).strip():
+            warnings.warn(f"{fname!r} holds more after the {n_words} vectors its header announces; they were "
+                          "not read (correct the header's count to read them).", UserWarning, stacklevel=3)
+    return vectors, keys
+
+
+def _headerless_shape(f, fname, encoding, unicode_errors):
+    """(n_words, vector_size) of a text file without a header: its records up to its last line that is not blank,
+    the size from the first (an extra pass over the file, as gensim's no_header makes); ``f`` is left at the start."""
+    first = f.readline()
+    try:
+        parts = first.decode(encoding, errors=unicode_errors).rstrip().split(" ")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{fname!r}, line 1: not {encoding} text ({exc}); pass unicode_errors='replace' to read "
+                         "it anyway.") from None
+    if len(parts) < 2:
+        raise ValueError(f"The first line of {fname!r} holds no numbers after its word ({first[:60]!r}): it is not a "
+                         "text file of word vectors.")
+    if len(parts) == 2 and all(p.isdigit() for p in parts):
+        raise ValueError(f"{fname!r} starts with a word2vec header {first.strip()[:60]!r} (a count and a size): "
+                         "read it with no_header=False.")
+    n_words = 1
+    for i, line in enumerate(f, start=2):
+        if line.strip():
+            n_words = i
+    f.seek(0)
+    return n_words, len(parts) - 1
+
+
+def _read_header(line, fname):
+    """(n_words, vector_size) of a word2vec header line, refused unless two counts (vector_size > 0)."""
+    try:
+        n_words, size = (int(x) for x in line.decode("ascii").split())
+    except (UnicodeDecodeError, ValueError):
+        raise ValueError(f"{fname!r} does not start with a word2vec header 'n_words vector_size' (two whole "
+                         f"numbers), but {line[:60]!r}; is it a word2vec file? (A text file of vectors without "
+                         "that line, as GloVe's: pass no_header=True.)") from None
+    if n_words < 0 or size < 1:
+        raise ValueError(f"The header of {fname!r} says {n_words} words of {size} numbers; a word2vec header holds "
+                         "a count of words >= 0 and a vector size >= 1.")
+    return n_words, size
+
+
+def _check_room(fname, n_bytes, n_words, size, binary):
+    """Refuse a header that promises more vectors than the file's size can hold, before allocating them."""
+    # the smallest record: a one-byte word, a space and the numbers (4 bytes each, or ' 0' each in text)
+    least = n_words * (2 + 4 * size if binary else 1 + 2 * size)
+    if least > n_bytes:
+        raise ValueError(f"The header of {fname!r} promises {n_words} vectors of {size} numbers, which take at least "
+                         f"{least} bytes in the {'binary' if binary else 'text'} format, but the file holds "
+                         f"{n_bytes} bytes after its header: the header is wrong or the file is truncated"
+                         f"{'' if binary else ' (or binary: pass binary=True)'}.")
+
+
+def _text_record(line, size, encoding, unicode_errors):
+    """True when ``line`` (bytes) is a text record: a word and ``size`` numbers, separated by spaces as the
+    readers split them."""
+    try:
+        parts = line.decode(encoding, errors=unicode_errors).rstrip().split(" ")
+        np.asarray(parts[1:], dtype=np.float64)
+    except (UnicodeDecodeError, ValueError):
+        return False
+    return len(parts) == size + 1
+
+
+_CONTROL_BYTES = bytes(set(range(32)) - {9, 10, 13})  # in float32 values, never in text
+
+
+def _check_layout(fname, sample, size, binary, encoding, unicode_errors):
+    """Refuse the text format read as binary, and the binary format read as text, from the first record (a
+    first line that is text but not a good record is left to the reader, which names the line)."""
+    if not sample:
+        return
+    line = sample.split(b"\n", 1)[0]
+    if binary and _text_record(line, size, encoding, unicode_errors):
+        raise ValueError(f"{fname!r} is in word2vec's text format (its first vector is a line of {size} numbers), "
+                         "but binary=True; pass binary=False.")
+    space = sample.find(b" ")
+    numbers = sample[space + 1:space + 1 + 4 * size]
+    if not binary and 0 < space and len(numbers) == 4 * size and any(b in _CONTROL_BYTES for b in numbers) \
+            and not _text_record(line, size, encoding, unicode_errors):
+        raise ValueError(f"The first vector of {fname!r} is not a line of a word and {size} numbers but bytes: the "
+                         "file is not in word2vec's text format; if it is in the binary format, pass binary=True.")
+
+
+def _read_text(f, fname, vectors, encoding, unicode_errors, first_line=2):
+    """The words of ``len(vectors)`` text records, their numbers written into ``vectors``; ``first_line``
+    numbers the first record in messages (2 after a header)."""
+    keys = []
+    size = vectors.shape[1]
+    for i in range(len(vectors)):
+        raw = f.readline()
+        if not raw:
+            raise ValueError(f"{fname!r} ends after {i} of its {len(vectors)} vectors: it is truncated.")
+        try:
+            parts = raw.decode(encoding, errors=unicode_errors).rstrip().split(" ")
+        except UnicodeDecodeError as exc:
+            raise ValueError(f"{fname!r}, line {i + first_line}: not {encoding} text ({exc}); pass "
+                             "unicode_errors='replace' to read it anyway, or binary=True for the binary format.") from None
+        if len(parts) != size + 1:
+            raise ValueError(f"{fname!r}, line {i + first_line}: expected a word and {size} numbers, got "
+                             f"{len(parts) - 1} numbers.")
+        try:
+            vectors[i] = np.asarray(parts[1:], dtype=np.float32)
+        except ValueError:
+            bad = next(p for p in parts[1:] if not reads_as_number(p))
+            raise ValueError(f"{fname!r}, line {i + first_line} (the vector of {parts[0]!r}): {bad!r:.40} is not a "
+                             "number.") from None
+        _check_finite_row(vectors[i], fname, f"line {i + first_line}", parts[0])
+        _check_key(parts[0], fname, f"line {i + first_line}")
+        keys.append(parts[0])
+    return keys
+
+
+def _read_binary(f, fname, vectors, encoding, unicode_errors, first_line=None):
+    keys = []
+    nbytes = 4 * vectors.shape[1]
+    for i in range(len(vectors)):
+        word = bytearray()
+        while True:
+            ch = f.read(1)
+            if ch == b" " or ch == b"":
+                break
+            word += ch
+            if len(word) > MAX_BINARY_KEY:
+                raise ValueError(f"{fname!r}, vector {i + 1}: no space after {MAX_BINARY_KEY:,} bytes of its word: "
+                                 "the file is not in word2vec's binary format.")
+        raw = f.read(nbytes)
+        if len(raw) < nbytes:
+            raise ValueError(f"{fname!r} ends after {i} of its {len(vectors)} vectors: it is truncated.")
+        try:
+            key = word.decode(encoding, errors=unicode_errors).lstrip("\n")
+        except UnicodeDecodeError as exc:
+            raise ValueError(f"{fname!r}, vector {i + 1}: its word is not {encoding} text ({exc}); pass "
+                             "unicode_errors='replace' to read it anyway.") from None
+        vectors[i] = np.frombuffer(raw, dtype="<f4")
+        _check_finite_row(vectors[i], fname, f"vector {i + 1}", key)
+        _check_key(key, fname, f"vector {i + 1}")
+        keys.append(key)
+    return keys
+
+
+def _encodes(key):
+    try:
+        key.encode("utf-8")
+        return True
+    except UnicodeEncodeError:
+        return False
+
+
+def _check_key(key, fname, where):
+    if not key.strip():
+        raise ValueError(f"{fname!r}, {where}: the word is empty (the line starts with a space?); every vector needs "
+                         "its word.")
+
+
+def _check_finite_row(row, fname, where, key):
+    if not np.isfinite(row).all():
+        raise ValueError(f"{fname!r}, {where}: the vector of {key!r} holds NaN or infinity; the file is damaged.")
