@@ -20,7 +20,7 @@ from ._validation import check_magnitude, first_non_string, is_unordered
 __all__ = ["BOS", "EOS", "MAX_WORD_CHARS", "PAD", "UNK", "BOS_TOKEN", "EOS_TOKEN", "PAD_TOKEN", "UNK_TOKEN",
            "SequenceBatches", "build_vocabulary", "char_table", "check_label_sequences", "check_prefixes",
            "check_sequences", "check_tokens", "is_token", "pretrained_matrix", "read_pretrained", "spans",
-           "token_forms", "token_ids", "warn_own_symbols"]
+           "own_symbol_counts", "token_forms", "token_ids", "warn_own_symbols"]
 
 PAD, UNK, BOS, EOS = 0, 1, 2, 3
 PAD_TOKEN, UNK_TOKEN, BOS_TOKEN, EOS_TOKEN = "<pad>", "<unk>", "<s>", "</s>"
@@ -54,13 +54,21 @@ def check_tokens(seq, where):
                              "token at all: replace it in the text (e.g. with '<pad_>').")
 
 
-def warn_own_symbols(counts, specials):
-    """Warn that tokens spelled as the model's own symbols ('<unk>', '<s>', '</s>') are read as those symbols."""
+def warn_own_symbols(counts, specials, name="X", stacklevel=4):
+    """Warn that tokens spelled as the model's own symbols ('<unk>', '<s>', '</s>') are read as those symbols;
+    ``counts`` maps tokens (as the vocabulary spells them) to their counts in ``name``."""
     found = [t for t in specials if t in counts and t != PAD_TOKEN]
     if found:
         said = ", ".join(f"{t!r} ({_SYMBOL_MEANING[t]}, {counts[t]} times)" for t in found)
-        warnings.warn(f"X holds tokens spelled as the model's own symbols: {said}; they are read as those symbols. "
-                      "If they are words of the text, rename them.", UserWarning, stacklevel=4)
+        warnings.warn(f"{name} holds tokens spelled as the model's own symbols: {said}; they are read as those "
+                      "symbols. If they are words of the text, rename them.", UserWarning, stacklevel=stacklevel)
+
+
+def own_symbol_counts(sequences, specials, lowercase):
+    """Counts of the tokens of ``sequences`` that the vocabulary reads as one of ``specials`` (for
+    :func:`warn_own_symbols` where no vocabulary is built)."""
+    wanted = set(specials) - {PAD_TOKEN}
+    return Counter(key for seq in sequences for key in (t.lower() if lowercase else t for t in seq) if key in wanted)
 
 
 def _as_steps(seq):

@@ -12,6 +12,7 @@ answers at once, and a mistake costs one line and exit status 2, never a traceba
 
 import argparse
 import os
+import re
 import sys
 import time
 
@@ -39,6 +40,17 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message):
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+    def parse_args(self, args=None, namespace=None):
+        """As argparse's, but arguments no option takes are named by the command they were given to, and a file
+        given without --csv is told the option."""
+        args, extras = self.parse_known_args(args, namespace)
+        if extras:
+            prog = " ".join([self.prog, *([args.command] if getattr(args, "command", None) else [])])
+            path = next((a for a in extras if not a.startswith("-") and os.path.exists(a)), None)
+            hint = f"; a CSV file or folder is given as --csv {path}" if path else ""
+            self.exit(2, f"{prog}: error: unrecognized arguments: {' '.join(extras)}{hint} (see {prog} --help)\n")
+        return args
 
 
 def _int_at_least(low, what):
@@ -205,6 +217,18 @@ def _check_report_is_not_an_input(report, sources):
                                    "(such as report.html)")
 
 
+# the Python API's words in compare's messages, and the command's options that say the same
+_API_WORDS = ((re.compile(r"^cv=(\d+)"), r"--cv \1"), (re.compile(r"^repeats=(\d+)"), r"--repeats \1"),
+              (re.compile(r", or pass a dict of name -> estimator\.$"), "."))
+
+
+def _in_options(message):
+    """A message of compare's Python API as the command's user reads it: its options, not its arguments."""
+    for pattern, option in _API_WORDS:
+        message = pattern.sub(option, message)
+    return message
+
+
 # --------------------------------------------------------------------------- the command
 
 def _compare(args):
@@ -236,7 +260,7 @@ def _compare(args):
                                 threads=args.threads, task=args.task, random_state=args.random_state,
                                 time_budget=60.0 * args.time_budget if args.time_budget else None)
         except ValueError as exc:
-            raise CommandError(f"{name}: {str(exc).splitlines()[0]}") from None
+            raise CommandError(f"{name}: {_in_options(str(exc).splitlines()[0])}") from None
         loaded.append((name, n_read, n_features, note))
         plans.append(plan)
 

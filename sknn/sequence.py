@@ -20,8 +20,8 @@ from ._engine import PassThroughLoss, accuracy_score
 from ._labels import check_not_quantities, check_same_label_kind, fit_classes, label_indices
 from ._recurrent import RecurrentLayers, SequenceNet, language_model_cutoff
 from ._sequence_input import (BOS, BOS_TOKEN, EOS, EOS_TOKEN, PAD, PAD_TOKEN, UNK, UNK_TOKEN, SequenceBatches,
-                              build_vocabulary, check_label_sequences, check_prefixes, check_sequences, spans,
-                              token_forms, token_ids, warn_unscaled)
+                              build_vocabulary, check_label_sequences, check_prefixes, check_sequences,
+                              own_symbol_counts, spans, token_forms, token_ids, warn_own_symbols, warn_unscaled)
 from ._sequence_model import SequenceModel, check_sequence_weights
 from ._sequence_onnx import tagger_onnx_feed, tagger_onnx_graph
 from ._validation import check_positive_int, refuse_data_loader
@@ -453,6 +453,9 @@ verbose, callbacks, criterion
             raise ValueError(f"{type(self).__name__} models token sequences; X holds numeric arrays.")
         if reset:
             self._fit_vocabulary(seqs if fit_rows is None else [seqs[i] for i in fit_rows])  # weight 0: no words
+        else:  # fit warned of them as it built the vocabulary; later data too reads them as the symbols
+            warn_own_symbols(own_symbol_counts(seqs, self._specials, self._lowercase(reset)), self._specials,
+                             stacklevel=5)
         lengths = torch.tensor([len(s) + 1 for s in seqs], dtype=torch.int64)
         ids = token_ids(seqs, self.vocabulary_, self._lowercase(reset), prefix=(BOS_TOKEN,), suffix=(EOS_TOKEN,))
         # input: <s> w1 ... wn ; target: w1 ... wn </s>
@@ -578,6 +581,8 @@ verbose, callbacks, criterion
         prefixes = check_prefixes(prefixes)
         if len(prefixes) == 0:
             return []
+        warn_own_symbols(own_symbol_counts(prefixes, self._specials, self.architecture_["lowercase"]), self._specials,
+                         name="prefixes", stacklevel=3)
         lengths = torch.tensor([len(p) + 1 for p in prefixes], dtype=torch.int64)
         ids = token_ids(prefixes, self.vocabulary_, self.architecture_["lowercase"], prefix=(BOS_TOKEN,))
         source = SequenceBatches({"words": ids}, lengths, last_only=True)

@@ -65,7 +65,8 @@ def csvs(tmp_path):
 BAD = [
     (["compare", "--models", ","], "--models names nothing"),
     (["compare", "--data", ","], "--data names nothing; give comma-separated names, e.g. --data iris,wine"),
-    (["compare", "--models", "trees"], "Unknown model 'trees'"),
+    (["compare", "--models", "trees"], "Unknown model 'trees'; choose among baseline, boosting, catboost, dummy, forest, "
+                                       "lightgbm, linear, network, xgboost."),  # the options, not the Python API's
     (["compare", "--report", "{tmp}/missing/dir/report.html"], "no such folder"),
     (["compare", "--report", "{tmp}"], "is a folder"),
     (["compare", "--plots", "{tmp}/a_file"], "is a file"),
@@ -110,7 +111,7 @@ BAD = [
     (["compare", "--csv", "{tmp}", "--target", "y"], "cannot read"),  # a folder: its binary.csv
     (["compare", "--csv", "{tmp}/iris.csv", "--target", "species", "--csv", "{tmp}/small.csv", "--target",
       "kind"], "small.csv: The target has a single class"),  # the second data set, before any fit
-    (["compare", "--csv", "{tmp}/small.csv", "--target", "label", "--cv", "30"], "cv=30 folds need"),
+    (["compare", "--csv", "{tmp}/small.csv", "--target", "label", "--cv", "30"], ": --cv 30 folds need"),
     (["compare", "--cv", "1"], "--cv must be at least 2"),
     (["compare", "--cv", "five"], "--cv must be a whole number"),
     (["compare", "--repeats", "0"], "--repeats must be at least 1"),
@@ -127,7 +128,9 @@ BAD = [
     (["compare", "--data", "mnist"], "unknown data set 'mnist'"),
     (["compare", "--data", "diabetes", "--scoring", "accuracy"], "is for classification but the task is regression"),
     (["compare", "--test", "z-test"], "invalid choice: 'z-test'"),
-    (["compare", "--frobnicate"], "unrecognized arguments"),
+    (["compare", "--frobnicate"], "sknn compare: error: unrecognized arguments: --frobnicate (see sknn compare --help)"),
+    (["compare", "{tmp}/iris.csv", "--target", "species"],
+     "unrecognized arguments: {tmp}/iris.csv; a CSV file or folder is given as --csv {tmp}/iris.csv"),
     (["compare", "--random-state", "x"], "--random-state must be a whole number"),
     (["compare", "--random-state", "-1"], "--random-state must be at least 0"),
     ([], "the following arguments are required"),

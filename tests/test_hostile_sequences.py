@@ -241,6 +241,12 @@ def test_the_padding_symbol_is_refused_and_the_others_are_named_when_read_as_sym
                                          r"a sentence, 1 times\); they are read as those symbols"):
         lm = LSTMLanguageModel(**SMALL, min_count=1).fit([["a", "<unk>", "b"], ["a", "<unk>", "</s>"], *X])
     assert "<unk>" in lm.vocabulary_ and len(lm.vocabulary_) == len(set(lm.vocabulary_.values()))
+    # a prompt or scored text read the same way says so too (predict_next read '<s>' as a new start silently)
+    with pytest.warns(UserWarning, match=r"prefixes holds tokens spelled as the model's own symbols: '<s>' \(the "
+                                         r"start of a sentence, 1 times\)"):
+        lm.predict_next([["a", "<s>"]])
+    with pytest.warns(UserWarning, match=r"X holds .* own symbols: '</s>'"):
+        lm.score([["a", "</s>", "b"]])
 
 
 def test_an_unfitted_word2vec_as_pretrained_embeddings_names_the_fix():
