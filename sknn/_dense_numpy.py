@@ -325,8 +325,10 @@ def _np_layers(layers, a):
         elif kind == "ensemble":  # the members' mean (of probabilities, as log-probabilities)
             z = np.stack([_np_layers(member, a) for member in layer["members"]], axis=1)
             if layer["output"] == "softmax":
-                p = np.exp(z - z.max(axis=2, keepdims=True))
-                a = np.log((p / p.sum(axis=2, keepdims=True)).mean(axis=1))
+                log_p = z - z.max(axis=2, keepdims=True)
+                log_p -= np.log(np.exp(log_p).sum(axis=2, keepdims=True))  # each member's log-probabilities
+                top = log_p.max(axis=1, keepdims=True)  # their mean in probability, kept finite as in torch's
+                a = (top + np.log(np.exp(log_p - top).mean(axis=1, keepdims=True)))[:, 0]
             else:
                 a = z.mean(axis=1)
         elif kind == "dense":

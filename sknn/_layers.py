@@ -302,5 +302,7 @@ class Ensemble(nn.Module):
         if self.training:
             return z
         if self.output == "softmax":
-            return torch.log(torch.softmax(z, dim=-1).mean(dim=1))
+            # log of the mean probability, from log-probabilities: a probability every member rounds to 0
+            # stays a finite log (log of a mean of zeros was -inf, and the engine refused the whole batch)
+            return torch.logsumexp(torch.log_softmax(z, dim=-1), dim=1) - math.log(z.shape[1])
         return z.mean(dim=1)

@@ -402,6 +402,20 @@ def test_an_ensemble_of_independent_members_averages_their_probabilities():
     np.testing.assert_allclose(rebuilt.predict_proba(X), clf.predict_proba(X), atol=1e-6)
 
 
+def test_an_ensemble_keeps_a_probability_every_member_rounds_to_zero_finite():
+    # the log of the members' mean probability was -inf where each member's was 0 in float32, and the engine
+    # refused the whole batch ('weights overflow') for one confidently classified row
+    members = torch.nn.ModuleList([torch.nn.Linear(1, 2) for _ in range(2)])
+    with torch.no_grad():
+        for m in members:
+            m.weight.copy_(torch.tensor([[-50.0], [50.0]]))
+            m.bias.zero_()
+    ensemble = Ensemble(members, output="softmax").eval()
+    log_p = ensemble(torch.tensor([[100.0], [0.01]]))
+    assert torch.isfinite(log_p).all()
+    torch.testing.assert_close(log_p.exp(), torch.tensor([[0.0, 1.0], [0.2689, 0.7311]]), atol=1e-4, rtol=0)
+
+
 def test_regression_predictions_stay_within_the_targets_seen():
     X, _ = _table(300)
     y = 10.0 + X["x"].to_numpy()
