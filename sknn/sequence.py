@@ -461,8 +461,13 @@ verbose, callbacks, criterion
         # input: <s> w1 ... wn ; target: w1 ... wn </s>
         tok = spans(torch.cumsum(lengths + 1, 0) - (lengths + 1), lengths)
         targets = ids[tok + 1]
-        if reset:
-            self.adaptive_cutoff_ = self._choose_adaptive_cutoff(targets)
+        if reset:  # from the sequences that train (weight 0: left out, as of the vocabulary)
+            counted = targets
+            if fit_rows is not None:
+                trains = torch.zeros(len(seqs), dtype=torch.bool)
+                trains[torch.as_tensor(fit_rows, dtype=torch.int64)] = True
+                counted = targets[torch.repeat_interleave(trains, lengths)]
+            self.adaptive_cutoff_ = self._choose_adaptive_cutoff(counted)
         return ({"words": ids[tok]}, lengths, None), targets
 
     def _check_params(self):
@@ -481,6 +486,9 @@ verbose, callbacks, criterion
         return None if cutoff is None else max(cutoff, EOS + 1)  # the special symbols in the shortlist
 
     def _check_X_y(self, X, y, reset, fit_rows=None):
+        if y is not None:  # only validation_data's second item reaches here (fit and partial_fit pass None)
+            raise ValueError(f"a language model takes no y (its targets are the next words), got {type(y).__name__} "
+                             "as the second item: pass (X_val, None), or (X_val, None, sample_weight_val) for weights.")
         if not reset and self._shortlist() is not None and self.criterion is not None:
             raise ValueError("This network's adaptive softmax computes its own loss, so criterion cannot train it "
                              "further; pass criterion=None, or fit a new network (warm_start=False).")

@@ -369,6 +369,24 @@ def test_sample_weight_zero_leaves_sequences_out():
     assert masked.char_vocabulary_ == dropped.char_vocabulary_
 
 
+def test_language_model_sequences_of_weight_zero_choose_nothing():
+    # nor the adaptive softmax's shortlist (it was chosen from every sequence's next words), nor validation weights
+    # given as validation_data's second item (ignored silently: that item is the language model's y)
+    rng = np.random.RandomState(0)
+    words = [f"w{i}" for i in range(60)]
+    X = [list(rng.choice(words, rng.randint(3, 8))) for _ in range(60)]
+    crowded = X + [["w1", "w2", "w3"] * 5] * 40
+    small = dict(hidden_size=8, embedding_dim=8, num_layers=1, min_count=1, max_iter=1, random_state=0,
+                 adaptive_softmax=True)
+    masked = LSTMLanguageModel(**small).fit(crowded, sample_weight=np.r_[np.ones(60), np.zeros(40)])
+    alone = LSTMLanguageModel(**small).fit(X)
+    assert masked.adaptive_cutoff_ == alone.adaptive_cutoff_
+    assert masked.score(X) == pytest.approx(alone.score(X))
+    with pytest.raises(ValueError, match=r"validation_data: a language model takes no y .* \(X_val, None, "
+                                         r"sample_weight_val\)"):
+        LSTMLanguageModel(**small).fit(X, validation_data=(X, np.ones(60)))
+
+
 def test_warm_start_partial_fit_and_early_stopping():
     X, y = context_task(100, 0)
     tagger = plain_tagger(max_iter=2, warm_start=True).fit(X, y)
