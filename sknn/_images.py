@@ -14,6 +14,8 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d
 from ._augment import Augment  # noqa: F401 (pickles of earlier versions name sknn._images.Augment)
 from ._data import ArrayBatches
 from ._image_files import ImageFileBatches, _is_grey, _names, _pil, named_bomb_warnings, read_image
+from ._labels import check_y_for_estimator
+from ._pixels import PixelScaleMixin
 from ._validation import check_magnitude, check_sizes, refuse_data_loader, validate_data
 
 __all__ = ["ImageFileBatches", "ImageInputMixin", "as_image_array", "is_path_list", "read_image",
@@ -121,7 +123,7 @@ def resize_images(x, size, channels=None):
     return x
 
 
-class ImageInputMixin:
+class ImageInputMixin(PixelScaleMixin):
     """The image input layer of an estimator: arrays in either layout, flat rows, or file paths.
 
     The estimator has the parameters ``image_shape``, ``data_format``, ``image_size`` and
@@ -190,8 +192,9 @@ class ImageInputMixin:
             raise ValueError(f"X holds images of shape (channels, height, width) {shape}, but "
                              f"{type(self).__name__} was fitted on {tuple(self.image_shape_)}.")
 
-    def _images(self, X, reset):
-        """X as a float32 array (n, C, H, W), or a list of paths kept as such (lazy files)."""
+    def _images(self, X, reset, fit_rows=None):
+        """X as a float32 array (n, C, H, W), or a list of paths kept as such (lazy files). A fit (``reset``)
+        records the pixel scale of the images of ``fit_rows``, the rows that train (None: all)."""
         refuse_data_loader(X, type(self).__name__)
         if isinstance(X, (str, bytes, os.PathLike)):
             raise TypeError(f"X is one {type(X).__name__} ({X!r:.80}), not a list of images: pass a list of image "
@@ -242,77 +245,15 @@ class ImageInputMixin:
             if len(images) == 0:
                 raise ValueError("Found an array with 0 images; at least 1 is needed.")
         self._check_image_shape(tuple(images.shape[1:]), reset)
-        self._check_pixel_scale(images, depth, reset)
+        self._check_pixel_scale(images, depth, reset, fit_rows)
         return images
-
-    #: (low, high) of the pixel values the network was made for, or None for any scale the training images set
-    _pixel_range = None
-
-    def _check_pixel_scale(self, images, scaled, reset):
-        """Record the largest pixel value of the training images (after scaling), or refuse later images on
-        another scale: the same pixels as uint8 (scaled to [0, 1]) and as floats (taken as they are) differ
-        255 times (65,535 times for uint16; ``scaled``: the divisor of such integer images, None for floats),
-        and a network answers such images with confident nonsense. A network made for a fixed range
-        (``_pixel_range``: a pretrained backbone) refuses images well outside it, in fit too."""
-        name = type(self).__name__
-        if images is None:  # files: 8-bit values scaled to [0, 1]
-            low, top = 0.0, 1.0
-        else:  # no copy of the images (np.abs would make one)
-            low, high = (float(images.min()), float(images.max())) if images.size else (0.0, 0.0)
-            top = max(high, -low)
-            # integer images of a smaller depth's levels (8-bit ones in uint16, 0/1 in uint8): the training set as a
-            # whole at fit (a dark batch alone is no evidence), another depth than fit's at predict
-            depth = getattr(self, "pixel_depth_", "unknown")  # (a model saved before pixel_depth_: the old rule)
-            other = reset or scaled != depth
-            if other and scaled and 0 < high * scaled <= _SMALLER_TOP[scaled] + 0.5:
-                kind = "uint8" if scaled == 255 else "uint16"
-                levels, fix = (("0 and 1 only: binary images", "pass them as bool (X.astype(bool)) or as floats")
-                               if scaled == 255 else (f"0 to {round(high * scaled)} only: 8-bit levels",
-                                                      "pass them as uint8 (X.astype(np.uint8))"))
-                raise ValueError(f"X is {kind} with pixel values of {levels}? As {kind} levels they are divided by "
-                                 f"{scaled:,.0f} and read as nearly black images: {fix}.")
-            if self._pixel_range is not None:
-                self._check_pixel_range(low, high)
-        if reset:
-            self.pixel_max_, self.pixel_min_, self.pixel_depth_ = top, low, scaled
-            return
-        fitted = getattr(self, "pixel_max_", None)
-        if not fitted:  # a model saved before pixel_max_, or black training images
-            return
-        if getattr(self, "pixel_min_", -1.0) >= 0 and low < -_NEGATIVE_SHARE * fitted:
-            raise ValueError(f"X has pixel values down to {low:.4g}, but the images {name} was fitted on had none "
-                             f"below 0 (0 to {fitted:.4g}): standardised, centred or negated images? Give X as the "
-                             "training images were, or fit on images prepared the same way.")
-        if top > _PIXEL_SCALE_FACTOR * fitted:
-            raise ValueError(f"X's pixel values reach {top:.4g}, {top / fitted:.0f} times the largest of the images "
-                             f"{name} was fitted on ({fitted:.4g}): they are not on the same scale. uint8 and uint16 "
-                             "images are scaled to [0, 1] for you; give float images on the training images' scale "
-                             "(8-bit values as floats: divide them by 255, 16-bit ones by 65,535; or pass them as "
-                             "uint8 or uint16).")
-        if not scaled and images is not None and fitted > _PIXEL_SCALE_FACTOR and 0 < top <= 1.0:
-            raise ValueError(f"X's pixel values reach only {top:.4g}, but the images {name} was fitted on reach "
-                             f"{fitted:.4g}: X looks scaled to [0, 1] and they were not. Give X on the training "
-                             "images' scale (8-bit levels: multiply by 255), or fit on images scaled to [0, 1].")
-        if scaled and fitted > _PIXEL_SCALE_FACTOR:
-            given, fix = (("image files, read with their levels scaled", "read them into float arrays on that scale")
-                          if images is None else (f"{'uint8' if scaled == 255 else 'uint16'}, so its pixels are "
-                                                  "scaled", "pass these images as floats too (X.astype('float32'))"))
-            raise ValueError(f"X is {given} to [0, 1], but {name} was fitted on float pixel values up to "
-                             f"{fitted:.4g}, taken as they are: {fix}, or fit on 8-bit images.")
-
-    def _check_pixel_range(self, low, high):
-        lo, hi = self._pixel_range
-        spread = hi - lo
-        if low < lo - 0.5 * spread or high > hi + spread:
-            raise ValueError(f"X's pixel values run from {low:.4g} to {high:.4g}, but {type(self).__name__} takes "
-                             f"pixels in [{lo:g}, {hi:g}] and standardises them itself: pass 8-bit images as uint8 "
-                             "(or divide them by 255), and do not standardise them first.")
 
     def _check_X_y(self, X, y, reset, fit_rows=None):
         if y is None:
             raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y is None: "
                              "pass the labels of the images.")
-        images = self._images(X, reset)
+        check_y_for_estimator(y, type(self).__name__, self._is_classifier)  # before any image is read
+        images = self._images(X, reset, fit_rows)
         y = column_or_1d(y, warn=True)
         if len(y) != len(images):
             raise ValueError(f"X has {len(images)} images but y has {len(y)} labels.")
@@ -350,14 +291,6 @@ class ImageInputMixin:
                                     resize=self._as_fitted("image_size") is not None,
                                     class_names=getattr(self, "classes_", None))
         return ArrayBatches(torch.from_numpy(X), y, sample_weight)
-
-
-# pixels this many times beyond (or, for uint8 input, below) the training images' largest: another scale
-_PIXEL_SCALE_FACTOR = 50.0
-# integer images whose largest level is at most this are another depth's levels (8-bit ones in uint16, 0/1 in uint8)
-_SMALLER_TOP = {255.0: 1.0, 65535.0: 255.0}
-# after training images of no negative pixel, pixels below -this share of their largest: centred or standardised
-_NEGATIVE_SHARE = 0.25
 
 
 _DEPTHS = {np.dtype(np.uint8): 255.0, np.dtype(np.uint16): 65535.0}  # the top level of 8- and 16-bit pixels

@@ -215,7 +215,8 @@ def test_images_on_another_pixel_scale_than_the_training_images_are_refused(file
     clf = ConvImageClassifier(**CONV).fit(X8.astype(np.float32), [0, 1] * 4)  # floats taken as they are
     with pytest.raises(ValueError, match=r"X is uint8, so its pixels are scaled to \[0, 1\].*up to 25\d"):
         clf.predict(X8)
-    with pytest.raises(ValueError, match=r"reach only 0\.\d+, but .* reach 25\d: X looks scaled to \[0, 1\]"):
+    with pytest.raises(ValueError, match=r"reach only 0\.\d+ in images 0, 1, 2 and 5 more of X, fractions within "
+                                         r"\[0, 1\], but .* reach 25\d: X looks scaled to \[0, 1\]"):
         clf.predict(X8 / 255.0)  # floats in [0, 1] for a model of 0-255 floats: one class for every image
     with pytest.raises(ValueError, match=r"X is image files, read with their levels scaled to \[0, 1\]"):
         clf.predict(files["good"])
@@ -464,6 +465,59 @@ def test_one_image_without_its_batch_axis_is_refused_at_any_size():
     colour = TransferVGGClassifier(max_iter=1, batch_size=4, **VGG).fit(rng.rand(6, 16, 16, 3), [0, 1] * 3)
     with pytest.raises(ValueError, match=r"X has shape \(3, 32, 32\): one 3-channel image .*X\[None\]"):
         colour.predict(rng.rand(3, 32, 32))
+
+
+def test_images_of_weight_0_set_no_part_of_the_pixel_scale():
+    rng = np.random.RandomState(0)
+    X, y = rng.rand(8, 8, 8), [0, 1] * 4
+    unweighted = ConvImageClassifier(**CONV).fit(X, y)
+    weighted = ConvImageClassifier(**CONV).fit(np.r_[X, X[:4] * 255 - 100], y + y[:4],
+                                               sample_weight=[1.0] * 8 + [0.0] * 4)  # 0-255, negative: weight 0
+    for attribute in ("pixel_max_", "pixel_min_", "pixel_depth_"):
+        assert getattr(weighted, attribute) == getattr(unweighted, attribute)
+    np.testing.assert_array_equal(weighted.predict(X), unweighted.predict(X))  # the images it trained on
+    for clf in (weighted, unweighted):
+        with pytest.raises(ValueError, match=r"reach \d+, \d+ times the largest"):
+            clf.predict(X * 4080)
+    masks = (X > 0.5).astype(np.uint8)  # 0/1 levels of weight 0 beside real 8-bit images: the real ones decide
+    ConvImageClassifier(**CONV).fit(np.r_[(X * 255).astype(np.uint8), masks], y * 2, sample_weight=[1] * 8 + [0] * 8)
+    with pytest.raises(ValueError, match=r"uint8 with pixel values of 0 and 1 only"):
+        ConvImageClassifier(**CONV).fit(np.r_[(X * 255).astype(np.uint8), masks], y * 2,
+                                        sample_weight=[0] * 8 + [1] * 8)
+
+
+def test_each_image_is_judged_alone_on_the_pixel_scale():
+    """An image is refused or accepted alone as inside any batch: too dark for fit's scale is a rule on each image."""
+    rng = np.random.RandomState(0)
+    X = np.round(rng.rand(8, 8, 8) * 255)  # 8-bit levels as floats
+    clf = ConvImageClassifier(**CONV).fit(X, [0, 1] * 4)
+    black, levels_0_1, divided = np.zeros((8, 8)), (X[0] > 127).astype(float), X[0] / 255
+    for image in (black, levels_0_1):  # whole levels of the 0-255 scale: could be real, accepted anywhere
+        batch = np.stack([image, X[1], X[2]])
+        np.testing.assert_allclose(clf.predict_proba(image[None])[0], clf.predict_proba(batch)[0], rtol=1e-5)
+    for batch in (divided[None], np.stack([X[1], divided, X[2]])):  # fractions within [0, 1]: divided by 255
+        with pytest.raises(ValueError, match=r"reach only 0\.\d+ in image \d of X.*X looks scaled to \[0, 1\]"):
+            clf.predict(batch)
+    floats = ConvImageClassifier(**CONV).fit(X / 255, [0, 1] * 4)
+    u8 = X.astype(np.uint8)
+    for batch in (u8[:1] > 127, np.stack([u8[1], u8[0] > 127, u8[2]])):  # 0/1 levels in uint8, alone or not
+        with pytest.raises(ValueError, match=r"uint8 with pixel values of 0 and 1 only: binary images\? \(image \d "
+                                             r"of X, each judged alone\).*X / 255"):
+            floats.predict(batch.astype(np.uint8))
+    dark = np.zeros((8, 8), np.uint8)
+    np.testing.assert_allclose(floats.predict_proba(dark[None])[0],
+                               floats.predict_proba(np.stack([dark, u8[1]]))[0], rtol=1e-5)
+    sixteen = ConvImageClassifier(**CONV).fit(u8, [0, 1] * 4)
+    with pytest.raises(ValueError, match=r"uint16 with pixel values of 0 to \d+ only: 8-bit levels\? \(image 1 "):
+        sixteen.predict(np.stack([u8[0].astype(np.uint16) * 257, u8[1].astype(np.uint16)]))
+
+
+def test_a_y_of_several_columns_names_multi_output_classifier():
+    X, Y = np.random.RandomState(0).rand(4, 8, 8), np.array([[0, 1], [1, 0]] * 2)
+    for est in (ConvImageClassifier(**CONV), TransferVGGClassifier(max_iter=1, batch_size=4, **VGG)):
+        with pytest.raises(ValueError, match=r"y has 2 columns \(a multilabel or multi-output target\).*"
+                                             rf"MultiOutputClassifier\({type(est).__name__}\(\.\.\.\)\)"):
+            est.fit(X, Y)
 
 
 def test_negative_pixels_after_training_images_without_any_are_refused():

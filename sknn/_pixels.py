@@ -1,0 +1,162 @@
+"""The scale of the pixels: an image estimator records the scale of its training images and refuses later images
+on another one (8-bit levels taken as floats, floats divided by 255 once too often, integer images of another
+depth's levels), which a network would answer with confident nonsense.
+
+Rules that a single image can break are judged image by image at predict, so that an image gets the same answer
+alone as in any batch (:class:`PixelScaleMixin`).
+"""
+
+import numpy as np
+
+__all__ = ["PixelScaleMixin"]
+
+# pixels this many times beyond (or, for uint8 input, below) the training images' largest: another scale
+_PIXEL_SCALE_FACTOR = 50.0
+# integer images whose largest level is at most this are another depth's levels (8-bit ones in uint16, 0/1 in uint8)
+_SMALLER_TOP = {255.0: 1.0, 65535.0: 255.0}
+# after training images of no negative pixel, pixels below -this share of their largest: centred or standardised
+_NEGATIVE_SHARE = 0.25
+
+
+def pixel_extremes(images):
+    """The smallest and the largest pixel of each image of a batch (n, C, H, W), as two float64 arrays of n
+    values (no copy of the images)."""
+    flat = images.reshape(len(images), -1)
+    if flat.shape[1] == 0:
+        return np.zeros(len(images)), np.zeros(len(images))
+    return flat.min(axis=1).astype(np.float64), flat.max(axis=1).astype(np.float64)
+
+
+def smaller_depth_images(highs, depth):
+    """Which integer images (``highs``: their largest pixel after division by ``depth``, 255 or 65,535) hold only
+    the levels of a smaller depth: 0 and 1 in uint8 (binary masks), 0 to 255 in uint16 (8-bit levels). An all-black
+    image (every level 0) is black at any depth, so it is not one of them."""
+    levels = highs * depth
+    return (levels > 0) & (levels <= _SMALLER_TOP[depth] + 0.5)
+
+
+def unit_scaled_images(images, lows, highs):
+    """Which float images of a batch look divided by 255 (for a model of 0-255 pixels): not all black, every value
+    within [-1, 1], and some value a fraction strictly between -1 and 1. Levels on a 0-255 scale are whole numbers
+    (and a resized or augmented real image this dark is near black anyway), so such fractions almost surely mean
+    another scale; a near-black image of whole levels 0 and 1 could be real and is left alone."""
+    tops = np.maximum(highs, -lows)
+    candidates = np.flatnonzero((tops > 0) & (tops <= 1.0))
+    looks_unit = np.zeros(len(tops), dtype=bool)
+    if len(candidates):  # a copy of these images only
+        values = np.abs(images.reshape(len(images), -1)[candidates])
+        looks_unit[candidates] = ((values > 0) & (values < 1)).any(axis=1)
+    return looks_unit
+
+
+def which_images(mask, shown=3):
+    """The images a boolean mask over a batch marks, in words: 'image 4 of X', 'images 0, 2, 5 and 9 more of X'."""
+    rows = np.flatnonzero(mask)
+    names = ", ".join(str(i) for i in rows[:shown])
+    more = f" and {len(rows) - shown} more" if len(rows) > shown else ""
+    return f"image {names} of X" if len(rows) == 1 else f"images {names}{more} of X"
+
+
+class PixelScaleMixin:
+    """The pixel-scale checks of an image estimator: ``fit`` records ``pixel_max_``, ``pixel_min_`` and
+    ``pixel_depth_`` of the images that train (rows of weight 0 change nothing), later calls refuse images on
+    another scale."""
+
+    #: (low, high) of the pixel values the network was made for, or None for any scale the training images set
+    _pixel_range = None
+
+    def _check_pixel_scale(self, images, scaled, reset, fit_rows=None):
+        """Record the largest pixel value of the training images (after scaling), or refuse later images on
+        another scale: the same pixels as uint8 (scaled to [0, 1]) and as floats (taken as they are) differ
+        255 times (65,535 times for uint16; ``scaled``: the divisor of such integer images, None for floats),
+        and a network answers such images with confident nonsense. A network made for a fixed range
+        (``_pixel_range``: a pretrained backbone) refuses images well outside it, in fit too.
+
+        ``images`` is None for image files (8-bit levels scaled to [0, 1]). At fit (``reset``) the statistics and
+        checks take the images of ``fit_rows`` only (the rows that train; None: all). At predict the rules on the
+        largest or smallest pixel (beyond the training scale, negative pixels) refuse X when any pixel breaks
+        them, and the rules on an image being too dark for fit's scale judge each image by its own pixels: an
+        image's answer never depends on the batch it comes in."""
+        name = type(self).__name__
+        if images is None:
+            low, high = 0.0, 1.0
+        else:
+            lows, highs = pixel_extremes(images)
+            if reset and fit_rows is not None:  # rows of weight 0 change nothing: the rows that train set the scale
+                lows, highs = lows[fit_rows], highs[fit_rows]
+            low, high = (float(lows.min()), float(highs.max())) if len(lows) else (0.0, 0.0)
+            self._check_integer_depth(highs, scaled, reset)
+            if self._pixel_range is not None:
+                self._check_pixel_range(low, high)
+        top = max(high, -low)
+        if reset:
+            self.pixel_max_, self.pixel_min_, self.pixel_depth_ = top, low, scaled
+            return
+        fitted = getattr(self, "pixel_max_", None)
+        if not fitted:  # a model saved before pixel_max_, or black training images
+            return
+        if getattr(self, "pixel_min_", -1.0) >= 0 and low < -_NEGATIVE_SHARE * fitted:
+            raise ValueError(f"X has pixel values down to {low:.4g}, but the images {name} was fitted on had none "
+                             f"below 0 (0 to {fitted:.4g}): standardised, centred or negated images? Give X as the "
+                             "training images were, or fit on images prepared the same way.")
+        if top > _PIXEL_SCALE_FACTOR * fitted:
+            raise ValueError(f"X's pixel values reach {top:.4g}, {top / fitted:.0f} times the largest of the images "
+                             f"{name} was fitted on ({fitted:.4g}): they are not on the same scale. uint8 and uint16 "
+                             "images are scaled to [0, 1] for you; give float images on the training images' scale "
+                             "(8-bit values as floats: divide them by 255, 16-bit ones by 65,535; or pass them as "
+                             "uint8 or uint16).")
+        if not scaled and images is not None and fitted > _PIXEL_SCALE_FACTOR:
+            self._check_not_unit_scaled(images, lows, highs, fitted)
+        if scaled and fitted > _PIXEL_SCALE_FACTOR:
+            given, fix = (("image files, read with their levels scaled", "read them into float arrays on that scale")
+                          if images is None else (f"{'uint8' if scaled == 255 else 'uint16'}, so its pixels are "
+                                                  "scaled", "pass these images as floats too (X.astype('float32'))"))
+            raise ValueError(f"X is {given} to [0, 1], but {name} was fitted on float pixel values up to "
+                             f"{fitted:.4g}, taken as they are: {fix}, or fit on 8-bit images.")
+
+    def _check_integer_depth(self, highs, scaled, reset):
+        """Refuse integer images of a smaller depth's levels (:func:`smaller_depth_images`), which scaled by their
+        dtype's depth would be read as black: at fit the training set as a whole (a dark image among others is no
+        evidence), at predict each image, when X's depth is not fit's (an image of fit's own depth is read as fit
+        read its images, however dark)."""
+        depth = getattr(self, "pixel_depth_", "unknown")  # (a model saved before pixel_depth_: the old rule)
+        if not scaled or not (reset or scaled != depth) or len(highs) == 0:
+            return
+        marked = smaller_depth_images(highs, scaled)
+        if reset:
+            if not (marked.any() and (marked | (highs == 0)).all()):
+                return
+            where = ""
+        elif marked.any():
+            where = f" ({which_images(marked)}, each judged alone)"
+        else:
+            return
+        kind = "uint8" if scaled == 255 else "uint16"
+        if scaled == 255:
+            levels = "0 and 1 only: binary images"
+            fix = "pass them as bool (X.astype(bool)) or as floats; a truly near-black photo as floats, X / 255"
+        else:
+            levels = f"0 to {round(float(highs[marked].max()) * scaled)} only: 8-bit levels"
+            fix = "pass them as uint8 (X.astype(np.uint8)); a truly dark 16-bit image as floats, X / 65535"
+        raise ValueError(f"X is {kind} with pixel values of {levels}?{where} As {kind} levels they are divided by "
+                         f"{scaled:,.0f} and read as nearly black images: {fix}.")
+
+    def _check_not_unit_scaled(self, images, lows, highs, fitted):
+        """Refuse float images that look divided by 255 (:func:`unit_scaled_images`) for a model whose training
+        images reached ``fitted`` (beyond 50: a 0-255 scale), each image judged by its own pixels."""
+        marked = unit_scaled_images(images, lows, highs)
+        if marked.any():
+            reach = float(np.maximum(highs, -lows)[marked].max())
+            raise ValueError(f"X's pixel values reach only {reach:.4g} in {which_images(marked)}, fractions within "
+                             f"[0, 1], but the images {type(self).__name__} was fitted on reach {fitted:.4g}: X looks "
+                             "scaled to [0, 1] and they were not (each image is judged alone). Give X on the "
+                             "training images' scale (8-bit levels: multiply by 255), or fit on images scaled to "
+                             "[0, 1].")
+
+    def _check_pixel_range(self, low, high):
+        lo, hi = self._pixel_range
+        spread = hi - lo
+        if low < lo - 0.5 * spread or high > hi + spread:
+            raise ValueError(f"X's pixel values run from {low:.4g} to {high:.4g}, but {type(self).__name__} takes "
+                             f"pixels in [{lo:g}, {hi:g}] and standardises them itself: pass 8-bit images as uint8 "
+                             "(or divide them by 255), and do not standardise them first.")
