@@ -3,6 +3,7 @@
 import gzip
 import lzma
 import os
+import re
 import warnings
 import zlib
 
@@ -125,13 +126,30 @@ def load_fashion_mnist(folder):
 
 
 _CONLLU_TAGS = {"upos": 3, "xpos": 4}
+_CONLLU_WORD_ID = re.compile(r"[0-9]+")  # ASCII digits: str.isdigit() also takes '²', which int() refuses
+_CONLLU_SKIPPED_ID = re.compile(r"[0-9]+-[0-9]+|[0-9]+\.[0-9]+")  # a multi-word token's range, an empty node
+
+
+def _is_conllu_word(cols, path, number):
+    """Whether a CoNLL-U line is a syntactic word (ID a whole number) rather than a multi-word token (``3-4``)
+    or an empty node (``8.1``); any other ID (``3-``, ``²``, ``one``), or a word without a form, is refused
+    naming the file and the line (a damaged ID skipped as a token would lose its word silently)."""
+    if _CONLLU_SKIPPED_ID.fullmatch(cols[0]):
+        return False
+    if not _CONLLU_WORD_ID.fullmatch(cols[0]) or not cols[1].strip():
+        raise ValueError(f"{path}, line {number}: a CoNLL-U word line starts with its number and its form; this one "
+                         f"has ID {cols[0]!r:.20} and FORM {cols[1]!r:.40}. An ID is a whole number in ASCII digits "
+                         "(3), a multi-word token's range (3-4) or an empty node (3.1), and a word has a form; fix "
+                         "the file.")
+    return True
 
 
 def read_conllu(path, tag="upos"):
     """Read the sentences of a CoNLL-U file (Universal Dependencies) as tokens and tags.
 
     Multi-word token lines (ids such as ``3-4``) and empty nodes (``8.1``) are skipped,
-    so each sentence lists its syntactic words, as the treebanks' taggers are scored.
+    so each sentence lists its syntactic words, as the treebanks' taggers are scored. Any
+    other ID (not ASCII digits, ``3-``, ``3.``) is refused, naming the file and the line.
 
     Parameters
     ----------
@@ -176,11 +194,8 @@ def read_conllu(path, tag="upos"):
         if len(cols) != 10:
             raise ValueError(f"{path}, line {number}: a CoNLL-U word line has 10 tab-separated columns, "
                              f"this one has {len(cols)}.")
-        if "-" in cols[0] or "." in cols[0]:
+        if not _is_conllu_word(cols, path, number):
             continue  # a multi-word token or an empty node, not a syntactic word
-        if not cols[0].isdigit() or not cols[1].strip():
-            raise ValueError(f"{path}, line {number}: a CoNLL-U word line starts with its number and its form; "
-                             f"this one has ID {cols[0]!r:.20} and FORM {cols[1]!r:.40}.")
         if int(cols[0]) != len(words) + 1:  # a word line lost, or two sentences without the blank line between
             raise ValueError(f"{path}, line {number}: word {cols[0]} follows word {len(words)}"
                              + (" without the blank line that ends a sentence" if cols[0] == "1" else

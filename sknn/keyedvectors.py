@@ -40,7 +40,7 @@ def _as_list(words, name, vectors=True):
         raise TypeError(f"{name} is {words!r:.60} (of type {type(words).__name__}); pass a word (str), a vector or a "
                         "list of them.") from None
     if vectors and words and all(isinstance(w, Real) and not isinstance(w, bool) for w in words):
-        return [np.asarray(words, dtype=np.float32)]  # a list of numbers: one vector (a number alone is nothing)
+        return [np.asarray(words, dtype=np.float64)]  # a list of numbers: one vector (a number alone is nothing)
     return words
 
 
@@ -50,6 +50,24 @@ def _check_restrict_vocab(restrict_vocab):
         raise InvalidParameterError(f"restrict_vocab must be None or a non-negative int (how many of the most frequent "
                                     f"words to search), got {restrict_vocab!r}.")
     return restrict_vocab
+
+
+_UNIT_ROWS_CHUNK = 1 << 16  # rows scaled at a time: the float64 copy of a chunk takes a few MB
+
+
+def _unit_rows(vectors):
+    """The rows of ``vectors`` (2-D) scaled to unit length, as float32; rows of zeros stay zero.
+
+    The lengths are taken in float64, in which the squares of any float32 neither underflow (entries below
+    ~1e-23 gave a length of 0) nor overflow (above ~1.8e19, a length of inf); a chunk of rows at a time, so
+    that a large vocabulary is not copied whole in float64.
+    """
+    unit = np.empty(vectors.shape, dtype=np.float32)
+    for start in range(0, len(vectors), _UNIT_ROWS_CHUNK):
+        wide = np.asarray(vectors[start:start + _UNIT_ROWS_CHUNK], dtype=np.float64)
+        lengths = np.linalg.norm(wide, axis=1, keepdims=True)
+        unit[start:start + _UNIT_ROWS_CHUNK] = wide / np.where(lengths > 0, lengths, 1.0)
+    return unit
 
 
 def _first_duplicate(keys):
@@ -164,8 +182,7 @@ class KeyedVectors:
     def get_normed_vectors(self):
         """All vectors scaled to unit length (zero vectors stay zero)."""
         if self._normed is None:
-            norms = np.linalg.norm(self.vectors, axis=1, keepdims=True)
-            self._normed = self.vectors / np.where(norms > 0, norms, 1.0)
+            self._normed = _unit_rows(self.vectors)
         return self._normed
 
     def __getstate__(self):
@@ -177,8 +194,8 @@ class KeyedVectors:
     def _mean_direction(self, positive, negative):
         normed = self.get_normed_vectors()
         parts, used = [], set()
-        for words, sign, name in ((_as_list(positive, "positive"), 1.0, "positive"),
-                                  (_as_list(negative, "negative"), -1.0, "negative")):
+        negatives = _as_list(negative, "negative")
+        for words, sign, name in ((_as_list(positive, "positive"), 1.0, "positive"), (negatives, -1.0, "negative")):
             for i, w in enumerate(words):
                 if isinstance(w, str):
                     index = self.get_index(w)
@@ -189,19 +206,27 @@ class KeyedVectors:
                     parts.append(sign * normed[index])
                 else:
                     vec = self._check_query_vector(w, f"{name}[{i}]")
-                    parts.append(sign * vec / max(np.linalg.norm(vec), 1e-12))
+                    if not vec.any():
+                        raise ValueError(f"The query vector {name}[{i}] is all zeros: it has no direction, and "
+                                         "every word would be as similar as any other; pass a vector with a "
+                                         "non-zero value, or a word.")
+                    parts.append(sign * _unit_rows(vec[None, :])[0])
         if not parts:
             raise ValueError("most_similar needs at least one word in positive or negative.")
-        mean = np.mean(parts, axis=0)
-        if np.linalg.norm(mean) < 1e-6:
-            raise ValueError("positive and negative cancel out (the same words on both sides?): the query has no "
-                             "direction, and every word would be as similar as any other.")
-        return mean / np.linalg.norm(mean), used
+        mean = np.mean(parts, axis=0, dtype=np.float64)
+        length = np.linalg.norm(mean)
+        if length < 1e-6:
+            cause = ("positive and negative cancel out (the same words on both sides?)" if negatives else
+                     "the positive words and vectors cancel out (they point in opposite directions)")
+            raise ValueError(f"{cause}: the query has no direction, and every word would be as similar as any "
+                             "other.")
+        return (mean / length).astype(np.float32), used
 
     def _check_query_vector(self, vector, name):
-        """A query vector as float32, refused unless it is finite and of ``vector_size`` values."""
+        """A query vector as float64 (any finite float, even beyond float32's range, has a direction), refused
+        unless it is finite and of ``vector_size`` values."""
         try:
-            vec = np.asarray(vector, dtype=np.float32)
+            vec = np.asarray(vector, dtype=np.float64)
         except (TypeError, ValueError):
             raise TypeError(f"{name} is {vector!r:.60} (of type {type(vector).__name__}); pass a word (str) or a "
                             f"vector of {self.vector_size} numbers.") from None

@@ -148,7 +148,8 @@ class Word2VecTransformer(FamilyEstimator, ClassNamePrefixFeaturesOutMixin, Tran
     n_iter_ : int
         Epochs run.
     loss_curve_ : list of float
-        Mean loss per centre word of each epoch.
+        Mean loss per centre word of each epoch, one value per epoch run: 0.0 for an epoch that
+        trained no word pair (subsampling left no centre word with a neighbour).
     train_time_ : float
         Seconds spent training (not counting the vocabulary pass).
     words_per_second_ : float
@@ -240,9 +241,26 @@ class Word2VecTransformer(FamilyEstimator, ClassNamePrefixFeaturesOutMixin, Tran
             raise ValueError(f"Every one of the {vocab.n_sentences} documents holds a single token, so no word has a "
                              "neighbour to learn from. Is X one tokenized text passed as a flat list of tokens? "
                              "Pass a list of documents: [tokens], or the texts as strings.")
+        if self.min_count > 1 or self.max_vocab_size is not None:
+            self._check_a_document_keeps_two_words(sentences, vocab)
         df = np.array([doc_freq[w] for w in vocab.words], dtype=np.float64)
         idf = np.log((1 + vocab.n_sentences) / (1 + df)) + 1.0  # scikit-learn's smoothed idf
         return vocab, idf
+
+    def _check_a_document_keeps_two_words(self, sentences, vocab):
+        """Refuse a corpus in which ``min_count`` (or ``max_vocab_size``) left no document two words of the
+        vocabulary: no word would have a neighbour, and the vectors would stay their random start. The pass
+        stops at the first document that keeps two, in general the first one."""
+        index = vocab.index
+        for sentence in sentences():
+            if sum(word in index for word in sentence) >= 2:
+                return
+        pruned = f"min_count={self.min_count}" + ("" if self.max_vocab_size is None else
+                                                  f" with max_vocab_size={self.max_vocab_size}")
+        raise ValueError(f"{pruned} left every one of the {vocab.n_sentences} documents with at most one word of the "
+                         f"vocabulary ({len(vocab)} word(s) kept), so no word has a neighbour to learn from. Lower "
+                         "min_count" + ("" if self.max_vocab_size is None else " or raise max_vocab_size")
+                         + ", or pass a larger corpus.")
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
@@ -310,9 +328,11 @@ class Word2VecTransformer(FamilyEstimator, ClassNamePrefixFeaturesOutMixin, Tran
         self.idf_ = idf
         self.corpus_count_ = vocab.n_sentences
         self.corpus_total_words_ = vocab.n_tokens
-        history = net.finished_epochs()
+        # every epoch that ran has a row (an interrupted one's is removed); one in which subsampling left no
+        # centre word had no batch, and no loss to record: it trained no pair, as an epoch whose loss is 0.0
+        history = net.history
         self.n_iter_ = len(history)
-        self.loss_curve_ = [row["train_loss"] for row in history]
+        self.loss_curve_ = [row.get("train_loss", 0.0) for row in history]
         self.words_per_second_ = vocab.n_tokens * self.n_iter_ / max(self.train_time_, 1e-9)
         if not interrupted and not any(self.loss_curve_):  # no pair stepped: the vectors are the random start
             warnings.warn(f"Word2VecTransformer trained no word pair: subsampling (sample={self.sample}) left out "

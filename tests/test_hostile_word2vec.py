@@ -382,3 +382,58 @@ def test_threads_training_at_once_are_tagged_non_deterministic():
     assert Word2VecTransformer(workers=2, random_state=0).__sklearn_tags__().non_deterministic
     assert not Word2VecTransformer(workers=1, random_state=0).__sklearn_tags__().non_deterministic
     assert not Word2VecTransformer(random_state=0).__sklearn_tags__().non_deterministic  # one thread when seeded
+
+
+# -- lengths, epochs without pairs ------------------------------------------------------------------
+@pytest.mark.parametrize("scale", [1e-25, 1e-40, 1e20, 3e38])
+def test_parallel_vectors_of_any_finite_length_have_similarity_one(scale):
+    """Lengths taken in float32 underflowed to 0 (entries below ~1e-23) or overflowed to inf (above ~1.8e19):
+    parallel vectors had a similarity of 1e-25 or 0, and a word with itself 0."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        kv = KeyedVectors(np.array([[scale, scale], [1.0, 1.0], [1.0, -1.0]]), ["odd", "unit", "other"])
+        assert kv.similarity("odd", "unit") == pytest.approx(1.0, abs=1e-6)
+        assert kv.similarity("odd", "odd") == pytest.approx(1.0, abs=1e-6)
+        assert np.linalg.norm(kv.get_vector("odd", norm=True)) == pytest.approx(1.0, abs=1e-6)
+        (first, similarity), (last, _) = kv.most_similar("odd")
+        assert first == "unit" and similarity == pytest.approx(1.0, abs=1e-6) and last == "other"
+        assert kv.most_similar("unit")[0][0] == "odd"
+        assert kv.most_similar(positive=[[scale, scale]], topn=1)[0][0] in ("odd", "unit")
+
+
+def test_an_all_zero_query_vector_is_named_and_a_huge_one_answered():
+    """[0, 0] was refused as 'positive and negative cancel out' with no negative; [3e38, 3e38], whose float32
+    length overflows, too."""
+    kv = KeyedVectors(np.array([[1.0, 0.0], [0.9, 0.1], [0.0, 1.0]]), ["cat", "dog", "car"])
+    with pytest.raises(ValueError, match=r"The query vector positive\[0\] is all zeros: it has no direction"):
+        kv.most_similar(positive=[[0.0, 0.0]])
+    with pytest.raises(ValueError, match=r"positive words and vectors cancel out"):
+        kv.most_similar(positive=[[1.0, 0.0], [-1.0, 0.0]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert [w for w, _ in kv.most_similar(positive=[[3e38, 3e38]], topn=3)] == \
+            [w for w, _ in kv.most_similar(positive=[[1.0, 1.0]], topn=3)]
+
+
+def test_min_count_leaving_every_document_one_word_is_refused_naming_min_count():
+    """The check of one-token documents looked at the words before min_count: the fit trained no pair and the
+    warning blamed subsampling, even with sample=0."""
+    docs = [["the", f"rare{i}"] for i in range(30)]  # 'the' is frequent, every other word occurs once
+    with pytest.raises(ValueError, match=r"min_count=2 left every one of the 30 documents with at most one word"):
+        Word2VecTransformer(**{**W2V, "min_count": 2, "sample": 0}).fit(docs)
+    with pytest.raises(ValueError, match=r"min_count=1 with max_vocab_size=2 left every one.*raise max_vocab_size"):
+        Word2VecTransformer(**{**W2V, "max_vocab_size": 2, "sample": 0}).fit(docs)  # pruning keeps 'the' only
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # one document that keeps two words is enough
+        Word2VecTransformer(**{**W2V, "min_count": 2, "sample": 0}).fit(docs + [["the", "the"]])
+
+
+@pytest.mark.parametrize("sample", [1e-6, 1e-5, 1e-3])
+def test_every_epoch_run_is_counted_even_one_that_subsampling_left_without_a_pair(sample):
+    """An epoch in which subsampling kept no centre word had no batch and was not counted: n_iter_ 0 or 1 for
+    epochs=3, an empty loss curve and 0 words per second."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # (the fit that trains no pair says so)
+        w2v = Word2VecTransformer(**{**W2V, "epochs": 3, "sample": sample}).fit(DOCS[:15])
+    assert w2v.n_iter_ == 3 and len(w2v.loss_curve_) == 3 and w2v.words_per_second_ > 0
+    assert all(np.isfinite(w2v.loss_curve_)) and min(w2v.loss_curve_) >= 0.0
