@@ -271,9 +271,18 @@ def _preprocessor(X, scale):
     steps = []
     if np.ndim(X) > 2:  # images: the tabular models see one row of pixels per image
         steps.append(FunctionTransformer(_flatten_images))
+    elif _has_missing_numbers(X):  # as a DataFrame's numeric columns (an array failed on every fold inside)
+        steps.append(SimpleImputer(strategy="median", keep_empty_features=True))
     if scale:
         steps.append(StandardScaler())
     return make_pipeline(*steps) if steps else None
+
+
+def _has_missing_numbers(X):
+    """Whether an array (dense or sparse) of numbers holds NaN."""
+    values = X.data if hasattr(X, "tocsr") else X
+    values = np.asarray(values)
+    return values.dtype.kind == "f" and bool(np.isnan(values).any())
 
 
 def _with(pre, model):
@@ -407,7 +416,8 @@ def default_models(X, task, random_state=0, n_threads=None):
     ``DummyRegressor``: the mean), a linear model, a random forest, histogram gradient
     boosting, LightGBM, XGBoost and CatBoost when installed (``pip install
     'sknn[boosting]'``), and sknn's network. The linear model gets scaled inputs, and the
-    other scikit-learn models imputation and one-hot encoding when X is a DataFrame; the
+    other scikit-learn models imputation and one-hot encoding when X is a DataFrame (an
+    array's missing numbers are imputed by their column's median as well); the
     network takes X as it is (its built-in preprocessing encodes, scales and imputes, and
     the regressor learns a standardised target). For image arrays
     (n, H, W[, C]) the network is a ConvImageClassifier and the other models see the

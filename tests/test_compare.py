@@ -260,6 +260,16 @@ def test_task_detection_from_whole_numbers():
     assert detect_task(np.array([1.0, 2.0, np.nan, 1.0])) == "classification"  # missing values aside
 
 
+def test_missing_numbers_in_an_array_are_imputed_as_in_a_data_frame():
+    X, y = load_iris(return_X_y=True)
+    X = X.copy()
+    X[::7, 2] = np.nan  # the array failed on every fold inside scikit-learn ('Input X contains NaN')
+    as_array = compare(X, y, models=["linear"], cv=3, repeats=1, **FAST)
+    as_frame = compare(pd.DataFrame(X), y, models=["linear"], cv=3, repeats=1, **FAST)
+    assert as_array["failed_fits"].sum() == 0
+    assert as_array["accuracy_mean"].tolist() == as_frame["accuracy_mean"].tolist()
+
+
 def test_rows_with_a_missing_target_are_counted_and_left_out():
     X, y = load_iris(return_X_y=True)
     y = y.astype(float)
