@@ -118,7 +118,9 @@ class KeyedVectors:
             raise TypeError(f"index_to_key must be a list of keys (words), one per row of vectors; got "
                             f"{index_to_key!r:.40}.")
         try:
-            vectors = np.asarray(vectors, dtype=np.float32)
+            given = np.asarray(vectors)
+            with np.errstate(over="ignore"):
+                vectors = given.astype(np.float32)
         except (TypeError, ValueError):
             raise TypeError("vectors must be a 2-D array of numbers, one row per key.") from None
         if vectors.ndim != 2 or len(vectors) != len(index_to_key):
@@ -127,6 +129,11 @@ class KeyedVectors:
         finite = np.isfinite(vectors).all(axis=1) if vectors.size else np.ones(len(vectors), dtype=bool)
         if not finite.all():
             row = int(np.flatnonzero(~finite)[0])
+            if given.dtype.kind in "iuf" and np.isfinite(given[row]).all():  # finite, but not in float32
+                raise ValueError(f"The vector of {index_to_key[row]!r} (row {row}) holds values beyond float32's "
+                                 f"range (up to {np.abs(given[row]).max():.3g}; float32, the vectors' type, holds "
+                                 f"{np.finfo(np.float32).max:.3g}): scale the vectors (their directions are what "
+                                 "similarities read), e.g. divide each row by its largest value.")
             raise ValueError(f"The vector of {index_to_key[row]!r} (row {row}) holds NaN or infinity; word vectors "
                              "must be finite.")
         if counts is not None and len(counts) != len(vectors):

@@ -437,3 +437,10 @@ def test_every_epoch_run_is_counted_even_one_that_subsampling_left_without_a_pai
         w2v = Word2VecTransformer(**{**W2V, "epochs": 3, "sample": sample}).fit(DOCS[:15])
     assert w2v.n_iter_ == 3 and len(w2v.loss_curve_) == 3 and w2v.words_per_second_ > 0
     assert all(np.isfinite(w2v.loss_curve_)) and min(w2v.loss_curve_) >= 0.0
+
+
+def test_finite_vectors_beyond_float32_are_named_as_such():
+    with pytest.raises(ValueError, match=r"row 0\) holds values beyond float32's range \(up to 1e\+39"):
+        KeyedVectors(np.array([[1e39, 1.0], [1.0, 2.0]]), ["a", "b"])  # was 'holds NaN or infinity'
+    with pytest.raises(ValueError, match="holds NaN or infinity"):
+        KeyedVectors(np.array([[np.inf, 1.0], [1.0, 2.0]]), ["a", "b"])
