@@ -33,6 +33,29 @@ from ._validation import (build_within_memory, check_fit_params, check_validatio
 __all__ = ["BaseNeuralNetwork"]
 
 
+def _trains_batch_norm(module):
+    """Whether a batch normalisation layer of ``module`` trains (is in training mode when the module is): a
+    frozen one, as a pretrained backbone's, keeps its statistics and takes a batch of any size."""
+    was_training = module.training
+    module.train()
+    try:
+        return any(isinstance(m, torch.nn.modules.batchnorm._BatchNorm) and m.training for m in module.modules())
+    finally:
+        module.train(was_training)
+
+
+def _check_float32_weights(positive):
+    """Refuse weights (those above 0) that float32, the precision partial_fit steps by them in, cannot hold: they
+    would become 0 (no step) or infinity (a diverged fit blamed on the features)."""
+    info = np.finfo(np.float32)
+    odd = positive[(positive > info.max) | (positive < info.tiny)]
+    if len(odd):
+        raise ValueError(f"sample_weight (with any class_weight) holds {odd[0]:.3g}, which float32, the precision "
+                         f"partial_fit trains in, cannot hold (weights above 0 must lie within {info.tiny:.3g} to "
+                         f"{info.max:.3g}); partial_fit steps by each call's weights as given: rescale them, e.g. to a "
+                         "mean of 1.")
+
+
 class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
     """Base class of sknn's estimators: the training parameters and the fit cycle.
 
@@ -210,16 +233,26 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
         in skorch's EpochScoring then see a classifier."""
         return np.arange(self._n_outputs()) if self._is_classifier else None
 
+    def _check_labels_as_given(self, y):
+        """A classifier's labels as the user gave them, before numpy reads them: a list as given (numpy would turn
+        [1, 'a'] into the strings '1', 'a'), pandas' missing labels (pd.NA would reach scikit-learn's check as
+        values with no truth value)."""
+        if self._is_classifier and (isinstance(y, (list, tuple))
+                                    or (hasattr(y, "isna") and getattr(y, "ndim", 1) == 1 and y.isna().any())):
+            check_labels(y if isinstance(y, (list, tuple)) else np.asarray(y, dtype=object))
+
     def _validation_source(self, X_val, y_val, w_val):
         """The batch source of ``fit``'s ``validation_data``, checked and encoded as the training data were, with
         sample and class weights as the rows of a validation split have them; no fitted state changes."""
         try:
+            self._check_labels_as_given(y_val)
             X_val, y_val = self._check_X_y(X_val, y_val, reset=False)
             y_t, y_index = self._encode_targets(y_val)
             w = self._sample_weights(y_index, w_val, X_val)
         except ValueError as exc:
             raise ValueError(f"validation_data: {exc}") from exc
         if w is not None:
+            w = w / w.max()  # first, as for fit's weights: their sum could overflow
             w = torch.from_numpy((w / w.mean()).astype(np.float32))
         return self._source(X_val, y_t, w)
 
@@ -291,11 +324,7 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
         if not keep:  # a new fit: a failure below leaves an unfitted estimator, not a mixed one
             self._clear_fitted()
             self._record_architecture()  # the network about to be built follows the parameters as they are now
-        if self._is_classifier and (isinstance(y, (list, tuple))
-                                    or (hasattr(y, "isna") and getattr(y, "ndim", 1) == 1 and y.isna().any())):
-            # a list as given: numpy would turn [1, 'a'] into the strings '1', 'a'; pandas' missing labels (pd.NA)
-            # would reach scikit-learn's check as values with no truth value
-            check_labels(y if isinstance(y, (list, tuple)) else np.asarray(y, dtype=object))
+        self._check_labels_as_given(y)
         if self._is_classifier:
             y = numpy_labels(y)  # nullable integers keep their type; numbers in an object column are numbers
         # rows of weight 0 are left out of what the fit learns: its preprocessing, vocabulary and training
@@ -315,7 +344,10 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
             else:
                 rows = np.flatnonzero(w > 0)  # zero-weight rows change nothing: leave them out
                 if not incremental:  # one fit sees all the data: weights of mean 1 keep the loss's scale
+                    w = w / w[rows].max()  # first: a sum of weights near float64's limit would be infinite
                     w = w / w[rows].mean()
+                else:  # each call's weights step as given, in float32
+                    _check_float32_weights(w[rows])
                 w = torch.from_numpy(w.astype(np.float32))
         source = self._source(X, y_t, w)
         if rows is not None:
@@ -326,6 +358,10 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
         if validation_data is not None:  # replaces the split of validation_fraction
             valid = self._validation_source(*validation_data)
         elif self.early_stopping and not incremental:
+            if rows is not None and len(rows) < 2 <= len(w):
+                raise ValueError(f"early_stopping=True needs at least 2 samples to set some aside, but the weights "
+                                 f"leave {len(rows)} of the {len(w)} rows above 0 (sample_weight, with any class_weight)"
+                                 "; give more rows a weight above 0, or pass early_stopping=False.")
             train, valid = self._split_validation(source, y_index, rng)
         seed = int(rng.randint(np.iinfo(np.int32).max))
         device = requested if not keep else torch.device(self.net_.device)
@@ -352,17 +388,28 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
                 if schedule is not None:  # on along the fit's schedules, from the epochs trained so far
                     schedule.resume = True
             self.device_ = device
-            if min(len(train), self.net_.batch_size) < 2 and any(
-                    isinstance(m, torch.nn.modules.batchnorm._BatchNorm) for m in self.net_.module_.modules()):
-                raise ValueError(f"Batch normalisation needs batches of at least 2 rows, but there are "
-                                 f"{len(train)} training rows and batch_size={self.net_.batch_size}; "
-                                 "pass more data, a larger batch_size or batch_norm=False.")
+            if min(len(train), self.net_.batch_size) < 2 and _trains_batch_norm(self.net_.module_):
+                self._refuse_batches_of_one(len(train), None if valid is None or validation_data is not None
+                                            else len(valid))
             try:
                 with torch_threads(self._n_threads(len(train), self.net_.batch_size)):
                     self.net_.partial_fit(train, valid, epochs=1 if incremental else self.max_iter)
             finally:
                 self._record_history(incremental, n_before)
         return self
+
+    def _refuse_batches_of_one(self, n_train, n_set_aside):
+        """Batch normalisation that trains cannot take a batch of one row: say why the batches are that small."""
+        if n_train < 2 and n_set_aside:
+            why = (f"{n_train} training row(s) left once early_stopping set {n_set_aside} aside for validation; pass "
+                   "more data, or early_stopping=False")
+        elif n_train < 2:
+            why = f"{n_train} training row(s); pass more data"
+        else:
+            why = f"batch_size={self.net_.batch_size}; pass a larger batch_size"
+        if "batch_norm" in self.get_params(deep=False):
+            why += ", or batch_norm=False"
+        raise ValueError(f"Batch normalisation needs batches of at least 2 rows, but there are {why}.")
 
     def _record_history(self, incremental, n_before):
         history = self.net_.finished_epochs()

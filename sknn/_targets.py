@@ -8,10 +8,12 @@ Each brings its default loss and score.
 import numpy as np
 import torch
 from sklearn.base import _fit_context
+from sklearn.metrics import r2_score as r2_score_of_arrays
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
+from sklearn.utils.validation import _check_sample_weight
 
 from ._engine import accuracy_score, r2_score
-from ._labels import MISSING_TARGET, check_labels, fit_classes, label_indices, numpy_labels
+from ._labels import MISSING_TARGET, check_labels, check_numeric_target, fit_classes, label_indices, numpy_labels
 from ._training import EnsembleMSELoss, SmoothedCrossEntropyLoss
 from ._validation import check_magnitude, class_weight_vector
 
@@ -106,11 +108,12 @@ class NeuralClassifierMixin:
     def score(self, X, y, sample_weight=None):
         """Mean accuracy of ``predict(X)`` against ``y``, whose labels are read as in ``fit`` (pandas nullable
         integers, and numbers or booleans in an object column, keep their type)."""
+        self._check_labels_as_given(y)  # ['1', 1] would be read as strings and matched to string classes
         y = numpy_labels(y)
         values = np.asarray(y)
         if values.dtype.kind == "O":  # missing or mixed labels, named as fit names them
             check_labels(values.ravel())
-        return super().score(X, y, sample_weight=sample_weight)
+        return super().score(X, y, sample_weight=_score_weights(sample_weight, values))
 
     def predict(self, X):
         """Predicted labels, of the same type as the labels given to ``fit``.
@@ -130,6 +133,14 @@ class NeuralClassifierMixin:
         tags = super().__sklearn_tags__()
         tags.classifier_tags.multi_label = False
         return tags
+
+
+def _score_weights(sample_weight, y):
+    """``sample_weight`` of ``score``, refused by fit's rule (numbers, finite, non-negative, one per row): a
+    negative weight made an 'accuracy' of 1.49."""
+    if sample_weight is None:
+        return None
+    return _check_sample_weight(sample_weight, y, dtype=np.float64, ensure_non_negative=True)
 
 
 def _mean_and_std(y):
@@ -239,6 +250,20 @@ class NeuralRegressorMixin:
         if getattr(self, "y_range_", None) is not None:
             out = np.clip(out, self.y_range_[0], self.y_range_[1])
         return out.ravel() if self._y_ndim == 1 else out
+
+    def score(self, X, y, sample_weight=None):
+        """R² of ``predict(X)`` against ``y`` (the mean over outputs), as scikit-learn's, taken on ``y`` and the
+        predictions divided by y's largest magnitude: at any finite scale the same value (the squares of targets
+        of 1e-200 underflowed to 0, an R² of 1.0; of 1e300 overflowed, NaN)."""
+        check_numeric_target(y, type(self).__name__)  # strings, dates, missing values named as fit names them
+        truth = np.asarray(y, dtype=np.float64)
+        predicted = self.predict(X)
+        if not np.isfinite(truth).all():
+            raise ValueError(MISSING_TARGET)
+        magnitude = np.abs(truth).max(initial=0.0)
+        magnitude = magnitude if magnitude > 0 else 1.0
+        return r2_score_of_arrays(truth / magnitude, predicted / magnitude,
+                                  sample_weight=_score_weights(sample_weight, truth))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -339,3 +339,12 @@ def test_label_smoothing_softens_the_training_targets(digits):
         confidence[smoothing] = clf.predict_proba(images).max(axis=1).mean()
     assert confidence[0.0] > 0.75
     assert confidence[0.4] < confidence[0.0] - 0.2  # the targets' 0.64 for the true class pull it down
+
+
+def test_batches_of_one_left_by_early_stopping_name_it():
+    from sknn import ConvImageClassifier
+
+    with pytest.raises(ValueError, match="1 training row\\(s\\) left once early_stopping set 1 aside for validation; "
+                                         "pass more data, or early_stopping=False, or batch_norm=False"):
+        ConvImageClassifier(conv_filters=(4,), dense_layers=(8,), max_iter=1, early_stopping=True,
+                            random_state=0).fit(np.random.RandomState(0).rand(2, 4, 4), [0, 1])

@@ -2,6 +2,7 @@
 
 import copy
 import pickle
+import re
 import warnings
 
 import joblib
@@ -560,3 +561,45 @@ def test_n_jobs_minus_one_means_every_core_as_in_scikit_learn():
     assert clf._n_threads(2, 2) == joblib.cpu_count()
     with pytest.raises(InvalidParameterError, match="n_jobs"):
         DenseClassifier(n_jobs=0).fit([[0.0], [1.0]], [0, 1])
+
+
+def test_score_reads_labels_and_weights_by_fit_s_rules_and_r2_at_any_scale():
+    from sklearn.metrics import accuracy_score, r2_score
+
+    rng = np.random.RandomState(0)
+    X = rng.rand(60, 2)
+    labels = np.where(X[:, 0] > 0.5, "1", "2")
+    clf = DenseClassifier(hidden_layer_sizes=(8,), max_iter=2, random_state=0).fit(X, labels)
+    assert clf.score(X, list(labels)) == accuracy_score(labels, clf.predict(X))
+    with pytest.raises(ValueError, match="The labels mix types"):  # ['1', 1]: numpy made both strings
+        clf.score(X, ["1", 1] * 30)
+    with pytest.raises(ValueError, match="validation_data: The labels mix types"):
+        DenseClassifier(hidden_layer_sizes=(8,), max_iter=1).fit(X, labels, validation_data=(X, ["1", 1] * 30))
+    with pytest.raises(ValueError, match="Negative values"):  # an 'accuracy' of 1.49 before
+        clf.score(X, labels, sample_weight=np.r_[-np.ones(30), 3 * np.ones(30)])
+    y = X[:, 0] + 0.1 * rng.rand(60)
+    reg = DenseRegressor(hidden_layer_sizes=(8,), max_iter=3, random_state=0)
+    plain = reg.fit(X, y).score(X, y, sample_weight=np.arange(60.0))
+    assert plain == pytest.approx(r2_score(y, reg.predict(X), sample_weight=np.arange(60.0)))
+    with pytest.raises(ValueError, match="Negative values"):
+        reg.score(X, y, sample_weight=-np.ones(60))
+    for scale in (1e-200, 1e300):  # squares under- and overflowed: R² 1.0 and NaN, for the same fit
+        assert reg.fit(X, y * scale).score(X, y * scale) == pytest.approx(reg.fit(X, y).score(X, y), rel=1e-6)
+
+
+def test_weights_of_any_finite_scale_fit_alike_and_partial_fit_refuses_what_float32_loses():
+    rng = np.random.RandomState(0)
+    X = rng.randn(80, 3)
+    y = (X[:, 0] > 0).astype(int)
+    w = rng.randint(1, 4, 80).astype(float)
+    small = dict(hidden_layer_sizes=(8,), max_iter=2, random_state=0)
+    ref = DenseClassifier(**small).fit(X, y, sample_weight=w, validation_data=(X, y, w))
+    huge = DenseClassifier(**small).fit(X, y, sample_weight=w * 1e306, validation_data=(X, y, w * 1e306))
+    # the sum of the weights overflowed: every weight became 0 and nothing was learned, silently
+    np.testing.assert_allclose(huge.predict_proba(X), ref.predict_proba(X), atol=1e-6)
+    np.testing.assert_allclose(huge.history_["valid_loss"], ref.history_["valid_loss"], rtol=1e-5)
+    with pytest.raises(ValueError, match="the weights leave 1 of the 80 rows above 0"):  # 'n_samples=1; more data'
+        DenseClassifier(**small, early_stopping=True).fit(X, y, sample_weight=np.r_[1.0, np.zeros(79)])
+    for scale in (1e-50, 1e300):  # 0 in float32 (no step, silently), or infinity (blamed on the features)
+        with pytest.raises(ValueError, match=re.escape(f"holds {scale:.3g}, which float32")):
+            DenseClassifier(**small).partial_fit(X, y, classes=[0, 1], sample_weight=np.full(80, scale))

@@ -299,3 +299,13 @@ def test_fitted_vgg_models_describe_the_networks_they_have(digits, tmp_path):
                                          r"backbone=\(8, 'M', 16, 'M'\)"):
         clf.set_params(warm_start=True).fit(X, y)
     assert ext.fit(X).transform(X).shape == (64, 4)  # a new fit follows the new parameters
+
+
+def test_a_frozen_backbone_s_batch_norm_takes_batches_of_one_and_the_advice_fits_the_estimator():
+    rng = np.random.RandomState(0)
+    images, labels = rng.rand(4, 6, 6), [0, 1, 0, 1]
+    frozen = TransferVGGClassifier(backbone="vgg11_bn", weights=None, image_size=32, head_layers=(8,), max_iter=1,
+                                   batch_size=1, random_state=0)
+    assert frozen.fit(images, labels).n_iter_ == 1  # its batch norm keeps its statistics: refused before
+    with pytest.raises(ValueError, match="batch_size=1; pass a larger batch_size\\.$"):  # not 'batch_norm=False'
+        frozen.set_params(fine_tune_blocks=1, cache_features=False).fit(images, labels)
