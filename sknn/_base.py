@@ -360,8 +360,8 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
         elif self.early_stopping and not incremental:
             if rows is not None and len(rows) < 2 <= len(w):
                 raise ValueError(f"early_stopping=True needs at least 2 samples to set some aside, but the weights "
-                                 f"leave {len(rows)} of the {len(w)} rows above 0 (sample_weight, with any class_weight)"
-                                 "; give more rows a weight above 0, or pass early_stopping=False.")
+                                 f"leave {len(rows)} of the {len(w)} rows above 0 (sample_weight, with any "
+                                 "class_weight); give more rows a weight above 0, or pass early_stopping=False.")
             train, valid = self._split_validation(source, y_index, rng)
         seed = int(rng.randint(np.iinfo(np.int32).max))
         device = requested if not keep else torch.device(self.net_.device)
