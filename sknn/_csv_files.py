@@ -179,6 +179,7 @@ def load(kind, where, target, na_values=(), task="auto", default_na=True):
     import pandas as pd
 
     from ._tabular import describe_placeholders, numbers_as_text, placeholder_cells
+    from ._validation import check_float64_cells
 
     if kind == "builtin":
         import sklearn.datasets
@@ -242,6 +243,11 @@ def load(kind, where, target, na_values=(), task="auto", default_na=True):
     if len(empty) == X.shape[1]:
         raise CommandError(f"every feature column of {where} is empty")
     for column in ([] if task == "classification" else [target]) + list(X.columns):
+        try:  # a 401-digit whole number: pandas keeps it as a Python int, which no float holds
+            check_float64_cells(frame[column].to_numpy(), f"the column {str(column)!r} of {where}",
+                                "rescale it in the file (divide it by a power of ten), or remove the column")
+        except ValueError as exc:
+            raise CommandError(str(exc)) from None
         text = pd.api.types.is_string_dtype(frame[column].dtype)
         cells = placeholder_cells(frame[column]) if text else None
         if cells:  # numbers with a few placeholder cells: missing values, not categories

@@ -6,24 +6,34 @@ of numbers, shared by every family; one helper per rule, each naming the input a
 import bisect
 import datetime
 import math
-from numbers import Real
+from decimal import Decimal
+from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
 
-from ._validation import check_exact_in_float64
+from ._numbers import is_signaling_nan, short_repr
+from ._validation import check_exact_in_float64, check_float64_cells
 
-__all__ = ["MISSING_TARGET", "check_classes", "check_label_spellings", "check_labels", "check_not_quantities",
-           "check_numeric_target", "check_one_label_column", "check_real_target", "check_same_label_kind",
-           "check_y_for_estimator", "fit_classes", "label_indices", "numpy_labels"]
+__all__ = ["MISSING_TARGET", "check_classes", "check_label_spellings", "check_label_values", "check_labels",
+           "check_not_quantities", "check_numeric_target", "check_one_label_column", "check_real_target",
+           "check_same_label_kind", "check_y_for_estimator", "fit_classes", "label_indices", "numpy_labels",
+           "refuse_complex"]
 
 
 MISSING_TARGET = "y contains NaN or infinity (a missing value, e.g. None): impute or drop those rows first."
 
 
+def refuse_complex(name, fix):
+    """The refusal of complex numbers in ``name``, with scikit-learn's words (its estimator checks look for them)."""
+    raise ValueError(f"Complex data not supported: {name} holds complex numbers; {fix}")
+
+
 def check_real_target(values, name="y"):
     """Refuse a target of dates, durations or complex numbers, which a cast to float would turn into nanoseconds or
-    strip of their imaginary part, naming the fix."""
+    strip of their imaginary part, and cells float64 cannot hold (10**400, Decimal('sNaN')), naming the fix."""
+    check_float64_cells(values, name, "rescale it (divide it by a power of ten, or take its logarithm); if they are "
+                        f"labels, pass them as strings ({name}.astype(str)).")
     kind = values.dtype.kind
     if kind == "O" and values.size:  # every cell: an odd one anywhere would fail deep inside numpy
         for v in values.ravel():
@@ -42,8 +52,7 @@ def check_real_target(values, name="y"):
         raise ValueError(f"{name} holds {'dates' if kind == 'M' else 'durations'}: turn them into numbers first (for "
                          "instance days since a date, or hours), which a model can predict.")
     if kind == "c":
-        raise ValueError(f"Complex data not supported: {name} holds complex numbers; predict their real and "
-                         "imaginary parts (or modulus and angle) as numbers of their own.")
+        refuse_complex(name, "predict their real and imaginary parts (or modulus and angle) as numbers of their own.")
 
 
 def check_not_quantities(y, caller):
@@ -58,8 +67,44 @@ def check_not_quantities(y, caller):
 
 def check_y_for_estimator(y, caller, classifier):
     """The first check of y by an estimator's kind: one column of labels for a classifier
-    (:func:`check_one_label_column`), numbers for a regressor (:func:`check_numeric_target`)."""
-    (check_one_label_column if classifier else check_numeric_target)(y, caller)
+    (:func:`check_one_label_column`, :func:`check_label_values`), numbers for a regressor
+    (:func:`check_numeric_target`)."""
+    if classifier:
+        check_one_label_column(y, caller)
+        check_label_values(y)
+    else:
+        check_numeric_target(y, caller)
+
+
+def check_label_values(y, name="y"):
+    """Refuse labels a classifier cannot tell apart or compare: complex numbers, whole numbers beyond 2**53 that no
+    one numpy integer type holds (2**70, or -1 beside 2**63: numpy makes them objects or merges them in floats), and
+    signaling NaN (Decimal('sNaN'), which no comparison accepts)."""
+    fix = f"if they are labels, pass them as strings ({name}.astype(str))."
+    if getattr(getattr(y, "dtype", None), "kind", None) == "c":
+        refuse_complex(name, fix)
+    if getattr(getattr(y, "dtype", None), "kind", "O") != "O":
+        return
+    try:
+        cells = np.asarray(y, dtype=object).ravel()
+    except ValueError:  # ragged rows: named by the checks of the shape
+        return
+    if not any(issubclass(kind, (complex, np.complexfloating, Decimal, Integral)) for kind in set(map(type, cells))):
+        return  # (text, floats, booleans: at once)
+    whole = []
+    for v in cells:
+        if isinstance(v, (complex, np.complexfloating)):
+            refuse_complex(name, fix)
+        if is_signaling_nan(v):
+            raise ValueError(f"{name} holds a signaling NaN, {v!r}: a label cannot be missing; drop those samples or "
+                             "give them a label.")
+        if isinstance(v, Integral) and not isinstance(v, (bool, np.bool_)):
+            whole.append(v)
+    if whole and max(abs(int(v)) for v in whole) > 2**53 and np.asarray(whole).dtype.kind not in "iu":
+        extreme = max(whole, key=lambda v: abs(int(v)))
+        raise ValueError(f"{name} holds whole numbers beyond 2**53 that no 64-bit integer type holds together (such "
+                         f"as {short_repr(int(extreme))}), which numpy would merge as floats or leave unordered: "
+                         f"{fix}")
 
 
 def check_one_label_column(y, caller):

@@ -23,57 +23,13 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_array, check_is_fitted
 
-from ._validation import check_exact_in_float64, reads_as_number, validate_data
+from ._tabular_numbers import (at_most_two_values, check_exact_column, check_float32_column_values,
+                               check_float64_column, check_number_column, check_sparse_numbers, float32_offsets,
+                               robust_statistics, sparse_column_values)
+from ._validation import reads_as_number, validate_data
 from .persist import SaveMixin
 
 __all__ = ["TabularPreprocessor", "check_number_column", "robust_statistics", "rows_as_array"]
-
-_LARGEST_SCALE = 1e30  # 1 / spread: columns spread over less than 1e-30 are refused (float32 cannot hold them)
-_STAT_ROWS = 200_000  # the medians and scales of larger tables come from a sample of this many rows
-
-
-def robust_statistics(X, random_state=0):
-    """Median and robust scale of each column of the float matrix ``X`` (NaN = missing).
-
-    The scale is 1 / interquartile range, or 2 / range where the quartiles coincide (a
-    column that is mostly one value), or 0 for a constant or all-missing column (which then
-    carries no information). On more than 200,000 rows they are estimated on a sample.
-    """
-    if sp.issparse(X):
-        X = X.tocsr()
-    n = X.shape[0]
-    if n > _STAT_ROWS:
-        rows = np.sort(np.random.RandomState(random_state).choice(n, _STAT_ROWS, replace=False))
-        X = X[rows]
-    X = X.toarray() if sp.issparse(X) else X
-    X = np.asarray(X, dtype=np.float64)
-    if X.shape[1] == 0:
-        return np.zeros(0), np.zeros(0)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # all-missing columns
-        q25, median, q75 = np.nanquantile(X, [0.25, 0.5, 0.75], axis=0)
-        spread = q75 - q25
-        half_range = 0.5 * (np.nanmax(X, axis=0) - np.nanmin(X, axis=0))
-    spread = np.where(spread > 0, spread, half_range)
-    valid = np.isfinite(spread) & (spread > 0)
-    scale = np.where(valid, 1.0 / np.where(valid, spread, 1.0), 0.0)
-    return np.nan_to_num(median, nan=0.0), scale
-
-
-def _at_most_two_values(column):
-    """Whether a float column (NaN = missing) holds at most two distinct values."""
-    present = column[~np.isnan(column)]
-    if len(present) == 0:
-        return True
-    other = present[present != present[0]]
-    return len(other) == 0 or bool((other == other[0]).all())
-
-
-def _sparse_column_values(matrix, j):
-    """The distinct values of column ``j`` of a CSC matrix, its implicit zeros included (as floats)."""
-    values = np.asarray(matrix.data[matrix.indptr[j]:matrix.indptr[j + 1]], dtype=np.float64)
-    return np.unique(np.r_[values, 0.0] if len(values) < matrix.shape[0] else values)
-
 
 def _is_number(v):
     """A real number (or a Decimal): not a boolean, and not numpy's complex numbers, durations or dates
@@ -81,22 +37,6 @@ def _is_number(v):
     if isinstance(v, (bool, np.bool_, np.complexfloating, np.timedelta64, np.datetime64)):
         return False
     return isinstance(v, (numbers.Real, np.number, decimal.Decimal))  # Decimal: a database's NUMERIC column
-
-
-def check_number_column(values, name):
-    """Refuse a column of numbers (float64, NaN = missing) that holds infinity or numbers beyond float32's range,
-    which the networks compute in, naming the column and the fix."""
-    if np.isinf(values).any():
-        raise ValueError(f"Column {name} of X contains infinity: replace it with a finite number or a missing "
-                         "value (NaN).")
-    if (np.abs(values) > np.finfo(np.float32).max).any():
-        raise ValueError(f"Column {name} of X holds values beyond float32's range (3.4e38), which the networks "
-                         "compute in: rescale it (e.g. divide it by a power of ten, or take its logarithm).")
-
-
-def _check_exact_in_float64(values, name):
-    check_exact_in_float64(values, f"Column {name}", "if they are identifiers, leave the column out (or pass it as "
-                           "categories, .astype(str)); if a quantity, subtract an offset first.")
 
 
 def rows_as_array(X):
@@ -112,12 +52,15 @@ def rows_as_array(X):
         plain = np.asarray(X)
     except ValueError:  # ragged rows: left to the input checks, which name the problem
         return X
-    if plain.dtype.kind not in "US" or plain.ndim != 2:
+    if plain.dtype.kind not in "USf" or plain.ndim != 2:
         return X
     cells = np.array(X, dtype=object)
-    if cells.shape == plain.shape and any(not isinstance(v, str) for v in cells.ravel()):
-        return cells
-    return X
+    if cells.shape != plain.shape:
+        return X
+    if plain.dtype.kind == "f":  # whole numbers beyond 2**53 among floats: checked as numbers, not merged unseen
+        big = any(isinstance(v, numbers.Integral) and abs(v) > 2**53 for v in cells.ravel())
+        return cells if big else X
+    return cells if any(not isinstance(v, str) for v in cells.ravel()) else X
 
 
 def _missing(values):
@@ -144,7 +87,9 @@ def placeholder_cells(values):
     if len(present) == 0 or _share_of_numbers(present[::max(1, len(present) // 200)]) < 0.3:  # text leaves at once
         return None
     text = pd.Series(present).map(lambda v: v.strip() if isinstance(v, str) else v)
-    parsed = pd.to_numeric(text.where(~text.map(lambda v: isinstance(v, (bool, np.bool_)))), errors="coerce")
+    is_text = text.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
+    # numbers as they are (10**400 has no float), text parsed (booleans are neither)
+    parsed = text.where(text.map(_is_number)).where(~is_text, pd.to_numeric(text.where(is_text), errors="coerce"))
     numeric = parsed.notna().to_numpy()
     if numeric.all() or numeric.mean() < 0.5 or parsed[numeric].nunique() < _FEWEST_NUMBERS:
         return None
@@ -223,7 +168,9 @@ def describe_placeholders(cells):
 
 def _column_kind(values, name, fitting=True):
     """'numeric' or 'categorical' for one column of an object array, from its values (in ``fit``, columns of
-    numbers or dates written as text are refused: :func:`numbers_as_text`)."""
+    numbers or dates written as text are refused: :func:`numbers_as_text`; numbers float64 cannot hold or tell
+    apart always)."""
+    check_float64_column(values, name)  # (before pandas' missing-value test, which fails on Decimal('sNaN'))
     present = values[~_missing(values)]
     kinds = set()
     for v in present[:100_000]:
@@ -237,6 +184,7 @@ def _column_kind(values, name, fitting=True):
             raise TypeError(f"Column {name} holds a value of type {type(v).__name__} ({v!r:.40}): the argument must "
                             "be a string or a number in every cell (or missing).")
     if kinds and kinds <= {"number", "boolean"}:  # booleans are 0/1 numbers, as in a bool column
+        check_exact_column(present, name)  # Python ints of 2**62 + i: merged by float64 as an int64 column would be
         return "numeric"
     cells = placeholder_cells(present)
     found = numbers_as_text(present) if fitting and not cells else None
@@ -281,7 +229,7 @@ def frame_column(col, fitting=True):
                         "their modulus and angle) as columns of real numbers.")
     if pd.api.types.is_bool_dtype(dtype) or pd.api.types.is_numeric_dtype(dtype):
         if pd.api.types.is_integer_dtype(dtype):
-            _check_exact_in_float64(col.dropna().to_numpy(dtype=np.int64 if dtype.kind == "i" else np.uint64),
+            check_exact_column(col.dropna().to_numpy(dtype=np.int64 if dtype.kind == "i" else np.uint64),
                                     repr(col.name))
         return "numeric", col.to_numpy(dtype=np.float64, na_value=np.nan)
     _check_not_time(dtype, f"Column {col.name!r}")
@@ -321,7 +269,8 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
     offset_ : ndarray of shape (n_numeric,)
         Subtracted from each numeric column, in float64, before the cast to float32: the
         median of the columns float32 could not resolve otherwise (values such as 1e9 + i),
-        0 for the others.
+        0 for the others. A sparse X is not offset (its zeros would change): a column that
+        would need it is refused where float32 merges its values.
     has_missing_ : ndarray of bool, shape (n_numeric,)
         Numeric columns with missing values in ``fit``: the network gets an indicator
         for each.
@@ -352,11 +301,12 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
             self.categories_ = []
             self._categories_are_strings = []
             self.center_, self.scale_ = robust_statistics(columns)
-            self.offset_ = np.zeros(columns.shape[1])  # sparse values stay as they are
-            self.has_missing_ = np.zeros(columns.shape[1], dtype=bool)
             by_column = columns.tocsc()  # (once: a column slice of a CSR matrix reads every row)
-            self.binary_ = np.array([_at_most_two_values(_sparse_column_values(by_column, j))
-                                     for j in range(columns.shape[1])], dtype=bool)
+            distinct = [sparse_column_values(by_column, j) for j in range(columns.shape[1])]
+            self.offset_ = float32_offsets(self.center_, self.scale_, distinct.__getitem__, self._name, sparse=True)
+            check_float32_column_values(columns, [self._name(j) for j in range(columns.shape[1])])
+            self.has_missing_ = np.zeros(columns.shape[1], dtype=bool)
+            self.binary_ = np.array([at_most_two_values(values) for values in distinct], dtype=bool)
             return self
         kinds = [kind for kind, _ in columns]
         self.numeric_columns_ = np.array([j for j, k in enumerate(kinds) if k == "numeric"], dtype=np.int64)
@@ -386,9 +336,11 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
             self._categories_are_strings.append(bool(len(cats)) and all(isinstance(c, str) for c in cats))
         numbers_ = self._numeric_matrix(columns)
         self.center_, self.scale_ = robust_statistics(numbers_)
-        self.offset_ = self._float32_offsets()
+        self.offset_ = float32_offsets(self.center_, self.scale_, lambda i: numbers_[:, i],
+                                       lambda i: self._name(self.numeric_columns_[i]))
+        check_float32_column_values(numbers_ - self.offset_, [self._name(j) for j in self.numeric_columns_])
         self.has_missing_ = np.isnan(numbers_).any(axis=0)
-        self.binary_ = np.array([_at_most_two_values(col) for col in numbers_.T], dtype=bool)
+        self.binary_ = np.array([at_most_two_values(col) for col in numbers_.T], dtype=bool)
         return self
 
     def transform(self, X):
@@ -438,20 +390,6 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
                           "partial_fit: give it every category (or fit on all the data).", UserWarning, stacklevel=6)
 
     # -- helpers -----------------------------------------------------------------------------
-    def _float32_offsets(self):
-        """What to subtract from each numeric column, in float64, before the float32 cast: its median where
-        float32 could not tell its values apart (timestamps, ids: 1e9 + i), 0 elsewhere. A column whose
-        spread float32 cannot hold at all (under 1e-30) is refused."""
-        tiny = (self.scale_ > _LARGEST_SCALE)
-        if tiny.any():
-            j = int(np.argmax(tiny))
-            raise ValueError(f"Column {self._name(self.numeric_columns_[j])} holds values within "
-                             f"{1 / self.scale_[j]:.1e} of each other, too close for float32, which the network "
-                             "computes in: rescale it (multiply it by a power of ten).")
-        resolution = np.abs(self.center_) * np.finfo(np.float32).eps  # float32's step near the median
-        coarse = (self.scale_ > 0) & (resolution * self.scale_ > 1e-4)
-        return np.where(coarse, self.center_, 0.0)
-
     def _name(self, j):
         names = getattr(self, "feature_names_in_", None)
         return repr(names[j]) if names is not None else str(j)
@@ -477,6 +415,7 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
             X = X.astype(np.float64)
             if not np.isfinite(X.data).all():
                 raise ValueError("Input X contains NaN or infinity; a sparse X must hold finite numbers.")
+            check_sparse_numbers(X, self._name)
             return X
         if X.dtype.kind in "biuf":
             return [("numeric", X[:, j]) for j in range(X.shape[1])]
@@ -498,7 +437,7 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
             if values.dtype == object:
                 values = np.where(_missing(values), np.nan, values)
             elif values.dtype.kind in "iu":
-                _check_exact_in_float64(values, self._name(j))
+                check_exact_column(values, self._name(j))
             out[:, i] = np.asarray(values, dtype=np.float64)
             check_number_column(out[:, i], self._name(j))
         return out

@@ -26,16 +26,15 @@ from sklearn.utils.validation import _num_samples
 from sklearn.utils.validation import validate_data as _sklearn_validate_data
 from torch.overrides import TorchFunctionMode
 
-__all__ = ["MAX_MAGNITUDE", "NetworkTooLarge", "build_within_memory", "check_callbacks", "check_fit_params",
-           "check_exact_in_float64", "check_magnitude", "check_non_negative_weights", "check_positive_int",
-           "check_sizes", "check_unique_columns", "check_validation_data", "check_width", "class_weight_vector",
-           "compressed_opener",
-           "first_non_string", "float32_features", "memory_limit", "numbered_lines", "positive_rows",
-           "reads_as_number", "refuse_data_loader", "validate_data"]
+from ._numbers import (MAX_MAGNITUDE, check_exact_in_float64, check_float32_columns, check_float64_cells,
+                       check_magnitude, float32_features)
 
-# sknn trains in float32 (largest value 3.4e38): inputs or targets above this make squares
-# (losses, batch-norm variances, Adam's second moments) overflow, and training meaningless.
-MAX_MAGNITUDE = 1e15
+__all__ = ["MAX_MAGNITUDE", "NetworkTooLarge", "build_within_memory", "check_callbacks", "check_fit_params",
+           "check_exact_in_float64", "check_float32_columns", "check_float64_cells", "check_magnitude",
+           "check_non_negative_weights", "check_positive_int", "check_sizes", "check_unique_columns",
+           "check_validation_data", "check_width", "class_weight_vector", "compressed_opener", "first_non_string",
+           "float32_features", "memory_limit", "numbered_lines", "positive_rows", "reads_as_number",
+           "refuse_data_loader", "validate_data"]
 
 
 # -- parameters -------------------------------------------------------------------------------
@@ -202,48 +201,7 @@ def check_fit_params(est):
         _class_weight_values(class_weight)
 
 
-# -- values ---------------------------------------------------------------------------------------
-def check_exact_in_float64(values, name, fix):
-    """Refuse whole numbers beyond 2**53 that float64, in which sknn takes its statistics, would merge (2**62 + i
-    would all become one value). ``values``: an integer array; ``name``: what holds them; ``fix``: what to do."""
-    values = np.asarray(values).ravel()
-    big = values[(values > 2**53) | (values < -(2**53))] if values.dtype.kind in "iu" else values[:0]
-    if len(big) and len(np.unique(big)) > len(np.unique(big.astype(np.float64))):
-        raise ValueError(f"{name} holds whole numbers as large as {int(np.abs(big).max())}, which differ by less "
-                         f"than float64 can tell apart beyond 2**53: {fix}")
-
-
-def check_magnitude(values, name, fix):
-    """Refuse numbers that are NaN, infinite or larger than ``MAX_MAGNITUDE`` in absolute value.
-
-    Parameters
-    ----------
-    values : ndarray or sparse matrix, of any numeric dtype (checked before a cast to float32)
-    name : str, what holds them (``'X'``, ``'y'``, ``'X[3]'``...)
-    fix : str, the sentence that says what to do
-    """
-    data = values.data if sp.issparse(values) else np.asarray(values)
-    if data.dtype.kind not in "iuf" or data.size == 0:
-        return values
-    lo, hi = data.min(), data.max()
-    if data.dtype.kind == "f" and (np.isnan(lo) or np.isnan(hi)):
-        raise ValueError(f"{name} contains NaN: impute or drop the missing values first.")
-    biggest = max(abs(float(lo)), abs(float(hi)))
-    if not math.isfinite(biggest):
-        raise ValueError(f"{name} contains infinity: replace or drop those values first.")
-    if biggest > MAX_MAGNITUDE:
-        raise ValueError(f"{name} holds values up to {biggest:.3g} in absolute value, too large for dtype('float32'), "
-                         f"in which sknn trains: beyond {MAX_MAGNITUDE:.0e}, losses and gradients overflow (float32 "
-                         f"ends at 3.4e+38) and training is meaningless. {fix}")
-    return values
-
-
-def float32_features(X, name="X"):
-    """Features (an array or a sparse matrix, float32 or float64) checked by :func:`check_magnitude`, as float32."""
-    check_magnitude(X, name, fix="Scale the features first, e.g. make_pipeline(StandardScaler(), estimator).")
-    return X.astype(np.float32, copy=False)
-
-
+# -- values (the checks of numbers are in sknn._numbers) ------------------------------------------
 def check_width(n_values, expected, name, expected_name, unit="values per row"):
     """Refuse input of ``n_values`` values where ``expected`` are needed, naming both."""
     if n_values != expected:
@@ -365,10 +323,14 @@ def validate_data(estimator, X, *args, **kwargs):
 
 
 def raw_input_checked(check, *args):
-    """``check(*args)`` of an estimator reading X as it is (``preprocessing=None``), with scikit-learn's messages
-    for text and NaN in X, which suggest other estimators or name no fix, replaced by ones that do."""
+    """``check(*args)`` of an estimator reading X as it is (``preprocessing=None``; ``args``: X, y in a fit, then
+    ``reset``), with scikit-learn's messages for text and NaN in X, which suggest other estimators or name no fix,
+    replaced by ones that do. In a new fit (``reset``), X's columns that float32 would lose are refused
+    (:func:`check_float32_columns`): the network would never see what they hold."""
+    X = args[0]
+    check_float64_cells(X.to_numpy() if hasattr(X, "columns") else X, "X", _RAW_FIX)
     try:
-        return check(*args)
+        checked = check(*args)
     except ValueError as exc:  # scikit-learn's messages, which suggest other estimators or name no fix
         text = "could not convert string to float" in str(exc)
         if not text and "encoded as NaN" not in str(exc):
@@ -378,6 +340,21 @@ def raw_input_checked(check, *args):
                      else ("NaN", "handles missing values, or impute them first (e.g. SimpleImputer in a Pipeline)"))
         raise ValueError(f"Input X contains {what}: with preprocessing=None the network reads X as it is; fit "
                          f"with preprocessing='auto' (the default), which {fix}.") from None
+    if args[-1] is True:
+        names = [repr(c) for c in X.columns] if hasattr(X, "columns") else None
+        check_float32_columns(_as_float64(X), "X", _RAW_FIX, names=names)
+    return checked
+
+
+_RAW_FIX = "Scale it first, in float64 (e.g. make_pipeline(StandardScaler(), estimator))."
+
+
+def _as_float64(X):
+    """X (checked numbers) as the float64 matrix that becomes float32; None when X is float32 already."""
+    if sp.issparse(X):
+        return X if X.dtype == np.float64 else X.astype(np.float64) if X.dtype.kind in "iub" else None
+    values = np.asarray(X)
+    return None if values.dtype == np.float32 else values.astype(np.float64)
 
 
 def refuse_data_loader(X, caller):

@@ -1,0 +1,224 @@
+"""Checks of numbers against what float64 (in which sknn takes its statistics) and float32 (in which the networks
+compute) can hold: one helper per rule, each naming the input and the fix (re-exported by :mod:`sknn._validation`).
+"""
+
+import decimal
+import math
+import warnings
+from fractions import Fraction
+from numbers import Integral
+
+import numpy as np
+import scipy.sparse as sp
+
+__all__ = ["MAX_MAGNITUDE", "check_exact_in_float64", "check_float32_columns", "check_float64_cells",
+           "check_magnitude", "float32_features", "is_signaling_nan", "short_repr"]
+
+# sknn trains in float32 (largest value 3.4e38): inputs or targets above this make squares
+# (losses, batch-norm variances, Adam's second moments) overflow, and training meaningless.
+MAX_MAGNITUDE = 1e15
+_FLOAT64_MAX = float(np.finfo(np.float64).max)
+_EXACT_LIMIT = 2**53  # whole numbers beyond it are not all exact in float64
+# float64 steps within which a column's values differ by rounding alone (an ulp per operation of a computation)
+_ROUNDING_STEPS = 2**14
+
+
+def is_signaling_nan(v):
+    """Whether ``v`` is Decimal('sNaN'), which pandas' missing-value test and numpy's float cast fail on."""
+    return isinstance(v, decimal.Decimal) and v.is_snan()
+
+
+def _may_leave_float64(kind):
+    """Whether cells of the type ``kind`` may be numbers float64 cannot hold or whole numbers it cannot tell apart."""
+    return (issubclass(kind, (decimal.Decimal, Integral, Fraction, np.floating))
+            and not issubclass(kind, (bool, np.bool_, float)))
+
+
+def _as_floats(cells):
+    """The object array ``cells`` as float64 (None: NaN), or None where a cell does not convert (text, pd.NA,
+    a number beyond float64's range, a signaling NaN)."""
+    try:
+        with np.errstate(over="ignore", invalid="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            return cells.astype(np.float64)
+    except (TypeError, ValueError, ArithmeticError):  # (OverflowError, decimal.InvalidOperation: ArithmeticError)
+        return None
+
+
+def short_repr(v):
+    """A cell for a message, short even for a whole number of thousands of digits."""
+    if isinstance(v, Integral) and not isinstance(v, (bool, np.bool_)) and abs(int(v)) > 10**40:
+        return f"a whole number of {len(str(abs(int(v)))) if abs(int(v)).bit_length() < 13000 else 'thousands of'} " \
+               "digits"
+    if isinstance(v, Fraction) and abs(v) > 10**40:
+        return f"the fraction {v!r:.40}..."
+    return f"{v!r:.60}"
+
+
+def _beyond_float64(v):
+    """Whether the number ``v`` is finite but beyond float64's range (10**400, Decimal('1e400'))."""
+    if isinstance(v, (bool, np.bool_, str)):
+        return False
+    if isinstance(v, decimal.Decimal):
+        return v.is_finite() and abs(v) > decimal.Decimal(_FLOAT64_MAX)
+    if isinstance(v, (Integral, Fraction)):
+        return abs(v) > _FLOAT64_MAX  # (exact comparison of a Python int or Fraction with a float)
+    if isinstance(v, np.floating):  # np.longdouble: finite up to 1e4932
+        return bool(np.isfinite(v)) and abs(v) > _FLOAT64_MAX
+    return False
+
+
+def check_float64_cells(values, name, fix):
+    """Refuse a cell of an object array that float64, in which sknn reads numbers, cannot hold: a finite number
+    beyond its range (10**400, Fraction(10**400), Decimal('1e400'), which numpy fails on or makes infinite), or a
+    signaling NaN (Decimal('sNaN'), which pandas and numpy fail on). ``fix``: what to do about the first."""
+    cells = np.asarray(values, dtype=object).ravel() if isinstance(values, (list, tuple)) else np.asarray(values)
+    if cells.dtype != object:
+        return
+    cells = cells.ravel()
+    if not any(_may_leave_float64(kind) for kind in set(map(type, cells))):  # (text, floats, None: at once)
+        return
+    floats = _as_floats(cells)
+    suspects = range(len(cells)) if floats is None else np.flatnonzero(np.isinf(floats))
+    for i in suspects:
+        v = cells[i]
+        if not _may_leave_float64(type(v)):
+            continue
+        if is_signaling_nan(v):
+            raise ValueError(f"{name} holds a signaling NaN, {v!r} (at position {i}), which numpy and pandas cannot "
+                             "read: replace it with a number, or with a missing value (None) where missing values "
+                             "are allowed.")
+        if _beyond_float64(v):
+            raise ValueError(f"{name} holds {short_repr(v)} (at position {i}), beyond float64's range (1.8e+308), in "
+                             f"which sknn reads numbers: {fix}")
+
+
+def _whole_numbers_beyond_exact(values):
+    """The whole numbers of ``values`` beyond 2**53 in magnitude, as an int64/uint64 array or a list of Python ints
+    (those of an object array: Python ints, numpy integers, integral Decimals and Fractions within float64's
+    range)."""
+    if values.dtype.kind in "iu":
+        return values[(values > _EXACT_LIMIT) | (values < -_EXACT_LIMIT)]
+    if values.dtype != object or not any(_may_leave_float64(kind) for kind in set(map(type, values))):
+        return values[:0]
+    floats = _as_floats(values)
+    suspects = values if floats is None else values[~(np.abs(floats) <= _EXACT_LIMIT)]  # (NaN: a suspect)
+    whole = []
+    for v in suspects:
+        if isinstance(v, (bool, np.bool_)) or not isinstance(v, (Integral, Fraction, decimal.Decimal)):
+            continue
+        if isinstance(v, decimal.Decimal) and not v.is_finite() or _beyond_float64(v) or v != int(v):
+            continue  # (infinity, NaN and numbers beyond float64's range: refused by their own checks)
+        if abs(int(v)) > _EXACT_LIMIT:
+            whole.append(int(v))
+    return whole
+
+
+def check_exact_in_float64(values, name, fix):
+    """Refuse whole numbers beyond 2**53 that float64, in which sknn takes its statistics, would merge (2**62 + i
+    would all become one value). ``values``: an integer array, or an object array or list whose cells may be
+    whole numbers (Python ints, integral Decimals); ``name``: what holds them; ``fix``: what to do."""
+    values = np.asarray(values, dtype=object) if isinstance(values, (list, tuple)) else np.asarray(values)
+    big = _whole_numbers_beyond_exact(values.ravel())
+    if not len(big):
+        return
+    big = big.tolist() if isinstance(big, np.ndarray) else big  # Python ints: no wrap of abs(-2**63)
+    if len(set(big)) > len({float(v) for v in big}):
+        extreme = max(big, key=abs)
+        size = f"as large as {extreme}" if extreme > 0 else f"as large in magnitude as {extreme}"
+        raise ValueError(f"{name} holds whole numbers {size}, which differ by less than float64 can tell apart "
+                         f"beyond 2**53: {fix}")
+
+
+def check_magnitude(values, name, fix):
+    """Refuse numbers that are NaN, infinite or larger than ``MAX_MAGNITUDE`` in absolute value.
+
+    Parameters
+    ----------
+    values : ndarray or sparse matrix, of any numeric dtype (checked before a cast to float32)
+    name : str, what holds them (``'X'``, ``'y'``, ``'X[3]'``...)
+    fix : str, the sentence that says what to do
+    """
+    data = values.data if sp.issparse(values) else np.asarray(values)
+    if data.dtype.kind not in "iuf" or data.size == 0:
+        return values
+    lo, hi = data.min(), data.max()
+    if data.dtype.kind == "f" and (np.isnan(lo) or np.isnan(hi)):
+        raise ValueError(f"{name} contains NaN: impute or drop the missing values first.")
+    biggest = max(abs(float(lo)), abs(float(hi)))
+    if not math.isfinite(biggest):
+        raise ValueError(f"{name} contains infinity: replace or drop those values first.")
+    if biggest > MAX_MAGNITUDE:
+        raise ValueError(f"{name} holds values up to {biggest:.3g} in absolute value, too large for dtype('float32'), "
+                         f"in which sknn trains: beyond {MAX_MAGNITUDE:.0e}, losses and gradients overflow (float32 "
+                         f"ends at 3.4e+38) and training is meaningless. {fix}")
+    return values
+
+
+def float32_features(X, name="X"):
+    """Features (an array or a sparse matrix, float32 or float64) checked by :func:`check_magnitude`, as float32."""
+    check_magnitude(X, name, fix="Scale the features first, e.g. make_pipeline(StandardScaler(), estimator).")
+    return X.astype(np.float32, copy=False)
+
+
+def _nonzero_statistics(X):
+    """(count, mean, standard deviation, largest magnitude) of each column's values other than 0 and NaN, for a
+    float64 matrix (dense: in blocks of columns, a copy of some 128 MB at most; sparse: its stored values)."""
+    if sp.issparse(X):
+        X = X.tocsr()
+        keep = (X.data != 0) & ~np.isnan(X.data)
+        data, columns = X.data[keep], X.indices[keep]
+        count = np.bincount(columns, minlength=X.shape[1]).astype(np.float64)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = np.bincount(columns, data, minlength=X.shape[1]) / count
+            std = np.sqrt(np.bincount(columns, (data - mean[columns]) ** 2, minlength=X.shape[1]) / count)
+        biggest = np.zeros(X.shape[1])
+        np.maximum.at(biggest, columns, np.abs(data))
+        return count, mean, std, biggest
+    parts, width = [], max(1, 2**24 // max(1, X.shape[0]))
+    for start in range(0, X.shape[1], width):
+        block = X[:, start:start + width]
+        mask = (block != 0) & ~np.isnan(block)
+        count = mask.sum(axis=0).astype(np.float64)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = np.where(mask, block, 0.0).sum(axis=0) / count
+            std = np.sqrt((np.where(mask, block - mean, 0.0) ** 2).sum(axis=0) / count)
+        parts.append((count, mean, std, np.where(mask, np.abs(block), 0.0).max(axis=0, initial=0.0)))
+    return tuple(np.concatenate(p) for p in zip(*parts))
+
+
+def _nonzero_column(X, j):
+    """The values of column ``j`` of a float matrix other than 0 and NaN."""
+    values = X[:, [j]].toarray().ravel() if sp.issparse(X) else X[:, j]
+    return values[(values != 0) & ~np.isnan(values)]
+
+
+def check_float32_columns(X, name, fix, names=None):
+    """Refuse a column of the float64 matrix ``X`` (dense or sparse) that the cast to float32, in which the networks
+    compute, would lose: one whose values other than 0 all lie below float32's smallest normal number (1.2e-38: they
+    become 0, or keep a few bits), or whose values other than 0 spread less than float32's step at their magnitude
+    (1e9 + 10 * x: a standard deviation of 10 where float32's step is 64) and become fewer distinct values (counted
+    before and after the cast). Values that differ by float64's rounding alone (within a few thousand of its steps:
+    0.1 * 3 and 0.3) count as one. Zeros stay apart: 0 is exact in float32. ``names``: each column's name for the
+    messages (e.g. "'price'"), else its position."""
+    if getattr(X, "dtype", None) != np.float64 or X.ndim != 2 or X.shape[0] == 0 or X.shape[1] == 0:
+        return
+    count, mean, std, biggest = _nonzero_statistics(X)
+    smallest_normal = np.finfo(np.float32).tiny
+    magnitude = np.nan_to_num(np.abs(mean))
+    with np.errstate(over="ignore", invalid="ignore"):
+        step = np.spacing(magnitude.astype(np.float32)).astype(np.float64)  # float32's step at the mean
+        underflow = (count > 0) & (biggest < smallest_normal)
+        merging = (count > 1) & (std < step) & (std > _ROUNDING_STEPS * np.spacing(magnitude))
+    for j in np.flatnonzero(underflow | merging):
+        column = f"Column {names[j] if names is not None else j} of {name}"
+        if underflow[j]:
+            raise ValueError(f"{column} holds no value larger than {biggest[j]:.2e} in magnitude but 0, below "
+                             f"float32's smallest normal number ({smallest_normal:.2e}), in which the network "
+                             f"computes: its values would become 0 or lose their precision. {fix}")
+        values = _nonzero_column(X, j)
+        distinct, kept = len(np.unique(values)), len(np.unique(values.astype(np.float32)))
+        if kept < distinct:
+            raise ValueError(f"{column} holds {distinct} distinct values around {mean[j]:.10g}, spread by "
+                             f"{std[j]:.3g} (their standard deviation), which float32, in which the network "
+                             f"computes, makes {kept} (its step there is {step[j]:.3g}). {fix}")

@@ -1,0 +1,134 @@
+"""The numeric columns of a table (:mod:`sknn._tabular`): their statistics, and what float32, in which the networks
+compute, can hold of them (its range, its resolution: the offsets subtracted in float64 before the cast).
+"""
+
+import warnings
+
+import numpy as np
+import scipy.sparse as sp
+
+from ._validation import check_exact_in_float64, check_float32_columns, check_float64_cells
+
+__all__ = ["at_most_two_values", "check_exact_column", "check_float32_column_values", "check_float64_column",
+           "check_number_column", "check_sparse_numbers", "float32_offsets", "robust_statistics",
+           "sparse_column_values"]
+
+_LARGEST_SCALE = 1e30  # 1 / spread: columns spread over less than 1e-30 are refused (float32 cannot hold them)
+_STAT_ROWS = 200_000  # the medians and scales of larger tables come from a sample of this many rows
+
+
+def robust_statistics(X, random_state=0):
+    """Median and robust scale of each column of the float matrix ``X`` (NaN = missing).
+
+    The scale is 1 / interquartile range, or 2 / range where the quartiles coincide (a
+    column that is mostly one value), or 0 for a constant or all-missing column (which then
+    carries no information). On more than 200,000 rows they are estimated on a sample.
+    """
+    if sp.issparse(X):
+        X = X.tocsr()
+    n = X.shape[0]
+    if n > _STAT_ROWS:
+        rows = np.sort(np.random.RandomState(random_state).choice(n, _STAT_ROWS, replace=False))
+        X = X[rows]
+    X = X.toarray() if sp.issparse(X) else X
+    X = np.asarray(X, dtype=np.float64)
+    if X.shape[1] == 0:
+        return np.zeros(0), np.zeros(0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-missing columns
+        q25, median, q75 = np.nanquantile(X, [0.25, 0.5, 0.75], axis=0)
+        spread = q75 - q25
+        half_range = 0.5 * (np.nanmax(X, axis=0) - np.nanmin(X, axis=0))
+    spread = np.where(spread > 0, spread, half_range)
+    valid = np.isfinite(spread) & (spread > 0)
+    with np.errstate(over="ignore"):  # a spread of subnormal numbers (1e-310): an infinite scale, refused later
+        scale = np.where(valid, 1.0 / np.where(valid, spread, 1.0), 0.0)
+    return np.nan_to_num(median, nan=0.0), scale
+
+
+def at_most_two_values(column):
+    """Whether a float column (NaN = missing) holds at most two distinct values."""
+    present = column[~np.isnan(column)]
+    if len(present) == 0:
+        return True
+    other = present[present != present[0]]
+    return len(other) == 0 or bool((other == other[0]).all())
+
+
+def sparse_column_values(matrix, j):
+    """The distinct values of column ``j`` of a CSC matrix, its implicit zeros included (as floats)."""
+    values = np.asarray(matrix.data[matrix.indptr[j]:matrix.indptr[j + 1]], dtype=np.float64)
+    return np.unique(np.r_[values, 0.0] if len(values) < matrix.shape[0] else values)
+
+
+def check_number_column(values, name):
+    """Refuse a column of numbers (float64, NaN = missing) that holds infinity or numbers beyond float32's range,
+    which the networks compute in, naming the column and the fix."""
+    if np.isinf(values).any():
+        raise ValueError(f"Column {name} of X contains infinity: replace it with a finite number or a missing "
+                         "value (NaN).")
+    if (np.abs(values) > np.finfo(np.float32).max).any():
+        raise ValueError(f"Column {name} of X holds values beyond float32's range (3.4e38), which the networks "
+                         "compute in: rescale it (e.g. divide it by a power of ten, or take its logarithm).")
+
+
+def check_sparse_numbers(matrix, name_of):
+    """:func:`check_number_column` on the stored values of each column of a CSR matrix of float64 (``name_of(j)``:
+    the name of column ``j``), which the cast to float32 would make infinite."""
+    beyond = np.flatnonzero(np.abs(matrix.data) > np.finfo(np.float32).max)
+    if len(beyond):
+        j = matrix.indices[beyond[0]]
+        check_number_column(matrix.data[matrix.indices == j], name_of(j))
+
+
+def check_exact_column(values, name):
+    """:func:`sknn._validation.check_exact_in_float64` for column ``name`` of X, with the fixes for a column."""
+    check_exact_in_float64(values, f"Column {name}", "if they are identifiers, leave the column out (or pass it as "
+                           "categories, .astype(str)); if a quantity, subtract an offset first.")
+
+
+def check_float64_column(values, name):
+    """:func:`sknn._validation.check_float64_cells` for an object column ``name`` of X, with the fixes for a column."""
+    check_float64_cells(values, f"Column {name} of X", "rescale it (divide it by a power of ten, or take its "
+                        "logarithm); if it holds codes or identifiers, pass it as text (.astype(str)).")
+
+
+def check_float32_column_values(values, names):
+    """:func:`sknn._validation.check_float32_columns` for the numeric columns of X as they are cast to float32 (less
+    their offsets), named ``names``: those whose values other than 0 lie far from 0 and close together, which the
+    offsets (medians, taken with the zeros) leave as they are."""
+    check_float32_columns(values, "X", "Subtract an offset from it first, in float64 (if its zeros mark missing "
+                          "values, make them NaN instead: its median then becomes its offset).", names=names)
+
+
+def float32_offsets(center, scale, column_values, name_of, sparse=False):
+    """What to subtract from each numeric column, in float64, before the float32 cast: its median (``center``) where
+    float32 could not tell its values apart (timestamps, ids: 1e9 + i), 0 elsewhere. A column whose spread float32
+    cannot hold at all (under 1e-30) is refused.
+
+    ``column_values(i)``: the values of column ``i`` (for the messages); ``name_of(i)``: its name. A ``sparse`` X
+    cannot be offset (its implicit zeros would change): a column that would need one is refused when float32 merges
+    its distinct values, and gets no offset otherwise (float32 holds them as they are).
+    """
+    tiny = scale > _LARGEST_SCALE
+    if tiny.any():
+        i = int(np.argmax(tiny))
+        values = column_values(i)
+        present = values[~np.isnan(values)]
+        spread = 1 / scale[i] if np.isfinite(scale[i]) else float(np.ptp(present))  # (1 / inf: 0, not the spread)
+        raise ValueError(f"Column {name_of(i)} holds values within {spread:.1e} of each other, too close for "
+                         "float32, which the network computes in: rescale it (multiply it by a power of ten).")
+    resolution = np.abs(center) * np.finfo(np.float32).eps  # float32's step near the median
+    offsets = np.where((scale > 0) & (resolution * scale > 1e-4), center, 0.0)
+    if not sparse:
+        return offsets
+    for i in np.flatnonzero(offsets):
+        distinct = np.unique(column_values(i))
+        kept = len(np.unique(distinct.astype(np.float32)))
+        if kept < len(distinct):
+            raise ValueError(f"Column {name_of(i)} of the sparse X holds {len(distinct)} distinct values around "
+                             f"{center[i]:.6g}, which float32, in which the network computes, makes {kept}. A dense "
+                             "X gets its median subtracted first, in float64; a sparse one cannot be (its zeros "
+                             "would change): pass X dense (X.toarray()), or subtract an offset from that column "
+                             "first.")
+    return np.zeros_like(offsets)
