@@ -162,7 +162,8 @@ def _read_text(f, fname, vectors, encoding, unicode_errors, first_line=2):
             parts = raw.decode(encoding, errors=unicode_errors).rstrip().split(" ")
         except UnicodeDecodeError as exc:
             raise ValueError(f"{fname!r}, line {i + first_line}: not {encoding} text ({exc}); pass "
-                             "unicode_errors='replace' to read it anyway, or binary=True for the binary format.") from None
+                             "unicode_errors='replace' to read it anyway, or binary=True for the binary "
+                             "format.") from None
         if len(parts) != size + 1:
             raise ValueError(f"{fname!r}, line {i + first_line}: expected a word and {size} numbers, got "
                              f"{len(parts) - 1} numbers.")

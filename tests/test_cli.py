@@ -65,8 +65,8 @@ def csvs(tmp_path):
 BAD = [
     (["compare", "--models", ","], "--models names nothing"),
     (["compare", "--data", ","], "--data names nothing; give comma-separated names, e.g. --data iris,wine"),
-    (["compare", "--models", "trees"], "Unknown model 'trees'; choose among baseline, boosting, catboost, dummy, forest, "
-                                       "lightgbm, linear, network, xgboost."),  # the options, not the Python API's
+    (["compare", "--models", "trees"], "Unknown model 'trees'; choose among baseline, boosting, catboost, dummy, "
+                                       "forest, lightgbm, linear, network, xgboost."),  # the options, not the Python API's
     (["compare", "--report", "{tmp}/missing/dir/report.html"], "no such folder"),
     (["compare", "--report", "{tmp}"], "is a folder"),
     (["compare", "--plots", "{tmp}/a_file"], "is a file"),
@@ -128,7 +128,8 @@ BAD = [
     (["compare", "--data", "mnist"], "unknown data set 'mnist'"),
     (["compare", "--data", "diabetes", "--scoring", "accuracy"], "is for classification but the task is regression"),
     (["compare", "--test", "z-test"], "invalid choice: 'z-test'"),
-    (["compare", "--frobnicate"], "sknn compare: error: unrecognized arguments: --frobnicate (see sknn compare --help)"),
+    (["compare", "--frobnicate"],
+     "sknn compare: error: unrecognized arguments: --frobnicate (see sknn compare --help)"),
     (["compare", "{tmp}/iris.csv", "--target", "species"],
      "unrecognized arguments: {tmp}/iris.csv; a CSV file or folder is given as --csv {tmp}/iris.csv"),
     (["compare", "--random-state", "x"], "--random-state must be a whole number"),
