@@ -65,8 +65,9 @@ def csvs(tmp_path):
 BAD = [
     (["compare", "--models", ","], "--models names nothing"),
     (["compare", "--data", ","], "--data names nothing; give comma-separated names, e.g. --data iris,wine"),
-    (["compare", "--models", "trees"], "Unknown model 'trees'; choose among baseline, boosting, catboost, dummy, "
-                                       "forest, lightgbm, linear, network, xgboost."),  # the options, not the Python API's
+    (["compare", "--models", "trees"],  # the options, not the Python API's
+     "Unknown model 'trees'; choose among baseline, boosting, catboost, dummy, forest, lightgbm, linear, network, "
+     "xgboost."),
     (["compare", "--report", "{tmp}/missing/dir/report.html"], "no such folder"),
     (["compare", "--report", "{tmp}"], "is a folder"),
     (["compare", "--plots", "{tmp}/a_file"], "is a file"),
