@@ -39,7 +39,8 @@ def _trains_batch_norm(module):
     was_training = module.training
     module.train()
     try:
-        return any(isinstance(m, torch.nn.modules.batchnorm._BatchNorm) and m.training for m in module.modules())
+        return any(isinstance(m, torch.nn.modules.batchnorm._BatchNorm) and (m.training or not m.track_running_stats)
+                   for m in module.modules())  # (without running statistics it normalises by the batch always)
     finally:
         module.train(was_training)
 

@@ -271,7 +271,8 @@ def _preprocessor(X, scale):
     steps = []
     if np.ndim(X) > 2:  # images: the tabular models see one row of pixels per image
         steps.append(FunctionTransformer(_flatten_images))
-    elif _has_missing_numbers(X):  # as a DataFrame's numeric columns (an array failed on every fold inside)
+    elif scale and _has_missing_numbers(X):  # the linear model's, as a DataFrame's numeric columns (it failed on
+        # every fold inside scikit-learn); the forests and boosting read missing values themselves
         steps.append(SimpleImputer(strategy="median", keep_empty_features=True))
     if scale:
         steps.append(StandardScaler())
@@ -416,8 +417,8 @@ def default_models(X, task, random_state=0, n_threads=None):
     ``DummyRegressor``: the mean), a linear model, a random forest, histogram gradient
     boosting, LightGBM, XGBoost and CatBoost when installed (``pip install
     'sknn[boosting]'``), and sknn's network. The linear model gets scaled inputs, and the
-    other scikit-learn models imputation and one-hot encoding when X is a DataFrame (an
-    array's missing numbers are imputed by their column's median as well); the
+    other scikit-learn models imputation and one-hot encoding when X is a DataFrame (the
+    linear model gets an array's missing numbers imputed by their column's median too); the
     network takes X as it is (its built-in preprocessing encodes, scales and imputes, and
     the regressor learns a standardised target). For image arrays
     (n, H, W[, C]) the network is a ConvImageClassifier and the other models see the

@@ -36,16 +36,22 @@ def smaller_depth_images(highs, depth):
 
 
 def unit_scaled_images(images, lows, highs):
-    """Which float images of a batch look divided by 255 (for a model of 0-255 pixels): not all black, every value
-    within [-1, 1], and some value a fraction strictly between -1 and 1. Levels on a 0-255 scale are whole numbers
-    (and a resized or augmented real image this dark is near black anyway), so such fractions almost surely mean
-    another scale; a near-black image of whole levels 0 and 1 could be real and is left alone."""
+    """Which float images of a batch look like integer levels divided by their depth (for a model of 0-255
+    pixels): not all black, every value within [-1, 1], some value a fraction strictly between -1 and 1, and
+    every value on the grid of 8-bit or 16-bit levels (k / 255 or k / 65,535). An 8-bit image divided by 255 is
+    exactly that; a real image this dark on a 0-255 scale (a fade to black, a resized or blurred dark frame)
+    has fractions off that grid and is left alone, as is a near-black image of whole levels 0 and 1."""
     tops = np.maximum(highs, -lows)
     candidates = np.flatnonzero((tops > 0) & (tops <= 1.0))
     looks_unit = np.zeros(len(tops), dtype=bool)
     if len(candidates):  # a copy of these images only
-        values = np.abs(images.reshape(len(images), -1)[candidates])
-        looks_unit[candidates] = ((values > 0) & (values < 1)).any(axis=1)
+        values = np.abs(images.reshape(len(images), -1)[candidates]).astype(np.float64)
+        fractions = ((values > 0) & (values < 1)).any(axis=1)
+        on_a_grid = np.zeros(len(candidates), dtype=bool)
+        for depth, tolerance in ((255.0, 1e-3), (65535.0, 0.02)):  # float32 rounding of k / depth, times depth
+            levels = values * depth
+            on_a_grid |= (np.abs(levels - np.rint(levels)) <= tolerance).all(axis=1)
+        looks_unit[candidates] = fractions & on_a_grid
     return looks_unit
 
 
@@ -147,8 +153,8 @@ class PixelScaleMixin:
         marked = unit_scaled_images(images, lows, highs)
         if marked.any():
             reach = float(np.maximum(highs, -lows)[marked].max())
-            raise ValueError(f"X's pixel values reach only {reach:.4g} in {which_images(marked)}, fractions within "
-                             f"[0, 1], but the images {type(self).__name__} was fitted on reach {fitted:.4g}: X looks "
+            raise ValueError(f"X's pixel values reach only {reach:.4g} in {which_images(marked)}, levels divided "
+                             f"by 255 (or 65,535), but the images {type(self).__name__} was fitted on reach {fitted:.4g}: X looks "
                              "scaled to [0, 1] and they were not (each image is judged alone). Give X on the "
                              "training images' scale (8-bit levels: multiply by 255), or fit on images scaled to "
                              "[0, 1].")

@@ -253,15 +253,15 @@ class NeuralRegressorMixin:
 
     def score(self, X, y, sample_weight=None):
         """R² of ``predict(X)`` against ``y`` (the mean over outputs), as scikit-learn's, taken on ``y`` and the
-        predictions divided by y's largest magnitude: at any finite scale the same value (the squares of targets
-        of 1e-200 underflowed to 0, an R² of 1.0; of 1e300 overflowed, NaN)."""
+        predictions divided by the largest magnitude of y's output: at any finite scale the same value (the
+        squares of targets of 1e-200 underflowed to 0, an R² of 1.0; of 1e300 overflowed, NaN)."""
         check_numeric_target(y, type(self).__name__)  # strings, dates, missing values named as fit names them
         truth = np.asarray(y, dtype=np.float64)
         predicted = self.predict(X)
         if not np.isfinite(truth).all():
             raise ValueError(MISSING_TARGET)
-        magnitude = np.abs(truth).max(initial=0.0)
-        magnitude = magnitude if magnitude > 0 else 1.0
+        magnitude = np.abs(truth).max(axis=0, initial=0.0)  # each output's own: outputs of other scales
+        magnitude = np.where(magnitude > 0, magnitude, 1.0)
         return r2_score_of_arrays(truth / magnitude, predicted / magnitude,
                                   sample_weight=_score_weights(sample_weight, truth))
 

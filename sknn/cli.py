@@ -47,7 +47,8 @@ class _Parser(argparse.ArgumentParser):
         args, extras = self.parse_known_args(args, namespace)
         if extras:
             prog = " ".join([self.prog, *([args.command] if getattr(args, "command", None) else [])])
-            path = next((a for a in extras if not a.startswith("-") and os.path.exists(a)), None)
+            path = next((a for i, a in enumerate(extras) if not a.startswith("-") and os.path.exists(a)
+                         and not (i and extras[i - 1].startswith("-"))), None)  # (not an unknown option's value)
             hint = f"; a CSV file or folder is given as --csv {path}" if path else ""
             self.exit(2, f"{prog}: error: unrecognized arguments: {' '.join(extras)}{hint} (see {prog} --help)\n")
         return args

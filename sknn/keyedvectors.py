@@ -52,21 +52,23 @@ def _check_restrict_vocab(restrict_vocab):
     return restrict_vocab
 
 
-_UNIT_ROWS_CHUNK = 1 << 16  # rows scaled at a time: the float64 copy of a chunk takes a few MB
+_UNIT_ROWS_CHUNK = 8192  # rows of the vectors made unit length at a time
 
 
 def _unit_rows(vectors):
     """The rows of ``vectors`` (2-D) scaled to unit length, as float32; rows of zeros stay zero.
 
-    The lengths are taken in float64, in which the squares of any float32 neither underflow (entries below
-    ~1e-23 gave a length of 0) nor overflow (above ~1.8e19, a length of inf); a chunk of rows at a time, so
-    that a large vocabulary is not copied whole in float64.
+    Each row is first divided by its largest magnitude, so that the squares of its entries neither underflow
+    (entries below ~1e-23 gave a length of 0) nor overflow (above ~1.8e19, a length of inf); in float32, a chunk
+    of rows at a time (a few MB of temporaries, whatever the vocabulary).
     """
     unit = np.empty(vectors.shape, dtype=np.float32)
     for start in range(0, len(vectors), _UNIT_ROWS_CHUNK):
-        wide = np.asarray(vectors[start:start + _UNIT_ROWS_CHUNK], dtype=np.float64)
-        lengths = np.linalg.norm(wide, axis=1, keepdims=True)
-        unit[start:start + _UNIT_ROWS_CHUNK] = wide / np.where(lengths > 0, lengths, 1.0)
+        block = np.asarray(vectors[start:start + _UNIT_ROWS_CHUNK], dtype=np.float32)
+        top = np.abs(block).max(axis=1, keepdims=True) if block.shape[1] else np.zeros((len(block), 1), np.float32)
+        block = block / np.where(top > 0, top, np.float32(1.0))
+        lengths = np.sqrt(np.einsum("ij,ij->i", block, block))[:, None]
+        unit[start:start + _UNIT_ROWS_CHUNK] = block / np.where(lengths > 0, lengths, np.float32(1.0))
     return unit
 
 
@@ -120,7 +122,7 @@ class KeyedVectors:
         try:
             given = np.asarray(vectors)
             with np.errstate(over="ignore"):
-                vectors = given.astype(np.float32)
+                vectors = given.astype(np.float32, copy=False)  # float32 vectors are the caller's, not a copy
         except (TypeError, ValueError):
             raise TypeError("vectors must be a 2-D array of numbers, one row per key.") from None
         if vectors.ndim != 2 or len(vectors) != len(index_to_key):

@@ -446,14 +446,16 @@ verbose, callbacks, criterion
         self.module = module
         self.criterion = criterion
 
-    def _encode(self, X, reset, fit_rows=None):
+    def _encode(self, X, reset, fit_rows=None, warn_symbols=False):
+        """``warn_symbols``: name tokens read as the model's own symbols (fit names them as it builds the vocabulary,
+        and stays quiet on later fits and validation data of the same text; scoring names them again)."""
         refuse_data_loader(X, type(self).__name__)
         kind, seqs = check_sequences(X)
         if kind != "tokens":
             raise ValueError(f"{type(self).__name__} models token sequences; X holds numeric arrays.")
         if reset:
             self._fit_vocabulary(seqs if fit_rows is None else [seqs[i] for i in fit_rows])  # weight 0: no words
-        else:  # fit warned of them as it built the vocabulary; later data too reads them as the symbols
+        elif warn_symbols:
             warn_own_symbols(own_symbol_counts(seqs, self._specials, self._lowercase(reset)), self._specials,
                              stacklevel=5)
         lengths = torch.tensor([len(s) + 1 for s in seqs], dtype=torch.int64)
@@ -542,7 +544,7 @@ verbose, callbacks, criterion
 
     def _log_likelihoods(self, X):
         check_is_fitted(self, "net_")
-        (inputs, lengths, _), targets = self._encode(X, reset=False)
+        (inputs, lengths, _), targets = self._encode(X, reset=False, warn_symbols=True)
         source = SequenceBatches(inputs, lengths)
         tok, _ = source._token_index(source.order())
         pending = targets[tok]  # the next words in the order the batches' outputs come

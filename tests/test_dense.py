@@ -585,6 +585,8 @@ def test_score_reads_labels_and_weights_by_fit_s_rules_and_r2_at_any_scale():
         reg.score(X, y, sample_weight=-np.ones(60))
     for scale in (1e-200, 1e300):  # squares under- and overflowed: R² 1.0 and NaN, for the same fit
         assert reg.fit(X, y * scale).score(X, y * scale) == pytest.approx(reg.fit(X, y).score(X, y), rel=1e-6)
+    Y = np.c_[y * 1e5, y * 1e-160]  # each output at its own scale: the same R² as at one scale
+    assert reg.fit(X, Y).score(X, Y) == pytest.approx(reg.fit(X, np.c_[y, y]).score(X, np.c_[y, y]), rel=1e-6)
 
 
 def test_weights_of_any_finite_scale_fit_alike_and_partial_fit_refuses_what_float32_loses():

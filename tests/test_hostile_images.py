@@ -215,8 +215,8 @@ def test_images_on_another_pixel_scale_than_the_training_images_are_refused(file
     clf = ConvImageClassifier(**CONV).fit(X8.astype(np.float32), [0, 1] * 4)  # floats taken as they are
     with pytest.raises(ValueError, match=r"X is uint8, so its pixels are scaled to \[0, 1\].*up to 25\d"):
         clf.predict(X8)
-    with pytest.raises(ValueError, match=r"reach only 0\.\d+ in images 0, 1, 2 and 5 more of X, fractions within "
-                                         r"\[0, 1\], but .* reach 25\d: X looks scaled to \[0, 1\]"):
+    with pytest.raises(ValueError, match=r"reach only 0\.\d+ in images 0, 1, 2 and 5 more of X, levels divided by "
+                                         r"255 \(or 65,535\), but .* reach 25\d: X looks scaled to \[0, 1\]"):
         clf.predict(X8 / 255.0)  # floats in [0, 1] for a model of 0-255 floats: one class for every image
     with pytest.raises(ValueError, match=r"X is image files, read with their levels scaled to \[0, 1\]"):
         clf.predict(files["good"])
@@ -492,7 +492,8 @@ def test_each_image_is_judged_alone_on_the_pixel_scale():
     X = np.round(rng.rand(8, 8, 8) * 255)  # 8-bit levels as floats
     clf = ConvImageClassifier(**CONV).fit(X, [0, 1] * 4)
     black, levels_0_1, divided = np.zeros((8, 8)), (X[0] > 127).astype(float), X[0] / 255
-    for image in (black, levels_0_1):  # whole levels of the 0-255 scale: could be real, accepted anywhere
+    fade = X[0] * (0.9 / X[0].max())  # a real frame this dark (a fade to black): fractions off the 8-bit grid
+    for image in (black, levels_0_1, fade):  # could be real: accepted alone as in any batch
         batch = np.stack([image, X[1], X[2]])
         np.testing.assert_allclose(clf.predict_proba(image[None])[0], clf.predict_proba(batch)[0], rtol=1e-5)
     for batch in (divided[None], np.stack([X[1], divided, X[2]])):  # fractions within [0, 1]: divided by 255

@@ -247,6 +247,9 @@ def test_the_padding_symbol_is_refused_and_the_others_are_named_when_read_as_sym
         lm.predict_next([["a", "<s>"]])
     with pytest.warns(UserWarning, match=r"X holds .* own symbols: '</s>'"):
         lm.score([["a", "</s>", "b"]])
+    with warnings.catch_warnings():  # fit named them; more training on the same text stays quiet
+        warnings.simplefilter("error")
+        lm.partial_fit([["a", "<unk>", "b"], *X])
 
 
 def test_an_unfitted_word2vec_as_pretrained_embeddings_names_the_fix():
