@@ -176,6 +176,10 @@ def prepare(X, y, models="default", cv=5, repeats=None, scoring=None, sort=None,
         raise ValueError(f"cv's splits number the rows of X, but {n_dropped} row(s) have no target and are left out, "
                          "which renumbers the others: leave those rows out before making the splits.")
     splits = _splits(X, y, cv, repeats_asked, task, random_state)
+    smallest = min(len(te) for _, _, _, te in splits)
+    if smallest < 2 and any(m.name == "r2" for m in metrics):  # known before any fit (refused after them all)
+        raise ValueError(f"r2 needs at least 2 test rows per split (it compares the errors with the test rows' "
+                         f"spread), but some split tests {smallest} row: score with rmse or mae, or use fewer folds.")
     k = 1 + max(f for _, f, _, _ in splits)
     n_repeats = 1 + max(r for r, _, _, _ in splits)
 

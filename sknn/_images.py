@@ -108,6 +108,20 @@ def size_pair(size, name="image_size"):
     return sizes * 2 if len(sizes) == 1 else sizes
 
 
+LARGEST_IMAGE = 4096 * 4096  # pixels of image_size: 4 GiB of float32 maps of a 64-map first block for one image
+
+
+def check_resize_target(image_size, note=""):
+    """Refuse an ``image_size`` every image would be resized to that no network could take (a 20,000-pixel-wide
+    one ended in a bare MemoryError inside PIL); ``note``: a usual size, for the message."""
+    h, w = size_pair(image_size)
+    if h * w > LARGEST_IMAGE:
+        side = int(LARGEST_IMAGE ** 0.5)
+        raise ValueError(f"image_size={image_size!r} is {h}x{w} pixels: every image is resized to it, and one image's "
+                         f"maps of 64 filters would take {64 * 4 * h * w / 2**30:,.0f} GiB; use at most {side}x{side}"
+                         f"{f' ({note})' if note else ''}.")
+
+
 def resize_images(x, size, channels=None):
     """Resize a batch tensor (n, c, h, w) to ``size`` (h, w), and repeat grey levels to ``channels``.
 
@@ -141,7 +155,7 @@ class ImageInputMixin(PixelScaleMixin):
     def _check_image_params(self):
         """Check ``image_size`` and ``image_shape`` before any image is read."""
         if self.image_size is not None:
-            size_pair(self.image_size)
+            check_resize_target(self.image_size)
         if self.image_shape is not None:
             check_sizes(self.image_shape, "image_shape", lengths=(2, 3))
 

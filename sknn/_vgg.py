@@ -17,7 +17,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from ._augment import Augment
-from ._images import resize_images, size_pair
+from ._images import check_resize_target, resize_images, size_pair
 
 __all__ = ["BACKBONES", "IMAGENET_MEAN", "IMAGENET_STD", "URLS", "VGG", "TransferGraph", "TransferNet", "VGGBackbone",
            "check_image_size", "inference_batch_size",
@@ -376,18 +376,13 @@ class TransferGraph(nn.Module):
         return torch.softmax(net.head(x), dim=1) if self.with_head else x
 
 
-_LARGEST_IMAGE = 4096 * 4096  # pixels of image_size: 4 GiB of float32 maps of the first block for one image
-
 
 def check_image_size(image_size, n_pools):
     h, w = size_pair(image_size)
     if min(h, w) < 2 ** n_pools:
         raise ValueError(f"image_size={image_size!r} is too small for a backbone with {n_pools} pooling layers: "
                          f"each halves the image, so use at least {2 ** n_pools} (32 for the VGG networks).")
-    if h * w > _LARGEST_IMAGE:  # (a 64-map first block of one 100,000-pixel-wide image: 2.5 TB)
-        raise ValueError(f"image_size={image_size!r} is {h}x{w} pixels: every image is resized to it, and one image's "
-                         f"first maps would take {64 * 4 * h * w / 2**30:,.0f} GiB; use at most "
-                         f"{int(_LARGEST_IMAGE ** 0.5)}x{int(_LARGEST_IMAGE ** 0.5)} (VGG's own is 224).")
+    check_resize_target(image_size, "VGG's own is 224")
 
 
 def inference_batch_size(batch_size, image_size):

@@ -85,12 +85,16 @@ def _headerless_shape(f, fname, encoding, unicode_errors):
     if len(parts) == 2 and all(p.isdigit() for p in parts):
         raise ValueError(f"{fname!r} starts with a word2vec header {first.strip()[:60]!r} (a count and a size): "
                          "read it with no_header=False.")
-    n_words = 1
+    n_words, spaces = 1, len(parts) - 1
     for i, line in enumerate(f, start=2):
         if line.strip():
             n_words = i
+            found = line.rstrip().count(b" ")
+            if found != spaces:  # before the (lines x size) array is allocated
+                raise ValueError(f"{fname!r}, line {i}: expected a word and {spaces} numbers (as line 1), got "
+                                 f"{found} numbers.")
     f.seek(0)
-    return n_words, len(parts) - 1
+    return n_words, spaces
 
 
 def _read_header(line, fname):

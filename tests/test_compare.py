@@ -443,6 +443,10 @@ def test_protocols_and_targets_that_would_give_a_wrong_verdict_are_refused_or_ha
         detect_task(np.array([1e20, 2e20] * 20))  # classification, said the detection; 'continuous', said the folds
     with pytest.raises(ValueError, match=r"repeats=99999999999 is too many"):
         compare(X, y, models=logistic, repeats=99999999999, **FAST)
+    with pytest.raises(ValueError, match=r"repeats=100000 is too many: with 5 folds each, 500,000 fits"):
+        compare(X, y, models=logistic, repeats=100_000, **FAST)  # (built 3 GB of splits before the first fit)
+    with pytest.raises(ValueError, match="r2 needs at least 2 test rows per split"):  # (known only after every fit)
+        compare(X[:30], np.arange(30.0), models=["linear"], cv=30, repeats=1, **FAST)
     with pytest.raises(ValueError, match="rope=5 spans half the range of balanced_accuracy"):
         compare(X, y, models=logistic, test="bayesian", rope=5, **FAST)
     with pytest.raises(ValueError, match="scoring must name metrics"):

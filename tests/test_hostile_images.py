@@ -549,3 +549,5 @@ def test_partial_fit_refuses_a_new_fine_tune_blocks_that_a_warm_start_applies():
 def test_an_image_size_no_memory_holds_is_refused_naming_it():
     with pytest.raises(ValueError, match=r"image_size=100000 is 100000x100000 pixels.*use at most 4096x4096"):
         VGGFeatureExtractor(**dict(VGG, image_size=100000)).fit(np.random.rand(2, 8, 8))
+    with pytest.raises(ValueError, match=r"image_size=\(20000, 20000\) is 20000x20000 pixels.*use at most 4096x4096"):
+        ConvImageClassifier(image_size=(20000, 20000)).fit(["a.png", "b.png"], [0, 1])  # a bare MemoryError in PIL
