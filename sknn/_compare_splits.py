@@ -34,9 +34,9 @@ def splits(X, y, cv, repeats, task, random_state):
                 raise ValueError(f"cv={cv} folds: the largest class of y has {counts.max()} rows, so no fold could "
                                  f"hold each class; use at most {counts.max()} folds (--cv {counts.max()}).")
         if repeats * int(cv) > _MAX_SPLITS:  # the splits are built before any fit: memory, then days of fits
-            raise ValueError(f"repeats={repeats} is too many: with {cv} folds each, {repeats * int(cv):,} fits of every "
-                             f"model (at most {_MAX_SPLITS:,} splits); pass fewer repeats (by default compare chooses them "
-                             "for the data's size).")
+            raise ValueError(f"repeats={repeats} is too many: with {cv} folds each, {repeats * int(cv):,} fits of "
+                             f"every model (at most {_MAX_SPLITS:,} splits); pass fewer repeats (by default compare "
+                             "chooses them for the data's size).")
         if isinstance(random_state, Integral) and int(random_state) + repeats > 2**32:
             raise ValueError(f"random_state={random_state} is too large for {repeats} repeats: repeat r splits with "
                              f"the seed random_state + r, and seeds end at 2**32 - 1; pass at most {2**32 - repeats}.")
