@@ -576,3 +576,13 @@ def test_numpy_string_dtype_is_text():
     as_strings = DenseClassifier(hidden_layer_sizes=(4,), max_iter=2, random_state=0).fit(
         X.astype(StringDType()), y.astype(StringDType()))
     np.testing.assert_array_equal(as_strings.predict(X.astype(StringDType())), clf.predict(X))
+
+
+def test_the_one_hot_slots_are_those_of_each_column_s_code_in_memory_linear_in_the_columns():
+    layer = TabularInput(1, cardinalities=[2, 3, 1, 20, 4])  # one-hot: sizes 3, 4, 2, 5 (codes 0..K); one embedded
+    codes = torch.tensor([[0, 1, 0, 0, 4], [2, 3, 1, 20, 0], [1, 0, 1, 7, 2]], dtype=torch.float32)
+    out = layer(torch.cat([torch.zeros(3, 1), codes], dim=1))
+    columns = [0, 1, 2, 4]
+    expected = torch.cat([torch.nn.functional.one_hot(codes[:, j].long(), k + 1)[:, 1:].float()
+                          for j, k in zip(columns, [2, 3, 1, 4])], dim=1)  # the first slot (code 0) dropped
+    torch.testing.assert_close(out[:, 1:1 + expected.shape[1]], expected)
