@@ -20,7 +20,7 @@ from ._validation import check_magnitude, first_non_string, is_unordered
 __all__ = ["BOS", "EOS", "MAX_WORD_CHARS", "PAD", "UNK", "BOS_TOKEN", "EOS_TOKEN", "PAD_TOKEN", "UNK_TOKEN",
            "SequenceBatches", "build_vocabulary", "char_table", "check_label_sequences", "check_prefixes",
            "check_sequences", "check_tokens", "is_token", "pretrained_matrix", "read_pretrained", "spans",
-           "own_symbol_counts", "token_forms", "token_ids", "warn_own_symbols"]
+           "steps_of_rows", "token_forms", "token_ids", "warn_own_symbols", "warn_own_symbols_in"]
 
 PAD, UNK, BOS, EOS = 0, 1, 2, 3
 PAD_TOKEN, UNK_TOKEN, BOS_TOKEN, EOS_TOKEN = "<pad>", "<unk>", "<s>", "</s>"
@@ -64,11 +64,11 @@ def warn_own_symbols(counts, specials, name="X", stacklevel=4):
                       "symbols. If they are words of the text, rename them.", UserWarning, stacklevel=stacklevel)
 
 
-def own_symbol_counts(sequences, specials, lowercase):
-    """Counts of the tokens of ``sequences`` that the vocabulary reads as one of ``specials`` (for
-    :func:`warn_own_symbols` where no vocabulary is built)."""
+def warn_own_symbols_in(sequences, specials, lowercase, name="X", stacklevel=4):
+    """:func:`warn_own_symbols` for sequences read without building a vocabulary (``lowercase``: as it reads them)."""
     wanted = set(specials) - {PAD_TOKEN}
-    return Counter(key for seq in sequences for key in (t.lower() if lowercase else t for t in seq) if key in wanted)
+    counts = Counter(key for seq in sequences for key in (t.lower() if lowercase else t for t in seq) if key in wanted)
+    warn_own_symbols(counts, specials, name, stacklevel + 1)
 
 
 def _as_steps(seq):
@@ -301,6 +301,15 @@ def token_forms(sequences, char_vocabulary):
     form_ids = {}
     forms = torch.tensor([form_ids.setdefault(t, len(form_ids)) for s in sequences for t in s], dtype=torch.int64)
     return forms, char_table(list(form_ids), char_vocabulary)
+
+
+def steps_of_rows(lengths, rows):
+    """Which steps of sequences of ``lengths`` laid end to end belong to the sequences ``rows`` (None: all)."""
+    if rows is None:
+        return slice(None)
+    keep = torch.zeros(len(lengths), dtype=torch.bool)
+    keep[torch.as_tensor(rows, dtype=torch.int64)] = True
+    return torch.repeat_interleave(keep, lengths)
 
 
 def spans(starts, lengths):

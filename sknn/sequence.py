@@ -21,7 +21,7 @@ from ._labels import check_not_quantities, check_same_label_kind, fit_classes, l
 from ._recurrent import RecurrentLayers, SequenceNet, language_model_cutoff
 from ._sequence_input import (BOS, BOS_TOKEN, EOS, EOS_TOKEN, PAD, PAD_TOKEN, UNK, UNK_TOKEN, SequenceBatches,
                               build_vocabulary, check_label_sequences, check_prefixes, check_sequences,
-                              own_symbol_counts, spans, token_forms, token_ids, warn_own_symbols, warn_unscaled)
+                              spans, steps_of_rows, token_forms, token_ids, warn_own_symbols_in, warn_unscaled)
 from ._sequence_model import SequenceModel, check_sequence_weights
 from ._sequence_onnx import tagger_onnx_feed, tagger_onnx_graph
 from ._validation import check_positive_int, refuse_data_loader
@@ -446,9 +446,7 @@ verbose, callbacks, criterion
         self.module = module
         self.criterion = criterion
 
-    def _encode(self, X, reset, fit_rows=None, warn_symbols=False):
-        """``warn_symbols``: name tokens read as the model's own symbols (fit names them as it builds the vocabulary,
-        and stays quiet on later fits and validation data of the same text; scoring names them again)."""
+    def _encode(self, X, reset, fit_rows=None, warn_symbols=False):  # warn_symbols: for scoring (fit warns itself)
         refuse_data_loader(X, type(self).__name__)
         kind, seqs = check_sequences(X)
         if kind != "tokens":
@@ -456,20 +454,14 @@ verbose, callbacks, criterion
         if reset:
             self._fit_vocabulary(seqs if fit_rows is None else [seqs[i] for i in fit_rows])  # weight 0: no words
         elif warn_symbols:
-            warn_own_symbols(own_symbol_counts(seqs, self._specials, self._lowercase(reset)), self._specials,
-                             stacklevel=5)
+            warn_own_symbols_in(seqs, self._specials, self._lowercase(reset), stacklevel=5)
         lengths = torch.tensor([len(s) + 1 for s in seqs], dtype=torch.int64)
         ids = token_ids(seqs, self.vocabulary_, self._lowercase(reset), prefix=(BOS_TOKEN,), suffix=(EOS_TOKEN,))
         # input: <s> w1 ... wn ; target: w1 ... wn </s>
         tok = spans(torch.cumsum(lengths + 1, 0) - (lengths + 1), lengths)
         targets = ids[tok + 1]
         if reset:  # from the sequences that train (weight 0: left out, as of the vocabulary)
-            counted = targets
-            if fit_rows is not None:
-                trains = torch.zeros(len(seqs), dtype=torch.bool)
-                trains[torch.as_tensor(fit_rows, dtype=torch.int64)] = True
-                counted = targets[torch.repeat_interleave(trains, lengths)]
-            self.adaptive_cutoff_ = self._choose_adaptive_cutoff(counted)
+            self.adaptive_cutoff_ = self._choose_adaptive_cutoff(targets[steps_of_rows(lengths, fit_rows)])
         return ({"words": ids[tok]}, lengths, None), targets
 
     def _check_params(self):
@@ -591,8 +583,7 @@ verbose, callbacks, criterion
         prefixes = check_prefixes(prefixes)
         if len(prefixes) == 0:
             return []
-        warn_own_symbols(own_symbol_counts(prefixes, self._specials, self.architecture_["lowercase"]), self._specials,
-                         name="prefixes", stacklevel=3)
+        warn_own_symbols_in(prefixes, self._specials, self.architecture_["lowercase"], "prefixes", stacklevel=3)
         lengths = torch.tensor([len(p) + 1 for p in prefixes], dtype=torch.int64)
         ids = token_ids(prefixes, self.vocabulary_, self.architecture_["lowercase"], prefix=(BOS_TOKEN,))
         source = SequenceBatches({"words": ids}, lengths, last_only=True)
