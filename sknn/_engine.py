@@ -42,7 +42,8 @@ from ._device import autocast, torch_threads
 from ._hogwild import replicate, train_in_parallel
 from ._layers import parameter_factors
 
-__all__ = ["Engine", "MIN_ROWS", "PassThroughLoss", "TrainingDiverged", "padded_batch", "accuracy_score", "r2_score"]
+__all__ = ["Engine", "MIN_ROWS", "PassThroughLoss", "TrainingDiverged", "memory_errors_named", "padded_batch",
+           "accuracy_score", "r2_score"]
 
 MIN_ROWS = 16  # smallest number of rows a prediction batch is padded to
 _BATCH_HOOKS = ("on_batch_begin", "on_batch_end", "on_grad_computed")
@@ -60,7 +61,7 @@ _OUT_OF_MEMORY = ("can't allocate memory", "out of memory", "not enough memory")
 
 
 @contextlib.contextmanager
-def _memory_errors_named(what, device, batch_size):
+def memory_errors_named(what, device, batch_size):
     """Turn torch's allocator errors (batch activations too large for the device) into a MemoryError that says
     what ran out and what to lower."""
     try:
@@ -535,7 +536,7 @@ class Engine(NeuralNet):
         self.notify("on_train_begin", X=X, y=y, epochs=epochs)
         interrupted = False
         try:
-            with _memory_errors_named("Training", self.device, self.batch_size):
+            with memory_errors_named("Training", self.device, self.batch_size):
                 self.fit_loop(X, y, epochs=epochs, **fit_params)
         except TrainingInterrupted:
             interrupted = True
@@ -581,7 +582,7 @@ class Engine(NeuralNet):
         """Outputs of the module (after ``transform``) for every row of ``source``, as one CPU tensor."""
         self.module_.eval()
         outputs, finite = [], []
-        with torch.inference_mode(), _memory_errors_named("Prediction", self.device, batch_size or self.batch_size):
+        with torch.inference_mode(), memory_errors_named("Prediction", self.device, batch_size or self.batch_size):
             for Xb, _, _ in source.batches(batch_size or self.batch_size, device=self.device):
                 n = len(Xb) if isinstance(Xb, torch.Tensor) else None
                 if n is not None:

@@ -22,7 +22,7 @@ from ._augment import Augment
 from ._base import BaseNeuralNetwork
 from ._data import ArrayBatches
 from ._device import autocast, resolve_device, resolve_precision, seeded
-from ._engine import padded_batch
+from ._engine import memory_errors_named, padded_batch
 from ._family import FamilyEstimator
 from ._images import ImageInputMixin, size_pair
 from ._targets import NeuralClassifierMixin
@@ -46,7 +46,7 @@ def backbone_features(module, source, batch_size, device, grad_free=torch.no_gra
     module.eval()
     feats, ys, ws = [], [], []
     try:
-        with grad_free(), autocast(device, amp_dtype):
+        with grad_free(), autocast(device, amp_dtype), memory_errors_named("Feature extraction", device, batch_size):
             for Xb, yb, wb in source.batches(batch_size, device=device):
                 feats.append(module.encode(padded_batch(Xb))[:len(Xb)].float().cpu())
                 ys.append(None if yb is None else yb.cpu())

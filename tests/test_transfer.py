@@ -309,3 +309,14 @@ def test_a_frozen_backbone_s_batch_norm_takes_batches_of_one_and_the_advice_fits
     assert frozen.fit(images, labels).n_iter_ == 1  # its batch norm keeps its statistics: refused before
     with pytest.raises(ValueError, match="batch_size=1; pass a larger batch_size\\.$"):  # not 'batch_norm=False'
         frozen.set_params(fine_tune_blocks=1, cache_features=False).fit(images, labels)
+
+
+def test_features_that_run_out_of_memory_get_sknn_s_memory_error(monkeypatch):
+    ext = VGGFeatureExtractor(backbone=TINY, weights=None, image_size=8).fit(np.zeros((2, 8, 8)))
+
+    def no_memory(x):  # what torch's CPU allocator raises for an image_size of 4096 (3.2 GB a batch)
+        raise RuntimeError("[enforce fail at alloc_cpu.cpp:127] DefaultCPUAllocator: can't allocate memory")
+
+    monkeypatch.setattr(ext.module_, "encode", no_memory)
+    with pytest.raises(MemoryError, match="Feature extraction ran out of memory on cpu with batches of"):
+        ext.transform(np.zeros((2, 8, 8)))
