@@ -376,8 +376,11 @@ class CorpusBatches:
                 tokens = torch.cat([pad_ids, ids, pad_ids])
                 reach = (self.window - torch.randint(0, self.window, (n, 1), generator=generator))  # gensim's
                 reach = reach.clamp(max=W)  # reduced window, drawn from the whole window
-                context = ((torch.cat([pad_sent, sent, pad_sent]).unfold(0, 2 * W + 1, 1) == sent[:, None])
-                           & (offsets.abs() <= reach) & (offsets != 0))
+                sent_windows = torch.cat([pad_sent, sent, pad_sent]).unfold(0, 2 * W + 1, 1)  # a view
+
+                def context(a, b):  # made with each batch: for the whole chunk at once, a window as wide as a long
+                    # basket (item2vec) took chunk x (2W + 1) bytes (2.8 GB for one 8,000-item basket)
+                    return (sent_windows[a:b] == sent[a:b, None]) & (offsets.abs() <= reach[a:b]) & (offsets != 0)
                 if not compiled:
                     slots = torch.randint(0, len(self.table), (n, K), generator=generator)
                     targets = torch.cat([ids[:, None], self.table[slots].long()], dim=1)
@@ -392,7 +395,7 @@ class CorpusBatches:
                 progress = min(1.0, (done_before + n_raw * b // len(starts)) / self.total_words)
                 self.words_done = done_before + n_raw * (b + 1) // len(starts)
                 rate = self.alpha - (self.alpha - self.min_alpha) * progress
-                X = {"tokens": tokens[start:stop + 2 * W], "context_mask": context[start:stop],
+                X = {"tokens": tokens[start:stop + 2 * W], "context_mask": context(start, stop),
                      "step_scale": torch.tensor(rate * (stop - start))}
                 if compiled:
                     X.update(centres=ids[start:stop], noise=self.noise,
