@@ -18,7 +18,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import _check_sample_weight, check_is_fitted
+from sklearn.utils.validation import check_is_fitted
 
 from ._callbacks import BestEpochStopping, EpochProgressBar, ParameterSchedule
 from ._data import ArrayBatches
@@ -27,8 +27,8 @@ from ._engine import Engine
 from ._family import FamilyEstimator
 from ._labels import check_labels, check_y_for_estimator, numpy_labels
 from ._training import OPTIMIZERS, optimizer_kwargs
-from ._validation import (build_within_memory, check_fit_params, check_validation_data, float32_features,
-                          positive_rows, refuse_data_loader, validate_data)
+from ._validation import (build_within_memory, check_fit_params, check_validation_data, checked_sample_weight,
+                          float32_features, positive_rows, refuse_data_loader, validate_data)
 
 __all__ = ["BaseNeuralNetwork"]
 
@@ -118,7 +118,7 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
         """Combine sample and class weights into per-row weights with mean 1, or None if uniform."""
         w = None
         if sample_weight is not None:
-            w = _check_sample_weight(sample_weight, X, dtype=np.float64, ensure_non_negative=True)
+            w = checked_sample_weight(sample_weight, X)
         class_w = self._class_weight_vector(y_index, w)
         if class_w is not None:
             w = class_w[y_index] if w is None else w * class_w[y_index]

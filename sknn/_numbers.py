@@ -12,7 +12,7 @@ import numpy as np
 import scipy.sparse as sp
 
 __all__ = ["MAX_MAGNITUDE", "check_exact_in_float64", "check_float32_columns", "check_float64_cells",
-           "check_magnitude", "float32_features", "is_signaling_nan", "short_repr"]
+           "check_magnitude", "distinct_in_float32", "float32_features", "is_signaling_nan", "short_repr"]
 
 # sknn trains in float32 (largest value 3.4e38): inputs or targets above this make squares
 # (losses, batch-norm variances, Adam's second moments) overflow, and training meaningless.
@@ -193,6 +193,12 @@ def _nonzero_column(X, j):
     return values[(values != 0) & ~np.isnan(values)]
 
 
+def distinct_in_float32(values):
+    """(distinct values, distinct values left after the cast to float32) of a float64 array."""
+    distinct = np.unique(values)
+    return len(distinct), len(np.unique(distinct.astype(np.float32)))
+
+
 def check_float32_columns(X, name, fix, names=None):
     """Refuse a column of the float64 matrix ``X`` (dense or sparse) that the cast to float32, in which the networks
     compute, would lose: one whose values other than 0 all lie below float32's smallest normal number (1.2e-38: they
@@ -217,7 +223,7 @@ def check_float32_columns(X, name, fix, names=None):
                              f"float32's smallest normal number ({smallest_normal:.2e}), in which the network "
                              f"computes: its values would become 0 or lose their precision. {fix}")
         values = _nonzero_column(X, j)
-        distinct, kept = len(np.unique(values)), len(np.unique(values.astype(np.float32)))
+        distinct, kept = distinct_in_float32(values)
         if kept < distinct:
             raise ValueError(f"{column} holds {distinct} distinct values around {mean[j]:.10g}, spread by "
                              f"{std[j]:.3g} (their standard deviation), which float32, in which the network "

@@ -7,6 +7,7 @@ import warnings
 import numpy as np
 import scipy.sparse as sp
 
+from ._numbers import distinct_in_float32
 from ._validation import check_exact_in_float64, check_float32_columns, check_float64_cells
 
 __all__ = ["at_most_two_values", "check_exact_column", "check_float32_column_values", "check_float64_column",
@@ -123,10 +124,9 @@ def float32_offsets(center, scale, column_values, name_of, sparse=False):
     if not sparse:
         return offsets
     for i in np.flatnonzero(offsets):
-        distinct = np.unique(column_values(i))
-        kept = len(np.unique(distinct.astype(np.float32)))
-        if kept < len(distinct):
-            raise ValueError(f"Column {name_of(i)} of the sparse X holds {len(distinct)} distinct values around "
+        distinct, kept = distinct_in_float32(column_values(i))
+        if kept < distinct:
+            raise ValueError(f"Column {name_of(i)} of the sparse X holds {distinct} distinct values around "
                              f"{center[i]:.6g}, which float32, in which the network computes, makes {kept}. A dense "
                              "X gets its median subtracted first, in float64; a sparse one cannot be (its zeros "
                              "would change): pass X dense (X.toarray()), or subtract an offset from that column "

@@ -10,12 +10,11 @@ import torch
 from sklearn.base import _fit_context
 from sklearn.metrics import r2_score as r2_score_of_arrays
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
-from sklearn.utils.validation import _check_sample_weight
 
 from ._engine import accuracy_score, r2_score
 from ._labels import MISSING_TARGET, check_labels, check_numeric_target, fit_classes, label_indices, numpy_labels
 from ._training import EnsembleMSELoss, SmoothedCrossEntropyLoss
-from ._validation import check_magnitude, class_weight_vector
+from ._validation import check_magnitude, checked_sample_weight, class_weight_vector
 
 __all__ = ["NeuralClassifierMixin", "NeuralRegressorMixin"]
 
@@ -140,7 +139,7 @@ def _score_weights(sample_weight, y):
     negative weight made an 'accuracy' of 1.49."""
     if sample_weight is None:
         return None
-    return _check_sample_weight(sample_weight, y, dtype=np.float64, ensure_non_negative=True)
+    return checked_sample_weight(sample_weight, y)
 
 
 def _mean_and_std(y):

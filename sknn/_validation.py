@@ -22,19 +22,19 @@ import numpy as np
 import scipy.sparse as sp
 import torch
 from sklearn.utils._param_validation import InvalidParameterError
-from sklearn.utils.validation import _num_samples
+from sklearn.utils.validation import _check_sample_weight, _num_samples
 from sklearn.utils.validation import validate_data as _sklearn_validate_data
 from torch.overrides import TorchFunctionMode
 
 from ._numbers import (MAX_MAGNITUDE, check_exact_in_float64, check_float32_columns, check_float64_cells,
                        check_magnitude, float32_features)
 
-__all__ = ["MAX_MAGNITUDE", "NetworkTooLarge", "build_within_memory", "check_callbacks", "check_fit_params",
-           "check_exact_in_float64", "check_float32_columns", "check_float64_cells", "check_magnitude",
+__all__ = ["MAX_MAGNITUDE", "NetworkTooLarge", "build_within_memory", "check_callbacks", "check_exact_in_float64",
+           "check_fit_params", "check_float32_columns", "check_float64_cells", "check_magnitude",
            "check_non_negative_weights", "check_positive_int", "check_sizes", "check_unique_columns",
-           "check_validation_data", "check_width", "class_weight_vector", "compressed_opener", "first_non_string",
-           "float32_features", "memory_limit", "numbered_lines", "positive_rows", "reads_as_number",
-           "refuse_data_loader", "validate_data"]
+           "check_validation_data", "check_width", "checked_sample_weight", "class_weight_vector",
+           "compressed_opener", "first_non_string", "float32_features", "memory_limit", "numbered_lines",
+           "positive_rows", "reads_as_number", "refuse_data_loader", "validate_data"]
 
 
 # -- parameters -------------------------------------------------------------------------------
@@ -150,6 +150,12 @@ def positive_rows(sample_weight, X, y=None, class_weight=None):
     if w.shape != (n,) or not np.isfinite(w).all() or (w < 0).any() or w.all() or not w.any():
         return None
     return np.flatnonzero(w > 0)
+
+
+def checked_sample_weight(sample_weight, rows):
+    """``sample_weight`` as float64, one per row of ``rows``, refused unless numbers, finite and non-negative
+    (scikit-learn's check, as fit and score apply it)."""
+    return _check_sample_weight(sample_weight, rows, dtype=np.float64, ensure_non_negative=True)
 
 
 def check_non_negative_weights(weights, name):

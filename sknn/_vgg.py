@@ -17,7 +17,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from ._augment import Augment
-from ._images import check_resize_target, resize_images, size_pair
+from ._images import resize_images, size_pair
 
 __all__ = ["BACKBONES", "IMAGENET_MEAN", "IMAGENET_STD", "URLS", "VGG", "TransferGraph", "TransferNet", "VGGBackbone",
            "check_image_size", "inference_batch_size",
@@ -382,7 +382,6 @@ def check_image_size(image_size, n_pools):
     if min(h, w) < 2 ** n_pools:
         raise ValueError(f"image_size={image_size!r} is too small for a backbone with {n_pools} pooling layers: "
                          f"each halves the image, so use at least {2 ** n_pools} (32 for the VGG networks).")
-    check_resize_target(image_size, "VGG's own is 224")
 
 
 def inference_batch_size(batch_size, image_size):
