@@ -14,14 +14,16 @@ import numpy as np
 from ._validation import reads_as_number
 
 MAX_BINARY_KEY = 100_000  # bytes of one word a binary file's reader reads before calling the file not binary
+FIELD_SPACE = " \t\n\r\x0b\x0c"  # the whitespace that ends a word (ASCII's, as the C tool's); U+2003 is a key
 
 
 def write(fname, keys, vectors, binary=False, write_header=True):
     """Write ``keys`` and their ``vectors`` in word2vec's format, after refusing what would not read back."""
-    bad = next((k for k in keys if not k or any(c.isspace() for c in k)), None)
+    bad = next((k for k in keys if not k or any(c in FIELD_SPACE for c in k)), None)
     if bad is not None:
-        raise ValueError(f"The key {bad!r} is empty or holds whitespace, which ends a word in word2vec's format: "
-                         "the file would not read back. Rename such keys first (e.g. 'New_York').")
+        raise ValueError(f"The key {bad!r} is empty or holds whitespace, which ends a word in word2vec's format (a "
+                         "space, tab or line break): the file would not read back. Rename such keys first (e.g. "
+                         "'New_York').")
     odd = next((k for k in keys if not _encodes(k)), None)
     if odd is not None:
         raise ValueError(f"The key {odd!r} holds a lone surrogate, which UTF-8 cannot write: the file would stop "
@@ -113,8 +115,9 @@ def _read_header(line, fname):
 
 def _check_room(fname, n_bytes, n_words, size, binary):
     """Refuse a header that promises more vectors than the file's size can hold, before allocating them."""
-    # the smallest record: a one-byte word, a space and the numbers (4 bytes each, or ' 0' each in text)
-    least = n_words * (2 + 4 * size if binary else 1 + 2 * size)
+    # the smallest record: an empty word (refused by the reader, which names it), a space (binary) or a line
+    # end (text) and the numbers (4 bytes each, or ' 0' each in text)
+    least = n_words * (1 + 4 * size if binary else 1 + 2 * size)
     if least > n_bytes:
         raise ValueError(f"The header of {fname!r} promises {n_words} vectors of {size} numbers, which take at least "
                          f"{least} bytes in the {'binary' if binary else 'text'} format, but the file holds "
@@ -178,7 +181,7 @@ def _read_text(f, fname, vectors, encoding, unicode_errors, first_line=2):
             raise ValueError(f"{fname!r}, line {i + first_line} (the vector of {parts[0]!r}): {bad!r:.40} is not a "
                              "number.") from None
         _check_finite_row(vectors[i], fname, f"line {i + first_line}", parts[0])
-        _check_key(parts[0], fname, f"line {i + first_line}")
+        _check_key(parts[0], fname, f"line {i + first_line}", "the line starts with a space?")
         keys.append(parts[0])
     return keys
 
@@ -206,7 +209,7 @@ def _read_binary(f, fname, vectors, encoding, unicode_errors, first_line=None):
                              "unicode_errors='replace' to read it anyway.") from None
         vectors[i] = np.frombuffer(raw, dtype="<f4")
         _check_finite_row(vectors[i], fname, f"vector {i + 1}", key)
-        _check_key(key, fname, f"vector {i + 1}")
+        _check_key(key, fname, f"vector {i + 1}", "a space where the word should be: a key '' saved?")
         keys.append(key)
     return keys
 
@@ -219,10 +222,11 @@ def _encodes(key):
         return False
 
 
-def _check_key(key, fname, where):
-    if not key.strip():
-        raise ValueError(f"{fname!r}, {where}: the word is empty (the line starts with a space?); every vector needs "
-                         "its word.")
+def _check_key(key, fname, where, hint):
+    """Refuse a word that is empty, or only the whitespace that ends words (other whitespace, as U+2003, is a
+    key, which gensim reads too)."""
+    if not key.strip(FIELD_SPACE):
+        raise ValueError(f"{fname!r}, {where}: the word is empty ({hint}); every vector needs its word.")
 
 
 def _check_finite_row(row, fname, where, key):

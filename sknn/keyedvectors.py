@@ -1,7 +1,8 @@
 """KeyedVectors: word vectors to query, evaluate and save, apart from any training.
 
 The small object gensim hands out as ``model.wv``: a table of vectors with their words,
-``most_similar``, ``similarity``, ``doesnt_match``, the standard evaluations (word
+``most_similar``, ``similarity``, ``doesnt_match`` (and gensim's other queries, ``distances``,
+``rank``, ``most_similar_cosmul``, ... from :mod:`sknn._kv_queries`), the standard evaluations (word
 analogies, word-pair similarity) and the word2vec file formats, text and binary, which
 gensim and the original word2vec tool read and write.
 """
@@ -9,67 +10,17 @@ gensim and the original word2vec tool read and write.
 import math
 import os
 import warnings
-from numbers import Integral, Real
+from numbers import Integral
 
 import numpy as np
 from sklearn.utils._param_validation import InvalidParameterError
 
 from . import _w2v_files
+from ._kv_queries import (KeyedVectorQueries, _as_list, _check_restrict_vocab, _check_topn,
+                          _unit_rows, _unit_vector)
 from ._validation import check_width, numbered_lines, reads_as_number
 
 __all__ = ["KeyedVectors"]
-
-
-
-def _as_list(words, name, vectors=True):
-    if words is None:
-        return []
-    if isinstance(words, (bytes, bytearray)) or isinstance(words, np.ndarray) and words.dtype.kind == "S":
-        raise TypeError(f"{name} is bytes ({words!r:.40}); keys are text: decode them first (.decode('utf-8'), "
-                        "or .astype(str) for an array).")
-    if isinstance(words, (set, frozenset, dict)):
-        raise TypeError(f"{name} is a {type(words).__name__}, whose order is not yours: pass a list.")
-    if isinstance(words, np.ndarray) and words.dtype.kind == "U" or (
-            isinstance(words, np.ndarray) and words.dtype == object and all(isinstance(w, str) for w in words.flat)):
-        return [str(w) for w in words.ravel()]  # an array of words, as a list of them
-    if isinstance(words, (str, np.ndarray)):
-        return [words]
-    try:
-        words = list(words)
-    except TypeError:
-        raise TypeError(f"{name} is {words!r:.60} (of type {type(words).__name__}); pass a word (str), a vector or a "
-                        "list of them.") from None
-    if vectors and words and all(isinstance(w, Real) and not isinstance(w, bool) for w in words):
-        return [np.asarray(words, dtype=np.float64)]  # a list of numbers: one vector (a number alone is nothing)
-    return words
-
-
-def _check_restrict_vocab(restrict_vocab):
-    if restrict_vocab is not None and (not isinstance(restrict_vocab, Integral) or isinstance(restrict_vocab, bool)
-                                       or restrict_vocab < 0):
-        raise InvalidParameterError(f"restrict_vocab must be None or a non-negative int (how many of the most frequent "
-                                    f"words to search), got {restrict_vocab!r}.")
-    return restrict_vocab
-
-
-_UNIT_ROWS_CHUNK = 8192  # rows of the vectors made unit length at a time
-
-
-def _unit_rows(vectors):
-    """The rows of ``vectors`` (2-D) scaled to unit length, as float32; rows of zeros stay zero.
-
-    Each row is first divided by its largest magnitude, so that the squares of its entries neither underflow
-    (entries below ~1e-23 gave a length of 0) nor overflow (above ~1.8e19, a length of inf); in float32, a chunk
-    of rows at a time (a few MB of temporaries, whatever the vocabulary).
-    """
-    unit = np.empty(vectors.shape, dtype=np.float32)
-    for start in range(0, len(vectors), _UNIT_ROWS_CHUNK):
-        block = np.asarray(vectors[start:start + _UNIT_ROWS_CHUNK], dtype=np.float32)
-        top = np.abs(block).max(axis=1, keepdims=True) if block.shape[1] else np.zeros((len(block), 1), np.float32)
-        block = block / np.where(top > 0, top, np.float32(1.0))
-        lengths = np.sqrt(np.einsum("ij,ij->i", block, block))[:, None]
-        unit[start:start + _UNIT_ROWS_CHUNK] = block / np.where(lengths > 0, lengths, np.float32(1.0))
-    return unit
 
 
 def _first_duplicate(keys):
@@ -82,7 +33,20 @@ def _first_duplicate(keys):
     return None
 
 
-class KeyedVectors:
+def _pair_fields(line, delimiter, pairs, line_no):
+    """(word1, word2, score) of a line of a word-pairs file: exactly three fields, the score a finite number."""
+    content = line.rstrip("\n")
+    parts = content.split(delimiter)
+    if len(parts) != 3:
+        raise ValueError(f"{pairs}, line {line_no}: expected 3 fields, word1{delimiter!r}word2{delimiter!r}score, "
+                         f"got {len(parts)}: {content!r:.80}. Correct the line, or start it with '#' to leave it "
+                         "out (or pass the delimiter the file uses).")
+    if not reads_as_number(parts[2]) or "_" in parts[2] or not math.isfinite(float(parts[2])):
+        raise ValueError(f"{pairs}, line {line_no}: the score {parts[2]!r:.40} is not a finite number.")
+    return parts[0], parts[1], float(parts[2])
+
+
+class KeyedVectors(KeyedVectorQueries):
     """Word vectors, one row per word, most frequent words first.
 
     Parameters
@@ -200,26 +164,32 @@ class KeyedVectors:
         return state
 
     # -- similarity ---------------------------------------------------------------------
-    def _mean_direction(self, positive, negative):
+    def _query_units(self, positive, negative):
+        """(positive unit vectors, negative unit vectors, rows of the query's words): each word's unit row, each
+        vector scaled to unit length; a word or vector of zeros, which has no direction, is refused."""
         normed = self.get_normed_vectors()
-        parts, used = [], set()
-        negatives = _as_list(negative, "negative")
-        for words, sign, name in ((_as_list(positive, "positive"), 1.0, "positive"), (negatives, -1.0, "negative")):
-            for i, w in enumerate(words):
+        units, used = ([], []), set()
+        for side, (words, name) in enumerate(((positive, "positive"), (negative, "negative"))):
+            for i, w in enumerate(_as_list(words, name)):
                 if isinstance(w, str):
                     index = self.get_index(w)
                     if not normed[index].any():
                         raise ValueError(f"The vector of {w!r} is all zeros: it has no direction to compare (a word "
                                          "that never trained?); query other words.")
                     used.add(index)
-                    parts.append(sign * normed[index])
+                    units[side].append(normed[index])
                 else:
                     vec = self._check_query_vector(w, f"{name}[{i}]")
                     if not vec.any():
                         raise ValueError(f"The query vector {name}[{i}] is all zeros: it has no direction, and "
                                          "every word would be as similar as any other; pass a vector with a "
                                          "non-zero value, or a word.")
-                    parts.append(sign * _unit_rows(vec[None, :])[0])
+                    units[side].append(_unit_vector(vec))
+        return units[0], units[1], used
+
+    def _mean_direction(self, positive, negative):
+        positives, negatives, used = self._query_units(positive, negative)
+        parts = positives + [-u for u in negatives]
         if not parts:
             raise ValueError("most_similar needs at least one word in positive or negative.")
         mean = np.mean(parts, axis=0, dtype=np.float64)
@@ -268,19 +238,11 @@ class KeyedVectors:
         -------
         list of (word, similarity), most similar first
         """
-        if topn is not None and (not isinstance(topn, Integral) or isinstance(topn, bool)):
-            raise InvalidParameterError(f"The 'topn' parameter of most_similar must be an int or None, got {topn!r}.")
+        _check_topn(topn, "most_similar")
         direction, used = self._mean_direction(positive, negative)
         normed = self.get_normed_vectors()[:_check_restrict_vocab(restrict_vocab)]
         sims = normed @ direction
-        if topn is None:
-            return sims
-        if topn < 1:
-            return []
-        k = min(len(sims), topn + len(used))
-        best = np.argpartition(-sims, k - 1)[:k] if k < len(sims) else np.arange(len(sims))
-        best = best[np.argsort(-sims[best], kind="stable")]
-        return [(self.index_to_key[i], float(sims[i])) for i in best if i not in used][:topn]
+        return sims if topn is None else self._top_matches(sims, topn, used)
 
     def similarity(self, w1, w2):
         """Cosine similarity of two words."""
@@ -308,6 +270,19 @@ class KeyedVectors:
             return {k.upper(): i for i, k in reversed(list(enumerate(keys)))}
         return {k: i for i, k in enumerate(keys)}
 
+    def _analogy_answer(self, sims, rows, question, case_insensitive):
+        """As gensim: the best of the 5 nearest words outside the question's ``rows`` that is no other spelling of
+        a question word ('King' for 'king'); None when the search holds no such word (no prediction: a question
+        word is never one)."""
+        k = min(len(sims), 5 + len(rows))
+        nearest = np.argpartition(-sims, k - 1)[:k] if k < len(sims) else np.arange(len(sims))
+        nearest = [i for i in nearest[np.argsort(-sims[nearest], kind="stable")] if i not in rows][:5]
+        for i in nearest:
+            word = self.index_to_key[int(i)].upper() if case_insensitive else self.index_to_key[int(i)]
+            if word not in question:
+                return word
+        return None
+
     def evaluate_word_analogies(self, analogies, restrict_vocab=300000, case_insensitive=True,
                                 dummy4unknown=False):
         """Accuracy on analogies "a is to b as c is to d" (the questions-words.txt format).
@@ -315,8 +290,9 @@ class KeyedVectors:
         Lines ``: section`` start a section; other lines hold four words. As gensim's:
         the answer is the best of ``most_similar(positive=[b, c], negative=[a])`` among
         the ``restrict_vocab`` most frequent words, leaving out a, b and c (with
-        ``case_insensitive``, any spelling of them, among the 5 nearest); questions
-        with a word outside those are skipped (counted wrong if ``dummy4unknown``).
+        ``case_insensitive``, any spelling of them, among the 5 nearest); a question
+        whose search holds no other word has no answer and is wrong; questions with
+        a word outside those are skipped (counted wrong if ``dummy4unknown``).
 
         Returns
         -------
@@ -328,8 +304,8 @@ class KeyedVectors:
         normed = self.get_normed_vectors()[:restrict_vocab]
         sections, section = [], None
         for line_no, line in numbered_lines(analogies):
-            if line.startswith(": "):
-                section = {"section": line[2:].strip(), "correct": [], "incorrect": []}
+            if line.startswith(": "):  # as gensim, ': : gender' is 'gender'
+                section = {"section": line.lstrip(": ").strip(), "correct": [], "incorrect": []}
                 sections.append(section)
                 continue
             if not line.strip():
@@ -346,16 +322,10 @@ class KeyedVectors:
                 if dummy4unknown:
                     section["incorrect"].append((a, b, c, expected))
                 continue
-            ia, ib, ic = ok[a], ok[b], ok[c]
-            direction = normed[ib] + normed[ic] - normed[ia]
+            rows = {ok[a], ok[b], ok[c]}
+            direction = normed[ok[b]] + normed[ok[c]] - normed[ok[a]]
             sims = normed @ (direction / max(np.linalg.norm(direction), 1e-12))
-            sims[[ia, ib, ic]] = -np.inf
-            top = np.argpartition(-sims, min(5, len(sims)) - 1)[:5]
-            for i in top[np.argsort(-sims[top], kind="stable")]:  # as gensim: the best of the 5 nearest that is
-                predicted = self.index_to_key[int(i)]  # no other spelling of a question word ('King' for 'king')
-                predicted = predicted.upper() if case_insensitive else predicted
-                if predicted not in (a, b, c):
-                    break
+            predicted = self._analogy_answer(sims, rows, (a, b, c), case_insensitive)
             (section["correct"] if predicted == expected else section["incorrect"]).append((a, b, c, expected))
         correct = sum(len(s["correct"]) for s in sections)
         incorrect = sum(len(s["incorrect"]) for s in sections)
@@ -369,7 +339,8 @@ class KeyedVectors:
         """Correlation of the model's similarities with human judgements (e.g. wordsim353.tsv).
 
         Lines ``word1 <delimiter> word2 <delimiter> score``; lines starting with '#' are
-        comments. Pairs with a word outside the ``restrict_vocab`` most frequent are left
+        comments; a line of more or fewer fields is refused, naming it (gensim skips
+        it in silence). Pairs with a word outside the ``restrict_vocab`` most frequent are left
         out (or scored 0 if ``dummy4unknown``), as in gensim.
 
         Returns
@@ -388,13 +359,7 @@ class KeyedVectors:
         for line_no, line in numbered_lines(pairs):
             if line.startswith("#") or not line.strip():
                 continue
-            parts = line.rstrip("\n").split(delimiter)
-            if len(parts) < 3:
-                raise ValueError(f"{pairs}, line {line_no}: expected word1{delimiter!r}word2{delimiter!r}score.")
-            a, b = parts[0], parts[1]
-            if not reads_as_number(parts[2]) or "_" in parts[2] or not math.isfinite(float(parts[2])):
-                raise ValueError(f"{pairs}, line {line_no}: the score {parts[2]!r:.40} is not a finite number.")
-            value = float(parts[2])
+            a, b, value = _pair_fields(line, delimiter, pairs, line_no)
             if case_insensitive:
                 a, b = a.upper(), b.upper()
             n += 1
@@ -416,8 +381,9 @@ class KeyedVectors:
 
         Text: a header line ``n_words vector_size``, then ``word v1 v2 ...`` per line.
         Binary: the same header, then each word, a space and its float32 values.
-        Both formats end a word at whitespace, so a key that is empty or holds any (such as
-        ``'New York'``) is refused before the file is opened: it would not read back.
+        Both formats end a word at ASCII whitespace (a space, tab or line break), so a key
+        that is empty or holds any (such as ``'New York'``) is refused before the file is
+        opened: it would not read back. Other whitespace (U+00A0, U+2003) is part of a key.
         ``write_header=False`` leaves the header out (GloVe's layout, text only to read back:
         ``load_word2vec_format(fname, no_header=True)``).
         """

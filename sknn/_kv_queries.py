@@ -1,0 +1,380 @@
+"""The queries of :class:`~sknn.KeyedVectors` beyond ``most_similar``, as gensim 4's ``KeyedVectors`` has them
+(``similar_by_word``, ``distances``, ``rank``, ``most_similar_cosmul``, ``get_mean_vector``, ...), and the helpers
+that they share with keyedvectors.py.
+
+:class:`KeyedVectorQueries` is a mixin: it reads the class's ``vectors``, ``index_to_key``, ``get_index``,
+``get_normed_vectors``, ``most_similar``, ``similarity``, ``_check_query_vector`` and ``_query_units``.
+"""
+
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.utils._param_validation import InvalidParameterError
+
+__all__ = ["KeyedVectorQueries"]
+
+
+def _as_list(words, name, vectors=True):
+    if words is None:
+        return []
+    if isinstance(words, (bytes, bytearray)) or isinstance(words, np.ndarray) and words.dtype.kind == "S":
+        raise TypeError(f"{name} is bytes ({words!r:.40}); keys are text: decode them first (.decode('utf-8'), "
+                        "or .astype(str) for an array).")
+    if isinstance(words, (set, frozenset, dict)):
+        raise TypeError(f"{name} is a {type(words).__name__}, whose order is not yours: pass a list.")
+    if isinstance(words, np.ndarray) and words.dtype.kind == "U" or (
+            isinstance(words, np.ndarray) and words.dtype == object and all(isinstance(w, str) for w in words.flat)):
+        return [str(w) for w in words.ravel()]  # an array of words, as a list of them
+    if isinstance(words, (str, np.ndarray)):
+        return [words]
+    try:
+        words = list(words)
+    except TypeError:
+        raise TypeError(f"{name} is {words!r:.60} (of type {type(words).__name__}); pass a word (str), a vector or a "
+                        "list of them.") from None
+    if vectors and words and all(isinstance(w, Real) and not isinstance(w, bool) for w in words):
+        return [np.asarray(words, dtype=np.float64)]  # a list of numbers: one vector (a number alone is nothing)
+    return words
+
+
+def _check_restrict_vocab(restrict_vocab):
+    if restrict_vocab is not None and (not isinstance(restrict_vocab, Integral) or isinstance(restrict_vocab, bool)
+                                       or restrict_vocab < 0):
+        raise InvalidParameterError(f"restrict_vocab must be None or a non-negative int (how many of the most frequent "
+                                    f"words to search), got {restrict_vocab!r}.")
+    return restrict_vocab
+
+
+def _check_topn(topn, method):
+    if topn is not None and (not isinstance(topn, Integral) or isinstance(topn, bool)):
+        raise InvalidParameterError(f"The 'topn' parameter of {method} must be an int or None, got {topn!r}.")
+    return topn
+
+
+def _check_word(word, name, other=None):
+    """``word`` when it is a str; otherwise a TypeError (naming ``other``, the method that takes a vector)."""
+    if not isinstance(word, str):
+        raise TypeError(f"{name} is {word!r:.60} (of type {type(word).__name__}); pass a word (str)"
+                        + (f", or call {other} for a vector." if other else "."))
+    return word
+
+
+_UNIT_ROWS_CHUNK = 8192  # rows of the vectors made unit length at a time
+
+
+def _unit_rows(vectors):
+    """The rows of ``vectors`` (2-D) scaled to unit length, as float32; rows of zeros stay zero.
+
+    Each row is first divided by its largest magnitude, so that the squares of its entries neither underflow
+    (entries below ~1e-23 gave a length of 0) nor overflow (above ~1.8e19, a length of inf); in float32, a chunk
+    of rows at a time (a few MB of temporaries, whatever the vocabulary).
+    """
+    unit = np.empty(vectors.shape, dtype=np.float32)
+    for start in range(0, len(vectors), _UNIT_ROWS_CHUNK):
+        block = np.asarray(vectors[start:start + _UNIT_ROWS_CHUNK], dtype=np.float32)
+        top = np.abs(block).max(axis=1, keepdims=True) if block.shape[1] else np.zeros((len(block), 1), np.float32)
+        block = block / np.where(top > 0, top, np.float32(1.0))
+        lengths = np.sqrt(np.einsum("ij,ij->i", block, block))[:, None]
+        unit[start:start + _UNIT_ROWS_CHUNK] = block / np.where(lengths > 0, lengths, np.float32(1.0))
+    return unit
+
+
+def _unit_vector(vector):
+    """One vector (any finite float64, even beyond float32's range) scaled to unit length, as float32; zeros stay
+    zero. Scaled by its largest magnitude in float64 first (cast to float32 at once, 1e300 became inf and the
+    direction NaN)."""
+    vector = np.asarray(vector, dtype=np.float64)
+    top = np.abs(vector).max() if vector.size else 0.0
+    return _unit_rows((vector / top if top > 0 else vector)[None, :])[0]
+
+
+class KeyedVectorQueries:
+    """gensim's queries of word vectors: neighbours of a word or a vector, distances, ranks, 3CosMul analogies,
+    weighted means."""
+
+    def _top_matches(self, sims, topn, used):
+        """(word, similarity) of the ``topn`` best rows of ``sims``, best first, leaving out the rows in ``used``
+        (the query's words)."""
+        if topn < 1:
+            return []
+        k = min(len(sims), topn + len(used))
+        best = np.argpartition(-sims, k - 1)[:k] if k < len(sims) else np.arange(len(sims))
+        best = best[np.argsort(-sims[best], kind="stable")]
+        return [(self.index_to_key[i], float(sims[i])) for i in best if i not in used][:topn]
+
+    def _word_rows(self, words, name):
+        """The rows of a non-empty list of words (a str is one word); a KeyError naming a word not in the
+        vocabulary."""
+        words = _as_list(words, name, vectors=False)
+        if not words:
+            raise ValueError(f"{name} is empty; pass at least one word.")
+        return [self.get_index(_check_word(w, f"{name}[{i}]")) for i, w in enumerate(words)]
+
+    def similar_by_word(self, word, topn=10, restrict_vocab=None):
+        """The ``topn`` words closest (cosine) to ``word``, as ``most_similar(positive=[word])``.
+
+        Parameters
+        ----------
+        word : str
+        topn : int or None, default=10
+            How many words to return; None returns the similarity to every word.
+        restrict_vocab : int or None
+            Only search the ``restrict_vocab`` most frequent words.
+
+        Returns
+        -------
+        list of (word, similarity), most similar first (``word`` left out)
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sknn import KeyedVectors
+        >>> kv = KeyedVectors(np.array([[1.0, 0.0], [0.8, 0.6], [0.0, 1.0]]), ["cat", "dog", "car"])
+        >>> [(w, round(s, 2)) for w, s in kv.similar_by_word("cat")]
+        [('dog', 0.8), ('car', 0.0)]
+        """
+        word = _check_word(word, "word", "similar_by_vector")
+        return self.most_similar(positive=[word], topn=topn, restrict_vocab=restrict_vocab)
+
+    def similar_by_vector(self, vector, topn=10, restrict_vocab=None):
+        """The ``topn`` words closest (cosine) to ``vector``, as ``most_similar(positive=[vector])``.
+
+        Parameters
+        ----------
+        vector : array-like of shape (vector_size,)
+        topn : int or None, default=10
+            How many words to return; None returns the similarity to every word.
+        restrict_vocab : int or None
+            Only search the ``restrict_vocab`` most frequent words.
+
+        Returns
+        -------
+        list of (word, similarity), most similar first (no word is left out: a word's own vector finds it)
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sknn import KeyedVectors
+        >>> kv = KeyedVectors(np.array([[1.0, 0.0], [0.8, 0.6], [0.0, 1.0]]), ["cat", "dog", "car"])
+        >>> kv.similar_by_vector([0.0, 2.0], topn=1)
+        [('car', 1.0)]
+        """
+        if isinstance(vector, str):
+            raise TypeError(f"vector is the word {vector!r:.60}; call similar_by_word for the words near a word.")
+        vector = self._check_query_vector(vector, "vector")
+        return self.most_similar(positive=[vector], topn=topn, restrict_vocab=restrict_vocab)
+
+    def n_similarity(self, ws1, ws2):
+        """Cosine similarity of the mean vectors of two lists of words (as gensim: the mean of the vectors as they
+        are, not of their unit lengths).
+
+        Parameters
+        ----------
+        ws1, ws2 : list of str (a str is one word), each non-empty
+
+        Returns
+        -------
+        float (0.0 where a mean is all zeros: it has no direction)
+
+        Raises
+        ------
+        KeyError naming a word not in the vocabulary (gensim 4 leaves it out in silence).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sknn import KeyedVectors
+        >>> kv = KeyedVectors(np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]), ["cat", "car", "pet"])
+        >>> round(kv.n_similarity(["cat", "car"], ["pet"]), 4)
+        1.0
+        """
+        means = [self.vectors[self._word_rows(ws, name)].mean(axis=0, dtype=np.float64)
+                 for ws, name in ((ws1, "ws1"), (ws2, "ws2"))]
+        return float(_unit_vector(means[0]) @ _unit_vector(means[1]))
+
+    def distance(self, w1, w2):
+        """Cosine distance of two words, ``1 - similarity(w1, w2)``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sknn import KeyedVectors
+        >>> kv = KeyedVectors(np.array([[1.0, 0.0], [0.0, 1.0]]), ["cat", "car"])
+        >>> kv.distance("cat", "car")
+        1.0
+        """
+        return 1.0 - self.similarity(w1, w2)
+
+    def distances(self, word_or_vector, other_words=()):
+        """Cosine distances from a word or a vector to each of ``other_words``, or to every word.
+
+        Parameters
+        ----------
+        word_or_vector : str or array-like of shape (vector_size,)
+        other_words : list of str, default=()
+            The words to measure; empty (or None): every word of the vocabulary, in its order (the word itself
+            included, at distance 0).
+
+        Returns
+        -------
+        ndarray of float32, one distance (``1 - cosine similarity``, in [0, 2]) per word; a vector of zeros is at
+        distance 1 from everything (similarity 0, as :meth:`similarity` says; gensim gives NaN)
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sknn import KeyedVectors
+        >>> kv = KeyedVectors(np.array([[1.0, 0.0], [0.0, 1.0], [-1.0, 0.0]]), ["cat", "car", "rock"])
+        >>> kv.distances("cat").tolist()
+        [0.0, 1.0, 2.0]
+        >>> kv.distances([0.0, 3.0], ["cat", "car"]).tolist()
+        [1.0, 0.0]
+        """
+        normed = self.get_normed_vectors()
+        if isinstance(word_or_vector, str):
+            query = normed[self.get_index(word_or_vector)]
+        else:
+            query = _unit_vector(self._check_query_vector(word_or_vector, "word_or_vector"))
+        if _as_list(other_words, "other_words", vectors=False):
+            normed = normed[self._word_rows(other_words, "other_words")]
+        return (np.float32(1.0) - normed @ query).astype(np.float32)
+
+    def closer_than(self, key1, key2):
+        """The words closer (cosine) to ``key1`` than ``key2`` is, in the vocabulary's order (``key1`` left out).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sknn import KeyedVectors
+        >>> kv = KeyedVectors(np.array([[1.0, 0.0], [0.8, 0.6], [0.0, 1.0], [-1.0, 0.0]]),
+        ...                   ["cat", "dog", "car", "rock"])
+        >>> kv.closer_than("cat", "car")
+        ['dog']
+        """
+        normed = self.get_normed_vectors()
+        first, second = self.get_index(key1), self.get_index(key2)
+        sims = normed @ normed[first]
+        return [self.index_to_key[i] for i in np.flatnonzero(sims > sims[second]) if i != first]
+
+    def rank(self, key1, key2):
+        """Rank of ``key2`` among the neighbours of ``key1``: 1 + how many words are closer to ``key1``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sknn import KeyedVectors
+        >>> kv = KeyedVectors(np.array([[1.0, 0.0], [0.8, 0.6], [0.0, 1.0], [-1.0, 0.0]]),
+        ...                   ["cat", "dog", "car", "rock"])
+        >>> kv.rank("cat", "dog"), kv.rank("cat", "rock")
+        (1, 3)
+        """
+        return len(self.closer_than(key1, key2)) + 1
+
+    def most_similar_cosmul(self, positive=None, negative=None, topn=10, restrict_vocab=None):
+        """The ``topn`` words best by 3CosMul (Levy and Goldberg, 2014): the product of the similarities to
+        ``positive`` over the product of those to ``negative``.
+
+        Each cosine similarity is shifted to [0, 1] (``(1 + cos) / 2``), and the quotient is
+        ``prod(positive) / (prod(negative) + 1e-6)``, as gensim's. The query words are left out of the
+        answer; vectors are scaled to unit length (gensim takes a vector as it is); a list of numbers is one
+        vector.
+
+        Parameters
+        ----------
+        positive : str, vector or list of them (at least one)
+        negative : str, vector or list of them
+        topn : int or None, default=10
+            How many words to return (none if it is below 1); None returns the score of every word.
+        restrict_vocab : int or None
+            Only search the ``restrict_vocab`` most frequent words (gensim 4 ignores it, searching all).
+
+        Returns
+        -------
+        list of (word, score), best first
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sknn import KeyedVectors
+        >>> kv = KeyedVectors(np.array([[1.0, 0.1], [0.1, 1.0], [1.0, 0.9], [0.0, -1.0]]),
+        ...                   ["man", "woman", "king", "queen"])
+        >>> kv.most_similar_cosmul(positive=["woman", "king"], negative=["man"], topn=1)[0][0]
+        'queen'
+        """
+        _check_topn(topn, "most_similar_cosmul")
+        positives, negatives, used = self._query_units(positive, negative)
+        if not positives:
+            raise ValueError("most_similar_cosmul needs at least one word or vector in positive.")
+        normed = self.get_normed_vectors()[:_check_restrict_vocab(restrict_vocab)]
+        scores = np.prod([(1 + normed @ u) / 2 for u in positives], axis=0)
+        if negatives:
+            scores = scores / (np.prod([(1 + normed @ u) / 2 for u in negatives], axis=0) + np.float32(1e-6))
+        return scores if topn is None else self._top_matches(scores, topn, used)
+
+    def get_mean_vector(self, keys, weights=None, pre_normalize=True, post_normalize=False, ignore_missing=True):
+        """The weighted mean of the vectors of ``keys``: ``sum(weight * vector) / sum(|weight|)``, as gensim's.
+
+        Parameters
+        ----------
+        keys : str, vector or list of them
+            Words, and vectors taken as they are (not scaled, even with ``pre_normalize``).
+        weights : array-like of shape (len(keys),), default=None
+            One weight per key (None: 1 each).
+        pre_normalize : bool, default=True
+            Scale each word's vector to unit length before averaging.
+        post_normalize : bool, default=False
+            Scale the mean to unit length.
+        ignore_missing : bool, default=True
+            Leave out the words not in the vocabulary; False raises a KeyError naming the first.
+
+        Returns
+        -------
+        ndarray of shape (vector_size,), float32
+
+        Raises
+        ------
+        ValueError when ``keys`` is empty, ``weights`` is not one finite number per key, or none of the words
+        is in the vocabulary (gensim returns zeros then).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sknn import KeyedVectors
+        >>> kv = KeyedVectors(np.array([[2.0, 0.0], [0.0, 4.0]]), ["cat", "car"])
+        >>> kv.get_mean_vector(["cat", "car"]).tolist()
+        [0.5, 0.5]
+        >>> kv.get_mean_vector(["cat", "car"], weights=[3, 1], pre_normalize=False).tolist()
+        [1.5, 1.0]
+        """
+        is_rows = isinstance(keys, np.ndarray) and keys.ndim == 2 and keys.dtype.kind in "iuf"
+        keys = list(keys) if is_rows else _as_list(keys, "keys")  # a 2-D array: one vector per row, as gensim
+        if not keys:
+            raise ValueError("get_mean_vector needs at least one key (a word or a vector).")
+        weights = self._check_weights(weights, len(keys))
+        total, found, mean = 0.0, 0, np.zeros(self.vector_size, dtype=np.float64)
+        for i, (key, weight) in enumerate(zip(keys, weights)):
+            if isinstance(key, str):
+                if key not in self.key_to_index and ignore_missing:
+                    continue
+                vector = self.get_vector(key, norm=pre_normalize)
+            else:
+                vector = self._check_query_vector(key, f"keys[{i}]")
+            mean += weight * vector
+            total, found = total + abs(weight), found + 1
+        if not found:
+            raise ValueError(f"None of the keys {keys!r:.80} is in the vocabulary: they have no mean.")
+        mean = mean / total if total > 0 else mean
+        return _unit_vector(mean) if post_normalize else mean.astype(np.float32)
+
+    @staticmethod
+    def _check_weights(weights, n_keys):
+        """One finite float64 weight per key (1 each for None)."""
+        if weights is None:
+            return np.ones(n_keys)
+        try:
+            weights = np.asarray(weights, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise TypeError(f"weights is {weights!r:.60}; pass one number per key.") from None
+        if weights.shape != (n_keys,) or not np.isfinite(weights).all():
+            raise ValueError(f"weights must hold one finite number per key ({n_keys}), got {weights!r:.80}.")
+        return weights

@@ -1,0 +1,330 @@
+"""KeyedVectors against gensim's: the queries gensim 4 has (similar_by_word, distances, rank, most_similar_cosmul,
+get_mean_vector, ...), the evaluations' reading of their files, and keys of Unicode whitespace. Each behaviour has a
+test on a hand-built table with known answers (no gensim) and one comparing with gensim on the same vectors."""
+
+import itertools
+import re
+
+import numpy as np
+import pytest
+
+from sknn import KeyedVectors
+
+# cat (1, 0), dog at 0.8 of cat, car at right angles, rock opposite: every cosine is known
+WORDS = ["cat", "dog", "car", "rock"]
+TABLE = np.array([[1.0, 0.0], [0.8, 0.6], [0.0, 1.0], [-1.0, 0.0]], dtype=np.float32)
+
+
+@pytest.fixture
+def kv():
+    return KeyedVectors(TABLE, WORDS)
+
+
+@pytest.fixture
+def pair():
+    """The same random vectors in sknn's KeyedVectors and gensim's."""
+    gensim_kv = pytest.importorskip("gensim.models.keyedvectors").KeyedVectors
+    rng = np.random.RandomState(0)
+    words = [f"w{i}" for i in range(40)]
+    vectors = (rng.randn(40, 8) * rng.uniform(0.2, 3.0, size=(40, 1))).astype(np.float32)  # lengths differ
+    theirs = gensim_kv(8)
+    theirs.add_vectors(words, vectors)
+    return KeyedVectors(vectors, words), theirs
+
+
+def _same_matches(ours, theirs):
+    assert [w for w, _ in ours] == [w for w, _ in theirs]
+    np.testing.assert_allclose([s for _, s in ours], [s for _, s in theirs], rtol=1e-5, atol=1e-6)
+
+
+# -- similar_by_word, similar_by_vector -----------------------------------------------------------------------
+def test_similar_by_word_and_by_vector_on_known_cosines(kv):
+    assert [(w, round(s, 5)) for w, s in kv.similar_by_word("cat")] == [("dog", 0.8), ("car", 0.0), ("rock", -1.0)]
+    assert kv.similar_by_word("cat", topn=1, restrict_vocab=3) == kv.most_similar("cat", topn=1, restrict_vocab=3)
+    assert [(w, round(s, 5)) for w, s in kv.similar_by_vector([0.0, 2.0], topn=2)] == [("car", 1.0), ("dog", 0.6)]
+    assert kv.similar_by_vector(np.array([3.0, 0.0]), topn=1)[0][0] == "cat"  # a word's own vector finds it
+    assert kv.similar_by_vector([1.0, 0.0], topn=None).shape == (4,)
+    with pytest.raises(TypeError, match=r"word is array\(.*pass a word \(str\), or call similar_by_vector"):
+        kv.similar_by_word(np.array([1.0, 0.0]))
+    with pytest.raises(TypeError, match="vector is the word 'cat'; call similar_by_word"):
+        kv.similar_by_vector("cat")
+    with pytest.raises(KeyError, match="'zebra' not present"):
+        kv.similar_by_word("zebra")
+    with pytest.raises(ValueError, match="vector has 3 values"):
+        kv.similar_by_vector([1.0, 0.0, 0.0])
+
+
+def test_similar_by_word_and_by_vector_agree_with_gensim(pair):
+    ours, theirs = pair
+    for word in ("w0", "w7", "w39"):
+        _same_matches(ours.similar_by_word(word, topn=5), theirs.similar_by_word(word, topn=5))
+        _same_matches(ours.similar_by_word(word, topn=3, restrict_vocab=20),
+                      theirs.similar_by_word(word, topn=3, restrict_vocab=20))
+    vector = np.random.RandomState(1).randn(8).astype(np.float32)
+    _same_matches(ours.similar_by_vector(vector, topn=6), theirs.similar_by_vector(vector, topn=6))
+    np.testing.assert_allclose(ours.similar_by_vector(vector, topn=None), theirs.similar_by_vector(vector, topn=None),
+                               rtol=1e-5, atol=1e-6)
+
+
+# -- n_similarity, distance, distances --------------------------------------------------------------------------
+def test_n_similarity_averages_the_vectors_as_they_are():
+    kv = KeyedVectors(np.array([[2.0, 0.0], [0.0, 1.0], [1.0, 0.5], [1.0, 1.0]]), ["a", "b", "ab", "unit_mean"])
+    assert kv.n_similarity(["a", "b"], ["ab"]) == pytest.approx(1.0)  # mean (1, 0.5), not of unit rows (0.5, 0.5)
+    assert kv.n_similarity(["a", "b"], ["unit_mean"]) == pytest.approx(1.5 / np.sqrt(1.25) / np.sqrt(2))
+    assert kv.n_similarity("a", "b") == pytest.approx(0.0)  # a str is one word
+    with pytest.raises(KeyError, match="'zebra' not present"):
+        kv.n_similarity(["a", "zebra"], ["b"])
+    with pytest.raises(ValueError, match="ws2 is empty"):
+        kv.n_similarity(["a"], [])
+
+
+def test_distance_and_distances_on_known_cosines(kv):
+    assert kv.distance("cat", "dog") == pytest.approx(0.2) and kv.distance("cat", "rock") == pytest.approx(2.0)
+    all_words = kv.distances("cat")
+    assert all_words.dtype == np.float32
+    np.testing.assert_allclose(all_words, [0.0, 0.2, 1.0, 2.0], atol=1e-6)
+    np.testing.assert_allclose(kv.distances("cat", ["rock", "dog"]), [2.0, 0.2], atol=1e-6)
+    np.testing.assert_allclose(kv.distances([0.0, 5.0], ("car", "cat")), [0.0, 1.0], atol=1e-6)
+    np.testing.assert_allclose(kv.distances([0.0, 0.0]), [1.0, 1.0, 1.0, 1.0])  # similarity 0 to a vector of zeros
+    with pytest.raises(KeyError, match="'zebra' not present"):
+        kv.distances("cat", ["dog", "zebra"])
+    with pytest.raises(KeyError, match="'zebra' not present"):
+        kv.distance("zebra", "cat")
+
+
+def test_n_similarity_distance_and_distances_agree_with_gensim(pair):
+    ours, theirs = pair
+    for ws1, ws2 in ((["w0", "w1"], ["w2"]), (["w3", "w4", "w5"], ["w6", "w7"]), (["w8"], ["w8", "w9"])):
+        assert ours.n_similarity(ws1, ws2) == pytest.approx(float(theirs.n_similarity(ws1, ws2)), abs=1e-6)
+    for w1, w2 in (("w0", "w1"), ("w5", "w30"), ("w2", "w2")):
+        assert ours.distance(w1, w2) == pytest.approx(float(theirs.distance(w1, w2)), abs=1e-6)
+    np.testing.assert_allclose(ours.distances("w3"), theirs.distances("w3"), atol=1e-6)
+    np.testing.assert_allclose(ours.distances("w3", ["w1", "w9"]), theirs.distances("w3", ["w1", "w9"]), atol=1e-6)
+    vector = np.random.RandomState(2).randn(8).astype(np.float32)
+    np.testing.assert_allclose(ours.distances(vector), theirs.distances(vector), atol=1e-6)
+
+
+# -- closer_than, rank ------------------------------------------------------------------------------------------
+def test_closer_than_and_rank_on_known_cosines(kv):
+    assert kv.closer_than("cat", "car") == ["dog"]
+    assert kv.closer_than("cat", "rock") == ["dog", "car"]  # in the vocabulary's order
+    assert kv.closer_than("cat", "dog") == [] and kv.closer_than("cat", "cat") == []
+    assert [kv.rank("cat", w) for w in ("dog", "car", "rock")] == [1, 2, 3]
+    assert kv.rank("rock", "car") == 1  # cat and dog are further from rock than car is
+    with pytest.raises(KeyError, match="'zebra' not present"):
+        kv.rank("cat", "zebra")
+
+
+def test_closer_than_and_rank_agree_with_gensim(pair):
+    ours, theirs = pair
+    for w1, w2 in (("w0", "w1"), ("w5", "w30"), ("w12", "w3"), ("w7", "w7")):
+        assert ours.closer_than(w1, w2) == theirs.closer_than(w1, w2)
+        assert ours.rank(w1, w2) == theirs.rank(w1, w2)
+
+
+# -- most_similar_cosmul ----------------------------------------------------------------------------------------
+def test_most_similar_cosmul_on_known_cosines(kv):
+    # (1 + cos) / 2 to dog over (1 + cos) / 2 to car (+1e-6): cat 0.9 / 0.5, rock 0.1 / 0.5; dog and car left out
+    top = kv.most_similar_cosmul(positive=["dog"], negative=["car"])
+    assert [w for w, _ in top] == ["cat", "rock"]
+    np.testing.assert_allclose([s for _, s in top], [0.9 / 0.500001, 0.1 / 0.500001], rtol=1e-5)
+    scores = kv.most_similar_cosmul("cat", topn=None)  # one positive: (1 + cos) / 2, the ranking of most_similar
+    np.testing.assert_allclose(scores, [1.0, 0.9, 0.5, 0.0], atol=1e-6)
+    assert [w for w, _ in kv.most_similar_cosmul("cat")] == [w for w, _ in kv.most_similar("cat")]
+    assert kv.most_similar_cosmul("cat", restrict_vocab=2) == [("dog", pytest.approx(0.9))]
+    assert kv.most_similar_cosmul("cat", topn=0) == []
+    with pytest.raises(ValueError, match="needs at least one word or vector in positive"):
+        kv.most_similar_cosmul(negative=["cat"])
+    with pytest.raises(KeyError, match="'zebra' not present"):
+        kv.most_similar_cosmul(positive=["cat"], negative=["zebra"])
+
+
+@pytest.mark.filterwarnings("ignore:Call to deprecated `init_sims`:DeprecationWarning")  # gensim's own call
+def test_most_similar_cosmul_agrees_with_gensim(pair):
+    ours, theirs = pair
+    for positive, negative in ((["w1", "w2"], ["w0"]), (["w5"], []), (["w3", "w4", "w9"], ["w10", "w11"])):
+        _same_matches(ours.most_similar_cosmul(positive, negative, topn=7),
+                      theirs.most_similar_cosmul(positive, negative, topn=7))
+        np.testing.assert_allclose(ours.most_similar_cosmul(positive, negative, topn=None),
+                                   theirs.most_similar_cosmul(positive, negative, topn=None), rtol=1e-5)
+    unit = theirs.get_vector("w6", norm=True)  # gensim takes a vector as it is: the same as ours for a unit one
+    _same_matches(ours.most_similar_cosmul([unit, "w1"], topn=5), theirs.most_similar_cosmul([unit, "w1"], topn=5))
+
+
+# -- get_mean_vector --------------------------------------------------------------------------------------------
+def test_get_mean_vector_weighs_scales_and_leaves_out_as_asked():
+    kv = KeyedVectors(np.array([[2.0, 0.0], [0.0, 4.0], [3.0, 4.0]]), ["cat", "car", "bus"])
+    np.testing.assert_allclose(kv.get_mean_vector(["cat", "car"]), [0.5, 0.5])
+    np.testing.assert_allclose(kv.get_mean_vector(["cat", "car"], pre_normalize=False), [1.0, 2.0])
+    np.testing.assert_allclose(kv.get_mean_vector(["cat", "car"], weights=[3, 1], pre_normalize=False), [1.5, 1.0])
+    np.testing.assert_allclose(kv.get_mean_vector(["cat", "car"], weights=[1, -1]), [0.5, -0.5])  # / sum(|w|)
+    np.testing.assert_allclose(kv.get_mean_vector(["cat", "car"], post_normalize=True), [0.5 ** 0.5] * 2, rtol=1e-6)
+    np.testing.assert_allclose(kv.get_mean_vector(["cat", np.array([0.0, 3.0])]), [0.5, 1.5])  # a vector as it is
+    np.testing.assert_allclose(kv.get_mean_vector(np.array([[1.0, 0.0], [0.0, 3.0]])), [0.5, 1.5])  # rows
+    np.testing.assert_allclose(kv.get_mean_vector(["cat", "zebra"]), [1.0, 0.0])  # ignore_missing
+    assert kv.get_mean_vector("bus").dtype == np.float32
+    with pytest.raises(KeyError, match="'zebra' not present"):
+        kv.get_mean_vector(["cat", "zebra"], ignore_missing=False)
+    with pytest.raises(ValueError, match="None of the keys .*'zebra'.* is in the vocabulary"):
+        kv.get_mean_vector(["zebra"])
+    with pytest.raises(ValueError, match=r"one finite number per key \(2\)"):
+        kv.get_mean_vector(["cat", "car"], weights=[1.0])
+    with pytest.raises(ValueError, match="at least one key"):
+        kv.get_mean_vector([])
+    with pytest.raises(ValueError, match=r"keys\[1\] has 3 values"):
+        kv.get_mean_vector(["cat", np.ones(3)])
+
+
+def test_get_mean_vector_agrees_with_gensim(pair):
+    ours, theirs = pair
+    vector = np.random.RandomState(3).randn(8).astype(np.float32)
+    for keys, kwargs in ((["w0", "w1", "w2"], {}), (["w0", "w1"], dict(weights=[2.0, -0.5])),
+                         (["w3", "w4"], dict(pre_normalize=False)), (["w5", "w6"], dict(post_normalize=True)),
+                         (["w7", "nope", vector], dict(weights=np.array([1.0, 5.0, 0.5], dtype=np.float32)))):
+        np.testing.assert_allclose(ours.get_mean_vector(keys, **kwargs), theirs.get_mean_vector(keys, **kwargs),
+                                   rtol=1e-5, atol=1e-6)
+
+
+# -- a query vector beyond float32's range ----------------------------------------------------------------------
+def test_a_query_vector_beyond_float32_keeps_its_direction(kv):
+    top = kv.most_similar(positive=[np.array([1e300, 0.0])], topn=2)  # cast to float32 at once, it was NaN
+    assert [(w, round(s, 5)) for w, s in top] == [("cat", 1.0), ("dog", 0.8)]
+    np.testing.assert_allclose(kv.distances([0.0, 1e300], ["car"]), [0.0], atol=1e-6)
+
+
+# -- evaluate_word_pairs: exactly three fields ------------------------------------------------------------------
+PAIRS = "cat\tdog\t7.5\ncar\tbus\t8\t(disputed)\nsun\tmoon\t6.5\nmoon\ttree\t3\ntree\tsun\t1\n"
+
+
+def _pairs_vectors():
+    words = ["cat", "dog", "car", "bus", "tree", "sun", "moon"]
+    return words, np.random.default_rng(3).normal(size=(len(words), 6)).astype(np.float32)
+
+
+@pytest.mark.parametrize("line, fields", [("car\tbus\t8\t(disputed)", 4), ("car\tbus", 2), ("car\tbus\t8\t", 4)])
+def test_word_pairs_lines_of_other_than_three_fields_are_refused_naming_them(tmp_path, line, fields):
+    kv = KeyedVectors(*_pairs_vectors()[::-1])
+    path = tmp_path / "pairs.tsv"
+    path.write_text(f"cat\tdog\t7.5\n{line}\nsun\tmoon\t6.5\n")
+    with pytest.raises(ValueError, match=rf"pairs\.tsv, line 2: expected 3 fields, .*got {fields}: "
+                                         rf"{re.escape(repr(line))}\. .*start it with '#'"):
+        kv.evaluate_word_pairs(path)
+
+
+def test_word_pairs_read_as_gensim_once_the_named_line_is_corrected(tmp_path):
+    gensim_kv = pytest.importorskip("gensim.models.keyedvectors").KeyedVectors
+    words, vectors = _pairs_vectors()
+    theirs = gensim_kv(6)
+    theirs.add_vectors(words, vectors)
+    path, fixed = tmp_path / "pairs.tsv", tmp_path / "fixed.tsv"
+    path.write_text(PAIRS)
+    fixed.write_text(PAIRS.replace("car\tbus", "#car\tbus"))  # the fix the message names
+    with pytest.raises(ValueError, match="line 2: expected 3 fields"):
+        KeyedVectors(vectors, words).evaluate_word_pairs(path)
+    pearson, spearman, oov = KeyedVectors(vectors, words).evaluate_word_pairs(fixed)
+    their_pearson, their_spearman, their_oov = theirs.evaluate_word_pairs(path)  # gensim skips the line
+    assert pearson[0] == pytest.approx(their_pearson[0]) and spearman[0] == pytest.approx(their_spearman[0])
+    assert oov == pytest.approx(their_oov)
+
+
+# -- evaluate_word_analogies: a question word is never the answer; section names ---------------------------------
+def test_an_analogy_whose_search_holds_only_question_words_is_wrong(tmp_path):
+    kv = KeyedVectors(np.random.default_rng(0).normal(size=(8, 3)).astype(np.float32), list("abcdefgh"))
+    path = tmp_path / "q.txt"
+    path.write_text(": s\nb c a c\n")  # the expected word is a question word; restrict_vocab=3 searches a, b, c
+    score, sections = kv.evaluate_word_analogies(path, restrict_vocab=3)
+    assert score == 0.0 and sections[0]["incorrect"] == [("B", "C", "A", "C")]
+    # with a 4th word searched, it is the answer, whatever its similarity
+    path.write_text(": s\nb c a d\n")
+    assert kv.evaluate_word_analogies(path, restrict_vocab=4)[0] == 1.0
+
+
+def test_analogies_with_few_words_searched_agree_with_gensim(tmp_path):
+    gensim_kv = pytest.importorskip("gensim.models.keyedvectors").KeyedVectors
+    words = list("abcdefgh")
+    vectors = np.random.default_rng(0).normal(size=(8, 3)).astype(np.float32)
+    theirs = gensim_kv(3)
+    theirs.add_vectors(words, vectors)
+    rng = np.random.default_rng(1)
+    questions = [" ".join(rng.choice(words[:5], size=4)) for _ in range(42)]  # answers among the question too
+    questions += [f"{a} {b} {c} {d}" for a, b, c in itertools.permutations("abc") for d in "abc"]  # 3 distinct
+    path = tmp_path / "q.txt"
+    path.write_text(": : first\n" + "\n".join(questions[:42]) + "\n: second\n" + "\n".join(questions[42:]) + "\n")
+    for restrict_vocab in (3, 4, 5, 8):
+        score, sections = KeyedVectors(vectors, words).evaluate_word_analogies(path, restrict_vocab=restrict_vocab)
+        their_score, their_sections = theirs.evaluate_word_analogies(path, restrict_vocab=restrict_vocab)
+        assert score == pytest.approx(their_score)
+        assert [(s["section"], s["correct"], s["incorrect"]) for s in sections] == \
+            [(s["section"], s["correct"], s["incorrect"]) for s in their_sections]
+
+
+def test_a_section_name_loses_all_its_leading_colons_and_spaces(tmp_path):
+    kv = KeyedVectors(np.eye(5, dtype=np.float32), ["man", "woman", "king", "queen", "x"])
+    path = tmp_path / "q.txt"
+    path.write_text(": : gender\nman woman king queen\n:  plural\nman woman king queen\n")
+    assert [s["section"] for s in kv.evaluate_word_analogies(path)[1]] == ["gender", "plural", "Total accuracy"]
+
+
+# -- word2vec files: an empty word in binary, keys of Unicode whitespace -----------------------------------------
+def _binary_with_an_empty_first_key(path):
+    vectors = np.arange(12, dtype=np.float32).reshape(3, 4)
+    with open(path, "wb") as f:  # as gensim's save_word2vec_format(binary=True) writes the keys '', 'c', 'd'
+        f.write(b"3 4\n")
+        for key, vector in zip(["", "c", "d"], vectors):
+            f.write(key.encode() + b" " + vector.astype("<f4").tobytes())
+
+
+def test_a_binary_file_with_an_empty_word_names_it_not_the_header(tmp_path):
+    path = tmp_path / "e.bin"
+    _binary_with_an_empty_first_key(path)
+    with pytest.raises(ValueError, match=r"e\.bin', vector 1: the word is empty") as error:
+        KeyedVectors.load_word2vec_format(path, binary=True)
+    assert "header" not in str(error.value)
+    path.write_bytes(b"3 4\n" + b"c " + bytes(16))  # a file truncated by far is still refused from its size
+    with pytest.raises(ValueError, match="promises 3 vectors of 4 numbers"):
+        KeyedVectors.load_word2vec_format(path, binary=True)
+
+
+def test_a_binary_file_gensim_writes_with_an_empty_word_names_it(tmp_path):
+    gensim_kv = pytest.importorskip("gensim.models.keyedvectors").KeyedVectors
+    theirs = gensim_kv(4)
+    theirs.add_vectors(["", "c", "d"], np.arange(12, dtype=np.float32).reshape(3, 4))
+    theirs.save_word2vec_format(tmp_path / "g.bin", binary=True)
+    _binary_with_an_empty_first_key(tmp_path / "e.bin")
+    assert (tmp_path / "g.bin").read_bytes() == (tmp_path / "e.bin").read_bytes()
+    with pytest.raises(ValueError, match="vector 1: the word is empty"):
+        KeyedVectors.load_word2vec_format(tmp_path / "g.bin", binary=True)
+
+
+UNICODE_SPACE_KEYS = ["\u2003", "a\u00a0b", "\u3000", "x\u2028y", "\x85", "plain"]
+
+
+@pytest.mark.parametrize("binary", [False, True])
+def test_keys_of_unicode_whitespace_round_trip(tmp_path, binary):
+    """Only ASCII whitespace ends a word in word2vec's formats: a key that is U+2003 is a key."""
+    vectors = np.random.default_rng(0).normal(size=(len(UNICODE_SPACE_KEYS), 3)).astype(np.float32)
+    path = tmp_path / "v"
+    KeyedVectors(vectors, UNICODE_SPACE_KEYS).save_word2vec_format(path, binary=binary)
+    back = KeyedVectors.load_word2vec_format(path, binary=binary)
+    assert back.index_to_key == UNICODE_SPACE_KEYS
+    np.testing.assert_array_equal(back.vectors, vectors)
+    if not binary:
+        path.write_bytes("2 2\n\u2003 1.0 2.0\nc 3.0 4.0\n".encode())
+        assert KeyedVectors.load_word2vec_format(path).index_to_key == ["\u2003", "c"]
+        path.write_bytes(b"2 2\n\t 1.0 2.0\nc 3.0 4.0\n")  # ASCII whitespace alone is no word
+        with pytest.raises(ValueError, match="line 2: the word is empty"):
+            KeyedVectors.load_word2vec_format(path)
+
+
+@pytest.mark.parametrize("binary", [False, True])
+def test_keys_of_unicode_whitespace_are_read_by_gensim_both_ways(tmp_path, binary):
+    gensim_kv = pytest.importorskip("gensim.models.keyedvectors").KeyedVectors
+    vectors = np.random.default_rng(0).normal(size=(len(UNICODE_SPACE_KEYS), 3)).astype(np.float32)
+    ours = tmp_path / "ours"
+    KeyedVectors(vectors, UNICODE_SPACE_KEYS).save_word2vec_format(ours, binary=binary)
+    theirs = gensim_kv.load_word2vec_format(ours, binary=binary)
+    assert list(theirs.index_to_key) == UNICODE_SPACE_KEYS
+    np.testing.assert_array_equal(theirs.vectors, vectors)
+    written = tmp_path / "theirs"
+    theirs.save_word2vec_format(written, binary=binary)
+    assert KeyedVectors.load_word2vec_format(written, binary=binary).index_to_key == UNICODE_SPACE_KEYS
