@@ -2,7 +2,8 @@
 
 ``DenseClassifier.export_network()`` (:func:`network_of`) turns the fitted module, layer
 by layer, into a dict of numpy arrays and names; :func:`forward_numpy` runs that dict with
-numpy alone (and pandas, for the built-in column encoding); ``from_network``
+numpy alone (and pandas, for the built-in column encoding), after the estimator's own checks of
+X (those of ``predict``, on the fitted attributes the export holds); ``from_network``
 (:func:`estimator_from_network`) builds a fitted estimator back from it.
 """
 
@@ -19,7 +20,7 @@ from ._device import resolve_device
 from ._layers import (ACTIVATIONS, Ensemble, FrontScale, LearnableActivation, NoisyReLU, ScaledLinear,
                       TabularInput)
 from ._tabular import TabularPreprocessor
-from ._validation import check_width
+from ._validation import check_width, refuse_data_loader
 
 __all__ = ["EXPORT_FORMAT", "estimator_from_network", "forward_numpy", "network_of"]
 
@@ -31,6 +32,8 @@ def network_of(est):
     check_is_fitted(est, "net_")
     layers = [layer for layer in map(_export_layer, est.net_.module_.layers) if layer is not None]
     params = {k: v for k, v in est.get_params(deep=False).items() if k != "callbacks"}
+    # the architecture the layers have (as built), whatever set_params changed since: from_network builds it again
+    params.update({k: v for k, v in est.architecture_.items() if k in params})
     network = {"format": EXPORT_FORMAT, "task": "classification" if est._is_classifier else "regression",
                "n_features_in": int(est.n_features_in_), "layers": layers,
                "output": "softmax" if est._is_classifier else "identity", "params": params}
@@ -43,6 +46,8 @@ def network_of(est):
             network["target_range"] = est.y_range_.copy()
     if hasattr(est, "feature_names_in_"):
         network["feature_names_in"] = est.feature_names_in_.copy()
+    if hasattr(est, "column_labels_in_"):  # whole-number column names, which predict checks the order of
+        network["column_labels_in"] = est.column_labels_in_.copy()
     if est.architecture_["preprocessing"] is not None:
         network["preprocessor"] = _preprocessor_state(est.preprocessor_)
     return network
@@ -92,11 +97,7 @@ def estimator_from_network(cls, network, device="cpu"):
         if names[0] not in ACTIVATIONS:
             raise ValueError(f"The network's activation {names[0]!r} is not one sknn builds: {sorted(ACTIVATIONS)}.")
         est.activation = names[0]
-    est.n_features_in_ = int(network["n_features_in"])
-    if "feature_names_in" in network:
-        est.feature_names_in_ = np.asarray(network["feature_names_in"], dtype=object)
-    if "preprocessor" in network:
-        est.preprocessor_ = _preprocessor_from_state(network["preprocessor"])
+    _restore_input(est, network)
     if est._is_classifier:
         classes = np.asarray(network["classes"])
         try:
@@ -128,12 +129,64 @@ def estimator_from_network(cls, network, device="cpu"):
     return est
 
 
+def _restore_input(est, network):
+    """Give ``est`` the fitted attributes its ``predict`` checks X against (columns, names, encoding), from the
+    export ``network`` (its arrays as :func:`_with_arrays` makes them)."""
+    n_features = network.get("n_features_in")
+    if n_features is None:  # a network built by hand: its first layer's width
+        first = network["layers"][0] if network["layers"] else {}
+        n_features = (first["n_numeric"] + len(first["cardinalities"]) if first.get("type") == "tabular_input"
+                      else first["weight"].shape[0] if first.get("type") == "dense" else None)
+    if n_features is not None:
+        est.n_features_in_ = int(n_features)
+    if "feature_names_in" in network:
+        est.feature_names_in_ = network["feature_names_in"]
+    if "column_labels_in" in network:
+        labels = network["column_labels_in"]
+        if n_features is not None and len(labels) != int(n_features):
+            raise ValueError(f"network['column_labels_in'] holds {len(labels)} column names, but the network reads "
+                             f"{int(n_features)} columns (n_features_in): give the name of each column X had in fit, "
+                             "in fit's order (or leave the entry out).")
+        est.column_labels_in_ = labels
+    if "preprocessor" in network:
+        est.preprocessor_ = _preprocessor_from_state(network["preprocessor"])
+
+
+def _checked_input(network, X):
+    """X checked and encoded as the exported estimator's ``predict`` does it, with its messages: the estimator's own
+    ``_check_X`` (the same helpers, one per rule) on the fitted attributes the export holds, without a network."""
+    from .dense import DenseClassifier, DenseRegressor  # (sknn.dense imports this module)
+
+    refuse_data_loader(X, "forward_numpy")
+    task = network.get("task", "classification" if network.get("output") == "softmax" else "regression")
+    preprocessing = "auto" if "preprocessor" in network else None
+    est = (DenseClassifier if task == "classification" else DenseRegressor)(preprocessing=preprocessing)
+    est.architecture_ = {"preprocessing": preprocessing}
+    _restore_input(est, network)
+    if preprocessing is None:  # X's shape first, in forward_numpy's own words (naming n_features_in); the rest as
+        # predict says it
+        try:
+            shape = tuple(X.shape) if hasattr(X, "shape") else np.shape(X)
+        except ValueError:  # rows of different lengths: refused by predict's checks below
+            shape = None
+        if shape is not None and len(shape) != 2:
+            raise ValueError(f"X must be a 2-D array of shape (n_samples, n_features), got an array of shape {shape}.")
+        if shape is not None and hasattr(est, "n_features_in_"):
+            check_width(shape[1], est.n_features_in_, "X", "the network's number of input features (n_features_in)")
+    return est._check_X(X, reset=False)
+
+
 # -- the numpy export, layer by layer ------------------------------------------------------------
 _ACTIVATION_NAMES = {nn.ReLU: "relu", nn.Tanh: "tanh", nn.Sigmoid: "sigmoid", nn.LeakyReLU: "leaky_relu",
                      NoisyReLU: "noisy_relu", nn.ELU: "elu", nn.GELU: "gelu", nn.SELU: "selu", nn.Mish: "mish",
                      nn.SiLU: "silu", nn.Identity: "identity"}
 _PREPROCESSOR_STATE = ("n_features_in_", "numeric_columns_", "categorical_columns_", "categories_", "center_",
-                       "offset_", "scale_", "has_missing_", "binary_", "_categories_are_strings", "feature_names_in_")
+                       "offset_", "scale_", "has_missing_", "binary_", "_categories_are_strings", "feature_names_in_",
+                       "column_labels_in_")
+# the dtype of each array of the state (an export read back from JSON holds lists)
+_STATE_DTYPES = {"numeric_columns_": np.int64, "categorical_columns_": np.int64, "center_": np.float64,
+                 "offset_": np.float64, "scale_": np.float64, "has_missing_": bool, "binary_": bool,
+                 "feature_names_in_": object, "column_labels_in_": np.int64}
 
 
 def _numpy(t):
@@ -240,14 +293,34 @@ def _load_layer(m, layer, where):
             copy(m.embedding.weight, layer["embedding"], "embedding")
 
 
-_ARRAYS = ("weight", "bias", "mean", "var", "gamma", "beta", "center", "scale", "embedding", "missing_columns",
-           "periodic_columns", "plain_columns")
+_ARRAYS = ("weight", "bias", "mean", "var", "gamma", "beta", "center", "scale", "embedding")
+_INDEX_ARRAYS = ("missing_columns", "periodic_columns", "plain_columns")  # integers even when empty ([] of JSON)
+
+
+def _state_arrays(state):
+    """The preprocessor's state with its arrays as numpy arrays of their own dtypes."""
+    out = dict(state)
+    for name, dtype in _STATE_DTYPES.items():
+        if out.get(name) is not None:
+            out[name] = np.asarray(out[name], dtype=dtype)
+    if "categories_" in out:
+        out["categories_"] = [np.asarray(c, dtype=object) for c in out["categories_"]]
+    if "_categories_are_strings" in out:
+        out["_categories_are_strings"] = [bool(v) for v in out["_categories_are_strings"]]
+    if "n_features_in_" in out:
+        out["n_features_in_"] = int(out["n_features_in_"])
+    return out
 
 
 def _with_arrays(network):
     """A copy of ``network`` whose arrays are numpy arrays (an export read back from JSON holds lists)."""
+    def array(k, v):
+        if v is None:
+            return v
+        return np.asarray(v, dtype=np.int64) if k in _INDEX_ARRAYS else np.asarray(v) if k in _ARRAYS else v
+
     def layer_arrays(layer):
-        out = {k: (np.asarray(v) if k in _ARRAYS and v is not None else v) for k, v in layer.items()}
+        out = {k: array(k, v) for k, v in layer.items()}
         if isinstance(out.get("periodic"), dict):
             out["periodic"] = {k: np.asarray(v) for k, v in out["periodic"].items()}
         if out.get("type") == "ensemble":
@@ -259,6 +332,12 @@ def _with_arrays(network):
     for key in ("target_mean", "target_scale", "target_range"):
         if key in out:
             out[key] = np.asarray(out[key], dtype=np.float64)
+    if "feature_names_in" in out:
+        out["feature_names_in"] = np.asarray(out["feature_names_in"], dtype=object)
+    if "column_labels_in" in out:
+        out["column_labels_in"] = np.asarray(out["column_labels_in"], dtype=np.int64)
+    if isinstance(out.get("preprocessor"), dict):
+        out["preprocessor"] = _state_arrays(out["preprocessor"])
     return out
 
 
@@ -348,28 +427,24 @@ def forward_numpy(network, X):
     Parameters
     ----------
     network : dict, from ``DenseClassifier.export_network()`` or ``DenseRegressor.export_network()``
-    X : array-like or DataFrame of shape (n_samples, n_features)
-        As the estimator takes it: with a ``preprocessor`` in the network, X is encoded as
-        in ``predict`` first (numpy and pandas, no torch).
+    X : array-like, DataFrame or sparse matrix of shape (n_samples, n_features)
+        As the estimator's ``predict`` takes it, checked as ``predict`` checks it (the same
+        errors: columns, names and their order, missing and infinite values, 0 rows); with a
+        ``preprocessor`` in the network, X is encoded as in ``predict`` first (numpy and
+        pandas, no network).
 
     Returns
     -------
     out : ndarray
         Class probabilities (columns in ``network['classes']`` order) for a classifier,
-        predicted values of shape (n_samples, n_outputs) for a regressor.
+        predicted values of shape (n_samples, n_outputs) for a regressor (whatever
+        ``network['y_ndim']``: ``predict`` flattens them to (n_samples,) where it is 1).
     """
     if not isinstance(network, dict) or "layers" not in network:
         raise TypeError("network must be the dict that export_network() returns.")
     network = _with_arrays(network)
-    if "preprocessor" in network:  # checks X's columns as predict does
-        X = _preprocessor_from_state(network["preprocessor"]).transform(X)
+    X = _checked_input(network, X)  # refused as predict refuses it; encoded with the preprocessor, if any
     a = np.asarray(X.toarray() if sp.issparse(X) else X, dtype=np.float64)
-    if a.ndim != 2:
-        raise ValueError(f"X must be a 2-D array of shape (n_samples, n_features), got an array of shape {a.shape}.")
-    if "preprocessor" not in network:
-        dense = [layer for layer in network["layers"] if layer["type"] == "dense"]
-        expected = network.get("n_features_in", dense[0]["weight"].shape[0] if dense else a.shape[1])
-        check_width(a.shape[1], int(expected), "X", "the network's number of input features (n_features_in)")
     a = _np_layers(network["layers"], a)
     if network["output"] == "softmax":
         a = np.exp(a - a.max(axis=1, keepdims=True))

@@ -276,8 +276,11 @@ class TabularInput(nn.Module):
             if self.one_hot_columns:  # each kept slot is 1 where its column's code points at it
                 slots = codes[:, self.one_hot_columns] + self.one_hot_offsets
                 # a scatter: memory (rows x slots); comparing every code with every slot took (rows x columns x
-                # slots), 4.8 GB a batch for 2,000 columns. The last slot is always kept (only firsts are dropped).
-                hot = numbers.new_zeros(len(x), int(self.one_hot_keep[-1]) + 1).scatter_(1, slots, 1.0)
+                # slots), 4.8 GB a batch for 2,000 columns. The number of slots comes from shapes known when the
+                # layer was built (every slot is kept but each column's first), never from a buffer's values,
+                # which torch.export cannot read while tracing.
+                n_slots = len(self.one_hot_keep) + len(self.one_hot_columns)
+                hot = numbers.new_zeros(x.shape[0], n_slots).scatter_(1, slots, 1.0)  # (len(x) would fix the batch)
                 parts.append(hot[:, self.one_hot_keep])
             if self.embedded_columns:
                 slots = codes[:, self.embedded_columns] + self.embedding_offsets

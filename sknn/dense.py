@@ -184,9 +184,14 @@ class _DenseMixin:
         network : dict
             ``format``, ``task``, ``n_features_in``, ``output`` ('softmax' or 'identity'),
             ``classes`` (classifiers), ``target_mean``/``target_scale`` (regressors: the
-            network predicts the standardised target) and ``target_range`` (with
-            ``clip_predictions``: the lowest and highest target of fit), ``params`` (the estimator's
-            parameters), ``preprocessor`` (with ``preprocessing='auto'``: the fitted
+            network predicts the standardised target), ``y_ndim`` (regressors: 1 when y
+            was 1-D in fit, and ``predict`` returns shape (n_samples,); 2 otherwise) and
+            ``target_range`` (with ``clip_predictions``: the lowest and highest target of
+            fit), ``feature_names_in`` (when X was a DataFrame with string column names:
+            them, in fit's order), ``column_labels_in`` (when X was a DataFrame with
+            whole-number column names: them, in fit's order), ``params`` (the estimator's
+            parameters; the architecture ones as the network was built, ``architecture_``),
+            ``preprocessor`` (with ``preprocessing='auto'``: the fitted
             column encoding, see :class:`sknn._tabular.TabularPreprocessor`) and
             ``layers``, a list of dicts, each with a ``type``:
 

@@ -92,6 +92,32 @@ def test_dense_regressor_predictions_have_predicts_shape(regression, tmp_path):
     assert out.dtype == np.float64 and np.abs(out - far.predict(X[:30])).max() < 1e-3
 
 
+@pytest.mark.parametrize("kind", ["classifier", "regressor"])
+def test_dense_with_categories_and_missing_values(tmp_path, kind):
+    """The built-in encoding: one-hot (a small column) and embedded (a large one) categories, missing values."""
+    import pandas as pd
+
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({"age": rng.normal(40, 10, 80), "plan": rng.choice(["basic", "plus", "pro"], 80),
+                       "flag": rng.choice([True, False], 80), "city": rng.choice([f"c{i}" for i in range(12)], 80)})
+    df.loc[::9, "age"] = np.nan
+    df.loc[::11, "plan"] = None
+    if kind == "classifier":
+        est = DenseClassifier(hidden_layer_sizes=(6,), max_iter=2, random_state=0).fit(df, rng.choice(["a", "b"], 80))
+        output, reference = "probabilities", est.predict_proba
+    else:
+        est = DenseRegressor(hidden_layer_sizes=(6,), max_iter=2, random_state=0).fit(df, rng.normal(size=80))
+        output, reference = "predictions", est.predict
+    layer = est.net_.module_.layers[0]
+    assert layer.one_hot_columns and layer.embedded_columns  # both encodings are in the graph
+    path, session = _export(est, df, tmp_path)  # (failed in torch.export: the one-hot's width read from a buffer)
+    unseen = df.iloc[:4].assign(plan=["gold", None, "pro", "basic"])  # an unseen category: as a missing one
+    for rows in (df.iloc[:1], df, unseen):
+        (out,) = session.run([output], onnx_inputs(est, rows))
+        np.testing.assert_allclose(out, reference(rows), atol=1e-4)
+    assert onnx_metadata(path)["preprocessing"]["categories"]["plan"] == ["basic", "plus", "pro"]
+
+
 def test_conv_image_classifier(digits, tmp_path):
     X, y = digits
     clf = ConvImageClassifier(conv_filters=(4, 8), dense_layers=(16,), image_shape=(8, 8), batch_size=32,

@@ -1,0 +1,165 @@
+"""The numpy export of the dense networks (export_network, forward_numpy, from_network): what it holds and refuses."""
+
+import json
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+
+from sknn import DenseClassifier, DenseRegressor
+from sknn.dense import forward_numpy
+
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
+SMALL = dict(hidden_layer_sizes=(8,), max_iter=2, random_state=0, device="cpu")
+
+
+def _json(network):
+    """The export written as JSON and read back: arrays become lists."""
+    return json.loads(json.dumps(network, default=lambda o: o.tolist() if isinstance(o, (np.ndarray, np.generic))
+                                 else str(o)))
+
+
+def _outcome(f, X):
+    try:
+        return "ok", f(X)
+    except (ValueError, TypeError) as exc:
+        return type(exc).__name__, str(exc)
+
+
+# forward_numpy's own messages for X's shape without a preprocessor (tests/test_hostile_params.py)
+_SHAPE = r"^X must be a 2-D array of shape|^X has \d+ values per row, but the network's number of input features"
+
+
+def _same_as_predict(est, network, X):
+    """forward_numpy(network, X) refuses X as predict does (same error, same message but for X's shape without a
+    preprocessor), or answers as it does."""
+    reference = est.predict_proba if hasattr(est, "predict_proba") else est.predict
+    (kind, expected), (got_kind, got) = _outcome(reference, X), _outcome(lambda Z: forward_numpy(network, Z), X)
+    assert got_kind == kind, (expected, got)
+    if kind == "ok":
+        np.testing.assert_allclose(np.reshape(got, np.shape(expected)), expected, atol=1e-5)
+    elif not re.match(_SHAPE, got):  # (a message naming its caller names forward_numpy)
+        assert got.replace("forward_numpy", type(est).__name__) == expected
+    return kind
+
+
+@pytest.mark.parametrize("preprocessing", ["auto", None])
+def test_whole_number_column_names_in_another_order_are_refused(preprocessing):
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(rng.normal(size=(60, 3)) * [1, 10, 100])  # columns named 0, 1, 2
+    reg = DenseRegressor(preprocessing=preprocessing, **SMALL).fit(X, X[0] + X[1] / 10)
+    network = reg.export_network()
+    assert network["column_labels_in"].tolist() == [0, 1, 2]
+    shuffled = X[[2, 0, 1]]
+    message = re.escape("X's columns are named 2, 0, 1: the names of fit's columns in another order")
+    for net in (network, _json(network)):  # (read back from JSON too)
+        with pytest.raises(ValueError, match=message):
+            forward_numpy(net, shuffled)  # (was read by position: wrong answers)
+        rebuilt = DenseRegressor.from_network(net)
+        with pytest.raises(ValueError, match=message):
+            rebuilt.predict(shuffled)
+        np.testing.assert_allclose(rebuilt.predict(X), reg.predict(X), atol=1e-5)
+        np.testing.assert_allclose(forward_numpy(net, X).ravel(), reg.predict(X), atol=1e-5)
+    if preprocessing == "auto":  # the encoding refuses them too, as the fitted one does
+        assert network["preprocessor"]["column_labels_in_"].tolist() == [0, 1, 2]
+        with pytest.raises(ValueError, match=message):
+            DenseRegressor.from_network(network).preprocessor_.transform(shuffled)
+    with pytest.raises(ValueError, match=r"network\['column_labels_in'\] holds 2 column names, but the network "
+                                         r"reads 3 columns"):
+        forward_numpy({**network, "column_labels_in": [0, 1]}, X)
+
+
+def _cases(X):
+    named = pd.DataFrame(X, columns=["a", "b", "c"])
+    cases = {"names in another order": named[["c", "a", "b"]], "0 rows": X[:0], "0 rows, named": named.iloc[:0],
+             "1-D": X[0], "3-D": X[None], "a column too many": np.c_[X, X[:, :1]], "sparse": None,
+             "text": np.array([["1.5", "x", "2"]], dtype=object), "numbers as text": X[:3].astype(str).astype(object),
+             "a torch DataLoader": torch.utils.data.DataLoader(torch.zeros(3, 3))}
+    for label, value in (("NaN", np.nan), ("infinity", np.inf), ("1e20", 1e20)):
+        bad = X.copy()
+        bad[1, 1] = value
+        cases[label] = bad
+    import scipy.sparse as sp
+
+    cases["sparse"] = sp.csr_matrix(X)
+    return named, cases
+
+
+@pytest.mark.filterwarnings("ignore:X does not have valid feature names")
+@pytest.mark.parametrize("preprocessing", [None, "auto"])
+def test_forward_numpy_refuses_what_predict_refuses(preprocessing):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 3)) * [1, 10, 100]
+    named, cases = _cases(X)
+    clf = DenseClassifier(preprocessing=preprocessing, **SMALL).fit(named, np.where(X[:, 0] > 0, "pos", "neg"))
+    network = clf.export_network()
+    refused = {label: _same_as_predict(clf, network, Z) != "ok" for label, Z in cases.items()}
+    assert _same_as_predict(clf, network, named) == "ok"
+    expected = {"names in another order", "0 rows", "0 rows, named", "1-D", "3-D", "a column too many", "text",
+                "NaN", "infinity", "1e20", "a torch DataLoader"}
+    if preprocessing == "auto":  # missing values are imputed; numbers as text are refused column by column
+        expected = (expected - {"NaN", "1e20"}) | {"numbers as text"}
+    assert {label for label, r in refused.items() if r} == expected
+
+
+def test_export_params_are_the_architecture_the_network_was_built_with():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(80, 3))
+    y = np.where(X[:, 0] > 0, "p", "n")
+
+    class Linear(torch.nn.Module):
+        def __init__(self, n_in, n_out):
+            super().__init__()
+            self.linear = torch.nn.Linear(n_in, n_out)
+
+        def forward(self, x):
+            return self.linear(x)
+
+    for change in (dict(dropout=(0.1, 0.1, 0.1)), dict(module=Linear), dict(parametrization="standard"),
+                   dict(hidden_layer_sizes=(4,), n_ensemble=2, max_iter=7)):
+        clf = DenseClassifier(hidden_layer_sizes=(8, 6), max_iter=2, random_state=0, device="cpu").fit(X, y)
+        network = clf.set_params(**change).export_network()
+        for key in clf.architecture_:
+            assert network["params"][key] == clf.architecture_[key], key
+        assert network["params"]["max_iter"] == clf.max_iter  # training settings: as they are now
+        rebuilt = DenseClassifier.from_network(network)  # (failed, or built another network)
+        assert rebuilt.architecture_ == clf.architecture_
+        np.testing.assert_allclose(rebuilt.predict_proba(X), clf.predict_proba(X), atol=1e-6)
+
+
+@pytest.mark.parametrize("kind", ["classifier", "regressor"])
+def test_an_export_read_back_from_json(kind):
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({"a": rng.normal(size=100), "b": rng.normal(size=100), "c": rng.choice(["x", "y", "z"], 100),
+                       "n": pd.Categorical(rng.choice([1, 2, 3, 4], 100))})
+    df.loc[::7, "b"] = np.nan
+    est = (DenseClassifier(**SMALL).fit(df, rng.choice(["u", "v"], 100)) if kind == "classifier"
+           else DenseRegressor(**SMALL).fit(df, rng.normal(size=100)))
+    reference = est.predict_proba if kind == "classifier" else est.predict
+    network = _json(est.export_network())
+    assert network["layers"][0]["plain_columns"] == []  # (a float array to numpy: an IndexError in forward_numpy)
+    np.testing.assert_allclose(np.ravel(forward_numpy(network, df)), np.ravel(reference(df)), atol=1e-5)
+    rebuilt = type(est).from_network(network)  # (failed on pre.center_ - pre.offset_ of lists)
+    np.testing.assert_allclose(np.ravel(rebuilt.predict_proba(df) if kind == "classifier" else rebuilt.predict(df)),
+                               np.ravel(reference(df)), atol=1e-5)
+    pre = rebuilt.preprocessor_
+    assert pre.numeric_columns_.dtype == np.int64 and pre.center_.dtype == np.float64 and pre.has_missing_.dtype == bool
+    assert [c.dtype for c in pre.categories_] == [object, object] and pre.categories_[1].tolist() == [1, 2, 3, 4]
+    with pytest.raises(ValueError, match="Column 'c' held strings in fit"):  # the encoding's own checks, restored
+        rebuilt.predict(df.assign(c=1))
+
+
+def test_every_key_of_the_export_is_documented():
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(rng.normal(size=(40, 2)), columns=["a", "b"])
+    keys = set()
+    for est in (DenseClassifier(**SMALL).fit(X, rng.choice(["u", "v"], 40)),
+                DenseRegressor(**SMALL).fit(X, rng.normal(size=40)),
+                DenseRegressor(**SMALL).fit(pd.DataFrame(X.to_numpy()), rng.normal(size=40))):
+        keys |= set(est.export_network())
+    assert {"y_ndim", "feature_names_in", "column_labels_in"} <= keys
+    doc = DenseClassifier.export_network.__doc__
+    assert [key for key in sorted(keys) if f"``{key}``" not in doc] == []
