@@ -52,10 +52,27 @@ The estimator (:class:`FamilyEstimator`, the base of every family's estimators)
     from parameters alone; ``incremental`` is True for the engine of ``partial_fit``.
   - ``_fitted_module()``: the fitted torch module (unwrapped from ``torch.compile``),
     a NotFittedError before ``fit``.
+  - ``_output_contract()``: what the family's loss needs of the module's outputs, as an
+    :class:`OutputContract`: for a training batch of ``n`` targets (rows, images, tokens),
+    outputs of shape ``(n, width)``, what they and the targets are, and losses that take
+    them. A fit with a custom ``module`` or ``criterion`` checks them on the first few
+    training samples before the first epoch (:mod:`sknn._module_checks`: its mixin
+    ``ChecksModuleOutputs`` comes before the base class, in the classifier and regressor
+    mixins of :mod:`sknn._targets` and in the sequence family's ``TaggerOutputs`` and
+    ``NextWordOutputs``), and refuses a network of another output shape, or a criterion
+    that cannot take them, with a ValueError naming ``module`` or ``criterion``.
+    Default: None, nothing checked.
 
   A fitted estimator keeps its engine as ``net_`` (the module is ``net_.module_``), or,
   when nothing trains after ``fit`` (a feature extractor), its module as ``module_``;
   both on ``device_``.
+* **Parameters.** ``set_params`` is scikit-learn's, and refuses skorch-style nested
+  parameters (``module__hidden``, ``criterion__reduction``, ``optimizer__weight_decay``) of
+  a parameter that is not an estimator, saying how to give the setting
+  (:func:`sknn._validation.check_nested_params`).
+* **HTML repr.** The "?" link goes to the family's README section (``_doc_section``);
+  the links of the parameters' names go to the README page (scikit-learn appends a text
+  fragment, ``#:~:text=``, to the link it is given, and a link has one fragment).
 * **ONNX export** (optional). ``_onnx_graph(network)`` returns an
   :class:`sknn.export.OnnxGraph` for ``network``, an evaluation copy of the fitted
   module on the CPU, and ``_onnx_feed(X)`` turns what ``predict`` takes into the graph's
@@ -68,9 +85,11 @@ import numpy as np
 import torch
 from sklearn.utils.validation import check_is_fitted
 
+from ._module_checks import OutputContract
+from ._validation import check_nested_params
 from .persist import SaveMixin
 
-__all__ = ["BatchSource", "DOC_LINK_TEMPLATE", "FamilyEstimator", "plain"]
+__all__ = ["BatchSource", "DOC_LINK_TEMPLATE", "FamilyEstimator", "OutputContract", "plain"]
 
 # Where the HTML repr's "?" link points (scikit-learn's _doc_link_template mechanism): sknn has no hosted
 # documentation site, so each estimator links to its section of the README on the project's repository.
@@ -129,6 +148,20 @@ class FamilyEstimator(SaveMixin, abstract=True):
     def _doc_link_url_param_generator(self):
         return {"section": self._doc_section}
 
+    # scikit-learn links each parameter (and fitted attribute) to f"{doc_link}#:~:text=...": given the page without
+    # its section's fragment, so that each link has one fragment
+    def _get_params_html(self, deep=True, doc_link=""):
+        return super()._get_params_html(deep, doc_link.split("#")[0]) if doc_link else super()._get_params_html(deep)
+
+    def _get_fitted_attr_html(self, doc_link=""):
+        return super()._get_fitted_attr_html(doc_link.split("#")[0]) if doc_link else super()._get_fitted_attr_html()
+
+    def set_params(self, **params):
+        """Set the parameters of this estimator (scikit-learn's ``set_params``); skorch-style nested parameters
+        of a parameter that is not an estimator (``module__hidden``) are refused, naming how to give the setting."""
+        check_nested_params(self, params)
+        return super().set_params(**params)
+
     def _record_architecture(self):
         """Record the architecture parameters as they are now: the network about to be built follows them."""
         params = self.get_params(deep=False)
@@ -174,6 +207,10 @@ class FamilyEstimator(SaveMixin, abstract=True):
     def _make_engine(self, module, batch_size, device, seed, incremental):
         """The engine that trains ``module``, from parameters alone."""
         raise NotImplementedError
+
+    def _output_contract(self):
+        """What the loss needs of the module's outputs (an :class:`OutputContract`), or None: not checked."""
+        return None
 
     def _fitted_module(self):
         """The fitted torch module, unwrapped from ``torch.compile``."""

@@ -16,7 +16,7 @@ from ._data import ArrayBatches
 from ._image_files import ImageFileBatches, _is_grey, _names, _pil, named_bomb_warnings, read_image
 from ._labels import check_y_for_estimator
 from ._pixels import PixelScaleMixin
-from ._validation import check_magnitude, check_sizes, refuse_data_loader, validate_data
+from ._validation import check_magnitude, check_sizes, detached, refuse_data_loader, validate_data
 
 __all__ = ["ImageFileBatches", "ImageInputMixin", "as_image_array", "is_path_list", "read_image",
            "resize_images"]
@@ -210,6 +210,7 @@ class ImageInputMixin(PixelScaleMixin):
         """X as a float32 array (n, C, H, W), or a list of paths kept as such (lazy files). A fit (``reset``)
         records the pixel scale of the images of ``fit_rows``, the rows that train (None: all)."""
         refuse_data_loader(X, type(self).__name__)
+        X = detached(X)  # a torch tensor that requires grad, or on a GPU: the same values
         if isinstance(X, (str, bytes, os.PathLike)):
             raise TypeError(f"X is one {type(X).__name__} ({X!r:.80}), not a list of images: pass a list of image "
                             "file paths ([X] for one file).")

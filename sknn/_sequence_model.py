@@ -10,12 +10,13 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from torch import nn
 
 from ._base import BaseNeuralNetwork
+from ._module_checks import ChecksModuleOutputs, OutputContract
 from ._recurrent import CELLS
 from ._sequence_input import (PAD_TOKEN, UNK_TOKEN, SequenceBatches, build_vocabulary, pretrained_matrix,
                               read_pretrained, warn_own_symbols)
 from ._validation import check_non_negative_weights
 
-__all__ = ["SequenceModel"]
+__all__ = ["NextWordOutputs", "SequenceModel", "TaggerOutputs"]
 
 
 def check_sequence_weights(sample_weight, n_sequences, scoring=False):
@@ -152,3 +153,21 @@ class SequenceModel(BaseNeuralNetwork, abstract=True):
         for i, piece in zip(order.tolist(), pieces):
             result[i] = piece
         return result
+
+
+class TaggerOutputs(ChecksModuleOutputs):
+    """The outputs the sequence tagger's loss needs: a logit per label for each real token."""
+
+    def _output_contract(self):
+        return OutputContract(len(self.classes_), "logits of shape (n_tokens, n_classes), a row per real token of the "
+                              "batch's sequences, in order", "label indices of shape (n_tokens,)",
+                              "torch.nn.CrossEntropyLoss")
+
+
+class NextWordOutputs(ChecksModuleOutputs):
+    """The outputs the language model's loss needs: the next word's logits at each real token."""
+
+    def _output_contract(self):
+        return OutputContract(len(self.vocabulary_), "the next word's logits, of shape (n_tokens, n_words), a row per "
+                              "real token of the batch's sequences, in order", "the next words' indices of shape "
+                              "(n_tokens,)", "torch.nn.CrossEntropyLoss")

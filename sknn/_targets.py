@@ -13,13 +13,14 @@ from sklearn.utils.multiclass import check_classification_targets, type_of_targe
 
 from ._engine import accuracy_score, r2_score
 from ._labels import MISSING_TARGET, check_labels, check_numeric_target, fit_classes, label_indices, numpy_labels
+from ._module_checks import ChecksModuleOutputs, OutputContract
 from ._training import EnsembleMSELoss, SmoothedCrossEntropyLoss
 from ._validation import check_magnitude, checked_sample_weight, class_weight_vector
 
 __all__ = ["NeuralClassifierMixin", "NeuralRegressorMixin"]
 
 
-class NeuralClassifierMixin:
+class NeuralClassifierMixin(ChecksModuleOutputs):
     """Targets, loss and predictions of a classifier: labels of any type, ``classes_``, ``predict_proba``."""
 
     _is_classifier = True
@@ -27,6 +28,10 @@ class NeuralClassifierMixin:
 
     def _criterion(self):
         return SmoothedCrossEntropyLoss(getattr(self, "label_smoothing", 0.0))
+
+    def _output_contract(self):
+        return OutputContract(len(self.classes_), "logits of shape (n, n_classes), one per class",
+                              "class indices of shape (n,)", "torch.nn.CrossEntropyLoss (sknn's default)")
 
     _score_fn = staticmethod(accuracy_score)
 
@@ -151,7 +156,7 @@ def _mean_and_std(y):
     return unit.mean(axis=0) * magnitude, unit.std(axis=0) * magnitude
 
 
-class NeuralRegressorMixin:
+class NeuralRegressorMixin(ChecksModuleOutputs):
     """Targets, loss and predictions of a regressor: one or several outputs, predictions in y's shape."""
 
     _is_classifier = False
@@ -159,6 +164,11 @@ class NeuralRegressorMixin:
 
     def _criterion(self):
         return EnsembleMSELoss(reduction="none")
+
+    def _output_contract(self):
+        return OutputContract(self.n_outputs_, "values of shape (n, n_outputs), one per target (a 1-D y has one)",
+                              "float targets of shape (n, n_outputs) (standardised with normalize_y=True)",
+                              "torch.nn.MSELoss (sknn's default) or torch.nn.HuberLoss")
 
     _score_fn = staticmethod(r2_score)
 

@@ -7,6 +7,7 @@ silent guess.
 """
 
 import bz2
+import functools
 import gzip
 import inspect
 import lzma
@@ -31,10 +32,11 @@ from ._numbers import (MAX_MAGNITUDE, check_exact_in_float64, check_float32_colu
 
 __all__ = ["MAX_MAGNITUDE", "NetworkTooLarge", "build_within_memory", "check_callbacks", "check_exact_in_float64",
            "check_fit_params", "check_float32_columns", "check_float64_cells", "check_magnitude",
-           "check_non_negative_weights", "check_positive_int", "check_sizes", "check_unique_columns",
-           "check_validation_data", "check_width", "checked_sample_weight", "class_weight_vector",
-           "compressed_opener", "first_non_string", "float32_features", "memory_limit", "numbered_lines",
-           "positive_rows", "reads_as_number", "refuse_data_loader", "validate_data"]
+           "check_nested_params", "check_non_negative_weights", "check_positive_int", "check_sizes",
+           "check_unique_columns", "check_validation_data", "check_width", "checked_sample_weight",
+           "class_weight_vector", "compressed_opener", "detached", "first_non_string", "float32_features",
+           "memory_limit", "numbered_lines", "positive_rows", "reads_as_number",
+           "refuse_data_loader", "validate_data"]
 
 
 # -- parameters -------------------------------------------------------------------------------
@@ -90,7 +92,7 @@ def check_positive_int(value, name, caller):
 
 
 # The names of the callbacks the estimators add themselves (sknn._base and the families).
-_OWN_CALLBACK_NAMES = ("lr_scheduler", "schedule", "progress_bar", "print_log", "stopping")
+_OWN_CALLBACK_NAMES = ("lr_scheduler", "schedule", "progress_bar", "print_log", "stopping", "module_check")
 
 
 def check_callbacks(callbacks, learning_rate="constant"):
@@ -128,6 +130,50 @@ def check_callbacks(callbacks, learning_rate="constant"):
                 f"callbacks[{i}] is a learning-rate scheduler, and learning_rate={learning_rate!r} schedules the "
                 "rate too: the two would compound. Pass learning_rate='constant' to let your scheduler set the rate.")
     return list(callbacks or ())
+
+
+# the optimizer's settings that are the estimators' own parameters (skorch's optimizer__<setting>)
+_OPTIMIZER_SETTINGS = {"lr": ("learning_rate_init",), "weight_decay": ("alpha",), "momentum": ("momentum",),
+                       "nesterov": ("nesterov",), "betas": ("beta_1", "beta_2")}
+
+
+def check_nested_params(estimator, params):
+    """Refuse skorch-style nested parameters of ``set_params`` (``module__hidden``, ``criterion__reduction``,
+    ``optimizer__weight_decay``) where the parameter is not an estimator with parameters of its own: scikit-learn
+    would call ``set_params`` on a class, a loss or a name (an AttributeError from inside it). Names the fix."""
+    own = estimator.get_params(deep=False)
+    for key, value in params.items():
+        name, _, setting = key.partition("__")
+        current = own.get(name)
+        if not setting or name not in own or (hasattr(current, "set_params") and not isinstance(current, type)):
+            continue  # a plain parameter, an unknown one (scikit-learn names it), or an estimator's own parameter
+        given = f"{key}={value!r:.60}: sknn's estimators take no skorch-style nested parameters"
+        if name == "optimizer":
+            mine = [p for p in _OPTIMIZER_SETTINGS.get(setting, ()) if p in own]
+            settings = ", ".join(p for ps in _OPTIMIZER_SETTINGS.values() for p in ps if p in own)
+            fix = (f"the optimizer's {setting} is the estimator's own parameter {' and '.join(mine)}: pass "
+                   f"{', '.join(p + '=...' for p in mine)}" if mine else
+                   f"sknn sets no {setting} of the optimizer; its settings are the estimator's parameters {settings}")
+            if setting == "weight_decay" and mine:
+                fix += " (the L2 penalty: weight_decay is alpha with optimizer='adamw', alpha / batch_size otherwise)"
+            raise ValueError(f"{given}, and optimizer={current!r} is the optimizer's name; {fix}.")
+        if name in ("module", "criterion"):
+            with_setting = _with_setting(current, setting, value, "YourNet" if name == "module" else "YourLoss")
+            raise ValueError(f"{given}, and {name}={current!r:.80} is not an estimator with parameters of its own. "
+                             f"Give the setting with the {name}: {name}={with_setting} (or a function that builds "
+                             f"it); in a grid search, a list of those as the values of {name!r}.")
+        raise ValueError(f"{given}, and {name}={current!r:.80} is not an estimator with parameters of its own: set "
+                         f"{name} itself, set_params({name}=...).")
+
+
+def _with_setting(current, setting, value, placeholder):
+    """How to write ``current`` (a class, a factory, a partial, an instance or None) with ``setting=value``."""
+    base = current.func if isinstance(current, functools.partial) else current
+    if base is not None and (isinstance(base, torch.nn.Module) or not hasattr(base, "__name__")):
+        return f"an instance or factory of {type(base).__name__} with {setting}={value!r:.60}"
+    kept = current.keywords if isinstance(current, functools.partial) else {}
+    settings = ", ".join(f"{k}={v!r:.60}" for k, v in {**kept, setting: value}.items())
+    return f"functools.partial({placeholder if base is None else base.__name__}, {settings})"
 
 
 def positive_rows(sample_weight, X, y=None, class_weight=None):
@@ -361,6 +407,12 @@ def _as_float64(X):
         return X if X.dtype == np.float64 else X.astype(np.float64) if X.dtype.kind in "iub" else None
     values = np.asarray(X)
     return None if values.dtype == np.float32 else values.astype(np.float64)
+
+
+def detached(X):
+    """A torch tensor as numpy reads it: detached from the autograd graph and on the CPU, the same values (numpy
+    refuses a tensor that requires grad, or one on a GPU); anything else as it is."""
+    return X.detach().cpu().resolve_conj().resolve_neg() if isinstance(X, torch.Tensor) else X
 
 
 def refuse_data_loader(X, caller):

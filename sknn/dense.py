@@ -27,7 +27,7 @@ from ._labels import check_y_for_estimator
 from ._layers import ACTIVATIONS, INITIALIZER_NAMES, ScaledLinear, TabularInput, initialize_weights
 from ._tabular import TabularPreprocessor, check_no_time_columns, rows_as_array
 from ._targets import NeuralClassifierMixin, NeuralRegressorMixin
-from ._validation import raw_input_checked, validate_data
+from ._validation import detached, raw_input_checked, validate_data
 
 __all__ = ["DenseNet", "DenseClassifier", "DenseRegressor", "forward_numpy"]
 
@@ -72,6 +72,7 @@ class _DenseMixin:
         return raw_input_checked(check, *args)
 
     def _check_X(self, X, reset, fit_rows=None):
+        X = detached(X)  # a torch tensor that requires grad, or on a GPU: the same values
         if self._preprocessing(reset) is None:
             return self._raw_input(super()._check_X, X, reset)
         if not isinstance(X, pd.DataFrame):  # 2-D and non-empty, whatever the types of its values
@@ -86,6 +87,7 @@ class _DenseMixin:
         return X.astype(np.float32) if sp.issparse(X) else X
 
     def _check_X_y(self, X, y, reset, fit_rows=None):
+        X, y = detached(X), detached(y)
         if self._preprocessing(reset) is None:
             return self._raw_input(super()._check_X_y, X, y, reset)
         if y is None:

@@ -22,14 +22,14 @@ from ._recurrent import RecurrentLayers, SequenceNet, language_model_cutoff
 from ._sequence_input import (BOS, BOS_TOKEN, EOS, EOS_TOKEN, PAD, PAD_TOKEN, UNK, UNK_TOKEN, SequenceBatches,
                               build_vocabulary, check_label_sequences, check_prefixes, check_sequences,
                               spans, steps_of_rows, token_forms, token_ids, warn_own_symbols_in, warn_unscaled)
-from ._sequence_model import SequenceModel, check_sequence_weights
+from ._sequence_model import NextWordOutputs, SequenceModel, TaggerOutputs, check_sequence_weights
 from ._sequence_onnx import tagger_onnx_feed, tagger_onnx_graph
 from ._validation import check_positive_int, refuse_data_loader
 
 __all__ = ["LSTMSequenceTagger", "LSTMLanguageModel", "RecurrentLayers", "SequenceBatches", "SequenceNet"]
 
 
-class LSTMSequenceTagger(SequenceModel):
+class LSTMSequenceTagger(TaggerOutputs, SequenceModel):
     """Label every token of a sequence (part-of-speech tagging, per-step labels of a series).
 
     A recurrent network (RNN, LSTM or GRU, optionally bidirectional) reads word
@@ -327,7 +327,7 @@ verbose, callbacks, criterion
         return tags
 
 
-class LSTMLanguageModel(SequenceModel):
+class LSTMLanguageModel(NextWordOutputs, SequenceModel):
     """Next-word prediction: a recurrent language model over token sequences.
 
     Each sequence is read from a start symbol; at every position the network predicts

@@ -1,0 +1,295 @@
+"""Hostile networks, losses and parameters of power users: a custom module of the wrong output shape, a criterion
+that cannot take the outputs, skorch-style nested parameters, tensors that require grad, and the HTML repr's links."""
+
+import functools
+import re
+import warnings
+
+import numpy as np
+import pytest
+import torch
+from sklearn.base import BaseEstimator
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GridSearchCV
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from skorch.callbacks import Callback
+
+import sknn._module_checks as module_checks
+from sknn import (ConvImageClassifier, DenseClassifier, DenseRegressor, LSTMLanguageModel, LSTMSequenceTagger,
+                  TransferVGGClassifier, Word2VecTransformer)
+from sknn._validation import check_nested_params
+
+RNG = np.random.RandomState(0)
+X = RNG.randn(60, 3)
+Y = np.where(X[:, 0] > 0, "yes", "no")
+Y4 = np.digitize(X[:, 0], [-0.7, 0.0, 0.7])  # 4 classes
+YR = X[:, 0] * 2 + X[:, 1]
+IMAGES, Y_IMAGES = RNG.rand(16, 8, 8), np.arange(16) % 2
+SEQS = [["the", "dog", "runs"], ["a", "cat", "sleeps"], ["the", "cat"]] * 4
+TAGS = [["DET", "NOUN", "VERB"], ["DET", "NOUN", "VERB"], ["DET", "NOUN"]] * 4
+DENSE = dict(hidden_layer_sizes=(4,), max_iter=2, random_state=0, device="cpu", early_stopping=False)
+CONV = dict(conv_filters=(2,), dense_layers=(4,), max_iter=1, random_state=0, device="cpu")
+VGG = dict(backbone=[4, "M"], weights=None, image_size=8, max_iter=1, random_state=0, device="cpu",
+           channels_last=False)
+SEQ = dict(hidden_size=4, embedding_dim=4, max_iter=1, random_state=0, device="cpu")
+
+
+class Linear(torch.nn.Module):
+    """A linear layer ``width`` wide (None: the width sknn asks for), optionally squeezed to (n,)."""
+
+    def __init__(self, n_inputs, n_outputs, width=None, squeeze=False):
+        super().__init__()
+        self.linear, self.squeeze = torch.nn.Linear(n_inputs, width or n_outputs), squeeze
+
+    def forward(self, X):
+        out = self.linear(X)
+        return out.squeeze(-1) if self.squeeze else out
+
+
+class Flat(torch.nn.Module):
+    """Images (n, C, H, W) to ``width`` outputs (None: as many as sknn asks for)."""
+
+    def __init__(self, channels, size, n_outputs, width=None):
+        super().__init__()
+        self.linear = torch.nn.Linear(channels * size[0] * size[1], width or n_outputs)
+
+    def forward(self, X):
+        return self.linear(X.flatten(1))
+
+
+class Tokens(torch.nn.Module):
+    """The sequence family's forward; ``padded`` returns the padded (B, T, n_outputs) instead of the real tokens."""
+
+    def __init__(self, n_words, n_outputs, width=None, padded=False):
+        super().__init__()
+        self.embedding = torch.nn.Embedding(n_words, 4)
+        self.linear, self.padded = torch.nn.Linear(4, width or n_outputs), padded
+
+    def forward(self, lengths, words, last_only=False, **kwargs):
+        out = self.linear(self.embedding(words))
+        if self.padded:
+            return out
+        if last_only:
+            return out[torch.arange(len(lengths)), lengths - 1]
+        return out[torch.arange(words.shape[1])[None, :] < lengths[:, None]]
+
+
+class Epochs(Callback):
+    """Counts the epochs that began."""
+
+    def initialize(self):
+        self.begun = 0
+        return self
+
+    def on_epoch_begin(self, net, **kwargs):
+        self.begun += 1
+
+
+# -- a custom module's output shape --------------------------------------------------------------------------------
+WRONG_SHAPES = {
+    "classifier, 3 outputs for 2 classes": (
+        lambda cb: DenseClassifier(module=functools.partial(Linear, width=3), callbacks=[cb], **DENSE), X, Y,
+        r"\(4, 3\) for a training batch of 4 targets, but DenseClassifier's loss needs shape \(4, 2\): logits"),
+    "classifier, 1 output for 2 classes": (
+        lambda cb: DenseClassifier(module=functools.partial(Linear, width=1), callbacks=[cb], **DENSE), X, Y,
+        r"\(4, 1\) for a training batch of 4 targets, but DenseClassifier's loss needs shape \(4, 2\)"),
+    "regressor, squeezed to (n,)": (
+        lambda cb: DenseRegressor(module=functools.partial(Linear, squeeze=True), callbacks=[cb], **DENSE), X, YR,
+        r"\(4,\) for a training batch of 4 targets, but DenseRegressor's loss needs shape \(4, 1\).*do not squeeze"),
+    "regressor without preprocessing": (
+        lambda cb: DenseRegressor(module=functools.partial(Linear, width=2), preprocessing=None, callbacks=[cb],
+                                  **DENSE), X, YR,
+        r"\(4, 2\) for a training batch of 4 targets, but DenseRegressor's loss needs shape \(4, 1\)"),
+    "conv": (
+        lambda cb: ConvImageClassifier(module=functools.partial(Flat, width=3), callbacks=[cb], **CONV), IMAGES,
+        Y_IMAGES, r"\(4, 3\) for a training batch of 4 targets, but ConvImageClassifier's loss needs shape \(4, 2\)"),
+    "transfer head": (
+        lambda cb: TransferVGGClassifier(module=functools.partial(Linear, width=5), callbacks=[cb], **VGG), IMAGES,
+        Y_IMAGES, r"\(4, 5\) for a training batch of 4 targets, but TransferVGGClassifier's loss needs shape \(4, 2\)"),
+    "tagger, padded outputs": (
+        lambda cb: LSTMSequenceTagger(module=functools.partial(Tokens, padded=True), callbacks=[cb], **SEQ), SEQS,
+        TAGS, r"\(4, 3, 3\) for a training batch of 11 targets, but LSTMSequenceTagger's loss needs shape \(11, 3\): "
+              r"logits of shape \(n_tokens, n_classes\)"),
+    "language model, too narrow": (
+        lambda cb: LSTMLanguageModel(module=functools.partial(Tokens, width=3), min_count=1, callbacks=[cb], **SEQ),
+        SEQS, None, r"\(15, 3\) for a training batch of 15 targets, but LSTMLanguageModel's loss needs shape "
+                    r"\(15, 10\): the next word's logits"),
+}
+
+
+@pytest.mark.parametrize("case", list(WRONG_SHAPES))
+def test_a_module_of_the_wrong_output_shape_is_refused_before_training(case):
+    make, X_, y, match = WRONG_SHAPES[case]
+    epochs = Epochs()
+    est = make(epochs)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pytest.raises(ValueError, match=r"^module=functools.partial\(.*\) returned outputs of shape " + match):
+            est.fit(X_, y)
+    assert epochs.begun == 0 and not hasattr(est, "net_")  # before the first epoch; an unfitted estimator
+
+
+def test_a_module_that_returns_no_tensor_is_refused():
+    class Pair(Linear):
+        def forward(self, X):
+            return self.linear(X), X
+
+    with pytest.raises(ValueError, match=r"module=Pair returned a tuple, not a tensor: DenseClassifier's loss needs a "
+                                         r"tensor of shape \(4, 2\)"):
+        DenseClassifier(module=Pair, **DENSE).fit(X, Y)
+
+
+class Noisy(torch.nn.Module):
+    """Draws from torch's generator in every forward, evaluation included; a frozen batch norm stays in eval mode."""
+
+    def __init__(self, n_inputs, n_outputs):
+        super().__init__()
+        self.frozen = torch.nn.BatchNorm1d(n_inputs).eval()
+        self.linear = torch.nn.Linear(n_inputs, n_outputs)
+
+    def forward(self, X):
+        return self.linear(torch.nn.functional.dropout(self.frozen(X), 0.3, training=True))
+
+
+class Modes(Callback):
+    """The module's and its frozen layer's modes when training begins (after the check)."""
+
+    def on_train_begin(self, net, **kwargs):
+        module = net.module_[-1] if isinstance(net.module_, torch.nn.Sequential) else net.module_  # (after sknn's
+        self.modes = (net.module_.training, module.training, module.frozen.training)  # input layer)
+
+
+@pytest.mark.parametrize("make", [
+    lambda: DenseRegressor(module=Noisy, criterion=torch.nn.HuberLoss, preprocessing=None, **DENSE),
+    lambda: DenseClassifier(module=Noisy, preprocessing=None, **{**DENSE, "early_stopping": True}),
+])
+def test_the_check_leaves_a_seeded_fit_as_it_would_be_without_it(make, monkeypatch):
+    y = YR if isinstance(make(), DenseRegressor) else Y
+    checked = [make().fit(X, y) for _ in range(2)]
+    modes = Modes()
+    make().set_params(callbacks=[modes]).fit(X, y)
+    assert modes.modes == (True, True, False)  # each submodule's mode restored
+    assert "module_check" in dict(checked[0].net_.callbacks_)
+    monkeypatch.setattr(module_checks, "check_module_outputs", lambda *args, **kwargs: None)
+    unchecked = make().fit(X, y)
+    for est in checked:  # (its predictions draw noise: the weights and losses are compared)
+        for (name, value), expected in zip(est.net_.module_.state_dict().items(),
+                                           unchecked.net_.module_.state_dict().values()):
+            torch.testing.assert_close(value, expected, rtol=0, atol=0, msg=name)
+        assert est.loss_curve_ == unchecked.loss_curve_
+
+
+def test_sknn_own_network_and_loss_are_not_checked():
+    est = DenseClassifier(**DENSE).fit(X, Y)
+    assert "module_check" not in dict(est.net_.callbacks_)
+
+
+def test_a_right_custom_module_trains_in_every_family():
+    DenseClassifier(module=Linear, **DENSE).fit(X, Y4)
+    DenseRegressor(module=Linear, **DENSE).fit(X, np.c_[YR, YR])
+    ConvImageClassifier(module=Flat, **CONV).fit(IMAGES, Y_IMAGES)
+    TransferVGGClassifier(module=Linear, cache_features=True, **VGG).fit(IMAGES, Y_IMAGES)
+    LSTMSequenceTagger(module=Tokens, **SEQ).fit(SEQS, TAGS)
+    LSTMLanguageModel(module=Tokens, min_count=1, **SEQ).fit(SEQS)
+
+
+# -- a criterion that cannot take the outputs and targets ---------------------------------------------------------
+@pytest.mark.parametrize("y", [Y, Y4], ids=["2 classes", "4 classes, as many as the rows checked"])
+def test_a_criterion_that_cannot_take_a_classifiers_logits_and_labels_is_refused(y):
+    epochs = Epochs()
+    match = (r"^criterion=MSELoss cannot take what DenseClassifier trains it on: the network's outputs, logits of "
+             r"shape \(n, n_classes\).*and the targets, class indices of shape \(n,\).*RuntimeError.*CrossEntropyLoss")
+    with pytest.raises(ValueError, match=match) as e:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            DenseClassifier(criterion=torch.nn.MSELoss, callbacks=[epochs], **DENSE).fit(X, y)
+    assert isinstance(e.value.__cause__, RuntimeError) and epochs.begun == 0
+
+
+def test_a_criterion_that_cannot_take_a_taggers_outputs_is_refused():
+    with pytest.raises(ValueError, match=r"^criterion=BCEWithLogitsLoss\(\) cannot take what LSTMSequenceTagger "
+                                         r"trains it on: .*\(n_tokens, n_classes\).*label indices of shape "
+                                         r"\(n_tokens,\)"):
+        LSTMSequenceTagger(criterion=torch.nn.BCEWithLogitsLoss(), **SEQ).fit(SEQS, TAGS)
+
+
+def test_criteria_that_take_them_train():
+    DenseClassifier(criterion=functools.partial(torch.nn.CrossEntropyLoss, reduction="sum"), **DENSE).fit(X, Y)
+    DenseRegressor(criterion=torch.nn.HuberLoss, **DENSE).fit(X, YR, sample_weight=np.arange(60) % 3)
+    LSTMLanguageModel(criterion=torch.nn.CrossEntropyLoss, min_count=1, **SEQ).fit(SEQS)
+
+
+# -- skorch-style nested parameters -------------------------------------------------------------------------------
+@pytest.mark.parametrize("params, match", [
+    ({"module__width": 8}, r"^module__width=8: sknn's estimators take no skorch-style nested parameters.*"
+                           r"module=functools.partial\(Linear, width=8\)"),
+    ({"criterion__reduction": "sum"}, r"^criterion__reduction='sum': .*criterion=functools.partial\("
+                                      r"CrossEntropyLoss, reduction='sum'\)"),
+    ({"optimizer__weight_decay": 0.1}, r"^optimizer__weight_decay=0.1: .*the optimizer's weight_decay is the "
+                                       r"estimator's own parameter alpha: pass alpha=..."),
+    ({"optimizer__lr": 0.1}, r"^optimizer__lr=0.1: .*parameter learning_rate_init"),
+    ({"hidden_layer_sizes__0": 3}, r"^hidden_layer_sizes__0=3: .*set hidden_layer_sizes itself"),
+])
+def test_skorch_style_nested_parameters_are_refused_naming_the_fix(params, match):
+    est = DenseClassifier(module=Linear, criterion=torch.nn.CrossEntropyLoss)
+    with pytest.raises(ValueError, match=match):
+        est.set_params(**params)
+    assert est.module is Linear and est.criterion is torch.nn.CrossEntropyLoss  # unchanged
+
+
+def test_a_grid_search_over_a_nested_parameter_gets_the_clear_error_and_partials_search():
+    with pytest.raises(ValueError, match=r"module__width=2: .*functools.partial\(Linear, width=2\)"):
+        GridSearchCV(DenseClassifier(module=Linear, **DENSE), {"module__width": [2, 8]}, cv=2).fit(X, Y)
+    grid = {"module": [functools.partial(Linear, width=None), Linear]}
+    assert GridSearchCV(DenseClassifier(**DENSE), grid, cv=2).fit(X, Y).best_params_["module"] in grid["module"]
+
+
+def test_nested_parameters_of_real_estimators_still_work():
+    pipe = make_pipeline(StandardScaler(), DenseClassifier()).set_params(denseclassifier__alpha=0.5)
+    assert pipe[-1].alpha == 0.5
+    with pytest.raises(ValueError, match="denseclassifier__module__hidden|module__hidden=8: sknn's estimators"):
+        pipe.set_params(denseclassifier__module__hidden=8)
+    with pytest.raises(ValueError, match="Invalid parameter 'iterator_train'"):  # scikit-learn's own message
+        DenseClassifier().set_params(iterator_train__shuffle=True)
+
+    class Holder(BaseEstimator):
+        def __init__(self, inner=None):
+            self.inner = inner
+
+    check_nested_params(Holder(LogisticRegression()), {"inner__C": 2.0})  # an estimator's own parameter: allowed
+
+
+# -- tensors that require grad --------------------------------------------------------------------------------------
+@pytest.mark.parametrize("preprocessing", ["auto", None])
+def test_a_tensor_that_requires_grad_is_read_as_its_values(preprocessing):
+    Xt, yt = torch.tensor(X, requires_grad=True), torch.tensor(YR, requires_grad=True)
+    kw = dict(preprocessing=preprocessing, **DENSE)
+    reference = DenseRegressor(**kw).fit(X, YR)
+    est = DenseRegressor(**kw).fit(Xt, yt)
+    np.testing.assert_array_equal(est.predict(Xt), reference.predict(X))
+    est.set_params(warm_start=True).fit(Xt, YR)
+    est.partial_fit(Xt, yt)
+    clf = DenseClassifier(**kw).fit(Xt, Y)
+    np.testing.assert_array_equal(clf.predict_proba(Xt), DenseClassifier(**kw).fit(X, Y).predict_proba(X))
+
+
+def test_images_as_a_tensor_that_requires_grad_are_read_as_their_values():
+    images = torch.tensor(IMAGES, dtype=torch.float32, requires_grad=True)[:, None]
+    est = ConvImageClassifier(**CONV).fit(images, Y_IMAGES)
+    reference = ConvImageClassifier(**CONV).fit(IMAGES.astype(np.float32)[:, None], Y_IMAGES)
+    np.testing.assert_array_equal(est.predict_proba(images), reference.predict_proba(images.detach().numpy()))
+
+
+# -- the HTML repr's links ----------------------------------------------------------------------------------------
+@pytest.mark.parametrize("est, section", [
+    (DenseClassifier(), "quick-start"), (ConvImageClassifier(), "images"), (Word2VecTransformer(), "word-embeddings"),
+    (DenseRegressor(**DENSE).fit(X, YR), "quick-start"),
+])
+def test_every_link_of_the_html_repr_has_one_fragment(est, section):
+    page = "https://github.com/sknn/sknn/blob/main/README.md"
+    links = set(re.findall(r'href="([^"]+)"', est._repr_html_()))
+    assert f"{page}#{section}" in links  # the estimator's link: its README section
+    params = [link for link in links if ":~:text=" in link]
+    assert params and all(link.startswith(f"{page}#:~:text=") for link in params)
+    assert all(link.count("#") <= 1 for link in links)
