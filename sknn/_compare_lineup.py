@@ -196,6 +196,18 @@ def _rows_with_text(X):
     return False
 
 
+def _check_column_names(columns):
+    """Refuse names other than strings or the positions 0, 1, 2... (pd.DataFrame(array)): scikit-learn's column
+    selectors read dates, floats and tuples as no column and other whole numbers as positions, and its models would
+    fail on every fold (or read the wrong columns) while the network, which needs no selector, is ranked alone."""
+    odd = next((c for j, c in enumerate(columns) if not isinstance(c, str)
+                and not (isinstance(c, (int, np.integer)) and not isinstance(c, (bool, np.bool_)) and c == j)), None)
+    if odd is not None:
+        raise ValueError(f"X's column names are {type(odd).__name__} values (such as {odd!s:.40}): scikit-learn's "
+                         "models select columns by string names (whole numbers they read as positions), and would "
+                         "fail on every fold; make them strings (X.columns = X.columns.astype(str)).")
+
+
 def _check_features(X):
     """X as every model of the line-up can read it, or a ValueError naming the problem and the fix.
 
@@ -225,6 +237,7 @@ def _check_features(X):
         if isinstance(X.columns, pd.MultiIndex):
             raise ValueError("X has column names of several levels; flatten them first, e.g. X.columns = "
                              "['_'.join(map(str, name)) for name in X.columns].")
+        _check_column_names(X.columns)
         columns = {}
         for name in X.columns:
             kind, values = frame_column(X[name])

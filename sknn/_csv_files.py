@@ -160,17 +160,37 @@ def _read_csv(where, na_values, default_na=True, sep=","):
     return frame
 
 
-def _missing_markers(where, target, y, sep):
-    """The non-empty strings of the target column that pandas read as missing ('NA', 'None', 'null'...)."""
+def _missing_markers(where, frame, columns, sep, na_values=()):
+    """{column: {text: count}}: the non-empty strings of ``columns`` that pandas read as missing by default ('NA',
+    'None', 'null'...; not those of ``na_values``, asked for)."""
     import pandas as pd
 
+    columns = [c for c in columns if frame[c].isna().any()]
+    if not columns:
+        return {}
     try:
-        raw = pd.read_csv(where, dtype=str, keep_default_na=False, index_col=False, sep=sep, usecols=[target])[target]
+        raw = pd.read_csv(where, dtype=str, keep_default_na=False, index_col=False, sep=sep, usecols=columns)
     except (ValueError, pd.errors.ParserError):
-        return []
-    if len(raw) != len(y):
-        return []
-    return sorted({v for v in raw[y.isna().to_numpy()] if v.strip()})
+        return {}
+    if len(raw) != len(frame):
+        return {}
+    asked = {str(v).strip() for v in na_values}
+    found = {}
+    for c in columns:
+        cells = raw[c][frame[c].isna().to_numpy()]
+        counts = cells[cells.str.strip().ne("") & ~cells.str.strip().isin(asked)].value_counts()
+        if len(counts):
+            found[c] = {str(k): int(v) for k, v in sorted(counts.items())}
+    return found
+
+
+def _read_as_missing_note(what, counts):
+    """The header note for the cells of column ``what`` ('target', or a feature's name) that pandas read as missing
+    (:func:`_missing_markers`): values such as the region 'NA' or a group 'None' would be lost without a word."""
+    markers = list(counts)
+    shown = ", ".join(map(repr, markers[:5])) + (" ..." if len(markers) > 5 else "")
+    return (f"{sum(counts.values())} {what} cells {shown} were read as missing; if they are values, pass "
+            "--no-default-na")
 
 
 def load(kind, where, target, na_values=(), task="auto", default_na=True):
@@ -234,10 +254,14 @@ def load(kind, where, target, na_values=(), task="auto", default_na=True):
         note = f"{note}; {extra}" if note else extra
     y = frame[target]
     X = frame.drop(columns=[target])
-    markers = _missing_markers(where, target, y, sep) if default_na and y.isna().any() else []
-    if markers:  # rows without a target are left out: say which cells pandas read as missing
-        extra = (f"target cells {', '.join(map(repr, markers[:5]))} were read as missing; if they are values, "
-                 "pass --no-default-na")
+    # cells pandas read as missing: rows without a target are left out, and a category 'NA' (North America) of a
+    # text feature would become a missing value; numbers' 'NA' cells are missing values indeed
+    texts = [c for c in X.columns if not pd.api.types.is_numeric_dtype(X[c].dtype) or X[c].isna().all()]
+    markers = _missing_markers(where, frame, [target, *texts], sep, na_values) if default_na else {}
+    notes = [_read_as_missing_note("target" if c == target else repr(str(c)), n) for c, n in markers.items()]
+    if len(notes) > 4:
+        notes = notes[:4] + [f"and in {len(notes) - 4} more columns"]
+    for extra in notes:
         note = f"{note}; {extra}" if note else extra
     empty = [str(c) for c in X.columns if X[c].isna().all()]
     if len(empty) == X.shape[1]:

@@ -48,6 +48,8 @@ def network_of(est):
         network["feature_names_in"] = est.feature_names_in_.copy()
     if hasattr(est, "column_labels_in_"):  # whole-number column names, which predict checks the order of
         network["column_labels_in"] = est.column_labels_in_.copy()
+    if hasattr(est, "column_label_text_in_"):  # other names that are not strings (dates, tuples), as text
+        network["column_label_text_in"] = est.column_label_text_in_.copy()
     if est.architecture_["preprocessing"] is not None:
         network["preprocessor"] = _preprocessor_state(est.preprocessor_)
     return network
@@ -141,13 +143,15 @@ def _restore_input(est, network):
         est.n_features_in_ = int(n_features)
     if "feature_names_in" in network:
         est.feature_names_in_ = network["feature_names_in"]
-    if "column_labels_in" in network:
-        labels = network["column_labels_in"]
+    for key in ("column_labels_in", "column_label_text_in"):  # names that are not strings, whose order predict checks
+        if key not in network:
+            continue
+        labels = network[key]
         if n_features is not None and len(labels) != int(n_features):
-            raise ValueError(f"network['column_labels_in'] holds {len(labels)} column names, but the network reads "
+            raise ValueError(f"network[{key!r}] holds {len(labels)} column names, but the network reads "
                              f"{int(n_features)} columns (n_features_in): give the name of each column X had in fit, "
                              "in fit's order (or leave the entry out).")
-        est.column_labels_in_ = labels
+        setattr(est, key + "_", labels)
     if "preprocessor" in network:
         est.preprocessor_ = _preprocessor_from_state(network["preprocessor"])
 
@@ -182,11 +186,12 @@ _ACTIVATION_NAMES = {nn.ReLU: "relu", nn.Tanh: "tanh", nn.Sigmoid: "sigmoid", nn
                      nn.SiLU: "silu", nn.Identity: "identity"}
 _PREPROCESSOR_STATE = ("n_features_in_", "numeric_columns_", "categorical_columns_", "categories_", "center_",
                        "offset_", "scale_", "has_missing_", "binary_", "_categories_are_strings", "feature_names_in_",
-                       "column_labels_in_")
+                       "column_labels_in_", "column_label_text_in_", "ignored_columns_")
 # the dtype of each array of the state (an export read back from JSON holds lists)
 _STATE_DTYPES = {"numeric_columns_": np.int64, "categorical_columns_": np.int64, "center_": np.float64,
                  "offset_": np.float64, "scale_": np.float64, "has_missing_": bool, "binary_": bool,
-                 "feature_names_in_": object, "column_labels_in_": np.int64}
+                 "feature_names_in_": object, "column_labels_in_": np.int64, "column_label_text_in_": object,
+                 "ignored_columns_": np.int64}
 
 
 def _numpy(t):
@@ -336,6 +341,8 @@ def _with_arrays(network):
         out["feature_names_in"] = np.asarray(out["feature_names_in"], dtype=object)
     if "column_labels_in" in out:
         out["column_labels_in"] = np.asarray(out["column_labels_in"], dtype=np.int64)
+    if "column_label_text_in" in out:
+        out["column_label_text_in"] = np.asarray(out["column_label_text_in"], dtype=object)
     if isinstance(out.get("preprocessor"), dict):
         out["preprocessor"] = _state_arrays(out["preprocessor"])
     return out

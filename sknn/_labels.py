@@ -129,6 +129,9 @@ def check_numeric_target(y, caller):
             check_real_target(np.empty(0, dtype), f"y's column {column!r}")
     values = np.asarray(y)
     check_real_target(values)
+    if values.dtype.kind == "f" and not np.isfinite(values).all():
+        first = int(np.flatnonzero(~np.isfinite(values.ravel()))[0])
+        raise ValueError(f"{MISSING_TARGET} The first: value {first} of y, {float(values.ravel()[first])!r}.")
     if values.dtype.kind == "O":
         flat = values.ravel()
         missing = np.flatnonzero(pd.isna(flat))

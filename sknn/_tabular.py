@@ -12,6 +12,7 @@ tensors, so that an exported network carries it: centring and robust scaling, sm
 clipping, missing-value indicators, one-hot or learned embeddings of the categories.
 """
 
+import datetime
 import decimal
 import numbers
 import re
@@ -68,33 +69,42 @@ def _missing(values):
     return pd.isna(values)
 
 
-_MOST_PLACEHOLDERS = 3  # distinct strings among numbers that read as markers of missing cells, not categories
 _FEWEST_NUMBERS = 10  # distinct numbers a column needs before its strings read as placeholders
+# letters and digits together ('c118', 'B2', '12A', 'A-3'): codes, which make a column identifiers, not numbers
+_CODE = re.compile(r"[^\W\d_]+[-_./ ]?\d+[^\W\d_]*|\d+[-_./ ]?[^\W\d_]+\d*")
 
 
 def placeholder_cells(values):
     """The strings that stand in a column of numbers where a number is missing ('?', '-', 'n.a.'), with
     their counts ({'?': 2}); None when the column is not numbers with such cells.
 
-    A column reads so when at least half of its present cells are numbers (or text that parses
-    as a number), the numbers take at least 10 distinct values, and the other cells hold at most
-    3 distinct strings. Read as categories, such a column would make every number a category of
-    its own and lose what the numbers say; a few codes among few numbers ('1'..'5', 'none') stay
-    categories. One rule for the networks' preprocessing, ``sknn compare`` and its command line.
+    A column reads so when its numbers (or text that parses as a number) take at least 10 distinct
+    values and make at least half of its present cells or outnumber its other distinct strings,
+    whatever the number of those strings ('?', '-', 'missing', 'unknown'; '?' in most cells). Read as
+    categories, such a column would make every number a category of its own and lose what the numbers
+    say. Categories stay: a few codes among few numbers ('1'..'5', 'none'), codes with letters and
+    digits among numbers ('117', 'c118': identifiers), and text with a few numbers among many strings.
+    Numbers written with thousands separators or signs are :func:`numbers_as_text`'s. One rule for the
+    networks' preprocessing, ``sknn compare`` and its command line.
     """
     values = np.asarray(values, dtype=object)
     present = values[~np.asarray(_missing(values), dtype=bool)][:100_000]
-    if len(present) == 0 or _share_of_numbers(present[::max(1, len(present) // 200)]) < 0.3:  # text leaves at once
+    if len(present) == 0 or _share_of_numbers(present[::max(1, len(present) // 200)]) == 0:  # text leaves at once
         return None
     text = pd.Series(present).map(lambda v: v.strip() if isinstance(v, str) else v)
     is_text = text.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
     # numbers as they are (10**400 has no float), text parsed (booleans are neither)
     parsed = text.where(text.map(_is_number)).where(~is_text, pd.to_numeric(text.where(is_text), errors="coerce"))
     numeric = parsed.notna().to_numpy()
-    if numeric.all() or numeric.mean() < 0.5 or parsed[numeric].nunique() < _FEWEST_NUMBERS:
+    n_numbers = parsed[numeric].nunique()
+    if numeric.all() or n_numbers < _FEWEST_NUMBERS:
         return None
     others = text[~numeric].map(str).value_counts()
-    return None if len(others) > _MOST_PLACEHOLDERS else {str(k): int(v) for k, v in others.items()}
+    if any(_CODE.fullmatch(v) or _FORMATTED_NUMBER.fullmatch(v) or _DECIMAL_COMMA.fullmatch(v) for v in others.index):
+        return None  # identifiers ('c118'), or numbers with separators or signs (numbers_as_text's)
+    if numeric.mean() < 0.5 and n_numbers <= len(others):  # text with a few numbers among its strings
+        return None
+    return {str(k): int(v) for k, v in others.items()}
 
 
 _FORMATTED_NUMBER = re.compile(r"[-+(]?\s*[$€£¥₹]?\s*[-+]?(\d{1,3}([,'’\u00a0\u202f ]\d{3})+|\d+)(\.\d*)?"
@@ -105,24 +115,36 @@ _DATE = re.compile(r"(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2
                    r"\s*(Z|[+-]\d{2}:?\d{2})?)?|\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?")
 
 
+_SIGN_OR_SEPARATOR = re.compile(r"[$€£¥₹%]|\d[,'’\u00a0\u202f ]\d{3}(?!\d)")  # what makes '45%', '$5', '1,250'
+
+
 def numbers_as_text(values):
     """What a column of strings holds when its strings are numbers or dates written as text, with many
     distinct values: ('numbers', example), ('formatted numbers', example) for thousands separators,
     currency signs or percent signs ('355,792', "51'260", '$12.50', '12.50€', '45%'), ('numbers with a
-    decimal comma', example) ('51,26', '1.234,5'), ('dates or times', example); None otherwise.
+    decimal comma', example) ('51,26', '1.234,5'), ('dates or times', example); ('numbers, some of them',
+    example) for numbers beside numbers written as text (17.5 and '523.25': 5 and '5' would be two
+    categories); None otherwise.
 
     Read as categories, such a column makes each value a category of its own and carries nothing the
     numbers say (their order, their distances). Columns with fewer than 10 distinct values (codes such
     as '1'..'5') and columns of digits only (zip codes, identifiers: codes as often as counts) stay
-    categories. One rule for the networks' preprocessing and ``sknn compare``.
+    categories; percent, currency and thousands-separated amounts do not, however few. One rule for the
+    networks' preprocessing and ``sknn compare``.
     """
     values = np.asarray(values, dtype=object)
     present = values[~np.asarray(_missing(values), dtype=bool)][:100_000]
-    if len(present) == 0 or not all(isinstance(v, str) for v in present[:1000]):
+    if len(present) == 0:
         return None
+    if not all(isinstance(v, str) for v in present[:1000]):
+        return _numbers_beside_text(present)
     distinct = pd.unique(pd.Series(present, dtype=object).map(lambda v: v.strip() if isinstance(v, str) else v))
-    if len(distinct) < _FEWEST_NUMBERS or not all(isinstance(v, str) for v in distinct):
-        return None
+    if not all(isinstance(v, str) for v in distinct):
+        return _numbers_beside_text(present)
+    if len(distinct) < _FEWEST_NUMBERS:  # codes, unless amounts with signs or separators ('5%', '$10', '1,250')
+        signed = [v for v in distinct if _SIGN_OR_SEPARATOR.search(v)]
+        return ("formatted numbers", signed[0]) if signed and all(_FORMATTED_NUMBER.fullmatch(v) for v in distinct) \
+            else None
     if all(v.isdigit() for v in distinct):  # whole numbers in digits only: codes as often as counts (zip codes)
         return None
     example = next((v for v in distinct if not v.isdigit()), distinct[0])
@@ -138,6 +160,17 @@ def numbers_as_text(values):
     return None
 
 
+def _numbers_beside_text(present):
+    """('numbers, some of them', example) when the cells are numbers and strings that parse as numbers (a sheet
+    where some cells are text, a JSON feed), however few; None otherwise."""
+    strings = [v.strip() for v in present if isinstance(v, str)]
+    if not strings or not all(isinstance(v, str) or _is_number(v) for v in present):
+        return None
+    if not pd.to_numeric(pd.Series(strings, dtype=object), errors="coerce").notna().all():
+        return None
+    return "numbers, some of them", strings[0]
+
+
 def describe_numbers_as_text(found, name):
     """The sentence and the fix for what :func:`numbers_as_text` found in column ``name``."""
     kind, example = found
@@ -145,7 +178,7 @@ def describe_numbers_as_text(found, name):
         return (f"Column {name} holds dates or times written as text (such as {example!r}): turn them into "
                 f"numbers first (for instance pd.to_datetime(X[{name}]).dt.year, the day of the week, or days "
                 "since an origin)")
-    fix = {"numbers": f"pd.to_numeric(X[{name}])",
+    fix = {"numbers": f"pd.to_numeric(X[{name}])", "numbers, some of them": f"pd.to_numeric(X[{name}])",
            "numbers with a decimal comma": f"pd.read_csv(..., decimal=','), or pd.to_numeric(X[{name}].str.replace("
                                            "'.', '').str.replace(',', '.'))"
            }.get(kind, f"pd.to_numeric(X[{name}].str.replace(r'[^0-9.eE+-]', '', regex=True)), or "
@@ -162,8 +195,10 @@ def _share_of_numbers(values):
 
 
 def describe_placeholders(cells):
-    """"2 cells '?', 1 cell 'n.a.'" for the result of :func:`placeholder_cells`."""
-    return ", ".join(f"{n} cell{'s' if n > 1 else ''} {token!r}" for token, n in cells.items())
+    """"2 cells '?', 1 cell 'n.a.'" for the result of :func:`placeholder_cells` (the 6 most frequent)."""
+    shown = sorted(cells.items(), key=lambda item: -item[1])[:6]
+    more = f" and {len(cells) - 6} other strings" if len(cells) > 6 else ""
+    return ", ".join(f"{n} cell{'s' if n > 1 else ''} {token!r}" for token, n in shown) + more
 
 
 def _column_kind(values, name, fitting=True):
@@ -180,6 +215,8 @@ def _column_kind(values, name, fitting=True):
             kinds.add("boolean")
         elif isinstance(v, str):
             kinds.add("string")
+        elif isinstance(v, _TIME_CELLS):  # Timestamps of mixed time zones, datetime.date of a database, Timedelta
+            raise TypeError(time_message(f"Column {name}", v))
         else:
             raise TypeError(f"Column {name} holds a value of type {type(v).__name__} ({v!r:.40}): the argument must "
                             "be a string or a number in every cell (or missing).")
@@ -189,8 +226,9 @@ def _column_kind(values, name, fitting=True):
     cells = placeholder_cells(present)
     found = numbers_as_text(present) if fitting and not cells else None
     if found:
+        one_type = ".astype(str)" if found[0] == "numbers, some of them" else ""  # (5 and '5': two categories)
         raise ValueError(f"{describe_numbers_as_text(found, name)}; to use its values as categories, pass it as a "
-                         "categorical column (.astype('category')).")
+                         f"categorical column ({one_type}.astype('category')).")
     if cells:
         raise ValueError(f"Column {name} holds numbers but for {describe_placeholders(cells)}: if those mark missing "
                          f"values, make the column numeric first (pd.to_numeric(X[{name}], errors='coerce'), or "
@@ -199,13 +237,24 @@ def _column_kind(values, name, fitting=True):
     return "categorical"
 
 
+_TIME_CELLS = (datetime.date, datetime.time, datetime.timedelta, np.datetime64, np.timedelta64, pd.Period)
+
+
+def time_message(what, cell=None):
+    """The refusal of dates or durations in ``what`` ('Column 'b''; ``cell``: one of its values, for an object column
+    of dates), with the fix: cast to numbers they are counts of their unit, which the same values stored in another
+    unit (seconds, milliseconds) change a thousandfold."""
+    held = "dates or durations" if cell is None else \
+        f"a value of type {type(cell).__name__} ({cell!s:.40}), one of its dates or durations"
+    return (f"{what} holds {held}: turn them into numbers first (for instance the year, the day of the week, or "
+            "seconds since an origin).")
+
+
 def _check_not_time(dtype, what):
-    """Refuse dates and durations: cast to numbers they are counts of their unit, which the same values stored in
-    another unit (seconds, milliseconds) change a thousandfold."""
+    """Refuse a column or array of dates or durations (:func:`time_message`)."""
     if (pd.api.types.is_datetime64_any_dtype(dtype) or pd.api.types.is_timedelta64_dtype(dtype)
             or isinstance(dtype, pd.PeriodDtype)):
-        raise TypeError(f"{what} holds dates or durations: turn them into numbers first (for instance the year, the "
-                        "day of the week, or seconds since an origin).")
+        raise TypeError(time_message(what))
 
 
 def check_no_time_columns(X):
@@ -217,12 +266,24 @@ def check_no_time_columns(X):
         _check_not_time(X.dtype, "X")
 
 
+def check_categories(categories, name):
+    """Refuse categories other than strings, booleans and numbers (a categorical of dates, of intervals from
+    pd.cut): categories a saved model could not hold. One rule for the networks and ``sknn compare``."""
+    odd = next((c for c in categories if not isinstance(c, (str, bool, np.bool_)) and not _is_number(c)), None)
+    if odd is not None:
+        raise TypeError(f"Column {name} holds categories of type {type(odd).__name__} ({odd!s:.30}): pass them as "
+                        "strings (.astype(str).astype('category')), or for dates, as numbers (a year, a month, days "
+                        "since a date).")
+
+
 def frame_column(col, fitting=True):
     """('numeric', float64 values with NaN for missing) or ('categorical', values) for one DataFrame
     column; a column no model can read as either (dates, complex numbers, lists, numbers with
     placeholder strings, in ``fit`` numbers or dates written as text) is refused, naming it and the fix."""
     dtype = col.dtype
     if isinstance(dtype, pd.CategoricalDtype):
+        codes = col.cat.codes.to_numpy()
+        check_categories(col.cat.categories[np.unique(codes[codes >= 0])], repr(col.name))
         return "categorical", col.array
     if pd.api.types.is_complex_dtype(dtype):  # a cast to float would drop the imaginary parts silently
         raise TypeError(f"Column {col.name!r} holds complex numbers: pass their real and imaginary parts (or "
@@ -277,6 +338,9 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
     binary_ : ndarray of bool, shape (n_numeric,)
         Numeric columns with at most two distinct values in ``fit`` (indicators, yes/no
         numbers): the network reads them as they are, without periodic embeddings.
+    ignored_columns_ : ndarray of int
+        Positions, in X, of the columns entirely missing in ``fit`` (with a warning): the network learns
+        nothing of them, and ``transform`` reads them as missing whatever they hold.
 
     Examples
     --------
@@ -306,9 +370,13 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
             self.offset_ = float32_offsets(self.center_, self.scale_, distinct.__getitem__, self._name, sparse=True)
             check_float32_column_values(columns, [self._name(j) for j in range(columns.shape[1])])
             self.has_missing_ = np.zeros(columns.shape[1], dtype=bool)
+            self.ignored_columns_ = np.zeros(0, dtype=np.int64)
             self.binary_ = np.array([at_most_two_values(values) for values in distinct], dtype=bool)
             return self
         kinds = [kind for kind, _ in columns]
+        self.ignored_columns_ = np.array([j for j, (_, values) in enumerate(columns)
+                                          if np.asarray(_missing(values), dtype=bool).all()], dtype=np.int64)
+        self._warn_ignored()
         self.numeric_columns_ = np.array([j for j, k in enumerate(kinds) if k == "numeric"], dtype=np.int64)
         self.categorical_columns_ = np.array([j for j, k in enumerate(kinds) if k == "categorical"], dtype=np.int64)
         self.categories_ = []
@@ -327,11 +395,6 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
                                      "counts as the same values (True == 1): one category would hold both. Make the "
                                      "column one type (.astype(str), or numbers).")
                 cats = np.array(sorted(set(present.tolist()), key=lambda v: (type(v).__name__, str(v))), dtype=object)
-            odd = next((c for c in cats if not isinstance(c, (str, bool, np.bool_)) and not _is_number(c)), None)
-            if odd is not None:  # a categorical of dates, say: categories a saved model could not hold
-                raise TypeError(f"Column {self._name(j)} holds categories of type {type(odd).__name__} ({odd!s:.30}): "
-                                "pass them as strings (.astype(str).astype('category')), or for dates, as numbers "
-                                "(a year, a month, days since a date).")
             self.categories_.append(cats)
             self._categories_are_strings.append(bool(len(cats)) and all(isinstance(c, str) for c in cats))
         numbers_ = self._numeric_matrix(columns)
@@ -390,6 +453,24 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
                           "partial_fit: give it every category (or fit on all the data).", UserWarning, stacklevel=6)
 
     # -- helpers -----------------------------------------------------------------------------
+    def _warn_ignored(self):
+        """Warn about the columns entirely missing in fit: the network learns nothing of them (their missing-value
+        indicator is always 1), so :meth:`transform` reads them as missing whatever they hold later."""
+        names = [self._name(j) for j in self.ignored_columns_]
+        if names:
+            shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+            one = len(names) == 1
+            warnings.warn(f"Column{'' if one else 's'} {shown} {'is' if one else 'are'} entirely missing in fit: "
+                          f"{'it is' if one else 'they are'} ignored (read as missing at predict, whatever "
+                          f"{'it holds' if one else 'they hold'}). Leave {'it' if one else 'them'} out, or fit on "
+                          "rows that have values there.", UserWarning, stacklevel=3)
+
+    def _blank(self, j, n):
+        """Column ``j``, ignored since fit (:meth:`_warn_ignored`), as missing values of its kind in fit."""
+        if j in self.numeric_columns_:
+            return "numeric", np.full(n, np.nan)
+        return "categorical", np.full(n, None, dtype=object)
+
     def _name(self, j):
         names = getattr(self, "feature_names_in_", None)
         return repr(names[j]) if names is not None else str(j)
@@ -402,7 +483,9 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
                 raise ValueError(f"0 feature(s) (shape={X.shape}) while a minimum of 1 is required.")
             if X.shape[0] == 0:
                 raise ValueError(f"Found array with 0 sample(s) (shape={X.shape}) while a minimum of 1 is required.")
-            return [frame_column(X.iloc[:, j], fitting=reset) for j in range(X.shape[1])]
+            ignored = set() if reset else set(getattr(self, "ignored_columns_", np.zeros(0)).tolist())
+            return [self._blank(j, len(X)) if j in ignored else frame_column(X.iloc[:, j], fitting=reset)
+                    for j in range(X.shape[1])]
         if isinstance(X, np.ndarray) and X.dtype.kind == "T":  # numpy 2's StringDType: text, as an object array
             X = X.astype(object)
         X = check_array(rows_as_array(X), accept_sparse="csr", dtype=None, ensure_all_finite=False)
@@ -417,16 +500,19 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
                 raise ValueError("Input X contains NaN or infinity; a sparse X must hold finite numbers.")
             check_sparse_numbers(X, self._name)
             return X
+        ignored = set() if reset else set(getattr(self, "ignored_columns_", np.zeros(0)).tolist())
         if X.dtype.kind in "biuf":
-            return [("numeric", X[:, j]) for j in range(X.shape[1])]
+            return [self._blank(j, len(X)) if j in ignored else ("numeric", X[:, j]) for j in range(X.shape[1])]
         if X.dtype.kind in "US":  # all text: categories, unless a column is numbers or dates written as text
             X = X.astype(object)
             if not reset:
-                return [("categorical", X[:, j]) for j in range(X.shape[1])]
+                return [self._blank(j, len(X)) if j in ignored else ("categorical", X[:, j])
+                        for j in range(X.shape[1])]
         if X.dtype.kind != "O":
             raise TypeError(f"X has dtype {X.dtype}, which is neither numbers nor strings; pass numbers, strings, "
                             "booleans or categories.")
-        return [(_column_kind(X[:, j], self._name(j) if not reset else str(j), fitting=reset), X[:, j])
+        return [self._blank(j, len(X)) if j in ignored else
+                (_column_kind(X[:, j], self._name(j) if not reset else str(j), fitting=reset), X[:, j])
                 for j in range(X.shape[1])]
 
     def _numeric_matrix(self, columns):

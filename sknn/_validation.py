@@ -27,6 +27,7 @@ from sklearn.utils.validation import _check_sample_weight, _num_samples
 from sklearn.utils.validation import validate_data as _sklearn_validate_data
 from torch.overrides import TorchFunctionMode
 
+from ._column_labels import check_column_label_order
 from ._numbers import (MAX_MAGNITUDE, check_exact_in_float64, check_float32_columns, check_float64_cells,
                        check_magnitude, float32_features)
 
@@ -343,34 +344,11 @@ def check_unique_columns(X):
                          "name.")
 
 
-def check_integer_column_order(estimator, X, reset):
-    """scikit-learn records string column names only: a DataFrame with whole-number column names (``pd.DataFrame
-    (array)``, ``read_csv(header=None)``) whose columns come in another order at predict would be read by
-    position. Its names are recorded in fit (``column_labels_in_``) and the same names in another order refused."""
-    labels = X.columns.tolist() if hasattr(X, "columns") and hasattr(X, "dtypes") else None
-    whole = bool(labels) and all(isinstance(c, (int, np.integer)) and not isinstance(c, (bool, np.bool_))
-                                 for c in labels)
-    if reset:
-        if whole:
-            estimator.column_labels_in_ = np.asarray(labels, dtype=np.int64)
-        elif hasattr(estimator, "column_labels_in_"):
-            del estimator.column_labels_in_
-        return
-    fitted = getattr(estimator, "column_labels_in_", None)
-    if fitted is None or not whole or labels == fitted.tolist():
-        return
-    if sorted(labels) == sorted(fitted.tolist()):
-        shown = ", ".join(map(str, labels[:8])) + (", ..." if len(labels) > 8 else "")
-        raise ValueError(f"X's columns are named {shown}: the names of fit's columns in another order. Columns "
-                         f"are read by position; put them in fit's order first (X[{fitted.tolist()[:8]}"
-                         f"{'...' if len(fitted) > 8 else ''}]).")
-
-
 def validate_data(estimator, X, *args, **kwargs):
     """scikit-learn's ``validate_data``, after :func:`check_unique_columns` and
-    :func:`check_integer_column_order`."""
+    :func:`sknn._column_labels.check_column_label_order`."""
     check_unique_columns(X)
-    check_integer_column_order(estimator, X, kwargs.get("reset", True))
+    check_column_label_order(estimator, X, kwargs.get("reset", True))
     return _sklearn_validate_data(estimator, X, *args, **kwargs)
 
 

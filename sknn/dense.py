@@ -190,8 +190,8 @@ class _DenseMixin:
             was 1-D in fit, and ``predict`` returns shape (n_samples,); 2 otherwise) and
             ``target_range`` (with ``clip_predictions``: the lowest and highest target of
             fit), ``feature_names_in`` (when X was a DataFrame with string column names:
-            them, in fit's order), ``column_labels_in`` (when X was a DataFrame with
-            whole-number column names: them, in fit's order), ``params`` (the estimator's
+            them, in fit's order), ``column_labels_in`` or ``column_label_text_in`` (names not
+            strings: whole numbers, or others' text; in fit's order), ``params`` (the estimator's
             parameters; the architecture ones as the network was built, ``architecture_``),
             ``preprocessor`` (with ``preprocessing='auto'``: the fitted
             column encoding, see :class:`sknn._tabular.TabularPreprocessor`) and
@@ -384,8 +384,8 @@ _COMMON_ATTRS = """
     ----------
     n_features_in_ : int
     feature_names_in_ : ndarray of str, when X was a DataFrame with string column names
-    column_labels_in_ : ndarray of int, when X was a DataFrame with whole-number column names (which
-        scikit-learn does not record): the same names in another order are refused at predict.
+    column_labels_in_, column_label_text_in_ : ndarray, names of X's columns that are not strings (whole numbers;
+        others' text), which scikit-learn does not record: the same names in another order are refused at predict.
     preprocessor_ : TabularPreprocessor
         With ``preprocessing='auto'``: the column types, categories, medians and scales
         learned in ``fit``.

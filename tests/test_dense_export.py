@@ -72,6 +72,24 @@ def test_whole_number_column_names_in_another_order_are_refused(preprocessing):
         forward_numpy({**network, "column_labels_in": [0, 1]}, X)
 
 
+@pytest.mark.parametrize("preprocessing", ["auto", None])
+def test_date_and_tuple_column_names_in_another_order_are_refused(preprocessing):
+    rng = np.random.default_rng(0)
+    tuples = pd.MultiIndex.from_tuples([("p", "a"), ("p", "b"), ("q", "a")])  # groupby().agg([...])'s
+    for names in (pd.date_range("2024-01-01", periods=3), tuples):
+        X = pd.DataFrame(rng.normal(size=(60, 3)), columns=names)
+        reg = DenseRegressor(preprocessing=preprocessing, **SMALL).fit(X, X.iloc[:, 0])
+        network = reg.export_network()
+        assert len(network["column_label_text_in"]) == 3
+        shuffled = X[[X.columns[2], X.columns[0], X.columns[1]]]
+        for net in (network, _json(network)):
+            with pytest.raises(ValueError, match="the names of fit's columns in another order"):
+                forward_numpy(net, shuffled)  # (was read by position: wrong answers)
+            with pytest.raises(ValueError, match="the names of fit's columns in another order"):
+                DenseRegressor.from_network(net).predict(shuffled)
+            np.testing.assert_allclose(forward_numpy(net, X).ravel(), reg.predict(X), atol=1e-5)
+
+
 def _cases(X):
     named = pd.DataFrame(X, columns=["a", "b", "c"])
     cases = {"names in another order": named[["c", "a", "b"]], "0 rows": X[:0], "0 rows, named": named.iloc[:0],

@@ -178,8 +178,12 @@ def test_numbers_and_dates_written_as_text_are_refused_not_read_as_one_category_
             DenseClassifier(**SMALL).fit(X, y)
     clf = DenseClassifier(**SMALL).fit(pd.DataFrame({"income": pd.Series(cells).astype("category")}), y)
     assert clf.preprocessor_.categorical_columns_ == [0]  # categories on purpose
-    clf = DenseClassifier(**SMALL).fit(pd.DataFrame({"income": cells[:4] * 10}), y[:40])  # few values: codes
-    assert clf.preprocessor_.categorical_columns_ == [0]
+    few = pd.DataFrame({"income": cells[:4] * 10})
+    if kind == "formatted numbers":  # percent, currency, thousands: amounts however few
+        with pytest.raises(ValueError, match="formatted numbers written as text"):
+            DenseClassifier(**SMALL).fit(few, y[:40])
+    else:  # few plain values: codes
+        assert DenseClassifier(**SMALL).fit(few, y[:40]).preprocessor_.categorical_columns_ == [0]
 
 
 def test_duplicate_column_names_and_missing_pandas_labels_are_refused():

@@ -1,0 +1,245 @@
+"""Hostile columns: the kinds of a table's columns (numbers, numbers as text, markers of missing cells, formatted
+amounts, dates in cells, categories of intervals, empty columns, non-string names), read one rule everywhere: the
+networks' preprocessing, ``compare`` and the ``sknn compare`` command."""
+
+import datetime
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import sknn._validation
+from sknn import DenseRegressor, compare
+from sknn._column_labels import check_column_label_order
+from sknn._tabular import TabularPreprocessor, frame_column, numbers_as_text, placeholder_cells
+from sknn.cli import _load, main
+
+SMALL = dict(hidden_layer_sizes=(8,), max_iter=3, random_state=0, n_jobs=1)
+FAST = dict(n_jobs=1, threads=1, verbose=False)
+RNG = np.random.RandomState(0)
+
+
+def _run(argv, capsys):
+    try:
+        code = main(argv)
+    except SystemExit as exc:  # argparse
+        code = exc.code
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+# -- 1. numbers beside numbers written as text ---------------------------------------------------------------------
+@pytest.mark.parametrize("cells", [
+    [float(v) if i % 2 else str(v) for i, v in enumerate(RNG.randint(0, 100000, 60) / 100)],  # 17.5, '523.25'
+    [1, "2", 3, " 4 "] * 15,  # few values: 4 and '4' would be two categories
+])
+def test_numbers_beside_numbers_as_text_are_refused(cells):
+    X = pd.DataFrame({"a": np.arange(60.0), "b": pd.Series(cells, dtype=object)})
+    y = np.arange(60.0)
+    match = r"Column 'b' holds numbers, some of them written as text .*pd.to_numeric\(X\['b'\]\).*astype\(str\)"
+    with pytest.raises(ValueError, match=match):
+        DenseRegressor(**SMALL).fit(X, y)
+    with pytest.raises(ValueError, match=match):  # compare, before any fit
+        compare(X, y, models=["linear"], cv=2, repeats=1, **FAST)
+    DenseRegressor(**SMALL).fit(X.assign(b=pd.to_numeric(X["b"])), y)  # the fix
+
+
+# -- 2. numbers with markers of missing cells, however many markers -------------------------------------------------
+def _numbers_with(markers, every=20, n=200):
+    col = pd.Series(RNG.randint(0, 1000, n), dtype=object)
+    for i, t in enumerate(markers):
+        col[i::every] = t
+    return col
+
+
+@pytest.mark.parametrize("col", [
+    _numbers_with(["?", "-", "missing", "unknown"]),
+    _numbers_with(["?", "-", "missing", "unknown", "n/a", "#N/A", "null"], every=10),
+    _numbers_with(["?"] * 3, every=5).where(np.arange(200) % 5 != 4, "?"),  # '?' in more than half the cells
+])
+def test_numbers_with_many_markers_or_mostly_markers_are_refused(col, tmp_path, capsys):
+    assert (col == "?").mean() > 0.5 or col.map(lambda v: isinstance(v, str)).sum() >= 40
+    X = pd.DataFrame({"a": np.arange(200.0), "b": col})
+    with pytest.raises(ValueError, match=r"Column 'b' holds numbers but for \d+ cells '\?'.*errors='coerce'"):
+        TabularPreprocessor().fit(X)
+    with pytest.raises(ValueError, match=r"Column 'b' holds numbers but for"):
+        compare(X, np.arange(200.0), models=["linear"], cv=2, repeats=1, **FAST)
+    X.assign(y=np.arange(200.0)).to_csv(tmp_path / "t.csv", index=False)
+    code, out, err = _run(["compare", "--csv", str(tmp_path / "t.csv"), "--target", "y", "--models", "linear",
+                           "--cv", "2", "--repeats", "1", "--quiet"], capsys)
+    assert code == 2 and "holds numbers but for" in err and "--na-values ?" in err, err
+    assert len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("cells", [
+    ["1", "2", "3", "none", "other", "n/a"] * 20,  # codes among few numbers
+    [str(100 + i % 30) for i in range(116)] + ["c1", "c2", "c3", "c4"],  # station codes, some with a letter
+    [f"{10000 + i:05d}" for i in range(120)],  # zip codes
+    [f"town {i}" for i in range(100)] + [str(i) for i in range(20)],  # text with a few numbers among many strings
+    ["low", "high"] * 60,
+])
+def test_categorical_columns_that_hold_some_numbers_stay_categories(cells):
+    pre = TabularPreprocessor().fit(pd.DataFrame({"x": cells}))
+    assert pre.categorical_columns_.tolist() == [0]
+    assert placeholder_cells(np.array(cells, dtype=object)) is None
+
+
+# -- 3. formatted amounts, however few ----------------------------------------------------------------------------
+@pytest.mark.parametrize("values, example", [
+    ([f"{v}%" for v in range(5, 50, 5)], "%"),
+    (["1,250", "2,500", "5,000", "10,000", "20,000"], ","),
+    (["$5", "$10", "$20"], "$"),
+    (["12.50€", "8.00€"], "€"),
+])
+def test_few_formatted_amounts_are_refused_as_many_are(values, example, tmp_path, capsys):
+    col = np.array(values, dtype=object)[np.arange(60) % len(values)]
+    found = numbers_as_text(col)
+    assert found[0] == "formatted numbers" and example in found[1]
+    with pytest.raises(ValueError, match="Column 'b' holds formatted numbers written as text"):
+        DenseRegressor(**SMALL).fit(pd.DataFrame({"a": np.arange(60.0), "b": col}), np.arange(60.0))
+    pd.DataFrame({"a": np.arange(60.0), "b": col, "y": np.arange(60.0)}).to_csv(tmp_path / "t.csv", index=False)
+    code, out, err = _run(["compare", "--csv", str(tmp_path / "t.csv"), "--target", "y", "--models", "linear",
+                           "--cv", "2", "--repeats", "1", "--quiet"], capsys)
+    assert code == 2 and "holds formatted numbers written as text" in err, err
+
+
+@pytest.mark.parametrize("values", [["1", "2", "3", "4"], ["(1)", "(2)", "(3)"], ["A", "B"], ["1,2", "3,4"]])
+def test_few_codes_without_signs_or_separators_stay_categories(values):
+    assert numbers_as_text(np.array(values * 10, dtype=object)) is None
+
+
+# -- 4. a column entirely missing in fit ---------------------------------------------------------------------------
+def test_a_column_entirely_missing_in_fit_is_ignored_with_a_warning():
+    a = RNG.randn(100)
+    train = pd.DataFrame({"a": a, "b": np.nan, "c": pd.Series([None] * 100, dtype=object)})
+    with pytest.warns(UserWarning, match=r"Columns 'b', 'c' are entirely missing in fit: they are ignored"):
+        reg = DenseRegressor(**SMALL).fit(train, 2 * a)
+    assert reg.preprocessor_.ignored_columns_.tolist() == [1, 2]
+    base = reg.predict(train)
+    for fill in (1.0, 1e6, -3.5, "text", "?"):
+        np.testing.assert_array_equal(reg.predict(train.assign(b=fill, c=fill)), base)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no warning without such a column
+        pre = TabularPreprocessor().fit(train[["a"]])
+    assert pre.ignored_columns_.tolist() == []
+    # an array too
+    arr = np.c_[a, np.full(100, np.nan)]
+    with pytest.warns(UserWarning, match="Column 1 is entirely missing in fit: it is ignored"):
+        reg = DenseRegressor(**SMALL).fit(arr, 2 * a)
+    np.testing.assert_array_equal(reg.predict(np.c_[a, np.ones(100)]), reg.predict(arr))
+
+
+# -- 5. compare and column names scikit-learn's selectors cannot read -------------------------------------------------
+@pytest.mark.parametrize("names", [pd.date_range("2024-01-01", periods=3), [0.5, 1.5, 2.5], [(1, 2), (3, 4), (5, 6)],
+                                   [10, 20, 30], [2, 0, 1]])
+def test_compare_refuses_column_names_other_than_strings_before_any_fit(names):
+    X = pd.DataFrame(RNG.randn(40, 3), columns=names)
+    with pytest.raises(ValueError, match=r"X's column names are .*X.columns = X.columns.astype\(str\)"):
+        compare(X, X.iloc[:, 0].to_numpy(), models=["linear", "network"], cv=2, repeats=1, **FAST)
+
+
+def test_compare_takes_positions_as_column_names():
+    X = pd.DataFrame(RNG.randn(40, 3))  # pd.DataFrame(array): 0, 1, 2
+    table = compare(X, X[0].to_numpy(), models=["linear"], cv=2, repeats=1, **FAST)
+    assert table["failed_fits"].sum() == 0
+
+
+# -- 6. categories of intervals or dates: one rule for compare and the network -------------------------------------
+@pytest.mark.parametrize("column, kind", [
+    (pd.cut(np.arange(40.0), [-1, 10, 20, 50]), "Interval"),
+    (pd.Categorical(pd.to_datetime(["2020-01-01", "2021-01-01"] * 20)), "Timestamp"),
+])
+def test_compare_refuses_the_categories_the_network_refuses(column, kind):
+    X = pd.DataFrame({"age": np.arange(40.0), "band": column})
+    y = np.arange(40.0)
+    match = rf"Column 'band' holds categories of type {kind} .*astype\(str\).astype\('category'\)"
+    with pytest.raises(TypeError, match=match):
+        DenseRegressor(**SMALL).fit(X, y)
+    with pytest.raises(TypeError, match=match):  # up front, not the network failing on every fold
+        compare(X, y, models=["linear", "network"], cv=2, repeats=1, **FAST)
+    with pytest.raises(TypeError, match=match):
+        frame_column(X["band"])
+    fixed = X.assign(band=X["band"].astype(str).astype("category"))
+    table = compare(fixed, y, models=["linear", "network"], cv=2, repeats=1, **FAST)
+    assert table["failed_fits"].sum() == 0, table.attrs["errors"]
+
+
+# -- 7. a text feature's category 'NA' read as missing by the command -----------------------------------------------
+def test_feature_cells_read_as_missing_are_noted(tmp_path):
+    region = np.array(["NA", "EU", "APAC"])[np.arange(60) % 3]
+    frame = pd.DataFrame({"a": np.arange(60.0), "region": region, "n": ["NA", *map(str, range(59))],
+                          "y": np.arange(60.0)})
+    frame.to_csv(tmp_path / "t.csv", index=False)
+    X, y, *_, note = _load("csv", str(tmp_path / "t.csv"), "y")
+    assert "20 'region' cells 'NA' were read as missing; if they are values, pass --no-default-na" in note
+    assert "'n'" not in note  # numbers' 'NA': missing values indeed
+    frame.drop(columns="n").to_csv(tmp_path / "t.csv", index=False)
+    X, y, *_, note = _load("csv", str(tmp_path / "t.csv"), "y", default_na=False)
+    assert not note and (X["region"] == "NA").sum() == 20
+    X, y, *_, note = _load("csv", str(tmp_path / "t.csv"), "y", na_values=["NA"])  # asked for: no note
+    assert not note
+
+
+# -- 8. dates and durations held in the cells of an object column ----------------------------------------------------
+@pytest.mark.parametrize("cells", [
+    [pd.Timestamp("2020-01-01", tz="UTC" if i % 2 else "US/Eastern") for i in range(20)],  # mixed time zones
+    [datetime.date(2020, 1, 1 + i) for i in range(20)],  # a database's DATE
+    list(pd.to_timedelta(np.arange(20), unit="s")),
+    [pd.Period("2020-01", freq="M")] * 20,
+])
+def test_dates_in_cells_get_the_dates_message_and_fix(cells):
+    X = pd.DataFrame({"a": np.arange(20.0), "b": pd.Series(cells, dtype=object)})
+    with pytest.raises(TypeError, match=r"Column 'b' holds a value of type \w+ \(.+\), one of its dates or "
+                                         r"durations: turn them into numbers first \(for instance the year"):
+        DenseRegressor(**SMALL).fit(X, np.arange(20.0))
+    with pytest.raises(TypeError, match=r"Column 'b' holds .*dates or durations"):
+        compare(X, np.arange(20.0), models=["linear"], cv=2, repeats=1, **FAST)
+
+
+# -- 9. the order of columns named by dates, floats, tuples -----------------------------------------------------------
+_NAMES = [pd.MultiIndex.from_tuples([("price", "mean"), ("price", "std"), ("qty", "mean")]),
+          pd.date_range("2024-01-01", periods=3), [0.5, 1.5, 2.5]]
+
+
+def _check_reordered_columns_refused(names, tmp_path):
+    X = pd.DataFrame(RNG.randn(60, 3), columns=names)
+    y = 2 * X.iloc[:, 0].to_numpy() + X.iloc[:, 1].to_numpy()
+    for preprocessing in ("auto", None):
+        reg = DenseRegressor(preprocessing=preprocessing, **SMALL).fit(X, y)
+        reordered = X[[X.columns[2], X.columns[0], X.columns[1]]]
+        with pytest.raises(ValueError, match=r"the names of fit's columns in another order.*fit's order"):
+            reg.predict(reordered)
+        np.testing.assert_array_equal(reg.predict(X), reg.predict(X.to_numpy()))  # fit's order: read as it is
+    reg.save(tmp_path / "m.sknn")
+    from sknn.persist import load
+
+    with pytest.raises(ValueError, match=r"the names of fit's columns in another order"):
+        load(tmp_path / "m.sknn").predict(reordered)
+
+
+@pytest.mark.parametrize("names", _NAMES)
+def test_reordered_columns_with_non_string_names_are_refused(names, tmp_path):
+    _check_reordered_columns_refused(names, tmp_path)
+
+
+def test_whole_number_names_are_recorded_as_before():
+    class Est:
+        pass
+
+    est = Est()
+    check_column_label_order(est, pd.DataFrame(np.zeros((2, 3))), reset=True)
+    assert est.column_labels_in_.dtype == np.int64 and not hasattr(est, "column_label_text_in_")
+    check_column_label_order(est, pd.DataFrame(np.zeros((2, 3))), reset=False)
+    with pytest.raises(ValueError, match=r"named 1, 0, 2: .*X\[\[0, 1, 2\]\]"):
+        check_column_label_order(est, pd.DataFrame(np.zeros((2, 3)))[[1, 0, 2]], reset=False)
+    check_column_label_order(est, pd.DataFrame(np.zeros((2, 3)), columns=list("abc")), reset=True)
+    assert not hasattr(est, "column_labels_in_")  # string names: scikit-learn's
+
+
+# -- 10. a regressor's missing target -------------------------------------------------------------------------------
+def test_a_regressor_names_the_fix_for_a_missing_target():
+    y = np.arange(20.0)
+    y[3] = np.nan
+    with pytest.raises(ValueError, match=r"impute or drop those rows first"):
+        DenseRegressor(**SMALL).fit(np.arange(40.0).reshape(20, 2), y)
