@@ -16,12 +16,15 @@ What the outputs must be is the family's statement, its ``_output_contract()`` (
 """
 
 import contextlib
+import math
 import warnings
 from collections.abc import Mapping
 from typing import NamedTuple
 
 import torch
 from skorch.callbacks import Callback
+
+from ._layers import Ensemble
 
 __all__ = ["ChecksModuleOutputs", "ModuleOutputCheck", "OutputContract", "check_module_outputs"]
 
@@ -47,9 +50,14 @@ def _named(value):
 
 @contextlib.contextmanager
 def _evaluating(module):
-    """``module`` in evaluation mode, every submodule's mode restored afterwards (frozen layers stay frozen)."""
+    """``module`` in evaluation mode but for its ensembles (:class:`sknn._layers.Ensemble`), whose outputs take their
+    training shape, (n, members, width), the one the criterion trains on; every submodule's mode restored afterwards
+    (frozen layers stay frozen)."""
     modes = [(m, m.training) for m in module.modules()]
     module.eval()
+    for m in module.modules():
+        if isinstance(m, Ensemble):
+            m.training = True  # (the layer alone: its members stay in evaluation mode)
     try:
         yield
     finally:
@@ -105,13 +113,16 @@ def check_module_outputs(net, source, owner, contract, module=None, criterion=No
             return
         X, y, _ = batch
         out = _run(network, X)
-        expected = (len(y), contract.width)
+        ensembles = [len(m.members) for m in network.modules() if isinstance(m, Ensemble)]
+        expected = (len(y), *ensembles[-1:], contract.width)  # (n, members, width) for an ensemble's training
         who = "the network" if module is None else f"module={_named(module)}"
         if not isinstance(out, torch.Tensor):
             raise ValueError(f"{who} returned a {type(out).__name__}, not a tensor: {owner}'s loss needs a tensor of "
                              f"shape {expected} for a training batch of {len(y)} targets, {contract.outputs}. Return "
                              "that tensor from its forward.")
-        if tuple(out.shape) != expected:
+        # the shape is the loss's to judge when the loss is the user's and the values are there ((n,) for (n, 1))
+        flat = criterion is not None and out.shape[:1] == expected[:1] and out.numel() == math.prod(expected)
+        if tuple(out.shape) != expected and not flat:
             hint = " (do not squeeze its last dimension)" if out.shape == expected[:1] else ""
             raise ValueError(f"{who} returned outputs of shape {tuple(out.shape)} for a training batch of {len(y)} "
                              f"targets, but {owner}'s loss needs shape {expected}: {contract.outputs}. Make it return "

@@ -293,3 +293,49 @@ def test_every_link_of_the_html_repr_has_one_fragment(est, section):
     params = [link for link in links if ":~:text=" in link]
     assert params and all(link.startswith(f"{page}#:~:text=") for link in params)
     assert all(link.count("#") <= 1 for link in links)
+
+
+# -- ensembles, and losses that take other shapes (the day's review) -------------------------------------------------
+class _MemberCrossEntropy(torch.nn.Module):
+    """A loss written for an ensemble's training outputs, (n, members, classes): each member its own loss."""
+
+    def forward(self, outputs, target):
+        members = target.unsqueeze(1).expand(-1, outputs.shape[1])
+        return torch.nn.functional.cross_entropy(outputs.transpose(1, 2), members)
+
+
+class _SqueezedLinear(torch.nn.Module):
+    def __init__(self, n_in, n_out):
+        super().__init__()
+        self.linear = torch.nn.Linear(n_in, 1)
+
+    def forward(self, X):
+        return self.linear(X).squeeze(-1)  # (n,): the loss below reads it as (n, 1)
+
+
+class _FlatMSE(torch.nn.MSELoss):
+    def forward(self, a, b):
+        return super().forward(a.reshape(len(a), -1), b.reshape(len(b), -1))
+
+
+def test_the_check_sees_an_ensembles_training_outputs():
+    rng = np.random.RandomState(0)
+    X = rng.randn(60, 3)
+    y = (X[:, 0] > 0).astype(int)
+    # a loss for (n, members, classes) trains, by fit and by partial_fit (the check ran the evaluation shape: refused)
+    params = dict(hidden_layer_sizes=(4,), n_ensemble=3, criterion=_MemberCrossEntropy, max_iter=3, random_state=0)
+    assert DenseClassifier(**params, early_stopping=False).fit(X, y).predict_proba(X).shape == (60, 2)
+    DenseClassifier(**params).partial_fit(X, y, classes=[0, 1])
+    # a loss that cannot take them is refused before training (it passed the check, then failed inside torch)
+    with pytest.raises(ValueError, match=r"criterion=MSELoss cannot take"):
+        DenseRegressor(hidden_layer_sizes=(4,), n_ensemble=2, criterion=torch.nn.MSELoss, max_iter=2,
+                       random_state=0).fit(X, X[:, 0])
+
+
+def test_a_users_loss_judges_outputs_of_another_shape_holding_the_values():
+    X = np.random.RandomState(0).randn(60, 3)
+    reg = DenseRegressor(module=_SqueezedLinear, criterion=_FlatMSE, max_iter=50, random_state=0,
+                         early_stopping=False).fit(X, 2 * X[:, 0])
+    assert reg.score(X, 2 * X[:, 0]) > 0.9 and reg.predict(X[:3]).shape == (3,)
+    with pytest.raises(ValueError, match=r"do not squeeze its last dimension"):  # sknn's own loss: refused
+        DenseRegressor(module=_SqueezedLinear, max_iter=2, random_state=0).fit(X, 2 * X[:, 0])
