@@ -20,13 +20,14 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from ._callbacks import BestEpochStopping, EpochProgressBar, ParameterSchedule
+from ._callbacks import BestEpochStopping, EpochProgressBar, ParameterSchedule, ResumeLRSchedulers
 from ._data import ArrayBatches
 from ._device import resolve_device, resolve_precision, seeded, torch_threads
 from ._engine import Engine
 from ._family import FamilyEstimator
 from ._labels import check_labels, check_y_for_estimator, numpy_labels
 from ._training import OPTIMIZERS, optimizer_kwargs
+from ._training_control import TargetUnits, check_history_keys, kept_epoch
 from ._validation import (build_within_memory, check_fit_params, check_validation_data, checked_sample_weight,
                           float32_features, positive_rows, refuse_data_loader, validate_data)
 
@@ -166,6 +167,11 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
             callbacks.append(("print_log", PrintLog()))
         for i, cb in enumerate(self.callbacks or []):
             callbacks.append(cb if isinstance(cb, tuple) else (f"user_{i}_{type(cb).__name__}", cb))
+        from skorch.callbacks import LRScheduler
+
+        if any(isinstance(cb, LRScheduler) or isinstance(cb, type) and issubclass(cb, LRScheduler)
+               for _, cb in callbacks):  # the schedulers go on from the last call
+            callbacks.append(("lr_resume", ResumeLRSchedulers.taken_from(callbacks)))
         if not incremental and (self.n_iter_no_change is not None or self.early_stopping):
             from skorch.utils import noop
 
@@ -214,6 +220,7 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
             seed=seed,
             amp_dtype=resolve_precision(self.precision, device),
             classes=self._engine_classes(),
+            target_units=self._target_units(),
             **{f"optimizer__{k}": v for k, v in
                optimizer_kwargs(self.optimizer, self.momentum, self.nesterov, device, self._betas()).items()},
             **self._engine_kwargs(),
@@ -228,6 +235,13 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
     def _engine_kwargs(self):
         """Extra keyword arguments of the Engine (skorch's ``compile``, for instance)."""
         return {}
+
+    def _target_units(self):
+        """A regressor's standardised targets in y's units, for the engine's callbacks (scikit-learn's scorers in
+        skorch's EpochScoring see y and predict as the estimator's own), or None."""
+        if getattr(self, "y_scale_", None) is None:
+            return None
+        return TargetUnits(self.y_mean_, self.y_scale_, getattr(self, "y_range_", None))
 
     def _engine_classes(self):
         """The engine's targets as classes (its class indices) for a classifier, else None: scikit-learn's scorers
@@ -284,6 +298,17 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
             train, valid = train_test_split(idx, test_size=test_size, random_state=seed)
         if single.any():
             train = np.sort(np.concatenate([train, np.flatnonzero(single)]))
+        if stratify is not None:  # a class set aside whole (an unstratified split may) would never be learned: one
+            lacking = np.setdiff1d(y_index[valid], y_index[train])  # of its rows trains
+            moved = [valid[y_index[valid] == c][0] for c in lacking]
+            if len(moved) == len(valid):
+                label = np.asarray(getattr(self, "classes_", lacking))[lacking[:1]].tolist()[0]
+                raise ValueError(f"early_stopping=True sets {len(valid)} of the {n} samples aside for validation, "
+                                 f"which would leave class {label!r} no training sample (it would never be "
+                                 "learned); pass more data, a smaller validation_fraction, validation_data=(X_val, "
+                                 "y_val), or early_stopping=False.")
+            if moved:
+                train, valid = np.sort(np.concatenate([train, moved])), valid[~np.isin(valid, moved)]
         return source.subset(train), source.subset(valid)
 
     def _fit(self, X, y, sample_weight=None, incremental=False, classes=None, validation_data=None):
@@ -298,8 +323,8 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
             raise
         except Exception:
             # a refused continuation, or a new fit refused before it changed anything, leaves the model it had
-            # (statistics such as the target's range are restored here; a diverged epoch's weights the engine
-            # rolled back); a new fit that fails later leaves an unfitted estimator
+            # (statistics such as the target's range are restored here; the weights of an epoch that failed, or
+            # diverged, the engine rolled back); a new fit that fails later leaves an unfitted estimator
             now = self._fitted_state()
             if keep and len(self.net_.finished_epochs()) > epochs:  # it trained: its finished epochs stay (Ctrl-C's)
                 raise
@@ -364,6 +389,8 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
                                  f"leave {len(rows)} of the {len(w)} rows above 0 (sample_weight, with any "
                                  "class_weight); give more rows a weight above 0, or pass early_stopping=False.")
             train, valid = self._split_validation(source, y_index, rng)
+        check_history_keys(self._callbacks(incremental), validation=valid is not None,  # before any network is built
+                           scored=getattr(self, "_score_fn", None) is not None)
         seed = int(rng.randint(np.iinfo(np.int32).max))
         device = requested if not keep else torch.device(self.net_.device)
         n_before = len(self.net_.history) if keep else 0
@@ -388,15 +415,21 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
                 schedule = dict(self.net_.callbacks_).get("schedule")
                 if schedule is not None:  # on along the fit's schedules, from the epochs trained so far
                     schedule.resume = True
+                self.net_.target_units = self._target_units()  # (the range of y grows with the calls)
             self.device_ = device
             if min(len(train), self.net_.batch_size) < 2 and _trains_batch_norm(self.net_.module_):
                 self._refuse_batches_of_one(len(train), None if valid is None or validation_data is not None
                                             else len(valid))
+            ended = False  # whether training ended (on_train_end: best weights restored), as it does after a Ctrl-C
             try:
                 with torch_threads(self._n_threads(len(train), self.net_.batch_size)):
                     self.net_.partial_fit(train, valid, epochs=1 if incremental else self.max_iter)
+                ended = True
+            except KeyboardInterrupt:
+                ended = True
+                raise
             finally:
-                self._record_history(incremental, n_before)
+                self._record_history(incremental, n_before, ended)
         return self
 
     def _refuse_batches_of_one(self, n_train, n_set_aside):
@@ -412,7 +445,7 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
             why += ", or batch_norm=False"
         raise ValueError(f"Batch normalisation needs batches of at least 2 rows, but there are {why}.")
 
-    def _record_history(self, incremental, n_before):
+    def _record_history(self, incremental, n_before, ended=True):
         history = self.net_.finished_epochs()
         self.n_iter_ = len(history)
         self.loss_curve_ = [row["train_loss"] for row in history]
@@ -425,12 +458,13 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
             pass  # partial_fit after a fit with early stopping validates nothing: the fit's scores stay (as MLP's)
         elif "valid_score" in frame:
             self.validation_scores_ = [row.get("valid_score") for row in history]
-            # the score of the epoch whose weights the model holds: the lowest validation loss
-            stopping = dict(self.net_.callbacks_).get("stopping")
-            best_epoch = getattr(stopping, "best_epoch_", 0) if stopping is not None else 0
-            rows = [row for row in history if row["epoch"] == best_epoch] or history[-1:]
+            # the score of the epoch whose weights the model holds: the best one where it was restored (early
+            # stopping: the lowest validation loss), else the last
+            kept = kept_epoch(self.net_, ended)
+            rows = [row for row in history if row["epoch"] == kept] or history[-1:]
             self.best_validation_score_ = rows[0].get("valid_score")
-            self.best_loss_ = None
+            # as MLPClassifier's: None where the validation loss chose the epoch, else the lowest training loss
+            self.best_loss_ = None if self.early_stopping and not incremental else min(self.loss_curve_)
         else:
             self.validation_scores_ = None
             self.best_validation_score_ = None
@@ -438,7 +472,9 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
         ran = self.n_iter_ - n_before
         # A schedule spans max_iter epochs by design: reaching the end is the plan, not a failure to converge.
         planned = self.learning_rate in ("cosine", "cosine_log_cycles")
-        if not incremental and not planned and self.n_iter_no_change is not None and ran == self.max_iter:
+        stopped = getattr(dict(self.net_.callbacks_).get("stopping"), "stopped_", False)  # the rule ended it
+        if not incremental and not planned and self.n_iter_no_change is not None and ran == self.max_iter \
+                and not stopped:
             warnings.warn(f"{type(self).__name__}: the maximum number of epochs ({self.max_iter}) was reached "
                           "and the optimization hasn't converged yet; raise max_iter.", ConvergenceWarning)
 

@@ -1,4 +1,4 @@
-"""Callbacks of sknn's fits: progress display and per-step schedules.
+"""Callbacks of sknn's fits: the stopping rule, progress display, per-step schedules, and schedulers continued.
 
 The engine runs them through skorch's callback hooks (see :mod:`sknn._engine`); each is a
 small class that one estimator parameter switches on (``verbose``, ``learning_rate``,
@@ -6,46 +6,99 @@ small class that one estimator parameter switches on (``verbose``, ``learning_ra
 a branch in the engine's loop.
 """
 
+import copy
 import math
 import sys
 
 import torch
-from skorch.callbacks import Callback, EarlyStopping
+from skorch.callbacks import Callback, EarlyStopping, LRScheduler
 
-__all__ = ["BestEpochStopping", "EpochProgressBar", "ParameterSchedule", "SCHEDULES"]
+__all__ = ["BestEpochStopping", "EpochProgressBar", "ParameterSchedule", "ResumeLRSchedulers", "SCHEDULES"]
 
 
 class BestEpochStopping(EarlyStopping):
-    """skorch's EarlyStopping with scikit-learn's MLP rule: ``threshold`` (``tol``) decides only whether an epoch
-    counts as progress for the patience (``n_iter_no_change``); the weights kept (``load_best``) are those of the
-    epoch with the lowest monitored loss, however small its gain. skorch's own keeps the last epoch that beat the
-    previous best by more than the threshold: with tol=0.05 and losses 0.740, 0.737, 0.735, 0.732, the first.
-    A fit stopped before its first epoch ends has no epoch to restore (skorch's read an empty history)."""
+    """sknn's stopping rule, scikit-learn's MLP rule: an epoch makes progress when its monitored loss is below the
+    best loss so far by more than ``threshold`` (``tol``; with ``threshold_mode='rel'``, by that fraction of the
+    best); training stops at the end of the ``patience``-th epoch in a row without progress (``n_iter_no_change``;
+    scikit-learn's MLP trains one more). The weights kept (``load_best``) are those of the epoch with the lowest
+    loss, however small its gain. skorch's EarlyStopping compares each loss with the last one that made progress
+    instead: with tol=0.05 and losses falling by 0.04 an epoch, it never stops; and it keeps that epoch's weights.
+    A fit stopped before its first epoch ends has no epoch to restore (skorch's read an empty history).
+
+    ``stopped_`` says whether the rule ended the last training call; its message comes as training ends, after the
+    log's line of the last epoch (``verbose=2``).
+    """
 
     def on_train_begin(self, net, **kwargs):
         super().on_train_begin(net, **kwargs)
         self.best_score_ = math.inf if self.lower_is_better else -math.inf
+        self.stopped_ = False
 
     def on_epoch_end(self, net, **kwargs):
         score = net.history[-1, self.monitor]
-        if score < self.best_score_ if self.lower_is_better else score > self.best_score_:
+        sign = 1.0 if self.lower_is_better else -1.0  # compared as a loss: lower is better
+        best = sign * self.best_score_
+        margin = self.threshold * (abs(best) if self.threshold_mode == "rel" and math.isfinite(best) else 1.0)
+        self.misses_ = 0 if sign * score < best - margin else self.misses_ + 1  # (the first epoch makes progress)
+        if sign * score < best:
             self.best_score_ = score
             self.best_epoch_ = net.history[-1, "epoch"]
             if self.load_best:
                 self.best_model_weights_ = {k: v.detach().clone() for k, v in net.module_.state_dict().items()}
-        if self._is_score_improved(score):  # progress by more than the threshold: the patience starts over
-            self.misses_ = 0
-            self.dynamic_threshold_ = self._calc_new_threshold(score)
-        else:
-            self.misses_ += 1
-        if self.misses_ == self.patience:
-            self._sink(f"Stopping since {self.monitor} has not improved in the last {self.patience} epochs.",
-                       verbose=net.verbose)
+        if self.misses_ >= self.patience:
+            self.stopped_ = True
             raise KeyboardInterrupt
 
     def on_train_end(self, net, **kwargs):
+        if self.stopped_:
+            self._sink(f"Stopping since {self.monitor} has not improved in the last {self.patience} epochs.",
+                       verbose=net.verbose)
         if len(net.history):
             super().on_train_end(net, **kwargs)
+
+
+class ResumeLRSchedulers(Callback):
+    """Continues skorch's ``LRScheduler`` callbacks from one training call to the next (a warm_start fit,
+    partial_fit), one step per epoch.
+
+    skorch builds each scheduler again at every call, positioned by the history's length, and torch steps it once
+    while building it: partial_fit's StepLR decayed twice an epoch. Placed after the schedulers in the chain, this
+    callback loads into each rebuilt scheduler the state its predecessor had at the last finished epoch, and sets
+    the learning rates to it. ``states`` holds those states by callback name: taken as each epoch ends, and, for a
+    new engine (a warm fit's, which forgets its callbacks' schedulers as it initializes them), by
+    :meth:`taken_from` from the callbacks before. A network that has not trained yet starts every schedule anew.
+    """
+
+    def __init__(self, states=None):
+        self.states = states
+
+    @classmethod
+    def taken_from(cls, callbacks):
+        """The callback that continues the schedulers of ``callbacks`` ((name, callback) pairs) as they are now."""
+        return cls(cls._states(callbacks))
+
+    @staticmethod
+    def _states(callbacks):
+        return {name: copy.deepcopy(cb.lr_scheduler_.state_dict()) for name, cb in callbacks
+                if isinstance(cb, LRScheduler) and getattr(cb, "lr_scheduler_", None) is not None}
+
+    def on_train_begin(self, net, **kwargs):
+        groups = net.optimizer_.param_groups
+        for name, cb in net.callbacks_ if len(net.history) else ():
+            state, scheduler = (self.states or {}).get(name), getattr(cb, "lr_scheduler_", None)
+            if state is None or scheduler is None:
+                continue
+            rates = state.get("_last_lr")
+            if rates is not None and len(rates) != len(groups):
+                raise ValueError(f"callbacks: {name} cannot continue its learning-rate schedule: the optimizer now "
+                                 f"has {len(groups)} parameter groups, not {len(rates)} (alpha went from or to 0); "
+                                 "fit again without warm_start.")
+            scheduler.load_state_dict(state)
+            for group, rate in zip(groups, rates or ()):
+                group["lr"] = rate
+
+    def on_epoch_end(self, net, **kwargs):
+        self.states = self._states(net.callbacks_)
 
 
 class EpochProgressBar(Callback):

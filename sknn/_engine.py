@@ -16,8 +16,9 @@ tensors to the CPU on a machine without a GPU). Engine replaces the hot path:
   and its criterion is :class:`PassThroughLoss`;
 * with ``classes``, the engine predicts as a classifier (``predict`` gives class indices,
   ``predict_proba`` softmax probabilities), so scikit-learn's scorers in skorch's
-  ``EpochScoring`` score what it trains on;
-* a Ctrl-C during an epoch rolls the module back to the last finished epoch;
+  ``EpochScoring`` score what it trains on; with ``target_units`` a regressor's callbacks see y's units;
+* a Ctrl-C, or any error, during an epoch rolls the module back to the last finished epoch; a callback's request
+  to stop (KeyboardInterrupt as an epoch ends) reaches the callbacks after it first;
 * with ``workers`` > 1 on the CPU, threads train on different batches at once, sharing the
   weights without locks (Hogwild!, :mod:`sknn._hogwild`);
 * on a GPU: mixed precision (``amp_dtype``, with gradient scaling for float16), data kept
@@ -28,7 +29,6 @@ tensors to the CPU on a machine without a GPU). Engine replaces the hot path:
 import contextlib
 import copy
 import math
-import tempfile
 from collections.abc import Mapping
 from functools import partial
 
@@ -41,6 +41,8 @@ from skorch.utils import TeeGenerator
 from ._device import autocast, torch_threads
 from ._hogwild import replicate, train_in_parallel
 from ._layers import parameter_factors
+from ._training_control import EpochSnapshot as _EpochSnapshot
+from ._training_control import notify_every_callback
 
 __all__ = ["Engine", "MIN_ROWS", "PassThroughLoss", "TrainingDiverged", "memory_errors_named", "padded_batch",
            "accuracy_score", "r2_score"]
@@ -105,83 +107,6 @@ def r2_score(y_pred, y_true, sample_weight=None):
     r2 = torch.where(ok, 1 - ss_res / torch.where(ok, ss_tot, torch.ones_like(ss_tot)),
                      (ss_res == 0).to(torch.float64))
     return r2.mean()
-
-
-class _EpochSnapshot:
-    """The module's and the optimizer's state at the start of an epoch, kept in reused buffers.
-
-    Taking it copies into tensors allocated once (no deep copy per epoch); restoring it
-    after a Ctrl-C puts weights, buffers and optimizer moments back as they were. With
-    ``on_disk``, the module's CPU tensors go to an anonymous temporary file instead
-    (written from the tensors' own memory, read back into it), so that the weights are
-    not held twice in memory: for large tables, such as word vectors.
-    """
-
-    def __init__(self, on_disk=False):
-        self.on_disk = on_disk
-        self.module = None
-        self.optim = None
-        self.file = None
-
-    @staticmethod
-    def _bytes(tensor):
-        """The tensor's memory as a flat numpy byte array (a view), or None where it has none to share."""
-        if tensor.device.type != "cpu" or not tensor.is_contiguous():
-            return None
-        try:
-            return tensor.numpy().reshape(-1).view(np.uint8)
-        except (TypeError, RuntimeError):  # dtypes numpy lacks (bfloat16...)
-            return None
-
-    def take(self, module, optimizer):
-        state = module.state_dict(keep_vars=False)
-        if self.on_disk:
-            if self.file is None:
-                self.file = tempfile.TemporaryFile(prefix="sknn-epoch-")
-            self.file.seek(0)
-            kept = {}
-            for k, v in state.items():
-                raw = self._bytes(v)
-                if raw is None:
-                    kept[k] = v.detach().clone()
-                else:
-                    raw.tofile(self.file)
-            self.file.truncate()
-            self.module = kept
-        elif self.module is None or self.module.keys() != state.keys():
-            self.module = {k: v.detach().clone() for k, v in state.items()}
-        else:
-            for k, v in state.items():
-                self.module[k].copy_(v)
-        entries = [(p, k, v) for p, st in optimizer.state.items() for k, v in st.items()]
-        old = self.optim or []
-        if len(old) == len(entries) and all(o[0] is e[0] and o[1] == e[1] and torch.is_tensor(e[2])
-                                            and o[2].shape == e[2].shape for o, e in zip(old, entries)):
-            for o, e in zip(old, entries):
-                o[2].copy_(e[2])
-        else:
-            self.optim = [(p, k, v.detach().clone() if torch.is_tensor(v) else copy.deepcopy(v))
-                          for p, k, v in entries]
-
-    def restore(self, module, optimizer):
-        if self.on_disk:
-            self.file.seek(0)
-        with torch.no_grad():
-            for k, v in module.state_dict(keep_vars=False).items():
-                if k in self.module:
-                    v.copy_(self.module[k])
-                else:  # on disk, in the order written
-                    raw = self._bytes(v)
-                    if self.file.readinto(raw) != raw.nbytes:
-                        raise RuntimeError("The epoch snapshot file ended early: the weights were not restored.")
-        optimizer.state.clear()
-        for p, k, v in self.optim or []:
-            optimizer.state[p][k] = v.clone() if torch.is_tensor(v) else copy.deepcopy(v)
-
-    def close(self):
-        if self.file is not None:
-            self.file.close()  # an anonymous file: closing deletes it
-            self.file = None
 
 
 def _identity(x):
@@ -261,15 +186,18 @@ class Engine(NeuralNet):
         the same rows. Training is then not reproducible run to run. One thread on a GPU;
         batch-level callbacks, ``l1`` and float16 need one thread.
     epoch_snapshot : {'memory', 'disk'}
-        Where the weights of the last finished epoch are kept, for a Ctrl-C to return to
-        them: a copy in memory, or an anonymous temporary file (weights on the CPU), which
+        Where the weights of the last finished epoch are kept, for a Ctrl-C (or an error) to
+        return to them: a copy in memory, or an anonymous temporary file (weights on the CPU), which
         keeps large tables from being held twice in memory at the cost of writing them
         once an epoch.
+    target_units : :class:`sknn._training_control.TargetUnits` or None
+        A regressor's standardised targets in y's units: batch-level callbacks see the
+        targets in them, and ``predict`` (scikit-learn's scorers) the outputs.
     """
 
     def __init__(self, module, criterion, *, score_fn=None, weight_decay=0.0, l1=0.0,
                  lr_multipliers=None, shuffle=True, seed=0, amp_dtype=None, classes=None, workers=1,
-                 epoch_snapshot="memory", **kwargs):
+                 epoch_snapshot="memory", target_units=None, **kwargs):
         kwargs.setdefault("train_split", None)
         super().__init__(module, criterion, **kwargs)
         self.score_fn = score_fn
@@ -282,6 +210,7 @@ class Engine(NeuralNet):
         self.classes = classes
         self.workers = workers
         self.epoch_snapshot = epoch_snapshot
+        self.target_units = target_units
 
     # -- building -----------------------------------------------------------------
     def get_default_callbacks(self):
@@ -303,8 +232,9 @@ class Engine(NeuralNet):
                 wd_factor = 1.0 if param.ndim > 1 else 0.0  # normalisation parameters do not
             # Without L2 one group per learning rate is enough (each group costs an optimizer kernel).
             groups.setdefault((lr_factor, wd_factor if self.weight_decay else 0.0), []).append(param)
-        param_groups = [{"params": ps, "lr": lr * f, "weight_decay": self.weight_decay * w, "lr_factor": f,
-                         "wd_factor": w} for (f, w), ps in groups.items()]
+        param_groups = [{"params": ps, "lr": lr * f, "initial_lr": lr * f, "weight_decay": self.weight_decay * w,
+                         "lr_factor": f, "wd_factor": w} for (f, w), ps in groups.items()]  # (initial_lr: torch's
+        # schedulers resume from it: skorch's LRScheduler, rebuilt by a warm fit)
         self.optimizer_ = self.optimizer(param_groups, lr=lr, **kwargs)
         self._penalized = [p for p in self.module_.parameters() if p.requires_grad and p.ndim > 1]
         # float16 gradients underflow without loss scaling; bfloat16 has float32's range.
@@ -353,6 +283,8 @@ class Engine(NeuralNet):
             for cb in self._batch_listeners[method_name]:
                 getattr(cb, method_name)(self, **cb_kwargs)
             return
+        if method_name == "on_epoch_end":  # a request to stop reaches every callback first
+            return notify_every_callback(self, method_name, **cb_kwargs)
         super().notify(method_name, **cb_kwargs)
 
     def infer(self, x, **fit_params):
@@ -417,6 +349,7 @@ class Engine(NeuralNet):
                                    generator=generator, device=self.device)
         losses, sizes, outputs = [], [], []
         begin, end = self._batch_listeners["on_batch_begin"], self._batch_listeners["on_batch_end"]
+        units = self.target_units.targets if self.target_units is not None else _identity
         if training and not (begin or end):  # one batch row per epoch, for callbacks that read the last one
             self.history.new_batch()         # (Checkpoint's file names): no cost per batch
 
@@ -440,7 +373,7 @@ class Engine(NeuralNet):
         for batch in batches if workers == 1 else ():
             if begin or end:  # batch-level callbacks may record into the history's batch rows, and
                 self.history.new_batch()  # unpack the batch as skorch's own datasets give it: (X, y)
-                seen = batch[:2]
+                seen = (batch[0], units(batch[1]))  # (a regressor's targets in y's units)
             if begin:
                 self.notify("on_batch_begin", batch=seen, training=training)
             step = step_fn(batch, **fit_params)
@@ -505,23 +438,24 @@ class Engine(NeuralNet):
         try:
             for _ in range(epochs):
                 snapshot.take(self.module_, self.optimizer_)
-                shuffle_state = generator.get_state()
+                shuffle_state, rows = generator.get_state(), len(self.history)
                 try:
                     self.notify("on_epoch_begin", **on_epoch)
                     self.run_single_epoch(train, training=True, prefix="train", step_fn=self.train_step,
                                           generator=generator, **fit_params)
                     self.run_single_epoch(valid, training=False, prefix="valid", step_fn=self.validation_step,
                                           **fit_params)
-                except (KeyboardInterrupt, TrainingDiverged) as exc:
-                    # Ctrl-C inside an epoch, or a loss that is not finite: back to the last finished epoch
+                except BaseException as exc:
+                    # Ctrl-C inside an epoch, a loss that is not finite, or any error (a callback's, the memory's):
+                    # back to the last finished epoch, then the error goes on
                     snapshot.restore(self.module_, self.optimizer_)
                     generator.set_state(shuffle_state)
-                    del self.history[-1]
-                    if isinstance(exc, TrainingDiverged):
-                        raise
-                    raise TrainingInterrupted() from None
+                    del self.history[rows:]
+                    if isinstance(exc, KeyboardInterrupt):
+                        raise TrainingInterrupted() from None
+                    raise
                 # A KeyboardInterrupt raised here is a callback asking to stop (skorch's
-                # EarlyStopping does so); the epoch is complete.
+                # EarlyStopping does so); the epoch is complete, and every callback sees it.
                 self.notify("on_epoch_end", **on_epoch)
         finally:
             snapshot.close()
@@ -562,11 +496,15 @@ class Engine(NeuralNet):
         return np.asarray(self.classes)
 
     def _get_predict_nonlinearity(self):
-        """Softmax for a classifier (its outputs are logits, whatever the criterion), the identity otherwise."""
-        return _identity if self.classes is None else partial(torch.softmax, dim=-1)
+        """Softmax for a classifier (its outputs are logits, whatever the criterion); a regressor's outputs in y's
+        units (``target_units``), or as they are."""
+        if self.classes is None:
+            return _identity if self.target_units is None else self.target_units.predictions
+        return partial(torch.softmax, dim=-1)
 
     def predict(self, X):
-        """The class indices (classifier) or the outputs (regressor) of ``X``, as a numpy array."""
+        """The class indices (classifier) or the outputs (regressor: in y's units with ``target_units``) of ``X``, as
+        a numpy array."""
         out = self.predict_proba(X)
         return out if self.classes is None else np.asarray(self.classes)[out.argmax(axis=-1)]
 

@@ -93,7 +93,8 @@ def check_positive_int(value, name, caller):
 
 
 # The names of the callbacks the estimators add themselves (sknn._base and the families).
-_OWN_CALLBACK_NAMES = ("lr_scheduler", "schedule", "progress_bar", "print_log", "stopping", "module_check")
+_OWN_CALLBACK_NAMES = ("lr_scheduler", "schedule", "progress_bar", "print_log", "stopping", "module_check",
+                       "lr_resume")
 
 
 def check_callbacks(callbacks, learning_rate="constant"):

@@ -557,7 +557,8 @@ def test_standard_skorch_callbacks_work(blobs, tmp_path):
 
 
 def test_n_jobs_minus_one_means_every_core_as_in_scikit_learn():
-    clf = DenseClassifier(hidden_layer_sizes=(4,), max_iter=1, n_jobs=-1).fit([[0.0], [1.0]], [0, 1])
+    clf = DenseClassifier(hidden_layer_sizes=(4,), max_iter=1, n_jobs=-1, early_stopping=False).fit([[0.0], [1.0]],
+                                                                                                   [0, 1])
     assert clf._n_threads(2, 2) == joblib.cpu_count()
     with pytest.raises(InvalidParameterError, match="n_jobs"):
         DenseClassifier(n_jobs=0).fit([[0.0], [1.0]], [0, 1])

@@ -1,0 +1,250 @@
+"""How a fit starts, stops and ends: the stopping rule, the epoch whose weights a fit keeps and the scores that
+describe it, errors inside an epoch, stop requests from callbacks, skorch's schedulers and scorers across calls, the
+validation split of rare classes, and callbacks refused before training."""
+
+import math
+import re
+import warnings
+
+import numpy as np
+import pytest
+import torch
+from skorch.callbacks import Callback, Checkpoint, EarlyStopping, EpochScoring, LRScheduler
+from skorch.history import History
+from sklearn.datasets import make_classification, make_regression
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.metrics import mean_absolute_error
+
+from sknn import DenseClassifier, DenseRegressor
+from sknn._callbacks import BestEpochStopping
+
+X_CLF, Y_CLF = make_classification(n_samples=300, n_features=6, n_informative=4, random_state=0)
+SMALL = dict(hidden_layer_sizes=(16,), random_state=0)
+
+
+def _weights(module):
+    return {k: v.detach().clone() for k, v in module.state_dict().items()}
+
+
+def _same(a, b):
+    return a.keys() == b.keys() and all(torch.equal(a[k], b[k]) for k in a)
+
+
+class _Weights(Callback):
+    """The module's weights at the end of every epoch, by epoch number."""
+
+    def initialize(self):
+        self.states = {}
+        return self
+
+    def on_epoch_end(self, net, **kwargs):
+        self.states[net.history[-1, "epoch"]] = _weights(net.module_)
+
+
+def _find(est, kind):
+    return next(cb for _, cb in est.net_.callbacks_ if isinstance(cb, kind))
+
+
+# -- 1. best_validation_score_ and best_loss_ describe the weights kept --------------------------------------------
+def test_best_scores_describe_the_weights_kept_without_early_stopping():
+    clf = DenseClassifier(**SMALL, max_iter=8, learning_rate_init=0.3, early_stopping=False, n_iter_no_change=2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf.fit(X_CLF[:200], Y_CLF[:200], validation_data=(X_CLF[200:], Y_CLF[200:]))
+    assert np.argmin(clf.loss_curve_) != len(clf.loss_curve_) - 1  # (the lowest training loss is not the last)
+    assert clf.best_validation_score_ == clf.validation_scores_[-1]  # the last epoch's weights are kept
+    assert clf.score(X_CLF[200:], Y_CLF[200:]) == pytest.approx(clf.best_validation_score_)
+    assert clf.best_loss_ == min(clf.loss_curve_)  # as MLPClassifier's without early stopping
+    es = DenseClassifier(**SMALL, max_iter=8, early_stopping=True, n_iter_no_change=3).fit(X_CLF, Y_CLF)
+    assert es.best_loss_ is None
+    assert es.best_validation_score_ == es.validation_scores_[int(np.argmin(es.history_["valid_loss"]))]
+
+
+# -- 2. an error inside an epoch: back to the last finished epoch, then the error --------------------------------
+class _FailMidEpoch(Callback):
+    armed = False
+
+    def on_epoch_begin(self, net, **kwargs):
+        self.batches = 0
+
+    def on_batch_end(self, net, training=False, **kwargs):
+        self.batches += training
+        if self.armed and self.batches == 2:
+            raise RuntimeError("the logger lost its connection")
+
+
+@pytest.mark.parametrize("method", ["fit", "partial_fit"])
+def test_an_error_inside_an_epoch_rolls_back_to_the_last_finished_epoch(method):
+    fail = _FailMidEpoch()
+    clf = DenseClassifier(**SMALL, max_iter=3, batch_size=32, warm_start=True, early_stopping=False,
+                          learning_rate="constant", callbacks=[fail]).fit(X_CLF, Y_CLF)
+    before, proba, rows = _weights(clf.net_.module_), clf.predict_proba(X_CLF), len(clf.net_.history)
+    _find(clf, _FailMidEpoch).armed = True
+    with pytest.raises(RuntimeError, match="lost its connection"):
+        getattr(clf, method)(X_CLF, Y_CLF)
+    assert _same(_weights(clf.net_.module_), before) and clf.n_iter_ == 3 and len(clf.net_.history) == rows
+    np.testing.assert_array_equal(clf.predict_proba(X_CLF), proba)
+
+
+# -- 3. a callback's request to stop: the stopping rule sees the epoch first -------------------------------------
+class _StopWhenGoodEnough(Callback):
+    def on_epoch_end(self, net, **kwargs):
+        if net.history[-1, "valid_score"] > 0.9:
+            raise KeyboardInterrupt
+
+
+def test_the_stopping_rule_sees_the_epoch_a_callback_stops_at():
+    X, y = make_regression(n_samples=300, n_features=6, noise=5.0, random_state=0)
+    reg = DenseRegressor(**SMALL, max_iter=5, batch_size=32, early_stopping=True,
+                         callbacks=[_StopWhenGoodEnough(), _Weights()]).fit(X, y)
+    best = int(np.argmin(reg.history_["valid_loss"]))
+    assert best == reg.n_iter_ - 1 < 4  # the stop came at the best epoch so far
+    assert reg.best_validation_score_ == reg.validation_scores_[best]
+    assert _same(_weights(reg.net_.module_), _find(reg, _Weights).states[best + 1])
+    # skorch's EarlyStopping in callbacks= asks to stop the same way
+    stop = EarlyStopping(monitor="valid_loss", patience=1, threshold=10.0)  # stops after the second epoch
+    clf = DenseClassifier(**SMALL, max_iter=6, early_stopping=True, callbacks=[stop]).fit(X_CLF, Y_CLF)
+    assert clf.n_iter_ == 2
+    assert _find(clf, BestEpochStopping).best_epoch_ == int(np.argmin(clf.history_["valid_loss"])) + 1
+
+
+# -- 4. a rare class keeps a training row ----------------------------------------------------------------------------
+class _Split(Callback):
+    def on_train_begin(self, net, X=None, y=None, **kwargs):
+        self.train_y, self.valid_y = X.y.numpy(), y.y.numpy()
+
+
+@pytest.mark.parametrize("fraction", [0.05, 0.9])  # an unstratified split (fewer rows than classes), a large one
+def test_every_class_keeps_a_training_row_when_a_validation_split_is_set_aside(fraction):
+    y = np.array([0] * 30 + [1] * 30 + [2, 2, 3, 3, 4, 4, 5, 5])
+    X = np.random.default_rng(0).normal(size=(len(y), 4))
+    for seed in range(40):
+        clf = DenseClassifier(hidden_layer_sizes=(4,), random_state=seed, max_iter=1, validation_fraction=fraction,
+                              callbacks=[_Split()]).fit(X, y)
+        split = _find(clf, _Split)
+        assert (np.bincount(split.train_y, minlength=6) >= 1).all(), seed
+        assert len(split.valid_y) and len(split.train_y) + len(split.valid_y) == len(y)
+
+
+def test_a_class_the_validation_split_would_take_whole_is_refused_by_name():
+    for seed in range(4):  # whichever class the split sets aside is named
+        with pytest.raises(ValueError, match="sets 1 of the 2 samples aside for validation, which would leave class "
+                                             "'[ab]' no training sample .*smaller validation_fraction"):
+            DenseClassifier(hidden_layer_sizes=(4,), max_iter=1, random_state=seed).fit([[0.0], [1.0]], ["a", "b"])
+    with pytest.raises(ValueError, match="1 training row\\(s\\) left once early_stopping set 1 aside for "
+                                         "validation; pass more data, or early_stopping=False, or batch_norm=False"):
+        DenseRegressor(hidden_layer_sizes=(4,), batch_norm=True, max_iter=1, random_state=0).fit([[0.0], [1.0]],
+                                                                                                 [0.0, 1.0])
+
+
+# -- 5. scikit-learn's tol rule, and the weights of the lowest loss --------------------------------------------------
+def _stops_after(losses, patience, tol):
+    rule = BestEpochStopping(monitor="train_loss", patience=patience, threshold=tol, threshold_mode="abs",
+                             load_best=False, sink=lambda *a: None)
+    net = type("Net", (), {"verbose": 0, "history": History()})()
+    rule.on_train_begin(net)
+    for epoch, loss in enumerate(losses, 1):
+        net.history.new_epoch()
+        net.history.record("epoch", epoch)
+        net.history.record("train_loss", loss)
+        try:
+            rule.on_epoch_end(net)
+        except KeyboardInterrupt:
+            return epoch, rule.best_epoch_
+    return None, rule.best_epoch_
+
+
+def test_the_stopping_rule_compares_with_the_best_loss_as_scikit_learn_does():
+    # steady progress of 0.04 an epoch is no progress by tol=0.05: two epochs without it (2 and 3) stop the fit
+    assert _stops_after([1.0, 0.96, 0.92, 0.88, 0.84, 0.80, 0.76], 2, 0.05) == (3, 3)
+    assert _stops_after([1.0, 0.9, 0.9, 0.9, 0.9, 0.9], 2, 1e-4) == (4, 2)  # a plateau
+    assert _stops_after([1.0, 0.9, 0.9, 0.9], 1, 1e-4) == (3, 2)
+    assert _stops_after([1.0, 0.8, 0.7, 0.75, 0.6, 0.59], 2, 0.05) == (None, 6)  # 0.6 is progress, 0.59 not
+    assert _stops_after([1.0, 0.8, 0.7, 0.75, 0.69], 2, 0.05) == (5, 5)  # 0.69: no progress, but the lowest loss
+
+
+# -- 6. skorch's LRScheduler goes on across warm fits and partial_fit, one step an epoch ------------------------------
+def test_an_lr_scheduler_continues_across_warm_fits_and_partial_fit():
+    kw = dict(SMALL, max_iter=3, learning_rate="constant", learning_rate_init=0.01, early_stopping=False)
+    step = LRScheduler(policy=torch.optim.lr_scheduler.StepLR, step_size=1, gamma=0.5)
+    warm = DenseClassifier(**kw, warm_start=True, callbacks=[step]).fit(X_CLF, Y_CLF)
+    warm.fit(X_CLF, Y_CLF)
+    first = warm.history_["event_lr"].iloc[0]  # (group 0's rate: 0.01 times its parametrization's factor)
+    np.testing.assert_allclose(warm.history_["event_lr"], first * 0.5 ** np.arange(6), rtol=1e-9)
+    calls = DenseClassifier(**kw, callbacks=[LRScheduler(policy=torch.optim.lr_scheduler.StepLR, step_size=1,
+                                                         gamma=0.5)])
+    for _ in range(4):
+        calls.partial_fit(X_CLF, Y_CLF, classes=[0, 1])
+    np.testing.assert_allclose(calls.history_["event_lr"], first * 0.5 ** np.arange(4), rtol=1e-9)
+    group = calls.net_.optimizer_.param_groups[0]
+    assert group["lr"] / group["lr_factor"] == pytest.approx(0.01 * 0.5 ** 4)
+
+
+# -- 7. scorers see a regressor's y in its own units ---------------------------------------------------------------
+def test_epoch_scoring_sees_a_regressor_in_the_units_of_y():
+    X, y = make_regression(n_samples=300, n_features=6, noise=5.0, random_state=0)
+    y = y * 1000 + 5e4
+    reg = DenseRegressor(**SMALL, max_iter=3, early_stopping=False,
+                         callbacks=[EpochScoring("neg_mean_absolute_error"), EpochScoring("r2")])
+    reg.fit(X[:200], y[:200], validation_data=(X[200:], y[200:]))
+    mae = mean_absolute_error(y[200:], reg.predict(X[200:]))
+    assert reg.history_["neg_mean_absolute_error"].iloc[-1] == pytest.approx(-mae, rel=1e-6)
+    assert reg.history_["r2"].iloc[-1] == pytest.approx(reg.score(X[200:], y[200:]), abs=1e-6)
+
+
+# -- 8. a callback that reads a key the history will not hold: refused before training ------------------------------
+@pytest.mark.parametrize("kw, match", [
+    (dict(early_stopping=False, callbacks=[EarlyStopping()]),
+     r"user_0_EarlyStopping \(EarlyStopping\) reads 'valid_loss' .* no validation set: pass fit\(\.\.\., "
+     r"validation_data=.* records: dur, epoch, event_lr, train_loss, train_loss_best\."),
+    (dict(callbacks=[EarlyStopping(monitor="valid_acc")]),
+     r"reads 'valid_acc' .* EpochScoring\(\.\.\., name='valid_acc'\).* valid_loss, valid_loss_best, valid_score\."),
+    (dict(callbacks=[Checkpoint(dirname="unused", f_params="p_{last_batch[train_loss]}.pt")]),
+     r"Checkpoint\) reads 'train_loss' from the history of each batch.*last_epoch\[\.\.\.\]"),
+    (dict(early_stopping=False, callbacks=[Checkpoint(dirname="unused")]),  # monitor='valid_loss_best'
+     r"reads 'valid_loss_best'.* no validation set"),
+])
+def test_a_callback_reading_a_key_the_history_lacks_is_refused_before_training(kw, match, monkeypatch):
+    from sknn._engine import Engine
+
+    monkeypatch.setattr(Engine, "partial_fit", lambda *a, **k: pytest.fail("training started"))
+    with pytest.raises(ValueError, match=match):
+        DenseClassifier(**{**SMALL, "max_iter": 2, **kw}).fit(X_CLF, Y_CLF)
+
+
+def test_callbacks_reading_keys_the_history_holds_train(tmp_path):
+    scored = [EpochScoring("accuracy", lower_is_better=False, name="valid_acc"),
+              EarlyStopping(monitor="valid_acc", lower_is_better=False),
+              Checkpoint(dirname=str(tmp_path), f_params="p_{last_epoch[valid_loss]:.3f}.pt", f_optimizer=None,
+                         f_history=None, f_criterion=None)]
+    clf = DenseClassifier(**SMALL, max_iter=2, early_stopping=True, callbacks=scored).fit(X_CLF, Y_CLF)
+    assert clf.n_iter_ == 2 and "valid_acc" in clf.history_ and any(tmp_path.iterdir())
+
+
+# -- 9. no ConvergenceWarning where the stopping rule ended the fit ---------------------------------------------------
+def test_no_convergence_warning_when_the_rule_stops_at_max_iter():
+    kw = dict(SMALL, learning_rate="constant", learning_rate_init=0.3, n_iter_no_change=2)
+    free = DenseClassifier(**kw, max_iter=30).fit(X_CLF, Y_CLF)
+    assert free.n_iter_ < 30
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        assert DenseClassifier(**kw, max_iter=free.n_iter_).fit(X_CLF, Y_CLF).n_iter_ == free.n_iter_
+    with pytest.warns(ConvergenceWarning, match="raise max_iter"):  # one epoch fewer: the rule did not stop it
+        DenseClassifier(**kw, max_iter=free.n_iter_ - 1).fit(X_CLF, Y_CLF)
+
+
+# -- 10. verbose=2 prints the epoch at which the rule stops ----------------------------------------------------------
+def test_verbose_2_prints_every_epoch_then_why_it_stopped(capsys):
+    clf = DenseClassifier(**SMALL, max_iter=30, learning_rate="constant", learning_rate_init=0.3, n_iter_no_change=2,
+                          verbose=2).fit(X_CLF[:200], Y_CLF[:200])
+    out = re.sub(r"\x1b\[[0-9;]*m", "", capsys.readouterr().out)
+    epochs = [int(line.split()[0]) for line in out.splitlines() if line.strip()[:1].isdigit()]
+    assert epochs == list(range(1, clf.n_iter_ + 1)) and clf.n_iter_ < 30
+    assert out.index("Stopping since valid_loss") > out.index(f"\n{clf.n_iter_:>7} ")
+
+
+def test_fits_stay_identical_for_a_random_state():
+    kw = dict(SMALL, max_iter=4, n_iter_no_change=2)
+    a, b = DenseClassifier(**kw).fit(X_CLF, Y_CLF), DenseClassifier(**kw).fit(X_CLF, Y_CLF)
+    np.testing.assert_array_equal(a.predict_proba(X_CLF), b.predict_proba(X_CLF))
+    assert a.loss_curve_ == b.loss_curve_ and not math.isnan(a.best_validation_score_)
