@@ -275,9 +275,10 @@ def load(kind, where, target, na_values=(), task="auto", default_na=True):
         text = pd.api.types.is_string_dtype(frame[column].dtype)
         cells = placeholder_cells(frame[column]) if text else None
         if cells:  # numbers with a few placeholder cells: missing values, not categories
+            keep = "choose another --target" if column == target else "remove the column from the file"
             raise CommandError(f"the column {str(column)!r} of {where} holds numbers but for "
                                f"{describe_placeholders(cells)}: if those mark missing values, pass --na-values "
-                               f"{','.join(cells)}")
+                               f"{','.join(cells)}; if the column's values are labels (categories), {keep}")
         found = numbers_as_text(frame[column]) if text else None
         if found:  # '355,792', '$12.50', '2020-01-05': one category per value, nothing the numbers say
             kind, example = found

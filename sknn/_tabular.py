@@ -70,8 +70,20 @@ def _missing(values):
 
 
 _FEWEST_NUMBERS = 10  # distinct numbers a column needs before its strings read as placeholders
-# letters and digits together ('c118', 'B2', '12A', 'A-3'): codes, which make a column identifiers, not numbers
-_CODE = re.compile(r"[^\W\d_]+[-_./ ]?\d+[^\W\d_]*|\d+[-_./ ]?[^\W\d_]+\d*")
+_MOST_OTHER_STRINGS = 3  # strings among numbers, besides markers of missing cells, that still read as placeholders
+# letters and digits together ('c118', 'B2', '12A', 'A-3') or dotted versions ('1.2.3'): codes, which make a column
+# identifiers, not numbers
+_CODE = re.compile(r"[^\W\d_]+[-_./ ]?\d+[^\W\d_]*|\d+[-_./ ]?[^\W\d_]+\d*|\d+(\.\d+){2,}")
+# what marks a missing cell, however many kinds of them: punctuation alone ('?', '-', '.'), or these words (letters and
+# digits only, lower case: 'N/A' is 'na', "don't know" 'dontknow', '#DIV/0!' 'div0')
+_MISSING_WORDS = frozenset({"na", "nan", "none", "null", "nil", "missing", "unknown", "unk", "tbd", "tba", "refused",
+                            "dontknow", "dk", "skip", "skipped", "notavailable", "notapplicable", "nodata", "empty",
+                            "blank", "undefined", "div0", "value", "ref", "error", "err", "notrecorded", "notasked"})
+
+
+def _marks_missing(text):
+    """Whether a string among numbers reads as a marker of a missing cell ('?', 'n/a', "don't know")."""
+    return re.sub(r"[^a-z0-9]", "", text.lower()) in _MISSING_WORDS | {""}
 
 
 def placeholder_cells(values):
@@ -79,12 +91,14 @@ def placeholder_cells(values):
     their counts ({'?': 2}); None when the column is not numbers with such cells.
 
     A column reads so when its numbers (or text that parses as a number) take at least 10 distinct
-    values and make at least half of its present cells or outnumber its other distinct strings,
-    whatever the number of those strings ('?', '-', 'missing', 'unknown'; '?' in most cells). Read as
-    categories, such a column would make every number a category of its own and lose what the numbers
-    say. Categories stay: a few codes among few numbers ('1'..'5', 'none'), codes with letters and
-    digits among numbers ('117', 'c118': identifiers), and text with a few numbers among many strings.
-    Numbers written with thousands separators or signs are :func:`numbers_as_text`'s. One rule for the
+    values and its other strings are markers of missing cells ('?', '-', 'n/a', 'missing', 'unknown',
+    "don't know": any number of kinds, in any share of the cells), or, when at least half of its
+    present cells are numbers, at most 3 other distinct strings. Read as categories, such a column
+    would make every number a category of its own and lose what the numbers say. Categories stay: a
+    few codes among few numbers ('1'..'5', 'none'), numbers beside more than 3 other strings (floors
+    '1'..'19' with 'G', 'B', 'LG', 'M'; sizes '34'..'52' with 'S'..'XL'), codes with letters and digits
+    or dotted versions among numbers ('117', 'c118'; '1.2.3'), text with a few numbers. Numbers
+    written with thousands separators or signs are :func:`numbers_as_text`'s. One rule for the
     networks' preprocessing, ``sknn compare`` and its command line.
     """
     values = np.asarray(values, dtype=object)
@@ -96,14 +110,14 @@ def placeholder_cells(values):
     # numbers as they are (10**400 has no float), text parsed (booleans are neither)
     parsed = text.where(text.map(_is_number)).where(~is_text, pd.to_numeric(text.where(is_text), errors="coerce"))
     numeric = parsed.notna().to_numpy()
-    n_numbers = parsed[numeric].nunique()
-    if numeric.all() or n_numbers < _FEWEST_NUMBERS:
+    if numeric.all() or parsed[numeric].nunique() < _FEWEST_NUMBERS:
         return None
     others = text[~numeric].map(str).value_counts()
     if any(_CODE.fullmatch(v) or _FORMATTED_NUMBER.fullmatch(v) or _DECIMAL_COMMA.fullmatch(v) for v in others.index):
-        return None  # identifiers ('c118'), or numbers with separators or signs (numbers_as_text's)
-    if numeric.mean() < 0.5 and n_numbers <= len(others):  # text with a few numbers among its strings
-        return None
+        return None  # identifiers ('c118', '1.2.3'), or numbers with separators or signs (numbers_as_text's)
+    unmarked = [v for v in others.index if not _marks_missing(v)]
+    if unmarked and (numeric.mean() < 0.5 or len(unmarked) > _MOST_OTHER_STRINGS):
+        return None  # categories: numbers beside labels of their own ('G', 'PH'; 'S', 'XL'), or text with numbers
     return {str(k): int(v) for k, v in others.items()}
 
 

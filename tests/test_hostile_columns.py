@@ -78,6 +78,10 @@ def test_numbers_with_many_markers_or_mostly_markers_are_refused(col, tmp_path, 
     [f"{10000 + i:05d}" for i in range(120)],  # zip codes
     [f"town {i}" for i in range(100)] + [str(i) for i in range(20)],  # text with a few numbers among many strings
     ["low", "high"] * 60,
+    # labels of their own beside numbers (the day's review: refused as 'markers of missing cells' by a first version)
+    [str(1 + i % 19) for i in range(100)] + ["G", "B", "LG", "M", "PH"] * 4,  # floors
+    [str(34 + 2 * (i % 10)) for i in range(100)] + ["S", "M", "L", "XL"] * 5,  # sizes
+    [f"{1 + i % 3}.{i % 10}" for i in range(100)] + ["1.2.3", "2.0.1"] * 5,  # versions
 ])
 def test_categorical_columns_that_hold_some_numbers_stay_categories(cells):
     pre = TabularPreprocessor().fit(pd.DataFrame({"x": cells}))
