@@ -22,7 +22,7 @@ from ._layers import (ACTIVATIONS, Ensemble, FrontScale, LearnableActivation, No
 from ._tabular import TabularPreprocessor
 from ._validation import check_width, refuse_data_loader
 
-__all__ = ["EXPORT_FORMAT", "estimator_from_network", "forward_numpy", "network_of"]
+__all__ = ["EXPORT_FORMAT", "estimator_from_network", "forward_numpy", "network_of", "register_estimators"]
 
 EXPORT_FORMAT = "sknn.dense/1"
 
@@ -156,15 +156,22 @@ def _restore_input(est, network):
         est.preprocessor_ = _preprocessor_from_state(network["preprocessor"])
 
 
+_ESTIMATORS = {}  # the dense estimators by task, whose checks of X forward_numpy makes: sknn.dense (which imports
+# this module) registers them
+
+
+def register_estimators(**by_task):
+    """Register the estimator of each task ('classification', 'regression') for :func:`forward_numpy`'s checks."""
+    _ESTIMATORS.update(by_task)
+
+
 def _checked_input(network, X):
     """X checked and encoded as the exported estimator's ``predict`` does it, with its messages: the estimator's own
     ``_check_X`` (the same helpers, one per rule) on the fitted attributes the export holds, without a network."""
-    from .dense import DenseClassifier, DenseRegressor  # (sknn.dense imports this module)
-
     refuse_data_loader(X, "forward_numpy")
     task = network.get("task", "classification" if network.get("output") == "softmax" else "regression")
     preprocessing = "auto" if "preprocessor" in network else None
-    est = (DenseClassifier if task == "classification" else DenseRegressor)(preprocessing=preprocessing)
+    est = _ESTIMATORS["classification" if task == "classification" else "regression"](preprocessing=preprocessing)
     est.architecture_ = {"preprocessing": preprocessing}
     _restore_input(est, network)
     if preprocessing is None:  # X's shape first, in forward_numpy's own words (naming n_features_in); the rest as

@@ -1,8 +1,7 @@
 """Dense (fully connected) networks: DenseClassifier and DenseRegressor.
 
-The module is built from ``hidden_layer_sizes`` as a list of layers; the trained
-network can be exported to plain numpy (``export_network``), run without torch
-(``forward_numpy``) and rebuilt from such an export (``from_network``).
+The module is built from ``hidden_layer_sizes`` as a list of layers; the trained network can be exported to plain
+numpy (``export_network``), run without torch (``forward_numpy``) and rebuilt from such an export (``from_network``).
 """
 
 import contextlib
@@ -21,7 +20,7 @@ from torch import nn
 
 from ._base import BaseNeuralNetwork
 from ._dense_net import DenseNet, check_architecture, choose_threads
-from ._dense_numpy import estimator_from_network, forward_numpy, network_of
+from ._dense_numpy import estimator_from_network, forward_numpy, network_of, register_estimators
 from ._dense_onnx import dense_onnx_feed, dense_onnx_graph
 from ._labels import check_y_for_estimator
 from ._layers import ACTIVATIONS, INITIALIZER_NAMES, ScaledLinear, TabularInput, initialize_weights
@@ -184,18 +183,16 @@ class _DenseMixin:
         Returns
         -------
         network : dict
-            ``format``, ``task``, ``n_features_in``, ``output`` ('softmax' or 'identity'),
-            ``classes`` (classifiers), ``target_mean``/``target_scale`` (regressors: the
-            network predicts the standardised target), ``y_ndim`` (regressors: 1 when y
-            was 1-D in fit, and ``predict`` returns shape (n_samples,); 2 otherwise) and
-            ``target_range`` (with ``clip_predictions``: the lowest and highest target of
-            fit), ``feature_names_in`` (when X was a DataFrame with string column names:
-            them, in fit's order), ``column_labels_in`` or ``column_label_text_in`` (names not
-            strings: whole numbers, or others' text; in fit's order), ``params`` (the estimator's
-            parameters; the architecture ones as the network was built, ``architecture_``),
-            ``preprocessor`` (with ``preprocessing='auto'``: the fitted
-            column encoding, see :class:`sknn._tabular.TabularPreprocessor`) and
-            ``layers``, a list of dicts, each with a ``type``:
+            ``format``, ``task``, ``n_features_in``, ``output`` ('softmax' or 'identity'), ``classes``
+            (classifiers), ``target_mean``/``target_scale`` (regressors: the network predicts the standardised
+            target), ``y_ndim`` (regressors: 1 when y was 1-D in fit, and ``predict`` returns shape (n_samples,);
+            2 otherwise) and ``target_range`` (with ``clip_predictions``: the lowest and highest target of fit),
+            ``feature_names_in`` (when X was a DataFrame with string column names: them, in fit's order),
+            ``column_labels_in`` or ``column_label_text_in`` (names not strings: whole numbers, or others' text;
+            in fit's order), ``params`` (the estimator's parameters; the architecture ones as the network was
+            built, ``architecture_``), ``preprocessor`` (with ``preprocessing='auto'``: the fitted column
+            encoding, see :class:`sknn._tabular.TabularPreprocessor`) and ``layers``, a list of dicts, each with
+            a ``type``:
 
             * ``'tabular_input'``: the input layer of :class:`sknn._layers.TabularInput`
               (centring, scaling and clipping of the numbers, missing indicators,
@@ -598,3 +595,6 @@ default=True
         self.callbacks = callbacks
         self.module = module
         self.criterion = criterion
+
+
+register_estimators(classification=DenseClassifier, regression=DenseRegressor)  # (forward_numpy checks X by them)
