@@ -364,17 +364,29 @@ class KeyedVectorQueries:
         if not found:
             raise ValueError(f"None of the keys {keys!r:.80} is in the vocabulary: they have no mean.")
         mean = mean / total if total > 0 else mean
-        return _unit_vector(mean) if post_normalize else mean.astype(np.float32)
+        if post_normalize:
+            return _unit_vector(mean)
+        with np.errstate(over="ignore"):  # (refused below, naming it)
+            out = mean.astype(np.float32)
+        if not np.isfinite(out).all() or (mean.any() and not out.any()):
+            raise ValueError(f"The mean of keys {keys!r:.60} is beyond float32's range (largest magnitude "
+                             f"{np.abs(mean).max():.3g}): pass post_normalize=True for its direction, or rescale the "
+                             "vectors given as keys.")
+        return out
 
     @staticmethod
     def _check_weights(weights, n_keys):
         """One finite float64 weight per key (1 each for None)."""
         if weights is None:
             return np.ones(n_keys)
+        given = weights
         try:
+            if np.asarray(weights).dtype.kind not in "biuf":  # ('1', '2': text, not numbers)
+                raise TypeError
             weights = np.asarray(weights, dtype=np.float64)
         except (TypeError, ValueError):
-            raise TypeError(f"weights is {weights!r:.60}; pass one number per key.") from None
+            raise TypeError(f"weights is {given!r:.60}; pass one number per key.") from None
         if weights.shape != (n_keys,) or not np.isfinite(weights).all():
             raise ValueError(f"weights must hold one finite number per key ({n_keys}), got {weights!r:.80}.")
-        return weights
+        top = np.abs(weights).max(initial=0.0)  # the mean is the same for weights x c: divided by the largest, their
+        return weights / top if top > 0 else weights  # sum neither overflows (1e308 each) nor underflows (5e-324)

@@ -128,9 +128,10 @@ def check_module_outputs(net, source, owner, contract, module=None, criterion=No
                              f"targets, but {owner}'s loss needs shape {expected}: {contract.outputs}. Make it return "
                              f"that shape{hint}, its last dimension the {contract.width} that sknn passes to module as "
                              "its last argument.")
+        caught = []
         try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
                 net.criterion_(out, y)
         except Exception as err:  # torch's error, from inside the loss
             detail = f"{type(err).__name__}: {str(err).strip().splitlines()[0][:300] if str(err).strip() else ''}"
@@ -142,6 +143,11 @@ def check_module_outputs(net, source, owner, contract, module=None, criterion=No
             raise ValueError(f"criterion={_named(criterion)} cannot take what {owner} trains it on: {given}; on a "
                              f"batch of them it raised {detail}. Pass a criterion that takes these, such as "
                              f"{contract.losses}.") from err
+        if flat and tuple(out.shape) != expected and any("broadcast" in str(w.message) for w in caught):
+            raise ValueError(f"{who} returned outputs of shape {tuple(out.shape)} for a training batch of {len(y)} "
+                             f"targets, and criterion={_named(criterion)} broadcasts them against the targets, "
+                             f"{contract.targets} (here {tuple(y.shape)}): it would learn their mean. Return shape "
+                             f"{expected} (do not squeeze its last dimension).")
 
 
 class ModuleOutputCheck(Callback):

@@ -113,9 +113,9 @@ def placeholder_cells(values):
     if numeric.all() or parsed[numeric].nunique() < _FEWEST_NUMBERS:
         return None
     others = text[~numeric].map(str).value_counts()
-    if any(_CODE.fullmatch(v) or _FORMATTED_NUMBER.fullmatch(v) or _DECIMAL_COMMA.fullmatch(v) for v in others.index):
+    unmarked = [v for v in others.index if not _marks_missing(v)]  # ('DIV/0' is a marker before it is a code)
+    if any(_CODE.fullmatch(v) or _FORMATTED_NUMBER.fullmatch(v) or _DECIMAL_COMMA.fullmatch(v) for v in unmarked):
         return None  # identifiers ('c118', '1.2.3'), or numbers with separators or signs (numbers_as_text's)
-    unmarked = [v for v in others.index if not _marks_missing(v)]
     if unmarked and (numeric.mean() < 0.5 or len(unmarked) > _MOST_OTHER_STRINGS):
         return None  # categories: numbers beside labels of their own ('G', 'PH'; 'S', 'XL'), or text with numbers
     return {str(k): int(v) for k, v in others.items()}
@@ -177,6 +177,7 @@ def numbers_as_text(values):
 def _numbers_beside_text(present):
     """('numbers, some of them', example) when the cells are numbers and strings that parse as numbers (a sheet
     where some cells are text, a JSON feed), however few; None otherwise."""
+    present = [v for v in present if not (isinstance(v, str) and _marks_missing(v))]  # ('?', 'n/a': missing cells)
     strings = [v.strip() for v in present if isinstance(v, str)]
     if not strings or not all(isinstance(v, str) or _is_number(v) for v in present):
         return None
@@ -450,6 +451,13 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
         """Warn when X holds categories not seen in ``fit`` (which ``transform`` reads as missing): for data a
         network goes on training on (a warm start, a later ``partial_fit``), whose encoding stays the first fit's."""
         check_is_fitted(self, "numeric_columns_")
+        held = [self._name(j) for j in getattr(self, "ignored_columns_", ()) if not np.asarray(
+            _missing(X.iloc[:, j].to_numpy(dtype=object) if hasattr(X, "iloc") else X[:, [j]].toarray().ravel()
+                     if sp.issparse(X) else np.asarray(rows_as_array(X), dtype=object)[:, j]), dtype=bool).all()]
+        if held:
+            warnings.warn(f"Column {held[0]} holds values now, but was entirely missing in the first fit: it stays "
+                          "ignored (the encoding is the first fit's or partial_fit's); fit on all the data to use "
+                          "it.", UserWarning, stacklevel=6)
         with warnings.catch_warnings():  # (the estimator warns about feature names itself, by its own name)
             warnings.filterwarnings("ignore", message=r".*feature names, but TabularPreprocessor was fitted")
             columns = self._columns(X, reset=False)
@@ -504,6 +512,8 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
             X = X.astype(object)
         X = check_array(rows_as_array(X), accept_sparse="csr", dtype=None, ensure_all_finite=False)
         validate_data(self, X, reset=reset, skip_check_array=True)
+        if sp.issparse(X) and not reset and len(getattr(self, "ignored_columns_", ())):
+            X = X.toarray()  # (the columns fit ignored are blanked below, as for dense rows)
         if sp.issparse(X):
             if not reset and len(self.categorical_columns_):
                 raise ValueError(f"X is a sparse matrix, but column {self._name(self.categorical_columns_[0])} held "

@@ -44,16 +44,34 @@ class SmoothedCrossEntropyLoss(torch.nn.CrossEntropyLoss):
         self.training_smoothing = float(label_smoothing)
 
     def forward(self, input, target):
+        _check_outputs(input, target, regressor=False)
         self.label_smoothing = self.training_smoothing if self.training else 0.0
         if input.ndim == 3:  # (n, members, classes): each member of an ensemble has its own loss
             return super().forward(input.transpose(1, 2), target.unsqueeze(1).expand(-1, input.shape[1]))
         return super().forward(input, target)
 
 
+def _check_outputs(outputs, targets, regressor):
+    """Refuse a network's outputs that sknn's loss would misread (a tuple; a regressor's (n,) broadcast against
+    (n, 1) targets learns only their mean), naming the module: a network whose training outputs differ from those
+    the check before the first epoch saw in evaluation mode (:mod:`sknn._module_checks`). Shapes only: no sync."""
+    if not isinstance(outputs, torch.Tensor):
+        raise ValueError(f"The network (module) returned a {type(outputs).__name__} in training, not a tensor: sknn's "
+                         "loss needs one tensor of outputs. Return the outputs alone from its forward.")
+    extra = 0 if regressor else 1  # a dimension of classes beyond the targets', and one of members for an ensemble
+    if outputs.ndim not in (targets.ndim + extra, targets.ndim + extra + 1) or outputs.shape[0] != targets.shape[0] or (
+            regressor and outputs.shape[-1] != targets.shape[-1]):
+        raise ValueError(f"The network (module) returned outputs of shape {tuple(outputs.shape)} in training for "
+                         f"targets of shape {tuple(targets.shape)}: sknn's loss needs "
+                         f"{'(n, n_outputs)' if regressor else '(n, n_classes)'} (do not squeeze the last dimension, "
+                         "nor change the shape with the batch's size or in training).")
+
+
 class EnsembleMSELoss(torch.nn.MSELoss):
     """Mean squared error; with predictions of shape (n, members, outputs), one per member of an ensemble."""
 
     def forward(self, input, target):
+        _check_outputs(input, target, regressor=True)
         if input.ndim == 3:
             target = target.unsqueeze(1).expand_as(input)
         return super().forward(input, target)

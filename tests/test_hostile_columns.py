@@ -247,3 +247,28 @@ def test_a_regressor_names_the_fix_for_a_missing_target():
     y[3] = np.nan
     with pytest.raises(ValueError, match=r"impute or drop those rows first"):
         DenseRegressor(**SMALL).fit(np.arange(40.0).reshape(20, 2), y)
+
+
+def test_markers_neither_hide_numbers_as_text_nor_read_as_codes():
+    with pytest.raises(ValueError, match="numbers, some of them written as text"):
+        TabularPreprocessor().fit(pd.DataFrame({"c": pd.Series([1, 2, "2", "?"] * 10, dtype=object)}))
+    col = pd.Series([float(i % 12) for i in range(60)] + ["DIV/0"] * 3, dtype=object)  # a spreadsheet's error cell
+    assert placeholder_cells(col.to_numpy()) == {"DIV/0": 3}
+
+
+def test_a_column_ignored_in_fit_is_blanked_in_a_sparse_x_too():
+    import scipy.sparse as sp
+
+    X = np.c_[RNG.randn(80, 2), np.full(80, np.nan)]
+    with pytest.warns(UserWarning, match="entirely missing in fit"):
+        reg = DenseRegressor(**SMALL).fit(X, X[:, 0])
+    filled = np.c_[X[:5, :2], np.full(5, 7.0)]
+    np.testing.assert_array_equal(reg.predict(sp.csr_matrix(filled)), reg.predict(filled))
+
+
+def test_values_of_a_column_ignored_since_the_first_partial_fit_are_named():
+    X = pd.DataFrame({"a": RNG.randn(40), "b": np.nan})
+    with pytest.warns(UserWarning, match="entirely missing in fit"):
+        reg = DenseRegressor(**SMALL).partial_fit(X, X["a"])
+    with pytest.warns(UserWarning, match="Column 'b' holds values now, but was entirely missing in the first fit"):
+        reg.partial_fit(X.assign(b=1.0), X["a"])  # (dropped in silence before)

@@ -339,3 +339,32 @@ def test_a_users_loss_judges_outputs_of_another_shape_holding_the_values():
     assert reg.score(X, 2 * X[:, 0]) > 0.9 and reg.predict(X[:3]).shape == (3,)
     with pytest.raises(ValueError, match=r"do not squeeze its last dimension"):  # sknn's own loss: refused
         DenseRegressor(module=_SqueezedLinear, max_iter=2, random_state=0).fit(X, 2 * X[:, 0])
+
+
+class _SqueezedInTraining(torch.nn.Module):
+    def __init__(self, n_in, n_out):
+        super().__init__()
+        self.linear = torch.nn.Linear(n_in, n_out)
+
+    def forward(self, X):
+        out = self.linear(X)
+        return out.squeeze(-1) if self.training else out  # (n,) in training only: the check sees (n, 1)
+
+
+class _TupleInTraining(_SqueezedInTraining):
+    def forward(self, X):
+        out = self.linear(X)
+        return (out, out) if self.training else out  # an auxiliary output in training (Inception-style)
+
+
+def test_outputs_that_change_in_training_are_refused_by_sknns_loss():
+    X = np.random.RandomState(0).randn(60, 3)
+    for module, message in ((_SqueezedInTraining, r"shape \(\d+,\) in training"), (_TupleInTraining, "a tuple")):
+        with pytest.raises(ValueError, match=message):  # (the squeezed one learned only the mean, silently)
+            DenseRegressor(module=module, max_iter=2, random_state=0).fit(X, 2 * X[:, 0])
+
+
+def test_a_users_loss_that_broadcasts_squeezed_outputs_is_refused():
+    X = np.random.RandomState(0).randn(60, 3)
+    with pytest.raises(ValueError, match=r"broadcasts them against the targets.*learn their mean"):
+        DenseRegressor(module=_SqueezedLinear, criterion=torch.nn.MSELoss, max_iter=2, random_state=0).fit(X, X[:, 0])

@@ -328,3 +328,15 @@ def test_keys_of_unicode_whitespace_are_read_by_gensim_both_ways(tmp_path, binar
     written = tmp_path / "theirs"
     theirs.save_word2vec_format(written, binary=binary)
     assert KeyedVectors.load_word2vec_format(written, binary=binary).index_to_key == UNICODE_SPACE_KEYS
+
+
+def test_get_mean_vector_at_any_scale_of_the_weights():
+    kv = KeyedVectors(np.array([[1.0, 0.0], [0.6, 0.8]], dtype=np.float32), ["cat", "dog"])
+    expected = kv.get_mean_vector(["cat", "dog"], pre_normalize=False)
+    for scale in (1e308, 5e-324):  # (the sum overflowed to inf: zeros; subnormal products: another direction)
+        got = kv.get_mean_vector(["cat", "dog"], weights=[scale, scale], pre_normalize=False)
+        np.testing.assert_allclose(got, expected, rtol=1e-6)
+    with pytest.raises(ValueError, match="beyond float32's range"):
+        kv.get_mean_vector([np.array([1e300, 0.0])], pre_normalize=False)
+    with pytest.raises(TypeError, match="one number per key"):
+        kv.get_mean_vector(["cat", "dog"], weights=["1", "2"])
