@@ -28,7 +28,7 @@ from ._family import FamilyEstimator
 from ._labels import check_labels, check_y_for_estimator, numpy_labels
 from ._training import OPTIMIZERS, optimizer_kwargs
 from ._training_control import TargetUnits, check_history_keys, kept_epoch
-from ._validation import (build_within_memory, check_fit_params, check_validation_data, checked_sample_weight,
+from ._validation import (build_within_memory, check_fit_params, check_validation_data, checked_sample_weight, detached,
                           float32_features, positive_rows, refuse_data_loader, validate_data)
 
 __all__ = ["BaseNeuralNetwork"]
@@ -312,6 +312,7 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
         return source.subset(train), source.subset(valid)
 
     def _fit(self, X, y, sample_weight=None, incremental=False, classes=None, validation_data=None):
+        X, y, sample_weight = detached(X), detached(y), detached(sample_weight)  # tensors that require grad
         keep = (incremental or self.warm_start) and hasattr(self, "net_")
         saved = self._fitted_state()
         epochs = len(self.net_.finished_epochs()) if keep else 0

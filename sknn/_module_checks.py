@@ -128,11 +128,16 @@ def check_module_outputs(net, source, owner, contract, module=None, criterion=No
                              f"targets, but {owner}'s loss needs shape {expected}: {contract.outputs}. Make it return "
                              f"that shape{hint}, its last dimension the {contract.width} that sknn passes to module as "
                              "its last argument.")
+        if module is not None and out.is_floating_point() and torch.isnan(out).any():  # (-inf logits may mask)
+            raise ValueError(f"{who} returned NaN on the first {len(y)} training samples, before any training step: "
+                             "its forward computes something undefined there (a logarithm or square root of a "
+                             "negative number, 0 / 0, inf - inf). Make it return numbers, "
+                             f"{contract.outputs}.")
         caught = []
         try:
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
-                net.criterion_(out, y)
+                loss = net.criterion_(out, y)
         except Exception as err:  # torch's error, from inside the loss
             detail = f"{type(err).__name__}: {str(err).strip().splitlines()[0][:300] if str(err).strip() else ''}"
             given = (f"the network's outputs, {contract.outputs} (here {tuple(out.shape)}, {out.dtype}), and the "
@@ -143,6 +148,12 @@ def check_module_outputs(net, source, owner, contract, module=None, criterion=No
             raise ValueError(f"criterion={_named(criterion)} cannot take what {owner} trains it on: {given}; on a "
                              f"batch of them it raised {detail}. Pass a criterion that takes these, such as "
                              f"{contract.losses}.") from err
+        if (criterion is not None and isinstance(loss, torch.Tensor) and loss.is_floating_point()
+                and torch.isfinite(out).all() and not torch.isfinite(loss).all()):
+            raise ValueError(f"criterion={_named(criterion)} returned NaN or infinity on the first {len(y)} training "
+                             "samples, before any training step, for finite outputs: it computes something undefined "
+                             "there (a logarithm of 0, a division by zero). Make it finite for these outputs and "
+                             f"targets, {contract.targets}.")
         if flat and tuple(out.shape) != expected and any("broadcast" in str(w.message) for w in caught):
             raise ValueError(f"{who} returned outputs of shape {tuple(out.shape)} for a training batch of {len(y)} "
                              f"targets, and criterion={_named(criterion)} broadcasts them against the targets, "

@@ -15,7 +15,7 @@ from ._engine import accuracy_score, r2_score
 from ._labels import MISSING_TARGET, check_labels, check_numeric_target, fit_classes, label_indices, numpy_labels
 from ._module_checks import ChecksModuleOutputs, OutputContract
 from ._training import EnsembleMSELoss, SmoothedCrossEntropyLoss
-from ._validation import check_magnitude, checked_sample_weight, class_weight_vector
+from ._validation import check_magnitude, checked_sample_weight, class_weight_vector, detached
 
 __all__ = ["NeuralClassifierMixin", "NeuralRegressorMixin"]
 
@@ -112,6 +112,7 @@ class NeuralClassifierMixin(ChecksModuleOutputs):
     def score(self, X, y, sample_weight=None):
         """Mean accuracy of ``predict(X)`` against ``y``, whose labels are read as in ``fit`` (pandas nullable
         integers, and numbers or booleans in an object column, keep their type)."""
+        y, sample_weight = detached(y), detached(sample_weight)  # tensors that require grad: their values
         self._check_labels_as_given(y)  # ['1', 1] would be read as strings and matched to string classes
         y = numpy_labels(y)
         values = np.asarray(y)
@@ -264,6 +265,7 @@ class NeuralRegressorMixin(ChecksModuleOutputs):
         """R² of ``predict(X)`` against ``y`` (the mean over outputs), as scikit-learn's, taken on ``y`` and the
         predictions divided by the largest magnitude of y's output: at any finite scale the same value (the
         squares of targets of 1e-200 underflowed to 0, an R² of 1.0; of 1e300 overflowed, NaN)."""
+        y, sample_weight = detached(y), detached(sample_weight)  # tensors that require grad: their values
         check_numeric_target(y, type(self).__name__)  # strings, dates, missing values named as fit names them
         truth = np.asarray(y, dtype=np.float64)
         predicted = self.predict(X)

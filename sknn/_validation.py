@@ -328,7 +328,7 @@ def check_validation_data(validation_data):
         raise ValueError(f"validation_data is {found}; pass a tuple (X_val, y_val) or (X_val, y_val, "
                          "sample_weight_val), X_val and y_val in the form fit takes X and y (y_val=None for a "
                          "language model).")
-    X_val, y_val, *weights = validation_data
+    X_val, y_val, *weights = map(detached, validation_data)  # tensors that require grad: their values
     return X_val, y_val, (weights[0] if weights else None)
 
 

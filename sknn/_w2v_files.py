@@ -28,8 +28,6 @@ def write(fname, keys, vectors, binary=False, write_header=True):
     if odd is not None:
         raise ValueError(f"The key {odd!r} holds a lone surrogate, which UTF-8 cannot write: the file would stop "
                          "half-written. Rename such keys first (key.encode('utf-8', 'replace').decode()).")
-    if vectors.shape[1] == 0:
-        raise ValueError("The vectors have 0 numbers each, which word2vec's format cannot hold.")
     long = next((k for k in keys if len(k.encode()) > MAX_BINARY_KEY), None) if binary else None
     if long is not None:
         raise ValueError(f"The key {long[:30]!r}... is {len(long.encode()):,} bytes long, more than the "

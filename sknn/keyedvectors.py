@@ -92,6 +92,8 @@ class KeyedVectors(KeyedVectorQueries):
         if vectors.ndim != 2 or len(vectors) != len(index_to_key):
             raise ValueError(f"vectors must be a 2-D array with one row per key: got shape {vectors.shape} for "
                              f"{len(index_to_key)} keys.")
+        if vectors.shape[1] == 0:
+            raise ValueError("vectors has 0 columns: a key's vector needs at least one number (vector_size >= 1).")
         finite = np.isfinite(vectors).all(axis=1) if vectors.size else np.ones(len(vectors), dtype=bool)
         if not finite.all():
             row = int(np.flatnonzero(~finite)[0])

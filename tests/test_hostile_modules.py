@@ -140,6 +140,25 @@ def test_a_module_that_returns_no_tensor_is_refused():
         DenseClassifier(module=Pair, **DENSE).fit(X, Y)
 
 
+def test_a_module_or_criterion_giving_nan_before_training_is_named_not_called_diverged():
+    class Undefined(Linear):
+        def forward(self, X):
+            return torch.log(self.linear(X) - 1e3)  # NaN for every input
+
+    class LogOfZero(torch.nn.Module):
+        def forward(self, outputs, targets):
+            return torch.log(outputs * 0).mean()
+
+    epochs = Epochs()
+    with pytest.raises(ValueError, match=r"^module=Undefined returned NaN on the first 4 training samples, before "
+                                         r"any training step"):
+        DenseRegressor(module=Undefined, callbacks=[epochs], **DENSE).fit(X, YR)
+    with pytest.raises(ValueError, match=r"^criterion=LogOfZero returned NaN or infinity on the first 4 training "
+                                         r"samples, before any training step, for finite outputs"):
+        DenseRegressor(criterion=LogOfZero, callbacks=[epochs], **DENSE).fit(X, YR)
+    assert epochs.begun == 0
+
+
 class Noisy(torch.nn.Module):
     """Draws from torch's generator in every forward, evaluation included; a frozen batch norm stays in eval mode."""
 
@@ -279,6 +298,25 @@ def test_images_as_a_tensor_that_requires_grad_are_read_as_their_values():
     est = ConvImageClassifier(**CONV).fit(images, Y_IMAGES)
     reference = ConvImageClassifier(**CONV).fit(IMAGES.astype(np.float32)[:, None], Y_IMAGES)
     np.testing.assert_array_equal(est.predict_proba(images), reference.predict_proba(images.detach().numpy()))
+
+
+
+def test_labels_weights_and_validation_data_as_tensors_that_require_grad_are_read_as_their_values():
+    def grad(a):
+        return torch.tensor(np.asarray(a, dtype=np.float64), requires_grad=True)
+
+    weights = np.linspace(0.5, 2.0, len(X))
+    est = ConvImageClassifier(**CONV).fit(IMAGES[:, None], grad(Y_IMAGES))
+    reference = ConvImageClassifier(**CONV).fit(IMAGES[:, None], Y_IMAGES.astype(np.float64))
+    np.testing.assert_array_equal(est.predict_proba(IMAGES[:, None]), reference.predict_proba(IMAGES[:, None]))
+    assert est.score(IMAGES[:, None], grad(Y_IMAGES)) == reference.score(IMAGES[:, None], Y_IMAGES)
+    kw = dict(DENSE, early_stopping=True)
+    clf = DenseClassifier(**kw).fit(X, Y4, sample_weight=grad(weights), validation_data=(X, grad(Y4), grad(weights)))
+    reference = DenseClassifier(**kw).fit(X, Y4, sample_weight=weights, validation_data=(X, Y4, weights))
+    np.testing.assert_array_equal(clf.predict_proba(X), reference.predict_proba(X))
+    assert clf.score(X, grad(Y4), sample_weight=grad(weights)) == reference.score(X, Y4, sample_weight=weights)
+    reg = DenseRegressor(**DENSE).fit(X, YR)
+    assert reg.score(X, grad(YR), sample_weight=grad(weights)) == reg.score(X, YR, sample_weight=weights)
 
 
 # -- the HTML repr's links ----------------------------------------------------------------------------------------

@@ -86,11 +86,9 @@ def test_keyed_vectors_refuse_what_would_not_save_or_read_back(tmp_path):
             KeyedVectors(vectors, keys)
     with pytest.raises(ValueError, match="counts holds -1"):
         KeyedVectors(vectors, ["a", "b"], counts=[1, -1])
-    for kv, match in ((KeyedVectors(vectors, ["a", "b\udc80"]), "lone surrogate"),
-                      (KeyedVectors(np.ones((2, 0)), ["a", "b"]), "0 numbers each")):
-        with pytest.raises(ValueError, match=match):
-            kv.save_word2vec_format(tmp_path / "v.txt")
-        assert not (tmp_path / "v.txt").exists()  # refused before the file is opened (was left half-written)
+    with pytest.raises(ValueError, match="lone surrogate"):
+        KeyedVectors(vectors, ["a", "b\udc80"]).save_word2vec_format(tmp_path / "v.txt")
+    assert not (tmp_path / "v.txt").exists()  # refused before the file is opened (was left half-written)
     pairs = tmp_path / "pairs.tsv"
     kv = KeyedVectors(np.random.RandomState(0).randn(3, 4), ["a", "b", "c"])
     for score in ("nan", "inf", "1_0"):
@@ -221,6 +219,12 @@ def test_query_vectors_of_the_wrong_width_are_named(vector_files):
 def test_keyed_vectors_refuse_non_finite_vectors():
     with pytest.raises(ValueError, match=r"The vector of 'b' \(row 1\) holds NaN or infinity"):
         KeyedVectors(np.array([[1.0, 0.0], [np.inf, 1.0]]), ["a", "b"])
+
+
+@pytest.mark.parametrize("n_keys", [0, 2])
+def test_keyed_vectors_of_no_numbers_are_refused(n_keys):  # every similarity would be NaN, every norm 0
+    with pytest.raises(ValueError, match="vectors has 0 columns: a key's vector needs at least one number"):
+        KeyedVectors(np.zeros((n_keys, 0)), [f"w{i}" for i in range(n_keys)])
 
 
 def test_keys_given_twice_are_refused_and_a_file_keeps_each_words_first_vector(tmp_path):
