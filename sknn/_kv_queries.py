@@ -105,6 +105,8 @@ class KeyedVectorQueries:
     def _word_rows(self, words, name):
         """The rows of a non-empty list of words (a str is one word); a KeyError naming a word not in the
         vocabulary."""
+        if words is None:  # (a missing value, not an empty list)
+            raise TypeError(f"{name} is None; pass a list of words (str).")
         words = _as_list(words, name, vectors=False)
         if not words:
             raise ValueError(f"{name} is empty; pass at least one word.")

@@ -76,11 +76,12 @@ def check_y_for_estimator(y, caller, classifier):
         check_numeric_target(y, caller)
 
 
-def check_label_values(y, name="y"):
+def check_label_values(y, name="y", as_strings=None):
     """Refuse labels a classifier cannot tell apart or compare: complex numbers, whole numbers beyond 2**53 that no
     one numpy integer type holds (2**70, or -1 beside 2**63: numpy makes them objects or merges them in floats), and
-    signaling NaN (Decimal('sNaN'), which no comparison accepts)."""
-    fix = f"if they are labels, pass them as strings ({name}.astype(str))."
+    signaling NaN (Decimal('sNaN'), which no comparison accepts). ``as_strings``: the code that turns the labels
+    into strings, for the message (default ``{name}.astype(str)``)."""
+    fix = f"if they are labels, pass them as strings ({as_strings or f'{name}.astype(str)'})."
     if getattr(getattr(y, "dtype", None), "kind", None) == "c":
         refuse_complex(name, fix)
     if getattr(getattr(y, "dtype", None), "kind", "O") != "O":

@@ -199,9 +199,9 @@ class AdaptiveSoftmax(nn.Module):
 class SequenceNet(nn.Module):
     """Embeddings (word, and optionally character) -> recurrent layers -> one output per token.
 
-    Takes a padded batch (as :class:`SequenceBatches` yields it) and returns the outputs of the real tokens only, flattened in
-    sequence order: (n_tokens, n_outputs); with ``last_only``, the outputs of each
-    sequence's last token, (n_sequences, n_outputs).
+    Takes a padded batch (as :class:`SequenceBatches` yields it) and returns the outputs of
+    the real tokens only, flattened in sequence order: (n_tokens, n_outputs); with
+    ``last_only``, the outputs of each sequence's last token, (n_sequences, n_outputs).
 
     Parameters
     ----------

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import torch
 
-from ._labels import check_labels
+from ._labels import check_label_values, check_labels
 from ._validation import check_magnitude, first_non_string, is_unordered
 
 __all__ = ["BOS", "EOS", "MAX_WORD_CHARS", "PAD", "UNK", "BOS_TOKEN", "EOS_TOKEN", "PAD_TOKEN", "UNK_TOKEN",
@@ -27,6 +27,8 @@ PAD_TOKEN, UNK_TOKEN, BOS_TOKEN, EOS_TOKEN = "<pad>", "<unk>", "<s>", "</s>"
 _SYMBOL_MEANING = {UNK_TOKEN: "the unknown word", BOS_TOKEN: "the start of a sentence",
                    EOS_TOKEN: "the end of a sentence"}
 _PAD_SPELLINGS = {f"<{p}{a}{d}>" for p in "pP" for a in "aA" for d in "dD"}  # lowercase=True makes each '<pad>'
+_NUMERIC_HINT = {True: " For numeric sequences pass arrays of shape (length, n_features).",
+                 False: " This model reads words only: give a number as its string (str(3))."}
 MAX_WORD_CHARS = 24  # longer tokens keep their first and last 12 characters
 
 
@@ -34,22 +36,27 @@ def is_token(t):
     return isinstance(t, (str, np.str_))
 
 
-def check_tokens(seq, where):
-    """Refuse a token that is not a string (None included), is empty or only white space, or is the padding
-    symbol '<pad>' (which a network reads as no token at all), naming its sequence and position."""
+def check_tokens(seq, where, lowercase=True, numeric=True):
+    """Refuse a token that is not a string (None included), is empty or white space only, or is the padding symbol
+    '<pad>' (which a network reads as no token at all; with ``lowercase``, any casing of it), naming its sequence
+    and position. ``numeric``: whether the model also takes numeric sequences (what the message for a number
+    suggests)."""
     j = first_non_string(seq)
     if j >= 0:
         raise TypeError(f"{where}[{j}] is {seq[j]!r:.60} (of type {type(seq[j]).__name__}), not a string: every token "
-                        "must be a string (a None is often a missing value: drop it or replace it). For numeric "
-                        "sequences pass arrays of shape (length, n_features).")
-    if all(map(str.strip, seq)) and _PAD_SPELLINGS.isdisjoint(seq):  # (both at C speed: the common case)
+                        "must be a string (a None is often a missing value: drop it or replace it)."
+                        + _NUMERIC_HINT[numeric])
+    pads = _PAD_SPELLINGS if lowercase else {PAD_TOKEN}  # (not lower-cased, '<PAD>' is a word)
+    if all(map(str.strip, seq)) and pads.isdisjoint(seq):  # (at C speed, the common case)
         return
+    # (a token of format characters only, such as a stray right-to-left mark, is a word: a tokenizer's output)
     for j, t in enumerate(seq):
         if not t.strip():
             what = "the empty string" if t == "" else f"{t!r}, only white space"
-            raise ValueError(f"{where}[{j}] is {what}: every token needs a visible character (text.split() leaves "
-                             "out the empty strings and white space that text.split(' ') keeps between two spaces).")
-        if t in _PAD_SPELLINGS:
+            raise ValueError(f"{where}[{j}] is {what}: every token needs a character other than white space "
+                             "(text.split() leaves out the empty strings and white space that text.split(' ') keeps "
+                             "between two spaces).")
+        if t in pads:
             raise ValueError(f"{where}[{j}] is {t!r}, the padding symbol, which the network reads as no "
                              "token at all: replace it in the text (e.g. with '<pad_>').")
 
@@ -123,11 +130,13 @@ def _frame_rows(data):
     return rows
 
 
-def check_sequences(X, name="X"):
+def check_sequences(X, name="X", lowercase=True, numeric=True):
     """X as a list of sequences: ('tokens', list of lists of str) or ('features', list of float32 arrays).
 
     Raises clear errors for a string or scalar in place of a list of sequences, empty
-    sequences, non-string tokens, NaN/inf and inconsistent feature counts.
+    sequences, non-string tokens, NaN/inf and inconsistent feature counts. ``lowercase`` and
+    ``numeric`` are :func:`check_tokens`'s (whether the model lower-cases words, and takes
+    numeric sequences).
     """
     if X is None:
         raise ValueError(f"{name} is None; pass a list of sequences (lists of tokens, or arrays of feature vectors).")
@@ -175,8 +184,8 @@ def check_sequences(X, name="X"):
             if _kind(seq) == "features" and isinstance(seq, np.ndarray):
                 raise TypeError(f"{name}[{i}] is an array of numbers, but {name}[0] holds tokens: every sequence of "
                                 f"{name} is of one kind (token lists, or arrays of shape (length, n_features)).")
-            seq = list(seq)
-            check_tokens(seq, f"{name}[{i}]")
+            seq = seq.tolist() if isinstance(seq, np.ndarray) else list(seq)  # (an array's as str, not np.str_)
+            check_tokens(seq, f"{name}[{i}]", lowercase, numeric)
             out.append(seq)
         else:
             try:
@@ -185,7 +194,7 @@ def check_sequences(X, name="X"):
                     raise TypeError
             except (TypeError, ValueError):
                 if not isinstance(seq, np.ndarray):  # tokens after a first item that is not one: name that item
-                    check_tokens(list(seq), f"{name}[{i}]")
+                    check_tokens(list(seq), f"{name}[{i}]", lowercase, numeric)
                 raise TypeError(f"{name}[{i}] is not numeric: numeric sequences must be arrays of shape "
                                 "(length, n_features).") from None
             check_magnitude(a, f"{name}[{i}]", fix="Scale the features of the sequences first (e.g. StandardScaler "
@@ -221,28 +230,33 @@ def check_label_sequences(y, lengths, name="y"):
         y = _frame_rows(y)
     _check_ordered(y, name)
     y = list(y)
+    is_label = [is_token(labels) or not hasattr(labels, "__len__") for labels in y]
+    if any(is_label):  # before the counts: a flat y has as many items as the tokens of one sequence
+        i = is_label.index(True)
+        one = f" {name} looks like the labels of one sequence: pass [{name}]." if all(is_label) else ""
+        raise TypeError(f"{name}[{i}] is a {type(y[i]).__name__} ({y[i]!r:.40}); each item of {name} must be the list "
+                        f"of labels of one sequence.{one}")
     if len(y) != len(lengths):
         raise ValueError(f"X has {len(lengths)} sequences but y has {len(y)} label sequences.")
     flat = []
     for i, (labels, n) in enumerate(zip(y, lengths)):
-        if is_token(labels) or not hasattr(labels, "__len__"):
-            raise TypeError(f"{name}[{i}] is a {type(labels).__name__}; each item of y must be the list of labels "
-                            "of one sequence.")
         _check_ordered(labels, f"{name}[{i}]")
         if len(labels) != n:
             raise ValueError(f"Sequence {i} has {n} tokens but {len(labels)} labels; every token needs exactly one "
                              "label.")
         flat.extend(labels)
     check_labels(flat, name, lengths=list(lengths))
+    # DenseClassifier's checks: complex numbers, signaling NaN, whole numbers beyond 2**53
+    check_label_values(flat, name, as_strings=f"[[str(label) for label in labels] for labels in {name}]")
     flat = np.asarray(flat)
     if flat.ndim != 1:
         raise ValueError("Each label must be a single value (a string or a number), not a list.")
     return flat
 
 
-def check_prefixes(prefixes):
+def check_prefixes(prefixes, lowercase=True):
     """The prefixes of a language model's ``predict_next`` as a list of token lists: a clear error for a string, a
-    list of strings or a token that is not a string."""
+    list of strings or a token that is not a string (``lowercase``: whether the model lower-cases words)."""
     if hasattr(prefixes, "iloc"):  # a Series of token lists, or a DataFrame of one prefix per row: by position
         prefixes = _frame_rows(prefixes)
     _check_ordered(prefixes, "prefixes")
@@ -255,22 +269,23 @@ def check_prefixes(prefixes):
             raise TypeError(f"prefixes[{i}] is a {type(p).__name__}, not a list of tokens; pass one token list "
                             "per prefix, e.g. [['Robert', 'weighs', 'about']].")
         _check_ordered(p, f"prefixes[{i}]")
-        checked.append(list(p))
-        check_tokens(checked[-1], f"prefixes[{i}]")
+        checked.append(p.tolist() if isinstance(p, np.ndarray) else list(p))
+        check_tokens(checked[-1], f"prefixes[{i}]", lowercase, numeric=False)
     return checked
 
 
 def build_vocabulary(sequences, min_count=1, max_size=None, specials=(PAD_TOKEN, UNK_TOKEN), extra=()):
-    """Token -> index, specials first, then tokens by decreasing count (ties: first seen)."""
+    """Token -> index, specials first, then tokens by decreasing count (ties: first seen); the keys are plain str
+    (numpy's np.str_ tokens, equal to theirs, would otherwise come back from predictions and attributes)."""
     counts = Counter(t for seq in sequences for t in seq)
     kept = [t for t, c in counts.most_common() if c >= min_count and t not in specials]
     if max_size is not None:
         kept = kept[:max(0, max_size - len(specials))]
     vocab = {t: i for i, t in enumerate(specials)}
     for t in kept:
-        vocab.setdefault(t, len(vocab))
+        vocab.setdefault(str(t), len(vocab))
     for t in extra:
-        vocab.setdefault(t, len(vocab))
+        vocab.setdefault(str(t), len(vocab))
     return vocab, counts
 
 

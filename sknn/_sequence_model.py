@@ -7,6 +7,7 @@ from numbers import Integral, Real
 import numpy as np
 import torch
 from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
 from ._base import BaseNeuralNetwork
@@ -89,6 +90,11 @@ class SequenceModel(BaseNeuralNetwork, abstract=True):
     def _sample_weights(self, y_index, sample_weight, X):
         return None if sample_weight is None else check_sequence_weights(sample_weight, len(X[1]))
 
+    def _sample_sizes(self, X):
+        """The loss terms of each sequence (X encoded: its lengths, in predicted tokens): the loss is a mean over
+        tokens, so a sequence's weight is given to each of its tokens."""
+        return X[1].numpy()
+
     def _fit_vocabulary(self, tokens):
         """``vocabulary_`` from the training tokens and the words of the pretrained vectors."""
         pretrained = read_pretrained(self.pretrained_embeddings, self.embedding_dim)
@@ -165,9 +171,27 @@ class TaggerOutputs(ChecksModuleOutputs):
 
 
 class NextWordOutputs(ChecksModuleOutputs):
-    """The outputs the language model's loss needs: the next word's logits at each real token."""
+    """The outputs the language model's loss needs (the next word's logits at each real token), and the
+    log-likelihoods its ``perplexity`` and ``score`` read from them."""
 
     def _output_contract(self):
         return OutputContract(len(self.vocabulary_), "the next word's logits, of shape (n_tokens, n_words), a row per "
                               "real token of the batch's sequences, in order", "the next words' indices of shape "
                               "(n_tokens,)", "torch.nn.CrossEntropyLoss")
+
+    def _log_likelihoods(self, X):
+        """The log-probability of each next word of the token sequences X (end of sequence included), float64."""
+        check_is_fitted(self, "net_")
+        (inputs, lengths, _), targets = self._encode(X, reset=False, warn_symbols=True)
+        source = SequenceBatches(inputs, lengths)
+        tok, _ = source._token_index(source.order())
+        pending = targets[tok]  # the next words in the order the batches' outputs come
+
+        def next_word_log_probability(scores):  # per batch: never the whole (n_tokens, n_words) matrix
+            nonlocal pending
+            picked, pending = pending[:len(scores)].to(scores.device), pending[len(scores):]
+            return torch.log_softmax(scores.float(), dim=1).gather(1, picked[:, None]).squeeze(1)
+
+        logp = self.net_.predict_source(source, batch_size=self._predict_batch_size(),
+                                        transform=next_word_log_probability)
+        return logp.double()

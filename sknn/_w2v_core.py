@@ -17,6 +17,7 @@ the scores of a window are one small matrix product and the batch's updates are 
 import codecs
 import lzma
 import os
+import re
 import zlib
 from collections import Counter
 
@@ -33,6 +34,8 @@ __all__ = ["PAIR_STEP_BATCH", "CorpusBatches", "SkipGramNegative", "Vocabulary",
 
 _CHUNK_TOKENS = 50_000  # tokens encoded at a time: a chunk takes a few MB
 PAIR_STEP_BATCH = 4096  # centre words per compiled step: sets only the overhead (each pair steps on its own)
+BYTE_ORDER_MARK = "\ufeff"
+_LEADING_MARKS = re.compile(r"(?:^|(?<=\s))\ufeff+")  # byte-order marks at the start of a text or of a word
 
 
 def steps_in_place(device):
@@ -41,6 +44,13 @@ def steps_in_place(device):
 
 
 def _tokenized(text, tokenizer, where):
+    """The tokens of ``text`` (a document, or a line of a corpus file), byte-order marks that start a word dropped
+    first."""
+    # a BOM starts files (or, joined with cat, later lines) and strings read without 'utf-8-sig': no part of the
+    # word after it, dropped from every text alike (a document gives the same tokens as str, bytes or a file's
+    # line); one inside a word is the word's, as in a document given as tokens
+    if BYTE_ORDER_MARK in text:
+        text = _LEADING_MARKS.sub("", text)
     if tokenizer is None:
         return text.split()
     tokens = tokenizer(text)
@@ -60,7 +70,7 @@ def _tokens(doc, tokenizer, where="a document"):
         return _tokenized(doc, tokenizer, where)
     if isinstance(doc, bytes):
         try:
-            return _tokenized(doc.decode("utf-8-sig"), tokenizer, where)
+            return _tokenized(doc.decode("utf-8"), tokenizer, where)
         except UnicodeDecodeError as exc:  # replacing the bad bytes would merge words ('café', 'cafè')
             raise ValueError(f"{where} is bytes that are not UTF-8 text ({exc.reason}); decode it first with its "
                              "encoding (doc.decode('latin-1')).") from None
@@ -88,7 +98,7 @@ _READ_ERRORS = (OSError, EOFError, zlib.error, lzma.LZMAError)
 
 def open_corpus_file(path):
     """A text stream of a corpus file, decompressed when it is gzip, bzip2 or xz (recognised by content)."""
-    return (compressed_opener(path) or open)(path, "rt", encoding="utf-8-sig")  # (a BOM is no part of a word)
+    return (compressed_opener(path) or open)(path, "rt", encoding="utf-8")  # (_tokenized drops BOMs)
 
 
 def check_text_file(path, name="X"):
@@ -202,7 +212,9 @@ class Vocabulary:
             if max_vocab_size is not None and len(counts) > max_vocab_size:
                 counts = Counter({w: c for w, c in counts.items() if c > min_reduce})
                 min_reduce += 1
-        kept = [(w, c) for w, c in counts.items() if c >= min_count]
+        # plain str keys: tokens from numpy arrays are np.str_ (equal and of equal hash, so the first seen
+        # spelling's type would be the key's), while the vectors' KeyedVectors holds str
+        kept = [(str(w), c) for w, c in counts.items() if c >= min_count]
         kept.sort(key=lambda wc: -wc[1])  # stable: ties stay in order of first appearance
         return cls([w for w, _ in kept], [c for _, c in kept], n_tokens, n_sentences), counts
 
@@ -273,8 +285,8 @@ class CorpusBatches:
     negatives) and ``target_mask``. ``step_scale`` is the batch's step: the learning rate,
     decaying linearly from ``alpha`` to ``min_alpha`` over the corpus words of all epochs
     (as gensim), times the number of centres, so that the engine's mean over the batch
-    gives every pair a step of the rate as in word2vec's per-pair SGD. The step travels with the batch, not in a callback, so
-    threads training at once (``workers``) each step by their own batch's rate.
+    gives every pair a step of the rate as in word2vec's per-pair SGD. The step travels with the batch, not in
+    a callback, so threads training at once (``workers``) each step by their own batch's rate.
 
     Randomness (subsampling, reduced windows, negatives) comes from the engine's
     generator, so a seeded fit is reproducible. With ``cache``, the corpus (in memory

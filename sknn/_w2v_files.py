@@ -6,6 +6,7 @@ same lines without the header). Binary: the same header, then each word, a space
 values. Every refusal names the file and the line or vector.
 """
 
+import codecs
 import os
 import warnings
 
@@ -46,6 +47,7 @@ def write(fname, keys, vectors, binary=False, write_header=True):
 def read(fname, binary=False, limit=None, encoding="utf-8", unicode_errors="strict", no_header=False):
     """(vectors, keys) of a word2vec file, in the file's order (a key given twice is the caller's to resolve)."""
     with open(fname, "rb") as f:
+        _skip_byte_order_mark(f)
         if no_header:
             if binary:
                 raise ValueError("no_header=True reads the text format only: a binary file's header is the one place "
@@ -57,10 +59,12 @@ def read(fname, binary=False, limit=None, encoding="utf-8", unicode_errors="stri
             n_words, size = _read_header(first, fname)
         if limit is not None:
             n_words = min(n_words, int(limit))
-        if not no_header:
-            _check_room(fname, os.path.getsize(fname) - len(first), n_words, size, binary)
         start = f.tell()
-        _check_layout(fname, f.read(64 * size + 4096), size, binary, encoding, unicode_errors)
+        if not no_header:
+            _check_room(fname, os.path.getsize(fname) - start, n_words, size, binary)
+        # the sample holds the whole first record: a word up to MAX_BINARY_KEY bytes (a longer one the binary
+        # reader refuses) and its numbers, however long the word is
+        _check_layout(fname, f.read(MAX_BINARY_KEY + 64 * size + 4096), size, binary, encoding, unicode_errors)
         f.seek(start)
         vectors = np.empty((n_words, size), dtype=np.float32)
         keys = (_read_binary if binary else _read_text)(f, fname, vectors, encoding, unicode_errors, first_line)
@@ -70,9 +74,18 @@ def read(fname, binary=False, limit=None, encoding="utf-8", unicode_errors="stri
     return vectors, keys
 
 
+def _skip_byte_order_mark(f):
+    """Move ``f`` past a UTF-8 byte-order mark at its start (Notepad, Excel and PowerShell write one): it is no
+    part of the header or of the first word."""
+    if f.read(len(codecs.BOM_UTF8)) != codecs.BOM_UTF8:
+        f.seek(0)
+
+
 def _headerless_shape(f, fname, encoding, unicode_errors):
     """(n_words, vector_size) of a text file without a header: its records up to its last line that is not blank,
-    the size from the first (an extra pass over the file, as gensim's no_header makes); ``f`` is left at the start."""
+    the size from the first (an extra pass over the file, as gensim's no_header makes); ``f`` is left where it
+    was."""
+    origin = f.tell()
     first = f.readline()
     try:
         parts = first.decode(encoding, errors=unicode_errors).rstrip().split(" ")
@@ -93,7 +106,7 @@ def _headerless_shape(f, fname, encoding, unicode_errors):
             if found != spaces:  # before the (lines x size) array is allocated
                 raise ValueError(f"{fname!r}, line {i}: expected a word and {spaces} numbers (as line 1), got "
                                  f"{found} numbers.")
-    f.seek(0)
+    f.seek(origin)
     return n_words, spaces
 
 

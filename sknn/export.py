@@ -275,7 +275,33 @@ def _metadata(estimator, graph):
     if hasattr(estimator, "classes_"):
         meta["classes"] = labels(estimator.classes_)
     meta.update(graph.metadata)
+    for key, value in meta.items():
+        _refuse_unencodable_text(key, value)
     return {k: json.dumps(v, ensure_ascii=False, default=str) for k, v in meta.items()}
+
+
+_TEXT_KINDS = {"classes": "The label", "vocabulary": "The vocabulary's word", "char_vocabulary": "The character"}
+
+
+def _refuse_unencodable_text(key, value):
+    """Refuse a string in the metadata ``key`` that UTF-8, the text encoding of ONNX files, cannot write (a lone
+    surrogate, as text decoded with errors='surrogateescape' has): the file's writer would fail only at the end."""
+    if isinstance(value, dict):
+        items = [*value.keys(), *value.values()]
+    elif isinstance(value, (list, tuple)):
+        items = value
+    else:
+        items = [value]
+    for item in items:
+        if isinstance(item, (dict, list, tuple)):
+            _refuse_unencodable_text(key, item)
+        elif isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                raise ValueError(f"{_TEXT_KINDS.get(key, f'The {key} value')} {item!r} holds a lone surrogate, which "
+                                 "UTF-8 cannot write: an ONNX file stores its text in UTF-8. Replace such characters "
+                                 "in the data and fit again (text.encode('utf-8', 'replace').decode()).") from None
 
 
 @contextlib.contextmanager
@@ -378,6 +404,7 @@ def to_onnx(estimator, path, *, opset=None):
                          f"got {opset!r}.")
     graph = estimator._onnx_graph(_network_copy(estimator))
     module, args, inputs, dynamic, output = graph.module, graph.args, graph.inputs, graph.dynamic_shapes, graph.output
+    metadata = _metadata(estimator, graph)  # before the export: its checks refuse what the file could not hold
     with _quiet():
         # torch.export first: it raises where the network would fix a dynamic size (torch.onnx.export would
         # fall back to a graph of the example's sizes without a word)
@@ -396,7 +423,7 @@ def to_onnx(estimator, path, *, opset=None):
     if opset is not None and written != opset:
         warnings.warn(f"opset={opset} was asked, but the exporter wrote opset {written}: it cannot write this network "
                       "in the opset asked for.", UserWarning, stacklevel=2)
-    for key, value in _metadata(estimator, graph).items():
+    for key, value in metadata.items():
         proto.metadata_props.add(key=key, value=value)
     proto.doc_string = f"sknn {type(estimator).__name__}; see metadata_props for the input contract."
     large = proto.ByteSize() > 2_000_000_000  # protobuf's limit: larger weights go to a file beside the model

@@ -9,6 +9,7 @@ gensim and the original word2vec tool read and write.
 
 import math
 import os
+import unicodedata
 import warnings
 from numbers import Integral
 
@@ -16,7 +17,7 @@ import numpy as np
 from sklearn.utils._param_validation import InvalidParameterError
 
 from . import _w2v_files
-from ._kv_queries import (KeyedVectorQueries, _as_list, _check_restrict_vocab, _check_topn,
+from ._kv_queries import (KeyedVectorQueries, _as_list, _check_restrict_vocab, _check_topn, _check_word,
                           _unit_rows, _unit_vector)
 from ._validation import check_width, numbered_lines, reads_as_number
 
@@ -31,6 +32,21 @@ def _first_duplicate(keys):
             return key, seen[key], i
         seen[key] = i
     return None
+
+
+def _other_normal_form(key, key_to_index):
+    """A sentence for the KeyError of ``key`` (not a key) when one of its Unicode normal forms is a key (NFD
+    'cafe' + U+0301 for NFC 'caf' + U+00E9: they print alike), else ''. Keys are not normalised (as gensim's): a text
+    and a vocabulary in different forms are the caller's to reconcile, and this says how."""
+    if not isinstance(key, str):
+        return ""
+    for form in ("NFC", "NFD", "NFKC", "NFKD"):
+        other = unicodedata.normalize(form, key)
+        if other != key and other in key_to_index:
+            return (f" Its {form} form is a key: {ascii(key)} here, {ascii(other)} in the vocabulary, which differ "
+                    "only in Unicode normalisation; normalise the words as the vocabulary's keys are: "
+                    f"unicodedata.normalize({form!r}, word).")
+    return ""
 
 
 def _pair_fields(line, delimiter, pairs, line_no):
@@ -141,7 +157,8 @@ class KeyedVectors(KeyedVectorQueries):
         try:
             return self.key_to_index[key]
         except (KeyError, TypeError):
-            raise KeyError(f"Key {key!r} not present in the vocabulary ({len(self)} words).") from None
+            raise KeyError(f"Key {key!r} not present in the vocabulary ({len(self)} words)."
+                           + _other_normal_form(key, self.key_to_index)) from None
 
     def get_vector(self, key, norm=False):
         """The vector of ``key`` (a copy), scaled to unit length if ``norm``."""
@@ -149,7 +166,7 @@ class KeyedVectors(KeyedVectorQueries):
         return (self.get_normed_vectors()[index] if norm else self.vectors[index]).copy()
 
     def __getitem__(self, keys):
-        if isinstance(keys, str):
+        if isinstance(keys, str) or keys is None:  # (None is a key not present, not an empty list of keys)
             return self.get_vector(keys)
         rows = [self.get_index(k) for k in _as_list(keys, "keys", vectors=False)]
         return self.vectors[rows].copy()
@@ -211,6 +228,10 @@ class KeyedVectors(KeyedVectorQueries):
         except (TypeError, ValueError):
             raise TypeError(f"{name} is {vector!r:.60} (of type {type(vector).__name__}); pass a word (str) or a "
                             f"vector of {self.vector_size} numbers.") from None
+        if vec.ndim == 0 and not isinstance(vector, np.ndarray):  # None, a number: no vector, no word
+            missing = " (a None is often a missing value: drop it or replace it)" if vector is None else ""
+            raise TypeError(f"{name} is {vector!r:.60} (of type {type(vector).__name__}); pass a word (str) or a "
+                            f"vector of {self.vector_size} numbers{missing}.")
         if vec.ndim != 1:
             raise ValueError(f"{name} is an array of shape {vec.shape}; pass a word (str) or one vector of "
                              f"{self.vector_size} numbers.")
@@ -256,8 +277,8 @@ class KeyedVectors(KeyedVectorQueries):
         if isinstance(words, str):
             raise TypeError(f"doesnt_match needs a list of words, got the string {words!r:.60}: pass "
                             f"{words.split()!r:.60} (its words), not its characters.")
-        words = _as_list(words, "words")
-        known = [w for w in words if isinstance(w, str) and w in self]
+        words = [_check_word(w, f"words[{i}]") for i, w in enumerate(_as_list(words, "words", vectors=False))]
+        known = [w for w in words if w in self]
         if not known:
             raise ValueError(f"None of the words {list(words)!r} is in the vocabulary.")
         normed = self.get_normed_vectors()[[self.key_to_index[w] for w in known]]
@@ -306,6 +327,7 @@ class KeyedVectors(KeyedVectorQueries):
         normed = self.get_normed_vectors()[:restrict_vocab]
         sections, section = [], None
         for line_no, line in numbered_lines(analogies):
+            line = line.lstrip("\ufeff")  # (a byte-order mark where files were joined with cat)
             if line.startswith(": "):  # as gensim, ': : gender' is 'gender'
                 section = {"section": line.lstrip(": ").strip(), "correct": [], "incorrect": []}
                 sections.append(section)
@@ -359,6 +381,7 @@ class KeyedVectors(KeyedVectorQueries):
         normed = self.get_normed_vectors()
         human, model, oov, n = [], [], 0, 0
         for line_no, line in numbered_lines(pairs):
+            line = line.lstrip("\ufeff")  # (a byte-order mark where files were joined with cat)
             if line.startswith("#") or not line.strip():
                 continue
             a, b, value = _pair_fields(line, delimiter, pairs, line_no)

@@ -13,7 +13,7 @@ from numbers import Integral
 import numpy as np
 import torch
 from sklearn.base import _fit_context
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import Interval, InvalidParameterError, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ._engine import PassThroughLoss, accuracy_score
@@ -174,7 +174,7 @@ verbose, callbacks, criterion
     # -- input ----------------------------------------------------------------------
     def _encode(self, X, reset, fit_rows=None):
         refuse_data_loader(X, type(self).__name__)
-        kind, seqs = check_sequences(X)
+        kind, seqs = check_sequences(X, lowercase=self._lowercase(reset))
         lengths = torch.tensor([len(s) for s in seqs], dtype=torch.int64)
         if reset:
             self.input_kind_ = kind
@@ -236,7 +236,8 @@ verbose, callbacks, criterion
             different lengths as a list. Features are read as they are: standardise them.
         y : list of label sequences, each as long as its sequence in X
         sample_weight : array-like of shape (n_sequences,), default=None
-            Weight of each sequence, given to each of its tokens; sequences of weight 0 are left out.
+            Weight of each sequence, given to each of its tokens (a weight of 2 counts as the sequence given
+            twice); sequences of weight 0 are left out.
         validation_data : tuple (X_val, y_val) or (X_val, y_val, sample_weight_val), default=None
             A validation set of your own, as in :meth:`sknn.DenseClassifier.fit`: it replaces
             the split of ``validation_fraction``, is scored every epoch, and gives the best
@@ -298,8 +299,9 @@ verbose, callbacks, criterion
 
     def predict_proba(self, X):
         """Probability of each label for each token: a list of (length, n_classes) arrays."""
-        pieces = self._per_sequence(X, lambda z: torch.softmax(z, dim=1))
-        return [p.numpy().astype(np.float64) for p in pieces]
+        # in float64, so that each row sums to 1 to within float64's precision (log_loss checks it)
+        pieces = self._per_sequence(X, lambda z: torch.softmax(z.to(torch.float64), dim=1))
+        return [p.numpy() for p in pieces]
 
     def score(self, X, y, sample_weight=None):
         """Token accuracy: the fraction of tokens whose label is predicted right.
@@ -313,7 +315,9 @@ verbose, callbacks, criterion
         """
         if sample_weight is not None:  # checked before the predictions, by the rule of fit
             X = list(X) if isinstance(X, Iterator) else X  # a generator is read once
-            sample_weight = check_sequence_weights(sample_weight, len(check_sequences(X)[1]), scoring=True)
+            check_is_fitted(self, "net_")
+            n_sequences = len(check_sequences(X, lowercase=self._lowercase(reset=False))[1])
+            sample_weight = check_sequence_weights(sample_weight, n_sequences, scoring=True)
         pred = self.predict(X)
         lengths = [len(p) for p in pred]
         gold = check_same_label_kind(check_label_sequences(y, lengths), self.classes_)
@@ -407,8 +411,8 @@ verbose, callbacks, criterion
                  pretrained_embeddings=None, freeze_embeddings=False, clipnorm=5.0, optimizer="adam",
                  learning_rate_init=0.003, learning_rate="cosine", momentum=0.9, nesterov=True, alpha=0.0, l1=0.0,
                  batch_size="auto", max_iter=16, shuffle=True, early_stopping=False, validation_fraction=0.1,
-                 n_iter_no_change=10, tol=1e-4, warm_start=False, random_state=None, device="auto", precision="32", verbose=0,
-                 callbacks=None, module=None, criterion=None):
+                 n_iter_no_change=10, tol=1e-4, warm_start=False, random_state=None, device="auto", precision="32",
+                 verbose=0, callbacks=None, module=None, criterion=None):
         self.cell = cell
         self.num_layers = num_layers
         self.hidden_size = hidden_size
@@ -448,7 +452,7 @@ verbose, callbacks, criterion
 
     def _encode(self, X, reset, fit_rows=None, warn_symbols=False):  # warn_symbols: for scoring (fit warns itself)
         refuse_data_loader(X, type(self).__name__)
-        kind, seqs = check_sequences(X)
+        kind, seqs = check_sequences(X, lowercase=self._lowercase(reset), numeric=False)
         if kind != "tokens":
             raise ValueError(f"{type(self).__name__} models token sequences; X holds numeric arrays.")
         if reset:
@@ -534,22 +538,6 @@ verbose, callbacks, criterion
         """Train for one epoch on X, continuing from the current weights (the vocabulary stays)."""
         return self._fit(X, None, sample_weight=sample_weight, incremental=True)
 
-    def _log_likelihoods(self, X):
-        check_is_fitted(self, "net_")
-        (inputs, lengths, _), targets = self._encode(X, reset=False, warn_symbols=True)
-        source = SequenceBatches(inputs, lengths)
-        tok, _ = source._token_index(source.order())
-        pending = targets[tok]  # the next words in the order the batches' outputs come
-
-        def next_word_log_probability(scores):  # per batch: never the whole (n_tokens, n_words) matrix
-            nonlocal pending
-            picked, pending = pending[:len(scores)].to(scores.device), pending[len(scores):]
-            return torch.log_softmax(scores.float(), dim=1).gather(1, picked[:, None]).squeeze(1)
-
-        logp = self.net_.predict_source(source, batch_size=self._predict_batch_size(),
-                                        transform=next_word_log_probability)
-        return logp.double()
-
     def perplexity(self, X):
         """exp of the mean negative log-likelihood per predicted token (end of sequence included).
 
@@ -580,7 +568,10 @@ verbose, callbacks, criterion
         """
         check_is_fitted(self, "net_")
         top_k = check_positive_int(top_k, "top_k", "predict_next")
-        prefixes = check_prefixes(prefixes)
+        if not isinstance(return_proba, (bool, np.bool_)):  # a truthy 'no' would give pairs without a word
+            raise InvalidParameterError(f"The 'return_proba' parameter of predict_next must be a bool, got "
+                                        f"{return_proba!r:.60}.")
+        prefixes = check_prefixes(prefixes, self.architecture_["lowercase"])
         if len(prefixes) == 0:
             return []
         warn_own_symbols_in(prefixes, self._specials, self.architecture_["lowercase"], "prefixes", stacklevel=3)

@@ -219,7 +219,7 @@ def test_empty_string_tokens_are_named(char_features):
 
 @pytest.mark.parametrize("token", [" ", "\t\n", "\u00a0"])
 def test_white_space_tokens_are_named(token):
-    with pytest.raises(ValueError, match=r"X\[1\]\[1\] is .*, only white space: every token needs a visible"):
+    with pytest.raises(ValueError, match=r"X\[1\]\[1\] is .*, only white space: every token needs a character other"):
         LSTMSequenceTagger(**SMALL).fit([["the"], ["a", token]], [["D"], ["D", "X"]])
     with pytest.raises(ValueError, match=r"X\[0\]\[0\] is .*, only white space"):
         LSTMLanguageModel(**SMALL).fit([[token, "a"]] * 3)
