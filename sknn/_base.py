@@ -132,6 +132,24 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
     def _class_weight_vector(self, y_index, sample_weight=None):
         return None
 
+    def _learn_target_shares(self, y_index, weights, continuing):
+        """Learn what the loss needs of the training targets (a classifier: its classes' shares) before the network
+        and its loss are made; ``y_index`` the training rows' class indices (None for a regressor), ``weights``
+        theirs (None: uniform); ``continuing``: a partial_fit after others, whose engine and loss are kept."""
+
+    def _sample_sizes(self, X):
+        """How many loss terms each sample of the checked X gives (the tokens of a sequence), or None when each
+        gives one (a row, an image): weights are scaled to mean 1 per loss term, so that a weight of 2 is the
+        sample given twice and the loss's scale does not follow how weights go with sample sizes."""
+        return None
+
+    def _unit_mean_weights(self, w, X, rows=None):
+        """``w`` (float64, the weights of the samples ``rows``, None: all) divided by their mean per loss term."""
+        rows = slice(None) if rows is None else rows
+        w = w / w[rows].max()  # first: a sum of weights near float64's limit would be infinite
+        sizes = self._sample_sizes(X)
+        return w / (w[rows].mean() if sizes is None else np.average(w[rows], weights=sizes[rows]))
+
     # -- the fit cycle ----------------------------------------------------------------
     def _batch_size(self, n_samples):
         if self.batch_size == "auto":
@@ -266,9 +284,8 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
             w = self._sample_weights(y_index, w_val, X_val)
         except ValueError as exc:
             raise ValueError(f"validation_data: {exc}") from exc
-        if w is not None:
-            w = w / w.max()  # first, as for fit's weights: their sum could overflow
-            w = torch.from_numpy((w / w.mean()).astype(np.float32))
+        if w is not None:  # as fit's weights
+            w = torch.from_numpy(self._unit_mean_weights(w, X_val).astype(np.float32))
         return self._source(X_val, y_t, w)
 
     def _split_validation(self, source, y_index, rng):
@@ -371,8 +388,7 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
             else:
                 rows = np.flatnonzero(w > 0)  # zero-weight rows change nothing: leave them out
                 if not incremental:  # one fit sees all the data: weights of mean 1 keep the loss's scale
-                    w = w / w[rows].max()  # first: a sum of weights near float64's limit would be infinite
-                    w = w / w[rows].mean()
+                    w = self._unit_mean_weights(w, X, rows)
                 else:  # each call's weights step as given, in float32
                     _check_float32_weights(w[rows])
                 w = torch.from_numpy(w.astype(np.float32))
@@ -393,6 +409,8 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
         check_history_keys(self._callbacks(incremental), validation=valid is not None,  # before any network is built
                            scored=getattr(self, "_score_fn", None) is not None)
         seed = int(rng.randint(np.iinfo(np.int32).max))
+        # what the loss needs of the training targets: a new or warm fit's, or a later partial_fit's added to them
+        self._learn_target_shares(y_index, None if w is None else w if rows is None else w[rows], keep and incremental)
         device = requested if not keep else torch.device(self.net_.device)
         n_before = len(self.net_.history) if keep else 0
         with seeded(seed + n_before, device):

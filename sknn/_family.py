@@ -63,6 +63,12 @@ The estimator (:class:`FamilyEstimator`, the base of every family's estimators)
     that cannot take them, with a ValueError naming ``module`` or ``criterion``.
     Default: None, nothing checked.
 
+  The fit cycle of :mod:`sknn._base` also calls two hooks on the training data (persist never does):
+  ``_sample_sizes(X)``, how many loss terms each sample gives (a sequence's tokens; None: one each), by which
+  sample weights are scaled to mean 1 per loss term, so that a weight of 2 is the sample given twice; and
+  ``_learn_target_shares(y_index, weights, continuing)``, what the loss needs of the targets before it is made
+  (a classifier's ``class_prior_``, the shares its label smoothing spreads by; partial_fit's calls add up).
+
   A fitted estimator keeps its engine as ``net_`` (the module is ``net_.module_``), or,
   when nothing trains after ``fit`` (a feature extractor), its module as ``module_``;
   both on ``device_``.

@@ -26,8 +26,29 @@ class NeuralClassifierMixin(ChecksModuleOutputs):
     _is_classifier = True
     _multi_output_y = False
 
+    def _smoothing_prior(self):
+        """The shares label smoothing spreads by (None: evenly, torch's own smoothing, for balanced classes)."""
+        prior = getattr(self, "class_prior_", None)
+        return None if prior is None or np.ptp(prior) < 1e-6 else prior  # (to float32 weights' precision)
+
     def _criterion(self):
-        return SmoothedCrossEntropyLoss(getattr(self, "label_smoothing", 0.0))
+        return SmoothedCrossEntropyLoss(getattr(self, "label_smoothing", 0.0), self._smoothing_prior())
+
+    def _learn_target_shares(self, y_index, weights, continuing):
+        # the classes' shares of the samples trained on (their weights included): label smoothing spreads by them;
+        # partial_fit's calls add up (a first chunk may hold one class of the stream)
+        totals = np.bincount(y_index, weights=None if weights is None else weights.numpy().astype(np.float64),
+                             minlength=len(self.classes_))
+        if continuing and getattr(self, "_class_totals", None) is not None:
+            totals = totals + self._class_totals
+        self._class_totals, self.class_prior_ = totals, totals / totals.sum()
+        loss = self.net_.criterion_ if continuing else None
+        if isinstance(loss, SmoothedCrossEntropyLoss):  # the kept loss and its copies (sharing its buffers)
+            prior = self._smoothing_prior()
+            for criterion in {id(c): c for c in (loss, self.net_._per_sample_criterion, self.net_._mean_criterion)
+                              if c is not None}.values():
+                criterion.class_prior = None if prior is None else torch.as_tensor(
+                    prior, dtype=torch.float32, device=self.net_.device)
 
     def _output_contract(self):
         return OutputContract(len(self.classes_), "logits of shape (n, n_classes), one per class",

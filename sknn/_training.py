@@ -36,19 +36,40 @@ def optimizer_kwargs(name, momentum, nesterov, device, betas=None):
 class SmoothedCrossEntropyLoss(torch.nn.CrossEntropyLoss):
     """Cross-entropy with label smoothing in training only: validation losses are the plain cross-entropy.
 
+    The smoothed target of a sample is ``1 - label_smoothing`` on its class plus ``label_smoothing`` spread over
+    the classes in proportion to ``class_prior``, their shares of the training samples (uniform, torch's
+    smoothing, when ``class_prior`` is None). Spread evenly, the smoothing trains a rare class's probability up to
+    ``label_smoothing / n_classes`` on every other sample, above its share of the data: at 1 sample in 200, the
+    validation loss of a network trained that far is worse than that of one predicting the prior, so the best
+    epoch kept was one that never predicted the rare class. Spread by the shares, a class's smoothed mass is its
+    share, and balanced classes get torch's smoothing exactly.
+
     The engine switches criteria to training or evaluation mode with the module.
     """
 
-    def __init__(self, label_smoothing=0.0):
+    def __init__(self, label_smoothing=0.0, class_prior=None):
         super().__init__(reduction="none", label_smoothing=float(label_smoothing))
         self.training_smoothing = float(label_smoothing)
+        prior = None if class_prior is None else torch.as_tensor(class_prior, dtype=torch.float32)
+        self.register_buffer("class_prior", prior)  # a buffer: on the network's device, no copy per batch
 
     def forward(self, input, target):
         _check_outputs(input, target, regressor=False)
-        self.label_smoothing = self.training_smoothing if self.training else 0.0
+        smoothing = self.training_smoothing if self.training else 0.0
+        prior = getattr(self, "class_prior", None) if smoothing else None  # (None in a loss pickled before it)
+        self.label_smoothing = smoothing if prior is None else 0.0
         if input.ndim == 3:  # (n, members, classes): each member of an ensemble has its own loss
-            return super().forward(input.transpose(1, 2), target.unsqueeze(1).expand(-1, input.shape[1]))
-        return super().forward(input, target)
+            input, target = input.transpose(1, 2), target.unsqueeze(1).expand(-1, input.shape[1])
+        loss = super().forward(input, target)
+        if prior is None:
+            return loss
+        # the cross-entropy against the prior: -sum_k prior_k log p_k, per sample (and member)
+        # in float32, as torch's own smoothing is under autocast (which would run a product such as tensordot in
+        # half precision, where the gradients of a scaled loss become NaN); classes on dimension 1
+        shares = prior.float().reshape(1, -1, *([1] * (input.ndim - 2)))
+        spread = -(torch.log_softmax(input.float(), dim=1) * shares).sum(dim=1)
+        spread = spread.mean() if self.reduction == "mean" else spread.sum() if self.reduction == "sum" else spread
+        return (1.0 - smoothing) * loss + smoothing * spread
 
 
 def _check_outputs(outputs, targets, regressor):

@@ -188,8 +188,8 @@ class ConvImageClassifier(ImageInputMixin, NeuralClassifierMixin, ClassifierMixi
         Compile the network with ``torch.compile`` (first epoch slower, later ones
         faster where the compiler helps).
     label_smoothing : float, default=0.1
-        Training targets of ``1 - label_smoothing`` for the true class, the rest spread
-        evenly; validation losses and predictions are unaffected.
+        Training targets of ``1 - label_smoothing`` for the true class, the rest spread over the classes by their
+        shares of the training samples (``class_prior_``; evenly when balanced); validation losses are unsmoothed.
     kernel_initializer, optimizer, learning_rate_init, learning_rate, momentum, nesterov, \
 alpha, l1, batch_size, max_iter, shuffle, early_stopping, validation_fraction, \
 n_iter_no_change, tol, class_weight, warm_start, random_state, device, precision, \
@@ -204,7 +204,7 @@ verbose, callbacks, criterion
 
     Attributes
     ----------
-    classes_ : ndarray
+    classes_, class_prior_ : ndarray, the labels; their shares of the training samples (weights included)
     image_shape_ : (channels, height, width)
         The shape of the images the network takes.
     pixel_max_ : float

@@ -423,9 +423,9 @@ class DenseClassifier(NeuralClassifierMixin, ClassifierMixin, _DenseMixin, BaseN
 'balanced' or None, default=None
         Weights of the classes in the loss, multiplied with ``sample_weight``.
     label_smoothing : float, default=0.1
-        Training targets of ``1 - label_smoothing`` for the true class, the rest spread
-        evenly; validation losses and predictions are unaffected.
-    """ + _COMMON_ATTRS + """    classes_ : ndarray of shape (n_classes,)
+        Training targets of ``1 - label_smoothing`` for the true class, the rest spread over the classes by their
+        shares of the training samples (``class_prior_``; evenly when balanced); validation losses are unsmoothed.
+    """ + _COMMON_ATTRS + """    classes_, class_prior_ : ndarray (n_classes,), the labels and their training shares
 
     See Also
     --------

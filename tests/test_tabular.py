@@ -384,6 +384,57 @@ def test_label_smoothing_trains_on_softened_targets_but_validates_on_the_plain_l
     torch.testing.assert_close(loss.eval()(logits, target), plain)
 
 
+def test_label_smoothing_spreads_by_the_classes_shares_and_evenly_for_balanced_classes():
+    logits, target = torch.randn(6, 3, generator=torch.Generator().manual_seed(0)), torch.tensor([0, 1, 2, 0, 1, 2])
+    torch.testing.assert_close(SmoothedCrossEntropyLoss(0.1, [1 / 3] * 3)(logits, target),
+                               SmoothedCrossEntropyLoss(0.1)(logits, target))  # even shares: torch's smoothing
+    prior = torch.tensor([0.9, 0.06, 0.04])
+    expected = (0.9 * torch.nn.functional.cross_entropy(logits, target, reduction="none")
+                - 0.1 * (prior * torch.log_softmax(logits, dim=1)).sum(dim=1))
+    torch.testing.assert_close(SmoothedCrossEntropyLoss(0.1, prior)(logits, target), expected)
+    members = logits.reshape(3, 2, 3)  # (n, members, classes): one loss per member
+    each = SmoothedCrossEntropyLoss(0.1, prior)(members.reshape(6, 3), target[:3].repeat_interleave(2))
+    torch.testing.assert_close(SmoothedCrossEntropyLoss(0.1, prior)(members, target[:3]), each.reshape(3, 2))
+    X, y = _table()
+    weights = np.where(y == y[0], 3.0, 1.0)
+    clf = DenseClassifier(**dict(SMALL, max_iter=1)).fit(X, y, sample_weight=weights)
+    shares = np.bincount(np.searchsorted(clf.classes_, y), weights=weights) / weights.sum()
+    np.testing.assert_allclose(clf.class_prior_, shares)  # the weighted shares, the loss's
+    np.testing.assert_allclose(clf.net_.criterion_.class_prior.numpy(), shares, rtol=1e-6)
+    balanced = DenseClassifier(**dict(SMALL, max_iter=1), class_weight="balanced").fit(X, y)
+    assert balanced.net_.criterion_.class_prior is None  # even shares: torch's own smoothing, exactly
+
+
+def test_partial_fit_smooths_by_the_shares_of_every_call_so_far():
+    X, y = _table()
+    classes = np.unique(y)
+    clf = DenseClassifier(**dict(SMALL, max_iter=1)).partial_fit(X[y == classes[0]][:20], y[y == classes[0]][:20],
+                                                                 classes=classes)
+    np.testing.assert_array_equal(clf.class_prior_, np.eye(len(classes))[0])  # a first chunk of one class
+    clf.partial_fit(X, y)
+    totals = np.bincount(np.searchsorted(classes, y), minlength=len(classes)) + 20 * np.eye(len(classes))[0]
+    np.testing.assert_allclose(clf.class_prior_, totals / totals.sum())
+    for loss in (clf.net_.criterion_, clf.net_._per_sample_criterion, clf.net_._mean_criterion):
+        np.testing.assert_allclose(loss.class_prior.numpy(), totals / totals.sum(), rtol=1e-6)
+    old = SmoothedCrossEntropyLoss(0.1)
+    del old._buffers["class_prior"]  # a loss pickled before the shares: torch's smoothing, as it had
+    torch.testing.assert_close(old(torch.ones(2, 3), torch.tensor([0, 1])),
+                               SmoothedCrossEntropyLoss(0.1)(torch.ones(2, 3), torch.tensor([0, 1])))
+
+
+def test_a_rare_separable_class_is_found_with_label_smoothing():
+    # spread evenly, label smoothing trained the rare class's probability to 0.05 on every other row: the plain
+    # validation loss then preferred the first epochs' network, which predicted no row of the rare class
+    rng = np.random.RandomState(0)
+    y = np.zeros(800, dtype=int)
+    y[rng.choice(800, 6, replace=False)] = 1
+    X = rng.randn(800, 3)
+    X[y == 1, :2] += 4.0
+    clf = DenseClassifier(random_state=0, max_iter=16, hidden_layer_sizes=(32, 32)).fit(X, y)
+    assert clf.label_smoothing == 0.1 and (clf.predict(X[y == 1]) == 1).mean() >= 0.5
+    assert clf.predict_proba(X[y == 0])[:, 1].mean() < 0.01
+
+
 def test_an_ensemble_of_independent_members_averages_their_probabilities():
     X, y = _table()
     clf = DenseClassifier(**dict(SMALL, max_iter=5, n_ensemble=3)).fit(X, y)
