@@ -32,11 +32,13 @@ from joblib import Parallel, cpu_count, delayed, effective_n_jobs
 from sklearn.utils import _safe_indexing
 
 from . import _stats
+from ._alignment import check_same_row_order
+from ._compare_checks import check_target_not_a_feature, duplicated_rows_note, row_identifier_notes
 from ._compare_defaults import DEFAULT_REPEATS, SMALL_DATA, default_repeats
 from ._compare_fit import _duration, _fit_one, _packages, _Progress
 from ._compare_lineup import (MODEL_ALIASES, LabelEncodedClassifier, _check_features, _check_target, _is_missing,
                               _select_models, _task_with_reason, default_models, detect_task)
-from ._compare_metrics import METRICS, AllClassesScorer, _metrics
+from ._compare_metrics import METRICS, AllClassesScorer, PresentClassesScorer, _metrics, undefined_splits
 from ._compare_splits import holds_row_numbers
 from ._compare_splits import splits as _splits
 from ._labels import check_label_spellings, check_real_target, numpy_labels
@@ -128,6 +130,7 @@ def prepare(X, y, models="default", cv=5, repeats=None, scoring=None, sort=None,
     _check_params(repeats, test, alpha, rope, n_jobs, threads, time_budget)
     _check_random_state(random_state)
     cv = 5 if cv is None else cv  # scikit-learn's meaning, 5 folds, drawn as compare draws them (shuffled, repeated)
+    row_order_note = check_same_row_order(X, y)  # (before the labels are dropped)
     if isinstance(X, pd.DataFrame):
         X = X.reset_index(drop=True)
     elif isinstance(X, pd.Series):
@@ -164,6 +167,7 @@ def prepare(X, y, models="default", cv=5, repeats=None, scoring=None, sort=None,
     else:
         raise ValueError(f"task must be 'auto', 'classification' or 'regression', got {task!r}.")
     y = _check_target(y, task)
+    target_copy_notes = check_target_not_a_feature(X, y)
     if task == "classification":
         check_label_spellings(pd.unique(y))
     n_classes = len(np.unique(y)) if task == "classification" else 0
@@ -191,10 +195,11 @@ def prepare(X, y, models="default", cv=5, repeats=None, scoring=None, sort=None,
     estimators, roles = _select_models(models, X, task, random_state, n_threads, baseline)
     n_workers = max(1, min(n_workers, len(estimators) * len(splits)))
     scorers = {m.name: m.scorer for m in metrics}
-    notes, class_counts = [], {}
+    notes, class_counts, undefined = [row_order_note] if row_order_note else [], {}, {}
     if task == "classification":
         labels, counts = np.unique(y, return_counts=True)
-        scorers = {name: AllClassesScorer(s, labels) if AllClassesScorer.applies(s) else s
+        scorers = {name: AllClassesScorer(s, labels) if AllClassesScorer.applies(s)
+                   else PresentClassesScorer(s) if PresentClassesScorer.applies(s) else s
                    for name, s in scorers.items()}
         class_counts = {(v.item() if hasattr(v, "item") else v): int(c) for v, c in zip(labels, counts)}
         single = labels[counts == 1]
@@ -207,8 +212,12 @@ def prepare(X, y, models="default", cv=5, repeats=None, scoring=None, sort=None,
                              "1 row: the fold that tests it would train every model on a single class; add rows of "
                              "it, or leave that row out.")
         if counts.min() < k:
+            fewer = f" (with at most {counts.min()} folds each holds every class)" if counts.min() > 1 else ""
             notes.append(f"the smallest class has {counts.min()} rows, fewer than the {k} folds: some test folds "
-                         "lack it")
+                         f"lack it{fewer}")
+        chosen = sort is not None or scoring is not None  # a default sort metric undefined almost everywhere: accuracy
+        metrics, undefined, undefined_notes = undefined_splits(metrics, y, splits, chosen)
+        notes += undefined_notes
         cased = {}
         for label in labels.tolist():
             if isinstance(label, str):
@@ -218,11 +227,12 @@ def prepare(X, y, models="default", cv=5, repeats=None, scoring=None, sort=None,
             notes.append(f"classes that differ only by case: {', '.join(' and '.join(map(repr, s)) for s in same[:3])}"
                          f"{' ...' if len(same) > 3 else ''}; if each pair is one class, write it one way in the data")
 
+    notes += target_copy_notes + [n for n in [duplicated_rows_note(X, y)] if n] + row_identifier_notes(X)
     return Plan(X=X, y=y, task=task, task_reason=task_reason, n_dropped=n_dropped, n_classes=n_classes,
                 class_counts=class_counts, metrics=metrics, splits=splits, n_repeats=n_repeats, k=k,
                 repeats_asked=repeats_asked, n_workers=n_workers, n_threads=n_threads,
                 threads_reason=threads_reason, estimators=estimators,
-                roles=roles, scorers=scorers, notes=notes, test=test, alpha=alpha, rope=rope,
+                roles=roles, scorers=scorers, notes=notes, undefined=undefined, test=test, alpha=alpha, rope=rope,
                 time_budget=time_budget, random_state=random_state)
 
 
@@ -236,6 +246,10 @@ def execute(plan, verbose=True, return_fitted=False, label="compare"):
     packages = _packages(estimators.values()) if n_workers > 1 else ()
     progress = _Progress(len(estimators) * len(splits), n_workers, verbose, label)
     names = list(estimators)
+    undefined_at = {}  # split -> the metrics not defined on it
+    for metric, lacking in plan.get("undefined", {}).items():
+        for s in lacking:
+            undefined_at.setdefault(s, []).append(metric)
 
     def jobs_for(split_ids, model_names):
         return [(m, s) for s in split_ids for m in model_names]
@@ -244,7 +258,8 @@ def execute(plan, verbose=True, return_fitted=False, label="compare"):
         pending = Counter(m for m, _ in jobs)
         keep_split = {s for s, (r, _, _, _) in enumerate(splits) if r == 0}
         tasks = (delayed(_fit_one)(m, estimators[m], X, y, s, splits[s][2], splits[s][3], scorers, n_threads,
-                                   return_fitted and s in keep_split, packages) for m, s in jobs)
+                                   return_fitted and s in keep_split, packages, undefined_at.get(s, ()))
+                 for m, s in jobs)
         for record in parallel(tasks):
             pending[record["model"]] -= 1
             records.append(record)
@@ -397,6 +412,14 @@ def _tabulate(records, names, roles, splits, metrics, test, alpha, rope):
         """The sort metric on each split, greater is better (the scorer's own sign), indexed by split."""
         return pd.Series({r["split"]: r["scores"][sort.name] for r in records if r["model"] == name}, dtype=float)
 
+    # splits some model was scored on, by the sort metric: a model without a score there failed there, whether its
+    # fit raised or its predictions could not be scored (NaN predictions), unless it lacks the metric's method
+    scored = {r["split"] for r in records if not np.isnan(r["scores"][sort.name])}
+
+    def failed_on(r):
+        return r["error"] is not None or (r["split"] in scored and np.isnan(r["scores"][sort.name])
+                                          and sort.name not in r.get("not_computed", ()))
+
     rows = []
     for name in names:
         mine = sorted((r for r in records if r["model"] == name), key=lambda r: r["split"])
@@ -411,7 +434,7 @@ def _tabulate(records, names, roles, splits, metrics, test, alpha, rope):
         row["threads"] = int(mine[0]["threads"]) if mine else 0
         busy = [r["cpu_time"] / r["wall_time"] for r in mine if r["wall_time"] > 0]
         row["cpu_use"] = float(np.mean(busy)) if busy else np.nan
-        row["failed_fits"] = int(sum(r["error"] is not None for r in mine))
+        row["failed_fits"] = int(sum(failed_on(r) for r in mine))
         rows.append(row)
     table = pd.DataFrame(rows).set_index("model")
 
@@ -423,7 +446,7 @@ def _tabulate(records, names, roles, splits, metrics, test, alpha, rope):
     complete = {n: oriented(n) for n in names}
     candidates = [n for n in names if complete[n].notna().sum() >= 2]
     # a model without a failed fit is preferred: a mean over the folds a model survived is not the others' mean
-    failed = {n: any(r["error"] is not None for r in records if r["model"] == n) for n in names}
+    failed = {n: bool(table.loc[n, "failed_fits"]) for n in names}
     whole = [n for n in candidates if not failed[n]]
     best = max(whole or candidates, key=lambda n: (goodness[n], roles.get(n) != "dummy")) if candidates else None
     diff, p_raw, p_better, p_rope, p_worse = ({n: np.nan for n in names} for _ in range(5))

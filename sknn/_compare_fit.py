@@ -72,8 +72,12 @@ def _packages(estimators):
     return sorted(out)
 
 
-def _fit_one(name, estimator, X, y, split, train, test, scorers, threads, keep, packages=()):
+def _fit_one(name, estimator, X, y, split, train, test, scorers, threads, keep, packages=(), undefined=()):
     """Fit and score ``estimator`` on one split with scikit-learn's cross_validate, in at most ``threads`` threads.
+
+    The metrics named in ``undefined`` have no value on this split (its test rows lack a class they
+    need): they are not computed, NaN for every model, with one note in the table rather than a
+    warning per fit. ``record['not_computed']`` names them and the metrics the model has no method for.
 
     ``packages`` are imported first: a loky worker measures its "reference" memory after
     its first task and restarts itself when it has grown by 300 MB since, which importing
@@ -89,7 +93,7 @@ def _fit_one(name, estimator, X, y, split, train, test, scorers, threads, keep, 
 
     record = {"model": name, "split": split, "error": None, "estimator": None, "y_pred": None}
     wanted = scorers
-    scorers, missing = _usable_scorers(estimator, wanted)
+    scorers, missing = _usable_scorers(estimator, {k: v for k, v in wanted.items() if k not in undefined})
     with warnings.catch_warnings(record=True) as caught, threadpool_limits(limits=threads):
         warnings.simplefilter("always")
         wall, cpu = time.perf_counter(), time.process_time()
@@ -115,7 +119,8 @@ def _fit_one(name, estimator, X, y, split, train, test, scorers, threads, keep, 
     else:
         scores.update({k: float(out[f"test_{k}"][0]) for k in scorers})
         record.update(fit_time=float(out["fit_time"][0]), score_time=float(out["score_time"][0]))
-    record.update(scores=scores, threads=threads, cpu_time=cpu, wall_time=wall, pid=os.getpid(),
+    record.update(scores=scores, not_computed=set(missing) | set(undefined), threads=threads, cpu_time=cpu,
+                  wall_time=wall, pid=os.getpid(),
                   warnings=[_short_warning(w) for w in caught if not issubclass(w.category, DeprecationWarning)]
                   + list(missing.values()))
     return record

@@ -166,8 +166,9 @@ def _check_target(y, task):
         spread = float(values[-1] - values[0])
         if spread < _SMALLEST_SPREAD:
             exponent = int(np.floor(np.log10(spread)))
-            raise ValueError(f"y spans only {spread:.3g}: squared errors that small underflow float64 to zero, so every "
-                             f"model would score a perfect r2; rescale the target (e.g. multiply it by 1e{-exponent}).")
+            raise ValueError(f"y spans only {spread:.3g}: squared errors that small underflow float64 to zero, so "
+                             f"every model would score a perfect r2; rescale the target (e.g. multiply it by "
+                             f"1e{-exponent}).")
         return y
     if y.dtype.kind == "f" and not np.array_equal(y, np.round(y)):
         n = len(np.unique(y))

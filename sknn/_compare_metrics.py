@@ -11,7 +11,8 @@ from collections import namedtuple
 import numpy as np
 from sklearn.metrics import d2_log_loss_score, get_scorer_names, log_loss
 
-__all__ = ["DEFAULT_SCORING", "METRICS", "AllClassesScorer", "Metric"]
+__all__ = ["DEFAULT_SCORING", "METRICS", "AllClassesScorer", "Metric", "PresentClassesScorer", "fold_requirement",
+           "undefined_splits"]
 
 Metric = namedtuple("Metric", "name scorer sign bounded")
 Metric.__doc__ = """A column of the table: ``name`` shown, scikit-learn ``scorer`` used,
@@ -141,3 +142,133 @@ class AllClassesScorer:
 
     def __repr__(self):
         return f"AllClassesScorer({self.scorer!r})"
+
+
+# --------------------------------------------------------------------------- splits a metric is not defined on
+
+_PER_CLASS_SCORES = ("f1_score", "precision_score", "recall_score", "fbeta_score", "jaccard_score")
+
+
+def _score_function(scorer):
+    """The scikit-learn scorer ``scorer`` names (or is), its metric function's name and its options."""
+    from sklearn.metrics import get_scorer
+
+    scorer = get_scorer(scorer)
+    return scorer, getattr(getattr(scorer, "_score_func", None), "__name__", ""), getattr(scorer, "_kwargs", {})
+
+
+def _averages_present_classes(scorer):
+    """Whether ``scorer`` averages a per-class rate with equal weights: balanced accuracy, a macro average."""
+    _, function, options = _score_function(scorer)
+    return function == "balanced_accuracy_score" or (function in _PER_CLASS_SCORES
+                                                      and options.get("average") == "macro")
+
+
+def fold_requirement(scorer, classes):
+    """What a test fold must hold for ``scorer`` (a name) to be defined on it: (fewest classes, classes needed).
+
+    An average over the classes (balanced accuracy, a macro average) needs 2 classes in the test
+    rows, and is taken over those (:class:`PresentClassesScorer`): on a fold of one class, the
+    majority rule would score 1.0. A score of the positive class (F1, precision, recall, average
+    precision) needs that class; ROC AUC needs every class. ``(0, ())``: defined on any fold.
+    """
+    _, function, options = _score_function(scorer)
+    labels = np.asarray(classes).tolist()
+    positive = options.get("pos_label", 1)
+    positive = (positive,) if positive in labels else ()  # another positive label fails on every split (said so)
+    if _averages_present_classes(scorer):
+        return 2, ()
+    if function == "roc_auc_score":
+        return 0, tuple(labels)
+    if function in _PER_CLASS_SCORES and options.get("average", "binary") == "binary":
+        return 0, positive
+    if function == "average_precision_score":
+        return 0, positive if len(labels) == 2 else tuple(labels)
+    return 0, ()
+
+
+class PresentClassesScorer:
+    """Balanced accuracy or a macro average over the classes of the test rows (``labels=``), picklable.
+
+    scikit-learn's macro averages also count a class the model predicts but the test rows lack
+    (F1 0 for it: one such prediction costs a fifth of the score with 5 classes), and balanced
+    accuracy warns about it. Here a model is charged for such a prediction through the classes
+    that are there (the row it got wrong), as on every other fold.
+    """
+
+    _response_method = "predict"
+
+    def __init__(self, scorer):
+        self.scorer = scorer
+
+    applies = staticmethod(_averages_present_classes)
+
+    def __call__(self, estimator, X, y, **kwargs):
+        from sklearn.metrics import recall_score
+
+        scorer, function, options = _score_function(self.scorer)
+        present, predicted = np.unique(y), estimator.predict(X)
+        if function != "balanced_accuracy_score":
+            return scorer._sign * scorer._score_func(y, predicted, labels=present, **{**options, **kwargs})
+        options = dict(options)
+        adjusted = options.pop("adjusted", False)
+        score = recall_score(y, predicted, labels=present, average="macro", **{**options, **kwargs})
+        chance = 1 / len(present)
+        return scorer._sign * ((score - chance) / (1 - chance) if adjusted else score)
+
+    def __repr__(self):
+        return f"PresentClassesScorer({self.scorer!r})"
+
+
+def _listed(names):
+    """'a', 'a and b', 'a, b and c'."""
+    names = list(names)
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def _defined_on(minimum, needed, test_labels):
+    present = np.unique(test_labels)
+    return len(present) >= minimum and not len(np.setdiff1d(needed, present))
+
+
+def undefined_splits(metrics, y, splits, sort_chosen=True):
+    """The splits each metric is not defined on (see :func:`fold_requirement`), with notes.
+
+    Returns ``(metrics, {metric name: [split numbers]}, notes)``. When the sort metric is
+    defined on fewer than 2 splits, no model can be ranked by it: refused when the caller chose
+    it, else the table is sorted by accuracy instead (``metrics`` reordered), with a note.
+    """
+    classes = np.unique(y)
+    out = {}
+    for m in metrics:
+        minimum, needed = fold_requirement(m.scorer, classes)
+        if minimum or needed:
+            lacking = [s for s, (_, _, _, test) in enumerate(splits) if not _defined_on(minimum, needed, y[test])]
+            if lacking:
+                out[m.name] = lacking
+    notes, sort = [], metrics[0].name
+    if sort in out and len(splits) - len(out[sort]) < 2:
+        n_defined = len(splits) - len(out[sort])
+        minimum, needed = fold_requirement(metrics[0].scorer, classes)
+        holds = ("2 classes or more" if minimum else "the positive class" if len(needed) == 1 else "every class")
+        if sort_chosen or not any(m.name == "accuracy" for m in metrics):
+            raise ValueError(f"{sort} is defined only on a test fold that holds {holds}, and {n_defined} of the "
+                             f"{len(splits)} splits do: no model could be compared on it; sort by a metric defined "
+                             "on any fold (sort='accuracy' or 'log_loss'), or use splits whose test folds hold "
+                             f"{holds} (an int cv draws stratified folds).")
+        metrics = sorted(metrics, key=lambda m: m.name != "accuracy")  # (stable: the others keep their order)
+        notes.append(f"the table is sorted by accuracy, not {sort}: {sort} is defined only on a test fold that "
+                     f"holds {holds}, and {n_defined} of the {len(splits)} splits do")
+    if out:
+        counts = sorted({len(v) for v in out.values()})
+        many = f"{counts[0]}" if len(counts) == 1 else f"{counts[0]} to {counts[-1]}"
+        one = len(out) == 1
+        notes.append(f"{_listed(out)} {'is' if one else 'are'} not defined on some test folds (an average over the "
+                     "classes needs 2 of them, a score of the positive class that class, ROC AUC every class), and "
+                     f"{many} of the {len(splits)} splits lack what {'it needs' if one else 'they need'}: those "
+                     f"splits are left out of {'it' if one else 'them'} for every model (NaN), "
+                     f"{'its' if one else 'their'} means and tests are over the other splits")
+        nowhere = [name for name, lacking in out.items() if len(lacking) == len(splits)]
+        if nowhere:
+            notes[-1] += f" ({_listed(nowhere)}: none, so NaN throughout)"
+    return metrics, out, notes

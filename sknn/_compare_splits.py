@@ -1,4 +1,4 @@
-"""The splits of ``sknn compare``: k-fold repeated with seeds, or the user's splitter or splits, checked.
+"""The splits of ``sknn compare``: k-fold repeated (:func:`repeat_seed`), or the user's splitter or splits, checked.
 
 Each split is (repeat, fold, training rows, test rows). The user's splits are refused when
 they would not be evidence: a row in both parts, a row twice in a part, the same split twice,
@@ -11,13 +11,26 @@ from numbers import Integral
 import numpy as np
 from sklearn.model_selection import KFold, StratifiedKFold, check_cv
 
-__all__ = ["holds_row_numbers", "splits"]
+__all__ = ["holds_row_numbers", "repeat_seed", "splits"]
 
 _MAX_SPLITS = 100_000  # repeats x folds: far beyond any comparison's need, far below a memory problem
 
 
+def repeat_seed(random_state, repeat):
+    """The seed of repeat ``repeat``'s shuffle: ``random_state`` for the first, then one drawn from numpy's
+    ``SeedSequence([random_state, repeat])``.
+
+    Not ``random_state + repeat``: with it, random_state=0 and 1 would share all their repeats but
+    one, and a second run "with another seed" would give mostly the same splits. The first repeat
+    keeps ``StratifiedKFold(k, shuffle=True, random_state=random_state)``'s folds, as before.
+    """
+    if repeat == 0:
+        return int(random_state)
+    return int(np.random.SeedSequence([int(random_state), int(repeat)]).generate_state(1)[0])
+
+
 def splits(X, y, cv, repeats, task, random_state):
-    """[(repeat, fold, train, test)]: k-fold repeated with seeds random_state, random_state + 1, ..."""
+    """[(repeat, fold, train, test)]: k-fold repeated, each repeat shuffled with :func:`repeat_seed`."""
     if isinstance(cv, Integral) and not isinstance(cv, bool):
         if cv < 2:
             raise ValueError(f"cv must be at least 2 folds, got {cv}.")
@@ -37,11 +50,8 @@ def splits(X, y, cv, repeats, task, random_state):
             raise ValueError(f"repeats={repeats} is too many: with {cv} folds each, {repeats * int(cv):,} fits of "
                              f"every model (at most {_MAX_SPLITS:,} splits); pass fewer repeats (by default compare "
                              "chooses them for the data's size).")
-        if isinstance(random_state, Integral) and int(random_state) + repeats > 2**32:
-            raise ValueError(f"random_state={random_state} is too large for {repeats} repeats: repeat r splits with "
-                             f"the seed random_state + r, and seeds end at 2**32 - 1; pass at most {2**32 - repeats}.")
         if random_state is None or isinstance(random_state, Integral):
-            seeds = [None if random_state is None else int(random_state) + r for r in range(repeats)]
+            seeds = [None if random_state is None else repeat_seed(random_state, r) for r in range(repeats)]
         else:
             seeds = [random_state] * repeats  # a RandomState instance: successive draws
         out = []

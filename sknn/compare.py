@@ -33,7 +33,19 @@ def compare(X, y, models="default", cv=5, repeats=None, scoring=None, sort=None,
         A DataFrame's columns reach every model as sknn's networks read them: booleans and
         nullable numbers as numbers, text and mixed labels as categories; columns no model
         can read (dates, lists, numbers with placeholder cells such as '?') are refused
-        before any fit. A sparse matrix is made dense.
+        before any fit, and so is a column equal to ``y`` (the target left among the
+        features; a column of 2 values on fewer than 50 rows, which can agree with a binary
+        target by chance, gets a note instead). A sparse matrix is made dense.
+        ``table.attrs['notes']`` warns of rows repeated exactly (features and target: copies
+        straddle the folds, which favours the models that memorise) when they are 5% of the
+        rows or more and some numeric column is mostly distinct (repeats unlikely by chance),
+        and of a row identifier: a column named like one ('id', 'index', 'customer_id',
+        'Unnamed: 0', ...) with a different whole number or text in every row, or the row
+        numbers 0..n-1 (or 1..n) out of order beside other columns.
+        When X and y are both pandas objects whose indexes hold the same labels in another
+        order, rows are paired by position: refused when neither index is the default
+        0..n-1, else a note; by labels, ``y = y.loc[X.index]``, by position,
+        ``y = y.reset_index(drop=True)``.
     y : array-like of shape (n_samples,)
         Rows whose target is missing (NaN, None) are left out and counted
         (``table.attrs['n_dropped']``).
@@ -45,10 +57,19 @@ def compare(X, y, models="default", cv=5, repeats=None, scoring=None, sort=None,
         or name; a dict brings your own estimators or pipelines.
     cv : int, cross-validation splitter or None, default=5
         An int means ``StratifiedKFold`` (classification) or ``KFold`` (regression),
-        shuffled; repeat ``r`` is shuffled with ``random_state + r`` (None: 5). A splitter (e.g.
+        shuffled (None: 5): the first repeat with ``random_state``, repeat ``r >= 1`` with a
+        seed drawn from numpy's ``SeedSequence([random_state, r])``, so that two values of
+        ``random_state`` give unrelated splits. A splitter (e.g.
         ``RepeatedStratifiedKFold``) is used as is, and so is a list of (train, test) index
         pairs: for groups, ``list(GroupKFold(5).split(X, y, groups))``. Every model sees the
-        same splits.
+        same splits. Balanced accuracy and the macro averages (F1, precision, recall,
+        Jaccard) are computed over the classes a test fold holds, and are not defined on a
+        fold of one class; a score of the positive class (F1, precision, recall, average
+        precision) is not defined on a fold without it, ROC AUC on a fold lacking a class.
+        Such a metric is NaN there for every model, with a note, and its means and tests
+        are over the other splits. When the sort metric is defined on fewer than 2 splits,
+        the table is sorted by accuracy instead, with a note (refused before any fit when
+        ``sort`` or ``scoring`` chose it).
     repeats : int, default=None
         How many times the k-fold split is drawn (an int ``cv`` only). None is 3 below
         1,000 rows, where the scores of one k-fold are noisy and fits are quick, and 1
@@ -114,7 +135,7 @@ def compare(X, y, models="default", cv=5, repeats=None, scoring=None, sort=None,
         Add a ``DummyClassifier(strategy='prior')`` / ``DummyRegressor()`` row, so that
         the table shows at once whether any model beats the trivial rule.
     random_state : int, default=0
-        Seeds the folds and the default models.
+        Seeds the folds (see ``cv``) and the default models.
     verbose : bool, default=True
         A progress bar over the fits with the time left (on stderr).
     return_fitted : bool, default=False
@@ -139,7 +160,9 @@ def compare(X, y, models="default", cv=5, repeats=None, scoring=None, sort=None,
         * ``fit_time``, ``predict_time``: mean seconds per split (predict and score);
         * ``threads``: the thread limit of each fit; ``cpu_use``: CPU seconds per second
           of fitting and scoring (about the number of cores the model kept busy);
-        * ``failed_fits`` and ``rank`` (1 = best on the sort metric). A model with a failed
+        * ``failed_fits`` and ``rank`` (1 = best on the sort metric). ``failed_fits`` counts
+          the splits where the model's fit raised, or where its sort metric could not be
+          scored (NaN predictions, say) while another model's was. A model with a failed
           fit is scored on the splits it survived: it is never the best while another model
           was scored on every split, and it ranks after those.
 

@@ -132,9 +132,19 @@ def notes(table, width=160):
             line = f"{model}: {count}/{n_splits} fits warned: {message}"
             out.append(line if len(line) <= width else line[:width - 3] + "...")
     scores = a.get("scores")
+    if scores is not None and len(scores) and "failed_fits" in table:
+        raised = scores[scores["metric"] == "fit_time"].groupby("model")["score"].apply(lambda s: int(s.isna().sum()))
+        for model, count in table["failed_fits"].items():
+            unscored = int(count) - int(raised.get(model, 0))
+            if unscored > 0:  # fitted, but its predictions could not be scored (NaN predictions, say)
+                out.append(f"{model}: {a.get('sort')} could not be scored on {unscored} of {n_splits} splits where "
+                           "other models were (see its warnings): they count as failed fits, so it cannot be the best")
     for metric in a.get("scoring", []) if scores is not None and len(scores) else []:
-        scored = scores[scores["metric"] == metric].groupby("model", sort=False)["score"]
-        partial = [(m, int(s.notna().sum()), len(s)) for m, s in scored if 0 < s.notna().sum() < len(s)]
+        rows = scores[scores["metric"] == metric]
+        # splits no model has a score on (a metric undefined there) are said once, in attrs['notes']
+        n_defined = int(rows.groupby("split")["score"].apply(lambda s: s.notna().any()).sum())
+        scored = rows.groupby("model", sort=False)["score"]
+        partial = [(m, int(s.notna().sum()), n_defined) for m, s in scored if 0 < s.notna().sum() < n_defined]
         if partial:  # a mean over the splits a metric could be computed on is not the others' mean
             shown = ", ".join(f"{m} {k} of {n}" for m, k, n in partial[:4]) + (" ..." if len(partial) > 4 else "")
             out.append(f"{metric}: means over the splits it could be scored on ({shown})")

@@ -205,7 +205,7 @@ def test_whole_number_targets_missing_targets_and_the_header(tmp_path, capsys):
 def test_placeholder_cells_are_named_and_na_values_reads_them_as_missing(tmp_path, capsys):
     rng = np.random.default_rng(0)
     x = rng.normal(size=60)
-    frame = pd.DataFrame({"x": x.round(3).astype(str), "flag": x > 0, "y": (x > 0).astype(int),
+    frame = pd.DataFrame({"x": x.round(3).astype(str), "flag": x > 0.2, "y": (x > 0).astype(int),
                           "price": (100 * x).round(2).astype(str)})
     frame.loc[[3, 7], "x"] = "?"
     frame.loc[[5], "price"] = "-"
@@ -476,7 +476,8 @@ def test_a_repeated_header_an_infinite_feature_and_a_seed_past_the_end_stop_befo
     common = ["--models", "linear", "--cv", "2", "--repeats", "2", "--n-jobs", "1", "--quiet"]
     for argv, said in [(["--csv", str(tmp_path / "twice.csv"), "--target", "price"], "several columns named 'price'"),
                        (["--csv", str(tmp_path / "inf.csv"), "--target", "t"], "Column 'a' of X contains infinity"),
-                       (["--data", "iris", "--random-state", str(2**32 - 1)], "pass at most 4294967294")]:
+                       (["--data", "iris", "--random-state", str(2**32)],
+                        "random_state must be an int from 0 to 2**32 - 1")]:
         code, out, err = _run(["compare", *argv, *common], capsys)
         assert code == 2 and said in err and "Traceback" not in err, err
 
@@ -488,3 +489,17 @@ def test_a_semicolon_file_with_old_mac_line_endings_is_read(tmp_path):
     (tmp_path / "mac.csv").write_text("a;b;note;y\r" + rows, newline="")
     X, y, n_rows, *_ = _load("csv", str(tmp_path / "mac.csv"), "y")
     assert n_rows == 30 and list(X.columns) == ["a", "b", "note"]
+
+
+def test_a_named_row_identifier_and_a_copy_of_the_target_are_said_before_the_verdict(tmp_path, capsys):
+    rng = np.random.default_rng(0)
+    churned = np.sort(rng.integers(0, 2, 60))  # the file is sorted by the target
+    frame = pd.DataFrame({"id": np.arange(60), "noise": rng.normal(size=60), "churned": churned})
+    frame.to_csv(tmp_path / "sorted.csv", index=False)
+    common = ["--models", "linear", "--cv", "2", "--repeats", "1", "--n-jobs", "1", "--quiet"]
+    code, out, err = _run(["compare", "--csv", str(tmp_path / "sorted.csv"), "--target", "churned", *common], capsys)
+    assert code == 0, err
+    assert "X's column 'id' holds a different whole number in every row: if it is a row identifier" in out, out
+    frame.assign(label=churned).to_csv(tmp_path / "copy.csv", index=False)
+    code, out, err = _run(["compare", "--csv", str(tmp_path / "copy.csv"), "--target", "churned", *common], capsys)
+    assert code == 2 and "X's column 'label' equals the target y in every row" in err and "Traceback" not in err, err

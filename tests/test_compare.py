@@ -347,7 +347,7 @@ def test_every_model_reads_the_columns_the_network_reads():
     rng = np.random.RandomState(0)
     x = rng.normal(size=40)
     y = (x > 0).astype(int)
-    X = pd.DataFrame({"x": x, "flag": x > 0, "maybe": pd.array(list(x > 0.5), dtype="boolean"),
+    X = pd.DataFrame({"x": x, "flag": x > 0.2, "maybe": pd.array(list(x > 0.5), dtype="boolean"),
                       "count": pd.array([1, None] * 20, dtype="Int64"),
                       "text": pd.array(["a", None, "b", "c"] * 10, dtype="string"), "mixed": [1, "a"] * 20})
     table = compare(X, y, models=["linear", "forest", "boosting"], **FAST)
@@ -567,9 +567,16 @@ def test_a_metric_scored_on_some_splits_only_says_so_and_names_itself():
     y = np.r_[y.astype(str)[:148], ["rare", "rare"]]  # a class of 2 rows: 3 folds cannot all hold it
     table = compare(X, y, models=["linear"], cv=3, repeats=1, scoring=["accuracy", "roc_auc"], **FAST)
     lines = report.notes(table)
-    # ROC AUC is undefined on a test fold without a class
-    assert any(line.startswith("roc_auc: means over the splits it could be scored on (") and
-               re.search(r"LogisticRegression [12] of 3", line) for line in lines), lines
+    # ROC AUC is undefined on a test fold without a class: NaN there for every model, said once
+    assert any(line.startswith("roc_auc is not defined on some test folds") and
+               re.search(r"and [12] of the 3 splits lack what it needs", line) for line in lines), lines
+    assert not any(line.startswith("roc_auc: means over the splits") for line in lines), lines
+    scores = table.attrs["scores"].query("metric == 'roc_auc'").pivot(index="split", columns="model", values="score")
+    assert (scores.isna().all(axis=1) | scores.notna().all(axis=1)).all(), scores
+    # a model that cannot be scored where the others are is still named
+    table = compare(X, y, models={"rows": _RowRecorder(), "lr": LogisticRegression(max_iter=500)}, cv=3, repeats=1,
+                    scoring=["accuracy", "log_loss"], **FAST)
+    assert not any(line.startswith("log_loss: means") for line in report.notes(table))  # rows: none at all
 
 
 def test_log_loss_is_scored_on_splits_that_lack_a_class():
