@@ -22,6 +22,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._callbacks import BestEpochStopping, EpochProgressBar, ParameterSchedule, ResumeLRSchedulers
 from ._data import ArrayBatches
+from ._alignment import check_same_row_order
 from ._device import resolve_device, resolve_precision, seeded, torch_threads
 from ._engine import Engine
 from ._family import FamilyEstimator
@@ -330,6 +331,7 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
 
     def _fit(self, X, y, sample_weight=None, incremental=False, classes=None, validation_data=None):
         X, y, sample_weight = detached(X), detached(y), detached(sample_weight)  # tensors that require grad
+        check_same_row_order(X, y)  # pandas labels of the rows in another order, neither numbered 0..n-1: refused
         keep = (incremental or self.warm_start) and hasattr(self, "net_")
         saved = self._fitted_state()
         epochs = len(self.net_.finished_epochs()) if keep else 0

@@ -11,6 +11,7 @@ from sklearn.base import _fit_context
 from sklearn.metrics import r2_score as r2_score_of_arrays
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 
+from ._alignment import check_same_row_order
 from ._engine import accuracy_score, r2_score
 from ._labels import MISSING_TARGET, check_labels, check_numeric_target, fit_classes, label_indices, numpy_labels
 from ._module_checks import ChecksModuleOutputs, OutputContract
@@ -134,6 +135,7 @@ class NeuralClassifierMixin(ChecksModuleOutputs):
         """Mean accuracy of ``predict(X)`` against ``y``, whose labels are read as in ``fit`` (pandas nullable
         integers, and numbers or booleans in an object column, keep their type)."""
         y, sample_weight = detached(y), detached(sample_weight)  # tensors that require grad: their values
+        check_same_row_order(X, y)  # pandas labels of the rows in another order: refused, as in fit
         self._check_labels_as_given(y)  # ['1', 1] would be read as strings and matched to string classes
         y = numpy_labels(y)
         values = np.asarray(y)
@@ -287,6 +289,7 @@ class NeuralRegressorMixin(ChecksModuleOutputs):
         predictions divided by the largest magnitude of y's output: at any finite scale the same value (the
         squares of targets of 1e-200 underflowed to 0, an R² of 1.0; of 1e300 overflowed, NaN)."""
         y, sample_weight = detached(y), detached(sample_weight)  # tensors that require grad: their values
+        check_same_row_order(X, y)  # pandas labels of the rows in another order: refused, as in fit
         check_numeric_target(y, type(self).__name__)  # strings, dates, missing values named as fit names them
         truth = np.asarray(y, dtype=np.float64)
         predicted = self.predict(X)

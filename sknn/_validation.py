@@ -27,6 +27,7 @@ from sklearn.utils.validation import _check_sample_weight, _num_samples
 from sklearn.utils.validation import validate_data as _sklearn_validate_data
 from torch.overrides import TorchFunctionMode
 
+from ._alignment import check_same_row_order
 from ._column_labels import check_column_label_order
 from ._numbers import (MAX_MAGNITUDE, check_exact_in_float64, check_float32_columns, check_float64_cells,
                        check_magnitude, float32_features)
@@ -329,6 +330,7 @@ def check_validation_data(validation_data):
                          "sample_weight_val), X_val and y_val in the form fit takes X and y (y_val=None for a "
                          "language model).")
     X_val, y_val, *weights = map(detached, validation_data)  # tensors that require grad: their values
+    check_same_row_order(X_val, y_val, "X_val", "y_val")
     return X_val, y_val, (weights[0] if weights else None)
 
 

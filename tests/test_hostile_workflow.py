@@ -360,3 +360,24 @@ def test_a_continuation_failing_in_its_first_epoch_restores_what_it_changed():
 class _BatchFails(Callback):
     def on_batch_end(self, net, **kwargs):
         raise KeyError("a callback failed at the first batch")
+
+
+# -- pandas X and y whose rows are labelled in another order ------------------------------------------------------
+def test_pandas_x_and_y_labelled_in_another_order_are_refused_in_fit_and_score():
+    frame = pd.DataFrame(X, index=range(100, 160))
+    target = pd.Series(np.where(X[:, 0] > 0, "yes", "no"), index=frame.index)
+    ordered = frame.sort_values(0)  # X sorted, y not: by position every row would get another row's label
+    match = (r"X and y have the same index labels in a different order \(row 0 is labelled \d+ in X and 100 in y\).*"
+             r"y = y.loc\[X.index\].*y = y.reset_index\(drop=True\)")
+    with pytest.raises(ValueError, match=match):
+        DenseClassifier(**DENSE).fit(ordered, target)
+    clf = DenseClassifier(**DENSE).fit(frame, target)
+    with pytest.raises(ValueError, match=match):
+        clf.score(ordered, target)
+    assert clf.score(ordered, target.loc[ordered.index]) == clf.score(frame, target)  # aligned: the same rows
+    DenseClassifier(**DENSE).fit(ordered.reset_index(drop=True), target.loc[ordered.index])  # one side 0..n-1
+    with pytest.raises(ValueError, match=r"^X_val and y_val have the same index labels in a different order"):
+        DenseClassifier(**DENSE).fit(frame, target, validation_data=(ordered, target))
+    reg = DenseRegressor(**DENSE).fit(frame, pd.Series(X[:, 0], index=frame.index))
+    with pytest.raises(ValueError, match=match):
+        reg.score(ordered, pd.Series(X[:, 0], index=frame.index))
