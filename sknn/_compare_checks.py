@@ -24,7 +24,7 @@ TARGET_COPY_MIN_ROWS = 50
 IDENTIFIER_MIN_ROWS = 20
 #: A share of distinct values (among the distinct rows) from which a column makes exact repeats of
 #: a row unlikely by chance, and the fewest distinct values that count.
-DISTINCT_SHARE, DISTINCT_MIN = 0.5, 10
+DISTINCT_SHARE, DISTINCT_MIN = 0.9, 10  # (counts and rounded values tie by chance below)
 #: Column names that say "row identifier" (lower case), besides names ending in '_id', ' id' or 'Id'.
 IDENTIFIER_NAMES = {"id", "ids", "index", "idx", "row", "rowid", "row_id", "rownames", "rowname", "row_names",
                     "row_number", "row number", "rownum", "level_0", "uuid", "guid"}
@@ -208,8 +208,8 @@ def row_identifier_notes(X):
                 continue
         elif not (whole and len(columns) > 1 and _is_row_number(column)):  # unnamed: only shuffled row numbers
             continue
-        kind = "a different whole number" if whole else "a different text"
-        out.append(f"X's {shown} holds {kind} in every row: if it is a row identifier, it predicts nothing for new "
-                   "rows, yet models can read the order of the rows from it (a file sorted by the target leaks it): "
-                   f"drop it ({drop}); if it is a time index, split by time (cv=list(TimeSeriesSplit(5).split(X)))")
+        time = "; if it is a time index, split by time (cv=list(TimeSeriesSplit(5).split(X)))" if whole else ""
+        out.append(f"X's {shown} holds a distinct value in every row: if it is a row identifier, it predicts nothing "
+                   "for new rows, yet models can read the order of the rows from it (a file sorted by the target "
+                   f"leaks it): drop it ({drop}){time}")
     return out

@@ -265,10 +265,11 @@ def undefined_splits(metrics, y, splits, sort_chosen=True):
         one = len(out) == 1
         notes.append(f"{_listed(out)} {'is' if one else 'are'} not defined on some test folds (an average over the "
                      "classes needs 2 of them, a score of the positive class that class, ROC AUC every class), and "
-                     f"{many} of the {len(splits)} splits lack what {'it needs' if one else 'they need'}: those "
+                     f"{many} of the {len(splits)} splits {'lacks' if many == '1' else 'lack'} what "
+                     f"{'it needs' if one else 'they need'}: those "
                      f"splits are left out of {'it' if one else 'them'} for every model (NaN), "
                      f"{'its' if one else 'their'} means and tests are over the other splits")
         nowhere = [name for name, lacking in out.items() if len(lacking) == len(splits)]
         if nowhere:
-            notes[-1] += f" ({_listed(nowhere)}: none, so NaN throughout)"
+            notes[-1] += f" ({_listed(nowhere)}: defined on no split, so NaN throughout)"
     return metrics, out, notes

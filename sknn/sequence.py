@@ -60,9 +60,9 @@ class LSTMSequenceTagger(TaggerOutputs, SequenceModel):
         character features still see capitals).
     dropout : float, default=0.33
         Dropout on the embeddings, between recurrent layers and before the output layer.
-    word_dropout : float, default=0.05
-        Probability of replacing a training token by '<unk>', so the unknown-word
-        embedding is learned.
+    word_dropout : float, default=0.35
+        Probability of replacing a training token by '<unk>' in the trained embedding (a frozen copy of
+        pretrained vectors keeps the word's vector), so the network learns to read unseen words.
     pretrained_embeddings : dict, keyed vectors or fitted Word2VecTransformer, default=None
         Initial word vectors (of size ``embedding_dim``); their words join the
         vocabulary, so words absent from the training data still get their vector.
@@ -124,7 +124,7 @@ verbose, callbacks, criterion
 
     def __init__(self, cell="lstm", bidirectional=True, num_layers=2, hidden_size=256, embedding_dim=100,
                  char_features=True, char_dim=64, min_count=1, max_vocab=None, lowercase=True, dropout=0.33,
-                 word_dropout=0.05, pretrained_embeddings=None, freeze_embeddings="copy", clipnorm=5.0,
+                 word_dropout=0.35, pretrained_embeddings=None, freeze_embeddings="copy", clipnorm=5.0,
                  optimizer="adam", learning_rate_init=0.002, learning_rate="cosine", momentum=0.9, nesterov=True,
                  alpha=0.0, l1=0.0, batch_size="auto", max_iter=20, shuffle=True, early_stopping=False,
                  validation_fraction=0.1, n_iter_no_change=10, tol=1e-4, warm_start=False, random_state=None,

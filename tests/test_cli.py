@@ -499,7 +499,7 @@ def test_a_named_row_identifier_and_a_copy_of_the_target_are_said_before_the_ver
     common = ["--models", "linear", "--cv", "2", "--repeats", "1", "--n-jobs", "1", "--quiet"]
     code, out, err = _run(["compare", "--csv", str(tmp_path / "sorted.csv"), "--target", "churned", *common], capsys)
     assert code == 0, err
-    assert "X's column 'id' holds a different whole number in every row: if it is a row identifier" in out, out
+    assert "X's column 'id' holds a distinct value in every row: if it is a row identifier" in out, out
     frame.assign(label=churned).to_csv(tmp_path / "copy.csv", index=False)
     code, out, err = _run(["compare", "--csv", str(tmp_path / "copy.csv"), "--target", "churned", *common], capsys)
     assert code == 2 and "X's column 'label' equals the target y in every row" in err and "Traceback" not in err, err

@@ -192,6 +192,9 @@ def test_repeats_that_chance_gives_get_no_note():
     rng = np.random.RandomState(0)
     few_values = rng.randint(0, 2, (100, 2))  # 8 possible rows with the target: 92 of 100 rows repeat one
     assert prepare(few_values, rng.randint(0, 2, 100), models=["linear"], n_jobs=1, threads=1).notes == []
+    counts = rng.poisson(np.repeat([14, 15, 2, 5, 3, 16], 12))[:, None]  # insects per plot, 6 sprays: ties by chance
+    assert not any("repeat another row" in note for note in
+                   prepare(counts, np.repeat(list("ABCDEF"), 12), models=["linear"], n_jobs=1, threads=1).notes)
     texts = ["great", "bad", "ok", "great film", "awful"] * 8  # short texts repeat naturally
     assert not any("repeat another row" in n for n in prepare(texts, np.arange(40) % 5, models=["dummy"], n_jobs=1,
                                                               threads=1).notes)
@@ -203,18 +206,18 @@ def test_a_row_identifier_gets_a_note_naming_the_column():
     frame = pd.DataFrame({"id": np.arange(100, 160), "noise": rng.randn(60), "count": rng.randint(0, 1000, 60)})
     table = compare(frame, y, models=["linear"], cv=3, repeats=1, **FAST)
     notes = [n for n in table.attrs["notes"] if "row identifier" in n]
-    assert notes == ["X's column 'id' holds a different whole number in every row: if it is a row identifier, it "
+    assert notes == ["X's column 'id' holds a distinct value in every row: if it is a row identifier, it "
                      "predicts nothing for new rows, yet models can read the order of the rows from it (a file sorted "
                      "by the target leaks it): drop it (X.drop(columns='id')); if it is a time index, split by time "
                      "(cv=list(TimeSeriesSplit(5).split(X)))"]
     shuffled = rng.permutation(60).astype(float)  # a float array: whole numbers all the same
     table = compare(np.c_[rng.randn(60), shuffled], y, models=["linear"], cv=3, repeats=1, **FAST)
-    assert any(n.startswith("X's column 1 (counting from 0) holds a different whole number") and
+    assert any(n.startswith("X's column 1 (counting from 0) holds a distinct value") and
                "np.delete(X, 1, axis=1)" in n for n in table.attrs["notes"]), table.attrs["notes"]
     for name, values in [("PassengerId", rng.permutation(900)[:60] + 1), ("Unnamed: 0", np.arange(60)),
                          ("customer_id", [f"C{i:03d}" for i in rng.permutation(60)]), ("ROW", np.arange(1, 61))]:
         notes = prepare(frame[["noise"]].assign(**{name: values}), y, models=["linear"], n_jobs=1, threads=1).notes
-        assert [n for n in notes if n.startswith(f"X's column {name!r} holds a different")], (name, notes)
+        assert [n for n in notes if n.startswith(f"X's column {name!r} holds a distinct value")], (name, notes)
 
 
 def test_a_time_index_or_a_column_of_row_numbers_in_order_gets_no_identifier_note():
