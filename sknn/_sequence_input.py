@@ -255,11 +255,14 @@ def check_label_sequences(y, lengths, name="y"):
 
 
 def check_prefixes(prefixes, lowercase=True):
-    """The prefixes of a language model's ``predict_next`` as a list of token lists: a clear error for a string, a
-    list of strings or a token that is not a string (``lowercase``: whether the model lower-cases words)."""
+    """The prefixes of a language model's ``predict_next`` (a list, or any iterable such as a generator, of token
+    lists) as a list of token lists: a clear error for a string, a list of strings or a token that is not a string
+    (``lowercase``: whether the model lower-cases words)."""
     if hasattr(prefixes, "iloc"):  # a Series of token lists, or a DataFrame of one prefix per row: by position
         prefixes = _frame_rows(prefixes)
     _check_ordered(prefixes, "prefixes")
+    if not isinstance(prefixes, (str, bytes)) and not hasattr(prefixes, "__len__") and hasattr(prefixes, "__iter__"):
+        prefixes = list(prefixes)  # a generator of token lists, read once (as check_sequences reads X)
     if isinstance(prefixes, (str, bytes)) or not hasattr(prefixes, "__len__") or (
             len(prefixes) and (is_token(prefixes[0]) or not hasattr(prefixes[0], "__len__"))):
         raise TypeError("prefixes must be a list of token lists, e.g. [['Robert', 'weighs', 'about']].")
@@ -498,20 +501,27 @@ def _check_float32_vectors(values, name):
                          "use; rescale the vectors (e.g. divide them by their largest norm).")
 
 
-def pretrained_matrix(vectors, words, vocabulary, lowercase, embedding_dim):
-    """The initial embedding matrix of ``vocabulary``: the pretrained ``vectors`` of ``words`` where there are some,
-    small random values (from torch's global generator) elsewhere."""
-    matrix = torch.randn(len(vocabulary), embedding_dim) * 0.1  # seeded by the fit
-    matrix[PAD] = 0
-    seen, rows, values = set(), [], []
+def _pretrained_word_of(words, vocabulary, lowercase):
+    """Which pretrained word gives its vector to each key of ``vocabulary`` (a key -> word dict; keys without one
+    and the padding symbol left out). With ``lowercase``, several casings meet on one key: the word that is the key
+    itself ('may' for 'May', 'MAY' and 'may') wins, otherwise the first casing in the vectors' order."""
+    chosen = {}
     for w in words:
         key = w.lower() if lowercase else w
-        if key not in seen and vocabulary[key] != PAD:  # (the padding row stays zero); the first casing wins
-            seen.add(key)
-            rows.append(vocabulary[key])
-            values.append(np.asarray(vectors[w], dtype=np.float32))
-    if rows:  # one copy for all the words
-        matrix[torch.tensor(rows)] = torch.from_numpy(np.stack(values))
+        if key not in chosen or w == key:
+            chosen[key] = w
+    return {key: w for key, w in chosen.items() if vocabulary.get(key, PAD) != PAD}  # (the padding row stays zero)
+
+
+def pretrained_matrix(vectors, words, vocabulary, lowercase, embedding_dim):
+    """The initial embedding matrix of ``vocabulary``: the pretrained ``vectors`` of ``words`` where there are some
+    (:func:`_pretrained_word_of` says whose), small random values (from torch's global generator) elsewhere."""
+    matrix = torch.randn(len(vocabulary), embedding_dim) * 0.1  # seeded by the fit
+    matrix[PAD] = 0
+    chosen = _pretrained_word_of(words, vocabulary, lowercase)
+    if chosen:  # one copy for all the words
+        rows = torch.tensor([vocabulary[key] for key in chosen])
+        matrix[rows] = torch.from_numpy(np.stack([np.asarray(vectors[w], dtype=np.float32) for w in chosen.values()]))
     return matrix
 
 

@@ -95,10 +95,17 @@ class SequenceModel(BaseNeuralNetwork, abstract=True):
         tokens, so a sequence's weight is given to each of its tokens."""
         return X[1].numpy()
 
+    # Whether the words of the pretrained vectors join the vocabulary beside the training words (min_count and
+    # max_vocab apart). The tagger's do: its vocabulary is its input only. A language model's vocabulary is also its
+    # output (the softmax, tied to the embedding), so it keeps the training words' and the vectors only initialise them.
+    _vector_words_join_vocabulary = True
+
     def _fit_vocabulary(self, tokens):
-        """``vocabulary_`` from the training tokens and the words of the pretrained vectors."""
+        """``vocabulary_`` from the training tokens (and, where ``_vector_words_join_vocabulary``, the words of the
+        pretrained vectors, which are checked here either way: before any training)."""
         pretrained = read_pretrained(self.pretrained_embeddings, self.embedding_dim)
-        extra = () if pretrained is None else [w.lower() if self.lowercase else w for w in pretrained[1]]
+        extra = () if pretrained is None or not self._vector_words_join_vocabulary else [
+            w.lower() if self.lowercase else w for w in pretrained[1]]
         lowered = ([t.lower() for t in seq] for seq in tokens) if self.lowercase else tokens
         self.vocabulary_, counts = build_vocabulary(lowered, self.min_count, self.max_vocab, self._specials, extra)
         if len(self.vocabulary_) == len(self._specials):

@@ -196,6 +196,9 @@ def read_conllu(path, tag="upos"):
                              f"this one has {len(cols)}.")
         if not _is_conllu_word(cols, path, number):
             continue  # a multi-word token or an empty node, not a syntactic word
+        if int(cols[0]) == 0:  # (0 is the root, a HEAD value only)
+            raise ValueError(f"{path}, line {number}: word ID {cols[0]}; the words of a sentence are numbered from 1 "
+                             "(0 is the root, a HEAD value, never a word's ID); fix the file.")
         if int(cols[0]) != len(words) + 1:  # a word line lost, or two sentences without the blank line between
             raise ValueError(f"{path}, line {number}: word {cols[0]} follows word {len(words)}"
                              + (" without the blank line that ends a sentence" if cols[0] == "1" else

@@ -65,7 +65,9 @@ class LSTMSequenceTagger(TaggerOutputs, SequenceModel):
         pretrained vectors keeps the word's vector), so the network learns to read unseen words.
     pretrained_embeddings : dict, keyed vectors or fitted Word2VecTransformer, default=None
         Initial word vectors (of size ``embedding_dim``); their words join the
-        vocabulary, so words absent from the training data still get their vector.
+        vocabulary, so words absent from the training data still get their vector. With
+        ``lowercase``, a word takes the vector of its lower-case spelling where the vectors
+        have it ('may' over 'May'), else of its first casing in the vectors' order.
     freeze_embeddings : bool or 'copy', default='copy'
         Train the pretrained word vectors (False), keep them fixed (True), or both ('copy': a
         frozen copy beside the trained ones, so that words unseen in training keep theirs).
@@ -366,7 +368,10 @@ class LSTMLanguageModel(NextWordOutputs, SequenceModel):
         The probability of reading a training word as '<unk>': it regularises, and teaches
         the model what follows unknown words.
     pretrained_embeddings, freeze_embeddings, clipnorm
-        As in :class:`LSTMSequenceTagger` (but ``freeze_embeddings=False`` by default).
+        As in :class:`LSTMSequenceTagger` (but ``freeze_embeddings=False`` by default), except that
+        the vocabulary (the softmax's words) is the training words' only (``min_count``,
+        ``max_vocab``): the vectors initialise their embeddings, and a word found only in the
+        vectors is '<unk>', never proposed.
     optimizer, learning_rate_init, learning_rate, momentum, nesterov, alpha, l1, batch_size, max_iter, shuffle, \
 early_stopping, validation_fraction, n_iter_no_change, tol, warm_start, random_state, device, precision, \
 verbose, callbacks, criterion
@@ -403,6 +408,7 @@ verbose, callbacks, criterion
         "adaptive_softmax": [StrOptions({"auto"}), "boolean"],
     }
     _specials = (PAD_TOKEN, UNK_TOKEN, BOS_TOKEN, EOS_TOKEN)
+    _vector_words_join_vocabulary = False  # the vocabulary is the output's: the training words only
     _architecture_params = ("cell", "num_layers", "hidden_size", "embedding_dim", "tie_weights", "adaptive_softmax",
                             "lowercase", "dropout", "word_dropout", "freeze_embeddings", "module")
 
@@ -555,7 +561,7 @@ verbose, callbacks, criterion
 
         Parameters
         ----------
-        prefixes : list of token lists (an empty list asks for a first word)
+        prefixes : list (or iterable) of token lists (an empty list asks for a first word)
         top_k : int, default=5
             How many words to propose (at most the vocabulary's words).
         return_proba : bool, default=False

@@ -99,6 +99,18 @@ def test_predict_next_checks_each_prefix(lm):
     assert len(lm.predict_next([["a"]], top_k=100)[0]) == len(lm.vocabulary_) - 4  # at most the vocabulary
 
 
+def test_predict_next_reads_a_generator_of_prefixes_as_the_rest_of_the_family_reads_one(lm):
+    """Was: 'prefixes must be a list of token lists' for a generator, which perplexity and score accept."""
+    prefixes = [["a"], ["the", "dog"], []]
+    assert lm.predict_next(iter(prefixes), top_k=2) == lm.predict_next(prefixes, top_k=2)
+    assert lm.predict_next((p for p in prefixes), top_k=2, return_proba=True) == \
+        lm.predict_next(prefixes, top_k=2, return_proba=True)
+    assert lm.predict_next(p for p in []) == []
+    for text in ("the dog", iter(["the", "dog"])):  # a string, or a generator of tokens, is still refused
+        with pytest.raises(TypeError, match="prefixes must be a list of token lists"):
+            lm.predict_next(text)
+
+
 # -- numeric sequences -------------------------------------------------------------------------
 @pytest.mark.parametrize("value, match", [(1e30, r"X\[1\] holds values up to 1e\+30.*Scale"),
                                           (np.inf, r"X\[1\] contains infinity"), (np.nan, r"X\[1\] contains NaN")])
@@ -180,7 +192,8 @@ def test_score_refuses_labels_of_another_kind_than_fit():
 
 def test_score_checks_sequence_weights_by_the_rule_of_fit(tagger):
     for weights, match in (([np.nan] + [1] * 7, "holds nan"), ([-5] + [1] * 7, "holds -5.0"),
-                           ([0] * 8, "All sample weights are zero: no sequence counts in the score"), ([1, 0], r"one weight per sequence \(8\)"),
+                           ([0] * 8, "All sample weights are zero: no sequence counts in the score"),
+                           ([1, 0], r"one weight per sequence \(8\)"),
                            ([[1, 1, 1]] * 8, "one weight per sequence"), (["a"] * 8, "not an array of numbers")):
         with pytest.raises(ValueError, match=match):
             tagger.score(X, Y, sample_weight=weights)

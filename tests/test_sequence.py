@@ -142,6 +142,8 @@ def test_read_conllu_errors(tmp_path):
     for lines, message in (([(1, "Hi", "INTJ"), (2, ".", "PUNCT"), (1, "Yo", "INTJ")],
                             "line 3: word 1 follows word 2 without the blank line that ends a sentence"),
                            ([(1, "Hi", "INTJ"), (3, ".", "PUNCT")], "line 2: word 3 follows word 1: a word line is"),
+                           ([(0, "Hi", "INTJ")], r"line 1: word ID 0; the words of a sentence are numbered from 1"),
+                           ([(1, "Hi", "INTJ"), (0, ".", "PUNCT")], "line 2: word ID 0; .* numbered from 1"),
                            ([(1, "the", " DET")], r"line 1: the UPOS tag ' DET' is empty or has spaces"),
                            ([(1, "the", "DET"), (2, "cat", "_")], r"1 word\(s\) have no UPOS tag \('_'\)")):
         path.write_text("".join(word.format(*w) for w in lines) + "\n", encoding="utf-8")
@@ -426,6 +428,22 @@ def test_pretrained_embeddings(tmp_path):
         LSTMSequenceTagger(pretrained_embeddings=vectors, embedding_dim=8, max_iter=1).fit(X, y)
 
 
+@pytest.mark.parametrize("as_keyed_vectors", [False, True])
+def test_a_lower_case_pretrained_word_keeps_its_own_vector_beside_other_casings(as_keyed_vectors):
+    """Was: the first casing in the vectors' order won, so 'may' read the vector of 'May' (the month)."""
+    words = ["May", "may", "The", "the", "Dog", "DOG", "cat"]  # capitals first, as sorted keys put them
+    vectors = {w: np.full(4, float(i + 1), dtype=np.float32) for i, w in enumerate(words)}
+    if as_keyed_vectors:
+        vectors = sknn.KeyedVectors(np.stack(list(vectors.values())), words)
+    X, y = [["may", "I"], ["The", "dog"], ["a", "Cat"]] * 3, [["AUX", "PRON"], ["DET", "NOUN"], ["DET", "NOUN"]] * 3
+    tagger = LSTMSequenceTagger(**{**SMALL, "hidden_size": 4, "embedding_dim": 4}, char_features=False, max_iter=1,
+                                pretrained_embeddings=vectors, freeze_embeddings=True).fit(X, y)
+    weight = tagger.net_.module_.embedding.weight.detach().numpy()
+    expected = {"may": 2, "the": 4, "dog": 5, "cat": 7}  # the lower-case word where there is one, else the first
+    for word, value in expected.items():
+        np.testing.assert_array_equal(weight[tagger.vocabulary_[word]], np.full(4, value), err_msg=word)
+
+
 def test_model_selection_works_with_lists():
     X, y = context_task(90, 0)
     scores = cross_val_score(plain_tagger(max_iter=3), X, y, cv=KFold(3))
@@ -524,6 +542,27 @@ def test_language_model_options_and_errors():
     assert len(unknown[0]) == 2
 
 
+def test_a_language_model_keeps_its_training_vocabulary_beside_large_pretrained_vectors():
+    """Was: every word of the vectors joined the vocabulary and the tied softmax past max_vocab and min_count, was
+    proposed by predict_next without ever being seen, and was scored as a word of its own instead of '<unk>'."""
+    text = [["the", "cat", "sat"], ["a", "dog", "ran"], ["the", "dog", "sat"], ["a", "rare", "one"]] * 5 + [["odd"]]
+    vector_words = [f"w{i}" for i in range(3000)] + ["The", "the", "Dog", "odd"]
+    table = np.random.RandomState(0).randn(len(vector_words), 4).astype(np.float32)
+    vectors = sknn.KeyedVectors(table, vector_words)
+    lm = LSTMLanguageModel(hidden_size=4, embedding_dim=4, min_count=2, max_vocab=9, lowercase=True, max_iter=1,
+                           random_state=0, pretrained_embeddings=vectors, freeze_embeddings=True).fit(text)
+    specials = {"<pad>", "<unk>", "<s>", "</s>"}
+    assert len(lm.vocabulary_) == 9 and set(lm.vocabulary_) - specials <= {w for s in text for w in s}
+    assert "odd" not in lm.vocabulary_  # once in the text: below min_count, though the vectors have it
+    weight = lm.net_.module_.embedding.weight.detach().numpy()
+    assert weight.shape == (9, 4)  # the tied softmax scores the vocabulary's words only
+    np.testing.assert_array_equal(weight[lm.vocabulary_["the"]], table[vector_words.index("the")])  # its own casing
+    np.testing.assert_array_equal(weight[lm.vocabulary_["dog"]], table[vector_words.index("Dog")])
+    proposed = {w for ws in lm.predict_next([["the"], [], ["a", "w7"]], top_k=20) for w in ws}
+    assert proposed <= set(lm.vocabulary_) - specials
+    assert lm.perplexity([["the", "w7"]]) == lm.perplexity([["the", "never-seen"]])  # both '<unk>'
+
+
 def zipf_text(n, n_words, seed):
     """Sentences of words drawn with probability ~ 1 / rank: a vocabulary like a language's."""
     rng = np.random.RandomState(seed)
@@ -576,7 +615,7 @@ def test_language_model_adaptive_softmax(tmp_path):
         LSTMLanguageModel(adaptive_softmax=True, criterion=torch.nn.CrossEntropyLoss, **kw).fit(text)
     with pytest.raises(ValueError, match="criterion=None"):  # its own loss: no criterion can continue it
         lm.set_params(criterion=torch.nn.CrossEntropyLoss).partial_fit(text)
-    large = zipf_text(1500, 20000, 2)  # over 1,000 words: 'auto' picks the adaptive softmax, unless a criterion is given
+    large = zipf_text(1500, 20000, 2)  # over 1,000 words: 'auto' picks the adaptive softmax, unless criterion is given
     assert LSTMLanguageModel(**dict(kw, max_iter=1)).fit(large).adaptive_cutoff_ is not None
     full = LSTMLanguageModel(criterion=torch.nn.CrossEntropyLoss, **dict(kw, max_iter=1)).fit(large)
     assert len(full.vocabulary_) >= 1000 and full.adaptive_cutoff_ is None and np.isfinite(full.perplexity(held_out))
