@@ -35,15 +35,17 @@ def _is_default(index):
     return index.equals(pd.RangeIndex(len(index)))
 
 
-def check_same_row_order(X, y, x_name="X", y_name="y"):
+def check_same_row_order(X, y, x_name="X", y_name="y", holds="target"):
     """Refuse pandas ``X`` and ``y`` whose indexes hold the same labels in another order, neither the default.
 
     Parameters
     ----------
     X, y : array-like, DataFrame or Series
-        The features and the target, paired row by row by position.
+        The features and what is paired with them row by row by position (the target, or the sample weights).
     x_name, y_name : str, default='X', 'y'
         How the message names them.
+    holds : str, default='target'
+        What ``y`` gives each row ('target', 'weight'), for the message.
 
     Returns
     -------
@@ -73,4 +75,4 @@ def check_same_row_order(X, y, x_name="X", y_name="y"):
              f"by position, drop {y_name}'s labels ({y_name} = {y_name}.reset_index(drop=True))")
     if _is_default(x_index) or _is_default(y_index):  # one side numbered 0..n-1: a pairing by position is plausible
         return f"{said}, as scikit-learn does: {fixes}"
-    raise ValueError(f"{said}: each row may get another row's target; {fixes}.")
+    raise ValueError(f"{said}: each row may get another row's {holds}; {fixes}.")

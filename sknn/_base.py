@@ -279,6 +279,7 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
         """The batch source of ``fit``'s ``validation_data``, checked and encoded as the training data were, with
         sample and class weights as the rows of a validation split have them; no fitted state changes."""
         try:
+            check_same_row_order(X_val, w_val, "X_val", "sample_weight_val", holds="weight")  # as for y_val
             self._check_labels_as_given(y_val)
             X_val, y_val = self._check_X_y(X_val, y_val, reset=False)
             y_t, y_index = self._encode_targets(y_val)
@@ -332,6 +333,7 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
     def _fit(self, X, y, sample_weight=None, incremental=False, classes=None, validation_data=None):
         X, y, sample_weight = detached(X), detached(y), detached(sample_weight)  # tensors that require grad
         check_same_row_order(X, y)  # pandas labels of the rows in another order, neither numbered 0..n-1: refused
+        check_same_row_order(X, sample_weight, y_name="sample_weight", holds="weight")  # by the same rule
         keep = (incremental or self.warm_start) and hasattr(self, "net_")
         saved = self._fitted_state()
         epochs = len(self.net_.finished_epochs()) if keep else 0

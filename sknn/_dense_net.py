@@ -80,6 +80,14 @@ class DenseNet(nn.Module):
     def forward(self, X):
         return self.layers(X)
 
+    def output_layers(self):
+        """The Linear layers whose outputs are the network's: the last layer, or the last of each member of an
+        ensemble that averages values (``output='identity'``); None for an ensemble of probabilities."""
+        last = self.layers[-1]
+        if isinstance(last, Ensemble):
+            return [member[-1] for member in last.members] if last.output == "identity" else None
+        return [last]
+
 
 _PARALLEL_WORK = 2 ** 24  # multiply-adds of a forward pass over a batch worth spreading over threads
 

@@ -90,6 +90,7 @@ def check_label_values(y, name="y", as_strings=None):
         cells = np.asarray(y, dtype=object).ravel()
     except ValueError:  # ragged rows: named by the checks of the shape
         return
+    _refuse_compound_labels(cells, name)
     if not any(issubclass(kind, (complex, np.complexfloating, Decimal, Integral)) for kind in set(map(type, cells))):
         return  # (text, floats, booleans: at once)
     whole = []
@@ -108,6 +109,24 @@ def check_label_values(y, name="y", as_strings=None):
                          f"{fix}")
 
 
+_COMPOUND = (list, tuple, set, frozenset, dict, np.ndarray)
+
+
+def _refuse_compound_labels(cells, name):
+    """Refuse a label that is itself several values (a tuple, a set...): scikit-learn would read a column of them
+    as a legacy multilabel format, or a label of 'unknown' type; the message names the cell and how to join its
+    parts into one string label."""
+    if not any(issubclass(kind, _COMPOUND) for kind in set(map(type, cells))):
+        return
+    i = next(i for i, v in enumerate(cells) if isinstance(v, _COMPOUND))
+    v = cells[i]
+    parts = "sorted(map(str, label))" if isinstance(v, (set, frozenset)) else "map(str, label)"
+    raise ValueError(f"{name}[{i}] is a {type(v).__name__}, {v!r:.40}: a label is one value per row (a string or a "
+                     f"number). Join its parts into a string label ({name} = ['|'.join({parts}) for label in "
+                     f"{name}]); for several labels per row, fit one model per label column with "
+                     "sklearn.multioutput.MultiOutputClassifier.")
+
+
 def check_one_label_column(y, caller):
     """A classifier's y is one label per row: a y of several columns (multilabel or multi-output) is refused with
     the wrapper that fits it (scikit-learn's own message only asked for a 1-D array)."""
@@ -120,6 +139,17 @@ def check_one_label_column(y, caller):
                          f"MultiOutputClassifier({caller}(...)), or pass a single column.")
 
 
+def _cell_of(y, values, position):
+    """Where the cell at ``position`` of the flattened ``values`` (``y`` as an array) is, in words: 'value 5 of y'
+    for one column, 'row 5, column 'rent' of y' for several (the column's label for a DataFrame)."""
+    if values.ndim < 2:
+        return f"value {position} of y"
+    row, column = divmod(int(position), values.shape[1])
+    labels = getattr(y, "columns", None)
+    column = column if labels is None else labels[column]
+    return f"row {row}, column {column.item() if isinstance(column, np.generic) else column!r} of y"
+
+
 def check_numeric_target(y, caller):
     """A regressor's y must hold numbers: a string in it is named, with the classifier as the fix; dates, durations
     and complex numbers are refused (:func:`check_real_target`)."""
@@ -129,15 +159,18 @@ def check_numeric_target(y, caller):
         if dtype.kind in "Mmc":  # before numpy, which cannot join dates and numbers in one array
             check_real_target(np.empty(0, dtype), f"y's column {column!r}")
     values = np.asarray(y)
+    if values.ndim == 2 and values.shape[1] == 0:  # (scikit-learn's words would be about X's features)
+        raise ValueError(f"y has no output columns (shape {values.shape}): {caller} predicts one value per row, or "
+                         "one per column of y; pass the target column(s).")
     check_real_target(values)
     if values.dtype.kind == "f" and not np.isfinite(values).all():
         first = int(np.flatnonzero(~np.isfinite(values.ravel()))[0])
-        raise ValueError(f"{MISSING_TARGET} The first: value {first} of y, {float(values.ravel()[first])!r}.")
+        raise ValueError(f"{MISSING_TARGET} The first: {_cell_of(y, values, first)}, {float(values.ravel()[first])!r}.")
     if values.dtype.kind == "O":
         flat = values.ravel()
         missing = np.flatnonzero(pd.isna(flat))
         if len(missing):  # pd.NA has no truth value: scikit-learn's check would fail on it
-            raise ValueError(f"{MISSING_TARGET} The first: value {missing[0]} of y, {flat[missing[0]]!r}.")
+            raise ValueError(f"{MISSING_TARGET} The first: {_cell_of(y, values, missing[0])}, {flat[missing[0]]!r}.")
     check_exact_in_float64(values, "y", "subtract an offset first (y - y.min()), or rescale it.")
     if values.dtype.kind in "UST":
         first = str(values.ravel()[0]) if values.size else None
@@ -315,5 +348,9 @@ def label_indices(y, classes, name="y"):
     unknown = ~np.isin(y, classes)
     if unknown.any():
         raise ValueError(f"{name} contains labels outside the model's classes: {np.unique(y[unknown])[:10].tolist()}; "
-                         f"its classes are {classes.tolist()}, fixed when it was first fitted.")
+                         f"its classes are {classes.tolist()}, fixed when it was first fitted (by the training "
+                         "labels of fit, or the classes= of the first partial_fit). Leave the samples of those labels "
+                         "out (the rows, or the sentences of a sequence model; a validation sample of a class never "
+                         "trained on cannot be scored), or train on them: with partial_fit, pass every label that "
+                         "will ever appear as classes= to its first call (e.g. classes=np.unique(y_all)).")
     return np.searchsorted(classes, y).astype(np.int64)

@@ -5,6 +5,8 @@
 Each brings its default loss and score.
 """
 
+from functools import partial
+
 import numpy as np
 import torch
 from sklearn.base import _fit_context
@@ -136,6 +138,7 @@ class NeuralClassifierMixin(ChecksModuleOutputs):
         integers, and numbers or booleans in an object column, keep their type)."""
         y, sample_weight = detached(y), detached(sample_weight)  # tensors that require grad: their values
         check_same_row_order(X, y)  # pandas labels of the rows in another order: refused, as in fit
+        check_same_row_order(X, sample_weight, y_name="sample_weight", holds="weight")
         self._check_labels_as_given(y)  # ['1', 1] would be read as strings and matched to string classes
         y = numpy_labels(y)
         values = np.asarray(y)
@@ -180,6 +183,56 @@ def _mean_and_std(y):
     return unit.mean(axis=0) * magnitude, unit.std(axis=0) * magnitude
 
 
+def _merged_moments(totals, y):
+    """The rows, mean and standard deviation of each output (stacked, shape (3, n_outputs)) over the rows that
+    ``totals`` (the same three) describes and the rows of ``y`` (float64, (n, n_outputs)): Chan et al.'s pairwise
+    update, its squares taken in units of the largest spread, so that targets near float64's limit stay finite."""
+    count, mean, std = totals
+    n = float(len(y))
+    new_mean, new_std = _mean_and_std(y)
+    total = count + n
+    half_gap = new_mean / 2 - mean / 2  # (halves: the difference of two finite values near the limit is finite)
+    unit = np.maximum(np.maximum(std, new_std), np.abs(half_gap))
+    unit = np.where(unit > 0, unit, 1.0)
+    variance = ((count * (std / unit) ** 2 + n * (new_std / unit) ** 2) / total
+                + count * n * (2 * half_gap / unit) ** 2 / total ** 2)
+    return np.stack([total, mean * (count / total) + new_mean * (n / total), np.sqrt(variance) * unit])
+
+
+def final_affine_layers(module):
+    """The ``torch.nn.Linear`` layers (with a bias) whose outputs are the network's outputs, each output the same
+    average of theirs, found by a clear rule, else None: the module's own ``output_layers()`` where it has one (sknn's
+    DenseNet: its last layer, or the last of each member of an averaging ensemble), else the last layer of a
+    ``torch.nn.Sequential`` (through nested ones), else the module itself when it is a ``torch.nn.Linear``."""
+    if callable(getattr(type(module), "output_layers", None)):
+        return module.output_layers()
+    if isinstance(module, torch.nn.Sequential) and len(module):
+        return final_affine_layers(module[-1])
+    return [module] if isinstance(module, torch.nn.Linear) and module.bias is not None else None
+
+
+def rescale_output_layers(layers, old_mean, old_scale, new_mean, new_scale):
+    """Rewrite ``layers`` (their outputs standardised by ``old_mean`` and ``old_scale``, per output) to outputs
+    standardised by ``new_mean`` and ``new_scale`` that are the same values in target units (PopArt's "preserve
+    outputs precisely", van Hasselt et al. 2016): ``W' = W s / s'`` and ``b' = (b s + m - m') / s'``, in float64."""
+    ratio = np.asarray(old_scale, dtype=np.float64) / new_scale
+    shift = (np.asarray(old_mean, dtype=np.float64) - new_mean) / new_scale
+    with torch.no_grad():
+        for layer in layers:
+            like = {"dtype": torch.float64, "device": layer.weight.device}
+            factor, offset = torch.as_tensor(ratio, **like), torch.as_tensor(shift, **like)
+            layer.weight.copy_(layer.weight.to(torch.float64) * factor[:, None])  # (ntk: the weight is linear too)
+            layer.bias.copy_(layer.bias.to(torch.float64) * factor + offset)
+
+
+def _clipped_r2_score(y_pred, y_true, sample_weight=None, *, low, high):
+    """:func:`sknn._engine.r2_score` of the predictions clipped to ``low`` and ``high`` (one bound per output)."""
+    y_pred = y_pred.reshape(len(y_pred), -1).to(torch.float64)
+    like = {"dtype": torch.float64, "device": y_pred.device}
+    return r2_score(torch.clamp(y_pred, torch.as_tensor(low, **like), torch.as_tensor(high, **like)), y_true,
+                    sample_weight)
+
+
 class NeuralRegressorMixin(ChecksModuleOutputs):
     """Targets, loss and predictions of a regressor: one or several outputs, predictions in y's shape."""
 
@@ -194,7 +247,16 @@ class NeuralRegressorMixin(ChecksModuleOutputs):
                               "float targets of shape (n, n_outputs) (standardised with normalize_y=True)",
                               "torch.nn.MSELoss (sknn's default) or torch.nn.HuberLoss")
 
-    _score_fn = staticmethod(r2_score)
+    @property
+    def _score_fn(self):
+        """The engine's validation score (``validation_scores_``): R² as ``score`` takes it, the predictions clipped
+        to ``y_range_`` with ``clip_predictions``, in the standardised units the engine scores in (the same clip:
+        the standardisation is increasing)."""
+        y_range = getattr(self, "y_range_", None)
+        if y_range is None:
+            return r2_score
+        return partial(_clipped_r2_score, low=(y_range[0] - self.y_mean_) / self.y_scale_,
+                       high=(y_range[1] - self.y_mean_) / self.y_scale_)
 
     def _n_outputs(self):
         return self.n_outputs_
@@ -223,14 +285,46 @@ class NeuralRegressorMixin(ChecksModuleOutputs):
             mean, std = _mean_and_std(learned)
             self.y_mean_ = mean if normalize else np.zeros(n_outputs)
             self.y_scale_ = np.where(std > 0, std, 1.0) if normalize else np.ones(n_outputs)
+            # the rows, mean and spread the statistics stand for, which later partial_fit calls add to
+            self._y_totals = np.stack([np.full(n_outputs, float(len(learned))), mean, std]) if normalize else None
             if getattr(self, "clip_predictions", False):  # predictions are kept within the range seen in fit
                 self.y_range_ = np.stack([learned.min(axis=0), learned.max(axis=0)])
-        elif hasattr(self, "y_range_"):  # partial_fit: the range grows with the data seen (rows of weight above 0)
+        else:  # the rows of weight above 0 of a later call
             seen = y if fit_rows is None else y[fit_rows]
-            if len(seen):
+            if incremental and len(seen):
+                self._follow_target_statistics(seen)
+            if hasattr(self, "y_range_") and len(seen):  # the range grows with the data seen
                 self.y_range_ = np.stack([np.minimum(self.y_range_[0], seen.min(axis=0)),
                                           np.maximum(self.y_range_[1], seen.max(axis=0))])
         return self._standardized(y), None
+
+    def _output_layers(self):
+        """The fitted network's final affine layers (:func:`final_affine_layers`), or None where no clear rule finds
+        them, or they give other outputs than the targets."""
+        layers = final_affine_layers(self._fitted_module())
+        if layers is None or any(layer.out_features != self.n_outputs_ for layer in layers):
+            return None
+        return layers
+
+    def _follow_target_statistics(self, seen):
+        """partial_fit (PopArt): the target's mean and scale over every row trained on so far, ``seen`` (this call's
+        rows) added, with the final layer rewritten so that the predictions in target units stay exactly the same;
+        a spread of 0 keeps the scale. Frozen without ``normalize_y``, and for a network without a final layer
+        found by :func:`final_affine_layers`."""
+        totals, layers = getattr(self, "_y_totals", None), None
+        if totals is not None:
+            layers = self._output_layers()
+        if layers is None:
+            return
+        totals = _merged_moments(totals, seen)
+        mean, scale = totals[1], np.where(totals[2] > 0, totals[2], self.y_scale_)
+        if np.array_equal(mean, self.y_mean_) and np.array_equal(scale, self.y_scale_):
+            self._y_totals = totals
+            return
+        # the layers as they were, for a call that fails before it trains (partial_fit puts them back)
+        self._layers_before_call = [(layer.weight.detach().clone(), layer.bias.detach().clone()) for layer in layers]
+        rescale_output_layers(layers, self.y_mean_, self.y_scale_, mean, scale)
+        self._y_totals, self.y_mean_, self.y_scale_ = totals, mean, scale
 
     def _encode_targets(self, y):
         """Targets of validation_data, checked and standardised as in fit, changing no fitted state."""
@@ -265,8 +359,39 @@ class NeuralRegressorMixin(ChecksModuleOutputs):
         Returns
         -------
         self
+
+        Notes
+        -----
+        With ``normalize_y``, the target's mean and scale (``y_mean_``, ``y_scale_``) follow every
+        row trained on so far: each call adds its rows of weight above 0 (counted once each, as
+        ``fit`` counts them) to running totals of the target's mean and spread, and when they move,
+        the network's final linear layer is rewritten so that its predictions in target units stay
+        exactly the same (PopArt, van Hasselt et al. 2016: ``W' = W s / s'``, ``b' = (b s + m - m')
+        / s'`` per output). A first chunk of one row, or of one target value, thus no longer leaves
+        the network learning targets in raw units, and a target whose scale drifts between chunks
+        is followed. A spread of 0 so far keeps the scale (1 until a spread is seen). ``y_range_``
+        (``clip_predictions``) grows with every call's rows. A custom ``module`` is rewritten the
+        same way when its final layer is a ``torch.nn.Linear`` found by a clear rule: the module is
+        one, or a ``torch.nn.Sequential`` whose last layer is one (nested Sequentials are followed);
+        otherwise (as for a model rebuilt by ``from_network``) the statistics of the first call stay.
+        ``fit`` learns them from its own rows as always.
         """
-        return self._fit(X, y, sample_weight=sample_weight, incremental=True)
+        mean, totals = getattr(self, "y_mean_", None), getattr(self, "_y_totals", None)
+        self._layers_before_call = None
+        try:
+            return self._fit(X, y, sample_weight=sample_weight, incremental=True)
+        except BaseException:
+            kept = self._layers_before_call
+            if kept is not None and getattr(self, "y_mean_", None) is mean is not None:
+                # a call that failed before it trained gets its statistics back: its final layer goes back with them
+                with torch.no_grad():
+                    for layer, (weight, bias) in zip(self._output_layers(), kept):
+                        layer.weight.copy_(weight)
+                        layer.bias.copy_(bias)
+                self._y_totals = totals
+            raise
+        finally:
+            del self._layers_before_call
 
     def predict(self, X):
         """Predicted values, of shape (n_samples,) or (n_samples, n_outputs) as y was in ``fit``.
@@ -286,17 +411,19 @@ class NeuralRegressorMixin(ChecksModuleOutputs):
 
     def score(self, X, y, sample_weight=None):
         """R² of ``predict(X)`` against ``y`` (the mean over outputs), as scikit-learn's, taken on ``y`` and the
-        predictions divided by the largest magnitude of y's output: at any finite scale the same value (the
-        squares of targets of 1e-200 underflowed to 0, an R² of 1.0; of 1e300 overflowed, NaN)."""
+        predictions divided by the power of two at or below the largest magnitude of y's output, which divides
+        exactly: at any finite scale the same value (the squares of targets of 1e-200 underflowed to 0, an R² of
+        1.0; of 1e300 overflowed, NaN), and scikit-learn's r2_score's own value at large offsets (1e15)."""
         y, sample_weight = detached(y), detached(sample_weight)  # tensors that require grad: their values
         check_same_row_order(X, y)  # pandas labels of the rows in another order: refused, as in fit
+        check_same_row_order(X, sample_weight, y_name="sample_weight", holds="weight")
         check_numeric_target(y, type(self).__name__)  # strings, dates, missing values named as fit names them
         truth = np.asarray(y, dtype=np.float64)
         predicted = self.predict(X)
         if not np.isfinite(truth).all():
             raise ValueError(MISSING_TARGET)
         magnitude = np.abs(truth).max(axis=0, initial=0.0)  # each output's own: outputs of other scales
-        magnitude = np.where(magnitude > 0, magnitude, 1.0)
+        magnitude = np.exp2(np.floor(np.log2(np.where(magnitude > 0, magnitude, 1.0))))  # (a power of two: exact)
         return r2_score_of_arrays(truth / magnitude, predicted / magnitude,
                                   sample_weight=_score_weights(sample_weight, truth))
 

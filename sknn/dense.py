@@ -515,13 +515,13 @@ default=True
         Learn the standardised target (mean 0, standard deviation 1 in ``fit``);
         predictions are scaled back.
     clip_predictions : bool, default=True
-        Keep predictions within the lowest and highest target seen in ``fit``.
+        Keep predictions within the lowest and highest target seen in ``fit`` (and ``validation_scores_``).
     """ + _COMMON_ATTRS + """    n_outputs_ : int
     y_mean_, y_scale_ : ndarray of shape (n_outputs,)
-        The target's mean and standard deviation in ``fit`` (0 and 1 without
-        ``normalize_y``).
+        The target's mean and standard deviation in ``fit``, over every call of ``partial_fit`` (which
+        rewrites the last layer to match: see its Notes); 0 and 1 without ``normalize_y``.
     y_range_ : ndarray of shape (2, n_outputs)
-        With ``clip_predictions``, the lowest and highest target in ``fit``.
+        With ``clip_predictions``, the lowest and highest target in ``fit`` (and every ``partial_fit``).
 
     See Also
     --------

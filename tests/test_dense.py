@@ -606,3 +606,113 @@ def test_weights_of_any_finite_scale_fit_alike_and_partial_fit_refuses_what_floa
     for scale in (1e-50, 1e300):  # 0 in float32 (no step, silently), or infinity (blamed on the features)
         with pytest.raises(ValueError, match=re.escape(f"holds {scale:.3g}, which float32")):
             DenseClassifier(**small).partial_fit(X, y, classes=[0, 1], sample_weight=np.full(80, scale))
+
+
+# -- partial_fit follows the target's mean and scale (PopArt) -----------------------------------------------------
+def _prices(n=400):
+    from sklearn.datasets import make_regression
+
+    X, y = make_regression(n_samples=n, n_features=5, noise=1.0, random_state=0)
+    return X, 50_000 + 1_000 * y
+
+
+class _PredictionsAtEachCall(Callback):
+    """The estimator's predictions as each partial_fit call begins to train (its statistics and layers updated)."""
+
+    def __init__(self, X):
+        self.X, self.estimator, self.seen = X, None, []
+
+    def on_train_begin(self, net, **kwargs):
+        self.seen.append(self.estimator.predict(self.X))
+
+
+def test_partial_fit_learns_the_target_scale_of_every_call_from_a_first_chunk_of_one_row():
+    X, y = _prices()
+    scores = {}
+    for first in (1, 2):  # (preprocessing=None: X's encoding learned from one row has no spread, a matter of X)
+        reg = DenseRegressor(hidden_layer_sizes=(32,), preprocessing=None, random_state=0, n_jobs=1)
+        reg.partial_fit(X[:first], y[:first])
+        for _ in range(10):
+            reg.partial_fit(X, y)
+        scores[first] = reg.score(X, y)
+        seen = np.r_[y[:first], np.tile(y, 10)]  # every row trained on, each counted once per call
+        np.testing.assert_allclose(reg.y_mean_, [seen.mean()], rtol=1e-12)
+        np.testing.assert_allclose(reg.y_scale_, [seen.std()], rtol=1e-9)
+    assert scores[1] > 0.8 and abs(scores[1] - scores[2]) < 0.1  # the first row's scale of 1 was kept: R² -0.09
+
+
+def _sequential(n_in, n_out):
+    return torch.nn.Sequential(torch.nn.Linear(n_in, 8), torch.nn.ReLU(), torch.nn.Linear(8, n_out))
+
+
+@pytest.mark.parametrize("params", [dict(preprocessing=None), dict(n_ensemble=2), dict(module=_sequential)],
+                         ids=["ntk", "tabular-ensemble", "custom-sequential"])
+def test_partial_fit_rewrites_the_final_layer_so_that_predictions_stay_exactly_the_same(params):
+    X, y = _prices(120)
+    Y = np.c_[y, y / 1e4 + 3]  # two outputs, each of its own mean and scale
+    recorder = _PredictionsAtEachCall(X)
+    reg = DenseRegressor(hidden_layer_sizes=(8,), clip_predictions=False, callbacks=[recorder], random_state=0,
+                         n_jobs=1, **params)
+    recorder.estimator = reg
+    after = []
+    for chunk in (slice(0, 3), slice(3, 40), slice(40, 120), slice(0, 120)):  # the statistics move each call
+        reg.partial_fit(X[chunk], Y[chunk])
+        after.append(reg.predict(X))
+        first_scale = reg.y_scale_ if len(after) == 1 else first_scale
+    assert np.all(np.abs(np.log(reg.y_scale_ / first_scale)) > 0.1)
+    unit = np.abs(Y).max(axis=0)  # (each output compared at its own scale)
+    for before, rescaled in zip(after[:-1], recorder.seen[1:]):
+        np.testing.assert_allclose(rescaled / unit, before / unit, rtol=1e-5, atol=1e-6)
+    # a call refused after the rewrite (a weight float32 cannot hold) leaves statistics and layer as they were
+    mean, scale = reg.y_mean_, reg.y_scale_
+    with pytest.raises(ValueError, match="which float32"):
+        reg.partial_fit(X[:20], Y[:20] * 5, sample_weight=np.full(20, 1e300))
+    assert reg.y_mean_ is mean and reg.y_scale_ is scale
+    np.testing.assert_allclose(reg.predict(X) / unit, after[-1] / unit, rtol=1e-5, atol=1e-6)
+
+
+def test_partial_fit_follows_a_target_whose_scale_drifts_and_keeps_a_custom_network_s_statistics():
+    X, y = _prices(400)
+    y = y - 50_000
+    reg = DenseRegressor(hidden_layer_sizes=(32,), preprocessing=None, random_state=0, n_jobs=1)
+    for _ in range(5):
+        reg.partial_fit(X[:200], y[:200])
+    for _ in range(20):  # the second half of the stream at 1000 times the scale: frozen, its R² stayed near 0
+        reg.partial_fit(X[200:], 1000 * y[200:])
+    assert reg.score(X[200:], 1000 * y[200:]) > 0.8
+
+    class Plain(torch.nn.Module):  # its final layer is no clear rule's to find: the first call's statistics stay
+        def __init__(self, n_in, n_out):
+            super().__init__()
+            self.linear = torch.nn.Linear(n_in, n_out)
+
+        def forward(self, X):
+            return self.linear(X)
+
+    custom = DenseRegressor(module=Plain, preprocessing=None, random_state=0).partial_fit(X[:50], y[:50])
+    scale = custom.y_scale_.copy()
+    custom.partial_fit(X[200:], 1000 * y[200:])
+    np.testing.assert_array_equal(custom.y_scale_, scale)
+
+
+def test_sample_weight_with_x_s_labels_in_another_order_is_refused_as_y_is():
+    rng = np.random.RandomState(0)
+    X = pd.DataFrame(rng.randn(40, 2), columns=["a", "b"], index=1000 + np.arange(40))  # house ids
+    y = pd.Series(X["a"].to_numpy() + 0.1 * rng.randn(40), index=X.index)
+    w = pd.Series(np.where(y > 0, 0.0, 1.0), index=X.index).sample(frac=1, random_state=0)  # the same ids, shuffled
+    match = (r"X and sample_weight have the same index labels in a different order \(row 0 is labelled 1000 in X "
+             rf"and {w.index[0]} in sample_weight\), and rows are paired by position: each row may get another row's "
+             r"weight; if rows are paired by their labels, align them first \(sample_weight = sample_weight.loc")
+    reg = DenseRegressor(hidden_layer_sizes=(4,), max_iter=1, random_state=0)
+    with pytest.raises(ValueError, match=match):  # fit paired each row with another row's weight, silently
+        reg.fit(X, y, sample_weight=w)
+    reg.fit(X, y, sample_weight=w.loc[X.index])
+    assert reg.y_range_.max() <= 0  # learned from the rows of weight above 0, by their labels
+    with pytest.raises(ValueError, match=match):
+        reg.score(X, y, sample_weight=w)
+    with pytest.raises(ValueError, match="validation_data: X_val and sample_weight_val have the same index labels"):
+        reg.fit(X, y, validation_data=(X, y, w))
+    clf = DenseClassifier(hidden_layer_sizes=(4,), max_iter=1, random_state=0).fit(X, y > 0)
+    with pytest.raises(ValueError, match=match):
+        clf.score(X, y > 0, sample_weight=w)
+    assert 0 <= clf.score(X, y > 0, sample_weight=w.reset_index(drop=True)) <= 1  # one side 0..n-1: by position

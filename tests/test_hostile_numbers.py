@@ -164,3 +164,17 @@ def test_check_float32_columns_counts_values_before_and_after_the_cast():
     check_float32_columns(np.c_[1e9 + 64 * np.arange(40.0)], "X", "fix")  # float32 holds each
     with pytest.raises(ValueError, match="Column 'b' of Z holds 40 distinct values .* makes 1 .* fix"):
         check_float32_columns(sp.csr_matrix(np.c_[X[:, 0], 1 + 1e-9 * np.arange(40)]), "Z", "fix", ["'a'", "'b'"])
+
+
+# -- 7. scores at large offsets -------------------------------------------------------------------------
+def test_a_regressor_s_score_is_scikit_learn_s_r2_at_an_offset_of_1e15():
+    from sklearn.metrics import r2_score
+
+    rng = np.random.RandomState(0)
+    y = 1e15 + 10 * rng.randn(40)  # float64's step there is 0.125
+    reg = DenseRegressor(**TINY).fit(X, y)
+    # divided by y's largest magnitude (not a power of two), the R² was off in its fourth digit
+    assert reg.score(X, y) == pytest.approx(r2_score(y, reg.predict(X)), rel=1e-12, abs=1e-12)
+    weights = rng.rand(40)
+    assert reg.score(X, y, sample_weight=weights) == pytest.approx(
+        r2_score(y, reg.predict(X), sample_weight=weights), rel=1e-12, abs=1e-12)

@@ -280,7 +280,7 @@ def test_a_failed_or_refused_continuation_leaves_the_model_it_had():
     np.testing.assert_array_equal(reg.y_range_, y_range)
     np.testing.assert_array_equal(reg.predict(X * 5), before)
     with pytest.raises(ValueError, match="diverged"):  # a bad chunk: the epoch is rolled back
-        reg.partial_fit(X, y * 1e19)  # (the loss overflows float32)
+        reg.partial_fit(X, y, sample_weight=np.full(60, 3e38))  # (the weighted loss overflows float32)
     assert reg.n_iter_ == 3 and np.isfinite(reg.predict(X)).all()
     np.testing.assert_array_equal(reg.predict(X * 5), before)
     weights = np.r_[np.ones(59), 0.0]

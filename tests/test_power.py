@@ -241,6 +241,29 @@ def test_validation_data_mistakes_are_named(validation_data, match):
         DenseClassifier(**CLASSIC).fit(X_TAB, Y_TAB, validation_data=validation_data)
 
 
+def test_a_validation_label_never_trained_on_is_refused_with_the_fixes():
+    # 'fixed when it was first fitted' gave no fix on a first fit, which has no classes argument
+    with pytest.raises(ValueError, match=r"validation_data: y contains labels outside the model.s classes: \[5, 6\]; "
+                                         r".* Leave the samples of those labels out .* pass every label that will "
+                                         r"ever appear as classes= to its first call"):
+        DenseClassifier(**CLASSIC).fit(X_TAB, Y_TAB, validation_data=(X_TAB, Y_TAB + 5))
+    DenseClassifier(**CLASSIC).fit(X_TAB, Y_TAB, validation_data=(X_TAB[Y_TAB < 5], Y_TAB[Y_TAB < 5]))
+
+
+@pytest.mark.parametrize("clip", [True, False])
+def test_validation_scores_are_the_score_of_the_validation_set_clipped_as_predict_clips(clip):
+    X = np.linspace(0, 4, 200)[:, None] * [1.0, -1.0]
+    y = 3 * X[:, 0] + 1
+    train, valid = X[:, 0] < 1, X[:, 0] >= 1  # the validation targets lie beyond the training range
+    reg = DenseRegressor(**{**CLASSIC, "max_iter": 10, "learning_rate_init": 0.05}, clip_predictions=clip)
+    reg.fit(X[train], y[train], validation_data=(X[valid], y[valid], np.linspace(1, 2, valid.sum())))
+    assert (reg.predict(X[valid]) == y[train].max()).mean() > 0.5 if clip else reg.predict(X).max() > y[train].max()
+    # MLPRegressor's validation score is score() on the validation set; the clipping of predict was left out
+    assert reg.validation_scores_[-1] == pytest.approx(
+        reg.score(X[valid], y[valid], sample_weight=np.linspace(1, 2, valid.sum())), rel=1e-5, abs=1e-5)
+    assert reg.best_validation_score_ == reg.validation_scores_[-1]
+
+
 # -- skorch's callbacks through callbacks=, on two families ------------------------------------------------------------
 @family
 def test_checkpoint_saves_the_best_epoch_and_loads_back(name, tmp_path):

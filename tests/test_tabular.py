@@ -614,6 +614,43 @@ def test_odd_cells_of_a_target_are_named_not_failed_on_inside_numpy():
         reg.fit(X, frame)
 
 
+def test_a_missing_value_of_a_target_of_several_columns_is_named_by_row_and_column():
+    X = np.arange(20.0).reshape(-1, 1)
+    Y = pd.DataFrame({"price": np.arange(20.0), "rent": np.arange(20.0)})
+    Y.loc[5, "rent"] = np.nan  # was 'value 11 of y', a position in the flattened target
+    reg = DenseRegressor(hidden_layer_sizes=(4,), max_iter=1)
+    with pytest.raises(ValueError, match=r"The first: row 5, column 'rent' of y, nan\."):
+        reg.fit(X, Y)
+    with pytest.raises(ValueError, match=r"The first: row 5, column 1 of y, nan\."):
+        reg.fit(X, Y.to_numpy())
+    with pytest.raises(ValueError, match=r"The first: row 5, column 'rent' of y, None\."):
+        reg.fit(X, Y.astype(object).where(Y.notna(), None))
+    reg.fit(X, Y.fillna(0))
+    with pytest.raises(ValueError, match=r"The first: row 5, column 'rent' of y, nan\."):
+        reg.score(X, Y)
+
+
+def test_a_target_without_columns_is_named_as_such():
+    X = np.arange(20.0).reshape(-1, 1)
+    for y in (np.empty((20, 0)), pd.DataFrame(index=range(20))):  # 'Found array with 0 feature(s)', X's words
+        with pytest.raises(ValueError, match=r"y has no output columns \(shape \(20, 0\)\): DenseRegressor"):
+            DenseRegressor(hidden_layer_sizes=(4,), max_iter=1).fit(X, y)
+
+
+@pytest.mark.parametrize("label, match", [
+    (("a", 1), r"y\[1\] is a tuple, \('a', 1\): a label is one value per row .* \(y = \['\|'\.join\(map\(str, "
+               r"label\)\)"),
+    (frozenset({"a"}), r"y\[1\] is a frozenset, frozenset\(\{'a'\}\): .*'\|'\.join\(sorted\(map\(str, label\)\)\)"),
+], ids=["tuple", "frozenset"])
+def test_a_label_of_several_values_is_named_with_how_to_join_it(label, match):
+    X = np.arange(20.0).reshape(-1, 1)
+    y = np.empty(20, dtype=object)
+    y[:] = ["b", label] * 10  # the first such cell named
+    for labels in (y, pd.Series(y)):  # scikit-learn's words: 'legacy multi-label data', 'Unknown label type'
+        with pytest.raises(ValueError, match=match):
+            DenseClassifier(hidden_layer_sizes=(4,), max_iter=1).fit(X, labels)
+
+
 def test_score_names_missing_labels_as_fit_does():
     X, y = np.arange(20.0).reshape(-1, 1), np.array(["a", "b"] * 10, dtype=object)
     clf = DenseClassifier(hidden_layer_sizes=(4,), max_iter=1).fit(X, y)
