@@ -97,8 +97,9 @@ def _guess_task(y):
                               "a quantity, not class codes")
     if codes:
         return "classification", f"{k} distinct whole numbers {shown}: class codes"
-    if k > 10:
-        return "regression", f"{k} distinct whole numbers from {values[0]:g} to {values[-1]:g} with gaps: a quantity"
+    if k > 10:  # (class codes run 0..k-1 or 1..k)
+        how = "not starting at 0 or 1" if values[-1] - values[0] + 1 == k else "with gaps"
+        return "regression", f"{k} distinct whole numbers from {values[0]:g} to {values[-1]:g}, {how}: a quantity"
     return "classification", f"{k} distinct whole numbers ({', '.join(f'{v:g}' for v in values)})"
 
 
@@ -109,8 +110,8 @@ def detect_task(y, return_reason=False):
     parts are a regression target. Whole numbers are class codes when there are at most
     2 of them, or up to 30 consecutive ones from 0 or 1 (0..9 for digits) with most
     values in 5 rows or more; otherwise they are a quantity (prices, counts, years):
-    more than 30 distinct values, more than 10 with gaps between them, or more than 10
-    that mostly occur in fewer than 5 rows. Pass the task explicitly when this guess is
+    more than 30 distinct values, more than 10 with gaps between them or not starting at 0
+    or 1 (years), or more than 10 that mostly occur in fewer than 5 rows. Pass the task explicitly when this guess is
     wrong (``task=`` or ``sknn compare --task``).
 
     Examples

@@ -3,7 +3,9 @@
 Every problem with a file is a :class:`CommandError` naming the file, the line or the column
 and the fix, in one line: a binary file (Excel, Parquet, compressed without its extension),
 NUL bytes (UTF-16 without its mark, a damaged file), a title or Excel's ``sep=`` line above
-the header, the header repeated in the data (two files joined), numbers written as text.
+the header, the header repeated in the data (two files joined), a row cut short (a file cut
+off), a first line of data instead of a header, numbers or dates written as text, whole numbers
+with thousands dots where ';' or tabs separate the fields ('2.523' beside '709').
 pandas is imported by the functions that need it, so that ``sknn --help`` stays quick.
 """
 
@@ -31,6 +33,38 @@ _BINARY = ((b"PK\x03\x04", "an Excel workbook (.xlsx) or a zip archive", (".zip"
                                                                        "UTF-8)"))
 _OPENERS = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
 _CHUNK = 1 << 20
+
+
+# formats known by their extension that are no CSV text, and pandas' reader of each (to export them as CSV)
+_NOT_CSV = {".json": ("a JSON file", "read_json"), ".jsonl": ("a JSON lines file", "read_json(path, lines=True)"),
+            ".ndjson": ("a JSON lines file", "read_json(path, lines=True)"), ".xml": ("an XML file", "read_xml"),
+            ".html": ("a web page", "read_html(path)[0]"), ".htm": ("a web page", "read_html(path)[0]"),
+            ".parquet": ("a Parquet file", "read_parquet"), ".feather": ("a Feather file", "read_feather"),
+            ".arrow": ("an Arrow file", "read_feather"), ".orc": ("an ORC file", "read_orc"),
+            ".h5": ("an HDF5 file", "read_hdf"), ".hdf5": ("an HDF5 file", "read_hdf"),
+            ".pkl": ("a pickle", "read_pickle"), ".pickle": ("a pickle", "read_pickle"),
+            ".xlsx": ("an Excel workbook", "read_excel"), ".xlsm": ("an Excel workbook", "read_excel"),
+            ".xls": ("an Excel 97-2003 workbook", "read_excel"), ".ods": ("an OpenDocument spreadsheet", "read_excel"),
+            ".sav": ("an SPSS file", "read_spss"), ".dta": ("a Stata file", "read_stata"),
+            ".sas7bdat": ("a SAS file", "read_sas"), ".xpt": ("a SAS transport file", "read_sas"),
+            ".npy": ("a NumPy array", None), ".npz": ("a NumPy archive", None), ".rds": ("an R data file", None),
+            ".rdata": ("an R data file", None), ".rda": ("an R data file", None),
+            ".sqlite": ("an SQLite database", None), ".db": ("a database", None)}
+
+
+def _check_extension(where):
+    """Refuse a file whose extension names a format that is no CSV text (.json, .xlsx, .parquet...), by its name
+    and with the fix: read as CSV, a one-line JSON file would be 'a header but no rows'."""
+    stem = where.lower()
+    for packed in (".gz", ".bz2", ".xz", ".zip"):
+        stem = stem[:-len(packed)] if stem.endswith(packed) else stem
+    extension = os.path.splitext(stem)[1]
+    if extension in _NOT_CSV:
+        what, reader = _NOT_CSV[extension]
+        call = reader if reader is None or "(" in reader else f"{reader}(path)"
+        fix = f"pd.{call}.to_csv('out.csv', index=False)" if call else "save it as CSV where it was made"
+        raise CommandError(f"cannot read {where} as CSV: its extension {extension} is that of {what}, not of CSV "
+                           f"text: export it as CSV ({fix})")
 
 
 def _open_text_bytes(where):
@@ -67,6 +101,7 @@ def check_text_file(where):
             found = found and magic_end == b"PAR1"
         if found and not where.lower().endswith(extensions):
             raise CommandError(f"cannot read {where} as CSV: it is {what}, not CSV text: {fix}")
+    _check_extension(where)
     try:
         with _open_text_bytes(where) as f:
             first = f.read(_CHUNK)
@@ -101,9 +136,33 @@ def _check_header_not_repeated(where, frame, target):
                                "remove it")
 
 
-def _separator(first):
-    """',' unless the file's first line holds none and holds semicolons or tabs (Excel's CSV where the comma is the
-    decimal mark, or a TSV file)."""
+def _separator(head):
+    """The field separator of a file whose text begins with ``head``: of ',', ';' and tab, the one that splits the
+    header and the first data records alike, into more than one field (the header may have one field more or
+    fewer: a delimiter at the end of every row, or of the header alone), the most fields winning; else ',' unless
+    the first line holds none and holds semicolons or tabs (Excel's CSV where the comma is the decimal mark, or a
+    TSV file). A comma inside a name of a ';' file's header ('Gewicht (kg, netto)') does not make it ','."""
+    import csv
+    import io
+
+    best = None
+    for sep in (",", ";", "\t"):
+        try:  # records, not lines: a quoted cell may hold a line break (and old Macs end lines with \r alone)
+            records = [r for _, r in zip(range(7), (r for r in csv.reader(io.StringIO(head, newline=None),
+                                                                          delimiter=sep) if r))]
+        except csv.Error:
+            continue
+        records = records[:6] if len(records) == 7 else records  # (the last one may be cut by the chunk's end)
+        widths = {len(r) for r in records[1:]}
+        if len(records) < 2 or len(widths) != 1 or len(records[0]) < 2:
+            continue
+        width = widths.pop()
+        if width > 1 and abs(len(records[0]) - width) <= 1:
+            score = (len(records[0]) == width, width)
+            best = (score, sep) if best is None or score > best[0] else best
+    if best is not None:
+        return best[1]
+    first = (head.splitlines() or [""])[0]
     if "," in first:
         return ","
     return max((";", "\t"), key=first.count) if (";" in first or "\t" in first) else ","
@@ -124,6 +183,30 @@ def _check_header_line(where, head, sep):
     if len(records) == 2 and len(records[0]) == 1 and len(records[1]) > 2:
         raise CommandError(f"line 1 of {where} has one field ({records[0][0][:40]!r}) but the next record has "
                            f"{len(records[1])}: a title above the header? Remove it, so that the header is line 1")
+
+
+def _check_complete_rows(where, sep):
+    """Refuse a row with fewer fields than the header has names, naming its line: pandas would read the missing
+    fields as empty cells, to be imputed, without a word (a file cut off while being written, a row that lost its
+    last fields). Empty fields written as nothing ('1,2,') are fields; names the header ends with that are empty
+    (a delimiter at the end of the header alone) need no field; blank lines are skipped, as pandas does."""
+    import csv
+    import io
+
+    try:
+        with io.TextIOWrapper(_open_text_bytes(where), encoding="utf-8-sig", errors="replace", newline="") as f:
+            reader = csv.reader(f, delimiter=sep)
+            header = next(reader, [])
+            needed = max((i + 1 for i, name in enumerate(header) if name.strip()), default=0)
+            start = reader.line_num
+            for record in reader:
+                if len(record) < needed and "".join(record).strip():
+                    raise CommandError(f"line {start + 1} of {where} has {len(record)} field(s) but the header names "
+                                       f"{needed} columns (a file cut off while being written, or a row that lost "
+                                       "its last fields?): complete the line or remove it")
+                start = reader.line_num
+    except (csv.Error, OSError, EOFError, zipfile.BadZipFile, lzma.LZMAError):
+        return  # (a field beyond the csv module's size limit: pandas has read the file)
 
 
 def _read_csv(where, na_values, default_na=True, sep=","):
@@ -157,7 +240,76 @@ def _read_csv(where, na_values, default_na=True, sep=","):
             raise CommandError(f"the rows of {where} have more fields than its header has names (line {held[0] + 2} "
                                f"holds {getattr(value, 'item', lambda: value)()!r} after its last named column): "
                                "name every column in the header")
+    _check_complete_rows(where, sep)
     return frame
+
+
+# whole numbers written with dots between groups of three digits ('2.523', '1.021.000'; never '0.125'), and those
+# below 1000, written without one ('709')
+_THOUSANDS_DOTTED = re.compile(r"[-+]?[1-9]\d{0,2}(\.\d{3})+")
+_BELOW_A_THOUSAND = re.compile(r"[-+]?\d{1,3}")
+
+
+def _thousands_dots(cells):
+    """An example cell when a column's text (of a ';' or tab separated file, where Excel writes '#.##0' numbers
+    so) holds whole numbers with dots as thousands separators: every cell holding a dot has groups of exactly
+    three digits after its dots ('2.523', '1.021.000') and every other one is a whole number below 1000 ('709'),
+    which pandas reads as decimals (2.523) or as one category per value; None otherwise ('0.125' beside '1.5',
+    '3.9' or '12.50' are decimals)."""
+    cells = cells[cells.notna()].astype(str).str.strip()
+    cells = cells[cells != ""]
+    dotted = cells.str.contains(".", regex=False)
+    if not dotted.any() or not cells[dotted].str.fullmatch(_THOUSANDS_DOTTED).all():
+        return None
+    if not cells[~dotted].str.fullmatch(_BELOW_A_THOUSAND).all():
+        return None
+    return str(cells[dotted].iloc[0])
+
+
+def _raw_cells(where, sep):
+    """The file's cells as the text they are written as (empty cells as '')."""
+    import warnings
+
+    import pandas as pd
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", pd.errors.ParserWarning)  # (a delimiter at the end of every row)
+        return pd.read_csv(where, dtype=str, keep_default_na=False, index_col=False, sep=sep, low_memory=False)
+
+
+_MONTH = (r"(jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sep(t(ember)?)?|oct(ober)?"
+          r"|nov(ember)?|dec(ember)?)\.?")
+# dates with the month's name: '05-Jan-2020', '05 January 2020', 'January 05, 2020', 'Jan 2020', '2020-Jan-05',
+# a weekday before and a time after or not
+_MONTH_NAME_DATE = re.compile(
+    rf"((mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?(\d{{1,2}}(st|nd|rd|th)?[-/ ]+{_MONTH}[-/ ,]+\d{{2,4}}"
+    rf"|{_MONTH}[-/ ]+\d{{1,2}}(st|nd|rd|th)?,?[-/ ]+\d{{4}}|{_MONTH}[-/ ,]+\d{{4}}|\d{{4}}[-/ ]+{_MONTH}[-/ ]+"
+    rf"\d{{1,2}})([ T,]+\d{{1,2}}:\d{{2}}(:\d{{2}}(\.\d+)?)?\s*([ap]\.?m\.?)?)?", re.IGNORECASE)
+
+
+def _month_name_dates(column):
+    """('dates or times', example) when a column of strings holds dates with the month's name ('05-Jan-2020',
+    'January 05, 2020', '05 January 2020', 'Jan 2020'), with as many distinct values as :func:`numbers_as_text`
+    asks of the date forms it reads ('2020-01-05', '05.01.2020'); None otherwise (month names alone are
+    categories)."""
+    from ._tabular import _FEWEST_NUMBERS
+
+    distinct = column.dropna().astype(str).str.strip().drop_duplicates()
+    if len(distinct) >= _FEWEST_NUMBERS and distinct.str.fullmatch(_MONTH_NAME_DATE).all():
+        return "dates or times", str(distinct.iloc[0])
+    return None
+
+
+def _header_of_data(where, names, repeated=None):
+    """The sentence for a first line that reads as data (a file without a header row): its names are all numbers,
+    or the name given twice (``repeated``) is one; else ''."""
+    from ._validation import reads_as_number
+
+    named = [n for n in names if n.strip()]
+    if named and (all(reads_as_number(n) for n in named) or (repeated is not None and reads_as_number(repeated))):
+        return (f"line 1 of {where} looks like data, not a header (its names are numbers: "
+                f"{', '.join(named[:5])}{' ...' if len(named) > 5 else ''}): add a header row naming the columns")
+    return ""
 
 
 def _missing_markers(where, frame, columns, sep, na_values=()):
@@ -208,7 +360,7 @@ def load(kind, where, target, na_values=(), task="auto", default_na=True):
         return X, y, len(y), X.shape[1], None
     try:
         head = check_text_file(where)
-        sep = _separator((head.splitlines() or [""])[0])  # (old Macs end lines with \r alone)
+        sep = _separator(head)
         _check_header_line(where, head, sep)
         frame = _read_csv(where, na_values, default_na, sep)
         header = pd.read_csv(where, header=None, nrows=1, dtype=str, keep_default_na=False, sep=sep).iloc[0]
@@ -227,9 +379,16 @@ def load(kind, where, target, na_values=(), task="auto", default_na=True):
                            "feature (is the separator a comma?)")
     if len(frame) == 0:
         raise CommandError(f"{where} has a header but no rows")
+    named = header[header.str.strip() != ""]  # (pandas names empty ones 'Unnamed: 1', 'Unnamed: 2')
+    repeated = named[named.duplicated()]  # pandas would rename a second 'price' 'price.1': a copy of it could leak
+    if len(repeated):
+        raise CommandError(_header_of_data(where, header.tolist(), repeated.iloc[0])
+                           or f"{where} has several columns named {repeated.iloc[0]!r}; give each column its own name")
     note = None
-    if target == "auto":
-        target = "target" if "target" in frame.columns else str(frame.columns[-1])
+    if target is None:  # (no --target: a column named 'target' is chosen, else the last one)
+        kept = [c for c in frame.columns if not (str(c).startswith("Unnamed: ") and frame[c].isna().all())]
+        target = "target" if "target" in frame.columns else str((kept or frame.columns)[-1])  # (not the empty
+        # column of a delimiter at the end of the header)
         note = f"target: the column {target!r} ({'named target' if target == 'target' else 'the last one'}; " \
                "choose with --target)"
     if target not in frame.columns:
@@ -237,12 +396,9 @@ def load(kind, where, target, na_values=(), task="auto", default_na=True):
         if close:
             raise CommandError(f"no column {target!r} in {where}; did you mean {str(close[0])!r}?")
         shown = ", ".join(map(str, frame.columns[:20])) + (" ..." if len(frame.columns) > 20 else "")
-        raise CommandError(f"no column {target!r} in {where}; its columns are: {shown}")
+        data = _header_of_data(where, header.tolist())
+        raise CommandError(f"no column {target!r} in {where}; " + (data or f"its columns are: {shown}"))
     _check_header_not_repeated(where, frame, target)
-    named = header[header.str.strip() != ""]  # (pandas names empty ones 'Unnamed: 1', 'Unnamed: 2')
-    repeated = named[named.duplicated()]  # pandas would rename a second 'price' 'price.1': a copy of it could leak
-    if len(repeated):
-        raise CommandError(f"{where} has several columns named {repeated.iloc[0]!r}; give each column its own name")
     first = frame.columns[0]
     if (header.iloc[0].strip() == "" and first != target and frame[first].dtype.kind in "iuOT"
             and frame[first].notna().all() and frame[first].is_unique):
@@ -266,7 +422,17 @@ def load(kind, where, target, na_values=(), task="auto", default_na=True):
     empty = [str(c) for c in X.columns if X[c].isna().all()]
     if len(empty) == X.shape[1]:
         raise CommandError(f"every feature column of {where} is empty")
-    for column in ([] if task == "classification" else [target]) + list(X.columns):
+    checked = ([] if task == "classification" else [target]) + list(X.columns)
+    raw = _raw_cells(where, sep) if sep != "," else None
+    for column in checked if raw is not None and len(raw) == len(frame) else []:
+        example = _thousands_dots(raw[column][frame[column].notna().to_numpy()]) if column in raw.columns else None
+        if example:  # Excel's '#.##0' where the comma is the decimal mark: 2523 g read as 2.523
+            other = "choose another --target" if column == target else "remove the column from the file"
+            raise CommandError(f"the column {str(column)!r} of {where} holds whole numbers written with dots as "
+                               f"thousands separators (such as {example!r}), which would be read as decimals: write "
+                               "them without thousands separators in the file (Excel: Format Cells, Number, untick "
+                               f"'Use 1000 Separator'), or {other}")
+    for column in checked:
         try:  # a 401-digit whole number: pandas keeps it as a Python int, which no float holds
             check_float64_cells(frame[column].to_numpy(), f"the column {str(column)!r} of {where}",
                                 "rescale it in the file (divide it by a power of ten), or remove the column")
@@ -279,7 +445,7 @@ def load(kind, where, target, na_values=(), task="auto", default_na=True):
             raise CommandError(f"the column {str(column)!r} of {where} holds numbers but for "
                                f"{describe_placeholders(cells)}: if those mark missing values, pass --na-values "
                                f"{','.join(cells)}; if the column's values are labels (categories), {keep}")
-        found = numbers_as_text(frame[column]) if text else None
+        found = (numbers_as_text(frame[column]) or _month_name_dates(frame[column])) if text else None
         if found:  # '355,792', '$12.50', '2020-01-05': one category per value, nothing the numbers say
             kind, example = found
             fix = {"dates or times": "turn them into numbers in the file (a year, a month, days since a date)",

@@ -20,7 +20,8 @@ from ._csv_files import CommandError
 from ._csv_files import load as _load
 
 BUILT_IN = ("digits", "iris", "wine", "breast_cancer", "diabetes")
-_CSV_NAMES = (".csv", ".csv.gz", ".csv.bz2", ".csv.xz", ".csv.zip")  # the files of a folder read (pandas decompresses)
+# the files of a folder read (pandas decompresses); the folder's other files are named in a note
+_CSV_NAMES = tuple(name + packed for name in (".csv", ".tsv", ".tab") for packed in ("", ".gz", ".bz2", ".xz", ".zip"))
 _TRACEBACK_ENV = "SKNN_TRACEBACK"
 
 
@@ -117,8 +118,9 @@ def _names(text, option):
 
 # --------------------------------------------------------------------------- inputs
 
-def _sources(args):
-    """[(name, kind, path_or_dataset, target or None)] in the order given, checked before any work."""
+def _sources(args, skipped=None):
+    """[(name, kind, path_or_dataset, target or None)] in the order given, checked before any work; the files of a
+    folder that are not read (not .csv, .tsv or .tab, compressed or not) are appended to ``skipped``, if given."""
     datas = []
     for item in args.data or []:
         for name in _names(item, "--data"):
@@ -137,11 +139,17 @@ def _sources(args):
     for i, path in enumerate(csvs):
         target = targets[i] if len(targets) == len(csvs) else (targets[0] if targets else None)
         if os.path.isdir(path):
-            files = sorted(f for f in os.listdir(path) if f.lower().endswith(_CSV_NAMES)
-                           and os.path.isfile(os.path.join(path, f)))
+            regular = sorted(f for f in os.listdir(path) if os.path.isfile(os.path.join(path, f)))
+            files = [f for f in regular if f.lower().endswith(_CSV_NAMES)]
+            others = [os.path.join(path, f) for f in regular if f not in files and not f.startswith(".")]
             if not files:
-                raise CommandError(f"no .csv file in the folder {path}")
-            out += [(f, "csv", os.path.join(path, f), target or "auto") for f in files]
+                shown = f" (it holds {', '.join(map(os.path.basename, others[:5]))}" + (" ...)" if len(others) > 5
+                                                                                        else ")") if others else ""
+                raise CommandError(f"no .csv or .tsv file in the folder {path}{shown}; give a file of another name "
+                                   "with --csv PATH")
+            if skipped is not None:
+                skipped += others
+            out += [(f, "csv", os.path.join(path, f), target) for f in files]  # (None: chosen by _load)
             continue
         if not os.path.exists(path):
             raise CommandError(f"no such file: {path}")
@@ -237,7 +245,8 @@ def _compare(args):
         raise CommandError("--rope sets the Bayesian test's region of practical equivalence: add --test bayesian, or "
                            "leave --rope out")
     _check_outputs(args)
-    sources = _sources(args)
+    skipped = []
+    sources = _sources(args, skipped)
     _check_report_is_not_an_input(args.report, sources)
     models = "default" if args.models == "default" else _names(args.models, "--models")
     scoring = _names(args.scoring, "--scoring") if args.scoring is not None else None
@@ -251,6 +260,9 @@ def _compare(args):
     from . import _compare as impl
     from . import report
 
+    if skipped:  # (a folder's .txt or .json files: a note, not a silence)
+        print(f"not read (not .csv or .tsv files; to read one, give it with --csv PATH): "
+              f"{', '.join(skipped[:10])}{' ...' if len(skipped) > 10 else ''}\n", flush=True)
     loaded, plans = [], []
     for name, kind, where, target in sources:
         X, y, n_read, n_features, note = _load(kind, where, target, args.na_values, args.task, args.default_na)
@@ -348,9 +360,9 @@ def build_parser():
                    help=f"built-in data set(s), comma-separated or repeated: {', '.join(BUILT_IN)} (default: digits "
                         "when no --csv)")
     g.add_argument("--csv", action="append", metavar="PATH",
-                   help="a CSV file with a header row, or a folder of CSV files; repeat for several data sets "
-                        "(a header without commas but with semicolons or tabs: those separate the fields, and "
-                        "numbers may have a decimal comma)")
+                   help="a CSV file with a header row, or a folder of CSV files (.csv, .tsv); repeat for several "
+                        "data sets (the separator, a comma, semicolon or tab, is the one that splits the header and "
+                        "the first rows alike; with semicolons or tabs numbers may have a decimal comma)")
     g.add_argument("--target", action="append", metavar="COLUMN",
                    help="the column to predict: one per --csv in the same order, or one for all (in a folder "
                         "without --target: the column named 'target', else the last one)")

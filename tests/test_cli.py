@@ -52,6 +52,8 @@ def csvs(tmp_path):
     (tmp_path / "book.csv").write_bytes(b"PK\x03\x04" + bytes(200))  # an .xlsx renamed
     (tmp_path / "packed.csv").write_bytes(gzip.compress(b"a,b\n1,2\n"))  # compressed, not named .gz
     (tmp_path / "table.parquet").write_bytes(b"PAR1" + bytes(100) + b"PAR1")  # Parquet's marks, first and last
+    (tmp_path / "table.json").write_text('{"a":{"0":1,"1":2},"b":{"0":0,"1":1}}')  # one line: 'no rows' before
+    (tmp_path / "table.json.gz").write_bytes(gzip.compress(b'[{"a": 1, "b": 0}]'))
     (tmp_path / "euro.csv").write_bytes("a,b\n5 \u20ac,1\n3 \u20ac,0\n".encode("cp1252"))
     (tmp_path / "titled.csv").write_text("Sales of 2024\na,b,c\n1,2,3\n4,5,6\n")
     (tmp_path / "excel_sep.csv").write_text("sep=,\na,b,c\n1,2,3\n4,5,6\n")
@@ -95,12 +97,14 @@ BAD = [
     (["compare", "--csv", "{tmp}/header.csv", "--target", "a"], "no rows"),
     (["compare", "--csv", "{tmp}/one_column.csv", "--target", "a"], "1 column(s)"),
     (["compare", "--csv", "{tmp}/no_target.csv", "--target", "y"], "Every value of y is missing"),
-    (["compare", "--csv", "{tmp}/empty_folder"], "no .csv file"),
+    (["compare", "--csv", "{tmp}/empty_folder"], "no .csv or .tsv file"),
     (["compare", "--csv", "{tmp}/nul.csv", "--target", "b"], "line 3 holds a NUL byte"),
     (["compare", "--csv", "{tmp}/utf16_nomark.csv", "--target", "b"], "it is UTF-16 text (without a byte-order mark)"),
     (["compare", "--csv", "{tmp}/book.csv", "--target", "b"], "an Excel workbook (.xlsx) or a zip archive"),
     (["compare", "--csv", "{tmp}/packed.csv", "--target", "b"], "gzip-compressed, not CSV text: name it ... .csv.gz"),
     (["compare", "--csv", "{tmp}/table.parquet", "--target", "b"], "it is a Parquet file"),
+    (["compare", "--csv", "{tmp}/table.json", "--target", "b"], "its extension .json is that of a JSON file"),
+    (["compare", "--csv", "{tmp}/table.json.gz", "--target", "b"], "its extension .json is that of a JSON file"),
     (["compare", "--csv", "{tmp}/euro.csv", "--target", "b"], "iconv -f cp1252 -t utf-8"),
     (["compare", "--csv", "{tmp}/titled.csv", "--target", "c"], "line 1 of {tmp}/titled.csv has one field ('Sales of"),
     (["compare", "--csv", "{tmp}/excel_sep.csv", "--target", "c"], "is Excel's 'sep=,' line, not the header"),
@@ -503,3 +507,139 @@ def test_a_named_row_identifier_and_a_copy_of_the_target_are_said_before_the_ver
     frame.assign(label=churned).to_csv(tmp_path / "copy.csv", index=False)
     code, out, err = _run(["compare", "--csv", str(tmp_path / "copy.csv"), "--target", "churned", *common], capsys)
     assert code == 2 and "X's column 'label' equals the target y in every row" in err and "Traceback" not in err, err
+
+
+def _frame_file(path, text):
+    path.write_text(text)
+    return str(path)
+
+
+def test_a_column_named_auto_is_the_target_it_names(tmp_path):
+    """'auto' was the marker of 'no --target': --target auto predicted the last column, 'price', instead."""
+    from sknn.cli import _load, _sources, build_parser
+
+    frame = pd.DataFrame({"auto": [0, 1] * 20, "x": range(40), "price": [1.5 * i for i in range(40)]})
+    frame.to_csv(tmp_path / "auto.csv", index=False)
+    X, y, *_, note = _load("csv", str(tmp_path / "auto.csv"), "auto")
+    assert list(X.columns) == ["x", "price"] and list(y) == [0, 1] * 20 and not note
+    args = build_parser().parse_args(["compare", "--csv", str(tmp_path)])  # a folder without --target
+    (source,) = _sources(args)
+    assert source[3] is None
+    X, y, *_, note = _load("csv", source[2], source[3])
+    assert list(X.columns) == ["auto", "x"] and "the column 'price' (the last one" in note
+    (tmp_path / "auto.csv").write_text(frame.to_csv(index=False).replace("\n", ",\n", 1))  # the header ends with ','
+    X, y, *_, note = _load("csv", source[2], source[3])
+    assert list(X.columns) == ["auto", "x"] and "the column 'price' (the last one" in note
+
+
+@pytest.mark.parametrize("sep", [";", "\t"])
+def test_thousands_dots_of_a_semicolon_or_tab_file_are_refused_not_read_as_decimals(tmp_path, sep):
+    """Excel's '#.##0' in much of Europe writes 2523 g as '2.523' beside '709': read as 2.523 without a word (an R^2
+    of -37), or refused as 'numbers written as text' once another column had decimal commas."""
+    from sknn.cli import CommandError, _load
+
+    weights = ["709", "2.523", "3.100", "1.021.000", "-1.500"] * 8
+    rows = "".join(f"{w}{sep}{i % 7}{sep}{i % 2}\n" for i, w in enumerate(weights))
+    for name, header, cells in (("plain.csv", "weight{s}age{s}low", rows),
+                                ("decimal_comma.csv", "weight{s}age{s}low{s}kg", rows.replace("\n", f"{sep}8,5\n"))):
+        path = _frame_file(tmp_path / name, header.format(s=sep) + "\n" + cells)
+        with pytest.raises(CommandError, match="the column 'weight' of .* holds whole numbers written with dots as "
+                                               "thousands separators .such as '2.523'.*without thousands separators"):
+            _load("csv", path, "low")
+        with pytest.raises(CommandError, match="'weight'.*thousands separators.*choose another --target"):
+            _load("csv", path, "weight")
+    for cells in (["0.125", "1.5", "2.523"], ["0.125", "0.250", "1.000"], ["709", "2.52", "3.100"],
+                  ["1709", "2.523"], ["3.9", "12.50"]):  # decimals: a leading 0, other digits, more than 3 before
+        text = "weight{s}low\n".format(s=sep) + "".join(f"{cells[i % len(cells)]}{sep}{i % 2}\n" for i in range(40))
+        X, *_ = _load("csv", _frame_file(tmp_path / "decimals.csv", text), "low")
+        assert X["weight"].dtype.kind == "f", cells
+    text = "weight,low\n" + "".join(f"{w},{i % 2}\n" for i, w in enumerate(["709", "2.523"] * 20))
+    X, *_ = _load("csv", _frame_file(tmp_path / "comma.csv", text), "low")  # a comma file: dots are decimal points
+    assert X["weight"].iloc[1] == 2.523
+
+
+def test_a_comma_in_a_name_of_a_semicolon_files_header_does_not_make_it_comma_separated(tmp_path):
+    """The separator came from the header alone: any comma there made the file ','-separated, and the refusal blamed
+    the header."""
+    from sknn.cli import _load
+
+    rows = "".join(f"{i}.5;{i % 3};{i % 2}\n" for i in range(30))
+    for header in ("Gewicht (kg, netto);age;y\n", '"Gewicht (kg, netto)";age;y\n'):
+        X, y, n_rows, *_ = _load("csv", _frame_file(tmp_path / "semi.csv", header + rows), "y")
+        assert n_rows == 30 and list(X.columns) == ["Gewicht (kg, netto)", "age"]
+        assert X.iloc[3, 0] == 3.5
+    rows = "".join(f"{i},5;{i % 2}\n" for i in range(30))  # two columns, one with a decimal comma in every row
+    X, y, n_rows, *_ = _load("csv", _frame_file(tmp_path / "two.csv", "price;y\n" + rows), "y")
+    assert list(X.columns) == ["price"] and X["price"].iloc[3] == 3.5
+
+
+def test_a_row_with_fewer_fields_than_the_header_is_refused_naming_its_line(tmp_path):
+    """Missing fields were read as empty cells and imputed without a word (a file cut off while being written)."""
+    from sknn.cli import CommandError, _load
+
+    rows = [f"{i},{i % 3},{i % 2}\n" for i in range(30)]
+    cut = "a,b,y\n" + "".join(rows) + "30,1"  # cut off mid-write
+    with pytest.raises(CommandError, match=r"line 32 of .* has 2 field\(s\) but the header names 3 columns .*cut off"):
+        _load("csv", _frame_file(tmp_path / "cut.csv", cut), "y")
+    lost = 'a,b,y\n"x\ny",1,0\n' + "".join(rows[:5]) + "7\n" + "".join(rows[5:])  # a cell with a line break
+    with pytest.raises(CommandError, match=r"line 9 of .* has 1 field\(s\)"):
+        _load("csv", _frame_file(tmp_path / "lost.csv", lost), "y")
+    for fine in ("a,b,y\n" + "".join(r.replace(",0\n", ",\n") for r in rows),  # empty last fields written as nothing
+                 "a,b,y,\n" + "".join(rows),  # a delimiter at the end of the header alone
+                 "a,b,y\n" + "".join(r.replace("\n", ",\n") for r in rows),  # ... of every row alone
+                 "a,b,y\n" + "\n".join(rows)):  # blank lines
+        X, y, n_rows, *_ = _load("csv", _frame_file(tmp_path / "fine.csv", fine), "y")
+        assert n_rows == 30 and list(X.columns) == ["a", "b"]
+
+
+@pytest.mark.parametrize("form", ["%d-%b-%Y", "%B %d, %Y", "%d %B %Y", "%b %Y", "%a, %d %b %Y %H:%M"])
+def test_dates_with_month_names_are_refused_as_other_dates_are(tmp_path, form):
+    """'05-Jan-2020', 'January 05, 2020', '05 January 2020' passed as categories, one per day, without a note."""
+    from sknn.cli import CommandError, _load
+
+    days = pd.date_range("2020-01-05", periods=40, freq="10D").strftime(form)
+    pd.DataFrame({"when": days, "x": range(40), "y": [0, 1] * 20}).to_csv(tmp_path / "t.csv", index=False)
+    with pytest.raises(CommandError, match=f"the column 'when' of .* holds dates or times written as text .such as "
+                                           f"{re.escape(repr(days[0]))}"):
+        _load("csv", str(tmp_path / "t.csv"), "y")
+    months = ["January", "February", "March"] * 13 + ["May"]  # month names alone: categories
+    pd.DataFrame({"when": months, "x": range(40), "y": [0, 1] * 20}).to_csv(tmp_path / "t.csv", index=False)
+    X, *_ = _load("csv", str(tmp_path / "t.csv"), "y")
+    assert X["when"].nunique() == 4
+
+
+def test_a_file_without_a_header_row_is_said_to_start_with_data(tmp_path):
+    """It was refused as 'has several columns named '0'', or answered with a list of numbers as its columns."""
+    from sknn.cli import CommandError, _load
+
+    path = _frame_file(tmp_path / "t.csv", "".join(f"0,{i},{i % 3},2,{i % 2}\n" for i in range(30)))
+    for target in ("low", "0"):
+        with pytest.raises(CommandError, match="line 1 of .* looks like data, not a header .its names are numbers: 0, "
+                                               "0, 0, 2, 0.: add a header row"):
+            _load("csv", path, target)
+    path = _frame_file(tmp_path / "t.csv", "".join(f"a,{i},{i % 3},2\n" for i in range(30)))
+    with pytest.raises(CommandError, match="looks like data"):  # a text column: the repeated name is a number
+        _load("csv", path, "y")
+    path = _frame_file(tmp_path / "t.csv", "0,1,2\n" + "".join(f"{i},{i % 3},{i % 2}\n" for i in range(30)))
+    X, y, *_ = _load("csv", path, "2")  # numbers as names, each its own: a header (pandas' to_csv of an array)
+    assert list(X.columns) == ["0", "1"]
+
+
+def test_a_folder_reads_tsv_files_and_names_the_files_it_skips(tmp_path, capsys):
+    """A folder's .tsv and .txt files were skipped without a word (one file alone is read whatever its name)."""
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"a": rng.normal(size=30).round(3), "target": [0, 1] * 15})
+    frame.to_csv(tmp_path / "one.csv", index=False)
+    frame.to_csv(tmp_path / "two.tsv", index=False, sep="\t")
+    (tmp_path / "notes.txt").write_text("where the data came from\n")
+    (tmp_path / ".hidden").write_text("x")
+    code, out, err = _run(["compare", "--csv", str(tmp_path), "--models", "linear", "--cv", "2", "--repeats", "1",
+                           "--n-jobs", "1", "--quiet"], capsys)
+    assert code == 0, err
+    assert "one.csv: 30 rows" in out and "two.tsv: 30 rows" in out
+    assert f"not read (not .csv or .tsv files; to read one, give it with --csv PATH): {tmp_path / 'notes.txt'}" in out
+    assert ".hidden" not in out
+    for name in ("one.csv", "two.tsv"):
+        os.remove(tmp_path / name)
+    code, out, err = _run(["compare", "--csv", str(tmp_path)], capsys)
+    assert code == 2 and "no .csv or .tsv file in the folder" in err and "(it holds notes.txt)" in err, err

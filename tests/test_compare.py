@@ -240,6 +240,16 @@ def test_the_default_table_on_iris_with_the_network():
     assert (table["threads"] == 1).all()
 
 
+def test_consecutive_whole_numbers_away_from_0_and_1_are_not_said_to_have_gaps():
+    """Years 1990..2010 (or years of education 2..18) were 'a quantity with gaps': the verdict was right, the reason
+    was not."""
+    task, reason = detect_task(np.arange(1990, 2011).repeat(6), return_reason=True)
+    assert task == "regression" and "with gaps" not in reason
+    assert reason == "21 distinct whole numbers from 1990 to 2010, not starting at 0 or 1: a quantity"
+    assert detect_task(np.arange(15).repeat(6) * 10, return_reason=True) == (
+        "regression", "15 distinct whole numbers from 0 to 140, with gaps: a quantity")
+
+
 def test_task_detection_from_whole_numbers():
     rng = np.random.default_rng(0)
     price = rng.choice(np.arange(25_000, 190_000, 500), size=546)  # a price: ~219 distinct whole numbers
@@ -569,7 +579,8 @@ def test_a_metric_scored_on_some_splits_only_says_so_and_names_itself():
     lines = report.notes(table)
     # ROC AUC is undefined on a test fold without a class: NaN there for every model, said once
     assert any(line.startswith("roc_auc is not defined on some test folds") and
-               re.search(r"and (1 of the 3 splits lacks|2 of the 3 splits lack) what it needs", line) for line in lines), lines
+               re.search(r"and (1 of the 3 splits lacks|2 of the 3 splits lack) what it needs", line)
+               for line in lines), lines
     assert not any(line.startswith("roc_auc: means over the splits") for line in lines), lines
     scores = table.attrs["scores"].query("metric == 'roc_auc'").pivot(index="split", columns="model", values="score")
     assert (scores.isna().all(axis=1) | scores.notna().all(axis=1)).all(), scores
