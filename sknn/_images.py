@@ -43,20 +43,38 @@ def _layout(shape, data_format):
                      "data_format='channels_first' for (n, channels, height, width).")
 
 
-def auto_image_shape(n_features):
-    """The image a flat row of ``n_features`` values is taken for: a grey square if it is one, else one line;
-    a length that is a colour square of at least 8x8 (3 x 32 x 32 = 3,072) is refused, asking for
-    ``image_shape``."""
+def auto_image_shape(n_features, rows=None):
+    """The image a flat row of ``n_features`` values is taken for: a grey square if it is one, else one line.
+    Refused, asking for ``image_shape``: a length that is a colour square of at least 8x8 (3 x 32 x 32 = 3,072),
+    and a grey square whose ``rows`` (given) look like RGBA pixels (:func:`_check_not_opaque_rgba_rows`)."""
     side = math.isqrt(n_features)
     if side * side == n_features:
+        if rows is not None:
+            _check_not_opaque_rgba_rows(rows)
         return (1, side, side)
-    for channels in (3, 4):
-        side = math.isqrt(n_features // channels)
-        if n_features % channels == 0 and side * side * channels == n_features and side >= 8:
-            raise ValueError(f"Rows of {n_features} values could be {side}x{side} images of {channels} channels or "
-                             f"one line of pixels: pass image_shape=({side}, {side}, {channels}) (or ({channels}, "
-                             f"{side}, {side}) for channels first), or image_shape=(1, {n_features}) for a line.")
+    side = math.isqrt(n_features // 3)
+    if n_features % 3 == 0 and side * side * 3 == n_features and side >= 8:
+        raise ValueError(f"Rows of {n_features} values could be {side}x{side} images of 3 channels or one line of "
+                         f"pixels: pass image_shape=({side}, {side}, 3) (or (3, {side}, {side}) for channels first), "
+                         f"or image_shape=(1, {n_features}) for a line.")
     return (1, 1, n_features)
+
+
+def _check_not_opaque_rgba_rows(rows):
+    """Refuse rows of a length that is both a grey square (2s x 2s) and an RGBA square (s x s x 4, s >= 8: every
+    even-sided grey square is one) whose every fourth value is one constant, as an opaque alpha channel's: RGBA
+    rows read as grey would mix the channels into one image twice the side. Other such rows stay grey squares
+    (28 x 28 digits are 784 values, as are 14 x 14 x 4 images): pass ``image_shape`` for RGBA rows."""
+    n_features = rows.shape[1]
+    side = math.isqrt(n_features // 4)
+    if n_features % 4 or side * side * 4 != n_features or side < 8 or rows.size == 0:
+        return
+    alpha = rows[:, 3::4]
+    if alpha.min() == alpha.max() and (rows.min() != alpha.min() or rows.max() != alpha.max()):
+        raise ValueError(f"Rows of {n_features} values could be {2 * side}x{2 * side} grey images or {side}x{side} "
+                         f"images of 4 channels, and every fourth value is {alpha.max():.4g}, as an opaque alpha "
+                         f"channel's: pass image_shape=({side}, {side}, 4) for RGBA images, or "
+                         f"image_shape=({2 * side}, {2 * side}) for grey ones.")
 
 
 def as_image_array(X, data_format="auto", image_shape=None, depth=None):
@@ -79,7 +97,7 @@ def as_image_array(X, data_format="auto", image_shape=None, depth=None):
         X = X / depth
     if X.ndim == 2:
         if image_shape is None:
-            (c, h, w), layout = auto_image_shape(X.shape[1]), "channels_last"
+            (c, h, w), layout = auto_image_shape(X.shape[1], X), "channels_last"
         else:
             shape = tuple(check_sizes(image_shape, "image_shape", lengths=(2, 3)))
             layout = _layout((len(X),) + shape, data_format) if len(shape) == 3 else "channels_last"
@@ -216,6 +234,7 @@ class ImageInputMixin(PixelScaleMixin):
                             "file paths ([X] for one file).")
         if hasattr(X, "to_numpy") and getattr(X, "ndim", 2) == 1:  # a pandas Series or Index (of file paths)
             X = X.to_numpy()
+        X = _single_column_of_paths(X)
         if is_path_list(X):
             paths = np.asarray([os.fspath(p) for p in X], dtype=object)
             if reset:
@@ -253,8 +272,8 @@ class ImageInputMixin(PixelScaleMixin):
                              "as a batch of one, X[None], or grey images with their channel axis, X[:, None].")
         if array.ndim <= 2:  # flat rows: scikit-learn's checks on feature matrices apply
             X2 = validate_data(self, X, reset=reset, dtype=(np.float32, np.float64), ensure_min_samples=1)
-            images = as_image_array(X2, data_format=self._as_fitted("data_format"),
-                                    image_shape=self._as_fitted("image_shape"), depth=depth)
+            image_shape, data_format = self._row_layout(X2.shape, seen)
+            images = as_image_array(X2, data_format=data_format, image_shape=image_shape, depth=depth)
         else:
             images = as_image_array(array, data_format=self._as_fitted("data_format"))
             if len(images) == 0:
@@ -262,6 +281,25 @@ class ImageInputMixin(PixelScaleMixin):
         self._check_image_shape(tuple(images.shape[1:]), reset)
         self._check_pixel_scale(images, depth, reset, fit_rows)
         return images
+
+    def _row_layout(self, rows_shape, seen):
+        """``image_shape`` and ``data_format`` flat rows are read with: the fitted ``image_shape`` when there is one,
+        else at predict (``seen``: the shape (channels, height, width) of the images fit saw) the shape fit read,
+        so that rows are read as fit's images flattened. Grey rows have one order; colour rows are channels last or
+        first as ``data_format`` says, and refused when it says 'auto' (fit's layout is not known)."""
+        image_shape, data_format = self._as_fitted("image_shape"), self._as_fitted("data_format")
+        if seen is None or image_shape is not None:
+            return image_shape, data_format
+        c, h, w = seen
+        if c == 1:
+            return (h, w), "channels_last"
+        if data_format in ("channels_last", "channels_first"):
+            return ((h, w, c) if data_format == "channels_last" else (c, h, w)), data_format
+        raise ValueError(f"X has shape {tuple(rows_shape)}: rows of {rows_shape[1]} values, the {c}-channel images of "
+                         f"shape {h}x{w} {type(self).__name__} was fitted on flattened? Their channels may come last "
+                         "or first, and data_format='auto' does not say which: pass the images as fit had them, "
+                         f"X.reshape(len(X), {h}, {w}, {c}) (channels last) or X.reshape(len(X), {c}, {h}, {w}) "
+                         "(channels first).")
 
     def _check_X_y(self, X, y, reset, fit_rows=None):
         if y is None:
@@ -343,6 +381,57 @@ def _is_pil_image(x):
     return type(x).__module__.startswith("PIL.") and hasattr(x, "mode") and hasattr(x, "getextrema")
 
 
+def _single_column_of_paths(X):
+    """The file paths of a one-column DataFrame or (n, 1) array of paths (what a ColumnTransformer's ``["path"]``
+    selection passes on) as a 1-D list; any other X as it is."""
+    if not (hasattr(X, "iloc") or isinstance(X, np.ndarray)) or X.ndim != 2 or X.shape[1] != 1 or len(X) == 0:
+        return X
+    column = X.iloc[:, 0].to_numpy() if hasattr(X, "iloc") else X[:, 0]
+    if column.dtype.kind in "OUS" and isinstance(column[0], (str, os.PathLike)):
+        return list(column)
+    return X
+
+
+# the depth by which sknn scales the array of a PIL image of each mode it reads (see _PIL_LEVELS); None: unscaled
+_PIL_DEPTHS = {"L": 255.0, "RGB": 255.0, "RGBA": 255.0, "I;16": 65535.0, "1": None, "F": None}
+
+
+def _item_depth(x):
+    """The depth an item of a list of images is scaled by on its own (255, 65,535 or None), as :func:`_depth_of`."""
+    if _is_pil_image(x):
+        return _PIL_DEPTHS.get(x.mode)
+    return _depth_of(x.dtype) if hasattr(x, "dtype") else None
+
+
+def _item_kind(x):
+    """An item of a list of images in words: its PIL mode, dtype or type."""
+    if _is_pil_image(x):
+        return f"a PIL image in mode {x.mode!r}"
+    return f"an array of dtype {x.dtype}" if hasattr(x, "dtype") else f"a {type(x).__name__} of numbers"
+
+
+def _check_one_kind_of_image(X):
+    """Refuse a list of PIL images of different modes, and a list of images of different depths (uint8 beside
+    uint16, floats or PIL images of another depth): a list is read as one array of one type, so numpy would turn
+    them into one type and 8-bit levels would be read on another depth's scale (nearly black)."""
+    if all(_is_pil_image(x) for x in X):
+        j = next((j for j, x in enumerate(X) if x.mode != X[0].mode), None)
+        if j is not None:
+            raise ValueError(f"X[{j}] is a PIL image in mode {X[j].mode!r} but X[0] is in mode {X[0].mode!r}: a list "
+                             "of images is read as one array, of one type and number of channels. Convert them to "
+                             "one mode first ([img.convert('RGB') for img in X], or 'L' for grey; 16-bit ones as "
+                             "arrays, np.asarray(img) / 65535), or pass their file paths: each file is read at its "
+                             "own depth.")
+    depths = [_item_depth(x) for x in X]
+    j = next((j for j, depth in enumerate(depths) if depth != depths[0]), None)
+    if j is not None:
+        raise ValueError(f"X[{j}] is {_item_kind(X[j])} but X[0] is {_item_kind(X[0])}: uint8 and uint16 images are "
+                         "scaled to [0, 1] by their depth (255 or 65,535) and others taken as they are, but a list is "
+                         "read as one array of one type, which would put some images on another scale. Convert them "
+                         "to one type first: 8-bit levels as floats, a / 255, 16-bit ones, a / 65535, or all "
+                         "a.astype(np.uint8) if they are all 8-bit levels.")
+
+
 def _check_image_list(X):
     """Refuse an empty list of images, a list mixing file paths with other values, and arrays of text."""
     if isinstance(X, np.ndarray) and X.ndim > 1 and X.dtype.kind in "US":
@@ -366,6 +455,7 @@ def _check_image_list(X):
             raise TypeError(f"X[{j}] is a PIL image in mode {X[j].mode!r}, whose array holds "
                             f"{_PIL_NOT_LEVELS.get(X[j].mode, 'no grey or RGB levels')}: convert the images first "
                             "(img.convert('RGB') or img.convert('L')), or pass their file paths.")
+        _check_one_kind_of_image(X)
         shapes = [np.shape(x) for x in X]
         j = next((j for j, shape in enumerate(shapes) if shape != shapes[0]), None)
         if j is not None:

@@ -6,6 +6,8 @@ Rules that a single image can break are judged image by image at predict, so tha
 alone as in any batch (:class:`PixelScaleMixin`).
 """
 
+import warnings
+
 import numpy as np
 
 __all__ = ["PixelScaleMixin"]
@@ -16,6 +18,16 @@ _PIXEL_SCALE_FACTOR = 50.0
 _SMALLER_TOP = {255.0: 1.0, 65535.0: 255.0}
 # after training images of no negative pixel, pixels below -this share of their largest: centred or standardised
 _NEGATIVE_SHARE = 0.25
+# the top level of 12-bit pixels: uint16 training images that reach no higher are likely 12-bit levels
+_TWELVE_BIT_TOP = 4095
+
+
+def _scaled_input_words(images, scaled):
+    """How X's pixels were scaled to [0, 1], for a message: image files (``images`` None) or uint8/uint16 arrays
+    (``scaled``: their divisor)."""
+    if images is None:
+        return "image files, read with their levels scaled"
+    return f"{'uint8' if scaled == 255 else 'uint16'}, so its pixels are scaled"
 
 
 def pixel_extremes(images):
@@ -92,6 +104,8 @@ class PixelScaleMixin:
                 lows, highs = lows[fit_rows], highs[fit_rows]
             low, high = (float(lows.min()), float(highs.max())) if len(lows) else (0.0, 0.0)
             self._check_integer_depth(highs, scaled, reset)
+            if reset:
+                self._warn_of_twelve_bit_levels(highs, scaled)
             if self._pixel_range is not None:
                 self._check_pixel_range(low, high)
         top = max(high, -low)
@@ -114,11 +128,31 @@ class PixelScaleMixin:
         if not scaled and images is not None and fitted > _PIXEL_SCALE_FACTOR:
             self._check_not_unit_scaled(images, lows, highs, fitted)
         if scaled and fitted > _PIXEL_SCALE_FACTOR:
-            given, fix = (("image files, read with their levels scaled", "read them into float arrays on that scale")
-                          if images is None else (f"{'uint8' if scaled == 255 else 'uint16'}, so its pixels are "
-                                                  "scaled", "pass these images as floats too (X.astype('float32'))"))
-            raise ValueError(f"X is {given} to [0, 1], but {name} was fitted on float pixel values up to "
-                             f"{fitted:.4g}, taken as they are: {fix}, or fit on 8-bit images.")
+            given = _scaled_input_words(images, scaled)
+            fix = ("read them into arrays on that scale" if images is None else
+                   "pass these images as the training images were, unscaled (X.astype('float32'))")
+            raise ValueError(f"X is {given} to [0, 1], but {name} was fitted on pixel values up to {fitted:.4g} that "
+                             f"were not uint8 or uint16, taken as they are: {fix}, or fit on 8-bit images.")
+        fitted_low = getattr(self, "pixel_min_", 0.0)
+        if scaled and fitted_low < -_NEGATIVE_SHARE * fitted:
+            raise ValueError(f"X is {_scaled_input_words(images, scaled)} to [0, 1], but {name} was fitted on pixel "
+                             f"values down to {fitted_low:.4g} (largest magnitude {fitted:.4g}): centred or "
+                             "standardised images, which scaled ones never are. Prepare these images as the training "
+                             "images were (X / 255, then the same mean and scale) and pass them as floats, or fit on "
+                             "images as they come.")
+
+    def _warn_of_twelve_bit_levels(self, highs, scaled):
+        """Warn at fit of uint16 training images whose levels reach at most 4,095 (12 bits, from many cameras and
+        scanners, but above 8-bit levels, which :meth:`_check_integer_depth` refuses): divided by 65,535 they are
+        read as dark images, at most 1/16 of white."""
+        if scaled != 65535.0 or len(highs) == 0:
+            return
+        top = round(float(highs.max()) * scaled)
+        if _SMALLER_TOP[scaled] < top <= _TWELVE_BIT_TOP:
+            warnings.warn(f"X is uint16 with pixel values up to {top} only, at most 12 bits: as uint16 levels they "
+                          f"are divided by 65,535 and read as dark images (at most {top / scaled:.3f}). If they are "
+                          "12-bit levels, pass them as floats on their own scale, X / 4095 (at predict too); truly "
+                          "dark 16-bit images can stay as they are.", UserWarning, stacklevel=4)
 
     def _check_integer_depth(self, highs, scaled, reset):
         """Refuse integer images of a smaller depth's levels (:func:`smaller_depth_images`), which scaled by their
@@ -154,10 +188,10 @@ class PixelScaleMixin:
         if marked.any():
             reach = float(np.maximum(highs, -lows)[marked].max())
             raise ValueError(f"X's pixel values reach only {reach:.4g} in {which_images(marked)}, levels divided "
-                             f"by 255 (or 65,535), but the images {type(self).__name__} was fitted on reach {fitted:.4g}: X looks "
-                             "scaled to [0, 1] and they were not (each image is judged alone). Give X on the "
-                             "training images' scale (8-bit levels: multiply by 255), or fit on images scaled to "
-                             "[0, 1].")
+                             f"by 255 (or 65,535), but the images {type(self).__name__} was fitted on reach "
+                             f"{fitted:.4g}: X looks scaled to [0, 1] and they were not (each image is judged alone). "
+                             "Give X on the training images' scale (8-bit levels: multiply by 255), or fit on "
+                             "images scaled to [0, 1].")
 
     def _check_pixel_range(self, low, high):
         lo, hi = self._pixel_range

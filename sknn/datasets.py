@@ -22,6 +22,21 @@ def _hidden(name):
     return name.startswith(".") or name == "__MACOSX"
 
 
+def _is_ancestor(folder, inner):
+    """Whether ``folder`` holds ``inner`` (both real paths), at any depth."""
+    return inner != folder and os.path.commonpath([folder, inner]) == folder
+
+
+def _check_one_label(path, label, real, labelled):
+    """Refuse an image file that a link puts under a second class folder (``labelled``: the label and path of
+    each real file listed so far): one image would be given two labels."""
+    first = labelled.setdefault(real, (label, path))
+    if first[0] != label:
+        raise ValueError(f"The image file {real!r} is listed under two classes, {first[0]!r} (as {first[1]!r}) and "
+                         f"{label!r} (as {path!r}), through a symbolic link: an image has one label. Remove the link "
+                         "from the class it does not belong to.")
+
+
 def image_folder(root, extensions=IMAGE_EXTENSIONS):
     """List the images of a folder with one sub-folder per class, as Keras' flow_from_directory reads it.
 
@@ -30,7 +45,9 @@ def image_folder(root, extensions=IMAGE_EXTENSIONS):
     root : str or path
         ``root/<label>/<image file>``; sub-folders are the labels, in sorted order. Hidden
         folders and files (names starting with a dot, such as ``.ipynb_checkpoints`` and
-        macOS' ``._*`` files, and ``__MACOSX``) are left out.
+        macOS' ``._*`` files, and ``__MACOSX``) are left out. Symbolic links are followed (a class's images
+        may be kept elsewhere), except back to a folder already read or one that holds the class (a loop); an
+        image file that links put under two classes is refused, naming it.
     extensions : str or tuple of str
         File endings taken as images (case-insensitive). A class folder without any is
         left out, with a warning.
@@ -55,21 +72,28 @@ def image_folder(root, extensions=IMAGE_EXTENSIONS):
     classes = sorted(d for d in os.listdir(root) if os.path.isdir(os.path.join(root, d)) and not _hidden(d))
     if not classes:
         raise ValueError(f"{root!r} has no sub-folders: put the images of each class in a folder of its own.")
-    paths, labels, empty = [], [], []
+    paths, labels, empty, labelled = [], [], [], {}
     for label in classes:
         before = len(paths)
         walked, seen = [], set()
+        class_folder = os.path.realpath(os.path.join(root, label))
         for dirpath, folders, files in os.walk(os.path.join(root, label), followlinks=True):
-            if os.path.realpath(dirpath) in seen:  # a link back to a folder already read: a loop, or a copy
-                folders[:] = []
+            real = os.path.realpath(dirpath)
+            if real in seen or _is_ancestor(real, class_folder):  # a link back to a folder already read, or to
+                folders[:] = []                                   # one that holds the class: a loop, or a copy
                 continue
-            seen.add(os.path.realpath(dirpath))
+            seen.add(real)
             folders[:] = [d for d in folders if not _hidden(d)]  # os.walk goes into the folders left in the list
-            walked.append((dirpath, files))
-        for dirpath, files in sorted(walked):
+            walked.append((dirpath, real, files))
+        for dirpath, real, files in sorted(walked):
             for name in sorted(files):
                 if name.lower().endswith(endings) and not _hidden(name):
-                    paths.append(os.path.join(dirpath, name))
+                    path = os.path.join(dirpath, name)
+                    real_file = os.path.join(real, name)
+                    if os.path.islink(real_file):
+                        real_file = os.path.realpath(real_file)
+                    _check_one_label(path, label, real_file, labelled)
+                    paths.append(path)
                     labels.append(label)
         if len(paths) == before:
             empty.append(label)

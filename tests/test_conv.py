@@ -350,3 +350,19 @@ def test_batches_of_one_left_by_early_stopping_name_it():
                                          "would leave class 1 no training sample"):
         ConvImageClassifier(conv_filters=(4,), dense_layers=(8,), max_iter=1, early_stopping=True,
                             random_state=0).fit(np.random.RandomState(0).rand(2, 4, 4), [0, 1])
+
+
+def test_flat_rgba_rows_with_an_opaque_alpha_ask_for_their_shape():
+    """Every RGBA square's length is also a grey square's (4 x 8 x 8 = 16 x 16): rows whose every fourth value is
+    one constant (an opaque alpha) are asked about rather than read as grey images twice the side."""
+    rng = np.random.RandomState(0)
+    rgba = np.concatenate([rng.rand(4, 8, 8, 3), np.ones((4, 8, 8, 1))], axis=3).reshape(4, -1)
+    with pytest.raises(ValueError, match=r"Rows of 256 values could be 16x16 grey images or 8x8 images of 4 "
+                                         r"channels.*every fourth value is 1.*image_shape=\(8, 8, 4\)"):
+        ConvImageClassifier(**dict(FAST, max_iter=1)).fit(rgba, [0, 1] * 2)
+    clf = ConvImageClassifier(**dict(FAST, max_iter=1), image_shape=(8, 8, 4)).fit(rgba, [0, 1] * 2)
+    assert clf.image_shape_ == (4, 8, 8) and clf.predict(rgba).shape == (4,)
+    assert as_image_array(rng.rand(3, 784)).shape == (3, 1, 28, 28)  # digits stay grey (also 14 x 14 x 4 values)
+    dark = np.zeros((1, 784))
+    dark[0, 2::4] = 1.0  # one grey image whose every fourth pixel is dark: once fitted, read as fit read its rows
+    assert ConvImageClassifier(**dict(FAST, max_iter=1)).fit(rng.rand(4, 784), [0, 1] * 2).predict(dark).shape == (1,)

@@ -417,7 +417,8 @@ def test_integer_images_of_another_depths_levels_are_refused_not_read_black(tmp_
         masks.predict((X8 > 127).astype(np.uint8))  # uint8 after a bool fit: another depth
     np.testing.assert_array_equal(clf.predict(X8.astype(np.uint16) * 257), clf.predict(X8))  # real 16-bit: fine
     clf.predict(X8 // 200)  # a dark uint8 batch (levels 0 and 1) of a model fitted on uint8: its own depth
-    deep = ConvImageClassifier(**CONV).fit(X8.astype(np.uint16) * 16, [0, 1] * 4)  # 12-bit levels in uint16
+    with pytest.warns(UserWarning, match="at most 12 bits"):
+        deep = ConvImageClassifier(**CONV).fit(X8.astype(np.uint16) * 16, [0, 1] * 4)  # 12-bit levels in uint16
     deep.predict((X8 // 2).astype(np.uint16))  # a dark exposure (levels up to 127) of the same depth
     # uint16 in either byte order, and pandas' nullable UInt8 columns, are scaled like native uint16 and uint8
     X16 = X8.astype(np.uint16) * 257
@@ -551,3 +552,117 @@ def test_an_image_size_no_memory_holds_is_refused_naming_it():
         VGGFeatureExtractor(**dict(VGG, image_size=100000)).fit(np.random.rand(2, 8, 8))
     with pytest.raises(ValueError, match=r"image_size=\(20000, 20000\) is 20000x20000 pixels.*use at most 4096x4096"):
         ConvImageClassifier(image_size=(20000, 20000)).fit(["a.png", "b.png"], [0, 1])  # a bare MemoryError in PIL
+
+
+def test_scaled_images_for_a_model_fitted_on_centred_pixels_are_refused(files):
+    """uint8/uint16 arrays and image files are scaled to [0, 1], so they are never the centred or standardised
+    images a model was fitted on (it put every such image in one class)."""
+    rng = np.random.RandomState(0)
+    X8 = (rng.rand(8, 8, 8) * 255).astype(np.uint8)
+    for centred in ((X8 / 255.0 - 0.5) / 0.25, X8 / 127.5 - 1):  # standardised, [-1, 1]
+        for est in (ConvImageClassifier(**CONV), TransferVGGClassifier(max_iter=1, batch_size=4, **VGG)):
+            est.fit(centred, [0, 1] * 4)
+            assert est.predict(centred).shape == (8,)  # the same preparation: fine
+            for scaled, given in ((X8, r"uint8, so its pixels are scaled"),
+                                  (X8.astype(np.uint16) * 257, r"uint16, so its pixels are scaled"),
+                                  (files["good"], r"image files, read with their levels scaled")):
+                with pytest.raises(ValueError, match=rf"X is {given} to \[0, 1\], but {type(est).__name__} was "
+                                                     r"fitted on pixel values down to -\d.*centred or standardised"
+                                                     r".*the same mean and scale"):
+                    est.predict(scaled)
+    slight = ConvImageClassifier(**CONV).fit(X8 / 255.0 - 0.01, [0, 1] * 4)  # a slight undershoot: not centred
+    assert slight.predict(X8).shape == (8,)
+
+
+def test_the_message_for_scaled_images_names_no_dtype_fit_did_not_have():
+    X = (np.random.RandomState(0).rand(8, 8, 8) * 255).astype(np.uint8)
+    clf = ConvImageClassifier(**CONV).fit(X.astype(np.int64), [0, 1] * 4)  # 0-255 integers: taken as they are
+    with pytest.raises(ValueError, match=r"fitted on pixel values up to 25\d that were not uint8 or uint16") as info:
+        clf.predict(X)
+    assert "float" not in str(info.value).split("[0, 1]")[1].split(":")[0]
+
+
+def test_rows_of_fit_s_images_flattened_are_read_as_fit_s_images_by_every_family():
+    """Rows of exactly fit's pixel count are fit's images flattened: a VGG estimator read non-square grey ones as
+    one line of pixels, resized; colour ones are read in the layout data_format names, and refused under 'auto'."""
+    rng = np.random.RandomState(0)
+    grey, colour, y = rng.rand(6, 6, 10), rng.rand(6, 6, 10, 3), [0, 1] * 3
+    estimators = lambda **kw: (ConvImageClassifier(**CONV, **kw),  # noqa: E731
+                               TransferVGGClassifier(max_iter=1, batch_size=4, **VGG, **kw),
+                               VGGFeatureExtractor(**VGG, **kw))
+    out = lambda est, X: est.transform(X) if isinstance(est, VGGFeatureExtractor) else est.predict_proba(X)  # noqa
+    for est in estimators():
+        est.fit(grey) if isinstance(est, VGGFeatureExtractor) else est.fit(grey, y)
+        np.testing.assert_allclose(out(est, grey.reshape(6, -1)), out(est, grey), rtol=1e-5)
+        est.fit(colour) if isinstance(est, VGGFeatureExtractor) else est.fit(colour, y)
+        with pytest.raises(ValueError, match=r"X has shape \(6, 180\): rows of 180 values, the 3-channel images of "
+                                             r"shape 6x10 .*X\.reshape\(len\(X\), 6, 10, 3\) \(channels last\) or "
+                                             r"X\.reshape\(len\(X\), 3, 6, 10\)"):
+            out(est, colour.reshape(6, -1))
+    for layout, images in (("channels_last", colour), ("channels_first", colour.transpose(0, 3, 1, 2))):
+        for est in estimators(data_format=layout):
+            est.fit(images) if isinstance(est, VGGFeatureExtractor) else est.fit(images, y)
+            np.testing.assert_allclose(out(est, images.reshape(6, -1)), out(est, images), rtol=1e-5)
+
+
+def test_a_list_of_images_of_mixed_types_or_modes_is_refused_naming_the_first_odd_one():
+    """numpy gives a list one type: 8-bit images beside 16-bit or float ones were read nearly black."""
+    rng = np.random.RandomState(0)
+    u8 = [(rng.rand(8, 8) * 255).astype(np.uint8) for _ in range(4)]
+    clf = ConvImageClassifier(**CONV).fit(np.stack(u8), [0, 1] * 2)
+    mixed = {"float": (u8[:2] + [a / 255.0 for a in u8[2:]], r"X\[2\] is an array of dtype float64 but X\[0\] is an "
+                                                             r"array of dtype uint8.*a / 255"),
+             "uint16": (u8[:3] + [u8[3].astype(np.uint16) * 257], r"X\[3\] is an array of dtype uint16"),
+             "PIL depths": ([Image.fromarray(a) for a in u8[:2]] + [Image.fromarray(a.astype(np.uint16) * 257)
+                                                                     for a in u8[2:]],
+                            r"X\[2\] is a PIL image in mode 'I;16' but X\[0\] is in mode 'L'.*file paths"),
+             "PIL colour": ([Image.fromarray(a) for a in u8[:3]] + [Image.fromarray(u8[3]).convert("RGB")],
+                            r"X\[3\] is a PIL image in mode 'RGB' but X\[0\] is in mode 'L'.*img\.convert\('RGB'\)"),
+             "PIL and array": ([Image.fromarray(u8[0])] + [a / 255.0 for a in u8[1:]],
+                               r"X\[1\] is an array of dtype float64 but X\[0\] is a PIL image in mode 'L'")}
+    for name, (images, match) in mixed.items():
+        for call in (clf.predict, lambda X: ConvImageClassifier(**CONV).fit(X, [0, 1] * 2)):
+            with pytest.raises(ValueError, match=match):
+                call(images)
+    same = [a.astype(np.float32) for a in u8[:2]] + [a.astype(np.float64) for a in u8[2:]]  # one scale: fine
+    assert ConvImageClassifier(**CONV).fit(same, [0, 1] * 2).predict(same).shape == (4,)
+
+
+@pytest.mark.parametrize("family", ["conv", "transfer", "extractor"])
+def test_a_single_column_of_paths_is_read_as_the_list_of_paths(files, family):
+    """What a ColumnTransformer's ["path"] selection passes on (a one-column DataFrame), or an (n, 1) array."""
+    paths, labels = files["good"], files["labels"]
+    make = {"conv": lambda: ConvImageClassifier(**CONV), "extractor": lambda: VGGFeatureExtractor(**VGG),
+            "transfer": lambda: TransferVGGClassifier(max_iter=1, batch_size=4, **VGG)}[family]
+    fit = (lambda est, X: est.fit(X)) if family == "extractor" else (lambda est, X: est.fit(X, labels))
+    out = (lambda est, X: est.transform(X)) if family == "extractor" else (lambda est, X: est.predict_proba(X))
+    expected = out(fit(make(), paths), paths)
+    for column in (pd.DataFrame({"path": paths}), np.array(paths, dtype=object)[:, None], np.array(paths)[:, None]):
+        est = fit(make(), column)
+        np.testing.assert_allclose(out(est, column), expected, rtol=1e-5)
+
+
+def test_image_folder_gives_an_image_one_label_through_links(tmp_path):
+    from sknn.datasets import image_folder
+    for label in ("cat", "dog"):
+        (tmp_path / label).mkdir()
+        Image.fromarray(np.zeros((4, 4), np.uint8)).save(tmp_path / label / f"{label}.png")
+    (tmp_path / "cat" / "up").symlink_to(tmp_path)  # a link to the folder of all classes: a loop, left out
+    (tmp_path / "cat" / "root").symlink_to("/")  # to the whole disk
+    paths, labels = image_folder(tmp_path)
+    assert [os.path.basename(p) for p in paths] == ["cat.png", "dog.png"] and labels.tolist() == ["cat", "dog"]
+    (tmp_path / "dog" / "also_cat.png").symlink_to(tmp_path / "cat" / "cat.png")  # one image in two classes
+    with pytest.raises(ValueError, match=r"cat\.png' is listed under two classes, 'cat' .* and 'dog' \(as .*"
+                                         r"also_cat\.png'\).*one label"):
+        image_folder(tmp_path)
+
+
+def test_uint16_images_of_12_bit_levels_are_warned_of():
+    X12 = (np.random.RandomState(0).rand(8, 8, 8) * 4095).astype(np.uint16)
+    with pytest.warns(UserWarning, match=r"X is uint16 with pixel values up to 409\d only, at most 12 bits.*X / 4095"):
+        ConvImageClassifier(**CONV).fit(X12, [0, 1] * 4)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        warnings.filterwarnings("ignore", message=".*larger than the .* training samples")
+        ConvImageClassifier(**CONV).fit(X12.astype(np.uint16) * 16, [0, 1] * 4)  # 16-bit levels: no warning
+        VGGFeatureExtractor(**VGG).fit(X12 / 4095.0)

@@ -269,6 +269,25 @@ def test_feature_extractor_in_a_pipeline(digits):
     assert pipe.score(X[500:800], y[500:800]) > 0.8
 
 
+def test_feature_extractor_on_a_path_column_of_a_column_transformer(tmp_path, digits):
+    """A ColumnTransformer's ["path"] selection passes a one-column DataFrame: read as the list of paths."""
+    import pandas as pd
+    from PIL import Image
+    from sklearn.compose import ColumnTransformer
+
+    X, _ = digits
+    paths = []
+    for i in range(6):
+        Image.fromarray((X[i] * 255).astype(np.uint8)).save(tmp_path / f"{i}.png")
+        paths.append(str(tmp_path / f"{i}.png"))
+    frame = pd.DataFrame({"path": paths, "size": np.arange(6.0)})
+    kw = dict(backbone=[8, "M"], weights=None, image_size=32, random_state=0)
+    columns = ColumnTransformer([("img", VGGFeatureExtractor(**kw), ["path"]), ("num", "passthrough", ["size"])])
+    features = columns.fit_transform(frame)
+    np.testing.assert_allclose(features[:, :-1], VGGFeatureExtractor(**kw).fit(paths).transform(paths), rtol=1e-5)
+    np.testing.assert_array_equal(features[:, -1], np.arange(6.0))
+
+
 def test_pickle_round_trip(digits):
     X, y = digits
     with warnings.catch_warnings():
