@@ -1,15 +1,18 @@
 """The queries of :class:`~sknn.KeyedVectors` beyond ``most_similar``, as gensim 4's ``KeyedVectors`` has them
-(``similar_by_word``, ``distances``, ``rank``, ``most_similar_cosmul``, ``get_mean_vector``, ...), and the helpers
-that they share with keyedvectors.py.
+(``similar_by_word``, ``distances``, ``rank``, ``most_similar_cosmul``, ``get_mean_vector``,
+``cosine_similarities``, ...), and the helpers that they share with keyedvectors.py.
 
 :class:`KeyedVectorQueries` is a mixin: it reads the class's ``vectors``, ``index_to_key``, ``get_index``,
-``get_normed_vectors``, ``most_similar``, ``similarity``, ``_check_query_vector`` and ``_query_units``.
+``get_normed_vectors`` (the unit vectors kept for searches over every word), ``_unit_rows_of`` (those of a few rows,
+from the current vectors), ``most_similar``, ``similarity``, ``_check_query_vector`` and ``_query_units``.
 """
 
 from numbers import Integral, Real
 
 import numpy as np
 from sklearn.utils._param_validation import InvalidParameterError
+
+from ._validation import check_width
 
 __all__ = ["KeyedVectorQueries"]
 
@@ -38,10 +41,13 @@ def _as_list(words, name, vectors=True):
 
 
 def _check_restrict_vocab(restrict_vocab):
+    """``restrict_vocab``: None (every word) or a positive int; 0 (gensim: no limit; here it searched no word) is
+    refused, saying to pass None."""
     if restrict_vocab is not None and (not isinstance(restrict_vocab, Integral) or isinstance(restrict_vocab, bool)
-                                       or restrict_vocab < 0):
-        raise InvalidParameterError(f"restrict_vocab must be None or a non-negative int (how many of the most frequent "
-                                    f"words to search), got {restrict_vocab!r}.")
+                                       or restrict_vocab < 1):
+        zero = " (0 would search no word, and gensim reads it as no limit: pass None)" if restrict_vocab == 0 else ""
+        raise InvalidParameterError(f"restrict_vocab must be None (every word) or a positive int (how many of the most "
+                                    f"frequent words to search), got {restrict_vocab!r}{zero}.")
     return restrict_vocab
 
 
@@ -80,12 +86,12 @@ def _unit_rows(vectors):
 
 
 def _unit_vector(vector):
-    """One vector (any finite float64, even beyond float32's range) scaled to unit length, as float32; zeros stay
-    zero. Scaled by its largest magnitude in float64 first (cast to float32 at once, 1e300 became inf and the
-    direction NaN)."""
+    """One vector, or the rows of a 2-D array (any finite float64, even beyond float32's range), scaled to unit
+    length, as float32; zeros stay zero. Scaled by its largest magnitude in float64 first (cast to float32 at
+    once, 1e300 became inf and the direction NaN)."""
     vector = np.asarray(vector, dtype=np.float64)
-    top = np.abs(vector).max() if vector.size else 0.0
-    return _unit_rows((vector / top if top > 0 else vector)[None, :])[0]
+    top = np.abs(vector).max(axis=-1, keepdims=True) if vector.size else np.zeros(vector.shape[:-1] + (1,))
+    return _unit_rows(np.atleast_2d(vector / np.where(top > 0, top, 1.0))).reshape(vector.shape)
 
 
 class KeyedVectorQueries:
@@ -137,6 +143,10 @@ class KeyedVectorQueries:
         """
         word = _check_word(word, "word", "similar_by_vector")
         return self.most_similar(positive=[word], topn=topn, restrict_vocab=restrict_vocab)
+
+    def similar_by_key(self, key, topn=10, restrict_vocab=None):
+        """gensim 4's name of :meth:`similar_by_word`: the ``topn`` keys closest (cosine) to ``key``."""
+        return self.similar_by_word(key, topn=topn, restrict_vocab=restrict_vocab)
 
     def similar_by_vector(self, vector, topn=10, restrict_vocab=None):
         """The ``topn`` words closest (cosine) to ``vector``, as ``most_similar(positive=[vector])``.
@@ -232,14 +242,50 @@ class KeyedVectorQueries:
         >>> kv.distances([0.0, 3.0], ["cat", "car"]).tolist()
         [1.0, 0.0]
         """
-        normed = self.get_normed_vectors()
         if isinstance(word_or_vector, str):
-            query = normed[self.get_index(word_or_vector)]
+            query = self._unit_rows_of([self.get_index(word_or_vector)])[0]
         else:
             query = _unit_vector(self._check_query_vector(word_or_vector, "word_or_vector"))
         if _as_list(other_words, "other_words", vectors=False):
-            normed = normed[self._word_rows(other_words, "other_words")]
+            normed = self._unit_rows_of(self._word_rows(other_words, "other_words"))
+        else:
+            normed = self.get_normed_vectors()
         return (np.float32(1.0) - normed @ query).astype(np.float32)
+
+    @staticmethod
+    def cosine_similarities(vector_1, vectors_all):
+        """Cosine similarity of ``vector_1`` to each row of ``vectors_all`` (gensim's static method).
+
+        Parameters
+        ----------
+        vector_1 : array-like of shape (n,)
+        vectors_all : array-like of shape (n_vectors, n)
+
+        Returns
+        -------
+        ndarray of shape (n_vectors,), float32 (0.0 where a vector is all zeros: it has no direction; gensim
+        gives NaN)
+
+        Examples
+        --------
+        >>> from sknn import KeyedVectors
+        >>> KeyedVectors.cosine_similarities([1.0, 0.0], [[2.0, 0.0], [0.0, 3.0], [-1.0, 0.0]]).tolist()
+        [1.0, 0.0, -1.0]
+        """
+        arrays = []
+        for value, name, ndim in ((vector_1, "vector_1", 1), (vectors_all, "vectors_all", 2)):
+            try:
+                if np.asarray(value).dtype.kind not in "biuf":  # (words, None: no numbers)
+                    raise TypeError
+                array = np.asarray(value, dtype=np.float64)
+            except (TypeError, ValueError):
+                raise TypeError(f"{name} is {value!r:.60}; pass an array of numbers.") from None
+            if array.ndim != ndim or array.shape[-1] == 0 or not np.isfinite(array).all():
+                raise ValueError(f"{name} must be a {ndim}-D array of finite numbers with at least one column, got "
+                                 f"shape {array.shape}{'' if np.isfinite(array).all() else ' holding NaN or inf'}.")
+            arrays.append(array)
+        check_width(arrays[1].shape[1], len(arrays[0]), "vectors_all", "the length of vector_1", unit="columns")
+        return _unit_vector(arrays[1]) @ _unit_vector(arrays[0])
 
     def closer_than(self, key1, key2):
         """The words closer (cosine) to ``key1`` than ``key2`` is, in the vocabulary's order (``key1`` left out).

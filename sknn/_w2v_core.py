@@ -189,8 +189,10 @@ def check_corpus(corpus, name="X"):
 class Vocabulary:
     """Words and their counts, most frequent first, built from a streamed corpus as gensim does.
 
-    While counting, the table is pruned whenever it grows past ``max_vocab_size`` (the
-    rarest words go, with a rising threshold), then words under ``min_count`` are dropped.
+    While counting, the table is pruned whenever it grows past ``max_vocab_size``: the words
+    seen fewer than t times go, t = 1, 2, 3, ... at successive prunes (gensim's prune_vocab: the
+    first drops nothing; word2vec.c's, dropping those seen t times too, prunes harder), then words
+    under ``min_count`` are dropped.
     """
 
     def __init__(self, words, counts, n_tokens, n_sentences):
@@ -210,7 +212,7 @@ class Vocabulary:
             n_tokens += len(sentence)
             n_sentences += 1
             if max_vocab_size is not None and len(counts) > max_vocab_size:
-                counts = Counter({w: c for w, c in counts.items() if c > min_reduce})
+                counts = Counter({w: c for w, c in counts.items() if c >= min_reduce})
                 min_reduce += 1
         # plain str keys: tokens from numpy arrays are np.str_ (equal and of equal hash, so the first seen
         # spelling's type would be the key's), while the vectors' KeyedVectors holds str

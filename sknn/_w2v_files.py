@@ -3,19 +3,59 @@ behind :meth:`KeyedVectors.load_word2vec_format` and :meth:`KeyedVectors.save_wo
 
 Text: a header line ``n_words vector_size``, then ``word v1 v2 ...`` per line (GloVe's files are the
 same lines without the header). Binary: the same header, then each word, a space and its float32
-values. Every refusal names the file and the line or vector.
+values. Every refusal names the file and the line or vector. Files compressed with gzip, bzip2 or xz
+(``GoogleNews-vectors-negative300.bin.gz``) are read decompressed, recognised by their content as the corpus
+files of Word2VecTransformer are, and written compressed when their name ends in .gz, .bz2 or .xz (as gensim,
+through smart_open, does both).
 """
 
+import bz2
 import codecs
+import contextlib
+import gzip
+import io
+import lzma
 import os
 import warnings
+import zlib
 
 import numpy as np
 
-from ._validation import reads_as_number
+from ._validation import compressed_opener, reads_as_number
 
 MAX_BINARY_KEY = 100_000  # bytes of one word a binary file's reader reads before calling the file not binary
 FIELD_SPACE = " \t\n\r\x0b\x0c"  # the whitespace that ends a word (ASCII's, as the C tool's); U+2003 is a key
+_WRITE_OPENERS = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}  # by the name's extension, as gensim
+_FIRST_ROWS = 1 << 16  # rows allocated first for a compressed file, whose size says nothing of its vectors' count
+
+
+def beyond_float32_error(subject, largest):
+    """The ValueError for a vector of finite values too large for float32 (the vectors' type); ``subject`` names
+    the vector ("The vector of 'cat' (row 3)")."""
+    return ValueError(f"{subject} holds values beyond float32's range (up to {largest:.3g}; float32, the vectors' "
+                      f"type, holds {np.finfo(np.float32).max:.3g}): scale the vectors (their directions are what "
+                      "similarities read), e.g. divide each row by its largest value.")
+
+
+def _open_to_write(fname):
+    """``fname`` opened to write bytes: compressed when its name ends in .gz, .bz2 or .xz."""
+    opener = next((o for ext, o in _WRITE_OPENERS.items() if os.fspath(fname).lower().endswith(ext)), None)
+    return opener(fname, "wb") if opener else open(fname, "wb")
+
+
+@contextlib.contextmanager
+def _opened_to_read(fname):
+    """``fname`` opened to read bytes (decompressed when it is gzip, bzip2 or xz), and whether it is compressed;
+    a compressed stream that cannot be decompressed is a ValueError naming the file."""
+    opener = compressed_opener(fname)
+    try:
+        with (io.BufferedReader(opener(fname, "rb"), 1 << 16) if opener else open(fname, "rb")) as f:
+            yield f, opener is not None
+    except (OSError, EOFError, zlib.error, lzma.LZMAError) as exc:
+        if opener is None:
+            raise
+        raise ValueError(f"{fname!r} is compressed ({opener.__module__.replace('lzma', 'xz')}) but cannot be "
+                         f"decompressed: {exc}; the file is damaged or truncated.") from None
 
 
 def write(fname, keys, vectors, binary=False, write_header=True):
@@ -34,7 +74,7 @@ def write(fname, keys, vectors, binary=False, write_header=True):
         raise ValueError(f"The key {long[:30]!r}... is {len(long.encode()):,} bytes long, more than the "
                          f"{MAX_BINARY_KEY:,} a binary word2vec file's reader takes for a word: save with "
                          "binary=False, or shorten such keys.")
-    with open(fname, "wb") as f:
+    with _open_to_write(fname) as f:
         if write_header:
             f.write(f"{len(keys)} {vectors.shape[1]}\n".encode())
         for key, vector in zip(keys, vectors):
@@ -46,7 +86,7 @@ def write(fname, keys, vectors, binary=False, write_header=True):
 
 def read(fname, binary=False, limit=None, encoding="utf-8", unicode_errors="strict", no_header=False):
     """(vectors, keys) of a word2vec file, in the file's order (a key given twice is the caller's to resolve)."""
-    with open(fname, "rb") as f:
+    with _opened_to_read(fname) as (f, compressed):
         _skip_byte_order_mark(f)
         if no_header:
             if binary:
@@ -60,14 +100,16 @@ def read(fname, binary=False, limit=None, encoding="utf-8", unicode_errors="stri
         if limit is not None:
             n_words = min(n_words, int(limit))
         start = f.tell()
-        if not no_header:
+        if not no_header and not compressed:
             _check_room(fname, os.path.getsize(fname) - start, n_words, size, binary)
         # the sample holds the whole first record: a word up to MAX_BINARY_KEY bytes (a longer one the binary
         # reader refuses) and its numbers, however long the word is
         _check_layout(fname, f.read(MAX_BINARY_KEY + 64 * size + 4096), size, binary, encoding, unicode_errors)
         f.seek(start)
-        vectors = np.empty((n_words, size), dtype=np.float32)
-        keys = (_read_binary if binary else _read_text)(f, fname, vectors, encoding, unicode_errors, first_line)
+        # a compressed file's header is not checked against its size: its rows are added as they are read
+        vectors = np.empty((min(n_words, _FIRST_ROWS) if compressed and not no_header else n_words, size), np.float32)
+        vectors, keys = (_read_binary if binary else _read_text)(f, fname, vectors, n_words, encoding, unicode_errors,
+                                                                 first_line)
         if limit is None and not no_header and f.read(1 << 16).strip():
             warnings.warn(f"{fname!r} holds more after the {n_words} vectors its header announces; they were "
                           "not read (correct the header's count to read them).", UserWarning, stacklevel=3)
@@ -167,15 +209,24 @@ def _check_layout(fname, sample, size, binary, encoding, unicode_errors):
                          "file is not in word2vec's text format; if it is in the binary format, pass binary=True.")
 
 
-def _read_text(f, fname, vectors, encoding, unicode_errors, first_line=2):
-    """The words of ``len(vectors)`` text records, their numbers written into ``vectors``; ``first_line``
-    numbers the first record in messages (2 after a header)."""
+def _with_row(vectors, i, n_words):
+    """``vectors``, or a copy of it grown (twice as many rows, at most ``n_words``) when it has no row ``i``."""
+    if i < len(vectors):
+        return vectors
+    grown = np.empty((min(2 * len(vectors), n_words), vectors.shape[1]), dtype=vectors.dtype)
+    grown[:len(vectors)] = vectors
+    return grown
+
+
+def _read_text(f, fname, vectors, n_words, encoding, unicode_errors, first_line=2):
+    """(vectors, words) of ``n_words`` text records, their numbers written into ``vectors`` (grown as needed);
+    ``first_line`` numbers the first record in messages (2 after a header)."""
     keys = []
     size = vectors.shape[1]
-    for i in range(len(vectors)):
+    for i in range(n_words):
         raw = f.readline()
         if not raw:
-            raise ValueError(f"{fname!r} ends after {i} of its {len(vectors)} vectors: it is truncated.")
+            raise ValueError(f"{fname!r} ends after {i} of its {n_words} vectors: it is truncated.")
         try:
             parts = raw.decode(encoding, errors=unicode_errors).rstrip().split(" ")
         except UnicodeDecodeError as exc:
@@ -185,22 +236,25 @@ def _read_text(f, fname, vectors, encoding, unicode_errors, first_line=2):
         if len(parts) != size + 1:
             raise ValueError(f"{fname!r}, line {i + first_line}: expected a word and {size} numbers, got "
                              f"{len(parts) - 1} numbers.")
+        vectors = _with_row(vectors, i, n_words)
         try:
-            vectors[i] = np.asarray(parts[1:], dtype=np.float32)
+            with np.errstate(over="ignore"):  # (a value beyond float32's range is named below)
+                vectors[i] = np.asarray(parts[1:], dtype=np.float32)
         except ValueError:
             bad = next(p for p in parts[1:] if not reads_as_number(p))
             raise ValueError(f"{fname!r}, line {i + first_line} (the vector of {parts[0]!r}): {bad!r:.40} is not a "
                              "number.") from None
-        _check_finite_row(vectors[i], fname, f"line {i + first_line}", parts[0])
+        _check_finite_row(vectors[i], fname, f"line {i + first_line}", parts[0], parts[1:])
         _check_key(parts[0], fname, f"line {i + first_line}", "the line starts with a space?")
         keys.append(parts[0])
-    return keys
+    return vectors, keys
 
 
-def _read_binary(f, fname, vectors, encoding, unicode_errors, first_line=None):
+def _read_binary(f, fname, vectors, n_words, encoding, unicode_errors, first_line=None):
+    """(vectors, words) of ``n_words`` binary records, their numbers written into ``vectors`` (grown as needed)."""
     keys = []
     nbytes = 4 * vectors.shape[1]
-    for i in range(len(vectors)):
+    for i in range(n_words):
         word = bytearray()
         while True:
             ch = f.read(1)
@@ -212,17 +266,18 @@ def _read_binary(f, fname, vectors, encoding, unicode_errors, first_line=None):
                                  "the file is not in word2vec's binary format.")
         raw = f.read(nbytes)
         if len(raw) < nbytes:
-            raise ValueError(f"{fname!r} ends after {i} of its {len(vectors)} vectors: it is truncated.")
+            raise ValueError(f"{fname!r} ends after {i} of its {n_words} vectors: it is truncated.")
         try:
             key = word.decode(encoding, errors=unicode_errors).lstrip("\n")
         except UnicodeDecodeError as exc:
             raise ValueError(f"{fname!r}, vector {i + 1}: its word is not {encoding} text ({exc}); pass "
                              "unicode_errors='replace' to read it anyway.") from None
+        vectors = _with_row(vectors, i, n_words)
         vectors[i] = np.frombuffer(raw, dtype="<f4")
         _check_finite_row(vectors[i], fname, f"vector {i + 1}", key)
         _check_key(key, fname, f"vector {i + 1}", "a space where the word should be: a key '' saved?")
         keys.append(key)
-    return keys
+    return vectors, keys
 
 
 def _encodes(key):
@@ -240,6 +295,12 @@ def _check_key(key, fname, where, hint):
         raise ValueError(f"{fname!r}, {where}: the word is empty ({hint}); every vector needs its word.")
 
 
-def _check_finite_row(row, fname, where, key):
-    if not np.isfinite(row).all():
-        raise ValueError(f"{fname!r}, {where}: the vector of {key!r} holds NaN or infinity; the file is damaged.")
+def _check_finite_row(row, fname, where, key, texts=None):
+    """Refuse a row that holds NaN or infinity; one whose ``texts`` (the numbers as written) are finite but beyond
+    float32's range is named as such."""
+    if np.isfinite(row).all():
+        return
+    wide = None if texts is None else np.asarray(texts, dtype=np.float64)
+    if wide is not None and np.isfinite(wide).all():
+        raise beyond_float32_error(f"{fname!r}, {where}: the vector of {key!r}", np.abs(wide).max())
+    raise ValueError(f"{fname!r}, {where}: the vector of {key!r} holds NaN or infinity; the file is damaged.")

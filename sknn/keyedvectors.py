@@ -11,7 +11,8 @@ import math
 import os
 import unicodedata
 import warnings
-from numbers import Integral
+import zlib
+from numbers import Integral, Number, Real
 
 import numpy as np
 from sklearn.utils._param_validation import InvalidParameterError
@@ -19,6 +20,7 @@ from sklearn.utils._param_validation import InvalidParameterError
 from . import _w2v_files
 from ._kv_queries import (KeyedVectorQueries, _as_list, _check_restrict_vocab, _check_topn, _check_word,
                           _unit_rows, _unit_vector)
+from ._w2v_files import beyond_float32_error
 from ._validation import check_width, numbered_lines, reads_as_number
 
 __all__ = ["KeyedVectors"]
@@ -34,12 +36,68 @@ def _first_duplicate(keys):
     return None
 
 
-def _other_normal_form(key, key_to_index):
-    """A sentence for the KeyError of ``key`` (not a key) when one of its Unicode normal forms is a key (NFD
-    'cafe' + U+0301 for NFC 'caf' + U+00E9: they print alike), else ''. Keys are not normalised (as gensim's): a text
-    and a vocabulary in different forms are the caller's to reconcile, and this says how."""
+def _text_keys(index_to_key):
+    """The keys as str: text as it is, a number as its text ('1'); bytes, missing values (None, NaN) and other
+    objects are refused, naming their position (str() made b'cat' the key "b'cat'", and NaN 'nan')."""
+    keys = []
+    for i, key in enumerate(index_to_key):
+        if isinstance(key, str):
+            keys.append(str(key))  # (np.str_ as str)
+        elif isinstance(key, (bytes, bytearray)):
+            raise TypeError(f"index_to_key[{i}] is bytes ({key!r:.40}); keys are text: decode them first "
+                            "([k.decode('utf-8') for k in keys]).")
+        elif key is None or type(key).__name__ in ("NAType", "NaTType") or (isinstance(key, Real) and key != key):
+            raise ValueError(f"index_to_key[{i}] is {key!r}, a missing value, not a word (pandas reads the words "
+                             "'null', 'NA' and 'nan' as missing: read the file with keep_default_na=False, "
+                             "na_filter=False).")
+        elif isinstance(key, Number) and not isinstance(key, (bool, np.bool_, complex, np.complexfloating)):
+            keys.append(str(key))  # a number's text: queries then ask for '1', not 1
+        else:
+            raise TypeError(f"index_to_key[{i}] is {key!r:.40} (of type {type(key).__name__}); keys are words (str), "
+                            "or numbers taken as their text.")
+    return keys
+
+
+def _checked_vectors(vectors, keys):
+    """``vectors`` as a C-contiguous float32 array of one finite row per key (a float32 array as it is, not a
+    copy: edits to it show in the answers)."""
+    try:
+        given = np.asarray(vectors)
+        with np.errstate(over="ignore"):
+            vectors = given.astype(np.float32, copy=False)
+    except (TypeError, ValueError):
+        raise TypeError("vectors must be a 2-D array of numbers, one row per key.") from None
+    if vectors.ndim != 2 or len(vectors) != len(keys):
+        raise ValueError(f"vectors must be a 2-D array with one row per key: got shape {vectors.shape} for "
+                         f"{len(keys)} keys.")
+    if vectors.shape[1] == 0:
+        raise ValueError("vectors has 0 columns: a key's vector needs at least one number (vector_size >= 1).")
+    finite = np.isfinite(vectors).all(axis=1) if vectors.size else np.ones(len(vectors), dtype=bool)
+    if not finite.all():
+        row = int(np.flatnonzero(~finite)[0])
+        if given.dtype.kind in "iuf" and np.isfinite(given[row]).all():  # finite, but not in float32
+            raise beyond_float32_error(f"The vector of {keys[row]!r} (row {row})", np.abs(given[row]).max())
+        raise ValueError(f"The vector of {keys[row]!r} (row {row}) holds NaN or infinity; word vectors must be "
+                         "finite.")
+    return np.ascontiguousarray(vectors)
+
+
+def _fingerprint(vectors):
+    """What unit vectors were computed from: the shape, type and a CRC of the bytes of ``vectors`` (an edit in
+    place changes it; about 4 ms per 10 MB)."""
+    return vectors.shape, vectors.dtype.str, zlib.crc32(np.ascontiguousarray(vectors))
+
+
+def _key_hint(key, key_to_index):
+    """A sentence for the KeyError of ``key`` (not a key): keys are text, when it is not ('1' for 1); or that one
+    of its Unicode normal forms is a key (NFD 'cafe' + U+0301 for NFC 'caf' + U+00E9: they print alike), else ''.
+    Keys are not normalised (as gensim's): a text and a vocabulary in different forms are the caller's to
+    reconcile, and this says how."""
+    if isinstance(key, (bytes, bytearray)):
+        return " Keys are text: decode it first (key.decode('utf-8'))."
     if not isinstance(key, str):
-        return ""
+        text = str(key)
+        return f" Keys are text: ask for {text!r}." if text in key_to_index else " Keys are text (str)."
     for form in ("NFC", "NFD", "NFKC", "NFKD"):
         other = unicodedata.normalize(form, key)
         if other != key and other in key_to_index:
@@ -68,14 +126,20 @@ class KeyedVectors(KeyedVectorQueries):
     Parameters
     ----------
     vectors : array-like of shape (n_words, vector_size)
-    index_to_key : sequence of str, the word of each row
+    index_to_key : sequence of str, the word of each row (a number is taken as its text)
     counts : array-like of shape (n_words,), default=None
         Occurrences of each word in the training corpus, if known.
 
     Attributes
     ----------
     vectors : ndarray of shape (n_words, vector_size), float32
+        A float32 array given is used as it is, not copied. The vectors may be edited in place
+        (``kv.vectors -= kv.vectors.mean(axis=0)``) or replaced (``kv.vectors = new``, one row per key):
+        every answer follows (the unit vectors kept for searches are computed again when a CRC of the
+        vectors' bytes changes).
     index_to_key : list of str
+        Keys are text: numbers given as keys become their text (1 is '1'); bytes and missing values
+        (None, NaN) are refused.
     key_to_index : dict of str -> int
     vector_size : int
 
@@ -99,43 +163,32 @@ class KeyedVectors(KeyedVectorQueries):
         if isinstance(index_to_key, (str, bytes)) or not hasattr(index_to_key, "__len__"):
             raise TypeError(f"index_to_key must be a list of keys (words), one per row of vectors; got "
                             f"{index_to_key!r:.40}.")
-        try:
-            given = np.asarray(vectors)
-            with np.errstate(over="ignore"):
-                vectors = given.astype(np.float32, copy=False)  # float32 vectors are the caller's, not a copy
-        except (TypeError, ValueError):
-            raise TypeError("vectors must be a 2-D array of numbers, one row per key.") from None
-        if vectors.ndim != 2 or len(vectors) != len(index_to_key):
-            raise ValueError(f"vectors must be a 2-D array with one row per key: got shape {vectors.shape} for "
-                             f"{len(index_to_key)} keys.")
-        if vectors.shape[1] == 0:
-            raise ValueError("vectors has 0 columns: a key's vector needs at least one number (vector_size >= 1).")
-        finite = np.isfinite(vectors).all(axis=1) if vectors.size else np.ones(len(vectors), dtype=bool)
-        if not finite.all():
-            row = int(np.flatnonzero(~finite)[0])
-            if given.dtype.kind in "iuf" and np.isfinite(given[row]).all():  # finite, but not in float32
-                raise ValueError(f"The vector of {index_to_key[row]!r} (row {row}) holds values beyond float32's "
-                                 f"range (up to {np.abs(given[row]).max():.3g}; float32, the vectors' type, holds "
-                                 f"{np.finfo(np.float32).max:.3g}): scale the vectors (their directions are what "
-                                 "similarities read), e.g. divide each row by its largest value.")
-            raise ValueError(f"The vector of {index_to_key[row]!r} (row {row}) holds NaN or infinity; word vectors "
-                             "must be finite.")
+        keys = _text_keys(index_to_key)
+        vectors = _checked_vectors(vectors, keys)
         if counts is not None and len(counts) != len(vectors):
             raise ValueError(f"counts has {len(counts)} values for {len(vectors)} vectors; give one count per key.")
         if counts is not None and len(counts) and np.min(counts) < 0:
             raise ValueError(f"counts holds {np.min(counts)}; a word's count is a number of occurrences, >= 0.")
-        keys = [str(k) for k in index_to_key]
         duplicate = _first_duplicate(keys)
         if duplicate:
             raise ValueError(f"index_to_key holds {duplicate[0]!r} twice (rows {duplicate[1]} and {duplicate[2]}): "
                              "each key has one vector; drop or rename the repeated keys.")
-        self.vectors = np.ascontiguousarray(vectors)
+        self._vectors = vectors
         self.index_to_key = keys
         self.key_to_index = {key: i for i, key in enumerate(keys)}
         self.counts = None if counts is None else np.asarray(counts, dtype=np.int64)
-        self._normed = None
+        self._normed = self._normed_fingerprint = None
 
     # -- lookup -----------------------------------------------------------------------
+    @property
+    def vectors(self):
+        return self._vectors
+
+    @vectors.setter
+    def vectors(self, vectors):  # checked as the constructor's; the unit vectors kept are dropped
+        self._vectors = _checked_vectors(vectors, self.index_to_key)
+        self._normed = self._normed_fingerprint = None
+
     @property
     def vector_size(self):
         return self.vectors.shape[1]
@@ -144,6 +197,11 @@ class KeyedVectors(KeyedVectorQueries):
         return len(self.index_to_key)
 
     def __contains__(self, key):
+        return key in self.key_to_index
+
+    def has_index_for(self, key):
+        """Whether ``key`` is in the vocabulary (gensim 4's name for ``key in kv``; a number is no row number here:
+        keys are text)."""
         return key in self.key_to_index
 
     def __iter__(self):
@@ -158,45 +216,70 @@ class KeyedVectors(KeyedVectorQueries):
             return self.key_to_index[key]
         except (KeyError, TypeError):
             raise KeyError(f"Key {key!r} not present in the vocabulary ({len(self)} words)."
-                           + _other_normal_form(key, self.key_to_index)) from None
+                           + _key_hint(key, self.key_to_index)) from None
 
     def get_vector(self, key, norm=False):
         """The vector of ``key`` (a copy), scaled to unit length if ``norm``."""
         index = self.get_index(key)
-        return (self.get_normed_vectors()[index] if norm else self.vectors[index]).copy()
+        return self._unit_rows_of([index])[0] if norm else self.vectors[index].copy()
 
     def __getitem__(self, keys):
-        if isinstance(keys, str) or keys is None:  # (None is a key not present, not an empty list of keys)
+        if isinstance(keys, (str, Number)) or keys is None:  # one key (None, 1: keys not present, named so)
             return self.get_vector(keys)
         rows = [self.get_index(k) for k in _as_list(keys, "keys", vectors=False)]
         return self.vectors[rows].copy()
 
+    def _unit_rows_of(self, rows):
+        """The current vectors of ``rows`` scaled to unit length (a query about a few words reads them, not the
+        unit vectors kept for searches); a row made NaN or infinite by an edit is refused, naming it."""
+        units = _unit_rows(self._vectors[rows])
+        finite = np.isfinite(units).all(axis=1)
+        if not finite.all():
+            row = int(np.arange(len(self._vectors))[rows][np.flatnonzero(~finite)[0]])
+            raise ValueError(f"The vector of {self.index_to_key[row]!r} (row {row}) holds NaN or infinity, put there "
+                             "by an edit of kv.vectors; word vectors must be finite: correct that row.")
+        return units
+
+    def fill_norms(self, force=False):
+        """Compute the unit vectors that searches over every word read, unless those kept are of the current
+        ``vectors`` (gensim's name). Searches call it themselves: an edit of ``vectors`` in place, or a new array,
+        is found by a CRC of the vectors' bytes; ``force=True`` computes them again anyway."""
+        fingerprint = _fingerprint(self._vectors)
+        if force or self._normed is None or self._normed_fingerprint != fingerprint:
+            self._normed = self._unit_rows_of(slice(None))
+            self._normed_fingerprint = fingerprint
+
     def get_normed_vectors(self):
-        """All vectors scaled to unit length (zero vectors stay zero)."""
-        if self._normed is None:
-            self._normed = _unit_rows(self.vectors)
+        """All vectors scaled to unit length (zero vectors stay zero), of the current ``vectors`` (see
+        :meth:`fill_norms`)."""
+        self.fill_norms()
         return self._normed
 
     def __getstate__(self):
         state = self.__dict__.copy()
-        state["_normed"] = None
+        state["_normed"] = state["_normed_fingerprint"] = None
         return state
+
+    def __setstate__(self, state):
+        if "vectors" in state:  # (pickled before vectors was a property)
+            state["_vectors"] = state.pop("vectors")
+        self.__dict__.update({"_normed": None, "_normed_fingerprint": None, **state})
 
     # -- similarity ---------------------------------------------------------------------
     def _query_units(self, positive, negative):
         """(positive unit vectors, negative unit vectors, rows of the query's words): each word's unit row, each
         vector scaled to unit length; a word or vector of zeros, which has no direction, is refused."""
-        normed = self.get_normed_vectors()
         units, used = ([], []), set()
         for side, (words, name) in enumerate(((positive, "positive"), (negative, "negative"))):
             for i, w in enumerate(_as_list(words, name)):
                 if isinstance(w, str):
                     index = self.get_index(w)
-                    if not normed[index].any():
+                    unit = self._unit_rows_of([index])[0]
+                    if not unit.any():
                         raise ValueError(f"The vector of {w!r} is all zeros: it has no direction to compare (a word "
                                          "that never trained?); query other words.")
                     used.add(index)
-                    units[side].append(normed[index])
+                    units[side].append(unit)
                 else:
                     vec = self._check_query_vector(w, f"{name}[{i}]")
                     if not vec.any():
@@ -269,8 +352,8 @@ class KeyedVectors(KeyedVectorQueries):
 
     def similarity(self, w1, w2):
         """Cosine similarity of two words."""
-        normed = self.get_normed_vectors()
-        return float(normed[self.get_index(w1)] @ normed[self.get_index(w2)])
+        first, second = self._unit_rows_of([self.get_index(w1), self.get_index(w2)])
+        return float(first @ second)
 
     def doesnt_match(self, words):
         """The word furthest from the mean of ``words`` (unknown words are ignored, as in gensim)."""
@@ -281,7 +364,7 @@ class KeyedVectors(KeyedVectorQueries):
         known = [w for w in words if w in self]
         if not known:
             raise ValueError(f"None of the words {list(words)!r} is in the vocabulary.")
-        normed = self.get_normed_vectors()[[self.key_to_index[w] for w in known]]
+        normed = self._unit_rows_of([self.key_to_index[w] for w in known])
         mean = normed.mean(axis=0)
         mean /= max(np.linalg.norm(mean), 1e-12)
         return known[int(np.argmin(normed @ mean))]
@@ -410,7 +493,8 @@ class KeyedVectors(KeyedVectorQueries):
         that is empty or holds any (such as ``'New York'``) is refused before the file is
         opened: it would not read back. Other whitespace (U+00A0, U+2003) is part of a key.
         ``write_header=False`` leaves the header out (GloVe's layout, text only to read back:
-        ``load_word2vec_format(fname, no_header=True)``).
+        ``load_word2vec_format(fname, no_header=True)``). A name ending in .gz, .bz2 or .xz writes
+        the file compressed so (as gensim does; both read it back).
         """
         _w2v_files.write(fname, self.index_to_key, self.vectors, binary=binary, write_header=write_header)
 
@@ -422,8 +506,11 @@ class KeyedVectors(KeyedVectorQueries):
         Parameters
         ----------
         fname : path
+            A file compressed with gzip, bzip2 or xz (``GoogleNews-vectors-negative300.bin.gz``) is
+            decompressed as it is read.
         binary : bool, whether the file is in the binary format
-        limit : int or None, read only the first ``limit`` vectors
+        limit : int or None, read only the first ``limit`` vectors (None: all; 0, which gensim reads as
+            all, is refused)
         encoding, unicode_errors : how the words are decoded (as ``bytes.decode``)
         no_header : bool, default=False
             The file has no header line: its first line is the first vector, as in GloVe's
@@ -453,8 +540,10 @@ class KeyedVectors(KeyedVectorQueries):
         fname = os.fspath(fname)
         if not os.path.isfile(fname):
             raise FileNotFoundError(f"No word2vec file at {fname!r}.")
-        if limit is not None and (not isinstance(limit, Integral) or isinstance(limit, bool) or limit < 0):
-            raise InvalidParameterError(f"limit must be None or a non-negative int, got {limit!r}.")
+        if limit is not None and (not isinstance(limit, Integral) or isinstance(limit, bool) or limit < 1):
+            raise InvalidParameterError(f"limit must be None (every vector) or a positive int (how many vectors to "
+                                        f"read), got {limit!r}" + (" (gensim reads 0 as no limit: pass None)."
+                                                                   if limit == 0 else "."))
         if not isinstance(no_header, (bool, np.bool_)):
             raise InvalidParameterError(f"no_header must be a bool, got {no_header!r}.")
         vectors, keys = _w2v_files.read(fname, binary=binary, limit=limit, encoding=encoding,

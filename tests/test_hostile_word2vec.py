@@ -197,9 +197,10 @@ def test_lying_or_damaged_word2vec_files_get_clear_errors(tmp_path, content, bin
     assert time.perf_counter() - start < 5  # refused from the header and the size, nothing allocated
 
 
-@pytest.mark.parametrize("limit", [-1, 1.5, "2", True])
+@pytest.mark.parametrize("limit", [-1, 1.5, "2", True, 0])
 def test_load_refuses_a_bad_limit(vector_files, limit):
-    with pytest.raises(InvalidParameterError, match="limit must be None or a non-negative int"):
+    zero = r".*got 0 \(gensim reads 0 as no limit: pass None\)" if limit == 0 else ""  # 0 read no vector
+    with pytest.raises(InvalidParameterError, match=r"limit must be None \(every vector\) or a positive int" + zero):
         KeyedVectors.load_word2vec_format(vector_files[1] / "v.txt", limit=limit)
 
 
@@ -258,9 +259,11 @@ def test_lookups_and_searches_with_odd_arguments(vector_files):
     with pytest.raises(TypeError, match="positive is 3 \\(of type int\\); pass a word"):
         kv.most_similar(3)
     for bad in (-1, 2.5, True):
-        with pytest.raises(InvalidParameterError, match="restrict_vocab must be None or a non-negative int"):
+        with pytest.raises(InvalidParameterError, match=r"restrict_vocab must be None \(every word\) or a positive"):
             kv.most_similar("w0", restrict_vocab=bad)
-    assert kv.most_similar("w0", restrict_vocab=0) == []
+    for search in (kv.most_similar, kv.similar_by_word, kv.most_similar_cosmul):  # each answered [] in silence
+        with pytest.raises(InvalidParameterError, match=r"got 0 \(0 would search no word.*pass None\)"):
+            search("w0", restrict_vocab=0)
     assert len(kv.most_similar("w0", topn=100)) == len(kv) - 1
 
 
@@ -426,7 +429,8 @@ def test_min_count_leaving_every_document_one_word_is_refused_naming_min_count()
     with pytest.raises(ValueError, match=r"min_count=2 left every one of the 30 documents with at most one word"):
         Word2VecTransformer(**{**W2V, "min_count": 2, "sample": 0}).fit(docs)
     with pytest.raises(ValueError, match=r"min_count=1 with max_vocab_size=2 left every one.*raise max_vocab_size"):
-        Word2VecTransformer(**{**W2V, "max_vocab_size": 2, "sample": 0}).fit(docs)  # pruning keeps 'the' only
+        pruned = [["the", f"rare{i}", f"odd{i}"] for i in range(30)]  # each document prunes all but 'the'
+        Word2VecTransformer(**{**W2V, "max_vocab_size": 2, "sample": 0}).fit(pruned)
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # one document that keeps two words is enough
         Word2VecTransformer(**{**W2V, "min_count": 2, "sample": 0}).fit(docs + [["the", "the"]])
@@ -448,3 +452,13 @@ def test_finite_vectors_beyond_float32_are_named_as_such():
         KeyedVectors(np.array([[1e39, 1.0], [1.0, 2.0]]), ["a", "b"])  # was 'holds NaN or infinity'
     with pytest.raises(ValueError, match="holds NaN or infinity"):
         KeyedVectors(np.array([[np.inf, 1.0], [1.0, 2.0]]), ["a", "b"])
+
+
+def test_a_text_file_with_values_beyond_float32_says_so_without_a_numpy_warning(tmp_path):
+    path = tmp_path / "v.txt"
+    path.write_bytes(b"2 2\na 1e-50 2\nb 3 1e50\n")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # was numpy's 'overflow encountered in cast', then 'the file is damaged'
+        with pytest.raises(ValueError, match=r"line 3: the vector of 'b' holds values beyond float32's range "
+                                             r"\(up to 1e\+50.*scale the vectors"):
+            KeyedVectors.load_word2vec_format(path)

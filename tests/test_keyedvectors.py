@@ -340,3 +340,108 @@ def test_get_mean_vector_at_any_scale_of_the_weights():
         kv.get_mean_vector([np.array([1e300, 0.0])], pre_normalize=False)
     with pytest.raises(TypeError, match="one number per key"):
         kv.get_mean_vector(["cat", "dog"], weights=["1", "2"])
+
+
+# -- edits of the vectors --------------------------------------------------------------------------------------
+def _answers(kv):
+    """Every query's answer about cat, dog and car, from the few-word ones to the searches over every word."""
+    return [kv.similarity("cat", "dog"), kv.distance("cat", "car"), kv.distances("cat").tolist(),
+            kv.distances("cat", ["dog", "car"]).tolist(), kv.closer_than("cat", "car"), kv.rank("cat", "car"),
+            kv.most_similar("cat", topn=2), kv.most_similar_cosmul("cat", topn=2),
+            kv.doesnt_match(["cat", "dog", "car"]), kv.get_vector("car", norm=True).tolist(),
+            kv.get_normed_vectors().tolist(), kv.n_similarity("cat", "dog")]
+
+
+def _fresh(kv):
+    return KeyedVectors(kv.vectors.copy(), kv.index_to_key)
+
+
+@pytest.mark.parametrize("edit", [
+    lambda kv, table: kv.vectors.__setitem__(kv.get_index("car"), kv["cat"]),  # a row set in place
+    lambda kv, table: kv.vectors.__isub__(kv.vectors.mean(axis=0)),  # centred: a common post-processing step
+    lambda kv, table: setattr(kv, "vectors", table[::-1] * 2.0),  # a new array assigned
+    lambda kv, table: table.__setitem__(1, [-1.0, 0.2]),  # the caller's array, which the vectors are
+])
+def test_every_answer_follows_edits_of_the_vectors(edit):
+    """The unit vectors were computed once: after an edit every similarity answered from the old vectors."""
+    table = TABLE.copy()
+    kv = KeyedVectors(table, WORDS)
+    before = _answers(kv)
+    edit(kv, table)
+    assert _answers(kv) == _answers(_fresh(kv)) != before
+
+
+def test_the_reported_edit_of_one_row_is_seen_and_fill_norms_is_gensims():
+    kv = KeyedVectors(np.array([[1.0, 0.0], [0.0, 1.0], [0.7, 0.7]]), ["cat", "car", "pet"])
+    assert kv.similarity("cat", "car") == 0.0
+    kv.vectors[kv.get_index("car")] = kv["cat"]
+    assert kv.similarity("cat", "car") == pytest.approx(1.0)  # was 0.0
+    kv.fill_norms(force=True)
+    assert kv.most_similar("cat", topn=1)[0] == ("car", pytest.approx(1.0))
+    with pytest.raises(ValueError, match=r"one row per key: got shape \(2, 2\) for 3 keys"):
+        kv.vectors = np.eye(2)  # a new array is checked as the constructor's
+    kv.vectors[2, 0] = np.nan
+    with pytest.raises(ValueError, match=r"The vector of 'pet' \(row 2\) holds NaN or infinity, put there by an edit"):
+        kv.most_similar("cat")
+
+
+# -- compressed files ---------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("binary", [False, True])
+@pytest.mark.parametrize("ext", ["gz", "bz2", "xz"])
+def test_compressed_files_are_written_and_read_by_their_extension(tmp_path, ext, binary):
+    """A .gz name held plain text (gensim could not read it), and reading a .gz file failed without saying why."""
+    path = tmp_path / f"v.{'bin' if binary else 'txt'}.{ext}"
+    KeyedVectors(TABLE, WORDS).save_word2vec_format(path, binary=binary)
+    opener = {"gz": "gzip", "bz2": "bz2", "xz": "lzma"}[ext]
+    assert __import__(opener).open(path).read().startswith(b"4 2\ncat ")  # compressed, as the name says
+    back = KeyedVectors.load_word2vec_format(path, binary=binary)
+    assert back.index_to_key == WORDS and np.array_equal(back.vectors, TABLE)
+    assert KeyedVectors.load_word2vec_format(path, binary=binary, limit=2).index_to_key == WORDS[:2]
+
+
+@pytest.mark.parametrize("binary", [False, True])
+def test_compressed_files_round_trip_with_gensim_both_ways(tmp_path, binary):
+    gensim_kv = pytest.importorskip("gensim.models.keyedvectors").KeyedVectors
+    ours = tmp_path / f"ours.{'bin' if binary else 'txt'}.gz"
+    KeyedVectors(TABLE, WORDS).save_word2vec_format(ours, binary=binary)
+    theirs = gensim_kv.load_word2vec_format(ours, binary=binary)
+    assert list(theirs.index_to_key) == WORDS and np.array_equal(theirs.vectors, TABLE)
+    written = tmp_path / f"theirs.{'bin' if binary else 'txt'}.gz"
+    theirs.save_word2vec_format(written, binary=binary)
+    back = KeyedVectors.load_word2vec_format(written, binary=binary)
+    assert back.index_to_key == WORDS and np.array_equal(back.vectors, TABLE)
+
+
+def test_a_damaged_compressed_file_or_a_lying_header_in_one_is_named(tmp_path):
+    path = tmp_path / "v.bin.gz"
+    KeyedVectors(TABLE, WORDS).save_word2vec_format(path, binary=True)
+    path.write_bytes(path.read_bytes()[:-12])
+    with pytest.raises(ValueError, match=r"is compressed \(gzip\) but cannot be decompressed.*damaged or truncated"):
+        KeyedVectors.load_word2vec_format(path, binary=True)
+    gzip = pytest.importorskip("gzip")
+    with gzip.open(path, "wb") as f:  # its size says nothing of the vectors: read, not allocated, up to the end
+        f.write(b"1000000000 3\ncat 1 2 3\n")
+    with pytest.raises(ValueError, match="ends after 1 of its 1000000000 vectors: it is truncated"):
+        KeyedVectors.load_word2vec_format(path)
+
+
+# -- gensim 4's other names --------------------------------------------------------------------------------------
+def test_has_index_for_similar_by_key_and_cosine_similarities_on_known_cosines(kv):
+    assert kv.has_index_for("cat") and not kv.has_index_for("zebra") and not kv.has_index_for(0)
+    assert kv.similar_by_key("cat", topn=2) == kv.similar_by_word("cat", topn=2)
+    sims = KeyedVectors.cosine_similarities([2.0, 0.0], [[1.0, 0.0], [0.8, 0.6], [0.0, 0.0], [-3.0, 0.0]])
+    np.testing.assert_allclose(sims, [1.0, 0.8, 0.0, -1.0], rtol=1e-6)  # (a vector of zeros: 0, gensim NaN)
+    with pytest.raises(ValueError, match="vectors_all has 3 columns, but the length of vector_1 is 2"):
+        kv.cosine_similarities([1.0, 0.0], np.ones((2, 3)))
+    with pytest.raises(TypeError, match="vector_1 is 'cat'; pass an array of numbers"):
+        kv.cosine_similarities("cat", TABLE)
+
+
+def test_has_index_for_similar_by_key_and_cosine_similarities_agree_with_gensim(pair):
+    ours, theirs = pair
+    assert [ours.has_index_for(k) for k in ("w0", "w39", "zz")] == [theirs.has_index_for(k) for k in ("w0", "w39",
+                                                                                                       "zz")]
+    _same_matches(ours.similar_by_key("w3", topn=5, restrict_vocab=30), theirs.similar_by_key("w3", topn=5,
+                                                                                              restrict_vocab=30))
+    np.testing.assert_allclose(ours.cosine_similarities(ours["w1"], ours.vectors),
+                               theirs.cosine_similarities(theirs["w1"], theirs.vectors), rtol=1e-5, atol=1e-6)

@@ -478,12 +478,27 @@ def test_an_analogy_never_answers_another_spelling_of_a_question_word(tmp_path):
 
 
 def test_max_vocab_size_prunes_rare_words_while_counting():
+    """As gensim's prune_vocab: the t-th prune drops the words seen fewer than t times (the first drops nothing:
+    word2vec.c's rule, dropping those seen t times too, kept 'common' alone)."""
     docs = [["common"] * 5 + [f"rare{i}"] for i in range(50)]
     vocab, _ = Vocabulary.build(docs, min_count=1, max_vocab_size=10)
-    assert "common" in vocab.index and len(vocab) <= 10
+    # prunes after documents 10 (none dropped), 11, 21, 31 and 41: the rare words of documents 42 to 50 stay
+    assert vocab.words == ["common"] + [f"rare{i}" for i in range(41, 50)]
     w2v = Word2VecTransformer(min_count=1, max_vocab_size=10, vector_size=4, epochs=1, sample=0,  # (no pair left
                               random_state=0).fit(docs)  # out: 'common' is most of the corpus)
-    assert "common" in w2v.wv_ and len(w2v.wv_) <= 10
+    assert w2v.wv_.index_to_key == vocab.words
+    first, _ = Vocabulary.build([[f"w{i}"] for i in range(11)], min_count=1, max_vocab_size=10)
+    assert len(first) == 11  # the first prune drops no word (the old rule dropped all 11)
+
+
+def test_max_vocab_size_keeps_the_words_gensim_keeps():
+    word2vec = pytest.importorskip("gensim.models").Word2Vec
+    rng = np.random.RandomState(0)
+    docs = [[f"w{int(k)}" for k in rng.zipf(1.5, size=8)] for _ in range(100)]  # word frequencies of a text
+    theirs = word2vec(vector_size=4, min_count=1, max_vocab_size=60, workers=1)
+    theirs.build_vocab(docs)
+    vocab, _ = Vocabulary.build(docs, min_count=1, max_vocab_size=60)
+    assert sorted(vocab.words) == sorted(theirs.wv.index_to_key) and len(vocab) == 57  # word2vec.c's rule: 18
 
 
 def test_module_initialises_like_gensim():

@@ -141,3 +141,43 @@ def test_a_key_missing_in_one_unicode_normal_form_but_present_in_another_says_so
         kv["zebra"]
     assert err.value.args[0] == "Key 'zebra' not present in the vocabulary (2 words)."  # no form of it is a key
     assert asked not in kv  # keys are not normalised, as gensim's
+
+
+# -- keys that are not text ---------------------------------------------------------------------------------
+def test_bytes_and_missing_values_as_keys_are_refused_naming_their_position():
+    """str() made b'cat' the key "b'cat'" (so 'cat' was not in the vocabulary) and None the key 'None'."""
+    vectors = np.eye(3)
+    with pytest.raises(TypeError, match=r"index_to_key\[1\] is bytes \(b'dog'\); keys are text: decode them"):
+        KeyedVectors(vectors, ["cat", b"dog", "car"])
+    with pytest.raises(TypeError, match=r"index_to_key\[0\] is bytes"):
+        KeyedVectors(vectors, np.array([b"cat", b"dog", b"car"]))
+    for missing in (None, float("nan"), np.float32("nan")):
+        with pytest.raises(ValueError, match=r"index_to_key\[2\] is .*a missing value, not a word .*"
+                                             r"keep_default_na=False, na_filter=False"):
+            KeyedVectors(vectors, ["cat", "dog", missing])
+    with pytest.raises(TypeError, match=r"index_to_key\[0\] is \('a', 'b'\) \(of type tuple\); keys are words"):
+        KeyedVectors(vectors, [("a", "b"), "dog", "car"])
+
+
+def test_a_glove_file_read_by_pandas_names_the_words_it_made_missing(tmp_path):
+    """pandas reads the words 'null' and 'nan' as NaN: two of them were the misleading "holds 'nan' twice"."""
+    pd = pytest.importorskip("pandas")
+    path = tmp_path / "glove.txt"
+    path.write_text("the 0.1 0.2\nnull 0.3 0.4\nnan 0.5 0.6\n")
+    table = pd.read_csv(path, sep=" ", header=None, index_col=0)
+    with pytest.raises(ValueError, match=r"index_to_key\[1\] is nan, a missing value.*keep_default_na=False"):
+        KeyedVectors(table.to_numpy(), table.index)
+    table = pd.read_csv(path, sep=" ", header=None, index_col=0, keep_default_na=False, na_filter=False)
+    assert KeyedVectors(table.to_numpy(), table.index).index_to_key == ["the", "null", "nan"]
+
+
+def test_numbers_as_keys_are_their_text_and_a_number_asked_for_says_so():
+    kv = KeyedVectors(np.eye(3), [1, np.int64(2), "three"])
+    assert kv.index_to_key == ["1", "2", "three"] and "1" in kv and kv.get_index("2") == 1
+    for asked in (1, np.int64(1)):
+        with pytest.raises(KeyError, match=r"Key .*1\)? not present .* Keys are text: ask for '1'"):
+            kv.get_index(asked)
+        with pytest.raises(KeyError, match=r"Keys are text: ask for '1'"):
+            kv[asked]  # was "keys is 1 (of type int); pass a word (str), a vector or a list of them"
+    with pytest.raises(KeyError, match=r"Key b'three' not present .* decode it first"):
+        kv.get_index(b"three")
