@@ -2,18 +2,22 @@
 
 ``DenseNet`` is a stack of fully connected layers, after an optional tabular input layer
 (:class:`sknn._layers.TabularInput`) and front scale, optionally as an ensemble of
-independent members; ``choose_threads`` picks the torch threads of a fit from its size.
+independent members; ``choose_threads`` picks the torch threads of a fit from its size,
+``auto_batch_size`` its rows per step; ``own_dense_network`` is the DenseNet the layer views
+(``coefs_``, ``export_network``) read.
 """
 
 import os
-from numbers import Integral, Real
+from numbers import Real
 
 import torch
 from torch import nn
 
 from ._layers import Ensemble, FrontScale, LearnableActivation, ScaledLinear, make_activation
+from ._validation import check_sizes
 
-__all__ = ["DenseNet", "check_architecture", "choose_threads"]
+__all__ = ["CustomModuleError", "DenseNet", "auto_batch_size", "check_architecture", "choose_threads",
+           "own_dense_network"]
 
 
 class DenseNet(nn.Module):
@@ -111,6 +115,31 @@ def choose_threads(work):
     return 1 if busy else available
 
 
+def auto_batch_size(n_samples):
+    """Rows per step of ``batch_size='auto'``: 256 (RealMLP's), 512 above 30,000 rows, 1,024 above 100,000, at most
+    ``n_samples``."""
+    for rows, size in ((30_000, 256), (100_000, 512)):
+        if n_samples <= rows:
+            return min(size, n_samples)
+    return 1024
+
+
+class CustomModuleError(ValueError, AttributeError):
+    """A view of sknn's own DenseNet (``coefs_``, ``intercepts_``, ``export_network``) asked of a model built with a
+    custom ``module``: a ValueError, and an AttributeError (as scikit-learn's NotFittedError is both), so that
+    ``hasattr`` and ``inspect.getmembers`` (scikit-learn's HTML repr) read the views as absent."""
+
+
+def own_dense_network(module, what, custom):
+    """``module`` when it is sknn's DenseNet, which ``what`` reads layer by layer; a :class:`CustomModuleError`
+    naming the ``custom`` module (the ``module`` parameter it was built with) and the ways to its weights otherwise."""
+    if not isinstance(module, DenseNet):
+        raise CustomModuleError(f"{what} reads the layers of sknn's DenseNet, and this model was built with module="
+                                f"{custom!r}: read its weights from net_.module_ (a torch module), or export it with "
+                                "sknn.export.to_onnx.")
+    return module
+
+
 def _per_layer(dropout, n_layers):
     if isinstance(dropout, Real):
         return [float(dropout)] * n_layers
@@ -122,9 +151,9 @@ def _per_layer(dropout, n_layers):
 
 
 def check_architecture(hidden_layer_sizes, dropout):
-    sizes = [hidden_layer_sizes] if isinstance(hidden_layer_sizes, Integral) else list(hidden_layer_sizes)
-    if not all(isinstance(s, Integral) and s > 0 for s in sizes):
-        raise ValueError(f"hidden_layer_sizes must be positive integers, got {hidden_layer_sizes!r}.")
+    """The hidden layer sizes as a list of positive ints (True and False refused: they are not sizes), once
+    ``dropout`` is checked against them."""
+    sizes = list(check_sizes(hidden_layer_sizes, "hidden_layer_sizes", allow_int=True))
     rates = _per_layer(dropout, len(sizes))
     if not all(0.0 <= r < 1.0 for r in rates):
         raise ValueError(f"dropout rates must be in [0, 1), got {dropout!r}.")

@@ -12,7 +12,6 @@ tensors, so that an exported network carries it: centring and robust scaling, sm
 clipping, missing-value indicators, one-hot or learned embeddings of the categories.
 """
 
-import datetime
 import decimal
 import numbers
 import re
@@ -24,9 +23,11 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_array, check_is_fitted
 
-from ._tabular_numbers import (at_most_two_values, check_exact_column, check_float32_column_values,
-                               check_float64_column, check_number_column, check_sparse_numbers, float32_offsets,
-                               robust_statistics, sparse_column_values)
+from ._tabular_numbers import (check_exact_column, check_float32_column_values, check_float64_column,
+                               check_number_column, check_sparse_numbers, float32_offsets, robust_statistics,
+                               sparse_column_values, binary_and_range, warn_narrow_first_fit,
+                               warn_numbers_beyond_first_fit)
+from ._tabular_times import TIME_CELLS, check_not_time, time_message
 from ._validation import reads_as_number, validate_data
 from .persist import SaveMixin
 
@@ -230,7 +231,7 @@ def _column_kind(values, name, fitting=True):
             kinds.add("boolean")
         elif isinstance(v, str):
             kinds.add("string")
-        elif isinstance(v, _TIME_CELLS):  # Timestamps of mixed time zones, datetime.date of a database, Timedelta
+        elif isinstance(v, TIME_CELLS):  # Timestamps of mixed time zones, datetime.date of a database, Timedelta
             raise TypeError(time_message(f"Column {name}", v))
         else:
             raise TypeError(f"Column {name} holds a value of type {type(v).__name__} ({v!r:.40}): the argument must "
@@ -250,35 +251,6 @@ def _column_kind(values, name, fitting=True):
                          f"pd.read_csv(..., na_values={list(cells)!r})); to use its values as categories, pass it as "
                          "a categorical column (.astype('category')).")
     return "categorical"
-
-
-_TIME_CELLS = (datetime.date, datetime.time, datetime.timedelta, np.datetime64, np.timedelta64, pd.Period)
-
-
-def time_message(what, cell=None):
-    """The refusal of dates or durations in ``what`` ('Column 'b''; ``cell``: one of its values, for an object column
-    of dates), with the fix: cast to numbers they are counts of their unit, which the same values stored in another
-    unit (seconds, milliseconds) change a thousandfold."""
-    held = "dates or durations" if cell is None else \
-        f"a value of type {type(cell).__name__} ({cell!s:.40}), one of its dates or durations"
-    return (f"{what} holds {held}: turn them into numbers first (for instance the year, the day of the week, or "
-            "seconds since an origin).")
-
-
-def _check_not_time(dtype, what):
-    """Refuse a column or array of dates or durations (:func:`time_message`)."""
-    if (pd.api.types.is_datetime64_any_dtype(dtype) or pd.api.types.is_timedelta64_dtype(dtype)
-            or isinstance(dtype, pd.PeriodDtype)):
-        raise TypeError(time_message(what))
-
-
-def check_no_time_columns(X):
-    """Refuse an array or DataFrame holding dates or durations, for a network that reads X as numbers as it is."""
-    if isinstance(X, pd.DataFrame):
-        for name, dtype in X.dtypes.items():
-            _check_not_time(dtype, f"Column {name!r}")
-    elif hasattr(X, "dtype"):
-        _check_not_time(X.dtype, "X")
 
 
 def check_categories(categories, name):
@@ -308,7 +280,7 @@ def frame_column(col, fitting=True):
             check_exact_column(col.dropna().to_numpy(dtype=np.int64 if dtype.kind == "i" else np.uint64),
                                     repr(col.name))
         return "numeric", col.to_numpy(dtype=np.float64, na_value=np.nan)
-    _check_not_time(dtype, f"Column {col.name!r}")
+    check_not_time(dtype, f"Column {col.name!r}")
     values = col.to_numpy(dtype=object)
     return _column_kind(values, repr(col.name), fitting), values
 
@@ -353,6 +325,10 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
     binary_ : ndarray of bool, shape (n_numeric,)
         Numeric columns with at most two distinct values in ``fit`` (indicators, yes/no
         numbers): the network reads them as they are, without periodic embeddings.
+    value_range_ : ndarray of shape (n_numeric, 2)
+        The lowest and highest value of each numeric column in ``fit`` (0 and 0 for an all-missing one): a
+        ``binary_`` column's two values, beyond which data trained on later is warned about
+        (:meth:`warn_unseen_categories`).
     ignored_columns_ : ndarray of int
         Positions, in X, of the columns entirely missing in ``fit`` (with a warning): the network learns
         nothing of them, and ``transform`` reads them as missing whatever they hold.
@@ -386,7 +362,7 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
             check_float32_column_values(columns, [self._name(j) for j in range(columns.shape[1])])
             self.has_missing_ = np.zeros(columns.shape[1], dtype=bool)
             self.ignored_columns_ = np.zeros(0, dtype=np.int64)
-            self.binary_ = np.array([at_most_two_values(values) for values in distinct], dtype=bool)
+            self.binary_, self.value_range_ = binary_and_range(distinct)
             return self
         kinds = [kind for kind, _ in columns]
         self.ignored_columns_ = np.array([j for j, (_, values) in enumerate(columns)
@@ -418,7 +394,7 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
                                        lambda i: self._name(self.numeric_columns_[i]))
         check_float32_column_values(numbers_ - self.offset_, [self._name(j) for j in self.numeric_columns_])
         self.has_missing_ = np.isnan(numbers_).any(axis=0)
-        self.binary_ = np.array([at_most_two_values(col) for col in numbers_.T], dtype=bool)
+        self.binary_, self.value_range_ = binary_and_range(numbers_.T)
         return self
 
     def transform(self, X):
@@ -448,8 +424,10 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
         return out
 
     def warn_unseen_categories(self, X):
-        """Warn when X holds categories not seen in ``fit`` (which ``transform`` reads as missing): for data a
-        network goes on training on (a warm start, a later ``partial_fit``), whose encoding stays the first fit's."""
+        """Warn when X holds categories not seen in ``fit`` (which ``transform`` reads as missing), values in a column
+        ``fit`` ignored, or numbers its statistics cannot read (in a column constant or of two values in ``fit``:
+        :func:`sknn._tabular_numbers.warn_numbers_beyond_first_fit`): for data a network goes on training on (a warm
+        start, a later ``partial_fit``), whose encoding stays the first fit's."""
         check_is_fitted(self, "numeric_columns_")
         held = [self._name(j) for j in getattr(self, "ignored_columns_", ()) if not np.asarray(
             _missing(X.iloc[:, j].to_numpy(dtype=object) if hasattr(X, "iloc") else X[:, [j]].toarray().ravel()
@@ -457,7 +435,7 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
         if held:
             warnings.warn(f"Column {held[0]} holds values now, but was entirely missing in the first fit: it stays "
                           "ignored (the encoding is the first fit's or partial_fit's); fit on all the data to use "
-                          "it.", UserWarning, stacklevel=6)
+                          "it.", UserWarning, stacklevel=8)
         with warnings.catch_warnings():  # (the estimator warns about feature names itself, by its own name)
             warnings.filterwarnings("ignore", message=r".*feature names, but TabularPreprocessor was fitted")
             columns = self._columns(X, reset=False)
@@ -472,7 +450,17 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
             name, values = next(iter(unseen.items()))
             warnings.warn(f"Column {name} holds categories the first fit did not see ({values!r:.80}; {len(unseen)} "
                           "column(s) so): they train as missing values. The encoding is learned by the first fit or "
-                          "partial_fit: give it every category (or fit on all the data).", UserWarning, stacklevel=6)
+                          "partial_fit: give it every category (or fit on all the data).", UserWarning, stacklevel=8)
+        numbers = columns if sp.issparse(columns) else self._numeric_matrix(columns) if all(
+            columns[j][0] == "numeric" for j in self.numeric_columns_) else None  # (else transform names the column)
+        warn_numbers_beyond_first_fit(numbers, self.scale_, self.binary_, getattr(self, "value_range_", None),
+                                      [self._name(j) for j in self.numeric_columns_], stacklevel=8)
+
+    def warn_narrow_first_fit(self, n_rows):
+        """Warn when the rows of the first ``partial_fit`` (``n_rows``) are too few or too alike to learn the encoding
+        from (:func:`sknn._tabular_numbers.warn_narrow_first_fit`)."""
+        check_is_fitted(self, "numeric_columns_")
+        warn_narrow_first_fit(n_rows, self.scale_, stacklevel=5)
 
     # -- helpers -----------------------------------------------------------------------------
     def _warn_ignored(self):

@@ -1,5 +1,6 @@
-"""The numeric columns of a table (:mod:`sknn._tabular`): their statistics, and what float32, in which the networks
-compute, can hold of them (its range, its resolution: the offsets subtracted in float64 before the cast).
+"""The numeric columns of a table (:mod:`sknn._tabular`): their statistics, what float32, in which the networks
+compute, can hold of them (its range, its resolution: the offsets subtracted in float64 before the cast), and the
+warnings when the first fit's statistics cannot read the data a network goes on training on.
 """
 
 import warnings
@@ -12,7 +13,7 @@ from ._validation import check_exact_in_float64, check_float32_columns, check_fl
 
 __all__ = ["at_most_two_values", "check_exact_column", "check_float32_column_values", "check_float64_column",
            "check_number_column", "check_sparse_numbers", "float32_offsets", "robust_statistics",
-           "sparse_column_values"]
+           "sparse_column_values", "binary_and_range", "warn_narrow_first_fit", "warn_numbers_beyond_first_fit"]
 
 _LARGEST_SCALE = 1e30  # 1 / spread: columns spread over less than 1e-30 are refused (float32 cannot hold them)
 _STAT_ROWS = 200_000  # the medians and scales of larger tables come from a sample of this many rows
@@ -54,6 +55,19 @@ def at_most_two_values(column):
         return True
     other = present[present != present[0]]
     return len(other) == 0 or bool((other == other[0]).all())
+
+
+def binary_and_range(columns):
+    """Which of ``columns`` (1-D float arrays, NaN = missing) hold at most two distinct values
+    (:func:`at_most_two_values`), and the lowest and highest value of each, as an array of shape (n_columns, 2)
+    (0 and 0 for an all-missing column, whose median is taken as 0 too): a binary column's two values."""
+    binary = np.array([at_most_two_values(column) for column in columns], dtype=bool)
+    value_range = np.zeros((len(binary), 2))
+    for i, column in enumerate(columns):
+        present = column[~np.isnan(column)]
+        if len(present):
+            value_range[i] = present.min(), present.max()
+    return binary, value_range
 
 
 def sparse_column_values(matrix, j):
@@ -132,3 +146,61 @@ def float32_offsets(center, scale, column_values, name_of, sparse=False):
                              "would change): pass X dense (X.toarray()), or subtract an offset from that column "
                              "first.")
     return np.zeros_like(offsets)
+
+
+# the fix of an encoding learned from too little of the data (the first fit's, or first partial_fit's)
+_NARROW_FIT_FIX = ("The encoding is learned by the first fit or the first partial_fit, and stays: give the first "
+                   "partial_fit a chunk that holds the columns' range of values (e.g. a sample of the data), fit on "
+                   "all the data, or pass preprocessing=None with features you scale yourself.")
+
+
+def _shown(names):
+    """'Column 'a'' or 'Columns 'a', 'b' and 3 more' (the first 5 named)."""
+    more = f" and {len(names) - 5} more" if len(names) > 5 else ""
+    return f"Column{'' if len(names) == 1 else 's'} {', '.join(names[:5])}{more}"
+
+
+def warn_narrow_first_fit(n_rows, scale, stacklevel):
+    """Warn when the first ``partial_fit``'s chunk, of ``n_rows`` rows, is too narrow to learn the encoding of
+    ``preprocessing='auto'`` from: fewer than 2 rows, or every numeric column constant (``scale``: the fitted
+    scales, 0 for a constant column). The network would learn nothing of those columns in any later call."""
+    if n_rows < 2:
+        what = f"The first partial_fit got {n_rows} row: every column of it holds a single value"
+    elif len(scale) and not np.any(scale):
+        what = f"Every numeric column of the first partial_fit's {n_rows} rows holds a single value"
+    else:
+        return
+    warnings.warn(f"{what}, so the network reads each numeric column as constant in every later call, and learns "
+                  f"nothing of it. {_NARROW_FIT_FIX}", UserWarning, stacklevel=stacklevel + 1)
+
+
+def warn_numbers_beyond_first_fit(numbers, scale, binary, value_range, names, stacklevel):
+    """Warn when numeric columns of data a network goes on training on (a warm start, a later ``partial_fit``)
+    hold values the first fit's encoding cannot read: a column constant in the first fit (``scale`` 0) holds other
+    values now (the network reads it as constant), and one of two values there (``binary``: those of ``value_range``,
+    the lowest and highest of each column; any two when it is None) holds values beyond those two now (the network
+    reads it scaled and clipped by them, as a yes/no column).
+
+    ``numbers``: the numeric columns of X as a float matrix (NaN = missing) or a sparse matrix, or None (not numbers:
+    ``transform`` names the column); ``names``: the names of its columns."""
+    if numbers is None:
+        return
+    by_column = numbers.tocsc() if sp.issparse(numbers) else None
+    grown = {"constant": [], "binary": []}
+    for i in np.flatnonzero(binary):
+        values = sparse_column_values(by_column, i) if by_column is not None else numbers[:, i]
+        present = values[~np.isnan(values)]
+        if value_range is not None:
+            beyond = not np.isin(present, value_range[i]).all()
+        else:  # a preprocessor rebuilt without them (by from_network): more distinct values than it held
+            beyond = len(np.unique(present)) > (1 if scale[i] == 0 else 2)
+        if beyond:
+            grown["constant" if scale[i] == 0 else "binary"].append(names[i])
+    if grown["constant"]:
+        warnings.warn(f"{_shown(grown['constant'])} held a single value in the first fit or partial_fit, and other "
+                      "values now: the network reads them as constant, and learns nothing of them. " + _NARROW_FIT_FIX,
+                      UserWarning, stacklevel=stacklevel + 1)
+    if grown["binary"]:
+        warnings.warn(f"{_shown(grown['binary'])} held two values in the first fit or partial_fit, and others "
+                      "now: the network reads them as yes/no columns, scaled and clipped by those two values. "
+                      + _NARROW_FIT_FIX, UserWarning, stacklevel=stacklevel + 1)

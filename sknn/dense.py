@@ -15,16 +15,17 @@ from joblib import effective_n_jobs
 from sklearn.base import ClassifierMixin, RegressorMixin
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils import _safe_indexing
-from sklearn.utils.validation import _check_y, check_array, check_consistent_length, check_is_fitted
+from sklearn.utils.validation import _check_y, _num_samples, check_array, check_consistent_length, check_is_fitted
 from torch import nn
 
 from ._base import BaseNeuralNetwork
-from ._dense_net import DenseNet, check_architecture, choose_threads
+from ._dense_net import DenseNet, auto_batch_size, check_architecture, choose_threads, own_dense_network
 from ._dense_numpy import estimator_from_network, forward_numpy, network_of, register_estimators
 from ._dense_onnx import dense_onnx_feed, dense_onnx_graph
 from ._labels import check_y_for_estimator
 from ._layers import ACTIVATIONS, INITIALIZER_NAMES, ScaledLinear, TabularInput, initialize_weights
-from ._tabular import TabularPreprocessor, check_no_time_columns, rows_as_array
+from ._tabular import TabularPreprocessor, rows_as_array
+from ._tabular_times import check_no_time_columns
 from ._targets import NeuralClassifierMixin, NeuralRegressorMixin
 from ._validation import detached, raw_input_checked, validate_data
 
@@ -85,6 +86,13 @@ class _DenseMixin:
             X = self.preprocessor_.transform(X)
         return X.astype(np.float32) if sp.issparse(X) else X
 
+    def _fit(self, X, y, sample_weight=None, incremental=False, **kwargs):
+        first_chunk = incremental and not hasattr(self, "net_")
+        fitted = super()._fit(X, y, sample_weight, incremental, **kwargs)
+        if first_chunk and self.architecture_["preprocessing"] is not None:  # its encoding stays: is it too narrow?
+            self.preprocessor_.warn_narrow_first_fit(_num_samples(X))
+        return fitted
+
     def _check_X_y(self, X, y, reset, fit_rows=None):
         X, y = detached(X), detached(y)
         if self._preprocessing(reset) is None:
@@ -103,11 +111,7 @@ class _DenseMixin:
     def _batch_size(self, n_samples):
         if self.batch_size != "auto":
             return super()._batch_size(n_samples)
-        # 256 rows (RealMLP's batch size), larger batches on large tables
-        for rows, size in ((30_000, 256), (100_000, 512)):
-            if n_samples <= rows:
-                return min(size, n_samples)
-        return 1024
+        return auto_batch_size(n_samples)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -155,11 +159,7 @@ class _DenseMixin:
     def _own_network(self, what):
         """sknn's DenseNet, which ``what`` reads layer by layer; a clear error for a custom ``module``."""
         check_is_fitted(self, "net_")
-        if not isinstance(self.net_.module_, DenseNet):
-            raise ValueError(f"{what} reads the layers of sknn's DenseNet, and this model was built with module="
-                             f"{self.architecture_['module']!r}: read its weights from net_.module_ (a torch "
-                             "module), or export it with sknn.export.to_onnx.")
-        return self.net_.module_
+        return own_dense_network(self.net_.module_, what, self.architecture_["module"])
 
     def _linear_layers(self):
         return [m for m in self._own_network("coefs_ and intercepts_").modules() if isinstance(m, nn.Linear)]

@@ -23,7 +23,8 @@ def _axes(ax, figsize=(6, 4)):
 
 
 def _network(est):
-    """The sknn estimator inside a pipeline or TransformedTargetRegressor."""
+    """The sknn estimator inside a pipeline, a TransformedTargetRegressor or a fitted search (its
+    ``best_estimator_``)."""
     for _ in range(5):
         if hasattr(est, "history_"):
             return est
@@ -31,10 +32,15 @@ def _network(est):
             est = est.steps[-1][1]
         elif hasattr(est, "regressor_"):
             est = est.regressor_
+        elif hasattr(est, "best_estimator_"):
+            est = est.best_estimator_
         else:
             break
-    raise ValueError("history() needs a fitted sknn estimator (or a pipeline ending in one); "
-                     f"got {type(est).__name__}.")
+    if hasattr(est, "refit") and hasattr(est, "estimator"):  # a search (GridSearchCV...) without best_estimator_
+        raise ValueError(f"history() reads the best_estimator_ of a search, which this {type(est).__name__} has not: "
+                         "fit it first, with refit=True (its default).")
+    raise ValueError("history() needs a fitted sknn estimator (or a pipeline ending in one, or a fitted search "
+                     f"holding one as its best_estimator_); got {type(est).__name__}.")
 
 
 def history(estimators, ax=None, title="Training history"):
@@ -42,7 +48,8 @@ def history(estimators, ax=None, title="Training history"):
 
     Parameters
     ----------
-    estimators : a fitted sknn estimator or pipeline, or a list of them (one curve each, e.g. CV folds)
+    estimators : a fitted sknn estimator, pipeline or search (GridSearchCV...: its ``best_estimator_``), or a list
+        of them (one curve each, e.g. CV folds)
 
     A training loss that keeps falling while the validation loss rises is over-fitting;
     both still falling at the last epoch is under-fitting (raise ``max_iter``).

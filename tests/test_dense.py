@@ -133,6 +133,15 @@ def test_unknown_and_invalid_parameters(iris):
         DenseClassifier(device="gpu0").fit(X, y)
 
 
+@pytest.mark.parametrize("sizes", [True, (8, True), (np.True_,)])
+def test_booleans_are_not_layer_sizes(iris, sizes):
+    """True is an int to Python: it reached torch ("empty(): argument 'size' ...")."""
+    X, y = iris
+    with pytest.raises(InvalidParameterError, match=r"hidden_layer_sizes=.*True.* must be a positive int or a "
+                                                    r"sequence of positive ints"):
+        DenseClassifier(**dict(FAST, hidden_layer_sizes=sizes, max_iter=1)).fit(X, y)
+
+
 # -- the engine --------------------------------------------------------------------
 def test_random_state_makes_fits_identical(blobs):
     X, y = blobs
@@ -460,6 +469,23 @@ def test_grid_search_over_a_pipeline_with_dataframe_and_string_labels(iris):
     # each of the two workers trains on one thread: no oversubscription of the 2 cores
     assert set(search.cv_results_["mean_test_threads"]) == {1.0}
     assert cross_val_score(clone(pipe), df, y_str, cv=3).mean() > 0.8
+
+
+def test_plot_history_reads_a_fitted_search_s_best_estimator(iris):
+    """history() refused a GridSearchCV ("needs a fitted sknn estimator"); one without best_estimator_ is named."""
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    from sknn import plot
+
+    X, y = iris
+    search = GridSearchCV(DenseClassifier(**dict(FAST, max_iter=3)), {"alpha": [1e-4]}, cv=2)
+    with pytest.raises(ValueError, match="best_estimator_ of a search, which this GridSearchCV has not"):
+        plot.history(search)
+    search.fit(X, y)
+    assert len(plot.history(search).get_lines()) == 1  # the training loss of best_estimator_
+    with pytest.raises(ValueError, match="best_estimator_ of a search.*refit=True"):
+        plot.history(clone(search).set_params(refit=False).fit(X, y))
+    matplotlib.pyplot.close("all")
 
 
 def test_batch_norm_with_a_lone_last_row_and_tiny_data(blobs):

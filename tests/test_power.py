@@ -145,6 +145,20 @@ def test_the_dense_layer_views_refuse_a_custom_module_clearly():
             read()
 
 
+def test_the_dense_layer_views_of_a_custom_module_read_as_absent_so_the_html_repr_draws():
+    """coefs_ raised a plain ValueError, which hasattr and inspect.getmembers (scikit-learn's HTML repr, drawn by
+    Jupyter after every fit) let through: now an error that is also an AttributeError, as NotFittedError is."""
+    from sklearn.model_selection import GridSearchCV
+
+    clf = DenseClassifier(module=TinyDense, **CLASSIC).fit(X_TAB, Y_TAB)
+    assert not hasattr(clf, "coefs_") and not hasattr(clf, "intercepts_")
+    with pytest.raises(AttributeError, match="reads the layers of sknn's DenseNet"):
+        clf.intercepts_
+    assert "DenseClassifier" in clf._repr_html_()
+    search = GridSearchCV(DenseClassifier(module=TinyDense, **CLASSIC), {"alpha": [1e-4]}, cv=2).fit(X_TAB, Y_TAB)
+    assert "DenseClassifier" in search._repr_html_()
+
+
 @pytest.mark.parametrize("param, value", [("module", TinyDense), ("criterion", torch.nn.HuberLoss),
                                           ("criterion", torch.nn.HuberLoss())])
 def test_save_refuses_code_valued_parameters(tmp_path, param, value):

@@ -1,10 +1,12 @@
 """Tables with numbers, strings, categoricals and missing values, straight into the dense networks."""
 
 import pickle
+import warnings
 
 import numpy as np
 import pandas as pd
 import pytest
+import scipy.sparse as sp
 import torch
 
 from skorch.callbacks import Callback
@@ -678,3 +680,68 @@ def test_the_one_hot_slots_are_those_of_each_column_s_code_in_memory_linear_in_t
     expected = torch.cat([torch.nn.functional.one_hot(codes[:, j].long(), k + 1)[:, 1:].float()
                           for j, k in zip(columns, [2, 3, 1, 4])], dim=1)  # the first slot (code 0) dropped
     torch.testing.assert_close(out[:, 1:1 + expected.shape[1]], expected)
+
+
+# -- an encoding learned from a narrow first partial_fit ----------------------------------------------------------
+def _partial_fit_table(n, seed):
+    rng = np.random.default_rng(seed)
+    X = pd.DataFrame({"x": rng.normal(size=n), "flag": rng.integers(0, 2, n).astype(float), "constant": 7.0,
+                      "city": rng.choice(["Oslo", "Lima"], n)})
+    return X, 2.0 * X["x"].to_numpy() + X["flag"].to_numpy()
+
+
+def _narrow_encoding_warnings(record):
+    return [str(w.message) for w in record if "first partial_fit" in str(w.message)]
+
+
+def test_a_first_partial_fit_of_one_or_two_rows_is_warned_about_and_names_the_columns_it_cannot_read():
+    """A first chunk of one row made every column constant (R² -0.01 after 10 full calls), of two rows every column
+    binary (R² 0.53), silently: the encoding stays the first call's."""
+    X, y = _partial_fit_table(60, 0)
+    params = {"hidden_layer_sizes": (8,), "random_state": 0, "n_jobs": 1}
+    with pytest.warns(UserWarning, match=r"The first partial_fit got 1 row: .*give the first partial_fit a chunk that "
+                                         r"holds the columns' range of values .* preprocessing=None"):
+        reg = DenseRegressor(**params).partial_fit(X.iloc[:1], y[:1])
+    with pytest.warns(UserWarning, match=r"Columns 'x', 'flag' held a single value in the first fit or partial_fit, "
+                                         r"and other values now: .*learns nothing") as record:
+        reg.partial_fit(X, y)
+    assert all(w.filename == __file__ for w in record)  # pointed at the call, not inside sknn or scikit-learn
+    two = [0, int(np.argmax(X["flag"] != X["flag"][0]))]  # x: two values, flag: 0 and 1 as ever after
+    reg = DenseRegressor(**params).partial_fit(X.iloc[two], y[two])
+    with pytest.warns(UserWarning, match=r"^Column 'x' held two values in the first fit or partial_fit, and others "
+                                         r"now: .*yes/no"):
+        reg.partial_fit(X, y)
+    with pytest.warns(UserWarning, match=r"Every numeric column of the first partial_fit's 3 rows holds a single"):
+        DenseRegressor(**params).partial_fit(X.assign(x=1.0, flag=0.0).iloc[:3], y[:3])
+    clf = DenseClassifier(**params, warm_start=True, early_stopping=False, max_iter=2).fit(X.iloc[two], ["a", "b"])
+    with pytest.warns(UserWarning, match=r"^Column 'x' held two values in the first fit"):  # a warm start alike
+        clf.fit(X, np.where(y > 0, "a", "b"))
+
+
+def test_a_first_partial_fit_that_covers_the_values_is_not_warned_about():
+    X, y = _partial_fit_table(200, 1)
+    reg = DenseRegressor(hidden_layer_sizes=(8,), random_state=0, n_jobs=1)
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        reg.partial_fit(X.iloc[:50], y[:50])  # a genuinely binary flag stays 0/1, a constant column constant
+        reg.partial_fit(X.iloc[50:], y[50:])
+        reg.partial_fit(*_partial_fit_table(100, 2))
+    assert _narrow_encoding_warnings(record) == []
+
+
+def test_the_preprocessor_names_numbers_beyond_its_first_fit_in_sparse_and_rebuilt_preprocessors():
+    first = sp.csr_matrix(np.array([[0.0, 5.0, 1.0], [1.0, 5.0, 2.0], [0.0, 5.0, 3.0]]))
+    pre = TabularPreprocessor().fit(first)
+    assert pre.binary_.tolist() == [True, True, False]
+    np.testing.assert_array_equal(pre.value_range_, [[0.0, 1.0], [5.0, 5.0], [1.0, 3.0]])
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        pre.warn_unseen_categories(sp.csr_matrix(np.array([[1.0, 5.0, 9.0], [0.0, 5.0, -4.0]])))  # as in fit
+    assert _narrow_encoding_warnings(record) == []
+    later = sp.csr_matrix(np.array([[2.0, 5.0, 1.0], [0.0, 6.0, 1.0]]))
+    with pytest.warns(UserWarning, match=r"Column 1 held a single value"), \
+            pytest.warns(UserWarning, match=r"Column 0 held two values"):
+        pre.warn_unseen_categories(later)
+    del pre.value_range_  # as from_network rebuilds it: more distinct values than fit's are still named
+    with pytest.warns(UserWarning, match=r"Column 1 held a single value"):
+        pre.warn_unseen_categories(later)
