@@ -197,7 +197,7 @@ verbose, callbacks, criterion
         As in :class:`sknn.DenseClassifier`, with the image recipe's own defaults: AdamW at
         ``learning_rate_init=0.005`` with a cosine decay over ``max_iter=21`` epochs and a
         decoupled weight decay of ``alpha=0.05`` (weights, not biases or batch norm), and
-        ``batch_size='auto'`` meaning 128 images (at most the data's size). Together with
+        ``batch_size='auto'`` meaning 64 images (at most the data's size). Together with
         the network above (three blocks of 32, 64 and 128 filters with batch norm, dropout
         0.1) this is the recipe measured best on Fashion-MNIST in a CPU user's time
         (benchmarks/RESULTS.md, "Convolutional networks").
@@ -330,8 +330,8 @@ verbose, callbacks, criterion
         Augment.check_options(self.augment)
 
     def _batch_size(self, n_samples):
-        # images learn best from smaller batches than tables: 128 is the recipe's (RESULTS.md)
-        return min(128, n_samples) if self.batch_size == "auto" else super()._batch_size(n_samples)
+        # images learn best from smaller batches than tables: 64 is the recipe's (RESULTS.md; 128 until 2026-12-03)
+        return min(64, n_samples) if self.batch_size == "auto" else super()._batch_size(n_samples)
 
     def _file_image_shape(self, paths):
         c, h, w = super()._file_image_shape(paths)
