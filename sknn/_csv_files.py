@@ -52,19 +52,43 @@ _NOT_CSV = {".json": ("a JSON file", "read_json"), ".jsonl": ("a JSON lines file
             ".sqlite": ("an SQLite database", None), ".db": ("a database", None)}
 
 
-def _check_extension(where):
-    """Refuse a file whose extension names a format that is no CSV text (.json, .xlsx, .parquet...), by its name
-    and with the fix: read as CSV, a one-line JSON file would be 'a header but no rows'."""
+# the first characters of the text formats of _NOT_CSV: a file of such an extension that begins otherwise is text
+# of another kind (a CSV file named .json), read as CSV
+_TEXT_FORMAT_STARTS = {".json": ("{", "["), ".jsonl": ("{", "["), ".ndjson": ("{", "["), ".xml": ("<",),
+                       ".html": ("<",), ".htm": ("<",)}
+# bytes that no text holds (control characters but for tab, line breaks and form feed), and the share of them in the
+# beginning of a file above which it is no text (a stray one, such as DOS's end-of-file mark, is allowed)
+_CONTROL_BYTES = bytes([*range(0, 9), *range(14, 32), 127])
+_CONTROL_SHARE = 0.01
+
+
+def _is_text(data):
+    """Whether bytes (a file's beginning) are text: no NUL byte and hardly any other control character."""
+    sample = data[:8192]
+    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
+    return b"\x00" not in sample and controls <= _CONTROL_SHARE * len(sample)
+
+
+def _check_extension(where, first):
+    """Refuse a file whose extension names a format that is no CSV text (.json, .xlsx, .parquet...) and whose
+    beginning (``first``, the bytes decompressed) is not text, or is the text of that format (JSON's '{' or '[',
+    XML's and HTML's '<'), by its name and with the fix: read as CSV, a one-line JSON file would be 'a header but no
+    rows'. Text of other kinds is read whatever the extension (a tab-separated file named .xls, as web sites'
+    'Export to Excel' buttons write, which pd.read_excel could not read)."""
     stem = where.lower()
     for packed in (".gz", ".bz2", ".xz", ".zip"):
         stem = stem[:-len(packed)] if stem.endswith(packed) else stem
     extension = os.path.splitext(stem)[1]
-    if extension in _NOT_CSV:
-        what, reader = _NOT_CSV[extension]
-        call = reader if reader is None or "(" in reader else f"{reader}(path)"
-        fix = f"pd.{call}.to_csv('out.csv', index=False)" if call else "save it as CSV where it was made"
-        raise CommandError(f"cannot read {where} as CSV: its extension {extension} is that of {what}, not of CSV "
-                           f"text: export it as CSV ({fix})")
+    if extension not in _NOT_CSV:
+        return
+    start = first.removeprefix(b"\xef\xbb\xbf").lstrip().decode("utf-8", errors="replace")
+    if _is_text(first) and not start.startswith(_TEXT_FORMAT_STARTS.get(extension, ())):
+        return
+    what, reader = _NOT_CSV[extension]
+    call = reader if reader is None or "(" in reader else f"{reader}(path)"
+    fix = f"pd.{call}.to_csv('out.csv', index=False)" if call else "save it as CSV where it was made"
+    raise CommandError(f"cannot read {where} as CSV: its extension {extension} is that of {what}, not of CSV "
+                       f"text: export it as CSV ({fix})")
 
 
 def _open_text_bytes(where):
@@ -101,10 +125,10 @@ def check_text_file(where):
             found = found and magic_end == b"PAR1"
         if found and not where.lower().endswith(extensions):
             raise CommandError(f"cannot read {where} as CSV: it is {what}, not CSV text: {fix}")
-    _check_extension(where)
     try:
         with _open_text_bytes(where) as f:
             first = f.read(_CHUNK)
+            _check_extension(where, first)
             chunk, lines = first, 0
             while chunk:
                 if b"\x00" in chunk:
@@ -186,10 +210,12 @@ def _check_header_line(where, head, sep):
 
 
 def _check_complete_rows(where, sep):
-    """Refuse a row with fewer fields than the header has names, naming its line: pandas would read the missing
-    fields as empty cells, to be imputed, without a word (a file cut off while being written, a row that lost its
-    last fields). Empty fields written as nothing ('1,2,') are fields; names the header ends with that are empty
-    (a delimiter at the end of the header alone) need no field; blank lines are skipped, as pandas does."""
+    """Refuse a row with fewer fields than the header has names when a field it lacks belongs to a column that
+    holds values in other rows, naming its line and the column: pandas would read the missing fields as empty cells,
+    to be imputed, without a word (a file cut off while being written, a row that lost its last fields). Rows that
+    leave out trailing fields of columns empty in every row (Excel drops trailing delimiters after row 16) lose
+    nothing and are read. Empty fields written as nothing ('1,2,') are fields; names the header ends with that are
+    empty (a delimiter at the end of the header alone) need no field; blank lines are skipped, as pandas does."""
     import csv
     import io
 
@@ -198,15 +224,26 @@ def _check_complete_rows(where, sep):
             reader = csv.reader(f, delimiter=sep)
             header = next(reader, [])
             needed = max((i + 1 for i, name in enumerate(header) if name.strip()), default=0)
-            start = reader.line_num
+            empty = set(range(needed))  # the columns without a value in any row so far
+            lacking = {}  # column: (line, field count) of the first row without its field
+            shortest, start = needed, reader.line_num
             for record in reader:
                 if len(record) < needed and "".join(record).strip():
-                    raise CommandError(f"line {start + 1} of {where} has {len(record)} field(s) but the header names "
-                                       f"{needed} columns (a file cut off while being written, or a row that lost "
-                                       "its last fields?): complete the line or remove it")
+                    lacking.update((k, (start + 1, len(record))) for k in range(len(record), shortest))
+                    shortest = min(shortest, len(record))
+                empty.difference_update([k for k in empty if k < len(record) and record[k].strip()])
                 start = reader.line_num
     except (csv.Error, OSError, EOFError, zipfile.BadZipFile, lzma.LZMAError):
         return  # (a field beyond the csv module's size limit: pandas has read the file)
+    cut = sorted((line, count, k) for k, (line, count) in lacking.items() if k not in empty)
+    if cut:
+        line, count, column = cut[0]
+        name = header[column].strip()
+        named = repr(name) if name else f"number {column + 1}"
+        raise CommandError(f"line {line} of {where} has {count} field(s) but the header names {needed} columns (a file "
+                           "cut off while being written, or a row that lost its last fields?), and the column "
+                           f"{named} it lacks holds values in other rows: complete the line or remove it (rows may "
+                           "leave out trailing fields only of columns empty in every row)")
 
 
 def _read_csv(where, na_values, default_na=True, sep=","):
@@ -252,16 +289,20 @@ _BELOW_A_THOUSAND = re.compile(r"[-+]?\d{1,3}")
 
 def _thousands_dots(cells):
     """An example cell when a column's text (of a ';' or tab separated file, where Excel writes '#.##0' numbers
-    so) holds whole numbers with dots as thousands separators: every cell holding a dot has groups of exactly
-    three digits after its dots ('2.523', '1.021.000') and every other one is a whole number below 1000 ('709'),
-    which pandas reads as decimals (2.523) or as one category per value; None otherwise ('0.125' beside '1.5',
-    '3.9' or '12.50' are decimals)."""
+    so) holds whole numbers with dots as thousands separators: some cell holds a dot, every such cell has groups of
+    exactly three digits after its dots ('2.523', '1.021.000'), every other one is a whole number below 1000
+    ('709'), and some cell is such a number, written without a dot, or has two dots, as no decimal has; pandas
+    reads them as decimals (2.523) or as one category per value. None otherwise: '0.125' beside '1.5', '3.9' or
+    '12.50' are decimals, and so is a column of numbers all written with three decimals ('12.345', '7.500', as
+    '%.3f' writes them), where no whole number shows the dots to be thousands separators."""
     cells = cells[cells.notna()].astype(str).str.strip()
     cells = cells[cells != ""]
     dotted = cells.str.contains(".", regex=False)
     if not dotted.any() or not cells[dotted].str.fullmatch(_THOUSANDS_DOTTED).all():
         return None
     if not cells[~dotted].str.fullmatch(_BELOW_A_THOUSAND).all():
+        return None
+    if not (~dotted).any() and not (cells.str.count(re.escape(".")) > 1).any():
         return None
     return str(cells[dotted].iloc[0])
 
@@ -279,11 +320,13 @@ def _raw_cells(where, sep):
 
 _MONTH = (r"(jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sep(t(ember)?)?|oct(ober)?"
           r"|nov(ember)?|dec(ember)?)\.?")
-# dates with the month's name: '05-Jan-2020', '05 January 2020', 'January 05, 2020', 'Jan 2020', '2020-Jan-05',
-# a weekday before and a time after or not
+# a year a date of a data set is in: codes such as 'SEP-1000' are no dates
+_YEAR = r"(1[89]\d\d|20\d\d|2100)"
+# dates with the month's name: '05-Jan-2020', '05-Jan-20', '05 January 2020', 'January 05, 2020', 'Jan 2020',
+# '2020-Jan-05', a weekday before and a time after or not
 _MONTH_NAME_DATE = re.compile(
-    rf"((mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?(\d{{1,2}}(st|nd|rd|th)?[-/ ]+{_MONTH}[-/ ,]+\d{{2,4}}"
-    rf"|{_MONTH}[-/ ]+\d{{1,2}}(st|nd|rd|th)?,?[-/ ]+\d{{4}}|{_MONTH}[-/ ,]+\d{{4}}|\d{{4}}[-/ ]+{_MONTH}[-/ ]+"
+    rf"((mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?(\d{{1,2}}(st|nd|rd|th)?[-/ ]+{_MONTH}[-/ ,]+(\d\d|{_YEAR})"
+    rf"|{_MONTH}[-/ ]+\d{{1,2}}(st|nd|rd|th)?,?[-/ ]+{_YEAR}|{_MONTH}[-/ ,]+{_YEAR}|{_YEAR}[-/ ]+{_MONTH}[-/ ]+"
     rf"\d{{1,2}})([ T,]+\d{{1,2}}:\d{{2}}(:\d{{2}}(\.\d+)?)?\s*([ap]\.?m\.?)?)?", re.IGNORECASE)
 
 

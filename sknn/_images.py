@@ -392,15 +392,34 @@ def _single_column_of_paths(X):
     return X
 
 
-# the depth by which sknn scales the array of a PIL image of each mode it reads (see _PIL_LEVELS); None: unscaled
-_PIL_DEPTHS = {"L": 255.0, "RGB": 255.0, "RGBA": 255.0, "I;16": 65535.0, "1": None, "F": None}
+# the dtype of the array of a PIL image of each mode sknn reads (see _PIL_LEVELS)
+_PIL_DTYPES = {"L": np.uint8, "RGB": np.uint8, "RGBA": np.uint8, "I;16": np.uint16, "1": np.bool_, "F": np.float32}
+# pairs of items of a list of images whose pixels are on different scales: uint8 and uint16 arrays are scaled by
+# their depth (255 or 65,535), other arrays taken as they are, and numpy gives the list one type, on one scale
+_SCALES_APART = {frozenset(pair) for pair in (("uint8", "uint16"), ("uint8", "float"), ("uint16", "float"),
+                                              ("bool", "uint8"), ("bool", "uint16"), ("bool", "integer"))}
 
 
-def _item_depth(x):
-    """The depth an item of a list of images is scaled by on its own (255, 65,535 or None), as :func:`_depth_of`."""
+def _item_scale(x):
+    """How an item of a list of images is scaled on its own: 'uint8' or 'uint16' (by its depth), 'bool' (masks,
+    0 and 1), 'integer' or 'float' (taken as they are); None for anything else (left to later checks)."""
     if _is_pil_image(x):
-        return _PIL_DEPTHS.get(x.mode)
-    return _depth_of(x.dtype) if hasattr(x, "dtype") else None
+        dtype = _PIL_DTYPES.get(x.mode)
+    elif hasattr(x, "dtype"):
+        dtype = x.dtype
+    else:
+        try:  # (a list of numbers)
+            dtype = np.asarray(x).dtype
+        except (ValueError, TypeError):
+            return None
+    depth = _depth_of(dtype)
+    if depth is not None:
+        return "uint8" if depth == 255.0 else "uint16"
+    try:
+        kind = np.dtype(getattr(dtype, "numpy_dtype", dtype)).kind
+    except TypeError:
+        return None
+    return {"b": "bool", "i": "integer", "u": "integer", "f": "float"}.get(kind)
 
 
 def _item_kind(x):
@@ -411,9 +430,11 @@ def _item_kind(x):
 
 
 def _check_one_kind_of_image(X):
-    """Refuse a list of PIL images of different modes, and a list of images of different depths (uint8 beside
-    uint16, floats or PIL images of another depth): a list is read as one array of one type, so numpy would turn
-    them into one type and 8-bit levels would be read on another depth's scale (nearly black)."""
+    """Refuse a list of PIL images of different modes, and a list of images whose pixels are on different scales
+    (:data:`_SCALES_APART`: uint8 beside uint16 or floats, masks beside integer levels; PIL images as their arrays):
+    a list is read as one array of one type, so 8-bit levels would be read on another depth's scale (nearly black).
+    Integer arrays of one scale in other types (uint8 beside int64, the same levels) and floats of two precisions
+    are read alike in the one array, and accepted."""
     if all(_is_pil_image(x) for x in X):
         j = next((j for j, x in enumerate(X) if x.mode != X[0].mode), None)
         if j is not None:
@@ -422,14 +443,22 @@ def _check_one_kind_of_image(X):
                              "one mode first ([img.convert('RGB') for img in X], or 'L' for grey; 16-bit ones as "
                              "arrays, np.asarray(img) / 65535), or pass their file paths: each file is read at its "
                              "own depth.")
-    depths = [_item_depth(x) for x in X]
-    j = next((j for j, depth in enumerate(depths) if depth != depths[0]), None)
-    if j is not None:
-        raise ValueError(f"X[{j}] is {_item_kind(X[j])} but X[0] is {_item_kind(X[0])}: uint8 and uint16 images are "
-                         "scaled to [0, 1] by their depth (255 or 65,535) and others taken as they are, but a list is "
-                         "read as one array of one type, which would put some images on another scale. Convert them "
-                         "to one type first: 8-bit levels as floats, a / 255, 16-bit ones, a / 65535, or all "
-                         "a.astype(np.uint8) if they are all 8-bit levels.")
+    first_of = {}  # each scale: the first item on it
+    for j, x in enumerate(X):
+        scale = _item_scale(x)
+        i = next((first_of[other] for other in first_of if frozenset((scale, other)) in _SCALES_APART), None)
+        if i is not None and "bool" in (scale, _item_scale(X[i])):
+            raise ValueError(f"X[{j}] is {_item_kind(x)} but X[{i}] is {_item_kind(X[i])}: masks (True and False) "
+                             "beside images of integer levels, but a list is read as one array of one type, where "
+                             "True would be level 1, nearly black. Convert them to one type first: masks as levels "
+                             "(mask.astype(np.uint8) * 255), or all as floats on one scale.")
+        if i is not None:
+            raise ValueError(f"X[{j}] is {_item_kind(x)} but X[{i}] is {_item_kind(X[i])}: uint8 and uint16 images are "
+                             "scaled to [0, 1] by their depth (255 or 65,535) and others taken as they are, but a list "
+                             "is read as one array of one type, which would put some images on another scale. Convert "
+                             "them to one type first: 8-bit levels as floats, a / 255, 16-bit ones, a / 65535, or all "
+                             "a.astype(np.uint8) if they are all 8-bit levels.")
+        first_of.setdefault(scale, j)
 
 
 def _check_image_list(X):

@@ -18,6 +18,10 @@ _PIXEL_SCALE_FACTOR = 50.0
 _SMALLER_TOP = {255.0: 1.0, 65535.0: 255.0}
 # after training images of no negative pixel, pixels below -this share of their largest: centred or standardised
 _NEGATIVE_SHARE = 0.25
+# training images whose smallest pixel is below -this share of their largest are centred or standardised ([-1, 1]:
+# -1; ImageNet's mean and scale: about -0.8), which scaled images never are; [0, 1] images with noise added (down to
+# -0.37 beside 1.28 for a sigma of 0.1) are not
+_CENTRED_SHARE = 0.5
 # the top level of 12-bit pixels: uint16 training images that reach no higher are likely 12-bit levels
 _TWELVE_BIT_TOP = 4095
 
@@ -134,7 +138,7 @@ class PixelScaleMixin:
             raise ValueError(f"X is {given} to [0, 1], but {name} was fitted on pixel values up to {fitted:.4g} that "
                              f"were not uint8 or uint16, taken as they are: {fix}, or fit on 8-bit images.")
         fitted_low = getattr(self, "pixel_min_", 0.0)
-        if scaled and fitted_low < -_NEGATIVE_SHARE * fitted:
+        if scaled and fitted_low < -_CENTRED_SHARE * fitted:
             raise ValueError(f"X is {_scaled_input_words(images, scaled)} to [0, 1], but {name} was fitted on pixel "
                              f"values down to {fitted_low:.4g} (largest magnitude {fitted:.4g}): centred or "
                              "standardised images, which scaled ones never are. Prepare these images as the training "

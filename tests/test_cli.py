@@ -643,3 +643,74 @@ def test_a_folder_reads_tsv_files_and_names_the_files_it_skips(tmp_path, capsys)
         os.remove(tmp_path / name)
     code, out, err = _run(["compare", "--csv", str(tmp_path)], capsys)
     assert code == 2 and "no .csv or .tsv file in the folder" in err and "(it holds notes.txt)" in err, err
+
+
+@pytest.mark.parametrize("sep", [";", "\t"])
+def test_numbers_all_written_with_three_decimals_are_decimals_not_thousands_dots(tmp_path, sep):
+    """Prices written with '%.3f' (12.345, 7.500) were refused as thousands dots: with no whole number beside them
+    ('709' beside '2.523'), nothing shows the dots to be thousands separators. Two dots in a cell still do."""
+    from sknn.cli import CommandError, _load
+
+    prices = np.random.default_rng(0).uniform(1, 999, 40)
+    frame = pd.DataFrame({"price": prices, "y": [0, 1] * 20})
+    frame.to_csv(tmp_path / "prices.csv", sep=sep, index=False, float_format="%.3f")
+    X, *_ = _load("csv", str(tmp_path / "prices.csv"), "y")
+    np.testing.assert_allclose(X["price"], prices.round(3))
+    text = "weight{s}low\n".format(s=sep) + "".join(f"{w}{sep}{i % 2}\n" for i, w in
+                                                    enumerate(["1.021.000", "2.523", "12.345"] * 14))
+    with pytest.raises(CommandError, match="the column 'weight' .* thousands separators .such as '1.021.000'"):
+        _load("csv", _frame_file(tmp_path / "dotted.csv", text), "low")
+
+
+def test_text_named_like_another_format_is_read_and_that_format_refused(tmp_path):
+    """A tab-separated file named .xls (web sites' 'Export to Excel') was refused by its name, advising
+    pd.read_excel, which cannot read it; files of the named format (by their content) are still refused."""
+    from sknn.cli import CommandError, _load
+
+    pd.DataFrame({"a": range(30), "y": [0, 1] * 15}).to_csv(tmp_path / "export.xls", sep="\t", index=False)
+    X, y, n_rows, *_ = _load("csv", str(tmp_path / "export.xls"), "y")
+    assert n_rows == 30 and list(X.columns) == ["a"]
+    (tmp_path / "data.json").write_text("a,y\n" + "".join(f"{i},{i % 2}\n" for i in range(30)))  # CSV, misnamed
+    assert _load("csv", str(tmp_path / "data.json"), "y")[2] == 30
+    for name, content, what in (("table.h5", b"\x89HDF\r\n\x1a\n" + bytes(200), "an HDF5 file"),
+                                ("table.xls", b"\x01\x02" * 300 + b"a,y\n1,0\n", "an Excel 97-2003 workbook"),
+                                ("page.html", b"  <!DOCTYPE html><table><tr><td>a</td></tr></table>\n", "a web page"),
+                                ("lines.jsonl", b'{"a": 1, "y": 0}\n{"a": 2, "y": 1}\n', "a JSON lines file")):
+        (tmp_path / name).write_bytes(content)
+        with pytest.raises(CommandError, match=f"its extension .* is that of {what}, not of CSV text"):
+            _load("csv", str(tmp_path / name), "y")
+
+
+def test_rows_that_leave_out_trailing_fields_of_empty_columns_are_read(tmp_path):
+    """Excel drops the trailing delimiters of rows after row 16: rows 'i,y' beside 'i,y,' under 'a,y,note' were
+    refused as cut, though the column they lack is empty in every row. A row lacking a column that holds values
+    elsewhere is still refused, naming the column."""
+    from sknn.cli import CommandError, _load
+
+    rows = "".join(f"{i},{i % 2},\n" if i < 16 else f"{i},{i % 2}\n" for i in range(40))
+    X, y, n_rows, *_, note = _load("csv", _frame_file(tmp_path / "short.csv", "a,y,note\n" + rows), "y")
+    assert n_rows == 40 and list(X.columns) == ["a"] and "left out 1 empty column(s): note" in note
+    rows = "".join(f"{i},{i % 2},x{i}\n" if i < 16 else f"{i},{i % 2}\n" for i in range(40))
+    with pytest.raises(CommandError, match=r"line 18 of .* has 2 field\(s\) but the header names 3 columns .*cut off"
+                                           r".*and the column 'note' it lacks holds values in other rows: .*trailing "
+                                           r"fields only of columns empty in every row"):
+        _load("csv", _frame_file(tmp_path / "cut.csv", "a,y,note\n" + rows), "y")
+    rows = "".join(f"{i},{i % 2},,\n" if i < 16 else f"{i},{i % 2},x\n" if i == 30 else f"{i},{i % 2}\n"
+                   for i in range(40))  # 'note' empty, 'more' holds a value in line 32 only
+    with pytest.raises(CommandError, match=r"line 18 of .* has 2 field\(s\) .* the column 'more' it lacks"):
+        _load("csv", _frame_file(tmp_path / "cut.csv", "a,y,more,note\n" + rows), "y")
+
+
+def test_codes_shaped_like_a_month_and_a_number_are_no_dates(tmp_path):
+    """Ticket codes 'SEP-1000' ... 'SEP-1039' were refused as dates: a month's name and a year need a year a data
+    set's dates are in (1800 to 2100)."""
+    from sknn.cli import CommandError, _load
+
+    for codes in ([f"SEP-{1000 + i}" for i in range(40)], [f"Jan {2101 + i}" for i in range(40)]):
+        pd.DataFrame({"ticket": codes, "x": range(40), "y": [0, 1] * 20}).to_csv(tmp_path / "t.csv", index=False)
+        X, *_ = _load("csv", str(tmp_path / "t.csv"), "y")
+        assert X["ticket"].nunique() == 40
+    months = [f"SEP-{1990 + i}" for i in range(40)]  # Mon-YYYY in plausible years: still dates
+    pd.DataFrame({"when": months, "x": range(40), "y": [0, 1] * 20}).to_csv(tmp_path / "t.csv", index=False)
+    with pytest.raises(CommandError, match="the column 'when' .* holds dates or times written as text"):
+        _load("csv", str(tmp_path / "t.csv"), "y")

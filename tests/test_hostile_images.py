@@ -666,3 +666,40 @@ def test_uint16_images_of_12_bit_levels_are_warned_of():
         warnings.filterwarnings("ignore", message=".*larger than the .* training samples")
         ConvImageClassifier(**CONV).fit(X12.astype(np.uint16) * 16, [0, 1] * 4)  # 16-bit levels: no warning
         VGGFeatureExtractor(**VGG).fit(X12 / 4095.0)
+
+
+def test_scaled_images_for_a_model_fitted_on_noisy_unit_images_are_read():
+    """[0, 1] images with Gaussian noise (sigma 0.1) reach -0.37 beside 1.28: refused as centred images, though
+    uint8 input scaled to [0, 1] is on their scale. ImageNet-standardised images (-2.1 to 2.6) stay refused."""
+    rng = np.random.RandomState(0)
+    clean = np.where(rng.rand(8, 8, 8) < 0.2, rng.rand(8, 8, 8), 0).astype(np.float32)
+    noisy = clean + rng.normal(0, 0.1, clean.shape).astype(np.float32)
+    clf = ConvImageClassifier(**CONV).fit(noisy, [0, 1] * 4)
+    assert clf.pixel_min_ < -0.25 * clf.pixel_max_
+    np.testing.assert_array_equal(clf.predict((clean * 255).round().astype(np.uint8)), clf.predict(clean))
+    colour = rng.rand(8, 8, 8, 3)
+    standardised = (colour - [0.485, 0.456, 0.406]) / [0.229, 0.224, 0.225]
+    clf = ConvImageClassifier(**CONV).fit(standardised, [0, 1] * 4)
+    with pytest.raises(ValueError, match=r"X is uint8, so its pixels are scaled to \[0, 1\].*centred or standardised"):
+        clf.predict((colour * 255).astype(np.uint8))
+
+
+def test_a_list_of_integer_images_of_one_scale_in_several_types_is_read():
+    """uint8 beside int64 arrays of the same levels were refused, though numpy's int64 array of the list reads them
+    alike; masks beside integer levels, as arrays or PIL images, are still refused."""
+    rng = np.random.RandomState(0)
+    u8 = [(rng.rand(8, 8) * 255).astype(np.uint8) for _ in range(4)]
+    for images in ([a if i % 2 else a.astype(np.int64) for i, a in enumerate(u8)],
+                   [a.astype(np.uint16) if i % 2 else a.astype(np.int32) for i, a in enumerate(u8)],
+                   [Image.fromarray(u8[0])] + [a.astype(np.int64) for a in u8[1:]]):
+        clf = ConvImageClassifier(**CONV).fit(images, [0, 1] * 2)
+        assert clf.pixel_depth_ is None and clf.pixel_max_ > 200
+        np.testing.assert_array_equal(clf.predict(images), clf.predict(np.stack([np.asarray(a) for a in images])))
+    masks = {"int64": ([a.astype(np.int64) for a in u8[:2]] + [a > 127 for a in u8[2:]],
+                       r"X\[2\] is an array of dtype bool but X\[0\] is an array of dtype int64: masks"),
+             "PIL": ([Image.fromarray(u8[0] > 127)] + u8[1:],
+                     r"X\[1\] is an array of dtype uint8 but X\[0\] is a PIL image in mode '1': masks "
+                     r".*uint8\) \* 255")}
+    for name, (images, match) in masks.items():
+        with pytest.raises(ValueError, match=match):
+            ConvImageClassifier(**CONV).fit(images, [0, 1] * 2)
