@@ -3,8 +3,9 @@
 ``cosine_similarities``, ...), and the helpers that they share with keyedvectors.py.
 
 :class:`KeyedVectorQueries` is a mixin: it reads the class's ``vectors``, ``index_to_key``, ``get_index``,
-``get_normed_vectors`` (the unit vectors kept for searches over every word), ``_unit_rows_of`` (those of a few rows,
-from the current vectors), ``most_similar``, ``similarity``, ``_check_query_vector`` and ``_query_units``.
+``_unit_rows_of`` (the unit vectors of a few rows, from the current vectors), ``most_similar``, ``similarity``,
+``_check_query_vector`` and ``_query_units``; its ``_cosines_to`` is the search over every word (no unit vectors
+are kept: each search reads the current vectors).
 """
 
 from numbers import Integral, Real
@@ -66,6 +67,10 @@ def _check_word(word, name, other=None):
 
 
 _UNIT_ROWS_CHUNK = 8192  # rows of the vectors made unit length at a time
+_SEARCH_BLOCK_BYTES = 1 << 20  # vectors searched at a time: their lengths are taken while they are in the cache
+# squared lengths between these are exact enough in float32 (below, squares of small entries underflowed; above,
+# the sum overflowed; zeros, NaN and infinity are outside too): the rows outside are scored from their unit vectors
+_PLAIN_SQUARED_LENGTHS = (1e-30, float(np.finfo(np.float32).max))
 
 
 def _unit_rows(vectors):
@@ -97,6 +102,34 @@ def _unit_vector(vector):
 class KeyedVectorQueries:
     """gensim's queries of word vectors: neighbours of a word or a vector, distances, ranks, 3CosMul analogies,
     weighted means."""
+
+    def _cosines_to(self, queries, restrict_vocab=None):
+        """Cosine similarity of each of the first ``restrict_vocab`` vectors (None: all) to each unit query: shape
+        (n,) for one query of shape (vector_size,), (n, k) for k queries of shape (vector_size, k).
+
+        From the current vectors, without a normalised copy of them: a block of rows at a time, its products with
+        the queries and its squared lengths (float32) are computed while it is in the cache, and the products
+        divided by the lengths. Rows whose squared length is outside ``_PLAIN_SQUARED_LENGTHS`` (zeros, tiny or
+        huge entries, NaN or infinity put there by an edit) are scored from ``_unit_rows_of``, which refuses NaN
+        and infinity, naming the row.
+        """
+        vectors = self.vectors[:restrict_vocab]
+        scores = np.empty((len(vectors),) + queries.shape[1:], dtype=np.float32)
+        squares = np.empty(len(vectors), dtype=np.float32)
+        step = max(1, _SEARCH_BLOCK_BYTES // (4 * vectors.shape[1]))
+        with np.errstate(all="ignore"):  # (the rows outside the plain lengths are scored again below)
+            for start in range(0, len(vectors), step):
+                block = vectors[start:start + step]
+                np.matmul(block, queries, out=scores[start:start + step])
+                np.einsum("ij,ij->i", block, block, out=squares[start:start + step])
+        plain = (squares >= _PLAIN_SQUARED_LENGTHS[0]) & (squares <= _PLAIN_SQUARED_LENGTHS[1])
+        lengths = np.sqrt(np.where(plain, squares, np.float32(1.0)))
+        scores /= lengths.reshape((-1,) + (1,) * (scores.ndim - 1))
+        others = np.flatnonzero(~plain)
+        for start in range(0, len(others), step):
+            rows = others[start:start + step]
+            scores[rows] = self._unit_rows_of(rows) @ queries
+        return scores
 
     def _top_matches(self, sims, topn, used):
         """(word, similarity) of the ``topn`` best rows of ``sims``, best first, leaving out the rows in ``used``
@@ -247,10 +280,10 @@ class KeyedVectorQueries:
         else:
             query = _unit_vector(self._check_query_vector(word_or_vector, "word_or_vector"))
         if _as_list(other_words, "other_words", vectors=False):
-            normed = self._unit_rows_of(self._word_rows(other_words, "other_words"))
+            sims = self._unit_rows_of(self._word_rows(other_words, "other_words")) @ query
         else:
-            normed = self.get_normed_vectors()
-        return (np.float32(1.0) - normed @ query).astype(np.float32)
+            sims = self._cosines_to(query)
+        return (np.float32(1.0) - sims).astype(np.float32)
 
     @staticmethod
     def cosine_similarities(vector_1, vectors_all):
@@ -299,9 +332,8 @@ class KeyedVectorQueries:
         >>> kv.closer_than("cat", "car")
         ['dog']
         """
-        normed = self.get_normed_vectors()
         first, second = self.get_index(key1), self.get_index(key2)
-        sims = normed @ normed[first]
+        sims = self._cosines_to(self._unit_rows_of([first])[0])
         return [self.index_to_key[i] for i in np.flatnonzero(sims > sims[second]) if i != first]
 
     def rank(self, key1, key2):
@@ -353,10 +385,12 @@ class KeyedVectorQueries:
         positives, negatives, used = self._query_units(positive, negative)
         if not positives:
             raise ValueError("most_similar_cosmul needs at least one word or vector in positive.")
-        normed = self.get_normed_vectors()[:_check_restrict_vocab(restrict_vocab)]
-        scores = np.prod([(1 + normed @ u) / 2 for u in positives], axis=0)
+        # one search for all the query's words and vectors: (1 + cosine) / 2 of each row to each
+        queries = np.stack(positives + negatives, axis=1)
+        shifted = (1 + self._cosines_to(queries, _check_restrict_vocab(restrict_vocab))) / 2
+        scores = np.prod(shifted[:, :len(positives)], axis=1)
         if negatives:
-            scores = scores / (np.prod([(1 + normed @ u) / 2 for u in negatives], axis=0) + np.float32(1e-6))
+            scores = scores / (np.prod(shifted[:, len(positives):], axis=1) + np.float32(1e-6))
         return scores if topn is None else self._top_matches(scores, topn, used)
 
     def get_mean_vector(self, keys, weights=None, pre_normalize=True, post_normalize=False, ignore_missing=True):

@@ -11,7 +11,6 @@ import math
 import os
 import unicodedata
 import warnings
-import zlib
 from numbers import Integral, Number, Real
 
 import numpy as np
@@ -59,8 +58,8 @@ def _text_keys(index_to_key):
 
 
 def _checked_vectors(vectors, keys):
-    """``vectors`` as a C-contiguous float32 array of one finite row per key (a float32 array as it is, not a
-    copy: edits to it show in the answers)."""
+    """``vectors`` as a C-contiguous float32 array of one finite row per key: a float32, C-contiguous array is
+    shared, not copied (edits to it show in the answers); any other (float64, a column slice) is copied."""
     try:
         given = np.asarray(vectors)
         with np.errstate(over="ignore"):
@@ -80,12 +79,6 @@ def _checked_vectors(vectors, keys):
         raise ValueError(f"The vector of {keys[row]!r} (row {row}) holds NaN or infinity; word vectors must be "
                          "finite.")
     return np.ascontiguousarray(vectors)
-
-
-def _fingerprint(vectors):
-    """What unit vectors were computed from: the shape, type and a CRC of the bytes of ``vectors`` (an edit in
-    place changes it; about 4 ms per 10 MB)."""
-    return vectors.shape, vectors.dtype.str, zlib.crc32(np.ascontiguousarray(vectors))
 
 
 def _key_hint(key, key_to_index):
@@ -133,10 +126,11 @@ class KeyedVectors(KeyedVectorQueries):
     Attributes
     ----------
     vectors : ndarray of shape (n_words, vector_size), float32
-        A float32 array given is used as it is, not copied. The vectors may be edited in place
+        A float32, C-contiguous array given is shared, not copied (edits to it show in the answers); any
+        other (float64, a slice of columns) is copied. The vectors may be edited in place
         (``kv.vectors -= kv.vectors.mean(axis=0)``) or replaced (``kv.vectors = new``, one row per key):
-        every answer follows (the unit vectors kept for searches are computed again when a CRC of the
-        vectors' bytes changes).
+        every answer follows, for nothing is kept from them (a search computes the rows' lengths with
+        their products, from the current vectors, in the same pass).
     index_to_key : list of str
         Keys are text: numbers given as keys become their text (1 is '1'); bytes and missing values
         (None, NaN) are refused.
@@ -177,7 +171,6 @@ class KeyedVectors(KeyedVectorQueries):
         self.index_to_key = keys
         self.key_to_index = {key: i for i, key in enumerate(keys)}
         self.counts = None if counts is None else np.asarray(counts, dtype=np.int64)
-        self._normed = self._normed_fingerprint = None
 
     # -- lookup -----------------------------------------------------------------------
     @property
@@ -185,9 +178,8 @@ class KeyedVectors(KeyedVectorQueries):
         return self._vectors
 
     @vectors.setter
-    def vectors(self, vectors):  # checked as the constructor's; the unit vectors kept are dropped
+    def vectors(self, vectors):  # checked as the constructor's
         self._vectors = _checked_vectors(vectors, self.index_to_key)
-        self._normed = self._normed_fingerprint = None
 
     @property
     def vector_size(self):
@@ -230,40 +222,50 @@ class KeyedVectors(KeyedVectorQueries):
         return self.vectors[rows].copy()
 
     def _unit_rows_of(self, rows):
-        """The current vectors of ``rows`` scaled to unit length (a query about a few words reads them, not the
-        unit vectors kept for searches); a row made NaN or infinite by an edit is refused, naming it."""
-        units = _unit_rows(self._vectors[rows])
+        """The current vectors of ``rows`` (a few words' rows, or a search's block) scaled to unit length, as float32
+        (zeros stay zero), computed in float64, where the squares of float32 values neither overflow nor underflow;
+        a row made NaN or infinite by an edit is refused, naming it."""
+        block = self._vectors[rows].astype(np.float64)
+        lengths = np.sqrt(np.square(block).sum(axis=1, keepdims=True))
+        if not np.isfinite(lengths).all():
+            self._refuse_edited_row(int(np.asarray(rows)[np.flatnonzero(~np.isfinite(lengths[:, 0]))[0]]))
+        block /= np.where(lengths > 0, lengths, 1.0)
+        return block.astype(np.float32)
+
+    def _unit_table(self, restrict_vocab=None):
+        """The first ``restrict_vocab`` vectors (None: all) scaled to unit length, computed now: for the
+        evaluations, which search once per question (a table as large as the vectors, for that call only)."""
+        units = _unit_rows(self._vectors[:restrict_vocab])
         finite = np.isfinite(units).all(axis=1)
         if not finite.all():
-            row = int(np.arange(len(self._vectors))[rows][np.flatnonzero(~finite)[0]])
-            raise ValueError(f"The vector of {self.index_to_key[row]!r} (row {row}) holds NaN or infinity, put there "
-                             "by an edit of kv.vectors; word vectors must be finite: correct that row.")
+            self._refuse_edited_row(int(np.flatnonzero(~finite)[0]))
         return units
 
+    def _refuse_edited_row(self, row):
+        """The ValueError naming ``row``, which an edit of ``vectors`` made NaN or infinite (the constructor and the
+        setter refuse such vectors; an edit in place is met by the queries that read the row)."""
+        raise ValueError(f"The vector of {self.index_to_key[row]!r} (row {row}) holds NaN or infinity, put there by an "
+                         "edit of kv.vectors; word vectors must be finite: correct that row.")
+
     def fill_norms(self, force=False):
-        """Compute the unit vectors that searches over every word read, unless those kept are of the current
-        ``vectors`` (gensim's name). Searches call it themselves: an edit of ``vectors`` in place, or a new array,
-        is found by a CRC of the vectors' bytes; ``force=True`` computes them again anyway."""
-        fingerprint = _fingerprint(self._vectors)
-        if force or self._normed is None or self._normed_fingerprint != fingerprint:
-            self._normed = self._unit_rows_of(slice(None))
-            self._normed_fingerprint = fingerprint
+        """Does nothing: kept for code written for gensim, which calls it before searching.
+
+        Nothing is kept here that an edit of ``vectors`` could leave stale: each search computes the rows'
+        lengths in the same pass as their products with the query, from the current vectors (about twice the
+        time of the product alone, and no normalised copy of the table in memory). ``force`` is ignored.
+        """
 
     def get_normed_vectors(self):
-        """All vectors scaled to unit length (zero vectors stay zero), of the current ``vectors`` (see
-        :meth:`fill_norms`)."""
-        self.fill_norms()
-        return self._normed
-
-    def __getstate__(self):
-        state = self.__dict__.copy()
-        state["_normed"] = state["_normed_fingerprint"] = None
-        return state
+        """All vectors scaled to unit length (zero vectors stay zero), computed from the current ``vectors`` on
+        each call: a new array as large as ``vectors``, which is not kept (searches do not need it)."""
+        return self._unit_table()
 
     def __setstate__(self, state):
         if "vectors" in state:  # (pickled before vectors was a property)
             state["_vectors"] = state.pop("vectors")
-        self.__dict__.update({"_normed": None, "_normed_fingerprint": None, **state})
+        for cached in ("_normed", "_normed_fingerprint"):  # (pickled while unit vectors were kept)
+            state.pop(cached, None)
+        self.__dict__.update(state)
 
     # -- similarity ---------------------------------------------------------------------
     def _query_units(self, positive, negative):
@@ -346,14 +348,19 @@ class KeyedVectors(KeyedVectorQueries):
         """
         _check_topn(topn, "most_similar")
         direction, used = self._mean_direction(positive, negative)
-        normed = self.get_normed_vectors()[:_check_restrict_vocab(restrict_vocab)]
-        sims = normed @ direction
+        sims = self._cosines_to(direction, _check_restrict_vocab(restrict_vocab))
         return sims if topn is None else self._top_matches(sims, topn, used)
 
     def similarity(self, w1, w2):
-        """Cosine similarity of two words."""
-        first, second = self._unit_rows_of([self.get_index(w1), self.get_index(w2)])
-        return float(first @ second)
+        """Cosine similarity of two words (0.0 when one is all zeros: it has no direction), from their current
+        vectors, in float64 (where the squares of float32 values neither overflow nor underflow)."""
+        rows = (self.get_index(w1), self.get_index(w2))
+        first, second = (self._vectors[row].astype(np.float64) for row in rows)
+        squares = (float(first @ first), float(second @ second))
+        for row, square in zip(rows, squares):
+            if not math.isfinite(square):
+                self._refuse_edited_row(row)
+        return float(first @ second) / math.sqrt(squares[0] * squares[1]) if squares[0] and squares[1] else 0.0
 
     def doesnt_match(self, words):
         """The word furthest from the mean of ``words`` (unknown words are ignored, as in gensim)."""
@@ -407,7 +414,7 @@ class KeyedVectors(KeyedVectorQueries):
             quadruplets); the last is 'Total accuracy'.
         """
         ok = self._ok_vocab(restrict_vocab, case_insensitive)
-        normed = self.get_normed_vectors()[:restrict_vocab]
+        normed = self._unit_table(restrict_vocab)  # once for all the questions
         sections, section = [], None
         for line_no, line in numbered_lines(analogies):
             line = line.lstrip("\ufeff")  # (a byte-order mark where files were joined with cat)
@@ -461,8 +468,7 @@ class KeyedVectors(KeyedVectorQueries):
         if not isinstance(delimiter, str) or not delimiter:
             raise ValueError(f"delimiter must be a non-empty string (such as '\\t' or ','), got {delimiter!r}.")
         ok = self._ok_vocab(restrict_vocab, case_insensitive)
-        normed = self.get_normed_vectors()
-        human, model, oov, n = [], [], 0, 0
+        human, pair_rows, oov, n = [], [], 0, 0
         for line_no, line in numbered_lines(pairs):
             line = line.lstrip("\ufeff")  # (a byte-order mark where files were joined with cat)
             if line.startswith("#") or not line.strip():
@@ -475,12 +481,15 @@ class KeyedVectors(KeyedVectorQueries):
                 oov += 1
                 if dummy4unknown:
                     human.append(value)
-                    model.append(0.0)
+                    pair_rows.append(None)  # scored 0
                 continue
             human.append(value)
-            model.append(float(normed[ok[a]] @ normed[ok[b]]))
+            pair_rows.append((ok[a], ok[b]))
         if len(human) < 2:
             raise ValueError(f"Fewer than 2 pairs of {pairs} have both words in the vocabulary.")
+        rows = sorted({row for pair in pair_rows if pair for row in pair})  # each word's unit vector once
+        units = dict(zip(rows, self._unit_rows_of(rows))) if rows else {}
+        model = [0.0 if pair is None else float(units[pair[0]] @ units[pair[1]]) for pair in pair_rows]
         return stats.pearsonr(human, model), stats.spearmanr(human, model), 100.0 * oov / max(n, 1)
 
     # -- files ----------------------------------------------------------------------------

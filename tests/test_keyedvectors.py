@@ -4,6 +4,7 @@ test on a hand-built table with known answers (no gensim) and one comparing with
 
 import itertools
 import re
+import tracemalloc
 
 import numpy as np
 import pytest
@@ -374,6 +375,7 @@ def test_every_answer_follows_edits_of_the_vectors(edit):
 def test_the_reported_edit_of_one_row_is_seen_and_fill_norms_is_gensims():
     kv = KeyedVectors(np.array([[1.0, 0.0], [0.0, 1.0], [0.7, 0.7]]), ["cat", "car", "pet"])
     assert kv.similarity("cat", "car") == 0.0
+    kv.fill_norms()  # gensim's code calls it before searching: here it does nothing, and keeps nothing
     kv.vectors[kv.get_index("car")] = kv["cat"]
     assert kv.similarity("cat", "car") == pytest.approx(1.0)  # was 0.0
     kv.fill_norms(force=True)
@@ -381,8 +383,62 @@ def test_the_reported_edit_of_one_row_is_seen_and_fill_norms_is_gensims():
     with pytest.raises(ValueError, match=r"one row per key: got shape \(2, 2\) for 3 keys"):
         kv.vectors = np.eye(2)  # a new array is checked as the constructor's
     kv.vectors[2, 0] = np.nan
-    with pytest.raises(ValueError, match=r"The vector of 'pet' \(row 2\) holds NaN or infinity, put there by an edit"):
-        kv.most_similar("cat")
+    for query in (lambda: kv.most_similar("cat"), lambda: kv.most_similar_cosmul("cat"), lambda: kv.distances("cat"),
+                  lambda: kv.closer_than("cat", "car"), lambda: kv.similarity("cat", "pet"), kv.get_normed_vectors):
+        with pytest.raises(ValueError, match=r"The vector of 'pet' \(row 2\) holds NaN or infinity, put there by an "
+                                             r"edit"):
+            query()
+    assert kv.most_similar("cat", restrict_vocab=2)[0][0] == "car"  # a search that does not meet that row
+
+
+def test_searches_keep_no_unit_vectors_and_allocate_no_copy_of_the_vectors():
+    """Unit vectors were kept (a second table as large as the vectors), checked by a CRC of every byte of the
+    vectors on each search (4x the search's time), and stored in two steps that two threads could interleave (one
+    thread's unit vectors with the other's CRC); get_normed_vectors handed out that table, whose edits every later
+    search read."""
+    rng = np.random.default_rng(0)
+    kv = KeyedVectors(rng.standard_normal((4000, 64), dtype=np.float32), [f"w{i}" for i in range(4000)])
+    searches = [lambda: kv.most_similar("w1", topn=3), lambda: kv.most_similar_cosmul(["w1", "w2"], ["w3"], topn=3),
+                lambda: kv.distances("w1"), lambda: kv.rank("w1", "w2"), lambda: kv.similar_by_vector(kv["w5"])]
+    answers = []
+    tracemalloc.start()
+    try:
+        for search in searches:
+            tracemalloc.reset_peak()
+            before = tracemalloc.get_traced_memory()[0]
+            answers.append(search())
+            assert tracemalloc.get_traced_memory()[1] - before < kv.vectors.nbytes / 4  # rows' scores, no table
+    finally:
+        tracemalloc.stop()
+    kv.fill_norms(force=True)
+    kv.get_normed_vectors()[:] = 0.0  # a new array each call, the caller's
+    assert [name for name, value in vars(kv).items() if isinstance(value, np.ndarray)] == ["_vectors"]
+    np.testing.assert_equal([search() for search in searches], answers)
+
+
+def test_searches_score_zeros_and_tiny_or_huge_vectors_by_their_direction():
+    """A search takes each row's squared length in float32 with its product: squares of tiny entries underflow
+    and of huge ones overflow, so those rows (and zeros) are scored from their unit vectors instead."""
+    directions = np.array([[1.0, 0.0], [0.8, 0.6], [0.0, 0.0], [-1.0, 0.0], [0.6, -0.8], [0.0, 1.0]], np.float32)
+    scales = np.array([[1e-25], [1e20], [1.0], [3e-38], [1e38], [2.0]], np.float32)  # (3e-38 * 3e-38 is 0)
+    kv = KeyedVectors(directions * scales, ["a", "b", "zero", "c", "d", "e"])
+    np.testing.assert_allclose(kv.most_similar([1.0, 0.0], topn=None), [1.0, 0.8, 0.0, -1.0, 0.6, 0.0], atol=1e-6)
+    np.testing.assert_allclose(kv.distances("e"), [1.0, 0.4, 1.0, 1.0, 1.8, 0.0], atol=1e-6)
+    assert kv.most_similar("a", topn=2) == kv.similar_by_vector([1.0, 0.0], topn=3)[1:]
+    np.testing.assert_allclose(kv.most_similar_cosmul("a", topn=None), [1.0, 0.9, 0.5, 0.0, 0.8, 0.5], atol=1e-6)
+
+
+def test_a_float32_c_contiguous_array_is_shared_and_any_other_copied():
+    """The docstring said any float32 array was used as it is; a slice of columns (not contiguous) is copied."""
+    table = TABLE.copy()
+    assert KeyedVectors(table, WORDS).vectors is table
+    wide = np.hstack([TABLE, np.zeros((4, 1), np.float32)])
+    for given in (wide[:, :2], TABLE.astype(np.float64), np.asfortranarray(TABLE)):
+        kv = KeyedVectors(given, WORDS)
+        assert kv.vectors.flags.c_contiguous and not np.shares_memory(kv.vectors, given)
+    kv = KeyedVectors(wide[:, :2], WORDS)
+    wide[:, :2] = TABLE[::-1]  # an edit of the caller's array, which the vectors are a copy of
+    assert kv.most_similar("cat", topn=1)[0][0] == "dog"
 
 
 # -- compressed files ---------------------------------------------------------------------------------------------
