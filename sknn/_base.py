@@ -107,6 +107,11 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
                              order="C", multi_output=self._multi_output_y, y_numeric=not self._is_classifier)
         return float32_features(X), y
 
+    def _warn_of_continued_data(self, X):
+        """Warn of what X, which a warm start or a later ``partial_fit`` trains on, holds that the first fit's
+        encoding of X cannot read (a family with one: the dense networks' preprocessing); not called for
+        ``validation_data``, which does not train, nor for the data of ``predict``."""
+
     @staticmethod
     def _as_tensor(X):
         if sp.issparse(X):
@@ -380,6 +385,8 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
                                                                                dict)):
             X = list(X)  # a generator of sequences: read once, here, to find the rows of weight 0
         learned = None if keep else positive_rows(sample_weight, X, y, getattr(self, "class_weight", None))
+        if keep:  # the training data of a continued fit only (validation_data is checked by _check_X_y too)
+            self._warn_of_continued_data(X)
         X, y = self._check_X_y(X, y, reset=not keep, fit_rows=learned)
         if keep:  # a continued fit learns no statistic of X, but a regressor's target range grows with the rows
             learned = positive_rows(sample_weight, X, y, getattr(self, "class_weight", None))  # that train

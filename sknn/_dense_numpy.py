@@ -193,12 +193,12 @@ _ACTIVATION_NAMES = {nn.ReLU: "relu", nn.Tanh: "tanh", nn.Sigmoid: "sigmoid", nn
                      nn.SiLU: "silu", nn.Identity: "identity"}
 _PREPROCESSOR_STATE = ("n_features_in_", "numeric_columns_", "categorical_columns_", "categories_", "center_",
                        "offset_", "scale_", "has_missing_", "binary_", "_categories_are_strings", "feature_names_in_",
-                       "column_labels_in_", "column_label_text_in_", "ignored_columns_")
+                       "column_labels_in_", "column_label_text_in_", "ignored_columns_", "value_range_")
 # the dtype of each array of the state (an export read back from JSON holds lists)
 _STATE_DTYPES = {"numeric_columns_": np.int64, "categorical_columns_": np.int64, "center_": np.float64,
                  "offset_": np.float64, "scale_": np.float64, "has_missing_": bool, "binary_": bool,
                  "feature_names_in_": object, "column_labels_in_": np.int64, "column_label_text_in_": object,
-                 "ignored_columns_": np.int64}
+                 "ignored_columns_": np.int64, "value_range_": np.float64}
 
 
 def _numpy(t):
@@ -315,6 +315,8 @@ def _state_arrays(state):
     for name, dtype in _STATE_DTYPES.items():
         if out.get(name) is not None:
             out[name] = np.asarray(out[name], dtype=dtype)
+    if out.get("value_range_") is not None:  # (n_numeric, 2): JSON's [] for no numeric column too
+        out["value_range_"] = out["value_range_"].reshape(-1, 2)
     if "categories_" in out:
         out["categories_"] = [np.asarray(c, dtype=object) for c in out["categories_"]]
     if "_categories_are_strings" in out:

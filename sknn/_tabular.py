@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.utils.validation import check_array, check_is_fitted
+from sklearn.utils.validation import _num_samples, check_array, check_is_fitted
 
 from ._tabular_numbers import (check_exact_column, check_float32_column_values, check_float64_column,
                                check_number_column, check_sparse_numbers, float32_offsets, robust_statistics,
@@ -350,6 +350,7 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
     def fit(self, X, y=None):
         """Learn the column types, the categories and the numeric statistics of X."""
         columns = self._columns(X, reset=True)
+        self._n_fit_rows = _num_samples(X)  # (what the first partial_fit's encoding is learned from)
         if sp.issparse(columns):
             self.numeric_columns_ = np.arange(columns.shape[1])
             self.categorical_columns_ = np.zeros(0, dtype=np.int64)
@@ -453,14 +454,17 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
                           "partial_fit: give it every category (or fit on all the data).", UserWarning, stacklevel=8)
         numbers = columns if sp.issparse(columns) else self._numeric_matrix(columns) if all(
             columns[j][0] == "numeric" for j in self.numeric_columns_) else None  # (else transform names the column)
-        warn_numbers_beyond_first_fit(numbers, self.scale_, self.binary_, getattr(self, "value_range_", None),
+        # (a preprocessor rebuilt by from_network from an export without binary_: its constant columns checked)
+        binary = getattr(self, "binary_", np.zeros(len(self.numeric_columns_), dtype=bool)) | (self.scale_ == 0)
+        warn_numbers_beyond_first_fit(numbers, self.scale_, binary, getattr(self, "value_range_", None),
                                       [self._name(j) for j in self.numeric_columns_], stacklevel=8)
 
-    def warn_narrow_first_fit(self, n_rows):
-        """Warn when the rows of the first ``partial_fit`` (``n_rows``) are too few or too alike to learn the encoding
-        from (:func:`sknn._tabular_numbers.warn_narrow_first_fit`)."""
+    def warn_narrow_first_fit(self):
+        """Warn when the rows ``fit`` learned from, those of weight above 0 of the first ``partial_fit``, are too few
+        or too alike to learn the encoding from (:func:`sknn._tabular_numbers.warn_narrow_first_fit`)."""
         check_is_fitted(self, "numeric_columns_")
-        warn_narrow_first_fit(n_rows, self.scale_, stacklevel=5)
+        warn_narrow_first_fit(getattr(self, "_n_fit_rows", 2), self.scale_, len(self.categorical_columns_),
+                              stacklevel=5)
 
     # -- helpers -----------------------------------------------------------------------------
     def _warn_ignored(self):

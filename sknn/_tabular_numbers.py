@@ -160,18 +160,61 @@ def _shown(names):
     return f"Column{'' if len(names) == 1 else 's'} {', '.join(names[:5])}{more}"
 
 
-def warn_narrow_first_fit(n_rows, scale, stacklevel):
-    """Warn when the first ``partial_fit``'s chunk, of ``n_rows`` rows, is too narrow to learn the encoding of
-    ``preprocessing='auto'`` from: fewer than 2 rows, or every numeric column constant (``scale``: the fitted
-    scales, 0 for a constant column). The network would learn nothing of those columns in any later call."""
+def warn_narrow_first_fit(n_rows, scale, n_categorical, stacklevel):
+    """Warn when the first ``partial_fit``'s rows of weight above 0 (``n_rows``, those the encoding was learned
+    from) are too narrow to learn the encoding of ``preprocessing='auto'`` from: fewer than 2 rows, or every numeric
+    column constant on them (``scale``: the fitted scales, 0 for a constant column). The network would learn nothing
+    of those columns in any later call; of ``n_categorical`` categorical columns, one row gives one category each."""
     if n_rows < 2:
-        what = f"The first partial_fit got {n_rows} row: every column of it holds a single value"
+        what = f"The first partial_fit trained on {n_rows} row (of weight above 0): every column of it holds a " \
+               "single value"
     elif len(scale) and not np.any(scale):
-        what = f"Every numeric column of the first partial_fit's {n_rows} rows holds a single value"
+        what = f"Every numeric column of the {n_rows} rows the first partial_fit trained on holds a single value"
     else:
         return
-    warnings.warn(f"{what}, so the network reads each numeric column as constant in every later call, and learns "
-                  f"nothing of it. {_NARROW_FIT_FIX}", UserWarning, stacklevel=stacklevel + 1)
+    effects = ["the network reads each numeric column as constant in every later call, and learns nothing of it"
+               ] if len(scale) else []
+    if n_categorical and n_rows < 2:
+        effects.append("each categorical column knows one category, and the others of later calls train as missing "
+                       "values")
+    warnings.warn(f"{what}, so {'; '.join(effects)}. {_NARROW_FIT_FIX}", UserWarning, stacklevel=stacklevel + 1)
+
+
+def _present_values(numbers, columns):
+    """The present (not missing) values of ``columns`` of ``numbers`` (a float matrix, NaN = missing, or a sparse
+    matrix), flat, with the position in ``columns`` of each: in one pass over the matrix, a sparse one's implicit
+    zeros as one 0 for each column that has any."""
+    if not sp.issparse(numbers):
+        block = numbers[:, columns]
+        position, values = np.broadcast_to(np.arange(len(columns)), block.shape).ravel(), block.ravel()
+    else:
+        entries = numbers.tocoo()
+        entries.sum_duplicates()
+        lookup = np.full(numbers.shape[1], -1)
+        lookup[columns] = np.arange(len(columns))
+        chosen = lookup[entries.col] >= 0
+        position, values = lookup[entries.col[chosen]], np.asarray(entries.data[chosen], dtype=np.float64)
+        with_zeros = np.flatnonzero(np.bincount(position, minlength=len(columns)) < numbers.shape[0])
+        position, values = np.r_[position, with_zeros], np.r_[values, np.zeros(len(with_zeros))]
+    present = ~np.isnan(values)
+    return position[present], values[present]
+
+
+def _columns_beyond(numbers, columns, scale, value_range):
+    """Which of ``columns`` (positions, each of at most two values in the first fit) hold other values in
+    ``numbers``: values other than those of ``value_range`` (the lowest and highest of each column in the first fit),
+    or, where it is None, more distinct values than the first fit held (1 for a constant column, ``scale`` 0; else 2).
+    A boolean array, one per column."""
+    position, values = _present_values(numbers, columns)
+    if value_range is not None:
+        low, high = value_range[columns, 0], value_range[columns, 1]
+        other = (values != low[position]) & (values != high[position])
+        return np.bincount(position[other], minlength=len(columns)) > 0
+    order = np.lexsort((values, position))  # (a preprocessor rebuilt without them, by from_network)
+    position, values = position[order], values[order]
+    new = np.r_[len(values) > 0, (position[1:] != position[:-1]) | (values[1:] != values[:-1])][:len(values)]
+    distinct = np.bincount(position[new], minlength=len(columns))
+    return distinct > np.where(scale[columns] == 0, 1, 2)
 
 
 def warn_numbers_beyond_first_fit(numbers, scale, binary, value_range, names, stacklevel):
@@ -183,24 +226,17 @@ def warn_numbers_beyond_first_fit(numbers, scale, binary, value_range, names, st
 
     ``numbers``: the numeric columns of X as a float matrix (NaN = missing) or a sparse matrix, or None (not numbers:
     ``transform`` names the column); ``names``: the names of its columns."""
-    if numbers is None:
+    columns = np.flatnonzero(binary)
+    if numbers is None or not len(columns):
         return
-    by_column = numbers.tocsc() if sp.issparse(numbers) else None
-    grown = {"constant": [], "binary": []}
-    for i in np.flatnonzero(binary):
-        values = sparse_column_values(by_column, i) if by_column is not None else numbers[:, i]
-        present = values[~np.isnan(values)]
-        if value_range is not None:
-            beyond = not np.isin(present, value_range[i]).all()
-        else:  # a preprocessor rebuilt without them (by from_network): more distinct values than it held
-            beyond = len(np.unique(present)) > (1 if scale[i] == 0 else 2)
-        if beyond:
-            grown["constant" if scale[i] == 0 else "binary"].append(names[i])
-    if grown["constant"]:
-        warnings.warn(f"{_shown(grown['constant'])} held a single value in the first fit or partial_fit, and other "
+    grown = columns[_columns_beyond(numbers, columns, scale, value_range)]
+    constant = [names[i] for i in grown if scale[i] == 0]
+    two_values = [names[i] for i in grown if scale[i] != 0]
+    if constant:
+        warnings.warn(f"{_shown(constant)} held a single value in the first fit or partial_fit, and other "
                       "values now: the network reads them as constant, and learns nothing of them. " + _NARROW_FIT_FIX,
                       UserWarning, stacklevel=stacklevel + 1)
-    if grown["binary"]:
-        warnings.warn(f"{_shown(grown['binary'])} held two values in the first fit or partial_fit, and others "
+    if two_values:
+        warnings.warn(f"{_shown(two_values)} held two values in the first fit or partial_fit, and others "
                       "now: the network reads them as yes/no columns, scaled and clipped by those two values. "
                       + _NARROW_FIT_FIX, UserWarning, stacklevel=stacklevel + 1)

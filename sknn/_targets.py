@@ -12,6 +12,7 @@ import torch
 from sklearn.base import _fit_context
 from sklearn.metrics import r2_score as r2_score_of_arrays
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
+from torch.nn.utils.parametrize import is_parametrized
 
 from ._alignment import check_same_row_order
 from ._engine import accuracy_score, r2_score
@@ -201,14 +202,38 @@ def _merged_moments(totals, y):
 
 def final_affine_layers(module):
     """The ``torch.nn.Linear`` layers (with a bias) whose outputs are the network's outputs, each output the same
-    average of theirs, found by a clear rule, else None: the module's own ``output_layers()`` where it has one (sknn's
-    DenseNet: its last layer, or the last of each member of an averaging ensemble), else the last layer of a
-    ``torch.nn.Sequential`` (through nested ones), else the module itself when it is a ``torch.nn.Linear``."""
+    average of theirs, found by a strict rule, else None: the module's own ``output_layers()`` where its type has one
+    (sknn's DenseNet: its last layer, or the last of each member of an averaging ensemble), else the last layer of a
+    module of exactly the type ``torch.nn.Sequential`` (through nested ones of exactly that type) when it is exactly a
+    ``torch.nn.Linear``, else the module itself when it is exactly one. Only plain layers qualify, in plain
+    containers (:func:`_rescalable`): a subclass may compute otherwise (a Sequential adding a skip connection), as
+    may a parametrised layer (weight_norm, spectral_norm) or a forward hook."""
     if callable(getattr(type(module), "output_layers", None)):
-        return module.output_layers()
-    if isinstance(module, torch.nn.Sequential) and len(module):
-        return final_affine_layers(module[-1])
-    return [module] if isinstance(module, torch.nn.Linear) and module.bias is not None else None
+        layers, containers = module.output_layers(), list(module.modules())
+    else:
+        containers = []
+        while type(module) is torch.nn.Sequential and len(module):
+            containers.append(module)
+            module = module[-1]
+        layers = [module] if type(module) is torch.nn.Linear else None
+    if layers is None or not all(_runs_own_forward(m) for m in containers) or not all(map(_rescalable, layers)):
+        return None
+    return layers
+
+
+def _runs_own_forward(module):
+    """Whether ``module``'s output is its own ``forward``'s: no forward hook or pre-hook changes what it reads or
+    gives (the old ``torch.nn.utils.weight_norm`` recomputes the weight in one)."""
+    return not (module._forward_hooks or module._forward_pre_hooks)
+
+
+def _rescalable(layer):
+    """Whether ``layer``, a Linear layer, computes with its own ``weight`` and ``bias`` as they are, so that
+    rewriting them rewrites its outputs: no parametrization (weight_norm, spectral_norm), no forward hook, and
+    both ordinary Parameters (not tensors recomputed by a hook, nor inference tensors, which cannot be written)."""
+    return (layer.bias is not None and _runs_own_forward(layer)
+            and not is_parametrized(layer)
+            and all(isinstance(p, torch.nn.Parameter) and not p.is_inference() for p in (layer.weight, layer.bias)))
 
 
 def rescale_output_layers(layers, old_mean, old_scale, new_mean, new_scale):
@@ -308,9 +333,9 @@ class NeuralRegressorMixin(ChecksModuleOutputs):
 
     def _follow_target_statistics(self, seen):
         """partial_fit (PopArt): the target's mean and scale over every row trained on so far, ``seen`` (this call's
-        rows) added, with the final layer rewritten so that the predictions in target units stay exactly the same;
-        a spread of 0 keeps the scale. Frozen without ``normalize_y``, and for a network without a final layer
-        found by :func:`final_affine_layers`."""
+        rows) added, with the final layer rewritten so that the predictions in target units stay the same (to float32
+        rounding); a spread of 0 keeps the scale. Frozen without ``normalize_y`` or running totals (a model saved
+        before them), and for a network without a final layer found by :func:`final_affine_layers`."""
         totals, layers = getattr(self, "_y_totals", None), None
         if totals is not None:
             layers = self._output_layers()
@@ -322,7 +347,8 @@ class NeuralRegressorMixin(ChecksModuleOutputs):
             self._y_totals = totals
             return
         # the layers as they were, for a call that fails before it trains (partial_fit puts them back)
-        self._layers_before_call = [(layer.weight.detach().clone(), layer.bias.detach().clone()) for layer in layers]
+        self._layers_before_call = [(layer, layer.weight.detach().clone(), layer.bias.detach().clone())
+                                    for layer in layers]
         rescale_output_layers(layers, self.y_mean_, self.y_scale_, mean, scale)
         self._y_totals, self.y_mean_, self.y_scale_ = totals, mean, scale
 
@@ -366,14 +392,18 @@ class NeuralRegressorMixin(ChecksModuleOutputs):
         row trained on so far: each call adds its rows of weight above 0 (counted once each, as
         ``fit`` counts them) to running totals of the target's mean and spread, and when they move,
         the network's final linear layer is rewritten so that its predictions in target units stay
-        exactly the same (PopArt, van Hasselt et al. 2016: ``W' = W s / s'``, ``b' = (b s + m - m')
-        / s'`` per output). A first chunk of one row, or of one target value, thus no longer leaves
-        the network learning targets in raw units, and a target whose scale drifts between chunks
-        is followed. A spread of 0 so far keeps the scale (1 until a spread is seen). ``y_range_``
-        (``clip_predictions``) grows with every call's rows. A custom ``module`` is rewritten the
-        same way when its final layer is a ``torch.nn.Linear`` found by a clear rule: the module is
-        one, or a ``torch.nn.Sequential`` whose last layer is one (nested Sequentials are followed);
-        otherwise (as for a model rebuilt by ``from_network``) the statistics of the first call stay.
+        the same to float32 rounding (a relative change of about 5e-8 per rewrite, which can
+        accumulate over calls; PopArt, van Hasselt et al. 2016: ``W' = W s / s'``, ``b' = (b s + m
+        - m') / s'`` per output). A first chunk of one row, or of one target value, thus no longer
+        leaves the network learning targets in raw units, and a target whose scale drifts between
+        chunks is followed. A spread of 0 so far keeps the scale (1 until a spread is seen).
+        ``y_range_`` (``clip_predictions``) grows with every call's rows. A custom ``module`` is
+        rewritten the same way only when its final layer is found by a strict rule: the module is
+        exactly a ``torch.nn.Linear``, or exactly a ``torch.nn.Sequential`` (not a subclass, which
+        may compute otherwise; nested ones likewise) whose last layer is exactly one, with no
+        parametrization (``weight_norm``, ``spectral_norm``) and no forward hooks. Otherwise (as for
+        a model rebuilt by ``from_network``) the statistics of the first call stay; so do those of a
+        model pickled or saved before sknn kept these running totals, which lacks them.
         ``fit`` learns them from its own rows as always.
         """
         mean, totals = getattr(self, "y_mean_", None), getattr(self, "_y_totals", None)
@@ -385,7 +415,7 @@ class NeuralRegressorMixin(ChecksModuleOutputs):
             if kept is not None and getattr(self, "y_mean_", None) is mean is not None:
                 # a call that failed before it trained gets its statistics back: its final layer goes back with them
                 with torch.no_grad():
-                    for layer, (weight, bias) in zip(self._output_layers(), kept):
+                    for layer, weight, bias in kept:
                         layer.weight.copy_(weight)
                         layer.bias.copy_(bias)
                 self._y_totals = totals

@@ -15,7 +15,7 @@ from joblib import effective_n_jobs
 from sklearn.base import ClassifierMixin, RegressorMixin
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils import _safe_indexing
-from sklearn.utils.validation import _check_y, _num_samples, check_array, check_consistent_length, check_is_fitted
+from sklearn.utils.validation import _check_y, check_array, check_consistent_length, check_is_fitted
 from torch import nn
 
 from ._base import BaseNeuralNetwork
@@ -90,7 +90,7 @@ class _DenseMixin:
         first_chunk = incremental and not hasattr(self, "net_")
         fitted = super()._fit(X, y, sample_weight, incremental, **kwargs)
         if first_chunk and self.architecture_["preprocessing"] is not None:  # its encoding stays: is it too narrow?
-            self.preprocessor_.warn_narrow_first_fit(_num_samples(X))
+            self.preprocessor_.warn_narrow_first_fit()
         return fitted
 
     def _check_X_y(self, X, y, reset, fit_rows=None):
@@ -100,13 +100,15 @@ class _DenseMixin:
         if y is None:
             raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y is None.")
         check_y_for_estimator(y, type(self).__name__, self._is_classifier)
-        if not reset:  # a warm start or a later partial_fit trains on the encoding of the first fit
-            with contextlib.suppress(ValueError):  # X of other columns: named below by the estimator's own check
-                self.preprocessor_.warn_unseen_categories(X)
         X = self._check_X(X, reset, fit_rows)
         y = _check_y(y, multi_output=self._multi_output_y, y_numeric=not self._is_classifier)
         check_consistent_length(X, y)
         return X, y
+
+    def _warn_of_continued_data(self, X):  # a warm start or later partial_fit trains on the first fit's encoding
+        if self._preprocessing(reset=False) is not None:
+            with contextlib.suppress(ValueError):  # X of other columns: named by the estimator's own check
+                self.preprocessor_.warn_unseen_categories(X)
 
     def _batch_size(self, n_samples):
         if self.batch_size != "auto":
@@ -207,9 +209,8 @@ class _DenseMixin:
             * ``'activation'``: ``name``, and ``weight`` (n,) for a learnable activation
               ``x + weight * (f(x) - x)``.
 
-            Dropout is omitted: it is the identity at prediction time. The layers describe
-            the network the estimator holds, whatever ``set_params`` changed since.
-            :func:`forward_numpy` runs it.
+            Dropout is omitted: it is the identity at prediction time. The layers describe the network the
+            estimator holds, whatever ``set_params`` changed since. :func:`forward_numpy` runs it.
         """
         self._own_network("export_network")
         return network_of(self)
@@ -218,9 +219,8 @@ class _DenseMixin:
     def from_network(cls, network, device="cpu"):
         """Rebuild a fitted estimator from ``export_network()``'s output (or one built by hand).
 
-        The architecture comes from the layers (their types and shapes), the training
-        settings from ``params``. The rebuilt estimator predicts as the exported one did and
-        can be trained further with ``partial_fit`` or ``warm_start``.
+        The architecture comes from the layers (their types and shapes), the training settings from ``params``.
+        The rebuilt estimator predicts as the exported one did; ``partial_fit`` or ``warm_start`` train it further.
         """
         return estimator_from_network(cls, network, device)
 
@@ -518,8 +518,8 @@ default=True
         Keep predictions within the lowest and highest target seen in ``fit`` (and ``validation_scores_``).
     """ + _COMMON_ATTRS + """    n_outputs_ : int
     y_mean_, y_scale_ : ndarray of shape (n_outputs,)
-        The target's mean and standard deviation in ``fit``, over every call of ``partial_fit`` (which
-        rewrites the last layer to match: see its Notes); 0 and 1 without ``normalize_y``.
+        The target's mean and standard deviation in ``fit``, over every call of ``partial_fit`` (which rewrites
+        the last layer to match, to float32 rounding: see its Notes); 0 and 1 without ``normalize_y``.
     y_range_ : ndarray of shape (2, n_outputs)
         With ``clip_predictions``, the lowest and highest target in ``fit`` (and every ``partial_fit``).
 

@@ -673,7 +673,7 @@ def _sequential(n_in, n_out):
 
 @pytest.mark.parametrize("params", [dict(preprocessing=None), dict(n_ensemble=2), dict(module=_sequential)],
                          ids=["ntk", "tabular-ensemble", "custom-sequential"])
-def test_partial_fit_rewrites_the_final_layer_so_that_predictions_stay_exactly_the_same(params):
+def test_partial_fit_rewrites_the_final_layer_so_that_predictions_stay_the_same_to_float32_rounding(params):
     X, y = _prices(120)
     Y = np.c_[y, y / 1e4 + 3]  # two outputs, each of its own mean and scale
     recorder = _PredictionsAtEachCall(X)
@@ -719,6 +719,63 @@ def test_partial_fit_follows_a_target_whose_scale_drifts_and_keeps_a_custom_netw
     scale = custom.y_scale_.copy()
     custom.partial_fit(X[200:], 1000 * y[200:])
     np.testing.assert_array_equal(custom.y_scale_, scale)
+
+
+class _SkipSequential(torch.nn.Sequential):
+    """A Sequential whose forward adds the first input to its output: a skip connection past the last layer."""
+
+    def forward(self, X):
+        return super().forward(X) + X[:, :1]
+
+
+def _last_layer(kind):
+    """A custom module whose last layer is a Linear wrapped by ``kind``."""
+    def build(n_in, n_out):
+        if kind == "sequential_subclass":
+            return _SkipSequential(torch.nn.Linear(n_in, 8), torch.nn.ReLU(), torch.nn.Linear(8, n_out))
+        last = torch.nn.Linear(8, n_out)
+        with warnings.catch_warnings():  # (the old weight_norm is deprecated)
+            warnings.simplefilter("ignore", FutureWarning)
+            last = {"plain": lambda m: m, "weight_norm": torch.nn.utils.parametrizations.weight_norm,
+                    "spectral_norm": torch.nn.utils.parametrizations.spectral_norm,
+                    "old_weight_norm": torch.nn.utils.weight_norm}[kind](last)
+        return torch.nn.Sequential(torch.nn.Linear(n_in, 8), torch.nn.ReLU(), last)
+    return build
+
+
+@pytest.mark.parametrize("kind", ["plain", "weight_norm", "spectral_norm", "old_weight_norm", "sequential_subclass"])
+def test_partial_fit_rewrites_only_a_final_linear_layer_that_computes_plainly(kind):
+    """A parametrised last layer (predictions moved by 15), a Sequential subclass with a skip connection (by 4.6)
+    were rewritten as if plain; the old weight_norm's hook made every partial_fit after a predict fail (an inference
+    tensor written in place). Their statistics now stay the first call's; a plain Sequential's still follow."""
+    rng = np.random.RandomState(0)
+    X = rng.randn(60, 3)
+    y = 10 + 3 * X[:, 0] + rng.randn(60)
+    reg = DenseRegressor(module=_last_layer(kind), max_iter=1, random_state=0, early_stopping=False, optimizer="sgd",
+                         learning_rate="constant", learning_rate_init=1e-12, preprocessing=None,
+                         numeric_embedding=None, clip_predictions=False, n_jobs=1).partial_fit(X[:30], y[:30])
+    before, mean = reg.predict(X), reg.y_mean_.copy()
+    reg.partial_fit(X[30:], 2 * y[30:] + 40)  # the statistics move; a rate of 1e-12 changes no weight visibly
+    np.testing.assert_allclose(reg.predict(X), before, rtol=1e-6)
+    assert (reg.y_mean_ != mean).all() if kind == "plain" else (reg.y_mean_ == mean).all()
+
+
+def test_the_final_layers_rewritten_are_plain_linear_layers_in_plain_sequentials():
+    from sknn._targets import final_affine_layers
+
+    linear = torch.nn.Linear(3, 1)
+    assert final_affine_layers(torch.nn.Sequential(torch.nn.Sequential(torch.nn.ReLU(), linear))) == [linear]
+    hooked = torch.nn.Sequential(torch.nn.ReLU(), linear)
+    handle = hooked.register_forward_hook(lambda module, inputs, output: output * 2)  # on the container
+    assert final_affine_layers(hooked) is None and final_affine_layers(torch.nn.Sequential(hooked)) is None
+    handle.remove()
+    handle = linear.register_forward_pre_hook(lambda module, inputs: None)  # on the layer
+    assert final_affine_layers(hooked) is None
+    handle.remove()
+    assert final_affine_layers(torch.nn.Sequential(torch.nn.ReLU(), torch.nn.Linear(3, 1, bias=False))) is None
+    with torch.inference_mode():
+        frozen = torch.nn.Linear(3, 1)  # its weights inference tensors, which cannot be written in place
+    assert final_affine_layers(frozen) is None and final_affine_layers(linear) == [linear]
 
 
 def test_sample_weight_with_x_s_labels_in_another_order_is_refused_as_y_is():

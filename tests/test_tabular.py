@@ -699,8 +699,9 @@ def test_a_first_partial_fit_of_one_or_two_rows_is_warned_about_and_names_the_co
     binary (R² 0.53), silently: the encoding stays the first call's."""
     X, y = _partial_fit_table(60, 0)
     params = {"hidden_layer_sizes": (8,), "random_state": 0, "n_jobs": 1}
-    with pytest.warns(UserWarning, match=r"The first partial_fit got 1 row: .*give the first partial_fit a chunk that "
-                                         r"holds the columns' range of values .* preprocessing=None"):
+    with pytest.warns(UserWarning, match=r"The first partial_fit trained on 1 row \(of weight above 0\): .*give the "
+                                         r"first partial_fit a chunk that holds the columns' range of values .* "
+                                         r"preprocessing=None"):
         reg = DenseRegressor(**params).partial_fit(X.iloc[:1], y[:1])
     with pytest.warns(UserWarning, match=r"Columns 'x', 'flag' held a single value in the first fit or partial_fit, "
                                          r"and other values now: .*learns nothing") as record:
@@ -711,7 +712,8 @@ def test_a_first_partial_fit_of_one_or_two_rows_is_warned_about_and_names_the_co
     with pytest.warns(UserWarning, match=r"^Column 'x' held two values in the first fit or partial_fit, and others "
                                          r"now: .*yes/no"):
         reg.partial_fit(X, y)
-    with pytest.warns(UserWarning, match=r"Every numeric column of the first partial_fit's 3 rows holds a single"):
+    with pytest.warns(UserWarning, match=r"Every numeric column of the 3 rows the first partial_fit trained on holds a "
+                                         r"single"):
         DenseRegressor(**params).partial_fit(X.assign(x=1.0, flag=0.0).iloc[:3], y[:3])
     clf = DenseClassifier(**params, warm_start=True, early_stopping=False, max_iter=2).fit(X.iloc[two], ["a", "b"])
     with pytest.warns(UserWarning, match=r"^Column 'x' held two values in the first fit"):  # a warm start alike
@@ -745,3 +747,84 @@ def test_the_preprocessor_names_numbers_beyond_its_first_fit_in_sparse_and_rebui
     del pre.value_range_  # as from_network rebuilds it: more distinct values than fit's are still named
     with pytest.warns(UserWarning, match=r"Column 1 held a single value"):
         pre.warn_unseen_categories(later)
+
+
+def test_a_first_partial_fit_is_judged_by_its_rows_of_weight_above_0_and_its_kinds_of_columns():
+    """Its 50 rows were counted, not the one of weight above 0 the encoding was learned from; a table of categories
+    only was told of numeric columns."""
+    X, y = _partial_fit_table(50, 3)
+    params = {"hidden_layer_sizes": (4,), "max_iter": 1, "random_state": 0, "n_jobs": 1}
+    one = np.r_[1.0, np.zeros(49)]
+    with pytest.warns(UserWarning, match=r"The first partial_fit trained on 1 row \(of weight above 0\)"):
+        DenseRegressor(**params).partial_fit(X, y, sample_weight=one)
+    alike = np.where(X["flag"] == X["flag"][0], 0.0, 1.0)  # rows of one flag, their x constant too
+    with pytest.warns(UserWarning, match=rf"Every numeric column of the {int(alike.sum())} rows the first "):
+        DenseRegressor(**params).partial_fit(X.assign(x=1.5), y, sample_weight=alike)
+    with pytest.warns(UserWarning, match=r"trained on 1 row .*, so each categorical column knows one category") as rec:
+        DenseRegressor(**params).partial_fit(X[["city"]].iloc[:1], y[:1])
+    assert "numeric" not in str(rec[0].message)
+    with warnings.catch_warnings(record=True) as record:  # the rows of weight above 0 vary: nothing to say
+        warnings.simplefilter("always")
+        DenseRegressor(**params).partial_fit(X, y, sample_weight=np.r_[np.zeros(10), np.ones(40)])
+        DenseRegressor(**params).partial_fit(X[["city"]], y)
+    assert _narrow_encoding_warnings(record) == []
+
+
+def test_validation_data_beyond_the_first_fit_s_values_is_not_warned_about_as_training_data():
+    """fit(validation_data=) told of 'data trained on later' (a 2 in a 0/1 column, an unseen category) pointing
+    inside scikit-learn: validation data does not train, and predict reads such values silently as well."""
+    X, y = _partial_fit_table(60, 4)
+    X_val = X.assign(flag=np.r_[2.0, X["flag"][1:]], city=["Rome"] + X["city"].tolist()[1:])
+    reg = DenseRegressor(hidden_layer_sizes=(4,), max_iter=2, random_state=0, n_jobs=1, warm_start=True)
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        reg.fit(X, y, validation_data=(X_val, y))
+        reg.fit(X, y, validation_data=(X_val, y))  # a warm start: its training data are as the first fit's
+        reg.predict(X_val)
+        reg.score(X_val, y)
+    assert [str(w.message) for w in record if "first fit" in str(w.message)] == []
+    with pytest.warns(UserWarning, match=r"Column 'flag' held two values") as record:  # training data still are
+        reg.fit(X_val, y, validation_data=(X, y))
+    assert all(w.filename == __file__ for w in record)
+
+
+def test_a_network_rebuilt_from_an_export_without_binary_or_value_range_trains_on():
+    """An export without binary_ (made before it, or by hand) failed every partial_fit and warm start with an
+    AttributeError; value_range_ is exported now, and read back (from lists, as from JSON)."""
+    X, y = _partial_fit_table(40, 5)
+    reg = DenseRegressor(hidden_layer_sizes=(4,), max_iter=1, random_state=0, early_stopping=False, n_jobs=1,
+                         numeric_embedding=None)  # (binary_ chooses the columns of periodic embeddings)
+    network = reg.fit(X, y).export_network()
+    np.testing.assert_array_equal(network["preprocessor"]["value_range_"], reg.preprocessor_.value_range_)
+    as_lists = {**network, "preprocessor": {k: v.tolist() if isinstance(v, np.ndarray) else v
+                                            for k, v in network["preprocessor"].items()}}
+    rebuilt = DenseRegressor.from_network(as_lists)
+    np.testing.assert_array_equal(rebuilt.preprocessor_.value_range_, reg.preprocessor_.value_range_)
+    with pytest.warns(UserWarning, match=r"Column 'flag' held two values"):
+        rebuilt.partial_fit(X.assign(flag=0.5), y)  # between its two values: beyond what fit saw
+    for missing in (["binary_", "value_range_"], ["value_range_"]):
+        old = {**network, "preprocessor": {k: v for k, v in network["preprocessor"].items() if k not in missing}}
+        rebuilt = DenseRegressor.from_network(old)
+        with pytest.warns(UserWarning, match=r"Column 'constant' held a single value"):  # (known by its scale 0)
+            rebuilt.partial_fit(X.assign(constant=np.arange(40.0)), y)
+        DenseRegressor.from_network(old).set_params(warm_start=True).fit(X, y)
+
+
+def test_numbers_beyond_the_first_fit_of_a_wide_sparse_matrix_are_found_as_in_the_dense_one():
+    """The check read each binary column of a sparse matrix in a Python loop (0.7 s a partial_fit of 1000 x 20000):
+    one pass now, stored zeros, implicit zeros and the columns found the same as the dense matrix's."""
+    first = sp.random(60, 3000, density=0.01, random_state=0, format="csr")
+    first.data[:] = np.round(first.data * 2)  # stored zeros beside implicit ones
+    later = sp.random(60, 3000, density=0.01, random_state=1, format="csr")
+    later.data[:] = np.round(later.data * 3)
+    found = {}
+    for kind, (fit_on, check) in {"sparse": (first, later), "dense": (first.toarray(), later.toarray())}.items():
+        pre = TabularPreprocessor().fit(fit_on)
+        for value_range in (pre.value_range_, None):
+            pre.value_range_ = value_range
+            with warnings.catch_warnings(record=True) as record:
+                warnings.simplefilter("always")
+                pre.warn_unseen_categories(check)
+            found[kind, value_range is None] = [str(w.message)[:60] for w in record]
+    assert found["sparse", False] == found["dense", False] and found["sparse", True] == found["dense", True]
+    assert len(found["sparse", False]) == 2
