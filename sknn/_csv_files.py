@@ -466,8 +466,11 @@ def load(kind, where, target, na_values=(), task="auto", default_na=True):
     if len(empty) == X.shape[1]:
         raise CommandError(f"every feature column of {where} is empty")
     checked = ([] if task == "classification" else [target]) + list(X.columns)
-    raw = _raw_cells(where, sep) if sep != "," else None
-    for column in checked if raw is not None and len(raw) == len(frame) else []:
+    # a column pandas read as whole numbers or booleans holds no dotted cell: the file is read again as text only for
+    # the others
+    dotted = [c for c in checked if frame[c].dtype.kind not in "iub"]
+    raw = _raw_cells(where, sep) if sep != "," and dotted else None
+    for column in dotted if raw is not None and len(raw) == len(frame) else []:
         example = _thousands_dots(raw[column][frame[column].notna().to_numpy()]) if column in raw.columns else None
         if example:  # Excel's '#.##0' where the comma is the decimal mark: 2523 g read as 2.523
             other = "choose another --target" if column == target else "remove the column from the file"
