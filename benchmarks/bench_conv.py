@@ -8,6 +8,9 @@ PyTorch loop and skorch, predict throughput, and lazy image folders against in-m
     python benchmarks/bench_conv.py --only averaging     # moving averages of the weights, the same split
                                                          # (these two are not part of everything: one more
                                                          # 14-minute fit each)
+    python benchmarks/bench_conv.py --only grid --grid '{"alpha": 0.025}' --grid-workers 12 --grid-device cuda
+                                                         # candidates x seeds on the development split,
+                                                         # side by side (on a GPU: see benchmarks/gpu.sh)
     python benchmarks/bench_conv.py --data /path/to/data # the folder holding fashion_mnist/ ($SKNN_DATA)
     python benchmarks/bench_conv.py --only fashion --holdout --conv-params '{"max_iter": 18}'
                                                          # tuning: train on 50,000, score the last 10,000
@@ -28,6 +31,7 @@ import sys
 import tempfile
 import time
 import warnings
+from multiprocessing.pool import ThreadPool
 
 import numpy as np
 import torch
@@ -91,9 +95,10 @@ class AccuracyCurve(Callback):
 
     def accuracy(self, module):
         module.eval()
+        device = next(module.parameters()).device
         with torch.inference_mode():
             X = self.X.contiguous(memory_format=torch.channels_last)
-            pred = torch.cat([module(X[i:i + 500]).argmax(1) for i in range(0, len(X), 500)])
+            pred = torch.cat([module(X[i:i + 500].to(device)).argmax(1).cpu() for i in range(0, len(X), 500)])
         module.train()
         # class indices follow the sorted labels (the estimator's classes_), here 0-9
         return float((pred == self.y).float().mean())
@@ -370,6 +375,58 @@ def part_gpu(args):
           f"test accuracy {clf.score(Xt, yt):.4f}")
 
 
+GRID_RUNNER = ("import sys, runpy, torch; torch.backends.cudnn.allow_tf32 = False; "
+               "torch.backends.cuda.matmul.allow_tf32 = False; sys.argv = ['bench_conv.py'] + sys.argv[1:]; "
+               "runpy.run_path(sys.argv.pop(1), run_name='__main__')")
+
+
+def _grid_fit(job):
+    """One development-split fit in a child process (one torch thread, TF32 off so a GPU fit sums in float32 as
+    the CPU does); returns the held-out accuracy after each epoch, parsed from the fashion part's table."""
+    import subprocess
+
+    params, seed, args = job
+    command = [sys.executable, "-c", GRID_RUNNER, os.path.abspath(__file__), "--only", "fashion", "--holdout",
+               "--data", args.data, "--conv-params", json.dumps({**params, "random_state": seed})]
+    env = dict(os.environ, OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", PYTHONUNBUFFERED="1")
+    left = args.grid_stop - time.perf_counter()
+    if left < 30:
+        return []
+    try:
+        out = subprocess.run(command, capture_output=True, text=True, env=env, timeout=left).stdout
+    except subprocess.TimeoutExpired as exc:
+        out = exc.stdout.decode() if isinstance(exc.stdout, bytes) else (exc.stdout or "")
+    rows = [line.split("|")[1:4] for line in out.splitlines() if line.startswith("| ") and line[2].isdigit()]
+    return [float(acc) for _, _, acc in rows]
+
+
+def part_grid(args):
+    """Candidates over the defaults on the development split, several seeds each, the fits run side by side in
+    child processes (on a GPU: ``--grid-device cuda``, one process per fit sharing it). Prints the held-out
+    accuracy at the last three epochs of each fit and each candidate's mean at the end over its seeds."""
+    if fashion(args) is None:
+        return
+    candidates = [{}] + [json.loads(c) for c in args.grid]
+    seeds = [int(s) for s in args.grid_seeds.split(",")]
+    args.grid_stop = time.perf_counter() + args.grid_deadline
+    jobs = [({**c, "device": args.grid_device}, seed, args) for seed in seeds for c in candidates]  # seed by seed
+    print(f"\n## Development split: {len(candidates)} candidates x seeds {seeds}, device {args.grid_device}, "
+          f"{args.grid_workers} fits side by side\n\n| candidate (over the defaults) | "
+          + " | ".join(f"seed {s}: epochs -3, -2, -1" for s in seeds) + " | mean at the end |\n|---|"
+          + "---|" * (len(seeds) + 1), flush=True)
+    start = time.perf_counter()
+    with ThreadPool(args.grid_workers) as pool:  # the work is in child processes
+        curves = pool.map(_grid_fit, jobs, chunksize=1)
+    for i, candidate in enumerate(candidates):
+        runs = curves[i::len(candidates)]
+        ends = [run[-1] for run in runs if run]
+        cells = [", ".join(f"{a:.4f}" for a in run[-3:]) + f" ({len(run)} epochs)" if run else "no result"
+                 for run in runs]
+        mean = f"**{statistics.mean(ends):.4f}**" if ends else "-"
+        print(f"| {json.dumps(candidate) if candidate else '(the defaults)'} | " + " | ".join(cells) + f" | {mean} |")
+    print(f"\n{len(jobs)} fits in {time.perf_counter() - start:.0f} s")
+
+
 def _shifted(images, dy, dx):
     """Images moved by whole pixels, the uncovered border black (the background of Fashion-MNIST)."""
     out = np.zeros_like(images)
@@ -448,8 +505,8 @@ def part_averaging(args):
 
 PARTS = {"digits": part_digits, "fashion": part_fashion, "screen": part_screen, "steps": part_steps,
          "speed": part_speed, "predict": part_predict, "folder": part_folder, "gpu": part_gpu, "tta": part_tta,
-         "averaging": part_averaging}
-_SEPARATE = ("tta", "averaging")  # one more 14-minute fit each: not part of everything
+         "averaging": part_averaging, "grid": part_grid}
+_SEPARATE = ("tta", "averaging", "grid")  # one more 14-minute fit each (grid: many): not part of everything
 
 
 def main(argv=None):
@@ -469,6 +526,13 @@ def main(argv=None):
     parser.add_argument("--folder-images", type=int, default=3000)
     parser.add_argument("--compile", action="store_true", help="also time torch.compile in the speed part")
     parser.add_argument("--seed", type=int, default=0, help="averaging part: the fit's random_state")
+    parser.add_argument("--grid", action="append", default=[], metavar="JSON",
+                        help="grid part: a candidate's parameters over the defaults (repeat the option)")
+    parser.add_argument("--grid-seeds", default="0,1,2", help="grid part: the seeds of every candidate")
+    parser.add_argument("--grid-workers", type=int, default=2, help="grid part: fits run side by side")
+    parser.add_argument("--grid-device", default="cpu", help="grid part: the fits' device ('cuda' on a GPU)")
+    parser.add_argument("--grid-deadline", type=float, default=36000,
+                        help="grid part: seconds from its start after which running fits are stopped")
     args = parser.parse_args(argv)
     print(f"# bench_conv {datetime.date.today()} | {platform.machine()} | {os.cpu_count()} cores | "
           f"python {sys.version.split()[0]} | torch {torch.__version__}")
