@@ -121,12 +121,13 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
     def _source(self, X, y=None, sample_weight=None):
         return ArrayBatches(self._as_tensor(X), y, sample_weight)
 
-    def _sample_weights(self, y_index, sample_weight, X):
-        """Combine sample and class weights into per-row weights with mean 1, or None if uniform."""
+    def _sample_weights(self, y_index, sample_weight, X, class_weights=None):
+        """Combine sample and class weights into per-row weights, or None if uniform; ``class_weights``: the weight
+        of each class (None: ``class_weight``'s for these rows, 'balanced' on their own counts)."""
         w = None
         if sample_weight is not None:
             w = checked_sample_weight(sample_weight, X)
-        class_w = self._class_weight_vector(y_index, w)
+        class_w = self._class_weight_vector(y_index, w) if class_weights is None else class_weights
         if class_w is not None:
             w = class_w[y_index] if w is None else w * class_w[y_index]
         if w is None:
@@ -137,6 +138,14 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
 
     def _class_weight_vector(self, y_index, sample_weight=None):
         return None
+
+    def _training_class_weights(self, y_index, sample_weight, X):
+        """The weight of each class the training rows take (``class_weight``, 'balanced' on their counts), which the
+        rows of ``validation_data`` take too, as a validation split's rows do; None without ``class_weight``."""
+        if getattr(self, "class_weight", None) is None or y_index is None:
+            return None
+        return self._class_weight_vector(y_index, None if sample_weight is None else
+                                         checked_sample_weight(sample_weight, X))
 
     def _learn_target_shares(self, y_index, weights, continuing):
         """Learn what the loss needs of the training targets (a classifier: its classes' shares) before the network
@@ -165,10 +174,11 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
                           "using one batch of all samples.", UserWarning)
         return min(self.batch_size, n_samples)
 
-    def _weight_decay(self, batch_size):
-        # MLPClassifier's scaling of the L2 penalty (alpha / n per batch); AdamW's decay is
-        # decoupled from the gradient, so alpha is its weight_decay as it stands.
-        return self.alpha if self.optimizer == "adamw" else self.alpha / batch_size
+    def _weight_decay(self, batch_size, engine=None):
+        # MLPClassifier's scaling of the L2 penalty (alpha / n per batch); AdamW's decay is decoupled from the
+        # gradient, so alpha is its weight_decay as it stands. A continued ``engine`` keeps the optimizer it has.
+        adamw = self.optimizer == "adamw" if engine is None else isinstance(engine.optimizer_, torch.optim.AdamW)
+        return self.alpha if adamw else self.alpha / batch_size
 
     def _callbacks(self, incremental):
         """The engine's callbacks; the stopping rule comes last, so every other callback sees the last epoch."""
@@ -280,15 +290,23 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
                                     or (hasattr(y, "isna") and getattr(y, "ndim", 1) == 1 and y.isna().any())):
             check_labels(y if isinstance(y, (list, tuple)) else np.asarray(y, dtype=object))
 
-    def _validation_source(self, X_val, y_val, w_val):
+    def _validation_source(self, X_val, y_val, w_val, class_weights=None):
         """The batch source of ``fit``'s ``validation_data``, checked and encoded as the training data were, with
-        sample and class weights as the rows of a validation split have them; no fitted state changes."""
+        sample and class weights as the rows of a validation split have them (``class_weights``: the training
+        rows', :meth:`_training_class_weights`); no fitted state changes."""
         try:
             check_same_row_order(X_val, w_val, "X_val", "sample_weight_val", holds="weight")  # as for y_val
             self._check_labels_as_given(y_val)
             X_val, y_val = self._check_X_y(X_val, y_val, reset=False)
             y_t, y_index = self._encode_targets(y_val)
-            w = self._sample_weights(y_index, w_val, X_val)
+            if class_weights is not None and not np.any(class_weights[y_index] > 0):
+                labels = ", ".join(repr(c) for c in np.asarray(self.classes_)[np.unique(y_index)].tolist()[:10])
+                raise ValueError(f"class_weight={self.class_weight!r} gives every validation row weight 0: their "
+                                 f"classes ({labels}) have weight 0, so there is nothing to score; give "
+                                 "validation_data rows of a class of weight above 0, or give those classes a weight "
+                                 "above 0.")
+            w = self._sample_weights(y_index, w_val, X_val,  # the training rows' class weights, not its own
+                                     **({} if class_weights is None else {"class_weights": class_weights}))
         except ValueError as exc:
             raise ValueError(f"validation_data: {exc}") from exc
         if w is not None:  # as fit's weights
@@ -392,6 +410,8 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
             learned = positive_rows(sample_weight, X, y, getattr(self, "class_weight", None))  # that train
         y_t, y_index = self._prepare_targets(y, keep=keep, classes=classes, incremental=incremental, fit_rows=learned)
         w = self._sample_weights(y_index, sample_weight, X)
+        # the class weights of the training rows, which validation_data's rows take too (as a split's rows do)
+        class_w = None if validation_data is None else self._training_class_weights(y_index, sample_weight, X)
         rows = None
         if w is not None:
             if np.all(w == (1.0 if incremental else w[0])):
@@ -410,7 +430,7 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
         rng = check_random_state(self.random_state)
         train, valid = source, None
         if validation_data is not None:  # replaces the split of validation_fraction
-            valid = self._validation_source(*validation_data)
+            valid = self._validation_source(*validation_data, class_weights=class_w)
         elif self.early_stopping and not incremental:
             if rows is not None and len(rows) < 2 <= len(w):
                 raise ValueError(f"early_stopping=True needs at least 2 samples to set some aside, but the weights "
@@ -437,7 +457,7 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
                 self.net_.history_ = old.history
             else:  # partial_fit: the batch size follows this call's data, as in MLPClassifier
                 batch_size = self._batch_size(len(train))
-                self.net_.set_batch_size(batch_size, self._weight_decay(batch_size))
+                self.net_.set_batch_size(batch_size, self._weight_decay(batch_size, self.net_))
                 if any(getattr(cb, "monitor", None) == "valid_loss" for _, cb in self.net_.callbacks_):
                     # after a fit with early stopping: callbacks that need no validation set
                     self.net_.callbacks = self._callbacks(incremental=True)

@@ -6,13 +6,14 @@ import decimal
 import math
 import warnings
 from fractions import Fraction
-from numbers import Integral
+from numbers import Integral, Real
 
 import numpy as np
 import scipy.sparse as sp
 
 __all__ = ["MAX_MAGNITUDE", "check_exact_in_float64", "check_float32_columns", "check_float64_cells",
-           "check_magnitude", "distinct_in_float32", "float32_features", "is_signaling_nan", "short_repr"]
+           "check_magnitude", "distinct_in_float32", "float32_features", "is_real_number", "is_signaling_nan",
+           "plain_categories", "short_repr"]
 
 # sknn trains in float32 (largest value 3.4e38): inputs or targets above this make squares
 # (losses, batch-norm variances, Adam's second moments) overflow, and training meaningless.
@@ -26,6 +27,51 @@ _ROUNDING_STEPS = 2**14
 def is_signaling_nan(v):
     """Whether ``v`` is Decimal('sNaN'), which pandas' missing-value test and numpy's float cast fail on."""
     return isinstance(v, decimal.Decimal) and v.is_snan()
+
+
+def is_real_number(v):
+    """A real number (or a Decimal): not a boolean, and not numpy's complex numbers, durations or dates
+    (np.number or np.generic scalars whose cast to float would drop a part or a unit)."""
+    if isinstance(v, (bool, np.bool_, np.complexfloating, np.timedelta64, np.datetime64)):
+        return False
+    return isinstance(v, (Real, np.number, decimal.Decimal))  # Decimal: a database's NUMERIC column
+
+
+def _plain(v):
+    """A category cell as the Python value it equals: numpy's scalars as Python's, a whole Decimal or Fraction as
+    an int, another as a float (Decimal('9.99'): 9.99)."""
+    if isinstance(v, np.generic):
+        v = v.item()  # (np.longdouble stays one: below)
+    if isinstance(v, (decimal.Decimal, Fraction, np.floating)):
+        whole = (v.denominator == 1 if isinstance(v, Fraction) else
+                 isinstance(v, decimal.Decimal) and v.is_finite() and v == v.to_integral_value())
+        return int(v) if whole else float(v)
+    return v
+
+
+def plain_categories(values, name=None):
+    """The object array ``values`` (categories, or a column's cells) with its Decimals, Fractions and numpy scalars
+    as the Python int, float or str each equals, which a saved model holds and which match the same cells again
+    (values without such cells: as they are). ``name``: the column, for categories, which are then refused where
+    two become one (Decimals that differ beyond float64's precision)."""
+    kinds = set(map(type, values))
+    if not any(issubclass(k, (decimal.Decimal, Fraction, np.generic)) for k in kinds):
+        return values
+    out = np.empty(len(values), dtype=object)
+    out[:] = [_plain(v) for v in values]
+    if name is not None and len(set(out.tolist())) < len(set(values.tolist())):
+        raise ValueError(f"Column {name} holds categories that float64 cannot tell apart (such as "
+                         f"{short_repr(_merged(values))}): pass them as strings (.astype(str)).")
+    return out
+
+
+def _merged(values):
+    """The first of ``values`` whose plain value another value shares."""
+    seen = {}
+    for v in set(values.tolist()):
+        if seen.setdefault(_plain(v), v) is not v:
+            return v
+    return values[0]
 
 
 def _may_leave_float64(kind):
@@ -63,16 +109,25 @@ def _beyond_float64(v):
         return v.is_finite() and abs(v) > decimal.Decimal(_FLOAT64_MAX)
     if isinstance(v, (Integral, Fraction)):
         return abs(v) > _FLOAT64_MAX  # (exact comparison of a Python int or Fraction with a float)
-    if isinstance(v, np.floating):  # np.longdouble: finite up to 1e4932
-        return bool(np.isfinite(v)) and abs(v) > _FLOAT64_MAX
+    if isinstance(v, np.floating):  # np.longdouble: finite up to 1e4932; float16/32/64: within (compared as they
+        # are, 1.8e308 would overflow their type)
+        return v.dtype.itemsize > 8 and bool(np.isfinite(v)) and abs(v) > np.longdouble(_FLOAT64_MAX)
     return False
 
 
 def check_float64_cells(values, name, fix):
     """Refuse a cell of an object array that float64, in which sknn reads numbers, cannot hold: a finite number
     beyond its range (10**400, Fraction(10**400), Decimal('1e400'), which numpy fails on or makes infinite), or a
-    signaling NaN (Decimal('sNaN'), which pandas and numpy fail on). ``fix``: what to do about the first."""
+    signaling NaN (Decimal('sNaN'), which pandas and numpy fail on). An array of np.longdouble is checked for the
+    first: its cast to float64 would make such numbers infinite. ``fix``: what to do about the first."""
     cells = np.asarray(values, dtype=object).ravel() if isinstance(values, (list, tuple)) else np.asarray(values)
+    if cells.dtype.kind == "f" and cells.dtype.itemsize > 8:
+        cells = cells.ravel()
+        beyond = np.flatnonzero(np.isfinite(cells) & (np.abs(cells) > np.longdouble(_FLOAT64_MAX)))
+        if len(beyond):
+            raise ValueError(f"{name} holds {cells[beyond[0]]!r:.60} (at position {beyond[0]}), beyond float64's "
+                             f"range (1.8e+308), in which sknn reads numbers: {fix}")
+        return
     if cells.dtype != object:
         return
     cells = cells.ravel()

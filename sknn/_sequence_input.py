@@ -15,6 +15,7 @@ import pandas as pd
 import torch
 
 from ._labels import check_label_values, check_labels
+from ._text_checks import is_missing
 from ._validation import check_magnitude, first_non_string, is_unordered
 
 __all__ = ["BOS", "EOS", "MAX_WORD_CHARS", "PAD", "UNK", "BOS_TOKEN", "EOS_TOKEN", "PAD_TOKEN", "UNK_TOKEN",
@@ -139,7 +140,8 @@ def check_sequences(X, name="X", lowercase=True, numeric=True):
     numeric sequences).
     """
     if X is None:
-        raise ValueError(f"{name} is None; pass a list of sequences (lists of tokens, or arrays of feature vectors).")
+        raise ValueError(f"{name} is None; pass a list of sequences (lists of tokens"
+                         + (", or arrays of feature vectors)." if numeric else ")."))
     if isinstance(X, (str, bytes)):
         raise TypeError(f"{name} is a single string; pass a list of sequences, each a list of tokens, "
                         "e.g. [['The', 'cat', 'sat'], ['Hello', 'world']].")
@@ -160,8 +162,10 @@ def check_sequences(X, name="X", lowercase=True, numeric=True):
                 f"{name} is a {X.ndim}-D numeric array; pass a list of sequences: token lists, or arrays of shape "
                 "(length, n_features) (a 3-D array (n_sequences, length, n_features) also works). For one series, "
                 "pass [series]; for univariate series, add a feature axis: series[..., None].")
+    where = name
     if hasattr(X, "iloc"):  # a pandas Series of sequences, or a DataFrame of one sequence per row
         X = _frame_rows(X)
+        where = f"{name}.iloc"  # (by position: its X[i] is the row labelled i)
     try:
         X = list(X)
     except TypeError:
@@ -173,19 +177,18 @@ def check_sequences(X, name="X", lowercase=True, numeric=True):
     out = []
     n_features = None
     for i, seq in enumerate(X):
-        if is_token(seq) or not hasattr(seq, "__len__"):
-            raise TypeError(f"{name}[{i}] is a {type(seq).__name__}, not a sequence; each item of {name} must be a "
-                            "list of tokens (or an array of feature vectors).")
-        _check_ordered(seq, f"{name}[{i}]")
+        if is_token(seq) or isinstance(seq, bytes) or not hasattr(seq, "__len__"):
+            raise _not_a_sequence(seq, f"{where}[{i}]", i, name, numeric)
+        _check_ordered(seq, f"{where}[{i}]")
         if len(seq) == 0:
-            raise ValueError(f"{name}[{i}] is an empty sequence; every sequence needs at least one token. "
+            raise ValueError(f"{where}[{i}] is an empty sequence; every sequence needs at least one token. "
                              "Leave empty sentences out.")
         if kind == "tokens":
             if _kind(seq) == "features" and isinstance(seq, np.ndarray):
-                raise TypeError(f"{name}[{i}] is an array of numbers, but {name}[0] holds tokens: every sequence of "
+                raise TypeError(f"{where}[{i}] is an array of numbers, but {where}[0] holds tokens: every sequence of "
                                 f"{name} is of one kind (token lists, or arrays of shape (length, n_features)).")
             seq = seq.tolist() if isinstance(seq, np.ndarray) else list(seq)  # (an array's as str, not np.str_)
-            check_tokens(seq, f"{name}[{i}]", lowercase, numeric)
+            check_tokens(seq, f"{where}[{i}]", lowercase, numeric)
             out.append(seq)
         else:
             try:
@@ -194,29 +197,50 @@ def check_sequences(X, name="X", lowercase=True, numeric=True):
                     raise TypeError
             except (TypeError, ValueError):
                 if not isinstance(seq, np.ndarray):  # tokens after a first item that is not one: name that item
-                    check_tokens(list(seq), f"{name}[{i}]", lowercase, numeric)
-                raise TypeError(f"{name}[{i}] is not numeric: numeric sequences must be arrays of shape "
+                    check_tokens(list(seq), f"{where}[{i}]", lowercase, numeric)
+                raise TypeError(f"{where}[{i}] is not numeric: numeric sequences must be arrays of shape "
                                 "(length, n_features).") from None
-            check_magnitude(a, f"{name}[{i}]", fix="Scale the features of the sequences first (e.g. StandardScaler "
+            check_magnitude(a, f"{where}[{i}]", fix="Scale the features of the sequences first (e.g. StandardScaler "
                             "on their steps).")
             a = a.astype(np.float32)
             if a.ndim == 1:
                 a = a[:, None]
             if a.ndim != 2:
-                raise ValueError(f"{name}[{i}] has shape {a.shape}; a numeric sequence has shape (length, n_features).")
+                raise ValueError(f"{where}[{i}] has shape {a.shape}; a numeric sequence has shape (length, "
+                                 "n_features).")
             if a.shape[1] == 0:
-                raise ValueError(f"{name}[{i}] has 0 features per step (shape {a.shape}); a numeric sequence needs "
+                raise ValueError(f"{where}[{i}] has 0 features per step (shape {a.shape}); a numeric sequence needs "
                                  "at least one.")
             if n_features is None:
                 n_features = a.shape[1]
             elif a.shape[1] != n_features:
-                raise ValueError(f"{name}[{i}] has {a.shape[1]} features per step, but {name}[0] has {n_features}.")
+                raise ValueError(f"{where}[{i}] has {a.shape[1]} features per step, but {where}[0] has "
+                                 f"{n_features}.")
             out.append(a)
     if kind == "features" and all(map(_whole_numbers, X[:100])):
         warnings.warn(f"{name} holds lists of whole numbers, read as one numeric feature per step (a series): if they "
                       f"are word ids, pass them as strings ([[str(i) for i in s] for s in {name}]); for a series of "
                       "counts, pass arrays of shape (length, 1).", UserWarning, stacklevel=3)
     return kind, out
+
+
+def _not_a_sequence(item, where, position, name, numeric):
+    """The error for an item of ``name`` (``where``, at ``position``) that is not a sequence: a text not yet split
+    into tokens, a missing value, a number. ``numeric``: whether the model also takes numeric sequences."""
+    features = " (or, for numeric sequences, an array of shape (length, n_features))" if numeric else ""
+    if is_missing(item):
+        return TypeError(f"The sequence at position {position} ({where}) is missing ({item!r}); every item of "
+                         f"{name} must be a list of tokens{features}: drop the missing sequences first (with their "
+                         f"labels, for a tagger), e.g. {name}.dropna() for pandas.")
+    if isinstance(item, bytes):
+        return TypeError(f"{where} is bytes ({item!r:.40}), not a sequence of tokens; tokens are text: decode and "
+                         f"split the texts first, [s.decode('utf-8').split() for s in {name}].")
+    if is_token(item):
+        return TypeError(f"{where} is a str ({str(item)!r:.40}), a text not split into tokens; each item of {name} "
+                         f"must be a list of tokens{features}: split the texts first, [s.split() for s in {name}] "
+                         f"(or {name}.str.split() for a pandas Series).")
+    return TypeError(f"{where} is a {type(item).__name__}, not a sequence; each item of {name} must be a list of "
+                     f"tokens{features}.")
 
 
 def check_label_sequences(y, lengths, name="y"):

@@ -12,7 +12,6 @@ tensors, so that an exported network carries it: centring and robust scaling, sm
 clipping, missing-value indicators, one-hot or learned embeddings of the categories.
 """
 
-import decimal
 import numbers
 import re
 import warnings
@@ -23,6 +22,7 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import _num_samples, check_array, check_is_fitted
 
+from ._numbers import is_real_number as _is_number, plain_categories
 from ._tabular_numbers import (check_exact_column, check_float32_column_values, check_float64_column,
                                check_number_column, check_sparse_numbers, float32_offsets, robust_statistics,
                                sparse_column_values, binary_and_range, warn_narrow_first_fit,
@@ -32,13 +32,6 @@ from ._validation import reads_as_number, validate_data
 from .persist import SaveMixin
 
 __all__ = ["TabularPreprocessor", "check_number_column", "robust_statistics", "rows_as_array"]
-
-def _is_number(v):
-    """A real number (or a Decimal): not a boolean, and not numpy's complex numbers, durations or dates
-    (np.number or np.generic scalars whose cast to float would drop a part or a unit)."""
-    if isinstance(v, (bool, np.bool_, np.complexfloating, np.timedelta64, np.datetime64)):
-        return False
-    return isinstance(v, (numbers.Real, np.number, decimal.Decimal))  # Decimal: a database's NUMERIC column
 
 
 def rows_as_array(X):
@@ -234,8 +227,10 @@ def _column_kind(values, name, fitting=True):
         elif isinstance(v, TIME_CELLS):  # Timestamps of mixed time zones, datetime.date of a database, Timedelta
             raise TypeError(time_message(f"Column {name}", v))
         else:
+            fix = (f"; pass intervals as strings (X[{name}].astype(str))" if isinstance(v, pd.Interval) else
+                   f"; decode bytes to strings (X[{name}].str.decode('utf-8'))" if isinstance(v, bytes) else "")
             raise TypeError(f"Column {name} holds a value of type {type(v).__name__} ({v!r:.40}): the argument must "
-                            "be a string or a number in every cell (or missing).")
+                            f"be a string or a number in every cell (or missing){fix}.")
     if kinds and kinds <= {"number", "boolean"}:  # booleans are 0/1 numbers, as in a bool column
         check_exact_column(present, name)  # Python ints of 2**62 + i: merged by float64 as an int64 column would be
         return "numeric"
@@ -255,7 +250,9 @@ def _column_kind(values, name, fitting=True):
 
 def check_categories(categories, name):
     """Refuse categories other than strings, booleans and numbers (a categorical of dates, of intervals from
-    pd.cut): categories a saved model could not hold. One rule for the networks and ``sknn compare``."""
+    pd.cut): categories a saved model could not hold (Decimals, Fractions and numpy scalars are held as the Python
+    number or string each equals: :func:`sknn._numbers.plain_categories`). One rule for the networks and ``sknn
+    compare``."""
     odd = next((c for c in categories if not isinstance(c, (str, bool, np.bool_)) and not _is_number(c)), None)
     if odd is not None:
         raise TypeError(f"Column {name} holds categories of type {type(odd).__name__} ({odd!s:.30}): pass them as "
@@ -279,6 +276,8 @@ def frame_column(col, fitting=True):
         if pd.api.types.is_integer_dtype(dtype):
             check_exact_column(col.dropna().to_numpy(dtype=np.int64 if dtype.kind == "i" else np.uint64),
                                     repr(col.name))
+        elif dtype.kind == "f":  # np.longdouble: numbers its cast to float64 would make infinite
+            check_float64_column(col.to_numpy(), repr(col.name))
         return "numeric", col.to_numpy(dtype=np.float64, na_value=np.nan)
     check_not_time(dtype, f"Column {col.name!r}")
     values = col.to_numpy(dtype=object)
@@ -308,7 +307,7 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
         Positions, in X, of the categorical columns.
     categories_ : list of ndarray
         The categories of each categorical column, in code order (code i + 1 is
-        ``categories_[j][i]``).
+        ``categories_[j][i]``); Decimals, Fractions and numpy scalars as the Python int, float or str each equals.
     center_ : ndarray of shape (n_numeric,)
         Median of each numeric column in ``fit``.
     scale_ : ndarray of shape (n_numeric,)
@@ -378,7 +377,7 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
             present = values[~_missing(values)]
             if isinstance(present, pd.Categorical):
                 cats = np.asarray(present.categories, dtype=object)
-                cats = cats[np.isin(cats, np.asarray(present, dtype=object))]  # only those seen
+                cats = plain_categories(cats[np.unique(present.codes)], self._name(j))  # only those seen
             else:
                 present = np.asarray(present, dtype=object)
                 flags = [v for v in present.tolist() if isinstance(v, (bool, np.bool_))]
@@ -386,7 +385,8 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
                     raise ValueError(f"Column {self._name(j)} holds True/False beside the numbers 0/1, which Python "
                                      "counts as the same values (True == 1): one category would hold both. Make the "
                                      "column one type (.astype(str), or numbers).")
-                cats = np.array(sorted(set(present.tolist()), key=lambda v: (type(v).__name__, str(v))), dtype=object)
+                cats = plain_categories(np.array(list(set(present.tolist())), dtype=object), self._name(j))
+                cats = np.array(sorted(cats.tolist(), key=lambda v: (type(v).__name__, str(v))), dtype=object)
             self.categories_.append(cats)
             self._categories_are_strings.append(bool(len(cats)) and all(isinstance(c, str) for c in cats))
         numbers_ = self._numeric_matrix(columns)
@@ -442,8 +442,8 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
             columns = self._columns(X, reset=False)
         unseen = {}
         for i, j in enumerate([] if sp.issparse(columns) else self.categorical_columns_):
-            values = np.asarray(columns[j][1], dtype=object)
-            known = set(self.categories_[i].tolist())
+            values = plain_categories(np.asarray(columns[j][1], dtype=object))
+            known = set(plain_categories(self.categories_[i]).tolist())
             new = [v for v in pd.unique(values[~np.asarray(_missing(values), dtype=bool)]) if v not in known]
             if new:
                 unseen[self._name(j)] = new[:3]
@@ -486,8 +486,13 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
         return "categorical", np.full(n, None, dtype=object)
 
     def _name(self, j):
+        """Column ``j`` for a message: its name (``'price'``), its label where not a string (``2``, ``('q', 'mean')``,
+        recorded in ``column_labels_in_`` or ``column_label_text_in_``), or its position (an array)."""
         names = getattr(self, "feature_names_in_", None)
-        return repr(names[j]) if names is not None else str(j)
+        if names is not None:
+            return repr(names[j])
+        labels = getattr(self, "column_labels_in_", getattr(self, "column_label_text_in_", None))
+        return str(labels[j]) if labels is not None and len(labels) > j else str(j)
 
     def _columns(self, X, reset):
         """[(kind, values), ...] per column, or a sparse float matrix."""
@@ -540,15 +545,16 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
                 values = np.where(_missing(values), np.nan, values)
             elif values.dtype.kind in "iu":
                 check_exact_column(values, self._name(j))
+            elif values.dtype.itemsize > 8:  # np.longdouble: numbers its cast to float64 would make infinite
+                check_float64_column(values, self._name(j))
             out[:, i] = np.asarray(values, dtype=np.float64)
             check_number_column(out[:, i], self._name(j))
         return out
 
     def _codes(self, values, i, j):
-        cats = self.categories_[i]
+        cats = plain_categories(self.categories_[i])  # (Decimals of a model pickled before they were made floats)
         missing = np.asarray(_missing(values), dtype=bool)
-        values = np.asarray(values, dtype=object)
-        present = values[~missing]
+        present = plain_categories(np.asarray(values, dtype=object)[~missing])  # (Decimal('9.99'): 9.99, as in fit)
         head = present[:1000]
         odd = next((v for v in present if not isinstance(v, str)), None) if self._categories_are_strings[i] else None
         if odd is not None:  # numbers among strings would all be unseen categories, without a word

@@ -5,7 +5,7 @@
 Each brings its default loss and score.
 """
 
-from functools import partial
+from functools import partial, wraps
 
 import numpy as np
 import torch
@@ -21,7 +21,23 @@ from ._module_checks import ChecksModuleOutputs, OutputContract
 from ._training import EnsembleMSELoss, SmoothedCrossEntropyLoss
 from ._validation import check_magnitude, checked_sample_weight, class_weight_vector, detached
 
-__all__ = ["NeuralClassifierMixin", "NeuralRegressorMixin"]
+__all__ = ["NeuralClassifierMixin", "NeuralRegressorMixin", "keyword_only_classes"]
+
+
+def keyword_only_classes(partial_fit):
+    """A classifier's ``partial_fit(X, y, *, classes=None, sample_weight=None)`` that refuses a third positional
+    argument, saying why: scikit-learn's MLPClassifier takes ``(X, y, sample_weight, classes)`` and SGDClassifier
+    ``(X, y, classes, sample_weight)``, so a third one (weights, or labels) cannot be read safely. The signature
+    shown (``inspect.signature``, metadata routing's ``set_partial_fit_request``) is ``partial_fit``'s own."""
+    @wraps(partial_fit)
+    def checked(self, X, y, *args, **kwargs):
+        if args:
+            raise TypeError(f"{type(self).__name__}.partial_fit takes classes= and sample_weight= by keyword, got "
+                            f"{len(args) + 2} positional arguments: MLPClassifier and SGDClassifier order them "
+                            "differently, so a third one could be either; write partial_fit(X, y, classes=[...], "
+                            "sample_weight=w).")
+        return partial_fit(self, X, y, **kwargs)
+    return checked
 
 
 class NeuralClassifierMixin(ChecksModuleOutputs):
@@ -90,8 +106,9 @@ class NeuralClassifierMixin(ChecksModuleOutputs):
             return weights
         return class_weight_vector(self.class_weight, self.classes_)
 
+    @keyword_only_classes
     @_fit_context(prefer_skip_nested_validation=True)
-    def partial_fit(self, X, y, classes=None, sample_weight=None):
+    def partial_fit(self, X, y, *, classes=None, sample_weight=None):
         """Train for one epoch on (X, y), continuing from the current weights and learning-rate schedule.
 
         What the first call learns of X stays (for the dense networks, the encoding of
@@ -103,8 +120,17 @@ class NeuralClassifierMixin(ChecksModuleOutputs):
         X : array-like, DataFrame or sparse matrix of shape (n_samples, n_features)
         y : array-like of shape (n_samples,)
         classes : array-like of shape (n_classes,), default=None
-            Every label that will ever be seen; required on the first call.
+            Every label that will ever be seen; required on the first call. Keyword-only, as is
+            ``sample_weight``: MLPClassifier and SGDClassifier take the two in different orders, so a
+            third positional argument is refused (TypeError) rather than read as either.
         sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each sample (times its ``class_weight``), taken as given: their scale matters.
+            ``fit`` sees all the data at once and rescales the weights to mean 1; a call of
+            ``partial_fit`` cannot know the weights of the calls to come, so its loss is the mean over
+            its rows of weight times loss: weights of 2 everywhere double the loss and its gradient
+            (with ``optimizer='sgd'``, the step; the steps of Adam and RMSprop, divided by the gradient's
+            scale, change less). Keep the weights on one scale across calls (e.g. mean 1 over the whole
+            stream); weights of 1 everywhere are an unweighted call. Rows of weight 0 are left out.
 
         Returns
         -------
@@ -381,6 +407,13 @@ class NeuralRegressorMixin(ChecksModuleOutputs):
         X : array-like, DataFrame or sparse matrix of shape (n_samples, n_features)
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
         sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each sample, taken as given: their scale matters.
+            ``fit`` sees all the data at once and rescales the weights to mean 1; a call of
+            ``partial_fit`` cannot know the weights of the calls to come, so its loss is the mean over
+            its rows of weight times loss: weights of 2 everywhere double the loss and its gradient
+            (with ``optimizer='sgd'``, the step; the steps of Adam and RMSprop, divided by the gradient's
+            scale, change less). Keep the weights on one scale across calls (e.g. mean 1 over the whole
+            stream); weights of 1 everywhere are an unweighted call. Rows of weight 0 are left out.
 
         Returns
         -------

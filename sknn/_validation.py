@@ -343,8 +343,8 @@ def check_unique_columns(X):
     """Refuse a DataFrame whose columns are not uniquely named (columns are matched by name)."""
     columns = getattr(X, "columns", None)
     if columns is not None and hasattr(columns, "duplicated") and columns.duplicated().any():
-        raise ValueError(f"X has several columns named {columns[columns.duplicated()][0]!r}; give each column its own "
-                         "name.")
+        name = columns[columns.duplicated()].tolist()[0]  # a Python value: 0, not np.int64(0)
+        raise ValueError(f"X has several columns named {name!r}; give each column its own name.")
 
 
 def validate_data(estimator, X, *args, **kwargs):

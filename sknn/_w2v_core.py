@@ -25,6 +25,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from ._text_checks import is_missing, missing_document, not_documents
 from ._validation import compressed_opener, first_non_string, is_unordered
 from ._w2v_steps import compiled_step, noise_sampler
 
@@ -64,8 +65,9 @@ def _tokenized(text, tokenizer, where):
     return tokens
 
 
-def _tokens(doc, tokenizer, where="a document"):
-    """One document as a list of tokens: a string is tokenized, a sequence of tokens (strings) is kept."""
+def _tokens(doc, tokenizer, where="a document", position=None):
+    """One document as a list of tokens: a string is tokenized, a sequence of tokens (strings) is kept; ``position``
+    (in X) names a missing document."""
     if isinstance(doc, str):
         return _tokenized(doc, tokenizer, where)
     if isinstance(doc, bytes):
@@ -74,6 +76,8 @@ def _tokens(doc, tokenizer, where="a document"):
         except UnicodeDecodeError as exc:  # replacing the bad bytes would merge words ('café', 'cafè')
             raise ValueError(f"{where} is bytes that are not UTF-8 text ({exc.reason}); decode it first with its "
                              "encoding (doc.decode('latin-1')).") from None
+    if position is not None and is_missing(doc):  # (a label of a Series would name another row: the position)
+        raise missing_document(doc, position, where)
     if doc is None or not hasattr(doc, "__iter__") or is_unordered(doc):
         raise TypeError(f"{where} is {doc!r:.60} (of type {type(doc).__name__}); a document must be a string or a "
                         "list of tokens (strings), in the text's order.")
@@ -143,22 +147,28 @@ def iter_corpus(corpus, tokenizer=None):
         except UnicodeDecodeError as exc:
             raise _not_utf8(corpus, exc, f"after line {line_no}", "X") from None
         return
+    name = "X.iloc" if hasattr(corpus, "iloc") else "X"  # (a Series' X[i] is the row labelled i)
     for i, doc in enumerate(corpus):
-        yield _tokens(doc, tokenizer, f"X[{i}]")
+        yield _tokens(doc, tokenizer, f"{name}[{i}]", i)
 
 
 def as_documents(X):
-    """A one-column DataFrame or 2-D array of texts as its column; other 2-D tables are refused."""
+    """A one-column DataFrame or 2-D array of texts as its column; other 2-D tables, sparse matrices, tensors and
+    arrays of numbers are refused."""
+    name = "X"
     if hasattr(X, "iloc") and getattr(X, "ndim", 1) == 2:  # a DataFrame
         if X.shape[1] != 1:
             raise ValueError(f"X is a DataFrame with {X.shape[1]} columns; pass the one column that holds the text, "
                              "e.g. df['text'].")
-        return X.iloc[:, 0]
-    if isinstance(X, np.ndarray) and X.ndim == 2:
-        if X.shape[1] == 1 and X.dtype.kind in "OUS":
-            return X[:, 0]
-        raise TypeError(f"X is a 2-D array of shape {X.shape} and dtype {X.dtype}; a text transformer takes "
-                        "documents: a file path, a 1-D sequence of strings, or a list of token lists.")
+        X, name = X.iloc[:, 0], f"X's column {X.columns[0]!r}"
+    elif isinstance(X, np.ndarray) and X.ndim == 2:
+        if X.shape[1] != 1 or X.dtype.kind not in "OUS":
+            raise TypeError(f"X is a 2-D array of shape {X.shape} and dtype {X.dtype}; a text transformer takes "
+                            "documents: a file path, a 1-D sequence of strings, or a list of token lists.")
+        X = X[:, 0]
+    error = not_documents(X, name)
+    if error is not None:
+        raise error
     return X
 
 

@@ -1,39 +1,29 @@
 """Saving and loading fitted estimators without pickle: ``est.save(path)`` and ``sknn.load(path)``.
 
-Unpickling a file (``pickle``, ``joblib.load``, ``torch.load(weights_only=False)``) can
-run any code the file's author wrote, so a pickled model is only as safe as its source.
-:func:`save` writes one `safetensors <https://github.com/huggingface/safetensors>`_ file
-instead, and :func:`load` reads it without running anything from it:
+Unpickling a file (``pickle``, ``joblib.load``, ``torch.load(weights_only=False)``) can run any code the file's
+author wrote, so a pickled model is only as safe as its source. :func:`save` writes one `safetensors
+<https://github.com/huggingface/safetensors>`_ file instead, and :func:`load` reads it without running anything from it:
 
-* the tensors are the network's ``state_dict`` (``module.*``), the optimizer's state
-  (``optimizer.*``, so ``partial_fit`` and ``warm_start`` continue where training
-  stopped) and the numeric arrays among the parameters and fitted attributes;
-* the file's metadata holds a JSON document: the format version, the sknn version, the
-  estimator's class, its ``get_params()``, its fitted attributes (with their types:
-  str/object arrays and their dtypes, DataFrames, tuples, numpy scalars, devices,
-  vocabularies, :class:`~sknn.KeyedVectors`, nested sknn estimators...), the engine's
-  training history and, with ``precision='fp16'``, its loss scale;
-* a SHA-256 digest over the document and every tensor's name, dtype, shape and bytes,
-  or with ``key=`` an HMAC-SHA256, which also proves the file was written by someone who
-  holds the key.
+* the tensors are the network's ``state_dict`` (``module.*``), the optimizer's state (``optimizer.*``) and the
+  numeric arrays among the parameters and fitted attributes;
+* the file's metadata holds a JSON document: the format version, the sknn version, the estimator's class, its
+  ``get_params()``, its fitted attributes (of typed values: str/object arrays, DataFrames, tuples, numpy scalars,
+  devices, vocabularies, nested sknn estimators...), the engine's history, its optimizer and settings (class,
+  learning rate, momentum or betas... as the engine was built, whatever ``set_params`` changed since: ``partial_fit``
+  and ``warm_start`` continue as they would have) and, with ``precision='fp16'``, its loss scale;
+* a SHA-256 digest over the document and every tensor's name, dtype, shape and bytes, or with ``key=`` an
+  HMAC-SHA256, which also proves the file was written by someone who holds the key.
 
-:func:`load` reads the file once into memory (the loaded model never reads it again:
-the file may then be replaced or deleted) and checks the digest of those bytes before it
-reads anything else. It builds the estimator from the classes sknn's own modules
-registered (:func:`loadable_classes`; no name in the file is ever imported) and its
-values from a fixed list of types and dtypes (no string dtype much wider than its data).
-It builds the network with the estimator's own builder, ``_build_module()`` of the family
-contract (:mod:`sknn._family`), from the recorded ``architecture_`` and the fitted
-attributes (never reading or downloading pretrained weights): on the ``meta`` device
-first, so that a network whose weights' names or shapes differ from the file's is refused
-before any memory is allocated for it, then for real; and it loads the saved weights into
-it with ``strict=True``. A model trained on a GPU loads on a machine without one (on the CPU),
-as a pickled one does. A file that cannot be read gives a :class:`FormatError`, a
-changed one an :class:`IntegrityError`, whatever is wrong in it.
-
-Parameters that are code (a callable ``tokenizer``, a ``module`` class, skorch
-``callbacks``) cannot be stored as data: :func:`save` refuses them with a TypeError;
-such models can still be pickled with joblib, to be loaded from trusted sources only.
+:func:`save` refuses parameters that are invalid (set after fit) or code (a callable ``tokenizer``, a ``module``
+class, skorch ``callbacks``: such models can still be pickled with joblib, to be loaded from trusted sources only).
+:func:`load` reads the file once into memory (the loaded model never reads it again) and checks the digest of those
+bytes before it reads anything else. It builds the estimator from the classes sknn's own modules registered
+(:func:`loadable_classes`; no name in the file is ever imported), its values from a fixed list of types and dtypes,
+and its network with the estimator's own ``_build_module()`` (:mod:`sknn._family`) from the recorded
+``architecture_`` and the fitted attributes (never reading or downloading pretrained weights): on the ``meta`` device
+first, so that weights whose names or shapes differ from the file's are refused before any memory is allocated, then
+for real, loading the saved weights with ``strict=True``. A model trained on a GPU loads on a machine without one.
+A file that cannot be read gives a :class:`FormatError`, a changed one an :class:`IntegrityError`.
 """
 
 import contextlib
@@ -48,11 +38,13 @@ import warnings
 
 import numpy as np
 import torch
+from sklearn.utils._param_validation import InvalidParameterError
 
 from ._device import seeded
 from ._persist_network import (build_at_most, check_layer_lists, check_shapes, load_device, load_weights, saved_weights,
                                unwrapped)
 from ._persist_values import FormatError, UnsafeValue, ValueReader, ValueWriter
+from ._training import OPTIMIZERS
 
 __all__ = ["FORMAT_VERSION", "FormatError", "IntegrityError", "SaveMixin", "load", "loadable_classes", "save"]
 
@@ -91,14 +83,9 @@ def _is_loadable(cls):
 def loadable_classes():
     """The classes :func:`load` may build, by name: those that registered themselves (see :class:`SaveMixin`).
 
-    sknn's public modules are imported first (the package imports them on first use), so a
-    fresh process loads any of sknn's estimators without importing its family beforehand.
+    sknn's public modules are imported first (the package imports them on first use), so a fresh process loads any of
+    sknn's estimators without importing its family beforehand.
     """
-    _import_public_modules()
-    return dict(_LOADABLE)
-
-
-def _import_public_modules():
     import importlib
 
     from . import _LAZY
@@ -109,6 +96,7 @@ def _import_public_modules():
         except ImportError as error:  # an optional dependency of a module (plot: matplotlib); sknn's own fault shows
             if (error.name or "").split(".")[0] == __package__:
                 raise
+    return dict(_LOADABLE)
 
 
 def _check_key(key):
@@ -187,9 +175,10 @@ class _Writer(ValueWriter):
 
     def engine(self, net, prefix):
         history = [dict(row) for row in net.history]
-        info = {"device": str(net.device), "batch_size": int(net.batch_size),
-                "weight_decay": float(net.weight_decay), "seed": int(net.seed),
-                "callbacks": [name for name, _ in net.callbacks_],
+        info = {"device": str(net.device), "batch_size": int(net.batch_size), "weight_decay": float(net.weight_decay),
+                "seed": int(net.seed), "callbacks": [name for name, _ in net.callbacks_], "settings": self.encode(
+                    {"optimizer": type(net.optimizer_).__name__, "lr": float(net.lr), "l1": float(net.l1),
+                     "shuffle": bool(net.shuffle), "kwargs": net.get_params_for("optimizer")}, prefix + "settings"),
                 "state": self.state(unwrapped(net.module_), prefix + "module."),
                 "optimizer": self.encode(net.optimizer_.state_dict(), prefix + "optimizer"),
                 "history": self.encode(history, prefix + "history")}
@@ -224,24 +213,23 @@ def save(estimator, path, *, key=None):
     estimator : a fitted sknn estimator
         Of a class of :func:`loadable_classes` (every estimator of sknn's families).
     path : str or path-like
-        Where to write (conventionally ``*.safetensors``); an existing file is replaced
-        once the new one is complete.
+        Where to write (conventionally ``*.safetensors``); an existing file is replaced once the new one is complete.
     key : bytes or str, default=None
-        Secret for an HMAC-SHA256 of the content: :func:`load` then needs the same key and
-        refuses a file that was changed or written without it. Without a key, a SHA-256
-        digest detects damage, but anyone can write a file with a valid digest.
+        Secret for an HMAC-SHA256 of the content: :func:`load` then needs the same key and refuses a file that was
+        changed or written without it. Without a key, a SHA-256 digest detects damage, but anyone can write a file
+        with a valid digest.
 
     Raises
     ------
     sklearn.exceptions.NotFittedError
         The estimator is not fitted.
     FileNotFoundError, IsADirectoryError
-        The folder of ``path`` does not exist, or ``path`` is a folder (checked before
-        any work).
+        The folder of ``path`` does not exist, or ``path`` is a folder (checked before any work).
     TypeError
-        The estimator is not one of sknn's, or a parameter (or fitted attribute) holds
-        code, e.g. a callable ``tokenizer``, a ``module`` class or ``callbacks``: save such
-        a model with joblib instead.
+        The estimator is not one of sknn's, or a parameter (or fitted attribute) holds code, e.g. a callable
+        ``tokenizer``, a ``module`` class or ``callbacks``: save such a model with joblib instead.
+    sklearn.utils._param_validation.InvalidParameterError (a ValueError and a TypeError)
+        A parameter set after fit is invalid (``optimizer='SGD'``): set a valid value first (nothing is written).
 
     Examples
     --------
@@ -271,6 +259,12 @@ def save(estimator, path, *, key=None):
     if not _is_fitted(estimator):
         raise NotFittedError(f"This {type(estimator).__name__} is not fitted yet: fit it before saving. (Its "
                              "parameters alone are get_params(); clone() copies them.)")
+    try:  # a value set after fit that load could not build the model from: refused now, naming the parameter
+        if hasattr(estimator, "_parameter_constraints"):  # (TabularPreprocessor has none)
+            estimator._validate_params()
+    except InvalidParameterError as exc:
+        raise InvalidParameterError(f"Cannot save: {exc} Set a valid value first (est.set_params): load builds the "
+                                    "model from its parameters.") from None
     path = check_output_path(path)
     writer = _Writer()
     try:
@@ -400,10 +394,17 @@ class _Reader(ValueReader):
         device = load_device(info["device"])
         batch_size, seed = int(info["batch_size"]), int(info["seed"])
         incremental = "stopping" not in info["callbacks"]  # the engine of a partial_fit has no stopping rule
-        name = type(est).__name__
+        name, settings = type(est).__name__, self.decode(info.get("settings"), "settings")
 
-        def make_engine():
-            return est._make_engine(est._build_module(), batch_size, device, seed, incremental)
+        def make_engine():  # trains on with the saved engine's optimizer and settings, whatever set_params did since
+            net = est._make_engine(est._build_module(), batch_size, device, seed, incremental)
+            if settings is not None:  # (None: a file of an older sknn, which did not record them)
+                for k in [k for k in vars(net) if k.startswith("optimizer__")]:  # (momentum, betas...)
+                    delattr(net, k)
+                vars(net).update({f"optimizer__{k}": v for k, v in dict(settings["kwargs"]).items()})
+                net.optimizer = {c.__name__: c for c in OPTIMIZERS.values()}[settings["optimizer"]]  # (else damaged)
+                net.lr, net.l1, net.shuffle = float(settings["lr"]), float(settings["l1"]), bool(settings["shuffle"])
+            return net
 
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)
@@ -417,10 +418,19 @@ class _Reader(ValueReader):
         optimizer_state = self.decode(info["optimizer"], "optimizer")
         try:
             net.optimizer_.load_state_dict(optimizer_state)
+            defaults, decoupled = net.optimizer_.defaults, "decoupled_weight_decay"  # another optimizer's groups lack
+            # settings of this one (SGD's dampening, Adam's betas, RMSprop's alpha), or Adam's and AdamW's decays differ
+            problem = (any(set(defaults) - set(group) for group in net.optimizer_.param_groups) or decoupled in defaults
+                       and any(group.get(decoupled, defaults[decoupled]) != defaults[decoupled]
+                               for group in optimizer_state["param_groups"])) and (
+                f"is another optimizer's than the {type(net.optimizer_).__name__} of the parameters: they were changed "
+                "after the last fit, and a file of an older sknn does not say which optimizer trained")
         except (ValueError, KeyError, IndexError) as exc:
-            warnings.warn(f"The optimizer's state could not be restored ({exc}): the parameters were changed after "
-                          "the last fit. Predictions are not affected; partial_fit starts a fresh optimizer.",
-                          UserWarning)
+            problem = f"could not be restored ({exc}): the parameters were changed after the last fit"
+        if problem:  # never one optimizer's moments in another (nor what a failed load left): a fresh optimizer
+            net.initialize_optimizer()
+            warnings.warn(f"The optimizer's state in the file {problem}. Predictions are not affected; partial_fit "
+                          f"starts a fresh {type(net.optimizer_).__name__}.", UserWarning)
         for param, state in net.optimizer_.state.items():  # the moments in their parameter's memory layout
             for k, v in state.items():  # (channels-last...): the fused optimizers pair them element by element
                 if torch.is_tensor(v) and v.shape == param.shape:
@@ -440,10 +450,9 @@ class _Reader(ValueReader):
 def load(path, *, key=None):
     """Load an estimator saved by :func:`save` (or ``est.save``), without unpickling anything.
 
-    The digest (or with ``key``, the HMAC) is checked before anything else is read; the
-    estimator is built from sknn's own classes and its network from its parameters, then
-    the saved weights are loaded into it. Nothing is downloaded, and a network saved from
-    a GPU loads on the CPU of a machine without one.
+    The digest (or with ``key``, the HMAC) is checked before anything else is read; the estimator is built from sknn's
+    own classes and its network from its parameters, then the saved weights are loaded into it. Nothing is downloaded,
+    and a network saved from a GPU loads on the CPU of a machine without one.
 
     Parameters
     ----------
@@ -454,21 +463,19 @@ def load(path, *, key=None):
     Returns
     -------
     estimator : the fitted estimator, predicting as the saved one did
-        ``partial_fit`` and ``warm_start`` continue its training (its optimizer state and
-        history are restored).
+        ``partial_fit`` and ``warm_start`` continue its training (its optimizer, with its state and settings, and
+        its history are restored).
 
     Raises
     ------
     FileNotFoundError
     FormatError (a ValueError)
-        Not a safetensors file, not written by sknn, written in a newer format version,
-        naming a class, a value type or a dtype that sknn does not build, holding weights
-        that do not fit the network its parameters describe, or any other content that
-        cannot be read back (the original error is the ``__cause__``).
+        Not a safetensors file, not written by sknn, written in a newer format version, naming a class, a value type
+        or a dtype that sknn does not build, holding weights that do not fit the network its parameters describe, or
+        any other content that cannot be read back (the original error is the ``__cause__``).
     IntegrityError (a ValueError)
-        The content does not match its digest (the file was changed or damaged); with a
-        key, the HMAC does not match (another key, or a forged file); a key is missing
-        or was given for a file saved without one.
+        The content does not match its digest (the file was changed or damaged); with a key, the HMAC does not match
+        (another key, or a forged file); a key is missing or was given for a file saved without one.
 
     Examples
     --------
@@ -552,12 +559,11 @@ def load(path, *, key=None):
         raise IntegrityError(f"{path!r} does not match its SHA-256 digest: it was changed or damaged after it was "
                              "saved (its weights or its header differ). Restore it from a good copy or save the "
                              "model again.")
-    reader = _Reader(tensors)
     node = doc.get("estimator")
     if not isinstance(node, dict) or node.get("__type__") != "estimator" or "attributes" not in node:
         raise FormatError(f"{path!r} holds no fitted estimator.")
     try:
-        return reader.decode(node, "")
+        return _Reader(tensors).decode(node, "")
     except (FormatError, IntegrityError, Warning):  # a warning the caller's filters turned into an error
         raise
     except Exception as exc:
@@ -568,11 +574,10 @@ def load(path, *, key=None):
 class SaveMixin:
     """Adds ``save(path, *, key=None)`` to an estimator (:func:`save` as a method), and makes its class loadable.
 
-    A subclass defined in a module of the sknn package, with a public name, registers itself
-    by that name when it is defined: :func:`load` builds registered classes only, so it never
-    imports a name read from a file, and a class defined elsewhere (a user's subclass) is
-    neither saved nor loaded. A base that is never instantiated says so in its class
-    statement: ``class Base(SaveMixin, abstract=True)``.
+    A subclass defined in a module of the sknn package, with a public name, registers itself by that name when it is
+    defined: :func:`load` builds registered classes only, so it never imports a name read from a file, and a class
+    defined elsewhere (a user's subclass) is neither saved nor loaded. A base that is never instantiated says so in
+    its class statement: ``class Base(SaveMixin, abstract=True)``.
     """
 
     def __init_subclass__(cls, abstract=False, **kwargs):

@@ -24,6 +24,7 @@ from ._sequence_input import (BOS, BOS_TOKEN, EOS, EOS_TOKEN, PAD, PAD_TOKEN, UN
                               spans, steps_of_rows, token_forms, token_ids, warn_own_symbols_in, warn_unscaled)
 from ._sequence_model import NextWordOutputs, SequenceModel, TaggerOutputs, check_sequence_weights
 from ._sequence_onnx import tagger_onnx_feed, tagger_onnx_graph
+from ._targets import keyword_only_classes
 from ._validation import check_positive_int, refuse_data_loader
 
 __all__ = ["LSTMSequenceTagger", "LSTMLanguageModel", "RecurrentLayers", "SequenceBatches", "SequenceNet"]
@@ -238,12 +239,11 @@ verbose, callbacks, criterion
             different lengths as a list. Features are read as they are: standardise them.
         y : list of label sequences, each as long as its sequence in X
         sample_weight : array-like of shape (n_sequences,), default=None
-            Weight of each sequence, given to each of its tokens (a weight of 2 counts as the sequence given
-            twice); sequences of weight 0 are left out.
+            Weight of each sequence, given to each of its tokens in the loss (there a weight of 2 counts as the sequence
+            given twice; the vocabulary and ``min_count`` count each sequence once); weight 0 leaves a sequence out.
         validation_data : tuple (X_val, y_val) or (X_val, y_val, sample_weight_val), default=None
-            A validation set of your own, as in :meth:`sknn.DenseClassifier.fit`: it replaces
-            the split of ``validation_fraction``, is scored every epoch, and gives the best
-            epoch with ``early_stopping=True``.
+            A validation set of your own, as in :meth:`sknn.DenseClassifier.fit`: it replaces the split of
+            ``validation_fraction``, is scored every epoch, and gives the best epoch with ``early_stopping=True``.
 
         Returns
         -------
@@ -251,13 +251,15 @@ verbose, callbacks, criterion
         """
         return self._fit(X, y, sample_weight=sample_weight, validation_data=validation_data)
 
+    @keyword_only_classes
     @_fit_context(prefer_skip_nested_validation=True)
-    def partial_fit(self, X, y, classes=None, sample_weight=None):
+    def partial_fit(self, X, y, *, classes=None, sample_weight=None):
         """Train for one epoch on (X, y), continuing from the current weights (vocabulary and labels stay).
 
-        The labels are those of the first call's ``classes`` (every label that will ever appear,
-        e.g. ``np.unique(np.concatenate(y_all))``), or of its ``y`` when not given.
-        """
+        The labels are those of the first call's ``classes`` (every label that will ever appear, e.g.
+        ``np.unique(np.concatenate(y_all))``), else of its ``y``. ``classes`` and ``sample_weight`` (one per
+        sequence) are keyword-only; the weights step as given, not rescaled to mean 1 per token as in ``fit``:
+        keep their scale one across calls."""
         return self._fit(X, y, sample_weight=sample_weight, incremental=True, classes=classes)
 
     def _n_outputs(self):
@@ -541,7 +543,8 @@ verbose, callbacks, criterion
 
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y=None, sample_weight=None):
-        """Train for one epoch on X, continuing from the current weights (the vocabulary stays)."""
+        """Train for one epoch on X, continuing from the current weights (the vocabulary stays); ``sample_weight``
+        (one per sequence) steps as given, not rescaled to mean 1 as in fit: keep its scale one across calls."""
         return self._fit(X, None, sample_weight=sample_weight, incremental=True)
 
     def perplexity(self, X):

@@ -25,7 +25,7 @@ from ._device import autocast, resolve_device, resolve_precision, seeded
 from ._engine import memory_errors_named, padded_batch
 from ._family import FamilyEstimator
 from ._images import ImageInputMixin, size_pair
-from ._targets import NeuralClassifierMixin
+from ._targets import NeuralClassifierMixin, keyword_only_classes
 from ._validation import build_within_memory, check_sizes
 from ._vgg import (BACKBONES, IMAGENET_MEAN, IMAGENET_STD, VGG, TransferGraph, TransferNet, VGGBackbone,
                    check_image_size, inference_batch_size, load_vgg_weights, make_layers, parse_backbone, vgg)
@@ -99,9 +99,14 @@ class _VGGInputMixin(ImageInputMixin):
 
     @property
     def _pixel_range(self):
-        """[0, 1] for pretrained weights, which only make sense of pixels on the scale they were trained on;
-        a backbone trained from random weights (``weights=None``) learns any scale."""
-        return None if self.weights is None else (0.0, 1.0)
+        """[0, 1] for pretrained weights, which only make sense of pixels on the scale they were trained on; a backbone
+        trained from random weights (``weights=None``) learns any scale. As the network was built (recorded as
+        ``architecture_['pretrained']``), whatever set_params did since; before that record, the current ``weights``."""
+        return (0.0, 1.0) if getattr(self, "architecture_", {}).get("pretrained", self.weights is not None) else None
+
+    def _record_architecture(self):
+        super()._record_architecture()
+        self.architecture_["pretrained"] = self.weights is not None  # whether the backbone starts from trained weights
 
     def _file_image_shape(self, paths):
         """Files are resized to ``image_size`` with 3 channels; the first readable one is read, so that a list of
@@ -360,17 +365,22 @@ verbose, callbacks, criterion
         return net.to(memory_format=torch.channels_last) if arch["channels_last"] else net
 
     def _make_engine(self, module, batch_size, device, seed, incremental):
-        module.backbone.set_trainable(self.fine_tune_blocks)  # a new fit, or a warm start's new settings
-        self.fine_tune_blocks_ = self.fine_tune_blocks
+        # a new fit, or a warm start's new settings; a model being loaded (fitted, no engine yet): its fitted blocks
+        loading = hasattr(self, "fine_tune_blocks_") and not hasattr(self, "net_")
+        self.fine_tune_blocks_ = self.fine_tune_blocks_ if loading else self.fine_tune_blocks
+        module.backbone.set_trainable(self.fine_tune_blocks_)
         return super()._make_engine(module, batch_size, device, seed, incremental)
 
-    def partial_fit(self, X, y, classes=None, sample_weight=None):
+    @keyword_only_classes
+    def partial_fit(self, X, y, *, classes=None, sample_weight=None):
         """Train for one epoch on (X, y), continuing from the current weights; the backbone's blocks train as the
         last ``fit`` set them (``fine_tune_blocks_``): a new ``fine_tune_blocks`` takes ``warm_start=True`` and fit.
 
         Parameters
         ----------
-        X, y, classes, sample_weight : as in :meth:`sknn.DenseClassifier.partial_fit` (X: images, as for ``fit``)
+        X, y, classes, sample_weight : as in :meth:`sknn.DenseClassifier.partial_fit` (X: images, as for ``fit``):
+            ``classes`` and ``sample_weight`` by keyword only; the weights step as given, not rescaled to mean 1
+            as ``fit`` rescales them, so their scale sets the size of the step (keep it one across calls).
 
         Returns
         -------

@@ -23,6 +23,7 @@ from sklearn.utils.validation import check_is_fitted
 from ._device import resolve_device, seeded
 from ._engine import Engine, PassThroughLoss, TrainingDiverged
 from ._family import FamilyEstimator
+from ._text_checks import FormMisses, warn_form_twins
 from ._validation import build_within_memory
 from ._w2v_core import (
     PAIR_STEP_BATCH,
@@ -230,7 +231,7 @@ class Word2VecTransformer(FamilyEstimator, ClassNamePrefixFeaturesOutMixin, Tran
                 longest[0] = max(longest[0], len(sentence))
                 yield sentence
 
-        vocab, _ = Vocabulary.build(counted(), min_count=self.min_count, max_vocab_size=self.max_vocab_size)
+        vocab, counts = Vocabulary.build(counted(), min_count=self.min_count, max_vocab_size=self.max_vocab_size)
         if vocab.n_tokens == 0:
             raise ValueError(f"The corpus holds no words ({vocab.n_sentences} empty documents); pass documents "
                              "with text (strings or lists of tokens).")
@@ -243,6 +244,7 @@ class Word2VecTransformer(FamilyEstimator, ClassNamePrefixFeaturesOutMixin, Tran
                              "Pass a list of documents: [tokens], or the texts as strings.")
         if self.min_count > 1 or self.max_vocab_size is not None:
             self._check_a_document_keeps_two_words(sentences, vocab)
+        warn_form_twins(counts, stacklevel=5)  # (_vocabulary, fit, its _fit_context)
         df = np.array([doc_freq[w] for w in vocab.words], dtype=np.float64)
         idf = np.log((1 + vocab.n_sentences) / (1 + df)) + 1.0  # scikit-learn's smoothed idf
         return vocab, idf
@@ -279,6 +281,13 @@ class Word2VecTransformer(FamilyEstimator, ClassNamePrefixFeaturesOutMixin, Tran
         Returns
         -------
         self
+
+        Warns
+        -----
+        UserWarning
+            When X spells a word in more than one Unicode normal form (``'caf\\xe9'`` and
+            ``'cafe\\u0301'`` print alike): each spelling is a key of its own, as in gensim.
+            Normalise the text first (``unicodedata.normalize('NFC', text)``).
         """
         self._clear_fitted()
         X = as_documents(X)
@@ -337,7 +346,8 @@ class Word2VecTransformer(FamilyEstimator, ClassNamePrefixFeaturesOutMixin, Tran
         if not interrupted and not any(self.loss_curve_):  # no pair stepped: the vectors are the random start
             warnings.warn(f"Word2VecTransformer trained no word pair: subsampling (sample={self.sample}) left out "
                           f"every word of this corpus of {vocab.n_tokens} tokens, so the vectors are their random "
-                          "start. Pass a smaller sample, or sample=0 for a small corpus.", UserWarning, stacklevel=2)
+                          "start. Pass a smaller sample, or sample=0 for a small corpus.", UserWarning,
+                          stacklevel=3)  # (fit, its _fit_context: the caller's line)
         if interrupted:  # as the networks: the model of the last finished epoch is kept, and the Ctrl-C goes on
             raise KeyboardInterrupt
         return self
@@ -373,17 +383,22 @@ class Word2VecTransformer(FamilyEstimator, ClassNamePrefixFeaturesOutMixin, Tran
         return self.wv_.vector_size
 
     def _counts_matrix(self, X):
-        """Documents as a sparse (n_docs, n_words) matrix of counts of their known words."""
+        """Documents as a sparse (n_docs, n_words) matrix of counts of their known words, and the tokens unknown
+        only because of their Unicode normal form (:class:`sknn._text_checks.FormMisses`)."""
         index = self.vocabulary_
+        misses = FormMisses(index)
         indptr, indices = [0], []
         for tokens in iter_corpus(X, self.tokenizer):
+            start = len(indices)
             indices.extend(i for i in map(index.get, tokens) if i is not None)
+            if len(indices) - start < len(tokens) and misses.active:  # unknown tokens: keys in another form?
+                misses.add(tokens)
             indptr.append(len(indices))
         data = np.ones(len(indices), dtype=np.float32)
         counts = sp.csr_matrix((data, np.asarray(indices, dtype=np.int64), np.asarray(indptr, dtype=np.int64)),
                                shape=(len(indptr) - 1, len(self.wv_)))
         counts.sum_duplicates()
-        return counts
+        return counts, misses
 
     def transform(self, X):
         """One vector per document: the ``agg`` of its known words' vectors (zeros if it has none).
@@ -395,13 +410,21 @@ class Word2VecTransformer(FamilyEstimator, ClassNamePrefixFeaturesOutMixin, Tran
         Returns
         -------
         ndarray of shape (n_documents, vector_size), float32
+
+        Warns
+        -----
+        UserWarning
+            When tokens are unknown only because of their Unicode normal form (their NFC or
+            NFD form is a word of the vocabulary), looked for in the first 20,000 documents
+            with unknown tokens. Normalise the text as the training text was.
         """
         check_is_fitted(self, "wv_")
         X = as_documents(X)
         if isinstance(X, Iterator):  # transform reads X once (fit once per epoch): a generator will do
             X = list(X)
         check_corpus(X)
-        counts = self._counts_matrix(X)
+        counts, misses = self._counts_matrix(X)
+        misses.warn(stacklevel=4)  # (warn, transform, set_output's wrapper)
         vectors = self.wv_.vectors
         if self.agg == "max":
             out = np.zeros((counts.shape[0], vectors.shape[1]), dtype=np.float32)

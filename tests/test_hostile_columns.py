@@ -272,3 +272,120 @@ def test_values_of_a_column_ignored_since_the_first_partial_fit_are_named():
         reg = DenseRegressor(**SMALL).partial_fit(X, X["a"])
     with pytest.warns(UserWarning, match="Column 'b' holds values now, but was entirely missing in the first fit"):
         reg.partial_fit(X.assign(b=1.0), X["a"])  # (dropped in silence before)
+
+
+# -- 11. Decimal, Fraction and numpy categories: held as the Python values they equal, matched again at predict ------
+def _decimal_columns():
+    from decimal import Decimal
+    from fractions import Fraction
+
+    return [pd.Series([Decimal("9.99"), Decimal("19.99"), "n/a", Decimal("4.50")] * 10, dtype=object),
+            pd.Categorical([Decimal("1.5"), Decimal("2.5"), Decimal("3")] * 13 + [Decimal("1.5")]),
+            pd.Series([Fraction(1, 3), "a", Fraction(4, 2), np.float32(1.5)] * 10, dtype=object)]
+
+
+@pytest.mark.parametrize("column", _decimal_columns())
+def test_decimal_and_fraction_categories_are_saved_and_matched_at_predict(column, tmp_path):
+    from sknn import DenseClassifier
+    from sknn.persist import load
+
+    X = pd.DataFrame({"a": np.arange(40.0), "price": column})
+    clf = DenseClassifier(**SMALL).fit(X, np.arange(40) % 2)
+    cats = clf.preprocessor_.categories_[0].tolist()
+    assert {type(c) for c in cats} <= {int, float, str} and len(cats) == len(set(cats))
+    assert (clf.preprocessor_.transform(X)[:, 1] > 0).all()  # every cell its category, none unseen
+    clf.save(tmp_path / "m.sknn")
+    np.testing.assert_array_equal(load(tmp_path / "m.sknn").predict_proba(X), clf.predict_proba(X))
+
+
+def test_decimal_categories_float64_cannot_tell_apart_are_refused():
+    from decimal import Decimal
+
+    column = pd.Series([Decimal("0.1"), Decimal("0.1000000000000000000001"), "n/a"] * 10, dtype=object)
+    with pytest.raises(ValueError, match=r"Column 'd' holds categories that float64 cannot tell apart .*astype\(str\)"):
+        TabularPreprocessor().fit(pd.DataFrame({"d": column}))
+
+
+# -- 12. messages name a column by its label, whatever the label; by its position for an array -----------------------
+def test_messages_name_columns_by_their_labels_not_their_positions():
+    raw = pd.DataFrame(RNG.randn(40, 3))
+    X = raw[[2, 0, 1]].copy()
+    X.loc[5, 2] = np.inf
+    with pytest.raises(ValueError, match=r"Column 2 of X contains infinity"):
+        TabularPreprocessor().fit(X)
+    pre = TabularPreprocessor().fit(raw[[2, 0, 1]])
+    with pytest.raises(ValueError, match=r"Column 2 of X contains infinity"):
+        pre.transform(X)
+    with pytest.raises(ValueError, match=r"Column 1 of X contains infinity"):  # an array: its position
+        TabularPreprocessor().fit(X.to_numpy()[:, [1, 0, 2]])
+    named = X.set_axis(pd.MultiIndex.from_tuples([("p", "mean"), ("p", "std"), ("q", "mean")]), axis=1)
+    with pytest.raises(ValueError, match=r"Column \('p', 'mean'\) of X contains infinity"):
+        TabularPreprocessor().fit(named)
+    cats = pd.DataFrame({10: RNG.randn(40), 20: np.array(["x", "y"])[np.arange(40) % 2]})
+    pre = TabularPreprocessor().fit(cats)
+    with pytest.raises(ValueError, match=r"Column 20 held strings in fit"):
+        pre.transform(cats.astype({20: object}).replace({"x": 5.0}))
+    with pytest.warns(UserWarning, match=r"Column 20 holds categories the first fit did not see"):
+        pre.warn_unseen_categories(cats.replace({"x": "z"}))
+
+
+# -- 13. other whole-number names at predict -----------------------------------------------------------------------
+def test_other_whole_number_names_at_predict_are_refused():
+    raw = pd.DataFrame(RNG.randn(40, 4) * [1, 10, 100, 1000])
+    y = raw[0].to_numpy()
+    for preprocessing in ("auto", None):
+        reg = DenseRegressor(preprocessing=preprocessing, **SMALL).fit(raw[[0, 1, 2]], y)
+        with pytest.raises(ValueError, match=r"named 1, 2, 3, but fit's were named 0, 1, 2: .*X.columns = \[0, 1, 2\]"
+                                             r".*X.to_numpy\(\)"):
+            reg.predict(raw[[1, 2, 3]])
+        expected = reg.predict(raw[[0, 1, 2]])
+        np.testing.assert_array_equal(reg.predict(raw[[0, 1, 2]].to_numpy()), expected)  # an array: by position
+        np.testing.assert_array_equal(reg.predict(raw[[0, 1, 2]].set_axis([0.0, 1.0, 2.0], axis=1)), expected)
+
+    class Est:
+        pass
+
+    est = Est()
+    check_column_label_order(est, pd.DataFrame(np.zeros((2, 2)), columns=pd.date_range("2024", periods=2)), True)
+    with pytest.raises(ValueError, match=r"but fit's were named 2024-01-01 00:00:00, 2024-01-02"):
+        check_column_label_order(est, pd.DataFrame(np.zeros((2, 2)), columns=pd.date_range("2025", periods=2)), False)
+    check_column_label_order(est, pd.DataFrame(np.zeros((2, 3))), False)  # another width: the count's message
+
+
+# -- 14. numbers float64 cannot hold, in a np.longdouble column or numpy cells of an object column -------------------
+def test_float32_cells_raise_no_warning_and_longdouble_beyond_float64_is_named():
+    column = pd.Series([np.float32(1.5), np.float16(2.5), "a", np.float32(3e38)] * 10, dtype=object)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        assert TabularPreprocessor().fit(pd.DataFrame({"b": column})).categorical_columns_.tolist() == [0]
+    if np.finfo(np.longdouble).max <= np.finfo(np.float64).max:
+        pytest.skip("np.longdouble is float64 here")
+    wide = np.arange(40, dtype=np.longdouble)
+    wide[3] = np.longdouble("1e400")
+    match = r"Column 'a' of X holds np.longdouble\('1e\+400'\) \(at position 3\), beyond float64's range"
+    for X in (pd.DataFrame({"a": wide}), wide[:, None]):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", RuntimeWarning)
+            with pytest.raises(ValueError, match=match if hasattr(X, "columns") else match.replace("'a'", "0")):
+                TabularPreprocessor().fit(X)
+
+
+# -- 15. intervals and bytes in cells: the fix named ---------------------------------------------------------------
+@pytest.mark.parametrize("column, fix", [(pd.interval_range(0, 40), r"X\['b'\].astype\(str\)"),
+                                         (pd.Series([b"x", b"y"] * 20), r"X\['b'\].str.decode\('utf-8'\)")])
+def test_intervals_and_bytes_in_cells_name_their_fix(column, fix):
+    with pytest.raises(TypeError, match=rf"Column 'b' holds a value of type (Interval|bytes) .*{fix}"):
+        TabularPreprocessor().fit(pd.DataFrame({"a": np.arange(40.0), "b": column}))
+
+
+def test_duplicate_whole_number_names_print_as_numbers():
+    """The duplicate was printed as np.int64(0) (numpy 2's repr of an index element)."""
+    import numpy as np
+    import pandas as pd
+    import pytest
+
+    from sknn import DenseRegressor
+
+    X = pd.DataFrame(np.random.RandomState(0).randn(20, 3), columns=[0, 1, 0])
+    with pytest.raises(ValueError, match=r"several columns named 0; "):
+        DenseRegressor(max_iter=1).fit(X, np.arange(20.0))

@@ -1,10 +1,12 @@
-"""Hostile save/load: missing folders, forged files describing enormous architectures (tiny, seconds)."""
+"""Hostile save/load: missing folders, forged files describing enormous architectures, parameters changed after fit
+(tiny, seconds)."""
 
 import json
 import os
 import subprocess
 import sys
 import time
+import warnings
 
 import numpy as np
 import pytest
@@ -12,7 +14,8 @@ from safetensors import safe_open
 from safetensors.torch import save_file
 
 import sknn
-from sknn import ConvImageClassifier, DenseClassifier, LSTMSequenceTagger, VGGFeatureExtractor
+from sknn import ConvImageClassifier, DenseClassifier, LSTMSequenceTagger, TransferVGGClassifier, VGGFeatureExtractor
+from sknn.export import onnx_inputs
 from sknn.persist import FormatError, _digest
 
 RNG = np.random.RandomState(0)
@@ -39,20 +42,25 @@ def saved(tmp_path_factory):
     return paths
 
 
-def _forge(path, out, param, value):
-    """Set a parameter in the saved document, and in the recorded architecture the network is built from, then
-    recompute the unsigned digest: what anyone can do to an unsigned file."""
+def _rewrite(path, out, edit):
+    """``edit`` the saved document, then recompute the unsigned digest: what anyone can do to an unsigned file."""
     with safe_open(path, framework="pt") as f:
         metadata, tensors = f.metadata(), {k: f.get_tensor(k) for k in f.keys()}
     doc = json.loads(metadata["sknn.document"])
-    estimator = doc["estimator"]
-    estimator["params"][param] = value
-    architecture = estimator["attributes"]["architecture_"]
-    architecture["values"][architecture["keys"].index(param)] = value
+    edit(doc["estimator"])
     metadata["sknn.document"] = json.dumps(doc)
     metadata["sknn.digest"] = _digest(metadata["sknn.document"], tensors, None)
     save_file(tensors, out, metadata=metadata)
     return out
+
+
+def _forge(path, out, param, value):
+    """Set a parameter in the saved document, and in the recorded architecture the network is built from."""
+    def edit(estimator):
+        estimator["params"][param] = value
+        architecture = estimator["attributes"]["architecture_"]
+        architecture["values"][architecture["keys"].index(param)] = value
+    return _rewrite(path, out, edit)
 
 
 def _many(value, n=30_000):
@@ -134,3 +142,128 @@ def test_save_keeps_a_symbolic_link_and_the_file_mode(tmp_path):
     empty.write_bytes(b"")
     with pytest.raises(FormatError, match=r"is empty \(0 bytes\)"):
         sknn.load(empty)
+
+
+# -- parameters changed after fit: a fitted model trains on with the setup it has, before and after a round trip --
+def _dense(**params):
+    return DenseClassifier(**dict(dict(hidden_layer_sizes=(8,), max_iter=2, device="cpu", random_state=0), **params))
+
+
+@pytest.mark.parametrize("fitted, changed", [
+    ({}, {"optimizer": "sgd"}),                                   # adamw -> sgd: KeyError 'momentum' in torch
+    ({}, {"optimizer": "rmsprop"}),                               # KeyError 'square_avg'
+    ({"optimizer": "sgd"}, {"optimizer": "adamw", "momentum": 0.5}),  # KeyError 'betas'
+    ({"optimizer": "adam"}, {"optimizer": "adamw"}),
+    ({}, {"learning_rate_init": 1e-12, "beta_1": 0.5}),           # the loaded copy stepped at the new rate
+])
+def test_a_loaded_model_continues_with_the_optimizer_it_was_fitted_with(tmp_path, fitted, changed):
+    clf = _dense(**fitted).fit(X, Y)
+    kind = type(clf.net_.optimizer_)
+    clf.set_params(**changed).save(tmp_path / "m.safetensors")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the optimizer's state loads as it was: nothing to warn of
+        loaded = sknn.load(tmp_path / "m.safetensors")
+    assert type(loaded.net_.optimizer_) is kind and loaded.net_.lr == clf.net_.lr
+    assert len(loaded.net_.optimizer_.state) == len(clf.net_.optimizer_.state) > 0
+    clf.partial_fit(X, Y)
+    loaded.partial_fit(X, Y)
+    assert type(clf.net_.optimizer_) is kind
+    np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
+
+
+def test_partial_fit_weighs_l2_by_the_optimizer_it_continues():
+    clf = _dense(alpha=0.5).fit(X, Y).set_params(optimizer="sgd").partial_fit(X, Y)  # still AdamW: decoupled decay
+    assert clf.net_.weight_decay == 0.5
+
+
+def _without_settings(estimator):
+    del estimator["engine"]["settings"]  # as a file of an older sknn, which did not record the optimizer
+
+
+@pytest.mark.parametrize("fitted, changed", [("adamw", "sgd"), ("adamw", "rmsprop"), ("sgd", "adamw"),
+                                             ("adamw", "adam"), ("rmsprop", "sgd"), ("adamw", "adamw")])
+def test_an_older_file_never_loads_one_optimizers_state_into_another(tmp_path, fitted, changed):
+    clf = _dense(optimizer=fitted).fit(X, Y).set_params(optimizer=changed)
+    clf.save(tmp_path / "new.safetensors")
+    old = _rewrite(tmp_path / "new.safetensors", tmp_path / "old.safetensors", _without_settings)
+    if fitted == changed:  # the same optimizer: its state is restored, without a word
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            loaded = sknn.load(old)
+        assert len(loaded.net_.optimizer_.state) > 0
+    else:
+        with pytest.warns(UserWarning, match=r"optimizer's state in the file (is another optimizer's|could not be "
+                                             r"restored).*partial_fit starts a fresh"):
+            loaded = sknn.load(old)
+        assert loaded.net_.optimizer_.state == {} and "lr_factor" in loaded.net_.optimizer_.param_groups[0]
+    assert type(loaded.net_.optimizer_).__name__.lower() == changed
+    np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
+    loaded.partial_fit(X, Y)  # a fresh optimizer of its kind, not a crash inside torch
+    assert np.isfinite(loaded.predict_proba(X)).all()
+
+
+@pytest.mark.parametrize("name, param, value", [
+    ("dense", "optimizer", "SGD"), ("dense", "beta_1", 5.0), ("dense", "beta_2", 1.0),
+    ("dense", "learning_rate_init", -1.0), ("tagger", "optimizer", "adamw_typo"),
+])
+def test_save_refuses_a_parameter_load_could_not_build_from(saved, tmp_path, name, param, value):
+    model = sknn.load(saved[name]).set_params(**{param: value})
+    target = tmp_path / "m.safetensors"
+    with pytest.raises(ValueError, match=rf"Cannot save: The '{param}' parameter of {type(model).__name__} must be "
+                                         rf".*Got {value!r} instead\. Set a valid value first \(est\.set_params\)"):
+        model.save(target)
+    assert os.listdir(tmp_path) == []  # refused before anything is written
+
+
+def _digits(scale):
+    from sklearn.datasets import load_digits
+
+    X, y = load_digits(return_X_y=True)
+    return X[:64] * scale, y[:64]
+
+
+VGG = dict(backbone=[8, "M", 16, "M"], image_size=8, head_layers=(8,), max_iter=1, random_state=0,
+           channels_last=False, device="cpu")
+
+
+@pytest.mark.parametrize("fitted, changed", [(0, 1), ("all", 0)])
+def test_a_round_trip_keeps_the_blocks_a_transfer_network_trains(tmp_path, fitted, changed):
+    images, labels = _digits(1 / 16)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # ConvergenceWarning
+        clf = TransferVGGClassifier(weights=None, fine_tune_blocks=fitted, **VGG).fit(images, labels)
+    clf.set_params(fine_tune_blocks=changed).save(tmp_path / "v.safetensors")
+    loaded = sknn.load(tmp_path / "v.safetensors")
+    trainable = [[p.requires_grad for p in m.net_.module_.backbone.parameters()] for m in (clf, loaded)]
+    assert loaded.fine_tune_blocks_ == clf.fine_tune_blocks_ == fitted and trainable[0] == trainable[1]
+    for model in (clf, loaded):  # partial_fit continues the network as it is, in memory or loaded
+        with pytest.raises(ValueError, match=f"fine_tune_blocks={changed!r}, but the network trains "
+                                             f"fine_tune_blocks={fitted!r}"):
+            model.partial_fit(images, labels)
+
+
+def test_the_pixel_range_follows_the_weights_the_backbone_was_built_from(tmp_path):
+    images, labels = _digits(1.0)  # pixel levels 0..16: fine for random weights, refused by pretrained ones
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # ConvergenceWarning
+        clf = TransferVGGClassifier(weights=None, **VGG).fit(images, labels)
+    ext = VGGFeatureExtractor(weights=None, **{k: VGG[k] for k in ("backbone", "image_size", "random_state",
+                                                                    "channels_last", "device")}).fit(images)
+    proba, features = clf.predict_proba(images), ext.transform(images)
+    for weights in (clf.backbone_state_dict(), "imagenet"):
+        clf.set_params(weights=weights)
+        ext.set_params(weights=weights)
+        np.testing.assert_array_equal(clf.predict_proba(images), proba)
+        np.testing.assert_array_equal(ext.transform(images), features)
+        assert onnx_inputs(clf, images)["images"].shape == (64, 3, 8, 8)
+    clf.set_params(weights=None).save(tmp_path / "v.safetensors")
+    loaded = sknn.load(tmp_path / "v.safetensors").set_params(weights="imagenet")
+    np.testing.assert_array_equal(loaded.predict_proba(images), proba)
+    # a pretrained backbone keeps refusing images off its scale, whatever weights says now
+    state = clf.backbone_state_dict()
+    pretrained = VGGFeatureExtractor(weights=state, backbone=VGG["backbone"], image_size=8, channels_last=False,
+                                     device="cpu").fit(images / 16).set_params(weights=None)
+    with pytest.raises(ValueError, match="takes pixels in \\[0, 1\\]"):
+        pretrained.transform(images)
+    del pretrained.architecture_["pretrained"]  # a model fitted before the record (an old pickle): weights decides
+    assert pretrained.transform(images).shape[0] == 64

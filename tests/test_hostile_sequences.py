@@ -340,3 +340,32 @@ def test_a_quantity_per_step_is_refused_and_unscaled_features_are_warned_about()
     stamped = [np.c_[a, np.full(5, 1.7e9)] for a in arrays]  # a timestamp column
     with pytest.warns(UserWarning, match=r"Feature 2 of X's steps reaches 1\.7e\+09.*Standardise the features"):
         LSTMSequenceTagger(**SMALL).fit(stamped, [["a", "b"] * 2 + ["a"]] * 6)
+
+
+# -- texts not split, missing sequences --------------------------------------------------------------------------
+def test_texts_not_split_into_tokens_name_the_split(tagger, lm):
+    split = r"split the texts first, \[s\.split\(\) for s in X\] \(or X\.str\.split\(\) for a pandas Series\)"
+    with pytest.raises(TypeError, match=r"X\[0\] is a str \('the dog runs'\), a text not split into tokens; each "
+                       r"item of X must be a list of tokens: " + split) as error:
+        lm.score(["the dog runs"])
+    assert "feature" not in str(error.value) and "numeric" not in str(error.value)  # a language model reads words
+    with pytest.raises(TypeError, match=r"X\.iloc\[0\] is a str .*" + split):
+        LSTMLanguageModel(min_count=1, **SMALL).fit(pd.Series([" ".join(s) for s in X]))
+    with pytest.raises(TypeError, match=r"X\[0\] is a str \('the dog runs'\).*a list of tokens \(or, for numeric "
+                       r"sequences, an array of shape \(length, n_features\)\): " + split):
+        tagger.predict(["the dog runs"])
+    with pytest.raises(TypeError, match=r"X\[1\] is bytes \(b'a cat'\).*\[s\.decode\('utf-8'\)\.split\(\) for s "
+                       r"in X\]"):
+        lm.perplexity([["the"], b"a cat"])
+    with pytest.raises(ValueError, match=r"X is None; pass a list of sequences \(lists of tokens\)\.$"):
+        lm.score(None)
+
+
+@pytest.mark.parametrize("missing", [None, np.nan])
+def test_a_missing_sequence_is_named_by_its_position(tagger, lm, missing):
+    data = pd.Series([["the", "dog"], missing, ["a", "cat"]], index=[2, 0, 1])  # data[1] is another row
+    with pytest.raises(TypeError, match=rf"The sequence at position 1 \(X\.iloc\[1\]\) is missing \({missing}\); "
+                       r"every item of X must be a list of tokens: drop the missing sequences.*X\.dropna\(\)"):
+        lm.score(data)
+    with pytest.raises(TypeError, match=rf"position 1 \(X\[1\]\) is missing \({missing}\).*with their labels"):
+        tagger.predict([["the"], missing])

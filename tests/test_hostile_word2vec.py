@@ -8,8 +8,13 @@ import threading
 import time
 import warnings
 
+import unicodedata
+
 import numpy as np
+import pandas as pd
 import pytest
+import scipy.sparse as sp
+import torch
 from sklearn.utils._param_validation import InvalidParameterError
 
 from sknn import KeyedVectors, Word2VecTransformer
@@ -58,7 +63,9 @@ def test_binary_or_damaged_corpus_files_are_refused_before_training(tmp_path, co
 @pytest.mark.parametrize("doc, match", [
     (["a", None], r"X\[1\]\[1\] is None \(of type NoneType\), not a string"),
     (["a", 3], r"X\[1\]\[1\] is 3 \(of type int\), not a string"),
-    (None, r"X\[1\] is None \(of type NoneType\); a document must be a string or a list of tokens"),
+    (None, r"The document at position 1 \(X\[1\]\) is missing \(None\); .*X\.fillna\(''\)"),
+    (np.nan, r"The document at position 1 \(X\[1\]\) is missing \(nan\); .*X\.fillna\(''\)"),
+    ({"a", "b"}, r"X\[1\] is \{.*\(of type set\); a document must be a string or a list of tokens"),
     (7, r"X\[1\] is 7 \(of type int\)"),
 ])
 def test_bad_tokens_and_documents_are_named(doc, match):
@@ -107,8 +114,9 @@ def test_an_exponent_whose_noise_distribution_overflows_is_refused():
 def test_a_fit_that_trains_no_pair_says_so():
     """Subsampling can leave out every word of a small corpus: the vectors stayed their random start, with a
     loss curve of [0.0] that looked like a perfect fit."""
-    with pytest.warns(UserWarning, match=r"trained no word pair: subsampling \(sample=1e-12\) left out every word"):
+    with pytest.warns(UserWarning, match=r"trained no word pair: subsampling \(sample=1e-12\) left out every") as rec:
         Word2VecTransformer(**{**W2V, "sample": 1e-12}).fit(DOCS)
+    assert rec[0].filename == __file__  # the caller's line (was sklearn/base.py)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert Word2VecTransformer(**{**W2V, "sample": 0}).fit(DOCS).loss_curve_[0] > 0
@@ -462,3 +470,82 @@ def test_a_text_file_with_values_beyond_float32_says_so_without_a_numpy_warning(
         with pytest.raises(ValueError, match=r"line 3: the vector of 'b' holds values beyond float32's range "
                                              r"\(up to 1e\+50.*scale the vectors"):
             KeyedVectors.load_word2vec_format(path)
+
+
+# -- documents in pandas, containers of numbers, Unicode normal forms ----------------------------------------------
+def test_a_missing_document_of_a_series_is_named_by_its_position():
+    fitted = Word2VecTransformer(**W2V).fit(DOCS)
+    docs = pd.Series(["the cat", np.nan, "a dog"], index=[7, 0, 1])  # docs[1] is 'a dog': X[1] named another row
+    with pytest.raises(TypeError, match=r"The document at position 1 \(X\.iloc\[1\]\) is missing \(nan\); a "
+                       r"document must be a string.*X\.fillna\(''\).*X\.dropna\(\)"):
+        fitted.transform(docs)
+    with pytest.raises(TypeError, match=r"position 1 \(X\.iloc\[1\]\) is missing \(<NA>\)"):
+        Word2VecTransformer(**W2V).fit(pd.Series(DOCS[:1] + [None] + DOCS[2:], dtype="string").to_frame("text"))
+
+
+@pytest.mark.parametrize("X, what", [
+    (sp.csr_matrix(np.eye(3)), r"a scipy sparse matrix of shape \(3, 3\)"),
+    (sp.csr_array(np.eye(3)), r"a scipy sparse array of shape \(3, 3\)"),
+    (torch.ones(3), r"a torch tensor of shape \(3,\) and dtype torch\.float32"),
+    (np.arange(3), r"an array of numbers \(dtype int64\)"),
+    (pd.Series([1.5, 2.5]), r"a Series of numbers \(dtype float64\)"),
+    (pd.Series([np.nan, np.nan]), r"a Series of numbers \(dtype float64\) \(a text column whose values are all "
+                                  r"missing.*X\.fillna\(''\)\)"),
+    (np.array(DOCS[:8], dtype=object).reshape(2, 2, 2), r"a 3-D array of shape \(2, 2, 2\)"),
+])
+def test_containers_of_numbers_are_refused_as_documents(X, what):
+    """A sparse matrix was read as token lists of numbers, a tensor failed in torch ('iteration over a 0-d
+    tensor'), both with no word of what X should be."""
+    match = f"X is {what}[^;]*; a text transformer takes documents: a file path, a 1-D sequence of strings"
+    with pytest.raises(TypeError, match=match):
+        Word2VecTransformer(**W2V).fit(X)
+    with pytest.raises(TypeError, match=match):
+        Word2VecTransformer(**W2V).fit(DOCS).transform(X)
+
+
+def test_a_column_of_numbers_is_refused_naming_the_column():
+    with pytest.raises(TypeError, match=r"X's column 'n' is a Series of numbers \(dtype float64\); a text "
+                       r"transformer takes documents"):
+        Word2VecTransformer(**W2V).fit(pd.DataFrame({"n": [1.5, 2.5]}))
+
+
+NFC, NFD = unicodedata.normalize("NFC", "caf\u00e9"), unicodedata.normalize("NFD", "caf\u00e9")
+
+
+def test_words_in_two_unicode_normal_forms_are_warned_about_at_fit():
+    with pytest.warns(UserWarning, match=r"X spells 1 word\(s\) in more than one Unicode normal form, e\.g\. "
+                      r"'caf\\xe9' \(20 times\) and 'cafe\\u0301' \(10 times\).*different keys.*"
+                      r"unicodedata\.normalize\('NFC', text\)") as record:
+        fitted = Word2VecTransformer(**W2V).fit([f"the {NFC} is open", f"a {NFC} bar", f"a {NFD} and a bar"] * 10)
+    assert record[0].filename == __file__  # (the line of the fit)
+    assert NFC in fitted.vocabulary_ and NFD in fitted.vocabulary_  # kept as given, as gensim's keys
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # one form, other words not ASCII: nothing to say
+        Word2VecTransformer(**W2V).fit([f"the {NFC} is open", "a na\u00efve \u00fcber bar"] * 10)
+
+
+@pytest.mark.parametrize("trained, given, form", [(NFC, NFD, "NFC"), (NFD, NFC, "NFD")])
+def test_tokens_unknown_only_because_of_their_normal_form_are_warned_about_at_transform(trained, given, form):
+    fitted = Word2VecTransformer(**W2V).fit([f"the {trained} is open", "a dog and a bar"] * 10)
+    with pytest.warns(UserWarning, match=rf"1 distinct token\(s\) of X are unknown only because of their Unicode "
+                      rf"normal form, e\.g\. {re.escape(ascii(given))} here, {re.escape(ascii(trained))} in the "
+                      rf"vocabulary.*unicodedata\.normalize\('{form}', text\)") as record:
+        out = fitted.transform([f"the {given}", given, f"{given} {given}"])
+    assert record[0].filename == __file__ and len(record) == 1
+    assert not out[1].any()  # still a zero row: keys are not normalised
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # unknown words that are not ASCII, but no key's other form
+        fitted.transform([f"the {trained}", "na\u00efve \u00fcber", "zebra"])
+
+
+def test_the_normal_form_check_looks_at_a_bounded_number_of_documents(monkeypatch):
+    """transform stays fast on a large input: the check stops after the first documents with unknown tokens."""
+    from sknn import _text_checks
+
+    fitted = Word2VecTransformer(**W2V).fit([f"the {NFC} is open", "a dog and a bar"] * 10)
+    monkeypatch.setattr(_text_checks.FormMisses, "DOCUMENTS", 3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fitted.transform(["zebra \u00fcber"] * 3 + [NFD])  # the form's miss comes after the first 3 documents
+    with pytest.warns(UserWarning, match="unknown only because of their Unicode normal form"):
+        fitted.transform(["zebra \u00fcber"] * 2 + [NFD])

@@ -248,3 +248,99 @@ def test_fits_stay_identical_for_a_random_state():
     a, b = DenseClassifier(**kw).fit(X_CLF, Y_CLF), DenseClassifier(**kw).fit(X_CLF, Y_CLF)
     np.testing.assert_array_equal(a.predict_proba(X_CLF), b.predict_proba(X_CLF))
     assert a.loss_curve_ == b.loss_curve_ and not math.isnan(a.best_validation_score_)
+
+
+# -- 9. partial_fit's classes and sample_weight by keyword; the weights partial_fit and validation_data take -------
+def _classifiers_with_partial_fit():
+    from sknn import ConvImageClassifier, LSTMSequenceTagger, TransferVGGClassifier
+
+    return [(DenseClassifier(hidden_layer_sizes=(4,)), X_CLF[:20], Y_CLF[:20]),
+            (ConvImageClassifier(), np.zeros((4, 8, 8, 1)), [0, 1, 0, 1]),
+            (TransferVGGClassifier(), np.zeros((4, 32, 32, 3)), [0, 1, 0, 1]),
+            (LSTMSequenceTagger(), [["a"], ["b"]], [["N"], ["V"]])]
+
+
+def test_partial_fit_takes_classes_and_sample_weight_by_keyword_only():
+    import inspect
+
+    for est, X, y in _classifiers_with_partial_fit():  # MLPClassifier's order (weights third) read as classes before
+        assert str(inspect.signature(type(est).partial_fit)) == "(self, X, y, *, classes=None, sample_weight=None)"
+        with pytest.raises(TypeError, match=rf"{type(est).__name__}\.partial_fit takes classes= and sample_weight= "
+                                            r"by keyword.*MLPClassifier and SGDClassifier.*classes=\[\.\.\.\], "
+                                            r"sample_weight=w\)"):
+            est.partial_fit(X, y, np.ones(len(y)))
+        assert not hasattr(est, "net_")  # refused before any work
+    X, y = X_CLF[:40], Y_CLF[:40]
+    w = (np.arange(40) % 3 != 0).astype(float)
+    clf = DenseClassifier(hidden_layer_sizes=(4,), random_state=0).partial_fit(X=X, y=y, classes=[0, 1],
+                                                                               sample_weight=w)
+    assert clf.classes_.tolist() == [0, 1]
+    import sklearn
+    from sklearn.multioutput import MultiOutputClassifier
+
+    with sklearn.config_context(enable_metadata_routing=True):  # routing still sees the keyword-only weights
+        routed = DenseClassifier(hidden_layer_sizes=(4,), random_state=0).set_partial_fit_request(sample_weight=True)
+        assert routed.get_metadata_routing().partial_fit.requests == {"classes": None, "sample_weight": True}
+        meta = MultiOutputClassifier(routed).partial_fit(X, np.c_[y, y], classes=[[0, 1]] * 2, sample_weight=w)
+    np.testing.assert_allclose(meta.estimators_[0].predict_proba(X), clf.predict_proba(X))
+
+
+def test_partial_fit_docstrings_say_what_the_scale_of_the_weights_means():
+    from sknn import LSTMLanguageModel, LSTMSequenceTagger, TransferVGGClassifier
+
+    for est in (DenseClassifier, DenseRegressor):
+        entry = est.partial_fit.__doc__.split("sample_weight : ")[1].split("Returns")[0]
+        assert "rescales the weights to mean 1" in entry and "double the loss" in entry
+    for est in (TransferVGGClassifier, LSTMSequenceTagger, LSTMLanguageModel):
+        assert "mean 1" in " ".join(est.partial_fit.__doc__.split()), est
+    # what they say: fit rescales the weights, a partial_fit call steps by them as given
+    X, y = X_CLF[:40], Y_CLF[:40]
+
+    def probabilities(scale, **kw):
+        clf = DenseClassifier(hidden_layer_sizes=(4,), optimizer="sgd", random_state=0, early_stopping=False,
+                              max_iter=2)
+        if kw:
+            clf.partial_fit(X, y, classes=[0, 1], sample_weight=np.full(40, scale))
+        else:
+            clf.fit(X, y, sample_weight=np.full(40, scale))
+        return clf.predict_proba(X)
+
+    np.testing.assert_allclose(probabilities(1.0), probabilities(5.0), atol=1e-6)
+    assert np.abs(probabilities(1.0, partial=True) - probabilities(5.0, partial=True)).max() > 1e-3
+
+
+def test_validation_data_rows_take_the_class_weights_of_the_training_data():
+    from sklearn.utils.class_weight import compute_class_weight
+
+    rng = np.random.RandomState(0)
+    X, Xv = rng.randn(80, 3), rng.randn(40, 3)
+    y, yv = (X[:, 0] > 0.8).astype(int), (Xv[:, 0] > -0.5).astype(int)  # classes in other shares
+    clf = DenseClassifier(hidden_layer_sizes=(4,), max_iter=2, random_state=0, early_stopping=False,
+                          class_weight="balanced").fit(X, y, validation_data=(Xv, yv))
+    trained = compute_class_weight("balanced", classes=np.array([0, 1]), y=y)
+    own = compute_class_weight("balanced", classes=np.array([0, 1]), y=yv)
+    assert clf.validation_scores_[-1] == pytest.approx(clf.score(Xv, yv, sample_weight=trained[yv]), abs=1e-6)
+    assert clf.validation_scores_[-1] != pytest.approx(clf.score(Xv, yv, sample_weight=own[yv]), abs=1e-3)
+    # the same weights as the rows of a validation split: a validation_fraction split's rows, given as validation_data
+    source = clf._validation_source(Xv, yv, None, class_weights=trained)
+    np.testing.assert_allclose(source.sample_weight.numpy(), trained[yv] / trained[yv].mean(), rtol=1e-6)
+
+
+def test_a_class_weight_of_0_for_every_validation_row_is_named():
+    X, y = X_CLF[:40], Y_CLF[:40]
+    clf = DenseClassifier(hidden_layer_sizes=(4,), max_iter=1, class_weight={1: 0})
+    with pytest.raises(ValueError, match=r"validation_data: class_weight=\{1: 0\} gives every validation row weight "
+                                         r"0: their classes \(1\) have weight 0.*give validation_data rows of a class "
+                                         "of weight above 0"):
+        clf.fit(X, y, validation_data=(X[y == 1], y[y == 1]))
+
+
+def test_the_tagger_vocabulary_counts_a_weighted_sequence_once_as_its_docstring_says():
+    from sknn import LSTMSequenceTagger
+
+    doc = " ".join(LSTMSequenceTagger.fit.__doc__.split())
+    assert "counts as the sequence given twice; the vocabulary and ``min_count`` count each sequence once" in doc
+    X, y = [["a", "b"], ["a", "c"]], [["N", "V"], ["N", "V"]]
+    tagger = LSTMSequenceTagger(hidden_size=4, embedding_dim=4, char_features=False, max_iter=1, random_state=0,
+                                early_stopping=False, min_count=2).fit(X, y, sample_weight=[1, 3])
+    assert "c" not in tagger.vocabulary_  # weight 3, but seen once: under min_count=2

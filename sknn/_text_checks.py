@@ -1,0 +1,144 @@
+"""Checks of text input shared by the word-vector transformer: Unicode normal forms, missing documents and
+containers of numbers given where documents are expected.
+
+Keys are never normalised (as gensim's): ``'caf\\xe9'`` (NFC) and ``'cafe\\u0301'`` (NFD) print alike but are two
+words. These checks only say so, and how to reconcile the text, at the cost of a look at the tokens that are not
+ASCII (``str.isascii`` is O(1)).
+"""
+
+import unicodedata
+import warnings
+from itertools import filterfalse
+
+import numpy as np
+import scipy.sparse as sp
+import torch
+
+__all__ = ["FormMisses", "is_missing", "missing_document", "not_documents", "warn_form_twins"]
+
+_CANONICAL = ("NFC", "NFD")  # canonically equivalent spellings: the same characters, composed or not
+_NORMALISE = "unicodedata.normalize('NFC', text)"
+
+
+def is_missing(value):
+    """Whether ``value`` is a missing value of pandas or numpy (None, nan, pd.NA, NaT) rather than a document."""
+    if value is None or (isinstance(value, (float, np.floating)) and value != value):
+        return True
+    return type(value).__name__ in ("NAType", "NaTType") or (isinstance(value, np.datetime64) and np.isnat(value))
+
+
+def missing_document(doc, position, where):
+    """The error for the document ``where`` of X, at ``position``, that is missing (``is_missing``)."""
+    return TypeError(f"The document at position {position} ({where}) is missing ({doc!r}); a document must be a "
+                     "string or a list of tokens: fill the missing documents first (X.fillna('')), or drop their "
+                     "rows (X.dropna()).")
+
+
+def not_documents(X, name="X"):
+    """The error for ``X`` that holds numbers, not documents: a sparse matrix, a torch tensor, a numeric array or
+    Series (any other 2-D array is ``as_documents``'s to refuse); None for anything else."""
+    if sp.issparse(X):
+        what = (f"a scipy sparse {'array' if isinstance(X, sp.sparray) else 'matrix'} of shape {X.shape} (numbers, "
+                "such as the counts of a CountVectorizer)")
+    elif isinstance(X, torch.Tensor):
+        what = f"a torch tensor of shape {tuple(X.shape)} and dtype {X.dtype} (numbers)"
+    elif isinstance(X, np.ndarray) and X.ndim > 2:
+        what = f"a {X.ndim}-D array of shape {X.shape}"
+    elif isinstance(X, np.ndarray) and X.ndim == 1 and X.size and X.dtype.kind in "biufcmM":
+        what = f"an array of numbers (dtype {X.dtype})"
+    elif hasattr(X, "iloc") and getattr(X, "ndim", 0) == 1 and getattr(X.dtype, "kind", "O") in "biufcmM" and len(X):
+        missing = " (a text column whose values are all missing reads as numbers: fill them, X.fillna(''))"
+        what = f"a Series of numbers (dtype {X.dtype})" + (missing if X.isna().all() else "")
+    else:
+        return None
+    return TypeError(f"{name} is {what}; a text transformer takes documents: a file path, a 1-D sequence of "
+                     "strings, or a list of token lists.")
+
+
+def _twins(counts):
+    """Groups of the tokens of ``counts`` that are canonically equivalent (one NFC form), the most frequent
+    first; only tokens that are not ASCII can have a twin."""
+    groups = {}
+    for word in counts:
+        if not word.isascii():
+            groups.setdefault(unicodedata.normalize("NFC", word), set()).add(word)
+    found = []
+    for form, words in groups.items():
+        if form in counts:  # (an ASCII one included: the KELVIN SIGN's NFC form is 'K')
+            words.add(form)
+        if len(words) > 1:
+            found.append(sorted(words, key=lambda w: (-counts[w], w)))
+    return found
+
+
+def warn_form_twins(counts, name="X", stacklevel=3):
+    """Warn that ``counts`` (the tokens of ``name`` and their counts) spells words in more than one Unicode normal
+    form: each spelling becomes a key of its own, and a text in the other form misses it."""
+    twins = _twins(counts)
+    if not twins:
+        return
+    twins.sort(key=lambda words: -sum(counts[w] for w in words))
+    example = " and ".join(f"{ascii(str(w))} ({counts[w]} times)" for w in twins[0][:3])
+    warnings.warn(f"{name} spells {len(twins)} word(s) in more than one Unicode normal form, e.g. {example}: they "
+                  "print alike but are different keys, each with a vector of its own (gensim's too), and a text in "
+                  f"one form misses the other's. Normalise the text before fitting: {_NORMALISE} for each "
+                  "document, or a tokenizer that normalises (tokenizer=lambda s: unicodedata.normalize('NFC', "
+                  "s).split()).", UserWarning, stacklevel=stacklevel)
+
+
+class FormMisses:
+    """The tokens unknown to ``index`` only because of their Unicode normal form (their NFC or NFD form is a key),
+    collected document by document while transforming: ``add`` takes the tokens of a document that holds unknown
+    ones while ``active``, ``warn`` says what was found. Only tokens that are not ASCII are looked at (at C speed),
+    each distinct one normalised once, and only in the first ``DOCUMENTS`` documents with unknown tokens (or until
+    ``TOKENS`` distinct ones were looked at): a text in another form than the vocabulary's shows it from its first
+    documents, and a large input pays no more than that."""
+
+    DOCUMENTS = 20_000
+    TOKENS = 20_000
+    _BATCH = 2048
+
+    def __init__(self, index):
+        self.index = index
+        self._known = index.__contains__
+        self.pending = set()
+        self.seen = set()
+        self.found = {}  # token -> the key it is a spelling of
+        self.documents = 0
+        self.active = True
+
+    def add(self, tokens):
+        pending = self.pending
+        if not "".join(tokens).isascii():
+            pending.update(filterfalse(self._known, filterfalse(str.isascii, tokens)))
+            if len(pending) >= self._BATCH:
+                self._resolve()
+        self.documents += 1
+        if self.documents >= self.DOCUMENTS:
+            self.active = False
+
+    def _resolve(self):
+        index, found = self.index, self.found
+        for token in self.pending - self.seen:
+            for form in _CANONICAL:
+                key = unicodedata.normalize(form, token)
+                if key != token and key in index:
+                    found[token] = key
+                    break
+        self.seen |= self.pending
+        self.pending.clear()
+        self.active = self.active and len(self.seen) < self.TOKENS
+
+    def warn(self, name="X", stacklevel=3):
+        self._resolve()
+        if not self.found:
+            return
+        token = min(self.found)  # (the same example from run to run)
+        key = self.found[token]
+        form = next((f for f in _CANONICAL if unicodedata.normalize(f, key) == key), "NFC")
+        warnings.warn(f"{len(self.found)} distinct token(s) of {name} are unknown only because of their Unicode "
+                      f"normal form, e.g. {ascii(str(token))} here, {ascii(key)} in the vocabulary: they print "
+                      "alike but are different keys, so they were left out of the document vectors. Normalise the "
+                      f"text as the vocabulary is: unicodedata.normalize({form!r}, text) for each document (or a "
+                      "tokenizer that normalises); for a vocabulary of mixed forms, normalise the training text "
+                      "too and fit again.", UserWarning, stacklevel=stacklevel)
