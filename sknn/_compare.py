@@ -38,7 +38,8 @@ from ._compare_defaults import DEFAULT_REPEATS, SMALL_DATA, default_repeats
 from ._compare_fit import _duration, _fit_one, _packages, _Progress
 from ._compare_lineup import (MODEL_ALIASES, LabelEncodedClassifier, _check_features, _check_target, _is_missing,
                               _select_models, _task_with_reason, default_models, detect_task)
-from ._compare_metrics import METRICS, AllClassesScorer, PresentClassesScorer, _metrics, undefined_splits
+from ._compare_metrics import (METRICS, AllClassesScorer, PresentClassesScorer, _metrics, drop_infinite_scores,
+                               score_sizes, undefined_splits)
 from ._compare_splits import holds_row_numbers
 from ._compare_splits import splits as _splits
 from ._labels import check_label_spellings, check_real_target, numpy_labels
@@ -316,7 +317,8 @@ def execute(plan, verbose=True, return_fitted=False, label="compare"):
         progress.close()
     records = [r for r in records if r["model"] in names and splits[r["split"]][0] < n_repeats]
     splits = [sp for sp in splits if sp[0] < n_repeats]
-    table, long = _tabulate(records, names, roles, splits, metrics, plan.test, plan.alpha, plan.rope)
+    drop_infinite_scores(records)  # (a failed split, with a warning)
+    table, long = _tabulate(records, names, roles, splits, metrics, plan.test, plan.alpha, plan.rope, y, task)
     errors = {}
     for r in records:
         if r["error"] and r["model"] not in errors:
@@ -356,7 +358,7 @@ def execute(plan, verbose=True, return_fitted=False, label="compare"):
         threads=n_threads,
         threads_reason=plan.threads_reason, roles=roles, random_state=plan.random_state,
         scores=long, skipped=skipped, stopped=stopped, errors=errors,
-        warnings={m: dict(c) for m, c in warned.items()}, notes=plan.notes,
+        warnings={m: dict(c) for m, c in warned.items()}, notes=plan.notes + table.attrs.pop("notes", []),
         elapsed=elapsed)
     if not return_fitted:
         return table
@@ -385,6 +387,15 @@ def _nanmean(values):
     return float(values.mean()) if len(values) else np.nan
 
 
+def _mean_std(values):
+    """Mean and standard deviation (NaN below 2 values) of finite values, in units of the largest: an error of
+    2e199 on one split overflowed the variance (inf, and numpy's RuntimeWarning)."""
+    scale = max(1.0, float(np.abs(values).max(initial=0.0)))
+    scaled = values / scale
+    return (float(scaled.mean()) * scale if len(values) else np.nan,
+            float(scaled.std(ddof=1)) * scale if len(values) > 1 else np.nan)
+
+
 def _ranks(goodness, failed):
     """1 = best by ``goodness`` (greater is better, ties share the lower rank), the models with ``failed[name]``
     after all the others; NA for a model without a score."""
@@ -395,8 +406,8 @@ def _ranks(goodness, failed):
     return ranks
 
 
-def _tabulate(records, names, roles, splits, metrics, test, alpha, rope):
-    """The table (one row per model) and the long-format scores."""
+def _tabulate(records, names, roles, splits, metrics, test, alpha, rope, y=None, task=None):
+    """The table (one row per model) and the long-format scores; ``attrs['notes']``: what its verdicts need said."""
     sort = metrics[0]
     long_rows = []
     for r in records:
@@ -426,9 +437,7 @@ def _tabulate(records, names, roles, splits, metrics, test, alpha, rope):
         row = {"model": name}
         for m in metrics:
             values = np.array([m.sign * r["scores"][m.name] for r in mine], dtype=float)
-            ok = values[~np.isnan(values)]
-            row[f"{m.name}_mean"] = float(ok.mean()) if len(ok) else np.nan
-            row[f"{m.name}_std"] = float(ok.std(ddof=1)) if len(ok) > 1 else np.nan
+            row[f"{m.name}_mean"], row[f"{m.name}_std"] = _mean_std(values[np.isfinite(values)])
         row["fit_time"] = _nanmean([r["fit_time"] for r in mine])
         row["predict_time"] = _nanmean([r["score_time"] for r in mine])
         row["threads"] = int(mine[0]["threads"]) if mine else 0
@@ -441,15 +450,15 @@ def _tabulate(records, names, roles, splits, metrics, test, alpha, rope):
     # each model against the best on the sort metric
     key = f"{sort.name}_mean"
     goodness = sort.sign * table[key]  # greater is better
-    n_train = float(np.mean([len(sp[2]) for sp in splits]))
-    n_test = float(np.mean([len(sp[3]) for sp in splits]))
+    n_train, n_test = (np.array([len(sp[i]) for sp in splits]) for i in (2, 3))
+    sizes = score_sizes(sort.scorer, y, splits, task) if y is not None else n_test  # what no spread tells
     complete = {n: oriented(n) for n in names}
     candidates = [n for n in names if complete[n].notna().sum() >= 2]
     # a model without a failed fit is preferred: a mean over the folds a model survived is not the others' mean
     failed = {n: bool(table.loc[n, "failed_fits"]) for n in names}
     whole = [n for n in candidates if not failed[n]]
     best = max(whole or candidates, key=lambda n: (goodness[n], roles.get(n) != "dummy")) if candidates else None
-    diff, p_raw, p_better, p_rope, p_worse = ({n: np.nan for n in names} for _ in range(5))
+    diff, p_raw, p_better, p_rope, p_worse, shared = ({n: np.nan for n in names} for _ in range(6))
     width = np.nan
     if best is not None:
         base = complete[best]
@@ -461,28 +470,32 @@ def _tabulate(records, names, roles, splits, metrics, test, alpha, rope):
             if len(both) < 2:
                 continue
             a, b = both.iloc[:, 0].to_numpy(), both.iloc[:, 1].to_numpy()
-            diff[n] = float((a - b).mean())
-            p_raw[n] = _stats.corrected_ttest(a, b, n_train, n_test)[1]
-            p_better[n], p_rope[n], p_worse[n] = _stats.bayesian_ttest(a, b, n_train, n_test, rope=width)
+            at, shared[n] = both.index.to_numpy(), len(both)
+            diff[n] = _stats.mean_difference(a, b)
+            p_raw[n] = _stats.corrected_ttest(a, b, n_train[at], n_test[at], sizes[at])[1]
+            p_better[n], p_rope[n], p_worse[n] = _stats.bayesian_ttest(a, b, n_train[at], n_test[at], rope=width,
+                                                                       sizes=sizes[at])
     p_adj = dict(zip(names, _stats.holm([p_raw[n] for n in names])))
-    verdict = {}
+    verdict, notes = {}, []
     for n in names:
         if n == best:
             verdict[n] = "best"
         elif np.isnan(p_raw[n]) and np.isnan(p_better[n]):
             verdict[n] = "n/a"
         elif test == "t-test":
-            verdict[n] = "worse" if p_adj[n] < alpha and diff[n] > 0 else "tied"
+            verdict[n] = "tied" if not p_adj[n] < alpha else "worse" if diff[n] > 0 else "better where scored"
         else:
-            if p_better[n] >= 1 - alpha:
-                verdict[n] = "worse"
-            elif p_rope[n] >= 1 - alpha:
-                verdict[n] = "equivalent"
-            else:
-                verdict[n] = "undecided"
+            verdict[n] = ("worse" if p_better[n] >= 1 - alpha else "better where scored" if p_worse[n] >= 1 - alpha
+                          else "equivalent" if p_rope[n] >= 1 - alpha else "undecided")
+        if verdict[n] == "better where scored":  # only a model scored on fewer splits than the best can be
+            evidence = f"p = {p_adj[n]:.2g}" if test == "t-test" else f"P(better) = {p_worse[n]:.3f}"
+            notes.append(f"{n}: better than {best} on the {shared[n]} of {len(splits)} splits both were scored on "
+                         f"({evidence}), but not scored on the others ({int(table.loc[n, 'failed_fits'])} failed): "
+                         "it cannot be ranked with the models scored on every split; make its fits succeed")
     table.insert(0, "vs_best", pd.Series(verdict))
+    # group 4: better than the best on the splits it was scored on, not ranked as it failed on others
     table.insert(1, "group", table["vs_best"].map({"best": 1, "tied": 1, "equivalent": 1, "undecided": 1,
-                                                   "worse": 2, "n/a": 3}).astype(int))
+                                                   "worse": 2, "n/a": 3, "better where scored": 4}).astype(int))
     table.insert(2, "diff_vs_best", -pd.Series(diff) * sort.sign + 0.0)  # model - best, in the metric's units
     table.insert(3, "p_value", pd.Series(p_adj))
     table.insert(4, "p_best_better", pd.Series(p_better))
@@ -494,6 +507,7 @@ def _tabulate(records, names, roles, splits, metrics, test, alpha, rope):
     table = table.loc[order]
     table.attrs["best"] = best
     table.attrs["rope_width"] = width if best is not None else np.nan  # the rope in the metric's units
+    table.attrs["notes"] = notes
     return table, long
 
 

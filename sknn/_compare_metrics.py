@@ -11,8 +11,8 @@ from collections import namedtuple
 import numpy as np
 from sklearn.metrics import d2_log_loss_score, get_scorer_names, log_loss
 
-__all__ = ["DEFAULT_SCORING", "METRICS", "AllClassesScorer", "Metric", "PresentClassesScorer", "fold_requirement",
-           "undefined_splits"]
+__all__ = ["DEFAULT_SCORING", "METRICS", "AllClassesScorer", "Metric", "PresentClassesScorer", "at_most_one",
+           "drop_infinite_scores", "fold_requirement", "score_sizes", "scorer_task", "undefined_splits"]
 
 Metric = namedtuple("Metric", "name scorer sign bounded")
 Metric.__doc__ = """A column of the table: ``name`` shown, scikit-learn ``scorer`` used,
@@ -34,14 +34,78 @@ _SYNONYMS = {"neg_log_loss": "log_loss", "neg_root_mean_squared_error": "rmse", 
              "balanced accuracy": "balanced_accuracy", "auc": "roc_auc", "f1": None}
 DEFAULT_SCORING = {"classification": ["balanced_accuracy", "accuracy", "log_loss", "roc_auc", "f1_macro"],
                    "regression": ["r2", "rmse", "mae"]}
-_CLASSIFICATION_PREFIXES = ("accuracy", "balanced_accuracy", "top_k", "average_precision", "neg_brier", "f1",
-                            "precision", "recall", "jaccard", "roc_auc", "neg_log_loss", "log_loss",
-                            "matthews", "adjusted_rand", "rand_score", "homogeneity", "completeness", "v_measure",
-                            "mutual_info", "adjusted_mutual", "normalized_mutual", "fowlkes", "d2_log_loss",
-                            "d2_brier")
-
-
 _BINARY_AVERAGE = ("f1", "precision", "recall", "jaccard")  # scorers of one positive class
+
+# where scikit-learn keeps its metrics: the kind of target each module's metrics score
+_MODULE_TASKS = {"sklearn.metrics._regression": "regression", "sklearn.metrics._classification": "classification",
+                 "sklearn.metrics._ranking": "classification", "sklearn.metrics.cluster": "classification"}
+# scikit-learn's scores of labels or probabilities that are not at most 1 (log-loss, mutual information in nats,
+# the likelihood ratios); its other classification, ranking and clustering scores are (accuracy, F1, ROC AUC,
+# Matthews, the adjusted Rand index ...), as are r2, explained_variance and the d2_* scores among regression's
+_UNBOUNDED = ("log_loss", "mutual_info_score", "class_likelihood_ratios")
+_AT_MOST_ONE = ("r2_score", "explained_variance_score")
+
+
+def _metric_functions(scorer):
+    """The scikit-learn metric functions behind a scorer (a name): its score function, or, for a wrapper
+    defined with the scorers (the likelihood ratios), the metrics of ``sklearn.metrics`` it calls."""
+    from sklearn.metrics import get_scorer
+
+    function = getattr(get_scorer(scorer), "_score_func", None)
+    if function is None:
+        return []
+    if getattr(function, "__module__", "").startswith(tuple(_MODULE_TASKS)):
+        return [function]
+    names = getattr(getattr(function, "__code__", None), "co_names", ())
+    found = [getattr(function, "__globals__", {}).get(n) for n in names]
+    return [f for f in found if callable(f) and getattr(f, "__module__", "").startswith(tuple(_MODULE_TASKS))]
+
+
+def scorer_task(scorer):
+    """'classification', 'regression' or None (unknown: either), asked of scikit-learn: the module of the
+    scorer's metric, else a scorer of probabilities or decision values is a classification one."""
+    from sklearn.metrics import get_scorer
+
+    tasks = {task for f in _metric_functions(scorer) for module, task in _MODULE_TASKS.items()
+             if f.__module__.startswith(module)}
+    if len(tasks) == 1:
+        return tasks.pop()
+    methods = getattr(get_scorer(scorer), "_response_method", ())
+    methods = (methods,) if isinstance(methods, str) else tuple(methods)
+    return "classification" if {"predict_proba", "decision_function"} & set(methods) else None
+
+
+def at_most_one(scorer):
+    """Whether a scorer's scores are at most 1 (1: perfect), so that a region of practical equivalence is an
+    absolute difference: the classification scores but log-loss, mutual information and the likelihood
+    ratios; r2, explained_variance and every d2_* score (the share of a baseline's loss explained)."""
+    functions = [getattr(f, "__name__", "") for f in _metric_functions(scorer)]
+    if not functions:
+        return False
+    if scorer_task(scorer) == "classification":
+        return not any(f in _UNBOUNDED for f in functions)
+    return all(f in _AT_MOST_ONE or f.startswith("d2_") for f in functions)
+
+
+def _refused_by_scikit_learn(scorer, n_classes):
+    """scikit-learn's reason why a scorer of predicted labels cannot score a target of ``n_classes`` classes
+    (a score of two classes on more, a score of multilabel targets), found on perfect predictions; None if it
+    can."""
+    import warnings
+
+    from sklearn.metrics import get_scorer
+
+    s = get_scorer(scorer)
+    if getattr(s, "_response_method", None) != "predict" or not hasattr(s, "_score_func"):
+        return None
+    labels = np.repeat(np.arange(max(2, n_classes)), 2)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            s._score_func(labels, labels, **s._kwargs)
+    except ValueError as exc:
+        return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return None
 
 
 def _metric(name, task, n_classes):
@@ -52,22 +116,25 @@ def _metric(name, task, n_classes):
         if m.name == "roc_auc" and n_classes > 2:
             m = m._replace(scorer="roc_auc_ovr")
     elif key in get_scorer_names():
-        bounded = key.startswith(_CLASSIFICATION_PREFIXES) or key in ("r2", "explained_variance")
-        m = Metric(key, key, 1, bounded)
+        m = Metric(key, key, 1, at_most_one(key))
     else:
         known = sorted(set(METRICS) | {"f1_weighted", "precision_macro", "recall_macro", "..."})
         raise ValueError(f"Unknown metric {name!r}; use one of {', '.join(known)} or any scikit-learn scorer name "
                          "(sklearn.metrics.get_scorer_names()).")
-    is_cls = m.scorer.startswith(_CLASSIFICATION_PREFIXES)
-    if task == "regression" and is_cls:
+    kind = scorer_task(m.scorer)
+    if task == "regression" and kind == "classification":
         raise ValueError(f"Metric {name!r} is for classification but the task is regression; use r2, rmse, mae "
                          "or another regression scorer.")
-    if task == "classification" and not is_cls:
+    if task == "classification" and kind == "regression":
         raise ValueError(f"Metric {name!r} is for regression but the task is classification; use accuracy, "
                          "balanced_accuracy, log_loss, roc_auc, f1_macro or another classification scorer.")
     if task == "classification" and n_classes > 2 and m.scorer in _BINARY_AVERAGE:
         raise ValueError(f"Metric {name!r} scores one positive class of two (average='binary'), and the target has "
                          f"{n_classes} classes; use {m.scorer}_macro or {m.scorer}_weighted.")
+    reason = _refused_by_scikit_learn(m.scorer, n_classes) if task == "classification" else None
+    if reason:
+        raise ValueError(f"Metric {name!r} cannot score this target ({n_classes} classes): scikit-learn says "
+                         f"\"{reason}\"; use accuracy, balanced_accuracy, f1_macro or another classification scorer.")
     return m
 
 
@@ -273,3 +340,29 @@ def undefined_splits(metrics, y, splits, sort_chosen=True):
         if nowhere:
             notes[-1] += f" ({_listed(nowhere)}: defined on no split, so NaN throughout)"
     return metrics, out, notes
+
+
+# --------------------------------------------------------------------------- what the tests need of the scores
+
+def score_sizes(scorer, y, splits, task):
+    """The rows each split's score averages over, shape (n_splits, n_groups): its test rows, or, for an
+    average over the classes (balanced accuracy, a macro average), each class's test rows. Differences
+    between two models that vary across splits no more than these sizes make are no evidence
+    (:func:`sknn._stats.corrected_ttest`)."""
+    tests = [sp[3] for sp in splits]
+    if task == "classification" and _averages_present_classes(scorer):
+        classes, codes = np.unique(y, return_inverse=True)
+        return np.array([np.bincount(codes[t], minlength=len(classes)) for t in tests])
+    return np.array([[len(t)] for t in tests])
+
+
+def drop_infinite_scores(records):
+    """An infinite score (an error that overflowed: predictions of 1e200) is no score: NaN, so that the split
+    counts as a failed one for the model (as a split its predictions could not be scored on), with a warning
+    that says why. Changes ``records`` in place."""
+    for r in records:
+        for name, value in r["scores"].items():
+            if np.isinf(value):
+                r["scores"][name] = np.nan
+                r["warnings"].append(f"{name} is infinite on this split (predictions too large to score?): left "
+                                     "out, the split counts as a failed one")

@@ -9,11 +9,12 @@ from fractions import Fraction
 from numbers import Integral, Real
 
 import numpy as np
+import pandas as pd
 import scipy.sparse as sp
 
-__all__ = ["MAX_MAGNITUDE", "check_exact_in_float64", "check_float32_columns", "check_float64_cells",
-           "check_magnitude", "distinct_in_float32", "float32_features", "is_real_number", "is_signaling_nan",
-           "plain_categories", "short_repr"]
+__all__ = ["MAX_MAGNITUDE", "category_positions", "check_exact_in_float64", "check_float32_columns",
+           "check_float64_cells", "check_magnitude", "distinct_in_float32", "float32_features", "is_real_number",
+           "is_signaling_nan", "plain_categories", "plain_value", "short_repr", "unique_categories"]
 
 # sknn trains in float32 (largest value 3.4e38): inputs or targets above this make squares
 # (losses, batch-norm variances, Adam's second moments) overflow, and training meaningless.
@@ -37,9 +38,9 @@ def is_real_number(v):
     return isinstance(v, (Real, np.number, decimal.Decimal))  # Decimal: a database's NUMERIC column
 
 
-def _plain(v):
-    """A category cell as the Python value it equals: numpy's scalars as Python's, a whole Decimal or Fraction as
-    an int, another as a float (Decimal('9.99'): 9.99)."""
+def plain_value(v):
+    """A category cell (or a column name) as the Python value it equals: numpy's scalars as Python's, a whole
+    Decimal or Fraction as an int, another as a float (Decimal('9.99'): 9.99)."""
     if isinstance(v, np.generic):
         v = v.item()  # (np.longdouble stays one: below)
     if isinstance(v, (decimal.Decimal, Fraction, np.floating)):
@@ -49,29 +50,56 @@ def _plain(v):
     return v
 
 
-def plain_categories(values, name=None):
+def _converted(kind):
+    return issubclass(kind, (decimal.Decimal, Fraction, np.generic))
+
+
+def plain_categories(values):
     """The object array ``values`` (categories, or a column's cells) with its Decimals, Fractions and numpy scalars
-    as the Python int, float or str each equals, which a saved model holds and which match the same cells again
-    (values without such cells: as they are). ``name``: the column, for categories, which are then refused where
-    two become one (Decimals that differ beyond float64's precision)."""
+    as the Python int, float or str each equals (:func:`plain_value`), which a saved model holds and which match the
+    same cells again; values without such cells: as they are (a scan of their types). Each distinct value of such a
+    type is converted once. Values whose plain forms are equal are then one value (Decimal('0.1') and 0.1, as
+    Decimal('0.5') and 0.5 already are for Python): :func:`unique_categories` keeps one of them."""
     kinds = set(map(type, values))
-    if not any(issubclass(k, (decimal.Decimal, Fraction, np.generic)) for k in kinds):
+    if not any(_converted(k) for k in kinds):
         return values
-    out = np.empty(len(values), dtype=object)
-    out[:] = [_plain(v) for v in values]
-    if name is not None and len(set(out.tolist())) < len(set(values.tolist())):
-        raise ValueError(f"Column {name} holds categories that float64 cannot tell apart (such as "
-                         f"{short_repr(_merged(values))}): pass them as strings (.astype(str)).")
+    values = np.asarray(values, dtype=object)
+    out = values.copy()
+    groups = [slice(None)]  # (values equal for Python, 2 and Decimal('2.0'), have equal plain values: one group)
+    if any(issubclass(k, (bool, np.bool_)) for k in kinds):  # (but True and 1, whose plain values keep their types)
+        types, kinds = pd.factorize(np.fromiter(map(type, values), dtype=object, count=len(values)))
+        groups = [types == k for k, kind in enumerate(kinds) if _converted(kind)]
+    for at in groups:
+        codes, distinct = pd.factorize(values[at])  # (NaN: -1, left as it is: a missing cell)
+        plain = np.empty(len(distinct) + 1, dtype=object)
+        plain[:-1] = [plain_value(v) for v in distinct]
+        out[at] = np.where(codes >= 0, plain[codes], values[at])
     return out
 
 
-def _merged(values):
-    """The first of ``values`` whose plain value another value shares."""
-    seen = {}
-    for v in set(values.tolist()):
-        if seen.setdefault(_plain(v), v) is not v:
-            return v
-    return values[0]
+def unique_categories(categories):
+    """``categories`` as :func:`plain_categories` makes them, each plain value once (the first), in their order."""
+    kept = list(dict.fromkeys(plain_categories(np.asarray(categories, dtype=object)).tolist()))
+    out = np.empty(len(kept), dtype=object)
+    out[:] = kept
+    return out
+
+
+def category_positions(categories, cells, plain=None):
+    """The position in ``categories`` (a fitted model's) of each of ``cells`` (-1: none), both matched by their
+    plain values (:func:`plain_categories`; ``plain``: the cells' where known). Where two categories have one plain
+    value (a model saved before categories were held as plain values: [Decimal('0.1'), 0.1]), a cell matches its own
+    category as it did then, else the first equal one."""
+    index = pd.Index(plain_categories(categories))
+    plain = plain_categories(cells) if plain is None else plain
+    if index.is_unique:
+        return index.get_indexer(plain)
+    saved = pd.Index(np.asarray(categories, dtype=object))
+    found = saved.get_indexer(cells) if saved.is_unique else np.full(len(cells), -1)
+    first = ~index.duplicated()
+    rest = index[first].get_indexer(plain[found < 0])
+    found[found < 0] = np.where(rest >= 0, np.flatnonzero(first)[rest], -1)
+    return found
 
 
 def _may_leave_float64(kind):

@@ -22,7 +22,7 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import _num_samples, check_array, check_is_fitted
 
-from ._numbers import is_real_number as _is_number, plain_categories
+from ._numbers import category_positions, is_real_number as _is_number, plain_categories, unique_categories
 from ._tabular_numbers import (check_exact_column, check_float32_column_values, check_float64_column,
                                check_number_column, check_sparse_numbers, float32_offsets, robust_statistics,
                                sparse_column_values, binary_and_range, warn_narrow_first_fit,
@@ -377,7 +377,7 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
             present = values[~_missing(values)]
             if isinstance(present, pd.Categorical):
                 cats = np.asarray(present.categories, dtype=object)
-                cats = plain_categories(cats[np.unique(present.codes)], self._name(j))  # only those seen
+                cats = unique_categories(cats[np.unique(present.codes)])  # only those seen
             else:
                 present = np.asarray(present, dtype=object)
                 flags = [v for v in present.tolist() if isinstance(v, (bool, np.bool_))]
@@ -385,7 +385,7 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
                     raise ValueError(f"Column {self._name(j)} holds True/False beside the numbers 0/1, which Python "
                                      "counts as the same values (True == 1): one category would hold both. Make the "
                                      "column one type (.astype(str), or numbers).")
-                cats = plain_categories(np.array(list(set(present.tolist())), dtype=object), self._name(j))
+                cats = unique_categories(list(set(present.tolist())))  # (Decimal('0.1') and 0.1: one)
                 cats = np.array(sorted(cats.tolist(), key=lambda v: (type(v).__name__, str(v))), dtype=object)
             self.categories_.append(cats)
             self._categories_are_strings.append(bool(len(cats)) and all(isinstance(c, str) for c in cats))
@@ -554,7 +554,8 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
     def _codes(self, values, i, j):
         cats = plain_categories(self.categories_[i])  # (Decimals of a model pickled before they were made floats)
         missing = np.asarray(_missing(values), dtype=bool)
-        present = plain_categories(np.asarray(values, dtype=object)[~missing])  # (Decimal('9.99'): 9.99, as in fit)
+        cells = np.asarray(values, dtype=object)[~missing]
+        present = plain_categories(cells)  # (Decimal('9.99'): 9.99, as in fit)
         head = present[:1000]
         odd = next((v for v in present if not isinstance(v, str)), None) if self._categories_are_strings[i] else None
         if odd is not None:  # numbers among strings would all be unseen categories, without a word
@@ -568,8 +569,7 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
                              "a category: pass the same kind of values as in fit (for instance .astype(int)).")
         codes = np.zeros(len(values), dtype=np.float32)
         if len(cats):
-            index = pd.Index(cats)
-            found = index.get_indexer(present)
+            found = category_positions(self.categories_[i], cells, present)
             codes[~missing] = np.where(found >= 0, found + 1, 0)
             self._check_unseen_spellings(cats, present[found < 0], j)
         return codes

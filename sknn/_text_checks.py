@@ -8,6 +8,7 @@ ASCII (``str.isascii`` is O(1)).
 
 import unicodedata
 import warnings
+from functools import partial
 from itertools import filterfalse
 
 import numpy as np
@@ -18,6 +19,7 @@ __all__ = ["FormMisses", "is_missing", "missing_document", "not_documents", "war
 
 _CANONICAL = ("NFC", "NFD")  # canonically equivalent spellings: the same characters, composed or not
 _NORMALISE = "unicodedata.normalize('NFC', text)"
+_is_nfc = partial(unicodedata.is_normalized, "NFC")
 
 
 def is_missing(value):
@@ -27,19 +29,36 @@ def is_missing(value):
     return type(value).__name__ in ("NAType", "NaTType") or (isinstance(value, np.datetime64) and np.isnat(value))
 
 
+def _is_not(doc):
+    """A test, in Python, that a document ``d`` is not the missing value ``doc`` (for a list comprehension)."""
+    if doc is None:
+        return "d is not None"
+    if isinstance(doc, (float, np.floating)):
+        return "d == d"  # (nan is the one value unequal to itself)
+    if type(doc).__name__ in ("NAType", "NaTType"):
+        return f"d is not pd.{type(doc).__name__[:-4]}"
+    return "not (isinstance(d, np.datetime64) and np.isnat(d))"
+
+
 def missing_document(doc, position, where):
-    """The error for the document ``where`` of X, at ``position``, that is missing (``is_missing``)."""
+    """The error for the document ``where`` of X, at ``position``, that is missing (``is_missing``); the fix
+    suggested is pandas' for a Series (``where`` is ``X.iloc[...]``), a list comprehension for anything else."""
+    if ".iloc[" in where:
+        fix = "fill the missing documents first (X.fillna('')), or drop their rows (X.dropna())"
+    else:
+        test = _is_not(doc)
+        fix = (f"drop the missing documents first ([d for d in X if {test}]), or replace them with '' ([d if {test} "
+               "else '' for d in X])")
     return TypeError(f"The document at position {position} ({where}) is missing ({doc!r}); a document must be a "
-                     "string or a list of tokens: fill the missing documents first (X.fillna('')), or drop their "
-                     "rows (X.dropna()).")
+                     f"string or a list of tokens: {fix}.")
 
 
 def not_documents(X, name="X"):
     """The error for ``X`` that holds numbers, not documents: a sparse matrix, a torch tensor, a numeric array or
     Series (any other 2-D array is ``as_documents``'s to refuse); None for anything else."""
     if sp.issparse(X):
-        what = (f"a scipy sparse {'array' if isinstance(X, sp.sparray) else 'matrix'} of shape {X.shape} (numbers, "
-                "such as the counts of a CountVectorizer)")
+        kind = "array" if isinstance(X, getattr(sp, "sparray", ())) else "matrix"  # (scipy < 1.11: matrices only)
+        what = f"a scipy sparse {kind} of shape {X.shape} (numbers, such as the counts of a CountVectorizer)"
     elif isinstance(X, torch.Tensor):
         what = f"a torch tensor of shape {tuple(X.shape)} and dtype {X.dtype} (numbers)"
     elif isinstance(X, np.ndarray) and X.ndim > 2:
@@ -57,11 +76,11 @@ def not_documents(X, name="X"):
 
 def _twins(counts):
     """Groups of the tokens of ``counts`` that are canonically equivalent (one NFC form), the most frequent
-    first; only tokens that are not ASCII can have a twin."""
+    first. Two NFC words are never equivalent, so only tokens that are not NFC (nor ASCII, which is NFC) are
+    normalised, at C speed and with no table of their own: a corpus in NFC pays a quick check per distinct word."""
     groups = {}
-    for word in counts:
-        if not word.isascii():
-            groups.setdefault(unicodedata.normalize("NFC", word), set()).add(word)
+    for word in filterfalse(_is_nfc, filterfalse(str.isascii, counts)):
+        groups.setdefault(unicodedata.normalize("NFC", word), set()).add(word)
     found = []
     for form, words in groups.items():
         if form in counts:  # (an ASCII one included: the KELVIN SIGN's NFC form is 'K')
@@ -71,19 +90,32 @@ def _twins(counts):
     return found
 
 
-def warn_form_twins(counts, name="X", stacklevel=3):
+def warn_form_twins(counts, kept=None, pruned="min_count", name="X", stacklevel=3):
     """Warn that ``counts`` (the tokens of ``name`` and their counts) spells words in more than one Unicode normal
-    form: each spelling becomes a key of its own, and a text in the other form misses it."""
+    form: each spelling kept (in ``kept``, the vocabulary; all of ``counts`` when None) becomes a key of its own,
+    and a text in the other form misses it. Where at most one spelling of a word was kept (``pruned``, such as
+    ``'min_count=5'``, left the others out), say that instead: the left-out spellings have no vector."""
     twins = _twins(counts)
     if not twins:
         return
-    twins.sort(key=lambda words: -sum(counts[w] for w in words))
-    example = " and ".join(f"{ascii(str(w))} ({counts[w]} times)" for w in twins[0][:3])
-    warnings.warn(f"{name} spells {len(twins)} word(s) in more than one Unicode normal form, e.g. {example}: they "
-                  "print alike but are different keys, each with a vector of its own (gensim's too), and a text in "
-                  f"one form misses the other's. Normalise the text before fitting: {_NORMALISE} for each "
-                  "document, or a tokenizer that normalises (tokenizer=lambda s: unicodedata.normalize('NFC', "
-                  "s).split()).", UserWarning, stacklevel=stacklevel)
+    split = [[w for w in words if kept is None or w in kept] for words in twins]
+    apart = [keys for keys in split if len(keys) > 1]  # (their kept spellings only)
+    lost = [words for words, keys in zip(twins, split) if len(keys) < 2]
+    words = min(apart or lost, key=lambda group: -sum(counts[w] for w in group))[:3]  # the most used one
+    example = " and ".join(f"{ascii(str(w))} ({counts[w]} times)" for w in words)
+    advice = (f"Normalise the text before fitting: {_NORMALISE} for each document, or a tokenizer that normalises "
+              "(tokenizer=lambda s: unicodedata.normalize('NFC', s).split()).")
+    if apart:
+        more = (f" ({len(lost)} more with spellings that {pruned} left out of the vocabulary)" if lost else "")
+        warnings.warn(f"{name} spells {len(apart)} word(s) in more than one Unicode normal form{more}, e.g. "
+                      f"{example}: they print alike but are different keys, each with a vector of its own (gensim's "
+                      f"too), and a text in one form misses the other's. {advice}", UserWarning,
+                      stacklevel=stacklevel)
+    else:
+        warnings.warn(f"{name} spells {len(lost)} word(s) in more than one Unicode normal form, e.g. {example}: "
+                      f"they print alike but are different keys, counted apart, and {pruned} left out of the "
+                      "vocabulary all but at most one spelling of each (a text in a left-out spelling misses the "
+                      f"word). {advice}", UserWarning, stacklevel=stacklevel)
 
 
 class FormMisses:
@@ -120,9 +152,11 @@ class FormMisses:
     def _resolve(self):
         index, found = self.index, self.found
         for token in self.pending - self.seen:
-            for form in _CANONICAL:
+            for form in _CANONICAL:  # (a token already in a form is its own key there: unknown)
+                if unicodedata.is_normalized(form, token):
+                    continue
                 key = unicodedata.normalize(form, token)
-                if key != token and key in index:
+                if key in index:
                     found[token] = key
                     break
         self.seen |= self.pending

@@ -228,6 +228,10 @@ def _check_report_is_not_an_input(report, sources):
 
 # the Python API's words in compare's messages, and the command's options that say the same
 _API_WORDS = ((re.compile(r"^cv=(\d+)"), r"--cv \1"), (re.compile(r"^repeats=(\d+)"), r"--repeats \1"),
+              (re.compile(r"^rope=(\S+) "), r"--rope \1 "),
+              (re.compile(r"^random_state must be an int from 0 to 2\*\*32 - 1 (\([^)]*\)), None or a numpy "
+                          r"RandomState; got (.*)$"), r"--random-state must be a whole number from 0 to 4294967295 \1, "
+                                                      r"got \2"),
               (re.compile(r", or pass a dict of name -> estimator\.$"), "."))
 
 

@@ -90,11 +90,21 @@ def compare(X, y, models="default", cv=5, repeats=None, scoring=None, sort=None,
         * 't-test': the corrected resampled t-test (Nadeau and Bengio 2003, in the
           repeated k-fold form of Bouckaert and Frank 2004), two-sided, its p-values
           Holm-adjusted over the comparisons with the best. ``vs_best`` is 'worse' when
-          the adjusted p-value is below ``alpha``, 'tied' otherwise.
+          the adjusted p-value is below ``alpha``, 'tied' otherwise. Differences of one
+          sign that vary by no more than the folds' sizes make them vary (the same rows
+          wrong in folds of 20 and 21 rows) count as constant: the sign test over the J
+          splits decides them (p = 2 * 0.5**J), never a near-zero standard error.
         * 'bayesian': the Bayesian correlated t-test (Corani and Benavoli 2015; Benavoli
           et al. 2017). 'worse' when the posterior probability that the best is better
           by more than ``rope`` is at least ``1 - alpha``, 'equivalent' when the
           difference is within the rope with that probability, 'undecided' otherwise.
+          Without variance its probabilities follow the sign test above (1 - p for the
+          side of the mean), so it decides exactly when the t-test would.
+
+        A model whose fits failed on some splits and that is significantly better than
+        the best on the splits it was scored on is 'better where scored' (``group`` 4,
+        with a note): it is not ranked, since its failures are not scores. An infinite
+        score counts as a failed split, with a warning.
 
         What both assume: the per-split differences between two models are roughly
         normal, and two splits' scores are correlated by about ``n_test / n`` (the
@@ -149,9 +159,11 @@ def compare(X, y, models="default", cv=5, repeats=None, scoring=None, sort=None,
     table : pandas.DataFrame
         One row per model, grouped: first the best and the models not distinguishable
         from it (``group`` 1), then those worse than the best (``group`` 2), then models
-        without a score (3); by the sort metric within a group. Columns:
+        without a score (3), then models better than the best where they were scored
+        (4); by the sort metric within a group. Columns:
 
-        * ``vs_best``: 'best', 'tied' / 'equivalent' / 'undecided', 'worse' or 'n/a';
+        * ``vs_best``: 'best', 'tied' / 'equivalent' / 'undecided', 'worse', 'n/a' or
+          'better where scored';
         * ``diff_vs_best``: mean of the model minus the best, in the sort metric;
         * ``p_value``: the corrected t-test's Holm-adjusted p-value against the best;
         * ``p_best_better``, ``p_equivalent``: the Bayesian test's probabilities that

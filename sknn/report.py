@@ -19,7 +19,8 @@ __all__ = ["describe", "describe_plan", "text_table", "notes", "figures", "html_
 
 GROUP_TITLES = {1: "The best, and the models not distinguishable from it",
                 2: "Worse than the best",
-                3: "Not scored"}
+                3: "Not scored",
+                4: "Better than the best where scored (its fits failed on other splits)"}
 _TEST_NAMES = {"t-test": "corrected resampled t-test (Nadeau & Bengio 2003), Holm-adjusted",
                "bayesian": "Bayesian correlated t-test (Benavoli et al. 2017)"}
 

@@ -244,7 +244,9 @@ class Word2VecTransformer(FamilyEstimator, ClassNamePrefixFeaturesOutMixin, Tran
                              "Pass a list of documents: [tokens], or the texts as strings.")
         if self.min_count > 1 or self.max_vocab_size is not None:
             self._check_a_document_keeps_two_words(sentences, vocab)
-        warn_form_twins(counts, stacklevel=5)  # (_vocabulary, fit, its _fit_context)
+        pruned = f"min_count={self.min_count}" + ("" if self.max_vocab_size is None else
+                                                  f" with max_vocab_size={self.max_vocab_size}")
+        warn_form_twins(counts, vocab.index, pruned, stacklevel=5)  # (_vocabulary, fit, its _fit_context)
         df = np.array([doc_freq[w] for w in vocab.words], dtype=np.float64)
         idf = np.log((1 + vocab.n_sentences) / (1 + df)) + 1.0  # scikit-learn's smoothed idf
         return vocab, idf
@@ -286,7 +288,8 @@ class Word2VecTransformer(FamilyEstimator, ClassNamePrefixFeaturesOutMixin, Tran
         -----
         UserWarning
             When X spells a word in more than one Unicode normal form (``'caf\\xe9'`` and
-            ``'cafe\\u0301'`` print alike): each spelling is a key of its own, as in gensim.
+            ``'cafe\\u0301'`` print alike): each spelling is a key of its own, as in gensim
+            (or, where ``min_count`` left out all but one spelling, the others have no vector).
             Normalise the text first (``unicodedata.normalize('NFC', text)``).
         """
         self._clear_fitted()
@@ -382,11 +385,12 @@ class Word2VecTransformer(FamilyEstimator, ClassNamePrefixFeaturesOutMixin, Tran
     def _n_features_out(self):
         return self.wv_.vector_size
 
-    def _counts_matrix(self, X):
+    def _counts_matrix(self, X, check_forms=True):
         """Documents as a sparse (n_docs, n_words) matrix of counts of their known words, and the tokens unknown
-        only because of their Unicode normal form (:class:`sknn._text_checks.FormMisses`)."""
+        only because of their Unicode normal form (:class:`sknn._text_checks.FormMisses`; if ``check_forms``)."""
         index = self.vocabulary_
         misses = FormMisses(index)
+        misses.active = check_forms
         indptr, indices = [0], []
         for tokens in iter_corpus(X, self.tokenizer):
             start = len(indices)
@@ -419,12 +423,37 @@ class Word2VecTransformer(FamilyEstimator, ClassNamePrefixFeaturesOutMixin, Tran
             with unknown tokens. Normalise the text as the training text was.
         """
         check_is_fitted(self, "wv_")
+        return self._transform(X)
+
+    def fit_transform(self, X, y=None):
+        """Fit to X, then transform it: :meth:`fit`, then :meth:`transform`.
+
+        Parameters
+        ----------
+        X : path, or iterable of str or of lists of str
+            As for :meth:`fit`.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        ndarray of shape (n_documents, vector_size), float32
+
+        Warns
+        -----
+        UserWarning
+            As :meth:`fit` does, once: the tokens of X that are unknown only because of their
+            Unicode normal form were said at fit (its twin spellings).
+        """
+        return self.fit(X, y)._transform(X, check_forms=False)
+
+    def _transform(self, X, check_forms=True):
         X = as_documents(X)
         if isinstance(X, Iterator):  # transform reads X once (fit once per epoch): a generator will do
             X = list(X)
         check_corpus(X)
-        counts, misses = self._counts_matrix(X)
-        misses.warn(stacklevel=4)  # (warn, transform, set_output's wrapper)
+        counts, misses = self._counts_matrix(X, check_forms)
+        misses.warn(stacklevel=5)  # (warn, _transform, transform, set_output's wrapper)
         vectors = self.wv_.vectors
         if self.agg == "max":
             out = np.zeros((counts.shape[0], vectors.shape[1]), dtype=np.float32)

@@ -481,7 +481,7 @@ def test_a_repeated_header_an_infinite_feature_and_a_seed_past_the_end_stop_befo
     for argv, said in [(["--csv", str(tmp_path / "twice.csv"), "--target", "price"], "several columns named 'price'"),
                        (["--csv", str(tmp_path / "inf.csv"), "--target", "t"], "Column 'a' of X contains infinity"),
                        (["--data", "iris", "--random-state", str(2**32)],
-                        "random_state must be an int from 0 to 2**32 - 1")]:
+                        "--random-state must be a whole number from 0 to 4294967295")]:
         code, out, err = _run(["compare", *argv, *common], capsys)
         assert code == 2 and said in err and "Traceback" not in err, err
 

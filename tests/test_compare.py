@@ -884,3 +884,187 @@ def test_cv_none_is_the_default_and_the_seed_is_recorded():
     assert none.attrs["random_state"] == 3
     for (tr_a, te_a), (tr_b, te_b) in zip(default.attrs["cv_splits"], none.attrs["cv_splits"]):
         np.testing.assert_array_equal(te_a, te_b)
+
+
+class _OneRowWrong(ClassifierMixin, BaseEstimator):
+    """A perfect tree on a threshold, but the first row of every predict call gets the other class."""
+
+    def fit(self, X, y):
+        from sklearn.tree import DecisionTreeClassifier
+
+        self.tree_ = DecisionTreeClassifier().fit(X, y)
+        self.classes_ = self.tree_.classes_
+        return self
+
+    def predict(self, X):
+        predicted = self.tree_.predict(X)
+        predicted[0] = 1 - predicted[0]
+        return predicted
+
+
+def test_one_row_wrong_in_every_fold_gets_one_verdict_whether_the_folds_are_equal_or_not():
+    """101 rows in 5 folds: the one wrong row costs 1/21 or 1/20, a spread whose variance is near 0: 'worse' with
+    p = 3e-7, where 100 rows (1/20 each time) gave the sign test's 0.0625."""
+    from sklearn.tree import DecisionTreeClassifier
+
+    seen = set()
+    for n in (100, 101):
+        X, y = np.arange(n, dtype=float)[:, None], (np.arange(n) >= n // 2).astype(int)
+        for scoring in ("accuracy", "balanced_accuracy", "f1_macro"):  # class sizes 10/11, F1's non-linearity
+            table = compare(X, y, models={"tree": DecisionTreeClassifier(), "one_wrong": _OneRowWrong()}, cv=5,
+                            repeats=1, scoring=scoring, baseline=False, **FAST)
+            seen.add((table.loc["one_wrong", "vs_best"], round(table.loc["one_wrong", "p_value"], 6)))
+    assert seen == {("tied", 0.0625)}, seen
+    # the rule, by hand: differences that vary no more than the fold sizes make them are constant ...
+    wrong = np.array([20 / 21] + [19 / 20] * 4)
+    for n_train, n_test in (([80, 81, 81, 81, 81], [21, 20, 20, 20, 20]), (80.8, 20.2)):
+        assert corrected_ttest(np.ones(5), wrong, n_train, n_test) == (np.inf, 0.0625)
+    # ... and a spread beyond them is evidence, for the t-test as before
+    t, p = corrected_ttest(np.ones(5), np.array([0.80, 0.78, 0.82, 0.79, 0.81]), 80, 20)
+    assert np.isfinite(t) and p < 1e-3
+
+
+def test_a_posterior_without_variance_decides_as_the_sign_test_does():
+    # the same gain on 2 splits was certainty (1.0, 0.0, 0.0): 'worse' where the t-test says p = 0.5
+    assert bayesian_ttest([1, 1], [0.98, 0.98], 50, 50) == (0.5, 0.25, 0.25)
+    assert bayesian_ttest([0.98, 0.98], [1, 1], 50, 50) == (0.25, 0.25, 0.5)
+    assert bayesian_ttest([0.905, 0.905], [0.9, 0.9], 50, 50, rope=0.01) == (0.25, 0.5, 0.25)  # in the rope
+    for j in range(2, 9):  # a decision at 0.95 exactly when the t-test's sign-test floor is below 0.05
+        a, b = np.ones(j), np.full(j, 0.9)
+        assert (bayesian_ttest(a, b, 80, 20)[0] >= 0.95) == (corrected_ttest(a, b, 80, 20)[1] < 0.05), j
+    X, y = np.arange(100, dtype=float)[:, None], (np.arange(100) >= 50).astype(int)
+    from sklearn.tree import DecisionTreeClassifier
+
+    table = compare(X, y, models={"tree": DecisionTreeClassifier(), "one_wrong": _OneRowWrong()}, cv=2, repeats=1,
+                    scoring="accuracy", test="bayesian", baseline=False, **FAST)
+    assert table.loc["one_wrong", "vs_best"] == "undecided" and table.loc["one_wrong", "p_best_better"] == 0.5
+
+
+class _FailsWithoutRowZero(LogisticRegression):
+    """A logistic regression that cannot fit when row 0 (of the data set below) is not among its training rows."""
+
+    def fit(self, X, y):
+        if not (np.asarray(X) == _CANCER[0][0]).all(axis=1).any():
+            raise RuntimeError("boom")
+        return super().fit(X, y)
+
+
+_CANCER = load_breast_cancer(return_X_y=True)
+_CANCER = ((_CANCER[0] - _CANCER[0].mean(0)) / _CANCER[0].std(0), _CANCER[1])
+
+
+def test_a_model_better_than_the_best_where_it_fitted_is_not_called_tied():
+    X, y = _CANCER
+    for test in ("t-test", "bayesian"):
+        table = compare(X, y, models={"flaky": _FailsWithoutRowZero(max_iter=2000), "weak": LogisticRegression(C=1e-4)},
+                        cv=5, repeats=2, scoring="accuracy", baseline=False, test=test, **FAST)
+        assert table.attrs["best"] == "weak" and table.loc["flaky", "failed_fits"] == 2
+        row = table.loc["flaky"]
+        assert row["vs_best"] == "better where scored" and row["group"] == 4 and row["diff_vs_best"] > 0.2, row
+        assert table.index[-1] == "flaky" and table["group"].is_monotonic_increasing
+        assert any(note.startswith("flaky: better than weak on the 8 of 10 splits both were scored on")
+                   for note in table.attrs["notes"]), table.attrs["notes"]
+        # never 'tied' (not distinguishable) with a significant p-value
+        assert not ((table["vs_best"] == "tied") & (table["p_value"] < 0.05)).any()
+
+
+def test_likelihood_ratios_are_binary_classification_metrics_checked_before_any_fit():
+    from sklearn.base import RegressorMixin
+    from sklearn.metrics import get_scorer_names
+
+    from sknn._compare_metrics import scorer_task
+
+    X, y = _CANCER
+    table = compare(X[:200], y[:200], models={"lr": LogisticRegression(max_iter=500)}, cv=3, repeats=1,
+                    scoring=["positive_likelihood_ratio", "neg_negative_likelihood_ratio"], **FAST)
+    assert table.loc["lr", "failed_fits"] == 0 and table.loc["lr", "positive_likelihood_ratio_mean"] > 1
+
+    class NeverFitted(RegressorMixin, BaseEstimator):
+        def fit(self, X, y):
+            raise AssertionError("fitted before the refusal")
+
+    Xr, yr = make_regression(n_samples=40, n_features=2, random_state=0)
+    with pytest.raises(ValueError, match="'neg_negative_likelihood_ratio' is for classification but the task is "
+                                         "regression"):
+        compare(Xr, yr, models={"never": NeverFitted()}, scoring="neg_negative_likelihood_ratio", **FAST)
+    Xi, yi = load_iris(return_X_y=True)
+    for scoring in ("positive_likelihood_ratio", "f1_samples"):  # two classes only; multilabel targets only
+        with pytest.raises(ValueError, match=f"Metric '{scoring}' cannot score this target .*scikit-learn says"):
+            compare(Xi, yi, models={"never": _FailsWithoutRowZero()}, scoring=scoring, **FAST)
+    assert all(scorer_task(name) in ("classification", "regression") for name in get_scorer_names())
+
+
+class _LinearOnFeatures(LinearRegression):
+    """A linear regression on the columns after the first (the row number)."""
+
+    def fit(self, X, y):
+        return super().fit(np.asarray(X)[:, 1:], y)
+
+    def predict(self, X):
+        return super().predict(np.asarray(X)[:, 1:])
+
+
+class _ExplodesOnRowZero(_LinearOnFeatures):
+    """Predicts 1e200 on the test fold that holds row 0."""
+
+    def predict(self, X):
+        return np.full(len(X), 1e200) if 0 in np.asarray(X)[:, 0] else super().predict(X)
+
+
+def test_an_infinite_or_enormous_score_is_a_failed_split_or_a_finite_variance():
+    import warnings
+
+    X, y = make_regression(n_samples=100, n_features=3, noise=10.0, random_state=0)
+    X = np.c_[np.arange(100), X]
+    models = {"lin": _LinearOnFeatures(), "explodes": _ExplodesOnRowZero()}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)  # (numpy's overflow warnings reached stderr)
+        rmse = compare(X, y, models=models, cv=5, repeats=1, scoring="rmse", **FAST)
+        mae = compare(X, y, models=models, cv=5, repeats=1, scoring="mae", baseline=False, **FAST)
+    # rmse overflows to inf: a failed split, said, not 'n/a' among the models not scored
+    assert rmse.loc["explodes", "failed_fits"] == 1 and rmse.loc["explodes", "vs_best"] != "n/a"
+    assert np.isfinite(rmse.loc["explodes", "rmse_mean"]) and rmse.loc["explodes", "group"] != 3
+    assert any("rmse is infinite on this split" in w for w in rmse.attrs["warnings"]["explodes"])
+    # mae is 2e199 on one split: finite, so scored, with a variance that does not overflow (p was 1.0)
+    scores = mae.attrs["scores"].query("metric == 'mae' and model == 'explodes'")["score"].to_numpy()
+    assert mae.loc["explodes", "mae_std"] == pytest.approx(np.std(scores / 1e199, ddof=1) * 1e199)
+    assert 0.3 < mae.loc["explodes", "p_value"] < 0.9
+    lin = mae.attrs["scores"].query("metric == 'mae' and model == 'lin'")["score"].to_numpy()
+    assert corrected_ttest(scores / 1e190, lin / 1e190, 80, 20) == pytest.approx(corrected_ttest(scores, lin, 80, 20))
+    with pytest.raises(ValueError, match="Paired scores must be finite"):
+        corrected_ttest([1.0, np.inf], [1.0, 2.0], 80, 20)
+
+
+def test_scores_at_most_1_get_an_absolute_rope():
+    from sknn._compare_metrics import _metric
+
+    for name, task in (("d2_absolute_error_score", "regression"), ("explained_variance", "regression"),
+                       ("d2_log_loss_score", "classification"), ("matthews_corrcoef", "classification")):
+        assert _metric(name, task, 2).bounded, name
+    for name, task in (("neg_mean_poisson_deviance", "regression"), ("mutual_info_score", "classification"),
+                       ("positive_likelihood_ratio", "classification")):
+        assert not _metric(name, task, 2).bounded, name
+    X, y = make_regression(n_samples=60, n_features=3, noise=10.0, random_state=0)
+    with pytest.raises(ValueError, match="rope=0.6 spans half the range of d2_absolute_error_score"):
+        compare(X, y, models=["linear"], scoring="d2_absolute_error_score", test="bayesian", rope=0.6, **FAST)
+    table = compare(X, y, models=["linear"], cv=3, repeats=1, scoring="d2_absolute_error_score", test="bayesian",
+                    **FAST)
+    assert table.attrs["rope_width"] == 0.01  # not 1% of the best's mean
+
+
+def test_the_command_names_its_options_in_the_messages_of_compare(capsys, monkeypatch):
+    """(a test of the command: it belongs with tests/test_cli.py's list of bad inputs)"""
+    from sknn import _compare
+    from sknn.cli import main
+
+    def no_work(*args, **kwargs):
+        raise AssertionError("the comparison started before the input was checked")
+
+    monkeypatch.setattr(_compare, "execute", no_work)
+    for argv, said in ((["--random-state", "4294967296"], "--random-state must be a whole number from 0 to "
+                                                           "4294967295 (the seed of the folds and the models), got "
+                                                           "4294967296"),
+                       (["--test", "bayesian", "--rope", "0.6"], "--rope 0.6 spans half the range")):
+        assert main(["compare", "--data", "iris", *argv]) == 2
+        err = capsys.readouterr().err
+        assert said in err and "random_state" not in err and "rope=" not in err, err

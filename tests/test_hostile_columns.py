@@ -298,12 +298,56 @@ def test_decimal_and_fraction_categories_are_saved_and_matched_at_predict(column
     np.testing.assert_array_equal(load(tmp_path / "m.sknn").predict_proba(X), clf.predict_proba(X))
 
 
-def test_decimal_categories_float64_cannot_tell_apart_are_refused():
+def test_categories_of_equal_plain_values_are_one_category():
+    """Decimal('0.1') and 0.1 (Fraction(1, 3) and 1/3) were refused as 'categories float64 cannot tell apart' while
+    Decimal('0.5') and 0.5 merged: values whose plain forms are equal are one category; exact whole numbers stay
+    apart."""
+    from decimal import Decimal
+    from fractions import Fraction
+
+    cells = [Decimal("0.1"), 0.1, Decimal("0.5"), 0.5, Fraction(1, 3), 1 / 3, "n/a",
+             Decimal("0.1000000000000000000001"), Decimal(10**30), Decimal(10**30 + 1)]
+    X = pd.DataFrame({"d": pd.Series(cells * 4, dtype=object)})
+    for column in (X["d"], X["d"].astype("category")):
+        pre = TabularPreprocessor().fit(pd.DataFrame({"d": column}))
+        assert sorted(map(str, pre.categories_[0])) == sorted(["0.1", "0.5", "0.3333333333333333", "n/a",
+                                                               str(10**30), str(10**30 + 1)])
+        codes = pre.transform(pd.DataFrame({"d": column}))[:len(cells), 0]
+        assert codes[0] == codes[1] == codes[7] and codes[2] == codes[3] and codes[4] == codes[5]
+        assert len(set(codes.tolist())) == 6 and (codes > 0).all()
+
+
+def test_a_model_saved_with_categories_of_equal_plain_values_predicts_as_before():
+    """categories_ of a model pickled before categories were held as plain values: [Decimal('0.1'), 0.1] made
+    pandas fail at predict (InvalidIndexError); each cell matches its own category, as then."""
     from decimal import Decimal
 
-    column = pd.Series([Decimal("0.1"), Decimal("0.1000000000000000000001"), "n/a"] * 10, dtype=object)
-    with pytest.raises(ValueError, match=r"Column 'd' holds categories that float64 cannot tell apart .*astype\(str\)"):
-        TabularPreprocessor().fit(pd.DataFrame({"d": column}))
+    X = pd.DataFrame({"c": pd.Series([Decimal("0.1"), 0.1, "x", "y", np.float32(0.5), Decimal("0.3")] * 5,
+                                     dtype=object)})
+    pre = TabularPreprocessor().fit(X.replace({"x": "z"}))
+    pre.categories_ = [np.array([Decimal("0.1"), 0.1, "x", "y", 0.5], dtype=object)]  # as the old code held them
+    pre._categories_are_strings = [False]
+    np.testing.assert_array_equal(pre.transform(X)[:6, 0], [1, 2, 3, 4, 5, 0])
+    pre.categories_ = [np.array([Decimal("0.10"), Decimal("0.1"), 0.1], dtype=object)]  # (equal twice: the first)
+    np.testing.assert_array_equal(pre.transform(X)[:6, 0], [1, 1, 0, 0, 0, 0])
+
+
+def test_categories_are_converted_once_per_distinct_value():
+    from decimal import Decimal
+
+    from sknn import _numbers
+
+    cells = np.array([Decimal(i % 5) / 4 if i % 2 else "ab"[i // 2 % 2] for i in range(4000)] + [None, np.nan, True],
+                     dtype=object)
+    calls = []
+    plain_value = _numbers.plain_value
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(_numbers, "plain_value", lambda v: calls.append(v) or plain_value(v))
+        out = _numbers.plain_categories(cells)
+    assert len(calls) <= 10  # (one per distinct value, 4000 before)
+    assert out[:4].tolist() == ["a", 0.25, "b", 0.75] and type(out[5]) is int and out[-3] is None
+    assert out[-1] is True and np.isnan(out[-2])
+    assert _numbers.plain_categories(np.array(["a", 1, 2.5], dtype=object)).tolist() == ["a", 1, 2.5]
 
 
 # -- 12. messages name a column by its label, whatever the label; by its position for an array -----------------------
@@ -389,3 +433,51 @@ def test_duplicate_whole_number_names_print_as_numbers():
     X = pd.DataFrame(np.random.RandomState(0).randn(20, 3), columns=[0, 1, 0])
     with pytest.raises(ValueError, match=r"several columns named 0; "):
         DenseRegressor(max_iter=1).fit(X, np.arange(20.0))
+
+
+# -- 16. non-string column names compared by value: equal names of another type are fit's names ----------------------
+_UTC = pd.date_range("2024-01-01", periods=3, tz="UTC")
+
+
+@pytest.mark.parametrize("fitted, given", [
+    ([2019.0, 2020.0, 2021.0], [2019, 2020, 2021]), ([2019, 2020, 2021], [2019.0, 2020.0, 2021.0]),
+    (pd.Index([0, 1.5, 2], dtype=object), [0.0, 1.5, 2.0]), ([0.0, 1.5, 2.0], pd.Index([0, 1.5, 2], dtype=object)),
+    (pd.MultiIndex.from_tuples([("a", 0), ("a", 1), ("b", 0)]),
+     pd.MultiIndex.from_tuples([("a", 0.0), ("a", 1.0), ("b", 0.0)])),
+    (_UTC, _UTC.tz_convert("Asia/Tokyo")), (_UTC.tz_convert("US/Eastern"), _UTC),
+])
+def test_equal_column_names_of_another_type_are_fit_names(fitted, given):
+    from sknn import DenseClassifier
+
+    A = RNG.randn(30, 3)
+    y = (A[:, 0] > 0).astype(int)
+    X, Xv = pd.DataFrame(A, columns=fitted), pd.DataFrame(A[:12], columns=given)
+    for preprocessing in ("auto", None):
+        clf = DenseClassifier(preprocessing=preprocessing, **SMALL).fit(X, y)
+        np.testing.assert_array_equal(clf.predict_proba(Xv), clf.predict_proba(A[:12]))
+        DenseClassifier(preprocessing=preprocessing, **SMALL).fit(X, y, validation_data=(Xv, y[:12]))
+        with pytest.raises(ValueError, match=r"the names of fit's columns in another order"):
+            clf.predict(Xv[Xv.columns[[1, 0, 2]]])
+        with pytest.raises(ValueError, match=r"validation_data: .*but fit's were named"):
+            DenseClassifier(preprocessing=preprocessing, **SMALL).fit(
+                X, y, validation_data=(Xv.set_axis([Xv.columns[0], Xv.columns[1], 7.5], axis=1), y[:12]))
+
+
+def test_column_names_that_differ_in_value_are_still_refused():
+    class Est:
+        pass
+
+    est = Est()
+    for fitted, given in [([0.5, 1.5, 2.5], [0.5, 1.5, 2.25]), (_UTC, _UTC.tz_localize(None)),
+                          (pd.MultiIndex.from_tuples([("a", 0), ("a", 1)]), pd.MultiIndex.from_tuples([("a", 0),
+                                                                                                   ("a", "1")])),
+                          ([2**70, 1.5], [2**70 + 1, 1.5]), ([1, 2], [1.5, 2])]:
+        check_column_label_order(est, pd.DataFrame(np.zeros((2, len(fitted))), columns=fitted), True)
+        with pytest.raises(ValueError, match=r"but fit's were named"):
+            check_column_label_order(est, pd.DataFrame(np.zeros((2, len(fitted))), columns=given), False)
+    check_column_label_order(est, pd.DataFrame(np.zeros((2, 2)), columns=[2.0, 3.0]), True)  # whole: as numbers
+    assert est.column_labels_in_.tolist() == [2, 3] and est.column_labels_in_.dtype == np.int64
+    est.column_label_text_in_ = np.array(["2019.0", "2024-01-01 00:00:00+01:00"], dtype=object)  # an older model's
+    del est.column_labels_in_
+    check_column_label_order(est, pd.DataFrame(np.zeros((2, 2)), columns=pd.Index(
+        [2019, pd.Timestamp("2023-12-31 23:00", tz="UTC")], dtype=object)), False)

@@ -172,14 +172,45 @@ def test_every_pretrained_vector_is_checked(vectors, error, match):
         LSTMSequenceTagger(pretrained_embeddings=vectors, **SMALL).fit(X, Y)
 
 
-def test_a_2d_array_of_tokens_is_one_sequence_per_row_and_a_1d_one_is_refused():
+def test_a_2d_array_of_tokens_is_one_sequence_per_row_and_a_1d_one_of_texts_is_told_to_split():
     rows = np.array([["the", "dog", "runs"], ["a", "cat", "sleeps"]] * 4)
     by_rows = LSTMSequenceTagger(**SMALL).fit(rows, Y)
     by_lists = LSTMSequenceTagger(**SMALL).fit(X, Y)
     assert by_rows.predict(rows[:2]) == by_lists.predict(X[:2])
     np.testing.assert_array_equal(by_rows.predict_proba(rows[:2])[0], by_lists.predict_proba(X[:2])[0])
-    with pytest.raises(ValueError, match=r"X is a 1-D array of text; pass a list of sequences"):
-        LSTMSequenceTagger(**SMALL).fit(np.array(["the", "dog"]), [["D"], ["N"]])
+    texts = ["the dog runs", "a cat sleeps"] * 4
+    for fit in (lambda X: LSTMSequenceTagger(**SMALL).fit(X, Y), LSTMLanguageModel(min_count=1, **SMALL).fit):
+        for X_texts in (texts, np.array(texts)):  # the array was refused with no word of the split
+            with pytest.raises(TypeError, match=r"X\[0\] is a str \('the dog runs'\), a text not split into "
+                               r"tokens.*\[s\.split\(\) for s in X\]"):
+                fit(X_texts)
+    with pytest.raises(ValueError, match=r"X is a 3-D array of text"):
+        LSTMLanguageModel(min_count=1, **SMALL).fit(np.array(texts).reshape(2, 2, 2))
+
+
+def test_a_data_frame_column_of_texts_is_refused_not_read_as_one_token_a_text(tagger, lm):
+    """Each row of a DataFrame is a sequence: a column of texts trained each whole text as one token, silently."""
+    texts = pd.DataFrame({"text": ["the dog runs", "a cat sleeps"] * 4})
+    split = r"X\['text'\]\.str\.split\(\) \(a Series of token lists\), or \[s\.split\(\) for s in X\['text'\]\]"
+    match = r"X is a DataFrame whose rows each hold one cell, texts such as X\.iloc\[0, 0\] = 'the dog runs'.*" + split
+    with pytest.raises(TypeError, match=match):
+        LSTMLanguageModel(min_count=1, **SMALL).fit(texts)
+    with pytest.raises(TypeError, match=match):
+        LSTMSequenceTagger(**SMALL).fit(texts, [["S"]] * 8)
+    with pytest.raises(TypeError, match=match):
+        tagger.predict(texts)
+    with pytest.raises(TypeError, match=r"y is a DataFrame whose rows each hold one cell, texts such as "
+                       r"y\.iloc\[0, 0\] = 'D N V'"):
+        LSTMSequenceTagger(**SMALL).fit(X, pd.DataFrame({"tags": ["D N V"] * 8}))
+    with pytest.raises(TypeError, match=r"prefixes is a DataFrame whose rows each hold one cell"):
+        lm.predict_next(pd.DataFrame({"text": ["the dog", "a"]}))
+    # split as told, it fits; tokens that hold a space (as some treebanks' 'New York') stay tokens in a sequence
+    fitted = LSTMLanguageModel(min_count=1, **SMALL).fit(texts["text"].str.split())
+    assert "the" in fitted.vocabulary_
+    rows = pd.DataFrame([["in", "new york", "now"], ["new york", None, None]] * 4)  # (the second: one token)
+    kept = LSTMLanguageModel(min_count=1, **SMALL).fit(rows)
+    assert "new york" in kept.vocabulary_
+    assert "a" in LSTMLanguageModel(min_count=1, **SMALL).fit(pd.DataFrame({"word": ["a", "b"] * 4})).vocabulary_
 
 
 def test_score_refuses_labels_of_another_kind_than_fit():

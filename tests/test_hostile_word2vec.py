@@ -63,8 +63,8 @@ def test_binary_or_damaged_corpus_files_are_refused_before_training(tmp_path, co
 @pytest.mark.parametrize("doc, match", [
     (["a", None], r"X\[1\]\[1\] is None \(of type NoneType\), not a string"),
     (["a", 3], r"X\[1\]\[1\] is 3 \(of type int\), not a string"),
-    (None, r"The document at position 1 \(X\[1\]\) is missing \(None\); .*X\.fillna\(''\)"),
-    (np.nan, r"The document at position 1 \(X\[1\]\) is missing \(nan\); .*X\.fillna\(''\)"),
+    (None, r"The document at position 1 \(X\[1\]\) is missing \(None\); .*\[d for d in X if d is not None\]"),
+    (np.nan, r"The document at position 1 \(X\[1\]\) is missing \(nan\); .*\[d for d in X if d == d\]"),
     ({"a", "b"}, r"X\[1\] is \{.*\(of type set\); a document must be a string or a list of tokens"),
     (7, r"X\[1\] is 7 \(of type int\)"),
 ])
@@ -74,6 +74,19 @@ def test_bad_tokens_and_documents_are_named(doc, match):
     fitted = Word2VecTransformer(**W2V).fit(DOCS)
     with pytest.raises(TypeError, match=match):
         fitted.transform(["a b", doc])
+
+
+@pytest.mark.parametrize("missing", [None, np.nan, pd.NA, pd.NaT])
+def test_the_fixes_named_for_a_missing_document_of_a_list_work(missing):
+    """A plain list was told X.fillna('') and X.dropna(), which it has not: the list comprehensions told run."""
+    fitted = Word2VecTransformer(**W2V).fit(DOCS)
+    X = ["the cat", missing, ["a", "dog"]]
+    with pytest.raises(TypeError, match="is missing") as error:
+        fitted.transform(X)
+    assert ".fillna" not in str(error.value) and ".dropna" not in str(error.value)
+    drop, fill = re.findall(r"\(\[(d (?:for|if) .*?)\]\)", str(error.value))
+    assert len(fitted.transform(eval(f"[{drop}]", {"pd": pd, "np": np, "X": X}))) == 2
+    assert not fitted.transform(eval(f"[{fill}]", {"pd": pd, "np": np, "X": X}))[1].any()
 
 
 def test_a_tokenizer_must_return_a_list_of_strings():
@@ -549,3 +562,52 @@ def test_the_normal_form_check_looks_at_a_bounded_number_of_documents(monkeypatc
         fitted.transform(["zebra \u00fcber"] * 3 + [NFD])  # the form's miss comes after the first 3 documents
     with pytest.warns(UserWarning, match="unknown only because of their Unicode normal form"):
         fitted.transform(["zebra \u00fcber"] * 2 + [NFD])
+
+
+def test_only_words_not_in_nfc_are_normalised_by_the_fit_check(monkeypatch):
+    """Two NFC words are never twins: the check normalised every distinct word that is not ASCII (seconds and
+    hundreds of MiB on a large vocabulary); it finds the same twins normalising only the others."""
+    from sknn import _text_checks
+
+    calls = []
+    normalize = unicodedata.normalize
+    monkeypatch.setattr(_text_checks.unicodedata, "normalize", lambda form, s: calls.append(s) or normalize(form, s))
+    words = [f"w\u00f6rt{i}" for i in range(50)]  # NFC, not ASCII
+    kelvin, ring = "\u212a", "A\u030a\u0323"  # 'K' is the KELVIN SIGN's NFC; the ring's two non-NFC spellings
+    counts = {**{w: 2 for w in words}, NFC: 3, NFD: 2, kelvin: 1, "K": 4, ring: 1, "A\u0323\u030a": 1}
+    assert _text_checks._twins(counts) == [[NFC, NFD], ["K", kelvin], [ring, "A\u0323\u030a"]]
+    assert sorted(calls) == sorted([NFD, kelvin, ring, "A\u0323\u030a"])  # the words that are not NFC only
+    fitted = Word2VecTransformer(**W2V).fit([" ".join(words[:10]) + f" {NFC}"] * 3)
+    calls.clear()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fitted.transform([" ".join(words[10:20])])  # unknown NFC words: looked up in NFD only, never in NFC
+    assert sorted(calls) == sorted(words[10:20])
+    with pytest.warns(UserWarning, match="unknown only because of their Unicode normal form"):
+        fitted.transform([NFD])
+
+
+def test_sparse_input_is_refused_with_a_scipy_that_has_no_sparse_arrays(monkeypatch):
+    """scipy 1.10 (allowed) has no sp.sparray: naming the kind raised an AttributeError."""
+    monkeypatch.delattr(sp, "sparray")
+    with pytest.raises(TypeError, match=r"X is a scipy sparse matrix of shape \(3, 3\)"):
+        Word2VecTransformer(**W2V).fit(sp.csr_matrix(np.eye(3)))
+
+
+def test_the_fit_warning_names_only_twins_that_keep_a_vector_each():
+    """With min_count dropping the rarer spelling, 'each with a vector of its own' was untrue, and fit_transform
+    warned again from transform."""
+    docs = [f"the {NFC} is open"] * 10 + [f"the {NFD} is open"]
+    with pytest.warns(UserWarning) as record:
+        out = Word2VecTransformer(**{**W2V, "min_count": 5, "sample": 0}).fit_transform(docs)
+    assert len(record) == 1, [str(w.message) for w in record]  # fit's (transform's check would repeat it)
+    message = str(record[0].message)
+    assert "a vector of its own" not in message
+    assert re.search(r"X spells 1 word\(s\) in more than one Unicode normal form, e\.g\. 'caf\\xe9' \(10 times\) "
+                     r"and 'cafe\\u0301' \(1 times\).*min_count=5 left out of the vocabulary all but at most one "
+                     r"spelling of each", message), message
+    assert out.shape == (11, 4)
+    with pytest.warns(UserWarning, match=r"X spells 1 word\(s\) in more than one Unicode normal form \(1 more with "
+                      r"spellings that min_count=2 left out of the vocabulary\), e\.g\. 'caf\\xe9' \(10 times\) and "
+                      r"'cafe\\u0301' \(3 times\).*a vector of its own"):
+        Word2VecTransformer(**{**W2V, "min_count": 2}).fit(docs + [f"an {NFD} \u00fcber"] * 2 + ["an u\u0308ber"])
