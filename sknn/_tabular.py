@@ -216,7 +216,10 @@ def _column_kind(values, name, fitting=True):
     apart always)."""
     check_float64_column(values, name)  # (before pandas' missing-value test, which fails on Decimal('sNaN'))
     present = values[~_missing(values)]
-    kinds = set()
+    kinds, odd = set(), set(map(type, present[100_000:])) - set(map(type, present[:100_000]))  # the rules read
+    if odd:  # 100,000 cells: up to 1,000 of a type the first 100,000 lack are read first
+        first = 100_000 + np.flatnonzero([type(v) in odd for v in present[100_000:]])[:1000]
+        present = np.concatenate([present[first], np.delete(present, first)])
     for v in present[:100_000]:
         if _is_number(v):
             kinds.add("number")

@@ -481,3 +481,19 @@ def test_column_names_that_differ_in_value_are_still_refused():
     del est.column_labels_in_
     check_column_label_order(est, pd.DataFrame(np.zeros((2, 2)), columns=pd.Index(
         [2019, pd.Timestamp("2023-12-31 23:00", tz="UTC")], dtype=object)), False)
+
+
+def test_a_string_past_the_first_100000_cells_of_a_column_of_numbers_is_named():
+    """Only the first 100,000 cells decided a column's kind: a string after them made an object column numeric and
+    the fit failed in numpy ("could not convert string to float")."""
+    import numpy as np
+    import pandas as pd
+    import pytest
+
+    from sknn import DenseRegressor
+
+    cells = np.arange(100_010, dtype=float).astype(object)
+    cells[100_005] = "n/a"
+    X = pd.DataFrame({"a": cells})
+    with pytest.raises(ValueError, match=r"Column 'a' holds numbers but for .*'n/a'"):
+        DenseRegressor(max_iter=1).fit(X, np.zeros(len(X)))
