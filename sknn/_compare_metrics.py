@@ -346,11 +346,14 @@ def undefined_splits(metrics, y, splits, sort_chosen=True):
 
 def score_sizes(scorer, y, splits, task):
     """The rows each split's score averages over, shape (n_splits, n_groups): its test rows, or, for an
-    average over the classes (balanced accuracy, a macro average), each class's test rows. Differences
+    average over the classes (balanced accuracy, a macro average), each class's test rows; zeros for a score
+    that counts no rows (of probabilities, as log-loss and ROC AUC, or a regression's errors). Differences
     between two models that vary across splits no more than these sizes make are no evidence
     (:func:`sknn._stats.corrected_ttest`)."""
     tests = [sp[3] for sp in splits]
-    if task == "classification" and _averages_present_classes(scorer):
+    if task != "classification" or getattr(_score_function(scorer)[0], "_response_method", None) != "predict":
+        return np.zeros((len(tests), 1))  # a score of probabilities or of numbers counts no rows: no resolution
+    if _averages_present_classes(scorer):
         classes, codes = np.unique(y, return_inverse=True)
         return np.array([np.bincount(codes[t], minlength=len(classes)) for t in tests])
     return np.array([[len(t)] for t in tests])

@@ -69,20 +69,25 @@ def _resolution(n, n_test, sizes):
     1/21 of one fold and 1/20 of another). The larger of the two, over the sizes the scores average
     over: ``sizes`` (n_splits,) or (n_splits, n_groups), else ``n_test`` when it is one size per split; a
     single ``n_test`` that is not whole is the mean of k-fold test sets of its floor and ceiling. A group
-    without a row in some split (a class absent from a test fold) is left out.
+    with fewer than 10 rows in some split (a rare class) is left out: its sizes would excuse any spread
+    (1 row in one fold, 3 in another); a group of zeros (a score that counts no rows) gives 0. At most
+    0.25: differences apart by more are evidence whatever the sizes.
     """
     if sizes is None:
         sizes = n_test
     sizes = np.asarray(sizes, dtype=float)
     if sizes.ndim == 0:
         low = math.floor(float(sizes))
-        return 1.0 / low if low >= 1 else 0.0  # (floor and ceiling differ by one row at most)
+        return min(1.0 / low, _MOST_RESOLUTION) if low >= 1 else 0.0  # (floor and ceiling: one row apart)
     sizes = sizes.reshape(len(sizes), -1)
     if len(sizes) != n:
         raise ValueError(f"sizes must give one row per split ({n}), got {len(sizes)}.")
-    groups = sizes[:, sizes.min(axis=0) >= 1]
+    groups = sizes[:, sizes.min(axis=0) >= _FEWEST_ROWS]
     low, high = groups.min(axis=0), groups.max(axis=0)
-    return float(np.max(np.maximum((high - low) / low, 1.0 / low), initial=0.0))
+    return min(float(np.max(np.maximum((high - low) / low, 1.0 / low), initial=0.0)), _MOST_RESOLUTION)
+
+
+_FEWEST_ROWS, _MOST_RESOLUTION = 10, 0.25  # (_resolution)
 
 
 def _scale(d, n_train, n_test, sizes=None):

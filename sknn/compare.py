@@ -90,10 +90,12 @@ def compare(X, y, models="default", cv=5, repeats=None, scoring=None, sort=None,
         * 't-test': the corrected resampled t-test (Nadeau and Bengio 2003, in the
           repeated k-fold form of Bouckaert and Frank 2004), two-sided, its p-values
           Holm-adjusted over the comparisons with the best. ``vs_best`` is 'worse' when
-          the adjusted p-value is below ``alpha``, 'tied' otherwise. Differences of one
-          sign that vary by no more than the folds' sizes make them vary (the same rows
-          wrong in folds of 20 and 21 rows) count as constant: the sign test over the J
-          splits decides them (p = 2 * 0.5**J), never a near-zero standard error.
+          the adjusted p-value is below ``alpha``, 'tied' otherwise. For scores that count
+          rows (accuracy, balanced accuracy, F1...), differences of one sign that vary by
+          no more than the folds' sizes make them vary (the same rows wrong in folds of 20
+          and 21 rows; classes of fewer than 10 test rows left out) count as constant: the
+          sign test over the J splits decides them (p = 2 * 0.5**J), never a near-zero
+          standard error.
         * 'bayesian': the Bayesian correlated t-test (Corani and Benavoli 2015; Benavoli
           et al. 2017). 'worse' when the posterior probability that the best is better
           by more than ``rope`` is at least ``1 - alpha``, 'equivalent' when the

@@ -1068,3 +1068,25 @@ def test_the_command_names_its_options_in_the_messages_of_compare(capsys, monkey
         assert main(["compare", "--data", "iris", *argv]) == 2
         err = capsys.readouterr().err
         assert said in err and "random_state" not in err and "rope=" not in err, err
+
+
+def test_a_rare_class_or_a_score_of_probabilities_does_not_excuse_a_consistent_difference():
+    """The rule that near-constant differences are the sign test's (one row wrong in folds of unequal size) took
+    a class of 1 to 3 test rows as the scores' resolution (any spread within 3x excused: p 0.0625 for gains of 2
+    to 6 points), and gave log-loss and RMSE a resolution of rows they do not count."""
+    import numpy as np
+
+    from sknn._compare_metrics import score_sizes
+    from sknn._stats import corrected_ttest
+
+    base, gain = np.full(5, 0.80), np.array([0.02, 0.05, 0.03, 0.06, 0.04])
+    rare = np.array([[300, 1], [300, 3], [300, 2], [300, 3], [300, 1]])
+    assert corrected_ttest(base + gain, base, 1200, 301, sizes=rare)[1] < 0.05
+    y = np.repeat([0, 1], 50)
+    splits = [(None, None, np.arange(100)[i::5][:0], np.arange(100)[i::5]) for i in range(5)]
+    assert score_sizes("neg_log_loss", y, splits, "classification").max() == 0
+    assert score_sizes("roc_auc", y, splits, "classification").max() == 0
+    assert score_sizes("accuracy", y, splits, "classification").min() == 20
+    assert score_sizes("balanced_accuracy", y, splits, "classification").min() == 10
+    logloss = np.array([0.100, 0.101, 0.102, 0.103, 0.1015])
+    assert corrected_ttest(base + logloss, base, 80, 20, sizes=np.zeros((5, 1)))[1] < 1e-4
