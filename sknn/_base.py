@@ -409,9 +409,9 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
         if keep:  # a continued fit learns no statistic of X, but a regressor's target range grows with the rows
             learned = positive_rows(sample_weight, X, y, getattr(self, "class_weight", None))  # that train
         y_t, y_index = self._prepare_targets(y, keep=keep, classes=classes, incremental=incremental, fit_rows=learned)
-        w = self._sample_weights(y_index, sample_weight, X)
-        # the class weights of the training rows, which validation_data's rows take too (as a split's rows do)
-        class_w = None if validation_data is None else self._training_class_weights(y_index, sample_weight, X)
+        # the class weights of the training rows, worked out once: validation_data's rows take them too
+        class_w = self._training_class_weights(y_index, sample_weight, X)
+        w = self._sample_weights(y_index, sample_weight, X, **({} if class_w is None else {"class_weights": class_w}))
         rows = None
         if w is not None:
             if np.all(w == (1.0 if incremental else w[0])):
