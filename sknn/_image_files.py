@@ -12,7 +12,10 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import torch
 
-__all__ = ["ImageFileBatches", "named_bomb_warnings", "read_image"]
+__all__ = ["ImageFileBatches", "displayed_size", "named_bomb_warnings", "plain_path", "read_image"]
+
+# the EXIF orientations (tag 0x0112) that swap height and width: the stored pixels are turned a quarter
+_QUARTER_TURNS = (5, 6, 7, 8)
 
 def _pil():
     try:
@@ -20,6 +23,13 @@ def _pil():
     except ImportError as exc:  # pragma: no cover - depends on the environment
         raise ImportError("Reading image files needs Pillow: pip install 'sknn[images]'.") from exc
     return Image
+
+
+def plain_path(path):
+    """A file path (str or os.PathLike) as a plain str, which messages show as '/x.png' (numpy's str, from an array
+    of paths, shows as np.str_('/x.png')); bytes as they are."""
+    path = os.fspath(path)
+    return str(path) if isinstance(path, str) else path
 
 
 @contextlib.contextmanager
@@ -34,6 +44,32 @@ def named_bomb_warnings():
         warnings.filterwarnings("ignore", message=r"Image size \(\d+ pixels\) exceeds limit",
                                 category=Image.DecompressionBombWarning)
         yield
+
+
+def _orientation(img):
+    """The EXIF orientation of an opened image file (1 to 8; 1: as stored), from its header only: PNG's own
+    ``getexif`` decodes the pixels to find an eXIf chunk after them, so only one before them counts, in
+    :func:`displayed_size` (a header scan) and :func:`read_image` alike. A damaged EXIF block counts as none."""
+    try:
+        orientation = _pil().Image.getexif(img).get(0x0112, 1)  # PIL.Image.Image's, not PNG's: the header's
+    except Exception:  # noqa: BLE001 - metadata only: a viewer shows such a file's pixels as stored
+        return 1
+    return orientation if orientation in range(1, 9) else 1
+
+
+def displayed_size(img):
+    """(height, width) of an opened image file as viewers show it, its EXIF orientation applied (phone photos
+    are often stored sideways), without decoding its pixels."""
+    width, height = img.size
+    return (width, height) if _orientation(img) in _QUARTER_TURNS else (height, width)
+
+
+def _upright(img):
+    """The image turned as its EXIF orientation says (``PIL.ImageOps.exif_transpose``), as viewers show it."""
+    if _orientation(img) == 1:
+        return img
+    from PIL import ImageOps
+    return ImageOps.exif_transpose(img)
 
 
 def _is_grey(mode):
@@ -59,22 +95,24 @@ def read_image(path, size=None, channels=None, resize=True):
     ``DecompressionBombWarning`` that names it.
     """
     Image = _pil()
+    path = plain_path(path)
     try:
         with Image.open(path) as img:
             limit = Image.MAX_IMAGE_PIXELS
             if limit and img.size[0] * img.size[1] > limit:
-                warnings.warn(f"The image file {os.fspath(path)!r} has {img.size[0]}x{img.size[1]} pixels, more "
+                warnings.warn(f"The image file {path!r} has {img.size[0]}x{img.size[1]} pixels, more "
                               f"than PIL's limit Image.MAX_IMAGE_PIXELS={limit} (a decompression bomb?); it is read. "
                               "Check the file, or raise the limit if such images are expected.",
                               Image.DecompressionBombWarning, stacklevel=2)
             if channels is None:  # keep grey images grey, make everything else RGB
                 channels = 1 if _is_grey(img.mode) else 3
+            img = _upright(img)
             deep = _is_deep(img.mode)
             top = _deep_pixel_top(img) if deep else 255.0  # converting to "L" would clip them to 0-255
             img = img.convert("F" if deep else {1: "L", 4: "RGBA"}.get(channels, "RGB"))
             if size is not None and img.size != (size[1], size[0]):
                 if not resize:
-                    raise _OtherSize(f"the image file {os.fspath(path)!r} is {img.size[1]}x{img.size[0]} (height x "
+                    raise _OtherSize(f"the image file {path!r} is {img.size[1]}x{img.size[0]} (height x "
                                      f"width), not the {size[0]}x{size[1]} of the training files: pass image_size="
                                      "(height, width) in fit to have files of any size resized")
                 img = img.resize((size[1], size[0]), Image.BILINEAR)
@@ -87,7 +125,7 @@ def read_image(path, size=None, channels=None, resize=True):
     except _OtherSize:
         raise
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
-        raise ValueError(f"Cannot read the image file {os.fspath(path)!r}: {str(exc).rstrip('.')}") from None
+        raise ValueError(f"Cannot read the image file {path!r}: {str(exc).rstrip('.')}") from None
     return arr[None] if arr.ndim == 2 else arr.transpose(2, 0, 1)
 
 
@@ -96,9 +134,11 @@ class _OtherSize(ValueError):
 
 
 def _deep_pixel_top(img):
-    """The value that maps to 1 for a 16-bit, 32-bit integer or float grey image ("I;16", "I", "F"): 65,535 for
-    integers of 0-65,535, 1 for floats of 0-1; other values are refused (no scale can be guessed for them)."""
-    low, high = img.getextrema()
+    """The value that maps to 1 for a 16-bit, 32-bit integer or float grey image ("I;16" in any byte order, "I",
+    "F"): 65,535 for integers of 0-65,535, 1 for floats of 0-1; other values are refused (no scale can be guessed
+    for them)."""
+    # (PIL's getextrema refuses "I;16B", "I;16L" and "I;16N": their values as floats, exact up to 65,535)
+    low, high = (img if img.mode in ("I", "F") else img.convert("F")).getextrema()
     if img.mode == "F":
         if low >= 0 and high <= 1:
             return 1.0
@@ -113,7 +153,7 @@ def _deep_pixel_top(img):
 
 def _names(paths, shown=10):
     """Some file names of a list, for a message."""
-    names = ", ".join(repr(os.fspath(p)) for p in paths[:shown])
+    names = ", ".join(repr(plain_path(p)) for p in paths[:shown])
     return names + (f" and {len(paths) - shown} more" if len(paths) > shown else "")
 
 

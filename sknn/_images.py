@@ -5,6 +5,8 @@ and files read lazily (augmentation is :mod:`sknn._augment`).
 import math
 import os
 import warnings
+from collections.abc import Iterator, Mapping
+from types import GeneratorType
 
 import numpy as np
 import torch
@@ -13,7 +15,8 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from ._augment import Augment  # noqa: F401 (pickles of earlier versions name sknn._images.Augment)
 from ._data import ArrayBatches
-from ._image_files import ImageFileBatches, _is_grey, _names, _pil, named_bomb_warnings, read_image
+from ._image_files import (ImageFileBatches, _is_grey, _names, _pil, displayed_size, named_bomb_warnings,
+                           plain_path, read_image)
 from ._labels import check_y_for_estimator
 from ._pixels import PixelScaleMixin
 from ._validation import check_magnitude, check_sizes, detached, refuse_data_loader, validate_data
@@ -204,7 +207,7 @@ class ImageInputMixin(PixelScaleMixin):
             for other in paths:
                 try:
                     with Image.open(other) as img:
-                        sizes.setdefault((img.size[1], img.size[0]), other)
+                        sizes.setdefault(displayed_size(img), other)  # as read: EXIF orientation applied
                         colour = colour or not _is_grey(img.mode)
                 except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
                     continue  # an unreadable file is named (or skipped) when it is read
@@ -230,13 +233,14 @@ class ImageInputMixin(PixelScaleMixin):
         refuse_data_loader(X, type(self).__name__)
         X = detached(X)  # a torch tensor that requires grad, or on a GPU: the same values
         if isinstance(X, (str, bytes, os.PathLike)):
-            raise TypeError(f"X is one {type(X).__name__} ({X!r:.80}), not a list of images: pass a list of image "
-                            "file paths ([X] for one file).")
-        if hasattr(X, "to_numpy") and getattr(X, "ndim", 2) == 1:  # a pandas Series or Index (of file paths)
+            raise TypeError(f"X is one {type(X).__name__} ({plain_path(X)!r:.80}), not a list of images: pass a list "
+                            "of image file paths ([X] for one file).")
+        _check_not_an_iterator(X)
+        if hasattr(X, "to_numpy") and getattr(X, "ndim", 2) == 1:  # a pandas Series or Index (of paths or images)
             X = X.to_numpy()
-        X = _single_column_of_paths(X)
+        X = _listed_images(_single_column_of_paths(X))
         if is_path_list(X):
-            paths = np.asarray([os.fspath(p) for p in X], dtype=object)
+            paths = np.asarray([plain_path(p) for p in X], dtype=object)
             if reset:
                 self.image_shape_ = self._file_image_shape(paths)
                 self.pixel_max_, self.pixel_min_, self.pixel_depth_ = 1.0, 0.0, None  # files: scaled to [0, 1]
@@ -278,6 +282,8 @@ class ImageInputMixin(PixelScaleMixin):
             images = as_image_array(array, data_format=self._as_fitted("data_format"))
             if len(images) == 0:
                 raise ValueError("Found an array with 0 images; at least 1 is needed.")
+            if reset:
+                _check_image_shape_agrees(self.image_shape, self.data_format, images.shape[1:])
         self._check_image_shape(tuple(images.shape[1:]), reset)
         self._check_pixel_scale(images, depth, reset, fit_rows)
         return images
@@ -369,7 +375,7 @@ def _integer_depth(X):
 
 
 # PIL modes whose arrays are pixel levels as sknn reads arrays (grey, RGB, RGBA, 1-bit, 16-bit and float grey)
-_PIL_LEVELS = ("L", "RGB", "RGBA", "1", "I;16", "F")
+_PIL_LEVELS = ("L", "RGB", "RGBA", "1", "I;16", "I;16B", "I;16L", "I;16N", "F")
 _PIL_NOT_LEVELS = {"P": "palette indices", "PA": "palette indices", "CMYK": "ink levels (4 channels)",
                    "YCbCr": "another colour space", "LAB": "another colour space", "HSV": "another colour space",
                    "LA": "grey and alpha (2 channels)",
@@ -381,19 +387,75 @@ def _is_pil_image(x):
     return type(x).__module__.startswith("PIL.") and hasattr(x, "mode") and hasattr(x, "getextrema")
 
 
+def _check_not_an_iterator(X):
+    """Refuse a generator or other iterator as X (its images would be read once, and numpy makes no array of it)
+    and a dict, naming what to pass instead."""
+    if isinstance(X, Mapping):
+        raise TypeError(f"X is a {type(X).__name__}: pass a list or an array of images (or of image file paths), "
+                        "e.g. list(X.values()).")
+    if isinstance(X, Iterator):
+        what = "a generator" if isinstance(X, GeneratorType) else f"an iterator ({type(X).__name__})"
+        raise TypeError(f"X is {what}: pass a list or an array, e.g. list(X).")
+
+
+def _is_image_item(x):
+    """Whether an item of X is one image: an array, a torch tensor or a PIL image."""
+    return isinstance(x, (np.ndarray, torch.Tensor)) or _is_pil_image(x)
+
+
+def _listed_images(X):
+    """A 1-D object array whose items are images (a pandas Series of image arrays, as a DataFrame column of
+    images, e.g. from a Hugging Face dataset's ``to_pandas``; ``np.array(images, dtype=object)``) as the list of
+    them, read as a list of images is; in a list, torch tensors as numpy arrays (detached, on the CPU). Anything
+    else as it is. An object array mixing images with other values is refused, naming the first other one."""
+    if isinstance(X, np.ndarray) and X.ndim == 1 and X.dtype == object and len(X):
+        is_image = [_is_image_item(x) for x in X]
+        if any(is_image):
+            if not all(is_image):
+                j = is_image.index(False)
+                raise TypeError(f"X[{j}] is {X[j]!r:.80} (of type {type(X[j]).__name__}) but X[{is_image.index(True)}] "
+                                "is an image: a Series or object array of images holds images only (arrays, PIL "
+                                "images or torch tensors). Drop or replace the others first.")
+            X = list(X)
+    if isinstance(X, (list, tuple)) and any(isinstance(x, torch.Tensor) for x in X):
+        X = [detached(x).numpy() if isinstance(x, torch.Tensor) else x for x in X]
+    return X
+
+
+def _check_image_shape_agrees(image_shape, data_format, shape):
+    """Refuse an ``image_shape`` that contradicts the images of a 3-D or 4-D X (``shape``: their (channels, height,
+    width)): it shapes flat rows only, and would be ignored. One of (height, width) agrees with images of that
+    size; one of three values with its channels last or first, as ``data_format`` says ('auto': either)."""
+    if image_shape is None:
+        return
+    given = tuple(check_sizes(image_shape, "image_shape", lengths=(2, 3)))
+    c, h, w = shape
+    if len(given) == 2:
+        agrees = given == (h, w)
+    else:
+        agrees = ((data_format != "channels_first" and given == (h, w, c))
+                  or (data_format != "channels_last" and given == (c, h, w)))
+    if not agrees:
+        raise ValueError(f"image_shape={given} does not match the images of X, which are {h}x{w} (height x width) "
+                         f"with {c} channel(s): image_shape shapes flat rows (n, height * width * channels) only. Drop "
+                         "image_shape for an array of images, or reshape X to images of that shape.")
+
+
 def _single_column_of_paths(X):
     """The file paths of a one-column DataFrame or (n, 1) array of paths (what a ColumnTransformer's ``["path"]``
-    selection passes on) as a 1-D list; any other X as it is."""
+    selection passes on) as a 1-D list, and its images (arrays, PIL images, tensors: ``df[["image"]]``) as the
+    1-D object array :func:`_listed_images` reads; any other X as it is."""
     if not (hasattr(X, "iloc") or isinstance(X, np.ndarray)) or X.ndim != 2 or X.shape[1] != 1 or len(X) == 0:
         return X
     column = X.iloc[:, 0].to_numpy() if hasattr(X, "iloc") else X[:, 0]
     if column.dtype.kind in "OUS" and isinstance(column[0], (str, os.PathLike)):
         return list(column)
-    return X
+    return column if column.dtype == object and _is_image_item(column[0]) else X
 
 
 # the dtype of the array of a PIL image of each mode sknn reads (see _PIL_LEVELS)
-_PIL_DTYPES = {"L": np.uint8, "RGB": np.uint8, "RGBA": np.uint8, "I;16": np.uint16, "1": np.bool_, "F": np.float32}
+_PIL_DTYPES = {"L": np.uint8, "RGB": np.uint8, "RGBA": np.uint8, "I;16": np.uint16, "I;16B": ">u2", "I;16L": "<u2",
+               "I;16N": np.uint16, "1": np.bool_, "F": np.float32}
 # pairs of items of a list of images whose pixels are on different scales: uint8 and uint16 arrays are scaled by
 # their depth (255 or 65,535), other arrays taken as they are, and numpy gives the list one type, on one scale
 _SCALES_APART = {frozenset(pair) for pair in (("uint8", "uint16"), ("uint8", "float"), ("uint16", "float"),

@@ -51,24 +51,40 @@ def smaller_depth_images(highs, depth):
     return (levels > 0) & (levels <= _SMALLER_TOP[depth] + 0.5)
 
 
+def _within_unit_with_fractions(images, lows, highs):
+    """The images of a batch whose every value lies within [-1, 1], some of them a fraction strictly between -1
+    and 1 (not all black, not whole levels 0 and 1 only): the row of each, and the magnitudes of its values."""
+    tops = np.maximum(highs, -lows)
+    candidates = np.flatnonzero((tops > 0) & (tops <= 1.0))
+    values = np.abs(images.reshape(len(images), -1)[candidates]).astype(np.float64)  # a copy of these images only
+    fractions = ((values > 0) & (values < 1)).any(axis=1)
+    return candidates[fractions], values[fractions]
+
+
 def unit_scaled_images(images, lows, highs):
     """Which float images of a batch look like integer levels divided by their depth (for a model of 0-255
     pixels): not all black, every value within [-1, 1], some value a fraction strictly between -1 and 1, and
     every value on the grid of 8-bit or 16-bit levels (k / 255 or k / 65,535). An 8-bit image divided by 255 is
     exactly that; a real image this dark on a 0-255 scale (a fade to black, a resized or blurred dark frame)
-    has fractions off that grid and is left alone, as is a near-black image of whole levels 0 and 1."""
-    tops = np.maximum(highs, -lows)
-    candidates = np.flatnonzero((tops > 0) & (tops <= 1.0))
-    looks_unit = np.zeros(len(tops), dtype=bool)
-    if len(candidates):  # a copy of these images only
-        values = np.abs(images.reshape(len(images), -1)[candidates]).astype(np.float64)
-        fractions = ((values > 0) & (values < 1)).any(axis=1)
-        on_a_grid = np.zeros(len(candidates), dtype=bool)
-        for depth, tolerance in ((255.0, 1e-3), (65535.0, 0.02)):  # float32 rounding of k / depth, times depth
-            levels = values * depth
-            on_a_grid |= (np.abs(levels - np.rint(levels)) <= tolerance).all(axis=1)
-        looks_unit[candidates] = fractions & on_a_grid
+    has fractions off that grid and is left alone (:func:`dark_fractional_images` finds them), as is a near-black
+    image of whole levels 0 and 1."""
+    rows, values = _within_unit_with_fractions(images, lows, highs)
+    on_a_grid = np.zeros(len(rows), dtype=bool)
+    for depth, tolerance in ((255.0, 1e-3), (65535.0, 0.02)):  # float32 rounding of k / depth, times depth
+        levels = values * depth
+        on_a_grid |= (np.abs(levels - np.rint(levels)) <= tolerance).all(axis=1)
+    looks_unit = np.zeros(len(images), dtype=bool)
+    looks_unit[rows[on_a_grid]] = True
     return looks_unit
+
+
+def dark_fractional_images(images, lows, highs):
+    """Which float images of a batch lie within [-1, 1] with some fractional value: for a model of 0-255 pixels,
+    a real frame that dark (a fade to black), or [0, 1] images resized or blurred off the grid of
+    :func:`unit_scaled_images` (skimage's ``resize`` gives such), which cannot be told apart."""
+    marked = np.zeros(len(images), dtype=bool)
+    marked[_within_unit_with_fractions(images, lows, highs)[0]] = True
+    return marked
 
 
 def which_images(mask, shown=3):
@@ -187,7 +203,10 @@ class PixelScaleMixin:
 
     def _check_not_unit_scaled(self, images, lows, highs, fitted):
         """Refuse float images that look divided by 255 (:func:`unit_scaled_images`) for a model whose training
-        images reached ``fitted`` (beyond 50: a 0-255 scale), each image judged by its own pixels."""
+        images reached ``fitted`` (beyond 50: a 0-255 scale), each image judged by its own pixels; warn of the
+        other images within [-1, 1] with fractions (:func:`dark_fractional_images`), which are read as they
+        are: a real frame that dark, or [0, 1] images resized or blurred (the network would give them all one
+        class)."""
         marked = unit_scaled_images(images, lows, highs)
         if marked.any():
             reach = float(np.maximum(highs, -lows)[marked].max())
@@ -196,6 +215,14 @@ class PixelScaleMixin:
                              f"{fitted:.4g}: X looks scaled to [0, 1] and they were not (each image is judged alone). "
                              "Give X on the training images' scale (8-bit levels: multiply by 255), or fit on "
                              "images scaled to [0, 1].")
+        dark = dark_fractional_images(images, lows, highs)
+        if dark.any():
+            reach = float(np.maximum(highs, -lows)[dark].max())
+            warnings.warn(f"X's pixel values reach only {reach:.4g} in {which_images(dark)}, with fractions, but the "
+                          f"images {type(self).__name__} was fitted on reach {fitted:.4g} (a 0-255 scale): are they "
+                          "scaled to [0, 1] (divided by 255, then resized or blurred)? They are read as they are: "
+                          "multiply them by 255 if they were divided, or ignore this warning if they really are this "
+                          "dark.", UserWarning, stacklevel=7)
 
     def _check_pixel_range(self, low, high):
         lo, hi = self._pixel_range

@@ -390,10 +390,22 @@ def _as_float64(X):
     return None if values.dtype == np.float32 else values.astype(np.float64)
 
 
+_NUMPY_FLOATS = (torch.float16, torch.float32, torch.float64)  # the floating-point dtypes numpy has
+
+
 def detached(X):
     """A torch tensor as numpy reads it: detached from the autograd graph and on the CPU, the same values (numpy
-    refuses a tensor that requires grad, or one on a GPU); anything else as it is."""
-    return X.detach().cpu().resolve_conj().resolve_neg() if isinstance(X, torch.Tensor) else X
+    refuses a tensor that requires grad, or one on a GPU); floats of a type numpy lacks (bfloat16, float8) as
+    float32, complex32 as complex64, quantized tensors as their float32 values, all exactly; anything else as it
+    is."""
+    if not isinstance(X, torch.Tensor):
+        return X
+    X = X.detach().cpu().resolve_conj().resolve_neg()
+    if X.is_quantized:
+        return X.dequantize()
+    if X.dtype.is_floating_point and X.dtype not in _NUMPY_FLOATS:
+        return X.float()
+    return X.to(torch.complex64) if X.dtype == torch.complex32 else X
 
 
 def refuse_data_loader(X, caller):

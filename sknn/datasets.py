@@ -29,12 +29,26 @@ def _is_ancestor(folder, inner):
 
 def _check_one_label(path, label, real, labelled):
     """Refuse an image file that a link puts under a second class folder (``labelled``: the label and path of
-    each real file listed so far): one image would be given two labels."""
+    each real file listed so far): one image would be given two labels. Returns the path the file was first
+    listed as when links list it twice in its own class (it would count twice in training), else None."""
     first = labelled.setdefault(real, (label, path))
     if first[0] != label:
         raise ValueError(f"The image file {real!r} is listed under two classes, {first[0]!r} (as {first[1]!r}) and "
                          f"{label!r} (as {path!r}), through a symbolic link: an image has one label. Remove the link "
                          "from the class it does not belong to.")
+    return first[1] if first[1] != path else None
+
+
+def _warn_of_duplicates(duplicates, root):
+    """Warn once of the image files listed twice in their class through symbolic links (``duplicates``: pairs of
+    the path left out and the path kept), which are listed once."""
+    if duplicates:
+        shown = "; ".join(f"{left!r} is {kept!r}" for left, kept in duplicates[:3])
+        more = f" and {len(duplicates) - 3} more" if len(duplicates) > 3 else ""
+        warnings.warn(f"{len(duplicates)} image file(s) of {root!r} are the same file as another of their class, "
+                      f"through a symbolic link ({shown}{more}): each is listed once (its first path in sorted "
+                      "order), the duplicate left out, so that it does not count twice in training. Remove the "
+                      "links to silence this.", UserWarning, stacklevel=3)
 
 
 def image_folder(root, extensions=IMAGE_EXTENSIONS):
@@ -47,7 +61,8 @@ def image_folder(root, extensions=IMAGE_EXTENSIONS):
         folders and files (names starting with a dot, such as ``.ipynb_checkpoints`` and
         macOS' ``._*`` files, and ``__MACOSX``) are left out. Symbolic links are followed (a class's images
         may be kept elsewhere), except back to a folder already read or one that holds the class (a loop); an
-        image file that links put under two classes is refused, naming it.
+        image file that links put under two classes is refused, naming it, and one they list twice in its class
+        is listed once (its first path in sorted order), with a warning naming the duplicate left out.
     extensions : str or tuple of str
         File endings taken as images (case-insensitive). A class folder without any is
         left out, with a warning.
@@ -72,7 +87,7 @@ def image_folder(root, extensions=IMAGE_EXTENSIONS):
     classes = sorted(d for d in os.listdir(root) if os.path.isdir(os.path.join(root, d)) and not _hidden(d))
     if not classes:
         raise ValueError(f"{root!r} has no sub-folders: put the images of each class in a folder of its own.")
-    paths, labels, empty, labelled = [], [], [], {}
+    paths, labels, empty, labelled, duplicates = [], [], [], {}, []
     for label in classes:
         before = len(paths)
         walked, seen = [], set()
@@ -92,13 +107,17 @@ def image_folder(root, extensions=IMAGE_EXTENSIONS):
                     real_file = os.path.join(real, name)
                     if os.path.islink(real_file):
                         real_file = os.path.realpath(real_file)
-                    _check_one_label(path, label, real_file, labelled)
+                    kept = _check_one_label(path, label, real_file, labelled)
+                    if kept is not None:
+                        duplicates.append((path, kept))
+                        continue
                     paths.append(path)
                     labels.append(label)
         if len(paths) == before:
             empty.append(label)
     if not paths:
         raise ValueError(f"No image files ({', '.join(extensions)}) under {root!r}.")
+    _warn_of_duplicates(duplicates, root)
     if empty:
         warnings.warn(f"{len(empty)} class folder(s) of {root!r} hold no image file ({', '.join(extensions)}) and "
                       f"are left out: {', '.join(map(repr, empty[:5]))}{' ...' if len(empty) > 5 else ''}.",

@@ -494,9 +494,15 @@ def test_each_image_is_judged_alone_on_the_pixel_scale():
     clf = ConvImageClassifier(**CONV).fit(X, [0, 1] * 4)
     black, levels_0_1, divided = np.zeros((8, 8)), (X[0] > 127).astype(float), X[0] / 255
     fade = X[0] * (0.9 / X[0].max())  # a real frame this dark (a fade to black): fractions off the 8-bit grid
-    for image in (black, levels_0_1, fade):  # could be real: accepted alone as in any batch
+    for image in (black, levels_0_1):  # could be real: accepted alone as in any batch, whole levels without warning
         batch = np.stack([image, X[1], X[2]])
-        np.testing.assert_allclose(clf.predict_proba(image[None])[0], clf.predict_proba(batch)[0], rtol=1e-5)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", UserWarning)
+            np.testing.assert_allclose(clf.predict_proba(image[None])[0], clf.predict_proba(batch)[0], rtol=1e-5)
+    with pytest.warns(UserWarning, match=r"reach only 0\.9 in image 0 of X, with fractions.*reach 255 \(a 0-255 "
+                                         r"scale\).*multiply them by 255 if they were divided, or ignore this warning"):
+        alone, in_batch = clf.predict_proba(fade[None])[0], clf.predict_proba(np.stack([fade, X[1], X[2]]))[0]
+    np.testing.assert_allclose(alone, in_batch, rtol=1e-5)  # accepted, alone as in any batch
     for batch in (divided[None], np.stack([X[1], divided, X[2]])):  # fractions within [0, 1]: divided by 255
         with pytest.raises(ValueError, match=r"reach only 0\.\d+ in image \d of X.*X looks scaled to \[0, 1\]"):
             clf.predict(batch)
@@ -703,3 +709,108 @@ def test_a_list_of_integer_images_of_one_scale_in_several_types_is_read():
     for name, (images, match) in masks.items():
         with pytest.raises(ValueError, match=match):
             ConvImageClassifier(**CONV).fit(images, [0, 1] * 2)
+
+
+def test_image_files_are_read_as_their_exif_orientation_shows_them(tmp_path):
+    """Phone photos are stored sideways with an EXIF orientation: read as viewers show them, in reading and in
+    the scan of the files' sizes alike."""
+    from PIL import ImageOps
+    rng = np.random.RandomState(0)
+    image = Image.fromarray((rng.rand(8, 16, 3) * 255).astype(np.uint8))
+    exif = image.getexif()
+    exif[0x0112] = 6  # turned a quarter: shown 16 rows x 8 columns
+    image.save(tmp_path / "phone.jpg", exif=exif, quality=100)
+    Image.fromarray((rng.rand(16, 8, 3) * 255).astype(np.uint8)).save(tmp_path / "upright.png")
+    with Image.open(tmp_path / "phone.jpg") as img:
+        shown = np.asarray(ImageOps.exif_transpose(img))
+    assert shown.shape == (16, 8, 3)
+    from sknn._image_files import read_image
+    np.testing.assert_allclose(read_image(tmp_path / "phone.jpg"), shown.transpose(2, 0, 1) / 255, atol=1e-6)
+    paths = [str(tmp_path / "phone.jpg"), str(tmp_path / "upright.png")] * 2
+    clf = ConvImageClassifier(**CONV).fit(paths, [0, 1] * 2)  # one size as shown: no image_size needed
+    assert clf.image_shape_ == (3, 16, 8) and clf.predict(paths).shape == (4,)
+
+
+def test_16_bit_files_and_images_of_any_byte_order_are_read(tmp_path):
+    """Big-endian 16-bit TIFFs (mode 'I;16B') were called unreadable, and dropped by skip_bad_images=True."""
+    levels = (np.random.RandomState(0).rand(4, 8, 8) * 65535).astype(np.uint16)
+    paths = []
+    for i, a in enumerate(levels):
+        paths.append(str(tmp_path / f"{i}.tif"))
+        Image.fromarray(a.astype(">u2" if i % 2 else "<u2")).save(paths[-1])
+    assert Image.open(paths[1]).mode == "I;16B"
+    from sknn._image_files import read_image
+    for path, a in zip(paths, levels):
+        np.testing.assert_allclose(read_image(path)[0], a / 65535, rtol=1e-6)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        warnings.filterwarnings("ignore", message=".*larger than the .* training samples")
+        clf = ConvImageClassifier(skip_bad_images=True, **CONV).fit(paths, [0, 1] * 2)  # none skipped
+    np.testing.assert_allclose(clf.predict_proba(paths), clf.predict_proba(levels), rtol=1e-5)
+    for mode in ("I;16B", "I;16L", "I;16N"):  # PIL images of every 16-bit mode, in a list
+        images = [Image.frombytes(mode, (8, 8), a.astype(">u2" if mode == "I;16B" else "<u2").tobytes())
+                  for a in levels]
+        np.testing.assert_allclose(clf.predict_proba(images), clf.predict_proba(levels), rtol=1e-5)
+
+
+def test_a_series_or_object_array_of_images_is_read_as_the_list_of_them():
+    """A DataFrame column of images (pandas' Series of arrays) failed in numpy with 'setting an array element with
+    a sequence'."""
+    rng = np.random.RandomState(0)
+    X, y = list((rng.rand(8, 8, 8) * 255).astype(np.uint8)), [0, 1] * 4
+    expected = ConvImageClassifier(**CONV).fit(X, y).predict_proba(X)
+    for column in (pd.Series(X), np.array(X + [None], dtype=object)[:-1], pd.DataFrame({"image": X})):
+        clf = ConvImageClassifier(**CONV).fit(column, y)
+        np.testing.assert_allclose(clf.predict_proba(column), expected, rtol=1e-5)
+        np.testing.assert_allclose(clf.predict_proba(X), expected, rtol=1e-5)
+    with pytest.raises(TypeError, match=r"X\[8\] is None \(of type NoneType\) but X\[0\] is an image: a Series "
+                                        r"or object array of images holds images only"):
+        ConvImageClassifier(**CONV).fit(pd.Series(X + [None]), y + [0])
+
+
+def test_tensors_of_any_type_in_a_list_or_alone_are_read_and_iterators_refused():
+    torch = pytest.importorskip("torch")
+    from sknn import DenseClassifier
+    rng = np.random.RandomState(0)
+    X = rng.rand(4, 8, 8).astype(np.float32)
+    clf = ConvImageClassifier(**CONV).fit(X, [0, 1] * 2)
+    half = torch.from_numpy(X).to(torch.bfloat16)  # numpy has no bfloat16: read as float32, the same values
+    np.testing.assert_allclose(clf.predict_proba(half), clf.predict_proba(half.float().numpy()), rtol=1e-5)
+    rows = torch.from_numpy(X.reshape(4, -1)).to(torch.bfloat16)  # the helper every family shares
+    dense = DenseClassifier(hidden_layer_sizes=(4,), max_iter=1, random_state=0).fit(rows, [0, 1] * 2)
+    np.testing.assert_allclose(dense.predict_proba(rows), dense.predict_proba(rows.float().numpy()), rtol=1e-5)
+    graded = [torch.from_numpy(a).requires_grad_() for a in X]  # a list of tensors that require grad
+    np.testing.assert_allclose(clf.predict_proba(graded), clf.predict_proba(X), rtol=1e-5)
+    with pytest.raises(TypeError, match=r"X is a generator: pass a list or an array, e.g. list\(X\)"):
+        clf.predict(a for a in X)
+    with pytest.raises(TypeError, match=r"X is a generator: pass a list or an array"):
+        ConvImageClassifier(**CONV).fit((a for a in X), [0, 1] * 2)
+    with pytest.raises(TypeError, match=r"X is a dict: pass a list or an array of images.*list\(X.values\(\)\)"):
+        clf.predict({"image": X})
+    with pytest.raises(ValueError, match=r"Cannot read the image file '/no/such\.png'") as err:
+        clf.predict(np.array(["/no/such.png"]))  # numpy's str, shown as the path
+    assert "np.str_" not in str(err.value)
+
+
+def test_an_image_shape_that_contradicts_an_array_of_images_is_refused():
+    X = np.random.RandomState(0).rand(4, 8, 8).astype(np.float32)
+    for image_shape, images in (((4, 16), X), ((8, 8, 3), X[..., None]), ((3, 8, 8), X[:, None])):
+        with pytest.raises(ValueError, match=rf"image_shape=\({image_shape[0]}, .*does not match the images of X, "
+                                             r"which are 8x8 \(height x width\) with 1 channel.*Drop image_shape"):
+            ConvImageClassifier(image_shape=image_shape, **CONV).fit(images, [0, 1] * 2)
+    for image_shape, images in (((8, 8), X), ((8, 8, 1), X[..., None]), ((1, 8, 8), X[:, None])):  # agreeing
+        assert ConvImageClassifier(image_shape=image_shape, **CONV).fit(images, [0, 1] * 2).image_shape_ == (1, 8, 8)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="symbolic links of POSIX")
+def test_image_folder_lists_a_file_linked_twice_in_its_class_once(tmp_path):
+    from sknn.datasets import image_folder
+    for label in ("cat", "dog"):
+        (tmp_path / label).mkdir()
+        Image.fromarray(np.zeros((4, 4), np.uint8)).save(tmp_path / label / "b.png")
+    (tmp_path / "cat" / "c_copy.png").symlink_to(tmp_path / "cat" / "b.png")  # the same file twice in one class
+    (tmp_path / "cat" / "a_link.png").symlink_to(tmp_path / "cat" / "b.png")  # and a third time, listed first
+    with pytest.warns(UserWarning, match=r"2 image file\(s\) .* same file as another of their class.*b\.png' is "
+                                         r".*a_link\.png'.*c_copy\.png' is .*a_link\.png'.*listed once"):
+        paths, labels = image_folder(tmp_path)
+    assert [os.path.basename(p) for p in paths] == ["a_link.png", "b.png"] and labels.tolist() == ["cat", "dog"]
