@@ -224,14 +224,17 @@ class SequenceNet(nn.Module):
     adaptive_cutoff : int or None, an :class:`AdaptiveSoftmax` output scoring this many words directly
         (language models); the network then takes the padded next words as ``targets`` in training and
         returns each token's negative log-likelihood, and log-probabilities without them
+    first_word : int, the id of the first word of the vocabulary: the ids below it are the model's own symbols
+        ('<pad>', '<unk>', and a language model's '<s>', '</s>'), which ``word_dropout`` never replaces
     """
 
     def __init__(self, n_outputs, vocab_size=None, n_features=None, embedding_dim=100, hidden_size=128,
                  num_layers=1, cell="lstm", bidirectional=True, dropout=0.0, word_dropout=0.0,
                  char_features=None, n_chars=0, char_dim=64, pretrained=None, freeze_embeddings=False,
-                 frozen_copy=False, tie_weights=False, adaptive_cutoff=None):
+                 frozen_copy=False, tie_weights=False, adaptive_cutoff=None, first_word=UNK + 1):
         super().__init__()
         self.word_dropout = word_dropout
+        self.first_word = first_word
         width = 0
         self.embedding = None
         if vocab_size is not None:
@@ -273,11 +276,13 @@ class SequenceNet(nn.Module):
 
     def word_vectors(self, words):
         """[frozen copy, trained embedding] of the word ids (B, T) (the copy only where there is one); in
-        training, ``word_dropout`` of the words read as unknown by the trained embedding."""
+        training, ``word_dropout`` of the words (never the model's own symbols, such as '<s>') read as unknown by the
+        trained embedding."""
         frozen = getattr(self, "frozen_embedding", None)  # (None in networks pickled before it existed)
         parts = [] if frozen is None else [frozen(words)]  # every word keeps its pretrained vector here
         if self.training and self.word_dropout > 0:
-            drop = (torch.rand(words.shape, device=words.device) < self.word_dropout) & (words > UNK)
+            first_word = getattr(self, "first_word", UNK + 1)  # (networks pickled before it existed: a tagger's)
+            drop = (torch.rand(words.shape, device=words.device) < self.word_dropout) & (words >= first_word)
             words = words.masked_fill(drop, UNK)
         return parts + [self.embedding(words)]
 

@@ -15,6 +15,8 @@ import pandas as pd
 import torch
 
 from ._labels import check_label_values, check_labels
+from ._numbers import is_real_number
+from ._sequence_columns import check_feature_names, check_step_array, frame_columns
 from ._text_checks import is_missing
 from ._validation import check_magnitude, first_non_string, is_unordered
 
@@ -84,11 +86,12 @@ def _as_steps(seq):
     a torch tensor, an object array of numbers; anything else as it is (a DataFrame's list() is its column names)."""
     if hasattr(seq, "to_numpy") and hasattr(seq, "dtypes" if getattr(seq, "ndim", 1) == 2 else "dtype"):
         values = seq.to_numpy()
-        return values if values.dtype.kind in "biuf" or getattr(seq, "ndim", 1) == 2 else values.tolist()
+        if values.dtype.kind not in "biuf" and getattr(seq, "ndim", 1) != 2:
+            return values.tolist()
+        seq = values  # (a DataFrame's object columns of numbers: converted below)
     if isinstance(seq, torch.Tensor):
         return seq.detach().cpu().numpy()
-    if isinstance(seq, np.ndarray) and seq.dtype == object and seq.size and isinstance(seq.flat[0], Real) \
-            and not isinstance(seq.flat[0], bool):
+    if isinstance(seq, np.ndarray) and seq.dtype == object and seq.size and is_real_number(seq.flat[0]):
         try:
             return seq.astype(np.float64)
         except (TypeError, ValueError):
@@ -141,13 +144,15 @@ def _frame_rows(data, name="X"):
     return rows
 
 
-def check_sequences(X, name="X", lowercase=True, numeric=True):
+def check_sequences(X, name="X", lowercase=True, numeric=True, estimator=None, reset=True):
     """X as a list of sequences: ('tokens', list of lists of str) or ('features', list of float32 arrays).
 
     Raises clear errors for a string or scalar in place of a list of sequences, empty
-    sequences, non-string tokens, NaN/inf and inconsistent feature counts. ``lowercase`` and
-    ``numeric`` are :func:`check_tokens`'s (whether the model lower-cases words, and takes
-    numeric sequences).
+    sequences, non-string tokens, features that are not numbers, NaN/inf and inconsistent
+    feature counts. ``lowercase`` and ``numeric`` are :func:`check_tokens`'s (whether the
+    model lower-cases words, and takes numeric sequences). With ``estimator``, the column
+    names of DataFrame sequences are recorded in its ``feature_names_in_`` (``reset``) or
+    checked against them (:func:`check_feature_names`).
     """
     if X is None:
         raise ValueError(f"{name} is None; pass a list of sequences (lists of tokens"
@@ -184,7 +189,10 @@ def check_sequences(X, name="X", lowercase=True, numeric=True):
         raise TypeError(f"{name} must be a list of sequences, got {type(X).__name__}.") from None
     if not X:
         raise ValueError(f"{name} is empty: at least one sequence is needed.")
+    names = [frame_columns(seq, f"{where}[{i}]", numeric) for i, seq in enumerate(X)]  # (columns checked)
     X = [_as_steps(seq) for seq in X]
+    for i, seq in enumerate(X):
+        check_step_array(seq, f"{where}[{i}]", numeric)
     kind = _kind(X[0])
     out = []
     n_features = None
@@ -233,6 +241,8 @@ def check_sequences(X, name="X", lowercase=True, numeric=True):
         warnings.warn(f"{name} holds lists of whole numbers, read as one numeric feature per step (a series): if they "
                       f"are word ids, pass them as strings ([[str(i) for i in s] for s in {name}]); for a series of "
                       "counts, pass arrays of shape (length, 1).", UserWarning, stacklevel=3)
+    if estimator is not None:
+        check_feature_names(estimator, names, reset, where)
     return kind, out
 
 

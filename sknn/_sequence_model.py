@@ -141,9 +141,11 @@ class SequenceModel(BaseNeuralNetwork, abstract=True):
         self.architecture_["frozen_copy"] = self.freeze_embeddings == "copy" and self.pretrained_embeddings is not None
 
     def _embedding_args(self):
-        """The word-embedding arguments of :class:`SequenceNet` for the recorded architecture."""
+        """The word-embedding arguments of :class:`SequenceNet` for the recorded architecture (and the first id of a
+        word: ``word_dropout`` leaves the model's own symbols as they are)."""
         arch = self.architecture_
-        return dict(freeze_embeddings=arch["freeze_embeddings"] is True, frozen_copy=arch.get("frozen_copy", False))
+        return dict(freeze_embeddings=arch["freeze_embeddings"] is True, frozen_copy=arch.get("frozen_copy", False),
+                    first_word=len(self._specials))
 
     def _lowercase(self, reset):
         """Whether words are lower-cased: the parameter for a new vocabulary, the built network's otherwise."""
@@ -186,12 +188,17 @@ class NextWordOutputs(ChecksModuleOutputs):
                               "real token of the batch's sequences, in order", "the next words' indices of shape "
                               "(n_tokens,)", "torch.nn.CrossEntropyLoss")
 
-    def _log_likelihoods(self, X):
-        """The log-probability of each next word of the token sequences X (end of sequence included), float64."""
+    def _log_likelihoods(self, X, sample_weight=None):
+        """The log-probability of each next word of the token sequences X (end of sequence included), float64, in the
+        order the network gives them; with ``sample_weight`` (one per sequence, checked before any prediction as the
+        tagger's score checks it), (that, the weight of each next word: its sequence's)."""
         check_is_fitted(self, "net_")
         (inputs, lengths, _), targets = self._encode(X, reset=False, warn_symbols=True)
+        if sample_weight is not None:
+            sample_weight = check_sequence_weights(sample_weight, len(lengths), scoring=True)
         source = SequenceBatches(inputs, lengths)
-        tok, _ = source._token_index(source.order())
+        order = source.order()
+        tok, _ = source._token_index(order)
         pending = targets[tok]  # the next words in the order the batches' outputs come
 
         def next_word_log_probability(scores):  # per batch: never the whole (n_tokens, n_words) matrix
@@ -200,5 +207,16 @@ class NextWordOutputs(ChecksModuleOutputs):
             return torch.log_softmax(scores.float(), dim=1).gather(1, picked[:, None]).squeeze(1)
 
         logp = self.net_.predict_source(source, batch_size=self._predict_batch_size(),
-                                        transform=next_word_log_probability)
-        return logp.double()
+                                        transform=next_word_log_probability).double()
+        if sample_weight is None:
+            return logp
+        weights = torch.as_tensor(sample_weight, dtype=torch.float64)[order]
+        return logp, torch.repeat_interleave(weights, lengths[order])
+
+    def _mean_log_likelihood(self, X, sample_weight=None):
+        """The mean log-likelihood per predicted token of X; with ``sample_weight``, each token weighted by its
+        sequence's weight."""
+        if sample_weight is None:
+            return float(self._log_likelihoods(X).mean())
+        logp, weights = self._log_likelihoods(X, sample_weight)
+        return float((logp * weights).sum() / weights.sum())

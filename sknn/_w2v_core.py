@@ -139,8 +139,8 @@ def iter_corpus(corpus, tokenizer=None):
         line_no = 0
         try:
             with open_corpus_file(corpus) as f:
-                for line_no, line in enumerate(f, 1):
-                    yield _tokenized(line, tokenizer, f"line {line_no} of {os.fspath(corpus)!r}")
+                for line_no, line in enumerate(f, 1):  # (a tokenizer gets the line without its line break)
+                    yield _tokenized(line.rstrip("\r\n"), tokenizer, f"line {line_no} of {os.fspath(corpus)!r}")
         except _READ_ERRORS as exc:
             raise ValueError(f"Cannot read {os.fspath(corpus)!r} after line {line_no}: {exc}; the file is damaged "
                              "or truncated.") from None

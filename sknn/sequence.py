@@ -99,7 +99,7 @@ verbose, callbacks, criterion
     classes_ : ndarray, the labels
     vocabulary_ : dict, word -> index ('<pad>' is 0, '<unk>' 1)
     char_vocabulary_ : dict or None
-    n_features_in_ : int, for feature-vector sequences only
+    n_features_in_, feature_names_in_ : int, and the DataFrames' string column names, for feature-vector sequences
     history_, loss_curve_, n_iter_, validation_scores_, best_validation_score_, net_, device_
         As in :class:`sknn.DenseClassifier`; losses and scores are per token.
 
@@ -177,7 +177,7 @@ verbose, callbacks, criterion
     # -- input ----------------------------------------------------------------------
     def _encode(self, X, reset, fit_rows=None):
         refuse_data_loader(X, type(self).__name__)
-        kind, seqs = check_sequences(X, lowercase=self._lowercase(reset))
+        kind, seqs = check_sequences(X, lowercase=self._lowercase(reset), estimator=self, reset=reset)
         lengths = torch.tensor([len(s) for s in seqs], dtype=torch.int64)
         if reset:
             self.input_kind_ = kind
@@ -548,16 +548,15 @@ verbose, callbacks, criterion
         return self._fit(X, None, sample_weight=sample_weight, incremental=True)
 
     def perplexity(self, X):
-        """exp of the mean negative log-likelihood per predicted token (end of sequence included).
-
-        Words outside the vocabulary count as '<unk>', as in the usual benchmark protocol.
-        """
+        """exp of the mean negative log-likelihood per predicted token (end of sequence included); words outside the
+        vocabulary count as '<unk>', as in the usual benchmark protocol."""
         return float(torch.exp(-self._log_likelihoods(X).mean()))
 
-    def score(self, X, y=None):
-        """Mean log-likelihood per predicted token (higher is better; ``-log(perplexity)``). Words outside the
-        vocabulary are all '<unk>': compare models of one vocabulary only (not across min_count or max_vocab)."""
-        return float(self._log_likelihoods(X).mean())
+    def score(self, X, y=None, sample_weight=None):
+        """Mean log-likelihood per predicted token (higher is better; ``-log(perplexity)``), with ``sample_weight`` (one
+        per sequence, as in the tagger's score) given to each token of its sequence. Words outside the vocabulary are
+        all '<unk>': compare models of one vocabulary only (not across min_count or max_vocab)."""
+        return self._mean_log_likelihood(X, sample_weight)
 
     def predict_next(self, prefixes, top_k=5, return_proba=False):
         """The likeliest next words after each prefix.

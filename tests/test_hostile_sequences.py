@@ -1,5 +1,6 @@
 """Hostile sequence input: non-string tokens, missing or mixed labels, bad top_k, huge values (tiny, seconds)."""
 
+import pickle
 import warnings
 
 import numpy as np
@@ -9,6 +10,8 @@ import torch
 from sklearn.utils._param_validation import InvalidParameterError
 
 from sknn import DenseClassifier, LSTMLanguageModel, LSTMSequenceTagger
+from sknn._recurrent import SequenceNet
+from sknn._sequence_input import BOS, EOS, PAD, UNK
 
 X = [["the", "dog", "runs"], ["a", "cat", "sleeps"]] * 4
 Y = [["D", "N", "V"]] * 8
@@ -400,3 +403,97 @@ def test_a_missing_sequence_is_named_by_its_position(tagger, lm, missing):
         lm.score(data)
     with pytest.raises(TypeError, match=rf"position 1 \(X\[1\]\) is missing \({missing}\).*with their labels"):
         tagger.predict([["the"], missing])
+
+
+# -- the column names of DataFrame sequences, values that are not numbers ---------------------------------------------
+def _frames(columns=("a", "b"), n=6):
+    rng = np.random.RandomState(0)
+    return [pd.DataFrame(rng.normal(size=(4, len(columns))), columns=list(columns)) for _ in range(n)]
+
+
+def test_dataframe_sequences_have_their_column_names_recorded_and_checked(tmp_path):
+    """Features were read by position and names never recorded: columns [b, a] at score silently gave another
+    accuracy, and sequences with [a, b] and [b, a] trained together."""
+    frames = _frames()
+    tags = [list(np.where(f["a"] > 0, "up", "down")) for f in frames]
+    tagger = LSTMSequenceTagger(**SMALL).fit(frames, tags)
+    np.testing.assert_array_equal(tagger.feature_names_in_, ["a", "b"])
+    with pytest.raises(ValueError, match=r"X\[0\] has the columns \['b', 'a'\], but LSTMSequenceTagger was fitted "
+                       r"with \['a', 'b'\].*Feature names must be in the same order as they were in fit\. .*"
+                       r"feature_names_in_"):
+        tagger.score([f[["b", "a"]] for f in frames], tags)
+    with pytest.raises(ValueError, match=r"X\[2\] has the columns \['a', 'c'\].*unseen at fit time: \['c'\]\. Feature "
+                       r"names seen at fit time, yet now missing: \['b'\]"):
+        tagger.predict(frames[:2] + [frames[2].rename(columns={"b": "c"})])
+    with pytest.warns(UserWarning, match=r"X\[0\] does not have valid feature names, but LSTMSequenceTagger was "
+                      r"fitted with feature names"):
+        tagger.predict([f.to_numpy() for f in frames])
+    with pytest.raises(ValueError, match=r"X\[1\] has the columns \['b', 'a'\] but X\[0\] has \['a', 'b'\]: .*same "
+                       r"order in every sequence"):
+        LSTMSequenceTagger(**SMALL).fit([frames[0], frames[1][["b", "a"]]], tags[:2])
+    for copy in (pickle.loads(pickle.dumps(tagger)), _saved_and_loaded(tagger, tmp_path)):
+        np.testing.assert_array_equal(copy.feature_names_in_, ["a", "b"])
+        with pytest.raises(ValueError, match=r"Feature names must be in the same order as they were in fit"):
+            copy.predict([frames[0][["b", "a"]]])
+    assert not hasattr(tagger.fit([f.to_numpy() for f in frames], tags), "feature_names_in_")  # a refit on arrays
+    unnamed = LSTMSequenceTagger(**SMALL).fit([f.to_numpy() for f in frames], tags)
+    with pytest.warns(UserWarning, match=r"X\[0\] has feature names, but LSTMSequenceTagger was fitted without"):
+        unnamed.predict(frames)
+
+
+def _saved_and_loaded(estimator, tmp_path):
+    import sknn
+
+    estimator.save(tmp_path / "model.safetensors")
+    return sknn.load(tmp_path / "model.safetensors")
+
+
+@pytest.mark.parametrize("seq, message", [
+    (np.ones((3, 2), dtype=complex), r"X\[0\] is a 2-D array of complex numbers \(dtype complex128\).*convert them "
+                                     r"to float"),
+    (np.array(["2020-01-01", "2020-01-02", "2020-01-03"], dtype="datetime64[D]"),
+     r"X\[0\] is a 1-D array of dates or durations \(dtype datetime64\[D\]\).*convert them to float"),
+    (pd.DataFrame({"a": [1.0, 2.0, 3.0], "b": ["x", "y", "z"]}),
+     r"X\[0\] is a DataFrame whose column 'b' holds strings \(such as 'x'\).*encode it as numbers"),
+    (pd.DataFrame({"a": pd.Categorical(["x", "y", "x"])}), r"X\[0\] is a DataFrame whose column 'a' is categorical"
+                                                           r".*encode it as numbers"),
+    (np.array([["a", "b"], ["c", "d"], ["e", "f"]]), r"X\[0\] is a 2-D array of text \(dtype <U1\).*a token "
+                                                     r"sequence is 1-D"),
+])
+def test_numeric_sequences_of_other_values_name_their_dtype_or_column(seq, message):
+    """An array was said to be a token list ('X[0][0] is [...] (of type list), not a string')."""
+    with pytest.raises(TypeError, match=message) as error:
+        LSTMSequenceTagger(**SMALL).fit([seq] * 2, [["p", "q", "p"]] * 2)
+    assert "of type list" not in str(error.value)
+    tokens = [np.array(["the", "dog", "runs"]), np.array(["a", "cat", "sleeps"], dtype=object)]  # still tokens
+    assert LSTMSequenceTagger(**SMALL).fit(tokens, Y[:2]).input_kind_ == "tokens"
+
+
+@pytest.mark.parametrize("first_word, kept", [(UNK + 1, [PAD, UNK]), (EOS + 1, [PAD, UNK, BOS, EOS])])
+def test_word_dropout_replaces_words_only_never_the_model_symbols(first_word, kept):
+    """A language model's dropout read '<s>' (and '</s>') as words, replacing them by '<unk>'."""
+    net = SequenceNet(3, vocab_size=8, embedding_dim=4, hidden_size=4, word_dropout=1.0, first_word=first_word)
+    ids = torch.tensor([[BOS, 4, 5, EOS, UNK, 6, 7, PAD]])
+    net.train()
+    (got,) = net.word_vectors(ids)
+    expected = torch.where(torch.isin(ids, torch.tensor(kept)), ids, UNK)
+    torch.testing.assert_close(got, net.embedding(expected))
+
+
+def test_each_model_tells_its_network_where_its_words_start(tagger, lm):
+    assert lm.net_.module_.first_word == EOS + 1  # '<pad>', '<unk>', '<s>', '</s>'
+    assert tagger.net_.module_.first_word == UNK + 1  # a tagger's id 2 is a word
+
+
+def test_the_language_model_score_takes_one_weight_per_sequence(lm):
+    """score had no sample_weight, while fit and the tagger's score take one."""
+    data = [["the", "dog", "runs"], ["a", "cat"], ["a", "dog", "runs", "now"]]
+    assert lm.score(data, sample_weight=[2.0, 2.0, 2.0]) == pytest.approx(lm.score(data))
+    assert lm.score(data, sample_weight=[1.0, 0.0, 1.0]) == pytest.approx(lm.score([data[0], data[2]]))
+    weights, sizes = [3, 4, 1], [len(s) + 1 for s in data]  # a sequence's tokens (and its end) carry its weight
+    expected = sum(w * n * lm.score([s]) for w, n, s in zip(weights, sizes, data)) / np.dot(weights, sizes)
+    assert lm.score(data, sample_weight=weights) == pytest.approx(expected)
+    with pytest.raises(ValueError, match=r"sample_weight must have one weight per sequence \(3\)"):
+        lm.score(data, sample_weight=[1.0, 1.0])
+    with pytest.raises(ValueError, match=r"All sample weights are zero: no sequence counts in the score"):
+        lm.score(data, sample_weight=[0, 0, 0])

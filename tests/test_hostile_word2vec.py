@@ -611,3 +611,17 @@ def test_the_fit_warning_names_only_twins_that_keep_a_vector_each():
                       r"spellings that min_count=2 left out of the vocabulary\), e\.g\. 'caf\\xe9' \(10 times\) and "
                       r"'cafe\\u0301' \(3 times\).*a vector of its own"):
         Word2VecTransformer(**{**W2V, "min_count": 2}).fit(docs + [f"an {NFD} \u00fcber"] * 2 + ["an u\u0308ber"])
+
+
+@pytest.mark.parametrize("ending", ["\n", "\r\n"])
+def test_a_tokenizer_reads_a_file_line_without_its_line_break(tmp_path, ending):
+    """The tokenizer was given each line of a corpus file with its '\\n': its last token was 'mat\\n', so a file and
+    the list of its lines gave different vocabularies."""
+    path = tmp_path / "corpus.txt"
+    path.write_bytes(ending.join(DOCS[:3]).encode() + ending.encode())
+    kw = dict(W2V, sample=0, tokenizer=lambda s: s.split(" "))
+    from_file = Word2VecTransformer(**kw).fit(str(path))
+    from_lines = Word2VecTransformer(**kw).fit(DOCS[:3])
+    assert list(from_file.vocabulary_) == list(from_lines.vocabulary_)
+    assert "mat" in from_file.vocabulary_ and not any(w != w.strip() for w in from_file.vocabulary_)
+    np.testing.assert_allclose(from_file.transform(str(path)), from_lines.transform(DOCS[:3]))
