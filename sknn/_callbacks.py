@@ -67,6 +67,8 @@ class ResumeLRSchedulers(Callback):
     the learning rates to it. ``states`` holds those states by callback name: taken as each epoch ends, and, for a
     new engine (a warm fit's, which forgets its callbacks' schedulers as it initializes them), by
     :meth:`taken_from` from the callbacks before. A network that has not trained yet starts every schedule anew.
+    A saved model keeps them (:meth:`saved_state`, :meth:`restore_saved_state`: plain data, read by
+    :mod:`sknn.persist`), so that a loaded model's schedules go on as the original's.
     """
 
     def __init__(self, states=None):
@@ -93,12 +95,34 @@ class ResumeLRSchedulers(Callback):
                 raise ValueError(f"callbacks: {name} cannot continue its learning-rate schedule: the optimizer now "
                                  f"has {len(groups)} parameter groups, not {len(rates)} (alpha went from or to 0); "
                                  "fit again without warm_start.")
-            scheduler.load_state_dict(state)
+            own = scheduler.state_dict()  # the scheduler's own settings only (never its optimizer, from a file)
+            scheduler.load_state_dict({k: v for k, v in state.items() if k in own})
             for group, rate in zip(groups, rates or ()):
                 group["lr"] = rate
 
     def on_epoch_end(self, net, **kwargs):
         self.states = self._states(net.callbacks_)
+
+    def saved_state(self):
+        """The schedulers' states by callback name as of the last finished epoch, for a saved model: dicts of
+        numbers, strings and lists of numbers (a ReduceLROnPlateau's best loss, bad epochs, cooldown...)."""
+        return copy.deepcopy(self.states or {})
+
+    def restore_saved_state(self, states):
+        """Continue the schedules from ``states``, as :meth:`saved_state` gave them (read back from a file); a
+        ValueError, naming what is wrong, for anything else."""
+        scalars = (type(None), bool, int, float, str)
+
+        def plain(value):
+            return type(value) in scalars or type(value) in (list, tuple) and all(
+                type(x) in (bool, int, float) for x in value)
+
+        if type(states) is not dict or not all(
+                type(name) is str and type(state) is dict and all(type(k) is str and plain(v) for k, v in state.items())
+                for name, state in states.items()):
+            raise ValueError("the learning-rate schedulers' states are not dicts of numbers and strings by callback "
+                             "name")
+        self.states = copy.deepcopy(states)
 
 
 class EpochProgressBar(Callback):

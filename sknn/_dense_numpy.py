@@ -85,12 +85,14 @@ def estimator_from_network(cls, network, device="cpu"):
     tabular = next((layer for layer in layers if layer["type"] == "tabular_input"), None)
     est.set_params(
         hidden_layer_sizes=tuple(int(layer["weight"].shape[1]) for layer in dense[:-1]),
-        batch_norm=any(layer["type"] == "batch_norm" for layer in mlp),
         front_scale=any(layer["type"] == "scale" for layer in mlp),
         n_ensemble=1 if ensemble is None else len(ensemble["members"]),
-        learnable_activation=any("weight" in layer for layer in activations),
         numeric_embedding="periodic" if tabular is not None and tabular["periodic"] is not None else None,
         preprocessing="auto" if "preprocessor" in network else None, device=device)
+    if len(dense) > 1:  # hidden layers say whether they normalise and learn their activations; without any, the
+        # layers cannot say, and the params' values (those the network was built with) stay
+        est.set_params(batch_norm=any(layer["type"] == "batch_norm" for layer in mlp),
+                       learnable_activation=any("weight" in layer for layer in activations))
     if activations:
         names = [layer.get("name") for layer in activations]
         if len(set(names)) > 1:
@@ -269,8 +271,8 @@ def _load_layer(m, layer, where):
         raise ValueError(f"The network's {where} does not match the network its parameters describe, which has a "
                          f"{type(m).__name__} there: the layers' order or the parameters differ.")
 
-    def copy(target, value, name, transpose=False):
-        value = torch.as_tensor(np.asarray(value, dtype=np.float32))
+    def copy(target, value, name, transpose=False):  # (rounded once, to the target's dtype)
+        value = torch.as_tensor(np.asarray(value, dtype=np.float64)).to(target.dtype)
         value = value.T if transpose else value
         if value.shape != target.shape:
             shape = tuple(value.shape[::-1] if transpose else value.shape)
@@ -279,8 +281,9 @@ def _load_layer(m, layer, where):
         target.copy_(value)
 
     if kind == "dense":
-        w = torch.as_tensor(np.asarray(layer["weight"], dtype=np.float32))
-        copy(m.weight, w * math.sqrt(m.in_features) if isinstance(m, ScaledLinear) else w, "weight", True)
+        w = layer["weight"]
+        copy(m.weight, _ntk_weight(w, m.in_features, m.weight.dtype) if isinstance(m, ScaledLinear) else w, "weight",
+             True)
         copy(m.bias, layer["bias"], "bias")
     elif kind == "batch_norm":
         for name, target in (("mean", m.running_mean), ("var", m.running_var), ("gamma", m.weight),
@@ -303,6 +306,24 @@ def _load_layer(m, layer, where):
                 copy(getattr(m.periodic, name), value, f"periodic {name}")
         if layer["embedding"] is not None:
             copy(m.embedding.weight, layer["embedding"], "embedding")
+
+
+def _ntk_weight(effective, n_in, dtype):
+    """The weight of a :class:`ScaledLinear` layer of ``n_in`` inputs and weights of ``dtype`` whose forward pass
+    uses exactly the exported ``effective`` weight: that pass rounds ``weight * (1 / sqrt(n_in))`` to ``dtype``, so
+    the weight is the quotient (computed in float64) rounded to ``dtype``, moved by a step where that product
+    rounds to a neighbour of ``effective`` (each value of ``effective`` has such a weight, the factor being <= 1)."""
+    factor = 1.0 / math.sqrt(n_in)  # the forward pass's factor, which torch rounds to ``dtype``
+    target = torch.as_tensor(np.asarray(effective, dtype=np.float64)).to(dtype)
+    weight = (target.double() / torch.tensor(factor, dtype=dtype).double()).to(dtype)
+    for _ in range(4):
+        product = weight * factor
+        low, high = product < target, product > target
+        if not (low.any() or high.any()):
+            break
+        weight = torch.where(low, torch.nextafter(weight, torch.full_like(weight, math.inf)),
+                             torch.where(high, torch.nextafter(weight, torch.full_like(weight, -math.inf)), weight))
+    return weight
 
 
 _ARRAYS = ("weight", "bias", "mean", "var", "gamma", "beta", "center", "scale", "embedding")

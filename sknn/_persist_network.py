@@ -5,7 +5,8 @@ A forged file can describe any network in its parameters; the weights it holds b
 it may ask for: a layer list longer than the weights allow is refused before anything is
 built, a network is built on the ``meta`` device first and stopped as soon as it has more
 tensors or layers than the weights allow, and its weights' names and shapes must be the
-file's before it is built for real.
+file's before it is built for real. Each weight is then loaded in its saved dtype (a network fitted in float64
+loads in float64, whatever torch's default dtype is).
 """
 
 import warnings
@@ -14,8 +15,8 @@ import torch
 
 from ._persist_values import FormatError
 
-__all__ = ["build_at_most", "check_layer_lists", "check_shapes", "limits", "load_device", "load_weights",
-           "saved_weights", "unwrapped"]
+__all__ = ["build_at_most", "cast_to_saved", "check_layer_lists", "check_shapes", "limits", "load_device",
+           "load_weights", "saved_weights", "unwrapped"]
 
 
 def load_device(saved):
@@ -114,8 +115,38 @@ def check_shapes(module, weights, name):
                                       for k in wrong[:5]) + (", ..." if len(wrong) > 5 else ""))
 
 
+_NETWORK_DTYPES = (torch.float16, torch.bfloat16, torch.float32, torch.float64)
+
+
+def cast_to_saved(module, weights, name):
+    """Give each floating parameter and buffer of ``module`` the dtype of its saved weight, where they differ: a
+    network fitted under ``torch.set_default_dtype(torch.float64)`` is built in the default dtype of the loading
+    process, and ``load_state_dict`` alone would round its weights to it. Parameters change in place (an optimizer
+    built for the module keeps them)."""
+    for key, saved in weights.items():
+        owner_name, _, attr = key.rpartition(".")
+        try:
+            owner = module.get_submodule(owner_name)
+        except AttributeError:  # not a parameter or buffer (a module's extra state): load_state_dict reads it
+            continue
+        tensors = owner._parameters if attr in owner._parameters else owner._buffers
+        current = tensors.get(attr)
+        if (current is None or current.dtype == saved.dtype or not current.is_floating_point()
+                or not saved.is_floating_point()):
+            continue
+        if saved.dtype not in _NETWORK_DTYPES:
+            raise FormatError(f"The saved weight {key} of the {name} is of dtype {saved.dtype}, not one sknn builds "
+                              f"networks in ({', '.join(map(str, _NETWORK_DTYPES))}): the file is damaged or forged.")
+        if tensors is owner._parameters:
+            current.data = current.data.to(saved.dtype)
+        else:
+            tensors[attr] = current.to(saved.dtype)
+
+
 def load_weights(module, weights, name):
-    """The saved weights into ``module``, every one of them and nothing else (``strict=True``)."""
+    """The saved weights into ``module``, every one of them and nothing else (``strict=True``), each in its saved
+    dtype (:func:`cast_to_saved`): the loaded network predicts as the saved one did."""
+    cast_to_saved(module, weights, name)
     try:
         module.load_state_dict(weights, strict=True)
     except RuntimeError as exc:

@@ -8,9 +8,10 @@ author wrote, so a pickled model is only as safe as its source. :func:`save` wri
   numeric arrays among the parameters and fitted attributes;
 * the file's metadata holds a JSON document: the format version, the sknn version, the estimator's class, its
   ``get_params()``, its fitted attributes (of typed values: str/object arrays, DataFrames, tuples, numpy scalars,
-  devices, vocabularies, nested sknn estimators...), the engine's history, its optimizer and settings (class,
-  learning rate, momentum or betas... as the engine was built, whatever ``set_params`` changed since: ``partial_fit``
-  and ``warm_start`` continue as they would have) and, with ``precision='fp16'``, its loss scale;
+  devices, vocabularies, nested sknn estimators...), the engine's history, its callbacks' states (a learning-rate
+  plateau's best loss and bad epochs), its optimizer and settings (class, learning rate, momentum or betas... as the
+  engine was built, whatever ``set_params`` changed since: ``partial_fit`` and ``warm_start`` continue as they would
+  have) and, with ``precision='fp16'``, its loss scale;
 * a SHA-256 digest over the document and every tensor's name, dtype, shape and bytes, or with ``key=`` an
   HMAC-SHA256, which also proves the file was written by someone who holds the key.
 
@@ -26,14 +27,12 @@ for real, loading the saved weights with ``strict=True``. A model trained on a G
 A file that cannot be read gives a :class:`FormatError`, a changed one an :class:`IntegrityError`.
 """
 
-import contextlib
 import datetime
 import hashlib
 import hmac
 import json
 import os
 import re
-import secrets
 import warnings
 
 import numpy as np
@@ -41,6 +40,7 @@ import torch
 from sklearn.utils._param_validation import InvalidParameterError
 
 from ._device import seeded
+from ._persist_files import check_output_path, missing_bytes, write_atomically
 from ._persist_network import (build_at_most, check_layer_lists, check_shapes, load_device, load_weights, saved_weights,
                                unwrapped)
 from ._persist_values import FormatError, UnsafeValue, ValueReader, ValueWriter
@@ -181,7 +181,9 @@ class _Writer(ValueWriter):
                      "shuffle": bool(net.shuffle), "kwargs": net.get_params_for("optimizer")}, prefix + "settings"),
                 "state": self.state(unwrapped(net.module_), prefix + "module."),
                 "optimizer": self.encode(net.optimizer_.state_dict(), prefix + "optimizer"),
-                "history": self.encode(history, prefix + "history")}
+                "history": self.encode(history, prefix + "history"),
+                "callback_states": self.encode({name: cb.saved_state() for name, cb in net.callbacks_
+                                                if callable(getattr(cb, "saved_state", None))}, prefix + "callbacks")}
         if getattr(net, "grad_scaler_", None) is not None:  # fp16: the loss scale it has adapted to
             info["grad_scaler"] = self.encode(net.grad_scaler_.state_dict(), prefix + "grad_scaler")
         return info
@@ -223,8 +225,11 @@ def save(estimator, path, *, key=None):
     ------
     sklearn.exceptions.NotFittedError
         The estimator is not fitted.
-    FileNotFoundError, IsADirectoryError
-        The folder of ``path`` does not exist, or ``path`` is a folder (checked before any work).
+    FileNotFoundError, IsADirectoryError, NotADirectoryError
+        The folder of ``path`` does not exist, ``path`` is a folder, or a file stands where its folder should be
+        (checked before any work).
+    ValueError
+        ``path`` exists but is not a regular file (a named pipe, a device, a socket), which saving would replace.
     TypeError
         The estimator is not one of sknn's, or a parameter (or fitted attribute) holds code, e.g. a callable
         ``tokenizer``, a ``module`` class or ``callbacks``: save such a model with joblib instead.
@@ -277,59 +282,7 @@ def save(estimator, path, *, key=None):
     from safetensors.torch import save as to_bytes
 
     data = to_bytes(writer.tensors, metadata=metadata)
-    target = os.path.realpath(path)  # through a symbolic link: the link stays, the file it names is replaced
-    folder, name = os.path.split(target)
-    tmp = os.path.join(folder, f".{name[:200]}.{secrets.token_hex(6)}.tmp")  # only a complete file gets ``path``
-    try:
-        with open(tmp, "wb") as f:  # open's permissions, as joblib.dump's (safetensors' save_file makes 0600 files)
-            f.write(data)
-        if os.path.isfile(target):  # a file replaced keeps its permissions (a private 0600 file stays private)
-            os.chmod(tmp, os.stat(target).st_mode & 0o7777)
-        os.replace(tmp, target)
-    except BaseException as exc:
-        with contextlib.suppress(OSError):
-            os.remove(tmp)
-        if isinstance(exc, OSError):  # name the file asked for, not the hidden temporary one
-            raise type(exc)(exc.errno, f"Cannot save to {path!r}: {exc.strerror}") from exc
-        raise
-
-
-def _missing_bytes(data):
-    """('header', bytes in the file, bytes to the header's end) of a safetensors file cut inside its header,
-    ('data', bytes of data held, bytes of data the header describes) of one cut in its tensors, or None."""
-    if len(data) < 8:
-        return None
-    size = int.from_bytes(data[:8], "little")
-    if size > len(data) - 8:  # cut inside the header: a JSON header begins, of a size safetensors allows
-        return ("header", len(data), 8 + size) if data[8:10] == b'{"' and size < 100_000_000 else None
-    try:
-        header = json.loads(data[8:8 + size])
-        want = max((int(t["data_offsets"][1]) for k, t in header.items() if k != "__metadata__"), default=0)
-    except (ValueError, TypeError, KeyError, IndexError, AttributeError):
-        return None
-    have = len(data) - 8 - size
-    return ("data", have, want) if want > have else None
-
-
-def check_output_path(path, example="model.safetensors"):
-    """``path`` as a str, refused before any work when its folder is missing or it is a folder itself
-    (``example``: a file name to suggest in the folder)."""
-    if not isinstance(path, (str, os.PathLike)):
-        raise TypeError(f"path must be a str or a path-like object, got {type(path).__name__}.")
-    path = os.fspath(path)
-    if isinstance(path, bytes) or not path.strip():
-        raise ValueError(f"Cannot save to {path!r}: pass a file path as a str, e.g. {example!r}.")
-    if os.path.isdir(path):
-        raise IsADirectoryError(f"Cannot save to {path!r}: it is a folder; pass a file path, e.g. "
-                                f"{os.path.join(path, example)!r}.")
-    if path.endswith(("/", os.sep)):
-        raise IsADirectoryError(f"Cannot save to {path!r}: a path ending with a slash names a folder; pass a file "
-                                f"path, e.g. {path.rstrip('/' + os.sep) or example!r}.")
-    folder = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(folder):
-        raise FileNotFoundError(f"Cannot save to {path!r}: the folder {folder!r} does not exist; create it first "
-                                "(os.makedirs(folder)).")
-    return path
+    write_atomically(path, data)
 
 
 # -- reading ------------------------------------------------------------------------------------
@@ -414,6 +367,7 @@ class _Reader(ValueReader):
                 net = make_engine()
                 net.initialize()
         net.set_batch_size(batch_size, float(info["weight_decay"]))
+        self.callback_states(net, info)
         load_weights(unwrapped(net.module_), weights, name)
         optimizer_state = self.decode(info["optimizer"], "optimizer")
         try:
@@ -445,6 +399,23 @@ class _Reader(ValueReader):
             raise FormatError("The training history in the file is not a list of epochs.")
         net.history_ = History(history)
         est.net_, est.device_ = net, device
+
+    def callback_states(self, net, info):
+        """Give the rebuilt engine's callbacks the states the saved ones had (the plateau of a ReduceLROnPlateau
+        schedule...): each callback that keeps one has ``saved_state()`` and ``restore_saved_state(state)``. A file
+        of an older sknn has none: the callbacks start anew."""
+        states = self.decode(info.get("callback_states"), "callback_states") or {}
+        if type(states) is not dict:
+            raise FormatError("The callbacks' states in the file are not a dict by callback name.")
+        callbacks = dict(net.callbacks_)
+        for name, state in states.items():
+            restore = getattr(callbacks.get(name), "restore_saved_state", None)
+            if restore is None:  # a callback the parameters no longer make (changed after fit): nothing to continue
+                continue
+            try:
+                restore(state)
+            except ValueError as exc:
+                raise FormatError(f"The saved state of the callback {name!r} cannot be restored: {exc}.") from None
 
 
 def load(path, *, key=None):
@@ -513,7 +484,7 @@ def load(path, *, key=None):
     except Exception as exc:  # safetensors' own error, for any file it cannot parse
         if len(data) == 0:
             raise FormatError(f"{path!r} is empty (0 bytes): an interrupted save or copy? Save it again.") from None
-        short = _missing_bytes(data)
+        short = missing_bytes(data)
         if short:
             part, have, want = short
             said = (f"its header describes {want} bytes of data but the file holds {have}" if part == "data" else

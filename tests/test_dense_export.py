@@ -181,3 +181,35 @@ def test_every_key_of_the_export_is_documented():
     assert {"y_ndim", "feature_names_in", "column_labels_in"} <= keys
     doc = DenseClassifier.export_network.__doc__
     assert [key for key in sorted(keys) if f"``{key}``" not in doc] == []
+
+
+@pytest.mark.parametrize("params", [dict(), dict(n_ensemble=2, hidden_layer_sizes=(5, 7)),
+                                    dict(parametrization="standard")])
+def test_from_network_predicts_exactly_as_the_exported_estimator(params):
+    """The neural-tangent layers (the default) export W / sqrt(n_in): rebuilt, their weight is the one whose forward
+    pass gives that product exactly (multiplying back by sqrt(n_in) in float32 was off by ~3e-8)."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 13))
+    for est in (DenseClassifier(**{**SMALL, **params}).fit(X, rng.choice(["u", "v", "w"], 60)),
+                DenseRegressor(**{**SMALL, **params}).fit(X, rng.normal(size=60) * 1e3)):
+        reference = est.predict_proba if hasattr(est, "predict_proba") else est.predict
+        for network in (est.export_network(), _json(est.export_network())):
+            rebuilt = type(est).from_network(network)
+            np.testing.assert_array_equal(rebuilt.predict_proba(X) if hasattr(est, "predict_proba")
+                                          else rebuilt.predict(X), reference(X))
+
+
+def test_from_network_keeps_what_a_network_without_hidden_layers_cannot_say():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(40, 3))
+    clf = DenseClassifier(**{**SMALL, "hidden_layer_sizes": (), "batch_norm": True,
+                             "learnable_activation": True}).fit(X, rng.choice(["u", "v"], 40))
+    rebuilt = DenseClassifier.from_network(clf.export_network())
+    assert rebuilt.batch_norm and rebuilt.learnable_activation  # (were set to False: no layer has them)
+    assert rebuilt.architecture_ == clf.architecture_
+    # with hidden layers, the layers say (whatever the params entry claims)
+    network = DenseClassifier(**SMALL, batch_norm=False, learnable_activation=True).fit(
+        X, rng.choice(["u", "v"], 40)).export_network()
+    network["params"].update(batch_norm=True, learnable_activation=False)
+    rebuilt = DenseClassifier.from_network(network)
+    assert not rebuilt.batch_norm and rebuilt.learnable_activation

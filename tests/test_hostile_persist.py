@@ -10,6 +10,7 @@ import warnings
 
 import numpy as np
 import pytest
+import torch
 from safetensors import safe_open
 from safetensors.torch import save_file
 
@@ -267,3 +268,93 @@ def test_the_pixel_range_follows_the_weights_the_backbone_was_built_from(tmp_pat
         pretrained.transform(images)
     del pretrained.architecture_["pretrained"]  # a model fitted before the record (an old pickle): weights decides
     assert pretrained.transform(images).shape[0] == 64
+
+
+# -- what save writes over, how a loaded model trains on and what it predicts in --------------------------------
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes of POSIX")
+def test_save_never_replaces_what_is_not_a_regular_file(saved, tmp_path):
+    clf = sknn.load(saved["dense"])
+    pipe = tmp_path / "pipe.safetensors"
+    os.mkfifo(pipe)
+    with pytest.raises(ValueError, match=r"pipe\.safetensors': it is a named pipe \(FIFO\), not a regular file, and "
+                                         r"saving would replace it with one; pass the path of a regular file"):
+        clf.save(pipe)
+    link = tmp_path / "link.safetensors"  # through a symbolic link too
+    link.symlink_to(pipe)
+    with pytest.raises(ValueError, match="it is a named pipe"):
+        clf.save(link)
+    assert pipe.is_fifo() and sorted(os.listdir(tmp_path)) == ["link.safetensors", "pipe.safetensors"]
+
+
+def test_save_under_a_file_says_it_is_a_file_not_a_missing_folder(saved, tmp_path):
+    clf = sknn.load(saved["dense"])
+    (tmp_path / "afile").write_bytes(b"data")
+    for target in (tmp_path / "afile" / "x.safetensors", tmp_path / "afile" / "sub" / "x.safetensors"):
+        with pytest.raises(NotADirectoryError, match=rf"'{tmp_path / 'afile'}' is a file, not a folder"):
+            clf.save(target)
+    assert (tmp_path / "afile").read_bytes() == b"data"
+
+
+def _learning_rates(model):
+    return [group["lr"] for group in model.net_.optimizer_.param_groups]
+
+
+@pytest.mark.parametrize("kind", ["dense", "tagger"])
+def test_a_loaded_model_continues_its_learning_rate_plateau(tmp_path, kind):
+    """learning_rate='adaptive' (a ReduceLROnPlateau schedule): its best loss and bad epochs are saved, so that the
+    loaded model cuts the rate at the epochs the original does (it cut one epoch later each time)."""
+    plateau = dict(learning_rate="adaptive", tol=10.0, max_iter=3, device="cpu", random_state=0)  # no epoch gains
+    sentences, tags = [["a", "b"], ["c", "a", "b"]] * 4, [["A", "B"], ["C", "A", "B"]] * 4
+    data = (X, Y) if kind == "dense" else (sentences, tags)
+    model = (_dense(optimizer="sgd", n_iter_no_change=None, early_stopping=False, **plateau) if kind == "dense" else
+             LSTMSequenceTagger(hidden_size=4, embedding_dim=4, char_features=False, **plateau)).fit(*data)
+    model.save(tmp_path / "m.safetensors")
+    loaded = sknn.load(tmp_path / "m.safetensors")
+    rates = []
+    for _ in range(4):
+        for est in (model, loaded):
+            est.partial_fit(*data)
+        assert _learning_rates(loaded) == _learning_rates(model)
+        rates.append(_learning_rates(model)[0])
+    assert len(set(rates)) > 1  # the rate was cut while the two trained on
+    outputs = [np.concatenate(m.predict_proba(data[0])) for m in (model, loaded)]
+    np.testing.assert_array_equal(outputs[1], outputs[0])
+
+
+def test_a_file_without_the_plateau_state_loads_with_a_fresh_one(tmp_path):
+    model = _dense(learning_rate="adaptive", optimizer="sgd", tol=10.0, n_iter_no_change=None,
+                   early_stopping=False).fit(X, Y)
+    model.save(tmp_path / "new.safetensors")
+
+    def as_older_sknn(estimator):
+        del estimator["engine"]["callback_states"]
+
+    old = sknn.load(_rewrite(tmp_path / "new.safetensors", tmp_path / "old.safetensors", as_older_sknn))
+    np.testing.assert_array_equal(old.predict_proba(X), model.predict_proba(X))
+    assert old.partial_fit(X, Y).n_iter_ == model.n_iter_ + 1
+
+    def forged(estimator):  # a scheduler's state holding something else than numbers and strings
+        def as_dict(**items):
+            return {"__type__": "dict", "keys": list(items), "values": list(items.values())}
+        code = {"__type__": "bytes", "hex": "00"}
+        estimator["engine"]["callback_states"] = as_dict(lr_resume=as_dict(lr_scheduler=as_dict(optimizer=code)))
+
+    with pytest.raises(FormatError, match="state of the callback 'lr_resume' cannot be restored: the learning-rate "
+                                          "schedulers' states are not dicts of numbers"):
+        sknn.load(_rewrite(tmp_path / "new.safetensors", tmp_path / "forged.safetensors", forged))
+
+
+def test_a_model_fitted_in_float64_loads_in_float64(tmp_path):
+    y = X[:, 0] * 1000 + X[:, 1]  # a large target: rounding the weights to float32 moved predictions by ~1e-4
+    default = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float64)
+    try:
+        reg = sknn.DenseRegressor(hidden_layer_sizes=(8,), max_iter=2, device="cpu", random_state=0).fit(X, y)
+    finally:
+        torch.set_default_dtype(default)
+    reg.save(tmp_path / "f64.safetensors")
+    loaded = sknn.load(tmp_path / "f64.safetensors")  # in torch's float32 default
+    assert {p.dtype for p in loaded.net_.module_.parameters()} == {torch.float64}
+    np.testing.assert_array_equal(loaded.predict(X), reg.predict(X))
+    loaded.partial_fit(X, y)  # the optimizer trains the float64 weights it holds
+    assert {p.dtype for p in loaded.net_.module_.parameters()} == {torch.float64}
