@@ -9,6 +9,7 @@ from collections.abc import Iterator, Mapping
 from types import GeneratorType
 
 import numpy as np
+import scipy.sparse as sp
 import torch
 import torch.nn.functional as F
 from sklearn.utils.validation import check_is_fitted, column_or_1d
@@ -390,7 +391,7 @@ def _is_pil_image(x):
 def _check_not_an_iterator(X):
     """Refuse a generator or other iterator as X (its images would be read once, and numpy makes no array of it)
     and a dict, naming what to pass instead."""
-    if isinstance(X, Mapping):
+    if isinstance(X, Mapping) and not sp.issparse(X):  # scipy's dok format is a dict: refused as sparse later
         raise TypeError(f"X is a {type(X).__name__}: pass a list or an array of images (or of image file paths), "
                         "e.g. list(X.values()).")
     if isinstance(X, Iterator):
