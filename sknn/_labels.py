@@ -6,19 +6,23 @@ of numbers, shared by every family; one helper per rule, each naming the input a
 import bisect
 import datetime
 import math
+import warnings
 from decimal import Decimal
 from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
+from sklearn.exceptions import DataConversionWarning
 
 from ._numbers import is_signaling_nan, short_repr
 from ._validation import check_exact_in_float64, check_float64_cells
 
-__all__ = ["MISSING_TARGET", "check_classes", "check_label_spellings", "check_label_values", "check_labels",
-           "check_not_quantities", "check_numeric_target", "check_one_label_column", "check_real_target",
-           "check_same_label_kind", "check_y_for_estimator", "fit_classes", "label_indices", "numpy_labels",
-           "refuse_complex"]
+__all__ = ["MISSING_TARGET", "check_classes", "check_label_spellings", "check_label_types", "check_label_values",
+           "check_labels", "check_not_quantities", "check_numeric_target", "check_one_label_column",
+           "check_real_target", "check_same_label_kind", "check_y_columns", "check_y_for_estimator", "fit_classes",
+           "label_indices", "numpy_labels", "one_label_column", "refuse_complex", "refuse_sparse_target",
+           "y_column_names"]
 
 
 MISSING_TARGET = "y contains NaN or infinity (a missing value, e.g. None): impute or drop those rows first."
@@ -65,15 +69,31 @@ def check_not_quantities(y, caller):
                          "classes if they are classes.")
 
 
+def refuse_sparse_target(y):
+    """Refuse a scipy sparse y with scikit-learn's words (numpy would read it as one object, or fail on it)."""
+    if sp.issparse(y):
+        raise TypeError("Sparse data was passed for y, but dense data is required. Use '.toarray()' to convert to a "
+                        "dense numpy array.")
+
+
 def check_y_for_estimator(y, caller, classifier):
-    """The first check of y by an estimator's kind: one column of labels for a classifier
-    (:func:`check_one_label_column`, :func:`check_label_values`), numbers for a regressor
-    (:func:`check_numeric_target`)."""
-    if classifier:
-        check_one_label_column(y, caller)
-        check_label_values(y)
-    else:
+    """The first check of y by an estimator's kind, before any heavy work: for a classifier, one column of labels
+    (:func:`check_one_label_column`; a one-column frame or (n, 1) array is read as its column,
+    :func:`one_label_column`) of values it can tell apart (:func:`check_label_values`, :func:`check_label_types`),
+    none missing (:func:`check_labels`, which names the row: scikit-learn's checks that follow say only "Input y
+    contains NaN"); numbers for a regressor (:func:`check_numeric_target`)."""
+    if not classifier:
         check_numeric_target(y, caller)
+        return
+    refuse_sparse_target(y)
+    check_one_label_column(y, caller)
+    column = one_label_column(y)
+    check_label_values(column)
+    check_label_types(column)
+    if hasattr(column, "isna") and np.asarray(column.isna()).any():  # pandas' missing values (pd.NA, None, NaN)
+        check_labels(np.asarray(column, dtype=object))
+    elif isinstance(column, np.ndarray) and column.ndim == 1 and column.dtype.kind in "fO":
+        check_labels(column)
 
 
 def check_label_values(y, name="y", as_strings=None):
@@ -127,6 +147,42 @@ def _refuse_compound_labels(cells, name):
                      "sklearn.multioutput.MultiOutputClassifier.")
 
 
+def one_label_column(y):
+    """A one-column DataFrame or (n, 1) array of labels as its one column (a Series keeps the column's dtype, such
+    as nullable integers, and its index), which the rules of labels read as a 1-D y; anything else as it is."""
+    if isinstance(y, pd.DataFrame) and y.shape[1] == 1:
+        return y.iloc[:, 0]
+    if isinstance(y, np.ndarray) and y.ndim == 2 and y.shape[1] == 1:
+        return y[:, 0]
+    return y
+
+
+_PLAIN_LABEL_TYPES = (str, bytes, bool, np.bool_, Real, np.number, type(None))
+
+
+def check_label_types(labels, name="y"):
+    """Refuse labels of a type scikit-learn reads as labels of 'unknown' type: Decimals, dates with a time zone,
+    pandas Periods and Intervals (the bins of ``pd.cut``), dates as Python objects. The message names the type and
+    the fix (strings, which ``predict`` then returns). Strings, bytes, booleans, numbers, numpy dates and missing
+    values pass (the last are named by :func:`check_labels`)."""
+    dtype = getattr(labels, "dtype", None)
+    if isinstance(dtype, np.dtype) and dtype.kind != "O":
+        return  # (numbers, booleans, strings, numpy's dates: at once)
+    try:
+        cells = np.asarray(labels, dtype=object).ravel()
+    except (TypeError, ValueError):  # ragged rows: named by the checks of the shape
+        return
+    odd = {kind for kind in set(map(type, cells))
+           if not issubclass(kind, _PLAIN_LABEL_TYPES) and kind.__name__ not in ("NAType", "NaTType")}
+    if not odd:
+        return
+    v = next(v for v in cells if type(v) in odd)
+    numbers = f", or to numbers ({name}.astype(int) or {name}.astype(float))" if isinstance(v, Decimal) else ""
+    raise ValueError(f"{name} holds labels of type {type(v).__name__} (such as {v!r:.60}), which scikit-learn reads as "
+                     f"labels of 'unknown' type: convert the labels with {name}.astype(str){numbers}; predict then "
+                     "returns labels of that type.")
+
+
 def check_one_label_column(y, caller):
     """A classifier's y is one label per row: a y of several columns (multilabel or multi-output) is refused with
     the wrapper that fits it (scikit-learn's own message only asked for a 1-D array)."""
@@ -153,12 +209,17 @@ def _cell_of(y, values, position):
 def check_numeric_target(y, caller):
     """A regressor's y must hold numbers: a string in it is named, with the classifier as the fix; dates, durations
     and complex numbers are refused (:func:`check_real_target`)."""
+    refuse_sparse_target(y)
     if y is None or not hasattr(y, "__len__"):
         return
     for column, dtype in (y.dtypes.items() if hasattr(y, "dtypes") and hasattr(y, "columns") else ()):
         if dtype.kind in "Mmc":  # before numpy, which cannot join dates and numbers in one array
             check_real_target(np.empty(0, dtype), f"y's column {column!r}")
-    values = np.asarray(y)
+    try:
+        values = np.asarray(y)
+    except ValueError:  # numpy's own words: 'an inhomogeneous shape after 1 dimensions'
+        _refuse_ragged_rows(y)
+        raise
     if values.ndim == 2 and values.shape[1] == 0:  # (scikit-learn's words would be about X's features)
         raise ValueError(f"y has no output columns (shape {values.shape}): {caller} predicts one value per row, or "
                          "one per column of y; pass the target column(s).")
@@ -183,6 +244,46 @@ def check_numeric_target(y, caller):
                          "classifier (e.g. DenseClassifier); otherwise convert y to numbers first.")
 
 
+def _refuse_ragged_rows(y, name="y"):
+    """Name the first row of ``y`` (a list of rows) whose number of values differs from its first row's."""
+    def width(row):  # None: a single value
+        return len(row) if hasattr(row, "__len__") and not isinstance(row, (str, bytes)) else None
+
+    rows = list(y)
+    first = width(rows[0]) if rows else None
+    i = next((i for i, row in enumerate(rows) if width(row) != first), None)
+    if i is None:
+        return
+
+    def holds(n, row):
+        return f"a single value ({row!r:.40})" if n is None else f"{n} value{'s' * (n != 1)}"
+    raise ValueError(f"The rows of {name} differ in length: {name}[0] holds {holds(first, rows[0])} but {name}[{i}] "
+                     f"holds {holds(width(rows[i]), rows[i])}. Each row holds one value per output (the same "
+                     "outputs in every row): fill in the missing values, or drop those rows.")
+
+
+def y_column_names(y):
+    """The text of each column name of a DataFrame ``y`` (a regressor's outputs), in order; None for any other y."""
+    return [str(c) for c in y.columns] if isinstance(y, pd.DataFrame) else None
+
+
+def check_y_columns(y, fitted, caller):
+    """Refuse a DataFrame ``y`` whose columns are not named ``fitted`` (:func:`y_column_names` of fit's y), in fit's
+    order: outputs are matched by position, so the same columns in another order were scored, or trained, each
+    against another's predictions. A y of another width is left to the count of outputs; an array, or a model
+    fitted on one (``fitted`` None), is not checked."""
+    names = y_column_names(y)
+    if names is None or fitted is None or len(names) != len(fitted) or names == list(fitted):
+        return
+    fitted = list(fitted)
+    if sorted(names) == sorted(fitted):
+        fix = f"put them in fit's order first (y[{fitted}])"
+    else:
+        fix = "pass the columns fit had, under fit's names, or y.to_numpy() to match them by position"
+    raise ValueError(f"y's columns are named {names}, but {caller} was fitted with y's columns named {fitted}: "
+                     f"outputs are matched by position, each with another's predictions; {fix}.")
+
+
 _NUMBER_TYPES = (Real, np.number)
 
 
@@ -205,12 +306,19 @@ def _label_kind(v):
 def numpy_labels(y):
     """Labels whose type numpy would lose, as a numpy array of their own type; anything else unchanged.
 
-    A pandas column of nullable integers or booleans (``Int64``, ``boolean``) without missing
-    values becomes int64/bool: through float64 large integers (2**60 and 2**60 + 1) would
-    merge into one class and predictions would come back as floats. A 1-D object array of
-    plain numbers (a pandas object column holding 0, 1, 2) becomes a numeric array, one of
-    booleans a bool array: scikit-learn's checks call such labels of 'unknown' type.
+    A one-column DataFrame or (n, 1) array is read as its column (:func:`one_label_column`), with
+    scikit-learn's DataConversionWarning for a column-vector y. A pandas column of nullable
+    integers or booleans (``Int64``, ``boolean``) without missing values becomes int64/bool:
+    through float64 large integers (2**60 and 2**60 + 1) would merge into one class and
+    predictions would come back as floats. A 1-D object array of plain numbers (a pandas object
+    column holding 0, 1, 2) becomes a numeric array, one of booleans a bool array:
+    scikit-learn's checks call such labels of 'unknown' type.
     """
+    column = one_label_column(y)
+    if column is not y:
+        warnings.warn("A column-vector y was passed when a 1d array was expected. Please change the shape of y to "
+                      "(n_samples, ), for example using ravel().", DataConversionWarning, stacklevel=2)
+        y = column
     if isinstance(y, np.ndarray) and y.dtype.kind == "T":  # numpy 2's StringDType: text, as an object array
         y = y.astype(object)
     numpy_dtype = getattr(getattr(y, "dtype", None), "numpy_dtype", None)  # pandas' masked (nullable) arrays
@@ -284,6 +392,7 @@ def fit_classes(y, classes, caller, fitted=None, first_partial_fit=False):
     start or a later ``partial_fit``) when not None, after checking that ``classes``, if given, are the same.
     ``first_partial_fit`` makes ``classes`` required (scikit-learn's rule for a classifier's first partial_fit)."""
     if classes is not None:
+        classes = numpy_labels(one_label_column(classes))  # read as the labels of y are
         if isinstance(classes, (str, bytes)) or np.ndim(classes) != 1:
             raise ValueError(f"classes={classes!r:.60} is not a list of labels: pass every label that will ever "
                              "appear, e.g. classes=['cat', 'dog'] or np.unique(y_all).")
@@ -318,17 +427,23 @@ def _labels_outside(y, classes):
     return [v for v in labels.tolist() if v not in known][:5]
 
 
-def check_label_spellings(classes, name="y"):
+def check_label_spellings(classes, name="y", fitted=None):
     """Refuse string labels that differ only by surrounding white space ('yes' and ' yes'): a CSV's stray spaces
-    would make two classes of one, each with part of its samples."""
+    would make two classes of one, each with part of its samples. With ``fitted`` (a fitted model's classes), the
+    labels of ``classes`` (those given to ``score``) that are not among them but equal one once stripped."""
+    def plain(values):  # (plain str, not np.str_)
+        return values.tolist() if isinstance(values, np.ndarray) else values
+
+    known = None if fitted is None else {c.strip(): c for c in plain(fitted) if isinstance(c, str)}
     seen = {}
-    for c in classes.tolist() if isinstance(classes, np.ndarray) else classes:  # (plain str, not np.str_)
+    for c in plain(classes):
         if isinstance(c, str):
-            other = seen.setdefault(c.strip(), c)
+            other = seen.setdefault(c.strip(), c) if known is None else known.get(c.strip(), c)
             if other != c:
-                raise ValueError(f"{name} holds labels that differ only by surrounding white space: {other!r} and "
-                                 f"{c!r} would be two classes; strip them first (y.str.strip(), or "
-                                 "pd.read_csv(..., skipinitialspace=True)).")
+                twins = (f"{other!r} and {c!r} would be two classes" if known is None
+                         else f"{c!r} is not the model's class {other!r}")
+                raise ValueError(f"{name} holds labels that differ only by surrounding white space: {twins}; strip "
+                                 "them first (y.str.strip(), or pd.read_csv(..., skipinitialspace=True)).")
 
 
 def check_same_label_kind(labels, classes, name="y"):

@@ -16,7 +16,8 @@ from torch.nn.utils.parametrize import is_parametrized
 
 from ._alignment import check_same_row_order
 from ._engine import accuracy_score, r2_score
-from ._labels import MISSING_TARGET, check_labels, check_numeric_target, fit_classes, label_indices, numpy_labels
+from ._labels import (MISSING_TARGET, check_label_spellings, check_labels, check_numeric_target, check_y_columns,
+                      fit_classes, label_indices, numpy_labels, one_label_column, y_column_names)
 from ._module_checks import ChecksModuleOutputs, OutputContract
 from ._training import EnsembleMSELoss, SmoothedCrossEntropyLoss
 from ._validation import check_magnitude, checked_sample_weight, class_weight_vector, detached
@@ -164,6 +165,7 @@ class NeuralClassifierMixin(ChecksModuleOutputs):
         """Mean accuracy of ``predict(X)`` against ``y``, whose labels are read as in ``fit`` (pandas nullable
         integers, and numbers or booleans in an object column, keep their type)."""
         y, sample_weight = detached(y), detached(sample_weight)  # tensors that require grad: their values
+        y = one_label_column(y)  # a one-column frame or (n, 1) array: its column, of its own type (Int64 near 2**60)
         check_same_row_order(X, y)  # pandas labels of the rows in another order: refused, as in fit
         check_same_row_order(X, sample_weight, y_name="sample_weight", holds="weight")
         self._check_labels_as_given(y)  # ['1', 1] would be read as strings and matched to string classes
@@ -171,7 +173,15 @@ class NeuralClassifierMixin(ChecksModuleOutputs):
         values = np.asarray(y)
         if values.dtype.kind == "O":  # missing or mixed labels, named as fit names them
             check_labels(values.ravel())
+        if values.dtype.kind in "UO" and self.classes_.dtype.kind in "UO":  # 'a ' for the class 'a': never right
+            check_label_spellings(list(dict.fromkeys(v for v in values.ravel().tolist() if isinstance(v, str))),
+                                  fitted=self.classes_)
         return super().score(X, y, sample_weight=_score_weights(sample_weight, values))
+
+    def _validation_source(self, X_val, y_val, w_val, class_weights=None):
+        # y_val read as fit reads its labels (numpy_labels): a one-column frame as its column, nullable integers
+        # as integers (through float64, 2**60 and 2**60 + 1 were one label)
+        return super()._validation_source(X_val, numpy_labels(y_val), w_val, class_weights=class_weights)
 
     def predict(self, X):
         """Predicted labels, of the same type as the labels given to ``fit``.
@@ -322,9 +332,8 @@ class NeuralRegressorMixin(ChecksModuleOutputs):
         if not np.isfinite(y).all():  # e.g. None in an object y, which becomes NaN only here
             raise ValueError(MISSING_TARGET)
         n_outputs = 1 if y.ndim == 1 else y.shape[1]
-        if keep and n_outputs != self.n_outputs_:
-            raise ValueError(f"y has {n_outputs} outputs, but {type(self).__name__} was fitted with "
-                             f"{self.n_outputs_}.")
+        if keep:
+            self._check_n_outputs(y)
         self.n_outputs_ = n_outputs
         if not keep:  # predictions take the shape of the first fit's y, whatever later calls pass
             self._y_ndim = y.ndim
@@ -385,11 +394,26 @@ class NeuralRegressorMixin(ChecksModuleOutputs):
         y = np.asarray(y, dtype=np.float64)
         if not np.isfinite(y).all():  # e.g. None in an object y, which becomes NaN only here
             raise ValueError(MISSING_TARGET)
+        self._check_n_outputs(y)
+        return self._standardized(y.reshape(len(y), self.n_outputs_)), None
+
+    def _check_n_outputs(self, y):
+        """Refuse a target (an array) of another number of outputs than fit's: its predictions have fit's."""
         n_outputs = 1 if y.ndim == 1 else y.shape[1]
         if n_outputs != self.n_outputs_:
             raise ValueError(f"y has {n_outputs} outputs, but {type(self).__name__} was fitted with "
                              f"{self.n_outputs_}.")
-        return self._standardized(y.reshape(len(y), n_outputs)), None
+
+    def _check_X_y(self, X, y, reset, fit_rows=None):
+        """X and y as the family checks them; a new fit (``reset``) records the names of a DataFrame y's columns
+        (``_y_columns``), a later call (partial_fit, a warm start, validation_data) refuses other names, or fit's
+        in another order (:func:`sknn._labels.check_y_columns`)."""
+        if not reset:
+            check_y_columns(y, getattr(self, "_y_columns", None), type(self).__name__)
+        X, checked = super()._check_X_y(X, y, reset, fit_rows)
+        if reset:
+            self._y_columns = y_column_names(y)
+        return X, checked
 
     def _standardized(self, y):
         return torch.from_numpy(((y - self.y_mean_) / self.y_scale_).astype(np.float32))
@@ -481,10 +505,12 @@ class NeuralRegressorMixin(ChecksModuleOutputs):
         check_same_row_order(X, y)  # pandas labels of the rows in another order: refused, as in fit
         check_same_row_order(X, sample_weight, y_name="sample_weight", holds="weight")
         check_numeric_target(y, type(self).__name__)  # strings, dates, missing values named as fit names them
+        check_y_columns(y, getattr(self, "_y_columns", None), type(self).__name__)  # as fit named them, in order
         truth = np.asarray(y, dtype=np.float64)
-        predicted = self.predict(X)
         if not np.isfinite(truth).all():
             raise ValueError(MISSING_TARGET)
+        self._check_n_outputs(truth)  # (other outputs: numpy's broadcast error, or an R² of other columns)
+        predicted = self.predict(X)
         magnitude = np.abs(truth).max(axis=0, initial=0.0)  # each output's own: outputs of other scales
         magnitude = np.exp2(np.floor(np.log2(np.where(magnitude > 0, magnitude, 1.0))))  # (a power of two: exact)
         return r2_score_of_arrays(truth / magnitude, predicted / magnitude,

@@ -1,6 +1,8 @@
 """Hostile use of the scikit-learn workflow: data served in another form than in fit, rebuilt networks,
 warm starts with changed settings, tiny classes, callbacks in odd forms."""
 
+from decimal import Decimal
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -381,3 +383,115 @@ def test_pandas_x_and_y_labelled_in_another_order_are_refused_in_fit_and_score()
     reg = DenseRegressor(**DENSE).fit(frame, pd.Series(X[:, 0], index=frame.index))
     with pytest.raises(ValueError, match=match):
         reg.score(ordered, pd.Series(X[:, 0], index=frame.index))
+
+
+# -- labels and targets given in another form than a 1-D array ------------------------------------------------------
+BIG = np.array([0, 1, 1000])[np.arange(60) % 3] + 2**60  # three classes, which float64 merges into fewer
+
+
+@pytest.mark.parametrize("column", [
+    pd.DataFrame({"t": pd.array(BIG, dtype="Int64")}),  # through float64: 2 classes, predicted as floats
+    pd.DataFrame({"t": BIG.astype(object)}),  # scikit-learn: 'Unknown label type: unknown'
+    BIG.astype(object)[:, None],
+], ids=["Int64 frame", "object frame", "object (n, 1) array"])
+def test_a_one_column_frame_of_labels_is_read_as_its_column(column):
+    with pytest.warns(Warning, match="column-vector y"):  # still scikit-learn's DataConversionWarning
+        clf = DenseClassifier(**DENSE).fit(X, column)
+    assert clf.classes_.tolist() == sorted(set(BIG.tolist())) and clf.predict(X[:2]).dtype == np.int64
+    # score compared float64 truth with int64 predictions: an accuracy of 1.0 against the true 0.55
+    assert clf.score(X, column) == clf.score(X, BIG) == np.mean(clf.predict(X) == BIG)
+    with pytest.warns(Warning, match="column-vector y"):
+        DenseClassifier(**DENSE).fit(X, BIG, validation_data=(X, column))
+    streamed = DenseClassifier(**DENSE)
+    with pytest.warns(Warning, match="column-vector y"):
+        streamed.partial_fit(X, column, classes=pd.DataFrame({"c": pd.array(np.unique(BIG), dtype="Int64")}))
+    assert streamed.classes_.tolist() == clf.classes_.tolist()
+
+
+def test_a_one_column_frame_of_labels_names_its_missing_label_and_images_read_it_too():
+    from sknn import ConvImageClassifier
+
+    for missing in (pd.DataFrame({"t": pd.array(BIG, dtype="Int64")}), pd.DataFrame({"t": BIG.astype(object)})):
+        missing.iloc[4, 0] = None  # scikit-learn's 'Input y contains NaN' named no row
+        with pytest.raises(ValueError, match=r"^y\[4\] is (<NA>|None|nan): a label cannot be missing"):
+            DenseClassifier(**DENSE).fit(X, missing)
+        with pytest.raises(ValueError, match=r"^y\[4\] is (<NA>|None|nan): a label cannot be missing"):
+            DenseClassifier(**DENSE).fit(X, BIG).score(X, missing)
+    images = RNG.rand(60, 8, 8).astype(np.float32)
+    conv = ConvImageClassifier(conv_filters=(2,), dense_layers=(4,), max_iter=1, random_state=0, device="cpu")
+    with pytest.warns(Warning, match="column-vector y"):
+        assert len(conv.fit(images, pd.DataFrame({"t": pd.array(BIG, dtype="Int64")})).classes_) == 3
+
+
+@pytest.mark.parametrize("preprocessing", ["auto", None])
+def test_a_missing_float_label_is_named_by_sknn_before_scikit_learn(preprocessing):
+    y = (X[:, 0] > 0).astype(float)
+    y[7] = np.nan  # DenseClassifier said scikit-learn's 'Input y contains NaN.', the image classifiers sknn's words
+    for labels in (y, y[:, None]):
+        with pytest.raises(ValueError, match=r"^y\[7\] is NaN: a label cannot be missing; drop those samples"):
+            DenseClassifier(**DENSE, preprocessing=preprocessing).fit(X, labels)
+
+
+def test_score_refuses_a_label_that_is_a_class_but_for_white_space():
+    y = np.where(X[:, 0] > 0, "a", "b")
+    clf = DenseClassifier(**DENSE).fit(X, y)
+    with pytest.raises(ValueError, match=r"differ only by surrounding white space: 'a ' is not the model's class 'a'"
+                                         r"; strip them first \(y.str.strip\(\)"):
+        clf.score(X, np.where(y == "a", "a ", y))  # scored as wrong, a lower accuracy without a word
+    assert clf.score(X, np.where(y == "a", "c", y)) < 1  # a label of no class is merely wrong
+
+
+@pytest.mark.parametrize("labels", [
+    pd.Series([Decimal(i % 2) for i in range(60)], dtype=object),
+    pd.Series(pd.to_datetime(["2020-01-01", "2021-01-01"] * 30)).dt.tz_localize("UTC"),
+    pd.Series(pd.period_range("2020", periods=2, freq="M").repeat(30)),
+    pd.cut(X[:, 0], 2),
+], ids=["Decimal", "Timestamp", "Period", "Interval"])
+def test_labels_of_a_type_scikit_learn_cannot_read_are_named_with_the_fix(labels):
+    kind = type(np.asarray(labels, dtype=object)[0]).__name__  # scikit-learn said 'Unknown label type: unknown'
+    with pytest.raises(ValueError, match=rf"^y holds labels of type {kind} .*convert the labels with y.astype\(str\)"):
+        DenseClassifier(**DENSE).fit(X, labels)
+
+
+def test_regressor_score_names_another_number_of_outputs():
+    y = X @ [1.0, 2.0, 3.0]
+    reg = DenseRegressor(**DENSE).fit(X, y)
+    with pytest.raises(ValueError, match=r"^y has 2 outputs, but DenseRegressor was fitted with 1"):
+        reg.score(X, np.c_[y, y])  # numpy's broadcast error
+    with pytest.raises(ValueError, match=r"^y has 1 outputs, but DenseRegressor was fitted with 2"):
+        DenseRegressor(**DENSE).fit(X, np.c_[y, y]).score(X, y)
+    assert reg.score(X, y[:, None]) == reg.score(X, y)
+
+
+def test_regressor_names_a_sparse_or_ragged_target():
+    from scipy import sparse
+
+    y = X @ [1.0, 2.0, 3.0]
+    with pytest.raises(TypeError, match=r"^Sparse data was passed for y, but dense data is required. Use '.toarray"):
+        DenseRegressor(**DENSE).fit(X, sparse.csr_matrix(np.c_[y, y]))  # 'setting an array element with a sequence'
+    ragged = [[v, v] for v in y]
+    ragged[5] = [y[5]]
+    with pytest.raises(ValueError, match=r"^The rows of y differ in length: y\[0\] holds 2 values but y\[5\] holds 1 "
+                                         r"value\. .*fill in the missing values"):
+        DenseRegressor(**DENSE).fit(X, ragged)  # numpy's 'inhomogeneous shape after 1 dimensions'
+
+
+def test_regressor_refuses_a_frame_target_whose_columns_are_not_fits(tmp_path):
+    import pickle
+
+    import sknn
+
+    Y = pd.DataFrame({"rent": X @ [1.0, 2.0, 3.0], "size": X[:, 0] - X[:, 1]})
+    reg = DenseRegressor(**dict(DENSE, max_iter=5)).fit(X, Y)
+    swapped, renamed = Y[["size", "rent"]], Y.set_axis(["a", "b"], axis=1)
+    reg.save(tmp_path / "reg.safetensors")
+    for model in (reg, pickle.loads(pickle.dumps(reg)), sknn.load(tmp_path / "reg.safetensors")):
+        # scored silently, each column against the other's predictions: -15 instead of 0.88
+        with pytest.raises(ValueError, match=r"^y's columns are named \['size', 'rent'\], but DenseRegressor was "
+                                             r"fitted with y's columns named \['rent', 'size'\].*fit's order"):
+            model.score(X, swapped)
+        with pytest.raises(ValueError, match=r"named \['a', 'b'\], but .*\['rent', 'size'\].*under fit's names"):
+            model.partial_fit(X, renamed)
+        assert model.score(X, Y) == model.score(X, Y.to_numpy())  # fit's columns, or an array (by position)
+    with pytest.raises(ValueError, match=r"^validation_data: y's columns are named \['size', 'rent'\]"):
+        DenseRegressor(**DENSE).fit(X, Y, validation_data=(X, swapped))
