@@ -6,11 +6,14 @@ become the images a network takes.
 
 import contextlib
 import os
+import struct
 import warnings
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import torch
+
+from ._warnings import warn_user
 
 __all__ = ["ImageFileBatches", "displayed_size", "named_bomb_warnings", "plain_path", "read_image"]
 
@@ -57,19 +60,48 @@ def _orientation(img):
     return orientation if orientation in range(1, 9) else 1
 
 
+def _stored_size(img):
+    """(width, height) of the pixels as an opened image file stores them. Recent Pillow's TIFF plugin gives
+    ``img.size`` already turned for the orientations that swap the axes, as it turns the pixels at load; the
+    TIFF tags ImageWidth (256) and ImageLength (257) give the stored size in any Pillow version."""
+    tags = getattr(img, "tag_v2", None)
+    if tags is not None:
+        width, height = tags.get(256), tags.get(257)
+        if isinstance(width, int) and isinstance(height, int):
+            return width, height
+    return img.size
+
+
 def displayed_size(img):
     """(height, width) of an opened image file as viewers show it, its EXIF orientation applied (phone photos
-    are often stored sideways), without decoding its pixels."""
-    width, height = img.size
+    are often stored sideways), without decoding its pixels: what :func:`read_image` gives, in any Pillow
+    version and for any format (JPEG, PNG, WebP, TIFF)."""
+    width, height = _stored_size(img)
     return (width, height) if _orientation(img) in _QUARTER_TURNS else (height, width)
 
 
+def _turned_at_load(img):
+    """Whether a loaded image file had its pixels turned by its plugin: recent Pillow's TIFF plugin turns them
+    at load and drops the orientation from the image's EXIF; older ones leave both as stored."""
+    return hasattr(img, "tag_v2") and _orientation(img) == 1
+
+
 def _upright(img):
-    """The image turned as its EXIF orientation says (``PIL.ImageOps.exif_transpose``), as viewers show it."""
-    if _orientation(img) == 1:
+    """The pixels of an opened image file, loaded and turned as its EXIF orientation says, as viewers show them.
+
+    The orientation is read from the header before the load (as :func:`displayed_size` reads it) and the pixels
+    turned with ``Image.transpose``: ``ImageOps.exif_transpose`` also rewrites the EXIF block, which raises on
+    some real files (TypeError, ZeroDivisionError, IndexError in several Pillow releases). A TIFF its plugin
+    turned at load is not turned twice.
+    """
+    orientation = _orientation(img)
+    img.load()
+    if orientation == 1 or _turned_at_load(img):
         return img
-    from PIL import ImageOps
-    return ImageOps.exif_transpose(img)
+    transpose = getattr(_pil(), "Transpose", _pil())  # (Pillow before 9.1: the module's constants)
+    return img.transpose({2: transpose.FLIP_LEFT_RIGHT, 3: transpose.ROTATE_180, 4: transpose.FLIP_TOP_BOTTOM,
+                          5: transpose.TRANSPOSE, 6: transpose.ROTATE_270, 7: transpose.TRANSVERSE,
+                          8: transpose.ROTATE_90}[orientation])
 
 
 def _is_grey(mode):
@@ -92,24 +124,30 @@ def read_image(path, size=None, channels=None, resize=True):
     Raises a ValueError naming the file when it cannot be read: missing, not an image,
     truncated, or a decompression bomb (more than twice PIL's ``Image.MAX_IMAGE_PIXELS``
     pixels). Between once and twice that limit the file is read, with a
-    ``DecompressionBombWarning`` that names it.
+    ``DecompressionBombWarning`` that names it. A damaged file that Pillow fails on with another error
+    (TypeError, IndexError, ZeroDivisionError, EOFError in some releases) is such a ValueError too, as
+    ``skip_bad_images`` expects.
     """
     Image = _pil()
     path = plain_path(path)
     try:
-        with Image.open(path) as img:
+        # from an open file, not its path: Pillow memory-maps a raw grey or 16-bit file opened by its path at the
+        # size it reports, which for a TIFF stored sideways is already turned, and garbles its pixels
+        with open(path, "rb") as file, Image.open(file) as img:
             limit = Image.MAX_IMAGE_PIXELS
             if limit and img.size[0] * img.size[1] > limit:
-                warnings.warn(f"The image file {path!r} has {img.size[0]}x{img.size[1]} pixels, more "
-                              f"than PIL's limit Image.MAX_IMAGE_PIXELS={limit} (a decompression bomb?); it is read. "
-                              "Check the file, or raise the limit if such images are expected.",
-                              Image.DecompressionBombWarning, stacklevel=2)
+                warn_user(f"The image file {path!r} has {img.size[0]}x{img.size[1]} pixels, more than PIL's limit "
+                          f"Image.MAX_IMAGE_PIXELS={limit} (a decompression bomb?); it is read. Check the file, or "
+                          "raise the limit if such images are expected.", Image.DecompressionBombWarning)
             if channels is None:  # keep grey images grey, make everything else RGB
                 channels = 1 if _is_grey(img.mode) else 3
             img = _upright(img)
             deep = _is_deep(img.mode)
-            top = _deep_pixel_top(img) if deep else 255.0  # converting to "L" would clip them to 0-255
-            img = img.convert("F" if deep else {1: "L", 4: "RGBA"}.get(channels, "RGB"))
+            if deep:  # as floats: converting to "L" would clip them to 0-255
+                mode, img = img.mode, img if img.mode == "F" else img.convert("F")
+                top = _deep_pixel_top(img, mode)
+            else:
+                img, top = img.convert({1: "L", 4: "RGBA"}.get(channels, "RGB")), 255.0
             if size is not None and img.size != (size[1], size[0]):
                 if not resize:
                     raise _OtherSize(f"the image file {path!r} is {img.size[1]}x{img.size[0]} (height x "
@@ -124,8 +162,14 @@ def read_image(path, size=None, channels=None, resize=True):
                     :1 + (channels == 4)], axis=2)
     except _OtherSize:
         raise
+    except Image.UnidentifiedImageError:
+        raise ValueError(f"Cannot read the image file {path!r}: it is not an image file Pillow can identify (or a "
+                         "damaged one)") from None
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
         raise ValueError(f"Cannot read the image file {path!r}: {str(exc).rstrip('.')}") from None
+    except (EOFError, struct.error, TypeError, IndexError, ZeroDivisionError) as exc:  # Pillow on damaged files
+        raise ValueError(f"Cannot read the image file {path!r}: Pillow fails on it, a damaged file? "
+                         f"({type(exc).__name__}: {str(exc).rstrip('.')})") from None
     return arr[None] if arr.ndim == 2 else arr.transpose(2, 0, 1)
 
 
@@ -133,13 +177,13 @@ class _OtherSize(ValueError):
     """A readable file of another size than the training files, where they are not resized."""
 
 
-def _deep_pixel_top(img):
-    """The value that maps to 1 for a 16-bit, 32-bit integer or float grey image ("I;16" in any byte order, "I",
-    "F"): 65,535 for integers of 0-65,535, 1 for floats of 0-1; other values are refused (no scale can be guessed
-    for them)."""
-    # (PIL's getextrema refuses "I;16B", "I;16L" and "I;16N": their values as floats, exact up to 65,535)
-    low, high = (img if img.mode in ("I", "F") else img.convert("F")).getextrema()
-    if img.mode == "F":
+def _deep_pixel_top(floats, mode):
+    """The value that maps to 1 for a 16-bit, 32-bit integer or float grey image (``mode``: "I;16" in any byte
+    order, "I", "F"), given as ``floats``, the image converted to "F" (exact up to 65,535; PIL's getextrema refuses
+    "I;16B", "I;16L" and "I;16N"): 65,535 for integers of 0-65,535, 1 for floats of 0-1; other values are refused
+    (no scale can be guessed for them)."""
+    low, high = floats.getextrema()
+    if mode == "F":
         if low >= 0 and high <= 1:
             return 1.0
         what, fix = "floating-point pixels", "scale them to [0, 1]"
@@ -147,8 +191,8 @@ def _deep_pixel_top(img):
         if low >= 0 and high <= 65535:
             return 65535.0
         what, fix = "32-bit integer pixels", "store them as 8- or 16-bit images"
-    raise ValueError(f"it holds {what} from {low} to {high}, which have no known scale: {fix}, or read the images "
-                     "yourself and pass them as an array")
+    raise ValueError(f"it holds {what} from {low:.10g} to {high:.10g}, which have no known scale: {fix}, or read "
+                     "the images yourself and pass them as an array")
 
 
 def _names(paths, shown=10):
@@ -215,8 +259,7 @@ class ImageFileBatches:
                     more = f" (and {len(errors) - 10} more)" if len(errors) > 10 else ""
                     raise ValueError(f"{len(errors)} of the image files cannot be read: {reasons}{more}.{self.why}")
                 for i, exc in errors:
-                    warnings.warn(f"{exc}; {'skipped' if self.on_error == 'skip' else 'its output is NaN'}.",
-                                  UserWarning)
+                    warn_user(f"{exc}; {'skipped' if self.on_error == 'skip' else 'its output is NaN'}.")
                 if self.on_error == "fill":
                     self.unreadable.extend(int(idx[i]) for i, _ in errors)
                     blank = np.full((self.channels, *self.size), np.nan, dtype=np.float32)

@@ -4,7 +4,6 @@ and files read lazily (augmentation is :mod:`sknn._augment`).
 
 import math
 import os
-import warnings
 from collections.abc import Iterator, Mapping
 from types import GeneratorType
 
@@ -19,8 +18,9 @@ from ._data import ArrayBatches
 from ._image_files import (ImageFileBatches, _is_grey, _names, _pil, displayed_size, named_bomb_warnings,
                            plain_path, read_image)
 from ._labels import check_y_for_estimator
-from ._pixels import PixelScaleMixin
+from ._pixels import PixelScaleMixin, images_named
 from ._validation import check_magnitude, check_sizes, detached, refuse_data_loader, validate_data
+from ._warnings import warn_user
 
 __all__ = ["ImageFileBatches", "ImageInputMixin", "as_image_array", "is_path_list", "read_image",
            "resize_images"]
@@ -193,7 +193,7 @@ class ImageInputMixin(PixelScaleMixin):
                     if not self.skip_bad_images:
                         raise ValueError(f"{exc}. Fix or remove it, or pass skip_bad_images=True to leave unreadable "
                                          "files out of training.") from None
-                    warnings.warn(f"{exc}; skipped.", UserWarning)
+                    warn_user(f"{exc}; skipped.")
                     bad.append(path)
         raise ValueError(f"None of the {len(paths)} image files can be read ({_names(bad)}); pass readable image "
                          "files.")
@@ -241,10 +241,14 @@ class ImageInputMixin(PixelScaleMixin):
             X = X.to_numpy()
         X = _listed_images(_single_column_of_paths(X))
         if is_path_list(X):
-            paths = np.asarray([plain_path(p) for p in X], dtype=object)
+            try:
+                paths = np.asarray([plain_path(p) for p in X], dtype=object)
+            except TypeError:  # an array of paths and other values (only its first item was looked at)
+                _check_image_list(X)  # names the first other value
+                raise
             if reset:
                 self.image_shape_ = self._file_image_shape(paths)
-                self.pixel_max_, self.pixel_min_, self.pixel_depth_ = 1.0, 0.0, None  # files: scaled to [0, 1]
+                self._record_pixel_scale(1.0, 0.0, None)  # files: scaled to [0, 1]
             else:
                 self._check_pixel_scale(None, True, reset)
             return paths
@@ -307,6 +311,12 @@ class ImageInputMixin(PixelScaleMixin):
                          "or first, and data_format='auto' does not say which: pass the images as fit had them, "
                          f"X.reshape(len(X), {h}, {w}, {c}) (channels last) or X.reshape(len(X), {c}, {h}, {w}) "
                          "(channels first).")
+
+    def _validation_source(self, X_val, y_val, w_val, class_weights=None):
+        """``fit``'s ``validation_data``, checked as the estimator checks it, with its images named so, not X, in
+        the pixel-scale warnings (its errors say ``validation_data:``)."""
+        with images_named("validation_data"):
+            return super()._validation_source(X_val, y_val, w_val, class_weights=class_weights)
 
     def _check_X_y(self, X, y, reset, fit_rows=None):
         if y is None:
@@ -408,8 +418,10 @@ def _listed_images(X):
     """A 1-D object array whose items are images (a pandas Series of image arrays, as a DataFrame column of
     images, e.g. from a Hugging Face dataset's ``to_pandas``; ``np.array(images, dtype=object)``) as the list of
     them, read as a list of images is; in a list, torch tensors as numpy arrays (detached, on the CPU). Anything
-    else as it is. An object array mixing images with other values is refused, naming the first other one."""
-    if isinstance(X, np.ndarray) and X.ndim == 1 and X.dtype == object and len(X):
+    else as it is. An object array mixing images with other values is refused, naming the first other one; one
+    whose first item is a file path is taken for paths without a look at the others (millions of them)."""
+    if (isinstance(X, np.ndarray) and X.ndim == 1 and X.dtype == object and len(X)
+            and not isinstance(X[0], (str, os.PathLike))):
         is_image = [_is_image_item(x) for x in X]
         if any(is_image):
             if not all(is_image):

@@ -6,11 +6,14 @@ Rules that a single image can break are judged image by image at predict, so tha
 alone as in any batch (:class:`PixelScaleMixin`).
 """
 
-import warnings
+import contextlib
+import contextvars
 
 import numpy as np
 
-__all__ = ["PixelScaleMixin"]
+from ._warnings import warn_user
+
+__all__ = ["PixelScaleMixin", "images_named"]
 
 # pixels this many times beyond (or, for uint8 input, below) the training images' largest: another scale
 _PIXEL_SCALE_FACTOR = 50.0
@@ -24,6 +27,18 @@ _NEGATIVE_SHARE = 0.25
 _CENTRED_SHARE = 0.5
 # the top level of 12-bit pixels: uint16 training images that reach no higher are likely 12-bit levels
 _TWELVE_BIT_TOP = 4095
+# what the images being checked are called in warnings: X, or fit's validation_data while it is checked
+_IMAGES_NAME = contextvars.ContextVar("sknn_images_name", default="X")
+
+
+@contextlib.contextmanager
+def images_named(name):
+    """Name the images checked within (``validation_data``) in the pixel-scale warnings, which say ``X`` else."""
+    token = _IMAGES_NAME.set(name)
+    try:
+        yield
+    finally:
+        _IMAGES_NAME.reset(token)
 
 
 def _scaled_input_words(images, scaled):
@@ -51,40 +66,28 @@ def smaller_depth_images(highs, depth):
     return (levels > 0) & (levels <= _SMALLER_TOP[depth] + 0.5)
 
 
-def _within_unit_with_fractions(images, lows, highs):
-    """The images of a batch whose every value lies within [-1, 1], some of them a fraction strictly between -1
-    and 1 (not all black, not whole levels 0 and 1 only): the row of each, and the magnitudes of its values."""
+def dark_fractional_images(images, lows, highs):
+    """Which float images of a batch lie within [-1, 1] with some fractional value (not all black, not whole
+    levels 0 and 1 only), and which of those look like integer levels divided by their depth: two boolean masks
+    over the batch, ``(dark, divided)``, from one float64 copy of those images only.
+
+    ``divided``: every value on the grid of 8-bit or 16-bit levels (k / 255 or k / 65,535), as an 8-bit image
+    divided by 255 is exactly; for a model of 0-255 pixels, X scaled to [0, 1]. The other ``dark`` images are,
+    for such a model, a real frame that dark (a fade to black, a resized or blurred dark frame) or [0, 1] images
+    resized or blurred off that grid (skimage's ``resize`` gives such), which cannot be told apart.
+    """
     tops = np.maximum(highs, -lows)
     candidates = np.flatnonzero((tops > 0) & (tops <= 1.0))
     values = np.abs(images.reshape(len(images), -1)[candidates]).astype(np.float64)  # a copy of these images only
     fractions = ((values > 0) & (values < 1)).any(axis=1)
-    return candidates[fractions], values[fractions]
-
-
-def unit_scaled_images(images, lows, highs):
-    """Which float images of a batch look like integer levels divided by their depth (for a model of 0-255
-    pixels): not all black, every value within [-1, 1], some value a fraction strictly between -1 and 1, and
-    every value on the grid of 8-bit or 16-bit levels (k / 255 or k / 65,535). An 8-bit image divided by 255 is
-    exactly that; a real image this dark on a 0-255 scale (a fade to black, a resized or blurred dark frame)
-    has fractions off that grid and is left alone (:func:`dark_fractional_images` finds them), as is a near-black
-    image of whole levels 0 and 1."""
-    rows, values = _within_unit_with_fractions(images, lows, highs)
+    rows, values = candidates[fractions], values[fractions]
     on_a_grid = np.zeros(len(rows), dtype=bool)
     for depth, tolerance in ((255.0, 1e-3), (65535.0, 0.02)):  # float32 rounding of k / depth, times depth
         levels = values * depth
         on_a_grid |= (np.abs(levels - np.rint(levels)) <= tolerance).all(axis=1)
-    looks_unit = np.zeros(len(images), dtype=bool)
-    looks_unit[rows[on_a_grid]] = True
-    return looks_unit
-
-
-def dark_fractional_images(images, lows, highs):
-    """Which float images of a batch lie within [-1, 1] with some fractional value: for a model of 0-255 pixels,
-    a real frame that dark (a fade to black), or [0, 1] images resized or blurred off the grid of
-    :func:`unit_scaled_images` (skimage's ``resize`` gives such), which cannot be told apart."""
-    marked = np.zeros(len(images), dtype=bool)
-    marked[_within_unit_with_fractions(images, lows, highs)[0]] = True
-    return marked
+    dark, divided = np.zeros(len(images), dtype=bool), np.zeros(len(images), dtype=bool)
+    dark[rows], divided[rows[on_a_grid]] = True, True
+    return dark, divided
 
 
 def which_images(mask, shown=3):
@@ -96,9 +99,9 @@ def which_images(mask, shown=3):
 
 
 class PixelScaleMixin:
-    """The pixel-scale checks of an image estimator: ``fit`` records ``pixel_max_``, ``pixel_min_`` and
-    ``pixel_depth_`` of the images that train (rows of weight 0 change nothing), later calls refuse images on
-    another scale."""
+    """The pixel-scale checks of an image estimator: ``fit`` records ``pixel_max_``, ``pixel_min_``,
+    ``pixel_depth_`` and ``pixel_dark_seen_`` of the images that train (rows of weight 0 change nothing), later
+    calls refuse images on another scale."""
 
     #: (low, high) of the pixel values the network was made for, or None for any scale the training images set
     _pixel_range = None
@@ -120,17 +123,20 @@ class PixelScaleMixin:
             low, high = 0.0, 1.0
         else:
             lows, highs = pixel_extremes(images)
-            if reset and fit_rows is not None:  # rows of weight 0 change nothing: the rows that train set the scale
-                lows, highs = lows[fit_rows], highs[fit_rows]
-            low, high = (float(lows.min()), float(highs.max())) if len(lows) else (0.0, 0.0)
-            self._check_integer_depth(highs, scaled, reset)
+            trained = slice(None) if not reset or fit_rows is None else fit_rows
+            # rows of weight 0 change nothing: the rows that train set the scale
+            fit_lows, fit_highs = lows[trained], highs[trained]
+            low, high = (float(fit_lows.min()), float(fit_highs.max())) if len(fit_lows) else (0.0, 0.0)
+            self._check_integer_depth(fit_highs, scaled, reset)
             if reset:
-                self._warn_of_twelve_bit_levels(highs, scaled)
+                self._warn_of_twelve_bit_levels(fit_highs, scaled)
             if self._pixel_range is not None:
                 self._check_pixel_range(low, high)
         top = max(high, -low)
         if reset:
-            self.pixel_max_, self.pixel_min_, self.pixel_depth_ = top, low, scaled
+            dark = (images is not None and not scaled and top > _PIXEL_SCALE_FACTOR
+                    and bool(dark_fractional_images(images, lows, highs)[0][trained].any()))
+            self._record_pixel_scale(top, low, scaled, dark)
             return
         fitted = getattr(self, "pixel_max_", None)
         if not fitted:  # a model saved before pixel_max_, or black training images
@@ -153,13 +159,24 @@ class PixelScaleMixin:
                    "pass these images as the training images were, unscaled (X.astype('float32'))")
             raise ValueError(f"X is {given} to [0, 1], but {name} was fitted on pixel values up to {fitted:.4g} that "
                              f"were not uint8 or uint16, taken as they are: {fix}, or fit on 8-bit images.")
-        fitted_low = getattr(self, "pixel_min_", 0.0)
-        if scaled and fitted_low < -_CENTRED_SHARE * fitted:
+        if scaled and self._fitted_on_centred_pixels():
             raise ValueError(f"X is {_scaled_input_words(images, scaled)} to [0, 1], but {name} was fitted on pixel "
-                             f"values down to {fitted_low:.4g} (largest magnitude {fitted:.4g}): centred or "
+                             f"values down to {self.pixel_min_:.4g} (largest magnitude {fitted:.4g}): centred or "
                              "standardised images, which scaled ones never are. Prepare these images as the training "
                              "images were (X / 255, then the same mean and scale) and pass them as floats, or fit on "
                              "images as they come.")
+
+    def _record_pixel_scale(self, top, low, depth, dark=False):
+        """Record the scale of the training images: their largest pixel magnitude ``top``, their smallest pixel
+        ``low``, the divisor of their integer levels ``depth`` (None: floats or files), and whether some of them
+        were within [-1, 1] with fractions for a model of 0-255 pixels (``dark``: real dark frames, then)."""
+        self.pixel_max_, self.pixel_min_, self.pixel_depth_, self.pixel_dark_seen_ = top, low, depth, dark
+
+    def _fitted_on_centred_pixels(self):
+        """Whether the training images were centred or standardised: their smallest pixel below -0.5 times their
+        largest magnitude (:data:`_CENTRED_SHARE`), which scaled images never are."""
+        fitted = getattr(self, "pixel_max_", None) or 0.0
+        return getattr(self, "pixel_min_", 0.0) < -_CENTRED_SHARE * fitted
 
     def _warn_of_twelve_bit_levels(self, highs, scaled):
         """Warn at fit of uint16 training images whose levels reach at most 4,095 (12 bits, from many cameras and
@@ -169,10 +186,10 @@ class PixelScaleMixin:
             return
         top = round(float(highs.max()) * scaled)
         if _SMALLER_TOP[scaled] < top <= _TWELVE_BIT_TOP:
-            warnings.warn(f"X is uint16 with pixel values up to {top} only, at most 12 bits: as uint16 levels they "
-                          f"are divided by 65,535 and read as dark images (at most {top / scaled:.3f}). If they are "
-                          "12-bit levels, pass them as floats on their own scale, X / 4095 (at predict too); truly "
-                          "dark 16-bit images can stay as they are.", UserWarning, stacklevel=4)
+            warn_user(f"X is uint16 with pixel values up to {top} only, at most 12 bits: as uint16 levels they are "
+                      f"divided by 65,535 and read as dark images (at most {top / scaled:.3f}). If they are 12-bit "
+                      "levels, pass them as floats on their own scale, X / 4095 (at predict too); truly dark 16-bit "
+                      "images can stay as they are.")
 
     def _check_integer_depth(self, highs, scaled, reset):
         """Refuse integer images of a smaller depth's levels (:func:`smaller_depth_images`), which scaled by their
@@ -202,27 +219,28 @@ class PixelScaleMixin:
                          f"{scaled:,.0f} and read as nearly black images: {fix}.")
 
     def _check_not_unit_scaled(self, images, lows, highs, fitted):
-        """Refuse float images that look divided by 255 (:func:`unit_scaled_images`) for a model whose training
+        """Refuse float images that look divided by 255 (:func:`dark_fractional_images`) for a model whose training
         images reached ``fitted`` (beyond 50: a 0-255 scale), each image judged by its own pixels; warn of the
-        other images within [-1, 1] with fractions (:func:`dark_fractional_images`), which are read as they
-        are: a real frame that dark, or [0, 1] images resized or blurred (the network would give them all one
-        class)."""
-        marked = unit_scaled_images(images, lows, highs)
-        if marked.any():
-            reach = float(np.maximum(highs, -lows)[marked].max())
-            raise ValueError(f"X's pixel values reach only {reach:.4g} in {which_images(marked)}, levels divided "
+        other images within [-1, 1] with fractions, which are read as they are: a real frame that dark, or [0, 1]
+        images resized or blurred (the network would give them all one class). No warning where such frames are
+        expected: a model fitted on centred pixels (dark frames sit around 0), or on training images that held
+        such frames themselves (``pixel_dark_seen_``). The warning's text is one for the model and the number of
+        images, so that the default warning filter shows it once, not at every frame of a dark stream."""
+        dark, divided = dark_fractional_images(images, lows, highs)
+        if divided.any():
+            reach = float(np.maximum(highs, -lows)[divided].max())
+            raise ValueError(f"X's pixel values reach only {reach:.4g} in {which_images(divided)}, levels divided "
                              f"by 255 (or 65,535), but the images {type(self).__name__} was fitted on reach "
                              f"{fitted:.4g}: X looks scaled to [0, 1] and they were not (each image is judged alone). "
                              "Give X on the training images' scale (8-bit levels: multiply by 255), or fit on "
                              "images scaled to [0, 1].")
-        dark = dark_fractional_images(images, lows, highs)
-        if dark.any():
-            reach = float(np.maximum(highs, -lows)[dark].max())
-            warnings.warn(f"X's pixel values reach only {reach:.4g} in {which_images(dark)}, with fractions, but the "
-                          f"images {type(self).__name__} was fitted on reach {fitted:.4g} (a 0-255 scale): are they "
-                          "scaled to [0, 1] (divided by 255, then resized or blurred)? They are read as they are: "
-                          "multiply them by 255 if they were divided, or ignore this warning if they really are this "
-                          "dark.", UserWarning, stacklevel=7)
+        if dark.any() and not self._fitted_on_centred_pixels() and not getattr(self, "pixel_dark_seen_", False):
+            n = int(dark.sum())
+            warn_user(f"{_IMAGES_NAME.get()} holds {n} image{'s' if n > 1 else ''} whose pixel values lie within "
+                      f"[-1, 1], with fractions, but the images {type(self).__name__} was fitted on reach "
+                      f"{fitted:.4g} (a 0-255 scale): are they scaled to [0, 1] (divided by 255, then resized or "
+                      "blurred)? They are read as they are: multiply them by 255 if they were divided, or ignore "
+                      "this warning if they really are this dark.")
 
     def _check_pixel_range(self, low, high):
         lo, hi = self._pixel_range

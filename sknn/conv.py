@@ -219,6 +219,9 @@ verbose, callbacks, criterion
         255 or 65535 when fit had uint8 or uint16 images (None: floats or files). Training
         images of uint8 0 and 1 only, or uint16 of 8-bit levels, are refused (scaled as their
         depth's levels they would be black), and so are such images of another depth at predict.
+    pixel_dark_seen_ : bool
+        Whether the training images included dark frames of fractional pixels within [-1, 1] on a 0-255
+        scale; if not, such images at predict get a warning (divided by 255 where the model was not?).
     n_features_in_ : int, for flat-row input
     history_, loss_curve_, n_iter_, validation_scores_, best_validation_score_, net_, device_
         As in :class:`sknn.DenseClassifier`.

@@ -30,7 +30,7 @@ def _is_ancestor(folder, inner):
 def _check_one_label(path, label, real, labelled):
     """Refuse an image file that a link puts under a second class folder (``labelled``: the label and path of
     each real file listed so far): one image would be given two labels. Returns the path the file was first
-    listed as when links list it twice in its own class (it would count twice in training), else None."""
+    listed as when links list it twice in its own class (it counts twice in training), else None."""
     first = labelled.setdefault(real, (label, path))
     if first[0] != label:
         raise ValueError(f"The image file {real!r} is listed under two classes, {first[0]!r} (as {first[1]!r}) and "
@@ -40,15 +40,16 @@ def _check_one_label(path, label, real, labelled):
 
 
 def _warn_of_duplicates(duplicates, root):
-    """Warn once of the image files listed twice in their class through symbolic links (``duplicates``: pairs of
-    the path left out and the path kept), which are listed once."""
+    """Warn once of the image files listed twice or more in their class through symbolic links (``duplicates``:
+    pairs of a later path and the file's first path), which are all listed: a deliberate oversampling is kept, an
+    accidental one made visible."""
     if duplicates:
-        shown = "; ".join(f"{left!r} is {kept!r}" for left, kept in duplicates[:3])
+        shown = "; ".join(f"{later!r} is {first!r}" for later, first in duplicates[:3])
         more = f" and {len(duplicates) - 3} more" if len(duplicates) > 3 else ""
-        warnings.warn(f"{len(duplicates)} image file(s) of {root!r} are the same file as another of their class, "
-                      f"through a symbolic link ({shown}{more}): each is listed once (its first path in sorted "
-                      "order), the duplicate left out, so that it does not count twice in training. Remove the "
-                      "links to silence this.", UserWarning, stacklevel=3)
+        warnings.warn(f"{len(duplicates)} image path(s) of {root!r} are the same file as another of their class, "
+                      f"through a symbolic link ({shown}{more}): each copy is listed and counts as a training "
+                      "image, so that file weighs more in training. Remove the links if that is not meant.",
+                      UserWarning, stacklevel=3)
 
 
 def image_folder(root, extensions=IMAGE_EXTENSIONS):
@@ -61,8 +62,9 @@ def image_folder(root, extensions=IMAGE_EXTENSIONS):
         folders and files (names starting with a dot, such as ``.ipynb_checkpoints`` and
         macOS' ``._*`` files, and ``__MACOSX``) are left out. Symbolic links are followed (a class's images
         may be kept elsewhere), except back to a folder already read or one that holds the class (a loop); an
-        image file that links put under two classes is refused, naming it, and one they list twice in its class
-        is listed once (its first path in sorted order), with a warning naming the duplicate left out.
+        image file that links put under two classes is refused, naming it; one they list twice or more in its
+        class is listed each time (each copy counts as a training image: links can oversample a class), with a
+        warning naming the copies.
     extensions : str or tuple of str
         File endings taken as images (case-insensitive). A class folder without any is
         left out, with a warning.
@@ -107,10 +109,9 @@ def image_folder(root, extensions=IMAGE_EXTENSIONS):
                     real_file = os.path.join(real, name)
                     if os.path.islink(real_file):
                         real_file = os.path.realpath(real_file)
-                    kept = _check_one_label(path, label, real_file, labelled)
-                    if kept is not None:
-                        duplicates.append((path, kept))
-                        continue
+                    first = _check_one_label(path, label, real_file, labelled)
+                    if first is not None:
+                        duplicates.append((path, first))
                     paths.append(path)
                     labels.append(label)
         if len(paths) == before:

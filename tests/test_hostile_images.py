@@ -1,6 +1,7 @@
 """Hostile image input: unreadable files, decompression bombs, bad architectures and arrays (tiny, seconds)."""
 
 import os
+import re
 import warnings
 from pathlib import Path
 
@@ -499,8 +500,9 @@ def test_each_image_is_judged_alone_on_the_pixel_scale():
         with warnings.catch_warnings():
             warnings.simplefilter("error", UserWarning)
             np.testing.assert_allclose(clf.predict_proba(image[None])[0], clf.predict_proba(batch)[0], rtol=1e-5)
-    with pytest.warns(UserWarning, match=r"reach only 0\.9 in image 0 of X, with fractions.*reach 255 \(a 0-255 "
-                                         r"scale\).*multiply them by 255 if they were divided, or ignore this warning"):
+    with pytest.warns(UserWarning, match=r"X holds 1 image whose pixel values lie within \[-1, 1\], with fractions.*"
+                                         r"reach 255 \(a 0-255 scale\).*multiply them by 255 if they were divided, or "
+                                         r"ignore this warning"):
         alone, in_batch = clf.predict_proba(fade[None])[0], clf.predict_proba(np.stack([fade, X[1], X[2]]))[0]
     np.testing.assert_allclose(alone, in_batch, rtol=1e-5)  # accepted, alone as in any batch
     for batch in (divided[None], np.stack([X[1], divided, X[2]])):  # fractions within [0, 1]: divided by 255
@@ -713,22 +715,62 @@ def test_a_list_of_integer_images_of_one_scale_in_several_types_is_read():
 
 def test_image_files_are_read_as_their_exif_orientation_shows_them(tmp_path):
     """Phone photos are stored sideways with an EXIF orientation: read as viewers show them, in reading and in
-    the scan of the files' sizes alike."""
+    the scan of the files' sizes alike, in every format. Pillow's TIFF plugin gives such a file's size already
+    turned and turns its pixels at load: the scan turned the size twice, and a grey or 16-bit TIFF opened by its
+    path was memory-mapped at the turned size (garbled pixels)."""
     from PIL import ImageOps
+    from sknn._image_files import displayed_size, read_image
     rng = np.random.RandomState(0)
     image = Image.fromarray((rng.rand(8, 16, 3) * 255).astype(np.uint8))
+    levels = (rng.rand(8, 16) * 65535).astype(np.uint16)
     exif = image.getexif()
     exif[0x0112] = 6  # turned a quarter: shown 16 rows x 8 columns
+    image.save(tmp_path / "ref.png", exif=exif)
+    with Image.open(tmp_path / "ref.png") as img:
+        shown = np.asarray(ImageOps.exif_transpose(img)).transpose(2, 0, 1) / 255
+    assert shown.shape == (3, 16, 8)
+    expected = {"phone.jpg": None, "phone.png": shown, "phone.webp": shown, "phone.tif": shown, "native.tif": shown,
+                "grey.tif": shown[:1], "deep.tif": np.rot90(levels, -1)[None] / 65535}
     image.save(tmp_path / "phone.jpg", exif=exif, quality=100)
+    for name in ("phone.png", "phone.tif"):
+        image.save(tmp_path / name, exif=exif)
+    image.save(tmp_path / "phone.webp", exif=exif, lossless=True)
+    image.save(tmp_path / "native.tif", tiffinfo={274: 6})  # TIFF's own orientation tag
+    image.getchannel(0).save(tmp_path / "grey.tif", tiffinfo={274: 6})
+    Image.fromarray(levels.astype(">u2")).save(tmp_path / "deep.tif", tiffinfo={274: 6})
+    for name, pixels in expected.items():
+        read = read_image(tmp_path / name)
+        with Image.open(tmp_path / name) as img:
+            assert displayed_size(img) == read.shape[1:] == (16, 8), name  # the scan and the read agree
+        if pixels is not None:  # (JPEG is lossy)
+            np.testing.assert_allclose(read, pixels, atol=1e-6, err_msg=name)
     Image.fromarray((rng.rand(16, 8, 3) * 255).astype(np.uint8)).save(tmp_path / "upright.png")
-    with Image.open(tmp_path / "phone.jpg") as img:
-        shown = np.asarray(ImageOps.exif_transpose(img))
-    assert shown.shape == (16, 8, 3)
+    for name in expected:
+        paths = [str(tmp_path / name), str(tmp_path / "upright.png")] * 2
+        clf = ConvImageClassifier(**CONV).fit(paths, [0, 1] * 2)  # one size as shown: no image_size needed
+        assert clf.image_shape_[1:] == (16, 8) and clf.predict(paths).shape == (4,)
+
+
+def test_an_exif_block_pillow_cannot_rewrite_does_not_stop_the_read(tmp_path, monkeypatch):
+    """ImageOps.exif_transpose rewrites the EXIF block (Exif.tobytes), which raises TypeError, ZeroDivisionError or
+    IndexError on some real files in several Pillow releases: read_image turns the pixels without rewriting it."""
+    from PIL import ImageOps
     from sknn._image_files import read_image
-    np.testing.assert_allclose(read_image(tmp_path / "phone.jpg"), shown.transpose(2, 0, 1) / 255, atol=1e-6)
-    paths = [str(tmp_path / "phone.jpg"), str(tmp_path / "upright.png")] * 2
-    clf = ConvImageClassifier(**CONV).fit(paths, [0, 1] * 2)  # one size as shown: no image_size needed
-    assert clf.image_shape_ == (3, 16, 8) and clf.predict(paths).shape == (4,)
+    image = Image.fromarray((np.random.RandomState(0).rand(8, 16, 3) * 255).astype(np.uint8))
+    exif = image.getexif()
+    exif[0x0112] = 6
+    for name in ("phone.png", "phone.tif"):
+        image.save(tmp_path / name, exif=exif)
+    with Image.open(tmp_path / "phone.png") as img:
+        shown = np.asarray(ImageOps.exif_transpose(img)).transpose(2, 0, 1) / 255
+
+    def damaged(self, offset=8):
+        raise TypeError("object of type 'IFDRational' has no len()")
+    monkeypatch.setattr(Image.Exif, "tobytes", damaged)
+    for name in ("phone.png", "phone.tif"):
+        np.testing.assert_allclose(read_image(tmp_path / name), shown, atol=1e-6, err_msg=name)
+    paths = [str(tmp_path / "phone.png")] * 4
+    assert ConvImageClassifier(**CONV).fit(paths, [0, 1] * 2).predict(paths).shape == (4,)
 
 
 def test_16_bit_files_and_images_of_any_byte_order_are_read(tmp_path):
@@ -803,14 +845,138 @@ def test_an_image_shape_that_contradicts_an_array_of_images_is_refused():
 
 
 @pytest.mark.skipif(os.name != "posix", reason="symbolic links of POSIX")
-def test_image_folder_lists_a_file_linked_twice_in_its_class_once(tmp_path):
+def test_image_folder_keeps_a_file_linked_twice_in_its_class_and_warns(tmp_path):
+    """Links that list a file twice in its class oversample it, which a user may mean: each copy is kept (as
+    before), with one warning naming the copies, so that an accident is visible."""
     from sknn.datasets import image_folder
     for label in ("cat", "dog"):
         (tmp_path / label).mkdir()
         Image.fromarray(np.zeros((4, 4), np.uint8)).save(tmp_path / label / "b.png")
     (tmp_path / "cat" / "c_copy.png").symlink_to(tmp_path / "cat" / "b.png")  # the same file twice in one class
     (tmp_path / "cat" / "a_link.png").symlink_to(tmp_path / "cat" / "b.png")  # and a third time, listed first
-    with pytest.warns(UserWarning, match=r"2 image file\(s\) .* same file as another of their class.*b\.png' is "
-                                         r".*a_link\.png'.*c_copy\.png' is .*a_link\.png'.*listed once"):
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
         paths, labels = image_folder(tmp_path)
-    assert [os.path.basename(p) for p in paths] == ["a_link.png", "b.png"] and labels.tolist() == ["cat", "dog"]
+    assert len(record) == 1 and record[0].filename == __file__
+    assert re.search(r"2 image path\(s\) .* same file as another of their class.*b\.png' is .*a_link\.png'.*"
+                     r"c_copy\.png' is .*a_link\.png'.*each copy is listed and counts as a training image",
+                     str(record[0].message))
+    assert [os.path.basename(p) for p in paths] == ["a_link.png", "b.png", "c_copy.png", "b.png"]
+    assert labels.tolist() == ["cat", "cat", "cat", "dog"]
+
+
+def _dark_warnings(record):
+    return [w for w in record if "with fractions" in str(w.message)]
+
+
+def test_the_dark_image_warning_points_at_the_user_s_line_from_every_entry_point():
+    """A fixed stacklevel pointed into sknn, scikit-learn or the Pipeline for partial_fit, score, fit's
+    validation_data and Pipelines; and validation_data's images were called X."""
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import FunctionTransformer
+    rng = np.random.RandomState(0)
+    X, y = np.round(rng.rand(8, 8, 8) * 255), [0, 1] * 4
+    dark = X / 255 * 0.9 + 0.0001  # off the 8-bit grid: warned of, not refused
+    clf = ConvImageClassifier(**CONV).fit(X, y)
+    pipe = make_pipeline(FunctionTransformer(lambda a: a), ConvImageClassifier(**CONV)).fit(X, y)
+    calls = {"predict": lambda: clf.predict(dark), "predict_proba": lambda: clf.predict_proba(dark),
+             "score": lambda: clf.score(dark, y), "partial_fit": lambda: clf.partial_fit(dark, y),
+             "validation_data": lambda: ConvImageClassifier(**CONV).fit(X, y, validation_data=(dark, y)),
+             "pipeline": lambda: pipe.predict(dark)}
+    for name, call in calls.items():
+        with warnings.catch_warnings(record=True) as record:
+            warnings.simplefilter("always")
+            call()
+        found = _dark_warnings(record)
+        assert len(found) == 1 and found[0].filename == __file__, (name, [(w.filename, w.lineno) for w in found])
+        named = "validation_data" if name == "validation_data" else "X"
+        assert str(found[0].message).startswith(f"{named} holds 8 images whose pixel values lie within [-1, 1]")
+
+
+def test_the_dark_image_warning_is_left_out_where_dark_frames_are_expected(tmp_path):
+    """The warning was false for a model of centred pixels (a mid-grey frame is near 0 there), and repeated at
+    every frame of a dark stream, with the frame's own values in the text, for a model fitted on such frames."""
+    import sknn
+    rng = np.random.RandomState(0)
+    X, y = np.round(rng.rand(8, 8, 8) * 255), [0, 1] * 4
+    dark = X / 255 * 0.9 + 0.0001
+    centred = ConvImageClassifier(**CONV).fit(X - 128, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        centred.predict(np.full((1, 8, 8), 0.37))  # a flat mid-grey frame, centred
+    fade = ConvImageClassifier(**CONV).fit(np.r_[X, dark[:2]], y + [0, 1])  # a fade to black among the frames
+    assert fade.pixel_dark_seen_ is True
+    plain = ConvImageClassifier(**CONV).fit(X, y)
+    assert plain.pixel_dark_seen_ is False
+    fade.save(tmp_path / "fade.safetensors")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        fade.predict(dark)
+        sknn.load(tmp_path / "fade.safetensors").predict(dark)  # recorded in the saved model
+    del plain.pixel_dark_seen_  # a model saved before the attribute: warned of as before
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("default")  # Python's default: a text shown once per line
+        for frame in dark:  # a stream of dark frames, one at a time, each of its own values
+            plain.predict(frame[None])
+    assert len(_dark_warnings(record)) == 1
+    assert str(_dark_warnings(record)[0].message).startswith("X holds 1 image whose pixel values")
+
+
+def test_paths_are_not_scanned_item_by_item_and_dark_images_are_copied_once(tmp_path, monkeypatch):
+    """An object array of a million paths took a second to be looked at for images; the float64 copy of dark
+    images was made twice; a 16-bit file was converted to floats twice."""
+    import sknn._images as images_module
+    import sknn._pixels as pixels_module
+    from sknn._image_files import read_image
+    looked_at = []
+    is_image_item = images_module._is_image_item
+    monkeypatch.setattr(images_module, "_is_image_item", lambda x: looked_at.append(x) or is_image_item(x))
+    paths = np.array([f"/photos/{i}.png" for i in range(1000)], dtype=object)
+    assert images_module._listed_images(paths) is paths and len(looked_at) <= 1
+    with pytest.raises(TypeError, match=r"X\[2\] is None \(of type NoneType\) but X\[0\] is a file path"):
+        ConvImageClassifier(**CONV).fit(np.array(["/a.png", "/b.png", None, "/c.png"], dtype=object), [0, 1] * 2)
+    copies = []
+    dark_fractional_images = pixels_module.dark_fractional_images
+    monkeypatch.setattr(pixels_module, "dark_fractional_images",
+                        lambda *args: copies.append(1) or dark_fractional_images(*args))
+    rng = np.random.RandomState(0)
+    X = np.round(rng.rand(8, 8, 8) * 255)
+    clf = ConvImageClassifier(**CONV).fit(X, [0, 1] * 4)
+    copies.clear()
+    with pytest.warns(UserWarning, match="with fractions"):
+        clf.predict(X / 255 * 0.9 + 0.0001)
+    assert len(copies) == 1
+    Image.fromarray((rng.rand(8, 8) * 65535).astype(np.uint16)).save(tmp_path / "deep.png")
+    conversions = []
+    convert = Image.Image.convert
+    monkeypatch.setattr(Image.Image, "convert", lambda img, mode=None, *a, **k: conversions.append(mode) or
+                        convert(img, mode, *a, **k))
+    assert read_image(tmp_path / "deep.png").shape == (1, 8, 8) and conversions == ["F"]
+
+
+def test_a_file_pillow_fails_on_with_another_error_is_unreadable_and_skipped(files, monkeypatch):
+    """A damaged file can make Pillow raise TypeError, IndexError or ZeroDivisionError at load: such an error
+    escaped skip_bad_images and ended the fit."""
+    from PIL import ImageFile
+    clf = ConvImageClassifier(**CONV).fit(files["good"], files["labels"])
+    load = ImageFile.ImageFile.load
+
+    def damaged(img):
+        if img.fp is not None and getattr(img.fp, "name", "").endswith("img0.png"):
+            raise ZeroDivisionError("division by zero")
+        return load(img)
+    monkeypatch.setattr(ImageFile.ImageFile, "load", damaged)
+    with pytest.raises(ValueError, match=r"img0\.png': Pillow fails on it, a damaged file\? \(ZeroDivisionError: "
+                                         r"division by zero\)"):
+        clf.predict(files["good"][:1])
+    with pytest.warns(UserWarning, match=r"img0\.png.*ZeroDivisionError.*skipped"):
+        ConvImageClassifier(skip_bad_images=True, **CONV).fit(files["good"], files["labels"])
+
+
+def test_a_scipy_dok_matrix_is_refused_as_sparse_input_not_as_a_dict():
+    """scipy's dok format is a dict: it was refused as a dict, naming list(X.values()), not as sparse input."""
+    sparse = pytest.importorskip("scipy.sparse")
+    rows = np.random.RandomState(0).rand(4, 64)
+    for dok in (sparse.dok_array(rows), sparse.dok_matrix(rows)):
+        with pytest.raises(TypeError, match=r"Sparse data was passed for X, but dense data is required"):
+            ConvImageClassifier(**CONV).fit(dok, [0, 1] * 2)
