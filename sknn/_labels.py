@@ -6,7 +6,6 @@ of numbers, shared by every family; one helper per rule, each naming the input a
 import bisect
 import datetime
 import math
-import warnings
 from decimal import Decimal
 from numbers import Integral, Real
 
@@ -17,6 +16,7 @@ from sklearn.exceptions import DataConversionWarning
 
 from ._numbers import is_signaling_nan, short_repr
 from ._validation import check_exact_in_float64, check_float64_cells
+from ._warnings import warn_user
 
 __all__ = ["MISSING_TARGET", "check_classes", "check_label_spellings", "check_label_types", "check_label_values",
            "check_labels", "check_not_quantities", "check_numeric_target", "check_one_label_column",
@@ -102,9 +102,12 @@ def check_label_values(y, name="y", as_strings=None):
     signaling NaN (Decimal('sNaN'), which no comparison accepts). ``as_strings``: the code that turns the labels
     into strings, for the message (default ``{name}.astype(str)``)."""
     fix = f"if they are labels, pass them as strings ({as_strings or f'{name}.astype(str)'})."
-    if getattr(getattr(y, "dtype", None), "kind", None) == "c":
+    dtype = getattr(y, "dtype", None)
+    if getattr(dtype, "categories", None) is not None:  # a Categorical: by its categories' type (dates: at once)
+        dtype = dtype.categories.dtype
+    if getattr(dtype, "kind", None) == "c":
         refuse_complex(name, fix)
-    if getattr(getattr(y, "dtype", None), "kind", "O") != "O":
+    if getattr(dtype, "kind", "O") != "O":
         return
     try:
         cells = np.asarray(y, dtype=object).ravel()
@@ -162,25 +165,33 @@ _PLAIN_LABEL_TYPES = (str, bytes, bool, np.bool_, Real, np.number, type(None))
 
 def check_label_types(labels, name="y"):
     """Refuse labels of a type scikit-learn reads as labels of 'unknown' type: Decimals, dates with a time zone,
-    pandas Periods and Intervals (the bins of ``pd.cut``), dates as Python objects. The message names the type and
-    the fix (strings, which ``predict`` then returns). Strings, bytes, booleans, numbers, numpy dates and missing
-    values pass (the last are named by :func:`check_labels`)."""
-    dtype = getattr(labels, "dtype", None)
-    if isinstance(dtype, np.dtype) and dtype.kind != "O":
-        return  # (numbers, booleans, strings, numpy's dates: at once)
+    pandas Periods and Intervals (the bins of ``pd.cut``), dates as Python or numpy objects in an object array. The
+    message names the type and the fix (strings, which ``predict`` then returns; numpy dates for naive dates).
+    Strings, bytes, booleans, numbers, numpy dates (a pandas Categorical of dates too) and missing values pass (the
+    last are named by :func:`check_labels`). Only an object array is read cell by cell; a Categorical, by its
+    categories."""
+    categories = getattr(getattr(labels, "dtype", None), "categories", None)  # a Categorical: O(categories)
     try:
-        cells = np.asarray(labels, dtype=object).ravel()
+        values = np.asarray(labels if categories is None else categories)
     except (TypeError, ValueError):  # ragged rows: named by the checks of the shape
         return
+    if values.dtype.kind != "O":
+        return  # (numbers, booleans, strings, numpy's dates: at once)
+    cells = values.ravel()
     odd = {kind for kind in set(map(type, cells))
            if not issubclass(kind, _PLAIN_LABEL_TYPES) and kind.__name__ not in ("NAType", "NaTType")}
     if not odd:
         return
     v = next(v for v in cells if type(v) in odd)
-    numbers = f", or to numbers ({name}.astype(int) or {name}.astype(float))" if isinstance(v, Decimal) else ""
+    if isinstance(v, Decimal):
+        fix = f"{name}.astype(str), or to numbers ({name}.astype(int) or {name}.astype(float))"
+    elif isinstance(v, (datetime.date, np.datetime64)) and getattr(v, "tzinfo", None) is None:
+        fix = f"pd.to_datetime({name}) (datetime64 labels are supported), or {name}.astype(str)"
+    else:
+        fix = f"{name}.astype(str)"
     raise ValueError(f"{name} holds labels of type {type(v).__name__} (such as {v!r:.60}), which scikit-learn reads as "
-                     f"labels of 'unknown' type: convert the labels with {name}.astype(str){numbers}; predict then "
-                     "returns labels of that type.")
+                     f"labels of 'unknown' type: convert the labels with {fix}; predict then returns labels of that "
+                     "type.")
 
 
 def check_one_label_column(y, caller):
@@ -246,8 +257,10 @@ def check_numeric_target(y, caller):
 
 def _refuse_ragged_rows(y, name="y"):
     """Name the first row of ``y`` (a list of rows) whose number of values differs from its first row's."""
-    def width(row):  # None: a single value
-        return len(row) if hasattr(row, "__len__") and not isinstance(row, (str, bytes)) else None
+    def width(row):  # None: a single value (a number, a string, a 0-d array or tensor, which len() refuses)
+        if isinstance(row, (str, bytes)) or not hasattr(row, "__len__") or getattr(row, "ndim", 1) == 0:
+            return None
+        return len(row)
 
     rows = list(y)
     first = width(rows[0]) if rows else None
@@ -268,20 +281,25 @@ def y_column_names(y):
 
 
 def check_y_columns(y, fitted, caller):
-    """Refuse a DataFrame ``y`` whose columns are not named ``fitted`` (:func:`y_column_names` of fit's y), in fit's
-    order: outputs are matched by position, so the same columns in another order were scored, or trained, each
-    against another's predictions. A y of another width is left to the count of outputs; an array, or a model
-    fitted on one (``fitted`` None), is not checked."""
+    """Refuse a DataFrame ``y`` that holds a column of ``fitted`` (:func:`y_column_names` of fit's y) at another
+    position than fit's: outputs are matched by position, so that column would be scored, or trained, against
+    another's predictions (fit's columns in another order). Other names are read by position, as scikit-learn
+    reads them (a one-column y, a renamed frame); a y of another width is left to the count of outputs; an array,
+    or a model fitted on one (``fitted`` None), is not checked."""
     names = y_column_names(y)
-    if names is None or fitted is None or len(names) != len(fitted) or names == list(fitted):
+    if names is None or fitted is None or len(names) != len(fitted) or len(names) == 1:
         return
     fitted = list(fitted)
+    moved = next((i for i, name in enumerate(names) if name in fitted and fitted.index(name) != i), None)
+    if moved is None:
+        return
     if sorted(names) == sorted(fitted):
         fix = f"put them in fit's order first (y[{fitted}])"
     else:
-        fix = "pass the columns fit had, under fit's names, or y.to_numpy() to match them by position"
+        fix = "pass fit's columns in fit's order, or y.to_numpy() to match them by position"
     raise ValueError(f"y's columns are named {names}, but {caller} was fitted with y's columns named {fitted}: "
-                     f"outputs are matched by position, each with another's predictions; {fix}.")
+                     f"outputs are matched by position, so {names[moved]!r} would be matched with the predictions "
+                     f"of fit's {fitted[moved]!r}; {fix}.")
 
 
 _NUMBER_TYPES = (Real, np.number)
@@ -315,9 +333,9 @@ def numpy_labels(y):
     scikit-learn's checks call such labels of 'unknown' type.
     """
     column = one_label_column(y)
-    if column is not y:
-        warnings.warn("A column-vector y was passed when a 1d array was expected. Please change the shape of y to "
-                      "(n_samples, ), for example using ravel().", DataConversionWarning, stacklevel=2)
+    if column is not y:  # (pointing at the user's line, however deep in sknn the labels are read)
+        warn_user("A column-vector y was passed when a 1d array was expected. Please change the shape of y to "
+                  "(n_samples, ), for example using ravel().", DataConversionWarning)
         y = column
     if isinstance(y, np.ndarray) and y.dtype.kind == "T":  # numpy 2's StringDType: text, as an object array
         y = y.astype(object)
@@ -361,8 +379,9 @@ def check_labels(labels, name="y", lengths=None):
             raise ValueError(f"{where(missing[0])} is NaN: a label cannot be missing; drop those samples or give "
                              "them a label.")
         return
-    types = set(map(type, labels))
-    if types <= {str} or types <= {int}:
+    types = set(map(type, labels))  # all strings (np.str_ too), or all whole numbers: nothing missing or mixed
+    if all(issubclass(t, str) for t in types) or all(issubclass(t, Integral) and not issubclass(t, (bool, np.bool_))
+                                                     for t in types):
         return
     first = None
     for i, v in enumerate(labels):
@@ -417,23 +436,31 @@ def fit_classes(y, classes, caller, fitted=None, first_partial_fit=False):
     return check_classes(found, caller, "classes" if classes is not None else "y")
 
 
-def _labels_outside(y, classes):
-    """Up to 5 distinct labels of ``y`` that are not in ``classes`` (sorted, unique), as a list."""
-    try:
-        labels = np.unique(np.asarray(y))
-    except TypeError:  # mixed types: refused with their own message by the encoding
-        return []
+def _labels_outside(y, classes, limit=5):
+    """Up to ``limit`` (None: all) distinct labels of ``y`` that are not in ``classes`` (sorted, unique), as a list,
+    sorted where they compare. The distinct values of an object array are found by hashing (``pd.unique``): numpy
+    sorts a million objects in over a second."""
+    values = np.asarray(y).ravel()
+    labels = pd.unique(values) if values.dtype.kind == "O" else np.unique(values)
     known = set(classes.tolist())
-    return [v for v in labels.tolist() if v not in known][:5]
+    outside = [v for v in labels.tolist() if v not in known]
+    try:
+        outside.sort()
+    except TypeError:  # mixed types (refused with their own message by check_labels): in order of appearance
+        pass
+    return outside[:limit]
 
 
 def check_label_spellings(classes, name="y", fitted=None):
     """Refuse string labels that differ only by surrounding white space ('yes' and ' yes'): a CSV's stray spaces
-    would make two classes of one, each with part of its samples. With ``fitted`` (a fitted model's classes), the
-    labels of ``classes`` (those given to ``score``) that are not among them but equal one once stripped."""
+    would make two classes of one, each with part of its samples. With ``fitted`` (a fitted model's classes),
+    ``classes`` are the labels given to ``score`` (an array of any length): those of them that are not among
+    ``fitted`` (their distinct values, :func:`_labels_outside`: a short list) but equal one once stripped."""
     def plain(values):  # (plain str, not np.str_)
         return values.tolist() if isinstance(values, np.ndarray) else values
 
+    if fitted is not None:
+        classes = _labels_outside(classes, fitted, limit=None)
     known = None if fitted is None else {c.strip(): c for c in plain(fitted) if isinstance(c, str)}
     seen = {}
     for c in plain(classes):

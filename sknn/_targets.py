@@ -174,8 +174,7 @@ class NeuralClassifierMixin(ChecksModuleOutputs):
         if values.dtype.kind == "O":  # missing or mixed labels, named as fit names them
             check_labels(values.ravel())
         if values.dtype.kind in "UO" and self.classes_.dtype.kind in "UO":  # 'a ' for the class 'a': never right
-            check_label_spellings(list(dict.fromkeys(v for v in values.ravel().tolist() if isinstance(v, str))),
-                                  fitted=self.classes_)
+            check_label_spellings(values, fitted=self.classes_)  # (the few distinct labels outside the classes)
         return super().score(X, y, sample_weight=_score_weights(sample_weight, values))
 
     def _validation_source(self, X_val, y_val, w_val, class_weights=None):
@@ -406,8 +405,8 @@ class NeuralRegressorMixin(ChecksModuleOutputs):
 
     def _check_X_y(self, X, y, reset, fit_rows=None):
         """X and y as the family checks them; a new fit (``reset``) records the names of a DataFrame y's columns
-        (``_y_columns``), a later call (partial_fit, a warm start, validation_data) refuses other names, or fit's
-        in another order (:func:`sknn._labels.check_y_columns`)."""
+        (``_y_columns``), a later call (partial_fit, a warm start, validation_data) refuses fit's columns in another
+        order (:func:`sknn._labels.check_y_columns`)."""
         if not reset:
             check_y_columns(y, getattr(self, "_y_columns", None), type(self).__name__)
         X, checked = super()._check_X_y(X, y, reset, fit_rows)
@@ -505,7 +504,7 @@ class NeuralRegressorMixin(ChecksModuleOutputs):
         check_same_row_order(X, y)  # pandas labels of the rows in another order: refused, as in fit
         check_same_row_order(X, sample_weight, y_name="sample_weight", holds="weight")
         check_numeric_target(y, type(self).__name__)  # strings, dates, missing values named as fit names them
-        check_y_columns(y, getattr(self, "_y_columns", None), type(self).__name__)  # as fit named them, in order
+        check_y_columns(y, getattr(self, "_y_columns", None), type(self).__name__)  # fit's columns in fit's order
         truth = np.asarray(y, dtype=np.float64)
         if not np.isfinite(truth).all():
             raise ValueError(MISSING_TARGET)

@@ -4,17 +4,18 @@ import os
 import sys
 import warnings
 
+import joblib
 import sklearn
 
 _SKNN = os.path.dirname(os.path.abspath(__file__)) + os.sep
-#: the folders whose frames a warning skips: sknn's own and scikit-learn's (a Pipeline, a search or a
+#: the folders whose frames a warning skips: sknn's own, scikit-learn's and joblib's (a Pipeline, a search or a
 #: cross-validation calling the estimator for the user)
-_SKIPPED = (_SKNN, os.path.dirname(os.path.abspath(sklearn.__file__)) + os.sep)
+_SKIPPED = (_SKNN,) + tuple(os.path.dirname(os.path.abspath(module.__file__)) + os.sep for module in (sklearn, joblib))
 
 
 def user_stacklevel():
     """The ``stacklevel`` that makes a warning raised by the caller of this function point at the first frame
-    outside sknn and scikit-learn: the user's own line, however deep in sknn the rule that warns sits and
+    outside sknn, scikit-learn and joblib: the user's own line, however deep in sknn the rule that warns sits and
     whichever entry point (``fit``, ``predict``, ``score``, a ``Pipeline``) reached it. Python 3.12's
     ``skip_file_prefixes`` does the same; this works on 3.10 and 3.11 too."""
     frame, level = sys._getframe(1), 1  # the caller of this function: the frame that calls warnings.warn
