@@ -281,7 +281,8 @@ class SequenceNet(nn.Module):
         frozen = getattr(self, "frozen_embedding", None)  # (None in networks pickled before it existed)
         parts = [] if frozen is None else [frozen(words)]  # every word keeps its pretrained vector here
         if self.training and self.word_dropout > 0:
-            first_word = getattr(self, "first_word", UNK + 1)  # (networks pickled before it existed: a tagger's)
+            # (a network pickled before it had one: a tagger's, unless its model, unpickled, gave it its own)
+            first_word = getattr(self, "first_word", UNK + 1)
             drop = (torch.rand(words.shape, device=words.device) < self.word_dropout) & (words >= first_word)
             words = words.masked_fill(drop, UNK)
         return parts + [self.embedding(words)]

@@ -8,26 +8,21 @@ the same names in the same order. Values that are not numbers (text, categories,
 with their column and the fix, before they could be mistaken for tokens.
 """
 
-import warnings
-
 import numpy as np
 import pandas as pd
-from sklearn.utils.validation import _get_feature_names
 
 from ._numbers import is_real_number
 from ._text_checks import is_missing
+from ._warnings import warn_user
 
-__all__ = ["check_feature_names", "check_step_array", "frame_columns"]
+__all__ = ["check_feature_names", "check_step_array", "frame_columns", "is_step_value"]
 
 _NUMBERS = object()  # a sentinel: "every value is a number"
 _TOKENS_ONLY = "this model reads token sequences only: pass each sequence as a list of strings (its tokens)."
 
 
-def _is_frame(seq):
-    return hasattr(seq, "columns") and hasattr(seq, "dtypes") and getattr(seq, "ndim", 2) == 2
-
-
-def _is_number(v):
+def is_step_value(v):
+    """Whether ``v`` is a value a numeric sequence's step may hold: a real number or a boolean (read as 0 or 1)."""
     return is_real_number(v) or isinstance(v, (bool, np.bool_))
 
 
@@ -44,7 +39,7 @@ def _values_problem(kind, dtype, values):
                 "(t - t.min()) / np.timedelta64(1, 's'))")
     if kind in "US":
         return f"text (dtype {dtype})", "encode it as numbers (e.g. one-hot columns)"
-    odd = next((v for v in values if not _is_number(v)), _NUMBERS)
+    odd = next((v for v in values if not is_step_value(v)), _NUMBERS)
     if odd is _NUMBERS:
         return None  # objects that are all numbers (as a DataFrame's object column of floats)
     if is_missing(odd):
@@ -55,51 +50,95 @@ def _values_problem(kind, dtype, values):
             "numbers)")
 
 
-def frame_columns(seq, where, numeric=True):
+def frame_columns(seq, where, i, numeric=True, seen=None):
     """The string names of a DataFrame sequence's columns (an array, as scikit-learn's ``feature_names_in_``), None
     for another sequence or other names. A DataFrame column, or a Series, of values that are not numbers (text,
-    categories, dates, complex numbers) is refused first, naming the column and the fix (1-D text is tokens);
-    ``numeric``: whether the model takes numeric sequences (else any DataFrame is refused)."""
-    if hasattr(seq, "dtype") and hasattr(seq, "iloc") and getattr(seq, "ndim", 1) == 1:  # a Series: tokens or steps
+    categories, dates, complex numbers) is refused first, naming the column and the fix (1-D text is tokens), and so
+    are columns of one name. ``where``, ``i``: the sequence is ``where[i]`` (named in errors only); ``numeric``:
+    whether the model takes numeric sequences (else any DataFrame is refused); ``seen``: a dict, one per call, of
+    the verdicts on the columns and dtypes met so far (the values of object columns are read in every sequence)."""
+    if isinstance(seq, pd.Series):  # tokens or steps
         kind = getattr(seq.dtype, "kind", "O")
         if kind in "cmM" or isinstance(seq.dtype, pd.PeriodDtype):
             what, fix = _values_problem("M" if kind == "O" else kind, seq.dtype, ())
-            raise TypeError(f"{where} is a Series of {what}, neither tokens nor numbers: "
+            raise TypeError(f"{where}[{i}] is a Series of {what}, neither tokens nor numbers: "
                             + (f"{fix}." if numeric else _TOKENS_ONLY))
         return None
-    if not _is_frame(seq):
+    if not isinstance(seq, pd.DataFrame):
         return None
     if not numeric:
-        raise TypeError(f"{where} is a DataFrame (columns {_shown(list(seq.columns))}): {_TOKENS_ONLY}")
-    for name, dtype in seq.dtypes.items():
+        raise TypeError(f"{where}[{i}] is a DataFrame (columns {_shown(seq.columns)}): {_TOKENS_ONLY}")
+    dtypes = tuple(seq.dtypes)  # (a Series built per call: read once)
+    key = (tuple(seq.columns), dtypes)
+    verdict = None if seen is None else seen.get(key)
+    if verdict is None:
+        verdict = _columns_verdict(seq.columns, dtypes, where, i)
+        if seen is not None:
+            seen[key] = verdict
+    names, object_columns = verdict
+    for j in object_columns:  # objects: numbers (as a column of Decimals) or not, cell by cell
+        problem = _values_problem("O", dtypes[j], seq.iloc[:, j].tolist())
+        if problem is not None:
+            raise _column_problem(where, i, seq.columns[j], *problem)
+    return names
+
+
+def _column_problem(where, i, name, what, fix):
+    return TypeError(f"{where}[{i}] is a DataFrame whose column {name!r} holds {what}: a numeric sequence's features "
+                     f"must be numbers; {fix}.")
+
+
+def _columns_verdict(columns, dtypes, where, i):
+    """(the string names of the columns or None, the positions of the object columns, whose values are still to
+    check) of a DataFrame sequence ``where[i]`` with ``columns`` of ``dtypes``; columns of one name, and columns of
+    a dtype that holds no numbers, are refused."""
+    if not columns.is_unique:
+        repeated = columns[columns.duplicated()].unique().tolist()
+        raise ValueError(f"{where}[{i}] is a DataFrame with several columns named {_shown(repeated)[1:-1]}: the "
+                         "names of a numeric sequence's columns are its features' names, recorded in fit and checked "
+                         "after it, so each column needs its own name; rename the copies, or drop them (s.loc[:, "
+                         "~s.columns.duplicated()]).")
+    object_columns = []
+    for j, (name, dtype) in enumerate(zip(columns, dtypes)):
         if isinstance(dtype, pd.CategoricalDtype):
-            raise TypeError(f"{where} is a DataFrame whose column {name!r} is categorical: a numeric sequence's "
+            raise TypeError(f"{where}[{i}] is a DataFrame whose column {name!r} is categorical: a numeric sequence's "
                             f"features must be numbers; encode it as numbers (e.g. one-hot columns: pd.get_dummies("
                             f"df, columns=[{name!r}]), or its codes: df[{name!r}].cat.codes).")
         kind = "M" if isinstance(dtype, pd.PeriodDtype) else getattr(dtype, "kind", "O")
         kind = "f" if kind == "O" and pd.api.types.is_numeric_dtype(dtype) else kind  # (pandas' nullable numbers)
-        problem = _values_problem(kind, dtype, seq[name].tolist() if kind == "O" else ())
-        if problem is not None:
-            raise TypeError(f"{where} is a DataFrame whose column {name!r} holds {problem[0]}: a numeric sequence's "
-                            f"features must be numbers; {problem[1]}.")
-    try:
-        return _get_feature_names(seq)
-    except TypeError as exc:  # column names of several types, strings among them
-        raise TypeError(f"{where}: {exc}") from None
+        if kind == "O":
+            object_columns.append(j)
+        elif (problem := _values_problem(kind, dtype, ())) is not None:
+            raise _column_problem(where, i, name, *problem)
+    return _string_names(columns, where, i), tuple(object_columns)
 
 
-def check_step_array(seq, where, numeric=True):
-    """Refuse an array sequence of values that are not numbers: a 2-D (or deeper) one, or a 1-D one of complex
-    numbers, dates or durations (a 1-D array of text is tokens), naming its dtype and the fix."""
+def _string_names(columns, where, i):
+    """The column names as scikit-learn's ``_get_feature_names`` reads those of a table: an object array when all
+    are strings, None when none is; names of several types, strings among them, are refused (its TypeError)."""
+    names = np.asarray(columns, dtype=object)
+    types = sorted({type(name).__qualname__ for name in names})
+    if len(types) > 1 and "str" in types:
+        raise TypeError(f"{where}[{i}]: Feature names are only supported if all input features have string names, "
+                        f"but your input has {types} as feature name / column name types. If you want feature names "
+                        "to be stored and validated, you must convert them all to strings, by using X.columns = "
+                        "X.columns.astype(str) for example. Otherwise you can remove feature / column names from your "
+                        "input data, or convert them all to a non-string data type.")
+    return names if types == ["str"] else None
+
+
+def check_step_array(seq, where, i, numeric=True):
+    """Refuse an array sequence ``where[i]`` of values that are not numbers: a 2-D (or deeper) one, or a 1-D one of
+    complex numbers, dates or durations (a 1-D array of text is tokens), naming its dtype and the fix."""
     if not isinstance(seq, np.ndarray) or seq.dtype.kind in "biuf" or (seq.ndim == 1 and seq.dtype.kind not in "cmM"):
         return
     problem = _values_problem(seq.dtype.kind, seq.dtype, seq.ravel().tolist() if seq.dtype == object else ())
     if problem is None:
         return
     if not numeric:
-        raise TypeError(f"{where} is a {seq.ndim}-D array of {problem[0]}: {_TOKENS_ONLY}")
+        raise TypeError(f"{where}[{i}] is a {seq.ndim}-D array of {problem[0]}: {_TOKENS_ONLY}")
     shape = " (a token sequence is 1-D: a list of strings)" if seq.dtype.kind in "USO" else ""
-    raise TypeError(f"{where} is a {seq.ndim}-D array of {problem[0]}, not numbers: a numeric sequence's features "
+    raise TypeError(f"{where}[{i}] is a {seq.ndim}-D array of {problem[0]}, not numbers: a numeric sequence's features "
                     f"must be numbers; {problem[1]}{shape}.")
 
 
@@ -145,17 +184,21 @@ def check_feature_names(estimator, names, reset, where="X"):
     named = [i for i, n in enumerate(names) if n is not None]
     expected, fitted_by = (fitted, cls) if fitted is not None else (
         (names[named[0]], f"{where}[{named[0]}]") if named else (None, None))
+    agreed = set()  # the ids of the name arrays found right (sequences of one verdict share theirs)
     for i in named:
+        if id(names[i]) in agreed:
+            continue
         if len(names[i]) != len(expected) or not np.all(names[i] == expected):
             raise _names_differ(where, i, names[i], expected, fitted_by, in_call=fitted is None)
+        agreed.add(id(names[i]))
     if expected is not None and len(named) < len(names):
         i = next(i for i, n in enumerate(names) if n is None)
-        warnings.warn(f"{where}[{i}] does not have valid feature names, but {fitted_by} "
-                      f"{'was fitted with' if fitted is not None else 'has'} feature names: its features are read by "
-                      "position, in their order.", UserWarning, stacklevel=6)
+        warn_user(f"{where}[{i}] does not have valid feature names, but {fitted_by} "
+                  f"{'was fitted with' if fitted is not None else 'has'} feature names: its features are read by "
+                  "position, in their order.")
     elif not reset and named and fitted is None:
-        warnings.warn(f"{where}[{named[0]}] has feature names, but {cls} was fitted without feature names: its "
-                      "features are read by position.", UserWarning, stacklevel=6)
+        warn_user(f"{where}[{named[0]}] has feature names, but {cls} was fitted without feature names: its features "
+                  "are read by position.")
     if reset and expected is not None:
         estimator.feature_names_in_ = np.asarray(expected, dtype=object)
     elif reset and hasattr(estimator, "feature_names_in_"):

@@ -6,7 +6,6 @@ A sequence is a list of tokens (strings) or an array of feature vectors
 longest one, so there is little padding.
 """
 
-import warnings
 from collections import Counter
 from numbers import Real
 
@@ -15,10 +14,10 @@ import pandas as pd
 import torch
 
 from ._labels import check_label_values, check_labels
-from ._numbers import is_real_number
-from ._sequence_columns import check_feature_names, check_step_array, frame_columns
+from ._sequence_columns import check_feature_names, check_step_array, frame_columns, is_step_value
 from ._text_checks import is_missing
 from ._validation import check_magnitude, first_non_string, is_unordered
+from ._warnings import warn_user
 
 __all__ = ["BOS", "EOS", "MAX_WORD_CHARS", "PAD", "UNK", "BOS_TOKEN", "EOS_TOKEN", "PAD_TOKEN", "UNK_TOKEN",
            "SequenceBatches", "build_vocabulary", "char_table", "check_label_sequences", "check_prefixes",
@@ -64,37 +63,43 @@ def check_tokens(seq, where, lowercase=True, numeric=True):
                              "token at all: replace it in the text (e.g. with '<pad_>').")
 
 
-def warn_own_symbols(counts, specials, name="X", stacklevel=4):
+def warn_own_symbols(counts, specials, name="X"):
     """Warn that tokens spelled as the model's own symbols ('<unk>', '<s>', '</s>') are read as those symbols;
     ``counts`` maps tokens (as the vocabulary spells them) to their counts in ``name``."""
     found = [t for t in specials if t in counts and t != PAD_TOKEN]
     if found:
         said = ", ".join(f"{t!r} ({_SYMBOL_MEANING[t]}, {counts[t]} times)" for t in found)
-        warnings.warn(f"{name} holds tokens spelled as the model's own symbols: {said}; they are read as those "
-                      "symbols. If they are words of the text, rename them.", UserWarning, stacklevel=stacklevel)
+        warn_user(f"{name} holds tokens spelled as the model's own symbols: {said}; they are read as those symbols. "
+                  "If they are words of the text, rename them.")
 
 
-def warn_own_symbols_in(sequences, specials, lowercase, name="X", stacklevel=4):
+def warn_own_symbols_in(sequences, specials, lowercase, name="X"):
     """:func:`warn_own_symbols` for sequences read without building a vocabulary (``lowercase``: as it reads them)."""
     wanted = set(specials) - {PAD_TOKEN}
     counts = Counter(key for seq in sequences for key in (t.lower() if lowercase else t for t in seq) if key in wanted)
-    warn_own_symbols(counts, specials, name, stacklevel + 1)
+    warn_own_symbols(counts, specials, name)
 
 
 def _as_steps(seq):
-    """A sequence of numbers in another container as an array of steps: a DataFrame (one row a step) or a Series,
-    a torch tensor, an object array of numbers; anything else as it is (a DataFrame's list() is its column names)."""
+    """A sequence of numbers in another container as an array of steps: a DataFrame (one row a step; its columns
+    checked by :func:`frame_columns`: all numbers or booleans) or a Series, a torch tensor, an object array of numbers
+    (:func:`is_step_value`); anything else as it is (a DataFrame's list() is its column names)."""
+    if isinstance(seq, pd.DataFrame):
+        try:
+            return seq.to_numpy(dtype=np.float64)
+        except (TypeError, ValueError, OverflowError):  # (an integer beyond float64: refused below, as not numeric)
+            return seq.to_numpy()
     if hasattr(seq, "to_numpy") and hasattr(seq, "dtypes" if getattr(seq, "ndim", 1) == 2 else "dtype"):
         values = seq.to_numpy()
         if values.dtype.kind not in "biuf" and getattr(seq, "ndim", 1) != 2:
             return values.tolist()
-        seq = values  # (a DataFrame's object columns of numbers: converted below)
+        seq = values  # (object columns of numbers: converted below)
     if isinstance(seq, torch.Tensor):
         return seq.detach().cpu().numpy()
-    if isinstance(seq, np.ndarray) and seq.dtype == object and seq.size and is_real_number(seq.flat[0]):
+    if isinstance(seq, np.ndarray) and seq.dtype == object and seq.size and is_step_value(seq.flat[0]):
         try:
             return seq.astype(np.float64)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             return seq
     return seq
 
@@ -189,10 +194,11 @@ def check_sequences(X, name="X", lowercase=True, numeric=True, estimator=None, r
         raise TypeError(f"{name} must be a list of sequences, got {type(X).__name__}.") from None
     if not X:
         raise ValueError(f"{name} is empty: at least one sequence is needed.")
-    names = [frame_columns(seq, f"{where}[{i}]", numeric) for i, seq in enumerate(X)]  # (columns checked)
+    seen = {}  # the verdicts on the columns of the DataFrames met so far
+    names = [frame_columns(seq, where, i, numeric, seen) for i, seq in enumerate(X)]  # (their columns checked)
     X = [_as_steps(seq) for seq in X]
     for i, seq in enumerate(X):
-        check_step_array(seq, f"{where}[{i}]", numeric)
+        check_step_array(seq, where, i, numeric)
     kind = _kind(X[0])
     out = []
     n_features = None
@@ -238,9 +244,9 @@ def check_sequences(X, name="X", lowercase=True, numeric=True, estimator=None, r
                                  f"{n_features}.")
             out.append(a)
     if kind == "features" and all(map(_whole_numbers, X[:100])):
-        warnings.warn(f"{name} holds lists of whole numbers, read as one numeric feature per step (a series): if they "
-                      f"are word ids, pass them as strings ([[str(i) for i in s] for s in {name}]); for a series of "
-                      "counts, pass arrays of shape (length, 1).", UserWarning, stacklevel=3)
+        warn_user(f"{name} holds lists of whole numbers, read as one numeric feature per step (a series): if they are "
+                  f"word ids, pass them as strings ([[str(i) for i in s] for s in {name}]); for a series of counts, "
+                  "pass arrays of shape (length, 1).")
     if estimator is not None:
         check_feature_names(estimator, names, reset, where)
     return kind, out
@@ -577,6 +583,6 @@ def warn_unscaled(seqs):
     top = np.max(np.abs(np.concatenate(seqs)), axis=0)
     j = int(np.argmax(top))
     if top[j] > 1e3:
-        warnings.warn(f"Feature {j} of X's steps reaches {top[j]:.3g}: the network reads the features as they are, "
-                      "and values far from unit scale saturate its gates. Standardise the features first (e.g. "
-                      "StandardScaler fitted on the steps stacked, np.concatenate(X)).", UserWarning, stacklevel=6)
+        warn_user(f"Feature {j} of X's steps reaches {top[j]:.3g}: the network reads the features as they are, and "
+                  "values far from unit scale saturate its gates. Standardise the features first (e.g. StandardScaler "
+                  "fitted on the steps stacked, np.concatenate(X)).")

@@ -12,8 +12,8 @@ from torch import nn
 
 from ._base import BaseNeuralNetwork
 from ._module_checks import ChecksModuleOutputs, OutputContract
-from ._recurrent import CELLS
-from ._sequence_input import (PAD_TOKEN, UNK_TOKEN, SequenceBatches, build_vocabulary, pretrained_matrix,
+from ._recurrent import CELLS, SequenceNet, language_model_cutoff
+from ._sequence_input import (EOS, PAD_TOKEN, UNK_TOKEN, SequenceBatches, build_vocabulary, pretrained_matrix,
                               read_pretrained, warn_own_symbols)
 from ._validation import check_non_negative_weights
 
@@ -157,9 +157,9 @@ class SequenceModel(BaseNeuralNetwork, abstract=True):
             words[i] = w
         return words
 
-    def _per_sequence(self, X, transform):
-        """The network's outputs for each sequence of X, in X's order (``transform`` of each batch's scores)."""
-        encoded = self._check_X(X, reset=False)
+    def _per_sequence(self, encoded, transform):
+        """The network's outputs for each sequence of X, in X's order (``transform`` of each batch's scores);
+        ``encoded``: X as ``_check_X`` gives it."""
         source = self._source(encoded)
         out = self.net_.predict_source(source, batch_size=self._predict_batch_size(), transform=transform)
         order = source.order()
@@ -169,24 +169,47 @@ class SequenceModel(BaseNeuralNetwork, abstract=True):
             result[i] = piece
         return result
 
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        module = getattr(getattr(self, "net_", None), "module_", None)
+        if isinstance(module, SequenceNet) and not hasattr(module, "first_word"):  # pickled before it had one
+            module.first_word = len(self._specials)  # (else word_dropout would read a language model's '<s>' as a word)
+
 
 class TaggerOutputs(ChecksModuleOutputs):
-    """The outputs the sequence tagger's loss needs: a logit per label for each real token."""
+    """The outputs the sequence tagger's loss needs (a logit per label for each real token), and the labels its
+    ``predict`` and ``score`` read from them."""
 
     def _output_contract(self):
         return OutputContract(len(self.classes_), "logits of shape (n_tokens, n_classes), a row per real token of the "
                               "batch's sequences, in order", "label indices of shape (n_tokens,)",
                               "torch.nn.CrossEntropyLoss")
 
+    def _predicted_labels(self, encoded):
+        """The labels of each sequence of X (``encoded`` as ``_check_X`` gives it): a list of label lists."""
+        return [self.classes_[p.numpy()].tolist() for p in self._per_sequence(encoded, lambda z: z.argmax(dim=1))]
+
 
 class NextWordOutputs(ChecksModuleOutputs):
-    """The outputs the language model's loss needs (the next word's logits at each real token), and the
-    log-likelihoods its ``perplexity`` and ``score`` read from them."""
+    """The outputs the language model's loss needs (the next word's logits at each real token, or an adaptive
+    softmax's log-likelihoods), and the log-likelihoods its ``perplexity`` and ``score`` read from them."""
 
     def _output_contract(self):
         return OutputContract(len(self.vocabulary_), "the next word's logits, of shape (n_tokens, n_words), a row per "
                               "real token of the batch's sequences, in order", "the next words' indices of shape "
                               "(n_tokens,)", "torch.nn.CrossEntropyLoss")
+
+    def _choose_adaptive_cutoff(self, targets):
+        arch, mode = self.architecture_, self.architecture_["adaptive_softmax"]
+        if isinstance(mode, str) and (arch["module"] is not None or self.criterion is not None):
+            return None  # 'auto' leaves a network or a loss of the user's as they are
+        cutoff = language_model_cutoff(torch.bincount(targets, minlength=len(self.vocabulary_)), mode, arch["cell"],
+                                       arch["num_layers"], arch["embedding_dim"], arch["hidden_size"],
+                                       arch["tie_weights"])
+        return None if cutoff is None else max(cutoff, EOS + 1)  # the special symbols in the shortlist
+
+    def _shortlist(self):  # None also for a model fitted before sknn had the adaptive softmax
+        return getattr(self, "adaptive_cutoff_", None)
 
     def _log_likelihoods(self, X, sample_weight=None):
         """The log-probability of each next word of the token sequences X (end of sequence included), float64, in the
@@ -210,7 +233,7 @@ class NextWordOutputs(ChecksModuleOutputs):
                                         transform=next_word_log_probability).double()
         if sample_weight is None:
             return logp
-        weights = torch.as_tensor(sample_weight, dtype=torch.float64)[order]
+        weights = torch.from_numpy(np.asarray(sample_weight, dtype=np.float64)[order.numpy()])  # (a copy: writable)
         return logp, torch.repeat_interleave(weights, lengths[order])
 
     def _mean_log_likelihood(self, X, sample_weight=None):

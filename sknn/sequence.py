@@ -7,7 +7,6 @@ share :mod:`sknn._sequence_model` and the tagger's ONNX graph :mod:`sknn._sequen
 the estimators here train through the shared engine, and the loss sees real tokens only.
 """
 
-from collections.abc import Iterator
 from numbers import Integral
 
 import numpy as np
@@ -18,7 +17,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._engine import PassThroughLoss, accuracy_score
 from ._labels import check_not_quantities, check_same_label_kind, fit_classes, label_indices
-from ._recurrent import RecurrentLayers, SequenceNet, language_model_cutoff
+from ._recurrent import RecurrentLayers, SequenceNet
 from ._sequence_input import (BOS, BOS_TOKEN, EOS, EOS_TOKEN, PAD, PAD_TOKEN, UNK, UNK_TOKEN, SequenceBatches,
                               build_vocabulary, check_label_sequences, check_prefixes, check_sequences,
                               spans, steps_of_rows, token_forms, token_ids, warn_own_symbols_in, warn_unscaled)
@@ -298,13 +297,12 @@ verbose, callbacks, criterion
         -------
         y : list of lists
         """
-        pieces = self._per_sequence(X, lambda z: z.argmax(dim=1))
-        return [self.classes_[p.numpy()].tolist() for p in pieces]
+        return self._predicted_labels(self._check_X(X, reset=False))
 
     def predict_proba(self, X):
         """Probability of each label for each token: a list of (length, n_classes) arrays."""
         # in float64, so that each row sums to 1 to within float64's precision (log_loss checks it)
-        pieces = self._per_sequence(X, lambda z: torch.softmax(z.to(torch.float64), dim=1))
+        pieces = self._per_sequence(self._check_X(X, reset=False), lambda z: torch.softmax(z.to(torch.float64), dim=1))
         return [p.numpy() for p in pieces]
 
     def score(self, X, y, sample_weight=None):
@@ -316,13 +314,15 @@ verbose, callbacks, criterion
         y : list of label sequences
         sample_weight : array-like of shape (n_sequences,), default=None
             Weight of each sequence (given to each of its tokens).
+
+        Returns
+        -------
+        score : float
         """
-        if sample_weight is not None:  # checked before the predictions, by the rule of fit
-            X = list(X) if isinstance(X, Iterator) else X  # a generator is read once
-            check_is_fitted(self, "net_")
-            n_sequences = len(check_sequences(X, lowercase=self._lowercase(reset=False))[1])
-            sample_weight = check_sequence_weights(sample_weight, n_sequences, scoring=True)
-        pred = self.predict(X)
+        encoded = self._check_X(X, reset=False)  # X read once, its weights checked before the predictions
+        if sample_weight is not None:
+            sample_weight = check_sequence_weights(sample_weight, len(encoded[1]), scoring=True)
+        pred = self._predicted_labels(encoded)
         lengths = [len(p) for p in pred]
         gold = check_same_label_kind(check_label_sequences(y, lengths), self.classes_)
         right = np.concatenate([np.asarray(p, dtype=object) for p in pred]) == gold.astype(object)
@@ -466,7 +466,7 @@ verbose, callbacks, criterion
         if reset:
             self._fit_vocabulary(seqs if fit_rows is None else [seqs[i] for i in fit_rows])  # weight 0: no words
         elif warn_symbols:
-            warn_own_symbols_in(seqs, self._specials, self._lowercase(reset), stacklevel=5)
+            warn_own_symbols_in(seqs, self._specials, self._lowercase(reset))
         lengths = torch.tensor([len(s) + 1 for s in seqs], dtype=torch.int64)
         ids = token_ids(seqs, self.vocabulary_, self._lowercase(reset), prefix=(BOS_TOKEN,), suffix=(EOS_TOKEN,))
         # input: <s> w1 ... wn ; target: w1 ... wn </s>
@@ -481,15 +481,6 @@ verbose, callbacks, criterion
         if given and not isinstance(self.adaptive_softmax, str) and self.adaptive_softmax:
             raise ValueError(f"adaptive_softmax=True is the network's own output layer and loss, and {given} is "
                              f"given; pass adaptive_softmax=False (or 'auto') with {given}, or {given}=None.")
-
-    def _choose_adaptive_cutoff(self, targets):
-        arch, mode = self.architecture_, self.architecture_["adaptive_softmax"]
-        if isinstance(mode, str) and (arch["module"] is not None or self.criterion is not None):
-            return None  # 'auto' leaves a network or a loss of the user's as they are
-        cutoff = language_model_cutoff(torch.bincount(targets, minlength=len(self.vocabulary_)), mode, arch["cell"],
-                                       arch["num_layers"], arch["embedding_dim"], arch["hidden_size"],
-                                       arch["tie_weights"])
-        return None if cutoff is None else max(cutoff, EOS + 1)  # the special symbols in the shortlist
 
     def _check_X_y(self, X, y, reset, fit_rows=None):
         if y is not None:  # only validation_data's second item reaches here (fit and partial_fit pass None)
@@ -507,9 +498,6 @@ verbose, callbacks, criterion
 
     def _criterion(self):
         return PassThroughLoss() if self._shortlist() is not None else super()._criterion()
-
-    def _shortlist(self):  # None also for a model fitted before sknn had the adaptive softmax
-        return getattr(self, "adaptive_cutoff_", None)
 
     def _prepare_targets(self, y, keep, classes, incremental, fit_rows=None):
         return y, None
@@ -553,9 +541,22 @@ verbose, callbacks, criterion
         return float(torch.exp(-self._log_likelihoods(X).mean()))
 
     def score(self, X, y=None, sample_weight=None):
-        """Mean log-likelihood per predicted token (higher is better; ``-log(perplexity)``), with ``sample_weight`` (one
-        per sequence, as in the tagger's score) given to each token of its sequence. Words outside the vocabulary are
-        all '<unk>': compare models of one vocabulary only (not across min_count or max_vocab)."""
+        """Mean log-likelihood per predicted token (higher is better; ``-log(perplexity)``).
+
+        Parameters
+        ----------
+        X : list of token lists
+            Words outside the vocabulary are all '<unk>': compare models of one vocabulary only (not across
+            ``min_count`` or ``max_vocab``).
+        y : None
+            Ignored: the targets are the next words.
+        sample_weight : array-like of shape (n_sequences,), default=None
+            Weight of each sequence, given to each of its tokens (its end included), as in the tagger's score.
+
+        Returns
+        -------
+        score : float
+        """
         return self._mean_log_likelihood(X, sample_weight)
 
     def predict_next(self, prefixes, top_k=5, return_proba=False):
@@ -582,7 +583,7 @@ verbose, callbacks, criterion
         prefixes = check_prefixes(prefixes, self.architecture_["lowercase"])
         if len(prefixes) == 0:
             return []
-        warn_own_symbols_in(prefixes, self._specials, self.architecture_["lowercase"], "prefixes", stacklevel=3)
+        warn_own_symbols_in(prefixes, self._specials, self.architecture_["lowercase"], "prefixes")
         lengths = torch.tensor([len(p) + 1 for p in prefixes], dtype=torch.int64)
         ids = token_ids(prefixes, self.vocabulary_, self.architecture_["lowercase"], prefix=(BOS_TOKEN,))
         source = SequenceBatches({"words": ids}, lengths, last_only=True)

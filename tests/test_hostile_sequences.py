@@ -1,6 +1,7 @@
 """Hostile sequence input: non-string tokens, missing or mixed labels, bad top_k, huge values (tiny, seconds)."""
 
 import pickle
+import re
 import warnings
 
 import numpy as np
@@ -9,9 +10,10 @@ import pytest
 import torch
 from sklearn.utils._param_validation import InvalidParameterError
 
-from sknn import DenseClassifier, LSTMLanguageModel, LSTMSequenceTagger
+import sknn.sequence
+from sknn import DenseClassifier, LSTMLanguageModel, LSTMSequenceTagger, _sequence_columns
 from sknn._recurrent import SequenceNet
-from sknn._sequence_input import BOS, EOS, PAD, UNK
+from sknn._sequence_input import BOS, EOS, PAD, UNK, check_sequences
 
 X = [["the", "dog", "runs"], ["a", "cat", "sleeps"]] * 4
 Y = [["D", "N", "V"]] * 8
@@ -236,6 +238,15 @@ def test_score_checks_sequence_weights_by_the_rule_of_fit(tagger):
         LSTMSequenceTagger(**SMALL).fit(X, Y, sample_weight=[[1, 1, 1], [1, 1]] * 4)
 
 
+def test_the_tagger_score_checks_x_once_with_weights(tagger, monkeypatch):
+    """Checking the weights before the predictions checked X a second time (every DataFrame read twice)."""
+    checked = []
+    monkeypatch.setattr(sknn.sequence, "check_sequences", lambda *args, **kw: checked.append(args) or
+                        check_sequences(*args, **kw))
+    assert tagger.score(X, Y, sample_weight=[2] * 8) == tagger.score(X, Y)
+    assert len(checked) == 2  # once a score
+
+
 def test_sentences_of_only_the_models_own_symbols_are_named():
     with pytest.raises(ValueError, match=r"hold only the model's own symbols \(</s>, <s>, <unk>\), which are not "
                                          "words to learn"):
@@ -441,6 +452,64 @@ def test_dataframe_sequences_have_their_column_names_recorded_and_checked(tmp_pa
         unnamed.predict(frames)
 
 
+def _up_or_down(frames):
+    return [list(np.where(f.iloc[:, 0] > 0, "up", "down")) for f in frames]
+
+
+def test_column_names_are_checked_by_every_training_after_fit():
+    """partial_fit, a warm start and validation_data read the columns of fit, in its order, as predict does."""
+    frames = _frames()
+    tags, swapped = _up_or_down(frames), [f[["b", "a"]] for f in frames]
+    refused = (r"X\[0\] has the columns \['b', 'a'\], but LSTMSequenceTagger was fitted with \['a', 'b'\].*same "
+               r"order as they were in fit")
+    tagger = LSTMSequenceTagger(**SMALL).fit(frames, tags)
+    with pytest.raises(ValueError, match=refused):
+        tagger.partial_fit(swapped, tags)
+    with pytest.raises(ValueError, match=refused):
+        tagger.set_params(warm_start=True).fit(swapped, tags)
+    with pytest.raises(ValueError, match="validation_data: " + refused):
+        LSTMSequenceTagger(**SMALL).fit(frames, tags, validation_data=(swapped, tags))
+    first = LSTMSequenceTagger(**SMALL).partial_fit(frames, tags, classes=["down", "up"])  # a first call records them
+    np.testing.assert_array_equal(first.feature_names_in_, ["a", "b"])
+    with pytest.raises(ValueError, match=refused):
+        first.partial_fit(swapped, tags)
+
+
+@pytest.mark.parametrize("fitted_with_names", [True, False])
+@pytest.mark.parametrize("call", ["predict", "predict_proba", "partial_fit", "validation_data"])
+def test_feature_name_warnings_point_at_the_line_that_called(call, fitted_with_names):
+    """Their fixed stacklevel pointed into sknn (sequence.py, _base.py) on every path."""
+    frames = _frames()
+    tags, arrays = _up_or_down(frames), [f.to_numpy() for f in frames]
+    fitted, given = (frames, arrays) if fitted_with_names else (arrays, frames)
+    tagger = LSTMSequenceTagger(**SMALL)
+    if call != "validation_data":
+        tagger.fit(fitted, tags)
+    with pytest.warns(UserWarning, match="feature names") as record:
+        if call == "validation_data":
+            tagger.fit(fitted, tags, validation_data=(given, tags))
+        elif call == "partial_fit":
+            tagger.partial_fit(given, tags)
+        else:
+            getattr(tagger, call)(given)
+    record = [w for w in record if "feature names" in str(w.message)]
+    assert record[0].filename == __file__ and all(w.filename == __file__ for w in record)
+
+
+def test_the_other_warnings_of_sequences_point_at_the_line_that_called(lm):
+    """Own symbols in a text, word ids as numbers, unscaled features: each warning had a fixed stacklevel of its own."""
+    stamped = [np.c_[a, np.full(len(a), 1.7e9)] for a in (np.ones((3, 2)), np.zeros((2, 2)))]
+    calls = [lambda: lm.score([["a", "</s>"]]), lambda: lm.predict_next([["a", "<s>"]]),
+             lambda: LSTMLanguageModel(**SMALL, min_count=1).fit([["a", "<unk>"], *X]),
+             lambda: LSTMSequenceTagger(**SMALL).fit([[12, 900, 3], [3, 12]], [["D", "N", "V"], ["V", "D"]]),
+             lambda: LSTMSequenceTagger(**SMALL).fit(stamped, [["a", "b", "a"], ["b", "a"]])]
+    for call in calls:
+        with pytest.warns(UserWarning, match="own symbols|whole numbers|Standardise") as record:
+            call()
+        record = [w for w in record if re.search("own symbols|whole numbers|Standardise", str(w.message))]
+        assert all(w.filename == __file__ for w in record)
+
+
 def _saved_and_loaded(estimator, tmp_path):
     import sknn
 
@@ -465,8 +534,57 @@ def test_numeric_sequences_of_other_values_name_their_dtype_or_column(seq, messa
     with pytest.raises(TypeError, match=message) as error:
         LSTMSequenceTagger(**SMALL).fit([seq] * 2, [["p", "q", "p"]] * 2)
     assert "of type list" not in str(error.value)
-    tokens = [np.array(["the", "dog", "runs"]), np.array(["a", "cat", "sleeps"], dtype=object)]  # still tokens
+
+
+def test_arrays_of_text_are_still_token_sequences():
+    tokens = [np.array(["the", "dog", "runs"]), np.array(["a", "cat", "sleeps"], dtype=object)]
     assert LSTMSequenceTagger(**SMALL).fit(tokens, Y[:2]).input_kind_ == "tokens"
+
+
+@pytest.mark.parametrize("steps", [pd.DataFrame({"flag": [True, False, True], "x": [0.1, 0.2, 0.3]}),
+                                   pd.DataFrame({"x": [0.1, 0.2, 0.3], "flag": [True, False, True]}),
+                                   np.array([[True, 0.1], [False, 0.2], [True, 0.3]], dtype=object)])
+def test_boolean_features_are_numbers_wherever_their_column_is(steps):
+    """A first column of booleans made a DataFrame (or an object array) a token list: 'X[0][0] is [True, 0.1] (of
+    type list), not a string', while the same columns swapped trained."""
+    kind, (got,) = check_sequences([steps])
+    flags = got[:, list(getattr(steps, "columns", ["flag"])).index("flag")]
+    assert kind == "features" and got.shape == (3, 2) and flags.tolist() == [1, 0, 1]
+    assert LSTMSequenceTagger(**SMALL).fit([steps] * 2, [["p", "q", "p"]] * 2).n_features_in_ == 2
+
+
+def test_column_names_of_several_kinds_or_repeated_are_refused_naming_the_sequence(tagger):
+    """Repeated names raised narwhals' DuplicateError, which named no sequence."""
+    frames = _frames(n=2)
+    for columns in (["a", "a"], [0, 0]):
+        repeated = frames[1].set_axis(columns, axis=1)
+        with pytest.raises(ValueError, match=rf"X\[1\] is a DataFrame with several columns named {columns[0]!r}: .*"
+                           r"each column needs its own name; rename the copies, or drop them"):
+            LSTMSequenceTagger(**SMALL).fit([frames[0], repeated], [["p", "q", "p", "q"]] * 2)
+    with pytest.raises(ValueError, match=r"X\[0\] is a DataFrame with several columns named 'a', 'b'"):
+        tagger.predict([pd.DataFrame(np.ones((2, 4)), columns=["a", "b", "a", "b"])])
+    with pytest.raises(TypeError, match=r"X\[1\]: Feature names are only supported if all input features have "
+                       r"string names, but your input has \['int', 'str'\]"):
+        LSTMSequenceTagger(**SMALL).fit([frames[0], frames[1].set_axis(["a", 1], axis=1)], [["p"] * 4] * 2)
+
+
+def test_the_columns_of_data_frame_sequences_are_read_once_and_judged_once_per_kind(monkeypatch):
+    """Predicting 20,000 small DataFrames took 5 times as long: their dtypes were built three times each, and each
+    went through scikit-learn's reading of a table's names."""
+    class Frame(pd.DataFrame):
+        dtypes_read = 0
+
+        @property
+        def dtypes(self):
+            Frame.dtypes_read += 1
+            return super().dtypes
+
+    judged = []
+    verdict = _sequence_columns._columns_verdict
+    monkeypatch.setattr(_sequence_columns, "_columns_verdict", lambda *args: judged.append(args) or verdict(*args))
+    frames = [Frame(f) for f in _frames(n=5)] + [Frame(_frames(["c", "d"], n=1)[0])]
+    check_sequences(frames)
+    assert Frame.dtypes_read == 6 and len(judged) == 2
 
 
 @pytest.mark.parametrize("first_word, kept", [(UNK + 1, [PAD, UNK]), (EOS + 1, [PAD, UNK, BOS, EOS])])
@@ -497,3 +615,23 @@ def test_the_language_model_score_takes_one_weight_per_sequence(lm):
         lm.score(data, sample_weight=[1.0, 1.0])
     with pytest.raises(ValueError, match=r"All sample weights are zero: no sequence counts in the score"):
         lm.score(data, sample_weight=[0, 0, 0])
+
+
+def test_the_language_model_score_reads_weights_of_pandas_or_read_only_arrays_quietly(lm):
+    """A Series (read-only under pandas' copy-on-write) made torch warn 'The given NumPy array is not writable'."""
+    data = [["the", "dog", "runs"], ["a", "cat"], ["a", "dog", "runs", "now"]]
+    read_only = np.array([3.0, 4.0, 1.0])
+    read_only.flags.writeable = False
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        scores = [lm.score(data, sample_weight=w) for w in (pd.Series([3.0, 4.0, 1.0], index=[2, 1, 0]), read_only)]
+    assert scores == pytest.approx([lm.score(data, sample_weight=[3, 4, 1])] * 2)
+
+
+@pytest.mark.parametrize("model, first_word", [("lm", EOS + 1), ("tagger", UNK + 1)])
+def test_a_network_pickled_without_its_first_word_gets_its_models_when_unpickled(model, first_word, request):
+    """A language model pickled before the network had first_word read '<s>' as a word in word_dropout when
+    trained further (partial_fit, a warm start): a tagger's id 2 is a word, a language model's is '<s>'."""
+    old = pickle.loads(pickle.dumps(request.getfixturevalue(model)))
+    del old.net_.module_.first_word  # as pickled before it had one
+    assert pickle.loads(pickle.dumps(old)).net_.module_.first_word == first_word
