@@ -57,6 +57,27 @@ class BestEpochStopping(EarlyStopping):
             super().on_train_end(net, **kwargs)
 
 
+# the entries of a scheduler's state that change as it trains, and the only ones a saved model keeps: a
+# ReduceLROnPlateau's best loss, bad epochs and cooldown, and any scheduler's epoch and learning rates
+_PROGRESS = ("best", "num_bad_epochs", "cooldown_counter", "last_epoch", "_last_lr")
+
+
+def _progress_problem(key, value, n_groups):
+    """What is wrong with the saved ``value`` of the progress entry ``key`` (an empty string: nothing), for an
+    optimizer of ``n_groups`` parameter groups."""
+    def number(x):  # (not a bool, nor NaN, nor an int beyond a float's range)
+        return type(x) is float and not math.isnan(x) or type(x) is int and abs(x) <= sys.float_info.max
+
+    if key == "best":
+        return "" if value is None or number(value) else "not a number (nor None: no best yet)"
+    if key == "_last_lr":
+        if type(value) not in (list, tuple) or not all(number(x) and math.isfinite(x) and x >= 0 for x in value):
+            return "not a list of finite learning rates >= 0"
+        return "" if len(value) == n_groups else (
+            f"{len(value)} learning rates, but the optimizer the parameters build has {n_groups} parameter groups")
+    return "" if type(value) is int and value >= 0 else "not a count (an int >= 0)"
+
+
 class ResumeLRSchedulers(Callback):
     """Continues skorch's ``LRScheduler`` callbacks from one training call to the next (a warm_start fit,
     partial_fit), one step per epoch.
@@ -104,13 +125,22 @@ class ResumeLRSchedulers(Callback):
         self.states = self._states(net.callbacks_)
 
     def saved_state(self):
-        """The schedulers' states by callback name as of the last finished epoch, for a saved model: dicts of
-        numbers, strings and lists of numbers (a ReduceLROnPlateau's best loss, bad epochs, cooldown...)."""
-        return copy.deepcopy(self.states or {})
+        """The schedulers' progress by callback name as of the last finished epoch, for a saved model: the entries
+        of ``_PROGRESS`` (a ReduceLROnPlateau's best loss, bad epochs, cooldown, epoch and learning rates), never
+        the settings, which the parameters rebuild; a best loss that is not finite (none yet) as None, so that the
+        file's JSON stays strict."""
+        saved = {}
+        for name, state in (self.states or {}).items():
+            progress = {k: copy.deepcopy(state[k]) for k in _PROGRESS if k in state}
+            if "best" in progress and not (type(progress["best"]) in (int, float) and math.isfinite(progress["best"])):
+                progress["best"] = None
+            saved[name] = progress
+        return saved
 
-    def restore_saved_state(self, states):
-        """Continue the schedules from ``states``, as :meth:`saved_state` gave them (read back from a file); a
-        ValueError, naming what is wrong, for anything else."""
+    def restore_saved_state(self, states, net):
+        """Continue the schedules of ``net`` (an initialized engine) from ``states``, as :meth:`saved_state` gave
+        them (read back from a file): the progress entries only (settings a file of an older sknn holds are left
+        to the rebuilt schedulers), each checked; a ValueError, naming what is wrong, for anything else."""
         scalars = (type(None), bool, int, float, str)
 
         def plain(value):
@@ -122,7 +152,19 @@ class ResumeLRSchedulers(Callback):
                 for name, state in states.items()):
             raise ValueError("the learning-rate schedulers' states are not dicts of numbers and strings by callback "
                              "name")
-        self.states = copy.deepcopy(states)
+        groups = len(net.optimizer_.param_groups)
+        restored = {}
+        for name, state in states.items():
+            progress = {k: state[k] for k in _PROGRESS if k in state}
+            for key, value in progress.items():
+                problem = _progress_problem(key, value, groups)
+                if problem:
+                    raise ValueError(f"{name}'s {key} is {value!r:.80}, {problem}")
+            best = progress.get("best")
+            if best is None or math.isinf(best):  # no best yet (Infinity in files of an older sknn): the rebuilt
+                progress.pop("best", None)  # scheduler's initial value stays
+            restored[name] = progress
+        self.states = restored
 
 
 class EpochProgressBar(Callback):

@@ -272,7 +272,7 @@ def _load_layer(m, layer, where):
                          f"{type(m).__name__} there: the layers' order or the parameters differ.")
 
     def copy(target, value, name, transpose=False):  # (rounded once, to the target's dtype)
-        value = torch.as_tensor(np.asarray(value, dtype=np.float64)).to(target.dtype)
+        value = (value if torch.is_tensor(value) else _as_float_tensor(value)).to(target.dtype)
         value = value.T if transpose else value
         if value.shape != target.shape:
             shape = tuple(value.shape[::-1] if transpose else value.shape)
@@ -308,21 +308,46 @@ def _load_layer(m, layer, where):
             copy(m.embedding.weight, layer["embedding"], "embedding")
 
 
+def _as_float_tensor(values):
+    """``values`` (an array, nested lists) as a floating CPU tensor, without rounding: float16, float32 and float64
+    arrays as they are (no float64 round trip), anything else read as float64."""
+    values = np.asarray(values)
+    if values.dtype not in (np.float16, np.float32, np.float64):
+        values = values.astype(np.float64)
+    elif not values.flags.writeable:  # (torch warns of a tensor sharing memory it may not write)
+        values = values.copy()
+    return torch.as_tensor(values)
+
+
 def _ntk_weight(effective, n_in, dtype):
     """The weight of a :class:`ScaledLinear` layer of ``n_in`` inputs and weights of ``dtype`` whose forward pass
-    uses exactly the exported ``effective`` weight: that pass rounds ``weight * (1 / sqrt(n_in))`` to ``dtype``, so
-    the weight is the quotient (computed in float64) rounded to ``dtype``, moved by a step where that product
-    rounds to a neighbour of ``effective`` (each value of ``effective`` has such a weight, the factor being <= 1)."""
-    factor = 1.0 / math.sqrt(n_in)  # the forward pass's factor, which torch rounds to ``dtype``
-    target = torch.as_tensor(np.asarray(effective, dtype=np.float64)).to(dtype)
-    weight = (target.double() / torch.tensor(factor, dtype=dtype).double()).to(dtype)
-    for _ in range(4):
-        product = weight * factor
-        low, high = product < target, product > target
-        if not (low.any() or high.any()):
-            break
-        weight = torch.where(low, torch.nextafter(weight, torch.full_like(weight, math.inf)),
-                             torch.where(high, torch.nextafter(weight, torch.full_like(weight, -math.inf)), weight))
+    gives the exported ``effective`` weight (rounded to ``dtype``) back: that pass rounds ``weight * (1 /
+    sqrt(n_in))``, so the weight starts as the quotient, rounded as the pass rounds, and the few entries whose
+    product misses ``effective`` move a step at a time towards it.
+
+    An exported ``effective`` (the product of a weight of ``dtype``) is always reached exactly. A hand-built value
+    is not always a product (with a factor above 1/2, consecutive weights can give products two steps apart): its
+    weight ends with a product within one step (ulp) of it; a value beyond ``dtype``'s range times the factor has
+    an infinite weight.
+    """
+    factor = 1.0 / math.sqrt(n_in)  # the forward pass's factor (a Python float, as there)
+    source = _as_float_tensor(effective)  # (may share the caller's memory: never written)
+    weight = source.to(dtype, copy=True, memory_format=torch.contiguous_format)  # the target, rounded once...
+    weight.div_(factor)  # ...then the quotient, rounded as the forward pass rounds its product (one allocation)
+    flat_weight, flat_source = weight.view(-1), source.reshape(-1)
+    chunk = 1 << 18  # the products are checked a cache-sized chunk at a time (no product of the whole weight)
+    wrong = torch.cat([torch.nonzero(flat_weight[i:i + chunk] * factor != flat_source[i:i + chunk].to(dtype))[:, 0]
+                       + i for i in range(0, max(len(flat_weight), 1), chunk)])
+    if len(wrong):  # corrected one step at a time, on the mismatched entries only
+        fixed, goal = flat_weight[wrong], flat_source[wrong].to(dtype)
+        up, down = torch.tensor(math.inf, dtype=dtype), torch.tensor(-math.inf, dtype=dtype)
+        for _ in range(4):
+            product = fixed * factor
+            low, high = product < goal, product > goal  # (False for NaN: left as it is)
+            if not (low.any() or high.any()):
+                break
+            fixed = torch.nextafter(fixed, torch.where(low, up, torch.where(high, down, fixed)))
+        flat_weight[wrong] = fixed
     return weight
 
 

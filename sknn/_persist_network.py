@@ -5,18 +5,20 @@ A forged file can describe any network in its parameters; the weights it holds b
 it may ask for: a layer list longer than the weights allow is refused before anything is
 built, a network is built on the ``meta`` device first and stopped as soon as it has more
 tensors or layers than the weights allow, and its weights' names and shapes must be the
-file's before it is built for real. Each weight is then loaded in its saved dtype (a network fitted in float64
-loads in float64, whatever torch's default dtype is).
+file's before it is built for real, and their dtypes those of a network of the parameters (one dtype for every
+parameter). Each weight is then loaded in its saved dtype (a network fitted in float64 loads in float64, whatever
+torch's default dtype is).
 """
 
+import contextlib
 import warnings
 
 import torch
 
 from ._persist_values import FormatError
 
-__all__ = ["build_at_most", "cast_to_saved", "check_layer_lists", "check_shapes", "limits", "load_device",
-           "load_weights", "saved_weights", "unwrapped"]
+__all__ = ["build_at_most", "cast_to_saved", "check_dtypes", "check_layer_lists", "check_shapes", "limits",
+           "load_device", "load_weights", "saved_weights", "unwrapped"]
 
 
 def load_device(saved):
@@ -116,6 +118,51 @@ def check_shapes(module, weights, name):
 
 
 _NETWORK_DTYPES = (torch.float16, torch.bfloat16, torch.float32, torch.float64)
+
+
+@contextlib.contextmanager
+def _default_dtype(dtype):
+    before = torch.get_default_dtype()
+    torch.set_default_dtype(dtype)
+    try:
+        yield
+    finally:
+        torch.set_default_dtype(before)
+
+
+def check_dtypes(module, build, weights, name):
+    """Refuse saved weights whose dtypes no network of the parameters has: the floating parameters of a network
+    share one dtype, and its floating tensors are either as ``build()`` makes them in that default dtype (a
+    network fitted under ``torch.set_default_dtype(torch.float64)``: the tensors a module keeps in float32 on
+    purpose, as TabularInput's ``center`` and ``scale``, stay float32) or all of that dtype (a network moved with
+    ``.to(dtype)``). ``module`` is the network built on the meta device in the loading process's default dtype
+    (:func:`check_shapes`); ``build`` builds it again in another, on the meta device, only when needed."""
+    dtypes = {}  # dtype -> the names of the floating parameters saved in it
+    for key, _ in module.named_parameters(remove_duplicate=False):
+        if weights[key].is_floating_point():
+            dtypes.setdefault(weights[key].dtype, []).append(key)
+    if len(dtypes) > 1:
+        raise FormatError(f"The saved parameters of the {name} network are of {len(dtypes)} dtypes (" + "; ".join(
+            f"{dtype}: {', '.join(keys[:3])}{', ...' if len(keys) > 3 else ''}" for dtype, keys in dtypes.items())
+            + "), but a network's parameters share one: the file is damaged or forged.")
+    dtype = next(iter(dtypes), torch.get_default_dtype())
+    if dtype not in _NETWORK_DTYPES:
+        raise FormatError(f"The saved parameters of the {name} network are of dtype {dtype}, not one sknn builds "
+                          f"networks in ({', '.join(map(str, _NETWORK_DTYPES))}): the file is damaged or forged.")
+    built = module.state_dict()
+    keys = [k for k, t in built.items() if t.is_floating_point() or weights[k].is_floating_point()]
+    saved = {k: weights[k].dtype for k in keys}
+    if saved in ({k: built[k].dtype for k in keys},  # as built in this process, or moved to the saved dtype
+                 {k: dtype if built[k].is_floating_point() else built[k].dtype for k in keys}):
+        return
+    with torch.device("meta"), _default_dtype(dtype):
+        built = build_at_most(build, weights, name).state_dict()
+    wrong = [k for k in keys if saved[k] != built[k].dtype]
+    if wrong:
+        raise FormatError(f"The saved weights of the {name} network are not of the dtypes a {dtype} network of its "
+                          "parameters has: " + ", ".join(f"{k} (saved {saved[k]}, expected {built[k].dtype})"
+                                                         for k in wrong[:5]) + (", ..." if len(wrong) > 5 else "")
+                          + ": the file is damaged or forged.")
 
 
 def cast_to_saved(module, weights, name):

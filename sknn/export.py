@@ -58,7 +58,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from .persist import check_output_path, loadable_classes
+from ._persist_files import check_output_path
+from .persist import loadable_classes
 
 __all__ = ["OnnxGraph", "Predictions", "Probabilities", "labels", "onnx_inputs", "onnx_metadata", "proba_output",
            "to_onnx"]

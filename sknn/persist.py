@@ -41,8 +41,8 @@ from sklearn.utils._param_validation import InvalidParameterError
 
 from ._device import seeded
 from ._persist_files import check_output_path, missing_bytes, write_atomically
-from ._persist_network import (build_at_most, check_layer_lists, check_shapes, load_device, load_weights, saved_weights,
-                               unwrapped)
+from ._persist_network import (build_at_most, check_dtypes, check_layer_lists, check_shapes, load_device, load_weights,
+                               saved_weights, unwrapped)
 from ._persist_values import FormatError, UnsafeValue, ValueReader, ValueWriter
 from ._training import OPTIMIZERS
 
@@ -334,7 +334,9 @@ class _Reader(ValueReader):
         else:  # a network without an engine (nothing trains it after fit)
             device = load_device(node["network"]["device"])
             with torch.device("meta"):
-                check_shapes(build_at_most(est._build_module, weights, name), weights, name)
+                probe = build_at_most(est._build_module, weights, name)
+                check_shapes(probe, weights, name)
+                check_dtypes(probe, est._build_module, weights, name)
             with seeded(0, device):  # the weights drawn here are replaced below
                 module = est._build_module().to(device)
             load_weights(module, weights, name)
@@ -362,7 +364,9 @@ class _Reader(ValueReader):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)
             with seeded(0, device), torch.device("meta"):
-                check_shapes(build_at_most(make_engine, weights, name).module, weights, name)
+                probe = build_at_most(make_engine, weights, name).module
+                check_shapes(probe, weights, name)
+                check_dtypes(probe, est._build_module, weights, name)
             with seeded(0, device):  # the weights drawn here are replaced below
                 net = make_engine()
                 net.initialize()
@@ -402,8 +406,9 @@ class _Reader(ValueReader):
 
     def callback_states(self, net, info):
         """Give the rebuilt engine's callbacks the states the saved ones had (the plateau of a ReduceLROnPlateau
-        schedule...): each callback that keeps one has ``saved_state()`` and ``restore_saved_state(state)``. A file
-        of an older sknn has none: the callbacks start anew."""
+        schedule...): each callback that keeps one has ``saved_state()`` and ``restore_saved_state(state, net)``,
+        which checks each value against ``net`` (its optimizer's parameter groups...). A file of an older sknn has
+        none: the callbacks start anew."""
         states = self.decode(info.get("callback_states"), "callback_states") or {}
         if type(states) is not dict:
             raise FormatError("The callbacks' states in the file are not a dict by callback name.")
@@ -413,9 +418,10 @@ class _Reader(ValueReader):
             if restore is None:  # a callback the parameters no longer make (changed after fit): nothing to continue
                 continue
             try:
-                restore(state)
+                restore(state, net)
             except ValueError as exc:
-                raise FormatError(f"The saved state of the callback {name!r} cannot be restored: {exc}.") from None
+                raise FormatError(f"The saved state of the callback {name!r} cannot be restored: {exc}. The file is "
+                                  "damaged or forged.") from None
 
 
 def load(path, *, key=None):

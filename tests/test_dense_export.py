@@ -1,6 +1,7 @@
 """The numpy export of the dense networks (export_network, forward_numpy, from_network): what it holds and refuses."""
 
 import json
+import math
 import re
 
 import numpy as np
@@ -9,6 +10,8 @@ import pytest
 import torch
 
 from sknn import DenseClassifier, DenseRegressor
+from sknn._dense_numpy import _ntk_weight
+from sknn._layers import ScaledLinear
 from sknn.dense import forward_numpy
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
@@ -213,3 +216,50 @@ def test_from_network_keeps_what_a_network_without_hidden_layers_cannot_say():
     network["params"].update(batch_norm=True, learnable_activation=False)
     rebuilt = DenseClassifier.from_network(network)
     assert not rebuilt.batch_norm and rebuilt.learnable_activation
+
+
+def test_from_network_rebuilds_a_network_built_in_bfloat16():
+    """from_network builds its network in torch's default dtype: the neural-tangent weights it computes are then
+    bfloat16 tensors, which numpy cannot read (copying them went through np.asarray: TypeError)."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 13))
+    est = DenseRegressor(**SMALL).fit(X, rng.normal(size=60))
+    default = torch.get_default_dtype()
+    torch.set_default_dtype(torch.bfloat16)
+    try:
+        rebuilt = DenseRegressor.from_network(est.export_network())
+    finally:
+        torch.set_default_dtype(default)
+    pairs = [(m, o) for m, o in zip(rebuilt.net_.module_.modules(), est.net_.module_.modules())
+             if isinstance(m, ScaledLinear)]
+    assert len(pairs) == 2
+    for module, original in pairs:
+        assert module.weight.dtype == torch.bfloat16
+        _assert_within_one_step(module.effective_weight(), original.effective_weight().to(torch.bfloat16))
+
+
+def _assert_within_one_step(got, expected):
+    """Each value of ``got`` is the one of ``expected`` or a neighbour (one ulp away) of its dtype."""
+    up, down = (torch.nextafter(expected, torch.tensor(v, dtype=expected.dtype)) for v in (math.inf, -math.inf))
+    assert bool(((got == expected) | (got == up) | (got == down)).all())
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64, torch.bfloat16, torch.float16])
+@pytest.mark.parametrize("n_in", [1, 2, 3, 7, 1000, 4097])
+def test_ntk_weights_reach_every_exported_product_and_any_value_within_one_step(dtype, n_in):
+    """_ntk_weight's promise: an exported effective weight (a weight of ``dtype`` times 1 / sqrt(n_in), as the forward
+    pass rounds it) is reached exactly, across the dtype's range; a value built by hand, within one ulp."""
+    factor = 1.0 / math.sqrt(n_in)
+    info = torch.finfo(dtype)
+    generator = torch.Generator().manual_seed(n_in)
+
+    def spread(high):  # values of random signs and exponents, from subnormal numbers to 2 ** high
+        low = math.log2(info.tiny) - 8
+        exponents = low + (high - low) * torch.rand(20_000, generator=generator, dtype=torch.float64)
+        return ((torch.randint(0, 2, (20_000,), generator=generator) * 2 - 1) * torch.exp2(exponents)).to(dtype)
+
+    exported = spread(math.log2(info.max) - 0.5) * factor
+    np.testing.assert_array_equal((_ntk_weight(exported.double().numpy(), n_in, dtype) * factor).double().numpy(),
+                                  exported.double().numpy())
+    by_hand = spread(math.log2(info.max * factor) - 0.5)  # (beyond max * factor, a weight would be infinite)
+    _assert_within_one_step(_ntk_weight(by_hand.double().numpy(), n_in, dtype) * factor, by_hand)

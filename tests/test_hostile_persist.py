@@ -2,7 +2,9 @@
 (tiny, seconds)."""
 
 import json
+import math
 import os
+import re
 import subprocess
 import sys
 import time
@@ -344,17 +346,138 @@ def test_a_file_without_the_plateau_state_loads_with_a_fresh_one(tmp_path):
         sknn.load(_rewrite(tmp_path / "new.safetensors", tmp_path / "forged.safetensors", forged))
 
 
-def test_a_model_fitted_in_float64_loads_in_float64(tmp_path):
+def _plateau_model():
+    return _dense(learning_rate="adaptive", optimizer="sgd", tol=10.0, n_iter_no_change=None, early_stopping=False,
+                  max_iter=3).fit(X, Y)
+
+
+def _set_plateau_state(**entries):
+    """An edit of a saved document that sets ``entries`` in the saved state of the 'lr_scheduler' callback."""
+    def edit(estimator):
+        outer = estimator["engine"]["callback_states"]
+        inner = outer["values"][outer["keys"].index("lr_resume")]
+        state = inner["values"][inner["keys"].index("lr_scheduler")]
+        for key, value in entries.items():
+            if key in state["keys"]:
+                state["values"][state["keys"].index(key)] = value
+            else:
+                state["keys"].append(key)
+                state["values"].append(value)
+    return edit
+
+
+@pytest.fixture(scope="module")
+def plateau_file(tmp_path_factory):
+    path = tmp_path_factory.mktemp("plateau") / "adaptive.safetensors"
+    _plateau_model().save(path)
+    return path
+
+
+@pytest.mark.parametrize("key, value, problem", [
+    ("best", "abc", "not a number"), ("best", True, "not a number"), ("best", float("nan"), "not a number"),
+    ("num_bad_epochs", 1.5, "not a count"), ("num_bad_epochs", -1, "not a count"),
+    ("cooldown_counter", "s", "not a count"), ("last_epoch", None, "not a count"),
+    ("_last_lr", [1e-3, float("inf"), 1e-3, 1e-3], "not a list of finite learning rates >= 0"),
+    ("_last_lr", [-1.0] * 4, "not a list of finite learning rates >= 0"),
+    ("_last_lr", [1e-3, True, 1e-3, 1e-3], "not a list of finite learning rates >= 0"),
+    # a count of rates other than the optimizer's groups: at load, not as partial_fit's "alpha went from or to 0"
+    ("_last_lr", [], "0 learning rates, but the optimizer the parameters build has 4 parameter groups"),
+    ("_last_lr", [1e-3] * 5, "5 learning rates, but the optimizer the parameters build has 4 parameter groups"),
+])
+def test_a_forged_plateau_state_is_refused_at_load(plateau_file, tmp_path, key, value, problem):
+    """Each value of a learning-rate plateau's progress is checked as the file is read (it failed deep inside torch
+    at the next partial_fit: "'>' not supported between instances of 'str' and 'int'")."""
+    forged = _rewrite(plateau_file, tmp_path / "forged.safetensors", _set_plateau_state(**{key: value}))
+    with pytest.raises(FormatError, match=rf"callback 'lr_resume' cannot be restored: lr_scheduler's {key} is .*"
+                                          rf"{re.escape(problem)}.*damaged or forged"):
+        sknn.load(forged)
+
+
+def test_a_plateau_state_keeps_its_progress_not_its_settings(plateau_file, tmp_path):
+    """The settings of the schedule (mode, factor, patience...) are rebuilt from the parameters: not saved, and those
+    of a file (a forged one, or one of an older sknn, which saved them) never restored; the progress goes on."""
+    with safe_open(plateau_file, framework="pt") as f:
+        document = f.metadata()["sknn.document"]
+    states = json.loads(document)["estimator"]["engine"]["callback_states"]["values"][0]
+    assert states["keys"] == ["lr_scheduler"] and sorted(states["values"][0]["keys"]) == [
+        "_last_lr", "best", "cooldown_counter", "last_epoch", "num_bad_epochs"]
+    forged = _rewrite(plateau_file, tmp_path / "settings.safetensors", _set_plateau_state(
+        mode="foo", threshold_mode="x", patience=None, factor=5.0, eps="e", min_lrs=[True], mode_worse=-1.0))
+    model, loaded = sknn.load(plateau_file), sknn.load(forged)
+    for _ in range(3):
+        for est in (model, loaded):
+            est.partial_fit(X, Y)
+        assert _learning_rates(loaded) == _learning_rates(model)
+    scheduler = dict(loaded.net_.callbacks_)["lr_scheduler"].lr_scheduler_
+    assert (scheduler.mode, scheduler.factor, scheduler.patience) == ("min", 0.2, 1)
+
+
+def test_a_saved_plateau_state_is_strict_json_and_no_best_yet_is_null(tmp_path):
+    """JSON has no Infinity: the 'no best yet' of a plateau (and its mode_worse, a setting) made every
+    learning_rate='adaptive' file non-standard JSON. It is saved as null and read back as the scheduler's start."""
+    def strict(constant):
+        raise AssertionError(f"non-standard JSON constant {constant} in the saved document")
+
+    model = _plateau_model()
+    dict(model.net_.callbacks_)["lr_resume"].states["lr_scheduler"]["best"] = math.inf  # no best yet
+    model.save(tmp_path / "m.safetensors")
+    with safe_open(tmp_path / "m.safetensors", framework="pt") as f:
+        document = json.loads(f.metadata()["sknn.document"], parse_constant=strict)
+    state = document["estimator"]["engine"]["callback_states"]["values"][0]["values"][0]
+    assert state["values"][state["keys"].index("best")] is None
+    loaded = sknn.load(tmp_path / "m.safetensors")
+    assert "best" not in dict(loaded.net_.callbacks_)["lr_resume"].states["lr_scheduler"]
+    for _ in range(3):
+        for est in (model, loaded):
+            est.partial_fit(X, Y)
+        assert _learning_rates(loaded) == _learning_rates(model)
+        assert dict(loaded.net_.callbacks_)["lr_scheduler"].lr_scheduler_.best == dict(
+            model.net_.callbacks_)["lr_scheduler"].lr_scheduler_.best
+
+
+def _retyped(path, out, dtypes):
+    """The saved file with some tensors in other dtypes (``{tensor name: dtype}``), digest recomputed."""
+    with safe_open(path, framework="pt") as f:
+        metadata, tensors = f.metadata(), {k: f.get_tensor(k) for k in f.keys()}
+    tensors.update({k: tensors[k].to(dtype) for k, dtype in dtypes.items()})
+    metadata["sknn.digest"] = _digest(metadata["sknn.document"], tensors, None)
+    save_file(tensors, out, metadata=metadata)
+    return out
+
+
+@pytest.mark.parametrize("dtypes, message", [
+    ({"module.layers.1.weight": torch.float64}, r"parameters of the DenseClassifier network are of 2 dtypes \("
+                                                r"torch.float32: layers.0.periodic.frequencies, .*torch.float64: "
+                                                r"layers.1.weight\), but a network's parameters share one"),
+    ({"module.layers.2.weight": torch.float16, "module.layers.5.bias": torch.bfloat16}, "are of 3 dtypes"),
+    # a buffer the module keeps in float32 (the input's center and scale), in another dtype: predict failed
+    ({"module.layers.0.center": torch.float64}, r"not of the dtypes a torch.float32 network of its parameters has: "
+                                                r"layers.0.center \(saved torch.float64, expected torch.float32\)"),
+    ({"module.layers.0.missing_columns": torch.float32}, r"layers.0.missing_columns \(saved torch.float32, "
+                                                         r"expected torch.int64\)"),
+])
+def test_weights_in_dtypes_no_network_has_are_refused(saved, tmp_path, dtypes, message):
+    """A network's floating parameters share one dtype, and its other tensors are those its build gives in it (such a
+    file loaded, and predict failed with a bare RuntimeError: "Input dtypes must be the same")."""
+    with pytest.raises(FormatError, match=message + ".*the file is damaged or forged"):
+        sknn.load(_retyped(saved["dense"], tmp_path / "mixed.safetensors", dtypes))
+
+
+@pytest.mark.parametrize("kept_in_float32", [(), ("center", "scale")])
+def test_a_model_fitted_in_float64_loads_in_float64(tmp_path, kept_in_float32):
+    """A float64 network, moved with .double() or as an older sknn built it under torch.set_default_dtype(float64)
+    (the input's center and scale kept in float32), loads in float64 in a float32 process, predicting exactly."""
     y = X[:, 0] * 1000 + X[:, 1]  # a large target: rounding the weights to float32 moved predictions by ~1e-4
-    default = torch.get_default_dtype()
-    torch.set_default_dtype(torch.float64)
-    try:
-        reg = sknn.DenseRegressor(hidden_layer_sizes=(8,), max_iter=2, device="cpu", random_state=0).fit(X, y)
-    finally:
-        torch.set_default_dtype(default)
+    reg = sknn.DenseRegressor(hidden_layer_sizes=(8,), max_iter=2, device="cpu", random_state=0).fit(X, y)
+    module = reg.net_.module_.double()  # (fit builds a float32 network whatever torch's default dtype)
+    for name in kept_in_float32:
+        setattr(module.layers[0], name, getattr(module.layers[0], name).float())
     reg.save(tmp_path / "f64.safetensors")
-    loaded = sknn.load(tmp_path / "f64.safetensors")  # in torch's float32 default
+    assert torch.get_default_dtype() == torch.float32
+    loaded = sknn.load(tmp_path / "f64.safetensors")
     assert {p.dtype for p in loaded.net_.module_.parameters()} == {torch.float64}
+    assert {k: t.dtype for k, t in loaded.net_.module_.state_dict().items()} == {
+        k: t.dtype for k, t in module.state_dict().items()}
     np.testing.assert_array_equal(loaded.predict(X), reg.predict(X))
     loaded.partial_fit(X, y)  # the optimizer trains the float64 weights it holds
     assert {p.dtype for p in loaded.net_.module_.parameters()} == {torch.float64}
