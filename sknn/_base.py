@@ -23,7 +23,7 @@ from sklearn.utils.validation import check_is_fitted
 from ._callbacks import BestEpochStopping, EpochProgressBar, ParameterSchedule, ResumeLRSchedulers
 from ._data import ArrayBatches
 from ._alignment import check_same_row_order
-from ._device import resolve_device, resolve_precision, seeded, torch_threads
+from ._device import float32_default, recording_gradients, resolve_device, resolve_precision, seeded, torch_threads
 from ._engine import Engine
 from ._family import FamilyEstimator
 from ._labels import check_labels, check_y_for_estimator, numpy_labels
@@ -361,7 +361,9 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
         saved = self._fitted_state()
         epochs = len(self.net_.finished_epochs()) if keep else 0
         try:
-            return self._fit_once(X, y, sample_weight, incremental, classes, validation_data, keep)
+            # whatever the caller's grad mode (torch.no_grad(), inference_mode) and default dtype, a fit trains, and
+            with recording_gradients(), float32_default():  # one seed builds and trains one float32 network
+                return self._fit_once(X, y, sample_weight, incremental, classes, validation_data, keep)
         except KeyboardInterrupt:
             if not keep and not getattr(self, "n_iter_", 0):  # no epoch finished: nothing to keep
                 self._clear_fitted()

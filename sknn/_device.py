@@ -1,12 +1,18 @@
-"""Where and how torch computes: the device, mixed precision, seeded generators, CPU threads."""
+"""Where and how torch computes: the device, mixed precision, seeded generators, CPU threads, grad mode, dtype."""
 
 import contextlib
 import sys
+import threading
 import zlib
 
 import torch
 
-__all__ = ["autocast", "resolve_device", "resolve_precision", "seeded", "torch_threads"]
+__all__ = ["autocast", "float32_default", "recording_gradients", "resolve_device", "resolve_precision", "seeded",
+           "torch_threads"]
+
+# torch has one CPU generator and one default dtype per process, not one per thread: the regions of a process that
+# change them (seeded, float32_default) take turns
+_PROCESS_STATE_LOCK = threading.RLock()
 
 
 def _dask_worker_name():
@@ -95,11 +101,48 @@ def seeded(seed, device):
 
     Weight initialisation, dropout and noise draw from the global generators; forking
     them keeps a seeded fit reproducible without changing the user's random state.
+
+    torch has one generator per process (``nn.Dropout`` takes none of its own), so the
+    region holds a process-wide re-entrant lock from the seeding to the restoring: fits
+    in threads of one process take turns; use processes (joblib's default loky) to fit
+    in parallel. Each fit then draws exactly what it draws alone, and the caller's state
+    comes back as it was. A seeded region nested in one thread does not wait for itself.
     """
     devices = [device.index or 0] if device.type == "cuda" else []
-    with torch.random.fork_rng(devices=devices):
+    with _PROCESS_STATE_LOCK, torch.random.fork_rng(devices=devices):
         torch.manual_seed(seed)
         yield
+
+
+@contextlib.contextmanager
+def recording_gradients():
+    """Record gradients inside, whatever the caller's mode, and restore that mode afterwards.
+
+    A fit called inside ``torch.no_grad()``, ``torch.inference_mode()`` or after
+    ``torch.set_grad_enabled(False)`` trains all the same (its parameters are ordinary
+    tensors, not inference tensors).
+    """
+    with torch.inference_mode(False), torch.enable_grad():
+        yield
+
+
+@contextlib.contextmanager
+def float32_default():
+    """Make float32 torch's default dtype inside, and restore the caller's default afterwards.
+
+    sknn builds and trains its networks in float32 whatever the global default
+    (``torch.set_default_dtype(torch.float64)`` included), so one seed builds one network.
+    Tensors and modules made before, as a network a user's factory returns ready-built,
+    keep their dtype. The default is one per process: the region holds the lock of
+    :func:`seeded`, so regions in threads take turns and each restores what it found.
+    """
+    with _PROCESS_STATE_LOCK:
+        before = torch.get_default_dtype()
+        torch.set_default_dtype(torch.float32)
+        try:
+            yield
+        finally:
+            torch.set_default_dtype(before)
 
 
 @contextlib.contextmanager

@@ -21,7 +21,7 @@ from sklearn.utils.validation import check_is_fitted
 from ._augment import Augment
 from ._base import BaseNeuralNetwork
 from ._data import ArrayBatches
-from ._device import autocast, resolve_device, resolve_precision, seeded
+from ._device import autocast, float32_default, resolve_device, resolve_precision, seeded
 from ._engine import memory_errors_named, padded_batch
 from ._family import FamilyEstimator
 from ._images import ImageInputMixin, size_pair
@@ -258,8 +258,8 @@ verbose, callbacks, criterion
     classes_, class_prior_ : ndarray, the labels; their shares of the training samples (weights included)
     image_shape_ : (3, height, width), the images the backbone takes
     input_image_shape_ : (channels, height, width) of the arrays ``fit`` saw, before resizing (None for files)
-    pixel_max_, pixel_min_, pixel_depth_ : the largest and smallest training pixels after uint8 or uint16 scaling,
-        and that depth (as in ConvImageClassifier)
+    pixel_max_, pixel_min_, pixel_depth_, pixel_dark_seen_ : the largest and smallest training pixels after uint8
+        or uint16 scaling, that depth, and whether dark fractional frames trained (as in ConvImageClassifier)
     fine_tune_blocks_ : int or 'all', the backbone's blocks the network trains (set by the last ``fit``)
     n_features_in_ : int, for flat-row input
     history_, loss_curve_, n_iter_, validation_scores_, best_validation_score_, net_, device_
@@ -471,8 +471,8 @@ class VGGFeatureExtractor(_VGGInputMixin, FamilyEstimator, ClassNamePrefixFeatur
     module_ : TransferNet without a head, on ``device_``
     image_shape_ : (3, height, width)
     input_image_shape_ : (channels, height, width) of the arrays ``fit`` saw, before resizing (None for files)
-    pixel_max_, pixel_min_, pixel_depth_ : the largest and smallest pixels of the images ``fit`` saw, after uint8
-        or uint16 scaling, and that depth
+    pixel_max_, pixel_min_, pixel_depth_, pixel_dark_seen_ : the largest and smallest pixels of the images ``fit``
+        saw, after uint8 or uint16 scaling, that depth, and whether dark fractional frames were among them
     n_features_in_ : int, for flat-row input
 
     Examples
@@ -538,7 +538,7 @@ class VGGFeatureExtractor(_VGGInputMixin, FamilyEstimator, ClassNamePrefixFeatur
             device = resolve_device(self.device)
             resolve_precision(self.precision, device)  # 'bf16' on a GPU without bfloat16: an error now, not later
             seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
-            with seeded(seed, device):
+            with seeded(seed, device), float32_default():  # a float32 backbone, whatever torch's default dtype
                 module = build_within_memory(self._build_module, self, device, copies=1)
             self._load_pretrained(module)
         except BaseException:  # a refused fit leaves an unfitted extractor, not one of its image shape only

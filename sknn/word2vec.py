@@ -20,7 +20,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from ._device import resolve_device, seeded
+from ._device import float32_default, recording_gradients, resolve_device, seeded
 from ._engine import Engine, PassThroughLoss, TrainingDiverged
 from ._family import FamilyEstimator
 from ._text_checks import FormMisses, warn_form_twins
@@ -313,7 +313,8 @@ class Word2VecTransformer(FamilyEstimator, ClassNamePrefixFeaturesOutMixin, Tran
             batch_size = max(8, min(1024, max(32, 2 * len(vocab))) // workers)
         interrupted = False
         try:
-            with seeded(seed, device):
+            # float32 tables trained as ever, whatever torch's default dtype and grad mode (inference_mode included)
+            with seeded(seed, device), recording_gradients(), float32_default():
                 module = build_within_memory(self._build_module, self, device, copies=1)
                 net = self._make_engine(module, batch_size, device, seed, incremental=False)
                 net.initialize()

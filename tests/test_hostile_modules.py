@@ -3,7 +3,10 @@ that cannot take the outputs, skorch-style nested parameters, tensors that requi
 
 import functools
 import re
+import threading
+import time
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
@@ -15,9 +18,11 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from skorch.callbacks import Callback
 
+import sknn._device as _device
 import sknn._module_checks as module_checks
 from sknn import (ConvImageClassifier, DenseClassifier, DenseRegressor, LSTMLanguageModel, LSTMSequenceTagger,
                   TransferVGGClassifier, Word2VecTransformer)
+from sknn._device import seeded
 from sknn._validation import check_nested_params
 
 RNG = np.random.RandomState(0)
@@ -406,3 +411,124 @@ def test_a_users_loss_that_broadcasts_squeezed_outputs_is_refused():
     X = np.random.RandomState(0).randn(60, 3)
     with pytest.raises(ValueError, match=r"broadcasts them against the targets.*learn their mean"):
         DenseRegressor(module=_SqueezedLinear, criterion=torch.nn.MSELoss, max_iter=2, random_state=0).fit(X, X[:, 0])
+
+
+class _Pause(Callback):
+    """Sleeps a moment after each batch, so that fits in threads interleave (where nothing makes them take turns)."""
+
+    def on_batch_end(self, net, **kwargs):
+        time.sleep(0.002)
+
+
+def test_seeded_fits_in_threads_take_turns_and_leave_the_callers_generator_as_it_was():
+    def fit(seed):
+        return DenseClassifier(hidden_layer_sizes=(8,), dropout=0.3, max_iter=3, batch_size=8, random_state=seed,
+                               n_jobs=1, device="cpu", callbacks=[_Pause()]).fit(X, Y4).predict_proba(X)
+
+    sequential = [fit(0), fit(1)]
+    torch.manual_seed(123)
+    before = torch.get_rng_state()
+    torch.set_default_dtype(torch.float64)  # (process-wide too: each fit restores the default it found)
+    try:
+        with ThreadPoolExecutor(2) as pool:
+            threaded = list(pool.map(fit, [0, 1]))
+        assert torch.get_default_dtype() == torch.float64
+    finally:
+        torch.set_default_dtype(torch.float32)
+    assert torch.equal(torch.get_rng_state(), before)  # the caller's generator, as it was
+    for alone, in_thread in zip(sequential, threaded):
+        np.testing.assert_array_equal(in_thread, alone)  # each fit drew exactly what it draws alone
+
+
+@pytest.mark.parametrize("error", [ValueError, KeyboardInterrupt])
+def test_a_seeded_region_lets_go_of_its_lock_on_errors_and_nests_in_one_thread(error):
+    def nest_then_fail():
+        with seeded(1, torch.device("cpu")), seeded(2, torch.device("cpu")):  # nested in one thread: no deadlock
+            raise error
+
+    failed = []
+
+    def run():
+        try:
+            nest_then_fail()
+        except BaseException as exc:  # (a KeyboardInterrupt too, here in a thread)
+            failed.append(type(exc))
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    worker.join(timeout=10)
+    assert not worker.is_alive() and failed == [error]
+
+    def take_and_release():
+        taken = _device._PROCESS_STATE_LOCK.acquire(timeout=5)
+        if taken:
+            _device._PROCESS_STATE_LOCK.release()
+        return taken
+
+    with ThreadPoolExecutor(1) as pool:  # another thread takes the region at once
+        assert pool.submit(take_and_release).result(timeout=10)
+
+
+def _grad_off():
+    return torch.set_grad_enabled(False)
+
+
+@pytest.mark.parametrize("mode", [torch.no_grad, torch.inference_mode, _grad_off],
+                         ids=["no_grad", "inference_mode", "set_grad_enabled(False)"])
+def test_a_fit_inside_a_grad_free_mode_trains_and_leaves_the_mode_as_it_was(mode):
+    expected = DenseClassifier(**DENSE).fit(X, Y).predict_proba(X)
+    try:
+        with mode():
+            clf = DenseClassifier(**DENSE).fit(X, Y)
+            assert not torch.is_grad_enabled()  # the caller's mode, as it was
+            inference = torch.is_inference_mode_enabled()
+        assert inference == (mode is torch.inference_mode)
+    finally:
+        torch.set_grad_enabled(True)
+    np.testing.assert_array_equal(clf.predict_proba(X), expected)
+    assert all(p.requires_grad and not p.is_inference() for p in clf.net_.module_.parameters())
+
+
+@pytest.mark.parametrize("make, data", [
+    (lambda: DenseClassifier(**DENSE), (X, Y)),
+    (lambda: DenseRegressor(**DENSE), (X, YR)),
+    (lambda: ConvImageClassifier(**CONV), (IMAGES, Y_IMAGES)),
+    (lambda: LSTMSequenceTagger(**SEQ), (SEQS, TAGS)),
+    (lambda: Word2VecTransformer(vector_size=4, min_count=1, sample=0, epochs=1, random_state=0, device="cpu"),
+     ([" ".join(s) for s in SEQS],)),
+], ids=["dense classifier", "dense regressor", "conv", "tagger", "word2vec"])
+def test_a_fit_under_a_float64_default_dtype_builds_and_trains_the_float32_network(make, data):
+    def fitted():
+        est = make().fit(*data)
+        out = next(getattr(est, name) for name in ("predict_proba", "transform", "predict") if hasattr(est, name))
+        return np.concatenate([np.ravel(np.asarray(row, dtype=float)) for row in out(data[0])]), est.net_.module_
+
+    expected, _ = fitted()
+    torch.set_default_dtype(torch.float64)
+    try:
+        got, module = fitted()
+        assert torch.get_default_dtype() == torch.float64  # the caller's default, as it was
+    finally:
+        torch.set_default_dtype(torch.float32)
+    assert {p.dtype for p in module.parameters()} == {torch.float32}
+    np.testing.assert_array_equal(got, expected)
+
+
+class _Float64Linear(torch.nn.Module):
+    def __init__(self, n_inputs, n_outputs):
+        super().__init__()
+        self.linear = torch.nn.Linear(n_inputs, n_outputs, dtype=torch.float64)
+
+    def forward(self, X):
+        return self.linear(X.double())
+
+
+def test_a_users_float64_network_stays_float64_under_either_default_dtype():
+    expected = DenseClassifier(module=_Float64Linear, **DENSE).fit(X, Y).predict_proba(X)
+    torch.set_default_dtype(torch.float64)
+    try:
+        clf = DenseClassifier(module=_Float64Linear, **DENSE).fit(X, Y)
+    finally:
+        torch.set_default_dtype(torch.float32)
+    assert torch.float64 in {p.dtype for p in clf.net_.module_.parameters()}  # not cast: the user's network, as built
+    np.testing.assert_array_equal(clf.predict_proba(X), expected)
