@@ -5,7 +5,9 @@ and the fix, in one line: a binary file (Excel, Parquet, compressed without its 
 NUL bytes (UTF-16 without its mark, a damaged file), a title or Excel's ``sep=`` line above
 the header, the header repeated in the data (two files joined), a row cut short (a file cut
 off), a first line of data instead of a header, numbers or dates written as text, whole numbers
-with thousands dots where ';' or tabs separate the fields ('2.523' beside '709').
+with thousands dots where ';' or tabs separate the fields ('2.523' beside '709'), two decimal marks that
+cannot be told apart. Where ';' or tabs separate the fields, the columns of numbers with a decimal comma
+are read as numbers, each by its cells' shape; cells of spaces alone are missing, as empty ones are.
 pandas is imported by the functions that need it, so that ``sknn --help`` stays quick.
 """
 
@@ -193,20 +195,31 @@ def _separator(head):
 
 
 def _check_header_line(where, head, sep):
-    """Refuse Excel's 'sep=' line or a title above the header: the header would be a one-field record."""
+    """Refuse Excel's 'sep=' line or a title above the header: a record of one field above records of more than
+    two, or of fewer fields than the next record ('Sales, 2024' above 'a,b,y'), which holds names alone (no number)
+    above records that hold numbers (the header would be the title, the names a row of data)."""
     import csv
     import io
+
+    from ._validation import reads_as_number
 
     first = (head.splitlines() or [""])[0].strip()
     if first.lower().startswith("sep=") and len(first) <= 6:
         raise CommandError(f"line 1 of {where} is Excel's {first!r} line, not the header: remove it")
     try:  # records, not lines: a quoted header cell may hold a line break
-        records = [r for _, r in zip(range(2), csv.reader(io.StringIO(head), delimiter=sep))]
+        records = [r for _, r in zip(range(3), (r for r in csv.reader(io.StringIO(head), delimiter=sep) if r))]
     except csv.Error:
         return
-    if len(records) == 2 and len(records[0]) == 1 and len(records[1]) > 2:
-        raise CommandError(f"line 1 of {where} has one field ({records[0][0][:40]!r}) but the next record has "
-                           f"{len(records[1])}: a title above the header? Remove it, so that the header is line 1")
+    if len(records) < 2 or len(records[0]) >= len(records[1]):
+        return
+    names_above_data = (len(records) == 3 and len(records[1]) == len(records[2]) and records[1][-1].strip() != ""
+                        and not any(reads_as_number(v) for v in records[1])
+                        and any(reads_as_number(v) for v in records[2]))
+    if (len(records[0]) == 1 and len(records[1]) > 2) or names_above_data:
+        fields = f"one field ({records[0][0][:40]!r})" if len(records[0]) == 1 else \
+            f"{len(records[0])} fields ({first[:40]!r})"
+        raise CommandError(f"line 1 of {where} has {fields} but the next record has {len(records[1])}: a title "
+                           "above the header? Remove it, so that the header is line 1")
 
 
 def _check_complete_rows(where, sep):
@@ -259,16 +272,19 @@ def _read_csv(where, na_values, default_na=True, sep=","):
     import numpy as np
     import pandas as pd
 
-    from ._tabular import numbers_as_text
-
     read = dict(low_memory=False, na_values=(list(na_values) + ([] if default_na else [""])) or None, sep=sep,
                 keep_default_na=default_na)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", pd.errors.ParserWarning)
         frame = pd.read_csv(where, index_col=False, **read)
-        if sep != "," and any((numbers_as_text(frame[c]) or ("",))[0] == "numbers with a decimal comma"
-                              for c in frame.columns if frame[c].dtype.kind in "OT"):
-            frame = pd.read_csv(where, index_col=False, decimal=",", **read)  # Excel's export where ',' is decimal
+        asked = read["na_values"] or []
+        spaced = sorted({v for c in frame.columns if frame[c].dtype.kind in "OT" for v in frame[c].dropna().unique()
+                         if isinstance(v, str) and v.strip() in {str(a).strip() for a in asked} | {""}} - set(asked))
+        if spaced:  # cells of spaces or a tab alone, and --na-values with spaces around them (' ?'): missing, as empty
+            read["na_values"] = asked + spaced  # cells and '?' are (pandas matches na_values as they are written)
+            frame = pd.read_csv(where, index_col=False, **read)
+    if sep != ",":  # Excel's export where ',' is the decimal mark
+        frame = _decimal_commas(where, frame, sep)
     if any(issubclass(w.category, pd.errors.ParserWarning) for w in caught):  # more fields than names
         extra = pd.read_csv(where, **read).iloc[:, -1]  # (here the extra field is the last column)
         held = np.flatnonzero(extra.notna().to_numpy())
@@ -278,6 +294,58 @@ def _read_csv(where, na_values, default_na=True, sep=","):
                                f"holds {getattr(value, 'item', lambda: value)()!r} after its last named column): "
                                "name every column in the header")
     _check_complete_rows(where, sep)
+    return frame
+
+
+# a number written with a decimal comma, thousands dots or spaces or not ('0,189', '1.234,5', '-12'), and one
+# written with a decimal point that cannot be thousands dots ('1.5', '0.25')
+_COMMA_NUMBER = re.compile(r"[-+]?((\d{1,3}([.\u00a0\u202f ]\d{3})+|\d+)(,\d+)?|,\d+)")
+_POINT_NUMBER = re.compile(r"[-+]?(\d+\.\d*|\.\d+)")
+_MOST_OTHER_CELLS = 3  # cells of such a column that are neither numbers nor markers of missing cells (typos)
+
+
+def _decimal_commas(where, frame, sep):
+    """``frame``, read from a ';' or tab separated file with decimal points, with its columns of numbers written
+    with a decimal comma ('0,5', '0,189', '1.234,5') as numbers, told by their cells' shape alone (however few
+    values, and with 3 decimals: '18,905' is no thousands comma where ',' is the decimal mark); the other columns
+    stay as read ('0.5' beside them: a decimal point, as no thousands dot is). Markers of missing cells and up to 3
+    other cells among such numbers stay text (refused later, as among other numbers). Refused, naming the columns:
+    a column that mixes decimal commas and points ('2,5' beside '1.5'), and numbers whose dots may be thousands
+    separators ('2.523', '1.500') in a file whose other numbers have decimal commas."""
+    import pandas as pd
+
+    from ._tabular_text import marks_missing
+
+    commas = {}
+    for column in [c for c in frame.columns if frame[c].dtype.kind in "OT"]:
+        col = frame[column]
+        text = col.map(lambda v: v.strip() if isinstance(v, str) else "").astype(object)
+        comma = col.notna() & text.str.fullmatch(_COMMA_NUMBER)
+        point = col.notna() & text.str.fullmatch(_POINT_NUMBER) & ~comma
+        with_comma = comma & text.str.contains(",", regex=False)
+        other = col.notna() & ~comma & ~point & ~text.map(marks_missing)  # (typos: named as placeholders later)
+        if not with_comma.any() or other.sum() > _MOST_OTHER_CELLS:
+            continue
+        if point.any():
+            raise CommandError(f"the column {str(column)!r} of {where} mixes decimal commas (such as "
+                               f"{text[with_comma].iloc[0]!r}) and decimal points (such as {text[point].iloc[0]!r}): "
+                               "write its numbers with one decimal mark in the file")
+        commas[column] = text[with_comma].iloc[0]
+        numbers = pd.to_numeric(text.where(comma).str.replace(r"[.\u00a0\u202f ]", "", regex=True)
+                                .str.replace(",", "."), errors="coerce")
+        frame[column] = numbers if comma.sum() == col.notna().sum() else \
+            numbers.astype(object).where(comma, col)  # (markers and typos among them stay text: named later)
+    floats = [c for c in frame.columns if c not in commas and frame[c].dtype.kind == "f"]
+    raw = _raw_cells(where, sep) if commas and floats else None
+    for column in floats if raw is not None and len(raw) == len(frame) else []:
+        cells = raw[column].str.strip() if column in raw.columns else pd.Series([], dtype=str)
+        dotted = cells[cells.str.contains(".", regex=False)]
+        if len(dotted) and dotted.str.fullmatch(_THOUSANDS_DOTTED).all() and _thousands_dots(cells) is None:
+            name, example = next(iter(commas.items()))
+            raise CommandError(f"{where} mixes two decimal marks: the column {str(name)!r} has decimal commas (such as "
+                               f"{example!r}), the column {str(column)!r} dots (such as {dotted.iloc[0]!r}), which may "
+                               "be thousands separators there: write every number in the file with one decimal mark "
+                               "and no thousands separators")
     return frame
 
 
@@ -335,7 +403,7 @@ def _month_name_dates(column):
     'January 05, 2020', '05 January 2020', 'Jan 2020'), with as many distinct values as :func:`numbers_as_text`
     asks of the date forms it reads ('2020-01-05', '05.01.2020'); None otherwise (month names alone are
     categories)."""
-    from ._tabular import _FEWEST_NUMBERS
+    from ._tabular_text import _FEWEST_NUMBERS
 
     distinct = column.dropna().astype(str).str.strip().drop_duplicates()
     if len(distinct) >= _FEWEST_NUMBERS and distinct.str.fullmatch(_MONTH_NAME_DATE).all():
@@ -379,6 +447,24 @@ def _missing_markers(where, frame, columns, sep, na_values=()):
     return found
 
 
+def _shown_name(name):
+    """A column's name for a list in a one-line message: as it is, or as Python writes it where it holds a line
+    break or another character that is not printable ('Weight\\n(kg)')."""
+    name = str(name)
+    return name if name.isprintable() else repr(name)
+
+
+def _na_values_option(cells):
+    """The option --na-values that reads ``cells`` as missing, as it is typed on a shell's command line: quoted
+    where a shell would read its characters ('not available', '#N/A'; not '?', 'n/a', '-'), and joined to its value
+    by '=' where that begins with '-' (which argparse would take for an option: '-,?')."""
+    import shlex
+
+    text = ",".join(cells)
+    word = text if re.fullmatch(r"[\w?./:@%+=,-]+", text) else shlex.quote(text)
+    return f"--na-values={word}" if text.startswith("-") and text != "-" else f"--na-values {word}"
+
+
 def _read_as_missing_note(what, counts):
     """The header note for the cells of column ``what`` ('target', or a feature's name) that pandas read as missing
     (:func:`_missing_markers`): values such as the region 'NA' or a group 'None' would be lost without a word."""
@@ -393,7 +479,7 @@ def load(kind, where, target, na_values=(), task="auto", default_na=True):
     import numpy as np
     import pandas as pd
 
-    from ._tabular import describe_placeholders, numbers_as_text, placeholder_cells
+    from ._tabular_text import describe_placeholders, file_fix, not_markers, numbers_as_text, placeholder_cells
     from ._validation import check_float64_cells
 
     if kind == "builtin":
@@ -438,7 +524,7 @@ def load(kind, where, target, na_values=(), task="auto", default_na=True):
         close = [c for c in frame.columns if str(c).strip().lower() == str(target).strip().lower()]
         if close:
             raise CommandError(f"no column {target!r} in {where}; did you mean {str(close[0])!r}?")
-        shown = ", ".join(map(str, frame.columns[:20])) + (" ..." if len(frame.columns) > 20 else "")
+        shown = ", ".join(map(_shown_name, frame.columns[:20])) + (" ..." if len(frame.columns) > 20 else "")
         data = _header_of_data(where, header.tolist())
         raise CommandError(f"no column {target!r} in {where}; " + (data or f"its columns are: {shown}"))
     _check_header_not_repeated(where, frame, target)
@@ -486,24 +572,23 @@ def load(kind, where, target, na_values=(), task="auto", default_na=True):
             raise CommandError(str(exc)) from None
         text = pd.api.types.is_string_dtype(frame[column].dtype)
         cells = placeholder_cells(frame[column]) if text else None
-        if cells:  # numbers with a few placeholder cells: missing values, not categories
+        if cells:  # numbers with a few placeholder cells or typos: missing values or numbers, not categories
             keep = "choose another --target" if column == target else "remove the column from the file"
+            typos = "if those are typos, correct them in the file; " if not_markers(cells) else ""
             raise CommandError(f"the column {str(column)!r} of {where} holds numbers but for "
-                               f"{describe_placeholders(cells)}: if those mark missing values, pass --na-values "
-                               f"{','.join(cells)}; if the column's values are labels (categories), {keep}")
+                               f"{describe_placeholders(cells)}: {typos}if those mark missing values, pass "
+                               f"{_na_values_option(cells)}; if the column's values are labels (categories), {keep}")
         found = (numbers_as_text(frame[column]) or _month_name_dates(frame[column])) if text else None
         if found:  # '355,792', '$12.50', '2020-01-05': one category per value, nothing the numbers say
             kind, example = found
-            fix = {"dates or times": "turn them into numbers in the file (a year, a month, days since a date)",
-                   "numbers with a decimal comma": "write them with a decimal point in the file (51.26, not 51,26)",
-                   }.get(kind, "write them as plain numbers in the file (no thousands separators, currency or "
-                               "percent signs)")
             other = "choose another --target" if column == target else "remove the column from the file"
             raise CommandError(f"the column {str(column)!r} of {where} holds {kind} written as text (such as "
-                               f"{example!r}), which would be read as one category per value: {fix}, or {other}")
+                               f"{example!r}), which would be read as one category per value: "
+                               f"{file_fix(kind, example)}, or {other}")
     if empty:
         X = X.drop(columns=empty)
-        extra = f"left out {len(empty)} empty column(s): {', '.join(empty[:5])}" + (" ..." if len(empty) > 5 else "")
+        extra = f"left out {len(empty)} empty column(s): {', '.join(map(_shown_name, empty[:5]))}" + (
+            " ..." if len(empty) > 5 else "")
         note = f"{note}; {extra}" if note else extra
     y = y.astype(object).where(y.notna(), None).to_numpy() if y.dtype == object or str(y.dtype) in ("str", "string") \
         else y.to_numpy()

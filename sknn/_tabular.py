@@ -13,7 +13,6 @@ clipping, missing-value indicators, one-hot or learned embeddings of the categor
 """
 
 import numbers
-import re
 import warnings
 
 import numpy as np
@@ -27,11 +26,14 @@ from ._tabular_numbers import (check_exact_column, check_float32_column_values, 
                                check_number_column, check_sparse_numbers, float32_offsets, robust_statistics,
                                sparse_column_values, binary_and_range, warn_narrow_first_fit,
                                warn_numbers_beyond_first_fit)
+from ._tabular_text import (describe_numbers_as_text, describe_placeholders, not_markers, numbers_as_text,
+                            placeholder_cells)
 from ._tabular_times import TIME_CELLS, check_not_time, time_message
-from ._validation import reads_as_number, validate_data
+from ._validation import validate_data
 from .persist import SaveMixin
 
-__all__ = ["TabularPreprocessor", "check_number_column", "robust_statistics", "rows_as_array"]
+__all__ = ["TabularPreprocessor", "check_number_column", "describe_placeholders", "numbers_as_text",
+           "placeholder_cells", "robust_statistics", "rows_as_array"]
 
 
 def rows_as_array(X):
@@ -61,153 +63,6 @@ def rows_as_array(X):
 def _missing(values):
     """Boolean mask of the missing entries (None, NaN, pd.NA, NaT) of an object array."""
     return pd.isna(values)
-
-
-_FEWEST_NUMBERS = 10  # distinct numbers a column needs before its strings read as placeholders
-_MOST_OTHER_STRINGS = 3  # strings among numbers, besides markers of missing cells, that still read as placeholders
-# letters and digits together ('c118', 'B2', '12A', 'A-3') or dotted versions ('1.2.3'): codes, which make a column
-# identifiers, not numbers
-_CODE = re.compile(r"[^\W\d_]+[-_./ ]?\d+[^\W\d_]*|\d+[-_./ ]?[^\W\d_]+\d*|\d+(\.\d+){2,}")
-# what marks a missing cell, however many kinds of them: punctuation alone ('?', '-', '.'), or these words (letters and
-# digits only, lower case: 'N/A' is 'na', "don't know" 'dontknow', '#DIV/0!' 'div0')
-_MISSING_WORDS = frozenset({"na", "nan", "none", "null", "nil", "missing", "unknown", "unk", "tbd", "tba", "refused",
-                            "dontknow", "dk", "skip", "skipped", "notavailable", "notapplicable", "nodata", "empty",
-                            "blank", "undefined", "div0", "value", "ref", "error", "err", "notrecorded", "notasked"})
-
-
-def _marks_missing(text):
-    """Whether a string among numbers reads as a marker of a missing cell ('?', 'n/a', "don't know")."""
-    return re.sub(r"[^a-z0-9]", "", text.lower()) in _MISSING_WORDS | {""}
-
-
-def placeholder_cells(values):
-    """The strings that stand in a column of numbers where a number is missing ('?', '-', 'n.a.'), with
-    their counts ({'?': 2}); None when the column is not numbers with such cells.
-
-    A column reads so when its numbers (or text that parses as a number) take at least 10 distinct
-    values and its other strings are markers of missing cells ('?', '-', 'n/a', 'missing', 'unknown',
-    "don't know": any number of kinds, in any share of the cells), or, when at least half of its
-    present cells are numbers, at most 3 other distinct strings. Read as categories, such a column
-    would make every number a category of its own and lose what the numbers say. Categories stay: a
-    few codes among few numbers ('1'..'5', 'none'), numbers beside more than 3 other strings (floors
-    '1'..'19' with 'G', 'B', 'LG', 'M'; sizes '34'..'52' with 'S'..'XL'), codes with letters and digits
-    or dotted versions among numbers ('117', 'c118'; '1.2.3'), text with a few numbers. Numbers
-    written with thousands separators or signs are :func:`numbers_as_text`'s. One rule for the
-    networks' preprocessing, ``sknn compare`` and its command line.
-    """
-    values = np.asarray(values, dtype=object)
-    present = values[~np.asarray(_missing(values), dtype=bool)][:100_000]
-    if len(present) == 0 or _share_of_numbers(present[::max(1, len(present) // 200)]) == 0:  # text leaves at once
-        return None
-    text = pd.Series(present).map(lambda v: v.strip() if isinstance(v, str) else v)
-    is_text = text.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
-    # numbers as they are (10**400 has no float), text parsed (booleans are neither)
-    parsed = text.where(text.map(_is_number)).where(~is_text, pd.to_numeric(text.where(is_text), errors="coerce"))
-    numeric = parsed.notna().to_numpy()
-    if numeric.all() or parsed[numeric].nunique() < _FEWEST_NUMBERS:
-        return None
-    others = text[~numeric].map(str).value_counts()
-    unmarked = [v for v in others.index if not _marks_missing(v)]  # ('DIV/0' is a marker before it is a code)
-    if any(_CODE.fullmatch(v) or _FORMATTED_NUMBER.fullmatch(v) or _DECIMAL_COMMA.fullmatch(v) for v in unmarked):
-        return None  # identifiers ('c118', '1.2.3'), or numbers with separators or signs (numbers_as_text's)
-    if unmarked and (numeric.mean() < 0.5 or len(unmarked) > _MOST_OTHER_STRINGS):
-        return None  # categories: numbers beside labels of their own ('G', 'PH'; 'S', 'XL'), or text with numbers
-    return {str(k): int(v) for k, v in others.items()}
-
-
-_FORMATTED_NUMBER = re.compile(r"[-+(]?\s*[$€£¥₹]?\s*[-+]?(\d{1,3}([,'’\u00a0\u202f ]\d{3})+|\d+)(\.\d*)?"
-                               r"\s*[$€£¥₹%]?\)?")  # thousands separators, currency signs before or after, percent
-# decimal commas, thousands dots or spaces left or not ('51,26', '1.234,5', '-0,5'): pd.read_csv without decimal=','
-_DECIMAL_COMMA = re.compile(r"[-+]?(\d{1,3}([.\u00a0\u202f ]\d{3})+|\d*),\d+")
-_DATE = re.compile(r"(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4})([ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?"
-                   r"\s*(Z|[+-]\d{2}:?\d{2})?)?|\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?")
-
-
-_SIGN_OR_SEPARATOR = re.compile(r"[$€£¥₹%]|\d[,'’\u00a0\u202f ]\d{3}(?!\d)")  # what makes '45%', '$5', '1,250'
-
-
-def numbers_as_text(values):
-    """What a column of strings holds when its strings are numbers or dates written as text, with many
-    distinct values: ('numbers', example), ('formatted numbers', example) for thousands separators,
-    currency signs or percent signs ('355,792', "51'260", '$12.50', '12.50€', '45%'), ('numbers with a
-    decimal comma', example) ('51,26', '1.234,5'), ('dates or times', example); ('numbers, some of them',
-    example) for numbers beside numbers written as text (17.5 and '523.25': 5 and '5' would be two
-    categories); None otherwise.
-
-    Read as categories, such a column makes each value a category of its own and carries nothing the
-    numbers say (their order, their distances). Columns with fewer than 10 distinct values (codes such
-    as '1'..'5') and columns of digits only (zip codes, identifiers: codes as often as counts) stay
-    categories; percent, currency and thousands-separated amounts do not, however few. One rule for the
-    networks' preprocessing and ``sknn compare``.
-    """
-    values = np.asarray(values, dtype=object)
-    present = values[~np.asarray(_missing(values), dtype=bool)][:100_000]
-    if len(present) == 0:
-        return None
-    if not all(isinstance(v, str) for v in present[:1000]):
-        return _numbers_beside_text(present)
-    distinct = pd.unique(pd.Series(present, dtype=object).map(lambda v: v.strip() if isinstance(v, str) else v))
-    if not all(isinstance(v, str) for v in distinct):
-        return _numbers_beside_text(present)
-    if len(distinct) < _FEWEST_NUMBERS:  # codes, unless amounts with signs or separators ('5%', '$10', '1,250')
-        signed = [v for v in distinct if _SIGN_OR_SEPARATOR.search(v)]
-        return ("formatted numbers", signed[0]) if signed and all(_FORMATTED_NUMBER.fullmatch(v) for v in distinct) \
-            else None
-    if all(v.isdigit() for v in distinct):  # whole numbers in digits only: codes as often as counts (zip codes)
-        return None
-    example = next((v for v in distinct if not v.isdigit()), distinct[0])
-    if pd.to_numeric(pd.Series(distinct), errors="coerce").notna().all():
-        return "numbers", example
-    if all(_FORMATTED_NUMBER.fullmatch(v) for v in distinct):
-        example = next((v for v in distinct if not reads_as_number(v)), example)
-        return "formatted numbers", example
-    if all(_DECIMAL_COMMA.fullmatch(v) or v.lstrip("+-").isdigit() for v in distinct):  # ('1,234' alone: above)
-        return "numbers with a decimal comma", next(v for v in distinct if "," in v)
-    if all(_DATE.fullmatch(v) for v in distinct):
-        return "dates or times", example
-    return None
-
-
-def _numbers_beside_text(present):
-    """('numbers, some of them', example) when the cells are numbers and strings that parse as numbers (a sheet
-    where some cells are text, a JSON feed), however few; None otherwise."""
-    present = [v for v in present if not (isinstance(v, str) and _marks_missing(v))]  # ('?', 'n/a': missing cells)
-    strings = [v.strip() for v in present if isinstance(v, str)]
-    if not strings or not all(isinstance(v, str) or _is_number(v) for v in present):
-        return None
-    if not pd.to_numeric(pd.Series(strings, dtype=object), errors="coerce").notna().all():
-        return None
-    return "numbers, some of them", strings[0]
-
-
-def describe_numbers_as_text(found, name):
-    """The sentence and the fix for what :func:`numbers_as_text` found in column ``name``."""
-    kind, example = found
-    if kind == "dates or times":
-        return (f"Column {name} holds dates or times written as text (such as {example!r}): turn them into "
-                f"numbers first (for instance pd.to_datetime(X[{name}]).dt.year, the day of the week, or days "
-                "since an origin)")
-    fix = {"numbers": f"pd.to_numeric(X[{name}])", "numbers, some of them": f"pd.to_numeric(X[{name}])",
-           "numbers with a decimal comma": f"pd.read_csv(..., decimal=','), or pd.to_numeric(X[{name}].str.replace("
-                                           "'.', '').str.replace(',', '.'))"
-           }.get(kind, f"pd.to_numeric(X[{name}].str.replace(r'[^0-9.eE+-]', '', regex=True)), or "
-                       "pd.read_csv(..., thousands=',')")
-    return (f"Column {name} holds {kind} written as text (such as {example!r}), which would be read as one "
-            f"category per value: make it numeric first ({fix})")
-
-
-def _share_of_numbers(values):
-    def is_number(v):
-        return reads_as_number(v) if isinstance(v, str) else _is_number(v)
-
-    return float(np.mean([is_number(v) for v in values])) if len(values) else 0.0
-
-
-def describe_placeholders(cells):
-    """"2 cells '?', 1 cell 'n.a.'" for the result of :func:`placeholder_cells` (the 6 most frequent)."""
-    shown = sorted(cells.items(), key=lambda item: -item[1])[:6]
-    more = f" and {len(cells) - 6} other strings" if len(cells) > 6 else ""
-    return ", ".join(f"{n} cell{'s' if n > 1 else ''} {token!r}" for token, n in shown) + more
 
 
 def _column_kind(values, name, fitting=True):
@@ -244,10 +99,11 @@ def _column_kind(values, name, fitting=True):
         raise ValueError(f"{describe_numbers_as_text(found, name)}; to use its values as categories, pass it as a "
                          f"categorical column ({one_type}.astype('category')).")
     if cells:
-        raise ValueError(f"Column {name} holds numbers but for {describe_placeholders(cells)}: if those mark missing "
-                         f"values, make the column numeric first (pd.to_numeric(X[{name}], errors='coerce'), or "
-                         f"pd.read_csv(..., na_values={list(cells)!r})); to use its values as categories, pass it as "
-                         "a categorical column (.astype('category')).")
+        typos = "if those are typos, correct them; " if not_markers(cells) else ""
+        raise ValueError(f"Column {name} holds numbers but for {describe_placeholders(cells)}: {typos}if those mark "
+                         f"missing values, make the column numeric first (pd.to_numeric(X[{name}], errors='coerce'), "
+                         f"or pd.read_csv(..., na_values={list(cells)!r})); to use its values as categories, pass it "
+                         "as a categorical column (.astype('category')).")
     return "categorical"
 
 

@@ -20,8 +20,10 @@ from ._csv_files import CommandError
 from ._csv_files import load as _load
 
 BUILT_IN = ("digits", "iris", "wine", "breast_cancer", "diabetes")
-# the files of a folder read (pandas decompresses); the folder's other files are named in a note
-_CSV_NAMES = tuple(name + packed for name in (".csv", ".tsv", ".tab") for packed in ("", ".gz", ".bz2", ".xz", ".zip"))
+# the files of a folder read (pandas decompresses); the folder's other files and its subfolders are named in a note
+_CSV_EXTENSIONS = (".csv", ".tsv", ".tab")
+_CSV_NAMES = tuple(name + packed for name in _CSV_EXTENSIONS for packed in ("", ".gz", ".bz2", ".xz", ".zip"))
+_CSV_SHOWN = ", ".join(_CSV_EXTENSIONS[:-1]) + " or " + _CSV_EXTENSIONS[-1]  # '.csv, .tsv or .tab'
 _TRACEBACK_ENV = "SKNN_TRACEBACK"
 
 
@@ -120,7 +122,8 @@ def _names(text, option):
 
 def _sources(args, skipped=None):
     """[(name, kind, path_or_dataset, target or None)] in the order given, checked before any work; the files of a
-    folder that are not read (not .csv, .tsv or .tab, compressed or not) are appended to ``skipped``, if given."""
+    folder that are not read (not .csv, .tsv or .tab, compressed or not) and its subfolders (not read either,
+    named with a '/' after them) are appended to ``skipped``, if given."""
     datas = []
     for item in args.data or []:
         for name in _names(item, "--data"):
@@ -139,14 +142,18 @@ def _sources(args, skipped=None):
     for i, path in enumerate(csvs):
         target = targets[i] if len(targets) == len(csvs) else (targets[0] if targets else None)
         if os.path.isdir(path):
-            regular = sorted(f for f in os.listdir(path) if os.path.isfile(os.path.join(path, f)))
+            entries = sorted(os.listdir(path))
+            regular = [f for f in entries if os.path.isfile(os.path.join(path, f))]
             files = [f for f in regular if f.lower().endswith(_CSV_NAMES)]
-            others = [os.path.join(path, f) for f in regular if f not in files and not f.startswith(".")]
+            # the other files, and the subfolders (named 'sub/'), which are not read either
+            names = [f if f in regular else f + os.sep for f in entries if f not in files and not f.startswith(".")
+                     and (f in regular or os.path.isdir(os.path.join(path, f)))]
+            others = [os.path.join(path, f) for f in names]
             if not files:
-                shown = f" (it holds {', '.join(map(os.path.basename, others[:5]))}" + (" ...)" if len(others) > 5
-                                                                                        else ")") if others else ""
-                raise CommandError(f"no .csv or .tsv file in the folder {path}{shown}; give a file of another name "
-                                   "with --csv PATH")
+                shown = f" (it holds {', '.join(names[:5])}" + (" ...)" if len(names) > 5 else ")") if names else ""
+                sub = " (or a subfolder)" if any(n.endswith(os.sep) for n in names) else ""
+                raise CommandError(f"no {_CSV_SHOWN} file in the folder {path}{shown}; give a file of another name"
+                                   f"{sub} with --csv PATH")
             if skipped is not None:
                 skipped += others
             out += [(f, "csv", os.path.join(path, f), target) for f in files]  # (None: chosen by _load)
@@ -264,8 +271,8 @@ def _compare(args):
     from . import _compare as impl
     from . import report
 
-    if skipped:  # (a folder's .txt or .json files: a note, not a silence)
-        print(f"not read (not .csv or .tsv files; to read one, give it with --csv PATH): "
+    if skipped:  # (a folder's .txt or .json files, its subfolders: a note, not a silence)
+        print(f"not read (not {_CSV_SHOWN} files; to read one, give it with --csv PATH): "
               f"{', '.join(skipped[:10])}{' ...' if len(skipped) > 10 else ''}\n", flush=True)
     loaded, plans = [], []
     for name, kind, where, target in sources:
@@ -364,9 +371,10 @@ def build_parser():
                    help=f"built-in data set(s), comma-separated or repeated: {', '.join(BUILT_IN)} (default: digits "
                         "when no --csv)")
     g.add_argument("--csv", action="append", metavar="PATH",
-                   help="a CSV file with a header row, or a folder of CSV files (.csv, .tsv); repeat for several "
-                        "data sets (the separator, a comma, semicolon or tab, is the one that splits the header and "
-                        "the first rows alike; with semicolons or tabs numbers may have a decimal comma)")
+                   help=f"a CSV file with a header row, or a folder of CSV files ({', '.join(_CSV_EXTENSIONS)}); "
+                        "repeat for several data sets (the separator, a comma, semicolon or tab, is the one that "
+                        "splits the header and the first rows alike; with semicolons or tabs numbers may have a "
+                        "decimal comma)")
     g.add_argument("--target", action="append", metavar="COLUMN",
                    help="the column to predict: one per --csv in the same order, or one for all (in a folder "
                         "without --target: the column named 'target', else the last one)")
@@ -426,6 +434,11 @@ def _version():
     return __version__
 
 
+def _one_line(text):
+    """``text`` with its line breaks written '\\n' (a column's name can hold one: 'Weight\\n(kg)')."""
+    return text.replace("\r", "\\r").replace("\n", "\\n")
+
+
 def main(argv=None):
     """The ``sknn`` command: returns the exit status (0, 2 for a problem with the input, 1 otherwise)."""
     args = build_parser().parse_args(argv)
@@ -433,7 +446,7 @@ def main(argv=None):
     try:
         return _compare(args)
     except CommandError as exc:
-        print(f"{prefix} {exc}", file=sys.stderr)
+        print(f"{prefix} {_one_line(str(exc))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(f"sknn {args.command}: interrupted", file=sys.stderr)

@@ -3,6 +3,7 @@
 import gzip
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -97,7 +98,7 @@ BAD = [
     (["compare", "--csv", "{tmp}/header.csv", "--target", "a"], "no rows"),
     (["compare", "--csv", "{tmp}/one_column.csv", "--target", "a"], "1 column(s)"),
     (["compare", "--csv", "{tmp}/no_target.csv", "--target", "y"], "Every value of y is missing"),
-    (["compare", "--csv", "{tmp}/empty_folder"], "no .csv or .tsv file"),
+    (["compare", "--csv", "{tmp}/empty_folder"], "no .csv, .tsv or .tab file"),
     (["compare", "--csv", "{tmp}/nul.csv", "--target", "b"], "line 3 holds a NUL byte"),
     (["compare", "--csv", "{tmp}/utf16_nomark.csv", "--target", "b"], "it is UTF-16 text (without a byte-order mark)"),
     (["compare", "--csv", "{tmp}/book.csv", "--target", "b"], "an Excel workbook (.xlsx) or a zip archive"),
@@ -637,12 +638,13 @@ def test_a_folder_reads_tsv_files_and_names_the_files_it_skips(tmp_path, capsys)
                            "--n-jobs", "1", "--quiet"], capsys)
     assert code == 0, err
     assert "one.csv: 30 rows" in out and "two.tsv: 30 rows" in out
-    assert f"not read (not .csv or .tsv files; to read one, give it with --csv PATH): {tmp_path / 'notes.txt'}" in out
+    assert f"not read (not .csv, .tsv or .tab files; to read one, give it with --csv PATH): {tmp_path / 'notes.txt'}" \
+        in out
     assert ".hidden" not in out
     for name in ("one.csv", "two.tsv"):
         os.remove(tmp_path / name)
     code, out, err = _run(["compare", "--csv", str(tmp_path)], capsys)
-    assert code == 2 and "no .csv or .tsv file in the folder" in err and "(it holds notes.txt)" in err, err
+    assert code == 2 and "no .csv, .tsv or .tab file in the folder" in err and "(it holds notes.txt)" in err, err
 
 
 @pytest.mark.parametrize("sep", [";", "\t"])
@@ -714,3 +716,114 @@ def test_codes_shaped_like_a_month_and_a_number_are_no_dates(tmp_path):
     pd.DataFrame({"when": months, "x": range(40), "y": [0, 1] * 20}).to_csv(tmp_path / "t.csv", index=False)
     with pytest.raises(CommandError, match="the column 'when' .* holds dates or times written as text"):
         _load("csv", str(tmp_path / "t.csv"), "y")
+
+
+@pytest.mark.parametrize("sep", [";", "\t"])
+def test_decimal_commas_of_a_semicolon_or_tab_file_are_told_by_their_shape(tmp_path, sep):
+    """A decimal-comma column of fewer than 10 values was read as categories (a decimal-comma target as classes),
+    '0,189' was refused as a thousands comma, and the re-read with decimal=',' made '0.5' of another column text."""
+    from sknn.cli import CommandError, _load
+
+    def comma(v, decimals):
+        return f"{v:.{decimals}f}".replace(".", ",")
+
+    rng = np.random.default_rng(0)
+    rating = rng.integers(0, 9, 40) / 2 + 0.5  # 0.5 .. 4.5: 9 values
+    small = rng.uniform(-1, 1, 40).round(3)  # '0,189': three decimals
+    share = rng.integers(0, 4, 40) / 2  # '0.5', '1.0': written with a point, read as numbers
+    cents = rng.integers(100_000, 900_000, 40)  # '1.234,56': a thousands dot
+    lines = [sep.join(["rating", "small", "share", "big", "y"])] + [
+        sep.join([comma(r, 1), comma(v, 3), f"{p:.1f}", f"{c // 100_000}.{c // 100 % 1000:03d},{c % 100:02d}",
+                  comma(r, 1)]) for r, v, p, c in zip(rating, small, share, cents)]
+    X, y, *_ = _load("csv", _frame_file(tmp_path / "t.csv", "\n".join(lines) + "\n"), "y")
+    assert {c: X[c].dtype.kind for c in X.columns} == {"rating": "f", "small": "f", "share": "f", "big": "f"}
+    np.testing.assert_allclose(X["rating"], rating)
+    np.testing.assert_allclose(X["small"], small)
+    np.testing.assert_allclose(X["share"], share)
+    np.testing.assert_allclose(X["big"], cents / 100)
+    assert y.dtype.kind == "f"  # a quantity (regression), not 9 classes
+    np.testing.assert_allclose(y, rating)
+    lines[3] = lines[3].replace(comma(small[2], 3), "?")  # a marker among them: named, then read as missing
+    path = _frame_file(tmp_path / "t.csv", "\n".join(lines) + "\n")
+    with pytest.raises(CommandError, match="the column 'small' of .* holds numbers but for 1 cell '.'"):
+        _load("csv", path, "y")
+    X, *_ = _load("csv", path, "y", na_values=["?"])
+    assert X["small"].dtype.kind == "f" and X["small"].isna().sum() == 1
+
+
+@pytest.mark.parametrize("sep", [";", "\t"])
+def test_two_decimal_marks_that_cannot_be_told_apart_are_refused_naming_the_columns(tmp_path, sep):
+    from sknn.cli import CommandError, _load
+
+    rows = "".join(f"{i},5{sep}{i % 7}.{i % 10}{sep}{i % 2}\n" for i in range(40))  # '12,5' and '-1.5': each clear
+    X, *_ = _load("csv", _frame_file(tmp_path / "clear.csv", f"a{sep}b{sep}y\n" + rows), "y")
+    assert X["a"].iloc[3] == 3.5 and X["b"].iloc[3] == 3.3
+    rows = "".join(f"{i},5{sep}{1 + i % 9}.{100 + 17 * i}{sep}{i % 2}\n" for i in range(40))  # '2.117': thousands?
+    with pytest.raises(CommandError, match=f"{re.escape(str(tmp_path / 'mixed.csv'))} mixes two decimal marks: the "
+                                           "column 'a' has decimal commas .such as '0,5'., the column 'b' dots .such "
+                                           "as '1.100'."):
+        _load("csv", _frame_file(tmp_path / "mixed.csv", f"a{sep}b{sep}y\n" + rows), "y")
+    rows = "".join(f"{i},5{sep}{i % 2}\n" if i % 3 else f"{i}.5{sep}{i % 2}\n" for i in range(40))
+    with pytest.raises(CommandError, match="the column 'a' of .* mixes decimal commas .such as '1,5'. and decimal "
+                                           "points .such as '0.5'."):
+        _load("csv", _frame_file(tmp_path / "one.csv", f"a{sep}y\n" + rows), "y")
+
+
+def test_cells_of_spaces_alone_are_missing_and_markers_are_quoted_for_the_shell(tmp_path, capsys):
+    """A cell ' ' or a tab got 'pass --na-values ' (an empty value the option drops); 'not available' was suggested
+    unquoted, as two words for the shell."""
+    from sknn.cli import _load
+
+    rng = np.random.default_rng(0)
+    b = rng.normal(size=40).round(3)
+    lines = ["a,b,c,y"] + [f"{i},{' ' if i == 3 else chr(9) if i == 5 else b[i]},{'x ' if i == 7 else 'p q'[i % 2]},"
+                           f"{i % 2}" for i in range(40)]
+    X, y, *_, note = _load("csv", _frame_file(tmp_path / "t.csv", "\n".join(lines) + "\n"), "y")
+    assert X["b"].dtype.kind == "f" and X["b"].isna().sum() == 2 and not note
+    np.testing.assert_allclose(X["b"].drop([3, 5]), np.delete(b, [3, 5]))
+    common = ["--models", "linear", "--cv", "2", "--repeats", "1", "--n-jobs", "1", "--quiet"]
+    for marker, option in (("not available", "--na-values 'not available'"), ("#N/A!", "--na-values '#N/A!'"),
+                           ("-,?", None), (" ?", "--na-values ?")):
+        cells = [marker if i in (3, 9) else str(v) for i, v in enumerate(b)]
+        if marker == "-,?":
+            cells[3], cells[9] = "-", "?"
+            option = "--na-values=-,?"  # (argparse would take '-,?' for an option)
+        pd.DataFrame({"b": cells, "y": np.arange(40) % 2}).to_csv(tmp_path / "m.csv", index=False)
+        code, out, err = _run(["compare", "--csv", str(tmp_path / "m.csv"), "--target", "y", *common], capsys)
+        assert code == 2 and f"pass {option};" in err, err
+        argv = ["compare", "--csv", str(tmp_path / "m.csv"), "--target", "y", *common]
+        code, out, err = _run(argv[:3] + shlex.split(option) + argv[3:], capsys)  # the option as the shell reads it
+        assert code == 0, err
+
+
+def test_a_title_with_commas_and_a_name_with_a_line_break_are_said_in_one_line(tmp_path, capsys):
+    from sknn.cli import CommandError, _load
+
+    rows = "".join(f"{i}.5,{i % 2}\n" for i in range(30))
+    for title, header, fields in (("My data export, 2020", "a,b,y", "2 fields ('My data export, 2020')"),
+                                  ("Title", "a,y", "one field ('Title')")):  # (one field above two: not refused before)
+        width = header.count(",") + 1
+        with pytest.raises(CommandError, match=f"line 1 of .* has {re.escape(fields)} but the next record has "
+                                               f"{width}: a title above the header"):
+            _load("csv", _frame_file(tmp_path / "t.csv", f"{title}\n{header}\n" + rows.replace(",", ",7," if
+                                                                                               width == 3 else ",")),
+                  "y")
+    X, *_ = _load("csv", _frame_file(tmp_path / "t.csv", "a,y\n" + rows.replace("\n", ",\n")), "y")  # no title:
+    assert list(X.columns) == ["a"]  # a delimiter at the end of every row
+    _frame_file(tmp_path / "t.csv", '"Weight\n(kg)",y\n' + rows)
+    code, out, err = _run(["compare", "--csv", str(tmp_path / "t.csv"), "--target", "z"], capsys)
+    assert code == 2 and "its columns are: 'Weight\\n(kg)', y" in err and len(err.strip().splitlines()) == 1, err
+
+
+def test_a_folder_names_its_subfolders_and_tab_files_among_what_it_reads(tmp_path, capsys):
+    """A folder's subfolders were skipped without a word, and the note said 'not .csv or .tsv files' though .tab
+    files are read."""
+    pd.DataFrame({"a": np.arange(30.0), "target": [0, 1] * 15}).to_csv(tmp_path / "one.tab", index=False, sep="\t")
+    (tmp_path / "more").mkdir()
+    code, out, err = _run(["compare", "--csv", str(tmp_path), "--models", "linear", "--cv", "2", "--repeats", "1",
+                           "--n-jobs", "1", "--quiet"], capsys)
+    assert code == 0 and "one.tab: 30 rows" in out, err
+    assert f"not read (not .csv, .tsv or .tab files; to read one, give it with --csv PATH): {tmp_path / 'more'}/" in out
+    os.remove(tmp_path / "one.tab")
+    code, out, err = _run(["compare", "--csv", str(tmp_path)], capsys)
+    assert code == 2 and "(it holds more/); give a file of another name (or a subfolder)" in err, err

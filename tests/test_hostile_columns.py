@@ -3,6 +3,7 @@ amounts, dates in cells, categories of intervals, empty columns, non-string name
 networks' preprocessing, ``compare`` and the ``sknn compare`` command."""
 
 import datetime
+import re
 import warnings
 
 import numpy as np
@@ -497,3 +498,91 @@ def test_a_string_past_the_first_100000_cells_of_a_column_of_numbers_is_named():
     X = pd.DataFrame({"a": cells})
     with pytest.raises(ValueError, match=r"Column 'a' holds numbers but for .*'n/a'"):
         DenseRegressor(max_iter=1).fit(X, np.zeros(len(X)))
+
+
+# -- 11. numbers with a unit, a mark or another minus sign; typos among numbers -----------------------------------
+_WEIGHTS = RNG.uniform(1, 25, 40).round(1)
+
+
+@pytest.mark.parametrize("cells, kind, example, fix", [
+    ([f"{w} kg" for w in _WEIGHTS], "numbers with units or marks", f"{_WEIGHTS[0]} kg", "str.extract"),
+    ([f"{w}kg" for w in _WEIGHTS], "numbers with units or marks", f"{_WEIGHTS[0]}kg", "str.extract"),
+    ([f"{w}K" for w in _WEIGHTS], "numbers with units or marks", f"{_WEIGHTS[0]}K", "times 1000"),
+    ([f"{w}±0.1" for w in _WEIGHTS], "numbers with units or marks", f"{_WEIGHTS[0]}±0.1", "str.extract"),
+    ([f"'{w}" for w in _WEIGHTS], "numbers with units or marks", f"'{_WEIGHTS[0]}", "str.extract"),  # Excel's text
+    ([f"~{w}" if i % 4 == 0 else str(w) for i, w in enumerate(_WEIGHTS)], "numbers with units or marks",
+     f"~{_WEIGHTS[0]}", "str.extract"),
+    ([f"\u2212{w}" if i % 2 else str(w) for i, w in enumerate(_WEIGHTS)], "numbers with a minus sign other than '-'",
+     f"\u2212{_WEIGHTS[1]}", "replace('\u2212', '-', regex=True)"),  # U+2212, as word processors write it
+    ([f"\u2013{w}" if i == 1 else str(w) for i, w in enumerate(_WEIGHTS)], "numbers with a minus sign other than '-'",
+     f"\u2013{_WEIGHTS[1]}", "replace('\u2013', '-', regex=True)"),  # an en dash in one cell: no missing cell
+    ([f"{w}\xa0" for w in _WEIGHTS], "numbers", f"{_WEIGHTS[0]}\xa0", "str.strip()"),  # shown as written, not '8.5'
+])
+def test_numbers_with_a_unit_a_mark_or_another_minus_sign_are_refused_as_numbers_written_as_text(
+        cells, kind, example, fix, tmp_path, capsys):
+    """'8.5 kg', '8.5K', "'8.5" (Excel's text), '~8.5' and '−8.5' (U+2212) were read as one category per value without
+    a word (a few '−16.38' cells were named as markers of missing cells, to be read as missing); a trailing
+    non-breaking space was shown as '8.5'. One rule for the estimators and the command, however the file writes its
+    numbers."""
+    X = pd.DataFrame({"a": np.arange(40.0), "w": pd.Series(cells, dtype=object)})
+    assert numbers_as_text(X["w"].to_numpy()) == (kind, example) and placeholder_cells(X["w"].to_numpy()) is None
+    with pytest.raises(ValueError, match=f"Column 'w' holds {re.escape(kind)} written as text \\(such as "
+                                         f"{re.escape(repr(example))}\\).*{re.escape(fix)}"):
+        DenseRegressor(**SMALL).fit(X, np.arange(40.0))
+    X.assign(y=np.arange(40.0)).to_csv(tmp_path / "t.csv", index=False)
+    for target in ("y", "w"):  # a feature, and a target, which is no class label
+        code, out, err = _run(["compare", "--csv", str(tmp_path / "t.csv"), "--target", target, "--models", "linear",
+                               "--cv", "2", "--repeats", "1", "--quiet"], capsys)
+        assert code == 2 and f"the column 'w' of {tmp_path / 't.csv'} holds {kind} written as text" in err, err
+        assert "in the file" in err and len(err.strip().splitlines()) == 1
+
+
+def test_the_fixes_named_for_numbers_with_a_unit_or_another_minus_sign_work():
+    cells = pd.Series([f"\u2212{w}" if i % 2 else str(w) for i, w in enumerate(_WEIGHTS)], dtype=object)
+    np.testing.assert_allclose(pd.to_numeric(cells.replace("\u2212", "-", regex=True)),
+                               np.where(np.arange(40) % 2, -_WEIGHTS, _WEIGHTS))
+    cells = pd.Series([f"{w} kg" for w in _WEIGHTS], dtype=object)
+    np.testing.assert_allclose(pd.to_numeric(cells.str.extract(r"([-+]?\d*\.?\d+)", expand=False)), _WEIGHTS)
+
+
+@pytest.mark.parametrize("typo", ["5k", "1.2.5", "8..5"])
+def test_a_few_typos_among_measurements_are_named_not_read_as_categories(typo, tmp_path, capsys):
+    """'5k' or '1.2.5' among 39 weights made every weight a category of its own, without a word (codes with letters
+    and digits made the column identifiers): a few such cells among measurements are named, with the fixes."""
+    cells = _WEIGHTS.astype(str).astype(object)
+    cells[3] = typo
+    assert placeholder_cells(cells) == {typo: 1}
+    X = pd.DataFrame({"a": np.arange(40.0), "w": cells})
+    with pytest.raises(ValueError, match=f"Column 'w' holds numbers but for 1 cell {re.escape(repr(typo))}: if those "
+                                         "are typos, correct them; if those mark missing values"):
+        DenseRegressor(**SMALL).fit(X, np.arange(40.0))
+    X.assign(y=np.arange(40.0)).to_csv(tmp_path / "t.csv", index=False)
+    code, out, err = _run(["compare", "--csv", str(tmp_path / "t.csv"), "--target", "y", "--models", "linear", "--cv",
+                           "2", "--repeats", "1", "--quiet"], capsys)
+    assert code == 2 and f"holds numbers but for 1 cell '{typo}': if those are typos, correct them in the file" in err
+    assert len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("cells", [
+    [f"{1 + i % 30}{'ABCD'[i % 4]}" for i in range(120)],  # flats: '12A', '12B', '3C'
+    [f"{'AB'[i % 2]}{i % 40}" for i in range(120)],  # identifiers 'A12', 'B7'
+    [f"{i}{'th' if 10 <= i % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(i % 10, 'th')}" for i in range(1, 61)],
+    [f"'{10000 + 37 * i:05d}" for i in range(60)],  # zip codes with Excel's mark of text: codes keep their zeros
+    [f"SW{1 + i % 20}A {i % 9}AA" for i in range(60)],  # postcodes
+    [f"{1 + i % 12}{'am' if i % 2 else 'pm'}" for i in range(60)],
+    [f"{i} to {i + 5}" for i in range(60)],  # words beside numbers
+    [str(100 + i % 30) for i in range(56)] + ["c1", "c2", "c3", "5k"],  # codes among whole numbers that repeat
+])
+def test_codes_and_labels_that_hold_numbers_stay_categories(cells):
+    assert numbers_as_text(np.array(cells, dtype=object)) is None
+    assert placeholder_cells(np.array(cells, dtype=object)) is None
+    pre = TabularPreprocessor().fit(pd.DataFrame({"x": cells}))
+    assert pre.categorical_columns_.tolist() == [0]
+
+
+def test_placeholder_cells_are_shown_as_written_where_spaces_hide_nothing():
+    cells = _WEIGHTS.astype(str).astype(object)
+    cells[[2, 5]] = "?\xa0"  # a non-breaking space: pandas' na_values=['?'] does not match it
+    cells[7] = " n/a "
+    cells[9] = " "
+    assert placeholder_cells(cells) == {"?\xa0": 2, "n/a": 1, " ": 1}

@@ -1,0 +1,287 @@
+"""The strings of a table's columns (:mod:`sknn._tabular`) that stand for numbers.
+
+Read as categories, a column of numbers written as text makes each value a category of its own and
+carries nothing the numbers say: numbers with thousands separators, currency or percent signs
+('355,792', '$12.50', '45%'), a decimal comma ('51,26'), a minus sign other than '-' ('−2.5', as
+word processors and typesetting write it), a unit or a mark around them ('12.5 kg', '12.3K', "'12.5",
+'~8.5'), dates; numbers beside markers of missing cells ('?', 'n/a') or beside a few typos ('5k',
+'1.2.5'). One rule for the networks' preprocessing, ``compare`` and the ``sknn compare`` command,
+which name what they find and the fix.
+"""
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from ._numbers import is_real_number as _is_number
+from ._validation import reads_as_number
+
+__all__ = ["describe_numbers_as_text", "describe_placeholders", "file_fix", "marks_missing", "not_markers",
+           "numbers_as_text", "placeholder_cells"]
+
+_FEWEST_NUMBERS = 10  # distinct numbers a column needs before its strings read as placeholders
+_MOST_OTHER_STRINGS = 3  # strings among numbers, besides markers of missing cells, that still read as placeholders
+# letters and digits together ('c118', 'B2', '12A', 'A-3') or dotted versions ('1.2.3'): codes, which make a column
+# identifiers, not numbers (unless a few of them among measurements: typos, :func:`_typos_among_measurements`)
+_CODE = re.compile(r"[^\W\d_]+[-_./ ]?\d+[^\W\d_]*|\d+[-_./ ]?[^\W\d_]+\d*|\d+(\.\d+){2,}")
+# what marks a missing cell, however many kinds of them: punctuation alone ('?', '-', '.'), or these words (letters and
+# digits only, lower case: 'N/A' is 'na', "don't know" 'dontknow', '#DIV/0!' 'div0')
+_MISSING_WORDS = frozenset({"na", "nan", "none", "null", "nil", "missing", "unknown", "unk", "tbd", "tba", "refused",
+                            "dontknow", "dk", "skip", "skipped", "notavailable", "notapplicable", "nodata", "empty",
+                            "blank", "undefined", "div0", "value", "ref", "error", "err", "notrecorded", "notasked"})
+
+_FORMATTED_NUMBER = re.compile(r"[-+(]?\s*[$€£¥₹]?\s*[-+]?(\d{1,3}([,'’\u00a0\u202f ]\d{3})+|\d+)(\.\d*)?"
+                               r"\s*[$€£¥₹%]?\)?")  # thousands separators, currency before or after, percent
+# decimal commas, thousands dots or spaces left or not ('51,26', '1.234,5', '-0,5'): pd.read_csv without decimal=','
+_DECIMAL_COMMA = re.compile(r"[-+]?(\d{1,3}([.\u00a0\u202f ]\d{3})+|\d*),\d+")
+_DATE = re.compile(r"(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4})([ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?"
+                   r"\s*(Z|[+-]\d{2}:?\d{2})?)?|\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?")
+_SIGN_OR_SEPARATOR = re.compile(r"[$€£¥₹%]|\d[,'’\u00a0\u202f ]\d{3}(?!\d)")  # what makes '45%', '$5', '1,250'
+# minus signs other than '-' before a number (or its exponent): the minus sign U+2212, dashes (the en dash, ...), the
+# small and full-width hyphen-minus; not a dash between numbers ('10–20', a range)
+_OTHER_MINUS = re.compile(r"(?:^|(?<=[\s(eE$€£¥₹]))[\u2212\u2013\u2012\u2010\ufe63\uff0d](?=\s*\.?\d)")
+_NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
+# a number with a unit or a suffix after it ('12.5 kg', '12.5kg', '12.3K', '37 °C', '8.1±0.1', '3 km/h'), or with
+# Excel's mark of text or an approximation before it ("'12.5", '~8.5')
+_MARKED_NUMBER = re.compile(rf"(?P<before>['~≈]?)\s*{_NUMBER}\s*(?P<after>(?:±|\+/-|\+-)\s*{_NUMBER}"
+                            r"|°\s*[CFK]?|[^\W\d_]{1,8}(?:[/·][^\W\d_]{1,5})?[.²³23]?|)")
+_SCALE_SUFFIXES = frozenset({"k", "m", "mn", "mm", "b", "bn", "t", "tn"})  # thousands, millions, billions
+_SPACES = " \t\r\n\f\v"  # the spaces around cells that messages leave out (not a non-breaking space: '8.5\xa0')
+_MINUS_KIND = "numbers with a minus sign other than '-'"
+_MARKED_KIND = "numbers with units or marks"
+
+
+def marks_missing(text):
+    """Whether a string among numbers reads as a marker of a missing cell ('?', 'n/a', "don't know")."""
+    return re.sub(r"[^a-z0-9]", "", text.lower()) in _MISSING_WORDS | {""}
+
+
+def not_markers(cells):
+    """The cells of :func:`placeholder_cells`'s result that do not read as markers of missing cells: typos ('5k')
+    or labels, which a message asks to correct rather than only to read as missing."""
+    return [c for c in cells if not marks_missing(c)]
+
+
+def _reads_as_number_text(text):
+    """Whether ``text`` is a number as it is written, with separators, signs or a decimal comma or not."""
+    return reads_as_number(text) or bool(_FORMATTED_NUMBER.fullmatch(text) or _DECIMAL_COMMA.fullmatch(text))
+
+
+def _with_other_minus(text):
+    """Whether ``text`` is a number once its minus sign other than '-' ('−2.5', '–2.5') is written '-'."""
+    fixed = _OTHER_MINUS.sub("-", text)
+    return fixed != text and _reads_as_number_text(fixed.strip())
+
+
+def _as_float(v):
+    try:
+        return float(v)
+    except (OverflowError, TypeError, ValueError):
+        return np.nan
+
+
+def _typos_among_measurements(numbers, n_cells):
+    """Whether ``n_cells`` cells shaped like codes ('5k', '1.2.5') beside ``numbers`` (a column's cells that are
+    numbers) are typos: at most 3 of them, beside measurements (numbers with fractions, or mostly distinct), not
+    beside whole numbers that repeat (codes such as '117' beside 'c118') or beside versions ('1.2' beside '1.2.3',
+    more than 3 of them)."""
+    if n_cells > _MOST_OTHER_STRINGS:
+        return False
+    floats = np.array([_as_float(v) for v in numbers], dtype=float)
+    floats = floats[np.isfinite(floats)]
+    return bool(len(floats)) and bool((floats % 1 != 0).any() or 2 * len(np.unique(floats)) >= len(floats))
+
+
+def placeholder_cells(values):
+    """The strings that stand in a column of numbers where a number is missing ('?', '-', 'n.a.') or that are typos
+    among its numbers ('5k', '1.2.5'), with their counts ({'?': 2}), as the cells are written (spaces aside: '?\\xa0'
+    stays); None when the column is not numbers with such cells.
+
+    A column reads so when its numbers (or text that parses as a number) take at least 10 distinct
+    values and its other strings are markers of missing cells ('?', '-', 'n/a', 'missing', 'unknown',
+    "don't know": any number of kinds, in any share of the cells), or, when at least half of its
+    present cells are numbers, at most 3 other distinct strings; codes with letters and digits or
+    dotted versions count so only as at most 3 cells among measurements (numbers with fractions, or
+    mostly distinct). Read as categories, such a column would make every number a category of its own
+    and lose what the numbers say. Categories stay: a few codes among few numbers ('1'..'5', 'none'),
+    numbers beside more than 3 other strings (floors '1'..'19' with 'G', 'B', 'LG', 'M'; sizes
+    '34'..'52' with 'S'..'XL'), codes among whole numbers that repeat ('117', 'c118') or versions
+    ('1.2' beside '1.2.3'), text with a few numbers. Numbers written with thousands separators,
+    signs or another minus sign are :func:`numbers_as_text`'s.
+    """
+    values = np.asarray(values, dtype=object)
+    present = values[~np.asarray(pd.isna(values), dtype=bool)][:100_000]
+    if len(present) == 0 or _share_of_numbers(present[::max(1, len(present) // 200)]) == 0:  # text leaves at once
+        return None
+    raw = pd.Series(present, dtype=object)
+    text = raw.map(lambda v: v.strip() if isinstance(v, str) else v)
+    is_text = text.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
+    # numbers as they are (10**400 has no float), text parsed (booleans are neither)
+    parsed = text.where(text.map(_is_number)).where(~is_text, pd.to_numeric(text.where(is_text), errors="coerce"))
+    numeric = parsed.notna().to_numpy()
+    if numeric.all() or parsed[numeric].nunique() < _FEWEST_NUMBERS:
+        return None
+    others = text[~numeric].map(str).value_counts()
+    unmarked = [v for v in others.index if not marks_missing(v)]  # ('DIV/0' is a marker before it is a code)
+    if any(_FORMATTED_NUMBER.fullmatch(v) or _DECIMAL_COMMA.fullmatch(v) or _with_other_minus(v) for v in unmarked):
+        return None  # numbers with separators, signs or another minus sign (numbers_as_text's)
+    codes = [v for v in unmarked if _CODE.fullmatch(v)]
+    if codes and not _typos_among_measurements(parsed[numeric], int(others[codes].sum())):
+        return None  # identifiers ('c118' beside '117', '1.2.3' beside '1.2')
+    if unmarked and (numeric.mean() < 0.5 or len(unmarked) > _MOST_OTHER_STRINGS):
+        return None  # categories: numbers beside labels of their own ('G', 'PH'; 'S', 'XL'), or text with numbers
+    written = raw[~numeric].map(lambda v: (v.strip(_SPACES) or v) if isinstance(v, str) else str(v))  # (" ": as is)
+    return {str(k): int(v) for k, v in written.value_counts().items()}
+
+
+def numbers_as_text(values):
+    """What a column of strings holds when its strings are numbers or dates written as text, with many
+    distinct values: ('numbers', example), ('formatted numbers', example) for thousands separators,
+    currency or percent signs ('355,792', "51'260", '$12.50', '12.50€', '45%'), ('numbers with a decimal
+    comma', example) ('51,26', '1.234,5'), ("numbers with a minus sign other than '-'", example) ('−2.5',
+    '–2.5'), ('numbers with units or marks', example) when at least 90% of the cells are numbers once a
+    unit, a suffix or a mark is taken off ('12.5 kg', '12.3K', '8.1±0.1', "'12.5", '~8.5'), ('dates or
+    times', example); ('numbers, some of them', example) for numbers beside numbers written as text (17.5
+    and '523.25': 5 and '5' would be two categories); None otherwise. The example is a cell as it is
+    written, spaces aside ('8.5\\xa0', not '8.5').
+
+    Read as categories, such a column makes each value a category of its own and carries nothing the
+    numbers say (their order, their distances). Columns with fewer than 10 distinct values (codes such
+    as '1'..'5') and columns of digits only (zip codes, identifiers: codes as often as counts) stay
+    categories; percent, currency and thousands-separated amounts and numbers with another minus sign
+    do not, however few. One rule for the networks' preprocessing and ``sknn compare``.
+    """
+    values = np.asarray(values, dtype=object)
+    present = values[~np.asarray(pd.isna(values), dtype=bool)][:100_000]
+    if len(present) == 0:
+        return None
+    if not all(isinstance(v, str) for v in present[:1000]):
+        return _numbers_beside_text(present)
+    cells = pd.Series(present, dtype=object)
+    if not cells.map(lambda v: isinstance(v, str)).all():
+        return _numbers_beside_text(present)
+    stripped = cells.str.strip()
+    found = _numbers_in_strings(pd.unique(stripped).tolist(), stripped.value_counts())
+    if found is None:
+        return None
+    written = dict(zip(stripped[::-1], cells.str.strip(_SPACES)[::-1]))  # each stripped value, as written first
+    return found[0], written.get(found[1], found[1])
+
+
+def _numbers_in_strings(distinct, counts):
+    """:func:`numbers_as_text` for the distinct stripped strings of a column (in the order they come) and the count
+    of each (a Series)."""
+    minus = [v for v in distinct if _with_other_minus(v)]
+    if minus and all(_with_other_minus(v) or _reads_as_number_text(v) or marks_missing(v) for v in distinct):
+        return _MINUS_KIND, minus[0]  # ('−2.5': refused however few, as '$5' is)
+    if len(distinct) < _FEWEST_NUMBERS:  # codes, unless amounts with signs or separators ('5%', '$10', '1,250')
+        signed = [v for v in distinct if _SIGN_OR_SEPARATOR.search(v)]
+        return ("formatted numbers", signed[0]) if signed and all(_FORMATTED_NUMBER.fullmatch(v) for v in distinct) \
+            else None
+    if all(v.isdigit() for v in distinct):  # whole numbers in digits only: codes as often as counts (zip codes)
+        return None
+    example = next((v for v in distinct if not v.isdigit()), distinct[0])
+    if pd.to_numeric(pd.Series(distinct), errors="coerce").notna().all():
+        return "numbers", example
+    if all(_FORMATTED_NUMBER.fullmatch(v) for v in distinct):
+        example = next((v for v in distinct if not reads_as_number(v)), example)
+        return "formatted numbers", example
+    if all(_DECIMAL_COMMA.fullmatch(v) or v.lstrip("+-").isdigit() for v in distinct):  # ('1,234' alone: above)
+        return "numbers with a decimal comma", next(v for v in distinct if "," in v)
+    if all(_DATE.fullmatch(v) for v in distinct):
+        return "dates or times", example
+    return _marked_numbers(distinct, counts)
+
+
+def _unit(match):
+    """The unit or suffix of a match of :data:`_MARKED_NUMBER`, in lower case, without spaces ('±' for any
+    uncertainty: '±0.1', '+/- 0.2'); '' for none."""
+    after = re.sub(r"\s+", "", match["after"]).lower()
+    return "±" if after[:1] in ("±", "+") else after
+
+
+def _marked_numbers(distinct, counts):
+    """(:data:`_MARKED_KIND`, example) when at least 90% of the cells (``distinct`` stripped strings, with their
+    ``counts``) are numbers once a unit, a suffix or a mark around them is taken off ('12.5 kg', '12.3K',
+    '8.1±0.1', "'12.5", '~8.5'), more than 3 distinct values carry one, and their units are one (or suffixes of
+    thousands, millions and billions: '8.5K' beside '1.2M'); None otherwise: codes such as '12A', '12B', '7C' or
+    '1st', '2nd', '3rd', and whole numbers with Excel's mark of text alone ("'01234": codes that keep their
+    zeros)."""
+    matches = {v: _MARKED_NUMBER.fullmatch(v) for v in distinct}
+    marked = [v for v in distinct if matches[v] and (matches[v]["before"] or matches[v]["after"])]
+    plain = [v for v in distinct if v not in set(marked) and reads_as_number(v)]
+    if len(marked) <= _MOST_OTHER_STRINGS or counts[marked + plain].sum() < 0.9 * counts.sum():
+        return None
+    units = {_unit(matches[v]) for v in marked} - {""}
+    if len(units) > 1 and not units <= _SCALE_SUFFIXES:
+        return None
+    if not units and {matches[v]["before"] for v in marked} == {"'"} and all(
+            v.lstrip("'").strip().isdigit() for v in marked + plain):
+        return None
+    return _MARKED_KIND, marked[0]
+
+
+def _numbers_beside_text(present):
+    """('numbers, some of them', example) when the cells are numbers and strings that parse as numbers (a sheet
+    where some cells are text, a JSON feed), however few, or (:data:`_MINUS_KIND`, example) when some strings
+    are numbers once their minus sign is written '-'; None otherwise."""
+    present = [v for v in present if not (isinstance(v, str) and marks_missing(v))]  # ('?', 'n/a': missing cells)
+    strings = [v.strip() for v in present if isinstance(v, str)]
+    if not strings or not all(isinstance(v, str) or _is_number(v) for v in present):
+        return None
+    minus = [v for v in strings if _with_other_minus(v)]
+    if minus and all(_with_other_minus(v) or reads_as_number(v) for v in strings):
+        return _MINUS_KIND, minus[0]
+    if not pd.to_numeric(pd.Series(strings, dtype=object), errors="coerce").notna().all():
+        return None
+    return "numbers, some of them", strings[0]
+
+
+def describe_numbers_as_text(found, name):
+    """The sentence and the fix for what :func:`numbers_as_text` found in column ``name``."""
+    kind, example = found
+    if kind == "dates or times":
+        return (f"Column {name} holds dates or times written as text (such as {example!r}): turn them into "
+                f"numbers first (for instance pd.to_datetime(X[{name}]).dt.year, the day of the week, or days "
+                "since an origin)")
+    minus = next(iter(_OTHER_MINUS.findall(example)), "\u2212")
+    fix = {"numbers": f"pd.to_numeric(X[{name}]{'.str.strip()' if example != example.strip() else ''})",
+           "numbers, some of them": f"pd.to_numeric(X[{name}])",
+           "numbers with a decimal comma": f"pd.read_csv(..., decimal=','), or pd.to_numeric(X[{name}].str.replace("
+                                           "'.', '').str.replace(',', '.'))",
+           _MINUS_KIND: f"pd.to_numeric(X[{name}].replace({minus!r}, '-', regex=True))",
+           _MARKED_KIND: f"the number alone: pd.to_numeric(X[{name}].str.extract(r'([-+]?\\d*\\.?\\d+)', "
+                         "expand=False)), times 1000 where a suffix K stands for thousands; a unit belongs in the "
+                         "column's name"
+           }.get(kind, f"pd.to_numeric(X[{name}].str.replace(r'[^0-9.eE+-]', '', regex=True)), or "
+                       "pd.read_csv(..., thousands=',')")
+    return (f"Column {name} holds {kind} written as text (such as {example!r}), which would be read as one "
+            f"category per value: make it numeric first ({fix})")
+
+
+def file_fix(kind, example):
+    """The fix in the file (``sknn compare``) for what :func:`numbers_as_text` found: (kind, example)."""
+    if kind == _MINUS_KIND:
+        minus = next(iter(_OTHER_MINUS.findall(example)), "\u2212")
+        return f"write the minus sign as '-' in the file (replace {minus!r} by '-')"
+    return {"dates or times": "turn them into numbers in the file (a year, a month, days since a date)",
+            "numbers with a decimal comma": "write them with a decimal point in the file (51.26, not 51,26)",
+            _MARKED_KIND: "write plain numbers in the file, without units, suffixes or marks (a unit belongs in the "
+                          "column's name; 12.3K is 12300)",
+            }.get(kind, "write them as plain numbers in the file (no spaces, thousands separators, currency or "
+                        "percent signs)")
+
+
+def _share_of_numbers(values):
+    def is_number(v):
+        return reads_as_number(v) if isinstance(v, str) else _is_number(v)
+
+    return float(np.mean([is_number(v) for v in values])) if len(values) else 0.0
+
+
+def describe_placeholders(cells):
+    """"2 cells '?', 1 cell 'n.a.'" for the result of :func:`placeholder_cells` (the 6 most frequent)."""
+    shown = sorted(cells.items(), key=lambda item: -item[1])[:6]
+    more = f" and {len(cells) - 6} other strings" if len(cells) > 6 else ""
+    return ", ".join(f"{n} cell{'s' if n > 1 else ''} {token!r}" for token, n in shown) + more
