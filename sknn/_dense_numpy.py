@@ -16,7 +16,7 @@ from scipy.special import erf
 from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
-from ._device import resolve_device
+from ._device import float32_default, resolve_device, seeded
 from ._layers import (ACTIVATIONS, Ensemble, FrontScale, LearnableActivation, NoisyReLU, ScaledLinear,
                       TabularInput)
 from ._tabular import TabularPreprocessor
@@ -121,13 +121,16 @@ def estimator_from_network(cls, network, device="cpu"):
         if "target_range" in network:
             est.y_range_ = np.asarray(network["target_range"], dtype=np.float64)
     est._record_architecture()
-    module = est._build_module()
-    with torch.no_grad():
-        _load_layers(module.layers, layers)
     dev = resolve_device(device)
     batch_size = est._batch_size(max(1, est.batch_size if est.batch_size != "auto" else 200))
-    est.net_ = est._make_engine(module, batch_size, dev, seed=0, incremental=False)
-    est.net_.initialize()
+    # the float32 network fit builds, whatever torch's default dtype; its construction gives the input layer's
+    # values, and the weights it draws (replaced below) come from a forked generator, not the caller's
+    with seeded(0, dev), float32_default():
+        module = est._build_module()
+        with torch.no_grad():
+            _load_layers(module.layers, layers)
+        est.net_ = est._make_engine(module, batch_size, dev, seed=0, incremental=False)
+        est.net_.initialize()
     est.device_ = dev
     est._record_history(incremental=True, n_before=0)
     return est

@@ -7,12 +7,31 @@ import zlib
 
 import torch
 
-__all__ = ["autocast", "float32_default", "recording_gradients", "resolve_device", "resolve_precision", "seeded",
-           "torch_threads"]
+from ._warnings import warn_user
+
+__all__ = ["autocast", "default_dtype", "float32_default", "recording_gradients", "resolve_device",
+           "resolve_precision", "seeded", "torch_threads"]
 
 # torch has one CPU generator and one default dtype per process, not one per thread: the regions of a process that
-# change them (seeded, float32_default) take turns
+# change them (seeded, default_dtype) take turns
 _PROCESS_STATE_LOCK = threading.RLock()
+#: seconds a region waits quietly for another thread's; then it warns once, and waits on
+_PATIENCE_S = 5.0
+
+
+@contextlib.contextmanager
+def _process_state():
+    """Hold the lock of the regions that change torch's process-wide state; warn once when another thread has held
+    it for ``_PATIENCE_S`` seconds (a fit that waits on a fit in another thread would wait forever)."""
+    if not _PROCESS_STATE_LOCK.acquire(timeout=_PATIENCE_S):
+        warn_user("waiting for an sknn fit in another thread (fits in threads of one process take turns): a fit "
+                  "that waits on another (a callback waiting for a fit in a thread pool, say) waits forever; to fit "
+                  "in parallel, use processes (joblib's default backend, loky).")
+        _PROCESS_STATE_LOCK.acquire()
+    try:
+        yield
+    finally:
+        _PROCESS_STATE_LOCK.release()
 
 
 def _dask_worker_name():
@@ -97,20 +116,39 @@ def autocast(device, dtype):
 
 @contextlib.contextmanager
 def seeded(seed, device):
-    """Seed torch's global generators inside, and restore the caller's state afterwards.
+    """Seed torch's CPU generator (and ``device``'s, a GPU) inside, and restore the caller's state afterwards.
 
     Weight initialisation, dropout and noise draw from the global generators; forking
-    them keeps a seeded fit reproducible without changing the user's random state.
+    them keeps a seeded fit reproducible without changing the user's random state. Only
+    the generators restored afterwards are seeded: a fit on the CPU leaves every GPU's
+    generator as it was, and a fit on ``cuda:1`` leaves ``cuda:0``'s.
 
     torch has one generator per process (``nn.Dropout`` takes none of its own), so the
     region holds a process-wide re-entrant lock from the seeding to the restoring: fits
     in threads of one process take turns; use processes (joblib's default loky) to fit
     in parallel. Each fit then draws exactly what it draws alone, and the caller's state
     comes back as it was. A seeded region nested in one thread does not wait for itself.
+
+    A network's fit holds the lock from its checks of the data and its preprocessing to
+    its last epoch (:func:`float32_default`): the time a fit in a thread takes includes
+    its wait for the fits before it. So a fit must never wait on an sknn fit in another
+    thread (a callback waiting for a fit in a thread pool, say): that fit waits for this
+    one to end, and both wait forever. A region kept waiting over ``_PATIENCE_S`` seconds
+    warns once, then waits on. ``sknn.load`` draws nothing, and waits for no fit but to
+    build a network that holds tensors no file has (the VGG estimators' ImageNet mean), or
+    one whose saved dtypes need another default dtype to check.
     """
-    devices = [device.index or 0] if device.type == "cuda" else []
-    with _PROCESS_STATE_LOCK, torch.random.fork_rng(devices=devices):
-        torch.manual_seed(seed)
+    index = device.index or 0
+    if device.type in ("cuda", "mps"):  # the fit's own device: forked, seeded and restored with the CPU's
+        fork = torch.random.fork_rng(devices=[index], device_type=device.type)
+    else:
+        fork = torch.random.fork_rng(devices=[])
+    with _process_state(), fork:
+        torch.default_generator.manual_seed(seed)  # (torch.manual_seed would reseed every GPU, none restored)
+        if device.type == "cuda":
+            torch.cuda.default_generators[index].manual_seed(seed)
+        elif device.type == "mps":
+            torch.mps.manual_seed(seed)
         yield
 
 
@@ -127,22 +165,36 @@ def recording_gradients():
 
 
 @contextlib.contextmanager
+def default_dtype(dtype):
+    """Make ``dtype`` torch's default dtype inside, and restore the caller's default afterwards.
+
+    The default is one per process, not one per thread: the region holds the lock of :func:`seeded`,
+    so regions in threads take turns and each restores what it found. While one runs, every
+    thread of the process makes its tensors in ``dtype`` (those of a float64 default included).
+    """
+    with _process_state():
+        before = torch.get_default_dtype()
+        torch.set_default_dtype(dtype)
+        try:
+            yield
+        finally:
+            torch.set_default_dtype(before)
+
+
 def float32_default():
     """Make float32 torch's default dtype inside, and restore the caller's default afterwards.
 
     sknn builds and trains its networks in float32 whatever the global default
     (``torch.set_default_dtype(torch.float64)`` included), so one seed builds one network.
     Tensors and modules made before, as a network a user's factory returns ready-built,
-    keep their dtype. The default is one per process: the region holds the lock of
-    :func:`seeded`, so regions in threads take turns and each restores what it found.
+    keep their dtype. The default is one per process (:func:`default_dtype`): the region
+    holds the lock of :func:`seeded`, so regions in threads take turns and each restores
+    what it found, and while a fit runs, torch's default dtype is float32 in every thread
+    of the process. A fit's region covers its checks and preprocessing as well as its
+    training, so a fit in a thread waits for any fit before it to end: a fit must never
+    wait on an sknn fit in another thread (both would wait forever).
     """
-    with _PROCESS_STATE_LOCK:
-        before = torch.get_default_dtype()
-        torch.set_default_dtype(torch.float32)
-        try:
-            yield
-        finally:
-            torch.set_default_dtype(before)
+    return default_dtype(torch.float32)
 
 
 @contextlib.contextmanager

@@ -8,17 +8,22 @@ tensors or layers than the weights allow, and its weights' names and shapes must
 file's before it is built for real, and their dtypes those of a network of the parameters (one dtype for every
 parameter). Each weight is then loaded in its saved dtype (a network fitted in float64 loads in float64, whatever
 torch's default dtype is).
+
+Loading draws nothing from torch's global random generators: the network built on the meta device is given memory
+(:func:`materialised`) and the file's weights fill it, so a load never waits for a fit in another thread (which
+holds the generators, :func:`sknn._device.seeded`).
 """
 
-import contextlib
+import threading
 import warnings
 
 import torch
 
+from ._device import default_dtype
 from ._persist_values import FormatError
 
 __all__ = ["build_at_most", "cast_to_saved", "check_dtypes", "check_layer_lists", "check_shapes", "limits",
-           "load_device", "load_weights", "saved_weights", "unwrapped"]
+           "load_device", "load_weights", "materialised", "saved_weights", "unwrapped"]
 
 
 def load_device(saved):
@@ -80,10 +85,11 @@ def build_at_most(build, weights, name):
     after building them all."""
     max_tensors, max_modules = limits(weights)
     count = {"tensors": 0, "modules": 0}
+    builder = threading.get_ident()  # the hooks are the process's: a network a fit builds in a thread is not counted
 
     def counted(kind, limit):
         def hook(module, attr, value):
-            if value is not None:
+            if value is not None and threading.get_ident() == builder:
                 count[kind] += 1
                 if count[kind] > limit:
                     raise _Oversized(kind, limit)
@@ -120,16 +126,6 @@ def check_shapes(module, weights, name):
 _NETWORK_DTYPES = (torch.float16, torch.bfloat16, torch.float32, torch.float64)
 
 
-@contextlib.contextmanager
-def _default_dtype(dtype):
-    before = torch.get_default_dtype()
-    torch.set_default_dtype(dtype)
-    try:
-        yield
-    finally:
-        torch.set_default_dtype(before)
-
-
 def check_dtypes(module, build, weights, name):
     """Refuse saved weights whose dtypes no network of the parameters has: the floating parameters of a network
     share one dtype, and its floating tensors are either as ``build()`` makes them in that default dtype (a
@@ -155,7 +151,7 @@ def check_dtypes(module, build, weights, name):
     if saved in ({k: built[k].dtype for k in keys},  # as built in this process, or moved to the saved dtype
                  {k: dtype if built[k].is_floating_point() else built[k].dtype for k in keys}):
         return
-    with torch.device("meta"), _default_dtype(dtype):
+    with torch.device("meta"), default_dtype(dtype):
         built = build_at_most(build, weights, name).state_dict()
     wrong = [k for k in keys if saved[k] != built[k].dtype]
     if wrong:
@@ -163,6 +159,36 @@ def check_dtypes(module, build, weights, name):
                           "parameters has: " + ", ".join(f"{k} (saved {saved[k]}, expected {built[k].dtype})"
                                                          for k in wrong[:5]) + (", ..." if len(wrong) > 5 else "")
                           + ": the file is damaged or forged.")
+
+
+def materialised(probe, device):
+    """``probe``, a network built on the meta device whose tensors the file's weights all fill (:func:`check_shapes`),
+    given uninitialised memory on ``device`` for :func:`load_weights` to fill: nothing is drawn from torch's random
+    generators. Tensors shared by several layers (tied weights) stay shared. None when the network holds tensors no
+    file has, whose values only building it gives: non-persistent buffers (the ImageNet mean of a transfer network),
+    or tensors kept outside its parameters and buffers; such a network is built for real."""
+    if any(module._non_persistent_buffers_set for module in probe.modules()):
+        return None
+    names = {}  # id of each tensor -> its names (several: shared)
+    for key, tensor in [*probe.named_parameters(remove_duplicate=False), *probe.named_buffers(remove_duplicate=False)]:
+        names.setdefault(id(tensor), []).append(key)
+    module = probe.to_empty(device=device)  # (one tensor per name: the shared ones are shared again below)
+
+    def owner(key):
+        path, _, attr = key.rpartition(".")
+        return module.get_submodule(path), attr
+
+    for first, *others in (keys for keys in names.values() if len(keys) > 1):
+        tensor = getattr(*owner(first))
+        for key in others:
+            setattr(*owner(key), tensor)
+    for sub in module.modules():  # a tensor attribute (or one in a list or dict) left on the meta device
+        for value in vars(sub).values():
+            items = value.values() if isinstance(value, dict) else value if isinstance(value, (list, tuple)) else (
+                [value])
+            if any(torch.is_tensor(item) and item.is_meta for item in items):
+                return None
+    return module
 
 
 def cast_to_saved(module, weights, name):

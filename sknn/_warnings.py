@@ -1,5 +1,6 @@
 """Warnings that point at the user's line: the first frame outside sknn and the libraries that call it."""
 
+import contextlib
 import os
 import sys
 import warnings
@@ -10,7 +11,8 @@ import sklearn
 _SKNN = os.path.dirname(os.path.abspath(__file__)) + os.sep
 #: the folders whose frames a warning skips: sknn's own, scikit-learn's and joblib's (a Pipeline, a search or a
 #: cross-validation calling the estimator for the user)
-_SKIPPED = (_SKNN,) + tuple(os.path.dirname(os.path.abspath(module.__file__)) + os.sep for module in (sklearn, joblib))
+_SKIPPED = (_SKNN, os.path.abspath(contextlib.__file__)) + tuple(  # contextlib: sknn's own context managers
+    os.path.dirname(os.path.abspath(module.__file__)) + os.sep for module in (sklearn, joblib))
 
 
 def user_stacklevel():

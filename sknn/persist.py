@@ -23,10 +23,12 @@ bytes before it reads anything else. It builds the estimator from the classes sk
 and its network with the estimator's own ``_build_module()`` (:mod:`sknn._family`) from the recorded
 ``architecture_`` and the fitted attributes (never reading or downloading pretrained weights): on the ``meta`` device
 first, so that weights whose names or shapes differ from the file's are refused before any memory is allocated, then
-for real, loading the saved weights with ``strict=True``. A model trained on a GPU loads on a machine without one.
+given memory that the saved weights fill (``strict=True``): nothing is drawn from torch's random generators, so a
+load never waits for a fit in another thread. A model trained on a GPU loads on a machine without one.
 A file that cannot be read gives a :class:`FormatError`, a changed one an :class:`IntegrityError`.
 """
 
+import contextlib
 import datetime
 import hashlib
 import hmac
@@ -42,7 +44,7 @@ from sklearn.utils._param_validation import InvalidParameterError
 from ._device import seeded
 from ._persist_files import check_output_path, missing_bytes, write_atomically
 from ._persist_network import (build_at_most, check_dtypes, check_layer_lists, check_shapes, load_device, load_weights,
-                               saved_weights, unwrapped)
+                               materialised, saved_weights, unwrapped)
 from ._persist_values import FormatError, UnsafeValue, ValueReader, ValueWriter
 from ._training import OPTIMIZERS
 
@@ -337,8 +339,10 @@ class _Reader(ValueReader):
                 probe = build_at_most(est._build_module, weights, name)
                 check_shapes(probe, weights, name)
                 check_dtypes(probe, est._build_module, weights, name)
-            with seeded(0, device):  # the weights drawn here are replaced below
-                module = est._build_module().to(device)
+            module = materialised(probe, device)  # the file's weights fill it: nothing drawn, no wait for a fit
+            if module is None:  # tensors only building gives: built as fit did (its weights replaced below)
+                with seeded(0, device):
+                    module = est._build_module().to(device)
             load_weights(module, weights, name)
             est.module_, est.device_ = module, device
         return est
@@ -351,8 +355,11 @@ class _Reader(ValueReader):
         incremental = "stopping" not in info["callbacks"]  # the engine of a partial_fit has no stopping rule
         name, settings = type(est).__name__, self.decode(info.get("settings"), "settings")
 
-        def make_engine():  # trains on with the saved engine's optimizer and settings, whatever set_params did since
-            net = est._make_engine(est._build_module(), batch_size, device, seed, incremental)
+        # the engine of ``module`` (None: a network it builds), which trains on with the saved engine's optimizer
+        # and settings, whatever set_params did since
+        def make_engine(module=None):
+            net = est._make_engine(est._build_module() if module is None else module, batch_size, device, seed,
+                                   incremental)
             if settings is not None:  # (None: a file of an older sknn, which did not record them)
                 for k in [k for k in vars(net) if k.startswith("optimizer__")]:  # (momentum, betas...)
                     delattr(net, k)
@@ -363,12 +370,13 @@ class _Reader(ValueReader):
 
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)
-            with seeded(0, device), torch.device("meta"):
+            with torch.device("meta"):
                 probe = build_at_most(make_engine, weights, name).module
                 check_shapes(probe, weights, name)
                 check_dtypes(probe, est._build_module, weights, name)
-            with seeded(0, device):  # the weights drawn here are replaced below
-                net = make_engine()
+            module = materialised(probe, device)  # the file's weights fill it: nothing drawn, no wait for a fit
+            with seeded(0, device) if module is None else contextlib.nullcontext():  # (None: built as fit built it,
+                net = make_engine(module)  # its weights replaced below)
                 net.initialize()
         net.set_batch_size(batch_size, float(info["weight_decay"]))
         self.callback_states(net, info)

@@ -21,7 +21,7 @@ from sklearn.utils.validation import check_is_fitted
 from ._augment import Augment
 from ._base import BaseNeuralNetwork
 from ._data import ArrayBatches
-from ._device import autocast, float32_default, resolve_device, resolve_precision, seeded
+from ._device import autocast, float32_default, recording_gradients, resolve_device, resolve_precision, seeded
 from ._engine import memory_errors_named, padded_batch
 from ._family import FamilyEstimator
 from ._images import ImageInputMixin, size_pair
@@ -538,7 +538,8 @@ class VGGFeatureExtractor(_VGGInputMixin, FamilyEstimator, ClassNamePrefixFeatur
             device = resolve_device(self.device)
             resolve_precision(self.precision, device)  # 'bf16' on a GPU without bfloat16: an error now, not later
             seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
-            with seeded(seed, device), float32_default():  # a float32 backbone, whatever torch's default dtype
+            # a float32 backbone of ordinary tensors, whatever torch's default dtype and grad mode (as fit's)
+            with seeded(seed, device), recording_gradients(), float32_default():
                 module = build_within_memory(self._build_module, self, device, copies=1)
             self._load_pretrained(module)
         except BaseException:  # a refused fit leaves an unfitted extractor, not one of its image shape only

@@ -218,9 +218,9 @@ def test_from_network_keeps_what_a_network_without_hidden_layers_cannot_say():
     assert not rebuilt.batch_norm and rebuilt.learnable_activation
 
 
-def test_from_network_rebuilds_a_network_built_in_bfloat16():
-    """from_network builds its network in torch's default dtype: the neural-tangent weights it computes are then
-    bfloat16 tensors, which numpy cannot read (copying them went through np.asarray: TypeError)."""
+def test_from_network_rebuilds_the_float32_network_under_a_bfloat16_default():
+    """from_network builds the float32 network whatever torch's default dtype (a bfloat16 default made bfloat16
+    neural-tangent weights, which numpy cannot read: TypeError), and it predicts exactly as the exported one."""
     rng = np.random.default_rng(0)
     X = rng.normal(size=(60, 13))
     est = DenseRegressor(**SMALL).fit(X, rng.normal(size=60))
@@ -234,8 +234,9 @@ def test_from_network_rebuilds_a_network_built_in_bfloat16():
              if isinstance(m, ScaledLinear)]
     assert len(pairs) == 2
     for module, original in pairs:
-        assert module.weight.dtype == torch.bfloat16
-        _assert_within_one_step(module.effective_weight(), original.effective_weight().to(torch.bfloat16))
+        assert module.weight.dtype == torch.float32
+        torch.testing.assert_close(module.effective_weight(), original.effective_weight(), rtol=0, atol=0)
+    np.testing.assert_array_equal(rebuilt.predict(X), est.predict(X))
 
 
 def _assert_within_one_step(got, expected):

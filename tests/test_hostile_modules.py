@@ -21,7 +21,7 @@ from skorch.callbacks import Callback
 import sknn._device as _device
 import sknn._module_checks as module_checks
 from sknn import (ConvImageClassifier, DenseClassifier, DenseRegressor, LSTMLanguageModel, LSTMSequenceTagger,
-                  TransferVGGClassifier, Word2VecTransformer)
+                  TransferVGGClassifier, VGGFeatureExtractor, Word2VecTransformer)
 from sknn._device import seeded
 from sknn._validation import check_nested_params
 
@@ -454,7 +454,7 @@ def test_a_seeded_region_lets_go_of_its_lock_on_errors_and_nests_in_one_thread(e
         except BaseException as exc:  # (a KeyboardInterrupt too, here in a thread)
             failed.append(type(exc))
 
-    worker = threading.Thread(target=run)
+    worker = threading.Thread(target=run, daemon=True)  # (a region that kept its lock: the test fails, not hangs)
     worker.start()
     worker.join(timeout=10)
     assert not worker.is_alive() and failed == [error]
@@ -467,6 +467,43 @@ def test_a_seeded_region_lets_go_of_its_lock_on_errors_and_nests_in_one_thread(e
 
     with ThreadPoolExecutor(1) as pool:  # another thread takes the region at once
         assert pool.submit(take_and_release).result(timeout=10)
+
+
+def test_a_seeded_region_reseeds_only_the_generators_it_restores(monkeypatch):
+    """torch.manual_seed also reseeds every GPU's generator, which a fit on the CPU does not restore: the caller's
+    CUDA and MPS draws changed. The CPU's draws are those of torch.manual_seed all the same."""
+    reseeded = []
+    monkeypatch.setattr(torch.cuda, "manual_seed_all", lambda seed: reseeded.append("cuda"))
+    monkeypatch.setattr(torch.mps, "manual_seed", lambda seed: reseeded.append("mps"))
+    with seeded(7, torch.device("cpu")):
+        drawn = torch.rand(5)
+    assert reseeded == []
+    np.testing.assert_array_equal(drawn, torch.rand(5, generator=torch.Generator().manual_seed(7)))
+
+
+def test_a_region_kept_waiting_by_another_thread_warns_once_then_waits_on(monkeypatch):
+    monkeypatch.setattr(_device, "_PATIENCE_S", 0.05)
+    holding, release = threading.Event(), threading.Event()
+
+    def hold():
+        with seeded(0, torch.device("cpu")):
+            holding.set()
+            release.wait(timeout=10)
+
+    holder = threading.Thread(target=hold, daemon=True)
+    holder.start()
+    assert holding.wait(timeout=10)
+    threading.Timer(0.3, release.set).start()
+    with pytest.warns(UserWarning, match=r"waiting for an sknn fit in another thread \(fits in threads of one "
+                                         r"process take turns\)") as caught:
+        with _device.float32_default():
+            assert release.is_set()  # it waited on after the warning, until the other region ended
+    assert len(caught) == 1
+    holder.join(timeout=10)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a region nobody holds (or its own thread's) is taken without a word
+        with seeded(0, torch.device("cpu")), _device.float32_default():
+            pass
 
 
 def _grad_off():
@@ -532,3 +569,30 @@ def test_a_users_float64_network_stays_float64_under_either_default_dtype():
         torch.set_default_dtype(torch.float32)
     assert torch.float64 in {p.dtype for p in clf.net_.module_.parameters()}  # not cast: the user's network, as built
     np.testing.assert_array_equal(clf.predict_proba(X), expected)
+
+
+_EXTRACTOR = dict(backbone=[4, "M"], weights=None, image_size=8, random_state=0, device="cpu", channels_last=False)
+
+
+@pytest.mark.parametrize("make, output", [
+    (lambda: TransferVGGClassifier(**VGG), "predict_proba"),
+    (lambda: VGGFeatureExtractor(**_EXTRACTOR), "transform"),
+], ids=["transfer classifier", "feature extractor"])
+def test_the_vgg_estimators_build_float32_networks_of_ordinary_tensors_whatever_the_dtype_and_grad_mode(make, output):
+    def fitted():
+        est = make().fit(IMAGES, Y_IMAGES)
+        return getattr(est, output)(IMAGES), getattr(est, "net_", est).module_
+
+    expected, _ = fitted()
+    torch.set_default_dtype(torch.float64)
+    try:
+        got, module = fitted()
+        assert torch.get_default_dtype() == torch.float64
+    finally:
+        torch.set_default_dtype(torch.float32)
+    assert {p.dtype for p in module.parameters()} == {torch.float32}
+    np.testing.assert_array_equal(got, expected)
+    with torch.inference_mode():  # parameters built in inference mode would be inference tensors (no autograd)
+        got, module = fitted()
+    assert not any(p.is_inference() for p in module.parameters())
+    np.testing.assert_array_equal(got, expected)

@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+import threading
 import time
 import warnings
 
@@ -15,9 +16,12 @@ import pytest
 import torch
 from safetensors import safe_open
 from safetensors.torch import save_file
+from skorch.callbacks import Callback
 
 import sknn
-from sknn import ConvImageClassifier, DenseClassifier, LSTMSequenceTagger, TransferVGGClassifier, VGGFeatureExtractor
+from sknn import (ConvImageClassifier, DenseClassifier, LSTMLanguageModel, LSTMSequenceTagger, TransferVGGClassifier,
+                  VGGFeatureExtractor)
+from sknn._persist_network import build_at_most
 from sknn.export import onnx_inputs
 from sknn.persist import FormatError, _digest
 
@@ -481,3 +485,86 @@ def test_a_model_fitted_in_float64_loads_in_float64(tmp_path, kept_in_float32):
     np.testing.assert_array_equal(loaded.predict(X), reg.predict(X))
     loaded.partial_fit(X, y)  # the optimizer trains the float64 weights it holds
     assert {p.dtype for p in loaded.net_.module_.parameters()} == {torch.float64}
+
+
+# -- loading beside fits in other threads: it draws nothing from torch's generators, so it never waits for a fit --
+class _Hold(Callback):
+    """Holds its fit (and the lock fits in threads take turns by) in its first epoch until ``release`` is set."""
+
+    def __init__(self):
+        self.holding, self.release = threading.Event(), threading.Event()
+
+    def on_epoch_begin(self, net, **kwargs):
+        self.holding.set()
+        self.release.wait(timeout=10)
+
+
+def test_a_load_never_waits_for_a_fit_in_another_thread(saved):
+    """A load built its network under the fits' lock, so it waited for a whole fit in another thread (8.7 s for
+    0.04 s): it now builds on the meta device and fills the network with the file's weights."""
+    hold = _Hold()
+    fit = threading.Thread(target=_dense(callbacks=[hold]).fit, args=(X, Y), daemon=True)
+    fit.start()
+    try:
+        assert hold.holding.wait(timeout=30)
+        start = time.perf_counter()
+        loaded = {name: sknn.load(saved[name]) for name in ("dense", "conv", "tagger")}
+        took = time.perf_counter() - start
+        assert fit.is_alive() and not hold.release.is_set()  # the fit still holds its lock: the loads did not wait
+    finally:
+        hold.release.set()
+        fit.join(timeout=30)
+    assert took < 5
+    np.testing.assert_array_equal(loaded["dense"].predict_proba(X), sknn.load(saved["dense"]).predict_proba(X))
+
+
+def test_a_loaded_network_keeps_its_tied_weights(tmp_path):
+    """The network is given memory name by name (torch's to_empty): the tied input and output embeddings of a
+    language model would each get their own, and train apart after the load."""
+    text = [["the", "dog", "runs"], ["a", "cat", "sleeps"], ["the", "cat"]] * 4
+    lm = LSTMLanguageModel(hidden_size=4, embedding_dim=4, tie_weights=True, max_iter=1, device="cpu",
+                           random_state=0).fit(text)
+    lm.save(tmp_path / "lm.safetensors")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # (untied, the optimizer's state no longer fit its parameters)
+        loaded = sknn.load(tmp_path / "lm.safetensors")
+    module = loaded.net_.module_
+    assert module.output.weight is module.embedding.weight
+    for model in (lm, loaded):
+        model.partial_fit(text)
+    assert module.output.weight is module.embedding.weight
+    assert loaded.perplexity(text) == lm.perplexity(text)
+
+
+def test_the_size_limit_of_a_network_being_loaded_counts_no_network_another_thread_builds():
+    """The registration hooks that stop an oversized build are the process's: a network a fit built in another
+    thread meanwhile was counted against the file's (and the hook raised inside that fit)."""
+    built = []
+
+    def build():
+        other = threading.Thread(target=lambda: built.append(torch.nn.Sequential(
+            *[torch.nn.Linear(1, 1) for _ in range(200)])))
+        other.start()
+        other.join()
+        return torch.nn.Linear(2, 2)
+
+    with torch.device("meta"):
+        module = build_at_most(build, {"weight": torch.zeros(2, 2), "bias": torch.zeros(2)}, "DenseClassifier")
+    assert isinstance(module, torch.nn.Linear) and len(built) == 1
+
+
+def test_a_network_rebuilt_from_its_export_under_a_float64_default_is_the_float32_one():
+    """from_network built the network in torch's default dtype: a float64 one, whose predictions differed and which
+    partial_fit trained in float64."""
+    clf = _dense().fit(X, Y)
+    network, expected = clf.export_network(), clf.predict_proba(X)
+    torch.set_default_dtype(torch.float64)
+    try:
+        rebuilt = DenseClassifier.from_network(network)
+        assert {p.dtype for p in rebuilt.net_.module_.parameters()} == {torch.float32}
+        np.testing.assert_array_equal(rebuilt.predict_proba(X), expected)
+        rebuilt.partial_fit(X, Y)
+        assert torch.get_default_dtype() == torch.float64
+    finally:
+        torch.set_default_dtype(torch.float32)
+    assert {p.dtype for p in rebuilt.net_.module_.parameters()} == {torch.float32}
