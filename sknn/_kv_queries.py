@@ -4,7 +4,7 @@
 
 :class:`KeyedVectorQueries` is a mixin: it reads the class's ``vectors``, ``index_to_key``, ``get_index``,
 ``_unit_rows_of`` (the unit vectors of a few rows, from the current vectors), ``most_similar``, ``similarity``,
-``_check_query_vector`` and ``_query_units``; its ``_cosines_to`` is the search over every word (no unit vectors
+``_check_query_vector`` and ``_query_terms``; its ``_cosines_to`` is the search over every word (no unit vectors
 are kept: each search reads the current vectors).
 """
 
@@ -64,6 +64,38 @@ def _check_word(word, name, other=None):
         raise TypeError(f"{name} is {word!r:.60} (of type {type(word).__name__}); pass a word (str)"
                         + (f", or call {other} for a vector." if other else "."))
     return word
+
+
+def _weighted_item(item, name, default, method):
+    """(word or vector, weight) of a query's item: a (word or vector, weight) pair's, as gensim's most_similar
+    reads them, or (``item``, ``default``); a pair given to another ``method`` is refused (gensim's fail too)."""
+    if not (isinstance(item, (tuple, list)) and len(item) == 2 and isinstance(item[0], (str, np.ndarray, tuple, list))
+            and isinstance(item[1], Real) and not isinstance(item[1], (bool, np.bool_))):
+        return item, default
+    if method != "most_similar":
+        raise TypeError(f"{name} is a (key, weight) pair, {item!r:.60}; {method} takes no weights (nor does "
+                        "gensim's): pass the word or vector alone, or call most_similar.")
+    if not np.isfinite(item[1]):
+        raise ValueError(f"{name} has the weight {item[1]!r}; a weight must be a finite number.")
+    return item[0], float(item[1])
+
+
+def _weighted_direction(terms):
+    """The unit direction (float32) of ``sum(weight * vector)`` over the (vector, weight) ``terms`` (float64
+    vectors, none all zeros), as gensim's most_similar takes it (its mean, divided by ``sum(|weight|)``, has the
+    same direction); None when the terms cancel out (a sum shorter than 1e-6 of ``sum(|weight| * |vector|)``).
+    Each vector is divided by its largest magnitude first, and its weight multiplied by it: vectors of any finite
+    scale, 1e-300 or 1e300, neither underflow nor overflow."""
+    tops = np.array([np.abs(vector).max() for vector, _ in terms])
+    with np.errstate(over="ignore"):
+        coefs = np.array([weight for _, weight in terms]) * tops
+    if not np.isfinite(coefs).all():
+        raise ValueError("The query's weights times its vectors' values overflow float64: use smaller weights.")
+    coefs = coefs / max(np.abs(coefs).max(), np.finfo(np.float64).tiny)
+    scaled = [vector / top for (vector, _), top in zip(terms, tops)]
+    total = sum(coef * vector for coef, vector in zip(coefs, scaled))
+    reach = sum(abs(coef) * np.linalg.norm(vector) for coef, vector in zip(coefs, scaled))
+    return None if np.linalg.norm(total) <= 1e-6 * reach else _unit_vector(total)
 
 
 _UNIT_ROWS_CHUNK = 8192  # rows of the vectors made unit length at a time
@@ -354,10 +386,11 @@ class KeyedVectorQueries:
         """The ``topn`` words best by 3CosMul (Levy and Goldberg, 2014): the product of the similarities to
         ``positive`` over the product of those to ``negative``.
 
-        Each cosine similarity is shifted to [0, 1] (``(1 + cos) / 2``), and the quotient is
-        ``prod(positive) / (prod(negative) + 1e-6)``, as gensim's. The query words are left out of the
-        answer; vectors are scaled to unit length (gensim takes a vector as it is); a list of numbers is one
-        vector.
+        As gensim's: the similarity of a row to a word is its cosine, to a vector ``v`` its cosine times the
+        length of ``v`` (``row @ v / |row|``: a vector is taken as it is, not scaled to unit length); each
+        is shifted (``(1 + s) / 2``, in [0, 1] for words), and the score is
+        ``prod(positive) / (prod(negative) + 1e-6)``. The query words are left out of the answer; a list of
+        numbers is one vector; (word, weight) pairs are refused (gensim's fails on them too).
 
         Parameters
         ----------
@@ -382,15 +415,24 @@ class KeyedVectorQueries:
         'queen'
         """
         _check_topn(topn, "most_similar_cosmul")
-        positives, negatives, used = self._query_units(positive, negative)
+        positives, negatives, used = self._query_terms(positive, negative, "most_similar_cosmul")
         if not positives:
             raise ValueError("most_similar_cosmul needs at least one word or vector in positive.")
-        # one search for all the query's words and vectors: (1 + cosine) / 2 of each row to each
-        queries = np.stack(positives + negatives, axis=1)
-        shifted = (1 + self._cosines_to(queries, _check_restrict_vocab(restrict_vocab))) / 2
-        scores = np.prod(shifted[:, :len(positives)], axis=1)
-        if negatives:
-            scores = scores / (np.prod(shifted[:, len(positives):], axis=1) + np.float32(1e-6))
+        # one search for all the query's words and vectors: the cosine of each row to each, times its length
+        terms = [vector for vector, _ in positives + negatives]
+        tops = np.array([np.abs(vector).max() for vector in terms])
+        lengths = tops * np.array([np.linalg.norm(vector / top) for vector, top in zip(terms, tops)])
+        cosines = self._cosines_to(np.stack([_unit_vector(v) for v in terms], axis=1),
+                                   _check_restrict_vocab(restrict_vocab))
+        with np.errstate(all="ignore"):  # (refused below, naming it)
+            shifted = (1 + cosines * lengths.astype(np.float32)) / 2
+            scores = np.prod(shifted[:, :len(positives)], axis=1)
+            if negatives:
+                scores = scores / (np.prod(shifted[:, len(positives):], axis=1) + np.float32(1e-6))
+        if not np.isfinite(scores).all():
+            raise ValueError(f"The query vectors' lengths (up to {lengths.max():.3g}) make the 3CosMul scores "
+                             "overflow: as in gensim, a vector's length multiplies its similarities; scale the "
+                             "vectors (to length 1 for their cosines).")
         return scores if topn is None else self._top_matches(scores, topn, used)
 
     def get_mean_vector(self, keys, weights=None, pre_normalize=True, post_normalize=False, ignore_missing=True):

@@ -227,7 +227,7 @@ class Vocabulary:
         # plain str keys: tokens from numpy arrays are np.str_ (equal and of equal hash, so the first seen
         # spelling's type would be the key's), while the vectors' KeyedVectors holds str
         kept = [(str(w), c) for w, c in counts.items() if c >= min_count]
-        kept.sort(key=lambda wc: -wc[1])  # stable: ties stay in order of first appearance
+        kept = sorted(reversed(kept), key=lambda wc: -wc[1])  # as gensim (lexsort): ties, the last seen first
         return cls([w for w, _ in kept], [c for _, c in kept], n_tokens, n_sentences), counts
 
     def __len__(self):

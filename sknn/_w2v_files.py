@@ -16,6 +16,7 @@ import gzip
 import io
 import lzma
 import os
+import re
 import warnings
 import zlib
 
@@ -26,6 +27,7 @@ from ._validation import compressed_opener, reads_as_number
 MAX_BINARY_KEY = 100_000  # bytes of one word a binary file's reader reads before calling the file not binary
 FIELD_SPACE = " \t\n\r\x0b\x0c"  # the whitespace that ends a word (ASCII's, as the C tool's); U+2003 is a key
 _WRITE_OPENERS = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}  # by the name's extension, as gensim
+_FIELD_SPLIT = re.compile(f"[{re.escape(FIELD_SPACE)}]+")  # (str.split() splits at U+00A0 too, which is a key)
 _FIRST_ROWS = 1 << 16  # rows allocated first for a compressed file, whose size says nothing of its vectors' count
 
 
@@ -58,8 +60,10 @@ def _opened_to_read(fname):
                          f"decompressed: {exc}; the file is damaged or truncated.") from None
 
 
-def write(fname, keys, vectors, binary=False, write_header=True):
-    """Write ``keys`` and their ``vectors`` in word2vec's format, after refusing what would not read back."""
+def write(fname, keys, vectors, binary=False, write_header=True, fvocab=None, counts=None):
+    """Write ``keys`` and their ``vectors`` in word2vec's format, after refusing what would not read back; with
+    ``fvocab``, the ``counts`` of the keys there too, a line ``word count`` each (as gensim and the C tool's
+    -save-vocab write them), in the vectors' order."""
     bad = next((k for k in keys if not k or any(c in FIELD_SPACE for c in k)), None)
     if bad is not None:
         raise ValueError(f"The key {bad!r} is empty or holds whitespace, which ends a word in word2vec's format (a "
@@ -74,6 +78,9 @@ def write(fname, keys, vectors, binary=False, write_header=True):
         raise ValueError(f"The key {long[:30]!r}... is {len(long.encode()):,} bytes long, more than the "
                          f"{MAX_BINARY_KEY:,} a binary word2vec file's reader takes for a word: save with "
                          "binary=False, or shorten such keys.")
+    if fvocab is not None:
+        with _open_to_write(fvocab) as f:
+            f.writelines(f"{key} {int(count)}\n".encode() for key, count in zip(keys, counts))
     with _open_to_write(fname) as f:
         if write_header:
             f.write(f"{len(keys)} {vectors.shape[1]}\n".encode())
@@ -114,6 +121,27 @@ def read(fname, binary=False, limit=None, encoding="utf-8", unicode_errors="stri
             warnings.warn(f"{fname!r} holds more after the {n_words} vectors its header announces; they were "
                           "not read (correct the header's count to read them).", UserWarning, stacklevel=3)
     return vectors, keys
+
+
+def read_counts(fvocab, encoding="utf-8", unicode_errors="strict"):
+    """{word: count} of a vocabulary file, a line ``word count`` each (the C tool's -save-vocab, gensim's fvocab);
+    a word given twice keeps its last count, as gensim's reader."""
+    counts = {}
+    with _opened_to_read(fvocab) as (f, _):
+        _skip_byte_order_mark(f)
+        for line_no, raw in enumerate(f, start=1):
+            try:
+                parts = _FIELD_SPLIT.split(raw.decode(encoding, errors=unicode_errors).strip(FIELD_SPACE))
+            except UnicodeDecodeError as exc:
+                raise ValueError(f"{fvocab!r}, line {line_no}: not {encoding} text ({exc}); pass "
+                                 "unicode_errors='replace' to read it anyway.") from None
+            if parts == [""]:
+                continue
+            if len(parts) != 2 or not (parts[1].isascii() and parts[1].isdigit()):
+                raise ValueError(f"{fvocab!r}, line {line_no}: expected 'word count' (a word, a space and a whole "
+                                 f"number >= 0), got {raw.strip()[:60]!r}: is it a vocabulary file?")
+            counts[parts[0]] = int(parts[1])
+    return counts
 
 
 def _skip_byte_order_mark(f):

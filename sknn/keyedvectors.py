@@ -16,11 +16,11 @@ from numbers import Integral, Number, Real
 import numpy as np
 from sklearn.utils._param_validation import InvalidParameterError
 
-from . import _w2v_files
+from . import _kv_eval_files, _w2v_files
 from ._kv_queries import (KeyedVectorQueries, _as_list, _check_restrict_vocab, _check_topn, _check_word,
-                          _unit_rows, _unit_vector)
+                          _unit_rows, _weighted_direction, _weighted_item)
 from ._w2v_files import beyond_float32_error
-from ._validation import check_width, numbered_lines, reads_as_number
+from ._validation import check_width
 
 __all__ = ["KeyedVectors"]
 
@@ -98,19 +98,6 @@ def _key_hint(key, key_to_index):
                     "only in Unicode normalisation; normalise the words as the vocabulary's keys are: "
                     f"unicodedata.normalize({form!r}, word).")
     return ""
-
-
-def _pair_fields(line, delimiter, pairs, line_no):
-    """(word1, word2, score) of a line of a word-pairs file: exactly three fields, the score a finite number."""
-    content = line.rstrip("\n")
-    parts = content.split(delimiter)
-    if len(parts) != 3:
-        raise ValueError(f"{pairs}, line {line_no}: expected 3 fields, word1{delimiter!r}word2{delimiter!r}score, "
-                         f"got {len(parts)}: {content!r:.80}. Correct the line, or start it with '#' to leave it "
-                         "out (or pass the delimiter the file uses).")
-    if not reads_as_number(parts[2]) or "_" in parts[2] or not math.isfinite(float(parts[2])):
-        raise ValueError(f"{pairs}, line {line_no}: the score {parts[2]!r:.40} is not a finite number.")
-    return parts[0], parts[1], float(parts[2])
 
 
 class KeyedVectors(KeyedVectorQueries):
@@ -268,42 +255,44 @@ class KeyedVectors(KeyedVectorQueries):
         self.__dict__.update(state)
 
     # -- similarity ---------------------------------------------------------------------
-    def _query_units(self, positive, negative):
-        """(positive unit vectors, negative unit vectors, rows of the query's words): each word's unit row, each
-        vector scaled to unit length; a word or vector of zeros, which has no direction, is refused."""
-        units, used = ([], []), set()
-        for side, (words, name) in enumerate(((positive, "positive"), (negative, "negative"))):
-            for i, w in enumerate(_as_list(words, name)):
+    def _query_terms(self, positive, negative, method="most_similar"):
+        """(positive terms, negative terms, rows of the query's words), a term a (vector, weight): each word's unit
+        vector, each vector as given (float64: its length weighs it, as in gensim); the weight of a (word or
+        vector, weight) pair as given (``method`` other than most_similar refuses pairs), else +1 (positive) or
+        -1 (negative). A word or vector of zeros, which has no direction, is refused."""
+        terms, used = ([], []), set()
+        for side, (items, name) in enumerate(((positive, "positive"), (negative, "negative"))):
+            for i, item in enumerate(_as_list(items, name)):
+                w, weight = _weighted_item(item, f"{name}[{i}]", -1.0 if side else 1.0, method)
                 if isinstance(w, str):
                     index = self.get_index(w)
-                    unit = self._unit_rows_of([index])[0]
-                    if not unit.any():
+                    vector = self._unit_rows_of([index])[0].astype(np.float64)
+                    if not vector.any():
                         raise ValueError(f"The vector of {w!r} is all zeros: it has no direction to compare (a word "
                                          "that never trained?); query other words.")
                     used.add(index)
-                    units[side].append(unit)
                 else:
-                    vec = self._check_query_vector(w, f"{name}[{i}]")
-                    if not vec.any():
+                    vector = self._check_query_vector(w, f"{name}[{i}]")
+                    if not vector.any():
                         raise ValueError(f"The query vector {name}[{i}] is all zeros: it has no direction, and "
                                          "every word would be as similar as any other; pass a vector with a "
                                          "non-zero value, or a word.")
-                    units[side].append(_unit_vector(vec))
-        return units[0], units[1], used
+                terms[side].append((vector, weight))
+        return terms[0], terms[1], used
 
     def _mean_direction(self, positive, negative):
-        positives, negatives, used = self._query_units(positive, negative)
-        parts = positives + [-u for u in negatives]
-        if not parts:
+        """(unit direction of the weighted sum of the query's terms, rows of its words), as gensim's mean."""
+        positives, negatives, used = self._query_terms(positive, negative)
+        if not positives + negatives:
             raise ValueError("most_similar needs at least one word in positive or negative.")
-        mean = np.mean(parts, axis=0, dtype=np.float64)
-        length = np.linalg.norm(mean)
-        if length < 1e-6:
+        direction = _weighted_direction(positives + negatives)
+        if direction is None:
             cause = ("positive and negative cancel out (the same words on both sides?)" if negatives else
                      "the positive words and vectors cancel out (they point in opposite directions)")
+            cause = cause if any(weight for _, weight in positives + negatives) else "every weight is 0"
             raise ValueError(f"{cause}: the query has no direction, and every word would be as similar as any "
                              "other.")
-        return (mean / length).astype(np.float32), used
+        return direction, used
 
     def _check_query_vector(self, vector, name):
         """A query vector as float64 (any finite float, even beyond float32's range, has a direction), refused
@@ -325,28 +314,35 @@ class KeyedVectors(KeyedVectorQueries):
             raise ValueError(f"{name} holds NaN or infinity; a query vector must be finite.")
         return vec
 
-    def most_similar(self, positive=None, negative=None, topn=10, restrict_vocab=None):
-        """The ``topn`` words closest (cosine) to the mean of ``positive`` minus ``negative``.
+    def most_similar(self, positive=None, negative=None, topn=10, *, restrict_vocab=None, indexer=None):
+        """The ``topn`` words closest (cosine) to the weighted mean of ``positive`` and ``negative``.
 
-        As gensim's: words are scaled to unit length, averaged with weight +1 (positive)
-        and -1 (negative), and the query words are left out of the answer. Vectors are scaled
-        to unit length too (gensim takes a vector as it is, so that its length weighs it);
-        a list of numbers is one vector.
+        As gensim's: words are scaled to unit length, vectors taken as they are (a vector's length
+        weighs it: ``[v, 'cat']`` leans towards ``v`` when it is longer than 1), each weighted +1
+        (positive) or -1 (negative), or as given in a ``(word or vector, weight)`` pair (on either
+        side: ``negative=[('man', 0.5)]`` weighs 'man' +0.5, as in gensim); the query words are left out
+        of the answer. A list of numbers is one vector.
 
         Parameters
         ----------
-        positive, negative : str, vector or list of them
+        positive, negative : str, vector, (str or vector, float) or list of them
         topn : int or None
             How many words to return (none if it is below 1, as in gensim); None returns the
             similarity to every word.
-        restrict_vocab : int or None
-            Only search the ``restrict_vocab`` most frequent words.
+        restrict_vocab : int or None, keyword-only
+            Only search the ``restrict_vocab`` most frequent words. (gensim's 4th parameter is
+            clip_start, which sknn does not have: the parameters after ``topn`` are keyword-only.)
+        indexer : None, keyword-only
+            Accepted for code written for gensim; the search is exact, and any other indexer is refused.
 
         Returns
         -------
         list of (word, similarity), most similar first
         """
         _check_topn(topn, "most_similar")
+        if indexer is not None:
+            raise InvalidParameterError(f"indexer must be None: most_similar searches every vector exactly and uses "
+                                        f"no approximate index; got {indexer!r:.60}. Leave indexer out.")
         direction, used = self._mean_direction(positive, negative)
         sims = self._cosines_to(direction, _check_restrict_vocab(restrict_vocab))
         return sims if topn is None else self._top_matches(sims, topn, used)
@@ -397,15 +393,17 @@ class KeyedVectors(KeyedVectorQueries):
         return None
 
     def evaluate_word_analogies(self, analogies, restrict_vocab=300000, case_insensitive=True,
-                                dummy4unknown=False):
+                                dummy4unknown=False, similarity_function="most_similar"):
         """Accuracy on analogies "a is to b as c is to d" (the questions-words.txt format).
 
-        Lines ``: section`` start a section; other lines hold four words. As gensim's:
-        the answer is the best of ``most_similar(positive=[b, c], negative=[a])`` among
-        the ``restrict_vocab`` most frequent words, leaving out a, b and c (with
+        Lines ``: section`` start a section; other lines hold four words (a line of other than
+        four words is skipped, as in gensim, with one warning counting them and naming the first).
+        As gensim's: the answer is the best of ``most_similar(positive=[b, c], negative=[a])``
+        among the ``restrict_vocab`` most frequent words, leaving out a, b and c (with
         ``case_insensitive``, any spelling of them, among the 5 nearest); a question
         whose search holds no other word has no answer and is wrong; questions with
         a word outside those are skipped (counted wrong if ``dummy4unknown``).
+        ``similarity_function`` must be 'most_similar' (3CosAdd), the one gensim implements.
 
         Returns
         -------
@@ -413,34 +411,31 @@ class KeyedVectors(KeyedVectorQueries):
         sections : list of dict with keys 'section', 'correct', 'incorrect' (lists of
             quadruplets); the last is 'Total accuracy'.
         """
+        if similarity_function != "most_similar":
+            raise InvalidParameterError(f"similarity_function must be 'most_similar' (3CosAdd, the only one gensim "
+                                        f"implements too), got {similarity_function!r:.60}; for 3CosMul, call "
+                                        "most_similar_cosmul on each question.")
+        questions, skipped = _kv_eval_files.read_analogies(analogies)
+        skipped.warn()
         ok = self._ok_vocab(restrict_vocab, case_insensitive)
         normed = self._unit_table(restrict_vocab)  # once for all the questions
-        sections, section = [], None
-        for line_no, line in numbered_lines(analogies):
-            line = line.lstrip("\ufeff")  # (a byte-order mark where files were joined with cat)
-            if line.startswith(": "):  # as gensim, ': : gender' is 'gender'
-                section = {"section": line.lstrip(": ").strip(), "correct": [], "incorrect": []}
-                sections.append(section)
-                continue
-            if not line.strip():
-                continue
-            if section is None:
-                raise ValueError(f"{analogies}, line {line_no}: a question before any ': section' line.")
-            words = line.split()
-            if len(words) != 4:
-                raise ValueError(f"{analogies}, line {line_no}: expected 4 words, got {line.strip()!r}.")
-            if case_insensitive:
-                words = [w.upper() for w in words]
-            a, b, c, expected = words
-            if not all(w in ok for w in words):
-                if dummy4unknown:
-                    section["incorrect"].append((a, b, c, expected))
-                continue
-            rows = {ok[a], ok[b], ok[c]}
-            direction = normed[ok[b]] + normed[ok[c]] - normed[ok[a]]
-            sims = normed @ (direction / max(np.linalg.norm(direction), 1e-12))
-            predicted = self._analogy_answer(sims, rows, (a, b, c), case_insensitive)
-            (section["correct"] if predicted == expected else section["incorrect"]).append((a, b, c, expected))
+        sections = []
+        for name, lines in questions:
+            section = {"section": name, "correct": [], "incorrect": []}
+            sections.append(section)
+            for words in lines:
+                if case_insensitive:
+                    words = [w.upper() for w in words]
+                a, b, c, expected = words
+                if not all(w in ok for w in words):
+                    if dummy4unknown:
+                        section["incorrect"].append((a, b, c, expected))
+                    continue
+                rows = {ok[a], ok[b], ok[c]}
+                direction = normed[ok[b]] + normed[ok[c]] - normed[ok[a]]
+                sims = normed @ (direction / max(np.linalg.norm(direction), 1e-12))
+                predicted = self._analogy_answer(sims, rows, (a, b, c), case_insensitive)
+                (section["correct"] if predicted == expected else section["incorrect"]).append((a, b, c, expected))
         correct = sum(len(s["correct"]) for s in sections)
         incorrect = sum(len(s["incorrect"]) for s in sections)
         sections.append({"section": "Total accuracy", "correct": [q for s in sections for q in s["correct"]],
@@ -448,14 +443,16 @@ class KeyedVectors(KeyedVectorQueries):
         score = correct / (correct + incorrect) if correct + incorrect else 0.0
         return score, sections
 
-    def evaluate_word_pairs(self, pairs, delimiter="\t", restrict_vocab=300000, case_insensitive=True,
-                            dummy4unknown=False):
+    def evaluate_word_pairs(self, pairs, delimiter="\t", encoding="utf8", restrict_vocab=300000,
+                            case_insensitive=True, dummy4unknown=False):
         """Correlation of the model's similarities with human judgements (e.g. wordsim353.tsv).
 
-        Lines ``word1 <delimiter> word2 <delimiter> score``; lines starting with '#' are
-        comments; a line of more or fewer fields is refused, naming it (gensim skips
-        it in silence). Pairs with a word outside the ``restrict_vocab`` most frequent are left
-        out (or scored 0 if ``dummy4unknown``), as in gensim.
+        Lines ``word1 <delimiter> word2 <delimiter> score``, read in ``encoding``; lines starting
+        with '#' are comments. As in gensim, a line of other than three fields, or whose score is
+        not a number, is skipped: with one warning counting them and naming the first, but none for
+        a first line whose score is not a number, a header (``Word 1,Word 2,Human (mean)``). A score
+        of NaN or infinity is refused, naming its line. Pairs with a word outside the
+        ``restrict_vocab`` most frequent are left out (or scored 0 if ``dummy4unknown``), as in gensim.
 
         Returns
         -------
@@ -467,16 +464,12 @@ class KeyedVectors(KeyedVectorQueries):
 
         if not isinstance(delimiter, str) or not delimiter:
             raise ValueError(f"delimiter must be a non-empty string (such as '\\t' or ','), got {delimiter!r}.")
+        judged, skipped = _kv_eval_files.read_pairs(pairs, delimiter, encoding)
         ok = self._ok_vocab(restrict_vocab, case_insensitive)
-        human, pair_rows, oov, n = [], [], 0, 0
-        for line_no, line in numbered_lines(pairs):
-            line = line.lstrip("\ufeff")  # (a byte-order mark where files were joined with cat)
-            if line.startswith("#") or not line.strip():
-                continue
-            a, b, value = _pair_fields(line, delimiter, pairs, line_no)
+        human, pair_rows, oov = [], [], 0
+        for a, b, value in judged:
             if case_insensitive:
                 a, b = a.upper(), b.upper()
-            n += 1
             if a not in ok or b not in ok:
                 oov += 1
                 if dummy4unknown:
@@ -486,14 +479,16 @@ class KeyedVectors(KeyedVectorQueries):
             human.append(value)
             pair_rows.append((ok[a], ok[b]))
         if len(human) < 2:
-            raise ValueError(f"Fewer than 2 pairs of {pairs} have both words in the vocabulary.")
+            raise ValueError(f"Fewer than 2 pairs of {pairs} have both words in the vocabulary. "
+                             f"{skipped.note()}".rstrip())
+        skipped.warn()
         rows = sorted({row for pair in pair_rows if pair for row in pair})  # each word's unit vector once
         units = dict(zip(rows, self._unit_rows_of(rows))) if rows else {}
         model = [0.0 if pair is None else float(units[pair[0]] @ units[pair[1]]) for pair in pair_rows]
-        return stats.pearsonr(human, model), stats.spearmanr(human, model), 100.0 * oov / max(n, 1)
+        return stats.pearsonr(human, model), stats.spearmanr(human, model), 100.0 * oov / max(len(judged), 1)
 
     # -- files ----------------------------------------------------------------------------
-    def save_word2vec_format(self, fname, binary=False, write_header=True):
+    def save_word2vec_format(self, fname, fvocab=None, binary=False, *, write_header=True):
         """Write the vectors in word2vec's format, as gensim and the C tool do.
 
         Text: a header line ``n_words vector_size``, then ``word v1 v2 ...`` per line.
@@ -501,15 +496,30 @@ class KeyedVectors(KeyedVectorQueries):
         Both formats end a word at ASCII whitespace (a space, tab or line break), so a key
         that is empty or holds any (such as ``'New York'``) is refused before the file is
         opened: it would not read back. Other whitespace (U+00A0, U+2003) is part of a key.
-        ``write_header=False`` leaves the header out (GloVe's layout, text only to read back:
-        ``load_word2vec_format(fname, no_header=True)``). A name ending in .gz, .bz2 or .xz writes
-        the file compressed so (as gensim does; both read it back).
+
+        Parameters
+        ----------
+        fname : path
+            A name ending in .gz, .bz2 or .xz writes the file compressed so (as gensim does; both read it back).
+        fvocab : path, default=None
+            Also write the words' ``counts`` there, a line ``word count`` each, in the vectors' order (gensim's
+            fvocab, the C tool's -save-vocab; read back by ``load_word2vec_format(fname, fvocab)``). Refused,
+            before any file is written, when these vectors have no counts.
+        binary : bool, default=False
+            The binary format (as gensim, the third parameter: ``save_word2vec_format(fname, None, True)``).
+        write_header : bool, default=True, keyword-only
+            False leaves the header out (GloVe's layout, text only to read back:
+            ``load_word2vec_format(fname, no_header=True)``).
         """
-        _w2v_files.write(fname, self.index_to_key, self.vectors, binary=binary, write_header=write_header)
+        if fvocab is not None and self.counts is None:
+            raise ValueError("fvocab: these vectors have no counts to write (counts=None); pass counts= to "
+                             "KeyedVectors (Word2VecTransformer's wv_ has them), or leave fvocab out.")
+        _w2v_files.write(fname, self.index_to_key, self.vectors, binary=binary, write_header=write_header,
+                         fvocab=fvocab, counts=self.counts)
 
     @classmethod
-    def load_word2vec_format(cls, fname, binary=False, limit=None, encoding="utf-8", unicode_errors="strict",
-                             no_header=False):
+    def load_word2vec_format(cls, fname, fvocab=None, binary=False, encoding="utf-8", unicode_errors="strict",
+                             limit=None, *, no_header=False):
         """Read vectors written in word2vec's format (by gensim, the C tool or :meth:`save_word2vec_format`).
 
         Parameters
@@ -517,11 +527,15 @@ class KeyedVectors(KeyedVectorQueries):
         fname : path
             A file compressed with gzip, bzip2 or xz (``GoogleNews-vectors-negative300.bin.gz``) is
             decompressed as it is read.
+        fvocab : path, default=None
+            A vocabulary file, a line ``word count`` each (the C tool's -save-vocab, gensim's fvocab): the
+            words' ``counts``, read with ``encoding``; a word of ``fname`` it lacks is refused, naming it
+            (gensim gives it no count). None: ``counts`` is None.
         binary : bool, whether the file is in the binary format
+        encoding, unicode_errors : how the words are decoded (as ``bytes.decode``)
         limit : int or None, read only the first ``limit`` vectors (None: all; 0, which gensim reads as
             all, is refused)
-        encoding, unicode_errors : how the words are decoded (as ``bytes.decode``)
-        no_header : bool, default=False
+        no_header : bool, default=False, keyword-only
             The file has no header line: its first line is the first vector, as in GloVe's
             files. The text format only; the words are counted by a first pass over the file
             (as gensim's ``no_header``).
@@ -549,12 +563,15 @@ class KeyedVectors(KeyedVectorQueries):
         fname = os.fspath(fname)
         if not os.path.isfile(fname):
             raise FileNotFoundError(f"No word2vec file at {fname!r}.")
+        if fvocab is not None and not os.path.isfile(fvocab):
+            raise FileNotFoundError(f"No vocabulary file (fvocab) at {os.fspath(fvocab)!r}.")
         if limit is not None and (not isinstance(limit, Integral) or isinstance(limit, bool) or limit < 1):
             raise InvalidParameterError(f"limit must be None (every vector) or a positive int (how many vectors to "
                                         f"read), got {limit!r}" + (" (gensim reads 0 as no limit: pass None)."
                                                                    if limit == 0 else "."))
         if not isinstance(no_header, (bool, np.bool_)):
             raise InvalidParameterError(f"no_header must be a bool, got {no_header!r}.")
+        counted = None if fvocab is None else _w2v_files.read_counts(os.fspath(fvocab), encoding, unicode_errors)
         vectors, keys = _w2v_files.read(fname, binary=binary, limit=limit, encoding=encoding,
                                         unicode_errors=unicode_errors, no_header=bool(no_header))
         first = {}
@@ -567,4 +584,9 @@ class KeyedVectors(KeyedVectorQueries):
                           "first vector.", UserWarning, stacklevel=2)
             rows = sorted(first.values())
             vectors, keys = vectors[rows], [keys[i] for i in rows]
-        return cls(vectors, keys)
+        missing = [] if counted is None else [key for key in keys if key not in counted]
+        if missing:
+            raise ValueError(f"The vocabulary file {os.fspath(fvocab)!r} has no count for {missing[0]!r} (nor for "
+                             f"{len(missing) - 1} other word(s) of {fname!r}): pass the vocabulary written with "
+                             "these vectors, or leave fvocab out.")
+        return cls(vectors, keys, counts=None if counted is None else [counted[key] for key in keys])

@@ -5,6 +5,7 @@ test on a hand-built table with known answers (no gensim) and one comparing with
 import itertools
 import re
 import tracemalloc
+import warnings
 
 import numpy as np
 import pytest
@@ -203,26 +204,27 @@ def _pairs_vectors():
 
 
 @pytest.mark.parametrize("line, fields", [("car\tbus\t8\t(disputed)", 4), ("car\tbus", 2), ("car\tbus\t8\t", 4)])
-def test_word_pairs_lines_of_other_than_three_fields_are_refused_naming_them(tmp_path, line, fields):
+def test_word_pairs_lines_of_other_than_three_fields_are_skipped_with_a_warning_naming_them(tmp_path, line, fields):
     kv = KeyedVectors(*_pairs_vectors()[::-1])
-    path = tmp_path / "pairs.tsv"
-    path.write_text(f"cat\tdog\t7.5\n{line}\nsun\tmoon\t6.5\n")
-    with pytest.raises(ValueError, match=rf"pairs\.tsv, line 2: expected 3 fields, .*got {fields}: "
-                                         rf"{re.escape(repr(line))}\. .*start it with '#'"):
-        kv.evaluate_word_pairs(path)
+    path, without = tmp_path / "pairs.tsv", tmp_path / "without.tsv"
+    path.write_text(f"cat\tdog\t7.5\n{line}\nsun\tmoon\t6.5\nmoon\ttree\t3\n")
+    without.write_text("cat\tdog\t7.5\nsun\tmoon\t6.5\nmoon\ttree\t3\n")
+    with pytest.warns(UserWarning, match=rf"pairs\.tsv, line 2: {fields} fields, not 3 \({re.escape(repr(line))}\): "
+                                         r"skipped, as gensim .*\(1 line\(s\) skipped in all\)\. .*with '#'"):
+        pearson, spearman, oov = kv.evaluate_word_pairs(path)
+    assert (pearson[0], spearman[0], oov) == pytest.approx(kv.evaluate_word_pairs(without)[0][:1]
+                                                           + kv.evaluate_word_pairs(without)[1][:1] + (0.0,))
 
 
-def test_word_pairs_read_as_gensim_once_the_named_line_is_corrected(tmp_path):
+def test_word_pairs_read_as_gensim_skipping_the_line_it_skips(tmp_path):
     gensim_kv = pytest.importorskip("gensim.models.keyedvectors").KeyedVectors
     words, vectors = _pairs_vectors()
     theirs = gensim_kv(6)
     theirs.add_vectors(words, vectors)
-    path, fixed = tmp_path / "pairs.tsv", tmp_path / "fixed.tsv"
+    path = tmp_path / "pairs.tsv"
     path.write_text(PAIRS)
-    fixed.write_text(PAIRS.replace("car\tbus", "#car\tbus"))  # the fix the message names
-    with pytest.raises(ValueError, match="line 2: expected 3 fields"):
-        KeyedVectors(vectors, words).evaluate_word_pairs(path)
-    pearson, spearman, oov = KeyedVectors(vectors, words).evaluate_word_pairs(fixed)
+    with pytest.warns(UserWarning, match="line 2: 4 fields, not 3"):
+        pearson, spearman, oov = KeyedVectors(vectors, words).evaluate_word_pairs(path)
     their_pearson, their_spearman, their_oov = theirs.evaluate_word_pairs(path)  # gensim skips the line
     assert pearson[0] == pytest.approx(their_pearson[0]) and spearman[0] == pytest.approx(their_spearman[0])
     assert oov == pytest.approx(their_oov)
@@ -501,3 +503,150 @@ def test_has_index_for_similar_by_key_and_cosine_similarities_agree_with_gensim(
                                                                                               restrict_vocab=30))
     np.testing.assert_allclose(ours.cosine_similarities(ours["w1"], ours.vectors),
                                theirs.cosine_similarities(theirs["w1"], theirs.vectors), rtol=1e-5, atol=1e-6)
+
+
+# -- gensim's names mean gensim's things: positional order, fvocab, weights, lengths, skipped lines -------------
+def test_save_and_load_take_gensims_positional_order_and_a_counts_file(tmp_path):
+    kv = KeyedVectors(TABLE, WORDS, counts=[9, 7, 7, 2])
+    path, vocab = tmp_path / "v.bin", tmp_path / "v.vocab"
+    kv.save_word2vec_format(path, None, True)  # gensim's (fname, fvocab, binary): was text, binary=None
+    back = KeyedVectors.load_word2vec_format(path, None, True)  # (fname, fvocab, binary)
+    assert back.index_to_key == WORDS and back.counts is None
+    np.testing.assert_array_equal(back.vectors, TABLE)
+    assert KeyedVectors.load_word2vec_format(path, None, True, "utf8", "strict", 2).index_to_key == WORDS[:2]
+    kv.save_word2vec_format(path, vocab)  # text, with the counts file
+    assert vocab.read_text() == "cat 9\ndog 7\ncar 7\nrock 2\n"
+    assert KeyedVectors.load_word2vec_format(path, vocab).counts.tolist() == [9, 7, 7, 2]
+    with pytest.raises(TypeError, match="positional argument"):
+        kv.save_word2vec_format(path, None, False, False)  # write_header is keyword-only (gensim: total_vec)
+    with pytest.raises(TypeError, match="positional argument"):
+        KeyedVectors.load_word2vec_format(path, None, False, "utf8", "strict", None, np.float32)  # (datatype)
+    with pytest.raises(ValueError, match=r"fvocab: these vectors have no counts .*pass counts="):
+        KeyedVectors(TABLE, WORDS).save_word2vec_format(tmp_path / "w.txt", tmp_path / "w.vocab")
+    assert not (tmp_path / "w.txt").exists() and not (tmp_path / "w.vocab").exists()
+    vocab.write_text("cat 9\ndog 7\nrock 2\n")
+    with pytest.raises(ValueError, match=r"v\.vocab' has no count for 'car' \(nor for 0 other"):
+        KeyedVectors.load_word2vec_format(path, vocab)
+    vocab.write_text("cat 9\ndog seven\n")
+    with pytest.raises(ValueError, match=r"v\.vocab', line 2: expected 'word count'"):
+        KeyedVectors.load_word2vec_format(path, vocab)
+    with pytest.raises(FileNotFoundError, match="No vocabulary file"):
+        KeyedVectors.load_word2vec_format(path, tmp_path / "none.vocab")
+
+
+@pytest.mark.parametrize("binary", [False, True])
+def test_counts_files_round_trip_with_gensim_both_ways(tmp_path, binary):
+    gensim_kv = pytest.importorskip("gensim.models.keyedvectors").KeyedVectors
+    words = ["the", "caf\u00e9", "\u65e5\u672c", "dog"]  # (gensim's counts reader splits a word at U+00A0)
+    theirs = gensim_kv(2)
+    theirs.add_vectors(words, TABLE)
+    for word, count in zip(words, (40, 30, 20, 10)):
+        theirs.set_vecattr(word, "count", count)
+    theirs.save_word2vec_format(tmp_path / "g.w2v", tmp_path / "g.vocab", binary)
+    ours = KeyedVectors.load_word2vec_format(tmp_path / "g.w2v", tmp_path / "g.vocab", binary)
+    assert ours.index_to_key == words and ours.counts.tolist() == [40, 30, 20, 10]
+    ours.save_word2vec_format(tmp_path / "s.w2v", tmp_path / "s.vocab", binary)
+    back = gensim_kv.load_word2vec_format(tmp_path / "s.w2v", tmp_path / "s.vocab", binary)
+    assert [back.get_vecattr(w, "count") for w in back.index_to_key] == [40, 30, 20, 10]
+
+
+def test_most_similar_takes_keywords_after_topn_and_indexer_none(kv):
+    with pytest.raises(TypeError, match="positional argument"):
+        kv.most_similar(["cat"], None, 2, 3)  # gensim's 4th is clip_start: it was restrict_vocab here
+    assert kv.most_similar("cat", topn=2, indexer=None) == kv.most_similar("cat", topn=2)
+    with pytest.raises(ValueError, match=r"indexer must be None: most_similar searches every vector exactly"):
+        kv.most_similar("cat", indexer=object())
+    # gensim's positional parameters of the same meaning stay positional
+    assert kv.similar_by_word("cat", 1, 2) == kv.similar_by_key("cat", 1, 2) == [("dog", pytest.approx(0.8))]
+    assert kv.similar_by_vector([1.0, 0.0], 1, 2)[0][0] == "cat"
+    assert kv.most_similar_cosmul("cat", None, 1, 2) == [("dog", pytest.approx(0.9))]
+
+
+def test_query_vectors_weigh_by_their_length_as_in_gensim(kv):
+    # cat's unit vector (1, 0) + (0, 3): the direction (1, 3), nearest car (was (1, 1) from unit lengths: dog)
+    top = kv.most_similar(positive=["cat", np.array([0.0, 3.0])], topn=2)
+    assert [(w, round(s, 4)) for w, s in top] == [("car", round(3 / 10 ** 0.5, 4)), ("dog", round(2.6 / 10 ** 0.5, 4))]
+    # 3CosMul: a row's similarity to a vector is its cosine times the vector's length, (1 + 2 cos) / 2 here
+    np.testing.assert_allclose(kv.most_similar_cosmul([[0.0, 2.0]], topn=None), [0.5, 1.1, 1.5, 0.5], atol=1e-6)
+    assert kv.most_similar(positive=[[1e-300, 0.0], [0.0, 3e-300]], topn=1)[0][0] == "car"  # any scale
+
+
+def test_query_vectors_and_weights_agree_with_gensim(pair):
+    ours, theirs = pair
+    vector = np.random.RandomState(5).randn(8).astype(np.float32) * 4
+    for positive, negative in (([vector * 5, "w2"], []), ([("w1", 2.0), ("w2", 0.5)], []),
+                               ([("w1", 2.0)], [("w3", 3.0)]), ([], [("w1", 0.5)]),
+                               ([(vector, 2.0), "w4"], ["w5", ("w6", -2.0)]), (["w7", vector], ["w8"])):
+        _same_matches(ours.most_similar(positive, negative, topn=8), theirs.most_similar(positive, negative, topn=8))
+        np.testing.assert_allclose(ours.most_similar(positive, negative, topn=None),
+                                   theirs.most_similar(positive, negative, topn=None), rtol=1e-5, atol=1e-6)
+    with pytest.raises(TypeError, match=r"positive\[0\] is a \(key, weight\) pair.*takes no weights"):
+        ours.most_similar_cosmul([("w1", 2.0)])
+
+
+@pytest.mark.filterwarnings("ignore:Call to deprecated `init_sims`:DeprecationWarning")  # gensim's own call
+def test_most_similar_cosmul_takes_vectors_as_they_are_as_gensim(pair):
+    ours, theirs = pair
+    vector = np.random.RandomState(6).randn(8).astype(np.float32)
+    for positive, negative in (([vector * 0.3], []), (["w1", vector * 0.5], ["w5"]), (["w2"], [vector * 0.4])):
+        _same_matches(ours.most_similar_cosmul(positive, negative, topn=6),
+                      theirs.most_similar_cosmul(positive, negative, topn=6))
+        np.testing.assert_allclose(ours.most_similar_cosmul(positive, negative, topn=None),
+                                   theirs.most_similar_cosmul(positive, negative, topn=None), rtol=1e-4, atol=1e-6)
+
+
+def test_word2vec_orders_words_of_equal_counts_as_gensim():
+    gensim_word2vec = pytest.importorskip("gensim.models").Word2Vec
+    from sknn import Word2VecTransformer
+
+    sentences = [["b", "a", "c", "d"], ["c", "e", "b", "f"], ["g", "f", "a"], ["e", "h", "d"]]
+    theirs = gensim_word2vec(min_count=1, vector_size=4, workers=1)
+    theirs.build_vocab(sentences)
+    ours = Word2VecTransformer(vector_size=4, min_count=1, epochs=1, sample=0, random_state=0).fit(sentences)
+    assert ours.wv_.index_to_key == theirs.wv.index_to_key  # among equal counts, the word seen last first
+    assert ours.wv_.index_to_key == ["f", "e", "d", "c", "a", "b", "h", "g"]
+
+
+def test_word_pairs_take_gensims_encoding_skip_a_header_in_silence_and_warn_of_other_lines(tmp_path):
+    gensim_kv = pytest.importorskip("gensim.models.keyedvectors").KeyedVectors
+    words, vectors = _pairs_vectors()
+    words[0] = "caf\u00e9"
+    theirs = gensim_kv(6)
+    theirs.add_vectors(words, vectors)
+    ours = KeyedVectors(vectors, words)
+    path = tmp_path / "pairs.csv"
+    path.write_bytes("Word 1,Word 2,Human (mean)\ncaf\u00e9,dog,7.5\nsun,moon,6.5\nmoon,tree,3\ntree,sun,1\n"
+                     "car,bus,8\n".encode("latin-1"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the header is skipped without a word
+        pearson, spearman, oov = ours.evaluate_word_pairs(path, ",", "latin-1")  # gensim's positional encoding
+    their_pearson, their_spearman, their_oov = theirs.evaluate_word_pairs(path, ",", "latin-1")
+    assert (pearson[0], spearman[0], oov) == pytest.approx((their_pearson[0], their_spearman[0], their_oov))
+    with pytest.raises(ValueError, match=r"pairs\.csv, line 2: not UTF-8 text"):
+        ours.evaluate_word_pairs(path, ",", "utf8")
+    path.write_text("caf\u00e9,dog,7.5\nsun,moon,high\nmoon,tree,3\ntree;sun;1\ncar,bus,8\n")
+    with pytest.warns(UserWarning, match=r"pairs\.csv, line 2: the score 'high' is not a finite number .*"
+                                         r"\(2 line\(s\) skipped in all\)"):
+        pearson, spearman, oov = ours.evaluate_word_pairs(path, ",")
+    assert pearson[0] == pytest.approx(theirs.evaluate_word_pairs(path, ",")[0][0])
+    with pytest.raises(ValueError, match="encoding must be the name of a text encoding"):
+        ours.evaluate_word_pairs(path, ",", "no-such-codec")
+
+
+def test_analogies_skip_lines_of_other_than_four_words_with_a_warning_as_gensim(tmp_path):
+    gensim_kv = pytest.importorskip("gensim.models.keyedvectors").KeyedVectors
+    words = list("abcdefgh")
+    vectors = np.random.default_rng(0).normal(size=(8, 3)).astype(np.float32)
+    theirs = gensim_kv(3)
+    theirs.add_vectors(words, vectors)
+    path = tmp_path / "q.txt"
+    path.write_text(": s\na b c d\na b c\ne f g h\na b c d e\nb a d c\n")
+    with pytest.warns(UserWarning, match=r"q\.txt, line 3: 3 words, not 4 \('a b c'\): skipped, .*"
+                                         r"\(2 line\(s\) skipped in all\)"):
+        score, sections = KeyedVectors(vectors, words).evaluate_word_analogies(path, similarity_function="most_similar")
+    their_score, their_sections = theirs.evaluate_word_analogies(path)
+    assert score == pytest.approx(their_score)
+    assert [(s["section"], s["correct"], s["incorrect"]) for s in sections] == \
+        [(s["section"], s["correct"], s["incorrect"]) for s in their_sections]
+    with pytest.raises(ValueError, match="similarity_function must be 'most_similar'"):
+        KeyedVectors(vectors, words).evaluate_word_analogies(path, similarity_function="most_similar_cosmul")

@@ -72,16 +72,16 @@ def test_word2vec_drops_byte_order_marks_from_every_text_alike(tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         w2v = Word2VecTransformer(**W2V).fit(str(path))
-        assert w2v.wv_.index_to_key == ["hello", "world", "there"]  # was '\ufeffhello' too
+        assert w2v.wv_.index_to_key == ["hello", "there", "world"]  # last seen first; was '\ufeffhello' too
         assert Word2VecTransformer(**W2V).fit(["\ufeffhello world", "hello \ufeffthere"]).wv_.index_to_key == \
-            ["hello", "world", "there"]
+            ["hello", "there", "world"]
         as_str = w2v.transform(["\ufeffhello world"])
     np.testing.assert_array_equal(as_str, w2v.transform(["\ufeffhello world".encode()]))
     np.testing.assert_array_equal(as_str, w2v.transform(["hello world"]))
     with warnings.catch_warnings():  # a mark inside a word is the word's: text and tokens read it alike
         warnings.simplefilter("ignore")
         inside = Word2VecTransformer(**W2V).fit(["ab\ufeffc de"] * 3)
-    assert inside.wv_.index_to_key == ["ab\ufeffc", "de"]
+    assert inside.wv_.index_to_key == ["de", "ab\ufeffc"]
     np.testing.assert_array_equal(inside.transform(["ab\ufeffc"]), inside.transform([["ab\ufeffc"]]))
 
 
@@ -90,7 +90,7 @@ def test_word2vec_vocabulary_keys_are_plain_str_when_tokens_come_in_numpy_arrays
         warnings.simplefilter("ignore")
         w2v = Word2VecTransformer(**W2V).fit([np.array(["the", "cat", "sat"])] * 5)
     assert {type(k) for k in w2v.vocabulary_} == {str}  # were np.str_, while wv_ held str
-    assert w2v.vocabulary_ == {"the": 0, "cat": 1, "sat": 2}
+    assert w2v.vocabulary_ == {"sat": 0, "cat": 1, "the": 2}  # equal counts: last seen first (gensim)
 
 
 # -- queries ------------------------------------------------------------------------------------
