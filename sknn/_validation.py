@@ -6,15 +6,11 @@ fix, before any heavy work: never an error from deep inside torch, numpy or PIL,
 silent guess.
 """
 
-import bz2
 import functools
-import gzip
 import inspect
-import lzma
 import math
 import os
 import re
-import zlib
 from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
 from numbers import Integral, Real
@@ -29,6 +25,7 @@ from torch.overrides import TorchFunctionMode
 
 from ._alignment import check_same_row_order
 from ._column_labels import check_column_label_order
+from ._input_files import compressed_opener, numbered_lines
 from ._numbers import (MAX_MAGNITUDE, check_exact_in_float64, check_float32_columns, check_float64_cells,
                        check_magnitude, float32_features)
 
@@ -262,42 +259,6 @@ def check_width(n_values, expected, name, expected_name, unit="values per row"):
     if n_values != expected:
         raise ValueError(f"{name} has {n_values} {unit}, but {expected_name} is {expected}; pass {expected} "
                          f"{unit}.")
-
-
-# magic bytes -> opener of the compressed formats gensim's LineSentence (smart_open) reads
-_COMPRESSED = ((b"\x1f\x8b", gzip.open), (b"BZh", bz2.open), (b"\xfd7zXZ\x00", lzma.open))
-
-
-def compressed_opener(path):
-    """``gzip.open``, ``bz2.open`` or ``lzma.open`` for a file compressed so (recognised by its content, not its
-    name); None for any other file."""
-    with open(path, "rb") as f:
-        head = f.read(6)
-    return next((opener for magic, opener in _COMPRESSED if head.startswith(magic)), None)
-
-
-def numbered_lines(path):
-    """(number, line) of a UTF-8 text file, decompressed if it is gzip, bzip2 or xz (line endings as ``open`` in
-    text mode gives them), with a ValueError naming the file and the line whose content is not UTF-8 text (a
-    binary file, another encoding)."""
-    if os.path.isdir(path):
-        raise ValueError(f"{os.fspath(path)!r} is a folder; pass a text file.")
-    number = 0
-    try:
-        with (compressed_opener(path) or open)(path, "rb") as f:
-            for raw in f:
-                try:
-                    line = raw.decode("utf-8-sig" if number == 0 else "utf-8")  # (a BOM is no part of line 1)
-                except UnicodeDecodeError as exc:
-                    raise ValueError(f"{os.fspath(path)}, line {number + 1}: not UTF-8 text ({exc.reason}); is it a "
-                                     "binary file, or text in another encoding?") from None
-                line = line[:-2] + "\n" if line.endswith("\r\n") else line
-                for part in filter(None, re.split(r"(?<=\r)", line)) if "\r" in line else (line,):  # old Mac ends
-                    number += 1
-                    yield number, part[:-1] + "\n" if part.endswith("\r") else part
-    except (EOFError, zlib.error, lzma.LZMAError, OSError) as exc:
-        raise ValueError(f"Cannot read {os.fspath(path)!r} after line {number}: {exc}; the file is damaged or "
-                         "truncated.") from None
 
 
 def reads_as_number(text):

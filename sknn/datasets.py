@@ -1,15 +1,13 @@
 """Data helpers: labelled image folders, IDX files (MNIST, Fashion-MNIST), CoNLL-U treebanks."""
 
-import gzip
-import lzma
 import os
 import re
 import warnings
-import zlib
 
 import numpy as np
 
-from ._validation import compressed_opener, numbered_lines
+from ._input_files import READ_ERRORS, compressed_opener, numbered_lines, read_error, refuse_special_file
+from ._warnings import warn_user
 
 __all__ = ["image_folder", "read_idx", "load_fashion_mnist", "read_conllu", "IMAGE_EXTENSIONS"]
 
@@ -133,11 +131,10 @@ def read_idx(path):
         raise TypeError(f"path must be the path of an IDX file (a str or path-like), got {path!r:.60}.")
     path = os.fspath(path)
     try:
-        with (compressed_opener(path) or open)(path, "rb") as f:
+        with (compressed_opener(path, "the IDX file") or open)(path, "rb") as f:
             data = bytearray(f.read())  # (a bytearray: the array it gives is writable)
-    except (EOFError, zlib.error, lzma.LZMAError, gzip.BadGzipFile) as exc:
-        raise ValueError(f"Cannot read {path!r}: {exc}; the file is damaged or truncated (an interrupted "
-                         "download?).") from None
+    except READ_ERRORS as exc:
+        raise read_error(path, exc) from None
     if len(data) >= 4 and data[0] == 0 and data[1] == 0 and data[2] != 8:
         raise ValueError(f"{path!r} is an IDX file of another element type (code {data[2]:#04x}); sknn reads "
                          "those of unsigned bytes (0x08), as MNIST's and Fashion-MNIST's.")
@@ -172,6 +169,8 @@ def load_fashion_mnist(folder):
 _CONLLU_TAGS = {"upos": 3, "xpos": 4}
 _CONLLU_WORD_ID = re.compile(r"[0-9]+")  # ASCII digits: str.isdigit() also takes '²', which int() refuses
 _CONLLU_SKIPPED_ID = re.compile(r"[0-9]+-[0-9]+|[0-9]+\.[0-9]+")  # a multi-word token's range, an empty node
+#: the 17 universal part-of-speech tags of Universal Dependencies (v2)
+_UD_UPOS_TAGS = frozenset("ADJ ADP ADV AUX CCONJ DET INTJ NOUN NUM PART PRON PROPN PUNCT SCONJ SYM VERB X".split())
 
 
 def _is_conllu_word(cols, path, number):
@@ -188,12 +187,80 @@ def _is_conllu_word(cols, path, number):
     return True
 
 
+def _widest_token(token, word_id, number):
+    """Of ``token`` (the multi-word token read so far in a sentence that covers the most words: its range, its line,
+    its last word; or None) and the line ``number`` of ID ``word_id``, the one that covers the most words."""
+    if "-" not in word_id:  # an empty node
+        return token
+    last = int(word_id.split("-")[1])
+    return (word_id, number, last) if token is None or last > token[2] else token
+
+
+def _check_tokens_complete(token, n_words, path, end):
+    """Refuse a sentence that ends (``end``: 'line 9', 'the end of the file') after ``n_words`` words, before the
+    last word a multi-word token of it covers (``token``, as :func:`_widest_token` gives it): a word line lost."""
+    if token is not None and token[2] > n_words:
+        raise ValueError(f"{path}, line {token[1]}: the multi-word token {token[0]} covers words up to {token[2]}, but "
+                         f"its sentence ends after word {n_words}, at {end}: a word line is missing (a file cut "
+                         "off?); fix the file.")
+
+
+def _doubled_line_ends(path):
+    """Whether the file (decompressed) holds a doubled line end, '\\r\\r\\n'."""
+    try:
+        with (compressed_opener(path) or open)(path, "rb") as f:
+            tail = b""
+            while chunk := f.read(1 << 20):
+                if b"\r\r\n" in tail + chunk:
+                    return True
+                tail = chunk[-2:]
+    except READ_ERRORS:
+        pass
+    return False
+
+
+def _misnumbered_word(path, number, word_id, n_words):
+    """The error for word ``word_id`` after ``n_words`` words of its sentence: two sentences without the blank line
+    between them, a word line lost, or a blank line inside a sentence that doubled line ends made."""
+    if word_id == "1":
+        what = " without the blank line that ends a sentence"
+    elif n_words == 0 and _doubled_line_ends(path):
+        return ValueError(f"{path}, line {number}: word {word_id} follows a blank line, which ends a sentence: the "
+                          "file's line ends are doubled ('\\r\\r\\n', as code writing '\\r\\n' to a file opened in "
+                          "text mode on Windows makes them), so each line reads as followed by a blank one (line "
+                          "numbers count those). Fix the line ends (e.g. sed -i 's/\\r*$//' FILE, or write "
+                          "open(path, newline='').read().replace('\\r\\r\\n', '\\n') to a file) and read that.")
+    else:
+        what = ": a word line is missing"
+    return ValueError(f"{path}, line {number}: word {word_id} follows word {n_words}{what}; fix the file.")
+
+
+def _warn_of_other_upos_tags(path, y):
+    """Warn once when UPOS tags are not among the 17 of Universal Dependencies (language-specific tags in the UPOS
+    column, lower-cased ones), naming a few."""
+    counts = {}
+    for tags in y:
+        for t in tags:
+            if t not in _UD_UPOS_TAGS:
+                counts[t] = counts.get(t, 0) + 1
+    if counts:
+        shown = ", ".join(f"{t!r} ({n} word(s))" for t, n in sorted(counts.items(), key=lambda kv: -kv[1])[:5])
+        more = f" and {len(counts) - 5} more" if len(counts) > 5 else ""
+        warn_user(f"{path}: {sum(counts.values())} word(s) have a UPOS tag that is none of the 17 universal tags of "
+                  f"Universal Dependencies ({' '.join(sorted(_UD_UPOS_TAGS))}): {shown}{more}. A tagger learns them "
+                  "as they are; if the UPOS column holds other tags (language-specific ones, lower-cased ones), fix "
+                  "the file (read tag='xpos' for the language-specific tags of column 5).")
+
+
 def read_conllu(path, tag="upos"):
     """Read the sentences of a CoNLL-U file (Universal Dependencies) as tokens and tags.
 
     Multi-word token lines (ids such as ``3-4``) and empty nodes (``8.1``) are skipped,
     so each sentence lists its syntactic words, as the treebanks' taggers are scored. Any
-    other ID (not ASCII digits, ``3-``, ``3.``) is refused, naming the file and the line.
+    other ID (not ASCII digits, ``3-``, ``3.``) is refused, naming the file and the line, as is a
+    sentence that ends before the last word of a multi-word token, or a tar, zip or zstd archive. A last sentence
+    without the blank line that ends it (a file cut off?) is read with a warning, as are UPOS tags other than
+    the 17 universal ones.
 
     Parameters
     ----------
@@ -221,16 +288,18 @@ def read_conllu(path, tag="upos"):
     path = os.fspath(path)
     if os.path.isdir(path):
         raise ValueError(f"{path!r} is a folder; pass the path of a .conllu file in it.")
+    refuse_special_file(path)
     if not os.path.isfile(path):
         raise ValueError(f"No such file: {path!r}.")
-    X, y, words, tags = [], [], [], []
-    for number, line in numbered_lines(path):
+    X, y, words, tags, token, first = [], [], [], [], None, 0
+    for number, line in numbered_lines(path, "the .conllu file"):
         line = line.rstrip("\n").lstrip("\ufeff")  # (a byte-order mark where files were joined with cat)
         if not line.strip():
+            _check_tokens_complete(token, len(words), path, f"line {number}")
             if words:
                 X.append(words)
                 y.append(tags)
-                words, tags = [], []
+            words, tags, token = [], [], None
             continue
         if line.startswith("#"):
             continue
@@ -239,23 +308,27 @@ def read_conllu(path, tag="upos"):
             raise ValueError(f"{path}, line {number}: a CoNLL-U word line has 10 tab-separated columns, "
                              f"this one has {len(cols)}.")
         if not _is_conllu_word(cols, path, number):
+            token = _widest_token(token, cols[0], number)
             continue  # a multi-word token or an empty node, not a syntactic word
         if int(cols[0]) == 0:  # (0 is the root, a HEAD value only)
             raise ValueError(f"{path}, line {number}: word ID {cols[0]}; the words of a sentence are numbered from 1 "
                              "(0 is the root, a HEAD value, never a word's ID); fix the file.")
         if int(cols[0]) != len(words) + 1:  # a word line lost, or two sentences without the blank line between
-            raise ValueError(f"{path}, line {number}: word {cols[0]} follows word {len(words)}"
-                             + (" without the blank line that ends a sentence" if cols[0] == "1" else
-                                ": a word line is missing") + "; fix the file.")
+            raise _misnumbered_word(path, number, cols[0], len(words))
         value = cols[column]
         if not value or value != value.strip():
             raise ValueError(f"{path}, line {number}: the {tag.upper()} tag {value!r} is empty or has spaces "
                              "around it; fix the file.")
+        first = first if words else number
         words.append(cols[1])
         tags.append(value)
+    _check_tokens_complete(token, len(words), path, "the end of the file")
     if words:
         X.append(words)
         y.append(tags)
+        warn_user(f"{path}: its last sentence (from line {first}) has no blank line after it, which ends every "
+                  "sentence of a CoNLL-U file: the file may be cut off (an interrupted download or copy) and that "
+                  "sentence incomplete. It is read as it is; check the end of the file.")
     if not X:
         raise ValueError(f"{path} holds no sentence.")
     untagged = sum(t == "_" for tags in y for t in tags)
@@ -265,4 +338,6 @@ def read_conllu(path, tag="upos"):
     if untagged:
         raise ValueError(f"{path}: {untagged} word(s) have no {tag.upper()} tag ('_') among tagged ones; a tagger "
                          "would learn '_' as a tag: tag them, or leave their sentences out.")
+    if tag == "upos":
+        _warn_of_other_upos_tags(path, y)
     return X, y

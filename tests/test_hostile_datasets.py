@@ -1,5 +1,7 @@
 """Hostile input to the data helpers of sknn.datasets: damaged CoNLL-U files (tiny, seconds)."""
 
+import re
+
 import pytest
 
 from sknn.datasets import read_conllu
@@ -26,3 +28,130 @@ def test_multiword_tokens_and_empty_nodes_of_the_right_form_are_still_skipped(tm
                     + _line("2", "n't", "PART") + _line("2.1", "go", "VERB") + _line("3", "go", "VERB") + "\n",
                     encoding="utf-8")
     assert read_conllu(path) == ([["Do", "n't", "go"]], [["AUX", "PART", "VERB"]])
+
+
+def _words(*tags):
+    return "".join(_line(str(i), f"w{i}", tag) for i, tag in enumerate(tags, start=1))
+
+
+def test_a_conllu_file_cut_at_a_line_end_warns_and_a_cut_multiword_token_is_refused(tmp_path):
+    """A file cut after a word line gave a half sentence without a word; a multi-word token '2-3' followed by word 2
+    alone and a blank line lost word 3 silently."""
+    import warnings
+
+    path = tmp_path / "cut.conllu"
+    path.write_text(_words("DET", "NOUN") + "\n" + _words("PRON", "VERB"), encoding="utf-8")
+    with pytest.warns(UserWarning, match=r"cut\.conllu: its last sentence \(from line 4\) has no blank line after it"):
+        assert read_conllu(path) == ([["w1", "w2"], ["w1", "w2"]], [["DET", "NOUN"], ["PRON", "VERB"]])
+    path.write_text(_words("DET", "NOUN") + "\n", encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        read_conllu(path)  # a complete file: no warning
+    for text, line, end in ((_line("1", "I", "PRON") + _line("2-3", "al", "_") + _line("2", "a", "ADP") + "\n",
+                             2, "line 4"),
+                            (_line("1-2", "del", "_") + "\n" + _words("DET"), 1, "line 2"),
+                            (_line("1-2", "del", "_") + _line("1", "de", "ADP"), 1, "the end of the file")):
+        path.write_text(text, encoding="utf-8")
+        with pytest.raises(ValueError, match=rf"cut\.conllu, line {line}: the multi-word token .* covers words up to "
+                                             rf"\d, but its sentence ends after word \d, at {end}: a word line is"):
+            read_conllu(path)
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="named pipes of POSIX")
+def test_a_named_pipe_is_refused_as_a_pipe_not_as_a_missing_file(tmp_path):
+    """A named pipe (a shell's <(command) passes one as /dev/fd/N) was 'No such file'; every reader of sknn read its
+    first bytes to recognise compression, then opened it again."""
+    import os
+
+    from sknn.datasets import read_idx
+
+    pipe = tmp_path / "treebank.conllu"
+    os.mkfifo(pipe)
+    with pytest.raises(ValueError, match=r"treebank\.conllu' is a named pipe \(FIFO\), not a regular file.*Write it "
+                                         r"to a file first"):
+        read_conllu(pipe)
+    if os.path.exists(os.devnull):  # the shared opener's rule (a pipe there would block the old code: a device)
+        with pytest.raises(ValueError, match=r"is a character device, not a regular file.*Write it to a file first"):
+            read_idx(os.devnull)
+
+
+def test_permission_and_io_errors_are_the_systems_and_a_bad_stream_is_a_damaged_file(tmp_path, monkeypatch):
+    """A file the system would not give was 'damaged or truncated'; a bzip2 stream of bad data, an OSError without
+    an errno, still is (read_idx let it out as a bare OSError)."""
+    import sknn._input_files
+    from sknn.datasets import read_idx
+
+    path = tmp_path / "locked.conllu"
+    path.write_text(_words("DET") + "\n", encoding="utf-8")
+
+    def refused(file, *args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(file))
+
+    with monkeypatch.context() as patch:
+        patch.setattr(sknn._input_files, "open", refused, raising=False)
+        for read in (read_conllu, read_idx):
+            with pytest.raises(PermissionError, match=r"Cannot read '.*locked\.conllu': Permission denied$"):
+                read(path)
+    damaged = tmp_path / "damaged.conllu.bz2"
+    damaged.write_bytes(b"BZh91AY&SY" + bytes(range(200)))
+    for read in (read_conllu, read_idx):
+        with pytest.raises(ValueError, match=r"Cannot read '.*damaged\.conllu\.bz2': .*damaged or truncated"):
+            read(damaged)
+
+
+def test_tar_zip_and_zstd_archives_are_named_with_the_fix(tmp_path):
+    """A .tgz treebank (as Universal Dependencies ship them) was 'a CoNLL-U word line has 10 tab-separated columns,
+    this one has 1'; a .zip or .zst 'not UTF-8 text'. Every reader shares the check (read_idx here)."""
+    import io
+    import tarfile
+    import zipfile
+
+    from sknn.datasets import read_idx
+
+    text = (_words("DET", "NOUN") + "\n").encode()
+    for mode, name in (("w:gz", "ud.tgz"), ("w", "ud.tar"), ("w:xz", "ud.tar.xz")):
+        with tarfile.open(tmp_path / name, mode) as tar:
+            info = tarfile.TarInfo("ud/train.conllu")
+            info.size = len(text)
+            tar.addfile(info, io.BytesIO(text))
+    with zipfile.ZipFile(tmp_path / "ud.zip", "w") as archive:
+        archive.writestr("train.conllu", text)
+    (tmp_path / "ud.conllu.zst").write_bytes(b"\x28\xb5\x2f\xfd" + bytes(100))
+    for name, what in (("ud.tgz", "a tar archive compressed with gzip"), ("ud.tar", "a tar archive"),
+                       ("ud.tar.xz", "a tar archive compressed with xz"), ("ud.zip", "a zip archive"),
+                       ("ud.conllu.zst", r"zstd-compressed \(which Python does not decompress\)")):
+        with pytest.raises(ValueError, match=rf"{name}' is {what}, not the \.conllu file itself: (extract|decompress)"):
+            read_conllu(tmp_path / name)
+        with pytest.raises(ValueError, match=rf"{name}' is {what}, not the IDX file itself"):
+            read_idx(tmp_path / name)
+
+
+def test_doubled_line_ends_are_named_not_a_missing_word(tmp_path):
+    """Line ends written '\\r\\n' in text mode on Windows ('\\r\\r\\n') made a blank line after each line: 'word 2
+    follows word 0: a word line is missing'."""
+    path = tmp_path / "doubled.conllu"
+    path.write_bytes((_words("DET", "NOUN") + "\n").replace("\n", "\r\r\n").encode())
+    with pytest.raises(ValueError, match=r"doubled\.conllu, line 3: word 2 follows a blank line.*line ends are "
+                                         r"doubled \('\\r\\r\\n'"):
+        read_conllu(path)
+    path.write_text(_line("1", "a", "DET") + "\n" + _line("2", "b", "NOUN") + "\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="line 3: word 2 follows word 0: a word line is missing"):
+        read_conllu(path)  # a blank line of its own: no doubled line ends named
+
+
+def test_upos_tags_outside_the_universal_ones_warn_once_naming_a_few(tmp_path):
+    """XPOS tags in the UPOS column, or lower-cased ones, were read without a word."""
+    import warnings
+
+    path = tmp_path / "tags.conllu"
+    path.write_text(_words("NN", "VBZ", "NN") + "\n" + _words("noun", "DET") + "\n", encoding="utf-8")
+    with pytest.warns(UserWarning) as record:
+        read_conllu(path)
+    assert len(record) == 1
+    assert re.search(r"tags\.conllu: 4 word\(s\) have a UPOS tag that is none of the 17 universal tags .*'NN' \(2 "
+                     r"word\(s\)\), 'VBZ' \(1 word\(s\)\), 'noun'", str(record[0].message))
+    path.write_text(_words(*sorted(("ADJ ADP ADV AUX CCONJ DET INTJ NOUN NUM PART PRON PROPN PUNCT SCONJ SYM VERB "
+                                    "X").split())) + "\n", encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        read_conllu(path)  # the 17 universal tags: no warning

@@ -84,7 +84,8 @@ CONLLU = """# sent_id = 1
 5\t.\t.\tPUNCT\t.\t_\t4\tpunct\t_\t_
 
 1\tHello\thello\tINTJ\tUH\t_\t0\troot\t_\t_
-"""
+
+"""  # CoNLL-U: every sentence ends with a blank line
 
 
 def test_read_conllu_skips_multiword_tokens_and_empty_nodes(tmp_path):

@@ -1,0 +1,108 @@
+"""The user's data files as every reader of sknn opens them (CoNLL-U treebanks, IDX files, word2vec corpora and
+vectors, evaluation files): compressed or not, recognised by content; a named pipe or device, an archive, a damaged
+stream or a file the system will not give refused, naming the file and the fix. One helper per rule.
+"""
+
+import bz2
+import gzip
+import lzma
+import os
+import re
+import zlib
+
+from ._persist_files import _SPECIAL_FILES
+
+__all__ = ["READ_ERRORS", "compressed_opener", "numbered_lines", "read_error", "refuse_special_file"]
+
+# magic bytes -> opener of the compressed formats gensim's LineSentence (smart_open) reads
+_COMPRESSED = ((b"\x1f\x8b", gzip.open), (b"BZh", bz2.open), (b"\xfd7zXZ\x00", lzma.open))
+_COMPRESSION_NAMES = {gzip.open: "gzip", bz2.open: "bzip2", lzma.open: "xz"}
+
+# what no reader of sknn opens, by its magic bytes: (the bytes each may begin with, their offset, what it is, the fix)
+_ARCHIVES = (((b"ustar\x00", b"ustar  \x00"), 257, "a tar archive{packed}",
+              "extract {wanted} from it (tar -xf {path!r}) and pass that"),
+             ((b"PK\x03\x04",), 0, "a zip archive{packed}", "extract {wanted} from it (unzip {path!r}) and pass that"),
+             ((b"\x28\xb5\x2f\xfd",), 0, "zstd-compressed{packed} (which Python does not decompress)",
+              "decompress it first (zstd -d {path!r}; a .tar.zst gives a tar archive, to extract {wanted} from: "
+              "tar -xf) and pass {wanted}"))
+_HEAD = 265  # bytes enough to hold each of those marks (a tar archive's POSIX or GNU 'ustar' at offset 257)
+
+# what reading a file may raise: the system's errors (OSError with an errno), and a stream that cannot be
+# decompressed (EOFError, zlib's and lzma's errors; gzip's BadGzipFile and bz2's OSError, without an errno)
+READ_ERRORS = (EOFError, zlib.error, lzma.LZMAError, OSError)
+
+
+def read_error(path, exc, where=""):
+    """The exception to raise for ``exc`` (one of ``READ_ERRORS``) met reading ``path`` (``where``: e.g.
+    ' after line 3'): the system's own error, of its type (PermissionError, an I/O error, a file gone), naming the
+    file; a ValueError saying the file is damaged or truncated for a stream that cannot be decompressed."""
+    if isinstance(exc, OSError) and exc.errno is not None:  # (OSError(errno, ...) is of errno's subclass)
+        return OSError(exc.errno, f"Cannot read {os.fspath(path)!r}{where}: {exc.strerror}")
+    return ValueError(f"Cannot read {os.fspath(path)!r}{where}: {exc}; the file is damaged or truncated (an "
+                      "interrupted download?).")
+
+
+def refuse_special_file(path):
+    """Refuse a path that exists but is no regular file nor folder (a named pipe, such as the /dev/fd/N of a
+    shell's process substitution, a device, a socket): a reader opens a file twice, to recognise its compression
+    then to read it, and a pipe gives its data once."""
+    if os.path.exists(path) and not os.path.isfile(path) and not os.path.isdir(path):  # (what a link names)
+        mode = os.stat(path).st_mode
+        kind = next((name for test, name in _SPECIAL_FILES if test(mode)), "a special file")
+        raise ValueError(f"{os.fspath(path)!r} is {kind}, not a regular file: sknn reads a file's first bytes to "
+                         "recognise its compression, then reads it again, and a pipe gives its data once (a shell's "
+                         "<(command) passes one as /dev/fd/N). Write it to a file first (command > file) and pass "
+                         "that file.")
+
+
+def _refuse_archive(path, head, opener, wanted):
+    """Refuse ``path`` when ``head`` (its first bytes, decompressed by ``opener`` if not None) is a tar, zip or zstd
+    archive, naming it and the fix (``wanted``: what to take out of it, e.g. 'the .conllu file')."""
+    for marks, offset, what, fix in _ARCHIVES:
+        if head[offset:].startswith(marks):
+            packed = f" compressed with {_COMPRESSION_NAMES[opener]}" if opener is not None else ""
+            raise ValueError(f"{os.fspath(path)!r} is {what.format(packed=packed)}, not {wanted} itself: "
+                             f"{fix.format(wanted=wanted, path=os.fspath(path))}.")
+
+
+def compressed_opener(path, wanted="the file"):
+    """``gzip.open``, ``bz2.open`` or ``lzma.open`` for a file compressed so (recognised by its content, not its
+    name); None for any other file. A named pipe or a device, and a tar, zip or zstd archive (a .tgz treebank as
+    Universal Dependencies ship them) are refused, naming the fix (``wanted``: what to extract, for the message)."""
+    refuse_special_file(path)
+    with open(path, "rb") as f:
+        head = f.read(_HEAD)
+    opener = next((opener for magic, opener in _COMPRESSED if head.startswith(magic)), None)
+    _refuse_archive(path, head, None, wanted)
+    if opener is not None:
+        try:
+            with opener(path, "rb") as f:
+                inner = f.read(_HEAD)
+        except READ_ERRORS:  # a damaged stream: its reader names it
+            inner = b""
+        _refuse_archive(path, inner, opener, wanted)
+    return opener
+
+
+def numbered_lines(path, wanted="the text file"):
+    """(number, line) of a UTF-8 text file, decompressed if it is gzip, bzip2 or xz (line endings as ``open`` in
+    text mode gives them), with a ValueError naming the file and the line whose content is not UTF-8 text (a
+    binary file, another encoding), one naming an archive (``wanted``: what to extract from it), and the system's
+    own error for a file it does not give (no permission, an I/O error)."""
+    if os.path.isdir(path):
+        raise ValueError(f"{os.fspath(path)!r} is a folder; pass a text file.")
+    number = 0
+    try:
+        with (compressed_opener(path, wanted) or open)(path, "rb") as f:
+            for raw in f:
+                try:
+                    line = raw.decode("utf-8-sig" if number == 0 else "utf-8")  # (a BOM is no part of line 1)
+                except UnicodeDecodeError as exc:
+                    raise ValueError(f"{os.fspath(path)}, line {number + 1}: not UTF-8 text ({exc.reason}); is it a "
+                                     "binary file, or text in another encoding?") from None
+                line = line[:-2] + "\n" if line.endswith("\r\n") else line
+                for part in filter(None, re.split(r"(?<=\r)", line)) if "\r" in line else (line,):  # old Mac ends
+                    number += 1
+                    yield number, part[:-1] + "\n" if part.endswith("\r") else part
+    except READ_ERRORS as exc:
+        raise read_error(path, exc, f" after line {number}" if number else "") from None
