@@ -4,6 +4,12 @@ The engine runs them through skorch's callback hooks (see :mod:`sknn._engine`); 
 small class that one estimator parameter switches on (``verbose``, ``learning_rate``,
 ``regularization_schedule``). New optional behaviour of a fit is a new callback here, not
 a branch in the engine's loop.
+
+A callback asks to stop training by raising KeyboardInterrupt from ``on_epoch_end``, as skorch's EarlyStopping
+does: the epoch is complete, every callback after it in the chain still sees it, and ``fit`` returns. Raised from
+any other hook (``on_epoch_begin``, the batch hooks, ``on_grad_computed``), it cannot be told from the user's Ctrl-C,
+and is handled as one: the unfinished epoch is rolled back to the last finished one, and ``fit`` raises
+KeyboardInterrupt again.
 """
 
 import copy
@@ -24,6 +30,11 @@ class BestEpochStopping(EarlyStopping):
     loss, however small its gain. skorch's EarlyStopping compares each loss with the last one that made progress
     instead: with tol=0.05 and losses falling by 0.04 an epoch, it never stops; and it keeps that epoch's weights.
     A fit stopped before its first epoch ends has no epoch to restore (skorch's read an empty history).
+
+    With ``load_best``, the best weights are loaded as training ends even where the best epoch is the last one
+    (skorch skips that load): a callback earlier in the chain that restored an epoch of its own (skorch's
+    EarlyStopping or Checkpoint with ``load_best=True``) must not leave its weights under the best epoch's
+    scores (:func:`sknn._training_control.kept_epoch`).
 
     ``stopped_`` says whether the rule ended the last training call; its message comes as training ends, after the
     log's line of the last epoch (``verbose=2``).
@@ -53,8 +64,10 @@ class BestEpochStopping(EarlyStopping):
         if self.stopped_:
             self._sink(f"Stopping since {self.monitor} has not improved in the last {self.patience} epochs.",
                        verbose=net.verbose)
-        if len(net.history):
-            super().on_train_end(net, **kwargs)
+        if self.load_best and getattr(self, "best_model_weights_", None) is not None:  # (None: no epoch finished)
+            net.module_.load_state_dict(self.best_model_weights_)
+            if self.best_epoch_ != net.history[-1, "epoch"]:
+                self._sink(f"Restoring best model from epoch {self.best_epoch_}.", verbose=net.verbose)
 
 
 # the entries of a scheduler's state that change as it trains, and the only ones a saved model keeps: a

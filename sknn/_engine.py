@@ -17,8 +17,12 @@ tensors to the CPU on a machine without a GPU). Engine replaces the hot path:
 * with ``classes``, the engine predicts as a classifier (``predict`` gives class indices,
   ``predict_proba`` softmax probabilities), so scikit-learn's scorers in skorch's
   ``EpochScoring`` score what it trains on; with ``target_units`` a regressor's callbacks see y's units;
-* a Ctrl-C, or any error, during an epoch rolls the module back to the last finished epoch; a callback's request
-  to stop (KeyboardInterrupt as an epoch ends) reaches the callbacks after it first;
+* a Ctrl-C, or any error, during an epoch rolls the module back to the last finished epoch, and so does a loss
+  that is not finite (the training loss, or the validation loss after the epoch's last steps: TrainingDiverged);
+* a callback asks to stop by raising KeyboardInterrupt from ``on_epoch_end`` (as skorch's EarlyStopping does): the
+  request reaches the callbacks after it first, and ``fit`` returns. Raised from another hook (``on_epoch_begin``,
+  a batch hook), it cannot be told from a Ctrl-C and is one: the epoch is rolled back and ``fit`` raises it again
+  (skorch would return, keeping the unfinished epoch's weights);
 * with ``workers`` > 1 on the CPU, threads train on different batches at once, sharing the
   weights without locks (Hogwild!, :mod:`sknn._hogwild`);
 * on a GPU: mixed precision (``amp_dtype``, with gradient scaling for float16), data kept
@@ -56,7 +60,7 @@ class TrainingInterrupted(KeyboardInterrupt):
 
 
 class TrainingDiverged(ValueError):
-    """The training loss became infinite or NaN: the optimisation diverged."""
+    """The training or validation loss became infinite or NaN: the optimisation diverged."""
 
 
 _OUT_OF_MEMORY = ("can't allocate memory", "out of memory", "not enough memory")
@@ -388,10 +392,8 @@ class Engine(NeuralNet):
         sizes = torch.tensor(sizes, dtype=torch.float32, device=losses[0].device)
         epoch_loss = (torch.stack(losses).float() * sizes).sum() / sizes.sum()
         epoch_loss = epoch_loss.item()
-        if training and not math.isfinite(epoch_loss):
-            raise TrainingDiverged(f"The training loss became {epoch_loss} at epoch {len(self.history)}: the "
-                                   "optimisation diverged. Scale the features (e.g. StandardScaler) or lower "
-                                   "learning_rate_init.")
+        if not math.isfinite(epoch_loss):  # never recorded, nor taken as the best: the epoch is rolled back
+            raise self._non_finite_loss(epoch_loss, iterator, training, **fit_params)
         self.history.record(prefix + "_loss", epoch_loss)
         previous = [row[prefix + "_loss"] for row in self.history[:-1] if prefix + "_loss" in row]
         self.history.record(prefix + "_loss_best", not previous or epoch_loss < min(previous))
@@ -400,6 +402,28 @@ class Engine(NeuralNet):
             y_true = torch.cat([o[1] for o in outputs])
             w = None if outputs[0][2] is None else torch.cat([o[2] for o in outputs])
             self.history.record("valid_score", float(self.score_fn(y_pred, y_true, w)))
+
+    def _non_finite_loss(self, loss, iterator, training, **fit_params):
+        """The error for an epoch whose loss is ``loss``, not finite. The training loss is measured before each
+        step, the validation loss after the epoch's last: a network that blew up in the last steps shows it there
+        only (TrainingDiverged), unless its outputs on the validation rows are finite, when the validation set's
+        own targets or weights overflow the loss (a ValueError naming them)."""
+        epoch, fix = len(self.history), "Scale the features (e.g. StandardScaler) or lower learning_rate_init."
+        if training:
+            return TrainingDiverged(f"The training loss became {loss} at epoch {epoch}: the optimisation diverged. "
+                                    f"{fix}")
+        with torch.inference_mode():  # the outputs again (a failing fit only): not kept while validating
+            for Xb, _, _ in iterator.batches(self.batch_size, device=self.device):
+                with self._autocast():
+                    out = self.infer(Xb, **fit_params)
+                if isinstance(out, torch.Tensor) and out.is_floating_point() and not torch.isfinite(out).all():
+                    return TrainingDiverged(f"The validation loss became {loss} at epoch {epoch}: the network's "
+                                            "outputs are NaN or infinite after the epoch's last training steps, the "
+                                            f"optimisation diverged. {fix}")
+        return ValueError(f"The validation loss became {loss} at epoch {epoch} though the network's outputs on the "
+                          "validation rows are finite: their targets or sample weights (validation_data's, or the "
+                          "rows early_stopping set aside) are too large for the loss in float32. Pass them in "
+                          "smaller units, or leave such rows out.")
 
     def _parallel_workers(self):
         """The threads that train this epoch: ``workers`` on the CPU, one on another device."""
@@ -452,7 +476,10 @@ class Engine(NeuralNet):
                     generator.set_state(shuffle_state)
                     del self.history[rows:]
                     if isinstance(exc, KeyboardInterrupt):
-                        raise TrainingInterrupted() from None
+                        raise TrainingInterrupted(
+                            f"Training was interrupted during epoch {rows + 1}, which was rolled back to the end of "
+                            "the last finished epoch. (A callback that means to stop training raises "
+                            "KeyboardInterrupt from on_epoch_end, and fit then returns.)") from None
                     raise
                 # A KeyboardInterrupt raised here is a callback asking to stop (skorch's
                 # EarlyStopping does so); the epoch is complete, and every callback sees it.
@@ -468,17 +495,17 @@ class Engine(NeuralNet):
         epochs = self.max_epochs if epochs is None else epochs
         self._listen()
         self.notify("on_train_begin", X=X, y=y, epochs=epochs)
-        interrupted = False
+        interrupted = None
         try:
             with memory_errors_named("Training", self.device, self.batch_size):
                 self.fit_loop(X, y, epochs=epochs, **fit_params)
-        except TrainingInterrupted:
-            interrupted = True
-        except KeyboardInterrupt:
+        except TrainingInterrupted as exc:  # a Ctrl-C, or a callback's raise, inside an epoch
+            interrupted = exc
+        except KeyboardInterrupt:  # a callback's request to stop, as an epoch ended
             pass
         self.notify("on_train_end", X=X, y=y)
-        if interrupted:
-            raise KeyboardInterrupt
+        if interrupted is not None:
+            raise KeyboardInterrupt(*interrupted.args)
         return self
 
     def fit(self, X, y=None, **fit_params):

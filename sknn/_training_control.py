@@ -110,16 +110,19 @@ def notify_every_callback(net, method_name, **kwargs):
 def kept_epoch(net, ended=True):
     """The epoch whose weights ``net`` holds after a training call: its last finished epoch, or, where a callback
     restored its best one as training ended (``ended``; ``load_best``: sknn's early stopping, skorch's EarlyStopping
-    or Checkpoint), that epoch (the last of them in the chain restores last). None before any epoch."""
-    from skorch.callbacks import Checkpoint
+    or Checkpoint), that epoch (the last of them in the chain restores last; skorch's own EarlyStopping restores
+    nothing where its best epoch is the history's last, sknn's always restores). None before any epoch."""
+    from skorch.callbacks import Checkpoint, EarlyStopping
 
     finished = net.finished_epochs()
     kept = finished[-1]["epoch"] if finished else None
+    last = net.history[-1, "epoch"] if len(net.history) else None
     for _, cb in net.callbacks_ if ended else ():
         if not getattr(cb, "load_best", False):
             continue
         if getattr(cb, "best_model_weights_", None) is not None:  # EarlyStopping's, from memory
-            kept = cb.best_epoch_
+            if type(cb).on_train_end is not EarlyStopping.on_train_end or cb.best_epoch_ != last:
+                kept = cb.best_epoch_
         elif isinstance(cb, Checkpoint) and cb.monitor is not None and cb.event_name:  # from its last save
             kept = next((row["epoch"] for row in reversed(finished) if row.get(cb.event_name)), kept)
     return kept

@@ -344,3 +344,93 @@ def test_the_tagger_vocabulary_counts_a_weighted_sequence_once_as_its_docstring_
     tagger = LSTMSequenceTagger(hidden_size=4, embedding_dim=4, char_features=False, max_iter=1, random_state=0,
                                 early_stopping=False, min_count=2).fit(X, y, sample_weight=[1, 3])
     assert "c" not in tagger.vocabulary_  # weight 3, but seen once: under min_count=2
+
+
+# -- 11. the epoch kept when a callback of the user's restores a best epoch of its own too ---------------------------
+def test_best_validation_score_is_the_score_of_the_weights_kept_beside_a_users_early_stopping():
+    """sknn's rule restored nothing where its best epoch was the last (skorch's shortcut), so the weights an
+    EarlyStopping(load_best=True) earlier in the chain restored stayed, under the scores of sknn's best epoch."""
+    rng = np.random.RandomState(0)
+    X = rng.randn(120, 4)
+    y = (X[:, 0] + 0.8 * rng.randn(120) > 0).astype(int)
+    Xv = rng.randn(60, 4)
+    yv = (Xv[:, 0] + 0.8 * rng.randn(60) > 0).astype(int)
+    differ = 0
+    for seed in range(8):
+        best_score = EarlyStopping(monitor="valid_score", lower_is_better=False, load_best=True, patience=100)
+        clf = DenseClassifier(hidden_layer_sizes=(8,), max_iter=6, random_state=seed, early_stopping=True,
+                              learning_rate="constant", regularization_schedule=None, learning_rate_init=0.3,
+                              callbacks=[best_score]).fit(X, y, validation_data=(Xv, yv))
+        rule = _find(clf, BestEpochStopping)
+        users = next(cb for _, cb in clf.net_.callbacks_ if type(cb) is EarlyStopping)
+        differ += rule.best_epoch_ == clf.n_iter_ != users.best_epoch_
+        assert clf.best_validation_score_ == pytest.approx(clf.score(Xv, yv))
+        assert clf.best_validation_score_ == clf.validation_scores_[rule.best_epoch_ - 1]
+    assert differ  # (some seed gives the case: sknn's best epoch the last, the user's an earlier one)
+
+
+def test_a_users_early_stopping_whose_best_epoch_is_the_last_restores_nothing(tmp_path):
+    """skorch's EarlyStopping loads no weights where its best epoch is the last: a Checkpoint's restored epoch
+    before it in the chain stays, and the scores describe that one."""
+    saves = Checkpoint(monitor=lambda net: net.history[-1, "epoch"] == 2, load_best=True, f_history=None,
+                       f_optimizer=None, f_criterion=None, dirname=str(tmp_path))
+    stop = EarlyStopping(monitor="valid_loss", load_best=True, patience=100)
+    clf = DenseClassifier(**SMALL, max_iter=4, learning_rate="constant", learning_rate_init=0.003,
+                          early_stopping=False, callbacks=[saves, stop])
+    clf.fit(X_CLF[:200], Y_CLF[:200], validation_data=(X_CLF[200:], Y_CLF[200:]))
+    assert int(np.argmin(clf.history_["valid_loss"])) == clf.n_iter_ - 1 == 3  # its best epoch: the last
+    assert clf.best_validation_score_ == clf.validation_scores_[1]  # the checkpoint's epoch 2
+    assert clf.score(X_CLF[200:], Y_CLF[200:]) == pytest.approx(clf.best_validation_score_)
+
+
+# -- 12. a loss that is not finite after the epoch's last steps: diverged, never the best epoch ----------------------
+def test_a_network_that_blows_up_in_the_last_steps_is_called_diverged():
+    from sknn._engine import TrainingDiverged
+
+    rng = np.random.RandomState(0)
+    X = rng.randn(60, 4)
+    y = X[:, 0]
+    kw = dict(hidden_layer_sizes=(8,), max_iter=1, random_state=0, learning_rate="constant",
+              regularization_schedule=None, optimizer="sgd", parametrization="standard", preprocessing=None,
+              numeric_embedding=None, early_stopping=True)
+    reg = DenseRegressor(**kw, learning_rate_init=1e20)  # one step (the training loss before it is finite)
+    with pytest.raises(TrainingDiverged, match=r"validation loss became nan at epoch 1: the network's outputs are "
+                                               r"NaN or infinite .*diverged.*lower learning_rate_init"):
+        reg.fit(X, y)
+    assert not hasattr(reg, "net_") and not hasattr(reg, "n_iter_")  # a new fit: unfitted, as ever
+    warm = DenseRegressor(**dict(kw, max_iter=2), learning_rate_init=1e-3, warm_start=True).fit(X, y)
+    before = warm.predict(X)
+    with pytest.raises(TrainingDiverged, match="validation loss became nan at epoch 3"):
+        warm.set_params(learning_rate_init=1e20, max_iter=1).fit(X, y)
+    assert warm.n_iter_ == 2 and len(warm.net_.history) == 2  # the model it had
+    np.testing.assert_array_equal(warm.predict(X), before)
+    # a validation target too large for the loss is named, not taken for a divergence (nor for a best epoch)
+    with pytest.raises(ValueError, match=r"validation loss became inf at epoch 1 though the network's outputs .* "
+                                         r"are finite: their targets or sample weights") as error:
+        DenseRegressor(**dict(kw, early_stopping=False), learning_rate_init=1e-3).fit(
+            X, y, validation_data=(X[:10], np.r_[y[:9], 3e38]))
+    assert not isinstance(error.value, TrainingDiverged)
+
+
+# -- 13. a callback stops training from on_epoch_end; raised elsewhere, KeyboardInterrupt is a Ctrl-C -----------------
+class _InterruptFrom(Callback):
+    def __init__(self, hook, epoch=3):
+        self.hook, self.epoch = hook, epoch
+
+    def on_epoch_begin(self, net, **kwargs):
+        if self.hook == "on_epoch_begin" and len(net.history) == self.epoch:
+            raise KeyboardInterrupt
+
+    def on_epoch_end(self, net, **kwargs):
+        if self.hook == "on_epoch_end" and len(net.history) == self.epoch:
+            raise KeyboardInterrupt
+
+
+def test_a_callback_stops_training_from_on_epoch_end_and_elsewhere_is_a_ctrl_c():
+    kw = dict(SMALL, max_iter=6, early_stopping=False)
+    assert DenseClassifier(**kw, callbacks=[_InterruptFrom("on_epoch_end")]).fit(X_CLF, Y_CLF).n_iter_ == 3
+    clf = DenseClassifier(**kw, callbacks=[_InterruptFrom("on_epoch_begin")])
+    with pytest.raises(KeyboardInterrupt, match=r"interrupted during epoch 3, which was rolled back.*A callback that "
+                                                r"means to stop training raises KeyboardInterrupt from on_epoch_end"):
+        clf.fit(X_CLF, Y_CLF)
+    assert clf.n_iter_ == 2 and clf.predict(X_CLF[:3]).shape == (3,)  # the last finished epoch's model
