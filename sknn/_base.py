@@ -5,7 +5,6 @@ and for non-tabular data its batch source; the classifier and regressor mixins o
 :mod:`sknn._targets` add target handling, the loss and the prediction methods.
 """
 
-import warnings
 from collections.abc import Iterator
 from numbers import Integral, Real
 
@@ -15,7 +14,6 @@ import scipy.sparse as sp
 import torch
 from sklearn.base import BaseEstimator, _fit_context
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
@@ -31,6 +29,8 @@ from ._training import OPTIMIZERS, optimizer_kwargs
 from ._training_control import TargetUnits, check_history_keys, kept_epoch
 from ._validation import (build_within_memory, check_fit_params, check_validation_data, checked_sample_weight, detached,
                           float32_features, positive_rows, refuse_data_loader, validate_data)
+from ._validation_split import keep_classes_training, validation_indices
+from ._warnings import warn_user
 
 __all__ = ["BaseNeuralNetwork"]
 
@@ -170,8 +170,8 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
         if self.batch_size == "auto":
             return min(200, n_samples)
         if self.batch_size > n_samples:
-            warnings.warn(f"Got batch_size={self.batch_size} larger than the {n_samples} training samples; "
-                          "using one batch of all samples.", UserWarning)
+            warn_user(f"Got batch_size={self.batch_size} larger than the {n_samples} training samples; using one "
+                      "batch of all samples.")
         return min(self.batch_size, n_samples)
 
     def _weight_decay(self, batch_size, engine=None):
@@ -200,7 +200,8 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
 
             callbacks.append(("print_log", PrintLog()))
         for i, cb in enumerate(self.callbacks or []):
-            callbacks.append(cb if isinstance(cb, tuple) else (f"user_{i}_{type(cb).__name__}", cb))
+            kind = cb.__name__ if isinstance(cb, type) else type(cb).__name__  # (a class skorch creates)
+            callbacks.append(cb if isinstance(cb, tuple) else (f"user_{i}_{kind}", cb))
         from skorch.callbacks import LRScheduler
 
         if any(isinstance(cb, LRScheduler) or isinstance(cb, type) and issubclass(cb, LRScheduler)
@@ -211,10 +212,30 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
 
             callbacks.append(("stopping", BestEpochStopping(
                 monitor=self._monitor(incremental), patience=self.n_iter_no_change or self.max_iter + 1,
-                threshold=self.tol,
-                threshold_mode="abs", lower_is_better=True, load_best=self.early_stopping,
+                threshold=self.tol, threshold_mode="abs", lower_is_better=True, load_best=self.early_stopping,
                 sink=print if self.verbose else noop)))
         return callbacks
+
+    def _callback_params(self):
+        """The parameters the engine's callbacks follow and a partial_fit rebuilds them for (recorded as the engine's
+        ``callback_params_``); the user's callbacks as a tuple, so that a list changed in place is a change."""
+        return tuple(self.callbacks or ()), self.verbose
+
+    def _rebuild_callbacks(self):
+        """A partial_fit's callbacks, built again for the parameters as they are now. The learning-rate schedules go
+        on from the last epoch (:class:`ResumeLRSchedulers`' states, by the name each has now): a scheduler of the
+        user's kept, and the adaptive one, but not one that watched the validation loss, which partial_fit has not."""
+        net, before = self.net_, dict(self.net_.callbacks_)
+        given = dict(net.callbacks)  # as passed: a class the user gave is a class there (an instance in callbacks_)
+        net.callbacks, net.verbose, net.callback_params_ = self._callbacks(True), int(self.verbose), \
+            self._callback_params()
+        net.initialize_callbacks()
+        resume, now = dict(net.callbacks_).get("lr_resume"), {id(cb): name for name, cb in net.callbacks}
+        states = getattr(before.get("lr_resume"), "states", None) or {}
+        for name, state in states.items() if resume is not None else ():
+            renamed = name if name == "lr_scheduler" else now.get(id(given.get(name)))
+            if renamed is not None and getattr(before.get(name), "monitor", None) != "valid_loss":
+                resume.states = {**(resume.states or {}), renamed: state}
 
     def _parameter_schedule(self, incremental):
         """The schedules of a fit (learning rate, weight decay, dropout), or None; ``partial_fit`` (incremental)
@@ -237,7 +258,7 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
         return "valid_loss" if self.early_stopping and not incremental else "train_loss"
 
     def _make_engine(self, module, batch_size, device, seed, incremental):
-        return Engine(
+        engine = Engine(
             module,
             self._criterion() if getattr(self, "criterion", None) is None else self.criterion,
             optimizer=OPTIMIZERS[self.optimizer],
@@ -259,6 +280,8 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
                optimizer_kwargs(self.optimizer, self.momentum, self.nesterov, device, self._betas()).items()},
             **self._engine_kwargs(),
         )
+        engine.callback_params_ = self._callback_params()  # what its callbacks were built for (_rebuild_callbacks)
+        return engine
 
     def _betas(self):
         """Adam's (beta_1, beta_2), for the estimators that have them as parameters; None: torch's."""
@@ -314,44 +337,23 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
         return self._source(X_val, y_t, w)
 
     def _split_validation(self, source, y_index, rng):
-        n = len(source)
-        if n < 2:
-            raise ValueError(f"early_stopping=True needs at least 2 samples to set some aside, got n_samples={n}; "
-                             "pass more data or early_stopping=False.")
-        n_valid = int(np.ceil(self.validation_fraction * n))  # train_test_split's rounding
-        if n_valid >= n:
-            raise ValueError(f"validation_fraction={self.validation_fraction} sets aside {n_valid} of the {n} samples, "
-                             "leaving none to train on; pass a smaller validation_fraction (e.g. 0.1), more data, "
-                             "or early_stopping=False.")
-        idx, test_size = np.arange(n), self.validation_fraction
-        seed = rng.randint(np.iinfo(np.int32).max)
-        stratify = y_index if self._is_classifier else None
-        single = np.zeros(n, dtype=bool)
-        if stratify is not None:
-            single = np.bincount(y_index)[y_index] < 2
-            # a class of one sample cannot be in both parts: it trains (set aside, it would never be learned)
-            if single.any() and (~single).sum() > n_valid:
-                idx, stratify, test_size = idx[~single], y_index[~single], n_valid
-            else:
-                single[:] = False
-        try:
-            train, valid = train_test_split(idx, test_size=test_size, random_state=seed, stratify=stratify)
-        except ValueError:  # fewer validation samples than classes: split without stratifying
-            train, valid = train_test_split(idx, test_size=test_size, random_state=seed)
-        if single.any():
-            train = np.sort(np.concatenate([train, np.flatnonzero(single)]))
-        if stratify is not None:  # a class set aside whole (an unstratified split may) would never be learned: one
-            lacking = np.setdiff1d(y_index[valid], y_index[train])  # of its rows trains
-            moved = [valid[y_index[valid] == c][0] for c in lacking]
-            if len(moved) == len(valid):
-                label = np.asarray(getattr(self, "classes_", lacking))[lacking[:1]].tolist()[0]
-                raise ValueError(f"early_stopping=True sets {len(valid)} of the {n} samples aside for validation, "
-                                 f"which would leave class {label!r} no training sample (it would never be "
-                                 "learned); pass more data, a smaller validation_fraction, validation_data=(X_val, "
-                                 "y_val), or early_stopping=False.")
-            if moved:
-                train, valid = np.sort(np.concatenate([train, moved])), valid[~np.isin(valid, moved)]
+        """The training and validation parts of ``source`` for ``early_stopping``: ``validation_fraction`` of the
+        samples set aside (stratified by class for a classifier), less one sample for each class the validation
+        samples alone hold (:func:`keep_classes_training`), which would never be learned."""
+        train, valid = validation_indices(len(source), self.validation_fraction,
+                                          y_index if self._is_classifier else None, rng)
+        held = self._classes_by_sample(source, y_index)
+        if held is not None:
+            labels, owners, unit = held
+            train, valid = keep_classes_training(train, valid, labels, owners, getattr(self, "classes_", None), unit)
         return source.subset(train), source.subset(valid)
+
+    def _classes_by_sample(self, source, y_index):
+        """The classes the samples of ``source`` hold, for the validation split: (the class indices, the sample of
+        each, what a sample is called); None for no classes (a regressor)."""
+        if not self._is_classifier or y_index is None:
+            return None
+        return y_index, np.arange(len(y_index)), "sample"
 
     def _fit(self, X, y, sample_weight=None, incremental=False, classes=None, validation_data=None):
         X, y, sample_weight = detached(X), detached(y), detached(sample_weight)  # tensors that require grad
@@ -460,10 +462,10 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
             else:  # partial_fit: the batch size follows this call's data, as in MLPClassifier
                 batch_size = self._batch_size(len(train))
                 self.net_.set_batch_size(batch_size, self._weight_decay(batch_size, self.net_))
-                if any(getattr(cb, "monitor", None) == "valid_loss" for _, cb in self.net_.callbacks_):
-                    # after a fit with early stopping: callbacks that need no validation set
-                    self.net_.callbacks = self._callbacks(incremental=True)
-                    self.net_.initialize_callbacks()
+                # after a fit with early stopping (callbacks that need no validation set), or a set_params of
+                if any(getattr(cb, "monitor", None) == "valid_loss" for _, cb in self.net_.callbacks_) or \
+                        getattr(self.net_, "callback_params_", None) != self._callback_params():  # callbacks, verbose
+                    self._rebuild_callbacks()
                 schedule = dict(self.net_.callbacks_).get("schedule")
                 if schedule is not None:  # on along the fit's schedules, from the epochs trained so far
                     schedule.resume = True
@@ -527,8 +529,8 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
         stopped = getattr(dict(self.net_.callbacks_).get("stopping"), "stopped_", False)  # the rule ended it
         if not incremental and not planned and self.n_iter_no_change is not None and ran == self.max_iter \
                 and not stopped:
-            warnings.warn(f"{type(self).__name__}: the maximum number of epochs ({self.max_iter}) was reached "
-                          "and the optimization hasn't converged yet; raise max_iter.", ConvergenceWarning)
+            warn_user(f"{type(self).__name__}: the maximum number of epochs ({self.max_iter}) was reached and the "
+                      "optimization hasn't converged yet; raise max_iter.", ConvergenceWarning)
 
     # -- public API -------------------------------------------------------------------
     @_fit_context(prefer_skip_nested_validation=True)

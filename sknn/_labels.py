@@ -22,7 +22,7 @@ __all__ = ["MISSING_TARGET", "check_classes", "check_label_spellings", "check_la
            "check_labels", "check_not_quantities", "check_numeric_target", "check_one_label_column",
            "check_real_target", "check_same_label_kind", "check_y_columns", "check_y_for_estimator", "fit_classes",
            "label_indices", "numpy_labels", "one_label_column", "refuse_complex", "refuse_sparse_target",
-           "y_column_names"]
+           "warn_of_another_label_set", "y_column_names"]
 
 
 MISSING_TARGET = "y contains NaN or infinity (a missing value, e.g. None): impute or drop those rows first."
@@ -440,25 +440,56 @@ def _labels_outside(y, classes, limit=5):
     """Up to ``limit`` (None: all) distinct labels of ``y`` that are not in ``classes`` (sorted, unique), as a list,
     sorted where they compare. The distinct values of an object array are found by hashing (``pd.unique``): numpy
     sorts a million objects in over a second."""
-    values = np.asarray(y).ravel()
-    labels = pd.unique(values) if values.dtype.kind == "O" else np.unique(values)
     known = set(classes.tolist())
-    outside = [v for v in labels.tolist() if v not in known]
+    return [v for v in _distinct_labels(y) if v not in known][:limit]
+
+
+def _distinct_labels(y):
+    """The distinct labels of ``y`` as a list, sorted where they compare (mixed types, refused with their own message
+    by check_labels: in order of appearance); an object array's by hashing (``pd.unique``): numpy sorts a million
+    objects in over a second."""
+    values = np.asarray(y).ravel()
+    labels = (pd.unique(values) if values.dtype.kind == "O" else np.unique(values)).tolist()
     try:
-        outside.sort()
-    except TypeError:  # mixed types (refused with their own message by check_labels): in order of appearance
+        labels.sort()
+    except TypeError:
         pass
-    return outside[:limit]
+    return labels
+
+
+#: how many distinct labels a scored y needs before none of them among the classes reads as another label set
+_A_FEW_LABELS = 3
+
+
+def warn_of_another_label_set(labels, classes, name="y"):
+    """Warn when none of the distinct labels given to ``score`` is one of the fitted ``classes``, though there are a
+    few of them (``_A_FEW_LABELS``): another label set (XPOS tags for a UPOS model, lower-cased tags), which would
+    score 0 without a word. A few unknown labels alone (a sample of a class never trained on) are not warned of."""
+    distinct = _distinct_labels(labels)
+    fitted = classes.tolist()
+    if len(distinct) < _A_FEW_LABELS or not len(fitted) or not set(distinct).isdisjoint(fitted):
+        return
+
+    def shown(values):
+        return ", ".join(repr(v) for v in values[:5]) + (", ..." if len(values) > 5 else "")
+
+    lower = {str(c).lower() for c in fitted}
+    case = " (some differ from them only by case: pass labels spelled as in fit)" if any(
+        str(v).lower() in lower for v in distinct) else ""
+    warn_user(f"None of {name}'s labels is one of the model's classes, so every prediction counts as wrong: another "
+              f"label set (tag set)? {name} holds {shown(distinct)}; the model's classes are {shown(fitted)}{case}.")
 
 
 def check_label_spellings(classes, name="y", fitted=None):
     """Refuse string labels that differ only by surrounding white space ('yes' and ' yes'): a CSV's stray spaces
     would make two classes of one, each with part of its samples. With ``fitted`` (a fitted model's classes),
     ``classes`` are the labels given to ``score`` (an array of any length): those of them that are not among
-    ``fitted`` (their distinct values, :func:`_labels_outside`: a short list) but equal one once stripped."""
+    ``fitted`` (their distinct values, :func:`_labels_outside`: a short list) but equal one once stripped; and
+    none of them among ``fitted`` is warned of (:func:`warn_of_another_label_set`)."""
     def plain(values):  # (plain str, not np.str_)
         return values.tolist() if isinstance(values, np.ndarray) else values
 
+    given = classes
     if fitted is not None:
         classes = _labels_outside(classes, fitted, limit=None)
     known = None if fitted is None else {c.strip(): c for c in plain(fitted) if isinstance(c, str)}
@@ -471,17 +502,21 @@ def check_label_spellings(classes, name="y", fitted=None):
                          else f"{c!r} is not the model's class {other!r}")
                 raise ValueError(f"{name} holds labels that differ only by surrounding white space: {twins}; strip "
                                  "them first (y.str.strip(), or pd.read_csv(..., skipinitialspace=True)).")
+    if fitted is not None:
+        warn_of_another_label_set(given, fitted, name)
 
 
 def check_same_label_kind(labels, classes, name="y"):
     """``labels``, refused when they are of another kind than the fitted ``classes`` (strings against numbers):
-    '1' never equals 1, so a score would be 0 without a word."""
+    '1' never equals 1, so a score would be 0 without a word; warned of when none of them is among ``classes``
+    (:func:`warn_of_another_label_set`), for the same reason."""
     if len(labels) and len(classes):
         given, fitted = _label_kind(labels[0]), _label_kind(classes[0])
         if given != fitted:
             shown = [v.item() if isinstance(v, np.generic) else v for v in (labels[0], classes[0])]
             raise ValueError(f"{name} holds {given} labels (such as {shown[0]!r}) but the model was fitted on "
                              f"{fitted} labels (such as {shown[1]!r}): pass labels of the kind of fit.")
+        warn_of_another_label_set(labels, classes, name)
     return labels
 
 

@@ -50,7 +50,8 @@ class SequenceModel(BaseNeuralNetwork, abstract=True):
         "clipnorm": [Interval(Real, 0, None, closed="neither"), None],
     }
     _specials = (PAD_TOKEN, UNK_TOKEN)
-    _is_classifier = False  # labels are per token: no stratified splits of sequences
+    _is_classifier = False  # labels are per token: no stratified splits of sequences (the tagger keeps each label
+    # training, :meth:`TaggerOutputs._classes_by_sample`)
 
     _doc_section = "sequences"
 
@@ -188,6 +189,12 @@ class TaggerOutputs(ChecksModuleOutputs):
     def _predicted_labels(self, encoded):
         """The labels of each sequence of X (``encoded`` as ``_check_X`` gives it): a list of label lists."""
         return [self.classes_[p.numpy()].tolist() for p in self._per_sequence(encoded, lambda z: z.argmax(dim=1))]
+
+    def _classes_by_sample(self, source, y_index):
+        """The labels each sequence of ``source`` holds (its tokens'), for the validation split: a label that only
+        the validation sequences hold would never be learned, so one of them trains."""
+        lengths = source.lengths.numpy()
+        return source.y.numpy(), np.repeat(np.arange(len(lengths)), lengths), "sequence"
 
 
 class NextWordOutputs(ChecksModuleOutputs):

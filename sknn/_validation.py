@@ -90,9 +90,10 @@ def check_positive_int(value, name, caller):
     return int(value)
 
 
-# The names of the callbacks the estimators add themselves (sknn._base and the families).
+# The names of the callbacks the estimators add themselves (sknn._base and the families: the sequence models'
+# "clipnorm") and the engine's own ("epoch_timer", sknn._engine's default callback).
 _OWN_CALLBACK_NAMES = ("lr_scheduler", "schedule", "progress_bar", "print_log", "stopping", "module_check",
-                       "lr_resume")
+                       "lr_resume", "clipnorm", "epoch_timer")
 
 
 def check_callbacks(callbacks, learning_rate="constant"):

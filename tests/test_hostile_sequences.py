@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 import torch
 from sklearn.utils._param_validation import InvalidParameterError
+from skorch.callbacks import Callback
 
 import sknn.sequence
 from sknn import DenseClassifier, LSTMLanguageModel, LSTMSequenceTagger, _sequence_columns
@@ -635,3 +636,44 @@ def test_a_network_pickled_without_its_first_word_gets_its_models_when_unpickled
     old = pickle.loads(pickle.dumps(request.getfixturevalue(model)))
     del old.net_.module_.first_word  # as pickled before it had one
     assert pickle.loads(pickle.dumps(old)).net_.module_.first_word == first_word
+
+
+# -- the validation split keeps every tag training; reserved callback names; another tag set in score --------------
+_SENTENCES = [["the", "cat"], ["a", "dog", "runs"], ["big", "red", "ball"], ["i", "see"], ["we", "go", "home"]]
+_TAGS = [["D", "N"], ["D", "N", "V"], ["A", "A", "N"], ["P", "V"], ["P", "V", "N"]]  # 'A': one sentence's only
+
+
+class _SplitTags(Callback):
+    def on_train_begin(self, net, X=None, y=None, **kwargs):
+        self.train_y, self.valid_y = X.y.numpy(), y.y.numpy()
+
+
+def test_the_tagger_validation_split_never_sets_a_tag_aside_whole():
+    # the split set aside every sentence holding 'A' for some seeds: a tag in classes_ never trained, silently
+    kw = dict(SMALL, char_features=False, num_layers=1, early_stopping=True)
+    for seed in range(12):  # seeds 5, 6 and 8 set aside both sentences of 'A'
+        tagger = LSTMSequenceTagger(**dict(kw, random_state=seed), validation_fraction=0.5,
+                                    callbacks=[_SplitTags()]).fit(_SENTENCES * 2, _TAGS * 2)
+        split = next(cb for _, cb in tagger.net_.callbacks_ if isinstance(cb, _SplitTags))
+        assert set(split.train_y.tolist()) == set(range(len(tagger.classes_))), seed
+        assert len(split.valid_y) and len(split.train_y) + len(split.valid_y) == 2 * sum(map(len, _TAGS))
+    with pytest.raises(ValueError, match="sets 1 of the 5 sequences aside for validation, which would leave class 'A' "
+                                         "no training sequence .*validation_data=\\(X_val, y_val\\)"):
+        LSTMSequenceTagger(**dict(kw, random_state=5), validation_fraction=0.2).fit(_SENTENCES, _TAGS)
+
+
+def test_a_tagger_callback_named_as_its_gradient_clipping_is_refused_by_name():
+    with pytest.raises(InvalidParameterError, match="named 'clipnorm', the name of one of sknn's own callbacks"):
+        LSTMSequenceTagger(**SMALL, callbacks=[("clipnorm", Callback())]).fit(X, Y)
+
+
+def test_tagger_score_warns_of_gold_labels_of_another_tag_set(tagger):
+    with pytest.warns(UserWarning, match="None of y's labels is one of the model's classes.*y holds 'd', 'n', 'v'; "
+                                         "the model's classes are 'D', 'N', 'V' \\(some differ from them only by case"):
+        assert tagger.score(X, [[tag.lower() for tag in tags] for tags in Y]) == 0.0
+    with pytest.warns(UserWarning, match="another label set \\(tag set\\)\\? y holds 'DT', 'NN', 'VBZ';"):
+        tagger.score(X[:1], [["DT", "NN", "VBZ"]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        tagger.score(X[:1], [["D", "NN", "VBZ"]])  # some labels known
+        tagger.score(X[:1], [["Q", "Q", "R"]])  # a few unknown labels only: a plain mismatch

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
-from sklearn.exceptions import DataConversionWarning
+from sklearn.exceptions import ConvergenceWarning, DataConversionWarning
 from sklearn.utils._param_validation import InvalidParameterError
 from skorch.callbacks import Callback, EpochScoring, GradientNormClipping
 
@@ -582,3 +582,56 @@ def test_score_reads_only_the_labels_outside_the_classes_for_white_space_twins()
     given = np.array([*"abcdefgh", "z "] + list(y[9:]), dtype=object)  # the twin after 8 other unknown labels
     with pytest.raises(ValueError, match=r"'z ' is not the model's class 'z'"):
         clf.score(X, given)
+
+
+class _Armed(Callback):
+    """Fails the epoch once armed: a callback that must no longer run."""
+    armed = False
+
+    def on_epoch_end(self, net, **kwargs):
+        if self.armed:
+            raise AssertionError("a callback set_params removed still runs")
+
+
+@pytest.mark.parametrize("early_stopping", [False, True])
+def test_partial_fit_takes_the_callbacks_and_verbose_set_since_the_last_call(early_stopping):
+    # the callbacks were rebuilt only after a fit with early stopping: an old callback kept running
+    y = np.arange(60) % 2
+    kw = dict(DENSE, learning_rate="adaptive", optimizer="sgd", tol=10.0, max_iter=3, early_stopping=early_stopping)
+    kept, changed = DenseClassifier(**kw).fit(X, y), DenseClassifier(**kw, callbacks=[_Armed()]).fit(X, y)
+    changed.callbacks[0].armed = True
+    kept.partial_fit(X, y)
+    changed.set_params(callbacks=None, verbose=1).partial_fit(X, y)  # (_Armed would fail its epoch)
+    assert "progress_bar" in dict(changed.net_.callbacks_)
+    # the adaptive schedule goes on from the fit's last epoch, as where nothing changed
+    plateaus = [dict(clf.net_.callbacks_)["lr_scheduler"].lr_scheduler_.state_dict() for clf in (kept, changed)]
+    assert plateaus[0]["last_epoch"] == plateaus[1]["last_epoch"] == (1 if early_stopping else 4)
+    assert plateaus[0]["num_bad_epochs"] == plateaus[1]["num_bad_epochs"]
+    np.testing.assert_allclose(plateaus[1]["_last_lr"], plateaus[0]["_last_lr"])
+
+
+def test_callbacks_named_as_the_engines_own_and_classes_are_named():
+    # 'epoch_timer' gave skorch's "Found duplicate user-set callback name"; a class was named user_0_type
+    with pytest.raises(InvalidParameterError, match="named 'epoch_timer', the name of one of sknn's own callbacks"):
+        DenseClassifier(**DENSE, callbacks=[("epoch_timer", Callback())]).fit(X, [0, 1] * 30)
+    clf = DenseClassifier(**DENSE, callbacks=[GradientNormClipping]).fit(X, [0, 1] * 30)
+    assert "user_0_GradientNormClipping" in dict(clf.net_.callbacks_)
+
+
+def test_classifier_score_warns_of_labels_of_another_label_set():
+    clf = DenseClassifier(**DENSE).fit(X, np.array(["ADJ", "NOUN", "VERB"])[np.arange(60) % 3])
+    with pytest.warns(UserWarning, match="None of y's labels is one of the model's classes.*y holds 'adj', 'noun', "
+                                         "'verb'; the model's classes are 'ADJ', 'NOUN', 'VERB' \\(some differ"):
+        assert clf.score(X, np.array(["adj", "noun", "verb"])[np.arange(60) % 3]) == 0.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        clf.score(X[:2], ["JJ", "NN"])  # two unknown labels: a plain mismatch
+
+
+def test_fit_warnings_point_at_the_users_line():
+    with pytest.warns(UserWarning, match="larger than the 60 training samples") as record:
+        DenseClassifier(**dict(DENSE, batch_size=100)).fit(X, [0, 1] * 30)
+    assert {w.filename for w in record if "larger than" in str(w.message)} == {__file__}
+    with pytest.warns(ConvergenceWarning, match="maximum number of epochs") as record:
+        DenseClassifier(**DENSE, n_iter_no_change=5, learning_rate="constant").fit(X, [0, 1] * 30)
+    assert {w.filename for w in record if w.category is ConvergenceWarning} == {__file__}
