@@ -15,12 +15,12 @@ holds the generators, :func:`sknn._device.seeded`).
 """
 
 import threading
-import warnings
 
 import torch
 
 from ._device import default_dtype
 from ._persist_values import FormatError
+from ._warnings import warn_user
 
 __all__ = ["build_at_most", "cast_to_saved", "check_dtypes", "check_layer_lists", "check_shapes", "limits",
            "load_device", "load_weights", "materialised", "saved_weights", "unwrapped"]
@@ -40,8 +40,8 @@ def load_device(saved):
         return dev
     from skorch.exceptions import DeviceWarning
 
-    warnings.warn(f"The model was saved from device {saved!r}, which this machine does not have; it is loaded on "
-                  "the CPU. Move it with est.set_params(device=...) and a new fit, if needed.", DeviceWarning)
+    warn_user(f"The model was saved from device {saved!r}, which this machine does not have; it is loaded on "
+              "the CPU. Move it with est.set_params(device=...) and a new fit, if needed.", DeviceWarning)
     return torch.device("cpu")
 
 

@@ -30,6 +30,7 @@ from ._tabular_text import (describe_numbers_as_text, describe_placeholders, not
                             placeholder_cells)
 from ._tabular_times import TIME_CELLS, check_not_time, time_message
 from ._validation import validate_data
+from ._warnings import warn_user
 from .persist import SaveMixin
 
 __all__ = ["TabularPreprocessor", "check_number_column", "describe_placeholders", "numbers_as_text",
@@ -293,9 +294,9 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
             _missing(X.iloc[:, j].to_numpy(dtype=object) if hasattr(X, "iloc") else X[:, [j]].toarray().ravel()
                      if sp.issparse(X) else np.asarray(rows_as_array(X), dtype=object)[:, j]), dtype=bool).all()]
         if held:
-            warnings.warn(f"Column {held[0]} holds values now, but was entirely missing in the first fit: it stays "
-                          "ignored (the encoding is the first fit's or partial_fit's); fit on all the data to use "
-                          "it.", UserWarning, stacklevel=8)
+            warn_user(f"Column {held[0]} holds values now, but was entirely missing in the first fit: it stays "
+                      "ignored (the encoding is the first fit's or partial_fit's); fit on all the data to use "
+                      "it.", UserWarning)
         with warnings.catch_warnings():  # (the estimator warns about feature names itself, by its own name)
             warnings.filterwarnings("ignore", message=r".*feature names, but TabularPreprocessor was fitted")
             columns = self._columns(X, reset=False)
@@ -308,22 +309,21 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
                 unseen[self._name(j)] = new[:3]
         if unseen:
             name, values = next(iter(unseen.items()))
-            warnings.warn(f"Column {name} holds categories the first fit did not see ({values!r:.80}; {len(unseen)} "
-                          "column(s) so): they train as missing values. The encoding is learned by the first fit or "
-                          "partial_fit: give it every category (or fit on all the data).", UserWarning, stacklevel=8)
+            warn_user(f"Column {name} holds categories the first fit did not see ({values!r:.80}; {len(unseen)} "
+                      "column(s) so): they train as missing values. The encoding is learned by the first fit or "
+                      "partial_fit: give it every category (or fit on all the data).", UserWarning)
         numbers = columns if sp.issparse(columns) else self._numeric_matrix(columns) if all(
             columns[j][0] == "numeric" for j in self.numeric_columns_) else None  # (else transform names the column)
         # (a preprocessor rebuilt by from_network from an export without binary_: its constant columns checked)
         binary = getattr(self, "binary_", np.zeros(len(self.numeric_columns_), dtype=bool)) | (self.scale_ == 0)
         warn_numbers_beyond_first_fit(numbers, self.scale_, binary, getattr(self, "value_range_", None),
-                                      [self._name(j) for j in self.numeric_columns_], stacklevel=8)
+                                      [self._name(j) for j in self.numeric_columns_])
 
     def warn_narrow_first_fit(self):
         """Warn when the rows ``fit`` learned from, those of weight above 0 of the first ``partial_fit``, are too few
         or too alike to learn the encoding from (:func:`sknn._tabular_numbers.warn_narrow_first_fit`)."""
         check_is_fitted(self, "numeric_columns_")
-        warn_narrow_first_fit(getattr(self, "_n_fit_rows", 2), self.scale_, len(self.categorical_columns_),
-                              stacklevel=5)
+        warn_narrow_first_fit(getattr(self, "_n_fit_rows", 2), self.scale_, len(self.categorical_columns_))
 
     # -- helpers -----------------------------------------------------------------------------
     def _warn_ignored(self):
@@ -333,10 +333,10 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
         if names:
             shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
             one = len(names) == 1
-            warnings.warn(f"Column{'' if one else 's'} {shown} {'is' if one else 'are'} entirely missing in fit: "
-                          f"{'it is' if one else 'they are'} ignored (read as missing at predict, whatever "
-                          f"{'it holds' if one else 'they hold'}). Leave {'it' if one else 'them'} out, or fit on "
-                          "rows that have values there.", UserWarning, stacklevel=3)
+            warn_user(f"Column{'' if one else 's'} {shown} {'is' if one else 'are'} entirely missing in fit: "
+                      f"{'it is' if one else 'they are'} ignored (read as missing at predict, whatever "
+                      f"{'it holds' if one else 'they hold'}). Leave {'it' if one else 'them'} out, or fit on "
+                      "rows that have values there.", UserWarning)
 
     def _blank(self, j, n):
         """Column ``j``, ignored since fit (:meth:`_warn_ignored`), as missing values of its kind in fit."""

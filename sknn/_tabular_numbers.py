@@ -10,6 +10,7 @@ import scipy.sparse as sp
 
 from ._numbers import distinct_in_float32
 from ._validation import check_exact_in_float64, check_float32_columns, check_float64_cells
+from ._warnings import warn_user
 
 __all__ = ["at_most_two_values", "check_exact_column", "check_float32_column_values", "check_float64_column",
            "check_number_column", "check_sparse_numbers", "float32_offsets", "robust_statistics",
@@ -160,7 +161,7 @@ def _shown(names):
     return f"Column{'' if len(names) == 1 else 's'} {', '.join(names[:5])}{more}"
 
 
-def warn_narrow_first_fit(n_rows, scale, n_categorical, stacklevel):
+def warn_narrow_first_fit(n_rows, scale, n_categorical):
     """Warn when the first ``partial_fit``'s rows of weight above 0 (``n_rows``, those the encoding was learned
     from) are too narrow to learn the encoding of ``preprocessing='auto'`` from: fewer than 2 rows, or every numeric
     column constant on them (``scale``: the fitted scales, 0 for a constant column). The network would learn nothing
@@ -177,7 +178,7 @@ def warn_narrow_first_fit(n_rows, scale, n_categorical, stacklevel):
     if n_categorical and n_rows < 2:
         effects.append("each categorical column knows one category, and the others of later calls train as missing "
                        "values")
-    warnings.warn(f"{what}, so {'; '.join(effects)}. {_NARROW_FIT_FIX}", UserWarning, stacklevel=stacklevel + 1)
+    warn_user(f"{what}, so {'; '.join(effects)}. {_NARROW_FIT_FIX}", UserWarning)
 
 
 def _present_values(numbers, columns):
@@ -217,7 +218,7 @@ def _columns_beyond(numbers, columns, scale, value_range):
     return distinct > np.where(scale[columns] == 0, 1, 2)
 
 
-def warn_numbers_beyond_first_fit(numbers, scale, binary, value_range, names, stacklevel):
+def warn_numbers_beyond_first_fit(numbers, scale, binary, value_range, names):
     """Warn when numeric columns of data a network goes on training on (a warm start, a later ``partial_fit``)
     hold values the first fit's encoding cannot read: a column constant in the first fit (``scale`` 0) holds other
     values now (the network reads it as constant), and one of two values there (``binary``: those of ``value_range``,
@@ -233,10 +234,10 @@ def warn_numbers_beyond_first_fit(numbers, scale, binary, value_range, names, st
     constant = [names[i] for i in grown if scale[i] == 0]
     two_values = [names[i] for i in grown if scale[i] != 0]
     if constant:
-        warnings.warn(f"{_shown(constant)} held a single value in the first fit or partial_fit, and other "
-                      "values now: the network reads them as constant, and learns nothing of them. " + _NARROW_FIT_FIX,
-                      UserWarning, stacklevel=stacklevel + 1)
+        warn_user(f"{_shown(constant)} held a single value in the first fit or partial_fit, and other "
+                  "values now: the network reads them as constant, and learns nothing of them. " + _NARROW_FIT_FIX,
+                  UserWarning)
     if two_values:
-        warnings.warn(f"{_shown(two_values)} held two values in the first fit or partial_fit, and others "
-                      "now: the network reads them as yes/no columns, scaled and clipped by those two values. "
-                      + _NARROW_FIT_FIX, UserWarning, stacklevel=stacklevel + 1)
+        warn_user(f"{_shown(two_values)} held two values in the first fit or partial_fit, and others "
+                  "now: the network reads them as yes/no columns, scaled and clipped by those two values. "
+                  + _NARROW_FIT_FIX, UserWarning)

@@ -7,13 +7,14 @@ ASCII (``str.isascii`` is O(1)).
 """
 
 import unicodedata
-import warnings
 from functools import partial
 from itertools import filterfalse
 
 import numpy as np
 import scipy.sparse as sp
 import torch
+
+from ._warnings import warn_user
 
 __all__ = ["FormMisses", "is_missing", "missing_document", "not_documents", "warn_form_twins"]
 
@@ -90,7 +91,7 @@ def _twins(counts):
     return found
 
 
-def warn_form_twins(counts, kept=None, pruned="min_count", name="X", stacklevel=3):
+def warn_form_twins(counts, kept=None, pruned="min_count", name="X"):
     """Warn that ``counts`` (the tokens of ``name`` and their counts) spells words in more than one Unicode normal
     form: each spelling kept (in ``kept``, the vocabulary; all of ``counts`` when None) becomes a key of its own,
     and a text in the other form misses it. Where at most one spelling of a word was kept (``pruned``, such as
@@ -107,15 +108,14 @@ def warn_form_twins(counts, kept=None, pruned="min_count", name="X", stacklevel=
               "(tokenizer=lambda s: unicodedata.normalize('NFC', s).split()).")
     if apart:
         more = (f" ({len(lost)} more with spellings that {pruned} left out of the vocabulary)" if lost else "")
-        warnings.warn(f"{name} spells {len(apart)} word(s) in more than one Unicode normal form{more}, e.g. "
-                      f"{example}: they print alike but are different keys, each with a vector of its own (gensim's "
-                      f"too), and a text in one form misses the other's. {advice}", UserWarning,
-                      stacklevel=stacklevel)
+        warn_user(f"{name} spells {len(apart)} word(s) in more than one Unicode normal form{more}, e.g. "
+                  f"{example}: they print alike but are different keys, each with a vector of its own (gensim's "
+                  f"too), and a text in one form misses the other's. {advice}", UserWarning)
     else:
-        warnings.warn(f"{name} spells {len(lost)} word(s) in more than one Unicode normal form, e.g. {example}: "
-                      f"they print alike but are different keys, counted apart, and {pruned} left out of the "
-                      "vocabulary all but at most one spelling of each (a text in a left-out spelling misses the "
-                      f"word). {advice}", UserWarning, stacklevel=stacklevel)
+        warn_user(f"{name} spells {len(lost)} word(s) in more than one Unicode normal form, e.g. {example}: "
+                  f"they print alike but are different keys, counted apart, and {pruned} left out of the "
+                  "vocabulary all but at most one spelling of each (a text in a left-out spelling misses the "
+                  f"word). {advice}", UserWarning)
 
 
 class FormMisses:
@@ -163,16 +163,16 @@ class FormMisses:
         self.pending.clear()
         self.active = self.active and len(self.seen) < self.TOKENS
 
-    def warn(self, name="X", stacklevel=3):
+    def warn(self, name="X"):
         self._resolve()
         if not self.found:
             return
         token = min(self.found)  # (the same example from run to run)
         key = self.found[token]
         form = next((f for f in _CANONICAL if unicodedata.normalize(f, key) == key), "NFC")
-        warnings.warn(f"{len(self.found)} distinct token(s) of {name} are unknown only because of their Unicode "
-                      f"normal form, e.g. {ascii(str(token))} here, {ascii(key)} in the vocabulary: they print "
-                      "alike but are different keys, so they were left out of the document vectors. Normalise the "
-                      f"text as the vocabulary is: unicodedata.normalize({form!r}, text) for each document (or a "
-                      "tokenizer that normalises); for a vocabulary of mixed forms, normalise the training text "
-                      "too and fit again.", UserWarning, stacklevel=stacklevel)
+        warn_user(f"{len(self.found)} distinct token(s) of {name} are unknown only because of their Unicode "
+                  f"normal form, e.g. {ascii(str(token))} here, {ascii(key)} in the vocabulary: they print "
+                  "alike but are different keys, so they were left out of the document vectors. Normalise the "
+                  f"text as the vocabulary is: unicodedata.normalize({form!r}, text) for each document (or a "
+                  "tokenizer that normalises); for a vocabulary of mixed forms, normalise the training text "
+                  "too and fit again.", UserWarning)

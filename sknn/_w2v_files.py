@@ -17,12 +17,12 @@ import io
 import lzma
 import os
 import re
-import warnings
 import zlib
 
 import numpy as np
 
 from ._validation import compressed_opener, reads_as_number
+from ._warnings import warn_user
 
 MAX_BINARY_KEY = 100_000  # bytes of one word a binary file's reader reads before calling the file not binary
 FIELD_SPACE = " \t\n\r\x0b\x0c"  # the whitespace that ends a word (ASCII's, as the C tool's); U+2003 is a key
@@ -118,8 +118,8 @@ def read(fname, binary=False, limit=None, encoding="utf-8", unicode_errors="stri
         vectors, keys = (_read_binary if binary else _read_text)(f, fname, vectors, n_words, encoding, unicode_errors,
                                                                  first_line)
         if limit is None and not no_header and f.read(1 << 16).strip():
-            warnings.warn(f"{fname!r} holds more after the {n_words} vectors its header announces; they were "
-                          "not read (correct the header's count to read them).", UserWarning, stacklevel=3)
+            warn_user(f"{fname!r} holds more after the {n_words} vectors its header announces; they were "
+                      "not read (correct the header's count to read them).", UserWarning)
     return vectors, keys
 
 

@@ -2,7 +2,6 @@
 
 import os
 import re
-import warnings
 
 import numpy as np
 
@@ -44,10 +43,10 @@ def _warn_of_duplicates(duplicates, root):
     if duplicates:
         shown = "; ".join(f"{later!r} is {first!r}" for later, first in duplicates[:3])
         more = f" and {len(duplicates) - 3} more" if len(duplicates) > 3 else ""
-        warnings.warn(f"{len(duplicates)} image path(s) of {root!r} are the same file as another of their class, "
-                      f"through a symbolic link ({shown}{more}): each copy is listed and counts as a training "
-                      "image, so that file weighs more in training. Remove the links if that is not meant.",
-                      UserWarning, stacklevel=3)
+        warn_user(f"{len(duplicates)} image path(s) of {root!r} are the same file as another of their class, "
+                  f"through a symbolic link ({shown}{more}): each copy is listed and counts as a training "
+                  "image, so that file weighs more in training. Remove the links if that is not meant.",
+                  UserWarning)
 
 
 def image_folder(root, extensions=IMAGE_EXTENSIONS):
@@ -118,9 +117,9 @@ def image_folder(root, extensions=IMAGE_EXTENSIONS):
         raise ValueError(f"No image files ({', '.join(extensions)}) under {root!r}.")
     _warn_of_duplicates(duplicates, root)
     if empty:
-        warnings.warn(f"{len(empty)} class folder(s) of {root!r} hold no image file ({', '.join(extensions)}) and "
-                      f"are left out: {', '.join(map(repr, empty[:5]))}{' ...' if len(empty) > 5 else ''}.",
-                      UserWarning, stacklevel=2)
+        warn_user(f"{len(empty)} class folder(s) of {root!r} hold no image file ({', '.join(extensions)}) and "
+                  f"are left out: {', '.join(map(repr, empty[:5]))}{' ...' if len(empty) > 5 else ''}.",
+                  UserWarning)
     return paths, np.asarray(labels)
 
 

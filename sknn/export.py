@@ -59,6 +59,7 @@ import torch
 from torch import nn
 
 from ._persist_files import check_output_path
+from ._warnings import warn_user
 from .persist import loadable_classes
 
 __all__ = ["OnnxGraph", "Predictions", "Probabilities", "labels", "onnx_inputs", "onnx_metadata", "proba_output",
@@ -422,8 +423,8 @@ def to_onnx(estimator, path, *, opset=None):
         proto = program.model_proto
     written = next((o.version for o in proto.opset_import if o.domain in ("", "ai.onnx")), None)
     if opset is not None and written != opset:
-        warnings.warn(f"opset={opset} was asked, but the exporter wrote opset {written}: it cannot write this network "
-                      "in the opset asked for.", UserWarning, stacklevel=2)
+        warn_user(f"opset={opset} was asked, but the exporter wrote opset {written}: it cannot write this network "
+                  "in the opset asked for.", UserWarning)
     for key, value in metadata.items():
         proto.metadata_props.add(key=key, value=value)
     proto.doc_string = f"sknn {type(estimator).__name__}; see metadata_props for the input contract."

@@ -10,7 +10,6 @@ gensim and the original word2vec tool read and write.
 import math
 import os
 import unicodedata
-import warnings
 from numbers import Integral, Number, Real
 
 import numpy as np
@@ -21,6 +20,7 @@ from ._kv_queries import (KeyedVectorQueries, _as_list, _check_restrict_vocab, _
                           _unit_rows, _weighted_direction, _weighted_item)
 from ._w2v_files import beyond_float32_error
 from ._validation import check_width
+from ._warnings import warn_user
 
 __all__ = ["KeyedVectors"]
 
@@ -579,9 +579,9 @@ class KeyedVectors(KeyedVectorQueries):
             first.setdefault(key, i)
         if len(first) < len(keys):  # as gensim: each word's first vector, with a warning
             duplicate = _first_duplicate(keys)
-            warnings.warn(f"{fname!r} holds {len(keys) - len(first)} vector(s) of words already read (the first: "
-                          f"{duplicate[0]!r}, vectors {duplicate[1] + 1} and {duplicate[2] + 1}); each word keeps its "
-                          "first vector.", UserWarning, stacklevel=2)
+            warn_user(f"{fname!r} holds {len(keys) - len(first)} vector(s) of words already read (the first: "
+                      f"{duplicate[0]!r}, vectors {duplicate[1] + 1} and {duplicate[2] + 1}); each word keeps its "
+                      "first vector.", UserWarning)
             rows = sorted(first.values())
             vectors, keys = vectors[rows], [keys[i] for i in rows]
         missing = [] if counted is None else [key for key in keys if key not in counted]

@@ -47,6 +47,7 @@ from ._persist_network import (build_at_most, check_dtypes, check_layer_lists, c
                                materialised, saved_weights, unwrapped)
 from ._persist_values import FormatError, UnsafeValue, ValueReader, ValueWriter
 from ._training import OPTIMIZERS
+from ._warnings import warn_user
 
 __all__ = ["FORMAT_VERSION", "FormatError", "IntegrityError", "SaveMixin", "load", "loadable_classes", "save"]
 
@@ -395,8 +396,8 @@ class _Reader(ValueReader):
             problem = f"could not be restored ({exc}): the parameters were changed after the last fit"
         if problem:  # never one optimizer's moments in another (nor what a failed load left): a fresh optimizer
             net.initialize_optimizer()
-            warnings.warn(f"The optimizer's state in the file {problem}. Predictions are not affected; partial_fit "
-                          f"starts a fresh {type(net.optimizer_).__name__}.", UserWarning)
+            warn_user(f"The optimizer's state in the file {problem}. Predictions are not affected; partial_fit "
+                      f"starts a fresh {type(net.optimizer_).__name__}.", UserWarning)
         for param, state in net.optimizer_.state.items():  # the moments in their parameter's memory layout
             for k, v in state.items():  # (channels-last...): the fused optimizers pair them element by element
                 if torch.is_tensor(v) and v.shape == param.shape:

@@ -7,7 +7,6 @@ epoch; see :mod:`sknn._w2v_core`). The trained vectors are a :class:`KeyedVector
 """
 
 import time
-import warnings
 from collections import Counter
 from collections.abc import Iterator
 from numbers import Integral, Real
@@ -36,6 +35,7 @@ from ._w2v_core import (
     iter_corpus,
     steps_in_place,
 )
+from ._warnings import warn_user
 from .keyedvectors import KeyedVectors
 
 __all__ = ["Word2VecTransformer"]
@@ -246,7 +246,7 @@ class Word2VecTransformer(FamilyEstimator, ClassNamePrefixFeaturesOutMixin, Tran
             self._check_a_document_keeps_two_words(sentences, vocab)
         pruned = f"min_count={self.min_count}" + ("" if self.max_vocab_size is None else
                                                   f" with max_vocab_size={self.max_vocab_size}")
-        warn_form_twins(counts, vocab.index, pruned, stacklevel=5)  # (_vocabulary, fit, its _fit_context)
+        warn_form_twins(counts, vocab.index, pruned)
         df = np.array([doc_freq[w] for w in vocab.words], dtype=np.float64)
         idf = np.log((1 + vocab.n_sentences) / (1 + df)) + 1.0  # scikit-learn's smoothed idf
         return vocab, idf
@@ -348,10 +348,9 @@ class Word2VecTransformer(FamilyEstimator, ClassNamePrefixFeaturesOutMixin, Tran
         self.loss_curve_ = [row.get("train_loss", 0.0) for row in history]
         self.words_per_second_ = vocab.n_tokens * self.n_iter_ / max(self.train_time_, 1e-9)
         if not interrupted and not any(self.loss_curve_):  # no pair stepped: the vectors are the random start
-            warnings.warn(f"Word2VecTransformer trained no word pair: subsampling (sample={self.sample}) left out "
-                          f"every word of this corpus of {vocab.n_tokens} tokens, so the vectors are their random "
-                          "start. Pass a smaller sample, or sample=0 for a small corpus.", UserWarning,
-                          stacklevel=3)  # (fit, its _fit_context: the caller's line)
+            warn_user(f"Word2VecTransformer trained no word pair: subsampling (sample={self.sample}) left out "
+                      f"every word of this corpus of {vocab.n_tokens} tokens, so the vectors are their random "
+                      "start. Pass a smaller sample, or sample=0 for a small corpus.", UserWarning)
         if interrupted:  # as the networks: the model of the last finished epoch is kept, and the Ctrl-C goes on
             raise KeyboardInterrupt
         return self
@@ -454,7 +453,7 @@ class Word2VecTransformer(FamilyEstimator, ClassNamePrefixFeaturesOutMixin, Tran
             X = list(X)
         check_corpus(X)
         counts, misses = self._counts_matrix(X, check_forms)
-        misses.warn(stacklevel=5)  # (warn, _transform, transform, set_output's wrapper)
+        misses.warn()
         vectors = self.wv_.vectors
         if self.agg == "max":
             out = np.zeros((counts.shape[0], vectors.shape[1]), dtype=np.float32)
