@@ -18,14 +18,33 @@ __all__ = ["READ_ERRORS", "compressed_opener", "numbered_lines", "read_error", "
 _COMPRESSED = ((b"\x1f\x8b", gzip.open), (b"BZh", bz2.open), (b"\xfd7zXZ\x00", lzma.open))
 _COMPRESSION_NAMES = {gzip.open: "gzip", bz2.open: "bzip2", lzma.open: "xz"}
 
-# what no reader of sknn opens, by its magic bytes: (the bytes each may begin with, their offset, what it is, the fix)
-_ARCHIVES = (((b"ustar\x00", b"ustar  \x00"), 257, "a tar archive{packed}",
-              "extract {wanted} from it (tar -xf {path!r}) and pass that"),
-             ((b"PK\x03\x04",), 0, "a zip archive{packed}", "extract {wanted} from it (unzip {path!r}) and pass that"),
-             ((b"\x28\xb5\x2f\xfd",), 0, "zstd-compressed{packed} (which Python does not decompress)",
-              "decompress it first (zstd -d {path!r}; a .tar.zst gives a tar archive, to extract {wanted} from: "
-              "tar -xf) and pass {wanted}"))
-_HEAD = 265  # bytes enough to hold each of those marks (a tar archive's POSIX or GNU 'ustar' at offset 257)
+_TAR_MAGIC = (b"ustar\x00", b"ustar  \x00")  # at offset 257 of a POSIX or a GNU tar header
+_OCTAL = frozenset(b"01234567")
+
+
+def _is_tar(head):
+    """Whether ``head`` (a file's first 512 bytes or more) is a tar header: marked 'ustar' (POSIX, GNU), or of the
+    old v7 format, which has no mark (tar --format=v7): a name NUL-padded in bytes 0-99, the mode, uid and gid as
+    octal numbers in 100-123, and a checksum in 148-155 that equals the sum of the header's 512 bytes with the
+    checksum's own 8 read as spaces (unsigned, as tar computes it, or signed, as some old tars did)."""
+    if head[257:].startswith(_TAR_MAGIC):
+        return True
+    name, _, padding = head[:100].partition(b"\0")
+    fields = [head[start:start + 8].strip(b" \0") for start in (100, 108, 116, 148)]
+    if len(head) < 512 or not name or padding.strip(b"\0") or not all(f and _OCTAL.issuperset(f) for f in fields):
+        return False
+    block = head[:148] + b" " * 8 + head[156:512]
+    return int(fields[3], 8) in (sum(block), sum(b - 256 if b > 127 else b for b in block))
+
+
+# what no reader of sknn opens, by its first bytes: (whether the bytes are such a file, what it is, the fix)
+_ARCHIVES = ((_is_tar, "a tar archive{packed}", "extract {wanted} from it (tar -xf {path!r}) and pass that"),
+             (lambda head: head.startswith(b"PK\x03\x04"), "a zip archive{packed}",
+              "extract {wanted} from it (unzip {path!r}) and pass that"),
+             (lambda head: head.startswith(b"\x28\xb5\x2f\xfd"), "zstd-compressed{packed} (which Python does not "
+              "decompress)", "decompress it first (zstd -d {path!r}; a .tar.zst gives a tar archive, to extract "
+              "{wanted} from: tar -xf) and pass {wanted}"))
+_HEAD = 512  # bytes enough to recognise each of those (a tar header is 512 bytes)
 
 # what reading a file may raise: the system's errors (OSError with an errno), and a stream that cannot be
 # decompressed (EOFError, zlib's and lzma's errors; gzip's BadGzipFile and bz2's OSError, without an errno)
@@ -58,8 +77,8 @@ def refuse_special_file(path):
 def _refuse_archive(path, head, opener, wanted):
     """Refuse ``path`` when ``head`` (its first bytes, decompressed by ``opener`` if not None) is a tar, zip or zstd
     archive, naming it and the fix (``wanted``: what to take out of it, e.g. 'the .conllu file')."""
-    for marks, offset, what, fix in _ARCHIVES:
-        if head[offset:].startswith(marks):
+    for test, what, fix in _ARCHIVES:
+        if test(head):
             packed = f" compressed with {_COMPRESSION_NAMES[opener]}" if opener is not None else ""
             raise ValueError(f"{os.fspath(path)!r} is {what.format(packed=packed)}, not {wanted} itself: "
                              f"{fix.format(wanted=wanted, path=os.fspath(path))}.")
@@ -67,8 +86,9 @@ def _refuse_archive(path, head, opener, wanted):
 
 def compressed_opener(path, wanted="the file"):
     """``gzip.open``, ``bz2.open`` or ``lzma.open`` for a file compressed so (recognised by its content, not its
-    name); None for any other file. A named pipe or a device, and a tar, zip or zstd archive (a .tgz treebank as
-    Universal Dependencies ship them) are refused, naming the fix (``wanted``: what to extract, for the message)."""
+    name); None for any other file. A named pipe or a device, and a tar (of any format, v7 too), zip or zstd
+    archive (a .tgz treebank as Universal Dependencies ship them) are refused, naming the fix (``wanted``: what to
+    extract, for the message)."""
     refuse_special_file(path)
     with open(path, "rb") as f:
         head = f.read(_HEAD)

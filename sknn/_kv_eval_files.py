@@ -10,9 +10,11 @@ header (wordsim353.csv's ``Word 1,Word 2,Human (mean)``), skipped without a warn
 import codecs
 import math
 import os
+from numbers import Integral
 
 from sklearn.utils._param_validation import InvalidParameterError
 
+from ._input_files import READ_ERRORS, read_error
 from ._validation import compressed_opener, numbered_lines, reads_as_number
 from ._warnings import warn_user
 
@@ -46,7 +48,8 @@ class SkippedLines:
 
 def _text_lines(path, encoding):
     """(number, line) of a text file in ``encoding`` (decompressed if it is gzip, bzip2 or xz; line ends as
-    ``open`` in text mode gives them), a ValueError naming the line that is not; UTF-8 as ``numbered_lines``."""
+    ``open`` in text mode gives them), a ValueError naming the line that is not; UTF-8 as ``numbered_lines``, and
+    errors of reading as ``read_error`` gives them."""
     try:
         name = codecs.lookup(encoding).name
     except (LookupError, TypeError):
@@ -65,6 +68,8 @@ def _text_lines(path, encoding):
     except UnicodeDecodeError as exc:
         raise ValueError(f"{os.fspath(path)}, line {number + 1}: not {encoding} text ({exc.reason}); pass the "
                          "file's encoding.") from None
+    except READ_ERRORS as exc:  # (the system's errors as the system's; a compressed stream cut, damaged)
+        raise read_error(path, exc, f" after line {number}" if number else "") from None
 
 
 def read_analogies(path):
@@ -95,7 +100,12 @@ def read_pairs(path, delimiter, encoding):
     <delimiter> score``: lines starting with '#' and blank lines are left out, lines of other than three fields or
     whose score is not a number skipped (``SkippedLines``; a first line whose score is not a number, a header,
     without a word); a score that is a number but not finite (NaN, inf; gensim's correlations are then NaN), or
-    written with '_', is refused, naming its line."""
+    written with '_', is refused, naming its line; an int ``encoding`` (sknn's old third parameter, restrict_vocab)
+    is refused, naming gensim's order."""
+    if isinstance(encoding, Integral) and not isinstance(encoding, bool):  # (sknn's 3rd was restrict_vocab)
+        raise InvalidParameterError(f"encoding is {encoding!r}, a number: restrict_vocab is now the 4th parameter, as "
+                                    "in gensim (pairs, delimiter, encoding, restrict_vocab); pass "
+                                    f"restrict_vocab={encoding!r} by name.")
     pairs, first = [], True
     skipped = SkippedLines(path, f"word1{delimiter!r}word2{delimiter!r}score",
                            "Correct them, start them with '#' to leave them out, or pass the delimiter the file uses.")
@@ -110,7 +120,12 @@ def read_pairs(path, delimiter, encoding):
         elif not reads_as_number(parts[2]):
             if not header:
                 skipped.add(line_no, content, f"the score {parts[2]!r:.40} is not a finite number")
-        elif "_" in parts[2] or not math.isfinite(float(parts[2])):
+        elif "_" in parts[2]:
+            raise ValueError(f"{path}, line {line_no}: the score {parts[2]!r:.40} is not a finite number as written: "
+                             f"underscores are refused (Python's float() reads it as {float(parts[2])!r:.40}, other "
+                             "readers refuse it); write the number without '_', or start the line with '#' to leave "
+                             "it out.")
+        elif not math.isfinite(float(parts[2])):
             raise ValueError(f"{path}, line {line_no}: the score {parts[2]!r:.40} is not a finite number; correct "
                              "it, or start the line with '#' to leave it out.")
         else:

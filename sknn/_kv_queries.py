@@ -68,16 +68,34 @@ def _check_word(word, name, other=None):
 
 def _weighted_item(item, name, default, method):
     """(word or vector, weight) of a query's item: a (word or vector, weight) pair's, as gensim's most_similar
-    reads them, or (``item``, ``default``); a pair given to another ``method`` is refused (gensim's fail too)."""
+    reads them, or (``item``, ``default``); a pair given to another ``method`` is refused (gensim's fail too), as
+    are a weight that is a bool or not finite."""
     if not (isinstance(item, (tuple, list)) and len(item) == 2 and isinstance(item[0], (str, np.ndarray, tuple, list))
-            and isinstance(item[1], Real) and not isinstance(item[1], (bool, np.bool_))):
+            and isinstance(item[1], (Real, np.bool_))):
         return item, default
     if method != "most_similar":
         raise TypeError(f"{name} is a (key, weight) pair, {item!r:.60}; {method} takes no weights (nor does "
                         "gensim's): pass the word or vector alone, or call most_similar.")
+    if isinstance(item[1], (bool, np.bool_)):
+        raise TypeError(f"{name} has the weight {item[1]!r}; the weight of a (word or vector, weight) pair must be a "
+                        f"number, not a bool: pass {float(item[1])}.")
     if not np.isfinite(item[1]):
         raise ValueError(f"{name} has the weight {item[1]!r}; a weight must be a finite number.")
     return item[0], float(item[1])
+
+
+def _no_vector_hint(item, name, previous=None):
+    """The end of the error for ``item``, None or a number where a query (``name``: 'positive[1]') asks a word or a
+    vector: None is often a missing value; a number after ``previous`` (the item before it, or None), a word or a
+    vector, likely its weight, the pair given bare (``positive=('cat', 0.5)`` is two items): the hint names the
+    list that holds a pair; else ''."""
+    if item is None:
+        return " (a None is often a missing value: drop it or replace it)"
+    if not isinstance(item, Real) or isinstance(item, bool) or not isinstance(previous, (str, np.ndarray)):
+        return ""
+    before = repr(previous) if isinstance(previous, str) else "vector"
+    return (f"; if it is the weight of {before:.40}, put the pair in a list, {name.split('[')[0]}=[({before:.40}, "
+            f"{item!r:.40})] (given bare, (word, weight) is read as two items)")
 
 
 def _weighted_direction(terms):

@@ -15,16 +15,15 @@ the scores of a window are one small matrix product and the batch's updates are 
 """
 
 import codecs
-import lzma
 import os
 import re
-import zlib
 from collections import Counter
 
 import numpy as np
 import torch
 from torch import nn
 
+from ._input_files import READ_ERRORS, read_error
 from ._text_checks import is_missing, missing_document, not_documents
 from ._validation import compressed_opener, first_non_string, is_unordered
 from ._w2v_steps import compiled_step, noise_sampler
@@ -97,9 +96,6 @@ def is_path(corpus):
     return isinstance(corpus, (str, os.PathLike))
 
 
-_READ_ERRORS = (OSError, EOFError, zlib.error, lzma.LZMAError)
-
-
 def open_corpus_file(path):
     """A text stream of a corpus file, decompressed when it is gzip, bzip2 or xz (recognised by content)."""
     return (compressed_opener(path) or open)(path, "rt", encoding="utf-8")  # (_tokenized drops BOMs)
@@ -107,12 +103,15 @@ def open_corpus_file(path):
 
 def check_text_file(path, name="X"):
     """Refuse a corpus file that is not text: a NUL byte in its first 64 KB (after decompression), bytes there that
-    are not UTF-8, or a compressed stream that cannot be read."""
+    are not UTF-8, or a compressed stream that cannot be read (an error of the system is the system's)."""
     try:
         with (compressed_opener(path) or open)(path, "rb") as f:
             sample = f.read(1 << 16)
-    except _READ_ERRORS as exc:
-        raise ValueError(f"{name}={os.fspath(path)!r} cannot be read as a (compressed) text file: {exc}.") from None
+    except READ_ERRORS as exc:  # the system's error as the system's (read_error); a stream cut or damaged, named
+        error = read_error(path, exc)
+        raise error if isinstance(error, OSError) else ValueError(f"{name}={os.fspath(path)!r} cannot be read as a "
+                                                                  f"(compressed) text file: {exc}; it is damaged or "
+                                                                  "truncated.") from None
     if b"\x00" in sample:
         raise ValueError(f"{name}={os.fspath(path)!r} is not a text file (it holds NUL bytes: a binary file, or text "
                          "in UTF-16); pass a UTF-8 text file with one sentence a line (gzip, bzip2 and xz files are "
@@ -141,9 +140,8 @@ def iter_corpus(corpus, tokenizer=None):
             with open_corpus_file(corpus) as f:
                 for line_no, line in enumerate(f, 1):  # (a tokenizer gets the line without its line break)
                     yield _tokenized(line.rstrip("\r\n"), tokenizer, f"line {line_no} of {os.fspath(corpus)!r}")
-        except _READ_ERRORS as exc:
-            raise ValueError(f"Cannot read {os.fspath(corpus)!r} after line {line_no}: {exc}; the file is damaged "
-                             "or truncated.") from None
+        except READ_ERRORS as exc:
+            raise read_error(corpus, exc, f" after line {line_no}" if line_no else "") from None
         except UnicodeDecodeError as exc:
             raise _not_utf8(corpus, exc, f"after line {line_no}", "X") from None
         return

@@ -17,10 +17,12 @@ import io
 import lzma
 import os
 import re
-import zlib
+from numbers import Integral
 
 import numpy as np
+from sklearn.utils._param_validation import InvalidParameterError
 
+from ._input_files import READ_ERRORS, read_error
 from ._validation import compressed_opener, reads_as_number
 from ._warnings import warn_user
 
@@ -48,22 +50,35 @@ def _open_to_write(fname):
 @contextlib.contextmanager
 def _opened_to_read(fname):
     """``fname`` opened to read bytes (decompressed when it is gzip, bzip2 or xz), and whether it is compressed;
-    a compressed stream that cannot be decompressed is a ValueError naming the file."""
+    a compressed stream that cannot be decompressed is a ValueError naming the file, an error of the system (no
+    permission, an I/O error) the system's own, naming the file (``read_error``)."""
     opener = compressed_opener(fname)
     try:
         with (io.BufferedReader(opener(fname, "rb"), 1 << 16) if opener else open(fname, "rb")) as f:
             yield f, opener is not None
-    except (OSError, EOFError, zlib.error, lzma.LZMAError) as exc:
-        if opener is None:
-            raise
-        raise ValueError(f"{fname!r} is compressed ({opener.__module__.replace('lzma', 'xz')}) but cannot be "
-                         f"decompressed: {exc}; the file is damaged or truncated.") from None
+    except READ_ERRORS as exc:
+        raise read_error(fname, exc) from None
+
+
+def checked_fvocab(fvocab):
+    """``fvocab`` as a path (str or bytes), or None; a bool or a number, as an old call passing ``binary`` second
+    gives it, is refused naming gensim's order (fname, fvocab, binary), and anything else that is not a path."""
+    if isinstance(fvocab, (bool, np.bool_, Integral)):
+        given = f"binary={bool(fvocab)}" if isinstance(fvocab, (bool, np.bool_)) else "binary=True or binary=False"
+        raise InvalidParameterError(f"fvocab is {fvocab!r}: binary is the third parameter, as in gensim (fname, "
+                                    f"fvocab, binary), and the second, fvocab, the path of a vocabulary file; pass "
+                                    f"{given} by name, and any parameter after it too.")
+    if fvocab is not None and not isinstance(fvocab, (str, bytes, os.PathLike)):
+        raise InvalidParameterError(f"fvocab must be None or the path (a str or path-like) of a vocabulary file, "
+                                    f"a line 'word count' each; got {fvocab!r:.60} (of type {type(fvocab).__name__}).")
+    return None if fvocab is None else os.fspath(fvocab)
 
 
 def write(fname, keys, vectors, binary=False, write_header=True, fvocab=None, counts=None):
     """Write ``keys`` and their ``vectors`` in word2vec's format, after refusing what would not read back; with
     ``fvocab``, the ``counts`` of the keys there too, a line ``word count`` each (as gensim and the C tool's
-    -save-vocab write them), in the vectors' order."""
+    -save-vocab write them), in the vectors' order: written after the vectors, so that a write that fails on them
+    leaves no vocabulary file of vectors that are not there."""
     bad = next((k for k in keys if not k or any(c in FIELD_SPACE for c in k)), None)
     if bad is not None:
         raise ValueError(f"The key {bad!r} is empty or holds whitespace, which ends a word in word2vec's format (a "
@@ -78,9 +93,6 @@ def write(fname, keys, vectors, binary=False, write_header=True, fvocab=None, co
         raise ValueError(f"The key {long[:30]!r}... is {len(long.encode()):,} bytes long, more than the "
                          f"{MAX_BINARY_KEY:,} a binary word2vec file's reader takes for a word: save with "
                          "binary=False, or shorten such keys.")
-    if fvocab is not None:
-        with _open_to_write(fvocab) as f:
-            f.writelines(f"{key} {int(count)}\n".encode() for key, count in zip(keys, counts))
     with _open_to_write(fname) as f:
         if write_header:
             f.write(f"{len(keys)} {vectors.shape[1]}\n".encode())
@@ -89,6 +101,9 @@ def write(fname, keys, vectors, binary=False, write_header=True, fvocab=None, co
                 f.write(f"{key} ".encode() + vector.astype("<f4").tobytes())
             else:
                 f.write(f"{key} {' '.join(repr(float(v)) for v in vector)}\n".encode())
+    if fvocab is not None:
+        with _open_to_write(fvocab) as f:
+            f.writelines(f"{key} {int(count)}\n".encode() for key, count in zip(keys, counts))
 
 
 def read(fname, binary=False, limit=None, encoding="utf-8", unicode_errors="strict", no_header=False):

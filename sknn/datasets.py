@@ -258,8 +258,8 @@ def read_conllu(path, tag="upos"):
     so each sentence lists its syntactic words, as the treebanks' taggers are scored. Any
     other ID (not ASCII digits, ``3-``, ``3.``) is refused, naming the file and the line, as is a
     sentence that ends before the last word of a multi-word token, or a tar, zip or zstd archive. A last sentence
-    without the blank line that ends it (a file cut off?) is read with a warning, as are UPOS tags other than
-    the 17 universal ones.
+    without the blank line CoNLL-U asks after every sentence (a file cut off?) is read with one warning, as are
+    UPOS tags other than the 17 universal ones.
 
     Parameters
     ----------
@@ -325,9 +325,9 @@ def read_conllu(path, tag="upos"):
     if words:
         X.append(words)
         y.append(tags)
-        warn_user(f"{path}: its last sentence (from line {first}) has no blank line after it, which ends every "
-                  "sentence of a CoNLL-U file: the file may be cut off (an interrupted download or copy) and that "
-                  "sentence incomplete. It is read as it is; check the end of the file.")
+        warn_user(f"{path} has no blank line after its last sentence (from line {first}), as CoNLL-U asks of every "
+                  "sentence: if the file was cut (an interrupted download or copy), that sentence may be incomplete. "
+                  "It is read as it is.")  # (once, at the end of the file)
     if not X:
         raise ValueError(f"{path} holds no sentence.")
     untagged = sum(t == "_" for tags in y for t in tags)

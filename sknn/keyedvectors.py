@@ -17,7 +17,7 @@ from sklearn.utils._param_validation import InvalidParameterError
 
 from . import _kv_eval_files, _w2v_files
 from ._kv_queries import (KeyedVectorQueries, _as_list, _check_restrict_vocab, _check_topn, _check_word,
-                          _unit_rows, _weighted_direction, _weighted_item)
+                          _no_vector_hint, _unit_rows, _weighted_direction, _weighted_item)
 from ._w2v_files import beyond_float32_error
 from ._validation import check_width
 from ._warnings import warn_user
@@ -262,7 +262,8 @@ class KeyedVectors(KeyedVectorQueries):
         -1 (negative). A word or vector of zeros, which has no direction, is refused."""
         terms, used = ([], []), set()
         for side, (items, name) in enumerate(((positive, "positive"), (negative, "negative"))):
-            for i, item in enumerate(_as_list(items, name)):
+            items = _as_list(items, name)
+            for i, item in enumerate(items):
                 w, weight = _weighted_item(item, f"{name}[{i}]", -1.0 if side else 1.0, method)
                 if isinstance(w, str):
                     index = self.get_index(w)
@@ -272,7 +273,8 @@ class KeyedVectors(KeyedVectorQueries):
                                          "that never trained?); query other words.")
                     used.add(index)
                 else:
-                    vector = self._check_query_vector(w, f"{name}[{i}]")
+                    previous = items[i - 1] if i and method == "most_similar" else None  # (for a bare pair)
+                    vector = self._check_query_vector(w, f"{name}[{i}]", previous)
                     if not vector.any():
                         raise ValueError(f"The query vector {name}[{i}] is all zeros: it has no direction, and "
                                          "every word would be as similar as any other; pass a vector with a "
@@ -287,23 +289,27 @@ class KeyedVectors(KeyedVectorQueries):
             raise ValueError("most_similar needs at least one word in positive or negative.")
         direction = _weighted_direction(positives + negatives)
         if direction is None:
-            cause = ("positive and negative cancel out (the same words on both sides?)" if negatives else
-                     "the positive words and vectors cancel out (they point in opposite directions)")
+            plain = all(w == 1 for _, w in positives) and all(w == -1 for _, w in negatives)  # no weights given
+            cause = ("positive and negative cancel out (the same words on both sides?)" if plain and negatives else
+                     "the positive words and vectors cancel out (they point in opposite directions)" if plain else
+                     "the weighted terms cancel out (the weights times the words' unit vectors and the vectors sum "
+                     "to zero)")
             cause = cause if any(weight for _, weight in positives + negatives) else "every weight is 0"
             raise ValueError(f"{cause}: the query has no direction, and every word would be as similar as any "
                              "other.")
         return direction, used
 
-    def _check_query_vector(self, vector, name):
+    def _check_query_vector(self, vector, name, previous=None):
         """A query vector as float64 (any finite float, even beyond float32's range, has a direction), refused
-        unless it is finite and of ``vector_size`` values."""
+        unless it is finite and of ``vector_size`` values (a number after the word or vector ``previous``: a
+        (word, weight) pair given bare?)."""
         try:
             vec = np.asarray(vector, dtype=np.float64)
         except (TypeError, ValueError):
             raise TypeError(f"{name} is {vector!r:.60} (of type {type(vector).__name__}); pass a word (str) or a "
                             f"vector of {self.vector_size} numbers.") from None
         if vec.ndim == 0 and not isinstance(vector, np.ndarray):  # None, a number: no vector, no word
-            missing = " (a None is often a missing value: drop it or replace it)" if vector is None else ""
+            missing = _no_vector_hint(vector, name, previous)
             raise TypeError(f"{name} is {vector!r:.60} (of type {type(vector).__name__}); pass a word (str) or a "
                             f"vector of {self.vector_size} numbers{missing}.")
         if vec.ndim != 1:
@@ -511,6 +517,7 @@ class KeyedVectors(KeyedVectorQueries):
             False leaves the header out (GloVe's layout, text only to read back:
             ``load_word2vec_format(fname, no_header=True)``).
         """
+        fvocab = _w2v_files.checked_fvocab(fvocab)  # (a bool: binary passed second, as sknn's order was)
         if fvocab is not None and self.counts is None:
             raise ValueError("fvocab: these vectors have no counts to write (counts=None); pass counts= to "
                              "KeyedVectors (Word2VecTransformer's wv_ has them), or leave fvocab out.")
@@ -560,18 +567,18 @@ class KeyedVectors(KeyedVectorQueries):
         >>> kv.index_to_key, kv.vector_size
         (['the', 'of'], 3)
         """
-        fname = os.fspath(fname)
+        fname, fvocab = os.fspath(fname), _w2v_files.checked_fvocab(fvocab)  # (a bool: binary passed second)
         if not os.path.isfile(fname):
             raise FileNotFoundError(f"No word2vec file at {fname!r}.")
         if fvocab is not None and not os.path.isfile(fvocab):
-            raise FileNotFoundError(f"No vocabulary file (fvocab) at {os.fspath(fvocab)!r}.")
+            raise FileNotFoundError(f"No vocabulary file (fvocab) at {fvocab!r}.")
         if limit is not None and (not isinstance(limit, Integral) or isinstance(limit, bool) or limit < 1):
             raise InvalidParameterError(f"limit must be None (every vector) or a positive int (how many vectors to "
                                         f"read), got {limit!r}" + (" (gensim reads 0 as no limit: pass None)."
                                                                    if limit == 0 else "."))
         if not isinstance(no_header, (bool, np.bool_)):
             raise InvalidParameterError(f"no_header must be a bool, got {no_header!r}.")
-        counted = None if fvocab is None else _w2v_files.read_counts(os.fspath(fvocab), encoding, unicode_errors)
+        counted = None if fvocab is None else _w2v_files.read_counts(fvocab, encoding, unicode_errors)
         vectors, keys = _w2v_files.read(fname, binary=binary, limit=limit, encoding=encoding,
                                         unicode_errors=unicode_errors, no_header=bool(no_header))
         first = {}
@@ -586,7 +593,7 @@ class KeyedVectors(KeyedVectorQueries):
             vectors, keys = vectors[rows], [keys[i] for i in rows]
         missing = [] if counted is None else [key for key in keys if key not in counted]
         if missing:
-            raise ValueError(f"The vocabulary file {os.fspath(fvocab)!r} has no count for {missing[0]!r} (nor for "
+            raise ValueError(f"The vocabulary file {fvocab!r} has no count for {missing[0]!r} (nor for "
                              f"{len(missing) - 1} other word(s) of {fname!r}): pass the vocabulary written with "
                              "these vectors, or leave fvocab out.")
         return cls(vectors, keys, counts=None if counted is None else [counted[key] for key in keys])

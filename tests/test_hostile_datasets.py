@@ -41,7 +41,7 @@ def test_a_conllu_file_cut_at_a_line_end_warns_and_a_cut_multiword_token_is_refu
 
     path = tmp_path / "cut.conllu"
     path.write_text(_words("DET", "NOUN") + "\n" + _words("PRON", "VERB"), encoding="utf-8")
-    with pytest.warns(UserWarning, match=r"cut\.conllu: its last sentence \(from line 4\) has no blank line after it"):
+    with pytest.warns(UserWarning, match=r"cut\.conllu has no blank line after its last sentence \(from line 4\)"):
         assert read_conllu(path) == ([["w1", "w2"], ["w1", "w2"]], [["DET", "NOUN"], ["PRON", "VERB"]])
     path.write_text(_words("DET", "NOUN") + "\n", encoding="utf-8")
     with warnings.catch_warnings():
@@ -155,3 +155,88 @@ def test_upos_tags_outside_the_universal_ones_warn_once_naming_a_few(tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         read_conllu(path)  # the 17 universal tags: no warning
+
+
+def test_a_last_sentence_without_its_blank_line_warns_once_in_conllus_terms(tmp_path):
+    """A file written "\\n\\n".join(sentences) + "\\n" was warned of as 'cut off'; CoNLL-U asks a blank line after
+    every sentence, the last too: the warning says so, once for the file."""
+    import warnings
+
+    path = tmp_path / "joined.conllu"
+    path.write_text("\n\n".join(_words("DET", "NOUN").rstrip("\n") for _ in range(3)) + "\n", encoding="utf-8")
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        X, _ = read_conllu(path)
+    assert len(X) == 3 and len(record) == 1
+    assert re.search(r"joined\.conllu has no blank line after its last sentence \(from line 7\), as CoNLL-U asks of "
+                     r"every sentence: if the file was cut .*, that sentence may be incomplete",
+                     str(record[0].message))
+
+
+def _v7_tar(name, text):
+    """A tar archive of one file in the old v7 format (tar --format=v7), which has no 'ustar' mark: a ustar header
+    without the fields from offset 257 on, its checksum computed again."""
+    import tarfile
+
+    info = tarfile.TarInfo(name)
+    info.size, info.mode = len(text), 0o644
+    header = bytearray(info.tobuf(format=tarfile.USTAR_FORMAT)[:257].ljust(512, b"\0"))
+    header[148:156] = b" " * 8
+    header[148:156] = b"%06o\0 " % sum(header)
+    return bytes(header) + text.ljust(-(-len(text) // 512) * 512, b"\0") + bytes(1024)
+
+
+def test_a_v7_tar_archive_without_the_ustar_mark_is_named_by_its_checksum(tmp_path):
+    """tar --format=v7 writes no 'ustar' mark: such an archive read as the .conllu file was 'a CoNLL-U word line
+    has 10 tab-separated columns'. Its header's checksum is verified, so a text or binary file is not taken for
+    one."""
+    import gzip
+    import tarfile
+
+    from sknn.datasets import read_idx
+
+    text = (_words("DET", "NOUN") + "\n").encode()
+    archive = _v7_tar("ud/train.conllu", text)
+    with tarfile.open(fileobj=__import__("io").BytesIO(archive)) as tar:  # (a tar archive indeed, read back)
+        assert tar.extractfile("ud/train.conllu").read() == text
+    (tmp_path / "ud.tar").write_bytes(archive)
+    (tmp_path / "ud.tgz").write_bytes(gzip.compress(archive))
+    for name, what in (("ud.tar", "a tar archive"), ("ud.tgz", "a tar archive compressed with gzip")):
+        with pytest.raises(ValueError, match=rf"{name}' is {what}, not the \.conllu file itself: extract"):
+            read_conllu(tmp_path / name)
+        with pytest.raises(ValueError, match=rf"{name}' is {what}, not the IDX file itself"):
+            read_idx(tmp_path / name)
+    damaged = bytearray(archive)
+    damaged[150] = ord("7") if damaged[150] != ord("7") else ord("6")  # a wrong checksum: not a tar header
+    (tmp_path / "other.conllu").write_bytes(bytes(damaged))
+    with pytest.raises(ValueError, match=r"other\.conllu, line 1: a CoNLL-U word line"):
+        read_conllu(tmp_path / "other.conllu")
+
+
+def test_every_reader_gives_an_error_of_the_system_as_the_systems_naming_the_file(tmp_path, monkeypatch):
+    """The readers of word2vec vectors and corpora, and of evaluation files in an encoding other than UTF-8, called
+    an I/O error met opening a compressed file 'damaged or truncated', or let it out without the file's name."""
+    import errno
+
+    import numpy as np
+
+    import sknn._kv_eval_files
+    import sknn._w2v_core
+    import sknn._w2v_files
+    from sknn import KeyedVectors, Word2VecTransformer
+
+    def failing(path, *args, **kwargs):
+        raise OSError(errno.EIO, "Input/output error")
+
+    path = tmp_path / "data.gz"
+    path.write_bytes(b"\x1f\x8b")
+    kv = KeyedVectors(np.eye(2), ["a", "b"])
+    for module, read in ((sknn._w2v_files, lambda: KeyedVectors.load_word2vec_format(path)),
+                         (sknn._w2v_core, lambda: Word2VecTransformer(vector_size=4, min_count=1).fit(str(path))),
+                         (sknn._w2v_core, lambda: list(sknn._w2v_core.iter_corpus(str(path)))),
+                         (sknn._kv_eval_files, lambda: kv.evaluate_word_pairs(path, "\t", "latin-1"))):
+        with monkeypatch.context() as patch:
+            patch.setattr(module, "compressed_opener", lambda *args: failing)
+            with pytest.raises(OSError, match=r"Cannot read '.*data\.gz': Input/output error$") as info:
+                read()
+        assert info.value.errno == errno.EIO

@@ -9,6 +9,7 @@ import warnings
 
 import numpy as np
 import pytest
+from sklearn.utils._param_validation import InvalidParameterError
 
 from sknn import KeyedVectors
 
@@ -474,7 +475,7 @@ def test_a_damaged_compressed_file_or_a_lying_header_in_one_is_named(tmp_path):
     path = tmp_path / "v.bin.gz"
     KeyedVectors(TABLE, WORDS).save_word2vec_format(path, binary=True)
     path.write_bytes(path.read_bytes()[:-12])
-    with pytest.raises(ValueError, match=r"is compressed \(gzip\) but cannot be decompressed.*damaged or truncated"):
+    with pytest.raises(ValueError, match=r"Cannot read '.*v\.bin\.gz': .*damaged or truncated"):
         KeyedVectors.load_word2vec_format(path, binary=True)
     gzip = pytest.importorskip("gzip")
     with gzip.open(path, "wb") as f:  # its size says nothing of the vectors: read, not allocated, up to the end
@@ -650,3 +651,81 @@ def test_analogies_skip_lines_of_other_than_four_words_with_a_warning_as_gensim(
         [(s["section"], s["correct"], s["incorrect"]) for s in their_sections]
     with pytest.raises(ValueError, match="similarity_function must be 'most_similar'"):
         KeyedVectors(vectors, words).evaluate_word_analogies(path, similarity_function="most_similar_cosmul")
+
+
+# -- old positional calls, weights and files, named with their fix ------------------------------------------------
+@pytest.mark.parametrize("method, args, given", [
+    ("save", (True,), "binary=True"),
+    ("load", (True,), "binary=True"),
+    ("load", (False, 2), "binary=False"),  # (binary, limit) as sknn's order was
+    ("load", (np.True_,), "binary=True"),
+    ("save", (1,), "binary=True or binary=False"),
+])
+def test_binary_passed_second_as_sknns_old_order_names_gensims_order(tmp_path, method, args, given):
+    """binary used to be the second parameter: (f, True) set fvocab=True, a TypeError from os.fspath (after
+    os.path.isfile(True) had looked at file descriptor 1)."""
+    kv = KeyedVectors(TABLE, WORDS, counts=[9, 7, 7, 2])
+    path = tmp_path / "v.bin"
+    kv.save_word2vec_format(path, binary=True)
+    call = kv.save_word2vec_format if method == "save" else KeyedVectors.load_word2vec_format
+    with pytest.raises(InvalidParameterError, match=r"fvocab is (np\.True_|True|False|1): binary is the third "
+                                                    r"parameter, as in gensim \(fname, fvocab, binary\).*pass "
+                                                    rf"{given} by name"):
+        call(path, *args)
+    for call in (kv.save_word2vec_format, KeyedVectors.load_word2vec_format):
+        with pytest.raises(InvalidParameterError, match=r"fvocab must be None or the path \(a str or path-like\) of a "
+                                                        r"vocabulary file.*got \['v\.vocab'\] \(of type list\)"):
+            call(path, ["v.vocab"])
+
+
+def test_the_counts_file_is_written_after_the_vectors(tmp_path):
+    """The fvocab file was written first: a vectors file that could not be written left it behind, alone."""
+    kv = KeyedVectors(TABLE, WORDS, counts=[9, 7, 7, 2])
+    with pytest.raises(FileNotFoundError):
+        kv.save_word2vec_format(tmp_path / "no-such-folder" / "v.txt", tmp_path / "v.vocab")
+    assert not (tmp_path / "v.vocab").exists()
+    kv.save_word2vec_format(tmp_path / "v.txt", tmp_path / "v.vocab")
+    assert KeyedVectors.load_word2vec_format(tmp_path / "v.txt", tmp_path / "v.vocab").counts.tolist() == [9, 7, 7, 2]
+
+
+def test_an_int_encoding_names_restrict_vocab_as_the_fourth_parameter_and_an_underscore_score_is_named(tmp_path, kv):
+    """evaluate_word_pairs(p, '\\t', 30000), restrict_vocab third as sknn had it, was 'encoding must be the name of a
+    text encoding'; a score '1_0' (10 to Python's float) was 'not a finite number', without the underscore."""
+    path = tmp_path / "pairs.tsv"
+    path.write_text("cat\tdog\t1\ncat\tcar\t2\ndog\trock\t3\n")
+    with pytest.raises(InvalidParameterError, match=r"encoding is 30000, a number: restrict_vocab is now the 4th "
+                                                    r"parameter, as in gensim .*pass restrict_vocab=30000 by name"):
+        kv.evaluate_word_pairs(path, "\t", 30000)
+    path.write_text("cat\tdog\t1\ncat\tcar\t1_0\ndog\trock\t3\n")
+    with pytest.raises(ValueError, match=r"line 2: the score '1_0' is not a finite number as written: underscores are "
+                                         r"refused \(Python's float\(\) reads it as 10\.0"):
+        kv.evaluate_word_pairs(path)
+
+
+def test_a_cut_compressed_pairs_file_in_another_encoding_is_named_damaged(tmp_path, kv):
+    """With an encoding other than UTF-8, a .gz cut short let a bare EOFError out (only UnicodeDecodeError was
+    caught)."""
+    import gzip
+
+    path = tmp_path / "pairs.tsv.gz"
+    path.write_bytes(gzip.compress("".join(f"caf\u00e9\tdog\t{i}\n" for i in range(2000)).encode("latin-1"))[:-40])
+    with pytest.raises(ValueError, match=r"Cannot read '.*pairs\.tsv\.gz' after line \d+: .*damaged or truncated"):
+        kv.evaluate_word_pairs(path, "\t", "latin-1")
+
+
+def test_a_bool_weight_a_bare_pair_and_weighted_terms_that_cancel_are_named(kv):
+    """A bool weight and a bare pair ('cat', 0.5) fell to 'positive[1] is 0.5 ...; pass a word or a vector'; weights
+    that cancel one word were 'the positive words and vectors cancel out (they point in opposite directions)'."""
+    with pytest.raises(TypeError, match=r"positive\[0\] has the weight True; the weight of a \(word or vector, "
+                                        r"weight\) pair must be a number, not a bool: pass 1\.0"):
+        kv.most_similar([("cat", True)])
+    for query, side in ((dict(positive=("cat", 0.5)), "positive"), (dict(negative=["cat", 0.5]), "negative")):
+        with pytest.raises(TypeError, match=rf"{side}\[1\] is 0\.5 \(of type float\); pass a word \(str\) or a vector "
+                                            rf"of 2 numbers; if it is the weight of 'cat', put the pair in a list, "
+                                            rf"{side}=\[\('cat', 0\.5\)\]"):
+            kv.most_similar(**query)
+    with pytest.raises(ValueError, match=r"^the weighted terms cancel out"):
+        kv.most_similar([("cat", 1), ("cat", -1)])
+    with pytest.raises(ValueError, match=r"^the positive words and vectors cancel out"):
+        kv.most_similar(["cat", "rock"])  # (opposite vectors, no weights given)
+    assert kv.most_similar([("cat", 1), ("dog", 0.5)], topn=1) == kv.most_similar([("cat", 1.0), ("dog", 0.5)], topn=1)
