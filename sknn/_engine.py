@@ -18,7 +18,8 @@ tensors to the CPU on a machine without a GPU). Engine replaces the hot path:
   ``predict_proba`` softmax probabilities), so scikit-learn's scorers in skorch's
   ``EpochScoring`` score what it trains on; with ``target_units`` a regressor's callbacks see y's units;
 * a Ctrl-C, or any error, during an epoch rolls the module back to the last finished epoch, and so does a loss
-  that is not finite (the training loss, or the validation loss after the epoch's last steps: TrainingDiverged);
+  that is not finite (the training loss, or the validation loss after the epoch's last steps: TrainingDiverged, or
+  a ValueError naming the validation rows where the network is sound on the training rows: :mod:`sknn._non_finite`);
 * a callback asks to stop by raising KeyboardInterrupt from ``on_epoch_end`` (as skorch's EarlyStopping does): the
   request reaches the callbacks after it first, and ``fit`` returns. Raised from another hook (``on_epoch_begin``,
   a batch hook), it cannot be told from a Ctrl-C and is one: the epoch is rolled back and ``fit`` raises it again
@@ -45,6 +46,7 @@ from skorch.utils import TeeGenerator
 from ._device import autocast, torch_threads
 from ._hogwild import replicate, train_in_parallel
 from ._layers import parameter_factors
+from ._non_finite import TrainingDiverged, non_finite_loss_error, refuse_non_finite_outputs
 from ._training_control import EpochSnapshot as _EpochSnapshot
 from ._training_control import notify_every_callback
 
@@ -57,10 +59,6 @@ _BATCH_HOOKS = ("on_batch_begin", "on_batch_end", "on_grad_computed")
 
 class TrainingInterrupted(KeyboardInterrupt):
     """A KeyboardInterrupt that arrived during an epoch (the user's Ctrl-C)."""
-
-
-class TrainingDiverged(ValueError):
-    """The training or validation loss became infinite or NaN: the optimisation diverged."""
 
 
 _OUT_OF_MEMORY = ("can't allocate memory", "out of memory", "not enough memory")
@@ -137,17 +135,6 @@ class PassThroughLoss(torch.nn.Module):
 
 def _overrides(callback, hook):
     return getattr(type(callback), hook, None) is not getattr(Callback, hook)
-
-
-def _refuse_non_finite_outputs(finite, unreadable):
-    """Refuse outputs that are NaN or infinite (``finite``: a bool per output row) where the input was read (an
-    unreadable file's row is NaN by design): a network whose weights overflow float32 would otherwise predict
-    class 0, or NaN, for every input without a word."""
-    rows = [i for i in torch.nonzero(~finite).flatten().tolist() if i not in unreadable] if not finite.all() else []
-    if rows:
-        raise ValueError(f"The network's outputs are NaN or infinite for {len(rows)} of its {len(finite)} output "
-                         f"rows (such as row {rows[0]}): its weights overflow float32 arithmetic, a fit that went "
-                         "wrong (too large a learning rate?). Fit again with a smaller learning_rate_init.")
 
 
 class Engine(NeuralNet):
@@ -341,8 +328,10 @@ class Engine(NeuralNet):
             loss = self.get_loss(y_pred, yb, X=Xb, training=False, sample_weight=wb)
         return {"loss": loss, "y_pred": y_pred}
 
-    def run_single_epoch(self, iterator, training, prefix, step_fn, generator=None, **fit_params):
-        """One pass over the batch source ``iterator``; records ``<prefix>_loss`` (and ``valid_score``)."""
+    def run_single_epoch(self, iterator, training, prefix, step_fn, generator=None, train_source=None, **fit_params):
+        """One pass over the batch source ``iterator``; records ``<prefix>_loss`` (and ``valid_score``). A validation
+        loss that is not finite is a divergence unless the outputs on ``train_source`` (the training rows) are
+        finite (:func:`sknn._non_finite.non_finite_loss_error`)."""
         if iterator is None:
             return
         self.module_.train(training)
@@ -393,7 +382,7 @@ class Engine(NeuralNet):
         epoch_loss = (torch.stack(losses).float() * sizes).sum() / sizes.sum()
         epoch_loss = epoch_loss.item()
         if not math.isfinite(epoch_loss):  # never recorded, nor taken as the best: the epoch is rolled back
-            raise self._non_finite_loss(epoch_loss, iterator, training, **fit_params)
+            raise non_finite_loss_error(self, epoch_loss, iterator, training, train_source, **fit_params)
         self.history.record(prefix + "_loss", epoch_loss)
         previous = [row[prefix + "_loss"] for row in self.history[:-1] if prefix + "_loss" in row]
         self.history.record(prefix + "_loss_best", not previous or epoch_loss < min(previous))
@@ -402,28 +391,6 @@ class Engine(NeuralNet):
             y_true = torch.cat([o[1] for o in outputs])
             w = None if outputs[0][2] is None else torch.cat([o[2] for o in outputs])
             self.history.record("valid_score", float(self.score_fn(y_pred, y_true, w)))
-
-    def _non_finite_loss(self, loss, iterator, training, **fit_params):
-        """The error for an epoch whose loss is ``loss``, not finite. The training loss is measured before each
-        step, the validation loss after the epoch's last: a network that blew up in the last steps shows it there
-        only (TrainingDiverged), unless its outputs on the validation rows are finite, when the validation set's
-        own targets or weights overflow the loss (a ValueError naming them)."""
-        epoch, fix = len(self.history), "Scale the features (e.g. StandardScaler) or lower learning_rate_init."
-        if training:
-            return TrainingDiverged(f"The training loss became {loss} at epoch {epoch}: the optimisation diverged. "
-                                    f"{fix}")
-        with torch.inference_mode():  # the outputs again (a failing fit only): not kept while validating
-            for Xb, _, _ in iterator.batches(self.batch_size, device=self.device):
-                with self._autocast():
-                    out = self.infer(Xb, **fit_params)
-                if isinstance(out, torch.Tensor) and out.is_floating_point() and not torch.isfinite(out).all():
-                    return TrainingDiverged(f"The validation loss became {loss} at epoch {epoch}: the network's "
-                                            "outputs are NaN or infinite after the epoch's last training steps, the "
-                                            f"optimisation diverged. {fix}")
-        return ValueError(f"The validation loss became {loss} at epoch {epoch} though the network's outputs on the "
-                          "validation rows are finite: their targets or sample weights (validation_data's, or the "
-                          "rows early_stopping set aside) are too large for the loss in float32. Pass them in "
-                          "smaller units, or leave such rows out.")
 
     def _parallel_workers(self):
         """The threads that train this epoch: ``workers`` on the CPU, one on another device."""
@@ -468,7 +435,7 @@ class Engine(NeuralNet):
                     self.run_single_epoch(train, training=True, prefix="train", step_fn=self.train_step,
                                           generator=generator, **fit_params)
                     self.run_single_epoch(valid, training=False, prefix="valid", step_fn=self.validation_step,
-                                          **fit_params)
+                                          train_source=train, **fit_params)
                 except BaseException as exc:
                     # Ctrl-C inside an epoch, a loss that is not finite, or any error (a callback's, the memory's):
                     # back to the last finished epoch, then the error goes on
@@ -477,9 +444,8 @@ class Engine(NeuralNet):
                     del self.history[rows:]
                     if isinstance(exc, KeyboardInterrupt):
                         raise TrainingInterrupted(
-                            f"Training was interrupted during epoch {rows + 1}, which was rolled back to the end of "
-                            "the last finished epoch. (A callback that means to stop training raises "
-                            "KeyboardInterrupt from on_epoch_end, and fit then returns.)") from None
+                            f"Training was interrupted during epoch {rows + 1}: the model keeps its last finished "
+                            "epoch (its best one with early stopping).") from None
                     raise
                 # A KeyboardInterrupt raised here is a callback asking to stop (skorch's
                 # EarlyStopping does so); the epoch is complete, and every callback sees it.
@@ -561,5 +527,5 @@ class Engine(NeuralNet):
                     finite.append(torch.isfinite(out.reshape(len(out), -1)).all(dim=1))
                 outputs.append(out if transform is None else transform(out))
         if finite:
-            _refuse_non_finite_outputs(torch.cat(finite).cpu(), set(getattr(source, "unreadable", ())))
+            refuse_non_finite_outputs(torch.cat(finite).cpu(), set(getattr(source, "unreadable", ())))
         return torch.cat(outputs).cpu()

@@ -311,7 +311,7 @@ class Word2VecTransformer(FamilyEstimator, ClassNamePrefixFeaturesOutMixin, Tran
             batch_size = PAIR_STEP_BATCH
         else:  # summed updates: threads stepping at once sum them as one larger batch would
             batch_size = max(8, min(1024, max(32, 2 * len(vocab))) // workers)
-        interrupted = False
+        interrupted = None
         try:
             # float32 tables trained as ever, whatever torch's default dtype and grad mode (inference_mode included)
             with seeded(seed, device), recording_gradients(), float32_default():
@@ -321,8 +321,8 @@ class Word2VecTransformer(FamilyEstimator, ClassNamePrefixFeaturesOutMixin, Tran
                 start = time.perf_counter()
                 try:
                     net.partial_fit(source, None, epochs=self.epochs)
-                except KeyboardInterrupt:  # Ctrl-C: the engine is back at the end of the last finished epoch
-                    interrupted = True
+                except KeyboardInterrupt as exc:  # Ctrl-C: the engine is back at its last finished epoch
+                    interrupted = exc
                 except TrainingDiverged:
                     summed = "" if steps_in_place(device) else " (on this device a batch's updates are summed)"
                     raise ValueError(f"Word2VecTransformer diverged (the loss became infinite or NaN) with alpha="
@@ -347,12 +347,12 @@ class Word2VecTransformer(FamilyEstimator, ClassNamePrefixFeaturesOutMixin, Tran
         self.n_iter_ = len(history)
         self.loss_curve_ = [row.get("train_loss", 0.0) for row in history]
         self.words_per_second_ = vocab.n_tokens * self.n_iter_ / max(self.train_time_, 1e-9)
-        if not interrupted and not any(self.loss_curve_):  # no pair stepped: the vectors are the random start
+        if interrupted is None and not any(self.loss_curve_):  # no pair stepped: the vectors are the random start
             warn_user(f"Word2VecTransformer trained no word pair: subsampling (sample={self.sample}) left out "
                       f"every word of this corpus of {vocab.n_tokens} tokens, so the vectors are their random "
                       "start. Pass a smaller sample, or sample=0 for a small corpus.", UserWarning)
-        if interrupted:  # as the networks: the model of the last finished epoch is kept, and the Ctrl-C goes on
-            raise KeyboardInterrupt
+        if interrupted is not None:  # as the networks: the model of the last finished epoch is kept, and the
+            raise KeyboardInterrupt(*interrupted.args) from None  # Ctrl-C goes on, with the engine's message
         return self
 
     def _build_module(self):

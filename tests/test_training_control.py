@@ -406,7 +406,7 @@ def test_a_network_that_blows_up_in_the_last_steps_is_called_diverged():
     np.testing.assert_array_equal(warm.predict(X), before)
     # a validation target too large for the loss is named, not taken for a divergence (nor for a best epoch)
     with pytest.raises(ValueError, match=r"validation loss became inf at epoch 1 though the network's outputs .* "
-                                         r"are finite: their targets or sample weights") as error:
+                                         r"are finite: the targets are standardised .* validation targets") as error:
         DenseRegressor(**dict(kw, early_stopping=False), learning_rate_init=1e-3).fit(
             X, y, validation_data=(X[:10], np.r_[y[:9], 3e38]))
     assert not isinstance(error.value, TrainingDiverged)
@@ -430,7 +430,92 @@ def test_a_callback_stops_training_from_on_epoch_end_and_elsewhere_is_a_ctrl_c()
     kw = dict(SMALL, max_iter=6, early_stopping=False)
     assert DenseClassifier(**kw, callbacks=[_InterruptFrom("on_epoch_end")]).fit(X_CLF, Y_CLF).n_iter_ == 3
     clf = DenseClassifier(**kw, callbacks=[_InterruptFrom("on_epoch_begin")])
-    with pytest.raises(KeyboardInterrupt, match=r"interrupted during epoch 3, which was rolled back.*A callback that "
-                                                r"means to stop training raises KeyboardInterrupt from on_epoch_end"):
+    with pytest.raises(KeyboardInterrupt, match=r"^Training was interrupted during epoch 3: the model keeps its last "
+                                                r"finished epoch \(its best one with early stopping\)\.$"):
         clf.fit(X_CLF, Y_CLF)
     assert clf.n_iter_ == 2 and clf.predict(X_CLF[:3]).shape == (3,)  # the last finished epoch's model
+
+
+# -- 14. what a fit that stops on a validation loss that is not finite, or on a Ctrl-C, says ---------------------------
+def test_far_validation_targets_are_named_whatever_their_units_when_targets_are_standardised():
+    """normalize_y standardises the validation targets with the training mean and standard deviation: scaling y
+    changes nothing, and the message says how far they lie rather than asking for smaller units."""
+    rng = np.random.RandomState(0)
+    X = rng.randn(60, 4)
+    y = X[:, 0]
+    messages = []
+    for scale in (1.0, 1e-12):
+        with pytest.raises(ValueError) as error:
+            DenseRegressor(hidden_layer_sizes=(8,), max_iter=2, random_state=0).fit(
+                X, y * scale, validation_data=(X[:10], np.r_[y[:9], 1e20] * scale))
+        messages.append(str(error.value))
+    assert messages[0] == messages[1]  # 1e20 lies 8.9e19 of the training targets' standard deviations away
+    assert re.search(r"standardised with the training targets' mean and standard deviation, and the validation "
+                     r"targets \(validation_data's, .*\) lie too far from the training targets \(about 8.9e\+19 of "
+                     r"their standard deviations\).*Check them for corrupt values", messages[0])
+    assert "smaller units" not in messages[0]
+
+
+@pytest.mark.parametrize("estimator", [DenseRegressor, DenseClassifier])
+def test_validation_inputs_beyond_float16_are_named_not_called_a_divergence(estimator, monkeypatch):
+    """A validation row whose outputs overflow float16 while every weight, and every training row's output, is
+    finite is the validation set's fault (the CPU trains in float16 here as a GPU would)."""
+    from sknn._engine import TrainingDiverged
+
+    monkeypatch.setattr("sknn._base.resolve_precision", lambda p, d: torch.float16 if p == "fp16" else None)
+    rng = np.random.RandomState(0)
+    X, X_val = rng.randn(200, 4), rng.randn(20, 4)
+    X_val[3] = 6e4  # within float16's range; the first layer's outputs are not
+    y, y_val = (X[:, 0], X_val[:, 0]) if estimator is DenseRegressor else (X[:, 0] > 0, X_val[:, 0] > 0)
+    est = estimator(hidden_layer_sizes=(64,), max_iter=4, random_state=0, precision="fp16", preprocessing=None)
+    assert est.fit(X, y).net_.amp_dtype == torch.float16  # (float16 training without the outlier is fine)
+    with pytest.raises(ValueError, match=r"network's weights, and its outputs on every training row, are finite: "
+                                         r"its outputs on the validation inputs \(validation_data's X.*\) are NaN or "
+                                         r"infinite \(such as validation row 3\), where float16.*train with "
+                                         r"precision='bf16' or '32', or scale the features") as error:
+        est.fit(X, y, validation_data=(X_val, y_val))
+    assert not isinstance(error.value, TrainingDiverged)
+
+
+def test_a_ctrl_c_with_early_stopping_keeps_the_best_epoch_and_says_so(monkeypatch):
+    from sknn._engine import Engine
+
+    original = Engine._train_step
+
+    def interrupted_in_epoch_6(self, batch, module, optimizer, **kwargs):
+        if len(self.history) == 6:
+            raise KeyboardInterrupt
+        return original(self, batch, module, optimizer, **kwargs)
+
+    monkeypatch.setattr(Engine, "_train_step", interrupted_in_epoch_6)
+    rng = np.random.RandomState(0)
+    X = rng.randn(120, 4)
+    y = (X[:, 0] + rng.randn(120) > 0).astype(int)
+    clf = DenseClassifier(hidden_layer_sizes=(32,), max_iter=10, random_state=0, early_stopping=True,
+                          learning_rate="constant", learning_rate_init=0.3, callbacks=[_Weights()])
+    with pytest.raises(KeyboardInterrupt) as error:
+        clf.fit(X, y)
+    best = int(np.argmin(clf.history_["valid_loss"])) + 1
+    assert clf.n_iter_ == 5 and best < 5  # the model kept is the best epoch's, not the last finished one's
+    assert _same(_weights(clf.net_.module_), _find(clf, _Weights).states[best])
+    assert str(error.value) == ("Training was interrupted during epoch 6: the model keeps its last finished epoch "
+                                "(its best one with early stopping).")
+
+
+def test_a_ctrl_c_during_word2vec_training_keeps_the_engines_message(monkeypatch):
+    import sknn.word2vec as word2vec
+
+    original = word2vec._PairStepEngine._train_step
+
+    def interrupted_in_epoch_3(self, batch, module, optimizer, **kwargs):
+        if len(self.history) == 3:
+            raise KeyboardInterrupt
+        return original(self, batch, module, optimizer, **kwargs)
+
+    monkeypatch.setattr(word2vec._PairStepEngine, "_train_step", interrupted_in_epoch_3)
+    sentences = [["a", "b", "c", "d"], ["b", "c", "a"], ["d", "a", "b"]] * 10
+    w2v = word2vec.Word2VecTransformer(vector_size=4, min_count=1, epochs=6, sample=0, random_state=0)
+    with pytest.raises(KeyboardInterrupt, match=r"^Training was interrupted during epoch 3: the model keeps its last "
+                                                r"finished epoch"):
+        w2v.fit(sentences)
+    assert w2v.n_iter_ == 2 and w2v.transform([["a"]]).shape == (1, 4)
