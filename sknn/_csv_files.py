@@ -18,9 +18,7 @@ import os
 import re
 import zipfile
 
-
-class CommandError(Exception):
-    """A problem with the user's input: reported in one line, exit status 2."""
+from ._csv_cells import _THOUSANDS_DOTTED, CommandError, _raw_cells, _thousands_dots  # noqa: F401
 
 
 # file signatures of what is no CSV text: (first bytes, what it is, extensions pandas decompresses it by, the fix)
@@ -278,13 +276,16 @@ def _read_csv(where, na_values, default_na=True, sep=","):
         warnings.simplefilter("always", pd.errors.ParserWarning)
         frame = pd.read_csv(where, index_col=False, **read)
         asked = read["na_values"] or []
+        stripped = {str(a).strip() for a in asked} | {""}  # (built once: not for each distinct value)
         spaced = sorted({v for c in frame.columns if frame[c].dtype.kind in "OT" for v in frame[c].dropna().unique()
-                         if isinstance(v, str) and v.strip() in {str(a).strip() for a in asked} | {""}} - set(asked))
+                         if isinstance(v, str) and v.strip() in stripped} - set(asked))
         if spaced:  # cells of spaces or a tab alone, and --na-values with spaces around them (' ?'): missing, as empty
             read["na_values"] = asked + spaced  # cells and '?' are (pandas matches na_values as they are written)
             frame = pd.read_csv(where, index_col=False, **read)
     if sep != ",":  # Excel's export where ',' is the decimal mark
-        frame = _decimal_commas(where, frame, sep)
+        from ._csv_decimals import decimal_commas
+
+        frame = decimal_commas(where, frame, sep)
     if any(issubclass(w.category, pd.errors.ParserWarning) for w in caught):  # more fields than names
         extra = pd.read_csv(where, **read).iloc[:, -1]  # (here the extra field is the last column)
         held = np.flatnonzero(extra.notna().to_numpy())
@@ -295,95 +296,6 @@ def _read_csv(where, na_values, default_na=True, sep=","):
                                "name every column in the header")
     _check_complete_rows(where, sep)
     return frame
-
-
-# a number written with a decimal comma, thousands dots or spaces or not ('0,189', '1.234,5', '-12'), and one
-# written with a decimal point that cannot be thousands dots ('1.5', '0.25')
-_COMMA_NUMBER = re.compile(r"[-+]?((\d{1,3}([.\u00a0\u202f ]\d{3})+|\d+)(,\d+)?|,\d+)")
-_POINT_NUMBER = re.compile(r"[-+]?(\d+\.\d*|\.\d+)")
-_MOST_OTHER_CELLS = 3  # cells of such a column that are neither numbers nor markers of missing cells (typos)
-
-
-def _decimal_commas(where, frame, sep):
-    """``frame``, read from a ';' or tab separated file with decimal points, with its columns of numbers written
-    with a decimal comma ('0,5', '0,189', '1.234,5') as numbers, told by their cells' shape alone (however few
-    values, and with 3 decimals: '18,905' is no thousands comma where ',' is the decimal mark); the other columns
-    stay as read ('0.5' beside them: a decimal point, as no thousands dot is). Markers of missing cells and up to 3
-    other cells among such numbers stay text (refused later, as among other numbers). Refused, naming the columns:
-    a column that mixes decimal commas and points ('2,5' beside '1.5'), and numbers whose dots may be thousands
-    separators ('2.523', '1.500') in a file whose other numbers have decimal commas."""
-    import pandas as pd
-
-    from ._tabular_text import marks_missing
-
-    commas = {}
-    for column in [c for c in frame.columns if frame[c].dtype.kind in "OT"]:
-        col = frame[column]
-        text = col.map(lambda v: v.strip() if isinstance(v, str) else "").astype(object)
-        comma = col.notna() & text.str.fullmatch(_COMMA_NUMBER)
-        point = col.notna() & text.str.fullmatch(_POINT_NUMBER) & ~comma
-        with_comma = comma & text.str.contains(",", regex=False)
-        other = col.notna() & ~comma & ~point & ~text.map(marks_missing)  # (typos: named as placeholders later)
-        if not with_comma.any() or other.sum() > _MOST_OTHER_CELLS:
-            continue
-        if point.any():
-            raise CommandError(f"the column {str(column)!r} of {where} mixes decimal commas (such as "
-                               f"{text[with_comma].iloc[0]!r}) and decimal points (such as {text[point].iloc[0]!r}): "
-                               "write its numbers with one decimal mark in the file")
-        commas[column] = text[with_comma].iloc[0]
-        numbers = pd.to_numeric(text.where(comma).str.replace(r"[.\u00a0\u202f ]", "", regex=True)
-                                .str.replace(",", "."), errors="coerce")
-        frame[column] = numbers if comma.sum() == col.notna().sum() else \
-            numbers.astype(object).where(comma, col)  # (markers and typos among them stay text: named later)
-    floats = [c for c in frame.columns if c not in commas and frame[c].dtype.kind == "f"]
-    raw = _raw_cells(where, sep) if commas and floats else None
-    for column in floats if raw is not None and len(raw) == len(frame) else []:
-        cells = raw[column].str.strip() if column in raw.columns else pd.Series([], dtype=str)
-        dotted = cells[cells.str.contains(".", regex=False)]
-        if len(dotted) and dotted.str.fullmatch(_THOUSANDS_DOTTED).all() and _thousands_dots(cells) is None:
-            name, example = next(iter(commas.items()))
-            raise CommandError(f"{where} mixes two decimal marks: the column {str(name)!r} has decimal commas (such as "
-                               f"{example!r}), the column {str(column)!r} dots (such as {dotted.iloc[0]!r}), which may "
-                               "be thousands separators there: write every number in the file with one decimal mark "
-                               "and no thousands separators")
-    return frame
-
-
-# whole numbers written with dots between groups of three digits ('2.523', '1.021.000'; never '0.125'), and those
-# below 1000, written without one ('709')
-_THOUSANDS_DOTTED = re.compile(r"[-+]?[1-9]\d{0,2}(\.\d{3})+")
-_BELOW_A_THOUSAND = re.compile(r"[-+]?\d{1,3}")
-
-
-def _thousands_dots(cells):
-    """An example cell when a column's text (of a ';' or tab separated file, where Excel writes '#.##0' numbers
-    so) holds whole numbers with dots as thousands separators: some cell holds a dot, every such cell has groups of
-    exactly three digits after its dots ('2.523', '1.021.000'), every other one is a whole number below 1000
-    ('709'), and some cell is such a number, written without a dot, or has two dots, as no decimal has; pandas
-    reads them as decimals (2.523) or as one category per value. None otherwise: '0.125' beside '1.5', '3.9' or
-    '12.50' are decimals, and so is a column of numbers all written with three decimals ('12.345', '7.500', as
-    '%.3f' writes them), where no whole number shows the dots to be thousands separators."""
-    cells = cells[cells.notna()].astype(str).str.strip()
-    cells = cells[cells != ""]
-    dotted = cells.str.contains(".", regex=False)
-    if not dotted.any() or not cells[dotted].str.fullmatch(_THOUSANDS_DOTTED).all():
-        return None
-    if not cells[~dotted].str.fullmatch(_BELOW_A_THOUSAND).all():
-        return None
-    if not (~dotted).any() and not (cells.str.count(re.escape(".")) > 1).any():
-        return None
-    return str(cells[dotted].iloc[0])
-
-
-def _raw_cells(where, sep):
-    """The file's cells as the text they are written as (empty cells as '')."""
-    import warnings
-
-    import pandas as pd
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", pd.errors.ParserWarning)  # (a delimiter at the end of every row)
-        return pd.read_csv(where, dtype=str, keep_default_na=False, index_col=False, sep=sep, low_memory=False)
 
 
 _MONTH = (r"(jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sep(t(ember)?)?|oct(ober)?"
@@ -454,15 +366,21 @@ def _shown_name(name):
     return name if name.isprintable() else repr(name)
 
 
-def _na_values_option(cells):
-    """The option --na-values that reads ``cells`` as missing, as it is typed on a shell's command line: quoted
-    where a shell would read its characters ('not available', '#N/A'; not '?', 'n/a', '-'), and joined to its value
-    by '=' where that begins with '-' (which argparse would take for an option: '-,?')."""
+def _na_values_fix(cells):
+    """How to read ``cells`` as missing: 'pass --na-values ...', as it is typed on a shell's command line: quoted
+    where a shell would read its characters ('not available', '#N/A', and '?', '*', '[', which it expands to file
+    names; not 'n/a', '-'), joined to its value by '=' where that begins with '-' (which argparse would take for an
+    option: '-,?'), and '--' followed by a comma (argparse drops a value '--'). A cell that holds a comma cannot be
+    named by the option, which splits its value at commas: pd.read_csv(..., na_values=[...]) in Python then."""
     import shlex
 
-    text = ",".join(cells)
-    word = text if re.fullmatch(r"[\w?./:@%+=,-]+", text) else shlex.quote(text)
-    return f"--na-values={word}" if text.startswith("-") and text != "-" else f"--na-values {word}"
+    with_comma = [c for c in cells if "," in c]
+    if with_comma:
+        return (f"read the file in Python with pd.read_csv(..., na_values={list(cells)!r}) (--na-values splits its "
+                f"value at commas, so it cannot name {with_comma[0]!r})")
+    text = ",".join(cells) + ("," if list(cells) == ["--"] else "")
+    word = text if re.fullmatch(r"[\w./:@%+=,-]+", text) else shlex.quote(text)
+    return f"pass --na-values={word}" if text.startswith("-") and text != "-" else f"pass --na-values {word}"
 
 
 def _read_as_missing_note(what, counts):
@@ -479,7 +397,7 @@ def load(kind, where, target, na_values=(), task="auto", default_na=True):
     import numpy as np
     import pandas as pd
 
-    from ._tabular_text import describe_placeholders, file_fix, not_markers, numbers_as_text, placeholder_cells
+    from ._tabular_text import describe_placeholders, file_fix, numbers_as_text, placeholder_cells, typo_cells
     from ._validation import check_float64_cells
 
     if kind == "builtin":
@@ -574,10 +492,10 @@ def load(kind, where, target, na_values=(), task="auto", default_na=True):
         cells = placeholder_cells(frame[column]) if text else None
         if cells:  # numbers with a few placeholder cells or typos: missing values or numbers, not categories
             keep = "choose another --target" if column == target else "remove the column from the file"
-            typos = "if those are typos, correct them in the file; " if not_markers(cells) else ""
+            typos = "if those are typos, correct them in the file; " if typo_cells(cells) else ""
             raise CommandError(f"the column {str(column)!r} of {where} holds numbers but for "
-                               f"{describe_placeholders(cells)}: {typos}if those mark missing values, pass "
-                               f"{_na_values_option(cells)}; if the column's values are labels (categories), {keep}")
+                               f"{describe_placeholders(cells)}: {typos}if those mark missing values, "
+                               f"{_na_values_fix(cells)}; if the column's values are labels (categories), {keep}")
         found = (numbers_as_text(frame[column]) or _month_name_dates(frame[column])) if text else None
         if found:  # '355,792', '$12.50', '2020-01-05': one category per value, nothing the numbers say
             kind, example = found

@@ -26,8 +26,8 @@ from ._tabular_numbers import (check_exact_column, check_float32_column_values, 
                                check_number_column, check_sparse_numbers, float32_offsets, robust_statistics,
                                sparse_column_values, binary_and_range, warn_narrow_first_fit,
                                warn_numbers_beyond_first_fit)
-from ._tabular_text import (describe_numbers_as_text, describe_placeholders, not_markers, numbers_as_text,
-                            placeholder_cells)
+from ._tabular_text import (describe_numbers_as_text, describe_placeholders, numbers_as_text, placeholder_cells,
+                            typo_cells)
 from ._tabular_times import TIME_CELLS, check_not_time, time_message
 from ._validation import validate_data
 from ._warnings import warn_user
@@ -100,7 +100,7 @@ def _column_kind(values, name, fitting=True):
         raise ValueError(f"{describe_numbers_as_text(found, name)}; to use its values as categories, pass it as a "
                          f"categorical column ({one_type}.astype('category')).")
     if cells:
-        typos = "if those are typos, correct them; " if not_markers(cells) else ""
+        typos = "if those are typos, correct them; " if typo_cells(cells) else ""
         raise ValueError(f"Column {name} holds numbers but for {describe_placeholders(cells)}: {typos}if those mark "
                          f"missing values, make the column numeric first (pd.to_numeric(X[{name}], errors='coerce'), "
                          f"or pd.read_csv(..., na_values={list(cells)!r})); to use its values as categories, pass it "

@@ -17,8 +17,8 @@ import pandas as pd
 from ._numbers import is_real_number as _is_number
 from ._validation import reads_as_number
 
-__all__ = ["describe_numbers_as_text", "describe_placeholders", "file_fix", "marks_missing", "not_markers",
-           "numbers_as_text", "placeholder_cells"]
+__all__ = ["describe_numbers_as_text", "describe_placeholders", "file_fix", "marks_missing", "numbers_as_text",
+           "placeholder_cells", "typo_cells"]
 
 _FEWEST_NUMBERS = 10  # distinct numbers a column needs before its strings read as placeholders
 _MOST_OTHER_STRINGS = 3  # strings among numbers, besides markers of missing cells, that still read as placeholders
@@ -57,10 +57,11 @@ def marks_missing(text):
     return re.sub(r"[^a-z0-9]", "", text.lower()) in _MISSING_WORDS | {""}
 
 
-def not_markers(cells):
-    """The cells of :func:`placeholder_cells`'s result that do not read as markers of missing cells: typos ('5k')
-    or labels, which a message asks to correct rather than only to read as missing."""
-    return [c for c in cells if not marks_missing(c)]
+def typo_cells(cells):
+    """The cells of :func:`placeholder_cells`'s result that read as typos among numbers ('5k', '1.2.5', '8..5'): not
+    markers of missing cells, and holding a digit; a message asks to correct them rather than only to read them as
+    missing. Labels without a digit ('T', 'yes', 'K') are no typos."""
+    return [c for c in cells if not marks_missing(c) and any(ch.isdigit() for ch in c)]
 
 
 def _reads_as_number_text(text):
@@ -83,14 +84,14 @@ def _as_float(v):
 
 def _typos_among_measurements(numbers, n_cells):
     """Whether ``n_cells`` cells shaped like codes ('5k', '1.2.5') beside ``numbers`` (a column's cells that are
-    numbers) are typos: at most 3 of them, beside measurements (numbers with fractions, or mostly distinct), not
-    beside whole numbers that repeat (codes such as '117' beside 'c118') or beside versions ('1.2' beside '1.2.3',
-    more than 3 of them)."""
+    numbers) are typos: at most 3 of them, beside measurements (numbers with fractions), not beside whole numbers
+    (codes such as '117' beside 'c118'; house or island numbers '12', '15' beside '15A', distinct or not) or beside
+    versions ('1.2' beside '1.2.3', more than 3 of them)."""
     if n_cells > _MOST_OTHER_STRINGS:
         return False
     floats = np.array([_as_float(v) for v in numbers], dtype=float)
     floats = floats[np.isfinite(floats)]
-    return bool(len(floats)) and bool((floats % 1 != 0).any() or 2 * len(np.unique(floats)) >= len(floats))
+    return bool((floats % 1 != 0).any())
 
 
 def placeholder_cells(values):
@@ -102,11 +103,11 @@ def placeholder_cells(values):
     values and its other strings are markers of missing cells ('?', '-', 'n/a', 'missing', 'unknown',
     "don't know": any number of kinds, in any share of the cells), or, when at least half of its
     present cells are numbers, at most 3 other distinct strings; codes with letters and digits or
-    dotted versions count so only as at most 3 cells among measurements (numbers with fractions, or
-    mostly distinct). Read as categories, such a column would make every number a category of its own
-    and lose what the numbers say. Categories stay: a few codes among few numbers ('1'..'5', 'none'),
+    dotted versions count so only as at most 3 cells among measurements (numbers with fractions). Read as
+    categories, such a column would make every number a category of its own and lose what the numbers say.
+    Categories stay: a few codes among few numbers ('1'..'5', 'none'),
     numbers beside more than 3 other strings (floors '1'..'19' with 'G', 'B', 'LG', 'M'; sizes
-    '34'..'52' with 'S'..'XL'), codes among whole numbers that repeat ('117', 'c118') or versions
+    '34'..'52' with 'S'..'XL'), codes among whole numbers ('117', 'c118'; '15', '15A') or versions
     ('1.2' beside '1.2.3'), text with a few numbers. Numbers written with thousands separators,
     signs or another minus sign are :func:`numbers_as_text`'s.
     """
@@ -210,7 +211,8 @@ def _marked_numbers(distinct, counts):
     zeros)."""
     matches = {v: _MARKED_NUMBER.fullmatch(v) for v in distinct}
     marked = [v for v in distinct if matches[v] and (matches[v]["before"] or matches[v]["after"])]
-    plain = [v for v in distinct if v not in set(marked) and reads_as_number(v)]
+    marked_set = set(marked)  # (built once: a column of 1e6 distinct codes such as '12345678Z')
+    plain = [v for v in distinct if v not in marked_set and reads_as_number(v)]
     if len(marked) <= _MOST_OTHER_STRINGS or counts[marked + plain].sum() < 0.9 * counts.sum():
         return None
     units = {_unit(matches[v]) for v in marked} - {""}
@@ -220,6 +222,13 @@ def _marked_numbers(distinct, counts):
             v.lstrip("'").strip().isdigit() for v in marked + plain):
         return None
     return _MARKED_KIND, marked[0]
+
+
+def _scale_suffixed(example):
+    """Whether the cell ``example`` of :func:`_marked_numbers` ends with a suffix of thousands, millions or
+    billions ('12.3K', '1.2M', '2bn'), not a unit ('12.5 kg')."""
+    match = _MARKED_NUMBER.fullmatch(example.strip())
+    return bool(match) and _unit(match) in _SCALE_SUFFIXES
 
 
 def _numbers_beside_text(present):
@@ -252,8 +261,9 @@ def describe_numbers_as_text(found, name):
                                            "'.', '').str.replace(',', '.'))",
            _MINUS_KIND: f"pd.to_numeric(X[{name}].replace({minus!r}, '-', regex=True))",
            _MARKED_KIND: f"the number alone: pd.to_numeric(X[{name}].str.extract(r'([-+]?\\d*\\.?\\d+)', "
-                         "expand=False)), times 1000 where a suffix K stands for thousands; a unit belongs in the "
-                         "column's name"
+                         "expand=False))" + (", times 1000 where a suffix K stands for thousands, 1e6 where M stands "
+                                             "for millions" if _scale_suffixed(example) else "")
+                         + "; a unit belongs in the column's name"
            }.get(kind, f"pd.to_numeric(X[{name}].str.replace(r'[^0-9.eE+-]', '', regex=True)), or "
                        "pd.read_csv(..., thousands=',')")
     return (f"Column {name} holds {kind} written as text (such as {example!r}), which would be read as one "
@@ -268,7 +278,7 @@ def file_fix(kind, example):
     return {"dates or times": "turn them into numbers in the file (a year, a month, days since a date)",
             "numbers with a decimal comma": "write them with a decimal point in the file (51.26, not 51,26)",
             _MARKED_KIND: "write plain numbers in the file, without units, suffixes or marks (a unit belongs in the "
-                          "column's name; 12.3K is 12300)",
+                          "column's name" + ("; 12.3K is 12300, 1.2M is 1200000)" if _scale_suffixed(example) else ")"),
             }.get(kind, "write them as plain numbers in the file (no spaces, thousands separators, currency or "
                         "percent signs)")
 

@@ -219,7 +219,7 @@ def test_placeholder_cells_are_named_and_na_values_reads_them_as_missing(tmp_pat
             "--n-jobs", "1", "--quiet"]
     code, out, err = _run(base + ["--target", "y"], capsys)
     assert code == 2 and "the column 'x' of" in err and "holds numbers but for 2 cells '?'" in err, err
-    assert "pass --na-values ?" in err and len(err.strip().splitlines()) == 1
+    assert "pass --na-values '?'" in err and len(err.strip().splitlines()) == 1
     code, out, err = _run(base + ["--target", "price", "--na-values", "?"], capsys)
     assert code == 2 and "the column 'price'" in err and "1 cell '-'" in err and "--na-values -" in err, err
     code, out, err = _run(base + ["--target", "y", "--na-values", "?,-"], capsys)
@@ -783,11 +783,11 @@ def test_cells_of_spaces_alone_are_missing_and_markers_are_quoted_for_the_shell(
     np.testing.assert_allclose(X["b"].drop([3, 5]), np.delete(b, [3, 5]))
     common = ["--models", "linear", "--cv", "2", "--repeats", "1", "--n-jobs", "1", "--quiet"]
     for marker, option in (("not available", "--na-values 'not available'"), ("#N/A!", "--na-values '#N/A!'"),
-                           ("-,?", None), (" ?", "--na-values ?")):
+                           ("-,?", None), (" ?", "--na-values '?'")):
         cells = [marker if i in (3, 9) else str(v) for i, v in enumerate(b)]
         if marker == "-,?":
             cells[3], cells[9] = "-", "?"
-            option = "--na-values=-,?"  # (argparse would take '-,?' for an option)
+            option = "--na-values='-,?'"  # (argparse would take '-,?' for an option)
         pd.DataFrame({"b": cells, "y": np.arange(40) % 2}).to_csv(tmp_path / "m.csv", index=False)
         code, out, err = _run(["compare", "--csv", str(tmp_path / "m.csv"), "--target", "y", *common], capsys)
         assert code == 2 and f"pass {option};" in err, err
@@ -827,3 +827,51 @@ def test_a_folder_names_its_subfolders_and_tab_files_among_what_it_reads(tmp_pat
     os.remove(tmp_path / "one.tab")
     code, out, err = _run(["compare", "--csv", str(tmp_path)], capsys)
     assert code == 2 and "(it holds more/); give a file of another name (or a subfolder)" in err, err
+
+
+def test_a_leading_zero_before_a_dot_is_a_decimal_point_not_a_thousands_dot(tmp_path):
+    """'0.125' in a ';' file's column of decimal commas was read as 125 (a thousands dot after '0'): no thousands
+    group begins with 0, so the column mixes two decimal marks and is refused."""
+    from sknn.cli import CommandError, _load
+
+    rows = "".join(f"{'0.125' if i == 4 else f'{i},5'};{i % 2}\n" for i in range(30))
+    with pytest.raises(CommandError, match=r"the column 'w' of .* mixes decimal commas \(such as '0,5'\) and decimal "
+                                           r"points \(such as '0.125'\)"):
+        _load("csv", _frame_file(tmp_path / "t.csv", "w;y\n" + rows), "y")
+    X, *_ = _load("csv", _frame_file(tmp_path / "t.csv", "w;y\n" + rows.replace("0.125", "1.125,5")), "y")
+    assert X["w"].dtype.kind == "f" and X["w"][4] == 1125.5  # (a thousands dot after 1)
+
+
+@pytest.mark.parametrize("sep", [";", "\t"])
+def test_pairs_of_digits_with_few_values_stay_text_unless_the_file_has_decimal_commas(tmp_path, sep):
+    """Multiple-choice answers '1,2', '2,3' in a ';' or tab file were read as the numbers 1.2 and 2.3, however few
+    values: with fewer than 10 distinct values they stay text, unless another column has decimal commas of other
+    shapes ('12,50'), which shows ',' to be the file's decimal mark."""
+    from sknn.cli import _load
+
+    answers = ["1,2", "2,3", "1,3", "2", "1"]
+    lines = [f"items{sep}x{sep}y"] + [f"{answers[i % 5]}{sep}{i}.5{sep}{i % 2}" for i in range(40)]
+    X, *_ = _load("csv", _frame_file(tmp_path / "t.csv", "\n".join(lines) + "\n"), "y")
+    assert X["items"].tolist()[:3] == ["1,2", "2,3", "1,3"] and X["x"].dtype.kind == "f"
+    lines = [f"items{sep}x{sep}y"] + [f"{answers[i % 5]}{sep}{i},25{sep}{i % 2}" for i in range(40)]
+    X, *_ = _load("csv", _frame_file(tmp_path / "t.csv", "\n".join(lines) + "\n"), "y")
+    assert X["items"].dtype.kind == "f" and X["items"].tolist()[:3] == [1.2, 2.3, 1.3] and X["x"][1] == 1.25
+
+
+def test_na_values_suggestions_can_be_typed_as_they_are_written(tmp_path, capsys):
+    """'--' got '--na-values=--', which argparse reads as no value; '*' and '[' were not quoted for the shell; a
+    cell holding a comma got an option that splits it in two: the Python call is named instead."""
+    rng = np.random.default_rng(0)
+    b = rng.normal(size=40).round(3)
+    common = ["--target", "y", "--models", "linear", "--cv", "2", "--repeats", "1", "--n-jobs", "1", "--quiet"]
+    for marker, option in (("--", "--na-values=--,"), ("*", "--na-values '*'"), ("[x", "--na-values '[x'")):
+        cells = [marker if i in (3, 9) else str(v) for i, v in enumerate(b)]
+        pd.DataFrame({"b": cells, "y": np.arange(40) % 2}).to_csv(tmp_path / "m.csv", index=False)
+        code, out, err = _run(["compare", "--csv", str(tmp_path / "m.csv"), *common], capsys)
+        assert code == 2 and f"pass {option};" in err, err
+        code, out, err = _run(["compare", "--csv", str(tmp_path / "m.csv"), *shlex.split(option), *common], capsys)
+        assert code == 0, err
+    cells = ["n,a" if i in (3, 9) else str(v) for i, v in enumerate(b)]
+    pd.DataFrame({"b": cells, "y": np.arange(40) % 2}).to_csv(tmp_path / "m.csv", index=False)
+    code, out, err = _run(["compare", "--csv", str(tmp_path / "m.csv"), *common], capsys)
+    assert code == 2 and "pd.read_csv(..., na_values=['n,a']) (--na-values splits its value at commas" in err, err

@@ -1,0 +1,99 @@
+"""The columns of numbers with a decimal comma of ';' or tab separated CSV files (:mod:`sknn._csv_files`).
+
+Excel writes such files where ',' is the decimal mark: their columns of numbers written with a
+decimal comma ('0,5', '1.234,5') are read as numbers, each by its cells' shape, working on each
+column's distinct values (a file of a million rows holds few of them in most columns).
+"""
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from ._csv_cells import _THOUSANDS_DOTTED, CommandError, _raw_cells, _thousands_dots
+from ._tabular_text import marks_missing
+
+__all__ = ["decimal_commas"]
+
+# a number written with a decimal comma, thousands dots or spaces or not ('0,189', '1.234,5', '-12'), and one
+# written with a decimal point that cannot be thousands dots ('1.5', '0.25'; '0.125' too: no thousands group
+# begins with 0)
+_COMMA_NUMBER = re.compile(r"[-+]?(([1-9]\d{0,2}([.\u00a0\u202f ]\d{3})+|\d+)(,\d+)?|,\d+)")
+_POINT_NUMBER = re.compile(r"[-+]?(\d+\.\d*|\.\d+)")
+# a pair of digits ('1,2', '2,3'): the answers of a multiple-choice question as often as a decimal
+_DIGIT_PAIR = re.compile(r"\d,\d")
+_MOST_OTHER_CELLS = 3  # cells of such a column that are neither numbers nor markers of missing cells (typos)
+_FEWEST_PAIRS = 10  # distinct values a column of digit pairs alone needs to read as decimals
+
+
+def _shapes(distinct):
+    """(text, comma, point, other) for a column's distinct present values: each stripped, and whether it is a
+    number with a decimal comma or without a decimal mark, one with a decimal point, or neither nor a marker of a
+    missing cell (a typo)."""
+    text = pd.Series([v.strip() if isinstance(v, str) else "" for v in distinct], dtype=object)
+    comma = text.str.fullmatch(_COMMA_NUMBER).to_numpy(dtype=bool)
+    point = text.str.fullmatch(_POINT_NUMBER).to_numpy(dtype=bool) & ~comma
+    other = ~comma & ~point
+    other[other] = ~text[other].map(marks_missing).to_numpy(dtype=bool)  # (few cells: the markers and typos)
+    return text, comma, point, other
+
+
+def decimal_commas(where, frame, sep):
+    """``frame``, read from a ';' or tab separated file with decimal points, with its columns of numbers written
+    with a decimal comma ('0,5', '0,189', '1.234,5') as numbers, told by their cells' shape alone (however few
+    values, and with 3 decimals: '18,905' is no thousands comma where ',' is the decimal mark); the other columns
+    stay as read ('0.5' beside them: a decimal point, as no thousands dot is). Markers of missing cells and up to 3
+    other cells among such numbers stay text (refused later, as among other numbers). A column whose cells with a
+    comma are all pairs of digits ('1,2', '2,3': the answers of a multiple-choice question) with fewer than 10
+    distinct values stays text, unless another column of the file has decimal commas of other shapes ('12,50').
+    Refused, naming the columns: a column that mixes decimal commas and points ('2,5' beside '1.5'; '0.125' is a
+    decimal point), and numbers whose dots may be thousands separators ('2.523', '1.500') in a file whose other
+    numbers have decimal commas."""
+    commas, pairs, numbers_of = {}, {}, {}
+    for column in [c for c in frame.columns if frame[c].dtype.kind in "OT"]:
+        col = frame[column]
+        if not col.str.contains(",", regex=False, na=False).any():
+            continue  # (no cell with a comma: no decimal comma)
+        codes, distinct = pd.factorize(col)  # (missing cells: -1)
+        text, comma, point, other = _shapes(distinct)
+        with_comma = comma & text.str.contains(",", regex=False).to_numpy(dtype=bool)
+        counts = np.bincount(codes[codes >= 0], minlength=len(distinct))
+        if not with_comma.any() or counts[other].sum() > _MOST_OTHER_CELLS:
+            continue
+        if point.any():
+            raise CommandError(f"the column {str(column)!r} of {where} mixes decimal commas (such as "
+                               f"{text[with_comma].iloc[0]!r}) and decimal points (such as {text[point].iloc[0]!r}): "
+                               "write its numbers with one decimal mark in the file")
+        numbers = pd.to_numeric(text.where(comma).str.replace(r"[.\u00a0\u202f ]", "", regex=True)
+                                .str.replace(",", "."), errors="coerce").to_numpy(dtype=float)
+        numbers_of[column] = (codes, comma, numbers)
+        pair = len(distinct) < _FEWEST_PAIRS and text[with_comma].str.fullmatch(_DIGIT_PAIR).all()
+        (pairs if pair else commas)[column] = text[with_comma].iloc[0]  # ('1,2': two answers, or 1.2)
+    if commas:  # decimal commas of other shapes in the file: its pairs of digits are decimals too
+        commas.update(pairs)
+    for column in commas:
+        codes, comma, numbers = numbers_of[column]
+        values = np.where(codes >= 0, numbers[codes], np.nan)
+        if comma[codes[codes >= 0]].all():
+            frame[column] = values
+        else:  # (markers and typos among them stay text: named later)
+            frame[column] = pd.Series(values, index=frame.index, dtype=object).where(comma[codes] & (codes >= 0),
+                                                                                     frame[column])
+    _check_dotted_floats(where, frame, sep, commas)
+    return frame
+
+
+def _check_dotted_floats(where, frame, sep, commas):
+    """Refuse the columns pandas read as floats whose dots may be thousands separators ('2.523', '1.500') in a file
+    where the columns ``commas`` ({column: example}) have decimal commas."""
+    floats = [c for c in frame.columns if c not in commas and frame[c].dtype.kind == "f"]
+    raw = _raw_cells(where, sep) if commas and floats else None
+    for column in floats if raw is not None and len(raw) == len(frame) else []:
+        cells = raw[column].str.strip() if column in raw.columns else pd.Series([], dtype=str)
+        dotted = cells[cells.str.contains(".", regex=False)]
+        if len(dotted) and dotted.str.fullmatch(_THOUSANDS_DOTTED).all() and _thousands_dots(cells) is None:
+            name, example = next(iter(commas.items()))
+            raise CommandError(f"{where} mixes two decimal marks: the column {str(name)!r} has decimal commas (such as "
+                               f"{example!r}), the column {str(column)!r} dots (such as {dotted.iloc[0]!r}), which may "
+                               "be thousands separators there: write every number in the file with one decimal mark "
+                               "and no thousands separators")
