@@ -26,12 +26,10 @@ def kv():
 @pytest.fixture
 def pair():
     """The same random vectors in sknn's KeyedVectors and gensim's."""
-    gensim_kv = pytest.importorskip("gensim.models.keyedvectors").KeyedVectors
     rng = np.random.RandomState(0)
     words = [f"w{i}" for i in range(40)]
     vectors = (rng.randn(40, 8) * rng.uniform(0.2, 3.0, size=(40, 1))).astype(np.float32)  # lengths differ
-    theirs = gensim_kv(8)
-    theirs.add_vectors(words, vectors)
+    theirs = _gensim_twin(words, vectors)
     return KeyedVectors(vectors, words), theirs
 
 
@@ -218,10 +216,8 @@ def test_word_pairs_lines_of_other_than_three_fields_are_skipped_with_a_warning_
 
 
 def test_word_pairs_read_as_gensim_skipping_the_line_it_skips(tmp_path):
-    gensim_kv = pytest.importorskip("gensim.models.keyedvectors").KeyedVectors
     words, vectors = _pairs_vectors()
-    theirs = gensim_kv(6)
-    theirs.add_vectors(words, vectors)
+    theirs = _gensim_twin(words, vectors)
     path = tmp_path / "pairs.tsv"
     path.write_text(PAIRS)
     with pytest.warns(UserWarning, match="line 2: 4 fields, not 3"):
@@ -244,11 +240,9 @@ def test_an_analogy_whose_search_holds_only_question_words_is_wrong(tmp_path):
 
 
 def test_analogies_with_few_words_searched_agree_with_gensim(tmp_path):
-    gensim_kv = pytest.importorskip("gensim.models.keyedvectors").KeyedVectors
     words = list("abcdefgh")
     vectors = np.random.default_rng(0).normal(size=(8, 3)).astype(np.float32)
-    theirs = gensim_kv(3)
-    theirs.add_vectors(words, vectors)
+    theirs = _gensim_twin(words, vectors)
     rng = np.random.default_rng(1)
     questions = [" ".join(rng.choice(words[:5], size=4)) for _ in range(42)]  # answers among the question too
     questions += [f"{a} {b} {c} {d}" for a, b, c in itertools.permutations("abc") for d in "abc"]  # 3 distinct
@@ -537,17 +531,15 @@ def test_save_and_load_take_gensims_positional_order_and_a_counts_file(tmp_path)
 
 @pytest.mark.parametrize("binary", [False, True])
 def test_counts_files_round_trip_with_gensim_both_ways(tmp_path, binary):
-    gensim_kv = pytest.importorskip("gensim.models.keyedvectors").KeyedVectors
     words = ["the", "caf\u00e9", "\u65e5\u672c", "dog"]  # (gensim's counts reader splits a word at U+00A0)
-    theirs = gensim_kv(2)
-    theirs.add_vectors(words, TABLE)
+    theirs = _gensim_twin(words, TABLE)
     for word, count in zip(words, (40, 30, 20, 10)):
         theirs.set_vecattr(word, "count", count)
     theirs.save_word2vec_format(tmp_path / "g.w2v", tmp_path / "g.vocab", binary)
     ours = KeyedVectors.load_word2vec_format(tmp_path / "g.w2v", tmp_path / "g.vocab", binary)
     assert ours.index_to_key == words and ours.counts.tolist() == [40, 30, 20, 10]
     ours.save_word2vec_format(tmp_path / "s.w2v", tmp_path / "s.vocab", binary)
-    back = gensim_kv.load_word2vec_format(tmp_path / "s.w2v", tmp_path / "s.vocab", binary)
+    back = type(theirs).load_word2vec_format(tmp_path / "s.w2v", tmp_path / "s.vocab", binary)
     assert [back.get_vecattr(w, "count") for w in back.index_to_key] == [40, 30, 20, 10]
 
 
@@ -609,11 +601,9 @@ def test_word2vec_orders_words_of_equal_counts_as_gensim():
 
 
 def test_word_pairs_take_gensims_encoding_skip_a_header_in_silence_and_warn_of_other_lines(tmp_path):
-    gensim_kv = pytest.importorskip("gensim.models.keyedvectors").KeyedVectors
     words, vectors = _pairs_vectors()
     words[0] = "caf\u00e9"
-    theirs = gensim_kv(6)
-    theirs.add_vectors(words, vectors)
+    theirs = _gensim_twin(words, vectors)
     ours = KeyedVectors(vectors, words)
     path = tmp_path / "pairs.csv"
     path.write_bytes("Word 1,Word 2,Human (mean)\ncaf\u00e9,dog,7.5\nsun,moon,6.5\nmoon,tree,3\ntree,sun,1\n"
@@ -635,11 +625,9 @@ def test_word_pairs_take_gensims_encoding_skip_a_header_in_silence_and_warn_of_o
 
 
 def test_analogies_skip_lines_of_other_than_four_words_with_a_warning_as_gensim(tmp_path):
-    gensim_kv = pytest.importorskip("gensim.models.keyedvectors").KeyedVectors
     words = list("abcdefgh")
     vectors = np.random.default_rng(0).normal(size=(8, 3)).astype(np.float32)
-    theirs = gensim_kv(3)
-    theirs.add_vectors(words, vectors)
+    theirs = _gensim_twin(words, vectors)
     path = tmp_path / "q.txt"
     path.write_text(": s\na b c d\na b c\ne f g h\na b c d e\nb a d c\n")
     with pytest.warns(UserWarning, match=r"q\.txt, line 3: 3 words, not 4 \('a b c'\): skipped, .*"
@@ -729,3 +717,10 @@ def test_a_bool_weight_a_bare_pair_and_weighted_terms_that_cancel_are_named(kv):
     with pytest.raises(ValueError, match=r"^the positive words and vectors cancel out"):
         kv.most_similar(["cat", "rock"])  # (opposite vectors, no weights given)
     assert kv.most_similar([("cat", 1), ("dog", 0.5)], topn=1) == kv.most_similar([("cat", 1.0), ("dog", 0.5)], topn=1)
+
+
+def _gensim_twin(words, vectors):
+    """gensim's KeyedVectors holding ``vectors`` under ``words`` (the test is skipped without gensim)."""
+    theirs = pytest.importorskip("gensim.models.keyedvectors").KeyedVectors(np.shape(vectors)[1])
+    theirs.add_vectors(words, vectors)
+    return theirs
