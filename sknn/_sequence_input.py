@@ -15,7 +15,7 @@ import torch
 
 from ._labels import check_label_values, check_labels
 from ._sequence_columns import check_feature_names, check_step_array, frame_columns, is_step_value
-from ._text_checks import is_missing
+from ._text_checks import is_missing, warn_form_misses
 from ._validation import check_magnitude, first_non_string, is_unordered
 from ._warnings import warn_user
 
@@ -344,7 +344,12 @@ def build_vocabulary(sequences, min_count=1, max_size=None, specials=(PAD_TOKEN,
     return vocab, counts
 
 
-def token_ids(sequences, vocab, lowercase, prefix=(), suffix=()):
+def token_ids(sequences, vocab, lowercase, prefix=(), suffix=(), name=None):
+    """The id of each token of ``sequences`` in ``vocab`` (``UNK`` for unknown ones), end to end, each sequence
+    between ``prefix`` and ``suffix``. With ``name`` (the input of a fitted model), tokens unknown only because of
+    their Unicode normal form are warned of first (:func:`sknn._text_checks.warn_form_misses`)."""
+    if name is not None:
+        warn_form_misses(sequences, vocab, name, lowercase, effect="so the model reads them as unknown words")
     get = vocab.get
     ids = [get(t, UNK) for seq in sequences for t in (
         [*prefix, *(s.lower() for s in seq), *suffix] if lowercase else [*prefix, *seq, *suffix])]

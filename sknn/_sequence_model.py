@@ -15,6 +15,7 @@ from ._module_checks import ChecksModuleOutputs, OutputContract
 from ._recurrent import CELLS, SequenceNet, language_model_cutoff
 from ._sequence_input import (EOS, PAD_TOKEN, UNK_TOKEN, SequenceBatches, build_vocabulary, pretrained_matrix,
                               read_pretrained, warn_own_symbols)
+from ._text_checks import TOKENS_ADVICE, warn_form_misses, warn_form_twins
 from ._validation import check_non_negative_weights
 
 __all__ = ["NextWordOutputs", "SequenceModel", "TaggerOutputs"]
@@ -119,6 +120,12 @@ class SequenceModel(BaseNeuralNetwork, abstract=True):
                                  "max_vocab.")
             raise ValueError(f"No token occurs at least min_count={self.min_count} times; lower min_count.")
         warn_own_symbols(counts, self._specials)
+        pruned = f"min_count={self.min_count}" + ("" if self.max_vocab is None else f" with max_vocab={self.max_vocab}")
+        warn_form_twins(counts, self.vocabulary_, pruned, advice=TOKENS_ADVICE)
+        if pretrained is not None:  # training words the vectors spell in another form: no vector for them
+            keys = {w.lower() for w in pretrained[1]} if self.lowercase else set(pretrained[1])
+            warn_form_misses([list(counts)], keys, effect="so these words get no pretrained vector",
+                             where="pretrained_embeddings")
 
     def _load_pretrained(self, module):
         """The pretrained vectors into the word embedding of a new network (small random values for other words)."""

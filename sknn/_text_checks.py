@@ -16,11 +16,17 @@ import torch
 
 from ._warnings import warn_user
 
-__all__ = ["FormMisses", "is_missing", "missing_document", "not_documents", "warn_form_twins"]
+__all__ = ["FormMisses", "TOKENS_ADVICE", "is_missing", "missing_document", "not_documents", "warn_form_misses",
+           "warn_form_twins"]
 
 _CANONICAL = ("NFC", "NFD")  # canonically equivalent spellings: the same characters, composed or not
 _NORMALISE = "unicodedata.normalize('NFC', text)"
 _is_nfc = partial(unicodedata.is_normalized, "NFC")
+_DOCUMENTS_ADVICE = (f"Normalise the text before fitting: {_NORMALISE} for each document, or a tokenizer that "
+                     "normalises (tokenizer=lambda s: unicodedata.normalize('NFC', s).split()).")
+#: the advice for models that take token lists (no tokenizer of their own)
+TOKENS_ADVICE = ("Normalise the tokens before fitting: [[unicodedata.normalize('NFC', t) for t in seq] for seq in X], "
+                 "and so every input after.")
 
 
 def is_missing(value):
@@ -91,7 +97,7 @@ def _twins(counts):
     return found
 
 
-def warn_form_twins(counts, kept=None, pruned="min_count", name="X"):
+def warn_form_twins(counts, kept=None, pruned="min_count", name="X", advice=_DOCUMENTS_ADVICE):
     """Warn that ``counts`` (the tokens of ``name`` and their counts) spells words in more than one Unicode normal
     form: each spelling kept (in ``kept``, the vocabulary; all of ``counts`` when None) becomes a key of its own,
     and a text in the other form misses it. Where at most one spelling of a word was kept (``pruned``, such as
@@ -104,13 +110,12 @@ def warn_form_twins(counts, kept=None, pruned="min_count", name="X"):
     lost = [words for words, keys in zip(twins, split) if len(keys) < 2]
     words = min(apart or lost, key=lambda group: -sum(counts[w] for w in group))[:3]  # the most used one
     example = " and ".join(f"{ascii(str(w))} ({counts[w]} times)" for w in words)
-    advice = (f"Normalise the text before fitting: {_NORMALISE} for each document, or a tokenizer that normalises "
-              "(tokenizer=lambda s: unicodedata.normalize('NFC', s).split()).")
     if apart:
         more = (f" ({len(lost)} more with spellings that {pruned} left out of the vocabulary)" if lost else "")
         warn_user(f"{name} spells {len(apart)} word(s) in more than one Unicode normal form{more}, e.g. "
-                  f"{example}: they print alike but are different keys, each with a vector of its own (gensim's "
-                  f"too), and a text in one form misses the other's. {advice}", UserWarning)
+                  f"{example}: they print alike but are different keys, each with a vector of its own (as in "
+                  f"gensim and scikit-learn's vectorizers), and a text in one form misses the other's. {advice}",
+                  UserWarning)
     else:
         warn_user(f"{name} spells {len(lost)} word(s) in more than one Unicode normal form, e.g. {example}: "
                   f"they print alike but are different keys, counted apart, and {pruned} left out of the "
@@ -163,7 +168,8 @@ class FormMisses:
         self.pending.clear()
         self.active = self.active and len(self.seen) < self.TOKENS
 
-    def warn(self, name="X"):
+    def warn(self, name="X", effect="so they were left out of the document vectors", where="the vocabulary"):
+        """Say what was found: ``effect`` is what the unknown spellings cost, ``where`` what holds the keys."""
         self._resolve()
         if not self.found:
             return
@@ -171,8 +177,21 @@ class FormMisses:
         key = self.found[token]
         form = next((f for f in _CANONICAL if unicodedata.normalize(f, key) == key), "NFC")
         warn_user(f"{len(self.found)} distinct token(s) of {name} are unknown only because of their Unicode "
-                  f"normal form, e.g. {ascii(str(token))} here, {ascii(key)} in the vocabulary: they print "
-                  "alike but are different keys, so they were left out of the document vectors. Normalise the "
-                  f"text as the vocabulary is: unicodedata.normalize({form!r}, text) for each document (or a "
-                  "tokenizer that normalises); for a vocabulary of mixed forms, normalise the training text "
-                  "too and fit again.", UserWarning)
+                  f"normal form, e.g. {ascii(str(token))} here, {ascii(key)} in {where}: they print alike but "
+                  f"are different keys, {effect}. Normalise the text as {where} is: unicodedata.normalize("
+                  f"{form!r}, text) for each document or token (or a tokenizer that normalises); for a "
+                  f"vocabulary of mixed forms, normalise the training text too and fit again.", UserWarning)
+
+
+def warn_form_misses(sequences, keys, name="X", lowercase=False, **message):
+    """Warn of the tokens of ``sequences`` (lists of tokens; lower-cased first with ``lowercase``) unknown to
+    ``keys`` (a vocabulary or a set of words) only because of their Unicode normal form: :class:`FormMisses` over
+    the first of them, ``message`` its ``warn``'s ``effect`` and ``where``. A sequence of ASCII tokens costs one
+    check."""
+    misses = FormMisses(keys)
+    for seq in sequences:
+        if not misses.active:
+            break
+        if not "".join(seq).isascii():
+            misses.add([t.lower() for t in seq] if lowercase else list(seq))
+    misses.warn(name, **message)

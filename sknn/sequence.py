@@ -115,8 +115,7 @@ verbose, callbacks, criterion
     """
 
     _parameter_constraints = {
-        **SequenceModel._parameter_constraints,
-        "bidirectional": ["boolean"],
+        **SequenceModel._parameter_constraints, "bidirectional": ["boolean"],
         "char_features": ["boolean", StrOptions({"cnn", "lstm"})],
         "char_dim": [Interval(Integral, 2, None, closed="left")],
     }
@@ -200,7 +199,7 @@ verbose, callbacks, criterion
                 raise ValueError(f"X has {seqs[0].shape[1]} features per step, but {type(self).__name__} was fitted "
                                  f"with {self.n_features_in_}.")
             return {"features": torch.from_numpy(np.concatenate(seqs))}, lengths, None
-        inputs = {"words": token_ids(seqs, self.vocabulary_, self._lowercase(reset))}
+        inputs = {"words": token_ids(seqs, self.vocabulary_, self._lowercase(reset), name=None if reset else "X")}
         table = None
         if self.char_vocabulary_ is not None:
             inputs["forms"], table = token_forms(seqs, self.char_vocabulary_)
@@ -468,7 +467,8 @@ verbose, callbacks, criterion
         elif warn_symbols:
             warn_own_symbols_in(seqs, self._specials, self._lowercase(reset))
         lengths = torch.tensor([len(s) + 1 for s in seqs], dtype=torch.int64)
-        ids = token_ids(seqs, self.vocabulary_, self._lowercase(reset), prefix=(BOS_TOKEN,), suffix=(EOS_TOKEN,))
+        ids = token_ids(seqs, self.vocabulary_, self._lowercase(reset), prefix=(BOS_TOKEN,), suffix=(EOS_TOKEN,),
+                        name=None if reset else "X")
         # input: <s> w1 ... wn ; target: w1 ... wn </s>
         tok = spans(torch.cumsum(lengths + 1, 0) - (lengths + 1), lengths)
         targets = ids[tok + 1]
@@ -585,7 +585,7 @@ verbose, callbacks, criterion
             return []
         warn_own_symbols_in(prefixes, self._specials, self.architecture_["lowercase"], "prefixes")
         lengths = torch.tensor([len(p) + 1 for p in prefixes], dtype=torch.int64)
-        ids = token_ids(prefixes, self.vocabulary_, self.architecture_["lowercase"], prefix=(BOS_TOKEN,))
+        ids = token_ids(prefixes, self.vocabulary_, self.architecture_["lowercase"], (BOS_TOKEN,), name="prefixes")
         source = SequenceBatches({"words": ids}, lengths, last_only=True)
         probs = self.net_.predict_source(source, batch_size=self._predict_batch_size(),
                                          transform=lambda z: torch.softmax(z.float(), dim=1))

@@ -677,3 +677,46 @@ def test_tagger_score_warns_of_gold_labels_of_another_tag_set(tagger):
         warnings.simplefilter("error")
         tagger.score(X[:1], [["D", "NN", "VBZ"]])  # some labels known
         tagger.score(X[:1], [["Q", "Q", "R"]])  # a few unknown labels only: a plain mismatch
+
+
+# -- Unicode normal forms ------------------------------------------------------------------------
+NFC_CAFE, NFD_CAFE = "caf\u00e9", "cafe\u0301"  # print alike: composed and decomposed
+WORDS = [["the", NFC_CAFE, "runs"], ["a", NFC_CAFE, "sleeps"]] * 4
+
+
+def _form_warnings(fit_or_call):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fit_or_call()
+    return [str(w.message) for w in caught if "Unicode normal form" in str(w.message)]
+
+
+@pytest.mark.parametrize("family", [LSTMSequenceTagger, LSTMLanguageModel])
+def test_words_unknown_only_by_their_normal_form_are_warned_of_at_predict_and_score(family):
+    model = family(min_count=1, **SMALL).fit(WORDS, Y) if family is LSTMSequenceTagger else \
+        family(min_count=1, **SMALL).fit(WORDS)
+    nfd = [[t.replace(NFC_CAFE, NFD_CAFE) for t in seq] for seq in WORDS]
+    call = (lambda: model.predict(nfd)) if family is LSTMSequenceTagger else (lambda: model.score(nfd))
+    found = _form_warnings(call)
+    assert len(found) == 1 and ascii(NFD_CAFE) in found[0] and "as unknown words" in found[0]
+    assert not _form_warnings(lambda: model.score(WORDS, Y) if family is LSTMSequenceTagger else model.score(WORDS))
+    if family is LSTMLanguageModel:
+        found = _form_warnings(lambda: model.predict_next([["a", NFD_CAFE]]))
+        assert len(found) == 1 and "of prefixes" in found[0]
+
+
+def test_training_words_in_two_normal_forms_are_warned_of_at_fit():
+    mixed = WORDS + [["the", NFD_CAFE, "runs"]]
+    found = _form_warnings(lambda: LSTMSequenceTagger(**SMALL).fit(mixed, Y + [["D", "N", "V"]]))
+    assert len(found) == 1 and "more than one Unicode normal form" in found[0] and "unicodedata.normalize" in found[0]
+    assert not _form_warnings(lambda: LSTMSequenceTagger(**SMALL).fit(WORDS, Y))
+
+
+def test_pretrained_vectors_spelling_training_words_in_another_form_are_warned_of():
+    from sknn import KeyedVectors
+
+    vectors = KeyedVectors(np.ones((2, 4), dtype=np.float32), [NFD_CAFE, "the"])
+    found = _form_warnings(lambda: LSTMSequenceTagger(**{**SMALL, "pretrained_embeddings": vectors}).fit(WORDS, Y))
+    assert len(found) == 1 and "pretrained_embeddings" in found[0] and "no pretrained vector" in found[0]
+    agreeing = KeyedVectors(np.ones((2, 4), dtype=np.float32), [NFC_CAFE, "the"])
+    assert not _form_warnings(lambda: LSTMSequenceTagger(**{**SMALL, "pretrained_embeddings": agreeing}).fit(WORDS, Y))
