@@ -16,8 +16,9 @@ from torch.nn.utils.parametrize import is_parametrized
 
 from ._alignment import check_same_row_order
 from ._engine import accuracy_score, r2_score
-from ._labels import (MISSING_TARGET, check_label_spellings, check_labels, check_numeric_target, check_y_columns,
-                      fit_classes, label_indices, numpy_labels, one_label_column, y_column_names)
+from ._labels import (MISSING_TARGET, check_label_spellings, check_labels, check_numeric_target, check_same_label_kind,
+                      check_y_columns, fit_classes, label_indices, numpy_labels, one_label_column,
+                      warn_of_another_label_set, y_column_names)
 from ._module_checks import ChecksModuleOutputs, OutputContract
 from ._training import EnsembleMSELoss, SmoothedCrossEntropyLoss
 from ._validation import check_magnitude, checked_sample_weight, class_weight_vector, detached
@@ -175,6 +176,10 @@ class NeuralClassifierMixin(ChecksModuleOutputs):
             check_labels(values.ravel())
         if values.dtype.kind in "UO" and self.classes_.dtype.kind in "UO":  # 'a ' for the class 'a': never right
             check_label_spellings(values, fitted=self.classes_)  # (the few distinct labels outside the classes)
+        elif values.ndim == 1 and self.classes_.ndim == 1:  # numbers (or booleans, equal to 0 and 1)
+            if (values.dtype.kind == "U") != (self.classes_.dtype.kind == "U"):
+                check_same_label_kind(values, self.classes_)  # '1' never equals 1: refused by name
+            warn_of_another_label_set(values, self.classes_)  # 10, 11, 12 for the classes 0, 1, 2
         return super().score(X, y, sample_weight=_score_weights(sample_weight, values))
 
     def _validation_source(self, X_val, y_val, w_val, class_weights=None):

@@ -628,6 +628,19 @@ def test_classifier_score_warns_of_labels_of_another_label_set():
         clf.score(X[:2], ["JJ", "NN"])  # two unknown labels: a plain mismatch
 
 
+@pytest.mark.parametrize("offset", [10, 10.0])
+def test_classifier_score_warns_of_numeric_labels_of_another_label_set(offset):
+    numbers = DenseClassifier(**DENSE).fit(X, np.arange(60) % 3)
+    with pytest.warns(UserWarning, match="None of y's labels is one of the model's classes.*y holds 10"):
+        assert numbers.score(X, np.arange(60) % 3 + offset) == 0.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        numbers.score(X, np.arange(60) % 2)  # some of the classes: no warning
+        assert DenseClassifier(**DENSE).fit(X, np.arange(60) % 2 == 1).score(X, np.arange(60) % 2) > 0  # 0/1 = bools
+    with pytest.raises(ValueError, match=r"y holds string labels \(such as 'a'\) but the model was fitted on number"):
+        numbers.score(X, np.array(["a", "b", "c"] * 20))  # (scikit-learn's 'Mix of label input types' before)
+
+
 def test_fit_warnings_point_at_the_users_line():
     with pytest.warns(UserWarning, match="larger than the 60 training samples") as record:
         DenseClassifier(**dict(DENSE, batch_size=100)).fit(X, [0, 1] * 30)
