@@ -19,7 +19,8 @@ tensors to the CPU on a machine without a GPU). Engine replaces the hot path:
   ``EpochScoring`` score what it trains on; with ``target_units`` a regressor's callbacks see y's units;
 * a Ctrl-C, or any error, during an epoch rolls the module back to the last finished epoch, and so does a loss
   that is not finite (the training loss, or the validation loss after the epoch's last steps: TrainingDiverged, or
-  a ValueError naming the validation rows where the network is sound on the training rows: :mod:`sknn._non_finite`);
+  a ValueError naming the validation rows where the network is sound on the training rows; with no validation set,
+  weights that are not finite after the epoch: TrainingDiverged; :mod:`sknn._non_finite`);
 * a callback asks to stop by raising KeyboardInterrupt from ``on_epoch_end`` (as skorch's EarlyStopping does): the
   request reaches the callbacks after it first, and ``fit`` returns. Raised from another hook (``on_epoch_begin``,
   a batch hook), it cannot be told from a Ctrl-C and is one: the epoch is rolled back and ``fit`` raises it again
@@ -46,7 +47,7 @@ from skorch.utils import TeeGenerator
 from ._device import autocast, torch_threads
 from ._hogwild import replicate, train_in_parallel
 from ._layers import parameter_factors
-from ._non_finite import TrainingDiverged, non_finite_loss_error, refuse_non_finite_outputs
+from ._non_finite import TrainingDiverged, non_finite_loss_error, refuse_non_finite_outputs, refuse_non_finite_weights
 from ._training_control import EpochSnapshot as _EpochSnapshot
 from ._training_control import notify_every_callback
 
@@ -436,6 +437,8 @@ class Engine(NeuralNet):
                                           generator=generator, **fit_params)
                     self.run_single_epoch(valid, training=False, prefix="valid", step_fn=self.validation_step,
                                           train_source=train, **fit_params)
+                    if valid is None:  # no loss measured after the last steps: the weights are looked at instead
+                        refuse_non_finite_weights(self)
                 except BaseException as exc:
                     # Ctrl-C inside an epoch, a loss that is not finite, or any error (a callback's, the memory's):
                     # back to the last finished epoch, then the error goes on

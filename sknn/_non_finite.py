@@ -4,7 +4,8 @@ A training loss that is not finite is a divergence (:class:`TrainingDiverged`). 
 finite, measured after the epoch's last steps, is one only where the network is broken: weights that are not
 finite, or outputs that are not finite on the training rows too. A network whose outputs on every training row
 are finite puts the blame on the validation set: its inputs where its outputs are not finite (beyond float16's
-range, say), else its targets or weights, too large for the loss (a ValueError naming them).
+range, say), else its targets or weights, too large for the loss (a ValueError naming them). With no validation
+set, weights that are not finite after an epoch are the divergence's sign (its last steps show in no loss).
 """
 
 import math
@@ -14,7 +15,7 @@ import torch
 
 from ._device import autocast
 
-__all__ = ["TrainingDiverged", "non_finite_loss_error", "refuse_non_finite_outputs"]
+__all__ = ["TrainingDiverged", "non_finite_loss_error", "refuse_non_finite_outputs", "refuse_non_finite_weights"]
 
 _FIX = "Scale the features (e.g. StandardScaler) or lower learning_rate_init."
 _VALIDATION_ROWS = "validation_data's, or the rows early_stopping set aside"
@@ -33,6 +34,20 @@ def refuse_non_finite_outputs(finite, unreadable):
         raise ValueError(f"The network's outputs are NaN or infinite for {len(rows)} of its {len(finite)} output "
                          f"rows (such as row {rows[0]}): its weights overflow float32 arithmetic, a fit that went "
                          "wrong (too large a learning rate?). Fit again with a smaller learning_rate_init.")
+
+
+def refuse_non_finite_weights(engine):
+    """Raise :class:`TrainingDiverged` where ``engine``'s network holds weights (trained ones, or buffers such as
+    batch norm's statistics) that are not finite after an epoch: a fit with no validation set measures no loss after
+    the epoch's last steps, so a network that blew up there would otherwise end the fit without a word (and predict
+    would refuse it). One look at the device's values per epoch; frozen weights cannot change and are skipped.
+    Weights finite but so large that the outputs overflow are left to ``predict`` (:func:`refuse_non_finite_outputs`),
+    which would need a forward pass here."""
+    state = [t for t in engine.module_.parameters() if t.requires_grad and t.is_floating_point()]
+    state += [t for t in engine.module_.buffers() if t.is_floating_point()]
+    if state and not bool(torch.stack([torch.isfinite(t).all() for t in state]).all()):
+        raise TrainingDiverged(f"The network's weights became NaN or infinite in the last training steps of epoch "
+                               f"{len(engine.history)}: the optimisation diverged. {_FIX}")
 
 
 def _rows_read(finite, unreadable):

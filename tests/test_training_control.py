@@ -412,6 +412,25 @@ def test_a_network_that_blows_up_in_the_last_steps_is_called_diverged():
     assert not isinstance(error.value, TrainingDiverged)
 
 
+@pytest.mark.parametrize("early_stopping", [False, True])  # True: validation loss; False: none, the weights looked at
+def test_a_fit_without_validation_whose_last_step_blows_up_is_called_diverged(early_stopping):
+    from sknn._engine import TrainingDiverged
+
+    rng = np.random.RandomState(0)
+    X = rng.randn(60, 4)
+    kw = dict(hidden_layer_sizes=(8,), max_iter=1, random_state=0, learning_rate="constant", optimizer="sgd",
+              regularization_schedule=None, parametrization="standard", preprocessing=None, numeric_embedding=None,
+              early_stopping=early_stopping, batch_size=60)
+    reg = DenseRegressor(**kw, learning_rate_init=1e38)  # one step (its loss before it is finite): infinite weights
+    with pytest.raises(TrainingDiverged, match="(weights|validation loss) became (NaN or infinite|nan).* epoch 1"):
+        reg.fit(X, X[:, 0])  # (it returned without a word with no validation set, and predict refused)
+    warm = DenseRegressor(**dict(kw, max_iter=2), learning_rate_init=1e-3, warm_start=True).fit(X, X[:, 0])
+    before = warm.predict(X)
+    with pytest.raises(TrainingDiverged, match="epoch 3"):
+        warm.set_params(learning_rate_init=1e38, max_iter=1).fit(X, X[:, 0])
+    np.testing.assert_array_equal(warm.predict(X), before)  # rolled back to its last finished epoch
+
+
 # -- 13. a callback stops training from on_epoch_end; raised elsewhere, KeyboardInterrupt is a Ctrl-C -----------------
 class _InterruptFrom(Callback):
     def __init__(self, hook, epoch=3):
