@@ -38,6 +38,17 @@ def _shapes(distinct):
     return text, comma, point, other
 
 
+def _decimal_steps(pairs):
+    """Whether the pairs of digits ``pairs`` (a column's distinct cells with a comma, a Series: '0,5', '1,5', '5,5')
+    read as decimals, not as the answers of a multiple-choice question ('1,2', '2,3', '1,3') or as scores ('2,1',
+    '1,0'), told by two signs together: half steps alone (at least two distinct pairs, all ending in ',5', where
+    answers and scores pair many digits), and one pair that no answer is (two options listed in order, numbered
+    from 1): one that begins with 0 ('0,5') or whose digits do not ascend ('5,5', '7,5'). Ratings in half steps
+    from 1 ('1,5' .. '4,5') show no such pair, and stay text."""
+    first, after = pairs.str[0], pairs.str[-1]
+    return pairs.nunique() >= 2 and bool((after == "5").all() and ((first == "0") | (first >= after)).any())
+
+
 def decimal_commas(where, frame, sep):
     """``frame``, read from a ';' or tab separated file with decimal points, with its columns of numbers written
     with a decimal comma ('0,5', '0,189', '1.234,5') as numbers, told by their cells' shape alone (however few
@@ -45,11 +56,12 @@ def decimal_commas(where, frame, sep):
     stay as read ('0.5' beside them: a decimal point, as no thousands dot is). Markers of missing cells and up to 3
     other cells among such numbers stay text (refused later, as among other numbers). A column whose cells with a
     comma are all pairs of digits ('1,2', '2,3': the answers of a multiple-choice question) with fewer than 10
-    distinct values stays text, unless another column of the file has decimal commas of other shapes ('12,50').
+    distinct values stays text, unless another column of the file has decimal commas of other shapes ('12,50') or
+    its pairs are steps no such answers are (:func:`_decimal_steps`: '0,5', '1,5', '5,5').
     Refused, naming the columns: a column that mixes decimal commas and points ('2,5' beside '1.5'; '0.125' is a
     decimal point), and numbers whose dots may be thousands separators ('2.523', '1.500') in a file whose other
     numbers have decimal commas."""
-    commas, pairs, numbers_of = {}, {}, {}
+    commas, pairs, steps, numbers_of = {}, {}, {}, {}
     for column in [c for c in frame.columns if frame[c].dtype.kind in "OT"]:
         col = frame[column]
         if not col.str.contains(",", regex=False, na=False).any():
@@ -68,9 +80,11 @@ def decimal_commas(where, frame, sep):
                                 .str.replace(",", "."), errors="coerce").to_numpy(dtype=float)
         numbers_of[column] = (codes, comma, numbers)
         pair = len(distinct) < _FEWEST_PAIRS and text[with_comma].str.fullmatch(_DIGIT_PAIR).all()
-        (pairs if pair else commas)[column] = text[with_comma].iloc[0]  # ('1,2': two answers, or 1.2)
+        step = pair and _decimal_steps(text[with_comma])  # ('0,5', '1,5': decimals, though of a shape answers share)
+        (steps if step else pairs if pair else commas)[column] = text[with_comma].iloc[0]  # ('1,2': two answers, 1.2)
     if commas:  # decimal commas of other shapes in the file: its pairs of digits are decimals too
         commas.update(pairs)
+    commas.update(steps)  # (which show nothing of the file's other pairs: '1,2' beside '0,5' may be answers still)
     for column in commas:
         codes, comma, numbers = numbers_of[column]
         values = np.where(codes >= 0, numbers[codes], np.nan)

@@ -34,7 +34,15 @@ _MISSING_WORDS = frozenset({"na", "nan", "none", "null", "nil", "missing", "unkn
 _FORMATTED_NUMBER = re.compile(r"[-+(]?\s*[$€£¥₹]?\s*[-+]?(\d{1,3}([,'’\u00a0\u202f ]\d{3})+|\d+)(\.\d*)?"
                                r"\s*[$€£¥₹%]?\)?")  # thousands separators, currency before or after, percent
 # decimal commas, thousands dots or spaces left or not ('51,26', '1.234,5', '-0,5'): pd.read_csv without decimal=','
-_DECIMAL_COMMA = re.compile(r"[-+]?(\d{1,3}([.\u00a0\u202f ]\d{3})+|\d*),\d+")
+_DECIMAL_COMMA_DIGITS = r"(?:\d{1,3}(?:[.\u00a0\u202f ]\d{3})+|\d*),\d+"
+_DECIMAL_COMMA = re.compile(rf"[-+]?{_DECIMAL_COMMA_DIGITS}")
+# such a number inside a cell ('7,6' of '7,6h', '1.234,5' of '1.234,5 kg', '12,5' of '12,5 %'), not a part of a list
+# ('1,2,3') or of a number with a decimal point ('1,250.5'); and one that may be a thousands comma ('1,250')
+_DECIMAL_COMMA_IN_TEXT = re.compile(rf"(?<![\d.,]){_DECIMAL_COMMA_DIGITS}(?![\d.,])")
+_THOUSANDS_COMMA = re.compile(r"[1-9]\d{0,2},\d{3}")
+_DECIMAL_POINT = re.compile(r"\d\.\d")
+_NUMBER_FIRST = re.compile(r"[-+(]?\s*['~≈$€£¥₹]?\s*[-+]?[\d.,]")  # how formatted or marked numbers begin
+_WITHOUT_THOUSANDS = str.maketrans("", "", ".\u00a0\u202f ")  # (thousands separators of a number left out)
 _DATE = re.compile(r"(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4})([ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?"
                    r"\s*(Z|[+-]\d{2}:?\d{2})?)?|\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?")
 _SIGN_OR_SEPARATOR = re.compile(r"[$€£¥₹%]|\d[,'’\u00a0\u202f ]\d{3}(?!\d)")  # what makes '45%', '$5', '1,250'
@@ -44,12 +52,18 @@ _OTHER_MINUS = re.compile(r"(?:^|(?<=[\s(eE$€£¥₹]))[\u2212\u2013\u2012\u20
 _NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
 # a number with a unit or a suffix after it ('12.5 kg', '12.5kg', '12.3K', '37 °C', '8.1±0.1', '3 km/h'), or with
 # Excel's mark of text or an approximation before it ("'12.5", '~8.5')
-_MARKED_NUMBER = re.compile(rf"(?P<before>['~≈]?)\s*{_NUMBER}\s*(?P<after>(?:±|\+/-|\+-)\s*{_NUMBER}"
+_MARKED_NUMBER = re.compile(rf"(?P<before>['~≈]?)\s*(?P<number>{_NUMBER})\s*(?P<after>(?:±|\+/-|\+-)\s*{_NUMBER}"
                             r"|°\s*[CFK]?|[^\W\d_]{1,8}(?:[/·][^\W\d_]{1,5})?[.²³23]?|)")
-_SCALE_SUFFIXES = frozenset({"k", "m", "mn", "mm", "b", "bn", "t", "tn"})  # thousands, millions, billions
+_SCALES = {"k": 1e3, "m": 1e6, "mn": 1e6, "mm": 1e6, "b": 1e9, "bn": 1e9, "t": 1e12, "tn": 1e12}  # suffixes
+_SCALE_SUFFIXES = frozenset(_SCALES)  # of thousands, millions, billions, trillions
+_FEWEST_NUMBERS_PER_SCALED_TYPO = 20  # numbers beside each cell such as '5k' among whole numbers that reads as a typo
 _SPACES = " \t\r\n\f\v"  # the spaces around cells that messages leave out (not a non-breaking space: '8.5\xa0')
 _MINUS_KIND = "numbers with a minus sign other than '-'"
 _MARKED_KIND = "numbers with units or marks"
+_FORMATTED_KIND = "formatted numbers"
+# the kinds of :func:`numbers_as_text` whose numbers have a decimal comma ('12,5 %', '7,6h'): another fix
+_COMMA_KINDS = {_FORMATTED_KIND: "formatted numbers with a decimal comma",
+                _MARKED_KIND: "numbers with a decimal comma and units or marks"}
 
 
 def marks_missing(text):
@@ -82,16 +96,39 @@ def _as_float(v):
         return np.nan
 
 
-def _typos_among_measurements(numbers, n_cells):
-    """Whether ``n_cells`` cells shaped like codes ('5k', '1.2.5') beside ``numbers`` (a column's cells that are
-    numbers) are typos: at most 3 of them, beside measurements (numbers with fractions), not beside whole numbers
-    (codes such as '117' beside 'c118'; house or island numbers '12', '15' beside '15A', distinct or not) or beside
-    versions ('1.2' beside '1.2.3', more than 3 of them)."""
+def _typos_among_numbers(numbers, codes):
+    """Whether the cells shaped like codes ('5k', '1.2.5') beside ``numbers`` (a column's cells that are numbers)
+    are typos: at most 3 of them (``codes``: the count of each, a Series), beside measurements (numbers with
+    fractions), or beside whole numbers when each is a number with a scale suffix of the numbers' size
+    (:func:`_scaled_typos`: '5k' among prices 100..5000); not codes beside other whole numbers (codes such as '117'
+    beside 'c118'; house or island numbers '12', '15' beside '15A', distinct or not) or beside versions ('1.2'
+    beside '1.2.3', more than 3 of them)."""
+    n_cells = int(codes.sum())
     if n_cells > _MOST_OTHER_STRINGS:
         return False
     floats = np.array([_as_float(v) for v in numbers], dtype=float)
     floats = floats[np.isfinite(floats)]
-    return bool((floats % 1 != 0).any())
+    return bool((floats % 1 != 0).any()) or _scaled_typos(floats, codes.index, n_cells)
+
+
+def _scaled_typos(floats, codes, n_cells):
+    """Whether the ``n_cells`` cells ``codes`` (distinct strings) beside the whole numbers ``floats`` are numbers
+    written with a suffix of thousands, millions, billions or trillions ('5k', '2M', '1.2bn') among numbers of that
+    size: each, so scaled, within the numbers' range (a factor of 2 beyond it), beside at least 20 numbers for each
+    such cell: '5k' among prices 100..5000 is 5000, a typo. Not identifiers with letters: letters that are no scale
+    ('15A', '65A' beside island numbers 3..91), scales far beyond the numbers ('12B', '5K' beside house numbers
+    1..60), or on many cells."""
+    if len(floats) < _FEWEST_NUMBERS_PER_SCALED_TYPO * n_cells:
+        return False
+    low, high = floats.min(), floats.max()
+    low, high = low / 2 if low > 0 else 2 * low, 2 * high if high > 0 else high / 2
+    for code in codes:
+        match = _MARKED_NUMBER.fullmatch(code)
+        if not match or match["before"] or _unit(match) not in _SCALES:
+            return False
+        if not low <= float(match["number"]) * _SCALES[_unit(match)] <= high:
+            return False
+    return True
 
 
 def placeholder_cells(values):
@@ -103,7 +140,8 @@ def placeholder_cells(values):
     values and its other strings are markers of missing cells ('?', '-', 'n/a', 'missing', 'unknown',
     "don't know": any number of kinds, in any share of the cells), or, when at least half of its
     present cells are numbers, at most 3 other distinct strings; codes with letters and digits or
-    dotted versions count so only as at most 3 cells among measurements (numbers with fractions). Read as
+    dotted versions count so only as at most 3 cells among measurements (numbers with fractions), or among whole
+    numbers when each is a number with a scale suffix of their size ('5k' among prices 100..5000). Read as
     categories, such a column would make every number a category of its own and lose what the numbers say.
     Categories stay: a few codes among few numbers ('1'..'5', 'none'),
     numbers beside more than 3 other strings (floors '1'..'19' with 'G', 'B', 'LG', 'M'; sizes
@@ -128,7 +166,7 @@ def placeholder_cells(values):
     if any(_FORMATTED_NUMBER.fullmatch(v) or _DECIMAL_COMMA.fullmatch(v) or _with_other_minus(v) for v in unmarked):
         return None  # numbers with separators, signs or another minus sign (numbers_as_text's)
     codes = [v for v in unmarked if _CODE.fullmatch(v)]
-    if codes and not _typos_among_measurements(parsed[numeric], int(others[codes].sum())):
+    if codes and not _typos_among_numbers(parsed[numeric], others[codes]):
         return None  # identifiers ('c118' beside '117', '1.2.3' beside '1.2')
     if unmarked and (numeric.mean() < 0.5 or len(unmarked) > _MOST_OTHER_STRINGS):
         return None  # categories: numbers beside labels of their own ('G', 'PH'; 'S', 'XL'), or text with numbers
@@ -142,16 +180,19 @@ def numbers_as_text(values):
     currency or percent signs ('355,792', "51'260", '$12.50', '12.50€', '45%'), ('numbers with a decimal
     comma', example) ('51,26', '1.234,5'), ("numbers with a minus sign other than '-'", example) ('−2.5',
     '–2.5'), ('numbers with units or marks', example) when at least 90% of the cells are numbers once a
-    unit, a suffix or a mark is taken off ('12.5 kg', '12.3K', '8.1±0.1', "'12.5", '~8.5'), ('dates or
-    times', example); ('numbers, some of them', example) for numbers beside numbers written as text (17.5
-    and '523.25': 5 and '5' would be two categories); None otherwise. The example is a cell as it is
-    written, spaces aside ('8.5\\xa0', not '8.5').
+    unit, a suffix or a mark is taken off ('12.5 kg', '12.3K', '8.1±0.1', "'12.5", '~8.5'), ('formatted
+    numbers with a decimal comma', example) and ('numbers with a decimal comma and units or marks', example)
+    for those written with a decimal comma ('12,5 %', '7,6h', '9,4 kg'), ('dates or times', example);
+    ('numbers, some of them', example) for numbers beside numbers written as text (17.5 and '523.25': 5 and
+    '5' would be two categories); None otherwise. The example is a cell as it is written, spaces aside
+    ('8.5\\xa0', not '8.5').
 
     Read as categories, such a column makes each value a category of its own and carries nothing the
     numbers say (their order, their distances). Columns with fewer than 10 distinct values (codes such
     as '1'..'5') and columns of digits only (zip codes, identifiers: codes as often as counts) stay
     categories; percent, currency and thousands-separated amounts and numbers with another minus sign
-    do not, however few. One rule for the networks' preprocessing and ``sknn compare``.
+    do not, however few (nor with a decimal comma: '2,5 %'). One rule for the networks' preprocessing and
+    ``sknn compare``.
     """
     values = np.asarray(values, dtype=object)
     present = values[~np.asarray(pd.isna(values), dtype=bool)][:100_000]
@@ -172,13 +213,19 @@ def numbers_as_text(values):
 
 def _numbers_in_strings(distinct, counts):
     """:func:`numbers_as_text` for the distinct stripped strings of a column (in the order they come) and the count
-    of each (a Series)."""
+    of each (a Series): the numbers as written, else those with a decimal comma (:func:`_decimal_comma_kinds`)."""
+    found = _numbers_as_written(distinct, counts)
+    return found if found is not None else _decimal_comma_kinds(distinct, counts)
+
+
+def _numbers_as_written(distinct, counts):
+    """:func:`_numbers_in_strings` for numbers written with a decimal point, or a decimal comma alone."""
     minus = [v for v in distinct if _with_other_minus(v)]
     if minus and all(_with_other_minus(v) or _reads_as_number_text(v) or marks_missing(v) for v in distinct):
         return _MINUS_KIND, minus[0]  # ('−2.5': refused however few, as '$5' is)
     if len(distinct) < _FEWEST_NUMBERS:  # codes, unless amounts with signs or separators ('5%', '$10', '1,250')
         signed = [v for v in distinct if _SIGN_OR_SEPARATOR.search(v)]
-        return ("formatted numbers", signed[0]) if signed and all(_FORMATTED_NUMBER.fullmatch(v) for v in distinct) \
+        return (_FORMATTED_KIND, signed[0]) if signed and all(_FORMATTED_NUMBER.fullmatch(v) for v in distinct) \
             else None
     if all(v.isdigit() for v in distinct):  # whole numbers in digits only: codes as often as counts (zip codes)
         return None
@@ -187,12 +234,53 @@ def _numbers_in_strings(distinct, counts):
         return "numbers", example
     if all(_FORMATTED_NUMBER.fullmatch(v) for v in distinct):
         example = next((v for v in distinct if not reads_as_number(v)), example)
-        return "formatted numbers", example
+        return _FORMATTED_KIND, example
     if all(_DECIMAL_COMMA.fullmatch(v) or v.lstrip("+-").isdigit() for v in distinct):  # ('1,234' alone: above)
         return "numbers with a decimal comma", next(v for v in distinct if "," in v)
     if all(_DATE.fullmatch(v) for v in distinct):
         return "dates or times", example
     return _marked_numbers(distinct, counts)
+
+
+def _with_decimal_points(distinct):
+    """{cell: the cell with its numbers' decimal commas written as points} ('7,6h': '7.6h', '1.234,5 kg': '1234.5 kg',
+    '12,5 %': '12.5 %'; other cells as they are) for a column's distinct stripped strings whose numbers have a
+    decimal comma, as :data:`_DECIMAL_COMMA` reads them: some number shows the comma to be no thousands separator
+    (digits after it other than three: '7,6', not '1,250'), and no cell has a decimal point ('7.6h' beside '7,6h':
+    two decimal marks). None otherwise."""
+    if not any("," in v for v in distinct):
+        return None
+    points, decimal = {}, False
+    for v in distinct:
+        pieces, start = [], 0  # (the text between the numbers, and each number with a point)
+        for match in _DECIMAL_COMMA_IN_TEXT.finditer(v) if "," in v else ():
+            pieces += [v[start:match.start()], match[0].translate(_WITHOUT_THOUSANDS).replace(",", ".")]
+            decimal = decimal or not _THOUSANDS_COMMA.fullmatch(match[0])
+            start = match.end()
+        if _DECIMAL_POINT.search(" ".join(pieces[::2] + [v[start:]])):
+            return None
+        points[v] = "".join(pieces) + v[start:] if pieces else v
+    return points if decimal else None
+
+
+def _decimal_comma_kinds(distinct, counts):
+    """(kind, example) of :func:`numbers_as_text` for formatted numbers and numbers with units or marks written with a
+    decimal comma ('12,5 %', '€ 12,50', '7,6h', '9,4 kg'): the rules of numbers with a decimal point, on the cells
+    with their decimal commas written as points (:func:`_with_decimal_points`); None otherwise."""
+    least = 0.9 * counts.sum()  # (either kind needs 90% of the cells so written: text such as 'room 3,5' leaves)
+    if counts[[v for v in distinct if _NUMBER_FIRST.match(v)]].sum() < least:
+        return None
+    points = _with_decimal_points(distinct)
+    if points is None or counts[[v for v, point in points.items() if _MARKED_NUMBER.fullmatch(point)
+                                 or _FORMATTED_NUMBER.fullmatch(point)]].sum() < least:
+        return None
+    written = {}
+    for v, point in points.items():
+        written.setdefault(point, v)  # ('1.234,5' and '1234,5': one number, one cell)
+    found = _numbers_as_written(list(written), counts.groupby(counts.index.map(points)).sum())
+    if found is None or found[0] not in _COMMA_KINDS:
+        return None
+    return _COMMA_KINDS[found[0]], written[found[1]]
 
 
 def _unit(match):
@@ -226,8 +314,9 @@ def _marked_numbers(distinct, counts):
 
 def _scale_suffixed(example):
     """Whether the cell ``example`` of :func:`_marked_numbers` ends with a suffix of thousands, millions or
-    billions ('12.3K', '1.2M', '2bn'), not a unit ('12.5 kg')."""
-    match = _MARKED_NUMBER.fullmatch(example.strip())
+    billions ('12.3K', '1.2M', '2bn', '12,3K'), not a unit ('12.5 kg')."""
+    example = example.strip()
+    match = _MARKED_NUMBER.fullmatch((_with_decimal_points([example]) or {example: example})[example])
     return bool(match) and _unit(match) in _SCALE_SUFFIXES
 
 
@@ -255,15 +344,19 @@ def describe_numbers_as_text(found, name):
                 f"numbers first (for instance pd.to_datetime(X[{name}]).dt.year, the day of the week, or days "
                 "since an origin)")
     minus = next(iter(_OTHER_MINUS.findall(example)), "\u2212")
+    scaled = ", times 1000 where a suffix K stands for thousands, 1e6 where M stands for millions" \
+        if _scale_suffixed(example) else ""
+    comma_fix = (f"the number alone, with a decimal point: pd.to_numeric(X[{name}].str.extract(r'([-+]?[\\d.\\s]*,?"
+                 "\\d+)', expand=False).str.replace(r'[.\\s]', '', regex=True).str.replace(',', '.'))" + scaled)
     fix = {"numbers": f"pd.to_numeric(X[{name}]{'.str.strip()' if example != example.strip() else ''})",
            "numbers, some of them": f"pd.to_numeric(X[{name}])",
            "numbers with a decimal comma": f"pd.read_csv(..., decimal=','), or pd.to_numeric(X[{name}].str.replace("
                                            "'.', '').str.replace(',', '.'))",
            _MINUS_KIND: f"pd.to_numeric(X[{name}].replace({minus!r}, '-', regex=True))",
            _MARKED_KIND: f"the number alone: pd.to_numeric(X[{name}].str.extract(r'([-+]?\\d*\\.?\\d+)', "
-                         "expand=False))" + (", times 1000 where a suffix K stands for thousands, 1e6 where M stands "
-                                             "for millions" if _scale_suffixed(example) else "")
-                         + "; a unit belongs in the column's name"
+                         f"expand=False)){scaled}; a unit belongs in the column's name",
+           _COMMA_KINDS[_FORMATTED_KIND]: comma_fix,
+           _COMMA_KINDS[_MARKED_KIND]: f"{comma_fix}; a unit belongs in the column's name",
            }.get(kind, f"pd.to_numeric(X[{name}].str.replace(r'[^0-9.eE+-]', '', regex=True)), or "
                        "pd.read_csv(..., thousands=',')")
     return (f"Column {name} holds {kind} written as text (such as {example!r}), which would be read as one "
@@ -275,10 +368,16 @@ def file_fix(kind, example):
     if kind == _MINUS_KIND:
         minus = next(iter(_OTHER_MINUS.findall(example)), "\u2212")
         return f"write the minus sign as '-' in the file (replace {minus!r} by '-')"
+    scaled = "; 12.3K is 12300, 1.2M is 1200000)" if _scale_suffixed(example) else ")"
     return {"dates or times": "turn them into numbers in the file (a year, a month, days since a date)",
             "numbers with a decimal comma": "write them with a decimal point in the file (51.26, not 51,26)",
             _MARKED_KIND: "write plain numbers in the file, without units, suffixes or marks (a unit belongs in the "
-                          "column's name" + ("; 12.3K is 12300, 1.2M is 1200000)" if _scale_suffixed(example) else ")"),
+                          "column's name" + scaled,
+            _COMMA_KINDS[_FORMATTED_KIND]: "write them as plain numbers with a decimal point in the file (12.5, not "
+                                           "12,5 %: no spaces, thousands separators, currency or percent signs)",
+            _COMMA_KINDS[_MARKED_KIND]: "write plain numbers with a decimal point in the file (7.6, not 7,6h), "
+                                        "without units, suffixes or marks (a unit belongs in the column's name"
+                                        + scaled,
             }.get(kind, "write them as plain numbers in the file (no spaces, thousands separators, currency or "
                         "percent signs)")
 
