@@ -44,7 +44,12 @@ _DECIMAL_POINT = re.compile(r"\d\.\d")
 _NUMBER_FIRST = re.compile(r"[-+(]?\s*['~≈$€£¥₹]?\s*[-+]?[\d.,]")  # how formatted or marked numbers begin
 _WITHOUT_THOUSANDS = str.maketrans("", "", ".\u00a0\u202f ")  # (thousands separators of a number left out)
 _DATE = re.compile(r"(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4})([ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?"
-                   r"\s*(Z|[+-]\d{2}:?\d{2})?)?|\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?")
+                   r"\s*(Z|[+-]\d{2}:?\d{2})?)?|\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?"
+                   r"|(1[5-9]|20)\d\d-(0?[1-9]|1[0-2])")  # (a month of a year, '2020-01', as a Period is written)
+# durations as pandas writes them ('0 days 00:00:37', '-1 days +23:59:59.5'), as Python does ('1 day, 2:03:04') and
+# as ISO 8601 ('PT5M', 'P1DT2H30M'; at least one part)
+_DURATION = re.compile(r"-?\d+ days?,? [+-]?\d{1,2}:\d{2}:\d{2}(\.\d+)?"
+                       r"|P(?=\d|T\d)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?")
 _SIGN_OR_SEPARATOR = re.compile(r"[$€£¥₹%]|\d[,'’\u00a0\u202f ]\d{3}(?!\d)")  # what makes '45%', '$5', '1,250'
 # minus signs other than '-' before a number (or its exponent): the minus sign U+2212, dashes (the en dash, ...), the
 # small and full-width hyphen-minus; not a dash between numbers ('10–20', a range)
@@ -182,7 +187,8 @@ def numbers_as_text(values):
     '–2.5'), ('numbers with units or marks', example) when at least 90% of the cells are numbers once a
     unit, a suffix or a mark is taken off ('12.5 kg', '12.3K', '8.1±0.1', "'12.5", '~8.5'), ('formatted
     numbers with a decimal comma', example) and ('numbers with a decimal comma and units or marks', example)
-    for those written with a decimal comma ('12,5 %', '7,6h', '9,4 kg'), ('dates or times', example);
+    for those written with a decimal comma ('12,5 %', '7,6h', '9,4 kg'), ('dates or times', example) (a month of a
+    year too, '2020-01'), ('durations', example) ('0 days 00:00:37', 'PT5M');
     ('numbers, some of them', example) for numbers beside numbers written as text (17.5 and '523.25': 5 and
     '5' would be two categories); None otherwise. The example is a cell as it is written, spaces aside
     ('8.5\\xa0', not '8.5').
@@ -239,6 +245,8 @@ def _numbers_as_written(distinct, counts):
         return "numbers with a decimal comma", next(v for v in distinct if "," in v)
     if all(_DATE.fullmatch(v) for v in distinct):
         return "dates or times", example
+    if all(_DURATION.fullmatch(v) for v in distinct):
+        return "durations", example
     return _marked_numbers(distinct, counts)
 
 
@@ -343,6 +351,9 @@ def describe_numbers_as_text(found, name):
         return (f"Column {name} holds dates or times written as text (such as {example!r}): turn them into "
                 f"numbers first (for instance pd.to_datetime(X[{name}]).dt.year, the day of the week, or days "
                 "since an origin)")
+    if kind == "durations":
+        return (f"Column {name} holds durations written as text (such as {example!r}): turn them into numbers "
+                f"first (for instance pd.to_timedelta(X[{name}]).dt.total_seconds())")
     minus = next(iter(_OTHER_MINUS.findall(example)), "\u2212")
     scaled = ", times 1000 where a suffix K stands for thousands, 1e6 where M stands for millions" \
         if _scale_suffixed(example) else ""
@@ -370,6 +381,7 @@ def file_fix(kind, example):
         return f"write the minus sign as '-' in the file (replace {minus!r} by '-')"
     scaled = "; 12.3K is 12300, 1.2M is 1200000)" if _scale_suffixed(example) else ")"
     return {"dates or times": "turn them into numbers in the file (a year, a month, days since a date)",
+            "durations": "turn them into numbers in the file (seconds, minutes or days)",
             "numbers with a decimal comma": "write them with a decimal point in the file (51.26, not 51,26)",
             _MARKED_KIND: "write plain numbers in the file, without units, suffixes or marks (a unit belongs in the "
                           "column's name" + scaled,

@@ -149,3 +149,12 @@ def test_multiple_choice_answers_of_a_semicolon_file_stay_text_beside_half_steps
     rows = [f"{answers[i % len(answers)]};{['0,5', '1,5', '2,5'][i % 3]};{i % 2}" for i in range(40)]
     X, *_ = _load("csv", _file(tmp_path / "t.csv", "items;r;y", rows), "y")
     assert X["items"].tolist()[:len(answers)] == answers and X["r"].dtype.kind == "f"
+
+
+def test_codes_shaped_like_a_month_of_a_year_outside_the_years_stay_categories():
+    """'2020-01' is a month of a year (refused as dates); '4711-03' a code (no year before 1500 or after 2099)."""
+    from sknn import DenseClassifier
+
+    y = np.arange(40) % 2
+    codes = pd.DataFrame({"part": [f"4711-{v % 12 + 1:02d}" for v in range(40)]})
+    assert DenseClassifier(max_iter=1, random_state=0).fit(codes, y).preprocessor_.categorical_columns_ == [0]

@@ -165,6 +165,9 @@ def test_numbers_with_placeholder_cells_are_refused_not_read_as_categories():
     (["1.234,5", "-0,25"] + [f"{v},5" for v in range(38)], "numbers with a decimal comma"),  # decimal=','
     ([f"{v * 0.37:.2f}" for v in range(40)], "numbers"),  # a CSV read with dtype=str
     ([f"2020-{v % 12 + 1:02d}-{v % 28 + 1:02d}" for v in range(40)], "dates or times"),
+    (pd.period_range("2020-01", periods=40, freq="M").astype(str).tolist(), "dates or times"),  # as to_csv writes
+    (pd.to_timedelta(np.arange(40) * 37, "s").astype(str).tolist(), "durations"),  # them: '0 days 00:00:37'
+    ([f"PT{v}M" for v in range(40)], "durations"),  # ISO 8601
 ])
 def test_numbers_and_dates_written_as_text_are_refused_not_read_as_one_category_per_row(cells, kind):
     """'355,792', '$12.50', '45%', '2020-01-05': as categories, every value is a category of its own and
@@ -173,7 +176,7 @@ def test_numbers_and_dates_written_as_text_are_refused_not_read_as_one_category_
     y = np.arange(len(cells)) % 2
     for X in (pd.DataFrame({"income": cells}), pd.DataFrame({"income": pd.Series(cells, dtype="string")})):
         with pytest.raises(ValueError, match=f"Column 'income' holds {kind} written as text .*(pd.to_numeric|"
-                                             r"pd.to_datetime).*astype\('category'\)"):
+                                             r"pd.to_datetime|pd.to_timedelta).*astype\('category'\)"):
             DenseClassifier(**SMALL).fit(X, y)
     for X in (np.array(cells, dtype=object)[:, None], np.array(cells)[:, None]):
         with pytest.raises(ValueError, match=f"Column 0 holds {kind} written as text"):
