@@ -15,7 +15,7 @@ import scipy.sparse as sp
 from sklearn.exceptions import DataConversionWarning
 
 from ._numbers import is_signaling_nan, short_repr
-from ._validation import check_exact_in_float64, check_float64_cells
+from ._validation import check_exact_in_float64, check_float64_cells, refuse_complex
 from ._warnings import warn_user
 
 __all__ = ["MISSING_TARGET", "check_classes", "check_label_spellings", "check_label_types", "check_label_values",
@@ -26,11 +26,6 @@ __all__ = ["MISSING_TARGET", "check_classes", "check_label_spellings", "check_la
 
 
 MISSING_TARGET = "y contains NaN or infinity (a missing value, e.g. None): impute or drop those rows first."
-
-
-def refuse_complex(name, fix):
-    """The refusal of complex numbers in ``name``, with scikit-learn's words (its estimator checks look for them)."""
-    raise ValueError(f"Complex data not supported: {name} holds complex numbers; {fix}")
 
 
 def check_real_target(values, name="y"):

@@ -29,7 +29,7 @@ from ._tabular_numbers import (check_exact_column, check_float32_column_values, 
 from ._tabular_text import (describe_numbers_as_text, describe_placeholders, numbers_as_text, placeholder_cells,
                             typo_cells)
 from ._tabular_times import TIME_CELLS, check_not_time, time_message
-from ._validation import validate_data
+from ._validation import check_not_complex, validate_data
 from ._warnings import warn_user
 from .persist import SaveMixin
 
@@ -366,7 +366,9 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
                     for j in range(X.shape[1])]
         if isinstance(X, np.ndarray) and X.dtype.kind == "T":  # numpy 2's StringDType: text, as an object array
             X = X.astype(object)
-        X = check_array(rows_as_array(X), accept_sparse="csr", dtype=None, ensure_all_finite=False)
+        X = rows_as_array(X)
+        check_not_complex(X)  # (scikit-learn's error prints every value)
+        X = check_array(X, accept_sparse="csr", dtype=None, ensure_all_finite=False)
         validate_data(self, X, reset=reset, skip_check_array=True)
         if sp.issparse(X) and not reset and len(getattr(self, "ignored_columns_", ())):
             X = X.toarray()  # (the columns fit ignored are blanked below, as for dense rows)

@@ -31,10 +31,10 @@ from ._numbers import (MAX_MAGNITUDE, check_exact_in_float64, check_float32_colu
 
 __all__ = ["MAX_MAGNITUDE", "NetworkTooLarge", "build_within_memory", "check_callbacks", "check_exact_in_float64",
            "check_fit_params", "check_float32_columns", "check_float64_cells", "check_magnitude",
-           "check_nested_params", "check_non_negative_weights", "check_positive_int", "check_sizes",
-           "check_unique_columns", "check_validation_data", "check_width", "checked_sample_weight",
+           "check_nested_params", "check_non_negative_weights", "check_not_complex", "check_positive_int",
+           "check_sizes", "check_unique_columns", "check_validation_data", "check_width", "checked_sample_weight",
            "class_weight_vector", "compressed_opener", "detached", "first_non_string", "float32_features",
-           "memory_limit", "numbered_lines", "positive_rows", "reads_as_number",
+           "memory_limit", "numbered_lines", "positive_rows", "reads_as_number", "refuse_complex",
            "refuse_data_loader", "validate_data"]
 
 
@@ -323,22 +323,49 @@ def raw_input_checked(check, *args):
     replaced by ones that do. In a new fit (``reset``), X's columns that float32 would lose are refused
     (:func:`check_float32_columns`): the network would never see what they hold."""
     X = args[0]
+    # a pandas categorical of text: pandas' own error where a nullable column stands beside it ('Cannot cast str
+    # dtype to float32'), scikit-learn's where none does: named as text either way, before any conversion
+    for column, dtype in getattr(X, "dtypes", {}).items():
+        if getattr(dtype, "name", None) == "category" and dtype.categories.dtype.kind not in "biuf" \
+                and len(dtype.categories):
+            raise _raw_text_error(repr(dtype.categories[0]))
+    check_not_complex(X)
     check_float64_cells(X.to_numpy() if hasattr(X, "columns") else X, "X", _RAW_FIX)
     try:
         checked = check(*args)
     except ValueError as exc:  # scikit-learn's messages, which suggest other estimators or name no fix
-        text = "could not convert string to float" in str(exc)
-        if not text and "encoded as NaN" not in str(exc):
+        if "could not convert string to float" in str(exc):
+            raise _raw_text_error(re.sub(r"^np\.str_\((.*)\)$", r"\1", str(exc).split(": ", 1)[-1])) from None
+        if "encoded as NaN" not in str(exc):
             raise
-        value = re.sub(r"^np\.str_\((.*)\)$", r"\1", str(exc).split(": ", 1)[-1])
-        what, fix = ((f"text ({value})", "encodes categories, or encode them first (e.g. OneHotEncoder)") if text
-                     else ("NaN", "handles missing values, or impute them first (e.g. SimpleImputer in a Pipeline)"))
-        raise ValueError(f"Input X contains {what}: with preprocessing=None the network reads X as it is; fit "
-                         f"with preprocessing='auto' (the default), which {fix}.") from None
+        raise ValueError("Input X contains NaN: with preprocessing=None the network reads X as it is; fit with "
+                         "preprocessing='auto' (the default), which handles missing values, or impute them first "
+                         "(e.g. SimpleImputer in a Pipeline).") from None
     if args[-1] is True:
         names = [repr(c) for c in X.columns] if hasattr(X, "columns") else None
         check_float32_columns(_as_float64(X), "X", _RAW_FIX, names=names)
     return checked
+
+
+def _raw_text_error(value):
+    """The error for text (``value``, as it is shown) in X read as it is (``preprocessing=None``)."""
+    return ValueError(f"Input X contains text ({value}): with preprocessing=None the network reads X as it is; fit "
+                      "with preprocessing='auto' (the default), which encodes categories, or encode them first (e.g. "
+                      "OneHotEncoder).")
+
+
+def refuse_complex(name, fix):
+    """The refusal of complex numbers in ``name``, with scikit-learn's words (its estimator checks look for them)."""
+    raise ValueError(f"Complex data not supported: {name} holds complex numbers; {fix}")
+
+
+def check_not_complex(X, name="X"):
+    """``X``, refused by name if it is an array or sparse matrix of complex numbers (scikit-learn's error prints
+    every value and names no fix)."""
+    if getattr(getattr(X, "dtype", None), "kind", None) == "c":
+        refuse_complex(name, f"pass their real and imaginary parts (or their modulus and angle) as columns of real "
+                             f"numbers (e.g. np.column_stack([{name}.real, {name}.imag])).")
+    return X
 
 
 _RAW_FIX = "Scale it first, in float64 (e.g. make_pipeline(StandardScaler(), estimator))."

@@ -27,7 +27,7 @@ from ._layers import ACTIVATIONS, INITIALIZER_NAMES, ScaledLinear, TabularInput,
 from ._tabular import TabularPreprocessor, rows_as_array
 from ._tabular_times import check_no_time_columns
 from ._targets import NeuralClassifierMixin, NeuralRegressorMixin
-from ._validation import detached, raw_input_checked, validate_data
+from ._validation import check_not_complex, detached, raw_input_checked, validate_data
 
 __all__ = ["DenseNet", "DenseClassifier", "DenseRegressor", "forward_numpy"]
 
@@ -40,8 +40,7 @@ class _DenseMixin:
         "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
         "activation": [StrOptions(set(ACTIVATIONS))],
         "dropout": [Interval(Real, 0, 1, closed="left"), "array-like"],
-        "batch_norm": ["boolean"],
-        "kernel_initializer": [StrOptions(set(INITIALIZER_NAMES))],
+        "batch_norm": ["boolean"], "kernel_initializer": [StrOptions(set(INITIALIZER_NAMES))],
         "preprocessing": [StrOptions({"auto"}), None],
         "numeric_embedding": [StrOptions({"periodic"}), None],
         "front_scale": ["boolean"],
@@ -75,8 +74,9 @@ class _DenseMixin:
         X = detached(X)  # a torch tensor that requires grad, or on a GPU: the same values
         if self._preprocessing(reset) is None:
             return self._raw_input(super()._check_X, X, reset)
-        if not isinstance(X, pd.DataFrame):  # 2-D and non-empty, whatever the types of its values
-            X = check_array(rows_as_array(X), accept_sparse="csr", dtype=None, ensure_all_finite=False)
+        if not isinstance(X, pd.DataFrame):  # 2-D and non-empty, whatever its values' types (complex: named)
+            X = check_array(check_not_complex(rows_as_array(X)), accept_sparse="csr", dtype=None,
+                            ensure_all_finite=False)
         validate_data(self, X, reset=reset, skip_check_array=True)
         if reset:
             # its statistics and categories from the rows that train (weight 0 leaves a row out)

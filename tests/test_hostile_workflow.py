@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 import pytest
 import torch
 from sklearn.exceptions import ConvergenceWarning, DataConversionWarning
@@ -315,6 +316,27 @@ def test_raw_input_errors_and_module_instances_are_named():
         DenseClassifier(preprocessing=None, max_iter=1).fit(X, [0, 1] * 10)
     with pytest.raises(TypeError, match=r"module is a Linear instance; pass its class, or a function"):
         DenseClassifier(module=torch.nn.Linear(4, 2), max_iter=1).fit(np.ones((8, 4)), [0, 1] * 4)
+
+
+@pytest.mark.parametrize("beside", [pd.array(range(20), dtype="Int64"), np.arange(20.0),
+                                    pd.array([True, False] * 10, dtype="boolean")])
+def test_raw_input_categories_of_text_are_named_whatever_stands_beside_them(beside):
+    # beside a nullable column, pandas' own 'Cannot cast str dtype to float32' came first
+    X = pd.DataFrame({"a": beside, "k": pd.Categorical(["u", "v"] * 10)})
+    with pytest.raises(ValueError, match=r"Input X contains text \('u'\): with preprocessing=None .*'auto'"):
+        DenseClassifier(preprocessing=None, max_iter=1).fit(X, [0, 1] * 10)
+    numbered = X.assign(k=pd.Categorical([1, 2] * 10))  # categories that are numbers: read as numbers
+    assert DenseClassifier(preprocessing=None, max_iter=1).fit(numbered, [0, 1] * 10).n_features_in_ == 2
+
+
+@pytest.mark.parametrize("preprocessing", ["auto", None])
+@pytest.mark.parametrize("as_matrix", [np.asarray, sp.csr_matrix])
+@pytest.mark.parametrize("estimator", [DenseClassifier, DenseRegressor])
+def test_complex_arrays_are_refused_by_name_with_the_fix(estimator, as_matrix, preprocessing):
+    X = as_matrix(np.random.RandomState(0).randn(20, 2) + 1j)  # scikit-learn's error printed every value
+    with pytest.raises(ValueError, match=r"^Complex data not supported: X holds complex numbers; pass their real and "
+                                         r"imaginary parts .*np.column_stack\(\[X.real, X.imag\]\)\)\.$"):
+        estimator(preprocessing=preprocessing, max_iter=1).fit(X, [0, 1] * 10)
 
 
 def test_a_continuation_checks_its_parameters_and_a_fit_its_device_first():
