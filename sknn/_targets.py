@@ -12,6 +12,7 @@ import torch
 from sklearn.base import _fit_context
 from sklearn.metrics import r2_score as r2_score_of_arrays
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
+from sklearn.utils.validation import check_is_fitted
 from torch.nn.utils.parametrize import is_parametrized
 
 from ._alignment import check_same_row_order
@@ -165,6 +166,7 @@ class NeuralClassifierMixin(ChecksModuleOutputs):
     def score(self, X, y, sample_weight=None):
         """Mean accuracy of ``predict(X)`` against ``y``, whose labels are read as in ``fit`` (pandas nullable
         integers, and numbers or booleans in an object column, keep their type)."""
+        check_is_fitted(self, "net_")  # (before the fitted attributes its checks read: NotFittedError, as predict's)
         y, sample_weight = detached(y), detached(sample_weight)  # tensors that require grad: their values
         y = one_label_column(y)  # a one-column frame or (n, 1) array: its column, of its own type (Int64 near 2**60)
         check_same_row_order(X, y)  # pandas labels of the rows in another order: refused, as in fit
@@ -342,7 +344,7 @@ class NeuralRegressorMixin(ChecksModuleOutputs):
         if not keep:  # predictions take the shape of the first fit's y, whatever later calls pass
             self._y_ndim = y.ndim
         y = y.reshape(len(y), n_outputs)
-        if not keep:
+        if not keep or not incremental:  # a new fit or a first partial_fit, or a warm start's fit: its own rows
             # With normalize_y the network learns the standardised target (scaled back in predict).
             normalize = getattr(self, "normalize_y", False)
             learned = y if fit_rows is None else y[fit_rows]
@@ -353,9 +355,9 @@ class NeuralRegressorMixin(ChecksModuleOutputs):
             self._y_totals = np.stack([np.full(n_outputs, float(len(learned))), mean, std]) if normalize else None
             if getattr(self, "clip_predictions", False):  # predictions are kept within the range seen in fit
                 self.y_range_ = np.stack([learned.min(axis=0), learned.max(axis=0)])
-        else:  # the rows of weight above 0 of a later call
+        else:  # the rows of weight above 0 of a later partial_fit
             seen = y if fit_rows is None else y[fit_rows]
-            if incremental and len(seen):
+            if len(seen):
                 self._follow_target_statistics(seen)
             if hasattr(self, "y_range_") and len(seen):  # the range grows with the data seen
                 self.y_range_ = np.stack([np.minimum(self.y_range_[0], seen.min(axis=0)),
@@ -465,7 +467,8 @@ class NeuralRegressorMixin(ChecksModuleOutputs):
         parametrization (``weight_norm``, ``spectral_norm``) and no forward hooks. Otherwise (as for
         a model rebuilt by ``from_network``) the statistics of the first call stay; so do those of a
         model pickled or saved before sknn kept these running totals, which lacks them.
-        ``fit`` learns them from its own rows as always.
+        ``fit`` learns them from its own rows as always, a warm start's too (its network goes on from the first fit's
+        weights in the units of its own targets).
         """
         mean, totals = getattr(self, "y_mean_", None), getattr(self, "_y_totals", None)
         self._layers_before_call = None
@@ -505,6 +508,7 @@ class NeuralRegressorMixin(ChecksModuleOutputs):
         predictions divided by the power of two at or below the largest magnitude of y's output, which divides
         exactly: at any finite scale the same value (the squares of targets of 1e-200 underflowed to 0, an R² of
         1.0; of 1e300 overflowed, NaN), and scikit-learn's r2_score's own value at large offsets (1e15)."""
+        check_is_fitted(self, "net_")  # (before the fitted attributes its checks read: NotFittedError, as predict's)
         y, sample_weight = detached(y), detached(sample_weight)  # tensors that require grad: their values
         check_same_row_order(X, y)  # pandas labels of the rows in another order: refused, as in fit
         check_same_row_order(X, sample_weight, y_name="sample_weight", holds="weight")

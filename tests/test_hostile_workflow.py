@@ -670,3 +670,27 @@ def test_fit_warnings_point_at_the_users_line():
     with pytest.warns(ConvergenceWarning, match="maximum number of epochs") as record:
         DenseClassifier(**DENSE, n_iter_no_change=5, learning_rate="constant").fit(X, [0, 1] * 30)
     assert {w.filename for w in record if w.category is ConvergenceWarning} == {__file__}
+
+
+@pytest.mark.parametrize("estimator", [DenseClassifier, DenseRegressor])
+def test_score_before_fit_is_not_fitted_error(estimator):
+    from sklearn.exceptions import NotFittedError
+
+    with pytest.raises(NotFittedError):  # (an AttributeError on classes_ or n_outputs_ before)
+        estimator().score(X, np.arange(60) % 2)
+
+
+def test_a_warm_start_regressor_learns_the_statistics_of_its_own_targets():
+    rng = np.random.RandomState(0)
+    features = rng.randn(200, 4)
+    y = features[:, 0] + 0.5 * features[:, 1]
+    kw = dict(hidden_layer_sizes=(16,), max_iter=10, early_stopping=False, random_state=0, warm_start=True)
+    reg = DenseRegressor(**kw).fit(features, y)
+    first = reg.y_mean_.copy(), reg.y_scale_.copy()
+    reg.fit(features, y)  # the same rows: the same statistics
+    np.testing.assert_array_equal(reg.y_mean_, first[0])
+    np.testing.assert_array_equal(reg.y_scale_, first[1])
+    other_units = y * 1000 + 5000
+    reg.fit(features, other_units)  # kept the first fit's: R^2 about -20 where a new fit scores 0.9
+    np.testing.assert_allclose(reg.y_mean_, [other_units.mean()])
+    assert reg.score(features, other_units) > 0.8
