@@ -17,8 +17,32 @@ from ._sequence_input import (EOS, PAD_TOKEN, UNK_TOKEN, SequenceBatches, build_
                               read_pretrained, warn_own_symbols)
 from ._text_checks import TOKENS_ADVICE, warn_form_misses, warn_form_twins
 from ._validation import check_non_negative_weights
+from ._warnings import warn_user
 
 __all__ = ["NextWordOutputs", "SequenceModel", "TaggerOutputs"]
+
+#: the share of the training tokens under which pretrained vectors that cover them are warned of
+_FEW_VECTORS = 0.5
+
+
+def _warn_of_few_vectors(counts, keys, lowercase, specials):
+    """Warn when the pretrained vectors (their ``keys``, lower-cased with ``lowercase``) give a vector to fewer than
+    ``_FEW_VECTORS`` of the training tokens (``counts``, the model's own symbols aside): the others start from random
+    values, and the vectors bring little. Where lower-casing would give one to many more (cased text, lower-case
+    vectors such as GloVe's, with ``lowercase=False``), say so."""
+    total = sum(c for t, c in counts.items() if t not in specials)
+    covered = sum(c for t, c in counts.items() if t in keys and t not in specials)
+    if not total or covered >= _FEW_VECTORS * total:
+        return
+    hint = "check that they are vectors of this language and of words tokenized as these are"
+    if not lowercase:
+        lowered = sum(c for t, c in counts.items() if t not in specials and (t in keys or t.lower() in keys))
+        if lowered >= covered + 0.1 * total:
+            hint = (f"with lowercase=True, {lowered / total:.0%} would get one (the text has capitals its vectors' "
+                    "keys lack)")
+    warn_user(f"pretrained_embeddings has a vector for {covered / total:.0%} of the training tokens only (for "
+              f"{sum(t in keys for t in counts if t not in specials)} of {len(counts)} distinct words); the others "
+              f"start from random values: {hint}.")
 
 
 def check_sequence_weights(sample_weight, n_sequences, scoring=False):
@@ -126,6 +150,7 @@ class SequenceModel(BaseNeuralNetwork, abstract=True):
             keys = {w.lower() for w in pretrained[1]} if self.lowercase else set(pretrained[1])
             warn_form_misses([list(counts)], keys, effect="so these words get no pretrained vector",
                              where="pretrained_embeddings")
+            _warn_of_few_vectors(counts, keys, self.lowercase, self._specials)
 
     def _load_pretrained(self, module):
         """The pretrained vectors into the word embedding of a new network (small random values for other words)."""

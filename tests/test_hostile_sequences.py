@@ -720,3 +720,23 @@ def test_pretrained_vectors_spelling_training_words_in_another_form_are_warned_o
     assert len(found) == 1 and "pretrained_embeddings" in found[0] and "no pretrained vector" in found[0]
     agreeing = KeyedVectors(np.ones((2, 4), dtype=np.float32), [NFC_CAFE, "the"])
     assert not _form_warnings(lambda: LSTMSequenceTagger(**{**SMALL, "pretrained_embeddings": agreeing}).fit(WORDS, Y))
+
+
+def test_pretrained_vectors_that_miss_most_training_words_are_warned_of_with_the_fix():
+    from sknn import KeyedVectors
+
+    lower = KeyedVectors(np.eye(4)[:3].astype(np.float32), ["the", "dog", "runs"])  # GloVe-style lower-case keys
+    cased = [["The", "Dog", "Runs"], ["THE", "DOG", "RUNS"]] * 4
+
+    def few(fit):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            fit()
+        return [str(w.message) for w in caught if "of the training tokens only" in str(w.message)]
+
+    found = few(lambda: LSTMLanguageModel(**{**SMALL, "pretrained_embeddings": lower, "min_count": 1}).fit(cased))
+    assert len(found) == 1 and "0% of the training tokens" in found[0] and "with lowercase=True, 100%" in found[0]
+    assert not few(lambda: LSTMSequenceTagger(**{**SMALL, "pretrained_embeddings": lower}).fit(cased, Y))  # lowered
+    other = KeyedVectors(np.eye(4)[:2].astype(np.float32), ["xx", "yy"])
+    found = few(lambda: LSTMSequenceTagger(**{**SMALL, "pretrained_embeddings": other}).fit(cased, Y))
+    assert len(found) == 1 and "vectors of this language" in found[0]
