@@ -15,10 +15,11 @@ from numbers import Integral
 from sklearn.utils._param_validation import InvalidParameterError
 
 from ._input_files import READ_ERRORS, read_error
+from ._text_checks import FormMisses
 from ._validation import compressed_opener, numbered_lines, reads_as_number
 from ._warnings import warn_user
 
-__all__ = ["SkippedLines", "read_analogies", "read_pairs"]
+__all__ = ["SkippedLines", "read_analogies", "read_pairs", "warn_unanswered"]
 
 
 class SkippedLines:
@@ -131,3 +132,31 @@ def read_pairs(path, delimiter, encoding):
         else:
             pairs.append((parts[0], parts[1], float(parts[2])))
     return pairs, skipped
+
+
+def warn_unanswered(path, sections, unknown, known, restrict_vocab, n_keys, dummy4unknown):
+    """Warn of the questions of an analogy file skipped for a word outside the vocabulary searched (``known``,
+    the keys as looked up): one warning naming the words unknown only because of their Unicode normal form (an
+    NFD file against NFC keys), whenever any is (``FormMisses``, over the words that are not ASCII); one when no
+    question was evaluated, with their count, as the score, 0.0 (gensim's too), then says nothing of the vectors.
+    gensim logs the share of questions skipped; a file of questions far wider than the vocabulary (the usual
+    questions-words.txt against a small model) skips many, which is no mistake, so a share alone is not warned
+    of. ``sections`` are the file's, ``unknown`` the questions skipped (each a list of its 4 words as looked up)."""
+    path = os.fspath(path)
+    misses = FormMisses(known)
+    for words in unknown:
+        misses.add(words)
+    misses.warn(f"the analogy file {path!r}", effect="so the questions that hold them were skipped")
+    n_questions = sum(len(lines) for _, lines in sections)
+    if not n_questions:
+        warn_user(f"{path!r} holds no analogy question (lines of 4 words after a ': section' line), so the score, "
+                  "0.0, says nothing of the vectors: is it an analogy file (questions-words.txt's layout)?")
+    elif len(unknown) == n_questions:
+        outside = (f"the {restrict_vocab} most frequent of the {n_keys} keys (raise restrict_vocab to search more)"
+                   if restrict_vocab is not None and restrict_vocab < n_keys else f"the {n_keys} keys")
+        word = next(w for w in unknown[0] if w not in known)
+        counted = "counted wrong, as dummy4unknown asks" if dummy4unknown else "skipped, as gensim skips them"
+        warn_user(f"No question of {path!r} could be evaluated: all {n_questions} hold a word outside {outside}, "
+                  f"the first {ascii(word)} in {ascii(' '.join(unknown[0]))}, and were {counted}, so the score, "
+                  "0.0, says nothing of the vectors. Check the file's words against the keys (their spelling, case "
+                  "and language).")

@@ -5,7 +5,8 @@
 :class:`KeyedVectorQueries` is a mixin: it reads the class's ``vectors``, ``index_to_key``, ``get_index``,
 ``_unit_rows_of`` (the unit vectors of a few rows, from the current vectors), ``most_similar``, ``similarity``,
 ``_check_query_vector`` and ``_query_terms``; its ``_cosines_to`` is the search over every word (no unit vectors
-are kept: each search reads the current vectors).
+are kept: each search reads the current vectors); its ``_analogy_answer`` is evaluate_word_analogies' answer to
+one question.
 """
 
 from numbers import Integral, Real
@@ -190,6 +191,19 @@ class KeyedVectorQueries:
         best = np.argpartition(-sims, k - 1)[:k] if k < len(sims) else np.arange(len(sims))
         best = best[np.argsort(-sims[best], kind="stable")]
         return [(self.index_to_key[i], float(sims[i])) for i in best if i not in used][:topn]
+
+    def _analogy_answer(self, sims, rows, question, case_insensitive):
+        """As gensim: the best of the 5 nearest words outside the question's ``rows`` that is no other spelling of
+        a question word ('King' for 'king'); None when the search holds no such word (no prediction: a question
+        word is never one)."""
+        k = min(len(sims), 5 + len(rows))
+        nearest = np.argpartition(-sims, k - 1)[:k] if k < len(sims) else np.arange(len(sims))
+        nearest = [i for i in nearest[np.argsort(-sims[nearest], kind="stable")] if i not in rows][:5]
+        for i in nearest:
+            word = self.index_to_key[int(i)].upper() if case_insensitive else self.index_to_key[int(i)]
+            if word not in question:
+                return word
+        return None
 
     def _word_rows(self, words, name):
         """The rows of a non-empty list of words (a str is one word); a KeyError naming a word not in the

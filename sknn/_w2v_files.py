@@ -2,7 +2,9 @@
 behind :meth:`KeyedVectors.load_word2vec_format` and :meth:`KeyedVectors.save_word2vec_format`.
 
 Text: a header line ``n_words vector_size``, then ``word v1 v2 ...`` per line (GloVe's files are the
-same lines without the header). Binary: the same header, then each word, a space and its float32
+same lines without the header), fields split at spaces and tabs as word2vec.c's ReadWord splits them, numbers
+as its atof reads them (ASCII digits; '1_000' and full-width digits, which Python's float() reads, are refused,
+naming the line). Binary: the same header, then each word, a space and its float32
 values. Every refusal names the file and the line or vector. Files compressed with gzip, bzip2 or xz
 (``GoogleNews-vectors-negative300.bin.gz``) are read decompressed, recognised by their content as the corpus
 files of Word2VecTransformer are, and written compressed when their name ends in .gz, .bz2 or .xz (as gensim,
@@ -30,6 +32,7 @@ MAX_BINARY_KEY = 100_000  # bytes of one word a binary file's reader reads befor
 FIELD_SPACE = " \t\n\r\x0b\x0c"  # the whitespace that ends a word (ASCII's, as the C tool's); U+2003 is a key
 _WRITE_OPENERS = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}  # by the name's extension, as gensim
 _FIELD_SPLIT = re.compile(f"[{re.escape(FIELD_SPACE)}]+")  # (str.split() splits at U+00A0 too, which is a key)
+_RECORD_SPLIT = re.compile("[ \t]+")  # a text record's separators: word2vec.c's ReadWord's (' ', '\t'; '\n' ends it)
 _FIRST_ROWS = 1 << 16  # rows allocated first for a compressed file, whose size says nothing of its vectors' count
 
 
@@ -166,6 +169,44 @@ def _skip_byte_order_mark(f):
         f.seek(0)
 
 
+def _record_fields(text, size=None):
+    """The word and the numbers of a text record (decoded, its end stripped), split as word2vec.c's ReadWord
+    splits: at runs of spaces and tabs (gensim splits at each single space). A line without tabs that splits at
+    single spaces into a word and ``size`` fields, the usual case, takes one ``str.split`` at C speed (a
+    search for two spaces would cost half as much again; an empty field left is no number, which the reader
+    names)."""
+    parts = text.split(" ")
+    if "\t" in text or (len(parts) != size + 1 if size is not None else "" in parts):
+        return _RECORD_SPLIT.split(text)
+    return parts
+
+
+def _tab_note(text):
+    """A sentence on the tabs of a record whose count of numbers is wrong, '' when it holds none."""
+    if "\t" not in text:
+        return ""
+    return (" A tab separates fields, as in word2vec's C tool (so a word that holds a tab, which gensim writes "
+            "as it is, cannot be read: rename such words where the file was written).")
+
+
+def _refuse_unusual_numbers(text, parts, fname, where):
+    """Refuse the numbers of a record (``text``, decoded; ``parts``, its fields) that Python's float() reads but
+    word2vec.c's atof does not: digits other than ASCII's ('\uff14', full-width 4) and '_' ('1_000'), both read
+    as numbers by float() and numpy alone. An ASCII line (``isascii`` is O(1)) without '_' costs one scan at C
+    speed; a word that is not ASCII or holds '_' (``New_York``), a second, of the text after it."""
+    numbers = text if text.isascii() and "_" not in text else text[len(parts[0]):]
+    if numbers is text or (numbers.isascii() and "_" not in numbers):
+        return
+    bad = next(p for p in parts[1:] if not p.isascii() or "_" in p)
+    try:
+        read = f" (Python's float() reads it as {float(bad)!r:.40}, word2vec's C tool and other readers do not)"
+    except ValueError:
+        read = ""
+    raise ValueError(f"{fname!r}, {where}: {bad!r:.40} is not a number as word2vec's format writes numbers (ASCII "
+                     f"digits, a sign, '.', 'e', without '_'){read}; correct the file: write the number in ASCII "
+                     "digits without '_'.")
+
+
 def _headerless_shape(f, fname, encoding, unicode_errors):
     """(n_words, vector_size) of a text file without a header: its records up to its last line that is not blank,
     the size from the first (an extra pass over the file, as gensim's no_header makes); ``f`` is left where it
@@ -173,7 +214,7 @@ def _headerless_shape(f, fname, encoding, unicode_errors):
     origin = f.tell()
     first = f.readline()
     try:
-        parts = first.decode(encoding, errors=unicode_errors).rstrip().split(" ")
+        parts = _record_fields(first.decode(encoding, errors=unicode_errors).rstrip())
     except UnicodeDecodeError as exc:
         raise ValueError(f"{fname!r}, line 1: not {encoding} text ({exc}); pass unicode_errors='replace' to read "
                          "it anyway.") from None
@@ -187,10 +228,12 @@ def _headerless_shape(f, fname, encoding, unicode_errors):
     for i, line in enumerate(f, start=2):
         if line.strip():
             n_words = i
-            found = line.rstrip().count(b" ")
+            line = line.rstrip()
+            found = len(_RECORD_SPLIT.split(line.decode("latin-1"))) - 1 if b"\t" in line or b"  " in line \
+                else line.count(b" ")  # (latin-1 decodes any byte: only the separators, ASCII, are counted)
             if found != spaces:  # before the (lines x size) array is allocated
                 raise ValueError(f"{fname!r}, line {i}: expected a word and {spaces} numbers (as line 1), got "
-                                 f"{found} numbers.")
+                                 f"{found} numbers.{_tab_note((first + line).decode('latin-1'))}")
     f.seek(origin)
     return n_words, spaces
 
@@ -225,7 +268,7 @@ def _text_record(line, size, encoding, unicode_errors):
     """True when ``line`` (bytes) is a text record: a word and ``size`` numbers, separated by spaces as the
     readers split them."""
     try:
-        parts = line.decode(encoding, errors=unicode_errors).rstrip().split(" ")
+        parts = _record_fields(line.decode(encoding, errors=unicode_errors).rstrip())
         np.asarray(parts[1:], dtype=np.float64)
     except (UnicodeDecodeError, ValueError):
         return False
@@ -271,20 +314,26 @@ def _read_text(f, fname, vectors, n_words, encoding, unicode_errors, first_line=
         if not raw:
             raise ValueError(f"{fname!r} ends after {i} of its {n_words} vectors: it is truncated.")
         try:
-            parts = raw.decode(encoding, errors=unicode_errors).rstrip().split(" ")
+            text = raw.decode(encoding, errors=unicode_errors).rstrip()
         except UnicodeDecodeError as exc:
             raise ValueError(f"{fname!r}, line {i + first_line}: not {encoding} text ({exc}); pass "
                              "unicode_errors='replace' to read it anyway, or binary=True for the binary "
                              "format.") from None
+        parts = _record_fields(text, size)
         if len(parts) != size + 1:
             raise ValueError(f"{fname!r}, line {i + first_line}: expected a word and {size} numbers, got "
-                             f"{len(parts) - 1} numbers.")
+                             f"{len(parts) - 1} numbers.{_tab_note(text)}")
+        _refuse_unusual_numbers(text, parts, fname, f"line {i + first_line} (the vector of "
+                                f"{parts[0]!r})")
         vectors = _with_row(vectors, i, n_words)
         try:
             with np.errstate(over="ignore"):  # (a value beyond float32's range is named below)
                 vectors[i] = np.asarray(parts[1:], dtype=np.float32)
         except ValueError:
             bad = next(p for p in parts[1:] if not reads_as_number(p))
+            if not bad:  # (two spaces in a row, where the count of fields hid a number missing)
+                raise ValueError(f"{fname!r}, line {i + first_line}: expected a word and {size} numbers, got "
+                                 f"{len(_RECORD_SPLIT.split(text)) - 1} numbers.") from None
             raise ValueError(f"{fname!r}, line {i + first_line} (the vector of {parts[0]!r}): {bad!r:.40} is not a "
                              "number.") from None
         _check_finite_row(vectors[i], fname, f"line {i + first_line}", parts[0], parts[1:])

@@ -385,19 +385,6 @@ class KeyedVectors(KeyedVectorQueries):
             return {k.upper(): i for i, k in reversed(list(enumerate(keys)))}
         return {k: i for i, k in enumerate(keys)}
 
-    def _analogy_answer(self, sims, rows, question, case_insensitive):
-        """As gensim: the best of the 5 nearest words outside the question's ``rows`` that is no other spelling of
-        a question word ('King' for 'king'); None when the search holds no such word (no prediction: a question
-        word is never one)."""
-        k = min(len(sims), 5 + len(rows))
-        nearest = np.argpartition(-sims, k - 1)[:k] if k < len(sims) else np.arange(len(sims))
-        nearest = [i for i in nearest[np.argsort(-sims[nearest], kind="stable")] if i not in rows][:5]
-        for i in nearest:
-            word = self.index_to_key[int(i)].upper() if case_insensitive else self.index_to_key[int(i)]
-            if word not in question:
-                return word
-        return None
-
     def evaluate_word_analogies(self, analogies, restrict_vocab=300000, case_insensitive=True,
                                 dummy4unknown=False, similarity_function="most_similar"):
         """Accuracy on analogies "a is to b as c is to d" (the questions-words.txt format).
@@ -408,8 +395,9 @@ class KeyedVectors(KeyedVectorQueries):
         among the ``restrict_vocab`` most frequent words, leaving out a, b and c (with
         ``case_insensitive``, any spelling of them, among the 5 nearest); a question
         whose search holds no other word has no answer and is wrong; questions with
-        a word outside those are skipped (counted wrong if ``dummy4unknown``).
-        ``similarity_function`` must be 'most_similar' (3CosAdd), the one gensim implements.
+        a word outside those are skipped (counted wrong if ``dummy4unknown``), with a warning when
+        all are (the score, 0.0 as gensim's, then says nothing) and one naming the words unknown only
+        because of their Unicode normal form. ``similarity_function`` must be 'most_similar' (3CosAdd).
 
         Returns
         -------
@@ -425,7 +413,7 @@ class KeyedVectors(KeyedVectorQueries):
         skipped.warn()
         ok = self._ok_vocab(restrict_vocab, case_insensitive)
         normed = self._unit_table(restrict_vocab)  # once for all the questions
-        sections = []
+        sections, unknown = [], []
         for name, lines in questions:
             section = {"section": name, "correct": [], "incorrect": []}
             sections.append(section)
@@ -434,6 +422,7 @@ class KeyedVectors(KeyedVectorQueries):
                     words = [w.upper() for w in words]
                 a, b, c, expected = words
                 if not all(w in ok for w in words):
+                    unknown.append(words)
                     if dummy4unknown:
                         section["incorrect"].append((a, b, c, expected))
                     continue
@@ -446,6 +435,7 @@ class KeyedVectors(KeyedVectorQueries):
         incorrect = sum(len(s["incorrect"]) for s in sections)
         sections.append({"section": "Total accuracy", "correct": [q for s in sections for q in s["correct"]],
                          "incorrect": [q for s in sections for q in s["incorrect"]]})
+        _kv_eval_files.warn_unanswered(analogies, questions, unknown, ok, restrict_vocab, len(self), dummy4unknown)
         score = correct / (correct + incorrect) if correct + incorrect else 0.0
         return score, sections
 
