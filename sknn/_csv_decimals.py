@@ -24,6 +24,7 @@ _POINT_NUMBER = re.compile(r"[-+]?(\d+\.\d*|\.\d+)")
 _DIGIT_PAIR = re.compile(r"\d,\d")
 _MOST_OTHER_CELLS = 3  # cells of such a column that are neither numbers nor markers of missing cells (typos)
 _FEWEST_PAIRS = 10  # distinct values a column of digit pairs alone needs to read as decimals
+_FEWEST_STEPS_FROM_0 = 3  # distinct half steps that show '0,5' a decimal beside a lone '5' ('0,5', '1,5', '2,5')
 
 
 def _shapes(distinct):
@@ -38,15 +39,20 @@ def _shapes(distinct):
     return text, comma, point, other
 
 
-def _decimal_steps(pairs):
+def _decimal_steps(pairs, wholes):
     """Whether the pairs of digits ``pairs`` (a column's distinct cells with a comma, a Series: '0,5', '1,5', '5,5')
-    read as decimals, not as the answers of a multiple-choice question ('1,2', '2,3', '1,3') or as scores ('2,1',
-    '1,0'), told by two signs together: half steps alone (at least two distinct pairs, all ending in ',5', where
-    answers and scores pair many digits), and one pair that no answer is (two options listed in order, numbered
-    from 1): one that begins with 0 ('0,5') or whose digits do not ascend ('5,5', '7,5'). Ratings in half steps
-    from 1 ('1,5' .. '4,5') show no such pair, and stay text."""
+    beside its whole numbers ``wholes`` (a Series: '1', '2') read as decimals, not as the answers of a
+    multiple-choice question ('1,2', '2,3', '1,3') or as scores ('2,1', '1,0'), told by two signs together: half
+    steps alone (at least two distinct pairs, all ending in ',5', where answers and scores pair many digits), and a
+    pair that no answer is: one whose digits do not ascend ('5,5', '7,5': no two options listed in order), or one
+    that begins with 0 ('0,5') beside at least 3 distinct half steps or without a lone 5 (answers numbered from 0
+    that all hold option 5 choose it alone too: '0,5' and '2,5' beside '0', '1', '2', '5' stay text; '0,5', '1,5'
+    beside '1' are steps). Ratings in half steps from 1 ('1,5' .. '4,5') show no such pair, and stay text."""
     first, after = pairs.str[0], pairs.str[-1]
-    return pairs.nunique() >= 2 and bool((after == "5").all() and ((first == "0") | (first >= after)).any())
+    if pairs.nunique() < 2 or not (after == "5").all():
+        return False
+    from_0 = (first == "0").any() and (pairs.nunique() >= _FEWEST_STEPS_FROM_0 or not (wholes == "5").any())
+    return bool((first >= after).any() or from_0)
 
 
 def decimal_commas(where, frame, sep):
@@ -80,7 +86,8 @@ def decimal_commas(where, frame, sep):
                                 .str.replace(",", "."), errors="coerce").to_numpy(dtype=float)
         numbers_of[column] = (codes, comma, numbers)
         pair = len(distinct) < _FEWEST_PAIRS and text[with_comma].str.fullmatch(_DIGIT_PAIR).all()
-        step = pair and _decimal_steps(text[with_comma])  # ('0,5', '1,5': decimals, though of a shape answers share)
+        # ('0,5', '1,5': decimals, though of a shape answers share)
+        step = pair and _decimal_steps(text[with_comma], text[comma & ~with_comma])
         (steps if step else pairs if pair else commas)[column] = text[with_comma].iloc[0]  # ('1,2': two answers, 1.2)
     if commas:  # decimal commas of other shapes in the file: its pairs of digits are decimals too
         commas.update(pairs)

@@ -40,6 +40,7 @@ _DECIMAL_COMMA = re.compile(rf"[-+]?{_DECIMAL_COMMA_DIGITS}")
 # ('1,2,3') or of a number with a decimal point ('1,250.5'); and one that may be a thousands comma ('1,250')
 _DECIMAL_COMMA_IN_TEXT = re.compile(rf"(?<![\d.,]){_DECIMAL_COMMA_DIGITS}(?![\d.,])")
 _THOUSANDS_COMMA = re.compile(r"[1-9]\d{0,2},\d{3}")
+_COMMA_DIGIT = re.compile(r",\d")  # (what every number with a decimal comma holds: one fast search for it)
 _DECIMAL_POINT = re.compile(r"\d\.\d")
 _NUMBER_FIRST = re.compile(r"[-+(]?\s*['~≈$€£¥₹]?\s*[-+]?[\d.,]")  # how formatted or marked numbers begin
 _WITHOUT_THOUSANDS = str.maketrans("", "", ".\u00a0\u202f ")  # (thousands separators of a number left out)
@@ -242,7 +243,9 @@ def _numbers_as_written(distinct, counts):
         example = next((v for v in distinct if not reads_as_number(v)), example)
         return _FORMATTED_KIND, example
     if all(_DECIMAL_COMMA.fullmatch(v) or v.lstrip("+-").isdigit() for v in distinct):  # ('1,234' alone: above)
-        return "numbers with a decimal comma", next(v for v in distinct if "," in v)
+        commas = [v for v in distinct if "," in v]  # (an example that no thousands comma may be: '12,5', not '1,250')
+        return "numbers with a decimal comma", next((v for v in commas if not _THOUSANDS_COMMA.fullmatch(
+            v.lstrip("+-"))), commas[0])
     if all(_DATE.fullmatch(v) for v in distinct):
         return "dates or times", example
     if all(_DURATION.fullmatch(v) for v in distinct):
@@ -254,32 +257,37 @@ def _with_decimal_points(distinct):
     """{cell: the cell with its numbers' decimal commas written as points} ('7,6h': '7.6h', '1.234,5 kg': '1234.5 kg',
     '12,5 %': '12.5 %'; other cells as they are) for a column's distinct stripped strings whose numbers have a
     decimal comma, as :data:`_DECIMAL_COMMA` reads them: some number shows the comma to be no thousands separator
-    (digits after it other than three: '7,6', not '1,250'), and no cell has a decimal point ('7.6h' beside '7,6h':
-    two decimal marks). None otherwise."""
-    if not any("," in v for v in distinct):
+    (digits after it other than three: '7,6'), no number may be read with a thousands comma ('1,250' beside '12,5':
+    47,663 km or 47.663 km, not told), and no cell has a decimal point ('7.6h' beside '7,6h': two decimal marks).
+    None otherwise, told on all the cells at once, ending at the first thousands comma (text such as '12, rue de
+    la Paix' or codes such as '12,345A' pay one search)."""
+    text = "\n".join(distinct)  # (the cells, one a line: a number stays within its cell)
+    if not _COMMA_DIGIT.search(text):
         return None
-    points, decimal = {}, False
-    for v in distinct:
-        pieces, start = [], 0  # (the text between the numbers, and each number with a point)
-        for match in _DECIMAL_COMMA_IN_TEXT.finditer(v) if "," in v else ():
-            pieces += [v[start:match.start()], match[0].translate(_WITHOUT_THOUSANDS).replace(",", ".")]
-            decimal = decimal or not _THOUSANDS_COMMA.fullmatch(match[0])
-            start = match.end()
-        if _DECIMAL_POINT.search(" ".join(pieces[::2] + [v[start:]])):
-            return None
-        points[v] = "".join(pieces) + v[start:] if pieces else v
-    return points if decimal else None
+    decimal = False
+    for match in _DECIMAL_COMMA_IN_TEXT.finditer(text):
+        if _THOUSANDS_COMMA.fullmatch(match[0]):
+            return None  # thousands commas (alone: '1,250 km'; beside '12,5 km': either reading)
+        decimal = True
+    if not decimal or _DECIMAL_POINT.search(_DECIMAL_COMMA_IN_TEXT.sub(" ", text)):
+        return None
+    return {v: _DECIMAL_COMMA_IN_TEXT.sub(_with_a_point, v) if "," in v else v for v in distinct}
+
+
+def _with_a_point(match):
+    """A number of :data:`_DECIMAL_COMMA_IN_TEXT`'s ``match`` written with a decimal point ('1.234,5': '1234.5')."""
+    return match[0].translate(_WITHOUT_THOUSANDS).replace(",", ".")
 
 
 def _decimal_comma_kinds(distinct, counts):
     """(kind, example) of :func:`numbers_as_text` for formatted numbers and numbers with units or marks written with a
     decimal comma ('12,5 %', '€ 12,50', '7,6h', '9,4 kg'): the rules of numbers with a decimal point, on the cells
     with their decimal commas written as points (:func:`_with_decimal_points`); None otherwise."""
+    points = _with_decimal_points(distinct)  # (first: the one search that most text columns end with)
     least = 0.9 * counts.sum()  # (either kind needs 90% of the cells so written: text such as 'room 3,5' leaves)
-    if counts[[v for v in distinct if _NUMBER_FIRST.match(v)]].sum() < least:
+    if points is None or counts[[v for v in distinct if _NUMBER_FIRST.match(v)]].sum() < least:
         return None
-    points = _with_decimal_points(distinct)
-    if points is None or counts[[v for v, point in points.items() if _MARKED_NUMBER.fullmatch(point)
+    if counts[[v for v, point in points.items() if _MARKED_NUMBER.fullmatch(point)
                                  or _FORMATTED_NUMBER.fullmatch(point)]].sum() < least:
         return None
     written = {}

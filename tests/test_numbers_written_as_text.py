@@ -23,6 +23,9 @@ def _comma(value):
     return f"{value}".replace(".", ",")
 
 
+_KM = np.random.RandomState(0).randint(500, 50000, 50)
+
+
 # -- 1. numbers with a unit or a sign and a decimal comma ---------------------------------------------------------
 @pytest.mark.parametrize("cells, kind", [
     ([f"{_comma(h)}h" for h in _HOURS], "numbers with a decimal comma and units or marks"),
@@ -70,20 +73,33 @@ def test_the_command_names_numbers_with_a_unit_and_a_decimal_comma(tmp_path, sep
     [f"{_comma(h)}h" if i % 2 else f"{h}h" for i, h in enumerate(_HOURS)],  # two decimal marks: not told
     [f"{1 + i},250 km" for i in range(40)],  # thousands commas or decimals: not told
     [f"Room {i % 9},{i % 7}" for i in range(60)],  # text with a pair of digits
+    [f"{v:,} km" for v in _KM] + ["12,5 km"],  # thousands commas beside a decimal comma: either reading, not told
+    ["12,5 km"] + [f"{v:,} km" for v in _KM],
+    [f"{_comma(h)} %" for h in _HOURS] + ["1,250 %"],
 ])
 def test_look_alikes_of_numbers_with_a_unit_and_a_decimal_comma_stay_as_they_were(cells):
     assert numbers_as_text(_cells(cells)) is None
 
 
+def test_numbers_with_thousands_and_decimal_commas_are_not_named_by_a_thousands_comma():
+    """One cell '12,5 km' among '47,663 km' made the column decimal commas, named by '47,663 km', and its fix read
+    47,663 km as 47.663: where a comma may be either mark, no reading is named, and no example contradicts its kind."""
+    cells = _cells([f"{v:,} km" for v in _KM] + ["12,5 km"])
+    assert numbers_as_text(cells) is None
+    assert TabularPreprocessor().fit(pd.DataFrame({"d": cells})).categorical_columns_.tolist() == [0]
+    assert numbers_as_text(_cells([f"{v:,}" for v in _KM] + ["12,5"])) == ("numbers with a decimal comma", "12,5")
+
+
 # -- 2. a scale suffix among whole numbers ------------------------------------------------------------------------
 _PRICES = [str(v) for v in RNG.randint(100, 5001, 60)]
+_MILLIONS = [str(v) for v in np.random.RandomState(3).randint(500_000, 2_000_001, 60)]
 
 
-@pytest.mark.parametrize("typo", ["5k", "4K", "2 k", "0.004M"])
-def test_a_scale_suffix_typo_among_whole_numbers_is_named_not_read_as_categories(typo, tmp_path):
+@pytest.mark.parametrize("typo, numbers", [("5k", _PRICES), ("4K", _PRICES), ("2 k", _PRICES), ("3M", _MILLIONS)])
+def test_a_scale_suffix_typo_among_whole_numbers_is_named_not_read_as_categories(typo, numbers, tmp_path):
     """'5k' among prices 100..5000 made every price a category of its own, without a word ('5k' among prices with
     cents was named): a number with a scale suffix of the numbers' size is a typo among whole numbers too."""
-    cells = _cells(_PRICES[:30] + [typo] + _PRICES[30:])
+    cells = _cells(numbers[:30] + [typo] + numbers[30:])
     assert placeholder_cells(cells) == {typo: 1}
     with pytest.raises(ValueError, match=f"Column 'p' holds numbers but for 1 cell {re.escape(repr(typo))}: if those "
                                          "are typos, correct them"):
@@ -125,6 +141,7 @@ def _file(path, header, rows):
     ["0,5", "1", "1,5", "2", "2,5", "3", "3,5", "4"],  # half steps from 0
     ["3", "4", "4,5", "5", "5,5", "6", "6,5"],  # '5,5', '6,5': no answers of options listed in order
     ["0,5", "1,5", "2,5"],
+    ["0,5", "1", "1,5"],  # '0,5' without a lone '5'
 ])
 def test_half_steps_of_a_semicolon_file_are_numbers_however_few(tmp_path, sep, values):
     """A column of half steps ('0,5', '1,5', '2,5') was read as text when no other column had other decimal commas
@@ -144,6 +161,7 @@ def test_half_steps_of_a_semicolon_file_are_numbers_however_few(tmp_path, sep, v
     ["0,5"] + ["1", "2", "3"],  # one pair alone
     ["0,1", "0,2", "1,2", "2"],  # options numbered from 0: of several digits after the comma
     ["1,0", "2,0", "0,0", "3,0"],  # scores (the away side never scored): no half steps
+    ["0", "1", "2", "5", "0,5", "2,5"],  # options numbered from 0: two pairs with option 5, '0,5' among them
 ])
 def test_multiple_choice_answers_of_a_semicolon_file_stay_text_beside_half_steps(tmp_path, answers):
     rows = [f"{answers[i % len(answers)]};{['0,5', '1,5', '2,5'][i % 3]};{i % 2}" for i in range(40)]
