@@ -18,12 +18,12 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from ._callbacks import BestEpochStopping, EpochProgressBar, ParameterSchedule, ResumeLRSchedulers
 from ._data import ArrayBatches
 from ._alignment import check_same_row_order
 from ._device import float32_default, recording_gradients, resolve_device, resolve_precision, seeded, torch_threads
 from ._engine import Engine
 from ._family import FamilyEstimator
+from ._fit_callbacks import FitCallbacks
 from ._labels import check_labels, check_y_for_estimator, numpy_labels
 from ._training import OPTIMIZERS, optimizer_kwargs
 from ._training_control import TargetUnits, check_history_keys, kept_epoch
@@ -59,7 +59,7 @@ def _check_float32_weights(positive):
                          "mean of 1.")
 
 
-class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
+class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, FitCallbacks, abstract=True):
     """Base class of sknn's estimators: the training parameters and the fit cycle.
 
     Not for direct use: subclasses define ``__init__`` with explicit parameters, the hooks
@@ -180,82 +180,9 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
         adamw = self.optimizer == "adamw" if engine is None else isinstance(engine.optimizer_, torch.optim.AdamW)
         return self.alpha if adamw else self.alpha / batch_size
 
-    def _callbacks(self, incremental):
-        """The engine's callbacks; the stopping rule comes last, so every other callback sees the last epoch."""
-        callbacks = []
-        if self.learning_rate == "adaptive":
-            from skorch.callbacks import LRScheduler
-            from torch.optim.lr_scheduler import ReduceLROnPlateau
-
-            callbacks.append(("lr_scheduler", LRScheduler(
-                policy=ReduceLROnPlateau, monitor=self._monitor(incremental), mode="min", factor=0.2, patience=1,
-                threshold=self.tol, threshold_mode="abs")))
-        schedule = self._parameter_schedule(incremental)
-        if schedule is not None:
-            callbacks.append(("schedule", schedule))
-        if self.verbose == 1:
-            callbacks.append(("progress_bar", EpochProgressBar()))
-        elif self.verbose and self.verbose >= 2:
-            from skorch.callbacks import PrintLog
-
-            callbacks.append(("print_log", PrintLog()))
-        for i, cb in enumerate(self.callbacks or []):
-            kind = cb.__name__ if isinstance(cb, type) else type(cb).__name__  # (a class skorch creates)
-            callbacks.append(cb if isinstance(cb, tuple) else (f"user_{i}_{kind}", cb))
-        from skorch.callbacks import LRScheduler
-
-        if any(isinstance(cb, LRScheduler) or isinstance(cb, type) and issubclass(cb, LRScheduler)
-               for _, cb in callbacks):  # the schedulers go on from the last call
-            callbacks.append(("lr_resume", ResumeLRSchedulers.taken_from(callbacks)))
-        if not incremental and (self.n_iter_no_change is not None or self.early_stopping):
-            from skorch.utils import noop
-
-            callbacks.append(("stopping", BestEpochStopping(
-                monitor=self._monitor(incremental), patience=self.n_iter_no_change or self.max_iter + 1,
-                threshold=self.tol, threshold_mode="abs", lower_is_better=True, load_best=self.early_stopping,
-                sink=print if self.verbose else noop)))
-        return callbacks
-
-    def _callback_params(self):
-        """The parameters the engine's callbacks follow and a partial_fit rebuilds them for (recorded as the engine's
-        ``callback_params_``); the user's callbacks as a tuple, so that a list changed in place is a change."""
-        return tuple(self.callbacks or ()), self.verbose
-
-    def _rebuild_callbacks(self):
-        """A partial_fit's callbacks, built again for the parameters as they are now. The learning-rate schedules go
-        on from the last epoch (:class:`ResumeLRSchedulers`' states, by the name each has now): a scheduler of the
-        user's kept, and the adaptive one, but not one that watched the validation loss, which partial_fit has not."""
-        net, before = self.net_, dict(self.net_.callbacks_)
-        given = dict(net.callbacks)  # as passed: a class the user gave is a class there (an instance in callbacks_)
-        net.callbacks, net.verbose, net.callback_params_ = self._callbacks(True), int(self.verbose), \
-            self._callback_params()
-        net.initialize_callbacks()
-        resume, now = dict(net.callbacks_).get("lr_resume"), {id(cb): name for name, cb in net.callbacks}
-        states = getattr(before.get("lr_resume"), "states", None) or {}
-        for name, state in states.items() if resume is not None else ():
-            renamed = name if name == "lr_scheduler" else now.get(id(given.get(name)))
-            if renamed is not None and getattr(before.get(name), "monitor", None) != "valid_loss":
-                resume.states = {**(resume.states or {}), renamed: state}
-
-    def _parameter_schedule(self, incremental):
-        """The schedules of a fit (learning rate, weight decay, dropout), or None; ``partial_fit`` (incremental)
-        goes on along them from the epochs the network has trained, starting them again after ``max_iter``."""
-        lr = self.learning_rate if self.learning_rate in ("cosine", "cosine_log_cycles") else None
-        regularization = getattr(self, "regularization_schedule", None)
-        if lr is None and regularization is None:
-            return None
-        return ParameterSchedule(self.max_iter, learning_rate=lr, weight_decay=regularization, dropout=regularization,
-                                 learning_rate_every="epoch" if lr == "cosine" else "step", resume=incremental)
-
     def _n_threads(self, n_rows, batch_size):
         """Torch threads for this fit (None: leave torch's setting alone)."""
         return None
-
-    def _monitor(self, incremental=False):
-        # The validation loss, not the score: a score such as accuracy saturates on small
-        # validation sets (Keras' EarlyStopping monitors 'val_loss' for the same reason).
-        # partial_fit sets nothing aside (as in MLPClassifier), so it watches the training loss.
-        return "valid_loss" if self.early_stopping and not incremental else "train_loss"
 
     def _make_engine(self, module, batch_size, device, seed, incremental):
         engine = Engine(
@@ -462,9 +389,9 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, abstract=True):
             else:  # partial_fit: the batch size follows this call's data, as in MLPClassifier
                 batch_size = self._batch_size(len(train))
                 self.net_.set_batch_size(batch_size, self._weight_decay(batch_size, self.net_))
-                # after a fit with early stopping (callbacks that need no validation set), or a set_params of
+                # after a fit with early stopping (callbacks that need no validation set), or a set_params of what
                 if any(getattr(cb, "monitor", None) == "valid_loss" for _, cb in self.net_.callbacks_) or \
-                        getattr(self.net_, "callback_params_", None) != self._callback_params():  # callbacks, verbose
+                        self._callbacks_changed():  # the callbacks are built from (tol, clipnorm, verbose...)
                     self._rebuild_callbacks()
                 schedule = dict(self.net_.callbacks_).get("schedule")
                 if schedule is not None:  # on along the fit's schedules, from the epochs trained so far

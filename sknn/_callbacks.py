@@ -19,7 +19,8 @@ import sys
 import torch
 from skorch.callbacks import Callback, EarlyStopping, LRScheduler
 
-__all__ = ["BestEpochStopping", "EpochProgressBar", "ParameterSchedule", "ResumeLRSchedulers", "SCHEDULES"]
+__all__ = ["BestEpochStopping", "EpochProgressBar", "ParameterSchedule", "ResumeLRSchedulers", "SCHEDULES",
+           "schedule_progress"]
 
 
 class BestEpochStopping(EarlyStopping):
@@ -73,6 +74,12 @@ class BestEpochStopping(EarlyStopping):
 # the entries of a scheduler's state that change as it trains, and the only ones a saved model keeps: a
 # ReduceLROnPlateau's best loss, bad epochs and cooldown, and any scheduler's epoch and learning rates
 _PROGRESS = ("best", "num_bad_epochs", "cooldown_counter", "last_epoch", "_last_lr")
+
+
+def schedule_progress(state):
+    """The progress entries (``_PROGRESS``) of a learning-rate scheduler's ``state``, copied: what a schedule goes on
+    from, without the settings (a threshold, a factor), which the parameters rebuild."""
+    return {k: copy.deepcopy(state[k]) for k in _PROGRESS if k in state}
 
 
 def _progress_problem(key, value, n_groups):
@@ -144,7 +151,7 @@ class ResumeLRSchedulers(Callback):
         file's JSON stays strict."""
         saved = {}
         for name, state in (self.states or {}).items():
-            progress = {k: copy.deepcopy(state[k]) for k in _PROGRESS if k in state}
+            progress = schedule_progress(state)
             if "best" in progress and not (type(progress["best"]) in (int, float) and math.isfinite(progress["best"])):
                 progress["best"] = None
             saved[name] = progress

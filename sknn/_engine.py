@@ -20,7 +20,8 @@ tensors to the CPU on a machine without a GPU). Engine replaces the hot path:
 * a Ctrl-C, or any error, during an epoch rolls the module back to the last finished epoch, and so does a loss
   that is not finite (the training loss, or the validation loss after the epoch's last steps: TrainingDiverged, or
   a ValueError naming the validation rows where the network is sound on the training rows; with no validation set,
-  weights that are not finite after the epoch: TrainingDiverged; :mod:`sknn._non_finite`);
+  weights that are not finite after the epoch, or, where they grew far, a loss that is not finite on its last batch
+  with the weights after its step: TrainingDiverged; :mod:`sknn._non_finite`);
 * a callback asks to stop by raising KeyboardInterrupt from ``on_epoch_end`` (as skorch's EarlyStopping does): the
   request reaches the callbacks after it first, and ``fit`` returns. Raised from another hook (``on_epoch_begin``,
   a batch hook), it cannot be told from a Ctrl-C and is one: the epoch is rolled back and ``fit`` raises it again
@@ -47,7 +48,8 @@ from skorch.utils import TeeGenerator
 from ._device import autocast, torch_threads
 from ._hogwild import replicate, train_in_parallel
 from ._layers import parameter_factors
-from ._non_finite import TrainingDiverged, non_finite_loss_error, refuse_non_finite_outputs, refuse_non_finite_weights
+from ._non_finite import (TrainingDiverged, non_finite_loss_error, refuse_blown_up_network, refuse_non_finite_outputs,
+                          weight_scale)
 from ._training_control import EpochSnapshot as _EpochSnapshot
 from ._training_control import notify_every_callback
 
@@ -304,6 +306,7 @@ class Engine(NeuralNet):
     def _train_step(self, batch, module, optimizer, **fit_params):
         """One step of ``module`` (the engine's, or a Hogwild! replica) with its ``optimizer``."""
         Xb, yb, wb = batch
+        self._stepped_batch = batch  # the last one an epoch stepped on (:func:`refuse_blown_up_network`)
         optimizer.zero_grad(set_to_none=True)
         with self._autocast():
             y_pred = _run_module(module, Xb, **fit_params)
@@ -427,21 +430,28 @@ class Engine(NeuralNet):
         if self.epoch_snapshot not in ("memory", "disk"):
             raise ValueError(f"epoch_snapshot={self.epoch_snapshot!r}: pass 'memory' or 'disk'.")
         snapshot = _EpochSnapshot(on_disk=self.epoch_snapshot == "disk")
+        # the size of the weights as this engine began to train: how far they grew tells a network that blew up
+        initial = getattr(self, "_initial_weight_scale", None)
+        if initial is None and valid is None:
+            initial = self._initial_weight_scale = weight_scale(self.module_).item()
         try:
             for _ in range(epochs):
                 snapshot.take(self.module_, self.optimizer_)
-                shuffle_state, rows = generator.get_state(), len(self.history)
+                shuffle_state, rows, self._stepped_batch = generator.get_state(), len(self.history), None
                 try:
                     self.notify("on_epoch_begin", **on_epoch)
                     self.run_single_epoch(train, training=True, prefix="train", step_fn=self.train_step,
                                           generator=generator, **fit_params)
                     self.run_single_epoch(valid, training=False, prefix="valid", step_fn=self.validation_step,
                                           train_source=train, **fit_params)
-                    if valid is None:  # no loss measured after the last steps: the weights are looked at instead
-                        refuse_non_finite_weights(self)
+                    if valid is None:  # no loss measured after the last steps: the weights looked at instead,
+                        # and the loss of the last batch where they grew far
+                        refuse_blown_up_network(self, self._stepped_batch, initial, **fit_params)
+                    self._stepped_batch = None
                 except BaseException as exc:
                     # Ctrl-C inside an epoch, a loss that is not finite, or any error (a callback's, the memory's):
                     # back to the last finished epoch, then the error goes on
+                    self._stepped_batch = None
                     snapshot.restore(self.module_, self.optimizer_)
                     generator.set_state(shuffle_state)
                     del self.history[rows:]

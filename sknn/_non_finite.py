@@ -4,8 +4,10 @@ A training loss that is not finite is a divergence (:class:`TrainingDiverged`). 
 finite, measured after the epoch's last steps, is one only where the network is broken: weights that are not
 finite, or outputs that are not finite on the training rows too. A network whose outputs on every training row
 are finite puts the blame on the validation set: its inputs where its outputs are not finite (beyond float16's
-range, say), else its targets or weights, too large for the loss (a ValueError naming them). With no validation
-set, weights that are not finite after an epoch are the divergence's sign (its last steps show in no loss).
+range, say), else its targets or weights, too large for the loss (a ValueError naming them), unless the loss on
+the training rows is not finite either (a divergence). With no validation set, weights that are not finite after an
+epoch, or, where the weights grew far, a loss that is not finite on its last batch with the weights after its step,
+are the divergence's signs (its last steps show in no training loss).
 """
 
 import math
@@ -14,8 +16,10 @@ import numpy as np
 import torch
 
 from ._device import autocast
+from ._module_checks import _evaluating
 
-__all__ = ["TrainingDiverged", "non_finite_loss_error", "refuse_non_finite_outputs", "refuse_non_finite_weights"]
+__all__ = ["TrainingDiverged", "WEIGHT_GROWTH", "non_finite_loss_error", "refuse_blown_up_network",
+           "refuse_non_finite_outputs", "weight_scale"]
 
 _FIX = "Scale the features (e.g. StandardScaler) or lower learning_rate_init."
 _VALIDATION_ROWS = "validation_data's, or the rows early_stopping set aside"
@@ -36,18 +40,58 @@ def refuse_non_finite_outputs(finite, unreadable):
                          "wrong (too large a learning rate?). Fit again with a smaller learning_rate_init.")
 
 
-def refuse_non_finite_weights(engine):
-    """Raise :class:`TrainingDiverged` where ``engine``'s network holds weights (trained ones, or buffers such as
-    batch norm's statistics) that are not finite after an epoch: a fit with no validation set measures no loss after
-    the epoch's last steps, so a network that blew up there would otherwise end the fit without a word (and predict
-    would refuse it). One look at the device's values per epoch; frozen weights cannot change and are skipped.
-    Weights finite but so large that the outputs overflow are left to ``predict`` (:func:`refuse_non_finite_outputs`),
-    which would need a forward pass here."""
-    state = [t for t in engine.module_.parameters() if t.requires_grad and t.is_floating_point()]
-    state += [t for t in engine.module_.buffers() if t.is_floating_point()]
-    if state and not bool(torch.stack([torch.isfinite(t).all() for t in state]).all()):
+#: how many times a network's largest trained weight must have grown over its size when the engine began to train
+#: before the loss is looked at after an epoch's last steps (a pass over one batch): a network that trains keeps it
+#: within a few times its start, one that a learning rate far too large blew up grows it a millionfold and more
+WEIGHT_GROWTH = 1e3
+
+
+def weight_scale(module):
+    """The largest magnitude among ``module``'s trained weights (those that require gradients), as a float32 tensor
+    on their device (no synchronisation, no copy of the weights); 0 for a module without any."""
+    trained = [p.detach() for p in module.parameters() if p.requires_grad and p.is_floating_point() and p.numel()]
+    if not trained:
+        return torch.zeros(())
+    return torch.stack([torch.linalg.vector_norm(p, float("inf")).float() for p in trained]).max()
+
+
+def refuse_blown_up_network(engine, batch=None, initial_scale=None, **fit_params):
+    """Raise :class:`TrainingDiverged` where ``engine``'s network blew up in an epoch's last training steps, which a
+    fit with no validation set measures no loss after (the training loss of a batch is taken before its step): it
+    would otherwise end the fit without a word, and ``predict`` would refuse it. Two signs: weights (trained ones,
+    or buffers such as batch norm's statistics; frozen weights cannot change and are skipped) that are not finite,
+    looked at on the device and read in one synchronisation per epoch; and, where the largest trained weight has
+    grown ``WEIGHT_GROWTH`` times over ``initial_scale`` (:func:`weight_scale` as the engine began to train, a float;
+    None: no such sign), the loss of ``batch`` (the last batch the epoch stepped on, ``(X, y, sample_weight)``)
+    with the weights after its step, not finite: weights finite but so large that the outputs overflow. A network
+    that did not grow so far keeps to its passes over the data (a frozen backbone runs once per image and epoch);
+    outputs that overflow all the same are refused by ``predict`` (:func:`refuse_non_finite_outputs`)."""
+    state = [t for t in engine.module_.parameters() if t.requires_grad and t.is_floating_point() and t.numel()]
+    state += [t for t in engine.module_.buffers() if t.is_floating_point() and t.numel()]
+    if not state:
+        return
+    finite = torch.stack([torch.isfinite(t).all() for t in state]).all().float()
+    finite, scale = torch.stack([finite, weight_scale(engine.module_).to(finite.device)]).tolist()  # (one sync)
+    epoch = len(engine.history)
+    if not finite:
         raise TrainingDiverged(f"The network's weights became NaN or infinite in the last training steps of epoch "
-                               f"{len(engine.history)}: the optimisation diverged. {_FIX}")
+                               f"{epoch}: the optimisation diverged. {_FIX}")
+    if batch is not None and initial_scale is not None and scale > WEIGHT_GROWTH * initial_scale:
+        loss = _loss_now(engine, batch, **fit_params).mean().item()
+        if not math.isfinite(loss):
+            raise TrainingDiverged(f"The training loss became {loss} after the last training steps of epoch {epoch} "
+                                   f"(on the last batch trained, with the weights after its step: its largest weight "
+                                   f"grew from {initial_scale:.3g} to {scale:.3g}, and the outputs overflow): "
+                                   f"the optimisation diverged. {_FIX}")
+
+
+def _loss_now(engine, batch, **fit_params):
+    """The loss of ``batch`` with ``engine``'s weights as they are, as a tensor on the device (no synchronisation):
+    without gradients, in evaluation mode (no dropout, noise or augmentation draws: the random streams of the fit
+    stay as they were) but for ensembles, whose outputs keep the shape the criterion trains on; every submodule's
+    mode restored (frozen layers stay frozen)."""
+    with _evaluating(engine.module_):
+        return engine.validation_step(batch, **fit_params)["loss"].detach().float()
 
 
 def _rows_read(finite, unreadable):
@@ -77,13 +121,18 @@ def non_finite_loss_error(engine, loss, source, training, train_source=None, **f
     """The error for an epoch of ``engine`` whose loss on ``source`` is ``loss``, not finite. The training loss is
     measured before each step, the validation loss after the epoch's last: a network that blew up in the last
     steps shows it there only (TrainingDiverged), unless its weights, and its outputs on every row of
-    ``train_source`` (the training rows), are finite: the validation rows are then to blame (a ValueError)."""
+    ``train_source`` (the training rows), are finite: the validation rows are then to blame (a ValueError), unless
+    the outputs, finite on the validation rows, overflow the loss on the training rows too (TrainingDiverged)."""
     epoch = len(engine.history)
     if training:
         return TrainingDiverged(f"The training loss became {loss} at epoch {epoch}: the optimisation diverged. {_FIX}")
     row = _first_non_finite_row(engine, source, **fit_params)
-    if row is None:
+    if row is None and (train_source is None or _loss_finite_on(engine, train_source, **fit_params)):
         return _validation_targets_error(engine, loss, epoch, source, **fit_params)
+    if row is None:  # the outputs overflow the loss on the training rows too: the network's, not the targets'
+        return TrainingDiverged(f"The validation loss became {loss} at epoch {epoch}, and the training loss with the "
+                                f"weights after the epoch's last training steps is not finite either: the network's "
+                                f"outputs overflow the loss, the optimisation diverged. {_FIX}")
     state = [t for t in (*engine.module_.parameters(), *engine.module_.buffers()) if t.is_floating_point()]
     if (train_source is None or not all(bool(torch.isfinite(t).all()) for t in state)
             or _first_non_finite_row(engine, train_source, **fit_params) is not None):
@@ -97,6 +146,15 @@ def non_finite_loss_error(engine, loss, source, training, train_source=None, **f
                       f"outputs on every training row, are finite: its outputs on the validation inputs (validation_"
                       f"data's X, or the rows early_stopping set aside) are NaN or infinite{such_as}, where {cause} "
                       "(e.g. StandardScaler).")
+
+
+def _loss_finite_on(engine, source, **fit_params):
+    """Whether ``engine``'s loss on every batch of ``source`` is finite, with the weights as they are
+    (:func:`_loss_now`)."""
+    for batch in source.batches(engine.batch_size, device=engine.device):
+        if not bool(torch.isfinite(_loss_now(engine, batch, **fit_params)).all()):
+            return False
+    return True
 
 
 def _validation_targets_error(engine, loss, epoch, source, **fit_params):

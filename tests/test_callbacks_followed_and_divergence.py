@@ -1,0 +1,187 @@
+"""A classifier's score of another label set, in every family; partial_fit's callbacks following every parameter they
+are built from; and a fit with no validation set whose last steps make the network blow up."""
+
+import warnings
+
+import numpy as np
+import pytest
+import torch
+from skorch.callbacks import Callback, GradientNormClipping
+from sklearn.datasets import make_regression
+
+from sknn import ConvImageClassifier, DenseClassifier, DenseRegressor, LSTMSequenceTagger, TransferVGGClassifier
+from sknn._non_finite import TrainingDiverged
+
+RNG = np.random.RandomState(0)
+X = RNG.normal(size=(60, 3))
+Y = np.arange(60) % 3
+DENSE = dict(hidden_layer_sizes=(4,), max_iter=1, early_stopping=False, device="cpu", random_state=0)
+IMAGES = RNG.rand(12, 8, 8)
+SENTENCES = [["a", "b", "c"], ["b", "c", "a", "a"]] * 5
+TAGS = [[0, 1, 2], [1, 2, 0, 0]] * 5
+TAGGER = dict(hidden_size=4, embedding_dim=4, max_iter=1, device="cpu", random_state=0)
+
+
+# -- 1. score with numeric labels none of which is a class: warned of in every classifier family ---------------------
+def _conv():
+    model = ConvImageClassifier(conv_filters=(2,), dense_layers=(4,), max_iter=1, batch_size=4, device="cpu",
+                                random_state=0).fit(IMAGES, np.arange(12) % 3)
+    return model, IMAGES, np.arange(12) % 3
+
+
+def _vgg():
+    model = TransferVGGClassifier(backbone=[4, "M"], weights=None, image_size=8, device="cpu", channels_last=False,
+                                  max_iter=1, batch_size=4, random_state=0).fit(IMAGES, np.arange(12) % 3)
+    return model, IMAGES, np.arange(12) % 3
+
+
+def _tagger():
+    return LSTMSequenceTagger(**TAGGER).fit(SENTENCES, TAGS), SENTENCES, TAGS
+
+
+def _dense():
+    return DenseClassifier(**DENSE).fit(X, Y), X, Y
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@pytest.mark.parametrize("make", [_dense, _conv, _vgg, _tagger], ids=["dense", "conv", "vgg", "tagger"])
+@pytest.mark.parametrize("offset", [10, 10.0])
+def test_every_classifier_family_warns_of_numeric_labels_of_another_label_set(make, offset):
+    model, inputs, labels = make()
+    shifted = [[t + offset for t in tags] for tags in labels] if make is _tagger else labels + offset
+    with pytest.warns(UserWarning, match="None of y's labels is one of the model's classes.*y holds 10"):
+        assert model.score(inputs, shifted) == 0.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        model.score(inputs, labels)  # its own classes: no warning
+
+
+# -- 2. partial_fit's callbacks follow every parameter they are built from -------------------------------------------
+def _settings(model):
+    """The engine's callbacks by name: their class and settings (the attributes that are not fitted); the schedulers'
+    progress (lr_resume) and the user's callbacks aside."""
+    return {name: (type(cb), {k: v for k, v in vars(cb).items() if not k.endswith("_")})
+            for name, cb in model.net_.callbacks_ if name != "lr_resume" and not name.startswith("user_")}
+
+
+_CHANGES = [  # (estimator, its parameters, the change): every parameter _callbacks() reads
+    (DenseClassifier, dict(learning_rate="adaptive", optimizer="sgd"), dict(tol=0.5)),
+    (DenseClassifier, dict(learning_rate="constant"), dict(learning_rate="adaptive")),
+    (DenseClassifier, dict(learning_rate="constant"), dict(learning_rate="cosine")),
+    (DenseClassifier, dict(learning_rate="cosine"), dict(learning_rate="cosine_log_cycles")),
+    (DenseClassifier, dict(learning_rate="cosine", max_iter=3), dict(max_iter=5)),
+    (DenseClassifier, dict(regularization_schedule=None), dict(regularization_schedule="cosine")),
+    (DenseClassifier, dict(), dict(verbose=2)),
+    (LSTMSequenceTagger, dict(), dict(clipnorm=0.01)),
+    (LSTMSequenceTagger, dict(), dict(clipnorm=None)),
+]
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@pytest.mark.parametrize("cls, params, change", _CHANGES, ids=[str(c) for _, _, c in _CHANGES])
+def test_partial_fit_follows_every_parameter_its_callbacks_are_built_from(cls, params, change, capsys):
+    base, inputs, labels = (TAGGER, SENTENCES, TAGS) if cls is LSTMSequenceTagger else (DENSE, X, Y)
+    model = cls(**{**base, **params}).fit(inputs, labels)
+    model.set_params(**change).partial_fit(inputs, labels)
+    fresh = cls(**{**base, **params, **change}).partial_fit(inputs, labels, classes=np.unique(np.concatenate(
+        [np.ravel(t) for t in labels])))  # the callbacks of a partial_fit with the parameters as they are now
+    assert _settings(model) == _settings(fresh)  # (the fit's: tol, clipnorm, the schedule's length... as before)
+    capsys.readouterr()
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_a_new_tol_takes_effect_and_the_adaptive_schedule_goes_on():
+    kw = dict(DENSE, learning_rate="adaptive", optimizer="sgd", max_iter=3)
+    kept, changed = DenseClassifier(**kw).fit(X, Y), DenseClassifier(**kw).fit(X, Y)
+    kept.partial_fit(X, Y)
+    changed.set_params(tol=0.5).partial_fit(X, Y)
+    plateaus = [dict(m.net_.callbacks_)["lr_scheduler"].lr_scheduler_ for m in (kept, changed)]
+    assert plateaus[0].threshold == 1e-4 and plateaus[1].threshold == 0.5  # the old one kept 1e-4
+    assert plateaus[0].last_epoch == plateaus[1].last_epoch == 4  # on from the fit's 3 epochs, not started anew
+    np.testing.assert_allclose(plateaus[1]._last_lr, plateaus[0]._last_lr)
+
+
+class _ClippedByAlpha(DenseClassifier):
+    """A family whose callbacks read a parameter sknn's own do not (as a parameter added later would)."""
+
+    def _callbacks(self, incremental):
+        return [("clip", GradientNormClipping(self.alpha)), *super()._callbacks(incremental)]
+
+
+def test_a_parameter_a_family_builds_a_callback_from_is_followed_without_being_listed():
+    model = _ClippedByAlpha(**DENSE, alpha=1e-4).fit(X, Y)
+    model.set_params(alpha=0.5).partial_fit(X, Y)
+    assert dict(model.net_.callbacks_)["clip"].gradient_clip_value == 0.5
+
+
+def test_partial_fit_with_nothing_changed_keeps_its_callbacks():
+    model = DenseClassifier(**DENSE, learning_rate="adaptive", callbacks=[GradientNormClipping(1.0)]).fit(X, Y)
+    before = dict(model.net_.callbacks_)
+    model.partial_fit(X, Y)
+    assert all(cb is before[name] for name, cb in model.net_.callbacks_)  # not rebuilt: the same objects
+
+
+# -- 3. a fit with no validation set whose last step blows the network up: TrainingDiverged, as with one ---------------
+class _BlowUpLastLayer(Callback):
+    """Sets the last layer's bias to ``value`` after every training step of epoch ``epoch``."""
+
+    def __init__(self, value, epoch=1):
+        self.value, self.epoch = value, epoch
+
+    def on_batch_end(self, net, training=False, **kwargs):
+        if training and len(net.history) == self.epoch:
+            with torch.no_grad():
+                [m for m in net.module_.modules() if getattr(m, "bias", None) is not None][-1].bias.fill_(self.value)
+
+
+REG = dict(hidden_layer_sizes=(8,), max_iter=1, random_state=0, learning_rate="constant", optimizer="sgd",
+           regularization_schedule=None, parametrization="standard", preprocessing=None, numeric_embedding=None,
+           early_stopping=False, batch_size=60, learning_rate_init=1e-3)
+
+
+def test_a_last_step_whose_outputs_overflow_the_loss_is_called_diverged():
+    reg = DenseRegressor(**REG, callbacks=[_BlowUpLastLayer(1e20)])  # finite weights, outputs whose square is not
+    with pytest.raises(TrainingDiverged, match=r"training loss became inf after the last training steps of epoch 1 "
+                                               r".*diverged.*lower learning_rate_init"):
+        reg.fit(X, X[:, 0])  # (it returned without a word, and predict refused)
+    assert not hasattr(reg, "net_")  # a new fit: unfitted, as ever
+    continued = DenseRegressor(**REG, callbacks=[_BlowUpLastLayer(1e20, epoch=2)]).fit(X, X[:, 0])
+    before = continued.predict(X)
+    with pytest.raises(TrainingDiverged, match="after the last training steps of epoch 2"):
+        continued.partial_fit(X, X[:, 0])
+    assert continued.n_iter_ == 1
+    np.testing.assert_array_equal(continued.predict(X), before)  # rolled back to its last finished epoch
+
+
+def test_a_validation_loss_overflowed_by_a_blown_up_network_is_not_blamed_on_the_validation_targets():
+    reg = DenseRegressor(**REG, callbacks=[_BlowUpLastLayer(1e20)])
+    with pytest.raises(TrainingDiverged, match="validation loss became inf at epoch 1, and the training loss"):
+        reg.fit(X, X[:, 0], validation_data=(X[:20], X[:20, 0]))  # ('the validation targets lie too far' before)
+
+
+def test_an_absurd_learning_rate_that_blows_up_in_the_last_epoch_fails_the_fit_not_predict():
+    Xr, yr = make_regression(n_samples=200, n_features=5, noise=1.0, random_state=0)
+    reg = DenseRegressor(hidden_layer_sizes=(16,), optimizer="sgd", learning_rate_init=1e12, max_iter=2,
+                         early_stopping=False, random_state=0)
+    with pytest.raises(TrainingDiverged, match="epoch 2: the optimisation diverged|after the last training steps"):
+        reg.fit(Xr, yr)
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf")])
+def test_a_last_step_that_makes_the_weights_not_finite_is_called_diverged(value):
+    with pytest.raises(TrainingDiverged, match="weights became NaN or infinite in the last training steps of epoch 1"):
+        DenseRegressor(**REG, callbacks=[_BlowUpLastLayer(value)]).fit(X, X[:, 0])
+
+
+class _CountForwards(Callback):
+    """Counts the network's forward passes in training."""
+
+    def on_train_begin(self, net, **kwargs):
+        self.calls = 0
+        net.module_.register_forward_hook(lambda *args: setattr(self, "calls", self.calls + 1))
+
+
+def test_a_network_that_did_not_grow_far_takes_no_extra_pass_for_the_check():
+    counter = _CountForwards()
+    DenseRegressor(**dict(REG, max_iter=4, batch_size=20), callbacks=[counter]).fit(X, X[:, 0])
+    assert counter.calls == 4 * 3  # one forward per batch: the weights alone were looked at after each epoch
