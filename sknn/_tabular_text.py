@@ -46,11 +46,12 @@ _NUMBER_FIRST = re.compile(r"[-+(]?\s*['~≈$€£¥₹]?\s*[-+]?[\d.,]")  # how
 _WITHOUT_THOUSANDS = str.maketrans("", "", ".\u00a0\u202f ")  # (thousands separators of a number left out)
 _DATE = re.compile(r"(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4})([ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?"
                    r"\s*(Z|[+-]\d{2}:?\d{2})?)?|\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?"
-                   r"|(1[5-9]|20)\d\d-(0?[1-9]|1[0-2])")  # (a month of a year, '2020-01', as a Period is written)
+                   r"|(1[5-9]|20)\d\d-(0[1-9]|1[0-2])")  # (a month of a year, '2020-01', as a Period is written)
 # durations as pandas writes them ('0 days 00:00:37', '-1 days +23:59:59.5'), as Python does ('1 day, 2:03:04') and
-# as ISO 8601 ('PT5M', 'P1DT2H30M'; at least one part)
+# as ISO 8601 with days and times ('PT5M', 'P1DT2H30M', which pd.to_timedelta reads; not years or months, 'P1M', which
+# it misreads as a minute, nor weeks: codes such as 'P2W' look alike)
 _DURATION = re.compile(r"-?\d+ days?,? [+-]?\d{1,2}:\d{2}:\d{2}(\.\d+)?"
-                       r"|P(?=\d|T\d)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?")
+                       r"|P(?=\d+DT?\d|T\d)(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?")
 _SIGN_OR_SEPARATOR = re.compile(r"[$€£¥₹%]|\d[,'’\u00a0\u202f ]\d{3}(?!\d)")  # what makes '45%', '$5', '1,250'
 # minus signs other than '-' before a number (or its exponent): the minus sign U+2212, dashes (the en dash, ...), the
 # small and full-width hyphen-minus; not a dash between numbers ('10–20', a range)

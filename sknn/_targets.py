@@ -176,12 +176,14 @@ class NeuralClassifierMixin(ChecksModuleOutputs):
         values = np.asarray(y)
         if values.dtype.kind == "O":  # missing or mixed labels, named as fit names them
             check_labels(values.ravel())
+        one_column = values.ndim == 1 and self.classes_.ndim == 1 and len(values) and len(self.classes_)
+        # '1' never equals 1: refused by name (numbers and booleans compare equal, 0 == False: not refused)
+        if one_column and isinstance(values[0], str) != isinstance(self.classes_[0], str):
+            check_same_label_kind(values, self.classes_)
         if values.dtype.kind in "UO" and self.classes_.dtype.kind in "UO":  # 'a ' for the class 'a': never right
             check_label_spellings(values, fitted=self.classes_)  # (the few distinct labels outside the classes)
-        elif values.ndim == 1 and self.classes_.ndim == 1:  # numbers (or booleans, equal to 0 and 1)
-            if (values.dtype.kind == "U") != (self.classes_.dtype.kind == "U"):
-                check_same_label_kind(values, self.classes_)  # '1' never equals 1: refused by name
-            warn_of_another_label_set(values, self.classes_)  # 10, 11, 12 for the classes 0, 1, 2
+        elif one_column:  # 10, 11, 12 for the classes 0, 1, 2
+            warn_of_another_label_set(values, self.classes_)
         return super().score(X, y, sample_weight=_score_weights(sample_weight, values))
 
     def _validation_source(self, X_val, y_val, w_val, class_weights=None):
@@ -344,7 +346,7 @@ class NeuralRegressorMixin(ChecksModuleOutputs):
         if not keep:  # predictions take the shape of the first fit's y, whatever later calls pass
             self._y_ndim = y.ndim
         y = y.reshape(len(y), n_outputs)
-        if not keep or not incremental:  # a new fit or a first partial_fit, or a warm start's fit: its own rows
+        if not keep:
             # With normalize_y the network learns the standardised target (scaled back in predict).
             normalize = getattr(self, "normalize_y", False)
             learned = y if fit_rows is None else y[fit_rows]
@@ -355,10 +357,10 @@ class NeuralRegressorMixin(ChecksModuleOutputs):
             self._y_totals = np.stack([np.full(n_outputs, float(len(learned))), mean, std]) if normalize else None
             if getattr(self, "clip_predictions", False):  # predictions are kept within the range seen in fit
                 self.y_range_ = np.stack([learned.min(axis=0), learned.max(axis=0)])
-        else:  # the rows of weight above 0 of a later partial_fit
+        else:  # the rows of weight above 0 of a later call
             seen = y if fit_rows is None else y[fit_rows]
-            if len(seen):
-                self._follow_target_statistics(seen)
+            if len(seen):  # partial_fit adds its rows to the statistics; a warm start's fit learns its own
+                self._follow_target_statistics(seen, own=not incremental)
             if hasattr(self, "y_range_") and len(seen):  # the range grows with the data seen
                 self.y_range_ = np.stack([np.minimum(self.y_range_[0], seen.min(axis=0)),
                                           np.maximum(self.y_range_[1], seen.max(axis=0))])
@@ -372,17 +374,20 @@ class NeuralRegressorMixin(ChecksModuleOutputs):
             return None
         return layers
 
-    def _follow_target_statistics(self, seen):
+    def _follow_target_statistics(self, seen, own=False):
         """partial_fit (PopArt): the target's mean and scale over every row trained on so far, ``seen`` (this call's
         rows) added, with the final layer rewritten so that the predictions in target units stay the same (to float32
-        rounding); a spread of 0 keeps the scale. Frozen without ``normalize_y`` or running totals (a model saved
-        before them), and for a network without a final layer found by :func:`final_affine_layers`."""
+        rounding); a spread of 0 keeps the scale. With ``own`` (a warm start's fit), those of ``seen`` alone, as a fit
+        learns them: a fine-tune on new rows starts from the predictions it had, and targets in other units train at
+        their own scale (the first fit's kept: R^2 -20). Frozen without ``normalize_y`` or running totals (a model
+        saved before them), and for a network without a final layer found by :func:`final_affine_layers`."""
         totals, layers = getattr(self, "_y_totals", None), None
         if totals is not None:
             layers = self._output_layers()
         if layers is None:
             return
-        totals = _merged_moments(totals, seen)
+        totals = np.stack([np.full(seen.shape[1], float(len(seen))), *_mean_and_std(seen)]) if own else \
+            _merged_moments(totals, seen)
         mean, scale = totals[1], np.where(totals[2] > 0, totals[2], self.y_scale_)
         if np.array_equal(mean, self.y_mean_) and np.array_equal(scale, self.y_scale_):
             self._y_totals = totals
@@ -467,8 +472,8 @@ class NeuralRegressorMixin(ChecksModuleOutputs):
         parametrization (``weight_norm``, ``spectral_norm``) and no forward hooks. Otherwise (as for
         a model rebuilt by ``from_network``) the statistics of the first call stay; so do those of a
         model pickled or saved before sknn kept these running totals, which lacks them.
-        ``fit`` learns them from its own rows as always, a warm start's too (its network goes on from the first fit's
-        weights in the units of its own targets).
+        ``fit`` learns them from its own rows as always; a warm start's ``fit`` from its own rows too, with the final
+        layer rewritten as here (its predictions go on from where they were).
         """
         mean, totals = getattr(self, "y_mean_", None), getattr(self, "_y_totals", None)
         self._layers_before_call = None

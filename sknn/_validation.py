@@ -16,6 +16,7 @@ from collections.abc import Set as AbstractSet
 from numbers import Integral, Real
 
 import numpy as np
+import pandas as pd
 import scipy.sparse as sp
 import torch
 from sklearn.utils._param_validation import InvalidParameterError
@@ -326,10 +327,10 @@ def raw_input_checked(check, *args):
     # a pandas categorical of text: pandas' own error where a nullable column stands beside it ('Cannot cast str
     # dtype to float32'), scikit-learn's where none does: named as text either way, before any conversion
     for column, dtype in getattr(X, "dtypes", {}).items():
-        if getattr(dtype, "name", None) == "category" and dtype.categories.dtype.kind not in "biuf" \
-                and len(dtype.categories):
+        if getattr(dtype, "name", None) == "category" and len(dtype.categories) and pd.api.types.infer_dtype(
+                dtype.categories, skipna=True) in ("string", "bytes", "mixed", "mixed-integer"):
             raise _raw_text_error(repr(dtype.categories[0]))
-    check_not_complex(X)
+    check_not_complex(X, objects=True)
     check_float64_cells(X.to_numpy() if hasattr(X, "columns") else X, "X", _RAW_FIX)
     try:
         checked = check(*args)
@@ -359,10 +360,16 @@ def refuse_complex(name, fix):
     raise ValueError(f"Complex data not supported: {name} holds complex numbers; {fix}")
 
 
-def check_not_complex(X, name="X"):
-    """``X``, refused by name if it is an array or sparse matrix of complex numbers (scikit-learn's error prints
-    every value and names no fix)."""
-    if getattr(getattr(X, "dtype", None), "kind", None) == "c":
+def check_not_complex(X, name="X", objects=False):
+    """``X``, refused by name if it is an array, sparse matrix or DataFrame of complex numbers, or a list of rows
+    whose first row holds one (scikit-learn's error prints every value and names no fix); with ``objects``, an
+    object array's first row is looked at too (elsewhere the column rules name its column)."""
+    kinds = [dtype.kind for dtype in X.dtypes] if hasattr(X, "dtypes") and not hasattr(X, "dtype") else \
+        [getattr(getattr(X, "dtype", None), "kind", None)]
+    rows = isinstance(X, (list, tuple)) or (objects and isinstance(X, np.ndarray) and X.dtype == object)
+    if rows and len(X):  # a list of rows, or an object array: the values of its first row
+        kinds = ["c" for v in np.ravel(np.asarray(X[0], dtype=object)) if isinstance(v, (complex, np.complexfloating))]
+    if "c" in kinds:
         refuse_complex(name, f"pass their real and imaginary parts (or their modulus and angle) as columns of real "
                              f"numbers (e.g. np.column_stack([{name}.real, {name}.imag])).")
     return X

@@ -75,7 +75,7 @@ class _DenseMixin:
         if self._preprocessing(reset) is None:
             return self._raw_input(super()._check_X, X, reset)
         if not isinstance(X, pd.DataFrame):  # 2-D and non-empty, whatever its values' types (complex: named)
-            X = check_array(check_not_complex(rows_as_array(X)), accept_sparse="csr", dtype=None,
+            X = check_array(check_not_complex(rows_as_array(X), objects=True), accept_sparse="csr", dtype=None,
                             ensure_all_finite=False)
         validate_data(self, X, reset=reset, skip_check_array=True)
         if reset:

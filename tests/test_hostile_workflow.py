@@ -327,10 +327,12 @@ def test_raw_input_categories_of_text_are_named_whatever_stands_beside_them(besi
         DenseClassifier(preprocessing=None, max_iter=1).fit(X, [0, 1] * 10)
     numbered = X.assign(k=pd.Categorical([1, 2] * 10))  # categories that are numbers: read as numbers
     assert DenseClassifier(preprocessing=None, max_iter=1).fit(numbered, [0, 1] * 10).n_features_in_ == 2
+    held = X.assign(k=pd.Categorical([1, 2] * 10, categories=pd.Index([1, 2], dtype=object)))  # (in an object index)
+    assert DenseClassifier(preprocessing=None, max_iter=1).fit(held, [0, 1] * 10).n_features_in_ == 2
 
 
 @pytest.mark.parametrize("preprocessing", ["auto", None])
-@pytest.mark.parametrize("as_matrix", [np.asarray, sp.csr_matrix])
+@pytest.mark.parametrize("as_matrix", [np.asarray, sp.csr_matrix, lambda Z: Z.tolist(), lambda Z: Z.astype(object)])
 @pytest.mark.parametrize("estimator", [DenseClassifier, DenseRegressor])
 def test_complex_arrays_are_refused_by_name_with_the_fix(estimator, as_matrix, preprocessing):
     X = as_matrix(np.random.RandomState(0).randn(20, 2) + 1j)  # scikit-learn's error printed every value
@@ -659,8 +661,12 @@ def test_classifier_score_warns_of_numeric_labels_of_another_label_set(offset):
         warnings.simplefilter("error")
         numbers.score(X, np.arange(60) % 2)  # some of the classes: no warning
         assert DenseClassifier(**DENSE).fit(X, np.arange(60) % 2 == 1).score(X, np.arange(60) % 2) > 0  # 0/1 = bools
-    with pytest.raises(ValueError, match=r"y holds string labels \(such as 'a'\) but the model was fitted on number"):
-        numbers.score(X, np.array(["a", "b", "c"] * 20))  # (scikit-learn's 'Mix of label input types' before)
+    for strings in (np.array(["a", "b", "c"] * 20), pd.Series(["a", "b", "c"] * 20), pd.array(["a", "b", "c"] * 20)):
+        with pytest.raises(ValueError, match=r"y holds string labels \(such as 'a'\) but the model was fitted on num"):
+            numbers.score(X, strings)  # (scikit-learn's 'Mix of label input types' before)
+    letters = DenseClassifier(**DENSE).fit(X, pd.Series(list("abc") * 20))
+    with pytest.raises(ValueError, match=r"y holds number labels \(such as 0\) but the model was fitted on string"):
+        letters.score(X, np.arange(60) % 3)
 
 
 def test_fit_warnings_point_at_the_users_line():
@@ -690,7 +696,11 @@ def test_a_warm_start_regressor_learns_the_statistics_of_its_own_targets():
     reg.fit(features, y)  # the same rows: the same statistics
     np.testing.assert_array_equal(reg.y_mean_, first[0])
     np.testing.assert_array_equal(reg.y_scale_, first[1])
+    before = reg.predict(features)
+    reg.set_params(max_iter=1).fit(features[features[:, 0] > 0.5], y[features[:, 0] > 0.5])  # a fine-tune on new rows
+    assert reg.y_mean_[0] == pytest.approx(y[features[:, 0] > 0.5].mean())  # their statistics, the final layer
+    assert reg.score(features, y) > 0.9 and np.corrcoef(reg.predict(features), before)[0, 1] > 0.99  # rewritten
     other_units = y * 1000 + 5000
-    reg.fit(features, other_units)  # kept the first fit's: R^2 about -20 where a new fit scores 0.9
+    reg.set_params(max_iter=10).fit(features, other_units)  # the first fit's kept: trained at 1000x the scale
     np.testing.assert_allclose(reg.y_mean_, [other_units.mean()])
-    assert reg.score(features, other_units) > 0.8
+    np.testing.assert_allclose(reg.y_scale_, [other_units.std()], rtol=1e-3)

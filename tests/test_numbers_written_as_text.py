@@ -174,5 +174,7 @@ def test_codes_shaped_like_a_month_of_a_year_outside_the_years_stay_categories()
     from sknn import DenseClassifier
 
     y = np.arange(40) % 2
-    codes = pd.DataFrame({"part": [f"4711-{v % 12 + 1:02d}" for v in range(40)]})
-    assert DenseClassifier(max_iter=1, random_state=0).fit(codes, y).preprocessor_.categorical_columns_ == [0]
+    for cells in ([f"4711-{v % 12 + 1:02d}" for v in range(40)], [f"1600-{v % 9 + 1}" for v in range(40)],
+                  [f"P{v % 20 + 1}{'MWD'[v % 3]}" for v in range(40)]):  # (P1M is no duration pd.to_timedelta reads)
+        codes = pd.DataFrame({"part": cells})
+        assert DenseClassifier(max_iter=1, random_state=0).fit(codes, y).preprocessor_.categorical_columns_ == [0]
