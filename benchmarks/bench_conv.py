@@ -370,7 +370,7 @@ def part_gpu(args):
         return
     X, y, Xt, yt = data
     start = time.perf_counter()
-    clf = ConvImageClassifier(random_state=0, device="cuda", precision="bf16").fit(X, y)  # the defaults
+    clf = ConvImageClassifier(random_state=0, device="cuda", precision="bf16", verbose=1).fit(X, y)  # the defaults
     print(f"\n## GPU ({torch.cuda.get_device_name()}): {time.perf_counter() - start:.0f} s, "
           f"test accuracy {clf.score(Xt, yt):.4f}")
 

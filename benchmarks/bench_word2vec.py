@@ -7,6 +7,8 @@
     python benchmarks/bench_word2vec.py --data /path/to/data  # the folder holding text/ ($SKNN_DATA)
     python benchmarks/bench_word2vec.py --params '{"sample": 0}'  # other settings, for both trainers
     python benchmarks/bench_word2vec.py --only gensim,presub   # gensim on sentences subsampled outside it
+    python benchmarks/bench_word2vec.py --only sknn --device cuda --eval-dir DIR  # sknn on a GPU, no gensim needed
+    python benchmarks/bench_word2vec.py --only gensim,sknn,batched  # and sknn's GPU step (batched) on the CPU
 
 Both train on $SKNN_DATA/text/english-2.7m.txt, lower-cased, with gensim's skip-gram
 settings (vector_size 100, window 5, negative 5, min_count 5, sample 1e-3, 5 epochs), in
@@ -14,12 +16,15 @@ this one process on the same cores: gensim with ``workers=threads``, sknn with
 ``workers=threads`` (threads training at once, as gensim's; ``--workers`` to change) and
 ``torch.set_num_threads(threads)``. Quality is gensim's own evaluation, on the files that
 ship with gensim: analogies (questions-words.txt, covered questions) and Spearman on
-wordsim353.tsv. Speed is corpus words x epochs / training seconds (the vocabulary pass not
+wordsim353.tsv (or the same two files in ``--eval-dir``, read by sknn's KeyedVectors where gensim is not
+installed). Speed is corpus words x epochs / training seconds (the vocabulary pass not
 counted, for either). Memory is the peak resident memory above the level before training,
 sampled every 5 ms. 'stream' trains sknn from the file path (read again every epoch). 'presub' trains gensim
 on sentences subsampled before it sees them (gensim's own keep probabilities, new independent
 draws each epoch, its rate falling over the epochs as in one call): a diagnostic of the
-skip-gram analogy gap, which is in gensim's subsampling, not in the keep probabilities.
+skip-gram analogy gap, which is in gensim's subsampling, not in the keep probabilities. 'batched' trains sknn on
+the CPU with the step it takes on a GPU (a batch's updates summed, negatives shared by a window; one worker), as
+without numba: a diagnostic of what the step alone does to quality.
 
 On a shared machine torch's OpenMP threads spin while they wait for each other, which
 stalls every operation when another process holds a core; the script sets
@@ -40,7 +45,7 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
 from _measure import PeakRSS  # noqa: E402
-from sknn import Word2VecTransformer  # noqa: E402
+from sknn import Word2VecTransformer, _w2v_core  # noqa: E402
 
 SETTINGS = dict(vector_size=100, window=5, negative=5, min_count=5, sample=1e-3, epochs=5, sg=1)
 
@@ -74,9 +79,14 @@ def main(argv=None):
     parser.add_argument("--batch-size", default="auto")
     parser.add_argument("--workers", type=int, default=None,
                         help="sknn's workers (threads training at once); default: --threads, as gensim's workers")
-    parser.add_argument("--only", default="gensim,sknn,stream", help="parts: gensim, sknn, stream, presub")
+    parser.add_argument("--only", default="gensim,sknn,stream",
+                        help="parts: gensim, sknn, stream, presub, batched")
     parser.add_argument("--params", metavar="JSON", help="settings over gensim's (both trainers), e.g. "
                         "'{\"sample\": 0}'")
+    parser.add_argument("--device", default="cpu", help="sknn's device ('cuda': the batched step on a GPU; "
+                        "gensim stays on the CPU)")
+    parser.add_argument("--eval-dir", help="a folder holding questions-words.txt and wordsim353.tsv (default: "
+                        "gensim's test data)")
     parser.add_argument("--seeds", default="0",
                         help="comma-separated seeds: each trainer runs once per seed, the trainers interleaved; "
                              "with several, a table of the means follows (analogy scores move by about half a "
@@ -87,21 +97,28 @@ def main(argv=None):
     if not os.path.isfile(path):
         print(f"(skipped: no corpus at {path}; pass --data or set SKNN_DATA)")
         return 0
+    parts = args.only.split(",")
     try:
         from gensim.models import Word2Vec
         from gensim.test.utils import datapath
     except ImportError:
-        print("(skipped: gensim is not installed; pip install gensim, or sknn[bench])")
-        return 0
-    questions, pairs = datapath("questions-words.txt"), datapath("wordsim353.tsv")
-    parts = args.only.split(",")
+        if not args.eval_dir or {"gensim", "presub"} & set(parts):
+            print("(skipped: gensim is not installed; pip install gensim, or sknn[bench]; without it, --only sknn "
+                  "with --eval-dir)")
+            return 0
+    if args.eval_dir:
+        questions, pairs = (os.path.join(args.eval_dir, name) for name in ("questions-words.txt", "wordsim353.tsv"))
+    else:
+        questions, pairs = datapath("questions-words.txt"), datapath("wordsim353.tsv")
     settings = dict(SETTINGS, epochs=args.epochs, sg=0 if args.cbow else 1, **json.loads(args.params or "{}"))
     batch_size = args.batch_size if args.batch_size == "auto" else int(args.batch_size)
     torch.set_num_threads(args.threads)
     sentences, n_tokens = read_corpus(path, args.tokens)
-    print(f"# Word2Vec: sknn vs gensim {__import__('gensim').__version__}, {datetime.date.today()}, "
+    gensim = getattr(sys.modules.get("gensim"), "__version__", "(not installed)")
+    device = torch.cuda.get_device_name() if args.device.startswith("cuda") else args.device
+    print(f"# Word2Vec: sknn vs gensim {gensim}, {datetime.date.today()}, "
           f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, torch {torch.__version__} "
-          f"({args.threads} threads), OMP_WAIT_POLICY={os.environ['OMP_WAIT_POLICY']}")
+          f"({args.threads} threads), OMP_WAIT_POLICY={os.environ['OMP_WAIT_POLICY']}, sknn on {device}")
     print(f"corpus: {len(sentences):,} sentences, {n_tokens:,} tokens (lower-cased); settings {settings}\n")
     rows = []
 
@@ -132,24 +149,34 @@ def main(argv=None):
                      *evaluate(model.wv, questions, pairs), len(model.wv)))
         print(rows[-1], flush=True)
 
-    def run_sknn(label, corpus, seed, tokenizer=None):
-        w2v = Word2VecTransformer(**settings, batch_size=batch_size, tokenizer=tokenizer, random_state=seed,
-                                  workers=args.workers or args.threads, device="cpu")
-        with PeakRSS(0.005) as peak:
-            w2v.fit(corpus)
+    def run_sknn(label, corpus, seed, tokenizer=None, batched=False):
+        w2v = Word2VecTransformer(**settings, batch_size=batch_size if not batched or batch_size != "auto" else 1024,
+                                  tokenizer=tokenizer, random_state=seed, device=args.device,
+                                  workers=1 if batched else args.workers or args.threads)
+        compiled_step = _w2v_core.compiled_step
+        try:  # the batched step is the one taken where the compiled one cannot be (a GPU, no numba)
+            _w2v_core.compiled_step = (lambda sg: None) if batched else compiled_step
+            with PeakRSS(0.005) as peak:
+                w2v.fit(corpus)
+        finally:
+            _w2v_core.compiled_step = compiled_step
         rows.append((label, w2v.train_time_, w2v.words_per_second_, peak.peak - peak.base,
                      *evaluate(w2v.wv_, questions, pairs), len(w2v.wv_)))
         print(rows[-1], flush=True)
 
     # torch's thread pools and math library buffers are set up by the first fit of the process
     # (about 80 MiB), and the compiled steps are loaded: a tiny fit first keeps both out of the measures.
-    Word2VecTransformer(min_count=1, epochs=1, sg=settings["sg"], random_state=0, device="cpu").fit(sentences[:200])
+    Word2VecTransformer(min_count=1, epochs=1, sg=settings["sg"], random_state=0,
+                        device=args.device).fit(sentences[:200])
     seeds = [int(x) for x in args.seeds.split(",")]
     for seed in seeds:
         if "gensim" in parts:
             run_gensim(seed)
         if "sknn" in parts:
             run_sknn("sknn Word2VecTransformer (same list)", sentences, seed)
+        if "batched" in parts:
+            run_sknn("sknn Word2VecTransformer, the batched step (as on a GPU), batches of 1024", sentences, seed,
+                     batched=True)
         if "presub" in parts:
             run_presubsampled(seed)
         if "stream" in parts and args.tokens is None:
