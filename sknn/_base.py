@@ -23,7 +23,7 @@ from ._alignment import check_same_row_order
 from ._device import float32_default, recording_gradients, resolve_device, resolve_precision, seeded, torch_threads
 from ._engine import Engine
 from ._family import FamilyEstimator
-from ._fit_callbacks import FitCallbacks
+from ._fit_callbacks import FitCallbacks, same_settings
 from ._labels import check_labels, check_y_for_estimator, numpy_labels
 from ._training import OPTIMIZERS, optimizer_kwargs
 from ._training_control import TargetUnits, check_history_keys, kept_epoch
@@ -187,7 +187,7 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, FitCallbacks, abstract=T
     def _make_engine(self, module, batch_size, device, seed, incremental):
         engine = Engine(
             module,
-            self._criterion() if getattr(self, "criterion", None) is None else self.criterion,
+            self._built_criterion(),
             optimizer=OPTIMIZERS[self.optimizer],
             lr=self.learning_rate_init,
             max_epochs=self.max_iter,
@@ -208,7 +208,44 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, FitCallbacks, abstract=T
             **self._engine_kwargs(),
         )
         engine.callback_params_ = self._callback_params()  # what its callbacks were built for (_rebuild_callbacks)
+        engine.criterion_params_ = self._criterion_params()  # and its loss
         return engine
+
+    def _built_criterion(self):
+        return self._criterion() if getattr(self, "criterion", None) is None else self.criterion
+
+    def _criterion_params(self):
+        """What the engine's loss is built from: the ``criterion`` given (the same object goes on) and the label
+        smoothing."""
+        return getattr(self, "criterion", None), getattr(self, "label_smoothing", None)
+
+    def _follow_training_params(self, batch_size):
+        """A partial_fit trains with the parameters as they are now (set_params since the last call: the rate of a
+        fine-tune, the penalties, the loss, the optimizer's settings, the precision, the callbacks' settings); the
+        network, its optimizer and their states go on."""
+        net = self.net_
+        net.set_batch_size(batch_size, self._weight_decay(batch_size, net))
+        resume, rate = dict(net.callbacks_).get("lr_resume"), net.lr
+        net.set_learning_rate(self.learning_rate_init)
+        if resume is not None and net.lr != rate:
+            resume.rescale(net.lr / rate)  # an adaptive schedule's cuts so far kept, from the new base
+        net.l1, net.shuffle = self.l1, self.shuffle
+        net.amp_dtype = resolve_precision(self.precision, torch.device(net.device))
+        if net.amp_dtype == torch.float16 and net.grad_scaler_ is None:  # float16 gradients need loss scaling
+            net.grad_scaler_ = torch.amp.GradScaler(torch.device(net.device).type)
+        net.set_optimizer_settings(optimizer_kwargs(self.optimizer, self.momentum, self.nesterov,
+                                                    torch.device(net.device), self._betas()))
+        if not same_settings(getattr(net, "criterion_params_", None), self._criterion_params()):
+            net.set_criterion(self._built_criterion())
+            net.criterion_params_ = self._criterion_params()
+        # after a fit with early stopping (callbacks that need no validation set), or a set_params of what the
+        # callbacks are built from (tol, clipnorm, verbose...)
+        if any(getattr(cb, "monitor", None) == "valid_loss" for _, cb in net.callbacks_) or self._callbacks_changed():
+            self._rebuild_callbacks()
+        schedule = dict(net.callbacks_).get("schedule")
+        if schedule is not None:  # on along the fit's schedules, from the epochs trained so far
+            schedule.resume = True
+        net.target_units = self._target_units()  # (the range of y grows with the calls)
 
     def _betas(self):
         """Adam's (beta_1, beta_2), for the estimators that have them as parameters; None: torch's."""
@@ -316,6 +353,10 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, FitCallbacks, abstract=T
     def _fit_once(self, X, y, sample_weight, incremental, classes, validation_data, keep):
         if keep and incremental:  # scikit-learn validates a fitted estimator's parameters in fit only (and its
             self._validate_params()  # skip_parameter_validation is set inside partial_fit: not readable here)
+            if type(self.net_.optimizer_) is not OPTIMIZERS[self.optimizer]:
+                raise ValueError(f"optimizer={self.optimizer!r}: partial_fit goes on with the optimizer the network "
+                                 f"was trained with ({type(self.net_.optimizer_).__name__}) and its state; fit again "
+                                 "to train with another (warm_start=True keeps the weights).")
         self._check_params()
         check_fit_params(self)
         requested = None if keep else resolve_device(self.device)  # an unavailable device: refused before any work
@@ -387,16 +428,7 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, FitCallbacks, abstract=T
                 self.net_.initialize()
                 self.net_.history_ = old.history
             else:  # partial_fit: the batch size follows this call's data, as in MLPClassifier
-                batch_size = self._batch_size(len(train))
-                self.net_.set_batch_size(batch_size, self._weight_decay(batch_size, self.net_))
-                # after a fit with early stopping (callbacks that need no validation set), or a set_params of what
-                if any(getattr(cb, "monitor", None) == "valid_loss" for _, cb in self.net_.callbacks_) or \
-                        self._callbacks_changed():  # the callbacks are built from (tol, clipnorm, verbose...)
-                    self._rebuild_callbacks()
-                schedule = dict(self.net_.callbacks_).get("schedule")
-                if schedule is not None:  # on along the fit's schedules, from the epochs trained so far
-                    schedule.resume = True
-                self.net_.target_units = self._target_units()  # (the range of y grows with the calls)
+                self._follow_training_params(self._batch_size(len(train)))
             self.device_ = device
             if min(len(train), self.net_.batch_size) < 2 and _trains_batch_norm(self.net_.module_):
                 self._refuse_batches_of_one(len(train), None if valid is None or validation_data is not None

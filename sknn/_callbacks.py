@@ -144,6 +144,14 @@ class ResumeLRSchedulers(Callback):
     def on_epoch_end(self, net, **kwargs):
         self.states = self._states(net.callbacks_)
 
+    def rescale(self, factor):
+        """The schedulers' rates times ``factor`` (the base rate changed between calls): each goes on from where it
+        was, relative to the new base."""
+        for state in (self.states or {}).values():
+            for key in ("_last_lr", "base_lrs"):
+                if state.get(key) is not None:
+                    state[key] = [rate * factor for rate in state[key]]
+
     def saved_state(self):
         """The schedulers' progress by callback name as of the last finished epoch, for a saved model: the entries
         of ``_PROGRESS`` (a ReduceLROnPlateau's best loss, bad epochs, cooldown, epoch and learning rates), never

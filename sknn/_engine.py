@@ -260,6 +260,29 @@ class Engine(NeuralNet):
         for group in self.optimizer_.param_groups:
             group["weight_decay"] = weight_decay * group.get("wd_factor", 0.0)
 
+    def set_learning_rate(self, lr):
+        """Change the base learning rate between training calls: every parameter group's, at its factor; a schedule
+        goes on from the new base (an adaptive one cuts from it)."""
+        if lr != self.lr:
+            self.lr = lr
+            for group in self.optimizer_.param_groups:
+                group["lr"] = group["initial_lr"] = lr * group.get("lr_factor", 1.0)
+
+    def set_optimizer_settings(self, settings):
+        """Change the optimizer's settings (momentum, nesterov, betas) between training calls, its state kept; a
+        momentum switched on starts from zero."""
+        for group in self.optimizer_.param_groups:
+            group.update({name: value for name, value in settings.items() if name != "fused"})
+            for param in group["params"] if isinstance(self.optimizer_, torch.optim.RMSprop) else ():
+                state = self.optimizer_.state.get(param)
+                if state and group["momentum"] > 0 and "momentum_buffer" not in state:  # (RMSprop makes it at
+                    state["momentum_buffer"] = torch.zeros_like(param)  # its first step only)
+
+    def set_criterion(self, criterion):
+        """Change the loss between training calls."""
+        self.criterion = criterion
+        self.initialize_criterion()
+
     def finished_epochs(self):
         """The history's rows of finished epochs (an interrupted epoch's row has no ``train_loss``)."""
         return [row for row in self.history if "train_loss" in row]

@@ -9,7 +9,7 @@ too, with no list of them to keep.
 
 from ._callbacks import BestEpochStopping, EpochProgressBar, ParameterSchedule, ResumeLRSchedulers, schedule_progress
 
-__all__ = ["FitCallbacks", "callback_settings"]
+__all__ = ["FitCallbacks", "callback_settings", "same_settings"]
 
 
 def callback_settings(callbacks, given=()):
@@ -27,7 +27,7 @@ def callback_settings(callbacks, given=()):
     return described
 
 
-def _same(a, b):
+def same_settings(a, b):
     """Whether two descriptions are equal; one whose values cannot be compared (arrays) is a change."""
     try:
         return bool(a == b)
@@ -83,7 +83,7 @@ class FitCallbacks:
 
     def _callbacks_changed(self):
         """Whether the parameters the engine's callbacks were built from (:meth:`_callback_params`) changed since."""
-        return not _same(getattr(self.net_, "callback_params_", None), self._callback_params())
+        return not same_settings(getattr(self.net_, "callback_params_", None), self._callback_params())
 
     def _rebuild_callbacks(self):
         """A partial_fit's callbacks, built again for the parameters as they are now. The learning-rate schedules go

@@ -1,5 +1,5 @@
-"""A classifier's score of another label set, in every family; partial_fit's callbacks following every parameter they
-are built from; and a fit with no validation set whose last steps make the network blow up."""
+"""A classifier's score of another label set, in every family; partial_fit's callbacks, rate, penalties and loss
+following the parameters set since; and a fit with no validation set whose last steps make the network blow up."""
 
 import warnings
 
@@ -119,6 +119,75 @@ def test_partial_fit_with_nothing_changed_keeps_its_callbacks():
     before = dict(model.net_.callbacks_)
     model.partial_fit(X, Y)
     assert all(cb is before[name] for name, cb in model.net_.callbacks_)  # not rebuilt: the same objects
+
+
+# -- 2b. partial_fit trains at the rate, with the penalties and the loss, set since (a fine-tune's lower rate) -------
+def _moved(model, before):
+    return max(float((p.detach() - b).abs().max()) for p, b in zip(model.net_.module_.parameters(), before))
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@pytest.mark.parametrize("cls, schedule", [(DenseClassifier, "constant"), (DenseClassifier, "cosine"),
+                                           (DenseClassifier, "adaptive"), (LSTMSequenceTagger, None)])
+def test_partial_fit_trains_at_the_learning_rate_set_since(cls, schedule):
+    base, inputs, labels = (TAGGER, SENTENCES, TAGS) if cls is LSTMSequenceTagger else \
+        (dict(DENSE, alpha=0.0, learning_rate=schedule), X, Y)
+    moved = {}
+    for rate in (None, 1e-9):
+        model = cls(**base).fit(inputs, labels)
+        before = [p.detach().clone() for p in model.net_.module_.parameters()]
+        model.set_params(**({} if rate is None else {"learning_rate_init": rate})).partial_fit(inputs, labels)
+        moved[rate] = _moved(model, before)
+    assert moved[None] > 1e-3 and moved[1e-9] < 1e-6, moved  # (it went on at the fit's rate)
+
+
+SEPARABLE = X + 3 * np.eye(3)[Y]  # three balanced classes a network learns in a few epochs
+
+
+def _epoch_loss(model, smoothing):
+    """The cross-entropy of the network's outputs (unchanged by a partial_fit at a rate of 0) over the rows."""
+    log_proba = torch.log(torch.as_tensor(model.predict_proba(SEPARABLE), dtype=torch.float64))
+    return float(torch.nn.functional.cross_entropy(log_proba, torch.as_tensor(Y), label_smoothing=smoothing))
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_partial_fit_trains_with_the_label_smoothing_and_the_l1_penalty_set_since():
+    plain = dict(DENSE, dropout=0.0, batch_norm=False, alpha=0.0, batch_size=60, label_smoothing=0.0, max_iter=30)
+    model = DenseClassifier(**plain).fit(SEPARABLE, Y)
+    model.set_params(label_smoothing=0.6, learning_rate_init=1e-12).partial_fit(SEPARABLE, Y)
+    assert model.loss_curve_[-1] == pytest.approx(_epoch_loss(model, 0.6), rel=1e-4)
+    assert _epoch_loss(model, 0.6) - _epoch_loss(model, 0.0) > 0.1  # (the fit's loss, without smoothing, before)
+    weights = sum(float(p.detach().abs().sum()) for p in model.net_.module_.parameters() if p.ndim > 1)
+    model.set_params(l1=1.0).partial_fit(SEPARABLE, Y)
+    assert model.loss_curve_[-1] == pytest.approx(_epoch_loss(model, 0.6) + weights / 60, rel=1e-3)
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_partial_fit_trains_with_a_criterion_given_since_and_keeps_an_unchanged_one():
+    reg = DenseRegressor(**dict(REG, max_iter=2)).fit(X, X[:, 0])
+    kept = reg.net_.criterion_
+    reg.partial_fit(X, X[:, 0])
+    assert reg.net_.criterion_ is kept  # nothing changed: the same loss goes on
+    reg.set_params(criterion=torch.nn.L1Loss, learning_rate_init=1e-12).partial_fit(X, X[:, 0])
+    errors = (reg.predict(X) - X[:, 0]) / reg.y_scale_[0]  # (the loss is the standardised target's; predict clips
+    absolute, squared = np.abs(errors).mean(), (errors ** 2).mean()  # to the range trained on: 3%)
+    assert reg.loss_curve_[-1] == pytest.approx(absolute, rel=0.03) and abs(squared - absolute) > 0.2
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_partial_fit_follows_the_optimizer_s_settings_and_refuses_another_optimizer():
+    model = DenseClassifier(**DENSE, optimizer="rmsprop", momentum=0.0).fit(X, Y)
+    model.set_params(momentum=0.9, shuffle=False).partial_fit(X, Y)  # (torch's RMSprop: KeyError 'momentum_buffer')
+    buffers = [state["momentum_buffer"] for state in model.net_.optimizer_.state.values()]
+    assert buffers and all(float(b.abs().sum()) > 0 for b in buffers) and model.net_.shuffle is False
+    adam = DenseClassifier(**DENSE, optimizer="adam", beta_1=0.9).fit(X, Y)
+    adam.set_params(beta_1=0.5).partial_fit(X, Y)
+    assert {group["betas"][0] for group in adam.net_.optimizer_.param_groups} == {0.5}
+    before = adam.predict_proba(X)
+    with pytest.raises(ValueError, match=r"optimizer='adamw': partial_fit goes on with the optimizer the network was "
+                                         r"trained with \(Adam\).*fit again"):
+        adam.set_params(optimizer="adamw").partial_fit(X, Y)  # (AdamW's decay is not Adam's; its state neither)
+    np.testing.assert_array_equal(adam.predict_proba(X), before)
 
 
 # -- 3. a fit with no validation set whose last step blows the network up: TrainingDiverged, as with one ---------------
