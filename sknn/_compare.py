@@ -168,7 +168,7 @@ def prepare(X, y, models="default", cv=5, repeats=None, scoring=None, sort=None,
     else:
         raise ValueError(f"task must be 'auto', 'classification' or 'regression', got {task!r}.")
     y = _check_target(y, task)
-    target_copy_notes = check_target_not_a_feature(X, y)
+    target_copy_notes = check_target_not_a_feature(X, y, task)
     if task == "classification":
         check_label_spellings(pd.unique(y))
     n_classes = len(np.unique(y)) if task == "classification" else 0

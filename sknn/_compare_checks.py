@@ -69,34 +69,85 @@ def _same_values(values, y, y_float):
     return bool((values.astype(str) == y.astype(str)).all())
 
 
-def check_target_not_a_feature(X, y):
-    """Refuse an X with a column equal to the target y in every row, naming it and how to drop it.
+def check_target_not_a_feature(X, y, task="classification"):
+    """Refuse an X with a column that is the target y, naming it and how to drop it.
 
     Every model would read the answer from that column and score perfectly (``compare(df,
-    df['target'])`` with the target left in ``df``). A column of at most 2 values on fewer than
-    ``TARGET_COPY_MIN_ROWS`` rows can agree with a binary target by chance: a note, not an error.
+    df['target'])`` with the target left in ``df``): a column equal to y in every row, or, for a
+    classification, one whose values pair one to one with the classes (the target under other names: 0/1
+    for 'no'/'yes', a code for each label). A column of at most 2 values on fewer than
+    ``TARGET_COPY_MIN_ROWS`` rows can agree with a binary target by chance: a note, not an error. For a
+    regression, a column that is an exact linear function of y (the target in other units, or a noiseless
+    toy) gets a note.
 
     Returns
     -------
     notes : list of str
-        One for each such small binary column.
+        One for each such small binary column, or linear function of a regression's target.
     """
     y = np.asarray(y)
     y_float = _as_float(y)
+    y_codes = pd.factorize(y, use_na_sentinel=False)[0] if task == "classification" else None
     notes = []
     for shown, drop, values in _columns(X):
         first = None if y_float is None else y_float[:1]
-        if not (_same_values(values[:1], y[:1], first) and _same_values(values, y, y_float)):  # (first row: quick)
+        if _same_values(values[:1], y[:1], first) and _same_values(values, y, y_float):  # (first row: quick)
+            how, what = "equals the target y in every row", "it is the target left among the features"
+        elif y_codes is not None and _pairs_one_to_one(values, y_codes):
+            how = f"pairs one to one with the classes of the target y ({_pairing(values, y)})"
+            what = "it is the target under other names"
+        else:
+            if y_codes is None and y_float is not None and _linear_in(values, y_float):
+                notes.append(f"X's {shown} is an exact linear function of the target y in every row (the target in "
+                             f"other units?): every model can read the answer from it; drop it ({drop}) if it was "
+                             "derived from the target")
             continue
         if len(y) < TARGET_COPY_MIN_ROWS and len(pd.unique(y)) <= 2:
-            notes.append(f"X's {shown} equals the target y in every row: on {len(y)} rows a feature of 2 values can "
-                         "agree with the target by chance, but if it is the target left among the features, every "
-                         f"model reads the answer from it: drop it ({drop})")
+            notes.append(f"X's {shown} {how}: on {len(y)} rows a feature of 2 values can agree with the target by "
+                         "chance, but if it is the target left among the features, every model reads the answer "
+                         f"from it: drop it ({drop})")
             continue
-        raise ValueError(f"X's {shown} equals the target y in every row: it is the target left among the "
-                         "features, and every model would read the answer from it; drop it from X "
-                         f"({drop}), or remove it from the file.")
+        raise ValueError(f"X's {shown} {how}: {what}, and every model would read the answer from it; drop it "
+                         f"from X ({drop}), or remove it from the file.")
     return notes
+
+
+def _pairs_one_to_one(values, y_codes, sample=1000):
+    """Whether each value of a column always goes with one class and each class with one value (2 classes or more,
+    each of at least 2 rows on average: not a column of row identifiers), judged on the first ``sample`` rows
+    first (a feature fails there at once)."""
+    n_classes = int(y_codes.max(initial=-1)) + 1
+    if n_classes < 2 or 2 * n_classes > len(y_codes) or len(values) != len(y_codes):
+        return False
+    for stop in (sample, None) if len(values) > sample else (None,):
+        codes = pd.factorize(values[:stop], use_na_sentinel=False)[0].astype(np.int64)
+        classes = y_codes[:stop]
+        n_values, n_seen = int(codes.max(initial=-1)) + 1, len(np.unique(classes))
+        if n_values != n_seen or len(np.unique(codes * n_classes + classes)) != n_seen:
+            return False
+    return True
+
+
+def _pairing(values, y, shown=3):
+    """A few of a column's values with the class each goes with, for the message."""
+    pairs = pd.DataFrame({"value": values, "label": y}).drop_duplicates().head(shown + 1)
+    whole = [int(v) if isinstance(v, float) and v.is_integer() else v for v in pairs["value"][:shown]]  # (a float
+    text = ", ".join(f"{v!r} with {c!r}" for v, c in zip(whole, pairs["label"][:shown]))  # column of whole numbers)
+    return text + (", ..." if len(pairs) > shown else "")
+
+
+def _linear_in(values, y_float, sample=1000):
+    """Whether a numeric column is a + b y in every row (b not 0), to float64's rounding; judged on the first
+    ``sample`` rows first."""
+    column = _as_float(values)
+    if column is None or len(column) < 3 or not np.isfinite(column).all() or not np.isfinite(y_float).all():
+        return False
+    for stop in (sample, None) if len(column) > sample else (None,):
+        c, t = column[:stop] - column[:stop].mean(), y_float[:stop] - y_float[:stop].mean()
+        scale = np.sqrt((c @ c) * (t @ t))
+        if scale == 0 or abs(c @ t) < (1 - 1e-9) * scale:
+            return False
+    return True
 
 
 def _row_keys(X, y):

@@ -261,6 +261,39 @@ def test_a_small_binary_feature_agreeing_with_the_target_gets_a_note():
             "it: drop it (X.drop(columns='smoker'))") in table.attrs["notes"]
 
 
+def test_the_target_under_other_names_is_refused_and_a_linear_copy_of_a_regression_target_noted():
+    rng = np.random.RandomState(0)
+    labels = rng.choice(["no", "yes", "maybe"], 120)
+    frame = pd.DataFrame({"a": rng.randn(120), "code": pd.Series(labels).map({"no": 0, "yes": 1, "maybe": 7})})
+    never = {"never fitted": _NeverFitted()}
+    with pytest.raises(ValueError, match=r"X's column 'code' pairs one to one with the classes of the target y "
+                                         r"\(0 with 'no', .*\): it is the target under other names.*"
+                                         r"X.drop\(columns='code'\)"):  # (an exact copy only, before: scored 1.0)
+        compare(frame, labels, models=never, **FAST)
+    with pytest.raises(ValueError, match=r"X's column 1 \(counting from 0\) pairs one to one.*np.delete\(X, 1"):
+        compare(np.c_[frame["a"], 10 * frame["code"] + 5], labels, models=never, **FAST)  # an array of codes
+    text_codes = np.array([f"{c}_level" for c in frame["code"]], dtype=object)  # a text for each numeric class
+    with pytest.raises(ValueError, match=r"X's column 'level' pairs one to one.*'0_level' with 0"):
+        compare(frame[["a"]].assign(level=text_codes), frame["code"].to_numpy(), models=never, **FAST)
+    predictive = np.where(rng.rand(120) < 0.95, labels, "no")  # agrees in most rows, not all: a feature
+    finer = np.where(labels == "no", rng.choice(["n1", "n2"], 120), labels)  # two values of one class
+    identifier = np.arange(120)  # one value a row: a row number, left to row_identifier_notes
+    table = compare(frame[["a"]].assign(p=predictive, f=finer, rowid=identifier), labels, models=["linear"], cv=2,
+                    repeats=1, **FAST)
+    assert not any("one to one" in note for note in table.attrs["notes"])
+    y = rng.randn(120)
+    table = compare(pd.DataFrame({"a": rng.randn(120), "in_k": y / 1000 + 3, "noisy": y + 1e-3 * rng.randn(120)}),
+                    y, models=["linear"], cv=2, repeats=1, **FAST)
+    assert [note for note in table.attrs["notes"] if "linear function" in note] == [
+        "X's column 'in_k' is an exact linear function of the target y in every row (the target in other units?): "
+        "every model can read the answer from it; drop it (X.drop(columns='in_k')) if it was derived from the target"]
+    small = np.array([0, 1] * 9)
+    table = compare(pd.DataFrame({"age": rng.randint(30, 80, 18), "sex": np.where(small, "f", "m")}), small,
+                    models=["linear"], cv=3, repeats=1, **FAST)  # 18 rows: agreement by chance, a note
+    assert any("'sex' pairs one to one with the classes" in note and "on 18 rows" in note
+               for note in table.attrs["notes"])
+
+
 def _shuffled_frame(index):
     rng = np.random.RandomState(0)
     frame = pd.DataFrame({"a": rng.randn(40), "b": rng.randn(40)}, index=index)
