@@ -279,9 +279,11 @@ class Engine(NeuralNet):
                     state["momentum_buffer"] = torch.zeros_like(param)  # its first step only)
 
     def set_criterion(self, criterion):
-        """Change the loss between training calls."""
+        """Change the loss between training calls (on the network's device, as ``initialize`` puts it)."""
         self.criterion = criterion
         self.initialize_criterion()
+        if isinstance(self.criterion_, torch.nn.Module):  # in place: the copies share its buffers
+            self.criterion_.to(self.device)
 
     def finished_epochs(self):
         """The history's rows of finished epochs (an interrupted epoch's row has no ``train_loss``)."""
