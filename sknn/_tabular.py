@@ -144,6 +144,27 @@ def frame_column(col, fitting=True):
     return _column_kind(values, repr(col.name), fitting), values
 
 
+def _every_column(read, n_columns, name):
+    """``read(j)`` for each column; where columns are refused, the first refusal's message in full with the names
+    of the others, so that all can be fixed at once (30 columns with '.' for missing took 30 fits to find)."""
+    results, refused = [], []
+    for j in range(n_columns):
+        try:
+            results.append(read(j))
+        except (ValueError, TypeError) as exc:
+            if type(exc) not in (ValueError, TypeError):  # a refusal of its own kind goes as it is
+                raise
+            refused.append((j, exc))
+    if len(refused) > 1:
+        others = [name(j) for j, _ in refused[1:]]
+        listed = ", ".join(others[:10]) + (f" and {len(others) - 10} more" if len(others) > 10 else "")
+        raise type(refused[0][1])(f"{refused[0][1]} {len(others)} more column{'s are' if len(others) > 1 else ' is'} "
+                                  f"refused too, for this reason or another: {listed}.")
+    if refused:
+        raise refused[0][1]
+    return results
+
+
 class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
     """Column typing and encoding of a table for a network (fitted inside the dense estimators).
 
@@ -362,8 +383,8 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
             if X.shape[0] == 0:
                 raise ValueError(f"Found array with 0 sample(s) (shape={X.shape}) while a minimum of 1 is required.")
             ignored = set() if reset else set(getattr(self, "ignored_columns_", np.zeros(0)).tolist())
-            return [self._blank(j, len(X)) if j in ignored else frame_column(X.iloc[:, j], fitting=reset)
-                    for j in range(X.shape[1])]
+            return _every_column(lambda j: self._blank(j, len(X)) if j in ignored else
+                                 frame_column(X.iloc[:, j], fitting=reset), X.shape[1], lambda j: repr(X.columns[j]))
         if isinstance(X, np.ndarray) and X.dtype.kind == "T":  # numpy 2's StringDType: text, as an object array
             X = X.astype(object)
         X = rows_as_array(X)
@@ -393,9 +414,9 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
         if X.dtype.kind != "O":
             raise TypeError(f"X has dtype {X.dtype}, which is neither numbers nor strings; pass numbers, strings, "
                             "booleans or categories.")
-        return [self._blank(j, len(X)) if j in ignored else
-                (_column_kind(X[:, j], self._name(j) if not reset else str(j), fitting=reset), X[:, j])
-                for j in range(X.shape[1])]
+        name = (lambda j: self._name(j)) if not reset else str
+        return _every_column(lambda j: self._blank(j, len(X)) if j in ignored else
+                             (_column_kind(X[:, j], name(j), fitting=reset), X[:, j]), X.shape[1], name)
 
     def _numeric_matrix(self, columns):
         n = len(columns[0][1]) if columns else 0

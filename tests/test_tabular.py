@@ -155,6 +155,22 @@ def test_numbers_with_placeholder_cells_are_refused_not_read_as_categories():
         assert clf.preprocessor_.categorical_columns_ == [0]
 
 
+def test_every_refused_column_is_named_in_one_error():
+    """medicaldata's opt: 30 columns of numbers with '.' cells took 30 fits to find, one column an error."""
+    rng = np.random.RandomState(0)
+    x = pd.Series(rng.normal(size=80).round(3)).astype(str).astype(object)
+    x[[3, 7]] = "."
+    frame = pd.DataFrame({f"c{i}": x for i in range(14)} | {"ok": rng.normal(size=80), "day": pd.date_range("2020-01-01", periods=80).astype(str)})
+    with pytest.raises(ValueError, match=r"^Column 'c0' holds numbers but for 2 cells '\.'.*astype\('category'\)\)\. "
+                                         r"14 more columns are refused too, for this reason or another: 'c1', 'c2', "
+                                         r"'c3', 'c4', 'c5', 'c6', 'c7', 'c8', 'c9', 'c10' and 4 more\.$"):
+        DenseClassifier(**SMALL).fit(frame, (np.arange(80) % 2))  # (the 14th: 'day', dates written as text)
+    with pytest.raises(ValueError, match=r"1 more column is refused too, for this reason or another: 1\.$"):
+        DenseClassifier(**SMALL).fit(frame[["c0", "c1"]].to_numpy(), (np.arange(80) % 2))
+    with pytest.raises(ValueError, match=r"'\.'.*\.astype\('category'\)\)\.$"):  # one column: its message alone
+        DenseClassifier(**SMALL).fit(frame[["c0", "ok"]], (np.arange(80) % 2))
+
+
 @pytest.mark.parametrize("cells, kind", [
     ([f"{v:,}" for v in range(1000, 400000, 9000)], "formatted numbers"),  # thousands separators
     ([f"${v / 100:.2f}" for v in range(1000, 5000, 100)], "formatted numbers"),
