@@ -120,6 +120,39 @@ def check_categories(categories, name):
                         "since a date).")
 
 
+def warn_spaced_categories(columns):
+    """Warn, once for all the ``(name, values)`` columns of categories, of text categories that differ only by the
+    spaces around them ('No' and 'No ') and of cells of spaces only: each is a category of its own (as in
+    scikit-learn's encoders), which a user rarely means."""
+    twins, blanks = [], []
+    for name, values in columns:
+        values = np.asarray(values, dtype=object)
+        forms = {}
+        for text in (v for v in pd.unique(values) if isinstance(v, str)):
+            forms.setdefault(text.strip(), []).append(text)
+        spelt = [" and ".join(map(repr, forms[key][:3])) for key in forms if key and len(forms[key]) > 1]
+        if spelt:
+            twins.append(f"{'; '.join(spelt[:2])}{'; ...' if len(spelt) > 2 else ''} in {name}")
+        if forms.get(""):
+            blanks.append((name, forms[""][0]))
+    if twins:
+        warn_user(f"{_columns_named([t.rsplit(' in ', 1)[1] for t in twins])} categories that differ only by the "
+                  f"spaces around them ({'; '.join(twins[:3])}{'; ...' if len(twins) > 3 else ''}): each is a "
+                  "category of its own; if they mean the same, strip them first (X[column].str.strip()).")
+    if blanks:
+        warn_user(f"{_columns_named([name for name, _ in blanks])} cells of spaces only ({blanks[0][1]!r}): a "
+                  "category of their own; if they mark missing values, make them missing first (X = "
+                  r"X.replace(r'^\s*$', np.nan, regex=True)).")
+
+
+def _columns_named(names, shown=5):
+    """'Column 'a' holds' or 'Columns 'a', 'b' and 3 more hold', for a warning about several columns."""
+    if len(names) == 1:
+        return f"Column {names[0]} holds"
+    more = f" and {len(names) - shown} more" if len(names) > shown else ""
+    return f"Columns {', '.join(names[:shown])}{more} hold"
+
+
 def frame_column(col, fitting=True):
     """('numeric', float64 values with NaN for missing) or ('categorical', values) for one DataFrame
     column; a column no model can read as either (dates, complex numbers, lists, numbers with
@@ -383,8 +416,12 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
             if X.shape[0] == 0:
                 raise ValueError(f"Found array with 0 sample(s) (shape={X.shape}) while a minimum of 1 is required.")
             ignored = set() if reset else set(getattr(self, "ignored_columns_", np.zeros(0)).tolist())
-            return _every_column(lambda j: self._blank(j, len(X)) if j in ignored else
-                                 frame_column(X.iloc[:, j], fitting=reset), X.shape[1], lambda j: repr(X.columns[j]))
+            columns = _every_column(lambda j: self._blank(j, len(X)) if j in ignored else
+                                    frame_column(X.iloc[:, j], fitting=reset), X.shape[1], lambda j: repr(X.columns[j]))
+            if reset:
+                warn_spaced_categories((repr(X.columns[j]), values) for j, (kind, values) in enumerate(columns)
+                                       if kind == "categorical")
+            return columns
         if isinstance(X, np.ndarray) and X.dtype.kind == "T":  # numpy 2's StringDType: text, as an object array
             X = X.astype(object)
         X = rows_as_array(X)
@@ -415,8 +452,12 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
             raise TypeError(f"X has dtype {X.dtype}, which is neither numbers nor strings; pass numbers, strings, "
                             "booleans or categories.")
         name = (lambda j: self._name(j)) if not reset else str
-        return _every_column(lambda j: self._blank(j, len(X)) if j in ignored else
-                             (_column_kind(X[:, j], name(j), fitting=reset), X[:, j]), X.shape[1], name)
+        columns = _every_column(lambda j: self._blank(j, len(X)) if j in ignored else
+                                (_column_kind(X[:, j], name(j), fitting=reset), X[:, j]), X.shape[1], name)
+        if reset:
+            warn_spaced_categories((name(j), values) for j, (kind, values) in enumerate(columns)
+                                   if kind == "categorical")
+        return columns
 
     def _numeric_matrix(self, columns):
         n = len(columns[0][1]) if columns else 0

@@ -171,6 +171,27 @@ def test_every_refused_column_is_named_in_one_error():
         DenseClassifier(**SMALL).fit(frame[["c0", "ok"]], (np.arange(80) % 2))
 
 
+def test_categories_that_differ_by_spaces_and_cells_of_spaces_are_warned_of_once_for_all_columns():
+    """medicaldata's opt: 'No' and 'No ' two categories, '   ' a category in 22 columns, silently."""
+    y = np.arange(60) % 2
+    frame = pd.DataFrame({"induced": ["No", "No ", "Yes"] * 20, **{f"c{i}": ["a", "   ", "b"] * 20 for i in range(7)},
+                          "clean": ["a b", "c", "d"] * 20, "kind": pd.Categorical([" x", "x", "y"] * 20)})
+    with pytest.warns(UserWarning) as record:
+        DenseClassifier(**SMALL).fit(frame, y)
+    messages = [str(w.message) for w in record if "spaces" in str(w.message)]
+    assert messages == [
+        "Columns 'induced', 'kind' hold categories that differ only by the spaces around them ('No' and 'No ' in "
+        "'induced'; ' x' and 'x' in 'kind'): each is a category of its own; if they mean the same, strip them first "
+        "(X[column].str.strip()).",
+        "Columns 'c0', 'c1', 'c2', 'c3', 'c4' and 2 more hold cells of spaces only ('   '): a category of their own; "
+        r"if they mark missing values, make them missing first (X = X.replace(r'^\s*$', np.nan, regex=True))."]
+    with pytest.warns(UserWarning, match=r"^Column 1 holds cells of spaces only \(' '\)"):  # an array's columns
+        DenseClassifier(**SMALL).fit(np.array([["a", "b", "a"] * 20, ["c", " ", "d"] * 20], dtype=object).T, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # words with spaces inside, and predict: nothing to say
+        DenseClassifier(**SMALL).fit(frame[["clean"]], y).predict(frame[["clean"]])
+
+
 @pytest.mark.parametrize("cells, kind", [
     ([f"{v:,}" for v in range(1000, 400000, 9000)], "formatted numbers"),  # thousands separators
     ([f"${v / 100:.2f}" for v in range(1000, 5000, 100)], "formatted numbers"),
