@@ -28,7 +28,7 @@ from ._labels import check_labels, check_y_for_estimator, numpy_labels
 from ._training import OPTIMIZERS, optimizer_kwargs
 from ._training_control import TargetUnits, check_history_keys, kept_epoch
 from ._validation import (build_within_memory, check_fit_params, check_validation_data, checked_sample_weight, detached,
-                          float32_features, positive_rows, refuse_data_loader, validate_data)
+                          float32_features, merged_validation_data, positive_rows, refuse_data_loader, validate_data)
 from ._validation_split import keep_classes_training, validation_indices
 from ._warnings import warn_user
 
@@ -209,7 +209,11 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, FitCallbacks, abstract=T
         )
         engine.callback_params_ = self._callback_params()  # what its callbacks were built for (_rebuild_callbacks)
         engine.criterion_params_ = self._criterion_params()  # and its loss
+        engine.engine_params_ = {name: getattr(self, name) for name in self._engine_params}  # and the engine itself
         return engine
+
+    #: parameters the engine is built with that a partial_fit cannot change (refused there by name)
+    _engine_params = ("device",)
 
     def _built_criterion(self):
         return self._criterion() if getattr(self, "criterion", None) is None else self.criterion
@@ -228,11 +232,11 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, FitCallbacks, abstract=T
         resume, rate = dict(net.callbacks_).get("lr_resume"), net.lr
         net.set_learning_rate(self.learning_rate_init)
         if resume is not None and net.lr != rate:
-            resume.rescale(net.lr / rate)  # an adaptive schedule's cuts so far kept, from the new base
+            resume.rescale(net.lr / rate)  # the adaptive schedule's cuts so far kept, from the new base
         net.l1, net.shuffle = self.l1, self.shuffle
         net.amp_dtype = resolve_precision(self.precision, torch.device(net.device))
-        if net.amp_dtype == torch.float16 and net.grad_scaler_ is None:  # float16 gradients need loss scaling
-            net.grad_scaler_ = torch.amp.GradScaler(torch.device(net.device).type)
+        if (net.amp_dtype == torch.float16) != (net.grad_scaler_ is not None):  # float16 gradients need loss scaling
+            net.grad_scaler_ = torch.amp.GradScaler(torch.device(net.device).type) if net.grad_scaler_ is None else None
         net.set_optimizer_settings(optimizer_kwargs(self.optimizer, self.momentum, self.nesterov,
                                                     torch.device(net.device), self._betas()))
         if not same_settings(getattr(net, "criterion_params_", None), self._criterion_params()):
@@ -357,6 +361,13 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, FitCallbacks, abstract=T
                 raise ValueError(f"optimizer={self.optimizer!r}: partial_fit goes on with the optimizer the network "
                                  f"was trained with ({type(self.net_.optimizer_).__name__}) and its state; fit again "
                                  "to train with another (warm_start=True keeps the weights).")
+            built = getattr(self.net_, "engine_params_", {})
+            for name, value in built.items():  # (the engine of a model pickled before they were recorded: none)
+                if not same_settings(value, getattr(self, name)) and not (  # ('cpu' for 'auto' on the CPU: the same)
+                        name == "device" and resolve_device(self.device) == torch.device(self.net_.device)):
+                    raise ValueError(f"{name}={getattr(self, name)!r}: partial_fit goes on with the network as it was "
+                                     f"fitted ({name}={value!r}); fit again to change it (warm_start=True keeps the "
+                                     "weights).")
         self._check_params()
         check_fit_params(self)
         requested = None if keep else resolve_device(self.device)  # an unavailable device: refused before any work
@@ -493,7 +504,7 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, FitCallbacks, abstract=T
 
     # -- public API -------------------------------------------------------------------
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y, sample_weight=None, *, validation_data=None):
+    def fit(self, X, y, sample_weight=None, *, validation_data=None, X_val=None, y_val=None, sample_weight_val=None):
         """Train the network on (X, y) for up to ``max_iter`` epochs.
 
         Parameters
@@ -512,7 +523,12 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, FitCallbacks, abstract=T
             all of X. Its loss and score are recorded every epoch (``history_``,
             ``validation_scores_``); with ``early_stopping=True`` the best epoch on it is
             kept (and ``n_iter_no_change`` watches its loss), otherwise it is only watched.
-            In a Pipeline the earlier steps do not transform it: give it as this step's input.
+            In a Pipeline the earlier steps do not transform it: give it as this step's input, or as X_val.
+        X_val, y_val, sample_weight_val : default=None
+            The validation set in scikit-learn's form (as ``HistGradientBoostingClassifier.fit`` takes it): the
+            same as ``validation_data=(X_val, y_val, sample_weight_val)``; in a Pipeline the earlier steps transform
+            X_val with ``Pipeline(..., transform_input=['X_val'])`` (metadata routing on, and the network's
+            ``set_fit_request(X_val=True, y_val=True)``).
 
         Returns
         -------
@@ -537,6 +553,8 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, FitCallbacks, abstract=T
         >>> len(reg.validation_scores_), reg.score(X[200:], y[200:]) > 0.9
         (20, True)
         """
+        validation_data = merged_validation_data(validation_data, X_val, y_val, sample_weight_val,
+                                                 needs_y=self.__sklearn_tags__().target_tags.required)
         return self._fit(X, y, sample_weight=sample_weight, validation_data=validation_data)
 
     def _forward(self, X, transform=None):

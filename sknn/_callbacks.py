@@ -144,11 +144,12 @@ class ResumeLRSchedulers(Callback):
     def on_epoch_end(self, net, **kwargs):
         self.states = self._states(net.callbacks_)
 
-    def rescale(self, factor):
-        """The schedulers' rates times ``factor`` (the base rate changed between calls): each goes on from where it
-        was, relative to the new base."""
-        for state in (self.states or {}).values():
-            for key in ("_last_lr", "base_lrs"):
+    def rescale(self, factor, names=("lr_scheduler",)):
+        """The rates of the schedulers ``names`` times ``factor`` (the base rate changed between calls): each goes on
+        from where it was, relative to the new base. sknn's adaptive schedule only, by default: a user's scheduler
+        may hold rates of its own (CyclicLR's base_lr and max_lr), which its settings say."""
+        for name, state in (self.states or {}).items():
+            for key in ("_last_lr", "base_lrs") if name in names else ():
                 if state.get(key) is not None:
                     state[key] = [rate * factor for rate in state[key]]
 

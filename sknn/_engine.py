@@ -254,8 +254,9 @@ class Engine(NeuralNet):
     def set_batch_size(self, batch_size, weight_decay):
         """Change the batch size between training calls, and the L2 strength that goes with it."""
         if bool(weight_decay) != bool(self.weight_decay):  # alpha was changed: the groups change too
-            self.weight_decay = weight_decay
+            self.weight_decay, state = weight_decay, self.optimizer_.state
             self.initialize_optimizer()
+            self.optimizer_.state.update(state)  # each parameter's moments go on
         self.batch_size, self.weight_decay = batch_size, weight_decay
         for group in self.optimizer_.param_groups:
             group["weight_decay"] = weight_decay * group.get("wd_factor", 0.0)
@@ -263,10 +264,9 @@ class Engine(NeuralNet):
     def set_learning_rate(self, lr):
         """Change the base learning rate between training calls: every parameter group's, at its factor; a schedule
         goes on from the new base (an adaptive one cuts from it)."""
-        if lr != self.lr:
-            self.lr = lr
-            for group in self.optimizer_.param_groups:
-                group["lr"] = group["initial_lr"] = lr * group.get("lr_factor", 1.0)
+        self.lr = lr  # every group from the base, also where a schedule removed since left its rates (a schedule
+        for group in self.optimizer_.param_groups:  # that goes on sets its own as training begins)
+            group["lr"] = group["initial_lr"] = lr * group.get("lr_factor", 1.0)
 
     def set_optimizer_settings(self, settings):
         """Change the optimizer's settings (momentum, nesterov, betas) between training calls, its state kept; a

@@ -13,8 +13,9 @@ from torch import nn
 from ._base import BaseNeuralNetwork
 from ._module_checks import ChecksModuleOutputs, OutputContract
 from ._recurrent import CELLS, SequenceNet, language_model_cutoff
-from ._sequence_input import (EOS, PAD_TOKEN, UNK_TOKEN, SequenceBatches, build_vocabulary, pretrained_matrix,
-                              read_pretrained, warn_own_symbols)
+from ._labels import check_same_label_kind
+from ._sequence_input import (EOS, PAD_TOKEN, UNK_TOKEN, SequenceBatches, build_vocabulary, check_label_sequences,
+                              pretrained_matrix, read_pretrained, warn_own_symbols)
 from ._text_checks import TOKENS_ADVICE, warn_form_misses, warn_form_twins
 from ._validation import check_non_negative_weights
 from ._warnings import warn_user
@@ -221,6 +222,36 @@ class TaggerOutputs(ChecksModuleOutputs):
     def _predicted_labels(self, encoded):
         """The labels of each sequence of X (``encoded`` as ``_check_X`` gives it): a list of label lists."""
         return [self.classes_[p.numpy()].tolist() for p in self._per_sequence(encoded, lambda z: z.argmax(dim=1))]
+
+    def predict_proba(self, X):
+        """Probability of each label for each token: a list of (length, n_classes) arrays."""
+        # in float64, so that each row sums to 1 to within float64's precision (log_loss checks it)
+        pieces = self._per_sequence(self._check_X(X, reset=False), lambda z: torch.softmax(z.to(torch.float64), dim=1))
+        return [p.numpy() for p in pieces]
+
+    def score(self, X, y, sample_weight=None):
+        """Token accuracy: the fraction of tokens whose label is predicted right.
+
+        Parameters
+        ----------
+        X : list of sequences
+        y : list of label sequences
+        sample_weight : array-like of shape (n_sequences,), default=None
+            Weight of each sequence (given to each of its tokens).
+
+        Returns
+        -------
+        score : float
+        """
+        encoded = self._check_X(X, reset=False)  # X read once, its weights checked before the predictions
+        if sample_weight is not None:
+            sample_weight = check_sequence_weights(sample_weight, len(encoded[1]), scoring=True)
+        pred = self._predicted_labels(encoded)
+        lengths = [len(p) for p in pred]
+        gold = check_same_label_kind(check_label_sequences(y, lengths), self.classes_)
+        right = np.concatenate([np.asarray(p, dtype=object) for p in pred]) == gold.astype(object)
+        w = np.ones(len(right)) if sample_weight is None else np.repeat(sample_weight, lengths)
+        return float((right * w).sum() / w.sum())
 
     def _classes_by_sample(self, source, y_index):
         """The labels each sequence of ``source`` holds (its tokens'), for the validation split: a label that only

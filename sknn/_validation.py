@@ -281,6 +281,25 @@ def first_non_string(tokens):
 
 
 # -- data containers ---------------------------------------------------------------------------------
+def merged_validation_data(validation_data, X_val=None, y_val=None, sample_weight_val=None, needs_y=True):
+    """``fit``'s validation set, given as ``validation_data`` (Keras' form) or as ``X_val``, ``y_val`` and
+    ``sample_weight_val`` (scikit-learn's, HistGradientBoosting's: a Pipeline transforms X_val with
+    ``transform_input=['X_val']``), as ``validation_data``."""
+    given = [name for name, value in (("X_val", X_val), ("y_val", y_val), ("sample_weight_val", sample_weight_val))
+             if value is not None]
+    if not given:
+        return validation_data
+    if validation_data is not None:
+        raise ValueError(f"validation_data and {', '.join(given)} are given together: pass the validation set once, "
+                         "as validation_data=(X_val, y_val) or as X_val=..., y_val=... (scikit-learn's names, which "
+                         "Pipeline(..., transform_input=['X_val']) transforms).")
+    if X_val is None:
+        raise ValueError(f"{given[0]} is given without X_val: pass the validation inputs as X_val too.")
+    if needs_y and y_val is None:
+        raise ValueError("X_val is given without y_val: pass the validation targets as y_val too.")
+    return (X_val, y_val) if sample_weight_val is None else (X_val, y_val, sample_weight_val)
+
+
 def check_validation_data(validation_data):
     """``fit``'s ``validation_data`` as ``(X_val, y_val, sample_weight_val)``, from a tuple of 2 or 3 (Keras' form),
     or None."""

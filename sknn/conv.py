@@ -358,6 +358,8 @@ verbose, callbacks, criterion
         net = initialize_weights(net, arch["kernel_initializer"], arch["activation"])
         return net.to(memory_format=torch.channels_last) if arch["channels_last"] else net
 
+    _engine_params = ("device", "compile")
+
     def _engine_kwargs(self):
         return {"compile": self.compile}
 

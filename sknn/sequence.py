@@ -16,15 +16,15 @@ from sklearn.utils._param_validation import Interval, InvalidParameterError, Str
 from sklearn.utils.validation import check_is_fitted
 
 from ._engine import PassThroughLoss, accuracy_score
-from ._labels import check_not_quantities, check_same_label_kind, fit_classes, label_indices
+from ._labels import check_not_quantities, fit_classes, label_indices
 from ._recurrent import RecurrentLayers, SequenceNet
 from ._sequence_input import (BOS, BOS_TOKEN, EOS, EOS_TOKEN, PAD, PAD_TOKEN, UNK, UNK_TOKEN, SequenceBatches,
                               build_vocabulary, check_label_sequences, check_prefixes, check_sequences,
                               spans, steps_of_rows, token_forms, token_ids, warn_own_symbols_in, warn_unscaled)
-from ._sequence_model import NextWordOutputs, SequenceModel, TaggerOutputs, check_sequence_weights
+from ._sequence_model import NextWordOutputs, SequenceModel, TaggerOutputs
 from ._sequence_onnx import tagger_onnx_feed, tagger_onnx_graph
 from ._targets import keyword_only_classes
-from ._validation import check_positive_int, refuse_data_loader
+from ._validation import check_positive_int, merged_validation_data, refuse_data_loader
 
 __all__ = ["LSTMSequenceTagger", "LSTMLanguageModel", "RecurrentLayers", "SequenceBatches", "SequenceNet"]
 
@@ -226,7 +226,8 @@ verbose, callbacks, criterion
     _score_fn = staticmethod(accuracy_score)
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None, sample_weight=None, *, validation_data=None):
+    def fit(self, X, y=None, sample_weight=None, *, validation_data=None, X_val=None, y_val=None,
+            sample_weight_val=None):
         """Train on sequences X and their label sequences y for up to ``max_iter`` epochs.
 
         Parameters
@@ -242,11 +243,14 @@ verbose, callbacks, criterion
         validation_data : tuple (X_val, y_val) or (X_val, y_val, sample_weight_val), default=None
             A validation set of your own, as in :meth:`sknn.DenseClassifier.fit`: it replaces the split of
             ``validation_fraction``, is scored every epoch, and gives the best epoch with ``early_stopping=True``.
+        X_val, y_val, sample_weight_val : default=None
+            The same in scikit-learn's form, as :meth:`sknn.DenseClassifier.fit` takes it.
 
         Returns
         -------
         self
         """
+        validation_data = merged_validation_data(validation_data, X_val, y_val, sample_weight_val)
         return self._fit(X, y, sample_weight=sample_weight, validation_data=validation_data)
 
     @keyword_only_classes
@@ -297,36 +301,6 @@ verbose, callbacks, criterion
         y : list of lists
         """
         return self._predicted_labels(self._check_X(X, reset=False))
-
-    def predict_proba(self, X):
-        """Probability of each label for each token: a list of (length, n_classes) arrays."""
-        # in float64, so that each row sums to 1 to within float64's precision (log_loss checks it)
-        pieces = self._per_sequence(self._check_X(X, reset=False), lambda z: torch.softmax(z.to(torch.float64), dim=1))
-        return [p.numpy() for p in pieces]
-
-    def score(self, X, y, sample_weight=None):
-        """Token accuracy: the fraction of tokens whose label is predicted right.
-
-        Parameters
-        ----------
-        X : list of sequences
-        y : list of label sequences
-        sample_weight : array-like of shape (n_sequences,), default=None
-            Weight of each sequence (given to each of its tokens).
-
-        Returns
-        -------
-        score : float
-        """
-        encoded = self._check_X(X, reset=False)  # X read once, its weights checked before the predictions
-        if sample_weight is not None:
-            sample_weight = check_sequence_weights(sample_weight, len(encoded[1]), scoring=True)
-        pred = self._predicted_labels(encoded)
-        lengths = [len(p) for p in pred]
-        gold = check_same_label_kind(check_label_sequences(y, lengths), self.classes_)
-        right = np.concatenate([np.asarray(p, dtype=object) for p in pred]) == gold.astype(object)
-        w = np.ones(len(right)) if sample_weight is None else np.repeat(sample_weight, lengths)
-        return float((right * w).sum() / w.sum())
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -521,13 +495,15 @@ verbose, callbacks, criterion
             dropout=arch["dropout"], word_dropout=arch["word_dropout"], tie_weights=arch["tie_weights"],
             adaptive_cutoff=self._shortlist(), **self._embedding_args())
 
-    def fit(self, X, y=None, sample_weight=None, *, validation_data=None):
+    def fit(self, X, y=None, sample_weight=None, *, validation_data=None, X_val=None, sample_weight_val=None):
         """Train on token sequences X (a list of token lists; y is ignored) for up to ``max_iter`` epochs.
 
         ``sample_weight`` has one weight per sequence; ``validation_data`` is ``(X_val, None)`` or ``(X_val, None,
-        sample_weight_val)``, held-out token lists, as in :meth:`LSTMSequenceTagger.fit`. Returns self.
+        sample_weight_val)``, held-out token lists, as in :meth:`LSTMSequenceTagger.fit` (or ``X_val`` and
+        ``sample_weight_val``). Returns self.
         """
-        return super().fit(X, None, sample_weight=sample_weight, validation_data=validation_data)
+        return super().fit(X, None, sample_weight=sample_weight, validation_data=validation_data, X_val=X_val,
+                           sample_weight_val=sample_weight_val)
 
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y=None, sample_weight=None):

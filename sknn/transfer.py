@@ -393,6 +393,8 @@ verbose, callbacks, criterion
                              "is; to change the blocks that train, use warm_start=True and fit.")
         return super().partial_fit(X, y, classes=classes, sample_weight=sample_weight)
 
+    _engine_params = ("device", "backbone_lr_ratio")
+
     def _engine_kwargs(self):
         return {"lr_multipliers": {"backbone.": float(self.backbone_lr_ratio)}}
 

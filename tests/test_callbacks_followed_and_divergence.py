@@ -175,6 +175,38 @@ def test_partial_fit_trains_with_a_criterion_given_since_and_keeps_an_unchanged_
 
 
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_a_new_rate_keeps_the_adaptive_schedule_s_cuts_and_a_schedule_removed_leaves_the_new_base():
+    kw = dict(DENSE, learning_rate="adaptive", optimizer="sgd", tol=10.0, max_iter=4)  # a cut every epoch
+    model = DenseClassifier(**kw).fit(X, Y)
+    cut = [g["lr"] / (g["lr_factor"] * model.net_.lr) for g in model.net_.optimizer_.param_groups]
+    assert max(cut) < 0.5  # (the schedule cut the rate before the change)
+    model.set_params(learning_rate_init=model.learning_rate_init / 10).partial_fit(X, Y)
+    after = [g["lr"] / (g["lr_factor"] * model.net_.lr) for g in model.net_.optimizer_.param_groups]
+    np.testing.assert_allclose(after, [c * 0.2 for c in cut])  # the cuts so far, one more, from the new base
+    cosine = DenseClassifier(**dict(DENSE, learning_rate="cosine", max_iter=6, learning_rate_init=0.01)).fit(X, Y)
+    cosine.set_params(learning_rate="constant").partial_fit(X, Y)  # (it trained at the cosine's last, near-0 rate)
+    np.testing.assert_allclose([g["lr"] / g["lr_factor"] for g in cosine.net_.optimizer_.param_groups], 0.01)
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_partial_fit_refuses_what_the_engine_is_built_with_and_keeps_the_moments_when_alpha_leaves_0():
+    images = ConvImageClassifier(conv_filters=(2,), dense_layers=(4,), max_iter=1, batch_size=4, device="cpu",
+                                 random_state=0).fit(IMAGES, np.arange(12) % 3)
+    with pytest.raises(ValueError, match=r"^compile=True: partial_fit goes on with the network as it was fitted "
+                                         r"\(compile=False\); fit again to change it"):
+        images.set_params(compile=True).partial_fit(IMAGES, np.arange(12) % 3)
+    vgg = TransferVGGClassifier(backbone=[4, "M"], weights=None, image_size=8, device="cpu", channels_last=False,
+                                max_iter=1, batch_size=4, random_state=0, fine_tune_blocks=1)
+    vgg.fit(IMAGES, np.arange(12) % 3)
+    with pytest.raises(ValueError, match=r"^backbone_lr_ratio=10: partial_fit goes on with the network as it was"):
+        vgg.set_params(backbone_lr_ratio=10).partial_fit(IMAGES, np.arange(12) % 3)  # (its groups kept 0.1)
+    model = DenseClassifier(**dict(DENSE, alpha=0.0, max_iter=3)).fit(X, Y)
+    model.set_params(device="cpu").partial_fit(X, Y)  # the device it has: nothing changes
+    model.set_params(alpha=0.5).partial_fit(X, Y)  # the groups are rebuilt (decay on the weights): Adam's moments stay
+    assert {int(state["step"]) for state in model.net_.optimizer_.state.values()} == {5}  # (3 + 1, then 1: restarted)
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 def test_partial_fit_follows_the_optimizer_s_settings_and_refuses_another_optimizer():
     model = DenseClassifier(**DENSE, optimizer="rmsprop", momentum=0.0).fit(X, Y)
     model.set_params(momentum=0.9, shuffle=False).partial_fit(X, Y)  # (torch's RMSprop: KeyError 'momentum_buffer')

@@ -538,3 +538,50 @@ def test_a_ctrl_c_during_word2vec_training_keeps_the_engines_message(monkeypatch
                                                 r"finished epoch"):
         w2v.fit(sentences)
     assert w2v.n_iter_ == 2 and w2v.transform([["a"]]).shape == (1, 4)
+
+
+# -- the validation set in scikit-learn's form: X_val, y_val, sample_weight_val (a Pipeline transforms X_val) ------
+def test_a_pipeline_transforms_x_val_for_the_network_as_it_transforms_x():
+    import sklearn
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import FunctionTransformer
+
+    rng = np.random.RandomState(0)
+    X, X_val = rng.lognormal(size=(200, 3)), rng.lognormal(size=(80, 3))
+    y, y_val = (np.log(X[:, 0]) > 0).astype(int), (np.log(X_val[:, 0]) > 0).astype(int)
+    kw = dict(SMALL, max_iter=3, preprocessing=None)
+    with sklearn.config_context(enable_metadata_routing=True):
+        net = DenseClassifier(**kw).set_fit_request(X_val=True, y_val=True, sample_weight=False)
+        pipe = Pipeline([("log", FunctionTransformer(np.log)), ("net", net)], transform_input=["X_val"])
+        pipe.fit(X, y, X_val=X_val, y_val=y_val)
+    logged = DenseClassifier(**kw).fit(np.log(X), y, validation_data=(np.log(X_val), y_val))
+    raw = DenseClassifier(**kw).fit(np.log(X), y, validation_data=(X_val, y_val))  # (validation_data's way)
+    assert pipe[-1].validation_scores_ == logged.validation_scores_ != raw.validation_scores_
+    weighted = DenseClassifier(**kw).fit(np.log(X), y, X_val=np.log(X_val), y_val=y_val,
+                                         sample_weight_val=np.r_[np.ones(40), np.zeros(40)])
+    assert weighted.validation_scores_ == DenseClassifier(**kw).fit(
+        np.log(X), y, validation_data=(np.log(X_val[:40]), y_val[:40])).validation_scores_
+
+
+@pytest.mark.parametrize("given, match", [
+    (dict(validation_data=(X_CLF[:20], Y_CLF[:20]), X_val=X_CLF[:20], y_val=Y_CLF[:20]),
+     r"^validation_data and X_val, y_val are given together: pass the validation set once"),
+    (dict(y_val=Y_CLF[:20]), r"^y_val is given without X_val: pass the validation inputs as X_val too\.$"),
+    (dict(X_val=X_CLF[:20]), r"^X_val is given without y_val: pass the validation targets as y_val too\.$")])
+def test_a_validation_set_given_twice_or_in_half_is_refused_by_name(given, match):
+    with pytest.raises(ValueError, match=match):
+        DenseClassifier(**SMALL, max_iter=1).fit(X_CLF, Y_CLF, **given)
+
+
+def test_sequence_models_take_x_val_as_their_validation_data():
+    from sknn import LSTMLanguageModel, LSTMSequenceTagger
+
+    sentences, tags = [["a", "b", "c"], ["b", "c", "a", "a"]] * 6, [[0, 1, 2], [1, 2, 0, 0]] * 6
+    kw = dict(hidden_size=4, embedding_dim=4, max_iter=2, device="cpu", random_state=0)
+    tagger = LSTMSequenceTagger(**kw).fit(sentences, tags, X_val=sentences[:4], y_val=tags[:4])
+    assert tagger.validation_scores_ == LSTMSequenceTagger(**kw).fit(
+        sentences, tags, validation_data=(sentences[:4], tags[:4])).validation_scores_
+    lm = LSTMLanguageModel(**kw).fit(sentences, X_val=sentences[:4])  # (no targets: y_val is not asked for)
+    losses = lm.history_["valid_loss"].tolist()
+    assert len(losses) == 2 and losses == LSTMLanguageModel(**kw).fit(
+        sentences, validation_data=(sentences[:4], None)).history_["valid_loss"].tolist()
