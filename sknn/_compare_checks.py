@@ -20,6 +20,9 @@ DUPLICATE_SHARE = 0.05
 #: A column equal to a target of at most 2 values is refused from this many rows on; below, a
 #: real binary feature can agree with it by chance (90% agreement over 18 rows: 15%), so a note.
 TARGET_COPY_MIN_ROWS = 50
+#: Rows of the smallest class from which a column pairing one to one with the classes is refused; below, a real
+#: feature can single out a small class (a flag on its 5 rows, a value per person of 10 rows), so a note.
+TARGET_NAMES_MIN_CLASS_ROWS = 20
 #: Rows below which a column holding the row numbers in another order is as likely a small feature.
 IDENTIFIER_MIN_ROWS = 20
 #: A share of distinct values (among the distinct rows) from which a column makes exact repeats of
@@ -106,6 +109,11 @@ def check_target_not_a_feature(X, y, task="classification"):
             notes.append(f"X's {shown} {how}: on {len(y)} rows a feature of 2 values can agree with the target by "
                          "chance, but if it is the target left among the features, every model reads the answer "
                          f"from it: drop it ({drop})")
+            continue
+        smallest = int(np.bincount(y_codes).min()) if y_codes is not None else len(y)
+        if smallest < TARGET_NAMES_MIN_CLASS_ROWS and "other names" in what:
+            notes.append(f"X's {shown} {how}: with a class of {smallest} rows a real feature can do so, but if it is "
+                         f"the target under other names, every model reads the answer from it: drop it ({drop})")
             continue
         raise ValueError(f"X's {shown} {how}: {what}, and every model would read the answer from it; drop it "
                          f"from X ({drop}), or remove it from the file.")

@@ -287,6 +287,24 @@ def test_the_target_under_other_names_is_refused_and_a_linear_copy_of_a_regressi
     assert [note for note in table.attrs["notes"] if "linear function" in note] == [
         "X's column 'in_k' is an exact linear function of the target y in every row (the target in other units?): "
         "every model can read the answer from it; drop it (X.drop(columns='in_k')) if it was derived from the target"]
+    rare = np.r_[np.ones(5, int), np.zeros(295, int)]  # a flag on a class of 5 rows: a feature as likely, a note
+    table = compare(pd.DataFrame({"a": rng.randn(300), "flag": np.where(rare, "on", "off")}), rare,
+                    models=["linear"], cv=2, repeats=1, **FAST)
+    assert any("'flag' pairs one to one with the classes" in note and "a class of 5 rows" in note
+               for note in table.attrs["notes"])
+    big = rng.choice(["no", "yes"], 1500)  # beyond the 1,000 rows judged first
+    with pytest.raises(ValueError, match="'late' pairs one to one"):
+        compare(pd.DataFrame({"a": rng.randn(1500), "late": (big == "yes").astype(float)}), big, models=never,
+                **FAST)
+    almost = (big == "yes").astype(float)
+    almost[1200] = 1 - almost[1200]  # one row past the first 1,000 that disagrees: a feature
+    big_y = rng.randn(1500)
+    table = compare(pd.DataFrame({"a": rng.randn(1500), "almost": almost}), big, models=["linear"], cv=2, repeats=1,
+                    **FAST)
+    assert not any("one to one" in note for note in table.attrs["notes"])
+    table = compare(pd.DataFrame({"cents": 100 * big_y, "a": rng.randn(1500)}), big_y, models=["linear"], cv=2,
+                    repeats=1, **FAST)
+    assert any("'cents' is an exact linear function" in note for note in table.attrs["notes"])
     small = np.array([0, 1] * 9)
     table = compare(pd.DataFrame({"age": rng.randint(30, 80, 18), "sex": np.where(small, "f", "m")}), small,
                     models=["linear"], cv=3, repeats=1, **FAST)  # 18 rows: agreement by chance, a note
