@@ -31,7 +31,10 @@ The estimator (:class:`FamilyEstimator`, the base of every family's estimators)
   network it has: predictions, ``save``, ``load`` and ONNX export follow
   ``architecture_`` whatever ``set_params`` changed afterwards, and continuing the same
   network (``warm_start``, ``partial_fit``) with a changed architecture parameter is
-  refused (``_check_architecture_unchanged``).
+  refused (``_check_architecture_unchanged``). The training parameters are not fixed: a ``partial_fit``
+  trains with them as they are (``BaseNeuralNetwork._follow_training_params``), except those the engine itself is
+  built with, which ``_engine_params`` names (``device``; a family adds its own, as ``compile``) and a
+  ``partial_fit`` refuses when changed.
 * **Hooks.** Each reads only parameters and fitted attributes (never data, never
   anything handed over through the instance), so :mod:`sknn.persist` can call them on a
   loaded estimator:
