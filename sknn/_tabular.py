@@ -122,27 +122,31 @@ def check_categories(categories, name):
 
 def warn_spaced_categories(columns):
     """Warn, once for all the ``(name, values)`` columns of categories, of text categories that differ only by the
-    spaces around them ('No' and 'No ') and of cells of spaces only: each is a category of its own (as in
-    scikit-learn's encoders), which a user rarely means."""
+    spaces around them ('No' and 'No ') and of empty cells or cells of spaces only: each is a category of its own (as
+    in scikit-learn's encoders), which a user rarely means."""
     twins, blanks = [], []
     for name, values in columns:
-        values = np.asarray(values, dtype=object)
-        forms = {}
-        for text in (v for v in pd.unique(values) if isinstance(v, str)):
-            forms.setdefault(text.strip(), []).append(text)
-        spelt = [" and ".join(map(repr, forms[key][:3])) for key in forms if key and len(forms[key]) > 1]
+        distinct = pd.Series(pd.unique(np.asarray(values, dtype=object)), dtype=object)
+        texts = distinct[distinct.map(type) == str]
+        stripped = texts.str.strip()
+        spaced = stripped[(texts != stripped) | (texts == "")]  # (vectorised: one pass where no text is spaced)
+        if spaced.empty:
+            continue
+        near = stripped.isin(spaced)  # the spellings of each stripped text that some spaced text shares
+        forms = texts[near].groupby(stripped[near].to_numpy()).agg(list)
+        spelt = [" and ".join(map(repr, forms[key][:3])) for key in pd.unique(spaced) if key and len(forms[key]) > 1]
         if spelt:
-            twins.append(f"{'; '.join(spelt[:2])}{'; ...' if len(spelt) > 2 else ''} in {name}")
-        if forms.get(""):
+            twins.append((name, f"{'; '.join(spelt[:2])}{'; ...' if len(spelt) > 2 else ''} in {name}"))
+        if "" in forms.index:
             blanks.append((name, forms[""][0]))
     if twins:
-        warn_user(f"{_columns_named([t.rsplit(' in ', 1)[1] for t in twins])} categories that differ only by the "
-                  f"spaces around them ({'; '.join(twins[:3])}{'; ...' if len(twins) > 3 else ''}): each is a "
+        warn_user(f"{_columns_named([name for name, _ in twins])} categories that differ only by the spaces around "
+                  f"them ({'; '.join(text for _, text in twins[:3])}{'; ...' if len(twins) > 3 else ''}): each is a "
                   "category of its own; if they mean the same, strip them first (X[column].str.strip()).")
     if blanks:
-        warn_user(f"{_columns_named([name for name, _ in blanks])} cells of spaces only ({blanks[0][1]!r}): a "
-                  "category of their own; if they mark missing values, make them missing first (X = "
-                  r"X.replace(r'^\s*$', np.nan, regex=True)).")
+        warn_user(f"{_columns_named([name for name, _ in blanks])} empty cells or cells of spaces only "
+                  f"({blanks[0][1]!r}): a category of their own; if they mark missing values, make them missing first "
+                  r"(X = X.replace(r'^\s*$', np.nan, regex=True)).")
 
 
 def _columns_named(names, shown=5):
@@ -192,7 +196,7 @@ def _every_column(read, n_columns, name):
         others = [name(j) for j, _ in refused[1:]]
         listed = ", ".join(others[:10]) + (f" and {len(others) - 10} more" if len(others) > 10 else "")
         raise type(refused[0][1])(f"{refused[0][1]} {len(others)} more column{'s are' if len(others) > 1 else ' is'} "
-                                  f"refused too, for this reason or another: {listed}.")
+                                  f"refused too, for this reason or another: {listed}.") from refused[0][1]
     if refused:
         raise refused[0][1]
     return results

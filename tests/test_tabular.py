@@ -160,7 +160,8 @@ def test_every_refused_column_is_named_in_one_error():
     rng = np.random.RandomState(0)
     x = pd.Series(rng.normal(size=80).round(3)).astype(str).astype(object)
     x[[3, 7]] = "."
-    frame = pd.DataFrame({f"c{i}": x for i in range(14)} | {"ok": rng.normal(size=80), "day": pd.date_range("2020-01-01", periods=80).astype(str)})
+    days = pd.date_range("2020-01-01", periods=80).astype(str)
+    frame = pd.DataFrame({f"c{i}": x for i in range(14)} | {"ok": rng.normal(size=80), "day": days})
     with pytest.raises(ValueError, match=r"^Column 'c0' holds numbers but for 2 cells '\.'.*astype\('category'\)\)\. "
                                          r"14 more columns are refused too, for this reason or another: 'c1', 'c2', "
                                          r"'c3', 'c4', 'c5', 'c6', 'c7', 'c8', 'c9', 'c10' and 4 more\.$"):
@@ -174,18 +175,20 @@ def test_every_refused_column_is_named_in_one_error():
 def test_categories_that_differ_by_spaces_and_cells_of_spaces_are_warned_of_once_for_all_columns():
     """medicaldata's opt: 'No' and 'No ' two categories, '   ' a category in 22 columns, silently."""
     y = np.arange(60) % 2
-    frame = pd.DataFrame({"induced": ["No", "No ", "Yes"] * 20, **{f"c{i}": ["a", "   ", "b"] * 20 for i in range(7)},
+    frame = pd.DataFrame({"smoked in pregnancy": ["No", "No ", "Yes"] * 20, "c0": ["a", "", "b"] * 20,
+                          **{f"c{i}": ["a", "   ", "b"] * 20 for i in range(1, 7)},
                           "clean": ["a b", "c", "d"] * 20, "kind": pd.Categorical([" x", "x", "y"] * 20)})
     with pytest.warns(UserWarning) as record:
         DenseClassifier(**SMALL).fit(frame, y)
     messages = [str(w.message) for w in record if "spaces" in str(w.message)]
-    assert messages == [
-        "Columns 'induced', 'kind' hold categories that differ only by the spaces around them ('No' and 'No ' in "
-        "'induced'; ' x' and 'x' in 'kind'): each is a category of its own; if they mean the same, strip them first "
-        "(X[column].str.strip()).",
-        "Columns 'c0', 'c1', 'c2', 'c3', 'c4' and 2 more hold cells of spaces only ('   '): a category of their own; "
-        r"if they mark missing values, make them missing first (X = X.replace(r'^\s*$', np.nan, regex=True))."]
-    with pytest.warns(UserWarning, match=r"^Column 1 holds cells of spaces only \(' '\)"):  # an array's columns
+    assert messages == [  # (a name holding ' in ' was cut at it)
+        "Columns 'smoked in pregnancy', 'kind' hold categories that differ only by the spaces around them ('No' and "
+        "'No ' in 'smoked in pregnancy'; ' x' and 'x' in 'kind'): each is a category of its own; if they mean the "
+        "same, strip them first (X[column].str.strip()).",
+        "Columns 'c0', 'c1', 'c2', 'c3', 'c4' and 2 more hold empty cells or cells of spaces only (''): a category "
+        r"of their own; if they mark missing values, make them missing first (X = X.replace(r'^\s*$', np.nan, "
+        "regex=True))."]
+    with pytest.warns(UserWarning, match=r"^Column 1 holds empty cells or cells of spaces only \(' '\)"):  # array
         DenseClassifier(**SMALL).fit(np.array([["a", "b", "a"] * 20, ["c", " ", "d"] * 20], dtype=object).T, y)
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # words with spaces inside, and predict: nothing to say
