@@ -439,7 +439,10 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, FitCallbacks, abstract=T
                 self.net_.initialize()
                 self.net_.history_ = old.history
             else:  # partial_fit: the batch size follows this call's data, as in MLPClassifier
-                self._follow_training_params(self._batch_size(len(train)))
+                batch_size = self._batch_size(len(train))
+                if min(len(train), batch_size) < 2 and _trains_batch_norm(self.net_.module_):  # (refused before
+                    self._refuse_batches_of_one(len(train), None)  # any setting of the engine changes)
+                self._follow_training_params(batch_size)
             self.device_ = device
             if min(len(train), self.net_.batch_size) < 2 and _trains_batch_norm(self.net_.module_):
                 self._refuse_batches_of_one(len(train), None if valid is None or validation_data is not None

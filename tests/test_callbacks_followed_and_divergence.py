@@ -207,6 +207,15 @@ def test_partial_fit_refuses_what_the_engine_is_built_with_and_keeps_the_moments
 
 
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_a_refused_partial_fit_changes_no_setting_of_the_engine():
+    model = DenseClassifier(**dict(DENSE, batch_norm=True)).fit(X, Y)
+    lr, loss = model.net_.lr, model.net_.criterion_
+    with pytest.raises(ValueError, match="batch"):  # one row: batch norm cannot train on it
+        model.set_params(learning_rate_init=1e-9, label_smoothing=0.5).partial_fit(X[:1], Y[:1])
+    assert model.net_.lr == lr and model.net_.criterion_ is loss
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 def test_partial_fit_follows_the_optimizer_s_settings_and_refuses_another_optimizer():
     model = DenseClassifier(**DENSE, optimizer="rmsprop", momentum=0.0).fit(X, Y)
     model.set_params(momentum=0.9, shuffle=False).partial_fit(X, Y)  # (torch's RMSprop: KeyError 'momentum_buffer')
