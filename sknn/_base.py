@@ -476,6 +476,7 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, FitCallbacks, abstract=T
         history = self.net_.finished_epochs()
         self.n_iter_ = len(history)
         self.loss_curve_ = [row["train_loss"] for row in history]
+        self.loss_ = self.loss_curve_[-1] if self.loss_curve_ else None  # MLPClassifier's: the last epoch's loss
         frame = pd.DataFrame([{k: v for k, v in row.items() if k != "batches"} for row in history])
         if frame.empty:
             frame = pd.DataFrame(columns=["epoch", "train_loss", "dur"])

@@ -585,3 +585,14 @@ def test_sequence_models_take_x_val_as_their_validation_data():
     losses = lm.history_["valid_loss"].tolist()
     assert len(losses) == 2 and losses == LSTMLanguageModel(**kw).fit(
         sentences, validation_data=(sentences[:4], None)).history_["valid_loss"].tolist()
+
+
+def test_loss_is_the_last_epoch_s_as_in_mlpclassifier_and_survives_save_and_load(tmp_path):
+    import sknn
+
+    clf = DenseClassifier(**SMALL, max_iter=3).fit(X_CLF, Y_CLF)
+    assert clf.loss_ == clf.loss_curve_[-1] == clf.history_["train_loss"].iloc[-1]
+    clf.partial_fit(X_CLF, Y_CLF)
+    assert clf.loss_ == clf.loss_curve_[-1] and len(clf.loss_curve_) == 4
+    clf.save(tmp_path / "m.safetensors")
+    assert sknn.load(tmp_path / "m.safetensors").loss_ == clf.loss_
