@@ -325,17 +325,21 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
         if len(columns) != self.n_features_in_:
             raise ValueError(f"X has {len(columns)} features, but {type(self).__name__} is expecting "
                              f"{self.n_features_in_} features as input.")
-        for j in self.numeric_columns_:
-            if columns[j][0] != "numeric":
-                values = columns[j][1]
-                if _missing(values).all():  # only missing values (one row with None): no kind of their own
-                    columns[j] = ("numeric", np.full(len(values), np.nan))
-                    continue
-                strings = [v for v in values[:100_000] if isinstance(v, str)]
-                now = (f"the string {strings[0]!r}" if strings else
-                       "categories" if isinstance(values, pd.Categorical) else "values that are not numbers")
-                raise ValueError(f"Column {self._name(j)} held numbers in fit but holds {now} now: pass numbers (or "
-                                 "missing values) in this column, as in fit.")
+        def numbers_as_in_fit(j):
+            kind, values = columns[j]
+            if kind == "numeric":
+                return columns[j]
+            if _missing(values).all():  # only missing values (one row with None): no kind of their own
+                return "numeric", np.full(len(values), np.nan)
+            strings = [v for v in values[:100_000] if isinstance(v, str)]
+            now = (f"the string {strings[0]!r}" if strings else
+                   "categories" if isinstance(values, pd.Categorical) else "values that are not numbers")
+            raise ValueError(f"Column {self._name(j)} held numbers in fit but holds {now} now: pass numbers (or "
+                             "missing values) in this column, as in fit.")
+        numeric = self.numeric_columns_
+        for j, column in zip(numeric, _every_column(lambda i: numbers_as_in_fit(numeric[i]), len(numeric),
+                                                    lambda i: self._name(numeric[i]))):
+            columns[j] = column
         out = np.empty((len(columns[0][1]) if columns else 0, len(columns)), dtype=np.float32)
         out[:, :len(self.numeric_columns_)] = self._numeric_matrix(columns) - getattr(self, "offset_", 0.0)
         for i, j in enumerate(self.categorical_columns_):

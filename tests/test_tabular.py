@@ -195,6 +195,14 @@ def test_categories_that_differ_by_spaces_and_cells_of_spaces_are_warned_of_once
         DenseClassifier(**SMALL).fit(frame[["clean"]], y).predict(frame[["clean"]])
 
 
+def test_every_column_holding_text_where_fit_saw_numbers_is_named_at_predict():
+    frame = pd.DataFrame({"a": np.arange(40.0), "b": np.arange(40.0), "c": np.arange(40.0)})
+    clf = DenseClassifier(**SMALL).fit(frame, np.arange(40) % 2)
+    with pytest.raises(ValueError, match=r"^Column 'a' held numbers in fit but holds the string 'x' now: .*as in "
+                                         r"fit\. 1 more column is refused too, for this reason or another: 'c'\.$"):
+        clf.predict(frame.assign(a="x", c="y"))
+
+
 @pytest.mark.parametrize("cells, kind", [
     ([f"{v:,}" for v in range(1000, 400000, 9000)], "formatted numbers"),  # thousands separators
     ([f"${v / 100:.2f}" for v in range(1000, 5000, 100)], "formatted numbers"),
