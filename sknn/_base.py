@@ -215,6 +215,20 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, FitCallbacks, abstract=T
     #: parameters the engine is built with that a partial_fit cannot change (refused there by name)
     _engine_params = ("device",)
 
+    def _check_engine_unchanged(self):
+        """Refuse a partial_fit whose ``optimizer`` or ``_engine_params`` changed since the engine was built (its
+        optimizer's state and its network go on as they are)."""
+        if type(self.net_.optimizer_) is not OPTIMIZERS[self.optimizer]:
+            raise ValueError(f"optimizer={self.optimizer!r}: partial_fit goes on with the optimizer the network was "
+                             f"trained with ({type(self.net_.optimizer_).__name__}) and its state; fit again to "
+                             "train with another (warm_start=True keeps the weights).")
+        for name, value in getattr(self.net_, "engine_params_", {}).items():  # (none in an engine pickled before)
+            if not same_settings(value, getattr(self, name)) and not (  # ('cpu' for 'auto' on the CPU: the same)
+                    name == "device" and resolve_device(self.device) == torch.device(self.net_.device)):
+                raise ValueError(f"{name}={getattr(self, name)!r}: partial_fit goes on with the network as it was "
+                                 f"fitted ({name}={value!r}); fit again to change it (warm_start=True keeps the "
+                                 "weights).")
+
     def _built_criterion(self):
         return self._criterion() if getattr(self, "criterion", None) is None else self.criterion
 
@@ -357,17 +371,7 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, FitCallbacks, abstract=T
     def _fit_once(self, X, y, sample_weight, incremental, classes, validation_data, keep):
         if keep and incremental:  # scikit-learn validates a fitted estimator's parameters in fit only (and its
             self._validate_params()  # skip_parameter_validation is set inside partial_fit: not readable here)
-            if type(self.net_.optimizer_) is not OPTIMIZERS[self.optimizer]:
-                raise ValueError(f"optimizer={self.optimizer!r}: partial_fit goes on with the optimizer the network "
-                                 f"was trained with ({type(self.net_.optimizer_).__name__}) and its state; fit again "
-                                 "to train with another (warm_start=True keeps the weights).")
-            built = getattr(self.net_, "engine_params_", {})
-            for name, value in built.items():  # (the engine of a model pickled before they were recorded: none)
-                if not same_settings(value, getattr(self, name)) and not (  # ('cpu' for 'auto' on the CPU: the same)
-                        name == "device" and resolve_device(self.device) == torch.device(self.net_.device)):
-                    raise ValueError(f"{name}={getattr(self, name)!r}: partial_fit goes on with the network as it was "
-                                     f"fitted ({name}={value!r}); fit again to change it (warm_start=True keeps the "
-                                     "weights).")
+            self._check_engine_unchanged()
         self._check_params()
         check_fit_params(self)
         requested = None if keep else resolve_device(self.device)  # an unavailable device: refused before any work
