@@ -127,7 +127,7 @@ def warn_spaced_categories(columns):
     twins, blanks = [], []
     for name, values in columns:
         distinct = pd.Series(pd.unique(np.asarray(values, dtype=object)), dtype=object)
-        texts = distinct[distinct.map(type) == str]
+        texts = distinct[distinct.map(lambda v: isinstance(v, str))]  # (numpy's str_ too)
         stripped = texts.str.strip()
         spaced = stripped[(texts != stripped) | (texts == "")]  # (vectorised: one pass where no text is spaced)
         if spaced.empty:
@@ -325,6 +325,7 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
         if len(columns) != self.n_features_in_:
             raise ValueError(f"X has {len(columns)} features, but {type(self).__name__} is expecting "
                              f"{self.n_features_in_} features as input.")
+
         def numbers_as_in_fit(j):
             kind, values = columns[j]
             if kind == "numeric":
