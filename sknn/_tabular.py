@@ -134,11 +134,12 @@ def warn_spaced_categories(columns):
             continue
         near = stripped.isin(spaced)  # the spellings of each stripped text that some spaced text shares
         forms = texts[near].groupby(stripped[near].to_numpy()).agg(list)
-        spelt = [" and ".join(map(repr, forms[key][:3])) for key in pd.unique(spaced) if key and len(forms[key]) > 1]
+        spelt = [" and ".join(repr(str(text)) for text in forms[key][:3]) for key in pd.unique(spaced)
+                 if key and len(forms[key]) > 1]
         if spelt:
             twins.append((name, f"{'; '.join(spelt[:2])}{'; ...' if len(spelt) > 2 else ''} in {name}"))
         if "" in forms.index:
-            blanks.append((name, forms[""][0]))
+            blanks.append((name, str(forms[""][0])))
     if twins:
         warn_user(f"{_columns_named([name for name, _ in twins])} categories that differ only by the spaces around "
                   f"them ({'; '.join(text for _, text in twins[:3])}{'; ...' if len(twins) > 3 else ''}): each is a "
