@@ -96,14 +96,17 @@ def check_target_not_a_feature(X, y, task="classification"):
         first = None if y_float is None else y_float[:1]
         if _same_values(values[:1], y[:1], first) and _same_values(values, y, y_float):  # (first row: quick)
             how, what = "equals the target y in every row", "it is the target left among the features"
-        elif y_codes is not None and _pairs_one_to_one(values, y_codes):
-            how = f"pairs one to one with the classes of the target y ({_pairing(values, y)})"
+        elif y_codes is not None and (_pairs_one_to_one(values, y_codes) or
+                                      _pairs_one_to_one(*_where_present(values, y_codes))):
+            aside = "" if _pairs_one_to_one(values, y_codes) else _aside(values)  # (a missing cell may be a class's)
+            shown_pairs = _pairing(*_where_present(values, y, always=True)) if aside else _pairing(values, y)
+            how = f"pairs one to one with the classes of the target y ({shown_pairs}{aside})"
             what = "it is the target under other names"
         else:
-            if y_codes is None and y_float is not None and _linear_in(values, y_float):
-                notes.append(f"X's {shown} is an exact linear function of the target y in every row (the target in "
-                             f"other units?): every model can read the answer from it; drop it ({drop}) if it was "
-                             "derived from the target")
+            if y_codes is None and y_float is not None and _linear_in(*_where_present(values, y_float, always=True)):
+                notes.append(f"X's {shown} is an exact linear function of the target y in every row{_aside(values)} "
+                             f"(the target in other units?): every model can read the answer from it; drop it ({drop})"
+                             " if it was derived from the target")
             continue
         if len(y) < TARGET_COPY_MIN_ROWS and len(pd.unique(y)) <= 2:
             notes.append(f"X's {shown} {how}: on {len(y)} rows a feature of 2 values can agree with the target by "
@@ -134,6 +137,26 @@ def _pairs_one_to_one(values, y_codes, sample=1000):
         if n_values != n_seen or len(np.unique(codes * n_classes + classes)) != n_seen:
             return False
     return True
+
+
+#: The share of missing cells up to which a column is judged on its other rows (a copy of the target with a few
+#: cells lost is a copy all the same).
+MISSING_SHARE = 0.1
+
+
+def _where_present(values, target, always=False):
+    """(values, target) in the rows where the column is not missing, if some (``always``: or none) are and at most
+    ``MISSING_SHARE`` of them; else empty arrays, which no rule takes for the target."""
+    missing = pd.isna(values)
+    if not (always or missing.any()) or missing.mean() > MISSING_SHARE:
+        return values[:0], target[:0]
+    return values[~missing], target[~missing]
+
+
+def _aside(values):
+    """', its missing cells aside' for a column with some missing cells, for the messages."""
+    n = int(pd.isna(values).sum())
+    return f", its {n} missing cell{'s' if n > 1 else ''} aside" if n else ""
 
 
 def _pairing(values, y, shown=3):

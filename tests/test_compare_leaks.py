@@ -305,6 +305,20 @@ def test_the_target_under_other_names_is_refused_and_a_linear_copy_of_a_regressi
     table = compare(pd.DataFrame({"cents": 100 * big_y, "a": rng.randn(1500)}), big_y, models=["linear"], cv=2,
                     repeats=1, **FAST)
     assert any("'cents' is an exact linear function" in note for note in table.attrs["notes"])
+    lost = frame["code"].to_numpy(dtype=float)
+    lost[:6] = np.nan  # a copy with a few cells lost is a copy all the same
+    with pytest.raises(ValueError, match=r"'lost' pairs one to one with the classes of the target y \(.*its 6 "
+                                         r"missing cells aside\)"):
+        compare(frame[["a"]].assign(lost=lost), labels, models=never, **FAST)
+    lost[:20] = np.nan  # a sixth of it missing: a feature as likely, not judged
+    table = compare(frame[["a"]].assign(lost=lost), labels, models=["linear"], cv=2, repeats=1, **FAST)
+    assert not any("one to one" in note for note in table.attrs["notes"])
+    cents = 100 * y
+    cents[7] = np.nan
+    table = compare(pd.DataFrame({"a": rng.randn(120), "cents": cents}), y, models=["linear"], cv=2, repeats=1,
+                    **FAST)
+    assert any("'cents' is an exact linear function of the target y in every row, its 1 missing cell aside" in note
+               for note in table.attrs["notes"])
     small = np.array([0, 1] * 9)
     table = compare(pd.DataFrame({"age": rng.randint(30, 80, 18), "sex": np.where(small, "f", "m")}), small,
                     models=["linear"], cv=3, repeats=1, **FAST)  # 18 rows: agreement by chance, a note
