@@ -427,6 +427,9 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, FitCallbacks, abstract=T
         check_history_keys(self._callbacks(incremental), validation=valid is not None,  # before any network is built
                            scored=getattr(self, "_score_fn", None) is not None)
         seed = int(rng.randint(np.iinfo(np.int32).max))
+        if keep and incremental and min(len(train), self._batch_size(len(train))) < 2 and \
+                _trains_batch_norm(self.net_.module_):  # refused before the call changes any state of the fit
+            self._refuse_batches_of_one(len(train), None)
         # what the loss needs of the training targets: a new or warm fit's, or a later partial_fit's added to them
         self._learn_target_shares(y_index, None if w is None else w if rows is None else w[rows], keep and incremental)
         device = requested if not keep else torch.device(self.net_.device)
@@ -443,10 +446,7 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, FitCallbacks, abstract=T
                 self.net_.initialize()
                 self.net_.history_ = old.history
             else:  # partial_fit: the batch size follows this call's data, as in MLPClassifier
-                batch_size = self._batch_size(len(train))
-                if min(len(train), batch_size) < 2 and _trains_batch_norm(self.net_.module_):  # (refused before
-                    self._refuse_batches_of_one(len(train), None)  # any setting of the engine changes)
-                self._follow_training_params(batch_size)
+                self._follow_training_params(self._batch_size(len(train)))
             self.device_ = device
             if min(len(train), self.net_.batch_size) < 2 and _trains_batch_norm(self.net_.module_):
                 self._refuse_batches_of_one(len(train), None if valid is None or validation_data is not None
@@ -476,11 +476,17 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, FitCallbacks, abstract=T
             why += ", or batch_norm=False"
         raise ValueError(f"Batch normalisation needs batches of at least 2 rows, but there are {why}.")
 
+    @property
+    def loss_(self):
+        """MLPClassifier's ``loss_``: the last epoch's training loss (None before any epoch finished); derived from
+        ``loss_curve_``, so a model saved before it existed has it too."""
+        curve = self.loss_curve_  # (AttributeError before fit, as for a fitted attribute)
+        return curve[-1] if curve else None
+
     def _record_history(self, incremental, n_before, ended=True):
         history = self.net_.finished_epochs()
         self.n_iter_ = len(history)
         self.loss_curve_ = [row["train_loss"] for row in history]
-        self.loss_ = self.loss_curve_[-1] if self.loss_curve_ else None  # MLPClassifier's: the last epoch's loss
         frame = pd.DataFrame([{k: v for k, v in row.items() if k != "batches"} for row in history])
         if frame.empty:
             frame = pd.DataFrame(columns=["epoch", "train_loss", "dur"])

@@ -94,26 +94,26 @@ def check_target_not_a_feature(X, y, task="classification"):
     notes = []
     for shown, drop, values in _columns(X):
         first = None if y_float is None else y_float[:1]
+        rows = slice(None)
         if _same_values(values[:1], y[:1], first) and _same_values(values, y, y_float):  # (first row: quick)
             how, what = "equals the target y in every row", "it is the target left among the features"
-        elif y_codes is not None and (_pairs_one_to_one(values, y_codes) or
-                                      _pairs_one_to_one(*_where_present(values, y_codes))):
-            aside = "" if _pairs_one_to_one(values, y_codes) else _aside(values)  # (a missing cell may be a class's)
-            shown_pairs = _pairing(*_where_present(values, y, always=True)) if aside else _pairing(values, y)
-            how = f"pairs one to one with the classes of the target y ({shown_pairs}{aside})"
+        elif y_codes is not None and (rows := _one_to_one_rows(values, y, y_codes)) is not None:
+            aside = "" if isinstance(rows, slice) else _aside(values)  # (a missing cell may be a class's value)
+            how = f"pairs one to one with the classes of the target y ({_pairing(values[rows], y[rows])}{aside})"
             what = "it is the target under other names"
         else:
-            if y_codes is None and y_float is not None and _linear_in(*_where_present(values, y_float, always=True)):
+            if y_codes is None and y_float is not None and _linear_in(values, y_float):
                 notes.append(f"X's {shown} is an exact linear function of the target y in every row{_aside(values)} "
                              f"(the target in other units?): every model can read the answer from it; drop it ({drop})"
                              " if it was derived from the target")
             continue
-        if len(y) < TARGET_COPY_MIN_ROWS and len(pd.unique(y)) <= 2:
-            notes.append(f"X's {shown} {how}: on {len(y)} rows a feature of 2 values can agree with the target by "
-                         "chance, but if it is the target left among the features, every model reads the answer "
+        judged = y[rows]  # the rows the column was judged on (its missing cells aside)
+        if len(judged) < TARGET_COPY_MIN_ROWS and len(pd.unique(judged)) <= 2:
+            notes.append(f"X's {shown} {how}: on {len(judged)} rows a feature of 2 values can agree with the target "
+                         "by chance, but if it is the target left among the features, every model reads the answer "
                          f"from it: drop it ({drop})")
             continue
-        smallest = int(np.bincount(y_codes).min()) if y_codes is not None else len(y)
+        smallest = int(np.bincount(pd.factorize(judged)[0]).min()) if y_codes is not None else len(judged)
         if smallest < TARGET_NAMES_MIN_CLASS_ROWS and "other names" in what:
             notes.append(f"X's {shown} {how}: with a class of {smallest} rows a real feature can do so, but if it is "
                          f"the target under other names, every model reads the answer from it: drop it ({drop})")
@@ -130,13 +130,16 @@ def _pairs_one_to_one(values, y_codes, sample=1000):
     n_classes = int(y_codes.max(initial=-1)) + 1
     if n_classes < 2 or 2 * n_classes > len(y_codes) or len(values) != len(y_codes):
         return False
-    for stop in (sample, None) if len(values) > sample else (None,):
-        codes = pd.factorize(values[:stop], use_na_sentinel=False)[0].astype(np.int64)
-        classes = y_codes[:stop]
-        n_values, n_seen = int(codes.max(initial=-1)) + 1, len(np.unique(classes))
-        if n_values != n_seen or len(np.unique(codes * n_classes + classes)) != n_seen:
-            return False
-    return True
+    return all(_consistent(values[:stop], y_codes[:stop]) for stop in ((sample, None) if len(values) > sample
+                                                                       else (None,)))
+
+
+def _consistent(values, y_codes):
+    """Whether the values and the classes of these rows pair one to one (a value of its own for each class seen)."""
+    codes = pd.factorize(values, use_na_sentinel=False)[0].astype(np.int64)
+    n_seen = len(np.unique(y_codes))
+    return int(codes.max(initial=-1)) + 1 == n_seen and len(np.unique(codes * (int(y_codes.max(initial=0)) + 1)
+                                                                       + y_codes)) == n_seen
 
 
 #: The share of missing cells up to which a column is judged on its other rows (a copy of the target with a few
@@ -144,13 +147,19 @@ def _pairs_one_to_one(values, y_codes, sample=1000):
 MISSING_SHARE = 0.1
 
 
-def _where_present(values, target, always=False):
-    """(values, target) in the rows where the column is not missing, if some (``always``: or none) are and at most
-    ``MISSING_SHARE`` of them; else empty arrays, which no rule takes for the target."""
-    missing = pd.isna(values)
-    if not (always or missing.any()) or missing.mean() > MISSING_SHARE:
-        return values[:0], target[:0]
-    return values[~missing], target[~missing]
+def _one_to_one_rows(values, y, y_codes, sample=1000):
+    """The rows on which a column pairs one to one with the classes: all of them (a slice), or those where it is not
+    missing (a mask) when at most ``MISSING_SHARE`` of its cells are and its first present rows already pair
+    (a feature fails there at once); else None."""
+    if _pairs_one_to_one(values, y_codes):
+        return slice(None)
+    head = ~pd.isna(values[:sample])
+    if head.all() and len(values) <= sample or not _consistent(values[:sample][head], y_codes[:sample][head]):
+        return None
+    present = ~pd.isna(values)
+    if present.all() or present.mean() < 1 - MISSING_SHARE:
+        return None
+    return present if _pairs_one_to_one(values[present], pd.factorize(y[present])[0]) else None
 
 
 def _aside(values):
@@ -162,19 +171,30 @@ def _aside(values):
 def _pairing(values, y, shown=3):
     """A few of a column's values with the class each goes with, for the message."""
     pairs = pd.DataFrame({"value": values, "label": y}).drop_duplicates().head(shown + 1)
-    whole = [int(v) if isinstance(v, float) and v.is_integer() else v for v in pairs["value"][:shown]]  # (a float
-    text = ", ".join(f"{v!r} with {c!r}" for v, c in zip(whole, pairs["label"][:shown]))  # column of whole numbers)
+    text = ", ".join(f"{_plain(v)!r} with {_plain(c)!r}"
+                     for v, c in zip(pairs["value"][:shown], pairs["label"][:shown]))
     return text + (", ..." if len(pairs) > shown else "")
 
 
+def _plain(value):
+    """A value as a message shows it: whole floats as integers (a float column of codes), numpy's scalars as
+    Python's."""
+    value = value.item() if isinstance(value, np.generic) else value
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
 def _linear_in(values, y_float, sample=1000):
-    """Whether a numeric column is a + b y in every row (b not 0), to float64's rounding; judged on the first
-    ``sample`` rows first."""
+    """Whether a numeric column is a + b y (b not 0), to float64's rounding, in every row where it is finite (at
+    least all but ``MISSING_SHARE`` of them); judged on the first ``sample`` rows first."""
     column = _as_float(values)
-    if column is None or len(column) < 3 or not np.isfinite(column).all() or not np.isfinite(y_float).all():
+    if column is None or len(column) < 3 or not np.isfinite(y_float).all():
         return False
     for stop in (sample, None) if len(column) > sample else (None,):
-        c, t = column[:stop] - column[:stop].mean(), y_float[:stop] - y_float[:stop].mean()
+        finite = np.isfinite(column[:stop])
+        if finite.mean() < 1 - MISSING_SHARE or finite.sum() < 3:
+            return False
+        c, t = column[:stop][finite], y_float[:stop][finite]
+        c, t = c - c.mean(), t - t.mean()
         scale = np.sqrt((c @ c) * (t @ t))
         if scale == 0 or abs(c @ t) < (1 - 1e-9) * scale:
             return False

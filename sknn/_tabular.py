@@ -334,7 +334,7 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
             if _missing(values).all():  # only missing values (one row with None): no kind of their own
                 return "numeric", np.full(len(values), np.nan)
             strings = [v for v in values[:100_000] if isinstance(v, str)]
-            now = (f"the string {strings[0]!r}" if strings else
+            now = (f"the string {str(strings[0])!r}" if strings else
                    "categories" if isinstance(values, pd.Categorical) else "values that are not numbers")
             raise ValueError(f"Column {self._name(j)} held numbers in fit but holds {now} now: pass numbers (or "
                              "missing values) in this column, as in fit.")

@@ -208,11 +208,12 @@ def test_partial_fit_refuses_what_the_engine_is_built_with_and_keeps_the_moments
 
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 def test_a_refused_partial_fit_changes_no_setting_of_the_engine():
-    model = DenseClassifier(**dict(DENSE, batch_norm=True)).fit(X, Y)
-    lr, loss = model.net_.lr, model.net_.criterion_
+    model = DenseClassifier(**dict(DENSE, batch_norm=True)).fit(X, Y[:60] // 2)  # shares 2/3 and 1/3
+    lr, loss, prior = model.net_.lr, model.net_.criterion_, model.net_.criterion_.class_prior.clone()
     with pytest.raises(ValueError, match="batch"):  # one row: batch norm cannot train on it
-        model.set_params(learning_rate_init=1e-9, label_smoothing=0.5).partial_fit(X[:1], Y[:1])
-    assert model.net_.lr == lr and model.net_.criterion_ is loss
+        model.set_params(learning_rate_init=1e-9, label_smoothing=0.5).partial_fit(X[:1], Y[:1] // 2)
+    assert model.net_.lr == lr and model.net_.criterion_ is loss  # (the loss's class shares counted the row too)
+    torch.testing.assert_close(model.net_.criterion_.class_prior, prior)
 
 
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")

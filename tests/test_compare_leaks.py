@@ -310,6 +310,12 @@ def test_the_target_under_other_names_is_refused_and_a_linear_copy_of_a_regressi
     with pytest.raises(ValueError, match=r"'lost' pairs one to one with the classes of the target y \(.*its 6 "
                                          r"missing cells aside\)"):
         compare(frame[["a"]].assign(lost=lost), labels, models=never, **FAST)
+    present_in = np.r_[np.full(12, None), np.full(108, "US")].astype(object)  # missing for one class's rows and 2
+    ordered = np.r_[np.full(10, "yes"), np.full(110, "no")]
+    for order in (slice(None), slice(None, None, -1)):  # (a class's code must not decide: it did in one order)
+        table = compare(frame[["a"]].assign(country=present_in[order]), ordered[order], models=["linear"], cv=2,
+                        repeats=1, **FAST)  # constant where present: no pairing to speak of
+        assert not any("one to one" in note for note in table.attrs["notes"])
     lost[:20] = np.nan  # a sixth of it missing: a feature as likely, not judged
     table = compare(frame[["a"]].assign(lost=lost), labels, models=["linear"], cv=2, repeats=1, **FAST)
     assert not any("one to one" in note for note in table.attrs["notes"])

@@ -190,6 +190,9 @@ def test_categories_that_differ_by_spaces_and_cells_of_spaces_are_warned_of_once
         "regex=True))."]
     with pytest.warns(UserWarning, match=r"^Column 1 holds empty cells or cells of spaces only \(' '\)"):  # array
         DenseClassifier(**SMALL).fit(np.array([["a", "b", "a"] * 20, ["c", " ", "d"] * 20], dtype=object).T, y)
+    numpy_strings = pd.DataFrame({"s": list(np.array(["No", "No ", "Yes"] * 20))})  # numpy's str_ (not warned of)
+    with pytest.warns(UserWarning, match=r"^Column 's' holds categories .* \('No' and 'No ' in 's'\)"):
+        DenseClassifier(**SMALL).fit(numpy_strings, y)
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # words with spaces inside, and predict: nothing to say
         DenseClassifier(**SMALL).fit(frame[["clean"]], y).predict(frame[["clean"]])
@@ -200,7 +203,7 @@ def test_every_column_holding_text_where_fit_saw_numbers_is_named_at_predict():
     clf = DenseClassifier(**SMALL).fit(frame, np.arange(40) % 2)
     with pytest.raises(ValueError, match=r"^Column 'a' held numbers in fit but holds the string 'x' now: .*as in "
                                          r"fit\. 1 more column is refused too, for this reason or another: 'c'\.$"):
-        clf.predict(frame.assign(a="x", c="y"))
+        clf.predict(frame.assign(a=list(np.array(["x"] * 40)), c="y"))  # (numpy's str_ shown as a string)
 
 
 @pytest.mark.parametrize("cells, kind", [
