@@ -15,6 +15,7 @@ import scipy.sparse as sp
 from sklearn.exceptions import DataConversionWarning
 
 from ._numbers import is_signaling_nan, short_repr
+from ._text_checks import spacing_twins
 from ._validation import check_exact_in_float64, check_float64_cells, refuse_complex
 from ._warnings import warn_user
 
@@ -484,21 +485,20 @@ def check_label_spellings(classes, name="y", fitted=None):
     def plain(values):  # (plain str, not np.str_)
         return values.tolist() if isinstance(values, np.ndarray) else values
 
-    given = classes
+    twins = None
+    if fitted is None:
+        spelt = next((spellings for spellings in spacing_twins(plain(classes)).values() if len(spellings) > 1), None)
+        twins = spelt and f"{spelt[0]!r} and {spelt[1]!r} would be two classes"
+    else:
+        known = {c.strip(): c for c in plain(fitted) if isinstance(c, str)}
+        other = next(((c, known[c.strip()]) for c in plain(_labels_outside(classes, fitted, limit=None))
+                      if isinstance(c, str) and known.get(c.strip(), c) != c), None)
+        twins = other and f"{other[0]!r} is not the model's class {other[1]!r}"
+    if twins:
+        raise ValueError(f"{name} holds labels that differ only by surrounding white space: {twins}; strip them "
+                         "first (y.str.strip(), or pd.read_csv(..., skipinitialspace=True)).")
     if fitted is not None:
-        classes = _labels_outside(classes, fitted, limit=None)
-    known = None if fitted is None else {c.strip(): c for c in plain(fitted) if isinstance(c, str)}
-    seen = {}
-    for c in plain(classes):
-        if isinstance(c, str):
-            other = seen.setdefault(c.strip(), c) if known is None else known.get(c.strip(), c)
-            if other != c:
-                twins = (f"{other!r} and {c!r} would be two classes" if known is None
-                         else f"{c!r} is not the model's class {other!r}")
-                raise ValueError(f"{name} holds labels that differ only by surrounding white space: {twins}; strip "
-                                 "them first (y.str.strip(), or pd.read_csv(..., skipinitialspace=True)).")
-    if fitted is not None:
-        warn_of_another_label_set(given, fitted, name)
+        warn_of_another_label_set(classes, fitted, name)
 
 
 def check_same_label_kind(labels, classes, name="y"):

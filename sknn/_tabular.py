@@ -29,6 +29,7 @@ from ._tabular_numbers import (check_exact_column, check_float32_column_values, 
 from ._tabular_text import (describe_numbers_as_text, describe_placeholders, numbers_as_text, placeholder_cells,
                             typo_cells)
 from ._tabular_times import TIME_CELLS, check_not_time, time_message
+from ._text_checks import spacing_twins
 from ._validation import check_not_complex, validate_data
 from ._warnings import warn_user
 from .persist import SaveMixin
@@ -126,20 +127,12 @@ def warn_spaced_categories(columns):
     in scikit-learn's encoders), which a user rarely means."""
     twins, blanks = [], []
     for name, values in columns:
-        distinct = pd.Series(pd.unique(np.asarray(values, dtype=object)), dtype=object)
-        texts = distinct[distinct.map(lambda v: isinstance(v, str))]  # (numpy's str_ too)
-        stripped = texts.str.strip()
-        spaced = stripped[(texts != stripped) | (texts == "")]  # (vectorised: one pass where no text is spaced)
-        if spaced.empty:
-            continue
-        near = stripped.isin(spaced)  # the spellings of each stripped text that some spaced text shares
-        forms = texts[near].groupby(stripped[near].to_numpy()).agg(list)
-        spelt = [" and ".join(repr(str(text)) for text in forms[key][:3]) for key in pd.unique(spaced)
-                 if key and len(forms[key]) > 1]
+        forms = spacing_twins(values)
+        spelt = [" and ".join(map(repr, spellings[:3])) for key, spellings in forms.items() if key]
         if spelt:
             twins.append((name, f"{'; '.join(spelt[:2])}{'; ...' if len(spelt) > 2 else ''} in {name}"))
-        if "" in forms.index:
-            blanks.append((name, str(forms[""][0])))
+        if "" in forms:
+            blanks.append((name, forms[""][0]))
     if twins:
         warn_user(f"{_columns_named([name for name, _ in twins])} categories that differ only by the spaces around "
                   f"them ({'; '.join(text for _, text in twins[:3])}{'; ...' if len(twins) > 3 else ''}): each is a "

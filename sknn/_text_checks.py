@@ -1,5 +1,6 @@
 """Checks of text input shared by the word-vector transformer: Unicode normal forms, missing documents and
-containers of numbers given where documents are expected.
+containers of numbers given where documents are expected; and strings that differ only by surrounding white space
+(labels, table categories).
 
 Keys are never normalised (as gensim's): ``'caf\\xe9'`` (NFC) and ``'cafe\\u0301'`` (NFD) print alike but are two
 words. These checks only say so, and how to reconcile the text, at the cost of a look at the tokens that are not
@@ -11,13 +12,14 @@ from functools import partial
 from itertools import filterfalse
 
 import numpy as np
+import pandas as pd
 import scipy.sparse as sp
 import torch
 
 from ._warnings import warn_user
 
-__all__ = ["FormMisses", "TOKENS_ADVICE", "is_missing", "missing_document", "not_documents", "warn_form_misses",
-           "warn_form_twins"]
+__all__ = ["FormMisses", "TOKENS_ADVICE", "is_missing", "missing_document", "not_documents", "spacing_twins",
+           "warn_form_misses", "warn_form_twins"]
 
 _CANONICAL = ("NFC", "NFD")  # canonically equivalent spellings: the same characters, composed or not
 _NORMALISE = "unicodedata.normalize('NFC', text)"
@@ -195,3 +197,18 @@ def warn_form_misses(sequences, keys, name="X", lowercase=False, **message):
         if not "".join(seq).isascii():
             misses.add([t.lower() for t in seq] if lowercase else list(seq))
     misses.warn(name, **message)
+
+
+def spacing_twins(values):
+    """The strings among ``values`` (numpy's str_ too) that differ only by surrounding white space: each stripped
+    form with its spellings (plain str, in order of appearance), for the forms spelt two ways or more and for ''
+    where empty or spaces-only strings are (vectorised: one pass where no string has such spaces)."""
+    distinct = pd.Series(pd.unique(np.asarray(values, dtype=object)), dtype=object)
+    texts = distinct[distinct.map(lambda v: isinstance(v, str))]
+    stripped = texts.str.strip()
+    spaced = stripped[(texts != stripped) | (texts == "")]
+    if spaced.empty:
+        return {}
+    near = stripped.isin(spaced)  # the spellings of each stripped form that some spaced string shares
+    forms = texts[near].groupby(stripped[near].to_numpy(), sort=False).agg(list)
+    return {key: [str(text) for text in forms[key]] for key in pd.unique(spaced) if not key or len(forms[key]) > 1}
