@@ -181,7 +181,10 @@ class _Writer(ValueWriter):
         info = {"device": str(net.device), "batch_size": int(net.batch_size), "weight_decay": float(net.weight_decay),
                 "seed": int(net.seed), "callbacks": [name for name, _ in net.callbacks_], "settings": self.encode(
                     {"optimizer": type(net.optimizer_).__name__, "lr": float(net.lr), "l1": float(net.l1),
-                     "shuffle": bool(net.shuffle), "kwargs": net.get_params_for("optimizer")}, prefix + "settings"),
+                     "shuffle": bool(net.shuffle), "kwargs": net.get_params_for("optimizer"),
+                     # what else the engine was built with, as partial_fit checks it (the device: the file's own)
+                     "engine_params": {k: v for k, v in getattr(net, "engine_params_", {}).items() if k != "device"}},
+                    prefix + "settings"),
                 "state": self.state(unwrapped(net.module_), prefix + "module."),
                 "optimizer": self.encode(net.optimizer_.state_dict(), prefix + "optimizer"),
                 "history": self.encode(history, prefix + "history"),
@@ -367,6 +370,8 @@ class _Reader(ValueReader):
                 vars(net).update({f"optimizer__{k}": v for k, v in dict(settings["kwargs"]).items()})
                 net.optimizer = {c.__name__: c for c in OPTIMIZERS.values()}[settings["optimizer"]]  # (else damaged)
                 net.lr, net.l1, net.shuffle = float(settings["lr"]), float(settings["l1"]), bool(settings["shuffle"])
+                if settings.get("engine_params"):  # (a set_params since then: refused by name in a partial_fit)
+                    net.engine_params_ = {**getattr(net, "engine_params_", {}), **settings["engine_params"]}
             return net
 
         with warnings.catch_warnings():

@@ -9,6 +9,7 @@ import torch
 from skorch.callbacks import Callback, GradientNormClipping
 from sklearn.datasets import make_regression
 
+import sknn
 from sknn import ConvImageClassifier, DenseClassifier, DenseRegressor, LSTMSequenceTagger, TransferVGGClassifier
 from sknn._non_finite import TrainingDiverged
 
@@ -189,7 +190,7 @@ def test_a_new_rate_keeps_the_adaptive_schedule_s_cuts_and_a_schedule_removed_le
 
 
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
-def test_partial_fit_refuses_what_the_engine_is_built_with_and_keeps_the_moments_when_alpha_leaves_0():
+def test_partial_fit_refuses_what_the_engine_is_built_with_and_keeps_the_moments_when_alpha_leaves_0(tmp_path):
     images = ConvImageClassifier(conv_filters=(2,), dense_layers=(4,), max_iter=1, batch_size=4, device="cpu",
                                  random_state=0).fit(IMAGES, np.arange(12) % 3)
     with pytest.raises(ValueError, match=r"^compile=True: partial_fit goes on with the network as it was fitted "
@@ -200,6 +201,9 @@ def test_partial_fit_refuses_what_the_engine_is_built_with_and_keeps_the_moments
     vgg.fit(IMAGES, np.arange(12) % 3)
     with pytest.raises(ValueError, match=r"^backbone_lr_ratio=10: partial_fit goes on with the network as it was"):
         vgg.set_params(backbone_lr_ratio=10).partial_fit(IMAGES, np.arange(12) % 3)  # (its groups kept 0.1)
+    vgg.save(tmp_path / "vgg.safetensors")  # the file keeps what the engine was built with, not the parameter set since
+    with pytest.raises(ValueError, match=r"^backbone_lr_ratio=10: partial_fit .* \(backbone_lr_ratio=0.1\)"):
+        sknn.load(tmp_path / "vgg.safetensors").partial_fit(IMAGES, np.arange(12) % 3)
     model = DenseClassifier(**dict(DENSE, alpha=0.0, max_iter=3)).fit(X, Y)
     model.set_params(device="cpu").partial_fit(X, Y)  # the device it has: nothing changes
     model.set_params(alpha=0.5).partial_fit(X, Y)  # the groups are rebuilt (decay on the weights): Adam's moments stay
