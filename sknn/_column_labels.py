@@ -103,6 +103,8 @@ def check_column_label_order(estimator, X, reset):
         return
     fitted_kind = "whole" if hasattr(estimator, "column_labels_in_") else "other"
     fitted = getattr(estimator, "column_labels_in_" if fitted_kind == "whole" else "column_label_text_in_", None)
+    if kind is None and fitted is not None:
+        _check_names_as_text(X, fitted.tolist())
     if kind is None or fitted is None or len(fitted) != len(labels):
         return
     fitted = fitted.tolist()
@@ -118,3 +120,17 @@ def check_column_label_order(estimator, X, reset):
                      "read by position, and each would feed the network where another column was learned. Pass the "
                      "columns fit had, under fit's names; if these are fit's columns named otherwise, rename them "
                      f"({rename}), or pass X.to_numpy() to read them by position.")
+
+
+def _check_names_as_text(X, fitted):
+    """Refuse string column names that are the text of fit's names in another order (fit on columns 0, 1, predict on
+    '1', '0', as after ``X.columns = X.columns.astype(str)`` and a selection): scikit-learn only warns that fit had
+    no feature names, and reads the columns by position. Other string names (the same order, or names of their own)
+    are left to scikit-learn's warning."""
+    names = X.columns.tolist() if hasattr(X, "columns") and hasattr(X, "dtypes") else []
+    texts = [str(f) for f in fitted]
+    if len(names) == len(texts) and all(isinstance(c, str) for c in names) and names != texts \
+            and sorted(names) == sorted(texts):
+        raise ValueError(f"X's columns are named {_shown(names)}: the names of fit's columns ({_shown(fitted)}) as "
+                         "text, in another order. Columns are read by position; put them in fit's order first "
+                         f"(X[{texts[:8]}{'...' if len(texts) > 8 else ''}]).")

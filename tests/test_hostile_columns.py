@@ -228,6 +228,17 @@ def test_reordered_columns_with_non_string_names_are_refused(names, tmp_path):
     _check_reordered_columns_refused(names, tmp_path)
 
 
+@pytest.mark.parametrize("names", [[0, 1, 2], [0.5, 1.5, 2.5]])
+def test_fit_s_names_as_text_in_another_order_are_refused(names):
+    X = pd.DataFrame(RNG.randn(60, 3), columns=names)
+    reg = DenseRegressor(**SMALL).fit(X, 2 * X.iloc[:, 0].to_numpy() + X.iloc[:, 1].to_numpy())
+    as_text = X.rename(columns=str)
+    with pytest.warns(UserWarning, match="fitted without feature names"):  # fit's order: scikit-learn's warning
+        np.testing.assert_array_equal(reg.predict(as_text), reg.predict(X))
+    with pytest.raises(ValueError, match=r"the names of fit's columns \(.*\) as text, in another order"):
+        reg.predict(as_text[as_text.columns[[2, 0, 1]]])  # read by position, each column where another was learned
+
+
 def test_whole_number_names_are_recorded_as_before():
     class Est:
         pass
