@@ -285,9 +285,15 @@ def check_label_sequences(y, lengths, name="y"):
     is_label = [is_token(labels) or not hasattr(labels, "__len__") for labels in y]
     if any(is_label):  # before the counts: a flat y has as many items as the tokens of one sequence
         i = is_label.index(True)
-        one = f" {name} looks like the labels of one sequence: pass [{name}]." if all(is_label) else ""
-        raise TypeError(f"{name}[{i}] is a {type(y[i]).__name__} ({y[i]!r:.40}); each item of {name} must be the list "
-                        f"of labels of one sequence.{one}")
+        hint = ""
+        if all(is_label) and len(lengths) == 1:
+            hint = f" {name} looks like the labels of one sequence: pass [{name}]."
+        elif all(is_label) and len(y) == len(lengths):
+            hint = (f" {name} holds one label per sequence (a class of each whole sequence), but a tagger learns a "
+                    "label per token; to classify whole sequences, turn each into features (e.g. the mean of its "
+                    "word vectors: sknn.Word2VecTransformer) and fit a classifier on them.")
+        raise TypeError(f"{name}[{i}] is of type {type(y[i]).__name__} ({y[i]!r:.40}); each item of {name} must be "
+                        f"the list of labels of one sequence.{hint}")
     if len(y) != len(lengths):
         raise ValueError(f"X has {len(lengths)} sequences but y has {len(y)} label sequences.")
     flat = []

@@ -33,12 +33,18 @@ def test_the_tagger_checks_label_values_as_dense_classifier_does(a, b, c, messag
 @pytest.mark.parametrize("y", [["D", "N", "V"], ["D", "N"]])
 def test_flat_labels_of_one_sequence_are_named_before_the_counts(y):
     """Was: 'X has 1 sequences but y has 3 label sequences'."""
-    with pytest.raises(TypeError, match=r"y\[0\] is a str \('D'\); each item of y must be the list of labels of one "
-                                        r"sequence. y looks like the labels of one sequence: pass \[y\]."):
+    with pytest.raises(TypeError, match=r"y\[0\] is of type str \('D'\); each item of y must be the list of labels "
+                                        r"of one sequence. y looks like the labels of one sequence: pass \[y\]."):
         LSTMSequenceTagger(**SMALL).fit([["the", "dog", "runs"]], y)
-    with pytest.raises(TypeError, match=r"y\[1\] is a int \(3\); each item of y must be the list of labels of one "
-                                        r"sequence.$"):
+    with pytest.raises(TypeError, match=r"y\[1\] is of type int \(3\); each item of y must be the list of labels of "
+                                        r"one sequence.$"):
         LSTMSequenceTagger(**SMALL).fit(X[:2], [["D", "N", "V"], 3])
+
+
+def test_one_label_per_sequence_is_named_as_a_class_of_each_sequence_not_one_sequence_s_labels():
+    """Was: 'pass [y]', after which the counts of X and y differed."""
+    with pytest.raises(TypeError, match=r"y holds one label per sequence .* a tagger learns a label per token"):
+        LSTMSequenceTagger(**SMALL).fit([["a", "b", "c"], ["d"]], ["POS", "NEG"])
 
 
 # -- weights: mean 1 per token ----------------------------------------------------------------------
