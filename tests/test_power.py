@@ -368,6 +368,17 @@ def test_partial_fit_goes_on_along_the_learning_rate_schedule_and_starts_it_agai
 
 
 @family
+def test_a_fit_of_one_step_on_a_schedule_that_starts_at_0_trains(name):
+    """Was: max_iter=1 on one batch (any table of up to 256 rows for the dense networks' defaults) read the cycles at
+    t=0 and returned the network as it was initialised, whatever learning_rate_init said."""
+    make, X, y, _, _ = _family(name)
+    kw = {"max_iter": 1, "learning_rate": "cosine_log_cycles", "batch_size": len(X), "early_stopping": False}
+    slow, fast = (make(**kw, learning_rate_init=rate).fit(X, y) for rate in (1e-3, 1e-1))
+    assert slow.history_["event_lr"].iloc[0] > 0
+    assert not np.allclose(slow.predict_proba(X), fast.predict_proba(X))
+
+
+@family
 def test_skorch_early_stopping_stops_and_restores(name):
     make, X, y, X_val, y_val = _family(name)
     stop = EarlyStopping(monitor="valid_loss", patience=1, threshold=10.0, load_best=True)  # no epoch is enough
