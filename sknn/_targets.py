@@ -23,6 +23,7 @@ from ._labels import (MISSING_TARGET, check_label_spellings, check_labels, check
 from ._module_checks import ChecksModuleOutputs, OutputContract
 from ._training import EnsembleMSELoss, SmoothedCrossEntropyLoss
 from ._validation import check_magnitude, checked_sample_weight, class_weight_vector, detached
+from ._warnings import warn_user
 
 __all__ = ["NeuralClassifierMixin", "NeuralRegressorMixin", "keyword_only_classes"]
 
@@ -219,6 +220,20 @@ def _score_weights(sample_weight, y):
     return checked_sample_weight(sample_weight, y)
 
 
+def _warn_unscaled_target(name, mean, std):
+    """Warn of a target far from standardised that a network is to learn as it is (``normalize_y=False``): its
+    outputs start near 0 at a scale near 1, and a mean many spreads away, or a spread far below 1, is learned slowly
+    or not at all (a mean of 45 spreads: R^2 0.01; 1e4: -5.6, predictions clipped to the lowest target)."""
+    far = (std > 0) & ((np.abs(mean) > 5 * std) | (std < 0.1))
+    if far.any():
+        j = int(np.argmax(far))
+        where = f"y[:, {j}]" if len(mean) > 1 else "y"
+        warn_user(f"{name} learns {where} as it is (normalize_y=False), but its mean ({mean[j]:.4g}) and spread "
+                  f"(standard deviation {std[j]:.4g}) are far from the mean 0 and spread 1 a network's outputs start "
+                  "at: it may fit little or nothing of it. Pass normalize_y=True (the default), or standardise the "
+                  "target (TransformedTargetRegressor(regressor, transformer=StandardScaler())).")
+
+
 def _mean_and_std(y):
     """Mean and standard deviation of each column of a float64 ``y``, computed on ``y`` divided by its largest
     magnitude, so that targets near float64's limit (1e200 squares beyond it) have a finite scale."""
@@ -351,6 +366,8 @@ class NeuralRegressorMixin(ChecksModuleOutputs):
             normalize = getattr(self, "normalize_y", False)
             learned = y if fit_rows is None else y[fit_rows]
             mean, std = _mean_and_std(learned)
+            if not normalize and hasattr(self, "normalize_y"):
+                _warn_unscaled_target(type(self).__name__, mean, std)
             self.y_mean_ = mean if normalize else np.zeros(n_outputs)
             self.y_scale_ = np.where(std > 0, std, 1.0) if normalize else np.ones(n_outputs)
             # the rows, mean and spread the statistics stand for, which later partial_fit calls add to
