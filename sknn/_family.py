@@ -157,13 +157,14 @@ class FamilyEstimator(SaveMixin, abstract=True):
     def _doc_link_url_param_generator(self):
         return {"section": self._doc_section}
 
-    # scikit-learn links each parameter (and fitted attribute) to f"{doc_link}#:~:text=...": given the page without
-    # its section's fragment, so that each link has one fragment
+    # scikit-learn links each parameter (and fitted attribute) to f"{doc_link}#:~:text={name},-{its type line}", a
+    # text fragment of an API page; the README holds no such lines (they are the docstrings'), so the links opened
+    # the page's top: none is made (the parameters are documented by help() and the docstrings)
     def _get_params_html(self, deep=True, doc_link=""):
-        return super()._get_params_html(deep, doc_link.split("#")[0]) if doc_link else super()._get_params_html(deep)
+        return super()._get_params_html(deep)
 
     def _get_fitted_attr_html(self, doc_link=""):
-        return super()._get_fitted_attr_html(doc_link.split("#")[0]) if doc_link else super()._get_fitted_attr_html()
+        return super()._get_fitted_attr_html()
 
     def set_params(self, **params):
         """Set the parameters of this estimator (scikit-learn's ``set_params``); skorch-style nested parameters

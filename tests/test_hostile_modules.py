@@ -329,13 +329,14 @@ def test_labels_weights_and_validation_data_as_tensors_that_require_grad_are_rea
     (DenseClassifier(), "quick-start"), (ConvImageClassifier(), "images"), (Word2VecTransformer(), "word-embeddings"),
     (DenseRegressor(**DENSE).fit(X, YR), "quick-start"),
 ])
-def test_every_link_of_the_html_repr_has_one_fragment(est, section):
+def test_the_html_repr_links_the_estimator_s_readme_section_and_no_text_the_page_lacks(est, section):
     page = "https://github.com/sknn/sknn/blob/main/README.md"
-    links = set(re.findall(r'href="([^"]+)"', est._repr_html_()))
+    html = est._repr_html_()
+    links = set(re.findall(r'href="([^"]+)"', html))
     assert f"{page}#{section}" in links  # the estimator's link: its README section
-    params = [link for link in links if ":~:text=" in link]
-    assert params and all(link.startswith(f"{page}#:~:text=") for link in params)
-    assert all(link.count("#") <= 1 for link in links)
+    # scikit-learn's links of each parameter pointed at docstring text the README lacks (its top opened)
+    assert not [link for link in links if ":~:text=" in link]
+    assert "hidden_layer_sizes" in html or "conv_filters" in html or "vector_size" in html  # the parameters shown
 
 
 # -- ensembles, and losses that take other shapes (the day's review) -------------------------------------------------
