@@ -80,32 +80,41 @@ def check_target_not_a_feature(X, y, task="classification"):
     classification, one whose values pair one to one with the classes (the target under other names: 0/1
     for 'no'/'yes', a code for each label). A column of at most 2 values on fewer than
     ``TARGET_COPY_MIN_ROWS`` rows can agree with a binary target by chance: a note, not an error. For a
-    regression, a column that is an exact linear function of y (the target in other units, or a noiseless
-    toy) gets a note.
+    regression, a column of text whose values pair one to one with the target's (a code for each rating of
+    1-5) is refused as for the classes; a column of numbers that is an exact linear function of y (the target
+    in other units, or a noiseless toy), or pairs one to one with its values, gets a note.
 
     Returns
     -------
     notes : list of str
-        One for each such small binary column, or linear function of a regression's target.
+        One for each such small binary column, or number column a regression's target determines.
     """
     y = np.asarray(y)
     y_float = _as_float(y)
-    y_codes = pd.factorize(y, use_na_sentinel=False)[0] if task == "classification" else None
+    regression = task != "classification"
+    # the classes, or a regression target's values: one of few values (ratings 1-5) can have a code per value too
+    y_codes = pd.factorize(y, use_na_sentinel=False)[0]
     notes = []
     for shown, drop, values in _columns(X):
         first = None if y_float is None else y_float[:1]
         rows = slice(None)
         if _same_values(values[:1], y[:1], first) and _same_values(values, y, y_float):  # (first row: quick)
             how, what = "equals the target y in every row", "it is the target left among the features"
-        elif y_codes is not None and (rows := _one_to_one_rows(values, y, y_codes)) is not None:
+        elif regression and y_float is not None and _linear_in(values, y_float):
+            notes.append(f"X's {shown} is an exact linear function of the target y in every row{_aside(values)} "
+                         f"(the target in other units?): every model can read the answer from it; drop it ({drop})"
+                         " if it was derived from the target")
+            continue
+        elif (rows := _one_to_one_rows(values, y, y_codes)) is not None:
             aside = "" if isinstance(rows, slice) else _aside(values)  # (a missing cell may be a class's value)
-            how = f"pairs one to one with the classes of the target y ({_pairing(values[rows], y[rows])}{aside})"
+            how = (f"pairs one to one with the {'values' if regression else 'classes'} of the target y "
+                   f"({_pairing(values[rows], y[rows])}{aside})")
             what = "it is the target under other names"
+            if regression and _as_float(values[rows]) is not None:  # numbers: a noiseless toy's function of y too
+                notes.append(f"X's {shown} {how}: every model can read the answer from it; drop it ({drop}) if it "
+                             "was derived from the target")
+                continue
         else:
-            if y_codes is None and y_float is not None and _linear_in(values, y_float):
-                notes.append(f"X's {shown} is an exact linear function of the target y in every row{_aside(values)} "
-                             f"(the target in other units?): every model can read the answer from it; drop it ({drop})"
-                             " if it was derived from the target")
             continue
         judged = y[rows]  # the rows the column was judged on (its missing cells aside)
         if len(judged) < TARGET_COPY_MIN_ROWS and len(pd.unique(judged)) <= 2:
@@ -113,9 +122,10 @@ def check_target_not_a_feature(X, y, task="classification"):
                          "by chance, but if it is the target left among the features, every model reads the answer "
                          f"from it: drop it ({drop})")
             continue
-        smallest = int(np.bincount(pd.factorize(judged)[0]).min()) if y_codes is not None else len(judged)
+        smallest = int(np.bincount(pd.factorize(judged)[0]).min())
         if smallest < TARGET_NAMES_MIN_CLASS_ROWS and "other names" in what:
-            notes.append(f"X's {shown} {how}: with a class of {smallest} rows a real feature can do so, but if it is "
+            kind = "value" if regression else "class"
+            notes.append(f"X's {shown} {how}: with a {kind} of {smallest} rows a real feature can do so, but if it is "
                          f"the target under other names, every model reads the answer from it: drop it ({drop})")
             continue
         raise ValueError(f"X's {shown} {how}: {what}, and every model would read the answer from it; drop it "

@@ -261,6 +261,23 @@ def test_a_small_binary_feature_agreeing_with_the_target_gets_a_note():
             "it: drop it (X.drop(columns='smoker'))") in table.attrs["notes"]
 
 
+def test_a_text_code_for_each_value_of_a_regression_target_is_refused_and_a_number_for_each_noted():
+    """Was unseen: a rating of 1-5 as the regression target with its words among the features scored R^2 1.0."""
+    rng = np.random.RandomState(0)
+    rating = rng.randint(1, 6, 300).astype(float)
+    words = np.array(["one", "two", "three", "four", "five"])[(rating - 1).astype(int)]
+    never = {"never fitted": _NeverFitted()}
+    with pytest.raises(ValueError, match=r"X's column 'stars' pairs one to one with the values of the target y "
+                                         r"\(.*\): it is the target under other names"):
+        compare(pd.DataFrame({"a": rng.randn(300), "stars": words}), rating, models=never, task="regression", **FAST)
+    table = compare(pd.DataFrame({"a": rng.randn(300), "squared": rating ** 2}), rating, models=["linear"], cv=2,
+                    repeats=1, task="regression", **FAST)  # numbers: a noiseless toy's function of y, a note
+    assert any("'squared' pairs one to one with the values of the target y" in note for note in table.attrs["notes"])
+    table = compare(pd.DataFrame({"a": rng.randn(300), "noisy": np.where(rng.rand(300) < 0.9, words, "one")}),
+                    rating, models=["linear"], cv=2, repeats=1, task="regression", **FAST)
+    assert not any("one to one" in note for note in table.attrs["notes"])  # a predictive feature, not a copy
+
+
 def test_the_target_under_other_names_is_refused_and_a_linear_copy_of_a_regression_target_noted():
     rng = np.random.RandomState(0)
     labels = rng.choice(["no", "yes", "maybe"], 120)
