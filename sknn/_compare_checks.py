@@ -33,11 +33,20 @@ IDENTIFIER_NAMES = {"id", "ids", "index", "idx", "row", "rowid", "row_id", "rown
                     "row_number", "row number", "rownum", "level_0", "uuid", "guid"}
 
 
+#: the DataFrame attribute that says a table came as an array (rows with text), its columns named x0, x1, ... by
+#: :func:`sknn._compare_lineup._check_features`: they are shown to the user by position
+FROM_ARRAY = "sknn_from_array"
+
+
 def _columns(X):
     """(name as shown, values) of each column of a 2-D X; nothing for images or a list of texts."""
-    if isinstance(X, pd.DataFrame):
+    if isinstance(X, pd.DataFrame) and not X.attrs.get(FROM_ARRAY):
         for name in X.columns:
             yield f"column {str(name)!r}", f"X.drop(columns={str(name)!r})", np.asarray(X[name])
+        return
+    if isinstance(X, pd.DataFrame):  # an array with text in its rows, typed column by column: named by position
+        for j, name in enumerate(X.columns):
+            yield f"column {j} (counting from 0)", f"np.delete(X, {j}, axis=1)", np.asarray(X[name])
         return
     try:
         values = np.asarray(X)

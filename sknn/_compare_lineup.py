@@ -21,6 +21,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._compare_metrics import DEFAULT_SCORING, METRICS, Metric  # noqa: F401 (in __all__)
 from ._labels import check_real_target
+from ._compare_checks import FROM_ARRAY
 from ._tabular import check_number_column, describe_placeholders, frame_column, placeholder_cells
 from ._validation import check_unique_columns
 
@@ -228,7 +229,8 @@ def _check_features(X):
         return X.toarray()
     if hasattr(X, "shape") and len(X.shape) == 2 and X.shape[1] == 0:
         raise ValueError(f"X has no feature column (shape {X.shape}); pass at least one.")
-    if not isinstance(X, pd.DataFrame) and _rows_with_text(X):  # typed column by column, as a DataFrame's
+    from_array = not isinstance(X, pd.DataFrame) and _rows_with_text(X)
+    if from_array:  # typed column by column, as a DataFrame's
         X = pd.DataFrame(np.asarray(X, dtype=object)).rename(columns=lambda j: f"x{j}")
     if isinstance(X, pd.DataFrame):
         check_unique_columns(X)
@@ -256,7 +258,9 @@ def _check_features(X):
                 text[~missing] = [str(v) for v in text[~missing]]
                 text[missing] = np.nan
                 columns[name] = text
-        return pd.DataFrame(columns, index=X.index)
+        X = pd.DataFrame(columns, index=X.index)
+        X.attrs[FROM_ARRAY] = from_array  # its columns are named by position to the user (a column 1, not 'x1')
+        return X
     if np.ndim(X) == 1 and np.asarray(X).dtype.kind in "biuf":  # (a 1-D list of texts is for the user's models)
         raise ValueError(f"X is one-dimensional (shape ({len(X)},)); it needs one row of features per sample: "
                          "for a single feature pass X.reshape(-1, 1) or a one-column DataFrame.")

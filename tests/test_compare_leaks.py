@@ -273,6 +273,9 @@ def test_a_text_code_for_each_value_of_a_regression_target_is_refused_and_a_numb
     table = compare(pd.DataFrame({"a": rng.randn(300), "squared": rating ** 2}), rating, models=["linear"], cv=2,
                     repeats=1, task="regression", **FAST)  # numbers: a noiseless toy's function of y, a note
     assert any("'squared' pairs one to one with the values of the target y" in note for note in table.attrs["notes"])
+    rows = np.c_[rng.randn(300).astype(object), words]  # an array with text in its rows: columns by position
+    with pytest.raises(ValueError, match=r"X's column 1 \(counting from 0\) pairs one .*np.delete\(X, 1, axis=1"):
+        compare(rows, rating, models=never, task="regression", **FAST)
     table = compare(pd.DataFrame({"a": rng.randn(300), "noisy": np.where(rng.rand(300) < 0.9, words, "one")}),
                     rating, models=["linear"], cv=2, repeats=1, task="regression", **FAST)
     assert not any("one to one" in note for note in table.attrs["notes"])  # a predictive feature, not a copy
