@@ -35,6 +35,11 @@ from ._warnings import warn_user
 __all__ = ["BaseNeuralNetwork"]
 
 
+#: the attributes :meth:`BaseNeuralNetwork._record_history` derives from the engine's history
+_HISTORY_ATTRIBUTES = ("n_iter_", "loss_curve_", "history_", "validation_scores_", "best_validation_score_",
+                       "best_loss_")
+
+
 def _trains_batch_norm(module):
     """Whether a batch normalisation layer of ``module`` trains (is in training mode when the module is): a
     frozen one, as a pretrained backbone's, keeps its statistics and takes a batch of any size."""
@@ -351,6 +356,10 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, FitCallbacks, abstract=T
         except KeyboardInterrupt:
             if not keep and not getattr(self, "n_iter_", 0):  # no epoch finished: nothing to keep
                 self._clear_fitted()
+            elif keep and len(self.net_.finished_epochs()) == epochs:  # a continuation that finished no epoch: its
+                for name in _HISTORY_ATTRIBUTES:  # history says what it said (the best epoch's score: the weights')
+                    if name in saved:
+                        setattr(self, name, saved[name])
             raise
         except Exception:
             # a refused continuation, or a new fit refused before it changed anything, leaves the model it had

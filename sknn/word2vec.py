@@ -352,6 +352,8 @@ class Word2VecTransformer(FamilyEstimator, ClassNamePrefixFeaturesOutMixin, Tran
                       f"every word of this corpus of {vocab.n_tokens} tokens, so the vectors are their random "
                       "start. Pass a smaller sample, or sample=0 for a small corpus.", UserWarning)
         if interrupted is not None:  # as the networks: the model of the last finished epoch is kept, and the
+            if not self.n_iter_:  # (none: no vectors but the random start, an unfitted estimator)
+                self._clear_fitted()
             raise KeyboardInterrupt(*interrupted.args) from None  # Ctrl-C goes on, with the engine's message
         return self
 

@@ -540,6 +540,44 @@ def test_a_ctrl_c_during_word2vec_training_keeps_the_engines_message(monkeypatch
     assert w2v.n_iter_ == 2 and w2v.transform([["a"]]).shape == (1, 4)
 
 
+def test_a_ctrl_c_before_any_epoch_finished_leaves_what_was_there(monkeypatch):
+    """Was: word vectors left fitted at their random start, 'keeps its last finished epoch' said of none, and a
+    continuation interrupted in its first epoch rewrote the best epoch's score (the weights stayed the best's)."""
+    from sklearn.exceptions import NotFittedError
+
+    import sknn.word2vec as word2vec
+    from sknn._engine import Engine
+
+    def interrupted(original):
+        def step(self, batch, module, optimizer, **kwargs):
+            if self.interrupt_at == len(self.history):
+                raise KeyboardInterrupt
+            return original(self, batch, module, optimizer, **kwargs)
+        return step
+
+    for engine in (Engine, word2vec._PairStepEngine):
+        monkeypatch.setattr(engine, "_train_step", interrupted(engine._train_step))
+    monkeypatch.setattr(Engine, "interrupt_at", 1, raising=False)  # the first epoch of a fresh fit
+    w2v = word2vec.Word2VecTransformer(vector_size=4, min_count=1, epochs=3, sample=0, random_state=0)
+    with pytest.raises(KeyboardInterrupt, match=r"during epoch 1: no epoch had finished, so nothing is kept"):
+        w2v.fit([["a", "b", "c"], ["b", "c", "a"]] * 10)
+    with pytest.raises(NotFittedError):
+        w2v.transform([["a"]])
+    rng = np.random.RandomState(0)
+    X = rng.randn(120, 4)
+    y = X[:, 0] + rng.randn(120)
+    monkeypatch.setattr(Engine, "interrupt_at", None, raising=False)
+    reg = DenseRegressor(hidden_layer_sizes=(32,), max_iter=8, random_state=0, early_stopping=True,
+                         learning_rate="constant", learning_rate_init=0.3).fit(X, y)
+    best, scores = reg.best_validation_score_, reg.validation_scores_
+    assert best != scores[-1] and reg.best_loss_ is None  # (a best epoch before the last: kept)
+    monkeypatch.setattr(Engine, "interrupt_at", reg.n_iter_ + 1, raising=False)  # the continuation's first epoch
+    for again in (lambda: reg.partial_fit(X, y), lambda: reg.set_params(warm_start=True).fit(X, y)):
+        with pytest.raises(KeyboardInterrupt, match="the model keeps its last finished epoch"):
+            again()
+        assert (reg.best_validation_score_, reg.validation_scores_, reg.best_loss_) == (best, scores, None)
+
+
 # -- the validation set in scikit-learn's form: X_val, y_val, sample_weight_val (a Pipeline transforms X_val) ------
 def test_a_pipeline_transforms_x_val_for_the_network_as_it_transforms_x():
     import sklearn
