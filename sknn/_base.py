@@ -513,9 +513,9 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, FitCallbacks, abstract=T
             # as MLPClassifier's: None where the validation loss chose the epoch, else the lowest training loss
             self.best_loss_ = None if self.early_stopping and not incremental else min(self.loss_curve_)
         else:
-            self.validation_scores_ = None
-            self.best_validation_score_ = None
-            self.best_loss_ = min(self.loss_curve_) if self.loss_curve_ else None
+            self.validation_scores_ = self.best_validation_score_ = None
+            chosen = self.early_stopping and not incremental and "valid_loss" in frame  # (a language model's)
+            self.best_loss_ = min(self.loss_curve_) if self.loss_curve_ and not chosen else None
         ran = self.n_iter_ - n_before
         # A schedule spans max_iter epochs by design: reaching the end is the plan, not a failure to converge.
         planned = self.learning_rate in ("cosine", "cosine_log_cycles")

@@ -610,6 +610,8 @@ def test_language_model_adaptive_softmax(tmp_path):
     assert sum(len(w) for w in lm.predict_next([["w1"], []], top_k=3)) == 6
     early = LSTMLanguageModel(adaptive_softmax=True, early_stopping=True, **kw).fit(text)
     assert np.isfinite(early.history_["valid_loss"]).all() and len(early.history_) == 2
+    assert early.best_loss_ is None and lm.best_loss_ == min(lm.loss_curve_)  # as the other families' (the
+    # validation loss chose the epoch: no best training loss to speak of, as in MLPClassifier)
     untied = LSTMLanguageModel(adaptive_softmax=True, tie_weights=False, **dict(kw, hidden_size=12)).fit(text)
     assert untied.net_.module_.output.weight.shape == (len(untied.vocabulary_), 12)  # its own, as wide as the state
     with pytest.raises(ValueError, match="adaptive_softmax=False"):
