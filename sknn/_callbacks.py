@@ -264,8 +264,8 @@ class ParameterSchedule(Callback):
     from the epochs in the network's history, and start again after each ``epochs`` epochs
     (warm restarts, as in SGDR); each step then takes the schedule at the middle of its part of
     the epoch, so that no call trains at a rate of 0 (a schedule that starts at 0, or touches
-    it between cycles, would stop a one-batch call). A fit does the same when a schedule starts
-    at 0 ('cosine_log_cycles'): its first step would train at 0, and a fit of one step not at all.
+    it between cycles, would stop a one-batch call). So does a fit of a single step (one epoch of
+    one batch) on a schedule that starts at 0 ('cosine_log_cycles'), which would not train at all.
     """
 
     def __init__(self, epochs, learning_rate=None, weight_decay=None, dropout=None, learning_rate_every="step",
@@ -282,11 +282,11 @@ class ParameterSchedule(Callback):
         finished = len(net.finished_epochs()) if self.resume else 0
         self.epoch_ = finished - 1  # on_epoch_begin counts the next one
         self.batch_ = 0
-        # where in its part of the epoch a step reads the schedule: its start, but the middle in a partial_fit and
-        # for a schedule that starts at 0 (a fit of one step, max_iter=1 on one batch, would not train at all)
+        # where in its part of the epoch a step reads the schedule: its start, but the middle in a partial_fit and in
+        # a fit of a single step (max_iter=1 on one batch) on a schedule that starts at 0, which would not train
         starts_at_0 = any(name and SCHEDULES[name](0.0) == 0.0
                           for name in (self.learning_rate, self.weight_decay, self.dropout))
-        self.offset_ = 0.5 if self.resume or starts_at_0 else 0.0
+        self.offset_ = 0.5 if self.resume or (starts_at_0 and self.epochs * self.batches_ == 1) else 0.0
         self.dropouts_ = [(m, m.p) for m in net.module_.modules() if isinstance(m, torch.nn.Dropout)]
 
     def on_epoch_begin(self, net, **kwargs):

@@ -65,9 +65,9 @@ COMMON_DOC = """
         with 'standard', use about 1e-3.)
     learning_rate : {{'cosine_log_cycles', 'constant', 'adaptive', 'cosine'}}, \
 default='cosine_log_cycles'
-        'cosine_log_cycles' changes it at every step (read at the middle of its share of the fit,
-        so none trains at 0) along four cosine cycles, equally long on a logarithmic time axis:
-        short warm restarts first, a long descent to 0 at ``max_iter`` (RealMLP's 'coslog4').
+        'cosine_log_cycles' changes it at every step (a fit of a single step reads it at the middle
+        of that step, not at its start, 0) along four cosine cycles, equally long on a logarithmic time
+        axis: short warm restarts first, a long descent to 0 at ``max_iter`` (RealMLP's 'coslog4').
         'adaptive' divides it by 5 each time two epochs in a row fail to lower the monitored
         loss by ``tol``. 'cosine' lowers it along half a cosine over ``max_iter`` epochs, once
         an epoch (torch's ``CosineAnnealingLR``). ``partial_fit`` goes on along a schedule one epoch a call,

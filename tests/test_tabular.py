@@ -379,7 +379,7 @@ def test_schedules_follow_the_fit_step_by_step():
                                  callbacks=[_Steps()])).fit(X, y)
     rec = _steps(clf)
     steps = 10 * 5
-    t = (np.arange(steps) + 0.5) / steps  # each step at the middle of its part: the cycles start at 0
+    t = np.arange(steps) / steps
     coslog = 0.5 * (1 - np.cos(2 * np.pi * np.log2(1 + 15 * t)))  # four cycles, longer and longer
     np.testing.assert_allclose(rec.lrs, 0.04 * coslog, atol=1e-9)
     flat_cosine = np.where(t <= 0.5, 1.0, 0.5 * (1 + np.cos(np.pi * (2 * t - 1))))
