@@ -228,6 +228,12 @@ class KeyedVectors(KeyedVectorQueries):
             self._refuse_edited_row(int(np.flatnonzero(~finite)[0]))
         return units
 
+    def _check_finite_rows(self, rows=slice(None)):
+        """Refuse ``rows`` (default: all) where an edit of ``vectors`` left NaN or infinity, naming the first."""
+        finite = np.isfinite(self._vectors[rows]).all(axis=1)
+        if not finite.all():
+            self._refuse_edited_row(int(np.arange(len(self._vectors))[rows][np.flatnonzero(~finite)[0]]))
+
     def _refuse_edited_row(self, row):
         """The ValueError naming ``row``, which an edit of ``vectors`` made NaN or infinite (the constructor and the
         setter refuse such vectors; an edit in place is met by the queries that read the row)."""
@@ -508,6 +514,7 @@ class KeyedVectors(KeyedVectorQueries):
             ``load_word2vec_format(fname, no_header=True)``).
         """
         fvocab = _w2v_files.checked_fvocab(fvocab)  # (a bool: binary passed second, as sknn's order was)
+        self._check_finite_rows()  # before the file is opened: such a file would not read back
         if fvocab is not None and self.counts is None:
             raise ValueError("fvocab: these vectors have no counts to write (counts=None); pass counts= to "
                              "KeyedVectors (Word2VecTransformer's wv_ has them), or leave fvocab out.")

@@ -114,7 +114,9 @@ class Word2VecTransformer(FamilyEstimator, ClassNamePrefixFeaturesOutMixin, Tran
         stepping at once add up their updates as one larger batch would.
     tokenizer : callable or None, default=None
         Turns a string (a document, or a line of a corpus file) into a list of tokens;
-        None splits on whitespace. Lists of tokens are used as they are.
+        None splits on whitespace. Lists of tokens are used as they are. Case is kept, as in
+        gensim ('The' and 'the' are two words): pass ``lambda s: s.lower().split()`` to fold it.
+        A document without a known word is a row of zeros in ``transform``.
     agg : {'mean', 'sum', 'max', 'tfidf'}, default='mean'
         How ``transform`` combines a document's word vectors; 'tfidf' is a mean weighted
         by term frequency times the inverse document frequency in the training corpus.
@@ -456,6 +458,7 @@ class Word2VecTransformer(FamilyEstimator, ClassNamePrefixFeaturesOutMixin, Tran
         check_corpus(X)
         counts, misses = self._counts_matrix(X, check_forms)
         misses.warn()
+        self.wv_._check_finite_rows(np.unique(counts.indices))  # the words read: none made NaN by an edit
         vectors = self.wv_.vectors
         if self.agg == "max":
             out = np.zeros((counts.shape[0], vectors.shape[1]), dtype=np.float32)

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from sklearn.utils._param_validation import InvalidParameterError
 
-from sknn import KeyedVectors
+from sknn import KeyedVectors, Word2VecTransformer
 
 # cat (1, 0), dog at 0.8 of cat, car at right angles, rock opposite: every cosine is known
 WORDS = ["cat", "dog", "car", "rock"]
@@ -369,7 +369,7 @@ def test_every_answer_follows_edits_of_the_vectors(edit):
     assert _answers(kv) == _answers(_fresh(kv)) != before
 
 
-def test_the_reported_edit_of_one_row_is_seen_and_fill_norms_is_gensims():
+def test_the_reported_edit_of_one_row_is_seen_and_fill_norms_is_gensims(tmp_path):
     kv = KeyedVectors(np.array([[1.0, 0.0], [0.0, 1.0], [0.7, 0.7]]), ["cat", "car", "pet"])
     assert kv.similarity("cat", "car") == 0.0
     kv.fill_norms()  # gensim's code calls it before searching: here it does nothing, and keeps nothing
@@ -381,11 +381,19 @@ def test_the_reported_edit_of_one_row_is_seen_and_fill_norms_is_gensims():
         kv.vectors = np.eye(2)  # a new array is checked as the constructor's
     kv.vectors[2, 0] = np.nan
     for query in (lambda: kv.most_similar("cat"), lambda: kv.most_similar_cosmul("cat"), lambda: kv.distances("cat"),
-                  lambda: kv.closer_than("cat", "car"), lambda: kv.similarity("cat", "pet"), kv.get_normed_vectors):
+                  lambda: kv.closer_than("cat", "car"), lambda: kv.similarity("cat", "pet"), kv.get_normed_vectors,
+                  lambda: kv.save_word2vec_format(tmp_path / "kv.txt")):  # (a file that would not read back)
         with pytest.raises(ValueError, match=r"The vector of 'pet' \(row 2\) holds NaN or infinity, put there by an "
                                              r"edit"):
             query()
     assert kv.most_similar("cat", restrict_vocab=2)[0][0] == "car"  # a search that does not meet that row
+    assert not (tmp_path / "kv.txt").exists()
+    w2v = Word2VecTransformer(vector_size=4, min_count=1, epochs=1, sample=0, random_state=0)
+    w2v.fit([["the", "cat", "sat"], ["the", "dog", "sat"]] * 20)
+    w2v.wv_.vectors[w2v.vocabulary_["cat"]] = np.nan  # features of NaN went on to the next step, silently
+    assert np.isfinite(w2v.transform([["the", "dog"]])).all()
+    with pytest.raises(ValueError, match=r"The vector of 'cat' \(row \d\) holds NaN or infinity, put there by an edit"):
+        w2v.transform([["the", "cat"]])
 
 
 def test_searches_keep_no_unit_vectors_and_allocate_no_copy_of_the_vectors():
@@ -590,7 +598,6 @@ def test_most_similar_cosmul_takes_vectors_as_they_are_as_gensim(pair):
 
 def test_word2vec_orders_words_of_equal_counts_as_gensim():
     gensim_word2vec = pytest.importorskip("gensim.models").Word2Vec
-    from sknn import Word2VecTransformer
 
     sentences = [["b", "a", "c", "d"], ["c", "e", "b", "f"], ["g", "f", "a"], ["e", "h", "d"]]
     theirs = gensim_word2vec(min_count=1, vector_size=4, workers=1)
