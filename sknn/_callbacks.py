@@ -284,8 +284,7 @@ class ParameterSchedule(Callback):
         self.batch_ = 0
         # where in its part of the epoch a step reads the schedule: its start, but the middle in a partial_fit and in
         # a fit of a single step (max_iter=1 on one batch) on a schedule that starts at 0, which would not train
-        starts_at_0 = any(name and SCHEDULES[name](0.0) == 0.0
-                          for name in (self.learning_rate, self.weight_decay, self.dropout))
+        starts_at_0 = bool(self.learning_rate) and SCHEDULES[self.learning_rate](0.0) == 0.0
         self.offset_ = 0.5 if self.resume or (starts_at_0 and self.epochs * self.batches_ == 1) else 0.0
         self.dropouts_ = [(m, m.p) for m in net.module_.modules() if isinstance(m, torch.nn.Dropout)]
 

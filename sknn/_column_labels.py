@@ -128,9 +128,27 @@ def _check_names_as_text(X, fitted):
     no feature names, and reads the columns by position. Other string names (the same order, or names of their own)
     are left to scikit-learn's warning."""
     names = X.columns.tolist() if hasattr(X, "columns") and hasattr(X, "dtypes") else []
-    texts = [str(f) for f in fitted]
-    if len(names) == len(texts) and all(isinstance(c, str) for c in names) and names != texts \
-            and sorted(names) == sorted(texts):
+    if len(names) != len(fitted) or not all(isinstance(c, str) for c in names):
+        return
+    values = [str(_text_value(c)) for c in names]  # '2019.0' and '2019' for 2019, '2024-01-01' for a date
+    fitted_texts = [str(f) for f in fitted]
+    if values != fitted_texts and sorted(values) == sorted(fitted_texts):
+        order = [names[values.index(f)] for f in fitted_texts[:8]]
         raise ValueError(f"X's columns are named {_shown(names)}: the names of fit's columns ({_shown(fitted)}) as "
                          "text, in another order. Columns are read by position; put them in fit's order first "
-                         f"(X[{texts[:8]}{'...' if len(texts) > 8 else ''}]).")
+                         f"(X[{order}{'...' if len(names) > 8 else ''}]).")
+
+
+def _text_value(name):
+    """What a column name written as text stands for, as :func:`_value` gives fit's names: a number ('2019.0' is
+    2019), an instant ('2024-01-01'), or the text itself."""
+    try:
+        return _value(float(name))
+    except ValueError:
+        pass
+    if re.match(r"\d{4}-\d\d-\d\d", name):
+        try:
+            return _value(pd.Timestamp(name))
+        except ValueError:
+            pass
+    return name

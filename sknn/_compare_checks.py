@@ -102,7 +102,9 @@ def check_target_not_a_feature(X, y, task="classification"):
     y_float = _as_float(y)
     regression = task != "classification"
     # the classes, or a regression target's values: one of few values (ratings 1-5) can have a code per value too
-    y_codes = pd.factorize(y, use_na_sentinel=False)[0]
+    # (a target of as many values as rows cannot, nor one whose first 1,000 rows hold over 500: not coded)
+    few = not regression or len(y) >= 2 and 2 * len(pd.unique(y[:1000])) <= min(len(y), 1000)
+    y_codes = pd.factorize(y, use_na_sentinel=False)[0] if few else None
     notes = []
     for shown, drop, values in _columns(X):
         first = None if y_float is None else y_float[:1]
@@ -114,11 +116,12 @@ def check_target_not_a_feature(X, y, task="classification"):
                          f"(the target in other units?): every model can read the answer from it; drop it ({drop})"
                          " if it was derived from the target")
             continue
-        elif (rows := _one_to_one_rows(values, y, y_codes)) is not None:
+        elif y_codes is not None and (rows := _one_to_one_rows(values, y, y_codes)) is not None:
             aside = "" if isinstance(rows, slice) else _aside(values)  # (a missing cell may be a class's value)
             how = (f"pairs one to one with the {'values' if regression else 'classes'} of the target y "
                    f"({_pairing(values[rows], y[rows])}{aside})")
-            what = "it is the target under other names"
+            what = "it is the target under other names" + (  # (a district's name, y a district's figure)
+                ", or names groups that each share one value of it" if regression else "")
             if regression and _as_float(values[rows]) is not None:  # numbers: a noiseless toy's function of y too
                 notes.append(f"X's {shown} {how}: every model can read the answer from it; drop it ({drop}) if it "
                              "was derived from the target")
@@ -170,6 +173,8 @@ def _one_to_one_rows(values, y, y_codes, sample=1000):
     """The rows on which a column pairs one to one with the classes: all of them (a slice), or those where it is not
     missing (a mask) when at most ``MISSING_SHARE`` of its cells are and its first present rows already pair
     (a feature fails there at once); else None."""
+    if 2 * (int(y_codes.max(initial=-1)) + 1) > len(y_codes):  # classes of under 2 rows on average: not judged
+        return None
     if _pairs_one_to_one(values, y_codes):
         return slice(None)
     head = ~pd.isna(values[:sample])

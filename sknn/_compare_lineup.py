@@ -19,9 +19,9 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer, LabelEncoder, OneHotEncoder, StandardScaler
 from sklearn.utils.validation import check_is_fitted
 
+from ._compare_checks import FROM_ARRAY
 from ._compare_metrics import DEFAULT_SCORING, METRICS, Metric  # noqa: F401 (in __all__)
 from ._labels import check_real_target
-from ._compare_checks import FROM_ARRAY
 from ._tabular import check_number_column, describe_placeholders, frame_column, placeholder_cells
 from ._validation import check_unique_columns
 
@@ -250,7 +250,8 @@ def _check_features(X):
             elif kind == "numeric" or isinstance(X[name].dtype, pd.CategoricalDtype):
                 if kind == "numeric":  # numbers in an object column too: the peers' selectors pick float columns
                     values = np.where(pd.isna(values), np.nan, values).astype(np.float64)
-                    check_number_column(values, repr(name))
+                    check_number_column(values, f"{list(X.columns).index(name)} (counting from 0)" if from_array
+                                        else repr(name))
                 columns[name] = values if kind == "numeric" else X[name]
             else:  # one type for the encoders: text, with missing cells left missing
                 text = np.array(values, dtype=object)

@@ -481,9 +481,11 @@ class Engine(NeuralNet):
                     generator.set_state(shuffle_state)
                     del self.history[rows:]
                     if isinstance(exc, KeyboardInterrupt):
-                        kept = ("no epoch had finished, so nothing is kept (the estimator is left unfitted)" if not rows
-                                else "the model keeps its last finished epoch (its best one with early stopping)")
-                        raise TrainingInterrupted(f"Training was interrupted during epoch {rows + 1}: {kept}.") from None
+                        kept = ("no epoch had finished, so nothing is kept (the estimator is left unfitted)"
+                                if not rows else
+                                "the model keeps its last finished epoch (its best one with early stopping)")
+                        raise TrainingInterrupted(f"Training was interrupted during epoch {rows + 1}: {kept}.") \
+                            from None
                     raise
                 # A KeyboardInterrupt raised here is a callback asking to stop (skorch's
                 # EarlyStopping does so); the epoch is complete, and every callback sees it.

@@ -274,8 +274,7 @@ def _not_a_sequence(item, where, position, name, numeric):
 def check_label_sequences(y, lengths, name="y"):
     """The label sequences of y, each as long as its token sequence, flattened to one array."""
     if y is None:
-        raise ValueError("y is None: a tagger learns from label sequences; pass y, one list of labels per "
-                         "sequence of X.")
+        raise ValueError("y is None: a tagger learns from label sequences; pass y, a list of labels per sequence.")
     if isinstance(y, (str, bytes)):
         raise TypeError("y is a single string; pass one list of labels per sequence of X.")
     if hasattr(y, "iloc"):
@@ -284,14 +283,16 @@ def check_label_sequences(y, lengths, name="y"):
     y = list(y)
     is_label = [is_token(labels) or not hasattr(labels, "__len__") for labels in y]
     if any(is_label):  # before the counts: a flat y has as many items as the tokens of one sequence
-        i = is_label.index(True)
-        hint = ""
-        if all(is_label) and len(lengths) == 1:
+        i, hint, flat = is_label.index(True), "", all(is_label)
+        if flat and len(lengths) == 1:
             hint = f" {name} looks like the labels of one sequence: pass [{name}]."
-        elif all(is_label) and len(y) == len(lengths):
-            hint = (f" {name} holds one label per sequence (a class of each whole sequence), but a tagger learns a "
-                    "label per token; to classify whole sequences, turn each into features (e.g. the mean of its "
-                    "word vectors: sknn.Word2VecTransformer) and fit a classifier on them.")
+        elif flat and len(y) == len(lengths) and set(lengths) == {1}:  # sequences of one token each
+            hint = f" Each sequence has one token: pass one list per sequence, [[label] for label in {name}]."
+        elif flat and len(y) == sum(lengths):
+            hint = f" {name} holds as many labels as X has tokens in all: split it into one list per sequence."
+        elif flat and len(y) == len(lengths):
+            hint = (f" {name} holds one label per sequence (its class), but a tagger learns a label per token; to "
+                    "classify sequences, fit a classifier on features of each (e.g. Word2VecTransformer).")
         raise TypeError(f"{name}[{i}] is of type {type(y[i]).__name__} ({y[i]!r:.40}); each item of {name} must be "
                         f"the list of labels of one sequence.{hint}")
     if len(y) != len(lengths):

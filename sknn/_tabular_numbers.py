@@ -85,7 +85,7 @@ def check_number_column(values, name):
                          "value (NaN).")
     if (np.abs(values) > np.finfo(np.float32).max).any():
         raise ValueError(f"Column {name} of X holds values beyond float32's range (3.4e38), which the networks "
-                         "and scikit-learn's forests compute in: rescale it (e.g. divide it by a power of ten, or take its logarithm).")
+                         "compute in: rescale it (e.g. divide it by a power of ten, or take its logarithm).")
 
 
 def check_sparse_numbers(matrix, name_of):

@@ -221,17 +221,19 @@ def _score_weights(sample_weight, y):
 
 
 def _warn_unscaled_target(name, mean, std):
-    """Warn of a target far from standardised that a network is to learn as it is (``normalize_y=False``): its
-    outputs start near 0 at a scale near 1, and a mean many spreads away, or a spread far below 1, is learned slowly
-    or not at all (a mean of 45 spreads: R^2 0.01; 1e4: -5.6, predictions clipped to the lowest target)."""
-    far = (std > 0) & ((np.abs(mean) > 5 * std) | (std < 0.1))
+    """Warn of a target far from standardised that a network is to learn as it is (``normalize_y=False``, the MSE
+    loss): its outputs start near 0 at a scale near 1, and a mean many spreads away, or a spread far below 1, is
+    learned worse or not at all (R^2 0.85 for a mean of 6 spreads, 0.01 for 45, -5.6 for 1e4: predictions clipped
+    to the lowest target; a spread of 0.03 lost 1.6 points)."""
+    far = (std > 0) & ((np.abs(mean) > 5 * std) | (std < 0.01))
     if far.any():
         j = int(np.argmax(far))
         where = f"y[:, {j}]" if len(mean) > 1 else "y"
         warn_user(f"{name} learns {where} as it is (normalize_y=False), but its mean ({mean[j]:.4g}) and spread "
                   f"(standard deviation {std[j]:.4g}) are far from the mean 0 and spread 1 a network's outputs start "
-                  "at: it may fit little or nothing of it. Pass normalize_y=True (the default), or standardise the "
-                  "target (TransformedTargetRegressor(regressor, transformer=StandardScaler())).")
+                  "at: it may fit it much worse than the standardised target, or not at all. Pass normalize_y=True "
+                  "(the default), or standardise the target (TransformedTargetRegressor(regressor, "
+                  "transformer=StandardScaler())).")
 
 
 def _mean_and_std(y):
@@ -366,8 +368,8 @@ class NeuralRegressorMixin(ChecksModuleOutputs):
             normalize = getattr(self, "normalize_y", False)
             learned = y if fit_rows is None else y[fit_rows]
             mean, std = _mean_and_std(learned)
-            if not normalize and hasattr(self, "normalize_y"):
-                _warn_unscaled_target(type(self).__name__, mean, std)
+            if not normalize and hasattr(self, "normalize_y") and getattr(self, "criterion", None) is None:
+                _warn_unscaled_target(type(self).__name__, mean, std)  # (a loss of one's own may want y as it is)
             self.y_mean_ = mean if normalize else np.zeros(n_outputs)
             self.y_scale_ = np.where(std > 0, std, 1.0) if normalize else np.ones(n_outputs)
             # the rows, mean and spread the statistics stand for, which later partial_fit calls add to

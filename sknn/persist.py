@@ -361,17 +361,23 @@ class _Reader(ValueReader):
 
         # the engine of ``module`` (None: a network it builds), which trains on with the saved engine's optimizer
         # and settings, whatever set_params did since
+        built_with = {k: v for k, v in dict((settings or {}).get("engine_params") or {}).items()
+                      if k in getattr(est, "_engine_params", ()) and k != "device"}  # (a file names no other)
+
         def make_engine(module=None):
-            net = est._make_engine(est._build_module() if module is None else module, batch_size, device, seed,
-                                   incremental)
+            current = {name: getattr(est, name) for name in built_with}
+            est.set_params(**built_with)  # the engine as it was built (a backbone's rate, compile), whatever
+            try:  # set_params changed since, which then stays the estimator's (refused by a partial_fit)
+                net = est._make_engine(est._build_module() if module is None else module, batch_size, device, seed,
+                                       incremental)
+            finally:
+                est.set_params(**current)
             if settings is not None:  # (None: a file of an older sknn, which did not record them)
                 for k in [k for k in vars(net) if k.startswith("optimizer__")]:  # (momentum, betas...)
                     delattr(net, k)
                 vars(net).update({f"optimizer__{k}": v for k, v in dict(settings["kwargs"]).items()})
                 net.optimizer = {c.__name__: c for c in OPTIMIZERS.values()}[settings["optimizer"]]  # (else damaged)
                 net.lr, net.l1, net.shuffle = float(settings["lr"]), float(settings["l1"]), bool(settings["shuffle"])
-                if settings.get("engine_params"):  # (a set_params since then: refused by name in a partial_fit)
-                    net.engine_params_ = {**getattr(net, "engine_params_", {}), **settings["engine_params"]}
             return net
 
         with warnings.catch_warnings():

@@ -202,8 +202,11 @@ def test_partial_fit_refuses_what_the_engine_is_built_with_and_keeps_the_moments
     with pytest.raises(ValueError, match=r"^backbone_lr_ratio=10: partial_fit goes on with the network as it was"):
         vgg.set_params(backbone_lr_ratio=10).partial_fit(IMAGES, np.arange(12) % 3)  # (its groups kept 0.1)
     vgg.save(tmp_path / "vgg.safetensors")  # the file keeps what the engine was built with, not the parameter set since
+    loaded = sknn.load(tmp_path / "vgg.safetensors")  # its engine built as the saved one was: the backbone at 0.1
+    assert [g["lr_factor"] for g in loaded.net_.optimizer_.param_groups] == [
+        g["lr_factor"] for g in vgg.net_.optimizer_.param_groups]
     with pytest.raises(ValueError, match=r"^backbone_lr_ratio=10: partial_fit .* \(backbone_lr_ratio=0.1\)"):
-        sknn.load(tmp_path / "vgg.safetensors").partial_fit(IMAGES, np.arange(12) % 3)
+        loaded.partial_fit(IMAGES, np.arange(12) % 3)
     model = DenseClassifier(**dict(DENSE, alpha=0.0, max_iter=3)).fit(X, Y)
     model.set_params(device="cpu").partial_fit(X, Y)  # the device it has: nothing changes
     model.set_params(alpha=0.5).partial_fit(X, Y)  # the groups are rebuilt (decay on the weights): Adam's moments stay

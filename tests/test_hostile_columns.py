@@ -228,11 +228,12 @@ def test_reordered_columns_with_non_string_names_are_refused(names, tmp_path):
     _check_reordered_columns_refused(names, tmp_path)
 
 
-@pytest.mark.parametrize("names", [[0, 1, 2], [0.5, 1.5, 2.5]])
-def test_fit_s_names_as_text_in_another_order_are_refused(names):
+@pytest.mark.parametrize("names, text", [([0, 1, 2], str), ([0.5, 1.5, 2.5], str), ([2019.0, 2020.0, 2021.0], str),
+                                         (pd.date_range("2024-01-01", periods=3), lambda d: d.strftime("%Y-%m-%d"))])
+def test_fit_s_names_as_text_in_another_order_are_refused(names, text):
     X = pd.DataFrame(RNG.randn(60, 3), columns=names)
     reg = DenseRegressor(**SMALL).fit(X, 2 * X.iloc[:, 0].to_numpy() + X.iloc[:, 1].to_numpy())
-    as_text = X.rename(columns=str)
+    as_text = X.rename(columns=text)  # ('2019.0' for 2019, '2024-01-01' for a date: compared by value)
     with pytest.warns(UserWarning, match="fitted without feature names"):  # fit's order: scikit-learn's warning
         np.testing.assert_array_equal(reg.predict(as_text), reg.predict(X))
     with pytest.raises(ValueError, match=r"the names of fit's columns \(.*\) as text, in another order"):

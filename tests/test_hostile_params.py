@@ -160,13 +160,14 @@ def test_regression_targets_that_overflow_float32_blame_the_target():
 def test_a_target_far_from_standardised_learned_as_it_is_is_warned_of():
     """Was silent: with normalize_y=False, y = 1e4 + a signal of spread 2 trained to a constant (R^2 -5.6)."""
     signal = X[:, 0] * 2 + X[:, 1]
-    for y in (1e4 + signal, 1e-3 * signal):
+    for y in (1e4 + signal, 1e-4 * signal):
         with pytest.warns(UserWarning, match=r"learns y as it is \(normalize_y=False\), but its mean .* far from"):
             DenseRegressor(**DENSE, normalize_y=False).fit(X, y)
     with warnings.catch_warnings():
         warnings.simplefilter("error", UserWarning)
         DenseRegressor(**DENSE, normalize_y=False).fit(X, (signal - signal.mean()) / signal.std())
         DenseRegressor(**DENSE).fit(X, 1e4 + signal)  # standardised: nothing to warn of
+        DenseRegressor(**DENSE, normalize_y=False, criterion=torch.nn.PoissonNLLLoss).fit(X, 30 + signal)  # its own
 
 
 @pytest.mark.parametrize("scale", [1e200, 1e307, -1e300, 1e-300])

@@ -45,6 +45,10 @@ def test_one_label_per_sequence_is_named_as_a_class_of_each_sequence_not_one_seq
     """Was: 'pass [y]', after which the counts of X and y differed."""
     with pytest.raises(TypeError, match=r"y holds one label per sequence .* a tagger learns a label per token"):
         LSTMSequenceTagger(**SMALL).fit([["a", "b", "c"], ["d"]], ["POS", "NEG"])
+    with pytest.raises(TypeError, match=r"one token: pass one list per sequence, \[\[label\] for label in y\]"):
+        LSTMSequenceTagger(**SMALL).fit([["a"], ["b"]], ["N", "V"])
+    with pytest.raises(TypeError, match=r"as many labels as X has tokens in all: split it"):
+        LSTMSequenceTagger(**SMALL).fit([["a", "b"], ["c"]], ["D", "N", "V"])
 
 
 # -- weights: mean 1 per token ----------------------------------------------------------------------
