@@ -60,56 +60,56 @@ def mean_difference(a, b):
     return float(d.mean()) * scale + 0.0
 
 
-def _resolution(n, n_test, sizes):
-    """How much two splits' differences may differ, relatively, and still be the same evidence.
+def _step(n, n_test, sizes):
+    """The change one row makes to a split's score: the resolution of a score that counts rows.
 
-    A score over ``m`` rows resolves about one row in ``m``: the same rows changed give differences
-    that agree within ``1/m`` of each other (F1's non-linearity aside, a nearly constant 0.050, 0.050,
-    0.051), and within ``(largest - smallest) / smallest`` when the splits' sizes differ (one row is
-    1/21 of one fold and 1/20 of another). The larger of the two, over the sizes the scores average
-    over: ``sizes`` (n_splits,) or (n_splits, n_groups), else ``n_test`` when it is one size per split; a
-    single ``n_test`` that is not whole is the mean of k-fold test sets of its floor and ceiling. A group
-    with fewer than 10 rows in some split (a rare class) is left out: its sizes would excuse any spread
-    (1 row in one fold, 3 in another); a group of zeros (a score that counts no rows) gives 0. At most
-    0.25: differences apart by more are evidence whatever the sizes.
+    A score over ``m`` rows (accuracy) moves by ``1/m`` when one row changes; a mean over ``G``
+    groups (balanced accuracy, a macro average over the classes) by ``1/(G m_k)`` for a row of
+    group ``k``. ``sizes`` (n_splits,) or (n_splits, n_groups) gives the rows each split's score
+    averages over (None: ``n_test``, one number per split, or the mean of k-fold test sets); the
+    step is that of the smallest group of at least 10 rows in every split (a class of 1 to 3 test
+    rows would make it as large as the differences themselves), else of all the rows. 0 for a
+    score that counts no rows (sizes of 0: probabilities, errors).
     """
     if sizes is None:
         sizes = n_test
     sizes = np.asarray(sizes, dtype=float)
-    if sizes.ndim == 0:
-        low = math.floor(float(sizes))
-        return min(1.0 / low, _MOST_RESOLUTION) if low >= 1 else 0.0  # (floor and ceiling: one row apart)
+    if sizes.ndim == 0 or (sizes.ndim == 1 and sizes.size != n):
+        low = math.floor(float(np.min(sizes)))
+        return 1.0 / low if low >= 1 else 0.0
     sizes = sizes.reshape(len(sizes), -1)
     if len(sizes) != n:
         raise ValueError(f"sizes must give one row per split ({n}), got {len(sizes)}.")
-    groups = sizes[:, sizes.min(axis=0) >= _FEWEST_ROWS]
-    low, high = groups.min(axis=0), groups.max(axis=0)
-    return min(float(np.max(np.maximum((high - low) / low, 1.0 / low), initial=0.0)), _MOST_RESOLUTION)
+    if sizes.max(initial=0.0) <= 0:
+        return 0.0
+    groups = sizes.min(axis=0)
+    groups = groups[groups >= _FEWEST_ROWS]
+    return 1.0 / (sizes.shape[1] * groups.min()) if len(groups) else 1.0 / sizes.sum(axis=1).max()
 
 
-_FEWEST_ROWS, _MOST_RESOLUTION = 10, 0.25  # (_resolution)
+_FEWEST_ROWS = 10  # (_step)
 
 
-def _scale(d, n_train, n_test, sizes=None):
-    """Mean difference and the corrected standard error of the mean, 0 when no split's difference tells.
+def _scale(d, n_train, n_test, sizes=None, scale=1.0):
+    """Mean difference and the corrected standard error of the mean; 0 when every split gives the same scores.
 
-    The standard error is 0 (a degenerate case the tests answer with the sign test) when every
-    split gives the same difference, and also when the differences have one sign and vary no more
-    than the scores' resolution makes them vary: a model wrong on one row of every test fold loses
-    1/21 on a fold of 21 rows and 1/20 on one of 20, a spread that is no evidence, but whose variance
-    (near 0) made t enormous (p = 3e-7 with 101 rows, the sign test's 0.0625 with 100). Such
-    differences count as constant when ``max|d| - min|d| <= min|d| * resolution``
-    (:func:`_resolution`: ``1/m`` for ``m`` rows, or the sizes' relative spread if larger).
+    The variance of the differences is taken as at least half the square of one row's change of
+    the score (:func:`_step`, in the units of ``d``: divided by ``scale``): scores that count rows
+    move in steps, and differences that agree to the step (the same row wrong in every fold, or
+    a gap of many rows steady to a row) are no evidence of a variance of 0. Without a floor a
+    model wrong on one row of every fold of 101 rows was 'worse' at p = 3e-7 (now 0.11; the exact
+    sign test of its 5 rows: 0.0625); until 2026-12-04 such differences went to the sign test,
+    whose p over 5 splits cannot go below 0.0625, so that a baseline at 0.5 was 'tied' with a
+    model at 0.999.
     """
     n = len(d)
     mean = float(d.mean())
+    step = _step(n, n_test, sizes) / scale
+    if np.ptp(d) <= _ROUNDING and (abs(mean) <= _ROUNDING or step == 0.0):  # the same scores, or the same
+        return (0.0 if abs(mean) <= _ROUNDING else mean), 0.0  # difference of a score without a step
     n_train, n_test_mean = float(np.mean(n_train)), float(np.mean(n_test))
-    size = np.abs(d)
-    one_sign = bool((d > 0).all() or (d < 0).all())
-    if np.ptp(d) <= _ROUNDING or (one_sign and size.max() - size.min()
-                                  <= size.min() * _resolution(n, n_test, sizes) + _ROUNDING):
-        return (0.0 if abs(mean) <= _ROUNDING else mean), 0.0
-    return mean, math.sqrt((1.0 / n + n_test_mean / n_train) * float(d.var(ddof=1)))
+    variance = max(float(d.var(ddof=1)), 0.5 * step ** 2)
+    return mean, math.sqrt((1.0 / n + n_test_mean / n_train) * variance)
 
 
 def _sign_test_p(n):
@@ -127,38 +127,40 @@ def corrected_ttest(a, b, n_train, n_test, sizes=None):
     n_train, n_test : int, float or array-like of shape (n_splits,)
         Rows in each split's training and test set (or their means: one number each).
     sizes : array-like of shape (n_splits,) or (n_splits, n_groups), default=None
-        The numbers of rows each split's score averages over, which decide what spread of the
-        differences is no evidence (see Returns): the test rows (None: ``n_test``), or each
-        class's test rows for an average over the classes (balanced accuracy, a macro average).
+        The numbers of rows each split's score averages over, which set the score's step (see
+        Returns): the test rows (None: ``n_test``), each class's test rows for an average over
+        the classes (balanced accuracy, a macro average), or zeros for a score that counts no
+        rows (probabilities, errors).
 
     Returns
     -------
     t : float
-        ``mean(d) / sqrt((1/J + n_test/n_train) * var(d))`` with ``J = len(d)``.
+        ``mean(d) / sqrt((1/J + n_test/n_train) * v)`` with ``J = len(d)`` and ``v`` the
+        variance of the differences, at least half the square of one row's change of the score
+        (``1/m`` for a score over ``m`` rows, ``1/(G m)`` for a mean over ``G`` classes of the
+        smallest class of 10 rows or more): differences that agree to the step (the same row
+        wrong in every fold) are not a variance of 0, nor is a gap of many rows that is steady
+        to a row a variance to ignore.
     p : float
-        Two-sided p-value from Student's t with ``J - 1`` degrees of freedom. 1.0 when
-        every split gives the same difference 0. When every split gives the same non-zero
-        difference (a discrete metric on small test sets: one row each time) the variance
-        is 0 and t infinite, which is no evidence by itself: the p-value is then the sign
-        test's, ``2 * 0.5 ** J`` (0.25 for 3 splits, 0.002 for 10). So it is when the
-        differences have one sign and vary no more than the scores' resolution makes them
-        vary: ``max|d| - min|d| <= min|d| * r``, with ``r`` the larger of ``1 / m`` (a score
-        over ``m`` rows resolves one row in ``m``) and ``(largest m - smallest m) / smallest m``
-        (test sets of unequal size: with 101 rows in 5 folds, a row is 1/21 of one fold and
-        1/20 of the others), over the sizes ``m`` of ``sizes`` (one number ``n_test`` that is not
-        whole: k-fold test sets of its floor and ceiling). The same evidence gets the same
-        p-value whether the folds are equal or not; t is then infinite.
+        Two-sided p-value from Student's t with ``J - 1`` degrees of freedom. 1.0 when every
+        split gives the same scores. Where nothing sets a step (a score that counts no rows) and
+        every split gives the same non-zero difference, t is infinite and p the sign test's,
+        ``2 * 0.5 ** J``.
 
     Examples
     --------
-    >>> t, p = corrected_ttest([0.90, 0.92, 0.91, 0.93, 0.90], [0.89, 0.92, 0.90, 0.92, 0.91], 80, 20)
+    >>> t, p = corrected_ttest([0.90, 0.92, 0.91, 0.93, 0.90], [0.89, 0.92, 0.90, 0.92, 0.91], 800, 200)
     >>> round(p, 3)
     0.541
-    >>> corrected_ttest([1.0] * 5, [20 / 21] + [19 / 20] * 4, 80.8, 20.2)  # one row wrong in every fold
-    (inf, 0.0625)
+    >>> t, p = corrected_ttest([1.0] * 5, [20 / 21] + [19 / 20] * 4, 80.8, 20.2)  # one row wrong in every fold
+    >>> round(p, 2)  # one row in 101: no evidence
+    0.11
+    >>> t, p = corrected_ttest([0.999] * 5, [0.5, 0.4955, 0.5, 0.5, 0.5], 800, 200, sizes=np.full((5, 2), 100))
+    >>> p < 1e-6  # a baseline at 0.5 against a model at 0.999, on 5 folds of 200 rows
+    True
     """
-    d, _ = _differences(a, b)
-    mean, se = _scale(d, n_train, n_test, sizes)
+    d, scale = _differences(a, b)
+    mean, se = _scale(d, n_train, n_test, sizes, scale)
     if se == 0.0:
         return (0.0, 1.0) if mean == 0.0 else (math.copysign(math.inf, mean), _sign_test_p(len(d)))
     t = mean / se
@@ -187,24 +189,22 @@ def bayesian_ttest(a, b, n_train, n_test, rope=0.01, sizes=None):
     p_a_better, p_rope, p_b_better : float
         Posterior probabilities that the mean difference is above ``rope``, within
         ``[-rope, rope]``, and below ``-rope``; they sum to 1. Every split giving the same
-        difference 0: ``(0, 1, 0)``. A degenerate posterior (the variance is 0: every split
-        gives the same non-zero difference, or differences that vary no more than the scores'
-        resolution makes them vary, see :func:`corrected_ttest`) is not certainty: the region that holds the
-        mean difference gets ``1 - q`` and the two others ``q / 2`` each, with ``q = 2 * 0.5 ** J``
-        the sign test's p-value, so that a decision at ``1 - alpha`` is taken exactly when the
-        t-test's sign-test floor decides (2 splits: 0.5, undecided; 6 or more: above 0.95).
+        scores: ``(0, 1, 0)``. The variance is at least one row's step squared, as in
+        :func:`corrected_ttest`; where nothing sets a step and every split gives the same
+        non-zero difference, the region that holds it gets ``1 - q`` and the two others
+        ``q / 2`` each, with ``q = 2 * 0.5 ** J`` the sign test's p-value.
 
     Examples
     --------
     >>> [round(p, 2) for p in bayesian_ttest([0.95, 0.96, 0.94, 0.95], [0.80, 0.82, 0.79, 0.81], 75, 25)]
     [1.0, 0.0, 0.0]
-    >>> bayesian_ttest([1, 1], [0.98, 0.98], 50, 50)  # the same gain on 2 splits
-    (0.5, 0.25, 0.25)
+    >>> [round(p, 2) for p in bayesian_ttest([1, 1], [0.98, 0.98], 50, 50)]  # one row of 50 on 2 splits
+    [0.67, 0.17, 0.17]
     """
     if rope < 0:
         raise ValueError(f"rope must be >= 0, got {rope}.")
     d, scale = _differences(a, b)
-    mean, se = _scale(d, n_train, n_test, sizes)
+    mean, se = _scale(d, n_train, n_test, sizes, scale)
     rope = rope / scale  # (d is in units of scale)
     if se == 0.0:
         if mean == 0.0:  # every split gives the same scores

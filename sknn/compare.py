@@ -91,17 +91,16 @@ def compare(X, y, models="default", cv=5, repeats=None, scoring=None, sort=None,
           repeated k-fold form of Bouckaert and Frank 2004), two-sided, its p-values
           Holm-adjusted over the comparisons with the best. ``vs_best`` is 'worse' when
           the adjusted p-value is below ``alpha``, 'tied' otherwise. For scores that count
-          rows (accuracy, balanced accuracy, F1...), differences of one sign that vary by
-          no more than the folds' sizes make them vary (the same rows wrong in folds of 20
-          and 21 rows; classes of fewer than 10 test rows left out) count as constant: the
-          sign test over the J splits decides them (p = 2 * 0.5**J), never a near-zero
-          standard error.
+          rows (accuracy, balanced accuracy, F1...), the variance of the differences is at
+          least half the square of one row's change of the score (1/m on m test rows; the
+          smallest class of 10 rows or more for an average over classes): differences
+          steady to a row (the same row wrong in every fold) are not a variance of 0, and a
+          gap of many rows steady to a row is evidence however few the splits.
         * 'bayesian': the Bayesian correlated t-test (Corani and Benavoli 2015; Benavoli
           et al. 2017). 'worse' when the posterior probability that the best is better
           by more than ``rope`` is at least ``1 - alpha``, 'equivalent' when the
           difference is within the rope with that probability, 'undecided' otherwise.
-          Without variance its probabilities follow the sign test above (1 - p for the
-          side of the mean), so it decides exactly when the t-test would.
+          Its posterior has the t-test's scale, the same floor included.
 
         A model whose fits failed on some splits and that is significantly better than
         the best on the splits it was scored on is 'better where scored' (``group`` 4,
