@@ -492,6 +492,16 @@ def _tabulate(records, names, roles, splits, metrics, test, alpha, rope, y=None,
             notes.append(f"{n}: better than {best} on the {shared[n]} of {len(splits)} splits both were scored on "
                          f"({evidence}), but not scored on the others ({int(table.loc[n, 'failed_fits'])} failed): "
                          "it cannot be ranked with the models scored on every split; make its fits succeed")
+    baseline = [n for n in names if roles.get(n) == "dummy" and verdict[n] in ("best", "tied", "equivalent",
+                                                                             "undecided")]
+    if baseline and len(names) > 1:
+        level = (f"scores best on {sort.name}" if baseline[0] == best else
+                 f"is not distinguishable from the best, {best}, on {sort.name} ({verdict[baseline[0]]})")
+        notes.append(f"the baseline ({baseline[0]}) {level}: no model is shown to predict better than it; more "
+                     "splits (repeats) or another metric may tell them apart")
+    if len(splits) < 5 and any(not np.isnan(p_raw[n]) for n in names):  # (a comparison to make)
+        notes.append(f"{len(splits)} splits: the tests have {len(splits) - 1} degree(s) of freedom and tell only "
+                     "large differences apart; add repeats (5 splits or more)")
     table.insert(0, "vs_best", pd.Series(verdict))
     # group 4: better than the best on the splits it was scored on, not ranked as it failed on others
     table.insert(1, "group", table["vs_best"].map({"best": 1, "tied": 1, "equivalent": 1, "undecided": 1,

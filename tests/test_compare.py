@@ -907,6 +907,20 @@ class _OneRowWrong(ClassifierMixin, BaseEstimator):
         return predicted
 
 
+def test_a_baseline_level_with_the_best_and_too_few_splits_are_said():
+    """Was silent: on noise every model tied the baseline and one was called 'best'; 2 or 3 splits decided."""
+    rng = np.random.RandomState(0)
+    X, y = rng.randn(200, 3), (rng.rand(200) < 0.5).astype(int)
+    notes = compare(X, y, models=["linear"], cv=5, repeats=1, **FAST).attrs["notes"]
+    assert any(n.startswith("the baseline (Dummy (baseline)) scores best on balanced_accuracy: no model") or
+               n.startswith("the baseline (Dummy (baseline)) is not distinguishable from the best") for n in notes)
+    assert not any("splits: the tests have" in n for n in notes)
+    X, y = load_iris(return_X_y=True)
+    notes = compare(X, y, models=["linear"], cv=3, repeats=1, **FAST).attrs["notes"]
+    assert any(n.startswith("3 splits: the tests have 2 degree(s) of freedom") for n in notes)
+    assert not any("baseline" in n for n in notes)  # (worse than the best: nothing to say)
+
+
 def test_one_row_wrong_in_every_fold_gets_one_verdict_whether_the_folds_are_equal_or_not():
     """101 rows in 5 folds: the one wrong row costs 1/21 or 1/20, a spread whose variance is near 0: 'worse' with
     p = 3e-7, where 100 rows (1/20 each time) gave the sign test's 0.0625; both now have the variance of one row's
