@@ -168,6 +168,8 @@ class _Progress:
 
 def _duration(seconds):
     seconds = max(0.0, float(seconds))
+    if seconds < 10:  # (a budget of 0.01 s was shown as '0 s')
+        return f"{seconds:.2g} s"
     if seconds < 90:
         return f"{seconds:.0f} s"
     return f"{seconds / 60:.1f} min"
