@@ -483,7 +483,10 @@ def test_the_time_budget_skips_the_slowest_model_and_stops_repeats():
     table = compare(X, y, models=models, cv=3, repeats=5, scoring="accuracy", time_budget=1.0, **FAST)
     assert time.perf_counter() - start < 6
     assert "slow" not in table.index and "slow" in table.attrs["skipped"]
-    assert "time budget" in table.attrs["skipped"]["slow"]
+    assert "time budget of 1 s" in table.attrs["skipped"]["slow"]
+    table = compare(X, y, models={"slow": _Slow(0.6), "quick": LogisticRegression(max_iter=300)}, cv=3, repeats=1,
+                    scoring="accuracy", time_budget=0.3, **FAST)
+    assert "time budget of 0.3 s" in table.attrs["skipped"]["slow"]  # (it read '0 s')
     assert "quick" in table.index and "Dummy (baseline)" in table.index
     # a budget that allows some repeats but not all
     models = {"medium": _Slow(0.05), "quick": LogisticRegression(max_iter=300)}
