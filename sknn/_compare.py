@@ -498,10 +498,11 @@ def _tabulate(records, names, roles, splits, metrics, test, alpha, rope, y=None,
         level = (f"scores best on {sort.name}" if baseline[0] == best else
                  f"is not distinguishable from the best, {best}, on {sort.name} ({verdict[baseline[0]]})")
         notes.append(f"the baseline ({baseline[0]}) {level}: no model is shown to predict better than it; more "
-                     "splits (repeats) or another metric may tell them apart")
-    if len(splits) < 5 and any(not np.isnan(p_raw[n]) for n in names):  # (a comparison to make)
-        notes.append(f"{len(splits)} splits: the tests have {len(splits) - 1} degree(s) of freedom and tell only "
-                     "large differences apart; add repeats (5 splits or more)")
+                     "splits or another metric may tell them apart")
+    compared = [shared[n] for n in names if not np.isnan(p_raw[n])]
+    if compared and min(compared) < 5:  # (the splits both models of a comparison were scored on)
+        notes.append(f"{min(compared)} splits: the tests have {min(compared) - 1} degree(s) of freedom and tell "
+                     "only large differences apart; use 5 splits or more (repeats, or a splitter of more splits)")
     table.insert(0, "vs_best", pd.Series(verdict))
     # group 4: better than the best on the splits it was scored on, not ranked as it failed on others
     table.insert(1, "group", table["vs_best"].map({"best": 1, "tied": 1, "equivalent": 1, "undecided": 1,

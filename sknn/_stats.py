@@ -74,17 +74,18 @@ def _step(n, n_test, sizes):
     if sizes is None:
         sizes = n_test
     sizes = np.asarray(sizes, dtype=float)
-    if sizes.ndim == 0 or (sizes.ndim == 1 and sizes.size != n):
-        low = math.floor(float(np.min(sizes)))
+    if sizes.ndim == 0:
+        low = math.floor(float(sizes))
         return 1.0 / low if low >= 1 else 0.0
     sizes = sizes.reshape(len(sizes), -1)
     if len(sizes) != n:
         raise ValueError(f"sizes must give one row per split ({n}), got {len(sizes)}.")
-    if sizes.max(initial=0.0) <= 0:
+    present = sizes.max(axis=0) > 0  # (a class absent from every test set is not averaged over)
+    if not present.any():
         return 0.0
-    groups = sizes.min(axis=0)
+    groups = sizes[:, present].min(axis=0)
     groups = groups[groups >= _FEWEST_ROWS]
-    return 1.0 / (sizes.shape[1] * groups.min()) if len(groups) else 1.0 / sizes.sum(axis=1).max()
+    return 1.0 / (present.sum() * groups.min()) if len(groups) else 1.0 / sizes.sum(axis=1).max()
 
 
 _FEWEST_ROWS = 10  # (_step)
@@ -93,14 +94,15 @@ _FEWEST_ROWS = 10  # (_step)
 def _scale(d, n_train, n_test, sizes=None, scale=1.0):
     """Mean difference and the corrected standard error of the mean; 0 when every split gives the same scores.
 
-    The variance of the differences is taken as at least half the square of one row's change of
-    the score (:func:`_step`, in the units of ``d``: divided by ``scale``): scores that count rows
-    move in steps, and differences that agree to the step (the same row wrong in every fold, or
-    a gap of many rows steady to a row) are no evidence of a variance of 0. Without a floor a
-    model wrong on one row of every fold of 101 rows was 'worse' at p = 3e-7 (now 0.11; the exact
-    sign test of its 5 rows: 0.0625); until 2026-12-04 such differences went to the sign test,
-    whose p over 5 splits cannot go below 0.0625, so that a baseline at 0.5 was 'tied' with a
-    model at 0.999.
+    The standard error is at least one row's change of the score (:func:`_step`, in the units of
+    ``d``: divided by ``scale``) times ``sqrt(1/k + n_test/n_train)``, ``k`` the folds of one
+    partition (``n / n_test``; repeats test the same rows again, so a row's step does not average
+    out over them): scores that count rows move in steps, and differences that agree to the step
+    (the same row wrong in every fold, or a gap of many rows steady to a row) are no evidence of a
+    variance of 0. Without a floor a model wrong on one row of every fold of 101 rows was 'worse'
+    at p = 3e-7 (now 0.21 on 5 splits, 0.15 on 50); until 2026-12-04 such differences went to the
+    sign test, whose p over 5 splits cannot go below 0.0625, so that a baseline at 0.5 was 'tied'
+    with a model at 0.999.
     """
     n = len(d)
     mean = float(d.mean())
@@ -108,8 +110,11 @@ def _scale(d, n_train, n_test, sizes=None, scale=1.0):
     if np.ptp(d) <= _ROUNDING and (abs(mean) <= _ROUNDING or step == 0.0):  # the same scores, or the same
         return (0.0 if abs(mean) <= _ROUNDING else mean), 0.0  # difference of a score without a step
     n_train, n_test_mean = float(np.mean(n_train)), float(np.mean(n_test))
-    variance = max(float(d.var(ddof=1)), 0.5 * step ** 2)
-    return mean, math.sqrt((1.0 / n + n_test_mean / n_train) * variance)
+    ratio = n_test_mean / n_train
+    # the splits of one partition (k folds) test each row once: repeats test the same rows again, so a row's
+    # step does not average out over them
+    folds = min(n, max(2, round(1.0 / ratio + 1.0))) if ratio > 0 else n
+    return mean, max(math.sqrt((1.0 / n + ratio) * float(d.var(ddof=1))), step * math.sqrt(1.0 / folds + ratio))
 
 
 def _sign_test_p(n):
@@ -135,12 +140,12 @@ def corrected_ttest(a, b, n_train, n_test, sizes=None):
     Returns
     -------
     t : float
-        ``mean(d) / sqrt((1/J + n_test/n_train) * v)`` with ``J = len(d)`` and ``v`` the
-        variance of the differences, at least half the square of one row's change of the score
-        (``1/m`` for a score over ``m`` rows, ``1/(G m)`` for a mean over ``G`` classes of the
-        smallest class of 10 rows or more): differences that agree to the step (the same row
-        wrong in every fold) are not a variance of 0, nor is a gap of many rows that is steady
-        to a row a variance to ignore.
+        ``mean(d) / sqrt((1/J + n_test/n_train) * var(d))`` with ``J = len(d)``, its
+        denominator at least ``step * sqrt(1/k + n_test/n_train)``: ``step`` one row's change of
+        the score (``1/m`` for a score over ``m`` rows, ``1/(G m)`` for a mean over ``G``
+        classes of the smallest class of 10 rows or more), ``k`` the folds of one partition.
+        Differences that agree to the step (the same row wrong in every fold) are not a
+        variance of 0, nor is a gap of many rows that is steady to a row a variance to ignore.
     p : float
         Two-sided p-value from Student's t with ``J - 1`` degrees of freedom. 1.0 when every
         split gives the same scores. Where nothing sets a step (a score that counts no rows) and
@@ -154,7 +159,7 @@ def corrected_ttest(a, b, n_train, n_test, sizes=None):
     0.541
     >>> t, p = corrected_ttest([1.0] * 5, [20 / 21] + [19 / 20] * 4, 80.8, 20.2)  # one row wrong in every fold
     >>> round(p, 2)  # one row in 101: no evidence
-    0.11
+    0.21
     >>> t, p = corrected_ttest([0.999] * 5, [0.5, 0.4955, 0.5, 0.5, 0.5], 800, 200, sizes=np.full((5, 2), 100))
     >>> p < 1e-6  # a baseline at 0.5 against a model at 0.999, on 5 folds of 200 rows
     True
@@ -189,17 +194,17 @@ def bayesian_ttest(a, b, n_train, n_test, rope=0.01, sizes=None):
     p_a_better, p_rope, p_b_better : float
         Posterior probabilities that the mean difference is above ``rope``, within
         ``[-rope, rope]``, and below ``-rope``; they sum to 1. Every split giving the same
-        scores: ``(0, 1, 0)``. The variance is at least one row's step squared, as in
+        scores: ``(0, 1, 0)``. Its scale is at least one row's step, as the standard error of
         :func:`corrected_ttest`; where nothing sets a step and every split gives the same
         non-zero difference, the region that holds it gets ``1 - q`` and the two others
         ``q / 2`` each, with ``q = 2 * 0.5 ** J`` the sign test's p-value.
 
     Examples
     --------
-    >>> [round(p, 2) for p in bayesian_ttest([0.95, 0.96, 0.94, 0.95], [0.80, 0.82, 0.79, 0.81], 75, 25)]
+    >>> [round(p, 2) for p in bayesian_ttest([0.95, 0.96, 0.94, 0.95], [0.80, 0.82, 0.79, 0.81], 750, 250)]
     [1.0, 0.0, 0.0]
     >>> [round(p, 2) for p in bayesian_ttest([1, 1], [0.98, 0.98], 50, 50)]  # one row of 50 on 2 splits
-    [0.67, 0.17, 0.17]
+    [0.62, 0.16, 0.22]
     """
     if rope < 0:
         raise ValueError(f"rope must be >= 0, got {rope}.")

@@ -91,11 +91,12 @@ def compare(X, y, models="default", cv=5, repeats=None, scoring=None, sort=None,
           repeated k-fold form of Bouckaert and Frank 2004), two-sided, its p-values
           Holm-adjusted over the comparisons with the best. ``vs_best`` is 'worse' when
           the adjusted p-value is below ``alpha``, 'tied' otherwise. For scores that count
-          rows (accuracy, balanced accuracy, F1...), the variance of the differences is at
-          least half the square of one row's change of the score (1/m on m test rows; the
-          smallest class of 10 rows or more for an average over classes): differences
-          steady to a row (the same row wrong in every fold) are not a variance of 0, and a
-          gap of many rows steady to a row is evidence however few the splits.
+          rows (accuracy, balanced accuracy, F1...), the standard error is at least one
+          row's change of the score (1/m on m test rows; 1/P on the P positive rows for
+          recall or F1; the smallest class of 10 rows or more for an average over classes)
+          times sqrt(1/k + n_test/n_train), k folds: differences steady to a row (the same
+          row wrong in every fold, however many repeats) are not a variance of 0, and a gap
+          of many rows steady to a row is evidence however few the splits.
         * 'bayesian': the Bayesian correlated t-test (Corani and Benavoli 2015; Benavoli
           et al. 2017). 'worse' when the posterior probability that the best is better
           by more than ``rope`` is at least ``1 - alpha``, 'equivalent' when the

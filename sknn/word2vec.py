@@ -458,7 +458,13 @@ class Word2VecTransformer(FamilyEstimator, ClassNamePrefixFeaturesOutMixin, Tran
         check_corpus(X)
         counts, misses = self._counts_matrix(X, check_forms)
         misses.warn()
-        self.wv_._check_finite_rows(np.unique(counts.indices))  # the words read: none made NaN by an edit
+        out = self._aggregate(counts)
+        if not np.isfinite(out).all():  # a word's vector made NaN or infinite by an edit: refused, naming it
+            self.wv_._check_finite_rows(np.flatnonzero(np.bincount(counts.indices, minlength=len(self.wv_))))
+        return out
+
+    def _aggregate(self, counts):
+        """Each document's row of ``counts`` (word counts) as one vector, by ``agg``."""
         vectors = self.wv_.vectors
         if self.agg == "max":
             out = np.zeros((counts.shape[0], vectors.shape[1]), dtype=np.float32)
