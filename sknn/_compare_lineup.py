@@ -243,15 +243,14 @@ def _check_features(X):
                              "['_'.join(map(str, name)) for name in X.columns].")
         _check_column_names(X.columns)
         columns = {}
-        for name in X.columns:
+        for j, name in enumerate(X.columns):
             kind, values = frame_column(X[name])
             if X[name].isna().all():  # no value at all: an empty number column for every model
                 columns[name] = np.full(len(X), np.nan)
             elif kind == "numeric" or isinstance(X[name].dtype, pd.CategoricalDtype):
                 if kind == "numeric":  # numbers in an object column too: the peers' selectors pick float columns
                     values = np.where(pd.isna(values), np.nan, values).astype(np.float64)
-                    check_number_column(values, f"{list(X.columns).index(name)} (counting from 0)" if from_array
-                                        else repr(name))
+                    check_number_column(values, f"{j} (counting from 0)" if from_array else repr(name))
                 columns[name] = values if kind == "numeric" else X[name]
             else:  # one type for the encoders: text, with missing cells left missing
                 text = np.array(values, dtype=object)

@@ -222,11 +222,8 @@ class KeyedVectors(KeyedVectorQueries):
     def _unit_table(self, restrict_vocab=None):
         """The first ``restrict_vocab`` vectors (None: all) scaled to unit length, computed now: for the
         evaluations, which search once per question (a table as large as the vectors, for that call only)."""
-        units = _unit_rows(self._vectors[:restrict_vocab])
-        finite = np.isfinite(units).all(axis=1)
-        if not finite.all():
-            self._refuse_edited_row(int(np.flatnonzero(~finite)[0]))
-        return units
+        self._check_finite_rows(slice(None, restrict_vocab))
+        return _unit_rows(self._vectors[:restrict_vocab])
 
     def _check_finite_rows(self, rows=slice(None)):
         """Refuse ``rows`` (default: all) where an edit of ``vectors`` left NaN or infinity, naming the first."""
