@@ -247,12 +247,14 @@ def _check_features(X):
             kind, values = frame_column(X[name])
             if X[name].isna().all():  # no value at all: an empty number column for every model
                 columns[name] = np.full(len(X), np.nan)
-            elif kind == "numeric" or isinstance(X[name].dtype, pd.CategoricalDtype):
+            elif kind == "numeric" or (isinstance(X[name].dtype, pd.CategoricalDtype)
+                                       and len({isinstance(c, str) for c in X[name].cat.categories}) < 2):
                 if kind == "numeric":  # numbers in an object column too: the peers' selectors pick float columns
                     values = np.where(pd.isna(values), np.nan, values).astype(np.float64)
                     check_number_column(values, f"{j} (counting from 0)" if from_array else repr(name))
                 columns[name] = values if kind == "numeric" else X[name]
-            else:  # one type for the encoders: text, with missing cells left missing
+            else:  # one type for the encoders: text, with missing cells left missing (categories of text and
+                # numbers too, which scikit-learn's encoders refuse)
                 text = np.array(values, dtype=object)
                 missing = np.asarray(pd.isna(text), dtype=bool)
                 text[~missing] = [str(v) for v in text[~missing]]

@@ -9,7 +9,7 @@ import torch
 
 from ._warnings import warn_user
 
-__all__ = ["autocast", "default_dtype", "float32_default", "recording_gradients", "resolve_device",
+__all__ = ["autocast", "default_dtype", "float32_default", "precision_name", "recording_gradients", "resolve_device",
            "resolve_precision", "seeded", "torch_threads"]
 
 # torch has one CPU generator and one default dtype per process, not one per thread: the regions of a process that
@@ -88,6 +88,11 @@ def resolve_device(device):
 
 
 _PRECISIONS = {"32": None, "bf16": torch.bfloat16, "fp16": torch.float16}
+
+
+def precision_name(dtype):
+    """The ``precision`` ('32', 'bf16' or 'fp16') that autocasts to ``dtype`` (None: float32)."""
+    return next(name for name, value in _PRECISIONS.items() if value == dtype)
 
 
 def resolve_precision(precision, device):

@@ -93,12 +93,45 @@ def category_positions(categories, cells, plain=None):
     index = pd.Index(plain_categories(categories))
     plain = plain_categories(cells) if plain is None else plain
     if index.is_unique:
-        return index.get_indexer(plain)
+        return _single_precision_matches(index, plain, index.get_indexer(plain))
     saved = pd.Index(np.asarray(categories, dtype=object))
     found = saved.get_indexer(cells) if saved.is_unique else np.full(len(cells), -1)
     first = ~index.duplicated()
     rest = index[first].get_indexer(plain[found < 0])
     found[found < 0] = np.where(rest >= 0, np.flatnonzero(first)[rest], -1)
+    return found
+
+
+def _finite_floats(values):
+    """The Python floats of the object array ``values`` (NaN elsewhere, and for infinities)."""
+    out = np.full(len(values), np.nan)
+    for k, v in enumerate(values):
+        if isinstance(v, float) and math.isfinite(v):
+            out[k] = v
+    return out
+
+
+def _single_precision_matches(index, plain, found):
+    """``found`` with each unmatched float cell matched to the float category it equals in single precision, where
+    one of the two is a single-precision value (a float32 column's 0.1 is 0.10000000149011612 as a float: the
+    category 0.1 of a float64 column in fit, and the other way round). Two categories one float32: neither."""
+    lost = np.flatnonzero(found < 0)
+    if not len(lost):
+        return found
+    cells = _finite_floats(np.asarray(plain, dtype=object)[lost])
+    if np.isnan(cells).all():
+        return found
+    cats = _finite_floats(np.asarray(index, dtype=object))
+    with np.errstate(over="ignore", invalid="ignore"):
+        cats32, cells32 = cats.astype(np.float32), cells.astype(np.float32)
+    usable = np.isfinite(cats32) & ~pd.Index(cats32).duplicated(keep=False)
+    if not usable.any():
+        return found
+    at = pd.Index(cats32[usable]).get_indexer(cells32)
+    position = np.flatnonzero(usable)[np.maximum(at, 0)]
+    single = (cells32.astype(np.float64) == cells) | (cats32[position].astype(np.float64) == cats[position])
+    found = found.copy()
+    found[lost] = np.where((at >= 0) & np.isfinite(cells32) & single, position, -1)
     return found
 
 

@@ -41,7 +41,7 @@ import numpy as np
 import torch
 from sklearn.utils._param_validation import InvalidParameterError
 
-from ._device import seeded
+from ._device import precision_name, seeded
 from ._persist_files import check_output_path, missing_bytes, write_atomically
 from ._persist_network import (build_at_most, check_dtypes, check_layer_lists, check_shapes, load_device, load_weights,
                                materialised, saved_weights, unwrapped)
@@ -183,7 +183,9 @@ class _Writer(ValueWriter):
                     {"optimizer": type(net.optimizer_).__name__, "lr": float(net.lr), "l1": float(net.l1),
                      "shuffle": bool(net.shuffle), "kwargs": net.get_params_for("optimizer"),
                      # what else the engine was built with, as partial_fit checks it (the device: the file's own)
-                     "engine_params": {k: v for k, v in getattr(net, "engine_params_", {}).items() if k != "device"}},
+                     "engine_params": {k: v for k, v in getattr(net, "engine_params_", {}).items() if k != "device"},
+                     # the precision it computes in (predict's, whatever set_params did since; partial_fit's own)
+                     "precision": precision_name(getattr(net, "amp_dtype", None))},
                     prefix + "settings"),
                 "state": self.state(unwrapped(net.module_), prefix + "module."),
                 "optimizer": self.encode(net.optimizer_.state_dict(), prefix + "optimizer"),
@@ -363,6 +365,8 @@ class _Reader(ValueReader):
         # and settings, whatever set_params did since
         built_with = {k: v for k, v in dict((settings or {}).get("engine_params") or {}).items()
                       if k in getattr(est, "_engine_params", ()) and k != "device"}  # (a file names no other)
+        if (settings or {}).get("precision") in ("32", "bf16", "fp16") and "precision" in est.get_params():
+            built_with["precision"] = settings["precision"]  # (None: a file of an older sknn)
 
         def make_engine(module=None):
             current = {name: getattr(est, name) for name in built_with}

@@ -1,9 +1,8 @@
 """Transfer learning from a pretrained VGG network: TransferVGGClassifier and VGGFeatureExtractor.
 
-The VGG family itself (torchvision's layout, weight loading, the transfer network) is
-defined in :mod:`sknn._vgg` and its public names are re-exported here. A new head is
-trained for the user's classes on pooled features of a frozen backbone, computed once
-per image and cached, and the last convolution blocks can then be unfrozen and
+The VGG family itself (torchvision's layout, weight loading, the transfer network) is defined in :mod:`sknn._vgg`
+and its public names are re-exported here. A new head is trained for the user's classes on pooled features of a
+frozen backbone, computed once per image and cached, and the last convolution blocks can then be unfrozen and
 fine-tuned with a smaller learning rate.
 """
 
@@ -179,8 +178,7 @@ _VGG_CONSTRAINTS = {
     "pooling": [StrOptions({"avg", "max", "flatten"})],
     "image_shape": ["array-like", None],
     "data_format": [StrOptions({"auto", "channels_last", "channels_first"})],
-    "skip_bad_images": ["boolean"],
-    "channels_last": ["boolean"],
+    "skip_bad_images": ["boolean"], "channels_last": ["boolean"],
 }
 
 
@@ -501,7 +499,8 @@ class VGGFeatureExtractor(_VGGInputMixin, FamilyEstimator, ClassNamePrefixFeatur
         "random_state": ["random_state"],
     }
 
-    _architecture_params = ("backbone", "pooling", "image_size", "channels_last", "image_shape", "data_format")
+    _architecture_params = ("backbone", "pooling", "image_size", "channels_last", "image_shape", "data_format",
+                            "precision")  # (the precision: transform's, whatever set_params did since)
 
     def __init__(self, backbone="vgg16", weights="imagenet", image_size=224, pooling="avg", batch_size=32,
                  image_shape=None, data_format="auto", skip_bad_images=False, channels_last=True, device="auto",
@@ -580,8 +579,9 @@ class VGGFeatureExtractor(_VGGInputMixin, FamilyEstimator, ClassNamePrefixFeatur
         images = self._check_X(X, reset=False)
         source = self._image_source(images, fill=True)
         batch_size = inference_batch_size(self.batch_size, self.image_shape_[1:])
+        precision = self.architecture_.get("precision", self.precision)  # (a file of an older sknn: the parameter)
         feats, _, _ = backbone_features(self.module_, source, batch_size, self.device_, grad_free=torch.inference_mode,
-                                        amp_dtype=resolve_precision(self.precision, self.device_))
+                                        amp_dtype=resolve_precision(precision, self.device_))
         unreadable = getattr(source, "unreadable", [])
         if unreadable and len(unreadable) == len(feats):
             raise ValueError(f"None of the {len(feats)} image files can be read (e.g. {images[unreadable[0]]!r}); pass "

@@ -170,6 +170,16 @@ def test_compare_refuses_the_categories_the_network_refuses(column, kind):
     assert table["failed_fits"].sum() == 0, table.attrs["errors"]
 
 
+def test_compare_reads_categories_of_numbers_and_text_as_text_for_every_model():
+    """A categorical column whose categories mix numbers and strings went to scikit-learn's encoders as it was: they
+    failed on every fold, and the network, which reads it, was ranked best alone."""
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"x": rng.normal(size=60)})
+    codes = pd.Categorical(pd.Series([1 if v < 0.5 else "a" for v in rng.random(60)], dtype=object))
+    table = compare(X.assign(code=codes), 2 * X["x"], models=["linear", "network"], cv=2, repeats=1, **FAST)
+    assert table["failed_fits"].sum() == 0 and not table.attrs["errors"], table.attrs["errors"]
+
+
 # -- 7. a text feature's category 'NA' read as missing by the command -----------------------------------------------
 def test_feature_cells_read_as_missing_are_noted(tmp_path):
     region = np.array(["NA", "EU", "APAC"])[np.arange(60) % 3]
@@ -362,6 +372,22 @@ def test_categories_are_converted_once_per_distinct_value():
     assert out[-1] is True and np.isnan(out[-2])
     assert _numbers.plain_categories(np.array(["a", 1, 2.5], dtype=object)).tolist() == ["a", 1, 2.5]
 
+
+
+def test_float_categories_match_across_single_and_double_precision():
+    """A float32 column's 0.1 is 0.10000000149011612 as a float: the category 0.1 of a float64 column in fit read it
+    as unseen (missing) in every row, silently; matched now in both directions, and only where one side is a
+    single-precision value (0.1 + 1e-12 stays unseen), never between two categories one float32 holds the same."""
+    rates = np.tile([0.1, 0.2, 0.3, 7.0], 10)
+    for fit, given in ((rates, rates.astype(np.float32)), (rates.astype(np.float32), rates)):
+        pre = TabularPreprocessor().fit(pd.DataFrame({"r": pd.Categorical(fit)}))
+        same = pre.transform(pd.DataFrame({"r": pd.Categorical(fit)}))
+        for column in (given, pd.Categorical(given)):
+            np.testing.assert_array_equal(pre.transform(pd.DataFrame({"r": column})), same)
+    pre = TabularPreprocessor().fit(pd.DataFrame({"r": pd.Categorical(rates)}))
+    assert (pre.transform(pd.DataFrame({"r": rates + 1e-12}))[:3, 0] == 0).all()
+    twins = TabularPreprocessor().fit(pd.DataFrame({"r": pd.Categorical([0.1, 0.1 + 1e-12] * 20)}))
+    assert (twins.transform(pd.DataFrame({"r": np.float32([0.1] * 4)}))[:, 0] == 0).all()
 
 # -- 12. messages name a column by its label, whatever the label; by its position for an array -----------------------
 def test_messages_name_columns_by_their_labels_not_their_positions():

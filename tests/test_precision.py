@@ -265,3 +265,32 @@ def test_mixed_precision_in_the_transfer_family(autocast_on_cpu):
     vgg.fit(images, labels)
     assert seen and set(seen) == {torch.bfloat16}
     np.testing.assert_allclose(vgg.predict_proba(images).sum(axis=1), 1.0, atol=1e-6)
+
+
+def test_a_fitted_model_computes_in_the_precision_it_was_fitted_with_after_set_params_and_a_load(
+        digits, autocast_on_cpu, monkeypatch, tmp_path):
+    """predict kept the fitted precision after set_params(precision=...), but a saved model's engine was rebuilt with
+    the parameter as it was at the save, and a feature extractor's transform read the parameter: results changed
+    silently (on a GPU; here autocast on the CPU stands for one)."""
+    require_cpu_autocast(torch.bfloat16, "linear", "conv2d")
+    import sknn.transfer
+    from sknn import VGGFeatureExtractor, load
+
+    monkeypatch.setattr(sknn.transfer, "resolve_precision", sknn._base.resolve_precision)
+    X, y = digits[0][:300], digits[1][:300]
+    for fitted, later in (("32", "bf16"), ("bf16", "32")):
+        clf = DenseClassifier(**PLAIN, hidden_layer_sizes=(16,), max_iter=2, precision=fitted, random_state=0).fit(X, y)
+        before = clf.predict_proba(X)
+        clf.set_params(precision=later)
+        clf.save(tmp_path / "m.sknn")
+        loaded = load(tmp_path / "m.sknn")
+        assert loaded.precision == later and loaded.net_.amp_dtype == {"32": None, "bf16": torch.bfloat16}[fitted]
+        np.testing.assert_array_equal(loaded.predict_proba(X), before)
+    images = np.random.default_rng(0).random((6, 16, 16)).astype(np.float32)
+    kwargs = dict(backbone=[8, "M", 16], weights=None, image_size=16, random_state=0)
+    extractor = VGGFeatureExtractor(**kwargs).fit(images)
+    features = extractor.transform(images)
+    assert not np.array_equal(VGGFeatureExtractor(**kwargs, precision="bf16").fit(images).transform(images), features)
+    np.testing.assert_array_equal(extractor.set_params(precision="bf16").transform(images), features)
+    extractor.save(tmp_path / "e.sknn")
+    np.testing.assert_array_equal(load(tmp_path / "e.sknn").transform(images), features)
