@@ -189,11 +189,14 @@ class KeyedVectors(KeyedVectorQueries):
     def __repr__(self):
         return f"KeyedVectors<{len(self)} keys, vector_size={self.vector_size}>"
 
-    def get_index(self, key):
-        """Row of ``key``; a KeyError naming it when it is not in the vocabulary."""
+    def get_index(self, key, default=None):
+        """Row of ``key``; when it is not in the vocabulary ``default`` if one is given (gensim's -1, say), else a
+        KeyError naming it."""
         try:
             return self.key_to_index[key]
-        except (KeyError, TypeError):
+        except (KeyError, TypeError) as exc:
+            if default is not None and isinstance(exc, KeyError):
+                return default
             raise KeyError(f"Key {key!r} not present in the vocabulary ({len(self)} words)."
                            + _key_hint(key, self.key_to_index)) from None
 

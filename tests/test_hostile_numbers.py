@@ -151,6 +151,14 @@ def test_a_classifier_names_labels_it_cannot_compare(labels, match):
     DenseClassifier(**TINY).fit(X, np.array([2**64 - 1, 2**64 - 2], dtype=np.uint64)[Y])  # one integer type: fine
 
 
+def test_whole_labels_beyond_2_53_beside_a_float_are_refused_not_merged():
+    """2**60 and 2**60 + 1 beside 1.0 became one float class, silently (numpy makes the column float64)."""
+    for y in ([2**60, 2**60 + 1, 1.0] * 10, pd.Series([2**60, 2**60 + 1, np.float32(1.0)] * 10, dtype=object)):
+        with pytest.raises(ValueError, match=r"beyond 2\*\*53 beside floats \(such as (np\.float32\()?1\.0"):
+            DenseClassifier(**TINY).fit(X[:30], y)
+    DenseClassifier(**TINY).fit(X[:30], [2**52, 2**52 + 1, 1.0] * 10)  # float64 holds them apart: fine
+
+
 # -- 6. messages that say what the values are ---------------------------------------------------------
 def test_a_subnormal_spread_is_reported_as_it_is_without_numpy_warnings():
     with warnings.catch_warnings():

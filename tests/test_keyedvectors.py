@@ -38,6 +38,14 @@ def _same_matches(ours, theirs):
     np.testing.assert_allclose([s for _, s in ours], [s for _, s in theirs], rtol=1e-5, atol=1e-6)
 
 
+def test_get_index_returns_a_default_for_a_missing_key_as_gensims(kv):
+    assert kv.get_index("dog") == 1 and kv.get_index("dog", -1) == 1 and kv.get_index("cow", default=-1) == -1
+    with pytest.raises(KeyError, match="'cow' not present"):
+        kv.get_index("cow")
+    with pytest.raises(KeyError):  # a key that cannot be one (a list): named, not the default
+        kv.get_index(["cat"], default=-1)
+
+
 # -- similar_by_word, similar_by_vector -----------------------------------------------------------------------
 def test_similar_by_word_and_by_vector_on_known_cosines(kv):
     assert [(w, round(s, 5)) for w, s in kv.similar_by_word("cat")] == [("dog", 0.8), ("car", 0.0), ("rock", -1.0)]
