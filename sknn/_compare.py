@@ -42,7 +42,7 @@ from ._compare_metrics import (METRICS, AllClassesScorer, PresentClassesScorer, 
                                score_sizes, undefined_splits)
 from ._compare_splits import holds_row_numbers
 from ._compare_splits import splits as _splits
-from ._labels import check_label_spellings, check_real_target, numpy_labels
+from ._labels import check_label_spellings, check_label_values, check_real_target, numpy_labels, one_label_column
 
 __all__ = ["run_compare", "prepare", "execute", "default_models", "detect_task", "rank_datasets", "MODEL_ALIASES",
            "METRICS", "LabelEncodedClassifier", "DEFAULT_REPEATS", "SMALL_DATA", "default_repeats"]
@@ -160,13 +160,15 @@ def prepare(X, y, models="default", cv=5, repeats=None, scoring=None, sort=None,
             X = X.reset_index(drop=True)
         y = y[keep_rows]
     X = _check_features(X)  # on the rows that are compared: the kind of a column can depend on them
-    y = numpy_labels(y)  # numbers in an object array (a CSV column with gaps, a pandas object column)
-    if task == "auto":
+    given, y = y, numpy_labels(y, labels=False)  # numbers in an object array (a CSV column with gaps, a pandas
+    if task == "auto":  # object column)
         task, task_reason = _task_with_reason(y)
     elif task in ("classification", "regression"):
         task_reason = "chosen by the caller"
     else:
         raise ValueError(f"task must be 'auto', 'classification' or 'regression', got {task!r}.")
+    if task == "classification" and np.asarray(y).dtype.kind == "f" and np.nanmax(np.abs(y), initial=0) > 2**53:
+        check_label_values(one_label_column(given))  # (labels float64 merged: refused)
     y = _check_target(y, task)
     target_copy_notes = check_target_not_a_feature(X, y, task)
     if task == "classification":

@@ -321,7 +321,7 @@ def _label_kind(v):
     return type(v).__name__
 
 
-def numpy_labels(y):
+def numpy_labels(y, labels=True):
     """Labels whose type numpy would lose, as a numpy array of their own type; anything else unchanged.
 
     A one-column DataFrame or (n, 1) array is read as its column (:func:`one_label_column`), with
@@ -330,7 +330,8 @@ def numpy_labels(y):
     through float64 large integers (2**60 and 2**60 + 1) would merge into one class and
     predictions would come back as floats. A 1-D object array of plain numbers (a pandas object
     column holding 0, 1, 2) becomes a numeric array, one of booleans a bool array:
-    scikit-learn's checks call such labels of 'unknown' type.
+    scikit-learn's checks call such labels of 'unknown' type; one whose whole numbers beyond 2**53 float64 would
+    merge is refused (:func:`check_label_values`) unless ``labels`` is False (a target not yet known to be labels).
     """
     column = one_label_column(y)
     if column is not y:  # (pointing at the user's line, however deep in sknn the labels are read)
@@ -346,8 +347,10 @@ def numpy_labels(y):
         return y
     values = y.tolist()
     if all(isinstance(v, _NUMBER_TYPES) and not isinstance(v, (bool, np.bool_)) for v in values):
-        check_label_values(y)  # (2**60 and 2**60 + 1 beside 1.0: one float class; refused, not merged)
-        return np.asarray(values)
+        numbers = np.asarray(values)
+        if labels and numbers.dtype.kind == "f" and np.nanmax(np.abs(numbers), initial=0.0) > 2**53:
+            check_label_values(y)  # (2**60 and 2**60 + 1 beside 1.0: one float class; refused, not merged)
+        return numbers
     if all(isinstance(v, (bool, np.bool_)) for v in values):  # true/false read with a gap (a CSV column, 'boolean')
         return np.asarray(values, dtype=bool)
     return y

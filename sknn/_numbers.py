@@ -103,35 +103,47 @@ def category_positions(categories, cells, plain=None):
 
 
 def _finite_floats(values):
-    """The Python floats of the object array ``values`` (NaN elsewhere, and for infinities)."""
-    out = np.full(len(values), np.nan)
-    for k, v in enumerate(values):
-        if isinstance(v, float) and math.isfinite(v):
-            out[k] = v
-    return out
+    """The Python floats of the object array ``values`` as float64 (NaN elsewhere, and for infinities)."""
+    if set(map(type, values)) <= {float}:  # (a column of floats: at once)
+        out = values.astype(np.float64)
+        out[~np.isfinite(out)] = np.nan
+        return out
+    return np.array([v if isinstance(v, float) and math.isfinite(v) else np.nan for v in values], dtype=np.float64)
 
 
 def _single_precision_matches(index, plain, found):
-    """``found`` with each unmatched float cell matched to the float category it equals in single precision, where
-    one of the two is a single-precision value (a float32 column's 0.1 is 0.10000000149011612 as a float: the
-    category 0.1 of a float64 column in fit, and the other way round). Two categories one float32: neither."""
+    """``found`` with each unmatched float cell matched to the float category it was written as, where one of the two
+    is a float32 (or float16) value and the other the number it spells (a float32 column's 0.1 is
+    0.10000000149011612 as a float: the category 0.1 of a float64 column in fit, and the other way round). A float64
+    value near a category (100000000.0 beside 100000001.0, 0.5 beside 0.5000000001) matches nothing."""
     lost = np.flatnonzero(found < 0)
-    if not len(lost):
-        return found
-    cells = _finite_floats(np.asarray(plain, dtype=object)[lost])
-    if np.isnan(cells).all():
-        return found
     cats = _finite_floats(np.asarray(index, dtype=object))
-    with np.errstate(over="ignore", invalid="ignore"):
-        cats32, cells32 = cats.astype(np.float32), cells.astype(np.float32)
-    usable = np.isfinite(cats32) & ~pd.Index(cats32).duplicated(keep=False)
-    if not usable.any():
+    if not len(lost) or np.isnan(cats).all():
         return found
-    at = pd.Index(cats32[usable]).get_indexer(cells32)
-    position = np.flatnonzero(usable)[np.maximum(at, 0)]
-    single = (cells32.astype(np.float64) == cells) | (cats32[position].astype(np.float64) == cats[position])
+    values = _finite_floats(np.asarray(plain, dtype=object)[lost])
+    at = np.full(len(values), -1)
+    for narrow in (np.float16, np.float32):
+        with np.errstate(over="ignore", invalid="ignore"):
+            cats_n, values_n = cats.astype(narrow).astype(np.float64), values.astype(narrow).astype(np.float64)
+        # a narrow cell (one the narrow type holds): the category with its narrow value, if the cell spells it
+        usable = np.isfinite(cats_n) & ~pd.Index(cats_n).duplicated(keep=False)
+        near = pd.Index(cats_n[usable]).get_indexer(np.where(values_n == values, values_n, np.nan))
+        cells = np.flatnonzero(near >= 0)
+        codes, distinct = pd.factorize(values[cells])  # (at most one value per category: each spelling made once)
+        spells = np.array([float(str(narrow(v))) for v in distinct])
+        k = np.flatnonzero(usable)[near[cells]]
+        at[cells] = np.where(spells[codes] == cats[k], k, -1) if len(cells) else -1
+        # a narrow category: the cells that spell it
+        spelled = {}
+        for k in np.flatnonzero((cats_n == cats) & np.isfinite(cats)):
+            meant = float(str(narrow(cats[k])))
+            if meant != cats[k]:
+                spelled[meant] = -1 if meant in spelled else k
+        if spelled:
+            hit = pd.Index(list(spelled)).get_indexer(values)
+            at = np.where((at < 0) & (hit >= 0), np.array(list(spelled.values()) + [-1])[hit], at)
     found = found.copy()
-    found[lost] = np.where((at >= 0) & np.isfinite(cells32) & single, position, -1)
+    found[lost] = at
     return found
 
 

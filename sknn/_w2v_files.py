@@ -321,7 +321,7 @@ def _read_text(f, fname, vectors, n_words, encoding, unicode_errors, first_line=
                              "format.") from None
         parts = _record_fields(text, size)
         if len(parts) != size + 1:
-            lead = " The line starts with a space: its word is empty." if text[:1] in (" ", "\t") else ""
+            lead = " The line starts with a space or tab: its word is empty." if text[:1] in (" ", "\t") else ""
             raise ValueError(f"{fname!r}, line {i + first_line}: expected a word and {size} numbers, got "
                              f"{len(parts) - 1} numbers.{lead}{_tab_note(text)}")
         _refuse_unusual_numbers(text, parts, fname, f"line {i + first_line} (the vector of "

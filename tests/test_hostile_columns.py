@@ -373,21 +373,22 @@ def test_categories_are_converted_once_per_distinct_value():
     assert _numbers.plain_categories(np.array(["a", 1, 2.5], dtype=object)).tolist() == ["a", 1, 2.5]
 
 
-
 def test_float_categories_match_across_single_and_double_precision():
     """A float32 column's 0.1 is 0.10000000149011612 as a float: the category 0.1 of a float64 column in fit read it
-    as unseen (missing) in every row, silently; matched now in both directions, and only where one side is a
-    single-precision value (0.1 + 1e-12 stays unseen), never between two categories one float32 holds the same."""
+    as unseen (missing) in every row, silently; matched now in both directions (float16 too), by the number the
+    narrow value spells, never by rounding a float64 value (an unseen identifier 100000000 beside the category
+    100000001, 0.5 beside 0.5000000001: unseen, as before)."""
     rates = np.tile([0.1, 0.2, 0.3, 7.0], 10)
-    for fit, given in ((rates, rates.astype(np.float32)), (rates.astype(np.float32), rates)):
+    for fit, given in ((rates, rates.astype(np.float32)), (rates.astype(np.float32), rates),
+                       (rates, rates.astype(np.float16))):
         pre = TabularPreprocessor().fit(pd.DataFrame({"r": pd.Categorical(fit)}))
         same = pre.transform(pd.DataFrame({"r": pd.Categorical(fit)}))
-        for column in (given, pd.Categorical(given)):
-            np.testing.assert_array_equal(pre.transform(pd.DataFrame({"r": column})), same)
-    pre = TabularPreprocessor().fit(pd.DataFrame({"r": pd.Categorical(rates)}))
-    assert (pre.transform(pd.DataFrame({"r": rates + 1e-12}))[:3, 0] == 0).all()
-    twins = TabularPreprocessor().fit(pd.DataFrame({"r": pd.Categorical([0.1, 0.1 + 1e-12] * 20)}))
-    assert (twins.transform(pd.DataFrame({"r": np.float32([0.1] * 4)}))[:, 0] == 0).all()
+        for column in (given, pd.Categorical(given) if given.dtype != np.float16 else given):  # (pandas: no float16
+            np.testing.assert_array_equal(pre.transform(pd.DataFrame({"r": column})), same)  # categories)
+    for fit, unseen in (([100000001.0, 7.0], 100000000.0), ([0.5000000001, 7.0], 0.5), ([0.1, 7.0], 0.1 + 1e-12)):
+        pre = TabularPreprocessor().fit(pd.DataFrame({"r": pd.Categorical(fit * 20)}))
+        assert pre.transform(pd.DataFrame({"r": [unseen, np.float32(unseen)]}))[0, 0] == 0
+
 
 # -- 12. messages name a column by its label, whatever the label; by its position for an array -----------------------
 def test_messages_name_columns_by_their_labels_not_their_positions():

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 import scipy.sparse as sp
 
-from sknn import DenseClassifier, DenseRegressor
+from sknn import DenseClassifier, DenseRegressor, compare
 from sknn._numbers import check_exact_in_float64, check_float32_columns
 from sknn._tabular import TabularPreprocessor
 from sknn.cli import main
@@ -157,6 +157,13 @@ def test_whole_labels_beyond_2_53_beside_a_float_are_refused_not_merged():
         with pytest.raises(ValueError, match=r"beyond 2\*\*53 beside floats \(such as (np\.float32\()?1\.0"):
             DenseClassifier(**TINY).fit(X[:30], y)
     DenseClassifier(**TINY).fit(X[:30], [2**52, 2**52 + 1, 1.0] * 10)  # float64 holds them apart: fine
+    big = pd.Series([2**60, 2**60 + 1, 1.0] * 20, dtype=object)
+    with pytest.raises(ValueError, match=r"beyond 2\*\*53 beside floats"):  # compare's classification too
+        compare(np.r_[X, X][:60], big, models=["linear"], task="classification", cv=2, repeats=1, verbose=False)
+    counts = pd.Series([2**54 + 2 * k if k % 2 else k + 0.5 for k in range(60)], dtype=object)
+    table = compare(np.r_[X, X][:60], counts, models=["linear"], task="regression", cv=2, repeats=1,
+                    verbose=False)  # (a target of numbers, not labels: read as floats, as before)
+    assert table["failed_fits"].sum() == 0
 
 
 # -- 6. messages that say what the values are ---------------------------------------------------------
