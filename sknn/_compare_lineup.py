@@ -211,6 +211,21 @@ def _check_column_names(columns):
                          "fail on every fold; make them strings (X.columns = X.columns.astype(str)).")
 
 
+def _check_one_spelling(values, spelled, column):
+    """Refuse two values of a text column of another type each with one spelling (1 and '1'): scikit-learn's
+    encoders would read them as one text, the network as two categories."""
+    if len(set(map(type, values))) < 2:  # (one type: one spelling per value)
+        return
+    kinds = pd.DataFrame({"text": spelled, "kind": [type(v).__name__ for v in values]}).drop_duplicates()
+    twins = kinds[kinds["text"].duplicated(keep=False)]
+    if len(twins):
+        text = twins["text"].iloc[0]
+        a, b = twins.loc[twins["text"] == text, "kind"].iloc[:2]
+        raise ValueError(f"Column {column} holds {text!r} both of type {a} and of type {b}: scikit-learn's models "
+                         "would read them as one text and the network as two categories; make them one value "
+                         "(.astype(str)) or give them distinct spellings.")
+
+
 def _check_features(X):
     """X as every model of the line-up can read it, or a ValueError naming the problem and the fix.
 
@@ -257,7 +272,9 @@ def _check_features(X):
                 # numbers too, which scikit-learn's encoders refuse)
                 text = np.array(values, dtype=object)
                 missing = np.asarray(pd.isna(text), dtype=bool)
-                text[~missing] = [str(v) for v in text[~missing]]
+                spelled = [str(v) for v in text[~missing]]
+                _check_one_spelling(text[~missing], spelled, f"{j} (counting from 0)" if from_array else repr(name))
+                text[~missing] = spelled
                 text[missing] = np.nan
                 columns[name] = text
         X = pd.DataFrame(columns, index=X.index)

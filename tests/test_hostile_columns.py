@@ -178,6 +178,10 @@ def test_compare_reads_categories_of_numbers_and_text_as_text_for_every_model():
     codes = pd.Categorical(pd.Series([1 if v < 0.5 else "a" for v in rng.random(60)], dtype=object))
     table = compare(X.assign(code=codes), 2 * X["x"], models=["linear", "network"], cv=2, repeats=1, **FAST)
     assert table["failed_fits"].sum() == 0 and not table.attrs["errors"], table.attrs["errors"]
+    # 1 and '1': one text for the encoders, two categories for the network
+    twins = pd.Categorical(pd.Series([1 if v < 0.5 else "1" for v in rng.random(60)], dtype=object))
+    with pytest.raises(ValueError, match="Column 'code' holds '1' both of type int and of type str"):
+        compare(X.assign(code=twins), 2 * X["x"], models=["linear", "network"], cv=2, repeats=1, **FAST)
 
 
 # -- 7. a text feature's category 'NA' read as missing by the command -----------------------------------------------
