@@ -15,7 +15,8 @@ import torch
 
 from ._warnings import warn_user
 
-__all__ = ["ImageFileBatches", "displayed_size", "named_bomb_warnings", "plain_path", "read_image"]
+__all__ = ["ImageFileBatches", "displayed_size", "named_bomb_warnings", "plain_path", "read_image",
+           "warn_of_twelve_bit_files"]
 
 # the EXIF orientations (tag 0x0112) that swap height and width: the stored pixels are turned a quarter
 _QUARTER_TURNS = (5, 6, 7, 8)
@@ -112,6 +113,24 @@ def _is_grey(mode):
 def _is_deep(mode):
     """Whether a PIL image mode holds more than 8 bits a pixel (16-bit, 32-bit integer, float)."""
     return mode in ("I", "F") or mode.startswith("I;16")
+
+
+def warn_of_twelve_bit_files(paths):
+    """Warn where the 16-bit integer image files ``paths`` (a sample of a training set's) reach at most 4,095
+    (12-bit levels, from many cameras and scanners): read as 16-bit levels, divided by 65,535, they are dark."""
+    Image, top = _pil(), 0
+    for path in paths:
+        try:
+            with open(path, "rb") as file, Image.open(file) as img:
+                top = max(top, int(img.convert("F").getextrema()[1]))
+        except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+            continue  # (named when it is read)
+    if 255 < top <= 4095:
+        warn_user(f"The 16-bit image files (such as {os.fspath(paths[0])!r}) hold levels up to {top} only, at most "
+                  f"12 bits: as 16-bit levels they are divided by 65,535 and read as dark images (at most "
+                  f"{top / 65535:.3f}). If they are 12-bit levels, read them as arrays on their own scale "
+                  "(np.asarray(Image.open(f), dtype=np.float32) / 4095, at predict too); truly dark 16-bit images can "
+                  "stay as they are.")
 
 
 def read_image(path, size=None, channels=None, resize=True):

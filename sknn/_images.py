@@ -16,7 +16,7 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d
 from ._augment import Augment  # noqa: F401 (pickles of earlier versions name sknn._images.Augment)
 from ._data import ArrayBatches
 from ._image_files import (ImageFileBatches, _is_grey, _names, _pil, displayed_size, named_bomb_warnings,
-                           plain_path, read_image)
+                           plain_path, read_image, warn_of_twelve_bit_files)
 from ._labels import check_y_for_estimator
 from ._pixels import PixelScaleMixin, images_named
 from ._validation import check_magnitude, check_sizes, detached, refuse_data_loader, validate_data
@@ -202,7 +202,7 @@ class ImageInputMixin(PixelScaleMixin):
         """(channels, height, width) files are read into: ``image_size`` (required when the files' sizes differ)
         and 3 channels if any file is in colour, else 1. Only the files' headers are read."""
         path, image = self._first_image(paths)
-        sizes, colour = {}, image.shape[0] == 3
+        sizes, colour, deep = {}, image.shape[0] == 3, []
         Image = _pil()
         with named_bomb_warnings():
             for other in paths:
@@ -210,8 +210,11 @@ class ImageInputMixin(PixelScaleMixin):
                     with Image.open(other) as img:
                         sizes.setdefault(displayed_size(img), other)  # as read: EXIF orientation applied
                         colour = colour or not _is_grey(img.mode)
+                        if img.mode.startswith("I;16") and len(deep) < 20:  # (a sample: their levels read below)
+                            deep.append(other)
                 except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
                     continue  # an unreadable file is named (or skipped) when it is read
+            warn_of_twelve_bit_files(deep)
         if self.image_size is None and len(sizes) > 1:
             (size_a, a), (size_b, b) = list(sizes.items())[:2]
             raise ValueError(f"The image files have different sizes ({os.fspath(a)!r} is {size_a[0]}x{size_a[1]}, "

@@ -676,6 +676,26 @@ def test_uint16_images_of_12_bit_levels_are_warned_of():
         VGGFeatureExtractor(**VGG).fit(X12 / 4095.0)
 
 
+def test_16_bit_image_files_of_12_bit_levels_are_warned_of_as_arrays_are(tmp_path):
+    """Files of 12-bit levels (a microscope's, a scanner's) were divided by 65,535 without a word, where the same
+    pixels as an array are warned of."""
+    Image = pytest.importorskip("PIL.Image")
+    X12 = (np.random.RandomState(0).rand(8, 8, 8) * 4095).astype(np.uint16)
+    for name, images in (("twelve", X12), ("sixteen", X12 * 16), ("eight", (X12 // 16).astype(np.uint8))):
+        (tmp_path / name).mkdir()
+        for i, image in enumerate(images):
+            Image.fromarray(image).save(tmp_path / name / f"{i}.png")
+    paths = {name: sorted(str(p) for p in (tmp_path / name).iterdir()) for name in ("twelve", "sixteen", "eight")}
+    with pytest.warns(UserWarning, match=r"16-bit image files \(such as '.*twelve.*0\.png'\) hold levels up to "
+                                         r"409\d only, at most 12 bits.*/ 4095"):
+        ConvImageClassifier(**CONV).fit(paths["twelve"], [0, 1] * 4)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        warnings.filterwarnings("ignore", message=".*larger than the .* training samples")
+        for name in ("sixteen", "eight"):
+            ConvImageClassifier(**CONV).fit(paths[name], [0, 1] * 4)
+
+
 def test_scaled_images_for_a_model_fitted_on_noisy_unit_images_are_read():
     """[0, 1] images with Gaussian noise (sigma 0.1) reach -0.37 beside 1.28: refused as centred images, though
     uint8 input scaled to [0, 1] is on their scale. ImageNet-standardised images (-2.1 to 2.6) stay refused."""
