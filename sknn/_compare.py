@@ -42,7 +42,7 @@ from ._compare_metrics import (METRICS, AllClassesScorer, PresentClassesScorer, 
                                score_sizes, undefined_splits)
 from ._compare_splits import holds_row_numbers
 from ._compare_splits import splits as _splits
-from ._labels import check_label_spellings, check_label_values, check_real_target, numpy_labels, one_label_column
+from ._labels import check_label_spellings, check_real_target, numpy_labels, one_label_column, refuse_merged_labels
 
 __all__ = ["run_compare", "prepare", "execute", "default_models", "detect_task", "rank_datasets", "MODEL_ALIASES",
            "METRICS", "LabelEncodedClassifier", "DEFAULT_REPEATS", "SMALL_DATA", "default_repeats"]
@@ -167,8 +167,8 @@ def prepare(X, y, models="default", cv=5, repeats=None, scoring=None, sort=None,
         task_reason = "chosen by the caller"
     else:
         raise ValueError(f"task must be 'auto', 'classification' or 'regression', got {task!r}.")
-    if task == "classification" and np.asarray(y).dtype.kind == "f" and np.nanmax(np.abs(y), initial=0) > 2**53:
-        check_label_values(one_label_column(given))  # (labels float64 merged: refused)
+    if task == "classification":
+        refuse_merged_labels(one_label_column(given), np.asarray(y))
     y = _check_target(y, task)
     target_copy_notes = check_target_not_a_feature(X, y, task)
     if task == "classification":

@@ -13,6 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import torch
 
+from ._pixels import twelve_bit_levels
 from ._warnings import warn_user
 
 __all__ = ["ImageFileBatches", "displayed_size", "named_bomb_warnings", "plain_path", "read_image",
@@ -125,7 +126,7 @@ def warn_of_twelve_bit_files(paths):
                 top = max(top, int(img.convert("F").getextrema()[1]))
         except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
             continue  # (named when it is read)
-    if 255 < top <= 4095:
+    if twelve_bit_levels(top):
         warn_user(f"The 16-bit image files (such as {os.fspath(paths[0])!r}) hold levels up to {top} only, at most "
                   f"12 bits: as 16-bit levels they are divided by 65,535 and read as dark images (at most "
                   f"{top / 65535:.3f}). If they are 12-bit levels, read them as arrays on their own scale "

@@ -22,8 +22,8 @@ from ._warnings import warn_user
 __all__ = ["MISSING_TARGET", "check_classes", "check_label_spellings", "check_label_types", "check_label_values",
            "check_labels", "check_not_quantities", "check_numeric_target", "check_one_label_column",
            "check_real_target", "check_same_label_kind", "check_y_columns", "check_y_for_estimator", "fit_classes",
-           "label_indices", "numpy_labels", "one_label_column", "refuse_complex", "refuse_sparse_target",
-           "warn_of_another_label_set", "y_column_names"]
+           "label_indices", "numpy_labels", "one_label_column", "refuse_complex", "refuse_merged_labels",
+           "refuse_sparse_target", "warn_of_another_label_set", "y_column_names"]
 
 
 MISSING_TARGET = "y contains NaN or infinity (a missing value, e.g. None): impute or drop those rows first."
@@ -321,6 +321,13 @@ def _label_kind(v):
     return type(v).__name__
 
 
+def refuse_merged_labels(given, numbers):
+    """Refuse the labels ``given`` where ``numbers``, their numeric array, is float64 that may have merged whole
+    numbers beyond 2**53 (2**60 and 2**60 + 1 beside 1.0: one float class): :func:`check_label_values` on them."""
+    if numbers.dtype.kind == "f" and np.nanmax(np.abs(numbers), initial=0.0) > 2**53:
+        check_label_values(given)
+
+
 def numpy_labels(y, labels=True):
     """Labels whose type numpy would lose, as a numpy array of their own type; anything else unchanged.
 
@@ -348,8 +355,8 @@ def numpy_labels(y, labels=True):
     values = y.tolist()
     if all(isinstance(v, _NUMBER_TYPES) and not isinstance(v, (bool, np.bool_)) for v in values):
         numbers = np.asarray(values)
-        if labels and numbers.dtype.kind == "f" and np.nanmax(np.abs(numbers), initial=0.0) > 2**53:
-            check_label_values(y)  # (2**60 and 2**60 + 1 beside 1.0: one float class; refused, not merged)
+        if labels:
+            refuse_merged_labels(y, numbers)
         return numbers
     if all(isinstance(v, (bool, np.bool_)) for v in values):  # true/false read with a gap (a CSV column, 'boolean')
         return np.asarray(values, dtype=bool)

@@ -13,7 +13,7 @@ import numpy as np
 
 from ._warnings import warn_user
 
-__all__ = ["PixelScaleMixin", "images_named"]
+__all__ = ["PixelScaleMixin", "images_named", "twelve_bit_levels"]
 
 # pixels this many times beyond (or, for uint8 input, below) the training images' largest: another scale
 _PIXEL_SCALE_FACTOR = 50.0
@@ -27,6 +27,14 @@ _NEGATIVE_SHARE = 0.25
 _CENTRED_SHARE = 0.5
 # the top level of 12-bit pixels: uint16 training images that reach no higher are likely 12-bit levels
 _TWELVE_BIT_TOP = 4095
+
+
+def twelve_bit_levels(top):
+    """Whether 16-bit training images (arrays or files) whose largest level is ``top`` hold 12-bit levels: above
+    8-bit ones (another depth's, refused for arrays), at most 4,095."""
+    return _SMALLER_TOP[65535.0] < top <= _TWELVE_BIT_TOP
+
+
 # what the images being checked are called in warnings: X, or fit's validation_data while it is checked
 _IMAGES_NAME = contextvars.ContextVar("sknn_images_name", default="X")
 
@@ -185,7 +193,7 @@ class PixelScaleMixin:
         if scaled != 65535.0 or len(highs) == 0:
             return
         top = round(float(highs.max()) * scaled)
-        if _SMALLER_TOP[scaled] < top <= _TWELVE_BIT_TOP:
+        if twelve_bit_levels(top):
             warn_user(f"X is uint16 with pixel values up to {top} only, at most 12 bits: as uint16 levels they are "
                       f"divided by 65,535 and read as dark images (at most {top / scaled:.3f}). If they are 12-bit "
                       "levels, pass them as floats on their own scale, X / 4095 (at predict too); truly dark 16-bit "
