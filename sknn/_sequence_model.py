@@ -10,10 +10,11 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
+from ._alignment import check_same_row_order
 from ._base import BaseNeuralNetwork
 from ._module_checks import ChecksModuleOutputs, OutputContract
 from ._recurrent import CELLS, SequenceNet, language_model_cutoff
-from ._labels import check_same_label_kind
+from ._labels import check_label_spellings, check_same_label_kind
 from ._sequence_input import (EOS, PAD_TOKEN, UNK_TOKEN, SequenceBatches, build_vocabulary, check_label_sequences,
                               pretrained_matrix, read_pretrained, warn_own_symbols)
 from ._text_checks import TOKENS_ADVICE, warn_form_misses, warn_form_twins
@@ -243,12 +244,19 @@ class TaggerOutputs(ChecksModuleOutputs):
         -------
         score : float
         """
+        check_is_fitted(self, "net_")  # (NotFittedError before the checks of its input, as predict's)
+        check_same_row_order(X, y)  # pandas labels of the sequences in another order: refused, as in fit
+        check_same_row_order(X, sample_weight, y_name="sample_weight", holds="weight")
         encoded = self._check_X(X, reset=False)  # X read once, its weights checked before the predictions
         if sample_weight is not None:
             sample_weight = check_sequence_weights(sample_weight, len(encoded[1]), scoring=True)
         pred = self._predicted_labels(encoded)
         lengths = [len(p) for p in pred]
-        gold = check_same_label_kind(check_label_sequences(y, lengths), self.classes_)
+        gold = check_label_sequences(y, lengths)
+        if len(gold) and len(self.classes_) and isinstance(gold[0], str) and isinstance(self.classes_[0], str):
+            check_label_spellings(gold, fitted=self.classes_)  # 'DET ' for the tag 'DET': refused, as in fit
+        else:
+            check_same_label_kind(gold, self.classes_)
         right = np.concatenate([np.asarray(p, dtype=object) for p in pred]) == gold.astype(object)
         w = np.ones(len(right)) if sample_weight is None else np.repeat(sample_weight, lengths)
         return float((right * w).sum() / w.sum())
@@ -311,5 +319,7 @@ class NextWordOutputs(ChecksModuleOutputs):
         sequence's weight."""
         if sample_weight is None:
             return float(self._log_likelihoods(X).mean())
+        check_is_fitted(self, "net_")
+        check_same_row_order(X, sample_weight, y_name="sample_weight", holds="weight")  # as in fit
         logp, weights = self._log_likelihoods(X, sample_weight)
         return float((logp * weights).sum() / weights.sum())

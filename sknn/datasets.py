@@ -318,6 +318,8 @@ def read_conllu(path, tag="upos"):
         if not value or value != value.strip():
             raise ValueError(f"{path}, line {number}: the {tag.upper()} tag {value!r} is empty or has spaces "
                              "around it; fix the file.")
+        if cols[1] != cols[1].strip():  # UD forms never start or end with a space: 'dog ' would be a word of its own
+            raise ValueError(f"{path}, line {number}: the FORM {cols[1]!r:.40} has spaces around it; fix the file.")
         first = first if words else number
         words.append(cols[1])
         tags.append(value)
@@ -330,8 +332,13 @@ def read_conllu(path, tag="upos"):
                   "It is read as it is.")  # (once, at the end of the file)
     if not X:
         raise ValueError(f"{path} holds no sentence.")
+    n_words = sum(map(len, X))
+    if n_words > 1 and all(w == "_" for words in X for w in words):
+        raise ValueError(f"{path} has no word forms (every FORM is '_'): the treebank was released without its text, "
+                         "as some Universal Dependencies treebanks are; restore the words first (its README says how), "
+                         "then read the restored file.")
     untagged = sum(t == "_" for tags in y for t in tags)
-    if untagged == sum(map(len, y)):
+    if untagged == n_words:
         raise ValueError(f"{path} has no {tag.upper()} tag on any word (every one is '_'); pass the other tag "
                          f"({'upos' if tag == 'xpos' else 'xpos'}).")
     if untagged:

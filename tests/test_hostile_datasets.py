@@ -240,3 +240,21 @@ def test_every_reader_gives_an_error_of_the_system_as_the_systems_naming_the_fil
             with pytest.raises(OSError, match=r"Cannot read '.*data\.gz': Input/output error$") as info:
                 read()
         assert info.value.errno == errno.EIO
+
+
+def test_a_treebank_released_without_its_words_and_forms_with_spaces_around_are_refused(tmp_path):
+    """Some UD treebanks ship without their text (every FORM '_'): read as they were, a tagger trained on one token;
+    a FORM 'dog ' (a stray space) became a word of its own, never the 'dog' of the text tagged later."""
+    path = tmp_path / "textless.conllu"
+    text = "".join(_line(str(i), "_", tag) for i, tag in enumerate(("DET", "NOUN", "VERB"), start=1)) + "\n"
+    path.write_text(text * 2, encoding="utf-8")
+    with pytest.raises(ValueError, match=r"textless\.conllu has no word forms \(every FORM is '_'\): the treebank "
+                                         r"was released without its text.*restore the words first"):
+        read_conllu(path)
+    path.write_text(_line("1", "_", "PUNCT") + "\n" + _words("DET", "NOUN") + "\n", encoding="utf-8")
+    assert read_conllu(path)[0] == [["_"], ["w1", "w2"]]  # an underscore among words: a real token
+    path.write_text(_line("1", "The", "DET") + _line("2", "dog ", "NOUN") + "\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"line 2: the FORM 'dog ' has spaces around it; fix the file"):
+        read_conllu(path)
+    path.write_text(_line("1", "New York", "PROPN") + "\n", encoding="utf-8")
+    assert read_conllu(path)[0] == [["New York"]]  # a space inside a form (UD allows it in some languages)

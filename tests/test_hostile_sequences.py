@@ -227,6 +227,26 @@ def test_score_refuses_labels_of_another_kind_than_fit():
     assert 0 <= tagger.score(X, [[0, 1, 2]] * 8) <= 1
 
 
+def test_score_refuses_pandas_rows_in_another_order_and_tags_spelt_with_spaces(tagger, lm):
+    """fit refused an X and y (or weights) whose pandas labels were the same in another order, and a tag 'D ' beside
+    'D'; the tagger's and the language model's score paired such rows by position and counted 'D ' wrong, silently."""
+    frame_x = pd.Series(X, index=range(10, 18))
+    frame_y, weights = pd.Series(Y, index=frame_x.index), pd.Series([1.0, 0.0] * 4, index=frame_x.index)
+    order = r"have the same index labels in a different order \(row 0 is labelled 10 in X and 17 in "
+    with pytest.raises(ValueError, match=order + "y"):
+        tagger.score(frame_x, frame_y[::-1])
+    with pytest.raises(ValueError, match=order + "sample_weight"):
+        tagger.score(frame_x, frame_y, sample_weight=weights[::-1])
+    with pytest.raises(ValueError, match=order + "sample_weight"):
+        lm.score(frame_x, sample_weight=weights[::-1])
+    assert tagger.score(frame_x, frame_y, sample_weight=weights) == tagger.score(X, Y, sample_weight=weights.values)
+    assert lm.score(frame_x, sample_weight=weights) == lm.score(X, sample_weight=weights.values)
+    with pytest.raises(ValueError, match=r"differ only by surrounding white space: 'D ' is not the model's class 'D'"):
+        tagger.score(X[:1], [["D ", "N", "V"]])
+    with pytest.raises(ValueError, match=r"y holds string labels \(such as 'D'\) but the model was fitted on number"):
+        LSTMSequenceTagger(**SMALL).fit(X, [[0, 1, 2]] * 8).score(X, Y)
+
+
 def test_score_checks_sequence_weights_by_the_rule_of_fit(tagger):
     for weights, match in (([np.nan] + [1] * 7, "holds nan"), ([-5] + [1] * 7, "holds -5.0"),
                            ([0] * 8, "All sample weights are zero: no sequence counts in the score"),
