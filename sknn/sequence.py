@@ -192,8 +192,10 @@ verbose, callbacks, criterion
                     chars, _ = build_vocabulary((t for seq in learned for t in seq))
                     self.char_vocabulary_ = chars
         elif kind != self.input_kind_:
+            fix = ("pass each sentence as a list of word strings (whole-number word ids as their strings: str(3))"
+                   if kind == "features" else "pass each sequence as a (n_steps, n_features) array of numbers")
             raise ValueError(f"X holds {kind} sequences but {type(self).__name__} was fitted on {self.input_kind_} "
-                             "sequences.")
+                             f"sequences: {fix}.")
         if kind == "features":
             if seqs[0].shape[1] != self.n_features_in_:
                 raise ValueError(f"X has {seqs[0].shape[1]} features per step, but {type(self).__name__} was fitted "
@@ -435,7 +437,8 @@ verbose, callbacks, criterion
         refuse_data_loader(X, type(self).__name__)
         kind, seqs = check_sequences(X, lowercase=self._lowercase(reset), numeric=False)
         if kind != "tokens":
-            raise ValueError(f"{type(self).__name__} models token sequences; X holds numeric arrays.")
+            raise ValueError(f"{type(self).__name__} models token sequences; X holds sequences of numbers: pass each "
+                             "sentence as a list of word strings (whole-number word ids as their strings: str(3)).")
         if reset:
             self._fit_vocabulary(seqs if fit_rows is None else [seqs[i] for i in fit_rows])  # weight 0: no words
         elif warn_symbols:

@@ -760,3 +760,12 @@ def test_pretrained_vectors_that_miss_most_training_words_are_warned_of_with_the
     other = KeyedVectors(np.eye(4)[:2].astype(np.float32), ["xx", "yy"])
     found = few(lambda: LSTMSequenceTagger(**{**SMALL, "pretrained_embeddings": other}).fit(cased, Y))
     assert len(found) == 1 and "vectors of this language" in found[0]
+
+
+def test_word_ids_given_as_numbers_are_refused_with_the_fix(tagger):
+    """The errors said what X held ('features sequences', 'numeric arrays') but not what to pass instead."""
+    with pytest.raises(ValueError, match=r"fitted on tokens sequences: pass each sentence as a list of word strings "
+                                         r"\(whole-number word ids as their strings: str\(3\)\)"):
+        tagger.predict([[1, 2, 3]])
+    with pytest.raises(ValueError, match=r"X holds sequences of numbers: pass each sentence as a list of word strings"):
+        LSTMLanguageModel(min_count=1, **SMALL).fit([[1, 2, 3]] * 4)
