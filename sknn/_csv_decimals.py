@@ -18,7 +18,8 @@ __all__ = ["decimal_commas"]
 # a number written with a decimal comma, thousands dots or spaces or not ('0,189', '1.234,5', '-12'), and one
 # written with a decimal point that cannot be thousands dots ('1.5', '0.25'; '0.125' too: no thousands group
 # begins with 0)
-_COMMA_NUMBER = re.compile(r"[-+]?(([1-9]\d{0,2}([.\u00a0\u202f ]\d{3})+|\d+)(,\d+)?|,\d+)")
+# (an exponent as spreadsheets write small and large numbers: '1,23E-05')
+_COMMA_NUMBER = re.compile(r"[-+]?(([1-9]\d{0,2}([.\u00a0\u202f ]\d{3})+|\d+)(,\d+)?|,\d+)([eE][-+]?\d+)?")
 _POINT_NUMBER = re.compile(r"[-+]?(\d+\.\d*|\.\d+)")
 # a pair of digits ('1,2', '2,3'): the answers of a multiple-choice question as often as a decimal
 _DIGIT_PAIR = re.compile(r"\d,\d")
@@ -70,6 +71,8 @@ def decimal_commas(where, frame, sep):
     commas, pairs, steps, numbers_of = {}, {}, {}, {}
     for column in [c for c in frame.columns if frame[c].dtype.kind in "OT"]:
         col = frame[column]
+        if pd.api.types.infer_dtype(col, skipna=True) != "string":
+            continue  # (True/False with empty cells, which pandas reads as objects: no text to read numbers in)
         if not col.str.contains(",", regex=False, na=False).any():
             continue  # (no cell with a comma: no decimal comma)
         codes, distinct = pd.factorize(col)  # (missing cells: -1)

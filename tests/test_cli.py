@@ -752,6 +752,24 @@ def test_decimal_commas_of_a_semicolon_or_tab_file_are_told_by_their_shape(tmp_p
 
 
 @pytest.mark.parametrize("sep", [";", "\t"])
+def test_decimal_commas_with_an_exponent_and_true_false_with_empty_cells_are_read(tmp_path, sep):
+    """'5,382E-06' (a spreadsheet's small number) did not read as a decimal comma: a column of more than 3 of them
+    stayed text, one category per value, silently; True/False with empty cells crashed the decimal-comma reading
+    (pandas reads them as objects: '.str accessor with string values')."""
+    from sknn.cli import _load
+
+    rng = np.random.default_rng(0)
+    a = rng.uniform(-1, 1, 40) * 10.0 ** rng.integers(-6, 6, 40)
+    flags = ["TRUE", "FALSE", ""] * 13 + ["TRUE"]
+    lines = [sep.join(["a", "flag", "y"])] + [sep.join([f"{v:.3E}".replace(".", ","), f, str(i % 2)])
+                                               for i, (v, f) in enumerate(zip(a, flags))]
+    X, *_ = _load("csv", _frame_file(tmp_path / "t.csv", "\n".join(lines) + "\n"), "y")
+    assert X["a"].dtype.kind == "f"
+    np.testing.assert_allclose(X["a"], a, rtol=1e-3)
+    assert X["flag"].isna().sum() == 13 and set(X["flag"].dropna()) == {True, False}
+
+
+@pytest.mark.parametrize("sep", [";", "\t"])
 def test_two_decimal_marks_that_cannot_be_told_apart_are_refused_naming_the_columns(tmp_path, sep):
     from sknn.cli import CommandError, _load
 
