@@ -221,11 +221,19 @@ class TabularInput(nn.Module):
       'periodic'`` the numbers of ``periodic_columns`` (all when None; columns of two
       values gain nothing from it) are also embedded (:class:`PeriodicEmbedding`);
     * categories with at most ``max_one_hot`` codes: one-hot (missing and unseen: all zeros);
-      larger ones: a learned embedding of ``embedding_dim`` values per column.
+      larger ones: a learned embedding of ``embedding_dim`` values per column;
+    * with ``category_shares`` (:attr:`sknn._tabular.TabularPreprocessor.category_shares_`: of each column, the
+      share of code 0 then of each category among the training rows), a category of no share (never trained)
+      reads as code 0, and code 0 of a column of no missing value in training (never trained either) as the
+      average category: its one-hot slots hold the categories' shares, its embedding is the rows' mean weighted
+      by them. Without (a network saved before them), every code reads as above.
     """
 
+    fills_unseen = False  # (a network pickled before category_shares)
+
     def __init__(self, n_numeric, cardinalities=(), center=None, scale=None, has_missing=None,
-                 numeric_embedding=None, periodic_columns=None, max_one_hot=9, embedding_dim=8):
+                 numeric_embedding=None, periodic_columns=None, max_one_hot=9, embedding_dim=8,
+                 category_shares=None):
         super().__init__()
         self.n_numeric = int(n_numeric)
         self.scaling = center is not None
@@ -256,6 +264,32 @@ class TabularInput(nn.Module):
         self.register_buffer("embedding_offsets", torch.as_tensor(np.cumsum([0] + embedded_sizes)[:-1],
                                                                   dtype=torch.int64))
         self.embedding = nn.Embedding(sum(embedded_sizes), embedding_dim) if embedded_sizes else None
+        self.fills_unseen = category_shares is not None
+        if self.fills_unseen:  # what each code reads as (buffers: saved and exported with the weights)
+            remap, one_hot_fill, embedding_fill = [], [], []
+            for j, size in enumerate(sizes):
+                shares = np.asarray(category_shares[j], dtype=np.float64)
+                trained = np.r_[True, shares[1:] > 0]  # a category of no share never trained: read as code 0
+                remap.append(np.where(trained, np.arange(size), 0))
+                average = np.r_[0.0, shares[1:]] / max(shares[1:].sum(), 1e-300)
+                fill = average if shares[0] == 0 else np.eye(size)[0]  # code 0 trained (missing values): itself
+                (one_hot_fill if j in self.one_hot_columns else embedding_fill).append(fill)
+            slot_remap = [remap[j] + o for j, o in zip(self.one_hot_columns, offsets)]
+            self.register_buffer("one_hot_remap", torch.as_tensor(np.concatenate([np.zeros(0, np.int64)] + slot_remap),
+                                                                  dtype=torch.int64))
+            self.register_buffer("one_hot_fill", torch.as_tensor(np.concatenate([np.zeros(0)] + [
+                f[1:] for f in one_hot_fill]), dtype=torch.get_default_dtype()))  # (each column's first slot dropped)
+            self.register_buffer("one_hot_owner", torch.as_tensor(np.repeat(
+                np.arange(len(self.one_hot_columns)), [sizes[j] - 1 for j in self.one_hot_columns]),
+                dtype=torch.int64))
+            row_offsets = np.cumsum([0] + embedded_sizes)[:-1]
+            self.register_buffer("embedding_remap", torch.as_tensor(np.concatenate(
+                [np.zeros(0, np.int64)] + [remap[j] + o for j, o in zip(self.embedded_columns, row_offsets)]),
+                dtype=torch.int64))
+            self.register_buffer("embedding_fill", torch.as_tensor(np.concatenate([np.zeros(0)] + embedding_fill),
+                                                                   dtype=torch.get_default_dtype()))
+            self.register_buffer("embedding_owner", torch.as_tensor(np.repeat(
+                np.arange(len(self.embedded_columns)), embedded_sizes), dtype=torch.int64))
         width = 4 * len(self.periodic_columns) + len(self.plain_columns) + len(self.missing_columns)
         self.n_outputs = width + len(self.one_hot_keep) + len(self.embedded_columns) * embedding_dim
 
@@ -275,16 +309,29 @@ class TabularInput(nn.Module):
             codes = x[:, self.n_numeric:].long()
             if self.one_hot_columns:  # each kept slot is 1 where its column's code points at it
                 slots = codes[:, self.one_hot_columns] + self.one_hot_offsets
+                if self.fills_unseen:
+                    slots = self.one_hot_remap[slots]
                 # a scatter: memory (rows x slots); comparing every code with every slot took (rows x columns x
                 # slots), 4.8 GB a batch for 2,000 columns. The number of slots comes from shapes known when the
                 # layer was built (every slot is kept but each column's first), never from a buffer's values,
                 # which torch.export cannot read while tracing.
                 n_slots = len(self.one_hot_keep) + len(self.one_hot_columns)
                 hot = numbers.new_zeros(x.shape[0], n_slots).scatter_(1, slots, 1.0)  # (len(x) would fix the batch)
-                parts.append(hot[:, self.one_hot_keep])
+                kept = hot[:, self.one_hot_keep]
+                if self.fills_unseen:  # (hot at a column's first slot: its code is 0)
+                    kept = kept + hot[:, self.one_hot_offsets][:, self.one_hot_owner] * self.one_hot_fill
+                parts.append(kept)
             if self.embedded_columns:
-                slots = codes[:, self.embedded_columns] + self.embedding_offsets
-                parts.append(self.embedding(slots).flatten(1))
+                rows = codes[:, self.embedded_columns] + self.embedding_offsets
+                if not self.fills_unseen:
+                    parts.append(self.embedding(rows).flatten(1))
+                else:
+                    rows = self.embedding_remap[rows]
+                    table = self.embedding.weight
+                    means = table.new_zeros(len(self.embedded_columns), table.shape[1]).index_add(
+                        0, self.embedding_owner, table * self.embedding_fill[:, None].to(table.dtype))
+                    unseen = (rows == self.embedding_offsets)[:, :, None]  # code 0: what its fill weighs
+                    parts.append(torch.where(unseen, means, self.embedding(rows)).flatten(1))
         return torch.cat(parts, dim=1)
 
 

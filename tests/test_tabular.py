@@ -306,6 +306,48 @@ def test_unknown_category_at_predict_is_predicted_as_missing():
     np.testing.assert_array_equal(clf.predict_proba(with_none), clf.predict_proba(with_nan))
 
 
+def _group_table(n_groups, seed, n=600):
+    rng = np.random.default_rng(seed)
+    group, x = rng.integers(0, n_groups, n), rng.normal(size=n)
+    effect = rng.normal(size=n_groups)
+    frame = pd.DataFrame({"x": x, "g": pd.Categorical([f"g{c}" for c in group])})
+    return frame, effect[group] + x + 0.1 * rng.normal(size=n), group, effect
+
+
+@pytest.mark.parametrize("n_groups", [6, 20])  # a one-hot column, an embedded one
+def test_a_category_never_trained_reads_as_the_average_category(n_groups):
+    """A category unseen in fit (or missing) in a column without missing values in fit read as all-zero one-hot
+    slots or an embedding row that never trained (random): its predictions moved by up to 1.3 (the categories'
+    effects have a standard deviation of 1). It now reads as the categories' encodings weighted by their shares
+    among the training rows, and so does a category only validation rows held (it never trained either)."""
+    frame, y, group, effect = _group_table(n_groups, seed=2)
+    seen = group < n_groups - n_groups // 4
+    reg = DenseRegressor(random_state=2).fit(frame[seen], y[seen])
+    average = np.bincount(group[seen], minlength=n_groups) @ effect / seen.sum()
+    gap = reg.predict(frame[~seen]) - frame["x"][~seen] - average
+    assert abs(gap.mean()) < 0.15, gap.mean()  # 1.27 (20 groups) and 0.27 (6) before
+    layer = reg.net_.module_.layers[0]
+    shares = reg.preprocessor_.category_shares_[0]
+    assert shares[0] == 0 and shares[1:].sum() == pytest.approx(1.0)
+    codes = torch.zeros(len(shares), 2)
+    codes[:, 1] = torch.arange(len(shares))  # code 0, then each category
+    with torch.no_grad():
+        encoded = layer(codes)[:, 1:].double()  # (the number column aside)
+    np.testing.assert_allclose(encoded[0], torch.as_tensor(shares[1:]) @ encoded[1:], atol=1e-6)
+    # a category whose only row the validation split holds: no share, read as code 0
+    lone = pd.concat([frame[seen], frame[seen].head(1).assign(g="lone")])
+    lone["g"] = lone["g"].astype("category")
+    for seed in range(20):
+        fitted = DenseRegressor(random_state=seed, max_iter=2).fit(lone, np.r_[y[seen], 0.0])
+        code = list(fitted.preprocessor_.categories_[0]).index("lone") + 1
+        if fitted.preprocessor_.category_shares_[0][code] == 0:
+            break
+    else:
+        pytest.fail("no seed set the lone row aside")
+    probe = lone.tail(1)
+    np.testing.assert_array_equal(fitted.predict(probe), fitted.predict(probe.assign(g=np.nan)))
+
+
 def test_regressor_on_a_raw_table_and_its_standardised_target():
     frame, _ = _table(400)
     y = 1000.0 + 50.0 * frame["x"].to_numpy() + np.where(frame["city"] == "Lima", 200.0, 0.0)
