@@ -87,6 +87,11 @@ def write(fname, keys, vectors, binary=False, write_header=True, fvocab=None, co
         raise ValueError(f"The key {bad!r} is empty or holds whitespace, which ends a word in word2vec's format (a "
                          "space, tab or line break): the file would not read back. Rename such keys first (e.g. "
                          "'New_York').")
+    marked = next((k for k in keys if k.startswith("\ufeff")), None)
+    if marked is not None:  # (readers skip a byte-order mark at a file's start: the first key would lose it)
+        raise ValueError(f"The key {marked!r} starts with U+FEFF, a byte-order mark, which readers of word2vec's "
+                         "format drop at the start of a file: it would not read back. Rename such keys first "
+                         "(key.lstrip('\ufeff')).")
     odd = next((k for k in keys if not _encodes(k)), None)
     if odd is not None:
         raise ValueError(f"The key {odd!r} holds a lone surrogate, which UTF-8 cannot write: the file would stop "

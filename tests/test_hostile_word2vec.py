@@ -109,6 +109,12 @@ def test_keyed_vectors_refuse_what_would_not_save_or_read_back(tmp_path):
     with pytest.raises(ValueError, match="lone surrogate"):
         KeyedVectors(vectors, ["a", "b\udc80"]).save_word2vec_format(tmp_path / "v.txt")
     assert not (tmp_path / "v.txt").exists()  # refused before the file is opened (was left half-written)
+    # a first key starting with a byte-order mark came back without it (no header), its vocabulary file unreadable
+    for options in ({"write_header": False}, {"fvocab": tmp_path / "v.voc"}):
+        with pytest.raises(ValueError, match=r"The key '\\ufeffbom' starts with U\+FEFF, a byte-order mark"):
+            KeyedVectors(vectors, ["\ufeffbom", "b"], counts=[2, 1]).save_word2vec_format(tmp_path / "v.txt", **options)
+    KeyedVectors(vectors, ["b\ufeff", "a"]).save_word2vec_format(tmp_path / "v.txt")  # inside a key: kept
+    assert KeyedVectors.load_word2vec_format(tmp_path / "v.txt").index_to_key == ["b\ufeff", "a"]
     pairs = tmp_path / "pairs.tsv"
     kv = KeyedVectors(np.random.RandomState(0).randn(3, 4), ["a", "b", "c"])
     for score in ("nan", "inf", "1_0"):
