@@ -480,6 +480,13 @@ def _np_tabular_input(layer, x):
     return np.concatenate(parts, axis=1)
 
 
+def _check_widths(layer, names, width):
+    """Refuse a layer's vectors of another length than its width (numpy would stretch a vector of one value)."""
+    for name in names:
+        if np.shape(layer[name]) != (width,):
+            raise ValueError(f"a {layer['type']} layer's {name} has shape {np.shape(layer[name])}, not ({width},)")
+
+
 def _np_layers(layers, a):
     """Run exported layers on the float64 rows ``a``."""
     for layer in layers:
@@ -498,14 +505,35 @@ def _np_layers(layers, a):
             else:
                 a = z.mean(axis=1)
         elif kind == "dense":
+            _check_widths(layer, ("bias",), layer["weight"].shape[1])
             a = a @ layer["weight"].astype(np.float64) + layer["bias"]
         elif kind == "batch_norm":
+            _check_widths(layer, ("mean", "var", "gamma", "beta"), a.shape[1])
             a = (a - layer["mean"]) / np.sqrt(layer["var"].astype(np.float64) + layer["eps"]) * layer["gamma"] \
                 + layer["beta"]
         else:
             f = _np_activation(layer["name"], a)
             a = f if "weight" not in layer else a + (f - a) * layer["weight"]
     return a
+
+
+_LAYER_TYPES = ("tabular_input", "scale", "ensemble", "dense", "batch_norm", "activation")
+
+
+def _check_layer_types(layers, where):
+    """Refuse a layer of a type :func:`forward_numpy` does not run (a typo read as an activation failed on its
+    missing 'name'), naming it."""
+    if not isinstance(layers, (list, tuple)):
+        raise ValueError(f"{where} must be a list of layers (dicts), got {type(layers).__name__}.")
+    for i, layer in enumerate(layers):
+        kind = layer.get("type") if isinstance(layer, dict) else None
+        if kind not in _LAYER_TYPES:
+            what = f"a layer of type {kind!r:.40}" if isinstance(layer, dict) else f"{layer!r:.40}"
+            raise ValueError(f"{where}[{i}] is {what}, not a layer export_network() writes (a dict of 'type' "
+                             f"{', '.join(_LAYER_TYPES)}).")
+        if kind == "ensemble":
+            for m, member in enumerate(layer.get("members") or [None]):
+                _check_layer_types(member, f"{where}[{i}]['members'][{m}]")
 
 
 def forward_numpy(network, X):
@@ -529,10 +557,23 @@ def forward_numpy(network, X):
     """
     if not isinstance(network, dict) or "layers" not in network:
         raise TypeError("network must be the dict that export_network() returns.")
+    if network.get("output") not in ("softmax", "identity"):
+        raise ValueError(f"network['output'] is {network.get('output')!r:.40}; an exported network says 'softmax' (a "
+                         "classifier) or 'identity' (a regressor): pass the dict export_network() returns.")
+    _check_layer_types(network["layers"], "network['layers']")
     network = _with_arrays(network)
     X = _checked_input(network, X)  # refused as predict refuses it; encoded with the preprocessor, if any
     a = np.asarray(X.toarray() if sp.issparse(X) else X, dtype=np.float64)
-    a = _np_layers(network["layers"], a)
+    try:
+        a = _np_layers(network["layers"], a)
+    except (KeyError, IndexError, ValueError, TypeError) as exc:  # (a network edited or built by hand)
+        raise ValueError(f"The network's layers cannot run on X ({type(exc).__name__}: {exc!s:.160}): its arrays do "
+                         "not fit together or miss an entry. DenseClassifier.from_network(network) (or "
+                         "DenseRegressor's) names the layer that does not fit.") from None
+    width = len(network["classes"]) if network["output"] == "softmax" and "classes" in network else None
+    if width is not None and a.shape[1] != width:
+        raise ValueError(f"The network's last layer gives {a.shape[1]} values a row, but network['classes'] lists "
+                         f"{width} classes: give the last layer one output per class.")
     if network["output"] == "softmax":
         a = np.exp(a - a.max(axis=1, keepdims=True))
         a /= a.sum(axis=1, keepdims=True)

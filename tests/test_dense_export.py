@@ -264,3 +264,31 @@ def test_ntk_weights_reach_every_exported_product_and_any_value_within_one_step(
                                   exported.double().numpy())
     by_hand = spread(math.log2(info.max * factor) - 0.5)  # (beyond max * factor, a weight would be infinite)
     _assert_within_one_step(_ntk_weight(by_hand.double().numpy(), n_in, dtype) * factor, by_hand)
+
+
+def test_forward_numpy_refuses_a_network_edited_or_built_by_hand_naming_what_is_wrong():
+    """A layer without its weight, a typo in a layer's type, a missing 'output' failed with KeyError: 'weight',
+    'name' or 'output'; a bias of one value was stretched over the layer silently; 3 classes beside a last layer of
+    2 gave 2 probabilities a row without a word."""
+    import copy
+
+    X = np.random.default_rng(0).normal(size=(30, 3))
+    net = DenseClassifier(hidden_layer_sizes=(4,), max_iter=2, random_state=0).fit(X, X[:, 0] > 0).export_network()
+    dense = [i for i, layer in enumerate(net["layers"]) if layer["type"] == "dense"]
+
+    def edited(change):
+        network = copy.deepcopy(net)
+        change(network)
+        return network
+
+    for change, match in (
+            (lambda n: n.pop("output"), r"network\['output'\] is None; an exported network says 'softmax'"),
+            (lambda n: n["layers"][-1].update(type="dens"), r"network\['layers'\]\[\d\] is a layer of type 'dens'"),
+            (lambda n: n["layers"][dense[0]].pop("weight"), r"cannot run on X \(KeyError: 'weight'\).*from_network"),
+            (lambda n: n["layers"][dense[-1]].update(bias=n["layers"][dense[-1]]["bias"][:1]),
+             r"a dense layer's bias has shape \(1,\), not \(2,\)"),
+            (lambda n: n.update(classes=np.array([False, True, 2])),
+             r"last layer gives 2 values a row, but network\['classes'\] lists 3 classes")):
+        with pytest.raises(ValueError, match=match):
+            forward_numpy(edited(change), X)
+    np.testing.assert_allclose(forward_numpy(net, X).sum(axis=1), 1.0)
