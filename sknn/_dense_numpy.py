@@ -103,6 +103,9 @@ def estimator_from_network(cls, network, device="cpu"):
         est.activation = names[0]
     _restore_input(est, network)
     if est._is_classifier:
+        if "classes" not in network:
+            raise ValueError("network has no 'classes' entry: a classifier's export lists its classes (as np.unique(y) "
+                             "gives them, one per column of the last layer); add them.")
         classes = np.asarray(network["classes"])
         try:
             ordered = np.unique(classes)

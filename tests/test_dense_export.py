@@ -292,3 +292,5 @@ def test_forward_numpy_refuses_a_network_edited_or_built_by_hand_naming_what_is_
         with pytest.raises(ValueError, match=match):
             forward_numpy(edited(change), X)
     np.testing.assert_allclose(forward_numpy(net, X).sum(axis=1), 1.0)
+    with pytest.raises(ValueError, match=r"network has no 'classes' entry: a classifier's export lists its classes"):
+        DenseClassifier.from_network(edited(lambda n: n.pop("classes")))
