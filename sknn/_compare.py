@@ -173,8 +173,9 @@ def prepare(X, y, models="default", cv=5, repeats=None, scoring=None, sort=None,
     target_copy_notes = check_target_not_a_feature(X, y, task)
     if task == "classification":
         check_label_spellings(pd.unique(y))
-    n_classes = len(np.unique(y)) if task == "classification" else 0
-    metrics = _metrics(scoring, sort, task, n_classes)
+    classes = np.unique(y) if task == "classification" else np.zeros(0)
+    n_classes = len(classes)
+    metrics = _metrics(scoring, sort, task, classes)
     if test == "bayesian" and metrics[0].bounded and rope >= 0.5:
         raise ValueError(f"rope={rope:g} spans half the range of {metrics[0].name} (0 to 1) or more: every model "
                          "would be practically equivalent; pass a difference that matters to you, e.g. 0.01.")

@@ -87,28 +87,36 @@ def at_most_one(scorer):
     return all(f in _AT_MOST_ONE or f.startswith("d2_") for f in functions)
 
 
-def _refused_by_scikit_learn(scorer, n_classes):
-    """scikit-learn's reason why a scorer of predicted labels cannot score a target of ``n_classes`` classes
-    (a score of two classes on more, a score of multilabel targets), found on perfect predictions; None if it
-    can."""
+def _refused_by_scikit_learn(scorer, classes):
+    """scikit-learn's reason why a scorer of predicted labels cannot score a target of ``classes`` (a score of two
+    classes on more, a score of multilabel targets, a positive class 1 among 'no' and 'yes'), found on perfect
+    predictions (of two classes, the second's probabilities: average precision or a Brier score of a positive
+    class 1 among 'no' and 'yes'); None if it can."""
     import warnings
 
     from sklearn.metrics import get_scorer
 
     s = get_scorer(scorer)
-    if getattr(s, "_response_method", None) != "predict" or not hasattr(s, "_score_func"):
+    labels = np.repeat(classes if len(classes) >= 2 else np.arange(2), 2)
+    if not hasattr(s, "_score_func"):
         return None
-    labels = np.repeat(np.arange(max(2, n_classes)), 2)
+    if getattr(s, "_response_method", None) == "predict":
+        predicted = labels
+    elif len(np.unique(labels)) == 2:  # (scores of two classes read the second's column, as compare gives it)
+        predicted = (labels == np.unique(labels)[-1]).astype(float)
+    else:
+        return None
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            s._score_func(labels, labels, **s._kwargs)
+            s._score_func(labels, predicted, **s._kwargs)
     except ValueError as exc:
         return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     return None
 
 
-def _metric(name, task, n_classes):
+def _metric(name, task, classes):
+    n_classes = len(classes)
     key = name.strip()
     key = _SYNONYMS.get(key, key) or key
     if key in METRICS:
@@ -131,14 +139,16 @@ def _metric(name, task, n_classes):
     if task == "classification" and n_classes > 2 and m.scorer in _BINARY_AVERAGE:
         raise ValueError(f"Metric {name!r} scores one positive class of two (average='binary'), and the target has "
                          f"{n_classes} classes; use {m.scorer}_macro or {m.scorer}_weighted.")
-    reason = _refused_by_scikit_learn(m.scorer, n_classes) if task == "classification" else None
+    reason = _refused_by_scikit_learn(m.scorer, classes) if task == "classification" else None
     if reason:
+        use = (f"{m.scorer}_macro (every class alike)" if m.scorer in _BINARY_AVERAGE else
+               "accuracy, balanced_accuracy, f1_macro or another classification scorer")
         raise ValueError(f"Metric {name!r} cannot score this target ({n_classes} classes): scikit-learn says "
-                         f"\"{reason}\"; use accuracy, balanced_accuracy, f1_macro or another classification scorer.")
+                         f"\"{reason}\"; use {use}.")
     return m
 
 
-def _metrics(scoring, sort, task, n_classes):
+def _metrics(scoring, sort, task, classes):
     if scoring is None:
         names = list(DEFAULT_SCORING[task])
     else:
@@ -151,14 +161,14 @@ def _metrics(scoring, sort, task, n_classes):
             raise ValueError("scoring names no metric; pass e.g. 'accuracy' or ['accuracy', 'f1_macro'].")
     metrics = []
     for n in names:
-        m = _metric(n, task, n_classes)
+        m = _metric(n, task, classes)
         if m.name not in [x.name for x in metrics]:
             metrics.append(m)
     if sort is not None:
         if not isinstance(sort, str):
             raise ValueError(f"sort must name a metric (e.g. 'accuracy'; any scikit-learn scorer name), got "
                              f"{sort!r:.60}.")
-        s = _metric(sort, task, n_classes)
+        s = _metric(sort, task, classes)
         metrics = [s] + [m for m in metrics if m.name != s.name]
     return metrics
 

@@ -304,6 +304,24 @@ def test_rows_with_a_missing_target_are_counted_and_left_out():
     assert table.attrs["n_dropped"] == 3 and table["failed_fits"].sum() == 0
 
 
+class _NeverFitted(ClassifierMixin, BaseEstimator):
+    def fit(self, X, y):
+        raise AssertionError("a model was fitted before the metric was refused")
+
+
+@pytest.mark.parametrize("metric, fix", [("precision", "precision_macro"), ("f1", "f1_macro"),
+                                         ("average_precision", "accuracy"), ("neg_brier_score", "accuracy")])
+def test_a_score_of_the_positive_class_1_on_labels_without_it_is_refused_before_any_fit(metric, fix):
+    """precision, f1, recall, average precision and the Brier score read the positive class 1: on 'no' and 'yes'
+    every model failed after all the fits, with an error that hid the cause ('No model but the baseline could be
+    scored'), or the column was empty."""
+    X, y = np.zeros((30, 2)), np.array(["no", "yes"] * 15)
+    for scoring in (metric, ["accuracy", metric]):
+        with pytest.raises(ValueError, match=rf"Metric '{metric}' cannot score this target \(2 classes\): scikit-"
+                                             rf"learn says .*; use {fix}"):
+            compare(X, y, models={"never": _NeverFitted()}, scoring=scoring, **FAST)
+
+
 def test_clear_errors_before_any_fit():
     X, y = np.zeros((30, 2)), np.arange(30) % 2
     with pytest.raises(ValueError, match="single class"):
@@ -1072,10 +1090,10 @@ def test_scores_at_most_1_get_an_absolute_rope():
 
     for name, task in (("d2_absolute_error_score", "regression"), ("explained_variance", "regression"),
                        ("d2_log_loss_score", "classification"), ("matthews_corrcoef", "classification")):
-        assert _metric(name, task, 2).bounded, name
+        assert _metric(name, task, np.arange(2)).bounded, name
     for name, task in (("neg_mean_poisson_deviance", "regression"), ("mutual_info_score", "classification"),
                        ("positive_likelihood_ratio", "classification")):
-        assert not _metric(name, task, 2).bounded, name
+        assert not _metric(name, task, np.arange(2)).bounded, name
     X, y = make_regression(n_samples=60, n_features=3, noise=10.0, random_state=0)
     with pytest.raises(ValueError, match="rope=0.6 spans half the range of d2_absolute_error_score"):
         compare(X, y, models=["linear"], scoring="d2_absolute_error_score", test="bayesian", rope=0.6, **FAST)
