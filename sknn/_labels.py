@@ -511,7 +511,7 @@ def check_label_spellings(classes, name="y", fitted=None):
         twins = other and f"{other[0]!r} is not the model's class {other[1]!r}"
     if twins:
         raise ValueError(f"{name} holds labels that differ only by surrounding white space: {twins}; strip them "
-                         "first (y.str.strip(), or pd.read_csv(..., skipinitialspace=True)).")
+                         "first (y.str.strip()).")
     if fitted is not None:
         warn_of_another_label_set(classes, fitted, name)
 

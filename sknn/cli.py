@@ -239,7 +239,16 @@ _API_WORDS = ((re.compile(r"^cv=(\d+)"), r"--cv \1"), (re.compile(r"^repeats=(\d
               (re.compile(r"^random_state must be an int from 0 to 2\*\*32 - 1 (\([^)]*\)), None or a numpy "
                           r"RandomState; got (.*)$"), r"--random-state must be a whole number from 0 to 4294967295 \1, "
                                                       r"got \2"),
-              (re.compile(r", or pass a dict of name -> estimator\.$"), "."))
+              (re.compile(r", or pass a dict of name -> estimator\.$"), "."),
+              # the Python API's arguments and code, as the command's options or the file's edits
+              (re.compile(r"task='(\w+)' \((?:or )?--task \1\)"), r"--task \1"),
+              (re.compile(r"task='(\w+)'"), r"--task \1"),
+              (re.compile(r"\(sort=\.\.\., --sort\)"), "(--sort)"), (re.compile(r"sort='([^']+)'"), r"--sort \1"),
+              (re.compile(r"\(X\.drop\(columns=.*?\)\)"), "(leave the column out of the file)"),
+              (re.compile(r" first \(y\.str\.strip\(\)\)"), " in the file first"),
+              (re.compile(r"keep the first copy \([^;]*; then X\[keep\], y\[keep\]\)"),
+               "keep the first copy (remove the others from the file)"),
+              (re.compile(r"\(cv=list\(GroupKFold"), "(from Python: cv=list(GroupKFold"))
 
 
 def _in_options(message):
@@ -304,7 +313,7 @@ def _compare(args):
         print(report.text_table(table))
         extra = report.notes(table)
         if extra:
-            print("\nnotes:\n  " + "\n  ".join(extra))
+            print("\nnotes:\n  " + "\n  ".join(map(_in_options, extra)))
         results.append(dict(name=name, table=table, fitted=fitted, X=plan.X, y=plan.y,
                             header=lines + ([note] if note else [])))
 

@@ -114,8 +114,9 @@ class _DenseMixin:
     def _split_validation(self, source, y_index, rng):
         train, valid = super()._split_validation(source, y_index, rng)
         fresh = not (self.warm_start and hasattr(self, "net_"))  # a warm start's network keeps what its codes read as
-        if fresh and self.preprocessing is not None and len(self.preprocessor_.categorical_columns_):
-            self.preprocessor_.learn_category_shares(train.X)  # a category only validation rows hold never trains
+        pre = getattr(self, "preprocessor_", None) if self.preprocessing is not None else None
+        if fresh and pre is not None and len(pre.categorical_columns_):
+            pre.learn_category_shares(train.X)  # a category only validation rows hold never trains
         return train, valid
 
     def _batch_size(self, n_samples):

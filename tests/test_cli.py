@@ -249,7 +249,7 @@ def test_labels_that_differ_only_by_spaces_are_named(tmp_path, capsys):
     pd.DataFrame({"x": x, "t": ["yes", " yes", "no", "no "] * 10}).to_csv(tmp_path / "t.csv", index=False)
     code, out, err = _run(["compare", "--csv", str(tmp_path / "t.csv"), "--target", "t", "--models", "linear",
                            "--cv", "2", "--repeats", "1", "--n-jobs", "1", "--quiet"], capsys)
-    assert code == 2 and "differ only by surrounding white space" in err and "skipinitialspace" in err, err
+    assert code == 2 and "differ only by surrounding white space" in err and "strip them in the file first" in err, err
 
 
 def test_a_row_index_written_by_pandas_or_r_is_left_out_not_a_feature(tmp_path, capsys):
@@ -893,3 +893,21 @@ def test_na_values_suggestions_can_be_typed_as_they_are_written(tmp_path, capsys
     pd.DataFrame({"b": cells, "y": np.arange(40) % 2}).to_csv(tmp_path / "m.csv", index=False)
     code, out, err = _run(["compare", "--csv", str(tmp_path / "m.csv"), *common], capsys)
     assert code == 2 and "pd.read_csv(..., na_values=['n,a']) (--na-values splits its value at commas" in err, err
+
+
+def test_the_commands_notes_and_errors_say_options_and_file_edits_not_python(tmp_path, capsys):
+    """A command-line user read task='regression', 'drop it (X.drop(columns='id'))', 'keep = ~X.assign(...);
+    then X[keep], y[keep]' and 'y.str.strip()': code for the Python API, which a shell cannot run."""
+    rng = np.random.default_rng(0)
+    rows = pd.DataFrame({"id": np.arange(60), "x": rng.integers(0, 3, 60), "y": np.arange(60) % 2})
+    pd.concat([rows, rows.iloc[:20].assign(id=np.arange(60, 80))]).assign(id=lambda d: d["id"]).to_csv(
+        tmp_path / "t.csv", index=False)
+    code, out, err = _run(["compare", "--csv", str(tmp_path / "t.csv"), "--target", "y", "--models", "linear",
+                           "--cv", "2", "--repeats", "1", "--n-jobs", "1", "--quiet"], capsys)
+    notes = out[out.index("notes:"):] if "notes:" in out else ""
+    assert code == 0 and "leave the column out of the file" in notes, out + err
+    assert "X.drop(" not in out and "X[keep]" not in out and "task='" not in out
+    pd.DataFrame({"x": np.arange(30), "y": ["a", "b", "c"] * 10}).to_csv(tmp_path / "s.csv", index=False)
+    code, out, err = _run(["compare", "--csv", str(tmp_path / "s.csv"), "--target", "y", "--task", "regression",
+                           "--models", "linear", "--cv", "2", "--quiet"], capsys)
+    assert code == 2 and "use --task classification" in err and "task='" not in err, err
