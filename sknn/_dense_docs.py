@@ -39,8 +39,11 @@ COMMON_DOC = """
         network's first layer centres each number on its median, divides it by its
         interquartile range and clips it smoothly to (-3, 3), replaces a missing number
         by 0 with an indicator column, one-hot encodes categories with up to 8 values and
-        embeds larger ones in 8 learned values; a category unseen in ``fit`` is handled
-        as a missing one. Numbers stay quantities: pass a column that numbers groups (a
+        embeds larger ones in 8 learned values; a category it never trained on (unseen in
+        ``fit``, or held by validation rows only) is handled as a missing one, and a missing
+        one, in a column with no missing value among the training rows, as the average
+        category (the categories' encodings weighted by their shares of the training rows).
+        Numbers stay quantities: pass a column that numbers groups (a
         patient, a school, a tree measured several times) as categories,
         ``X[col].astype('category')``, so that the network can learn each group's level.
         None: X must be numbers, used as they are (scale them first).

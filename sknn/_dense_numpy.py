@@ -199,10 +199,7 @@ def _checked_input(network, X):
 _ACTIVATION_NAMES = {nn.ReLU: "relu", nn.Tanh: "tanh", nn.Sigmoid: "sigmoid", nn.LeakyReLU: "leaky_relu",
                      NoisyReLU: "noisy_relu", nn.ELU: "elu", nn.GELU: "gelu", nn.SELU: "selu", nn.Mish: "mish",
                      nn.SiLU: "silu", nn.Identity: "identity"}
-# what a tabular input reads a missing, unseen or untrained category as (TabularInput's buffers of the same names)
-_FILL_ARRAYS = ("one_hot_remap", "one_hot_fill", "embedding_remap", "embedding_fill")
-_PREPROCESSOR_STATE = ("n_features_in_", "numeric_columns_", "categorical_columns_", "categories_", "category_shares_",
-                       "center_",
+_PREPROCESSOR_STATE = ("n_features_in_", "numeric_columns_", "categorical_columns_", "categories_", "center_",
                        "offset_", "scale_", "has_missing_", "binary_", "_categories_are_strings", "feature_names_in_",
                        "column_labels_in_", "column_label_text_in_", "ignored_columns_", "value_range_")
 # the dtype of each array of the state (an export read back from JSON holds lists)
@@ -243,7 +240,7 @@ def _export_layer(m):
                 "periodic": periodic, "cardinalities": list(m.cardinalities),
                 "one_hot_columns": list(m.one_hot_columns), "embedded_columns": list(m.embedded_columns),
                 "embedding": None if m.embedding is None else _numpy(m.embedding.weight),
-                **({name: _numpy(getattr(m, name)) for name in _FILL_ARRAYS} if m.fills_unseen else {})}
+                **({"category_counts": _numpy(m.category_counts)} if "category_counts" in m._buffers else {})}
     if isinstance(m, FrontScale):
         return {"type": "scale", "weight": _numpy(m.weight)}
     if isinstance(m, Ensemble):
@@ -316,6 +313,9 @@ def _load_layer(m, layer, where):
                 copy(getattr(m.periodic, name), value, f"periodic {name}")
         if layer["embedding"] is not None:
             copy(m.embedding.weight, layer["embedding"], "embedding")
+        counts = layer.get("category_counts")  # (an export from before the counts: every code read as it is)
+        m.category_counts.copy_(torch.full_like(m.category_counts, -1) if counts is None else
+                                torch.as_tensor(np.asarray(counts, dtype=np.int64)).reshape(m.category_counts.shape))
 
 
 def _as_float_tensor(values):
@@ -361,10 +361,9 @@ def _ntk_weight(effective, n_in, dtype):
     return weight
 
 
-_ARRAYS = ("weight", "bias", "mean", "var", "gamma", "beta", "center", "scale", "embedding", "one_hot_fill",
-           "embedding_fill")
-_INDEX_ARRAYS = ("missing_columns", "periodic_columns", "plain_columns", "one_hot_remap",  # integers even when empty
-                 "embedding_remap")  # ([] of JSON)
+_ARRAYS = ("weight", "bias", "mean", "var", "gamma", "beta", "center", "scale", "embedding")
+_INDEX_ARRAYS = ("missing_columns", "periodic_columns", "plain_columns", "category_counts")  # integers even when empty
+# ([] of JSON)
 
 
 def _state_arrays(state):
@@ -377,8 +376,6 @@ def _state_arrays(state):
         out["value_range_"] = out["value_range_"].reshape(-1, 2)
     if "categories_" in out:
         out["categories_"] = [np.asarray(c, dtype=object) for c in out["categories_"]]
-    if "category_shares_" in out:
-        out["category_shares_"] = [np.asarray(c, dtype=np.float64) for c in out["category_shares_"]]
     if "_categories_are_strings" in out:
         out["_categories_are_strings"] = [bool(v) for v in out["_categories_are_strings"]]
     if "n_features_in_" in out:
@@ -459,27 +456,28 @@ def _np_tabular_input(layer, x):
     if len(layer["missing_columns"]):
         parts.append(missing[:, layer["missing_columns"]].astype(np.float64))
     codes = x[:, n:].astype(np.int64)
-    fills = layer.get("one_hot_fill") is not None  # (an export from before them: every code as it is)
-    slot, kept = 0, 0  # where the column's slots start, among all and among the kept ones (its first dropped)
-    for j in layer["one_hot_columns"]:
-        size = layer["cardinalities"][j] + 1
-        code = layer["one_hot_remap"][slot + codes[:, j]] - slot if fills else codes[:, j]
-        hot = np.eye(size)[code][:, 1:]
-        if fills:  # code 0 as its fill (the categories' shares where code 0 never trained)
-            hot = hot + (code == 0)[:, None] * layer["one_hot_fill"][kept:kept + size - 1]
-        parts.append(hot)
-        slot, kept = slot + size, kept + size - 1
-    if layer["embedded_columns"]:
-        sizes = [layer["cardinalities"][j] + 1 for j in layer["embedded_columns"]]
-        offsets = np.cumsum([0] + sizes)[:-1]
-        table = layer["embedding"].astype(np.float64)
-        rows = codes[:, layer["embedded_columns"]] + offsets
-        if layer.get("embedding_fill") is None:
-            parts.append(table[rows].reshape(len(x), -1))
+    one_hot, embedded = layer["one_hot_columns"], layer["embedded_columns"]
+    sizes = [layer["cardinalities"][j] + 1 for j in one_hot + embedded]
+    starts = np.cumsum([0] + sizes)[:-1]  # each column's first slot (one-hot) then row (embedding)
+    slots = codes[:, one_hot + embedded] + starts
+    counts = layer.get("category_counts")  # (an export from before the counts: every code read as it is)
+    if counts is not None:  # never trained: read as code 0; code 0 never trained: the categories by their shares
+        counts = np.asarray(counts, dtype=np.int64)
+        slots = np.where(counts[slots] != 0, slots, starts)
+        blocks = [np.clip(counts[s:s + size], 0, None).astype(np.float64) for s, size in zip(starts, sizes)]
+        fills = [c / max(c.sum(), 1.0) if c[0] == 0 else None for c in blocks]
+    table = None if layer["embedding"] is None else layer["embedding"].astype(np.float64)
+    for i, size in enumerate(sizes):
+        code = slots[:, i] - starts[i]
+        if i < len(one_hot):
+            block = np.eye(size)[code]
         else:
-            rows, fill = layer["embedding_remap"][rows], layer["embedding_fill"]
-            means = np.stack([fill[o:o + size] @ table[o:o + size] for o, size in zip(offsets, sizes)])
-            parts.append(np.where((rows == offsets)[:, :, None], means, table[rows]).reshape(len(x), -1))
+            rows = table[starts[i] - starts[len(one_hot)]:][:size]
+            block = rows[code]
+        if counts is not None and fills[i] is not None:  # (fills[i][0] is 0: code 0 never trained)
+            average = fills[i] if i < len(one_hot) else fills[i] @ rows
+            block = np.where((code == 0)[:, None], average, block)
+        parts.append(block[:, 1:] if i < len(one_hot) else block)
     return np.concatenate(parts, axis=1)
 
 

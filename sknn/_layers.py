@@ -222,18 +222,18 @@ class TabularInput(nn.Module):
       values gain nothing from it) are also embedded (:class:`PeriodicEmbedding`);
     * categories with at most ``max_one_hot`` codes: one-hot (missing and unseen: all zeros);
       larger ones: a learned embedding of ``embedding_dim`` values per column;
-    * with ``category_shares`` (:attr:`sknn._tabular.TabularPreprocessor.category_shares_`: of each column, the
-      share of code 0 then of each category among the training rows), a category of no share (never trained)
-      reads as code 0, and code 0 of a column of no missing value in training (never trained either) as the
-      average category: its one-hot slots hold the categories' shares, its embedding is the rows' mean weighted
-      by them. Without (a network saved before them), every code reads as above.
+    * the codes of the training batches are counted (``category_counts``, a buffer saved with the weights, as a
+      batch norm's statistics are): at prediction, a category never trained on (unseen in ``fit``, or held by
+      validation rows only) reads as code 0, and code 0 of a column that never trained on it (no missing value
+      among its training rows) as the average category: its one-hot slots hold the categories' shares of the
+      training rows, its embedding is the rows' mean weighted by them. A network saved before the counts
+      (count -1) reads every code as above.
     """
 
-    fills_unseen = False  # (a network pickled before category_shares)
+    _optional_buffers = {"category_counts": -1}  # what a file saved before the counts reads as (every code as it is)
 
     def __init__(self, n_numeric, cardinalities=(), center=None, scale=None, has_missing=None,
-                 numeric_embedding=None, periodic_columns=None, max_one_hot=9, embedding_dim=8,
-                 category_shares=None):
+                 numeric_embedding=None, periodic_columns=None, max_one_hot=9, embedding_dim=8):
         super().__init__()
         self.n_numeric = int(n_numeric)
         self.scaling = center is not None
@@ -264,32 +264,8 @@ class TabularInput(nn.Module):
         self.register_buffer("embedding_offsets", torch.as_tensor(np.cumsum([0] + embedded_sizes)[:-1],
                                                                   dtype=torch.int64))
         self.embedding = nn.Embedding(sum(embedded_sizes), embedding_dim) if embedded_sizes else None
-        self.fills_unseen = category_shares is not None
-        if self.fills_unseen:  # what each code reads as (buffers: saved and exported with the weights)
-            remap, one_hot_fill, embedding_fill = [], [], []
-            for j, size in enumerate(sizes):
-                shares = np.asarray(category_shares[j], dtype=np.float64)
-                trained = np.r_[True, shares[1:] > 0]  # a category of no share never trained: read as code 0
-                remap.append(np.where(trained, np.arange(size), 0))
-                average = np.r_[0.0, shares[1:]] / max(shares[1:].sum(), 1e-300)
-                fill = average if shares[0] == 0 else np.eye(size)[0]  # code 0 trained (missing values): itself
-                (one_hot_fill if j in self.one_hot_columns else embedding_fill).append(fill)
-            slot_remap = [remap[j] + o for j, o in zip(self.one_hot_columns, offsets)]
-            self.register_buffer("one_hot_remap", torch.as_tensor(np.concatenate([np.zeros(0, np.int64)] + slot_remap),
-                                                                  dtype=torch.int64))
-            self.register_buffer("one_hot_fill", torch.as_tensor(np.concatenate([np.zeros(0)] + [
-                f[1:] for f in one_hot_fill]), dtype=torch.get_default_dtype()))  # (each column's first slot dropped)
-            self.register_buffer("one_hot_owner", torch.as_tensor(np.repeat(
-                np.arange(len(self.one_hot_columns)), [sizes[j] - 1 for j in self.one_hot_columns]),
-                dtype=torch.int64))
-            row_offsets = np.cumsum([0] + embedded_sizes)[:-1]
-            self.register_buffer("embedding_remap", torch.as_tensor(np.concatenate(
-                [np.zeros(0, np.int64)] + [remap[j] + o for j, o in zip(self.embedded_columns, row_offsets)]),
-                dtype=torch.int64))
-            self.register_buffer("embedding_fill", torch.as_tensor(np.concatenate([np.zeros(0)] + embedding_fill),
-                                                                   dtype=torch.get_default_dtype()))
-            self.register_buffer("embedding_owner", torch.as_tensor(np.repeat(
-                np.arange(len(self.embedded_columns)), embedded_sizes), dtype=torch.int64))
+        self.register_buffer("category_counts", torch.zeros(sum(one_hot_sizes) + sum(embedded_sizes),
+                                                            dtype=torch.int64))  # each slot's, then each row's
         width = 4 * len(self.periodic_columns) + len(self.plain_columns) + len(self.missing_columns)
         self.n_outputs = width + len(self.one_hot_keep) + len(self.embedded_columns) * embedding_dim
 
@@ -307,32 +283,68 @@ class TabularInput(nn.Module):
             parts.append(missing[:, self.missing_columns].to(numbers.dtype))
         if self.one_hot_columns or self.embedded_columns:
             codes = x[:, self.n_numeric:].long()
+            n_one_hot = len(self.one_hot_keep) + len(self.one_hot_columns)  # (every slot, the first ones too)
+            slots = torch.cat([codes[:, self.one_hot_columns] + self.one_hot_offsets,
+                               codes[:, self.embedded_columns] + self.embedding_offsets + n_one_hot], dim=1)
+            counts = self._buffers.get("category_counts")  # (None: a network pickled before the counts)
+            fill = None
+            if counts is not None and self.training and torch.is_grad_enabled():  # what trains is counted
+                flat = slots.flatten()
+                counts.index_add_(0, flat, (counts[flat] >= 0).long())  # (-1: a network saved before the counts)
+            elif counts is not None:
+                first, column = self._slot_layout()
+                slots, fill, zero_untrained = self._untrained_read_as_code_zero(slots, counts, first, column)
             if self.one_hot_columns:  # each kept slot is 1 where its column's code points at it
-                slots = codes[:, self.one_hot_columns] + self.one_hot_offsets
-                if self.fills_unseen:
-                    slots = self.one_hot_remap[slots]
                 # a scatter: memory (rows x slots); comparing every code with every slot took (rows x columns x
                 # slots), 4.8 GB a batch for 2,000 columns. The number of slots comes from shapes known when the
                 # layer was built (every slot is kept but each column's first), never from a buffer's values,
                 # which torch.export cannot read while tracing.
-                n_slots = len(self.one_hot_keep) + len(self.one_hot_columns)
-                hot = numbers.new_zeros(x.shape[0], n_slots).scatter_(1, slots, 1.0)  # (len(x) would fix the batch)
-                kept = hot[:, self.one_hot_keep]
-                if self.fills_unseen:  # (hot at a column's first slot: its code is 0)
-                    kept = kept + hot[:, self.one_hot_offsets][:, self.one_hot_owner] * self.one_hot_fill
-                parts.append(kept)
+                hot = numbers.new_zeros(x.shape[0], n_one_hot).scatter_(1, slots[:, :len(self.one_hot_columns)], 1.0)
+                if fill is not None:  # a column's code 0 (hot at its first slot) as its categories' shares
+                    hot = hot + hot[:, first[:n_one_hot]] * fill[:n_one_hot].to(hot.dtype)
+                parts.append(hot[:, self.one_hot_keep])
             if self.embedded_columns:
-                rows = codes[:, self.embedded_columns] + self.embedding_offsets
-                if not self.fills_unseen:
-                    parts.append(self.embedding(rows).flatten(1))
-                else:
-                    rows = self.embedding_remap[rows]
+                rows = slots[:, len(self.one_hot_columns):] - n_one_hot
+                vectors = self.embedding(rows)
+                if fill is not None:  # a column's code 0 that never trained as the rows' mean, by their shares
                     table = self.embedding.weight
                     means = table.new_zeros(len(self.embedded_columns), table.shape[1]).index_add(
-                        0, self.embedding_owner, table * self.embedding_fill[:, None].to(table.dtype))
-                    unseen = (rows == self.embedding_offsets)[:, :, None]  # code 0: what its fill weighs
-                    parts.append(torch.where(unseen, means, self.embedding(rows)).flatten(1))
+                        0, column[n_one_hot:] - len(self.one_hot_columns),
+                        table * fill[n_one_hot:].to(table.dtype)[:, None])
+                    at_zero = (rows + n_one_hot == first[n_one_hot:][rows]) & zero_untrained[n_one_hot:][rows]
+                    vectors = torch.where(at_zero[:, :, None], means, vectors)
+                parts.append(vectors.flatten(1))
         return torch.cat(parts, dim=1)
+
+    def _slot_layout(self):
+        """Of each slot (one-hot) then row (embedding), its column's first one (code 0) and its column's
+        position among the one-hot then embedded columns: constants (tensors of Python lists, which torch.export
+        keeps as such; not buffers, which files saved before them would lack)."""
+        sizes = [self.cardinalities[j] + 1 for j in self.one_hot_columns + self.embedded_columns]
+        first = np.repeat(np.cumsum([0] + sizes)[:-1], sizes).tolist()
+        column = np.repeat(np.arange(len(sizes)), sizes).tolist()
+        device = self.one_hot_offsets.device
+        return (torch.tensor(first, dtype=torch.int64, device=device),
+                torch.tensor(column, dtype=torch.int64, device=device))
+
+    def _untrained_read_as_code_zero(self, slots, counts, first, column):
+        """``slots`` with those never trained on moved to their column's code 0; the fill of each slot (its
+        category's share of its column's training rows where the column's code 0 never trained, 0 elsewhere);
+        and whether each slot's column's code 0 never trained. Tensor operations only (no host copy); a count of
+        -1 (a network saved before the counts) reads as trained. ``first``, ``column``: :meth:`_slot_layout`."""
+        slots = torch.where(counts[slots] != 0, slots, first[slots])
+        zero_untrained = counts[first] == 0
+        trained = counts.clamp(min=0).to(torch.float64)
+        totals = trained.new_zeros(len(self.one_hot_columns) + len(self.embedded_columns)).index_add(
+            0, column, trained)
+        shares = trained / totals[column].clamp(min=1.0)
+        return slots, torch.where(zero_untrained, shares, torch.zeros_like(shares)), zero_untrained
+
+    def _load_from_state_dict(self, state_dict, prefix, *args, **kwargs):
+        key = prefix + "category_counts"  # a network saved before the counts: every code read as it is
+        if key not in state_dict and "category_counts" in self._buffers:
+            state_dict[key] = torch.full_like(self.category_counts, self._optional_buffers["category_counts"])
+        super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
 
 
 class Ensemble(nn.Module):

@@ -58,6 +58,19 @@ def saved_weights(entries, tensor):
     return {k.removeprefix("_orig_mod."): tensor(t) for k, t in entries}
 
 
+def with_optional_buffers(module, weights):
+    """``weights`` with the buffers a file written before them lacks: a module class may name such buffers and the
+    value that reads as before them (``_optional_buffers = {name: value}``, e.g. counts that a later version keeps);
+    ``module`` is the network built for the file (on the meta device)."""
+    out = dict(weights)
+    for prefix, sub in module.named_modules():
+        for name, value in getattr(type(sub), "_optional_buffers", {}).items():
+            key, buffer = f"{prefix}.{name}" if prefix else name, sub._buffers.get(name)
+            if buffer is not None and key not in out:
+                out[key] = torch.full(buffer.shape, value, dtype=buffer.dtype, device="cpu")  # (not the meta device)
+    return out
+
+
 def limits(weights):
     """The most tensors and layers (modules) a network whose weights are the file's ``weights`` can have."""
     return 2 * len(weights) + 16, 4 * len(weights) + 64
@@ -113,7 +126,9 @@ def build_at_most(build, weights, name):
 
 def check_shapes(module, weights, name):
     """Compare the saved weights' names and shapes with those of ``module``, built on the meta device (no
-    memory): the network is only built for real once the file's own tensors are known to fill it."""
+    memory): the network is only built for real once the file's own tensors are known to fill it. Returns the
+    weights with the optional buffers a file from before them lacks (:func:`with_optional_buffers`)."""
+    weights = with_optional_buffers(module, weights)
     expected = {k: tuple(t.shape) for k, t in module.state_dict().items()}
     saved = {k: tuple(t.shape) for k, t in weights.items()}
     wrong = sorted(str(k) for k in expected.keys() | saved.keys() if expected.get(k) != saved.get(k))
@@ -121,6 +136,7 @@ def check_shapes(module, weights, name):
         raise FormatError(f"The saved weights do not fit the {name} network built from the saved parameters: "
                           + ", ".join(f"{k} (saved {saved.get(k)}, expected {expected.get(k)})"
                                       for k in wrong[:5]) + (", ..." if len(wrong) > 5 else ""))
+    return weights
 
 
 _NETWORK_DTYPES = (torch.float16, torch.bfloat16, torch.float32, torch.float64)

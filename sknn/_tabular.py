@@ -196,12 +196,6 @@ def _every_column(read, n_columns, name):
     return results
 
 
-def _category_shares(codes, n_categories):
-    """The share of missing values (code 0) then of each of ``n_categories`` categories among ``codes``."""
-    counts = np.bincount(np.asarray(codes, dtype=np.int64), minlength=n_categories + 1).astype(np.float64)
-    return counts / max(counts.sum(), 1.0)
-
-
 class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
     """Column typing and encoding of a table for a network (fitted inside the dense estimators).
 
@@ -226,13 +220,6 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
     categories_ : list of ndarray
         The categories of each categorical column, in code order (code i + 1 is
         ``categories_[j][i]``); Decimals, Fractions and numpy scalars as the Python int, float or str each equals.
-    category_shares_ : list of ndarray
-        Of each categorical column, the share of missing values (code 0), then of each category (in code order),
-        among the rows of ``fit`` (a network sets them from the rows it trains on: :meth:`learn_category_shares`).
-        The network reads a category of no share (held by validation rows only) as a missing or unseen one, and
-        those, in a column of no missing value there (code 0 never trained), as the average category: the
-        categories' encodings weighted by their shares; in a column with missing values, as the missing value it
-        learned.
     center_ : ndarray of shape (n_numeric,)
         Median of each numeric column in ``fit``.
     scale_ : ndarray of shape (n_numeric,)
@@ -279,7 +266,6 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
             self.numeric_columns_ = np.arange(columns.shape[1])
             self.categorical_columns_ = np.zeros(0, dtype=np.int64)
             self.categories_ = []
-            self.category_shares_ = []
             self._categories_are_strings = []
             self.center_, self.scale_ = robust_statistics(columns)
             by_column = columns.tocsc()  # (once: a column slice of a CSR matrix reads every row)
@@ -315,8 +301,6 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
                 cats = np.array(sorted(cats.tolist(), key=lambda v: (type(v).__name__, str(v))), dtype=object)
             self.categories_.append(cats)
             self._categories_are_strings.append(bool(len(cats)) and all(isinstance(c, str) for c in cats))
-        self.category_shares_ = [_category_shares(self._codes(columns[j][1], i, j), len(self.categories_[i]))
-                                 for i, j in enumerate(self.categorical_columns_)]
         numbers_ = self._numeric_matrix(columns)
         self.center_, self.scale_ = robust_statistics(numbers_)
         self.offset_ = float32_offsets(self.center_, self.scale_, lambda i: numbers_[:, i],
@@ -356,14 +340,6 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
         for i, j in enumerate(self.categorical_columns_):
             out[:, len(self.numeric_columns_) + i] = self._codes(columns[j][1], i, j)
         return out
-
-    def learn_category_shares(self, encoded):
-        """``category_shares_`` from ``encoded`` (``transform``'s output for the rows a network trains on, a float
-        matrix or tensor): a category only the other rows hold (a validation split's) never trains, so it gets no
-        share and reads as a missing or unseen one."""
-        n = len(self.numeric_columns_)
-        codes = encoded[:, n:].cpu().numpy() if hasattr(encoded, "cpu") else np.asarray(encoded[:, n:])
-        self.category_shares_ = [_category_shares(codes[:, i], len(cats)) for i, cats in enumerate(self.categories_)]
 
     def warn_unseen_categories(self, X):
         """Warn when X holds categories not seen in ``fit`` (which ``transform`` reads as missing), values in a column

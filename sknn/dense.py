@@ -111,14 +111,6 @@ class _DenseMixin:
             with contextlib.suppress(ValueError):  # X of other columns: named by the estimator's own check
                 self.preprocessor_.warn_unseen_categories(X)
 
-    def _split_validation(self, source, y_index, rng):
-        train, valid = super()._split_validation(source, y_index, rng)
-        fresh = not (self.warm_start and hasattr(self, "net_"))  # a warm start's network keeps what its codes read as
-        pre = getattr(self, "preprocessor_", None) if self.preprocessing is not None else None
-        if fresh and pre is not None and len(pre.categorical_columns_):
-            pre.learn_category_shares(train.X)  # a category only validation rows hold never trains
-        return train, valid
-
     def _batch_size(self, n_samples):
         if self.batch_size != "auto":
             return super()._batch_size(n_samples)
@@ -148,8 +140,7 @@ class _DenseMixin:
             center = pre.center_ - getattr(pre, "offset_", 0.0)  # transform subtracts the offsets
             input_layer = TabularInput(len(pre.numeric_columns_), [len(c) for c in pre.categories_], center,
                                        pre.scale_, pre.has_missing_, numeric_embedding=arch["numeric_embedding"],
-                                       periodic_columns=np.flatnonzero(~binary),
-                                       category_shares=getattr(pre, "category_shares_", None))  # (older: none)
+                                       periodic_columns=np.flatnonzero(~binary))
         elif arch["numeric_embedding"] is not None:
             input_layer = TabularInput(n_inputs, numeric_embedding=arch["numeric_embedding"])
         custom = self._custom_module(n_inputs if input_layer is None else input_layer.n_outputs, n_outputs)

@@ -343,7 +343,7 @@ class _Reader(ValueReader):
             device = load_device(node["network"]["device"])
             with torch.device("meta"):
                 probe = build_at_most(est._build_module, weights, name)
-                check_shapes(probe, weights, name)
+                weights = check_shapes(probe, weights, name)  # (completed: a file from before a buffer)
                 check_dtypes(probe, est._build_module, weights, name)
             module = materialised(probe, device)  # the file's weights fill it: nothing drawn, no wait for a fit
             if module is None:  # tensors only building gives: built as fit did (its weights replaced below)
@@ -388,7 +388,7 @@ class _Reader(ValueReader):
             warnings.simplefilter("ignore", UserWarning)
             with torch.device("meta"):
                 probe = build_at_most(make_engine, weights, name).module
-                check_shapes(probe, weights, name)
+                weights = check_shapes(probe, weights, name)  # (completed: a file from before a buffer)
                 check_dtypes(probe, est._build_module, weights, name)
             module = materialised(probe, device)  # the file's weights fill it: nothing drawn, no wait for a fit
             with seeded(0, device) if module is None else contextlib.nullcontext():  # (None: built as fit built it,

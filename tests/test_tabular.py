@@ -327,25 +327,59 @@ def test_a_category_never_trained_reads_as_the_average_category(n_groups):
     gap = reg.predict(frame[~seen]) - frame["x"][~seen] - average
     assert abs(gap.mean()) < 0.15, gap.mean()  # 1.27 (20 groups) and 0.27 (6) before
     layer = reg.net_.module_.layers[0]
-    shares = reg.preprocessor_.category_shares_[0]
-    assert shares[0] == 0 and shares[1:].sum() == pytest.approx(1.0)
-    codes = torch.zeros(len(shares), 2)
-    codes[:, 1] = torch.arange(len(shares))  # code 0, then each category
+    counts = layer.category_counts.numpy()  # the training batches' codes: code 0 never, each category some
+    assert counts[0] == 0 and (counts[1:] > 0).all()
+    shares = counts[1:] / counts[1:].sum()
+    codes = torch.zeros(len(counts), 2)
+    codes[:, 1] = torch.arange(len(counts))  # code 0, then each category
     with torch.no_grad():
         encoded = layer(codes)[:, 1:].double()  # (the number column aside)
-    np.testing.assert_allclose(encoded[0], torch.as_tensor(shares[1:]) @ encoded[1:], atol=1e-6)
-    # a category whose only row the validation split holds: no share, read as code 0
+    np.testing.assert_allclose(encoded[0], torch.as_tensor(shares) @ encoded[1:], atol=1e-6)
+    # a category whose only row the validation split holds: never trained, read as code 0
     lone = pd.concat([frame[seen], frame[seen].head(1).assign(g="lone")])
     lone["g"] = lone["g"].astype("category")
     for seed in range(20):
         fitted = DenseRegressor(random_state=seed, max_iter=2).fit(lone, np.r_[y[seen], 0.0])
         code = list(fitted.preprocessor_.categories_[0]).index("lone") + 1
-        if fitted.preprocessor_.category_shares_[0][code] == 0:
+        if fitted.net_.module_.layers[0].category_counts[code] == 0:
             break
     else:
         pytest.fail("no seed set the lone row aside")
     probe = lone.tail(1)
     np.testing.assert_array_equal(fitted.predict(probe), fitted.predict(probe.assign(g=np.nan)))
+
+
+def test_categories_read_alike_by_every_path_and_missing_values_learned_by_a_later_partial_fit(tmp_path):
+    """The average category through forward_numpy, a JSON export, from_network, save/load and ONNX; a first
+    partial_fit without missing values, then later ones with them: code 0 trains (its count grows) and reads as
+    what it learned, not the average (the reading that froze at the first call missed y + 3 by up to 0.9)."""
+    import json
+
+    from sknn.dense import forward_numpy
+
+    frame, y, group, _ = _group_table(20, seed=0, n=800)
+    frame["s"] = pd.Categorical(np.array(["a", "b", "c"])[group % 3])
+    seen = group < 15
+    reg = DenseRegressor(random_state=0, max_iter=5).fit(frame[seen], y[seen])
+    test = frame[~seen].assign(s=lambda d: d["s"].cat.set_categories(["a", "b", "d"]))  # 'c': unseen now
+    expected = reg.predict(test)
+    exported = json.loads(json.dumps(reg.export_network(), default=lambda v: v.tolist()))
+    np.testing.assert_allclose(forward_numpy(exported, test).ravel(), expected, rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(DenseRegressor.from_network(exported).predict(test), expected, rtol=1e-6)
+    reg.save(tmp_path / "r.st")
+    np.testing.assert_array_equal(sknn.load(tmp_path / "r.st").predict(test), expected)
+    np.testing.assert_array_equal(pickle.loads(pickle.dumps(reg)).predict(test), expected)
+    missing = frame["x"].to_numpy() > 0.5  # later: those rows' group missing, their target 3 higher
+    frame = frame[["x", "g"]]  # (one categorical column: its code 0 counted first)
+    later = frame.assign(g=frame["g"].where(~missing))
+    stream = DenseRegressor(random_state=0, hidden_layer_sizes=(32,), learning_rate_init=0.01)
+    stream.partial_fit(frame[~missing][:300], y[~missing][:300])
+    assert stream.net_.module_.layers[0].category_counts[0] == 0
+    for _ in range(15):
+        stream.partial_fit(later, y + 3 * missing)
+    assert stream.net_.module_.layers[0].category_counts[0] > 0
+    gap = stream.predict(later[missing]) - (y + 3)[missing]
+    assert abs(gap.mean()) < 0.3, gap.mean()
 
 
 def test_regressor_on_a_raw_table_and_its_standardised_target():
