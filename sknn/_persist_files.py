@@ -8,10 +8,21 @@ import os
 import secrets
 import stat
 
-__all__ = ["check_output_path", "missing_bytes", "write_atomically"]
+__all__ = ["check_input_path", "check_output_path", "missing_bytes", "write_atomically"]
 
 _SPECIAL_FILES = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a character device"),
                   (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+
+
+def check_input_path(path):
+    """``path`` of a file to read as a str; anything but a str or path-like (None) refused naming ``path``, and
+    bytes as :func:`check_output_path` refuses them."""
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a str or a path-like object, got {type(path).__name__}.")
+    path = os.fspath(path)
+    if isinstance(path, bytes):
+        raise ValueError(f"Cannot read {path!r}: pass a file path as a str, e.g. {os.fsdecode(path)!r}.")
+    return path
 
 
 def check_output_path(path, example="model.safetensors"):

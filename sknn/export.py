@@ -465,6 +465,9 @@ def onnx_metadata(model):
             out[prop.key] = json.loads(prop.value)
         except ValueError:
             out[prop.key] = prop.value
+    if "sknn_version" not in out:  # (an empty file reads as an empty model)
+        raise ValueError("The ONNX model holds no sknn deployment contract (an empty file, or a model to_onnx did not "
+                         "write); pass a file written by to_onnx.")
     return out
 
 

@@ -42,7 +42,7 @@ import torch
 from sklearn.utils._param_validation import InvalidParameterError
 
 from ._device import precision_name, seeded
-from ._persist_files import check_output_path, missing_bytes, write_atomically
+from ._persist_files import check_input_path, check_output_path, missing_bytes, write_atomically
 from ._persist_network import (build_at_most, check_dtypes, check_layer_lists, check_shapes, load_device, load_weights,
                                materialised, saved_weights, unwrapped)
 from ._persist_values import FormatError, UnsafeValue, ValueReader, ValueWriter
@@ -503,7 +503,7 @@ def load(path, *, key=None):
     from . import __version__
 
     key = _check_key(key)
-    path = os.fspath(path)
+    path = check_input_path(path)
     if not os.path.isfile(path):
         raise FileNotFoundError(f"No file at {path!r}.")
     with open(path, "rb") as f:  # read once: what is checked and built is this copy, never the file again

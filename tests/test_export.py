@@ -253,6 +253,9 @@ def test_errors(iris, tmp_path, monkeypatch):
         onnx_metadata(tmp_path / "not.onnx")
     with pytest.raises(FileNotFoundError, match="No ONNX file at"):
         onnx_metadata(tmp_path / "missing.onnx")
+    (tmp_path / "empty.onnx").write_bytes(b"")  # read as an empty model: it gave {}
+    with pytest.raises(ValueError, match=r"holds no sknn deployment contract \(an empty file"):
+        onnx_metadata(tmp_path / "empty.onnx")
     monkeypatch.setitem(sys.modules, "onnxscript", None)  # as if it were not installed
     with pytest.raises(ImportError, match=r'pip install "sknn\[onnx\]"'):
         to_onnx(clf, tmp_path / "m.onnx")

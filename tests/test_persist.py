@@ -2,6 +2,7 @@
 
 import contextlib
 import json
+import os
 import pickle
 import warnings
 
@@ -368,6 +369,10 @@ def test_files_not_from_sknn(fitted, tmp_path):
         sknn.load(tmp_path / "other.safetensors")
     with pytest.raises(FileNotFoundError):
         sknn.load(tmp_path / "missing.safetensors")
+    with pytest.raises(TypeError, match="path must be a str or a path-like object, got NoneType"):
+        sknn.load(None)  # was os's 'expected str, bytes or os.PathLike object', naming no argument
+    with pytest.raises(TypeError, match="path must be a str or a path-like object, got bytes"):
+        sknn.load(os.fsencode(tmp_path / "m.joblib"))  # refused as save refuses it (it was read)
 
 
 def test_only_allowlisted_classes_are_built(saved, tmp_path):
