@@ -217,8 +217,8 @@ def prepare(X, y, models="default", cv=5, repeats=None, scoring=None, sort=None,
                              "it, or leave that row out.")
         if counts.min() < k:
             fewer = f" (with at most {counts.min()} folds each holds every class)" if counts.min() > 1 else ""
-            notes.append(f"the smallest class has {counts.min()} rows, fewer than the {k} folds: some test folds "
-                         f"lack it{fewer}")
+            notes.append(f"the smallest class has {counts.min()} row{'s' if counts.min() > 1 else ''}, fewer than "
+                         f"the {k} folds: some test folds lack it{fewer}")
         chosen = sort is not None or scoring is not None  # a default sort metric undefined almost everywhere: accuracy
         metrics, undefined, undefined_notes = undefined_splits(metrics, y, splits, chosen)
         notes += undefined_notes

@@ -158,6 +158,8 @@ def _sources(args, skipped=None):
                 skipped += others
             out += [(f, "csv", os.path.join(path, f), target) for f in files]  # (None: chosen by _load)
             continue
+        if not path.strip():
+            raise CommandError("--csv is empty: give the path of a CSV file (or of a folder of them)")
         if not os.path.exists(path):
             raise CommandError(f"no such file: {path}")
         if not os.path.isfile(path):
@@ -460,6 +462,9 @@ def main(argv=None):
     except KeyboardInterrupt:
         print(f"sknn {args.command}: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader of the output stopped (| head): nothing to say, as other commands
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # (Python's own flush at exit would fail)
+        return 1
     except (ValueError, TypeError, OSError) as exc:
         if os.environ.get(_TRACEBACK_ENV):
             raise

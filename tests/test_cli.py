@@ -911,3 +911,15 @@ def test_the_commands_notes_and_errors_say_options_and_file_edits_not_python(tmp
     code, out, err = _run(["compare", "--csv", str(tmp_path / "s.csv"), "--target", "y", "--task", "regression",
                            "--models", "linear", "--cv", "2", "--quiet"], capsys)
     assert code == 2 and "use --task classification" in err and "task='" not in err, err
+
+
+def test_an_empty_csv_path_and_a_closed_output_pipe_are_said_plainly(tmp_path):
+    """--csv '' said 'no such file: ' (nothing after it); `sknn compare ... | head -1` said 'error: [Errno 32]
+    Broken pipe' and exited 2, as if the input were wrong."""
+    empty = _cli("compare", "--csv", "", "--target", "y")
+    assert empty.returncode == 2 and "--csv is empty: give the path of a CSV file" in empty.stderr, empty.stderr
+    pd.DataFrame({"x": np.arange(40), "y": [0, 1] * 20}).to_csv(tmp_path / "t.csv", index=False)
+    command = (f"{shlex.quote(sys.executable)} -m sknn compare --csv {shlex.quote(str(tmp_path / 't.csv'))} --target y "
+               "--models linear --cv 2 --repeats 1 --n-jobs 1 --quiet | true; echo ${PIPESTATUS[0]}")
+    done = subprocess.run(["bash", "-c", command], capture_output=True, text=True, cwd=ROOT, env=ENV, timeout=600)
+    assert done.stdout.strip() in ("0", "1") and "Broken pipe" not in done.stderr, done.stdout + done.stderr
