@@ -304,8 +304,9 @@ def read_conllu(path, tag="upos"):
             continue
         cols = line.split("\t")
         if len(cols) != 10:
+            spaced = " (its fields are separated by spaces, not tabs?)" if len(line.split()) >= 10 > len(cols) else ""
             raise ValueError(f"{path}, line {number}: a CoNLL-U word line has 10 tab-separated columns, "
-                             f"this one has {len(cols)}.")
+                             f"this one has {len(cols)}{spaced}.")
         if not _is_conllu_word(cols, path, number):
             token = _widest_token(token, cols[0], number)
             continue  # a multi-word token or an empty node, not a syntactic word

@@ -258,3 +258,11 @@ def test_a_treebank_released_without_its_words_and_forms_with_spaces_around_are_
         read_conllu(path)
     path.write_text(_line("1", "New York", "PROPN") + "\n", encoding="utf-8")
     assert read_conllu(path)[0] == [["New York"]]  # a space inside a form (UD allows it in some languages)
+
+
+def test_a_conllu_line_of_spaces_instead_of_tabs_says_so(tmp_path):
+    path = tmp_path / "spaced.conllu"
+    path.write_text(_line("1", "The", "DET").replace("\t", "    ") + "\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"line 1: a CoNLL-U word line has 10 tab-separated columns, this one has 1 "
+                                         r"\(its fields are separated by spaces, not tabs\?\)"):
+        read_conllu(path)
