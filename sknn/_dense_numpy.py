@@ -24,7 +24,8 @@ from ._validation import check_width, refuse_data_loader
 
 __all__ = ["EXPORT_FORMAT", "estimator_from_network", "forward_numpy", "network_of", "register_estimators"]
 
-EXPORT_FORMAT = "sknn.dense/1"
+EXPORT_FORMAT = "sknn.dense/2"  # 2: a tabular input's category_counts (an older sknn refuses it, rather than read
+_READ_FORMATS = ("sknn.dense/1", EXPORT_FORMAT)  # its unseen categories otherwise); 1 reads every code as it is
 
 
 def network_of(est):
@@ -59,7 +60,7 @@ def estimator_from_network(cls, network, device="cpu"):
     """A fitted ``cls`` rebuilt from an export: see ``from_network``."""
     if not isinstance(device, (str, torch.device)):  # it becomes the estimator's parameter, which a clone checks
         raise TypeError(f"device must be 'cpu', 'cuda', 'auto' or a torch.device, got {device!r}.")
-    if not isinstance(network, dict) or network.get("format") != EXPORT_FORMAT:
+    if not isinstance(network, dict) or network.get("format") not in _READ_FORMATS:
         raise ValueError(f"Not an exported sknn dense network: expected a dict with format={EXPORT_FORMAT!r}.")
     task = "classification" if cls._is_classifier else "regression"
     if network.get("task", task) != task:
@@ -314,8 +315,7 @@ def _load_layer(m, layer, where):
         if layer["embedding"] is not None:
             copy(m.embedding.weight, layer["embedding"], "embedding")
         counts = layer.get("category_counts")  # (an export from before the counts: every code read as it is)
-        m.category_counts.copy_(torch.full_like(m.category_counts, -1) if counts is None else
-                                torch.as_tensor(np.asarray(counts, dtype=np.int64)).reshape(m.category_counts.shape))
+        copy(m.category_counts, np.full(m.category_counts.shape, -1) if counts is None else counts, "category_counts")
 
 
 def _as_float_tensor(values):
@@ -464,8 +464,8 @@ def _np_tabular_input(layer, x):
     if counts is not None:  # never trained: read as code 0; code 0 never trained: the categories by their shares
         counts = np.asarray(counts, dtype=np.int64)
         slots = np.where(counts[slots] != 0, slots, starts)
-        blocks = [np.clip(counts[s:s + size], 0, None).astype(np.float64) for s, size in zip(starts, sizes)]
-        fills = [c / max(c.sum(), 1.0) if c[0] == 0 else None for c in blocks]
+        blocks = [counts[s:s + size] for s, size in zip(starts, sizes)]  # (code 0 of count -1: trained)
+        fills = [np.clip(c, 0, None) / max(np.clip(c, 0, None).sum(), 1) if c[0] == 0 else None for c in blocks]
     table = None if layer["embedding"] is None else layer["embedding"].astype(np.float64)
     for i, size in enumerate(sizes):
         code = slots[:, i] - starts[i]

@@ -220,8 +220,8 @@ class TabularInput(nn.Module):
       columns in ``has_missing``, a 0/1 indicator is added; with ``numeric_embedding=
       'periodic'`` the numbers of ``periodic_columns`` (all when None; columns of two
       values gain nothing from it) are also embedded (:class:`PeriodicEmbedding`);
-    * categories with at most ``max_one_hot`` codes: one-hot (missing and unseen: all zeros);
-      larger ones: a learned embedding of ``embedding_dim`` values per column;
+    * categories with at most ``max_one_hot`` codes: one-hot (code 0, missing or unseen: all zeros, but as
+      below); larger ones: a learned embedding of ``embedding_dim`` values per column;
     * the codes of the training batches are counted (``category_counts``, a buffer saved with the weights, as a
       batch norm's statistics are): at prediction, a category never trained on (unseen in ``fit``, or held by
       validation rows only) reads as code 0, and code 0 of a column that never trained on it (no missing value
@@ -318,14 +318,19 @@ class TabularInput(nn.Module):
 
     def _slot_layout(self):
         """Of each slot (one-hot) then row (embedding), its column's first one (code 0) and its column's
-        position among the one-hot then embedded columns: constants (tensors of Python lists, which torch.export
-        keeps as such; not buffers, which files saved before them would lack)."""
-        sizes = [self.cardinalities[j] + 1 for j in self.one_hot_columns + self.embedded_columns]
-        first = np.repeat(np.cumsum([0] + sizes)[:-1], sizes).tolist()
-        column = np.repeat(np.arange(len(sizes)), sizes).tolist()
+        position among the one-hot then embedded columns: constants, kept per device (not buffers, which files
+        saved before them would lack; left out of pickles)."""
         device = self.one_hot_offsets.device
-        return (torch.tensor(first, dtype=torch.int64, device=device),
-                torch.tensor(column, dtype=torch.int64, device=device))
+        cache = self.__dict__.setdefault("_slot_layouts", {})
+        if device not in cache:
+            sizes = [self.cardinalities[j] + 1 for j in self.one_hot_columns + self.embedded_columns]
+            first = np.repeat(np.cumsum([0] + sizes)[:-1], sizes)
+            cache[device] = (torch.as_tensor(first, dtype=torch.int64).to(device),
+                             torch.as_tensor(np.repeat(np.arange(len(sizes)), sizes), dtype=torch.int64).to(device))
+        return cache[device]
+
+    def __getstate__(self):
+        return {k: v for k, v in super().__getstate__().items() if k != "_slot_layouts"}
 
     def _untrained_read_as_code_zero(self, slots, counts, first, column):
         """``slots`` with those never trained on moved to their column's code 0; the fill of each slot (its
@@ -334,7 +339,7 @@ class TabularInput(nn.Module):
         -1 (a network saved before the counts) reads as trained. ``first``, ``column``: :meth:`_slot_layout`."""
         slots = torch.where(counts[slots] != 0, slots, first[slots])
         zero_untrained = counts[first] == 0
-        trained = counts.clamp(min=0).to(torch.float64)
+        trained = counts.clamp(min=0).to(torch.float32)  # (float64: not on every device)
         totals = trained.new_zeros(len(self.one_hot_columns) + len(self.embedded_columns)).index_add(
             0, column, trained)
         shares = trained / totals[column].clamp(min=1.0)

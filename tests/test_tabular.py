@@ -350,7 +350,8 @@ def test_a_category_never_trained_reads_as_the_average_category(n_groups):
 
 
 def test_categories_read_alike_by_every_path_and_missing_values_learned_by_a_later_partial_fit(tmp_path):
-    """The average category through forward_numpy, a JSON export, from_network, save/load and ONNX; a first
+    """The average category through forward_numpy, a JSON export, from_network, save/load, a pickle and ONNX, and
+    a network from before the counts through the same paths; a first
     partial_fit without missing values, then later ones with them: code 0 trains (its count grows) and reads as
     what it learned, not the average (the reading that froze at the first call missed y + 3 by up to 0.9)."""
     import json
@@ -369,6 +370,25 @@ def test_categories_read_alike_by_every_path_and_missing_values_learned_by_a_lat
     reg.save(tmp_path / "r.st")
     np.testing.assert_array_equal(sknn.load(tmp_path / "r.st").predict(test), expected)
     np.testing.assert_array_equal(pickle.loads(pickle.dumps(reg)).predict(test), expected)
+    try:
+        import onnxruntime
+    except ImportError:  # (the onnx extra)
+        onnxruntime = None
+    if onnxruntime is not None:
+        from sknn.export import onnx_inputs, to_onnx
+
+        to_onnx(reg, tmp_path / "r.onnx")
+        run = onnxruntime.InferenceSession(str(tmp_path / "r.onnx")).run(None, onnx_inputs(reg, test))[0]
+        np.testing.assert_allclose(run.ravel(), expected, rtol=1e-5, atol=1e-5)
+    # a network from before the counts (count -1: every code read as it is) reads alike by every path too
+    reg.net_.module_.layers[0].category_counts.fill_(-1)
+    old = reg.export_network()
+    np.testing.assert_allclose(forward_numpy(old, test).ravel(), reg.predict(test), rtol=1e-5, atol=1e-5)
+    np.testing.assert_array_equal(DenseRegressor.from_network(old).predict(test), reg.predict(test))
+    old["format"] = "sknn.dense/1"  # (an export of an older sknn, without the counts)
+    del old["layers"][0]["category_counts"]
+    np.testing.assert_allclose(forward_numpy(old, test).ravel(), reg.predict(test), rtol=1e-5, atol=1e-5)
+    np.testing.assert_array_equal(DenseRegressor.from_network(old).predict(test), reg.predict(test))
     missing = frame["x"].to_numpy() > 0.5  # later: those rows' group missing, their target 3 higher
     frame = frame[["x", "g"]]  # (one categorical column: its code 0 counted first)
     later = frame.assign(g=frame["g"].where(~missing))
