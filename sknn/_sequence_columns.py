@@ -15,7 +15,8 @@ from ._numbers import is_real_number
 from ._text_checks import is_missing
 from ._warnings import warn_user
 
-__all__ = ["check_feature_names", "check_step_array", "frame_columns", "is_step_value"]
+__all__ = ["check_feature_names", "check_step_array", "frame_columns", "frame_labels", "is_step_value",
+           "refuse_frame_of_numbers"]
 
 _NUMBERS = object()  # a sentinel: "every value is a number"
 _TOKENS_ONLY = "this model reads token sequences only: pass each sequence as a list of strings (its tokens)."
@@ -203,3 +204,26 @@ def check_feature_names(estimator, names, reset, where="X"):
         estimator.feature_names_in_ = np.asarray(expected, dtype=object)
     elif reset and hasattr(estimator, "feature_names_in_"):
         del estimator.feature_names_in_
+
+
+def refuse_frame_of_numbers(X, name="X"):
+    """Refuse a DataFrame of numbers given as X itself: a DataFrame given so is read as one sequence of tokens per
+    row, and a row of numbers is neither tokens nor, whatever its last missing cells, one series for sure."""
+    if getattr(X, "ndim", 1) == 2 and hasattr(X, "iloc") and len(X.columns) and all(
+            pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype) for dtype in X.dtypes):
+        raise ValueError(
+            f"{name} is a DataFrame of numbers; a DataFrame given as {name} is read as one sequence of tokens per "
+            f"row. For one series (rows the steps, columns the features), pass [{name}]; for one series per row, "
+            f"list({name}.to_numpy()[:, :, None]); for a long table of several series, split it: "
+            f"[g[features] for _, g in {name}.groupby(key)].")
+
+
+def frame_labels(labels, where):
+    """The labels of one sequence given as a one-column DataFrame, as a list (iterating a DataFrame gives its column
+    names); a DataFrame of several columns refused. Anything else as it is."""
+    if not (getattr(labels, "ndim", 1) == 2 and hasattr(labels, "iloc")):
+        return labels
+    if labels.shape[1] != 1:
+        raise ValueError(f"{where} is a DataFrame of {labels.shape[1]} columns; the labels of a sequence are one "
+                         f"column: pass {where}[column] (or a list of labels).")
+    return labels.iloc[:, 0].tolist()

@@ -1,9 +1,8 @@
 """The input of the sequence family: checks, vocabularies, token ids and the batch source.
 
-A sequence is a list of tokens (strings) or an array of feature vectors
-(length, n_features). Sequences are encoded once per fit into flat tensors;
-:class:`SequenceBatches` groups sequences of similar length and pads each batch to its
-longest one, so there is little padding.
+A sequence is a list of tokens (strings) or an array of feature vectors (length, n_features). Sequences are
+encoded once per fit into flat tensors; :class:`SequenceBatches` groups sequences of similar length and pads each
+batch to its longest one, so there is little padding.
 """
 
 from collections import Counter
@@ -14,7 +13,8 @@ import pandas as pd
 import torch
 
 from ._labels import check_label_values, check_labels
-from ._sequence_columns import check_feature_names, check_step_array, frame_columns, is_step_value
+from ._sequence_columns import (check_feature_names, check_step_array, frame_columns, frame_labels, is_step_value,
+                                refuse_frame_of_numbers)
 from ._text_checks import is_missing, warn_form_misses
 from ._validation import check_magnitude, first_non_string, is_unordered
 from ._warnings import warn_user
@@ -115,10 +115,9 @@ def _kind(seq):
     """'features' for a numeric sequence (array, list of numbers or of vectors), else 'tokens'."""
     if isinstance(seq, np.ndarray):
         return "features" if seq.dtype.kind in "fiub" else "tokens"
-    if isinstance(seq, (list, tuple)) and len(seq) and isinstance(seq[0], (Real, np.number, list, tuple, np.ndarray)) \
-            and not isinstance(seq[0], bool):
-        return "features"
-    return "tokens"
+    listed = isinstance(seq, (list, tuple)) and len(seq)
+    numbers = listed and isinstance(seq[0], (Real, np.number, list, tuple, np.ndarray)) and not isinstance(seq[0], bool)
+    return "features" if numbers else "tokens"
 
 
 def _whole_numbers(seq):
@@ -128,10 +127,9 @@ def _whole_numbers(seq):
 
 
 def _frame_rows(data, name="X"):
-    """A pandas Series as the list of its items; a DataFrame as one list per row, without the missing cells
-    that end a row (pandas pads shorter rows of ``pd.DataFrame(list_of_lists)`` with them). A DataFrame whose
-    every row is one cell, one of them a text of several words, is a column of texts, not of sequences: refused
-    (its texts would each be read as one token)."""
+    """A pandas Series as the list of its items; a DataFrame as one list per row, without the missing cells that end
+    a row (pandas pads shorter rows of ``pd.DataFrame(list_of_lists)`` with them). A DataFrame whose every row is one
+    cell, one of them a text of several words, is a column of texts: refused (each would be read as one token)."""
     if getattr(data, "ndim", 1) == 1:
         return data.tolist()
     rows = []
@@ -185,6 +183,7 @@ def check_sequences(X, name="X", lowercase=True, numeric=True, estimator=None, r
                 "(length, n_features) (a 3-D array (n_sequences, length, n_features) also works). For one series, "
                 "pass [series]; for univariate series, add a feature axis: series[..., None].")
     where = name
+    refuse_frame_of_numbers(X, name)
     if hasattr(X, "iloc"):  # a pandas Series of sequences, or a DataFrame of one sequence per row
         X = _frame_rows(X, name)
         where = f"{name}.iloc"  # (by position: its X[i] is the row labelled i)
@@ -300,6 +299,7 @@ def check_label_sequences(y, lengths, name="y"):
     flat = []
     for i, (labels, n) in enumerate(zip(y, lengths)):
         _check_ordered(labels, f"{name}[{i}]")
+        labels = frame_labels(labels, f"{name}[{i}]")
         if len(labels) != n:
             raise ValueError(f"Sequence {i} has {n} tokens but {len(labels)} labels; every token needs exactly one "
                              "label.")

@@ -769,3 +769,26 @@ def test_word_ids_given_as_numbers_are_refused_with_the_fix(tagger):
         tagger.predict([[1, 2, 3]])
     with pytest.raises(ValueError, match=r"X holds sequences of numbers: pass each sentence as a list of word strings"):
         LSTMLanguageModel(min_count=1, **SMALL).fit([[1, 2, 3]] * 4)
+
+
+def test_a_dataframe_of_numbers_as_x_and_label_dataframes_as_y_are_refused_or_read_by_their_column():
+    """A DataFrame of one series given as X was read as one sequence per row (each step predicted alone, a trailing
+    NaN reading dropped) without a word; a list of one-column label DataFrames gave their column names as labels
+    (an IndexError inside training, or 'one class')."""
+    rng = np.random.default_rng(0)
+    series = [rng.normal(size=(n, 2)) for n in (3, 5, 4, 6) * 3]
+    labels = [list(rng.integers(0, 2, len(s))) for s in series]
+    tagger = LSTMSequenceTagger(**SMALL).fit(series, labels)
+    frame = pd.DataFrame(series[0], columns=["a", "b"])
+    for call in (lambda: tagger.predict(frame), lambda: LSTMSequenceTagger(**SMALL).fit(frame, labels[0])):
+        with pytest.raises(ValueError, match=r"X is a DataFrame of numbers; a DataFrame given as X is read as one "
+                                             r"sequence of tokens per row. For one series .*, pass \[X\]"):
+            call()
+    assert len(tagger.predict([frame])[0]) == 3
+    as_frames = [pd.DataFrame({"label": l}) for l in labels]
+    fitted = LSTMSequenceTagger(**SMALL).fit(series, as_frames)
+    assert fitted.classes_.tolist() == [0, 1]
+    np.testing.assert_array_equal(fitted.predict_proba(series[:2])[0],
+                                  LSTMSequenceTagger(**SMALL).fit(series, labels).predict_proba(series[:2])[0])
+    with pytest.raises(ValueError, match=r"y\[0\] is a DataFrame of 2 columns; the labels of a sequence are one column"):
+        LSTMSequenceTagger(**SMALL).fit(series, [f.assign(other=1) for f in as_frames])
