@@ -264,6 +264,14 @@ class ImageInputMixin(PixelScaleMixin):
                 and seen[0] == 1 and array.shape[1] != seen[1] * seen[2]):
             raise ValueError(f"X has shape {array.shape}, the size of one grey image, but a 2-D X is read as rows of "
                              "pixels, one image per row: pass one image as a batch of one, X[None].")
+        # a square 2-D X whose side is the pixels of an image: as many flattened images, or one image of that size?
+        square = array.ndim == 2 and array.shape[0] == array.shape[1] > 1 and not hasattr(self, "n_features_in_")
+        pixels = square and (int(np.prod(seen)) if seen is not None else 0 if self._as_fitted("image_shape") else
+                             array.shape[1])
+        if square and array.shape[1] == pixels and int(np.sqrt(pixels)) ** 2 == pixels:
+            raise ValueError(f"X has shape {array.shape}: {pixels} rows of {pixels} pixels (flattened images, one a "
+                             f"row), or one {pixels}x{pixels} grey image? Pass one image as a batch of one, X[None]; "
+                             "flattened images as images, X.reshape(len(X), height, width).")
         # fit saw images, not rows: rows are theirs flattened, or images of another size some estimators resize
         if (not reset and array.ndim == 2 and not hasattr(self, "n_features_in_")
                 and array.shape[1] != int(np.prod(seen))):
@@ -363,7 +371,8 @@ class ImageInputMixin(PixelScaleMixin):
             return ImageFileBatches(X, y, sample_weight, size=(h, w), channels=c, on_error=on_error, why=why,
                                     resize=self._as_fitted("image_size") is not None,
                                     class_names=getattr(self, "classes_", None))
-        return ArrayBatches(torch.from_numpy(X), y, sample_weight)
+        return ArrayBatches(torch.from_numpy(X if X.flags.writeable else X.copy()), y, sample_weight)  # (memory-mapped:
+        # torch warns of arrays it may not write)
 
 
 _DEPTHS = {np.dtype(np.uint8): 255.0, np.dtype(np.uint16): 65535.0}  # the top level of 8- and 16-bit pixels

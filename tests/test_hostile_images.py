@@ -269,6 +269,25 @@ def test_one_grey_image_given_alone_is_told_to_be_a_batch_of_one():
     extractor = VGGFeatureExtractor(**dict(VGG, image_size=16)).fit(X)  # VGG too, which resizes (was 8 rows)
     with pytest.raises(ValueError, match=r"X has shape \(8, 8\), the size of one grey image.*X\[None\]"):
         extractor.transform(X[0])
+    # one grey image as wide as an image has pixels (64 x 64 after 8 x 8 images) was read as 64 flattened images
+    big = np.random.RandomState(1).rand(64, 64)
+    square = r"X has shape \(64, 64\): 64 rows of 64 pixels \(flattened images, one a row\), or one 64x64 grey image"
+    for call in (lambda: clf.predict(big), lambda: extractor.transform(big),
+                 lambda: VGGFeatureExtractor(**dict(VGG, image_size=16)).fit_transform(big)):
+        with pytest.raises(ValueError, match=square):
+            call()
+    assert clf.predict(big[None, :8, :8]).shape == (1,) and len(extractor.transform(big[None])) == 1
+
+
+def test_read_only_image_arrays_train_without_torch_warning(tmp_path):
+    """A memory-mapped array (np.load(..., mmap_mode='r')) made torch warn 'The given NumPy array is not writable'."""
+    import warnings
+
+    np.save(tmp_path / "X.npy", np.random.RandomState(0).rand(6, 8, 8).astype(np.float32))
+    X = np.load(tmp_path / "X.npy", mmap_mode="r")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert ConvImageClassifier(**CONV).fit(X, [0, 1] * 3).predict(X).shape == (6,)
 
 
 def test_16_bit_and_float_image_files_keep_their_levels(tmp_path):
