@@ -258,6 +258,8 @@ class ImageInputMixin(PixelScaleMixin):
         _check_image_list(X)
         array = X if hasattr(X, "columns") else np.asarray(X)
         depth = _integer_depth(array)
+        if not reset:
+            self._refuse_masks_for_levels(array)
         # the shape of the images fit saw (VGG's before it resized them)
         seen = None if reset else tuple(getattr(self, "input_image_shape_", None) or self.image_shape_)
         if (not reset and array.ndim == 2 and tuple(array.shape) == seen[1:]

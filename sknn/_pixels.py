@@ -142,9 +142,16 @@ class PixelScaleMixin:
                 self._check_pixel_range(low, high)
         top = max(high, -low)
         if reset:
-            dark = (images is not None and not scaled and top > _PIXEL_SCALE_FACTOR
-                    and bool(dark_fractional_images(images, lows, highs)[0][trained].any()))
-            self._record_pixel_scale(top, low, scaled, dark)
+            marks = (dark_fractional_images(images, lows, highs) if images is not None and not scaled
+                     and top > _PIXEL_SCALE_FACTOR else None)
+            if marks is not None and marks[1][trained].any():  # some on the grid of k / 255, beside others to 255
+                divided = np.zeros(len(images), dtype=bool)
+                divided[np.arange(len(images))[trained][marks[1][trained]]] = True
+                raise ValueError(f"X mixes two scales: {which_images(divided)} reach only "
+                                 f"{float(highs[divided].max()):.4g}, levels divided by 255 (or 65,535), while others "
+                                 f"reach {top:.4g}. Put every image on one scale (multiply those by 255, or divide "
+                                 "the others) before fitting.")
+            self._record_pixel_scale(top, low, scaled, marks is not None and bool(marks[0][trained].any()))
             return
         fitted = getattr(self, "pixel_max_", None)
         if not fitted:  # a model saved before pixel_max_, or black training images
@@ -198,6 +205,13 @@ class PixelScaleMixin:
                       f"divided by 65,535 and read as dark images (at most {top / scaled:.3f}). If they are 12-bit "
                       "levels, pass them as floats on their own scale, X / 4095 (at predict too); truly dark 16-bit "
                       "images can stay as they are.")
+
+    def _refuse_masks_for_levels(self, array):
+        """Refuse bool images (masks, read as 0 and 1) for a model of 0-255 pixels, which reads them as black."""
+        if getattr(array, "dtype", None) == bool and (getattr(self, "pixel_max_", None) or 0) > _PIXEL_SCALE_FACTOR:
+            raise ValueError(f"X is bool (masks, read as 0 and 1), but {type(self).__name__} was fitted on pixel "
+                             f"values up to {self.pixel_max_:.4g}: as they are, they read as nearly black images. "
+                             "Pass them on that scale (X * 255.0), or fit on masks.")
 
     def _check_integer_depth(self, highs, scaled, reset):
         """Refuse integer images of a smaller depth's levels (:func:`smaller_depth_images`), which scaled by their

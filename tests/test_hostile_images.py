@@ -1019,3 +1019,21 @@ def test_a_scipy_dok_matrix_is_refused_as_sparse_input_not_as_a_dict():
     for dok in (sparse.dok_array(rows), sparse.dok_matrix(rows)):
         with pytest.raises(TypeError, match=r"Sparse data was passed for X, but dense data is required"):
             ConvImageClassifier(**CONV).fit(dok, [0, 1] * 2)
+
+
+def test_masks_for_a_model_of_0_255_pixels_and_a_training_set_of_two_scales_are_refused():
+    """bool masks given to a model of 0-255 float pixels were read as black images (every mask one answer); a
+    training set half divided by 255 trained without a word, and predict then refused those same images."""
+    rng = np.random.RandomState(0)
+    X = np.round(rng.rand(8, 8, 8) * 255).astype(np.float32)
+    clf = ConvImageClassifier(**CONV).fit(X, [0, 1] * 4)
+    with pytest.raises(ValueError, match=r"X is bool \(masks, read as 0 and 1\), but ConvImageClassifier was fitted "
+                                         r"on pixel values up to 255.*X \* 255\.0"):
+        clf.predict(X > 127)
+    assert clf.predict((X > 127) * 255.0).shape == (8,)
+    assert ConvImageClassifier(**CONV).fit(X > 127, [0, 1] * 4).predict(X > 127).shape == (8,)  # masks both times
+    mixed = X.copy()
+    mixed[:4] /= 255
+    with pytest.raises(ValueError, match=r"X mixes two scales: images 0, 1, 2 and 1 more of X reach only 1, levels "
+                                         r"divided by 255 \(or 65,535\), while others reach 25\d"):
+        ConvImageClassifier(**CONV).fit(mixed, [0, 1] * 4)
