@@ -266,11 +266,12 @@ class ImageInputMixin(PixelScaleMixin):
                 and seen[0] == 1 and array.shape[1] != seen[1] * seen[2]):
             raise ValueError(f"X has shape {array.shape}, the size of one grey image, but a 2-D X is read as rows of "
                              "pixels, one image per row: pass one image as a batch of one, X[None].")
-        # a square 2-D X whose side is the pixels of an image: as many flattened images, or one image of that size?
-        square = array.ndim == 2 and array.shape[0] == array.shape[1] > 1 and not hasattr(self, "n_features_in_")
-        pixels = square and (int(np.prod(seen)) if seen is not None else 0 if self._as_fitted("image_shape") else
-                             array.shape[1])
-        if square and array.shape[1] == pixels and int(np.sqrt(pixels)) ** 2 == pixels:
+        # after a fit on images (not rows), a square 2-D X whose side is their pixel count: as many flattened images,
+        # or one image of that size? (At fit, flattened images: load_digits()[0][:64] is such.)
+        square = (not reset and array.ndim == 2 and array.shape[0] == array.shape[1] > 1
+                  and not hasattr(self, "n_features_in_"))
+        pixels = square and int(np.prod(seen))
+        if square and array.shape[1] == pixels:
             raise ValueError(f"X has shape {array.shape}: {pixels} rows of {pixels} pixels (flattened images, one a "
                              f"row), or one {pixels}x{pixels} grey image? Pass one image as a batch of one, X[None]; "
                              "flattened images as images, X.reshape(len(X), height, width).")

@@ -272,11 +272,13 @@ def test_one_grey_image_given_alone_is_told_to_be_a_batch_of_one():
     # one grey image as wide as an image has pixels (64 x 64 after 8 x 8 images) was read as 64 flattened images
     big = np.random.RandomState(1).rand(64, 64)
     square = r"X has shape \(64, 64\): 64 rows of 64 pixels \(flattened images, one a row\), or one 64x64 grey image"
-    for call in (lambda: clf.predict(big), lambda: extractor.transform(big),
-                 lambda: VGGFeatureExtractor(**dict(VGG, image_size=16)).fit_transform(big)):
+    for call in (lambda: clf.predict(big), lambda: extractor.transform(big)):
         with pytest.raises(ValueError, match=square):
             call()
     assert clf.predict(big[None, :8, :8]).shape == (1,) and len(extractor.transform(big[None])) == 1
+    # at fit, and after a fit on rows, a square X is rows: 64 flattened 8 x 8 images (load_digits()[0][:64])
+    rows = ConvImageClassifier(**dict(CONV, image_shape=(8, 8))).fit(big, [0, 1] * 32)
+    assert rows.predict(big).shape == (64,)
 
 
 def test_read_only_image_arrays_train_without_torch_warning(tmp_path):
