@@ -4,6 +4,7 @@ and files read lazily (augmentation is :mod:`sknn._augment`).
 
 import math
 import os
+import warnings
 from collections.abc import Iterator, Mapping
 from types import GeneratorType
 
@@ -266,10 +267,11 @@ class ImageInputMixin(PixelScaleMixin):
                 and seen[0] == 1 and array.shape[1] != seen[1] * seen[2]):
             raise ValueError(f"X has shape {array.shape}, the size of one grey image, but a 2-D X is read as rows of "
                              "pixels, one image per row: pass one image as a batch of one, X[None].")
-        # after a fit on images (not rows), a square 2-D X whose side is their pixel count: as many flattened images,
-        # or one image of that size? (At fit, flattened images: load_digits()[0][:64] is such.)
+        # after a fit on images (not rows) by an estimator that resizes images, a square 2-D X whose side is their
+        # pixel count: as many flattened images, or one image of that size? (One that does not resize takes no image
+        # of another size; at fit, flattened images: load_digits()[0][:64] is such.)
         square = (not reset and array.ndim == 2 and array.shape[0] == array.shape[1] > 1
-                  and not hasattr(self, "n_features_in_"))
+                  and not hasattr(self, "n_features_in_") and getattr(self, "input_image_shape_", None) is not None)
         pixels = square and int(np.prod(seen))
         if square and array.shape[1] == pixels:
             raise ValueError(f"X has shape {array.shape}: {pixels} rows of {pixels} pixels (flattened images, one a "
@@ -374,8 +376,11 @@ class ImageInputMixin(PixelScaleMixin):
             return ImageFileBatches(X, y, sample_weight, size=(h, w), channels=c, on_error=on_error, why=why,
                                     resize=self._as_fitted("image_size") is not None,
                                     class_names=getattr(self, "classes_", None))
-        return ArrayBatches(torch.from_numpy(X if X.flags.writeable else X.copy()), y, sample_weight)  # (memory-mapped:
-        # torch warns of arrays it may not write)
+        if X.flags.writeable:
+            return ArrayBatches(torch.from_numpy(X), y, sample_weight)
+        with warnings.catch_warnings():  # a read-only (memory-mapped) X: training only reads it, and a copy
+            warnings.filterwarnings("ignore", message="The given NumPy array is not writable")  # would load it all
+            return ArrayBatches(torch.from_numpy(X), y, sample_weight)
 
 
 _DEPTHS = {np.dtype(np.uint8): 255.0, np.dtype(np.uint16): 65535.0}  # the top level of 8- and 16-bit pixels

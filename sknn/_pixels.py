@@ -144,9 +144,11 @@ class PixelScaleMixin:
         if reset:
             marks = (dark_fractional_images(images, lows, highs) if images is not None and not scaled
                      and top > _PIXEL_SCALE_FACTOR else None)
-            if marks is not None and marks[1][trained].any():  # some on the grid of k / 255, beside others to 255
-                divided = np.zeros(len(images), dtype=bool)
-                divided[np.arange(len(images))[trained][marks[1][trained]]] = True
+            # some on the grid of k / 255 (reaching a level: a black frame with noise is not), beside others to 255
+            divided = np.zeros(len(highs) if images is not None else 0, dtype=bool)
+            if marks is not None:
+                divided[trained] = (marks[1] & (np.maximum(highs, -lows) >= 1 / 255))[trained]
+            if divided.any():
                 raise ValueError(f"X mixes two scales: {which_images(divided)} reach only "
                                  f"{float(highs[divided].max()):.4g}, levels divided by 255 (or 65,535), while others "
                                  f"reach {top:.4g}. Put every image on one scale (multiply those by 255, or divide "
@@ -233,7 +235,9 @@ class PixelScaleMixin:
         kind = "uint8" if scaled == 255 else "uint16"
         if scaled == 255:
             levels = "0 and 1 only: binary images"
-            fix = "pass them as bool (X.astype(bool)) or as floats; a truly near-black photo as floats, X / 255"
+            fix = ("pass them on the training images' scale, X * 255.0" if (getattr(self, "pixel_max_", None) or 0)
+                   > _PIXEL_SCALE_FACTOR else "pass them as bool (X.astype(bool)) or as floats; a truly near-black "
+                   "photo as floats, X / 255")
         else:
             levels = f"0 to {round(float(highs[marked].max()) * scaled)} only: 8-bit levels"
             fix = "pass them as uint8 (X.astype(np.uint8)); a truly dark 16-bit image as floats, X / 65535"

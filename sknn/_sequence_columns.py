@@ -214,8 +214,8 @@ def refuse_frame_of_numbers(X, name="X"):
         raise ValueError(
             f"{name} is a DataFrame of numbers; a DataFrame given as {name} is read as one sequence of tokens per "
             f"row. For one series (rows the steps, columns the features), pass [{name}]; for one series per row, "
-            f"list({name}.to_numpy()[:, :, None]); for a long table of several series, split it: "
-            f"[g[features] for _, g in {name}.groupby(key)].")
+            f"[row.dropna().to_numpy()[:, None] for _, row in {name}.iterrows()]; for a long table of several series, "
+            f"split it: [g[features] for _, g in {name}.groupby(key)].")
 
 
 def frame_labels(labels, where):

@@ -785,6 +785,8 @@ def test_a_dataframe_of_numbers_as_x_and_label_dataframes_as_y_are_refused_or_re
                                              r"sequence of tokens per row. For one series .*, pass \[X\]"):
             call()
     assert len(tagger.predict([frame])[0]) == 3
+    with pytest.raises(ValueError, match=r"X holds sequences of numbers: pass each sentence as a list of word strings"):
+        LSTMLanguageModel(min_count=1, **SMALL).fit(pd.DataFrame([[1, 2, 3], [4, 5, 6]] * 4))  # word ids: its own fix
     as_frames = [pd.DataFrame({"label": l}) for l in labels]
     fitted = LSTMSequenceTagger(**SMALL).fit(series, as_frames)
     assert fitted.classes_.tolist() == [0, 1]
