@@ -206,10 +206,11 @@ def check_feature_names(estimator, names, reset, where="X"):
         del estimator.feature_names_in_
 
 
-def refuse_frame_of_numbers(X, name="X"):
-    """Refuse a DataFrame of numbers given as X itself: a DataFrame given so is read as one sequence of tokens per
-    row, and a row of numbers is neither tokens nor, whatever its last missing cells, one series for sure."""
-    if getattr(X, "ndim", 1) == 2 and hasattr(X, "iloc") and len(X.columns) and all(
+def refuse_frame_of_numbers(X, name="X", numeric=True):
+    """Refuse a DataFrame of numbers given as X itself to a model that reads numeric sequences (``numeric``; one of
+    tokens says to pass word strings): a DataFrame given so is read as one sequence of tokens per row, and a row of
+    numbers is neither tokens nor, whatever its last missing cells, one series for sure."""
+    if numeric and getattr(X, "ndim", 1) == 2 and hasattr(X, "iloc") and len(X.columns) and all(
             pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype) for dtype in X.dtypes):
         raise ValueError(
             f"{name} is a DataFrame of numbers; a DataFrame given as {name} is read as one sequence of tokens per "

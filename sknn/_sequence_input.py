@@ -183,8 +183,7 @@ def check_sequences(X, name="X", lowercase=True, numeric=True, estimator=None, r
                 "(length, n_features) (a 3-D array (n_sequences, length, n_features) also works). For one series, "
                 "pass [series]; for univariate series, add a feature axis: series[..., None].")
     where = name
-    if numeric:  # (a model of tokens says to pass word strings, below)
-        refuse_frame_of_numbers(X, name)
+    refuse_frame_of_numbers(X, name, numeric)
     if hasattr(X, "iloc"):  # a pandas Series of sequences, or a DataFrame of one sequence per row
         X = _frame_rows(X, name)
         where = f"{name}.iloc"  # (by position: its X[i] is the row labelled i)

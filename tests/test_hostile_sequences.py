@@ -792,5 +792,5 @@ def test_a_dataframe_of_numbers_as_x_and_label_dataframes_as_y_are_refused_or_re
     assert fitted.classes_.tolist() == [0, 1]
     np.testing.assert_array_equal(fitted.predict_proba(series[:2])[0],
                                   LSTMSequenceTagger(**SMALL).fit(series, labels).predict_proba(series[:2])[0])
-    with pytest.raises(ValueError, match=r"y\[0\] is a DataFrame of 2 columns; the labels of a sequence are one column"):
+    with pytest.raises(ValueError, match=r"y\[0\] is a DataFrame of 2 columns; the labels of a sequence are one"):
         LSTMSequenceTagger(**SMALL).fit(series, [f.assign(other=1) for f in as_frames])
