@@ -142,7 +142,8 @@ def _metric(name, task, classes):
     reason = _refused_by_scikit_learn(m.scorer, classes) if task == "classification" else None
     if reason:
         use = (f"{m.scorer}_macro (every class alike)" if m.scorer in _BINARY_AVERAGE else
-               "accuracy, balanced_accuracy, f1_macro or another classification scorer")
+               "log_loss or roc_auc (scores of the probabilities)" if "brier" in m.scorer or "precision" in m.scorer
+               else "accuracy, balanced_accuracy, f1_macro or another classification scorer")
         raise ValueError(f"Metric {name!r} cannot score this target ({n_classes} classes): scikit-learn says "
                          f"\"{reason}\"; use {use}.")
     return m

@@ -71,6 +71,7 @@ def estimator_from_network(cls, network, device="cpu"):
     if missing:
         raise ValueError(f"The network has no {', '.join(map(repr, missing))} entry: pass the dict export_network() "
                          "returns (or one with every entry it has).")
+    _check_layer_types(network["layers"], "network['layers']")
     network = _with_arrays(network)
     layers = network["layers"]
     try:
@@ -264,7 +265,11 @@ def _load_layers(modules, layers, where="layer"):
     if len(modules) != len(layers):
         raise ValueError("The exported layers do not match the network described by its parameters.")
     for i, (m, layer) in enumerate(zip(modules, layers)):
-        _load_layer(m, layer, f"{where} {i} ({layer.get('type')!r})")
+        try:
+            _load_layer(m, layer, f"{where} {i} ({layer.get('type')!r})")
+        except KeyError as exc:  # (a network edited or built by hand)
+            raise ValueError(f"The network's {where} {i} ({layer.get('type')!r}) has no {exc.args[0]!r} entry, which "
+                             "such a layer holds: pass the layer as export_network() writes it.") from None
 
 
 _MODULES = {"dense": nn.Linear, "batch_norm": nn.BatchNorm1d, "ensemble": Ensemble, "scale": FrontScale,
@@ -535,6 +540,10 @@ def _check_layer_types(layers, where):
         if kind == "ensemble":
             for m, member in enumerate(layer.get("members") or [None]):
                 _check_layer_types(member, f"{where}[{i}]['members'][{m}]")
+        missing = [key for key in ("weight", "bias") if kind == "dense" and key not in layer]
+        if missing:
+            raise ValueError(f"{where}[{i}], a dense layer, has no {' or '.join(map(repr, missing))} entry: pass the "
+                             "layer as export_network() writes it.")
 
 
 def forward_numpy(network, X):

@@ -245,12 +245,14 @@ _API_WORDS = ((re.compile(r"^cv=(\d+)"), r"--cv \1"), (re.compile(r"^repeats=(\d
               # the Python API's arguments and code, as the command's options or the file's edits
               (re.compile(r"task='(\w+)' \((?:or )?--task \1\)"), r"--task \1"),
               (re.compile(r"task='(\w+)'"), r"--task \1"),
-              (re.compile(r"\(sort=\.\.\., --sort\)"), "(--sort)"), (re.compile(r"sort='([^']+)'"), r"--sort \1"),
-              (re.compile(r"\(X\.drop\(columns=.*?\)\)"), "(leave the column out of the file)"),
+              (re.compile(r"\(sort=\.\.\., --sort\)"), "(--sort)"),
+              (re.compile(r"sort='(\w+)' or '(\w+)'"), r"--sort \1 or --sort \2"),
+              (re.compile(r"sort='([^']+)'"), r"--sort \1"),
+              (re.compile(r"\(X\.drop\(columns=(?:'[^']*'|\"[^\"]*\")\)\)"), "(leave the column out of the file)"),
               (re.compile(r" first \(y\.str\.strip\(\)\)"), " in the file first"),
               (re.compile(r"keep the first copy \([^;]*; then X\[keep\], y\[keep\]\)"),
                "keep the first copy (remove the others from the file)"),
-              (re.compile(r"\(cv=list\(GroupKFold"), "(from Python: cv=list(GroupKFold"))
+              (re.compile(r"\(cv=list\("), "(from Python: cv=list("))
 
 
 def _in_options(message):
@@ -469,7 +471,7 @@ def main(argv=None):
         if os.environ.get(_TRACEBACK_ENV):
             raise
         text = str(exc).strip().splitlines()
-        print(f"{prefix} {text[0] if text else type(exc).__name__}", file=sys.stderr)
+        print(f"{prefix} {_in_options(text[0]) if text else type(exc).__name__}", file=sys.stderr)
         return 2
     except Exception as exc:  # noqa: BLE001 - a bug: one line, and how to see the traceback
         if os.environ.get(_TRACEBACK_ENV):

@@ -899,14 +899,17 @@ def test_the_commands_notes_and_errors_say_options_and_file_edits_not_python(tmp
     """A command-line user read task='regression', 'drop it (X.drop(columns='id'))', 'keep = ~X.assign(...);
     then X[keep], y[keep]' and 'y.str.strip()': code for the Python API, which a shell cannot run."""
     rng = np.random.default_rng(0)
-    rows = pd.DataFrame({"id": np.arange(60), "x": rng.integers(0, 3, 60), "y": np.arange(60) % 2})
-    pd.concat([rows, rows.iloc[:20].assign(id=np.arange(60, 80))]).assign(id=lambda d: d["id"]).to_csv(
-        tmp_path / "t.csv", index=False)
+    rows = pd.DataFrame({"id": np.arange(60), "x": rng.normal(size=60), "y": np.arange(60) % 2})
+    rows.to_csv(tmp_path / "t.csv", index=False)
     code, out, err = _run(["compare", "--csv", str(tmp_path / "t.csv"), "--target", "y", "--models", "linear",
                            "--cv", "2", "--repeats", "1", "--n-jobs", "1", "--quiet"], capsys)
-    notes = out[out.index("notes:"):] if "notes:" in out else ""
-    assert code == 0 and "leave the column out of the file" in notes, out + err
-    assert "X.drop(" not in out and "X[keep]" not in out and "task='" not in out
+    assert code == 0 and "drop it (leave the column out of the file)" in out and "X.drop(" not in out, out + err
+    copies = pd.concat([rows.drop(columns="id")] * 2)  # every row twice, exactly
+    copies.to_csv(tmp_path / "c.csv", index=False)
+    code, out, err = _run(["compare", "--csv", str(tmp_path / "c.csv"), "--target", "y", "--models", "linear",
+                           "--cv", "2", "--repeats", "1", "--n-jobs", "1", "--quiet"], capsys)
+    assert code == 0 and "keep the first copy (remove the others from the file)" in out, out + err
+    assert "X[keep]" not in out and "(from Python: cv=list(GroupKFold" in out
     pd.DataFrame({"x": np.arange(30), "y": ["a", "b", "c"] * 10}).to_csv(tmp_path / "s.csv", index=False)
     code, out, err = _run(["compare", "--csv", str(tmp_path / "s.csv"), "--target", "y", "--task", "regression",
                            "--models", "linear", "--cv", "2", "--quiet"], capsys)

@@ -310,7 +310,7 @@ class _NeverFitted(ClassifierMixin, BaseEstimator):
 
 
 @pytest.mark.parametrize("metric, fix", [("precision", "precision_macro"), ("f1", "f1_macro"),
-                                         ("average_precision", "accuracy"), ("neg_brier_score", "accuracy")])
+                                         ("average_precision", "log_loss"), ("neg_brier_score", "log_loss")])
 def test_a_score_of_the_positive_class_1_on_labels_without_it_is_refused_before_any_fit(metric, fix):
     """precision, f1, recall, average precision and the Brier score read the positive class 1: on 'no' and 'yes'
     every model failed after all the fits, with an error that hid the cause ('No model but the baseline could be
