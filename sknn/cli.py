@@ -358,7 +358,7 @@ def _compare(args):
                     f.write(rank_fig[1])
             print(f"\nplots: {', '.join(written)}")
         if args.report:
-            page = report.html_report(results, ranks=ranks, rank_fig=rank_fig)
+            page = report.html_report(results, ranks=ranks, rank_fig=rank_fig, say=_in_options)
             with open(args.report, "w", encoding="utf-8") as f:
                 f.write(page)
             print(f"report: {args.report}")

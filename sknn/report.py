@@ -446,8 +446,8 @@ def _ranks_html(ranks, figure):
             + body + (_figures_html({"critical_difference": figure}) if figure else "") + "</section>")
 
 
-def html_report(datasets, ranks=None, rank_fig=None, title="Model comparison"):
-    """One self-contained HTML page.
+def html_report(datasets, ranks=None, rank_fig=None, title="Model comparison", say=None):
+    """One self-contained HTML page (``say``: a function each note is shown through, the command's wording).
 
     Parameters
     ----------
@@ -466,7 +466,7 @@ def html_report(datasets, ranks=None, rank_fig=None, title="Model comparison"):
         toc.append(f'<li><a href="#{sid}">{html.escape(ds["name"])}</a></li>')
         head = ds["header"]
         facts = "".join(f"<li>{html.escape(line)}</li>" for line in head[1:])
-        warn = notes(ds["table"])
+        warn = [say(w) for w in notes(ds["table"])] if say is not None else notes(ds["table"])
         sections.append(
             f'<section class="dataset" id="{sid}"><h2>{html.escape(head[0])}</h2><ul class="facts">{facts}</ul>'
             + (f'<details class="notes"><summary>{len(warn)} note(s)</summary><ul>'

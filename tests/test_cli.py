@@ -904,6 +904,11 @@ def test_the_commands_notes_and_errors_say_options_and_file_edits_not_python(tmp
     code, out, err = _run(["compare", "--csv", str(tmp_path / "t.csv"), "--target", "y", "--models", "linear",
                            "--cv", "2", "--repeats", "1", "--n-jobs", "1", "--quiet"], capsys)
     assert code == 0 and "drop it (leave the column out of the file)" in out and "X.drop(" not in out, out + err
+    code, out, err = _run(["compare", "--csv", str(tmp_path / "t.csv"), "--target", "y", "--models", "linear",
+                           "--cv", "2", "--repeats", "1", "--n-jobs", "1", "--quiet", "--report",
+                           str(tmp_path / "r.html")], capsys)
+    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert code == 0 and "leave the column out of the file" in page and "X.drop(" not in page
     copies = pd.concat([rows.drop(columns="id")] * 2)  # every row twice, exactly
     copies.to_csv(tmp_path / "c.csv", index=False)
     code, out, err = _run(["compare", "--csv", str(tmp_path / "c.csv"), "--target", "y", "--models", "linear",
