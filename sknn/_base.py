@@ -35,10 +35,6 @@ from ._warnings import warn_user
 __all__ = ["BaseNeuralNetwork"]
 
 
-#: the attributes :meth:`BaseNeuralNetwork._record_history` derives from the engine's history
-_HISTORY_ATTRIBUTES = ("n_iter_", "loss_curve_", "history_", "validation_scores_", "best_validation_score_",
-                       "best_loss_")
-
 
 def _trains_batch_norm(module):
     """Whether a batch normalisation layer of ``module`` trains (is in training mode when the module is): a
@@ -356,10 +352,9 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, FitCallbacks, abstract=T
         except KeyboardInterrupt:
             if not keep and not getattr(self, "n_iter_", 0):  # no epoch finished: nothing to keep
                 self._clear_fitted()
-            elif keep and len(self.net_.finished_epochs()) == epochs:  # a continuation that finished no epoch: its
-                for name in _HISTORY_ATTRIBUTES:  # history says what it said (the best epoch's score: the weights')
-                    if name in saved:
-                        setattr(self, name, saved[name])
+            elif keep and len(self.net_.finished_epochs()) == epochs:  # a continuation that finished no epoch: the
+                for name, value in saved.items():  # model it had (its history, the target's statistics and totals a
+                    setattr(self, name, value)  # call counts before it trains: a retry would count its rows twice)
             raise
         except Exception:
             # a refused continuation, or a new fit refused before it changed anything, leaves the model it had
@@ -375,7 +370,8 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, FitCallbacks, abstract=T
             raise
 
     def _fitted_state(self):
-        return {k: v for k, v in vars(self).items() if k.endswith("_") and not k.startswith("_")}
+        return {k: v for k, v in vars(self).items()
+                if (k.endswith("_") and not k.startswith("_")) or k in getattr(self, "_running_totals", ())}
 
     def _fit_once(self, X, y, sample_weight, incremental, classes, validation_data, keep):
         if keep and incremental:  # scikit-learn validates a fitted estimator's parameters in fit only (and its

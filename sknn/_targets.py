@@ -49,6 +49,7 @@ class NeuralClassifierMixin(ChecksModuleOutputs):
 
     _is_classifier = True
     _multi_output_y = False
+    _running_totals = ("_class_totals",)  # (kept and restored with the fitted attributes by a failed call)
 
     def _smoothing_prior(self):
         """The shares label smoothing spreads by (None: evenly, torch's own smoothing, for balanced classes)."""
@@ -324,6 +325,7 @@ class NeuralRegressorMixin(ChecksModuleOutputs):
 
     _is_classifier = False
     _multi_output_y = True
+    _running_totals = ("_y_totals",)
 
     def _criterion(self):
         return EnsembleMSELoss(reduction="none")
