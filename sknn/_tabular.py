@@ -375,6 +375,14 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
         binary = getattr(self, "binary_", np.zeros(len(self.numeric_columns_), dtype=bool)) | (self.scale_ == 0)
         warn_numbers_beyond_first_fit(numbers, self.scale_, binary, getattr(self, "value_range_", None),
                                       [self._name(j) for j in self.numeric_columns_])
+        if numbers is not None and not sp.issparse(numbers):  # missing numbers where the first fit had none
+            new = np.flatnonzero(np.isnan(numbers).any(axis=0) & ~np.asarray(self.has_missing_, dtype=bool))
+            if len(new):
+                warn_user(f"Column {self._name(self.numeric_columns_[new[0]])} holds missing values, which the first "
+                          f"fit's rows did not ({len(new)} column(s) so): they train as its median, without the "
+                          "indicator of missing values a column gets when the first fit sees some. The encoding is "
+                          "learned by the first fit or partial_fit: give it such rows (or fit on all the data).",
+                          UserWarning)
 
     def warn_narrow_first_fit(self):
         """Warn when the rows ``fit`` learned from, those of weight above 0 of the first ``partial_fit``, are too few

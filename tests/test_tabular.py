@@ -400,6 +400,10 @@ def test_categories_read_alike_by_every_path_and_missing_values_learned_by_a_lat
     assert stream.net_.module_.layers[0].category_counts[0] > 0
     gap = stream.predict(later[missing]) - (y + 3)[missing]
     assert abs(gap.mean()) < 0.3, gap.mean()
+    # missing numbers where the first call had none train as the median, with no indicator: said so
+    numbers = DenseRegressor(random_state=0, max_iter=1).partial_fit(frame[["x"]][:300], y[:300])
+    with pytest.warns(UserWarning, match=r"Column 'x' holds missing values, which the first fit's rows did not"):
+        numbers.partial_fit(frame[["x"]].assign(x=frame["x"].where(~missing)), y)
 
 
 def test_regressor_on_a_raw_table_and_its_standardised_target():
