@@ -122,7 +122,7 @@ def read(fname, binary=False, limit=None, encoding="utf-8", unicode_errors="stri
             if binary:
                 raise ValueError("no_header=True reads the text format only: a binary file's header is the one place "
                                  "its vector size is written. Pass binary=False, or no_header=False.")
-            n_words, size = _headerless_shape(f, fname, encoding, unicode_errors)
+            n_words, size = _headerless_shape(f, fname, encoding, unicode_errors, limit)
             first, first_line = b"", 1
         else:
             first, first_line = f.readline(1024), 2
@@ -156,8 +156,7 @@ def read_counts(fvocab, encoding="utf-8", unicode_errors="strict"):
             try:
                 parts = _FIELD_SPLIT.split(raw.decode(encoding, errors=unicode_errors).strip(FIELD_SPACE))
             except UnicodeDecodeError as exc:
-                raise ValueError(f"{fvocab!r}, line {line_no}: not {encoding} text ({exc}); pass "
-                                 "unicode_errors='replace' to read it anyway.") from None
+                raise _not_text(f"{fvocab!r}, line {line_no}", encoding, exc) from None
             if parts == [""]:
                 continue
             if len(parts) != 2 or not (parts[1].isascii() and parts[1].isdigit()):
@@ -212,26 +211,36 @@ def _refuse_unusual_numbers(text, parts, fname, where):
                      "digits without '_'.")
 
 
-def _headerless_shape(f, fname, encoding, unicode_errors):
-    """(n_words, vector_size) of a text file without a header: its records up to its last line that is not blank,
-    the size from the first (an extra pass over the file, as gensim's no_header makes); ``f`` is left where it
-    was."""
+def _not_text(where, encoding, exc, other=""):
+    """The error for bytes that are not ``encoding`` text: the encoding to name first (unicode_errors='replace'
+    merges words that differ only there)."""
+    return ValueError(f"{where} is not {encoding} text ({exc}): pass the file's encoding (encoding='latin-1' for "
+                      f"Latin-1 or Windows words){other}; unicode_errors='replace' reads it anyway, but words that "
+                      "differ only in those bytes become one.")
+
+
+def _headerless_shape(f, fname, encoding, unicode_errors, limit=None):
+    """(n_words, vector_size) of a text file without a header: its records up to its last line that is not blank
+    (or its ``limit``-th record: a damaged line after it is never read), the size from the first (an extra pass over
+    the file, as gensim's no_header makes); ``f`` is left where it was."""
     origin = f.tell()
     first = f.readline()
     try:
         parts = _record_fields(first.decode(encoding, errors=unicode_errors).rstrip())
     except UnicodeDecodeError as exc:
-        raise ValueError(f"{fname!r}, line 1: not {encoding} text ({exc}); pass unicode_errors='replace' to read "
-                         "it anyway.") from None
+        raise _not_text(f"{fname!r}, line 1", encoding, exc) from None
     if len(parts) < 2:
         raise ValueError(f"The first line of {fname!r} holds no numbers after its word ({first[:60]!r}): it is not a "
                          "text file of word vectors.")
     if len(parts) == 2 and all(p.isdigit() for p in parts):
         raise ValueError(f"{fname!r} starts with a word2vec header {first.strip()[:60]!r} (a count and a size): "
                          "read it with no_header=False.")
-    n_words, spaces = 1, len(parts) - 1
+    n_words, spaces, records = 1, len(parts) - 1, 1
     for i, line in enumerate(f, start=2):
+        if limit is not None and records >= limit:
+            break
         if line.strip():
+            records += 1
             n_words = i
             line = line.rstrip()
             found = len(_RECORD_SPLIT.split(line.decode("latin-1"))) - 1 if b"\t" in line or b"  " in line \
@@ -321,9 +330,8 @@ def _read_text(f, fname, vectors, n_words, encoding, unicode_errors, first_line=
         try:
             text = raw.decode(encoding, errors=unicode_errors).rstrip()
         except UnicodeDecodeError as exc:
-            raise ValueError(f"{fname!r}, line {i + first_line}: not {encoding} text ({exc}); pass "
-                             "unicode_errors='replace' to read it anyway, or binary=True for the binary "
-                             "format.") from None
+            raise _not_text(f"{fname!r}, line {i + first_line}", encoding, exc, " (or binary=True for the binary "
+                            "format)") from None
         parts = _record_fields(text, size)
         if len(parts) != size + 1:
             lead = " The line starts with a space or tab: its word is empty." if text[:1] in (" ", "\t") else ""
@@ -368,8 +376,7 @@ def _read_binary(f, fname, vectors, n_words, encoding, unicode_errors, first_lin
         try:
             key = word.decode(encoding, errors=unicode_errors).lstrip("\n")
         except UnicodeDecodeError as exc:
-            raise ValueError(f"{fname!r}, vector {i + 1}: its word is not {encoding} text ({exc}); pass "
-                             "unicode_errors='replace' to read it anyway.") from None
+            raise _not_text(f"{fname!r}, vector {i + 1}: its word", encoding, exc) from None
         vectors = _with_row(vectors, i, n_words)
         vectors[i] = np.frombuffer(raw, dtype="<f4")
         _check_finite_row(vectors[i], fname, f"vector {i + 1}", key)

@@ -739,3 +739,20 @@ def _gensim_twin(words, vectors):
     theirs = pytest.importorskip("gensim.models.keyedvectors").KeyedVectors(np.shape(vectors)[1])
     theirs.add_vectors(words, vectors)
     return theirs
+
+
+def test_a_headerless_file_read_to_its_limit_and_latin1_words_get_the_encoding_to_pass(tmp_path):
+    """limit= with no_header=True scanned the whole file and refused a damaged line after the limit (GloVe 840B has
+    words with spaces far down; gensim reads the first vectors); a Latin-1 file was told unicode_errors='replace',
+    which merges 'café' and 'cafè' into one word, not encoding='latin-1'."""
+    path = tmp_path / "nh.txt"
+    path.write_text("cat 1 2\ndog 3 4\nbad line here x\n")
+    assert KeyedVectors.load_word2vec_format(path, no_header=True, limit=2).index_to_key == ["cat", "dog"]
+    with pytest.raises(ValueError, match="line 3: expected a word and 2 numbers"):
+        KeyedVectors.load_word2vec_format(path, no_header=True)
+    latin = tmp_path / "l1.txt"
+    latin.write_bytes("2 2\ncaf\u00e9 1 2\ncaf\u00e8 3 4\n".encode("latin-1"))
+    with pytest.raises(ValueError, match=r"is not utf-8 text .*encoding='latin-1'.*unicode_errors='replace' reads it "
+                                         r"anyway, but words that differ only in those bytes become one"):
+        KeyedVectors.load_word2vec_format(latin)
+    assert KeyedVectors.load_word2vec_format(latin, encoding="latin-1").index_to_key == ["caf\u00e9", "caf\u00e8"]
