@@ -215,8 +215,8 @@ def _not_text(where, encoding, exc, other=""):
     """The error for bytes that are not ``encoding`` text: the encoding to name first (unicode_errors='replace'
     merges words that differ only there)."""
     return ValueError(f"{where} is not {encoding} text ({exc}): pass the file's encoding (encoding='latin-1' for "
-                      f"Latin-1 or Windows words){other}; unicode_errors='replace' reads it anyway, but words that "
-                      "differ only in those bytes become one.")
+                      "Latin-1 or Windows words); unicode_errors='replace' reads it anyway, but words that differ "
+                      f"only in those bytes become one.{other}")
 
 
 def _headerless_shape(f, fname, encoding, unicode_errors, limit=None):
@@ -330,8 +330,8 @@ def _read_text(f, fname, vectors, n_words, encoding, unicode_errors, first_line=
         try:
             text = raw.decode(encoding, errors=unicode_errors).rstrip()
         except UnicodeDecodeError as exc:
-            raise _not_text(f"{fname!r}, line {i + first_line}", encoding, exc, " (or binary=True for the binary "
-                            "format)") from None
+            raise _not_text(f"{fname!r}, line {i + first_line}", encoding, exc, " Or is it in the binary format "
+                            "(binary=True)?") from None
         parts = _record_fields(text, size)
         if len(parts) != size + 1:
             lead = " The line starts with a space or tab: its word is empty." if text[:1] in (" ", "\t") else ""
@@ -373,14 +373,20 @@ def _read_binary(f, fname, vectors, n_words, encoding, unicode_errors, first_lin
         raw = f.read(nbytes)
         if len(raw) < nbytes:
             raise ValueError(f"{fname!r} ends after {i} of its {n_words} vectors: it is truncated.")
+        lined_up = (f" Or the records do not line up with the header's vector size, {vectors.shape[1]}: is it the "
+                    "rows' size?")  # (a word of float bytes, a vector of a word's)
         try:
             key = word.decode(encoding, errors=unicode_errors).lstrip("\n")
         except UnicodeDecodeError as exc:
-            raise _not_text(f"{fname!r}, vector {i + 1}: its word", encoding, exc) from None
+            raise _not_text(f"{fname!r}, vector {i + 1}: its word", encoding, exc, lined_up) from None
+        if any(c in FIELD_SPACE for c in key):  # (no writer puts a line break or tab in a word: float bytes)
+            raise ValueError(f"{fname!r}, vector {i + 1}: its word {key!r:.40} holds a line break or tab: the records "
+                             f"do not line up with the header's vector size, {vectors.shape[1]}: is it the rows'?")
         vectors = _with_row(vectors, i, n_words)
         vectors[i] = np.frombuffer(raw, dtype="<f4")
         _check_finite_row(vectors[i], fname, f"vector {i + 1}", key)
-        _check_key(key, fname, f"vector {i + 1}", "a space where the word should be: a key '' saved?")
+        _check_key(key, fname, f"vector {i + 1}", "a space where the word should be: a key '' saved?",
+                   lined_up if i else "")  # (the first record lines up whatever the size)
         keys.append(key)
     return vectors, keys
 
@@ -393,11 +399,11 @@ def _encodes(key):
         return False
 
 
-def _check_key(key, fname, where, hint):
+def _check_key(key, fname, where, hint, other=""):
     """Refuse a word that is empty, or only the whitespace that ends words (other whitespace, as U+2003, is a
     key, which gensim reads too)."""
     if not key.strip(FIELD_SPACE):
-        raise ValueError(f"{fname!r}, {where}: the word is empty ({hint}); every vector needs its word.")
+        raise ValueError(f"{fname!r}, {where}: the word is empty ({hint}); every vector needs its word.{other}")
 
 
 def _check_finite_row(row, fname, where, key, texts=None):

@@ -756,3 +756,19 @@ def test_a_headerless_file_read_to_its_limit_and_latin1_words_get_the_encoding_t
                                          r"anyway, but words that differ only in those bytes become one"):
         KeyedVectors.load_word2vec_format(latin)
     assert KeyedVectors.load_word2vec_format(latin, encoding="latin-1").index_to_key == ["caf\u00e9", "caf\u00e8"]
+
+
+@pytest.mark.parametrize("header, match", [
+    (b"5 2\n", r"vector 2: its word .* holds a line break or tab: the records do not line up with the header's "
+               r"vector size, 2"),
+    (b"5 5\n", r"the word is empty .*Or the records do not line up with the header's vector size, 5")])
+def test_a_binary_header_of_another_vector_size_than_the_rows_is_named(tmp_path, header, match):
+    """A header saying 2 numbers for rows of 4 read the rest of each row into the next word ('\\x00...\\ncat'),
+    loaded with only a warning about the count; a larger size failed naming the word, not the header."""
+    vectors = np.zeros((5, 4), np.float32)
+    vectors[:, :2] = np.random.RandomState(0).randn(5, 2)
+    path = tmp_path / "v.bin"
+    path.write_bytes(header + b"".join(w.encode() + b" " + v.tobytes() + b"\n"
+                                       for w, v in zip(["the", "cat", "dog", "car", "bus"], vectors)))
+    with pytest.raises(ValueError, match=match):
+        KeyedVectors.load_word2vec_format(path, binary=True)
