@@ -180,6 +180,9 @@ def check_corpus(corpus, name="X"):
         return
     if isinstance(corpus, bytes):
         raise TypeError(f"{name} must be a file path or an iterable of documents, got bytes.")
+    if isinstance(corpus, dict):  # iterating it gives its keys, not the documents
+        raise TypeError(f"{name} is a dict: iterating it gives its keys, not its documents; pass a list of the "
+                        f"documents, list({name}.values()).")
     if is_unordered(corpus):  # its order changes from one process to the next
         raise TypeError(f"{name} is a {type(corpus).__name__} of documents, whose order changes from run to run "
                         "(and with it a seeded fit): pass a list.")

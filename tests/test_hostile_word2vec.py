@@ -410,6 +410,8 @@ def test_a_set_of_documents_is_refused():
     docs = [["the", "cat"], ["a", "dog"]] * 5
     with pytest.raises(TypeError, match=r"X is a set of documents, whose order changes from run to run"):
         Word2VecTransformer(min_count=1, epochs=1).fit({tuple(d) for d in docs})
+    with pytest.raises(TypeError, match=r"X is a dict: iterating it gives its keys, not its documents.*X\.values\(\)"):
+        Word2VecTransformer(**W2V).fit({"a": "the cat", "b": "a dog"})  # (was: 'whose order changes from run to run')
     with pytest.raises(TypeError, match=r"a document must be a string or a list of tokens"):
         Word2VecTransformer(min_count=1, epochs=1).fit([set(d) for d in docs])
 
