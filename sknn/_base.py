@@ -355,6 +355,8 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, FitCallbacks, abstract=T
             elif keep and len(self.net_.finished_epochs()) == epochs:  # a continuation that finished no epoch: the
                 for name, value in saved.items():  # model it had (its history, the target's statistics and totals a
                     setattr(self, name, value)  # call counts before it trains: a retry would count its rows twice)
+                for name in set(getattr(self, "_running_totals", ())) - saved.keys() & vars(self).keys():
+                    delattr(self, name)  # (totals the call started, on a model saved before it kept them)
             raise
         except Exception:
             # a refused continuation, or a new fit refused before it changed anything, leaves the model it had

@@ -215,8 +215,8 @@ def refuse_frame_of_numbers(X, name="X", numeric=True):
         raise ValueError(
             f"{name} is a DataFrame of numbers; a DataFrame given as {name} is read as one sequence of tokens per "
             f"row. For one series (rows the steps, columns the features), pass [{name}]; for one series per row, "
-            f"[row.dropna().to_numpy()[:, None] for _, row in {name}.iterrows()]; for a long table of several series, "
-            f"split it: [g[features] for _, g in {name}.groupby(key)].")
+            f"[row.loc[:row.last_valid_index()].to_numpy()[:, None] for _, row in {name}.iterrows()]; for a long "
+            f"table of several series, split it: [g[features] for _, g in {name}.groupby(key)].")
 
 
 def frame_labels(labels, where):

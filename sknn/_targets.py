@@ -496,19 +496,23 @@ class NeuralRegressorMixin(ChecksModuleOutputs):
         ``fit`` learns them from its own rows as always; a warm start's ``fit`` from its own rows too, with the final
         layer rewritten as here (its predictions go on from where they were).
         """
-        mean, totals = getattr(self, "y_mean_", None), getattr(self, "_y_totals", None)
+        return self._fit(X, y, sample_weight=sample_weight, incremental=True)
+
+    def _fit(self, X, y, sample_weight=None, incremental=False, **kwargs):
+        # a continuation (partial_fit, a warm start's fit) rewrites the final layer for the target's new statistics
+        # before it trains (:meth:`_follow_target_statistics`); one that fails or is interrupted before an epoch
+        # gets its statistics back (BaseNeuralNetwork._fit), and its final layer goes back with them here
+        mean = getattr(self, "y_mean_", None)
         self._layers_before_call = None
         try:
-            return self._fit(X, y, sample_weight=sample_weight, incremental=True)
+            return super()._fit(X, y, sample_weight=sample_weight, incremental=incremental, **kwargs)
         except BaseException:
             kept = self._layers_before_call
             if kept is not None and getattr(self, "y_mean_", None) is mean is not None:
-                # a call that failed before it trained gets its statistics back: its final layer goes back with them
                 with torch.no_grad():
                     for layer, weight, bias in kept:
                         layer.weight.copy_(weight)
                         layer.bias.copy_(bias)
-                self._y_totals = totals
             raise
         finally:
             del self._layers_before_call

@@ -1,9 +1,8 @@
 """Training pieces of Word2VecTransformer: vocabulary, the corpus batch source, the SGNS module.
 
-The corpus is streamed every epoch in chunks of sentences; each chunk is encoded to an
-int tensor and everything after that is vectorised: frequent-word subsampling, the
-dynamic (reduced) window and, for the torch step, the negative draws from the
-unigram^0.75 distribution. A batch holds ``batch_size`` centre words with their window of
+The corpus is streamed every epoch in chunks of sentences; each chunk is encoded to an int tensor and everything
+after that is vectorised: frequent-word subsampling, the dynamic (reduced) window and, for the torch step, the
+negative draws from the unigram^0.75 distribution. A batch holds ``batch_size`` centre words with their window of
 neighbours (and, for the torch step, their negatives).
 
 Two steps train on these batches. On the CPU, word2vec's own: each (input, target) pair
@@ -18,6 +17,7 @@ import codecs
 import os
 import re
 from collections import Counter
+from collections.abc import Mapping
 
 import numpy as np
 import torch
@@ -180,7 +180,7 @@ def check_corpus(corpus, name="X"):
         return
     if isinstance(corpus, bytes):
         raise TypeError(f"{name} must be a file path or an iterable of documents, got bytes.")
-    if isinstance(corpus, dict):  # iterating it gives its keys, not the documents
+    if isinstance(corpus, Mapping):  # iterating it gives its keys, not the documents
         raise TypeError(f"{name} is a dict: iterating it gives its keys, not its documents; pass a list of the "
                         f"documents, list({name}.values()).")
     if is_unordered(corpus):  # its order changes from one process to the next

@@ -376,12 +376,12 @@ def _read_binary(f, fname, vectors, n_words, encoding, unicode_errors, first_lin
         lined_up = (f" Or the records do not line up with the header's vector size, {vectors.shape[1]}: is it the "
                     "rows' size?")  # (a word of float bytes, a vector of a word's)
         try:
-            key = word.decode(encoding, errors=unicode_errors).lstrip("\n")
+            key = word.decode(encoding, errors=unicode_errors).lstrip("\r\n")  # (a record's line end, CRLF too)
         except UnicodeDecodeError as exc:
             raise _not_text(f"{fname!r}, vector {i + 1}: its word", encoding, exc, lined_up) from None
-        if any(c in FIELD_SPACE for c in key):  # (no writer puts a line break or tab in a word: float bytes)
-            raise ValueError(f"{fname!r}, vector {i + 1}: its word {key!r:.40} holds a line break or tab: the records "
-                             f"do not line up with the header's vector size, {vectors.shape[1]}: is it the rows'?")
+        if i and ("\n" in key or "\r" in key):  # (no writer puts a line break in a word: float bytes)
+            raise ValueError(f"{fname!r}, vector {i + 1}: its word {key!r:.40} holds a line break: the records do not "
+                             f"line up with the header's vector size, {vectors.shape[1]}: is it the rows'?")
         vectors = _with_row(vectors, i, n_words)
         vectors[i] = np.frombuffer(raw, dtype="<f4")
         _check_finite_row(vectors[i], fname, f"vector {i + 1}", key)

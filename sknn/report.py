@@ -456,6 +456,8 @@ def html_report(datasets, ranks=None, rank_fig=None, title="Model comparison", s
         :func:`describe`) and ``figures`` (from :func:`figures`).
     ranks : DataFrame from :func:`sknn.compare.rank_datasets`, optional
     rank_fig : (caption, PNG bytes), optional
+    say : callable, optional
+        Each note is shown as ``say(note)`` (the command's options for the Python API's words).
     """
     from . import __version__
 

@@ -667,6 +667,18 @@ def test_a_partial_fit_interrupted_or_failed_before_an_epoch_leaves_the_targets_
         retried.partial_fit(X2, second)
         np.testing.assert_array_equal(retried.predict(X2), straight.predict(X2))
     assert retried.class_prior_.tolist() == straight.class_prior_.tolist() == [0.2, 0.8]
+    # a warm start's fit rewrites the final layer for its own rows' statistics before it trains: interrupted,
+    # it kept the rewritten layer read with the old statistics (predictions 30 off)
+    straight = DenseRegressor(**kw).fit(X, y).set_params(warm_start=True).fit(X2, y2)
+    stop = _StopOnce()
+    warm = DenseRegressor(**kw, callbacks=[stop]).fit(X, y).set_params(warm_start=True)
+    before = warm.predict(X2)
+    stop.armed = True
+    with pytest.raises(KeyboardInterrupt):
+        warm.fit(X2, y2)
+    np.testing.assert_array_equal(warm.predict(X2), before)
+    np.testing.assert_array_equal(warm.fit(X2, y2).predict(X2), straight.predict(X2))
+    assert not hasattr(warm, "_layers_before_call")
     diverging = DenseClassifier(**dict(kw, optimizer="sgd", parametrization="standard")).partial_fit(
         X, (X[:, 0] > 0).astype(int), classes=[0, 1])
     totals = diverging._class_totals.copy()
