@@ -14,7 +14,7 @@ import scipy.sparse as sp
 import torch
 from sklearn.base import BaseEstimator, _fit_context
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.utils import check_random_state
+from sklearn.utils import _safe_indexing, check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
@@ -396,9 +396,10 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, FitCallbacks, abstract=T
         if isinstance(X, Iterator) and (sample_weight is not None or isinstance(getattr(self, "class_weight", None),
                                                                                dict)):
             X = list(X)  # a generator of sequences: read once, here, to find the rows of weight 0
-        learned = None if keep else positive_rows(sample_weight, X, y, getattr(self, "class_weight", None))
-        if keep:  # the training data of a continued fit only (validation_data is checked by _check_X_y too)
-            self._warn_of_continued_data(X)
+        learned = positive_rows(sample_weight, X, y, getattr(self, "class_weight", None))
+        if keep:  # the training rows of a continued fit only (not validation_data, nor rows of weight 0)
+            self._warn_of_continued_data(X if learned is None else _safe_indexing(X, learned))
+            learned = None
         X, y = self._check_X_y(X, y, reset=not keep, fit_rows=learned)
         if keep:  # a continued fit learns no statistic of X, but a regressor's target range grows with the rows
             learned = positive_rows(sample_weight, X, y, getattr(self, "class_weight", None))  # that train

@@ -404,6 +404,9 @@ def test_categories_read_alike_by_every_path_and_missing_values_learned_by_a_lat
     numbers = DenseRegressor(random_state=0, max_iter=1).partial_fit(frame[["x"]][:300], y[:300])
     with pytest.warns(UserWarning, match=r"Column 'x' holds missing values, which the first fit's rows did not"):
         numbers.partial_fit(frame[["x"]].assign(x=frame["x"].where(~missing)), y)
+    with warnings.catch_warnings():  # the same rows of weight 0: they train nothing, so nothing to warn of
+        warnings.simplefilter("error")
+        numbers.partial_fit(frame[["x"]].assign(x=frame["x"].where(~missing)), y, sample_weight=(~missing) * 1.0)
 
 
 def test_regressor_on_a_raw_table_and_its_standardised_target():
