@@ -362,6 +362,8 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
             values = plain_categories(np.asarray(columns[j][1], dtype=object))
             known = set(plain_categories(self.categories_[i]).tolist())
             new = [v for v in pd.unique(values[~np.asarray(_missing(values), dtype=bool)]) if v not in known]
+            if self._categories_are_strings[i] and any(not isinstance(v, str) for v in new):
+                continue  # numbers where fit had strings: refused by transform, naming the fix (they never train)
             if new:
                 unseen[self._name(j)] = new[:3]
         if unseen:

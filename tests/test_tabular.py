@@ -96,6 +96,11 @@ def test_a_column_that_changes_kind_between_fit_and_predict_is_refused():
     bad["city"] = [frame["city"].iloc[0], 7, frame["city"].iloc[1], None]  # one number among strings: was unseen
     with pytest.raises(ValueError, match=r"'city' held strings in fit .* holds int values now \(such as 7\)"):
         clf.predict(bad)
+    streamed = DenseClassifier(**dict(SMALL, max_iter=2)).partial_fit(frame, y, classes=np.unique(y))
+    with warnings.catch_warnings():  # a later partial_fit warned that the numbers 'train as missing values', then
+        warnings.simplefilter("error")  # refused them
+        with pytest.raises(ValueError, match=r"'city' held strings in fit .* holds int values now"):
+            streamed.partial_fit(bad.iloc[:3], y[:3])
 
 
 @pytest.mark.parametrize("column, message", [
