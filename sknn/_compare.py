@@ -138,8 +138,9 @@ def prepare(X, y, models="default", cv=5, repeats=None, scoring=None, sort=None,
         X = X.to_frame()
     elif not (hasattr(X, "__len__") or hasattr(X, "nnz")) or isinstance(X, (str, bytes)):
         raise ValueError(f"X must be an array, a DataFrame or a list of rows; got {type(X).__name__}.")
-    if isinstance(y, (pd.Series, pd.Index)) and isinstance(y.dtype, pd.CategoricalDtype):
-        y = y.astype(object)
+    categorical = isinstance(y, pd.Categorical) or isinstance(getattr(y, "dtype", None), pd.CategoricalDtype)
+    if categorical:  # (the caller's own word that its values are classes: the task below)
+        y = np.asarray(y, dtype=object)
     y = np.asarray(y)
     if y.ndim == 2 and y.shape[1] == 1:
         y = y.ravel()
@@ -161,7 +162,9 @@ def prepare(X, y, models="default", cv=5, repeats=None, scoring=None, sort=None,
         y = y[keep_rows]
     X = _check_features(X)  # on the rows that are compared: the kind of a column can depend on them
     given, y = y, numpy_labels(y, labels=False)  # numbers in an object array (a CSV column with gaps, a pandas
-    if task == "auto":  # object column)
+    if task == "auto" and categorical:  # object column)
+        task, task_reason = "classification", "a pandas Categorical: its categories are classes"
+    elif task == "auto":
         task, task_reason = _task_with_reason(y)
     elif task in ("classification", "regression"):
         task_reason = "chosen by the caller"
@@ -169,6 +172,8 @@ def prepare(X, y, models="default", cv=5, repeats=None, scoring=None, sort=None,
         raise ValueError(f"task must be 'auto', 'classification' or 'regression', got {task!r}.")
     if task == "classification":
         refuse_merged_labels(one_label_column(given), np.asarray(y))
+    if categorical and task == "classification" and any(isinstance(v, float) and not v.is_integer() for v in y):
+        y = np.asarray(y).astype(str)  # categories 1.5, 2.5: labels, which scikit-learn takes as text only
     y = _check_target(y, task)
     target_copy_notes = check_target_not_a_feature(X, y, task)
     if task == "classification":
@@ -361,8 +366,10 @@ def execute(plan, verbose=True, return_fitted=False, label="compare"):
         threads=n_threads,
         threads_reason=plan.threads_reason, roles=roles, random_state=plan.random_state,
         scores=long, skipped=skipped, stopped=stopped, errors=errors,
-        warnings={m: dict(c) for m, c in warned.items()}, notes=plan.notes + table.attrs.pop("notes", []),
-        elapsed=elapsed)
+        warnings={m: dict(c) for m, c in warned.items()}, notes=plan.notes + table.attrs.pop("notes", []) + [
+            f"{n} is not compared: " + (f"its fit failed on every split ({errors[n]})" if n in errors else
+                                        f"not scored on {sort} ({next(iter(warned.get(n, {'no score': 0})))})")
+            for n in names if np.isnan(table.loc[n, f"{sort}_mean"])], elapsed=elapsed)
     if not return_fitted:
         return table
     fitted = {"estimators": {}, "predictions": {}}

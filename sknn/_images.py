@@ -192,8 +192,7 @@ class ImageInputMixin(PixelScaleMixin):
                     return path, read_image(path)
                 except ValueError as exc:
                     if not self.skip_bad_images:
-                        raise ValueError(f"{exc}. Fix or remove it, or pass skip_bad_images=True to leave unreadable "
-                                         "files out of training.") from None
+                        raise _unreadable(exc) from None
                     warn_user(f"{exc}; skipped.")
                     bad.append(path)
         raise ValueError(f"None of the {len(paths)} image files can be read ({_names(bad)}); pass readable image "
@@ -214,7 +213,12 @@ class ImageInputMixin(PixelScaleMixin):
                         if img.mode.startswith("I;16") and len(deep) < 20:  # (a sample: their levels read below)
                             deep.append(other)
                 except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
-                    continue  # an unreadable file is named (or skipped) when it is read
+                    if not self.skip_bad_images:  # named now, before any training (read, for the reason)
+                        try:
+                            read_image(other)
+                        except ValueError as exc:
+                            raise _unreadable(exc) from None
+                    continue  # (skipped, with a warning, when it is read)
             warn_of_twelve_bit_files(deep)
         if self.image_size is None and len(sizes) > 1:
             (size_a, a), (size_b, b) = list(sizes.items())[:2]
@@ -394,6 +398,12 @@ def _depth_of(dtype):
     except TypeError:  # another extension dtype (strings, categories): not pixels of a known depth
         return None
     return _DEPTHS.get(dtype.newbyteorder("=") if dtype.byteorder not in "=|" else dtype)
+
+
+def _unreadable(exc):
+    """The error for a training file that cannot be read (``exc``, read_image's), with the two fixes."""
+    return ValueError(f"{exc}. Fix or remove it, or pass skip_bad_images=True to leave unreadable files out of "
+                      "training.")
 
 
 def _integer_depth(X):

@@ -1146,3 +1146,26 @@ def test_a_rare_class_or_a_score_of_probabilities_does_not_excuse_a_consistent_d
     assert score_sizes("f1_micro", few, splits, "classification").ravel().tolist() == [20] * 5
     logloss = np.array([0.100, 0.101, 0.102, 0.103, 0.1015])
     assert corrected_ttest(base + logloss, base, 80, 20, sizes=np.zeros((5, 1)))[1] < 1e-4
+
+
+def test_a_categorical_target_is_classes_and_a_model_never_scored_is_said_so():
+    """A pandas Categorical of class labels 1.5 ... 12.5 was read as a quantity (regression, R^2, the baseline 'best');
+    a model whose fit failed on every split, or never scored on the sort metric (no predict_proba for log_loss),
+    stood at 'n/a' with no note."""
+    from sklearn.svm import SVC
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(120, 3))
+    labels = pd.Series(pd.Categorical(rng.choice(np.arange(1.5, 5.5), 120)))
+    table = compare(X, labels, models={"lr": LogisticRegression()}, cv=3, **FAST)
+    assert table.attrs["task"] == "classification" and "Categorical" in table.attrs["task_reason"]
+    y = (X[:, 0] > 0).astype(int)
+    texts = pd.DataFrame(X, columns=list("abc")).assign(c=rng.choice(["x", "y"], 120))
+    table = compare(texts, y, models={"lr": DummyClassifier(), "rf": RandomForestClassifier(n_estimators=5)}, cv=3,
+                    **FAST)
+    assert any(n.startswith("rf is not compared: its fit failed on every split (ValueError") for n in
+               table.attrs["notes"])
+    table = compare(X, y, models={"lr": LogisticRegression(), "svc": SVC()}, scoring=["log_loss", "accuracy"], cv=3,
+                    **FAST)
+    assert "svc is not compared: not scored on log_loss (log_loss not computed: the model has no predict_proba)" \
+        in table.attrs["notes"]

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from sklearn.utils._param_validation import InvalidParameterError
+from skorch.callbacks import Callback
 
 from sknn import ConvImageClassifier, TransferVGGClassifier, VGGFeatureExtractor
 
@@ -1045,3 +1046,18 @@ def test_masks_for_a_model_of_0_255_pixels_and_a_training_set_of_two_scales_are_
     with pytest.raises(ValueError, match=r"X mixes two scales: images 0, 1, 2 and 1 more of X reach only 1, levels "
                                          r"divided by 255 \(or 65,535\), while others reach 25\d"):
         ConvImageClassifier(**CONV).fit(mixed, [0, 1] * 4)
+
+
+def test_an_unreadable_training_file_is_named_before_any_training(files):
+    """fit read every file's header and skipped the ones it could not open, so a text file among the images was
+    named only when its batch was read: after up to an epoch of training (50 batches in the probe)."""
+    class Counted(Callback):
+        batches = 0
+
+        def on_batch_end(self, net, **kwargs):
+            Counted.batches += 1
+
+    with pytest.raises(ValueError, match=r"not_an_image\.png.*Fix or remove it, or pass skip_bad_images=True"):
+        ConvImageClassifier(**dict(CONV, batch_size=2), shuffle=False, callbacks=[Counted()]).fit(
+            files["good"] + [files["bad"]], files["labels"] + [0])
+    assert Counted.batches == 0
