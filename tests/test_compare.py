@@ -1169,3 +1169,8 @@ def test_a_categorical_target_is_classes_and_a_model_never_scored_is_said_so():
                     **FAST)
     assert "svc is not compared: not scored on log_loss (log_loss not computed: the model has no predict_proba)" \
         in table.attrs["notes"]
+    gaps = y.astype(float)
+    gaps[[3, 50]] = np.nan  # the splits and predictions number the kept rows: said so
+    table = compare(X, gaps, models={"lr": LogisticRegression()}, cv=3, **FAST)
+    assert "2 row(s) without a target are left out: the rows of cv_splits and of the predictions are the 118 kept, " \
+        "numbered 0 to 117 in their order in X" in table.attrs["notes"]
