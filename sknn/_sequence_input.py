@@ -1,8 +1,7 @@
 """The input of the sequence family: checks, vocabularies, token ids and the batch source.
 
-A sequence is a list of tokens (strings) or an array of feature vectors (length, n_features). Sequences are
-encoded once per fit into flat tensors; :class:`SequenceBatches` groups sequences of similar length and pads each
-batch to its longest one, so there is little padding.
+A sequence is a list of tokens (strings) or an array of feature vectors (length, n_features), encoded once per fit
+into flat tensors; :class:`SequenceBatches` pads each batch of sequences of similar length to its longest one.
 """
 
 from collections import Counter
@@ -508,8 +507,7 @@ class SequenceBatches:
 
 
 def read_pretrained(vectors, embedding_dim):
-    """(vectors, words) of the parameter ``pretrained_embeddings``, checked against ``embedding_dim``; None when
-    there are none."""
+    """(vectors, words) of the parameter ``pretrained_embeddings``, checked against ``embedding_dim``; or None."""
     if vectors is None:
         return None
     vectors = getattr(vectors, "wv_", vectors)  # a fitted Word2VecTransformer gives its keyed vectors
@@ -521,9 +519,11 @@ def read_pretrained(vectors, embedding_dim):
         raise TypeError(f"pretrained_embeddings is an unfitted {type(vectors).__name__}. Fit it first; under "
                         "cross_val_score, GridSearchCV or clone (which give copies of parameters unfitted), pass "
                         "its vectors instead: pretrained_embeddings=w2v.wv_.")
-    else:
+    else:  # (a path: the loader's; a gensim Word2Vec model: its keyed vectors)
+        hint = ("; for a file, sknn.KeyedVectors.load_word2vec_format(path)" if hasattr(vectors, "__fspath__") or
+                isinstance(vectors, str) else "; pass its keyed vectors, model.wv" if hasattr(vectors, "wv") else "")
         raise TypeError("pretrained_embeddings must be a dict word -> vector, keyed vectors, or a fitted "
-                        f"Word2VecTransformer; got {type(vectors).__name__}.")
+                        f"Word2VecTransformer; got {type(vectors).__name__}{hint}.")
     if not words:
         raise ValueError("pretrained_embeddings holds no word.")
     other = next((w for w in words if not isinstance(w, str)), None)

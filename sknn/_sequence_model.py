@@ -174,6 +174,10 @@ class SequenceModel(BaseNeuralNetwork, abstract=True):
         super()._record_architecture()
         # freeze_embeddings='copy' keeps a frozen copy of pretrained vectors: there is one only where there are some
         self.architecture_["frozen_copy"] = self.freeze_embeddings == "copy" and self.pretrained_embeddings is not None
+        if self.freeze_embeddings is True and self.pretrained_embeddings is None:  # (the network's random start)
+            warn_user("freeze_embeddings=True without pretrained_embeddings keeps the word vectors at their random "
+                      "starting values (and, with tied weights, the output's): pass pretrained_embeddings, or "
+                      "freeze_embeddings=False.")
 
     def _embedding_args(self):
         """The word-embedding arguments of :class:`SequenceNet` for the recorded architecture (and the first id of a

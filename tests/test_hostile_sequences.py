@@ -794,3 +794,18 @@ def test_a_dataframe_of_numbers_as_x_and_label_dataframes_as_y_are_refused_or_re
                                   LSTMSequenceTagger(**SMALL).fit(series, labels).predict_proba(series[:2])[0])
     with pytest.raises(ValueError, match=r"y\[0\] is a DataFrame of 2 columns; the labels of a sequence are one"):
         LSTMSequenceTagger(**SMALL).fit(series, [f.assign(other=1) for f in as_frames])
+
+
+def test_frozen_embeddings_without_vectors_are_warned_of_and_a_vector_file_path_gets_the_loader():
+    """freeze_embeddings=True with no pretrained_embeddings froze the random starting vectors without a word; a path
+    or a gensim Word2Vec model got the generic 'must be a dict ...' with no way to what works."""
+    with pytest.warns(UserWarning, match=r"freeze_embeddings=True without pretrained_embeddings keeps the word"):
+        LSTMSequenceTagger(**SMALL, freeze_embeddings=True).fit(X, Y)
+    with pytest.raises(TypeError, match=r"got str; for a file, sknn\.KeyedVectors\.load_word2vec_format\(path\)"):
+        LSTMSequenceTagger(**SMALL, pretrained_embeddings="vectors.txt").fit(X, Y)
+
+    class Model:  # as gensim's Word2Vec: its vectors in .wv
+        wv = None
+
+    with pytest.raises(TypeError, match=r"got Model; pass its keyed vectors, model\.wv"):
+        LSTMSequenceTagger(**SMALL, pretrained_embeddings=Model()).fit(X, Y)
