@@ -346,9 +346,9 @@ class TabularInput(nn.Module):
         return slots, torch.where(zero_untrained, shares, torch.zeros_like(shares)), zero_untrained
 
     def _load_from_state_dict(self, state_dict, prefix, *args, **kwargs):
-        key = prefix + "category_counts"  # a network saved before the counts: every code read as it is
-        if key not in state_dict and "category_counts" in self._buffers:
-            state_dict[key] = torch.full_like(self.category_counts, self._optional_buffers["category_counts"])
+        for name, value in self._optional_buffers.items():  # a network saved before them: read as it was then
+            if prefix + name not in state_dict and name in self._buffers:
+                state_dict[prefix + name] = torch.full_like(self._buffers[name], value)
         super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
 
 
