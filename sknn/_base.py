@@ -27,8 +27,9 @@ from ._fit_callbacks import FitCallbacks, same_settings
 from ._labels import check_labels, check_y_for_estimator, numpy_labels
 from ._training import OPTIMIZERS, optimizer_kwargs
 from ._training_control import TargetUnits, check_history_keys, kept_epoch
-from ._validation import (build_within_memory, check_fit_params, check_validation_data, checked_sample_weight, detached,
-                          float32_features, merged_validation_data, positive_rows, refuse_data_loader, validate_data)
+from ._memory import build_within_memory
+from ._validation import (check_fit_params, check_validation_data, checked_sample_weight, detached, float32_features,
+                          merged_validation_data, positive_rows, refuse_data_loader, unmasked, validate_data)
 from ._validation_split import keep_classes_training, validation_indices
 from ._warnings import warn_user
 
@@ -234,8 +235,7 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, FitCallbacks, abstract=T
         return self._criterion() if getattr(self, "criterion", None) is None else self.criterion
 
     def _criterion_params(self):
-        """What the engine's loss is built from: the ``criterion`` given (the same object goes on) and the label
-        smoothing."""
+        """What the engine's loss is built from: the ``criterion`` given (the same object goes on), label smoothing."""
         return getattr(self, "criterion", None), getattr(self, "label_smoothing", None)
 
     def _follow_training_params(self, batch_size):
@@ -339,7 +339,8 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, FitCallbacks, abstract=T
         return y_index, np.arange(len(y_index)), "sample"
 
     def _fit(self, X, y, sample_weight=None, incremental=False, classes=None, validation_data=None):
-        X, y, sample_weight = detached(X), detached(y), detached(sample_weight)  # tensors that require grad
+        X, y, w = detached(X), unmasked(detached(y), "y"), unmasked(detached(sample_weight), "sample_weight")
+        sample_weight = w  # (tensors that require grad: their values; masked targets or weights: refused)
         check_same_row_order(X, y)  # pandas labels of the rows in another order, neither numbered 0..n-1: refused
         check_same_row_order(X, sample_weight, y_name="sample_weight", holds="weight")  # by the same rule
         keep = (incremental or self.warm_start) and hasattr(self, "net_")

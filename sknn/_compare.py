@@ -43,6 +43,7 @@ from ._compare_metrics import (METRICS, AllClassesScorer, PresentClassesScorer, 
 from ._compare_splits import holds_row_numbers
 from ._compare_splits import splits as _splits
 from ._labels import check_label_spellings, check_real_target, numpy_labels, one_label_column, refuse_merged_labels
+from ._validation import refuse_records, unmasked
 
 __all__ = ["run_compare", "prepare", "execute", "default_models", "detect_task", "rank_datasets", "MODEL_ALIASES",
            "METRICS", "LabelEncodedClassifier", "DEFAULT_REPEATS", "SMALL_DATA", "default_repeats"]
@@ -132,6 +133,7 @@ def prepare(X, y, models="default", cv=5, repeats=None, scoring=None, sort=None,
     _check_random_state(random_state)
     cv = 5 if cv is None else cv  # scikit-learn's meaning, 5 folds, drawn as compare draws them (shuffled, repeated)
     row_order_note = check_same_row_order(X, y)  # (before the labels are dropped)
+    X, y = unmasked(refuse_records(X), missing=True), unmasked(y, "y", missing=True)  # masked: missing (y's: left out)
     if isinstance(X, pd.DataFrame):
         X = X.reset_index(drop=True)
     elif isinstance(X, pd.Series):

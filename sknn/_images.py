@@ -20,7 +20,8 @@ from ._image_files import (ImageFileBatches, _is_grey, _names, _pil, displayed_s
                            plain_path, read_image, warn_of_twelve_bit_files)
 from ._labels import check_y_for_estimator
 from ._pixels import PixelScaleMixin, images_named
-from ._validation import check_magnitude, check_sizes, detached, refuse_data_loader, validate_data
+from ._validation import (check_magnitude, check_sizes, detached, plain_items, refuse_data_loader, unmasked,
+                          validate_data)
 from ._warnings import warn_user
 
 __all__ = ["ImageFileBatches", "ImageInputMixin", "as_image_array", "is_path_list", "read_image",
@@ -240,7 +241,7 @@ class ImageInputMixin(PixelScaleMixin):
         """X as a float32 array (n, C, H, W), or a list of paths kept as such (lazy files). A fit (``reset``)
         records the pixel scale of the images of ``fit_rows``, the rows that train (None: all)."""
         refuse_data_loader(X, type(self).__name__)
-        X = detached(X)  # a torch tensor that requires grad, or on a GPU: the same values
+        X = unmasked(detached(X))  # a tensor that requires grad, or on a GPU: its values; masked pixels: refused
         if isinstance(X, (str, bytes, os.PathLike)):
             raise TypeError(f"X is one {type(X).__name__} ({plain_path(X)!r:.80}), not a list of images: pass a list "
                             "of image file paths ([X] for one file).")
@@ -460,9 +461,7 @@ def _listed_images(X):
                                 "is an image: a Series or object array of images holds images only (arrays, PIL "
                                 "images or torch tensors). Drop or replace the others first.")
             X = list(X)
-    if isinstance(X, (list, tuple)) and any(isinstance(x, torch.Tensor) for x in X):
-        X = [detached(x).numpy() if isinstance(x, torch.Tensor) else x for x in X]
-    return X
+    return plain_items(X)  # (tensors as numpy arrays; masked images refused)
 
 
 def _check_image_shape_agrees(image_shape, data_format, shape):

@@ -6,6 +6,7 @@ of numbers, shared by every family; one helper per rule, each naming the input a
 import bisect
 import datetime
 import math
+from collections.abc import Iterator
 from decimal import Decimal
 from numbers import Integral, Real
 
@@ -55,14 +56,23 @@ def check_real_target(values, name="y"):
         refuse_complex(name, "predict their real and imaginary parts (or modulus and angle) as numbers of their own.")
 
 
-def check_not_quantities(y, caller):
-    """Refuse labels that are numbers with fractional parts (a quantity): as classes, one per distinct value."""
+def check_not_quantities(y, caller, fix=None):
+    """Refuse labels that are numbers with fractional parts (a quantity): as classes, one per distinct value. The
+    message starts as scikit-learn's ("Unknown label type"); ``fix``: what to do instead (default: a regressor)."""
     from sklearn.utils.multiclass import type_of_target
 
-    if type_of_target(y) == "continuous":
-        raise ValueError(f"{caller} gives each step a label (a class), and y holds {len(np.unique(y))} distinct "
-                         "numbers with fractional parts, a quantity: it has no regression mode. Round them to "
-                         "classes if they are classes.")
+    values = np.asarray(y) if not isinstance(y, np.ndarray) else y
+    if values.dtype.kind not in "fO" or type_of_target(values) != "continuous":
+        return
+    distinct = np.unique(values[np.asarray(pd.notna(values))]) if values.dtype.kind == "f" else pd.unique(
+        values.ravel())
+    fractional = next((v for v in distinct if isinstance(v, Real) and math.isfinite(v) and v != round(v)), None)
+    if fractional is None:  # (whole numbers beyond int64, which type_of_target calls continuous: its words)
+        return
+    fix = fix or ("fit a regressor (DenseRegressor) to predict a quantity, or pass the labels as strings "
+                  "(y.astype(str)) if they are classes.")
+    raise ValueError(f"Unknown label type: {caller} predicts classes, and y holds {len(distinct)} distinct numbers "
+                     f"with fractional parts (such as {short_repr(float(fractional))}), a quantity: {fix}")
 
 
 def refuse_sparse_target(y):
@@ -77,7 +87,9 @@ def check_y_for_estimator(y, caller, classifier):
     (:func:`check_one_label_column`; a one-column frame or (n, 1) array is read as its column,
     :func:`one_label_column`) of values it can tell apart (:func:`check_label_values`, :func:`check_label_types`),
     none missing (:func:`check_labels`, which names the row: scikit-learn's checks that follow say only "Input y
-    contains NaN"); numbers for a regressor (:func:`check_numeric_target`)."""
+    contains NaN"), none with a fractional part (:func:`check_not_quantities`); numbers for a regressor
+    (:func:`check_numeric_target`); for both, one value per sample in order (:func:`refuse_unordered_target`)."""
+    refuse_unordered_target(y)
     if not classifier:
         check_numeric_target(y, caller)
         return
@@ -86,10 +98,26 @@ def check_y_for_estimator(y, caller, classifier):
     column = one_label_column(y)
     check_label_values(column)
     check_label_types(column)
+    _refuse_bytes_labels(column, caller)
     if hasattr(column, "isna") and np.asarray(column.isna()).any():  # pandas' missing values (pd.NA, None, NaN)
         check_labels(np.asarray(column, dtype=object))
     elif isinstance(column, np.ndarray) and column.ndim == 1 and column.dtype.kind in "fO":
         check_labels(column)
+    values = np.asarray(column) if isinstance(column, (list, tuple)) else column  # (a list: as numpy reads it)
+    if isinstance(values, np.ndarray) and values.ndim == 1 and values.dtype.kind == "f":
+        check_not_quantities(values, caller)  # (labels of 0.5 and 1.5: a regression target)
+
+
+def _refuse_bytes_labels(column, caller):
+    """Refuse labels that are bytes (a numpy 'S' array, or bytes in an object array), which scikit-learn refuses
+    deep in its checks without naming y or the fix: decode them to strings first."""
+    dtype = getattr(column, "dtype", None)
+    kind = getattr(dtype, "kind", None)
+    first = None if kind not in ("S", "O") else next((v for v in np.ravel(np.asarray(column, dtype=object))
+                                                        if isinstance(v, bytes)), None)
+    if first is not None:
+        raise TypeError(f"y holds bytes ({first!r:.40}), which {caller} cannot take as labels: decode them to "
+                        "strings first (np.char.decode(y, 'utf-8'), or y.str.decode('utf-8') for a pandas Series).")
 
 
 def check_label_values(y, name="y", as_strings=None):
@@ -194,16 +222,45 @@ def check_label_types(labels, name="y"):
                      "type.")
 
 
+def refuse_unordered_target(y):
+    """Refuse a y that is not one value per sample in the samples' order: a generator (read once, and named as one
+    label), a set or a dict (no order, or keys beside values): both kinds of estimator."""
+    if isinstance(y, (set, frozenset, dict)) or isinstance(y, Iterator):
+        what = "a generator" if isinstance(y, Iterator) else f"a {type(y).__name__}"
+        fix = "list(y)" if isinstance(y, Iterator) else "list(y.values())" if isinstance(y, dict) else None
+        raise TypeError(f"y is {what}{'' if fix else ', which has no order'}: pass one value per sample, in the "
+                        f"samples' order, as a list, array or pandas Series{f' ({fix})' if fix else ''}.")
+    shape = getattr(y, "shape", None)
+    if shape is not None and len(shape) > 2:
+        raise ValueError(f"y has {len(shape)} dimensions (shape {tuple(shape)}): pass one value per sample (a 1-D "
+                         "array), or one column per output.")
+
+
 def check_one_label_column(y, caller):
     """A classifier's y is one label per row: a y of several columns (multilabel or multi-output) is refused with
-    the wrapper that fits it (scikit-learn's own message only asked for a 1-D array)."""
+    the wrapper that fits it (scikit-learn's own message only asked for a 1-D array); one-hot rows (a single 1 in
+    each, 0 elsewhere: ``pd.get_dummies`` or Keras' ``to_categorical``) with the labels they encode."""
     shape = getattr(y, "shape", None)  # an array or a frame; a list of rows by its first row
     if shape is None and isinstance(y, (list, tuple)) and len(y) and isinstance(y[0], (list, tuple, np.ndarray)):
         shape = (len(y), len(y[0]))
     if shape is not None and len(shape) == 2 and shape[1] > 1:
+        if _one_hot(y):
+            index = "y.idxmax(axis=1)" if hasattr(y, "columns") else "np.argmax(y, axis=1)"
+            raise ValueError(f"{caller} predicts one label per row, and y has {shape[1]} columns of 0 and 1 with a "
+                             f"single 1 in each row (one-hot encoded labels): pass the label of each row instead, "
+                             f"{index}.")
         raise ValueError(f"{caller} predicts one label per row, and y has {shape[1]} columns (a multilabel or "
                          f"multi-output target): fit one model per column with sklearn.multioutput."
                          f"MultiOutputClassifier({caller}(...)), or pass a single column.")
+
+
+def _one_hot(y):
+    """Whether the rows of the 2-D ``y`` are one-hot: numbers (or booleans), 0 or 1, one 1 in each."""
+    try:
+        values = np.asarray(y, dtype=np.float64)
+    except (TypeError, ValueError):
+        return False
+    return values.ndim == 2 and bool(np.isin(values, (0.0, 1.0)).all()) and bool((values.sum(axis=1) == 1).all())
 
 
 def _cell_of(y, values, position):

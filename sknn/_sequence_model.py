@@ -18,7 +18,7 @@ from ._labels import check_label_spellings, check_same_label_kind
 from ._sequence_input import (EOS, PAD_TOKEN, UNK_TOKEN, SequenceBatches, build_vocabulary, check_label_sequences,
                               pretrained_matrix, read_pretrained, warn_own_symbols)
 from ._text_checks import TOKENS_ADVICE, warn_form_misses, warn_form_twins
-from ._validation import check_non_negative_weights
+from ._validation import check_non_negative_weights, unmasked
 from ._warnings import warn_user
 
 __all__ = ["NextWordOutputs", "SequenceModel", "TaggerOutputs"]
@@ -256,7 +256,7 @@ class TaggerOutputs(ChecksModuleOutputs):
             sample_weight = check_sequence_weights(sample_weight, len(encoded[1]), scoring=True)
         pred = self._predicted_labels(encoded)
         lengths = [len(p) for p in pred]
-        gold = check_label_sequences(y, lengths)
+        gold = check_label_sequences(unmasked(y, "y"), lengths)  # (masked labels: refused, as in fit)
         if len(gold) and len(self.classes_) and isinstance(gold[0], str) and isinstance(self.classes_[0], str):
             check_label_spellings(gold, fitted=self.classes_)  # 'DET ' for the tag 'DET': refused, as in fit
         else:

@@ -121,12 +121,21 @@ def check_categories(categories, name):
                         "since a date).")
 
 
+# how a missing value reads once written as text: str() of NaN, None, pd.NA, NaT (df.astype(str)), and a spreadsheet's
+_MISSING_AS_TEXT = frozenset({"nan", "NaN", "None", "<NA>", "NaT", "null", "NULL", "N/A", "#N/A"})
+
+
 def warn_spaced_categories(columns):
     """Warn, once for all the ``(name, values)`` columns of categories, of text categories that differ only by the
-    spaces around them ('No' and 'No ') and of empty cells or cells of spaces only: each is a category of its own (as
-    in scikit-learn's encoders), which a user rarely means."""
-    twins, blanks = [], []
+    spaces around them ('No' and 'No '), of empty cells or cells of spaces only, and of missing values written as
+    text ('nan', 'None': ``df.astype(str)``): each is a category of its own (as in scikit-learn's encoders), which a
+    user rarely means."""
+    twins, blanks, written = [], [], []
     for name, values in columns:
+        placeholder = next((v for v in pd.unique(np.asarray(values, dtype=object))
+                            if isinstance(v, str) and v.strip() in _MISSING_AS_TEXT), None)
+        if placeholder is not None:
+            written.append((name, placeholder))
         forms = spacing_twins(values)
         spelt = [" and ".join(map(repr, spellings[:3])) for key, spellings in forms.items() if key]
         if spelt:
@@ -141,6 +150,10 @@ def warn_spaced_categories(columns):
         warn_user(f"{_columns_named([name for name, _ in blanks])} empty cells or cells of spaces only "
                   f"({blanks[0][1]!r}): a category of their own; if they mark missing values, make them missing first "
                   r"(X = X.replace(r'^\s*$', np.nan, regex=True)).")
+    if written:
+        warn_user(f"{_columns_named([name for name, _ in written])} the text {written[0][1]!r}, as a missing value "
+                  f"reads once written as text (df.astype(str) writes 'nan' and 'None'): a category of its own; if "
+                  f"they mark missing values, make them missing first (X = X.replace({written[0][1]!r}, np.nan)).")
 
 
 def _columns_named(names, shown=5):
@@ -484,7 +497,8 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
             elif values.dtype.itemsize > 8:  # np.longdouble: numbers its cast to float64 would make infinite
                 check_float64_column(values, self._name(j))
             out[:, i] = np.asarray(values, dtype=np.float64)
-            check_number_column(out[:, i], self._name(j))
+            fitted = getattr(self, "value_range_", None)  # (a fitted encoding: a rescaled column would misread)
+            check_number_column(out[:, i], self._name(j), None if fitted is None else fitted[i])
         return out
 
     def _codes(self, values, i, j):

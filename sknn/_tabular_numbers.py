@@ -77,15 +77,20 @@ def sparse_column_values(matrix, j):
     return np.unique(np.r_[values, 0.0] if len(values) < matrix.shape[0] else values)
 
 
-def check_number_column(values, name):
+def check_number_column(values, name, fitted_range=None):
     """Refuse a column of numbers (float64, NaN = missing) that holds infinity or numbers beyond float32's range,
-    which the networks compute in, naming the column and the fix."""
+    which the networks compute in, naming the column and the fix; ``fitted_range``: (least, largest) of the column
+    in the fit of a model that reads it now, which a rescaled column would no longer match: the fix is a clip."""
     if np.isinf(values).any():
         raise ValueError(f"Column {name} of X contains infinity: replace it with a finite number or a missing "
                          "value (NaN).")
     if (np.abs(values) > np.finfo(np.float32).max).any():
+        fix = "rescale it (e.g. divide it by a power of ten, or take its logarithm)." if fitted_range is None else (
+            f"the model, fitted on values from {fitted_range[0]:.6g} to {fitted_range[1]:.6g} (which rescaled values "
+            "would not match), clips its inputs smoothly and reads every value this far out alike: clip the column "
+            "to float32's range (X[column].clip(-3.4e38, 3.4e38)) or make those values missing (NaN).")
         raise ValueError(f"Column {name} of X holds values beyond float32's range (3.4e38), which the networks "
-                         "compute in: rescale it (e.g. divide it by a power of ten, or take its logarithm).")
+                         f"compute in: {fix}")
 
 
 def check_sparse_numbers(matrix, name_of):

@@ -17,12 +17,12 @@ from torch.nn.utils.parametrize import is_parametrized
 
 from ._alignment import check_same_row_order
 from ._engine import accuracy_score, r2_score
-from ._labels import (MISSING_TARGET, check_label_spellings, check_labels, check_numeric_target, check_same_label_kind,
-                      check_y_columns, fit_classes, label_indices, numpy_labels, one_label_column,
+from ._labels import (MISSING_TARGET, check_label_spellings, check_labels, check_same_label_kind, check_y_columns,
+                      check_y_for_estimator, fit_classes, label_indices, numpy_labels, one_label_column,
                       warn_of_another_label_set, y_column_names)
 from ._module_checks import ChecksModuleOutputs, OutputContract
 from ._training import EnsembleMSELoss, SmoothedCrossEntropyLoss
-from ._validation import check_magnitude, checked_sample_weight, class_weight_vector, detached
+from ._validation import check_magnitude, checked_sample_weight, class_weight_vector, detached, unmasked
 from ._warnings import warn_user
 
 __all__ = ["NeuralClassifierMixin", "NeuralRegressorMixin", "keyword_only_classes"]
@@ -170,6 +170,8 @@ class NeuralClassifierMixin(ChecksModuleOutputs):
         integers, and numbers or booleans in an object column, keep their type)."""
         check_is_fitted(self, "net_")  # (before the fitted attributes its checks read: NotFittedError, as predict's)
         y, sample_weight = detached(y), detached(sample_weight)  # tensors that require grad: their values
+        y, sample_weight = unmasked(y, "y"), unmasked(sample_weight, "sample_weight")  # masked values: refused
+        check_y_for_estimator(y, type(self).__name__, classifier=True)  # as fit checks it (a missing label named)
         y = one_label_column(y)  # a one-column frame or (n, 1) array: its column, of its own type (Int64 near 2**60)
         check_same_row_order(X, y)  # pandas labels of the rows in another order: refused, as in fit
         check_same_row_order(X, sample_weight, y_name="sample_weight", holds="weight")
@@ -223,10 +225,10 @@ def _score_weights(sample_weight, y):
 
 def _warn_unscaled_target(name, mean, std):
     """Warn of a target far from standardised that a network is to learn as it is (``normalize_y=False``, the MSE
-    loss): its outputs start near 0 at a scale near 1, and a mean many spreads away, or a spread far below 1, is
+    loss): its outputs start near 0 at a scale near 1, and a mean many spreads away, or a spread far from 1, is
     learned worse or not at all (R^2 0.85 for a mean of 6 spreads, 0.01 for 45, -5.6 for 1e4: predictions clipped
-    to the lowest target; a spread of 0.03 lost 1.6 points)."""
-    far = (std > 0) & ((np.abs(mean) > 5 * std) | (std < 0.01))
+    to the lowest target; spreads below 0.1, or above 1e4, were learned worse in development fits)."""
+    far = (std > 0) & ((np.abs(mean) > 5 * std) | (std < 0.1) | (std > 1e4))
     if far.any():
         j = int(np.argmax(far))
         where = f"y[:, {j}]" if len(mean) > 1 else "y"
@@ -540,9 +542,10 @@ class NeuralRegressorMixin(ChecksModuleOutputs):
         1.0; of 1e300 overflowed, NaN), and scikit-learn's r2_score's own value at large offsets (1e15)."""
         check_is_fitted(self, "net_")  # (before the fitted attributes its checks read: NotFittedError, as predict's)
         y, sample_weight = detached(y), detached(sample_weight)  # tensors that require grad: their values
+        y, sample_weight = unmasked(y, "y"), unmasked(sample_weight, "sample_weight")  # masked values: refused
         check_same_row_order(X, y)  # pandas labels of the rows in another order: refused, as in fit
         check_same_row_order(X, sample_weight, y_name="sample_weight", holds="weight")
-        check_numeric_target(y, type(self).__name__)  # strings, dates, missing values named as fit names them
+        check_y_for_estimator(y, type(self).__name__, classifier=False)  # strings, dates, missing values: as fit
         check_y_columns(y, getattr(self, "_y_columns", None), type(self).__name__)  # fit's columns in fit's order
         truth = np.asarray(y, dtype=np.float64)
         if not np.isfinite(truth).all():

@@ -9,7 +9,6 @@ silent guess.
 import functools
 import inspect
 import math
-import os
 import re
 from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
@@ -22,7 +21,6 @@ import torch
 from sklearn.utils._param_validation import InvalidParameterError
 from sklearn.utils.validation import _check_sample_weight, _num_samples
 from sklearn.utils.validation import validate_data as _sklearn_validate_data
-from torch.overrides import TorchFunctionMode
 
 from ._alignment import check_same_row_order
 from ._column_labels import check_column_label_order
@@ -30,13 +28,13 @@ from ._input_files import compressed_opener, numbered_lines
 from ._numbers import (MAX_MAGNITUDE, check_exact_in_float64, check_float32_columns, check_float64_cells,
                        check_magnitude, float32_features)
 
-__all__ = ["MAX_MAGNITUDE", "NetworkTooLarge", "build_within_memory", "check_callbacks", "check_exact_in_float64",
-           "check_fit_params", "check_float32_columns", "check_float64_cells", "check_magnitude",
-           "check_nested_params", "check_non_negative_weights", "check_not_complex", "check_positive_int",
-           "check_sizes", "check_unique_columns", "check_validation_data", "check_width", "checked_sample_weight",
-           "class_weight_vector", "compressed_opener", "detached", "first_non_string", "float32_features",
-           "memory_limit", "numbered_lines", "positive_rows", "reads_as_number", "refuse_complex",
-           "refuse_data_loader", "validate_data"]
+__all__ = ["MAX_MAGNITUDE", "check_callbacks", "check_exact_in_float64", "check_fit_params", "check_float32_columns",
+           "check_float64_cells", "check_magnitude", "check_nested_params", "check_non_negative_weights",
+           "check_not_complex", "check_positive_int", "check_sizes", "check_unique_columns", "check_validation_data",
+           "check_width", "checked_sample_weight", "class_weight_vector", "compressed_opener", "detached",
+           "first_non_string", "float32_features", "numbered_lines", "plain_items", "positive_rows",
+           "reads_as_number", "refuse_complex", "refuse_data_loader", "refuse_records", "refuse_weights_not_numbers",
+           "unmasked", "validate_data"]
 
 
 # -- parameters -------------------------------------------------------------------------------
@@ -181,10 +179,12 @@ def _with_setting(current, setting, value, placeholder):
 def positive_rows(sample_weight, X, y=None, class_weight=None):
     """The rows of X whose weight is above 0 when some weights are 0 (by ``sample_weight``, or a ``class_weight``
     of 0 for the label of ``y``), else None: a fit learns its preprocessing (scaling, categories, vocabulary)
-    from the rows it trains on. Weights that do not pass their checks give None (the checks after name them)."""
+    from the rows it trains on. Weights that are not numbers are refused (:func:`refuse_weights_not_numbers`); others
+    that do not pass their checks give None (the checks after name them)."""
     zero_labels = [k for k, v in class_weight.items() if v == 0] if isinstance(class_weight, dict) else []
     if sample_weight is None and not zero_labels:
         return None
+    refuse_weights_not_numbers(sample_weight, "sample_weight")
     try:
         n = _num_samples(X)
         w = np.ones(n) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
@@ -202,13 +202,44 @@ def positive_rows(sample_weight, X, y=None, class_weight=None):
 
 def checked_sample_weight(sample_weight, rows):
     """``sample_weight`` as float64, one per row of ``rows``, refused unless numbers, finite and non-negative
-    (scikit-learn's check, as fit and score apply it)."""
-    return _check_sample_weight(sample_weight, rows, dtype=np.float64, ensure_non_negative=True)
+    (scikit-learn's check, as fit and score apply it; what it would read as numbers or name no input for, by
+    :func:`refuse_weights_not_numbers`)."""
+    sample_weight = unmasked(sample_weight, "sample_weight")
+    if isinstance(sample_weight, np.ndarray) and sample_weight.ndim == 0:  # np.array(2.0): the number, as 2.0 is
+        sample_weight = sample_weight.item()
+    refuse_weights_not_numbers(sample_weight, "sample_weight")
+    try:
+        return _check_sample_weight(sample_weight, rows, dtype=np.float64, ensure_non_negative=True)
+    except (TypeError, ValueError) as exc:
+        if "sample_weight" in str(exc) or "Sample weight" in str(exc):  # scikit-learn's, naming it
+            raise
+        raise ValueError(f"sample_weight is not an array of numbers ({sample_weight!r:.60}: {exc}); give one number "
+                         "per sample.") from None
+
+
+def refuse_weights_not_numbers(weights, name):
+    """Refuse weights that numpy would read as numbers they are not (dates as nanoseconds since 1970, durations in
+    their unit), complex ones, and containers without an order (a dict, a set, a generator), by ``name``."""
+    if isinstance(weights, (Mapping, AbstractSet)) or inspect.isgenerator(weights):
+        raise TypeError(f"{name} is a {type(weights).__name__}: give one number per sample, in the samples' order, as "
+                        "a list, array or pandas Series.")
+    kind = getattr(getattr(weights, "dtype", None), "kind", None)
+    if kind is None and isinstance(weights, (list, tuple)) and len(weights):
+        kind = getattr(np.asarray(weights[:1]).dtype, "kind", None) if not isinstance(weights[0], str) else None
+    if kind in ("M", "m"):
+        what = "dates, which would be read as counts of their unit since 1970" if kind == "M" else \
+            "durations, which would be read as counts of their unit"
+        raise ValueError(f"{name} holds {what}: give numbers (e.g. weights growing with time: 1 + (t - t.min()) / "
+                         "np.timedelta64(1, 'D')).")
+    if kind == "c":
+        refuse_complex(name, "give real, non-negative weights.")
 
 
 def check_non_negative_weights(weights, name):
     """Weights as a float64 array, refused unless numbers, finite and non-negative (the rule of
     ``sample_weight``)."""
+    weights = unmasked(weights, name)
+    refuse_weights_not_numbers(weights, name)
     try:
         w = np.asarray(weights, dtype=np.float64)
     except (TypeError, ValueError):
@@ -356,6 +387,10 @@ def raw_input_checked(check, *args):
     except ValueError as exc:  # scikit-learn's messages, which suggest other estimators or name no fix
         if "could not convert string to float" in str(exc):
             raise _raw_text_error(re.sub(r"^np\.str_\((.*)\)$", r"\1", str(exc).split(": ", 1)[-1])) from None
+        if "infinity" in str(exc):
+            raise ValueError(f"Input X contains infinity (or a value too large for float32) in {_infinite_column(X)}: "
+                             "with preprocessing=None the network reads X as it is; replace it with a finite number, "
+                             "or with a missing value and fit with preprocessing='auto' (the default).") from None
         if "encoded as NaN" not in str(exc):
             raise
         raise ValueError("Input X contains NaN: with preprocessing=None the network reads X as it is; fit with "
@@ -365,6 +400,17 @@ def raw_input_checked(check, *args):
         names = [repr(c) for c in X.columns] if hasattr(X, "columns") else None
         check_float32_columns(_as_float64(X), "X", _RAW_FIX, names=names)
     return checked
+
+
+def _infinite_column(X):
+    """"column 'name'" (or "column 3"): the first column of X holding an infinite number; "a column" where none is
+    found so (infinity written as text)."""
+    try:
+        values = X.toarray() if sp.issparse(X) else np.asarray(X, dtype=np.float64)
+        j = int(np.flatnonzero(~np.isfinite(values).all(axis=0))[0])
+    except (TypeError, ValueError, IndexError):
+        return "a column"
+    return f"column {X.columns[j]!r}" if hasattr(X, "columns") else f"column {j}"
 
 
 def _raw_text_error(value):
@@ -384,6 +430,7 @@ def check_not_complex(X, name="X", objects=False):
     whose first row holds one (scikit-learn's error prints every value and names no fix); with ``objects``, an
     object array's first row is looked at too (elsewhere the column rules name its column)."""
     kinds = [dtype.kind for dtype in X.dtypes] if hasattr(X, "dtypes") and not hasattr(X, "dtype") else \
+        ["c" if X.is_complex() else None] if isinstance(X, torch.Tensor) else \
         [getattr(getattr(X, "dtype", None), "kind", None)]
     rows = isinstance(X, (list, tuple)) or (objects and isinstance(X, np.ndarray) and X.dtype == object)
     if rows and len(X):  # a list of rows, or an object array: the values of its first row
@@ -391,6 +438,47 @@ def check_not_complex(X, name="X", objects=False):
     if "c" in kinds:
         refuse_complex(name, f"pass their real and imaginary parts (or their modulus and angle) as columns of real "
                              f"numbers (e.g. np.column_stack([{name}.real, {name}.imag])).")
+    return X
+
+
+def unmasked(values, name="X", missing=False):
+    """``values`` without numpy's mask (numpy and scikit-learn read the values under it): a masked array's masked
+    cells as missing values where ``missing`` (a table's X: NaN among floats, None in other cells, which the column
+    rules read as missing), refused by ``name`` elsewhere (targets, weights, images). Nothing masked: its data."""
+    if not isinstance(values, np.ma.MaskedArray):
+        return values
+    mask, data = np.ma.getmaskarray(values), np.asarray(values.data)
+    if not mask.any():
+        return data
+    if not missing:
+        raise ValueError(f"{name} is a masked array with {int(mask.sum())} masked value(s), which would be read as "
+                         f"the values under the mask: fill them ({name}.filled(value)) or leave those samples out.")
+    if data.dtype.kind == "f":
+        return np.where(mask, np.nan, data)
+    cells = data.astype(object)
+    cells[mask] = None
+    return cells
+
+
+def plain_items(X, name="X"):
+    """X itself, or for a list (or tuple) holding torch tensors or masked arrays (images, sequences), the list of
+    their values as numpy reads them: tensors detached (one that requires grad, or on a GPU), masked arrays refused
+    by name (:func:`unmasked`: their masked cells would be read as the values under the mask)."""
+    if isinstance(X, (list, tuple)) and any(isinstance(x, (torch.Tensor, np.ma.MaskedArray)) for x in X):
+        return [unmasked(detached(x).numpy() if isinstance(x, torch.Tensor) else x, f"{name}[{i}]")
+                for i, x in enumerate(X)]
+    return X
+
+
+def refuse_records(X, name="X"):
+    """Refuse a table given as records or named fields, which scikit-learn reads as one column of objects (its
+    message then advises a reshape): a dict of columns, a list of dicts, a structured numpy array. The fix:
+    ``pd.DataFrame(X)``, which reads each of them by its names. X itself otherwise."""
+    what = ("a dict (of columns?)" if isinstance(X, Mapping) and not sp.issparse(X)  # (a dok_matrix is a dict)
+            else "a list of dicts (records)" if isinstance(X, (list, tuple)) and len(X) and isinstance(X[0], Mapping)
+            else "a structured array" if getattr(getattr(X, "dtype", None), "names", None) else None)
+    if what:
+        raise TypeError(f"{name} is {what}: pass it as a table, pd.DataFrame({name}), whose columns are its names.")
     return X
 
 
@@ -424,166 +512,13 @@ def detached(X):
 
 
 def refuse_data_loader(X, caller):
-    """Refuse a torch DataLoader or Dataset as X, naming what to pass instead (sknn batches the data itself)."""
+    """Refuse a torch DataLoader or Dataset as X, naming what to pass instead (sknn batches the data itself), and a
+    set, which has no order for the predictions to follow."""
+    if isinstance(X, (set, frozenset)):
+        raise TypeError(f"{caller} got a set as X, which has no order: pass a list or an array, in the order the "
+                        "outputs should follow.")
     if isinstance(X, (torch.utils.data.DataLoader, torch.utils.data.Dataset)):
         raise TypeError(f"{caller} got a torch {type(X).__name__} as X; sknn's estimators take the data "
                         "itself and batch it themselves (batch_size): pass X as an array, DataFrame, sparse matrix, "
                         "list of sequences or image paths, e.g. X = torch.cat([x for x, *_ in loader]).numpy() for a "
                         "loader of (x, y) tensor batches.")
-
-
-# -- memory ----------------------------------------------------------------------------------------
-class NetworkTooLarge(ValueError):
-    """The network a set of parameters describes does not fit in the memory of the machine."""
-
-
-def _cgroup_limit():
-    for path in ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"):
-        try:
-            with open(path) as f:
-                text = f.read().strip()
-        except OSError:
-            continue
-        if text.isdigit():
-            return int(text)
-    return None
-
-
-def _memory_limits(device):
-    """(bytes, a sentence saying who has them) of each bound on a network's memory: the machine's RAM, its
-    container's limit, and on a GPU the GPU's free memory (networks are built in RAM, then moved)."""
-    limits = []
-    try:
-        limits.append((os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"), "this machine has {} of memory"))
-    except (AttributeError, ValueError, OSError):
-        pass
-    cgroup = _cgroup_limit()
-    if cgroup:
-        limits.append((cgroup, "this container may use {} of memory"))
-    device = torch.device(device)
-    if device.type == "cuda":
-        free, _ = torch.cuda.mem_get_info(device)
-        free += torch.cuda.memory_reserved(device) - torch.cuda.memory_allocated(device)
-        limits.append((free, f"the GPU {device} has {{}} free"))
-    return limits
-
-
-def memory_limit(device):
-    """Bytes of memory a network on ``device`` can use at most (see :func:`_memory_limits`); None when unknown."""
-    limits = _memory_limits(device)
-    return min(b for b, _ in limits) if limits else None
-
-
-def _size_constructors():
-    """torch's factory functions whose arguments give the size of the tensor they allocate."""
-    return {torch.empty, torch.empty_strided, torch.zeros, torch.ones, torch.full, torch.rand, torch.randn,
-            torch.randint, torch.eye, getattr(torch, "empty_permuted", torch.empty)}
-
-
-class _AllocationBudget(TorchFunctionMode):
-    """Counts the bytes of the tensors a network's constructor creates, before each is allocated.
-
-    Each size-giving factory call is first run on the ``meta`` device (no memory); once
-    the total passes ``limit``, the remaining tensors are created on ``meta`` as well, so
-    the construction finishes without allocating and ``total`` is what it needs. With
-    ``limit=0`` the whole network is built on ``meta``: its size, counted before anything
-    is allocated or initialised (a 10**7-unit layer would take seconds to draw).
-    """
-
-    def __init__(self, limit):
-        super().__init__()
-        self.limit, self.total, self.exceeded = limit, 0, False
-        self.constructors = _size_constructors()
-
-    def __torch_function__(self, func, types, args=(), kwargs=None):
-        kwargs = dict(kwargs or {})
-        if func in self.constructors and str(kwargs.get("device", "")) != "meta":
-            probe = func(*args, **{**kwargs, "device": "meta"})
-            self.total += probe.numel() * probe.element_size()
-            if self.total > self.limit:
-                self.exceeded = True
-            if self.exceeded:
-                kwargs["device"] = "meta"
-        return func(*args, **kwargs)
-
-
-def _bytes(n):
-    for unit in ("bytes", "KB", "MB", "GB", "TB"):
-        if n < 1000:
-            return f"{n:.0f} {unit}" if unit == "bytes" else f"{n:.3g} {unit}"
-        n /= 1000
-    return f"{n:.3g} PB"
-
-
-# the parameters that set a network's size, named by NetworkTooLarge
-_SIZE_PARAMETERS = ("hidden_layer_sizes", "conv_filters", "kernel_size", "dense_layers", "head_layers", "backbone",
-                    "hidden_size", "embedding_dim", "num_layers", "char_dim", "max_vocab", "vector_size",
-                    "max_vocab_size", "n_ensemble")
-
-
-def _training_copies(owner):
-    """Copies of the weights training keeps: the weights, their gradients and the optimizer's moments."""
-    optimizer, momentum = getattr(owner, "optimizer", "adam"), getattr(owner, "momentum", 0.0)
-    moments = {"adam": 2, "adamw": 2, "sgd": int(bool(momentum)), "rmsprop": 1 + int(bool(momentum))}
-    return 2 + moments.get(optimizer, 2)
-
-
-def build_within_memory(build, owner, device, copies=None, inputs=""):
-    """Run ``build()`` (a network's constructor), refusing a network that cannot fit in memory before it is
-    allocated.
-
-    Parameters
-    ----------
-    build : callable returning the module
-    owner : the estimator, whose size parameters the message names
-    device : torch.device the network will train on
-    copies : int or None
-        Copies of the weights in memory: None counts those of training with the owner's
-        ``optimizer`` (weights, gradients and moments: 4 for Adam); 1 for a network that
-        only predicts, or whose gradients are sparse (word2vec).
-    inputs : str
-        What else sets the network's size (e.g. "a vocabulary of 1,000,000 words"), for the message.
-
-    Raises
-    ------
-    NetworkTooLarge (a ValueError) saying how much memory the network needs and how much there is.
-    """
-    limit = memory_limit(device)
-    if limit is None:
-        return build()
-    copies = _training_copies(owner) if copies is None else copies
-    budget, exact = _AllocationBudget(0), True  # a first build all on the meta device: no memory, no random draws
-    try:
-        with budget:
-            build()
-    except Exception:  # a constructor that cannot run on meta: count while building, stop allocating at the limit
-        budget, exact = _AllocationBudget(limit // copies), False
-        try:
-            with budget:
-                module = build()
-        except Exception:
-            if not budget.exceeded:
-                raise
-            module = None  # built partly on the meta device: the total is a lower bound
-        if not budget.exceeded:
-            return module
-        exact = module is not None
-    if exact and budget.total <= limit // copies:
-        return build()
-    needed = budget.total * copies
-    facts = [inputs] if inputs else []
-    if getattr(owner, "n_features_in_", None):
-        facts.append(f"{owner.n_features_in_} input features")
-    if isinstance(getattr(owner, "vocabulary_", None), dict):
-        facts.append(f"a vocabulary of {len(owner.vocabulary_)} words")
-    if getattr(owner, "image_shape_", None) is not None:
-        facts.append(f"images of shape {tuple(owner.image_shape_)}")
-    available = next((who for b, who in _memory_limits(device) if b == limit), "this machine has {} of memory")
-    params = getattr(owner, "get_params", dict)(deep=False) if owner is not None else {}
-    facts = [f"{k}={v!r}" for k, v in params.items() if k in _SIZE_PARAMETERS and (k, v) != ("n_ensemble", 1)] + facts
-    what = f" ({', '.join(facts)})" if facts else ""
-    during = (f"{copies}x its weights' {_bytes(budget.total)} in training (weights, gradients and the optimizer's "
-              "moments)" if copies > 1 else "the memory of its weights")
-    raise NetworkTooLarge(
-        f"The network of this {type(owner).__name__}{what} needs {'' if exact else 'at least '}"
-        f"{_bytes(needed)}: {during}, but {available.format(_bytes(limit))}. Choose smaller sizes.")

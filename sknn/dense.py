@@ -28,9 +28,16 @@ from ._layers import ACTIVATIONS, INITIALIZER_NAMES, ScaledLinear, TabularInput,
 from ._tabular import TabularPreprocessor, rows_as_array
 from ._tabular_times import check_no_time_columns
 from ._targets import NeuralClassifierMixin, NeuralRegressorMixin
-from ._validation import check_not_complex, detached, raw_input_checked, validate_data
+from ._validation import check_not_complex, detached, raw_input_checked, refuse_records, unmasked, validate_data
 
 __all__ = ["DenseNet", "DenseClassifier", "DenseRegressor", "forward_numpy"]
+
+
+def _as_table(X):
+    """X as the table checks read it: a tensor's values (one that requires grad, or on a GPU), a masked array's
+    masked cells as missing values; a dict of columns or a list of dicts refused with ``pd.DataFrame(X)`` as the fix
+    (scikit-learn would advise a reshape)."""
+    return refuse_records(unmasked(detached(X), missing=True))
 
 
 class _DenseMixin:
@@ -72,7 +79,7 @@ class _DenseMixin:
         return raw_input_checked(check, *args)
 
     def _check_X(self, X, reset, fit_rows=None):
-        X = detached(X)  # a torch tensor that requires grad, or on a GPU: the same values
+        X = _as_table(X)
         if self._preprocessing(reset) is None:
             return self._raw_input(super()._check_X, X, reset)
         if not isinstance(X, pd.DataFrame):  # 2-D and non-empty, whatever its values' types (complex: named)
@@ -95,7 +102,7 @@ class _DenseMixin:
         return fitted
 
     def _check_X_y(self, X, y, reset, fit_rows=None):
-        X, y = detached(X), detached(y)
+        X, y = _as_table(X), detached(y)
         if self._preprocessing(reset) is None:
             return self._raw_input(super()._check_X_y, X, y, reset)
         if y is None:

@@ -24,7 +24,7 @@ from ._sequence_input import (BOS, BOS_TOKEN, EOS, EOS_TOKEN, PAD, PAD_TOKEN, UN
 from ._sequence_model import NextWordOutputs, SequenceModel, TaggerOutputs
 from ._sequence_onnx import tagger_onnx_feed, tagger_onnx_graph
 from ._targets import keyword_only_classes
-from ._validation import check_positive_int, merged_validation_data, refuse_data_loader
+from ._validation import check_positive_int, merged_validation_data, plain_items, refuse_data_loader, unmasked
 
 __all__ = ["LSTMSequenceTagger", "LSTMLanguageModel", "RecurrentLayers", "SequenceBatches", "SequenceNet"]
 
@@ -175,6 +175,7 @@ verbose, callbacks, criterion
     # -- input ----------------------------------------------------------------------
     def _encode(self, X, reset, fit_rows=None):
         refuse_data_loader(X, type(self).__name__)
+        X = plain_items(unmasked(X))  # masked tokens or numbers: refused
         kind, seqs = check_sequences(X, lowercase=self._lowercase(reset), estimator=self, reset=reset)
         lengths = torch.tensor([len(s) for s in seqs], dtype=torch.int64)
         if reset:
@@ -218,7 +219,8 @@ verbose, callbacks, criterion
         return self._encode(X, reset)
 
     def _prepare_targets(self, y, keep, classes, incremental, fit_rows=None):
-        check_not_quantities(y, type(self).__name__)
+        check_not_quantities(y, type(self).__name__,
+                             fix="it has no regression mode; round them to classes if they are classes.")
         self.classes_ = fit_classes(y, classes, type(self).__name__, self.classes_ if keep else None)
         return self._encode_targets(y)
 
@@ -435,6 +437,7 @@ verbose, callbacks, criterion
 
     def _encode(self, X, reset, fit_rows=None, warn_symbols=False):  # warn_symbols: for scoring (fit warns itself)
         refuse_data_loader(X, type(self).__name__)
+        X = plain_items(unmasked(X))  # masked tokens or numbers: refused
         kind, seqs = check_sequences(X, lowercase=self._lowercase(reset), numeric=False)
         if kind != "tokens":
             raise ValueError(f"{type(self).__name__} models token sequences; X holds sequences of numbers: pass each "

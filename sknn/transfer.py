@@ -24,8 +24,9 @@ from ._device import autocast, float32_default, recording_gradients, resolve_dev
 from ._engine import memory_errors_named, padded_batch
 from ._family import FamilyEstimator
 from ._images import ImageInputMixin, size_pair
+from ._memory import build_within_memory
 from ._targets import NeuralClassifierMixin, keyword_only_classes
-from ._validation import build_within_memory, check_sizes
+from ._validation import check_sizes
 from ._vgg import (BACKBONES, IMAGENET_MEAN, IMAGENET_STD, VGG, TransferGraph, TransferNet, VGGBackbone,
                    check_image_size, inference_batch_size, load_vgg_weights, make_layers, parse_backbone, vgg)
 from .export import OnnxGraph, proba_output
@@ -269,8 +270,7 @@ verbose, callbacks, criterion
 
     Examples
     --------
-    A tiny VGG-style backbone, random weights (pass ``weights='imagenet'`` or a file for
-    a pretrained one):
+    A tiny VGG-style backbone, random weights (``weights='imagenet'`` or a file: a pretrained one):
 
     >>> from sklearn.datasets import load_digits
     >>> from sknn import TransferVGGClassifier

@@ -22,8 +22,9 @@ from sklearn.utils.validation import check_is_fitted
 from ._device import float32_default, recording_gradients, resolve_device, seeded
 from ._engine import Engine, PassThroughLoss, TrainingDiverged
 from ._family import FamilyEstimator
+from ._memory import build_within_memory
 from ._text_checks import FormMisses, warn_form_twins
-from ._validation import build_within_memory
+from ._validation import unmasked
 from ._w2v_core import (
     PAIR_STEP_BATCH,
     CorpusBatches,
@@ -295,7 +296,7 @@ class Word2VecTransformer(FamilyEstimator, ClassNamePrefixFeaturesOutMixin, Tran
             Normalise the text first (``unicodedata.normalize('NFC', text)``).
         """
         self._clear_fitted()
-        X = as_documents(X)
+        X = as_documents(unmasked(X))  # (masked documents: refused)
         check_corpus(X)
         sentences = _Sentences(X, self.tokenizer)
         vocab, idf = self._vocabulary(sentences)
@@ -452,7 +453,7 @@ class Word2VecTransformer(FamilyEstimator, ClassNamePrefixFeaturesOutMixin, Tran
         return self.fit(X, y)._transform(X, check_forms=False)
 
     def _transform(self, X, check_forms=True):
-        X = as_documents(X)
+        X = as_documents(unmasked(X))  # (masked documents: refused)
         if isinstance(X, Iterator):  # transform reads X once (fit once per epoch): a generator will do
             X = list(X)
         check_corpus(X)

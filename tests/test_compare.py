@@ -12,6 +12,7 @@ from sklearn.datasets import load_breast_cancer, load_iris, make_regression
 from sklearn.dummy import DummyClassifier
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.linear_model import LinearRegression, LogisticRegression, Ridge
+from sklearn.pipeline import make_pipeline
 from sklearn.metrics import log_loss, roc_auc_score
 from sklearn.model_selection import KFold
 
@@ -395,8 +396,18 @@ def test_a_baseline_left_alone_is_no_verdict_and_odd_frames_reach_every_model():
     rng = np.random.RandomState(0)
     x = rng.normal(size=40)
     y = (x > 0).astype(int)
-    with pytest.raises(ValueError, match="Every model but the baseline failed to fit; LogisticRegression: TypeError"):
-        compare([{"a": 1}] * 40, y, models=["linear"], **FAST)  # the dummy was 'best'
+    from sklearn.preprocessing import FunctionTransformer
+
+    def refuse(X):
+        raise TypeError("no")
+
+    failing = make_pipeline(FunctionTransformer(refuse), LogisticRegression())
+    with pytest.raises(ValueError, match="Every model but the baseline failed to fit; mine: TypeError"):
+        compare(x[:, None], y, models={"mine": failing}, **FAST)  # the dummy was 'best'
+    # records (a list of dicts, a dict of columns) are refused before any fit, with the table that reads them
+    for records in ([{"a": v} for v in x], {"a": list(x)}):
+        with pytest.raises(TypeError, match=r"X is a (list of dicts|dict).*pd.DataFrame\(X\)"):
+            compare(records, y, models=["linear"], **FAST)
     layered = pd.DataFrame(np.c_[x, x], columns=pd.MultiIndex.from_tuples([("a", "b"), ("a", "c")]))
     with pytest.raises(ValueError, match="column names of several levels; flatten them first"):
         compare(layered, y, **FAST)

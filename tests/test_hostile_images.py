@@ -545,11 +545,14 @@ def test_each_image_is_judged_alone_on_the_pixel_scale():
 
 
 def test_a_y_of_several_columns_names_multi_output_classifier():
-    X, Y = np.random.RandomState(0).rand(4, 8, 8), np.array([[0, 1], [1, 0]] * 2)
+    X, Y = np.random.RandomState(0).rand(4, 8, 8), np.array([[0, 1], [1, 1]] * 2)
     for est in (ConvImageClassifier(**CONV), TransferVGGClassifier(max_iter=1, batch_size=4, **VGG)):
         with pytest.raises(ValueError, match=r"y has 2 columns \(a multilabel or multi-output target\).*"
                                              rf"MultiOutputClassifier\({type(est).__name__}\(\.\.\.\)\)"):
             est.fit(X, Y)
+        # one-hot rows (Keras' to_categorical) are the labels they encode: named so, not as several outputs
+        with pytest.raises(ValueError, match=r"single 1 in each row \(one-hot encoded labels\).*np.argmax\(y, "):
+            est.fit(X, np.eye(2)[[0, 1, 1, 0]])
 
 
 def test_negative_pixels_after_training_images_without_any_are_refused():

@@ -10,7 +10,7 @@ import torch
 from sklearn.utils._param_validation import InvalidParameterError
 from skorch.callbacks import Callback
 
-import sknn._validation as validation
+import sknn._memory as memory
 from sknn import (
     ConvImageClassifier,
     DenseClassifier,
@@ -102,7 +102,7 @@ def test_skorch_callbacks_given_as_classes_or_named_pairs_still_work():
 ])
 def test_absurd_sizes_say_how_much_memory_the_network_needs(make, named):
     start = time.perf_counter()
-    with pytest.raises(validation.NetworkTooLarge,
+    with pytest.raises(memory.NetworkTooLarge,
                        match=named + r".* needs (at least )?[0-9.]+ [KMGTP]B.*this machine has"):
         make()
     assert time.perf_counter() - start < 10  # nothing was allocated
@@ -117,17 +117,17 @@ def test_a_network_too_large_is_refused_before_any_layer_is_drawn(monkeypatch):
         return normal_(tensor, *args, **kwargs)
 
     monkeypatch.setattr(torch.Tensor, "normal_", spy)
-    with pytest.raises(validation.NetworkTooLarge, match=r"needs [0-9.]+ [KMGTP]B"):
+    with pytest.raises(memory.NetworkTooLarge, match=r"needs [0-9.]+ [KMGTP]B"):
         DenseClassifier(hidden_layer_sizes=(10**7, 10**7), max_iter=1, device="cpu").fit(X, Y)
     assert drawn and all(device == "meta" for device, n in drawn if n >= 10**7)
 
 
 def test_the_memory_check_counts_weights_gradients_and_moments(monkeypatch):
-    monkeypatch.setattr(validation, "memory_limit", lambda device: 10**6)  # a machine of 1 MB
-    with pytest.raises(validation.NetworkTooLarge,
+    monkeypatch.setattr(memory, "memory_limit", lambda device: 10**6)  # a machine of 1 MB
+    with pytest.raises(memory.NetworkTooLarge,
                        match=r"needs 3.36 MB: 4x its weights' 840 KB in training .* this machine has 1 MB"):
         DenseClassifier(hidden_layer_sizes=(30_000,), max_iter=1, device="cpu", **PLAIN).fit(X, Y)
-    with pytest.raises(validation.NetworkTooLarge, match=r"needs 2.52 MB: 3x its weights'"):  # SGD with momentum
+    with pytest.raises(memory.NetworkTooLarge, match=r"needs 2.52 MB: 3x its weights'"):  # SGD with momentum
         DenseClassifier(hidden_layer_sizes=(30_000,), optimizer="sgd", max_iter=1, device="cpu", **PLAIN).fit(X, Y)
     DenseClassifier(hidden_layer_sizes=(100,), max_iter=1, device="cpu", **PLAIN).fit(X, Y)  # 11 KB: fits
 
@@ -160,12 +160,14 @@ def test_regression_targets_that_overflow_float32_blame_the_target():
 def test_a_target_far_from_standardised_learned_as_it_is_is_warned_of():
     """Was silent: with normalize_y=False, y = 1e4 + a signal of spread 2 trained to a constant (R^2 -5.6)."""
     signal = X[:, 0] * 2 + X[:, 1]
-    for y in (1e4 + signal, 1e-4 * signal):
+    centred = (signal - signal.mean()) / signal.std()
+    for y in (1e4 + signal, 1e-4 * signal, 0.05 * centred, 1e5 * centred):  # far from 0, or spread far from 1
         with pytest.warns(UserWarning, match=r"learns y as it is \(normalize_y=False\), but its mean .* far from"):
             DenseRegressor(**DENSE, normalize_y=False).fit(X, y)
     with warnings.catch_warnings():
         warnings.simplefilter("error", UserWarning)
-        DenseRegressor(**DENSE, normalize_y=False).fit(X, (signal - signal.mean()) / signal.std())
+        for spread in (0.2, 1.0, 100.0):  # (spreads of 10 to 1000 learned as well as the standardised target)
+            DenseRegressor(**DENSE, normalize_y=False).fit(X, spread * centred)
         DenseRegressor(**DENSE).fit(X, 1e4 + signal)  # standardised: nothing to warn of
         DenseRegressor(**DENSE, normalize_y=False, criterion=torch.nn.PoissonNLLLoss).fit(X, 30 + signal)  # its own
 

@@ -401,7 +401,8 @@ def test_numeric_sequences_in_other_containers_are_their_arrays():
 def test_a_quantity_per_step_is_refused_and_unscaled_features_are_warned_about():
     rng = np.random.RandomState(0)
     arrays = [rng.normal(size=(5, 2)) for _ in range(6)]
-    with pytest.raises(ValueError, match=r"gives each step a label \(a class\), and y holds \d+ distinct numbers"):
+    with pytest.raises(ValueError, match=r"predicts classes, and y holds \d+ distinct numbers with fractional.*no "
+                                         r"regression mode"):
         LSTMSequenceTagger(**SMALL).fit(arrays, [list(2 * a[:, 0] + 0.5) for a in arrays])
     stamped = [np.c_[a, np.full(5, 1.7e9)] for a in arrays]  # a timestamp column
     with pytest.warns(UserWarning, match=r"Feature 2 of X's steps reaches 1\.7e\+09.*Standardise the features"):

@@ -1,0 +1,165 @@
+"""The memory a network needs against the memory the machine has: a network too large is refused by name before it
+is built (:func:`build_within_memory`), never a crash of the allocator half way."""
+
+import os
+
+import torch
+from torch.overrides import TorchFunctionMode
+
+__all__ = ["NetworkTooLarge", "build_within_memory", "memory_limit"]
+
+
+class NetworkTooLarge(ValueError):
+    """The network a set of parameters describes does not fit in the memory of the machine."""
+
+
+def _cgroup_limit():
+    for path in ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"):
+        try:
+            with open(path) as f:
+                text = f.read().strip()
+        except OSError:
+            continue
+        if text.isdigit():
+            return int(text)
+    return None
+
+
+def _memory_limits(device):
+    """(bytes, a sentence saying who has them) of each bound on a network's memory: the machine's RAM, its
+    container's limit, and on a GPU the GPU's free memory (networks are built in RAM, then moved)."""
+    limits = []
+    try:
+        limits.append((os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"), "this machine has {} of memory"))
+    except (AttributeError, ValueError, OSError):
+        pass
+    cgroup = _cgroup_limit()
+    if cgroup:
+        limits.append((cgroup, "this container may use {} of memory"))
+    device = torch.device(device)
+    if device.type == "cuda":
+        free, _ = torch.cuda.mem_get_info(device)
+        free += torch.cuda.memory_reserved(device) - torch.cuda.memory_allocated(device)
+        limits.append((free, f"the GPU {device} has {{}} free"))
+    return limits
+
+
+def memory_limit(device):
+    """Bytes of memory a network on ``device`` can use at most (see :func:`_memory_limits`); None when unknown."""
+    limits = _memory_limits(device)
+    return min(b for b, _ in limits) if limits else None
+
+
+def _size_constructors():
+    """torch's factory functions whose arguments give the size of the tensor they allocate."""
+    return {torch.empty, torch.empty_strided, torch.zeros, torch.ones, torch.full, torch.rand, torch.randn,
+            torch.randint, torch.eye, getattr(torch, "empty_permuted", torch.empty)}
+
+
+class _AllocationBudget(TorchFunctionMode):
+    """Counts the bytes of the tensors a network's constructor creates, before each is allocated.
+
+    Each size-giving factory call is first run on the ``meta`` device (no memory); once
+    the total passes ``limit``, the remaining tensors are created on ``meta`` as well, so
+    the construction finishes without allocating and ``total`` is what it needs. With
+    ``limit=0`` the whole network is built on ``meta``: its size, counted before anything
+    is allocated or initialised (a 10**7-unit layer would take seconds to draw).
+    """
+
+    def __init__(self, limit):
+        super().__init__()
+        self.limit, self.total, self.exceeded = limit, 0, False
+        self.constructors = _size_constructors()
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        kwargs = dict(kwargs or {})
+        if func in self.constructors and str(kwargs.get("device", "")) != "meta":
+            probe = func(*args, **{**kwargs, "device": "meta"})
+            self.total += probe.numel() * probe.element_size()
+            if self.total > self.limit:
+                self.exceeded = True
+            if self.exceeded:
+                kwargs["device"] = "meta"
+        return func(*args, **kwargs)
+
+
+def _bytes(n):
+    for unit in ("bytes", "KB", "MB", "GB", "TB"):
+        if n < 1000:
+            return f"{n:.0f} {unit}" if unit == "bytes" else f"{n:.3g} {unit}"
+        n /= 1000
+    return f"{n:.3g} PB"
+
+
+# the parameters that set a network's size, named by NetworkTooLarge
+_SIZE_PARAMETERS = ("hidden_layer_sizes", "conv_filters", "kernel_size", "dense_layers", "head_layers", "backbone",
+                    "hidden_size", "embedding_dim", "num_layers", "char_dim", "max_vocab", "vector_size",
+                    "max_vocab_size", "n_ensemble")
+
+
+def _training_copies(owner):
+    """Copies of the weights training keeps: the weights, their gradients and the optimizer's moments."""
+    optimizer, momentum = getattr(owner, "optimizer", "adam"), getattr(owner, "momentum", 0.0)
+    moments = {"adam": 2, "adamw": 2, "sgd": int(bool(momentum)), "rmsprop": 1 + int(bool(momentum))}
+    return 2 + moments.get(optimizer, 2)
+
+
+def build_within_memory(build, owner, device, copies=None, inputs=""):
+    """Run ``build()`` (a network's constructor), refusing a network that cannot fit in memory before it is
+    allocated.
+
+    Parameters
+    ----------
+    build : callable returning the module
+    owner : the estimator, whose size parameters the message names
+    device : torch.device the network will train on
+    copies : int or None
+        Copies of the weights in memory: None counts those of training with the owner's
+        ``optimizer`` (weights, gradients and moments: 4 for Adam); 1 for a network that
+        only predicts, or whose gradients are sparse (word2vec).
+    inputs : str
+        What else sets the network's size (e.g. "a vocabulary of 1,000,000 words"), for the message.
+
+    Raises
+    ------
+    NetworkTooLarge (a ValueError) saying how much memory the network needs and how much there is.
+    """
+    limit = memory_limit(device)
+    if limit is None:
+        return build()
+    copies = _training_copies(owner) if copies is None else copies
+    budget, exact = _AllocationBudget(0), True  # a first build all on the meta device: no memory, no random draws
+    try:
+        with budget:
+            build()
+    except Exception:  # a constructor that cannot run on meta: count while building, stop allocating at the limit
+        budget, exact = _AllocationBudget(limit // copies), False
+        try:
+            with budget:
+                module = build()
+        except Exception:
+            if not budget.exceeded:
+                raise
+            module = None  # built partly on the meta device: the total is a lower bound
+        if not budget.exceeded:
+            return module
+        exact = module is not None
+    if exact and budget.total <= limit // copies:
+        return build()
+    needed = budget.total * copies
+    facts = [inputs] if inputs else []
+    if getattr(owner, "n_features_in_", None):
+        facts.append(f"{owner.n_features_in_} input features")
+    if isinstance(getattr(owner, "vocabulary_", None), dict):
+        facts.append(f"a vocabulary of {len(owner.vocabulary_)} words")
+    if getattr(owner, "image_shape_", None) is not None:
+        facts.append(f"images of shape {tuple(owner.image_shape_)}")
+    available = next((who for b, who in _memory_limits(device) if b == limit), "this machine has {} of memory")
+    params = getattr(owner, "get_params", dict)(deep=False) if owner is not None else {}
+    facts = [f"{k}={v!r}" for k, v in params.items() if k in _SIZE_PARAMETERS and (k, v) != ("n_ensemble", 1)] + facts
+    what = f" ({', '.join(facts)})" if facts else ""
+    during = (f"{copies}x its weights' {_bytes(budget.total)} in training (weights, gradients and the optimizer's "
+              "moments)" if copies > 1 else "the memory of its weights")
+    raise NetworkTooLarge(
+        f"The network of this {type(owner).__name__}{what} needs {'' if exact else 'at least '}"
+        f"{_bytes(needed)}: {during}, but {available.format(_bytes(limit))}. Choose smaller sizes.")
