@@ -34,8 +34,9 @@ COMMON_DOC = """
         weights.)
     preprocessing : {{'auto', None}}, default='auto'
         'auto': X may be a DataFrame or an array of numbers, strings, booleans, pandas
-        categoricals and missing values (None, NaN); the estimator learns the encoding in
-        ``fit`` (``preprocessor_``, a :class:`sknn._tabular.TabularPreprocessor`) and the
+        categoricals and missing values (None, NaN, pd.NA, a masked array's masked cells);
+        the estimator learns the encoding in ``fit`` (``preprocessor_``, a
+        :class:`sknn._tabular.TabularPreprocessor`) and the
         network's first layer centres each number on its median, divides it by its
         interquartile range and clips it smoothly to (-3, 3), replaces a missing number
         by 0 with an indicator column, one-hot encodes categories with up to 8 values and
