@@ -166,7 +166,11 @@ def _read_state_dict(weights, backbone):
         except ImportError as exc:  # pragma: no cover - depends on the environment
             raise ImportError("Reading .safetensors files needs safetensors: pip install 'sknn[safetensors]'.") \
                 from exc
-        return load_file(path, device="cpu")
+        try:
+            return load_file(path, device="cpu")
+        except Exception as exc:  # noqa: BLE001 - safetensors' own error types: a damaged or foreign file
+            raise ValueError(f"Cannot read {path!r} as a safetensors state dict ({type(exc).__name__}: {exc}); save "
+                             "one with safetensors.torch.save_file(model.state_dict(), path).") from None
     try:
         try:  # memory-mapped: the tensors that are dropped (the dense top) are never read from disk
             state = torch.load(path, map_location="cpu", weights_only=True, mmap=True)
@@ -198,19 +202,25 @@ def load_vgg_weights(weights, backbone="vgg16"):
     under the prefix ``features.``.
     """
     state = _read_state_dict(weights, backbone)
-    for wrapper in ("state_dict", "model"):  # {'state_dict': {...}} as some training scripts save
-        if set(state) == {wrapper} and isinstance(state[wrapper], Mapping):
+    for wrapper in ("state_dict", "model"):  # {'state_dict': {...}, 'epoch': 3} as some training scripts save
+        if isinstance(state.get(wrapper), Mapping) and not any(str(k).startswith("features.") for k in state):
             state = state[wrapper]
     if state and all(k.startswith("module.") for k in state):  # saved from DataParallel
         state = {k[len("module."):]: v for k, v in state.items()}
+    if any(str(k).startswith(("backbone.", "attributes.")) for k in state):
+        raise ValueError("The weights look like a network sknn saved (keys 'backbone.*'): pass the backbone's own, "
+                         "model.backbone_state_dict() of the fitted TransferVGGClassifier.")
     expected = _expected_shapes(backbone)
     feature_keys = [k for k in expected if k.startswith("features.")]
     keys = set(state)
-    missing = [k for k in feature_keys if k not in keys]
+    # (batch norm's counters, absent from checkpoints saved before PyTorch 0.4.1: torch fills them in as it loads)
+    missing = [k for k in feature_keys if k not in keys and not k.endswith(".num_batches_tracked")]
     top = [k for k in expected if not k.startswith("features.")]
     if keys & set(top):  # a whole network: its classifier must be the standard one, by name
         missing += [k for k in top if k not in keys]
     unexpected = sorted(keys - set(expected))
+    kept = {k[len("features."):]: state[k] for k in feature_keys if k in keys}
+    _check_weight_values(kept)  # (tensors, before their shapes are read)
     wrong = [f"{k}: {tuple(state[k].shape)} instead of {expected[k]}" for k in feature_keys
              if k in keys and tuple(state[k].shape) != expected[k]]
     if missing or unexpected or wrong:
@@ -223,7 +233,24 @@ def load_vgg_weights(weights, backbone="vgg16"):
         raise ValueError(f"The weights do not fit {name}: " + "; ".join(parts) + ". Pass the backbone the "
                          "weights were saved from (e.g. backbone='vgg16_bn' for a batch-norm checkpoint), or "
                          "weights of this backbone.")
-    return {k[len("features."):]: state[k] for k in feature_keys}
+    return kept
+
+
+def _check_weight_values(tensors):
+    """Refuse weights that are not tensors, not floating-point (integer levels of a quantized checkpoint without
+    their scale; booleans), or not finite (a damaged checkpoint: every feature would be NaN)."""
+    for key, value in tensors.items():
+        if key.endswith("num_batches_tracked"):
+            continue
+        if not isinstance(value, torch.Tensor):
+            raise ValueError(f"The weights' features.{key} is of type {type(value).__name__}, not a torch tensor: "
+                             "save the state dict of a torch module (numpy arrays: torch.from_numpy(array)).")
+        if not value.is_floating_point():
+            raise ValueError(f"The weights' features.{key} holds {value.dtype} values, not floating-point weights "
+                             "(a quantized checkpoint? dequantize it first, e.g. tensor.dequantize()).")
+        if not torch.isfinite(value).all():
+            raise ValueError(f"The weights' features.{key} holds NaN or infinite values: the checkpoint is damaged "
+                             "(or was saved from a diverged training); pass other weights.")
 
 
 class VGGBackbone(nn.Module):

@@ -106,6 +106,36 @@ def test_weights_that_do_not_fit_are_listed(tmp_path):
         TransferVGGClassifier(backbone="vgg17").fit(np.zeros((4, 8, 8)), [0, 1] * 2)
 
 
+def test_weight_values_a_backbone_cannot_use_are_refused(tmp_path):
+    good = VGGBackbone(TINY).state_dict()
+    damaged = dict(good, **{"features.0.weight": good["features.0.weight"].clone()})
+    damaged["features.0.weight"][0, 0, 0, 0] = float("nan")  # (every feature was NaN, without a word)
+    for weights, message in ((damaged, r"features.0.weight holds NaN or infinite values"),
+                             ({k: (v * 100).to(torch.int64) for k, v in good.items()}, r"holds torch.int64 values"),
+                             ({k: v.numpy() for k, v in good.items()}, r"of type ndarray, not a torch tensor"),
+                             ({"backbone." + k: v for k, v in good.items()}, r"backbone_state_dict\(\)")):
+        with pytest.raises(ValueError, match=message):
+            load_vgg_weights(weights, TINY)
+    # a training script's checkpoint, {'state_dict': ..., 'epoch': ...}: its state dict
+    wrapped = load_vgg_weights({"state_dict": good, "epoch": 3}, TINY)
+    torch.testing.assert_close(wrapped["0.weight"], good["features.0.weight"])
+    (tmp_path / "junk.safetensors").write_bytes(b"abc")
+    pytest.importorskip("safetensors")
+    with pytest.raises(ValueError, match=r"Cannot read .*junk.safetensors' as a safetensors state dict"):
+        load_vgg_weights(str(tmp_path / "junk.safetensors"), TINY)
+
+
+def test_a_batch_norm_checkpoint_saved_before_its_counters_loads():
+    from sknn._vgg import make_layers, parse_backbone
+
+    with_counters = make_layers(parse_backbone("vgg11_bn")[0], True).state_dict()
+    old = {f"features.{k}": v for k, v in with_counters.items() if not k.endswith("num_batches_tracked")}
+    assert len(old) < len(with_counters)  # (checkpoints saved before PyTorch 0.4.1 lack the counters)
+    loaded = make_layers(parse_backbone("vgg11_bn")[0], True)
+    loaded.load_state_dict(load_vgg_weights(old, "vgg11_bn"), strict=True)  # torch fills the counters in
+    torch.testing.assert_close(loaded[0].weight, old["features.0.weight"])
+
+
 def test_imagenet_weights_offline_say_which_file_to_fetch(monkeypatch):
     def no_network(url, *args, **kwargs):
         raise urllib.error.URLError("no network")
