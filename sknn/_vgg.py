@@ -21,7 +21,7 @@ from ._images import resize_images, size_pair
 
 __all__ = ["BACKBONES", "IMAGENET_MEAN", "IMAGENET_STD", "URLS", "VGG", "TransferGraph", "TransferNet", "VGGBackbone",
            "check_image_size", "inference_batch_size",
-           "cfgs", "load_vgg_weights", "make_layers", "parse_backbone", "vgg"]
+           "cfgs", "load_vgg_weights", "make_layers", "no_weights_file", "parse_backbone", "vgg"]
 
 # torchvision's configurations: numbers are 3x3 convolutions' output channels, "M" a 2x2 max pooling.
 cfgs = {
@@ -136,6 +136,12 @@ def _expected_shapes(backbone):
     return {k: tuple(v.shape) for k, v in net.state_dict().items()}
 
 
+def no_weights_file(weights):
+    """The error for a ``weights`` path that is not a file (checked with the parameters, and when read)."""
+    return ValueError(f"weights={weights!r}: no such file. Pass 'imagenet', the path of a .pth/.pt or .safetensors "
+                      "state dict, a state dict, or None for random weights.")
+
+
 def _read_state_dict(weights, backbone):
     """The state dict named by ``weights``: 'imagenet', a file path or a mapping."""
     if isinstance(weights, Mapping):
@@ -158,8 +164,7 @@ def _read_state_dict(weights, backbone):
                 f"as weights='/path/to/{file}' or copy it into torch.hub's cache, {cache}/{file}.") from exc
     path = os.fspath(weights)
     if not os.path.isfile(path):
-        raise ValueError(f"weights={weights!r}: no such file. Pass 'imagenet', the path of a .pth/.pt or "
-                         ".safetensors state dict, a state dict, or None for random weights.")
+        raise no_weights_file(weights)
     if path.endswith(".safetensors"):
         try:
             from safetensors.torch import load_file

@@ -28,7 +28,8 @@ from ._memory import build_within_memory
 from ._targets import NeuralClassifierMixin, keyword_only_classes
 from ._validation import check_sizes
 from ._vgg import (BACKBONES, IMAGENET_MEAN, IMAGENET_STD, VGG, TransferGraph, TransferNet, VGGBackbone,
-                   check_image_size, inference_batch_size, load_vgg_weights, make_layers, parse_backbone, vgg)
+                   check_image_size, inference_batch_size, load_vgg_weights, make_layers, no_weights_file,
+                   parse_backbone, vgg)
 from .export import OnnxGraph, proba_output
 
 __all__ = ["BACKBONES", "VGG", "TransferNet", "TransferVGGClassifier", "VGGBackbone", "VGGFeatureExtractor",
@@ -127,9 +128,9 @@ class _VGGInputMixin(ImageInputMixin):
         self._check_image_params()
         cfg, _, name = parse_backbone(self.backbone)
         check_image_size(self.image_size, sum(v == "M" for v in cfg))
-        if isinstance(self.weights, str) and self.weights != "imagenet" and not os.path.isfile(self.weights):
-            raise ValueError(f"weights={self.weights!r}: no such file. Pass 'imagenet', the path of a .pth/.pt or "
-                             ".safetensors state dict, a state dict, or None for random weights.")
+        if isinstance(self.weights, (str, os.PathLike)) and self.weights != "imagenet" and not os.path.isfile(
+                self.weights):
+            raise no_weights_file(self.weights)
         if self.weights == "imagenet" and name is None:
             raise ValueError("weights='imagenet' exists for the standard backbones only "
                              f"({sorted(BACKBONES)}); a custom layer list takes a path, a state dict or None.")
@@ -207,8 +208,7 @@ class TransferVGGClassifier(_VGGInputMixin, NeuralClassifierMixin, ClassifierMix
     ----------
     backbone : str or list, default='vgg16'
         'vgg11', 'vgg13', 'vgg16', 'vgg19' or their batch-norm variants ('vgg16_bn'...),
-        or a custom layer list of 3x3 convolutions' channels and 'M' poolings, e.g.
-        ``[16, 'M', 32, 'M']``.
+        or a custom layer list of 3x3 convolutions' channels and 'M' poolings, e.g. ``[16, 'M', 32, 'M']``.
     weights : 'imagenet', path, state dict or None, default='imagenet'
         'imagenet' downloads torchvision's checkpoint once into torch.hub's cache; a path
         reads a ``.pth``/``.pt`` (``torch.load(weights_only=True)``) or ``.safetensors``

@@ -97,8 +97,9 @@ def test_weights_that_do_not_fit_are_listed(tmp_path):
     assert "features.0.weight: (8, 3, 5, 5) instead of (8, 3, 3, 3)" in message
     with pytest.raises(ValueError, match="backbone='vgg16_bn' for a batch-norm checkpoint"):
         load_vgg_weights(good, "vgg11")
-    with pytest.raises(ValueError, match="no such file"):
-        TransferVGGClassifier(**dict(FAST, weights=str(tmp_path / "nope.pth"))).fit(np.zeros((4, 8, 8)), [0, 1] * 2)
+    for missing in (str(tmp_path / "nope.pth"), tmp_path / "nope.pth"):  # a pathlib.Path too: before the images
+        with pytest.raises(ValueError, match="no such file"):
+            TransferVGGClassifier(**dict(FAST, weights=missing)).fit(np.zeros((4, 5, 8, 8)), [0, 1] * 2)
     (tmp_path / "junk.pth").write_bytes(b"not a checkpoint")
     with pytest.raises(ValueError, match="Cannot read .*junk.pth"):
         load_vgg_weights(str(tmp_path / "junk.pth"), TINY)
