@@ -62,6 +62,8 @@ def check_not_quantities(y, caller, fix=None):
     from sklearn.utils.multiclass import type_of_target
 
     values = np.asarray(y) if not isinstance(y, np.ndarray) else y
+    if values.dtype.kind == "f" and np.isinf(values).any():  # (infinity: named by the checks of missing values)
+        return
     if values.dtype.kind not in "fO" or type_of_target(values) != "continuous":
         return
     distinct = np.unique(values[np.asarray(pd.notna(values))]) if values.dtype.kind == "f" else pd.unique(
@@ -103,7 +105,7 @@ def check_y_for_estimator(y, caller, classifier):
         check_labels(np.asarray(column, dtype=object))
     elif isinstance(column, np.ndarray) and column.ndim == 1 and column.dtype.kind in "fO":
         check_labels(column)
-    values = np.asarray(column) if isinstance(column, (list, tuple)) else column  # (a list: as numpy reads it)
+    values = np.asarray(column) if isinstance(column, (list, tuple, pd.Series)) else column  # (as numpy reads it)
     if isinstance(values, np.ndarray) and values.ndim == 1 and values.dtype.kind == "f":
         check_not_quantities(values, caller)  # (labels of 0.5 and 1.5: a regression target)
 

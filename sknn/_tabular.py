@@ -314,7 +314,7 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
                 cats = np.array(sorted(cats.tolist(), key=lambda v: (type(v).__name__, str(v))), dtype=object)
             self.categories_.append(cats)
             self._categories_are_strings.append(bool(len(cats)) and all(isinstance(c, str) for c in cats))
-        numbers_ = self._numeric_matrix(columns)
+        numbers_ = self._numeric_matrix(columns, fitting=True)
         self.center_, self.scale_ = robust_statistics(numbers_)
         self.offset_ = float32_offsets(self.center_, self.scale_, lambda i: numbers_[:, i],
                                        lambda i: self._name(self.numeric_columns_[i]))
@@ -485,7 +485,7 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
                                    if kind == "categorical")
         return columns
 
-    def _numeric_matrix(self, columns):
+    def _numeric_matrix(self, columns, fitting=False):
         n = len(columns[0][1]) if columns else 0
         out = np.empty((n, len(self.numeric_columns_)), dtype=np.float64)
         for i, j in enumerate(self.numeric_columns_):
@@ -497,8 +497,8 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
             elif values.dtype.itemsize > 8:  # np.longdouble: numbers its cast to float64 would make infinite
                 check_float64_column(values, self._name(j))
             out[:, i] = np.asarray(values, dtype=np.float64)
-            fitted = getattr(self, "value_range_", None)  # (a fitted encoding: a rescaled column would misread)
-            check_number_column(out[:, i], self._name(j), None if fitted is None else fitted[i])
+            fitted = None if fitting else getattr(self, "value_range_", None)  # (an encoding a rescale would misread;
+            check_number_column(out[:, i], self._name(j), None if fitted is None else fitted[i])  # none: old exports)
         return out
 
     def _codes(self, values, i, j):

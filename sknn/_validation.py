@@ -343,6 +343,7 @@ def check_validation_data(validation_data):
                          "sample_weight_val), X_val and y_val in the form fit takes X and y (y_val=None for a "
                          "language model).")
     X_val, y_val, *weights = map(detached, validation_data)  # tensors that require grad: their values
+    y_val = unmasked(y_val, "y_val")  # (X_val: by fit's rule for X; sample_weight_val: by the weights')
     check_same_row_order(X_val, y_val, "X_val", "y_val")
     return X_val, y_val, (weights[0] if weights else None)
 
@@ -387,7 +388,7 @@ def raw_input_checked(check, *args):
     except ValueError as exc:  # scikit-learn's messages, which suggest other estimators or name no fix
         if "could not convert string to float" in str(exc):
             raise _raw_text_error(re.sub(r"^np\.str_\((.*)\)$", r"\1", str(exc).split(": ", 1)[-1])) from None
-        if "infinity" in str(exc):
+        if "Input X contains infinity" in str(exc):
             raise ValueError(f"Input X contains infinity (or a value too large for float32) in {_infinite_column(X)}: "
                              "with preprocessing=None the network reads X as it is; replace it with a finite number, "
                              "or with a missing value and fit with preprocessing='auto' (the default).") from None
@@ -406,8 +407,11 @@ def _infinite_column(X):
     """"column 'name'" (or "column 3"): the first column of X holding an infinite number; "a column" where none is
     found so (infinity written as text)."""
     try:
-        values = X.toarray() if sp.issparse(X) else np.asarray(X, dtype=np.float64)
-        j = int(np.flatnonzero(~np.isfinite(values).all(axis=0))[0])
+        if sp.issparse(X):  # its stored values only (a dense copy could take all the memory there is)
+            entries = X.tocoo()
+            j = int(entries.col[~np.isfinite(np.asarray(entries.data, dtype=np.float64))][0])
+        else:
+            j = int(np.flatnonzero(~np.isfinite(np.asarray(X, dtype=np.float64)).all(axis=0))[0])
     except (TypeError, ValueError, IndexError):
         return "a column"
     return f"column {X.columns[j]!r}" if hasattr(X, "columns") else f"column {j}"
@@ -453,8 +457,8 @@ def unmasked(values, name="X", missing=False):
     if not missing:
         raise ValueError(f"{name} is a masked array with {int(mask.sum())} masked value(s), which would be read as "
                          f"the values under the mask: fill them ({name}.filled(value)) or leave those samples out.")
-    if data.dtype.kind == "f":
-        return np.where(mask, np.nan, data)
+    if data.dtype.kind == "f" or (data.dtype.kind in "iub" and np.abs(data, dtype=np.float64).max(initial=0) <= 2**53):
+        return np.where(mask, np.nan, data.astype(np.float64))  # (whole numbers float64 holds exactly; booleans 0/1)
     cells = data.astype(object)
     cells[mask] = None
     return cells
@@ -515,8 +519,8 @@ def refuse_data_loader(X, caller):
     """Refuse a torch DataLoader or Dataset as X, naming what to pass instead (sknn batches the data itself), and a
     set, which has no order for the predictions to follow."""
     if isinstance(X, (set, frozenset)):
-        raise TypeError(f"{caller} got a set as X, which has no order: pass a list or an array, in the order the "
-                        "outputs should follow.")
+        raise TypeError(f"{caller} got a set as X, which has no order: pass a list or an array of its items (in the "
+                        "order the outputs are to follow).")
     if isinstance(X, (torch.utils.data.DataLoader, torch.utils.data.Dataset)):
         raise TypeError(f"{caller} got a torch {type(X).__name__} as X; sknn's estimators take the data "
                         "itself and batch it themselves (batch_size): pass X as an array, DataFrame, sparse matrix, "

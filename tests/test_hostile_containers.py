@@ -191,3 +191,38 @@ def test_a_set_as_x_and_fractional_labels_in_a_list_are_named(table):
         ConvImageClassifier(max_iter=1).fit(np.random.RandomState(0).rand(6, 8, 8), [0.5, 1.5] * 3)
     with pytest.raises(ValueError, match=r"Unknown label type: DenseClassifier predicts classes"):
         fitted.score(X, [0.5, 1.0] * 30)
+
+
+def test_review_holes_validation_targets_sparse_infinity_integer_masks_and_refits(table):
+    import scipy.sparse as sp
+
+    from sknn._tabular import TabularPreprocessor
+
+    X, y, labels = table
+    hidden = np.arange(20) % 3 == 0
+    with pytest.raises(ValueError, match=r"y_val is a masked array with 7 masked"):  # (was scored on the mask's)
+        DenseRegressor(**SMALL).fit(X, y, X_val=X[:20], y_val=np.ma.masked_array(y[:20], mask=hidden))
+    rows = np.arange(0, 60, 3)
+    sparse = sp.csr_matrix((np.ones(len(rows)), (rows, rows % 7)), shape=(60, 7))
+    sparse.data[4] = np.inf  # (found among the stored values: no dense copy)
+    with pytest.raises(ValueError, match=rf"Input X contains infinity .* in column {rows[4] % 7}:"):
+        DenseRegressor(**SMALL, preprocessing=None).fit(sparse, y)
+    infinite = labels.astype(float)
+    infinite[3] = np.inf  # an infinite label is y's, not X's
+    for preprocessing in ("auto", None):
+        with pytest.raises(ValueError, match="Input y contains infinity"):
+            DenseClassifier(**SMALL, preprocessing=preprocessing).fit(X, infinite)
+    with pytest.raises(ValueError, match="Unknown label type: DenseClassifier predicts classes"):
+        DenseClassifier(**SMALL).fit(X, pd.Series(y))  # a float Series, as df['price'] is
+    refitted = TabularPreprocessor().fit(X[:, :1])
+    assert refitted.fit(X).n_features_in_ == 2  # (a refit read the first fit's ranges)
+    # integer cells masked: numbers with missing values, which every model of compare reads (None was not)
+    codes = np.random.RandomState(0).randint(0, 5, (60, 3))
+    mask = np.zeros_like(codes, dtype=bool)
+    mask[::4, 1] = True
+    kw = dict(models=["linear"], cv=3, repeats=1, verbose=False)
+    table_ = compare(np.ma.masked_array(codes, mask=mask), (codes[:, 0] > 2).astype(int), **kw)
+    assert table_.attrs["errors"] == {}
+    as_nan = np.where(mask, np.nan, codes.astype(float))
+    assert table_["balanced_accuracy_mean"].tolist() == compare(as_nan, (codes[:, 0] > 2).astype(int), **kw)[
+        "balanced_accuracy_mean"].tolist()
