@@ -3,7 +3,7 @@
     python benchmarks/bench_compare_tests.py                      # this checkout
     python benchmarks/bench_compare_tests.py --checkout DIR       # another (git archive REV | tar -x -C DIR)
 
-Three kinds of cases, every one deterministic (fixed seeds, one thread, no timing):
+Four kinds of cases, every one deterministic (fixed seeds, one thread, no timing):
 
 * a model at 0.999 balanced accuracy against the baseline at 0.5 and a weaker model, 1,000 rows, the
   default protocol (5 folds, 1 repeat): the baseline must be 'worse', below the weaker model;
@@ -12,7 +12,9 @@ Three kinds of cases, every one deterministic (fixed seeds, one thread, no timin
   ``corrected_ttest``, on 1, 3 and 10 repeats: no evidence, whatever the repeats;
 * iris, wine, breast cancer and diabetes, 100 and 300 rows drawn with seed 0, ``models=["linear",
   "forest"]``, 5 folds x 2 repeats: each model's verdict and p-value (run with ``--checkout`` on
-  an older version to see what a change of the tests moves).
+  an older version to see what a change of the tests moves);
+* four equally good models (``--draws`` data sets): how often each test calls one of them worse than the
+  best, which is chosen after the fact (at alpha = 0.05, a family-wise error rate near 5% is the goal).
 
 Prints Markdown tables for benchmarks/RESULTS.md. A check of the statistics, never a tuning set.
 """
@@ -76,9 +78,37 @@ def real_tables(compare):
             print(f"| {name} | {n} | {shown} |")
 
 
+def equal_models(compare, draws, k=4, n=200):
+    """How often each test calls one of ``k`` equally good models worse than the best: ``draws`` fresh data sets of
+    ``n`` rows, model i a logistic regression on its own pair of features, the pairs equally informative, 5 folds x
+    3 repeats, no baseline. The best is chosen after the fact, so the verdicts are a family of k - 1."""
+    import numpy as np
+    from sklearn.compose import ColumnTransformer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+
+    def on_pair(i):
+        return make_pipeline(ColumnTransformer([("pair", "passthrough", [2 * i, 2 * i + 1])]), LogisticRegression())
+
+    print(f"\n| {k} equally good models, {n} rows, {draws} draws | runs with a model called worse | 'worse' verdicts |"
+          "\n|---|---|---|")
+    for test in ("t-test", "bayesian"):
+        runs = verdicts = 0
+        for draw in range(draws):
+            rng = np.random.default_rng(1000 + draw)
+            X = rng.normal(size=(n, 2 * k))
+            y = (X[:, 0::2].sum(axis=1) * 0.5 + rng.normal(size=n) > 0).astype(int)
+            table = compare(X, y, models={f"m{i}": on_pair(i) for i in range(k)}, cv=5, repeats=3, n_jobs=1,
+                            threads=1, verbose=False, baseline=False, random_state=draw, test=test)
+            worse = int((table["vs_best"] == "worse").sum())
+            runs, verdicts = runs + (worse > 0), verdicts + worse
+        print(f"| {test} | {runs} / {draws} ({runs / draws:.1%}) | {verdicts} / {draws * (k - 1)} |")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--checkout", help="the root of another sknn checkout to import (default: this one)")
+    parser.add_argument("--draws", type=int, default=120, help="data sets of equally good models (0: none)")
     args = parser.parse_args(argv)
     root = args.checkout or os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     sys.path.insert(0, os.path.abspath(root))
@@ -90,6 +120,8 @@ def main(argv=None):
     print(f"# compare's tests, {datetime.date.today()}: sknn imported from {os.path.dirname(sknn.__file__)}\n")
     known_cases(compare, corrected_ttest)
     real_tables(compare)
+    if args.draws:
+        equal_models(compare, args.draws)
     return 0
 
 

@@ -34,6 +34,7 @@ from sklearn.utils import _safe_indexing
 from . import _stats
 from ._alignment import check_same_row_order
 from ._compare_checks import check_target_not_a_feature, duplicated_rows_note, row_identifier_notes
+from ._compare_datasets import check_alpha, rank_datasets  # noqa: F401 (rank_datasets: the API's, and the CLI's)
 from ._compare_defaults import DEFAULT_REPEATS, SMALL_DATA, default_repeats
 from ._compare_fit import _duration, _fit_one, _packages, _Progress
 from ._compare_lineup import (MODEL_ALIASES, LabelEncodedClassifier, _check_features, _check_target, _is_missing,
@@ -75,11 +76,6 @@ def _auto_threads(n_workers):
     return n, f"{cores} cores for {n_workers} worker(s)"
 
 
-def _check_alpha(alpha):
-    if not isinstance(alpha, Real) or isinstance(alpha, bool) or not 0 < alpha < 1:
-        raise ValueError(f"alpha must be a number between 0 and 1, got {alpha!r}.")
-
-
 def _check_random_state(random_state):
     if random_state is None or isinstance(random_state, np.random.RandomState):
         return
@@ -94,7 +90,7 @@ def _check_params(repeats, test, alpha, rope, n_jobs, threads, time_budget):
     if test not in ("t-test", "bayesian"):
         raise ValueError(f"test must be 't-test' (corrected resampled t-test) or 'bayesian' (correlated Bayesian "
                          f"t-test), got {test!r}.")
-    _check_alpha(alpha)
+    check_alpha(alpha)
     if not isinstance(rope, Real) or not rope >= 0 or math.isinf(rope):
         raise ValueError(f"rope must be a number >= 0, got {rope!r}.")
     if not isinstance(n_jobs, Integral) or isinstance(n_jobs, bool) or n_jobs == 0:
@@ -489,7 +485,9 @@ def _tabulate(records, names, roles, splits, metrics, test, alpha, rope, y=None,
             p_raw[n] = _stats.corrected_ttest(a, b, n_train[at], n_test[at], sizes[at])[1]
             p_better[n], p_rope[n], p_worse[n] = _stats.bayesian_ttest(a, b, n_train[at], n_test[at], rope=width,
                                                                        sizes=sizes[at])
-    p_adj = dict(zip(names, _stats.holm([p_raw[n] for n in names])))
+    # Holm's adjustment, for the t-test's p-values and the Bayesian test's 1 - P: the best is chosen after the fact
+    p_adj, q_better, q_worse = (dict(zip(names, _stats.holm([f(n) for n in names]))) for f in (
+        p_raw.get, lambda n: 1 - p_better[n], lambda n: 1 - p_worse[n]))
     verdict, notes = {}, []
     for n in names:
         if n == best:
@@ -499,7 +497,7 @@ def _tabulate(records, names, roles, splits, metrics, test, alpha, rope, y=None,
         elif test == "t-test":
             verdict[n] = "tied" if not p_adj[n] < alpha else "worse" if diff[n] > 0 else "better where scored"
         else:
-            verdict[n] = ("worse" if p_better[n] >= 1 - alpha else "better where scored" if p_worse[n] >= 1 - alpha
+            verdict[n] = ("worse" if q_better[n] <= alpha else "better where scored" if q_worse[n] <= alpha
                           else "equivalent" if p_rope[n] >= 1 - alpha else "undecided")
         if verdict[n] == "better where scored":  # only a model scored on fewer splits than the best can be
             evidence = f"p = {p_adj[n]:.2g}" if test == "t-test" else f"P(better) = {p_worse[n]:.3f}"
@@ -513,6 +511,13 @@ def _tabulate(records, names, roles, splits, metrics, test, alpha, rope, y=None,
                  f"is not distinguishable from the best, {best}, on {sort.name} ({verdict[baseline[0]]})")
         notes.append(f"the baseline ({baseline[0]}) {level}: no model is shown to predict better than it; more "
                      "splits or another metric may tell them apart")
+    dummy = next((n for n in names if roles.get(n) == "dummy"), None)
+    copies = [n for n in names if n != dummy and dummy is not None and complete[n].notna().any()
+              and np.allclose(complete[n], complete[dummy], equal_nan=True)]
+    if copies:  # (HistGradientBoosting's 20 rows a leaf on a table of 30: no split, the baseline's predictions)
+        notes.append(f"{', '.join(copies)} scored exactly as the baseline on every split: "
+                     f"{'it' if len(copies) == 1 else 'they'} learned nothing from the features (too few rows for "
+                     "the model's settings, such as a least number of rows per leaf?)")
     compared = [shared[n] for n in names if not np.isnan(p_raw[n])]
     if compared and min(compared) < 5:  # (the splits both models of a comparison were scored on)
         notes.append(f"{min(compared)} splits: the tests have {min(compared) - 1} degree(s) of freedom and tell "
@@ -534,67 +539,3 @@ def _tabulate(records, names, roles, splits, metrics, test, alpha, rope, y=None,
     table.attrs["rope_width"] = width if best is not None else np.nan  # the rope in the metric's units
     table.attrs["notes"] = notes
     return table, long
-
-
-# --------------------------------------------------------------------------- several data sets
-
-def rank_datasets(tables, metric=None, alpha=0.05):
-    """Mean ranks of the models over several data sets, Friedman's test and the critical difference.
-
-    Parameters
-    ----------
-    tables : dict of data-set name -> table returned by :func:`compare`
-    metric : str, default=None
-        The metric to rank by; None is each table's sort metric.
-    alpha : float, default=0.05
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per data set, one column per model (the metric's mean over the splits),
-        and a last row ``mean rank``; columns ordered best first. ``attrs`` holds
-        ``ranks`` (rank per data set), ``mean_ranks``, ``friedman_p``, ``cd`` (Nemenyi's
-        critical difference of Demšar 2006: two models whose mean ranks differ by less
-        are not significantly different), ``alpha``, ``metric`` and ``left_out``
-        (models missing from some data set or without a score there).
-    """
-    if not isinstance(tables, dict):
-        raise TypeError(f"tables must be a dict of data-set name -> table of compare, got {type(tables).__name__}.")
-    if len(tables) < 2:
-        raise ValueError("rank_datasets needs the tables of at least 2 data sets.")
-    _check_alpha(alpha)
-    if "mean rank" in tables:  # the row of the mean ranks
-        raise ValueError("A data set is named 'mean rank', the name of the table's last row: rename it.")
-    keyed, labels, signs = {}, {}, {}
-    for ds, table in tables.items():
-        m = metric or table.attrs.get("sort")
-        if f"{m}_mean" not in table:
-            raise ValueError(f"Data set {ds!r} has no metric {m!r}.")
-        sign = signs[ds] = -1 if m in table.attrs.get("lower_is_better", []) else 1
-        roles = table.attrs.get("roles", {})
-        keyed[ds] = {}
-        for name in table.index:
-            role = roles.get(name, name)
-            keyed[ds][role] = sign * table.loc[name, f"{m}_mean"]
-            labels.setdefault(role, set()).add(name)
-    common = set.intersection(*(set(v) for v in keyed.values()))
-    left_out = sorted(set.union(*(set(v) for v in keyed.values())) - common)
-    frame = pd.DataFrame({ds: {r: v for r, v in row.items() if r in common} for ds, row in keyed.items()}).T
-    nan_cols = [c for c in frame.columns if frame[c].isna().any()]
-    left_out += nan_cols
-    frame = frame.drop(columns=nan_cols)
-    if frame.shape[1] < 2:
-        raise ValueError("Fewer than 2 models have a score on every data set: nothing to rank.")
-    name_of = {r: " / ".join(sorted(labels[r])) for r in frame.columns}
-    frame = frame.rename(columns=name_of)
-    out = _stats.friedman_nemenyi(frame, alpha=alpha)
-    order = list(out["mean_ranks"].index)
-    shown = frame[order].copy()
-    metric_names = {metric or t.attrs.get("sort") for t in tables.values()}
-    shown = shown.mul(pd.Series(signs), axis=0)  # each data set's values in its own metric's sense
-    shown.loc["mean rank"] = out["mean_ranks"][order]
-    shown.attrs.update(ranks=out["ranks"][order], mean_ranks=out["mean_ranks"], friedman_p=out["friedman_p"],
-                       test=out["test"], cd=out["cd"], alpha=alpha, metric=" / ".join(sorted(metric_names)),
-                       left_out=left_out,
-                       n_datasets=out["n_datasets"])
-    return shown

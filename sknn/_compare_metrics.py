@@ -126,8 +126,8 @@ def _metric(name, task, classes):
     elif key in get_scorer_names():
         m = Metric(key, key, 1, at_most_one(key))
     else:
-        known = sorted(set(METRICS) | {"f1_weighted", "precision_macro", "recall_macro", "..."})
-        raise ValueError(f"Unknown metric {name!r}; use one of {', '.join(known)} or any scikit-learn scorer name "
+        known = sorted(set(METRICS) | {"f1_weighted", "precision_macro", "recall_macro"})
+        raise ValueError(f"Unknown metric {name!r}; use one of {', '.join(known)}, or any scikit-learn scorer name "
                          "(sklearn.metrics.get_scorer_names()).")
     kind = scorer_task(m.scorer)
     if task == "regression" and kind == "classification":

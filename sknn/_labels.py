@@ -113,8 +113,7 @@ def check_y_for_estimator(y, caller, classifier):
 def _refuse_bytes_labels(column, caller):
     """Refuse labels that are bytes (a numpy 'S' array, or bytes in an object array), which scikit-learn refuses
     deep in its checks without naming y or the fix: decode them to strings first."""
-    dtype = getattr(column, "dtype", None)
-    kind = getattr(dtype, "kind", None)
+    kind = getattr(getattr(column, "dtype", None), "kind", None)
     first = None if kind not in ("S", "O") else next((v for v in np.ravel(np.asarray(column, dtype=object))
                                                         if isinstance(v, bytes)), None)
     if first is not None:
@@ -232,8 +231,7 @@ def refuse_unordered_target(y):
         fix = "list(y)" if isinstance(y, Iterator) else "list(y.values())" if isinstance(y, dict) else None
         raise TypeError(f"y is {what}{'' if fix else ', which has no order'}: pass one value per sample, in the "
                         f"samples' order, as a list, array or pandas Series{f' ({fix})' if fix else ''}.")
-    shape = getattr(y, "shape", None)
-    if shape is not None and len(shape) > 2:
+    if len(shape := getattr(y, "shape", None) or ()) > 2:
         raise ValueError(f"y has {len(shape)} dimensions (shape {tuple(shape)}): pass one value per sample (a 1-D "
                          "array), or one column per output.")
 

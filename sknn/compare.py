@@ -99,9 +99,12 @@ def compare(X, y, models="default", cv=5, repeats=None, scoring=None, sort=None,
           of many rows steady to a row is evidence however few the splits.
         * 'bayesian': the Bayesian correlated t-test (Corani and Benavoli 2015; Benavoli
           et al. 2017). 'worse' when the posterior probability that the best is better
-          by more than ``rope`` is at least ``1 - alpha``, 'equivalent' when the
-          difference is within the rope with that probability, 'undecided' otherwise.
-          Its posterior has the t-test's scale, the same floor included.
+          by more than ``rope`` is at least ``1 - alpha``, Holm-adjusted over the comparisons
+          with the best as the t-test's p-values (one minus it as the p-value: the best is
+          chosen after the fact), 'equivalent' when the difference is within the rope with
+          probability at least ``1 - alpha``, 'undecided' otherwise. ``p_best_better`` is
+          the unadjusted probability. Its posterior has the t-test's scale, the same floor
+          included.
 
         A model whose fits failed on some splits and that is significantly better than
         the best on the splits it was scored on is 'better where scored' (``group`` 4,

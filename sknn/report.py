@@ -55,16 +55,17 @@ def significance_sentence(table):
     test = a.get("test", "t-test")
     what = _TEST_NAMES.get(test, test)
     if test == "t-test":
-        rule = f"'worse' when p < {a.get('alpha', 0.05):g}"
+        rule = f"'worse' when p < {a.get('alpha', 0.05):g} (Holm-adjusted)"
     else:
         rope, width = a.get("rope", 0.01), a.get("rope_width")
         if width is not None and math.isfinite(width) and not math.isclose(width, rope):  # unbounded: relative
             rope = f"{width:.3g} ({rope:g} of the best's {a.get('sort')})"
         else:
             rope = f"{rope:g}"
-        rule = (f"'worse' when P(best better by > rope {rope}) >= {1 - a.get('alpha', 0.05):.2f}, "
-                f"'equivalent' when P(within the rope) >= {1 - a.get('alpha', 0.05):.2f}")
-    return f"each model against the best on {a.get('sort')}: {what}; {rule}"
+        rule = (f"'worse' when 1 - P(best better by > rope {rope}), Holm-adjusted over the models, is at most "
+                f"{a.get('alpha', 0.05):g}; 'equivalent' when P(within the rope) >= {1 - a.get('alpha', 0.05):.2f}")
+    return (f"each model against the best on {a.get('sort')}: {what}; {rule}; ±: the standard deviation over the "
+            "splits")
 
 
 def _data_lines(a, name, n_read, n_features, task_given):
@@ -158,17 +159,18 @@ def _metric_columns(table):
 
 
 def _best_values(table):
-    """metric -> the best mean (max, or min for lower-is-better) among scored models, the baseline aside."""
+    """metric -> the best mean (max, or min for lower-is-better) among scored models, the baseline included (where
+    it scores best, no model is shown better than it); the shortest times, the baseline aside (it always is)."""
     lower = set(table.attrs.get("lower_is_better", ()))
     roles = table.attrs.get("roles", {})
-    table = table.loc[[m for m in table.index if roles.get(m) != "dummy"]]
     out = {}
     for m in _metric_columns(table):
         col = table[f"{m}_mean"].dropna()
         if len(col):
             out[m] = col.min() if m in lower else col.max()
+    models = table.loc[[m for m in table.index if roles.get(m) != "dummy"]]
     for t in ("fit_time", "predict_time"):
-        col = table[t].dropna()
+        col = models[t].dropna()
         if len(col):
             out[t] = col.min()
     return out
@@ -363,6 +365,8 @@ def _html_table(table):
     lower = set(a.get("lower_is_better", ()))
     best = _best_values(table)
     metrics = _metric_columns(table)
+    models = table.loc[[m for m in table.index if a.get("roles", {}).get(m) != "dummy"]]
+    only_baseline = {m for m in metrics if m in best and not (models[f"{m}_mean"] == best[m]).any()}
     test = a.get("test", "t-test")
     heads = ["model", "vs best"] + (["p (Holm)"] if test == "t-test" else ["P(best better)", "P(equivalent)"])
     heads += [m + (" ↓" if m in lower else "") for m in metrics] + ["fit (s)", "predict (s)", "threads", "busy cores"]
@@ -389,10 +393,10 @@ def _html_table(table):
         else:
             for key in ("p_best_better", "p_equivalent"):
                 cells.append(f'<td class="p">{"" if r["vs_best"] == "best" else format_number(r[key], 3)}</td>')
-        baseline = a.get("roles", {}).get(name) == "dummy"  # the best values are the others' (ties too)
-        for m in metrics:
+        baseline = a.get("roles", {}).get(name) == "dummy"  # the best values are the others' (ties too), the
+        for m in metrics:  # baseline's where it alone holds them
             v = r[f"{m}_mean"]
-            cls = "best" if m in best and v == best[m] and not baseline else ""
+            cls = "best" if m in best and v == best[m] and (not baseline or m in only_baseline) else ""
             cells.append(f'<td class="metric {cls}" data-metric="{html.escape(m)}">{format_number(v)} '
                          f'<span class="std">± {format_number(r[f"{m}_std"], scale=v)}</span></td>')
         for t in ("fit_time", "predict_time"):
@@ -479,7 +483,8 @@ def html_report(datasets, ranks=None, rank_fig=None, title="Model comparison", s
            "best one on the sort metric; it corrects for the overlap of the cross-validation training sets (the "
            "plain paired t-test would call noise a difference). It assumes the per-split differences are roughly "
            "normal and correlated by about the test fold's share of the rows, and it speaks about this data set "
-           "and protocol only. Bold green: the best value of each column. ↓: lower is better.")
+           "and protocol only. ±: the standard deviation of the scores over the splits (not a confidence interval). "
+           "Bold green: the best value of each column. ↓: lower is better.")
     page = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>sknn compare: {html.escape(", ".join(d["name"] for d in datasets))}</title>

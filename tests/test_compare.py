@@ -699,6 +699,46 @@ def test_the_baseline_is_never_the_best_on_a_tie_and_labels_are_drawn_as_text():
     assert figures and all(png.startswith(b"\x89PNG") for _, png in figures.values())
 
 
+def test_a_baseline_that_scores_best_is_highlighted_and_a_model_that_copies_it_is_noted():
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    from sknn import report
+
+    rng = np.random.default_rng(50)
+    X = rng.normal(size=(30, 4))
+    y = ((X[:, 0] * X[:, 1]) > 0).astype(int)  # no model learns this from 24 rows: the baseline scores best
+    table = compare(X, y, models={"linear": LogisticRegression()}, cv=5, repeats=1, **FAST)
+    assert table.attrs["best"] == "Dummy (baseline)"
+    page = report._html_table(table)
+    baseline_row = page.split('data-model="Dummy (baseline)"')[1].split("</tr>")[0]
+    assert 'class="metric best"' in baseline_row  # (the model it beat was painted best)
+    # 20 rows a leaf on 24 training rows: no split, the baseline's predictions on every split
+    table = compare(X, y, models={"linear": LogisticRegression(), "boosting": HistGradientBoostingClassifier()}, cv=5,
+                    repeats=1, **FAST)
+    assert any(n.startswith("boosting scored exactly as the baseline on every split") for n in table.attrs["notes"])
+    assert "±: the standard deviation over the splits" in report.describe(table, "xor")[-1]
+
+
+def test_bayesian_worse_verdicts_are_holm_adjusted_over_the_models(monkeypatch):
+    from sknn import _stats
+
+    def confident(a, b, *args, **kwargs):  # P(best better) 0.97 against each: 'worse' alone, not as a family of 3
+        return 0.97, 0.02, 0.01
+
+    monkeypatch.setattr(_stats, "bayesian_ttest", confident)
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(60, 4))
+    y = (X[:, 0] > 0).astype(int)
+    models = {f"m{i}": make_pipeline(LogisticRegression()) for i in range(4)}
+    table = compare(X, y, models=models, cv=5, repeats=1, test="bayesian", baseline=False, **FAST)
+    others = table.index[table.index != table.attrs["best"]]
+    assert (table.loc[others, "p_best_better"] == 0.97).all()  # shown unadjusted
+    assert (table.loc[others, "vs_best"] == "undecided").all()  # 3 x 0.03 > 0.05
+    alone = compare(X, y, models=dict(list(models.items())[:2]), cv=5, repeats=1, test="bayesian", baseline=False,
+                    **FAST)
+    assert (alone["vs_best"] == "worse").sum() == 1  # one comparison: 0.03 <= 0.05
+
+
 def test_data_sets_named_alike_get_their_own_plots_and_sections():
     from sknn.report import slugs
 
