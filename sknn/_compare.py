@@ -511,9 +511,10 @@ def _tabulate(records, names, roles, splits, metrics, test, alpha, rope, y=None,
                  f"is not distinguishable from the best, {best}, on {sort.name} ({verdict[baseline[0]]})")
         notes.append(f"the baseline ({baseline[0]}) {level}: no model is shown to predict better than it; more "
                      "splits or another metric may tell them apart")
-    dummy = next((n for n in names if roles.get(n) == "dummy"), None)
-    copies = [n for n in names if n != dummy and dummy is not None and complete[n].notna().any()
-              and np.allclose(complete[n], complete[dummy], equal_nan=True)]
+    dummy = next((n for n in names if roles.get(n) == "dummy"), None)  # (every metric's mean and spread: one alike
+    shown = [f"{m.name}_{s}" for m in metrics for s in ("mean", "std")]  # by chance, 0.5 of one class, is not a copy)
+    copies = [n for n in names if n != dummy and dummy is not None and table.loc[n, shown].notna().any()
+              and np.allclose(table.loc[n, shown].astype(float), table.loc[dummy, shown].astype(float), equal_nan=True)]
     if copies:  # (HistGradientBoosting's 20 rows a leaf on a table of 30: no split, the baseline's predictions)
         notes.append(f"{', '.join(copies)} scored exactly as the baseline on every split: "
                      f"{'it' if len(copies) == 1 else 'they'} learned nothing from the features (too few rows for "

@@ -212,9 +212,12 @@ def load_vgg_weights(weights, backbone="vgg16"):
             state = state[wrapper]
     if state and all(k.startswith("module.") for k in state):  # saved from DataParallel
         state = {k[len("module."):]: v for k, v in state.items()}
-    if any(str(k).startswith(("backbone.", "attributes.")) for k in state):
-        raise ValueError("The weights look like a network sknn saved (keys 'backbone.*'): pass the backbone's own, "
-                         "model.backbone_state_dict() of the fitted TransferVGGClassifier.")
+    if not any(str(k).startswith("features.") for k in state) and any(str(k).startswith("backbone.features.")
+                                                                         for k in state):
+        raise ValueError("The weights are those of a network holding the backbone (keys 'backbone.features.*': one "
+                         "sknn saved, or a module of your own): pass the backbone's alone, "
+                         "model.backbone_state_dict() of a fitted TransferVGGClassifier, or {k[len('backbone.'):]: v "
+                         "for k, v in state.items() if k.startswith('backbone.')}.")
     expected = _expected_shapes(backbone)
     feature_keys = [k for k in expected if k.startswith("features.")]
     keys = set(state)
@@ -250,6 +253,9 @@ def _check_weight_values(tensors):
         if not isinstance(value, torch.Tensor):
             raise ValueError(f"The weights' features.{key} is of type {type(value).__name__}, not a torch tensor: "
                              "save the state dict of a torch module (numpy arrays: torch.from_numpy(array)).")
+        if value.is_meta:
+            raise ValueError(f"The weights' features.{key} is a tensor on the 'meta' device, which holds no values: "
+                             "save the weights of a network built on the CPU or a GPU.")
         if not value.is_floating_point():
             raise ValueError(f"The weights' features.{key} holds {value.dtype} values, not floating-point weights "
                              "(a quantized checkpoint? dequantize it first, e.g. tensor.dequantize()).")

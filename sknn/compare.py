@@ -118,8 +118,9 @@ def compare(X, y, models="default", cv=5, repeats=None, scoring=None, sort=None,
         They cannot see past the folds: a leak shared by all models (a feature computed
         from the target, duplicated rows across folds) is not detected.
     alpha : float, default=0.05
-        Significance level of the t-test; the Bayesian decision needs a posterior
-        probability of ``1 - alpha``.
+        Significance level of the t-test, and of the Bayesian test's 'worse' and 'better
+        where scored' verdicts (one minus the posterior probability, Holm-adjusted);
+        'equivalent' needs a posterior probability of ``1 - alpha``.
     rope : float, default=0.01
         Half-width of the Bayesian test's region of practical equivalence: an absolute
         difference for scores bounded by 1 (accuracy, balanced accuracy, ROC AUC, F1,

@@ -716,6 +716,13 @@ def test_a_baseline_that_scores_best_is_highlighted_and_a_model_that_copies_it_i
     table = compare(X, y, models={"linear": LogisticRegression(), "boosting": HistGradientBoostingClassifier()}, cv=5,
                     repeats=1, **FAST)
     assert any(n.startswith("boosting scored exactly as the baseline on every split") for n in table.attrs["notes"])
+    # a model with signal predicting the majority class (balanced accuracy 0.5, as the baseline's) is no copy
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(400, 3))
+    rare = (rng.random(400) < 1 / (1 + np.exp(4.5 - 1.2 * X[:, 0]))).astype(int)
+    table = compare(X, rare, models={"linear": LogisticRegression()}, cv=5, repeats=1, **FAST)
+    assert table.loc["linear", "balanced_accuracy_mean"] == 0.5 and table.loc["linear", "roc_auc_mean"] > 0.7
+    assert not any("scored exactly as the baseline" in n for n in table.attrs["notes"])
     assert "±: the standard deviation over the splits" in report.describe(table, "xor")[-1]
 
 

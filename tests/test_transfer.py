@@ -114,7 +114,8 @@ def test_weight_values_a_backbone_cannot_use_are_refused(tmp_path):
     for weights, message in ((damaged, r"features.0.weight holds NaN or infinite values"),
                              ({k: (v * 100).to(torch.int64) for k, v in good.items()}, r"holds torch.int64 values"),
                              ({k: v.numpy() for k, v in good.items()}, r"of type ndarray, not a torch tensor"),
-                             ({"backbone." + k: v for k, v in good.items()}, r"backbone_state_dict\(\)")):
+                             ({"backbone." + k: v for k, v in good.items()}, r"backbone_state_dict\(\)"),
+                             ({k: v.to("meta") for k, v in good.items()}, r"on the 'meta' device")):
         with pytest.raises(ValueError, match=message):
             load_vgg_weights(weights, TINY)
     # a training script's checkpoint, {'state_dict': ..., 'epoch': ...}: its state dict
