@@ -311,12 +311,13 @@ def _is_row_number(column):
     return np.array_equal(np.sort(column), np.arange(column.min(), column.min() + n))
 
 
-def row_identifier_notes(X):
+def row_identifier_notes(X, y=None, task=None):
     """A note for each row identifier of X: a column named like one with a distinct value in every row, or
     the row numbers in another order beside other columns.
 
     An identifier predicts nothing for new rows, but its order can follow the target (a file
-    sorted by it, rows appended over time), which the folds cannot see. A time index also has
+    sorted by it, rows appended over time), which the folds cannot see; where ``y`` does follow a
+    numeric identifier's order (:func:`_target_in_order`), the note says so. A time index also has
     that order, and is a feature: the note says how to test it.
     """
     out = []
@@ -335,7 +336,22 @@ def row_identifier_notes(X):
         elif not (whole and len(columns) > 1 and _is_row_number(column)):  # unnamed: only shuffled row numbers
             continue
         time = "; if it is a time index, split by time (cv=list(TimeSeriesSplit(5).split(X)))" if whole else ""
+        order = _target_in_order(column, y, task) if column is not None and y is not None else None
+        why = (f"and here the target follows that order ({order}: a file sorted by the target), so it leaks the "
+               "target" if order else "(a file sorted by the target leaks it)")
         out.append(f"X's {shown} holds a distinct value in every row: if it is a row identifier, it predicts nothing "
-                   "for new rows, yet models can read the order of the rows from it (a file sorted by the target "
-                   f"leaks it): drop it ({drop}){time}")
+                   f"for new rows, yet models can read the order of the rows from it {why}: drop it ({drop}){time}")
     return out
+
+
+def _target_in_order(column, y, task):
+    """How ``y`` follows the order of the numbers ``column`` ('each class in one run' or 'Spearman 0.97'), or
+    None: classes that change only between runs, one per class, along the column (a file sorted by the target);
+    a quantity ranked as the column with a Spearman correlation of 0.95 or more in magnitude."""
+    along = np.asarray(y, dtype=object)[np.argsort(column, kind="stable")]
+    if task == "classification":
+        runs = 1 + int(np.sum(along[1:] != along[:-1]))
+        return "each class in one run" if 2 <= len(set(along.tolist())) == runs else None
+    values = pd.Series(along, dtype=float)
+    rho = values.corr(pd.Series(np.arange(len(values)), dtype=float), method="spearman")
+    return f"Spearman {rho:.2f}" if np.isfinite(rho) and abs(rho) >= 0.95 else None

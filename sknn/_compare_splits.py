@@ -40,9 +40,12 @@ def splits(X, y, cv, repeats, task, random_state):
         if task == "classification":
             labels, counts = np.unique(y, return_counts=True)
             if counts.max() < cv and 2 * len(labels) > len(y):
+                numbers = np.asarray(y).dtype.kind in "iuf"  # (text labels: no regression; one row each: no cv)
+                fixes = ["choose another target"] + ["pass task='regression' (--task regression) for a quantity"] * (
+                    numbers) + [f"use at most {counts.max()} folds"] * bool(counts.max() > 1)
                 raise ValueError(f"Every class of y has fewer rows than the {cv} folds ({len(labels)} classes in "
-                                 f"{len(y)} rows): an identifier or a number is not a class; choose another target, "
-                                 "pass task='regression' (--task regression) for a quantity, or use fewer folds.")
+                                 f"{len(y)} rows): an identifier or a number is not a class; "
+                                 f"{', '.join(fixes[:-1])}{' or ' if len(fixes) > 1 else ''}{fixes[-1]}.")
             if counts.max() < cv:
                 raise ValueError(f"cv={cv} folds: the largest class of y has {counts.max()} rows, so no fold could "
                                  f"hold each class; use at most {counts.max()} folds (--cv {counts.max()}).")

@@ -383,13 +383,16 @@ def _na_values_fix(cells):
     return f"pass --na-values={word}" if text.startswith("-") and text != "-" else f"pass --na-values {word}"
 
 
-def _read_as_missing_note(what, counts):
-    """The header note for the cells of column ``what`` ('target', or a feature's name) that pandas read as missing
-    (:func:`_missing_markers`): values such as the region 'NA' or a group 'None' would be lost without a word."""
-    markers = list(counts)
-    shown = ", ".join(map(repr, markers[:5])) + (" ..." if len(markers) > 5 else "")
-    return (f"{sum(counts.values())} {what} cells {shown} were read as missing; if they are values, pass "
-            "--no-default-na")
+def _read_as_missing_note(columns):
+    """The header note for the cells that pandas read as missing (:func:`_missing_markers`), ``columns``: (what,
+    counts) for each column ('target', or a feature's name): values such as the region 'NA' or a group 'None'
+    would be lost without a word. One sentence for all the columns, the first 4 named."""
+    parts = []
+    for what, counts in columns[:4]:
+        shown = ", ".join(map(repr, list(counts)[:5])) + (" ..." if len(counts) > 5 else "")
+        parts.append(f"{sum(counts.values())} {what} cells {shown}")
+    more = f" (and cells of {len(columns) - 4} more columns)" if len(columns) > 4 else ""
+    return f"{', '.join(parts)}{more} were read as missing; if they are values, pass --no-default-na"
 
 
 def load(kind, where, target, na_values=(), task="auto", default_na=True):
@@ -460,11 +463,11 @@ def load(kind, where, target, na_values=(), task="auto", default_na=True):
     # cells pandas read as missing: rows without a target are left out, and a category 'NA' (North America) of a
     # text feature would become a missing value; numbers' 'NA' cells are missing values indeed
     texts = [c for c in X.columns if not pd.api.types.is_numeric_dtype(X[c].dtype) or X[c].isna().all()]
-    markers = _missing_markers(where, frame, [target, *texts], sep, na_values) if default_na else {}
-    notes = [_read_as_missing_note("target" if c == target else repr(str(c)), n) for c, n in markers.items()]
-    if len(notes) > 4:
-        notes = notes[:4] + [f"and in {len(notes) - 4} more columns"]
-    for extra in notes:
+    # (so for a target of numbers: without the markers its 'NA' cells would be text among numbers, refused)
+    read = [target] if not pd.api.types.is_numeric_dtype(y.dtype) or y.isna().all() else []
+    markers = _missing_markers(where, frame, [*read, *texts], sep, na_values) if default_na else {}
+    if markers:
+        extra = _read_as_missing_note([("target" if c == target else repr(str(c)), n) for c, n in markers.items()])
         note = f"{note}; {extra}" if note else extra
     empty = [str(c) for c in X.columns if X[c].isna().all()]
     if len(empty) == X.shape[1]:

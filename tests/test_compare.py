@@ -434,8 +434,11 @@ def test_tables_no_model_can_read_are_refused_before_any_fit():
     with pytest.raises(ValueError, match=r"y holds numbers but for 2 cells '\?'.*--na-values \?"):
         compare(pd.DataFrame({"x": x}), target, **FAST)
     with pytest.raises(ValueError, match=r"Every class of y has fewer rows than the 5 folds \(40 classes in 40 "
-                                         r"rows\): an identifier"):
-        compare(pd.DataFrame({"x": x}), np.array([f"id{i}" for i in range(40)]), **FAST)
+                                         r"rows\): an identifier or a number is not a class; choose another target\.$"):
+        compare(pd.DataFrame({"x": x}), np.array([f"id{i}" for i in range(40)]), **FAST)  # (no fold count helps)
+    with pytest.raises(ValueError, match=r"choose another target, pass task='regression' \(--task regression\) for a "
+                                         r"quantity or use at most 2 folds\.$"):
+        compare(pd.DataFrame({"x": x}), np.r_[np.arange(30), np.arange(10)] * 7, task="classification", **FAST)
 
 
 def test_protocols_and_targets_that_would_give_a_wrong_verdict_are_refused_or_handled():

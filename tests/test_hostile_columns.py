@@ -198,6 +198,14 @@ def test_feature_cells_read_as_missing_are_noted(tmp_path):
     assert not note and (X["region"] == "NA").sum() == 20
     X, y, *_, note = _load("csv", str(tmp_path / "t.csv"), "y", na_values=["NA"])  # asked for: no note
     assert not note
+    # R's write.csv: 'NA' in a target of numbers is a missing value (--no-default-na would make it text, refused);
+    # the text columns' cells in one sentence
+    r_style = frame.assign(y=["NA", *map(str, range(59))], kind=np.array(["NA", "x", "y"])[np.arange(60) % 3])
+    r_style.drop(columns="n").to_csv(tmp_path / "r.csv", index=False)
+    X, y, n_read, *_, note = _load("csv", str(tmp_path / "r.csv"), "y")
+    assert np.isnan(y).sum() == 1 and "target cells" not in note
+    assert ("20 'region' cells 'NA', 20 'kind' cells 'NA' were read as missing; if they are values, pass "
+            "--no-default-na") in note
 
 
 # -- 8. dates and durations held in the cells of an object column ----------------------------------------------------
