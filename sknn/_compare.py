@@ -212,8 +212,8 @@ def prepare(X, y, models="default", cv=5, repeats=None, scoring=None, sort=None,
         single = labels[counts == 1]
         if len(labels) - len(single) < 2 and 2 * len(single) > len(labels):
             raise ValueError(f"{len(single)} of the {len(labels)} classes of y have 1 row: an identifier or a name is "
-                             "not a class; choose another target, or pass task='regression' (--task regression) "
-                             "for a quantity.")
+                             "not a class; choose another target" + (", or pass task='regression' (--task regression) "
+                             "for a quantity." if labels.dtype.kind in "iuf" else "."))
         if len(labels) - len(single) < 2:  # the fold that tests a one-row class would train on one class only
             raise ValueError(f"The class {single[0].item() if hasattr(single[0], 'item') else single[0]!r} of y has "
                              "1 row: the fold that tests it would train every model on a single class; add rows of "

@@ -337,10 +337,10 @@ def row_identifier_notes(X, y=None, task=None):
             continue
         time = "; if it is a time index, split by time (cv=list(TimeSeriesSplit(5).split(X)))" if whole else ""
         order = _target_in_order(column, y, task) if column is not None and y is not None else None
-        why = (f"and here the target follows that order ({order}: a file sorted by the target), so it leaks the "
-               "target" if order else "(a file sorted by the target leaks it)")
+        why = (f", and here the target follows that order ({order}: a file sorted by the target, or a trend over "
+               "time), so it may leak the target" if order else " (a file sorted by the target leaks it)")
         out.append(f"X's {shown} holds a distinct value in every row: if it is a row identifier, it predicts nothing "
-                   f"for new rows, yet models can read the order of the rows from it {why}: drop it ({drop}){time}")
+                   f"for new rows, yet models can read the order of the rows from it{why}: drop it ({drop}){time}")
     return out
 
 
@@ -354,4 +354,4 @@ def _target_in_order(column, y, task):
         return "each class in one run" if 2 <= len(set(along.tolist())) == runs else None
     values = pd.Series(along, dtype=float)
     rho = values.corr(pd.Series(np.arange(len(values)), dtype=float), method="spearman")
-    return f"Spearman {rho:.2f}" if np.isfinite(rho) and abs(rho) >= 0.95 else None
+    return f"Spearman {rho:.3f}" if np.isfinite(rho) and abs(rho) >= 0.95 else None

@@ -40,9 +40,10 @@ def splits(X, y, cv, repeats, task, random_state):
         if task == "classification":
             labels, counts = np.unique(y, return_counts=True)
             if counts.max() < cv and 2 * len(labels) > len(y):
-                numbers = np.asarray(y).dtype.kind in "iuf"  # (text labels: no regression; one row each: no cv)
-                fixes = ["choose another target"] + ["pass task='regression' (--task regression) for a quantity"] * (
-                    numbers) + [f"use at most {counts.max()} folds"] * bool(counts.max() > 1)
+                numbers = np.asarray(y).dtype.kind in "iuf"  # (text labels: no regression; fewer folds only where
+                fixes = ["choose another target"] + [  # two classes have two rows, which compare needs)
+                    "pass task='regression' (--task regression) for a quantity"] * numbers + [
+                    f"use at most {counts.max()} folds (--cv {counts.max()})"] * bool((counts >= 2).sum() >= 2)
                 raise ValueError(f"Every class of y has fewer rows than the {cv} folds ({len(labels)} classes in "
                                  f"{len(y)} rows): an identifier or a number is not a class; "
                                  f"{', '.join(fixes[:-1])}{' or ' if len(fixes) > 1 else ''}{fixes[-1]}.")

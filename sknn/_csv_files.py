@@ -390,8 +390,8 @@ def _read_as_missing_note(columns):
     parts = []
     for what, counts in columns[:4]:
         shown = ", ".join(map(repr, list(counts)[:5])) + (" ..." if len(counts) > 5 else "")
-        parts.append(f"{sum(counts.values())} {what} cells {shown}")
-    more = f" (and cells of {len(columns) - 4} more columns)" if len(columns) > 4 else ""
+        parts.append(f"{sum(counts.values())} {what} cell{'s' * (sum(counts.values()) > 1)} {shown}")
+    more = f" (and cells of {len(columns) - 4} more column{'s' * (len(columns) > 5)})" if len(columns) > 4 else ""
     return f"{', '.join(parts)}{more} were read as missing; if they are values, pass --no-default-na"
 
 
@@ -464,7 +464,8 @@ def load(kind, where, target, na_values=(), task="auto", default_na=True):
     # text feature would become a missing value; numbers' 'NA' cells are missing values indeed
     texts = [c for c in X.columns if not pd.api.types.is_numeric_dtype(X[c].dtype) or X[c].isna().all()]
     # (so for a target of numbers: without the markers its 'NA' cells would be text among numbers, refused)
-    read = [target] if not pd.api.types.is_numeric_dtype(y.dtype) or y.isna().all() else []
+    quantity = pd.api.types.is_numeric_dtype(y.dtype) or set(y.dropna().map(type)) == {bool}  # (R's logicals)
+    read = [target] if not quantity or y.isna().all() else []
     markers = _missing_markers(where, frame, [*read, *texts], sep, na_values) if default_na else {}
     if markers:
         extra = _read_as_missing_note([("target" if c == target else repr(str(c)), n) for c, n in markers.items()])

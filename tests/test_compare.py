@@ -437,8 +437,13 @@ def test_tables_no_model_can_read_are_refused_before_any_fit():
                                          r"rows\): an identifier or a number is not a class; choose another target\.$"):
         compare(pd.DataFrame({"x": x}), np.array([f"id{i}" for i in range(40)]), **FAST)  # (no fold count helps)
     with pytest.raises(ValueError, match=r"choose another target, pass task='regression' \(--task regression\) for a "
-                                         r"quantity or use at most 2 folds\.$"):
+                                         r"quantity or use at most 2 folds \(--cv 2\)\.$"):
         compare(pd.DataFrame({"x": x}), np.r_[np.arange(30), np.arange(10)] * 7, task="classification", **FAST)
+    names = np.array(["a", "a"] + [f"s{i}" for i in range(38)])  # one class of two rows: fewer folds cannot help
+    with pytest.raises(ValueError, match=r"\(39 classes in 40 rows\): .*; choose another target\.$"):
+        compare(pd.DataFrame({"x": x}), names, task="classification", **FAST)
+    with pytest.raises(ValueError, match=r"38 of the 39 classes of y have 1 row: .*; choose another target\.$"):
+        compare(pd.DataFrame({"x": x}), names, task="classification", cv=2, **FAST)  # (text: no regression)
 
 
 def test_protocols_and_targets_that_would_give_a_wrong_verdict_are_refused_or_handled():

@@ -207,16 +207,17 @@ def test_a_row_identifier_gets_a_note_naming_the_column():
     table = compare(frame, y, models=["linear"], cv=3, repeats=1, **FAST)
     notes = [n for n in table.attrs["notes"] if "row identifier" in n]
     assert notes == ["X's column 'id' holds a distinct value in every row: if it is a row identifier, it "
-                     "predicts nothing for new rows, yet models can read the order of the rows from it and here the "
-                     "target follows that order (each class in one run: a file sorted by the target), so it leaks the "
-                     "target: drop it (X.drop(columns='id')); if it is a time index, split by time "
+                     "predicts nothing for new rows, yet models can read the order of the rows from it, and here the "
+                     "target follows that order (each class in one run: a file sorted by the target, or a trend over "
+                     "time), so it may leak the target: drop it (X.drop(columns='id')); if it is a time index, split "
+                     "by time "
                      "(cv=list(TimeSeriesSplit(5).split(X)))"]
     mixed = prepare(frame, rng.permutation(y), models=["linear"], n_jobs=1, threads=1).notes  # rows not sorted
     assert [n for n in mixed if "row identifier" in n and "(a file sorted by the target leaks it)" in n]
     assert not [n for n in mixed if "follows that order" in n]
     prices = np.sort(rng.lognormal(size=60))  # a quantity, rows sorted by it
     sorted_by = prepare(frame, prices, models=["linear"], n_jobs=1, threads=1).notes
-    assert [n for n in sorted_by if "the target follows that order (Spearman 1.00" in n], sorted_by
+    assert [n for n in sorted_by if "the target follows that order (Spearman 1.000" in n], sorted_by
     shuffled = rng.permutation(60).astype(float)  # a float array: whole numbers all the same
     table = compare(np.c_[rng.randn(60), shuffled], y, models=["linear"], cv=3, repeats=1, **FAST)
     assert any(n.startswith("X's column 1 (counting from 0) holds a distinct value") and
