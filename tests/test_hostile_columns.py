@@ -204,6 +204,9 @@ def test_feature_cells_read_as_missing_are_noted(tmp_path):
     r_style.drop(columns="n").to_csv(tmp_path / "r.csv", index=False)
     X, y, n_read, *_, note = _load("csv", str(tmp_path / "r.csv"), "y")
     assert np.isnan(y).sum() == 1 and "target cells" not in note
+    logical = r_style.assign(y=["NA", *(["TRUE", "FALSE"] * 30)][:60]).drop(columns="n")  # R's logical column
+    logical.to_csv(tmp_path / "l.csv", index=False)
+    assert "target cell" not in _load("csv", str(tmp_path / "l.csv"), "y")[-1]
     assert ("20 'region' cells 'NA', 20 'kind' cells 'NA' were read as missing; if they are values, pass "
             "--no-default-na") in note
 
