@@ -125,17 +125,21 @@ def check_categories(categories, name):
 _MISSING_AS_TEXT = frozenset({"nan", "NaN", "None", "<NA>", "NaT", "null", "NULL", "N/A", "#N/A"})
 
 
-def warn_spaced_categories(columns):
+def warn_category_pitfalls(columns):
     """Warn, once for all the ``(name, values)`` columns of categories, of text categories that differ only by the
     spaces around them ('No' and 'No '), of empty cells or cells of spaces only, and of missing values written as
     text ('nan', 'None': ``df.astype(str)``): each is a category of its own (as in scikit-learn's encoders), which a
-    user rarely means."""
-    twins, blanks, written = [], [], []
+    user rarely means; and of columns of 30 values or more, nine in ten of them distinct (identifiers, free text):
+    as categories they cannot predict new rows, whose values the network never trained on."""
+    twins, blanks, written, unique = [], [], [], []
     for name, values in columns:
-        placeholder = next((v for v in pd.unique(np.asarray(values, dtype=object))
-                            if isinstance(v, str) and v.strip() in _MISSING_AS_TEXT), None)
+        distinct = pd.unique(np.asarray(values, dtype=object))
+        placeholder = next((v for v in distinct if isinstance(v, str) and v.strip() in _MISSING_AS_TEXT), None)
         if placeholder is not None:
             written.append((name, placeholder))
+        present = int(np.sum(~np.asarray(_missing(values), dtype=bool)))
+        if present >= 30 and len(distinct) - int(np.any(pd.isna(distinct))) >= 0.9 * present:
+            unique.append((name, len(distinct), present))
         forms = spacing_twins(values)
         spelt = [" and ".join(map(repr, spellings[:3])) for key, spellings in forms.items() if key]
         if spelt:
@@ -150,6 +154,12 @@ def warn_spaced_categories(columns):
         warn_user(f"{_columns_named([name for name, _ in blanks])} empty cells or cells of spaces only "
                   f"({blanks[0][1]!r}): a category of their own; if they mark missing values, make them missing first "
                   r"(X = X.replace(r'^\s*$', np.nan, regex=True)).")
+    if unique:
+        name, n_distinct, present = unique[0]
+        warn_user(f"{_columns_named([name for name, *_ in unique])} a different value in almost every row ({name}: "
+                  f"{n_distinct:,} distinct in {present:,} rows): as categories they predict nothing for new rows, "
+                  "whose values the network never trained on (read as missing). Leave an identifier out; turn free "
+                  "text into numbers first (e.g. sknn.Word2VecTransformer or TfidfVectorizer in a ColumnTransformer).")
     if written:
         warn_user(f"{_columns_named([name for name, _ in written])} the text {written[0][1]!r}, as a missing value "
                   f"reads once written as text (df.astype(str) writes 'nan' and 'None'): a category of its own; if "
@@ -445,7 +455,7 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
             columns = _every_column(lambda j: self._blank(j, len(X)) if j in ignored else
                                     frame_column(X.iloc[:, j], fitting=reset), X.shape[1], lambda j: repr(X.columns[j]))
             if reset:
-                warn_spaced_categories((repr(X.columns[j]), values) for j, (kind, values) in enumerate(columns)
+                warn_category_pitfalls((repr(X.columns[j]), values) for j, (kind, values) in enumerate(columns)
                                        if kind == "categorical")
             return columns
         if isinstance(X, np.ndarray) and X.dtype.kind == "T":  # numpy 2's StringDType: text, as an object array
@@ -481,7 +491,7 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
         columns = _every_column(lambda j: self._blank(j, len(X)) if j in ignored else
                                 (_column_kind(X[:, j], name(j), fitting=reset), X[:, j]), X.shape[1], name)
         if reset:
-            warn_spaced_categories((name(j), values) for j, (kind, values) in enumerate(columns)
+            warn_category_pitfalls((name(j), values) for j, (kind, values) in enumerate(columns)
                                    if kind == "categorical")
         return columns
 

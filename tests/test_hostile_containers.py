@@ -226,3 +226,16 @@ def test_review_holes_validation_targets_sparse_infinity_integer_masks_and_refit
     as_nan = np.where(mask, np.nan, codes.astype(float))
     assert table_["balanced_accuracy_mean"].tolist() == compare(as_nan, (codes[:, 0] > 2).astype(int), **kw)[
         "balanced_accuracy_mean"].tolist()
+
+
+def test_a_column_of_distinct_texts_is_warned_of_as_categories_that_cannot_predict(table):
+    X, y, labels = table
+    frame = pd.DataFrame({"x": X[:, 0], "note": [f"visit {i}: fine" for i in range(60)],
+                          "group": np.where(labels == 1, "p", "q")})
+    with pytest.warns(UserWarning, match=r"Column 'note' holds a different value in almost every row \('note': 60 "
+                                         r"distinct in 60 rows\).*sknn.Word2VecTransformer"):
+        DenseRegressor(**SMALL).fit(frame, y)
+    with warnings.catch_warnings():  # a few categories, or fewer than 30 rows: nothing to say
+        warnings.simplefilter("error")
+        DenseRegressor(**SMALL).fit(frame.drop(columns="note"), y)
+        DenseRegressor(**SMALL).fit(frame.iloc[:25], y[:25])
