@@ -94,7 +94,9 @@ def _column_kind(values, name, fitting=True):
     if kinds and kinds <= {"number", "boolean"}:  # booleans are 0/1 numbers, as in a bool column
         check_exact_column(present, name)  # Python ints of 2**62 + i: merged by float64 as an int64 column would be
         return "numeric"
-    cells = placeholder_cells(present)
+    # at predict, the rows of a column of categories may be mostly its number-like ones: its kind is fit's (a
+    # column of numbers in fit that holds text now is named by the transform)
+    cells = placeholder_cells(present) if fitting else None
     found = numbers_as_text(present) if fitting and not cells else None
     if found:
         one_type = ".astype(str)" if found[0] == "numbers, some of them" else ""  # (5 and '5': two categories)
@@ -121,16 +123,18 @@ def check_categories(categories, name):
                         "since a date).")
 
 
-# how a missing value reads once written as text: str() of NaN, None, pd.NA, NaT (df.astype(str)), and a spreadsheet's
+# how a missing value reads once written as text: str() of NaN, None, pd.NA, NaT (.map(str); astype(str) before
+# pandas 3), and a spreadsheet's
 _MISSING_AS_TEXT = frozenset({"nan", "NaN", "None", "<NA>", "NaT", "null", "NULL", "N/A", "#N/A"})
 
 
 def warn_category_pitfalls(columns):
     """Warn, once for all the ``(name, values)`` columns of categories, of text categories that differ only by the
     spaces around them ('No' and 'No '), of empty cells or cells of spaces only, and of missing values written as
-    text ('nan', 'None': ``df.astype(str)``): each is a category of its own (as in scikit-learn's encoders), which a
-    user rarely means; and of columns of 30 values or more, nine in ten of them distinct (identifiers, free text):
-    as categories they cannot predict new rows, whose values the network never trained on."""
+    text ('nan', 'None': ``str()`` of a missing value): each is a category of its own (as in scikit-learn's
+    encoders), which a user rarely means; and of columns of 30 values or more, nine in ten of them distinct
+    (identifiers, free text): as categories they cannot predict new rows, whose values the network never trained
+    on."""
     twins, blanks, written, unique = [], [], [], []
     for name, values in columns:
         distinct = pd.unique(np.asarray(values, dtype=object))
@@ -162,8 +166,9 @@ def warn_category_pitfalls(columns):
                   "text into numbers first (e.g. sknn.Word2VecTransformer or TfidfVectorizer in a ColumnTransformer).")
     if written:
         warn_user(f"{_columns_named([name for name, _ in written])} the text {written[0][1]!r}, as a missing value "
-                  f"reads once written as text (df.astype(str) writes 'nan' and 'None'): a category of its own; if "
-                  f"they mark missing values, make them missing first (X = X.replace({written[0][1]!r}, np.nan)).")
+                  "reads once written as text (str() of NaN and None, as X[column].map(str) writes them): a category "
+                  f"of its own; if they mark missing values, make them missing first (X = X.replace("
+                  f"{written[0][1]!r}, np.nan)).")
 
 
 def _columns_named(names, shown=5):

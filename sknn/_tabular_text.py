@@ -356,6 +356,11 @@ def _numbers_beside_text(present):
 def describe_numbers_as_text(found, name):
     """The sentence and the fix for what :func:`numbers_as_text` found in column ``name``."""
     kind, example = found
+    if kind == "dates or times" and re.fullmatch(r"\s*\d{1,3}:\d{2}(:\d{2}(\.\d+)?)?\s*", str(example)):
+        return (f"Column {name} holds times written as text, without a date (such as {example!r}): a time of day or "
+                f"a duration; turn them into numbers first (for instance pd.to_timedelta(X[{name}]).dt."
+                "total_seconds(), the seconds since midnight or of the duration; '13:26' needs its seconds, "
+                f"X[{name}] + ':00')")
     if kind == "dates or times":
         return (f"Column {name} holds dates or times written as text (such as {example!r}): turn them into "
                 f"numbers first (for instance pd.to_datetime(X[{name}]).dt.year, the day of the week, or days "

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 import sknn._validation
-from sknn import DenseRegressor, compare
+from sknn import DenseClassifier, DenseRegressor, compare
 from sknn._column_labels import check_column_label_order
 from sknn._tabular import TabularPreprocessor, frame_column, numbers_as_text, placeholder_cells
 from sknn.cli import _load, main
@@ -686,3 +686,23 @@ def test_typos_are_named_only_for_cells_with_digits_and_scale_suffixes_only_for_
         with pytest.raises(ValueError, match="numbers with units or marks") as info:
             DenseRegressor(**SMALL).fit(X, np.arange(40.0))
         assert ("times 1000 where a suffix K stands for thousands, 1e6 where M" in str(info.value)) is scaled
+
+
+def test_predict_reads_a_column_of_categories_as_fit_did_whatever_rows_it_gets():
+    # fitted as categories ('some' is most cells); a subset of its own rows that is mostly numbers was refused
+    # as "numbers but for 1 cell 'some'", whose fix (pd.to_numeric) was then refused too
+    X = pd.DataFrame({"exp": [str(v) for v in range(11)] + ["some"] * 20, "x": range(31)})
+    model = DenseClassifier(random_state=0, max_iter=2).fit(X, [0, 1] * 15 + [0])
+    assert len(model.predict(X.iloc[:12])) == 12
+    numbers = DenseClassifier(random_state=0, max_iter=2).fit(X.assign(exp=np.arange(31.0)), [0, 1] * 15 + [0])
+    with pytest.raises(ValueError, match=r"Column 'exp' held numbers in fit but holds the string '\?' now"):
+        numbers.predict(pd.DataFrame({"exp": np.array([5, "?", 7], dtype=object), "x": [1, 2, 3]}))
+
+
+def test_times_without_a_date_get_the_duration_fix():
+    minutes = [f"{h:02d}:{m:02d}:{s:02d}" for h, m, s in zip([2, 3] * 20, range(40), range(5, 45))]
+    X = pd.DataFrame({"time": minutes, "x": np.arange(40.0)})
+    with pytest.raises(ValueError, match=r"times written as text, without a date .*pd.to_timedelta\(X\['time'\]\)"):
+        DenseRegressor(max_iter=1).fit(X, np.arange(40.0))
+    seconds = pd.to_timedelta(X["time"]).dt.total_seconds()  # the fix named: numbers, not a constant year
+    assert seconds.nunique() == 40
