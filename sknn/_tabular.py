@@ -30,7 +30,7 @@ from ._tabular_text import (describe_numbers_as_text, describe_placeholders, num
                             typo_cells)
 from ._tabular_times import TIME_CELLS, check_not_time, time_message
 from ._text_checks import spacing_twins
-from ._validation import check_not_complex, validate_data
+from ._validation import check_not_complex, reads_as_number, validate_data
 from ._warnings import warn_user
 from .persist import SaveMixin
 
@@ -142,8 +142,8 @@ def warn_category_pitfalls(columns):
         if placeholder is not None:
             written.append((name, placeholder))
         present = int(np.sum(~np.asarray(_missing(values), dtype=bool)))
-        if present >= 30 and len(distinct) - int(np.any(pd.isna(distinct))) >= 0.9 * present:
-            unique.append((name, len(distinct), present))
+        if present >= 30 and int(np.sum(~np.asarray(pd.isna(distinct), dtype=bool))) >= 0.9 * present:
+            unique.append(name)  # (None, NaN and pd.NA are no values of their own)
         forms = spacing_twins(values)
         spelt = [" and ".join(map(repr, spellings[:3])) for key, spellings in forms.items() if key]
         if spelt:
@@ -158,12 +158,10 @@ def warn_category_pitfalls(columns):
         warn_user(f"{_columns_named([name for name, _ in blanks])} empty cells or cells of spaces only "
                   f"({blanks[0][1]!r}): a category of their own; if they mark missing values, make them missing first "
                   r"(X = X.replace(r'^\s*$', np.nan, regex=True)).")
-    if unique:
-        name, n_distinct, present = unique[0]
-        warn_user(f"{_columns_named([name for name, *_ in unique])} a different value in almost every row ({name}: "
-                  f"{n_distinct:,} distinct in {present:,} rows): as categories they predict nothing for new rows, "
-                  "whose values the network never trained on (read as missing). Leave an identifier out; turn free "
-                  "text into numbers first (e.g. sknn.Word2VecTransformer or TfidfVectorizer in a ColumnTransformer).")
+    if unique:  # (no counts in the words: compare groups the warnings of its folds by their text)
+        warn_user(f"{_columns_named(unique)} a different value in almost every row: as categories, new rows' values "
+                  "are unseen (read as missing). Leave an identifier out; turn free text into numbers first "
+                  "(sknn.Word2VecTransformer, TfidfVectorizer).")
     if written:
         warn_user(f"{_columns_named([name for name, _ in written])} the text {written[0][1]!r}, as a missing value "
                   "reads once written as text (str() of NaN and None, as X[column].map(str) writes them): a category "
@@ -181,7 +179,7 @@ def _columns_named(names, shown=5):
 
 def frame_column(col, fitting=True):
     """('numeric', float64 values with NaN for missing) or ('categorical', values) for one DataFrame
-    column; a column no model can read as either (dates, complex numbers, lists, numbers with
+    column; a column no model can read as either (dates, complex numbers, lists, in ``fit`` numbers with
     placeholder strings, in ``fit`` numbers or dates written as text) is refused, naming it and the fix."""
     dtype = col.dtype
     if isinstance(dtype, pd.CategoricalDtype):
@@ -355,10 +353,12 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
             if _missing(values).all():  # only missing values (one row with None): no kind of their own
                 return "numeric", np.full(len(values), np.nan)
             strings = [v for v in values[:100_000] if isinstance(v, str)]
+            strings = [v for v in strings if not reads_as_number(v)] or strings  # ('?' among '5', '7': the '?')
             now = (f"the string {str(strings[0])!r}" if strings else
                    "categories" if isinstance(values, pd.Categorical) else "values that are not numbers")
             raise ValueError(f"Column {self._name(j)} held numbers in fit but holds {now} now: pass numbers (or "
-                             "missing values) in this column, as in fit.")
+                             f"missing values) in this column, as in fit (pd.to_numeric(X[{self._name(j)}], "
+                             "errors='coerce') makes text that is no number missing).")
         numeric = self.numeric_columns_
         for j, column in zip(numeric, _every_column(lambda i: numbers_as_in_fit(numeric[i]), len(numeric),
                                                     lambda i: self._name(numeric[i]))):

@@ -353,14 +353,18 @@ def _numbers_beside_text(present):
     return "numbers, some of them", strings[0]
 
 
+_CLOCK = re.compile(r"\s*\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s*")  # a time without a date: of day, or a duration
+
+
 def describe_numbers_as_text(found, name):
     """The sentence and the fix for what :func:`numbers_as_text` found in column ``name``."""
     kind, example = found
-    if kind == "dates or times" and re.fullmatch(r"\s*\d{1,3}:\d{2}(:\d{2}(\.\d+)?)?\s*", str(example)):
+    clock = _CLOCK.fullmatch(str(example))
+    if kind == "dates or times" and clock:  # (pd.to_timedelta reads '13:26:00', not '13:26')
+        seconds = "" if clock.group(1) else " + ':00'"
         return (f"Column {name} holds times written as text, without a date (such as {example!r}): a time of day or "
-                f"a duration; turn them into numbers first (for instance pd.to_timedelta(X[{name}]).dt."
-                "total_seconds(), the seconds since midnight or of the duration; '13:26' needs its seconds, "
-                f"X[{name}] + ':00')")
+                f"a duration; turn them into numbers first (for instance pd.to_timedelta(X[{name}]{seconds})."
+                "dt.total_seconds(), the seconds since midnight or of the duration)")
     if kind == "dates or times":
         return (f"Column {name} holds dates or times written as text (such as {example!r}): turn them into "
                 f"numbers first (for instance pd.to_datetime(X[{name}]).dt.year, the day of the week, or days "
@@ -394,6 +398,8 @@ def file_fix(kind, example):
         minus = next(iter(_OTHER_MINUS.findall(example)), "\u2212")
         return f"write the minus sign as '-' in the file (replace {minus!r} by '-')"
     scaled = "; 12.3K is 12300, 1.2M is 1200000)" if _scale_suffixed(example) else ")"
+    if kind == "dates or times" and _CLOCK.fullmatch(str(example)):
+        return "turn them into numbers in the file (seconds since midnight, or of the duration)"  # (no date)
     return {"dates or times": "turn them into numbers in the file (a year, a month, days since a date)",
             "durations": "turn them into numbers in the file (seconds, minutes or days)",
             "numbers with a decimal comma": "write them with a decimal point in the file (51.26, not 51,26)",

@@ -695,8 +695,10 @@ def test_predict_reads_a_column_of_categories_as_fit_did_whatever_rows_it_gets()
     model = DenseClassifier(random_state=0, max_iter=2).fit(X, [0, 1] * 15 + [0])
     assert len(model.predict(X.iloc[:12])) == 12
     numbers = DenseClassifier(random_state=0, max_iter=2).fit(X.assign(exp=np.arange(31.0)), [0, 1] * 15 + [0])
-    with pytest.raises(ValueError, match=r"Column 'exp' held numbers in fit but holds the string '\?' now"):
-        numbers.predict(pd.DataFrame({"exp": np.array([5, "?", 7], dtype=object), "x": [1, 2, 3]}))
+    texts = [str(v) for v in range(39)] + ["?"]  # numbers read from a file as text: the cell that is no number named
+    with pytest.raises(ValueError, match=r"Column 'exp' held numbers in fit but holds the string '\?' now.*"
+                                         r"pd.to_numeric\(X\['exp'\], errors='coerce'\)"):
+        numbers.predict(pd.DataFrame({"exp": texts, "x": range(40)}))
 
 
 def test_times_without_a_date_get_the_duration_fix():
@@ -706,3 +708,7 @@ def test_times_without_a_date_get_the_duration_fix():
         DenseRegressor(max_iter=1).fit(X, np.arange(40.0))
     seconds = pd.to_timedelta(X["time"]).dt.total_seconds()  # the fix named: numbers, not a constant year
     assert seconds.nunique() == 40
+    X["time"] = X["time"].str[:5]  # hours and minutes: pd.to_timedelta needs the seconds
+    with pytest.raises(ValueError, match=r"pd.to_timedelta\(X\['time'\] \+ ':00'\)"):
+        DenseRegressor(max_iter=1).fit(X, np.arange(40.0))
+    assert pd.to_timedelta(X["time"] + ":00").dt.total_seconds().nunique() == 40

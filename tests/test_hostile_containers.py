@@ -232,9 +232,14 @@ def test_a_column_of_distinct_texts_is_warned_of_as_categories_that_cannot_predi
     X, y, labels = table
     frame = pd.DataFrame({"x": X[:, 0], "note": [f"visit {i}: fine" for i in range(60)],
                           "group": np.where(labels == 1, "p", "q")})
-    with pytest.warns(UserWarning, match=r"Column 'note' holds a different value in almost every row \('note': 60 "
-                                         r"distinct in 60 rows\).*sknn.Word2VecTransformer"):
+    with pytest.warns(UserWarning, match=r"Column 'note' holds a different value in almost every row: .*unseen "
+                                         r"\(read as missing\).*sknn.Word2VecTransformer"):
         DenseRegressor(**SMALL).fit(frame, y)
+    # 26 distinct values in 30 present cells, under nine in ten: None and NaN are no values of their own
+    notes = [f"visit {i}" for i in range(25)] + ["same"] * 5 + [None] * 5 + [np.nan] * 5
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        DenseRegressor(**SMALL).fit(pd.DataFrame({"x": X[:40, 0], "note": notes}), y[:40])
     with warnings.catch_warnings():  # a few categories, or fewer than 30 rows: nothing to say
         warnings.simplefilter("error")
         DenseRegressor(**SMALL).fit(frame.drop(columns="note"), y)

@@ -207,7 +207,8 @@ def test_every_column_holding_text_where_fit_saw_numbers_is_named_at_predict():
     frame = pd.DataFrame({"a": np.arange(40.0), "b": np.arange(40.0), "c": np.arange(40.0)})
     clf = DenseClassifier(**SMALL).fit(frame, np.arange(40) % 2)
     with pytest.raises(ValueError, match=r"^Column 'a' held numbers in fit but holds the string 'x' now: .*as in "
-                                         r"fit\. 1 more column is refused too, for this reason or another: 'c'\.$"):
+                                         r"fit \(pd.to_numeric.*\)\. 1 more column is refused too, for this reason or "
+                                         r"another: 'c'\.$"):
         clf.predict(frame.assign(a=list(np.array(["x"] * 40)), c="y"))  # (numpy's str_ shown as a string)
 
 
