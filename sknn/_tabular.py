@@ -144,7 +144,7 @@ def warn_category_pitfalls(columns):
         present = int(np.sum(~np.asarray(_missing(values), dtype=bool)))
         if present >= 30 and int(np.sum(~np.asarray(pd.isna(distinct), dtype=bool))) >= 0.9 * present:
             unique.append(name)  # (None, NaN and pd.NA are no values of their own)
-        forms = spacing_twins(values)
+        forms = spacing_twins(distinct)  # (the distinct values: the same forms, one pass fewer)
         spelt = [" and ".join(map(repr, spellings[:3])) for key, spellings in forms.items() if key]
         if spelt:
             twins.append((name, f"{'; '.join(spelt[:2])}{'; ...' if len(spelt) > 2 else ''} in {name}"))

@@ -170,7 +170,7 @@ class NeuralClassifierMixin(ChecksModuleOutputs):
         integers, and numbers or booleans in an object column, keep their type)."""
         check_is_fitted(self, "net_")  # (before the fitted attributes its checks read: NotFittedError, as predict's)
         y, sample_weight = detached(y), detached(sample_weight)  # tensors that require grad: their values
-        y, sample_weight = unmasked(y, "y"), unmasked(sample_weight, "sample_weight")  # masked values: refused
+        y = unmasked(y, "y")  # masked labels refused (masked weights: by the weights' rule)
         check_y_for_estimator(y, type(self).__name__, classifier=True)  # as fit checks it (a missing label named)
         y = one_label_column(y)  # a one-column frame or (n, 1) array: its column, of its own type (Int64 near 2**60)
         check_same_row_order(X, y)  # pandas labels of the rows in another order: refused, as in fit
@@ -542,7 +542,7 @@ class NeuralRegressorMixin(ChecksModuleOutputs):
         1.0; of 1e300 overflowed, NaN), and scikit-learn's r2_score's own value at large offsets (1e15)."""
         check_is_fitted(self, "net_")  # (before the fitted attributes its checks read: NotFittedError, as predict's)
         y, sample_weight = detached(y), detached(sample_weight)  # tensors that require grad: their values
-        y, sample_weight = unmasked(y, "y"), unmasked(sample_weight, "sample_weight")  # masked values: refused
+        y = unmasked(y, "y")  # masked labels refused (masked weights: by the weights' rule)
         check_same_row_order(X, y)  # pandas labels of the rows in another order: refused, as in fit
         check_same_row_order(X, sample_weight, y_name="sample_weight", holds="weight")
         check_y_for_estimator(y, type(self).__name__, classifier=False)  # strings, dates, missing values: as fit

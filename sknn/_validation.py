@@ -204,7 +204,6 @@ def checked_sample_weight(sample_weight, rows):
     """``sample_weight`` as float64, one per row of ``rows``, refused unless numbers, finite and non-negative
     (scikit-learn's check, as fit and score apply it; what it would read as numbers or name no input for, by
     :func:`refuse_weights_not_numbers`)."""
-    sample_weight = unmasked(sample_weight, "sample_weight")
     if isinstance(sample_weight, np.ndarray) and sample_weight.ndim == 0:  # np.array(2.0): the number, as 2.0 is
         sample_weight = sample_weight.item()
     refuse_weights_not_numbers(sample_weight, "sample_weight")
@@ -219,7 +218,9 @@ def checked_sample_weight(sample_weight, rows):
 
 def refuse_weights_not_numbers(weights, name):
     """Refuse weights that numpy would read as numbers they are not (dates as nanoseconds since 1970, durations in
-    their unit), complex ones, and containers without an order (a dict, a set, a generator), by ``name``."""
+    their unit), complex ones, containers without an order (a dict, a set, a generator) and masked arrays with
+    values masked (:func:`unmasked`: the values under the mask are no weights), by ``name``."""
+    unmasked(weights, name)
     if isinstance(weights, (Mapping, AbstractSet)) or inspect.isgenerator(weights):
         raise TypeError(f"{name} is a {type(weights).__name__}: give one number per sample, in the samples' order, as "
                         "a list, array or pandas Series.")
@@ -238,7 +239,6 @@ def refuse_weights_not_numbers(weights, name):
 def check_non_negative_weights(weights, name):
     """Weights as a float64 array, refused unless numbers, finite and non-negative (the rule of
     ``sample_weight``)."""
-    weights = unmasked(weights, name)
     refuse_weights_not_numbers(weights, name)
     try:
         w = np.asarray(weights, dtype=np.float64)
