@@ -1,4 +1,5 @@
-"""Image files: read one (any PIL mode, 8- and 16-bit levels, float pixels), and read lazily batch by batch.
+"""Image files: read one (any PIL mode, 8- and 16-bit levels, float pixels), and read lazily batch by batch; and
+the checks on the items of a list of images (their depth, PIL mode and scale).
 
 Used by the image input layer (:mod:`sknn._images`), which decides how arrays and files
 become the images a network takes.
@@ -314,3 +315,91 @@ class ImageFileBatches:
             raise ValueError(f"Every training image of the class {name} is unreadable ({_names(files, 3)}): the "
                              "model would give it probabilities learned from no image. Fix or replace those files, "
                              "or leave the class out.")
+
+
+# -- the items of a list of images (used by sknn._images) ---------------------------------------------------------
+_DEPTHS = {np.dtype(np.uint8): 255.0, np.dtype(np.uint16): 65535.0}  # the top level of 8- and 16-bit pixels
+
+
+def _depth_of(dtype):
+    """255.0 for uint8, 65535.0 for uint16 (either byte order, pandas' nullable UInt8/UInt16 too), else None."""
+    dtype = getattr(dtype, "numpy_dtype", dtype)  # pandas' nullable integer dtypes
+    try:
+        dtype = np.dtype(dtype)
+    except TypeError:  # another extension dtype (strings, categories): not pixels of a known depth
+        return None
+    return _DEPTHS.get(dtype.newbyteorder("=") if dtype.byteorder not in "=|" else dtype)
+
+
+def _is_pil_image(x):
+    return type(x).__module__.startswith("PIL.") and hasattr(x, "mode") and hasattr(x, "getextrema")
+
+
+# the dtype of the array of a PIL image of each mode sknn reads (see _PIL_LEVELS)
+_PIL_DTYPES = {"L": np.uint8, "RGB": np.uint8, "RGBA": np.uint8, "I;16": np.uint16, "I;16B": ">u2", "I;16L": "<u2",
+               "I;16N": np.uint16, "1": np.bool_, "F": np.float32}
+# pairs of items of a list of images whose pixels are on different scales: uint8 and uint16 arrays are scaled by
+# their depth (255 or 65,535), other arrays taken as they are, and numpy gives the list one type, on one scale
+_SCALES_APART = {frozenset(pair) for pair in (("uint8", "uint16"), ("uint8", "float"), ("uint16", "float"),
+                                              ("bool", "uint8"), ("bool", "uint16"), ("bool", "integer"))}
+
+
+def _item_scale(x):
+    """How an item of a list of images is scaled on its own: 'uint8' or 'uint16' (by its depth), 'bool' (masks,
+    0 and 1), 'integer' or 'float' (taken as they are); None for anything else (left to later checks)."""
+    if _is_pil_image(x):
+        dtype = _PIL_DTYPES.get(x.mode)
+    elif hasattr(x, "dtype"):
+        dtype = x.dtype
+    else:
+        try:  # (a list of numbers)
+            dtype = np.asarray(x).dtype
+        except (ValueError, TypeError):
+            return None
+    depth = _depth_of(dtype)
+    if depth is not None:
+        return "uint8" if depth == 255.0 else "uint16"
+    try:
+        kind = np.dtype(getattr(dtype, "numpy_dtype", dtype)).kind
+    except TypeError:
+        return None
+    return {"b": "bool", "i": "integer", "u": "integer", "f": "float"}.get(kind)
+
+
+def _item_kind(x):
+    """An item of a list of images in words: its PIL mode, dtype or type."""
+    if _is_pil_image(x):
+        return f"a PIL image in mode {x.mode!r}"
+    return f"an array of dtype {x.dtype}" if hasattr(x, "dtype") else f"a {type(x).__name__} of numbers"
+
+
+def _check_one_kind_of_image(X):
+    """Refuse a list of PIL images of different modes, and a list of images whose pixels are on different scales
+    (:data:`_SCALES_APART`: uint8 beside uint16 or floats, masks beside integer levels; PIL images as their arrays):
+    a list is read as one array of one type, so 8-bit levels would be read on another depth's scale (nearly black).
+    Integer arrays of one scale in other types (uint8 beside int64, the same levels) and floats of two precisions
+    are read alike in the one array, and accepted."""
+    if all(_is_pil_image(x) for x in X):
+        j = next((j for j, x in enumerate(X) if x.mode != X[0].mode), None)
+        if j is not None:
+            raise ValueError(f"X[{j}] is a PIL image in mode {X[j].mode!r} but X[0] is in mode {X[0].mode!r}: a list "
+                             "of images is read as one array, of one type and number of channels. Convert them to "
+                             "one mode first ([img.convert('RGB') for img in X], or 'L' for grey; 16-bit ones as "
+                             "arrays, np.asarray(img) / 65535), or pass their file paths: each file is read at its "
+                             "own depth.")
+    first_of = {}  # each scale: the first item on it
+    for j, x in enumerate(X):
+        scale = _item_scale(x)
+        i = next((first_of[other] for other in first_of if frozenset((scale, other)) in _SCALES_APART), None)
+        if i is not None and "bool" in (scale, _item_scale(X[i])):
+            raise ValueError(f"X[{j}] is {_item_kind(x)} but X[{i}] is {_item_kind(X[i])}: masks (True and False) "
+                             "beside images of integer levels, but a list is read as one array of one type, where "
+                             "True would be level 1, nearly black. Convert them to one type first: masks as levels "
+                             "(mask.astype(np.uint8) * 255), or all as floats on one scale.")
+        if i is not None:
+            raise ValueError(f"X[{j}] is {_item_kind(x)} but X[{i}] is {_item_kind(X[i])}: uint8 and uint16 images are "
+                             "scaled to [0, 1] by their depth (255 or 65,535) and others taken as they are, but a list "
+                             "is read as one array of one type, which would put some images on another scale. Convert "
+                             "them to one type first: 8-bit levels as floats, a / 255, 16-bit ones, a / 65535, or all "
+                             "a.astype(np.uint8) if they are all 8-bit levels.")
+        first_of.setdefault(scale, j)

@@ -16,15 +16,15 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from ._augment import Augment  # noqa: F401 (pickles of earlier versions name sknn._images.Augment)
 from ._data import ArrayBatches
-from ._image_files import (ImageFileBatches, _is_grey, _names, _pil, displayed_size, named_bomb_warnings,
-                           plain_path, read_image, warn_of_twelve_bit_files)
+from ._image_files import (ImageFileBatches, _check_one_kind_of_image, _depth_of, _is_grey, _is_pil_image, _names,
+                           _pil, displayed_size, named_bomb_warnings, plain_path, read_image, warn_of_twelve_bit_files)
 from ._labels import check_y_for_estimator
 from ._pixels import PixelScaleMixin, images_named
 from ._validation import (check_magnitude, check_sizes, detached, plain_items, refuse_data_loader, unmasked,
                           validate_data)
 from ._warnings import warn_user
 
-__all__ = ["ImageFileBatches", "ImageInputMixin", "as_image_array", "is_path_list", "read_image",
+__all__ = ["ImageFileBatches", "ImageInputMixin", "alpha_fix", "as_image_array", "is_path_list", "read_image",
            "resize_images"]
 
 
@@ -47,6 +47,45 @@ def _layout(shape, data_format):
     raise ValueError(f"Cannot tell the channel axis of images of shape {tuple(shape)}: pass "
                      "data_format='channels_last' for (n, height, width, channels) or "
                      "data_format='channels_first' for (n, channels, height, width).")
+
+
+def _shape_fix(given, fitted, how, files):
+    """The fix for images of shape ``given`` (channels, height, width) to a network fitted on ``fitted``: their
+    channels made as fit's (grey from colour, colour from grey, an alpha channel dropped) and their size resized
+    (``files``: what image files get). ``how``: (X's form, 'pil', 'rows', 'grey' or a layout; its integer depth or
+    None; whether X is an array), or None."""
+    (c, h, w), (fc, fh, fw) = given, fitted
+    form, depth, array = how or (None, None, True)
+    x = "X" if array else "np.asarray(X)"
+    cast = {255.0: ".astype(np.uint8)", 65535.0: ".astype(np.uint16)"}.get(depth, "")
+    axis, rgb = {"channels_last": (-1, f"{x}[..., :3]"), "channels_first": (1, f"{x}[:, :3]")}.get(form, (None, x))
+    fixes = []
+    if c != fc:
+        if form == "pil" and fc in (1, 3):
+            fixes.append(f"convert them first, [img.convert({'L' if fc == 1 else 'RGB'!r}) for img in X]")
+        elif fc == 1 and c in (3, 4) and axis is not None:
+            fixes.append(f"make them grey first, {rgb if c == 4 else x}.mean(axis={axis}){cast}")
+        elif fc == 3 and c == 1 and form in ("grey", "channels_last", "channels_first"):
+            grey, axis = (f"{x}[..., None]", -1) if form == "grey" else (x, axis)
+            fixes.append(f"repeat their grey level in 3 channels first, np.repeat({grey}, 3, axis={axis})")
+        elif fc == 3 and c == 4 and axis is not None:
+            fixes.append(f"drop their alpha channel first, {rgb}")
+        else:
+            fixes.append(f"give them the {fc} channel(s) of the training images, or fit on {c}-channel images")
+    if (h, w) != (fh, fw):
+        fixes.append(f"resize them to {fh}x{fw} (height x width) first, e.g. PIL's img.resize(({fw}, {fh})) or "
+                     f"torch.nn.functional.interpolate(torch.as_tensor(X), size=({fh}, {fw}), mode='bilinear') on "
+                     f"channels-first float images ({files})")
+    return "; ".join(fixes)
+
+
+def alpha_fix(how):
+    """The fix for images of 4 or more channels to a network that takes 1 or 3 (``how``: as for
+    :func:`_shape_fix`)."""
+    form = (how or (None,))[0]
+    if form == "pil":
+        return "Convert them first, [img.convert('RGB') for img in X]."
+    return f"Drop an alpha channel first (e.g. X{'[:, :3]' if form == 'channels_first' else '[..., :3]'})."
 
 
 def auto_image_shape(n_features, rows=None):
@@ -229,13 +268,50 @@ class ImageInputMixin(PixelScaleMixin):
         size = size_pair(image.shape[1:] if self.image_size is None else self.image_size)
         return (3 if colour else 1, *size)
 
-    def _check_image_shape(self, shape, reset):
-        """Record the shape of the training images, or check later images against it."""
+    def _check_image_shape(self, shape, reset, how=None):
+        """Record the shape of the training images, or check later images against it (``how``: X's form, for the
+        fix, see :func:`_shape_fix`)."""
         if reset:
             self.image_shape_ = shape
         elif shape != tuple(self.image_shape_):
+            files = ("image files are resized to image_size for you" if self._as_fitted("image_size") is not None
+                     else "image files too: fit with image_size=(height, width) to have files resized")
             raise ValueError(f"X holds images of shape (channels, height, width) {shape}, but "
-                             f"{type(self).__name__} was fitted on {tuple(self.image_shape_)}.")
+                             f"{type(self).__name__} was fitted on {tuple(self.image_shape_)}: "
+                             f"{_shape_fix(shape, tuple(self.image_shape_), how, files)}.")
+
+    def _takes_image_shape(self, shape):
+        """Whether the fitted network takes images of ``shape`` (channels, height, width)."""
+        try:
+            self._check_image_shape(shape, False)
+        except ValueError:
+            return False
+        return True
+
+    def _array_layout(self, shape):
+        """The layout a 4-D X of ``shape`` is read in after fit: ``data_format`` as the network was fitted with
+        ('auto': the end of size 1, 3 or 4). Refused with a fix that works after fit (where data_format set then
+        changes nothing): a shape 'auto' cannot read, and images the network takes only in the other layout."""
+        name = type(self).__name__
+        try:
+            layout = _layout(shape, self._as_fitted("data_format"))
+        except ValueError:
+            raise ValueError(f"Cannot tell the channel axis of images of shape {tuple(shape)}: both ends could hold "
+                             f"channels (1, 3 or 4), and {name} was fitted with data_format='auto' (set after fit, "
+                             "data_format changes nothing until the next fit). Refit with data_format="
+                             "'channels_last' or 'channels_first', as the training images are, and give later "
+                             "images in that layout (np.moveaxis(X, 1, -1) moves channels first to last, "
+                             "np.moveaxis(X, -1, 1) last to first).") from None
+        first, last = tuple(shape[1:]), (shape[3], shape[1], shape[2])
+        read, other = (first, last) if layout == "channels_first" else (last, first)
+        if not self._takes_image_shape(read) and self._takes_image_shape(other):
+            looks, move = (("last", "np.moveaxis(X, -1, 1)") if layout == "channels_first" else
+                           ("first", "np.moveaxis(X, 1, -1)"))
+            raise ValueError(f"X holds images of shape {first}, read with data_format={layout!r} (as {name} was "
+                             f"fitted) as {read[0]}-channel images of {read[1]}x{read[2]} pixels, but they look "
+                             f"channels {looks} ({other[0]}-channel images of {other[1]}x{other[2]}): move their "
+                             f"channel axis, {move}.")
+        return layout
 
     def _images(self, X, reset, fit_rows=None):
         """X as a float32 array (n, C, H, W), or a list of paths kept as such (lazy files). A fit (``reset``)
@@ -305,12 +381,17 @@ class ImageInputMixin(PixelScaleMixin):
             image_shape, data_format = self._row_layout(X2.shape, seen)
             images = as_image_array(X2, data_format=data_format, image_shape=image_shape, depth=depth)
         else:
-            images = as_image_array(array, data_format=self._as_fitted("data_format"))
+            layout = (self._array_layout(array.shape) if not reset and array.ndim == 4 and len(array)
+                      else self._as_fitted("data_format"))
+            images = as_image_array(array, data_format=layout)
             if len(images) == 0:
                 raise ValueError("Found an array with 0 images; at least 1 is needed.")
             if reset:
                 _check_image_shape_agrees(self.image_shape, self.data_format, images.shape[1:])
-        self._check_image_shape(tuple(images.shape[1:]), reset)
+        pil = isinstance(X, (list, tuple)) and _is_pil_image(X[0])
+        how = ("pil" if pil else "rows" if array.ndim <= 2 else "grey" if array.ndim == 3 else
+               _layout(array.shape, layout), depth, isinstance(X, np.ndarray))
+        self._check_image_shape(tuple(images.shape[1:]), reset, how)
         self._check_pixel_scale(images, depth, reset, fit_rows)
         return images
 
@@ -388,19 +469,6 @@ class ImageInputMixin(PixelScaleMixin):
             return ArrayBatches(torch.from_numpy(X), y, sample_weight)
 
 
-_DEPTHS = {np.dtype(np.uint8): 255.0, np.dtype(np.uint16): 65535.0}  # the top level of 8- and 16-bit pixels
-
-
-def _depth_of(dtype):
-    """255.0 for uint8, 65535.0 for uint16 (either byte order, pandas' nullable UInt8/UInt16 too), else None."""
-    dtype = getattr(dtype, "numpy_dtype", dtype)  # pandas' nullable integer dtypes
-    try:
-        dtype = np.dtype(dtype)
-    except TypeError:  # another extension dtype (strings, categories): not pixels of a known depth
-        return None
-    return _DEPTHS.get(dtype.newbyteorder("=") if dtype.byteorder not in "=|" else dtype)
-
-
 def _unreadable(exc):
     """The error for a training file that cannot be read (``exc``, read_image's), with the two fixes."""
     return ValueError(f"{exc}. Fix or remove it, or pass skip_bad_images=True to leave unreadable files out of "
@@ -423,10 +491,6 @@ _PIL_NOT_LEVELS = {"P": "palette indices", "PA": "palette indices", "CMYK": "ink
                    "LA": "grey and alpha (2 channels)",
                    "I": "32-bit integers (16-bit PNGs open so in older Pillow: pass the file paths, which sknn scales "
                         "as 16-bit levels)"}
-
-
-def _is_pil_image(x):
-    return type(x).__module__.startswith("PIL.") and hasattr(x, "mode") and hasattr(x, "getextrema")
 
 
 def _check_not_an_iterator(X):
@@ -493,76 +557,6 @@ def _single_column_of_paths(X):
     if column.dtype.kind in "OUS" and isinstance(column[0], (str, os.PathLike)):
         return list(column)
     return column if column.dtype == object and _is_image_item(column[0]) else X
-
-
-# the dtype of the array of a PIL image of each mode sknn reads (see _PIL_LEVELS)
-_PIL_DTYPES = {"L": np.uint8, "RGB": np.uint8, "RGBA": np.uint8, "I;16": np.uint16, "I;16B": ">u2", "I;16L": "<u2",
-               "I;16N": np.uint16, "1": np.bool_, "F": np.float32}
-# pairs of items of a list of images whose pixels are on different scales: uint8 and uint16 arrays are scaled by
-# their depth (255 or 65,535), other arrays taken as they are, and numpy gives the list one type, on one scale
-_SCALES_APART = {frozenset(pair) for pair in (("uint8", "uint16"), ("uint8", "float"), ("uint16", "float"),
-                                              ("bool", "uint8"), ("bool", "uint16"), ("bool", "integer"))}
-
-
-def _item_scale(x):
-    """How an item of a list of images is scaled on its own: 'uint8' or 'uint16' (by its depth), 'bool' (masks,
-    0 and 1), 'integer' or 'float' (taken as they are); None for anything else (left to later checks)."""
-    if _is_pil_image(x):
-        dtype = _PIL_DTYPES.get(x.mode)
-    elif hasattr(x, "dtype"):
-        dtype = x.dtype
-    else:
-        try:  # (a list of numbers)
-            dtype = np.asarray(x).dtype
-        except (ValueError, TypeError):
-            return None
-    depth = _depth_of(dtype)
-    if depth is not None:
-        return "uint8" if depth == 255.0 else "uint16"
-    try:
-        kind = np.dtype(getattr(dtype, "numpy_dtype", dtype)).kind
-    except TypeError:
-        return None
-    return {"b": "bool", "i": "integer", "u": "integer", "f": "float"}.get(kind)
-
-
-def _item_kind(x):
-    """An item of a list of images in words: its PIL mode, dtype or type."""
-    if _is_pil_image(x):
-        return f"a PIL image in mode {x.mode!r}"
-    return f"an array of dtype {x.dtype}" if hasattr(x, "dtype") else f"a {type(x).__name__} of numbers"
-
-
-def _check_one_kind_of_image(X):
-    """Refuse a list of PIL images of different modes, and a list of images whose pixels are on different scales
-    (:data:`_SCALES_APART`: uint8 beside uint16 or floats, masks beside integer levels; PIL images as their arrays):
-    a list is read as one array of one type, so 8-bit levels would be read on another depth's scale (nearly black).
-    Integer arrays of one scale in other types (uint8 beside int64, the same levels) and floats of two precisions
-    are read alike in the one array, and accepted."""
-    if all(_is_pil_image(x) for x in X):
-        j = next((j for j, x in enumerate(X) if x.mode != X[0].mode), None)
-        if j is not None:
-            raise ValueError(f"X[{j}] is a PIL image in mode {X[j].mode!r} but X[0] is in mode {X[0].mode!r}: a list "
-                             "of images is read as one array, of one type and number of channels. Convert them to "
-                             "one mode first ([img.convert('RGB') for img in X], or 'L' for grey; 16-bit ones as "
-                             "arrays, np.asarray(img) / 65535), or pass their file paths: each file is read at its "
-                             "own depth.")
-    first_of = {}  # each scale: the first item on it
-    for j, x in enumerate(X):
-        scale = _item_scale(x)
-        i = next((first_of[other] for other in first_of if frozenset((scale, other)) in _SCALES_APART), None)
-        if i is not None and "bool" in (scale, _item_scale(X[i])):
-            raise ValueError(f"X[{j}] is {_item_kind(x)} but X[{i}] is {_item_kind(X[i])}: masks (True and False) "
-                             "beside images of integer levels, but a list is read as one array of one type, where "
-                             "True would be level 1, nearly black. Convert them to one type first: masks as levels "
-                             "(mask.astype(np.uint8) * 255), or all as floats on one scale.")
-        if i is not None:
-            raise ValueError(f"X[{j}] is {_item_kind(x)} but X[{i}] is {_item_kind(X[i])}: uint8 and uint16 images are "
-                             "scaled to [0, 1] by their depth (255 or 65,535) and others taken as they are, but a list "
-                             "is read as one array of one type, which would put some images on another scale. Convert "
-                             "them to one type first: 8-bit levels as floats, a / 255, 16-bit ones, a / 65535, or all "
-                             "a.astype(np.uint8) if they are all 8-bit levels.")
-        first_of.setdefault(scale, j)
 
 
 def _check_image_list(X):

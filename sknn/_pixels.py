@@ -162,12 +162,16 @@ class PixelScaleMixin:
             raise ValueError(f"X has pixel values down to {low:.4g}, but the images {name} was fitted on had none "
                              f"below 0 (0 to {fitted:.4g}): standardised, centred or negated images? Give X as the "
                              "training images were, or fit on images prepared the same way.")
+        if images is not None and not scaled:
+            self._check_not_centred(lows, highs, fitted)
         if top > _PIXEL_SCALE_FACTOR * fitted:
             raise ValueError(f"X's pixel values reach {top:.4g}, {top / fitted:.0f} times the largest of the images "
                              f"{name} was fitted on ({fitted:.4g}): they are not on the same scale. uint8 and uint16 "
                              "images are scaled to [0, 1] for you; give float images on the training images' scale "
                              "(8-bit values as floats: divide them by 255, 16-bit ones by 65,535; or pass them as "
                              "uint8 or uint16).")
+        if images is not None and not scaled and fitted <= 1:
+            self._check_not_whole_levels(images, lows, highs, fitted)
         if not scaled and images is not None and fitted > _PIXEL_SCALE_FACTOR:
             self._check_not_unit_scaled(images, lows, highs, fitted)
         if scaled and fitted > _PIXEL_SCALE_FACTOR:
@@ -182,6 +186,42 @@ class PixelScaleMixin:
                              "standardised images, which scaled ones never are. Prepare these images as the training "
                              "images were (X / 255, then the same mean and scale) and pass them as floats, or fit on "
                              "images as they come.")
+
+    def _check_not_centred(self, lows, highs, fitted):
+        """Refuse, image by image, float images with negative pixels and no pixel beyond ``fitted`` / 50 for a model
+        fitted on a 0-255-like scale (beyond 50) without a negative pixel: centred or standardised images (ImageNet's
+        mean and scale give -2.1 to 2.6), which the rule on the smallest pixel misses. A 0-255 image resampled below
+        0 (-5 beside 260) reaches far beyond, and is read."""
+        if fitted <= _PIXEL_SCALE_FACTOR or getattr(self, "pixel_min_", -1.0) < 0:
+            return
+        small = (lows < 0) & (np.maximum(highs, -lows) <= fitted / _PIXEL_SCALE_FACTOR)
+        if small.any():
+            low, high = float(lows[small].min()), float(highs[small].max())
+            raise ValueError(f"X has pixel values from {low:.4g} to {high:.4g} in {which_images(small)} (each judged "
+                             f"alone), but the images {type(self).__name__} was fitted on had none below 0 (0 to "
+                             f"{fitted:.4g}): standardised or centred images? Give X as the training images were, on "
+                             "their scale (undo the standardisation: X * std + mean, times 255 for 8-bit levels), or "
+                             "fit on images prepared the same way.")
+
+    def _check_not_whole_levels(self, images, lows, highs, fitted):
+        """Refuse, image by image, float (or integer, not uint8/uint16) images whose every value is a whole number,
+        reaching 2 or more, for a model of [0, 1] pixels (``fitted`` at most 1): 8-bit levels given as floats, read
+        at up to 50 times the training scale (the rule on the largest pixel fires beyond). Masks of 0 and 1 stay."""
+        tops = np.maximum(highs, -lows)
+        rows = np.flatnonzero(tops >= 2)
+        if not len(rows):
+            return
+        values = images.reshape(len(images), -1)[rows]
+        whole = np.zeros(len(images), dtype=bool)
+        whole[rows] = (values == np.rint(values)).all(axis=1)
+        if not whole.any():
+            return
+        fix = ("X / 255, then the training images' mean and scale, as floats" if self._fitted_on_centred_pixels()
+               else "X / 255 as floats, or as uint8 (X.astype(np.uint8)), which is scaled to [0, 1] for you")
+        raise ValueError(f"X's pixel values are whole numbers up to {float(tops[whole].max()):.4g} in "
+                         f"{which_images(whole)} (each judged alone), but the images {type(self).__name__} was fitted "
+                         f"on reach {fitted:.4g}: 8-bit levels given as floats (or integers), taken as they are? "
+                         f"Pass them on the training images' scale: {fix}.")
 
     def _record_pixel_scale(self, top, low, depth, dark=False):
         """Record the scale of the training images: their largest pixel magnitude ``top``, their smallest pixel
@@ -231,6 +271,7 @@ class PixelScaleMixin:
         elif marked.any():
             where = f" ({which_images(marked)}, each judged alone)"
         else:
+            self._check_not_twelve_bit(highs, scaled)
             return
         kind = "uint8" if scaled == 255 else "uint16"
         if scaled == 255:
@@ -240,9 +281,40 @@ class PixelScaleMixin:
                    "photo as floats, X / 255")
         else:
             levels = f"0 to {round(float(highs[marked].max()) * scaled)} only: 8-bit levels"
-            fix = "pass them as uint8 (X.astype(np.uint8)); a truly dark 16-bit image as floats, X / 65535"
+            fix = self._levels_fix(255, reset)
         raise ValueError(f"X is {kind} with pixel values of {levels}?{where} As {kind} levels they are divided by "
                          f"{scaled:,.0f} and read as nearly black images: {fix}.")
+
+    def _check_not_twelve_bit(self, highs, scaled):
+        """Refuse at predict, image by image, uint16 images whose levels reach above 8-bit ones but at most 4,095
+        (:func:`twelve_bit_levels`) for a model not fitted on uint16: 12-bit levels, which divided by 65,535 read as
+        nearly black. (A model fitted on uint16 reads them as it read its own; fit warns of such training images.)"""
+        if scaled != 65535.0:
+            return
+        levels = np.rint(highs * scaled)
+        marked = (levels > _SMALLER_TOP[scaled]) & (levels <= _TWELVE_BIT_TOP)
+        if marked.any():
+            raise ValueError(f"X is uint16 with pixel values up to {int(levels[marked].max())} only: 12-bit levels? "
+                             f"({which_images(marked)}, each judged alone) As uint16 levels they are divided by 65,535 "
+                             f"and read as nearly black images, but {type(self).__name__} was not fitted on uint16 "
+                             f"images: {self._levels_fix(_TWELVE_BIT_TOP, False)}.")
+
+    def _levels_fix(self, top, reset):
+        """How to pass uint16 images of integer levels up to ``top`` (255: 8-bit, 4,095: 12-bit) on the scale of the
+        model's training images (at fit, ``reset``: scaled to [0, 1], as uint8 images are), in words."""
+        fitted = 0.0 if reset else (getattr(self, "pixel_max_", None) or 0.0)
+        if not reset and self._fitted_on_centred_pixels():
+            return (f"pass them as floats prepared as the training images were (X / {top}, then the same mean and "
+                    "scale)")
+        if fitted > _PIXEL_SCALE_FACTOR:
+            scale = 255 if fitted <= 255.5 else round(fitted)
+            cast = "X.astype(np.float32)" if scale == top else f"X * ({scale} / {top})"
+            return (f"pass them as floats on the training images' scale (0 to {fitted:.4g}), {cast}; a truly dark "
+                    f"16-bit image as X * ({scale} / 65535)")
+        if top == 255:
+            return "pass them as uint8 (X.astype(np.uint8)); a truly dark 16-bit image as floats, X / 65535"
+        return ("pass them as floats, X / 4095, or as 8-bit levels, (X >> 4).astype(np.uint8); a truly dark 16-bit "
+                "image as floats, X / 65535")
 
     def _check_not_unit_scaled(self, images, lows, highs, fitted):
         """Refuse float images that look divided by 255 (:func:`dark_fractional_images`) for a model whose training

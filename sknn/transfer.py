@@ -23,7 +23,7 @@ from ._data import ArrayBatches
 from ._device import autocast, float32_default, recording_gradients, resolve_device, resolve_precision, seeded
 from ._engine import memory_errors_named, padded_batch
 from ._family import FamilyEstimator
-from ._images import ImageInputMixin, size_pair
+from ._images import ImageInputMixin, alpha_fix, size_pair
 from ._memory import build_within_memory
 from ._targets import NeuralClassifierMixin, keyword_only_classes
 from ._validation import check_sizes
@@ -116,10 +116,10 @@ class _VGGInputMixin(ImageInputMixin):
         self.input_image_shape_ = None
         return (3, *size_pair(self.image_size))
 
-    def _check_image_shape(self, shape, reset):
+    def _check_image_shape(self, shape, reset, how=None):
         if shape[0] not in (1, 3):
             raise ValueError(f"VGG takes grey (1 channel) or RGB (3 channel) images; got {shape[0]} channels. "
-                             "Drop an alpha channel first (e.g. X[..., :3]).")
+                             f"{alpha_fix(how)}")
         if reset:
             self.image_shape_ = (3, *size_pair(self.image_size))
             self.input_image_shape_ = tuple(shape)

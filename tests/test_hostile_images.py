@@ -1064,3 +1064,114 @@ def test_an_unreadable_training_file_is_named_before_any_training(files):
         ConvImageClassifier(**dict(CONV, batch_size=2), shuffle=False, callbacks=[Counted()]).fit(
             files["good"] + [files["bad"]], files["labels"] + [0])
     assert Counted.batches == 0
+
+
+# -- images on another scale or in another layout than fit's, judged at predict ---------------------------------
+def test_centred_images_for_a_model_of_0_255_pixels_are_refused_image_by_image():
+    rng = np.random.RandomState(0)
+    X8 = (rng.rand(8, 8, 8, 3) * 255).astype(np.uint8)
+    clf = ConvImageClassifier(**CONV).fit(X8.astype(np.float32), [0, 1] * 4)
+    standardised = (X8 / 255.0 - [0.485, 0.456, 0.406]) / [0.229, 0.224, 0.225]  # -2.1 to 2.6: not below -63.75
+    for bad in (standardised, X8 / 127.5 - 1):
+        with pytest.raises(ValueError, match=r"pixel values from -\d.* in image 1 of X \(each judged alone\).*had "
+                                             r"none below 0 \(0 to 25\d\): standardised or centred"):
+            clf.predict(np.stack([X8[0].astype(np.float64), bad[1]]))
+    overshoot = np.clip(X8 * 1.04 - 5.0, -5, 260)  # a 0-255 image resampled a little beyond its range: read
+    assert clf.predict(overshoot).shape == (8,)
+    assert clf.predict(X8[:1].astype(np.float64)).shape == (1,)  # each image alone: its answer stands
+
+
+def test_uint16_images_of_12_bit_levels_are_refused_by_a_model_not_fitted_on_uint16():
+    rng = np.random.RandomState(0)
+    X8, y = (rng.rand(8, 8, 8) * 255).astype(np.uint8), [0, 1] * 4
+    twelve = X8.astype(np.uint16) * 16  # 12-bit levels, 0 to 4,080
+    unit = ConvImageClassifier(**CONV).fit(X8, y)
+    with pytest.raises(ValueError, match=r"uint16 with pixel values up to \d+ only: 12-bit levels\? \(image 1 of X, "
+                                         r"each judged alone\).*X / 4095.*\(X >> 4\)\.astype\(np\.uint8\)"):
+        unit.predict(np.stack([X8[0].astype(np.uint16) * 257, twelve[1]]))
+    np.testing.assert_allclose(unit.predict_proba(twelve / 4095), unit.predict_proba((twelve >> 4).astype(np.uint8)),
+                               atol=0.02)  # both fixes read them as the uint8 images they hold
+    levels = ConvImageClassifier(**CONV).fit(X8.astype(np.float32), y)  # 0-255 floats
+    with pytest.raises(ValueError, match=r"12-bit levels\?.*as floats on the training images' scale \(0 to 25\d\), "
+                                         r"X \* \(255 / 4095\)"):
+        levels.predict(twelve)
+    assert levels.predict(twelve * (255 / 4095)).shape == (8,)
+    with pytest.raises(ValueError, match=r"8-bit levels\?.*X\.astype\(np\.float32\)"):  # not uint8: refused there
+        levels.predict(X8.astype(np.uint16))
+    assert levels.predict(X8.astype(np.uint16).astype(np.float32)).shape == (8,)
+    with pytest.warns(UserWarning, match="12 bits"):
+        deep = ConvImageClassifier(**CONV).fit(twelve, y)  # fitted on uint16: read as fit read its own
+    assert deep.predict(twelve).shape == (8,)
+
+
+def test_whole_levels_as_floats_for_a_model_of_unit_pixels_are_refused_image_by_image():
+    rng = np.random.RandomState(0)
+    X8, y = (rng.rand(8, 8, 8) * 255).astype(np.uint8), [0, 1] * 4
+    dim = X8 // 6  # a dim exposure: 8-bit levels 0 to 42, below the 50-times rule
+    clf = ConvImageClassifier(**CONV).fit(X8, y)
+    for levels in (dim.astype(np.float32), dim.astype(np.int64)):
+        with pytest.raises(ValueError, match=r"whole numbers up to \d+ in image 1 of X \(each judged alone\).*reach "
+                                             r"0\.99\d*: 8-bit levels given as floats.*X / 255"):
+            clf.predict(np.stack([X8[0] / 255.0, levels[1]]))
+    np.testing.assert_allclose(clf.predict_proba(dim / 255.0), clf.predict_proba(dim), rtol=1e-5)  # the fix
+    masks = (X8 > 127).astype(np.float32)  # whole numbers 0 and 1: a model of binary masks reads them
+    assert ConvImageClassifier(**CONV).fit(masks, y).predict(masks).shape == (8,)
+
+
+@pytest.mark.parametrize("family", ["conv", "vgg"])
+def test_an_ambiguous_layout_after_fit_names_a_fix_that_works_after_fit(family):
+    rng = np.random.RandomState(0)
+    X, y, Z = rng.rand(8, 12, 12, 3), [0, 1] * 4, rng.rand(2, 3, 4, 4)  # Z: 3 channels of 4x4, or 4 of 3x4?
+    make = ((lambda **kw: ConvImageClassifier(**CONV, **kw).fit(X, y)) if family == "conv" else
+            (lambda **kw: VGGFeatureExtractor(**VGG, **kw).fit(X)))
+    est = make()
+    out = est.predict if family == "conv" else est.transform
+    with pytest.raises(ValueError, match=r"shape \(2, 3, 4, 4\).*fitted with data_format='auto' \(set after fit, "
+                                         r"data_format changes nothing.*Refit with data_format=.*np\.moveaxis"):
+        out(Z)
+    est.set_params(data_format="channels_first")  # what the message said before: changes nothing after fit
+    with pytest.raises(ValueError, match=r"Refit with data_format"):
+        out(Z)
+    if family == "vgg":  # the advice: refit naming the training images' layout, give Z in it
+        assert make(data_format="channels_last").transform(np.moveaxis(Z, 1, -1)).shape[0] == 2
+
+
+def test_images_in_the_layout_other_than_fit_s_are_named_swapped_with_np_moveaxis():
+    rng = np.random.RandomState(0)
+    X, y = rng.rand(8, 12, 12, 3), [0, 1] * 4
+    vgg = VGGFeatureExtractor(**VGG, data_format="channels_last").fit(X)
+    for channels in (3, 1):
+        first = rng.rand(2, channels, 12, 12)
+        with pytest.raises(ValueError, match=rf"shape \({channels}, 12, 12\), read with data_format='channels_last'.*"
+                                             r"look channels first.*np\.moveaxis\(X, 1, -1\)"):
+            vgg.transform(first)
+        assert vgg.transform(np.moveaxis(first, 1, -1)).shape[0] == 2
+    clf = ConvImageClassifier(**CONV, data_format="channels_first").fit(np.moveaxis(X, -1, 1), y)
+    with pytest.raises(ValueError, match=r"look channels last.*np\.moveaxis\(X, -1, 1\)"):
+        clf.predict(X)
+    assert clf.predict(np.moveaxis(X, -1, 1)).shape == (8,)
+
+
+def test_a_channel_or_size_mismatch_names_a_fix_that_works():
+    rng = np.random.RandomState(0)
+    rgb, y = (rng.rand(8, 8, 8, 3) * 255).astype(np.uint8), [0, 1] * 4
+    grey = ConvImageClassifier(**CONV).fit(rgb[..., 0], y)
+    for X, fix in ((rgb, "X.mean(axis=-1).astype(np.uint8)"),
+                   (np.moveaxis(rgb, -1, 1), "X.mean(axis=1).astype(np.uint8)"),
+                   (np.concatenate([rgb, rgb[..., :1]], -1), "X[..., :3].mean(axis=-1).astype(np.uint8)")):
+        with pytest.raises(ValueError, match=rf"fitted on \(1, 8, 8\): make them grey first, {re.escape(fix)}\."):
+            grey.predict(X)
+        assert grey.predict(eval(fix)).shape == (8,)  # the fix, as the message writes it
+    with pytest.raises(ValueError, match=re.escape("[img.convert('L') for img in X]")):
+        grey.predict([Image.fromarray(x) for x in rgb])
+    colour = ConvImageClassifier(**CONV).fit(rgb, y)
+    X = rgb[..., 0]
+    with pytest.raises(ValueError, match=re.escape("np.repeat(X[..., None], 3, axis=-1)")):
+        colour.predict(X)
+    assert colour.predict(np.repeat(X[..., None], 3, axis=-1)).shape == (8,)
+    with pytest.raises(ValueError, match=r"fitted on \(3, 8, 8\): resize them to 8x8 \(height x width\) first.*"
+                                         r"image files too: fit with image_size"):
+        colour.predict(np.zeros((2, 10, 10, 3), np.uint8))
+    sized = ConvImageClassifier(**CONV, image_size=8).fit(rgb, y)
+    with pytest.raises(ValueError, match=r"resize them to 8x8.*image files are resized to image_size for you"):
+        sized.predict(np.zeros((2, 10, 10, 3), np.uint8))
