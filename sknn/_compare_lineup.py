@@ -499,7 +499,7 @@ def _select_models(models, X, task, random_state, n_threads, baseline):
             if not names:
                 raise ValueError("models names no model; choose among "
                                  f"{', '.join(sorted(set(MODEL_ALIASES)))} or pass a dict of name -> estimator.")
-            chosen, roles = {}, {}
+            chosen, roles, asked = {}, {}, {}
             by_name = {name.lower(): (role, name, est) for role, (name, est) in lineup.items()}
             for n in names:
                 key = n.lower()
@@ -515,7 +515,9 @@ def _select_models(models, X, task, random_state, n_threads, baseline):
                         raise ValueError(f"Unknown model {n!r}; choose among {', '.join(sorted(MODEL_ALIASES))}, "
                                          "or pass a dict of name -> estimator.")
                     role, name, est = match
-                chosen[name], roles[name] = est, role
+                if name in asked:  # 'forest,rf' gave one row for the two the user asked for
+                    raise ValueError(f"models names {name} twice ({asked[name]!r} and {n!r}); name each model once.")
+                chosen[name], roles[name], asked[name] = est, role, n
     for name, est in chosen.items():
         if isinstance(est, type):
             raise ValueError(f"Model {name!r} is the class {est.__name__}, not an estimator: pass an instance, "

@@ -1,5 +1,5 @@
-"""The cells of a CSV file as written, and the rule on thousands dots, shared by :mod:`sknn._csv_files` and
-:mod:`sknn._csv_decimals`; and :class:`CommandError`, the command's one-line error."""
+"""The cells of a CSV file as written, and the rules on thousands dots and on codes written with leading zeros, shared
+by :mod:`sknn._csv_files` and :mod:`sknn._csv_decimals`; and :class:`CommandError`, the command's one-line error."""
 
 import re
 
@@ -12,6 +12,8 @@ class CommandError(Exception):
 # below 1000, written without one ('709')
 _THOUSANDS_DOTTED = re.compile(r"[-+]?[1-9]\d{0,2}(\.\d{3})+")
 _BELOW_A_THOUSAND = re.compile(r"[-+]?\d{1,3}")
+_DIGITS = re.compile(r"[0-9]+")
+_LEADING_ZERO = re.compile(r"0[0-9]+")  # '02139', '007': a code (zip, FIPS, account), which no number is written as
 
 
 def _thousands_dots(cells):
@@ -34,12 +36,25 @@ def _thousands_dots(cells):
     return str(cells[dotted].iloc[0])
 
 
-def _raw_cells(where, sep):
-    """The file's cells as the text they are written as (empty cells as '')."""
+def zero_padded_codes(cells):
+    """An example cell when a column's text holds digits only, some of them written with a leading zero ('02139',
+    '007'): codes (zip codes, county and account numbers), which pandas reads as numbers, dropping the zeros; None
+    otherwise ('0' alone, signs, decimals)."""
+    cells = cells[cells.notna()].astype(str).str.strip()
+    cells = cells[cells != ""]
+    padded = cells.str.fullmatch(_LEADING_ZERO)
+    if not padded.any() or not cells.str.fullmatch(_DIGITS).all():
+        return None
+    return str(cells[padded].iloc[0])
+
+
+def _raw_cells(where, sep, columns=None):
+    """The file's cells as the text they are written as (empty cells as ''), of ``columns`` only if given."""
     import warnings
 
     import pandas as pd
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", pd.errors.ParserWarning)  # (a delimiter at the end of every row)
-        return pd.read_csv(where, dtype=str, keep_default_na=False, index_col=False, sep=sep, low_memory=False)
+        return pd.read_csv(where, dtype=str, keep_default_na=False, index_col=False, sep=sep, low_memory=False,
+                           usecols=columns)

@@ -18,7 +18,7 @@ import os
 import re
 import zipfile
 
-from ._csv_cells import _THOUSANDS_DOTTED, CommandError, _raw_cells, _thousands_dots  # noqa: F401
+from ._csv_cells import _THOUSANDS_DOTTED, CommandError, _raw_cells, _thousands_dots, zero_padded_codes  # noqa: F401
 
 
 # file signatures of what is no CSV text: (first bytes, what it is, extensions pandas decompresses it by, the fix)
@@ -298,29 +298,33 @@ def _read_csv(where, na_values, default_na=True, sep=","):
     return frame
 
 
-_MONTH = (r"(jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sep(t(ember)?)?|oct(ober)?"
-          r"|nov(ember)?|dec(ember)?)\.?")
-# a year a date of a data set is in: codes such as 'SEP-1000' are no dates
-_YEAR = r"(1[89]\d\d|20\d\d|2100)"
-# dates with the month's name: '05-Jan-2020', '05-Jan-20', '05 January 2020', 'January 05, 2020', 'Jan 2020',
-# '2020-Jan-05', a weekday before and a time after or not
-_MONTH_NAME_DATE = re.compile(
-    rf"((mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?(\d{{1,2}}(st|nd|rd|th)?[-/ ]+{_MONTH}[-/ ,]+(\d\d|{_YEAR})"
-    rf"|{_MONTH}[-/ ]+\d{{1,2}}(st|nd|rd|th)?,?[-/ ]+{_YEAR}|{_MONTH}[-/ ,]+{_YEAR}|{_YEAR}[-/ ]+{_MONTH}[-/ ]+"
-    rf"\d{{1,2}})([ T,]+\d{{1,2}}:\d{{2}}(:\d{{2}}(\.\d+)?)?\s*([ap]\.?m\.?)?)?", re.IGNORECASE)
+def _zero_padded_codes_as_text(where, sep, X):
+    """(X, note): the feature columns pandas read as whole numbers whose cells are written with leading zeros
+    ('02139', '007': zip codes, county or account numbers, :func:`zero_padded_codes`) taken as the text they are,
+    codes (categories) as a DataFrame of such strings is read; the note names them ('' if none)."""
+    import pandas as pd
 
-
-def _month_name_dates(column):
-    """('dates or times', example) when a column of strings holds dates with the month's name ('05-Jan-2020',
-    'January 05, 2020', '05 January 2020', 'Jan 2020'), with as many distinct values as :func:`numbers_as_text`
-    asks of the date forms it reads ('2020-01-05', '05.01.2020'); None otherwise (month names alone are
-    categories)."""
-    from ._tabular_text import _FEWEST_NUMBERS
-
-    distinct = column.dropna().astype(str).str.strip().drop_duplicates()
-    if len(distinct) >= _FEWEST_NUMBERS and distinct.str.fullmatch(_MONTH_NAME_DATE).all():
-        return "dates or times", str(distinct.iloc[0])
-    return None
+    whole = [c for c in X.columns if X[c].dtype.kind in "iu" or (
+        X[c].dtype.kind == "f" and X[c].notna().any() and bool((X[c].dropna() % 1 == 0).all()))]
+    if not whole:
+        return X, ""
+    try:
+        raw = _raw_cells(where, sep, whole)
+    except (ValueError, pd.errors.ParserError):
+        return X, ""
+    if len(raw) != len(X):
+        return X, ""
+    found = {}
+    for c in whole:
+        example = zero_padded_codes(raw[c]) if c in raw.columns else None
+        if example:
+            X[c] = raw[c].str.strip().where(X[c].notna().to_numpy()).set_axis(X.index)  # (as pandas reads text)
+            found[c] = example
+    if not found:
+        return X, ""
+    shown = ", ".join(f"{str(c)!r} (such as {e!r})" for c, e in list(found.items())[:3])
+    return X, (f"read {len(found)} column(s) written with leading zeros as codes (categories), not numbers: {shown}"
+               + (" ..." if len(found) > 3 else ""))
 
 
 def _header_of_data(where, names, repeated=None):
@@ -459,7 +463,9 @@ def load(kind, where, target, na_values=(), task="auto", default_na=True):
                  "(a row index)")
         note = f"{note}; {extra}" if note else extra
     y = frame[target]
-    X = frame.drop(columns=[target])
+    X, codes = _zero_padded_codes_as_text(where, sep, frame.drop(columns=[target]))
+    if codes:
+        note = f"{note}; {codes}" if note else codes
     # cells pandas read as missing: rows without a target are left out, and a category 'NA' (North America) of a
     # text feature would become a missing value; numbers' 'NA' cells are missing values indeed
     texts = [c for c in X.columns if not pd.api.types.is_numeric_dtype(X[c].dtype) or X[c].isna().all()]
@@ -500,7 +506,7 @@ def load(kind, where, target, na_values=(), task="auto", default_na=True):
             raise CommandError(f"the column {str(column)!r} of {where} holds numbers but for "
                                f"{describe_placeholders(cells)}: {typos}if those mark missing values, "
                                f"{_na_values_fix(cells)}; if the column's values are labels (categories), {keep}")
-        found = (numbers_as_text(frame[column]) or _month_name_dates(frame[column])) if text else None
+        found = numbers_as_text(frame[column]) if text else None
         if found:  # '355,792', '$12.50', '2020-01-05': one category per value, nothing the numbers say
             kind, example = found
             other = "choose another --target" if column == target else "remove the column from the file"

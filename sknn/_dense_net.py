@@ -13,7 +13,8 @@ from numbers import Real
 import torch
 from torch import nn
 
-from ._layers import Ensemble, FrontScale, LearnableActivation, ScaledLinear, make_activation
+from ._layers import (Ensemble, FrontScale, LearnableActivation, PlainLinear, ScaledLinear,
+                      make_activation)
 from ._validation import check_sizes
 
 __all__ = ["CustomModuleError", "DenseNet", "auto_batch_size", "check_architecture", "choose_threads",
@@ -60,7 +61,7 @@ class DenseNet(nn.Module):
 
         def mlp():
             rates = _per_layer(dropout, len(hidden_layer_sizes))
-            linear = ScaledLinear if parametrization == "ntk" else nn.Linear
+            linear = ScaledLinear if parametrization == "ntk" else PlainLinear
             stack = [FrontScale(n_inputs)] if front_scale else []
             width = n_inputs
             for size, rate in zip(hidden_layer_sizes, rates):

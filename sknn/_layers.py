@@ -10,8 +10,8 @@ import torch
 from torch import nn
 
 __all__ = ["ACTIVATIONS", "INITIALIZERS", "INITIALIZER_NAMES", "NoisyReLU", "make_activation", "initialize_weights",
-           "parameter_factors", "smooth_clip", "ScaledLinear", "LearnableActivation", "FrontScale", "PeriodicEmbedding",
-           "TabularInput", "Ensemble"]
+           "parameter_factors", "smooth_clip", "affine", "PlainLinear", "ScaledLinear", "LearnableActivation",
+           "FrontScale", "PeriodicEmbedding", "TabularInput", "Ensemble"]
 
 
 class NoisyReLU(nn.Module):
@@ -131,6 +131,24 @@ def smooth_clip(x, bound=3.0):
     return x / torch.sqrt(1.0 + (x / bound) ** 2)
 
 
+def affine(x, weight, bias):
+    """``x W^T + b``, a row's outputs the same in a batch of any size: for one output, the matrix-vector kernel
+    torch picks rounds a row differently by the number of rows (17, 18, 19, 23, ... rows off in float32's last
+    digits), so each row sums its own products."""
+    if weight.shape[0] == 1:
+        out = (x * weight[0]).sum(dim=-1, keepdim=True)
+        return out if bias is None else out + bias
+    return nn.functional.linear(x, weight, bias)
+
+
+class PlainLinear(nn.Linear):
+    """A ``torch.nn.Linear`` layer (the standard parametrisation) whose one-output form gives each row the same
+    output in a batch of any size (:func:`affine`)."""
+
+    def forward(self, x):
+        return affine(x, self.weight, self.bias)
+
+
 class ScaledLinear(nn.Linear):
     """A Linear layer in the neural-tangent parametrisation: ``y = x W^T / sqrt(n_in) + b``.
 
@@ -148,7 +166,7 @@ class ScaledLinear(nn.Linear):
             nn.init.zeros_(self.bias)
 
     def forward(self, x):
-        return nn.functional.linear(x, self.weight * (1.0 / math.sqrt(self.in_features)), self.bias)
+        return affine(x, self.weight * (1.0 / math.sqrt(self.in_features)), self.bias)
 
     def effective_weight(self):
         """The weight as a standard Linear layer would hold it."""

@@ -47,6 +47,16 @@ _WITHOUT_THOUSANDS = str.maketrans("", "", ".\u00a0\u202f ")  # (thousands separ
 _DATE = re.compile(r"(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4})([ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?"
                    r"\s*(Z|[+-]\d{2}:?\d{2})?)?|\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?"
                    r"|(1[5-9]|20)\d\d-(0[1-9]|1[0-2])")  # (a month of a year, '2020-01', as a Period is written)
+_MONTH = (r"(jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sep(t(ember)?)?|oct(ober)?"
+          r"|nov(ember)?|dec(ember)?)\.?")
+# a year a date of a data set is in: codes such as 'SEP-1000' are no dates
+_YEAR = r"(1[89]\d\d|20\d\d|2100)"
+# dates with the month's name: '05-Jan-2020', '05-Jan-20', '05 January 2020', 'January 05, 2020', 'Jan 2020',
+# '2020-Jan-05', a weekday before and a time after or not (month names alone are categories)
+_MONTH_NAME_DATE = re.compile(
+    rf"((mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?(\d{{1,2}}(st|nd|rd|th)?[-/ ]+{_MONTH}[-/ ,]+(\d\d|{_YEAR})"
+    rf"|{_MONTH}[-/ ]+\d{{1,2}}(st|nd|rd|th)?,?[-/ ]+{_YEAR}|{_MONTH}[-/ ,]+{_YEAR}|{_YEAR}[-/ ]+{_MONTH}[-/ ]+"
+    rf"\d{{1,2}})([ T,]+\d{{1,2}}:\d{{2}}(:\d{{2}}(\.\d+)?)?\s*([ap]\.?m\.?)?)?", re.IGNORECASE)
 # durations as pandas writes them ('0 days 00:00:37', '-1 days +23:59:59.5'), as Python does ('1 day, 2:03:04') and
 # as ISO 8601 with days and times ('PT5M', 'P1DT2H30M', which pd.to_timedelta reads; not years or months, 'P1M', which
 # it misreads as a minute, nor weeks: codes such as 'P2W' look alike)
@@ -190,7 +200,8 @@ def numbers_as_text(values):
     unit, a suffix or a mark is taken off ('12.5 kg', '12.3K', '8.1±0.1', "'12.5", '~8.5'), ('formatted
     numbers with a decimal comma', example) and ('numbers with a decimal comma and units or marks', example)
     for those written with a decimal comma ('12,5 %', '7,6h', '9,4 kg'), ('dates or times', example) (a month of a
-    year too, '2020-01'), ('durations', example) ('0 days 00:00:37', 'PT5M');
+    year too, '2020-01'; with the month's name, '05-Jan-2020', 'Mar-2001'), ('durations', example) ('0 days
+    00:00:37', 'PT5M');
     ('numbers, some of them', example) for numbers beside numbers written as text (17.5 and '523.25': 5 and
     '5' would be two categories); None otherwise. The example is a cell as it is written, spaces aside
     ('8.5\\xa0', not '8.5').
@@ -247,7 +258,7 @@ def _numbers_as_written(distinct, counts):
         commas = [v for v in distinct if "," in v]  # (an example that no thousands comma may be: '12,5', not '1,250')
         return "numbers with a decimal comma", next((v for v in commas if not _THOUSANDS_COMMA.fullmatch(
             v.lstrip("+-"))), commas[0])
-    if all(_DATE.fullmatch(v) for v in distinct):
+    if all(_DATE.fullmatch(v) or _MONTH_NAME_DATE.fullmatch(v) for v in distinct):
         return "dates or times", example
     if all(_DURATION.fullmatch(v) for v in distinct):
         return "durations", example
@@ -367,8 +378,8 @@ def describe_numbers_as_text(found, name):
                 "dt.total_seconds(), the seconds since midnight or of the duration)")
     if kind == "dates or times":
         return (f"Column {name} holds dates or times written as text (such as {example!r}): turn them into "
-                f"numbers first (for instance pd.to_datetime(X[{name}]).dt.year, the day of the week, or days "
-                "since an origin)")
+                f"numbers first (for instance the days since a date, (pd.to_datetime(X[{name}]) - pd.Timestamp("
+                "'2000-01-01')).dt.days, and parts such as .dt.year, .dt.month or .dt.dayofweek)")
     if kind == "durations":
         return (f"Column {name} holds durations written as text (such as {example!r}): turn them into numbers "
                 f"first (for instance pd.to_timedelta(X[{name}]).dt.total_seconds())")

@@ -331,6 +331,8 @@ def test_clear_errors_before_any_fit():
         compare(X, y, models=["trees"], **FAST)
     with pytest.raises(ValueError, match="names no model"):
         compare(X, y, models=[], **FAST)
+    with pytest.raises(ValueError, match=r"models names RandomForest twice \('forest' and 'Random'\); name each"):
+        compare(X, y, models=["forest", "linear", "Random"], **FAST)  # one row would hold the two
     with pytest.raises(ValueError, match="names no model"):
         compare(X, y, models=[" ", ""], **FAST)
     with pytest.raises(ValueError, match="empty dict"):

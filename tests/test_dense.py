@@ -79,6 +79,17 @@ def test_regressor_keeps_the_shape_of_y(regression):
     assert DenseRegressor(**FAST).fit(X, Y[:, :1]).predict(X).shape == (len(X), 1)
 
 
+def test_a_row_s_prediction_is_the_same_alone_and_in_a_call_of_any_size(regression):
+    """A one-output layer computed by a matrix-vector kernel rounds a row differently by the number of rows in the
+    call (17, 18, 19, 23, ... rows off from the whole call's in float32's last digits): each row sums on its own."""
+    X, Y = regression
+    reg = DenseRegressor(**FAST).fit(X, Y[:, 0])
+    whole = reg.predict(X)
+    assert all(np.array_equal(reg.predict(X[:n]), whole[:n]) for n in range(1, 45))
+    order = np.random.default_rng(0).permutation(len(X))
+    assert np.array_equal(reg.predict(X[order]), whole[order])
+
+
 # -- input -------------------------------------------------------------------------
 def test_dataframe_lists_float64_int_and_sparse_inputs(iris):
     X, y = iris

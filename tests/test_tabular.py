@@ -223,6 +223,8 @@ def test_every_column_holding_text_where_fit_saw_numbers_is_named_at_predict():
     ([f"{v * 0.37:.2f}" for v in range(40)], "numbers"),  # a CSV read with dtype=str
     ([f"2020-{v % 12 + 1:02d}-{v % 28 + 1:02d}" for v in range(40)], "dates or times"),
     (pd.period_range("2020-01", periods=40, freq="M").astype(str).tolist(), "dates or times"),  # as to_csv writes
+    (pd.date_range("2001-01-01", periods=40, freq="MS").strftime("%b-%Y").tolist(), "dates or times"),  # month names
+    (pd.date_range("2009-08-01", periods=40, freq="D").strftime("%d-%b-%y").tolist(), "dates or times"),
     (pd.to_timedelta(np.arange(40) * 37, "s").astype(str).tolist(), "durations"),  # them: '0 days 00:00:37'
     ([f"PT{v}M" for v in range(40)], "durations"),  # ISO 8601
 ])
