@@ -49,11 +49,12 @@ def _layout(shape, data_format):
                      "data_format='channels_first' for (n, channels, height, width).")
 
 
-def _shape_fix(given, fitted, how, files):
+def _shape_fix(given, fitted, how, files, fitted_layout="auto"):
     """The fix for images of shape ``given`` (channels, height, width) to a network fitted on ``fitted``: their
     channels made as fit's (grey from colour, colour from grey, an alpha channel dropped) and their size resized
     (``files``: what image files get). ``how``: (X's form, 'pil', 'rows', 'grey' or a layout; its integer depth or
-    None; whether X is an array), or None."""
+    None; whether X is an array), or None; ``fitted_layout``: the network's data_format, in which grey images made
+    colour are given."""
     (c, h, w), (fc, fh, fw) = given, fitted
     form, depth, array = how or (None, None, True)
     x = "X" if array else "np.asarray(X)"
@@ -66,26 +67,28 @@ def _shape_fix(given, fitted, how, files):
         elif fc == 1 and c in (3, 4) and axis is not None:
             fixes.append(f"make them grey first, {rgb if c == 4 else x}.mean(axis={axis}){cast}")
         elif fc == 3 and c == 1 and form in ("grey", "channels_last", "channels_first"):
-            grey, axis = (f"{x}[..., None]", -1) if form == "grey" else (x, axis)
+            first = fitted_layout == "channels_first"
+            grey, axis = (((f"{x}[:, None]", 1) if first else (f"{x}[..., None]", -1)) if form == "grey"
+                          else (x, axis))
             fixes.append(f"repeat their grey level in 3 channels first, np.repeat({grey}, 3, axis={axis})")
         elif fc == 3 and c == 4 and axis is not None:
             fixes.append(f"drop their alpha channel first, {rgb}")
         else:
             fixes.append(f"give them the {fc} channel(s) of the training images, or fit on {c}-channel images")
     if (h, w) != (fh, fw):
-        fixes.append(f"resize them to {fh}x{fw} (height x width) first, e.g. PIL's img.resize(({fw}, {fh})) or "
-                     f"torch.nn.functional.interpolate(torch.as_tensor(X), size=({fh}, {fw}), mode='bilinear') on "
-                     f"channels-first float images ({files})")
+        fixes.append(f"resize them to {fh}x{fw} (height x width) first, keeping their dtype and scale (e.g. PIL's "
+                     f"img.resize(({fw}, {fh})) on each image; {files})")
     return "; ".join(fixes)
 
 
 def alpha_fix(how):
     """The fix for images of 4 or more channels to a network that takes 1 or 3 (``how``: as for
     :func:`_shape_fix`)."""
-    form = (how or (None,))[0]
+    form, _, array = how or (None, None, True)
     if form == "pil":
         return "Convert them first, [img.convert('RGB') for img in X]."
-    return f"Drop an alpha channel first (e.g. X{'[:, :3]' if form == 'channels_first' else '[..., :3]'})."
+    x = "X" if array else "np.asarray(X)"
+    return f"Drop an alpha channel first (e.g. {x}{'[:, :3]' if form == 'channels_first' else '[..., :3]'})."
 
 
 def auto_image_shape(n_features, rows=None):
@@ -276,9 +279,9 @@ class ImageInputMixin(PixelScaleMixin):
         elif shape != tuple(self.image_shape_):
             files = ("image files are resized to image_size for you" if self._as_fitted("image_size") is not None
                      else "image files too: fit with image_size=(height, width) to have files resized")
+            fix = _shape_fix(shape, tuple(self.image_shape_), how, files, self._as_fitted("data_format"))
             raise ValueError(f"X holds images of shape (channels, height, width) {shape}, but "
-                             f"{type(self).__name__} was fitted on {tuple(self.image_shape_)}: "
-                             f"{_shape_fix(shape, tuple(self.image_shape_), how, files)}.")
+                             f"{type(self).__name__} was fitted on {tuple(self.image_shape_)}: {fix}.")
 
     def _takes_image_shape(self, shape):
         """Whether the fitted network takes images of ``shape`` (channels, height, width)."""

@@ -188,13 +188,17 @@ class PixelScaleMixin:
                              "images as they come.")
 
     def _check_not_centred(self, lows, highs, fitted):
-        """Refuse, image by image, float images with negative pixels and no pixel beyond ``fitted`` / 50 for a model
-        fitted on a 0-255-like scale (beyond 50) without a negative pixel: centred or standardised images (ImageNet's
-        mean and scale give -2.1 to 2.6), which the rule on the smallest pixel misses. A 0-255 image resampled below
-        0 (-5 beside 260) reaches far beyond, and is read."""
+        """Refuse, image by image, float images with no pixel beyond ``fitted`` / 50 whose smallest is below -0.5 times
+        their largest, for a model fitted on a 0-255-like scale (beyond 50) without a negative pixel: centred or
+        standardised images (ImageNet's mean and scale give -2.1 to 2.6), which the rule on the smallest pixel misses.
+        A 0-255 image resampled below 0 (-5 beside 260) reaches far beyond, and a dark frame resampled or noisy a
+        little below 0 (-0.5 beside 4.9) has no negative part of that size: both are read."""
         if fitted <= _PIXEL_SCALE_FACTOR or getattr(self, "pixel_min_", -1.0) < 0:
             return
-        small = (lows < 0) & (np.maximum(highs, -lows) <= fitted / _PIXEL_SCALE_FACTOR)
+        # and a negative part of substance (ImageNet's standardisation: -2.1 beside 2.6), not a dark frame resampled
+        # or noisy a little below 0 (-0.5 beside 4.9)
+        small = ((lows < -_CENTRED_SHARE * np.maximum(highs, 0)) & (lows < 0)
+                 & (np.maximum(highs, -lows) <= fitted / _PIXEL_SCALE_FACTOR))
         if small.any():
             low, high = float(lows[small].min()), float(highs[small].max())
             raise ValueError(f"X has pixel values from {low:.4g} to {high:.4g} in {which_images(small)} (each judged "
@@ -216,8 +220,11 @@ class PixelScaleMixin:
         whole[rows] = (values == np.rint(values)).all(axis=1)
         if not whole.any():
             return
-        fix = ("X / 255, then the training images' mean and scale, as floats" if self._fitted_on_centred_pixels()
-               else "X / 255 as floats, or as uint8 (X.astype(np.uint8)), which is scaled to [0, 1] for you")
+        top = round(float(tops[whole].max()))
+        white = f" (X / {top} if {top} is their white)" if top < 255 else ""
+        fix = (f"X / 255{white}, then the training images' mean and scale, as floats"
+               if self._fitted_on_centred_pixels() else f"X / 255 as floats{white}, or 8-bit levels as uint8 (X.astype(np.uint8)), which is scaled to "
+                    "[0, 1] for you")
         raise ValueError(f"X's pixel values are whole numbers up to {float(tops[whole].max()):.4g} in "
                          f"{which_images(whole)} (each judged alone), but the images {type(self).__name__} was fitted "
                          f"on reach {fitted:.4g}: 8-bit levels given as floats (or integers), taken as they are? "
@@ -287,17 +294,20 @@ class PixelScaleMixin:
 
     def _check_not_twelve_bit(self, highs, scaled):
         """Refuse at predict, image by image, uint16 images whose levels reach above 8-bit ones but at most 4,095
-        (:func:`twelve_bit_levels`) for a model not fitted on uint16: 12-bit levels, which divided by 65,535 read as
-        nearly black. (A model fitted on uint16 reads them as it read its own; fit warns of such training images.)"""
-        if scaled != 65535.0:
+        (:func:`twelve_bit_levels`) for a model fitted on uint8 images or on 0-255 floats: 12-bit levels, which
+        divided by 65,535 read as nearly black. (A model fitted on uint16 reads them as it read its own, and fit warns
+        of such training images; one fitted on [0, 1] floats or on files may have been fitted on such levels divided
+        by 65,535: it reads them so.)"""
+        if scaled != 65535.0 or not (getattr(self, "pixel_depth_", None) == 255.0
+                                     or (getattr(self, "pixel_max_", None) or 0.0) > _PIXEL_SCALE_FACTOR):
             return
         levels = np.rint(highs * scaled)
         marked = (levels > _SMALLER_TOP[scaled]) & (levels <= _TWELVE_BIT_TOP)
         if marked.any():
             raise ValueError(f"X is uint16 with pixel values up to {int(levels[marked].max())} only: 12-bit levels? "
                              f"({which_images(marked)}, each judged alone) As uint16 levels they are divided by 65,535 "
-                             f"and read as nearly black images, but {type(self).__name__} was not fitted on uint16 "
-                             f"images: {self._levels_fix(_TWELVE_BIT_TOP, False)}.")
+                             f"and read as nearly black images, but {type(self).__name__} was fitted on 8-bit images: "
+                             f"{self._levels_fix(_TWELVE_BIT_TOP, False)}.")
 
     def _levels_fix(self, top, reset):
         """How to pass uint16 images of integer levels up to ``top`` (255: 8-bit, 4,095: 12-bit) on the scale of the

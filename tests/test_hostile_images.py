@@ -1078,6 +1078,10 @@ def test_centred_images_for_a_model_of_0_255_pixels_are_refused_image_by_image()
             clf.predict(np.stack([X8[0].astype(np.float64), bad[1]]))
     overshoot = np.clip(X8 * 1.04 - 5.0, -5, 260)  # a 0-255 image resampled a little beyond its range: read
     assert clf.predict(overshoot).shape == (8,)
+    night = np.zeros((2, 8, 8, 3))
+    night[:, 2:5, 2:5] = 4.0  # a dark frame whose resampling or noise dips a little below 0 (-0.47 beside 4.9): read
+    night[:, 1, 2:5], night[1, 5, 5] = -0.47, -0.9
+    assert clf.predict(night).shape == (2,)
     assert clf.predict(X8[:1].astype(np.float64)).shape == (1,)  # each image alone: its answer stands
 
 
@@ -1102,6 +1106,8 @@ def test_uint16_images_of_12_bit_levels_are_refused_by_a_model_not_fitted_on_uin
     with pytest.warns(UserWarning, match="12 bits"):
         deep = ConvImageClassifier(**CONV).fit(twelve, y)  # fitted on uint16: read as fit read its own
     assert deep.predict(twelve).shape == (8,)
+    divided = ConvImageClassifier(**CONV).fit(twelve / 65535.0, y)  # fitted on them divided by 65,535 as floats
+    np.testing.assert_array_equal(divided.predict_proba(twelve), divided.predict_proba(twelve / 65535.0))
 
 
 def test_whole_levels_as_floats_for_a_model_of_unit_pixels_are_refused_image_by_image():
@@ -1169,6 +1175,10 @@ def test_a_channel_or_size_mismatch_names_a_fix_that_works():
     with pytest.raises(ValueError, match=re.escape("np.repeat(X[..., None], 3, axis=-1)")):
         colour.predict(X)
     assert colour.predict(np.repeat(X[..., None], 3, axis=-1)).shape == (8,)
+    first = ConvImageClassifier(**CONV, data_format="channels_first").fit(np.moveaxis(rgb, -1, 1), y)
+    with pytest.raises(ValueError, match=re.escape("np.repeat(X[:, None], 3, axis=1)")):  # in fit's layout
+        first.predict(X)
+    assert first.predict(np.repeat(X[:, None], 3, axis=1)).shape == (8,)
     with pytest.raises(ValueError, match=r"fitted on \(3, 8, 8\): resize them to 8x8 \(height x width\) first.*"
                                          r"image files too: fit with image_size"):
         colour.predict(np.zeros((2, 10, 10, 3), np.uint8))
