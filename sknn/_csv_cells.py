@@ -13,7 +13,7 @@ class CommandError(Exception):
 _THOUSANDS_DOTTED = re.compile(r"[-+]?[1-9]\d{0,2}(\.\d{3})+")
 _BELOW_A_THOUSAND = re.compile(r"[-+]?\d{1,3}")
 _DIGITS = re.compile(r"[0-9]+")
-_LEADING_ZERO = re.compile(r"0[0-9]+")  # '02139', '007': a code (zip, FIPS, account), which no number is written as
+_LEADING_ZERO = re.compile(r"0[0-9]+")  # '02139', '007': a code (zip, FIPS, account), or a padded number ('01')
 
 
 def _thousands_dots(cells):
@@ -38,8 +38,8 @@ def _thousands_dots(cells):
 
 def zero_padded_codes(cells):
     """An example cell when a column's text holds digits only, some of them written with a leading zero ('02139',
-    '007'): codes (zip codes, county and account numbers), which pandas reads as numbers, dropping the zeros; None
-    otherwise ('0' alone, signs, decimals)."""
+    '007'): codes (zip codes, county and account numbers) or padded numbers (months '01', times '0930'), which pandas
+    reads as numbers, dropping the zeros; None otherwise ('0' alone, signs, decimals)."""
     cells = cells[cells.notna()].astype(str).str.strip()
     cells = cells[cells != ""]
     padded = cells.str.fullmatch(_LEADING_ZERO)

@@ -298,33 +298,33 @@ def _read_csv(where, na_values, default_na=True, sep=","):
     return frame
 
 
-def _zero_padded_codes_as_text(where, sep, X):
-    """(X, note): the feature columns pandas read as whole numbers whose cells are written with leading zeros
-    ('02139', '007': zip codes, county or account numbers, :func:`zero_padded_codes`) taken as the text they are,
-    codes (categories) as a DataFrame of such strings is read; the note names them ('' if none)."""
+def _zero_padded_numbers(where, sep, X):
+    """The note on the feature columns pandas read as whole numbers whose cells are written with leading zeros
+    ('02139', '007': zip codes, county or account numbers, which pandas reads as 2139 and 7; but also months '01' and
+    times '0930'), naming them and how to have them read as codes ('' if none): read as numbers, as pandas reads
+    them, since a leading zero alone does not tell codes from numbers."""
     import pandas as pd
 
     whole = [c for c in X.columns if X[c].dtype.kind in "iu" or (
         X[c].dtype.kind == "f" and X[c].notna().any() and bool((X[c].dropna() % 1 == 0).all()))]
     if not whole:
-        return X, ""
+        return ""
     try:
         raw = _raw_cells(where, sep, whole)
     except (ValueError, pd.errors.ParserError):
-        return X, ""
+        return ""
     if len(raw) != len(X):
-        return X, ""
-    found = {}
-    for c in whole:
-        example = zero_padded_codes(raw[c]) if c in raw.columns else None
-        if example:
-            X[c] = raw[c].str.strip().where(X[c].notna().to_numpy()).set_axis(X.index)  # (as pandas reads text)
-            found[c] = example
+        return ""
+    found = {c: zero_padded_codes(raw[c][X[c].notna().to_numpy()]) for c in whole if c in raw.columns}
+    found = {c: e for c, e in found.items() if e}
     if not found:
-        return X, ""
+        return ""
     shown = ", ".join(f"{str(c)!r} (such as {e!r})" for c, e in list(found.items())[:3])
-    return X, (f"read {len(found)} column(s) written with leading zeros as codes (categories), not numbers: {shown}"
-               + (" ..." if len(found) > 3 else ""))
+    first = next(iter(found))
+    return (f"{len(found)} column(s) hold whole numbers written with leading zeros, read as numbers: {shown}"
+            f"{' ...' if len(found) > 3 else ''}; if they are codes (zip codes, identifiers), have them read as "
+            f"categories by writing a letter before each in the file (z{found[first]}), or from Python: "
+            f"pd.read_csv(..., dtype={{{str(first)!r}: str}})")
 
 
 def _header_of_data(where, names, repeated=None):
@@ -463,9 +463,10 @@ def load(kind, where, target, na_values=(), task="auto", default_na=True):
                  "(a row index)")
         note = f"{note}; {extra}" if note else extra
     y = frame[target]
-    X, codes = _zero_padded_codes_as_text(where, sep, frame.drop(columns=[target]))
-    if codes:
-        note = f"{note}; {codes}" if note else codes
+    X = frame.drop(columns=[target])
+    padded = _zero_padded_numbers(where, sep, X)
+    if padded:
+        note = f"{note}; {padded}" if note else padded
     # cells pandas read as missing: rows without a target are left out, and a category 'NA' (North America) of a
     # text feature would become a missing value; numbers' 'NA' cells are missing values indeed
     texts = [c for c in X.columns if not pd.api.types.is_numeric_dtype(X[c].dtype) or X[c].isna().all()]

@@ -1,6 +1,7 @@
 """Tables with numbers, strings, categoricals and missing values, straight into the dense networks."""
 
 import pickle
+import re
 import warnings
 
 import numpy as np
@@ -210,6 +211,24 @@ def test_every_column_holding_text_where_fit_saw_numbers_is_named_at_predict():
                                          r"fit \(pd.to_numeric.*\)\. 1 more column is refused too, for this reason or "
                                          r"another: 'c'\.$"):
         clf.predict(frame.assign(a=list(np.array(["x"] * 40)), c="y"))  # (numpy's str_ shown as a string)
+
+
+@pytest.mark.parametrize("cells", [
+    [f"2020-01-{d % 28 + 1:02d}T{d % 24:02d}:00:00{'Z' if d % 2 else '+02:00'}" for d in range(30)],  # time zones
+    [f"{d % 28 + 1:02d} January 2020" if d % 2 else f"March {d % 28 + 1:02d}, 2021" for d in range(30)],  # mixed
+    [f"2020-01-05 {d % 24:02d}:{d % 60:02d}" for d in range(30)],  # within one day
+])
+def test_the_fix_for_dates_written_as_text_runs_and_tells_the_rows_apart(cells):
+    """The fix said (pd.to_datetime(X[c]) - pd.Timestamp(...)).dt.days: a TypeError on dates with a time zone, a
+    ValueError on two forms of dates, and one value for the timestamps of one day."""
+    X = pd.DataFrame({"when": cells})
+    with pytest.raises(ValueError, match="holds dates or times written as text") as caught:
+        DenseRegressor(**SMALL).fit(X, np.arange(len(cells), dtype=float))
+    message = str(caught.value)
+    namespace = {"pd": pd, "X": X}
+    exec(re.search(r"(t = pd\.to_datetime\(.*?\)), then", message).group(1), namespace)
+    days = eval(re.search(r"the days since a date, (.*? / 86400)", message).group(1), namespace)
+    assert days.nunique() == len(set(cells)) and namespace["t"].dt.year.notna().all()
 
 
 @pytest.mark.parametrize("cells, kind", [
