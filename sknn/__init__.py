@@ -21,6 +21,7 @@ _LAZY = {
     "load": ".persist",
     "LSTMLanguageModel": ".sequence",
     "LSTMSequenceTagger": ".sequence",
+    "TrainingDiverged": "._non_finite",
     "TransferVGGClassifier": ".transfer",
     "VGGFeatureExtractor": ".transfer",
     "Word2VecTransformer": ".word2vec",
@@ -31,8 +32,8 @@ _LAZY = {
 _MODULES = {"datasets", "export", "plot"}
 
 __all__ = ["ConvImageClassifier", "DenseClassifier", "DenseRegressor", "Engine", "KeyedVectors", "LSTMLanguageModel",
-           "LSTMSequenceTagger", "TransferVGGClassifier", "VGGFeatureExtractor", "Word2VecTransformer", "compare",
-           "datasets", "export", "load", "__version__"]
+           "LSTMSequenceTagger", "TrainingDiverged", "TransferVGGClassifier", "VGGFeatureExtractor",
+           "Word2VecTransformer", "compare", "datasets", "export", "load", "__version__"]
 
 
 def __getattr__(name):

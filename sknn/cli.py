@@ -1,6 +1,6 @@
 """The ``sknn`` command line.
 
-    sknn compare                                   # scikit-learn's digits, 5-fold CV x 2 repeats, every model
+    sknn compare                                   # scikit-learn's digits, 5-fold CV, every model
     sknn compare --csv churn.csv --target churned --report report.html --plots plots/
     sknn compare --csv a.csv --target y --csv b.csv --target z     # several data sets: mean ranks
     sknn compare --csv tables/                      # every CSV of a folder

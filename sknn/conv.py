@@ -197,7 +197,10 @@ verbose, callbacks, criterion
         As in :class:`sknn.DenseClassifier`, with the image recipe's own defaults: AdamW at
         ``learning_rate_init=0.005`` with a cosine decay over ``max_iter=21`` epochs and a
         decoupled weight decay of ``alpha=0.05`` (weights, not biases or batch norm), and
-        ``batch_size='auto'`` meaning 64 images (at most the data's size). Together with
+        ``batch_size='auto'`` meaning 64 images (at most the data's size); He-uniform starting
+        weights (``kernel_initializer='he_uniform'``), and the last epoch's weights kept (no
+        best-epoch selection, ``early_stopping=False``; with it, ``validation_fraction=0.1`` and
+        ``n_iter_no_change=10``). Together with
         the network above (three blocks of 32, 64 and 128 filters with batch norm, dropout
         0.1) this is the recipe measured best on Fashion-MNIST in a CPU user's time
         (benchmarks/RESULTS.md, "Convolutional networks").
@@ -221,7 +224,8 @@ verbose, callbacks, criterion
         depth's levels they would be black), and so are such images of another depth at predict.
     pixel_dark_seen_ : bool
         Whether the training images included dark frames of fractional pixels within [-1, 1] on a 0-255
-        scale; if not, such images at predict get a warning (divided by 255 where the model was not?).
+        scale; if not, such images at predict get a warning (are they scaled to [0, 1], as the training images were
+        not?).
     n_features_in_ : int, for flat-row input
     history_, loss_curve_, n_iter_, validation_scores_, best_validation_score_, net_, device_
         As in :class:`sknn.DenseClassifier`.
@@ -425,13 +429,25 @@ verbose, callbacks, criterion
         raise ValueError(f"The network has {seen + 1} convolutions; layer={layer} is out of range.")
 
     def plot_filters(self, ax=None):
-        """Show the first layer's filters (first channel) as a grid of images; returns the Figure."""
+        """Show the first layer's filters (first channel) as a grid of images: in a figure of its own, or in ``ax``
+        (a matplotlib Axes) as one mosaic, each filter scaled to its own range; returns the Figure."""
         import matplotlib.pyplot as plt
 
         filters = self.first_layer_filters()[:, 0]
         n = len(filters)
         cols = int(np.ceil(np.sqrt(n)))
         rows = int(np.ceil(n / cols))
+        if ax is not None:
+            kh, kw = filters.shape[1:]
+            mosaic = np.full((rows * (kh + 1) - 1, cols * (kw + 1) - 1), np.nan)
+            for i, f in enumerate(filters):
+                spread = float(f.max() - f.min()) or 1.0
+                r, c = divmod(i, cols)
+                mosaic[r * (kh + 1):r * (kh + 1) + kh, c * (kw + 1):c * (kw + 1) + kw] = (f - f.min()) / spread
+            ax.imshow(mosaic, cmap="gray")
+            ax.axis("off")
+            ax.set_title("First-layer filters")
+            return ax.figure
         fig, axes = plt.subplots(rows, cols, figsize=(cols, rows))
         for i, a in enumerate(np.ravel(axes)):
             a.axis("off")

@@ -213,10 +213,9 @@ class TransferVGGClassifier(_VGGInputMixin, NeuralClassifierMixin, ClassifierMix
         'imagenet' downloads torchvision's checkpoint once into torch.hub's cache; a path
         reads a ``.pth``/``.pt`` (``torch.load(weights_only=True)``) or ``.safetensors``
         state dict; None starts from random weights, which stay random with the default
-        ``fine_tune_blocks=0`` (the head then learns from random features; pass
-        ``fine_tune_blocks='all'`` to train the whole network from scratch). A whole
-        network's checkpoint or its ``features.*`` part both work; keys or shapes that do
-        not fit raise an error listing them.
+        ``fine_tune_blocks=0`` (the head then learns from random features; pass ``fine_tune_blocks='all'`` to
+        train the whole network from scratch). A whole network's checkpoint or its ``features.*`` part both work;
+        keys or shapes that do not fit raise an error listing them.
     image_size : int or (int, int), default=224
         Images are resized to this before the backbone (at least 32 for VGG).
     pooling : {'avg', 'max', 'flatten'}, default='avg'
@@ -234,17 +233,18 @@ class TransferVGGClassifier(_VGGInputMixin, NeuralClassifierMixin, ClassifierMix
         Training-time augmentation as in ConvImageClassifier, e.g. ``{"horizontal_flip":
         True, "shift": 0.1}``; the backbone then runs on every batch.
     cache_features : bool, default=True
-        Compute a frozen backbone's features once per fit (without augmentation).
-        False runs the backbone on every batch of every epoch.
+        Compute a frozen backbone's features once per fit (without augmentation). False runs the backbone on every
+        batch of every epoch.
     image_shape, data_format, skip_bad_images
         As in :class:`sknn.ConvImageClassifier`.
     channels_last : bool, default=True
         Run the convolutions on channels-last (NHWC) tensors.
-    optimizer, learning_rate_init, learning_rate, momentum, nesterov, alpha, l1, \
-batch_size, max_iter, shuffle, early_stopping, validation_fraction, n_iter_no_change, \
-tol, class_weight, warm_start, random_state, device, precision, \
+    optimizer, learning_rate_init, learning_rate, momentum, nesterov, alpha, l1, batch_size, max_iter, shuffle, \
+early_stopping, validation_fraction, n_iter_no_change, tol, class_weight, warm_start, random_state, device, precision, \
 verbose, callbacks, criterion
-        As in :class:`sknn.DenseClassifier`. ``warm_start=True`` keeps the network,
+        As in :class:`sknn.DenseClassifier`, with transfer learning's defaults: Adam at 0.001, constant, an L2
+        penalty ``alpha=0.0001``, ``batch_size=32`` ('auto': 200), ``max_iter=20``, no best-epoch selection
+        (``early_stopping=False``; with it, ``validation_fraction=0.1``). ``warm_start=True`` keeps the network,
         head included, and applies the current ``fine_tune_blocks``.
     module : torch.nn.Module class or callable, default=None
         Your own head, called as ``module(n_features, n_classes)``: it maps the backbone's

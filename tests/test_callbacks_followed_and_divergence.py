@@ -11,7 +11,7 @@ from sklearn.datasets import make_regression
 
 import sknn
 from sknn import ConvImageClassifier, DenseClassifier, DenseRegressor, LSTMSequenceTagger, TransferVGGClassifier
-from sknn._non_finite import TrainingDiverged
+from sknn import TrainingDiverged
 
 RNG = np.random.RandomState(0)
 X = RNG.normal(size=(60, 3))

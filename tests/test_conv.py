@@ -206,6 +206,12 @@ def test_filters_and_feature_maps(digits):
     matplotlib.use("Agg")
     fig = clf.plot_filters()
     assert len(fig.axes) == 9
+    import matplotlib.pyplot as plt
+
+    own, ax = plt.subplots()  # an Axes given: one mosaic there (ax was accepted and ignored, a new figure drawn)
+    assert clf.plot_filters(ax=ax) is own and len(own.axes) == 1
+    mosaic = ax.images[0].get_array()
+    assert mosaic.shape == (3 * 4 - 1, 3 * 4 - 1) and np.nanmin(mosaic) == 0 and np.nanmax(mosaic) == 1
 
 
 @pytest.mark.parametrize("activation, pooled_first", [("relu", True), ("tanh", True), ("gelu", False)])
