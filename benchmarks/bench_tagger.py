@@ -1,8 +1,8 @@
 """Sequences: part-of-speech tagging on UD English-EWT against simple baselines, training speed
 against a plain PyTorch loop, inference speed, and next-word prediction against a bigram model.
 
-    python benchmarks/bench_tagger.py                      # everything (about 30 minutes on 2 cores)
-    python benchmarks/bench_tagger.py --only speed         # parts: baselines, tagger, speed, packed, lm, gpu
+    python benchmarks/bench_tagger.py                      # everything (about 50 minutes on 2 cores)
+    python benchmarks/bench_tagger.py --only speed         # parts: baselines, tagger, speed, packed, lm, small, gpu
     python benchmarks/bench_tagger.py --data /path/to/data # the folder holding ud_english_ewt/ ($SKNN_DATA)
 
 The treebank is read from $SKNN_DATA/ud_english_ewt (default ../shared/data), the text for the
@@ -119,6 +119,29 @@ def part_baselines(args):
         start = time.perf_counter()
         acc = token_accuracy(f(X, y, Xd), yd)
         print(f"| {name} | {acc:.4f} | {time.perf_counter() - start:.0f} s |", flush=True)
+
+
+def part_small(args):
+    """The default tagger trained on the first N training sentences (a small treebank), beside the same defaults
+    with 32 sentences a step (batch_size='auto' before 2026-12-05) and the two baselines, scored on dev."""
+    data = treebank(args)
+    if data is None:
+        return
+    X, y, Xd, yd = data
+    print(f"\n## Small treebanks: the first N training sentences, dev {len(Xd)} sentences / {n_tokens(Xd)} tokens\n")
+    print("| N (tokens) | most frequent tag | LinearSVC, window features | default tagger (its batch) | fit s "
+          "| the defaults with batch_size=32 | fit s |")
+    print("|---|---|---|---|---|---|---|")
+    for n in (int(v) for v in args.small_sizes.split(",")):
+        Xn, yn = X[:n], y[:n]
+        cells = [f"{token_accuracy(f(Xn, yn, Xd), yd):.4f}" for f in (most_frequent_tag, linear_window_tagger)]
+        for params in ({}, {"batch_size": 32}):
+            start = time.perf_counter()
+            tagger = LSTMSequenceTagger(random_state=0, **params).fit(Xn, yn)
+            seconds = time.perf_counter() - start
+            batch = "" if params else f" ({tagger.net_.batch_size})"
+            cells += [f"{token_accuracy(tagger.predict(Xd), yd):.4f}{batch}", f"{seconds:.0f}"]
+        print(f"| {n:,} ({n_tokens(Xn):,}) | " + " | ".join(cells) + " |", flush=True)
 
 
 # -- the tagger ---------------------------------------------------------------------------------
@@ -310,6 +333,8 @@ def part_lm(args):
     split = "train -> dev"
     if args.lm_holdout:  # another split, never used to choose the defaults: the last 2,000 training sentences
         X, Xd, split = X[:-2000], X[-2000:], "the first 10,544 training sentences -> the last 2,000"
+    if args.lm_sentences:  # a small text: the first N training sentences
+        X, split = X[:args.lm_sentences], f"the first {args.lm_sentences:,} of those -> {split.split(' -> ')[1]}"
     print(f"\n## Next-word prediction on UD English-EWT ({split}), torch threads {torch.get_num_threads()}\n")
     start = time.perf_counter()
     params = LM if args.lm_params is None else dict(LM, **json.loads(args.lm_params))
@@ -392,7 +417,7 @@ def part_gpu(args):
 
 
 PARTS = {"baselines": part_baselines, "tagger": part_tagger, "speed": part_speed, "packed": part_packed, "lm": part_lm,
-         "gpu": part_gpu}
+         "small": part_small, "gpu": part_gpu}
 
 
 def main(argv=None):
@@ -415,6 +440,10 @@ def main(argv=None):
     parser.add_argument("--lm-curve", action="store_true", help="lm part: print the dev perplexity after each epoch")
     parser.add_argument("--lm-holdout", action="store_true", help="lm part: train on the training sentences but the "
                         "last 2,000 and score those instead of dev")
+    parser.add_argument("--lm-sentences", type=int, metavar="N", help="lm part: train on the first N training "
+                        "sentences only (a small text)")
+    parser.add_argument("--small-sizes", default="200,1000,3000", metavar="N,N", help="small part: the numbers of "
+                        "training sentences")
     args = parser.parse_args(argv)
     print(f"# bench_tagger {datetime.date.today()} | {platform.machine()} | {os.cpu_count()} cores | "
           f"python {sys.version.split()[0]} | torch {torch.__version__}")

@@ -99,9 +99,12 @@ class SequenceModel(BaseNeuralNetwork, abstract=True):
         tags.input_tags.string = True
         return tags
 
+    #: batch_size='auto': (fewer sequences than this, batch) in order, else 32
+    _auto_batches = ()
+
     def _batch_size(self, n_samples):
         if self.batch_size == "auto":
-            return min(32, n_samples)
+            return min(next((size for below, size in self._auto_batches if n_samples < below), 32), n_samples)
         return super()._batch_size(n_samples)
 
     def _predict_batch_size(self):

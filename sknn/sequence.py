@@ -76,12 +76,14 @@ class LSTMSequenceTagger(TaggerOutputs, SequenceModel):
     optimizer, learning_rate_init, learning_rate, momentum, nesterov, alpha, l1, max_iter, shuffle, \
 early_stopping, validation_fraction, n_iter_no_change, tol, warm_start, random_state, device, precision, \
 verbose, callbacks, criterion
-        As in :class:`sknn.DenseClassifier`; ``batch_size`` counts sequences ('auto': 32).
+        As in :class:`sknn.DenseClassifier`; ``batch_size`` counts sequences ('auto': 8 below
+        1,500 sequences, 16 below 12,000, else 32: small data gets more steps in the same epochs).
         The tagger's own defaults: Adam at ``learning_rate_init=0.002`` with a cosine decay
-        (``learning_rate='cosine'``) over ``max_iter=20`` epochs, no early stopping. With
-        the defaults above, UD English-EWT dev UPOS accuracy is 0.9506 after 591 s of
-        training on 2 CPU cores; with word vectors trained by
-        :class:`sknn.Word2VecTransformer`, 0.953 after 16 epochs (``benchmarks/RESULTS.md``).
+        (``learning_rate='cosine'``) over ``max_iter=20`` epochs, no L2 penalty (``alpha=0.0``),
+        no early stopping (with it, ``validation_fraction=0.1`` and ``n_iter_no_change=10``).
+        With the defaults above, UD English-EWT dev UPOS accuracy is 0.9531 after 605 s of
+        training on 2 CPU cores; with word vectors trained by :class:`sknn.Word2VecTransformer`,
+        0.9594 after 11.3 minutes, the vectors included (``benchmarks/RESULTS.md``).
     module : torch.nn.Module class or callable, default=None
         Your own network, called as ``module(n_inputs, n_classes)`` (``n_inputs``: the
         vocabulary's size for token sequences, the features per step for arrays). Its
@@ -122,6 +124,9 @@ verbose, callbacks, criterion
 
     _architecture_params = ("cell", "bidirectional", "num_layers", "hidden_size", "embedding_dim", "char_features",
                             "char_dim", "lowercase", "dropout", "word_dropout", "freeze_embeddings", "module")
+    # smaller batches on fewer sentences: more steps in the same epochs, as many as UD English-EWT's 12,544
+    # sentences take in batches of 32 (benchmarks/RESULTS.md, "Small treebanks")
+    _auto_batches = ((1500, 8), (12000, 16))
 
     def __init__(self, cell="lstm", bidirectional=True, num_layers=2, hidden_size=256, embedding_dim=100,
                  char_features=True, char_dim=64, min_count=1, max_vocab=None, lowercase=True, dropout=0.33,
@@ -355,7 +360,9 @@ class LSTMLanguageModel(NextWordOutputs, SequenceModel):
 early_stopping, validation_fraction, n_iter_no_change, tol, warm_start, random_state, device, precision, \
 verbose, callbacks, criterion
         As in :class:`LSTMSequenceTagger`; the language model's own defaults are Adam at
-        ``learning_rate_init=0.003`` with a cosine decay over ``max_iter=16`` epochs.
+        ``learning_rate_init=0.003`` with a cosine decay over ``max_iter=16`` epochs, and
+        ``batch_size='auto'`` meaning 32 sequences at any size (smaller batches fitted small
+        texts worse).
     module : torch.nn.Module class or callable, default=None
         Your own network, called as ``module(n_words, n_words)`` (the vocabulary's size,
         in and out), with the ``forward`` of :class:`LSTMSequenceTagger`'s ``module``: word
