@@ -137,7 +137,7 @@ def part_small(args):
         cells = [f"{token_accuracy(f(Xn, yn, Xd), yd):.4f}" for f in (most_frequent_tag, linear_window_tagger)]
         for params in ({}, {"batch_size": 32}):
             start = time.perf_counter()
-            tagger = LSTMSequenceTagger(random_state=0, **params).fit(Xn, yn)
+            tagger = LSTMSequenceTagger(random_state=0, device=args.device, **params).fit(Xn, yn)
             seconds = time.perf_counter() - start
             batch = "" if params else f" ({tagger.net_.batch_size})"
             cells += [f"{token_accuracy(tagger.predict(Xd), yd):.4f}{batch}", f"{seconds:.0f}"]
@@ -334,7 +334,10 @@ def part_lm(args):
     if args.lm_holdout:  # another split, never used to choose the defaults: the last 2,000 training sentences
         X, Xd, split = X[:-2000], X[-2000:], "the first 10,544 training sentences -> the last 2,000"
     if args.lm_sentences:  # a small text: the first N training sentences
-        X, split = X[:args.lm_sentences], f"the first {args.lm_sentences:,} of those -> {split.split(' -> ')[1]}"
+        if not 1 <= args.lm_sentences <= len(X):
+            raise SystemExit(f"--lm-sentences takes 1 to {len(X):,} (the training sentences); got {args.lm_sentences}")
+        X = X[:args.lm_sentences]
+        split = f"the first {len(X):,} of {split.replace(' -> ', ', scored on ')}"
     print(f"\n## Next-word prediction on UD English-EWT ({split}), torch threads {torch.get_num_threads()}\n")
     start = time.perf_counter()
     params = LM if args.lm_params is None else dict(LM, **json.loads(args.lm_params))

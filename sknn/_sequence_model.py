@@ -99,13 +99,20 @@ class SequenceModel(BaseNeuralNetwork, abstract=True):
         tags.input_tags.string = True
         return tags
 
-    #: batch_size='auto': (fewer sequences than this, batch) in order, else 32
+    #: batch_size='auto': (fewer training sequences than this, batch) in order, else 32
     _auto_batches = ()
 
     def _batch_size(self, n_samples):
         if self.batch_size == "auto":
             return min(next((size for below, size in self._auto_batches if n_samples < below), 32), n_samples)
         return super()._batch_size(n_samples)
+
+    def _continued_batch_size(self, n_samples):
+        """A later ``partial_fit`` chunk keeps the batch of the data the network was fitted on ('auto': a small
+        chunk after a large fit is no small data set; at most the chunk's size)."""
+        if self.batch_size == "auto":
+            return min(max(self._batch_size(n_samples), self.net_.batch_size), n_samples)
+        return super()._continued_batch_size(n_samples)
 
     def _predict_batch_size(self):
         return 256

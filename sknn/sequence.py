@@ -77,7 +77,8 @@ class LSTMSequenceTagger(TaggerOutputs, SequenceModel):
 early_stopping, validation_fraction, n_iter_no_change, tol, warm_start, random_state, device, precision, \
 verbose, callbacks, criterion
         As in :class:`sknn.DenseClassifier`; ``batch_size`` counts sequences ('auto': 8 below
-        1,500 sequences, 16 below 12,000, else 32: small data gets more steps in the same epochs).
+        1,500 training sequences, 16 below 10,000, else 32: small data gets more steps in the same
+        epochs; a later ``partial_fit`` call keeps the fitted batch, or its chunk's size if smaller).
         The tagger's own defaults: Adam at ``learning_rate_init=0.002`` with a cosine decay
         (``learning_rate='cosine'``) over ``max_iter=20`` epochs, no L2 penalty (``alpha=0.0``),
         no early stopping (with it, ``validation_fraction=0.1`` and ``n_iter_no_change=10``).
@@ -124,9 +125,9 @@ verbose, callbacks, criterion
 
     _architecture_params = ("cell", "bidirectional", "num_layers", "hidden_size", "embedding_dim", "char_features",
                             "char_dim", "lowercase", "dropout", "word_dropout", "freeze_embeddings", "module")
-    # smaller batches on fewer sentences: more steps in the same epochs, as many as UD English-EWT's 12,544
-    # sentences take in batches of 32 (benchmarks/RESULTS.md, "Small treebanks")
-    _auto_batches = ((1500, 8), (12000, 16))
+    # smaller batches on fewer training sentences: more steps in the same epochs (benchmarks/RESULTS.md, "Small
+    # treebanks": 8 sentences a step best below 1,500, 16 at 3,000 and 6,000; 32 was chosen on EWT's 12,544)
+    _auto_batches = ((1500, 8), (10000, 16))
 
     def __init__(self, cell="lstm", bidirectional=True, num_layers=2, hidden_size=256, embedding_dim=100,
                  char_features=True, char_dim=64, min_count=1, max_vocab=None, lowercase=True, dropout=0.33,
@@ -361,8 +362,8 @@ early_stopping, validation_fraction, n_iter_no_change, tol, warm_start, random_s
 verbose, callbacks, criterion
         As in :class:`LSTMSequenceTagger`; the language model's own defaults are Adam at
         ``learning_rate_init=0.003`` with a cosine decay over ``max_iter=16`` epochs, and
-        ``batch_size='auto'`` meaning 32 sequences at any size (smaller batches fitted small
-        texts worse).
+        ``batch_size='auto'`` meaning 32 sequences (at most the data's size) however many there
+        are (smaller batches fitted small texts worse).
     module : torch.nn.Module class or callable, default=None
         Your own network, called as ``module(n_words, n_words)`` (the vocabulary's size,
         in and out), with the ``forward`` of :class:`LSTMSequenceTagger`'s ``module``: word

@@ -246,7 +246,7 @@ def test_the_tagger_s_batches_are_smaller_on_fewer_sentences_and_the_language_mo
     """The tagger's 32 sentences a step left 200 sentences 140 steps in its 20 epochs: 0.70 on EWT dev, below the
     most frequent tag per word; 8 sentences a step gave 0.76 in the same time (benchmarks/RESULTS.md)."""
     tiny = dict(hidden_size=4, embedding_dim=4, num_layers=1, char_features=False, max_iter=1, random_state=0)
-    for n, batch in ((40, 8), (1499, 8), (1500, 16), (11999, 16), (12000, 32)):
+    for n, batch in ((40, 8), (1499, 8), (1500, 16), (9999, 16), (10000, 32)):
         X, y = [["a"]] * (n - 1) + [["b"]], [["A"]] * (n - 1) + [["B"]]
         if n > 1500:  # (the rule alone: a fit of 6,000 sentences is not needed to read it)
             assert LSTMSequenceTagger(**tiny)._batch_size(n) == batch
@@ -254,6 +254,11 @@ def test_the_tagger_s_batches_are_smaller_on_fewer_sentences_and_the_language_mo
         tagger = LSTMSequenceTagger(**tiny).fit(X, y)
         assert tagger.net_.batch_size == batch and len(tagger.loss_curve_) == 1
     assert LSTMSequenceTagger(**tiny, batch_size=32).fit(X[-40:], y[-40:]).net_.batch_size == 32
+    tagger = LSTMSequenceTagger(**tiny).fit(X[-1600:], y[-1600:])  # 16 a step; a later chunk is no small data set
+    assert tagger.partial_fit(X[-100:], y[-100:]).net_.batch_size == 16
+    assert tagger.partial_fit(X[-10:], y[-10:]).net_.batch_size == 10  # (at most the chunk)
+    stream = LSTMSequenceTagger(**tiny).partial_fit(X[-100:], y[-100:], classes=["A", "B"])
+    assert stream.partial_fit(X[-200:], y[-200:]).net_.batch_size == 8  # a stream of small chunks: 8 a step
     model = LSTMLanguageModel(**{k: v for k, v in tiny.items() if k != "char_features"}).fit([["a", "b"]] * 40)
     assert model.net_.batch_size == 32
 

@@ -53,8 +53,9 @@ def test_one_label_per_sequence_is_named_as_a_class_of_each_sequence_not_one_seq
 
 # -- weights: mean 1 per token ----------------------------------------------------------------------
 SHORT_AND_LONG = [["the", "dog"], ["a", "cat"]] * 5 + [["the", "dog", "runs", "a", "cat", "sleeps"] * 2] * 5
+# one batch; its loss: at the start
 AT_START = dict(hidden_size=4, embedding_dim=4, num_layers=1, max_iter=1, device="cpu", random_state=0, dropout=0.0,
-                word_dropout=0.0, shuffle=False, learning_rate_init=1e-12)  # one batch; its loss: at the start
+                word_dropout=0.0, shuffle=False, learning_rate_init=1e-12, batch_size=32)
 
 
 def test_tagger_weights_are_per_token_so_the_loss_is_the_weighted_mean_per_token():
