@@ -70,7 +70,7 @@ def main(argv=None):
     else:
         X, y = toy_corpus(400, 0, LEXICON)
         X_test, y_test = toy_corpus(200, 1, {t: NEW_WORDS.get(t, LEXICON[t]) for t in LEXICON})
-        params = dict(char_features=True, hidden_size=32, embedding_dim=32, char_dim=32, max_iter=25)
+        params = dict(char_features=True, hidden_size=32, embedding_dim=32, char_dim=32, max_iter=10)
         print(f"Toy grammar: {len(X)} training sentences; test sentences use words never seen in training "
               f"({sorted(w for ws in NEW_WORDS.values() for w in ws)})")
 
