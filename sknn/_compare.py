@@ -406,6 +406,22 @@ def _mean_std(values):
             float(scaled.std(ddof=1)) * scale if len(values) > 1 else np.nan)
 
 
+def _other_metrics_best(table, metrics, sort, best, ranked, roles):
+    """[(metric, model)] for each metric but ``sort`` whose mean ranks first a model of ``ranked`` other than
+    ``best`` (strictly ahead of it; not the baseline)."""
+    rivals = []
+    for m in metrics:
+        if best is None or m.name == sort.name:
+            continue
+        goodness = (m.sign * table.loc[list(ranked), f"{m.name}_mean"]).dropna()  # greater is better
+        if best not in goodness.index or len(goodness) < 2:
+            continue
+        top = goodness.idxmax()
+        if top != best and goodness[top] > goodness[best] and roles.get(top) != "dummy":
+            rivals.append((m.name, top))
+    return rivals
+
+
 def _ranks(goodness, failed):
     """1 = best by ``goodness`` (greater is better, ties share the lower rank), the models with ``failed[name]``
     after all the others; NA for a model without a score."""
@@ -519,6 +535,12 @@ def _tabulate(records, names, roles, splits, metrics, test, alpha, rope, y=None,
         notes.append(f"{', '.join(copies)} scored exactly as the baseline on every split: "
                      f"{'it' if len(copies) == 1 else 'they'} learned nothing from the features (too few rows for "
                      "the model's settings, such as a least number of rows per leaf?)")
+    rivals = _other_metrics_best(table, metrics, sort, best, whole or candidates, roles)
+    if rivals:  # the verdict tests one metric: where another's means put another model first, the reader should know
+        listed = "; ".join(f"{name} puts {top} first" for name, top in rivals)
+        which = "that metric matters" if len(rivals) == 1 else "one of those matters"
+        notes.append(f"the verdict is on {sort.name}, where {best} is best; by their means (untested), {listed}: if "
+                     f"{which} more, sort={rivals[0][0]!r} tests it")
     compared = [shared[n] for n in names if not np.isnan(p_raw[n])]
     if compared and min(compared) < 5:  # (the splits both models of a comparison were scored on)
         notes.append(f"{min(compared)} splits: the tests have {min(compared) - 1} degree(s) of freedom and tell "

@@ -1242,3 +1242,37 @@ def test_a_categorical_target_is_classes_and_a_model_never_scored_is_said_so():
     table = compare(X, gaps, models={"lr": LogisticRegression()}, cv=3, **FAST)
     assert "2 row(s) without a target are left out: the rows of cv_splits and of the predictions are the 118 kept, " \
         "numbered 0 to 117 in their order in X" in table.attrs["notes"]
+
+
+class _OneColumnRule(ClassifierMixin, BaseEstimator):
+    """Class 1 where column ``column`` is positive, with ``confidence`` as its probability."""
+
+    def __init__(self, column=0, confidence=1.0):
+        self.column, self.confidence = column, confidence
+
+    def fit(self, X, y):
+        self.classes_ = np.unique(y)
+        return self
+
+    def predict_proba(self, X):
+        p = np.where(np.asarray(X)[:, self.column] > 0, self.confidence, 1 - self.confidence)
+        return np.column_stack([1 - p, p])
+
+    def predict(self, X):
+        return self.classes_[(self.predict_proba(X)[:, 1] > 0.5).astype(int)]
+
+
+def test_a_metric_whose_means_put_another_model_first_is_noted():
+    """The verdict tests the sort metric only: a model best by accuracy but far worse by log-loss (certain of every
+    answer, a tenth of them wrong) was shown best without a word of the other metric."""
+    rng = np.random.default_rng(0)
+    y = np.arange(200) % 2
+    X = np.column_stack([np.where(rng.random(200) < 0.9, y, 1 - y), np.where(rng.random(200) < 0.8, y, 1 - y)]) - 0.5
+    models = {"certain": _OneColumnRule(0, 1.0), "hedged": _OneColumnRule(1, 0.7)}
+    result = compare(X, y, models=models, scoring=["accuracy", "log_loss"], cv=5, repeats=1, **FAST)
+    assert result.attrs["best"] == "certain"
+    assert ("the verdict is on accuracy, where certain is best; by their means (untested), log_loss puts hedged "
+            "first: if that metric matters more, sort='log_loss' tests it") in result.attrs["notes"]
+    agreeing = compare(X, y, models={"certain": _OneColumnRule(0, 0.9), "hedged": _OneColumnRule(1, 0.7)},
+                       scoring=["accuracy", "log_loss"], cv=5, repeats=1, **FAST)
+    assert not any("the verdict is on" in n for n in agreeing.attrs["notes"])
