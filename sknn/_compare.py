@@ -408,7 +408,8 @@ def _mean_std(values):
 
 def _other_metrics_best(table, metrics, sort, best, ranked, roles):
     """[(metric, model)] for each metric but ``sort`` whose mean ranks first a model of ``ranked`` other than
-    ``best`` (strictly ahead of it; not the baseline)."""
+    ``best``, ahead of it by more than the standard deviation of ``best``'s scores over the splits (not a
+    difference of noise, as between accuracy's and balanced accuracy's near-ties); not the baseline."""
     rivals = []
     for m in metrics:
         if best is None or m.name == sort.name:
@@ -417,7 +418,8 @@ def _other_metrics_best(table, metrics, sort, best, ranked, roles):
         if best not in goodness.index or len(goodness) < 2:
             continue
         top = goodness.idxmax()
-        if top != best and goodness[top] > goodness[best] and roles.get(top) != "dummy":
+        spread = table.loc[best, f"{m.name}_std"]
+        if top != best and goodness[top] - goodness[best] > np.nan_to_num(spread) and roles.get(top) != "dummy":
             rivals.append((m.name, top))
     return rivals
 
