@@ -128,11 +128,17 @@ def part_small(args):
     if data is None:
         return
     X, y, Xd, yd = data
+    try:
+        sizes = [int(v) for v in args.small_sizes.split(",")]
+    except ValueError:
+        raise SystemExit(f"--small-sizes takes numbers of sentences such as 200,1000; got {args.small_sizes!r}")
+    if not all(1 <= n <= len(X) for n in sizes):
+        raise SystemExit(f"--small-sizes takes 1 to {len(X):,} (the training sentences); got {args.small_sizes}")
     print(f"\n## Small treebanks: the first N training sentences, dev {len(Xd)} sentences / {n_tokens(Xd)} tokens\n")
     print("| N (tokens) | most frequent tag | LinearSVC, window features | default tagger (its batch) | fit s "
           "| the defaults with batch_size=32 | fit s |")
     print("|---|---|---|---|---|---|---|")
-    for n in (int(v) for v in args.small_sizes.split(",")):
+    for n in sizes:
         Xn, yn = X[:n], y[:n]
         cells = [f"{token_accuracy(f(Xn, yn, Xd), yd):.4f}" for f in (most_frequent_tag, linear_window_tagger)]
         for params in ({}, {"batch_size": 32}):

@@ -176,10 +176,6 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, FitCallbacks, abstract=T
                       "batch of all samples.")
         return min(self.batch_size, n_samples)
 
-    def _continued_batch_size(self, n_samples):
-        """The batch size of a ``partial_fit`` call of ``n_samples`` that continues a fitted network."""
-        return self._batch_size(n_samples)
-
     def _weight_decay(self, batch_size, engine=None):
         # MLPClassifier's scaling of the L2 penalty (alpha / n per batch); AdamW's decay is decoupled from the
         # gradient, so alpha is its weight_decay as it stands. A continued ``engine`` keeps the optimizer it has.
@@ -459,7 +455,7 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, FitCallbacks, abstract=T
                 self.net_.initialize()
                 self.net_.history_ = old.history
             else:  # partial_fit: the batch size follows this call's data, as in MLPClassifier
-                self._follow_training_params(self._continued_batch_size(len(train)))
+                self._follow_training_params(self._batch_size(len(train)))
             self.device_ = device
             if min(len(train), self.net_.batch_size) < 2 and _trains_batch_norm(self.net_.module_):
                 self._refuse_batches_of_one(len(train), None if valid is None or validation_data is not None

@@ -1,5 +1,6 @@
-"""The cells of a CSV file as written, and the rules on thousands dots and on codes written with leading zeros, shared
-by :mod:`sknn._csv_files` and :mod:`sknn._csv_decimals`; and :class:`CommandError`, the command's one-line error."""
+"""The cells of a CSV file as written, and the rules on thousands dots and on whole numbers written with leading zeros,
+shared by :mod:`sknn._csv_files` and :mod:`sknn._csv_decimals`; and :class:`CommandError`, the command's one-line
+error."""
 
 import re
 
@@ -36,7 +37,7 @@ def _thousands_dots(cells):
     return str(cells[dotted].iloc[0])
 
 
-def zero_padded_codes(cells):
+def leading_zero_example(cells):
     """An example cell when a column's text holds digits only, some of them written with a leading zero ('02139',
     '007'): codes (zip codes, county and account numbers) or padded numbers (months '01', times '0930'), which pandas
     reads as numbers, dropping the zeros; None otherwise ('0' alone, signs, decimals)."""
@@ -48,8 +49,9 @@ def zero_padded_codes(cells):
     return str(cells[padded].iloc[0])
 
 
-def _raw_cells(where, sep, columns=None):
-    """The file's cells as the text they are written as (empty cells as ''), of ``columns`` only if given."""
+def _raw_cells(where, sep, columns=None, nrows=None):
+    """The file's cells as the text they are written as (empty cells as ''), of ``columns`` and the first ``nrows``
+    rows only if given."""
     import warnings
 
     import pandas as pd
@@ -57,4 +59,4 @@ def _raw_cells(where, sep, columns=None):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", pd.errors.ParserWarning)  # (a delimiter at the end of every row)
         return pd.read_csv(where, dtype=str, keep_default_na=False, index_col=False, sep=sep, low_memory=False,
-                           usecols=columns)
+                           usecols=columns, nrows=nrows)

@@ -18,7 +18,8 @@ import os
 import re
 import zipfile
 
-from ._csv_cells import _THOUSANDS_DOTTED, CommandError, _raw_cells, _thousands_dots, zero_padded_codes  # noqa: F401
+from ._csv_cells import (_THOUSANDS_DOTTED, CommandError, _raw_cells, _thousands_dots,  # noqa: F401
+                         leading_zero_example)
 
 
 # file signatures of what is no CSV text: (first bytes, what it is, extensions pandas decompresses it by, the fix)
@@ -298,6 +299,9 @@ def _read_csv(where, na_values, default_na=True, sep=","):
     return frame
 
 
+_ROWS_READ_FOR_NOTES = 10_000  # the rows a note on how cells are written reads
+
+
 def _zero_padded_numbers(where, sep, X):
     """The note on the feature columns pandas read as whole numbers whose cells are written with leading zeros
     ('02139', '007': zip codes, county or account numbers, which pandas reads as 2139 and 7; but also months '01' and
@@ -309,13 +313,14 @@ def _zero_padded_numbers(where, sep, X):
         X[c].dtype.kind == "f" and X[c].notna().any() and bool((X[c].dropna() % 1 == 0).all()))]
     if not whole:
         return ""
-    try:
-        raw = _raw_cells(where, sep, whole)
+    try:  # (a note: the first rows tell, without reading a large file again whole)
+        raw = _raw_cells(where, sep, whole, nrows=_ROWS_READ_FOR_NOTES)
     except (ValueError, pd.errors.ParserError):
         return ""
-    if len(raw) != len(X):
+    if len(raw) != min(len(X), _ROWS_READ_FOR_NOTES):
         return ""
-    found = {c: zero_padded_codes(raw[c][X[c].notna().to_numpy()]) for c in whole if c in raw.columns}
+    found = {c: leading_zero_example(raw[c][X[c].iloc[:len(raw)].notna().to_numpy()]) for c in whole
+             if c in raw.columns}
     found = {c: e for c, e in found.items() if e}
     if not found:
         return ""

@@ -85,7 +85,9 @@ def memory_errors_named(what, device, batch_size):
 
 def padded_batch(X):
     """A batch tensor with rows of zeros appended up to ``MIN_ROWS``: CPU kernels for a handful of rows round
-    differently from the kernels for more, so padding keeps each row's output independent of its batch."""
+    differently from the kernels for more, so padding keeps each row's output independent of its batch (and a
+    one-output layer sums each row alone, :func:`sknn._layers.affine`; matrix kernels of some narrow widths still
+    round a row by the batch's size, in float32's last digit)."""
     n = len(X)
     return X if n >= MIN_ROWS else torch.cat([X, X.new_zeros((MIN_ROWS - n, *X.shape[1:]))])
 

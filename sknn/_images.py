@@ -299,6 +299,11 @@ class ImageInputMixin(PixelScaleMixin):
         try:
             layout = _layout(shape, self._as_fitted("data_format"))
         except ValueError:
+            if shape[1] not in (1, 3, 4) and shape[3] not in (1, 3, 4):  # no end holds channels: not a layout's
+                raise ValueError(f"X holds images of shape {tuple(shape)}, with neither 1, 3 nor 4 channels at "
+                                 f"either end, but {name} was fitted on {self.image_shape_[0]}-channel images "
+                                 "(channels, height, width: "
+                                 f"{tuple(self.image_shape_)}): give it images of those channels.") from None
             raise ValueError(f"Cannot tell the channel axis of images of shape {tuple(shape)}: both ends could hold "
                              f"channels (1, 3 or 4), and {name} was fitted with data_format='auto' (set after fit, "
                              "data_format changes nothing until the next fit). Refit with data_format="

@@ -223,8 +223,9 @@ class PixelScaleMixin:
         top = round(float(tops[whole].max()))
         white = f" (X / {top} if {top} is their white)" if top < 255 else ""
         fix = (f"X / 255{white}, then the training images' mean and scale, as floats"
-               if self._fitted_on_centred_pixels() else f"X / 255 as floats{white}, or 8-bit levels as uint8 (X.astype(np.uint8)), which is scaled to "
-                    "[0, 1] for you")
+               if self._fitted_on_centred_pixels() else
+               f"X / 255 as floats{white}, or 8-bit levels as uint8 (X.astype(np.uint8)), which is scaled to [0, 1] "
+               "for you")
         raise ValueError(f"X's pixel values are whole numbers up to {float(tops[whole].max()):.4g} in "
                          f"{which_images(whole)} (each judged alone), but the images {type(self).__name__} was fitted "
                          f"on reach {fitted:.4g}: 8-bit levels given as floats (or integers), taken as they are? "

@@ -107,13 +107,6 @@ class SequenceModel(BaseNeuralNetwork, abstract=True):
             return min(next((size for below, size in self._auto_batches if n_samples < below), 32), n_samples)
         return super()._batch_size(n_samples)
 
-    def _continued_batch_size(self, n_samples):
-        """A later ``partial_fit`` chunk keeps the batch of the data the network was fitted on ('auto': a small
-        chunk after a large fit is no small data set; at most the chunk's size)."""
-        if self.batch_size == "auto":
-            return min(max(self._batch_size(n_samples), self.net_.batch_size), n_samples)
-        return super()._continued_batch_size(n_samples)
-
     def _predict_batch_size(self):
         return 256
 

@@ -78,7 +78,7 @@ early_stopping, validation_fraction, n_iter_no_change, tol, warm_start, random_s
 verbose, callbacks, criterion
         As in :class:`sknn.DenseClassifier`; ``batch_size`` counts sequences ('auto': 8 below
         1,500 training sequences, 16 below 10,000, else 32: small data gets more steps in the same
-        epochs; a later ``partial_fit`` call keeps the fitted batch, or its chunk's size if smaller).
+        epochs; each ``partial_fit`` call reads its own chunk so, as MLPClassifier's does).
         The tagger's own defaults: Adam at ``learning_rate_init=0.002`` with a cosine decay
         (``learning_rate='cosine'``) over ``max_iter=20`` epochs, no L2 penalty (``alpha=0.0``),
         no early stopping (with it, ``validation_fraction=0.1`` and ``n_iter_no_change=10``).

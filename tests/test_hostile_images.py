@@ -1175,6 +1175,11 @@ def test_a_channel_or_size_mismatch_names_a_fix_that_works():
     with pytest.raises(ValueError, match=re.escape("np.repeat(X[..., None], 3, axis=-1)")):
         colour.predict(X)
     assert colour.predict(np.repeat(X[..., None], 3, axis=-1)).shape == (8,)
+    for channels in (2, 5):  # no end of the array holds 1, 3 or 4: no layout to refit with, another channel count
+        odd = np.concatenate([rgb, rgb, rgb], -1)[..., :channels]
+        with pytest.raises(ValueError, match=rf"shape \(8, 8, 8, {channels}\), with neither 1, 3 nor 4 channels at "
+                                             r"either end, but ConvImageClassifier was fitted on 3-channel images"):
+            colour.predict(odd)
     first = ConvImageClassifier(**CONV, data_format="channels_first").fit(np.moveaxis(rgb, -1, 1), y)
     with pytest.raises(ValueError, match=re.escape("np.repeat(X[:, None], 3, axis=1)")):  # in fit's layout
         first.predict(X)

@@ -254,11 +254,9 @@ def test_the_tagger_s_batches_are_smaller_on_fewer_sentences_and_the_language_mo
         tagger = LSTMSequenceTagger(**tiny).fit(X, y)
         assert tagger.net_.batch_size == batch and len(tagger.loss_curve_) == 1
     assert LSTMSequenceTagger(**tiny, batch_size=32).fit(X[-40:], y[-40:]).net_.batch_size == 32
-    tagger = LSTMSequenceTagger(**tiny).fit(X[-1600:], y[-1600:])  # 16 a step; a later chunk is no small data set
-    assert tagger.partial_fit(X[-100:], y[-100:]).net_.batch_size == 16
-    assert tagger.partial_fit(X[-10:], y[-10:]).net_.batch_size == 10  # (at most the chunk)
-    stream = LSTMSequenceTagger(**tiny).partial_fit(X[-100:], y[-100:], classes=["A", "B"])
-    assert stream.partial_fit(X[-200:], y[-200:]).net_.batch_size == 8  # a stream of small chunks: 8 a step
+    tagger = LSTMSequenceTagger(**tiny).fit(X[-1600:], y[-1600:])  # 16 a step; each partial_fit reads its chunk
+    assert tagger.partial_fit(X[-100:], y[-100:]).net_.batch_size == 8
+    assert tagger.partial_fit(X[-1600:], y[-1600:]).net_.batch_size == 16
     model = LSTMLanguageModel(**{k: v for k, v in tiny.items() if k != "char_features"}).fit([["a", "b"]] * 40)
     assert model.net_.batch_size == 32
 
