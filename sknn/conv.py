@@ -227,7 +227,8 @@ verbose, callbacks, criterion
         scale; if not, such images at predict get a warning (are they scaled to [0, 1], as the training images were
         not?).
     n_features_in_ : int, for flat-row input
-    history_, loss_curve_, n_iter_, validation_scores_, best_validation_score_, net_, device_
+    architecture_ : dict, the network's parameters as fit built it (whatever set_params did since)
+    history_, loss_curve_, loss_, best_loss_, n_iter_, validation_scores_, best_validation_score_, net_, device_
         As in :class:`sknn.DenseClassifier`.
 
     Examples

@@ -102,7 +102,9 @@ verbose, callbacks, criterion
     vocabulary_ : dict, word -> index ('<pad>' is 0, '<unk>' 1)
     char_vocabulary_ : dict or None
     n_features_in_, feature_names_in_ : int, and the DataFrames' string column names, for feature-vector sequences
-    history_, loss_curve_, n_iter_, validation_scores_, best_validation_score_, net_, device_
+    input_kind_ : {'tokens', 'features'}, what the sequences held at fit
+    architecture_ : dict, the network's parameters as fit built it (whatever set_params did since)
+    history_, loss_curve_, loss_, best_loss_, n_iter_, validation_scores_, best_validation_score_, net_, device_
         As in :class:`sknn.DenseClassifier`; losses and scores are per token.
 
     Examples
