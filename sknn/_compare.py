@@ -407,21 +407,22 @@ def _mean_std(values):
 
 
 def _other_metrics_best(table, metrics, sort, best, ranked, roles):
-    """[(metric, model)] for each metric but ``sort`` whose mean ranks first a model of ``ranked`` other than
-    ``best``, ahead of it by more than the standard deviation of ``best``'s scores over the splits (not a
-    difference of noise, as between accuracy's and balanced accuracy's near-ties); not the baseline."""
+    """[(metric, model)] for each metric but ``sort`` whose mean ranks first a model of ``ranked`` (the baseline
+    aside) other than ``best``, ahead of it by more than twice the standard deviation of ``best``'s scores over the
+    splits (not a difference of noise, as between accuracy's and balanced accuracy's near-ties), the clearest lead
+    (in those deviations) first."""
     rivals = []
     for m in metrics:
         if best is None or m.name == sort.name:
             continue
-        goodness = (m.sign * table.loc[list(ranked), f"{m.name}_mean"]).dropna()  # greater is better
-        if best not in goodness.index or len(goodness) < 2:
+        goodness = (m.sign * table.loc[[n for n in ranked if roles.get(n) != "dummy"], f"{m.name}_mean"]).dropna()
+        if best not in goodness.index or len(goodness) < 2:  # (greater is better)
             continue
         top = goodness.idxmax()
-        spread = table.loc[best, f"{m.name}_std"]
-        if top != best and goodness[top] - goodness[best] > np.nan_to_num(spread) and roles.get(top) != "dummy":
-            rivals.append((m.name, top))
-    return rivals
+        lead = (goodness[top] - goodness[best]) / max(np.nan_to_num(table.loc[best, f"{m.name}_std"]), 1e-12)
+        if top != best and lead > 2:
+            rivals.append((lead, m.name, top))
+    return [(name, top) for _, name, top in sorted(rivals, key=lambda r: -r[0])]
 
 
 def _ranks(goodness, failed):

@@ -84,7 +84,8 @@ def compare(X, y, models="default", cv=5, repeats=None, scoring=None, sort=None,
     sort : str, default=None
         The metric that ranks the models and that the tests use; None is the first
         metric of ``scoring`` (balanced accuracy or R² by default). A note names each other
-        metric whose means put another model first (untested).
+        metric whose means put another model than the best first (the baseline aside), by more
+        than twice the best's standard deviation over the splits (untested).
     test : {'t-test', 'bayesian'}, default='t-test'
         What decides ``vs_best`` (both are always computed):
 

@@ -1266,8 +1266,8 @@ def test_a_metric_whose_means_put_another_model_first_is_noted():
     """The verdict tests the sort metric only: a model best by accuracy but far worse by log-loss (certain of every
     answer, a tenth of them wrong) was shown best without a word of the other metric."""
     rng = np.random.default_rng(0)
-    y = np.arange(200) % 2
-    X = np.column_stack([np.where(rng.random(200) < 0.9, y, 1 - y), np.where(rng.random(200) < 0.8, y, 1 - y)]) - 0.5
+    y = np.arange(1000) % 2
+    X = np.column_stack([np.where(rng.random(1000) < 0.9, y, 1 - y), np.where(rng.random(1000) < 0.8, y, 1 - y)]) - 0.5
     models = {"certain": _OneColumnRule(0, 1.0), "hedged": _OneColumnRule(1, 0.7)}
     result = compare(X, y, models=models, scoring=["accuracy", "log_loss"], cv=5, repeats=1, **FAST)
     assert result.attrs["best"] == "certain"
