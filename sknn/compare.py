@@ -35,7 +35,9 @@ def compare(X, y, models="default", cv=5, repeats=None, scoring=None, sort=None,
         can read (dates, lists, numbers with placeholder cells such as '?') are refused
         before any fit, and so is a column equal to ``y`` (the target left among the
         features; a column of 2 values on fewer than 50 rows, which can agree with a binary
-        target by chance, gets a note instead). A sparse matrix is made dense.
+        target by chance, gets a note instead), and a column of numbers that tells the target
+        almost alone gets a note (a threshold separating 2 classes; a rank correlation of 0.99
+        with a regression's target: derived from it?). A sparse matrix is made dense.
         ``table.attrs['notes']`` warns of rows repeated exactly (features and target: copies
         straddle the folds, which favours the models that memorise) when they are 5% of the
         rows or more and some numeric column is mostly distinct (repeats unlikely by chance),

@@ -427,3 +427,27 @@ def test_dummy_is_untouched_by_the_checks():
     X, y = np.random.RandomState(0).randn(30, 2), np.arange(30) % 3
     table = compare(X, y, models={"majority": DummyClassifier()}, cv=3, repeats=1, baseline=False, **FAST)
     assert table.attrs["notes"] == []
+
+
+def test_a_column_that_tells_the_target_almost_alone_gets_a_note():
+    """R's birthwt: 'bwt' (the birth weight) beside the target 'low' (bwt < 2500), and PSID1976's hours beside
+    'participation', gave scores near 1 without a word: only exact copies, linear functions and codes were noted."""
+    from sknn._compare_checks import check_target_not_a_feature
+
+    rng = np.random.default_rng(0)
+    weight = rng.normal(3000, 600, 200)
+    low = np.where(weight < 2500, "yes", "no")
+    X = pd.DataFrame({"bwt": weight, "age": rng.normal(25, 5, 200), "row": rng.permutation(200) + 1,
+                      "noisy": weight + rng.normal(0, 400, 200)})
+    notes = check_target_not_a_feature(X, low)
+    assert len(notes) == 1 and notes[0].startswith("X's column 'bwt' alone separates the 2 classes: every 'yes' from ")
+    assert "drop it (X.drop(columns='bwt')) if it is one" in notes[0]  # (not the row numbers, nor a noisy measure)
+    y = rng.normal(20, 5, 200)
+    X = pd.DataFrame({"in_cents": y * 100 + rng.normal(0, 1, 200), "rounded": y.round(),
+                      "real": y + rng.normal(0, 3, 200)})
+    notes = check_target_not_a_feature(X, y, "regression")
+    assert [n.split(" follows")[0] for n in notes] == ["X's column 'in_cents'", "X's column 'rounded'"]
+    assert "follows the target y almost exactly (rank correlation 1.0000)" in notes[0]
+    result = compare(pd.DataFrame({"bwt": weight, "age": X["real"]}), low, models=["linear"], cv=2, repeats=1,
+                     **FAST)
+    assert any("'bwt' alone separates" in n for n in result.attrs["notes"])
