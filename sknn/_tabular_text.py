@@ -258,8 +258,11 @@ def _numbers_as_written(distinct, counts):
         commas = [v for v in distinct if "," in v]  # (an example that no thousands comma may be: '12,5', not '1,250')
         return "numbers with a decimal comma", next((v for v in commas if not _THOUSANDS_COMMA.fullmatch(
             v.lstrip("+-"))), commas[0])
-    if all(_DATE.fullmatch(v) or _MONTH_NAME_DATE.fullmatch(v) for v in distinct):
-        return "dates or times", example
+    dated = [v for v in distinct if _DATE.fullmatch(v) or _MONTH_NAME_DATE.fullmatch(v)]
+    others = [v for v in distinct if not (_DATE.fullmatch(v) or _MONTH_NAME_DATE.fullmatch(v) or marks_missing(v))]
+    if len(dated) == len(distinct) or (len(dated) >= _FEWEST_NUMBERS and int(counts[others].sum()) <=
+                                       _MOST_OTHER_STRINGS):  # (and a typo or a marker of missing cells: '9.12', '?')
+        return "dates or times", next((v for v in dated if not v.isdigit()), dated[0])
     if all(_DURATION.fullmatch(v) for v in distinct):
         return "durations", example
     return _marked_numbers(distinct, counts)
@@ -374,13 +377,15 @@ def describe_numbers_as_text(found, name):
     if kind == "dates or times" and clock:  # (pd.to_timedelta reads '13:26:00', not '13:26')
         seconds = "" if clock.group(1) else " + ':00'"
         return (f"Column {name} holds times written as text, without a date (such as {example!r}): a time of day or "
-                f"a duration; turn them into numbers first (for instance pd.to_timedelta(X[{name}]{seconds})."
-                "dt.total_seconds(), the seconds since midnight or of the duration)")
+                f"a duration; turn them into numbers first (for instance pd.to_timedelta(X[{name}]{seconds}, "
+                "errors='coerce').dt.total_seconds(), the seconds since midnight or of the duration; a cell that is "
+                "no time becomes missing)")
     if kind == "dates or times":
         return (f"Column {name} holds dates or times written as text (such as {example!r}): turn them into "
-                f"numbers first (for instance t = pd.to_datetime(X[{name}], format='mixed', utc=True), then the "
-                "days since a date, (t - pd.Timestamp('2000-01-01', tz='UTC')).dt.total_seconds() / 86400, and parts "
-                "such as t.dt.year, t.dt.month, t.dt.dayofweek or t.dt.hour)")
+                f"numbers first (for instance t = pd.to_datetime(X[{name}], format='mixed', utc=True, errors='coerce'), "
+                "then the days since a date, (t - pd.Timestamp('2000-01-01', tz='UTC')).dt.total_seconds() / 86400, "
+                "and parts such as t.dt.year, t.dt.month, t.dt.dayofweek or t.dt.hour; a cell that is no date becomes "
+                "missing)")
     if kind == "durations":
         return (f"Column {name} holds durations written as text (such as {example!r}): turn them into numbers "
                 f"first (for instance pd.to_timedelta(X[{name}]).dt.total_seconds())")

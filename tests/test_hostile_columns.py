@@ -704,11 +704,12 @@ def test_predict_reads_a_column_of_categories_as_fit_did_whatever_rows_it_gets()
 def test_times_without_a_date_get_the_duration_fix():
     minutes = [f"{h:02d}:{m:02d}:{s:02d}" for h, m, s in zip([2, 3] * 20, range(40), range(5, 45))]
     X = pd.DataFrame({"time": minutes, "x": np.arange(40.0)})
-    with pytest.raises(ValueError, match=r"times written as text, without a date .*pd.to_timedelta\(X\['time'\]\)"):
+    with pytest.raises(ValueError, match=r"times written as text, without a date .*pd.to_timedelta\(X\['time'\], "
+                                         r"errors='coerce'\)"):
         DenseRegressor(max_iter=1).fit(X, np.arange(40.0))
     seconds = pd.to_timedelta(X["time"]).dt.total_seconds()  # the fix named: numbers, not a constant year
     assert seconds.nunique() == 40
     X["time"] = X["time"].str[:5]  # hours and minutes: pd.to_timedelta needs the seconds
-    with pytest.raises(ValueError, match=r"pd.to_timedelta\(X\['time'\] \+ ':00'\)"):
+    with pytest.raises(ValueError, match=r"pd.to_timedelta\(X\['time'\] \+ ':00', errors='coerce'\)"):
         DenseRegressor(max_iter=1).fit(X, np.arange(40.0))
     assert pd.to_timedelta(X["time"] + ":00").dt.total_seconds().nunique() == 40

@@ -219,6 +219,7 @@ def test_every_column_holding_text_where_fit_saw_numbers_is_named_at_predict():
     [f"2020-01-05 {d % 24:02d}:{d % 60:02d}" for d in range(30)],  # within one day
 ])
 def test_the_fix_for_dates_written_as_text_runs_and_tells_the_rows_apart(cells):
+    cells = cells[:-2] + ["?", "2020-31-31"]  # a marker of a missing cell and a typo: the fix reads them as missing
     """The fix said (pd.to_datetime(X[c]) - pd.Timestamp(...)).dt.days: a TypeError on dates with a time zone, a
     ValueError on two forms of dates, and one value for the timestamps of one day."""
     X = pd.DataFrame({"when": cells})
@@ -228,7 +229,23 @@ def test_the_fix_for_dates_written_as_text_runs_and_tells_the_rows_apart(cells):
     namespace = {"pd": pd, "X": X}
     exec(re.search(r"(t = pd\.to_datetime\(.*?\)), then", message).group(1), namespace)
     days = eval(re.search(r"the days since a date, (.*? / 86400)", message).group(1), namespace)
-    assert days.nunique() == len(set(cells)) and namespace["t"].dt.year.notna().all()
+    assert days.nunique() == len(set(cells)) - 2 and namespace["t"].dt.year.notna().sum() == len(cells) - 2
+
+
+def test_times_of_day_beside_a_typo_are_refused_as_times_not_read_as_categories():
+    """R's Stat2Data/Hawks: 'CaptureTime' holds 307 times such as '13:30' and one typo, '9.12': one category per
+    time, without a word (a clean column of times was refused with the fix)."""
+    times = [f"{h}:{m:02d}" for h in range(8, 18) for m in (0, 15, 30, 45)] + ["9.12"]
+    X = pd.DataFrame({"time": times, "x": np.arange(len(times), dtype=float)})
+    with pytest.raises(ValueError, match=r"Column 'time' holds times written as text, without a date \(such as "
+                                         r"'8:00'\).*errors='coerce'") as caught:
+        DenseRegressor(**SMALL).fit(X, np.arange(len(times), dtype=float))
+    fix = re.search(r"pd\.to_timedelta\(.*?\)\.dt\.total_seconds\(\)", str(caught.value)).group(0)
+    seconds = eval(fix, {"pd": pd, "X": X})
+    assert seconds.iloc[:-1].tolist() == [h * 3600 + m * 60 for h in range(8, 18) for m in (0, 15, 30, 45)]
+    many = pd.DataFrame({"time": times[:-1] + ["9.12", "n/a", "10h", "late", "soon"]})  # text with some times: kept
+    kept = DenseRegressor(**SMALL).fit(many, np.arange(len(many), dtype=float))
+    assert list(kept.preprocessor_.categorical_columns_) == [0]
 
 
 @pytest.mark.parametrize("cells, kind", [
