@@ -104,7 +104,7 @@ def check_target_not_a_feature(X, y, task="classification"):
     # the classes, or a regression target's values: one of few values (ratings 1-5) can have a code per value too
     # (a target of as many values as rows cannot, nor one whose first 1,000 rows hold over 500: not coded)
     few = not regression or len(y) >= 2 and 2 * len(pd.unique(y[:1000])) <= min(len(y), 1000)
-    y_codes = pd.factorize(y, use_na_sentinel=False)[0] if few else None
+    y_codes, y_names = pd.factorize(y, use_na_sentinel=False) if few else (None, None)
     notes = []
     for shown, drop, values in _columns(X):
         first = None if y_float is None else y_float[:1]
@@ -127,7 +127,7 @@ def check_target_not_a_feature(X, y, task="classification"):
                              "was derived from the target")
                 continue
         else:
-            told = _tells_the_target(values, y, y_float, regression)
+            told = _tells_the_target(values, y_float if regression else y_codes, regression, y_names)
             if told:
                 notes.append(f"X's {shown} {told}{_aside(values)}: a feature measured after the target, or derived "
                              f"from it, does so; drop it ({drop}) if it is one (a real feature may, on an easy task)")
@@ -195,36 +195,36 @@ def _one_to_one_rows(values, y, y_codes, sample=1000):
 TELLS_TARGET_MIN_ROWS, TELLS_TARGET_RANK_CORRELATION = 50, 0.99
 
 
-def _tells_the_target(values, y, y_float, regression):
-    """How a column of numbers tells the target almost alone, in words, else None: for 2 classes, a threshold that
-    separates them (every value of one class below every value of the other, 5 rows or more each); for a regression,
-    a rank correlation with y of 0.99 or more (y in other units with noise, rounded, a monotone function of it). The
-    copies, linear functions and codes :func:`check_target_not_a_feature` refuses or notes come first."""
+def _tells_the_target(values, target, regression, names=None):
+    """How a column of numbers tells the target almost alone, in words, else None: for 2 classes (``target``: their
+    codes, ``names`` the labels of the codes), a threshold that separates them (every value of one class below every
+    value of the other, 5 rows or more each); for a regression (``target``: y as floats, or None), a rank
+    correlation with y of 0.99 or more (y in other units with noise, rounded, a monotone function of it). The copies,
+    linear functions and codes :func:`check_target_not_a_feature` refuses or notes come first."""
     numbers = _as_float(values)
     if numbers is None:
         return None
+    if target is None:
+        return None
     present = ~np.isnan(numbers)
-    numbers, y = numbers[present], y[present]
+    numbers, target = numbers[present], target[present]
     distinct = len(np.unique(numbers))
     if len(numbers) < TELLS_TARGET_MIN_ROWS or distinct < 3:
         return None
     if distinct == len(numbers) and (numbers % 1 == 0).all():  # row numbers: the identifier notes say what they leak
         return None
     if regression:
-        target = None if y_float is None else y_float[present]
-        if target is None or np.ptp(target) == 0:
+        if np.ptp(target) == 0:
             return None
         rho = pd.Series(numbers).corr(pd.Series(target), method="spearman")
         return (f"follows the target y almost exactly (rank correlation {rho:.4f})"
                 if abs(rho) >= TELLS_TARGET_RANK_CORRELATION else None)
-    labels = y.astype(str)
-    classes, counts = np.unique(labels, return_counts=True)
-    if len(classes) != 2 or counts.min() < 5:
+    counts = np.bincount(target, minlength=len(names))
+    if len(names) != 2 or counts.min() < 5:
         return None
-    classes = [str(c) for c in classes]
-    a, b = (numbers[labels == c] for c in classes)
+    a, b = numbers[target == 0], numbers[target == 1]
     if a.max() < b.min() or b.max() < a.min():
-        (low, lows), (high, highs) = sorted(((classes[0], a), (classes[1], b)), key=lambda pair: pair[1].min())
+        (low, lows), (high, highs) = sorted(((str(names[0]), a), (str(names[1]), b)), key=lambda pair: pair[1].min())
         return (f"alone separates the 2 classes: every {low!r} from {lows.min():.4g} to {lows.max():.4g}, every "
                 f"{high!r} from {highs.min():.4g} to {highs.max():.4g}")
     return None

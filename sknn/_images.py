@@ -56,10 +56,11 @@ def _shape_fix(given, fitted, how, files, fitted_layout="auto"):
     None; whether X is an array), or None; ``fitted_layout``: the network's data_format, in which grey images made
     colour are given."""
     (c, h, w), (fc, fh, fw) = given, fitted
-    form, depth, array = how or (None, None, True)
-    x = "X" if array else "np.asarray(X)"
+    form, depth, _ = how or (None, None, True)
+    x, colour = _as_written(how)
     cast = {255.0: ".astype(np.uint8)", 65535.0: ".astype(np.uint16)"}.get(depth, "")
-    axis, rgb = {"channels_last": (-1, f"{x}[..., :3]"), "channels_first": (1, f"{x}[:, :3]")}.get(form, (None, x))
+    axis = {"channels_last": -1, "channels_first": 1}.get(form)
+    rgb = x if axis is None else colour
     fixes = []
     if c != fc:
         if form == "pil" and fc in (1, 3):
@@ -81,14 +82,20 @@ def _shape_fix(given, fitted, how, files, fitted_layout="auto"):
     return "; ".join(fixes)
 
 
+def _as_written(how):
+    """(X as a fix writes it: 'X', or 'np.asarray(X)' for a list; its first 3 channels, on the channel axis of its
+    layout), for ``how`` as in :func:`_shape_fix`."""
+    form, _, array = how or (None, None, True)
+    x = "X" if array else "np.asarray(X)"
+    return x, f"{x}{'[:, :3]' if form == 'channels_first' else '[..., :3]'}"
+
+
 def alpha_fix(how):
     """The fix for images of 4 or more channels to a network that takes 1 or 3 (``how``: as for
     :func:`_shape_fix`)."""
-    form, _, array = how or (None, None, True)
-    if form == "pil":
+    if (how or (None,))[0] == "pil":
         return "Convert them first, [img.convert('RGB') for img in X]."
-    x = "X" if array else "np.asarray(X)"
-    return f"Drop an alpha channel first (e.g. {x}{'[:, :3]' if form == 'channels_first' else '[..., :3]'})."
+    return f"Drop an alpha channel first (e.g. {_as_written(how)[1]})."
 
 
 def auto_image_shape(n_features, rows=None):
