@@ -16,6 +16,7 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from ._augment import Augment  # noqa: F401 (pickles of earlier versions name sknn._images.Augment)
 from ._data import ArrayBatches
+from ._image_fixes import shape_fix
 from ._image_files import (ImageFileBatches, _check_one_kind_of_image, _depth_of, _is_grey, _is_pil_image, _names,
                            _pil, displayed_size, named_bomb_warnings, plain_path, read_image, warn_of_twelve_bit_files)
 from ._labels import check_y_for_estimator
@@ -24,7 +25,7 @@ from ._validation import (check_magnitude, check_sizes, detached, plain_items, r
                           validate_data)
 from ._warnings import warn_user
 
-__all__ = ["ImageFileBatches", "ImageInputMixin", "alpha_fix", "as_image_array", "is_path_list", "read_image",
+__all__ = ["ImageFileBatches", "ImageInputMixin", "as_image_array", "is_path_list", "read_image",
            "resize_images"]
 
 
@@ -47,55 +48,6 @@ def _layout(shape, data_format):
     raise ValueError(f"Cannot tell the channel axis of images of shape {tuple(shape)}: pass "
                      "data_format='channels_last' for (n, height, width, channels) or "
                      "data_format='channels_first' for (n, channels, height, width).")
-
-
-def _shape_fix(given, fitted, how, files, fitted_layout="auto"):
-    """The fix for images of shape ``given`` (channels, height, width) to a network fitted on ``fitted``: their
-    channels made as fit's (grey from colour, colour from grey, an alpha channel dropped) and their size resized
-    (``files``: what image files get). ``how``: (X's form, 'pil', 'rows', 'grey' or a layout; its integer depth or
-    None; whether X is an array), or None; ``fitted_layout``: the network's data_format, in which grey images made
-    colour are given."""
-    (c, h, w), (fc, fh, fw) = given, fitted
-    form, depth, _ = how or (None, None, True)
-    x, colour = _as_written(how)
-    cast = {255.0: ".astype(np.uint8)", 65535.0: ".astype(np.uint16)"}.get(depth, "")
-    axis = {"channels_last": -1, "channels_first": 1}.get(form)
-    rgb = x if axis is None else colour
-    fixes = []
-    if c != fc:
-        if form == "pil" and fc in (1, 3):
-            fixes.append(f"convert them first, [img.convert({'L' if fc == 1 else 'RGB'!r}) for img in X]")
-        elif fc == 1 and c in (3, 4) and axis is not None:
-            fixes.append(f"make them grey first, {rgb if c == 4 else x}.mean(axis={axis}){cast}")
-        elif fc == 3 and c == 1 and form in ("grey", "channels_last", "channels_first"):
-            first = fitted_layout == "channels_first"
-            grey, axis = (((f"{x}[:, None]", 1) if first else (f"{x}[..., None]", -1)) if form == "grey"
-                          else (x, axis))
-            fixes.append(f"repeat their grey level in 3 channels first, np.repeat({grey}, 3, axis={axis})")
-        elif fc == 3 and c == 4 and axis is not None:
-            fixes.append(f"drop their alpha channel first, {rgb}")
-        else:
-            fixes.append(f"give them the {fc} channel(s) of the training images, or fit on {c}-channel images")
-    if (h, w) != (fh, fw):
-        fixes.append(f"resize them to {fh}x{fw} (height x width) first, keeping their dtype and scale (e.g. PIL's "
-                     f"img.resize(({fw}, {fh})) on each image; {files})")
-    return "; ".join(fixes)
-
-
-def _as_written(how):
-    """(X as a fix writes it: 'X', or 'np.asarray(X)' for a list; its first 3 channels, on the channel axis of its
-    layout), for ``how`` as in :func:`_shape_fix`."""
-    form, _, array = how or (None, None, True)
-    x = "X" if array else "np.asarray(X)"
-    return x, f"{x}{'[:, :3]' if form == 'channels_first' else '[..., :3]'}"
-
-
-def alpha_fix(how):
-    """The fix for images of 4 or more channels to a network that takes 1 or 3 (``how``: as for
-    :func:`_shape_fix`)."""
-    if (how or (None,))[0] == "pil":
-        return "Convert them first, [img.convert('RGB') for img in X]."
-    return f"Drop an alpha channel first (e.g. {_as_written(how)[1]})."
 
 
 def auto_image_shape(n_features, rows=None):
@@ -280,13 +232,13 @@ class ImageInputMixin(PixelScaleMixin):
 
     def _check_image_shape(self, shape, reset, how=None):
         """Record the shape of the training images, or check later images against it (``how``: X's form, for the
-        fix, see :func:`_shape_fix`)."""
+        fix, see :func:`sknn._image_fixes.shape_fix`)."""
         if reset:
             self.image_shape_ = shape
         elif shape != tuple(self.image_shape_):
             files = ("image files are resized to image_size for you" if self._as_fitted("image_size") is not None
                      else "image files too: fit with image_size=(height, width) to have files resized")
-            fix = _shape_fix(shape, tuple(self.image_shape_), how, files, self._as_fitted("data_format"))
+            fix = shape_fix(shape, tuple(self.image_shape_), how, files, self._as_fitted("data_format"))
             raise ValueError(f"X holds images of shape (channels, height, width) {shape}, but "
                              f"{type(self).__name__} was fitted on {tuple(self.image_shape_)}: {fix}.")
 

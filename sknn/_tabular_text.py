@@ -382,10 +382,10 @@ def describe_numbers_as_text(found, name):
                 "no time becomes missing)")
     if kind == "dates or times":
         return (f"Column {name} holds dates or times written as text (such as {example!r}): turn them into "
-                f"numbers first (for instance t = pd.to_datetime(X[{name}], format='mixed', utc=True, errors='coerce'), "
-                "then the days since a date, (t - pd.Timestamp('2000-01-01', tz='UTC')).dt.total_seconds() / 86400, "
-                "and parts such as t.dt.year, t.dt.month, t.dt.dayofweek or t.dt.hour; a cell that is no date becomes "
-                "missing)")
+                f"numbers first (for instance t = pd.to_datetime(X[{name}], format='mixed', utc=True, "
+                "errors='coerce'), then the days since a date, (t - pd.Timestamp('2000-01-01', tz='UTC'))"
+                ".dt.total_seconds() / 86400, and parts such as t.dt.year, t.dt.month, t.dt.dayofweek or t.dt.hour; a "
+                "cell that is no date becomes missing)")
     if kind == "durations":
         return (f"Column {name} holds durations written as text (such as {example!r}): turn them into numbers "
                 f"first (for instance pd.to_timedelta(X[{name}]).dt.total_seconds())")

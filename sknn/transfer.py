@@ -23,7 +23,8 @@ from ._data import ArrayBatches
 from ._device import autocast, float32_default, recording_gradients, resolve_device, resolve_precision, seeded
 from ._engine import memory_errors_named, padded_batch
 from ._family import FamilyEstimator
-from ._images import ImageInputMixin, alpha_fix, size_pair
+from ._image_fixes import alpha_fix
+from ._images import ImageInputMixin, size_pair
 from ._memory import build_within_memory
 from ._targets import NeuralClassifierMixin, keyword_only_classes
 from ._validation import check_sizes
@@ -177,8 +178,7 @@ _VGG_CONSTRAINTS = {
     "backbone": [StrOptions(set(BACKBONES)), list, tuple],
     "weights": [str, os.PathLike, Mapping, None],
     "image_size": [Interval(Integral, 1, None, closed="left"), "array-like"],
-    "pooling": [StrOptions({"avg", "max", "flatten"})],
-    "image_shape": ["array-like", None],
+    "pooling": [StrOptions({"avg", "max", "flatten"})], "image_shape": ["array-like", None],
     "data_format": [StrOptions({"auto", "channels_last", "channels_first"})],
     "skip_bad_images": ["boolean"], "channels_last": ["boolean"],
 }
@@ -230,8 +230,8 @@ class TransferVGGClassifier(_VGGInputMixin, NeuralClassifierMixin, ClassifierMix
     backbone_lr_ratio : float, default=0.1
         Learning rate of the unfrozen blocks, relative to ``learning_rate_init``.
     augment : dict or None, default=None
-        Training-time augmentation as in ConvImageClassifier, e.g. ``{"horizontal_flip":
-        True, "shift": 0.1}``; the backbone then runs on every batch.
+        Training-time augmentation as in ConvImageClassifier, e.g. ``{"horizontal_flip": True, "shift": 0.1}``; the
+        backbone then runs on every batch.
     cache_features : bool, default=True
         Compute a frozen backbone's features once per fit (without augmentation). False runs the backbone on every
         batch of every epoch.
