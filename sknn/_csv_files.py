@@ -409,7 +409,8 @@ def load(kind, where, target, na_values=(), task="auto", default_na=True):
     import numpy as np
     import pandas as pd
 
-    from ._tabular_text import describe_placeholders, file_fix, numbers_as_text, placeholder_cells, typo_cells
+    from ._tabular_text import (describe_placeholders, file_fix, numbers_as_text, odd_dates, placeholder_cells,
+                                typo_cells)
     from ._validation import check_float64_cells
 
     if kind == "builtin":
@@ -517,7 +518,8 @@ def load(kind, where, target, na_values=(), task="auto", default_na=True):
             kind, example = found
             other = "choose another --target" if column == target else "remove the column from the file"
             raise CommandError(f"the column {str(column)!r} of {where} holds {kind} written as text (such as "
-                               f"{example!r}), which would be read as one category per value: "
+                               f"{example!r}){odd_dates(found, frame[column])}, which would be read as one category "
+                               "per value: "
                                f"{file_fix(kind, example)}, or {other}")
     if empty:
         X = X.drop(columns=empty)

@@ -203,12 +203,12 @@ _ACTIVATION_NAMES = {nn.ReLU: "relu", nn.Tanh: "tanh", nn.Sigmoid: "sigmoid", nn
                      nn.SiLU: "silu", nn.Identity: "identity"}
 _PREPROCESSOR_STATE = ("n_features_in_", "numeric_columns_", "categorical_columns_", "categories_", "center_",
                        "offset_", "scale_", "has_missing_", "binary_", "_categories_are_strings", "feature_names_in_",
-                       "column_labels_in_", "column_label_text_in_", "ignored_columns_", "value_range_")
+                       "column_labels_in_", "column_label_text_in_", "ignored_columns_", "value_range_", "boolean_")
 # the dtype of each array of the state (an export read back from JSON holds lists)
 _STATE_DTYPES = {"numeric_columns_": np.int64, "categorical_columns_": np.int64, "center_": np.float64,
                  "offset_": np.float64, "scale_": np.float64, "has_missing_": bool, "binary_": bool,
                  "feature_names_in_": object, "column_labels_in_": np.int64, "column_label_text_in_": object,
-                 "ignored_columns_": np.int64, "value_range_": np.float64}
+                 "ignored_columns_": np.int64, "value_range_": np.float64, "boolean_": bool}
 
 
 def _numpy(t):

@@ -26,8 +26,8 @@ from ._tabular_numbers import (check_exact_column, check_float32_column_values, 
                                check_number_column, check_sparse_numbers, float32_offsets, robust_statistics,
                                sparse_column_values, binary_and_range, warn_narrow_first_fit,
                                warn_numbers_beyond_first_fit)
-from ._tabular_text import (describe_numbers_as_text, describe_placeholders, numbers_as_text, placeholder_cells,
-                            typo_cells)
+from ._tabular_text import (describe_numbers_as_text, describe_placeholders, numbers_as_text, odd_dates,
+                            placeholder_cells, typo_cells)
 from ._tabular_times import TIME_CELLS, check_not_time, time_message
 from ._text_checks import spacing_twins
 from ._validation import check_not_complex, reads_as_number, validate_data
@@ -100,7 +100,8 @@ def _column_kind(values, name, fitting=True):
     found = numbers_as_text(present) if fitting and not cells else None
     if found:
         one_type = ".astype(str)" if found[0] == "numbers, some of them" else ""  # (5 and '5': two categories)
-        raise ValueError(f"{describe_numbers_as_text(found, name)}; to use its values as categories, pass it as a "
+        raise ValueError(f"{describe_numbers_as_text(found, name)}{odd_dates(found, present)}; to use its values as "
+                         "categories, pass it as a "
                          f"categorical column ({one_type}.astype('category')).")
     if cells:
         typos = "if those are typos, correct them; " if typo_cells(cells) else ""
@@ -201,6 +202,15 @@ def frame_column(col, fitting=True):
     return _column_kind(values, repr(col.name), fitting), values
 
 
+def _held_booleans(X, j, values):
+    """Whether column ``j`` of X, numeric in fit with ``values``, is a column of booleans: of a bool dtype
+    (pandas' nullable ``boolean`` too) or of True/False cells only (missing cells aside)."""
+    if values.dtype == bool or isinstance(X, pd.DataFrame) and pd.api.types.is_bool_dtype(X.dtypes.iloc[j]):
+        return True
+    present = values[~np.asarray(_missing(values), dtype=bool)] if values.dtype == object else ()
+    return len(present) > 0 and all(isinstance(v, (bool, np.bool_)) for v in present.tolist())
+
+
 def _every_column(read, n_columns, name):
     """``read(j)`` for each column; where columns are refused, the first refusal's message in full with the names
     of the others, so that all can be fixed at once (30 columns with '.' for missing took 30 fits to find)."""
@@ -262,6 +272,8 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
     binary_ : ndarray of bool, shape (n_numeric,)
         Numeric columns with at most two distinct values in ``fit`` (indicators, yes/no
         numbers): the network reads them as they are, without periodic embeddings.
+    boolean_ : ndarray of bool, shape (n_numeric,)
+        Numeric columns that held booleans only in ``fit``: ``transform`` refuses a number other than 0 and 1 there.
     value_range_ : ndarray of shape (n_numeric, 2)
         The lowest and highest value of each numeric column in ``fit`` (0 and 0 for an all-missing one): a
         ``binary_`` column's two values, beyond which data trained on later is warned about
@@ -334,6 +346,7 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
         check_float32_column_values(numbers_ - self.offset_, [self._name(j) for j in self.numeric_columns_])
         self.has_missing_ = np.isnan(numbers_).any(axis=0)
         self.binary_, self.value_range_ = binary_and_range(numbers_.T)
+        self.boolean_ = np.array([_held_booleans(X, j, columns[j][1]) for j in self.numeric_columns_], dtype=bool)
         return self
 
     def transform(self, X):
@@ -365,6 +378,7 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
             columns[j] = column
         out = np.empty((len(columns[0][1]) if columns else 0, len(columns)), dtype=np.float32)
         out[:, :len(self.numeric_columns_)] = self._numeric_matrix(columns) - getattr(self, "offset_", 0.0)
+        self._check_booleans(out)
         for i, j in enumerate(self.categorical_columns_):
             out[:, len(self.numeric_columns_) + i] = self._codes(columns[j][1], i, j)
         return out
@@ -432,6 +446,18 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
                       f"{'it is' if one else 'they are'} ignored (read as missing at predict, whatever "
                       f"{'it holds' if one else 'they hold'}). Leave {'it' if one else 'them'} out, or fit on "
                       "rows that have values there.", UserWarning)
+
+    def _check_booleans(self, out):
+        """Refuse a number other than 0 and 1 in a column of booleans in fit (``boolean_``; a 5 would be read as a
+        flag five times set), naming the column and the value."""
+        for i in np.flatnonzero(getattr(self, "boolean_", ())):  # (none in a model pickled before boolean_)
+            column = out[:, i]
+            odd = column[~np.isnan(column) & (column != 0) & (column != 1)]
+            if len(odd):
+                name = self._name(self.numeric_columns_[i])
+                raise ValueError(f"Column {name} held True/False in fit but holds {odd[0]:g} now: pass True/False "
+                                 "(or 1/0, or missing values) in this column, as in fit; if it counts something "
+                                 "now, fit on such values.")
 
     def _blank(self, j, n):
         """Column ``j``, ignored since fit (:meth:`_warn_ignored`), as missing values of its kind in fit."""

@@ -18,7 +18,7 @@ from ._numbers import is_real_number as _is_number
 from ._validation import reads_as_number
 
 __all__ = ["describe_numbers_as_text", "describe_placeholders", "file_fix", "marks_missing", "numbers_as_text",
-           "placeholder_cells", "typo_cells"]
+           "odd_dates", "placeholder_cells", "typo_cells"]
 
 _FEWEST_NUMBERS = 10  # distinct numbers a column needs before its strings read as placeholders
 _MOST_OTHER_STRINGS = 3  # strings among numbers, besides markers of missing cells, that still read as placeholders
@@ -258,14 +258,35 @@ def _numbers_as_written(distinct, counts):
         commas = [v for v in distinct if "," in v]  # (an example that no thousands comma may be: '12,5', not '1,250')
         return "numbers with a decimal comma", next((v for v in commas if not _THOUSANDS_COMMA.fullmatch(
             v.lstrip("+-"))), commas[0])
-    dated = [v for v in distinct if _DATE.fullmatch(v) or _MONTH_NAME_DATE.fullmatch(v)]
-    others = [v for v in distinct if not (_DATE.fullmatch(v) or _MONTH_NAME_DATE.fullmatch(v) or marks_missing(v))]
+    dated = [v for v in distinct if _is_date(v)]
+    others = [v for v in distinct if not (_is_date(v) or marks_missing(v))]
     if len(dated) == len(distinct) or (len(dated) >= _FEWEST_NUMBERS and int(counts[others].sum()) <=
                                        _MOST_OTHER_STRINGS):  # (and a typo or a marker of missing cells: '9.12', '?')
         return "dates or times", next((v for v in dated if not v.isdigit()), dated[0])
     if all(_DURATION.fullmatch(v) for v in distinct):
         return "durations", example
     return _marked_numbers(distinct, counts)
+
+
+def _is_date(cell):
+    """Whether the stripped string ``cell`` is a date or a time as :func:`numbers_as_text` reads them."""
+    return bool(_DATE.fullmatch(cell) or _MONTH_NAME_DATE.fullmatch(cell))
+
+
+def odd_dates(found, values):
+    """For a column of ``values`` that :func:`numbers_as_text` found (``found``) to hold dates or times: "; the cell
+    '9.12' is neither a date nor a time (a typo?)", naming up to 3 cells that are neither, nor marks of missing
+    values, which the fixes read as missing; '' for another kind or none such."""
+    if found[0] != "dates or times":
+        return ""
+    cells = pd.Series(np.asarray(values, dtype=object)[:100_000], dtype=object)
+    cells = cells[cells.map(lambda v: isinstance(v, str))].str.strip()
+    odd = [v for v in pd.unique(cells) if not (_is_date(v) or marks_missing(v))]
+    if not odd:
+        return ""
+    return (f"; the cell {odd[0]!r} is neither a date nor a time (a typo?)" if len(odd) == 1 else
+            f"; the cells {', '.join(map(repr, odd[:3]))}{' ...' if len(odd) > 3 else ''} are neither dates nor times "
+            "(typos?)")
 
 
 def _with_decimal_points(distinct):

@@ -14,7 +14,7 @@ from sklearn.exceptions import ConvergenceWarning, DataConversionWarning
 from sklearn.utils._param_validation import InvalidParameterError
 from skorch.callbacks import Callback, EpochScoring, GradientNormClipping
 
-from sknn import DenseClassifier, DenseRegressor
+from sknn import DenseClassifier, DenseRegressor, load
 from sknn._data import ArrayBatches
 from sknn._dense_numpy import forward_numpy
 from sknn._tabular import TabularPreprocessor
@@ -44,6 +44,29 @@ def test_boolean_column_with_missing_values_stays_a_number_column():
     # fitted on such an object column, booleans are numbers too (as in a bool column), not categories
     objects = pd.DataFrame({"member": pd.Series(list(flags[:-1]) + [None], dtype=object), "x": X[:, 0]})
     assert list(TabularPreprocessor().fit(objects).numeric_columns_) == [0, 1]
+
+
+@pytest.mark.parametrize("kind", ["bool", "boolean", "object", "array"])
+def test_a_number_other_than_0_or_1_in_a_column_of_booleans_is_refused(kind, tmp_path):
+    flags = RNG.rand(60) > 0.5
+    column = {"bool": flags, "boolean": pd.array(flags, dtype="boolean"), "object": flags.astype(object),
+              "array": flags.astype(object)}[kind]
+    frame = pd.DataFrame({"x": X[:, 0], "member": column})
+    fitted = frame.to_numpy(dtype=object) if kind == "array" else frame
+    model = DenseRegressor(**DENSE).fit(fitted, X[:, 1])
+    served = frame.head(3).assign(member=[5, 0, 1])  # a count where fit had a flag: read as the flag 5 times set
+    with pytest.raises(ValueError, match=r"Column (1|'member') held True/False in fit but holds 5 now: pass "):
+        model.predict(served.to_numpy(dtype=object) if kind == "array" else served)
+    model.save(tmp_path / "m.safetensors")
+    for rebuilt in (load(tmp_path / "m.safetensors"), DenseRegressor.from_network(model.export_network())):
+        with pytest.raises(ValueError, match="held True/False in fit but holds 5 now"):
+            rebuilt.predict(served.to_numpy(dtype=object) if kind == "array" else served)
+    as_numbers = frame.head(3).assign(member=frame.member.head(3).astype(float).to_numpy())  # 0/1 and gaps: fine
+    as_numbers.loc[1, "member"] = np.nan
+    assert np.isfinite(model.predict(as_numbers.to_numpy(dtype=object) if kind == "array" else as_numbers)).all()
+    numbers = frame.assign(member=flags.astype(int))  # a column of 0/1 numbers in fit: 5 stays a number
+    model = DenseRegressor(**DENSE).fit(numbers, X[:, 1])
+    assert np.isfinite(model.predict(served)).all()
 
 
 def test_number_column_served_as_categories_is_named():
