@@ -14,11 +14,11 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import torch
 
-from ._pixels import twelve_bit_levels
+from ._pixels import shallow_levels
 from ._warnings import warn_user
 
 __all__ = ["ImageFileBatches", "displayed_size", "named_bomb_warnings", "plain_path", "read_image",
-           "warn_of_twelve_bit_files"]
+           "warn_of_shallow_deep_files", "warn_of_transparent_files"]
 
 # the EXIF orientations (tag 0x0112) that swap height and width: the stored pixels are turned a quarter
 _QUARTER_TURNS = (5, 6, 7, 8)
@@ -117,22 +117,53 @@ def _is_deep(mode):
     return mode in ("I", "F") or mode.startswith("I;16")
 
 
-def warn_of_twelve_bit_files(paths):
-    """Warn where the 16-bit integer image files ``paths`` (a sample of a training set's) reach at most 4,095
-    (12-bit levels, from many cameras and scanners): read as 16-bit levels, divided by 65,535, they are dark."""
-    Image, top = _pil(), 0
+def warn_of_shallow_deep_files(paths):
+    """Warn where the 16-bit or 32-bit integer image files ``paths`` (a sample of a training set's) reach at most
+    4,095 (12-bit levels, from many cameras and scanners) or 255 (8-bit levels saved in a deeper file): read as
+    16-bit levels, divided by 65,535, they are dark, or all but black."""
+    Image, top, modes = _pil(), 0, set()
     for path in paths:
         try:
             with open(path, "rb") as file, Image.open(file) as img:
                 top = max(top, int(img.convert("F").getextrema()[1]))
+                modes.add("32-bit integer" if img.mode == "I" else "16-bit")
         except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
             continue  # (named when it is read)
-    if twelve_bit_levels(top):
-        warn_user(f"The 16-bit image files (such as {os.fspath(paths[0])!r}) hold levels up to {top} only, at most "
-                  f"12 bits: as 16-bit levels they are divided by 65,535 and read as dark images (at most "
-                  f"{top / 65535:.3f}). If they are 12-bit levels, read them as arrays on their own scale "
-                  "(np.asarray(Image.open(f), dtype=np.float32) / 4095, at predict too); truly dark 16-bit images can "
-                  "stay as they are.")
+    bits = shallow_levels(top) if paths else None
+    if bits is None:
+        return
+    depth = 2 ** bits - 1
+    eight = " (or save them as 8-bit files: Image.open(f).convert('L'))" if bits == 8 else ""
+    files = modes.pop() if len(modes) == 1 else "16-bit and 32-bit integer"
+    warn_user(f"The {files} image files (such as {os.fspath(paths[0])!r}) hold levels up to {top} only, at most "
+              f"{bits} bits: as 16-bit levels they are divided by 65,535 and read as dark images (at most "
+              f"{top / 65535:.3f}). If they are {bits}-bit levels, read them as arrays on their own scale "
+              f"(np.asarray(Image.open(f), dtype=np.float32) / {depth}, at predict too){eight}; truly dark 16-bit "
+              "images can stay as they are.")
+
+
+def warn_of_transparent_files(paths):
+    """Warn where image files of ``paths`` (a sample of a training set's with an alpha channel or a transparent
+    colour) have transparent pixels: they are read as the colours stored under them (hidden, often black or white),
+    the transparency dropped, as Keras' and torchvision's readers do."""
+    Image = _pil()
+    for path in paths:
+        try:
+            with open(path, "rb") as file, Image.open(file) as img:
+                if img.convert("RGBA").getchannel("A").getextrema()[0] < 255:
+                    warn_user(f"Image files such as {os.fspath(path)!r} have transparent pixels: they are read as "
+                              "the colours stored under them, which no viewer shows, the transparency dropped. If "
+                              "the colours under them differ from file to file, put each image on one background "
+                              "first (Image.alpha_composite(Image.new('RGBA', img.size, 'white'), "
+                              "img.convert('RGBA')).convert('RGB')).")
+                    return
+        except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+            continue  # (named when it is read)
+
+
+def _has_transparency(img):
+    """Whether a PIL image (its header) has an alpha channel or a transparent colour."""
+    return img.mode in ("RGBA", "LA", "PA", "La", "RGBa") or "transparency" in img.info
 
 
 def read_image(path, size=None, channels=None, resize=True):
@@ -151,6 +182,9 @@ def read_image(path, size=None, channels=None, resize=True):
     """
     Image = _pil()
     path = plain_path(path)
+    if os.path.isdir(path):
+        raise ValueError(f"Cannot read the image file {path!r}: it is a folder; list the images of a folder of class "
+                         "folders, with their labels, with sknn.datasets.image_folder(folder)")
     try:
         # from an open file, not its path: Pillow memory-maps a raw grey or 16-bit file opened by its path at the
         # size it reports, which for a TIFF stored sideways is already turned, and garbles its pixels
@@ -278,7 +312,9 @@ class ImageFileBatches:
                 if errors and self.on_error == "raise":
                     reasons = "; ".join(str(exc) for _, exc in errors[:10])
                     more = f" (and {len(errors) - 10} more)" if len(errors) > 10 else ""
-                    raise ValueError(f"{len(errors)} of the image files cannot be read: {reasons}{more}.{self.why}")
+                    what = ("are not of the training files' size" if all(isinstance(exc, _OtherSize)
+                                                                           for _, exc in errors) else "cannot be read")
+                    raise ValueError(f"{len(errors)} of the image files {what}: {reasons}{more}.{self.why}")
                 for i, exc in errors:
                     warn_user(f"{exc}; {'skipped' if self.on_error == 'skip' else 'its output is NaN'}.")
                 if self.on_error == "fill":

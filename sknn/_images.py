@@ -17,8 +17,9 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d
 from ._augment import Augment  # noqa: F401 (pickles of earlier versions name sknn._images.Augment)
 from ._data import ArrayBatches
 from ._image_fixes import shape_fix
-from ._image_files import (ImageFileBatches, _check_one_kind_of_image, _depth_of, _is_grey, _is_pil_image, _names,
-                           _pil, displayed_size, named_bomb_warnings, plain_path, read_image, warn_of_twelve_bit_files)
+from ._image_files import (ImageFileBatches, _check_one_kind_of_image, _depth_of, _has_transparency, _is_grey,
+                           _is_pil_image, _names, _pil, displayed_size, named_bomb_warnings, plain_path, read_image,
+                           warn_of_shallow_deep_files, warn_of_transparent_files)
 from ._labels import check_y_for_estimator
 from ._pixels import PixelScaleMixin, images_named
 from ._validation import (check_magnitude, check_sizes, detached, plain_items, refuse_data_loader, unmasked,
@@ -200,11 +201,14 @@ class ImageInputMixin(PixelScaleMixin):
         raise ValueError(f"None of the {len(paths)} image files can be read ({_names(bad)}); pass readable image "
                          "files.")
 
-    def _file_image_shape(self, paths):
-        """(channels, height, width) files are read into: ``image_size`` (required when the files' sizes differ)
-        and 3 channels if any file is in colour, else 1. Only the files' headers are read."""
+    def _scan_files(self, paths):
+        """Name an unreadable training file before any training (unless ``skip_bad_images``) and warn of files
+        read darker or otherwise than they show (:func:`warn_of_shallow_deep_files`,
+        :func:`warn_of_transparent_files`), from the files' headers and a sample's pixels. Returns the first file
+        read (an array), whether any file is in colour, and the files' sizes as read, each with a file of that size
+        ({size: path})."""
         path, image = self._first_image(paths)
-        sizes, colour, deep = {}, image.shape[0] == 3, []
+        sizes, colour, deep, transparent = {}, image.shape[0] == 3, [], []
         Image = _pil()
         with named_bomb_warnings():
             for other in paths:
@@ -212,8 +216,10 @@ class ImageInputMixin(PixelScaleMixin):
                     with Image.open(other) as img:
                         sizes.setdefault(displayed_size(img), other)  # as read: EXIF orientation applied
                         colour = colour or not _is_grey(img.mode)
-                        if img.mode.startswith("I;16") and len(deep) < 20:  # (a sample: their levels read below)
-                            deep.append(other)
+                        if (img.mode.startswith("I;16") or img.mode == "I") and len(deep) < 20:  # (a sample: their
+                            deep.append(other)                                                     # levels read below)
+                        if _has_transparency(img) and len(transparent) < 20:
+                            transparent.append(other)
                 except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
                     if not self.skip_bad_images:  # named now, before any training (read, for the reason)
                         try:
@@ -221,7 +227,14 @@ class ImageInputMixin(PixelScaleMixin):
                         except ValueError as exc:
                             raise _unreadable(exc) from None
                     continue  # (skipped, with a warning, when it is read)
-            warn_of_twelve_bit_files(deep)
+            warn_of_shallow_deep_files(deep)
+            warn_of_transparent_files(transparent)
+        return image, colour, sizes
+
+    def _file_image_shape(self, paths):
+        """(channels, height, width) files are read into: ``image_size`` (required when the files' sizes differ)
+        and 3 channels if any file is in colour, else 1. Only the files' headers are read (:meth:`_scan_files`)."""
+        image, colour, sizes = self._scan_files(paths)
         if self.image_size is None and len(sizes) > 1:
             (size_a, a), (size_b, b) = list(sizes.items())[:2]
             raise ValueError(f"The image files have different sizes ({os.fspath(a)!r} is {size_a[0]}x{size_a[1]}, "
@@ -286,8 +299,11 @@ class ImageInputMixin(PixelScaleMixin):
         refuse_data_loader(X, type(self).__name__)
         X = unmasked(detached(X))  # a tensor that requires grad, or on a GPU: its values; masked pixels: refused
         if isinstance(X, (str, bytes, os.PathLike)):
-            raise TypeError(f"X is one {type(X).__name__} ({plain_path(X)!r:.80}), not a list of images: pass a list "
-                            "of image file paths ([X] for one file).")
+            folder = not isinstance(X, bytes) and os.path.isdir(X)
+            raise TypeError(f"X is one {type(X).__name__} ({plain_path(X)!r:.80}), not a list of images: " + (
+                "it is a folder; list its images and their labels with sknn.datasets.image_folder(X) (one "
+                "sub-folder per class), then pass the paths." if folder else
+                "pass a list of image file paths ([X] for one file)."))
         _check_not_an_iterator(X)
         if hasattr(X, "to_numpy") and getattr(X, "ndim", 2) == 1:  # a pandas Series or Index (of paths or images)
             X = X.to_numpy()

@@ -13,7 +13,7 @@ import numpy as np
 
 from ._warnings import warn_user
 
-__all__ = ["PixelScaleMixin", "images_named", "twelve_bit_levels"]
+__all__ = ["PixelScaleMixin", "images_named", "shallow_levels"]
 
 # pixels this many times beyond (or, for uint8 input, below) the training images' largest: another scale
 _PIXEL_SCALE_FACTOR = 50.0
@@ -27,6 +27,12 @@ _NEGATIVE_SHARE = 0.25
 _CENTRED_SHARE = 0.5
 # the top level of 12-bit pixels: uint16 training images that reach no higher are likely 12-bit levels
 _TWELVE_BIT_TOP = 4095
+
+
+def shallow_levels(top):
+    """8 or 12 when 16-bit training files whose largest level is ``top`` hold 8-bit levels (1 to 255: all black
+    divided by 65,535) or 12-bit ones (:func:`twelve_bit_levels`); None for 16-bit levels, or all black images."""
+    return 8 if 0 < top <= _SMALLER_TOP[65535.0] else 12 if twelve_bit_levels(top) else None
 
 
 def twelve_bit_levels(top):

@@ -10,7 +10,8 @@ from ._warnings import warn_user
 
 __all__ = ["image_folder", "read_idx", "load_fashion_mnist", "read_conllu", "IMAGE_EXTENSIONS"]
 
-IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".jpe", ".jfif", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".ppm", ".pgm")
+IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".jpe", ".jfif", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".ppm", ".pgm",
+                    ".pbm", ".pnm")
 
 
 def _hidden(name):
@@ -49,13 +50,72 @@ def _warn_of_duplicates(duplicates, root):
                   UserWarning)
 
 
+# folders that hold a data set's splits, not its classes (train/cats, test/cats)
+_SPLIT_NAMES = frozenset({"train", "training", "test", "testing", "val", "valid", "validation", "dev", "eval"})
+
+
+def _check_not_splits(root, classes):
+    """Refuse a root whose folders are all a data set's splits (``train``, ``test``, ...), each holding folders
+    and no image of its own: its images would be labelled by their split, not their class."""
+    if not classes or not all(c.lower() in _SPLIT_NAMES for c in classes):
+        return
+    inner = {}
+    for split in classes:
+        entries = [e for e in os.listdir(os.path.join(root, split)) if not _hidden(e)]
+        folders = [e for e in entries if os.path.isdir(os.path.join(root, split, e))]
+        if not folders or len(folders) < len(entries):
+            return  # (images of their own: classes named so, however odd)
+        inner[split] = sorted(folders)
+    shown = ", ".join(map(repr, inner[classes[0]][:5])) + (" ..." if len(inner[classes[0]]) > 5 else "")
+    calls = " and ".join(f"image_folder({os.path.join(root, c)!r})" for c in classes[:3])
+    raise ValueError(f"The folders of {root!r} ({', '.join(map(repr, classes))}) are a data set's splits, each "
+                     f"holding class folders ({shown} in {classes[0]!r}), not classes: their images would be "
+                     f"labelled by their split. List each split on its own: {calls}.")
+
+
+def _warn_of_one_wrapper(root, classes):
+    """Warn when the one folder of ``root`` holds folders and no image of its own: the classes are a level deeper
+    (``root/photos/cats``), and every image would get one label, the folder's name."""
+    if len(classes) != 1:
+        return
+    folder = os.path.join(root, classes[0])
+    entries = [e for e in os.listdir(folder) if not _hidden(e)]
+    folders = [e for e in entries if os.path.isdir(os.path.join(folder, e))]
+    if len(folders) > 1 and len(folders) == len(entries):
+        warn_user(f"{root!r} holds one folder, {classes[0]!r}, so every image is labelled {classes[0]!r}; its "
+                  f"folders ({', '.join(map(repr, sorted(folders)[:5]))}{' ...' if len(folders) > 5 else ''}) look "
+                  f"like the classes: image_folder({folder!r}) labels the images by them.", UserWarning)
+
+
+# endings Pillow registers that are seldom pictures it reads (stubs for scientific formats, video, vector drawings)
+_NOT_PICTURES = frozenset({".h5", ".hdf", ".grib", ".bufr", ".fit", ".fits", ".mpeg", ".mpg", ".eps", ".ps", ".wmf",
+                           ".emf"})
+
+
+def _warn_of_other_images(root, skipped):
+    """Warn of files left out whose endings (``skipped``: {ending: count}) are image formats Pillow reads."""
+    try:
+        from PIL import Image
+    except ImportError:  # pragma: no cover - depends on the environment
+        return
+    Image.init()
+    readable = {ext for ext, fmt in Image.registered_extensions().items() if fmt in Image.OPEN} - _NOT_PICTURES
+    found = {ext: n for ext, n in skipped.items() if ext in readable}
+    if found:
+        listed = ", ".join(f"{n} {ext}" for ext, n in sorted(found.items(), key=lambda kv: -kv[1])[:5])
+        warn_user(f"{sum(found.values())} image file(s) of {root!r} of other types than `extensions` lists are "
+                  f"left out ({listed}): pass extensions=IMAGE_EXTENSIONS + {tuple(sorted(found))!r} to take them.",
+                  UserWarning)
+
+
 def image_folder(root, extensions=IMAGE_EXTENSIONS):
     """List the images of a folder with one sub-folder per class, as Keras' flow_from_directory reads it.
 
     Parameters
     ----------
     root : str or path
-        ``root/<label>/<image file>``; sub-folders are the labels, in sorted order. Hidden
+        ``root/<label>/<image file>``; sub-folders are the labels, in sorted order (a root whose folders are
+        splits, ``train`` and ``test`` holding class folders, is refused: list each split on its own). Hidden
         folders and files (names starting with a dot, such as ``.ipynb_checkpoints`` and
         macOS' ``._*`` files, and ``__MACOSX``) are left out. Symbolic links are followed (a class's images
         may be kept elsewhere), except back to a folder already read or one that holds the class (a loop); an
@@ -64,7 +124,8 @@ def image_folder(root, extensions=IMAGE_EXTENSIONS):
         warning naming the copies.
     extensions : str or tuple of str
         File endings taken as images (case-insensitive). A class folder without any is
-        left out, with a warning.
+        left out, with a warning. With the default, files of other types that Pillow reads (``.avif``, ``.tga``)
+        are named in a warning.
 
     Returns
     -------
@@ -86,7 +147,9 @@ def image_folder(root, extensions=IMAGE_EXTENSIONS):
     classes = sorted(d for d in os.listdir(root) if os.path.isdir(os.path.join(root, d)) and not _hidden(d))
     if not classes:
         raise ValueError(f"{root!r} has no sub-folders: put the images of each class in a folder of its own.")
-    paths, labels, empty, labelled, duplicates = [], [], [], {}, []
+    _check_not_splits(root, classes)
+    _warn_of_one_wrapper(root, classes)
+    paths, labels, empty, labelled, duplicates, skipped = [], [], [], {}, [], {}
     for label in classes:
         before = len(paths)
         walked, seen = [], set()
@@ -111,11 +174,16 @@ def image_folder(root, extensions=IMAGE_EXTENSIONS):
                         duplicates.append((path, first))
                     paths.append(path)
                     labels.append(label)
+                elif not _hidden(name):
+                    ending = os.path.splitext(name)[1].lower()
+                    skipped[ending] = skipped.get(ending, 0) + 1
         if len(paths) == before:
             empty.append(label)
     if not paths:
         raise ValueError(f"No image files ({', '.join(extensions)}) under {root!r}.")
     _warn_of_duplicates(duplicates, root)
+    if extensions == IMAGE_EXTENSIONS:  # (endings a user passes leave the others out on purpose)
+        _warn_of_other_images(root, skipped)
     if empty:
         warn_user(f"{len(empty)} class folder(s) of {root!r} hold no image file ({', '.join(extensions)}) and "
                   f"are left out: {', '.join(map(repr, empty[:5]))}{' ...' if len(empty) > 5 else ''}.",

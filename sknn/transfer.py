@@ -111,9 +111,9 @@ class _VGGInputMixin(ImageInputMixin):
         self.architecture_["pretrained"] = self.weights is not None  # whether the backbone starts from trained weights
 
     def _file_image_shape(self, paths):
-        """Files are resized to ``image_size`` with 3 channels; the first readable one is read, so that a list of
-        paths none of which is an image is refused in ``fit`` (the extractor's fit reads nothing else)."""
-        self._first_image(paths)
+        """Files are resized to ``image_size`` with 3 channels; their headers are read (:meth:`_scan_files`), so that
+        an unreadable file is named before the backbone reads any (the extractor's fit reads nothing else)."""
+        self._scan_files(paths)
         self.input_image_shape_ = None
         return (3, *size_pair(self.image_size))
 

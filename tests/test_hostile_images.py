@@ -721,6 +721,108 @@ def test_16_bit_image_files_of_12_bit_levels_are_warned_of_as_arrays_are(tmp_pat
             ConvImageClassifier(**CONV).fit(paths[name], [0, 1] * 4)
 
 
+def test_16_and_32_bit_image_files_of_8_bit_levels_are_warned_of(tmp_path):
+    """8-bit levels saved as 16-bit PNGs or 32-bit TIFFs were read all but black (at most 255 / 65,535), without a
+    word, where the same levels as a uint16 array are refused."""
+    levels = np.random.RandomState(0).randint(1, 256, (8, 8, 8))
+    for ending, dtype, depth in ((".png", np.uint16, "16-bit"), (".tif", np.int32, "32-bit integer")):
+        paths = [str(tmp_path / f"{i}{ending}") for i in range(8)]
+        for path, image in zip(paths, levels):
+            Image.fromarray(image.astype(dtype)).save(path)
+        assert Image.open(paths[0]).mode == ("I;16" if dtype == np.uint16 else "I")
+        with pytest.warns(UserWarning, match=rf"The {depth} image files \(such as '.*0\{ending}'\) hold levels up "
+                                             r"to 255 only, at most 8 bits.*/ 255, at predict too\) \(or save them as "
+                                             r"8-bit files"):
+            ConvImageClassifier(**CONV).fit(paths, [0, 1] * 4)
+        with pytest.warns(UserWarning, match=rf"The {depth} image files .* at most 12 bits"):
+            for path, image in zip(paths, levels):
+                Image.fromarray((image * 16).astype(dtype)).save(path)  # 12-bit levels, in either depth
+            VGGFeatureExtractor(**VGG).fit(paths)
+
+
+def test_image_files_with_transparent_pixels_are_warned_of(tmp_path):
+    """A transparent background was read as the colour stored under it (black in one file, white in another: two
+    images that look the same read as opposites), without a word."""
+    paths = [str(tmp_path / f"{i}.png") for i in range(8)]
+    for i, path in enumerate(paths):
+        pixels = np.zeros((8, 8, 4), np.uint8)
+        pixels[..., :3] = 255 * (i % 2)  # hidden under alpha 0
+        pixels[2:6, 2:6] = [255, 0, 0, 255]
+        Image.fromarray(pixels).save(path)
+    for fit in (lambda: ConvImageClassifier(**CONV).fit(paths, [0, 1] * 4), lambda: VGGFeatureExtractor(**VGG).fit(
+            paths)):
+        with pytest.warns(UserWarning, match=r"Image files such as '.*0\.png' have transparent pixels: .* colours "
+                                             r"stored under them.*Image\.alpha_composite"):
+            fit()
+    palette = Image.fromarray(np.arange(64, dtype=np.uint8).reshape(8, 8) % 4).convert("P")
+    palette.save(paths[0], transparency=0)  # a palette file with a transparent colour
+    with pytest.warns(UserWarning, match="have transparent pixels"):
+        ConvImageClassifier(**CONV).fit(paths[:1] + paths[2:4], [0, 1, 0])
+    for path in paths:  # an alpha channel that hides nothing: no warning
+        Image.fromarray(np.full((8, 8, 4), 200, np.uint8)).convert("RGBA").putalpha(255) or Image.fromarray(
+            np.dstack([np.full((8, 8, 3), 200, np.uint8), np.full((8, 8), 255, np.uint8)])).save(path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        warnings.filterwarnings("ignore", message=".*larger than the .* training samples")
+        ConvImageClassifier(**CONV).fit(paths, [0, 1] * 4)
+
+
+def test_a_folder_given_as_images_points_to_image_folder(tmp_path):
+    (tmp_path / "cats").mkdir()
+    with pytest.raises(TypeError, match=r"X is one str .* it is a folder; list its images and their labels with "
+                                        r"sknn\.datasets\.image_folder\(X\)"):
+        ConvImageClassifier(**CONV).fit(str(tmp_path), [0, 1])
+    with pytest.raises(ValueError, match=r"Cannot read the image file '.*cats': it is a folder; .*image_folder"):
+        ConvImageClassifier(**CONV).fit([str(tmp_path / "cats")] * 2, [0, 1])
+
+
+def test_transfer_names_an_unreadable_file_before_the_backbone_reads_any(files, monkeypatch):
+    from sknn._image_files import ImageFileBatches
+
+    read = []
+    original = ImageFileBatches._read
+    monkeypatch.setattr(ImageFileBatches, "_read", lambda self, path: read.append(path) or original(self, path))
+    for bad, named in (("missing", "missing"), ("bad", "not_an_image")):  # (a file cut after its header: not told)
+        with pytest.raises(ValueError, match=rf"Cannot read the image file '.*{named}\.png'"):
+            TransferVGGClassifier(max_iter=1, **VGG).fit(files["good"] + [files[bad]], files["labels"] + [0])
+        assert read == []  # (it read all 9 files through the backbone before the missing one was named)
+
+
+def test_image_folder_refuses_splits_as_classes_and_warns_of_a_wrapper_and_other_types(tmp_path):
+    from sknn.datasets import IMAGE_EXTENSIONS, image_folder
+
+    for split in ("train", "Test"):
+        for label in ("cats", "dogs"):
+            (tmp_path / "data" / split / label).mkdir(parents=True)
+            Image.fromarray(np.zeros((4, 4), np.uint8)).save(tmp_path / "data" / split / label / "a.png")
+    with pytest.raises(ValueError, match=r"The folders of '.*data' \('Test', 'train'\) are a data set's splits, "
+                                         r"each holding class folders \('cats', 'dogs' in 'Test'\).*labelled by "
+                                         r"their split.*image_folder\('.*data/Test'\) and image_folder\("):
+        image_folder(tmp_path / "data")
+    paths, labels = image_folder(tmp_path / "data" / "train")
+    assert labels.tolist() == ["cats", "dogs"]
+    Image.fromarray(np.zeros((4, 4), np.uint8)).save(tmp_path / "data" / "Test" / "b.png")  # an image of its own:
+    assert sorted(set(image_folder(tmp_path / "data")[1])) == ["Test", "train"]  # classes so named, however odd
+    (tmp_path / "wrap").mkdir()
+    (tmp_path / "data" / "train").rename(tmp_path / "wrap" / "photos")
+    with pytest.warns(UserWarning, match=r"'.*wrap' holds one folder, 'photos', so every image is labelled 'photos'; "
+                                         r"its folders \('cats', 'dogs'\) look like the classes"):
+        assert image_folder(tmp_path / "wrap")[1].tolist() == ["photos"] * 2
+    cats = tmp_path / "wrap" / "photos" / "cats"
+    Image.fromarray(np.zeros((4, 4, 3), np.uint8)).save(cats / "b.tga")
+    (cats / "notes.txt").write_text("not an image")
+    (cats / "c.h5").write_bytes(b"data")  # Pillow registers .h5, but as a stub: no picture
+    with pytest.warns(UserWarning, match=r"1 image file\(s\) of '.*photos' of other types than `extensions` lists "
+                                         r"are left out \(1 \.tga\): pass extensions=IMAGE_EXTENSIONS \+ "
+                                         r"\('\.tga',\)"):
+        image_folder(tmp_path / "wrap" / "photos")
+    paths, _ = image_folder(tmp_path / "wrap" / "photos", extensions=IMAGE_EXTENSIONS + (".tga",))
+    assert sum(p.endswith(".tga") for p in paths) == 1
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        image_folder(tmp_path / "wrap" / "photos", extensions=(".png",))  # endings passed: the others on purpose
+
+
 def test_scaled_images_for_a_model_fitted_on_noisy_unit_images_are_read():
     """[0, 1] images with Gaussian noise (sigma 0.1) reach -0.37 beside 1.28: refused as centred images, though
     uint8 input scaled to [0, 1] is on their scale. ImageNet-standardised images (-2.1 to 2.6) stay refused."""
