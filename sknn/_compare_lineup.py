@@ -22,7 +22,9 @@ from sklearn.utils.validation import check_is_fitted
 from ._compare_checks import FROM_ARRAY
 from ._compare_metrics import DEFAULT_SCORING, METRICS, Metric  # noqa: F401 (in __all__)
 from ._labels import check_real_target
+from ._numbers import check_exact_in_float64
 from ._tabular import check_number_column, describe_placeholders, frame_column, placeholder_cells
+from ._tabular_numbers import check_exact_column
 from ._validation import check_unique_columns
 
 __all__ = ["BASELINE", "DEFAULT_SCORING", "METRICS", "MODEL_ALIASES", "Metric", "LabelEncodedClassifier",
@@ -145,6 +147,7 @@ _SMALLEST_SPREAD = 1e-150
 def _check_target(y, task):
     """Refuse a target that cannot serve the task, naming it and the fix."""
     if task == "regression":
+        check_exact_in_float64(y, "y", "subtract an offset first (y - y.min()), or rescale it.")  # (as the networks)
         if y.dtype.kind == "b":
             raise ValueError("task='regression' needs numbers, but y holds true/false values; use "
                              "task='classification'.")
@@ -241,7 +244,7 @@ def _check_features(X):
         if X.shape[0] * X.shape[1] > _LARGEST_DENSE:
             raise ValueError(f"X is a sparse matrix of shape {X.shape}, too large to compare dense; reduce its "
                              "columns first (e.g. sklearn.decomposition.TruncatedSVD).")
-        return X.toarray()
+        X = X.toarray()
     if hasattr(X, "shape") and len(X.shape) == 2 and X.shape[1] == 0:
         raise ValueError(f"X has no feature column (shape {X.shape}); pass at least one.")
     from_array = not isinstance(X, pd.DataFrame) and _rows_with_text(X)
@@ -286,6 +289,9 @@ def _check_features(X):
     if np.ndim(X) == 2 and np.asarray(X).dtype.kind == "f":
         for j, column in enumerate(np.asarray(X).T):
             check_number_column(column.astype(np.float64), str(j))
+    if np.ndim(X) == 2 and np.asarray(X).dtype.kind in "iu":  # (2**62 + i: one value for every float model)
+        for j, column in enumerate(np.asarray(X).T):
+            check_exact_column(column, str(j))
     return X
 
 

@@ -502,6 +502,10 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
                 raise ValueError(f"X is a sparse matrix, but column {self._name(self.categorical_columns_[0])} held "
                                  "categories in fit: a sparse matrix holds numbers only; pass X as in fit (a "
                                  "DataFrame or an array with its categories).")
+            if X.dtype.kind in "iu":  # whole numbers float64 merges (2**62 + i), column by column as a dense X's
+                beyond = (X.data > 2**53) | (X.data < -(2**53))
+                for j in np.unique(X.indices[beyond]):
+                    check_exact_column(X.data[X.indices == j], self._name(j))
             X = X.astype(np.float64)
             if not np.isfinite(X.data).all():
                 raise ValueError("Input X contains NaN or infinity; a sparse X must hold finite numbers.")

@@ -166,6 +166,34 @@ def test_whole_labels_beyond_2_53_beside_a_float_are_refused_not_merged():
     assert table["failed_fits"].sum() == 0
 
 
+def test_whole_numbers_beyond_2_53_are_refused_by_compare_and_in_a_sparse_x():
+    """compare rounded an int64 target or an int64 array's column beyond 2**53 and scored its peers on what float64
+    kept of it (16 values of 118), where a DataFrame was refused; a sparse int64 X read 60 such identifiers as one
+    constant column."""
+    from sknn import DenseRegressor
+
+    rng = np.random.RandomState(0)
+    features = rng.normal(size=(120, 3))
+    target = np.int64(2**62) + (features @ [1000, 2000, -1000]).astype(np.int64)
+    with pytest.raises(ValueError, match=r"^y holds whole numbers as large as 46\d+, which differ by less than "
+                                         r"float64 can tell apart beyond 2\*\*53: subtract an offset first"):
+        compare(features, target, models=["linear"], task="regression", cv=2, repeats=1, verbose=False)
+    table = compare(features, target - target.min(), models=["linear"], task="regression", cv=2, repeats=1,
+                    verbose=False)  # the fix
+    assert table.loc["LinearRegression", "r2_mean"] > 0.99
+    ids = np.c_[np.int64(2**62) + 10 * np.arange(120), rng.randint(0, 10, 120)]
+    for X_ in (ids, sp.csr_matrix(ids)):
+        with pytest.raises(ValueError, match=r"^Column 0 holds whole numbers as large as 46\d+, which differ by "
+                                             r"less than float64 can tell apart"):
+            compare(X_, features[:, 0], models=["linear"], task="regression", cv=2, repeats=1, verbose=False)
+        with pytest.raises(ValueError, match=r"^Column 0 holds whole numbers as large as 46\d+, which differ"):
+            DenseRegressor(**TINY).fit(X_[:60], features[:60, 0])
+    kept = ids - [2**62, 0]  # within 2**53: fine everywhere
+    assert compare(sp.csr_matrix(kept), features[:, 0], models=["linear"], task="regression", cv=2, repeats=1,
+                   verbose=False)["failed_fits"].sum() == 0
+    assert DenseRegressor(**TINY).fit(sp.csr_matrix(kept[:60]), features[:60, 0]).preprocessor_.scale_[0] > 0
+
+
 # -- 6. messages that say what the values are ---------------------------------------------------------
 def test_a_subnormal_spread_is_reported_as_it_is_without_numpy_warnings():
     with warnings.catch_warnings():
