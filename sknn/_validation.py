@@ -268,10 +268,12 @@ def _class_weight_values(class_weight):
 
 
 def class_weight_vector(class_weight, classes):
-    """The weight of each class of ``classes`` given the dict ``class_weight`` (1 for classes it omits)."""
+    """The weight of each class of ``classes`` given the dict ``class_weight`` (1 for classes it omits). Labels it
+    names that are not in ``classes`` are refused where it omits one of them (a misspelt label, as scikit-learn's
+    rule), and pass where it weighs them all (a fold of a cross-validation that holds no row of a rare class)."""
     values = _class_weight_values(class_weight)
     unknown = set(values) - set(classes.tolist())
-    if unknown:
+    if unknown and not all(c in values for c in classes.tolist()):
         shown = ", ".join(repr(v) for v in sorted(unknown, key=str))  # sorted as text: labels may mix types
         raise ValueError(f"class_weight names labels that are not in y: {shown}; y's classes are "
                          f"{', '.join(repr(c) for c in classes.tolist()[:20])}.")

@@ -292,6 +292,10 @@ def test_sample_and_class_weights(blobs):
         DenseClassifier(**dict(FAST, class_weight={7: 2.0})).fit(Xi, yi)
     with pytest.raises(ValueError, match="not in y: '7'; y's classes are 0, 1"):  # a string is not the number
         DenseClassifier(**dict(FAST, class_weight={"7": 2.0})).fit(Xi, yi)
+    # every class of y weighed, and one that y lacks (a fold without a rare class): as scikit-learn, fitted (it
+    # was refused, and cross_val_score scored the fold NaN)
+    np.testing.assert_array_equal(DenseClassifier(**dict(FAST, class_weight={0: 1.0, 1: 20.0, 2: 5.0})).fit(
+        Xi, yi).predict_proba(Xi), heavy.predict_proba(Xi))
     with pytest.raises(ValueError, match="not supported by partial_fit"):
         DenseClassifier(class_weight="balanced").partial_fit(Xi, yi, classes=[0, 1])
 
