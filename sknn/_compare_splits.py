@@ -39,6 +39,9 @@ def splits(X, y, cv, repeats, task, random_state):
         kind = StratifiedKFold if task == "classification" else KFold
         if task == "classification":
             labels, counts = np.unique(y, return_counts=True)
+            if counts.max() < 2 and len(y) <= 2 * cv:  # (a handful of rows: no identifier, too few rows)
+                raise ValueError(f"y has {len(y)} rows only, one of each class: too few to cross-validate (a class "
+                                 f"needs 2 rows, {cv} for {cv} folds); add rows.")
             if counts.max() < cv and 2 * len(labels) > len(y):
                 numbers = np.asarray(y).dtype.kind in "iuf"  # (text labels: no regression; fewer folds only where
                 fixes = ["choose another target"] + [  # two classes have two rows, which compare needs)

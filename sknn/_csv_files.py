@@ -231,7 +231,9 @@ def _check_complete_rows(where, sep):
     import csv
     import io
 
+    limit = csv.field_size_limit()
     try:
+        csv.field_size_limit(2**31 - 1)  # (pandas reads fields of any length: a 140,000-character one ended the check)
         with io.TextIOWrapper(_open_text_bytes(where), encoding="utf-8-sig", errors="replace", newline="") as f:
             reader = csv.reader(f, delimiter=sep)
             header = next(reader, [])
@@ -246,7 +248,9 @@ def _check_complete_rows(where, sep):
                 empty.difference_update([k for k in empty if k < len(record) and record[k].strip()])
                 start = reader.line_num
     except (csv.Error, OSError, EOFError, zipfile.BadZipFile, lzma.LZMAError):
-        return  # (a field beyond the csv module's size limit: pandas has read the file)
+        return  # (what the csv module cannot read, pandas has read)
+    finally:
+        csv.field_size_limit(limit)
     cut = sorted((line, count, k) for k, (line, count) in lacking.items() if k not in empty)
     if cut:
         line, count, column = cut[0]
@@ -303,7 +307,7 @@ _ROWS_READ_FOR_NOTES = 10_000  # the rows a note on how cells are written reads
 
 
 def _zero_padded_numbers(where, sep, X):
-    """The note on the feature columns pandas read as whole numbers whose cells are written with leading zeros
+    """The note on the columns pandas read as whole numbers whose cells are written with leading zeros
     ('02139', '007': zip codes, county or account numbers, which pandas reads as 2139 and 7; but also months '01' and
     times '0930'), naming them and how to have them read as codes ('' if none): read as numbers, as pandas reads
     them, since a leading zero alone does not tell codes from numbers."""
@@ -470,7 +474,7 @@ def load(kind, where, target, na_values=(), task="auto", default_na=True):
         note = f"{note}; {extra}" if note else extra
     y = frame[target]
     X = frame.drop(columns=[target])
-    padded = _zero_padded_numbers(where, sep, X)
+    padded = _zero_padded_numbers(where, sep, frame)  # (the target too: classes '007' and '7' would be one)
     if padded:
         note = f"{note}; {padded}" if note else padded
     # cells pandas read as missing: rows without a target are left out, and a category 'NA' (North America) of a

@@ -16,7 +16,7 @@ import scipy.sparse as sp
 from sklearn.exceptions import DataConversionWarning
 
 from ._numbers import is_signaling_nan, short_repr
-from ._text_checks import spacing_twins
+from ._text_checks import check_one_spelling_per_label, spacing_twins
 from ._validation import check_exact_in_float64, check_float64_cells, refuse_complex
 from ._warnings import warn_user
 
@@ -549,16 +549,16 @@ def warn_of_another_label_set(labels, classes, name="y"):
 
 
 def check_label_spellings(classes, name="y", fitted=None):
-    """Refuse string labels that differ only by surrounding white space ('yes' and ' yes'): a CSV's stray spaces
-    would make two classes of one, each with part of its samples. With ``fitted`` (a fitted model's classes),
+    """Refuse string labels that differ only by surrounding white space ('yes' and ' yes'), a CSV's stray spaces
+    (:func:`check_one_spelling_per_label` too): two classes of one, each with part of its samples. With ``fitted``,
     ``classes`` are the labels given to ``score`` (an array of any length): those of them that are not among
     ``fitted`` (their distinct values, :func:`_labels_outside`: a short list) but equal one once stripped; and
     none of them among ``fitted`` is warned of (:func:`warn_of_another_label_set`)."""
     def plain(values):  # (plain str, not np.str_)
         return values.tolist() if isinstance(values, np.ndarray) else values
-
     twins = None
     if fitted is None:
+        check_one_spelling_per_label(plain(classes), name)  # ('1' and '1.0'; 'caf\xe9' and 'cafe\u0301')
         spelt = next((spellings for spellings in spacing_twins(plain(classes)).values() if len(spellings) > 1), None)
         twins = spelt and f"{spelt[0]!r} and {spelt[1]!r} would be two classes"
     else:

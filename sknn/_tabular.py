@@ -29,7 +29,7 @@ from ._tabular_numbers import (check_exact_column, check_float32_column_values, 
 from ._tabular_text import (describe_numbers_as_text, describe_placeholders, numbers_as_text, odd_dates,
                             placeholder_cells, typo_cells)
 from ._tabular_times import TIME_CELLS, check_not_time, time_message
-from ._text_checks import spacing_twins
+from ._text_checks import FORM_FIX, form_twins, spacing_twins
 from ._validation import check_not_complex, reads_as_number, validate_data
 from ._warnings import warn_user
 from .persist import SaveMixin
@@ -136,7 +136,7 @@ def warn_category_pitfalls(columns):
     encoders), which a user rarely means; and of columns of 30 values or more, nine in ten of them distinct
     (identifiers, free text): as categories they cannot predict new rows, whose values the network never trained
     on."""
-    twins, blanks, written, unique = [], [], [], []
+    twins, printed, blanks, written, unique = [], [], [], [], []
     for name, values in columns:
         distinct = pd.unique(np.asarray(values, dtype=object))
         placeholder = next((v for v in distinct if isinstance(v, str) and v.strip() in _MISSING_AS_TEXT), None)
@@ -149,12 +149,19 @@ def warn_category_pitfalls(columns):
         spelt = [" and ".join(map(repr, spellings[:3])) for key, spellings in forms.items() if key]
         if spelt:
             twins.append((name, f"{'; '.join(spelt[:2])}{'; ...' if len(spelt) > 2 else ''} in {name}"))
+        alike = form_twins(distinct)
+        if alike:
+            printed.append((name, f"{' and '.join(map(ascii, alike[0][:3]))} in {name}"))
         if "" in forms:
             blanks.append((name, forms[""][0]))
     if twins:
         warn_user(f"{_columns_named([name for name, _ in twins])} categories that differ only by the spaces around "
                   f"them ({'; '.join(text for _, text in twins[:3])}{'; ...' if len(twins) > 3 else ''}): each is a "
                   "category of its own; if they mean the same, strip them first (X[column].str.strip()).")
+    if printed:
+        warn_user(f"{_columns_named([name for name, _ in printed])} categories that differ only by their Unicode form "
+                  f"or invisible characters, which print alike ({'; '.join(text for _, text in printed[:3])}): each is "
+                  f"a category of its own; if they mean the same, make them one form first (X[column]{FORM_FIX}).")
     if blanks:
         warn_user(f"{_columns_named([name for name, _ in blanks])} empty cells or cells of spaces only "
                   f"({blanks[0][1]!r}): a category of their own; if they mark missing values, make them missing first "

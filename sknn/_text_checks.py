@@ -7,6 +7,7 @@ words. These checks only say so, and how to reconcile the text, at the cost of a
 ASCII (``str.isascii`` is O(1)).
 """
 
+import re
 import unicodedata
 from functools import partial
 from itertools import filterfalse
@@ -18,8 +19,8 @@ import torch
 
 from ._warnings import warn_user
 
-__all__ = ["FormMisses", "TOKENS_ADVICE", "is_missing", "missing_document", "not_documents", "spacing_twins",
-           "warn_form_misses", "warn_form_twins"]
+__all__ = ["FormMisses", "TOKENS_ADVICE", "check_one_spelling_per_label", "form_twins", "is_missing",
+           "missing_document", "not_documents", "spacing_twins", "warn_form_misses", "warn_form_twins"]
 
 _CANONICAL = ("NFC", "NFD")  # canonically equivalent spellings: the same characters, composed or not
 _NORMALISE = "unicodedata.normalize('NFC', text)"
@@ -212,3 +213,59 @@ def spacing_twins(values):
     near = stripped.isin(spaced)  # the spellings of each stripped form that some spaced string shares
     forms = texts[near].groupby(stripped[near].to_numpy(), sort=False).agg(list)
     return {key: [str(text) for text in forms[key]] for key in pd.unique(spaced) if not key or len(forms[key]) > 1}
+
+
+# characters no one sees: zero-width space, non-joiner, joiner, word joiner, byte-order mark, soft hyphen
+_INVISIBLE = r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]"
+#: how to make strings of one form (labels or categories): for a message, after ``y`` or ``X[column]``
+FORM_FIX = f".str.normalize('NFC').str.replace('{_INVISIBLE}', '', regex=True)"
+
+
+def form_twins(values):
+    """The strings among ``values`` that differ only by their Unicode form ('caf\\xe9' composed, 'cafe\\u0301' not,
+    as macOS writes file names) or by invisible characters ('yes\\u200b'), white space around them aside: a list of
+    their spellings (plain str, two or more each), where any; a look at the strings that are not ASCII only."""
+    distinct = pd.Series(pd.unique(np.asarray(values, dtype=object)), dtype=object)
+    texts = distinct[distinct.map(lambda v: isinstance(v, str))].astype(object)
+    odd = ~texts.map(str.isascii)
+    if not odd.any():
+        return []
+    keys = texts.str.strip()
+    keys[odd] = texts[odd].str.normalize("NFC").str.replace(_INVISIBLE, "", regex=True).str.strip()
+    shared = keys[odd & (keys != texts.str.strip())]
+    groups = texts[keys.isin(shared)].groupby(keys[keys.isin(shared)].to_numpy(), sort=False).agg(list)
+    return [[str(t) for t in spellings] for spellings in groups if len({t.strip() for t in spellings}) > 1]
+
+
+_PLAIN_NUMBER = re.compile(r"\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*")  # ('1', '1.0', '.5', '1e3')
+
+
+def _number_twins(labels):
+    """Two text labels that are one number written two ways, one of them with a decimal point or an exponent ('1'
+    and '1.0', '2.5' and '2.50': a column of one file written by two programs), else None; whole numbers written
+    with and without leading zeros ('7', '007') may be codes, and are not told."""
+    seen = {}
+    for label in labels:
+        if isinstance(label, str) and _PLAIN_NUMBER.fullmatch(label):
+            value = float(label)
+            first = seen.setdefault(value, label)
+            if first != label and any(c in text for text in (first, label) for c in ".eE"):
+                return first, label
+    return None
+
+
+def check_one_spelling_per_label(labels, name="y"):
+    """Refuse text labels (the distinct ``labels`` of a classifier's target) that print or read as one label but
+    would be two classes: one number written two ways ('1', '1.0'), or one text in two Unicode forms or with
+    invisible characters (:func:`form_twins`)."""
+    numbers = _number_twins(labels)
+    if numbers:
+        raise ValueError(f"{name} holds labels that spell one number two ways: {numbers[0]!r} and {numbers[1]!r} "
+                         "would be two classes; write each number one way (y.replace({" + f"{numbers[1]!r}: "
+                         f"{numbers[0]!r}" + "})).")
+    forms = form_twins(labels)
+    if forms:
+        shown = " and ".join(map(ascii, forms[0][:3]))
+        raise ValueError(f"{name} holds labels that differ only by their Unicode form or invisible characters, which "
+                         f"print alike: {shown} would be {len(forms[0])} classes; make them one form first "
+                         f"(y{FORM_FIX}).")

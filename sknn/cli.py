@@ -252,7 +252,17 @@ _API_WORDS = ((re.compile(r"^cv=(\d+)"), r"--cv \1"), (re.compile(r"^repeats=(\d
               (re.compile(r" first \(y\.str\.strip\(\)\)"), " in the file first"),
               (re.compile(r"keep the first copy \([^;]*; then X\[keep\], y\[keep\]\)"),
                "keep the first copy (remove the others from the file)"),
-              (re.compile(r"\(cv=list\("), "(from Python: cv=list("))
+              (re.compile(r"\(cv=list\("), "(from Python: cv=list("),
+              (re.compile(r" first \(y\.str\.normalize\('NFC'\).*\)\.$"),
+               " in the file first (one Unicode form, NFC, and no zero-width characters)."))
+
+
+def _target_named(message, target):
+    """A message of compare's about ``y`` as the command's user reads it: about the file's target column."""
+    if target is None:
+        return message
+    named = f"the target column {str(target)!r}"
+    return re.sub(r"^(Every (?:value|class) of )?y\b(?!')", lambda m: (m.group(1) or "") + named, message, count=1)
 
 
 def _in_options(message):
@@ -297,7 +307,7 @@ def _compare(args):
                                 threads=args.threads, task=args.task, random_state=args.random_state,
                                 time_budget=60.0 * args.time_budget if args.time_budget else None)
         except ValueError as exc:
-            raise CommandError(f"{name}: {_in_options(str(exc).splitlines()[0])}") from None
+            raise CommandError(f"{name}: {_target_named(_in_options(str(exc).splitlines()[0]), target)}") from None
         loaded.append((name, n_read, n_features, note))
         plans.append(plan)
 

@@ -97,7 +97,7 @@ BAD = [
     (["compare", "--csv", "{tmp}/utf16.csv", "--target", "b"], "iconv -f utf-16 -t utf-8"),
     (["compare", "--csv", "{tmp}/header.csv", "--target", "a"], "no rows"),
     (["compare", "--csv", "{tmp}/one_column.csv", "--target", "a"], "1 column(s)"),
-    (["compare", "--csv", "{tmp}/no_target.csv", "--target", "y"], "Every value of y is missing"),
+    (["compare", "--csv", "{tmp}/no_target.csv", "--target", "y"], "Every value of the target column 'y' is missing"),
     (["compare", "--csv", "{tmp}/empty_folder"], "no .csv, .tsv or .tab file"),
     (["compare", "--csv", "{tmp}/nul.csv", "--target", "b"], "line 3 holds a NUL byte"),
     (["compare", "--csv", "{tmp}/utf16_nomark.csv", "--target", "b"], "it is UTF-16 text (without a byte-order mark)"),
@@ -250,6 +250,45 @@ def test_labels_that_differ_only_by_spaces_are_named(tmp_path, capsys):
     code, out, err = _run(["compare", "--csv", str(tmp_path / "t.csv"), "--target", "t", "--models", "linear",
                            "--cv", "2", "--repeats", "1", "--n-jobs", "1", "--quiet"], capsys)
     assert code == 2 and "differ only by surrounding white space" in err and "strip them in the file first" in err, err
+
+
+def test_target_labels_that_print_or_read_alike_are_refused_naming_the_target_column(tmp_path, capsys):
+    """'1' beside '1.0', 'caf\xe9' beside 'cafe\u0301' (macOS' form) and 'yes' beside 'yes\u200b' were two classes
+    each, without a word; compare's messages called the file's target column 'y'."""
+    x = np.arange(40)
+    base = ["compare", "--models", "linear", "--cv", "2", "--repeats", "1", "--n-jobs", "1", "--quiet"]
+    for labels, said in ((["1", "1.0", "cat", "cat"], r"spell one number two ways: '1' and '1\.0' would be two "
+                                                       r"classes; write each number one way \(y\.replace"),
+                         (["caf\u00e9", "cafe\u0301", "tea", "tea"], r"differ only by their Unicode form or invisible "
+                          r"characters, which print alike: 'caf\\xe9' and 'cafe\\u0301' would be 2 classes; make "
+                          r"them one form in the file first \(one Unicode form, NFC"),
+                         (["yes", "yes\u200b", "no", "no"], r"differ only .*: 'yes' and 'yes\\u200b' would be 2 "
+                                                             r"classes")):
+        pd.DataFrame({"x": x, "churn": labels * 10}).to_csv(tmp_path / "t.csv", index=False)
+        code, out, err = _run(base + ["--csv", str(tmp_path / "t.csv"), "--target", "churn"], capsys)
+        assert code == 2 and re.search(r"t\.csv: the target column 'churn' holds labels that " + said, err), err
+    pd.DataFrame({"x": x, "churn": ["1", "2", "007", "7"] * 10}).to_csv(tmp_path / "t.csv", index=False)
+    code, out, err = _run(base + ["--csv", str(tmp_path / "t.csv"), "--target", "churn", "--task", "classification"],
+                          capsys)  # whole numbers with leading zeros may be codes: read as numbers, and noted
+    assert code == 0 and "leading zeros, read as numbers: 'churn' (such as '007')" in out, err
+    pd.DataFrame({"x": [1, 2], "churn": ["yes", "no"]}).to_csv(tmp_path / "t.csv", index=False)
+    code, out, err = _run(base + ["--csv", str(tmp_path / "t.csv"), "--target", "churn"], capsys)
+    assert code == 2 and "the target column 'churn' has 2 rows only, one of each class: too few to cross-val" in err
+
+
+def test_one_field_past_the_csv_modules_limit_leaves_the_check_of_short_rows_on(tmp_path):
+    """A field of 140,000 characters ended the check of rows that lack fields (the csv module's limit is 131,072):
+    a row without its last field was read with a missing value, imputed, without a word."""
+    from sknn.cli import CommandError, _load
+
+    rows = ["t,a,y,b"] + [f"t{i},{i % 7},{'pq'[i % 2]},{i % 5}" for i in range(40)]
+    rows[7] = rows[7].rsplit(",", 1)[0]
+    rows[-1] = "x" * 140_000 + rows[-1]
+    (tmp_path / "t.csv").write_text("\n".join(rows) + "\n")
+    with pytest.raises(CommandError, match=r"line 8 of .* has 3 field\(s\) but the header names 4 columns"):
+        _load("csv", str(tmp_path / "t.csv"), "y")
+    import csv
+    assert csv.field_size_limit() == 131_072  # (put back)
 
 
 def test_a_row_index_written_by_pandas_or_r_is_left_out_not_a_feature(tmp_path, capsys):

@@ -178,6 +178,33 @@ def test_every_refused_column_is_named_in_one_error():
         DenseClassifier(**SMALL).fit(frame[["c0", "ok"]], (np.arange(80) % 2))
 
 
+def test_categories_and_labels_that_print_alike_are_named():
+    """'caf\xe9' and 'cafe\u0301' (one word, two Unicode forms), 'Oslo' and 'Oslo\u200b' were two categories and two
+    classes without a word; '1' and '1.0' two classes."""
+    y = np.arange(60) % 2
+    frame = pd.DataFrame({"city": ["caf\u00e9", "cafe\u0301", "tea"] * 20, "x": np.arange(60.0)})
+    with pytest.warns(UserWarning, match=r"^Column 'city' holds categories that differ only by their Unicode form or "
+                                         r"invisible characters, which print alike \('caf\\xe9' and 'cafe\\u0301' in "
+                                         r"'city'\).*X\[column\]\.str\.normalize\('NFC'\)"):
+        DenseClassifier(**SMALL).fit(frame, y)
+    fix = re.search(r"X\[column\](\.str\.normalize.*\))\)\.$", str(_warned_of(frame, y))).group(1)
+    assert eval(f"frame['city']{fix}", {"frame": frame}).nunique() == 2  # the fix makes them one
+    X = np.arange(60.0).reshape(-1, 1)
+    for labels, said in ((["1", "1.0", "2"], r"spell one number two ways: '1' and '1\.0'"),
+                         (["Oslo", "Oslo\u200b", "Rome"], r"differ only by their Unicode form or invisible characters"
+                                                         r".*'Oslo\\u200b' would be 2 classes")):
+        with pytest.raises(ValueError, match=r"^y holds labels that " + said):
+            DenseClassifier(**SMALL).fit(X, labels * 20)
+    for labels in (["1", "2", "3"], ["007", "7", "x"], ["1.0", "2.0", "x"], ["caf\u00e9", "the", "tea"]):  # fine
+        DenseClassifier(**SMALL).fit(X, labels * 20)
+
+
+def _warned_of(frame, y):
+    with pytest.warns(UserWarning) as record:
+        DenseClassifier(**SMALL).fit(frame, y)
+    return next(str(w.message) for w in record if "Unicode" in str(w.message))
+
+
 def test_categories_that_differ_by_spaces_and_cells_of_spaces_are_warned_of_once_for_all_columns():
     """medicaldata's opt: 'No' and 'No ' two categories, '   ' a category in 22 columns, silently."""
     y = np.arange(60) % 2
