@@ -437,6 +437,11 @@ def load(kind, where, target, na_values=(), task="auto", default_na=True):
             windows = any(0x80 <= b <= 0x9F for b in exc.object[max(0, exc.start - 1000):exc.end + 1000])
             source = "cp1252" if windows else "latin1"
             fix = f"; it is not UTF-8: save it as UTF-8 (e.g. iconv -f {source} -t utf-8 in.csv > out.csv)"
+        fields = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", text[0] if text else "")
+        if fields:  # (pandas' own words name no cause)
+            text = [f"line {fields[2]} has {fields[3]} fields where the rows before it have {fields[1]}"]
+            fix = ("; a field holding the separator unquoted (quote it: \"1,5\"), or a stray separator: fix the line "
+                   "or remove it")
         raise CommandError(f"cannot read {where} as CSV: {text[0] if text else type(exc).__name__}{fix}") from None
     if frame.shape[1] < 2:
         raise CommandError(f"{where} has {frame.shape[1]} column(s); it needs a target column and at least one "

@@ -291,6 +291,17 @@ def test_one_field_past_the_csv_modules_limit_leaves_the_check_of_short_rows_on(
     assert csv.field_size_limit() == 131_072  # (put back)
 
 
+def test_a_row_with_a_field_too_many_is_named_with_the_likely_causes(tmp_path):
+    from sknn.cli import CommandError, _load
+
+    rows = ["a,b,y"] + [f"{i},{i % 3},{'pq'[i % 2]}" for i in range(20)]
+    rows[7] += ",extra"
+    (tmp_path / "t.csv").write_text("\n".join(rows) + "\n")
+    with pytest.raises(CommandError, match=r"line 8 has 4 fields where the rows before it have 3; a field holding the "
+                                           r"separator unquoted \(quote it: \"1,5\"\), or a stray separator"):
+        _load("csv", str(tmp_path / "t.csv"), "y")
+
+
 def test_a_row_index_written_by_pandas_or_r_is_left_out_not_a_feature(tmp_path, capsys):
     """df.to_csv(path) writes the index first, without a name: on a file sorted by class it told the models each
     row's class (a random forest scored 0.80 balanced accuracy on noise, 0.28 without it)."""
