@@ -214,7 +214,12 @@ def _held_booleans(X, j, values):
     (pandas' nullable ``boolean`` too) or of True/False cells only (missing cells aside)."""
     if values.dtype == bool or isinstance(X, pd.DataFrame) and pd.api.types.is_bool_dtype(X.dtypes.iloc[j]):
         return True
-    present = values[~np.asarray(_missing(values), dtype=bool)] if values.dtype == object else ()
+    if values.dtype != object:
+        return False
+    head = values[:1000][~np.asarray(_missing(values[:1000]), dtype=bool)]  # (a float first: no scan of 1e6 cells)
+    if len(head) and not isinstance(head[0], (bool, np.bool_)):
+        return False
+    present = values[~np.asarray(_missing(values), dtype=bool)]
     return len(present) > 0 and all(isinstance(v, (bool, np.bool_)) for v in present.tolist())
 
 
@@ -320,6 +325,7 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
             self.has_missing_ = np.zeros(columns.shape[1], dtype=bool)
             self.ignored_columns_ = np.zeros(0, dtype=np.int64)
             self.binary_, self.value_range_ = binary_and_range(distinct)
+            self.boolean_ = np.zeros(columns.shape[1], dtype=bool)
             return self
         kinds = [kind for kind, _ in columns]
         self.ignored_columns_ = np.array([j for j, (_, values) in enumerate(columns)

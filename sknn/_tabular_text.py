@@ -275,8 +275,9 @@ def _is_date(cell):
 
 def odd_dates(found, values):
     """For a column of ``values`` that :func:`numbers_as_text` found (``found``) to hold dates or times: "; the cell
-    '9.12' is neither a date nor a time (a typo?)", naming up to 3 cells that are neither, nor marks of missing
-    values, which the fixes read as missing; '' for another kind or none such."""
+    '9.12' is not written as the others (a typo?)", naming up to 3 cells not written as its dates and times are, nor
+    marks of missing values ('9.12' among '13:30'; '9:30 AM' too, which a fix may read or not); '' for another kind
+    or none such."""
     if found[0] != "dates or times":
         return ""
     cells = pd.Series(np.asarray(values, dtype=object)[:100_000], dtype=object)
@@ -284,8 +285,8 @@ def odd_dates(found, values):
     odd = [v for v in pd.unique(cells) if not (_is_date(v) or marks_missing(v))]
     if not odd:
         return ""
-    return (f"; the cell {odd[0]!r} is neither a date nor a time (a typo?)" if len(odd) == 1 else
-            f"; the cells {', '.join(map(repr, odd[:3]))}{' ...' if len(odd) > 3 else ''} are neither dates nor times "
+    return (f"; the cell {odd[0]!r} is not written as the others (a typo?)" if len(odd) == 1 else
+            f"; the cells {', '.join(map(repr, odd[:3]))}{' ...' if len(odd) > 3 else ''} are not written as the others "
             "(typos?)")
 
 

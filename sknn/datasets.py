@@ -54,18 +54,26 @@ def _warn_of_duplicates(duplicates, root):
 _SPLIT_NAMES = frozenset({"train", "training", "test", "testing", "val", "valid", "validation", "dev", "eval"})
 
 
-def _check_not_splits(root, classes):
+def _folders_alone(folder, endings):
+    """The sub-folders of ``folder`` (sorted, hidden ones aside) when it holds no image file of its own (other files,
+    a labels.csv or Windows' Thumbs.db, aside), else None."""
+    entries = [e for e in os.listdir(folder) if not _hidden(e)]
+    if any(e.lower().endswith(endings) and not os.path.isdir(os.path.join(folder, e)) for e in entries):
+        return None
+    return sorted(e for e in entries if os.path.isdir(os.path.join(folder, e)))
+
+
+def _check_not_splits(root, classes, endings):
     """Refuse a root whose folders are all a data set's splits (``train``, ``test``, ...), each holding folders
     and no image of its own: its images would be labelled by their split, not their class."""
     if not classes or not all(c.lower() in _SPLIT_NAMES for c in classes):
         return
     inner = {}
     for split in classes:
-        entries = [e for e in os.listdir(os.path.join(root, split)) if not _hidden(e)]
-        folders = [e for e in entries if os.path.isdir(os.path.join(root, split, e))]
-        if not folders or len(folders) < len(entries):
+        folders = _folders_alone(os.path.join(root, split), endings)
+        if not folders:
             return  # (images of their own: classes named so, however odd)
-        inner[split] = sorted(folders)
+        inner[split] = folders
     shown = ", ".join(map(repr, inner[classes[0]][:5])) + (" ..." if len(inner[classes[0]]) > 5 else "")
     calls = " and ".join(f"image_folder({os.path.join(root, c)!r})" for c in classes[:3])
     raise ValueError(f"The folders of {root!r} ({', '.join(map(repr, classes))}) are a data set's splits, each "
@@ -73,15 +81,14 @@ def _check_not_splits(root, classes):
                      f"labelled by their split. List each split on its own: {calls}.")
 
 
-def _warn_of_one_wrapper(root, classes):
+def _warn_of_one_wrapper(root, classes, endings):
     """Warn when the one folder of ``root`` holds folders and no image of its own: the classes are a level deeper
     (``root/photos/cats``), and every image would get one label, the folder's name."""
     if len(classes) != 1:
         return
     folder = os.path.join(root, classes[0])
-    entries = [e for e in os.listdir(folder) if not _hidden(e)]
-    folders = [e for e in entries if os.path.isdir(os.path.join(folder, e))]
-    if len(folders) > 1 and len(folders) == len(entries):
+    folders = _folders_alone(folder, endings)
+    if folders and len(folders) > 1:
         warn_user(f"{root!r} holds one folder, {classes[0]!r}, so every image is labelled {classes[0]!r}; its "
                   f"folders ({', '.join(map(repr, sorted(folders)[:5]))}{' ...' if len(folders) > 5 else ''}) look "
                   f"like the classes: image_folder({folder!r}) labels the images by them.", UserWarning)
@@ -147,8 +154,8 @@ def image_folder(root, extensions=IMAGE_EXTENSIONS):
     classes = sorted(d for d in os.listdir(root) if os.path.isdir(os.path.join(root, d)) and not _hidden(d))
     if not classes:
         raise ValueError(f"{root!r} has no sub-folders: put the images of each class in a folder of its own.")
-    _check_not_splits(root, classes)
-    _warn_of_one_wrapper(root, classes)
+    _check_not_splits(root, classes, endings)
+    _warn_of_one_wrapper(root, classes, endings)
     paths, labels, empty, labelled, duplicates, skipped = [], [], [], {}, [], {}
     for label in classes:
         before = len(paths)

@@ -785,11 +785,11 @@ def test_codes_shaped_like_a_month_and_a_number_are_no_dates(tmp_path):
     pd.DataFrame({"when": months, "x": range(40), "y": [0, 1] * 20}).to_csv(tmp_path / "t.csv", index=False)
     with pytest.raises(CommandError, match="the column 'when' .* holds dates or times written as text") as caught:
         _load("csv", str(tmp_path / "t.csv"), "y")
-    assert "neither" not in str(caught.value)  # (every cell a date: none named)
+    assert "not written as the others" not in str(caught.value)  # (every cell a date: none named)
     months[3], months[9] = "SEP 199O", "?"  # a typo, and a mark of a missing cell (not named)
     pd.DataFrame({"when": months, "x": range(40), "y": [0, 1] * 20}).to_csv(tmp_path / "t.csv", index=False)
     with pytest.raises(CommandError, match=r"holds dates or times written as text \(such as 'SEP-1990'\); the cell "
-                                           r"'SEP 199O' is neither a date nor a time \(a typo\?\), which would be "):
+                                           r"'SEP 199O' is not written as the others \(a typo\?\), which would be "):
         _load("csv", str(tmp_path / "t.csv"), "y")
 
 

@@ -795,6 +795,7 @@ def test_image_folder_refuses_splits_as_classes_and_warns_of_a_wrapper_and_other
         for label in ("cats", "dogs"):
             (tmp_path / "data" / split / label).mkdir(parents=True)
             Image.fromarray(np.zeros((4, 4), np.uint8)).save(tmp_path / "data" / split / label / "a.png")
+        (tmp_path / "data" / split / "labels.csv").write_text("file,label\n")  # (other files beside: still splits)
     with pytest.raises(ValueError, match=r"The folders of '.*data' \('Test', 'train'\) are a data set's splits, "
                                          r"each holding class folders \('cats', 'dogs' in 'Test'\).*labelled by "
                                          r"their split.*image_folder\('.*data/Test'\) and image_folder\("):
@@ -805,6 +806,7 @@ def test_image_folder_refuses_splits_as_classes_and_warns_of_a_wrapper_and_other
     assert sorted(set(image_folder(tmp_path / "data")[1])) == ["Test", "train"]  # classes so named, however odd
     (tmp_path / "wrap").mkdir()
     (tmp_path / "data" / "train").rename(tmp_path / "wrap" / "photos")
+    (tmp_path / "wrap" / "photos" / "Thumbs.db").write_bytes(b"")
     with pytest.warns(UserWarning, match=r"'.*wrap' holds one folder, 'photos', so every image is labelled 'photos'; "
                                          r"its folders \('cats', 'dogs'\) look like the classes"):
         assert image_folder(tmp_path / "wrap")[1].tolist() == ["photos"] * 2

@@ -265,8 +265,8 @@ def test_times_of_day_beside_a_typo_are_refused_as_times_not_read_as_categories(
     times = [f"{h}:{m:02d}" for h in range(8, 18) for m in (0, 15, 30, 45)] + ["9.12"]
     X = pd.DataFrame({"time": times, "x": np.arange(len(times), dtype=float)})
     with pytest.raises(ValueError, match=r"Column 'time' holds times written as text, without a date \(such as "
-                                         r"'8:00'\).*errors='coerce'.*; the cell '9\.12' is neither a date nor "
-                                         r"a time \(a typo\?\)") as caught:
+                                         r"'8:00'\).*errors='coerce'.*; the cell '9\.12' is not written as the "
+                                         r"others \(a typo\?\)") as caught:
         DenseRegressor(**SMALL).fit(X, np.arange(len(times), dtype=float))
     fix = re.search(r"pd\.to_timedelta\(.*?\)\.dt\.total_seconds\(\)", str(caught.value)).group(0)
     seconds = eval(fix, {"pd": pd, "X": X})
