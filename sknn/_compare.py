@@ -406,6 +406,23 @@ def _mean_std(values):
             float(scaled.std(ddof=1)) * scale if len(values) > 1 else np.nan)
 
 
+def _below_baseline(names, dummy, complete, failed, goodness, n_train, n_test, sizes, alpha):
+    """The models (without a failed fit) whose scores on the sort metric (``complete``: each model's, by split,
+    greater is better) are below the baseline's (``dummy``) by the corrected resampled t-test, Holm-adjusted."""
+    if dummy is None:
+        return []
+    base = complete[dummy]
+    tested = [n for n in names if n != dummy and not failed[n] and goodness[n] < goodness[dummy]]
+    p = []
+    for n in tested:
+        both = pd.concat([base, complete[n]], axis=1).dropna()
+        at = both.index.to_numpy()
+        p.append(_stats.corrected_ttest(both.iloc[:, 0].to_numpy(), both.iloc[:, 1].to_numpy(), n_train[at],
+                                        n_test[at], sizes[at])[1] if len(both) >= 2 else np.nan)
+    adjusted = _stats.holm(p) if p else []
+    return [n for n, q in zip(tested, adjusted) if q < alpha]
+
+
 def _other_metrics_best(table, metrics, sort, best, ranked, roles):
     """[(metric, model)] for each metric but ``sort`` whose mean ranks first a model of ``ranked`` (the baseline
     aside) other than ``best``, ahead of it by more than twice the standard deviation of ``best``'s scores over the
@@ -538,6 +555,11 @@ def _tabulate(records, names, roles, splits, metrics, test, alpha, rope, y=None,
         notes.append(f"{', '.join(copies)} scored exactly as the baseline on every split: "
                      f"{'it' if len(copies) == 1 else 'they'} learned nothing from the features (too few rows for "
                      "the model's settings, such as a least number of rows per leaf?)")
+    below = _below_baseline(names, dummy, complete, failed, goodness, n_train, n_test, sizes, alpha)
+    if below:  # (the verdict tests each model against the best only: a model worse than no model at all is told)
+        notes.append(f"{', '.join(below)} {'predicts' if len(below) == 1 else 'predict'} worse than the baseline on "
+                     f"{sort.name} (corrected t-test, Holm-adjusted p < {alpha:g}): worse than ignoring the features; "
+                     "over-fitted, or settings that do not suit these data")
     rivals = _other_metrics_best(table, metrics, sort, best, whole or candidates, roles)
     if rivals:  # the verdict tests one metric: where another's means put another model first, the reader should know
         listed = "; ".join(f"{name} puts {top} first" for name, top in rivals)

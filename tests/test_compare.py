@@ -1010,6 +1010,24 @@ def test_a_baseline_level_with_the_best_and_too_few_splits_are_said():
     assert not any("baseline" in n for n in notes)  # (worse than the best: nothing to say)
 
 
+def test_a_model_worse_than_the_baseline_is_said():
+    """The verdict tests each model against the best only: a model that predicts worse than ignoring the features
+    (an over-confident forest's log-loss, a constant far off) was 'worse' than the best, without a word that it was
+    worse than no model at all."""
+    from sklearn.dummy import DummyRegressor
+
+    X, y = make_regression(n_samples=120, n_features=4, noise=5.0, random_state=0)
+    table = compare(X, y, models={"linear": LinearRegression(), "off": DummyRegressor(strategy="constant",
+                                                                                     constant=300.0)},
+                    cv=5, repeats=1, **FAST)
+    notes = [n for n in table.attrs["notes"] if "worse than the baseline" in n]
+    assert notes == ["off predicts worse than the baseline on r2 (corrected t-test, Holm-adjusted p < 0.05): worse "
+                     "than ignoring the features; over-fitted, or settings that do not suit these data"]
+    near = DummyRegressor(strategy="constant", constant=float(np.mean(y)) + 1.0)  # below the mean, within noise
+    notes = compare(X, y, models={"linear": LinearRegression(), "near": near}, cv=5, repeats=1, **FAST).attrs["notes"]
+    assert not any("worse than the baseline" in n for n in notes)
+
+
 def test_one_row_wrong_in_every_fold_gets_one_verdict_whether_the_folds_are_equal_or_not():
     """101 rows in 5 folds: the one wrong row costs 1/21 or 1/20, a spread whose variance is near 0: 'worse' with
     p = 3e-7, where 100 rows (1/20 each time) gave the sign test's 0.0625; both now have the variance of one row's
