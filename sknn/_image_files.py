@@ -256,6 +256,16 @@ def _names(paths, shown=10):
     return names + (f" and {len(paths) - shown} more" if len(paths) > shown else "")
 
 
+def _in_colour(path, size, resize):
+    """Whether the image file ``path``, which a model of grey images reads, has colours (a mode of colour, and
+    pixels whose channels differ: an RGB file of a grey scan has none); read again as RGB where its mode is."""
+    with open(plain_path(path), "rb") as file, _pil().open(file) as img:
+        if _is_grey(img.mode):
+            return False
+    rgb = read_image(path, size, 3, resize)
+    return not (np.array_equal(rgb[0], rgb[1]) and np.array_equal(rgb[1], rgb[2]))
+
+
 class ImageFileBatches:
     """Images read from files one batch at a time (memory bounded by a batch, not the folder).
 
@@ -281,6 +291,7 @@ class ImageFileBatches:
         self.resize = resize  # False: files of another size than ``size`` are refused, not resized
         self.class_names = class_names  # the label of each class index in y, for messages
         self.unreadable = []
+        self.greyed = []  # colour files read as grey (a model of grey images): said once a pass
 
     def __len__(self):
         return len(self.X)
@@ -295,14 +306,17 @@ class ImageFileBatches:
     def _read(self, path):
         """The image, or the ValueError that says why it cannot be read."""
         try:
-            return read_image(path, self.size, self.channels, getattr(self, "resize", True))
+            image = read_image(path, self.size, self.channels, getattr(self, "resize", True))
         except ValueError as exc:
             return exc
+        if self.channels == 1 and _in_colour(path, self.size, getattr(self, "resize", True)):
+            getattr(self, "greyed", []).append(path)
+        return image
 
     def batches(self, batch_size, shuffle=False, generator=None, device="cpu"):
         n = len(self)
         order = torch.randperm(n, generator=generator) if shuffle else torch.arange(n)
-        self.unreadable, skipped = [], []
+        self.unreadable, skipped, self.greyed = [], [], []
         with ThreadPoolExecutor(self.workers) as pool:
             for start in range(0, n, batch_size):
                 idx = order[start:start + batch_size]
@@ -337,6 +351,10 @@ class ImageFileBatches:
                        None if wb is None else wb.to(device))
         if skipped and self.y is not None:
             self._check_each_class_kept(skipped)
+        if self.greyed:
+            warn_user(f"{len(self.greyed)} colour image file(s) (such as {plain_path(self.greyed[0])!r}) were read as "
+                      "grey: the model was fitted on grey images, and sees no colour. If colour matters, fit it on "
+                      "colour images.")
 
     def _check_each_class_kept(self, skipped):
         """Refuse a pass in which every image of some class was skipped: the model would give that class

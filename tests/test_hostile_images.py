@@ -767,6 +767,23 @@ def test_image_files_with_transparent_pixels_are_warned_of(tmp_path):
         ConvImageClassifier(**CONV).fit(paths, [0, 1] * 4)
 
 
+def test_colour_files_read_as_grey_by_a_grey_model_are_said(tmp_path):
+    """A model fitted on grey images read colour files as grey without a word (colour arrays are refused)."""
+    rng = np.random.RandomState(0)
+    grey = [str(tmp_path / f"g{i}.png") for i in range(8)]
+    for path in grey:
+        Image.fromarray(rng.randint(0, 255, (8, 8), dtype=np.uint8)).save(path)
+    model = ConvImageClassifier(**CONV).fit(grey, [0, 1] * 4)
+    Image.fromarray(rng.randint(0, 255, (8, 8, 3), dtype=np.uint8)).save(tmp_path / "colour.png")
+    Image.fromarray(np.repeat(rng.randint(0, 255, (8, 8, 1), dtype=np.uint8), 3, axis=2)).save(tmp_path / "rgb.png")
+    with pytest.warns(UserWarning, match=r"^1 colour image file\(s\) \(such as '.*colour\.png'\) were read as grey: "
+                                         r"the model was fitted on grey images"):
+        assert model.predict([str(tmp_path / "colour.png")] + grey).shape == (9,)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        model.predict(grey + [str(tmp_path / "rgb.png")])  # an RGB file of a grey image: nothing lost
+
+
 def test_a_folder_given_as_images_points_to_image_folder(tmp_path):
     (tmp_path / "cats").mkdir()
     with pytest.raises(TypeError, match=r"X is one str .* it is a folder; list its images and their labels with "
