@@ -173,6 +173,12 @@ class ImageInputMixin(PixelScaleMixin):
     ``image_shape_`` is (channels, height, width) of the images the network takes.
     """
 
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = False
+        tags.input_tags.three_d_array = True  # grey images (n, height, width); colour ones are 4-D
+        return tags
+
     def _as_fitted(self, name):
         """The parameter ``name`` of how images are read, as the fitted network was built with it (a set_params
         after fit changes nothing until the next fit); the current value before a fit."""

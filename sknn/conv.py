@@ -456,8 +456,3 @@ verbose, callbacks, criterion
                 a.imshow(filters[i], cmap="gray")
         fig.suptitle("First-layer filters")
         return fig
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = False
-        return tags

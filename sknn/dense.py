@@ -125,9 +125,10 @@ class _DenseMixin:
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        if self.preprocessing is not None:  # missing values are imputed, categories encoded
+        if self.preprocessing is not None:  # missing values are imputed, categories (text ones too) encoded
             tags.input_tags.allow_nan = True
             tags.input_tags.categorical = True
+            tags.input_tags.string = True
         return tags
 
     def _n_threads(self, n_rows, batch_size):

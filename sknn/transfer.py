@@ -429,11 +429,6 @@ verbose, callbacks, criterion
         check_is_fitted(self, "net_")
         return {k: v.detach().cpu().clone() for k, v in self.net_.module_.backbone.state_dict().items()}
 
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = False
-        return tags
-
 
 class VGGFeatureExtractor(_VGGInputMixin, FamilyEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin,
                           BaseEstimator):

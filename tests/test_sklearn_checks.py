@@ -76,3 +76,20 @@ def test_text_transformer_is_skipped_by_sklearns_matrix_checks():
 @pytest.mark.parametrize("check", _TEXT_CHECKS)
 def test_word2vec_api_checks(check):
     getattr(estimator_checks, check)("Word2VecTransformer", Word2VecTransformer())
+
+
+def test_input_tags_say_what_each_estimator_takes():
+    """The dense networks' string tag and the image networks' 3-D tag were False, though they take text columns
+    and grey images (n, height, width)."""
+    import numpy as np
+    from sklearn.utils import get_tags
+
+    rng = np.random.RandomState(0)
+    text = np.array([["a", "b", "c"][i % 3] for i in range(30)], dtype=object)[:, None]
+    assert get_tags(DenseClassifier()).input_tags.string
+    DenseClassifier(max_iter=1, random_state=0).fit(np.c_[text, rng.rand(30)], [0, 1] * 15)
+    assert not get_tags(DenseClassifier(preprocessing=None)).input_tags.string  # numbers only, then
+    for estimator in (ConvImageClassifier(conv_filters=(2,), dense_layers=(4,), max_iter=1), VGGFeatureExtractor(
+            backbone=[4, "M"], weights=None, image_size=8)):
+        assert get_tags(estimator).input_tags.three_d_array and not get_tags(estimator).input_tags.sparse
+        estimator.fit(rng.rand(8, 8, 8), [0, 1] * 4)
