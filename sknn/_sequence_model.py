@@ -48,8 +48,11 @@ def _warn_of_few_vectors(counts, keys, lowercase, specials):
 
 
 def check_sequence_weights(sample_weight, n_sequences, scoring=False):
-    """``sample_weight`` of sequence models: one finite, non-negative number per sequence, not all zero."""
+    """``sample_weight`` of sequence models: one finite, non-negative number per sequence, not all zero; a single
+    number weighs every sequence alike (scikit-learn's convention, as the dense networks read it)."""
     w = check_non_negative_weights(sample_weight, "sample_weight")
+    if w.ndim == 0:
+        w = np.full(n_sequences, float(w))
     if w.ndim != 1 or len(w) != n_sequences:
         raise ValueError(f"sample_weight must have one weight per sequence ({n_sequences}), got shape {w.shape}.")
     if not np.any(w > 0):

@@ -254,7 +254,10 @@ def test_score_checks_sequence_weights_by_the_rule_of_fit(tagger):
                            ([[1, 1, 1]] * 8, "one weight per sequence"), (["a"] * 8, "not an array of numbers")):
         with pytest.raises(ValueError, match=match):
             tagger.score(X, Y, sample_weight=weights)
-    assert tagger.score(X, Y, sample_weight=[2] * 8) == tagger.score(X, Y)
+    assert tagger.score(X, Y, sample_weight=[2] * 8) == tagger.score(X, Y) == tagger.score(X, Y, sample_weight=2.0)
+    # one number weighs every sequence alike, in fit too (scikit-learn's convention, the dense networks'; refused)
+    np.testing.assert_array_equal(LSTMSequenceTagger(**SMALL).fit(X, Y, sample_weight=3).predict_proba(X)[0],
+                                  LSTMSequenceTagger(**SMALL).fit(X, Y).predict_proba(X)[0])
     with pytest.raises(ValueError, match=r"sample_weight is not an array of numbers .*one per sequence"):
         LSTMSequenceTagger(**SMALL).fit(X, Y, sample_weight=[[1, 1, 1], [1, 1]] * 4)
 
