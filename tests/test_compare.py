@@ -13,6 +13,7 @@ from sklearn.dummy import DummyClassifier
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.linear_model import LinearRegression, LogisticRegression, Ridge
 from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
 from sklearn.metrics import log_loss, roc_auc_score
 from sklearn.model_selection import KFold
 
@@ -1010,6 +1011,22 @@ def test_a_baseline_level_with_the_best_and_too_few_splits_are_said():
     assert not any("baseline" in n for n in notes)  # (worse than the best: nothing to say)
 
 
+@pytest.mark.parametrize("data, metric", [("wine", "roc_auc"), ("breast_cancer", "roc_auc"), ("iris", "top_k_accuracy")])
+def test_a_steady_gain_in_roc_auc_or_top_k_accuracy_is_evidence(data, metric):
+    """ROC AUC 1.0 on every split against the baseline's 0.5 was 'tied' (p = 0.0625, the sign test's least on 5
+    splits): a score of probabilities had no step, though ROC AUC counts pairs of rows and top-k accuracy rows."""
+    from sklearn import datasets
+
+    X, y = getattr(datasets, f"load_{data}")(return_X_y=True)
+    table = compare(X, y, models={"logistic": make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000))},
+                    scoring=[metric], cv=5, repeats=1, **FAST)
+    assert table.loc["Dummy (baseline)", "vs_best"] == "worse" and table.loc["Dummy (baseline)", "p_value"] < 1e-3
+    from sknn._compare_metrics import score_sizes
+
+    sizes = score_sizes("roc_auc", (np.arange(40) < 10).astype(int), [(0, 0, None, np.arange(40))], "classification")
+    assert sizes.tolist() == [[10 * 30]]  # (the pairs of a positive and a negative row)
+
+
 def test_a_model_worse_than_the_baseline_is_said():
     """The verdict tests each model against the best only: a model that predicts worse than ignoring the features
     (an over-confident forest's log-loss, a constant far off) was 'worse' than the best, without a word that it was
@@ -1221,7 +1238,7 @@ def test_a_rare_class_or_a_score_of_probabilities_does_not_excuse_a_consistent_d
     y = np.repeat([0, 1], 50)
     splits = [(None, None, np.arange(100)[i::5][:0], np.arange(100)[i::5]) for i in range(5)]
     assert score_sizes("neg_log_loss", y, splits, "classification").max() == 0
-    assert score_sizes("roc_auc", y, splits, "classification").max() == 0
+    assert score_sizes("roc_auc", y, splits, "classification").ravel().tolist() == [10 * 10] * 5  # pairs it orders
     assert score_sizes("accuracy", y, splits, "classification").min() == 20
     assert score_sizes("balanced_accuracy", y, splits, "classification").min() == 10
     # one positive row moves recall (and F1 about as much) by 1/P, not by 1/m: a false 'worse' at 10% positives
