@@ -169,6 +169,13 @@ def _sources(args, skipped=None):
         if target is None:
             raise CommandError(f"--csv {path} needs --target COLUMN: the column to predict")
         out.append((os.path.basename(path), "csv", path, target))
+    keys = [(kind, os.path.realpath(p) if kind == "csv" else p, t) for _, kind, p, t in out]
+    twice = next((out[i] for i, key in enumerate(keys) if key in keys[:i]), None)
+    if twice is not None:  # (ranked across data sets, one counted twice would weigh twice)
+        given = f"--data {twice[2]}" if twice[1] == "builtin" else f"the file {twice[2]}" + (
+            f" with --target {twice[3]}" if twice[3] is not None else "")
+        raise CommandError(f"{given} is given twice: give each data set once (the ranks across data sets would "
+                           "count it twice)")
     names = [o[0] for o in out]
     if len(set(names)) < len(names):  # two files of the same name from different folders: their paths
         out = [(p if kind == "csv" and names.count(n) > 1 else n, kind, p, t) for n, kind, p, t in out]

@@ -291,6 +291,20 @@ def test_one_field_past_the_csv_modules_limit_leaves_the_check_of_short_rows_on(
     assert csv.field_size_limit() == 131_072  # (put back)
 
 
+def test_a_data_set_given_twice_is_refused_as_the_ranks_would_count_it_twice(tmp_path, capsys):
+    rng = np.random.RandomState(0)
+    pd.DataFrame({"x": rng.rand(40), "y": [0, 1] * 20, "z": rng.rand(40)}).to_csv(tmp_path / "t.csv", index=False)
+    base = ["compare", "--models", "linear", "--cv", "2", "--repeats", "1", "--n-jobs", "1", "--quiet"]
+    for given, said in ((["--data", "iris,iris"], "--data iris is given twice"),
+                        (["--csv", str(tmp_path / "t.csv"), "--csv", f"{tmp_path}/./t.csv", "--target", "y"],
+                         "the file .*t.csv with --target y is given twice")):
+        code, out, err = _run(base + given, capsys)
+        assert code == 2 and re.search(said + ": give each data set once", err), err
+    code, out, err = _run(base + ["--csv", str(tmp_path / "t.csv"), "--csv", str(tmp_path / "t.csv"), "--target", "y",
+                                  "--target", "z", "--task", "regression"], capsys)  # two targets: two data sets
+    assert code == 0 and "t.csv #2" in out, err
+
+
 def test_a_row_with_a_field_too_many_is_named_with_the_likely_causes(tmp_path):
     from sknn.cli import CommandError, _load
 
