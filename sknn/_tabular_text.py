@@ -286,8 +286,8 @@ def odd_dates(found, values):
     if not odd:
         return ""
     return (f"; the cell {odd[0]!r} is not written as the others (a typo?)" if len(odd) == 1 else
-            f"; the cells {', '.join(map(repr, odd[:3]))}{' ...' if len(odd) > 3 else ''} are not written as the others "
-            "(typos?)")
+            f"; the cells {', '.join(map(repr, odd[:3]))}{' ...' if len(odd) > 3 else ''} are not written as the "
+            "others (typos?)")
 
 
 def _with_decimal_points(distinct):

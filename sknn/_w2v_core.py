@@ -24,13 +24,13 @@ import torch
 from torch import nn
 
 from ._input_files import READ_ERRORS, read_error
+from ._memory import release_freed_memory
 from ._text_checks import is_missing, missing_document, not_documents
 from ._validation import compressed_opener, first_non_string, is_unordered
 from ._w2v_steps import compiled_step, noise_sampler
 
 __all__ = ["PAIR_STEP_BATCH", "CorpusBatches", "SkipGramNegative", "Vocabulary", "as_documents",
-           "check_corpus", "check_text_file", "is_path", "iter_corpus", "open_corpus_file", "release_freed_memory",
-           "steps_in_place"]
+           "check_corpus", "check_text_file", "is_path", "iter_corpus", "open_corpus_file", "steps_in_place"]
 
 _CHUNK_TOKENS = 50_000  # tokens encoded at a time: a chunk takes a few MB
 PAIR_STEP_BATCH = 4096  # centre words per compiled step: sets only the overhead (each pair steps on its own)
@@ -97,8 +97,10 @@ def is_path(corpus):
 
 
 def open_corpus_file(path):
-    """A text stream of a corpus file, decompressed when it is gzip, bzip2 or xz (recognised by content)."""
-    return (compressed_opener(path) or open)(path, "rt", encoding="utf-8")  # (_tokenized drops BOMs)
+    """A text stream of a corpus file, decompressed when it is gzip, bzip2 or xz (recognised by content), whose lines
+    end at '\\n' only (a '\\r' within a line is a space, as gensim's LineSentence reads it, not a line's end that
+    would make two documents of one line and misalign transform's rows)."""
+    return (compressed_opener(path) or open)(path, "rt", encoding="utf-8", newline="\n")  # (_tokenized drops BOMs)
 
 
 def check_text_file(path, name="X"):
@@ -116,6 +118,9 @@ def check_text_file(path, name="X"):
         raise ValueError(f"{name}={os.fspath(path)!r} is not a text file (it holds NUL bytes: a binary file, or text "
                          "in UTF-16); pass a UTF-8 text file with one sentence a line (gzip, bzip2 and xz files are "
                          "decompressed).")
+    if sample.count(b"\r") >= 2 and b"\n" not in sample:  # (no line end but CRs)
+        raise ValueError(f"{name}={os.fspath(path)!r} ends its lines with '\\r' alone (old Mac text), which a corpus "
+                         "file does not: convert them first, e.g. tr '\\r' '\\n' < in.txt > out.txt.")
     try:
         codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)  # (a character cut at 64 KB is fine)
     except UnicodeDecodeError as exc:
@@ -191,7 +196,7 @@ def check_corpus(corpus, name="X"):
     except TypeError:
         raise TypeError(f"{name} must be a file path or an iterable of documents (strings or lists of tokens), "
                         f"got {type(corpus).__name__}.") from None
-    if it is corpus:
+    if it is corpus or iter(corpus) is it:  # (an __iter__ that gives one generator every time reads once too)
         raise TypeError(f"{name} is an iterator (e.g. a generator), which can be read only once, but training "
                         "reads the corpus once per epoch; pass a list, a file path, or an object whose __iter__ "
                         "starts over (as gensim's LineSentence).")
@@ -263,29 +268,6 @@ def _noise_table(cumulative, size=None):
     return torch.from_numpy(table.astype(np.int32 if len(cumulative) < 2**31 else np.int64))
 
 
-def _libc_trim():
-    """glibc's ``malloc_trim``, or None elsewhere."""
-    try:
-        import ctypes
-
-        return ctypes.CDLL("libc.so.6").malloc_trim
-    except (OSError, AttributeError):
-        return None
-
-
-_TRIM = _libc_trim()
-
-
-def release_freed_memory():
-    """Hand memory freed by the previous chunks back to the system (glibc keeps it otherwise).
-
-    Batches of varying sizes fragment glibc's heap, so the resident memory of a long
-    fit would creep up with the corpus; trimming after each chunk keeps it bounded.
-    """
-    if _TRIM is not None:
-        _TRIM(0)
-
-
 class CorpusBatches:
     """Centre words with their windows and negatives, streamed from a corpus once per epoch.
 
@@ -353,17 +335,22 @@ class CorpusBatches:
         if self.encoded is not None:
             self.encoded = []  # an interrupted first pass starts over
         index = self.vocab.index
-        ids, lengths, n = [], [], 0
+        ids, lengths, n, read = [], [], 0, 0
         for sentence in self.sentences():
             known = [i for i in map(index.get, sentence) if i is not None]
             ids.extend(known)
             lengths.append(len(known))
             n += len(sentence)
+            read += 1
             if n >= _CHUNK_TOKENS:
                 yield self._encoded(ids, lengths, n)
                 ids, lengths, n = [], [], 0
         if lengths:
             yield self._encoded(ids, lengths, n)
+        if read != self.vocab.n_sentences:  # (a corpus read once, or another each time: no epoch of the corpus)
+            raise ValueError(f"The corpus gave {read} documents on this pass but {self.vocab.n_sentences} when its "
+                             "vocabulary was counted: training reads it once per epoch, and each read must give the "
+                             "same documents; pass a list, a file path, or an object whose __iter__ starts over.")
         self._complete = self.encoded is not None
 
     def _encoded(self, ids, lengths, n):

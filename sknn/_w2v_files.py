@@ -307,6 +307,11 @@ def _check_layout(fname, sample, size, binary, encoding, unicode_errors):
             and not _text_record(line, size, encoding, unicode_errors):
         raise ValueError(f"The first vector of {fname!r} is not a line of a word and {size} numbers but bytes: the "
                          "file is not in word2vec's text format; if it is in the binary format, pass binary=True.")
+    second = sample[space + 1 + 4 * size:].lstrip(b"\n").split(b" ", 1)[0]  # the word after the first vector
+    word = sample[:space]
+    if binary and 0 < space and not any(b in _CONTROL_BYTES for b in word) and any(b in _CONTROL_BYTES for b in second):
+        raise ValueError(f"The second word of {fname!r} reads as {second[:24]!r}, bytes of a vector: the records do "
+                         f"not line up with the header's vector size, {size}; correct the header (its second number).")
 
 
 def _with_row(vectors, i, n_words):

@@ -353,7 +353,8 @@ class Word2VecTransformer(FamilyEstimator, ClassNamePrefixFeaturesOutMixin, Tran
         if interrupted is None and not any(self.loss_curve_):  # no pair stepped: the vectors are the random start
             warn_user(f"Word2VecTransformer trained no word pair: subsampling (sample={self.sample}) left out "
                       f"every word of this corpus of {vocab.n_tokens} tokens, so the vectors are their random "
-                      "start. Pass a smaller sample, or sample=0 for a small corpus.", UserWarning)
+                      "start. Pass a larger sample (fewer words left out), or sample=0 for a small corpus.",
+                      UserWarning)
         if interrupted is not None:  # as the networks: the model of the last finished epoch is kept, and the
             if not self.n_iter_:  # (none: no vectors but the random start, an unfitted estimator)
                 self._clear_fitted()

@@ -1011,7 +1011,8 @@ def test_a_baseline_level_with_the_best_and_too_few_splits_are_said():
     assert not any("baseline" in n for n in notes)  # (worse than the best: nothing to say)
 
 
-@pytest.mark.parametrize("data, metric", [("wine", "roc_auc"), ("breast_cancer", "roc_auc"), ("iris", "top_k_accuracy")])
+@pytest.mark.parametrize("data, metric", [("wine", "roc_auc"), ("breast_cancer", "roc_auc"),
+                                          ("iris", "top_k_accuracy")])
 def test_a_steady_gain_in_roc_auc_or_top_k_accuracy_is_evidence(data, metric):
     """ROC AUC 1.0 on every split against the baseline's 0.5 was 'tied' (p = 0.0625, the sign test's least on 5
     splits): a score of probabilities had no step, though ROC AUC counts pairs of rows and top-k accuracy rows."""

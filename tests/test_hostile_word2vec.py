@@ -133,12 +133,53 @@ def test_an_exponent_whose_noise_distribution_overflows_is_refused():
 def test_a_fit_that_trains_no_pair_says_so():
     """Subsampling can leave out every word of a small corpus: the vectors stayed their random start, with a
     loss curve of [0.0] that looked like a perfect fit."""
-    with pytest.warns(UserWarning, match=r"trained no word pair: subsampling \(sample=1e-12\) left out every") as rec:
+    with pytest.warns(UserWarning, match=r"trained no word pair: subsampling \(sample=1e-12\) left out every.*Pass "
+                                         r"a larger sample \(fewer words left out\), or sample=0") as rec:
         Word2VecTransformer(**{**W2V, "sample": 1e-12}).fit(DOCS)
     assert rec[0].filename == __file__  # the caller's line (was sklearn/base.py)
+    assert Word2VecTransformer(**{**W2V, "sample": 0.5}).fit(DOCS).loss_curve_[0] > 0  # the advice works
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert Word2VecTransformer(**{**W2V, "sample": 0}).fit(DOCS).loss_curve_[0] > 0
+
+
+def test_a_corpus_read_once_or_otherwise_each_time_is_refused_not_trained_on_nothing():
+    """An object whose __iter__ gave one generator every time passed the check of iterators: the vocabulary's pass
+    read it, every epoch read nothing (a loss of 0.0, the vectors their random start, a warning that blamed
+    subsampling); one that gave fewer documents on later reads trained without a word."""
+    class OneShot:
+        def __init__(self, docs):
+            self.docs = (d for d in docs)
+
+        def __iter__(self):
+            return self.docs
+
+    class Shrinking:
+        def __init__(self, docs):
+            self.docs, self.reads = docs, 0
+
+        def __iter__(self):
+            self.reads += 1
+            return iter(self.docs if self.reads <= 3 else self.docs[:3])
+
+    with pytest.raises(TypeError, match=r"X is an iterator .*an object whose __iter__ starts over"):
+        Word2VecTransformer(**W2V).fit(OneShot(DOCS))
+    with pytest.raises(ValueError, match=rf"The corpus gave 3 documents on this pass but {len(DOCS)} when its "
+                                         r"vocabulary was counted: .* each read must give the same documents"):
+        Word2VecTransformer(**W2V).fit(Shrinking(DOCS))
+
+
+def test_a_carriage_return_within_a_line_of_a_corpus_file_is_no_line_end(tmp_path):
+    """A lone '\r' inside a line (a pasted Windows fragment) split it into two documents: transform gave more rows
+    than the file has lines, misaligned with their labels; gensim's LineSentence keeps the line whole."""
+    path = tmp_path / "corpus.txt"
+    path.write_bytes(b"the cat\rsat on the mat\r\nthe dog sat\n" * 10)
+    model = Word2VecTransformer(**{**W2V, "min_count": 1}).fit(path)
+    assert model.corpus_count_ == 20 and model.transform(path).shape == (20, W2V["vector_size"])
+    assert "cat" in model.vocabulary_ and "sat" in model.vocabulary_
+    path.write_bytes(b"the cat sat\rthe dog sat\r" * 10)  # old Mac line ends: one line
+    with pytest.raises(ValueError, match=r"ends its lines with '\\r' alone \(old Mac text\).*tr '\\r' '\\n'"):
+        Word2VecTransformer(**W2V).fit(path)
 
 
 def test_corpus_files_with_a_bom_are_read_and_other_encodings_refused(tmp_path):

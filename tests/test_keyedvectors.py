@@ -759,8 +759,8 @@ def test_a_headerless_file_read_to_its_limit_and_latin1_words_get_the_encoding_t
 
 
 @pytest.mark.parametrize("header, match", [
-    (b"5 2\n", r"vector 2: its word .* holds a line break: the records do not line up with the header's "
-               r"vector size, 2"),
+    (b"5 2\n", r"The second word of .* reads as b'\\x00.*', bytes of a vector: the records do not line up with "
+               r"the header's vector size, 2; correct the header"),
     (b"5 5\n", r"the word is empty .*Or the records do not line up with the header's vector size, 5")])
 def test_a_binary_header_of_another_vector_size_than_the_rows_is_named(tmp_path, header, match):
     """A header saying 2 numbers for rows of 4 read the rest of each row into the next word ('\\x00...\\ncat'),
