@@ -12,7 +12,7 @@ import zlib
 
 from ._persist_files import _SPECIAL_FILES
 
-__all__ = ["READ_ERRORS", "compressed_opener", "numbered_lines", "read_error", "refuse_special_file"]
+__all__ = ["READ_ERRORS", "compressed_opener", "file_path", "numbered_lines", "read_error", "refuse_special_file"]
 
 # magic bytes -> opener of the compressed formats gensim's LineSentence (smart_open) reads
 _COMPRESSED = ((b"\x1f\x8b", gzip.open), (b"BZh", bz2.open), (b"\xfd7zXZ\x00", lzma.open))
@@ -126,3 +126,13 @@ def numbered_lines(path, wanted="the text file"):
                     yield number, part[:-1] + "\n" if part.endswith("\r") else part
     except READ_ERRORS as exc:
         raise read_error(path, exc, f" after line {number}" if number else "") from None
+
+
+def file_path(value, name, what="a file"):
+    """``value`` as a path (``os.fspath``), or a TypeError naming the parameter ``name``, what it takes (``what``) and
+    what was given: lines in a list, an open stream (the path is what is read)."""
+    if isinstance(value, (str, bytes, os.PathLike)):
+        return os.fspath(value)
+    fix = ("; write the lines to a file first" if isinstance(value, (list, tuple)) else
+           "; pass its path, not an open stream" if hasattr(value, "read") or hasattr(value, "write") else "")
+    raise TypeError(f"{name} must be the path of {what} (a str or a path-like), got {type(value).__name__}{fix}.")

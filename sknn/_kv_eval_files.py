@@ -14,7 +14,7 @@ from numbers import Integral
 
 from sklearn.utils._param_validation import InvalidParameterError
 
-from ._input_files import READ_ERRORS, read_error
+from ._input_files import READ_ERRORS, file_path, read_error
 from ._text_checks import FormMisses
 from ._validation import compressed_opener, numbered_lines, reads_as_number
 from ._warnings import warn_user
@@ -77,6 +77,7 @@ def read_analogies(path):
     """([(section name, [[a, b, c, expected], ...]), ...], skipped lines) of an analogy file: lines ``: name``
     start a section (as gensim, ': : gender' is 'gender'), other lines hold four words; blank lines are left out
     and lines of other than four words skipped (``SkippedLines``); a question before any section is refused."""
+    path = file_path(path, "analogies", "an analogy file (questions-words.txt)")
     sections = []
     skipped = SkippedLines(path, "a question of 4 words", "Correct them, or delete them.")
     for line_no, line in numbered_lines(path):
@@ -103,6 +104,7 @@ def read_pairs(path, delimiter, encoding):
     without a word); a score that is a number but not finite (NaN, inf; gensim's correlations are then NaN), or
     written with '_', is refused, naming its line; an int ``encoding`` (sknn's old third parameter, restrict_vocab)
     is refused, naming gensim's order."""
+    path = file_path(path, "pairs", "a file of word pairs (wordsim353.tsv)")
     if isinstance(encoding, Integral) and not isinstance(encoding, bool):  # (sknn's 3rd was restrict_vocab)
         raise InvalidParameterError(f"encoding is {encoding!r}, a number: restrict_vocab is now the 4th parameter, as "
                                     "in gensim (pairs, delimiter, encoding, restrict_vocab); pass "

@@ -16,6 +16,7 @@ import numpy as np
 from sklearn.utils._param_validation import InvalidParameterError
 
 from . import _kv_eval_files, _w2v_files
+from ._input_files import file_path
 from ._kv_queries import (KeyedVectorQueries, _as_list, _check_restrict_vocab, _check_topn, _check_word,
                           _no_vector_hint, _unit_rows, _weighted_direction, _weighted_item)
 from ._w2v_files import beyond_float32_error
@@ -564,7 +565,7 @@ class KeyedVectors(KeyedVectorQueries):
         >>> kv.index_to_key, kv.vector_size
         (['the', 'of'], 3)
         """
-        fname, fvocab = os.fspath(fname), _w2v_files.checked_fvocab(fvocab)  # (a bool: binary passed second)
+        fname, fvocab = file_path(fname, "fname", "a word2vec file"), _w2v_files.checked_fvocab(fvocab)
         if not os.path.isfile(fname):
             raise FileNotFoundError(f"No word2vec file at {fname!r}.")
         if fvocab is not None and not os.path.isfile(fvocab):

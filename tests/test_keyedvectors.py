@@ -776,3 +776,19 @@ def test_a_binary_header_of_another_vector_size_than_the_rows_is_named(tmp_path,
     words = ["the", "a\tb", "dog", "car", "bus"]
     path.write_bytes(b"5 4\r\n" + b"".join(w.encode() + b" " + v.tobytes() + b"\r\n" for w, v in zip(words, vectors)))
     assert KeyedVectors.load_word2vec_format(path, binary=True).index_to_key == words
+
+
+def test_the_file_methods_name_a_value_that_is_no_path(kv):
+    """Lines in a list or an open stream gave os.fspath's 'expected str, bytes or os.PathLike object, not list'."""
+    import io
+
+    for call, said in ((lambda: kv.evaluate_word_analogies([": capital", "a b c d"]),
+                        r"^analogies must be the path of an analogy file .* got list; write the lines to a file first"),
+                       (lambda: kv.evaluate_word_pairs(io.StringIO("a\tb\t1")),
+                        r"^pairs must be the path of a file of word pairs .* got StringIO; pass its path, not an open"),
+                       (lambda: KeyedVectors.load_word2vec_format(io.BytesIO(b"1 2\na 1 2\n")),
+                        r"^fname must be the path of a word2vec file .* got BytesIO"),
+                       (lambda: kv.save_word2vec_format(None), r"^fname must be the path of the word2vec file to "
+                                                               r"write .* got NoneType")):
+        with pytest.raises(TypeError, match=said):
+            call()
