@@ -148,6 +148,9 @@ class FamilyEstimator(SaveMixin, abstract=True):
     # The parameters fixed when the network is built (as ``architecture_``): those ``_build_module`` reads, and
     # those that fix the fitted mapping around the network (a regressor's target scaling).
     _architecture_params = ()
+    # Parameters the fitted estimator no longer needs (values that only initialise it): ``save`` offers to unset one
+    # that it cannot store safely.
+    _fit_only_params = ()
 
     # The HTML repr links to the README section of the family (scikit-learn's documentation-link mechanism).
     _doc_link_module = "sknn"

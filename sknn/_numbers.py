@@ -13,8 +13,8 @@ import pandas as pd
 import scipy.sparse as sp
 
 __all__ = ["MAX_MAGNITUDE", "category_positions", "check_exact_in_float64", "check_float32_columns",
-           "check_float64_cells", "check_magnitude", "distinct_in_float32", "float32_features", "is_real_number",
-           "is_signaling_nan", "plain_categories", "plain_value", "short_repr", "unique_categories"]
+           "check_float32_vectors", "check_float64_cells", "check_magnitude", "distinct_in_float32", "float32_features",
+           "is_real_number", "is_signaling_nan", "plain_categories", "plain_value", "short_repr", "unique_categories"]
 
 # sknn trains in float32 (largest value 3.4e38): inputs or targets above this make squares
 # (losses, batch-norm variances, Adam's second moments) overflow, and training meaningless.
@@ -356,3 +356,11 @@ def check_float32_columns(X, name, fix, names=None):
             raise ValueError(f"{column} holds {distinct} distinct values around {mean[j]:.10g}, spread by "
                              f"{std[j]:.3g} (their standard deviation), which float32, in which the network "
                              f"computes, makes {kept} (its step there is {step[j]:.3g}). {fix}")
+
+
+def check_float32_vectors(values, name):
+    """Refuse vectors (pretrained embeddings: ``name``) whose values the networks' float32 products would overflow."""
+    top = float(np.abs(values).max()) if np.size(values) else 0.0
+    if top > 1e30:  # the network computes in float32 (3.4e38): such vectors overflow its first products
+        raise ValueError(f"{name} holds values up to {top:.3g}, beyond what the network's float32 arithmetic can "
+                         "use; rescale the vectors (e.g. divide them by their largest norm).")

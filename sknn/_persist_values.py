@@ -8,6 +8,7 @@ string dtype much wider than its data), and anything else in a file is a
 :class:`FormatError`. :mod:`sknn.persist` adds estimators, their networks and files.
 """
 
+import datetime
 import pathlib
 import re
 from collections import OrderedDict
@@ -18,7 +19,7 @@ import torch
 
 from .keyedvectors import KeyedVectors
 
-__all__ = ["FormatError", "UnsafeValue", "ValueReader", "ValueWriter"]
+__all__ = ["FormatError", "UnsafeValue", "ValueReader", "ValueWriter", "unsafe_message"]
 
 _BULK = 64  # lists at least this long of only str, int or float are stored as tensors
 _TENSOR_DTYPES = {np.dtype(t) for t in (np.bool_, np.uint8, np.uint16, np.uint32, np.uint64, np.int8, np.int16,
@@ -40,6 +41,29 @@ class UnsafeValue(Exception):
         super().__init__(where)
         self.where, self.value = where, value
         self.owner = self.kind = self.name = None
+        self.fit_only = False  # a parameter the fitted estimator no longer needs (its ``_fit_only_params``)
+
+
+def unsafe_message(exc):
+    """The TypeError's message for an :class:`UnsafeValue` ``exc`` that ``save`` met, with the fixes."""
+    value = exc.value
+    what = type(value).__qualname__ if not isinstance(value, type) else f"class {value.__qualname__}"
+    if callable(value) and not isinstance(value, type):
+        what = f"callable {getattr(value, '__qualname__', type(value).__qualname__)}"
+    data = isinstance(value, (np.ndarray, np.generic, datetime.date, datetime.timedelta, complex, set, frozenset))
+    if data:  # data of a kind the format has no reader for (datetime64 labels, complex numbers, sets...)
+        kind = f"an array of dtype {value.dtype}" if isinstance(value, np.ndarray) else f"a {what}"
+        return (f"{exc.owner}'s {exc.kind} {exc.name!r} holds {kind} (at {exc.where}), a kind of data sknn's save "
+                "does not store (numbers, booleans, strings, lists, dicts, arrays of those, tensors, sknn estimators): "
+                "fit on values of those kinds (e.g. labels as strings, y.astype(str)), or save the model with "
+                "joblib.dump(model, path) and load it with joblib.load only from a source you trust.")
+    return (f"{exc.owner}'s {exc.kind} {exc.name!r} holds {what} (at {exc.where}), which cannot be saved safely: "
+            "sknn's save stores data only (numbers, strings, lists, dicts, arrays, tensors, sknn estimators), never "
+            "code such as a callable, a class, a torch module or callbacks. " + (
+                f"{exc.name} serves fit only: model.set_params({exc.name}=None) before save keeps the fitted "
+                "network (a refit needs it again); or s" if getattr(exc, "fit_only", False) else "S") +
+            "ave such a model with joblib.dump(model, path) instead, and load it with joblib.load only from a source "
+            "you trust.")
 
 
 def _checked_dtype(spec, where, items=()):

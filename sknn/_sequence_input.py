@@ -12,6 +12,7 @@ import pandas as pd
 import torch
 
 from ._labels import check_label_values, check_labels
+from ._numbers import check_float32_vectors
 from ._sequence_columns import (check_feature_names, check_step_array, frame_columns, frame_labels, is_step_value,
                                 refuse_frame_of_numbers)
 from ._text_checks import is_missing, warn_form_misses
@@ -541,28 +542,25 @@ def read_pretrained(vectors, embedding_dim):
     if isinstance(table, np.ndarray):  # keyed vectors: one matrix
         if not np.isfinite(table).all():
             raise ValueError("pretrained_embeddings holds NaN or infinity; pretrained vectors must be finite.")
-        _check_float32_vectors(table, "pretrained_embeddings")
+        check_float32_vectors(table, "pretrained_embeddings")
     else:  # a dict: one vector per word
         for w in words:
             try:
-                row = np.asarray(vectors[w], dtype=np.float64)
+                row = np.asarray(vectors[w])
+                if row.dtype.kind not in "biuf":  # (complex: the imaginary parts dropped; text read as numbers)
+                    raise TypeError
             except (TypeError, ValueError):
-                raise TypeError(f"pretrained_embeddings[{w!r}] is not a vector of numbers.") from None
+                raise TypeError(f"pretrained_embeddings[{w!r}] is {vectors[w]!r:.40}, not a vector of "
+                                "numbers.") from None
+            row = row.astype(np.float64)
             if row.shape != (dim,):
                 raise ValueError(f"pretrained_embeddings[{w!r}] has shape {row.shape}; every pretrained vector "
                                  f"must hold {dim} numbers (embedding_dim).")
             if not np.isfinite(row).all():
                 raise ValueError(f"pretrained_embeddings[{w!r}] holds NaN or infinity; pretrained vectors must "
                                  "be finite.")
-            _check_float32_vectors(row, f"pretrained_embeddings[{w!r}]")
+            check_float32_vectors(row, f"pretrained_embeddings[{w!r}]")
     return vectors, words
-
-
-def _check_float32_vectors(values, name):
-    top = float(np.abs(values).max()) if np.size(values) else 0.0
-    if top > 1e30:  # the network computes in float32 (3.4e38): such vectors overflow its first products
-        raise ValueError(f"{name} holds values up to {top:.3g}, beyond what the network's float32 arithmetic can "
-                         "use; rescale the vectors (e.g. divide them by their largest norm).")
 
 
 def _pretrained_word_of(words, vocabulary, lowercase):

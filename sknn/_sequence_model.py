@@ -64,6 +64,8 @@ def check_sequence_weights(sample_weight, n_sequences, scoring=False):
 class SequenceModel(BaseNeuralNetwork, abstract=True):
     """What the tagger and the language model share: vocabulary, character table, network."""
 
+    _fit_only_params = ("pretrained_embeddings",)  # (the vectors are in the embedding's weights once fitted)
+
     _parameter_constraints = {
         **BaseNeuralNetwork._parameter_constraints,
         "cell": [StrOptions(set(CELLS))],

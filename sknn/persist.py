@@ -29,7 +29,6 @@ A file that cannot be read gives a :class:`FormatError`, a changed one an :class
 """
 
 import contextlib
-import datetime
 import hashlib
 import hmac
 import json
@@ -45,7 +44,7 @@ from ._device import precision_name, seeded
 from ._persist_files import check_input_path, check_output_path, missing_bytes, write_atomically
 from ._persist_network import (build_at_most, check_dtypes, check_layer_lists, check_shapes, load_device, load_weights,
                                materialised, saved_weights, unwrapped)
-from ._persist_values import FormatError, UnsafeValue, ValueReader, ValueWriter
+from ._persist_values import FormatError, UnsafeValue, ValueReader, ValueWriter, unsafe_message
 from ._training import OPTIMIZERS
 from ._warnings import warn_user
 
@@ -171,6 +170,7 @@ class _Writer(ValueWriter):
         except UnsafeValue as exc:
             if exc.name is None:
                 exc.owner, exc.kind, exc.name = type(est).__name__, kind, name
+                exc.fit_only = name in getattr(est, "_fit_only_params", ())  # (not needed once fitted)
             raise
 
     def state(self, module, prefix):
@@ -195,24 +195,6 @@ class _Writer(ValueWriter):
         if getattr(net, "grad_scaler_", None) is not None:  # fp16: the loss scale it has adapted to
             info["grad_scaler"] = self.encode(net.grad_scaler_.state_dict(), prefix + "grad_scaler")
         return info
-
-
-def _unsafe_message(exc):
-    value = exc.value
-    what = type(value).__qualname__ if not isinstance(value, type) else f"class {value.__qualname__}"
-    if callable(value) and not isinstance(value, type):
-        what = f"callable {getattr(value, '__qualname__', type(value).__qualname__)}"
-    data = isinstance(value, (np.ndarray, np.generic, datetime.date, datetime.timedelta, complex, set, frozenset))
-    if data:  # data of a kind the format has no reader for (datetime64 labels, complex numbers, sets...)
-        kind = f"an array of dtype {value.dtype}" if isinstance(value, np.ndarray) else f"a {what}"
-        return (f"{exc.owner}'s {exc.kind} {exc.name!r} holds {kind} (at {exc.where}), a kind of data sknn's save "
-                "does not store (numbers, booleans, strings, lists, dicts, arrays of those, tensors, sknn estimators): "
-                "fit on values of those kinds (e.g. labels as strings, y.astype(str)), or save the model with "
-                "joblib.dump(model, path) and load it with joblib.load only from a source you trust.")
-    return (f"{exc.owner}'s {exc.kind} {exc.name!r} holds {what} (at {exc.where}), which cannot be saved safely: "
-            "sknn's save stores data only (numbers, strings, lists, dicts, arrays, tensors, sknn estimators), never "
-            "code such as a callable, a class, a torch module or callbacks. Save such a model with "
-            "joblib.dump(model, path) instead, and load it with joblib.load only from a source you trust.")
 
 
 def save(estimator, path, *, key=None):
@@ -283,7 +265,7 @@ def save(estimator, path, *, key=None):
     try:
         node = writer.estimator(estimator, "")
     except UnsafeValue as exc:
-        raise TypeError(_unsafe_message(exc)) from None
+        raise TypeError(unsafe_message(exc)) from None
     document = json.dumps({"format": "sknn", "format_version": FORMAT_VERSION, "sknn_version": __version__,
                            "estimator": node}, sort_keys=True, separators=(",", ":"))
     metadata = {_DOCUMENT: document, _DIGEST: _digest(document, writer.tensors, key)}

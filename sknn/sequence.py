@@ -126,7 +126,8 @@ verbose, callbacks, criterion
     }
 
     _architecture_params = ("cell", "bidirectional", "num_layers", "hidden_size", "embedding_dim", "char_features",
-                            "char_dim", "lowercase", "dropout", "word_dropout", "freeze_embeddings", "module")
+                            "char_dim", "min_count", "max_vocab", "lowercase", "dropout", "word_dropout",
+                            "freeze_embeddings", "module")
     # smaller batches on fewer training sentences: more steps in the same epochs (benchmarks/RESULTS.md, "Small
     # treebanks": 8 sentences a step best below 1,500, 16 at 3,000 and 6,000; 32 was chosen on EWT's 12,544)
     _auto_batches = ((1500, 8), (10000, 16))
@@ -399,7 +400,8 @@ verbose, callbacks, criterion
     _specials = (PAD_TOKEN, UNK_TOKEN, BOS_TOKEN, EOS_TOKEN)
     _vector_words_join_vocabulary = False  # the vocabulary is the output's: the training words only
     _architecture_params = ("cell", "num_layers", "hidden_size", "embedding_dim", "tie_weights", "adaptive_softmax",
-                            "lowercase", "dropout", "word_dropout", "freeze_embeddings", "module")
+                            "min_count", "max_vocab", "lowercase", "dropout", "word_dropout", "freeze_embeddings",
+                            "module")
 
     def __init__(self, cell="lstm", num_layers=2, hidden_size=256, embedding_dim=256, tie_weights=True,
                  adaptive_softmax="auto", min_count=2, max_vocab=20000, lowercase=False, dropout=0.4, word_dropout=0.1,

@@ -168,7 +168,7 @@ def test_sequence_weights_follow_the_sample_weight_rule(weights):
 @pytest.mark.parametrize("vectors, error, match", [
     ({"a": np.ones(4), "b": np.ones(3)}, ValueError, r"pretrained_embeddings\['b'\] has shape \(3,\)"),
     ({"a": np.ones(4), "b": np.full(4, np.nan)}, ValueError, r"pretrained_embeddings\['b'\] holds NaN"),
-    ({"a": np.ones(4), "b": "vector"}, TypeError, r"pretrained_embeddings\['b'\] is not a vector of numbers"),
+    ({"a": np.ones(4), "b": "vector"}, TypeError, r"pretrained_embeddings\['b'\] is 'vector', not a vector of numbers"),
     ({"a": "abcd", "b": np.ones(4)}, TypeError, r"pretrained_embeddings\['a'\] is 'abcd', not a vector of numbers"),
     ({"a": [["1"]], "b": np.ones(4)}, TypeError, r"pretrained_embeddings\['a'\] is \[\['1'\]\], not a vector"),
     ({1: np.ones(4), 2: np.zeros(4)}, TypeError, r"pretrained_embeddings has the key 1 of type int: its keys must"),
@@ -813,3 +813,40 @@ def test_frozen_embeddings_without_vectors_are_warned_of_and_a_vector_file_path_
 
     with pytest.raises(TypeError, match=r"got Model; pass its keyed vectors, model\.wv"):
         LSTMSequenceTagger(**SMALL, pretrained_embeddings=Model()).fit(X, Y)
+
+
+def test_vocabulary_settings_changed_before_a_warm_start_are_refused():
+    """min_count and max_vocab changed before a warm start were ignored without a word (the vocabulary stays the
+    first fit's), where every other setting of the network is refused so."""
+    from sknn import LSTMLanguageModel
+
+    tagger = LSTMSequenceTagger(**SMALL).fit(X, Y)
+    with pytest.raises(ValueError, match=r"min_count=5 now, but the network was built with min_count=1; warm_start"):
+        tagger.set_params(warm_start=True, min_count=5).fit(X, Y)
+    lm = LSTMLanguageModel(**SMALL, min_count=1).fit(X)
+    with pytest.raises(ValueError, match=r"max_vocab=3 now, but the network was built with max_vocab=20000"):
+        lm.set_params(warm_start=True, max_vocab=3).fit(X)
+    lm.set_params(max_vocab=20000).fit(X)  # set back: continues
+
+
+def test_every_pretrained_vector_of_a_dict_must_be_numbers_and_a_fit_only_one_need_not_be_saved(tmp_path):
+    """Only the first vector's type was checked: a later complex vector lost its imaginary part (numpy's
+    ComplexWarning), one of numeric strings was read as numbers; gensim's vectors made save offer joblib only."""
+    import warnings
+
+    from sknn import load
+
+    for odd in (np.ones(4) * (1 + 1j), ["1"] * 4):
+        with pytest.raises(TypeError, match=r"pretrained_embeddings\['dog'\] is .*, not a vector of numbers"):
+            LSTMSequenceTagger(**SMALL, pretrained_embeddings={"the": np.ones(4), "dog": odd}).fit(X, Y)
+    gensim = pytest.importorskip("gensim")
+    vectors = gensim.models.KeyedVectors(4)
+    vectors.add_vectors(["the", "dog", "zebra"], np.random.RandomState(0).rand(3, 4).astype(np.float32))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # (vectors for few of the words)
+        model = LSTMSequenceTagger(**SMALL, pretrained_embeddings=vectors).fit(X, Y)
+    with pytest.raises(TypeError, match=r"pretrained_embeddings serves fit only: model\.set_params\("
+                                        r"pretrained_embeddings=None\) before save keeps the fitted network"):
+        model.save(tmp_path / "m.safetensors")
+    model.set_params(pretrained_embeddings=None).save(tmp_path / "m.safetensors")  # the fix works
+    np.testing.assert_array_equal(load(tmp_path / "m.safetensors").predict_proba(X)[0], model.predict_proba(X)[0])
