@@ -500,6 +500,10 @@ def _select_models(models, X, task, random_state, n_threads, baseline):
             chosen = {name: est for name, est in lineup.values()}
             roles = {name: role for role, (name, _) in lineup.items()}
         else:
+            if hasattr(models, "fit") or not isinstance(models, str) and not hasattr(models, "__iter__"):
+                kind = f"{type(models).__name__}{' (an estimator)' if hasattr(models, 'fit') else ''}"
+                raise TypeError(f"models is {kind}: pass names (a list such as ['linear', 'forest'], or 'default') or "
+                                "a dict of name -> estimator, e.g. models={'mine': model}.")
             names = [models] if isinstance(models, str) else list(models)
             names = [str(n).strip() for n in names if str(n).strip()]
             if not names:

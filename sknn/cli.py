@@ -113,6 +113,8 @@ def _non_negative(what):
 def _names(text, option):
     names = [n.strip() for n in str(text).split(",") if n.strip()]
     if not names:
+        if option == "--sort":  # (one metric)
+            raise CommandError("--sort names nothing; give one metric, e.g. --sort accuracy")
         raise CommandError(f"{option} names nothing; give comma-separated names, e.g. {option} "
                            + {"--models": "linear,network", "--data": "iris,wine"}.get(option, "accuracy,f1_macro"))
     return names
@@ -213,6 +215,9 @@ def _check_outputs(args):
         if not os.path.isdir(existing):
             raise CommandError(f"--plots {path}: {existing} is a file, not a folder")
         _try_writing(os.path.join(existing, f".sknn-{os.getpid()}.png"), "--plots", shown=path)
+    if args.report and args.plots and os.path.abspath(args.report) == os.path.abspath(args.plots):
+        raise CommandError(f"--report and --plots are both {args.plots}: the report is a file, the plots a folder; "
+                           "give them different paths")
     if args.report or args.plots:
         try:
             import matplotlib  # noqa: F401
@@ -408,7 +413,7 @@ def build_parser():
     g.add_argument("--target", action="append", metavar="COLUMN",
                    help="the column to predict: one per --csv in the same order, or one for all (in a folder "
                         "without --target: the column named 'target', else the last one)")
-    g.add_argument("--na-values", type=lambda text: [v for v in text.split(",") if v], default=[],
+    g.add_argument("--na-values", action=_Once, type=lambda text: [v for v in text.split(",") if v], default=[],
                    metavar="STRINGS", help="comma-separated strings that mark a missing cell in the CSV files, e.g. "
                                            "'?,-' (besides pandas' own: empty, NA, NaN, None, null...)")
     g.add_argument("--no-default-na", dest="default_na", action="store_false",

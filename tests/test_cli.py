@@ -113,6 +113,9 @@ BAD = [
     (["compare", "--report", ""], "--report is given an empty path"),
     (["compare", "--plots", " "], "--plots is given an empty path"),
     (["compare", "--task", "regression", "--task", "auto"], "--task is given twice; give it once"),
+    (["compare", "--na-values", "?", "--na-values", "-"], "--na-values is given twice"),  # (the first was dropped)
+    (["compare", "--sort", " "], "--sort names nothing; give one metric, e.g. --sort accuracy"),
+    (["compare", "--report", "{tmp}/same", "--plots", "{tmp}/same"], "--report and --plots are both {tmp}/same"),
     (["compare", "--rope", "0.5"], "--rope sets the Bayesian test's region of practical equivalence"),
     (["compare", "--csv", "{tmp}", "--target", "y"], "cannot read"),  # a folder: its binary.csv
     (["compare", "--csv", "{tmp}/iris.csv", "--target", "species", "--csv", "{tmp}/small.csv", "--target",

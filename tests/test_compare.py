@@ -502,7 +502,7 @@ def test_protocols_and_targets_that_would_give_a_wrong_verdict_are_refused_or_ha
         compare(X, y, models=logistic, repeats=100_000, **FAST)  # (built 3 GB of splits before the first fit)
     with pytest.raises(ValueError, match="r2 needs at least 2 test rows per split"):  # (known only after every fit)
         compare(X[:30], np.arange(30.0), models=["linear"], cv=30, repeats=1, **FAST)
-    with pytest.raises(ValueError, match="rope=5 spans half the range of balanced_accuracy"):
+    with pytest.raises(ValueError, match="rope=5 is 0.5 or more on balanced_accuracy, a score of at most 1"):
         compare(X, y, models=logistic, test="bayesian", rope=5, **FAST)
     with pytest.raises(ValueError, match="scoring must name metrics"):
         compare(X, y, models=logistic, scoring=lambda est, X, y: 0.0, **FAST)
@@ -1028,6 +1028,16 @@ def test_a_steady_gain_in_roc_auc_or_top_k_accuracy_is_evidence(data, metric):
     assert sizes.tolist() == [[10 * 30]]  # (the pairs of a positive and a negative row)
 
 
+def test_an_estimator_given_as_models_is_told_to_be_named_in_a_dict():
+    """models=LogisticRegression() failed in list(models) ('object is not iterable'); a Pipeline was read as its
+    steps ('Unknown model StandardScaler()')."""
+    X, y = load_iris(return_X_y=True)
+    for models in (LogisticRegression(), make_pipeline(StandardScaler(), LogisticRegression()), 42):
+        with pytest.raises(TypeError, match=r"^models is \w+.*: pass names .* or a dict of name -> estimator, e\.g\. "
+                                            r"models=\{'mine': model\}"):
+            compare(X, y, models=models, cv=2, repeats=1, **FAST)
+
+
 def test_a_model_worse_than_the_baseline_is_said():
     """The verdict tests each model against the best only: a model that predicts worse than ignoring the features
     (an over-confident forest's log-loss, a constant far off) was 'worse' than the best, without a word that it was
@@ -1199,7 +1209,7 @@ def test_scores_at_most_1_get_an_absolute_rope():
                        ("positive_likelihood_ratio", "classification")):
         assert not _metric(name, task, np.arange(2)).bounded, name
     X, y = make_regression(n_samples=60, n_features=3, noise=10.0, random_state=0)
-    with pytest.raises(ValueError, match="rope=0.6 spans half the range of d2_absolute_error_score"):
+    with pytest.raises(ValueError, match="rope=0.6 is 0.5 or more on d2_absolute_error_score"):
         compare(X, y, models=["linear"], scoring="d2_absolute_error_score", test="bayesian", rope=0.6, **FAST)
     table = compare(X, y, models=["linear"], cv=3, repeats=1, scoring="d2_absolute_error_score", test="bayesian",
                     **FAST)
@@ -1218,7 +1228,7 @@ def test_the_command_names_its_options_in_the_messages_of_compare(capsys, monkey
     for argv, said in ((["--random-state", "4294967296"], "--random-state must be a whole number from 0 to "
                                                            "4294967295 (the seed of the folds and the models), got "
                                                            "4294967296"),
-                       (["--test", "bayesian", "--rope", "0.6"], "--rope 0.6 spans half the range")):
+                       (["--test", "bayesian", "--rope", "0.6"], "--rope 0.6 is 0.5 or more on")):
         assert main(["compare", "--data", "iris", *argv]) == 2
         err = capsys.readouterr().err
         assert said in err and "random_state" not in err and "rope=" not in err, err
