@@ -200,8 +200,12 @@ def prepare(X, y, models="default", cv=5, repeats=None, scoring=None, sort=None,
         n_threads, threads_reason = _auto_threads(n_workers)
     else:
         n_threads, threads_reason = int(threads), "chosen by the caller"
+        if n_threads > cpu_count():  # (threads beyond the cores wait for each other, spinning: slower fits)
+            threads_reason += f"; more than the {cpu_count()} cores, which makes fits slower"
     estimators, roles = _select_models(models, X, task, random_state, n_threads, baseline)
-    n_workers = max(1, min(n_workers, len(estimators) * len(splits)))
+    asked, n_workers = n_workers, max(1, min(n_workers, len(estimators) * len(splits)))
+    if n_workers < asked:  # (no more workers than fits: the threads were shared among those asked for)
+        threads_reason += f" asked; {len(estimators) * len(splits)} fits need {n_workers}"
     scorers = {m.name: m.scorer for m in metrics}
     notes, class_counts, undefined = [row_order_note] if row_order_note else [], {}, {}
     if task == "classification":

@@ -308,6 +308,19 @@ def test_a_data_set_given_twice_is_refused_as_the_ranks_would_count_it_twice(tmp
     assert code == 0 and "t.csv #2" in out, err
 
 
+def test_the_protocol_line_says_the_workers_and_threads_it_used(capsys):
+    """--n-jobs 100 printed '4 worker(s) x 1 thread(s) per fit (2 core(s) for 100 worker(s))'; --threads 1000 on 2
+    cores went without a word (fits 150x slower)."""
+    from joblib import cpu_count
+
+    base = ["compare", "--data", "iris", "--models", "dummy,linear", "--cv", "2", "--repeats", "1", "--quiet"]
+    code, out, err = _run(base + ["--n-jobs", "100"], capsys)
+    assert code == 0 and re.search(r"4 worker\(s\) x 1 thread\(s\) per fit \(\d+ core\(s\) for 100 worker\(s\) asked; "
+                                   r"4 fits need 4\)", out), out
+    code, out, err = _run(base + ["--n-jobs", "1", "--threads", str(cpu_count() + 1)], capsys)
+    assert code == 0 and f"more than the {cpu_count()} cores, which makes fits slower" in out, out
+
+
 def test_a_row_with_a_field_too_many_is_named_with_the_likely_causes(tmp_path):
     from sknn.cli import CommandError, _load
 
