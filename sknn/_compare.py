@@ -127,6 +127,8 @@ def prepare(X, y, models="default", cv=5, repeats=None, scoring=None, sort=None,
     """Check the inputs and plan the comparison, without fitting anything (errors come here, before the work)."""
     _check_params(repeats, test, alpha, rope, n_jobs, threads, time_budget)
     _check_random_state(random_state)
+    if not isinstance(baseline, (bool, np.bool_)):  # ('no' is true)
+        raise ValueError(f"baseline must be True or False, got {baseline!r}.")
     cv = 5 if cv is None else cv  # scikit-learn's meaning, 5 folds, drawn as compare draws them (shuffled, repeated)
     row_order_note = check_same_row_order(X, y)  # (before the labels are dropped)
     X, y = unmasked(refuse_records(X), missing=True), unmasked(y, "y", missing=True)  # masked: missing (y's: left out)

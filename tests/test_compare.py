@@ -1038,6 +1038,12 @@ def test_an_estimator_given_as_models_is_told_to_be_named_in_a_dict():
             compare(X, y, models=models, cv=2, repeats=1, **FAST)
 
 
+def test_baseline_must_be_a_bool():
+    X, y = load_iris(return_X_y=True)
+    with pytest.raises(ValueError, match=r"baseline must be True or False, got 'no'"):
+        compare(X, y, models=["linear"], baseline="no", cv=2, repeats=1, **FAST)
+
+
 def test_a_model_worse_than_the_baseline_is_said():
     """The verdict tests each model against the best only: a model that predicts worse than ignoring the features
     (an over-confident forest's log-loss, a constant far off) was 'worse' than the best, without a word that it was
