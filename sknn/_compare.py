@@ -183,8 +183,8 @@ def prepare(X, y, models="default", cv=5, repeats=None, scoring=None, sort=None,
     metrics = _metrics(scoring, sort, task, classes)
     if test == "bayesian" and metrics[0].bounded and rope >= 0.5:
         raise ValueError(f"rope={rope:g} is 0.5 or more on {metrics[0].name}, a score of at most 1: differences that "
-                         "large leave nearly every model practically equivalent; pass a difference that matters to you, "
-                         "e.g. 0.01.")
+                         "large leave nearly every model practically equivalent; pass a difference that matters to "
+                         "you, e.g. 0.01.")
     repeats_asked = default_repeats(len(y)) if repeats is None and isinstance(cv, Integral) else repeats
     if n_dropped and not isinstance(cv, Integral) and (not hasattr(cv, "split") or holds_row_numbers(cv)):
         raise ValueError(f"cv's splits number the rows of X, but {n_dropped} row(s) have no target and are left out, "

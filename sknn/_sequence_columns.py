@@ -15,7 +15,7 @@ from ._numbers import is_real_number
 from ._text_checks import is_missing
 from ._warnings import warn_user
 
-__all__ = ["check_feature_names", "check_step_array", "frame_columns", "frame_labels", "is_step_value",
+__all__ = ["check_feature_names", "check_step_array", "frame_columns", "frame_labels", "frame_rows", "is_step_value",
            "refuse_frame_of_numbers"]
 
 _NUMBERS = object()  # a sentinel: "every value is a number"
@@ -228,3 +228,31 @@ def frame_labels(labels, where):
         raise ValueError(f"{where} is a DataFrame of {labels.shape[1]} columns; the labels of a sequence are one "
                          f"column: pass {where}[column] (or a list of labels).")
     return labels.iloc[:, 0].tolist()
+
+
+def frame_rows(data, name="X"):
+    """A pandas Series as the list of its items; a DataFrame as one list per row, without the missing cells that end
+    a row (pandas pads shorter rows of ``pd.DataFrame(list_of_lists)`` with them). A DataFrame whose every row is one
+    cell, one of them a text of several words, is a column of texts: refused (each would be read as one token)."""
+    if getattr(data, "ndim", 1) == 1:
+        return data.tolist()
+    rows = []
+    for row in data.to_numpy(dtype=object):
+        present = np.flatnonzero(~pd.isna(row))
+        rows.append(row[:present[-1] + 1].tolist() if len(present) else [])
+    listed = next((j for j in range(data.shape[1]) if isinstance(data.iloc[0, j], (list, tuple, np.ndarray))), None)
+    if rows and listed is not None:  # a column of token lists (df[['tokens']]): its cells are sequences
+        column = f"{name}[{data.columns[listed]!r}]"
+        raise TypeError(f"{name} is a DataFrame whose column {data.columns[listed]!r} holds lists (such as "
+                        f"{str(data.iloc[0, listed])!r:.40}): a row of a DataFrame is read as one sequence, a token a "
+                        f"cell. Pass that column, {column} (a Series of lists), as the sequences.")
+    if rows and all(len(row) == 1 for row in rows):
+        i = next((i for i, row in enumerate(rows) if isinstance(row[0], (str, np.str_)) and len(row[0].split()) > 1),
+                 None)
+        if i is not None:
+            column = f"{name}[{data.columns[0]!r}]"
+            raise TypeError(f"{name} is a DataFrame whose rows each hold one cell, texts such as {name}.iloc[{i}, 0] "
+                            f"= {str(rows[i][0])!r:.40}: a row of a DataFrame is read as one sequence, a token a "
+                            f"cell, so each text would be one token. Split the texts into tokens first: "
+                            f"{column}.str.split() (a Series of token lists), or [s.split() for s in {column}].")
+    return rows

@@ -13,8 +13,8 @@ import torch
 
 from ._labels import check_label_values, check_labels
 from ._numbers import check_float32_vectors
-from ._sequence_columns import (check_feature_names, check_step_array, frame_columns, frame_labels, is_step_value,
-                                refuse_frame_of_numbers)
+from ._sequence_columns import (check_feature_names, check_step_array, frame_columns, frame_labels, frame_rows,
+                                is_step_value, refuse_frame_of_numbers)
 from ._text_checks import is_missing, warn_form_misses
 from ._validation import check_magnitude, first_non_string, is_unordered
 from ._warnings import warn_user
@@ -126,27 +126,6 @@ def _whole_numbers(seq):
                                                   for v in seq)
 
 
-def _frame_rows(data, name="X"):
-    """A pandas Series as the list of its items; a DataFrame as one list per row, without the missing cells that end
-    a row (pandas pads shorter rows of ``pd.DataFrame(list_of_lists)`` with them). A DataFrame whose every row is one
-    cell, one of them a text of several words, is a column of texts: refused (each would be read as one token)."""
-    if getattr(data, "ndim", 1) == 1:
-        return data.tolist()
-    rows = []
-    for row in data.to_numpy(dtype=object):
-        present = np.flatnonzero(~pd.isna(row))
-        rows.append(row[:present[-1] + 1].tolist() if len(present) else [])
-    if rows and all(len(row) == 1 for row in rows):
-        i = next((i for i, row in enumerate(rows) if is_token(row[0]) and len(row[0].split()) > 1), None)
-        if i is not None:
-            column = f"{name}[{data.columns[0]!r}]"
-            raise TypeError(f"{name} is a DataFrame whose rows each hold one cell, texts such as {name}.iloc[{i}, 0] "
-                            f"= {str(rows[i][0])!r:.40}: a row of a DataFrame is read as one sequence, a token a "
-                            f"cell, so each text would be one token. Split the texts into tokens first: "
-                            f"{column}.str.split() (a Series of token lists), or [s.split() for s in {column}].")
-    return rows
-
-
 def check_sequences(X, name="X", lowercase=True, numeric=True, estimator=None, reset=True):
     """X as a list of sequences: ('tokens', list of lists of str) or ('features', list of float32 arrays).
 
@@ -185,7 +164,7 @@ def check_sequences(X, name="X", lowercase=True, numeric=True, estimator=None, r
     where = name
     refuse_frame_of_numbers(X, name, numeric)
     if hasattr(X, "iloc"):  # a pandas Series of sequences, or a DataFrame of one sequence per row
-        X = _frame_rows(X, name)
+        X = frame_rows(X, name)
         where = f"{name}.iloc"  # (by position: its X[i] is the row labelled i)
     try:
         X = list(X)
@@ -277,7 +256,7 @@ def check_label_sequences(y, lengths, name="y"):
     if isinstance(y, (str, bytes)):
         raise TypeError("y is a single string; pass one list of labels per sequence of X.")
     if hasattr(y, "iloc"):
-        y = _frame_rows(y, name)
+        y = frame_rows(y, name)
     _check_ordered(y, name)
     y = list(y)
     is_label = [is_token(labels) or not hasattr(labels, "__len__") for labels in y]
@@ -318,7 +297,7 @@ def check_prefixes(prefixes, lowercase=True):
     lists) as a list of token lists: a clear error for a string, a list of strings or a token that is not a string
     (``lowercase``: whether the model lower-cases words)."""
     if hasattr(prefixes, "iloc"):  # a Series of token lists, or a DataFrame of one prefix per row: by position
-        prefixes = _frame_rows(prefixes, "prefixes")
+        prefixes = frame_rows(prefixes, "prefixes")
     _check_ordered(prefixes, "prefixes")
     if not isinstance(prefixes, (str, bytes)) and not hasattr(prefixes, "__len__") and hasattr(prefixes, "__iter__"):
         prefixes = list(prefixes)  # a generator of token lists, read once (as check_sequences reads X)

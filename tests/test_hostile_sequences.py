@@ -850,3 +850,14 @@ def test_every_pretrained_vector_of_a_dict_must_be_numbers_and_a_fit_only_one_ne
         model.save(tmp_path / "m.safetensors")
     model.set_params(pretrained_embeddings=None).save(tmp_path / "m.safetensors")  # the fix works
     np.testing.assert_array_equal(load(tmp_path / "m.safetensors").predict_proba(X)[0], model.predict_proba(X)[0])
+
+
+def test_a_dataframe_with_a_column_of_token_lists_is_told_to_pass_the_column():
+    """df[['tokens']] named its first cell 'not a string' and advised arrays of numbers."""
+    frame = pd.DataFrame({"tokens": X, "tags": Y})
+    for given, name in ((lambda: LSTMSequenceTagger(**SMALL).fit(frame[["tokens"]], frame["tags"]), "X"),
+                        (lambda: LSTMSequenceTagger(**SMALL).fit(frame["tokens"], frame[["tags"]]), "y")):
+        with pytest.raises(TypeError, match=rf"^{name} is a DataFrame whose column '\w+' holds lists \(such as .*\)"
+                                            rf".*Pass that column, {name}\['\w+'\] \(a Series of lists\)"):
+            given()
+    assert len(LSTMSequenceTagger(**SMALL).fit(frame["tokens"], frame["tags"]).predict(frame["tokens"])) == len(X)
