@@ -861,3 +861,16 @@ def test_a_dataframe_with_a_column_of_token_lists_is_told_to_pass_the_column():
                                             rf".*Pass that column, {name}\['\w+'\] \(a Series of lists\)"):
             given()
     assert len(LSTMSequenceTagger(**SMALL).fit(frame["tokens"], frame["tags"]).predict(frame["tokens"])) == len(X)
+
+
+def test_tokens_that_differ_only_by_spaces_around_them_are_warned_of():
+    """'dog ' beside 'dog' were two words without a word (labels so are refused)."""
+    import warnings
+
+    spaced = [["the", "dog", "runs"], ["a", "dog ", "sleeps"]] * 4
+    with pytest.warns(UserWarning, match=r"^Tokens that differ only by white space around them \('dog' and 'dog '\) "
+                                         r"are words of their own.*t\.strip\(\)"):
+        LSTMSequenceTagger(**SMALL).fit(spaced, Y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        LSTMSequenceTagger(**SMALL).fit(X, Y)
