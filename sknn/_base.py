@@ -30,7 +30,7 @@ from ._training_control import TargetUnits, check_history_keys, kept_epoch
 from ._memory import build_within_memory
 from ._validation import (check_fit_params, check_validation_data, checked_sample_weight, detached, float32_features,
                           merged_validation_data, positive_rows, refuse_data_loader, unmasked, validate_data)
-from ._validation_split import keep_classes_training, validation_indices
+from ._validation_split import as_validation_message, keep_classes_training, validation_indices
 from ._warnings import warn_user
 
 __all__ = ["BaseNeuralNetwork"]
@@ -314,7 +314,7 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, FitCallbacks, abstract=T
             w = self._sample_weights(y_index, w_val, X_val,  # the training rows' class weights, not its own
                                      **({} if class_weights is None else {"class_weights": class_weights}))
         except ValueError as exc:
-            raise ValueError(f"validation_data: {exc}") from exc
+            raise ValueError(f"validation_data: {as_validation_message(exc)}") from exc
         if w is not None:  # as fit's weights
             w = torch.from_numpy(self._unit_mean_weights(w, X_val).astype(np.float32))
         return self._source(X_val, y_t, w)

@@ -1,10 +1,13 @@
 """The validation split of ``early_stopping=True``: the samples set aside at random (stratified by class for a
-classifier), and no class held by the validation samples alone, which the network would never learn."""
+classifier), and no class held by the validation samples alone, which the network would never learn; and the words
+of errors about ``validation_data`` (X_val and y_val, not fit's X and y)."""
+
+import re
 
 import numpy as np
 from sklearn.model_selection import train_test_split
 
-__all__ = ["keep_classes_training", "validation_indices"]
+__all__ = ["as_validation_message", "keep_classes_training", "validation_indices"]
 
 
 def validation_indices(n, fraction, y_index, rng):
@@ -74,3 +77,11 @@ def keep_classes_training(train, valid, labels, owners, classes, unit="sample"):
     if moved:
         train, valid = np.sort(np.concatenate([train, moved])), valid[~np.isin(valid, moved)]
     return train, valid
+
+
+_FIT_DATA = re.compile(r"^(X|y)(?=[\[ .,:'])")  # a message about fit's X or y (X[3] is empty..., y holds ...)
+
+
+def as_validation_message(exc):
+    """The message of an error a check of fit's data raised on ``validation_data``: X and y named X_val and y_val."""
+    return _FIT_DATA.sub(r"\1_val", str(exc))

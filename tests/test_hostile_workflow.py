@@ -331,7 +331,7 @@ def test_other_columns_in_a_continuation_are_named_by_the_estimator():
     clf = DenseClassifier(hidden_layer_sizes=(4,), max_iter=1, random_state=0).fit(X, y)
     with pytest.raises(ValueError, match=r"^X has 5 features, but DenseClassifier is expecting 4"):
         clf.partial_fit(np.c_[X, X[:, 0]], y)
-    with pytest.raises(ValueError, match=r"^validation_data: X has 2 features, but DenseClassifier is expecting 4"):
+    with pytest.raises(ValueError, match=r"^validation_data: X_val has 2 features, but DenseClassifier is expecting 4"):
         clf.fit(X, y, validation_data=(X[:, :2], y))
 
 
@@ -551,7 +551,7 @@ def test_regressor_refuses_a_frame_target_whose_columns_are_not_fits(tmp_path):
         assert model.score(X, Y) == model.score(X, Y.to_numpy())  # fit's columns, or an array (by position)
         assert model.score(X, renamed) == model.score(X, Y)  # other names: by position, as scikit-learn reads them
     reg.partial_fit(X, renamed)
-    with pytest.raises(ValueError, match=r"^validation_data: y's columns are named \['size', 'rent'\]"):
+    with pytest.raises(ValueError, match=r"^validation_data: y_val's columns are named \['size', 'rent'\]"):
         DenseRegressor(**DENSE).fit(X, Y, validation_data=(X, swapped))
 
 

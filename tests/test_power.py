@@ -247,8 +247,8 @@ def test_validation_data_for_the_sequence_family():
 @pytest.mark.parametrize("validation_data, match", [
     ([X_TAB, Y_TAB], "validation_data is list; pass a tuple"),
     ((X_TAB,), "validation_data is a tuple of 1; pass a tuple"),
-    ((X_TAB[:, :3], Y_TAB), "validation_data: X has 3 features"),
-    ((X_TAB, Y_TAB + 5), r"validation_data: y contains labels outside the model.s classes: \[5, 6\]"),
+    ((X_TAB[:, :3], Y_TAB), "validation_data: X_val has 3 features"),
+    ((X_TAB, Y_TAB + 5), r"validation_data: y_val contains labels outside the model.s classes: \[5, 6\]"),
 ])
 def test_validation_data_mistakes_are_named(validation_data, match):
     with pytest.raises(ValueError, match=match):
@@ -257,7 +257,7 @@ def test_validation_data_mistakes_are_named(validation_data, match):
 
 def test_a_validation_label_never_trained_on_is_refused_with_the_fixes():
     # 'fixed when it was first fitted' gave no fix on a first fit, which has no classes argument
-    with pytest.raises(ValueError, match=r"validation_data: y contains labels outside the model.s classes: \[5, 6\]; "
+    with pytest.raises(ValueError, match=r"validation_data: y_val contains labels outside the model.s classes: \[5, 6\]; "
                                          r".* Leave the samples of those labels out .* pass every label that will "
                                          r"ever appear as classes= to its first call"):
         DenseClassifier(**CLASSIC).fit(X_TAB, Y_TAB, validation_data=(X_TAB, Y_TAB + 5))
