@@ -209,6 +209,9 @@ def _check_outputs(args):
         path = args.plots
         if os.path.exists(path) and not os.path.isdir(path):
             raise CommandError(f"--plots {path} is a file; give a folder (created if missing)")
+        if not os.path.exists(path) and path.lower().endswith((".png", ".svg", ".pdf", ".jpg", ".html")):
+            raise CommandError(f"--plots {path} names a file, but --plots takes a folder (created if missing) for "
+                               f"its PNG files: give one such as {os.path.splitext(path)[0] or 'plots'}/")
         existing = os.path.abspath(path)
         while not os.path.exists(existing):
             existing = os.path.dirname(existing)
@@ -453,7 +456,7 @@ def build_parser():
                         "workers; one when OMP_NUM_THREADS=1 or when the machine is already busy)")
     g.add_argument("--time-budget", action=_Once, type=_positive("--time-budget"), metavar="MINUTES",
                    help="stop adding repeats, or skip the slowest models, to finish in about this many minutes "
-                        "(every model gets at least one fold)")
+                        "(every model gets at least one fold; each data set at least a second)")
     g = p.add_argument_group("output")
     g.add_argument("--report", action=_Once, metavar="PATH",
                    help="write a self-contained HTML report: tables, score distributions, times, training "

@@ -115,6 +115,7 @@ BAD = [
     (["compare", "--task", "regression", "--task", "auto"], "--task is given twice; give it once"),
     (["compare", "--na-values", "?", "--na-values", "-"], "--na-values is given twice"),  # (the first was dropped)
     (["compare", "--sort", " "], "--sort names nothing; give one metric, e.g. --sort accuracy"),
+    (["compare", "--plots", "{tmp}/fig.png"], "--plots {tmp}/fig.png names a file, but --plots takes a folder"),
     (["compare", "--report", "{tmp}/same", "--plots", "{tmp}/same"], "--report and --plots are both {tmp}/same"),
     (["compare", "--rope", "0.5"], "--rope sets the Bayesian test's region of practical equivalence"),
     (["compare", "--csv", "{tmp}", "--target", "y"], "cannot read"),  # a folder: its binary.csv
