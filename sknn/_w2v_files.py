@@ -341,6 +341,10 @@ def _read_text(f, fname, vectors, n_words, encoding, unicode_errors, first_line=
         parts = _record_fields(text, size)
         if len(parts) != size + 1:
             lead = " The line starts with a space or tab: its word is empty." if text[:1] in (" ", "\t") else ""
+            extra = len(parts) - 1 - size
+            if not lead and "\t" not in text and extra > 0 and not any(reads_as_number(p) for p in parts[1:1 + extra]):
+                lead = (f" Its word holds a space ({' '.join(parts[:1 + extra])!r}?), which ends a word in this "
+                        "format: rename such keys where the file was written (e.g. 'New_York').")
             raise ValueError(f"{fname!r}, line {i + first_line}: expected a word and {size} numbers, got "
                              f"{len(parts) - 1} numbers.{lead}{_tab_note(text)}")
         _refuse_unusual_numbers(text, parts, fname, f"line {i + first_line} (the vector of "

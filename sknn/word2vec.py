@@ -236,8 +236,9 @@ class Word2VecTransformer(FamilyEstimator, ClassNamePrefixFeaturesOutMixin, Tran
 
         vocab, counts = Vocabulary.build(counted(), min_count=self.min_count, max_vocab_size=self.max_vocab_size)
         if vocab.n_tokens == 0:
-            raise ValueError(f"The corpus holds no words ({vocab.n_sentences} empty documents); pass documents "
-                             "with text (strings or lists of tokens).")
+            where = f" {str(sentences.corpus)!r}" if is_path(sentences.corpus) else ""
+            raise ValueError(f"The corpus{where} holds no words ({vocab.n_sentences} documents, all empty); pass "
+                             "documents with text (strings or lists of tokens).")
         if len(vocab) == 0:
             raise ValueError(f"No word occurs at least min_count={self.min_count} times in the corpus "
                              f"({vocab.n_tokens} tokens); lower min_count or pass a larger corpus.")

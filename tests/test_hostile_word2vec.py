@@ -255,6 +255,8 @@ def test_text_files_in_other_encodings_or_with_extra_lines_read_as_they_say(tmp_
     (b"1 2\n 1 2\n", False, r"line 2: the word is empty"),
     (b"2 3\n cat 1 2 3\ndog 1 2 3\n", False, r"line 2: expected a word and 3 numbers, got 4 numbers\. The line "
                                            r"starts with a space or tab: its word is empty"),
+    (b"2 2\nNew York 0.1 0.2\ncat 0.3 0.4\n", False, r"line 2: expected a word and 2 numbers, got 3 numbers\. Its "
+                                                   r"word holds a space \('New York'\?\).*'New_York'"),
     (b"2 2\n " + np.ones(2, "<f4").tobytes() + b"\na " + np.ones(2, "<f4").tobytes() + b"\n", True,
      r"vector 1: the word is empty"),
 ])

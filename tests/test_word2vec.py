@@ -346,6 +346,9 @@ def test_bad_input_gets_clear_errors(tmp_path):
         Word2VecTransformer().fit([[], []])
     with pytest.raises(ValueError, match="holds no words"):
         Word2VecTransformer().fit([])
+    (tmp_path / "blank.txt").write_text("\n\n")
+    with pytest.raises(ValueError, match=r"The corpus '.*blank\.txt' holds no words \(2 documents, all empty\)"):
+        Word2VecTransformer().fit(tmp_path / "blank.txt")  # (the file named)
     with pytest.raises(ValueError, match="min_count=5"):
         Word2VecTransformer().fit([["a", "b"], ["c"]])
     with pytest.raises(TypeError, match="iterable of documents"):
