@@ -23,8 +23,8 @@ from sklearn.utils.validation import _num_samples, check_array, check_is_fitted
 
 from ._numbers import category_positions, is_real_number as _is_number, plain_categories, unique_categories
 from ._tabular_numbers import (check_exact_column, check_float32_column_values, check_float64_column,
-                               check_number_column, check_sparse_numbers, float32_offsets, robust_statistics,
-                               sparse_column_values, binary_and_range, warn_narrow_first_fit,
+                               check_number_column, check_sparse_numbers, float32_offsets, held_booleans,
+                               robust_statistics, sparse_column_values, binary_and_range, warn_narrow_first_fit,
                                warn_numbers_beyond_first_fit)
 from ._tabular_text import (describe_numbers_as_text, describe_placeholders, numbers_as_text, odd_dates,
                             placeholder_cells, typo_cells)
@@ -209,20 +209,6 @@ def frame_column(col, fitting=True):
     return _column_kind(values, repr(col.name), fitting), values
 
 
-def _held_booleans(X, j, values):
-    """Whether column ``j`` of X, numeric in fit with ``values``, is a column of booleans: of a bool dtype
-    (pandas' nullable ``boolean`` too) or of True/False cells only (missing cells aside)."""
-    if values.dtype == bool or isinstance(X, pd.DataFrame) and pd.api.types.is_bool_dtype(X.dtypes.iloc[j]):
-        return True
-    if values.dtype != object:
-        return False
-    head = values[:1000][~np.asarray(_missing(values[:1000]), dtype=bool)]  # (a float first: no scan of 1e6 cells)
-    if len(head) and not isinstance(head[0], (bool, np.bool_)):
-        return False
-    present = values[~np.asarray(_missing(values), dtype=bool)]
-    return len(present) > 0 and all(isinstance(v, (bool, np.bool_)) for v in present.tolist())
-
-
 def _every_column(read, n_columns, name):
     """``read(j)`` for each column; where columns are refused, the first refusal's message in full with the names
     of the others, so that all can be fixed at once (30 columns with '.' for missing took 30 fits to find)."""
@@ -359,7 +345,7 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
         check_float32_column_values(numbers_ - self.offset_, [self._name(j) for j in self.numeric_columns_])
         self.has_missing_ = np.isnan(numbers_).any(axis=0)
         self.binary_, self.value_range_ = binary_and_range(numbers_.T)
-        self.boolean_ = np.array([_held_booleans(X, j, columns[j][1]) for j in self.numeric_columns_], dtype=bool)
+        self.boolean_ = np.array([held_booleans(X, j, columns[j][1]) for j in self.numeric_columns_], dtype=bool)
         return self
 
     def transform(self, X):

@@ -6,6 +6,7 @@ warnings when the first fit's statistics cannot read the data a network goes on 
 import warnings
 
 import numpy as np
+import pandas as pd
 import scipy.sparse as sp
 
 from ._numbers import distinct_in_float32
@@ -13,7 +14,7 @@ from ._validation import check_exact_in_float64, check_float32_columns, check_fl
 from ._warnings import warn_user
 
 __all__ = ["at_most_two_values", "check_exact_column", "check_float32_column_values", "check_float64_column",
-           "check_number_column", "check_sparse_numbers", "float32_offsets", "robust_statistics",
+           "check_number_column", "check_sparse_numbers", "float32_offsets", "held_booleans", "robust_statistics",
            "sparse_column_values", "binary_and_range", "warn_narrow_first_fit", "warn_numbers_beyond_first_fit"]
 
 _LARGEST_SCALE = 1e30  # 1 / spread: columns spread over less than 1e-30 are refused (float32 cannot hold them)
@@ -246,3 +247,17 @@ def warn_numbers_beyond_first_fit(numbers, scale, binary, value_range, names):
         warn_user(f"{_shown(two_values)} held two values in the first fit or partial_fit, and others "
                   "now: the network reads them as yes/no columns, scaled and clipped by those two values. "
                   + _NARROW_FIT_FIX, UserWarning)
+
+
+def held_booleans(X, j, values):
+    """Whether column ``j`` of X, numeric in fit with ``values``, is a column of booleans: of a bool dtype
+    (pandas' nullable ``boolean`` too) or of True/False cells only (missing cells aside)."""
+    if values.dtype == bool or isinstance(X, pd.DataFrame) and pd.api.types.is_bool_dtype(X.dtypes.iloc[j]):
+        return True
+    if values.dtype != object:
+        return False
+    head = values[:1000][~np.asarray(pd.isna(values[:1000]), dtype=bool)]  # (a float first: no scan of 1e6 cells)
+    if len(head) and not isinstance(head[0], (bool, np.bool_)):
+        return False
+    present = values[~np.asarray(pd.isna(values), dtype=bool)]
+    return len(present) > 0 and all(isinstance(v, (bool, np.bool_)) for v in present.tolist())
