@@ -313,8 +313,8 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, FitCallbacks, abstract=T
                                  "above 0.")
             w = self._sample_weights(y_index, w_val, X_val,  # the training rows' class weights, not its own
                                      **({} if class_weights is None else {"class_weights": class_weights}))
-        except ValueError as exc:
-            raise ValueError(f"validation_data: {as_validation_message(exc)}") from exc
+        except (ValueError, TypeError) as exc:  # (of its own type: an InvalidParameterError stays one)
+            raise type(exc)(f"validation_data: {as_validation_message(exc)}") from exc
         if w is not None:  # as fit's weights
             w = torch.from_numpy(self._unit_mean_weights(w, X_val).astype(np.float32))
         return self._source(X_val, y_t, w)

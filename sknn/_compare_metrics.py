@@ -357,17 +357,18 @@ def undefined_splits(metrics, y, splits, sort_chosen=True):
 
 def score_sizes(scorer, y, splits, task):
     """The rows each split's score averages over, shape (n_splits, n_groups): its test rows, or, for an
-    average over the classes (balanced accuracy, a macro average), each class's test rows; for ROC AUC, the
-    pairs of rows of a class and another it orders (P x N of two classes, each class against the others beyond);
+    average over the classes (balanced accuracy, a macro average), each class's test rows; for ROC AUC, the rows
+    of the smaller side of each class against the others (min(P, N) of two classes), one of which ranked anew moves
+    it by 1 / those rows;
     zeros for a score that counts neither (of probabilities, as log-loss, or a regression's errors). Differences
     between two models that vary across splits no more than these sizes make are no evidence
     (:func:`sknn._stats.corrected_ttest`)."""
     tests = [sp[3] for sp in splits]
     function = _score_function(scorer)[1] if task == "classification" else ""
-    if function == "roc_auc_score":  # the share of (positive, negative) pairs ordered right: a pair's step, of each
-        counts = _class_counts(y, tests)  # class against the others (two classes: one group, their P x N pairs)
-        pairs = counts * (counts.sum(axis=1, keepdims=True) - counts)
-        return pairs[:, :1] if counts.shape[1] == 2 else pairs
+    if function == "roc_auc_score":  # the share of pairs of a class and another ordered right: one row of the
+        counts = _class_counts(y, tests)  # smaller side ranked anew moves it by 1 / its rows, for each class against
+        sides = np.minimum(counts, counts.sum(axis=1, keepdims=True) - counts)  # the others (two: one group)
+        return sides[:, :1] if counts.shape[1] == 2 else sides
     if function == "top_k_accuracy_score":  # (of probabilities, but a share of rows)
         return np.array([[len(t)] for t in tests])
     if task != "classification" or getattr(_score_function(scorer)[0], "_response_method", None) != "predict":

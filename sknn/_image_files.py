@@ -309,8 +309,12 @@ class ImageFileBatches:
             image = read_image(path, self.size, self.channels, getattr(self, "resize", True))
         except ValueError as exc:
             return exc
-        if self.channels == 1 and _in_colour(path, self.size, getattr(self, "resize", True)):
-            getattr(self, "greyed", []).append(path)
+        if self.channels == 1:  # (told once a file: a colour file's second decoding is paid once)
+            seen = self.__dict__.setdefault("colour_files", {})
+            if path not in seen:
+                seen[path] = _in_colour(path, self.size, getattr(self, "resize", True))
+            if seen[path]:
+                getattr(self, "greyed", []).append(path)
         return image
 
     def batches(self, batch_size, shuffle=False, generator=None, device="cpu"):

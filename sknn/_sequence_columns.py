@@ -230,6 +230,12 @@ def frame_labels(labels, where):
     return labels.iloc[:, 0].tolist()
 
 
+def _token_list(cell):
+    """Whether a DataFrame's cell holds a list of tokens (a sequence of strings), which no token is."""
+    return isinstance(cell, (list, tuple, np.ndarray)) and len(cell) > 0 and all(
+        isinstance(t, (str, np.str_)) for t in list(cell)[:5])
+
+
 def frame_rows(data, name="X"):
     """A pandas Series as the list of its items; a DataFrame as one list per row, without the missing cells that end
     a row (pandas pads shorter rows of ``pd.DataFrame(list_of_lists)`` with them). A DataFrame whose every row is one
@@ -240,8 +246,8 @@ def frame_rows(data, name="X"):
     for row in data.to_numpy(dtype=object):
         present = np.flatnonzero(~pd.isna(row))
         rows.append(row[:present[-1] + 1].tolist() if len(present) else [])
-    listed = next((j for j in range(data.shape[1]) if isinstance(data.iloc[0, j], (list, tuple, np.ndarray))), None)
-    if rows and listed is not None:  # a column of token lists (df[['tokens']]): its cells are sequences
+    listed = next((j for j in range(data.shape[1]) if _token_list(data.iloc[0, j])), None) if len(data) else None
+    if listed is not None:  # a column of token lists (df[['tokens']]): its cells are sequences
         column = f"{name}[{data.columns[listed]!r}]"
         raise TypeError(f"{name} is a DataFrame whose column {data.columns[listed]!r} holds lists (such as "
                         f"{str(data.iloc[0, listed])!r:.40}): a row of a DataFrame is read as one sequence, a token a "

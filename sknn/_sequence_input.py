@@ -529,7 +529,7 @@ def read_pretrained(vectors, embedding_dim):
                 if row.dtype.kind not in "biuf":  # (complex: the imaginary parts dropped; text read as numbers)
                     raise TypeError
             except (TypeError, ValueError):
-                raise TypeError(f"pretrained_embeddings[{w!r}] is {vectors[w]!r:.40}, not a vector of "
+                raise TypeError(f"pretrained_embeddings[{w!r}] is {vectors[w]!r:.40}, not a vector of real "
                                 "numbers.") from None
             row = row.astype(np.float64)
             if row.shape != (dim,):

@@ -215,8 +215,9 @@ def spacing_twins(values):
     return {key: [str(text) for text in forms[key]] for key in pd.unique(spaced) if not key or len(forms[key]) > 1}
 
 
-# characters no one sees: zero-width space, non-joiner, joiner, word joiner, byte-order mark, soft hyphen
-_INVISIBLE = r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]"
+# characters no one sees and no text needs: zero-width space, word joiner, byte-order mark, soft hyphen (the
+# zero-width joiner and non-joiner are kept: emoji sequences and Persian words are written with them)
+_INVISIBLE = r"[\u200b\u2060\ufeff\u00ad]"
 #: how to make strings of one form (labels or categories): for a message, after ``y`` or ``X[column]``
 FORM_FIX = f".str.normalize('NFC').str.replace('{_INVISIBLE}', '', regex=True)"
 
@@ -238,18 +239,19 @@ def form_twins(values):
 
 
 _PLAIN_NUMBER = re.compile(r"\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*")  # ('1', '1.0', '.5', '1e3')
+_WHOLE = re.compile(r"\s*[+-]?\d+\s*")  # a whole number written as such
 
 
 def _number_twins(labels):
-    """Two text labels that are one number written two ways, one of them with a decimal point or an exponent ('1'
-    and '1.0', '2.5' and '2.50': a column of one file written by two programs), else None; whole numbers written
-    with and without leading zeros ('7', '007') may be codes, and are not told."""
+    """Two text labels that are one whole number written as such and with a decimal point or an exponent ('1' and
+    '1.0', '1000' and '1e3': a column of one file written by two programs), else None; '3.1' and '3.10' (versions,
+    sections) and '7' and '007' (codes) may be labels of their own, and are not told."""
     seen = {}
     for label in labels:
-        if isinstance(label, str) and _PLAIN_NUMBER.fullmatch(label):
+        if isinstance(label, str) and _PLAIN_NUMBER.fullmatch(label) and float(label).is_integer():
             value = float(label)
             first = seen.setdefault(value, label)
-            if first != label and any(c in text for text in (first, label) for c in ".eE"):
+            if first != label and sum(_WHOLE.fullmatch(text) is not None for text in (first, label)) == 1:
                 return first, label
     return None
 

@@ -1025,7 +1025,11 @@ def test_a_steady_gain_in_roc_auc_or_top_k_accuracy_is_evidence(data, metric):
     from sknn._compare_metrics import score_sizes
 
     sizes = score_sizes("roc_auc", (np.arange(40) < 10).astype(int), [(0, 0, None, np.arange(40))], "classification")
-    assert sizes.tolist() == [[10 * 30]]  # (the pairs of a positive and a negative row)
+    assert sizes.tolist() == [[10]]  # (the smaller side: one of its rows ranked anew moves ROC AUC by 1/10)
+    from sknn._stats import corrected_ttest
+
+    # the same row ranked below the others in every fold: no evidence, as one row wrong in every fold for accuracy
+    assert corrected_ttest([1.0] * 5, [0.996] * 5, 400, 100, np.full((5, 1), 50))[1] > 0.1
 
 
 def test_an_estimator_given_as_models_is_told_to_be_named_in_a_dict():
@@ -1255,7 +1259,7 @@ def test_a_rare_class_or_a_score_of_probabilities_does_not_excuse_a_consistent_d
     y = np.repeat([0, 1], 50)
     splits = [(None, None, np.arange(100)[i::5][:0], np.arange(100)[i::5]) for i in range(5)]
     assert score_sizes("neg_log_loss", y, splits, "classification").max() == 0
-    assert score_sizes("roc_auc", y, splits, "classification").ravel().tolist() == [10 * 10] * 5  # pairs it orders
+    assert score_sizes("roc_auc", y, splits, "classification").ravel().tolist() == [10] * 5  # its smaller side
     assert score_sizes("accuracy", y, splits, "classification").min() == 20
     assert score_sizes("balanced_accuracy", y, splits, "classification").min() == 10
     # one positive row moves recall (and F1 about as much) by 1/P, not by 1/m: a false 'worse' at 10% positives

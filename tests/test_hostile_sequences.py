@@ -168,7 +168,8 @@ def test_sequence_weights_follow_the_sample_weight_rule(weights):
 @pytest.mark.parametrize("vectors, error, match", [
     ({"a": np.ones(4), "b": np.ones(3)}, ValueError, r"pretrained_embeddings\['b'\] has shape \(3,\)"),
     ({"a": np.ones(4), "b": np.full(4, np.nan)}, ValueError, r"pretrained_embeddings\['b'\] holds NaN"),
-    ({"a": np.ones(4), "b": "vector"}, TypeError, r"pretrained_embeddings\['b'\] is 'vector', not a vector of numbers"),
+    ({"a": np.ones(4), "b": "vector"}, TypeError, r"pretrained_embeddings\['b'\] is 'vector', not a vector of real "
+                                                 r"numbers"),
     ({"a": "abcd", "b": np.ones(4)}, TypeError, r"pretrained_embeddings\['a'\] is 'abcd', not a vector of numbers"),
     ({"a": [["1"]], "b": np.ones(4)}, TypeError, r"pretrained_embeddings\['a'\] is \[\['1'\]\], not a vector"),
     ({1: np.ones(4), 2: np.zeros(4)}, TypeError, r"pretrained_embeddings has the key 1 of type int: its keys must"),
@@ -837,7 +838,7 @@ def test_every_pretrained_vector_of_a_dict_must_be_numbers_and_a_fit_only_one_ne
     from sknn import load
 
     for odd in (np.ones(4) * (1 + 1j), ["1"] * 4):
-        with pytest.raises(TypeError, match=r"pretrained_embeddings\['dog'\] is .*, not a vector of numbers"):
+        with pytest.raises(TypeError, match=r"pretrained_embeddings\['dog'\] is .*, not a vector of real numbers"):
             LSTMSequenceTagger(**SMALL, pretrained_embeddings={"the": np.ones(4), "dog": odd}).fit(X, Y)
     gensim = pytest.importorskip("gensim")
     vectors = gensim.models.KeyedVectors(4)
@@ -861,6 +862,14 @@ def test_a_dataframe_with_a_column_of_token_lists_is_told_to_pass_the_column():
                                             rf".*Pass that column, {name}\['\w+'\] \(a Series of lists\)"):
             given()
     assert len(LSTMSequenceTagger(**SMALL).fit(frame["tokens"], frame["tags"]).predict(frame["tokens"])) == len(X)
+    with pytest.raises(TypeError, match=r"^validation_data: X_val is a DataFrame whose column 'tokens' holds lists"):
+        LSTMSequenceTagger(**SMALL).fit(X, Y, validation_data=(frame[["tokens"]], Y))
+    from sknn._sequence_input import check_sequences
+
+    steps = pd.DataFrame([[np.array([1.0, 2.0]), np.array([3.0, 4.0])]] * 3)  # a cell a step's features: fine
+    assert check_sequences(steps)[0] == "features"
+    with pytest.raises(ValueError, match="X is empty"):
+        check_sequences(pd.DataFrame(columns=["a", "b"]))
 
 
 def test_tokens_that_differ_only_by_spaces_around_them_are_warned_of():

@@ -195,7 +195,9 @@ def test_categories_and_labels_that_print_alike_are_named():
                                                          r".*'Oslo\\u200b' would be 2 classes")):
         with pytest.raises(ValueError, match=r"^y holds labels that " + said):
             DenseClassifier(**SMALL).fit(X, labels * 20)
-    for labels in (["1", "2", "3"], ["007", "7", "x"], ["1.0", "2.0", "x"], ["caf\u00e9", "the", "tea"]):  # fine
+    for labels in (["1", "2", "3"], ["007", "7", "x"], ["1.0", "2.0", "x"], ["caf\u00e9", "the", "tea"],
+                   ["3.1", "3.10", "4"], ["1.5", "1.50", "2"],  # versions or sections: labels of their own
+                   ["\U0001f468\u200d\U0001f469", "\U0001f468\U0001f469", "x"]):  # a joiner shows (emoji, Persian)
         DenseClassifier(**SMALL).fit(X, labels * 20)
 
 
