@@ -368,6 +368,10 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
             strings = [v for v in strings if not reads_as_number(v)] or strings  # ('?' among '5', '7': the '?')
             now = (f"the string {str(strings[0])!r}" if strings else
                    "categories" if isinstance(values, pd.Categorical) else "values that are not numbers")
+            if getattr(self, "boolean_", np.zeros(0, bool))[list(numeric).index(j)]:  # (coerced, 'True' is NaN)
+                raise ValueError(f"Column {self._name(j)} held True/False in fit but holds {now} now (a column read "
+                                 f"back from a file?): pass booleans, as in fit (X[{self._name(j)}].map({{'True': "
+                                 "True, 'False': False}), with the file's spellings).")
             raise ValueError(f"Column {self._name(j)} held numbers in fit but holds {now} now: pass numbers (or "
                              f"missing values) in this column, as in fit (pd.to_numeric(X[{self._name(j)}], "
                              "errors='coerce') makes text that is no number missing).")

@@ -67,6 +67,11 @@ def test_a_number_other_than_0_or_1_in_a_column_of_booleans_is_refused(kind, tmp
     numbers = frame.assign(member=flags.astype(int))  # a column of 0/1 numbers in fit: 5 stays a number
     model = DenseRegressor(**DENSE).fit(numbers, X[:, 1])
     assert np.isfinite(model.predict(served)).all()
+    texts = frame.head(3).assign(member=frame.member.head(3).astype(str))  # read back from a file: 'True'
+    if kind != "array":  # (coerced as numbers, every cell would be missing)
+        with pytest.raises(ValueError, match=r"Column 'member' held True/False in fit but holds the string "
+                                             r"'(True|False)' now .*map\(\{'True': True, 'False': False\}\)"):
+            DenseRegressor(**DENSE).fit(frame, X[:, 1]).predict(texts)
     pre = TabularPreprocessor().fit(frame).fit(sp.csr_matrix(X[:, :2]))  # refitted on numbers: no flag left
     assert pre.transform(np.array([[0.5, 3.0]])).shape == (1, 2)
 
