@@ -511,7 +511,9 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
                     check_exact_column(X.data[X.indices == j], self._name(j))
             X = X.astype(np.float64)
             if not np.isfinite(X.data).all():
-                raise ValueError("Input X contains NaN or infinity; a sparse X must hold finite numbers.")
+                raise ValueError("Input X contains NaN or infinity in its stored values: a sparse X must hold finite "
+                                 "numbers; impute missing ones first (e.g. SimpleImputer in a Pipeline), or pass "
+                                 "X.toarray(), whose missing values the preprocessing handles.")
             check_sparse_numbers(X, self._name)
             return X
         ignored = set() if reset else set(getattr(self, "ignored_columns_", np.zeros(0)).tolist())

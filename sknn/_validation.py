@@ -396,6 +396,10 @@ def raw_input_checked(check, *args):
                              "or with a missing value and fit with preprocessing='auto' (the default).") from None
         if "encoded as NaN" not in str(exc):
             raise
+        if sp.issparse(X):  # (preprocessing='auto' reads no missing value of a sparse X either)
+            raise ValueError("Input X contains NaN in its stored values: a sparse X must hold numbers; impute them "
+                             "first (e.g. SimpleImputer in a Pipeline), or pass X.toarray(), whose missing values "
+                             "preprocessing='auto' (the default) handles.") from None
         raise ValueError("Input X contains NaN: with preprocessing=None the network reads X as it is; fit with "
                          "preprocessing='auto' (the default), which handles missing values, or impute them first "
                          "(e.g. SimpleImputer in a Pipeline).") from None

@@ -36,6 +36,19 @@ def test_a_sparse_x_is_refused_as_the_same_dense_x(scale, match):
             TabularPreprocessor().fit(container(Z))
 
 
+def test_a_sparse_x_with_nan_is_told_a_fix_that_works_with_either_preprocessing():
+    """preprocessing=None advised preprocessing='auto', which refused the same sparse X without a fix."""
+    Z = X.copy()
+    Z[Z < 0] = 0
+    Z[3, 2] = np.nan
+    y = (X[:, 0] > 0).astype(int)
+    for preprocessing in (None, "auto"):
+        with pytest.raises(ValueError, match=r"in its stored values: a sparse X must hold (finite )?numbers; impute "
+                                             r".* or pass X\.toarray\(\)"):
+            DenseClassifier(**TINY, preprocessing=preprocessing).fit(sp.csr_matrix(Z), y)
+    assert DenseClassifier(**TINY).fit(sp.csr_matrix(Z).toarray(), y).predict(Z).shape == (len(Z),)  # the fix
+
+
 def test_a_sparse_x_at_predict_beyond_float32_is_refused_with_its_column():
     pre = TabularPreprocessor().fit(sp.csr_matrix(X))
     Z = X.copy()
