@@ -11,6 +11,8 @@ import tempfile
 import numpy as np
 import torch
 
+from ._warnings import warn_user
+
 __all__ = ["EpochSnapshot", "TargetUnits", "check_history_keys", "kept_epoch", "notify_every_callback"]
 
 
@@ -235,6 +237,11 @@ def check_history_keys(callbacks, validation, scored):
             if key not in (epoch if kind == "epoch" else batch):
                 raise ValueError(_missing_key(name, cb, kind, key, epoch, validation))
         records = _records(cb, validation)
+        if records == (set(), set()) and type(cb).__name__ in ("EpochScoring", "BatchScoring"):  # (not on_train)
+            warn_user(f"callbacks: {type(cb).__name__}(name={cb.name!r}) scores the validation set, which this fit "
+                      "does not have: it records nothing. Pass fit(..., validation_data=(X_val, y_val)) or "
+                      "early_stopping=True (partial_fit validates nothing), or on_train=True to score the training "
+                      "rows.")
         if records is None:
             return
         epoch, batch = epoch | records[0], batch | records[1]

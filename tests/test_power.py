@@ -312,6 +312,22 @@ def test_epoch_scoring_takes_scorer_names_and_callables(name):
     assert est.history_["macro_f1"].iloc[-1] == pytest.approx(f1_score(y_val, est.predict(X_val), average="macro"))
 
 
+def test_epoch_scoring_without_a_validation_set_is_said_to_record_nothing():
+    """It recorded nothing without a word, and history_['acc'] then raised a KeyError."""
+    import warnings
+
+    scorer = EpochScoring("accuracy", lower_is_better=False, name="acc")
+    y = (X_TAB[:, 0] > 0).astype(int)
+    with pytest.warns(UserWarning, match=r"EpochScoring\(name='acc'\) scores the validation set, which this fit does "
+                                         r"not have: it records nothing.*on_train=True"):
+        DenseClassifier(**{**CLASSIC, "early_stopping": False, "callbacks": [scorer]}).fit(X_TAB, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        on_train = EpochScoring("accuracy", lower_is_better=False, name="acc", on_train=True)
+        fitted = DenseClassifier(**{**CLASSIC, "early_stopping": False, "callbacks": [on_train]}).fit(X_TAB, y)
+    assert len(fitted.history_["acc"]) == fitted.n_iter_
+
+
 def test_epoch_scoring_on_a_regressor_scores_its_targets():
     reg = DenseRegressor(**{**CLASSIC, "callbacks": [EpochScoring("r2", lower_is_better=False)]})
     reg.fit(X_TAB[:160], X_TAB[:160, 0], validation_data=(X_TAB[160:], X_TAB[160:, 0]))
