@@ -207,7 +207,7 @@ verbose, callbacks, criterion
 
     Attributes
     ----------
-    classes_, class_prior_ : ndarray, the labels; their shares of the training samples (weights included)
+    classes_, class_prior_ : ndarray, the labels; their shares of fit's samples (weights included)
     image_shape_ : (channels, height, width)
         The shape of the images the network takes.
     pixel_max_ : float

@@ -254,7 +254,7 @@ verbose, callbacks, criterion
 
     Attributes
     ----------
-    classes_, class_prior_ : ndarray, the labels; their shares of the training samples (weights included)
+    classes_, class_prior_ : ndarray, the labels; their shares of fit's samples (weights included)
     image_shape_ : (3, height, width), the images the backbone takes
     input_image_shape_ : (channels, height, width) of the arrays ``fit`` saw, before resizing (None for files)
     pixel_max_, pixel_min_, pixel_depth_, pixel_dark_seen_ : the largest and smallest training pixels after uint8
