@@ -273,7 +273,8 @@ def friedman_nemenyi(scores, alpha=0.05):
         with two models, of Wilcoxon's signed-rank test of their differences, Demšar's
         test for two models over data sets; NaN with one model or one data set), ``test``
         (which of the two), ``cd`` (two models whose mean ranks differ by less are not
-        significantly different at ``alpha``), ``n_datasets``, ``alpha``.
+        significantly different at ``alpha``; NaN for two models, which Wilcoxon's test alone
+        tells apart or not), ``n_datasets``, ``alpha``.
 
     Examples
     --------
@@ -298,6 +299,7 @@ def friedman_nemenyi(scores, alpha=0.05):
         test = "Wilcoxon signed-rank"
         differences = np.round(columns[0] - columns[1], 12)  # equal gaps tie, whatever the float sums
         friedman_p = float(stats.wilcoxon(differences).pvalue) if np.any(differences != 0) else 1.0
-    cd = nemenyi_q(k, alpha) * math.sqrt(k * (k + 1) / (6.0 * n)) if k >= 2 else math.nan
+    # (two models: Wilcoxon's test decides, and no critical difference, which could say otherwise)
+    cd = nemenyi_q(k, alpha) * math.sqrt(k * (k + 1) / (6.0 * n)) if k >= 3 else math.nan
     return {"ranks": ranks, "mean_ranks": mean_ranks, "friedman_p": friedman_p, "test": test, "cd": float(cd),
             "n_datasets": n, "alpha": alpha}

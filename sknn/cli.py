@@ -357,10 +357,7 @@ def _compare(args):
             print(f"\nAcross {a['n_datasets']} data sets: mean {a['metric']} and mean rank (1 = best)\n")
             with pd.option_context("display.width", 250, "display.max_columns", 50):
                 print(ranks.to_string(float_format=report.format_number))
-            print(f"\n{a.get('test', 'Friedman')} test p = {report._p(a['friedman_p'])}; critical difference "
-                  f"(Nemenyi, alpha "
-                  f"{a['alpha']:g}) = {a['cd']:.2f}: models whose mean ranks differ by less are not significantly "
-                  "different over these data sets (Demšar 2006).")
+            print(f"\n{report.rank_test_sentence(a)}")
             if a.get("left_out"):
                 print(f"left out of the ranks (not scored on every data set): {', '.join(a['left_out'])}")
 

@@ -267,9 +267,12 @@ def critical_difference(ranks, ax=None, title=None):
         ax.plot([r, r, x_text], [0, level * 0.45, level * 0.45], color="black", lw=0.8)
         ax.text(x_text, level * 0.45, f"{_text(name)} ({r:.2f})" if left else f"({r:.2f}) {_text(name)}",
                 ha="right" if left else "left", va="center", fontsize=9)
-    # cliques: maximal runs of models within cd of each other
+    # cliques: maximal runs of models within cd of each other; two models, joined as Wilcoxon's test tells
     cliques, last_end = [], -1
-    for i in range(k):
+    p = attrs.get("friedman_p", np.nan)
+    if k == 2 and not np.isfinite(cd):
+        cliques = [] if p < attrs.get("alpha", 0.05) else [(0, 1)]
+    for i in range(k if np.isfinite(cd) else 0):
         j = i
         while j + 1 < k and values[j + 1] - values[i] < cd:
             j += 1
@@ -279,7 +282,6 @@ def critical_difference(ranks, ax=None, title=None):
     for n, (i, j) in enumerate(cliques):
         y = -0.15 - 0.18 * n
         ax.hlines(y, values[i] - 0.03, values[j] + 0.03, color="#3b7dd8", lw=4)
-    p = attrs.get("friedman_p", np.nan)
     ax.set_title(title or f"Mean ranks over {attrs.get('n_datasets', '?')} data sets "
                           f"({attrs.get('test', 'Friedman')} p = {p:.3g}); "
                           f"joined: not significantly different", fontsize=10)

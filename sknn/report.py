@@ -433,6 +433,19 @@ def slugs(names):
     return out
 
 
+def rank_test_sentence(attrs):
+    """The test of the ranks across data sets, in words: Friedman's with Nemenyi's critical difference, or for two
+    models Wilcoxon's, which alone tells them apart (a critical difference could say otherwise)."""
+    p, alpha = attrs.get("friedman_p", math.nan), attrs.get("alpha", 0.05)
+    if not math.isfinite(attrs.get("cd", math.nan)):
+        verdict = "significantly different" if p < alpha else "not significantly different"
+        return (f"{attrs.get('test', 'Friedman')} test p = {_p(p)}: the two models are {verdict} over these data "
+                f"sets at alpha {alpha:g} (Demšar 2006).")
+    return (f"{attrs.get('test', 'Friedman')} test p = {_p(p)}; critical difference (Nemenyi, alpha {alpha:g}) = "
+            f"{attrs['cd']:.2f}: models whose mean ranks differ by less are not significantly different over these "
+            "data sets (Demšar 2006).")
+
+
 def _ranks_html(ranks, figure):
     a = ranks.attrs
     shown = ranks.copy()
@@ -441,9 +454,7 @@ def _ranks_html(ranks, figure):
     p = a.get("friedman_p", math.nan)
     return (f'<section id="ranks" class="ranks"><h2>Across data sets</h2>'
             f"<p>Each model's mean {html.escape(str(a.get('metric')))} per data set, and its mean rank (1 = best). "
-            f"{a.get('test', 'Friedman')} test p = {_p(p)}; "
-            f"Nemenyi critical difference at alpha {a.get('alpha', 0.05):g}: "
-            f"{a.get('cd', math.nan):.2f} (Demšar 2006). With few data sets the critical difference is large: "
+            f"{html.escape(rank_test_sentence(a))} With few data sets the tests tell only large differences apart: "
             "add data sets to separate the models.</p>"
             + (f"<p class='notes'>Left out (not scored on every data set): {html.escape(', '.join(left))}</p>"
                if left else "")

@@ -794,6 +794,25 @@ def test_rank_datasets_mean_ranks_and_critical_difference():
     net, forest = np.array([0.9 + 0.01 * i for i in range(6)] + [0.85]), np.array([0.88] * 6 + [0.87])
     assert a["test"] == "Wilcoxon signed-rank"
     assert a["friedman_p"] == pytest.approx(wilcoxon(np.round(net - forest, 12)).pvalue) and a["friedman_p"] < 0.05
+    # Wilcoxon's test alone decides: a critical difference said otherwise both ways (4 data sets: p 0.125 at best,
+    # yet a rank gap of 1 beat the CD of 0.98; here p < 0.05 with ranks 1.14 and 1.86, within the CD of 0.74)
+    from sknn import report
+
+    assert np.isnan(a["cd"])
+    assert "the two models are significantly different over these data sets" in report.rank_test_sentence(a)
+    assert "are not significantly different" in report.rank_test_sentence({**a, "friedman_p": 0.125})
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from sknn import plot
+
+    for p, joined in ((a["friedman_p"], 0), (0.125, 1)):
+        ranked = pd.DataFrame()
+        ranked.attrs.update({**a, "friedman_p": p})
+        ax = plot.critical_difference(ranked)
+        assert len([c for c in ax.collections if max(c.get_linewidths()) == 4]) == joined  # the joining bar
+        plt.close(ax.figure)
     with pytest.raises(ValueError, match="at least 2 data sets"):
         rank_datasets({"d0": tables["d0"]})
 
