@@ -832,7 +832,11 @@ def test_plots_of_a_comparison():
     ax = plot.time_vs_score(table)
     assert ax.get_xscale() == "log"
     tables = {f"d{i}": table for i in range(3)}
-    ax = plot.critical_difference(rank_datasets(tables))
+    ax = plot.critical_difference(rank_datasets(tables))  # two models: Wilcoxon's test, no critical difference
+    assert not any("CD =" in t.get_text() for t in ax.texts) and "Wilcoxon" in ax.get_title()
+    three = compare(X, y, models={"logistic": LogisticRegression(max_iter=500), "forest": RandomForestClassifier(
+        n_estimators=5, random_state=0)}, cv=3, repeats=1, scoring="accuracy", **FAST)
+    ax = plot.critical_difference(rank_datasets({f"d{i}": three for i in range(3)}))
     assert any("CD =" in t.get_text() for t in ax.texts)
     for draw in (plot.fold_scores, plot.comparison, plot.time_vs_score):
         with pytest.raises(ValueError, match="no metric 'f1'"):
