@@ -425,11 +425,16 @@ def _slug(text):
 
 def slugs(names):
     """A distinct file-name-safe slug for each name ('a b.csv' and 'a-b.csv' would share one: '-2' after it)."""
-    out, seen = [], Counter()
+    out, seen, taken = [], Counter(), set(map(_slug, names))
     for name in names:
         slug = _slug(name)
         seen[slug] += 1
-        out.append(slug if seen[slug] == 1 else f"{slug}-{seen[slug]}")
+        if seen[slug] > 1:  # (a numbered slug no other name has: 'x-csv-2' may be one's own)
+            while f"{slug}-{seen[slug]}" in taken:
+                seen[slug] += 1
+            slug = f"{slug}-{seen[slug]}"
+            taken.add(slug)
+        out.append(slug)
     return out
 
 

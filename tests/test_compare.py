@@ -761,6 +761,7 @@ def test_data_sets_named_alike_get_their_own_plots_and_sections():
     from sknn.report import slugs
 
     assert slugs(["a b.csv", "a-b.csv", "c.csv", "a_b.csv"]) == ["a-b-csv", "a-b-csv-2", "c-csv", "a-b-csv-3"]
+    assert slugs(["x.csv", "X.csv", "x-csv-2"]) == ["x-csv", "x-csv-3", "x-csv-2"]  # (a number another name holds)
 
 
 def test_rank_datasets_shows_each_data_set_in_its_own_metric():
