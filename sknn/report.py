@@ -289,19 +289,19 @@ def figures(table, fitted, X, y):
             train = a["cv_splits"][0][0]
             refit = _with_validation_curve(ests[0], X, y, train)
             if refit is not None:
-                ax = plot.history(refit, title=f"{name}: training and validation curves (first fold)")
+                ax = plot.history(refit, title=f"{plot._text(name)}: training and validation curves (first fold)")
                 caption = (f"{name}'s training curves, refitted on the first fold's training rows with a "
                            "validation split and no early stop: a validation loss rising while the training "
                            "loss falls is over-fitting")
             else:
-                ax = plot.history(ests, title=f"{name}: training loss, one curve per fold")
+                ax = plot.history(ests, title=f"{plot._text(name)}: training loss, one curve per fold")
                 caption = f"{name}'s training loss on each fold of the first repeat"
             out["history"] = (caption, _png(ax.figure))
         best = table.attrs.get("best")
         if a["task"] == "classification" and best in fitted.get("predictions", {}):
             labels = np.unique(y)
             ax = plot.confusion_matrix(y, fitted["predictions"][best], labels=labels if len(labels) <= 30 else None,
-                                       title=f"{best}: out-of-fold predictions, first repeat")
+                                       title=f"{plot._text(best)}: out-of-fold predictions, first repeat")
             out["confusion_matrix"] = (f"Confusion matrix of the best model, {best} (rows: true labels)",
                                        _png(ax.figure))
     finally:

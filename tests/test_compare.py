@@ -703,6 +703,9 @@ def test_the_baseline_is_never_the_best_on_a_tie_and_labels_are_drawn_as_text():
     table, fitted = compare(X, y, models={"prior": DummyClassifier(strategy="prior")}, cv=3, repeats=1,
                             scoring="accuracy", return_fitted=True, **FAST)
     assert table.attrs["best"] == "prior"  # tied with the baseline: the model, not the baseline
+    formula = compare(X, y, models={"x$^$y": LogisticRegression()}, cv=3, repeats=1, scoring="accuracy",
+                      return_fitted=True, **FAST)  # a model's name in a figure's title: no formula either
+    assert all(png.startswith(b"\x89PNG") for _, png in report.figures(*formula, X, y).values())
     page = report._html_table(table)
     assert 'class="metric best"' in page.split('data-model="Dummy (baseline)"')[0].split('data-model="prior"')[1]
     assert 'class="metric best"' not in page.split('data-model="Dummy (baseline)"')[1]
