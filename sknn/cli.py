@@ -269,7 +269,11 @@ _API_WORDS = ((re.compile(r"^cv=(\d+)"), r"--cv \1"), (re.compile(r"^repeats=(\d
                "keep the first copy (remove the others from the file)"),
               (re.compile(r"\(cv=list\("), "(from Python: cv=list("),
               (re.compile(r" first \(y\.str\.normalize\('NFC'\).*\)\.$"),
-               " in the file first (one Unicode form, NFC, and no zero-width characters)."))
+               " in the file first (one Unicode form, NFC, and no zero-width characters)."),
+              (re.compile(r"use 5 splits or more \(repeats, or a splitter of more splits\)"),
+               "use 5 splits or more (--cv, --repeats)"),
+              (re.compile(r": the rows of cv_splits and of the predictions are the (\d+) kept, .*$"),
+               r": the rows compared are the \1 kept"))
 
 
 def _target_named(message, target):

@@ -322,6 +322,16 @@ def test_the_protocol_line_says_the_workers_and_threads_it_used(capsys):
     assert code == 0 and f"more than the {cpu_count()} cores, which makes fits slower" in out, out
 
 
+def test_notes_speak_of_the_commands_options_not_the_python_arguments(tmp_path, capsys):
+    frame = pd.DataFrame({"a": np.random.RandomState(0).rand(60), "y": ["p", "q"] * 30})
+    frame.loc[[3, 7], "y"] = None
+    frame.to_csv(tmp_path / "t.csv", index=False)
+    code, out, err = _run(["compare", "--csv", str(tmp_path / "t.csv"), "--target", "y", "--models", "linear", "--cv",
+                           "3", "--repeats", "1", "--n-jobs", "1", "--quiet"], capsys)
+    assert code == 0 and "2 row(s) without a target are left out: the rows compared are the 58 kept\n" in out, err
+    assert "use 5 splits or more (--cv, --repeats)" in out and "cv_splits" not in out
+
+
 def test_a_row_with_a_field_too_many_is_named_with_the_likely_causes(tmp_path):
     from sknn.cli import CommandError, _load
 
