@@ -64,6 +64,7 @@ def rank_datasets(tables, metric=None, alpha=0.05):
     if frame.shape[1] < 2:
         raise ValueError("Fewer than 2 models have a score on every data set: nothing to rank.")
     name_of = {r: " / ".join(sorted(labels[r])) for r in frame.columns}
+    left_out = [" / ".join(sorted(labels[r])) for r in left_out]  # (their names, not their roles: 'RandomForest')
     frame = frame.rename(columns=name_of)
     out = _stats.friedman_nemenyi(frame, alpha=alpha)
     order = list(out["mean_ranks"].index)

@@ -819,6 +819,13 @@ def test_rank_datasets_mean_ranks_and_critical_difference():
         plt.close(ax.figure)
     with pytest.raises(ValueError, match="at least 2 data sets"):
         rank_datasets({"d0": tables["d0"]})
+    partial = {**tables, "d0": tables["d0"].drop(index="forest")}  # a model missing from a data set: named
+    assert rank_datasets(partial).attrs["left_out"] == ["forest"]
+    renamed = tables["d0"].rename(index={"forest": "RandomForest"})
+    renamed.attrs = {**tables["d0"].attrs, "roles": {**tables["d0"].attrs["roles"], "RandomForest": "forest"}}
+    renamed = renamed.drop(index="net")
+    renamed.attrs["roles"].pop("net", None)
+    assert rank_datasets({**tables, "d0": renamed}).attrs["left_out"] == ["net"]
 
 
 def test_plots_of_a_comparison():
