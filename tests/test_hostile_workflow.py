@@ -516,6 +516,9 @@ def test_regressor_score_names_another_number_of_outputs():
     with pytest.raises(ValueError, match=r"^y has 1 outputs, but DenseRegressor was fitted with 2"):
         DenseRegressor(**DENSE).fit(X, np.c_[y, y]).score(X, y)
     assert reg.score(X, y[:, None]) == reg.score(X, y)
+    with pytest.raises(ValueError, match=r"^y has 2 outputs, but DenseRegressor was fitted with 1: .*warm_start=False"):
+        reg.set_params(warm_start=True).fit(X, np.c_[y, y])  # (the fix named)
+    assert reg.set_params(warm_start=False).fit(X, np.c_[y, y]).n_outputs_ == 2
 
 
 def test_regressor_names_a_sparse_or_ragged_target():
