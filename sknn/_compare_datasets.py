@@ -1,5 +1,6 @@
 """compare over several data sets: each model's mean rank, Friedman's test and Nemenyi's critical difference
-(Demšar 2006), from the tables :func:`sknn.compare.compare` returns."""
+(Demšar 2006; Wilcoxon's signed-rank test for two models), from the tables :func:`sknn.compare.compare`
+returns."""
 
 from numbers import Real
 
@@ -33,7 +34,8 @@ def rank_datasets(tables, metric=None, alpha=0.05):
         and a last row ``mean rank``; columns ordered best first. ``attrs`` holds
         ``ranks`` (rank per data set), ``mean_ranks``, ``friedman_p``, ``cd`` (Nemenyi's
         critical difference of Demšar 2006: two models whose mean ranks differ by less
-        are not significantly different), ``alpha``, ``metric`` and ``left_out``
+        are not significantly different; NaN when two models are ranked, which Wilcoxon's
+        test of ``friedman_p`` tells apart), ``alpha``, ``metric`` and ``left_out``
         (models missing from some data set or without a score there).
     """
     if not isinstance(tables, dict):

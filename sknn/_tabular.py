@@ -368,7 +368,7 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
             strings = [v for v in strings if not reads_as_number(v)] or strings  # ('?' among '5', '7': the '?')
             now = (f"the string {str(strings[0])!r}" if strings else
                    "categories" if isinstance(values, pd.Categorical) else "values that are not numbers")
-            if getattr(self, "boolean_", np.zeros(0, bool))[list(numeric).index(j)]:  # (coerced, 'True' is NaN)
+            if getattr(self, "boolean_", np.zeros(len(numeric), bool))[list(numeric).index(j)]:  # ('True': NaN)
                 raise ValueError(f"Column {self._name(j)} held True/False in fit but holds {now} now (a column read "
                                  f"back from a file?): pass booleans, as in fit (X[{self._name(j)}].map({{'True': "
                                  "True, 'False': False}), with the file's spellings).")
@@ -513,7 +513,8 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
             if not np.isfinite(X.data).all():
                 raise ValueError("Input X contains NaN or infinity in its stored values: a sparse X must hold finite "
                                  "numbers; impute missing ones first (e.g. SimpleImputer in a Pipeline), or pass "
-                                 "X.toarray(), whose missing values the preprocessing handles.")
+                                 "X.toarray(), whose missing values the preprocessing handles (not infinity: replace "
+                                 "it with a finite number or NaN).")
             check_sparse_numbers(X, self._name)
             return X
         ignored = set() if reset else set(getattr(self, "ignored_columns_", np.zeros(0)).tolist())

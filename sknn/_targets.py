@@ -436,8 +436,8 @@ class NeuralRegressorMixin(ChecksModuleOutputs):
         n_outputs = 1 if y.ndim == 1 else y.shape[1]
         if n_outputs != self.n_outputs_:
             raise ValueError(f"y has {n_outputs} outputs, but {type(self).__name__} was fitted with "
-                             f"{self.n_outputs_}: pass y of {self.n_outputs_} (or, to train on these outputs, fit a "
-                             "new network: warm_start=False).")
+                             f"{self.n_outputs_}: pass y of {self.n_outputs_} outputs, as fit's (a warm start or "
+                             "partial_fit continues that network; to train on these outputs, fit a new one).")
 
     def _check_X_y(self, X, y, reset, fit_rows=None):
         """X and y as the family checks them; a new fit (``reset``) records the names of a DataFrame y's columns

@@ -237,7 +237,8 @@ def critical_difference(ranks, ax=None, title=None):
 
     Models are placed at their mean rank (1, the best, on the left); a thick bar joins
     models whose mean ranks differ by less than the critical difference, drawn above the
-    axis: they are not significantly different over these data sets (Nemenyi test).
+    axis: they are not significantly different over these data sets (Nemenyi test; for two models, joined
+    as Wilcoxon's signed-rank test tells, with no critical difference).
     """
     attrs = getattr(ranks, "attrs", {})
     if "mean_ranks" not in attrs or "cd" not in attrs:

@@ -320,7 +320,8 @@ def rank_figure(ranks):
     try:
         ax = plot.critical_difference(ranks)
         return ("Critical-difference diagram: mean ranks over the data sets (1 = best); models joined by a bar are "
-                "not significantly different (Nemenyi test)", _png(ax.figure))
+                "not significantly different (Nemenyi's critical difference; Wilcoxon's test for two models)",
+                _png(ax.figure))
     finally:
         plt.close("all")
 
@@ -425,6 +426,7 @@ def _slug(text):
 
 def slugs(names):
     """A distinct file-name-safe slug for each name ('a b.csv' and 'a-b.csv' would share one: '-2' after it)."""
+    names = list(names)  # (a generator, read twice below)
     out, seen, taken = [], Counter(), set(map(_slug, names))
     for name in names:
         slug = _slug(name)

@@ -765,6 +765,7 @@ def test_data_sets_named_alike_get_their_own_plots_and_sections():
 
     assert slugs(["a b.csv", "a-b.csv", "c.csv", "a_b.csv"]) == ["a-b-csv", "a-b-csv-2", "c-csv", "a-b-csv-3"]
     assert slugs(["x.csv", "X.csv", "x-csv-2"]) == ["x-csv", "x-csv-3", "x-csv-2"]  # (a number another name holds)
+    assert slugs(name for name in ["a", "a"]) == ["a", "a-2"]  # (a generator, as the command passes)
 
 
 def test_rank_datasets_shows_each_data_set_in_its_own_metric():
