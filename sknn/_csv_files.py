@@ -508,28 +508,36 @@ def load(kind, where, target, na_values=(), task="auto", default_na=True):
                                f"thousands separators (such as {example!r}), which would be read as decimals: write "
                                "them without thousands separators in the file (Excel: Format Cells, Number, untick "
                                f"'Use 1000 Separator'), or {other}")
+    refused = []  # (every column refused at once, as the estimators say them: one run, not one a column)
     for column in checked:
-        try:  # a 401-digit whole number: pandas keeps it as a Python int, which no float holds
-            check_float64_cells(frame[column].to_numpy(), f"the column {str(column)!r} of {where}",
-                                "rescale it in the file (divide it by a power of ten), or remove the column")
-        except ValueError as exc:
-            raise CommandError(str(exc)) from None
-        text = pd.api.types.is_string_dtype(frame[column].dtype)
-        cells = placeholder_cells(frame[column]) if text else None
-        if cells:  # numbers with a few placeholder cells or typos: missing values or numbers, not categories
-            keep = "choose another --target" if column == target else "remove the column from the file"
-            typos = "if those are typos, correct them in the file; " if typo_cells(cells) else ""
-            raise CommandError(f"the column {str(column)!r} of {where} holds numbers but for "
-                               f"{describe_placeholders(cells)}: {typos}if those mark missing values, "
-                               f"{_na_values_fix(cells)}; if the column's values are labels (categories), {keep}")
-        found = numbers_as_text(frame[column]) if text else None
-        if found:  # '355,792', '$12.50', '2020-01-05': one category per value, nothing the numbers say
-            kind, example = found
-            other = "choose another --target" if column == target else "remove the column from the file"
-            raise CommandError(f"the column {str(column)!r} of {where} holds {kind} written as text (such as "
-                               f"{example!r}){odd_dates(found, frame[column])}, which would be read as one category "
-                               "per value: "
-                               f"{file_fix(kind, example)}, or {other}")
+        try:
+            try:  # a 401-digit whole number: pandas keeps it as a Python int, which no float holds
+                check_float64_cells(frame[column].to_numpy(), f"the column {str(column)!r} of {where}",
+                                    "rescale it in the file (divide it by a power of ten), or remove the column")
+            except ValueError as exc:
+                raise CommandError(str(exc)) from None
+            text = pd.api.types.is_string_dtype(frame[column].dtype)
+            cells = placeholder_cells(frame[column]) if text else None
+            if cells:  # numbers with a few placeholder cells or typos: missing values or numbers, not categories
+                keep = "choose another --target" if column == target else "remove the column from the file"
+                typos = "if those are typos, correct them in the file; " if typo_cells(cells) else ""
+                raise CommandError(f"the column {str(column)!r} of {where} holds numbers but for "
+                                   f"{describe_placeholders(cells)}: {typos}if those mark missing values, "
+                                   f"{_na_values_fix(cells)}; if the column's values are labels (categories), {keep}")
+            found = numbers_as_text(frame[column]) if text else None
+            if found:  # '355,792', '$12.50', '2020-01-05': one category per value, nothing the numbers say
+                kind, example = found
+                other = "choose another --target" if column == target else "remove the column from the file"
+                raise CommandError(f"the column {str(column)!r} of {where} holds {kind} written as text (such as "
+                                   f"{example!r}){odd_dates(found, frame[column])}, which would be read as one "
+                                   f"category per value: {file_fix(kind, example)}, or {other}")
+        except CommandError as exc:
+            refused.append((column, str(exc)))
+    if refused:
+        others = [repr(str(c)) for c, _ in refused[1:]]
+        more = (f"; {len(others)} more column(s) are refused too, for this reason or another: "
+                f"{', '.join(others[:10])}{' ...' if len(others) > 10 else ''}") if others else ""
+        raise CommandError(refused[0][1] + more)
     if empty:
         X = X.drop(columns=empty)
         extra = f"left out {len(empty)} empty column(s): {', '.join(map(_shown_name, empty[:5]))}" + (

@@ -332,6 +332,20 @@ def test_notes_speak_of_the_commands_options_not_the_python_arguments(tmp_path, 
     assert "use 5 splits or more (--cv, --repeats)" in out and "cv_splits" not in out
 
 
+def test_every_column_a_file_cannot_give_is_named_at_once(tmp_path):
+    """R's Ecdat/breaches: three columns of dates took three runs to find, one refused each time."""
+    from sknn.cli import CommandError, _load
+
+    days = [f"2021-03-{v % 28 + 1:02d}" for v in range(40)]
+    frame = pd.DataFrame({"posted": days, "x": range(40), "start": days[::-1], "price": [f"${v}.50" for v in range(40)],
+                          "y": [0, 1] * 20})
+    frame.to_csv(tmp_path / "t.csv", index=False)
+    with pytest.raises(CommandError, match=r"the column 'posted' .* holds dates or times written as text .*; 2 more "
+                                           r"column\(s\) are refused too, for this reason or another: 'start', "
+                                           r"'price'$"):
+        _load("csv", str(tmp_path / "t.csv"), "y")
+
+
 def test_a_row_with_a_field_too_many_is_named_with_the_likely_causes(tmp_path):
     from sknn.cli import CommandError, _load
 
