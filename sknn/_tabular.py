@@ -167,9 +167,9 @@ def warn_category_pitfalls(columns):
                   f"({blanks[0][1]!r}): a category of their own; if they mark missing values, make them missing first "
                   r"(X = X.replace(r'^\s*$', np.nan, regex=True)).")
     if unique:  # (no counts in the words: compare groups the warnings of its folds by their text)
-        warn_user(f"{_columns_named(unique)} a different value in almost every row: as categories, new rows' values "
-                  "are unseen (read as missing). Leave an identifier out; turn free text into numbers first "
-                  "(sknn.Word2VecTransformer, TfidfVectorizer).")
+        warn_user(f"{_columns_named(unique)} a different value in almost every row that has one: as categories, new "
+                  "rows' values are unseen (read as missing). Leave an identifier out; turn free text into numbers "
+                  "first (sknn.Word2VecTransformer, TfidfVectorizer).")
     if written:
         warn_user(f"{_columns_named([name for name, _ in written])} the text {written[0][1]!r}, as a missing value "
                   "reads once written as text (str() of NaN and None, as X[column].map(str) writes them): a category "
