@@ -118,8 +118,9 @@ def describe(table, name, n_read=None, n_features=None, task_given=False):
     return lines
 
 
-def notes(table, width=160):
-    """Lines about what did not go as planned: skipped models, a shortened run, failures, warnings."""
+def notes(table, width=600):
+    """Lines about what did not go as planned: skipped models, a shortened run, failures, warnings (a warning cut
+    at ``width`` characters: long enough to keep the fix sknn's warnings end with)."""
     a = table.attrs
     out = []
     for model, why in a.get("skipped", {}).items():

@@ -1083,6 +1083,16 @@ def test_baseline_must_be_a_bool():
         compare(X, y, models=["linear"], baseline="no", cv=2, repeats=1, **FAST)
 
 
+def test_a_models_warnings_keep_their_fix_in_the_notes():
+    """The notes cut a warning at 160 characters: sknn's name the fix last ('Leave an identifier out; ...')."""
+    from sknn import report
+
+    table = compare(*load_iris(return_X_y=True), models=["linear"], cv=2, repeats=1, **FAST)
+    message = "Column 'course' holds a different value in almost every row that has one: " + "x" * 150 + " Fix: this."
+    table.attrs["warnings"] = {"DenseClassifier (sknn)": {message: 2}}
+    assert any(line.endswith("Fix: this.") for line in report.notes(table))
+
+
 def test_a_model_worse_than_the_baseline_is_said():
     """The verdict tests each model against the best only: a model that predicts worse than ignoring the features
     (an over-confident forest's log-loss, a constant far off) was 'worse' than the best, without a word that it was
