@@ -337,19 +337,23 @@ def undefined_splits(metrics, y, splits, sort_chosen=True):
         metrics = sorted(metrics, key=lambda m: m.name != "accuracy")  # (stable: the others keep their order)
         notes.append(f"the table is sorted by accuracy, not {sort}: {sort} is defined only on a test fold that "
                      f"holds {holds}, and {n_defined} of the {len(splits)} splits do")
-    if out:
-        counts = sorted({len(v) for v in out.values()})
+    nowhere = [name for name, lacking in out.items() if len(lacking) == len(splits)]
+    if nowhere:  # (no split: no mean, nor test, over 'the other splits')
+        one = len(nowhere) == 1
+        notes.append(f"{_listed(nowhere)} {'is' if one else 'are'} defined on no split (an average over the classes "
+                     "needs 2 of them in a test fold, a score of the positive class that class, ROC AUC every class): "
+                     "NaN throughout; use fewer folds, or another metric")
+    some = {name: lacking for name, lacking in out.items() if name not in nowhere}
+    if some:
+        counts = sorted({len(v) for v in some.values()})
         many = f"{counts[0]}" if len(counts) == 1 else f"{counts[0]} to {counts[-1]}"
-        one = len(out) == 1
-        notes.append(f"{_listed(out)} {'is' if one else 'are'} not defined on some test folds (an average over the "
+        one = len(some) == 1
+        notes.append(f"{_listed(some)} {'is' if one else 'are'} not defined on some test folds (an average over the "
                      "classes needs 2 of them, a score of the positive class that class, ROC AUC every class), and "
                      f"{many} of the {len(splits)} splits {'lacks' if many == '1' else 'lack'} what "
                      f"{'it needs' if one else 'they need'}: those "
                      f"splits are left out of {'it' if one else 'them'} for every model (NaN), "
                      f"{'its' if one else 'their'} means and tests are over the other splits")
-        nowhere = [name for name, lacking in out.items() if len(lacking) == len(splits)]
-        if nowhere:
-            notes[-1] += f" ({_listed(nowhere)}: defined on no split, so NaN throughout)"
     return metrics, out, notes
 
 

@@ -1093,6 +1093,17 @@ def test_a_models_warnings_keep_their_fix_in_the_notes():
     assert any(line.endswith("Fix: this.") for line in report.notes(table))
 
 
+def test_a_metric_defined_on_no_split_is_said_so_alone():
+    """The note said the metric's means and tests were 'over the other splits', then that it was defined on none."""
+    rng = np.random.RandomState(0)
+    y = np.array(["a"] * 50 + ["b"] * 4 + ["c"] * 3 + ["d"] * 3)  # 3 rows of a class: no 5-fold test fold holds all
+    notes = compare(rng.rand(60, 2), y, models=["linear"], cv=5, repeats=1, **FAST).attrs["notes"]
+    said = [n for n in notes if "roc_auc" in n and "defined" in n]
+    assert said == ["roc_auc is defined on no split (an average over the classes needs 2 of them in a test fold, a "
+                    "score of the positive class that class, ROC AUC every class): NaN throughout; use fewer folds, "
+                    "or another metric"]
+
+
 def test_a_model_worse_than_the_baseline_is_said():
     """The verdict tests each model against the best only: a model that predicts worse than ignoring the features
     (an over-confident forest's log-loss, a constant far off) was 'worse' than the best, without a word that it was
