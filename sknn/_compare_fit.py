@@ -34,13 +34,16 @@ def _failed_metric(text):
     return names[0] if names else None
 
 
+_WARNING_CHARACTERS = 600  # a warning's first line as recorded: enough to keep the fix sknn's warnings end with
+
+
 def _short_warning(w):
     message = str(w.message)
     if message.startswith("Scoring failed"):
         metric = _failed_metric(message)
-        return f"scoring failed{f' ({metric})' if metric else ''}: {_exception_line(message)}"[:240]
+        return f"scoring failed{f' ({metric})' if metric else ''}: {_exception_line(message)}"[:_WARNING_CHARACTERS]
     first = message.strip().splitlines()[0] if message.strip() else w.category.__name__
-    return (f"{w.category.__name__}: {first}")[:240]
+    return (f"{w.category.__name__}: {first}")[:_WARNING_CHARACTERS]
 
 
 def _usable_scorers(estimator, scorers):

@@ -342,7 +342,8 @@ def undefined_splits(metrics, y, splits, sort_chosen=True):
         one = len(nowhere) == 1
         notes.append(f"{_listed(nowhere)} {'is' if one else 'are'} defined on no split (an average over the classes "
                      "needs 2 of them in a test fold, a score of the positive class that class, ROC AUC every class): "
-                     "NaN throughout; use fewer folds, or another metric")
+                     "NaN throughout; use splits whose test folds hold what it needs (an int cv draws stratified "
+                     "folds; fewer of them hold more), or another metric")
     some = {name: lacking for name, lacking in out.items() if name not in nowhere}
     if some:
         counts = sorted({len(v) for v in some.values()})

@@ -535,7 +535,8 @@ def load(kind, where, target, na_values=(), task="auto", default_na=True):
             refused.append((column, str(exc)))
     if refused:
         others = [repr(str(c)) for c, _ in refused[1:]]
-        more = (f"; {len(others)} more column(s) are refused too, for this reason or another: "
+        more = (f"; {len(others)} more column{' is' if len(others) == 1 else 's are'} refused too, for this reason "
+                "or another: "
                 f"{', '.join(others[:10])}{' ...' if len(others) > 10 else ''}") if others else ""
         raise CommandError(refused[0][1] + more)
     if empty:

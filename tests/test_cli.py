@@ -341,7 +341,7 @@ def test_every_column_a_file_cannot_give_is_named_at_once(tmp_path):
                           "y": [0, 1] * 20})
     frame.to_csv(tmp_path / "t.csv", index=False)
     with pytest.raises(CommandError, match=r"the column 'posted' .* holds dates or times written as text .*; 2 more "
-                                           r"column\(s\) are refused too, for this reason or another: 'start', "
+                                           r"columns are refused too, for this reason or another: 'start', "
                                            r"'price'$"):
         _load("csv", str(tmp_path / "t.csv"), "y")
 

@@ -1084,13 +1084,15 @@ def test_baseline_must_be_a_bool():
 
 
 def test_a_models_warnings_keep_their_fix_in_the_notes():
-    """The notes cut a warning at 160 characters: sknn's name the fix last ('Leave an identifier out; ...')."""
+    """The notes cut a warning at 160 characters, and the fits' records at 240: sknn's name the fix last ('Leave an
+    identifier out; ... TfidfVectorizer)')."""
     from sknn import report
 
-    table = compare(*load_iris(return_X_y=True), models=["linear"], cv=2, repeats=1, **FAST)
-    message = "Column 'course' holds a different value in almost every row that has one: " + "x" * 150 + " Fix: this."
-    table.attrs["warnings"] = {"DenseClassifier (sknn)": {message: 2}}
-    assert any(line.endswith("Fix: this.") for line in report.notes(table))
+    rng = np.random.RandomState(0)
+    X = pd.DataFrame({"x": rng.randn(60), "note": [f"visit {i}: fine" for i in range(60)]})
+    table = compare(X, (X["x"] > 0).astype(int), models=["network"], cv=2, repeats=1, **FAST)
+    assert any("a different value in almost every row" in line and line.endswith(
+        "(sknn.Word2VecTransformer, TfidfVectorizer).") for line in report.notes(table)), report.notes(table)
 
 
 def test_a_metric_defined_on_no_split_is_said_so_alone():
@@ -1100,8 +1102,9 @@ def test_a_metric_defined_on_no_split_is_said_so_alone():
     notes = compare(rng.rand(60, 2), y, models=["linear"], cv=5, repeats=1, **FAST).attrs["notes"]
     said = [n for n in notes if "roc_auc" in n and "defined" in n]
     assert said == ["roc_auc is defined on no split (an average over the classes needs 2 of them in a test fold, a "
-                    "score of the positive class that class, ROC AUC every class): NaN throughout; use fewer folds, "
-                    "or another metric"]
+                    "score of the positive class that class, ROC AUC every class): NaN throughout; use splits whose "
+                    "test folds hold what it needs (an int cv draws stratified folds; fewer of them hold more), or "
+                    "another metric"]
 
 
 def test_a_model_worse_than_the_baseline_is_said():
