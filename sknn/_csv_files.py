@@ -500,16 +500,16 @@ def load(kind, where, target, na_values=(), task="auto", default_na=True):
     # the others
     dotted = [c for c in checked if frame[c].dtype.kind not in "iub"]
     raw = _raw_cells(where, sep) if sep != "," and dotted else None
+    refused = []  # (every column refused at once, as the estimators say them: one run, not one a column)
     for column in dotted if raw is not None and len(raw) == len(frame) else []:
         example = _thousands_dots(raw[column][frame[column].notna().to_numpy()]) if column in raw.columns else None
         if example:  # Excel's '#.##0' where the comma is the decimal mark: 2523 g read as 2.523
             other = "choose another --target" if column == target else "remove the column from the file"
-            raise CommandError(f"the column {str(column)!r} of {where} holds whole numbers written with dots as "
-                               f"thousands separators (such as {example!r}), which would be read as decimals: write "
-                               "them without thousands separators in the file (Excel: Format Cells, Number, untick "
-                               f"'Use 1000 Separator'), or {other}")
-    refused = []  # (every column refused at once, as the estimators say them: one run, not one a column)
-    for column in checked:
+            refused.append((column, f"the column {str(column)!r} of {where} holds whole numbers written with dots as "
+                                    f"thousands separators (such as {example!r}), which would be read as decimals: "
+                                    "write them without thousands separators in the file (Excel: Format Cells, "
+                                    f"Number, untick 'Use 1000 Separator'), or {other}"))
+    for column in [c for c in checked if c not in {c for c, _ in refused}]:
         try:
             try:  # a 401-digit whole number: pandas keeps it as a Python int, which no float holds
                 check_float64_cells(frame[column].to_numpy(), f"the column {str(column)!r} of {where}",

@@ -346,6 +346,16 @@ def test_every_column_a_file_cannot_give_is_named_at_once(tmp_path):
         _load("csv", str(tmp_path / "t.csv"), "y")
 
 
+def test_thousands_dots_are_named_with_the_other_refused_columns(tmp_path):
+    from sknn.cli import CommandError, _load
+
+    rows = ["g;dt;y"] + [f"{'2.007' if i % 3 else '709'};2021-03-{i % 28 + 1:02d};{i % 2}" for i in range(40)]
+    (tmp_path / "t.csv").write_text("\n".join(rows) + "\n")
+    with pytest.raises(CommandError, match=r"the column 'g' .* thousands separators .*; 1 more column is refused "
+                                           r"too, for this reason or another: 'dt'$"):
+        _load("csv", str(tmp_path / "t.csv"), "y")
+
+
 def test_a_row_with_a_field_too_many_is_named_with_the_likely_causes(tmp_path):
     from sknn.cli import CommandError, _load
 
