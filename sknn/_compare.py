@@ -413,6 +413,13 @@ def _mean_std(values):
             float(scaled.std(ddof=1)) * scale if len(values) > 1 else np.nan)
 
 
+def _paired(base, other):
+    """Two models' scores (``base``, ``other``: Series by split) on the splits both were scored on, and those
+    splits: ``(a, b, splits)``."""
+    both = pd.concat([base, other], axis=1).dropna()
+    return both.iloc[:, 0].to_numpy(), both.iloc[:, 1].to_numpy(), both.index.to_numpy()
+
+
 def _below_baseline(names, dummy, complete, failed, goodness, n_train, n_test, sizes, alpha):
     """The models (without a failed fit) whose scores on the sort metric (``complete``: each model's, by split,
     greater is better) are below the baseline's (``dummy``) by the corrected resampled t-test, Holm-adjusted."""
@@ -422,10 +429,8 @@ def _below_baseline(names, dummy, complete, failed, goodness, n_train, n_test, s
     tested = [n for n in names if n != dummy and not failed[n] and goodness[n] < goodness[dummy]]
     p = []
     for n in tested:
-        both = pd.concat([base, complete[n]], axis=1).dropna()
-        at = both.index.to_numpy()
-        p.append(_stats.corrected_ttest(both.iloc[:, 0].to_numpy(), both.iloc[:, 1].to_numpy(), n_train[at],
-                                        n_test[at], sizes[at])[1] if len(both) >= 2 else np.nan)
+        a, b, at = _paired(base, complete[n])
+        p.append(_stats.corrected_ttest(a, b, n_train[at], n_test[at], sizes[at])[1] if len(at) >= 2 else np.nan)
     adjusted = _stats.holm(p) if p else []
     return [n for n, q in zip(tested, adjusted) if q < alpha]
 
@@ -519,11 +524,10 @@ def _tabulate(records, names, roles, splits, metrics, test, alpha, rope, y=None,
         for n in names:
             if n == best:
                 continue
-            both = pd.concat([base, complete[n]], axis=1).dropna()
-            if len(both) < 2:
+            a, b, at = _paired(base, complete[n])
+            if len(at) < 2:
                 continue
-            a, b = both.iloc[:, 0].to_numpy(), both.iloc[:, 1].to_numpy()
-            at, shared[n] = both.index.to_numpy(), len(both)
+            shared[n] = len(at)
             diff[n] = _stats.mean_difference(a, b)
             p_raw[n] = _stats.corrected_ttest(a, b, n_train[at], n_test[at], sizes[at])[1]
             p_better[n], p_rope[n], p_worse[n] = _stats.bayesian_ttest(a, b, n_train[at], n_test[at], rope=width,

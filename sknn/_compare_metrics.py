@@ -378,16 +378,15 @@ def score_sizes(scorer, y, splits, task):
         return np.array([[len(t)] for t in tests])
     if task != "classification" or getattr(_score_function(scorer)[0], "_response_method", None) != "predict":
         return np.zeros((len(tests), 1))  # a score of probabilities or of numbers counts no rows: no resolution
-    classes, codes = np.unique(y, return_inverse=True)
     if _averages_present_classes(scorer):
-        return np.array([np.bincount(codes[t], minlength=len(classes)) for t in tests])
+        return _class_counts(y, tests)
     _, function, options = _score_function(scorer)
     if function in _PER_CLASS_SCORES and options.get("average", "binary") == "binary":  # the positive class's
         positive = options.get("pos_label", 1)  # rows: one of them moves recall by 1/P, F1 by about as much
         return np.array([[int(np.sum(np.asarray(y)[t] == positive))] for t in tests])
     if function not in ("accuracy_score",) and options.get("average") != "micro":  # MCC, kappa, a weighted
         # average: a row of the smallest class moves them most
-        return np.array([[np.bincount(codes[t], minlength=len(classes)).min()] for t in tests])
+        return _class_counts(y, tests).min(axis=1, keepdims=True)
     return np.array([[len(t)] for t in tests])
 
 

@@ -510,29 +510,27 @@ def load(kind, where, target, na_values=(), task="auto", default_na=True):
                                     "write them without thousands separators in the file (Excel: Format Cells, "
                                     f"Number, untick 'Use 1000 Separator'), or {other}"))
     for column in [c for c in checked if c not in {c for c, _ in refused}]:
-        try:
-            try:  # a 401-digit whole number: pandas keeps it as a Python int, which no float holds
-                check_float64_cells(frame[column].to_numpy(), f"the column {str(column)!r} of {where}",
-                                    "rescale it in the file (divide it by a power of ten), or remove the column")
-            except ValueError as exc:
-                raise CommandError(str(exc)) from None
-            text = pd.api.types.is_string_dtype(frame[column].dtype)
-            cells = placeholder_cells(frame[column]) if text else None
-            if cells:  # numbers with a few placeholder cells or typos: missing values or numbers, not categories
-                keep = "choose another --target" if column == target else "remove the column from the file"
-                typos = "if those are typos, correct them in the file; " if typo_cells(cells) else ""
-                raise CommandError(f"the column {str(column)!r} of {where} holds numbers but for "
-                                   f"{describe_placeholders(cells)}: {typos}if those mark missing values, "
-                                   f"{_na_values_fix(cells)}; if the column's values are labels (categories), {keep}")
-            found = numbers_as_text(frame[column]) if text else None
-            if found:  # '355,792', '$12.50', '2020-01-05': one category per value, nothing the numbers say
-                kind, example = found
-                other = "choose another --target" if column == target else "remove the column from the file"
-                raise CommandError(f"the column {str(column)!r} of {where} holds {kind} written as text (such as "
-                                   f"{example!r}){odd_dates(found, frame[column])}, which would be read as one "
-                                   f"category per value: {file_fix(kind, example)}, or {other}")
-        except CommandError as exc:
+        try:  # a 401-digit whole number: pandas keeps it as a Python int, which no float holds
+            check_float64_cells(frame[column].to_numpy(), f"the column {str(column)!r} of {where}",
+                                "rescale it in the file (divide it by a power of ten), or remove the column")
+        except ValueError as exc:
             refused.append((column, str(exc)))
+            continue
+        text = pd.api.types.is_string_dtype(frame[column].dtype)
+        cells = placeholder_cells(frame[column]) if text else None
+        found = numbers_as_text(frame[column]) if text and not cells else None
+        other = "choose another --target" if column == target else "remove the column from the file"
+        if cells:  # numbers with a few placeholder cells or typos: missing values or numbers, not categories
+            typos = "if those are typos, correct them in the file; " if typo_cells(cells) else ""
+            refused.append((column, f"the column {str(column)!r} of {where} holds numbers but for "
+                                    f"{describe_placeholders(cells)}: {typos}if those mark missing values, "
+                                    f"{_na_values_fix(cells)}; if the column's values are labels (categories), "
+                                    f"{other}"))
+        elif found:  # '355,792', '$12.50', '2020-01-05': one category per value, nothing the numbers say
+            kind, example = found
+            refused.append((column, f"the column {str(column)!r} of {where} holds {kind} written as text (such as "
+                                    f"{example!r}){odd_dates(found, frame[column])}, which would be read as one "
+                                    f"category per value: {file_fix(kind, example)}, or {other}"))
     if refused:
         others = [repr(str(c)) for c, _ in refused[1:]]
         more = (f"; {len(others)} more column{' is' if len(others) == 1 else 's are'} refused too, for this reason "

@@ -292,6 +292,7 @@ class ImageFileBatches:
         self.class_names = class_names  # the label of each class index in y, for messages
         self.unreadable = []
         self.greyed = []  # colour files read as grey (a model of grey images): said once a pass
+        self.colour_files = {}  # path: whether it has colours (told once a file: its second decoding paid once)
 
     def __len__(self):
         return len(self.X)
@@ -309,12 +310,11 @@ class ImageFileBatches:
             image = read_image(path, self.size, self.channels, getattr(self, "resize", True))
         except ValueError as exc:
             return exc
-        if self.channels == 1:  # (told once a file: a colour file's second decoding is paid once)
-            seen = self.__dict__.setdefault("colour_files", {})
-            if path not in seen:
-                seen[path] = _in_colour(path, self.size, getattr(self, "resize", True))
-            if seen[path]:
-                getattr(self, "greyed", []).append(path)
+        if self.channels == 1:
+            if path not in self.colour_files:
+                self.colour_files[path] = _in_colour(path, self.size, getattr(self, "resize", True))
+            if self.colour_files[path]:
+                self.greyed.append(path)
         return image
 
     def batches(self, batch_size, shuffle=False, generator=None, device="cpu"):
