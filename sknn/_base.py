@@ -340,7 +340,7 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, FitCallbacks, abstract=T
 
     def _fit(self, X, y, sample_weight=None, incremental=False, classes=None, validation_data=None):
         # tensors that require grad: their values; masked targets refused (masked weights: by the weights' rule)
-        X, y, sample_weight = detached(X), unmasked(detached(y), "y"), detached(sample_weight)
+        X, y, sample_weight = detached(X), unmasked(detached(y, "y"), "y"), detached(sample_weight, "sample_weight")
         check_same_row_order(X, y)  # pandas labels of the rows in another order, neither numbered 0..n-1: refused
         check_same_row_order(X, sample_weight, y_name="sample_weight", holds="weight")  # by the same rule
         keep = (incremental or self.warm_start) and hasattr(self, "net_")

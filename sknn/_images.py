@@ -277,6 +277,11 @@ class ImageInputMixin(PixelScaleMixin):
         try:
             layout = _layout(shape, self._as_fitted("data_format"))
         except ValueError:
+            first, last = tuple(shape[1:]), (shape[3], shape[1], shape[2])
+            channels = self.image_shape_[0]
+            if not self._takes_image_shape(first) and not self._takes_image_shape(last) and channels in shape[1::2]:
+                # neither reading is the fitted shape: the size is wrong whatever the layout (said by the size's rule)
+                return "channels_last" if shape[3] == channels else "channels_first"
             if shape[1] not in (1, 3, 4) and shape[3] not in (1, 3, 4):  # no end holds channels: not a layout's
                 raise ValueError(f"X holds images of shape {tuple(shape)}, with neither 1, 3 nor 4 channels at "
                                  f"either end, but {name} was fitted on {self.image_shape_[0]}-channel images "
@@ -365,6 +370,10 @@ class ImageInputMixin(PixelScaleMixin):
                              f"{array.shape[0]} grey images? A 3-D X is read as grey images (n, height, width), and "
                              f"{type(self).__name__} was fitted on {array.shape[0]}-channel images: pass one image "
                              "as a batch of one, X[None], or grey images with their channel axis, X[:, None].")
+        if array.ndim < 2 and array.dtype.kind in "biufc":  # (scikit-learn's fix, a reshape(-1, 1), makes 1x1 images)
+            what = f"one number ({array.item()!r:.40})" if array.ndim == 0 else f"one-dimensional (shape {array.shape})"
+            raise ValueError(f"X is {what}: images are a batch, (n, height, width[, channels]), or rows of pixels, "
+                             "(n, pixels). One image, flattened: X.reshape(1, -1); one image: X[None].")
         if array.ndim <= 2:  # flat rows: scikit-learn's checks on feature matrices apply
             X2 = validate_data(self, X, reset=reset, dtype=(np.float32, np.float64), ensure_min_samples=1)
             image_shape, data_format = self._row_layout(X2.shape, seen)
@@ -574,6 +583,13 @@ def _check_image_list(X):
         _check_one_kind_of_image(X)
         shapes = [np.shape(x) for x in X]
         j = next((j for j, shape in enumerate(shapes) if shape != shapes[0]), None)
+        grey = None if j is None else next((k for k in (0, j) if len(shapes[k]) == 2), None)
+        other = None if grey is None else shapes[j - grey]  # (grey is 0 or j: the other one)
+        if other is not None and len(other) == 3 and shapes[grey] in (other[:2], other[1:]):
+            raise ValueError(f"X[{grey}] is a grey image of shape {shapes[grey]} but X[{j - grey}] has channels, "
+                             f"shape {other}: a list of image arrays holds images of one kind. Make the grey ones "
+                             "colour first (np.repeat(x[..., None], 3, axis=-1) for channels last), or the colour "
+                             "ones grey.")
         if j is not None:
             raise ValueError(f"X[{j}] has shape {shapes[j]} but X[0] has shape {shapes[0]}: a list of image arrays "
                              "must hold images of one size. Resize them to one size first, or pass the images as "

@@ -159,6 +159,13 @@ class PixelScaleMixin:
                                  f"{float(highs[divided].max()):.4g}, levels divided by 255 (or 65,535), while others "
                                  f"reach {top:.4g}. Put every image on one scale (multiply those by 255, or divide "
                                  "the others) before fitting.")
+            if marks is not None and 2 * int(marks[0][trained].sum()) > len(marks[0][trained]):
+                dark = int(marks[0][trained].sum())  # (a dark frame among bright ones is one; most of X, a scale)
+                warn_user(f"{dark} of the {len(marks[0][trained])} training images of X lie within [-1, 1], with "
+                          f"fractions, while others reach {top:.4g}: two scales ([0, 1] images resized or blurred, "
+                          "beside 0-255 ones)? Each is read as it is, the first as nearly black. Put every image on "
+                          "one scale before fitting (multiply those by 255, or divide the others); real dark frames "
+                          "can stay.")
             self._record_pixel_scale(top, low, scaled, marks is not None and bool(marks[0][trained].any()))
             return
         fitted = getattr(self, "pixel_max_", None)
@@ -179,6 +186,7 @@ class PixelScaleMixin:
         if images is not None and not scaled and fitted <= 1:
             self._check_not_whole_levels(images, lows, highs, fitted)
         if not scaled and images is not None and fitted > _PIXEL_SCALE_FACTOR:
+            self._check_not_masks(images, lows, highs, fitted)
             self._check_not_unit_scaled(images, lows, highs, fitted)
         if scaled and fitted > _PIXEL_SCALE_FACTOR:
             given = _scaled_input_words(images, scaled)
@@ -216,7 +224,8 @@ class PixelScaleMixin:
     def _check_not_whole_levels(self, images, lows, highs, fitted):
         """Refuse, image by image, float (or integer, not uint8/uint16) images whose every value is a whole number,
         reaching 2 or more, for a model of [0, 1] pixels (``fitted`` at most 1): 8-bit levels given as floats, read
-        at up to 50 times the training scale (the rule on the largest pixel fires beyond). Masks of 0 and 1 stay."""
+        at up to 50 times the training scale (the rule on the largest pixel fires beyond); for a model fitted on
+        uint8 or uint16 images, fractional ones too (levels resized). Masks of 0 and 1 stay."""
         tops = np.maximum(highs, -lows)
         rows = np.flatnonzero(tops >= 2)
         if not len(rows):
@@ -224,6 +233,16 @@ class PixelScaleMixin:
         values = images.reshape(len(images), -1)[rows]
         whole = np.zeros(len(images), dtype=bool)
         whole[rows] = (values == np.rint(values)).all(axis=1)
+        depth = getattr(self, "pixel_depth_", None)
+        if not whole.any() and depth in (255.0, 65535.0):  # fractions twice white or more for a model of integer
+            # levels scaled to [0, 1]: levels resized, blurred or brightened (float images of their own scale, as a
+            # MinMaxScaler's beyond the range it learned, may reach beyond)
+            beyond = tops >= 2
+            kind = "uint8" if depth == 255.0 else "uint16"
+            raise ValueError(f"X's pixel values reach {float(tops.max()):.4g} in {which_images(beyond)} (each judged "
+                             f"alone), but {type(self).__name__} was fitted on {kind} images, scaled to [0, 1] for "
+                             "you: 8-bit levels (0-255) resized or otherwise made fractional, taken as they are? Pass "
+                             f"them on the training images' scale, X / {depth:.0f} as floats, or as {kind}.")
         if not whole.any():
             return
         top = round(float(tops[whole].max()))
@@ -268,6 +287,20 @@ class PixelScaleMixin:
             raise ValueError(f"X is bool (masks, read as 0 and 1), but {type(self).__name__} was fitted on pixel "
                              f"values up to {self.pixel_max_:.4g}: as they are, they read as nearly black images. "
                              "Pass them on that scale (X * 255.0), or fit on masks.")
+
+    def _check_not_masks(self, images, lows, highs, fitted):
+        """Refuse, image by image, float or integer images of the values 0 and 1 only (masks) for a model of 0-255
+        pixels (``fitted`` beyond 50), which reads them as nearly black, as bool and uint8 masks are refused."""
+        candidates = np.flatnonzero((lows == 0) & (highs == 1))
+        if not len(candidates):
+            return
+        values = images.reshape(len(images), -1)[candidates]
+        masks = np.zeros(len(images), dtype=bool)
+        masks[candidates] = ((values == 0) | (values == 1)).all(axis=1)
+        if masks.any():
+            raise ValueError(f"X holds only the values 0 and 1 in {which_images(masks)} (each judged alone): masks? "
+                             f"{type(self).__name__} was fitted on pixel values up to {fitted:.4g}, and as they are "
+                             "they read as nearly black images. Pass them on that scale (X * 255.0), or fit on masks.")
 
     def _check_integer_depth(self, highs, scaled, reset):
         """Refuse integer images of a smaller depth's levels (:func:`smaller_depth_images`), which scaled by their

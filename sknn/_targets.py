@@ -169,7 +169,8 @@ class NeuralClassifierMixin(ChecksModuleOutputs):
         """Mean accuracy of ``predict(X)`` against ``y``, whose labels are read as in ``fit`` (pandas nullable
         integers, and numbers or booleans in an object column, keep their type)."""
         check_is_fitted(self, "net_")  # (before the fitted attributes its checks read: NotFittedError, as predict's)
-        y, sample_weight = detached(y), detached(sample_weight)  # tensors that require grad: their values
+        # tensors that require grad: their values (sparse ones refused)
+        y, sample_weight = detached(y, "y"), detached(sample_weight, "sample_weight")
         y = unmasked(y, "y")  # masked labels refused (masked weights: by the weights' rule)
         check_y_for_estimator(y, type(self).__name__, classifier=True)  # as fit checks it (a missing label named)
         y = one_label_column(y)  # a one-column frame or (n, 1) array: its column, of its own type (Int64 near 2**60)
@@ -542,7 +543,8 @@ class NeuralRegressorMixin(ChecksModuleOutputs):
         exactly: at any finite scale the same value (the squares of targets of 1e-200 underflowed to 0, an R² of
         1.0; of 1e300 overflowed, NaN), and scikit-learn's r2_score's own value at large offsets (1e15)."""
         check_is_fitted(self, "net_")  # (before the fitted attributes its checks read: NotFittedError, as predict's)
-        y, sample_weight = detached(y), detached(sample_weight)  # tensors that require grad: their values
+        # tensors that require grad: their values (sparse ones refused)
+        y, sample_weight = detached(y, "y"), detached(sample_weight, "sample_weight")
         y = unmasked(y, "y")  # masked labels refused (masked weights: by the weights' rule)
         check_same_row_order(X, y)  # pandas labels of the rows in another order: refused, as in fit
         check_same_row_order(X, sample_weight, y_name="sample_weight", holds="weight")

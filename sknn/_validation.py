@@ -475,7 +475,7 @@ def plain_items(X, name="X"):
     their values as numpy reads them: tensors detached (one that requires grad, or on a GPU), masked arrays refused
     by name (:func:`unmasked`: their masked cells would be read as the values under the mask)."""
     if isinstance(X, (list, tuple)) and any(isinstance(x, (torch.Tensor, np.ma.MaskedArray)) for x in X):
-        return [unmasked(detached(x).numpy() if isinstance(x, torch.Tensor) else x, f"{name}[{i}]")
+        return [unmasked(detached(x, f"{name}[{i}]").numpy() if isinstance(x, torch.Tensor) else x, f"{name}[{i}]")
                 for i, x in enumerate(X)]
     return X
 
@@ -506,13 +506,17 @@ def _as_float64(X):
 _NUMPY_FLOATS = (torch.float16, torch.float32, torch.float64)  # the floating-point dtypes numpy has
 
 
-def detached(X):
+def detached(X, name="X"):
     """A torch tensor as numpy reads it: detached from the autograd graph and on the CPU, the same values (numpy
     refuses a tensor that requires grad, or one on a GPU); floats of a type numpy lacks (bfloat16, float8) as
     float32, complex32 as complex64, quantized tensors as their float32 values, all exactly; anything else as it
-    is."""
+    is. A sparse tensor (which numpy cannot read) is refused by ``name``."""
     if not isinstance(X, torch.Tensor):
         return X
+    if X.layout != torch.strided:
+        raise TypeError(f"{name} is a torch tensor of layout {str(X.layout).replace('torch.', '')}, which numpy "
+                        f"cannot read: pass {name}.to_dense() (or a scipy.sparse matrix, where the estimator takes "
+                        "one).")
     X = X.detach().cpu().resolve_conj().resolve_neg()
     if X.is_quantized:
         return X.dequantize()

@@ -212,8 +212,9 @@ verbose, callbacks, criterion
         The shape of the images the network takes.
     pixel_max_ : float
         The largest pixel value of the training images after uint8 or uint16 scaling (1.0 for
-        8-bit images and files): images to predict more than 50 times beyond it, or uint8 images
-        when the model was fitted on floats beyond 50, are on another scale and refused.
+        8-bit images and files): images to predict more than 50 times beyond it, uint8 images or
+        masks (0 and 1 only) when the model was fitted on floats beyond 50, and floats twice white
+        or more when it was fitted on uint8 or uint16, are on another scale and refused.
     pixel_min_ : float
         The smallest pixel value of the training images after scaling. When it is not negative,
         images to predict with pixels below -0.25 times ``pixel_max_`` (standardised, centred or

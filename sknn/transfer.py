@@ -243,9 +243,9 @@ class TransferVGGClassifier(_VGGInputMixin, NeuralClassifierMixin, ClassifierMix
 early_stopping, validation_fraction, n_iter_no_change, tol, class_weight, warm_start, random_state, device, precision, \
 verbose, callbacks, criterion
         As in :class:`sknn.DenseClassifier`, with transfer learning's defaults: Adam at 0.001, constant, an L2
-        penalty ``alpha=0.0001``, ``batch_size=32`` ('auto': 200), ``max_iter=20``, no best-epoch selection
-        (``early_stopping=False``; with it, ``validation_fraction=0.1``). ``warm_start=True`` keeps the network,
-        head included, and applies the current ``fine_tune_blocks``.
+        penalty ``alpha=0.0001``, ``batch_size='auto'`` (32 images, at most the data's size), ``max_iter=20``, no
+        best-epoch selection (``early_stopping=False``; with it, ``validation_fraction=0.1``). ``warm_start=True``
+        keeps the network, head included, and applies the current ``fine_tune_blocks``.
     module : torch.nn.Module class or callable, default=None
         Your own head, called as ``module(n_features, n_classes)``: it maps the backbone's
         pooled features (n, n_features) to one logit per class, in place of the head of
@@ -301,7 +301,7 @@ verbose, callbacks, criterion
                  dropout=0.5, fine_tune_blocks=0, backbone_lr_ratio=0.1, augment=None, cache_features=True,
                  image_shape=None, data_format="auto", skip_bad_images=False, channels_last=True, optimizer="adam",
                  learning_rate_init=0.001, learning_rate="constant", momentum=0.9, nesterov=True, alpha=0.0001,
-                 l1=0.0, batch_size=32, max_iter=20, shuffle=True, early_stopping=False, validation_fraction=0.1,
+                 l1=0.0, batch_size="auto", max_iter=20, shuffle=True, early_stopping=False, validation_fraction=0.1,
                  n_iter_no_change=10, tol=1e-4, class_weight=None, warm_start=False, random_state=None,
                  device="auto", precision="32", verbose=0, callbacks=None, module=None, criterion=None):
         self.backbone = backbone
@@ -407,8 +407,11 @@ verbose, callbacks, criterion
                                  inference_batch_size(self._batch_size_value(len(images)), self.image_size))
         return images
 
+    def _batch_size(self, n_samples):  # 'auto': 32 images (at most the data's), without the warning 32 would give
+        return min(32, n_samples) if self.batch_size == "auto" else super()._batch_size(n_samples)
+
     def _batch_size_value(self, n):
-        return min(200, n) if self.batch_size == "auto" else self.batch_size
+        return min(32, n) if self.batch_size == "auto" else self.batch_size
 
     def _predict_batch_size(self):
         return inference_batch_size(self.net_.batch_size, self.image_shape_[1:])

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils._param_validation import InvalidParameterError
 from skorch.callbacks import Callback
 
@@ -517,11 +518,14 @@ def test_each_image_is_judged_alone_on_the_pixel_scale():
     clf = ConvImageClassifier(**CONV).fit(X, [0, 1] * 4)
     black, levels_0_1, divided = np.zeros((8, 8)), (X[0] > 127).astype(float), X[0] / 255
     fade = X[0] * (0.9 / X[0].max())  # a real frame this dark (a fade to black): fractions off the 8-bit grid
-    for image in (black, levels_0_1):  # could be real: accepted alone as in any batch, whole levels without warning
-        batch = np.stack([image, X[1], X[2]])
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", UserWarning)
-            np.testing.assert_allclose(clf.predict_proba(image[None])[0], clf.predict_proba(batch)[0], rtol=1e-5)
+    batch = np.stack([black, X[1], X[2]])  # could be real: accepted alone as in any batch, without warning
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        np.testing.assert_allclose(clf.predict_proba(black[None])[0], clf.predict_proba(batch)[0], rtol=1e-5)
+    for batch in (levels_0_1[None], np.stack([X[1], levels_0_1, X[2]]), levels_0_1[None].astype(np.int64)):
+        with pytest.raises(ValueError, match=r"only the values 0 and 1 in image \d of X \(each judged alone\): masks\?"
+                                             r".*fitted on pixel values up to 255.*X \* 255\.0"):
+            clf.predict(batch)  # masks as floats or integers, alone or not: refused as bool and uint8 ones are
     with pytest.warns(UserWarning, match=r"X holds 1 image whose pixel values lie within \[-1, 1\], with fractions.*"
                                          r"reach 255 \(a 0-255 scale\).*multiply them by 255 if they were divided, or "
                                          r"ignore this warning"):
@@ -1248,12 +1252,13 @@ def test_whole_levels_as_floats_for_a_model_of_unit_pixels_are_refused_image_by_
 @pytest.mark.parametrize("family", ["conv", "vgg"])
 def test_an_ambiguous_layout_after_fit_names_a_fix_that_works_after_fit(family):
     rng = np.random.RandomState(0)
-    X, y, Z = rng.rand(8, 12, 12, 3), [0, 1] * 4, rng.rand(2, 3, 4, 4)  # Z: 3 channels of 4x4, or 4 of 3x4?
+    # Z: 3 channels of 12x4 (fit's images, channels first), or 4 channels of 3x12?
+    X, y, Z = rng.rand(8, 12, 4, 3), [0, 1] * 4, rng.rand(2, 3, 12, 4)
     make = ((lambda **kw: ConvImageClassifier(**CONV, **kw).fit(X, y)) if family == "conv" else
             (lambda **kw: VGGFeatureExtractor(**VGG, **kw).fit(X)))
     est = make()
     out = est.predict if family == "conv" else est.transform
-    with pytest.raises(ValueError, match=r"shape \(2, 3, 4, 4\).*fitted with data_format='auto' \(set after fit, "
+    with pytest.raises(ValueError, match=r"shape \(2, 3, 12, 4\).*fitted with data_format='auto' \(set after fit, "
                                          r"data_format changes nothing.*Refit with data_format=.*np\.moveaxis"):
         out(Z)
     est.set_params(data_format="channels_first")  # what the message said before: changes nothing after fit
@@ -1261,6 +1266,10 @@ def test_an_ambiguous_layout_after_fit_names_a_fix_that_works_after_fit(family):
         out(Z)
     if family == "vgg":  # the advice: refit naming the training images' layout, give Z in it
         assert make(data_format="channels_last").transform(np.moveaxis(Z, 1, -1)).shape[0] == 2
+    else:  # images whose neither reading is fit's (3, 12, 4): the size is wrong in any layout, and said so
+        with pytest.raises(ValueError, match=r"shape \(channels, height, width\) \(3, 4, 4\), but "
+                                             r"ConvImageClassifier was fitted on \(3, 12, 4\): resize them to 12x4"):
+            out(rng.rand(2, 4, 4, 3))
 
 
 def test_images_in_the_layout_other_than_fit_s_are_named_swapped_with_np_moveaxis():
@@ -1311,3 +1320,72 @@ def test_a_channel_or_size_mismatch_names_a_fix_that_works():
     sized = ConvImageClassifier(**CONV, image_size=8).fit(rgb, y)
     with pytest.raises(ValueError, match=r"resize them to 8x8.*image files are resized to image_size for you"):
         sized.predict(np.zeros((2, 10, 10, 3), np.uint8))
+
+
+def test_fractional_levels_beyond_white_are_refused_for_a_model_of_unit_pixels():
+    """8-bit levels made fractional (a resize, a brightness change) were read at up to 50 times the training scale
+    of a model fitted on uint8, with confident nonsense; twice white or more is refused, image by image, and a
+    little beyond white is read."""
+    rng = np.random.RandomState(0)
+    u8 = (rng.rand(8, 8, 8, 3) * 255).astype(np.uint8)
+    clf = ConvImageClassifier(**CONV).fit(u8, [0, 1] * 4)
+    for batch in ((u8[:2] * 0.15).astype(np.float32), np.stack([u8[0] / 255, u8[1] * 0.15])):
+        with pytest.raises(ValueError, match=r"reach 3\d\.\d* in images? .*each judged alone\), but "
+                                             r"ConvImageClassifier was fitted on uint8 images.*X / 255 as floats"):
+            clf.predict(batch)
+    assert clf.predict(np.clip(u8 / 255 * 1.3, 0, 1.9)).shape == (8,)  # brightened a little: read as it is
+    floats = ConvImageClassifier(**CONV).fit(u8 / 255, [0, 1] * 4)  # floats of their own scale (a MinMaxScaler's
+    assert floats.predict(u8[:2] / 255 * 2.5).shape == (2,)  # beyond the range it learned): read as they are
+
+
+def test_most_training_images_on_a_unit_scale_beside_a_0_255_one_are_warned_of_at_fit():
+    rng = np.random.RandomState(0)
+    unit = rng.rand(10, 8, 8) * 0.9  # [0, 1] images resized: fractions off the 8-bit grid
+    mixed = unit.copy()
+    mixed[0] *= 255
+    with pytest.warns(UserWarning, match=r"9 of the 10 training images of X lie within \[-1, 1\].*two scales"):
+        ConvImageClassifier(**CONV).fit(mixed, [0, 1] * 5)
+    dark_frames = np.round(rng.rand(10, 8, 8) * 255)
+    dark_frames[:2] = unit[:2]  # two dark frames among bright ones: no scale of their own
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        ConvImageClassifier(**CONV).fit(dark_frames, [0, 1] * 5)
+
+
+@pytest.mark.parametrize("family", ["conv", "vgg"])
+def test_a_one_dimensional_or_scalar_x_is_named_with_the_reshape_that_makes_one_image(family):
+    X = np.random.RandomState(0).rand(4, 8, 8)
+    est = (ConvImageClassifier(**CONV).fit(X, [0, 1] * 2) if family == "conv" else VGGFeatureExtractor(**VGG).fit(X))
+    out = est.predict if family == "conv" else est.transform
+    with pytest.raises(ValueError, match=r"X is one-dimensional \(shape \(64,\)\).*X\.reshape\(1, -1\)"):
+        out(X[0].ravel())
+    with pytest.raises(ValueError, match=r"X is one number \(3\.0\)"):
+        out(3.0)
+
+
+def test_a_sparse_torch_tensor_is_refused_by_name():
+    torch = pytest.importorskip("torch")
+    X = np.random.RandomState(0).rand(4, 64)
+    clf = ConvImageClassifier(**CONV).fit(X, [0, 1] * 2)
+    with pytest.raises(TypeError, match=r"X is a torch tensor of layout sparse_coo.*X\.to_dense\(\)"):
+        clf.predict(torch.from_numpy(X).to_sparse())
+    with pytest.raises(TypeError, match=r"y is a torch tensor of layout sparse_coo.*y\.to_dense\(\)"):
+        ConvImageClassifier(**CONV).fit(X, torch.tensor([0, 1] * 2).to_sparse())
+
+
+def test_grey_beside_colour_images_of_one_size_in_a_list_is_named_as_such():
+    rng = np.random.RandomState(0)
+    with pytest.raises(ValueError, match=r"X\[1\] is a grey image of shape \(8, 8\) but X\[0\] has channels, shape "
+                                         r"\(8, 8, 3\).*np\.repeat"):
+        ConvImageClassifier(**CONV).fit([rng.rand(8, 8, 3), rng.rand(8, 8)], [0, 1])
+
+
+def test_transfer_s_default_batch_gives_no_warning_on_fewer_images():
+    X = np.random.RandomState(0).rand(10, 8, 8, 3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf = TransferVGGClassifier(**VGG, head_layers=(4,), max_iter=1).fit(X, [0, 1] * 5)
+    assert clf.net_.batch_size == 10 and clf.get_params()["batch_size"] == "auto"
+    with pytest.warns(UserWarning, match=r"batch_size=32 larger than the 10 training samples"):
+        TransferVGGClassifier(**VGG, head_layers=(4,), max_iter=1, batch_size=32).fit(X, [0, 1] * 5)
