@@ -372,8 +372,8 @@ class ImageInputMixin(PixelScaleMixin):
                              "as a batch of one, X[None], or grey images with their channel axis, X[:, None].")
         if array.ndim < 2 and array.dtype.kind in "biufc":  # (scikit-learn's fix, a reshape(-1, 1), makes 1x1 images)
             what = f"one number ({array.item()!r:.40})" if array.ndim == 0 else f"one-dimensional (shape {array.shape})"
-            raise ValueError(f"X is {what}: images are a batch, (n, height, width[, channels]), or rows of pixels, "
-                             "(n, pixels). One image, flattened: X.reshape(1, -1); one image: X[None].")
+            raise ValueError(f"X is {what}. Reshape your data: one image, flattened, as X.reshape(1, -1); one image "
+                             "as X[None] (images are a batch, (n, height, width[, channels]), or rows of pixels).")
         if array.ndim <= 2:  # flat rows: scikit-learn's checks on feature matrices apply
             X2 = validate_data(self, X, reset=reset, dtype=(np.float32, np.float64), ensure_min_samples=1)
             image_shape, data_format = self._row_layout(X2.shape, seen)
