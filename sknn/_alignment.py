@@ -9,7 +9,7 @@ With one of them the default, both readings are plausible: a note names them. In
 different labels are paired by position as scikit-learn does, on purpose.
 """
 
-__all__ = ["check_same_row_order"]
+__all__ = ["check_same_row_order", "check_same_step_order"]
 
 
 def _index(data):
@@ -76,3 +76,12 @@ def check_same_row_order(X, y, x_name="X", y_name="y", holds="target"):
     if _is_default(x_index) or _is_default(y_index):  # one side numbered 0..n-1: a pairing by position is plausible
         return f"{said}, as scikit-learn does: {fixes}"
     raise ValueError(f"{said}: each row may get another row's {holds}; {fixes}.")
+
+
+def check_same_step_order(X, y):
+    """:func:`check_same_row_order` within each sequence of the lists ``X`` and ``y``: a sequence's tokens and its
+    labels given as pandas Series of the same index in another order are refused (paired by position, each token
+    would get another's label); anything but two lists or tuples is left alone."""
+    if isinstance(X, (list, tuple)) and isinstance(y, (list, tuple)):
+        for i, (steps, labels) in enumerate(zip(X, y)):
+            check_same_row_order(steps, labels, x_name=f"X[{i}]", y_name=f"y[{i}]")

@@ -289,6 +289,9 @@ def check_label_sequences(y, lengths, name="y"):
     flat = np.asarray(flat)
     if flat.ndim != 1:
         raise ValueError("Each label must be a single value (a string or a number), not a list.")
+    if flat.dtype.kind == "f" and np.isinf(flat).any():  # (NaN: refused as missing by check_labels)
+        raise ValueError(f"{name} holds {float(flat[np.isinf(flat)][0])!r}, which is no class: a label is a string or a "
+                         "finite number. Replace it with the tag it stands for, or leave its sequence out.")
     return flat
 
 

@@ -10,7 +10,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
-from ._alignment import check_same_row_order
+from ._alignment import check_same_row_order, check_same_step_order
 from ._base import BaseNeuralNetwork
 from ._module_checks import ChecksModuleOutputs, OutputContract
 from ._recurrent import CELLS, SequenceNet, language_model_cutoff
@@ -263,6 +263,7 @@ class TaggerOutputs(ChecksModuleOutputs):
         """
         check_is_fitted(self, "net_")  # (NotFittedError before the checks of its input, as predict's)
         check_same_row_order(X, y)  # pandas labels of the sequences in another order: refused, as in fit
+        check_same_step_order(X, y)  # (and of a sequence's tokens and labels)
         check_same_row_order(X, sample_weight, y_name="sample_weight", holds="weight")
         encoded = self._check_X(X, reset=False)  # X read once, its weights checked before the predictions
         if sample_weight is not None:

@@ -15,8 +15,9 @@ from sklearn.base import _fit_context
 from sklearn.utils._param_validation import Interval, InvalidParameterError, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
+from ._alignment import check_same_step_order
 from ._engine import PassThroughLoss, accuracy_score
-from ._labels import check_not_quantities, fit_classes, label_indices
+from ._labels import check_not_quantities, check_same_label_kind, fit_classes, label_indices
 from ._recurrent import RecurrentLayers, SequenceNet
 from ._sequence_input import (BOS, BOS_TOKEN, EOS, EOS_TOKEN, PAD, PAD_TOKEN, UNK, UNK_TOKEN, SequenceBatches,
                               build_vocabulary, check_label_sequences, check_prefixes, check_sequences,
@@ -79,9 +80,10 @@ verbose, callbacks, criterion
         As in :class:`sknn.DenseClassifier`; ``batch_size`` counts sequences ('auto': 8 below
         1,500 training sequences, 16 below 10,000, else 32: small data gets more steps in the same
         epochs; each ``partial_fit`` call reads its own chunk so, as MLPClassifier's does).
-        The tagger's own defaults: Adam at ``learning_rate_init=0.002`` with a cosine decay
-        (``learning_rate='cosine'``) over ``max_iter=20`` epochs, no L2 penalty (``alpha=0.0``),
-        no early stopping (with it, ``validation_fraction=0.1`` and ``n_iter_no_change=10``).
+        ``warm_start`` and ``partial_fit`` keep the first fit's vocabulary and characters (new words read as
+        unknown ones, as at prediction). The tagger's own defaults: Adam at ``learning_rate_init=0.002`` with a
+        cosine decay (``learning_rate='cosine'``) over ``max_iter=20`` epochs, no L2 penalty (``alpha=0.0``), no
+        early stopping (with it, ``validation_fraction=0.1`` and ``n_iter_no_change=10``).
         With the defaults above, UD English-EWT dev UPOS accuracy is 0.9531 after 605 s of
         training on 2 CPU cores; with word vectors trained by :class:`sknn.Word2VecTransformer`,
         0.9594 after 11.3 minutes, the vectors included (``benchmarks/RESULTS.md``).
@@ -221,7 +223,9 @@ verbose, callbacks, criterion
         if y is None:
             raise ValueError(f"{type(self).__name__} requires y: one list of labels per sequence of X.")
         encoded = self._encode(X, reset, fit_rows)
-        return encoded, check_label_sequences(y, encoded[1].tolist())
+        labels = check_label_sequences(y, encoded[1].tolist())
+        check_same_step_order(X, y)  # a sequence's tokens and labels as Series of one index in another order
+        return encoded, labels
 
     def _check_X(self, X, reset):
         check_is_fitted(self, "net_")
@@ -233,8 +237,8 @@ verbose, callbacks, criterion
         self.classes_ = fit_classes(y, classes, type(self).__name__, self.classes_ if keep else None)
         return self._encode_targets(y)
 
-    def _encode_targets(self, y):
-        return torch.from_numpy(label_indices(y, self.classes_)), None
+    def _encode_targets(self, y):  # (labels of another kind than fit's, booleans for numbers: refused, as by score)
+        return torch.from_numpy(label_indices(check_same_label_kind(y, self.classes_), self.classes_)), None
 
     _score_fn = staticmethod(accuracy_score)
 

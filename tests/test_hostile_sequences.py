@@ -883,3 +883,33 @@ def test_tokens_that_differ_only_by_spaces_around_them_are_warned_of():
     with warnings.catch_warnings():
         warnings.simplefilter("error", UserWarning)
         LSTMSequenceTagger(**SMALL).fit(X, Y)
+
+
+def test_an_infinite_tag_is_refused_as_no_class():
+    with pytest.raises(ValueError, match=r"y holds inf, which is no class: a label is a string or a finite number"):
+        LSTMSequenceTagger(**SMALL).fit(X, [[0.0, 1.0, np.inf]] * 8)
+
+
+def test_labels_of_another_kind_are_refused_alike_in_partial_fit_validation_and_score():
+    """Booleans for number tags were trained as 0 and 1 by partial_fit (score refused them); a validation set of
+    numbers for string tags was named 'labels outside the model's classes'."""
+    numbers = LSTMSequenceTagger(**SMALL).fit(X, [[0, 1, 2]] * 8)
+    flags = [[True, False, True]] * 8
+    for call in (lambda: numbers.partial_fit(X, flags), lambda: numbers.score(X, flags)):
+        with pytest.raises(ValueError, match=r"y holds boolean labels \(such as True\) but the model was fitted on "
+                                             r"number labels \(such as 0\): pass labels of the kind of fit"):
+            call()
+    with pytest.raises(ValueError, match=r"validation_data: y_val holds number labels \(such as 1\) but the model was "
+                                         r"fitted on string labels"):
+        LSTMSequenceTagger(**SMALL).fit(X, Y, validation_data=([["the"]], [[1]]))
+
+
+def test_a_sequence_s_tokens_and_labels_as_series_in_another_order_are_refused():
+    tokens, tags = pd.Series(["the", "dog", "runs"], index=[10, 11, 12]), pd.Series(["V", "N", "D"], index=[12, 11, 10])
+    message = r"X\[0\] and y\[0\] have the same index labels in a different order"
+    with pytest.raises(ValueError, match=message):
+        LSTMSequenceTagger(**SMALL).fit([tokens] + X[1:], [tags] + Y[1:])
+    tagger = LSTMSequenceTagger(**SMALL).fit(X, Y)
+    with pytest.raises(ValueError, match=message):  # (paired by position, the score counted 'the' as 'V')
+        tagger.score([tokens], [tags])
+    assert tagger.score([tokens], [tags.sort_index()]) == tagger.score([list(tokens)], [["D", "N", "V"]])
