@@ -1,10 +1,9 @@
 """The numpy form of a dense network: export it, run it without torch, rebuild an estimator from it.
 
-``DenseClassifier.export_network()`` (:func:`network_of`) turns the fitted module, layer
-by layer, into a dict of numpy arrays and names; :func:`forward_numpy` runs that dict with
-numpy alone (and pandas, for the built-in column encoding), after the estimator's own checks of
-X (those of ``predict``, on the fitted attributes the export holds); ``from_network``
-(:func:`estimator_from_network`) builds a fitted estimator back from it.
+``DenseClassifier.export_network()`` (:func:`network_of`) turns the fitted module, layer by layer, into a dict of
+numpy arrays and names; :func:`forward_numpy` runs that dict with numpy alone (and pandas, for the built-in column
+encoding), after the estimator's own checks of X (those of ``predict``, on the fitted attributes the export holds);
+``from_network`` (:func:`estimator_from_network`) builds a fitted estimator back from it.
 """
 
 import math
@@ -108,7 +107,7 @@ def estimator_from_network(cls, network, device="cpu"):
         if "classes" not in network:
             raise ValueError("network has no 'classes' entry: a classifier's export lists its classes (as np.unique(y) "
                              "gives them, one per column of the last layer); add them.")
-        classes = np.asarray(network["classes"])
+        classes = _class_array(network["classes"])
         try:
             ordered = np.unique(classes)
         except TypeError:  # numbers beside strings cannot be sorted
@@ -139,6 +138,15 @@ def estimator_from_network(cls, network, device="cpu"):
     est.device_ = dev
     est._record_history(incremental=True, n_before=0)
     return est
+
+
+def _class_array(classes):
+    """An export's classes; JSON's whole numbers in the integer type holding them all (numpy: float64, rounding)."""
+    if isinstance(classes, (list, tuple)) and classes and all(type(c) is int for c in classes):
+        for dtype in (np.int64, np.uint64, object):
+            if dtype is object or np.iinfo(dtype).min <= min(classes) and max(classes) <= np.iinfo(dtype).max:
+                return np.array(classes, dtype=dtype)
+    return np.asarray(classes)
 
 
 def _restore_input(est, network):
@@ -340,11 +348,9 @@ def _ntk_weight(effective, n_in, dtype):
     sqrt(n_in))``, so the weight starts as the quotient, rounded as the pass rounds, and the few entries whose
     product misses ``effective`` move a step at a time towards it.
 
-    An exported ``effective`` (the product of a weight of ``dtype``) is always reached exactly. A hand-built value
-    is not always a product (with a factor above 1/2, consecutive weights can give products two steps apart): its
-    weight ends with a product within one step (ulp) of it; a value beyond ``dtype``'s range times the factor has
-    an infinite weight.
-    """
+    An exported ``effective`` (the product of a weight of ``dtype``) is always reached exactly. A hand-built value is
+    not always a product (with a factor above 1/2, consecutive weights can give products two steps apart): its weight
+    ends with a product within one step (ulp) of it; a value beyond ``dtype``'s range times the factor: infinite."""
     factor = 1.0 / math.sqrt(n_in)  # the forward pass's factor (a Python float, as there)
     source = _as_float_tensor(effective)  # (may share the caller's memory: never written)
     weight = source.to(dtype, copy=True, memory_format=torch.contiguous_format)  # the target, rounded once...

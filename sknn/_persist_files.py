@@ -8,7 +8,7 @@ import os
 import secrets
 import stat
 
-__all__ = ["check_input_path", "check_output_path", "missing_bytes", "write_atomically"]
+__all__ = ["check_input_path", "check_output_path", "check_writable", "missing_bytes", "write_atomically"]
 
 _SPECIAL_FILES = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a character device"),
                   (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
@@ -22,7 +22,30 @@ def check_input_path(path):
     path = os.fspath(path)
     if isinstance(path, bytes):
         raise ValueError(f"Cannot read {path!r}: pass a file path as a str, e.g. {os.fsdecode(path)!r}.")
+    _refuse_null_character(path, "read")
+    if os.path.isdir(path):
+        raise IsADirectoryError(f"Cannot read {path!r}: it is a folder; pass the path of a file in it.")
+    if os.path.exists(path) and not os.path.isfile(path):
+        mode = os.stat(path).st_mode
+        kind = next((name for test, name in _SPECIAL_FILES if test(mode)), "a special file")
+        raise ValueError(f"Cannot read {path!r}: it is {kind}, not a regular file; pass the path of a saved model.")
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"No file at {path!r}{_home_hint(path)}.")
     return path
+
+
+def _refuse_null_character(path, verb):
+    if "\x00" in path:
+        raise ValueError(f"Cannot {verb} {path!r}: it holds a null character ('\\x00'), which no file name may.")
+
+
+def _home_hint(path):
+    """For a path starting with '~' that does not exist: where it was looked for, and the fix (Python reads '~' as
+    a folder's name, not as the home folder)."""
+    if not path.startswith("~"):
+        return ""
+    return (f" ('~' is read as a folder named so, not as your home folder: pass os.path.expanduser({path!r}), "
+            f"{os.path.expanduser(path)!r})")
 
 
 def check_output_path(path, example="model.safetensors"):
@@ -34,6 +57,7 @@ def check_output_path(path, example="model.safetensors"):
     path = os.fspath(path)
     if isinstance(path, bytes) or not path.strip():
         raise ValueError(f"Cannot save to {path!r}: pass a file path as a str, e.g. {example!r}.")
+    _refuse_null_character(path, "save to")
     if os.path.isdir(path):
         raise IsADirectoryError(f"Cannot save to {path!r}: it is a folder; pass a file path, e.g. "
                                 f"{os.path.join(path, example)!r}.")
@@ -54,9 +78,26 @@ def check_output_path(path, example="model.safetensors"):
         if os.path.exists(existing) and not os.path.isdir(existing):
             raise NotADirectoryError(f"Cannot save to {path!r}: {existing!r} is a file, not a folder; pass a path "
                                      "in a folder (or move that file away and create the folder).")
+        if path.startswith("~"):
+            raise FileNotFoundError(f"Cannot save to {path!r}: the folder {folder!r} does not exist{_home_hint(path)}.")
         raise FileNotFoundError(f"Cannot save to {path!r}: the folder {folder!r} does not exist; create it first "
                                 "(os.makedirs(folder)).")
     return path
+
+
+def check_writable(path):
+    """Refuse, before a long export, a ``path`` (as :func:`check_output_path` returned it) whose folder takes no new
+    file (no permission, a read-only file system): a file made there and removed at once, as
+    :func:`write_atomically` will make one."""
+    folder = os.path.dirname(os.path.realpath(path))
+    tmp = os.path.join(folder, f".sknn-write-check.{secrets.token_hex(6)}.tmp")
+    try:
+        with open(tmp, "wb"):
+            pass
+    except OSError as exc:
+        raise type(exc)(exc.errno, f"Cannot save to {path!r}: {exc.strerror}") from exc
+    with contextlib.suppress(OSError):
+        os.remove(tmp)
 
 
 def write_atomically(path, data):

@@ -25,6 +25,7 @@ import numpy as np
 from sklearn.utils._param_validation import InvalidParameterError
 
 from ._input_files import READ_ERRORS, file_path, read_error
+from ._persist_files import check_output_path
 from ._validation import compressed_opener, reads_as_number
 from ._warnings import warn_user
 
@@ -82,7 +83,11 @@ def write(fname, keys, vectors, binary=False, write_header=True, fvocab=None, co
     ``fvocab``, the ``counts`` of the keys there too, a line ``word count`` each (as gensim and the C tool's
     -save-vocab write them), in the vectors' order: written after the vectors, so that a write that fails on them
     leaves no vocabulary file of vectors that are not there."""
-    fname = file_path(fname, "fname", "the word2vec file to write")
+    fname = check_output_path(os.fsdecode(file_path(fname, "fname", "the word2vec file to write")),
+                              example="vectors.txt")  # (a folder, a missing folder: refused, named)
+    if fvocab is not None:  # (before the vectors are written)
+        fvocab = check_output_path(os.fsdecode(file_path(fvocab, "fvocab", "the vocabulary file to write")),
+                                   example="vocab.txt")
     bad = next((k for k in keys if not k or any(c in FIELD_SPACE for c in k)), None)
     if bad is not None:
         raise ValueError(f"The key {bad!r} is empty or holds whitespace, which ends a word in word2vec's format (a "

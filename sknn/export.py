@@ -58,7 +58,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from ._persist_files import check_output_path
+from ._persist_files import check_output_path, check_writable, write_atomically
 from ._warnings import warn_user
 from .persist import loadable_classes
 
@@ -397,6 +397,7 @@ def to_onnx(estimator, path, *, opset=None):
     _check_estimator(estimator)
     path = check_output_path(path, example="model.onnx")
     _require_onnx()
+    check_writable(path)  # (before the export, which takes seconds to minutes)
     import onnx
 
     newest = onnx.defs.onnx_opset_version()
@@ -428,9 +429,10 @@ def to_onnx(estimator, path, *, opset=None):
     for key, value in metadata.items():
         proto.metadata_props.add(key=key, value=value)
     proto.doc_string = f"sknn {type(estimator).__name__}; see metadata_props for the input contract."
-    large = proto.ByteSize() > 2_000_000_000  # protobuf's limit: larger weights go to a file beside the model
-    onnx.save_model(proto, path, save_as_external_data=large,
-                    location=os.path.basename(path) + ".data" if large else None)
+    if proto.ByteSize() > 2_000_000_000:  # protobuf's limit: larger weights go to a file beside the model
+        onnx.save_model(proto, path, save_as_external_data=True, location=os.path.basename(path) + ".data")
+    else:
+        write_atomically(path, proto.SerializeToString())  # (a complete file or none, the path named in errors)
     return path
 
 

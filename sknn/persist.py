@@ -105,12 +105,16 @@ def _check_key(key):
     if key is None:
         return None
     if isinstance(key, str):
-        key = key.encode("utf-8")
+        try:
+            key = key.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValueError("key holds a character UTF-8 cannot encode (a lone surrogate): pass the secret as "
+                             "bytes, or a str of whole characters.") from None
     if not isinstance(key, (bytes, bytearray, memoryview)):
         raise TypeError(f"key must be bytes or a str, got {type(key).__name__}.")
     key = bytes(key)
     if not key:
-        raise ValueError("key is empty; pass a secret of at least 16 bytes, e.g. secrets.token_bytes(32).")
+        raise ValueError("key is empty; pass a secret, such as secrets.token_bytes(32) (random bytes: 16 or more).")
     return key
 
 
@@ -485,9 +489,7 @@ def load(path, *, key=None):
     from . import __version__
 
     key = _check_key(key)
-    path = check_input_path(path)
-    if not os.path.isfile(path):
-        raise FileNotFoundError(f"No file at {path!r}.")
+    path = check_input_path(path)  # (a missing file, a folder, a FIFO: refused, named)
     with open(path, "rb") as f:  # read once: what is checked and built is this copy, never the file again
         data = f.read()
     try:

@@ -19,8 +19,8 @@ from safetensors.torch import save_file
 from skorch.callbacks import Callback
 
 import sknn
-from sknn import (ConvImageClassifier, DenseClassifier, LSTMLanguageModel, LSTMSequenceTagger, TransferVGGClassifier,
-                  VGGFeatureExtractor)
+from sknn import (ConvImageClassifier, DenseClassifier, KeyedVectors, LSTMLanguageModel, LSTMSequenceTagger,
+                  TransferVGGClassifier, VGGFeatureExtractor)
 from sknn._persist_network import build_at_most
 from sknn.export import onnx_inputs
 from sknn.persist import FormatError, _digest
@@ -575,3 +575,69 @@ def test_a_network_rebuilt_from_its_export_under_a_float64_default_is_the_float3
     finally:
         torch.set_default_dtype(torch.float32)
     assert {p.dtype for p in rebuilt.net_.module_.parameters()} == {torch.float32}
+
+
+def _tiny_classifier():
+    X = np.random.RandomState(0).rand(20, 3)
+    return DenseClassifier(hidden_layer_sizes=(3,), max_iter=1, random_state=0).fit(X, [0, 1] * 10)
+
+
+def test_load_names_a_folder_a_special_file_and_a_home_path_python_does_not_expand(tmp_path):
+    with pytest.raises(IsADirectoryError, match=r"Cannot read .*: it is a folder"):
+        sknn.load(tmp_path)
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(tmp_path / "pipe")
+        with pytest.raises(ValueError, match=r"it is a named pipe \(FIFO\), not a regular file"):
+            sknn.load(tmp_path / "pipe")
+    with pytest.raises(FileNotFoundError, match=r"No file at '~/no_such_model\.st' \('~' is read as a folder named "
+                                                r"so.*os\.path\.expanduser"):
+        sknn.load("~/no_such_model.st")
+
+
+def test_save_names_a_null_character_a_home_path_and_a_key_utf8_cannot_encode(tmp_path):
+    clf = _tiny_classifier()
+    with pytest.raises(ValueError, match=r"it holds a null character"):
+        clf.save(str(tmp_path / "a\x00b.st"))
+    with pytest.raises(FileNotFoundError, match=r"does not exist \('~' is read as a folder named so"):
+        clf.save("~/sknn_no_such_folder_/m.st")
+    with pytest.raises(ValueError, match=r"key holds a character UTF-8 cannot encode"):
+        clf.save(tmp_path / "k.st", key="\ud800")
+
+
+def test_word2vec_files_are_refused_before_writing_at_a_folder_or_in_a_missing_one(tmp_path):
+    kv = KeyedVectors(np.eye(2, dtype=np.float32), ["a", "b"])
+    with pytest.raises(IsADirectoryError, match=r"Cannot save to .*: it is a folder.*vectors\.txt"):
+        kv.save_word2vec_format(tmp_path)
+    with pytest.raises(FileNotFoundError, match=r"the folder .*missing' does not exist"):
+        kv.save_word2vec_format(tmp_path / "missing" / "v.txt")
+
+
+def test_from_network_keeps_whole_number_classes_beyond_int64_read_back_from_json():
+    X = np.random.RandomState(0).rand(40, 3)
+    y = np.array([2**63 + 1, 5] * 20, dtype=np.uint64)
+    clf = DenseClassifier(hidden_layer_sizes=(3,), max_iter=1, random_state=0).fit(X, y)
+    text = json.dumps(clf.export_network(), default=lambda o: o.tolist() if hasattr(o, "tolist") else str(o))
+    back = DenseClassifier.from_network(json.loads(text))  # (a float64 array before: 2**63 + 1 rounded)
+    assert back.classes_.tolist() == [5, 2**63 + 1]
+    np.testing.assert_array_equal(back.predict(X), clf.predict(X))
+
+
+def test_an_onnx_export_to_a_folder_that_takes_no_file_is_refused_before_the_export(monkeypatch):
+    pytest.importorskip("onnx")
+    try:
+        with open("/sys/sknn_write_probe.tmp", "wb"):
+            pass
+    except OSError:
+        pass
+    else:  # pragma: no cover - a system whose /sys takes files
+        pytest.skip("needs a folder no file can be made in")
+    from sknn.export import to_onnx
+
+    clf = _tiny_classifier()
+
+    def no_export(*args, **kwargs):
+        raise AssertionError("the network was exported before the path was checked")
+
+    monkeypatch.setattr(torch.export, "export", no_export)  # (the export, seconds, came first; the write failed)
+    with pytest.raises(OSError, match=r"Cannot save to '/sys/sknn_model\.onnx': "):
+        to_onnx(clf, "/sys/sknn_model.onnx")
