@@ -302,12 +302,18 @@ def _flatten_images(X):
     return np.asarray(X).reshape(len(X), -1)
 
 
-def _preprocessor(X, scale):
-    """Imputation, one-hot encoding of the categorical columns and (for scale=True) standard scaling."""
+_LEAF_ROWS = HistGradientBoostingClassifier().min_samples_leaf  # (20)
+
+
+def _preprocessor(X, scale, min_frequency=None):
+    """Imputation, one-hot encoding of the categorical columns and (for scale=True) standard scaling;
+    ``min_frequency``: categories of fewer training rows share one column (and a category never trained on)."""
     if isinstance(X, pd.DataFrame):
         numeric = make_pipeline(SimpleImputer(strategy="median"), StandardScaler() if scale else "passthrough")
-        categorical = make_pipeline(SimpleImputer(strategy="most_frequent"),
-                                    OneHotEncoder(handle_unknown="ignore", sparse_output=False))
+        one_hot = (OneHotEncoder(handle_unknown="ignore", sparse_output=False) if min_frequency is None else
+                   OneHotEncoder(handle_unknown="infrequent_if_exist", min_frequency=min_frequency,
+                                 sparse_output=False))
+        categorical = make_pipeline(SimpleImputer(strategy="most_frequent"), one_hot)
         return ColumnTransformer([
             ("numeric", numeric, make_column_selector(dtype_include=np.number)),
             ("categorical", categorical, make_column_selector(dtype_exclude=np.number)),
@@ -436,18 +442,23 @@ def _boosting_libraries(task, random_state, n_threads):
 def _lineup(X, task, random_state=0, n_threads=None):
     """The default models as {role: (name, estimator)}."""
     scaled, raw = (lambda: _preprocessor(X, scale=True)), (lambda: _preprocessor(X, scale=False))
+    # histogram boosting's leaves hold 20 rows or more: a category of fewer is no split of its own, only work (a
+    # text column of a value per row made it 30 to 60 times slower); they share one column
+    boosting_input = _preprocessor(X, scale=False, min_frequency=_LEAF_ROWS)
     rs = random_state
     threads = int(n_threads or 1)
     if task == "classification":
         models = {"dummy": (BASELINE, DummyClassifier(strategy="prior")),
                   "linear": ("LogisticRegression", _with(scaled(), LogisticRegression(max_iter=2000))),
                   "forest": ("RandomForest", _with(raw(), RandomForestClassifier(random_state=rs, n_jobs=threads))),
-                  "boosting": ("HistGradientBoosting", _with(raw(), HistGradientBoostingClassifier(random_state=rs)))}
+                  "boosting": ("HistGradientBoosting", _with(boosting_input,
+                                                             HistGradientBoostingClassifier(random_state=rs)))}
     else:
         models = {"dummy": (BASELINE, DummyRegressor(strategy="mean")),
                   "linear": ("LinearRegression", _with(scaled(), LinearRegression())),
                   "forest": ("RandomForest", _with(raw(), RandomForestRegressor(random_state=rs, n_jobs=threads))),
-                  "boosting": ("HistGradientBoosting", _with(raw(), HistGradientBoostingRegressor(random_state=rs)))}
+                  "boosting": ("HistGradientBoosting", _with(boosting_input,
+                                                             HistGradientBoostingRegressor(random_state=rs)))}
     for role, (name, est) in _boosting_libraries(task, rs, threads).items():
         models[role] = (name, _with(raw(), est))
     models["network"] = _network(X, task, rs)
@@ -461,7 +472,8 @@ def default_models(X, task, random_state=0, n_threads=None):
     ``DummyRegressor``: the mean), a linear model, a random forest, histogram gradient
     boosting, LightGBM, XGBoost and CatBoost when installed (``pip install
     'sknn[boosting]'``), and sknn's network. The linear model gets scaled inputs, and the
-    other scikit-learn models imputation and one-hot encoding when X is a DataFrame (the
+    other scikit-learn models imputation and one-hot encoding when X is a DataFrame (for histogram boosting, whose
+    leaves hold 20 rows or more, the categories of fewer rows share one column; the
     linear model gets an array's missing numbers imputed by their column's median too); the
     network takes X as it is (its built-in preprocessing encodes, scales and imputes, and
     the regressor learns a standardised target). For image arrays

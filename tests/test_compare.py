@@ -1391,3 +1391,26 @@ def test_a_metric_whose_means_put_another_model_first_is_noted():
     agreeing = compare(X, y, models={"certain": _OneColumnRule(0, 0.9), "hedged": _OneColumnRule(1, 0.7)},
                        scoring=["accuracy", "log_loss"], cv=5, repeats=1, **FAST)
     assert not any("the verdict is on" in n for n in agreeing.attrs["notes"])
+
+
+def test_boosting_s_rare_categories_share_one_column_and_predict_as_a_column_each():
+    """A text column of a value per row was one-hot encoded into a column per value for HistGradientBoosting, whose
+    leaves of 20 rows or more never split on one: 20 times the work, the same model. Categories of fewer than 20
+    rows now share one column, and the predictions are those of the full encoding."""
+    from sklearn.ensemble import HistGradientBoostingRegressor
+
+    from sknn._compare_lineup import _lineup, _preprocessor
+
+    rng = np.random.RandomState(0)
+    n = 300
+    X = pd.DataFrame({"a": rng.normal(size=n), "note": [f"w{i}" for i in rng.randint(0, 250, n)],
+                      "group": rng.choice(["x", "y", "z"], n)})
+    y = 2 * X["a"] + (X["group"] == "x") + rng.normal(size=n)
+    name, boosting = _lineup(X, "regression")["boosting"]
+    boosting.fit(X, y)
+    assert name == "HistGradientBoosting" and boosting[:-1].transform(X).shape == (n, 1 + 1 + 3)  # a, rare, x/y/z
+    every_value = make_pipeline(_preprocessor(X, scale=False), HistGradientBoostingRegressor(random_state=0)).fit(X, y)
+    assert every_value[:-1].transform(X).shape[1] > 150
+    np.testing.assert_allclose(boosting.predict(X), every_value.predict(X))
+    unseen = X.head(3).assign(note=["new", "w1", None])
+    assert np.isfinite(boosting.predict(unseen)).all()
