@@ -228,6 +228,8 @@ class EpochProgressBar(Callback):
             bar.close()
             self.bar_ = None
 
+    on_train_abort = on_train_end  # (the engine's hook for a fit that ends in an error)
+
     def __getstate__(self):
         state = self.__dict__.copy()
         state.pop("bar_", None)
@@ -328,3 +330,5 @@ class ParameterSchedule(Callback):
         for module, base in getattr(self, "dropouts_", []):  # the network as it was built
             module.p = base
         self.dropouts_ = []
+
+    on_train_abort = on_train_end  # (the engine's hook for a fit that ends in an error: the rates put back)

@@ -483,9 +483,10 @@ class Engine(NeuralNet):
                     generator.set_state(shuffle_state)
                     del self.history[rows:]
                     if isinstance(exc, KeyboardInterrupt):
+                        best = any(getattr(cb, "load_best", False) for _, cb in self.callbacks_)
                         kept = ("no epoch had finished, so nothing is kept (the estimator is left unfitted)"
-                                if not rows else
-                                "the model keeps its last finished epoch (its best one with early stopping)")
+                                if not rows else "the model keeps its last finished epoch"
+                                + (" (its best one with early stopping)" if best else ""))
                         raise TrainingInterrupted(f"Training was interrupted during epoch {rows + 1}: {kept}.") \
                             from None
                     raise
@@ -511,10 +512,24 @@ class Engine(NeuralNet):
             interrupted = exc
         except KeyboardInterrupt:  # a callback's request to stop, as an epoch ended
             pass
+        except BaseException:  # an error inside an epoch: no on_train_end (skorch's way), but what a fit set for
+            self._abort_callbacks()  # its epochs is put back (the dropout rates a schedule lowered, a bar)
+            raise
+        if interrupted is not None and not len(self.history):  # no epoch ever finished: nothing for on_train_end
+            self._abort_callbacks()  # (skorch's EarlyStopping(load_best=True) would read an empty history)
+            raise KeyboardInterrupt(*interrupted.args)
         self.notify("on_train_end", X=X, y=y)
         if interrupted is not None:
             raise KeyboardInterrupt(*interrupted.args)
         return self
+
+    def _abort_callbacks(self):
+        """Call ``on_train_abort(net)`` of the callbacks that have one (sknn's): a fit that ends without
+        ``on_train_end`` puts back what it set for its epochs."""
+        for _, callback in self.callbacks_:
+            abort = getattr(callback, "on_train_abort", None)
+            if abort is not None:
+                abort(self)
 
     def fit(self, X, y=None, **fit_params):
         if not self.warm_start or not self.initialized_:

@@ -450,7 +450,7 @@ def test_a_callback_stops_training_from_on_epoch_end_and_elsewhere_is_a_ctrl_c()
     assert DenseClassifier(**kw, callbacks=[_InterruptFrom("on_epoch_end")]).fit(X_CLF, Y_CLF).n_iter_ == 3
     clf = DenseClassifier(**kw, callbacks=[_InterruptFrom("on_epoch_begin")])
     with pytest.raises(KeyboardInterrupt, match=r"^Training was interrupted during epoch 3: the model keeps its last "
-                                                r"finished epoch \(its best one with early stopping\)\.$"):
+                                                r"finished epoch\.$"):  # (no early stopping: no best one)
         clf.fit(X_CLF, Y_CLF)
     assert clf.n_iter_ == 2 and clf.predict(X_CLF[:3]).shape == (3,)  # the last finished epoch's model
 
@@ -685,3 +685,54 @@ def test_a_partial_fit_interrupted_or_failed_before_an_epoch_leaves_the_targets_
     with pytest.raises(Exception):
         diverging.set_params(learning_rate_init=1e30).partial_fit(X2, np.ones(60, int))
     np.testing.assert_array_equal(diverging._class_totals, totals)
+
+
+class _FailIn(Callback):
+    """Raises ``error`` after the ``batch``-th training step of the ``epoch``-th epoch (1-based, over the whole
+    history)."""
+
+    def __init__(self, epoch, batch=1, error=RuntimeError):
+        self.epoch, self.batch, self.error = epoch, batch, error
+
+    def on_epoch_begin(self, net, **kwargs):
+        self.steps_ = 0
+
+    def on_batch_end(self, net, training=False, **kwargs):
+        self.steps_ += training
+        if training and len(net.history) == self.epoch and self.steps_ == self.batch:
+            raise self.error("raised inside an epoch")
+
+
+class _Rates(Callback):
+    def on_train_begin(self, net, **kwargs):
+        self.seen = []
+
+    def on_batch_end(self, net, training=False, **kwargs):
+        self.seen += [m.p for m in net.module_.modules() if isinstance(m, torch.nn.Dropout)]
+
+
+def test_a_fit_that_fails_inside_an_epoch_puts_the_scheduled_dropout_back():
+    """The dropout schedule lowers each layer's rate during an epoch and put it back only at the end of training: a
+    fit that failed inside an epoch left the lowered rate as the base of every later fit, without a word."""
+    X, y = np.random.RandomState(0).randn(64, 3), np.arange(64) % 2
+    clf = DenseClassifier(hidden_layer_sizes=(8,), dropout=0.5, max_iter=2, batch_size=16, random_state=0,
+                          early_stopping=False, warm_start=True).fit(X, y)
+    rates = lambda: [m.p for m in clf.net_.module_.modules() if isinstance(m, torch.nn.Dropout)]  # noqa: E731
+    assert rates() == [0.5]
+    failing = _FailIn(epoch=4, batch=4)  # the epoch's last step: the schedule's rate is lowered by then
+    clf.set_params(callbacks=[failing, _Rates()])
+    with pytest.raises(RuntimeError, match="raised inside an epoch"):
+        clf.fit(X, y)
+    assert min(clf.net_.callbacks_[-1][1].seen) < 0.5  # (the schedule had lowered it)
+    assert clf.n_iter_ == 3 and rates() == [0.5]  # the last finished epoch kept, and the network's own rate
+
+
+def test_a_ctrl_c_in_the_first_epoch_with_skorch_s_best_model_callbacks_is_a_keyboard_interrupt():
+    """skorch's EarlyStopping(load_best=True) read an empty history in on_train_end: an IndexError instead of the
+    Ctrl-C."""
+    X, y = np.random.RandomState(0).randn(32, 3), np.arange(32) % 2
+    clf = DenseClassifier(hidden_layer_sizes=(4,), max_iter=3, early_stopping=False, random_state=0,
+                          callbacks=[EarlyStopping(load_best=True), _FailIn(epoch=1, error=KeyboardInterrupt)])
+    with pytest.raises(KeyboardInterrupt, match=r"during epoch 1: no epoch had finished"):
+        clf.fit(X, y)
+    assert not hasattr(clf, "net_") or not len(clf.net_.history)
