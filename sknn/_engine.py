@@ -22,6 +22,9 @@ tensors to the CPU on a machine without a GPU). Engine replaces the hot path:
   a ValueError naming the validation rows where the network is sound on the training rows; with no validation set,
   weights that are not finite after the epoch, or, where they grew far, a loss that is not finite on its last batch
   with the weights after its step: TrainingDiverged; :mod:`sknn._non_finite`);
+* a fit that ends in an error calls no ``on_train_end`` (skorch's way), nor does a Ctrl-C before any epoch
+  finished; callbacks with an ``on_train_abort(net)`` hook (sknn's schedules and progress bar) are called instead,
+  to put back what they set for the epochs;
 * a callback asks to stop by raising KeyboardInterrupt from ``on_epoch_end`` (as skorch's EarlyStopping does): the
   request reaches the callbacks after it first, and ``fit`` returns. Raised from another hook (``on_epoch_begin``,
   a batch hook), it cannot be told from a Ctrl-C and is one: the epoch is rolled back and ``fit`` raises it again
