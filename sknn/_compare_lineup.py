@@ -6,6 +6,8 @@ libraries when installed, and sknn's network), and the selection among them by a
 The schedule of fits and the table are in :mod:`sknn._compare`.
 """
 
+from numbers import Number
+
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone, is_classifier, is_regressor
@@ -58,6 +60,18 @@ def _task_with_reason(y):
     return task, reason
 
 
+def _refuse_flags_beside_numbers(y):
+    """Refuse an object y of True/False beside numbers (True == 1: one class or value would hold both)."""
+    if y.dtype.kind != "O":
+        return
+    kinds = {type(v) for v in y}
+    flags = [k for k in kinds if issubclass(k, (bool, np.bool_))]
+    if flags and any(issubclass(k, (Number, np.number)) and k not in flags for k in kinds):
+        raise ValueError(f"y mixes True/False with numbers (types {sorted(k.__name__ for k in kinds)}), which Python "
+                         "counts as the same values (True == 1); give every label one type (y.astype(int), or "
+                         "y.astype(str) for labels).")
+
+
 def _guess_task(y):
     y = np.asarray(y)
     if y.ndim != 1:
@@ -68,6 +82,7 @@ def _guess_task(y):
     if y.dtype.kind == "b":
         return "classification", "true/false values"
     if y.dtype.kind not in "iuf":
+        _refuse_flags_beside_numbers(y)
         cells = placeholder_cells(y) if y.dtype.kind in "OUT" else None
         if cells:
             raise ValueError(f"y holds numbers but for {describe_placeholders(cells)}: if those mark missing "
@@ -79,8 +94,8 @@ def _guess_task(y):
         except (TypeError, ValueError):
             n = len(pd.unique(y))
             return "classification", f"{n} distinct labels that are not numbers"
-        if y.dtype.kind == "O" and any(isinstance(v, str) for v in y[:1000]):
-            return "classification", f"{len(pd.unique(y))} distinct labels that are not numbers"
+        if y.dtype.kind in "US" or (y.dtype.kind == "O" and any(isinstance(v, str) for v in y[:1000])):
+            return "classification", f"{len(pd.unique(y))} distinct labels that are not numbers"  # (text: classes)
         y = numbers
     if y.dtype.kind == "f":
         if not np.isfinite(y).all():
@@ -184,6 +199,7 @@ def _check_target(y, task):
         if len(kinds) > 1 and any(issubclass(k, (str, bytes)) for k in kinds):  # numpy.str_ too
             raise ValueError(f"y mixes labels of types {sorted(k.__name__ for k in kinds)}; give every label the "
                              "same type (e.g. all strings).")
+        _refuse_flags_beside_numbers(y)
     values, counts = np.unique(y, return_counts=True)
     if len(values) < 2:
         raise ValueError(f"The target has a single class ({_show(values[0])}): there is nothing to classify.")

@@ -68,7 +68,7 @@ def splits(X, y, cv, repeats, task, random_state):
                 splitter = kind(int(cv), shuffle=True, random_state=seed)
                 out += [(r, f, np.asarray(tr), np.asarray(te)) for f, (tr, te) in enumerate(splitter.split(X, y))]
         return out
-    if isinstance(cv, bool) or not (cv is None or hasattr(cv, "split") or hasattr(cv, "__iter__")):
+    if isinstance(cv, (bool, str, bytes)) or not (cv is None or hasattr(cv, "split") or hasattr(cv, "__iter__")):
         raise ValueError(f"cv must be a number of folds (an int >= 2), a scikit-learn splitter or a list of (training "
                          f"rows, test rows) pairs; got {cv!r}.")
     if repeats not in (None, 1):
@@ -103,6 +103,10 @@ def splits(X, y, cv, repeats, task, random_state):
             raise ValueError(f"cv's split {f} has rows both in its training and its test part (such as row "
                              f"{shared[0]}, {len(shared)} in all): every model would be scored on rows it learned; "
                              "give each split disjoint rows.")
+    if all(len(te) == 1 for _, _, _, te in out):  # (the tests' standard error is floored at a row's change)
+        raise ValueError(f"cv's {len(out)} test sets hold one row each (leave-one-out): a split's score is all or "
+                         "nothing, and the tests across splits cannot tell the models apart; pass a number of folds "
+                         "(cv=10, with repeats on small data) instead.")
     n_repeats = getattr(splitter, "n_repeats", None)
     if isinstance(n_repeats, Integral) and n_repeats > 1 and len(out) % n_repeats == 0:
         k = len(out) // n_repeats

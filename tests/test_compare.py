@@ -1414,3 +1414,31 @@ def test_boosting_s_rare_categories_share_one_column_and_predict_as_a_column_eac
     np.testing.assert_allclose(boosting.predict(X), every_value.predict(X))
     unseen = X.head(3).assign(note=["new", "w1", None])
     assert np.isfinite(boosting.predict(unseen)).all()
+
+
+def test_text_class_codes_are_classes_whatever_the_array_s_dtype():
+    """numpy's string arrays were read as numbers (a regression on 40 codes) where an object array of the same
+    strings was classes."""
+    codes = np.random.RandomState(0).randint(0, 40, 200).astype(str)
+    for y in (codes, codes.astype(object), codes.astype("S")):
+        assert detect_task(y) == "classification"
+
+
+def test_true_false_beside_numbers_in_y_is_refused_by_name():
+    X = np.random.RandomState(0).normal(size=(60, 3))
+    for y in (np.array([True, 0] * 30, dtype=object), np.array([True, 0.5] * 30, dtype=object)):
+        with pytest.raises(ValueError, match=r"y mixes True/False with numbers \(types \['bool', '(int|float)'\]\)"):
+            compare(X, y, models={"lr": LogisticRegression()}, verbose=False)
+
+
+def test_a_cv_given_as_text_or_leaving_one_row_out_is_refused_before_any_fit():
+    from sklearn.model_selection import LeaveOneOut
+
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(40, 3))
+    y = (X[:, 0] > 0).astype(int)
+    with pytest.raises(ValueError, match=r"cv must be a number of folds .* got '5'"):
+        compare(X, y, models={"lr": LogisticRegression()}, cv="5", verbose=False)
+    # one row a split: a clearly better model was 'tied' with the baseline (each split's score is 0 or 1)
+    with pytest.raises(ValueError, match=r"cv's 40 test sets hold one row each \(leave-one-out\).*cv=10"):
+        compare(X, y, models={"lr": LogisticRegression()}, cv=LeaveOneOut(), verbose=False)
