@@ -175,6 +175,19 @@ def _scorer_name(cb):
         return None
 
 
+def _check_scorer_name(name, cb):
+    """Refuse a scoring callback's ``scoring`` string that names no scikit-learn scorer (sklearn's error came after
+    the first epoch, naming no callback)."""
+    from sklearn.metrics import get_scorer_names
+
+    scoring = getattr(cb, "scoring", None)
+    if type(cb).__name__ in ("EpochScoring", "BatchScoring") and isinstance(scoring, str) and \
+            scoring not in get_scorer_names():
+        raise ValueError(f"callbacks: {name} ({type(cb).__name__}) scores with {scoring!r}, which names no "
+                         "scikit-learn scorer: pass one of sklearn.metrics.get_scorer_names() (such as 'accuracy' or "
+                         "'r2'), or a callable.")
+
+
 def _reads(cb):
     """The history keys ``cb`` reads as an epoch ends: ('epoch' or 'batch', key) pairs."""
     from skorch.callbacks import Checkpoint, EarlyStopping, LRScheduler
@@ -225,6 +238,8 @@ def check_history_keys(callbacks, validation, scored):
     from ._callbacks import ParameterSchedule
 
     callbacks = [(name, cb() if isinstance(cb, type) else cb) for name, cb in callbacks]
+    for name, cb in callbacks:
+        _check_scorer_name(name, cb)
     if not all(type(cb).__module__.split(".")[0] in ("skorch", "sknn") for _, cb in callbacks):
         return
     epoch = {"epoch", "dur", "train_loss", "train_loss_best"}

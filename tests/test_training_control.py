@@ -736,3 +736,11 @@ def test_a_ctrl_c_in_the_first_epoch_with_skorch_s_best_model_callbacks_is_a_key
     with pytest.raises(KeyboardInterrupt, match=r"during epoch 1: no epoch had finished"):
         clf.fit(X, y)
     assert not hasattr(clf, "net_") or not len(clf.net_.history)
+
+
+def test_a_scoring_callback_naming_no_scorer_is_refused_before_training():
+    """sklearn's error came after the first epoch, naming no callback."""
+    clf = DenseClassifier(**SMALL, callbacks=[EpochScoring("not_a_scorer", name="mine"), _FailIn(epoch=1)])
+    with pytest.raises(ValueError, match=r"callbacks: .*\(EpochScoring\) scores with 'not_a_scorer', which names no "
+                                         r"scikit-learn scorer.*get_scorer_names"):
+        clf.fit(X_CLF, Y_CLF)  # (_FailIn: an epoch begun would raise its RuntimeError instead)
