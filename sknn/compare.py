@@ -174,7 +174,8 @@ def compare(X, y, models="default", cv=5, repeats=None, scoring=None, sort=None,
 
         * ``vs_best``: 'best', 'tied' / 'equivalent' / 'undecided', 'worse', 'n/a' or
           'better where scored';
-        * ``diff_vs_best``: mean of the model minus the best, in the sort metric;
+        * ``diff_vs_best``: mean of the model minus the best, in the sort metric, over the splits both were
+          scored on (a model whose fits failed on some splits: its mean there, not its mean shown);
         * ``p_value``: the corrected t-test's Holm-adjusted p-value against the best;
         * ``p_best_better``, ``p_equivalent``: the Bayesian test's probabilities that
           the best is better by more than the rope, and that they are within it;
