@@ -496,8 +496,9 @@ def load(path, *, key=None):
         tensors = from_bytes(data)  # each tensor in memory of its own, not mapped to the file
         metadata = json.loads(data[8:8 + int.from_bytes(data[:8], "little")]).get("__metadata__") or {}
     except Exception as exc:  # safetensors' own error, for any file it cannot parse
-        if len(data) == 0:
-            raise FormatError(f"{path!r} is empty (0 bytes): an interrupted save or copy? Save it again.") from None
+        if len(data) < 10:  # (a header's length, 8 bytes, and its first two, '{"')
+            held = "empty (0 bytes)" if not data else f"{len(data)} bytes only, too short for any saved model"
+            raise FormatError(f"{path!r} is {held}: an interrupted save or copy? Save it again.") from None
         short = missing_bytes(data)
         if short:
             part, have, want = short

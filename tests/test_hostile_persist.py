@@ -149,6 +149,11 @@ def test_save_keeps_a_symbolic_link_and_the_file_mode(tmp_path):
     empty.write_bytes(b"")
     with pytest.raises(FormatError, match=r"is empty \(0 bytes\)"):
         sknn.load(empty)
+    for size in (4, 8):  # cut before its header begins: said so, not 'not a safetensors file ... joblib.load'
+        cut = tmp_path / f"cut{size}.safetensors"
+        cut.write_bytes(link.read_bytes()[:size])
+        with pytest.raises(FormatError, match=rf"is {size} bytes only, too short for any saved model: an interrupted"):
+            sknn.load(cut)
 
 
 # -- parameters changed after fit: a fitted model trains on with the setup it has, before and after a round trip --
