@@ -128,7 +128,10 @@ def test_a_truncated_file_is_called_truncated(saved, tmp_path):
     with pytest.raises(FormatError, match=f"is truncated: it ends at byte {header_end // 2}, inside its header of "
                                           f"{header_end} bytes"):
         sknn.load(cut)
-    cut.write_bytes(data[:5])
+    cut.write_bytes(data[:5])  # cut before its header begins
+    with pytest.raises(FormatError, match="is 5 bytes only, too short for any saved model"):
+        sknn.load(cut)
+    cut.write_bytes(b"not a model at all")
     with pytest.raises(FormatError, match="is not a safetensors file"):
         sknn.load(cut)
 
