@@ -48,10 +48,10 @@ def _home_hint(path):
             f"{os.path.expanduser(path)!r})")
 
 
-def check_output_path(path, example="model.safetensors"):
+def check_output_path(path, example="model.safetensors", stream=False):
     """``path`` as a str, refused before any work when its folder is missing, it is a folder itself, or it exists
-    but is not a regular file (a FIFO, a device, a socket: saving would replace it with a file) (``example``: a file
-    name to suggest in the folder)."""
+    but is not a regular file (a FIFO, a device, a socket: saving would replace it with a file; with ``stream``, a
+    writer that opens the path itself, they are written to) (``example``: a file name to suggest in the folder)."""
     if not isinstance(path, (str, os.PathLike)):
         raise TypeError(f"path must be a str or a path-like object, got {type(path).__name__}.")
     path = os.fspath(path)
@@ -64,7 +64,7 @@ def check_output_path(path, example="model.safetensors"):
     if path.endswith(("/", os.sep)):
         raise IsADirectoryError(f"Cannot save to {path!r}: a path ending with a slash names a folder; pass a file "
                                 f"path, e.g. {path.rstrip('/' + os.sep) or example!r}.")
-    if os.path.exists(path) and not os.path.isfile(path):  # (through a symbolic link, what it names)
+    if os.path.exists(path) and not os.path.isfile(path) and not stream:  # (through a symbolic link, what it names)
         mode = os.stat(path).st_mode
         kind = next((name for test, name in _SPECIAL_FILES if test(mode)), "a special file")
         raise ValueError(f"Cannot save to {path!r}: it is {kind}, not a regular file, and saving would replace it "

@@ -104,6 +104,17 @@ def dark_fractional_images(images, lows, highs):
     return dark, divided
 
 
+def mask_images(images, lows, highs):
+    """Which images of a batch (n, C, H, W) hold the values 0 and 1 only, both (masks; for a model of 0-255 pixels,
+    nearly black): a boolean mask over the batch, from a copy of the images whose extremes are 0 and 1 only."""
+    candidates = np.flatnonzero((lows == 0) & (highs == 1))
+    masks = np.zeros(len(images), dtype=bool)
+    if len(candidates):
+        values = images.reshape(len(images), -1)[candidates]
+        masks[candidates] = ((values == 0) | (values == 1)).all(axis=1)
+    return masks
+
+
 def which_images(mask, shown=3):
     """The images a boolean mask over a batch marks, in words: 'image 4 of X', 'images 0, 2, 5 and 9 more of X'."""
     rows = np.flatnonzero(mask)
@@ -166,7 +177,8 @@ class PixelScaleMixin:
                           "beside 0-255 ones)? Each is read as it is, the first as nearly black. Put every image on "
                           "one scale before fitting (multiply those by 255, or divide the others); real dark frames "
                           "can stay.")
-            self._record_pixel_scale(top, low, scaled, marks is not None and bool(marks[0][trained].any()))
+            dark = marks is not None and bool((marks[0] | mask_images(images, lows, highs))[trained].any())
+            self._record_pixel_scale(top, low, scaled, dark)
             return
         fitted = getattr(self, "pixel_max_", None)
         if not fitted:  # a model saved before pixel_max_, or black training images
@@ -241,8 +253,8 @@ class PixelScaleMixin:
             kind = "uint8" if depth == 255.0 else "uint16"
             raise ValueError(f"X's pixel values reach {float(tops.max()):.4g} in {which_images(beyond)} (each judged "
                              f"alone), but {type(self).__name__} was fitted on {kind} images, scaled to [0, 1] for "
-                             "you: 8-bit levels (0-255) resized or otherwise made fractional, taken as they are? Pass "
-                             f"them on the training images' scale, X / {depth:.0f} as floats, or as {kind}.")
+                             f"you: levels (0-{depth:,.0f}) resized or otherwise made fractional, taken as they are? "
+                             f"Pass them on the training images' scale, X / {depth:.0f} as floats, or as {kind}.")
         if not whole.any():
             return
         top = round(float(tops[whole].max()))
@@ -259,7 +271,8 @@ class PixelScaleMixin:
     def _record_pixel_scale(self, top, low, depth, dark=False):
         """Record the scale of the training images: their largest pixel magnitude ``top``, their smallest pixel
         ``low``, the divisor of their integer levels ``depth`` (None: floats or files), and whether some of them
-        were within [-1, 1] with fractions for a model of 0-255 pixels (``dark``: real dark frames, then)."""
+        were within [-1, 1] with fractions, or of the levels 0 and 1 only, for a model of 0-255 pixels (``dark``:
+        real dark frames or masks, then)."""
         self.pixel_max_, self.pixel_min_, self.pixel_depth_, self.pixel_dark_seen_ = top, low, depth, dark
 
     def _fitted_on_centred_pixels(self):
@@ -289,14 +302,12 @@ class PixelScaleMixin:
                              "Pass them on that scale (X * 255.0), or fit on masks.")
 
     def _check_not_masks(self, images, lows, highs, fitted):
-        """Refuse, image by image, float or integer images of the values 0 and 1 only (masks) for a model of 0-255
-        pixels (``fitted`` beyond 50), which reads them as nearly black, as bool and uint8 masks are refused."""
-        candidates = np.flatnonzero((lows == 0) & (highs == 1))
-        if not len(candidates):
+        """Refuse, image by image, float or integer images of the values 0 and 1 only (masks, :func:`mask_images`)
+        for a model of 0-255 pixels (``fitted`` beyond 50), which reads them as nearly black, as bool and uint8 masks
+        are refused; not where the training images held such images themselves (``pixel_dark_seen_``)."""
+        if getattr(self, "pixel_dark_seen_", False):
             return
-        values = images.reshape(len(images), -1)[candidates]
-        masks = np.zeros(len(images), dtype=bool)
-        masks[candidates] = ((values == 0) | (values == 1)).all(axis=1)
+        masks = mask_images(images, lows, highs)
         if masks.any():
             raise ValueError(f"X holds only the values 0 and 1 in {which_images(masks)} (each judged alone): masks? "
                              f"{type(self).__name__} was fitted on pixel values up to {fitted:.4g}, and as they are "

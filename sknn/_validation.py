@@ -515,8 +515,8 @@ def detached(X, name="X"):
         return X
     if X.layout != torch.strided:
         raise TypeError(f"{name} is a torch tensor of layout {str(X.layout).replace('torch.', '')}, which numpy "
-                        f"cannot read: pass {name}.to_dense() (or a scipy.sparse matrix, where the estimator takes "
-                        "one).")
+                        f"cannot read: pass {name}.to_dense()"
+                        + (" (or a scipy.sparse matrix, where the estimator takes one)." if name == "X" else "."))
     X = X.detach().cpu().resolve_conj().resolve_neg()
     if X.is_quantized:
         return X.dequantize()

@@ -84,10 +84,10 @@ def write(fname, keys, vectors, binary=False, write_header=True, fvocab=None, co
     -save-vocab write them), in the vectors' order: written after the vectors, so that a write that fails on them
     leaves no vocabulary file of vectors that are not there."""
     fname = check_output_path(os.fsdecode(file_path(fname, "fname", "the word2vec file to write")),
-                              example="vectors.txt")  # (a folder, a missing folder: refused, named)
-    if fvocab is not None:  # (before the vectors are written)
+                              example="vectors.txt", stream=True)  # (a folder, a missing folder: refused, named;
+    if fvocab is not None:  # a FIFO or /dev/stdout written to) (before the vectors are written)
         fvocab = check_output_path(os.fsdecode(file_path(fvocab, "fvocab", "the vocabulary file to write")),
-                                   example="vocab.txt")
+                                   example="vocab.txt", stream=True)
     bad = next((k for k in keys if not k or any(c in FIELD_SPACE for c in k)), None)
     if bad is not None:
         raise ValueError(f"The key {bad!r} is empty or holds whitespace, which ends a word in word2vec's format (a "

@@ -224,9 +224,9 @@ verbose, callbacks, criterion
         images of uint8 0 and 1 only, or uint16 of 8-bit levels, are refused (scaled as their
         depth's levels they would be black), and so are such images of another depth at predict.
     pixel_dark_seen_ : bool
-        Whether the training images included dark frames of fractional pixels within [-1, 1] on a 0-255
-        scale; if not, such images at predict get a warning (are they scaled to [0, 1], as the training images were
-        not?).
+        Whether the training images included dark frames (fractional pixels within [-1, 1], or the levels 0 and 1
+        only) on a 0-255 scale; if not, such images at predict get a warning (are they scaled to [0, 1], as the
+        training images were not?), masks of 0 and 1 a refusal.
     n_features_in_ : int, for flat-row input
     architecture_ : dict, the network's parameters as fit built it (whatever set_params did since)
     history_, loss_curve_, loss_, best_loss_, n_iter_, validation_scores_, best_validation_score_, net_, device_

@@ -222,10 +222,9 @@ verbose, callbacks, criterion
     def _check_X_y(self, X, y, reset, fit_rows=None):
         if y is None:
             raise ValueError(f"{type(self).__name__} requires y: one list of labels per sequence of X.")
-        encoded = self._encode(X, reset, fit_rows)
-        labels = check_label_sequences(y, encoded[1].tolist())
         check_same_step_order(X, y)  # a sequence's tokens and labels as Series of one index in another order
-        return encoded, labels
+        encoded = self._encode(X, reset, fit_rows)
+        return encoded, check_label_sequences(y, encoded[1].tolist())
 
     def _check_X(self, X, reset):
         check_is_fitted(self, "net_")

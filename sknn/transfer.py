@@ -258,7 +258,7 @@ verbose, callbacks, criterion
     image_shape_ : (3, height, width), the images the backbone takes
     input_image_shape_ : (channels, height, width) of the arrays ``fit`` saw, before resizing (None for files)
     pixel_max_, pixel_min_, pixel_depth_, pixel_dark_seen_ : the largest and smallest training pixels after uint8
-        or uint16 scaling, that depth, and whether dark fractional frames trained (as in ConvImageClassifier)
+        or uint16 scaling, that depth, and whether dark frames or masks trained (as in ConvImageClassifier)
     fine_tune_blocks_ : int or 'all', the backbone's blocks the network trains (set by the last ``fit``)
     n_features_in_ : int, for flat-row input
     history_, loss_curve_, n_iter_, validation_scores_, best_validation_score_, net_, device_

@@ -1389,3 +1389,14 @@ def test_transfer_s_default_batch_gives_no_warning_on_fewer_images():
     assert clf.net_.batch_size == 10 and clf.get_params()["batch_size"] == "auto"
     with pytest.warns(UserWarning, match=r"batch_size=32 larger than the 10 training samples"):
         TransferVGGClassifier(**VGG, head_layers=(4,), max_iter=1, batch_size=32).fit(X, [0, 1] * 5)
+
+
+def test_masks_among_the_training_images_are_read_later_as_fit_read_them():
+    """A model fitted on 0-255 images beside images of 0 and 1 only (binarised pages) refused those same images at
+    predict, score, partial_fit and in validation_data."""
+    rng = np.random.RandomState(0)
+    X, y = np.round(rng.rand(8, 8, 8) * 255), [0, 1] * 4
+    X[:3] = rng.rand(3, 8, 8) < 0.5
+    clf = ConvImageClassifier(**CONV).fit(X, y)
+    assert clf.pixel_dark_seen_ and clf.predict(X).shape == (8,) and clf.partial_fit(X, y).score(X, y) >= 0
+    ConvImageClassifier(**CONV).fit(X[2:], y[2:], validation_data=(X[:2], y[:2]))

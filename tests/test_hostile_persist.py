@@ -618,6 +618,7 @@ def test_word2vec_files_are_refused_before_writing_at_a_folder_or_in_a_missing_o
         kv.save_word2vec_format(tmp_path)
     with pytest.raises(FileNotFoundError, match=r"the folder .*missing' does not exist"):
         kv.save_word2vec_format(tmp_path / "missing" / "v.txt")
+    kv.save_word2vec_format(os.devnull)  # a device (or a FIFO) the writer opens: written to, as before
 
 
 def test_from_network_keeps_whole_number_classes_beyond_int64_read_back_from_json():
