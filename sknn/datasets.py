@@ -144,11 +144,14 @@ def image_folder(root, extensions=IMAGE_EXTENSIONS):
     >>> paths, labels = image_folder("photos/")          # doctest: +SKIP
     >>> ConvImageClassifier(image_size=64).fit(paths, labels)  # doctest: +SKIP
     """
+    if not isinstance(root, (str, os.PathLike)):
+        raise TypeError(f"root must be the path of a folder (a str or path-like), got {type(root).__name__}.")
     root = os.fspath(root)
-    extensions = (extensions,) if isinstance(extensions, str) else tuple(extensions)
-    endings = tuple(e.lower() for e in extensions)
+    given = extensions
+    extensions = (extensions,) if isinstance(extensions, str) else tuple(extensions or ())
+    endings = tuple(e.lower() for e in extensions if isinstance(e, str))
     if not endings or not all(isinstance(e, str) and e for e in extensions):
-        raise ValueError(f"extensions={extensions!r}: pass file endings as strings, e.g. ('.png', '.jpg').")
+        raise ValueError(f"extensions={given!r}: pass file endings as strings, e.g. ('.png', '.jpg').")
     if not os.path.isdir(root):
         raise ValueError(f"No such folder: {root!r}.")
     classes = sorted(d for d in os.listdir(root) if os.path.isdir(os.path.join(root, d)) and not _hidden(d))
@@ -156,6 +159,11 @@ def image_folder(root, extensions=IMAGE_EXTENSIONS):
         raise ValueError(f"{root!r} has no sub-folders: put the images of each class in a folder of its own.")
     _check_not_splits(root, classes, endings)
     _warn_of_one_wrapper(root, classes, endings)
+    loose = sorted(f for f in os.listdir(root) if f.lower().endswith(endings) and not _hidden(f)
+                   and os.path.isfile(os.path.join(root, f)))
+    if loose:  # (read as no class's)
+        warn_user(f"{len(loose)} image file(s) directly in {root!r}, such as {loose[0]!r}, are left out: image_folder "
+                  "lists root/<label>/<image file>, a label a folder. Move them into their class's folder.")
     paths, labels, empty, labelled, duplicates, skipped = [], [], [], {}, [], {}
     for label in classes:
         before = len(paths)
@@ -237,7 +245,13 @@ def load_fashion_mnist(folder):
     if missing:
         raise ValueError(f"Fashion-MNIST files missing from {os.fspath(folder)!r}: {missing} (or unpacked, without "
                          "'.gz').")
-    return tuple(read_idx(path) for path in found)
+    X_train, y_train, X_test, y_test = (read_idx(path) for path in found)
+    for part, images, labels in (("train", X_train, y_train), ("t10k", X_test, y_test)):  # (files of another set)
+        if images.ndim != 3 or labels.ndim != 1 or len(images) != len(labels):
+            raise ValueError(f"Fashion-MNIST's {part} files in {os.fspath(folder)!r} do not pair: images of shape "
+                             f"{images.shape} (n, height, width expected) and labels of shape {labels.shape}; replace "
+                             "them with the data set's own files.")
+    return X_train, y_train, X_test, y_test
 
 
 _CONLLU_TAGS = {"upos": 3, "xpos": 4}

@@ -266,3 +266,37 @@ def test_a_conllu_line_of_spaces_instead_of_tabs_says_so(tmp_path):
     with pytest.raises(ValueError, match=r"line 1: a CoNLL-U word line has 10 tab-separated columns, this one has 1 "
                                          r"\(its fields are separated by spaces, not tabs\?\)"):
         read_conllu(path)
+
+
+def test_image_files_directly_in_an_image_folders_root_are_named_as_left_out(tmp_path):
+    from sknn.datasets import image_folder
+
+    (tmp_path / "thumbs").mkdir()
+    (tmp_path / "thumbs" / "t1.jpg").write_bytes(b"x")
+    for i in range(5):
+        (tmp_path / f"p{i}.jpg").write_bytes(b"x")
+    with pytest.warns(UserWarning, match=r"5 image file\(s\) directly in .*such as 'p0\.jpg', are left out"):
+        paths, labels = image_folder(tmp_path)
+    assert len(paths) == 1
+    with pytest.raises(TypeError, match=r"root must be the path of a folder .*got NoneType"):
+        image_folder(None)
+    with pytest.raises(ValueError, match=r"extensions=None: pass file endings"):
+        image_folder(tmp_path, extensions=None)
+
+
+def test_fashion_mnist_files_that_do_not_pair_are_refused(tmp_path):
+    import numpy as np
+
+    from sknn.datasets import load_fashion_mnist
+
+    def idx(path, array):  # IDX: two zero bytes, the type code (8: uint8), the dimensions, the sizes, the data
+        header = bytes([0, 0, 8, array.ndim]) + b"".join(int(n).to_bytes(4, "big") for n in array.shape)
+        path.write_bytes(header + array.astype(np.uint8).tobytes())
+
+    idx(tmp_path / "train-images-idx3-ubyte", np.zeros((5, 28, 28)))
+    idx(tmp_path / "train-labels-idx1-ubyte", np.zeros(3))
+    idx(tmp_path / "t10k-images-idx3-ubyte", np.zeros((2, 28, 28)))
+    idx(tmp_path / "t10k-labels-idx1-ubyte", np.zeros(2))
+    with pytest.raises(ValueError, match=r"Fashion-MNIST's train files .* do not pair: images of shape \(5, 28, 28\).*"
+                                         r"labels of shape \(3,\)"):
+        load_fashion_mnist(tmp_path)
