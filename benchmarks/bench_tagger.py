@@ -123,7 +123,8 @@ def part_baselines(args):
 
 def part_small(args):
     """The default tagger trained on the first N training sentences (a small treebank), beside the same defaults
-    with 32 sentences a step (batch_size='auto' before 2026-12-05) and the two baselines, scored on dev."""
+    with fixed batches (``--small-batches``: 32, batch_size='auto' before 2026-12-05; 8, its rule below 1,500
+    sentences until stop 49) and the two baselines, scored on dev."""
     data = treebank(args)
     if data is None:
         return
@@ -134,14 +135,18 @@ def part_small(args):
         raise SystemExit(f"--small-sizes takes numbers of sentences such as 200,1000; got {args.small_sizes!r}")
     if not all(1 <= n <= len(X) for n in sizes):
         raise SystemExit(f"--small-sizes takes 1 to {len(X):,} (the training sentences); got {args.small_sizes}")
+    try:
+        batches = [int(v) for v in args.small_batches.split(",")]
+    except ValueError:
+        raise SystemExit(f"--small-batches takes sentences a step such as 32,8; got {args.small_batches!r}")
     print(f"\n## Small treebanks: the first N training sentences, dev {len(Xd)} sentences / {n_tokens(Xd)} tokens\n")
-    print("| N (tokens) | most frequent tag | LinearSVC, window features | default tagger (its batch) | fit s "
-          "| the defaults with batch_size=32 | fit s |")
-    print("|---|---|---|---|---|---|---|")
+    print("| N (tokens) | most frequent tag | LinearSVC, window features | default tagger (its batch) | fit s | "
+          + " | ".join(f"the defaults with batch_size={b} | fit s" for b in batches) + " |")
+    print("|---|---|---|---|---|" + "---|---|" * len(batches))
     for n in sizes:
         Xn, yn = X[:n], y[:n]
         cells = [f"{token_accuracy(f(Xn, yn, Xd), yd):.4f}" for f in (most_frequent_tag, linear_window_tagger)]
-        for params in ({}, {"batch_size": 32}):
+        for params in [{}] + [{"batch_size": b} for b in batches]:
             start = time.perf_counter()
             tagger = LSTMSequenceTagger(random_state=0, device=args.device, **params).fit(Xn, yn)
             seconds = time.perf_counter() - start
@@ -453,6 +458,8 @@ def main(argv=None):
                         "sentences only (a small text)")
     parser.add_argument("--small-sizes", default="200,1000,3000", metavar="N,N", help="small part: the numbers of "
                         "training sentences")
+    parser.add_argument("--small-batches", default="32", metavar="B,B", help="small part: fixed sentences a step to "
+                        "train beside the default's")
     args = parser.parse_args(argv)
     print(f"# bench_tagger {datetime.date.today()} | {platform.machine()} | {os.cpu_count()} cores | "
           f"python {sys.version.split()[0]} | torch {torch.__version__}")

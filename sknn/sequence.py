@@ -77,8 +77,8 @@ class LSTMSequenceTagger(TaggerOutputs, SequenceModel):
     optimizer, learning_rate_init, learning_rate, momentum, nesterov, alpha, l1, max_iter, shuffle, \
 early_stopping, validation_fraction, n_iter_no_change, tol, warm_start, random_state, device, precision, \
 verbose, callbacks, criterion
-        As in :class:`sknn.DenseClassifier`; ``batch_size`` counts sequences ('auto': 8 below
-        1,500 training sequences, 16 below 10,000, else 32: small data gets more steps in the same
+        As in :class:`sknn.DenseClassifier`; ``batch_size`` counts sequences ('auto': 2 below 600
+        training sequences, 4 below 1,500, 16 below 10,000, else 32: small data gets more steps in the same
         epochs; each ``partial_fit`` call reads its own chunk so, as MLPClassifier's does).
         ``warm_start`` and ``partial_fit`` keep the first fit's vocabulary and characters (new words read as
         unknown ones, as at prediction). The tagger's own defaults: Adam at ``learning_rate_init=0.002`` with a
@@ -131,8 +131,9 @@ verbose, callbacks, criterion
                             "char_dim", "min_count", "max_vocab", "lowercase", "dropout", "word_dropout",
                             "freeze_embeddings", "module")
     # smaller batches on fewer training sentences: more steps in the same epochs (benchmarks/RESULTS.md, "Small
-    # treebanks": 8 sentences a step best below 1,500, 16 at 3,000 and 6,000; 32 was chosen on EWT's 12,544)
-    _auto_batches = ((1500, 8), (10000, 16))
+    # treebanks": 2 sentences a step best at 200 and 500, 4 near it at 1,000, 16 at 3,000 and 6,000; 32 was chosen on
+    # EWT's 12,544)
+    _auto_batches = ((600, 2), (1500, 4), (10000, 16))
 
     def __init__(self, cell="lstm", bidirectional=True, num_layers=2, hidden_size=256, embedding_dim=100,
                  char_features=True, char_dim=64, min_count=1, max_vocab=None, lowercase=True, dropout=0.33,
