@@ -26,8 +26,9 @@ from .export import OnnxGraph, Probabilities, proba_output
 __all__ = ["ConvNet", "ConvImageClassifier"]
 
 
-def _pair(v):
-    return (int(v), int(v)) if isinstance(v, Integral) else tuple(int(x) for x in v)
+def _pair(v):  # (an int, or a sequence of one or two: check_sizes' lengths)
+    pair = (int(v),) if isinstance(v, Integral) else tuple(int(x) for x in v)
+    return pair * 2 if len(pair) == 1 else pair
 
 
 # Activations that never decrease: max pooling commutes with them, f(max(x)) == max(f(x)) exactly.
@@ -128,11 +129,14 @@ class ConvImageClassifier(ImageInputMixin, NeuralClassifierMixin, ClassifierMixi
     Parameters
     ----------
     conv_filters : tuple of int, default=(32, 64, 128)
-        Filters of each convolution block.
+        Filters of each convolution block. The last maps are averaged to at most 4x4 before the
+        dense layers; with ``()`` (no convolution) so are the images themselves.
     kernel_size : int or (int, int), default=3
     strides : int or (int, int), default=1
         Stride of the first convolution of each block.
     padding : {'same', 'valid'}, default='same'
+        'same' pads ``kernel_size // 2`` on each side: the size is kept for an odd kernel, one
+        pixel added by an even one.
     convs_per_block : int, default=1
     pooling : {'max', 'avg'} or None, default='max'
     pool_size : int, default=2
@@ -335,6 +339,9 @@ verbose, callbacks, criterion
         check_sizes(self.dense_layers, "dense_layers")
         check_sizes(self.kernel_size, "kernel_size", lengths=(2,), allow_int=True)
         check_sizes(self.strides, "strides", lengths=(2,), allow_int=True)
+        for name in ("pool_size", "convs_per_block"):  # (bools pass the constraints' Integral: True as 1)
+            if isinstance(getattr(self, name), (bool, np.bool_)):
+                raise ValueError(f"{name}={getattr(self, name)!r}: pass a whole number, e.g. {name}=2.")
         self._check_image_params()
         Augment.check_options(self.augment)
 

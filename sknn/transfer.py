@@ -126,6 +126,8 @@ class _VGGInputMixin(ImageInputMixin):
             self.input_image_shape_ = tuple(shape)
 
     def _check_vgg_params(self):
+        if isinstance(getattr(self, "fine_tune_blocks", None), (bool, np.bool_)):  # (a constraint's Integral)
+            raise ValueError(f"fine_tune_blocks={self.fine_tune_blocks!r}: pass a number of blocks, or 'all'.")
         self._check_image_params()
         cfg, _, name = parse_backbone(self.backbone)
         check_image_size(self.image_size, sum(v == "M" for v in cfg))

@@ -1400,3 +1400,16 @@ def test_masks_among_the_training_images_are_read_later_as_fit_read_them():
     clf = ConvImageClassifier(**CONV).fit(X, y)
     assert clf.pixel_dark_seen_ and clf.predict(X).shape == (8,) and clf.partial_fit(X, y).score(X, y) >= 0
     ConvImageClassifier(**CONV).fit(X[2:], y[2:], validation_data=(X[:2], y[:2]))
+
+
+def test_a_one_value_kernel_or_stride_is_read_as_square_and_bool_counts_are_refused():
+    X, y = np.random.RandomState(0).rand(6, 8, 8), [0, 1] * 3
+    small = dict(CONV, conv_filters=(4,))
+    square = ConvImageClassifier(**small, kernel_size=3, strides=2).fit(X, y)
+    one = ConvImageClassifier(**small, kernel_size=(3,), strides=(2,)).fit(X, y)  # (an IndexError inside sknn)
+    np.testing.assert_allclose(one.predict_proba(X), square.predict_proba(X))
+    for name in ("pool_size", "convs_per_block"):  # (True passed the constraints; pool_size failed inside torch)
+        with pytest.raises(ValueError, match=rf"{name}=True: pass a whole number"):
+            ConvImageClassifier(**small, **{name: True}).fit(X, y)
+    with pytest.raises(ValueError, match=r"fine_tune_blocks=True: pass a number of blocks, or 'all'"):
+        TransferVGGClassifier(**VGG, fine_tune_blocks=True).fit(np.random.RandomState(0).rand(6, 8, 8, 3), y)
