@@ -94,7 +94,7 @@ def _guess_task(y):
         except (TypeError, ValueError):
             n = len(pd.unique(y))
             return "classification", f"{n} distinct labels that are not numbers"
-        if y.dtype.kind in "US" or (y.dtype.kind == "O" and any(isinstance(v, str) for v in y[:1000])):
+        if y.dtype.kind in "US" or (y.dtype.kind == "O" and any(isinstance(v, (str, bytes)) for v in y[:1000])):
             return "classification", f"{len(pd.unique(y))} distinct labels that are not numbers"  # (text: classes)
         y = numbers
     if y.dtype.kind == "f":

@@ -103,8 +103,9 @@ def splits(X, y, cv, repeats, task, random_state):
             raise ValueError(f"cv's split {f} has rows both in its training and its test part (such as row "
                              f"{shared[0]}, {len(shared)} in all): every model would be scored on rows it learned; "
                              "give each split disjoint rows.")
-    if all(len(te) == 1 for _, _, _, te in out):  # (the tests' standard error is floored at a row's change)
-        raise ValueError(f"cv's {len(out)} test sets hold one row each (leave-one-out): a split's score is all or "
+    if task == "classification" and all(len(te) == 1 for _, _, _, te in out):  # (the tests' standard error is
+        # floored at a row's change: a whole split's, then)
+        raise ValueError(f"cv's {len(out)} test sets hold one row each (leave-one-out): a split's accuracy is all or "
                          "nothing, and the tests across splits cannot tell the models apart; pass a number of folds "
                          "(cv=10, with repeats on small data) instead.")
     n_repeats = getattr(splitter, "n_repeats", None)

@@ -22,9 +22,9 @@ tensors to the CPU on a machine without a GPU). Engine replaces the hot path:
   a ValueError naming the validation rows where the network is sound on the training rows; with no validation set,
   weights that are not finite after the epoch, or, where they grew far, a loss that is not finite on its last batch
   with the weights after its step: TrainingDiverged; :mod:`sknn._non_finite`);
-* a fit that ends in an error calls no ``on_train_end`` (skorch's way), nor does a Ctrl-C before any epoch
-  finished; callbacks with an ``on_train_abort(net)`` hook (sknn's schedules and progress bar) are called instead,
-  to put back what they set for the epochs;
+* a fit that ends in an error calls no ``on_train_end`` (skorch's way): callbacks with an ``on_train_abort(net)``
+  hook (sknn's schedules and progress bar) are called instead, to put back what they set for the epochs; a Ctrl-C
+  before any epoch finished calls ``on_train_end`` of every callback but those with ``load_best`` (no best epoch);
 * a callback asks to stop by raising KeyboardInterrupt from ``on_epoch_end`` (as skorch's EarlyStopping does): the
   request reaches the callbacks after it first, and ``fit`` returns. Raised from another hook (``on_epoch_begin``,
   a batch hook), it cannot be told from a Ctrl-C and is one: the epoch is rolled back and ``fit`` raises it again
@@ -518,8 +518,11 @@ class Engine(NeuralNet):
         except BaseException:  # an error inside an epoch: no on_train_end (skorch's way), but what a fit set for
             self._abort_callbacks()  # its epochs is put back (the dropout rates a schedule lowered, a bar)
             raise
-        if interrupted is not None and not len(self.history):  # no epoch ever finished: nothing for on_train_end
-            self._abort_callbacks()  # (skorch's EarlyStopping(load_best=True) would read an empty history)
+        if interrupted is not None and not len(self.history):  # no epoch ever finished: no best one to load
+            for _, callback in self.callbacks_:  # (skorch's EarlyStopping and Checkpoint with load_best would read
+                if getattr(callback, "load_best", False):  # an empty history): theirs skipped, every other one's
+                    continue  # called (a logger closes its run)
+                callback.on_train_end(self, X=X, y=y)
             raise KeyboardInterrupt(*interrupted.args)
         self.notify("on_train_end", X=X, y=y)
         if interrupted is not None:

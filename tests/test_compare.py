@@ -1396,7 +1396,8 @@ def test_a_metric_whose_means_put_another_model_first_is_noted():
 def test_boosting_s_rare_categories_share_one_column_and_predict_as_a_column_each():
     """A text column of a value per row was one-hot encoded into a column per value for HistGradientBoosting, whose
     leaves of 20 rows or more never split on one: 20 times the work, the same model. Categories of fewer than 20
-    rows now share one column, and the predictions are those of the full encoding."""
+    rows now share one column: where all of a column's are so rare (here), the predictions are those of the full
+    encoding (where rare ones hold 20 rows together, their column is one more the trees may split on)."""
     from sklearn.ensemble import HistGradientBoostingRegressor
 
     from sknn._compare_lineup import _lineup, _preprocessor
@@ -1420,7 +1421,7 @@ def test_text_class_codes_are_classes_whatever_the_array_s_dtype():
     """numpy's string arrays were read as numbers (a regression on 40 codes) where an object array of the same
     strings was classes."""
     codes = np.random.RandomState(0).randint(0, 40, 200).astype(str)
-    for y in (codes, codes.astype(object), codes.astype("S")):
+    for y in (codes, codes.astype(object), codes.astype("S"), codes.astype("S").astype(object)):
         assert detect_task(y) == "classification"
 
 
@@ -1442,3 +1443,6 @@ def test_a_cv_given_as_text_or_leaving_one_row_out_is_refused_before_any_fit():
     # one row a split: a clearly better model was 'tied' with the baseline (each split's score is 0 or 1)
     with pytest.raises(ValueError, match=r"cv's 40 test sets hold one row each \(leave-one-out\).*cv=10"):
         compare(X, y, models={"lr": LogisticRegression()}, cv=LeaveOneOut(), verbose=False)
+    table = compare(X, X[:, 0] + X[:, 1], models={"lr": LinearRegression()}, cv=LeaveOneOut(), scoring="mae",
+                    verbose=False)  # a regression's error on one row is a number of its own: read
+    assert table.loc["lr", "vs_best"] == "best"

@@ -731,11 +731,20 @@ def test_a_ctrl_c_in_the_first_epoch_with_skorch_s_best_model_callbacks_is_a_key
     """skorch's EarlyStopping(load_best=True) read an empty history in on_train_end: an IndexError instead of the
     Ctrl-C."""
     X, y = np.random.RandomState(0).randn(32, 3), np.arange(32) % 2
+    ended = _Ended()
     clf = DenseClassifier(hidden_layer_sizes=(4,), max_iter=3, early_stopping=False, random_state=0,
-                          callbacks=[EarlyStopping(load_best=True), _FailIn(epoch=1, error=KeyboardInterrupt)])
+                          callbacks=[EarlyStopping(load_best=True), ended, _FailIn(epoch=1, error=KeyboardInterrupt)])
     with pytest.raises(KeyboardInterrupt, match=r"during epoch 1: no epoch had finished"):
         clf.fit(X, y)
     assert not hasattr(clf, "net_") or not len(clf.net_.history)
+    assert ended.calls == 1  # every other callback ends its training (a logger closes its run), as skorch's nets do
+
+
+class _Ended(Callback):
+    calls = 0
+
+    def on_train_end(self, net, **kwargs):
+        self.calls += 1
 
 
 def test_a_scoring_callback_naming_no_scorer_is_refused_before_training():
