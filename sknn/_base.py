@@ -36,7 +36,6 @@ from ._warnings import warn_user
 __all__ = ["BaseNeuralNetwork"]
 
 
-
 def _trains_batch_norm(module):
     """Whether a batch normalisation layer of ``module`` trains (is in training mode when the module is): a
     frozen one, as a pretrained backbone's, keeps its statistics and takes a batch of any size."""
@@ -382,7 +381,7 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, FitCallbacks, abstract=T
             self._check_engine_unchanged()
         self._check_params()
         check_fit_params(self)
-        requested = None if keep else resolve_device(self.device)  # an unavailable device: refused before any work
+        requested = None if keep and incremental else resolve_device(self.device)  # refused before any work
         refuse_data_loader(X, f"{type(self).__name__}.fit")
         validation_data = check_validation_data(validation_data)
         if keep:  # before any fitted state changes
@@ -394,9 +393,9 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, FitCallbacks, abstract=T
         if self._is_classifier:
             y = numpy_labels(y)  # nullable integers keep their type; numbers in an object column are numbers
         # rows of weight 0 are left out of what the fit learns: its preprocessing, vocabulary and training
-        if isinstance(X, Iterator) and (sample_weight is not None or isinstance(getattr(self, "class_weight", None),
-                                                                               dict)):
-            X = list(X)  # a generator of sequences: read once, here, to find the rows of weight 0
+        weights_rows = sample_weight is not None or isinstance(getattr(self, "class_weight", None), dict)
+        if isinstance(X, Iterator) and weights_rows:  # a generator of sequences: read once, here, to find the rows
+            X = list(X)  # of weight 0
         learned = positive_rows(sample_weight, X, y, getattr(self, "class_weight", None))
         if keep:  # the training rows of a continued fit only (not validation_data, nor rows of weight 0)
             self._warn_of_continued_data(X if learned is None else _safe_indexing(X, learned))
@@ -441,7 +440,7 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, FitCallbacks, abstract=T
             self._refuse_batches_of_one(len(train), None)
         # what the loss needs of the training targets: a new or warm fit's, or a later partial_fit's added to them
         self._learn_target_shares(y_index, None if w is None else w if rows is None else w[rows], keep and incremental)
-        device = requested if not keep else torch.device(self.net_.device)
+        device = requested if requested is not None else torch.device(self.net_.device)
         n_before = len(self.net_.history) if keep else 0
         with seeded(seed + n_before, device):
             if not keep:
@@ -449,8 +448,9 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, FitCallbacks, abstract=T
                 self._load_pretrained(module)
                 self.net_ = self._make_engine(module, self._batch_size(len(train)), device, seed, incremental)
                 self.net_.initialize()
-            elif not incremental:  # warm start: same weights and history, fresh optimizer and settings
+            elif not incremental:  # warm start: same weights and history, fresh optimizer and settings, device now
                 old = self.net_
+                old.module_.to(device)
                 self.net_ = self._make_engine(old.module_, self._batch_size(len(train)), device, seed, incremental)
                 self.net_.initialize()
                 self.net_.history_ = old.history
@@ -586,8 +586,8 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, FitCallbacks, abstract=T
         X = self._check_X(X, reset=False)
         return self.net_.predict_source(self._source(X), batch_size=self._predict_batch_size(), transform=transform)
 
-    def _predict_batch_size(self):
-        return max(self.net_.batch_size, 4096)
+    def _predict_batch_size(self):  # rows of at most 2**25 values (128 MB of float32: a wide sparse X made dense)
+        return max(1, min(max(self.net_.batch_size, 4096), 2 ** 25 // max(getattr(self, "n_features_in_", 1), 1)))
 
     def __setstate__(self, state):
         super().__setstate__(state)
