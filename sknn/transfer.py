@@ -534,10 +534,10 @@ class VGGFeatureExtractor(_VGGInputMixin, FamilyEstimator, ClassNamePrefixFeatur
         self._check_vgg_params()
         self._clear_fitted()
         try:
+            device = resolve_device(self.device)  # (before the images are read)
+            resolve_precision(self.precision, device)  # 'bf16' on a GPU without bfloat16: an error now, not later
             self._images(X, reset=True)
             self._record_architecture()
-            device = resolve_device(self.device)
-            resolve_precision(self.precision, device)  # 'bf16' on a GPU without bfloat16: an error now, not later
             seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
             # a float32 backbone of ordinary tensors, whatever torch's default dtype and grad mode (as fit's)
             with seeded(seed, device), recording_gradients(), float32_default():

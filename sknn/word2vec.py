@@ -297,11 +297,11 @@ class Word2VecTransformer(FamilyEstimator, ClassNamePrefixFeaturesOutMixin, Tran
             Normalise the text first (``unicodedata.normalize('NFC', text)``).
         """
         self._clear_fitted()
+        device = resolve_device(self.device)  # (an unavailable device: refused before the corpus is read)
         X = as_documents(unmasked(X))  # (masked documents: refused)
         check_corpus(X)
         sentences = _Sentences(X, self.tokenizer)
         vocab, idf = self._vocabulary(sentences)
-        device = resolve_device(self.device)
         seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
         source = CorpusBatches(sentences, vocab, window=self.window, negative=self.negative, sample=self.sample,
                                ns_exponent=self.ns_exponent, epochs=self.epochs, alpha=self.alpha,

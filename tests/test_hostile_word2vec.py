@@ -678,3 +678,18 @@ def test_a_tokenizer_reads_a_file_line_without_its_line_break(tmp_path, ending):
     assert list(from_file.vocabulary_) == list(from_lines.vocabulary_)
     assert "mat" in from_file.vocabulary_ and not any(w != w.strip() for w in from_file.vocabulary_)
     np.testing.assert_allclose(from_file.transform(str(path)), from_lines.transform(DOCS[:3]))
+
+
+def test_an_unknown_device_is_refused_before_the_corpus_is_read():
+    from sknn import Word2VecTransformer
+
+    def corpus():
+        raise AssertionError("the corpus was read first")
+        yield ["never"]
+
+    class Documents:
+        def __iter__(self):
+            return corpus()
+
+    with pytest.raises(ValueError, match=r"device='nonsense' is not a device torch knows"):
+        Word2VecTransformer(device="nonsense").fit(Documents())
