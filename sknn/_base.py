@@ -5,6 +5,7 @@ and for non-tabular data its batch source; the classifier and regressor mixins o
 :mod:`sknn._targets` add target handling, the loss and the prediction methods.
 """
 
+import copy
 from collections.abc import Iterator
 from numbers import Integral, Real
 
@@ -392,10 +393,9 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, FitCallbacks, abstract=T
         self._check_labels_as_given(y)
         if self._is_classifier:
             y = numpy_labels(y)  # nullable integers keep their type; numbers in an object column are numbers
-        # rows of weight 0 are left out of what the fit learns: its preprocessing, vocabulary and training
-        weights_rows = sample_weight is not None or isinstance(getattr(self, "class_weight", None), dict)
-        if isinstance(X, Iterator) and weights_rows:  # a generator of sequences: read once, here, to find the rows
-            X = list(X)  # of weight 0
+        # rows of weight 0 are left out of what the fit learns: its preprocessing, vocabulary and training (a generator
+        weighed = sample_weight is not None or isinstance(getattr(self, "class_weight", None), dict)  # of sequences:
+        X = list(X) if isinstance(X, Iterator) and weighed else X  # read once, here, to find the rows of weight 0)
         learned = positive_rows(sample_weight, X, y, getattr(self, "class_weight", None))
         if keep:  # the training rows of a continued fit only (not validation_data, nor rows of weight 0)
             self._warn_of_continued_data(X if learned is None else _safe_indexing(X, learned))
@@ -449,9 +449,9 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, FitCallbacks, abstract=T
                 self.net_ = self._make_engine(module, self._batch_size(len(train)), device, seed, incremental)
                 self.net_.initialize()
             elif not incremental:  # warm start: same weights and history, fresh optimizer and settings, device now
-                old = self.net_
-                old.module_.to(device)
-                self.net_ = self._make_engine(old.module_, self._batch_size(len(train)), device, seed, incremental)
+                old = self.net_  # (a copy on another device: a refusal below leaves the model on its own)
+                module = old.module_ if device == torch.device(old.device) else copy.deepcopy(old.module_).to(device)
+                self.net_ = self._make_engine(module, self._batch_size(len(train)), device, seed, incremental)
                 self.net_.initialize()
                 self.net_.history_ = old.history
             else:  # partial_fit: the batch size follows this call's data, as in MLPClassifier

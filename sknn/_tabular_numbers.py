@@ -44,7 +44,7 @@ def robust_statistics(X, random_state=0):
             warnings.simplefilter("ignore", RuntimeWarning)  # all-missing columns
             q25, median, q75 = np.nanquantile(X, [0.25, 0.5, 0.75], axis=0)
             low, high = np.nanmin(X, axis=0), np.nanmax(X, axis=0)
-    with np.errstate(invalid="ignore"):
+    with np.errstate(over="ignore", invalid="ignore"):  # (a range beyond float64's, infinities: refused later)
         spread = q75 - q25
         half_range = 0.5 * (high - low)
     spread = np.where(spread > 0, spread, half_range)
@@ -60,22 +60,24 @@ def _sparse_column_statistics(X):
     copy, to the bit, from each column's stored values alone."""
     n = X.shape[0]
     out = np.full((5, X.shape[1]), np.nan)
-    for j in range(X.shape[1]):
-        values = np.asarray(X.data[X.indptr[j]:X.indptr[j + 1]], dtype=np.float64)
-        values = np.sort(values[~np.isnan(values)])
-        zeros = n - (X.indptr[j + 1] - X.indptr[j])  # (stored values that are NaN are missing, not zeros)
-        m = len(values) + zeros
-        if m == 0:
-            continue
-        below = int(np.searchsorted(values, 0.0))  # negative values come first, then the zeros, then the rest
-        column = lambda k: values[k] if k < below else 0.0 if k < below + zeros else values[k - zeros]  # noqa: E731
-        for row, q in enumerate((0.25, 0.5, 0.75)):
-            at = q * (m - 1)
-            k = int(np.floor(at))
-            t = at - k
-            a, b = column(k), column(min(k + 1, m - 1))
-            out[row, j] = b - (b - a) * (1 - t) if t >= 0.5 else a + (b - a) * t  # (numpy's lerp)
-        out[3, j], out[4, j] = column(0), column(m - 1)
+    with np.errstate(over="ignore", invalid="ignore"):  # (infinities: as numpy's quantile gives them)
+        for j in range(X.shape[1]):
+            values = np.asarray(X.data[X.indptr[j]:X.indptr[j + 1]], dtype=np.float64)
+            values = np.sort(values[~np.isnan(values)])
+            zeros = n - (X.indptr[j + 1] - X.indptr[j])  # (stored values that are NaN are missing, not zeros)
+            m = len(values) + zeros
+            if m == 0:
+                continue
+            below = int(np.searchsorted(values, 0.0))  # negative values first, then the zeros, then the rest
+            column = lambda k: (values[k] if k < below else 0.0 if k < below + zeros  # noqa: E731
+                                else values[k - zeros])
+            for row, q in enumerate((0.25, 0.5, 0.75)):
+                at = q * (m - 1)
+                k = int(np.floor(at))
+                t = at - k
+                a, b = column(k), column(min(k + 1, m - 1))
+                out[row, j] = b - (b - a) * (1 - t) if t >= 0.5 else a + (b - a) * t  # (numpy's lerp)
+            out[3, j], out[4, j] = column(0), column(m - 1)
     return out
 
 

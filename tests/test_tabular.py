@@ -1107,3 +1107,19 @@ def test_a_warm_start_moves_to_the_device_asked_for_and_refuses_one_it_cannot_us
         with pytest.raises(ValueError, match=r"device='cuda' was requested but CUDA is not available"):
             clf.set_params(device="cuda").fit(X, y)
     assert clf.set_params(device="cpu:0").fit(X, y).device_ == torch.device("cpu:0") and clf.n_iter_ == 2
+
+
+def test_a_warm_start_refused_after_its_device_was_read_leaves_the_network_where_it_was(monkeypatch):
+    """The warm start moved the network before its last refusals: refused, the model's weights sat on the new device
+    while it said the old one (every predict failed). ('meta' stands in for a second device.)"""
+    import sknn._base
+
+    X, y = np.random.RandomState(0).rand(60, 3), np.arange(60) % 2
+    clf = DenseClassifier(hidden_layer_sizes=(8,), batch_norm=True, max_iter=2, early_stopping=False,
+                          warm_start=True, random_state=0).fit(X, y)
+    before = clf.predict_proba(X)
+    real = sknn._base.resolve_device
+    monkeypatch.setattr(sknn._base, "resolve_device", lambda d: torch.device("meta") if d == "other" else real(d))
+    with pytest.raises(ValueError, match=r"batch"):  # one row: batch norm cannot train on it
+        clf.set_params(device="other").fit(X[:1], y[:1])
+    np.testing.assert_array_equal(clf.predict_proba(X), before)
