@@ -10,7 +10,7 @@ import os
 import re
 import zlib
 
-from ._persist_files import _SPECIAL_FILES
+from ._persist_files import special_file_kind
 
 __all__ = ["READ_ERRORS", "compressed_opener", "file_path", "numbered_lines", "read_error", "refuse_special_file"]
 
@@ -66,12 +66,10 @@ def refuse_special_file(path):
     shell's process substitution, a device, a socket): a reader opens a file twice, to recognise its compression
     then to read it, and a pipe gives its data once."""
     if os.path.exists(path) and not os.path.isfile(path) and not os.path.isdir(path):  # (what a link names)
-        mode = os.stat(path).st_mode
-        kind = next((name for test, name in _SPECIAL_FILES if test(mode)), "a special file")
-        raise ValueError(f"{os.fspath(path)!r} is {kind}, not a regular file: sknn reads a file's first bytes to "
-                         "recognise its compression, then reads it again, and a pipe gives its data once (a shell's "
-                         "<(command) passes one as /dev/fd/N). Write it to a file first (command > file) and pass "
-                         "that file.")
+        raise ValueError(f"{os.fspath(path)!r} is {special_file_kind(path)}, not a regular file: sknn reads a file's "
+                         "first bytes to recognise its compression, then reads it again, and a pipe gives its data "
+                         "once (a shell's <(command) passes one as /dev/fd/N). Write it to a file first (command > "
+                         "file) and pass that file.")
 
 
 def _refuse_archive(path, head, opener, wanted):

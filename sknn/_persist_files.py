@@ -8,10 +8,18 @@ import os
 import secrets
 import stat
 
-__all__ = ["check_input_path", "check_output_path", "check_writable", "missing_bytes", "write_atomically"]
+__all__ = ["check_input_path", "check_output_path", "check_writable", "missing_bytes", "special_file_kind",
+           "write_atomically"]
 
 _SPECIAL_FILES = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a character device"),
                   (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+
+
+def special_file_kind(path):
+    """What ``path``, which exists and is no regular file (through a link, what it names), is: 'a named pipe (FIFO)',
+    'a character device', 'a block device', 'a socket' or 'a special file'."""
+    mode = os.stat(path).st_mode
+    return next((name for test, name in _SPECIAL_FILES if test(mode)), "a special file")
 
 
 def check_input_path(path):
@@ -26,9 +34,8 @@ def check_input_path(path):
     if os.path.isdir(path):
         raise IsADirectoryError(f"Cannot read {path!r}: it is a folder; pass the path of a file in it.")
     if os.path.exists(path) and not os.path.isfile(path):
-        mode = os.stat(path).st_mode
-        kind = next((name for test, name in _SPECIAL_FILES if test(mode)), "a special file")
-        raise ValueError(f"Cannot read {path!r}: it is {kind}, not a regular file; pass the path of a saved model.")
+        raise ValueError(f"Cannot read {path!r}: it is {special_file_kind(path)}, not a regular file; pass the path of "
+                         "a saved model.")
     if not os.path.exists(path):
         raise FileNotFoundError(f"No file at {path!r}{_home_hint(path)}.")
     return path
@@ -65,10 +72,8 @@ def check_output_path(path, example="model.safetensors", stream=False):
         raise IsADirectoryError(f"Cannot save to {path!r}: a path ending with a slash names a folder; pass a file "
                                 f"path, e.g. {path.rstrip('/' + os.sep) or example!r}.")
     if os.path.exists(path) and not os.path.isfile(path) and not stream:  # (through a symbolic link, what it names)
-        mode = os.stat(path).st_mode
-        kind = next((name for test, name in _SPECIAL_FILES if test(mode)), "a special file")
-        raise ValueError(f"Cannot save to {path!r}: it is {kind}, not a regular file, and saving would replace it "
-                         f"with one; pass the path of a regular file, e.g. "
+        raise ValueError(f"Cannot save to {path!r}: it is {special_file_kind(path)}, not a regular file, and saving "
+                         f"would replace it with one; pass the path of a regular file, e.g. "
                          f"{os.path.join(os.path.dirname(path), example)!r}.")
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):

@@ -5,7 +5,7 @@ import re
 
 import numpy as np
 
-from ._input_files import READ_ERRORS, compressed_opener, numbered_lines, read_error, refuse_special_file
+from ._input_files import READ_ERRORS, compressed_opener, file_path, numbered_lines, read_error, refuse_special_file
 from ._warnings import warn_user
 
 __all__ = ["image_folder", "read_idx", "load_fashion_mnist", "read_conllu", "IMAGE_EXTENSIONS"]
@@ -144,9 +144,7 @@ def image_folder(root, extensions=IMAGE_EXTENSIONS):
     >>> paths, labels = image_folder("photos/")          # doctest: +SKIP
     >>> ConvImageClassifier(image_size=64).fit(paths, labels)  # doctest: +SKIP
     """
-    if not isinstance(root, (str, os.PathLike)):
-        raise TypeError(f"root must be the path of a folder (a str or path-like), got {type(root).__name__}.")
-    root = os.fspath(root)
+    root = file_path(root, "root", "a folder")
     given = extensions
     extensions = (extensions,) if isinstance(extensions, str) else tuple(extensions or ())
     endings = tuple(e.lower() for e in extensions if isinstance(e, str))
