@@ -9,7 +9,7 @@ With one of them the default, both readings are plausible: a note names them. In
 different labels are paired by position as scikit-learn does, on purpose.
 """
 
-__all__ = ["check_same_row_order", "check_same_step_order"]
+__all__ = ["check_rows_paired", "check_same_row_order", "check_same_step_order"]
 
 
 def _index(data):
@@ -30,8 +30,11 @@ def _plain(label):
 
 def _is_default(index):
     """Whether ``index`` is the default row numbers 0..n-1 in order (a RangeIndex or the same labels)."""
+    import numpy as np
     import pandas as pd
 
+    if pd.api.types.is_integer_dtype(index.dtype) and not index.hasnans:  # Int64, int64[pyarrow]: equals() says no
+        return bool(np.array_equal(index.to_numpy(dtype=np.float64), np.arange(len(index))))
     return index.equals(pd.RangeIndex(len(index)))
 
 
@@ -76,6 +79,15 @@ def check_same_row_order(X, y, x_name="X", y_name="y", holds="target"):
     if _is_default(x_index) or _is_default(y_index):  # one side numbered 0..n-1: a pairing by position is plausible
         return f"{said}, as scikit-learn does: {fixes}"
     raise ValueError(f"{said}: each row may get another row's {holds}; {fixes}.")
+
+
+def check_rows_paired(X, y, sample_weight=None, names=("X", "y", "sample_weight")):
+    """:func:`check_same_row_order` for each pair of the inputs a fit or a score pairs row by row: X and y, X and the
+    weights, and y and the weights (which decide alone beside a numpy X); ``names`` for the messages."""
+    x_name, y_name, w_name = names
+    check_same_row_order(X, y, x_name, y_name)
+    check_same_row_order(X, sample_weight, x_name, w_name, holds="weight")
+    check_same_row_order(y, sample_weight, y_name, w_name, holds="weight")
 
 
 def check_same_step_order(X, y):

@@ -20,7 +20,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ._data import ArrayBatches
-from ._alignment import check_same_row_order
+from ._alignment import check_rows_paired
 from ._device import float32_default, recording_gradients, resolve_device, resolve_precision, seeded, torch_threads
 from ._engine import Engine
 from ._family import FamilyEstimator
@@ -301,7 +301,7 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, FitCallbacks, abstract=T
         sample and class weights as the rows of a validation split have them (``class_weights``: the training
         rows', :meth:`_training_class_weights`); no fitted state changes."""
         try:
-            check_same_row_order(X_val, w_val, "X_val", "sample_weight_val", holds="weight")  # as for y_val
+            check_rows_paired(X_val, y_val, w_val, ("X_val", "y_val", "sample_weight_val"))  # as for fit's
             self._check_labels_as_given(y_val)
             X_val, y_val = self._check_X_y(X_val, y_val, reset=False)
             y_t, y_index = self._encode_targets(y_val)
@@ -341,8 +341,7 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, FitCallbacks, abstract=T
     def _fit(self, X, y, sample_weight=None, incremental=False, classes=None, validation_data=None):
         # tensors that require grad: their values; masked targets refused (masked weights: by the weights' rule)
         X, y, sample_weight = detached(X), unmasked(detached(y, "y"), "y"), detached(sample_weight, "sample_weight")
-        check_same_row_order(X, y)  # pandas labels of the rows in another order, neither numbered 0..n-1: refused
-        check_same_row_order(X, sample_weight, y_name="sample_weight", holds="weight")  # by the same rule
+        check_rows_paired(X, y, sample_weight)  # pandas labels of the rows in another order, neither 0..n-1: refused
         keep = (incremental or self.warm_start) and hasattr(self, "net_")
         saved = self._fitted_state()
         epochs = len(self.net_.finished_epochs()) if keep else 0
@@ -380,13 +379,13 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, FitCallbacks, abstract=T
         if keep and incremental:  # scikit-learn validates a fitted estimator's parameters in fit only (and its
             self._validate_params()  # skip_parameter_validation is set inside partial_fit: not readable here)
             self._check_engine_unchanged()
+        if keep:  # before any fitted state changes, and before the checks of the parameters read them together
+            self._check_architecture_unchanged()  # (a new architecture's mismatch is not what stops a warm start)
         self._check_params()
         check_fit_params(self)
         requested = None if keep and incremental else resolve_device(self.device)  # refused before any work
         refuse_data_loader(X, f"{type(self).__name__}.fit")
         validation_data = check_validation_data(validation_data)
-        if keep:  # before any fitted state changes
-            self._check_architecture_unchanged()
         if not keep:  # a new fit: a failure below leaves an unfitted estimator, not a mixed one
             self._clear_fitted()
             self._record_architecture()  # the network about to be built follows the parameters as they are now

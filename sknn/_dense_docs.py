@@ -186,7 +186,10 @@ COMMON_ATTRS = """
         The last epoch's training loss (``loss_curve_[-1]``, scikit-learn's MLP name).
     best_loss_ : float or None
     validation_scores_ : list of float or None
-        Validation score of each epoch, with early stopping.
+        Validation score of each epoch, with early stopping or ``validation_data``: the
+        score of the validation rows weighted as in training (their sample weights, and
+        ``class_weight``), as HistGradientBoosting weighs its validation set; ``score``
+        on the same rows without weights may differ.
     best_validation_score_ : float or None
         With early stopping, the validation score of the epoch whose weights were
         restored (the lowest validation loss).

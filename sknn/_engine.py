@@ -406,6 +406,8 @@ class Engine(NeuralNet):
             step = step_fn(batch, **fit_params)
             losses.append(step["loss"])
             sizes.append(size_of(batch, step))
+            if begin or end:  # skorch's batch row (BatchScoring averages by it); a host number, no sync
+                self.history.record_batch(prefix + "_batch_size", sizes[-1])
             if not training and self.score_fn is not None:
                 outputs.append((step["y_pred"], batch[1], batch[2]))
             if end:

@@ -131,9 +131,12 @@ class BatchSource(Protocol):
 
 
 def plain(value):
-    """A parameter value as plain, comparable data: tuples for sequences, Python scalars for numpy ones."""
+    """A parameter value as plain, comparable data: tuples for sequences, Python scalars for numpy ones, a dict of
+    its own for a dict (the user's, edited after the fit, would rewrite ``architecture_``)."""
     if isinstance(value, (list, tuple, np.ndarray)):
         return tuple(plain(v) for v in value)
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
     if isinstance(value, np.generic):
         return value.item()
     return value

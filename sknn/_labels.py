@@ -8,6 +8,7 @@ import datetime
 import math
 from collections.abc import Iterator
 from decimal import Decimal
+from fractions import Fraction
 from numbers import Integral, Real
 
 import numpy as np
@@ -193,12 +194,11 @@ _PLAIN_LABEL_TYPES = (str, bytes, bool, np.bool_, Real, np.number, type(None))
 
 
 def check_label_types(labels, name="y"):
-    """Refuse labels of a type scikit-learn reads as labels of 'unknown' type: Decimals, dates with a time zone,
-    pandas Periods and Intervals (the bins of ``pd.cut``), dates as Python or numpy objects in an object array. The
-    message names the type and the fix (strings, which ``predict`` then returns; numpy dates for naive dates).
-    Strings, bytes, booleans, numbers, numpy dates (a pandas Categorical of dates too) and missing values pass (the
-    last are named by :func:`check_labels`). Only an object array is read cell by cell; a Categorical, by its
-    categories."""
+    """Refuse labels of a type scikit-learn reads as labels of 'unknown' type: Decimals, Fractions, dates with a time
+    zone, pandas Periods and Intervals (``pd.cut``'s bins), dates as Python or numpy objects in an object array, naming
+    the type and the fix (strings, which ``predict`` then returns; numpy dates for naive dates). Strings, bytes,
+    booleans, numbers, numpy dates (a Categorical of dates too) and missing values pass (the last are named by
+    :func:`check_labels`). Only an object array is read cell by cell; a Categorical, by its categories."""
     categories = getattr(getattr(labels, "dtype", None), "categories", None)  # a Categorical: O(categories)
     try:
         values = np.asarray(labels if categories is None else categories)
@@ -207,12 +207,12 @@ def check_label_types(labels, name="y"):
     if values.dtype.kind != "O":
         return  # (numbers, booleans, strings, numpy's dates: at once)
     cells = values.ravel()
-    odd = {kind for kind in set(map(type, cells))
-           if not issubclass(kind, _PLAIN_LABEL_TYPES) and kind.__name__ not in ("NAType", "NaTType")}
+    odd = {kind for kind in set(map(type, cells)) if (not issubclass(kind, _PLAIN_LABEL_TYPES) or issubclass(
+        kind, Fraction)) and kind.__name__ not in ("NAType", "NaTType")}  # (a Fraction: no number to scikit-learn)
     if not odd:
         return
     v = next(v for v in cells if type(v) in odd)
-    if isinstance(v, Decimal):
+    if isinstance(v, (Decimal, Fraction)):
         fix = f"{name}.astype(str), or to numbers ({name}.astype(int) or {name}.astype(float))"
     elif isinstance(v, (datetime.date, np.datetime64)) and getattr(v, "tzinfo", None) is None:
         fix = f"pd.to_datetime({name}) (datetime64 labels are supported), or {name}.astype(str)"

@@ -290,8 +290,8 @@ def check_label_sequences(y, lengths, name="y"):
     if flat.ndim != 1:
         raise ValueError("Each label must be a single value (a string or a number), not a list.")
     if flat.dtype.kind == "f" and np.isinf(flat).any():  # (NaN: refused as missing by check_labels)
-        raise ValueError(f"{name} holds {float(flat[np.isinf(flat)][0])!r}, which is no class: a label is a string or a "
-                         "finite number. Replace it with the tag it stands for, or leave its sequence out.")
+        raise ValueError(f"{name} holds {float(flat[np.isinf(flat)][0])!r}, which is no class: a label is a string "
+                         "or a finite number. Replace it with the tag it stands for, or leave its sequence out.")
     return flat
 
 
@@ -304,6 +304,12 @@ def check_prefixes(prefixes, lowercase=True):
     _check_ordered(prefixes, "prefixes")
     if not isinstance(prefixes, (str, bytes)) and not hasattr(prefixes, "__len__") and hasattr(prefixes, "__iter__"):
         prefixes = list(prefixes)  # a generator of token lists, read once (as check_sequences reads X)
+    if not isinstance(prefixes, (str, bytes)) and hasattr(prefixes, "__len__") and len(prefixes) and \
+            isinstance(prefixes[0], str):
+        raise TypeError(f"prefixes must be a list of token lists, e.g. [['Robert', 'weighs', 'about']], and "
+                        f"prefixes[0] is a str ({prefixes[0]!r:.40}): for one prefix, put its token list in a list; "
+                        "for texts, split them first, [s.split() for s in prefixes] (or prefixes.str.split() for a "
+                        "pandas Series).")
     if isinstance(prefixes, (str, bytes)) or not hasattr(prefixes, "__len__") or (
             len(prefixes) and (is_token(prefixes[0]) or not hasattr(prefixes[0], "__len__"))):
         raise TypeError("prefixes must be a list of token lists, e.g. [['Robert', 'weighs', 'about']].")

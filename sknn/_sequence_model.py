@@ -10,7 +10,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
-from ._alignment import check_same_row_order, check_same_step_order
+from ._alignment import check_rows_paired, check_same_row_order, check_same_step_order
 from ._base import BaseNeuralNetwork
 from ._module_checks import ChecksModuleOutputs, OutputContract
 from ._recurrent import CELLS, SequenceNet, language_model_cutoff
@@ -239,7 +239,9 @@ class TaggerOutputs(ChecksModuleOutputs):
 
     def _predicted_labels(self, encoded):
         """The labels of each sequence of X (``encoded`` as ``_check_X`` gives it): a list of label lists."""
-        return [self.classes_[p.numpy()].tolist() for p in self._per_sequence(encoded, lambda z: z.argmax(dim=1))]
+        as_given = self.classes_.dtype.kind in "mM"  # dates and durations (tolist: nanoseconds as ints, or dates)
+        indices = self._per_sequence(encoded, lambda z: z.argmax(dim=1))
+        return [list(labels) if as_given else labels.tolist() for labels in (self.classes_[p.numpy()] for p in indices)]
 
     def predict_proba(self, X):
         """Probability of each label for each token: a list of (length, n_classes) arrays."""
@@ -262,9 +264,8 @@ class TaggerOutputs(ChecksModuleOutputs):
         score : float
         """
         check_is_fitted(self, "net_")  # (NotFittedError before the checks of its input, as predict's)
-        check_same_row_order(X, y)  # pandas labels of the sequences in another order: refused, as in fit
+        check_rows_paired(X, y, sample_weight)  # pandas labels of the sequences in another order: refused, as in fit
         check_same_step_order(X, y)  # (and of a sequence's tokens and labels)
-        check_same_row_order(X, sample_weight, y_name="sample_weight", holds="weight")
         encoded = self._check_X(X, reset=False)  # X read once, its weights checked before the predictions
         if sample_weight is not None:
             sample_weight = check_sequence_weights(sample_weight, len(encoded[1]), scoring=True)
@@ -275,7 +276,8 @@ class TaggerOutputs(ChecksModuleOutputs):
             check_label_spellings(gold, fitted=self.classes_)  # 'DET ' for the tag 'DET': refused, as in fit
         else:
             check_same_label_kind(gold, self.classes_)
-        right = np.concatenate([np.asarray(p, dtype=object) for p in pred]) == gold.astype(object)
+        kind = self.classes_.dtype if self.classes_.dtype.kind in "mM" else object  # (object: ns dates as ints)
+        right = np.concatenate([np.asarray(p, dtype=kind) for p in pred]) == gold.astype(kind)
         w = np.ones(len(right)) if sample_weight is None else np.repeat(sample_weight, lengths)
         return float((right * w).sum() / w.sum())
 

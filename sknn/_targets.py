@@ -15,7 +15,7 @@ from sklearn.utils.multiclass import check_classification_targets, type_of_targe
 from sklearn.utils.validation import check_is_fitted
 from torch.nn.utils.parametrize import is_parametrized
 
-from ._alignment import check_same_row_order
+from ._alignment import check_rows_paired
 from ._engine import accuracy_score, r2_score
 from ._labels import (MISSING_TARGET, check_label_spellings, check_labels, check_same_label_kind, check_y_columns,
                       check_y_for_estimator, fit_classes, label_indices, numpy_labels, one_label_column,
@@ -174,8 +174,7 @@ class NeuralClassifierMixin(ChecksModuleOutputs):
         y = unmasked(y, "y")  # masked labels refused (masked weights: by the weights' rule)
         check_y_for_estimator(y, type(self).__name__, classifier=True)  # as fit checks it (a missing label named)
         y = one_label_column(y)  # a one-column frame or (n, 1) array: its column, of its own type (Int64 near 2**60)
-        check_same_row_order(X, y)  # pandas labels of the rows in another order: refused, as in fit
-        check_same_row_order(X, sample_weight, y_name="sample_weight", holds="weight")
+        check_rows_paired(X, y, sample_weight)  # pandas labels of the rows in another order: refused, as in fit
         self._check_labels_as_given(y)  # ['1', 1] would be read as strings and matched to string classes
         y = numpy_labels(y)
         values = np.asarray(y)
@@ -546,8 +545,7 @@ class NeuralRegressorMixin(ChecksModuleOutputs):
         # tensors that require grad: their values (sparse ones refused)
         y, sample_weight = detached(y, "y"), detached(sample_weight, "sample_weight")
         y = unmasked(y, "y")  # masked labels refused (masked weights: by the weights' rule)
-        check_same_row_order(X, y)  # pandas labels of the rows in another order: refused, as in fit
-        check_same_row_order(X, sample_weight, y_name="sample_weight", holds="weight")
+        check_rows_paired(X, y, sample_weight)  # pandas labels of the rows in another order: refused, as in fit
         check_y_for_estimator(y, type(self).__name__, classifier=False)  # strings, dates, missing values: as fit
         check_y_columns(y, getattr(self, "_y_columns", None), type(self).__name__)  # fit's columns in fit's order
         truth = np.asarray(y, dtype=np.float64)

@@ -181,6 +181,11 @@ def _check_scorer_name(name, cb):
     from sklearn.metrics import get_scorer_names
 
     scoring = getattr(cb, "scoring", None)
+    if type(cb).__name__ in ("EpochScoring", "BatchScoring") and scoring is None:  # (sklearn's TypeError, later)
+        raise ValueError(f"callbacks: {name} ({type(cb).__name__}) has scoring=None, which means the training "
+                         "engine's own score method, and it has none: pass a scorer name such as 'accuracy' or 'r2', "
+                         "or a callable (the estimator's score of the validation set is recorded already: "
+                         "history_['valid_score'], validation_scores_).")
     if type(cb).__name__ in ("EpochScoring", "BatchScoring") and isinstance(scoring, str) and \
             scoring not in get_scorer_names():
         raise ValueError(f"callbacks: {name} ({type(cb).__name__}) scores with {scoring!r}, which names no "

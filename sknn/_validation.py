@@ -212,8 +212,10 @@ def checked_sample_weight(sample_weight, rows):
     except (TypeError, ValueError) as exc:
         if "sample_weight" in str(exc) or "Sample weight" in str(exc):  # scikit-learn's, naming it
             raise
-        raise ValueError(f"sample_weight is not an array of numbers ({sample_weight!r:.60}: {exc}); give one number "
-                         "per sample.") from None
+        given = f"a {type(sample_weight).__name__} of dtype {sample_weight.dtype}" if hasattr(sample_weight, "dtype") \
+            else f"{sample_weight!r:.60}"  # (a Series' or an array's repr runs over lines)
+        raise ValueError(f"sample_weight is not an array of numbers ({given}: {exc}); give one number per "
+                         "sample.") from None
 
 
 def refuse_weights_not_numbers(weights, name):
@@ -272,12 +274,24 @@ def class_weight_vector(class_weight, classes):
     names that are not in ``classes`` are refused where it omits one of them (a misspelt label, as scikit-learn's
     rule), and pass where it weighs them all (a fold of a cross-validation that holds no row of a rare class)."""
     values = _class_weight_values(class_weight)
-    unknown = set(values) - set(classes.tolist())
-    if unknown and not all(c in values for c in classes.tolist()):
+    labels = classes.tolist()
+    if classes.dtype.kind in "mM":  # dates and durations: in the classes' unit (tolist gives nanoseconds as ints)
+        labels = list(classes)
+        values = {_in_unit(k, classes.dtype): v for k, v in values.items()}
+    unknown = set(values) - set(labels)
+    if unknown and not all(c in values for c in labels):
         shown = ", ".join(repr(v) for v in sorted(unknown, key=str))  # sorted as text: labels may mix types
         raise ValueError(f"class_weight names labels that are not in y: {shown}; y's classes are "
-                         f"{', '.join(repr(c) for c in classes.tolist()[:20])}.")
-    return np.array([values.get(c, 1.0) for c in classes.tolist()])
+                         f"{', '.join(repr(c) for c in labels[:20])}.")
+    return np.array([values.get(c, 1.0) for c in labels])
+
+
+def _in_unit(key, dtype):
+    """A class_weight key as a date or duration of ``dtype``'s unit where it reads as one, else as it is."""
+    try:
+        return np.array(key).astype(dtype)[()] if not isinstance(key, (int, float, str)) else key
+    except (TypeError, ValueError):
+        return key
 
 
 def check_fit_params(est):

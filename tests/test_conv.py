@@ -316,6 +316,21 @@ def test_a_fitted_model_describes_the_network_it_has(digits, tmp_path):
     assert clf.architecture_["conv_filters"] == (4,) and len(clf.first_layer_filters()) == 4
 
 
+def test_a_dict_parameter_edited_after_the_fit_is_not_the_network_it_describes(digits, tmp_path):
+    """architecture_ held the user's own augment dict: an edit after the fit rewrote it (and a saved model's), and a
+    warm start compared the dict with itself."""
+    X, y = digits[0][:100] / 16, digits[1][:100]
+    augment = {"shift": 0.1}
+    clf = ConvImageClassifier(image_shape=(8, 8), augment=augment, **dict(FAST, max_iter=1)).fit(X, y)
+    augment["rotation"] = 90
+    assert clf.architecture_["augment"] == {"shift": 0.1}
+    clf.save(tmp_path / "conv.safetensors")
+    assert sknn.load(tmp_path / "conv.safetensors").architecture_["augment"] == {"shift": 0.1}
+    with pytest.raises(ValueError, match=r"augment=\{'shift': 0.1, 'rotation': 90\} now, but the network was built "
+                                         r"with augment=\{'shift': 0.1\}"):
+        clf.set_params(warm_start=True).fit(X, y)
+
+
 def test_the_default_network_carries_the_image_recipe():
     X, y = load_digits(return_X_y=True)
     images = X.reshape(-1, 8, 8) / 16

@@ -814,3 +814,33 @@ def test_sample_weight_with_x_s_labels_in_another_order_is_refused_as_y_is():
     with pytest.raises(ValueError, match=match):
         clf.score(X, y > 0, sample_weight=w)
     assert 0 <= clf.score(X, y > 0, sample_weight=w.reset_index(drop=True)) <= 1  # one side 0..n-1: by position
+
+
+def test_y_and_sample_weight_with_labels_in_another_order_are_refused_beside_a_numpy_x():
+    """With X a numpy array, y's and the weights' own labels decide alone: paired by position, class 2's rows got
+    the weight of other rows, silently."""
+    rng = np.random.RandomState(0)
+    X = rng.randn(30, 3)
+    y = pd.Series([0, 1, 2] * 10, index=rng.permutation(30) + 100)
+    w = (y != 2).astype(float).sort_index()  # weight 0 for class 2, by label
+    match = r"y and sample_weight have the same index labels in a different order.*another row's weight"
+    clf = DenseClassifier(hidden_layer_sizes=(4,), max_iter=1, random_state=0)
+    with pytest.raises(ValueError, match=match):
+        clf.fit(X, y, sample_weight=w)
+    clf.fit(X, y, sample_weight=w.loc[y.index])
+    assert clf.class_prior_[2] == 0
+    with pytest.raises(ValueError, match=match):
+        clf.score(X, y, sample_weight=w)
+    with pytest.raises(ValueError, match="y_val and sample_weight_val have the same index labels"):
+        clf.fit(X, y, validation_data=(X, y, w))
+
+
+def test_an_index_of_0_to_n_minus_1_in_a_nullable_dtype_is_the_default_one():
+    """Int64 row numbers 0..n-1 were taken for labels: a y in another order was refused, not paired by position."""
+    y = pd.Series([0, 1] * 4, index=range(7, -1, -1))
+    for dtype in ("int64", "Int64", "UInt8"):
+        X = pd.DataFrame({"a": np.arange(8.0)}, index=pd.Index(range(8), dtype=dtype))
+        DenseClassifier(hidden_layer_sizes=(4,), max_iter=1, random_state=0).fit(X, y)  # by position, as sklearn
+    X = pd.DataFrame({"a": np.arange(8.0)}, index=pd.Index([1, 0, 2, 3, 4, 5, 6, 7], dtype="Int64"))  # not 0..n-1
+    with pytest.raises(ValueError, match="same index labels in a different order"):
+        DenseClassifier(hidden_layer_sizes=(4,), max_iter=1, random_state=0).fit(X, y)

@@ -103,7 +103,8 @@ def test_weights_that_are_not_numbers_are_named(table):
                              (pd.Series(days), "holds dates"), (days - days[0], "holds durations"),
                              ({"a": 1}, "is a dict"), ((1.0 for _ in range(60)), "is a generator"),
                              (np.ones(60) * (1 + 1j), "holds complex numbers"),
-                             (["a"] * 60, r"is not an array of numbers .*could not convert")):
+                             (["a"] * 60, r"is not an array of numbers .*could not convert"),
+                             (pd.Series(["1,5"] * 60), r"is not an array of numbers \(a Series of dtype \w+: could")):
         with pytest.raises((TypeError, ValueError), match=f"sample_weight {message}"):
             DenseClassifier(**SMALL).fit(X, labels, sample_weight=weights)
     with pytest.raises(ValueError, match="sample_weight holds dates"):

@@ -117,6 +117,15 @@ def test_predict_next_reads_a_generator_of_prefixes_as_the_rest_of_the_family_re
             lm.predict_next(text)
 
 
+def test_predict_next_on_texts_not_split_names_the_fix(lm):
+    """A Series of texts got the bare 'prefixes must be a list of token lists', where fit names the split."""
+    pd = pytest.importorskip("pandas")
+    for texts in (["the dog", "a"], pd.Series(["the dog", "a"]), ["the", "dog"]):
+        with pytest.raises(TypeError, match=r"prefixes\[0\] is a str \('the( dog)?'\): for one prefix, put its token "
+                                            r"list in a list; for texts, split them first.*prefixes.str.split\(\)"):
+            lm.predict_next(texts)
+
+
 # -- numeric sequences -------------------------------------------------------------------------
 @pytest.mark.parametrize("value, match", [(1e30, r"X\[1\] holds values up to 1e\+30.*Scale"),
                                           (np.inf, r"X\[1\] contains infinity"), (np.nan, r"X\[1\] contains NaN")])
@@ -913,3 +922,19 @@ def test_a_sequence_s_tokens_and_labels_as_series_in_another_order_are_refused()
     with pytest.raises(ValueError, match=message):  # (paired by position, the score counted 'the' as 'V')
         tagger.score([tokens], [tags])
     assert tagger.score([tokens], [tags.sort_index()]) == tagger.score([list(tokens)], [["D", "N", "V"]])
+
+
+@pytest.mark.parametrize("dtype", ["datetime64[ns]", "datetime64[D]", "timedelta64[ns]"])
+def test_tagger_predicts_date_and_duration_labels_as_its_classes(dtype):
+    """predict gave datetime64[ns] labels as nanoseconds (ints) and datetime64[D] ones as datetime.date: of another
+    type than classes_ (tolist), while score compared them as ints."""
+    X = [["the", "cat", "sat"], ["a", "dog"]] * 6
+    values = np.array([0, 40, 0]).astype("timedelta64[h]") + (np.datetime64("2020-01-01", "h") if "date" in dtype
+                                                                else np.timedelta64(0, "h"))
+    y = [values[:len(s)].astype(dtype) for s in X]
+    tagger = LSTMSequenceTagger(**dict(SMALL, char_features=False, max_iter=2)).fit(X, y)
+    assert tagger.classes_.dtype == np.dtype(dtype)
+    pred = tagger.predict(X)
+    assert all(isinstance(label, type(tagger.classes_[0])) for labels in pred for label in labels)
+    right = [p == g for labels, gold in zip(pred, y) for p, g in zip(labels, gold)]
+    assert tagger.score(X, y) == pytest.approx(np.mean(right))

@@ -153,6 +153,17 @@ def test_warm_start_refuses_a_changed_target_scaling():
         reg.set_params(clip_predictions=True, warm_start=True).fit(X, y)
 
 
+def test_a_changed_architecture_is_named_before_the_new_parameters_are_checked_together():
+    """A warm start read the new hidden_layer_sizes with the fitted dropout: 'dropout has 1 rates but there are 2
+    hidden layers', whose fix leads nowhere (the network has one)."""
+    clf = DenseClassifier(**{**DENSE, "hidden_layer_sizes": (8,)}, dropout=[0.1]).fit(X, [0, 1] * 30)
+    clf.set_params(hidden_layer_sizes=(4, 4))
+    for again in (lambda: clf.partial_fit(X, [0, 1] * 30), lambda: clf.set_params(warm_start=True).fit(X, [0, 1] * 30)):
+        with pytest.raises(ValueError, match=r"hidden_layer_sizes=\(4, 4\) now, but the network was built with "
+                                             r"hidden_layer_sizes=\(8,\)"):
+            again()
+
+
 def test_early_stopping_split_trains_on_a_class_of_one_sample():
     # the one 'rare' sample went to the validation part for some seeds: a class never learned
     y_index = np.array([0] * 99 + [1])
@@ -590,6 +601,16 @@ def test_a_categorical_of_dates_fits_and_predicts_dates(wrap):
     assert clf.predict(X[:3]).dtype.kind == "M"
 
 
+def test_fraction_labels_are_refused_as_decimal_ones_are():
+    """A Fraction is a Real to Python, but scikit-learn's 'Unknown label type: unknown' said it was a regression."""
+    from fractions import Fraction
+
+    for labels in ([Fraction(1), Fraction(2)] * 30, [Fraction(1, 2), Fraction(3, 2)] * 30):
+        with pytest.raises(ValueError, match=r"y holds labels of type Fraction \(such as Fraction\(1, \d\)\).*y.astype\("
+                                             r"str\), or to numbers"):
+            DenseClassifier(**DENSE).fit(X, labels)
+
+
 @pytest.mark.parametrize("labels", [
     np.array(pd.to_datetime(["2020-01-01", "2021-01-01"] * 30).tolist(), dtype=object),  # naive Timestamps
     [datetime.date(2020, 1, 1 + i % 2) for i in range(60)],
@@ -742,3 +763,18 @@ def test_a_warm_start_regressor_learns_the_statistics_of_its_own_targets():
     reg.set_params(max_iter=10).fit(features, other_units)  # the first fit's kept: trained at 1000x the scale
     np.testing.assert_allclose(reg.y_mean_, [other_units.mean()])
     np.testing.assert_allclose(reg.y_scale_, [other_units.std()], rtol=1e-3)
+
+
+@pytest.mark.parametrize("unit", ["ns", "D"])
+def test_class_weight_keyed_by_date_labels_weighs_them(unit):
+    """Keys as the labels themselves were refused as 'not in y' (the classes compared as nanoseconds or dates)."""
+    from sknn._validation import class_weight_vector
+
+    y = np.array(["2020-01-01", "2021-01-01", "2022-01-01"] * 20, dtype=f"datetime64[{unit}]")
+    days = np.unique(y)
+    for keys in (days, [np.datetime64("2020-01-01", "s"), days[1], days[2]], [pd.Timestamp(d) for d in days]):
+        weights = dict(zip(keys, [3.0, 1.0, 2.0]))
+        clf = DenseClassifier(**DENSE, class_weight=weights).fit(X, y)
+        np.testing.assert_array_equal(class_weight_vector(weights, clf.classes_), [3.0, 1.0, 2.0])
+    with pytest.raises(ValueError, match=r"class_weight names labels that are not in y: np.datetime64\('2019-01-01"):
+        DenseClassifier(**DENSE, class_weight={np.datetime64("2019-01-01"): 2.0}).fit(X, y)

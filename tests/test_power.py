@@ -11,7 +11,7 @@ import torch
 from sklearn.datasets import load_digits
 from sklearn.metrics import f1_score, roc_auc_score
 from sklearn.utils._param_validation import InvalidParameterError
-from skorch.callbacks import Callback, Checkpoint, EarlyStopping, EpochScoring, LRScheduler
+from skorch.callbacks import BatchScoring, Callback, Checkpoint, EarlyStopping, EpochScoring, LRScheduler
 
 from sknn import (ConvImageClassifier, DenseClassifier, DenseRegressor, LSTMLanguageModel, LSTMSequenceTagger,
                   TransferVGGClassifier)
@@ -310,6 +310,19 @@ def test_epoch_scoring_takes_scorer_names_and_callables(name):
     proba = est.predict_proba(X_val)[:, 1]
     assert est.history_["roc_auc"].iloc[-1] == pytest.approx(roc_auc_score(y_val, proba), abs=1e-3)
     assert est.history_["macro_f1"].iloc[-1] == pytest.approx(f1_score(y_val, est.predict(X_val), average="macro"))
+
+
+@family
+def test_batch_scoring_averages_the_validation_batches_by_their_sizes(name):
+    """skorch's BatchScoring read the batch sizes skorch's own loop records: a KeyError from inside skorch."""
+    make, X, y, X_val, y_val = _family(name)
+    est = make(max_iter=2, batch_size=16, callbacks=[BatchScoring("accuracy", lower_is_better=False, name="acc")])
+    est.fit(X, y, validation_data=(X_val, y_val))  # 80 validation rows for the dense family, 60 for conv
+    rows = est.net_.history[-1, "batches"]
+    n = len(y_val)
+    assert [row["valid_batch_size"] for row in rows if "valid_batch_size" in row] == [16] * (n // 16) + [n % 16] * (
+        n % 16 > 0)
+    assert est.history_["acc"].tolist() == pytest.approx(est.validation_scores_)
 
 
 def test_epoch_scoring_without_a_validation_set_is_said_to_record_nothing():

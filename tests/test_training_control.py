@@ -753,3 +753,13 @@ def test_a_scoring_callback_naming_no_scorer_is_refused_before_training():
     with pytest.raises(ValueError, match=r"callbacks: .*\(EpochScoring\) scores with 'not_a_scorer', which names no "
                                          r"scikit-learn scorer.*get_scorer_names"):
         clf.fit(X_CLF, Y_CLF)  # (_FailIn: an epoch begun would raise its RuntimeError instead)
+
+
+@pytest.mark.parametrize("kind", ["EpochScoring", "BatchScoring"])
+def test_a_scoring_callback_without_a_scorer_is_refused_before_training(kind):
+    """scoring=None asks the engine for a score method of its own: sklearn's TypeError came after the first epoch."""
+    import skorch.callbacks
+
+    clf = DenseClassifier(**SMALL, callbacks=[getattr(skorch.callbacks, kind)(None), _FailIn(epoch=1)])
+    with pytest.raises(ValueError, match=rf"\({kind}\) has scoring=None.*pass a scorer name such as 'accuracy'"):
+        clf.fit(X_CLF, Y_CLF)
