@@ -149,7 +149,7 @@ def check_label_values(y, name="y", as_strings=None):
         if is_signaling_nan(v):
             raise ValueError(f"{name} holds a signaling NaN, {v!r}: a label cannot be missing; drop those samples or "
                              "give them a label.")
-        if isinstance(v, Integral) and not isinstance(v, (bool, np.bool_)):
+        if isinstance(v, Integral) and not isinstance(v, (bool, np.bool_, np.timedelta64)):  # (a numpy integer)
             whole.append(v)
         elif real is None and isinstance(v, (float, np.floating)):
             real = v

@@ -927,10 +927,11 @@ def test_a_sequence_s_tokens_and_labels_as_series_in_another_order_are_refused()
 @pytest.mark.parametrize("dtype", ["datetime64[ns]", "datetime64[D]", "timedelta64[ns]"])
 def test_tagger_predicts_date_and_duration_labels_as_its_classes(dtype):
     """predict gave datetime64[ns] labels as nanoseconds (ints) and datetime64[D] ones as datetime.date: of another
-    type than classes_ (tolist), while score compared them as ints."""
+    type than classes_ (tolist), while score compared them as ints; durations beyond 2**53 nanoseconds were refused as
+    'whole numbers' (numpy's timedelta64 is an integer type)."""
     X = [["the", "cat", "sat"], ["a", "dog"]] * 6
-    values = np.array([0, 40, 0]).astype("timedelta64[h]") + (np.datetime64("2020-01-01", "h") if "date" in dtype
-                                                                else np.timedelta64(0, "h"))
+    values = np.array([0, 9600, 0]).astype("timedelta64[h]") + (np.datetime64("2020-01-01", "h") if "date" in dtype
+                                                                  else np.timedelta64(0, "h"))  # 400 days: 2**55 ns
     y = [values[:len(s)].astype(dtype) for s in X]
     tagger = LSTMSequenceTagger(**dict(SMALL, char_features=False, max_iter=2)).fit(X, y)
     assert tagger.classes_.dtype == np.dtype(dtype)
