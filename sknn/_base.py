@@ -19,8 +19,8 @@ from sklearn.utils import _safe_indexing, check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from ._data import ArrayBatches
 from ._alignment import check_rows_paired
+from ._data import ArrayBatches
 from ._device import float32_default, recording_gradients, resolve_device, resolve_precision, seeded, torch_threads
 from ._engine import Engine
 from ._family import FamilyEstimator
@@ -301,7 +301,6 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, FitCallbacks, abstract=T
         sample and class weights as the rows of a validation split have them (``class_weights``: the training
         rows', :meth:`_training_class_weights`); no fitted state changes."""
         try:
-            check_rows_paired(X_val, y_val, w_val, ("X_val", "y_val", "sample_weight_val"))  # as for fit's
             self._check_labels_as_given(y_val)
             X_val, y_val = self._check_X_y(X_val, y_val, reset=False)
             y_t, y_index = self._encode_targets(y_val)

@@ -133,6 +133,8 @@ class BatchSource(Protocol):
 def plain(value):
     """A parameter value as plain, comparable data: tuples for sequences, Python scalars for numpy ones, a dict of
     its own for a dict (the user's, edited after the fit, would rewrite ``architecture_``)."""
+    if isinstance(value, np.ndarray) and value.ndim == 0:  # np.array(0.1): the number
+        return value.item()
     if isinstance(value, (list, tuple, np.ndarray)):
         return tuple(plain(v) for v in value)
     if isinstance(value, dict):

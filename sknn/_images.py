@@ -553,17 +553,17 @@ def _single_column_of_paths(X):
     if not (hasattr(X, "iloc") or isinstance(X, np.ndarray)) or X.ndim != 2 or X.shape[1] != 1 or len(X) == 0:
         return X
     column = X.iloc[:, 0].to_numpy() if hasattr(X, "iloc") else X[:, 0]
-    if column.dtype.kind in "OUS" and isinstance(column[0], (str, os.PathLike)):
+    if column.dtype.kind in "OUST" and isinstance(column[0], (str, os.PathLike)):
         return list(column)
     return column if column.dtype == object and _is_image_item(column[0]) else X
 
 
 def _check_image_list(X):
     """Refuse an empty list of images, a list mixing file paths with other values, and arrays of text."""
-    if isinstance(X, np.ndarray) and X.ndim > 1 and X.dtype.kind in "US":
+    if isinstance(X, np.ndarray) and X.ndim > 1 and X.dtype.kind in "UST":
         raise ValueError(f"X is an array of text (dtype {X.dtype}); images are arrays of pixel values, or a 1-D list "
                          "of image file paths.")
-    if isinstance(X, (list, tuple)) or (isinstance(X, np.ndarray) and X.ndim == 1 and X.dtype.kind in "OUS"):
+    if isinstance(X, (list, tuple)) or (isinstance(X, np.ndarray) and X.ndim == 1 and X.dtype.kind in "OUST"):
         if len(X) == 0:
             raise ValueError("X holds no image: pass at least one image (an array or a list of file paths).")
         is_path = [isinstance(x, (str, os.PathLike)) for x in X]

@@ -38,7 +38,7 @@ def _values_problem(kind, dtype, values):
     if kind in "mM":
         return (f"dates or durations (dtype {dtype})", "convert them to float (e.g. seconds since a start: "
                 "(t - t.min()) / np.timedelta64(1, 's'))")
-    if kind in "US":
+    if kind in "UST":
         return f"text (dtype {dtype})", "encode it as numbers (e.g. one-hot columns)"
     odd = next((v for v in values if not is_step_value(v)), _NUMBERS)
     if odd is _NUMBERS:

@@ -439,16 +439,18 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
 
     # -- helpers -----------------------------------------------------------------------------
     def _warn_ignored(self):
-        """Warn about the columns entirely missing in fit: the network learns nothing of them (their missing-value
-        indicator is always 1), so :meth:`transform` reads them as missing whatever they hold later."""
+        """Warn about the columns entirely missing in fit (refused where all are): the network learns nothing of them
+        (their missing-value indicator is always 1), so :meth:`transform` reads them as missing whatever they hold."""
         names = [self._name(j) for j in self.ignored_columns_]
         if names:
             shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
-            one = len(names) == 1
-            warn_user(f"Column{'' if one else 's'} {shown} {'is' if one else 'are'} entirely missing in fit: "
-                      f"{'it is' if one else 'they are'} ignored (read as missing at predict, whatever "
-                      f"{'it holds' if one else 'they hold'}). Leave {'it' if one else 'them'} out, or fit on "
-                      "rows that have values there.", UserWarning)
+            if len(names) == self.n_features_in_:  # (a network of no input: a division by zero inside training)
+                raise ValueError(f"Every column of X is entirely missing in fit ({shown}): nothing is left to learn "
+                                 "from. Fit on rows that have values.")
+            it, holds, them = ("it is", "it holds", "it") if len(names) == 1 else ("they are", "they hold", "them")
+            warn_user(f"Column{'s' * (len(names) > 1)} {shown} {it.split()[1]} entirely missing in fit: {it} ignored "
+                      f"(read as missing at predict, whatever {holds}). Leave {them} out, or fit on rows that have "
+                      "values there.", UserWarning)
 
     def _check_booleans(self, out):
         """Refuse a number other than 0 and 1 in a column of booleans in fit (``boolean_``; a 5 would be read as a

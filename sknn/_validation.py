@@ -22,7 +22,7 @@ from sklearn.utils._param_validation import InvalidParameterError
 from sklearn.utils.validation import _check_sample_weight, _num_samples
 from sklearn.utils.validation import validate_data as _sklearn_validate_data
 
-from ._alignment import check_same_row_order
+from ._alignment import check_rows_paired
 from ._column_labels import check_column_label_order
 from ._input_files import compressed_opener, numbered_lines
 from ._numbers import (MAX_MAGNITUDE, check_exact_in_float64, check_float32_columns, check_float64_cells,
@@ -188,11 +188,14 @@ def positive_rows(sample_weight, X, y=None, class_weight=None):
     try:
         n = _num_samples(X)
         w = np.ones(n) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
-        labels = None if y is None else np.asarray(y, dtype=object)
+        dates = getattr(getattr(y, "dtype", None), "kind", None) in ("m", "M")  # (as objects: nanoseconds, or dates)
+        labels = None if y is None else np.asarray(y) if dates else np.asarray(y, dtype=object)
+        if dates:
+            zero_labels = [_in_unit(k, labels.dtype) for k in zero_labels]
         if labels is not None and labels.ndim == 2 and labels.shape[1] == 1:  # a column of labels
             labels = labels[:, 0]
         if zero_labels and labels is not None and labels.ndim == 1 and len(labels) == len(w):
-            w = np.where(np.isin(labels, np.asarray(zero_labels, dtype=object)), 0.0, w)
+            w = np.where(np.isin(labels, np.asarray(zero_labels, dtype=labels.dtype)), 0.0, w)
     except (TypeError, ValueError):
         return None
     if w.shape != (n,) or not np.isfinite(w).all() or (w < 0).any() or w.all() or not w.any():
@@ -287,11 +290,16 @@ def class_weight_vector(class_weight, classes):
 
 
 def _in_unit(key, dtype):
-    """A class_weight key as a date or duration of ``dtype``'s unit where it reads as one, else as it is."""
+    """A class_weight key as a label of the dates or durations ``dtype``: in its unit where the key is exactly such a
+    moment or span (an hour's key beside classes of days stays itself, naming no class), else as it is."""
+    if isinstance(key, (int, float, str)):
+        return key
     try:
-        return np.array(key).astype(dtype)[()] if not isinstance(key, (int, float, str)) else key
+        exact = (np.datetime64 if dtype.kind == "M" else np.timedelta64)(key)
+        in_unit = exact.astype(dtype)
     except (TypeError, ValueError):
         return key
+    return in_unit if in_unit == exact else key
 
 
 def check_fit_params(est):
@@ -360,8 +368,9 @@ def check_validation_data(validation_data):
                          "language model).")
     X_val, y_val, *weights = map(detached, validation_data)  # tensors that require grad: their values
     y_val = unmasked(y_val, "y_val")  # (X_val: by fit's rule for X; sample_weight_val: by the weights')
-    check_same_row_order(X_val, y_val, "X_val", "y_val")
-    return X_val, y_val, (weights[0] if weights else None)
+    w_val = weights[0] if weights else None
+    check_rows_paired(X_val, y_val, w_val, ("X_val", "y_val", "sample_weight_val"))  # (before labels lose an index)
+    return X_val, y_val, w_val
 
 
 def is_unordered(items):

@@ -210,8 +210,13 @@ def load_vgg_weights(weights, backbone="vgg16"):
     for wrapper in ("state_dict", "model"):  # {'state_dict': {...}, 'epoch': 3} as some training scripts save
         if isinstance(state.get(wrapper), Mapping) and not any(str(k).startswith("features.") for k in state):
             state = state[wrapper]
-    if state and all(k.startswith("module.") for k in state):  # saved from DataParallel
-        state = {k[len("module."):]: v for k, v in state.items()}
+    odd = next((k for k in state if not isinstance(k, str)), None)
+    if odd is not None:
+        raise ValueError(f"The weights' keys are not all parameter names: one is {odd!r:.60} ({type(odd).__name__}); "
+                         "a state dict maps names such as 'features.0.weight' to tensors.")
+    heads = {k.split("features.", 1)[0] for k in state if "features." in k}  # what precedes the backbone's names
+    if len(heads) == 1 and set(filter(None, (head := heads.pop()).split("."))) <= {"module", "_orig_mod", "model"}:
+        state = {k[len(head):] if k.startswith(head) else k: v for k, v in state.items()}  # DataParallel, compile
     if not any(str(k).startswith("features.") for k in state) and any(str(k).startswith("backbone.features.")
                                                                          for k in state):
         raise ValueError("The weights are those of a network holding the backbone (keys 'backbone.features.*': one "

@@ -165,7 +165,7 @@ def as_documents(X):
                              "e.g. df['text'].")
         X, name = X.iloc[:, 0], f"X's column {X.columns[0]!r}"
     elif isinstance(X, np.ndarray) and X.ndim == 2:
-        if X.shape[1] != 1 or X.dtype.kind not in "OUS":
+        if X.shape[1] != 1 or X.dtype.kind not in "OUST":
             raise TypeError(f"X is a 2-D array of shape {X.shape} and dtype {X.dtype}; a text transformer takes "
                             "documents: a file path, a 1-D sequence of strings, or a list of token lists.")
         X = X[:, 0]

@@ -111,10 +111,10 @@ class ConvNet(nn.Module):
         self.classifier = nn.Sequential(*head)
 
     def forward(self, X):
+        if self.augment is not None:  # (first: its moves give back the plain layout)
+            X = self.augment(X)
         if self.channels_last:  # NHWC: the layout oneDNN's and cuDNN's fastest convolutions use
             X = X.contiguous(memory_format=torch.channels_last)
-        if self.augment is not None:
-            X = self.augment(X)
         return self.classifier(self.features(X))
 
 

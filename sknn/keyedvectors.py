@@ -494,7 +494,8 @@ class KeyedVectors(KeyedVectorQueries):
     def save_word2vec_format(self, fname, fvocab=None, binary=False, *, write_header=True):
         """Write the vectors in word2vec's format, as gensim and the C tool do.
 
-        Text: a header line ``n_words vector_size``, then ``word v1 v2 ...`` per line.
+        Text: a header line ``n_words vector_size``, then ``word v1 v2 ...`` per line, in the vectors' order (gensim
+        writes vectors with counts by decreasing count, its ``sort_attr='count'``: the same order for a trainer's).
         Binary: the same header, then each word, a space and its float32 values.
         Both formats end a word at ASCII whitespace (a space, tab or line break), so a key
         that is empty or holds any (such as ``'New York'``) is refused before the file is

@@ -125,14 +125,14 @@ class _VGGInputMixin(ImageInputMixin):
             self.image_shape_ = (3, *size_pair(self.image_size))
             self.input_image_shape_ = tuple(shape)
 
-    def _check_vgg_params(self):
+    def _check_vgg_params(self, reads_weights=True):  # (a fitted network continued reads no weights file)
         if isinstance(getattr(self, "fine_tune_blocks", None), (bool, np.bool_)):  # (a constraint's Integral)
             raise ValueError(f"fine_tune_blocks={self.fine_tune_blocks!r}: pass a number of blocks, or 'all'.")
         self._check_image_params()
         cfg, _, name = parse_backbone(self.backbone)
         check_image_size(self.image_size, sum(v == "M" for v in cfg))
-        if isinstance(self.weights, (str, os.PathLike)) and self.weights != "imagenet" and not os.path.isfile(
-                self.weights):
+        if reads_weights and isinstance(self.weights, (str, os.PathLike)) and self.weights != "imagenet" and \
+                not os.path.isfile(self.weights):  # (a refit of a fitted model: checked as the file is read)
             raise no_weights_file(self.weights)
         if self.weights == "imagenet" and name is None:
             raise ValueError("weights='imagenet' exists for the standard backbones only "
@@ -346,7 +346,7 @@ verbose, callbacks, criterion
 
     # -- parameters and the network ----------------------------------------------------
     def _check_params(self):
-        self._check_vgg_params()
+        self._check_vgg_params(reads_weights=not hasattr(self, "net_"))
         check_sizes(self.head_layers, "head_layers")
         Augment.check_options(self.augment)
         n_blocks = sum(v == "M" for v in parse_backbone(self.backbone)[0][:-1]) + 1

@@ -808,7 +808,7 @@ def test_sample_weight_with_x_s_labels_in_another_order_is_refused_as_y_is():
     assert reg.y_range_.max() <= 0  # learned from the rows of weight above 0, by their labels
     with pytest.raises(ValueError, match=match):
         reg.score(X, y, sample_weight=w)
-    with pytest.raises(ValueError, match="validation_data: X_val and sample_weight_val have the same index labels"):
+    with pytest.raises(ValueError, match="X_val and sample_weight_val have the same index labels"):
         reg.fit(X, y, validation_data=(X, y, w))
     clf = DenseClassifier(hidden_layer_sizes=(4,), max_iter=1, random_state=0).fit(X, y > 0)
     with pytest.raises(ValueError, match=match):
@@ -831,8 +831,9 @@ def test_y_and_sample_weight_with_labels_in_another_order_are_refused_beside_a_n
     assert clf.class_prior_[2] == 0
     with pytest.raises(ValueError, match=match):
         clf.score(X, y, sample_weight=w)
-    with pytest.raises(ValueError, match="y_val and sample_weight_val have the same index labels"):
-        clf.fit(X, y, validation_data=(X, y, w))
+    for y_val in (y, y.astype("Int64")):  # (nullable labels were made numpy, without their index, before the check)
+        with pytest.raises(ValueError, match="y_val and sample_weight_val have the same index labels"):
+            clf.fit(X, y, validation_data=(X, y_val, w))
 
 
 def test_an_index_of_0_to_n_minus_1_in_a_nullable_dtype_is_the_default_one():

@@ -135,6 +135,16 @@ def test_a_column_entirely_missing_in_fit_is_ignored_with_a_warning():
     np.testing.assert_array_equal(reg.predict(np.c_[a, np.ones(100)]), reg.predict(arr))
 
 
+@pytest.mark.parametrize("table", [pd.DataFrame({"s": [None] * 6}), pd.DataFrame({"c": pd.Categorical([None] * 6)}),
+                                   pd.DataFrame({"s": [None] * 6, "f": [np.nan] * 6}), np.full((6, 2), np.nan)])
+@pytest.mark.parametrize("model", [DenseClassifier, DenseRegressor])
+def test_a_table_entirely_missing_in_fit_is_refused_before_training(table, model):
+    """Text columns all missing left a network of no input: a ZeroDivisionError inside the first training step."""
+    with pytest.raises(ValueError, match=r"Every column of X is entirely missing in fit \(.*\): nothing is left to "
+                                         r"learn from"):
+        model(**SMALL).fit(table, [0.0, 1.0] * 3)
+
+
 # -- 5. compare and column names scikit-learn's selectors cannot read -------------------------------------------------
 @pytest.mark.parametrize("names", [pd.date_range("2024-01-01", periods=3), [0.5, 1.5, 2.5], [(1, 2), (3, 4), (5, 6)],
                                    [10, 20, 30], [2, 0, 1]])

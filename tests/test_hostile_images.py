@@ -379,6 +379,7 @@ def test_paths_as_a_series_are_read_and_one_path_or_bytes_are_refused(files):
     if hasattr(np.dtypes, "StringDType"):  # numpy 2's strings: read as pixels ('could not convert string to float')
         strings = np.array(files["good"], dtype=np.dtypes.StringDType())
         np.testing.assert_array_equal(clf.predict_proba(strings), clf.predict_proba(files["good"]))
+        np.testing.assert_array_equal(clf.predict_proba(strings.reshape(-1, 1)), clf.predict_proba(files["good"]))
     for X, said in [(files["good"][0], "X is one str"), (Path(files["good"][0]), "not a list of images"),
                     ([p.encode() for p in files["good"]], r"X\[0\] is bytes")]:
         with pytest.raises(TypeError, match=said):

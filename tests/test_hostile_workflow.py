@@ -778,3 +778,11 @@ def test_class_weight_keyed_by_date_labels_weighs_them(unit):
         np.testing.assert_array_equal(class_weight_vector(weights, clf.classes_), [3.0, 1.0, 2.0])
     with pytest.raises(ValueError, match=r"class_weight names labels that are not in y: np.datetime64\('2019-01-01"):
         DenseClassifier(**DENSE, class_weight={np.datetime64("2019-01-01"): 2.0}).fit(X, y)
+    noon = {np.datetime64("2020-01-01T00", "h"): 3.0, np.datetime64("2020-01-01T12", "h"): 5.0}  # noon: no class
+    with pytest.raises(ValueError, match=r"names labels that are not in y: np.datetime64\('2020-01-01T12"):
+        DenseClassifier(**DENSE, class_weight=noon).fit(X, y)
+    # a class of weight 0 is left out of what the preprocessing learns, as rows of sample weight 0 are
+    column = pd.DataFrame({"a": np.where(y == days[0], 1000.0, X[:, 0])})
+    for key in (days[0], pd.Timestamp(days[0])):
+        clf = DenseClassifier(**DENSE, class_weight={key: 0.0}).fit(column, y)
+        assert clf.preprocessor_.value_range_.max() < 1000

@@ -100,6 +100,14 @@ def test_weights_that_do_not_fit_are_listed(tmp_path):
     for missing in (str(tmp_path / "nope.pth"), tmp_path / "nope.pth"):  # a pathlib.Path too: before the images
         with pytest.raises(ValueError, match="no such file"):
             TransferVGGClassifier(**dict(FAST, weights=missing)).fit(np.zeros((4, 5, 8, 8)), [0, 1] * 2)
+    # a fitted network goes on training without its weights file (it read it once); a new one needs it
+    torch.save(good, tmp_path / "tiny.pth")
+    clf = TransferVGGClassifier(**dict(FAST, weights=str(tmp_path / "tiny.pth"))).fit(np.zeros((4, 8, 8)), [0, 1] * 2)
+    (tmp_path / "tiny.pth").unlink()
+    clf.partial_fit(np.zeros((4, 8, 8)), [0, 1] * 2)
+    clf.set_params(warm_start=True).fit(np.zeros((4, 8, 8)), [0, 1] * 2)
+    with pytest.raises(ValueError, match="no such file"):
+        clf.set_params(warm_start=False).fit(np.zeros((4, 8, 8)), [0, 1] * 2)
     (tmp_path / "junk.pth").write_bytes(b"not a checkpoint")
     with pytest.raises(ValueError, match="Cannot read .*junk.pth"):
         load_vgg_weights(str(tmp_path / "junk.pth"), TINY)
@@ -121,6 +129,14 @@ def test_weight_values_a_backbone_cannot_use_are_refused(tmp_path):
     # a training script's checkpoint, {'state_dict': ..., 'epoch': ...}: its state dict
     wrapped = load_vgg_weights({"state_dict": good, "epoch": 3}, TINY)
     torch.testing.assert_close(wrapped["0.weight"], good["features.0.weight"])
+    # the names of a wrapped network: DataParallel's, torch.compile's, a Lightning module's, nested (only DataParallel's
+    # loaded); keys that are no names (an AttributeError inside the loader)
+    for head in ("module.", "_orig_mod.", "model.", "module._orig_mod."):
+        torch.testing.assert_close(load_vgg_weights({"state_dict": {head + k: v for k, v in good.items()}}, TINY),
+                                   wrapped)
+    for odd in ({0: good["features.0.weight"]}, {**good, ("features", 0): good["features.0.weight"]}):
+        with pytest.raises(ValueError, match=r"keys are not all parameter names: one is .*\((int|tuple)\)"):
+            load_vgg_weights(odd, TINY)
     (tmp_path / "junk.safetensors").write_bytes(b"abc")
     pytest.importorskip("safetensors")
     with pytest.raises(ValueError, match=r"Cannot read .*junk.safetensors' as a safetensors state dict"):
