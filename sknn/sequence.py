@@ -566,7 +566,8 @@ verbose, callbacks, criterion
         top_k : int, default=5
             How many words to propose (at most the vocabulary's words).
         return_proba : bool, default=False
-            Give (word, probability) pairs instead of words.
+            Give (word, probability) pairs instead of words: P(word | prefix) over the whole vocabulary, the end of
+            the sentence and unknown words included (never proposed), so the proposed ones may sum to less than 1.
 
         Returns
         -------
