@@ -94,8 +94,9 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, FitCallbacks, abstract=T
         "criterion": [callable, None],
     }
 
-    def _check_params(self):
-        """Check what ``_parameter_constraints`` cannot express, before any fitted state changes."""
+    def _check_params(self, continuing=False):
+        """Check what ``_parameter_constraints`` cannot express, before any fitted state changes (``continuing``: a
+        warm start or partial_fit of the fitted network)."""
 
     # -- input -----------------------------------------------------------------------
     def _check_X(self, X, reset):
@@ -380,7 +381,7 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, FitCallbacks, abstract=T
             self._check_engine_unchanged()
         if keep:  # before any fitted state changes, and before the checks of the parameters read them together
             self._check_architecture_unchanged()  # (a new architecture's mismatch is not what stops a warm start)
-        self._check_params()
+        self._check_params(continuing=keep)
         check_fit_params(self)
         requested = None if keep and incremental else resolve_device(self.device)  # refused before any work
         refuse_data_loader(X, f"{type(self).__name__}.fit")

@@ -190,8 +190,9 @@ def positive_rows(sample_weight, X, y=None, class_weight=None):
         w = np.ones(n) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
         dates = getattr(getattr(y, "dtype", None), "kind", None) in ("m", "M")  # (as objects: nanoseconds, or dates)
         labels = None if y is None else np.asarray(y) if dates else np.asarray(y, dtype=object)
-        if dates:
-            zero_labels = [_in_unit(k, labels.dtype) for k in zero_labels]
+        if dates:  # (a key of another moment names no class: cast, it would name one)
+            zero_labels = [k for k in (_in_unit(k, labels.dtype) for k in zero_labels)
+                           if getattr(k, "dtype", None) == labels.dtype]
         if labels is not None and labels.ndim == 2 and labels.shape[1] == 1:  # a column of labels
             labels = labels[:, 0]
         if zero_labels and labels is not None and labels.ndim == 1 and len(labels) == len(w):

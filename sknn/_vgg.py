@@ -8,6 +8,7 @@ and :class:`TransferNet` puts the image preparation in front of it and a new hea
 it. The modules know nothing of training, data or estimators.
 """
 
+import itertools
 import os
 from collections.abc import Mapping
 from numbers import Integral
@@ -214,9 +215,11 @@ def load_vgg_weights(weights, backbone="vgg16"):
     if odd is not None:
         raise ValueError(f"The weights' keys are not all parameter names: one is {odd!r:.60} ({type(odd).__name__}); "
                          "a state dict maps names such as 'features.0.weight' to tensors.")
-    heads = {k.split("features.", 1)[0] for k in state if "features." in k}  # what precedes the backbone's names
-    if len(heads) == 1 and set(filter(None, (head := heads.pop()).split("."))) <= {"module", "_orig_mod", "model"}:
-        state = {k[len(head):] if k.startswith(head) else k: v for k, v in state.items()}  # DataParallel, compile
+    heads = {h for h in (k.split("features.", 1)[0] for k in state if "features." in k) if h[-1:] in ("", ".")}
+    if len(heads) == 1:  # the wrappers before the backbone's names: DataParallel's, torch.compile's, Lightning's
+        parts = heads.pop().split(".")[:-1]
+        wrap = "".join(p + "." for p in itertools.takewhile({"module", "_orig_mod", "model"}.__contains__, parts))
+        state = {k[len(wrap):] if wrap and k.startswith(wrap) else k: v for k, v in state.items()}
     if not any(str(k).startswith("features.") for k in state) and any(str(k).startswith("backbone.features.")
                                                                          for k in state):
         raise ValueError("The weights are those of a network holding the backbone (keys 'backbone.features.*': one "

@@ -334,7 +334,7 @@ verbose, callbacks, criterion
         self.criterion = criterion
 
     # -- the image input -----------------------------------------------------------
-    def _check_params(self):
+    def _check_params(self, continuing=False):
         check_sizes(self.conv_filters, "conv_filters")
         check_sizes(self.dense_layers, "dense_layers")
         check_sizes(self.kernel_size, "kernel_size", lengths=(2,), allow_int=True)

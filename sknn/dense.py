@@ -65,7 +65,7 @@ class _DenseMixin:
                             "preprocessing", "numeric_embedding", "front_scale", "parametrization",
                             "learnable_activation", "n_ensemble", "module")
 
-    def _check_params(self):
+    def _check_params(self, continuing=False):
         check_architecture(self.hidden_layer_sizes, self.dropout)
 
     # -- input -----------------------------------------------------------------------------

@@ -472,7 +472,7 @@ verbose, callbacks, criterion
             self.adaptive_cutoff_ = self._choose_adaptive_cutoff(targets[steps_of_rows(lengths, fit_rows)])
         return ({"words": ids[tok]}, lengths, None), targets
 
-    def _check_params(self):
+    def _check_params(self, continuing=False):
         given = "module" if self.module is not None else "criterion" if self.criterion is not None else None
         if given and not isinstance(self.adaptive_softmax, str) and self.adaptive_softmax:
             raise ValueError(f"adaptive_softmax=True is the network's own output layer and loss, and {given} is "

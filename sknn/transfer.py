@@ -132,7 +132,7 @@ class _VGGInputMixin(ImageInputMixin):
         cfg, _, name = parse_backbone(self.backbone)
         check_image_size(self.image_size, sum(v == "M" for v in cfg))
         if reads_weights and isinstance(self.weights, (str, os.PathLike)) and self.weights != "imagenet" and \
-                not os.path.isfile(self.weights):  # (a refit of a fitted model: checked as the file is read)
+                not os.path.isfile(self.weights):
             raise no_weights_file(self.weights)
         if self.weights == "imagenet" and name is None:
             raise ValueError("weights='imagenet' exists for the standard backbones only "
@@ -345,8 +345,8 @@ verbose, callbacks, criterion
         self.criterion = criterion
 
     # -- parameters and the network ----------------------------------------------------
-    def _check_params(self):
-        self._check_vgg_params(reads_weights=not hasattr(self, "net_"))
+    def _check_params(self, continuing=False):
+        self._check_vgg_params(reads_weights=not continuing)
         check_sizes(self.head_layers, "head_layers")
         Augment.check_options(self.augment)
         n_blocks = sum(v == "M" for v in parse_backbone(self.backbone)[0][:-1]) + 1

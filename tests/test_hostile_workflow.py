@@ -606,8 +606,8 @@ def test_fraction_labels_are_refused_as_decimal_ones_are():
     from fractions import Fraction
 
     for labels in ([Fraction(1), Fraction(2)] * 30, [Fraction(1, 2), Fraction(3, 2)] * 30):
-        with pytest.raises(ValueError, match=r"y holds labels of type Fraction \(such as Fraction\(1, \d\)\).*y.astype\("
-                                             r"str\), or to numbers"):
+        with pytest.raises(ValueError, match=r"y holds labels of type Fraction \(such as Fraction\(1, \d\)\).*"
+                                             r"y.astype\(str\), or to numbers"):
             DenseClassifier(**DENSE).fit(X, labels)
 
 
@@ -786,3 +786,5 @@ def test_class_weight_keyed_by_date_labels_weighs_them(unit):
     for key in (days[0], pd.Timestamp(days[0])):
         clf = DenseClassifier(**DENSE, class_weight={key: 0.0}).fit(column, y)
         assert clf.preprocessor_.value_range_.max() < 1000
+    every = {**dict.fromkeys(days, 1.0), np.datetime64("2020-01-01T12", "h"): 0.0}  # noon's 0 names no class
+    assert DenseClassifier(**DENSE, class_weight=every).fit(column, y).preprocessor_.value_range_.max() == 1000

@@ -106,8 +106,9 @@ def test_weights_that_do_not_fit_are_listed(tmp_path):
     (tmp_path / "tiny.pth").unlink()
     clf.partial_fit(np.zeros((4, 8, 8)), [0, 1] * 2)
     clf.set_params(warm_start=True).fit(np.zeros((4, 8, 8)), [0, 1] * 2)
-    with pytest.raises(ValueError, match="no such file"):
+    with pytest.raises(ValueError, match="no such file"):  # before anything changed: the fitted model stays
         clf.set_params(warm_start=False).fit(np.zeros((4, 8, 8)), [0, 1] * 2)
+    assert clf.predict(np.zeros((2, 8, 8))).shape == (2,)
     (tmp_path / "junk.pth").write_bytes(b"not a checkpoint")
     with pytest.raises(ValueError, match="Cannot read .*junk.pth"):
         load_vgg_weights(str(tmp_path / "junk.pth"), TINY)
@@ -134,6 +135,10 @@ def test_weight_values_a_backbone_cannot_use_are_refused(tmp_path):
     for head in ("module.", "_orig_mod.", "model.", "module._orig_mod."):
         torch.testing.assert_close(load_vgg_weights({"state_dict": {head + k: v for k, v in good.items()}}, TINY),
                                    wrapped)
+    with pytest.raises(ValueError, match=r"backbone_state_dict\(\)"):  # sknn's network, wrapped by DataParallel
+        load_vgg_weights({"module.backbone." + k: v for k, v in good.items()}, TINY)
+    with pytest.raises(ValueError, match=r"unexpected: head.extra_features.weight\."):  # one key beside: named alone
+        load_vgg_weights({**{"module." + k: v for k, v in good.items()}, "module.head.extra_features.weight": 0}, TINY)
     for odd in ({0: good["features.0.weight"]}, {**good, ("features", 0): good["features.0.weight"]}):
         with pytest.raises(ValueError, match=r"keys are not all parameter names: one is .*\((int|tuple)\)"):
             load_vgg_weights(odd, TINY)
