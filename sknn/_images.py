@@ -31,10 +31,9 @@ __all__ = ["ImageFileBatches", "ImageInputMixin", "as_image_array", "is_path_lis
 
 
 def is_path_list(X):
-    """True for a list/array of file paths (str or os.PathLike)."""
+    """True for a list/array of file paths (str or os.PathLike; an array of numpy 2's StringDType too, kind T)."""
     if isinstance(X, np.ndarray):
-        kinds = "OUST"  # (T: numpy 2's StringDType)
-        return X.ndim == 1 and X.dtype.kind in kinds and len(X) > 0 and isinstance(X[0], (str, os.PathLike))
+        return X.ndim == 1 and X.dtype.kind in "OUST" and len(X) > 0 and isinstance(X[0], (str, os.PathLike))
     return isinstance(X, (list, tuple)) and len(X) > 0 and all(isinstance(x, (str, os.PathLike)) for x in X)
 
 
