@@ -1,11 +1,10 @@
 """Tables for networks: which columns are numbers and which are categories, and how each reaches the network.
 
-:class:`TabularPreprocessor` is fitted inside ``DenseClassifier``/``DenseRegressor`` when
-``preprocessing='auto'`` (their ``preprocessor_``). It turns a DataFrame or an array, with
-numbers, strings, pandas categoricals, booleans and missing values, into one float32 matrix
-the network reads: the numeric columns first, as numbers (NaN where missing), then the
-categorical columns as integer codes (0 for a missing or unseen category, 1..K for the
-categories seen in ``fit``). It also learns each numeric column's median and robust scale.
+:class:`TabularPreprocessor` is fitted inside ``DenseClassifier``/``DenseRegressor`` when ``preprocessing='auto'``
+(their ``preprocessor_``). It turns a DataFrame or an array, with numbers, strings, pandas categoricals, booleans and
+missing values, into one float32 matrix the network reads: the numeric columns first, as numbers (NaN where missing),
+then the categorical columns as integer codes (0 for a missing or unseen category, 1..K for the categories seen in
+``fit``). It also learns each numeric column's median and robust scale.
 
 The rest happens in the network's first layer (:class:`sknn._layers.TabularInput`), on
 tensors, so that an exported network carries it: centring and robust scaling, smooth
@@ -269,7 +268,7 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
         for each.
     binary_ : ndarray of bool, shape (n_numeric,)
         Numeric columns with at most two distinct values in ``fit`` (indicators, yes/no
-        numbers): the network reads them as they are, without periodic embeddings.
+        numbers): centred, scaled and clipped as other numbers, without periodic embeddings.
     boolean_ : ndarray of bool, shape (n_numeric,)
         Numeric columns that held booleans only in ``fit``: ``transform`` refuses a number other than 0 and 1 there.
     value_range_ : ndarray of shape (n_numeric, 2)
@@ -511,7 +510,8 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
                 beyond = (X.data > 2**53) | (X.data < -(2**53))
                 for j in np.unique(X.indices[beyond]):
                     check_exact_column(X.data[X.indices == j], self._name(j))
-            X = X.astype(np.float64)
+            X = X.astype(np.float64)  # (a copy)
+            X.sum_duplicates()  # an entry stored twice is their sum, as toarray() and the network read it
             if not np.isfinite(X.data).all():
                 raise ValueError("Input X contains NaN or infinity in its stored values: a sparse X must hold finite "
                                  "numbers; impute missing ones first (e.g. SimpleImputer in a Pipeline), or pass "

@@ -245,7 +245,8 @@ class Vocabulary:
         if not sample:
             return np.ones(len(counts), dtype=np.float32)
         total = counts.sum()
-        threshold = sample * total if sample < 1.0 else float(sample)
+        # sample >= 1: a count above which words are subsampled (gensim's shorthand: its golden-ratio threshold)
+        threshold = sample * total if sample < 1.0 else float(int(sample * (3 + np.sqrt(5)) / 2))
         prob = (np.sqrt(counts / threshold) + 1) * (threshold / counts)
         return np.minimum(prob, 1.0).astype(np.float32)
 

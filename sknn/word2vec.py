@@ -86,9 +86,11 @@ class Word2VecTransformer(FamilyEstimator, ClassNamePrefixFeaturesOutMixin, Tran
     sg=0                sg=0                   1: skip-gram, 0: CBOW (mean of the window)
     negative=5          negative=5             noise words per centre word
     ns_exponent=0.75    ns_exponent=0.75       noise drawn from counts ** ns_exponent (|e| <= 1e6)
-    sample=1e-3         sample=1e-3            subsampling threshold of frequent words
+    sample=1e-3         sample=1e-3            subsampling threshold of frequent words (a share of the corpus; from 1,
+                                               a count, as gensim reads it)
     alpha=0.025         alpha=0.025            initial learning rate (per pair, summed)
-    min_alpha=1e-4      min_alpha=1e-4         rate reached linearly at the last word
+    min_alpha=1e-4      min_alpha=1e-4         end of the rate's linear fall (each batch at the rate of the words
+                                               read before it, as gensim's jobs: the last one a little above)
     epochs=5            epochs=5               passes over the corpus
     batch_size='auto'   batch_words=10000      centre words per step (gensim: per job)
     random_state        seed=1                 seed of initialisation and sampling

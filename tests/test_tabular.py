@@ -1087,6 +1087,18 @@ def test_a_sparse_x_s_statistics_are_its_dense_copy_s_without_making_it_dense(mo
             np.testing.assert_array_equal(a, b)
 
 
+def test_a_sparse_x_with_an_entry_stored_twice_is_read_as_its_sum():
+    """Stored twice (a CSR matrix built from its arrays), an entry's two parts were counted as two values and the
+    column's zeros as one fewer: statistics that were not those of what the network reads (their sum)."""
+    twice = sp.csr_matrix((np.array([1.0, 1.0, 5.0, 3.0]), np.array([0, 0, 1, 0]), np.array([0, 2, 3, 3, 4])),
+                          shape=(4, 2))
+    dense = twice.toarray()  # [[2, 0], [0, 5], [0, 0], [3, 0]]
+    pre, want = TabularPreprocessor().fit(twice), TabularPreprocessor().fit(dense)
+    for name in ("center_", "scale_", "value_range_", "binary_"):
+        np.testing.assert_array_equal(getattr(pre, name), getattr(want, name))
+    assert len(twice.data) == 4  # the caller's matrix as it was
+
+
 def test_predictions_on_a_wide_x_are_made_in_batches_of_a_bounded_size():
     rng = np.random.RandomState(0)
     X = sp.random(40, 20_000, density=0.001, format="csr", random_state=0)

@@ -111,6 +111,13 @@ def test_batches_respect_sentences_reduced_windows_and_subsampling(compiled, mon
     threshold = 1e-3 * vocab.counts.sum()
     assert keep[vocab.index["the"]] == pytest.approx((np.sqrt(2000 / threshold) + 1) * threshold / 2000, rel=1e-6)
     assert keep[vocab.index["rare"]] == 1.0
+    gensim = pytest.importorskip("gensim")  # sample >= 1: a count, through gensim's golden-ratio threshold
+    for sample in (1.0, 2.0, 30.0):
+        model = gensim.models.Word2Vec(vector_size=4, min_count=1, sample=sample, workers=1)
+        model.build_vocab(skewed)
+        want = [model.wv.get_vecattr(w, "sample_int") / 2**32 for w in ("the", "rare")]
+        np.testing.assert_allclose(vocab.keep_probabilities(sample)[[vocab.index["the"], vocab.index["rare"]]],
+                                   np.minimum(want, 1.0), rtol=1e-6)
     source = CorpusBatches(lambda: iter(skewed), vocab, window=2, negative=2, sample=1e-3, ns_exponent=0.75, epochs=1)
     kept = sum(len(X["context_mask"]) for X, _, _ in source.batches(10_000, generator=torch.Generator().manual_seed(0)))
     assert kept == pytest.approx(1 + 2000 * keep[vocab.index["the"]], rel=0.15)
