@@ -111,8 +111,7 @@ class _VGGInputMixin(ImageInputMixin):
         self.architecture_["pretrained"] = self.weights is not None  # whether the backbone starts from trained weights
 
     def _file_image_shape(self, paths):
-        """Files are resized to ``image_size`` with 3 channels; their headers are read (:meth:`_scan_files`), so that
-        an unreadable file is named before the backbone reads any (the extractor's fit reads nothing else)."""
+        """Files: ``image_size``, 3 channels; their headers read (:meth:`_scan_files`) before the backbone reads any."""
         self._scan_files(paths)
         self.input_image_shape_ = None
         return (3, *size_pair(self.image_size))
@@ -148,12 +147,13 @@ class _VGGInputMixin(ImageInputMixin):
     def _vgg_onnx_graph(self, network, head):
         """``images`` float32 (B, 3, H, W) of any H, W -> ``probabilities`` (B, n_classes), or without ``head``
         the backbone's pooled ``features`` (B, n_features_out)."""
-        size = [int(v) for v in network.image_size]
+        size = [int(v) for v in network.image_size]  # (a backbone trained from random weights: the training scale)
+        scale = [0.0, 1.0] if self._pixel_range else [min(0.0, float(self.pixel_min_)), float(self.pixel_max_)]
         inputs = [{"name": "images", "dtype": "float32", "shape": ["batch", 3, "height", "width"], "layout": "NCHW",
-                   "description": "RGB images of any size, channels first, values in [0, 1]"}]
-        prep = {"layout": "NCHW", "channels": 3, "image_size": size, "value_range": [0.0, 1.0],
-                "pixel_scaling": ("uint8 images are divided by 255, uint16 ones by 65535; float images are taken in "
-                                  "[0, 1]"),
+                   "description": f"RGB images of any size, channels first, values in [{scale[0]:g}, {scale[1]:g}]"}]
+        prep = {"layout": "NCHW", "channels": 3, "image_size": size, "value_range": scale, "pixel_scaling": (
+                f"uint8 images are divided by 255, uint16 ones by 65535; float images are taken as they are, in "
+                f"[{scale[0]:g}, {scale[1]:g}]"),
                 "mean": list(IMAGENET_MEAN), "std": list(IMAGENET_STD),
                 "steps_outside_graph": ["images to float32 (B, C, H, W) as for ConvImageClassifier",
                                         "grey images: the channel repeated 3 times", "uint8 / 255, uint16 / 65535"],

@@ -149,6 +149,9 @@ def test_transfer_classifier_resizes_in_the_graph(digits, tmp_path):
     _check_batches(clf, session, rgb)
     meta = onnx_metadata(path)
     assert meta["classes"] == list(range(10)) and meta["preprocessing"]["image_size"] == [12, 12]
+    # a backbone trained from random weights reads the training images' scale, not [0, 1] (said so before)
+    wide = clf.set_params(max_iter=1).fit(X[:60] * 16, y[:60])  # (digits' levels 0..16, as they are)
+    assert onnx_metadata(to_onnx(wide, tmp_path / "wide.onnx"))["preprocessing"]["value_range"] == [0.0, 16.0]
 
 
 def test_feature_extractor_gives_transform(digits, tmp_path):
