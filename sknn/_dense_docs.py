@@ -38,7 +38,8 @@ COMMON_DOC = """
         the estimator learns the encoding in ``fit`` (``preprocessor_``, a
         :class:`sknn._tabular.TabularPreprocessor`) and the
         network's first layer centres each number on its median, divides it by its
-        interquartile range and clips it smoothly to (-3, 3), replaces a missing number
+        interquartile range (half its range where the quartiles meet; a constant column
+        reads 0) and clips it smoothly to (-3, 3), replaces a missing number
         by 0 with an indicator column, one-hot encodes categories with up to 8 values and
         embeds larger ones in 8 learned values; a category it never trained on (unseen in
         ``fit``, or held by validation rows only) is handled as a missing one, and a missing
@@ -50,6 +51,8 @@ COMMON_DOC = """
         The clipping flattens a long tail (sizes, prices, counts over orders of magnitude)
         beyond about 3 interquartile ranges: a target that follows such a column linearly
         through its tail is a linear model's (``sknn compare`` fits one beside the network).
+        The medians and ranges come from every row of weight above 0, the early-stopping
+        split's too (from 200,000 of them on larger X).
         None: X must be numbers, used as they are (scale them first).
     numeric_embedding : {{'periodic', None}}, default='periodic'
         'periodic': each number also enters as 3 learned functions of it, sums of 16

@@ -87,7 +87,7 @@ class _DenseMixin:
                             ensure_all_finite=False)
         validate_data(self, X, reset=reset, skip_check_array=True)
         if reset:
-            # its statistics and categories from the rows that train (weight 0 leaves a row out)
+            # its statistics and categories from the rows of weight above 0 (the validation split's too)
             self.preprocessor_ = TabularPreprocessor().fit(X if fit_rows is None else _safe_indexing(X, fit_rows))
         with warnings.catch_warnings():  # the estimator has warned about the feature names already, by its name
             warnings.filterwarnings("ignore", message=r".*feature names, but TabularPreprocessor was fitted")
