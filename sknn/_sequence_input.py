@@ -500,6 +500,10 @@ def read_pretrained(vectors, embedding_dim):
     if vectors is None:
         return None
     vectors = getattr(vectors, "wv_", vectors)  # a fitted Word2VecTransformer gives its keyed vectors
+    if isinstance(vectors, pd.DataFrame):  # a vector per row, by word (GloVe read with index_col=0): its rows
+        vectors = dict(zip(vectors.index, vectors.to_numpy()))
+    elif isinstance(vectors, dict):  # tensors that require grad: their values
+        vectors = {k: v.detach().cpu() if isinstance(v, torch.Tensor) else v for k, v in vectors.items()}
     if hasattr(vectors, "key_to_index"):  # keyed vectors, sknn's or gensim's
         words = list(vectors.key_to_index)
     elif hasattr(vectors, "items"):  # a dict, or a pandas Series word -> vector (whose iteration gives values)

@@ -16,7 +16,7 @@ from ._module_checks import ChecksModuleOutputs, OutputContract
 from ._recurrent import CELLS, SequenceNet, language_model_cutoff
 from ._labels import check_label_spellings, check_same_label_kind
 from ._sequence_input import (EOS, PAD_TOKEN, UNK_TOKEN, SequenceBatches, build_vocabulary, check_label_sequences,
-                              pretrained_matrix, read_pretrained, warn_own_symbols)
+                              pretrained_matrix, read_pretrained, warn_own_symbols, warn_unscaled)
 from ._text_checks import TOKENS_ADVICE, spacing_twins, warn_form_misses, warn_form_twins
 from ._validation import check_non_negative_weights, unmasked
 from ._warnings import warn_user
@@ -166,6 +166,16 @@ class SequenceModel(BaseNeuralNetwork, abstract=True):
             warn_form_misses([list(counts)], keys, effect="so these words get no pretrained vector",
                              where="pretrained_embeddings")
             _warn_of_few_vectors(counts, keys, self.lowercase, self._specials)
+
+    def _fit_feature_input(self, seqs):
+        """What a fit on sequences of feature vectors learns of them: no vocabulary (no words, so word vectors refused:
+        they were ignored without a word), the features per step."""
+        if self.pretrained_embeddings is not None:
+            raise ValueError("pretrained_embeddings are vectors of words, and X holds sequences of feature vectors, "
+                             "which have none: pass pretrained_embeddings=None.")
+        self.n_features_in_ = seqs[0].shape[1]
+        self.vocabulary_ = self.char_vocabulary_ = None
+        warn_unscaled(seqs)
 
     def _load_pretrained(self, module):
         """The pretrained vectors into the word embedding of a new network (small random values for other words)."""

@@ -21,7 +21,7 @@ from ._labels import check_not_quantities, check_same_label_kind, fit_classes, l
 from ._recurrent import RecurrentLayers, SequenceNet
 from ._sequence_input import (BOS, BOS_TOKEN, EOS, EOS_TOKEN, PAD, PAD_TOKEN, UNK, UNK_TOKEN, SequenceBatches,
                               build_vocabulary, check_label_sequences, check_prefixes, check_sequences,
-                              spans, steps_of_rows, token_forms, token_ids, warn_own_symbols_in, warn_unscaled)
+                              spans, steps_of_rows, token_forms, token_ids, warn_own_symbols_in)
 from ._sequence_model import NextWordOutputs, SequenceModel, TaggerOutputs
 from ._sequence_onnx import tagger_onnx_feed, tagger_onnx_graph
 from ._targets import keyword_only_classes
@@ -193,10 +193,7 @@ verbose, callbacks, criterion
         if reset:
             self.input_kind_ = kind
             if kind == "features":
-                self.n_features_in_ = seqs[0].shape[1]
-                self.vocabulary_ = None
-                self.char_vocabulary_ = None
-                warn_unscaled(seqs)
+                self._fit_feature_input(seqs)
             else:
                 learned = seqs if fit_rows is None else [seqs[i] for i in fit_rows]  # weight 0: no words
                 self._fit_vocabulary(learned)

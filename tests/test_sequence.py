@@ -4,6 +4,7 @@ import pickle
 import warnings
 
 import numpy as np
+import pandas as pd
 import pytest
 import torch
 from sklearn.base import clone
@@ -448,6 +449,17 @@ def test_pretrained_embeddings(tmp_path):
     assert plain_tagger(freeze_embeddings="copy", max_iter=1).fit(X, y).net_.module_.frozen_embedding is None
     with pytest.raises(ValueError, match="16 dimensions but embedding_dim=8"):
         LSTMSequenceTagger(pretrained_embeddings=vectors, embedding_dim=8, max_iter=1).fit(X, y)
+    # a table of vectors by word (GloVe read with index_col=0: it read columns as words) and tensors that require
+    # grad (numpy's error, naming nothing) give the same starting vectors as the dict
+    table = pd.DataFrame(np.stack(list(vectors.values())), index=list(vectors))
+    tensors = {w: torch.tensor(v, requires_grad=True) for w, v in vectors.items()}
+    for given in (table, tensors):
+        same = plain_tagger(pretrained_embeddings=given, freeze_embeddings=True, max_iter=2).fit(X, y)
+        np.testing.assert_array_equal(same.net_.module_.embedding.weight.detach().numpy(), weight)
+    series = [np.random.RandomState(0).randn(3, 2) for _ in range(8)]  # feature vectors: no words (were ignored)
+    with pytest.raises(ValueError, match="X holds sequences of feature vectors, which have none: pass "
+                                         "pretrained_embeddings=None"):
+        LSTMSequenceTagger(pretrained_embeddings=vectors, embedding_dim=16, max_iter=1).fit(series, [["a"] * 3] * 8)
 
 
 @pytest.mark.parametrize("as_keyed_vectors", [False, True])
