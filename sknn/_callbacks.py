@@ -39,14 +39,23 @@ class BestEpochStopping(EarlyStopping):
 
     ``stopped_`` says whether the rule ended the last training call; its message comes as training ends, after the
     log's line of the last epoch (``verbose=2``).
+
+    Epochs that left the weights as training found them (at a rate of 0: a schedule that starts at 0, over epochs of
+    one batch) are no candidates: the untrained network was kept where its validation loss happened to be lowest.
     """
 
     def on_train_begin(self, net, **kwargs):
         super().on_train_begin(net, **kwargs)
         self.best_score_ = math.inf if self.lower_is_better else -math.inf
         self.stopped_ = False
+        module = getattr(net, "module_", None)  # its weights until an epoch moves them
+        self._untrained = None if module is None else [p.detach().clone() for p in module.parameters()]
 
     def on_epoch_end(self, net, **kwargs):
+        if self._untrained is not None:
+            if all(torch.equal(a, p) for a, p in zip(self._untrained, net.module_.parameters())):
+                return  # (nor a miss: patience counts the epochs that trained)
+            self._untrained = None
         score = net.history[-1, self.monitor]
         sign = 1.0 if self.lower_is_better else -1.0  # compared as a loss: lower is better
         best = sign * self.best_score_

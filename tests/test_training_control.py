@@ -763,3 +763,16 @@ def test_a_scoring_callback_without_a_scorer_is_refused_before_training(kind):
     clf = DenseClassifier(**SMALL, callbacks=[getattr(skorch.callbacks, kind)(None), _FailIn(epoch=1)])
     with pytest.raises(ValueError, match=rf"\({kind}\) has scoring=None.*pass a scorer name such as 'accuracy'"):
         clf.fit(X_CLF, Y_CLF)
+
+
+def test_best_epoch_selection_never_keeps_the_untrained_network():
+    """Epochs of one batch on a schedule that starts at 0: epoch 1 trained at a rate of 0, and where its validation
+    loss was the lowest the fit gave back the untrained network (two targets, the same probabilities)."""
+    from sklearn.datasets import make_multilabel_classification
+
+    X, Y = make_multilabel_classification(40, 5, n_classes=3, random_state=0)
+    fits = [DenseClassifier(hidden_layer_sizes=(4,), max_iter=50, random_state=0).fit(X, Y[:, j]) for j in range(2)]
+    for clf in fits:
+        assert clf.history_["event_lr"].iloc[0] == 0  # (the case: epoch 1 trained nothing)
+        assert dict(clf.net_.callbacks_)["stopping"].best_epoch_ > 1
+    assert not np.allclose(fits[0].predict_proba(X), fits[1].predict_proba(X))
