@@ -40,16 +40,18 @@ class BestEpochStopping(EarlyStopping):
     ``stopped_`` says whether the rule ended the last training call; its message comes as training ends, after the
     log's line of the last epoch (``verbose=2``).
 
-    Epochs that left the weights as training found them (at a rate of 0: a schedule that starts at 0, over epochs of
-    one batch) are no candidates: the untrained network was kept where its validation loss happened to be lowest.
+    The epochs of a new network that left its weights as they started (at a rate of 0: a schedule that starts at 0,
+    over epochs of one batch) are no candidates: the untrained network was kept where its validation loss happened to
+    be lowest.
     """
 
     def on_train_begin(self, net, **kwargs):
         super().on_train_begin(net, **kwargs)
         self.best_score_ = math.inf if self.lower_is_better else -math.inf
         self.stopped_ = False
-        module = getattr(net, "module_", None)  # its weights until an epoch moves them
-        self._untrained = None if module is None else [p.detach().clone() for p in module.parameters()]
+        module = getattr(net, "module_", None)  # a new network's weights until an epoch moves them (a warm start's
+        new = module is not None and not len(net.history)  # first epoch at a rate of 0 keeps trained ones)
+        self._untrained = [p.detach().clone() for p in module.parameters()] if new else None
 
     def on_epoch_end(self, net, **kwargs):
         if self._untrained is not None:
@@ -71,6 +73,7 @@ class BestEpochStopping(EarlyStopping):
             raise KeyboardInterrupt
 
     def on_train_end(self, net, **kwargs):
+        self._untrained = None  # (a copy of the weights, on their device)
         if self.stopped_:
             self._sink(f"Stopping since {self.monitor} has not improved in the last {self.patience} epochs.",
                        verbose=net.verbose)

@@ -501,6 +501,10 @@ def read_pretrained(vectors, embedding_dim):
         return None
     vectors = getattr(vectors, "wv_", vectors)  # a fitted Word2VecTransformer gives its keyed vectors
     if isinstance(vectors, pd.DataFrame):  # a vector per row, by word (GloVe read with index_col=0): its rows
+        if not vectors.index.is_unique or all(isinstance(c, str) for c in vectors.columns):
+            raise ValueError("pretrained_embeddings is a DataFrame read as a vector per row, by the word of its index, "
+                             "and its " + ("index repeats words" if not vectors.index.is_unique else "columns are "
+                                           "words: pass df.T") + " (a GloVe file: index_col=0, keep_default_na=False).")
         vectors = dict(zip(vectors.index, vectors.to_numpy()))
     elif isinstance(vectors, dict):  # tensors that require grad: their values
         vectors = {k: v.detach().cpu() if isinstance(v, torch.Tensor) else v for k, v in vectors.items()}

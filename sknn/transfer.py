@@ -148,7 +148,7 @@ class _VGGInputMixin(ImageInputMixin):
         """``images`` float32 (B, 3, H, W) of any H, W -> ``probabilities`` (B, n_classes), or without ``head``
         the backbone's pooled ``features`` (B, n_features_out)."""
         size = [int(v) for v in network.image_size]  # (a backbone trained from random weights: the training scale)
-        scale = [0.0, 1.0] if self._pixel_range else [min(0.0, float(self.pixel_min_)), float(self.pixel_max_)]
+        scale = [0.0, 1.0] if self._pixel_range else [min(0.0, getattr(self, "pixel_min_", 0.0)), self.pixel_max_]
         inputs = [{"name": "images", "dtype": "float32", "shape": ["batch", 3, "height", "width"], "layout": "NCHW",
                    "description": f"RGB images of any size, channels first, values in [{scale[0]:g}, {scale[1]:g}]"}]
         prep = {"layout": "NCHW", "channels": 3, "image_size": size, "value_range": scale, "pixel_scaling": (

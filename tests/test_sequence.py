@@ -456,6 +456,9 @@ def test_pretrained_embeddings(tmp_path):
     for given in (table, tensors):
         same = plain_tagger(pretrained_embeddings=given, freeze_embeddings=True, max_iter=2).fit(X, y)
         np.testing.assert_array_equal(same.net_.module_.embedding.weight.detach().numpy(), weight)
+    for odd, said in ((table.T, "columns are words: pass df.T"), (pd.concat([table, table]), "index repeats words")):
+        with pytest.raises(ValueError, match=said):  # (the words as columns: read as ids; a repeated word: the last)
+            plain_tagger(pretrained_embeddings=odd, max_iter=1).fit(X, y)
     series = [np.random.RandomState(0).randn(3, 2) for _ in range(8)]  # feature vectors: no words (were ignored)
     with pytest.raises(ValueError, match="X holds sequences of feature vectors, which have none: pass "
                                          "pretrained_embeddings=None"):

@@ -776,3 +776,18 @@ def test_best_epoch_selection_never_keeps_the_untrained_network():
         assert clf.history_["event_lr"].iloc[0] == 0  # (the case: epoch 1 trained nothing)
         assert dict(clf.net_.callbacks_)["stopping"].best_epoch_ > 1
     assert not np.allclose(fits[0].predict_proba(X), fits[1].predict_proba(X))
+
+
+def test_a_warm_start_s_first_epoch_at_a_rate_of_0_keeps_the_trained_weights_as_a_candidate():
+    """Its weights are the first fit's, trained: skipped as 'untrained', a warm refit kept later epochs worse than the
+    model it started from (3 seeds of 6)."""
+    from sklearn.datasets import make_classification
+
+    for seed in range(3):
+        X, y = make_classification(120, 6, random_state=seed)
+        clf = DenseClassifier(max_iter=20, random_state=seed, warm_start=True, n_iter_no_change=4).fit(X, y)
+        first = clf.n_iter_
+        clf.fit(X, y)
+        losses = dict(zip(clf.history_["epoch"], clf.history_["valid_loss"]))
+        kept = dict(clf.net_.callbacks_)["stopping"].best_epoch_
+        assert losses[kept] <= losses[first + 1]  # (the warm start's first epoch: the first fit's weights)
