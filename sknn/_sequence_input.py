@@ -501,7 +501,9 @@ def read_pretrained(vectors, embedding_dim):
         return None
     vectors = getattr(vectors, "wv_", vectors)  # a fitted Word2VecTransformer gives its keyed vectors
     if isinstance(vectors, pd.DataFrame):  # a vector per row, by word (GloVe read with index_col=0): its rows
-        if not vectors.index.is_unique or all(isinstance(c, str) for c in vectors.columns):
+        words_as_columns = all(isinstance(c, str) for c in vectors.columns) and not all(
+            isinstance(w, str) for w in vectors.index)  # (pd.DataFrame(dict_of_vectors): numbered rows)
+        if not vectors.index.is_unique or words_as_columns:
             raise ValueError("pretrained_embeddings is a DataFrame read as a vector per row, by the word of its index, "
                              "and its " + ("index repeats words" if not vectors.index.is_unique else "columns are "
                                            "words: pass df.T") + " (a GloVe file: index_col=0, keep_default_na=False).")

@@ -453,7 +453,8 @@ def test_pretrained_embeddings(tmp_path):
     # grad (numpy's error, naming nothing) give the same starting vectors as the dict
     table = pd.DataFrame(np.stack(list(vectors.values())), index=list(vectors))
     tensors = {w: torch.tensor(v, requires_grad=True) for w, v in vectors.items()}
-    for given in (table, tensors):
+    named = table.set_axis([f"d{i}" for i in range(16)], axis=1)  # dimensions named by strings: still by its rows
+    for given in (table, tensors, named):
         same = plain_tagger(pretrained_embeddings=given, freeze_embeddings=True, max_iter=2).fit(X, y)
         np.testing.assert_array_equal(same.net_.module_.embedding.weight.detach().numpy(), weight)
     for odd, said in ((table.T, "columns are words: pass df.T"), (pd.concat([table, table]), "index repeats words")):
