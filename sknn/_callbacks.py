@@ -51,12 +51,12 @@ class BestEpochStopping(EarlyStopping):
         self.stopped_ = False
         module = getattr(net, "module_", None)  # a new network's weights until an epoch moves them (a warm start's
         new = module is not None and not len(net.history)  # first epoch at a rate of 0 keeps trained ones)
-        self._untrained = [p.detach().clone() for p in module.parameters()] if new else None
+        self._untrained = [(p, p.detach().clone()) for p in module.parameters() if p.requires_grad] if new else None
 
     def on_epoch_end(self, net, **kwargs):
         if self._untrained is not None:
-            if all(torch.equal(a, p) for a, p in zip(self._untrained, net.module_.parameters())):
-                return  # (nor a miss: patience counts the epochs that trained)
+            if not torch.stack([(p != start).any() for p, start in self._untrained] or [torch.tensor(False)]).any():
+                return  # (one sync; nor a miss: patience counts the epochs that trained)
             self._untrained = None
         score = net.history[-1, self.monitor]
         sign = 1.0 if self.lower_is_better else -1.0  # compared as a loss: lower is better

@@ -112,10 +112,10 @@ default='cosine_log_cycles'
     early_stopping : bool, default=True
         Set ``validation_fraction`` of the data aside (stratified for classifiers) and
         keep the weights of the epoch with the lowest validation loss (best-epoch
-        selection; never the untrained network's: an epoch at a rate of 0, the default
-        schedule's first over one batch, is skipped); with ``n_iter_no_change``, also stop
-        when that loss has not fallen by ``tol`` for that many epochs. The validation
-        score is recorded each epoch.
+        selection; never the untrained network's, which the default schedule's first
+        epoch leaves as it is over one batch, at a rate of 0); with ``n_iter_no_change``,
+        also stop when that loss has not fallen by ``tol`` for that many epochs. The
+        validation score is recorded each epoch.
     validation_fraction : float, default=0.2
     n_iter_no_change : int or None, default=None
         Patience, in epochs: stop when the monitored loss (the validation loss with

@@ -16,7 +16,7 @@ from ._numbers import check_float32_vectors
 from ._sequence_columns import (check_feature_names, check_step_array, frame_columns, frame_labels, frame_rows,
                                 is_step_value, refuse_frame_of_numbers)
 from ._text_checks import is_missing, warn_form_misses
-from ._validation import check_magnitude, first_non_string, is_unordered
+from ._validation import check_magnitude, detached, first_non_string, is_unordered
 from ._warnings import warn_user
 
 __all__ = ["BOS", "EOS", "MAX_WORD_CHARS", "PAD", "UNK", "BOS_TOKEN", "EOS_TOKEN", "PAD_TOKEN", "UNK_TOKEN",
@@ -304,20 +304,13 @@ def check_prefixes(prefixes, lowercase=True):
     _check_ordered(prefixes, "prefixes")
     if not isinstance(prefixes, (str, bytes)) and not hasattr(prefixes, "__len__") and hasattr(prefixes, "__iter__"):
         prefixes = list(prefixes)  # a generator of token lists, read once (as check_sequences reads X)
-    if not isinstance(prefixes, (str, bytes)) and hasattr(prefixes, "__len__") and len(prefixes) and \
-            isinstance(prefixes[0], str):
-        raise TypeError(f"prefixes must be a list of token lists, e.g. [['Robert', 'weighs', 'about']], and "
-                        f"prefixes[0] is a str ({prefixes[0]!r:.40}): for one prefix, put its token list in a list; "
-                        "for texts, split them first, [s.split() for s in prefixes] (or prefixes.str.split() for a "
-                        "pandas Series).")
-    if isinstance(prefixes, (str, bytes)) or not hasattr(prefixes, "__len__") or (
-            len(prefixes) and (is_token(prefixes[0]) or not hasattr(prefixes[0], "__len__"))):
+    if isinstance(prefixes, (str, bytes)) or not hasattr(prefixes, "__len__"):
         raise TypeError("prefixes must be a list of token lists, e.g. [['Robert', 'weighs', 'about']].")
     checked = []
     for i, p in enumerate(prefixes):
-        if is_token(p) or not hasattr(p, "__len__"):
-            raise TypeError(f"prefixes[{i}] is a {type(p).__name__}, not a list of tokens; pass one token list "
-                            "per prefix, e.g. [['Robert', 'weighs', 'about']].")
+        if is_token(p) or not hasattr(p, "__len__"):  # (one prefix's tokens, or texts not split)
+            one = " For one prefix, put its token list in a list: [tokens]." if i == 0 and is_token(p) else ""
+            raise TypeError(f"{_not_a_sequence(p, f'prefixes[{i}]', i, 'prefixes', numeric=False)}{one}")
         _check_ordered(p, f"prefixes[{i}]")
         checked.append(p.tolist() if isinstance(p, np.ndarray) else list(p))
         check_tokens(checked[-1], f"prefixes[{i}]", lowercase, numeric=False)
@@ -508,8 +501,8 @@ def read_pretrained(vectors, embedding_dim):
                              "and its " + ("index repeats words" if not vectors.index.is_unique else "columns are "
                                            "words: pass df.T") + " (a GloVe file: index_col=0, keep_default_na=False).")
         vectors = dict(zip(vectors.index, vectors.to_numpy()))
-    elif isinstance(vectors, dict):  # tensors that require grad: their values
-        vectors = {k: v.detach().cpu() if isinstance(v, torch.Tensor) else v for k, v in vectors.items()}
+    if isinstance(vectors, (dict, pd.Series)):  # tensors (that require grad, of bfloat16...): their values
+        vectors = {k: detached(v, f"pretrained_embeddings[{k!r}]") for k, v in vectors.items()}
     if hasattr(vectors, "key_to_index"):  # keyed vectors, sknn's or gensim's
         words = list(vectors.key_to_index)
     elif hasattr(vectors, "items"):  # a dict, or a pandas Series word -> vector (whose iteration gives values)

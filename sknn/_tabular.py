@@ -315,7 +315,7 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
         kinds = [kind for kind, _ in columns]
         self.ignored_columns_ = np.array([j for j, (_, values) in enumerate(columns)
                                           if np.asarray(_missing(values), dtype=bool).all()], dtype=np.int64)
-        self._warn_ignored()
+        self._check_ignored_columns()
         self.numeric_columns_ = np.array([j for j, k in enumerate(kinds) if k == "numeric"], dtype=np.int64)
         self.categorical_columns_ = np.array([j for j, k in enumerate(kinds) if k == "categorical"], dtype=np.int64)
         self.categories_ = []
@@ -437,8 +437,8 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
         warn_narrow_first_fit(getattr(self, "_n_fit_rows", 2), self.scale_, len(self.categorical_columns_))
 
     # -- helpers -----------------------------------------------------------------------------
-    def _warn_ignored(self):
-        """Warn about the columns entirely missing in fit (refused where all are): the network learns nothing of them
+    def _check_ignored_columns(self):
+        """Warn of the columns entirely missing in fit (refuse X where all are): the network learns nothing of them
         (their missing-value indicator is always 1), so :meth:`transform` reads them as missing whatever they hold."""
         names = [self._name(j) for j in self.ignored_columns_]
         if names:
@@ -464,7 +464,7 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
                                  "now, fit on such values.")
 
     def _blank(self, j, n):
-        """Column ``j``, ignored since fit (:meth:`_warn_ignored`), as missing values of its kind in fit."""
+        """Column ``j``, ignored since fit (:meth:`_check_ignored_columns`), as missing values of its kind in fit."""
         if j in self.numeric_columns_:
             return "numeric", np.full(n, np.nan)
         return "categorical", np.full(n, None, dtype=object)

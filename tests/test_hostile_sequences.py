@@ -100,7 +100,7 @@ def test_predict_next_refuses_a_bad_top_k(lm, top_k):
 
 
 def test_predict_next_checks_each_prefix(lm):
-    with pytest.raises(TypeError, match=r"prefixes\[1\] is a NoneType, not a list of tokens"):
+    with pytest.raises(TypeError, match=r"\(prefixes\[1\]\) is missing \(None\)"):
         lm.predict_next([["a"], None])
     assert len(lm.predict_next([["a"]], top_k=100)[0]) == len(lm.vocabulary_) - 4  # at most the vocabulary
 
@@ -113,7 +113,7 @@ def test_predict_next_reads_a_generator_of_prefixes_as_the_rest_of_the_family_re
         lm.predict_next(prefixes, top_k=2, return_proba=True)
     assert lm.predict_next(p for p in []) == []
     for text in ("the dog", iter(["the", "dog"])):  # a string, or a generator of tokens, is still refused
-        with pytest.raises(TypeError, match="prefixes must be a list of token lists"):
+        with pytest.raises(TypeError, match=r"prefixes must be a list of token lists|prefixes\[0\] is a str"):
             lm.predict_next(text)
 
 
@@ -121,9 +121,11 @@ def test_predict_next_on_texts_not_split_names_the_fix(lm):
     """A Series of texts got the bare 'prefixes must be a list of token lists', where fit names the split."""
     pd = pytest.importorskip("pandas")
     for texts in (["the dog", "a"], pd.Series(["the dog", "a"]), ["the", "dog"]):
-        with pytest.raises(TypeError, match=r"prefixes\[0\] is a str \('the( dog)?'\): for one prefix, put its token "
-                                            r"list in a list; for texts, split them first.*prefixes.str.split\(\)"):
+        with pytest.raises(TypeError, match=r"prefixes\[0\] is a str \('the( dog)?'\), a text not split into tokens.*"
+                                            r"prefixes.str.split\(\).*For one prefix, put its token list in a list"):
             lm.predict_next(texts)
+    with pytest.raises(TypeError, match=r"prefixes\[1\] is a str \('dog'\), a text not split"):  # (a later item)
+        lm.predict_next([["the"], "dog"])
 
 
 # -- numeric sequences -------------------------------------------------------------------------

@@ -454,7 +454,7 @@ def test_pretrained_embeddings(tmp_path):
     table = pd.DataFrame(np.stack(list(vectors.values())), index=list(vectors))
     tensors = {w: torch.tensor(v, requires_grad=True) for w, v in vectors.items()}
     named = table.set_axis([f"d{i}" for i in range(16)], axis=1)  # dimensions named by strings: still by its rows
-    for given in (table, tensors, named):
+    for given in (table, tensors, named, pd.Series(tensors)):
         same = plain_tagger(pretrained_embeddings=given, freeze_embeddings=True, max_iter=2).fit(X, y)
         np.testing.assert_array_equal(same.net_.module_.embedding.weight.detach().numpy(), weight)
     for odd, said in ((table.T, "columns are words: pass df.T"), (pd.concat([table, table]), "index repeats words")):
@@ -569,7 +569,7 @@ def test_language_model_options_and_errors():
         LSTMLanguageModel(min_count=5, max_vocab=None).fit([["a", "b"]])
     with pytest.raises(ValueError, match="token sequences"):
         LSTMLanguageModel(max_iter=1).fit([np.ones((3, 2))])
-    with pytest.raises(TypeError, match="list of token lists"):
+    with pytest.raises(TypeError, match=r"is a str \('one'\), a text not split into tokens.*put its token list in a"):
         tied.predict_next(["one", "two"])
     with pytest.raises(TypeError, match="type int"):
         tied.predict_next([["one", 2]])
