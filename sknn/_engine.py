@@ -28,7 +28,8 @@ tensors to the CPU on a machine without a GPU). Engine replaces the hot path:
 * a callback asks to stop by raising KeyboardInterrupt from ``on_epoch_end`` (as skorch's EarlyStopping does): the
   request reaches the callbacks after it first, and ``fit`` returns. Raised from another hook (``on_epoch_begin``,
   a batch hook), it cannot be told from a Ctrl-C and is one: the epoch is rolled back and ``fit`` raises it again
-  (skorch would return, keeping the unfinished epoch's weights);
+  (skorch would return, keeping the unfinished epoch's weights); from ``on_train_end``, every other callback ends
+  its training first (the stopping rule loads the best epoch), then ``fit`` raises it;
 * with ``workers`` > 1 on the CPU, threads train on different batches at once, sharing the
   weights without locks (Hogwild!, :mod:`sknn._hogwild`);
 * on a GPU: mixed precision (``amp_dtype``, with gradient scaling for float16), data kept
@@ -307,8 +308,8 @@ class Engine(NeuralNet):
             for cb in self._batch_listeners[method_name]:
                 getattr(cb, method_name)(self, **cb_kwargs)
             return
-        if method_name == "on_epoch_end":  # a request to stop reaches every callback first
-            return notify_every_callback(self, method_name, **cb_kwargs)
+        if method_name in ("on_epoch_end", "on_train_end"):  # a request to stop (a Ctrl-C) reaches every callback
+            return notify_every_callback(self, method_name, **cb_kwargs)  # first: the stopping rule, last, ends too
         super().notify(method_name, **cb_kwargs)
 
     def infer(self, x, **fit_params):

@@ -28,10 +28,9 @@ from ._images import ImageInputMixin, size_pair
 from ._memory import build_within_memory
 from ._targets import NeuralClassifierMixin, keyword_only_classes
 from ._validation import check_sizes
-from ._vgg import (BACKBONES, IMAGENET_MEAN, IMAGENET_STD, VGG, TransferGraph, TransferNet, VGGBackbone,
-                   check_image_size, inference_batch_size, load_vgg_weights, make_layers, no_weights_file,
-                   parse_backbone, vgg)
-from .export import OnnxGraph, proba_output
+from ._vgg import (BACKBONES, VGG, TransferNet, VGGBackbone, check_image_size, inference_batch_size, load_vgg_weights,
+                   make_layers, no_weights_file, parse_backbone, vgg)
+from ._vgg_onnx import vgg_onnx_graph
 
 __all__ = ["BACKBONES", "VGG", "TransferNet", "TransferVGGClassifier", "VGGBackbone", "VGGFeatureExtractor",
            "load_vgg_weights", "make_layers", "vgg"]
@@ -142,33 +141,6 @@ class _VGGInputMixin(ImageInputMixin):
         if self.weights is not None:
             state = load_vgg_weights(self.weights, self.architecture_["backbone"])
             module.backbone.features.load_state_dict(state, strict=True)
-
-    # -- ONNX export: images of any size, resized and normalised in the graph -----------------
-    def _vgg_onnx_graph(self, network, head):
-        """``images`` float32 (B, 3, H, W) of any H, W -> ``probabilities`` (B, n_classes), or without ``head``
-        the backbone's pooled ``features`` (B, n_features_out)."""
-        size = [int(v) for v in network.image_size]  # (a backbone trained from random weights: the training scale)
-        scale = [0.0, 1.0] if self._pixel_range else [min(0.0, getattr(self, "pixel_min_", 0.0)), self.pixel_max_]
-        inputs = [{"name": "images", "dtype": "float32", "shape": ["batch", 3, "height", "width"], "layout": "NCHW",
-                   "description": f"RGB images of any size, channels first, values in [{scale[0]:g}, {scale[1]:g}]"}]
-        prep = {"layout": "NCHW", "channels": 3, "image_size": size, "value_range": scale, "pixel_scaling": (
-                f"uint8 images are divided by 255, uint16 ones by 65535; float images are taken as they are, in "
-                f"[{scale[0]:g}, {scale[1]:g}]"),
-                "mean": list(IMAGENET_MEAN), "std": list(IMAGENET_STD),
-                "steps_outside_graph": ["images to float32 (B, C, H, W) as for ConvImageClassifier",
-                                        "grey images: the channel repeated 3 times", "uint8 / 255, uint16 / 65535"],
-                "steps_in_graph": [(f"bilinear resize to {size[0]}x{size[1]} (antialiased when shrinking, "
-                                   "align_corners=False)"), "(x - mean) / std per channel (ImageNet)",
-                                   "backbone", "head", "softmax"]}
-        dims = {0: torch.export.Dim("batch"), 2: torch.export.Dim("height", min=2), 3: torch.export.Dim("width", min=2)}
-        example = torch.rand(3, 3, size[0] + 5, size[1] + 7, generator=torch.Generator().manual_seed(0))
-        if head:
-            output = proba_output(["batch", len(self.classes_)])
-        else:  # the backbone's pooled features, as transform returns them
-            prep["steps_in_graph"] = prep["steps_in_graph"][:3]
-            output = {"name": "features", "dtype": "float32", "shape": ["batch", int(self._n_features_out)],
-                      "description": "the backbone's pooled features, as transform returns them"}
-        return OnnxGraph(TransferGraph(network, head=head), (example,), inputs, (dims,), output, prep)
 
     def _onnx_feed(self, X):
         """``{'images': float32 (n, 3, H, W)}``: grey images repeated to 3 channels; arrays keep their size."""
@@ -364,6 +336,13 @@ verbose, callbacks, criterion
             net.head = head
         return net.to(memory_format=torch.channels_last) if arch["channels_last"] else net
 
+    def _fit(self, *args, **kwargs):
+        try:
+            return super()._fit(*args, **kwargs)
+        finally:  # a warm start that failed after unfreezing new blocks: the fitted network's blocks frozen again
+            if hasattr(self, "net_") and hasattr(self, "fine_tune_blocks_"):
+                self.net_.module_.backbone.set_trainable(self.fine_tune_blocks_)
+
     def _make_engine(self, module, batch_size, device, seed, incremental):
         # a new fit, or a warm start's new settings; a model being loaded (fitted, no engine yet): its fitted blocks
         loading = hasattr(self, "fine_tune_blocks_") and not hasattr(self, "net_")
@@ -399,7 +378,7 @@ verbose, callbacks, criterion
         return {"lr_multipliers": {"backbone.": float(self.backbone_lr_ratio)}}
 
     def _onnx_graph(self, network):
-        return self._vgg_onnx_graph(network, head=True)
+        return vgg_onnx_graph(self, network, head=True)
 
     # -- data ----------------------------------------------------------------------------
     def _source(self, X, y=None, sample_weight=None):
@@ -562,7 +541,7 @@ class VGGFeatureExtractor(_VGGInputMixin, FamilyEstimator, ClassNamePrefixFeatur
         return self.module_
 
     def _onnx_graph(self, network):
-        return self._vgg_onnx_graph(network, head=False)
+        return vgg_onnx_graph(self, network, head=False)
 
     def transform(self, X):
         """The backbone's pooled features of the images, a float32 array (n_samples, n_features).

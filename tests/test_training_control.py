@@ -791,3 +791,21 @@ def test_a_warm_start_s_first_epoch_at_a_rate_of_0_keeps_the_trained_weights_as_
         losses = dict(zip(clf.history_["epoch"], clf.history_["valid_loss"]))
         kept = dict(clf.net_.callbacks_)["stopping"].best_epoch_
         assert losses[kept] <= losses[first + 1]  # (the warm start's first epoch: the first fit's weights)
+
+
+def test_a_ctrl_c_as_training_ends_still_loads_the_best_epoch_its_scores_describe():
+    """A KeyboardInterrupt from a callback's on_train_end stopped the chain before sknn's stopping rule (the last):
+    the weights were the last epoch's, best_validation_score_ the best one's."""
+
+    class EndWithCtrlC(Callback):
+        def on_train_end(self, net, **kwargs):
+            raise KeyboardInterrupt
+
+    rng = np.random.RandomState(0)
+    X, X_val = rng.randn(200, 4), rng.randn(60, 4)
+    clf = DenseClassifier(hidden_layer_sizes=(8,), max_iter=6, random_state=0, learning_rate="constant",
+                          learning_rate_init=0.5, callbacks=[EndWithCtrlC()])
+    with pytest.raises(KeyboardInterrupt):
+        clf.fit(X, X[:, 0] > 0, validation_data=(X_val, X_val[:, 0] > 0))
+    assert clf.validation_scores_[-1] < clf.best_validation_score_  # (the case: the last epoch is not the best)
+    assert clf.score(X_val, X_val[:, 0] > 0) == pytest.approx(clf.best_validation_score_)

@@ -392,3 +392,22 @@ def test_features_that_run_out_of_memory_get_sknn_s_memory_error(monkeypatch):
     monkeypatch.setattr(ext.module_, "encode", no_memory)
     with pytest.raises(MemoryError, match="Feature extraction ran out of memory on cpu with batches of"):
         ext.transform(np.zeros((2, 8, 8)))
+
+
+def test_a_warm_start_that_fails_leaves_the_fitted_blocks_frozen():
+    """The warm start unfroze the new fine_tune_blocks on the fitted network before it failed: fine_tune_blocks_ said
+    0 while the backbone trained (and its batch norm's statistics moved) in every later partial_fit."""
+    from skorch.callbacks import Callback
+
+    class Fail(Callback):
+        def on_epoch_begin(self, net, **kwargs):
+            raise RuntimeError("a failing callback")
+
+    X, y = np.random.RandomState(0).rand(8, 8, 8), [0, 1] * 4
+    clf = TransferVGGClassifier(**dict(FAST, max_iter=1, fine_tune_blocks=0)).fit(X, y)
+    backbone = clf.net_.module_.backbone
+    with pytest.raises(RuntimeError, match="a failing callback"):
+        clf.set_params(warm_start=True, fine_tune_blocks=1, callbacks=[Fail()]).fit(X, y)
+    assert clf.fine_tune_blocks_ == 0 and not any(p.requires_grad for p in backbone.parameters())
+    clf.set_params(callbacks=None).fit(X, y)  # the warm start itself: the new blocks train
+    assert clf.fine_tune_blocks_ == 1 and any(p.requires_grad for p in backbone.parameters())
