@@ -159,7 +159,7 @@ class Word2VecTransformer(FamilyEstimator, ClassNamePrefixFeaturesOutMixin, Tran
     train_time_ : float
         Seconds spent training (not counting the vocabulary pass).
     words_per_second_ : float
-        Corpus words per second of training, epochs included.
+        Corpus words per second of training, over the epochs that finished.
     net_ : sknn.Engine
         The training engine, with the input and output vectors as its module.
     device_ : torch.device
@@ -352,7 +352,9 @@ class Word2VecTransformer(FamilyEstimator, ClassNamePrefixFeaturesOutMixin, Tran
         history = net.history
         self.n_iter_ = len(history)
         self.loss_curve_ = [row.get("train_loss", 0.0) for row in history]
-        self.words_per_second_ = vocab.n_tokens * self.n_iter_ / max(self.train_time_, 1e-9)
+        # over the epochs that finished (a Ctrl-C's unfinished one: time, but no words counted)
+        finished = self.train_time_ if interrupted is None else sum(row.get("dur", 0.0) for row in history)
+        self.words_per_second_ = vocab.n_tokens * self.n_iter_ / max(finished, 1e-9)
         if interrupted is None and not any(self.loss_curve_):  # no pair stepped: the vectors are the random start
             warn_user(f"Word2VecTransformer trained no word pair: subsampling (sample={self.sample}) left out "
                       f"every word of this corpus of {vocab.n_tokens} tokens, so the vectors are their random "

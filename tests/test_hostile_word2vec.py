@@ -373,6 +373,8 @@ def test_an_interrupted_fit_keeps_the_model_of_the_last_finished_epoch(monkeypat
     assert w2v.n_iter_ == 1 and len(w2v.loss_curve_) == 1
     np.testing.assert_array_equal(w2v.wv_.vectors, seen["vectors"])  # the vectors of the finished epoch
     assert w2v.transform(["the cat"]).shape == (1, 4)  # ready to use
+    first = w2v.net_.history[0, "dur"]  # the words of the finished epoch over its time (the unfinished one's too)
+    assert w2v.words_per_second_ == pytest.approx(w2v.corpus_total_words_ / first)
 
 
 def test_evaluation_files_with_a_bad_score_name_the_line(vector_files, tmp_path):
