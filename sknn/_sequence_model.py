@@ -10,7 +10,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
-from ._alignment import check_rows_paired, check_same_row_order, check_same_step_order
+from ._alignment import check_rows_paired, check_same_step_order
 from ._base import BaseNeuralNetwork
 from ._module_checks import ChecksModuleOutputs, OutputContract
 from ._recurrent import CELLS, SequenceNet, language_model_cutoff
@@ -18,7 +18,7 @@ from ._labels import check_label_spellings, check_same_label_kind
 from ._sequence_input import (EOS, PAD_TOKEN, UNK_TOKEN, SequenceBatches, build_vocabulary, check_label_sequences,
                               pretrained_matrix, read_pretrained, warn_own_symbols, warn_unscaled)
 from ._text_checks import TOKENS_ADVICE, spacing_twins, warn_form_misses, warn_form_twins
-from ._validation import check_non_negative_weights, unmasked
+from ._validation import check_non_negative_weights, label_list, unmasked
 from ._warnings import warn_user
 
 __all__ = ["NextWordOutputs", "SequenceModel", "TaggerOutputs"]
@@ -249,9 +249,8 @@ class TaggerOutputs(ChecksModuleOutputs):
 
     def _predicted_labels(self, encoded):
         """The labels of each sequence of X (``encoded`` as ``_check_X`` gives it): a list of label lists."""
-        as_given = self.classes_.dtype.kind in "mM"  # dates and durations (tolist: nanoseconds as ints, or dates)
         indices = self._per_sequence(encoded, lambda z: z.argmax(dim=1))
-        return [list(labels) if as_given else labels.tolist() for labels in (self.classes_[p.numpy()] for p in indices)]
+        return [label_list(self.classes_[p.numpy()]) for p in indices]
 
     def predict_proba(self, X):
         """Probability of each label for each token: a list of (length, n_classes) arrays."""
@@ -286,8 +285,8 @@ class TaggerOutputs(ChecksModuleOutputs):
             check_label_spellings(gold, fitted=self.classes_)  # 'DET ' for the tag 'DET': refused, as in fit
         else:
             check_same_label_kind(gold, self.classes_)
-        kind = self.classes_.dtype if self.classes_.dtype.kind in "mM" else object  # (object: ns dates as ints)
-        right = np.concatenate([np.asarray(p, dtype=kind) for p in pred]) == gold.astype(kind)
+        dtype = self.classes_.dtype if self.classes_.dtype.kind in "mM" else object  # (object: ns dates as ints)
+        right = np.concatenate([np.asarray(p, dtype=dtype) for p in pred]) == gold.astype(dtype)
         w = np.ones(len(right)) if sample_weight is None else np.repeat(sample_weight, lengths)
         return float((right * w).sum() / w.sum())
 
@@ -350,6 +349,6 @@ class NextWordOutputs(ChecksModuleOutputs):
         if sample_weight is None:
             return float(self._log_likelihoods(X).mean())
         check_is_fitted(self, "net_")
-        check_same_row_order(X, sample_weight, y_name="sample_weight", holds="weight")  # as in fit
+        check_rows_paired(X, None, sample_weight)  # as in fit
         logp, weights = self._log_likelihoods(X, sample_weight)
         return float((logp * weights).sum() / weights.sum())

@@ -180,14 +180,15 @@ def _check_scorer_name(name, cb):
     the first epoch, naming no callback)."""
     from sklearn.metrics import get_scorer_names
 
+    if type(cb).__name__ not in ("EpochScoring", "BatchScoring"):
+        return
     scoring = getattr(cb, "scoring", None)
-    if type(cb).__name__ in ("EpochScoring", "BatchScoring") and scoring is None:  # (sklearn's TypeError, later)
+    if scoring is None:  # (sklearn's TypeError, after the first epoch)
         raise ValueError(f"callbacks: {name} ({type(cb).__name__}) has scoring=None, which means the training "
                          "engine's own score method, and it has none: pass a scorer name such as 'accuracy' or 'r2', "
                          "or a callable (the estimator's score of the validation set is recorded already: "
                          "history_['valid_score'], validation_scores_).")
-    if type(cb).__name__ in ("EpochScoring", "BatchScoring") and isinstance(scoring, str) and \
-            scoring not in get_scorer_names():
+    if isinstance(scoring, str) and scoring not in get_scorer_names():
         raise ValueError(f"callbacks: {name} ({type(cb).__name__}) scores with {scoring!r}, which names no "
                          "scikit-learn scorer: pass one of sklearn.metrics.get_scorer_names() (such as 'accuracy' or "
                          "'r2'), or a callable.")

@@ -32,7 +32,7 @@ __all__ = ["MAX_MAGNITUDE", "check_callbacks", "check_exact_in_float64", "check_
            "check_float64_cells", "check_magnitude", "check_nested_params", "check_non_negative_weights",
            "check_not_complex", "check_positive_int", "check_sizes", "check_unique_columns", "check_validation_data",
            "check_width", "checked_sample_weight", "class_weight_vector", "compressed_opener", "detached",
-           "first_non_string", "float32_features", "numbered_lines", "plain_items", "positive_rows",
+           "first_non_string", "float32_features", "label_list", "numbered_lines", "plain_items", "positive_rows",
            "reads_as_number", "refuse_complex", "refuse_data_loader", "refuse_records", "refuse_weights_not_numbers",
            "unmasked", "validate_data"]
 
@@ -273,14 +273,19 @@ def _class_weight_values(class_weight):
     return values
 
 
+def label_list(labels):
+    """A numpy array of labels as a list of Python values (``tolist``), dates and durations kept as numpy's (``tolist``
+    gives nanoseconds as ints, or ``datetime.date``)."""
+    return list(labels) if labels.dtype.kind in "mM" else labels.tolist()
+
+
 def class_weight_vector(class_weight, classes):
     """The weight of each class of ``classes`` given the dict ``class_weight`` (1 for classes it omits). Labels it
     names that are not in ``classes`` are refused where it omits one of them (a misspelt label, as scikit-learn's
     rule), and pass where it weighs them all (a fold of a cross-validation that holds no row of a rare class)."""
     values = _class_weight_values(class_weight)
-    labels = classes.tolist()
-    if classes.dtype.kind in "mM":  # dates and durations: in the classes' unit (tolist gives nanoseconds as ints)
-        labels = list(classes)
+    labels = label_list(classes)
+    if classes.dtype.kind in "mM":  # keys of dates and durations: in the classes' unit
         values = {_in_unit(k, classes.dtype): v for k, v in values.items()}
     unknown = set(values) - set(labels)
     if unknown and not all(c in values for c in labels):

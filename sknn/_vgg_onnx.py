@@ -13,8 +13,8 @@ def vgg_onnx_graph(estimator, network, head):
     """The ONNX graph of a fitted VGG ``estimator``'s ``network``: ``images`` float32 (B, 3, H, W) of any H, W ->
     ``probabilities`` (B, n_classes), or without ``head`` the backbone's pooled ``features`` (B, n_features_out)."""
     size = [int(v) for v in network.image_size]
-    scale = [0.0, 1.0] if estimator._pixel_range else [  # a backbone trained from random weights: the training scale
-        min(0.0, getattr(estimator, "pixel_min_", 0.0)), estimator.pixel_max_]
+    scale = list(estimator._pixel_range) if estimator._pixel_range else [  # a backbone trained from random weights:
+        min(0.0, getattr(estimator, "pixel_min_", 0.0)), estimator.pixel_max_]  # the training images' scale
     inputs = [{"name": "images", "dtype": "float32", "shape": ["batch", 3, "height", "width"], "layout": "NCHW",
                "description": f"RGB images of any size, channels first, values in [{scale[0]:g}, {scale[1]:g}]"}]
     prep = {"layout": "NCHW", "channels": 3, "image_size": size, "value_range": scale, "pixel_scaling": (
