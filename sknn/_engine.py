@@ -46,7 +46,7 @@ from functools import partial
 import numpy as np
 import torch
 from skorch import NeuralNet
-from skorch.callbacks import Callback, EpochTimer
+from skorch.callbacks import EpochTimer
 from skorch.utils import TeeGenerator
 
 from ._device import autocast, torch_threads
@@ -55,7 +55,7 @@ from ._layers import parameter_factors
 from ._non_finite import (TrainingDiverged, non_finite_loss_error, refuse_blown_up_network, refuse_non_finite_outputs,
                           weight_scale)
 from ._training_control import EpochSnapshot as _EpochSnapshot
-from ._training_control import notify_every_callback
+from ._training_control import notify_every_callback, overrides
 
 __all__ = ["Engine", "MIN_ROWS", "PassThroughLoss", "TrainingDiverged", "memory_errors_named", "padded_batch",
            "accuracy_score", "r2_score"]
@@ -140,10 +140,6 @@ class PassThroughLoss(torch.nn.Module):
 
     def forward(self, y_pred, y_true=None):
         return y_pred.mean() if self.reduction == "mean" else y_pred
-
-
-def _overrides(callback, hook):
-    return getattr(type(callback), hook, None) is not getattr(Callback, hook)
 
 
 class Engine(NeuralNet):
@@ -298,7 +294,7 @@ class Engine(NeuralNet):
     # -- training -----------------------------------------------------------------
     def _listen(self):
         """Find, once per training call, the callbacks that define each batch-level hook."""
-        self._batch_listeners = {hook: [cb for _, cb in self.callbacks_ if _overrides(cb, hook)]
+        self._batch_listeners = {hook: [cb for _, cb in self.callbacks_ if overrides(cb, hook)]
                                  for hook in _BATCH_HOOKS}
 
     def notify(self, method_name, **cb_kwargs):

@@ -13,7 +13,7 @@ import torch
 
 from ._warnings import warn_user
 
-__all__ = ["EpochSnapshot", "TargetUnits", "check_history_keys", "kept_epoch", "notify_every_callback"]
+__all__ = ["EpochSnapshot", "TargetUnits", "check_history_keys", "kept_epoch", "notify_every_callback", "overrides"]
 
 
 class EpochSnapshot:
@@ -235,6 +235,13 @@ def _records(cb, validation):
     return set(), set()
 
 
+def overrides(callback, hook):
+    """Whether ``callback`` defines skorch's callback method ``hook`` ('on_batch_end'...) itself."""
+    from skorch.callbacks import Callback
+
+    return getattr(type(callback), hook, None) is not getattr(Callback, hook)
+
+
 def check_history_keys(callbacks, validation, scored):
     """Refuse, before training, a callback that would read a history key the fit does not record (skorch's bare
     KeyError came after a whole epoch): EarlyStopping's, Checkpoint's and a ReduceLROnPlateau scheduler's
@@ -253,6 +260,8 @@ def check_history_keys(callbacks, validation, scored):
         epoch |= {"valid_loss", "valid_loss_best"} | ({"valid_score"} if scored else set())
     epoch |= {"event_lr" for _, cb in callbacks if isinstance(cb, ParameterSchedule) and cb.learning_rate}
     batch = set()
+    if any(overrides(cb, hook) for _, cb in callbacks for hook in ("on_batch_begin", "on_batch_end")):
+        batch = {"train_batch_size"} | ({"valid_batch_size"} if validation else set())  # (the engine's batch rows)
     for name, cb in callbacks:
         for kind, key in _reads(cb):
             if key not in (epoch if kind == "epoch" else batch):

@@ -9,7 +9,7 @@ import warnings
 import numpy as np
 import pytest
 import torch
-from skorch.callbacks import Callback, Checkpoint, EarlyStopping, EpochScoring, LRScheduler
+from skorch.callbacks import BatchScoring, Callback, Checkpoint, EarlyStopping, EpochScoring, LRScheduler
 from skorch.history import History
 from sklearn.datasets import make_classification, make_regression
 from sklearn.exceptions import ConvergenceWarning
@@ -219,6 +219,16 @@ def test_callbacks_reading_keys_the_history_holds_train(tmp_path):
                          f_history=None, f_criterion=None)]
     clf = DenseClassifier(**SMALL, max_iter=2, early_stopping=True, callbacks=scored).fit(X_CLF, Y_CLF)
     assert clf.n_iter_ == 2 and "valid_acc" in clf.history_ and any(tmp_path.iterdir())
+
+
+def test_a_batch_key_the_engine_records_is_not_refused(tmp_path):
+    """The engine records each batch's size where a callback listens to batches (skorch's BatchScoring reads it;
+    sknn's schedule always listens): a Checkpoint naming its files by it trains, alone or beside a BatchScoring."""
+    for callbacks in ([], [BatchScoring("accuracy", lower_is_better=False, name="acc")]):
+        checkpoint = Checkpoint(dirname=str(tmp_path), f_params="p_{last_batch[valid_batch_size]}.pt",
+                                f_optimizer=None, f_history=None, f_criterion=None)
+        DenseClassifier(**SMALL, max_iter=2, callbacks=[*callbacks, checkpoint]).fit(X_CLF, Y_CLF)
+        assert [p.name for p in tmp_path.iterdir()] == ["p_60.pt"]  # (60 validation rows, one batch)
 
 
 # -- 9. no ConvergenceWarning where the stopping rule ended the fit ---------------------------------------------------
