@@ -19,8 +19,8 @@ import sys
 import torch
 from skorch.callbacks import Callback, EarlyStopping, LRScheduler
 
-__all__ = ["BestEpochStopping", "EpochProgressBar", "ParameterSchedule", "ResumeLRSchedulers", "SCHEDULES",
-           "schedule_progress"]
+__all__ = ["AdaptiveLRScheduler", "BestEpochStopping", "EpochProgressBar", "ParameterSchedule", "ResumeLRSchedulers",
+           "SCHEDULES", "schedule_progress"]
 
 
 class BestEpochStopping(EarlyStopping):
@@ -206,6 +206,19 @@ class ResumeLRSchedulers(Callback):
                 progress.pop("best", None)  # scheduler's initial value stays
             restored[name] = progress
         self.states = restored
+
+
+class AdaptiveLRScheduler(LRScheduler):
+    """skorch's LRScheduler, its ``event_lr`` the base rate (the engine's ``lr`` as the schedule moved it), as sknn's
+    other schedules record it: skorch records the first parameter group's rate, which a network of parameter groups
+    at other rates (``lr_factor``: a dense network's parametrization) holds at a multiple of it."""
+
+    def _record_last_lr(self, net, kind):
+        if self.event_name is None:
+            return
+        group = net.optimizer_.param_groups[0]
+        rate = group["lr"] / group.get("lr_factor", 1.0)
+        (net.history.record if kind == "epoch" else net.history.record_batch)(self.event_name, rate)
 
 
 class EpochProgressBar(Callback):

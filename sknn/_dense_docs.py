@@ -83,7 +83,7 @@ default='cosine_log_cycles'
         an epoch (torch's ``CosineAnnealingLR``). ``partial_fit`` goes on along a schedule one epoch a call,
         from the epochs the network has trained, and starts it again after ``max_iter``
         (warm restarts), so no call trains at a rate of 0. ``history_['event_lr']`` holds
-        the rate each epoch started at.
+        the rate each epoch started at (no column with 'constant': every epoch's is ``learning_rate_init``).
     regularization_schedule : {{'flat_cosine', 'cosine', 'constant', None}}, default='flat_cosine'
         Dropout and weight decay at every step: 'flat_cosine' keeps them for the first
         half of ``max_iter`` epochs and then lowers them to 0 along half a cosine;

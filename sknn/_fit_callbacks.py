@@ -7,7 +7,8 @@ threshold, ``clipnorm`` as a clipping norm, ``max_iter`` as a schedule's length.
 too, with no list of them to keep.
 """
 
-from ._callbacks import BestEpochStopping, EpochProgressBar, ParameterSchedule, ResumeLRSchedulers, schedule_progress
+from ._callbacks import (AdaptiveLRScheduler, BestEpochStopping, EpochProgressBar, ParameterSchedule,
+                         ResumeLRSchedulers, schedule_progress)
 
 __all__ = ["FitCallbacks", "callback_settings", "same_settings"]
 
@@ -43,10 +44,9 @@ class FitCallbacks:
         """The engine's callbacks; the stopping rule comes last, so every other callback sees the last epoch."""
         callbacks = []
         if self.learning_rate == "adaptive":
-            from skorch.callbacks import LRScheduler
             from torch.optim.lr_scheduler import ReduceLROnPlateau
 
-            callbacks.append(("lr_scheduler", LRScheduler(
+            callbacks.append(("lr_scheduler", AdaptiveLRScheduler(
                 policy=ReduceLROnPlateau, monitor=self._monitor(incremental), mode="min", factor=0.2, patience=1,
                 threshold=self.tol, threshold_mode="abs")))
         schedule = self._parameter_schedule(incremental)

@@ -190,6 +190,18 @@ def test_a_new_rate_keeps_the_adaptive_schedule_s_cuts_and_a_schedule_removed_le
 
 
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_the_adaptive_schedule_records_the_base_rate_as_the_others_do():
+    """history_['event_lr'] is the rate of learning_rate_init's units for every schedule: the adaptive one recorded
+    the first parameter group's, 0.1 times it in a dense network (its parametrization's groups)."""
+    model = DenseClassifier(**dict(DENSE, learning_rate="adaptive", tol=10.0, max_iter=5,
+                                   learning_rate_init=0.05)).fit(X, Y)  # no epoch gains: a cut every second one
+    assert {g["lr_factor"] for g in model.net_.optimizer_.param_groups} > {1.0}  # (groups at other rates)
+    np.testing.assert_allclose(model.history_["event_lr"], [0.05, 0.05, 0.05, 0.01, 0.01], rtol=1e-9)
+    model.partial_fit(X, Y)  # (the rate each epoch trained at)
+    assert model.history_["event_lr"].iloc[-1] == pytest.approx(0.002, rel=1e-9)
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 def test_partial_fit_refuses_what_the_engine_is_built_with_and_keeps_the_moments_when_alpha_leaves_0(tmp_path):
     images = ConvImageClassifier(conv_filters=(2,), dense_layers=(4,), max_iter=1, batch_size=4, device="cpu",
                                  random_state=0).fit(IMAGES, np.arange(12) % 3)
