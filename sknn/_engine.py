@@ -287,6 +287,10 @@ class Engine(NeuralNet):
         if isinstance(self.criterion_, torch.nn.Module):  # in place: the copies share its buffers
             self.criterion_.to(self.device)
 
+    def __setstate__(self, state):
+        with torch.inference_mode(False):  # unpickled inside inference_mode: ordinary tensors, which train again
+            super().__setstate__(state)
+
     def finished_epochs(self):
         """The history's rows of finished epochs (an interrupted epoch's row has no ``train_loss``)."""
         return [row for row in self.history if "train_loss" in row]

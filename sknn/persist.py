@@ -493,7 +493,8 @@ def load(path, *, key=None):
     with open(path, "rb") as f:  # read once: what is checked and built is this copy, never the file again
         data = f.read()
     try:
-        tensors = from_bytes(data)  # each tensor in memory of its own, not mapped to the file
+        with torch.inference_mode(False):  # (loaded inside inference_mode: ordinary tensors, which train again)
+            tensors = from_bytes(data)  # each tensor in memory of its own, not mapped to the file
         metadata = json.loads(data[8:8 + int.from_bytes(data[:8], "little")]).get("__metadata__") or {}
     except Exception as exc:  # safetensors' own error, for any file it cannot parse
         if len(data) < 10:  # (a header's length, 8 bytes, and its first two, '{"')
@@ -549,7 +550,8 @@ def load(path, *, key=None):
     if not isinstance(node, dict) or node.get("__type__") != "estimator" or "attributes" not in node:
         raise FormatError(f"{path!r} holds no fitted estimator.")
     try:
-        return _Reader(tensors).decode(node, "")
+        with torch.inference_mode(False):
+            return _Reader(tensors).decode(node, "")
     except (FormatError, IntegrityError, Warning):  # a warning the caller's filters turned into an error
         raise
     except Exception as exc:

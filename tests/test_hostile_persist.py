@@ -650,3 +650,25 @@ def test_an_onnx_export_to_a_folder_that_takes_no_file_is_refused_before_the_exp
     monkeypatch.setattr(torch.export, "export", no_export)  # (the export, seconds, came first; the write failed)
     with pytest.raises(OSError, match=r"Cannot save to '/sys/sknn_model\.onnx': "):
         to_onnx(clf, "/sys/sknn_model.onnx")
+
+
+@pytest.mark.parametrize("read", ["sknn.load", "pickle"])
+def test_a_model_loaded_inside_inference_mode_trains_again(tmp_path, read):
+    """A model loaded inside torch.inference_mode() (a serving process) held inference tensors: its next partial_fit
+    failed inside torch ('Inference tensors cannot be saved for backward'). It now goes on as one loaded outside."""
+    import pickle
+
+    X = np.random.RandomState(0).randn(40, 4)
+    y = (X[:, 0] > 0).astype(int)
+    model = DenseClassifier(hidden_layer_sizes=(8,), max_iter=2, device="cpu", random_state=0).fit(X, y)
+    model.save(tmp_path / "m.safetensors")
+    blob = pickle.dumps(model)
+
+    def load():
+        return sknn.load(tmp_path / "m.safetensors") if read == "sknn.load" else pickle.loads(blob)
+
+    with torch.inference_mode():
+        served = load()
+    assert not any(t.is_inference() for t in served.net_.module_.state_dict().values())
+    reference = load().partial_fit(X, y)
+    np.testing.assert_array_equal(served.partial_fit(X, y).predict_proba(X), reference.predict_proba(X))
