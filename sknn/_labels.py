@@ -1,6 +1,5 @@
-"""Checks of what a model learns to predict: labels (their types, their spellings, the classes) and targets
-of numbers, shared by every family; one helper per rule, each naming the input and the fix (as in
-:mod:`sknn._validation`).
+"""Checks of what a model learns to predict: labels (their types, their spellings, the classes) and targets of numbers,
+shared by every family; one helper per rule, each naming the input and the fix (as in :mod:`sknn._validation`).
 """
 
 import bisect
@@ -269,8 +268,7 @@ def _cell_of(y, values, position):
     if values.ndim < 2:
         return f"value {position} of y"
     row, column = divmod(int(position), values.shape[1])
-    labels = getattr(y, "columns", None)
-    column = column if labels is None else labels[column]
+    column = column if getattr(y, "columns", None) is None else y.columns[column]
     return f"row {row}, column {column.item() if isinstance(column, np.generic) else column!r} of y"
 
 
@@ -294,7 +292,9 @@ def check_numeric_target(y, caller):
     check_real_target(values)
     if values.dtype.kind == "f" and not np.isfinite(values).all():
         first = int(np.flatnonzero(~np.isfinite(values.ravel()))[0])
-        raise ValueError(f"{MISSING_TARGET} The first: {_cell_of(y, values, first)}, {float(values.ravel()[first])!r}.")
+        cell = np.asarray(y, dtype=object).ravel()[first]  # (a nullable column's <NA>, read by numpy as NaN)
+        raise ValueError(f"{MISSING_TARGET} The first: {_cell_of(y, values, first)}, "
+                         f"{cell if cell is pd.NA else float(values.ravel()[first])!r}.")
     if values.dtype.kind == "O":
         flat = values.ravel()
         missing = np.flatnonzero(pd.isna(flat))

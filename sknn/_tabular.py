@@ -6,9 +6,9 @@ missing values, into one float32 matrix the network reads: the numeric columns f
 then the categorical columns as integer codes (0 for a missing or unseen category, 1..K for the categories seen in
 ``fit``). It also learns each numeric column's median and robust scale.
 
-The rest happens in the network's first layer (:class:`sknn._layers.TabularInput`), on
-tensors, so that an exported network carries it: centring and robust scaling, smooth
-clipping, missing-value indicators, one-hot or learned embeddings of the categories.
+The rest happens in the network's first layer (:class:`sknn._layers.TabularInput`), on tensors, so that an exported
+network carries it: centring and robust scaling, smooth clipping, missing-value indicators, one-hot or learned
+embeddings of the categories.
 """
 
 import numbers
@@ -21,9 +21,9 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import _num_samples, check_array, check_is_fitted
 
 from ._numbers import category_positions, is_real_number as _is_number, plain_categories, unique_categories
-from ._tabular_numbers import (check_exact_column, check_float32_column_values, check_float64_column,
-                               check_number_column, check_sparse_numbers, float32_offsets, held_booleans,
-                               robust_statistics, sparse_column_values, binary_and_range, warn_narrow_first_fit,
+from ._tabular_numbers import (binary_and_range, check_exact_column, check_float32_column_values,
+                               check_float64_column, check_number_column, check_sparse_numbers, float32_offsets,
+                               held_booleans, robust_statistics, sparse_column_values, warn_narrow_first_fit,
                                warn_numbers_beyond_first_fit)
 from ._tabular_text import (describe_numbers_as_text, describe_placeholders, numbers_as_text, odd_dates,
                             placeholder_cells, typo_cells)
@@ -198,8 +198,7 @@ def frame_column(col, fitting=True):
                         "their modulus and angle) as columns of real numbers.")
     if pd.api.types.is_bool_dtype(dtype) or pd.api.types.is_numeric_dtype(dtype):
         if pd.api.types.is_integer_dtype(dtype):
-            check_exact_column(col.dropna().to_numpy(dtype=np.int64 if dtype.kind == "i" else np.uint64),
-                                    repr(col.name))
+            check_exact_column(col.dropna().to_numpy(dtype="i8" if dtype.kind == "i" else "u8"), repr(col.name))
         elif dtype.kind == "f":  # np.longdouble: numbers its cast to float64 would make infinite
             check_float64_column(col.to_numpy(), repr(col.name))
         return "numeric", col.to_numpy(dtype=np.float64, na_value=np.nan)
@@ -465,9 +464,8 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
 
     def _blank(self, j, n):
         """Column ``j``, ignored since fit (:meth:`_check_ignored_columns`), as missing values of its kind in fit."""
-        if j in self.numeric_columns_:
-            return "numeric", np.full(n, np.nan)
-        return "categorical", np.full(n, None, dtype=object)
+        numeric = j in self.numeric_columns_
+        return ("numeric", np.full(n, np.nan)) if numeric else ("categorical", np.full(n, None, dtype=object))
 
     def _name(self, j):
         """Column ``j`` for a message: its name (``'price'``), its label where not a string (``2``, ``('q', 'mean')``,
@@ -562,9 +560,11 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
         head = present[:1000]
         odd = next((v for v in present if not isinstance(v, str)), None) if self._categories_are_strings[i] else None
         if odd is not None:  # numbers among strings would all be unseen categories, without a word
-            raise ValueError(f"Column {self._name(j)} held strings in fit (categories such as {cats[0]!r}) but "
-                             f"holds {type(odd).__name__} values now (such as {odd!r:.40}): pass the same kind of "
-                             "values as in fit (strings: .astype(str)).")
+            number = isinstance(odd, numbers.Number) and not isinstance(odd, bool)  # (an int column reads as floats)
+            shown = int(odd) if number and float(odd).is_integer() else odd
+            raise ValueError(f"Column {self._name(j)} held strings in fit (categories such as {cats[0]!r}) but holds "
+                             f"{'numbers' if number else type(odd).__name__ + ' values'} now (such as {shown!r:.40}): "
+                             "pass the same kind of values as in fit (strings: .astype(str)).")
         if (len(present) and len(cats) and not any(isinstance(c, str) for c in cats)
                 and all(isinstance(v, str) for v in head)):  # e.g. codes 1, 2, 3 read back from a file as text
             raise ValueError(f"Column {self._name(j)} held {type(cats[0]).__name__} categories in fit (such as "

@@ -91,16 +91,16 @@ def test_a_column_that_changes_kind_between_fit_and_predict_is_refused():
     with pytest.raises(ValueError, match="'x' held numbers in fit but holds the string 'twelve'"):
         clf.predict(bad)
     bad = frame.head(4).copy()
-    bad["city"] = [1, 2, 3, 4]
-    with pytest.raises(ValueError, match="'city' held strings in fit"):
+    bad["city"] = [1, 2, 3, 4]  # (an int column: read as float64, said '1.0' as 'float values')
+    with pytest.raises(ValueError, match=r"'city' held strings in fit .* holds numbers now \(such as 1\)"):
         clf.predict(bad)
     bad["city"] = [frame["city"].iloc[0], 7, frame["city"].iloc[1], None]  # one number among strings: was unseen
-    with pytest.raises(ValueError, match=r"'city' held strings in fit .* holds int values now \(such as 7\)"):
+    with pytest.raises(ValueError, match=r"'city' held strings in fit .* holds numbers now \(such as 7\)"):
         clf.predict(bad)
     streamed = DenseClassifier(**dict(SMALL, max_iter=2)).partial_fit(frame, y, classes=np.unique(y))
     with warnings.catch_warnings():  # a later partial_fit warned that the numbers 'train as missing values', then
         warnings.simplefilter("error")  # refused them
-        with pytest.raises(ValueError, match=r"'city' held strings in fit .* holds int values now"):
+        with pytest.raises(ValueError, match=r"'city' held strings in fit .* holds numbers now"):
             streamed.partial_fit(bad.iloc[:3], y[:3])
 
 
@@ -846,6 +846,8 @@ def test_odd_cells_of_a_target_are_named_not_failed_on_inside_numpy():
         y[5] = cell  # not the first cell: the checks read the first only
         with pytest.raises(ValueError, match=message):
             reg.fit(X, y)
+    with pytest.raises(ValueError, match=r"The first: value 1 of y, <NA>\.$"):  # (numpy reads a nullable NA as NaN)
+        reg.fit(X, pd.array([1, None] * 10, dtype="Int64"))
     frame = pd.DataFrame({"price": np.arange(20.0), "sold_on": pd.date_range("2020-01-01", periods=20)})
     with pytest.raises(ValueError, match=r"y's column 'sold_on' holds dates"):
         reg.fit(X, frame)
