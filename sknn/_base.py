@@ -532,6 +532,8 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, FitCallbacks, abstract=T
         Parameters
         ----------
         X : array-like, DataFrame or sparse matrix of shape (n_samples, n_features)
+            A table for the dense networks; for the image classifiers, images as their class takes them
+            (arrays of images or of flat rows, or image files).
         y : array-like of shape (n_samples,), or (n_samples, n_outputs) for a regressor
             (several targets at once)
         sample_weight : array-like of shape (n_samples,), default=None

@@ -123,6 +123,8 @@ class NeuralClassifierMixin(ChecksModuleOutputs):
         Parameters
         ----------
         X : array-like, DataFrame or sparse matrix of shape (n_samples, n_features)
+            A table for the dense networks; for the image classifiers, images as their class takes them
+            (arrays of images or of flat rows, or image files).
         y : array-like of shape (n_samples,)
         classes : array-like of shape (n_classes,), default=None
             Every label that will ever be seen; required on the first call. Keyword-only, as is
@@ -152,7 +154,9 @@ class NeuralClassifierMixin(ChecksModuleOutputs):
 
         Parameters
         ----------
-        X : array-like or sparse matrix of shape (n_samples, n_features)
+        X : array-like, DataFrame or sparse matrix of shape (n_samples, n_features)
+            A table for the dense networks; for the image classifiers, images as their class takes them
+            (arrays of images or of flat rows, or image files).
 
         Returns
         -------
@@ -200,7 +204,9 @@ class NeuralClassifierMixin(ChecksModuleOutputs):
 
         Parameters
         ----------
-        X : array-like or sparse matrix of shape (n_samples, n_features)
+        X : array-like, DataFrame or sparse matrix of shape (n_samples, n_features)
+            A table for the dense networks; for the image classifiers, images as their class takes them
+            (arrays of images or of flat rows, or image files).
 
         Returns
         -------
@@ -525,7 +531,7 @@ class NeuralRegressorMixin(ChecksModuleOutputs):
 
         Parameters
         ----------
-        X : array-like or sparse matrix of shape (n_samples, n_features)
+        X : array-like, DataFrame or sparse matrix of shape (n_samples, n_features)
 
         Returns
         -------

@@ -215,8 +215,9 @@ verbose, callbacks, criterion
     image_shape_ : (channels, height, width)
         The shape of the images the network takes.
     pixel_max_ : float
-        The largest pixel value of the training images after uint8 or uint16 scaling (1.0 for
-        8-bit images and files): images to predict more than 50 times beyond it, uint8 images or
+        The largest pixel value of the training images after uint8 or uint16 scaling (an 8-bit
+        array's largest level / 255, at most 1.0; 1.0 for files, which are read lazily: the white of
+        their scale, whatever the pixels): images to predict more than 50 times beyond it, uint8 images or
         masks (0 and 1 only) when the model was fitted on floats beyond 50, and floats twice white
         or more when it was fitted on uint8 or uint16, are on another scale and refused.
     pixel_min_ : float

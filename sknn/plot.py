@@ -26,7 +26,7 @@ def _network(est):
     """The sknn estimator inside a pipeline, a TransformedTargetRegressor or a fitted search (its
     ``best_estimator_``)."""
     for _ in range(5):
-        if hasattr(est, "history_"):
+        if hasattr(est, "history_") or hasattr(est, "loss_curve_"):  # (a Word2VecTransformer: its loss curve)
             return est
         if hasattr(est, "steps"):
             est = est.steps[-1][1]
@@ -49,7 +49,7 @@ def history(estimators, ax=None, title="Training history"):
     Parameters
     ----------
     estimators : a fitted sknn estimator, pipeline or search (GridSearchCV...: its ``best_estimator_``), or a list
-        of them (one curve each, e.g. CV folds)
+        of them (one curve each, e.g. CV folds); a Word2VecTransformer's ``loss_curve_`` is its training loss
 
     A training loss that keeps falling while the validation loss rises is over-fitting;
     both still falling at the last epoch is under-fitting (raise ``max_iter``).
@@ -58,7 +58,8 @@ def history(estimators, ax=None, title="Training history"):
     nets = [_network(e) for e in (estimators if isinstance(estimators, (list, tuple)) else [estimators])]
     score_ax = None
     for i, net in enumerate(nets):
-        h = net.history_
+        h = net.history_ if hasattr(net, "history_") else {
+            "epoch": np.arange(1, len(net.loss_curve_) + 1), "train_loss": np.asarray(net.loss_curve_)}
         ax.plot(h["epoch"], h["train_loss"], color="C0", alpha=0.8, label="train loss" if i == 0 else None)
         if "valid_loss" in h:
             ax.plot(h["epoch"], h["valid_loss"], color="C1", alpha=0.8, label="validation loss" if i == 0 else None)
@@ -233,7 +234,8 @@ def time_vs_score(table, metric=None, ax=None):
 
 
 def critical_difference(ranks, ax=None, title=None):
-    """Critical-difference diagram (Demšar 2006) from :func:`sknn.compare.rank_datasets`.
+    """Critical-difference diagram (Demšar 2006) from :func:`sknn.compare.rank_datasets`
+    (``from sknn.compare import rank_datasets``: ``sknn.compare`` itself is the function).
 
     Models are placed at their mean rank (1, the best, on the left); a thick bar joins
     models whose mean ranks differ by less than the critical difference, drawn above the
@@ -242,7 +244,8 @@ def critical_difference(ranks, ax=None, title=None):
     """
     attrs = getattr(ranks, "attrs", {})
     if "mean_ranks" not in attrs or "cd" not in attrs:
-        raise ValueError("critical_difference needs the table returned by sknn.compare.rank_datasets.")
+        raise ValueError("critical_difference needs the table rank_datasets returns (from sknn.compare import "
+                         "rank_datasets; rank_datasets({name: compare(...) table, ...})).")
     mean_ranks, cd = attrs["mean_ranks"].sort_values(), float(attrs["cd"])
     names, values = list(mean_ranks.index), mean_ranks.to_numpy(dtype=float)
     k = len(names)

@@ -74,7 +74,7 @@ class LSTMSequenceTagger(TaggerOutputs, SequenceModel):
         frozen copy beside the trained ones, so that words unseen in training keep theirs).
     clipnorm : float or None, default=5.0
         Clip the gradient norm (as Keras' ``clipnorm``), which keeps recurrent networks stable.
-    optimizer, learning_rate_init, learning_rate, momentum, nesterov, alpha, l1, max_iter, shuffle, \
+    optimizer, learning_rate_init, learning_rate, momentum, nesterov, alpha, l1, batch_size, max_iter, shuffle, \
 early_stopping, validation_fraction, n_iter_no_change, tol, warm_start, random_state, device, precision, \
 verbose, callbacks, criterion
         As in :class:`sknn.DenseClassifier`; ``batch_size`` counts sequences ('auto': 2 below 600
@@ -378,8 +378,9 @@ verbose, callbacks, criterion
     vocabulary_ : dict, word -> index ('<pad>', '<unk>', '<s>', '</s>' first)
     adaptive_cutoff_ : int or None
         How many words (by index) the adaptive softmax scores directly; None: a full softmax.
-    history_, loss_curve_, n_iter_, net_, device_
-        The loss is the mean negative log-likelihood per predicted token.
+    architecture_ : dict, the network's parameters as fit built it (whatever set_params did since)
+    history_, loss_curve_, loss_, best_loss_, n_iter_, validation_scores_, best_validation_score_, net_, device_
+        As in :class:`sknn.DenseClassifier`; the loss is the mean negative log-likelihood per predicted token.
 
     Examples
     --------

@@ -235,7 +235,8 @@ verbose, callbacks, criterion
         or uint16 scaling, that depth, and whether dark frames or masks trained (as in ConvImageClassifier)
     fine_tune_blocks_ : int or 'all', the backbone's blocks the network trains (set by the last ``fit``)
     n_features_in_ : int, for flat-row input
-    history_, loss_curve_, n_iter_, validation_scores_, best_validation_score_, net_, device_
+    architecture_ : dict, the network's parameters as fit built it (whatever set_params did since)
+    history_, loss_curve_, loss_, best_loss_, n_iter_, validation_scores_, best_validation_score_, net_, device_
         As in :class:`sknn.DenseClassifier`.
 
     See Also
@@ -448,6 +449,8 @@ class VGGFeatureExtractor(_VGGInputMixin, FamilyEstimator, ClassNamePrefixFeatur
     Attributes
     ----------
     module_ : TransferNet without a head, on ``device_``
+    device_ : torch.device
+    architecture_ : dict, the backbone's parameters as fit built it (whatever set_params did since)
     image_shape_ : (3, height, width)
     input_image_shape_ : (channels, height, width) of the arrays ``fit`` saw, before resizing (None for files)
     pixel_max_, pixel_min_, pixel_depth_, pixel_dark_seen_ : the largest and smallest pixels of the images ``fit``

@@ -105,7 +105,8 @@ class Word2VecTransformer(FamilyEstimator, ClassNamePrefixFeaturesOutMixin, Tran
 
     Parameters
     ----------
-    vector_size, window, min_count, max_vocab_size, sg, negative, ns_exponent, sample, alpha, min_alpha, epochs :
+    vector_size, window, min_count, max_vocab_size, sg, negative, ns_exponent, sample, alpha, min_alpha, epochs : \
+int or float
         See the table above.
     batch_size : int or 'auto', default='auto'
         Centre words per step. On the CPU, where each pair steps on its own, it only sets
@@ -163,6 +164,8 @@ class Word2VecTransformer(FamilyEstimator, ClassNamePrefixFeaturesOutMixin, Tran
     net_ : sknn.Engine
         The training engine, with the input and output vectors as its module.
     device_ : torch.device
+    architecture_ : dict
+        The network's parameters as fit built it (``vector_size``, ``sg``), whatever set_params did since.
 
     See Also
     --------

@@ -503,6 +503,19 @@ def test_plot_history_reads_a_fitted_search_s_best_estimator(iris):
     matplotlib.pyplot.close("all")
 
 
+def test_plot_history_draws_a_word2vec_transformer_s_loss_curve():
+    """A Word2VecTransformer keeps its loss by epoch as loss_curve_ (no history_): it was refused as not fitted."""
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    from sknn import Word2VecTransformer, plot
+
+    w2v = Word2VecTransformer(vector_size=4, min_count=1, epochs=3, random_state=0).fit(["a b c d", "b c d a"] * 5)
+    (line,) = plot.history(w2v).get_lines()
+    np.testing.assert_allclose(line.get_ydata(), w2v.loss_curve_)
+    np.testing.assert_array_equal(line.get_xdata(), [1, 2, 3])
+    matplotlib.pyplot.close("all")
+
+
 def test_batch_norm_with_a_lone_last_row_and_tiny_data(blobs):
     X, y = blobs
     # 201 rows in batches of 50: the lone last row joins the batch before it
