@@ -24,9 +24,10 @@ def _process_state():
     """Hold the lock of the regions that change torch's process-wide state; warn once when another thread has held
     it for ``_PATIENCE_S`` seconds (a fit that waits on a fit in another thread would wait forever)."""
     if not _PROCESS_STATE_LOCK.acquire(timeout=_PATIENCE_S):
-        warn_user("waiting for an sknn fit in another thread (fits in threads of one process take turns): a fit "
-                  "that waits on another (a callback waiting for a fit in a thread pool, say) waits forever; to fit "
-                  "in parallel, use processes (joblib's default backend, loky).")
+        warn_user("waiting for an sknn fit in another thread (fits in threads of one process take turns): they "
+                  "run one after the other, not in parallel; to fit in parallel, use processes (joblib's default "
+                  "backend, loky). Nothing is wrong unless this fit is one the other waits for (a callback waiting "
+                  "for a fit in a thread pool, say), which would never start.")
         _PROCESS_STATE_LOCK.acquire()
     try:
         yield
