@@ -157,7 +157,10 @@ default='cosine_log_cycles'
     module : torch.nn.Module class or callable, default=None
         Your own network, ``module(n_inputs, n_outputs)``, on the rows sknn's input layer
         gives (the encoded features with ``preprocessing='auto'``): one logit per class or
-        one value per target. Part of the architecture; ``coefs_`` and ``export_network``
+        one value per target. It replaces the network the parameters above describe
+        (``hidden_layer_sizes``, ``activation``, ``dropout``, ``batch_norm``, ``kernel_initializer``,
+        ``front_scale``, ``parametrization``, ``learnable_activation``, ``n_ensemble``: any of them set
+        otherwise gets a warning). Part of the architecture; ``coefs_`` and ``export_network``
         need sknn's own network.
     criterion : torch loss class, instance or factory, default=None
         Your own loss (e.g. ``torch.nn.HuberLoss``) on the outputs and the targets (class

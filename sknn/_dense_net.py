@@ -7,6 +7,7 @@ independent members; ``choose_threads`` picks the torch threads of a fit from it
 (``coefs_``, ``export_network``) read.
 """
 
+import inspect
 import os
 from numbers import Real
 
@@ -16,9 +17,15 @@ from torch import nn
 from ._layers import (Ensemble, FrontScale, LearnableActivation, PlainLinear, ScaledLinear,
                       make_activation)
 from ._validation import check_sizes
+from ._warnings import warn_user
 
 __all__ = ["CustomModuleError", "DenseNet", "auto_batch_size", "check_architecture", "choose_threads",
-           "own_dense_network"]
+           "own_dense_network", "warn_of_replaced_parameters"]
+
+#: the parameters of sknn's own network, which a ``module`` of the user's replaces (sknn's input layer, of
+#: ``preprocessing`` and ``numeric_embedding``, comes before either)
+REPLACED_BY_MODULE = ("hidden_layer_sizes", "activation", "dropout", "batch_norm", "kernel_initializer", "front_scale",
+                      "parametrization", "learnable_activation", "n_ensemble")
 
 
 class DenseNet(nn.Module):
@@ -139,6 +146,28 @@ def own_dense_network(module, what, custom):
                                 f"{custom!r}: read its weights from net_.module_ (a torch module), or export it with "
                                 "sknn.export.to_onnx.")
     return module
+
+
+def warn_of_replaced_parameters(estimator, architecture):
+    """Warn where a network of the user's (``module``) leaves parameters set other than their defaults unapplied
+    (``n_ensemble=3`` trained one network, as ``architecture_`` said three)."""
+    defaults = inspect.signature(type(estimator).__init__).parameters
+    set_ = [f"{name}={architecture[name]!r}" for name in REPLACED_BY_MODULE
+            if not _same_value(architecture[name], defaults[name].default)]
+    if set_:
+        one = len(set_) == 1
+        warn_user(f"{type(estimator).__name__}: module= replaces sknn's network, so {', '.join(set_)} "
+                  f"{'is' if one else 'are'} not applied (sknn's input layer, of preprocessing and numeric_embedding, "
+                  f"is): build {'it' if one else 'them'} into your module, or leave {'it' if one else 'them'} at "
+                  f"{'its default' if one else 'their defaults'}.")
+
+
+def _same_value(value, default):
+    try:
+        return bool(value == default) or (isinstance(value, (list, tuple)) and isinstance(default, (list, tuple))
+                                          and tuple(value) == tuple(default))
+    except (TypeError, ValueError):  # (an array: not a default)
+        return False
 
 
 def _per_layer(dropout, n_layers):

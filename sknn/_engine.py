@@ -105,7 +105,10 @@ def accuracy_score(y_pred, y_true, sample_weight=None):
 
 
 def r2_score(y_pred, y_true, sample_weight=None):
-    """Coefficient of determination, averaged over outputs as in scikit-learn, as a tensor."""
+    """Coefficient of determination, averaged over outputs as in scikit-learn, as a tensor (NaN for one row, as
+    scikit-learn's: no spread to explain)."""
+    if len(y_true) < 2:
+        return torch.tensor(math.nan, dtype=torch.float64, device=y_true.device)
     y_pred = y_pred.reshape(len(y_pred), -1).to(torch.float64)
     y_true = y_true.reshape(len(y_true), -1).to(torch.float64)
     w = torch.ones(len(y_true), 1, dtype=torch.float64, device=y_true.device)

@@ -16,7 +16,7 @@ from sklearn.utils.validation import check_is_fitted
 from torch.nn.utils.parametrize import is_parametrized
 
 from ._alignment import check_rows_paired
-from ._engine import accuracy_score, r2_score
+from ._engine import TrainingDiverged, accuracy_score, r2_score
 from ._labels import (MISSING_TARGET, check_label_spellings, check_labels, check_same_label_kind, check_y_columns,
                       check_y_for_estimator, fit_classes, label_indices, numpy_labels, one_label_column,
                       warn_of_another_label_set, y_column_names)
@@ -370,7 +370,7 @@ class NeuralRegressorMixin(ChecksModuleOutputs):
         if keep:
             self._check_n_outputs(y)
         self.n_outputs_ = n_outputs
-        if not keep:  # predictions take the shape of the first fit's y, whatever later calls pass
+        if not keep:  # predictions take the shape of the first fit's y, whatever a partial_fit passes
             self._y_ndim = y.ndim
         y = y.reshape(len(y), n_outputs)
         if not keep:
@@ -514,17 +514,23 @@ class NeuralRegressorMixin(ChecksModuleOutputs):
         mean = getattr(self, "y_mean_", None)
         self._layers_before_call = None
         try:
-            return super()._fit(X, y, sample_weight=sample_weight, incremental=incremental, **kwargs)
-        except BaseException:
+            fitted = super()._fit(X, y, sample_weight=sample_weight, incremental=incremental, **kwargs)
+        except BaseException as exc:
             kept = self._layers_before_call
             if kept is not None and getattr(self, "y_mean_", None) is mean is not None:
                 with torch.no_grad():
                     for layer, weight, bias in kept:
                         layer.weight.copy_(weight)
                         layer.bias.copy_(bias)
+            if isinstance(exc, TrainingDiverged) and getattr(self, "normalize_y", True) is False:  # (the likely cause)
+                raise TrainingDiverged(f"{exc} With normalize_y=False the network learns y on its own scale: "
+                                       "normalize_y=True standardises it.") from exc
             raise
         finally:
             del self._layers_before_call
+        if not incremental:  # a fit, a warm start's too, predicts in the shape of its own y (partial_fit: the first's)
+            self._y_ndim = getattr(y, "ndim", None) or np.asarray(y).ndim  # (a tensor on a GPU has its ndim)
+        return fitted
 
     def predict(self, X):
         """Predicted values, of shape (n_samples,) or (n_samples, n_outputs) as y was in ``fit``.

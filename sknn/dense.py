@@ -20,7 +20,8 @@ from torch import nn
 
 from ._base import BaseNeuralNetwork
 from ._dense_docs import COMMON_ATTRS, COMMON_DOC
-from ._dense_net import DenseNet, auto_batch_size, check_architecture, choose_threads, own_dense_network
+from ._dense_net import (DenseNet, auto_batch_size, check_architecture, choose_threads, own_dense_network,
+                         warn_of_replaced_parameters)
 from ._dense_numpy import estimator_from_network, forward_numpy, network_of, register_estimators
 from ._dense_onnx import dense_onnx_feed, dense_onnx_graph
 from ._labels import check_y_for_estimator
@@ -153,6 +154,7 @@ class _DenseMixin:
             input_layer = TabularInput(n_inputs, numeric_embedding=arch["numeric_embedding"])
         custom = self._custom_module(n_inputs if input_layer is None else input_layer.n_outputs, n_outputs)
         if custom is not None:  # the user's network, on what sknn's input layer gives
+            warn_of_replaced_parameters(self, arch)
             return custom if input_layer is None else nn.Sequential(input_layer, custom)
         sizes = check_architecture(arch["hidden_layer_sizes"], arch["dropout"])
         module = DenseNet(n_inputs, n_outputs, sizes, arch["activation"], arch["dropout"], arch["batch_norm"],

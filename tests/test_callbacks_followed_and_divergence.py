@@ -315,3 +315,15 @@ def test_a_network_that_did_not_grow_far_takes_no_extra_pass_for_the_check():
     counter = _CountForwards()
     DenseRegressor(**dict(REG, max_iter=4, batch_size=20), callbacks=[counter]).fit(X, X[:, 0])
     assert counter.calls == 4 * 3  # one forward per batch: the weights alone were looked at after each epoch
+
+
+def test_a_diverged_regressor_trained_on_y_s_own_scale_names_normalize_y():
+    """normalize_y=False with a target of spread 1000 diverged under SGD, and the message blamed the features only
+    (which preprocessing scales anyway); it now names normalize_y=True. With it, the same fit trains."""
+    X = np.random.default_rng(0).normal(size=(80, 3))
+    y = 1000 * X[:, 0]
+    kw = dict(hidden_layer_sizes=(8,), optimizer="sgd", max_iter=3, device="cpu", random_state=0)
+    with pytest.raises(TrainingDiverged, match=r"diverged\. .* With normalize_y=False the network learns y on its own "
+                                               r"scale: normalize_y=True standardises it\.$"):
+        DenseRegressor(normalize_y=False, **kw).fit(X, y)
+    assert np.isfinite(DenseRegressor(**kw).fit(X, y).predict(X)).all()

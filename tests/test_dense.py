@@ -858,3 +858,22 @@ def test_an_index_of_0_to_n_minus_1_in_a_nullable_dtype_is_the_default_one():
     X = pd.DataFrame({"a": np.arange(8.0)}, index=pd.Index([1, 0, 2, 3, 4, 5, 6, 7], dtype="Int64"))  # not 0..n-1
     with pytest.raises(ValueError, match="same index labels in a different order"):
         DenseClassifier(hidden_layer_sizes=(4,), max_iter=1, random_state=0).fit(X, y)
+
+
+def test_a_warm_start_fit_predicts_in_the_shape_of_its_own_y_and_partial_fit_in_the_first_fit_s():
+    """predict gives the shape y had in fit: a warm start's fit with y of (n, 1) after a 1-D one predicted (n,)."""
+    X = np.random.default_rng(0).normal(size=(60, 3))
+    y = X[:, 0]
+    reg = DenseRegressor(hidden_layer_sizes=(4,), max_iter=1, device="cpu", random_state=0, warm_start=True).fit(X, y)
+    assert reg.fit(X, y.reshape(-1, 1)).predict(X[:2]).shape == (2, 1)
+    assert reg.partial_fit(X, y).predict(X[:2]).shape == (2, 1)  # (partial_fit: the shape of the fit before it)
+    assert reg.fit(X, y).predict(X[:2]).shape == (2,)
+
+
+def test_r2_on_a_validation_set_of_one_row_is_nan_as_scikit_learn_s():
+    """One row has no spread to explain: scikit-learn's r2_score is NaN; the validation scores said 0.0 (or 1.0)."""
+    X = np.random.default_rng(0).normal(size=(60, 3))
+    reg = DenseRegressor(hidden_layer_sizes=(4,), max_iter=2, validation_fraction=0.01, device="cpu",
+                         random_state=0).fit(X, X[:, 0])
+    assert len(reg.validation_scores_) == 2 and np.isnan(reg.validation_scores_).all()
+    assert np.isnan(reg.best_validation_score_) and np.isfinite(reg.loss_)  # (the epoch kept by its loss)

@@ -209,6 +209,22 @@ def test_sknn_own_network_and_loss_are_not_checked():
     assert "module_check" not in dict(est.net_.callbacks_)
 
 
+def test_parameters_of_sknn_s_network_that_a_module_replaces_are_named_not_dropped_silently():
+    """n_ensemble=3 with module= trained one network without a word (architecture_ said 3): a warning names what is
+    not applied; none at the defaults, none when partial_fit goes on with the network built."""
+    quiet = dict(max_iter=1, random_state=0, device="cpu", early_stopping=False)
+    with pytest.warns(UserWarning, match=r"module= replaces sknn's network, so hidden_layer_sizes=\(4,\), "
+                                         r"n_ensemble=3 are not applied .*leave them at their defaults"):
+        DenseClassifier(module=Linear, hidden_layer_sizes=(4,), n_ensemble=3, **quiet).fit(X, Y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model = DenseClassifier(module=Linear, hidden_layer_sizes=[256, 256, 256], **quiet).fit(X, Y)  # (a list)
+        DenseRegressor(module=Linear, **quiet).fit(X, YR)
+        model.set_params(n_ensemble=2)
+        with pytest.raises(ValueError, match="n_ensemble"):  # (refused before any warning: the network is built)
+            model.partial_fit(X, Y)
+
+
 def test_a_right_custom_module_trains_in_every_family():
     DenseClassifier(module=Linear, **DENSE).fit(X, Y4)
     DenseRegressor(module=Linear, **DENSE).fit(X, np.c_[YR, YR])
