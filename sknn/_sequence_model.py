@@ -188,6 +188,12 @@ class SequenceModel(BaseNeuralNetwork, abstract=True):
                              "pass pretrained_embeddings=None.")
         if pretrained is not None:
             matrix = pretrained_matrix(*pretrained, self.vocabulary_, arch["lowercase"], arch["embedding_dim"])
+            shape = tuple(module.embedding.weight.shape)  # (a module of the user's: an embedding of its own shape)
+            if shape != tuple(matrix.shape):
+                raise ValueError(f"pretrained_embeddings make a table of {matrix.shape[0]} x {matrix.shape[1]} (the "
+                                 f"vocabulary's words x embedding_dim), but module={arch['module']!r} built an "
+                                 f"'embedding' of {shape[0]} x {shape[1]}: build it as nn.Embedding(n_inputs, "
+                                 f"{matrix.shape[1]}), or pass embedding_dim={shape[1]} with vectors of that size.")
             with torch.no_grad():
                 module.embedding.weight.copy_(matrix)
                 if getattr(module, "frozen_embedding", None) is not None:

@@ -613,3 +613,27 @@ def test_the_vgg_estimators_build_float32_networks_of_ordinary_tensors_whatever_
         got, module = fitted()
     assert not any(p.is_inference() for p in module.parameters())
     np.testing.assert_array_equal(got, expected)
+
+
+class _WordsOnly(torch.nn.Module):
+    """A tagger of its own: an embedding ``dim`` wide, then a linear layer, on the real tokens."""
+
+    def __init__(self, n_inputs, n_classes, dim=6):
+        super().__init__()
+        self.embedding, self.out = torch.nn.Embedding(n_inputs, dim), torch.nn.Linear(dim, n_classes)
+
+    def forward(self, words, lengths, **kwargs):
+        return self.out(self.embedding(words)[words > 0])
+
+
+def test_word_vectors_for_a_module_s_embedding_of_another_width_are_refused_naming_both_shapes():
+    """The vectors went into a custom module's embedding by torch's copy_: 'The size of tensor a (6) must match...'."""
+    sentences, tags = [["the", "cat", "sat"], ["a", "dog", "ran"]] * 5, [["D", "N", "V"]] * 10
+    vectors = {"the": np.ones(4), "cat": np.ones(4)}
+    kw = dict(embedding_dim=4, pretrained_embeddings=vectors, char_features=False, max_iter=1, random_state=0)
+    with pytest.raises(ValueError, match=r"make a table of 8 x 4 \(the vocabulary's words x embedding_dim\), but "
+                                         r"module=.* built an 'embedding' of 8 x 6: build it as "
+                                         r"nn.Embedding\(n_inputs, 4\), or pass embedding_dim=6"):
+        LSTMSequenceTagger(module=_WordsOnly, **kw).fit(sentences, tags)
+    fitted = LSTMSequenceTagger(module=functools.partial(_WordsOnly, dim=4), **kw).fit(sentences, tags)
+    assert [len(labels) for labels in fitted.predict(sentences[:2])] == [3, 3]  # (the right width trains)
