@@ -269,9 +269,7 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, FitCallbacks, abstract=T
 
     def _betas(self):
         """Adam's (beta_1, beta_2), for the estimators that have them as parameters; None: torch's."""
-        if hasattr(self, "beta_1") and hasattr(self, "beta_2"):
-            return self.beta_1, self.beta_2
-        return None
+        return (self.beta_1, self.beta_2) if hasattr(self, "beta_1") and hasattr(self, "beta_2") else None
 
     def _engine_kwargs(self):
         """Extra keyword arguments of the Engine (skorch's ``compile``, for instance)."""
@@ -280,9 +278,8 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, FitCallbacks, abstract=T
     def _target_units(self):
         """A regressor's standardised targets in y's units, for the engine's callbacks (scikit-learn's scorers in
         skorch's EpochScoring see y and predict as the estimator's own), or None."""
-        if getattr(self, "y_scale_", None) is None:
-            return None
-        return TargetUnits(self.y_mean_, self.y_scale_, getattr(self, "y_range_", None))
+        scale = getattr(self, "y_scale_", None)
+        return None if scale is None else TargetUnits(self.y_mean_, scale, getattr(self, "y_range_", None))
 
     def _engine_classes(self):
         """The engine's targets as classes (its class indices) for a classifier, else None: scikit-learn's scorers
@@ -381,6 +378,7 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, FitCallbacks, abstract=T
             self._check_engine_unchanged()
         if keep:  # before any fitted state changes, and before the checks of the parameters read them together
             self._check_architecture_unchanged()  # (a new architecture's mismatch is not what stops a warm start)
+            self._warn_of_new_starting_values()  # (of values no check of the parameters reads when continuing)
         self._check_params(continuing=keep)
         check_fit_params(self)
         requested = None if keep and incremental else resolve_device(self.device)  # refused before any work

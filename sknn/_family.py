@@ -89,6 +89,7 @@ The estimator (:class:`FamilyEstimator`, the base of every family's estimators)
   inputs. A family without them is not exportable.
 """
 
+import os
 from typing import Protocol
 
 import numpy as np
@@ -97,6 +98,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._module_checks import OutputContract
 from ._validation import check_nested_params
+from ._warnings import warn_user
 from .persist import SaveMixin
 
 __all__ = ["BatchSource", "DOC_LINK_TEMPLATE", "FamilyEstimator", "OutputContract", "plain"]
@@ -182,9 +184,23 @@ class FamilyEstimator(SaveMixin, abstract=True):
         return super().set_params(**params)
 
     def _record_architecture(self):
-        """Record the architecture parameters as they are now: the network about to be built follows them."""
+        """Record the architecture parameters as they are now: the network about to be built follows them (and the
+        values it starts from, ``_fit_only_params``, as given: :meth:`_warn_of_new_starting_values`)."""
         params = self.get_params(deep=False)
         self.architecture_ = {name: plain(params[name]) for name in self._architecture_params}
+        self._started_from = {name: params[name] for name in self._fit_only_params}
+
+    def _warn_of_new_starting_values(self):
+        """Warn where a value the network started from (``_fit_only_params``: word vectors, a backbone's weights) was
+        set anew since it was built: continuing the same network, it has no effect (it went without a word). Unknown
+        for a model loaded from a file, which keeps no such values."""
+        for name, started in getattr(self, "_started_from", {}).items():
+            now = getattr(self, name)
+            text = isinstance(now, (str, os.PathLike)) and isinstance(started, (str, os.PathLike))
+            if (os.fspath(now) != os.fspath(started)) if text else now is not started:
+                warn_user(f"{name} was set anew since the network was built: warm_start and partial_fit go on with the "
+                          f"network's own weights, which {name} gave it at the start only; the new value applies to a "
+                          "new network (warm_start=False).")
 
     def _check_architecture_unchanged(self):
         """Refuse to continue training a network whose architecture parameters were changed since it was built."""

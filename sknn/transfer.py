@@ -269,6 +269,7 @@ verbose, callbacks, criterion
         "class_weight": [dict, StrOptions({"balanced"}), None],
     }
 
+    _fit_only_params = ("weights",)  # (the backbone's weights are in the network once fitted)
     _architecture_params = ("backbone", "pooling", "image_size", "head_layers", "dropout", "augment", "channels_last",
                             "module", "image_shape", "data_format")
 

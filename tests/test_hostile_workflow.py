@@ -788,3 +788,32 @@ def test_class_weight_keyed_by_date_labels_weighs_them(unit):
         assert clf.preprocessor_.value_range_.max() < 1000
     every = {**dict.fromkeys(days, 1.0), np.datetime64("2020-01-01T12", "h"): 0.0}  # noon's 0 names no class
     assert DenseClassifier(**DENSE, class_weight=every).fit(column, y).preprocessor_.value_range_.max() == 1000
+
+
+def test_values_a_network_started_from_set_anew_before_it_goes_on_are_named_not_dropped_silently():
+    """Word vectors (or a backbone's weights) set after the fit only start a new network: a warm start or partial_fit
+    of the built one dropped them without a word. The same object again, or a new network, warns of nothing."""
+    import pickle
+
+    from sknn import LSTMSequenceTagger, TransferVGGClassifier
+
+    sentences, tags = [["the", "cat", "sat"], ["a", "dog", "ran"]] * 5, [["D", "N", "V"]] * 10
+    vectors = {w: np.full(4, i, dtype=float) for i, w in enumerate(["the", "cat", "sat", "a", "dog", "ran"])}
+    tagger = LSTMSequenceTagger(hidden_size=4, embedding_dim=4, pretrained_embeddings=vectors, max_iter=1,
+                                random_state=0).fit(sentences, tags)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        tagger.partial_fit(sentences, tags)  # (the vectors it started from)
+    tagger.set_params(pretrained_embeddings=dict(vectors))
+    for model in (tagger, pickle.loads(pickle.dumps(tagger))):
+        with pytest.warns(UserWarning, match=r"^pretrained_embeddings was set anew since the network was built: "
+                                             r"warm_start and partial_fit go on with the network's own weights"):
+            model.partial_fit(sentences, tags)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        tagger.fit(sentences, tags)  # (a new network, from the new vectors)
+    images, labels = np.random.RandomState(0).rand(8, 3, 8, 8).astype(np.float32), [0, 1] * 4
+    vgg = TransferVGGClassifier(backbone=[4, "M"], weights=None, image_size=8, max_iter=1, random_state=0,
+                                warm_start=True, device="cpu").fit(images, labels)
+    with pytest.warns(UserWarning, match=r"^weights was set anew"):
+        vgg.set_params(weights={}).fit(images, labels)
