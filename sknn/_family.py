@@ -35,7 +35,8 @@ The estimator (:class:`FamilyEstimator`, the base of every family's estimators)
   trains with them as they are (``BaseNeuralNetwork._follow_training_params``), except those the engine itself is
   built with, which ``_engine_params`` names (``device``; a family adds its own, as ``compile``) and a
   ``partial_fit`` refuses when changed. ``_fit_only_params`` names those a fitted model no longer needs (values
-  that only initialise it, as pretrained vectors): ``save`` offers to unset one it cannot store.
+  that only initialise it, as pretrained vectors): ``save`` offers to unset one it cannot store, and continuing the
+  network warns of one set anew since it was built (``_warn_of_new_starting_values``).
 * **Hooks.** Each reads only parameters and fitted attributes (never data, never
   anything handed over through the instance), so :mod:`sknn.persist` can call them on a
   loaded estimator:
