@@ -182,26 +182,28 @@ class FamilyEstimator(SaveMixin, abstract=True):
         """Set the parameters of this estimator (scikit-learn's ``set_params``); skorch-style nested parameters
         of a parameter that is not an estimator (``module__hidden``) are refused, naming how to give the setting."""
         check_nested_params(self, params)
+        if hasattr(self, "architecture_"):  # a value a built network started from, set anew (:meth:`_warn_of_...`)
+            renewed = {name for name in self._fit_only_params
+                       if params.get(name) is not None and not _same_start(params[name], getattr(self, name))}
+            if renewed:
+                self._new_starting_values = tuple(sorted(set(getattr(self, "_new_starting_values", ())) | renewed))
         return super().set_params(**params)
 
     def _record_architecture(self):
-        """Record the architecture parameters as they are now: the network about to be built follows them (and the
-        values it starts from, ``_fit_only_params``, as given: :meth:`_warn_of_new_starting_values`)."""
+        """Record the architecture parameters as they are now: the network about to be built follows them (and starts
+        from the ``_fit_only_params`` as they are: :meth:`_warn_of_new_starting_values`)."""
         params = self.get_params(deep=False)
         self.architecture_ = {name: plain(params[name]) for name in self._architecture_params}
-        self._started_from = {name: params[name] for name in self._fit_only_params}
+        self.__dict__.pop("_new_starting_values", None)  # (this network starts from the values as they are)
 
     def _warn_of_new_starting_values(self):
         """Warn where a value the network started from (``_fit_only_params``: word vectors, a backbone's weights) was
-        set anew since it was built: continuing the same network, it has no effect (it went without a word). Unknown
-        for a model loaded from a file, which keeps no such values."""
-        for name, started in getattr(self, "_started_from", {}).items():
-            now = getattr(self, name)
-            text = isinstance(now, (str, os.PathLike)) and isinstance(started, (str, os.PathLike))
-            if (os.fspath(now) != os.fspath(started)) if text else now is not started:
-                warn_user(f"{name} was set anew since the network was built: warm_start and partial_fit go on with the "
-                          f"network's own weights, which {name} gave it at the start only; the new value applies to a "
-                          "new network (warm_start=False).")
+        set anew by ``set_params`` since it was built (None, as to save a model without it, is no new start):
+        continuing the same network, it has no effect (it went without a word)."""
+        for name in getattr(self, "_new_starting_values", ()):
+            warn_user(f"{name} was set anew since the network was built: warm_start and partial_fit go on with the "
+                      f"network's own weights, which {name} gave it at the start only; the new value applies to a new "
+                      "network (warm_start=False).")
 
     def _check_architecture_unchanged(self):
         """Refuse to continue training a network whose architecture parameters were changed since it was built."""
@@ -258,3 +260,10 @@ class FamilyEstimator(SaveMixin, abstract=True):
         """Forget every fitted attribute: a new fit that fails leaves an unfitted estimator, not a mixed one."""
         for name in [k for k in vars(self) if k.endswith("_") and not k.startswith("_")]:
             delattr(self, name)
+
+
+def _same_start(new, old):
+    """Whether ``new`` is the value ``old`` (the same object; a path: the same text)."""
+    if isinstance(new, (str, os.PathLike)) and isinstance(old, (str, os.PathLike)):
+        return os.fspath(new) == os.fspath(old)
+    return new is old

@@ -261,7 +261,7 @@ def check_history_keys(callbacks, validation, scored):
     epoch |= {"event_lr" for _, cb in callbacks if isinstance(cb, ParameterSchedule) and cb.learning_rate}
     batch = set()
     if any(overrides(cb, hook) for _, cb in callbacks for hook in ("on_batch_begin", "on_batch_end")):
-        batch = {"train_batch_size"} | ({"valid_batch_size"} if validation else set())  # (the engine's batch rows)
+        batch = {"valid_batch_size" if validation else "train_batch_size"}  # (the engine's rows: the epoch's last)
     for name, cb in callbacks:
         for kind, key in _reads(cb):
             if key not in (epoch if kind == "epoch" else batch):

@@ -790,9 +790,10 @@ def test_class_weight_keyed_by_date_labels_weighs_them(unit):
     assert DenseClassifier(**DENSE, class_weight=every).fit(column, y).preprocessor_.value_range_.max() == 1000
 
 
-def test_values_a_network_started_from_set_anew_before_it_goes_on_are_named_not_dropped_silently():
+def test_values_a_network_started_from_set_anew_before_it_goes_on_are_named_not_dropped_silently(tmp_path):
     """Word vectors (or a backbone's weights) set after the fit only start a new network: a warm start or partial_fit
-    of the built one dropped them without a word. The same object again, or a new network, warns of nothing."""
+    of the built one dropped them without a word. The same object again, None (to save a model without them), a
+    model loaded from a file as it was saved, or a new network warn of nothing."""
     import pickle
 
     from sknn import LSTMSequenceTagger, TransferVGGClassifier
@@ -801,17 +802,22 @@ def test_values_a_network_started_from_set_anew_before_it_goes_on_are_named_not_
     vectors = {w: np.full(4, i, dtype=float) for i, w in enumerate(["the", "cat", "sat", "a", "dog", "ran"])}
     tagger = LSTMSequenceTagger(hidden_size=4, embedding_dim=4, pretrained_embeddings=vectors, max_iter=1,
                                 random_state=0).fit(sentences, tags)
+    tagger.save(tmp_path / "as_fitted.safetensors")
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        tagger.partial_fit(sentences, tags)  # (the vectors it started from)
+        tagger.set_params(pretrained_embeddings=vectors).partial_fit(sentences, tags)  # (the same vectors)
+        load(tmp_path / "as_fitted.safetensors").partial_fit(sentences, tags)
+        tagger.set_params(pretrained_embeddings=None).partial_fit(sentences, tags)
     tagger.set_params(pretrained_embeddings=dict(vectors))
-    for model in (tagger, pickle.loads(pickle.dumps(tagger))):
+    tagger.set_params(pretrained_embeddings=None).save(tmp_path / "set_anew.safetensors")  # (then unset, to save)
+    for model in (tagger, pickle.loads(pickle.dumps(tagger)), load(tmp_path / "set_anew.safetensors")):
         with pytest.warns(UserWarning, match=r"^pretrained_embeddings was set anew since the network was built: "
                                              r"warm_start and partial_fit go on with the network's own weights"):
             model.partial_fit(sentences, tags)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        tagger.fit(sentences, tags)  # (a new network, from the new vectors)
+        tagger.set_params(pretrained_embeddings=vectors).fit(sentences, tags)  # (a new network, from them)
+        tagger.partial_fit(sentences, tags)
     images, labels = np.random.RandomState(0).rand(8, 3, 8, 8).astype(np.float32), [0, 1] * 4
     vgg = TransferVGGClassifier(backbone=[4, "M"], weights=None, image_size=8, max_iter=1, random_state=0,
                                 warm_start=True, device="cpu").fit(images, labels)

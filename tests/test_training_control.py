@@ -223,12 +223,21 @@ def test_callbacks_reading_keys_the_history_holds_train(tmp_path):
 
 def test_a_batch_key_the_engine_records_is_not_refused(tmp_path):
     """The engine records each batch's size where a callback listens to batches (skorch's BatchScoring reads it;
-    sknn's schedule always listens): a Checkpoint naming its files by it trains, alone or beside a BatchScoring."""
-    for callbacks in ([], [BatchScoring("accuracy", lower_is_better=False, name="acc")]):
-        checkpoint = Checkpoint(dirname=str(tmp_path), f_params="p_{last_batch[valid_batch_size]}.pt",
-                                f_optimizer=None, f_history=None, f_criterion=None)
-        DenseClassifier(**SMALL, max_iter=2, callbacks=[*callbacks, checkpoint]).fit(X_CLF, Y_CLF)
-        assert [p.name for p in tmp_path.iterdir()] == ["p_60.pt"]  # (60 validation rows, one batch)
+    sknn's schedule always listens): a Checkpoint naming its files by the epoch's last batch (a validation batch, or
+    a training batch without validation) trains, alone or beside a BatchScoring; the other kind's key is refused."""
+    def checkpoint(folder, key, monitor="valid_loss_best"):
+        return Checkpoint(dirname=str(tmp_path / folder), f_params=f"p_{{last_batch[{key}]}}.pt", f_optimizer=None,
+                          f_history=None, f_criterion=None, monitor=monitor)
+
+    for folder, callbacks in (("alone", []), ("beside", [BatchScoring("accuracy", lower_is_better=False)])):
+        callbacks = [*callbacks, checkpoint(folder, "valid_batch_size")]
+        DenseClassifier(**SMALL, max_iter=2, callbacks=callbacks).fit(X_CLF, Y_CLF)
+        assert [p.name for p in (tmp_path / folder).iterdir()] == ["p_60.pt"]  # (60 validation rows, one batch)
+    DenseClassifier(**SMALL, max_iter=2, early_stopping=False, batch_size=100,
+                    callbacks=[checkpoint("train", "train_batch_size", "train_loss_best")]).fit(X_CLF, Y_CLF)
+    assert [p.name for p in (tmp_path / "train").iterdir()] == ["p_100.pt"]  # (300 rows: the last batch of 100)
+    with pytest.raises(ValueError, match=r"reads 'train_batch_size' from the history of each batch"):
+        DenseClassifier(**SMALL, max_iter=2, callbacks=[checkpoint("no", "train_batch_size")]).fit(X_CLF, Y_CLF)
 
 
 # -- 9. no ConvergenceWarning where the stopping rule ended the fit ---------------------------------------------------
