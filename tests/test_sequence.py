@@ -707,3 +707,27 @@ def test_a_fitted_language_model_describes_the_network_it_has(tmp_path):
     assert (loaded.predict_next(text[:2], top_k=3, return_proba=True), loaded.perplexity(text)) == expected
     with pytest.raises(ValueError, match="num_layers=1 now, but the network was built with num_layers=2"):
         lm.partial_fit(text)
+
+
+def test_a_language_model_scores_long_sequences_over_a_large_vocabulary_in_batches_that_fit(monkeypatch):
+    """perplexity and score took 256 sequences a batch, each token scored over the whole vocabulary: 300 sequences
+    of 300 tokens over 15,000 words asked 6 GB at once (here 600 tokens over 404 words: 138 sequences a batch). The batches now hold at most 2**25 scores; the numbers are
+    the same."""
+    from sknn._engine import Engine
+
+    words = [f"w{i}" for i in range(400)]
+    rng = np.random.RandomState(0)
+    texts = [words + list(rng.choice(words, size=200)), *(list(rng.choice(words, size=30)) for _ in range(3))]
+    lm = LSTMLanguageModel(hidden_size=8, embedding_dim=8, min_count=1, max_iter=1, adaptive_softmax=False,
+                           random_state=0, device="cpu").fit(texts)
+    sizes, predict_source = [], Engine.predict_source
+
+    def recorded(self, source, batch_size=None, **kwargs):
+        sizes.append(batch_size)
+        return predict_source(self, source, batch_size=batch_size, **kwargs)
+
+    monkeypatch.setattr(Engine, "predict_source", recorded)
+    perplexity = lm.perplexity(texts)
+    assert sizes == [2 ** 25 // (601 * len(lm.vocabulary_))] and sizes[0] < 256  # (601 tokens: the end too)
+    monkeypatch.setattr(type(lm), "_predict_batch_size", lambda self, lengths=None: 256)
+    assert lm.perplexity(texts) == pytest.approx(perplexity, rel=1e-6)
