@@ -877,3 +877,24 @@ def test_r2_on_a_validation_set_of_one_row_is_nan_as_scikit_learn_s():
                          random_state=0).fit(X, X[:, 0])
     assert len(reg.validation_scores_) == 2 and np.isnan(reg.validation_scores_).all()
     assert np.isnan(reg.best_validation_score_) and np.isfinite(reg.loss_)  # (the epoch kept by its loss)
+
+
+def test_a_wide_table_predicts_in_batches_its_numbers_embeddings_fit_in(monkeypatch):
+    """Predictions took rows of at most 2**25 inputs, but a periodic embedding computes about 40 values per number:
+    a 5,000 x 5,000 table predicted at a peak of 3.6 GB (the fit's 1.5 GB). Its batches now count those values;
+    without the embedding they are as before."""
+    from sknn._engine import Engine
+
+    X = np.random.default_rng(0).normal(size=(50, 1000)).astype(np.float32)
+    y = np.arange(50) % 2
+    sizes, predict_source = [], Engine.predict_source
+
+    def recorded(self, source, batch_size=None, **kwargs):
+        sizes.append(batch_size)
+        return predict_source(self, source, batch_size=batch_size, **kwargs)
+
+    monkeypatch.setattr(Engine, "predict_source", recorded)
+    for embedding in ("periodic", None):
+        DenseClassifier(hidden_layer_sizes=(4,), max_iter=1, numeric_embedding=embedding, random_state=0,
+                        device="cpu").fit(X, y).predict_proba(X)
+    assert sizes == [2 ** 25 // (40 * 1000), 4096]
