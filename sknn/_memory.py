@@ -6,7 +6,7 @@ import os
 import torch
 from torch.overrides import TorchFunctionMode
 
-__all__ = ["NetworkTooLarge", "build_within_memory", "memory_limit", "release_freed_memory"]
+__all__ = ["NetworkTooLarge", "build_within_memory", "release_freed_memory"]
 
 
 class NetworkTooLarge(ValueError):
@@ -25,9 +25,26 @@ def _cgroup_limit():
     return None
 
 
+def _address_space_left():
+    """Bytes this process may still map under its address-space limit (``ulimit -v``; None: no limit, or not
+    told: only Linux says what is mapped)."""
+    try:
+        import resource
+
+        soft = resource.getrlimit(resource.RLIMIT_AS)[0]
+        if soft == resource.RLIM_INFINITY:
+            return None
+        with open("/proc/self/statm") as f:
+            mapped = int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (ImportError, OSError, ValueError):
+        return None
+    return max(soft - mapped, 0)
+
+
 def _memory_limits(device):
     """(bytes, a sentence saying who has them) of each bound on a network's memory: the machine's RAM, its
-    container's limit, and on a GPU the GPU's free memory (networks are built in RAM, then moved)."""
+    container's limit, the process's address space left, and on a GPU the GPU's free memory (networks are built in
+    RAM, then moved)."""
     limits = []
     try:
         limits.append((os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"), "this machine has {} of memory"))
@@ -36,18 +53,15 @@ def _memory_limits(device):
     cgroup = _cgroup_limit()
     if cgroup:
         limits.append((cgroup, "this container may use {} of memory"))
+    mappable = _address_space_left()
+    if mappable is not None:
+        limits.append((mappable, "this process may map {} more (its address-space limit, ulimit -v)"))
     device = torch.device(device)
     if device.type == "cuda":
         free, _ = torch.cuda.mem_get_info(device)
         free += torch.cuda.memory_reserved(device) - torch.cuda.memory_allocated(device)
         limits.append((free, f"the GPU {device} has {{}} free"))
     return limits
-
-
-def memory_limit(device):
-    """Bytes of memory a network on ``device`` can use at most (see :func:`_memory_limits`); None when unknown."""
-    limits = _memory_limits(device)
-    return min(b for b, _ in limits) if limits else None
 
 
 def _size_constructors():
@@ -124,9 +138,10 @@ def build_within_memory(build, owner, device, copies=None, inputs=""):
     ------
     NetworkTooLarge (a ValueError) saying how much memory the network needs and how much there is.
     """
-    limit = memory_limit(device)
-    if limit is None:
+    limits = _memory_limits(device)  # (once: the address space left moves as the process maps memory)
+    if not limits:
         return build()
+    limit, available = min(limits, key=lambda bound: bound[0])
     copies = _training_copies(owner) if copies is None else copies
     budget, exact = _AllocationBudget(0), True  # a first build all on the meta device: no memory, no random draws
     try:
@@ -154,7 +169,6 @@ def build_within_memory(build, owner, device, copies=None, inputs=""):
         facts.append(f"a vocabulary of {len(owner.vocabulary_)} words")
     if getattr(owner, "image_shape_", None) is not None:
         facts.append(f"images of shape {tuple(owner.image_shape_)}")
-    available = next((who for b, who in _memory_limits(device) if b == limit), "this machine has {} of memory")
     params = getattr(owner, "get_params", dict)(deep=False) if owner is not None else {}
     facts = [f"{k}={v!r}" for k, v in params.items() if k in _SIZE_PARAMETERS and (k, v) != ("n_ensemble", 1)] + facts
     what = f" ({', '.join(facts)})" if facts else ""

@@ -123,13 +123,30 @@ def test_a_network_too_large_is_refused_before_any_layer_is_drawn(monkeypatch):
 
 
 def test_the_memory_check_counts_weights_gradients_and_moments(monkeypatch):
-    monkeypatch.setattr(memory, "memory_limit", lambda device: 10**6)  # a machine of 1 MB
+    monkeypatch.setattr(memory, "_memory_limits", lambda device: [(10**6, "this machine has {} of memory")])
     with pytest.raises(memory.NetworkTooLarge,
                        match=r"needs 3.36 MB: 4x its weights' 840 KB in training .* this machine has 1 MB"):
         DenseClassifier(hidden_layer_sizes=(30_000,), max_iter=1, device="cpu", **PLAIN).fit(X, Y)
     with pytest.raises(memory.NetworkTooLarge, match=r"needs 2.52 MB: 3x its weights'"):  # SGD with momentum
         DenseClassifier(hidden_layer_sizes=(30_000,), optimizer="sgd", max_iter=1, device="cpu", **PLAIN).fit(X, Y)
     DenseClassifier(hidden_layer_sizes=(100,), max_iter=1, device="cpu", **PLAIN).fit(X, Y)  # 11 KB: fits
+
+
+def test_the_memory_check_counts_the_process_s_address_space_limit(monkeypatch):
+    """Under ulimit -v the check compared with the machine's RAM: the network passed it, then the allocator failed."""
+    import os
+    import resource
+
+    if not os.path.exists("/proc/self/statm"):
+        pytest.skip("only Linux says how much of its address space a process has mapped")
+    with open("/proc/self/statm") as f:
+        mapped = int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    monkeypatch.setattr(resource, "getrlimit", lambda kind: (mapped + 2 * 10**9, resource.RLIM_INFINITY)
+                        if kind == resource.RLIMIT_AS else (resource.RLIM_INFINITY,) * 2)
+    assert 1.5 * 10**9 < memory._address_space_left() <= 2 * 10**9  # (what it maps meanwhile counts)
+    with pytest.raises(memory.NetworkTooLarge, match=r"needs 14.4 GB.* but this process may map [0-9.]+ GB more "
+                                                     r"\(its address-space limit, ulimit -v\)"):
+        DenseClassifier(hidden_layer_sizes=(30_000, 30_000), max_iter=1, device="cpu", **PLAIN).fit(X, Y)
 
 
 def test_running_out_of_memory_in_a_batch_names_the_batch_size():
