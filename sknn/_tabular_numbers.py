@@ -58,26 +58,33 @@ def _sparse_column_statistics(X):
     """The quartiles, smallest and largest value of each column of the CSC matrix ``X`` (NaN = missing, left out),
     its implicit zeros counted: as ``np.nanquantile`` (linear) and ``np.nanmin``/``nanmax`` give them on its dense
     copy, to the bit, from each column's stored values alone."""
-    n = X.shape[0]
-    out = np.full((5, X.shape[1]), np.nan)
+    n, p = X.shape
+    stored = np.diff(X.indptr)
+    column = np.repeat(np.arange(p), stored)
+    data = np.asarray(X.data, dtype=np.float64)
+    present = ~np.isnan(data)  # (stored values that are NaN are missing, not zeros)
+    data, column = data[present], column[present]
+    order = np.lexsort((data, column))  # all columns at once (a loop over 100,000 columns took a second): by
+    data, column = data[order], column[order]  # column, then by value
+    counts = np.bincount(column, minlength=p)
+    starts, zeros = np.cumsum(counts) - counts, n - stored
+    below = np.bincount(column[data < 0], minlength=p)  # negative values first, then the zeros, then the rest
+    last = np.maximum(counts + zeros - 1, 0)
+
+    def value(k):  # the k-th smallest value of each column (k: a position per column)
+        k = np.minimum(k, last)
+        at = np.clip(starts + np.where(k < below, k, k - zeros), 0, max(len(data) - 1, 0))
+        return np.where((k >= below) & (k < below + zeros), 0.0, data[at] if len(data) else 0.0)
+
+    out = np.full((5, p), np.nan)
     with np.errstate(over="ignore", invalid="ignore"):  # (infinities: as numpy's quantile gives them)
-        for j in range(X.shape[1]):
-            values = np.asarray(X.data[X.indptr[j]:X.indptr[j + 1]], dtype=np.float64)
-            values = np.sort(values[~np.isnan(values)])
-            zeros = n - (X.indptr[j + 1] - X.indptr[j])  # (stored values that are NaN are missing, not zeros)
-            m = len(values) + zeros
-            if m == 0:
-                continue
-            below = int(np.searchsorted(values, 0.0))  # negative values first, then the zeros, then the rest
-            column = lambda k: (values[k] if k < below else 0.0 if k < below + zeros  # noqa: E731
-                                else values[k - zeros])
-            for row, q in enumerate((0.25, 0.5, 0.75)):
-                at = q * (m - 1)
-                k = int(np.floor(at))
-                t = at - k
-                a, b = column(k), column(min(k + 1, m - 1))
-                out[row, j] = b - (b - a) * (1 - t) if t >= 0.5 else a + (b - a) * t  # (numpy's lerp)
-            out[3, j], out[4, j] = column(0), column(m - 1)
+        for row, q in enumerate((0.25, 0.5, 0.75)):
+            k = np.floor(q * last).astype(np.int64)
+            t = q * last - k
+            a, b = value(k), value(k + 1)
+            out[row] = np.where(t >= 0.5, b - (b - a) * (1 - t), a + (b - a) * t)  # (numpy's lerp)
+        out[3], out[4] = value(np.zeros(p, dtype=np.int64)), value(last)
+    out[:, counts + zeros == 0] = np.nan  # (a column all missing)
     return out
 
 
