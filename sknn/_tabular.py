@@ -303,12 +303,12 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
             self._categories_are_strings = []
             self.center_, self.scale_ = robust_statistics(columns)
             by_column = columns.tocsc()  # (once: a column slice of a CSR matrix reads every row)
-            distinct = [sparse_column_values(by_column, j) for j in range(columns.shape[1])]
-            self.offset_ = float32_offsets(self.center_, self.scale_, distinct.__getitem__, self._name, sparse=True)
+            self.offset_ = float32_offsets(self.center_, self.scale_, lambda j: sparse_column_values(by_column, j),
+                                           self._name, sparse=True)  # (the values of the few columns it names)
             check_float32_column_values(columns, [self._name(j) for j in range(columns.shape[1])])
             self.has_missing_ = np.zeros(columns.shape[1], dtype=bool)
             self.ignored_columns_ = np.zeros(0, dtype=np.int64)
-            self.binary_, self.value_range_ = binary_and_range(distinct)
+            self.binary_, self.value_range_ = binary_and_range(by_column)
             self.boolean_ = np.zeros(columns.shape[1], dtype=bool)
             return self
         kinds = [kind for kind, _ in columns]

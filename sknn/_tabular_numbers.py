@@ -98,9 +98,12 @@ def at_most_two_values(column):
 
 
 def binary_and_range(columns):
-    """Which of ``columns`` (1-D float arrays, NaN = missing) hold at most two distinct values
-    (:func:`at_most_two_values`), and the lowest and highest value of each, as an array of shape (n_columns, 2)
-    (0 and 0 for an all-missing column, whose median is taken as 0 too): a binary column's two values."""
+    """Which of ``columns`` (1-D float arrays, NaN = missing; or a CSC matrix, its implicit zeros counted) hold at most
+    two distinct values (:func:`at_most_two_values`), and the lowest and highest value of each, as an array of shape
+    (n_columns, 2) (0 and 0 for an all-missing column, whose median is taken as 0 too): a binary column's two
+    values."""
+    if sp.issparse(columns):
+        return _sparse_binary_and_range(columns)
     binary = np.array([at_most_two_values(column) for column in columns], dtype=bool)
     value_range = np.zeros((len(binary), 2))
     for i, column in enumerate(columns):
@@ -108,6 +111,31 @@ def binary_and_range(columns):
         if len(present):
             value_range[i] = present.min(), present.max()
     return binary, value_range
+
+
+def _sparse_binary_and_range(X):
+    """:func:`binary_and_range` of the columns of the CSC matrix ``X``, all at once (a loop over 100,000 columns took
+    seconds): each column's distinct stored values (NaN left out) and its implicit zeros."""
+    n, p = X.shape
+    stored = np.diff(X.indptr)
+    column = np.repeat(np.arange(p), stored)
+    data = np.asarray(X.data, dtype=np.float64)
+    present = ~np.isnan(data)
+    data, column = data[present], column[present]
+    order = np.lexsort((data, column))
+    data, column = data[order], column[order]
+    new = np.r_[True, (column[1:] != column[:-1]) | (data[1:] != data[:-1])] if len(data) else np.zeros(0, bool)
+    distinct = np.bincount(column[new], minlength=p)
+    implicit = stored < n  # (a zero the column does not store)
+    distinct += implicit & (np.bincount(column[data == 0], minlength=p) == 0)
+    counts = np.bincount(column, minlength=p)
+    value_range = np.zeros((p, 2))
+    held = counts > 0
+    ends = np.cumsum(counts)
+    value_range[held, 0], value_range[held, 1] = data[(ends - counts)[held]], data[ends[held] - 1]
+    value_range[implicit & held, 0] = np.minimum(value_range[implicit & held, 0], 0.0)
+    value_range[implicit & held, 1] = np.maximum(value_range[implicit & held, 1], 0.0)
+    return distinct <= 2, value_range
 
 
 def sparse_column_values(matrix, j):

@@ -1152,3 +1152,18 @@ def test_a_column_of_text_alone_is_told_apart_without_a_python_loop_over_its_cel
     monkeypatch.undo()
     with pytest.raises(ValueError, match=r"'city' held strings in fit .* holds numbers now \(such as 7\)"):
         clf.predict(frame.assign(city=["Oslo", 7, "Lima"] * 20))
+
+
+def test_a_sparse_x_s_columns_are_read_at_once_as_its_dense_copy_s():
+    """A sparse X's statistics, two-value columns and ranges were found column by column in Python (3.2 s for
+    100,000 columns of 1,000 rows); all at once, they are its dense copy's, zeros stored or not."""
+    rng = np.random.RandomState(1)
+    dense = np.round(rng.normal(size=(40, 30)) * 2) * (rng.rand(40, 30) < 0.4)
+    dense[:, 3], dense[:5, 4], dense[:, 6] = 0.0, 7.0, -2.0  # all zeros; zeros and one value; one value, no zero
+    stored = (dense != 0) | (rng.rand(40, 30) < 0.1)  # (zeros a matrix stores, as one built from its arrays may)
+    rows, cols = np.nonzero(stored)
+    matrix = sp.csc_matrix((dense[rows, cols], (rows, cols)), shape=dense.shape)
+    assert (matrix.data == 0).any()
+    read, want = TabularPreprocessor().fit(matrix), TabularPreprocessor().fit(dense)
+    for name in ("center_", "scale_", "binary_", "value_range_"):
+        np.testing.assert_array_equal(getattr(read, name), getattr(want, name), err_msg=name)
