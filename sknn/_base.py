@@ -441,7 +441,8 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, FitCallbacks, abstract=T
         n_before = len(self.net_.history) if keep else 0
         with seeded(seed + n_before, device):
             if not keep:
-                module = build_within_memory(self._build_module, self, device)
+                module = build_within_memory(self._build_module, self, device,
+                                             activations=self._activation_bytes(self._batch_size(len(train))))
                 self._load_pretrained(module)
                 self.net_ = self._make_engine(module, self._batch_size(len(train)), device, seed, incremental)
                 self.net_.initialize()

@@ -239,6 +239,11 @@ class FamilyEstimator(SaveMixin, abstract=True):
                             f"{tuple(dimensions)!r}.")
         return module
 
+    def _activation_bytes(self, batch_size):
+        """Bytes a training batch of ``batch_size`` samples takes at least in activations (0: not estimated), which
+        the memory check counts beside the weights."""
+        return 0
+
     def _load_pretrained(self, module):
         """Put the weights a new fit starts from into ``module``, just built; called by fit only, never by load."""
 

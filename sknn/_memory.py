@@ -118,7 +118,7 @@ def _training_copies(owner):
     return 2 + moments.get(optimizer, 2)
 
 
-def build_within_memory(build, owner, device, copies=None, inputs=""):
+def build_within_memory(build, owner, device, copies=None, inputs="", activations=0):
     """Run ``build()`` (a network's constructor), refusing a network that cannot fit in memory before it is
     allocated.
 
@@ -133,6 +133,8 @@ def build_within_memory(build, owner, device, copies=None, inputs=""):
         only predicts, or whose gradients are sparse (word2vec).
     inputs : str
         What else sets the network's size (e.g. "a vocabulary of 1,000,000 words"), for the message.
+    activations : int
+        Bytes a training batch's activations take at least (the family's estimate), beside the weights.
 
     Raises
     ------
@@ -143,12 +145,13 @@ def build_within_memory(build, owner, device, copies=None, inputs=""):
         return build()
     limit, available = min(limits, key=lambda bound: bound[0])
     copies = _training_copies(owner) if copies is None else copies
+    room = max(limit - activations, 0)  # (what a batch's activations leave the weights)
     budget, exact = _AllocationBudget(0), True  # a first build all on the meta device: no memory, no random draws
     try:
         with budget:
             build()
     except Exception:  # a constructor that cannot run on meta: count while building, stop allocating at the limit
-        budget, exact = _AllocationBudget(limit // copies), False
+        budget, exact = _AllocationBudget(room // copies), False
         try:
             with budget:
                 module = build()
@@ -159,9 +162,9 @@ def build_within_memory(build, owner, device, copies=None, inputs=""):
         if not budget.exceeded:
             return module
         exact = module is not None
-    if exact and budget.total <= limit // copies:
+    if exact and budget.total <= room // copies:
         return build()
-    needed = budget.total * copies
+    needed = budget.total * copies + activations
     facts = [inputs] if inputs else []
     if getattr(owner, "n_features_in_", None):
         facts.append(f"{owner.n_features_in_} input features")
@@ -174,9 +177,11 @@ def build_within_memory(build, owner, device, copies=None, inputs=""):
     what = f" ({', '.join(facts)})" if facts else ""
     during = (f"{copies}x its weights' {_bytes(budget.total)} in training (weights, gradients and the optimizer's "
               "moments)" if copies > 1 else "the memory of its weights")
+    batch = (f", and at least {_bytes(activations)} for a training batch's activations (lower batch_size, or give "
+             "fewer input columns)") if activations else ""
     raise NetworkTooLarge(
         f"The network of this {type(owner).__name__}{what} needs {'' if exact else 'at least '}"
-        f"{_bytes(needed)}: {during}, but {available.format(_bytes(limit))}. Choose smaller sizes.")
+        f"{_bytes(needed)}: {during}{batch}, but {available.format(_bytes(limit))}. Choose smaller sizes.")
 
 
 def _libc_trim():

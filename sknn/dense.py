@@ -163,6 +163,12 @@ class _DenseMixin:
                           n_ensemble=arch["n_ensemble"], output="softmax" if self._is_classifier else "identity")
         return initialize_weights(module, arch["kernel_initializer"], arch["activation"])
 
+    def _activation_bytes(self, batch_size):  # a periodic embedding keeps 32 float32 values per number for backward
+        arch, pre = self.architecture_, getattr(self, "preprocessor_", None)
+        binary = getattr(pre, "binary_", None) if arch["preprocessing"] is not None else None  # (not embedded)
+        embedded = self.n_features_in_ if binary is None else int((~binary).sum())
+        return 4 * batch_size * (self.n_features_in_ + (0 if arch["numeric_embedding"] is None else 32 * embedded))
+
     def _predict_batch_size(self):  # a periodic embedding holds about 40 values per number of a row as it computes
         widen = 40 if self.architecture_["numeric_embedding"] == "periodic" else 1  # (5,000 columns: 3.6 GB)
         return max(1, min(super()._predict_batch_size(), 2 ** 25 // (widen * max(self.n_features_in_, 1))))

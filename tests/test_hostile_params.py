@@ -132,6 +132,20 @@ def test_the_memory_check_counts_weights_gradients_and_moments(monkeypatch):
     DenseClassifier(hidden_layer_sizes=(100,), max_iter=1, device="cpu", **PLAIN).fit(X, Y)  # 11 KB: fits
 
 
+def test_the_memory_check_counts_a_training_batch_s_activations_beside_the_weights(monkeypatch):
+    """A periodic embedding keeps 32 values per number of a batch's rows for the backward pass: 1,048,576 columns
+    (HashingVectorizer's) passed the check of the weights, then the allocator failed in the first batch."""
+    monkeypatch.setattr(memory, "_memory_limits", lambda device: [(3 * 10**8, "this machine has {} of memory")])
+    wide = np.random.RandomState(0).normal(size=(300, 20_000)).astype(np.float32)
+    labels = np.arange(300) % 2
+    with pytest.raises(memory.NetworkTooLarge, match=r"20000 input features\) needs [0-9.]+ MB: 4x its weights' "
+                                                     r".* and at least 6[0-9]{2} MB for a training batch's activations "
+                                                     r"\(lower batch_size, or give fewer input columns\), but this "
+                                                     r"machine has 300 MB"):
+        DenseClassifier(hidden_layer_sizes=(4,), max_iter=1, device="cpu").fit(wide, labels)
+    DenseClassifier(hidden_layer_sizes=(4,), numeric_embedding=None, max_iter=1, device="cpu").fit(wide, labels)
+
+
 def test_the_memory_check_counts_the_process_s_address_space_limit(monkeypatch):
     """Under ulimit -v the check compared with the machine's RAM: the network passed it, then the allocator failed."""
     import os
