@@ -52,6 +52,8 @@ The estimator (:class:`FamilyEstimator`, the base of every family's estimators)
   - ``_load_pretrained(module)``: puts the weights a new fit starts from into the module
     just built (pretrained backbones, pretrained word vectors); called by ``fit`` only,
     never by ``load``. Default: nothing.
+  - ``_activation_bytes(batch_size)``: the least memory a training batch's activations take, which the memory
+    check counts beside the weights before the network is built (:mod:`sknn._memory`). Default: 0, not estimated.
   - ``_make_engine(module, batch_size, device, seed, incremental)``: the
     :class:`~sknn.Engine` that trains ``module`` (its loss, optimizer and callbacks),
     from parameters alone; ``incremental`` is True for the engine of ``partial_fit``.
