@@ -431,8 +431,8 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, FitCallbacks, abstract=T
             train, valid = self._split_validation(source, y_index, rng)
         check_history_keys(self._callbacks(incremental), validation=valid is not None,  # before any network is built
                            scored=getattr(self, "_score_fn", None) is not None)
-        seed = int(rng.randint(np.iinfo(np.int32).max))
-        if keep and incremental and min(len(train), self._batch_size(len(train))) < 2 and \
+        seed, batch_size = int(rng.randint(np.iinfo(np.int32).max)), self._batch_size(len(train))  # (warns once)
+        if keep and incremental and min(len(train), batch_size) < 2 and \
                 _trains_batch_norm(self.net_.module_):  # refused before the call changes any state of the fit
             self._refuse_batches_of_one(len(train), None)
         # what the loss needs of the training targets: a new or warm fit's, or a later partial_fit's added to them
@@ -442,18 +442,18 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, FitCallbacks, abstract=T
         with seeded(seed + n_before, device):
             if not keep:
                 module = build_within_memory(self._build_module, self, device,
-                                             activations=self._activation_bytes(self._batch_size(len(train))))
+                                             activations=self._activation_bytes(batch_size))
                 self._load_pretrained(module)
-                self.net_ = self._make_engine(module, self._batch_size(len(train)), device, seed, incremental)
+                self.net_ = self._make_engine(module, batch_size, device, seed, incremental)
                 self.net_.initialize()
             elif not incremental:  # warm start: same weights and history, fresh optimizer and settings, device now
                 old = self.net_  # (a copy on another device: a refusal below leaves the model on its own)
                 module = old.module_ if device == torch.device(old.device) else copy.deepcopy(old.module_).to(device)
-                self.net_ = self._make_engine(module, self._batch_size(len(train)), device, seed, incremental)
+                self.net_ = self._make_engine(module, batch_size, device, seed, incremental)
                 self.net_.initialize()
                 self.net_.history_ = old.history
             else:  # partial_fit: the batch size follows this call's data, as in MLPClassifier
-                self._follow_training_params(self._batch_size(len(train)))
+                self._follow_training_params(batch_size)
             self.device_ = device
             if min(len(train), self.net_.batch_size) < 2 and _trains_batch_norm(self.net_.module_):
                 self._refuse_batches_of_one(len(train), None if valid is None or validation_data is not None

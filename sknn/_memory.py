@@ -3,6 +3,7 @@ is built (:func:`build_within_memory`), never a crash of the allocator half way.
 
 import os
 
+import numpy as np
 import torch
 from torch.overrides import TorchFunctionMode
 
@@ -42,25 +43,26 @@ def _address_space_left():
 
 
 def _memory_limits(device):
-    """(bytes, a sentence saying who has them) of each bound on a network's memory: the machine's RAM, its
-    container's limit, the process's address space left, and on a GPU the GPU's free memory (networks are built in
-    RAM, then moved)."""
-    limits = []
+    """(bytes, a sentence saying who has them, whether the training batches are in it) of each bound on a network's
+    memory: the machine's RAM, its container's limit, the process's address space left, and on a GPU the GPU's free
+    memory (networks are built in RAM, then moved; batches train on the device)."""
+    device = torch.device(device)
+    limits, host = [], device.type != "cuda"
     try:
-        limits.append((os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"), "this machine has {} of memory"))
+        limits.append((os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"), "this machine has {} of memory",
+                       host))
     except (AttributeError, ValueError, OSError):
         pass
     cgroup = _cgroup_limit()
     if cgroup:
-        limits.append((cgroup, "this container may use {} of memory"))
+        limits.append((cgroup, "this container may use {} of memory", host))
     mappable = _address_space_left()
     if mappable is not None:
-        limits.append((mappable, "this process may map {} more (its address-space limit, ulimit -v)"))
-    device = torch.device(device)
+        limits.append((mappable, "this process may map {} more (its address-space limit, ulimit -v)", host))
     if device.type == "cuda":
         free, _ = torch.cuda.mem_get_info(device)
         free += torch.cuda.memory_reserved(device) - torch.cuda.memory_allocated(device)
-        limits.append((free, f"the GPU {device} has {{}} free"))
+        limits.append((free, f"the GPU {device} has {{}} free", True))
     return limits
 
 
@@ -143,9 +145,11 @@ def build_within_memory(build, owner, device, copies=None, inputs="", activation
     limits = _memory_limits(device)  # (once: the address space left moves as the process maps memory)
     if not limits:
         return build()
-    limit, available = min(limits, key=lambda bound: bound[0])
+    rooms = [max(b - (activations if batches else 0), 0) for b, _, batches in limits]  # (what they leave the weights)
+    i = int(np.argmin(rooms))  # the bound that leaves the weights the least room
+    (limit, available, batches), room = limits[i], rooms[i]
+    activations = activations if batches else 0
     copies = _training_copies(owner) if copies is None else copies
-    room = max(limit - activations, 0)  # (what a batch's activations leave the weights)
     budget, exact = _AllocationBudget(0), True  # a first build all on the meta device: no memory, no random draws
     try:
         with budget:

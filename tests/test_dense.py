@@ -898,3 +898,13 @@ def test_a_wide_table_predicts_in_batches_its_numbers_embeddings_fit_in(monkeypa
         DenseClassifier(hidden_layer_sizes=(4,), max_iter=1, numeric_embedding=embedding, random_state=0,
                         device="cpu").fit(X, y).predict_proba(X)
     assert sizes == [2 ** 25 // (40 * 1000), 4096]
+
+
+def test_a_batch_size_larger_than_the_data_is_warned_of_once():
+    """The memory check's estimate read the batch size a second time: its warning came twice."""
+    X = np.random.default_rng(0).normal(size=(60, 3))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        DenseClassifier(hidden_layer_sizes=(4,), batch_size=1000, max_iter=1, random_state=0).fit(X, X[:, 0] > 0)
+    assert [str(w.message)[:40] for w in caught if "larger than" in str(w.message)] == [
+        "Got batch_size=1000 larger than the 48 t"]

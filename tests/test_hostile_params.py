@@ -123,7 +123,7 @@ def test_a_network_too_large_is_refused_before_any_layer_is_drawn(monkeypatch):
 
 
 def test_the_memory_check_counts_weights_gradients_and_moments(monkeypatch):
-    monkeypatch.setattr(memory, "_memory_limits", lambda device: [(10**6, "this machine has {} of memory")])
+    monkeypatch.setattr(memory, "_memory_limits", lambda device: [(10**6, "this machine has {} of memory", True)])
     with pytest.raises(memory.NetworkTooLarge,
                        match=r"needs 3.36 MB: 4x its weights' 840 KB in training .* this machine has 1 MB"):
         DenseClassifier(hidden_layer_sizes=(30_000,), max_iter=1, device="cpu", **PLAIN).fit(X, Y)
@@ -135,7 +135,7 @@ def test_the_memory_check_counts_weights_gradients_and_moments(monkeypatch):
 def test_the_memory_check_counts_a_training_batch_s_activations_beside_the_weights(monkeypatch):
     """A periodic embedding keeps 32 values per number of a batch's rows for the backward pass: 1,048,576 columns
     (HashingVectorizer's) passed the check of the weights, then the allocator failed in the first batch."""
-    monkeypatch.setattr(memory, "_memory_limits", lambda device: [(3 * 10**8, "this machine has {} of memory")])
+    monkeypatch.setattr(memory, "_memory_limits", lambda device: [(3 * 10**8, "this machine has {} of memory", True)])
     wide = np.random.RandomState(0).normal(size=(300, 20_000)).astype(np.float32)
     labels = np.arange(300) % 2
     with pytest.raises(memory.NetworkTooLarge, match=r"20000 input features\) needs [0-9.]+ MB: 4x its weights' "
@@ -144,6 +144,9 @@ def test_the_memory_check_counts_a_training_batch_s_activations_beside_the_weigh
                                                      r"machine has 300 MB"):
         DenseClassifier(hidden_layer_sizes=(4,), max_iter=1, device="cpu").fit(wide, labels)
     DenseClassifier(hidden_layer_sizes=(4,), numeric_embedding=None, max_iter=1, device="cpu").fit(wide, labels)
+    bounds = [(3 * 10**8, "this container may use {} of memory", False), (10**11, "the GPU has {} free", True)]
+    monkeypatch.setattr(memory, "_memory_limits", lambda device: bounds)  # (batches on a GPU: not in the host's)
+    DenseClassifier(hidden_layer_sizes=(4,), max_iter=1, device="cpu").fit(wide, labels)
 
 
 def test_the_memory_check_counts_the_process_s_address_space_limit(monkeypatch):

@@ -711,13 +711,13 @@ def test_a_fitted_language_model_describes_the_network_it_has(tmp_path):
 
 def test_a_language_model_scores_long_sequences_over_a_large_vocabulary_in_batches_that_fit(monkeypatch):
     """perplexity and score took 256 sequences a batch, each token scored over the whole vocabulary: 300 sequences
-    of 300 tokens over 15,000 words asked 6 GB at once (here 600 tokens over 404 words: 138 sequences a batch). The batches now hold at most 2**25 scores; the numbers are
-    the same."""
+    of 300 tokens over 15,000 words asked 6 GB at once (here 600 tokens over 404 words: 138 sequences a batch). The
+    batches now hold at most 2**25 scores; the numbers are the same (3 batches here, 2 of 256)."""
     from sknn._engine import Engine
 
     words = [f"w{i}" for i in range(400)]
     rng = np.random.RandomState(0)
-    texts = [words + list(rng.choice(words, size=200)), *(list(rng.choice(words, size=30)) for _ in range(3))]
+    texts = [words + list(rng.choice(words, size=200)), *(list(rng.choice(words, size=5)) for _ in range(299))]
     lm = LSTMLanguageModel(hidden_size=8, embedding_dim=8, min_count=1, max_iter=1, adaptive_softmax=False,
                            random_state=0, device="cpu").fit(texts)
     sizes, predict_source = [], Engine.predict_source
