@@ -83,8 +83,8 @@ def memory_errors_named(what, device, batch_size):
         detail = str(exc).strip().splitlines()[0][:300]
         fix = "Predict on slices of X, or lower" if what == "Prediction" else "Lower batch_size, or"  # (4,096 rows)
         raise MemoryError(f"{what} ran out of memory on {device} with batches of {batch_size} samples ({detail}). "
-                          f"{fix} the sizes of the network or of each sample (smaller images, shorter sequences): a "
-                          "batch's activations take more memory than there is.") from exc
+                          f"{fix} the sizes of the network or of each sample (fewer columns, smaller images, shorter "
+                          "sequences): a batch's activations take more memory than there is.") from exc
 
 
 def padded_batch(X):

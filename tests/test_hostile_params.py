@@ -173,7 +173,7 @@ def test_running_out_of_memory_in_a_batch_names_the_batch_size():
                                "you tried to allocate 400000000000 bytes.")
 
     with pytest.raises(MemoryError, match=r"Training ran out of memory on cpu with batches of 40 samples.*batch_size, "
-                                          r"or the sizes of the network or of each sample \(smaller images"):
+                                          r"or the sizes of the network or of each sample \(fewer columns"):
         DenseClassifier(callbacks=[OutOfMemory()], **DENSE).fit(X, Y)
 
 
