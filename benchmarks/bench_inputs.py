@@ -1,7 +1,8 @@
 """Inputs of unusual shape: the time and peak memory of the paths a probe found to blow up (stop 51).
 
     python benchmarks/bench_inputs.py                   # every case, each in a fresh process (about 3 minutes)
-    python benchmarks/bench_inputs.py --only lm_score   # one case: lm_score, wide_predict, text_predict, sparse_fit
+    python benchmarks/bench_inputs.py --only lm_score   # one case: lm_score, wide_predict, text_predict, sparse_fit,
+                                                        # sparse_epoch
 
 Each case runs in a process of its own, so that its peak resident memory (``ru_maxrss``) is its own, with one torch
 thread. The cases:
@@ -12,7 +13,10 @@ thread. The cases:
 * text_predict: ``DenseClassifier(hidden_layer_sizes=(16,), max_iter=1)`` on 20,000 rows of 200 text columns (object
   dtype), then ``predict_proba``; beside it the same table as pandas categories;
 * sparse_fit: the tabular preprocessing's fit (``TabularPreprocessor``) on a sparse 1,000 x 100,000 matrix of density
-  0.002, beside ``LogisticRegression().fit`` on it.
+  0.002, beside ``LogisticRegression().fit`` on it;
+* sparse_epoch: one epoch of ``DenseClassifier()`` on a sparse 2,000 x 20,000 matrix of density 0.005 (a bag of
+  words' shape), the same with ``numeric_embedding=None``, and ``MLPClassifier((256, 256, 256), max_iter=1)``,
+  scikit-learn's network of the same widths.
 """
 
 import argparse
@@ -71,6 +75,22 @@ mark("TabularPreprocessor.fit")
 total = X.sum(axis=1).A.ravel()
 LogisticRegression().fit(X, (total > np.median(total)).astype(int))
 mark("LogisticRegression.fit")
+""",
+    "sparse_epoch": """
+import numpy as np
+import scipy.sparse as sp
+from sklearn.neural_network import MLPClassifier
+from sknn import DenseClassifier
+X = sp.random(2000, 20000, density=0.005, format="csr", random_state=0)
+total = X.sum(axis=1).A.ravel()
+y = (total > np.median(total)).astype(int)
+mark("imports and data")
+DenseClassifier(max_iter=1, random_state=0).fit(X, y)
+mark("DenseClassifier.fit, one epoch")
+DenseClassifier(numeric_embedding=None, max_iter=1, random_state=0).fit(X, y)
+mark("the same without periodic embeddings")
+MLPClassifier((256, 256, 256), max_iter=1, batch_size=256, random_state=0).fit(X, y)
+mark("MLPClassifier.fit, one epoch")
 """,
 }
 

@@ -52,6 +52,8 @@ def network_of(est):
         network["column_label_text_in"] = est.column_label_text_in_.copy()
     if est.architecture_["preprocessing"] is not None:
         network["preprocessor"] = _preprocessor_state(est.preprocessor_)
+    if est.architecture_.get("sparse_input"):  # (its embeddings computed at stored numbers when it trains on)
+        network["sparse_input"] = True
     return network
 
 
@@ -125,6 +127,7 @@ def estimator_from_network(cls, network, device="cpu"):
         if "target_range" in network:
             est.y_range_ = np.asarray(network["target_range"], dtype=np.float64)
     est._record_architecture()
+    est.architecture_["sparse_input"] = bool(network.get("sparse_input", False))
     dev = resolve_device(device)
     batch_size = est._batch_size(max(1, est.batch_size if est.batch_size != "auto" else 200))
     # the float32 network fit builds, whatever torch's default dtype; its construction gives the input layer's
@@ -332,8 +335,7 @@ def _load_layer(m, layer, where):
 
 
 def _as_float_tensor(values):
-    """``values`` (an array, nested lists) as a floating CPU tensor, without rounding: float16, float32 and float64
-    arrays as they are (no float64 round trip), anything else read as float64."""
+    """``values`` (an array, lists) as a floating CPU tensor, unrounded: float16/32/64 as they are, others float64."""
     values = np.asarray(values)
     if values.dtype not in (np.float16, np.float32, np.float64):
         values = values.astype(np.float64)
@@ -533,8 +535,7 @@ _LAYER_TYPES = ("tabular_input", "scale", "ensemble", "dense", "batch_norm", "ac
 
 
 def _check_layer_types(layers, where):
-    """Refuse a layer of a type :func:`forward_numpy` does not run (a typo read as an activation failed on its
-    missing 'name'), naming it."""
+    """Refuse, naming it, a layer of a type :func:`forward_numpy` does not run (a typo read as an activation)."""
     if not isinstance(layers, (list, tuple)):
         raise ValueError(f"{where} must be a list of layers (dicts), got {type(layers).__name__}.")
     for i, layer in enumerate(layers):
@@ -559,17 +560,16 @@ def forward_numpy(network, X):
     ----------
     network : dict, from ``DenseClassifier.export_network()`` or ``DenseRegressor.export_network()``
     X : array-like, DataFrame or sparse matrix of shape (n_samples, n_features)
-        As the estimator's ``predict`` takes it, checked as ``predict`` checks it (the same
-        errors: columns, names and their order, missing and infinite values, 0 rows); with a
-        ``preprocessor`` in the network, X is encoded as in ``predict`` first (numpy and
-        pandas, no network).
+        As the estimator's ``predict`` takes it, checked as ``predict`` checks it (the same errors: columns,
+        names and their order, missing and infinite values, 0 rows); with a ``preprocessor`` in the network, X is
+        encoded as in ``predict`` first (numpy and pandas, no network).
 
     Returns
     -------
     out : ndarray
-        Class probabilities (columns in ``network['classes']`` order) for a classifier,
-        predicted values of shape (n_samples, n_outputs) for a regressor (whatever
-        ``network['y_ndim']``: ``predict`` flattens them to (n_samples,) where it is 1).
+        Class probabilities (columns in ``network['classes']`` order) for a classifier, predicted values of shape
+        (n_samples, n_outputs) for a regressor (whatever ``network['y_ndim']``: ``predict`` flattens them to
+        (n_samples,) where it is 1).
     """
     if not isinstance(network, dict) or "layers" not in network:
         raise TypeError("network must be the dict that export_network() returns.")

@@ -104,6 +104,8 @@ class _DenseMixin:
 
     def _check_X_y(self, X, y, reset, fit_rows=None):
         X, y = _as_table(X), detached(y)
+        if reset:  # (the network about to be built embeds a sparse X's numbers where they are stored only)
+            self.architecture_["sparse_input"] = sp.issparse(X)
         if self._preprocessing(reset) is None:
             return self._raw_input(super()._check_X_y, X, y, reset)
         if y is None:
@@ -142,16 +144,16 @@ class _DenseMixin:
     def _build_module(self):
         arch = self.architecture_  # the parameters as they were when the network was first built
         n_inputs, n_outputs = self.n_features_in_, self._n_outputs()
+        sparse = arch.get("sparse_input", False)  # numbers embedded where stored (False: an earlier sknn's network)
         input_layer = None
         pre = getattr(self, "preprocessor_", None)
         if arch["preprocessing"] is not None and pre is not None:
-            binary = getattr(pre, "binary_", np.zeros(len(pre.numeric_columns_), dtype=bool))
             center = pre.center_ - getattr(pre, "offset_", 0.0)  # transform subtracts the offsets
             input_layer = TabularInput(len(pre.numeric_columns_), [len(c) for c in pre.categories_], center,
                                        pre.scale_, pre.has_missing_, numeric_embedding=arch["numeric_embedding"],
-                                       periodic_columns=np.flatnonzero(~binary))
+                                       periodic_columns=self._periodic_columns(), sparse_input=sparse)
         elif arch["numeric_embedding"] is not None:
-            input_layer = TabularInput(n_inputs, numeric_embedding=arch["numeric_embedding"])
+            input_layer = TabularInput(n_inputs, numeric_embedding=arch["numeric_embedding"], sparse_input=sparse)
         custom = self._custom_module(n_inputs if input_layer is None else input_layer.n_outputs, n_outputs)
         if custom is not None:  # the user's network, on what sknn's input layer gives
             warn_of_replaced_parameters(self, arch)
@@ -163,15 +165,22 @@ class _DenseMixin:
                           n_ensemble=arch["n_ensemble"], output="softmax" if self._is_classifier else "identity")
         return initialize_weights(module, arch["kernel_initializer"], arch["activation"])
 
-    def _activation_bytes(self, batch_size):  # a periodic embedding keeps 32 float32 values per number for backward
+    def _periodic_columns(self):
+        """Positions, among the numbers the input layer reads, of those the periodic embedding reads: with
+        ``numeric_embedding='periodic'``, every number but those of two-valued columns (``preprocessing='auto'``)."""
         arch, pre = self.architecture_, getattr(self, "preprocessor_", None)
-        binary = getattr(pre, "binary_", None) if arch["preprocessing"] is not None else None  # (not embedded)
-        embedded = self.n_features_in_ if binary is None else int((~binary).sum())
-        return 4 * batch_size * (self.n_features_in_ + (0 if arch["numeric_embedding"] is None else 32 * embedded))
+        if arch["numeric_embedding"] is None:
+            return np.zeros(0, dtype=np.int64)
+        if arch["preprocessing"] is None or pre is None:
+            return np.arange(self.n_features_in_)
+        return np.flatnonzero(~getattr(pre, "binary_", np.zeros(len(pre.numeric_columns_), dtype=bool)))
+
+    def _activation_bytes(self, batch_size):  # a periodic embedding keeps 32 float32 values per number for backward
+        return 4 * batch_size * (self.n_features_in_ + 32 * len(self._periodic_columns()))
 
     def _predict_batch_size(self):  # a periodic embedding holds about 40 values per number of a row as it computes
-        widen = 40 if self.architecture_["numeric_embedding"] == "periodic" else 1  # (5,000 columns: 3.6 GB)
-        return max(1, min(super()._predict_batch_size(), 2 ** 25 // (widen * max(self.n_features_in_, 1))))
+        per_row = max(self.n_features_in_, 1) + 40 * len(self._periodic_columns())  # (5,000 columns: 3.6 GB)
+        return max(1, min(super()._predict_batch_size(), 2 ** 25 // per_row))
 
     def _onnx_graph(self, network):
         return dense_onnx_graph(self, network)
@@ -213,9 +222,9 @@ class _DenseMixin:
             ``feature_names_in`` (when X was a DataFrame with string column names: them, in fit's order),
             ``column_labels_in`` or ``column_label_text_in`` (names not strings: whole numbers, or others' text;
             in fit's order), ``params`` (the estimator's parameters; the architecture ones as the network was
-            built, ``architecture_``), ``preprocessor`` (with ``preprocessing='auto'``: the fitted column
-            encoding, see :class:`sknn._tabular.TabularPreprocessor`) and ``layers``, a list of dicts, each with
-            a ``type``:
+            built, ``architecture_``), ``sparse_input`` (True when X was a sparse matrix), ``preprocessor``
+            (with ``preprocessing='auto'``: the fitted column encoding, see
+            :class:`sknn._tabular.TabularPreprocessor`) and ``layers``, a list of dicts, each with a ``type``:
 
             * ``'tabular_input'``: the input layer of :class:`sknn._layers.TabularInput`
               (centring, scaling and clipping of the numbers, missing indicators,

@@ -897,7 +897,7 @@ def test_a_wide_table_predicts_in_batches_its_numbers_embeddings_fit_in(monkeypa
     for embedding in ("periodic", None):
         DenseClassifier(hidden_layer_sizes=(4,), max_iter=1, numeric_embedding=embedding, random_state=0,
                         device="cpu").fit(X, y).predict_proba(X)
-    assert sizes == [2 ** 25 // (40 * 1000), 4096]
+    assert sizes == [2 ** 25 // (1000 + 40 * 1000), 4096]  # (the row's numbers and their embeddings)
 
 
 def test_a_batch_size_larger_than_the_data_is_warned_of_once():

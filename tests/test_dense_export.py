@@ -143,8 +143,9 @@ def test_export_params_are_the_architecture_the_network_was_built_with():
                    dict(hidden_layer_sizes=(4,), n_ensemble=2, max_iter=7)):
         clf = DenseClassifier(hidden_layer_sizes=(8, 6), max_iter=2, random_state=0, device="cpu").fit(X, y)
         network = clf.set_params(**change).export_network()
-        for key in clf.architecture_:
+        for key in clf._architecture_params:
             assert network["params"][key] == clf.architecture_[key], key
+        assert network.get("sparse_input", False) is clf.architecture_["sparse_input"] is False  # (what X was)
         assert network["params"]["max_iter"] == clf.max_iter  # training settings: as they are now
         rebuilt = DenseClassifier.from_network(network)  # (failed, or built another network)
         assert rebuilt.architecture_ == clf.architecture_
