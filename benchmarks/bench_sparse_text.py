@@ -81,7 +81,7 @@ def main(argv=None):
             model = MLPClassifier(early_stopping=True, random_state=0)
         else:
             params = json.loads(variants[name]) if name in variants else {}
-            model = DenseClassifier(random_state=0, **params)
+            model = DenseClassifier(**{"random_state": 0, **params})
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             start = time.perf_counter()

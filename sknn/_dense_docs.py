@@ -59,10 +59,8 @@ COMMON_DOC = """
         cosines of learned frequencies (PBLD embeddings); with ``preprocessing='auto'``,
         columns of at most two values (indicators) are left as they are. The embeddings
         cost most on a sparse X (counts, TF-IDF; a zero's is computed once per column): an
-        epoch of 2,000 x 20,000 at a density of 0.005 takes 7 times as long as without them
-        (``benchmarks/bench_inputs.py``); ``numeric_embedding=None`` there trades accuracy
-        for time (2 points on a sentence's genre from its TF-IDF vector,
-        ``benchmarks/bench_sparse_text.py``).
+        epoch of 2,000 x 20,000 at a density of 0.005 takes 6 times as long as without them
+        (``benchmarks/bench_inputs.py``).
     front_scale : bool, default=True
         A learned scale per input of the first layer, learning 6 times faster than the
         weights: a soft selection of features.

@@ -820,7 +820,7 @@ def _periodic_embeddings(model):
 
 def test_sparse_input_fits_as_the_same_dense_input_its_embeddings_computed_at_stored_numbers(tmp_path):
     # the periodic embeddings of a sparse X (mostly zeros: counts, TF-IDF) computed cosines at every zero of every
-    # batch: an epoch took 18 times as long as without them; at its stored numbers only, the values are the same
+    # batch: an epoch took 16 times as long as without them; at its stored numbers only, the values are the same
     import scipy.sparse as sparse
 
     rng = np.random.RandomState(0)
