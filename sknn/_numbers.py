@@ -14,7 +14,8 @@ import scipy.sparse as sp
 
 __all__ = ["MAX_MAGNITUDE", "category_positions", "check_exact_in_float64", "check_float32_columns",
            "check_float32_vectors", "check_float64_cells", "check_magnitude", "distinct_in_float32", "float32_features",
-           "is_real_number", "is_signaling_nan", "plain_categories", "plain_value", "short_repr", "unique_categories"]
+           "is_real_number", "is_signaling_nan", "plain_categories", "plain_value", "scaler_example", "short_repr",
+           "unique_categories"]
 
 # sknn trains in float32 (largest value 3.4e38): inputs or targets above this make squares
 # (losses, batch-norm variances, Adam's second moments) overflow, and training meaningless.
@@ -283,9 +284,16 @@ def check_magnitude(values, name, fix):
     return values
 
 
+def scaler_example(X):
+    """A scaler of X in a pipeline, for a message's fix: one that keeps a sparse X sparse (StandardScaler refuses to
+    centre it)."""
+    return ("make_pipeline(MaxAbsScaler(), estimator), which keeps a sparse X sparse" if sp.issparse(X) else
+            "make_pipeline(StandardScaler(), estimator)")
+
+
 def float32_features(X, name="X"):
     """Features (an array or a sparse matrix, float32 or float64) checked by :func:`check_magnitude`, as float32."""
-    check_magnitude(X, name, fix="Scale the features first, e.g. make_pipeline(StandardScaler(), estimator).")
+    check_magnitude(X, name, fix=f"Scale the features first, e.g. {scaler_example(X)}.")
     return X.astype(np.float32, copy=False)
 
 

@@ -454,8 +454,7 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
         """Refuse a number other than 0 and 1 in a column of booleans in fit (``boolean_``; a 5 would be read as a
         flag five times set), naming the column and the value."""
         for i in np.flatnonzero(getattr(self, "boolean_", ())):  # (none in a model pickled before boolean_)
-            column = out[:, i]
-            odd = column[~np.isnan(column) & (column != 0) & (column != 1)]
+            odd = np.setdiff1d(out[:, i][~np.isnan(out[:, i])], [0, 1])
             if len(odd):
                 name = self._name(self.numeric_columns_[i])
                 raise ValueError(f"Column {name} held True/False in fit but holds {odd[0]:g} now: pass True/False "
@@ -497,13 +496,14 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
         check_not_complex(X)  # (scikit-learn's error prints every value)
         X = check_array(X, accept_sparse="csr", dtype=None, ensure_all_finite=False)
         validate_data(self, X, reset=reset, skip_check_array=True)
-        if sp.issparse(X) and not reset and len(getattr(self, "ignored_columns_", ())):
-            X = X.toarray()  # (the columns fit ignored are blanked below, as for dense rows)
+        if sp.issparse(X) and not reset and len(self.categorical_columns_):
+            raise ValueError(f"X is a sparse matrix, but column {self._name(self.categorical_columns_[0])} held "
+                             "categories in fit: a sparse matrix holds numbers only; pass X as in fit (a DataFrame "
+                             "or an array with its categories).")
+        if sp.issparse(X) and not reset and (len(getattr(self, "ignored_columns_", ())) or np.any(getattr(
+                self, "offset_", 0)) or np.any(getattr(self, "boolean_", False))):  # (never so in a sparse fit)
+            X = X.toarray()  # a dense fit's columns blanked, offset or checked below, as for dense rows
         if sp.issparse(X):
-            if not reset and len(self.categorical_columns_):
-                raise ValueError(f"X is a sparse matrix, but column {self._name(self.categorical_columns_[0])} held "
-                                 "categories in fit: a sparse matrix holds numbers only; pass X as in fit (a "
-                                 "DataFrame or an array with its categories).")
             if X.dtype.kind in "iu":  # whole numbers float64 merges (2**62 + i), column by column as a dense X's
                 beyond = (X.data > 2**53) | (X.data < -(2**53))
                 for j in np.unique(X.indices[beyond]):

@@ -181,8 +181,9 @@ def check_float32_column_values(values, names):
     """:func:`sknn._validation.check_float32_columns` for the numeric columns of X as they are cast to float32 (less
     their offsets), named ``names``: those whose values other than 0 lie far from 0 and close together, which the
     offsets (medians, taken with the zeros) leave as they are."""
-    check_float32_columns(values, "X", "Subtract an offset from it first, in float64 (if its zeros mark missing "
-                          "values, make them NaN instead: its median then becomes its offset).", names=names)
+    nan = "pass X.toarray() with them as NaN" if sp.issparse(values) else "make them NaN instead"  # (sparse: finite)
+    check_float32_columns(values, "X", f"Subtract an offset from it first, in float64 (if its zeros mark missing "
+                          f"values, {nan}: its median then becomes its offset).", names=names)
 
 
 def float32_offsets(center, scale, column_values, name_of, sparse=False):

@@ -26,7 +26,7 @@ from ._alignment import check_rows_paired
 from ._column_labels import check_column_label_order
 from ._input_files import compressed_opener, numbered_lines
 from ._numbers import (MAX_MAGNITUDE, check_exact_in_float64, check_float32_columns, check_float64_cells,
-                       check_magnitude, float32_features)
+                       check_magnitude, float32_features, scaler_example)
 
 __all__ = ["MAX_MAGNITUDE", "check_callbacks", "check_exact_in_float64", "check_fit_params", "check_float32_columns",
            "check_float64_cells", "check_magnitude", "check_nested_params", "check_non_negative_weights",
@@ -413,7 +413,7 @@ def raw_input_checked(check, *args):
                 dtype.categories, skipna=True) in ("string", "bytes", "mixed", "mixed-integer"):
             raise _raw_text_error(repr(dtype.categories[0]))
     check_not_complex(X, objects=True)
-    check_float64_cells(X.to_numpy() if hasattr(X, "columns") else X, "X", _RAW_FIX)
+    check_float64_cells(X.to_numpy() if hasattr(X, "columns") else X, "X", _raw_fix(X))
     try:
         checked = check(*args)
     except ValueError as exc:  # scikit-learn's messages, which suggest other estimators or name no fix
@@ -434,7 +434,7 @@ def raw_input_checked(check, *args):
                          "(e.g. SimpleImputer in a Pipeline).") from None
     if args[-1] is True:
         names = [repr(c) for c in X.columns] if hasattr(X, "columns") else None
-        check_float32_columns(_as_float64(X), "X", _RAW_FIX, names=names)
+        check_float32_columns(_as_float64(X), "X", _raw_fix(X), names=names)
     return checked
 
 
@@ -475,8 +475,9 @@ def check_not_complex(X, name="X", objects=False):
     if rows and len(X):  # a list of rows, or an object array: the values of its first row
         kinds = ["c" for v in np.ravel(np.asarray(X[0], dtype=object)) if isinstance(v, (complex, np.complexfloating))]
     if "c" in kinds:
+        stack = "scipy.sparse.hstack" if sp.issparse(X) else "np.column_stack"
         refuse_complex(name, f"pass their real and imaginary parts (or their modulus and angle) as columns of real "
-                             f"numbers (e.g. np.column_stack([{name}.real, {name}.imag])).")
+                             f"numbers (e.g. {stack}([{name}.real, {name}.imag])).")
     return X
 
 
@@ -521,7 +522,8 @@ def refuse_records(X, name="X"):
     return X
 
 
-_RAW_FIX = "Scale it first, in float64 (e.g. make_pipeline(StandardScaler(), estimator))."
+def _raw_fix(X):
+    return f"Scale it first, in float64 (e.g. {scaler_example(X)})."
 
 
 def _as_float64(X):

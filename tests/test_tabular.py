@@ -1140,6 +1140,23 @@ def test_a_sparse_x_with_an_entry_stored_twice_is_read_as_its_sum():
     assert len(twice.data) == 4  # the caller's matrix as it was
 
 
+def test_a_sparse_x_given_to_a_dense_fit_is_offset_and_checked_as_the_same_dense_x():
+    """A dense fit's offsets (numbers such as 1e9 + i, which float32 cannot tell apart) and True/False columns were
+    skipped for a sparse X at predict: every row of ids read as the largest, a 5 accepted as a flag."""
+    rng = np.random.RandomState(0)
+    X = pd.DataFrame({"id": 1e9 + rng.randint(0, 1000, 40), "flag": rng.rand(40) > 0.5, "x": rng.normal(size=40)})
+    y = (X["id"] - 1e9) / 100 + X["x"]
+    reg = DenseRegressor(hidden_layer_sizes=(8,), max_iter=3, random_state=0).fit(X, y)
+    assert reg.preprocessor_.offset_[0] > 0 and reg.preprocessor_.boolean_.tolist() == [False, True, False]
+    numbers = X.to_numpy(dtype=float)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # (no feature names: X was a DataFrame in fit)
+        np.testing.assert_array_equal(reg.predict(sp.csr_matrix(numbers)), reg.predict(X))
+        numbers[0, 1] = 5.0
+        with pytest.raises(ValueError, match=r"Column 'flag' held True/False in fit but holds 5 now"):
+            reg.predict(sp.csr_matrix(numbers))
+
+
 def test_predictions_on_a_wide_x_are_made_in_batches_of_a_bounded_size():
     rng = np.random.RandomState(0)
     X = sp.random(40, 20_000, density=0.001, format="csr", random_state=0)
