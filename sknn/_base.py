@@ -28,7 +28,7 @@ from ._fit_callbacks import FitCallbacks, same_settings
 from ._labels import check_labels, check_y_for_estimator, numpy_labels
 from ._training import OPTIMIZERS, optimizer_kwargs
 from ._training_control import TargetUnits, check_history_keys, kept_epoch
-from ._memory import build_within_memory
+from ._memory import build_within_memory, prediction_batch_rows
 from ._validation import (check_fit_params, check_validation_data, checked_sample_weight, detached, float32_features,
                           merged_validation_data, positive_rows, refuse_data_loader, unmasked, validate_data)
 from ._validation_split import as_validation_message, keep_classes_training, validation_indices
@@ -586,8 +586,8 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, FitCallbacks, abstract=T
         X = self._check_X(X, reset=False)
         return self.net_.predict_source(self._source(X), batch_size=self._predict_batch_size(), transform=transform)
 
-    def _predict_batch_size(self):  # rows of at most 2**25 values (128 MB of float32: a wide sparse X made dense)
-        return max(1, min(max(self.net_.batch_size, 4096), 2 ** 25 // max(getattr(self, "n_features_in_", 1), 1)))
+    def _predict_batch_size(self):  # (a wide sparse X is made dense batch by batch)
+        return prediction_batch_rows(getattr(self, "n_features_in_", 1), max(self.net_.batch_size, 4096))
 
     def __setstate__(self, state):
         super().__setstate__(state)

@@ -7,7 +7,16 @@ import numpy as np
 import torch
 from torch.overrides import TorchFunctionMode
 
-__all__ = ["NetworkTooLarge", "build_within_memory", "release_freed_memory"]
+__all__ = ["NetworkTooLarge", "build_within_memory", "prediction_batch_rows", "release_freed_memory"]
+
+#: The values one prediction batch may hold at once: 2**25, 128 MB of float32
+PREDICTION_BATCH_VALUES = 2 ** 25
+
+
+def prediction_batch_rows(values_per_row, most):
+    """Rows (or sequences) per prediction batch: ``most``, fewer where ``values_per_row`` each (a wide sparse X made
+    dense, a sequence's scores over the classes or words) would pass :data:`PREDICTION_BATCH_VALUES`."""
+    return max(1, min(int(most), PREDICTION_BATCH_VALUES // max(int(values_per_row), 1)))
 
 
 class NetworkTooLarge(ValueError):

@@ -15,6 +15,7 @@ from ._base import BaseNeuralNetwork
 from ._module_checks import ChecksModuleOutputs, OutputContract
 from ._recurrent import CELLS, SequenceNet, language_model_cutoff
 from ._labels import check_label_spellings, check_same_label_kind
+from ._memory import prediction_batch_rows
 from ._sequence_input import (EOS, PAD_TOKEN, UNK_TOKEN, SequenceBatches, build_vocabulary, check_label_sequences,
                               pretrained_matrix, read_pretrained, warn_own_symbols, warn_unscaled)
 from ._text_checks import TOKENS_ADVICE, spacing_twins, warn_form_misses, warn_form_twins
@@ -117,7 +118,7 @@ class SequenceModel(BaseNeuralNetwork, abstract=True):
         classes or words a token is scored over) would pass 2**25 values, 128 MB of float32 (a softmax makes as much
         again): a language model's 300 sequences of 300 tokens over 15,000 words asked 6 GB at once."""
         longest = int(max(lengths)) if lengths is not None and len(lengths) else 1
-        return max(1, min(256, 2 ** 25 // (longest * self._n_outputs())))
+        return prediction_batch_rows(longest * self._n_outputs(), 256)
 
     def _callbacks(self, incremental):
         callbacks = super()._callbacks(incremental)

@@ -26,6 +26,7 @@ from ._dense_numpy import estimator_from_network, forward_numpy, network_of, reg
 from ._dense_onnx import dense_onnx_feed, dense_onnx_graph
 from ._labels import check_y_for_estimator
 from ._layers import ACTIVATIONS, INITIALIZER_NAMES, ScaledLinear, TabularInput, initialize_weights
+from ._memory import prediction_batch_rows
 from ._tabular import TabularPreprocessor, rows_as_array
 from ._tabular_times import check_no_time_columns
 from ._targets import NeuralClassifierMixin, NeuralRegressorMixin
@@ -180,7 +181,7 @@ class _DenseMixin:
 
     def _predict_batch_size(self):  # a periodic embedding holds about 40 values per number of a row as it computes
         per_row = max(self.n_features_in_, 1) + 40 * len(self._periodic_columns())  # (5,000 columns: 3.6 GB)
-        return max(1, min(super()._predict_batch_size(), 2 ** 25 // per_row))
+        return prediction_batch_rows(per_row, super()._predict_batch_size())
 
     def _onnx_graph(self, network):
         return dense_onnx_graph(self, network)
