@@ -381,8 +381,9 @@ def test_raw_input_categories_of_text_are_named_whatever_stands_beside_them(besi
 @pytest.mark.parametrize("estimator", [DenseClassifier, DenseRegressor])
 def test_complex_arrays_are_refused_by_name_with_the_fix(estimator, as_matrix, preprocessing):
     X = as_matrix(np.random.RandomState(0).randn(20, 2) + 1j)  # scikit-learn's error printed every value
+    stack = r"scipy\.sparse\.hstack" if sp.issparse(X) else r"np\.column_stack"  # (each makes its own kind)
     with pytest.raises(ValueError, match=r"^Complex data not supported: X holds complex numbers; pass their real and "
-                                         r"imaginary parts .*np.column_stack\(\[X.real, X.imag\]\)\)\.$"):
+                                         r"imaginary parts .*" + stack + r"\(\[X.real, X.imag\]\)\)\.$"):
         estimator(preprocessing=preprocessing, max_iter=1).fit(X, [0, 1] * 10)
 
 
