@@ -57,10 +57,11 @@ COMMON_DOC = """
     numeric_embedding : {{'periodic', None}}, default='periodic'
         'periodic': each number also enters as 3 learned functions of it, sums of 16
         cosines of learned frequencies (PBLD embeddings); with ``preprocessing='auto'``,
-        columns of at most two values (indicators) are left as they are. The embeddings
-        cost most on a sparse X (counts, TF-IDF; a zero's is computed once per column): an
-        epoch of 2,000 x 20,000 at a density of 0.005 takes 6 times as long as without them
-        (``benchmarks/bench_inputs.py``).
+        columns of at most two values (indicators) are left as they are, and so are the
+        columns of a sparse X whose median is 0 (counts, TF-IDF: zero in most rows), on
+        which the embeddings cost an epoch several times one without them and gained
+        nothing on sparse text (``benchmarks/bench_sparse_text.py``); its denser columns
+        (numbers a ColumnTransformer put beside them) are embedded at their stored values.
     front_scale : bool, default=True
         A learned scale per input of the first layer, learning 6 times faster than the
         weights: a soft selection of features.
@@ -185,7 +186,8 @@ COMMON_ATTRS = """
         follows them (``predict``, ``save``, ``export_network``) whatever ``set_params``
         changed since; ``warm_start`` and ``partial_fit`` refuse to continue a network
         whose architecture parameters were changed. Beside them, ``sparse_input``:
-        whether X was a sparse matrix (whose numbers are embedded where they are stored).
+        whether X was a sparse matrix (whose columns of median 0 are not embedded, the
+        others where they are stored).
     coefs_ : list of ndarray
         Weight matrix of each Linear layer, shape (inputs, units), as a plain Linear
         layer would hold it (the first layer reads the input layer's features).

@@ -168,13 +168,17 @@ class _DenseMixin:
 
     def _periodic_columns(self):
         """Positions, among the numbers the input layer reads, of those the periodic embedding reads: with
-        ``numeric_embedding='periodic'``, every number but those of two-valued columns (``preprocessing='auto'``)."""
+        ``numeric_embedding='periodic'``, every number but those of two-valued columns and a sparse X's columns of
+        median 0 (``preprocessing='auto'``)."""
         arch, pre = self.architecture_, getattr(self, "preprocessor_", None)
         if arch["numeric_embedding"] is None:
             return np.zeros(0, dtype=np.int64)
         if arch["preprocessing"] is None or pre is None:
             return np.arange(self.n_features_in_)
-        return np.flatnonzero(~getattr(pre, "binary_", np.zeros(len(pre.numeric_columns_), dtype=bool)))
+        plain = getattr(pre, "binary_", np.zeros(len(pre.numeric_columns_), dtype=bool))
+        if arch.get("sparse_input"):  # mostly zeros (counts, TF-IDF; a sparse X is not offset: center_ is the median)
+            plain = plain | (pre.center_ == 0)
+        return np.flatnonzero(~plain)
 
     def _activation_bytes(self, batch_size):  # a periodic embedding keeps 32 float32 values per number for backward
         return 4 * batch_size * (self.n_features_in_ + 32 * len(self._periodic_columns()))

@@ -818,18 +818,25 @@ def _periodic_embeddings(model):
     return [m for m in model.net_.module_.modules() if isinstance(m, PeriodicEmbedding)]
 
 
-def test_sparse_input_fits_as_the_same_dense_input_its_embeddings_computed_at_stored_numbers(tmp_path):
+def _input_layer(model):
+    from sknn._layers import TabularInput
+
+    return next(m for m in model.net_.module_.modules() if isinstance(m, TabularInput))
+
+
+def test_sparse_input_fits_as_the_same_dense_input_its_embeddings_computed_at_stored_numbers():
     # the periodic embeddings of a sparse X (mostly zeros: counts, TF-IDF) computed cosines at every zero of every
     # batch: an epoch took 16 times as long as without them; at its stored numbers only, the values are the same
     import scipy.sparse as sparse
 
     rng = np.random.RandomState(0)
-    X = np.c_[rng.normal(size=80), rng.randint(0, 2, 80), np.r_[np.zeros(70), rng.normal(size=10)]]
+    X = np.c_[rng.normal(size=80), rng.randint(0, 2, 80), np.where(rng.rand(80) < 0.3, 0.0, rng.uniform(1, 2, 80))]
     y = (X[:, 0] + X[:, 1] > 0.5).astype(int)
     kw = dict(hidden_layer_sizes=(8,), max_iter=3, random_state=0)
     dense = DenseClassifier(**kw).fit(X, y)
     sparse_fit = DenseClassifier(**kw).fit(sparse.csr_matrix(X), y)
     assert sparse_fit.preprocessor_.binary_.tolist() == dense.preprocessor_.binary_.tolist() == [False, True, False]
+    assert sparse_fit._periodic_columns().tolist() == dense._periodic_columns().tolist() == [0, 2]
     np.testing.assert_allclose(sparse_fit.predict_proba(sparse.csr_matrix(X)), dense.predict_proba(X), atol=1e-5)
     assert sparse_fit.architecture_["sparse_input"] and not dense.architecture_["sparse_input"]
     assert _periodic_embeddings(sparse_fit)[0].mostly_zeros and not _periodic_embeddings(dense)[0].mostly_zeros
@@ -837,10 +844,29 @@ def test_sparse_input_fits_as_the_same_dense_input_its_embeddings_computed_at_st
     assert _periodic_embeddings(raw)[0].mostly_zeros
     plain = DenseClassifier(preprocessing=None, **kw).fit(X, y)
     np.testing.assert_allclose(raw.predict_proba(X), plain.predict_proba(X), atol=1e-5)
+
+
+def test_a_sparse_x_s_columns_of_median_zero_enter_without_periodic_embeddings(tmp_path):
+    # counts and TF-IDF: there the embeddings cost an epoch several times one without them and, on sparse text
+    # (benchmarks/bench_sparse_text.py), gained nothing; a sparse X's denser columns (numbers a ColumnTransformer
+    # put beside them) keep theirs
+    import scipy.sparse as sparse
+
+    rng = np.random.RandomState(0)
+    half, most = np.r_[np.zeros(40), rng.uniform(1, 2, 40)], np.r_[np.zeros(41), rng.uniform(1, 2, 39)]
+    X = np.c_[rng.normal(size=80), half, most, rng.randint(0, 2, 80)]
+    y = (X[:, 0] + X[:, 2] > 0.5).astype(int)
+    kw = dict(hidden_layer_sizes=(8,), max_iter=3, random_state=0)
+    sparse_fit = DenseClassifier(**kw).fit(sparse.csc_matrix(X), y)
+    assert sparse_fit._periodic_columns().tolist() == [0, 1]  # (the indicator has none either way)
+    assert DenseClassifier(**kw).fit(X, y)._periodic_columns().tolist() == [0, 1, 2]
+    layer = _input_layer(sparse_fit)
+    assert layer.periodic_columns.tolist() == [0, 1] and layer.plain_columns.tolist() == [2, 3]
     sparse_fit.save(tmp_path / "sparse.sknn")  # the network as built, whatever copy of it trains on
     for model in (pickle.loads(pickle.dumps(sparse_fit)), sknn.load(tmp_path / "sparse.sknn"),
                   DenseClassifier.from_network(sparse_fit.export_network())):
         assert _periodic_embeddings(model)[0].mostly_zeros
+        assert _input_layer(model).periodic_columns.tolist() == [0, 1]
         np.testing.assert_allclose(model.predict_proba(X), sparse_fit.predict_proba(X), atol=1e-6)
 
 
