@@ -25,7 +25,9 @@ from ._compare_checks import FROM_ARRAY
 from ._compare_metrics import DEFAULT_SCORING, METRICS, Metric  # noqa: F401 (in __all__)
 from ._labels import check_real_target
 from ._numbers import check_exact_in_float64
-from ._tabular import check_number_column, describe_placeholders, frame_column, placeholder_cells
+from ._tabular_columns import frame_column
+from ._tabular_numbers import check_number_column
+from ._tabular_text import describe_placeholders, placeholder_cells
 from ._tabular_numbers import check_exact_column
 from ._validation import check_unique_columns
 
@@ -248,7 +250,7 @@ def _check_one_spelling(values, spelled, column):
 def _check_features(X):
     """X as every model of the line-up can read it, or a ValueError naming the problem and the fix.
 
-    A DataFrame's columns are read by the networks' rule (:func:`sknn._tabular.frame_column`):
+    A DataFrame's columns are read by the networks' rule (:func:`sknn._tabular_columns.frame_column`):
     booleans and nullable numbers become float columns (NaN where missing), strings and mixed
     labels become text categories (missing stays missing), and dates, complex numbers, lists or
     numbers with placeholder strings are refused, before any model is fitted. A list of rows or an

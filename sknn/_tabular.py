@@ -21,211 +21,17 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import _num_samples, check_array, check_is_fitted
 
 from ._numbers import category_positions, is_real_number as _is_number, plain_categories, unique_categories
+from ._tabular_columns import (column_kind, every_column, frame_column, missing_cells, rows_as_array,
+                               warn_category_pitfalls)
 from ._tabular_numbers import (binary_and_range, check_exact_column, check_float32_column_values,
                                check_float64_column, check_number_column, check_sparse_numbers, float32_offsets,
                                held_booleans, robust_statistics, sparse_column_values, warn_narrow_first_fit,
                                warn_numbers_beyond_first_fit)
-from ._tabular_text import (describe_numbers_as_text, describe_placeholders, numbers_as_text, odd_dates,
-                            placeholder_cells, typo_cells)
-from ._tabular_times import TIME_CELLS, check_not_time, time_message
-from ._text_checks import FORM_FIX, form_twins, spacing_twins
 from ._validation import check_not_complex, reads_as_number, validate_data
 from ._warnings import warn_user
 from .persist import SaveMixin
 
-__all__ = ["TabularPreprocessor", "check_number_column", "describe_placeholders", "numbers_as_text",
-           "placeholder_cells", "robust_statistics", "rows_as_array"]
-
-
-def rows_as_array(X):
-    """X as an array that keeps each cell's type when X is a list of rows mixing numbers and strings.
-
-    numpy reads ``[[25, 'Oslo'], [61, 'Lima']]`` as all text, which would make a column of numbers
-    a column of categories; the same rows as an object array are typed column by column. Anything
-    else is returned as it is.
-    """
-    if not isinstance(X, (list, tuple)):
-        return X
-    try:
-        plain = np.asarray(X)
-    except ValueError:  # ragged rows: left to the input checks, which name the problem
-        return X
-    if plain.dtype.kind not in "USf" or plain.ndim != 2:
-        return X
-    cells = np.array(X, dtype=object)
-    if cells.shape != plain.shape:
-        return X
-    if plain.dtype.kind == "f":  # whole numbers beyond 2**53 among floats: checked as numbers, not merged unseen
-        big = any(isinstance(v, numbers.Integral) and abs(v) > 2**53 for v in cells.ravel())
-        return cells if big else X
-    return cells if any(not isinstance(v, str) for v in cells.ravel()) else X
-
-
-def _missing(values):
-    """Boolean mask of the missing entries (None, NaN, pd.NA, NaT) of an object array."""
-    return pd.isna(values)
-
-
-def _column_kind(values, name, fitting=True):
-    """'numeric' or 'categorical' for one column of an object array, from its values (in ``fit``, columns of
-    numbers or dates written as text are refused: :func:`numbers_as_text`; numbers float64 cannot hold or tell
-    apart always)."""
-    check_float64_column(values, name)  # (before pandas' missing-value test, which fails on Decimal('sNaN'))
-    present = values[~_missing(values)]
-    kinds, odd = set(), set(map(type, present[100_000:])) - set(map(type, present[:100_000]))  # the rules read
-    if odd:  # 100,000 cells: up to 1,000 of a type the first 100,000 lack are read first
-        first = 100_000 + np.flatnonzero([type(v) in odd for v in present[100_000:]])[:1000]
-        present = np.concatenate([present[first], np.delete(present, first)])
-    strings = pd.api.types.infer_dtype(present[:100_000], skipna=False) == "string"  # (text alone: a scan in C)
-    for v in () if strings else present[:100_000]:
-        if _is_number(v):
-            kinds.add("number")
-        elif isinstance(v, (bool, np.bool_)):
-            kinds.add("boolean")
-        elif isinstance(v, str):
-            kinds.add("string")
-        elif isinstance(v, TIME_CELLS):  # Timestamps of mixed time zones, datetime.date of a database, Timedelta
-            raise TypeError(time_message(f"Column {name}", v))
-        else:
-            fix = (f"; pass intervals as strings (X[{name}].astype(str))" if isinstance(v, pd.Interval) else
-                   f"; decode bytes to strings (X[{name}].str.decode('utf-8'))" if isinstance(v, bytes) else "")
-            raise TypeError(f"Column {name} holds a value of type {type(v).__name__} ({v!r:.40}): the argument must "
-                            f"be a string or a number in every cell (or missing){fix}.")
-    if kinds and kinds <= {"number", "boolean"}:  # booleans are 0/1 numbers, as in a bool column
-        check_exact_column(present, name)  # Python ints of 2**62 + i: merged by float64 as an int64 column would be
-        return "numeric"
-    # at predict, the rows of a column of categories may be mostly its number-like ones: its kind is fit's (a
-    # column of numbers in fit that holds text now is named by the transform)
-    cells = placeholder_cells(present) if fitting else None
-    found = numbers_as_text(present) if fitting and not cells else None
-    if found:
-        one_type = ".astype(str)" if found[0] == "numbers, some of them" else ""  # (5 and '5': two categories)
-        raise ValueError(f"{describe_numbers_as_text(found, name)}{odd_dates(found, present)}; to use its values as "
-                         "categories, pass it as a "
-                         f"categorical column ({one_type}.astype('category')).")
-    if cells:
-        typos = "if those are typos, correct them; " if typo_cells(cells) else ""
-        raise ValueError(f"Column {name} holds numbers but for {describe_placeholders(cells)}: {typos}if those mark "
-                         f"missing values, make the column numeric first (pd.to_numeric(X[{name}], errors='coerce'), "
-                         f"or pd.read_csv(..., na_values={list(cells)!r})); to use its values as categories, pass it "
-                         "as a categorical column (.astype('category')).")
-    return "categorical"
-
-
-def check_categories(categories, name):
-    """Refuse categories other than strings, booleans and numbers (a categorical of dates, of intervals from
-    pd.cut): categories a saved model could not hold (Decimals, Fractions and numpy scalars are held as the Python
-    number or string each equals: :func:`sknn._numbers.plain_categories`). One rule for the networks and ``sknn
-    compare``."""
-    odd = next((c for c in categories if not isinstance(c, (str, bool, np.bool_)) and not _is_number(c)), None)
-    if odd is not None:
-        raise TypeError(f"Column {name} holds categories of type {type(odd).__name__} ({odd!s:.30}): pass them as "
-                        "strings (.astype(str).astype('category')), or for dates, as numbers (a year, a month, days "
-                        "since a date).")
-
-
-# a missing value written as text: str() of NaN, None, pd.NA, NaT (.map(str), astype(str) before pandas 3), a sheet's
-_MISSING_AS_TEXT = frozenset({"nan", "NaN", "None", "<NA>", "NaT", "null", "NULL", "N/A", "#N/A"})
-
-
-def warn_category_pitfalls(columns):
-    """Warn, once for all the ``(name, values)`` columns of categories, of text categories that differ only by the
-    spaces around them ('No' and 'No '), of empty cells or cells of spaces only, and of missing values written as
-    text ('nan', 'None': ``str()`` of a missing value): each is a category of its own (as in scikit-learn's
-    encoders), which a user rarely means; and of columns of 30 values or more, nine in ten of them distinct
-    (identifiers, free text): as categories they cannot predict new rows, whose values the network never trained
-    on."""
-    twins, printed, blanks, written, unique = [], [], [], [], []
-    for name, values in columns:
-        distinct = pd.unique(np.asarray(values, dtype=object))
-        placeholder = next((v for v in distinct if isinstance(v, str) and v.strip() in _MISSING_AS_TEXT), None)
-        if placeholder is not None:
-            written.append((name, placeholder))
-        present = int(np.sum(~np.asarray(_missing(values), dtype=bool)))
-        if present >= 30 and int(np.sum(~np.asarray(pd.isna(distinct), dtype=bool))) >= 0.9 * present:
-            unique.append(name)  # (None, NaN and pd.NA are no values of their own)
-        forms = spacing_twins(distinct)  # (the distinct values: the same forms, one pass fewer)
-        spelt = [" and ".join(map(repr, spellings[:3])) for key, spellings in forms.items() if key]
-        if spelt:
-            twins.append((name, f"{'; '.join(spelt[:2])}{'; ...' if len(spelt) > 2 else ''} in {name}"))
-        alike = form_twins(distinct)
-        if alike:
-            printed.append((name, f"{' and '.join(map(ascii, alike[0][:3]))} in {name}"))
-        if "" in forms:
-            blanks.append((name, forms[""][0]))
-    if twins:
-        warn_user(f"{_columns_named([name for name, _ in twins])} categories that differ only by the spaces around "
-                  f"them ({'; '.join(text for _, text in twins[:3])}{'; ...' if len(twins) > 3 else ''}): each is a "
-                  "category of its own; if they mean the same, strip them first (X[column].str.strip()).")
-    if printed:
-        warn_user(f"{_columns_named([name for name, _ in printed])} categories that differ only by their Unicode form "
-                  f"or invisible characters, which print alike ({'; '.join(text for _, text in printed[:3])}): each is "
-                  f"a category of its own; if they mean the same, make them one form first (X[column]{FORM_FIX}).")
-    if blanks:
-        warn_user(f"{_columns_named([name for name, _ in blanks])} empty cells or cells of spaces only "
-                  f"({blanks[0][1]!r}): a category of their own; if they mark missing values, make them missing first "
-                  r"(X = X.replace(r'^\s*$', np.nan, regex=True)).")
-    if unique:  # (no counts in the words: compare groups the warnings of its folds by their text)
-        warn_user(f"{_columns_named(unique)} a different value in almost every row that has one: as categories, new "
-                  "rows' values are unseen (read as missing). Leave an identifier out; turn free text into numbers "
-                  "first (sknn.Word2VecTransformer, TfidfVectorizer).")
-    if written:
-        warn_user(f"{_columns_named([name for name, _ in written])} the text {written[0][1]!r}, as a missing value "
-                  "reads once written as text (str() of NaN and None, as X[column].map(str) writes them): a category "
-                  f"of its own; if they mark missing values, make them missing first (X = X.replace("
-                  f"{written[0][1]!r}, np.nan)).")
-
-
-def _columns_named(names, shown=5):
-    """'Column 'a' holds' or 'Columns 'a', 'b' and 3 more hold', for a warning about several columns."""
-    if len(names) == 1:
-        return f"Column {names[0]} holds"
-    more = f" and {len(names) - shown} more" if len(names) > shown else ""
-    return f"Columns {', '.join(names[:shown])}{more} hold"
-
-
-def frame_column(col, fitting=True):
-    """('numeric', float64 values with NaN for missing) or ('categorical', values) for one DataFrame
-    column; a column no model can read as either (dates, complex numbers, lists, in ``fit`` numbers with
-    placeholder strings, in ``fit`` numbers or dates written as text) is refused, naming it and the fix."""
-    dtype = col.dtype
-    if isinstance(dtype, pd.CategoricalDtype):
-        codes = col.cat.codes.to_numpy()
-        check_categories(col.cat.categories[np.unique(codes[codes >= 0])], repr(col.name))
-        return "categorical", col.array
-    if pd.api.types.is_complex_dtype(dtype):  # a cast to float would drop the imaginary parts silently
-        raise TypeError(f"Column {col.name!r} holds complex numbers: pass their real and imaginary parts (or "
-                        "their modulus and angle) as columns of real numbers.")
-    if pd.api.types.is_bool_dtype(dtype) or pd.api.types.is_numeric_dtype(dtype):
-        if pd.api.types.is_integer_dtype(dtype):
-            check_exact_column(col.dropna().to_numpy(dtype="i8" if dtype.kind == "i" else "u8"), repr(col.name))
-        elif dtype.kind == "f":  # np.longdouble: numbers its cast to float64 would make infinite
-            check_float64_column(col.to_numpy(), repr(col.name))
-        return "numeric", col.to_numpy(dtype=np.float64, na_value=np.nan)
-    check_not_time(dtype, f"Column {col.name!r}")
-    values = col.to_numpy(dtype=object)
-    return _column_kind(values, repr(col.name), fitting), values
-
-
-def _every_column(read, n_columns, name):
-    """``read(j)`` for each column; where columns are refused, the first refusal's message in full with the names
-    of the others, so that all can be fixed at once (30 columns with '.' for missing took 30 fits to find)."""
-    results, refused = [], []
-    for j in range(n_columns):
-        try:
-            results.append(read(j))
-        except (ValueError, TypeError) as exc:
-            if type(exc) not in (ValueError, TypeError):  # a refusal of its own kind goes as it is
-                raise
-            refused.append((j, exc))
-    if len(refused) > 1:
-        others = [name(j) for j, _ in refused[1:]]
-        listed = ", ".join(others[:10]) + (f" and {len(others) - 10} more" if len(others) > 10 else "")
-        raise type(refused[0][1])(f"{refused[0][1]} {len(others)} more column{'s are' if len(others) > 1 else ' is'} "
-                                  f"refused too, for this reason or another: {listed}.") from refused[0][1]
-    if refused:
-        raise refused[0][1]
-    return results
+__all__ = ["TabularPreprocessor", "robust_statistics"]
 
 
 class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
@@ -313,7 +119,7 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
             return self
         kinds = [kind for kind, _ in columns]
         self.ignored_columns_ = np.array([j for j, (_, values) in enumerate(columns)
-                                          if np.asarray(_missing(values), dtype=bool).all()], dtype=np.int64)
+                                          if np.asarray(missing_cells(values), dtype=bool).all()], dtype=np.int64)
         self._check_ignored_columns()
         self.numeric_columns_ = np.array([j for j, k in enumerate(kinds) if k == "numeric"], dtype=np.int64)
         self.categorical_columns_ = np.array([j for j, k in enumerate(kinds) if k == "categorical"], dtype=np.int64)
@@ -321,7 +127,7 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
         self._categories_are_strings = []
         for j in self.categorical_columns_:
             values = columns[j][1]
-            present = values[~_missing(values)]
+            present = values[~missing_cells(values)]
             if isinstance(present, pd.Categorical):
                 cats = np.asarray(present.categories, dtype=object)
                 cats = unique_categories(cats[np.unique(present.codes)])  # only those seen
@@ -360,7 +166,7 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
             kind, values = columns[j]
             if kind == "numeric":
                 return columns[j]
-            if _missing(values).all():  # only missing values (one row with None): no kind of their own
+            if missing_cells(values).all():  # only missing values (one row with None): no kind of their own
                 return "numeric", np.full(len(values), np.nan)
             strings = [v for v in values[:100_000] if isinstance(v, str)]
             strings = [v for v in strings if not reads_as_number(v)] or strings  # ('?' among '5', '7': the '?')
@@ -374,7 +180,7 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
                              f"missing values) in this column, as in fit (pd.to_numeric(X[{self._name(j)}], "
                              "errors='coerce') makes text that is no number missing).")
         numeric = self.numeric_columns_
-        for j, column in zip(numeric, _every_column(lambda i: numbers_as_in_fit(numeric[i]), len(numeric),
+        for j, column in zip(numeric, every_column(lambda i: numbers_as_in_fit(numeric[i]), len(numeric),
                                                     lambda i: self._name(numeric[i]))):
             columns[j] = column
         out = np.empty((len(columns[0][1]) if columns else 0, len(columns)), dtype=np.float32)
@@ -390,8 +196,9 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
         :func:`sknn._tabular_numbers.warn_numbers_beyond_first_fit`): for data a network goes on training on (a warm
         start, a later ``partial_fit``), whose encoding stays the first fit's."""
         check_is_fitted(self, "numeric_columns_")
+        X = X.tocsr() if sp.issparse(X) else X  # (coo, dia, bsr: no column slices)
         held = [self._name(j) for j in getattr(self, "ignored_columns_", ()) if not np.asarray(
-            _missing(X.iloc[:, j].to_numpy(dtype=object) if hasattr(X, "iloc") else X[:, [j]].toarray().ravel()
+            missing_cells(X.iloc[:, j].to_numpy(dtype=object) if hasattr(X, "iloc") else X[:, [j]].toarray().ravel()
                      if sp.issparse(X) else np.asarray(rows_as_array(X), dtype=object)[:, j]), dtype=bool).all()]
         if held:
             warn_user(f"Column {held[0]} holds values now, but was entirely missing in the first fit: it stays "
@@ -404,7 +211,7 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
         for i, j in enumerate([] if sp.issparse(columns) else self.categorical_columns_):
             values = plain_categories(np.asarray(columns[j][1], dtype=object))
             known = set(plain_categories(self.categories_[i]).tolist())
-            new = [v for v in pd.unique(values[~np.asarray(_missing(values), dtype=bool)]) if v not in known]
+            new = [v for v in pd.unique(values[~np.asarray(missing_cells(values), dtype=bool)]) if v not in known]
             if self._categories_are_strings[i] and any(not isinstance(v, str) for v in new):
                 continue  # numbers where fit had strings: refused by transform, naming the fix (they never train)
             if new:
@@ -484,7 +291,7 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
             if X.shape[0] == 0:
                 raise ValueError(f"Found array with 0 sample(s) (shape={X.shape}) while a minimum of 1 is required.")
             ignored = set() if reset else set(getattr(self, "ignored_columns_", np.zeros(0)).tolist())
-            columns = _every_column(lambda j: self._blank(j, len(X)) if j in ignored else
+            columns = every_column(lambda j: self._blank(j, len(X)) if j in ignored else
                                     frame_column(X.iloc[:, j], fitting=reset), X.shape[1], lambda j: repr(X.columns[j]))
             if reset:
                 warn_category_pitfalls((repr(X.columns[j]), values) for j, (kind, values) in enumerate(columns)
@@ -496,10 +303,12 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
         check_not_complex(X)  # (scikit-learn's error prints every value)
         X = check_array(X, accept_sparse="csr", dtype=None, ensure_all_finite=False)
         validate_data(self, X, reset=reset, skip_check_array=True)
-        if sp.issparse(X) and not reset and len(self.categorical_columns_):
-            raise ValueError(f"X is a sparse matrix, but column {self._name(self.categorical_columns_[0])} held "
-                             "categories in fit: a sparse matrix holds numbers only; pass X as in fit (a DataFrame "
-                             "or an array with its categories).")
+        held = [] if reset or not sp.issparse(X) else np.setdiff1d(self.categorical_columns_, getattr(
+            self, "ignored_columns_", ()))  # (a column of categories entirely missing in fit reads as missing)
+        if len(held):
+            raise ValueError(f"X is a sparse matrix, but column {self._name(held[0])} held categories in fit: a "
+                             "sparse matrix holds numbers only; pass X as in fit (a DataFrame or an array with its "
+                             "categories).")
         if sp.issparse(X) and not reset and (len(getattr(self, "ignored_columns_", ())) or np.any(getattr(
                 self, "offset_", 0)) or np.any(getattr(self, "boolean_", False))):  # (never so in a sparse fit)
             X = X.toarray()  # a dense fit's columns blanked, offset or checked below, as for dense rows
@@ -529,8 +338,8 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
             raise TypeError(f"X has dtype {X.dtype}, which is neither numbers nor strings; pass numbers, strings, "
                             "booleans or categories.")
         name = (lambda j: self._name(j)) if not reset else str
-        columns = _every_column(lambda j: self._blank(j, len(X)) if j in ignored else
-                                (_column_kind(X[:, j], name(j), fitting=reset), X[:, j]), X.shape[1], name)
+        columns = every_column(lambda j: self._blank(j, len(X)) if j in ignored else
+                                (column_kind(X[:, j], name(j), fitting=reset), X[:, j]), X.shape[1], name)
         if reset:
             warn_category_pitfalls((name(j), values) for j, (kind, values) in enumerate(columns)
                                    if kind == "categorical")
@@ -542,7 +351,7 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
         for i, j in enumerate(self.numeric_columns_):
             values = columns[j][1]
             if values.dtype == object:
-                values = np.where(_missing(values), np.nan, values)
+                values = np.where(missing_cells(values), np.nan, values)
             elif values.dtype.kind in "iu":
                 check_exact_column(values, self._name(j))
             elif values.dtype.itemsize > 8:  # np.longdouble: numbers its cast to float64 would make infinite
@@ -554,7 +363,7 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
 
     def _codes(self, values, i, j):
         cats = plain_categories(self.categories_[i])  # (Decimals of a model pickled before they were made floats)
-        missing = np.asarray(_missing(values), dtype=bool)
+        missing = np.asarray(missing_cells(values), dtype=bool)
         cells = np.asarray(values, dtype=object)[~missing]
         present = plain_categories(cells)  # (Decimal('9.99'): 9.99, as in fit)
         head = present[:1000]
@@ -569,7 +378,8 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
                 and all(isinstance(v, str) for v in head)):  # e.g. codes 1, 2, 3 read back from a file as text
             raise ValueError(f"Column {self._name(j)} held {type(cats[0]).__name__} categories in fit (such as "
                              f"{cats[0]!r}) but holds strings now (such as {head[0]!r}), none of which would match "
-                             "a category: pass the same kind of values as in fit (for instance .astype(int)).")
+                             f"a category: pass the same kind of values as in fit (for instance .astype("
+                             f"{'float' if isinstance(cats[0], float) else 'int'})).")
         codes = np.zeros(len(values), dtype=np.float32)
         if len(cats):
             found = category_positions(self.categories_[i], cells, present)

@@ -27,7 +27,8 @@ from ._dense_onnx import dense_onnx_feed, dense_onnx_graph
 from ._labels import check_y_for_estimator
 from ._layers import ACTIVATIONS, INITIALIZER_NAMES, ScaledLinear, TabularInput, initialize_weights
 from ._memory import prediction_batch_rows
-from ._tabular import TabularPreprocessor, rows_as_array
+from ._tabular import TabularPreprocessor
+from ._tabular_columns import rows_as_array
 from ._tabular_times import check_no_time_columns
 from ._targets import NeuralClassifierMixin, NeuralRegressorMixin
 from ._validation import check_not_complex, detached, raw_input_checked, refuse_records, unmasked, validate_data

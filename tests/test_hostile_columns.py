@@ -13,7 +13,9 @@ import pytest
 import sknn._validation
 from sknn import DenseClassifier, DenseRegressor, compare
 from sknn._column_labels import check_column_label_order
-from sknn._tabular import TabularPreprocessor, frame_column, numbers_as_text, placeholder_cells
+from sknn._tabular import TabularPreprocessor
+from sknn._tabular_columns import frame_column
+from sknn._tabular_text import numbers_as_text, placeholder_cells
 from sknn.cli import _load, main
 
 SMALL = dict(hidden_layer_sizes=(8,), max_iter=3, random_state=0, n_jobs=1)

@@ -46,13 +46,15 @@ def test_boolean_column_with_missing_values_stays_a_number_column():
     assert list(TabularPreprocessor().fit(objects).numeric_columns_) == [0, 1]
 
 
-@pytest.mark.parametrize("kind", ["bool", "boolean", "object", "array"])
+@pytest.mark.parametrize("kind", ["bool", "boolean", "object", "array", "rows"])
 def test_a_number_other_than_0_or_1_in_a_column_of_booleans_is_refused(kind, tmp_path):
     flags = RNG.rand(60) > 0.5
     column = {"bool": flags, "boolean": pd.array(flags, dtype="boolean"), "object": flags.astype(object),
-              "array": flags.astype(object)}[kind]
+              "array": flags.astype(object), "rows": flags.astype(object)}[kind]
     frame = pd.DataFrame({"x": X[:, 0], "member": column})
-    fitted = frame.to_numpy(dtype=object) if kind == "array" else frame
+    fitted = frame.to_numpy(dtype=object) if kind == "array" else frame.to_numpy(dtype=object).tolist() \
+        if kind == "rows" else frame  # (rows: numpy reads [[0.3, True], ...] as numbers, True as 1.0)
+    kind = "array" if kind == "rows" else kind
     model = DenseRegressor(**DENSE).fit(fitted, X[:, 1])
     served = frame.head(3).assign(member=[5, 0, 1])  # a count where fit had a flag: read as the flag 5 times set
     with pytest.raises(ValueError, match=r"Column (1|'member') held True/False in fit but holds 5 now: pass "):

@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sknn._tabular import TabularPreprocessor, numbers_as_text, placeholder_cells
-from sknn._tabular_text import describe_numbers_as_text, file_fix
+from sknn._tabular import TabularPreprocessor
+from sknn._tabular_text import describe_numbers_as_text, file_fix, numbers_as_text, placeholder_cells
 from sknn.cli import CommandError, _load
 
 RNG = np.random.RandomState(29)

@@ -1183,6 +1183,34 @@ def test_a_sparse_x_given_to_a_dense_fit_is_offset_and_checked_as_the_same_dense
             reg.predict(sp.csr_matrix(numbers))
 
 
+@pytest.mark.parametrize("fmt", ["coo", "dia", "bsr", "lil", "dok"])
+def test_a_fit_continues_on_every_sparse_format_after_a_column_entirely_missing(fmt):
+    """Continuing a fit that ignored a column entirely missing read that column of X by slicing it: a TypeError of
+    scipy's on coo and dia matrices, a bare NotImplementedError on bsr."""
+    X = np.c_[np.arange(40.0), np.full(40, np.nan)]
+    with pytest.warns(UserWarning, match="entirely missing"):
+        reg = DenseRegressor(hidden_layer_sizes=(4,), max_iter=1, random_state=0).partial_fit(X, np.arange(40.0))
+    Z = sp.csr_matrix(np.c_[np.arange(40.0), np.r_[np.zeros(39), 1.0]]).asformat(fmt)
+    with pytest.warns(UserWarning, match="holds values now, but was entirely missing in the first fit"):
+        reg.partial_fit(Z, np.arange(40.0))
+    assert reg.predict(Z).shape == (40,)
+
+
+def test_a_sparse_x_is_refused_for_categories_fit_learned_not_for_a_column_fit_ignored():
+    """A column of categories entirely missing in fit is ignored (read as missing whatever it holds): a sparse X was
+    refused as if the column held categories to pass."""
+    X = pd.DataFrame({"x": np.arange(40.0), "note": pd.Series([None] * 40, dtype=object), "c": ["a", "b"] * 20})
+    kw = dict(hidden_layer_sizes=(4,), max_iter=1, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # (the column entirely missing; no feature names at predict)
+        reg = DenseRegressor(**kw).fit(X[["x", "note"]], np.arange(40.0))
+        numbers = sp.csr_matrix(np.c_[np.arange(40.0), np.zeros(40)])
+        np.testing.assert_array_equal(reg.predict(numbers), reg.predict(X[["x", "note"]]))
+        reg = DenseRegressor(**kw).fit(X, np.arange(40.0))
+        with pytest.raises(ValueError, match=r"X is a sparse matrix, but column 'c' held categories in fit"):
+            reg.predict(sp.hstack([numbers, np.zeros((40, 1))]))
+
+
 def test_predictions_on_a_wide_x_are_made_in_batches_of_a_bounded_size():
     rng = np.random.RandomState(0)
     X = sp.random(40, 20_000, density=0.001, format="csr", random_state=0)
