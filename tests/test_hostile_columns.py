@@ -487,6 +487,18 @@ def test_float32_cells_raise_no_warning_and_longdouble_beyond_float64_is_named()
 def test_intervals_and_bytes_in_cells_name_their_fix(column, fix):
     with pytest.raises(TypeError, match=rf"Column 'b' holds a value of type (Interval|bytes) .*{fix}"):
         TabularPreprocessor().fit(pd.DataFrame({"a": np.arange(40.0), "b": column}))
+    if isinstance(column[0], bytes):  # an array's bytes: numpy's decoding, which an array has
+        with pytest.raises(TypeError, match=r"Column 1 holds a value of type bytes .*an array's: np\.char\.decode"):
+            TabularPreprocessor().fit(np.c_[np.arange(40.0).astype(object), column.to_numpy()])
+
+
+@pytest.mark.parametrize("categories, cast", [([1, 2], "int"), ([1.5, 2.5], "float")])
+def test_number_categories_read_back_as_text_are_told_the_cast_of_their_kind(categories, cast):
+    # (.astype(int) was told for float categories too, which would change them: 1.5 -> 1)
+    frame = pd.DataFrame({"a": np.arange(40.0), "b": pd.Categorical(categories * 20)})
+    pre = TabularPreprocessor().fit(frame)
+    with pytest.raises(ValueError, match=rf"holds strings now .*\(for instance \.astype\({cast}\)\)"):
+        pre.transform(frame.assign(b=frame["b"].astype(str)))
 
 
 def test_duplicate_whole_number_names_print_as_numbers():
