@@ -9,6 +9,7 @@ from numbers import Real
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 import torch
 
 from ._labels import check_label_values, check_labels
@@ -46,8 +47,9 @@ def check_tokens(seq, where, lowercase=True, numeric=True):
     j = first_non_string(seq)
     if j >= 0:
         raise TypeError(f"{where}[{j}] is {seq[j]!r:.60} (of type {type(seq[j]).__name__}), not a string: every token "
-                        "must be a string (a None is often a missing value: drop it or replace it)."
-                        + _NUMERIC_HINT[numeric])
+                        "must be a string " + ("(decode bytes first: token.decode('utf-8'))." if isinstance(
+                            seq[j], bytes) else "(a None is often a missing value: drop it or replace it)."
+                            + _NUMERIC_HINT[numeric]))
     pads = _PAD_SPELLINGS if lowercase else {PAD_TOKEN}  # (not lower-cased, '<PAD>' is a word)
     if all(map(str.strip, seq)) and pads.isdisjoint(seq):  # (at C speed, the common case)
         return
@@ -142,6 +144,10 @@ def check_sequences(X, name="X", lowercase=True, numeric=True, estimator=None, r
     if isinstance(X, (str, bytes)):
         raise TypeError(f"{name} is a single string; pass a list of sequences, each a list of tokens, "
                         "e.g. [['The', 'cat', 'sat'], ['Hello', 'world']].")
+    if sp.issparse(X):
+        raise TypeError(f"{name} is a scipy sparse matrix; pass a list of sequences, each a list of tokens"
+                        + (f", or an array of shape (length, n_features): [{name}.toarray()] for one sequence of "
+                           "feature vectors." if numeric else "."))
     _check_ordered(X, name)
     if isinstance(X, np.ndarray) and X.dtype.kind == "S":
         raise TypeError(f"{name} is an array of bytes (dtype {X.dtype}); tokens are text: decode it first "
@@ -181,7 +187,7 @@ def check_sequences(X, name="X", lowercase=True, numeric=True, estimator=None, r
     out = []
     n_features = None
     for i, seq in enumerate(X):
-        if is_token(seq) or isinstance(seq, bytes) or not hasattr(seq, "__len__"):
+        if is_token(seq) or isinstance(seq, bytes) or not hasattr(seq, "__len__") or sp.issparse(seq):
             raise _not_a_sequence(seq, f"{where}[{i}]", i, name, numeric)
         _check_ordered(seq, f"{where}[{i}]")
         if len(seq) == 0:
@@ -244,7 +250,11 @@ def _not_a_sequence(item, where, position, name, numeric):
     if is_token(item):
         return TypeError(f"{where} is a str ({str(item)!r:.40}), a text not split into tokens; each item of {name} "
                          f"must be a list of tokens{features}: split the texts first, [s.split() for s in {name}] "
-                         f"(or {name}.str.split() for a pandas Series).")
+                         f"(or {name}.str.split() for a pandas Series); for one sequence already split into "
+                         "tokens, put its token list in a list: [tokens].")
+    if sp.issparse(item):
+        return TypeError(f"{where} is a scipy sparse matrix; each item of {name} must be a list of tokens{features}: "
+                         f"pass its rows as an array, {where}.toarray().")
     return TypeError(f"{where} is a {type(item).__name__}, not a sequence; each item of {name} must be a list of "
                      f"tokens{features}.")
 
@@ -335,7 +345,8 @@ def build_vocabulary(sequences, min_count=1, max_size=None, specials=(PAD_TOKEN,
 def token_ids(sequences, vocab, lowercase, prefix=(), suffix=(), name=None):
     """The id of each token of ``sequences`` in ``vocab`` (``UNK`` for unknown ones), end to end, each sequence
     between ``prefix`` and ``suffix``. With ``name`` (the input of a fitted model), tokens unknown only because of
-    their Unicode normal form are warned of first (:func:`sknn._text_checks.warn_form_misses`)."""
+    their Unicode normal form or white space around them are warned of first
+    (:func:`sknn._text_checks.warn_form_misses`)."""
     if name is not None:
         warn_form_misses(sequences, vocab, name, lowercase, effect="so the model reads them as unknown words")
     get = vocab.get

@@ -23,6 +23,7 @@ __all__ = ["FormMisses", "TOKENS_ADVICE", "check_one_spelling_per_label", "form_
            "missing_document", "not_documents", "spacing_twins", "warn_form_misses", "warn_form_twins"]
 
 _CANONICAL = ("NFC", "NFD")  # canonically equivalent spellings: the same characters, composed or not
+_SPACE = re.compile(r"\s")
 _NORMALISE = "unicodedata.normalize('NFC', text)"
 _is_nfc = partial(unicodedata.is_normalized, "NFC")
 _DOCUMENTS_ADVICE = (f"Normalise the text before fitting: {_NORMALISE} for each document, or a tokenizer that "
@@ -127,10 +128,11 @@ def warn_form_twins(counts, kept=None, pruned="min_count", name="X", advice=_DOC
 
 
 class FormMisses:
-    """The tokens unknown to ``index`` only because of their Unicode normal form (their NFC or NFD form is a key),
-    collected document by document while transforming: ``add`` takes the tokens of a document that holds unknown
-    ones while ``active``, ``warn`` says what was found. Only tokens that are not ASCII are looked at (at C speed),
-    each distinct one normalised once, and only in the first ``DOCUMENTS`` documents with unknown tokens (or until
+    """The tokens unknown to ``index`` only because of their Unicode normal form (their NFC or NFD form is a key) or
+    of white space around them (``'cat '``: their stripped form is a key), collected document by document while
+    transforming: ``add`` takes the tokens of a document that holds unknown ones while ``active``, ``warn`` says what
+    was found. Only tokens that are not ASCII, or of documents with white space in a token, are looked at (each test
+    at C speed), each distinct one once, and only in the first ``DOCUMENTS`` documents with unknown tokens (or until
     ``TOKENS`` distinct ones were looked at): a text in another form than the vocabulary's shows it from its first
     documents, and a large input pays no more than that."""
 
@@ -144,13 +146,16 @@ class FormMisses:
         self.pending = set()
         self.seen = set()
         self.found = {}  # token -> the key it is a spelling of
+        self.spaced = {}  # token -> the key it is with the white space around it stripped
         self.documents = 0
         self.active = True
 
     def add(self, tokens):
-        pending = self.pending
-        if not "".join(tokens).isascii():
+        pending, joined = self.pending, "".join(tokens)
+        if not joined.isascii():
             pending.update(filterfalse(self._known, filterfalse(str.isascii, tokens)))
+        if _SPACE.search(joined):  # (a token's white space, which ''.join keeps)
+            pending.update(t for t in tokens if t != t.strip() and not self._known(t))
             if len(pending) >= self._BATCH:
                 self._resolve()
         self.documents += 1
@@ -160,6 +165,13 @@ class FormMisses:
     def _resolve(self):
         index, found = self.index, self.found
         for token in self.pending - self.seen:
+            bare = token.strip()
+            if bare != token:  # (the stripped form a key, as it is or in a normal form)
+                key = next((k for k in (bare, *(unicodedata.normalize(f, bare) for f in _CANONICAL)) if k in index),
+                           None)
+                if key is not None:
+                    self.spaced[token] = key
+                    continue
             for form in _CANONICAL:  # (a token already in a form is its own key there: unknown)
                 if unicodedata.is_normalized(form, token):
                     continue
@@ -174,6 +186,12 @@ class FormMisses:
     def warn(self, name="X", effect="so they were left out of the document vectors", where="the vocabulary"):
         """Say what was found: ``effect`` is what the unknown spellings cost, ``where`` what holds the keys."""
         self._resolve()
+        if self.spaced:
+            token = min(self.spaced)
+            warn_user(f"{len(self.spaced)} distinct token(s) of {name} are unknown only because of white space "
+                      f"around them, e.g. {ascii(str(token))} here, {ascii(self.spaced[token])} in {where}: they "
+                      f"are different keys, {effect}. Strip the tokens (token.strip(); text.split() makes tokens "
+                      "without white space).", UserWarning)
         if not self.found:
             return
         token = min(self.found)  # (the same example from run to run)
@@ -188,14 +206,15 @@ class FormMisses:
 
 def warn_form_misses(sequences, keys, name="X", lowercase=False, **message):
     """Warn of the tokens of ``sequences`` (lists of tokens; lower-cased first with ``lowercase``) unknown to
-    ``keys`` (a vocabulary or a set of words) only because of their Unicode normal form: :class:`FormMisses` over
-    the first of them, ``message`` its ``warn``'s ``effect`` and ``where``. A sequence of ASCII tokens costs one
-    check."""
+    ``keys`` (a vocabulary or a set of words) only because of their Unicode normal form or of white space around
+    them: :class:`FormMisses` over the first of them, ``message`` its ``warn``'s ``effect`` and ``where``. A sequence
+    of ASCII tokens without white space costs two checks."""
     misses = FormMisses(keys)
     for seq in sequences:
         if not misses.active:
             break
-        if not "".join(seq).isascii():
+        joined = "".join(seq)
+        if not joined.isascii() or _SPACE.search(joined):
             misses.add([t.lower() for t in seq] if lowercase else list(seq))
     misses.warn(name, **message)
 

@@ -204,8 +204,8 @@ verbose, callbacks, criterion
         elif kind != self.input_kind_:
             fix = ("pass each sentence as a list of word strings (whole-number word ids as their strings: str(3))"
                    if kind == "features" else "pass each sequence as a (n_steps, n_features) array of numbers")
-            raise ValueError(f"X holds {kind} sequences but {type(self).__name__} was fitted on {self.input_kind_} "
-                             f"sequences: {fix}.")
+            raise ValueError(f"X holds sequences of {kind} but {type(self).__name__} was fitted on sequences of "
+                             f"{self.input_kind_}: {fix}.")
         if kind == "features":
             if seqs[0].shape[1] != self.n_features_in_:
                 raise ValueError(f"X has {seqs[0].shape[1]} features per step, but {type(self).__name__} was fitted "

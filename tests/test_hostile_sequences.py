@@ -780,11 +780,46 @@ def test_pretrained_vectors_that_miss_most_training_words_are_warned_of_with_the
 
 def test_word_ids_given_as_numbers_are_refused_with_the_fix(tagger):
     """The errors said what X held ('features sequences', 'numeric arrays') but not what to pass instead."""
-    with pytest.raises(ValueError, match=r"fitted on tokens sequences: pass each sentence as a list of word strings "
+    with pytest.raises(ValueError, match=r"X holds sequences of features but LSTMSequenceTagger was fitted on "
+                                         r"sequences of tokens: pass each sentence as a list of word strings "
                                          r"\(whole-number word ids as their strings: str\(3\)\)"):
         tagger.predict([[1, 2, 3]])
     with pytest.raises(ValueError, match=r"X holds sequences of numbers: pass each sentence as a list of word strings"):
         LSTMLanguageModel(min_count=1, **SMALL).fit([[1, 2, 3]] * 4)
+
+
+def test_sparse_matrices_as_x_or_as_a_sequence_are_refused_with_the_fix(tagger, lm):
+    """scipy's 'sparse array length is ambiguous' came from inside the checks of X."""
+    import scipy.sparse as sp
+
+    steps = sp.csr_matrix(np.eye(3))
+    for call in (tagger.predict, lm.perplexity, lambda Z: LSTMLanguageModel(min_count=1, **SMALL).fit(Z)):
+        with pytest.raises(TypeError, match=r"^X is a scipy sparse matrix; pass a list of sequences"):
+            call(steps)
+        with pytest.raises(TypeError, match=r"^X\[1\] is a scipy sparse matrix; .*X\[1\]\.toarray\(\)"):
+            call([["a", "b"], steps])
+    with pytest.raises(TypeError, match=r"\[X\.toarray\(\)\] for one sequence of feature vectors"):
+        tagger.predict(steps)
+
+
+def test_one_sentence_s_tokens_as_x_and_bytes_tokens_are_told_their_fix(tagger):
+    # [s.split() for s in X] alone made each word a sentence of its own: three one-word sentences, no context
+    with pytest.raises(TypeError, match=r"for one sequence already split into tokens, put its token list in a list: "
+                                        r"\[tokens\]"):
+        tagger.predict(["The", "cat", "sat"])
+    with pytest.raises(TypeError, match=r"X\[0\]\[0\] is b'The' \(of type bytes\), not a string: every token must "
+                                        r"be a string \(decode bytes first: token\.decode\('utf-8'\)\)\.$"):
+        tagger.predict([[b"The", b"cat"]])
+
+
+def test_tokens_unknown_only_by_white_space_around_them_are_warned_of(tagger):
+    word = next(w for w in tagger.vocabulary_ if w.isalpha())
+    with pytest.warns(UserWarning, match=r"2 distinct token\(s\) of X are unknown only because of white space around "
+                                         rf"them, e\.g\. '{word}\\n' here, '{word}' in the vocabulary: .*token\.strip"):
+        tagger.predict([[word + " ", word], [word + "\n"]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        tagger.predict([[word, word + "x"]])  # (an unknown word of its own: no warning)
 
 
 def test_a_dataframe_of_numbers_as_x_and_label_dataframes_as_y_are_refused_or_read_by_their_column():

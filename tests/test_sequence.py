@@ -309,7 +309,7 @@ def test_numeric_sequences():
     assert tagger.score(X[250:], y[250:]) > 0.9
     with pytest.raises(ValueError, match="3 features per step.*fitted with 2"):
         tagger.predict([rng.randn(4, 3)])
-    with pytest.raises(ValueError, match="fitted on features"):
+    with pytest.raises(ValueError, match="fitted on sequences of features"):
         tagger.predict([["a", "b"]])
     three_d = np.stack([s[:5] for s in X[:20]])  # (n, length, features) arrays work too
     assert len(tagger.predict(three_d)) == 20
