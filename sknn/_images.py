@@ -327,7 +327,7 @@ class ImageInputMixin(PixelScaleMixin):
                 raise
             if reset:
                 self.image_shape_ = self._file_image_shape(paths)
-                self._record_pixel_scale(1.0, 0.0, None)  # files: scaled to [0, 1]
+                self._record_pixel_scale(1.0, 0.0, "files")  # files: their levels scaled to [0, 1]
             else:
                 self._check_pixel_scale(None, True, reset)
             return paths

@@ -246,15 +246,17 @@ class PixelScaleMixin:
         whole = np.zeros(len(images), dtype=bool)
         whole[rows] = (values == np.rint(values)).all(axis=1)
         depth = getattr(self, "pixel_depth_", None)
-        if not whole.any() and depth in (255.0, 65535.0):  # fractions twice white or more for a model of integer
-            # levels scaled to [0, 1]: levels resized, blurred or brightened (float images of their own scale, as a
-            # MinMaxScaler's beyond the range it learned, may reach beyond)
+        if not whole.any() and depth in (255.0, 65535.0, "files"):  # fractions twice white or more for a model of
+            # integer levels scaled to [0, 1] (arrays' or files'): levels resized, blurred or brightened (float images
+            # of their own scale, as a MinMaxScaler's beyond the range it learned, may reach beyond)
             beyond = tops >= 2
-            kind = "uint8" if depth == 255.0 else "uint16"
+            kind = {255.0: "uint8", 65535.0: "uint16"}.get(depth, "8- or 16-bit")
+            levels, scale = ("0-255 or 0-65,535", "X / 255 (or X / 65535)") if depth == "files" else (
+                f"0-{depth:,.0f}", f"X / {depth:.0f}")
             raise ValueError(f"X's pixel values reach {float(tops.max()):.4g} in {which_images(beyond)} (each judged "
                              f"alone), but {type(self).__name__} was fitted on {kind} images, scaled to [0, 1] for "
-                             f"you: levels (0-{depth:,.0f}) resized or otherwise made fractional, taken as they are? "
-                             f"Pass them on the training images' scale, X / {depth:.0f} as floats, or as {kind}.")
+                             f"you: levels ({levels}) resized or otherwise made fractional, taken as they are? "
+                             f"Pass them on the training images' scale, {scale} as floats, or as integer levels.")
         if not whole.any():
             return
         top = round(float(tops[whole].max()))
@@ -270,9 +272,9 @@ class PixelScaleMixin:
 
     def _record_pixel_scale(self, top, low, depth, dark=False):
         """Record the scale of the training images: their largest pixel magnitude ``top``, their smallest pixel
-        ``low``, the divisor of their integer levels ``depth`` (None: floats or files), and whether some of them
-        were within [-1, 1] with fractions, or of the levels 0 and 1 only, for a model of 0-255 pixels (``dark``:
-        real dark frames or masks, then)."""
+        ``low``, the divisor of their integer levels ``depth`` (None: floats; 'files': files' levels, each file's
+        own), and whether some of them were within [-1, 1] with fractions, or of the levels 0 and 1 only, for a model
+        of 0-255 pixels (``dark``: real dark frames or masks, then)."""
         self.pixel_max_, self.pixel_min_, self.pixel_depth_, self.pixel_dark_seen_ = top, low, depth, dark
 
     def _fitted_on_centred_pixels(self):

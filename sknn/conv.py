@@ -224,8 +224,9 @@ verbose, callbacks, criterion
         The smallest pixel value of the training images after scaling. When it is not negative,
         images to predict with pixels below -0.25 times ``pixel_max_`` (standardised, centred or
         negated images) are refused.
-    pixel_depth_ : float or None
-        255 or 65535 when fit had uint8 or uint16 images (None: floats or files). Training
+    pixel_depth_ : float, 'files' or None
+        255 or 65535 when fit had uint8 or uint16 images ('files': image files, whose levels
+        are scaled to [0, 1] too; None: floats). Training
         images of uint8 0 and 1 only, or uint16 of 8-bit levels, are refused (scaled as their
         depth's levels they would be black), and so are such images of another depth at predict.
     pixel_dark_seen_ : bool

@@ -1342,6 +1342,23 @@ def test_fractional_levels_beyond_white_are_refused_for_a_model_of_unit_pixels()
     assert floats.predict(u8[:2] / 255 * 2.5).shape == (2,)  # beyond the range it learned): read as they are
 
 
+def test_fractional_levels_beyond_white_are_refused_for_a_model_fitted_on_image_files(tmp_path):
+    """Files are integer levels scaled to [0, 1] as uint8 arrays are, but a model fitted on them read fractional
+    0-255 pixels (resized, darkened) at up to 50 times its training scale, without a word."""
+    rng = np.random.RandomState(0)
+    u8 = (rng.rand(8, 8, 8) * 255).astype(np.uint8)
+    paths = [str(tmp_path / f"{i}.png") for i in range(8)]
+    for image, path in zip(u8, paths):
+        Image.fromarray(image).save(path)
+    clf = ConvImageClassifier(**CONV).fit(paths, [0, 1] * 4)
+    assert clf.pixel_depth_ == "files"
+    with pytest.raises(ValueError, match=r"reach 3\d\.\d* in images 0, 1 .*fitted on 8- or 16-bit images, scaled "
+                                         r"to \[0, 1\] for you.*X / 255 \(or X / 65535\) as floats"):
+        clf.predict((u8[:2] * 0.15).astype(np.float32))
+    np.testing.assert_allclose(clf.predict_proba(u8 / 255), clf.predict_proba(paths), atol=1e-6)
+    assert clf.predict(np.clip(u8 / 255 * 1.3, 0, 1.9)).shape == (8,)  # brightened a little: read as it is
+
+
 def test_most_training_images_on_a_unit_scale_beside_a_0_255_one_are_warned_of_at_fit():
     rng = np.random.RandomState(0)
     unit = rng.rand(10, 8, 8) * 0.9  # [0, 1] images resized: fractions off the 8-bit grid
