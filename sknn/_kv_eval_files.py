@@ -136,6 +136,16 @@ def read_pairs(path, delimiter, encoding):
     return pairs, skipped
 
 
+def warn_form_misses_of_pairs(path, unknown, known):
+    """Warn of the words of a word-pair file's pairs skipped for an unknown word (``unknown``, each a list of its 2
+    words as looked up) that are unknown to ``known`` only because of their Unicode normal form or white space
+    around them (``FormMisses``): ' car' of a file written 'word1, word2, score' and read with delimiter=','."""
+    misses = FormMisses(known)
+    for words in unknown:
+        misses.add(words)
+    misses.warn(f"the word-pair file {os.fspath(path)!r}", effect="so the pairs that hold them were skipped")
+
+
 def warn_unanswered(path, sections, unknown, known, restrict_vocab, n_keys, dummy4unknown):
     """Warn of the questions of an analogy file skipped for a word outside the vocabulary searched (``known``,
     the keys as looked up): one warning naming the words unknown only because of their Unicode normal form (an

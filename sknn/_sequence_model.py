@@ -18,7 +18,7 @@ from ._labels import check_label_spellings, check_same_label_kind
 from ._memory import prediction_batch_rows
 from ._sequence_input import (EOS, PAD_TOKEN, UNK_TOKEN, SequenceBatches, build_vocabulary, check_label_sequences,
                               pretrained_matrix, read_pretrained, warn_own_symbols, warn_unscaled)
-from ._text_checks import TOKENS_ADVICE, spacing_twins, warn_form_misses, warn_form_twins
+from ._text_checks import TOKENS_ADVICE, warn_form_misses, warn_form_twins, warn_spacing_twins
 from ._validation import check_non_negative_weights, label_list, unmasked
 from ._warnings import warn_user
 
@@ -159,11 +159,7 @@ class SequenceModel(BaseNeuralNetwork, abstract=True):
                                  "max_vocab.")
             raise ValueError(f"No token occurs at least min_count={self.min_count} times; lower min_count.")
         warn_own_symbols(counts, self._specials)
-        spaced = [spellings for form, spellings in spacing_twins(list(counts)).items() if form]  # ('dog ', 'dog')
-        if spaced:
-            warn_user(f"Tokens that differ only by white space around them ({' and '.join(map(repr, spaced[0][:2]))}"
-                      f"{'; ...' if len(spaced) > 1 else ''}) are words of their own, each with part of the word's "
-                      "counts; strip the tokens first ([[t.strip() for t in s] for s in X]).")
+        warn_spacing_twins(counts, "[[t.strip() for t in s] for s in X]")
         pruned = f"min_count={self.min_count}" + ("" if self.max_vocab is None else f" with max_vocab={self.max_vocab}")
         warn_form_twins(counts, self.vocabulary_, pruned, advice=TOKENS_ADVICE)
         if pretrained is not None:  # training words the vectors spell in another form: no vector for them

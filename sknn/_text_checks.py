@@ -234,6 +234,16 @@ def spacing_twins(values):
     return {key: [str(text) for text in forms[key]] for key in pd.unique(spaced) if not key or len(forms[key]) > 1}
 
 
+def warn_spacing_twins(words, fix):
+    """Warn that ``words`` (a corpus's tokens) spells words that differ only by white space around them ('dog ' and
+    'dog', from text split on commas): keys of their own, each with part of the word's counts; ``fix`` strips them."""
+    spaced = [spellings for form, spellings in spacing_twins(list(words)).items() if form]
+    if spaced:
+        warn_user(f"Tokens that differ only by white space around them ({' and '.join(map(repr, spaced[0][:2]))}"
+                  f"{'; ...' if len(spaced) > 1 else ''}) are words of their own, each with part of the word's "
+                  f"counts; strip the tokens first ({fix}).")
+
+
 # characters no one sees and no text needs: zero-width space, word joiner, byte-order mark, soft hyphen (the
 # zero-width joiner and non-joiner are kept: emoji sequences and Persian words are written with them)
 _INVISIBLE = r"[\u200b\u2060\ufeff\u00ad]"

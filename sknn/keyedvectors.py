@@ -469,18 +469,20 @@ class KeyedVectors(KeyedVectorQueries):
             raise ValueError(f"delimiter must be a non-empty string (such as '\\t' or ','), got {delimiter!r}.")
         judged, skipped = _kv_eval_files.read_pairs(pairs, delimiter, encoding)
         ok = self._ok_vocab(restrict_vocab, case_insensitive)
-        human, pair_rows, oov = [], [], 0
+        human, pair_rows, oov, unknown = [], [], 0, []
         for a, b, value in judged:
             if case_insensitive:
                 a, b = a.upper(), b.upper()
             if a not in ok or b not in ok:
                 oov += 1
+                unknown.append([a, b])
                 if dummy4unknown:
                     human.append(value)
                     pair_rows.append(None)  # scored 0
                 continue
             human.append(value)
             pair_rows.append((ok[a], ok[b]))
+        _kv_eval_files.warn_form_misses_of_pairs(pairs, unknown, ok)
         if len(human) < 2:
             raise ValueError(f"Fewer than 2 pairs of {pairs} have both words in the vocabulary. "
                              f"{skipped.note()}".rstrip())

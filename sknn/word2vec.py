@@ -23,7 +23,7 @@ from ._device import float32_default, recording_gradients, resolve_device, seede
 from ._engine import Engine, PassThroughLoss, TrainingDiverged
 from ._family import FamilyEstimator
 from ._memory import build_within_memory
-from ._text_checks import FormMisses, warn_form_twins
+from ._text_checks import FormMisses, warn_form_twins, warn_spacing_twins
 from ._validation import unmasked
 from ._w2v_core import (
     PAIR_STEP_BATCH,
@@ -256,6 +256,7 @@ int or float
         pruned = f"min_count={self.min_count}" + ("" if self.max_vocab_size is None else
                                                   f" with max_vocab_size={self.max_vocab_size}")
         warn_form_twins(counts, vocab.index, pruned)
+        warn_spacing_twins(counts, "[[t.strip() for t in doc] for doc in X], or pass the texts as strings")
         df = np.array([doc_freq[w] for w in vocab.words], dtype=np.float64)
         idf = np.log((1 + vocab.n_sentences) / (1 + df)) + 1.0  # scikit-learn's smoothed idf
         return vocab, idf

@@ -695,3 +695,15 @@ def test_an_unknown_device_is_refused_before_the_corpus_is_read():
 
     with pytest.raises(ValueError, match=r"device='nonsense' is not a device torch knows"):
         Word2VecTransformer(device="nonsense").fit(Documents())
+
+
+def test_tokens_that_differ_only_by_white_space_around_them_are_warned_of_at_fit():
+    # text split on commas ('the dog, a cat'.split(',')) gives ' a cat' beside 'a cat': two keys, each with part of
+    # the word's counts, and a text given as a string later finds one of them only (as LSTMSequenceTagger warns)
+    corpus = [["the", "dog", "runs"], ["a", "dog ", "sleeps"]] * 4
+    with pytest.warns(UserWarning, match=r"Tokens that differ only by white space around them \('dog' and 'dog '\) "
+                                         r"are words of their own.*\[\[t\.strip\(\) for t in doc\] for doc in X\]"):
+        Word2VecTransformer(**W2V).fit(corpus)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        Word2VecTransformer(**W2V, sample=0).fit([[t.strip() for t in doc] for doc in corpus])
