@@ -14,7 +14,9 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.utils._param_validation import InvalidParameterError
 
+from ._text_checks import FormMisses
 from ._validation import check_width
+from ._warnings import warn_user
 
 __all__ = ["KeyedVectorQueries"]
 
@@ -122,6 +124,20 @@ _SEARCH_BLOCK_BYTES = 1 << 20  # vectors searched at a time: their lengths are t
 # squared lengths between these are exact enough in float32 (below, squares of small entries underflowed; above,
 # the sum overflowed; zeros, NaN and infinity are outside too): the rows outside are scored from their unit vectors
 _PLAIN_SQUARED_LENGTHS = (1e-30, float(np.finfo(np.float32).max))
+
+
+def _known_words(kv, words, method):
+    """The words of ``words`` that are keys of ``kv``, the others left out as gensim leaves them out, but with a
+    warning naming them (gensim logs them): an answer among fewer words is another answer."""
+    known = [w for w in words if w in kv]
+    unknown = [w for w in words if w not in kv]
+    if known and unknown:
+        warn_user(f"{method} left out {len(unknown)} word(s) not in the vocabulary, e.g. "
+                  f"{ascii(str(unknown[0]))[:60]}, and answered among the other {len(known)}.", UserWarning)
+        misses = FormMisses(kv.key_to_index)
+        misses.add(unknown)
+        misses.warn("words", effect=f"so {method} left them out")
+    return known
 
 
 def _unit_rows(vectors):

@@ -18,7 +18,7 @@ from sklearn.utils._param_validation import InvalidParameterError
 from . import _kv_eval_files, _w2v_files
 from ._input_files import file_path
 from ._kv_queries import (KeyedVectorQueries, _as_list, _check_restrict_vocab, _check_topn, _check_word,
-                          _no_vector_hint, _unit_rows, _weighted_direction, _weighted_item)
+                          _known_words, _no_vector_hint, _unit_rows, _weighted_direction, _weighted_item)
 from ._w2v_files import beyond_float32_error
 from ._validation import check_width
 from ._warnings import warn_user
@@ -372,12 +372,12 @@ class KeyedVectors(KeyedVectorQueries):
         return float(first @ second) / math.sqrt(squares[0] * squares[1]) if squares[0] and squares[1] else 0.0
 
     def doesnt_match(self, words):
-        """The word furthest from the mean of ``words`` (unknown words are ignored, as in gensim)."""
+        """The word furthest from the mean of ``words`` (unknown words are left out, as in gensim, with a warning)."""
         if isinstance(words, str):
             raise TypeError(f"doesnt_match needs a list of words, got the string {words!r:.60}: pass "
                             f"{words.split()!r:.60} (its words), not its characters.")
         words = [_check_word(w, f"words[{i}]") for i, w in enumerate(_as_list(words, "words", vectors=False))]
-        known = [w for w in words if w in self]
+        known = _known_words(self, words, "doesnt_match")
         if not known:
             raise ValueError(f"None of the words {list(words)!r} is in the vocabulary.")
         normed = self._unit_rows_of([self.key_to_index[w] for w in known])

@@ -126,6 +126,21 @@ def test_none_as_a_list_of_words_or_in_doesnt_match_is_named(kv):
         kv.doesnt_match([None, "cat", "car"])  # was left out in silence
 
 
+def test_doesnt_match_warns_of_the_words_it_leaves_out():
+    # an unknown word (here one of another Unicode form) was left out in silence: the answer among the others
+    vectors = np.array([[1, 0], [0, 1], [0.1, 0.9], [0.2, 0.8]], np.float32)
+    kv = KeyedVectors(vectors, ["caf\u00e9", "car", "bus", "van"])
+    with pytest.warns(UserWarning) as caught:
+        assert kv.doesnt_match(["cafe\u0301", "car", "bus", "van"]) == "van"
+    messages = [str(w.message) for w in caught]
+    assert "doesnt_match left out 1 word(s) not in the vocabulary, e.g. 'cafe\\u0301', and answered among the " \
+           "other 3." in messages
+    assert any("unknown only because of their Unicode normal form" in m for m in messages)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert kv.doesnt_match(["caf\u00e9", "car", "bus", "van"]) == "caf\u00e9"
+
+
 @pytest.mark.parametrize("asked, present, form", [
     ("cafe\u0301", "caf\u00e9", "NFC"),
     ("caf\u00e9", "cafe\u0301", "NFD"),
