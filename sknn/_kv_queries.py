@@ -9,6 +9,7 @@ are kept: each search reads the current vectors); its ``_analogy_answer`` is eva
 one question.
 """
 
+import unicodedata
 from numbers import Integral, Real
 
 import numpy as np
@@ -99,6 +100,27 @@ def _no_vector_hint(item, name, previous=None):
     before = repr(previous) if isinstance(previous, str) else "vector"
     return (f"; if it is the weight of {before:.40}, put the pair in a list, {name.split('[')[0]}=[({before:.40}, "
             f"{item!r:.40})] (given bare, (word, weight) is read as two items)")
+
+
+def _key_hint(key, key_to_index):
+    """A sentence for the KeyError of ``key`` (not a key): keys are text, when it is not ('1' for 1); or that it
+    stripped of white space is a key; or that one of its Unicode normal forms is a key (NFD 'cafe' + U+0301 for NFC 'caf' + U+00E9: they print alike), else ''.
+    Keys are not normalised (as gensim's): a text and a vocabulary in different forms are the caller's to
+    reconcile, and this says how."""
+    if isinstance(key, (bytes, bytearray)):
+        return " Keys are text: decode it first (key.decode('utf-8'))."
+    if not isinstance(key, str):
+        text = str(key)
+        return f" Keys are text: ask for {text!r}." if text in key_to_index else " Keys are text (str)."
+    if key.strip() != key and key.strip() in key_to_index:  # (' cat' of a file split on commas)
+        return f" {ascii(key.strip())} is a key: strip the white space around the word (word.strip())."
+    for form in ("NFC", "NFD", "NFKC", "NFKD"):
+        other = unicodedata.normalize(form, key)
+        if other != key and other in key_to_index:
+            return (f" Its {form} form is a key: {ascii(key)} here, {ascii(other)} in the vocabulary, which differ "
+                    "only in Unicode normalisation; normalise the words as the vocabulary's keys are: "
+                    f"unicodedata.normalize({form!r}, word).")
+    return ""
 
 
 def _weighted_direction(terms):

@@ -179,12 +179,15 @@ def check_corpus(corpus, name="X"):
     """Clear errors for a corpus that cannot be streamed once per epoch."""
     if is_path(corpus):
         if not os.path.isfile(corpus):
-            raise ValueError(f"{name}={str(corpus)!r} is a string but not a file; pass a path to a text file "
-                             "(one sentence a line), or a list of documents (strings or lists of tokens).")
+            what = "a folder" if os.path.isdir(corpus) else "no file" if isinstance(corpus, os.PathLike) else \
+                "a string but not a file"
+            raise ValueError(f"{name}={os.fspath(corpus)!r} is {what}; pass a path to a text file (one sentence a "
+                             "line), or a list of documents (strings or lists of tokens).")
         check_text_file(corpus, name)
         return
     if isinstance(corpus, bytes):
-        raise TypeError(f"{name} must be a file path or an iterable of documents, got bytes.")
+        raise TypeError(f"{name} must be a file path or an iterable of documents, got bytes: pass a path as text "
+                        f"({name}.decode()), or a document in a list ([{name}.decode('utf-8')]).")
     if isinstance(corpus, Mapping):  # iterating it gives its keys, not the documents
         raise TypeError(f"{name} is a dict: iterating it gives its keys, not its documents; pass a list of the "
                         f"documents, list({name}.values()).")

@@ -9,7 +9,6 @@ gensim and the original word2vec tool read and write.
 
 import math
 import os
-import unicodedata
 from numbers import Integral, Number, Real
 
 import numpy as np
@@ -18,7 +17,8 @@ from sklearn.utils._param_validation import InvalidParameterError
 from . import _kv_eval_files, _w2v_files
 from ._input_files import file_path
 from ._kv_queries import (KeyedVectorQueries, _as_list, _check_restrict_vocab, _check_topn, _check_word,
-                          _known_words, _no_vector_hint, _unit_rows, _weighted_direction, _weighted_item)
+                          _key_hint, _known_words, _no_vector_hint, _unit_rows, _weighted_direction,
+                          _weighted_item)
 from ._w2v_files import beyond_float32_error
 from ._validation import check_width
 from ._warnings import warn_user
@@ -80,25 +80,6 @@ def _checked_vectors(vectors, keys):
         raise ValueError(f"The vector of {keys[row]!r} (row {row}) holds NaN or infinity; word vectors must be "
                          "finite.")
     return np.ascontiguousarray(vectors)
-
-
-def _key_hint(key, key_to_index):
-    """A sentence for the KeyError of ``key`` (not a key): keys are text, when it is not ('1' for 1); or that one
-    of its Unicode normal forms is a key (NFD 'cafe' + U+0301 for NFC 'caf' + U+00E9: they print alike), else ''.
-    Keys are not normalised (as gensim's): a text and a vocabulary in different forms are the caller's to
-    reconcile, and this says how."""
-    if isinstance(key, (bytes, bytearray)):
-        return " Keys are text: decode it first (key.decode('utf-8'))."
-    if not isinstance(key, str):
-        text = str(key)
-        return f" Keys are text: ask for {text!r}." if text in key_to_index else " Keys are text (str)."
-    for form in ("NFC", "NFD", "NFKC", "NFKD"):
-        other = unicodedata.normalize(form, key)
-        if other != key and other in key_to_index:
-            return (f" Its {form} form is a key: {ascii(key)} here, {ascii(other)} in the vocabulary, which differ "
-                    "only in Unicode normalisation; normalise the words as the vocabulary's keys are: "
-                    f"unicodedata.normalize({form!r}, word).")
-    return ""
 
 
 class KeyedVectors(KeyedVectorQueries):

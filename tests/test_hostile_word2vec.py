@@ -707,3 +707,13 @@ def test_tokens_that_differ_only_by_white_space_around_them_are_warned_of_at_fit
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         Word2VecTransformer(**W2V, sample=0).fit([[t.strip() for t in doc] for doc in corpus])
+
+
+def test_a_folder_a_missing_path_or_bytes_as_the_corpus_are_named_with_the_fix(tmp_path):
+    # (a pathlib.Path to a folder was called 'a string but not a file'; bytes got no fix)
+    for corpus, what in ((tmp_path, "a folder"), (str(tmp_path), "a folder"), (tmp_path / "none.txt", "no file"),
+                         (str(tmp_path / "none.txt"), "a string but not a file")):
+        with pytest.raises(ValueError, match=rf"^X='.*' is {what}; pass a path to a text file"):
+            Word2VecTransformer(**W2V).fit(corpus)
+    with pytest.raises(TypeError, match=r"got bytes: pass a path as text \(X\.decode\(\)\), or a document in a list"):
+        Word2VecTransformer(**W2V).fit(b"the cat sat")

@@ -141,6 +141,14 @@ def test_doesnt_match_warns_of_the_words_it_leaves_out():
         assert kv.doesnt_match(["caf\u00e9", "car", "bus", "van"]) == "caf\u00e9"
 
 
+@pytest.mark.parametrize("asked", [" cat", "cat\n", "cat\u00a0"])
+def test_a_key_asked_with_white_space_around_it_is_told_to_strip_it(asked):
+    # (a bare "Key ' cat' not present" before: ' cat' of a file split on commas)
+    kv = KeyedVectors(np.eye(3, dtype=np.float32), ["cat", "dog", "car"])
+    with pytest.raises(KeyError, match=r"'cat' is a key: strip the white space around the word \(word\.strip\(\)\)"):
+        kv.similarity(asked, "dog")
+
+
 @pytest.mark.parametrize("asked, present, form", [
     ("cafe\u0301", "caf\u00e9", "NFC"),
     ("caf\u00e9", "cafe\u0301", "NFD"),
