@@ -315,9 +315,22 @@ def _check_layout(fname, sample, size, binary, encoding, unicode_errors):
                          "file is not in word2vec's text format; if it is in the binary format, pass binary=True.")
     second = sample[space + 1 + 4 * size:].lstrip(b"\n").split(b" ", 1)[0]  # the word after the first vector
     word = sample[:space]
-    if binary and 0 < space and not any(b in _CONTROL_BYTES for b in word) and any(b in _CONTROL_BYTES for b in second):
+    if binary and 0 < space and not any(b in _CONTROL_BYTES for b in word) and _vector_bytes(second, encoding):
         raise ValueError(f"The second word of {fname!r} reads as {second[:24]!r}, bytes of a vector: the records do "
                          f"not line up with the header's vector size, {size}; correct the header (its second number).")
+
+
+def _vector_bytes(word, encoding):
+    """Whether ``word`` (the bytes of a binary file's second word) holds a vector's bytes, not a key: control bytes
+    beside a NUL or bytes that are not text in ``encoding`` (a key may hold a control byte: U+001C, which sknn and
+    gensim write and read)."""
+    if not any(b in _CONTROL_BYTES for b in word):
+        return False
+    try:
+        word.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return True
+    return b"\x00" in word
 
 
 def _with_row(vectors, i, n_words):

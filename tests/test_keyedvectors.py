@@ -758,6 +758,17 @@ def test_a_headerless_file_read_to_its_limit_and_latin1_words_get_the_encoding_t
     assert KeyedVectors.load_word2vec_format(latin, encoding="latin-1").index_to_key == ["caf\u00e9", "caf\u00e8"]
 
 
+@pytest.mark.parametrize("key", ["k\x1cj", "k\x1fj", "\x01x"])
+def test_a_key_with_a_control_character_reads_back_from_a_binary_file(tmp_path, key):
+    """sknn wrote such a key (gensim does too) but refused to read the file back, its second word taken for the
+    bytes of a vector under a header of the wrong size."""
+    kv = KeyedVectors(np.arange(6, dtype=np.float32).reshape(2, 3), ["plain", key])
+    kv.save_word2vec_format(tmp_path / "v.bin", binary=True)
+    again = KeyedVectors.load_word2vec_format(tmp_path / "v.bin", binary=True)
+    assert again.index_to_key == ["plain", key]
+    np.testing.assert_array_equal(again.vectors, kv.vectors)
+
+
 @pytest.mark.parametrize("header, match", [
     (b"5 2\n", r"The second word of .* reads as b'\\x00.*', bytes of a vector: the records do not line up with "
                r"the header's vector size, 2; correct the header"),
