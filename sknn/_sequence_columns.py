@@ -16,7 +16,7 @@ from ._text_checks import is_missing
 from ._warnings import warn_user
 
 __all__ = ["check_feature_names", "check_step_array", "frame_columns", "frame_labels", "frame_rows", "is_step_value",
-           "refuse_frame_of_numbers"]
+           "refuse_frame_of_numbers", "unpadded_rows"]
 
 _NUMBERS = object()  # a sentinel: "every value is a number"
 _TOKENS_ONLY = "this model reads token sequences only: pass each sequence as a list of strings (its tokens)."
@@ -262,3 +262,18 @@ def frame_rows(data, name="X"):
                             f"cell, so each text would be one token. Split the texts into tokens first: "
                             f"{column}.str.split() (a Series of token lists), or [s.split() for s in {column}].")
     return rows
+
+
+def unpadded_rows(X, name, pads):
+    """The rows of ``X``, a 2-D array of text (one sequence per row, each cell a token), refused by ``name`` where
+    cells are padding (empty, white space only, or a padding symbol of ``pads``, '<pad>'), which no token is: the
+    fix of a padded array is a list of its sequences, each as long as it is (the cells' own errors named a token)."""
+    padded = (np.char.strip(X) == "") | np.isin(X, list(pads))
+    if padded.any():
+        cell = str(X[padded][0])
+        keep = "t.strip()" + (f" and t != {cell!r}" if cell.strip() else "")
+        raise ValueError(f"{name} is a 2-D array of text padded with {cell!r} ({int(padded.sum())} cells): a 2-D "
+                         "array is one sequence per row, each cell a token, and no token is empty, white space or a "
+                         f"padding symbol; pass the sequences without their padding, [[t for t in row if {keep}] "
+                         f"for row in {name}].")
+    return X

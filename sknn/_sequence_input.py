@@ -15,7 +15,7 @@ import torch
 from ._labels import check_label_values, check_labels
 from ._numbers import check_float32_vectors
 from ._sequence_columns import (check_feature_names, check_step_array, frame_columns, frame_labels, frame_rows,
-                                is_step_value, refuse_frame_of_numbers)
+                                is_step_value, refuse_frame_of_numbers, unpadded_rows)
 from ._text_checks import is_missing, warn_form_misses
 from ._validation import check_magnitude, detached, first_non_string, is_unordered
 from ._warnings import warn_user
@@ -153,7 +153,7 @@ def check_sequences(X, name="X", lowercase=True, numeric=True, estimator=None, r
         raise TypeError(f"{name} is an array of bytes (dtype {X.dtype}); tokens are text: decode it first "
                         f"({name}.astype(str)).")
     if isinstance(X, np.ndarray) and X.dtype.kind == "U" and X.ndim == 2:
-        X = [[str(token) for token in row] for row in X]  # one sequence of tokens per row
+        X = [[str(t) for t in row] for row in unpadded_rows(X, name, _PAD_SPELLINGS if lowercase else {PAD_TOKEN})]
     elif isinstance(X, np.ndarray) and X.dtype.kind == "U" and X.ndim == 1:
         X = X.tolist()  # texts (or one text's tokens), each named below with its fix, as in a list of strings
     elif isinstance(X, np.ndarray) and X.dtype.kind == "U":

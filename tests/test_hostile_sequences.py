@@ -812,6 +812,18 @@ def test_one_sentence_s_tokens_as_x_and_bytes_tokens_are_told_their_fix(tagger):
         tagger.predict([[b"The", b"cat"]])
 
 
+@pytest.mark.parametrize("pad, keep", [("", "t.strip()"), ("<pad>", "t.strip() and t != '<pad>'")])
+def test_a_padded_2d_array_of_tokens_is_told_to_pass_its_sequences_unpadded(tagger, pad, keep):
+    # the padding cell was refused as a token ('replace it in the text with <pad_>' would make padding words)
+    padded = np.array([["the", "dog", "runs", pad], ["a", "cat", "sleeps", "now"]])
+    with pytest.raises(ValueError, match=rf"X is a 2-D array of text padded with '{re.escape(pad)}' \(1 cells\).*pass "
+                                         rf"the sequences without their padding, \[\[t for t in row if "
+                                         rf"{re.escape(keep)}\] for row in X\]"):
+        tagger.predict(padded)
+    fixed = [[t for t in row if t.strip() and t != "<pad>"] for row in padded]
+    assert [len(tags) for tags in tagger.predict(fixed)] == [3, 4]
+
+
 def test_tokens_unknown_only_by_white_space_around_them_are_warned_of(tagger):
     word = next(w for w in tagger.vocabulary_ if w.isalpha())
     with pytest.warns(UserWarning, match=r"2 distinct token\(s\) of X are unknown only because of white space around "
