@@ -15,7 +15,7 @@ from numbers import Integral
 from sklearn.utils._param_validation import InvalidParameterError
 
 from ._input_files import READ_ERRORS, file_path, read_error
-from ._text_checks import FormMisses
+from ._text_checks import warn_form_misses
 from ._validation import compressed_opener, numbered_lines, reads_as_number
 from ._warnings import warn_user
 
@@ -136,16 +136,6 @@ def read_pairs(path, delimiter, encoding):
     return pairs, skipped
 
 
-def warn_form_misses_of_pairs(path, unknown, known):
-    """Warn of the words of a word-pair file's pairs skipped for an unknown word (``unknown``, each a list of its 2
-    words as looked up) that are unknown to ``known`` only because of their Unicode normal form or white space
-    around them (``FormMisses``): ' car' of a file written 'word1, word2, score' and read with delimiter=','."""
-    misses = FormMisses(known)
-    for words in unknown:
-        misses.add(words)
-    misses.warn(f"the word-pair file {os.fspath(path)!r}", effect="so the pairs that hold them were skipped")
-
-
 def warn_unanswered(path, sections, unknown, known, restrict_vocab, n_keys, dummy4unknown):
     """Warn of the questions of an analogy file skipped for a word outside the vocabulary searched (``known``,
     the keys as looked up): one warning naming the words unknown only because of their Unicode normal form (an
@@ -155,10 +145,8 @@ def warn_unanswered(path, sections, unknown, known, restrict_vocab, n_keys, dumm
     questions-words.txt against a small model) skips many, which is no mistake, so a share alone is not warned
     of. ``sections`` are the file's, ``unknown`` the questions skipped (each a list of its 4 words as looked up)."""
     path = os.fspath(path)
-    misses = FormMisses(known)
-    for words in unknown:
-        misses.add(words)
-    misses.warn(f"the analogy file {path!r}", effect="so the questions that hold them were skipped")
+    warn_form_misses(unknown, known, f"the analogy file {path!r}",
+                     effect="so the questions that hold them were skipped")
     n_questions = sum(len(lines) for _, lines in sections)
     if not n_questions:
         warn_user(f"{path!r} holds no analogy question (lines of 4 words after a ': section' line), so the score, "

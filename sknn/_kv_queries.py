@@ -15,7 +15,7 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.utils._param_validation import InvalidParameterError
 
-from ._text_checks import FormMisses
+from ._text_checks import warn_form_misses
 from ._validation import check_width
 from ._warnings import warn_user
 
@@ -156,9 +156,7 @@ def _known_words(kv, words, method):
     if known and unknown:
         warn_user(f"{method} left out {len(unknown)} word(s) not in the vocabulary, e.g. "
                   f"{ascii(str(unknown[0]))[:60]}, and answered among the other {len(known)}.", UserWarning)
-        misses = FormMisses(kv.key_to_index)
-        misses.add(unknown)
-        misses.warn("words", effect=f"so {method} left them out")
+        warn_form_misses([unknown], kv.key_to_index, "words", effect=f"so {method} left them out")
     return known
 
 

@@ -19,6 +19,7 @@ from ._input_files import file_path
 from ._kv_queries import (KeyedVectorQueries, _as_list, _check_restrict_vocab, _check_topn, _check_word,
                           _key_hint, _known_words, _no_vector_hint, _unit_rows, _weighted_direction,
                           _weighted_item)
+from ._text_checks import warn_form_misses
 from ._w2v_files import beyond_float32_error
 from ._validation import check_width
 from ._warnings import warn_user
@@ -463,7 +464,8 @@ class KeyedVectors(KeyedVectorQueries):
                 continue
             human.append(value)
             pair_rows.append((ok[a], ok[b]))
-        _kv_eval_files.warn_form_misses_of_pairs(pairs, unknown, ok)
+        warn_form_misses(unknown, ok, f"the word-pair file {os.fspath(pairs)!r}",
+                         effect="so the pairs that hold them were skipped")
         if len(human) < 2:
             raise ValueError(f"Fewer than 2 pairs of {pairs} have both words in the vocabulary. "
                              f"{skipped.note()}".rstrip())
