@@ -236,10 +236,12 @@ def _token_list(cell):
         isinstance(t, (str, np.str_)) for t in list(cell)[:5])
 
 
-def frame_rows(data, name="X"):
+def frame_rows(data, name="X", whole_sequences=False):
     """A pandas Series as the list of its items; a DataFrame as one list per row, without the missing cells that end
     a row (pandas pads shorter rows of ``pd.DataFrame(list_of_lists)`` with them). A DataFrame whose every row is one
-    cell, one of them a text of several words, is a column of texts: refused (each would be read as one token)."""
+    cell, one of them a text of several words, is a column of texts: refused (each would be read as one token).
+    ``whole_sequences``: whether each row is meant as a whole sequence (the X of fit or predict, not labels or a
+    language model's contexts), where a table of a few fields a row is warned of (:func:`_warn_of_fields`)."""
     if getattr(data, "ndim", 1) == 1:
         return data.tolist()
     rows = []
@@ -261,7 +263,25 @@ def frame_rows(data, name="X"):
                             f"= {str(rows[i][0])!r:.40}: a row of a DataFrame is read as one sequence, a token a "
                             f"cell, so each text would be one token. Split the texts into tokens first: "
                             f"{column}.str.split() (a Series of token lists), or [s.split() for s in {column}].")
+    if whole_sequences:
+        _warn_of_fields(data, rows, name)
     return rows
+
+
+def _warn_of_fields(data, rows, name):
+    """Warn of a DataFrame of one to three named columns, no cell missing, read as short sequences of one length: the
+    shape of a table of one token per row (a CoNLL-U file read into pandas: the form, its tag, its lemma), whose
+    fields would be read as the tokens of a sequence and each token cut off from its sentence. The columns of
+    ``pd.DataFrame(list_of_lists)`` are positions (0, 1, ...), not fields: never warned of."""
+    k = data.shape[1]
+    if not 1 <= k <= 3 or list(data.columns) == list(range(k)) or len(rows) < 2 or any(len(r) != k for r in rows):
+        return
+    first = data.columns[0]
+    warn_user(f"{name} is a DataFrame of {k} column{'s' * (k > 1)} ({_shown(data.columns)[1:-1]}) read as {len(rows)} "
+              f"sequences of {k} token{'s' * (k > 1)} each: a row of a DataFrame is one sequence, a token a cell. For a "
+              f"table of one token per row (as a CoNLL-U file read into pandas), pass each sentence's tokens as one "
+              f"list, e.g. {name}.groupby(sentence_id)[{first!r}].agg(list) (and its labels the same way); for "
+              f"sequences this short, pass {name}.to_numpy().tolist().")
 
 
 def unpadded_rows(X, name, pads):

@@ -170,7 +170,7 @@ def check_sequences(X, name="X", lowercase=True, numeric=True, estimator=None, r
     where = name
     refuse_frame_of_numbers(X, name, numeric)
     if hasattr(X, "iloc"):  # a pandas Series of sequences, or a DataFrame of one sequence per row
-        X = frame_rows(X, name)
+        X = frame_rows(X, name, whole_sequences=True)
         where = f"{name}.iloc"  # (by position: its X[i] is the row labelled i)
     try:
         X = list(X)

@@ -250,6 +250,8 @@ verbose, callbacks, criterion
             (a DataFrame or a tensor per sequence counts as its array). A 3-D array is
             sequences of one length: padding would be read as steps, so pass sequences of
             different lengths as a list. Features are read as they are: standardise them.
+            A DataFrame of tokens is one sequence per row, a token a cell; a table of one token
+            per row (CoNLL-U in pandas) is passed as ``table.groupby(sentence_id)[form].agg(list)``.
         y : list of label sequences, each as long as its sequence in X
         sample_weight : array-like of shape (n_sequences,), default=None
             Weight of each sequence, given to each of its tokens in the loss (there a weight of 2 counts as the sequence

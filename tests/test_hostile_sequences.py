@@ -228,7 +228,31 @@ def test_a_data_frame_column_of_texts_is_refused_not_read_as_one_token_a_text(ta
     rows = pd.DataFrame([["in", "new york", "now"], ["new york", None, None]] * 4)  # (the second: one token)
     kept = LSTMLanguageModel(min_count=1, **SMALL).fit(rows)
     assert "new york" in kept.vocabulary_
-    assert "a" in LSTMLanguageModel(min_count=1, **SMALL).fit(pd.DataFrame({"word": ["a", "b"] * 4})).vocabulary_
+    with pytest.warns(UserWarning, match=r"X is a DataFrame of 1 column \('word'\) read as 8 sequences of 1 token"):
+        words = LSTMLanguageModel(min_count=1, **SMALL).fit(pd.DataFrame({"word": ["a", "b"] * 4}))
+    assert "a" in words.vocabulary_
+
+
+def test_a_table_of_one_token_per_row_is_warned_of_not_read_in_silence(tagger, lm):
+    """A CoNLL table in pandas (a token and its tag a row) given as X was read as sentences of two tokens, its tags
+    among them, each token cut off from its sentence, without a word. The tokens of one sentence, or a frame of
+    positions (pd.DataFrame(list_of_lists)), are read as before, in silence."""
+    table = pd.DataFrame({"form": ["the", "dog", "runs", "a", "cat", "sleeps"], "upos": ["D", "N", "V"] * 2})
+    told = r"read as 6 sequences of (\d) tokens? each: .*\.groupby\(sentence_id\)\['form'\]\.agg\(list\)"
+    for model, X in [(tagger, table), (tagger, table[["form"]]), (lm, table)]:
+        with pytest.warns(UserWarning, match=told) as caught:
+            predicted = model.predict(X) if model is tagger else model.perplexity(X)
+        assert re.search(told, str(caught[0].message)).group(1) == str(X.shape[1])
+        assert model is lm or [len(p) for p in predicted] == [X.shape[1]] * 6
+    with pytest.warns(UserWarning, match=told):
+        LSTMSequenceTagger(**SMALL).fit(table[["form"]], table[["upos"]])
+    sentences = table.groupby([0, 0, 0, 1, 1, 1])["form"].agg(list)
+    positions = pd.DataFrame([["the", "dog", "runs"], ["a", "cat", "sleeps"]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert [len(p) for p in tagger.predict(sentences)] == [3, 3]
+        assert [len(p) for p in tagger.predict(positions)] == [3, 3]
+        tagger.predict(table.to_numpy().tolist())  # the fix for short sequences meant as they are
 
 
 def test_score_refuses_labels_of_another_kind_than_fit():
