@@ -104,9 +104,9 @@ def _no_vector_hint(item, name, previous=None):
 
 def _key_hint(key, key_to_index):
     """A sentence for the KeyError of ``key`` (not a key): keys are text, when it is not ('1' for 1); or that it
-    stripped of white space is a key; or that one of its Unicode normal forms is a key (NFD 'cafe' + U+0301 for NFC
-    'caf' + U+00E9: they print alike), else ''. Keys are not normalised (as gensim's): a text and a vocabulary in
-    different forms are the caller's to reconcile, and this says how."""
+    stripped of white space, or in lower case, is a key; or that one of its Unicode normal forms is a key (NFD
+    'cafe' + U+0301 for NFC 'caf' + U+00E9: they print alike), else ''. Keys are not normalised (as gensim's): a
+    text and a vocabulary in different forms are the caller's to reconcile, and this says how."""
     if isinstance(key, (bytes, bytearray)):
         return " Keys are text: decode it first (key.decode('utf-8'))."
     if not isinstance(key, str):
@@ -114,6 +114,8 @@ def _key_hint(key, key_to_index):
         return f" Keys are text: ask for {text!r}." if text in key_to_index else " Keys are text (str)."
     if key.strip() != key and key.strip() in key_to_index:  # (' cat' of a file split on commas)
         return f" {ascii(key.strip())} is a key: strip the white space around the word (word.strip())."
+    if key.lower() != key and key.lower() in key_to_index:  # ('King' of a vocabulary of lower-cased text)
+        return f" {ascii(key.lower())} is a key: keys are case-sensitive; ask for the word in lower case (.lower())."
     for form in ("NFC", "NFD", "NFKC", "NFKD"):
         other = unicodedata.normalize(form, key)
         if other != key and other in key_to_index:

@@ -165,7 +165,8 @@ class SequenceModel(BaseNeuralNetwork, abstract=True):
         if pretrained is not None:  # training words the vectors spell in another form: no vector for them
             keys = {w.lower() for w in pretrained[1]} if self.lowercase else set(pretrained[1])
             warn_form_misses([list(counts)], keys, effect="so these words get no pretrained vector",
-                             where="pretrained_embeddings")
+                             where="pretrained_embeddings", case_fix="Pass lowercase=True: words are then looked up in "
+                             "lower case (the character features keep their capitals).")
             _warn_of_few_vectors(counts, keys, self.lowercase, self._specials)
 
     def _fit_feature_input(self, seqs):

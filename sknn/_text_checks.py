@@ -128,13 +128,14 @@ def warn_form_twins(counts, kept=None, pruned="min_count", name="X", advice=_DOC
 
 
 class FormMisses:
-    """The tokens unknown to ``index`` only because of their Unicode normal form (their NFC or NFD form is a key) or
-    of white space around them (``'cat '``: their stripped form is a key), collected document by document while
-    transforming: ``add`` takes the tokens of a document that holds unknown ones while ``active``, ``warn`` says what
-    was found. Only tokens that are not ASCII, or of documents with white space in a token, are looked at (each test
-    at C speed), each distinct one once, and only in the first ``DOCUMENTS`` documents with unknown tokens (or until
-    ``TOKENS`` distinct ones were looked at): a text in another form than the vocabulary's shows it from its first
-    documents, and a large input pays no more than that."""
+    """The tokens unknown to ``index`` only because of their Unicode normal form (their NFC or NFD form is a key), of
+    white space around them (``'cat '``: their stripped form is a key), or of upper case where every key is lower
+    case (``'The'``, a vocabulary of lower-cased text), collected document by document while transforming: ``add``
+    takes the tokens of a document that holds unknown ones while ``active``, ``warn`` says what was found. Only
+    tokens that are not ASCII, of documents with white space in a token, or with upper case where the keys have none,
+    are looked at (each test at C speed), each distinct one once, and only in the first ``DOCUMENTS`` documents with
+    unknown tokens (or until ``TOKENS`` distinct ones were looked at): a text in another form than the vocabulary's
+    shows it from its first documents, and a large input pays no more than that."""
 
     DOCUMENTS = 20_000
     TOKENS = 20_000
@@ -147,8 +148,22 @@ class FormMisses:
         self.seen = set()
         self.found = {}  # token -> the key it is a spelling of
         self.spaced = {}  # token -> the key it is with the white space around it stripped
+        self.cased = {}  # token -> the key it is in lower case, where every key is lower case
+        self._lower_keys = None
         self.documents = 0
         self.active = True
+
+    @property
+    def lower_keys(self):
+        """Whether every key is lower case, some key a cased letter (the vocabulary of a lower-cased text)."""
+        if self._lower_keys is None:
+            keys = "".join(k for k in self.index if isinstance(k, str))
+            self._lower_keys = keys == keys.lower() != keys.upper()
+        return self._lower_keys
+
+    def cased_document(self, joined):
+        """Whether a document, its tokens ``joined``, has upper case where every key is lower case."""
+        return joined != joined.lower() and self.lower_keys
 
     def add(self, tokens):
         pending, joined = self.pending, "".join(tokens)
@@ -156,8 +171,10 @@ class FormMisses:
             pending.update(filterfalse(self._known, filterfalse(str.isascii, tokens)))
         if _SPACE.search(joined):  # (a token's white space, which ''.join keeps)
             pending.update(t for t in tokens if t != t.strip() and not self._known(t))
-            if len(pending) >= self._BATCH:
-                self._resolve()
+        if self.cased_document(joined):
+            pending.update(t for t in tokens if t != t.lower() and not self._known(t))
+        if len(pending) >= self._BATCH:
+            self._resolve()
         self.documents += 1
         if self.documents >= self.DOCUMENTS:
             self.active = False
@@ -172,19 +189,20 @@ class FormMisses:
                 if key is not None:
                     self.spaced[token] = key
                     continue
-            for form in _CANONICAL:  # (a token already in a form is its own key there: unknown)
-                if unicodedata.is_normalized(form, token):
-                    continue
-                key = unicodedata.normalize(form, token)
-                if key in index:
-                    found[token] = key
-                    break
+            key = next((unicodedata.normalize(f, token) for f in _CANONICAL  # (a token in a form is its own key
+                        if not unicodedata.is_normalized(f, token) and unicodedata.normalize(f, token) in index), None)
+            if key is not None:
+                found[token] = key
+            elif token != token.lower() and token.lower() in index and self.lower_keys:
+                self.cased[token] = token.lower()
         self.seen |= self.pending
         self.pending.clear()
         self.active = self.active and len(self.seen) < self.TOKENS
 
-    def warn(self, name="X", effect="so they were left out of the document vectors", where="the vocabulary"):
-        """Say what was found: ``effect`` is what the unknown spellings cost, ``where`` what holds the keys."""
+    def warn(self, name="X", effect="so they were left out of the document vectors", where="the vocabulary",
+             case_fix="Lower-case the tokens as that text was ([[t.lower() for t in doc] for doc in X])."):
+        """Say what was found: ``effect`` is what the unknown spellings cost, ``where`` what holds the keys,
+        ``case_fix`` the fix of tokens unknown only by their upper case."""
         self._resolve()
         if self.spaced:
             token = min(self.spaced)
@@ -192,6 +210,11 @@ class FormMisses:
                       f"around them, e.g. {ascii(str(token))} here, {ascii(self.spaced[token])} in {where}: they "
                       f"are different keys, {effect}. Strip the tokens (token.strip(); text.split() makes tokens "
                       "without white space).", UserWarning)
+        if self.cased:
+            token = min(self.cased)
+            warn_user(f"{len(self.cased)} distinct token(s) of {name} are unknown only because of upper case, e.g. "
+                      f"{ascii(str(token))} here, {ascii(self.cased[token])} in {where}, whose keys are all lower "
+                      f"case (a lower-cased text): they are different keys, {effect}. {case_fix}", UserWarning)
         if not self.found:
             return
         token = min(self.found)  # (the same example from run to run)
@@ -214,7 +237,7 @@ def warn_form_misses(sequences, keys, name="X", lowercase=False, **message):
         if not misses.active:
             break
         joined = "".join(seq)
-        if not joined.isascii() or _SPACE.search(joined):
+        if not joined.isascii() or _SPACE.search(joined) or (not lowercase and misses.cased_document(joined)):
             misses.add([t.lower() for t in seq] if lowercase else list(seq))
     misses.warn(name, **message)
 

@@ -434,8 +434,9 @@ int or float
         -----
         UserWarning
             When tokens are unknown only because of their Unicode normal form (their NFC or
-            NFD form is a word of the vocabulary), looked for in the first 20,000 documents
-            with unknown tokens. Normalise the text as the training text was.
+            NFD form is a word of the vocabulary), of white space around them, or of upper
+            case where every word of the vocabulary is lower case, looked for in the first
+            20,000 documents with unknown tokens. Prepare the text as the training text was.
         """
         check_is_fitted(self, "wv_")
         return self._transform(X)

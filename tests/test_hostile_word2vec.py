@@ -606,6 +606,46 @@ def test_tokens_unknown_only_because_of_their_normal_form_are_warned_about_at_tr
         fitted.transform([f"the {trained}", "na\u00efve \u00fcber", "zebra"])
 
 
+def test_tokens_unknown_only_because_of_upper_case_are_warned_of_where_every_key_is_lower_case():
+    """Vectors of a lower-cased text turned every capitalised word of a cased document into a zero, silently (a
+    document of 'The Cat' was a row of zeros); the key error of 'Cat' said only that it was not present."""
+    fitted = Word2VecTransformer(**W2V).fit(["the cat sat on the mat", "a dog ran in the park"] * 10)
+    with pytest.warns(UserWarning, match=r"^3 distinct token\(s\) of X are unknown only because of upper case, e\.g\. "
+                      r"'Cat' here, 'cat' in the vocabulary, whose keys are all lower case.*left out of the document "
+                      r"vectors\. Lower-case the tokens.*\[\[t\.lower\(\) for t in doc\] for doc in X\]") as record:
+        out = fitted.transform([["The", "Cat", "sat"], ["THE"], ["the", "zebra"]])
+    assert len(record) == 1 and not out[1].any()  # still a zero row: keys are case-sensitive, as gensim's
+    with pytest.raises(KeyError, match=r"'cat' is a key: keys are case-sensitive; ask for the word in lower case"):
+        fitted.wv_["Cat"]
+    cased = Word2VecTransformer(**W2V, sample=0).fit(["The cat sat", "Paris is far"] * 10)  # keys of both cases: no rule
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fitted.transform([["the", "cat"], ["Zebra", "ZEBRA"], ["42"]])  # known, or unknown in lower case too
+        cased.transform([["CAT", "paris"]])
+
+
+def test_the_sequence_models_warn_of_upper_case_unknown_to_a_lower_case_vocabulary():
+    """A language model of lower-cased text (lowercase=False, its default) read a cased sentence's capitalised words
+    as unknown without a word; a tagger given lower-case vectors with lowercase=False gave its capitalised words
+    none."""
+    from sknn import LSTMLanguageModel, LSTMSequenceTagger
+
+    small = dict(max_iter=1, random_state=0, device="cpu")
+    lm = LSTMLanguageModel(min_count=1, **small).fit([["the", "cat", "sat"], ["a", "dog", "ran"]] * 4)
+    with pytest.warns(UserWarning, match=r"1 distinct token\(s\) of X are unknown only because of upper case, e\.g\. "
+                      r"'The' here, 'the' in the vocabulary.*so the model reads them as unknown words"):
+        lm.perplexity([["The", "cat", "sat"]])
+    vectors = {"the": np.ones(4), "dog": np.zeros(4), "runs": np.full(4, 0.5)}
+    with pytest.warns(UserWarning, match=r"unknown only because of upper case, e\.g\. 'The' here, 'the' in "
+                      r"pretrained_embeddings.*no pretrained vector\. Pass lowercase=True"):
+        LSTMSequenceTagger(lowercase=False, embedding_dim=4, pretrained_embeddings=vectors, **small).fit(
+            [["The", "dog", "runs"]] * 4, [["D", "N", "V"]] * 4)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        LSTMSequenceTagger(embedding_dim=4, pretrained_embeddings=vectors, **small).fit(
+            [["The", "dog", "runs"]] * 4, [["D", "N", "V"]] * 4)  # lowercase=True: looked up in lower case
+
+
 def test_the_normal_form_check_looks_at_a_bounded_number_of_documents(monkeypatch):
     """transform stays fast on a large input: the check stops after the first documents with unknown tokens."""
     from sknn import _text_checks
