@@ -29,8 +29,9 @@ from ._labels import check_labels, check_y_for_estimator, numpy_labels
 from ._training import OPTIMIZERS, optimizer_kwargs
 from ._training_control import TargetUnits, check_history_keys, kept_epoch
 from ._memory import build_within_memory, prediction_batch_rows
-from ._validation import (check_fit_params, check_validation_data, checked_sample_weight, detached, float32_features,
-                          merged_validation_data, positive_rows, refuse_data_loader, unmasked, validate_data)
+from ._validation import (check_fit_params, check_float32_weights, check_validation_data, checked_sample_weight,
+                          detached, float32_features, merged_validation_data, positive_rows, refuse_data_loader,
+                          unmasked, validate_data)
 from ._validation_split import as_validation_message, keep_classes_training, validation_indices
 from ._warnings import warn_user
 
@@ -47,18 +48,6 @@ def _trains_batch_norm(module):
                    for m in module.modules())  # (without running statistics it normalises by the batch always)
     finally:
         module.train(was_training)
-
-
-def _check_float32_weights(positive):
-    """Refuse weights (those above 0) that float32, the precision partial_fit steps by them in, cannot hold: they
-    would become 0 (no step) or infinity (a diverged fit blamed on the features)."""
-    info = np.finfo(np.float32)
-    odd = positive[(positive > info.max) | (positive < info.tiny)]
-    if len(odd):
-        raise ValueError(f"sample_weight (with any class_weight) holds {odd[0]:.3g}, which float32, the precision "
-                         f"partial_fit trains in, cannot hold (weights above 0 must lie within {info.tiny:.3g} to "
-                         f"{info.max:.3g}); partial_fit steps by each call's weights as given: rescale them, e.g. to a "
-                         "mean of 1.")
 
 
 class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, FitCallbacks, abstract=True):
@@ -167,6 +156,15 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, FitCallbacks, abstract=T
         w = w / w[rows].max()  # first: a sum of weights near float64's limit would be infinite
         sizes = self._sample_sizes(X)
         return w / (w[rows].mean() if sizes is None else np.average(w[rows], weights=sizes[rows]))
+
+    def _part_weights(self, w, X, *parts):
+        """The weights ``w`` (float64, of every sample) with each of ``parts`` (sample indices) of mean 1 per loss
+        term on its own, as a float32 tensor: the weights of the samples set aside for validation scaled the training
+        loss, and the validation loss was no mean of its samples' losses."""
+        w = w.copy()
+        for part in parts:
+            w[part] = self._unit_mean_weights(w, X, part)[part]
+        return torch.from_numpy(w.astype(np.float32))
 
     # -- the fit cycle ----------------------------------------------------------------
     def _batch_size(self, n_samples):
@@ -317,16 +315,16 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, FitCallbacks, abstract=T
         return self._source(X_val, y_t, w)
 
     def _split_validation(self, source, y_index, rng):
-        """The training and validation parts of ``source`` for ``early_stopping``: ``validation_fraction`` of the
-        samples set aside (stratified by class for a classifier), less one sample for each class the validation
-        samples alone hold (:func:`keep_classes_training`), which would never be learned."""
+        """The samples of ``source`` that train and those that validate for ``early_stopping`` (two index arrays):
+        ``validation_fraction`` of the samples set aside (stratified by class for a classifier), less one sample for
+        each class the validation samples alone hold (:func:`keep_classes_training`), which would never be learned."""
         train, valid = validation_indices(len(source), self.validation_fraction,
                                           y_index if self._is_classifier else None, rng)
         held = self._classes_by_sample(source, y_index)
         if held is not None:
             labels, owners, unit = held
             train, valid = keep_classes_training(train, valid, labels, owners, getattr(self, "classes_", None), unit)
-        return source.subset(train), source.subset(valid)
+        return train, valid
 
     def _classes_by_sample(self, source, y_index):
         """The classes the samples of ``source`` hold, for the validation split: (the class indices, the sample of
@@ -413,14 +411,12 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, FitCallbacks, abstract=T
                 if not incremental:  # one fit sees all the data: weights of mean 1 keep the loss's scale
                     w = self._unit_mean_weights(w, X, rows)
                 else:  # each call's weights step as given, in float32
-                    _check_float32_weights(w[rows])
-                w = torch.from_numpy(w.astype(np.float32))
-        source = self._source(X, y_t, w)
+                    check_float32_weights(w[rows])
+        source = self._source(X, y_t, None if w is None else torch.from_numpy(w.astype(np.float32)))
         if rows is not None:
             source = source.subset(rows)
             y_index = None if y_index is None else y_index[rows]
-        rng = check_random_state(self.random_state)
-        train, valid = source, None
+        rng, train, valid = check_random_state(self.random_state), source, None
         if validation_data is not None:  # replaces the split of validation_fraction
             valid = self._validation_source(*validation_data, class_weights=class_w)
         elif self.early_stopping and not incremental:
@@ -428,7 +424,10 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, FitCallbacks, abstract=T
                 raise ValueError(f"early_stopping=True needs at least 2 samples to set some aside, but the weights "
                                  f"leave {len(rows)} of the {len(w)} rows above 0 (sample_weight, with any "
                                  "class_weight); give more rows a weight above 0, or pass early_stopping=False.")
-            train, valid = self._split_validation(source, y_index, rng)
+            train_rows, valid_rows = self._split_validation(source, y_index, rng)
+            if rows is not None:  # each part's weights of mean 1 on its own, as validation_data's
+                source = self._source(X, y_t, self._part_weights(w, X, rows[train_rows], rows[valid_rows])).subset(rows)
+            train, valid = source.subset(train_rows), source.subset(valid_rows)
         check_history_keys(self._callbacks(incremental), validation=valid is not None,  # before any network is built
                            scored=getattr(self, "_score_fn", None) is not None)
         seed, batch_size = int(rng.randint(np.iinfo(np.int32).max)), self._batch_size(len(train))  # (warns once)
@@ -436,7 +435,7 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, FitCallbacks, abstract=T
                 _trains_batch_norm(self.net_.module_):  # refused before the call changes any state of the fit
             self._refuse_batches_of_one(len(train), None)
         # what the loss needs of the training targets: a new or warm fit's, or a later partial_fit's added to them
-        self._learn_target_shares(y_index, None if w is None else w if rows is None else w[rows], keep and incremental)
+        self._learn_target_shares(y_index, None if w is None else w[rows], keep and incremental)
         device = requested if requested is not None else torch.device(self.net_.device)
         n_before = len(self.net_.history) if keep else 0
         with seeded(seed + n_before, device):
@@ -536,10 +535,11 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, FitCallbacks, abstract=T
         y : array-like of shape (n_samples,), or (n_samples, n_outputs) for a regressor
             (several targets at once)
         sample_weight : array-like of shape (n_samples,), default=None
-            Weight of each sample in the loss and in ``class_weight='balanced'``; rows of weight 0
-            are left out (of the preprocessing too). What the fit learns of the data (medians and
-            interquartile ranges, a regressor's target mean and scale) is taken over the rows of
-            weight above 0 without their weights: a row of weight 3 is not three rows there.
+            Weight of each sample in the loss and in ``class_weight='balanced'``; rows of weight 0 are left out (of
+            the preprocessing too). The rows ``early_stopping`` sets aside are scored by their weights, as
+            ``validation_data``'s: their weights change neither the training loss nor the scale of theirs. What the
+            fit learns of the data (medians and interquartile ranges, a regressor's target mean and scale) is taken
+            over the rows of weight above 0 without their weights: a row of weight 3 is not three rows there.
         validation_data : tuple (X_val, y_val) or (X_val, y_val, sample_weight_val), default=None
             A validation set of your own, in the form X and y take (as Keras' ``fit`` takes
             it). It replaces the split of ``validation_fraction``: the network trains on

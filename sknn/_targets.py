@@ -62,7 +62,7 @@ class NeuralClassifierMixin(ChecksModuleOutputs):
     def _learn_target_shares(self, y_index, weights, continuing):
         # the classes' shares of the samples trained on (their weights included): label smoothing spreads by them;
         # partial_fit's calls add up (a first chunk may hold one class of the stream)
-        totals = np.bincount(y_index, weights=None if weights is None else weights.numpy().astype(np.float64),
+        totals = np.bincount(y_index, weights=None if weights is None else np.asarray(weights, np.float64),
                              minlength=len(self.classes_))
         if continuing and getattr(self, "_class_totals", None) is not None:
             totals = totals + self._class_totals

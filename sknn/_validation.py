@@ -29,12 +29,12 @@ from ._numbers import (MAX_MAGNITUDE, check_exact_in_float64, check_float32_colu
                        check_magnitude, float32_features, scaler_example)
 
 __all__ = ["MAX_MAGNITUDE", "check_callbacks", "check_exact_in_float64", "check_fit_params", "check_float32_columns",
-           "check_float64_cells", "check_magnitude", "check_nested_params", "check_non_negative_weights",
-           "check_not_complex", "check_positive_int", "check_sizes", "check_unique_columns", "check_validation_data",
-           "check_width", "checked_sample_weight", "class_weight_vector", "compressed_opener", "detached",
-           "first_non_string", "float32_features", "label_list", "numbered_lines", "plain_items", "positive_rows",
-           "reads_as_number", "refuse_complex", "refuse_data_loader", "refuse_records", "refuse_weights_not_numbers",
-           "unmasked", "validate_data"]
+           "check_float32_weights", "check_float64_cells", "check_magnitude", "check_nested_params",
+           "check_non_negative_weights", "check_not_complex", "check_positive_int", "check_sizes",
+           "check_unique_columns", "check_validation_data", "check_width", "checked_sample_weight",
+           "class_weight_vector", "compressed_opener", "detached", "first_non_string", "float32_features", "label_list",
+           "numbered_lines", "plain_items", "positive_rows", "reads_as_number", "refuse_complex", "refuse_data_loader",
+           "refuse_records", "refuse_weights_not_numbers", "unmasked", "validate_data"]
 
 
 # -- parameters -------------------------------------------------------------------------------
@@ -202,6 +202,18 @@ def positive_rows(sample_weight, X, y=None, class_weight=None):
     if w.shape != (n,) or not np.isfinite(w).all() or (w < 0).any() or w.all() or not w.any():
         return None
     return np.flatnonzero(w > 0)
+
+
+def check_float32_weights(positive):
+    """Refuse weights (those above 0) that float32, the precision partial_fit steps by them in, cannot hold: they
+    would become 0 (no step) or infinity (a diverged fit blamed on the features)."""
+    info = np.finfo(np.float32)
+    odd = positive[(positive > info.max) | (positive < info.tiny)]
+    if len(odd):
+        raise ValueError(f"sample_weight (with any class_weight) holds {odd[0]:.3g}, which float32, the precision "
+                         f"partial_fit trains in, cannot hold (weights above 0 must lie within {info.tiny:.3g} to "
+                         f"{info.max:.3g}); partial_fit steps by each call's weights as given: rescale them, e.g. to a "
+                         "mean of 1.")
 
 
 def checked_sample_weight(sample_weight, rows):

@@ -172,9 +172,9 @@ def test_early_stopping_split_trains_on_a_class_of_one_sample():
     source = ArrayBatches(torch.zeros(100, 1), torch.from_numpy(y_index), None)
     clf = DenseClassifier(validation_fraction=0.2)
     for seed in range(12):
-        train, valid = clf._split_validation(source, y_index, np.random.RandomState(seed))
+        train, valid = clf._split_validation(source, y_index, np.random.RandomState(seed))  # (sample indices)
         assert (len(train), len(valid)) == (80, 20)
-        assert 1 in train.y.tolist() and 1 not in valid.y.tolist()
+        assert 1 in y_index[train] and 1 not in y_index[valid]
 
 
 def test_missing_values_without_preprocessing_name_the_parameter():

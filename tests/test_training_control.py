@@ -345,6 +345,34 @@ def test_validation_data_rows_take_the_class_weights_of_the_training_data():
     np.testing.assert_allclose(source.sample_weight.numpy(), trained[yv] / trained[yv].mean(), rtol=1e-6)
 
 
+@pytest.mark.parametrize("Model", [DenseRegressor, DenseClassifier])
+def test_the_weights_of_the_rows_set_aside_change_neither_training_nor_the_mean_validation_loss(Model):
+    """The weights were brought to mean 1 over all rows before early_stopping's split: rows set aside at 1000 times
+    the weight of the others scaled every training step down 160-fold (R^2 0.96 -> 0.05 on the training rows) and
+    the validation loss up, where validation_data's weights are of mean 1 on their own. Each part's weights of one
+    value each are now an unweighted fit's."""
+    from sklearn.utils import check_random_state
+
+    from sknn._validation_split import validation_indices
+
+    X, y = make_regression(300, 5, noise=5, random_state=0) if Model is DenseRegressor else (X_CLF, Y_CLF)
+    n = len(X)
+    _, valid = validation_indices(n, 0.2, None if Model is DenseRegressor else Y_CLF, check_random_state(0))
+    weights = np.ones(n)
+    weights[valid] = 1000.0
+    params = dict(hidden_layer_sizes=(8,), max_iter=5, random_state=0, optimizer="sgd")
+    plain = Model(**params).fit(X, y)
+    weighed = Model(**params).fit(X, y, sample_weight=weights)
+    np.testing.assert_allclose(weighed.history_.valid_loss.values, plain.history_.valid_loss.values, rtol=1e-4)
+    np.testing.assert_allclose(weighed.history_.train_loss.values, plain.history_.train_loss.values, rtol=1e-4)
+    np.testing.assert_allclose(weighed.predict(X), plain.predict(X), rtol=1e-4, atol=1e-5)
+    weights[valid] = np.where(np.arange(len(valid)) % 2, 3.0, 1.0)  # a weighted mean over the rows set aside
+    one = Model(**params).fit(X, y, sample_weight=weights)
+    weights[valid] *= 50.0
+    np.testing.assert_allclose(Model(**params).fit(X, y, sample_weight=weights).history_.valid_loss.values,
+                               one.history_.valid_loss.values, rtol=1e-4)
+
+
 def test_a_class_weight_of_0_for_every_validation_row_is_named():
     X, y = X_CLF[:40], Y_CLF[:40]
     clf = DenseClassifier(hidden_layer_sizes=(4,), max_iter=1, class_weight={1: 0})
