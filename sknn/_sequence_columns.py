@@ -276,7 +276,7 @@ def _warn_of_fields(data, rows, name):
     k = data.shape[1]
     if not 1 <= k <= 3 or list(data.columns) == list(range(k)) or len(rows) < 2 or any(len(r) != k for r in rows):
         return
-    first, s = data.columns[0], "s" * (k > 1)
+    first, s = data.nunique().idxmax(), "s" * (k > 1)  # (the forms: more of them than of tags or sentence ids)
     warn_user(f"{name} is a DataFrame of {k} column{s} ({_shown(data.columns)[1:-1]}) read as {len(rows)} "
               f"sequences of {k} token{s} each: a row of a DataFrame is one sequence, a token a cell. For a "
               f"table of one token per row (as a CoNLL-U file read into pandas), pass each sentence's tokens as one "

@@ -319,8 +319,7 @@ def check_prefixes(prefixes, lowercase=True):
     checked = []
     for i, p in enumerate(prefixes):
         if is_token(p) or not hasattr(p, "__len__"):  # (one prefix's tokens, or texts not split)
-            one = " For one prefix, put its token list in a list: [tokens]." if i == 0 and is_token(p) else ""
-            raise TypeError(f"{_not_a_sequence(p, f'prefixes[{i}]', i, 'prefixes', numeric=False)}{one}")
+            raise TypeError(str(_not_a_sequence(p, f"prefixes[{i}]", i, "prefixes", numeric=False)))
         _check_ordered(p, f"prefixes[{i}]")
         checked.append(p.tolist() if isinstance(p, np.ndarray) else list(p))
         check_tokens(checked[-1], f"prefixes[{i}]", lowercase, numeric=False)

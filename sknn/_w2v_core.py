@@ -181,7 +181,9 @@ def check_corpus(corpus, name="X"):
         if not os.path.isfile(corpus):
             what = "a folder" if os.path.isdir(corpus) else "no file" if isinstance(corpus, os.PathLike) else \
                 "a string but not a file"
-            raise ValueError(f"{name}={os.fspath(corpus)!r} is {what}; pass a path to a text file (one sentence a "
+            text = os.fspath(corpus)
+            shown = repr(text) if len(text) <= 250 else f"{text[:60]!r}... ({len(text):,} characters)"  # (a text)
+            raise ValueError(f"{name}={shown} is {what}; pass a path to a text file (one sentence a "
                              "line), or a list of documents (strings or lists of tokens).")
         check_text_file(corpus, name)
         return

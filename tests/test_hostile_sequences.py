@@ -122,7 +122,8 @@ def test_predict_next_on_texts_not_split_names_the_fix(lm):
     pd = pytest.importorskip("pandas")
     for texts in (["the dog", "a"], pd.Series(["the dog", "a"]), ["the", "dog"]):
         with pytest.raises(TypeError, match=r"prefixes\[0\] is a str \('the( dog)?'\), a text not split into tokens.*"
-                                            r"prefixes.str.split\(\).*For one prefix, put its token list in a list"):
+                                            r"prefixes.str.split\(\).*for one sequence already split into tokens, "
+                                            r"put its token list in a list"):
             lm.predict_next(texts)
     with pytest.raises(TypeError, match=r"prefixes\[1\] is a str \('dog'\), a text not split"):  # (a later item)
         lm.predict_next([["the"], "dog"])
@@ -246,6 +247,8 @@ def test_a_table_of_one_token_per_row_is_warned_of_not_read_in_silence(tagger, l
         assert model is lm or [len(p) for p in predicted] == [X.shape[1]] * 6
     with pytest.warns(UserWarning, match=told):
         LSTMSequenceTagger(**SMALL).fit(table[["form"]], table[["upos"]])
+    with pytest.warns(UserWarning, match=r"\.groupby\(sentence_id\)\['form'\]"):  # the forms, not the first column
+        tagger.predict(table.assign(upos=["s1"] * 3 + ["s2"] * 3)[["upos", "form"]])
     sentences = table.groupby([0, 0, 0, 1, 1, 1])["form"].agg(list)
     positions = pd.DataFrame([["the", "dog", "runs"], ["a", "cat", "sleeps"]])
     with warnings.catch_warnings():

@@ -606,6 +606,17 @@ def test_tokens_unknown_only_because_of_their_normal_form_are_warned_about_at_tr
         fitted.transform([f"the {trained}", "na\u00efve \u00fcber", "zebra"])
 
 
+def test_a_whole_corpus_given_as_one_string_is_not_echoed_back_whole():
+    """The error for a string that is not a file quoted all of it (1.15 million characters for a corpus)."""
+    text = "the cat sat on the mat " * 5000
+    for call in (lambda: Word2VecTransformer(**W2V).fit(text),
+                 lambda: Word2VecTransformer(**W2V).fit([["the", "cat"]] * 5).transform(text)):
+        with pytest.raises(ValueError, match=r"X='the cat sat.*'\.\.\. \(115,000 characters\) is a string but not a "
+                           "file") as error:
+            call()
+        assert len(str(error.value)) < 400
+
+
 def test_tokens_unknown_only_because_of_upper_case_are_warned_of_where_every_key_is_lower_case():
     """Vectors of a lower-cased text turned every capitalised word of a cased document into a zero, silently (a
     document of 'The Cat' was a row of zeros); the key error of 'Cat' said only that it was not present."""
@@ -617,7 +628,7 @@ def test_tokens_unknown_only_because_of_upper_case_are_warned_of_where_every_key
     assert len(record) == 1 and not out[1].any()  # still a zero row: keys are case-sensitive, as gensim's
     with pytest.raises(KeyError, match=r"'cat' is a key: keys are case-sensitive; ask for the word in lower case"):
         fitted.wv_["Cat"]
-    cased = Word2VecTransformer(**W2V, sample=0).fit(["The cat sat", "Paris is far"] * 10)  # keys of both cases: no rule
+    cased = Word2VecTransformer(**W2V, sample=0).fit(["The cat sat", "Paris is far"] * 10)  # keys of both cases
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         fitted.transform([["the", "cat"], ["Zebra", "ZEBRA"], ["42"]])  # known, or unknown in lower case too
