@@ -168,8 +168,12 @@ class Predictions(nn.Module):
 
 
 def labels(classes):
-    """Class labels as a JSON-ready list."""
-    return np.asarray(classes).tolist()
+    """Class labels as a JSON-ready list; dates and durations as their text (``tolist`` gives nanosecond dates as
+    integers, and those of other units as text or date objects): ``np.datetime64(label)`` reads a date back."""
+    classes = np.asarray(classes)
+    if classes.dtype.kind == "M":
+        return np.datetime_as_string(classes).tolist()
+    return [str(c) for c in classes] if classes.dtype.kind == "m" else classes.tolist()
 
 
 def proba_output(shape):

@@ -78,6 +78,21 @@ def test_dense_classifier(iris, tmp_path):
     np.testing.assert_array_equal(np.asarray(meta["classes"])[proba.argmax(1)], clf.predict(X[:40]))
 
 
+@pytest.mark.parametrize("unit", ["ns", "us", "D"])
+def test_date_labels_are_written_as_their_text_in_every_unit(iris, tmp_path, unit):
+    """Nanosecond dates were written as integers (1577836800000000000), microsecond ones as text: the label of
+    classes[argmax] depended on the unit."""
+    X, y = iris
+    dates = np.array(["2020-01-01", "2021-01-01", "2022-01-01"], dtype=f"datetime64[{unit}]")
+    clf = DenseClassifier(hidden_layer_sizes=(8,), max_iter=2, random_state=0).fit(X, dates[y])
+    path, session = _export(clf, X[:20], tmp_path)
+    classes = onnx_metadata(path)["classes"]
+    assert all(isinstance(c, str) for c in classes) and classes[0].startswith("2020-01-01")
+    (proba,) = session.run(None, onnx_inputs(clf, X[:20]))
+    predicted = np.array([np.datetime64(classes[i]) for i in proba.argmax(1)]).astype(dates.dtype)
+    np.testing.assert_array_equal(predicted, clf.predict(X[:20]))
+
+
 def test_dense_regressor_predictions_have_predicts_shape(regression, tmp_path):
     X, y = regression
     reg = DenseRegressor(hidden_layer_sizes=(16,), max_iter=5, random_state=0).fit(X, y[:, 0])
