@@ -388,15 +388,14 @@ def refuse_merged_labels(given, numbers):
 def numpy_labels(y, labels=True):
     """Labels whose type numpy would lose, as a numpy array of their own type; anything else unchanged.
 
-    A one-column DataFrame or (n, 1) array is read as its column (:func:`one_label_column`), with
-    scikit-learn's DataConversionWarning for a column-vector y. A pandas column of nullable
-    integers or booleans (``Int64``, ``boolean``) without missing values becomes int64/bool:
-    through float64 large integers (2**60 and 2**60 + 1) would merge into one class and
-    predictions would come back as floats. A 1-D object array of plain numbers (a pandas object
-    column holding 0, 1, 2) becomes a numeric array, one of booleans a bool array:
-    scikit-learn's checks call such labels of 'unknown' type; one whose whole numbers beyond 2**53 float64 would
-    merge is refused (:func:`check_label_values`) unless ``labels`` is False (a target not yet known to be labels).
-    """
+    A one-column DataFrame or (n, 1) array is read as its column (:func:`one_label_column`), with scikit-learn's
+    DataConversionWarning for a column-vector y. A pandas column of nullable integers or booleans (``Int64``,
+    ``boolean``), or a Categorical of booleans, without missing values becomes int64/bool: through float64 large
+    integers (2**60 and 2**60 + 1) would merge into one class and predictions would come back as floats. A 1-D object
+    array of plain numbers (a pandas object column holding 0, 1, 2) becomes a numeric array, one of booleans a bool
+    array: scikit-learn's checks call such labels of 'unknown' type; one whose whole numbers beyond 2**53 float64
+    would merge is refused (:func:`check_label_values`) unless ``labels`` is False (a target not yet known to be
+    labels)."""
     column = one_label_column(y)
     if column is not y:  # (pointing at the user's line, however deep in sknn the labels are read)
         warn_user("A column-vector y was passed when a 1d array was expected. Please change the shape of y to "
@@ -405,6 +404,8 @@ def numpy_labels(y, labels=True):
     if isinstance(y, np.ndarray) and y.dtype.kind == "T":  # numpy 2's StringDType: text, as an object array
         y = y.astype(object)
     numpy_dtype = getattr(getattr(y, "dtype", None), "numpy_dtype", None)  # pandas' masked (nullable) arrays
+    if getattr(getattr(getattr(y, "dtype", None), "categories", None), "dtype", None) == bool:  # (not the floats
+        numpy_dtype = np.dtype(bool)  # scikit-learn's column_or_1d makes of a Categorical of True/False)
     if numpy_dtype is not None and hasattr(y, "isna") and not np.asarray(y.isna()).any():  # a Series or an array
         return y.to_numpy(dtype=numpy_dtype)
     if getattr(y, "dtype", None) != object or getattr(y, "ndim", 0) != 1 or len(y) == 0:
@@ -428,9 +429,8 @@ def check_labels(labels, name="y", lengths=None):
     labels : 1-D array-like
     name : str
     lengths : list of int or None
-        For flattened label sequences, the length of each sequence: the message then
-        names the sequence and the position (``y[3][1]``).
-    """
+        For flattened label sequences, the length of each sequence: the message then names the sequence and the
+        position (``y[3][1]``)."""
     starts = None if lengths is None else np.cumsum([0, *lengths[:-1]]).tolist()
 
     def where(i):

@@ -138,11 +138,14 @@ def test_from_network_reads_json_and_names_what_does_not_fit():
     pd.Series([True, False] * 30, dtype="boolean"),
     pd.array([5, 7, 9] * 20, dtype="Int64"),  # the arrays themselves, not in a Series
     pd.array([True, False] * 30, dtype="boolean"),
+    pd.Series(pd.Categorical([True, False] * 30)),  # (scikit-learn's column_or_1d made it 0.0 and 1.0)
+    pd.Categorical([True, False] * 30),
 ])
 def test_nullable_labels_keep_their_type_and_values(labels):
     clf = DenseClassifier(**DENSE).fit(X, labels)
     assert len(clf.classes_) == len(set(labels))  # through float64, 2**60 and 2**60 + 1 were one class
-    assert clf.predict(X[:2]).dtype == labels.dtype.numpy_dtype
+    dtype = getattr(labels.dtype, "numpy_dtype", None) or labels.dtype.categories.dtype
+    assert clf.predict(X[:2]).dtype == clf.classes_.dtype == dtype
 
 
 def test_warm_start_refuses_a_changed_target_scaling():
