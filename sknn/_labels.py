@@ -192,12 +192,13 @@ def one_label_column(y):
 _PLAIN_LABEL_TYPES = (str, bytes, bool, np.bool_, Real, np.number, type(None))
 
 
-def check_label_types(labels, name="y"):
+def check_label_types(labels, name="y", as_strings=None):
     """Refuse labels of a type scikit-learn reads as labels of 'unknown' type: Decimals, Fractions, dates with a time
     zone, pandas Periods and Intervals (``pd.cut``'s bins), dates as Python or numpy objects in an object array, naming
-    the type and the fix (strings, which ``predict`` then returns; numpy dates for naive dates). Strings, bytes,
-    booleans, numbers, numpy dates (a Categorical of dates too) and missing values pass (the last are named by
-    :func:`check_labels`). Only an object array is read cell by cell; a Categorical, by its categories."""
+    the type and the fix (strings, which ``predict`` then returns, by ``as_strings`` where given; numpy dates for naive
+    dates). Strings, bytes, booleans, numbers, numpy dates (a Categorical of dates too) and missing values pass (the
+    last are named by :func:`check_labels`). Only an object array is read cell by cell; a Categorical, by its
+    categories."""
     categories = getattr(getattr(labels, "dtype", None), "categories", None)  # a Categorical: O(categories)
     try:
         values = np.asarray(labels if categories is None else categories)
@@ -211,12 +212,11 @@ def check_label_types(labels, name="y"):
     if not odd:
         return
     v = next(v for v in cells if type(v) in odd)
-    if isinstance(v, (Decimal, Fraction)):
+    fix = as_strings or f"{name}.astype(str)"
+    if as_strings is None and isinstance(v, (Decimal, Fraction)):
         fix = f"{name}.astype(str), or to numbers ({name}.astype(int) or {name}.astype(float))"
-    elif isinstance(v, (datetime.date, np.datetime64)) and getattr(v, "tzinfo", None) is None:
+    elif as_strings is None and isinstance(v, (datetime.date, np.datetime64)) and getattr(v, "tzinfo", None) is None:
         fix = f"pd.to_datetime({name}) (datetime64 labels are supported), or {name}.astype(str)"
-    else:
-        fix = f"{name}.astype(str)"
     raise ValueError(f"{name} holds labels of type {type(v).__name__} (such as {v!r:.60}), which scikit-learn reads as "
                      f"labels of 'unknown' type: convert the labels with {fix}; predict then returns labels of that "
                      "type.")

@@ -12,7 +12,7 @@ import pandas as pd
 import scipy.sparse as sp
 import torch
 
-from ._labels import check_label_values, check_labels
+from ._labels import check_label_types, check_label_values, check_labels
 from ._numbers import check_float32_vectors
 from ._sequence_columns import (check_feature_names, check_step_array, frame_columns, frame_labels, frame_rows,
                                 is_step_value, refuse_frame_of_numbers, unpadded_rows)
@@ -294,8 +294,9 @@ def check_label_sequences(y, lengths, name="y"):
                              "label.")
         flat.extend(labels)
     check_labels(flat, name, lengths=list(lengths))
-    # DenseClassifier's checks: complex numbers, signaling NaN, whole numbers beyond 2**53
-    check_label_values(flat, name, as_strings=f"[[str(label) for label in labels] for labels in {name}]")
+    as_strings = f"[[str(label) for label in labels] for labels in {name}]"  # DenseClassifier's checks: complex
+    check_label_values(flat, name, as_strings=as_strings)  # numbers, signaling NaN, whole numbers beyond 2**53; and
+    check_label_types(flat, name, as_strings)  # Decimals, Periods, zoned dates (as numpy reads them: dates pass)
     flat = np.asarray(flat)
     if flat.ndim != 1:
         raise ValueError("Each label must be a single value (a string or a number), not a list.")

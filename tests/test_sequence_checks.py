@@ -1,10 +1,12 @@
 """The sequence family's checks of tokens, labels and parameters, its weights per token, its probabilities and its
 ONNX export of odd text (tiny models, seconds)."""
 
+import datetime
 import warnings
 from decimal import Decimal
 
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.utils._param_validation import InvalidParameterError
 
@@ -21,6 +23,13 @@ SMALL = dict(hidden_size=4, embedding_dim=4, num_layers=1, max_iter=1, device="c
                              r"strings \(\[\[str\(label\) for label in labels\] for labels in y\]\)"),
     (Decimal("sNaN"), Decimal(1), Decimal(3), r"y holds a signaling NaN, Decimal\('sNaN'\): a label cannot be missing"),
     (2**63, 2**63 + 1, -1, r"y holds whole numbers beyond 2\*\*53 that no 64-bit integer type holds together"),
+    # types DenseClassifier refuses: the tagger trained on them, and its save failed only then
+    (Decimal("0.5"), Decimal(1), Decimal(2), r"y holds labels of type Decimal \(such as Decimal\('0\.5'\)\).*"
+                                             r"with \[\[str\(label\) for label in labels\] for labels in y\]"),
+    (pd.Timestamp("2020-01-01", tz="UTC"), pd.Timestamp("2020-01-02", tz="UTC"), pd.Timestamp("2020-01-03", tz="UTC"),
+     r"y holds labels of type Timestamp"),
+    (pd.Period("2020-01"), pd.Period("2020-02"), pd.Period("2020-03"), r"y holds labels of type Period"),
+    (datetime.date(2020, 1, 1), datetime.date(2020, 1, 2), datetime.date(2020, 1, 3), r"y holds labels of type date"),
 ])
 def test_the_tagger_checks_label_values_as_dense_classifier_does(a, b, c, message):
     """Were: scikit-learn's 'Complex data not supported' with a dump of the labels, a bare decimal.InvalidOperation,
