@@ -43,7 +43,8 @@ from ._compare_metrics import (METRICS, AllClassesScorer, PresentClassesScorer, 
                                score_sizes, undefined_splits)
 from ._compare_splits import holds_row_numbers
 from ._compare_splits import splits as _splits
-from ._labels import check_label_spellings, check_real_target, numpy_labels, one_label_column, refuse_merged_labels
+from ._labels import check_label_spellings, numpy_labels, one_label_column, refuse_merged_labels
+from ._numeric_targets import check_real_target
 from ._validation import refuse_records, unmasked
 
 __all__ = ["run_compare", "prepare", "execute", "default_models", "detect_task", "rank_datasets", "MODEL_ALIASES",

@@ -23,7 +23,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._compare_checks import FROM_ARRAY
 from ._compare_metrics import DEFAULT_SCORING, METRICS, Metric  # noqa: F401 (in __all__)
-from ._labels import check_real_target
+from ._numeric_targets import check_real_target
 from ._numbers import check_exact_in_float64
 from ._tabular_columns import frame_column
 from ._tabular_numbers import check_number_column

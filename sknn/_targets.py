@@ -17,10 +17,10 @@ from torch.nn.utils.parametrize import is_parametrized
 
 from ._alignment import check_rows_paired
 from ._engine import TrainingDiverged, accuracy_score, r2_score
-from ._labels import (MISSING_TARGET, check_label_spellings, check_labels, check_same_label_kind, check_y_columns,
-                      check_y_for_estimator, fit_classes, label_indices, numpy_labels, one_label_column,
-                      warn_of_another_label_set, y_column_names)
+from ._labels import (check_label_spellings, check_labels, check_same_label_kind, check_y_for_estimator, fit_classes,
+                      label_indices, numpy_labels, one_label_column, warn_of_another_label_set)
 from ._module_checks import ChecksModuleOutputs, OutputContract
+from ._numeric_targets import MISSING_TARGET, check_y_columns, y_column_names
 from ._training import EnsembleMSELoss, SmoothedCrossEntropyLoss
 from ._validation import check_magnitude, checked_sample_weight, class_weight_vector, detached, unmasked
 from ._warnings import warn_user
@@ -448,7 +448,7 @@ class NeuralRegressorMixin(ChecksModuleOutputs):
     def _check_X_y(self, X, y, reset, fit_rows=None):
         """X and y as the family checks them; a new fit (``reset``) records the names of a DataFrame y's columns
         (``_y_columns``), a later call (partial_fit, a warm start, validation_data) refuses fit's columns in another
-        order (:func:`sknn._labels.check_y_columns`)."""
+        order (:func:`sknn._numeric_targets.check_y_columns`)."""
         if not reset:
             check_y_columns(y, getattr(self, "_y_columns", None), type(self).__name__)
         X, checked = super()._check_X_y(X, y, reset, fit_rows)
