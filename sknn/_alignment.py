@@ -81,10 +81,27 @@ def check_same_row_order(X, y, x_name="X", y_name="y", holds="target"):
     raise ValueError(f"{said}: each row may get another row's {holds}; {fixes}.")
 
 
+def _refuse_row_vector(X, y, x_name, y_name):
+    """Refuse a ``y`` of one row holding a value for each row of ``X`` (shape (1, n) beside n rows: a row vector, which
+    the checks that follow call a multi-output target of one sample, or a count that differs)."""
+    shape = getattr(y, "shape", None)
+    if shape is None or len(shape) != 2 or shape[0] != 1 or shape[1] < 2:
+        return
+    try:
+        n = X.shape[0] if hasattr(X, "shape") else len(X)
+    except TypeError:  # (a generator, an iterable corpus: no count to compare)
+        return
+    if n == shape[1]:
+        raise ValueError(f"{y_name} has shape {tuple(shape)}, one row of {n} values, beside the {n} rows of {x_name}: "
+                         f"one value of {y_name} per row of {x_name} is one column; pass np.ravel({y_name}).")
+
+
 def check_rows_paired(X, y, sample_weight=None, names=("X", "y", "sample_weight")):
     """:func:`check_same_row_order` for each pair of the inputs a fit or a score pairs row by row: X and y, X and the
-    weights, and y and the weights (which decide alone beside a numpy X); ``names`` for the messages."""
+    weights, and y and the weights (which decide alone beside a numpy X); ``names`` for the messages. A ``y`` of one
+    row, a value for each row of X, is refused first (:func:`_refuse_row_vector`)."""
     x_name, y_name, w_name = names
+    _refuse_row_vector(X, y, x_name, y_name)
     check_same_row_order(X, y, x_name, y_name)
     check_same_row_order(X, sample_weight, x_name, w_name, holds="weight")
     check_same_row_order(y, sample_weight, y_name, w_name, holds="weight")

@@ -829,3 +829,19 @@ def test_values_a_network_started_from_set_anew_before_it_goes_on_are_named_not_
                                 warm_start=True, device="cpu").fit(images, labels)
     with pytest.warns(UserWarning, match=r"^weights was set anew"):
         vgg.set_params(weights={}).fit(images, labels)
+
+
+@pytest.mark.parametrize("Model", [DenseClassifier, DenseRegressor])
+def test_a_row_vector_y_is_told_to_be_raveled(Model):
+    """y of shape (1, n) beside n rows was called a multilabel target (the classifier) or a count that differs
+    (scikit-learn's 'inconsistent numbers of samples: [60, 1]'), neither naming the fix."""
+    y = np.arange(60) % 2 if Model is DenseClassifier else X[:, 0]
+    with pytest.raises(ValueError, match=r"^y has shape \(1, 60\), one row of 60 values, beside the 60 rows of X: .*"
+                                         r"pass np\.ravel\(y\)\.$"):
+        Model(**DENSE).fit(X, y[None, :])
+    model = Model(**DENSE).fit(X, y)
+    with pytest.raises(ValueError, match=r"pass np\.ravel\(y\)"):
+        model.score(X, pd.DataFrame(y[None, :]))
+    if Model is DenseRegressor:  # one row of several outputs stays one: a later partial_fit's single row
+        two = Model(**DENSE).fit(X, np.c_[y, -y])
+        two.partial_fit(X[:1], np.c_[y, -y][:1])
