@@ -1,7 +1,7 @@
 """The fixes the image estimators' errors name for images unlike the training images: their channels made as fit's
 (grey from colour, colour from grey, an alpha channel dropped), their size, written for X as the user gave it."""
 
-__all__ = ["alpha_fix", "shape_fix"]
+__all__ = ["alpha_fix", "batch_axis_fix", "moved_axes_fix", "shape_fix"]
 
 
 def shape_fix(given, fitted, how, files, fitted_layout="auto"):
@@ -51,3 +51,37 @@ def alpha_fix(how):
     if (how or (None,))[0] == "pil":
         return "Convert them first, [img.convert('RGB') for img in X]."
     return f"Drop an alpha channel first (e.g. {_as_written(how)[1]})."
+
+
+def moved_axes_fix(given, how, fitted):
+    """The fix for an array of images of shape ``given`` (the array's own) whose axes look moved from fit's images of
+    ``fitted`` (channels, height, width), or None: grey images stacked on the last axis, (height, width, n) as MATLAB
+    and some loaders keep them, or each image transposed (its height and width swapped). ``how``: as for
+    :func:`shape_fix` (the array's layout)."""
+    form, x = (how or (None,))[0], _as_written(how)[0]
+    (fc, fh, fw), given = fitted, tuple(given or ())
+    if form == "grey" and len(given) == 3 and fc == 1 and given[:2] == (fh, fw) and given[1:] != (fh, fw):
+        return (f"X looks like {given[2]} grey images of {fh}x{fw} stacked on its last axis (height, width, n): put "
+                f"the images first, np.moveaxis({x}, -1, 0)")
+    axes = {"grey": (None, 1, "(0, 2, 1)"), "channels_last": (3, 1, "(0, 2, 1, 3)"),
+            "channels_first": (1, 2, "(0, 1, 3, 2)")}.get(form)
+    if axes is None or fh == fw or len(given) != (3 if form == "grey" else 4):
+        return None
+    channel, height, order = axes
+    if (1 if channel is None else given[channel]) == fc and given[height:height + 2] == (fw, fh):
+        return (f"its images look transposed ({fw}x{fh} where fit's are {fh}x{fw}: height and width swapped): "
+                f"{x}.transpose{order}")
+    return None
+
+
+def batch_axis_fix(shape, fitted):
+    """The fix for a 4-D array of ``shape`` whose images' axis is not the first, for fit's images of ``fitted``
+    (channels, height, width), or None: (channels, n, height, width), or the images' axis last ((height, width,
+    channels, n) or (channels, height, width, n))."""
+    fc, fh, fw = fitted
+    if shape[0] == fc and tuple(shape[2:]) == (fh, fw):
+        return f"{shape[1]} images with their axis second (channels, n, height, width): put it first, " \
+               "np.moveaxis(X, 1, 0)"
+    if tuple(shape[:3]) in ((fh, fw, fc), (fc, fh, fw)):
+        return f"{shape[3]} images with their axis last: put it first, np.moveaxis(X, -1, 0)"
+    return None

@@ -16,7 +16,7 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from ._augment import Augment  # noqa: F401 (pickles of earlier versions name sknn._images.Augment)
 from ._data import ArrayBatches
-from ._image_fixes import shape_fix
+from ._image_fixes import batch_axis_fix, moved_axes_fix, shape_fix
 from ._image_files import (ImageFileBatches, _check_one_kind_of_image, _depth_of, _has_transparency, _is_grey,
                            _is_pil_image, _names, _pil, displayed_size, named_bomb_warnings, plain_path, read_image,
                            warn_of_shallow_deep_files, warn_of_transparent_files)
@@ -249,15 +249,16 @@ class ImageInputMixin(PixelScaleMixin):
         size = size_pair(image.shape[1:] if self.image_size is None else self.image_size)
         return (3 if colour else 1, *size)
 
-    def _check_image_shape(self, shape, reset, how=None):
+    def _check_image_shape(self, shape, reset, how=None, given=None):
         """Record the shape of the training images, or check later images against it (``how``: X's form, for the
-        fix, see :func:`sknn._image_fixes.shape_fix`)."""
+        fix, see :func:`sknn._image_fixes.shape_fix`; ``given``: an array's own shape, whose axes may be moved)."""
         if reset:
             self.image_shape_ = shape
         elif shape != tuple(self.image_shape_):
             files = ("image files are resized to image_size for you" if self._as_fitted("image_size") is not None
                      else "image files too: fit with image_size=(height, width) to have files resized")
-            fix = shape_fix(shape, tuple(self.image_shape_), how, files, self._as_fitted("data_format"))
+            fix = (moved_axes_fix(given, how, tuple(self.image_shape_))
+                   or shape_fix(shape, tuple(self.image_shape_), how, files, self._as_fitted("data_format")))
             raise ValueError(f"X holds images of shape (channels, height, width) {shape}, but "
                              f"{type(self).__name__} was fitted on {tuple(self.image_shape_)}: {fix}.")
 
@@ -283,6 +284,8 @@ class ImageInputMixin(PixelScaleMixin):
                 # neither reading is the fitted shape: the size is wrong whatever the layout (said by the size's rule)
                 return "channels_last" if shape[3] == channels else "channels_first"
             if shape[1] not in (1, 3, 4) and shape[3] not in (1, 3, 4):  # no end holds channels: not a layout's
+                if batch_axis_fix(shape, tuple(self.image_shape_)):  # (the channels elsewhere: the images' axis moved)
+                    raise ValueError(f"X has shape {tuple(shape)}, {batch_axis_fix(shape, tuple(self.image_shape_))}.")
                 raise ValueError(f"X holds images of shape {tuple(shape)}, with neither 1, 3 nor 4 channels at "
                                  f"either end, but {name} was fitted on {self.image_shape_[0]}-channel images "
                                  "(channels, height, width: "
@@ -389,7 +392,7 @@ class ImageInputMixin(PixelScaleMixin):
         pil = isinstance(X, (list, tuple)) and _is_pil_image(X[0])
         how = ("pil" if pil else "rows" if array.ndim <= 2 else "grey" if array.ndim == 3 else
                _layout(array.shape, layout), depth, isinstance(X, np.ndarray))
-        self._check_image_shape(tuple(images.shape[1:]), reset, how)
+        self._check_image_shape(tuple(images.shape[1:]), reset, how, array.shape)
         self._check_pixel_scale(images, depth, reset, fit_rows)
         return images
 

@@ -23,7 +23,7 @@ from ._data import ArrayBatches
 from ._device import autocast, float32_default, recording_gradients, resolve_device, resolve_precision, seeded
 from ._engine import memory_errors_named, padded_batch
 from ._family import FamilyEstimator
-from ._image_fixes import alpha_fix
+from ._image_fixes import alpha_fix, moved_axes_fix
 from ._images import ImageInputMixin, size_pair
 from ._memory import build_within_memory
 from ._targets import NeuralClassifierMixin, keyword_only_classes
@@ -31,6 +31,7 @@ from ._validation import check_sizes
 from ._vgg import (BACKBONES, VGG, TransferNet, VGGBackbone, check_image_size, inference_batch_size, load_vgg_weights,
                    make_layers, no_weights_file, parse_backbone, vgg)
 from ._vgg_onnx import vgg_onnx_graph
+from ._warnings import warn_user
 
 __all__ = ["BACKBONES", "VGG", "TransferNet", "TransferVGGClassifier", "VGGBackbone", "VGGFeatureExtractor",
            "load_vgg_weights", "make_layers", "vgg"]
@@ -115,13 +116,19 @@ class _VGGInputMixin(ImageInputMixin):
         self.input_image_shape_ = None
         return (3, *size_pair(self.image_size))
 
-    def _check_image_shape(self, shape, reset, how=None):
+    def _check_image_shape(self, shape, reset, how=None, given=None):
         if shape[0] not in (1, 3):
             raise ValueError(f"VGG takes grey (1 channel) or RGB (3 channel) images; got {shape[0]} channels. "
                              f"{alpha_fix(how)}")
         if reset:
             self.image_shape_ = (3, *size_pair(self.image_size))
             self.input_image_shape_ = tuple(shape)
+        elif getattr(self, "input_image_shape_", None) not in (None, tuple(shape)):  # any size is resized, but an
+            moved = moved_axes_fix(given, how, self.input_image_shape_)  # array whose axes moved is warned of
+            if moved:
+                warn_user(f"X holds images of shape (channels, height, width) {tuple(shape)}, resized to image_size, "
+                          f"but {type(self).__name__} was fitted on {self.input_image_shape_}, and {moved} (if "
+                          "these are images of another size as they are, ignore this).")
 
     def _check_vgg_params(self, reads_weights=True):  # (a fitted network continued reads no weights file)
         if isinstance(getattr(self, "fine_tune_blocks", None), (bool, np.bool_)):  # (a constraint's Integral)

@@ -1434,3 +1434,32 @@ def test_a_one_value_kernel_or_stride_is_read_as_square_and_bool_counts_are_refu
             ConvImageClassifier(**small, **{name: True}).fit(X, y)
     with pytest.raises(ValueError, match=r"fine_tune_blocks=True: pass a number of blocks, or 'all'"):
         TransferVGGClassifier(**VGG, fine_tune_blocks=True).fit(np.random.RandomState(0).rand(6, 8, 8, 3), y)
+
+
+def test_images_whose_axes_moved_are_told_the_move_not_a_resize():
+    """Transposed images were told to be resized (which distorts them), images stacked on the last axis or with the
+    images' axis second were said to have 'neither 1, 3 nor 4 channels', and the VGG estimators, which resize any
+    size, read grey images stacked as (height, width, n) as 'height' images of another size without a word."""
+    rng = np.random.RandomState(0)
+    grey, colour, y = rng.rand(8, 6, 10), rng.rand(8, 8, 12, 3), np.arange(8) % 2
+    on_grey, on_colour = ConvImageClassifier(**CONV).fit(grey, y), ConvImageClassifier(**CONV).fit(colour, y)
+    for model, X, fix in [(on_grey, grey.transpose(0, 2, 1), r"look transposed \(10x6 where fit's are 6x10: height "
+                           r"and width swapped\): X\.transpose\(0, 2, 1\)\.$"),
+                          (on_grey, grey.transpose(1, 2, 0), r"X looks like 8 grey images of 6x10 stacked on its last "
+                           r"axis \(height, width, n\): put the images first, np\.moveaxis\(X, -1, 0\)\.$"),
+                          (on_colour, colour.transpose(0, 2, 1, 3), r"X\.transpose\(0, 2, 1, 3\)\.$"),
+                          (on_colour, colour.transpose(3, 0, 1, 2), r"^X has shape \(3, 8, 8, 12\), 8 images with "
+                           r"their axis second \(channels, n, height, width\): put it first, np\.moveaxis\(X, 1, 0\)"),
+                          (on_colour, colour.transpose(1, 2, 3, 0), r"8 images with their axis last: put it first, "
+                           r"np\.moveaxis\(X, -1, 0\)")]:
+        with pytest.raises(ValueError, match=fix):
+            model.predict(X)
+    with pytest.raises(ValueError, match=r"resize them to 6x10"):  # another size: resized, as before
+        on_grey.predict(rng.rand(3, 7, 9))
+    stacked = rng.rand(20, 12, 20)  # 20 grey images of 12x20
+    extractor = VGGFeatureExtractor(backbone=[4, "M"], weights=None, image_size=8).fit(stacked)
+    with pytest.warns(UserWarning, match=r"X looks like 20 grey images of 12x20 stacked on its last axis"):
+        assert extractor.transform(stacked.transpose(1, 2, 0)).shape == (12, 4)  # read as it is, but told
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        extractor.transform(rng.rand(5, 30, 30))  # images of another size: resized in silence
