@@ -1,7 +1,12 @@
 """The fixes the image estimators' errors name for images unlike the training images: their channels made as fit's
 (grey from colour, colour from grey, an alpha channel dropped), their size, written for X as the user gave it."""
 
-__all__ = ["alpha_fix", "batch_axis_fix", "moved_axes_fix", "shape_fix"]
+__all__ = ["QUANTITY_FIX", "alpha_fix", "batch_axis_fix", "moved_axes_fix", "shape_fix"]
+
+#: the fix for a target of quantities given to an image classifier: sknn's image networks are classifiers
+QUANTITY_FIX = ("sknn's image networks classify; to predict a quantity from images, fit a regressor on their VGG "
+                "features (make_pipeline(VGGFeatureExtractor(), DenseRegressor())), or pass the labels as strings "
+                "(y.astype(str)) if they are classes.")
 
 
 def shape_fix(given, fitted, how, files, fitted_layout="auto"):

@@ -16,7 +16,7 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from ._augment import Augment  # noqa: F401 (pickles of earlier versions name sknn._images.Augment)
 from ._data import ArrayBatches
-from ._image_fixes import batch_axis_fix, moved_axes_fix, shape_fix
+from ._image_fixes import QUANTITY_FIX, batch_axis_fix, moved_axes_fix, shape_fix
 from ._image_files import (ImageFileBatches, _check_one_kind_of_image, _depth_of, _has_transparency, _is_grey,
                            _is_pil_image, _names, _pil, displayed_size, named_bomb_warnings, plain_path, read_image,
                            warn_of_shallow_deep_files, warn_of_transparent_files)
@@ -425,7 +425,7 @@ class ImageInputMixin(PixelScaleMixin):
         if y is None:
             raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y is None: "
                              "pass the labels of the images.")
-        check_y_for_estimator(y, type(self).__name__, self._is_classifier)  # before any image is read
+        check_y_for_estimator(y, type(self).__name__, self._is_classifier, QUANTITY_FIX)  # before any image is read
         images = self._images(X, reset, fit_rows)
         y = column_or_1d(y, warn=True)
         if len(y) != len(images):

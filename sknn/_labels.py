@@ -47,12 +47,13 @@ def check_not_quantities(y, caller, fix=None):
                      f"with fractional parts (such as {short_repr(float(fractional))}), a quantity: {fix}")
 
 
-def check_y_for_estimator(y, caller, classifier):
+def check_y_for_estimator(y, caller, classifier, quantity_fix=None):
     """The first check of y by an estimator's kind, before any heavy work: for a classifier, one column of labels
     (:func:`check_one_label_column`; a one-column frame or (n, 1) array is read as its column,
     :func:`one_label_column`) of values it can tell apart (:func:`check_label_values`, :func:`check_label_types`),
     none missing (:func:`check_labels`, which names the row: scikit-learn's checks that follow say only "Input y
-    contains NaN"), none with a fractional part (:func:`check_not_quantities`); numbers for a regressor
+    contains NaN"), none with a fractional part (:func:`check_not_quantities`, ``quantity_fix`` its fix); numbers for
+    a regressor
     (:func:`check_numeric_target`); for both, one value per sample in order (:func:`refuse_unordered_target`)."""
     refuse_unordered_target(y)
     if not classifier:
@@ -70,7 +71,7 @@ def check_y_for_estimator(y, caller, classifier):
         check_labels(column)
     values = np.asarray(column) if isinstance(column, (list, tuple, pd.Series)) else column  # (as numpy reads it)
     if isinstance(values, np.ndarray) and values.ndim == 1 and values.dtype.kind == "f":
-        check_not_quantities(values, caller)  # (labels of 0.5 and 1.5: a regression target)
+        check_not_quantities(values, caller, quantity_fix)  # (labels of 0.5 and 1.5: a regression target)
 
 
 def _refuse_bytes_labels(column, caller):

@@ -1463,3 +1463,12 @@ def test_images_whose_axes_moved_are_told_the_move_not_a_resize():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         extractor.transform(rng.rand(5, 30, 30))  # images of another size: resized in silence
+
+
+@pytest.mark.parametrize("Model", [ConvImageClassifier, TransferVGGClassifier])
+def test_a_quantity_given_to_an_image_classifier_is_told_the_image_regression_sknn_has(Model):
+    """The fix named DenseRegressor, which takes no images."""
+    params = CONV if Model is ConvImageClassifier else dict(backbone=[4, "M"], weights=None, image_size=8, max_iter=1)
+    with pytest.raises(ValueError, match=r"Unknown label type: .*a quantity: sknn's image networks classify; .*"
+                                         r"make_pipeline\(VGGFeatureExtractor\(\), DenseRegressor\(\)\)"):
+        Model(**params).fit(np.random.RandomState(0).rand(8, 8, 8), np.linspace(0.5, 3.7, 8))
