@@ -79,7 +79,9 @@ def keep_classes_training(train, valid, labels, owners, classes, unit="sample"):
     return train, valid
 
 
-_FIT_DATA = re.compile(r"^(X|y)(?=[\[ .,:'])")  # a message about fit's X or y (X[3] is empty..., y holds ...)
+# fit's X or y named in a message (X[3] is empty..., y holds ..., y[0] is 0 but y[1] is 'a', np.ravel(y)): a name of
+# its own, not part of a word or of another name (X_val, self.y)
+_FIT_DATA = re.compile(r"(?<![\w.])(X|y)(?=[\[ .,:')])")
 
 
 def as_validation_message(exc):

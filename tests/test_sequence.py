@@ -407,7 +407,7 @@ def test_language_model_sequences_of_weight_zero_choose_nothing():
     alone = LSTMLanguageModel(**small).fit(X)
     assert masked.adaptive_cutoff_ == alone.adaptive_cutoff_
     assert masked.score(X) == pytest.approx(alone.score(X))
-    with pytest.raises(ValueError, match=r"validation_data: a language model takes no y .* \(X_val, None, "
+    with pytest.raises(ValueError, match=r"validation_data: a language model takes no y_val .* \(X_val, None, "
                                          r"sample_weight_val\)"):
         LSTMLanguageModel(**small).fit(X, validation_data=(X, np.ones(60)))
 

@@ -373,6 +373,18 @@ def test_the_weights_of_the_rows_set_aside_change_neither_training_nor_the_mean_
                                one.history_.valid_loss.values, rtol=1e-4)
 
 
+def test_validation_data_errors_name_y_val_wherever_the_message_names_y():
+    """Only a message that started with 'y' was renamed: 'The labels mix types: y[0] is 0 but y[1] is 'a'' and a
+    fix of 'y.astype(str)' named fit's y for validation_data's labels."""
+    X, y = X_CLF[:60], Y_CLF[:60]
+    with pytest.raises(ValueError, match=r"^validation_data: The labels mix types: y_val\[0\] is 0 \(a number\) but "
+                                         r"y_val\[1\] is 'a'"):
+        DenseClassifier(hidden_layer_sizes=(4,), max_iter=1).fit(X, y, validation_data=(X[:3], [0, "a", 1]))
+    with pytest.raises(ValueError, match=r"y_val holds 3 distinct numbers with fractional parts.*\(y_val\.astype\("
+                                         r"str\)\)"):
+        DenseClassifier(hidden_layer_sizes=(4,), max_iter=1).fit(X, y, validation_data=(X[:3], [0.5, 1.5, 2.5]))
+
+
 def test_a_class_weight_of_0_for_every_validation_row_is_named():
     X, y = X_CLF[:40], Y_CLF[:40]
     clf = DenseClassifier(hidden_layer_sizes=(4,), max_iter=1, class_weight={1: 0})
