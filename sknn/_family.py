@@ -49,6 +49,9 @@ The estimator (:class:`FamilyEstimator`, the base of every family's estimators)
     which calls the user's class or factory with the dimensions the family documents
     (what it knows only from the data: inputs, outputs, image size...) and checks that
     it returned a torch module; the family's own network is built only when it gives None.
+  - ``_check_restored()``: refuses, with a ValueError, fitted attributes that contradict each other (a vocabulary
+    whose rows are not its table's), so that ``load`` names an edited file instead of a later predict failing
+    inside torch or reading beyond a table; called by ``load`` only. Default: nothing checked.
   - ``_load_pretrained(module)``: puts the weights a new fit starts from into the module
     just built (pretrained backbones, pretrained word vectors); called by ``fit`` only,
     never by ``load``. Default: nothing.
@@ -248,6 +251,9 @@ class FamilyEstimator(SaveMixin, abstract=True):
 
     def _load_pretrained(self, module):
         """Put the weights a new fit starts from into ``module``, just built; called by fit only, never by load."""
+
+    def _check_restored(self):
+        """Refuse fitted attributes that contradict each other (a ValueError); called by load only."""
 
     def _make_engine(self, module, batch_size, device, seed, incremental):
         """The engine that trains ``module``, from parameters alone."""

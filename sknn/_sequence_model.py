@@ -239,6 +239,14 @@ class SequenceModel(BaseNeuralNetwork, abstract=True):
             result[i] = piece
         return result
 
+    def _check_restored(self):
+        """The word and character vocabularies number their entries 0 to n - 1, once each: the rows of the network's
+        embeddings (an edited id was read beyond the table, inside torch, at predict)."""
+        for name in ("vocabulary_", "char_vocabulary_"):
+            vocab = getattr(self, name, None)
+            if vocab is not None and sorted(vocab.values()) != list(range(len(vocab))):
+                raise ValueError(f"{name} does not number its {len(vocab)} entries 0 to {len(vocab) - 1}, once each.")
+
     def __setstate__(self, state):
         super().__setstate__(state)
         module = getattr(getattr(self, "net_", None), "module_", None)

@@ -314,6 +314,11 @@ class _Reader(ValueReader):
                     or attr in _RESERVED or hasattr(cls, attr)):  # data only: never shadow a method or property
                 raise FormatError(f"Invalid fitted attribute name {attr!r} in the file.")
             setattr(est, attr, self.decode(value, f"{where}{name}.{attr}"))
+        try:
+            getattr(est, "_check_restored", lambda: None)()  # attributes that contradict each other: an edited file
+        except ValueError as exc:
+            raise FormatError(f"The saved {name}'s fitted attributes contradict each other: {exc} The file was "
+                              "changed after it was saved, or damaged.") from exc
         if "engine" not in node and "network" not in node:
             return est
         if cls._architecture_params and not hasattr(est, "architecture_"):  # a file written before the

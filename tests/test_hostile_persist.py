@@ -20,7 +20,7 @@ from skorch.callbacks import Callback
 
 import sknn
 from sknn import (ConvImageClassifier, DenseClassifier, KeyedVectors, LSTMLanguageModel, LSTMSequenceTagger,
-                  TransferVGGClassifier, VGGFeatureExtractor)
+                  TransferVGGClassifier, VGGFeatureExtractor, Word2VecTransformer)
 from sknn._persist_network import build_at_most
 from sknn.export import onnx_inputs
 from sknn.persist import FormatError, _digest
@@ -672,3 +672,42 @@ def test_a_model_loaded_inside_inference_mode_trains_again(tmp_path, read):
     assert not any(t.is_inference() for t in served.net_.module_.state_dict().values())
     reference = load().partial_fit(X, y)
     np.testing.assert_array_equal(served.partial_fit(X, y).predict_proba(X), reference.predict_proba(X))
+
+
+def _vocabulary_edit(name, word, row):
+    def edit(estimator):
+        vocabulary = estimator["attributes"][name]
+        vocabulary["values"][vocabulary["keys"].index(word)] = row
+    return edit
+
+
+def test_a_vocabulary_edited_to_rows_beyond_its_table_is_refused_at_load(saved, tmp_path):
+    """An unsigned file whose Word2VecTransformer vocabulary_ named a row beyond the table loaded, and transform read
+    memory outside it (garbage, or a segfault for a row of 10**11); the tagger's failed at predict inside torch."""
+    w2v = Word2VecTransformer(vector_size=4, min_count=1, epochs=1, sample=0, random_state=0).fit(
+        [["the", "cat", "sat"], ["a", "dog", "ran"]] * 5)
+    w2v.save(tmp_path / "w2v.safetensors")
+    cases = [(tmp_path / "w2v.safetensors", "vocabulary_", "a", 10**11, "vocabulary_ \\(6 words\\) does not give each "
+              "word the row of its vector in wv_ \\(6 words\\)"),
+             (saved["tagger"], "vocabulary_", "a", 10**6,
+              "vocabulary_ does not number its \\d+ entries 0 to \\d+, once each"),
+             (saved["tagger"], "char_vocabulary_", "a", -1, "char_vocabulary_ does not number")]
+    for path, name, word, row, message in cases:
+        forged = _rewrite(path, tmp_path / "forged.safetensors", _vocabulary_edit(name, word, row))
+        with pytest.raises(FormatError, match=rf"fitted attributes contradict each other: {message}"):
+            sknn.load(forged)
+    loaded = sknn.load(tmp_path / "w2v.safetensors")  # unedited: its vocabulary is its table's own dict again
+    assert loaded.vocabulary_ is loaded.wv_.key_to_index
+    np.testing.assert_array_equal(loaded.transform([["a", "cat"]]), w2v.transform([["a", "cat"]]))
+
+
+def test_word_vectors_replaced_after_fit_are_read_by_their_own_rows():
+    """transform looked words up in the fitted vocabulary_ and read those rows of a replaced wv_: another word's
+    vector, or memory beyond a smaller table."""
+    w2v = Word2VecTransformer(vector_size=4, min_count=1, epochs=1, sample=0, random_state=0).fit(
+        [["the", "cat", "sat"], ["a", "dog", "ran"]] * 5)
+    w2v.wv_ = KeyedVectors(np.array([[1.0, 0, 0, 0], [0, 2.0, 0, 0]], np.float32), ["cat", "the"])
+    np.testing.assert_array_equal(w2v.transform([["the"], ["cat", "the"], ["ran"]]),
+                                  [[0, 2, 0, 0], [0.5, 1, 0, 0], [0, 0, 0, 0]])
+    with pytest.raises(ValueError, match=r"wv_ is not the table fit made .* agg='tfidf' weighs each word by the idf_"):
+        w2v.set_params(agg="tfidf").transform([["the"]])
