@@ -169,7 +169,8 @@ class Predictions(nn.Module):
 
 def labels(classes):
     """Class labels as a JSON-ready list; dates and durations as their text (``tolist`` gives nanosecond dates as
-    integers, and those of other units as text or date objects): ``np.datetime64(label)`` reads a date back."""
+    integers, and those of other units as text or date objects): ``np.datetime64(label)`` reads a date back,
+    ``pd.Timedelta(label)`` a duration."""
     classes = np.asarray(classes)
     if classes.dtype.kind == "M":
         return np.datetime_as_string(classes).tolist()
