@@ -466,5 +466,6 @@ def label_indices(y, classes, name="y"):
                          "labels of fit, or the classes= of the first partial_fit). Leave the samples of those labels "
                          "out (the rows, or the sentences of a sequence model; a validation sample of a class never "
                          "trained on cannot be scored), or train on them: with partial_fit, pass every label that "
-                         "will ever appear as classes= to its first call (e.g. classes=np.unique(y_all)).")
+                         "will ever appear as classes= to its first call (e.g. classes=np.unique(y_all)); with "
+                         "warm_start=True, fit a new network (warm_start=False) on all the labels.")
     return np.searchsorted(classes, y).astype(np.int64)
