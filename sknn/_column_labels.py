@@ -101,6 +101,7 @@ def check_column_label_order(estimator, X, reset):
         elif kind == "other":
             estimator.column_label_text_in_ = np.asarray(labels, dtype=object)
         return
+    _refuse_transposed(estimator, X)
     fitted_kind = "whole" if hasattr(estimator, "column_labels_in_") else "other"
     fitted = getattr(estimator, "column_labels_in_" if fitted_kind == "whole" else "column_label_text_in_", None)
     if kind is None and fitted is not None:
@@ -120,6 +121,18 @@ def check_column_label_order(estimator, X, reset):
                      "read by position, and each would feed the network where another column was learned. Pass the "
                      "columns fit had, under fit's names; if these are fit's columns named otherwise, rename them "
                      f"({rename}), or pass X.to_numpy() to read them by position.")
+
+
+def _refuse_transposed(estimator, X):
+    """Refuse a DataFrame whose rows are labelled with fit's column names, and its columns not: a table transposed
+    (``df.T``), each of fit's columns a row, whose rows would be predicted as samples."""
+    names = getattr(estimator, "feature_names_in_", None)
+    index = getattr(X, "index", None)
+    if names is None or index is None or not hasattr(X, "columns") or len(index) != len(names):
+        return
+    if [str(i) for i in index] == list(names) and [str(c) for c in X.columns] != list(names):
+        raise ValueError(f"X's rows are labelled with the names of fit's columns ({_shown(list(names))}) and its "
+                         f"{X.shape[1]} columns are not: X looks transposed, a column of fit's a row. Pass X.T.")
 
 
 def _check_names_as_text(X, fitted):

@@ -737,3 +737,15 @@ def test_times_without_a_date_get_the_duration_fix():
     with pytest.raises(ValueError, match=r"pd.to_timedelta\(X\['time'\] \+ ':00', errors='coerce'\)"):
         DenseRegressor(max_iter=1).fit(X, np.arange(40.0))
     assert pd.to_timedelta(X["time"] + ":00").dt.total_seconds().nunique() == 40
+
+
+def test_a_transposed_table_is_refused_at_predict_not_read_a_feature_a_sample():
+    """df.T of five rows gave five predictions, one per feature, with only scikit-learn's warning that X has no
+    valid feature names."""
+    X = pd.DataFrame(RNG.randn(40, 5), columns=list("abcde"))
+    model = DenseClassifier(hidden_layer_sizes=(4,), max_iter=1, random_state=0).fit(X, np.arange(40) % 2)
+    with pytest.raises(ValueError, match=r"X's rows are labelled with the names of fit's columns .* X looks "
+                                         r"transposed, a column of fit's a row\. Pass X\.T\.$"):
+        model.predict(X.iloc[:5].T)
+    assert model.predict(X.iloc[:5]).shape == (5,)
+    assert model.predict(X.iloc[:5].set_axis(list("abcde"))).shape == (5,)  # rows named as columns, columns too
