@@ -9,8 +9,8 @@ import torch
 
 from ._warnings import warn_user
 
-__all__ = ["autocast", "default_dtype", "float32_default", "precision_name", "recording_gradients", "resolve_device",
-           "resolve_precision", "seeded", "torch_threads"]
+__all__ = ["autocast", "default_dtype", "evaluating", "float32_default", "precision_name", "recording_gradients",
+           "resolve_device", "resolve_precision", "seeded", "torch_threads"]
 
 # torch has one CPU generator and one default dtype per process, not one per thread: the regions of a process that
 # change them (seeded, default_dtype) take turns
@@ -156,6 +156,20 @@ def seeded(seed, device):
         elif device.type == "mps":
             torch.mps.manual_seed(seed)
         yield
+
+
+@contextlib.contextmanager
+def evaluating(module):
+    """``module`` in evaluation mode, then every submodule back in the mode it was in: a prediction made while the
+    module trains (a callback's, between two batches) left the rest of the epoch training without dropout and with
+    batch norm's statistics frozen."""
+    modes = [(m, m.training) for m in module.modules()]
+    module.eval()
+    try:
+        yield module
+    finally:
+        for m, mode in modes:
+            m.training = mode
 
 
 @contextlib.contextmanager

@@ -49,7 +49,7 @@ from skorch import NeuralNet
 from skorch.callbacks import EpochTimer
 from skorch.utils import TeeGenerator
 
-from ._device import autocast, torch_threads
+from ._device import autocast, evaluating, torch_threads
 from ._hogwild import replicate, train_in_parallel
 from ._layers import parameter_factors
 from ._non_finite import (TrainingDiverged, non_finite_loss_error, refuse_blown_up_network, refuse_non_finite_outputs,
@@ -580,9 +580,9 @@ class Engine(NeuralNet):
 
     def predict_source(self, source, batch_size=None, transform=None):
         """Outputs of the module (after ``transform``) for every row of ``source``, as one CPU tensor."""
-        self.module_.eval()
         outputs, finite = [], []
-        with torch.inference_mode(), memory_errors_named("Prediction", self.device, batch_size or self.batch_size):
+        named = memory_errors_named("Prediction", self.device, batch_size or self.batch_size)
+        with evaluating(self.module_), torch.inference_mode(), named:
             for Xb, _, _ in source.batches(batch_size or self.batch_size, device=self.device):
                 n = len(Xb) if isinstance(Xb, torch.Tensor) else None
                 if n is not None:

@@ -17,6 +17,7 @@ from torch import nn
 
 from ._augment import Augment
 from ._base import BaseNeuralNetwork
+from ._device import evaluating
 from ._images import ImageInputMixin
 from ._layers import ACTIVATIONS, INITIALIZER_NAMES, initialize_weights, make_activation
 from ._targets import NeuralClassifierMixin
@@ -426,9 +427,8 @@ verbose, callbacks, criterion
         if not isinstance(module, ConvNet):
             raise ValueError(f"feature_maps reads the layers of sknn's ConvNet, and this model's network is "
                              f"{type(module).__name__} (module=...): call its layers on the images yourself.")
-        module.eval()
         seen, features = -1, list(module.features)
-        with torch.inference_mode():
+        with evaluating(module), torch.inference_mode():
             for i, m in enumerate(features):
                 if seen == layer and not isinstance(m, (nn.Conv2d, nn.BatchNorm2d)):
                     if isinstance(m, nn.MaxPool2d) and i + 1 < len(features):

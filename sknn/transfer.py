@@ -20,7 +20,8 @@ from sklearn.utils.validation import check_is_fitted
 from ._augment import Augment
 from ._base import BaseNeuralNetwork
 from ._data import ArrayBatches
-from ._device import autocast, float32_default, recording_gradients, resolve_device, resolve_precision, seeded
+from ._device import (autocast, evaluating, float32_default, recording_gradients, resolve_device, resolve_precision,
+                      seeded)
 from ._engine import memory_errors_named, padded_batch
 from ._family import FamilyEstimator
 from ._image_fixes import alpha_fix, moved_axes_fix
@@ -44,17 +45,13 @@ def backbone_features(module, source, batch_size, device, grad_free=torch.no_gra
     image's features do not depend on the batch it came in. ``amp_dtype`` runs the
     backbone under autocast (mixed precision); the features come back in float32.
     """
-    was_training = module.training
-    module.eval()
     feats, ys, ws = [], [], []
-    try:
-        with grad_free(), autocast(device, amp_dtype), memory_errors_named("Feature extraction", device, batch_size):
-            for Xb, yb, wb in source.batches(batch_size, device=device):
-                feats.append(module.encode(padded_batch(Xb))[:len(Xb)].float().cpu())
-                ys.append(None if yb is None else yb.cpu())
-                ws.append(None if wb is None else wb.cpu())
-    finally:
-        module.train(was_training)
+    named = memory_errors_named("Feature extraction", device, batch_size)
+    with evaluating(module), grad_free(), autocast(device, amp_dtype), named:
+        for Xb, yb, wb in source.batches(batch_size, device=device):
+            feats.append(module.encode(padded_batch(Xb))[:len(Xb)].float().cpu())
+            ys.append(None if yb is None else yb.cpu())
+            ws.append(None if wb is None else wb.cpu())
     if not feats:
         raise ValueError("No image could be read: there is nothing to compute features of.")
     cat = lambda parts: None if parts[0] is None else torch.cat(parts)  # noqa: E731
