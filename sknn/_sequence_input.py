@@ -13,17 +13,16 @@ import scipy.sparse as sp
 import torch
 
 from ._labels import check_label_types, check_label_values, check_labels
-from ._numbers import check_float32_vectors
 from ._sequence_columns import (check_feature_names, check_step_array, frame_columns, frame_labels, frame_rows,
                                 is_step_value, refuse_frame_of_numbers, unpadded_rows)
 from ._text_checks import is_missing, warn_form_misses
-from ._validation import check_magnitude, detached, first_non_string, is_unordered
+from ._validation import check_magnitude, first_non_string, is_unordered
 from ._warnings import warn_user
 
 __all__ = ["BOS", "EOS", "MAX_WORD_CHARS", "PAD", "UNK", "BOS_TOKEN", "EOS_TOKEN", "PAD_TOKEN", "UNK_TOKEN",
            "SequenceBatches", "build_vocabulary", "char_table", "check_label_sequences", "check_prefixes",
-           "check_sequences", "check_tokens", "is_token", "pretrained_matrix", "read_pretrained", "spans",
-           "steps_of_rows", "token_forms", "token_ids", "warn_own_symbols", "warn_own_symbols_in"]
+           "check_sequences", "check_tokens", "is_token", "spans", "steps_of_rows", "token_forms", "token_ids",
+           "warn_own_symbols", "warn_own_symbols_in"]
 
 PAD, UNK, BOS, EOS = 0, 1, 2, 3
 PAD_TOKEN, UNK_TOKEN, BOS_TOKEN, EOS_TOKEN = "<pad>", "<unk>", "<s>", "</s>"
@@ -290,16 +289,24 @@ def check_label_sequences(y, lengths, name="y"):
         _check_ordered(labels, f"{name}[{i}]")
         labels = frame_labels(labels, f"{name}[{i}]")
         if len(labels) != n:
+            deep = len(labels) == 1 and not is_token(labels[0]) and getattr(labels[0], "__len__", None) and \
+                len(labels[0]) == n  # ([[l] for l in y]: each sequence's labels in a list of one)
             raise ValueError(f"Sequence {i} has {n} tokens but {len(labels)} labels; every token needs exactly one "
-                             "label.")
+                             "label." + (f" {name}[{i}] holds its {n} labels in a list of one, a level too deep: pass "
+                                         f"[labels[0] for labels in {name}]." if deep else ""))
         flat.extend(labels)
     check_labels(flat, name, lengths=list(lengths))
     as_strings = f"[[str(label) for label in labels] for labels in {name}]"  # DenseClassifier's checks: complex
     check_label_values(flat, name, as_strings=as_strings)  # numbers, signaling NaN, whole numbers beyond 2**53; and
     check_label_types(flat, name, as_strings)  # Decimals, Periods, zoned dates (as numpy reads them: dates pass)
+    first = next((v for v in flat if not is_token(v) and hasattr(v, "__len__")), None)
+    if first is not None:  # a label of one item each (an array of shape (n, length, 1)), or of several parts
+        fix = (f"[[label[0] for label in labels] for labels in {name}] (np.asarray({name})[..., 0] for an array)"
+               if len(first) == 1 else f"its parts joined, [['|'.join(map(str, label)) for label in labels] for "
+               f"labels in {name}]")
+        raise ValueError(f"Each label must be a single value (a string or a number), not a {type(first).__name__} "
+                         f"({first!r:.30}); pass {fix}.")
     flat = np.asarray(flat)
-    if flat.ndim != 1:
-        raise ValueError("Each label must be a single value (a string or a number), not a list.")
     if flat.dtype.kind == "f" and np.isinf(flat).any():  # (NaN: refused as missing by check_labels)
         raise ValueError(f"{name} holds {float(flat[np.isinf(flat)][0])!r}, which is no class: a label is a string "
                          "or a finite number. Replace it with the tag it stands for, or leave its sequence out.")
@@ -497,96 +504,6 @@ class SequenceBatches:
         if self.sample_weight is not None:
             w = torch.repeat_interleave(self.sample_weight[seq_index], lengths).to(device, non_blocking=True)
         return X, y, w
-
-
-def read_pretrained(vectors, embedding_dim):
-    """(vectors, words) of the parameter ``pretrained_embeddings``, checked against ``embedding_dim``; or None."""
-    if vectors is None:
-        return None
-    vectors = getattr(vectors, "wv_", vectors)  # a fitted Word2VecTransformer gives its keyed vectors
-    if isinstance(vectors, pd.DataFrame):  # a vector per row, by word (GloVe read with index_col=0): its rows
-        words_as_columns = all(isinstance(c, str) for c in vectors.columns) and not all(
-            isinstance(w, str) for w in vectors.index)  # (pd.DataFrame(dict_of_vectors): numbered rows)
-        if not vectors.index.is_unique or words_as_columns:
-            raise ValueError("pretrained_embeddings is a DataFrame read as a vector per row, by the word of its index, "
-                             "and its " + ("index repeats words" if not vectors.index.is_unique else "columns are "
-                                           "words: pass df.T") + " (a GloVe file: index_col=0, keep_default_na=False).")
-        vectors = dict(zip(vectors.index, vectors.to_numpy()))
-    if isinstance(vectors, (dict, pd.Series)):  # tensors (that require grad, of bfloat16...): their values
-        vectors = {k: detached(v, f"pretrained_embeddings[{k!r}]") for k, v in vectors.items()}
-    if hasattr(vectors, "key_to_index"):  # keyed vectors, sknn's or gensim's
-        words = list(vectors.key_to_index)
-    elif hasattr(vectors, "items"):  # a dict, or a pandas Series word -> vector (whose iteration gives values)
-        words = list(vectors.keys())
-    elif hasattr(vectors, "fit") and hasattr(vectors, "get_params"):  # an estimator, unfitted
-        raise TypeError(f"pretrained_embeddings is an unfitted {type(vectors).__name__}. Fit it first; under "
-                        "cross_val_score, GridSearchCV or clone (which give copies of parameters unfitted), pass "
-                        "its vectors instead: pretrained_embeddings=w2v.wv_.")
-    else:  # (a path: the loader's; a gensim Word2Vec model: its keyed vectors)
-        hint = ("; for a file, sknn.KeyedVectors.load_word2vec_format(path)" if hasattr(vectors, "__fspath__") or
-                isinstance(vectors, str) else "; pass its keyed vectors, model.wv" if hasattr(vectors, "wv") else "")
-        raise TypeError("pretrained_embeddings must be a dict word -> vector, keyed vectors, or a fitted "
-                        f"Word2VecTransformer; got {type(vectors).__name__}{hint}.")
-    if not words:
-        raise ValueError("pretrained_embeddings holds no word.")
-    other = next((w for w in words if not isinstance(w, str)), None)
-    if other is not None:  # no token could ever match it
-        raise TypeError(f"pretrained_embeddings has the key {other!r} of type {type(other).__name__}: its keys must "
-                        "be the words (str), as the tokens are; map ids to their words first.")
-    first = np.asarray(vectors[words[0]])
-    if first.ndim != 1 or first.dtype.kind not in "biuf":
-        raise TypeError(f"pretrained_embeddings[{words[0]!r}] is {vectors[words[0]]!r:.40}, not a vector of numbers.")
-    dim = len(first)
-    if dim != embedding_dim:
-        raise ValueError(f"The pretrained vectors have {dim} dimensions but embedding_dim={embedding_dim}; "
-                         f"pass embedding_dim={dim}.")
-    table = getattr(vectors, "vectors", None)
-    if isinstance(table, np.ndarray):  # keyed vectors: one matrix
-        if not np.isfinite(table).all():
-            raise ValueError("pretrained_embeddings holds NaN or infinity; pretrained vectors must be finite.")
-        check_float32_vectors(table, "pretrained_embeddings")
-    else:  # a dict: one vector per word
-        for w in words:
-            try:
-                row = np.asarray(vectors[w])
-                if row.dtype.kind not in "biuf":  # (complex: the imaginary parts dropped; text read as numbers)
-                    raise TypeError
-            except (TypeError, ValueError):
-                raise TypeError(f"pretrained_embeddings[{w!r}] is {vectors[w]!r:.40}, not a vector of real "
-                                "numbers.") from None
-            row = row.astype(np.float64)
-            if row.shape != (dim,):
-                raise ValueError(f"pretrained_embeddings[{w!r}] has shape {row.shape}; every pretrained vector "
-                                 f"must hold {dim} numbers (embedding_dim).")
-            if not np.isfinite(row).all():
-                raise ValueError(f"pretrained_embeddings[{w!r}] holds NaN or infinity; pretrained vectors must "
-                                 "be finite.")
-            check_float32_vectors(row, f"pretrained_embeddings[{w!r}]")
-    return vectors, words
-
-
-def _pretrained_word_of(words, vocabulary, lowercase):
-    """Which pretrained word gives its vector to each key of ``vocabulary`` (a key -> word dict; keys without one
-    and the padding symbol left out). With ``lowercase``, several casings meet on one key: the word that is the key
-    itself ('may' for 'May', 'MAY' and 'may') wins, otherwise the first casing in the vectors' order."""
-    chosen = {}
-    for w in words:
-        key = w.lower() if lowercase else w
-        if key not in chosen or w == key:
-            chosen[key] = w
-    return {key: w for key, w in chosen.items() if vocabulary.get(key, PAD) != PAD}  # (the padding row stays zero)
-
-
-def pretrained_matrix(vectors, words, vocabulary, lowercase, embedding_dim):
-    """The initial embedding matrix of ``vocabulary``: the pretrained ``vectors`` of ``words`` where there are some
-    (:func:`_pretrained_word_of` says whose), small random values (from torch's global generator) elsewhere."""
-    matrix = torch.randn(len(vocabulary), embedding_dim) * 0.1  # seeded by the fit
-    matrix[PAD] = 0
-    chosen = _pretrained_word_of(words, vocabulary, lowercase)
-    if chosen:  # one copy for all the words
-        rows = torch.tensor([vocabulary[key] for key in chosen])
-        matrix[rows] = torch.from_numpy(np.stack([np.asarray(vectors[w], dtype=np.float32) for w in chosen.values()]))
-    return matrix
 
 
 def warn_unscaled(seqs):

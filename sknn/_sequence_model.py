@@ -16,8 +16,9 @@ from ._module_checks import ChecksModuleOutputs, OutputContract
 from ._recurrent import CELLS, SequenceNet, language_model_cutoff
 from ._labels import check_label_spellings, check_same_label_kind
 from ._memory import prediction_batch_rows
+from ._pretrained_vectors import pretrained_matrix, read_pretrained
 from ._sequence_input import (EOS, PAD_TOKEN, UNK_TOKEN, SequenceBatches, build_vocabulary, check_label_sequences,
-                              pretrained_matrix, read_pretrained, warn_own_symbols, warn_unscaled)
+                              warn_own_symbols, warn_unscaled)
 from ._text_checks import TOKENS_ADVICE, warn_form_misses, warn_form_twins, warn_spacing_twins
 from ._validation import check_non_negative_weights, label_list, unmasked
 from ._warnings import warn_user

@@ -188,3 +188,17 @@ def test_onnx_export_refuses_text_that_utf8_cannot_write_before_exporting(tmp_pa
     with pytest.raises(ValueError, match=message + r".*text.encode\('utf-8', 'replace'\).decode\(\)"):
         to_onnx(tagger, tmp_path / "tagger.onnx")
     assert not list(tmp_path.iterdir())
+
+
+def test_labels_nested_a_level_too_deep_are_told_how_to_unnest():
+    """[[labels] for labels in y] said only 'Sequence 0 has 3 tokens but 1 labels'; labels of shape (n, length, 1)
+    and tuple labels said '... not a list', naming neither the label nor the fix."""
+    with pytest.raises(ValueError, match=r"Sequence 0 has 3 tokens but 1 labels; every token needs exactly one label\. "
+                                         r"y\[0\] holds its 3 labels in a list of one, a level too deep: pass "
+                                         r"\[labels\[0\] for labels in y\]\.$"):
+        LSTMSequenceTagger(**SMALL).fit(X, [[labels] for labels in Y])
+    with pytest.raises(ValueError, match=r"not a ndarray \(array\(\['D'\].*\); pass \[\[label\[0\] for label in "
+                                         r"labels\] for labels in y\] \(np\.asarray\(y\)\[\.\.\., 0\] for an array\)"):
+        LSTMSequenceTagger(**SMALL).fit(X, np.array(Y)[..., None])
+    with pytest.raises(ValueError, match=r"not a tuple \(\('D', 1\)\); pass its parts joined, \[\['\|'\.join"):
+        LSTMSequenceTagger(**SMALL).fit(X, [[(t, 1) for t in labels] for labels in Y])
