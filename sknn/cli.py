@@ -291,6 +291,23 @@ def _in_options(message):
     return message
 
 
+def _tolerant_output():
+    """Standard output and error that write a character their encoding lacks as an escape: the result table's '±' on
+    an ASCII terminal (PYTHONIOENCODING=ascii, a C locale) failed the command after all its fits."""
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
+
+
+def _shown(text):
+    """``text`` for standard output: '±' as '+/-' where its encoding has no '±'."""
+    try:
+        "±".encode(getattr(sys.stdout, "encoding", None) or "utf-8")
+    except (UnicodeEncodeError, LookupError):
+        return text.replace("±", "+/-")
+    return text
+
+
 # --------------------------------------------------------------------------- the command
 
 def _compare(args):
@@ -343,10 +360,10 @@ def _compare(args):
         lines = report.describe(table, name, n_read, n_features, task_given=args.task != "auto")
         print("\n".join(lines[len(first):]))
         print()
-        print(report.text_table(table))
+        print(_shown(report.text_table(table)))
         extra = report.notes(table)
         if extra:
-            print("\nnotes:\n  " + "\n  ".join(map(_in_options, extra)))
+            print(_shown("\nnotes:\n  " + "\n  ".join(map(_in_options, extra))))
         results.append(dict(name=name, table=table, fitted=fitted, X=plan.X, y=plan.y,
                             header=lines + ([note] if note else [])))
 
@@ -385,8 +402,8 @@ def _compare(args):
             print(f"\nplots: {', '.join(written)}")
         if args.report:
             page = report.html_report(results, ranks=ranks, rank_fig=rank_fig, say=_in_options)
-            with open(args.report, "w", encoding="utf-8") as f:
-                f.write(page)
+            with open(args.report, "w", encoding="utf-8", errors="backslashreplace") as f:  # (a name's lone
+                f.write(page)  # surrogate, from a file name's bytes that are not UTF-8: escaped, not a failure)
             print(f"report: {args.report}")
     return 0
 
@@ -480,6 +497,7 @@ def _one_line(text):
 
 def main(argv=None):
     """The ``sknn`` command: returns the exit status (0, 2 for a problem with the input, 1 otherwise)."""
+    _tolerant_output()
     args = build_parser().parse_args(argv)
     prefix = f"sknn {args.command}: error:"
     try:

@@ -1071,3 +1071,20 @@ def test_an_empty_csv_path_and_a_closed_output_pipe_are_said_plainly(tmp_path):
                "--models linear --cv 2 --repeats 1 --n-jobs 1 --quiet | true; echo ${PIPESTATUS[0]}")
     done = subprocess.run(["bash", "-c", command], capture_output=True, text=True, cwd=ROOT, env=ENV, timeout=600)
     assert done.stdout.strip() in ("0", "1") and "Broken pipe" not in done.stderr, done.stdout + done.stderr
+
+
+def test_an_ascii_terminal_and_a_file_name_that_is_not_utf8_get_their_results_and_report(tmp_path):
+    """On an ASCII stream the result table's '±' failed the command after all its fits (no results, no report); a
+    CSV whose name's bytes are not UTF-8 wrote a report of 0 bytes, its name being no UTF-8 text."""
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(60, 2))
+    csv = tmp_path / "d\udcff.csv"  # (the byte 0xff in the file's name)
+    pd.DataFrame({"a": X[:, 0], "b": X[:, 1], "y": (X[:, 0] > 0).astype(int)}).to_csv(csv, index=False)
+    report = tmp_path / "r.html"
+    proc = subprocess.run([sys.executable, "-m", "sknn", "compare", "--csv", str(csv), "--target", "y", "--models",
+                           "dummy,linear", "--cv", "2", "--repeats", "1", "--n-jobs", "1", "--quiet", "--report",
+                           str(report)], capture_output=True, cwd=ROOT, timeout=600,
+                          env={**ENV, "PYTHONIOENCODING": "ascii"})
+    assert proc.returncode == 0, proc.stderr
+    assert b"+/- " in proc.stdout and b"report: " in proc.stdout
+    assert report.stat().st_size > 10_000 and "d\\udcff" in report.read_text(encoding="utf-8")
