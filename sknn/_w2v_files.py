@@ -101,7 +101,13 @@ def write(fname, keys, vectors, binary=False, write_header=True, fvocab=None, co
     odd = next((k for k in keys if not _encodes(k)), None)
     if odd is not None:
         raise ValueError(f"The key {odd!r} holds a lone surrogate, which UTF-8 cannot write: the file would stop "
-                         "half-written. Rename such keys first (key.encode('utf-8', 'replace').decode()).")
+                         "half-written. Rename such keys first (key.encode('utf-8', 'backslashreplace').decode(), "
+                         "which keeps distinct keys distinct).")
+    nul = next((k for k in keys if "\x00" in k), None) if binary else None
+    if nul is not None:  # (a NUL beside other control bytes is what a header's wrong vector size reads as a word)
+        raise ValueError(f"The key {nul!r} holds a NUL character, which a binary word2vec file's reader takes for a "
+                         "vector's bytes: it would not read back. Save with binary=False, or rename such keys first "
+                         "(key.replace('\\x00', '')).")
     long = next((k for k in keys if len(k.encode()) > MAX_BINARY_KEY), None) if binary else None
     if long is not None:
         raise ValueError(f"The key {long[:30]!r}... is {len(long.encode()):,} bytes long, more than the "

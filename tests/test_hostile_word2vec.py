@@ -106,9 +106,17 @@ def test_keyed_vectors_refuse_what_would_not_save_or_read_back(tmp_path):
             KeyedVectors(vectors, keys)
     with pytest.raises(ValueError, match="counts holds -1"):
         KeyedVectors(vectors, ["a", "b"], counts=[1, -1])
-    with pytest.raises(ValueError, match="lone surrogate"):
+    with pytest.raises(ValueError, match=r"lone surrogate.*key\.encode\('utf-8', 'backslashreplace'\)\.decode\(\), "
+                                         "which keeps distinct keys distinct"):
         KeyedVectors(vectors, ["a", "b\udc80"]).save_word2vec_format(tmp_path / "v.txt")
     assert not (tmp_path / "v.txt").exists()  # refused before the file is opened (was left half-written)
+    # a NUL in a key that is not the first: the binary reader took it for a header's wrong vector size
+    nul = KeyedVectors(np.ones((3, 3), dtype=np.float32), ["alpha", "a\x00b", "beta"])
+    with pytest.raises(ValueError, match=r"The key 'a\\x00b' holds a NUL character.*Save with binary=False"):
+        nul.save_word2vec_format(tmp_path / "v.bin", binary=True)
+    assert not (tmp_path / "v.bin").exists()
+    nul.save_word2vec_format(tmp_path / "v.txt")  # the text format reads it back
+    assert KeyedVectors.load_word2vec_format(tmp_path / "v.txt").index_to_key == nul.index_to_key
     # a first key starting with a byte-order mark came back without it (no header), its vocabulary file unreadable
     for options in ({"write_header": False}, {"fvocab": tmp_path / "v.voc"}):
         with pytest.raises(ValueError, match=r"The key '\\ufeffbom' starts with U\+FEFF, a byte-order mark"):
