@@ -56,10 +56,9 @@ __all__ = ["run_compare", "prepare", "execute", "default_models", "detect_task",
 def _auto_threads(n_workers):
     """Threads per fit for ``threads='auto'``, and why.
 
-    The cores divided among the workers, but one thread when ``OMP_NUM_THREADS`` says so
-    or when the machine is already busy (a 1-minute load average of half its cores or
-    more): threads that wait for each other spin, and with 2 threads per fit on busy
-    cores the main job took about 6 times as long (benchmarks/RESULTS.md, "compare").
+    The cores divided among the workers, but one thread when ``OMP_NUM_THREADS`` says so or when the machine is
+    already busy (a 1-minute load average of half its cores or more): threads that wait for each other spin, and
+    with 2 threads per fit on busy cores the main job took about 6 times as long (benchmarks/RESULTS.md, "compare").
     """
     cores = cpu_count()
     n = max(1, cores // n_workers)

@@ -20,6 +20,7 @@ import zipfile
 
 from ._csv_cells import (_THOUSANDS_DOTTED, CommandError, _raw_cells, _thousands_dots,  # noqa: F401
                          leading_zero_example)
+from ._input_files import first_line_not_utf8
 
 
 # file signatures of what is no CSV text: (first bytes, what it is, extensions pandas decompresses it by, the fix)
@@ -437,6 +438,8 @@ def load(kind, where, target, na_values=(), task="auto", default_na=True):
             windows = any(0x80 <= b <= 0x9F for b in exc.object[max(0, exc.start - 1000):exc.end + 1000])
             source = "cp1252" if windows else "latin1"
             fix = f"; it is not UTF-8: save it as UTF-8 (e.g. iconv -f {source} -t utf-8 in.csv > out.csv)"
+            bad = first_line_not_utf8(where)  # (pandas names a position in a chunk of its own)
+            text = [f"line {bad} is not UTF-8 text ({exc.reason})"] if bad else text
         fields = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", text[0] if text else "")
         if fields:  # (pandas' own words name no cause)
             text = [f"line {fields[2]} has {fields[3]} fields where the rows before it have {fields[1]}"]

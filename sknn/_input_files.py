@@ -12,7 +12,8 @@ import zlib
 
 from ._persist_files import special_file_kind
 
-__all__ = ["READ_ERRORS", "compressed_opener", "file_path", "numbered_lines", "read_error", "refuse_special_file"]
+__all__ = ["READ_ERRORS", "compressed_opener", "file_path", "first_line_not_utf8", "numbered_lines", "read_error",
+           "refuse_special_file"]
 
 # magic bytes -> opener of the compressed formats gensim's LineSentence (smart_open) reads
 _COMPRESSED = ((b"\x1f\x8b", gzip.open), (b"BZh", bz2.open), (b"\xfd7zXZ\x00", lzma.open))
@@ -124,6 +125,22 @@ def numbered_lines(path, wanted="the text file"):
                     yield number, part[:-1] + "\n" if part.endswith("\r") else part
     except READ_ERRORS as exc:
         raise read_error(path, exc, f" after line {number}" if number else "") from None
+
+
+def first_line_not_utf8(path):
+    """The number of the first line of ``path`` (decompressed, by its content) whose bytes are not UTF-8 text, or
+    None: a text read in chunks fails at the line its chunk began after, not at the bad line (a reader's position
+    is one of its chunk's, meaningless to the file's owner)."""
+    try:
+        with (compressed_opener(path) or open)(path, "rb") as f:
+            for number, raw in enumerate(f, 1):  # (no UTF-8 character holds the byte of a line break)
+                try:
+                    raw.decode("utf-8-sig" if number == 1 else "utf-8")
+                except UnicodeDecodeError:
+                    return number
+    except (*READ_ERRORS, ValueError):
+        return None
+    return None
 
 
 def file_path(value, name, what="a file"):

@@ -23,7 +23,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from ._input_files import READ_ERRORS, read_error
+from ._input_files import READ_ERRORS, first_line_not_utf8, read_error
 from ._memory import release_freed_memory
 from ._text_checks import is_missing, missing_document, not_documents
 from ._validation import compressed_opener, first_non_string, is_unordered
@@ -147,8 +147,9 @@ def iter_corpus(corpus, tokenizer=None):
                     yield _tokenized(line.rstrip("\r\n"), tokenizer, f"line {line_no} of {os.fspath(corpus)!r}")
         except READ_ERRORS as exc:
             raise read_error(corpus, exc, f" after line {line_no}" if line_no else "") from None
-        except UnicodeDecodeError as exc:
-            raise _not_utf8(corpus, exc, f"after line {line_no}", "X") from None
+        except UnicodeDecodeError as exc:  # (read in chunks: the bad line is found anew)
+            bad = first_line_not_utf8(corpus)
+            raise _not_utf8(corpus, exc, f"at line {bad}" if bad else f"after line {line_no}", "X") from None
         return
     name = "X.iloc" if hasattr(corpus, "iloc") else "X"  # (a Series' X[i] is the row labelled i)
     for i, doc in enumerate(corpus):

@@ -94,6 +94,8 @@ BAD = [
     (["compare", "--csv", "{tmp}/binary.csv", "--target", "y"], "cannot read"),
     (["compare", "--csv", "{tmp}/empty.csv", "--target", "y"], "cannot read"),
     (["compare", "--csv", "{tmp}/latin1.csv", "--target", "b"], "it is not UTF-8: save it as UTF-8"),
+    # (pandas named 'position 3' of a chunk of its own; the bad byte is on line 2)
+    (["compare", "--csv", "{tmp}/latin1.csv", "--target", "b"], "latin1.csv as CSV: line 2 is not UTF-8 text"),
     (["compare", "--csv", "{tmp}/utf16.csv", "--target", "b"], "iconv -f utf-16 -t utf-8"),
     (["compare", "--csv", "{tmp}/header.csv", "--target", "a"], "no rows"),
     (["compare", "--csv", "{tmp}/one_column.csv", "--target", "a"], "1 column(s)"),

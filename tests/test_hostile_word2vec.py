@@ -201,6 +201,10 @@ def test_corpus_files_with_a_bom_are_read_and_other_encodings_refused(tmp_path):
         Word2VecTransformer(**W2V).fit(path)
     with pytest.raises(ValueError, match=r"X\[0\] is bytes that are not UTF-8 text.*decode\('latin-1'\)"):
         Word2VecTransformer(**W2V).fit(["café".encode("latin-1"), b"a b"])
+    # the bad byte after the first 64 KB: the line named was the one its chunk of decoding began after
+    path.write_bytes(("the cat sat on the mat\n" * 7000).encode("utf-8") + "café\n".encode("latin-1"))
+    with pytest.raises(ValueError, match=r"X='.*corpus\.txt' is not UTF-8 text at line 7001 "):
+        Word2VecTransformer(**W2V).fit(path)
 
 
 @pytest.mark.parametrize("token", ["", " ", "\t", "\u00a0"])
