@@ -16,6 +16,7 @@ import gzip
 import lzma
 import os
 import re
+import unicodedata
 import zipfile
 
 from ._csv_cells import (_THOUSANDS_DOTTED, CommandError, _raw_cells, _thousands_dots,  # noqa: F401
@@ -463,6 +464,9 @@ def load(kind, where, target, na_values=(), task="auto", default_na=True):
         # column of a delimiter at the end of the header)
         note = f"target: the column {target!r} ({'named target' if target == 'target' else 'the last one'}; " \
                "choose with --target)"
+    same = [c for c in frame.columns if unicodedata.normalize("NFC", str(c)) == unicodedata.normalize("NFC", target)]
+    if target not in frame.columns and len(same) == 1:  # canonically equivalent, printed alike: a macOS header's
+        target = same[0]  # 'cafe' + U+0301 (NFD) for a typed 'caf' + U+00E9 (NFC)
     if target not in frame.columns:
         close = [c for c in frame.columns if str(c).strip().lower() == str(target).strip().lower()]
         if close:

@@ -190,7 +190,7 @@ def check_corpus(corpus, name="X"):
         return
     if isinstance(corpus, bytes):
         raise TypeError(f"{name} must be a file path or an iterable of documents, got bytes: pass a path as text "
-                        f"({name}.decode()), or a document in a list ([{name}.decode('utf-8')]).")
+                        f"(os.fsdecode({name})), or a document in a list ([{name}.decode('utf-8')]).")
     if isinstance(corpus, Mapping):  # iterating it gives its keys, not the documents
         raise TypeError(f"{name} is a dict: iterating it gives its keys, not its documents; pass a list of the "
                         f"documents, list({name}.values()).")

@@ -13,6 +13,7 @@ import html
 import io
 import math
 import os
+import warnings
 from collections import Counter
 
 __all__ = ["describe", "describe_plan", "text_table", "notes", "figures", "html_report", "GROUP_TITLES"]
@@ -224,8 +225,12 @@ def text_table(table):
 # --------------------------------------------------------------------------- figures
 
 def _png(fig):
+    """The figure as PNG bytes. A label in a script the font lacks (emoji, CJK) is drawn as boxes: matplotlib's
+    warning of each missing glyph, which named sknn's own line on the command's output, is left out."""
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=100, bbox_inches="tight")
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r"Glyph \d+ .* missing from", category=UserWarning)
+        fig.savefig(buf, format="png", dpi=100, bbox_inches="tight")
     return buf.getvalue()
 
 

@@ -6,6 +6,7 @@ import re
 import shlex
 import shutil
 import subprocess
+import warnings
 import sys
 
 import numpy as np
@@ -1090,3 +1091,30 @@ def test_an_ascii_terminal_and_a_file_name_that_is_not_utf8_get_their_results_an
     assert proc.returncode == 0, proc.stderr
     assert b"+/- " in proc.stdout and b"report: " in proc.stdout
     assert report.stat().st_size > 10_000 and "d\\udcff" in report.read_text(encoding="utf-8")
+
+
+def test_a_target_typed_in_another_unicode_form_than_the_header_is_that_column(tmp_path, capsys):
+    """A macOS header in NFD ('cafe' + U+0301) was no column for the 'caf\\xe9' a keyboard types (NFC), and the
+    'did you mean' list showed a name that printed as the one typed."""
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(40, 2))
+    pd.DataFrame({"x": X[:, 0], "z": X[:, 1], "cafe\u0301": (X[:, 0] > 0).astype(int)}).to_csv(tmp_path / "h.csv",
+                                                                                               index=False)
+    code, out, err = _run(["compare", "--csv", str(tmp_path / "h.csv"), "--target", "caf\u00e9", "--models",
+                           "dummy,linear", "--cv", "2", "--repeats", "1", "--n-jobs", "1", "--quiet"], capsys)
+    assert code == 0, err
+    assert "h.csv: 40 rows, 2 features" in out and "LogisticRegression" in out
+
+
+def test_a_label_the_font_lacks_draws_without_matplotlib_s_warning_on_the_command_s_output():
+    """Each glyph missing from the font (an emoji class) printed matplotlib's UserWarning, naming sknn's line."""
+    import matplotlib.pyplot as plt
+
+    from sknn import report
+
+    fig, ax = plt.subplots()
+    ax.set_title("\U0001F44D thumbs up")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert report._png(fig)[:4] == b"\x89PNG"
+    plt.close(fig)
