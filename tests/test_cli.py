@@ -6,8 +6,8 @@ import re
 import shlex
 import shutil
 import subprocess
-import warnings
 import sys
+import warnings
 
 import numpy as np
 import pandas as pd
