@@ -84,6 +84,15 @@ def keep_classes_training(train, valid, labels, owners, classes, unit="sample"):
 _FIT_DATA = re.compile(r"(?<![\w.])(X|y)(?=[\[ .,:')])")
 
 
+_FEATURES = re.compile(r"X_val has \d+ features?, but \w+ is expecting \d+ features?")
+
+
 def as_validation_message(exc):
-    """The message of an error a check of fit's data raised on ``validation_data``: X and y named X_val and y_val."""
-    return _FIT_DATA.sub(r"\1_val", str(exc))
+    """The message of an error a check of fit's data raised on ``validation_data``: X and y named X_val and y_val;
+    a count of features that differs from fit's X told where that comes from in a composition."""
+    message = _FIT_DATA.sub(r"\1_val", str(exc))
+    if _FEATURES.search(message):
+        message = (message.rstrip(".") + ". In a Pipeline, the steps before the network transform X_val only with "
+                   "Pipeline(..., transform_input=['X_val']); an ensemble that gives each member some of X's columns "
+                   "(BaggingClassifier's max_features) passes X_val whole: set validation_fraction instead.")
+    return message

@@ -383,6 +383,10 @@ def test_validation_data_errors_name_y_val_wherever_the_message_names_y():
     with pytest.raises(ValueError, match=r"y_val holds 3 distinct numbers with fractional parts.*\(y_val\.astype\("
                                          r"str\)\)"):
         DenseClassifier(hidden_layer_sizes=(4,), max_iter=1).fit(X, y, validation_data=(X[:3], [0.5, 1.5, 2.5]))
+    # X_val of another width, as a Pipeline gives it without transform_input: where that comes from
+    with pytest.raises(ValueError, match=r"X_val has 2 features, but DenseClassifier is expecting 6 features as "
+                                         r"input\. In a Pipeline, .*transform_input=\['X_val'\]"):
+        DenseClassifier(hidden_layer_sizes=(4,), max_iter=1).fit(X, y, validation_data=(X[:3, :2], y[:3]))
 
 
 @pytest.mark.parametrize("params", [{"dropout": 0.5}, {"batch_norm": True, "dropout": 0.0}])
