@@ -159,11 +159,14 @@ class KeyedVectors(KeyedVectorQueries):
         return len(self.index_to_key)
 
     def __contains__(self, key):
-        return key in self.key_to_index
+        return self.has_index_for(key)
 
     def has_index_for(self, key):
         """Whether ``key`` is in the vocabulary (gensim 4's name for ``key in kv``; a number is no row number here:
-        keys are text)."""
+        keys are text). Several words at once (a list) are refused, naming the test of each."""
+        if isinstance(key, (list, tuple, set, np.ndarray)):
+            raise TypeError(f"A key is one word (a str), not a {type(key).__name__} ({key!r:.40}); test each word: "
+                            "all(w in kv for w in words), or [w for w in words if w in kv].")
         return key in self.key_to_index
 
     def __iter__(self):

@@ -803,3 +803,14 @@ def test_the_file_methods_name_a_value_that_is_no_path(kv):
                                                                r"write .* got NoneType")):
         with pytest.raises(TypeError, match=said):
             call()
+
+
+def test_several_words_tested_as_one_key_are_refused_with_the_test_of_each():
+    """['king'] in kv raised 'unhashable type: list' from inside a dict; a tuple of words was 'not in' in silence."""
+    kv = KeyedVectors(np.eye(3, dtype=np.float32), ["king", "queen", "man"])
+    for words in (["king"], ("king", "queen"), np.array(["king"])):
+        with pytest.raises(TypeError, match=r"A key is one word \(a str\), not a \w+ .*all\(w in kv for w in words\)"):
+            words in kv
+        with pytest.raises(TypeError, match=r"A key is one word"):
+            kv.has_index_for(words)
+    assert "king" in kv and "King" not in kv and 1 not in kv
