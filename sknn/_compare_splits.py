@@ -9,9 +9,9 @@ import warnings
 from numbers import Integral
 
 import numpy as np
-from sklearn.model_selection import KFold, StratifiedKFold, check_cv
+from sklearn.model_selection import GroupKFold, KFold, StratifiedGroupKFold, StratifiedKFold, check_cv
 
-__all__ = ["holds_row_numbers", "repeat_seed", "splits"]
+__all__ = ["GroupedFolds", "holds_row_numbers", "repeat_seed", "splits"]
 
 _MAX_SPLITS = 100_000  # repeats x folds: far beyond any comparison's need, far below a memory problem
 
@@ -27,6 +27,36 @@ def repeat_seed(random_state, repeat):
     if repeat == 0:
         return int(random_state)
     return int(np.random.SeedSequence([int(random_state), int(repeat)]).generate_state(1)[0])
+
+
+class GroupedFolds:
+    """k folds that keep each group of rows whole (a patient, a school, a tree measured 8 times), repeated with other
+    shuffles: scikit-learn's StratifiedGroupKFold (``stratify``: each fold's classes as even as whole groups allow)
+    or GroupKFold, each repeat shuffled with :func:`repeat_seed`'s seed. A splitter of its own ``groups`` (one per
+    row of the X it splits), as compare calls splitters (``split(X, y)``); ``n_repeats`` numbers its repeats.
+
+    Folds of rows from one group on both sides score a model on rows it nearly saw: the models that memorise
+    (forests, boosting, large networks) look better than they will be on a new group."""
+
+    def __init__(self, n_splits, groups, n_repeats=1, stratify=False, random_state=0):
+        self.n_splits, self.groups, self.n_repeats = int(n_splits), np.asarray(groups), int(n_repeats)
+        self.stratify, self.random_state = stratify, random_state
+        n_groups = len(np.unique(self.groups))
+        if n_groups < self.n_splits:
+            raise ValueError(f"groups holds {n_groups} group(s), fewer than the {self.n_splits} folds that each test "
+                             f"whole groups: use at most {n_groups} folds (--cv {n_groups})." if n_groups > 1 else
+                             "groups holds one group: folds that keep a group whole need 2 groups at least.")
+
+    def get_n_splits(self, X=None, y=None, groups=None):
+        return self.n_splits * self.n_repeats
+
+    def split(self, X, y=None, groups=None):
+        kind = StratifiedGroupKFold if self.stratify else GroupKFold
+        with warnings.catch_warnings():  # a class smaller than the folds: a note in the table, as for k-fold
+            warnings.filterwarnings("ignore", message="The least populated class in y has only")
+            for r in range(self.n_repeats):
+                splitter = kind(self.n_splits, shuffle=True, random_state=repeat_seed(self.random_state, r))
+                yield from list(splitter.split(X, y, self.groups))
 
 
 def splits(X, y, cv, repeats, task, random_state):

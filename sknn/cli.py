@@ -308,6 +308,34 @@ def _shown(text):
     return text
 
 
+def _grouped(X, y, args, kind, where):
+    """(X without the column ``--groups`` names, y, the folds that keep its groups whole, a note): rows without a
+    target left out first (compare would renumber the rows after the groups were read)."""
+    import numpy as np
+
+    from ._compare_defaults import default_repeats
+    from ._compare_lineup import _is_missing, detect_task
+    from ._compare_splits import GroupedFolds
+
+    column = args.groups
+    if column not in getattr(X, "columns", ()):
+        close = [c for c in getattr(X, "columns", ()) if str(c).strip().lower() == column.strip().lower()]
+        raise CommandError(f"--groups {column!r}: no such feature column in {where}" + (
+            f"; did you mean {str(close[0])!r}?" if close else " (the target cannot group the rows)"))
+    keep = ~_is_missing(np.asarray(y))
+    X, y = X[keep].reset_index(drop=True), np.asarray(y)[keep]
+    groups = X.pop(column)
+    if groups.isna().any():
+        raise CommandError(f"--groups {column!r}: {int(groups.isna().sum())} row(s) of {where} have no group; give "
+                           "each row its group in the file, or leave those rows out")
+    task = args.task if args.task != "auto" else detect_task(y)
+    repeats = args.repeats or default_repeats(len(y))
+    folds = GroupedFolds(args.cv, groups.astype(str).to_numpy(), repeats, stratify=task == "classification",
+                         random_state=args.random_state)
+    return X, y, folds, (f"groups: the column {column!r}, {groups.nunique()} groups of rows; each fold tests whole "
+                         "groups (the column is no feature)")
+
+
 # --------------------------------------------------------------------------- the command
 
 def _compare(args):
@@ -318,6 +346,9 @@ def _compare(args):
     skipped = []
     sources = _sources(args, skipped)
     _check_report_is_not_an_input(args.report, sources)
+    builtin = next((where for _, kind, where, _ in sources if kind == "builtin"), None)
+    if args.groups is not None and builtin is not None:  # (before any data set is compared)
+        raise CommandError(f"--groups names a column of the --csv files; the built-in data set {builtin} has none")
     models = "default" if args.models == "default" else _names(args.models, "--models")
     scoring = _names(args.scoring, "--scoring") if args.scoring is not None else None
     if args.sort is not None:
@@ -336,8 +367,12 @@ def _compare(args):
     loaded, plans = [], []
     for name, kind, where, target in sources:
         X, y, n_read, n_features, note = _load(kind, where, target, args.na_values, args.task, args.default_na)
+        cv, repeats = args.cv, args.repeats
+        if args.groups is not None:
+            X, y, cv, grouped = _grouped(X, y, args, kind, where)
+            n_features, repeats, note = n_features - 1, None, f"{note}; {grouped}" if note else grouped
         try:
-            plan = impl.prepare(X, y, models=models, cv=args.cv, repeats=args.repeats, scoring=scoring,
+            plan = impl.prepare(X, y, models=models, cv=cv, repeats=repeats, scoring=scoring,
                                 sort=args.sort, test=args.test, alpha=args.alpha,
                                 rope=0.01 if args.rope is None else args.rope, n_jobs=args.n_jobs,
                                 threads=args.threads, task=args.task, random_state=args.random_state,
@@ -444,6 +479,9 @@ def build_parser():
     g = p.add_argument_group("protocol")
     g.add_argument("--cv", action=_Once, type=_int_at_least(2, "--cv"), default=5, metavar="K",
                    help="folds of k-fold cross-validation, stratified for classification (default: 5)")
+    g.add_argument("--groups", action=_Once, metavar="COLUMN",
+                   help="a column that groups the rows (a patient, a school, a store): each fold tests whole groups, "
+                        "none a model trained on (stratified for classification); the column is no feature")
     g.add_argument("--repeats", action=_Once, type=_int_at_least(1, "--repeats"), default=None, metavar="R",
                    help=f"times the k-fold split is drawn, shuffled anew each time (default: {DEFAULT_REPEATS[0]} "
                         f"below {SMALL_DATA:,} rows, else {DEFAULT_REPEATS[1]})")

@@ -1118,3 +1118,43 @@ def test_a_label_the_font_lacks_draws_without_matplotlib_s_warning_on_the_comman
         warnings.simplefilter("error")
         assert report._png(fig)[:4] == b"\x89PNG"
     plt.close(fig)
+
+
+def _grouped_csv(path, n_groups=12, per_group=5, missing=0):
+    rng = np.random.RandomState(0)
+    group = np.repeat(np.arange(n_groups), per_group)
+    x = rng.normal(size=len(group)) + group * 0.1
+    frame = pd.DataFrame({"patient": group.astype(float), "x": x, "y": (x > 0.5).astype(int)})
+    frame.loc[:missing - 1, "patient"] = np.nan
+    frame.to_csv(path, index=False)
+    return path
+
+
+def test_groups_keep_each_group_in_one_fold_and_out_of_the_features(tmp_path, capsys):
+    """Rows of one patient on both sides of a fold score the models on rows they nearly saw: --groups makes each
+    fold test whole groups (the API's cv takes the same splitter)."""
+    from sknn._compare_splits import GroupedFolds
+
+    csv = _grouped_csv(tmp_path / "visits.csv")
+    argv = ["compare", "--csv", str(csv), "--target", "y", "--models", "dummy,linear", "--n-jobs", "1", "--quiet",
+            "--repeats", "2"]
+    code, out, err = _run([*argv, "--groups", "patient", "--cv", "3"], capsys)
+    assert code == 0, err
+    assert "visits.csv: 60 rows, 1 features" in out or "visits.csv: 60 rows, 1 feature" in out
+    assert "groups: the column 'patient', 12 groups of rows; each fold tests whole groups" in out
+    assert "(6 splits, the same for every model)" in out
+    groups = np.repeat(np.arange(12), 5)
+    folds = list(GroupedFolds(3, groups, n_repeats=2, stratify=True, random_state=0).split(np.zeros((60, 1)),
+                                                                                         groups % 2))
+    assert len(folds) == 6 and all(not set(groups[tr]) & set(groups[te]) for tr, te in folds)
+    assert {tuple(te) for _, te in folds[:3]} != {tuple(te) for _, te in folds[3:]}  # each repeat shuffles anew
+    for extra, message in [(["--groups", "Patient "], "no such feature column in .*; did you mean 'patient'"),
+                           (["--groups", "y"], "the target cannot group the rows"),
+                           (["--groups", "patient", "--cv", "20"], r"12 group\(s\), fewer than the 20 folds .*--cv 12"),
+                           (["--groups", "patient", "--data", "iris"], "the built-in data set iris has none")]:
+        capsys.readouterr()
+        code, _, err = _run([*argv, *extra], capsys)
+        assert code == 2 and re.search(message, err), err
+    code, _, err = _run(["compare", "--csv", str(_grouped_csv(tmp_path / "holes.csv", missing=3)), "--target", "y",
+                         "--groups", "patient", "--models", "dummy", "--n-jobs", "1", "--quiet"], capsys)
+    assert code == 2 and "--groups 'patient': 3 row(s) of" in err and "have no group" in err
