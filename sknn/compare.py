@@ -11,9 +11,10 @@ fast.
 
 __all__ = ["compare", "default_models", "detect_task", "rank_datasets", "corrected_ttest", "bayesian_ttest",
            "MODEL_ALIASES", "DEFAULT_REPEATS", "SMALL_DATA", "default_repeats", "METRICS",
-           "LabelEncodedClassifier"]
+           "LabelEncodedClassifier", "GroupedFolds"]
 
 _FROM_STATS = ("corrected_ttest", "bayesian_ttest")
+_FROM_SPLITS = ("GroupedFolds",)
 
 from ._compare_defaults import DEFAULT_REPEATS, SMALL_DATA, default_repeats  # noqa: E402  (light)
 
@@ -63,7 +64,9 @@ def compare(X, y, models="default", cv=5, repeats=None, scoring=None, sort=None,
         seed drawn from numpy's ``SeedSequence([random_state, r])``, so that two values of
         ``random_state`` give unrelated splits. A splitter (e.g.
         ``RepeatedStratifiedKFold``) is used as is, and so is a list of (train, test) index
-        pairs: for groups, ``list(GroupKFold(5).split(X, y, groups))``. Every model sees the
+        pairs: for groups, ``GroupedFolds(5, groups, n_repeats=3, stratify=True)`` (each fold
+        tests whole groups, shuffled anew each repeat; ``sknn compare --groups``), or
+        ``list(GroupKFold(5).split(X, y, groups))``. Every model sees the
         same splits. Balanced accuracy and the macro averages (F1, precision, recall,
         Jaccard) are computed over the classes a test fold holds, and are not defined on a
         fold of one class; a score of the positive class (F1, precision, recall, average
@@ -233,6 +236,10 @@ def __getattr__(name):
         from . import _stats
 
         return getattr(_stats, name)
+    if name in _FROM_SPLITS:
+        from . import _compare_splits
+
+        return getattr(_compare_splits, name)
     if name in __all__:
         from . import _compare
 

@@ -1446,3 +1446,20 @@ def test_a_cv_given_as_text_or_leaving_one_row_out_is_refused_before_any_fit():
     table = compare(X, X[:, 0] + X[:, 1], models={"lr": LinearRegression()}, cv=LeaveOneOut(), scoring="mae",
                     verbose=False)  # a regression's error on one row is a number of its own: read
     assert table.loc["lr", "vs_best"] == "best"
+
+
+def test_grouped_folds_as_cv_test_whole_groups_with_repeats_numbered():
+    """compare's cv takes GroupedFolds (sknn compare --groups): every test fold holds whole groups, the repeats are
+    numbered as an int cv's, and a regression's folds are GroupKFold's."""
+    from sknn.compare import GroupedFolds
+
+    rng = np.random.RandomState(0)
+    groups = np.repeat(np.arange(20), 4)
+    X = rng.normal(size=(80, 2)) + groups[:, None] * 0.1
+    for y, stratify in [((X[:, 0] > 1).astype(int), True), (X[:, 0] + rng.normal(size=80) * 0.1, False)]:
+        table = compare(X, y, models=["linear"], cv=GroupedFolds(4, groups, n_repeats=2, stratify=stratify),
+                        n_jobs=1, verbose=False)
+        splits = table.attrs["cv_splits"]
+        assert len(splits) == 8 and all(not set(groups[tr]) & set(groups[te]) for tr, te in splits)
+    with pytest.raises(ValueError, match=r"groups holds 20 group\(s\), fewer than the 30 folds"):
+        GroupedFolds(30, groups)
