@@ -778,5 +778,5 @@ def test_a_folder_a_missing_path_or_bytes_as_the_corpus_are_named_with_the_fix(t
                          (str(tmp_path / "none.txt"), "a string but not a file")):
         with pytest.raises(ValueError, match=rf"^X='.*' is {what}; pass a path to a text file"):
             Word2VecTransformer(**W2V).fit(corpus)
-    with pytest.raises(TypeError, match=r"got bytes: pass a path as text \(X\.decode\(\)\), or a document in a list"):
+    with pytest.raises(TypeError, match=r"got bytes: pass a path as text \(os\.fsdecode\(X\)\), or a document in a list"):
         Word2VecTransformer(**W2V).fit(b"the cat sat")
