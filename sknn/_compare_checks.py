@@ -331,7 +331,8 @@ def duplicated_rows_note(X, y):
     return (f"{repeated} of the {len(keys)} rows ({repeated / len(keys):.0%}) repeat another row exactly, features "
             "and target: copies of a row land in both training and test folds, which favours the models that "
             f"memorise rows; if they are copies of one record, keep the first copy ({_drop_copies_hint(X)}; then "
-            "X[keep], y[keep]) or keep each record's copies in one fold (cv=list(GroupKFold(5).split(X, y, groups)))")
+            "X[keep], y[keep]) or keep each record's copies in one fold (cv=GroupedFolds(5, groups), from "
+            "sknn.compare)")
 
 
 def _named_like_an_identifier(name):

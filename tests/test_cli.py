@@ -1057,7 +1057,7 @@ def test_the_commands_notes_and_errors_say_options_and_file_edits_not_python(tmp
     code, out, err = _run(["compare", "--csv", str(tmp_path / "c.csv"), "--target", "y", "--models", "linear",
                            "--cv", "2", "--repeats", "1", "--n-jobs", "1", "--quiet"], capsys)
     assert code == 0 and "keep the first copy (remove the others from the file)" in out, out + err
-    assert "X[keep]" not in out and "(from Python: cv=list(GroupKFold" in out
+    assert "X[keep]" not in out and "(--groups COLUMN, a column naming each record)" in out
     pd.DataFrame({"x": np.arange(30), "y": ["a", "b", "c"] * 10}).to_csv(tmp_path / "s.csv", index=False)
     code, out, err = _run(["compare", "--csv", str(tmp_path / "s.csv"), "--target", "y", "--task", "regression",
                            "--models", "linear", "--cv", "2", "--quiet"], capsys)

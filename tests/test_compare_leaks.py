@@ -178,7 +178,7 @@ def test_rows_repeated_exactly_get_a_note():
     assert ["60 of the 90 rows (67%) repeat another row exactly, features and target: copies of a row land in both "
             "training and test folds, which favours the models that memorise rows; if they are copies of one record, "
             "keep the first copy (keep = ~pd.DataFrame(X).assign(_y=np.asarray(y)).duplicated(); then X[keep], "
-            "y[keep]) or keep each record's copies in one fold (cv=list(GroupKFold(5).split(X, y, groups)))"] == [
+            "y[keep]) or keep each record's copies in one fold (cv=GroupedFolds(5, groups), from sknn.compare)"] == [
                 n for n in table.attrs["notes"] if "repeat another row" in n]
     y_changed = np.repeat(y, 3) + rng.randn(90)  # same features, other targets: not copies of a row
     table = compare(np.repeat(X, 3, axis=0), y_changed, models=["linear"], cv=3, repeats=1, **FAST)
