@@ -163,6 +163,10 @@ def evaluating(module):
     """``module`` in evaluation mode, then every submodule back in the mode it was in: a prediction made while the
     module trains (a callback's, between two batches) left the rest of the epoch training without dropout and with
     batch norm's statistics frozen."""
+    if not module.training:  # (a fitted network, as fit and load leave it: nothing to put back)
+        module.eval()
+        yield module
+        return
     modes = [(m, m.training) for m in module.modules()]
     module.eval()
     try:

@@ -6,17 +6,15 @@ tensors to the CPU on a machine without a GPU). Engine replaces the hot path:
 
 * batches come from a *batch source* (see :mod:`sknn._data`) as slices of whole
   tensors, never gathered and collated row by row;
-* the per-batch loss stays on the device: no ``.item()`` and no host copy per batch,
-  one synchronisation per epoch;
-* batch-level callback hooks are only called on callbacks that define them, and see the
-  batch as skorch's callbacks unpack it, ``(X, y)`` (the sample weights stay the engine's);
-* the criterion may have any ``reduction``: the engine weights per-sample losses and takes
-  the criterion's own mean for unweighted batches; a module that computes its own loss
-  (the targets among its inputs: word2vec, an adaptive softmax) returns one per sample,
-  and its criterion is :class:`PassThroughLoss`;
-* with ``classes``, the engine predicts as a classifier (``predict`` gives class indices,
-  ``predict_proba`` softmax probabilities), so scikit-learn's scorers in skorch's
-  ``EpochScoring`` score what it trains on; with ``target_units`` a regressor's callbacks see y's units;
+* the per-batch loss stays on the device: no ``.item()`` and no host copy per batch, one synchronisation per epoch;
+* batch-level callback hooks are only called on callbacks that define them, and see the batch as skorch's callbacks
+  unpack it, ``(X, y)`` (the sample weights stay the engine's);
+* the criterion may have any ``reduction``: the engine weights per-sample losses and takes the criterion's own mean
+  for unweighted batches; a module that computes its own loss (the targets among its inputs: word2vec, an adaptive
+  softmax) returns one per sample, and its criterion is :class:`PassThroughLoss`;
+* with ``classes``, the engine predicts as a classifier (``predict`` gives class indices, ``predict_proba`` softmax
+  probabilities), so scikit-learn's scorers in skorch's ``EpochScoring`` score what it trains on; with
+  ``target_units`` a regressor's callbacks see y's units;
 * a Ctrl-C, or any error, during an epoch rolls the module back to the last finished epoch, and so does a loss
   that is not finite (the training loss, or the validation loss after the epoch's last steps: TrainingDiverged, or
   a ValueError naming the validation rows where the network is sound on the training rows; with no validation set,
@@ -32,9 +30,10 @@ tensors to the CPU on a machine without a GPU). Engine replaces the hot path:
   its training first (the stopping rule loads the best epoch), then ``fit`` raises it;
 * with ``workers`` > 1 on the CPU, threads train on different batches at once, sharing the
   weights without locks (Hogwild!, :mod:`sknn._hogwild`);
-* on a GPU: mixed precision (``amp_dtype``, with gradient scaling for float16), data kept
-  on the device across epochs when it fits, otherwise pinned host memory and
-  non-blocking copies.
+* on a GPU: mixed precision (``amp_dtype``, with gradient scaling for float16), data kept on the device across
+  epochs when it fits, otherwise pinned host memory and non-blocking copies;
+* a fit leaves the network in evaluation mode, as a prediction puts it (and puts back the mode it found, so that one
+  made between two batches leaves the epoch training).
 """
 
 import contextlib
@@ -524,6 +523,7 @@ class Engine(NeuralNet):
         except BaseException:  # an error inside an epoch: no on_train_end (skorch's way), but what a fit set for
             self._abort_callbacks()  # its epochs is put back (the dropout rates a schedule lowered, a bar)
             raise
+        self.module_.eval()  # (threads predicting with the fitted network find it as each of them leaves it)
         if interrupted is not None and not len(self.history):  # no epoch ever finished: no best one to load
             for _, callback in self.callbacks_:  # (skorch's EarlyStopping and Checkpoint with load_best would read
                 if getattr(callback, "load_best", False):  # an empty history): theirs skipped, every other one's

@@ -342,6 +342,10 @@ class _Reader(ValueReader):
                     module = est._build_module().to(device)
             load_weights(module, weights, name)
             est.module_, est.device_ = module, device
+        network = getattr(getattr(est, "net_", None), "module_", None)
+        network = getattr(est, "module_", None) if network is None else network
+        if network is not None:  # in evaluation mode, as fit leaves it (threads predicting find it as each leaves it)
+            network.eval()
         return est
 
     def engine(self, est, info, weights):
