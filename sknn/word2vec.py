@@ -348,7 +348,6 @@ int or float
         # the module's input table itself on the CPU, not a copy (as gensim's wv.vectors is its syn0)
         weights = net.module_.input.weight.detach()[:-1].cpu().numpy()
         self.wv_ = KeyedVectors(weights, vocab.words, vocab.counts)
-        self.vocabulary_ = self.wv_.key_to_index  # (one dict: the rows transform reads are wv_'s own)
         self.idf_ = idf
         self.corpus_count_ = vocab.n_sentences
         self.corpus_total_words_ = vocab.n_tokens
@@ -487,7 +486,7 @@ int or float
                     out[row] = vectors[cols].max(axis=0)
             return out
         if self.agg == "tfidf":
-            if self.wv_.key_to_index is not self.vocabulary_ and self.wv_.key_to_index != self.vocabulary_:
+            if len(self.idf_) != len(self.wv_) or self.wv_.key_to_index != self.vocabulary_:
                 raise ValueError("wv_ is not the table fit made (its words or their rows differ from vocabulary_), "
                                  "and agg='tfidf' weighs each word by the idf_ fit counted for its row: fit again, "
                                  "or set agg='mean' to average the new vectors.")
@@ -497,18 +496,6 @@ int or float
             total = np.asarray(counts.sum(axis=1), dtype=np.float32)
             out /= np.where(total > 0, total, 1.0)
         return out
-
-    def _check_restored(self):
-        """vocabulary_, idf_ and wv_ hold one word a row in one order (transform reads rows by the words' indexes):
-        a loaded model's vocabulary_ is made wv_'s own dict again once they agree."""
-        if getattr(self, "wv_", None) is None:
-            return
-        if self.vocabulary_ != self.wv_.key_to_index:
-            raise ValueError(f"vocabulary_ ({len(self.vocabulary_)} words) does not give each word the row of its "
-                             f"vector in wv_ ({len(self.wv_)} words).")
-        if getattr(self, "idf_", None) is not None and len(self.idf_) != len(self.wv_):
-            raise ValueError(f"idf_ holds {len(self.idf_)} values for the {len(self.wv_)} words of wv_.")
-        self.vocabulary_ = self.wv_.key_to_index
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -681,27 +681,28 @@ def _vocabulary_edit(name, word, row):
     return edit
 
 
-def test_a_vocabulary_edited_to_rows_beyond_its_table_is_refused_at_load(saved, tmp_path):
+def test_a_vocabulary_edited_to_rows_beyond_its_table_is_refused_at_load_or_never_read(saved, tmp_path):
     """An unsigned file whose Word2VecTransformer vocabulary_ named a row beyond the table loaded, and transform read
-    memory outside it (garbage, or a segfault for a row of 10**11); the tagger's failed at predict inside torch."""
+    memory outside it (garbage, or a segfault for a row of 10**11): transform now reads rows by wv_'s own words, and
+    agg='tfidf', which weighs by fit's rows, refuses a vocabulary_ that is not wv_'s. The tagger's vocabularies, which
+    the network reads, failed at predict inside torch: refused at load."""
     w2v = Word2VecTransformer(vector_size=4, min_count=1, epochs=1, sample=0, random_state=0).fit(
         [["the", "cat", "sat"], ["a", "dog", "ran"]] * 5)
     w2v.save(tmp_path / "w2v.safetensors")
-    cases = [(tmp_path / "w2v.safetensors", "vocabulary_", "a", 10**11, "vocabulary_ \\(6 words\\) does not give each "
-              "word the row of its vector in wv_ \\(6 words\\)"),
-             (saved["tagger"], "vocabulary_", "a", 10**6,
-              "vocabulary_ does not number its \\d+ entries 0 to \\d+, once each"),
-             (saved["tagger"], "char_vocabulary_", "a", -1, "char_vocabulary_ does not number")]
-    for path, name, word, row, message in cases:
-        forged = _rewrite(path, tmp_path / "forged.safetensors", _vocabulary_edit(name, word, row))
+    edited = sknn.load(_rewrite(tmp_path / "w2v.safetensors", tmp_path / "forged.safetensors",
+                                _vocabulary_edit("vocabulary_", "a", 10**11)))
+    np.testing.assert_array_equal(edited.transform([["a", "cat"]]), w2v.transform([["a", "cat"]]))
+    with pytest.raises(ValueError, match=r"wv_ is not the table fit made"):
+        edited.set_params(agg="tfidf").transform([["a"]])
+    for name, row, message in [("vocabulary_", 10**6, "vocabulary_ does not number its \\d+ entries 0 to \\d+, once "
+                                                      "each"),
+                               ("char_vocabulary_", -1, "char_vocabulary_ does not number")]:
+        forged = _rewrite(saved["tagger"], tmp_path / "forged.safetensors", _vocabulary_edit(name, "a", row))
         with pytest.raises(FormatError, match=rf"fitted attributes contradict each other: {message}"):
             sknn.load(forged)
-    loaded = sknn.load(tmp_path / "w2v.safetensors")  # unedited: its vocabulary is its table's own dict again
-    assert loaded.vocabulary_ is loaded.wv_.key_to_index
-    np.testing.assert_array_equal(loaded.transform([["a", "cat"]]), w2v.transform([["a", "cat"]]))
 
 
-def test_word_vectors_replaced_after_fit_are_read_by_their_own_rows():
+def test_word_vectors_replaced_after_fit_are_read_by_their_own_rows(tmp_path):
     """transform looked words up in the fitted vocabulary_ and read those rows of a replaced wv_: another word's
     vector, or memory beyond a smaller table."""
     w2v = Word2VecTransformer(vector_size=4, min_count=1, epochs=1, sample=0, random_state=0).fit(
@@ -711,3 +712,6 @@ def test_word_vectors_replaced_after_fit_are_read_by_their_own_rows():
                                   [[0, 2, 0, 0], [0.5, 1, 0, 0], [0, 0, 0, 0]])
     with pytest.raises(ValueError, match=r"wv_ is not the table fit made .* agg='tfidf' weighs each word by the idf_"):
         w2v.set_params(agg="tfidf").transform([["the"]])
+    w2v.set_params(agg="mean").save(tmp_path / "replaced.safetensors")  # saved and loaded as it is
+    np.testing.assert_array_equal(sknn.load(tmp_path / "replaced.safetensors").transform([["cat", "the"]]),
+                                  [[0.5, 1, 0, 0]])
