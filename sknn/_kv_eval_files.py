@@ -145,8 +145,8 @@ def warn_unanswered(path, sections, unknown, known, restrict_vocab, n_keys, dumm
     questions-words.txt against a small model) skips many, which is no mistake, so a share alone is not warned
     of. ``sections`` are the file's, ``unknown`` the questions skipped (each a list of its 4 words as looked up)."""
     path = os.fspath(path)
-    warn_form_misses(unknown, known, f"the analogy file {path!r}",
-                     effect="so the questions that hold them were skipped")
+    warn_form_misses(unknown, known, f"the analogy file {path!r}", effect="so the questions that hold them were "
+                     "skipped", case_fix="Pass case_insensitive=True (the default), which reads words in one case.")
     n_questions = sum(len(lines) for _, lines in sections)
     if not n_questions:
         warn_user(f"{path!r} holds no analogy question (lines of 4 words after a ': section' line), so the score, "

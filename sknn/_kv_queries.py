@@ -158,7 +158,8 @@ def _known_words(kv, words, method):
     if known and unknown:
         warn_user(f"{method} left out {len(unknown)} word(s) not in the vocabulary, e.g. "
                   f"{ascii(str(unknown[0]))[:60]}, and answered among the other {len(known)}.", UserWarning)
-        warn_form_misses([unknown], kv.key_to_index, "words", effect=f"so {method} left them out")
+        warn_form_misses([unknown], kv.key_to_index, "words", effect=f"so {method} left them out",
+                         case_fix="Ask for the words in lower case ([w.lower() for w in words]).")
     return known
 
 

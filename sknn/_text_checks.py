@@ -23,6 +23,7 @@ __all__ = ["FormMisses", "TOKENS_ADVICE", "check_one_spelling_per_label", "form_
            "missing_document", "not_documents", "spacing_twins", "warn_form_misses", "warn_form_twins"]
 
 _CANONICAL = ("NFC", "NFD")  # canonically equivalent spellings: the same characters, composed or not
+_LOWER_VOCABULARIES = {}  # (id, size) of a vocabulary -> whether its keys are all lower case (FormMisses.lower_keys)
 _SPACE = re.compile(r"\s")
 _NORMALISE = "unicodedata.normalize('NFC', text)"
 _is_nfc = partial(unicodedata.is_normalized, "NFC")
@@ -155,10 +156,18 @@ class FormMisses:
 
     @property
     def lower_keys(self):
-        """Whether every key is lower case, some key a cased letter (the vocabulary of a lower-cased text)."""
+        """Whether every key is lower case, some key a cased letter (the vocabulary of a lower-cased text): a cased
+        vocabulary's first capital ends the look; a lower-case one's answer is kept for the vocabulary (by its
+        identity and size), so that predicting cased text again does not read every key again."""
         if self._lower_keys is None:
-            keys = "".join(k for k in self.index if isinstance(k, str))
-            self._lower_keys = keys == keys.lower() != keys.upper()
+            known = (id(self.index), len(self.index))
+            if known not in _LOWER_VOCABULARIES:
+                strings = [k for k in self.index if isinstance(k, str)]
+                folded = not any(k != k.lower() for k in strings) and any(k != k.upper() for k in strings)
+                _LOWER_VOCABULARIES[known] = folded
+                while len(_LOWER_VOCABULARIES) > 16:  # (the vocabularies of the models in use)
+                    _LOWER_VOCABULARIES.pop(next(iter(_LOWER_VOCABULARIES)))
+            self._lower_keys = _LOWER_VOCABULARIES[known]
         return self._lower_keys
 
     def cased_document(self, joined):

@@ -467,8 +467,9 @@ class KeyedVectors(KeyedVectorQueries):
                 continue
             human.append(value)
             pair_rows.append((ok[a], ok[b]))
-        warn_form_misses(unknown, ok, f"the word-pair file {os.fspath(pairs)!r}",
-                         effect="so the pairs that hold them were skipped")
+        warn_form_misses(unknown, ok, f"the word-pair file {os.fspath(pairs)!r}", effect="so the pairs that hold "
+                         "them were skipped", case_fix="Pass case_insensitive=True (the default), which reads "
+                         "words in one case.")
         if len(human) < 2:
             raise ValueError(f"Fewer than 2 pairs of {pairs} have both words in the vocabulary. "
                              f"{skipped.note()}".rstrip())
