@@ -58,10 +58,11 @@ def alpha_fix(how):
     return f"Drop an alpha channel first (e.g. {_as_written(how)[1]})."
 
 
-def moved_axes_fix(given, how, fitted):
+def moved_axes_fix(given, how, fitted, transposed=True):
     """The fix for an array of images of shape ``given`` (the array's own) whose axes look moved from fit's images of
     ``fitted`` (channels, height, width), or None: grey images stacked on the last axis, (height, width, n) as MATLAB
-    and some loaders keep them, or each image transposed (its height and width swapped). ``how``: as for
+    and some loaders keep them, or (``transposed``) each image transposed, its height and width swapped (a network
+    that resizes any size takes portrait photos beside landscape ones: not looked for there). ``how``: as for
     :func:`shape_fix` (the array's layout)."""
     form, x = (how or (None,))[0], _as_written(how)[0]
     (fc, fh, fw), given = fitted, tuple(given or ())
@@ -70,7 +71,7 @@ def moved_axes_fix(given, how, fitted):
                 f"the images first, np.moveaxis({x}, -1, 0)")
     axes = {"grey": (None, 1, "(0, 2, 1)"), "channels_last": (3, 1, "(0, 2, 1, 3)"),
             "channels_first": (1, 2, "(0, 1, 3, 2)")}.get(form)
-    if axes is None or fh == fw or len(given) != (3 if form == "grey" else 4):
+    if axes is None or fh == fw or len(given) != (3 if form == "grey" else 4) or not transposed:
         return None
     channel, height, order = axes
     if (1 if channel is None else given[channel]) == fc and given[height:height + 2] == (fw, fh):

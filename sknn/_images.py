@@ -257,8 +257,9 @@ class ImageInputMixin(PixelScaleMixin):
         elif shape != tuple(self.image_shape_):
             files = ("image files are resized to image_size for you" if self._as_fitted("image_size") is not None
                      else "image files too: fit with image_size=(height, width) to have files resized")
-            fix = (moved_axes_fix(given, how, tuple(self.image_shape_))
-                   or shape_fix(shape, tuple(self.image_shape_), how, files, self._as_fitted("data_format")))
+            fix, moved = shape_fix(shape, tuple(self.image_shape_), how, files, self._as_fitted("data_format")), \
+                moved_axes_fix(given, how, tuple(self.image_shape_))
+            fix = f"{moved}; if they are other images, {fix}" if moved else fix
             raise ValueError(f"X holds images of shape (channels, height, width) {shape}, but "
                              f"{type(self).__name__} was fitted on {tuple(self.image_shape_)}: {fix}.")
 

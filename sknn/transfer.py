@@ -121,7 +121,7 @@ class _VGGInputMixin(ImageInputMixin):
             self.image_shape_ = (3, *size_pair(self.image_size))
             self.input_image_shape_ = tuple(shape)
         elif getattr(self, "input_image_shape_", None) not in (None, tuple(shape)):  # any size is resized, but an
-            moved = moved_axes_fix(given, how, self.input_image_shape_)  # array whose axes moved is warned of
+            moved = moved_axes_fix(given, how, self.input_image_shape_, transposed=False)  # axes moved: warned of
             if moved:
                 warn_user(f"X holds images of shape (channels, height, width) {tuple(shape)}, resized to image_size, "
                           f"but {type(self).__name__} was fitted on {self.input_image_shape_}, and {moved} (if "
@@ -232,7 +232,7 @@ verbose, callbacks, criterion
 
     Attributes
     ----------
-    classes_, class_prior_ : ndarray, the labels; their shares of fit's samples (weights included)
+    classes_, class_prior_ : ndarray, the labels; their shares of the samples that train (weights included)
     image_shape_ : (3, height, width), the images the backbone takes
     input_image_shape_ : (channels, height, width) of the arrays ``fit`` saw, before resizing (None for files)
     pixel_max_, pixel_min_, pixel_depth_, pixel_dark_seen_ : the largest and smallest training pixels after uint8

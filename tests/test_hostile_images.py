@@ -1444,10 +1444,11 @@ def test_images_whose_axes_moved_are_told_the_move_not_a_resize():
     grey, colour, y = rng.rand(8, 6, 10), rng.rand(8, 8, 12, 3), np.arange(8) % 2
     on_grey, on_colour = ConvImageClassifier(**CONV).fit(grey, y), ConvImageClassifier(**CONV).fit(colour, y)
     for model, X, fix in [(on_grey, grey.transpose(0, 2, 1), r"look transposed \(10x6 where fit's are 6x10: height "
-                           r"and width swapped\): X\.transpose\(0, 2, 1\)\.$"),
+                           r"and width swapped\): X\.transpose\(0, 2, 1\); if they are other images, resize them "
+                           r"to 6x10"),
                           (on_grey, grey.transpose(1, 2, 0), r"X looks like 8 grey images of 6x10 stacked on its last "
-                           r"axis \(height, width, n\): put the images first, np\.moveaxis\(X, -1, 0\)\.$"),
-                          (on_colour, colour.transpose(0, 2, 1, 3), r"X\.transpose\(0, 2, 1, 3\)\.$"),
+                           r"axis \(height, width, n\): put the images first, np\.moveaxis\(X, -1, 0\); if they are other"),
+                          (on_colour, colour.transpose(0, 2, 1, 3), r"X\.transpose\(0, 2, 1, 3\); if they are"),
                           (on_colour, colour.transpose(3, 0, 1, 2), r"^X has shape \(3, 8, 8, 12\), 8 images with "
                            r"their axis second \(channels, n, height, width\): put it first, np\.moveaxis\(X, 1, 0\)"),
                           (on_colour, colour.transpose(1, 2, 3, 0), r"8 images with their axis last: put it first, "
@@ -1463,6 +1464,7 @@ def test_images_whose_axes_moved_are_told_the_move_not_a_resize():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         extractor.transform(rng.rand(5, 30, 30))  # images of another size: resized in silence
+        extractor.transform(stacked.transpose(0, 2, 1))  # portrait beside landscape: resized, as photos are
 
 
 @pytest.mark.parametrize("Model", [ConvImageClassifier, TransferVGGClassifier])
