@@ -87,13 +87,16 @@ def _refuse_row_vector(X, y, x_name, y_name):
     shape = getattr(y, "shape", None)
     if shape is None or len(shape) != 2 or shape[0] != 1 or shape[1] < 2:
         return
+    if isinstance(X, (list, tuple)) and len(X) and isinstance(X[0], (str, bytes)):  # (one sentence's tokens as X:
+        return  # the sequence checks name that)
     try:
         n = X.shape[0] if hasattr(X, "shape") else len(X)
     except TypeError:  # (a generator, an iterable corpus: no count to compare)
         return
     if n == shape[1]:
         raise ValueError(f"{y_name} has shape {tuple(shape)}, one row of {n} values, beside the {n} rows of {x_name}: "
-                         f"one value of {y_name} per row of {x_name} is one column; pass np.ravel({y_name}).")
+                         f"one value of {y_name} per row of {x_name} is one column, np.ravel({y_name}); a row of {n} "
+                         f"outputs goes with one row of {x_name}.")
 
 
 def check_rows_paired(X, y, sample_weight=None, names=("X", "y", "sample_weight")):
