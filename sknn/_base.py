@@ -150,9 +150,8 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, FitCallbacks, abstract=T
         sample given twice and the loss's scale does not follow how weights go with sample sizes."""
         return None
 
-    def _unit_mean_weights(self, w, X, rows=None):
-        """``w`` (float64, the weights of the samples ``rows``, None: all) divided by their mean per loss term."""
-        rows = slice(None) if rows is None else rows
+    def _unit_mean_weights(self, w, X, rows=slice(None)):
+        """``w`` (float64, the weights of the samples ``rows``, all by default) divided by their mean per loss term."""
         w = w / w[rows].max()  # first: a sum of weights near float64's limit would be infinite
         sizes = self._sample_sizes(X)
         return w / (w[rows].mean() if sizes is None else np.average(w[rows], weights=sizes[rows]))
@@ -416,7 +415,7 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, FitCallbacks, abstract=T
         if rows is not None:
             source = source.subset(rows)
             y_index = None if y_index is None else y_index[rows]
-        rng, train, valid = check_random_state(self.random_state), source, None
+        rng, train, valid, trained = check_random_state(self.random_state), source, None, slice(None)
         if validation_data is not None:  # replaces the split of validation_fraction
             valid = self._validation_source(*validation_data, class_weights=class_w)
         elif self.early_stopping and not incremental:
@@ -424,18 +423,19 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, FitCallbacks, abstract=T
                 raise ValueError(f"early_stopping=True needs at least 2 samples to set some aside, but the weights "
                                  f"leave {len(rows)} of the {len(w)} rows above 0 (sample_weight, with any "
                                  "class_weight); give more rows a weight above 0, or pass early_stopping=False.")
-            train_rows, valid_rows = self._split_validation(source, y_index, rng)
+            trained, valid_rows = self._split_validation(source, y_index, rng)
             if rows is not None:  # each part's weights of mean 1 on its own, as validation_data's
-                source = self._source(X, y_t, self._part_weights(w, X, rows[train_rows], rows[valid_rows])).subset(rows)
-            train, valid = source.subset(train_rows), source.subset(valid_rows)
+                source = self._source(X, y_t, self._part_weights(w, X, rows[trained], rows[valid_rows])).subset(rows)
+            train, valid = source.subset(trained), source.subset(valid_rows)
         check_history_keys(self._callbacks(incremental), validation=valid is not None,  # before any network is built
                            scored=getattr(self, "_score_fn", None) is not None)
         seed, batch_size = int(rng.randint(np.iinfo(np.int32).max)), self._batch_size(len(train))  # (warns once)
         if keep and incremental and min(len(train), batch_size) < 2 and \
                 _trains_batch_norm(self.net_.module_):  # refused before the call changes any state of the fit
             self._refuse_batches_of_one(len(train), None)
-        # what the loss needs of the training targets: a new or warm fit's, or a later partial_fit's added to them
-        self._learn_target_shares(y_index, None if w is None else w[rows], keep and incremental)
+        # what the loss needs of the targets of the rows that train (not those set aside): a new or warm fit's, or a
+        self._learn_target_shares(None if y_index is None else y_index[trained],  # later partial_fit's added to them
+                                  None if w is None else w[rows][trained], keep and incremental)
         device = requested if requested is not None else torch.device(self.net_.device)
         n_before = len(self.net_.history) if keep else 0
         with seeded(seed + n_before, device):

@@ -52,9 +52,12 @@ class NeuralClassifierMixin(ChecksModuleOutputs):
     _running_totals = ("_class_totals",)  # (kept and restored with the fitted attributes by a failed call)
 
     def _smoothing_prior(self):
-        """The shares label smoothing spreads by (None: evenly, torch's own smoothing, for balanced classes)."""
+        """The shares label smoothing spreads by (None: evenly, torch's own smoothing, for balanced classes: by
+        ``class_weight='balanced'``, whose weights even the classes of all of fit's rows, those early stopping sets
+        aside too, or by the data)."""
         prior = getattr(self, "class_prior_", None)
-        return None if prior is None or np.ptp(prior) < 1e-6 else prior  # (to float32 weights' precision)
+        even = prior is None or np.ptp(prior) < 1e-6 or getattr(self, "class_weight", None) == "balanced"
+        return None if even else prior  # (to float32 weights' precision)
 
     def _criterion(self):
         return SmoothedCrossEntropyLoss(getattr(self, "label_smoothing", 0.0), self._smoothing_prior())

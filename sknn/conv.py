@@ -212,7 +212,7 @@ verbose, callbacks, criterion
 
     Attributes
     ----------
-    classes_, class_prior_ : ndarray, the labels; their shares of fit's samples (weights included)
+    classes_, class_prior_ : ndarray, the labels; their shares of the samples that train (weights included)
     image_shape_ : (channels, height, width)
         The shape of the images the network takes.
     pixel_max_ : float

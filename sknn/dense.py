@@ -273,7 +273,7 @@ class DenseClassifier(NeuralClassifierMixin, ClassifierMixin, _DenseMixin, BaseN
         Training targets of ``1 - label_smoothing`` for the true class, the rest spread over the classes by their
         shares of the training samples (``class_prior_``; evenly when balanced); validation losses are unsmoothed.
     """ + COMMON_ATTRS + """    classes_, class_prior_ : ndarray (n_classes,), the labels and their shares of fit's
-        samples (weights included; early stopping's validation split too, stratified: the same shares)
+        samples that train (weights included; not the rows early stopping sets aside)
 
     See Also
     --------
