@@ -1447,7 +1447,8 @@ def test_images_whose_axes_moved_are_told_the_move_not_a_resize():
                            r"and width swapped\): X\.transpose\(0, 2, 1\); if they are other images, resize them "
                            r"to 6x10"),
                           (on_grey, grey.transpose(1, 2, 0), r"X looks like 8 grey images of 6x10 stacked on its last "
-                           r"axis \(height, width, n\): put the images first, np\.moveaxis\(X, -1, 0\); if they are other"),
+                           r"axis \(height, width, n\): put the images first, np\.moveaxis\(X, -1, 0\); if they "
+                           r"are other"),
                           (on_colour, colour.transpose(0, 2, 1, 3), r"X\.transpose\(0, 2, 1, 3\); if they are"),
                           (on_colour, colour.transpose(3, 0, 1, 2), r"^X has shape \(3, 8, 8, 12\), 8 images with "
                            r"their axis second \(channels, n, height, width\): put it first, np\.moveaxis\(X, 1, 0\)"),
