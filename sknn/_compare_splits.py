@@ -51,6 +51,10 @@ class GroupedFolds:
         return self.n_splits * self.n_repeats
 
     def split(self, X, y=None, groups=None):
+        n = X.shape[0] if hasattr(X, "shape") else len(X)
+        if n != len(self.groups):
+            raise ValueError(f"GroupedFolds has {len(self.groups)} groups, one per row, but X has {n} rows: give the "
+                             "group of each row X holds.")
         kind = StratifiedGroupKFold if self.stratify else GroupKFold
         with warnings.catch_warnings():  # a class smaller than the folds: a note in the table, as for k-fold
             warnings.filterwarnings("ignore", message="The least populated class in y has only")
@@ -146,9 +150,10 @@ def splits(X, y, cv, repeats, task, random_state):
 
 
 def holds_row_numbers(cv):
-    """Whether a splitter was made of the user's row numbers (check_cv of a list, PredefinedSplit's test_fold):
-    rows left out for a missing target renumber the others under it."""
-    return type(cv).__name__ in ("_CVIterableWrapper", "PredefinedSplit")
+    """Whether a splitter was made of the user's row numbers or of a value per row (check_cv of a list,
+    PredefinedSplit's test_fold, GroupedFolds' groups): rows left out for a missing target renumber the others
+    under it."""
+    return isinstance(cv, GroupedFolds) or type(cv).__name__ in ("_CVIterableWrapper", "PredefinedSplit")
 
 
 def _split_rows(rows, n, f, part):

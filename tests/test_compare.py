@@ -1463,3 +1463,9 @@ def test_grouped_folds_as_cv_test_whole_groups_with_repeats_numbered():
         assert len(splits) == 8 and all(not set(groups[tr]) & set(groups[te]) for tr, te in splits)
     with pytest.raises(ValueError, match=r"groups holds 20 group\(s\), fewer than the 30 folds"):
         GroupedFolds(30, groups)
+    y = X[:, 0] + rng.normal(size=80)
+    y[:3] = np.nan  # rows compare leaves out: the groups, one per row of X, would no longer line up
+    with pytest.raises(ValueError, match=r"cv's splits number the rows of X, but 3 row\(s\) have no target"):
+        compare(X, y, models=["linear"], cv=GroupedFolds(4, groups), n_jobs=1, verbose=False)
+    with pytest.raises(ValueError, match=r"GroupedFolds has 80 groups, one per row, but X has 77 rows"):
+        list(GroupedFolds(4, groups).split(X[3:], y[3:]))
