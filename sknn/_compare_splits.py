@@ -120,8 +120,9 @@ def splits(X, y, cv, repeats, task, random_state):
     except ValueError as exc:
         if "groups" not in str(exc):
             raise
-        raise ValueError(f"cv={cv!r} splits by groups, and compare has no groups to give it: pass the splits "
-                         "themselves, cv=list(cv.split(X, y, groups)).") from None
+        raise ValueError(f"cv={cv!r} splits by groups, and compare has no groups to give it: pass "
+                         "cv=GroupedFolds(5, groups) (from sknn.compare: folds of whole groups, repeated), or the "
+                         "splits themselves, cv=list(cv.split(X, y, groups)).") from None
     if len(out) < 2:
         raise ValueError("cv gives fewer than 2 splits; the comparison needs at least 2.")
     out = [(r, f, _split_rows(tr, len(y), f, "training"), _split_rows(te, len(y), f, "test")) for r, f, tr, te in out]

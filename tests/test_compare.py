@@ -1469,3 +1469,8 @@ def test_grouped_folds_as_cv_test_whole_groups_with_repeats_numbered():
         compare(X, y, models=["linear"], cv=GroupedFolds(4, groups), n_jobs=1, verbose=False)
     with pytest.raises(ValueError, match=r"GroupedFolds has 80 groups, one per row, but X has 77 rows"):
         list(GroupedFolds(4, groups).split(X[3:], y[3:]))
+    from sklearn.model_selection import GroupKFold  # a splitter that needs groups compare has not: told this one
+
+    with pytest.raises(ValueError, match=r"splits by groups, and compare has no groups to give it: pass "
+                                         r"cv=GroupedFolds\(5, groups\)"):
+        compare(X[3:], y[3:], models=["linear"], cv=GroupKFold(3), n_jobs=1, verbose=False)
