@@ -299,7 +299,7 @@ def check_label_sequences(y, lengths, name="y"):
     as_strings = f"[[str(label) for label in labels] for labels in {name}]"  # DenseClassifier's checks: complex
     check_label_values(flat, name, as_strings=as_strings)  # numbers, signaling NaN, whole numbers beyond 2**53; and
     check_label_types(flat, name, as_strings)  # Decimals, Periods, zoned dates (as numpy reads them: dates pass)
-    first = next((v for v in flat if not is_token(v) and hasattr(v, "__len__")), None)
+    first = next((v for v in flat if not is_token(v) and not isinstance(v, bytes) and hasattr(v, "__len__")), None)
     if first is not None:  # a label of one item each (an array of shape (n, length, 1)), or of several parts
         fix = (f"[[label[0] for label in labels] for labels in {name}] (np.asarray({name})[..., 0] for an array)"
                if len(first) == 1 else f"its parts joined, [['|'.join(map(str, label)) for label in labels] for "

@@ -102,7 +102,7 @@ def check_categories(categories, name):
     compare``."""
     odd = next((c for c in categories if not isinstance(c, (str, bool, np.bool_)) and not _is_number(c)), None)
     if odd is not None:
-        order = (f"; for the order of pd.cut's bins, their midpoints, X[{name}].map(lambda b: b.mid).astype(float)"
+        order = (f"; for the order of pd.cut's bins, their codes, X[{name}].cat.codes (0 for the first bin)"
                  if isinstance(odd, pd.Interval) else "")
         raise TypeError(f"Column {name} holds categories of type {type(odd).__name__} ({odd!s:.30}): pass them as "
                         "strings (.astype(str).astype('category')), or for dates, as numbers (a year, a month, days "

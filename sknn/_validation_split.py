@@ -81,7 +81,7 @@ def keep_classes_training(train, valid, labels, owners, classes, unit="sample"):
 
 # fit's X or y named in a message (X[3] is empty..., y holds ..., y[0] is 0 but y[1] is 'a', np.ravel(y)): a name of
 # its own, not part of a word or of another name (X_val, self.y)
-_FIT_DATA = re.compile(r"(?<![\w.])(X|y)(?=[\[ .,:')])")
+_FIT_DATA = re.compile(r"(?<![\w.'\"])(X|y)(?=[\[ .,:')])")  # (in quotes, 'y' is a column's or a label's name)
 
 
 _FEATURES = re.compile(r"X_val has \d+ features?, but \w+ is expecting \d+ features?")

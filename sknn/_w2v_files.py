@@ -107,7 +107,7 @@ def write(fname, keys, vectors, binary=False, write_header=True, fvocab=None, co
     if nul is not None:  # (a NUL beside other control bytes is what a header's wrong vector size reads as a word)
         raise ValueError(f"The key {nul!r} holds a NUL character, which a binary word2vec file's reader takes for a "
                          "vector's bytes: it would not read back. Save with binary=False, or rename such keys first "
-                         "(key.replace('\\x00', '')).")
+                         "(key.replace('\\x00', '\\\\x00'), which keeps distinct keys distinct).")
     long = next((k for k in keys if len(k.encode()) > MAX_BINARY_KEY), None) if binary else None
     if long is not None:
         raise ValueError(f"The key {long[:30]!r}... is {len(long.encode()):,} bytes long, more than the "

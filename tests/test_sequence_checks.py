@@ -202,3 +202,18 @@ def test_labels_nested_a_level_too_deep_are_told_how_to_unnest():
         LSTMSequenceTagger(**SMALL).fit(X, np.array(Y)[..., None])
     with pytest.raises(ValueError, match=r"not a tuple \(\('D', 1\)\); pass its parts joined, \[\['\|'\.join"):
         LSTMSequenceTagger(**SMALL).fit(X, [[(t, 1) for t in labels] for labels in Y])
+
+
+def test_bytes_tags_train_as_before_and_quoted_names_keep_their_letters_in_validation_messages():
+    """Review: the nested-label check took bytes tags for lists ('pass label[0]', which is a number); the renaming of
+    validation_data's messages made a column or a label named 'y' into 'y_val'."""
+    tagger = LSTMSequenceTagger(**SMALL).fit(X, [[t.encode() for t in tags] for tags in Y])
+    assert tagger.classes_.tolist() == [b"D", b"N", b"V"]
+    from sknn import DenseClassifier
+
+    table = pd.DataFrame({"x": np.arange(30.0), "y": np.arange(30.0)})
+    with pytest.raises(ValueError, match=r"labels outside the model's classes: \['X'\]; its classes are \['x', 'y'\]"):
+        DenseClassifier(max_iter=1).fit(table, ["x", "y"] * 15, validation_data=(table[:3], ["x", "X", "y"]))
+    with pytest.raises(ValueError, match=r"Column 'y' held numbers in fit .*pd\.to_numeric\(X_val\['y'\]"):
+        DenseClassifier(max_iter=1).fit(table, ["x", "y"] * 15, validation_data=(table[:3].assign(y=list("abc")),
+                                                                                 ["x", "y", "x"]))
