@@ -241,9 +241,9 @@ def prepare(X, y, models="default", cv=5, repeats=None, scoring=None, sort=None,
             notes.append(f"classes that differ only by case: {', '.join(' and '.join(map(repr, s)) for s in same[:3])}"
                          f"{' ...' if len(same) > 3 else ''}; if each pair is one class, write it one way in the data")
 
-    notes += target_copy_notes + [n for n in [duplicated_rows_note(X, y)] if n] + row_identifier_notes(X, y, task) + [
-        f"{n_dropped} row(s) without a target are left out: the rows of cv_splits and of the predictions are the "
-        f"{len(y)} kept, numbered 0 to {len(y) - 1} in their order in X"] * bool(n_dropped)
+    notes += target_copy_notes + [n for n in [duplicated_rows_note(X, y, cv)] if n] + row_identifier_notes(X, y, task)
+    notes += [f"{n_dropped} row(s) without a target are left out: the rows of cv_splits and of the predictions are "
+              f"the {len(y)} kept, numbered 0 to {len(y) - 1} in their order in X"] * bool(n_dropped)
     return Plan(X=X, y=y, task=task, task_reason=task_reason, n_dropped=n_dropped, n_classes=n_classes,
                 class_counts=class_counts, metrics=metrics, splits=splits, n_repeats=n_repeats, k=k,
                 repeats_asked=repeats_asked, n_workers=n_workers, n_threads=n_threads,

@@ -12,6 +12,8 @@ import re
 import numpy as np
 import pandas as pd
 
+from ._compare_splits import GroupedFolds
+
 __all__ = ["check_target_not_a_feature", "duplicated_rows_note", "row_identifier_notes"]
 
 #: Rows repeating another row, as a share of the rows, from which the note is given: a few
@@ -313,14 +315,17 @@ def _drop_copies_hint(X):
     return "keep = ~pd.DataFrame(np.reshape(X, (len(X), -1))).assign(_y=np.asarray(y)).duplicated()"
 
 
-def duplicated_rows_note(X, y):
-    """A note when a meaningful share of the rows repeat another row exactly (features and target), else None.
+def duplicated_rows_note(X, y, cv=None):
+    """A note when a meaningful share of the rows repeat another row exactly (features and target), else None (and
+    None for folds of whole groups, ``cv`` a GroupedFolds: the user said which rows belong together).
 
     Copies of one row land in training and test folds, so a model that memorises rows (a forest,
     boosting, nearest neighbours) is scored on rows it has seen, and the verdict can flip. Only
     where repeats are unlikely by chance (:func:`_repeats_unlikely_by_chance`): a list of texts,
     images and tables of few values repeat rows naturally, and get no note.
     """
+    if isinstance(cv, GroupedFolds):
+        return None
     keys = _row_keys(X, y)
     if keys is None:
         return None

@@ -293,11 +293,14 @@ def _in_options(message):
 
 
 def _tolerant_output():
-    """Standard output and error that write a character their encoding lacks as an escape: the result table's '±' on
-    an ASCII terminal (PYTHONIOENCODING=ascii, a C locale) failed the command after all its fits."""
-    for stream in (sys.stdout, sys.stderr):
-        if hasattr(stream, "reconfigure"):
-            stream.reconfigure(errors="backslashreplace")
+    """Standard output and error that write a character their encoding lacks as an escape (the result table's '±' on
+    an ASCII terminal, PYTHONIOENCODING=ascii or a C locale, failed the command after all its fits); returns what
+    puts their error handlers back (main called from Python code leaves its caller's streams as they were)."""
+    streams = [s for s in (sys.stdout, sys.stderr) if hasattr(s, "reconfigure") and hasattr(s, "errors")]
+    handlers = [s.errors for s in streams]
+    for stream in streams:
+        stream.reconfigure(errors="backslashreplace")
+    return lambda: [stream.reconfigure(errors=h) for stream, h in zip(streams, handlers)]
 
 
 def _shown(text):
@@ -309,20 +312,28 @@ def _shown(text):
     return text
 
 
-def _grouped(X, y, args, kind, where):
+def _grouped(X, y, args, target, where):
     """(X without the column ``--groups`` names, y, the folds that keep its groups whole, a note): rows without a
-    target left out first (compare would renumber the rows after the groups were read)."""
+    target left out first (compare would renumber the rows after the groups were read), and said."""
+    import unicodedata
+
     import numpy as np
 
     from ._compare_defaults import default_repeats
     from ._compare_lineup import _is_missing, detect_task
     from ._compare_splits import GroupedFolds
 
-    column = args.groups
-    if column not in getattr(X, "columns", ()):
-        close = [c for c in getattr(X, "columns", ()) if str(c).strip().lower() == column.strip().lower()]
-        raise CommandError(f"--groups {column!r}: no such feature column in {where}" + (
-            f"; did you mean {str(close[0])!r}?" if close else " (the target cannot group the rows)"))
+    column, columns = args.groups, list(getattr(X, "columns", ()))
+    same = [c for c in columns if unicodedata.normalize("NFC", str(c)) == unicodedata.normalize("NFC", column)]
+    column = same[0] if column not in columns and len(same) == 1 else column  # (a header's NFD, as for --target)
+    if column not in columns:
+        close = [c for c in columns if str(c).strip().lower() == column.strip().lower()]
+        why = ("; did you mean {!r}?".format(str(close[0])) if close else ": it is the target" if column == str(target)
+               else f"; its feature columns are: {', '.join(map(str, columns[:20]))}" + " ..." * (len(columns) > 20))
+        raise CommandError(f"--groups {column!r}: no such feature column in {where}{why}")
+    if len(columns) == 1:
+        raise CommandError(f"--groups {column!r} is the only feature column of {where}: the models need features "
+                           "besides the groups")
     keep = ~_is_missing(np.asarray(y))
     X, y = X[keep].reset_index(drop=True), np.asarray(y)[keep]
     groups = X.pop(column)
@@ -330,11 +341,22 @@ def _grouped(X, y, args, kind, where):
         raise CommandError(f"--groups {column!r}: {int(groups.isna().sum())} row(s) of {where} have no group; give "
                            "each row its group in the file, or leave those rows out")
     task = args.task if args.task != "auto" else detect_task(y)
-    repeats = args.repeats or default_repeats(len(y))
-    folds = GroupedFolds(args.cv, groups.astype(str).to_numpy(), repeats, stratify=task == "classification",
-                         random_state=args.random_state)
+    asked = args.repeats or default_repeats(len(y))
+    repeats = asked
+    while True:  # (the default repeats: as many as the groups give new folds for)
+        folds = GroupedFolds(args.cv, groups.astype(str).to_numpy(), repeats, stratify=task == "classification",
+                             random_state=args.random_state)
+        try:
+            list(folds.split(X, y))
+            break
+        except ValueError:
+            if args.repeats or repeats == 1:
+                raise
+            repeats -= 1
+    fewer = f", {repeats} repeat(s) of the {asked}: the groups give no more new folds" * (repeats < asked)
+    left = f"; {int((~keep).sum())} row(s) without a target left out" * bool((~keep).sum())
     return X, y, folds, (f"groups: the column {column!r}, {groups.nunique()} groups of rows; each fold tests whole "
-                         "groups (the column is no feature)")
+                         f"groups (the column is no feature){fewer}{left}")
 
 
 # --------------------------------------------------------------------------- the command
@@ -369,10 +391,10 @@ def _compare(args):
     for name, kind, where, target in sources:
         X, y, n_read, n_features, note = _load(kind, where, target, args.na_values, args.task, args.default_na)
         cv, repeats = args.cv, args.repeats
-        if args.groups is not None:
-            X, y, cv, grouped = _grouped(X, y, args, kind, where)
-            n_features, repeats, note = n_features - 1, None, f"{note}; {grouped}" if note else grouped
         try:
+            if args.groups is not None:
+                X, y, cv, grouped = _grouped(X, y, args, target, where)
+                n_features, repeats, note = n_features - 1, None, f"{note}; {grouped}" if note else grouped
             plan = impl.prepare(X, y, models=models, cv=cv, repeats=repeats, scoring=scoring,
                                 sort=args.sort, test=args.test, alpha=args.alpha,
                                 rope=0.01 if args.rope is None else args.rope, n_jobs=args.n_jobs,
@@ -390,11 +412,11 @@ def _compare(args):
             left = 60.0 * args.time_budget - (time.perf_counter() - started)
             plan["time_budget"] = max(1.0, left / (len(plans) - i))
         first = report.describe_plan(plan, name, n_read, n_features, task_given=args.task != "auto")
-        print(("\n" if i else "") + "\n".join(first + ([note] if note else [])), flush=True)
+        print(_shown(("\n" if i else "") + "\n".join(first + ([note] if note else []))), flush=True)
         out = impl.execute(plan, verbose=not args.quiet, return_fitted=want_figures, label=name)
         table, fitted = out if want_figures else (out, None)
         lines = report.describe(table, name, n_read, n_features, task_given=args.task != "auto")
-        print("\n".join(lines[len(first):]))
+        print(_shown("\n".join(lines[len(first):])))
         print()
         print(_shown(report.text_table(table)))
         extra = report.notes(table)
@@ -536,7 +558,14 @@ def _one_line(text):
 
 def main(argv=None):
     """The ``sknn`` command: returns the exit status (0, 2 for a problem with the input, 1 otherwise)."""
-    _tolerant_output()
+    restore = _tolerant_output()
+    try:
+        return _main(argv)
+    finally:
+        restore()
+
+
+def _main(argv):
     args = build_parser().parse_args(argv)
     prefix = f"sknn {args.command}: error:"
     try:

@@ -1149,7 +1149,8 @@ def test_groups_keep_each_group_in_one_fold_and_out_of_the_features(tmp_path, ca
     assert len(folds) == 6 and all(not set(groups[tr]) & set(groups[te]) for tr, te in folds)
     assert {tuple(te) for _, te in folds[:3]} != {tuple(te) for _, te in folds[3:]}  # each repeat shuffles anew
     for extra, message in [(["--groups", "Patient "], "no such feature column in .*; did you mean 'patient'"),
-                           (["--groups", "y"], "the target cannot group the rows"),
+                           (["--groups", "y"], "no such feature column in .*: it is the target"),
+                           (["--groups", "age"], r"no such feature column in .*; its feature columns are: patient, x"),
                            (["--groups", "patient", "--cv", "20"], r"12 group\(s\), fewer than the 20 folds .*--cv 12"),
                            (["--groups", "patient", "--data", "iris"], "the built-in data set iris has none")]:
         capsys.readouterr()
@@ -1158,3 +1159,26 @@ def test_groups_keep_each_group_in_one_fold_and_out_of_the_features(tmp_path, ca
     code, _, err = _run(["compare", "--csv", str(_grouped_csv(tmp_path / "holes.csv", missing=3)), "--target", "y",
                          "--groups", "patient", "--models", "dummy", "--n-jobs", "1", "--quiet"], capsys)
     assert code == 2 and "--groups 'patient': 3 row(s) of" in err and "have no group" in err
+    # review: rows without a target said, the header's Unicode form matched, the only feature refused, and the
+    # default repeats as many as the groups give new folds for (6 groups in 5 folds: one)
+    frame = pd.read_csv(csv).rename(columns={"patient": "patie\u0301nt"})
+    frame.loc[:1, "y"] = np.nan
+    frame.assign(**{"patie\u0301nt": frame["patie\u0301nt"] % 6}).to_csv(tmp_path / "nfd.csv", index=False)
+    code, out, err = _run(["compare", "--csv", str(tmp_path / "nfd.csv"), "--target", "y", "--groups", "pati\u00e9nt",
+                           "--models", "dummy,linear", "--n-jobs", "1", "--quiet"], capsys)
+    assert code == 0, err
+    assert "6 groups of rows; each fold tests whole groups (the column is no feature), 1 repeat(s) of the 3: the " \
+           "groups give no more new folds; 2 row(s) without a target left out" in out
+    frame[["patie\u0301nt", "y"]].to_csv(tmp_path / "only.csv", index=False)
+    code, _, err = _run(["compare", "--csv", str(tmp_path / "only.csv"), "--target", "y", "--groups", "patie\u0301nt",
+                         "--n-jobs", "1", "--quiet"], capsys)
+    assert code == 2 and "is the only feature column of" in err
+
+
+def test_main_called_from_python_leaves_the_caller_s_streams_as_they_were(capsys):
+    """The ASCII-terminal fix switched the caller's sys.stdout and sys.stderr to backslashreplace for good."""
+    before = sys.stdout.errors, sys.stderr.errors
+    code, out, _ = _run(["compare", "--data", "iris", "--models", "dummy", "--cv", "2", "--repeats", "1", "--n-jobs",
+                         "1", "--quiet"], capsys)
+    assert code == 0 and "iris" in out
+    assert (sys.stdout.errors, sys.stderr.errors) == before
