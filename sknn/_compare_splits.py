@@ -9,7 +9,7 @@ import warnings
 from numbers import Integral
 
 import numpy as np
-from sklearn.model_selection import GroupKFold, KFold, StratifiedGroupKFold, StratifiedKFold, check_cv
+from sklearn.model_selection import KFold, StratifiedKFold, check_cv
 
 __all__ = ["GroupedFolds", "holds_row_numbers", "repeat_seed", "splits"]
 
@@ -31,9 +31,16 @@ def repeat_seed(random_state, repeat):
 
 class GroupedFolds:
     """k folds that keep each group of rows whole (a patient, a school, a tree measured 8 times), repeated with other
-    shuffles: scikit-learn's StratifiedGroupKFold (``stratify``: each fold's classes as even as whole groups allow)
-    or GroupKFold, each repeat shuffled with :func:`repeat_seed`'s seed. A splitter of its own ``groups`` (one per
-    row of the X it splits), as compare calls splitters (``split(X, y)``); ``n_repeats`` numbers its repeats.
+    draws; a splitter of its own ``groups`` (one per row of the X it splits), as compare calls splitters
+    (``split(X, y)``), whose ``n_repeats`` numbers its repeats.
+
+    Each repeat takes the groups in an order of its own (by size, largest first, each size scaled by a random factor
+    from 0.5 to 1.5: the hardest to place first, but never in one order) and puts each in the fold it leaves
+    nearest its share: of the rows, or with ``stratify`` of each class's rows. A repeat's folds are new: none
+    repeats a fold of an earlier repeat (the same split twice is no new evidence), redrawn up to 50 times; where the
+    groups allow no new folds (few groups, or one class a group and sizes that fix the order), the error says how
+    many repeats they give. scikit-learn's GroupKFold and StratifiedGroupKFold order groups by size alone, so their
+    shuffled repeats are often the same folds.
 
     Folds of rows from one group on both sides score a model on rows it nearly saw: the models that memorise
     (forests, boosting, large networks) look better than they will be on a new group."""
@@ -50,17 +57,49 @@ class GroupedFolds:
     def get_n_splits(self, X=None, y=None, groups=None):
         return self.n_splits * self.n_repeats
 
+    def _draw(self, counts, rng):
+        """The fold of each group (``counts``: its rows, by class), for one draw."""
+        k, sizes = self.n_splits, counts.sum(axis=1)
+        order = np.argsort(-sizes * rng.uniform(0.5, 1.5, len(sizes)), kind="stable")
+        share, folds = counts.sum(axis=0) / k, np.zeros((k, counts.shape[1]))
+        fold_of = np.empty(len(sizes), dtype=np.int64)
+        for g in order:
+            cost = ((folds + counts[g] - share) ** 2).sum(axis=1) - ((folds - share) ** 2).sum(axis=1)
+            fold_of[g] = f = int(np.argmin(cost + 1e-9 * folds.sum(axis=1)))  # (ties: the smaller fold)
+            folds[f] += counts[g]
+        return fold_of
+
     def split(self, X, y=None, groups=None):
         n = X.shape[0] if hasattr(X, "shape") else len(X)
         if n != len(self.groups):
             raise ValueError(f"GroupedFolds has {len(self.groups)} groups, one per row, but X has {n} rows: give the "
                              "group of each row X holds.")
-        kind = StratifiedGroupKFold if self.stratify else GroupKFold
-        with warnings.catch_warnings():  # a class smaller than the folds: a note in the table, as for k-fold
-            warnings.filterwarnings("ignore", message="The least populated class in y has only")
-            for r in range(self.n_repeats):
-                splitter = kind(self.n_splits, shuffle=True, random_state=repeat_seed(self.random_state, r))
-                yield from list(splitter.split(X, y, self.groups))
+        _, group = np.unique(self.groups, return_inverse=True)
+        if self.stratify and y is not None:
+            _, label = np.unique(np.asarray(y), return_inverse=True)
+            counts = np.zeros((group.max() + 1, label.max() + 1))
+            np.add.at(counts, (group, label), 1.0)
+        else:
+            counts = np.bincount(group)[:, None].astype(float)
+        if groups is not None:
+            raise TypeError("GroupedFolds holds its groups (given when it was made); its split takes none.")
+        seen, out, state = set(), [], self.random_state
+        for r in range(self.n_repeats):
+            rng = state if isinstance(state, np.random.RandomState) else np.random.RandomState(
+                None if state is None else repeat_seed(state, r))
+            for _ in range(50):
+                fold_of = self._draw(counts, rng)[group]
+                tests = [np.flatnonzero(fold_of == f) for f in range(self.n_splits)]
+                keys = {t.tobytes() for t in tests}
+                if all(len(t) for t in tests) and len(keys) == self.n_splits and not keys & seen:
+                    break
+            else:
+                raise ValueError(f"groups holds {group.max() + 1} groups, which give {r} repeat(s) of {self.n_splits} "
+                                 f"folds none of which repeats a fold; pass fewer repeats (--repeats {max(1, r)}) or "
+                                 "fewer folds.")
+            seen |= keys
+            out += [(np.flatnonzero(fold_of != f), t) for f, t in enumerate(tests)]
+        return iter(out)
 
 
 def splits(X, y, cv, repeats, task, random_state):

@@ -1463,6 +1463,16 @@ def test_grouped_folds_as_cv_test_whole_groups_with_repeats_numbered():
         assert len(splits) == 8 and all(not set(groups[tr]) & set(groups[te]) for tr, te in splits)
     with pytest.raises(ValueError, match=r"groups holds 20 group\(s\), fewer than the 30 folds"):
         GroupedFolds(30, groups)
+    # groups of distinct sizes, one class each: GroupKFold's and StratifiedGroupKFold's repeats were the same folds
+    sizes = np.arange(3, 33)
+    patients, outcome = np.repeat(np.arange(30), sizes), np.repeat(np.arange(30) % 2, sizes)
+    folds = list(GroupedFolds(5, patients, n_repeats=5, stratify=True).split(patients[:, None], outcome))
+    assert len({te.tobytes() for _, te in folds}) == 25  # every fold new
+    assert all(abs(outcome[te].mean() - outcome.mean()) < 0.1 for _, te in folds)  # the classes' shares kept
+    stores = np.repeat(np.arange(6), 30)  # 6 groups in 5 folds: one set of folds, no second without a repeat
+    with pytest.raises(ValueError, match=r"6 groups, which give 1 repeat\(s\) of 5 folds none of which repeats a "
+                                         r"fold; pass fewer repeats \(--repeats 1\)"):
+        list(GroupedFolds(5, stores, n_repeats=2).split(stores[:, None]))
     y = X[:, 0] + rng.normal(size=80)
     y[:3] = np.nan  # rows compare leaves out: the groups, one per row of X, would no longer line up
     with pytest.raises(ValueError, match=r"cv's splits number the rows of X, but 3 row\(s\) have no target"):
