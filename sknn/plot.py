@@ -56,20 +56,25 @@ def history(estimators, ax=None, title="Training history"):
     """
     ax = _axes(ax)
     nets = [_network(e) for e in (estimators if isinstance(estimators, (list, tuple)) else [estimators])]
-    score_ax = None
-    for i, net in enumerate(nets):
+    score_ax, labelled, losses = None, set(), []
+    for net in nets:
         h = net.history_ if hasattr(net, "history_") else {
             "epoch": np.arange(1, len(net.loss_curve_) + 1), "train_loss": np.asarray(net.loss_curve_)}
-        ax.plot(h["epoch"], h["train_loss"], color="C0", alpha=0.8, label="train loss" if i == 0 else None)
-        if "valid_loss" in h:
-            ax.plot(h["epoch"], h["valid_loss"], color="C1", alpha=0.8, label="validation loss" if i == 0 else None)
+        for key, color, name in (("train_loss", "C0", "train loss"), ("valid_loss", "C1", "validation loss")):
+            if key in h:  # (each kind of curve named once, whichever model has it first)
+                ax.plot(h["epoch"], h[key], color=color, alpha=0.8, label=None if name in labelled else name)
+                labelled.add(name)
+                losses.append(np.asarray(h[key], dtype=float))
         if "valid_score" in h:
             score_ax = score_ax or ax.twinx()
             score_ax.plot(h["epoch"], h["valid_score"], color="C2", ls="--", alpha=0.8,
-                          label="validation score" if i == 0 else None)
+                          label=None if "score" in labelled else "validation score")
+            labelled.add("score")
     ax.set_xlabel("epoch")
-    ax.set_ylabel("loss (log scale)")
-    ax.set_yscale("log")
+    values = np.concatenate(losses) if losses else np.ones(1)
+    positive = bool((values[np.isfinite(values)] > 0).all())  # (a loss of 0 or below: a user's criterion,
+    ax.set_ylabel("loss (log scale)" if positive else "loss")  # an epoch that trained nothing)
+    ax.set_yscale("log" if positive else "linear")
     ax.set_title(title)
     handles, labels = ax.get_legend_handles_labels()
     if score_ax is not None:
@@ -88,8 +93,10 @@ def comparison(table, metric=None, ax=None):
     y = np.arange(len(table))[::-1]
     ax.barh(y, mean, xerr=std, color=[f"C{i}" for i in range(len(table))], capsize=4)
     ax.set_yticks(y, [_text(m) for m in table.index])
-    low = max(0.0, float((mean - 3 * std).min()) - 0.02) if metric != "r2" else min(0.0, float(mean.min()))
-    high = float((mean + std).max())
+    lowest = float((mean - std.fillna(0)).min())
+    # a score of [0, 1] zoomed on its range; one that reaches below 0 (r2, a negated error) drawn from its lowest
+    low = max(0.0, float((mean - 3 * std).min()) - 0.02) if lowest >= 0 and metric != "r2" else min(0.0, lowest)
+    high = max(0.0, float((mean + std.fillna(0)).max()))
     ax.set_xlim(low, high + 0.25 * (high - low))  # room for the labels
     for yi, m, s in zip(y, mean, std):
         ax.text(m + s, yi, f"  {m:.4f}", va="center", ha="left", fontsize=9)

@@ -1484,3 +1484,34 @@ def test_grouped_folds_as_cv_test_whole_groups_with_repeats_numbered():
     with pytest.raises(ValueError, match=r"splits by groups, and compare has no groups to give it: pass "
                                          r"cv=GroupedFolds\(5, groups\)"):
         compare(X[3:], y[3:], models=["linear"], cv=GroupKFold(3), n_jobs=1, verbose=False)
+
+
+def test_plots_draw_scores_below_zero_and_losses_of_any_sign_with_each_curve_named():
+    """comparison fixed the axis at 0 for every metric but r2: a negated error's bars filled an inverted axis, and
+    negative explained variance was out of view; history's log axis dropped losses of 0 or below (a user's criterion,
+    a word2vec epoch that trained nothing) without a word, and named a second model's validation curve nowhere."""
+    import torch
+    from sklearn.tree import DecisionTreeRegressor
+
+    from sknn import DenseRegressor, plot
+
+    rng = np.random.RandomState(0)
+    X, y = rng.normal(size=(60, 3)), rng.normal(size=60)
+    table = compare(X, y, models={"ridge": Ridge(), "tree": DecisionTreeRegressor(random_state=0)}, cv=3, repeats=1,
+                    scoring=["neg_mean_squared_error"], **FAST)
+    ax = plot.comparison(table)
+    low, high = ax.get_xlim()
+    widths = [p.get_width() for p in ax.patches]
+    assert low < high and low <= min(widths) < 0 <= high
+
+    class Shifted(torch.nn.Module):  # a loss below 0
+        def forward(self, a, b):
+            return torch.nn.functional.mse_loss(a.squeeze(-1), b.squeeze(-1)) - 5
+
+    small = dict(hidden_layer_sizes=(4,), max_iter=3, random_state=0)
+    shifted = DenseRegressor(**small, early_stopping=False, criterion=Shifted).fit(X, y)
+    watched = DenseRegressor(**small).fit(X, y)
+    ax = plot.history([shifted, watched])
+    assert ax.get_yscale() == "linear"
+    np.testing.assert_allclose(ax.lines[0].get_ydata(), shifted.history_["train_loss"])
+    assert {"train loss", "validation loss"} <= set(ax.get_legend_handles_labels()[1])
