@@ -19,6 +19,9 @@ def _axes(ax, figsize=(6, 4)):
             from exc
     if ax is None:
         _, ax = plt.subplots(figsize=figsize)
+    elif not hasattr(ax, "barh") or not hasattr(ax, "figure"):  # (a Figure, or plt.subplots(2)'s array of Axes)
+        raise TypeError(f"ax must be one matplotlib Axes, got {type(ax).__name__}: for a grid of them, pass one, "
+                        "e.g. axes[0] of fig, axes = plt.subplots(2); for a figure, fig.add_subplot().")
     return ax
 
 
@@ -107,6 +110,7 @@ def comparison(table, metric=None, ax=None):
 
 def fit_times(table, ax=None):
     """Bars of each model's mean fit time per fold (log scale)."""
+    _metric_of(table, None)  # (a table of sknn.compare's, as it was returned, with a model at least)
     ax = _axes(ax)
     y = np.arange(len(table))[::-1]
     ax.barh(y, table["fit_time"], color=[f"C{i}" for i in range(len(table))])

@@ -850,6 +850,10 @@ def test_plots_of_a_comparison():
         n_estimators=5, random_state=0)}, cv=3, repeats=1, scoring="accuracy", **FAST)
     ax = plot.critical_difference(rank_datasets({f"d{i}": three for i in range(3)}))
     assert any("CD =" in t.get_text() for t in ax.texts)
+    with pytest.raises(ValueError, match="not a copy with its index reset"):  # (fit_times drew row numbers)
+        plot.fit_times(table.reset_index())
+    with pytest.raises(TypeError, match=r"ax must be one matplotlib Axes, got ndarray: .*axes\[0\]"):
+        plot.comparison(table, ax=matplotlib.pyplot.subplots(2)[1])  # (an AttributeError inside the function)
     for draw in (plot.fold_scores, plot.comparison, plot.time_vs_score):
         with pytest.raises(ValueError, match="no metric 'f1'"):
             draw(table, "f1")
