@@ -162,7 +162,7 @@ def image_folder(root, extensions=IMAGE_EXTENSIONS):
     if loose:  # (read as no class's)
         warn_user(f"{len(loose)} image file(s) directly in {root!r}, such as {loose[0]!r}, are left out: image_folder "
                   "lists root/<label>/<image file>, a label a folder. Move them into their class's folder.")
-    paths, labels, empty, labelled, duplicates, skipped = [], [], [], {}, [], {}
+    paths, labels, empty, labelled, duplicates, skipped, broken = [], [], [], {}, [], {}, []
     for label in classes:
         before = len(paths)
         walked, seen = [], set()
@@ -179,6 +179,9 @@ def image_folder(root, extensions=IMAGE_EXTENSIONS):
             for name in sorted(files):
                 if name.lower().endswith(endings) and not _hidden(name):
                     path = os.path.join(dirpath, name)
+                    if not os.path.exists(path):  # a link to no file: no image, whatever its name says
+                        broken.append(path)
+                        continue
                     real_file = os.path.join(real, name)
                     if os.path.islink(real_file):
                         real_file = os.path.realpath(real_file)
@@ -195,6 +198,9 @@ def image_folder(root, extensions=IMAGE_EXTENSIONS):
     if not paths:
         raise ValueError(f"No image files ({', '.join(extensions)}) under {root!r}.")
     _warn_of_duplicates(duplicates, root)
+    if broken:
+        warn_user(f"{len(broken)} link(s) under {root!r} point to no file and are left out, such as {broken[0]!r}.",
+                  UserWarning)
     if extensions == IMAGE_EXTENSIONS:  # (endings a user passes leave the others out on purpose)
         _warn_of_other_images(root, skipped)
     if empty:
@@ -236,6 +242,10 @@ def load_fashion_mnist(folder):
     -------
     X_train : uint8 array (60000, 28, 28), y_train, X_test (10000, 28, 28), y_test
     """
+    if not isinstance(folder, (str, os.PathLike)):
+        raise TypeError(f"folder must be the path of the folder of Fashion-MNIST's files, got {folder!r:.40}.")
+    if os.path.isfile(folder):
+        raise ValueError(f"{os.fspath(folder)!r} is a file; pass the folder that holds Fashion-MNIST's four files.")
     names = ("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")
     candidates = [[os.path.join(folder, n + end) for end in (".gz", "")] for n in names]  # as downloaded or unpacked
     found = [next((path for path in paths if os.path.isfile(path)), None) for paths in candidates]

@@ -300,3 +300,22 @@ def test_fashion_mnist_files_that_do_not_pair_are_refused(tmp_path):
     with pytest.raises(ValueError, match=r"Fashion-MNIST's train files .* do not pair: images of shape \(5, 28, 28\).*"
                                          r"labels of shape \(3,\)"):
         load_fashion_mnist(tmp_path)
+
+
+def test_links_to_no_file_are_left_out_and_a_fashion_mnist_folder_is_a_folder(tmp_path):
+    """A link to a deleted image was listed as an image (its fit failed later, on the file); load_fashion_mnist(None)
+    failed inside os.path.join, and a file given for the folder was told that files were missing."""
+    import os
+
+    from sknn.datasets import image_folder, load_fashion_mnist
+
+    (tmp_path / "cat").mkdir()
+    (tmp_path / "cat" / "a.png").write_bytes(b"x")
+    os.symlink(tmp_path / "gone.png", tmp_path / "cat" / "b.png")
+    with pytest.warns(UserWarning, match=r"1 link\(s\) under .* point to no file and are left out, such as .*b\.png"):
+        paths, _ = image_folder(tmp_path)
+    assert [os.path.basename(p) for p in paths] == ["a.png"]
+    with pytest.raises(TypeError, match=r"folder must be the path of the folder of Fashion-MNIST's files, got None"):
+        load_fashion_mnist(None)
+    with pytest.raises(ValueError, match=r"a\.png' is a file; pass the folder"):
+        load_fashion_mnist(tmp_path / "cat" / "a.png")
