@@ -272,9 +272,11 @@ def _warn_of_fields(data, rows, name):
     """Warn of a DataFrame of one to three named columns, no cell missing, read as short sequences of one length: the
     shape of a table of one token per row (a CoNLL-U file read into pandas: the form, its tag, its lemma), whose
     fields would be read as the tokens of a sequence and each token cut off from its sentence. The columns of
-    ``pd.DataFrame(list_of_lists)`` are positions (0, 1, ...), not fields: never warned of."""
+    ``pd.DataFrame(list_of_lists)`` are positions (0, 1, ..., as text after a CSV's round trip), not fields: never
+    warned of."""
     k = data.shape[1]
-    if not 1 <= k <= 3 or list(data.columns) == list(range(k)) or len(rows) < 2 or any(len(r) != k for r in rows):
+    positions = [str(c) for c in data.columns] == [str(i) for i in range(k)]  # (0, 1, 2; '0', '1', '2' of a CSV)
+    if not 1 <= k <= 3 or positions or len(rows) < 2 or any(len(r) != k for r in rows):
         return
     first, s = data.nunique().idxmax(), "s" * (k > 1)  # (the forms: more of them than of tags or sentence ids)
     warn_user(f"{name} is a DataFrame of {k} column{s} ({_shown(data.columns)[1:-1]}) read as {len(rows)} "

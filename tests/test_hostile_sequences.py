@@ -256,6 +256,7 @@ def test_a_table_of_one_token_per_row_is_warned_of_not_read_in_silence(tagger, l
         assert [len(p) for p in tagger.predict(sentences)] == [3, 3]
         assert [len(p) for p in tagger.predict(positions)] == [3, 3]
         tagger.predict(table.to_numpy().tolist())  # the fix for short sequences meant as they are
+        tagger.predict(positions.set_axis(["0", "1", "2"], axis=1))  # positions as a CSV gives them back
 
 
 def test_score_refuses_labels_of_another_kind_than_fit():
