@@ -133,11 +133,14 @@ def first_line_not_utf8(path):
     is one of its chunk's, meaningless to the file's owner)."""
     try:
         with (compressed_opener(path) or open)(path, "rb") as f:
-            for number, raw in enumerate(f, 1):  # (no UTF-8 character holds the byte of a line break)
-                try:
-                    raw.decode("utf-8-sig" if number == 1 else "utf-8")
-                except UnicodeDecodeError:
-                    return number
+            number = 0
+            for raw in f:  # (no UTF-8 character holds the byte of a line break)
+                for part in raw.split(b"\r") if b"\r" in raw.rstrip(b"\r\n") else (raw,):  # (old Mac lines: CR)
+                    number += 1
+                    try:
+                        part.decode("utf-8-sig" if number == 1 else "utf-8")
+                    except UnicodeDecodeError:
+                        return number
     except (*READ_ERRORS, ValueError):
         return None
     return None

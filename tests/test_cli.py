@@ -45,6 +45,7 @@ def csvs(tmp_path):
     (tmp_path / "binary.csv").write_bytes(bytes(range(256)) * 40)
     (tmp_path / "empty.csv").write_text("")
     (tmp_path / "latin1.csv").write_bytes("a,b\ncaf\xe9,1\nth\xe9,0\n".encode("latin-1"))
+    (tmp_path / "latin1_cr.csv").write_bytes("a,b\rcafe,1\rth\xe9,0\r".encode("latin-1"))  # (Excel for Mac's CSV)
     (tmp_path / "utf16.csv").write_bytes("a,b\n1,2\n3,4\n".encode("utf-16"))  # with its byte-order mark
     (tmp_path / "header.csv").write_text("a,b,c\n")
     (tmp_path / "one_column.csv").write_text("a\n1\n2\n3\n")
@@ -97,6 +98,7 @@ BAD = [
     (["compare", "--csv", "{tmp}/latin1.csv", "--target", "b"], "it is not UTF-8: save it as UTF-8"),
     # (pandas named 'position 3' of a chunk of its own; the bad byte is on line 2)
     (["compare", "--csv", "{tmp}/latin1.csv", "--target", "b"], "latin1.csv as CSV: line 2 is not UTF-8 text"),
+    (["compare", "--csv", "{tmp}/latin1_cr.csv", "--target", "b"], "latin1_cr.csv as CSV: line 3 is not UTF-8"),
     (["compare", "--csv", "{tmp}/utf16.csv", "--target", "b"], "iconv -f utf-16 -t utf-8"),
     (["compare", "--csv", "{tmp}/header.csv", "--target", "a"], "no rows"),
     (["compare", "--csv", "{tmp}/one_column.csv", "--target", "a"], "1 column(s)"),
