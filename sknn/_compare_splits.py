@@ -35,11 +35,11 @@ class GroupedFolds:
     (``split(X, y)``), whose ``n_repeats`` numbers its repeats.
 
     Each repeat takes the groups in an order of its own (by size, largest first, each size scaled by a random factor
-    from 0.5 to 1.5: the hardest to place first, but never in one order) and puts each in the fold it leaves
-    nearest its share: of the rows, or with ``stratify`` of each class's rows. A repeat's folds are new: none
-    repeats a fold of an earlier repeat (the same split twice is no new evidence), redrawn up to 50 times; where the
-    groups allow no new folds (few groups, or one class a group and sizes that fix the order), the error says how
-    many repeats they give. scikit-learn's GroupKFold and StratifiedGroupKFold order groups by size alone, so their
+    from 0.5 to 1.5: the hardest to place first, but never in one order; every other redraw in a random order) and
+    puts each in the fold it leaves nearest its share: of the rows, or with ``stratify`` of each class's rows. A
+    repeat's folds are new: none repeats a fold of an earlier repeat (the same split twice is no new evidence),
+    redrawn up to 50 times; where the groups allow no new folds (few groups), the error says how many repeats they
+    give. scikit-learn's GroupKFold and StratifiedGroupKFold order groups by size alone, so their
     shuffled repeats are often the same folds.
 
     Folds of rows from one group on both sides score a model on rows it nearly saw: the models that memorise
@@ -57,10 +57,12 @@ class GroupedFolds:
     def get_n_splits(self, X=None, y=None, groups=None):
         return self.n_splits * self.n_repeats
 
-    def _draw(self, counts, rng):
-        """The fold of each group (``counts``: its rows, by class), for one draw."""
+    def _draw(self, counts, rng, shuffled=False):
+        """The fold of each group (``counts``: its rows, by class), for one draw; ``shuffled``: the groups in a random
+        order, not the largest first (a group larger than a fold's share, placed first, is a fold alone each time)."""
         k, sizes = self.n_splits, counts.sum(axis=1)
-        order = np.argsort(-sizes * rng.uniform(0.5, 1.5, len(sizes)), kind="stable")
+        order = rng.permutation(len(sizes)) if shuffled else np.argsort(-sizes * rng.uniform(0.5, 1.5, len(sizes)),
+                                                                         kind="stable")
         share, folds = counts.sum(axis=0) / k, np.zeros((k, counts.shape[1]))
         fold_of = np.empty(len(sizes), dtype=np.int64)
         for g in order:
@@ -87,8 +89,8 @@ class GroupedFolds:
         for r in range(self.n_repeats):
             rng = state if isinstance(state, np.random.RandomState) else np.random.RandomState(
                 None if state is None else repeat_seed(state, r))
-            for _ in range(50):
-                fold_of = self._draw(counts, rng)[group]
+            for attempt in range(50):
+                fold_of = self._draw(counts, rng, shuffled=attempt % 2 == 1)[group]
                 tests = [np.flatnonzero(fold_of == f) for f in range(self.n_splits)]
                 keys = {t.tobytes() for t in tests}
                 if all(len(t) for t in tests) and len(keys) == self.n_splits and not keys & seen:

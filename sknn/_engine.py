@@ -32,8 +32,7 @@ tensors to the CPU on a machine without a GPU). Engine replaces the hot path:
   weights without locks (Hogwild!, :mod:`sknn._hogwild`);
 * on a GPU: mixed precision (``amp_dtype``, with gradient scaling for float16), data kept on the device across
   epochs when it fits, otherwise pinned host memory and non-blocking copies;
-* a fit leaves the network in evaluation mode, as a prediction puts it (and puts back the mode it found, so that one
-  made between two batches leaves the epoch training).
+* a fit leaves the network in evaluation mode (a prediction made between two batches puts back the training mode).
 """
 
 import contextlib
@@ -513,7 +512,7 @@ class Engine(NeuralNet):
         self._listen()
         self.notify("on_train_begin", X=X, y=y, epochs=epochs)
         interrupted = None
-        try:
+        try:  # (every way out leaves the network in evaluation mode: threads predicting find it as each leaves it)
             with memory_errors_named("Training", self.device, self.batch_size):
                 self.fit_loop(X, y, epochs=epochs, **fit_params)
         except TrainingInterrupted as exc:  # a Ctrl-C, or a callback's raise, inside an epoch
@@ -523,7 +522,7 @@ class Engine(NeuralNet):
         except BaseException:  # an error inside an epoch: no on_train_end (skorch's way), but what a fit set for
             self._abort_callbacks()  # its epochs is put back (the dropout rates a schedule lowered, a bar)
             raise
-        self.module_.eval()  # (threads predicting with the fitted network find it as each of them leaves it)
+        self.module_.eval()
         if interrupted is not None and not len(self.history):  # no epoch ever finished: no best one to load
             for _, callback in self.callbacks_:  # (skorch's EarlyStopping and Checkpoint with load_best would read
                 if getattr(callback, "load_best", False):  # an empty history): theirs skipped, every other one's
@@ -537,7 +536,8 @@ class Engine(NeuralNet):
 
     def _abort_callbacks(self):
         """Call ``on_train_abort(net)`` of the callbacks that have one (sknn's): a fit that ends without
-        ``on_train_end`` puts back what it set for its epochs."""
+        ``on_train_end`` puts back what it set for its epochs, the network in evaluation mode."""
+        self.module_.eval()
         for _, callback in self.callbacks_:
             abort = getattr(callback, "on_train_abort", None)
             if abort is not None:

@@ -135,7 +135,8 @@ def first_line_not_utf8(path):
         with (compressed_opener(path) or open)(path, "rb") as f:
             number = 0
             for raw in f:  # (no UTF-8 character holds the byte of a line break)
-                for part in raw.split(b"\r") if b"\r" in raw.rstrip(b"\r\n") else (raw,):  # (old Mac lines: CR)
+                body = raw.rstrip(b"\r\n")
+                for part in body.split(b"\r") if b"\r" in body else (raw,):  # (old Mac line ends: CR alone)
                     number += 1
                     try:
                         part.decode("utf-8-sig" if number == 1 else "utf-8")

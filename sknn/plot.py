@@ -98,7 +98,8 @@ def comparison(table, metric=None, ax=None):
     ax.set_yticks(y, [_text(m) for m in table.index])
     lowest = float((mean - std.fillna(0)).min())
     # a score of [0, 1] zoomed on its range; one that reaches below 0 (r2, a negated error) drawn from its lowest
-    low = max(0.0, float((mean - 3 * std).min()) - 0.02) if lowest >= 0 and metric != "r2" else min(0.0, lowest)
+    low = max(0.0, float((mean - 3 * std.fillna(0)).min()) - 0.02) if lowest >= 0 and metric != "r2" else \
+        min(0.0, lowest)
     high = max(0.0, float((mean + std.fillna(0)).max()))
     ax.set_xlim(low, high + 0.25 * (high - low))  # room for the labels
     for yi, m, s in zip(y, mean, std):
@@ -110,7 +111,7 @@ def comparison(table, metric=None, ax=None):
 
 def fit_times(table, ax=None):
     """Bars of each model's mean fit time per fold (log scale)."""
-    _metric_of(table, None)  # (a table of sknn.compare's, as it was returned, with a model at least)
+    _check_table(table)
     ax = _axes(ax)
     y = np.arange(len(table))[::-1]
     ax.barh(y, table["fit_time"], color=[f"C{i}" for i in range(len(table))])
@@ -121,8 +122,8 @@ def fit_times(table, ax=None):
     return ax
 
 
-def _metric_of(table, metric):
-    """The metric to draw, after checking ``table`` is a table of :func:`sknn.compare`."""
+def _check_table(table):
+    """Refuse anything but a table of :func:`sknn.compare` as it was returned, holding a model at least."""
     if not hasattr(table, "attrs") or not hasattr(table, "columns"):
         raise TypeError(f"The plots draw the DataFrame returned by sknn.compare; got {type(table).__name__}.")
     if "model" in table.columns or "scores" not in table.attrs:
@@ -130,6 +131,11 @@ def _metric_of(table, metric):
                          "index, the scores of every split in its attrs): not a copy with its index reset.")
     if len(table) == 0:
         raise ValueError("The table holds no model (all its rows were filtered out?): there is nothing to draw.")
+
+
+def _metric_of(table, metric):
+    """The metric to draw, after checking ``table`` is a table of :func:`sknn.compare` (:func:`_check_table`)."""
+    _check_table(table)
     metric = metric or table.attrs.get("sort") or table.attrs.get(
         "scoring", [c[:-5] for c in table.columns if c.endswith("_mean")])[0]
     if f"{metric}_mean" not in table:

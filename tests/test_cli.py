@@ -1184,3 +1184,13 @@ def test_main_called_from_python_leaves_the_caller_s_streams_as_they_were(capsys
                          "1", "--quiet"], capsys)
     assert code == 0 and "iris" in out
     assert (sys.stdout.errors, sys.stderr.errors) == before
+
+
+def test_the_line_of_a_byte_that_is_not_utf8_counts_every_kind_of_line_end(tmp_path):
+    """Review: a CR inside a CRLF line counted its line end as one more line."""
+    from sknn._input_files import first_line_not_utf8
+
+    for content, line in [(b"h1,h2\r\na\rb,1\r\nc,2\r\n\xff,3\r\n", 5), (b"a,b\r1,2\r\xff,3\r", 3),
+                          (b"a,b\n1,2\n\xff,3\n", 3), (b"\xef\xbb\xbfa,b\r\n\xff,1\r\n", 2), (b"a,b\n1,2\n", None)]:
+        (tmp_path / "f.csv").write_bytes(content)
+        assert first_line_not_utf8(tmp_path / "f.csv") == line, content

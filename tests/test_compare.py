@@ -852,6 +852,7 @@ def test_plots_of_a_comparison():
     assert any("CD =" in t.get_text() for t in ax.texts)
     with pytest.raises(ValueError, match="not a copy with its index reset"):  # (fit_times drew row numbers)
         plot.fit_times(table.reset_index())
+    assert len(plot.fit_times(table[["fit_time"]]).patches) == 2  # its own column is all it needs
     with pytest.raises(TypeError, match=r"ax must be one matplotlib Axes, got ndarray: .*axes\[0\]"):
         plot.comparison(table, ax=matplotlib.pyplot.subplots(2)[1])  # (an AttributeError inside the function)
     for draw in (plot.fold_scores, plot.comparison, plot.time_vs_score):
@@ -1473,6 +1474,9 @@ def test_grouped_folds_as_cv_test_whole_groups_with_repeats_numbered():
     folds = list(GroupedFolds(5, patients, n_repeats=5, stratify=True).split(patients[:, None], outcome))
     assert len({te.tobytes() for _, te in folds}) == 25  # every fold new
     assert all(abs(outcome[te].mean() - outcome.mean()) < 0.1 for _, te in folds)  # the classes' shares kept
+    big = np.r_[np.zeros(180, int), np.random.RandomState(0).randint(1, 30, 120)]  # one group: 60% of the rows
+    folds = list(GroupedFolds(5, big, n_repeats=3).split(big[:, None]))
+    assert len({te.tobytes() for _, te in folds}) == 15  # (placed first, it was a fold alone in every repeat)
     stores = np.repeat(np.arange(6), 30)  # 6 groups in 5 folds: one set of folds, no second without a repeat
     with pytest.raises(ValueError, match=r"6 groups, which give 1 repeat\(s\) of 5 folds none of which repeats a "
                                          r"fold; pass fewer repeats \(--repeats 1\)"):

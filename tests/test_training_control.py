@@ -427,6 +427,16 @@ def test_a_fitted_or_loaded_network_is_in_evaluation_mode_for_threads_that_predi
         assert not model.net_.module_.training
         model.partial_fit(X_CLF, Y_CLF)
         assert not model.net_.module_.training
+    class Fails(Callback):
+        def on_batch_end(self, net, training=False, **kwargs):
+            if training:
+                raise RuntimeError("a callback's own failure")
+
+    model.set_params(callbacks=[Fails()])
+    with pytest.raises(RuntimeError, match="a callback's own failure"):  # a continued fit that fails: rolled back,
+        model.partial_fit(X_CLF, Y_CLF)  # and in evaluation mode as any fit leaves it
+    assert not model.net_.module_.training
+    model.set_params(callbacks=None)
     model.save(tmp_path / "m.safetensors")
     loaded = sknn.load(tmp_path / "m.safetensors")
     assert not loaded.net_.module_.training
