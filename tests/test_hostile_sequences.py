@@ -1016,3 +1016,20 @@ def test_tagger_predicts_date_and_duration_labels_as_its_classes(dtype):
     assert all(isinstance(label, type(tagger.classes_[0])) for labels in pred for label in labels)
     right = [p == g for labels, gold in zip(pred, y) for p, g in zip(labels, gold)]
     assert tagger.score(X, y) == pytest.approx(np.mean(right))
+
+
+def test_predict_next_keeps_each_batch_s_most_likely_words_not_its_whole_distribution(lm, monkeypatch):
+    """predict_next held every prefix's probability of every word at once, then took the top k: 1.4 GB for 50,000
+    prefixes of a 3,000-word model (a probe's measure). Each batch now gives its k words and their probabilities."""
+    widths, predict = [], type(lm.net_).predict_source
+
+    def recorded(net, source, batch_size=None, transform=None):
+        out = predict(net, source, batch_size=batch_size, transform=transform)
+        widths.append(out.shape[1])
+        return out
+
+    monkeypatch.setattr(type(lm.net_), "predict_source", recorded)
+    words = lm.predict_next([["the"], ["a", "cat"]] * 3, top_k=2, return_proba=True)
+    assert widths == [4] and len(words) == 6 and all(len(w) == 2 for w in words)
+    probs = [p for w in words for _, p in w]
+    assert all(0 < p <= 1 for p in probs) and words[0] == words[2]
