@@ -195,12 +195,12 @@ def image_folder(root, extensions=IMAGE_EXTENSIONS):
                     skipped[ending] = skipped.get(ending, 0) + 1
         if len(paths) == before:
             empty.append(label)
+    if broken:  # (before a refusal of no image at all: it may be why)
+        warn_user(f"{len(broken)} link(s) under {root!r} point to no file and are left out, such as {broken[0]!r}.",
+                  UserWarning)
     if not paths:
         raise ValueError(f"No image files ({', '.join(extensions)}) under {root!r}.")
     _warn_of_duplicates(duplicates, root)
-    if broken:
-        warn_user(f"{len(broken)} link(s) under {root!r} point to no file and are left out, such as {broken[0]!r}.",
-                  UserWarning)
     if extensions == IMAGE_EXTENSIONS:  # (endings a user passes leave the others out on purpose)
         _warn_of_other_images(root, skipped)
     if empty:

@@ -318,8 +318,12 @@ def learning_curve(estimator, X, y, cv=5, train_sizes=(0.1, 0.325, 0.55, 0.775, 
     """
     from sklearn.model_selection import LearningCurveDisplay
 
+    sizes = np.atleast_1d(np.asarray(train_sizes))
+    if sizes.ndim != 1 or len(np.unique(sizes)) < 2:  # (scikit-learn's display failed inside on one size)
+        raise ValueError(f"train_sizes={train_sizes!r} gives a curve no second point: pass 2 sizes or more (shares "
+                         "of the training rows, e.g. (0.1, 0.55, 1.0), or numbers of rows).")
     ax = _axes(ax)
-    LearningCurveDisplay.from_estimator(estimator, X, y, cv=cv, train_sizes=np.asarray(train_sizes), scoring=scoring,
+    LearningCurveDisplay.from_estimator(estimator, X, y, cv=cv, train_sizes=sizes, scoring=scoring,
                                         n_jobs=n_jobs, ax=ax, score_type="both", std_display_style="fill_between")
     ax.set_title("Learning curve")
     return ax

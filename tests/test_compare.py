@@ -903,6 +903,9 @@ def test_plot_functions_draw():
     assert len(ax.get_lines()) == 2 and len(ax.figure.axes) == 2  # losses, and the score on a twin axis
     ax = plot.learning_curve(DenseClassifier(max_iter=10, random_state=0), X, y, cv=3, train_sizes=(0.5, 1.0))
     assert len(ax.get_lines()) == 2
+    for one in ((1.0,), 0.5, (0.5, 0.5)):  # (scikit-learn's display failed inside: 'zero-size array', an IndexError)
+        with pytest.raises(ValueError, match=r"gives a curve no second point: pass 2 sizes or more"):
+            plot.learning_curve(DenseClassifier(max_iter=1), X, y, cv=3, train_sizes=one)
     ax = plot.confusion_matrix(y, clf.predict(X))
     assert ax.get_title() == "Confusion matrix"
     with pytest.raises(ValueError, match="needs a fitted sknn estimator"):

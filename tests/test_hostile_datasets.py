@@ -319,3 +319,6 @@ def test_links_to_no_file_are_left_out_and_a_fashion_mnist_folder_is_a_folder(tm
         load_fashion_mnist(None)
     with pytest.raises(ValueError, match=r"a\.png' is a file; pass the folder"):
         load_fashion_mnist(tmp_path / "cat" / "a.png")
+    (tmp_path / "cat" / "a.png").unlink()  # only the link left: said before the refusal of no image
+    with pytest.warns(UserWarning, match=r"point to no file"), pytest.raises(ValueError, match=r"No image files"):
+        image_folder(tmp_path)
