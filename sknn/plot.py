@@ -339,6 +339,9 @@ def confusion_matrix(y_true, y_pred, labels=None, normalize=None, ax=None, title
     from sklearn.metrics import ConfusionMatrixDisplay
     from sklearn.utils.multiclass import unique_labels
 
+    if getattr(np.asarray(y_pred), "ndim", 1) == 2 and np.asarray(y_pred).shape[1] > 1:  # (scikit-learn: 'Mix type')
+        raise ValueError(f"y_pred has shape {np.shape(y_pred)}, a row of scores a sample (predict_proba's?): the "
+                         "matrix counts labels; pass predict(X), or model.classes_[proba.argmax(axis=1)].")
     shown = labels if labels is not None else unique_labels(y_true, y_pred)
     n = len(shown)
     side = min(14, max(5, 0.3 * n))  # a cell's count stays readable, up to a page

@@ -908,6 +908,8 @@ def test_plot_functions_draw():
             plot.learning_curve(DenseClassifier(max_iter=1), X, y, cv=3, train_sizes=one)
     ax = plot.confusion_matrix(y, clf.predict(X))
     assert ax.get_title() == "Confusion matrix"
+    with pytest.raises(ValueError, match=r"y_pred has shape \(150, 3\), a row of scores a sample .*predict\(X\)"):
+        plot.confusion_matrix(y, clf.predict_proba(X))  # (scikit-learn's 'Mix type of y not allowed')
     with pytest.raises(ValueError, match="needs a fitted sknn estimator"):
         plot.history(object())
     matplotlib.pyplot.close("all")
