@@ -391,6 +391,10 @@ def row_identifier_notes(X, y=None, task=None):
                "time), so it may leak the target" if order else " (a file sorted by the target leaks it)")
         out.append(f"X's {shown} holds a distinct value in every row: if it is a row identifier, it predicts nothing "
                    f"for new rows, yet models can read the order of the rows from it{why}: drop it ({drop}){time}")
+    for j, (shown, drop, _) in enumerate(columns):  # compare takes no weights: a file's weights are read as a feature
+        if names is not None and str(names[j]).strip().lower() in ("sample_weight", "sample_weights"):
+            out.append(f"X's {shown} is read as a feature: compare weighs every row alike (it takes no sample "
+                       f"weights); if the column weighs the rows, drop it ({drop})")
     return out
 
 

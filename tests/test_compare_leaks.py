@@ -452,3 +452,16 @@ def test_a_column_that_tells_the_target_almost_alone_gets_a_note():
     result = compare(pd.DataFrame({"bwt": weight, "age": X["real"]}), low, models=["linear"], cv=2, repeats=1,
                      **FAST)
     assert any("'bwt' alone separates" in n for n in result.attrs["notes"])
+
+
+def test_a_column_of_sample_weights_is_said_to_be_read_as_a_feature():
+    """compare takes no weights, and a file's sample_weight column was a feature without a word."""
+    rng = np.random.RandomState(0)
+    X = pd.DataFrame({"a": rng.randn(60), "Sample_Weight": rng.rand(60)})
+    table = compare(X, X["a"] + rng.randn(60), models=["linear"], cv=3, repeats=1, **FAST)
+    assert ["X's column 'Sample_Weight' is read as a feature: compare weighs every row alike (it takes no sample "
+            "weights); if the column weighs the rows, drop it (X.drop(columns='Sample_Weight'))"] == [
+                n for n in table.attrs["notes"] if "weigh" in n]
+    table = compare(X.rename(columns={"Sample_Weight": "weight"}), X["a"] + 1, models=["linear"], cv=3, repeats=1,
+                    **FAST)
+    assert not any("weigh" in n for n in table.attrs["notes"])  # (a body's weight: a feature like any)
