@@ -103,6 +103,14 @@ def compressed_opener(path, wanted="the file"):
     return opener
 
 
+class NotUtf8Text(ValueError):
+    """A text file's line that is not UTF-8 text, ``line`` its number (:func:`numbered_lines`)."""
+
+    def __init__(self, message, line):
+        super().__init__(message)
+        self.line = line
+
+
 def numbered_lines(path, wanted="the text file"):
     """(number, line) of a UTF-8 text file, decompressed if it is gzip, bzip2 or xz (line endings as ``open`` in
     text mode gives them), with a ValueError naming the file and the line whose content is not UTF-8 text (a
@@ -116,9 +124,11 @@ def numbered_lines(path, wanted="the text file"):
             for raw in f:
                 try:
                     line = raw.decode("utf-8-sig" if number == 0 else "utf-8")  # (a BOM is no part of line 1)
-                except UnicodeDecodeError as exc:
-                    raise ValueError(f"{os.fspath(path)}, line {number + 1}: not UTF-8 text ({exc.reason}); is it a "
-                                     "binary file, or text in another encoding?") from None
+                except UnicodeDecodeError as exc:  # (the line of the bad byte: old Mac ends, CR alone, count too)
+                    body = raw.rstrip(b"\r\n")
+                    bad = number + 1 + (body[:exc.start].count(b"\r") if b"\r" in body else 0)
+                    raise NotUtf8Text(f"{os.fspath(path)}, line {bad}: not UTF-8 text ({exc.reason}); is it a binary "
+                                      "file, or text in another encoding?", bad) from None
                 line = line[:-2] + "\n" if line.endswith("\r\n") else line
                 for part in filter(None, re.split(r"(?<=\r)", line)) if "\r" in line else (line,):  # old Mac ends
                     number += 1
@@ -130,19 +140,13 @@ def numbered_lines(path, wanted="the text file"):
 def first_line_not_utf8(path):
     """The number of the first line of ``path`` (decompressed, by its content) whose bytes are not UTF-8 text, or
     None: a text read in chunks fails at the line its chunk began after, not at the bad line (a reader's position
-    is one of its chunk's, meaningless to the file's owner)."""
+    is one of its chunk's, meaningless to the file's owner). :func:`numbered_lines`' count of the lines."""
     try:
-        with (compressed_opener(path) or open)(path, "rb") as f:
-            number = 0
-            for raw in f:  # (no UTF-8 character holds the byte of a line break)
-                body = raw.rstrip(b"\r\n")
-                for part in body.split(b"\r") if b"\r" in body else (raw,):  # (old Mac line ends: CR alone)
-                    number += 1
-                    try:
-                        part.decode("utf-8-sig" if number == 1 else "utf-8")
-                    except UnicodeDecodeError:
-                        return number
-    except (*READ_ERRORS, ValueError):
+        for _ in numbered_lines(path):
+            pass
+    except NotUtf8Text as exc:
+        return exc.line
+    except (OSError, ValueError):
         return None
     return None
 
