@@ -21,6 +21,8 @@ __all__ = ["decimal_commas"]
 # (an exponent as spreadsheets write small and large numbers: '1,23E-05')
 _COMMA_NUMBER = re.compile(r"[-+]?(([1-9]\d{0,2}([.\u00a0\u202f ]\d{3})+|\d+)(,\d+)?|,\d+)([eE][-+]?\d+)?")
 _POINT_NUMBER = re.compile(r"[-+]?(\d+\.\d*|\.\d+)")
+# a whole number with thousands commas ('4,277', '1,500,000'): a decimal comma only where ',' is the decimal mark
+_THOUSANDS_COMMA = re.compile(r"[-+]?[1-9]\d{0,2}(,\d{3})+")
 # a pair of digits ('1,2', '2,3'): the answers of a multiple-choice question as often as a decimal
 _DIGIT_PAIR = re.compile(r"\d,\d")
 _MOST_OTHER_CELLS = 3  # cells of such a column that are neither numbers nor markers of missing cells (typos)
@@ -66,9 +68,10 @@ def decimal_commas(where, frame, sep):
     distinct values stays text, unless another column of the file has decimal commas of other shapes ('12,50') or
     its pairs are steps no such answers are (:func:`_decimal_steps`: '0,5', '1,5', '5,5').
     Refused, naming the columns: a column that mixes decimal commas and points ('2,5' beside '1.5'; '0.125' is a
-    decimal point), and numbers whose dots may be thousands separators ('2.523', '1.500') in a file whose other
-    numbers have decimal commas."""
-    commas, pairs, steps, numbers_of = {}, {}, {}, {}
+    decimal point), numbers whose dots may be thousands separators ('2.523', '1.500') in a file whose other
+    numbers have decimal commas, and numbers whose commas may be thousands separators ('4,277' beside '709') in a
+    file whose other numbers have decimal points ('0.35')."""
+    commas, pairs, steps, numbers_of, thousands = {}, {}, {}, {}, {}
     for column in [c for c in frame.columns if frame[c].dtype.kind in "OT"]:
         col = frame[column]
         if pd.api.types.infer_dtype(col, skipna=True) != "string":
@@ -88,6 +91,8 @@ def decimal_commas(where, frame, sep):
         numbers = pd.to_numeric(text.where(comma).str.replace(r"[.\u00a0\u202f ]", "", regex=True)
                                 .str.replace(",", "."), errors="coerce").to_numpy(dtype=float)
         numbers_of[column] = (codes, comma, numbers)
+        if text[with_comma].str.fullmatch(_THOUSANDS_COMMA).all():
+            thousands[column] = text[with_comma].iloc[0]
         pair = len(distinct) < _FEWEST_PAIRS and text[with_comma].str.fullmatch(_DIGIT_PAIR).all()
         # ('0,5', '1,5': decimals, though of a shape answers share)
         step = pair and _decimal_steps(text[with_comma], text[comma & ~with_comma])
@@ -104,7 +109,25 @@ def decimal_commas(where, frame, sep):
             frame[column] = pd.Series(values, index=frame.index, dtype=object).where(comma[codes] & (codes >= 0),
                                                                                      frame[column])
     _check_dotted_floats(where, frame, sep, commas)
+    _check_thousands_commas(where, frame, sep, {c: e for c, e in thousands.items() if c in commas})
     return frame
+
+
+def _check_thousands_commas(where, frame, sep, thousands):
+    """Refuse the columns ``thousands`` ({column: example}), read as decimal commas though every comma of theirs may
+    be a thousands separator ('4,277'), in a file where another column's numbers have decimal points no thousands
+    dot is ('0.35', '12.5'): the file's decimal mark is then the point, and '4,277' is 4277, not 4.277."""
+    floats = [c for c in frame.columns if c not in thousands and frame[c].dtype.kind == "f"]
+    raw = _raw_cells(where, sep) if thousands and floats else None
+    for column in floats if raw is not None and len(raw) == len(frame) else []:
+        cells = raw[column].str.strip() if column in raw.columns else pd.Series([], dtype=str)
+        points = cells[cells.str.fullmatch(_POINT_NUMBER) & ~cells.str.fullmatch(_THOUSANDS_DOTTED)]
+        if len(points):
+            name, example = next(iter(thousands.items()))
+            raise CommandError(f"{where} mixes two decimal marks: the column {str(column)!r} has decimal points (such "
+                               f"as {points.iloc[0]!r}), the column {str(name)!r} commas (such as {example!r}), which "
+                               "may be thousands separators there: write every number in the file with one decimal "
+                               "mark and no thousands separators")
 
 
 def _check_dotted_floats(where, frame, sep, commas):

@@ -108,6 +108,23 @@ def _open_text_bytes(where):
     return opener(where, "rb")
 
 
+def _wide_encoding(head):
+    """'utf-16le', 'utf-16be', 'utf-32le' or 'utf-32be' where the bytes ``head`` of a file without a byte-order
+    mark are text of the Latin alphabet in that encoding (its NUL bytes where the characters' high bytes are:
+    every other byte for UTF-16, three bytes in four for UTF-32), else None."""
+    if len(head) < 8:
+        return None
+    at = [head[i::4].count(0) / len(head[i::4]) for i in range(4)]  # the share of NULs at each place of 4
+    if min(at[1:]) >= 0.8:
+        return "utf-32le"
+    if min(at[:3]) >= 0.8:
+        return "utf-32be"
+    odd, even = (at[1] + at[3]) / 2, (at[0] + at[2]) / 2
+    if max(odd, even) >= 0.4:
+        return "utf-16le" if odd >= even else "utf-16be"
+    return None
+
+
 def check_text_file(where):
     """The beginning of a CSV file's text (decompressed as pandas will), after refusing a binary file or one holding
     NUL bytes, naming what it is and the fix."""
@@ -119,9 +136,10 @@ def check_text_file(where):
             magic_end = f.read(4)
         else:
             magic_end = b""
-    if magic.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16's byte-order marks
-        raise CommandError(f"cannot read {where} as CSV: it is UTF-16 text, not UTF-8: save it as UTF-8 (e.g. iconv "
-                           "-f utf-16 -t utf-8 in.csv > out.csv)")
+    if magic.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")):  # byte-order marks (UTF-32's first)
+        width = "32" if magic.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")) else "16"
+        raise CommandError(f"cannot read {where} as CSV: it is UTF-{width} text, not UTF-8: save it as UTF-8 (e.g. "
+                           f"iconv -f utf-{width} -t utf-8 in.csv > out.csv)")
     for signature, what, extensions, fix in _BINARY:
         found = signature.match(magic) if hasattr(signature, "match") else magic.startswith(signature)
         if signature == b"PAR1":  # a Parquet file ends with its mark too (a header 'PAR1,PAR2,y' does not)
@@ -136,10 +154,11 @@ def check_text_file(where):
             while chunk:
                 if b"\x00" in chunk:
                     at = chunk.index(b"\x00")
-                    pairs = first[:400]  # every other byte NUL: UTF-16 text of the Latin alphabet
-                    if len(pairs) >= 8 and max(pairs[1::2].count(0), pairs[::2].count(0)) >= 0.4 * (len(pairs) // 2):
-                        raise CommandError(f"cannot read {where} as CSV: it is UTF-16 text (without a byte-order "
-                                           "mark): save it as UTF-8 (e.g. iconv -f utf-16le -t utf-8 in.csv > out.csv)")
+                    encoding = _wide_encoding(first[:400])
+                    if encoding:
+                        raise CommandError(f"cannot read {where} as CSV: it is {encoding.upper()[:6]} text (without a "
+                                           f"byte-order mark): save it as UTF-8 (e.g. iconv -f {encoding} -t utf-8 "
+                                           "in.csv > out.csv)")
                     line = lines + chunk[:at].count(b"\n") + 1
                     raise CommandError(f"cannot read {where} as CSV: line {line} holds a NUL byte, which no text "
                                        "has: the file is damaged or not text")
@@ -300,7 +319,8 @@ def _read_csv(where, na_values, default_na=True, sep=","):
             value = extra.iloc[held[0]]
             raise CommandError(f"the rows of {where} have more fields than its header has names (line {held[0] + 2} "
                                f"holds {getattr(value, 'item', lambda: value)()!r} after its last named column): "
-                               "name every column in the header")
+                               "name every column in the header, or quote a field that holds the separator (a "
+                               "decimal comma: \"1,5\")")
     _check_complete_rows(where, sep)
     return frame
 

@@ -52,6 +52,9 @@ def csvs(tmp_path):
     pd.DataFrame({"x": np.arange(20.0), "y": [np.nan] * 20}).to_csv(tmp_path / "no_target.csv", index=False)
     (tmp_path / "nul.csv").write_text("a,b\n1,x\n2,\x00y\n")
     (tmp_path / "utf16_nomark.csv").write_bytes("a,b\n1,2\n3,4\n".encode("utf-16-le"))
+    (tmp_path / "utf16be_nomark.csv").write_bytes("a,b\n1,2\n3,4\n".encode("utf-16-be"))  # (not 'utf-16le')
+    (tmp_path / "utf32.csv").write_bytes("a,b\n1,2\n3,4\n".encode("utf-32"))  # (its mark begins as UTF-16's)
+    (tmp_path / "utf32be_nomark.csv").write_bytes("a,b\n1,2\n3,4\n".encode("utf-32-be"))
     (tmp_path / "book.csv").write_bytes(b"PK\x03\x04" + bytes(200))  # an .xlsx renamed
     (tmp_path / "packed.csv").write_bytes(gzip.compress(b"a,b\n1,2\n"))  # compressed, not named .gz
     (tmp_path / "table.parquet").write_bytes(b"PAR1" + bytes(100) + b"PAR1")  # Parquet's marks, first and last
@@ -106,6 +109,11 @@ BAD = [
     (["compare", "--csv", "{tmp}/empty_folder"], "no .csv, .tsv or .tab file"),
     (["compare", "--csv", "{tmp}/nul.csv", "--target", "b"], "line 3 holds a NUL byte"),
     (["compare", "--csv", "{tmp}/utf16_nomark.csv", "--target", "b"], "it is UTF-16 text (without a byte-order mark)"),
+    (["compare", "--csv", "{tmp}/utf16be_nomark.csv", "--target", "b"], "iconv -f utf-16be -t utf-8"),
+    (["compare", "--csv", "{tmp}/utf32.csv", "--target", "b"], "UTF-32 text, not UTF-8: save it as UTF-8 (e.g. iconv "
+                                                              "-f utf-32 -t"),
+    (["compare", "--csv", "{tmp}/utf32be_nomark.csv", "--target", "b"], "UTF-32 text (without a byte-order mark): "
+                                                                       "save it as UTF-8 (e.g. iconv -f utf-32be"),
     (["compare", "--csv", "{tmp}/book.csv", "--target", "b"], "an Excel workbook (.xlsx) or a zip archive"),
     (["compare", "--csv", "{tmp}/packed.csv", "--target", "b"], "gzip-compressed, not CSV text: name it ... .csv.gz"),
     (["compare", "--csv", "{tmp}/table.parquet", "--target", "b"], "it is a Parquet file"),
@@ -402,6 +410,12 @@ def test_a_delimiter_at_the_end_of_every_row_moves_no_column_name(tmp_path):
     np.testing.assert_allclose(X["b"], b)
     (tmp_path / "t.csv").write_text("y,a,b\n" + "".join(f"{3 * u},{u},{v},7\n" for u, v in zip(a, b)))
     with pytest.raises(CommandError, match="more fields than its header has names .line 2 holds 7"):
+        _load("csv", str(tmp_path / "t.csv"), "y")
+    # every row with an unquoted decimal comma: the hint names it, as a line of one more field than the rest does
+    (tmp_path / "t.csv").write_text("y,a,b\n" + "".join(f"{3 * u},{u},{str(v).replace('.', ',')}\n"
+                                                         for u, v in zip(a, b)))
+    with pytest.raises(CommandError, match="name every column in the header, or quote a field that holds the "
+                                           "separator .a decimal comma: \"1,5\"."):
         _load("csv", str(tmp_path / "t.csv"), "y")
 
 
@@ -930,6 +944,24 @@ def test_two_decimal_marks_that_cannot_be_told_apart_are_refused_naming_the_colu
     with pytest.raises(CommandError, match="the column 'a' of .* mixes decimal commas .such as '1,5'. and decimal "
                                            "points .such as '0.5'."):
         _load("csv", _frame_file(tmp_path / "one.csv", f"a{sep}y\n" + rows), "y")
+
+
+@pytest.mark.parametrize("sep", [";", "\t"])
+def test_thousands_commas_beside_decimal_points_are_refused_naming_the_columns(tmp_path, sep):
+    """In a ';' or tab file whose column x has decimal points ('0.35'), the column z's '4,277' (a thousands comma)
+    was read as the decimal 4.277 beside '709' read as 709: silently out of order."""
+    from sknn.cli import CommandError, _load
+
+    rows = "".join(f"0.{10 + i}{sep}{(i + 1) * 1037:,}{sep}{i % 2}\n" if i % 2 else f"0.{10 + i}{sep}{700 + i}{sep}"
+                   f"{i % 2}\n" for i in range(40))
+    with pytest.raises(CommandError, match="mixes two decimal marks: the column 'x' has decimal points .such as "
+                                           "'0.10'., the column 'z' commas .such as '2,074'., which may be thousands"):
+        _load("csv", _frame_file(tmp_path / "t.csv", f"x{sep}z{sep}y\n" + rows), "y")
+    X, *_ = _load("csv", _frame_file(tmp_path / "t.csv", f"x{sep}z{sep}y\n" + rows.replace(",", ",5")), "y")
+    assert X["z"].iloc[1] == 2.5074  # ('2,5074': no thousands group, so a decimal comma beside the points)
+    X, *_ = _load("csv", _frame_file(tmp_path / "t.csv", f"z{sep}y\n" + "".join(
+        line.split(sep, 1)[1] for line in rows.splitlines(keepends=True))), "y")
+    assert X["z"].iloc[1] == 2.074  # (no decimal point in the file: ',' may be its decimal mark)
 
 
 def test_cells_of_spaces_alone_are_missing_and_markers_are_quoted_for_the_shell(tmp_path, capsys):
