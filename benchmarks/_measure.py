@@ -1,8 +1,21 @@
-"""Helpers shared by the benchmarks: resident memory and a sampler of its peak."""
+"""Helpers shared by the benchmarks: resident memory and a sampler of its peak, the CPU's name."""
 
 import os
+import platform
 import threading
 import time
+
+
+def cpu_name():
+    """The CPU's model name from /proc/cpuinfo (Linux), else what platform knows."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
 
 
 def rss_mib():

@@ -23,6 +23,8 @@ import subprocess
 import sys
 import time
 
+from _measure import cpu_name
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUSY = "while True: pass"
 
@@ -30,17 +32,6 @@ BUSY = "while True: pass"
 def _load():
     with open("/proc/loadavg") as f:
         return float(f.read().split()[0])
-
-
-def _cpu():
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown CPU"
 
 
 def _cpu_children():
@@ -150,7 +141,7 @@ def main(argv=None):
     parser.add_argument("--rounds", type=int, default=2, help="interleaved rounds of the main job (default 2)")
     parser.add_argument("--jobs", default="1,2", help="the --n-jobs values compared (default 1,2)")
     args, extra = parser.parse_known_args(argv)
-    print(f"{datetime.date.today()} · {platform.machine()}, {os.cpu_count()} cores ({_cpu()}) · Python "
+    print(f"{datetime.date.today()} · {platform.machine()}, {os.cpu_count()} cores ({cpu_name()}) · Python "
           f"{platform.python_version()} · load average now {_load():.2f}")
     if args.only in (None, "help"):
         bench_help()

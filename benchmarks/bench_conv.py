@@ -8,6 +8,8 @@ PyTorch loop and skorch, predict throughput, and lazy image folders against in-m
     python benchmarks/bench_conv.py --only averaging     # moving averages of the weights, the same split
                                                          # (these two are not part of everything: one more
                                                          # 14-minute fit each)
+    python benchmarks/bench_conv.py --only cpu-bf16      # precision='bf16' against float32 on this CPU, and
+                                                         # on it capped at older instruction sets
     python benchmarks/bench_conv.py --only grid --grid '{"alpha": 0.025}' --grid-workers 12 --grid-device cuda
                                                          # candidates x seeds on the development split,
                                                          # side by side (on a GPU: see benchmarks/gpu.sh)
@@ -44,7 +46,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 from skorch.callbacks import Callback
 
-from _measure import PeakRSS
+from _measure import PeakRSS, cpu_name
 from sknn import ConvImageClassifier
 from sknn.conv import ConvNet
 from sknn.datasets import image_folder, load_fashion_mnist
@@ -375,7 +377,58 @@ def part_gpu(args):
           f"test accuracy {clf.score(Xt, yt):.4f}")
 
 
-GRID_RUNNER = ("import sys, runpy, torch; torch.backends.cudnn.allow_tf32 = False; "
+# oneDNN's instruction sets, newest first: a cap below AMX makes this CPU compute as one without it would
+BF16_ISA_CAPS = {"AMX (this CPU, no cap)": None, "AVX-512 BF16 without AMX": "AVX512_CORE_BF16",
+                 "AVX-512 without BF16": "AVX512_CORE", "AVX2": "AVX2"}
+
+
+def _bf16_child(args):
+    """One line of JSON: the defaults' seconds per epoch and predict seconds in float32 and bf16, interleaved."""
+    data = fashion(args, n=args.speed_rows)
+    X, y, Xt, _ = data
+    times = {p: {"epoch": [], "predict": []} for p in ("32", "bf16")}
+    for seed in range(args.repeats):
+        for precision, rows in times.items():
+            start = time.perf_counter()
+            clf = ConvImageClassifier(max_iter=2, precision=precision, random_state=seed, device="cpu").fit(X, y)
+            rows["epoch"].append((time.perf_counter() - start) / 2)
+            rows["predict"].append(_timed(lambda: clf.predict_proba(Xt)))
+    print(json.dumps({p: {k: statistics.median(v) for k, v in rows.items()} for p, rows in times.items()}))
+
+
+def part_cpu_bf16(args):
+    """The defaults in float32 and under bfloat16 autocast on this CPU, then on the same CPU with oneDNN capped at
+    older instruction sets (a child process each, ONEDNN_MAX_CPU_ISA): what precision='bf16' costs or saves on a
+    CPU with AMX, with AVX-512 BF16 only, and with neither."""
+    import subprocess
+
+    if fashion(args) is None:
+        return
+    from sknn._device import cpu_computes_bf16
+    print(f"\n## bfloat16 on the CPU: the defaults (max_iter=2) on {args.speed_rows} Fashion-MNIST images, "
+          f"predict_proba on the 10,000 test images; torch threads {torch.get_num_threads()}, median of "
+          f"{args.repeats} interleaved runs; this CPU: {torch.backends.cpu.get_cpu_capability()}, "
+          f"bfloat16 hardware (AMX): {cpu_computes_bf16()}\n")
+    print("| oneDNN computes as | float32 s per epoch | bf16 s per epoch | bf16 / float32 | float32 predict s | "
+          "bf16 predict s | bf16 / float32 |\n|---|---|---|---|---|---|---|")
+    for name, cap in BF16_ISA_CAPS.items():
+        env = dict(os.environ, PYTHONUNBUFFERED="1")
+        if cap:
+            env["ONEDNN_MAX_CPU_ISA"] = cap
+        command = [sys.executable, os.path.abspath(__file__), "--only", "bf16-child", "--data", args.data,
+                   "--speed-rows", str(args.speed_rows), "--repeats", str(args.repeats)]
+        out = subprocess.run(command, capture_output=True, text=True, env=env).stdout.splitlines()
+        row = json.loads(out[-1]) if out and out[-1].startswith("{") else None
+        if row is None:
+            print(f"| {name} | (the child printed no result) | | | | | |")
+            continue
+        f32, b16 = row["32"], row["bf16"]
+        print(f"| {name} | {f32['epoch']:.2f} | {b16['epoch']:.2f} | {b16['epoch'] / f32['epoch']:.2f} | "
+              f"{f32['predict']:.2f} | {b16['predict']:.2f} | {b16['predict'] / f32['predict']:.2f} |", flush=True)
+
+
+GRID_RUNNER = ("import os, sys, runpy, torch; sys.path.insert(0, os.path.dirname(sys.argv[1])); "
+               "torch.backends.cudnn.allow_tf32 = False; "
                "torch.backends.cuda.matmul.allow_tf32 = False; sys.argv = ['bench_conv.py'] + sys.argv[1:]; "
                "runpy.run_path(sys.argv.pop(1), run_name='__main__')")
 
@@ -409,9 +462,11 @@ def part_grid(args):
     candidates = [{}] + [json.loads(c) for c in args.grid]
     seeds = [int(s) for s in args.grid_seeds.split(",")]
     args.grid_stop = time.perf_counter() + args.grid_deadline
-    jobs = [({**c, "device": args.grid_device}, seed, args) for seed in seeds for c in candidates]  # seed by seed
+    base = json.loads(args.grid_base)
+    jobs = [({**base, **c, "device": args.grid_device}, seed, args) for seed in seeds for c in candidates]  # by seed
     print(f"\n## Development split: {len(candidates)} candidates x seeds {seeds}, device {args.grid_device}, "
-          f"{args.grid_workers} fits side by side\n\n| candidate (over the defaults) | "
+          f"{args.grid_workers} fits side by side" + (f", every fit with {base}" if base else "")
+          + "\n\n| candidate (over the defaults) | "
           + " | ".join(f"seed {s}: epochs -3, -2, -1" for s in seeds) + " | mean at the end |\n|---|"
           + "---|" * (len(seeds) + 1), flush=True)
     start = time.perf_counter()
@@ -505,8 +560,9 @@ def part_averaging(args):
 
 PARTS = {"digits": part_digits, "fashion": part_fashion, "screen": part_screen, "steps": part_steps,
          "speed": part_speed, "predict": part_predict, "folder": part_folder, "gpu": part_gpu, "tta": part_tta,
-         "averaging": part_averaging, "grid": part_grid}
-_SEPARATE = ("tta", "averaging", "grid")  # one more 14-minute fit each (grid: many): not part of everything
+         "averaging": part_averaging, "grid": part_grid, "cpu-bf16": part_cpu_bf16,
+         "bf16-child": _bf16_child}
+_SEPARATE = ("tta", "averaging", "grid", "bf16-child")  # one more 14-minute fit each (grid: many): not part of everything
 
 
 def main(argv=None):
@@ -529,13 +585,18 @@ def main(argv=None):
     parser.add_argument("--grid", action="append", default=[], metavar="JSON",
                         help="grid part: a candidate's parameters over the defaults (repeat the option)")
     parser.add_argument("--grid-seeds", default="0,1,2", help="grid part: the seeds of every candidate")
+    parser.add_argument("--grid-base", default="{}", metavar="JSON",
+                        help="grid part: parameters of every fit, the defaults' row included ('{\"precision\": "
+                             "\"bf16\"}' on a CPU with AMX)")
     parser.add_argument("--grid-workers", type=int, default=2, help="grid part: fits run side by side")
     parser.add_argument("--grid-device", default="cpu", help="grid part: the fits' device ('cuda' on a GPU)")
     parser.add_argument("--grid-deadline", type=float, default=36000,
                         help="grid part: seconds from its start after which running fits are stopped")
     args = parser.parse_args(argv)
-    print(f"# bench_conv {datetime.date.today()} | {platform.machine()} | {os.cpu_count()} cores | "
-          f"python {sys.version.split()[0]} | torch {torch.__version__}")
+    if "bf16-child" not in (args.only or []):
+        print(f"# bench_conv {datetime.date.today()} | {platform.machine()} ({cpu_name()}, "
+              f"{torch.backends.cpu.get_cpu_capability()}) | {os.cpu_count()} cores | python "
+              f"{sys.version.split()[0]} | torch {torch.__version__}")
     for name in args.only or [name for name in PARTS if name not in _SEPARATE]:
         PARTS[name](args)
 

@@ -21,7 +21,8 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._alignment import check_rows_paired
 from ._data import ArrayBatches
-from ._device import float32_default, recording_gradients, resolve_device, resolve_precision, seeded, torch_threads
+from ._device import (float32_default, precision_here, recording_gradients, resolve_device, resolve_precision,
+                      seeded, torch_threads)
 from ._engine import Engine
 from ._family import FamilyEstimator
 from ._fit_callbacks import FitCallbacks, same_settings
@@ -186,20 +187,10 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, FitCallbacks, abstract=T
 
     def _make_engine(self, module, batch_size, device, seed, incremental):
         engine = Engine(
-            module,
-            self._built_criterion(),
-            optimizer=OPTIMIZERS[self.optimizer],
-            lr=self.learning_rate_init,
-            max_epochs=self.max_iter,
-            batch_size=batch_size,
-            callbacks=self._callbacks(incremental),
-            device=str(device),
-            verbose=int(self.verbose),
-            score_fn=self._score_fn,
-            weight_decay=self._weight_decay(batch_size),
-            l1=self.l1,
-            shuffle=self.shuffle,
-            seed=seed,
+            module, self._built_criterion(), optimizer=OPTIMIZERS[self.optimizer], lr=self.learning_rate_init,
+            max_epochs=self.max_iter, batch_size=batch_size, callbacks=self._callbacks(incremental),
+            device=str(device), verbose=int(self.verbose), score_fn=self._score_fn,
+            weight_decay=self._weight_decay(batch_size), l1=self.l1, shuffle=self.shuffle, seed=seed,
             amp_dtype=resolve_precision(self.precision, device),
             classes=self._engine_classes(),
             target_units=self._target_units(),
@@ -591,8 +582,9 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, FitCallbacks, abstract=T
 
     def __setstate__(self, state):
         super().__setstate__(state)
-        if "net_" in state:  # a model fitted on a GPU and loaded without one now lives on the CPU
+        if "net_" in state:  # a model fitted on a GPU and loaded without one now lives on the CPU, in float32
             self.device_ = torch.device(self.net_.device)
+            self.net_.amp_dtype = precision_here(getattr(self.net_, "amp_dtype", None), self.device_)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

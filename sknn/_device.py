@@ -9,8 +9,8 @@ import torch
 
 from ._warnings import warn_user
 
-__all__ = ["autocast", "default_dtype", "evaluating", "float32_default", "precision_name", "recording_gradients",
-           "resolve_device", "resolve_precision", "seeded", "torch_threads"]
+__all__ = ["autocast", "cpu_computes_bf16", "default_dtype", "evaluating", "float32_default", "precision_here",
+           "precision_name", "recording_gradients", "resolve_device", "resolve_precision", "seeded", "torch_threads"]
 
 # torch has one CPU generator and one default dtype per process, not one per thread: the regions of a process that
 # change them (seeded, default_dtype) take turns
@@ -91,6 +91,17 @@ def resolve_device(device):
 _PRECISIONS = {"32": None, "bf16": torch.bfloat16, "fp16": torch.float16}
 
 
+def cpu_computes_bf16():
+    """Whether this CPU multiplies bfloat16 matrices in hardware faster than float32 ones: Intel's AMX tiles
+    (Sapphire Rapids and newer). AVX-512 BF16 alone is no faster than float32 for torch's convolutions and products,
+    and a CPU without either emulates bfloat16 several times slower (benchmarks/RESULTS.md, "bf16 on the CPU")."""
+    probe = getattr(torch.cpu, "_is_amx_tile_supported", None)
+    try:
+        return bool(probe and probe())
+    except RuntimeError:
+        return False
+
+
 def precision_name(dtype):
     """The ``precision`` ('32', 'bf16' or 'fp16') that autocasts to ``dtype`` (None: float32)."""
     return next(name for name, value in _PRECISIONS.items() if value == dtype)
@@ -99,25 +110,42 @@ def precision_name(dtype):
 def resolve_precision(precision, device):
     """The autocast dtype of ``precision`` ('32', 'bf16' or 'fp16') on ``device``, or None for float32.
 
-    Mixed precision is a GPU feature: on the CPU every precision runs in float32, so one
-    configuration runs anywhere (a search tuned for GPU workers also runs on a laptop).
+    Mixed precision applies on a GPU, and on a CPU only where it pays: 'bf16' on a CPU that multiplies bfloat16 in
+    hardware (``cpu_computes_bf16``); every other precision on the CPU runs in float32, so one configuration runs
+    anywhere (a search tuned for GPU workers also runs on a laptop).
     """
     if precision not in _PRECISIONS:
         raise ValueError(f"precision={precision!r} is not one of '32', 'bf16' or 'fp16'.")
     dtype = _PRECISIONS[precision]
-    if dtype is None or device.type == "cpu":
+    if dtype is None:
         return None
+    if device.type == "cpu":
+        return dtype if dtype == torch.bfloat16 and cpu_computes_bf16() else None
     if device.type == "cuda" and dtype == torch.bfloat16 and not torch.cuda.is_bf16_supported():
         raise ValueError(f"precision='bf16' needs a GPU with bfloat16 support (Ampere or newer), and "
                          f"{torch.cuda.get_device_name(device)} has none; pass precision='fp16' or '32'.")
     return dtype
 
 
+def precision_here(dtype, device):
+    """The autocast dtype on ``device`` of a network that computed in ``dtype`` (None: float32) on another machine:
+    its mixed precision where this machine has it, float32 elsewhere (an unpickled model, as :func:`sknn.load`)."""
+    try:
+        return None if dtype is None else resolve_precision(precision_name(dtype), device)
+    except ValueError:  # ('bf16' on a GPU without bfloat16)
+        return None
+
+
 def autocast(device, dtype):
-    """``torch.autocast`` on ``device`` to ``dtype``, or a no-op context when ``dtype`` is None."""
+    """``torch.autocast`` on ``device`` to ``dtype``; when ``dtype`` is None, autocast off on ``device``, so that a
+    caller's own ``torch.autocast`` around a fit or a predict does not change a float32 network's arithmetic."""
+    device_type = torch.device(device).type
     if dtype is None:
-        return contextlib.nullcontext()
-    return torch.autocast(device_type=torch.device(device).type, dtype=dtype)
+        try:
+            return torch.autocast(device_type=device_type, enabled=False)
+        except RuntimeError:  # (a device type torch has no autocast for: nothing to turn off)
+            return contextlib.nullcontext()
+    return torch.autocast(device_type=device_type, dtype=dtype)
 
 
 @contextlib.contextmanager

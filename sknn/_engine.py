@@ -30,8 +30,8 @@ tensors to the CPU on a machine without a GPU). Engine replaces the hot path:
   its training first (the stopping rule loads the best epoch), then ``fit`` raises it;
 * with ``workers`` > 1 on the CPU, threads train on different batches at once, sharing the
   weights without locks (Hogwild!, :mod:`sknn._hogwild`);
-* on a GPU: mixed precision (``amp_dtype``, with gradient scaling for float16), data kept on the device across
-  epochs when it fits, otherwise pinned host memory and non-blocking copies;
+* mixed precision (``amp_dtype``, gradient scaling for float16; on the CPU bfloat16 alone, with AMX), else autocast off;
+* on a GPU: data kept on the device across epochs when it fits, otherwise pinned host memory and non-blocking copies;
 * a fit leaves the network in evaluation mode (a prediction made between two batches puts back the training mode).
 """
 
@@ -52,8 +52,7 @@ from ._hogwild import replicate, train_in_parallel
 from ._layers import parameter_factors
 from ._non_finite import (TrainingDiverged, non_finite_loss_error, refuse_blown_up_network, refuse_non_finite_outputs,
                           weight_scale)
-from ._training_control import EpochSnapshot as _EpochSnapshot
-from ._training_control import notify_every_callback, overrides
+from ._training_control import EpochSnapshot as _EpochSnapshot, notify_every_callback, overrides
 
 __all__ = ["Engine", "MIN_ROWS", "PassThroughLoss", "TrainingDiverged", "memory_errors_named", "padded_batch",
            "accuracy_score", "r2_score"]
@@ -344,7 +343,8 @@ class Engine(NeuralNet):
             y_pred = _run_module(module, Xb, **fit_params)
             loss = self.get_loss(y_pred, yb, X=Xb, training=True, sample_weight=wb)
         scaler = self.grad_scaler_
-        (loss if scaler is None else scaler.scale(loss)).backward()
+        with autocast(self.device, None):  # (backward off autocast, whatever autocast the caller runs the fit in)
+            (loss if scaler is None else scaler.scale(loss)).backward()
         if self._batch_listeners["on_grad_computed"]:
             if scaler is not None:  # callbacks such as gradient clipping see the true gradients
                 scaler.unscale_(optimizer)

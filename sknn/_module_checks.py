@@ -24,6 +24,7 @@ from typing import NamedTuple
 import torch
 from skorch.callbacks import Callback
 
+from ._device import autocast, precision_name
 from ._layers import Ensemble
 
 __all__ = ["ChecksModuleOutputs", "ModuleOutputCheck", "OutputContract", "check_module_outputs"]
@@ -112,10 +113,19 @@ def check_module_outputs(net, source, owner, contract, module=None, criterion=No
         if batch is None or batch[1] is None:
             return
         X, y, _ = batch
-        out = _run(network, X)
+        who = "the network" if module is None else f"module={_named(module)}"
+        try:
+            with autocast(net.device, net.amp_dtype):  # (as training runs it)
+                out = _run(network, X)
+        except RuntimeError as err:  # (its own code's error, in float32: the user's to read)
+            if module is None or net.amp_dtype is None:
+                raise
+            raise ValueError(f"{who} fails under precision={precision_name(net.amp_dtype)!r}, which runs its forward "
+                             f"under torch.autocast in {net.amp_dtype}: {str(err).strip().splitlines()[0][:300]}. "
+                             "Make its forward work under autocast (its own tensors cast to the dtype of what it "
+                             "combines them with), or pass precision='32'.") from err
         ensembles = [len(m.members) for m in network.modules() if isinstance(m, Ensemble)]
         expected = (len(y), *ensembles[-1:], contract.width)  # (n, members, width) for an ensemble's training
-        who = "the network" if module is None else f"module={_named(module)}"
         if not isinstance(out, torch.Tensor):
             raise ValueError(f"{who} returned a {type(out).__name__}, not a tensor: {owner}'s loss needs a tensor of "
                              f"shape {expected} for a training batch of {len(y)} targets, {contract.outputs}. Return "

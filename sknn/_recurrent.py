@@ -51,6 +51,16 @@ class RecurrentLayers(nn.Module):
             make(input_size if i == 0 else width, hidden_size, batch_first=True) for i in range(num_layers)
         ) if bidirectional else None
         self.dropout = nn.Dropout(dropout)
+        # oneDNN's bfloat16 GRU and RNN are slower on the CPU than its float32 ones, and give a sequence alone other
+        # results than in a batch (its LSTM is faster, and the same alone): under the CPU's bfloat16 autocast
+        # (precision='bf16' on a CPU with AMX) they run in float32
+        self.float32_on_cpu = cell != "lstm"
+
+    def _run(self, layer, x):
+        if self.float32_on_cpu and x.device.type == "cpu" and torch.is_autocast_enabled("cpu"):
+            with torch.autocast("cpu", enabled=False):
+                return layer(x.float())
+        return layer(x)
 
     def forward(self, x, lengths):
         rev = None
@@ -59,9 +69,9 @@ class RecurrentLayers(nn.Module):
         for i, layer in enumerate(self.forward_layers):
             if i:
                 x = self.dropout(x)
-            out, _ = layer(x)
+            out, _ = self._run(layer, x)
             if self.bidirectional:
-                back, _ = self.backward_layers[i](x.gather(1, rev.expand(-1, -1, x.shape[2])))
+                back, _ = self._run(self.backward_layers[i], x.gather(1, rev.expand(-1, -1, x.shape[2])))
                 out = torch.cat([out, back.gather(1, rev.expand(-1, -1, back.shape[2]))], dim=2)
             x = out
         return x

@@ -277,8 +277,8 @@ class VGGBackbone(nn.Module):
 
     ``features`` holds torchvision's layer indices, so ``state_dict()`` has the standard
     names (``features.0.weight``...). Layers before ``first_trainable`` are frozen: they
-    run without autograd (and in mixed precision on a GPU), and their batch-norm layers
-    stay in evaluation mode.
+    run without autograd (and in mixed precision on a GPU, or in bfloat16 under the CPU's
+    autocast), and their batch-norm layers stay in evaluation mode.
 
     Parameters
     ----------

@@ -31,8 +31,8 @@ longest one (``T``); rows of ``probabilities`` past a sequence's length are zero
 
 The graph computes in float32; a regressor's last step, back to the target's scale, in
 float64 as ``predict`` does (a target around 1e9 keeps its decimals). A model used with
-``precision='bf16'`` or ``'fp16'`` on a GPU predicts there in reduced precision, so its
-``predict_proba`` and the ONNX model agree only to that precision (about 1e-2), not to 1e-4.
+``precision='bf16'`` or ``'fp16'`` on a GPU (or ``'bf16'`` on a CPU with AMX) predicts there in reduced
+precision, so its ``predict_proba`` and the ONNX model agree only to that precision (about 1e-2), not to 1e-4.
 
 A scikit-learn ``Pipeline`` is not exported as a whole: export its last step and run
 the steps before it (a scaler, say) in front of the ONNX model, or export them with

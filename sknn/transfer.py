@@ -427,9 +427,9 @@ class VGGFeatureExtractor(_VGGInputMixin, FamilyEstimator, ClassNamePrefixFeatur
     ``transform`` resizes the images to ``image_size``, repeats grey levels to 3
     channels, applies ImageNet's normalisation and returns the backbone's pooled
     features (512 per image for VGG with ``pooling='avg'``), computed in batches under
-    ``torch.inference_mode`` (channels-last; mixed precision on a GPU). Put any
-    scikit-learn model after it in a pipeline. ``fit`` learns nothing from the data: it
-    checks the input and loads the weights.
+    ``torch.inference_mode`` (channels-last; mixed precision on a GPU, or bf16 on a CPU
+    with AMX). Put any scikit-learn model after it in a pipeline. ``fit`` learns nothing
+    from the data: it checks the input and loads the weights.
 
     Parameters
     ----------

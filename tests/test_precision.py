@@ -110,7 +110,8 @@ class _Record(Callback):
         self.grad_norms.append(float(torch.stack(grads).norm()))
 
 
-def test_precision_is_inert_on_the_cpu(digits):
+def test_precision_is_inert_on_a_cpu_without_bf16_hardware(digits, monkeypatch):
+    monkeypatch.setattr(sknn._device, "cpu_computes_bf16", lambda: False)
     X, y = digits
     preds = []
     for precision in ("32", "bf16", "fp16"):
@@ -128,7 +129,39 @@ def test_unknown_precision_is_refused_with_the_options(digits):
         DenseClassifier(precision="16").fit(X[:50], y[:50])
     with pytest.raises(ValueError, match="'32', 'bf16' or 'fp16'"):
         resolve_precision("half", torch.device("cpu"))
-    assert resolve_precision("bf16", torch.device("cpu")) is None
+    assert resolve_precision("32", torch.device("cpu")) is None
+
+
+@pytest.mark.parametrize("hardware", [False, True])
+def test_bf16_applies_on_the_cpu_only_where_the_cpu_computes_it(monkeypatch, hardware):
+    monkeypatch.setattr(sknn._device, "cpu_computes_bf16", lambda: hardware)
+    assert resolve_precision("bf16", torch.device("cpu")) is (torch.bfloat16 if hardware else None)
+    assert resolve_precision("fp16", torch.device("cpu")) is None  # no CPU here gains from float16
+    assert resolve_precision("32", torch.device("cpu")) is None
+
+
+def test_cpu_bf16_hardware_is_read_from_torchs_probe(monkeypatch):
+    monkeypatch.setattr(torch.cpu, "_is_amx_tile_supported", lambda: True, raising=False)
+    assert sknn._device.cpu_computes_bf16() is True
+    monkeypatch.setattr(torch.cpu, "_is_amx_tile_supported", lambda: False, raising=False)
+    assert sknn._device.cpu_computes_bf16() is False
+    monkeypatch.delattr(torch.cpu, "_is_amx_tile_supported", raising=False)  # a torch without the probe: float32
+    assert sknn._device.cpu_computes_bf16() is False
+
+
+@pytest.mark.skipif(not sknn._device.cpu_computes_bf16(), reason="this CPU has no bfloat16 hardware (Intel AMX)")
+def test_bf16_trains_convolutions_on_a_cpu_with_bf16_hardware():
+    rng = np.random.default_rng(0)
+    images = rng.integers(0, 256, (96, 12, 12), dtype=np.uint8)
+    labels = (images[:, :6].mean(axis=(1, 2)) > images[:, 6:].mean(axis=(1, 2))).astype(int)
+    kwargs = dict(conv_filters=(8,), dense_layers=(16,), max_iter=3, device="cpu", random_state=0)
+    first, again = (ConvImageClassifier(precision="bf16", **kwargs).fit(images, labels) for _ in range(2))
+    full = ConvImageClassifier(precision="32", **kwargs).fit(images, labels)
+    assert first.net_.amp_dtype == torch.bfloat16 and full.net_.amp_dtype is None
+    proba = first.predict_proba(images)
+    np.testing.assert_array_equal(proba, again.predict_proba(images))  # random_state: the same fit twice
+    assert not np.array_equal(proba, full.predict_proba(images))  # bfloat16 products, not float32's
+    np.testing.assert_allclose(proba, full.predict_proba(images), atol=0.1)
 
 
 @pytest.mark.parametrize("precision, dtype", [("bf16", torch.bfloat16), ("fp16", torch.float16)])
@@ -294,3 +327,80 @@ def test_a_fitted_model_computes_in_the_precision_it_was_fitted_with_after_set_p
     np.testing.assert_array_equal(extractor.set_params(precision="bf16").transform(images), features)
     extractor.save(tmp_path / "e.sknn")
     np.testing.assert_array_equal(load(tmp_path / "e.sknn").transform(images), features)
+
+
+def test_an_unpickled_model_computes_in_the_precision_this_machine_has(digits, monkeypatch, tmp_path):
+    """A model fitted in bfloat16 on a CPU with AMX and unpickled on one without kept its bfloat16 autocast there
+    (emulated, several times slower), while sknn.load of the same model computed in float32."""
+    import pickle
+
+    import sknn
+
+    require_cpu_autocast(torch.bfloat16, "linear")
+    X, y = digits
+    monkeypatch.setattr(sknn._device, "cpu_computes_bf16", lambda: True)
+    clf = DenseClassifier(hidden_layer_sizes=(32,), max_iter=3, device="cpu", precision="bf16", random_state=0,
+                          **PLAIN).fit(X[:400], y[:400])
+    assert clf.net_.amp_dtype == torch.bfloat16
+    assert pickle.loads(pickle.dumps(clf)).net_.amp_dtype == torch.bfloat16  # (this machine has it)
+    clf.save(tmp_path / "m.safetensors")
+    monkeypatch.setattr(sknn._device, "cpu_computes_bf16", lambda: False)  # another CPU
+    unpickled, loaded = pickle.loads(pickle.dumps(clf)), sknn.load(tmp_path / "m.safetensors")
+    assert unpickled.net_.amp_dtype is None and loaded.net_.amp_dtype is None
+    np.testing.assert_array_equal(unpickled.predict_proba(X[400:]), loaded.predict_proba(X[400:]))
+
+
+def test_a_callers_autocast_does_not_change_a_float32_network(digits):
+    """A fit or predict run inside the caller's torch.autocast computed in its low precision, though the network's
+    precision is '32' (and a float16 autocast around a bf16 network crashed inside torch)."""
+    require_cpu_autocast(torch.bfloat16, "linear")
+    X, y = digits
+    kwargs = dict(hidden_layer_sizes=(32,), max_iter=3, device="cpu", precision="32", random_state=0, **PLAIN)
+    outside = DenseClassifier(**kwargs).fit(X[:400], y[:400])
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        inside = DenseClassifier(**kwargs).fit(X[:400], y[:400])
+        predicted_inside = outside.predict_proba(X[400:])
+    np.testing.assert_array_equal(inside.predict_proba(X[400:]), outside.predict_proba(X[400:]))
+    np.testing.assert_array_equal(predicted_inside, outside.predict_proba(X[400:]))
+
+
+@pytest.mark.parametrize("cell", ["gru", "rnn"])
+def test_gru_and_rnn_run_in_float32_under_the_cpus_bf16(monkeypatch, cell):
+    """Under the CPU's bfloat16 autocast, oneDNN's GRU and RNN gave a sentence alone other probabilities than in a
+    batch (up to 8e-3; their bf16 kernels are also slower than float32's): they run in float32 there."""
+    from sknn import LSTMSequenceTagger
+
+    require_cpu_autocast(torch.bfloat16, "linear", cell)
+    monkeypatch.setattr(sknn._device, "cpu_computes_bf16", lambda: True)
+    rng = np.random.default_rng(0)
+    X = [list(rng.choice(["a", "b", "c", "p", "q", "x"], rng.integers(4, 12))) for _ in range(80)]
+    y = [["A" if w == "x" and i and s[i - 1] == "p" else "O" for i, w in enumerate(s)] for s in X]
+    tagger = LSTMSequenceTagger(cell=cell, embedding_dim=16, hidden_size=16, char_features=False, max_iter=3,
+                                device="cpu", precision="bf16", random_state=0).fit(X, y)
+    assert tagger.net_.amp_dtype == torch.bfloat16
+    together = tagger.predict_proba(X[:20])
+    for i in range(0, 20, 4):
+        np.testing.assert_allclose(tagger.predict_proba([X[i]])[0], together[i], atol=1e-5)
+
+
+class _FloatBuffer(torch.nn.Module):
+    """Adds a linear layer's outputs into a float32 buffer: fine in float32, an error under autocast."""
+
+    def __init__(self, n_inputs, n_outputs):
+        super().__init__()
+        self.linear = torch.nn.Linear(n_inputs, n_outputs)
+
+    def forward(self, X):
+        out = self.linear(X)
+        return torch.zeros(len(X), out.shape[1]).index_add_(0, torch.arange(len(X)), out)
+
+
+def test_a_module_that_fails_under_autocast_is_named_with_the_precision(digits, autocast_on_cpu):
+    """torch's 'index_add_(): self (Float) and source (BFloat16)' came from inside the first step, naming neither
+    the module nor precision."""
+    require_cpu_autocast(torch.bfloat16, "linear")
+    X, y = digits
+    DenseClassifier(module=_FloatBuffer, max_iter=1, device="cpu", precision="32", **PLAIN).fit(X[:100], y[:100])
+    with pytest.raises(ValueError, match="module=_FloatBuffer fails under precision='bf16', which runs its forward "
+                                         "under torch.autocast in torch.bfloat16: .*pass precision='32'"):
+        DenseClassifier(module=_FloatBuffer, max_iter=1, device="cpu", precision="bf16", **PLAIN).fit(X[:100], y[:100])
