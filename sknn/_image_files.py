@@ -17,7 +17,7 @@ import torch
 from ._pixels import shallow_levels
 from ._warnings import warn_user
 
-__all__ = ["ImageFileBatches", "displayed_size", "named_bomb_warnings", "plain_path", "read_image",
+__all__ = ["ImageFileBatches", "check_image_list", "displayed_size", "named_bomb_warnings", "plain_path", "read_image",
            "warn_of_shallow_deep_files", "warn_of_transparent_files"]
 
 # the EXIF orientations (tag 0x0112) that swap height and width: the stored pixels are turned a quarter
@@ -206,12 +206,10 @@ def read_image(path, size=None, channels=None, resize=True):
             if size is not None and img.size != (size[1], size[0]):
                 if not resize:
                     raise _OtherSize(f"the image file {path!r} is {img.size[1]}x{img.size[0]} (height x "
-                                     f"width), not the {size[0]}x{size[1]} of the training files: pass image_size="
+                                     f"width), not the {size[0]}x{size[1]} of the training images: pass image_size="
                                      "(height, width) in fit to have files of any size resized")
                 img = img.resize((size[1], size[0]), Image.BILINEAR)
             arr = np.asarray(img, dtype=np.float32) / top
-            if deep and not np.isfinite(arr).all():  # PIL's extrema skip NaN
-                raise ValueError("it holds NaN or infinite pixel values")
             if deep and channels > 1:  # grey as RGB, opaque where an alpha channel is asked for
                 arr = np.concatenate([np.repeat(arr[:, :, None], 3, axis=2), np.ones_like(arr[:, :, None])][
                     :1 + (channels == 4)], axis=2)
@@ -229,7 +227,7 @@ def read_image(path, size=None, channels=None, resize=True):
 
 
 class _OtherSize(ValueError):
-    """A readable file of another size than the training files, where they are not resized."""
+    """A readable file of another size than the training images, where they are not resized."""
 
 
 def _deep_pixel_top(floats, mode):
@@ -237,7 +235,10 @@ def _deep_pixel_top(floats, mode):
     order, "I", "F"), given as ``floats``, the image converted to "F" (exact up to 65,535; PIL's getextrema refuses
     "I;16B", "I;16L" and "I;16N"): 65,535 for integers of 0-65,535, 1 for floats of 0-1; other values are refused
     (no scale can be guessed for them)."""
-    low, high = floats.getextrema()
+    values = np.asarray(floats, dtype=np.float32)  # (not PIL's getextrema: NaN as the first pixel makes it NaN)
+    if not np.isfinite(values).all():
+        raise ValueError("it holds NaN or infinite pixel values")
+    low, high = float(values.min()), float(values.max())
     if mode == "F":
         if low >= 0 and high <= 1:
             return 1.0
@@ -330,7 +331,7 @@ class ImageFileBatches:
                 if errors and self.on_error == "raise":
                     reasons = "; ".join(str(exc) for _, exc in errors[:10])
                     more = f" (and {len(errors) - 10} more)" if len(errors) > 10 else ""
-                    what = ("are not of the training files' size" if all(isinstance(exc, _OtherSize)
+                    what = ("are not of the training images' size" if all(isinstance(exc, _OtherSize)
                                                                            for _, exc in errors) else "cannot be read")
                     raise ValueError(f"{len(errors)} of the image files {what}: {reasons}{more}.{self.why}")
                 for i, exc in errors:
@@ -461,3 +462,55 @@ def _check_one_kind_of_image(X):
                              "them to one type first: 8-bit levels as floats, a / 255, 16-bit ones, a / 65535, or all "
                              "a.astype(np.uint8) if they are all 8-bit levels.")
         first_of.setdefault(scale, j)
+
+
+# PIL modes whose arrays are pixel levels as sknn reads arrays (grey, RGB, RGBA, 1-bit, 16-bit and float grey)
+_PIL_LEVELS = ("L", "RGB", "RGBA", "1", "I;16", "I;16B", "I;16L", "I;16N", "F")
+_PIL_NOT_LEVELS = {"P": "palette indices", "PA": "palette indices", "CMYK": "ink levels (4 channels)",
+                   "YCbCr": "another colour space", "LAB": "another colour space", "HSV": "another colour space",
+                   "LA": "grey and alpha (2 channels)",
+                   "I": "32-bit integers (16-bit PNGs open so in older Pillow: pass the file paths, which sknn scales "
+                        "as 16-bit levels)"}
+
+
+def check_image_list(X):
+    """Refuse an empty list of images, a list mixing file paths with other values, arrays of text, and one PIL image
+    not in a list."""
+    if _is_pil_image(X):
+        raise ValueError(f"X is one PIL image (mode {X.mode!r}, {X.size[1]}x{X.size[0]}): pass images as a list, [X] "
+                         "for one, or as an array.")
+    if isinstance(X, np.ndarray) and X.ndim > 1 and X.dtype.kind in "UST":
+        raise ValueError(f"X is an array of text (dtype {X.dtype}); images are arrays of pixel values, or a 1-D list "
+                         "of image file paths.")
+    if isinstance(X, (list, tuple)) or (isinstance(X, np.ndarray) and X.ndim == 1 and X.dtype.kind in "OUST"):
+        if len(X) == 0:
+            raise ValueError("X holds no image: pass at least one image (an array or a list of file paths).")
+        is_path = [isinstance(x, (str, os.PathLike)) for x in X]
+        j = next((j for j, x in enumerate(X) if isinstance(x, bytes)), None)
+        if j is not None:
+            raise TypeError(f"X[{j}] is bytes ({X[j]!r:.80}): pass file paths as str (path.decode()) or pathlib.Path.")
+        if any(is_path):
+            if all(is_path):
+                return
+            j = is_path.index(False)
+            raise TypeError(f"X[{j}] is {X[j]!r:.80} (of type {type(X[j]).__name__}) but X[{is_path.index(True)}] "
+                            "is a file path: a list of images holds file paths only (str or pathlib.Path).")
+        j = next((j for j, x in enumerate(X) if _is_pil_image(x) and x.mode not in _PIL_LEVELS), None)
+        if j is not None:
+            raise TypeError(f"X[{j}] is a PIL image in mode {X[j].mode!r}, whose array holds "
+                            f"{_PIL_NOT_LEVELS.get(X[j].mode, 'no grey or RGB levels')}: convert the images first "
+                            "(img.convert('RGB') or img.convert('L')), or pass their file paths.")
+        _check_one_kind_of_image(X)
+        shapes = [np.shape(x) for x in X]
+        j = next((j for j, shape in enumerate(shapes) if shape != shapes[0]), None)
+        grey = None if j is None else next((k for k in (0, j) if len(shapes[k]) == 2), None)
+        other = None if grey is None else shapes[j - grey]  # (grey is 0 or j: the other one)
+        if other is not None and len(other) == 3 and shapes[grey] in (other[:2], other[1:]):
+            raise ValueError(f"X[{grey}] is a grey image of shape {shapes[grey]} but X[{j - grey}] has channels, "
+                             f"shape {other}: a list of image arrays holds images of one kind. Make the grey ones "
+                             "colour first (np.repeat(x[..., None], 3, axis=-1) for channels last), or the colour "
+                             "ones grey.")
+        if j is not None:
+            raise ValueError(f"X[{j}] has shape {shapes[j]} but X[0] has shape {shapes[0]}: a list of image arrays "
+                             "must hold images of one size. Resize them to one size first, or pass the images as "
+                             "file paths with image_size=(height, width) to have them read at that size.")

@@ -17,8 +17,8 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d
 from ._augment import Augment  # noqa: F401 (pickles of earlier versions name sknn._images.Augment)
 from ._data import ArrayBatches
 from ._image_fixes import QUANTITY_FIX, batch_axis_fix, moved_axes_fix, shape_fix
-from ._image_files import (ImageFileBatches, _check_one_kind_of_image, _depth_of, _has_transparency, _is_grey,
-                           _is_pil_image, _names, _pil, displayed_size, named_bomb_warnings, plain_path, read_image,
+from ._image_files import (ImageFileBatches, _depth_of, _has_transparency, _is_grey, _is_pil_image, _names, _pil,
+                           check_image_list, displayed_size, named_bomb_warnings, plain_path, read_image,
                            warn_of_shallow_deep_files, warn_of_transparent_files)
 from ._labels import check_y_for_estimator
 from ._pixels import PixelScaleMixin, images_named
@@ -327,7 +327,7 @@ class ImageInputMixin(PixelScaleMixin):
             try:
                 paths = np.asarray([plain_path(p) for p in X], dtype=object)
             except TypeError:  # an array of paths and other values (only its first item was looked at)
-                _check_image_list(X)  # names the first other value
+                check_image_list(X)  # names the first other value
                 raise
             if reset:
                 self.image_shape_ = self._file_image_shape(paths)
@@ -335,7 +335,7 @@ class ImageInputMixin(PixelScaleMixin):
             else:
                 self._check_pixel_scale(None, True, reset)
             return paths
-        _check_image_list(X)
+        check_image_list(X)
         array = X if hasattr(X, "columns") else np.asarray(X)
         depth = _integer_depth(array)
         if not reset:
@@ -486,15 +486,6 @@ def _integer_depth(X):
     return None if dtype is None else _depth_of(dtype)
 
 
-# PIL modes whose arrays are pixel levels as sknn reads arrays (grey, RGB, RGBA, 1-bit, 16-bit and float grey)
-_PIL_LEVELS = ("L", "RGB", "RGBA", "1", "I;16", "I;16B", "I;16L", "I;16N", "F")
-_PIL_NOT_LEVELS = {"P": "palette indices", "PA": "palette indices", "CMYK": "ink levels (4 channels)",
-                   "YCbCr": "another colour space", "LAB": "another colour space", "HSV": "another colour space",
-                   "LA": "grey and alpha (2 channels)",
-                   "I": "32-bit integers (16-bit PNGs open so in older Pillow: pass the file paths, which sknn scales "
-                        "as 16-bit levels)"}
-
-
 def _check_not_an_iterator(X):
     """Refuse a generator or other iterator as X (its images would be read once, and numpy makes no array of it)
     and a dict, naming what to pass instead."""
@@ -559,42 +550,3 @@ def _single_column_of_paths(X):
     if column.dtype.kind in "OUST" and isinstance(column[0], (str, os.PathLike)):
         return list(column)
     return column if column.dtype == object and _is_image_item(column[0]) else X
-
-
-def _check_image_list(X):
-    """Refuse an empty list of images, a list mixing file paths with other values, and arrays of text."""
-    if isinstance(X, np.ndarray) and X.ndim > 1 and X.dtype.kind in "UST":
-        raise ValueError(f"X is an array of text (dtype {X.dtype}); images are arrays of pixel values, or a 1-D list "
-                         "of image file paths.")
-    if isinstance(X, (list, tuple)) or (isinstance(X, np.ndarray) and X.ndim == 1 and X.dtype.kind in "OUST"):
-        if len(X) == 0:
-            raise ValueError("X holds no image: pass at least one image (an array or a list of file paths).")
-        is_path = [isinstance(x, (str, os.PathLike)) for x in X]
-        j = next((j for j, x in enumerate(X) if isinstance(x, bytes)), None)
-        if j is not None:
-            raise TypeError(f"X[{j}] is bytes ({X[j]!r:.80}): pass file paths as str (path.decode()) or pathlib.Path.")
-        if any(is_path):
-            if all(is_path):
-                return
-            j = is_path.index(False)
-            raise TypeError(f"X[{j}] is {X[j]!r:.80} (of type {type(X[j]).__name__}) but X[{is_path.index(True)}] "
-                            "is a file path: a list of images holds file paths only (str or pathlib.Path).")
-        j = next((j for j, x in enumerate(X) if _is_pil_image(x) and x.mode not in _PIL_LEVELS), None)
-        if j is not None:
-            raise TypeError(f"X[{j}] is a PIL image in mode {X[j].mode!r}, whose array holds "
-                            f"{_PIL_NOT_LEVELS.get(X[j].mode, 'no grey or RGB levels')}: convert the images first "
-                            "(img.convert('RGB') or img.convert('L')), or pass their file paths.")
-        _check_one_kind_of_image(X)
-        shapes = [np.shape(x) for x in X]
-        j = next((j for j, shape in enumerate(shapes) if shape != shapes[0]), None)
-        grey = None if j is None else next((k for k in (0, j) if len(shapes[k]) == 2), None)
-        other = None if grey is None else shapes[j - grey]  # (grey is 0 or j: the other one)
-        if other is not None and len(other) == 3 and shapes[grey] in (other[:2], other[1:]):
-            raise ValueError(f"X[{grey}] is a grey image of shape {shapes[grey]} but X[{j - grey}] has channels, "
-                             f"shape {other}: a list of image arrays holds images of one kind. Make the grey ones "
-                             "colour first (np.repeat(x[..., None], 3, axis=-1) for channels last), or the colour "
-                             "ones grey.")
-        if j is not None:
-            raise ValueError(f"X[{j}] has shape {shapes[j]} but X[0] has shape {shapes[0]}: a list of image arrays "
-                             "must hold images of one size. Resize them to one size first, or pass the images as "
-                             "file paths with image_size=(height, width) to have them read at that size.")

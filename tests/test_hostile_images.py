@@ -390,7 +390,7 @@ def test_a_file_of_another_size_is_refused_at_predict_unless_image_size_resizes(
     other = tmp_path / "other.png"
     Image.fromarray(np.zeros((16, 4), np.uint8)).save(other)
     clf = ConvImageClassifier(**CONV).fit(files["good"], files["labels"])
-    with pytest.raises(ValueError, match=r"is 16x4 \(height x width\), not the 8x8 of the training files: pass "
+    with pytest.raises(ValueError, match=r"is 16x4 \(height x width\), not the 8x8 of the training images: pass "
                                          r"image_size"):
         clf.predict([str(other)])
     assert len(ConvImageClassifier(image_size=8, **CONV).fit(files["good"], files["labels"]).predict([other])) == 1
@@ -471,6 +471,13 @@ def test_float_image_files_with_nan_pixels_are_refused_naming_the_file(tmp_path)
         Image.fromarray(pixels, mode="F").save(paths[-1])
     with pytest.raises(ValueError, match=r"f2\.tif.*NaN or infinite pixel values"):
         VGGFeatureExtractor(**VGG).fit(paths[:2]).transform(paths)
+    # NaN as the first pixel (PIL's extrema are NaN then), or infinity: not 'no known scale: scale them to [0, 1]'
+    for i, bad in ((2, np.nan), (3, np.inf)):
+        pixels = rng.rand(8, 8).astype(np.float32)
+        pixels[0, 0] = bad
+        Image.fromarray(pixels, mode="F").save(paths[i])
+        with pytest.raises(ValueError, match=rf"f{i}\.tif.*NaN or infinite pixel values"):
+            VGGFeatureExtractor(**VGG).fit(paths[:2]).transform(paths[:2] + [paths[i]])
 
 
 def test_pil_images_whose_arrays_are_not_pixel_levels_are_refused(tmp_path):
@@ -482,6 +489,10 @@ def test_pil_images_whose_arrays_are_not_pixel_levels_are_refused(tmp_path):
     with pytest.raises(TypeError, match=r"X\[0\] is a PIL image in mode 'P', whose array holds palette indices: "
                                         r"convert the images first"):
         clf.predict(palette)
+    # one PIL image alone: its fix was 'X[None]', which a PIL image does not take
+    with pytest.raises(ValueError, match=r"X is one PIL image \(mode 'L', 8x8\): pass images as a list, \[X\] for one"):
+        clf.predict(grey[0])
+    assert clf.predict([grey[0]]).tolist() == clf.predict(grey)[:1].tolist()
 
 
 def test_one_image_without_its_batch_axis_is_refused_at_any_size():
