@@ -226,7 +226,7 @@ def check_sequences(X, name="X", lowercase=True, numeric=True, estimator=None, r
                 raise ValueError(f"{where}[{i}] has {a.shape[1]} features per step, but {where}[0] has "
                                  f"{n_features}.")
             out.append(a)
-    if kind == "features" and all(map(_whole_numbers, X[:100])):
+    if kind == "features" and numeric and all(map(_whole_numbers, X[:100])):  # (a model of tokens refuses them)
         warn_user(f"{name} holds lists of whole numbers, read as one numeric feature per step (a series): if they are "
                   f"word ids, pass them as strings ([[str(i) for i in s] for s in {name}]); for a series of counts, "
                   "pass arrays of shape (length, 1).")
@@ -318,6 +318,11 @@ def check_prefixes(prefixes, lowercase=True):
     lists) as a list of token lists: a clear error for a string, a list of strings or a token that is not a string
     (``lowercase``: whether the model lower-cases words)."""
     if hasattr(prefixes, "iloc"):  # a Series of token lists, or a DataFrame of one prefix per row: by position
+        empty = (np.flatnonzero(prefixes.isna().all(axis=1).to_numpy()) if prefixes.ndim == 2 and prefixes.shape[1]
+                 else [])
+        if len(empty):  # (not the empty prefix, [], a sentence's start: a row whose words are missing)
+            raise ValueError(f"prefixes.iloc[{empty[0]}] holds missing cells only, not words: drop such rows "
+                             "(prefixes.dropna(how='all')); the empty prefix of a sentence's start is [].")
         prefixes = frame_rows(prefixes, "prefixes")
     _check_ordered(prefixes, "prefixes")
     if not isinstance(prefixes, (str, bytes)) and not hasattr(prefixes, "__len__") and hasattr(prefixes, "__iter__"):

@@ -350,7 +350,8 @@ class LSTMLanguageModel(NextWordOutputs, SequenceModel):
         al. 2017): exact probabilities, in training at a fraction of a full softmax's cost.
         The shortlist is chosen from the training counts (``adaptive_cutoff_``). 'auto':
         when that makes a step at least 1.5x cheaper (1,000 words or more) and neither
-        ``module`` nor ``criterion`` is given; False: a full softmax.
+        ``module`` nor ``criterion`` is given; True: whenever it makes a step cheaper at
+        all (else a full softmax, ``adaptive_cutoff_`` None); False: a full softmax.
     min_count : int, default=2
     max_vocab : int or None, default=20000
     lowercase : bool, default=False
@@ -571,8 +572,7 @@ verbose, callbacks, criterion
 
         Returns
         -------
-        list (one per prefix) of ``top_k`` words, most likely first; special symbols
-        ('<unk>', '<s>', '</s>') are never proposed.
+        list (one per prefix) of ``top_k`` words, most likely first; special symbols ('<unk>', '<s>', '</s>') never.
         """
         check_is_fitted(self, "net_")
         top_k = check_positive_int(top_k, "top_k", "predict_next")
@@ -590,7 +590,7 @@ verbose, callbacks, criterion
 
         def most_likely(z):  # each batch's k words, not its distribution (prefixes x words: 1.4 GB for 50,000 of 3,000)
             probs = torch.softmax(z.float(), dim=1)
-            probs[:, [PAD, UNK, BOS, EOS]] = 0
+            probs[:, [PAD, UNK, BOS, EOS]] = -1  # (below every word's, even one whose probability rounds to 0)
             return torch.cat([t.double() for t in probs.topk(k, dim=1)], dim=1)  # (word indices exact in float64)
         top = self.net_.predict_source(source, batch_size=self._predict_batch_size(), transform=most_likely)
         words, result = self._words_array(), [None] * len(prefixes)

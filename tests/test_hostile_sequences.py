@@ -1,5 +1,6 @@
 """Hostile sequence input: non-string tokens, missing or mixed labels, bad top_k, huge values (tiny, seconds)."""
 
+import copy
 import pickle
 import re
 import warnings
@@ -103,6 +104,31 @@ def test_predict_next_checks_each_prefix(lm):
     with pytest.raises(TypeError, match=r"\(prefixes\[1\]\) is missing \(None\)"):
         lm.predict_next([["a"], None])
     assert len(lm.predict_next([["a"]], top_k=100)[0]) == len(lm.vocabulary_) - 4  # at most the vocabulary
+
+
+def test_predict_next_refuses_a_row_of_missing_cells_and_never_proposes_a_symbol(lm):
+    """A DataFrame row of missing cells was read as the empty prefix (a first word, silently); a special symbol could
+    be proposed where the words' probabilities rounded to 0 as the symbols' (set to 0) did."""
+    with pytest.raises(ValueError, match=r"prefixes.iloc\[0\] holds missing cells only, not words: drop such rows"):
+        lm.predict_next(pd.DataFrame([[None, None], ["the", "dog"]]))
+    assert lm.predict_next(pd.DataFrame([["the", None], ["the", "dog"]]))[0] == lm.predict_next([["the"]])[0]
+    confident = copy.deepcopy(lm)
+    with torch.no_grad():
+        confident.net_.module_.output.bias[confident.vocabulary_["a"]] += 300  # every other word's probability 0
+    words = confident.predict_next([["the"]], top_k=100)[0]
+    assert words[0] == "a" and len(words) == len(lm.vocabulary_) - 4
+    assert not set(words) & {"<pad>", "<unk>", "<s>", "</s>"}
+
+
+def test_a_language_model_refuses_word_ids_without_a_warning_of_a_reading_it_has_not(lm):
+    """The warning 'read as one numeric feature per step ... pass arrays of shape (length, 1)' came first: a reading
+    and a fix a model of tokens does not take."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match="models token sequences; X holds sequences of numbers"):
+            LSTMLanguageModel(min_count=1, max_iter=1).fit([[1, 2, 3], [4, 5]] * 5)
+        with pytest.raises(ValueError, match="models token sequences"):
+            lm.score([[1, 2, 3]])
 
 
 def test_predict_next_reads_a_generator_of_prefixes_as_the_rest_of_the_family_reads_one(lm):
