@@ -52,7 +52,7 @@ from ._hogwild import replicate, train_in_parallel
 from ._layers import parameter_factors
 from ._non_finite import (TrainingDiverged, non_finite_loss_error, refuse_blown_up_network, refuse_non_finite_outputs,
                           weight_scale)
-from ._training_control import EpochSnapshot as _EpochSnapshot, notify_every_callback, overrides
+from ._training_control import EpochSnapshot as _EpochSnapshot, HistoryKeptOnLoad, notify_every_callback, overrides
 
 __all__ = ["Engine", "MIN_ROWS", "PassThroughLoss", "TrainingDiverged", "memory_errors_named", "padded_batch",
            "accuracy_score", "r2_score"]
@@ -142,7 +142,7 @@ class PassThroughLoss(torch.nn.Module):
         return y_pred.mean() if self.reduction == "mean" else y_pred
 
 
-class Engine(NeuralNet):
+class Engine(HistoryKeptOnLoad, NeuralNet):
     """skorch's NeuralNet with sknn's hot path; see the module docstring.
 
     ``fit``/``partial_fit`` take a training batch source as ``X`` and an optional

@@ -13,7 +13,7 @@ import torch
 
 from ._warnings import warn_user
 
-__all__ = ["EpochSnapshot", "TargetUnits", "check_history_keys", "kept_epoch", "notify_every_callback", "overrides"]
+__all__ = ["EpochSnapshot", "HistoryKeptOnLoad", "TargetUnits", "check_history_keys", "kept_epoch", "notify_every_callback", "overrides"]
 
 
 class EpochSnapshot:
@@ -288,3 +288,16 @@ def _missing_key(name, cb, kind, key, recorded, validation):
         fix = f"record it with a callback before this one, e.g. EpochScoring(..., name={key!r})"
     return (f"callbacks: {name} ({type(cb).__name__}) reads {key!r} from the history of each {kind}, which this fit "
             f"does not record; {fix}. The history of each epoch records: {', '.join(sorted(recorded))}.")
+
+
+class HistoryKeptOnLoad:
+    """An engine mixin: skorch's ``load_params`` with a ``checkpoint`` (``Checkpoint(load_best=True)``, as training
+    ends) loads the checkpoint's weights and optimizer state, but not its history, which ends at the checkpoint's
+    epoch and would replace the engine's: ``n_iter_``, ``loss_curve_`` and ``history_`` describe every epoch that
+    ran, and sknn's stopping rule still finds the epoch it keeps there."""
+
+    def load_params(self, *args, checkpoint=None, **kwargs):
+        if checkpoint is not None and len(self.history):
+            checkpoint = copy.copy(checkpoint)
+            checkpoint.f_history = None
+        return super().load_params(*args, checkpoint=checkpoint, **kwargs)

@@ -926,3 +926,22 @@ def test_a_ctrl_c_as_training_ends_still_loads_the_best_epoch_its_scores_describ
         clf.fit(X, X[:, 0] > 0, validation_data=(X_val, X_val[:, 0] > 0))
     assert clf.validation_scores_[-1] < clf.best_validation_score_  # (the case: the last epoch is not the best)
     assert clf.score(X_val, X_val[:, 0] > 0) == pytest.approx(clf.best_validation_score_)
+
+
+@pytest.mark.parametrize("early_stopping", [False, True])
+def test_a_checkpoint_that_loads_its_best_keeps_the_history_of_every_epoch(tmp_path, early_stopping):
+    """skorch's Checkpoint(load_best=True) loaded its saved history with its weights as training ended: the history
+    ended at its epoch, so n_iter_ and loss_curve_ lost the epochs run since, and sknn's stopping rule scored another
+    epoch than the one whose weights it then restored."""
+    rng = np.random.RandomState(0)
+    X = rng.randn(200, 4)
+    y = (X[:, 0] > 0).astype(int)
+    Xv, yv = X[:50], y[:50]
+    clf = DenseClassifier(hidden_layer_sizes=(8,), batch_size=32, learning_rate="constant", learning_rate_init=0.5,
+                          max_iter=6, random_state=0, early_stopping=early_stopping,
+                          callbacks=[EpochScoring("accuracy", name="acc", lower_is_better=False),
+                                     Checkpoint(dirname=str(tmp_path), monitor="acc_best", load_best=True)])
+    clf.fit(X, y, validation_data=(Xv, yv))
+    assert clf.n_iter_ == 6 and len(clf.loss_curve_) == 6 and clf.history_["epoch"].tolist() == [1, 2, 3, 4, 5, 6]
+    if early_stopping:  # the weights held are those the best validation score was scored on
+        assert clf.best_validation_score_ == pytest.approx(clf.score(Xv, yv))
