@@ -17,10 +17,10 @@ import math
 import sys
 
 import torch
-from skorch.callbacks import Callback, EarlyStopping, LRScheduler
+from skorch.callbacks import Callback, EarlyStopping, LRScheduler, PrintLog
 
-__all__ = ["AdaptiveLRScheduler", "BestEpochStopping", "EpochProgressBar", "ParameterSchedule", "ResumeLRSchedulers",
-           "SCHEDULES", "schedule_progress"]
+__all__ = ["AdaptiveLRScheduler", "BestEpochStopping", "EpochLog", "EpochProgressBar", "ParameterSchedule",
+           "ResumeLRSchedulers", "SCHEDULES", "schedule_progress"]
 
 
 class BestEpochStopping(EarlyStopping):
@@ -219,6 +219,18 @@ class AdaptiveLRScheduler(LRScheduler):
         group = net.optimizer_.param_groups[0]
         rate = group["lr"] / group.get("lr_factor", 1.0)
         (net.history.record if kind == "epoch" else net.history.record_batch)(self.event_name, rate)
+
+
+class EpochLog(PrintLog):
+    """skorch's table of a line per epoch (``verbose=2``), its best values coloured on a terminal only: written to a
+    file or a pipe (a log, a notebook's captured output), it is plain text, without ANSI colour codes."""
+
+    def format_row(self, row, key, color):
+        if getattr(sys.stdout, "isatty", lambda: False)():
+            return super().format_row(row, key, color)
+        from skorch.utils import Ansi
+
+        return super().format_row(row, key, "").replace(Ansi.ENDC.value, "")
 
 
 class EpochProgressBar(Callback):

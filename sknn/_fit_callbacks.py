@@ -7,7 +7,7 @@ threshold, ``clipnorm`` as a clipping norm, ``max_iter`` as a schedule's length.
 too, with no list of them to keep.
 """
 
-from ._callbacks import (AdaptiveLRScheduler, BestEpochStopping, EpochProgressBar, ParameterSchedule,
+from ._callbacks import (AdaptiveLRScheduler, BestEpochStopping, EpochLog, EpochProgressBar, ParameterSchedule,
                          ResumeLRSchedulers, schedule_progress)
 
 __all__ = ["FitCallbacks", "callback_settings", "same_settings"]
@@ -55,9 +55,7 @@ class FitCallbacks:
         if self.verbose == 1:
             callbacks.append(("progress_bar", EpochProgressBar()))
         elif self.verbose and self.verbose >= 2:
-            from skorch.callbacks import PrintLog
-
-            callbacks.append(("print_log", PrintLog()))
+            callbacks.append(("print_log", EpochLog()))
         for i, cb in enumerate(self.callbacks or []):
             kind = cb.__name__ if isinstance(cb, type) else type(cb).__name__  # (a class skorch creates)
             callbacks.append(cb if isinstance(cb, tuple) else (f"user_{i}_{kind}", cb))

@@ -379,9 +379,9 @@ int or float
         """The training engine: plain SGD whose step each batch carries (see ``CorpusBatches``)."""
         callbacks = []
         if self.verbose:
-            from skorch.callbacks import PrintLog
+            from ._callbacks import EpochLog
 
-            callbacks.append(("print_log", PrintLog()))
+            callbacks.append(("print_log", EpochLog()))
         return _PairStepEngine(module, PassThroughLoss(), optimizer=torch.optim.SGD, lr=1.0, max_epochs=self.epochs,
                       batch_size=batch_size, callbacks=callbacks, device=str(device), seed=seed,
                       verbose=int(self.verbose), workers=self._workers(device),

@@ -309,6 +309,7 @@ def test_verbose_progress_bar_and_epoch_lines(blobs, capsys):
     header, rule, *rows = capsys.readouterr().out.splitlines()
     assert header.split()[:2] == ["epoch", "train_loss"] and set(rule) <= {"-", " "}
     assert [row.split()[0] for row in rows] == ["1", "2", "3"]
+    assert "\x1b[" not in "".join(rows)  # (not a terminal: no colour codes, which a log file would keep as text)
     DenseClassifier(**dict(FAST, max_iter=3)).fit(X, y)
     out = capsys.readouterr()
     assert out.out == "" and out.err == ""
