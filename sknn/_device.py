@@ -94,7 +94,8 @@ _PRECISIONS = {"32": None, "bf16": torch.bfloat16, "fp16": torch.float16}
 def cpu_computes_bf16():
     """Whether this CPU multiplies bfloat16 matrices in hardware faster than float32 ones: Intel's AMX tiles
     (Sapphire Rapids and newer). AVX-512 BF16 alone is no faster than float32 for torch's convolutions and products,
-    and a CPU without either emulates bfloat16 several times slower (benchmarks/RESULTS.md, "bf16 on the CPU")."""
+    and a CPU without either emulates bfloat16 several times slower (benchmarks/RESULTS.md, "bfloat16 on a CPU
+    with AMX")."""
     probe = getattr(torch.cpu, "_is_amx_tile_supported", None)
     try:
         return bool(probe and probe())

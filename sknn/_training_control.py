@@ -13,7 +13,8 @@ import torch
 
 from ._warnings import warn_user
 
-__all__ = ["EpochSnapshot", "HistoryKeptOnLoad", "TargetUnits", "check_history_keys", "kept_epoch", "notify_every_callback", "overrides"]
+__all__ = ["EpochSnapshot", "HistoryKeptOnLoad", "TargetUnits", "check_history_keys", "kept_epoch",
+           "notify_every_callback", "overrides"]
 
 
 class EpochSnapshot:
@@ -100,11 +101,15 @@ def notify_every_callback(net, method_name, **kwargs):
     seen the epoch, so that none after it in the chain misses the last one (sknn's best-epoch rule, the log's
     line)."""
     stop = None
-    for hook in [getattr(net, method_name)] + [getattr(cb, method_name) for _, cb in net.callbacks_]:
-        try:
-            hook(net, **kwargs)
-        except KeyboardInterrupt as exc:
-            stop = stop or exc
+    net._ending_training = method_name == "on_train_end"  # (:class:`HistoryKeptOnLoad`)
+    try:
+        for hook in [getattr(net, method_name)] + [getattr(cb, method_name) for _, cb in net.callbacks_]:
+            try:
+                hook(net, **kwargs)
+            except KeyboardInterrupt as exc:
+                stop = stop or exc
+    finally:
+        net._ending_training = False
     if stop is not None:
         raise stop
 
@@ -291,13 +296,13 @@ def _missing_key(name, cb, kind, key, recorded, validation):
 
 
 class HistoryKeptOnLoad:
-    """An engine mixin: skorch's ``load_params`` with a ``checkpoint`` (``Checkpoint(load_best=True)``, as training
-    ends) loads the checkpoint's weights and optimizer state, but not its history, which ends at the checkpoint's
-    epoch and would replace the engine's: ``n_iter_``, ``loss_curve_`` and ``history_`` describe every epoch that
-    ran, and sknn's stopping rule still finds the epoch it keeps there."""
+    """An engine mixin: skorch's ``load_params`` with a ``checkpoint`` as training ends (``Checkpoint(load_best=True)``)
+    loads the checkpoint's weights and optimizer state, but not its history, which ends at the checkpoint's epoch and
+    would replace the engine's: ``n_iter_``, ``loss_curve_`` and ``history_`` describe every epoch that ran, and
+    sknn's stopping rule still finds the epoch it keeps there. Called after a fit, it loads the history too."""
 
     def load_params(self, *args, checkpoint=None, **kwargs):
-        if checkpoint is not None and len(self.history):
+        if checkpoint is not None and getattr(self, "_ending_training", False):
             checkpoint = copy.copy(checkpoint)
             checkpoint.f_history = None
         return super().load_params(*args, checkpoint=checkpoint, **kwargs)
