@@ -23,6 +23,11 @@ __all__ = ["AdaptiveLRScheduler", "BestEpochStopping", "EpochLog", "EpochProgres
            "ResumeLRSchedulers", "SCHEDULES", "schedule_progress"]
 
 
+def _moved(pairs):
+    """Whether any parameter of ``pairs`` ((parameter, its earlier copy)) differs from its copy (one sync)."""
+    return bool(torch.stack([(p != start).any() for p, start in pairs] or [torch.tensor(False)]).any())
+
+
 class BestEpochStopping(EarlyStopping):
     """sknn's stopping rule, scikit-learn's MLP rule: an epoch makes progress when its monitored loss is below the
     best loss so far by more than ``threshold`` (``tol``; with ``threshold_mode='rel'``, by that fraction of the
@@ -42,7 +47,9 @@ class BestEpochStopping(EarlyStopping):
 
     The epochs of a new network that left its weights as they started (at a rate of 0: a schedule that starts at 0,
     over epochs of one batch) are no candidates: the untrained network was kept where its validation loss happened to
-    be lowest.
+    be lowest. A later epoch that started at a rate of 0 and left the weights as they were (a schedule that touches 0
+    between its cycles, or a warm start's first epochs, over epochs of one batch) is a candidate (a warm start's are
+    the trained model's weights) but no miss: patience counts the epochs that trained.
     """
 
     def on_train_begin(self, net, **kwargs):
@@ -53,16 +60,23 @@ class BestEpochStopping(EarlyStopping):
         new = module is not None and not len(net.history)  # first epoch at a rate of 0 keeps trained ones)
         self._untrained = [(p, p.detach().clone()) for p in module.parameters() if p.requires_grad] if new else None
 
+    def on_epoch_begin(self, net, **kwargs):
+        starts_at_0 = self._untrained is None and len(net.history) and net.history[-1].get("event_lr", 1.0) == 0.0
+        self._resting = [(p, p.detach().clone()) for p in net.module_.parameters() if p.requires_grad] \
+            if starts_at_0 else None
+
     def on_epoch_end(self, net, **kwargs):
         if self._untrained is not None:
-            if not torch.stack([(p != start).any() for p, start in self._untrained] or [torch.tensor(False)]).any():
+            if not _moved(self._untrained):
                 return  # (one sync; nor a miss: patience counts the epochs that trained)
             self._untrained = None
+        resting, self._resting = getattr(self, "_resting", None), None
+        idle = resting is not None and not _moved(resting)  # (a candidate still: a warm start's trained weights)
         score = net.history[-1, self.monitor]
         sign = 1.0 if self.lower_is_better else -1.0  # compared as a loss: lower is better
         best = sign * self.best_score_
         margin = self.threshold * (abs(best) if self.threshold_mode == "rel" and math.isfinite(best) else 1.0)
-        self.misses_ = 0 if sign * score < best - margin else self.misses_ + 1  # (the first epoch makes progress)
+        self.misses_ = 0 if sign * score < best - margin else self.misses_ + (not idle)  # (the first makes progress)
         if sign * score < best:
             self.best_score_ = score
             self.best_epoch_ = net.history[-1, "epoch"]
@@ -73,7 +87,7 @@ class BestEpochStopping(EarlyStopping):
             raise KeyboardInterrupt
 
     def on_train_end(self, net, **kwargs):
-        self._untrained = None  # (a copy of the weights, on their device)
+        self._untrained = self._resting = None  # (copies of the weights, on their device)
         if self.stopped_:
             self._sink(f"Stopping since {self.monitor} has not improved in the last {self.patience} epochs.",
                        verbose=net.verbose)

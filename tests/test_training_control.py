@@ -945,3 +945,21 @@ def test_a_checkpoint_that_loads_its_best_keeps_the_history_of_every_epoch(tmp_p
     assert clf.n_iter_ == 6 and len(clf.loss_curve_) == 6 and clf.history_["epoch"].tolist() == [1, 2, 3, 4, 5, 6]
     if early_stopping:  # the weights held are those the best validation score was scored on
         assert clf.best_validation_score_ == pytest.approx(clf.score(Xv, yv))
+
+
+def test_epochs_that_start_at_a_rate_of_0_and_train_nothing_are_no_misses():
+    """'cosine_log_cycles' is 0 where 1 + 15t is a power of 2: over epochs of one batch and max_iter=15, epochs 4 and 8
+    trained nothing, and counted as misses: n_iter_no_change=1 stopped the fit after one real step, and a warm start
+    ended on its first two epochs, at a rate of 0, with every weight as before."""
+    rng = np.random.RandomState(0)
+    X = rng.randn(150, 4)
+    y = (X[:, 0] + X[:, 1] > 0).astype(int)
+    clf = DenseClassifier(hidden_layer_sizes=(16,), max_iter=15, n_iter_no_change=1, tol=0.0, random_state=0)
+    clf.fit(X, y)  # (120 training rows: one batch an epoch)
+    rates = clf.history_["event_lr"].tolist()
+    assert rates[3] == 0.0 and rates[7] == 0.0  # (the schedule's zeros this test is about)
+    assert clf.n_iter_ > 4 and (clf.n_iter_ == 15 or rates[clf.n_iter_ - 1] > 0)
+    before = {k: v.clone() for k, v in clf.net_.module_.state_dict().items()}
+    clf.set_params(warm_start=True).fit(X, y)
+    assert clf.net_.history[-1, "epoch"] > clf.n_iter_ - 15 + 2  # past its first two epochs, at a rate of 0
+    assert any(not torch.equal(v, before[k]) for k, v in clf.net_.module_.state_dict().items())
