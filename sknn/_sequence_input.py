@@ -16,7 +16,7 @@ from ._labels import check_label_types, check_label_values, check_labels
 from ._sequence_columns import (check_feature_names, check_step_array, frame_columns, frame_labels, frame_rows,
                                 is_step_value, refuse_frame_of_numbers, unpadded_rows)
 from ._text_checks import is_missing, warn_form_misses
-from ._validation import check_magnitude, first_non_string, is_unordered
+from ._validation import check_magnitude, first_non_string, is_unordered, plain_items, unmasked
 from ._warnings import warn_user
 
 __all__ = ["BOS", "EOS", "MAX_WORD_CHARS", "PAD", "UNK", "BOS_TOKEN", "EOS_TOKEN", "PAD_TOKEN", "UNK_TOKEN",
@@ -317,6 +317,9 @@ def check_prefixes(prefixes, lowercase=True):
     """The prefixes of a language model's ``predict_next`` (a list, or any iterable such as a generator, of token
     lists) as a list of token lists: a clear error for a string, a list of strings or a token that is not a string
     (``lowercase``: whether the model lower-cases words)."""
+    if sp.issparse(prefixes):
+        raise TypeError("prefixes is a scipy sparse matrix; pass a list of token lists, e.g. [['Robert', 'weighs']].")
+    prefixes = plain_items(unmasked(prefixes, "prefixes"), "prefixes")  # (masked tokens: refused, by name)
     if hasattr(prefixes, "iloc"):  # a Series of token lists, or a DataFrame of one prefix per row: by position
         empty = (np.flatnonzero(prefixes.isna().all(axis=1).to_numpy()) if prefixes.ndim == 2 and prefixes.shape[1]
                  else [])

@@ -120,6 +120,20 @@ def test_predict_next_refuses_a_row_of_missing_cells_and_never_proposes_a_symbol
     assert not set(words) & {"<pad>", "<unk>", "<s>", "</s>"}
 
 
+def test_predict_next_names_a_sparse_matrix_and_masked_tokens_as_fit_does(lm):
+    """A sparse matrix got 'prefixes[0][0] is <Compressed Sparse Row sparse matrix ...' and a masked token was called
+    None: fit and score name both."""
+    import scipy.sparse as sp
+
+    with pytest.raises(TypeError, match="prefixes is a scipy sparse matrix; pass a list of token lists"):
+        lm.predict_next(sp.csr_matrix([[1, 0]]))
+    with pytest.raises(ValueError, match=r"prefixes is a masked array with 1 masked value\(s\)"):
+        lm.predict_next(np.ma.array([["the", "dog"]], mask=[[0, 1]]))
+    with pytest.raises(ValueError, match=r"prefixes\[0\] is a masked array with 1 masked value\(s\)"):
+        lm.predict_next([np.ma.array(["the", "dog"], mask=[0, 1])])
+    assert lm.predict_next(np.ma.array([["the", "dog"]], mask=[[0, 0]])) == lm.predict_next([["the", "dog"]])
+
+
 def test_a_language_model_refuses_word_ids_without_a_warning_of_a_reading_it_has_not(lm):
     """The warning 'read as one numeric feature per step ... pass arrays of shape (length, 1)' came first: a reading
     and a fix a model of tokens does not take."""
