@@ -5,6 +5,7 @@ decimal comma ('0,5', '1.234,5') are read as numbers, each by its cells' shape, 
 column's distinct values (a file of a million rows holds few of them in most columns).
 """
 
+import functools
 import re
 
 import numpy as np
@@ -108,19 +109,26 @@ def decimal_commas(where, frame, sep):
         else:  # (markers and typos among them stay text: named later)
             frame[column] = pd.Series(values, index=frame.index, dtype=object).where(comma[codes] & (codes >= 0),
                                                                                      frame[column])
-    _check_dotted_floats(where, frame, sep, commas)
-    _check_thousands_commas(where, frame, sep, {c: e for c, e in thousands.items() if c in commas})
+    raw_cells = functools.cache(lambda: _raw_cells(where, sep))  # (read once, by the checks that need them)
+    _check_dotted_floats(where, frame, raw_cells, commas)
+    _check_thousands_commas(where, frame, raw_cells, {c: e for c, e in thousands.items() if c in commas})
     return frame
 
 
-def _check_thousands_commas(where, frame, sep, thousands):
+def _float_cells(frame, raw_cells, excluded):
+    """(column, its cells as the file writes them, stripped) for each column of ``frame`` pandas read as floats but
+    ``excluded``; none where the file's cells (``raw_cells()``) do not line up with the frame's rows."""
+    floats = [c for c in frame.columns if c not in excluded and frame[c].dtype.kind == "f"]
+    raw = raw_cells() if floats else None
+    for column in floats if raw is not None and len(raw) == len(frame) else []:
+        yield column, raw[column].str.strip() if column in raw.columns else pd.Series([], dtype=str)
+
+
+def _check_thousands_commas(where, frame, raw_cells, thousands):
     """Refuse the columns ``thousands`` ({column: example}), read as decimal commas though every comma of theirs may
     be a thousands separator ('4,277'), in a file where another column's numbers have decimal points no thousands
     dot is ('0.35', '12.5'): the file's decimal mark is then the point, and '4,277' is 4277, not 4.277."""
-    floats = [c for c in frame.columns if c not in thousands and frame[c].dtype.kind == "f"]
-    raw = _raw_cells(where, sep) if thousands and floats else None
-    for column in floats if raw is not None and len(raw) == len(frame) else []:
-        cells = raw[column].str.strip() if column in raw.columns else pd.Series([], dtype=str)
+    for column, cells in _float_cells(frame, raw_cells, thousands) if thousands else ():
         points = cells[cells.str.fullmatch(_POINT_NUMBER) & ~cells.str.fullmatch(_THOUSANDS_DOTTED)]
         if len(points):
             name, example = next(iter(thousands.items()))
@@ -130,13 +138,10 @@ def _check_thousands_commas(where, frame, sep, thousands):
                                "mark and no thousands separators")
 
 
-def _check_dotted_floats(where, frame, sep, commas):
+def _check_dotted_floats(where, frame, raw_cells, commas):
     """Refuse the columns pandas read as floats whose dots may be thousands separators ('2.523', '1.500') in a file
     where the columns ``commas`` ({column: example}) have decimal commas."""
-    floats = [c for c in frame.columns if c not in commas and frame[c].dtype.kind == "f"]
-    raw = _raw_cells(where, sep) if commas and floats else None
-    for column in floats if raw is not None and len(raw) == len(frame) else []:
-        cells = raw[column].str.strip() if column in raw.columns else pd.Series([], dtype=str)
+    for column, cells in _float_cells(frame, raw_cells, commas) if commas else ():
         dotted = cells[cells.str.contains(".", regex=False)]
         if len(dotted) and dotted.str.fullmatch(_THOUSANDS_DOTTED).all() and _thousands_dots(cells) is None:
             name, example = next(iter(commas.items()))
