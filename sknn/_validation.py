@@ -75,6 +75,8 @@ def check_sizes(value, name, *, lengths=None, allow_int=False, allow_empty=True)
 
 
 def _size_example(name, lengths):
+    if name == "convs_per_block":
+        return f"{name}=2, or one count per block: {name}={(1,) + (2,) * (lengths[0] - 1)}"
     if lengths == (2,):
         return f"{name}=(32, 32)"
     if lengths == (2, 3):

@@ -39,7 +39,7 @@ _MONOTONE = {"relu", "leaky_relu", "elu", "selu", "tanh", "sigmoid", "logistic",
 class ConvNet(nn.Module):
     """Convolution blocks, then a dense head: a LeNet-style network built from parameters.
 
-    Each block is ``convs_per_block`` x [Conv2d -> (BatchNorm) -> activation], then
+    Block i is ``convs_per_block[i]`` x [Conv2d -> (BatchNorm) -> activation], then
     pooling and dropout of whole feature maps (Keras' ``SpatialDropout2D``). Pooling is
     skipped where the feature map is already smaller than the window, and maps larger than
     4x4 after the last block are averaged down to 4x4, so the same network runs on 8x8 and
@@ -55,7 +55,7 @@ class ConvNet(nn.Module):
     conv_filters : sequence of int, filters of each block
     kernel_size, strides : int or (int, int)
     padding : {'same', 'valid'}
-    convs_per_block : int
+    convs_per_block : int or sequence of int, the same for every block or one per block
     pooling : {'max', 'avg', None}
     pool_size : int
     batch_norm : bool
@@ -75,8 +75,9 @@ class ConvNet(nn.Module):
         k, s = _pair(kernel_size), _pair(strides)
         h, w = image_size
         layers, c = [], in_channels
-        for filters in conv_filters:
-            for j in range(convs_per_block):
+        counts = tuple(convs_per_block) if hasattr(convs_per_block, "__iter__") else (convs_per_block,)
+        for filters, n_convs in zip(conv_filters, counts * len(conv_filters) if len(counts) == 1 else counts):
+            for j in range(n_convs):
                 stride = s if j == 0 else (1, 1)
                 pad = (k[0] // 2, k[1] // 2) if padding == "same" else (0, 0)
                 h2, w2 = (h + 2 * pad[0] - k[0]) // stride[0] + 1, (w + 2 * pad[1] - k[1]) // stride[1] + 1
@@ -138,7 +139,9 @@ class ConvImageClassifier(ImageInputMixin, NeuralClassifierMixin, ClassifierMixi
     padding : {'same', 'valid'}, default='same'
         'same' pads ``kernel_size // 2`` on each side: the size is kept for an odd kernel, one
         pixel added by an even one.
-    convs_per_block : int, default=1
+    convs_per_block : int or tuple of int, default=1
+        Convolutions in each block, or one count per block (``(1, 2, 2)``: deeper where the maps are small and a
+        convolution costs least).
     pooling : {'max', 'avg'} or None, default='max'
     pool_size : int, default=2
     batch_norm : bool, default=True
@@ -258,7 +261,7 @@ verbose, callbacks, criterion
         "kernel_size": [Interval(Integral, 1, None, closed="left"), "array-like"],
         "strides": [Interval(Integral, 1, None, closed="left"), "array-like"],
         "padding": [StrOptions({"same", "valid"})],
-        "convs_per_block": [Interval(Integral, 1, None, closed="left")],
+        "convs_per_block": [Interval(Integral, 1, None, closed="left"), "array-like"],
         "pooling": [StrOptions({"max", "avg"}), None],
         "pool_size": [Interval(Integral, 1, None, closed="left")],
         "batch_norm": ["boolean"],
@@ -345,6 +348,7 @@ verbose, callbacks, criterion
         for name in ("pool_size", "convs_per_block"):  # (bools pass the constraints' Integral: True as 1)
             if isinstance(getattr(self, name), (bool, np.bool_)):
                 raise ValueError(f"{name}={getattr(self, name)!r}: pass a whole number, e.g. {name}=2.")
+        check_sizes(self.convs_per_block, "convs_per_block", lengths=(len(self.conv_filters),), allow_int=True)
         self._check_image_params()
         Augment.check_options(self.augment)
 

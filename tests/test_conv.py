@@ -231,6 +231,29 @@ def test_max_pooling_runs_before_an_activation_it_commutes_with(activation, pool
     torch.testing.assert_close(net(X), expected, rtol=0, atol=0)
 
 
+def test_convolutions_counted_per_block(digits, tmp_path):
+    """convs_per_block took one count for every block; a count per block puts the depth where maps are small."""
+    per_block = ConvNet(1, (8, 8), 3, conv_filters=(4, 6, 8), convs_per_block=(1, 2, 3), batch_norm=True)
+    convs, counts = 0, []
+    for m in per_block.features:
+        convs += isinstance(m, torch.nn.Conv2d)
+        if isinstance(m, torch.nn.Dropout2d | torch.nn.MaxPool2d) and convs:
+            counts.append(convs)
+            convs = 0
+    widths = [m.out_channels for m in per_block.features if isinstance(m, torch.nn.Conv2d)]
+    assert counts == [1, 2, 3] and widths == [4, 6, 6, 8, 8, 8]
+    same = ConvNet(1, (8, 8), 3, conv_filters=(4, 6), convs_per_block=(2,))  # one count is every block's
+    assert sum(isinstance(m, torch.nn.Conv2d) for m in same.features) == 4
+    X, y = digits[0][:120].reshape(-1, 8, 8) / 16, digits[1][:120]
+    clf = ConvImageClassifier(**dict(FAST, max_iter=1, convs_per_block=np.array([1, 2]))).fit(X, y)
+    assert clf.architecture_["convs_per_block"] == (1, 2)
+    clf.save(tmp_path / "blocks.safetensors")
+    np.testing.assert_array_equal(sknn.load(tmp_path / "blocks.safetensors").predict_proba(X), clf.predict_proba(X))
+    with pytest.raises(ValueError, match=r"convs_per_block=\(1, 2, 2\) is not valid: .*\(2 of them\), e\.g\. "
+                                         r"convs_per_block=2, or one count per block: convs_per_block=\(1, 2\)"):
+        ConvImageClassifier(**dict(FAST, convs_per_block=(1, 2, 2))).fit(X, y)
+
+
 def test_custom_module_and_large_images():
     class Tiny(torch.nn.Module):
         def __init__(self, channels, size, n_out):
