@@ -22,11 +22,12 @@ from sklearn.utils.validation import _num_samples, check_array, check_is_fitted
 
 from ._numbers import category_positions, is_real_number as _is_number, plain_categories, unique_categories
 from ._tabular_columns import (column_kind, every_column, frame_column, missing_cells, rows_as_array,
-                               warn_category_pitfalls)
+                               warn_category_pitfalls, warn_unread_columns)
 from ._tabular_numbers import (binary_and_range, check_exact_column, check_float32_column_values,
                                check_float64_column, check_number_column, check_sparse_numbers, float32_offsets,
                                held_booleans, robust_statistics, sparse_column_values, warn_narrow_first_fit,
                                warn_numbers_beyond_first_fit)
+from ._text_checks import near_spellings
 from ._validation import check_not_complex, reads_as_number, validate_data
 from ._warnings import warn_user
 from .persist import SaveMixin
@@ -186,8 +187,15 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
         out = np.empty((len(columns[0][1]) if columns else 0, len(columns)), dtype=np.float32)
         out[:, :len(self.numeric_columns_)] = self._numeric_matrix(columns) - getattr(self, "offset_", 0.0)
         self._check_booleans(out)
+        misspelt, unread = [], []
         for i, j in enumerate(self.categorical_columns_):
-            out[:, len(self.numeric_columns_) + i] = self._codes(columns[j][1], i, j)
+            out[:, len(self.numeric_columns_) + i] = self._codes(columns[j][1], i, j, misspelt)
+        if len(out) > 1:  # columns of nothing the model can read (a row alone may well lack a value)
+            n_numeric, ignored = len(self.numeric_columns_), set(getattr(self, "ignored_columns_", ()))
+            read = np.r_[~np.isnan(out[:, :n_numeric]).all(axis=0), (out[:, n_numeric:] != 0).any(axis=0)]
+            unread = [self._name(j) for j, seen in zip(np.r_[self.numeric_columns_, self.categorical_columns_], read)
+                      if not seen and j not in ignored]
+        warn_unread_columns(misspelt, unread)
         return out
 
     def warn_unseen_categories(self, X):
@@ -361,7 +369,7 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
             check_number_column(out[:, i], self._name(j), None if fitted is None else fitted[i])  # none: old exports)
         return out
 
-    def _codes(self, values, i, j):
+    def _codes(self, values, i, j, misspelt):
         cats = plain_categories(self.categories_[i])  # (Decimals of a model pickled before they were made floats)
         missing = np.asarray(missing_cells(values), dtype=bool)
         cells = np.asarray(values, dtype=object)[~missing]
@@ -385,6 +393,9 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
             found = category_positions(self.categories_[i], cells, present)
             codes[~missing] = np.where(found >= 0, found + 1, 0)
             self._check_unseen_spellings(cats, present[found < 0], j)
+            near = near_spellings(present[found < 0], cats) if (found < 0).any() else []
+            if near:
+                misspelt.append((self._name(j), *near[0]))
         return codes
 
     def _check_unseen_spellings(self, cats, unseen, j):

@@ -161,6 +161,23 @@ def warn_category_pitfalls(columns):
                   f"{written[0][1]!r}, np.nan)).")
 
 
+def warn_unread_columns(misspelt, unread):
+    """Warn, at ``transform``, of the columns whose values a fitted model reads as missing for a reason a user rarely
+    means: ``misspelt``, ``(name, value, category)`` for a column holding an unseen value that spells a category of
+    fit otherwise ('rome' for 'Rome', :func:`sknn._text_checks.near_spellings`); ``unread``, the names of the columns
+    none of whose values (of two rows or more) the model can read: all missing, or categories it never saw."""
+    if misspelt:
+        name, value, category = misspelt[0]
+        warn_user(f"{_columns_named([name for name, _, _ in misspelt])} values that match no category of fit but "
+                  f"spell one otherwise ({value!r} for {category!r}: case, spaces or Unicode form): they are read as "
+                  "missing, as unseen categories are. Write them as fit's categories were written (for instance "
+                  f"X[{name}].str.strip(), or fit's case).")
+    if unread:
+        warn_user(f"{_columns_named(unread)} no value the model can read in any row (all missing, or categories it "
+                  "never saw in fit): it tells these predictions nothing. Check that the column holds what it held "
+                  "in fit.")
+
+
 def _columns_named(names, shown=5):
     """'Column 'a' holds' or 'Columns 'a', 'b' and 3 more hold', for a warning about several columns."""
     if len(names) == 1:

@@ -20,7 +20,7 @@ import torch
 from ._warnings import warn_user
 
 __all__ = ["FormMisses", "TOKENS_ADVICE", "check_one_spelling_per_label", "form_twins", "is_missing",
-           "missing_document", "not_documents", "spacing_twins", "warn_form_misses", "warn_form_twins"]
+           "missing_document", "near_spellings", "not_documents", "spacing_twins", "warn_form_misses", "warn_form_twins"]
 
 _CANONICAL = ("NFC", "NFD")  # canonically equivalent spellings: the same characters, composed or not
 _LOWER_VOCABULARIES = {}  # (id, size) of a vocabulary -> whether its keys are all lower case (FormMisses.lower_keys)
@@ -297,6 +297,23 @@ def form_twins(values):
     shared = keys[odd & (keys != texts.str.strip())]
     groups = texts[keys.isin(shared)].groupby(keys[keys.isin(shared)].to_numpy(), sort=False).agg(list)
     return [[str(t) for t in spellings] for spellings in groups if len({t.strip() for t in spellings}) > 1]
+
+
+def near_spellings(values, known):
+    """The strings among ``values`` (a column's values that match none of ``known``, a fitted model's categories)
+    that spell a string of ``known`` otherwise: with other case, spaces around them, another Unicode form or invisible
+    characters ('rome' or 'Rome ' for 'Rome'). A list of ``(value, category)`` pairs, in the order of ``values``."""
+    def key(text):
+        return unicodedata.normalize("NFC", re.sub(_INVISIBLE, "", text)).strip().casefold()
+
+    keys = {}
+    for category in known:
+        if isinstance(category, str):
+            keys.setdefault(key(category), category)
+    if not keys:
+        return []
+    texts = [v for v in pd.unique(np.asarray(values, dtype=object)) if isinstance(v, str)]
+    return [(str(v), keys[key(v)]) for v in texts if key(v) in keys]
 
 
 _PLAIN_NUMBER = re.compile(r"\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*")  # ('1', '1.0', '.5', '1e3')

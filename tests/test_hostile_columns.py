@@ -753,3 +753,25 @@ def test_a_transposed_table_is_refused_at_predict_not_read_a_feature_a_sample():
         model.predict(X.iloc[:5].T)
     assert model.predict(X.iloc[:5]).shape == (5,)
     assert model.predict(X.iloc[:5].set_axis(list("abcde"))).shape == (5,)  # rows named as columns, columns too
+
+
+def test_categories_spelled_otherwise_or_columns_of_nothing_readable_at_predict_are_told():
+    """At predict, 'rome' or 'Rome ' for fit's 'Rome', and a column none of whose values the model can read (all
+    missing, all unseen), were read as missing without a word: predictions that ignored the column."""
+    X = pd.DataFrame({"city": ["Rome", "Paris", "Caf\u00e9"] * 10, "age": np.arange(30.0)})
+    model = DenseRegressor(**SMALL).fit(X, np.arange(30.0) % 3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # as fit wrote them, or one row alone lacking its values: nothing to tell
+        model.predict(pd.DataFrame({"city": ["Rome", "Paris"], "age": [1.0, 2.0]}))
+        model.predict(pd.DataFrame({"city": [None], "age": [np.nan]}))
+        model.predict(pd.DataFrame({"city": ["Lyon", "Rome"], "age": [np.nan, 2.0]}))  # one unseen: read as missing
+    for city, shown in ((["rome", "Paris"], "'rome' for 'Rome'"), (["Rome ", "Paris"], "'Rome ' for 'Rome'"),
+                        (["Cafe\u0301", "Rome"], "'Cafe\u0301' for 'Caf\u00e9'")):
+        with pytest.warns(UserWarning, match=f"Column 'city' holds values that match no category of fit but spell "
+                                             f"one otherwise \\({shown}: case, spaces or Unicode form\\): they are "
+                                             "read as missing"):
+            model.predict(pd.DataFrame({"city": city, "age": [1.0, 2.0]}))
+    for frame, name in ((pd.DataFrame({"city": ["Lyon", "Oslo"], "age": [1.0, 2.0]}), "'city'"),
+                        (pd.DataFrame({"city": ["Rome", "Paris"], "age": [np.nan, np.nan]}), "'age'")):
+        with pytest.warns(UserWarning, match=f"Column {name} holds no value the model can read in any row"):
+            model.predict(frame)
