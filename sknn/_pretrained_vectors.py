@@ -94,11 +94,12 @@ def _pretrained_word_of(words, vocabulary, lowercase):
 
 def pretrained_matrix(vectors, words, vocabulary, lowercase, embedding_dim):
     """The initial embedding matrix of ``vocabulary``: the pretrained ``vectors`` of ``words`` where there are some
-    (:func:`_pretrained_word_of` says whose), small random values (from torch's global generator) elsewhere."""
+    (:func:`_pretrained_word_of` says whose), small random values (from torch's global generator) elsewhere; and
+    the rows that hold a pretrained vector (an int64 tensor)."""
     matrix = torch.randn(len(vocabulary), embedding_dim) * 0.1  # seeded by the fit
     matrix[PAD] = 0
     chosen = _pretrained_word_of(words, vocabulary, lowercase)
+    rows = torch.tensor([vocabulary[key] for key in chosen], dtype=torch.int64)
     if chosen:  # one copy for all the words
-        rows = torch.tensor([vocabulary[key] for key in chosen])
         matrix[rows] = torch.from_numpy(np.stack([np.asarray(vectors[w], dtype=np.float32) for w in chosen.values()]))
-    return matrix
+    return matrix, rows

@@ -236,7 +236,15 @@ class SequenceNet(nn.Module):
         returns each token's negative log-likelihood, and log-probabilities without them
     first_word : int, the id of the first word of the vocabulary: the ids below it are the model's own symbols
         ('<pad>', '<unk>', and a language model's '<s>', '</s>'), which ``word_dropout`` never replaces
+
+    The words the trained embedding reads in training are counted (``word_counts``, a buffer saved with the weights,
+    as a batch norm's statistics are): outside training, a word whose vector never trained (a word of the
+    validation rows only, whose vector is the random start) reads as the unknown word, as a word not in the
+    vocabulary does; words with a pretrained vector (:meth:`keep_words`) and every word of a network saved before
+    the counts (count -1) read as they are.
     """
+
+    _optional_buffers = {"word_counts": -1}  # what a file saved before the counts reads as (every word as it is)
 
     def __init__(self, n_outputs, vocab_size=None, n_features=None, embedding_dim=100, hidden_size=128,
                  num_layers=1, cell="lstm", bidirectional=True, dropout=0.0, word_dropout=0.0,
@@ -254,6 +262,8 @@ class SequenceNet(nn.Module):
                     self.embedding.weight.copy_(pretrained)
             self.embedding.weight.requires_grad_(not freeze_embeddings)
             width += embedding_dim
+            self.register_buffer("word_counts", torch.zeros(vocab_size, dtype=torch.int64))
+            self.word_counts[PAD] = -1  # (padding, read as it is)
         self.frozen_embedding = None
         if vocab_size is not None and frozen_copy:
             self.frozen_embedding = nn.Embedding(vocab_size, embedding_dim, padding_idx=PAD)
@@ -288,6 +298,10 @@ class SequenceNet(nn.Module):
         """[frozen copy, trained embedding] of the word ids (B, T) (the copy only where there is one); in
         training, ``word_dropout`` of the words (never the model's own symbols, such as '<s>') read as unknown by the
         trained embedding."""
+        counts = self._buffers.get("word_counts")  # (None: a network pickled before the counts)
+        learning = self.training and torch.is_grad_enabled()
+        if counts is not None and not learning:  # a word that never trained (seen in validation rows only) is unknown
+            words = torch.where(counts[words] != 0, words, torch.full_like(words, UNK))
         frozen = getattr(self, "frozen_embedding", None)  # (None in networks pickled before it existed)
         parts = [] if frozen is None else [frozen(words)]  # every word keeps its pretrained vector here
         if self.training and self.word_dropout > 0:
@@ -295,7 +309,21 @@ class SequenceNet(nn.Module):
             first_word = getattr(self, "first_word", UNK + 1)
             drop = (torch.rand(words.shape, device=words.device) < self.word_dropout) & (words >= first_word)
             words = words.masked_fill(drop, UNK)
+        if counts is not None and learning:  # the words the trained embedding reads, counted on the device
+            flat = words.flatten()
+            counts.index_add_(0, flat, (counts[flat] >= 0).long())  # (-1: read as it is, trained or not)
         return parts + [self.embedding(words)]
+
+    def keep_words(self, rows):
+        """Read the words of ``rows`` as they are, trained or not (their vectors are pretrained): a count of -1."""
+        if self._buffers.get("word_counts") is not None and len(rows):
+            self.word_counts[rows.to(self.word_counts.device)] = -1
+
+    def _load_from_state_dict(self, state_dict, prefix, *args, **kwargs):
+        for name, value in self._optional_buffers.items():  # a network saved before them: read as it was then
+            if prefix + name not in state_dict and name in self._buffers:
+                state_dict[prefix + name] = torch.full_like(self._buffers[name], value)
+        super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
 
     def forward(self, lengths, words=None, features=None, chars=None, char_lengths=None, char_index=None,
                 last_only=False, targets=None):

@@ -190,7 +190,7 @@ class SequenceModel(BaseNeuralNetwork, abstract=True):
                              f"module={arch['module']!r} built a network without one: give it that attribute, or "
                              "pass pretrained_embeddings=None.")
         if pretrained is not None:
-            matrix = pretrained_matrix(*pretrained, self.vocabulary_, arch["lowercase"], arch["embedding_dim"])
+            matrix, rows = pretrained_matrix(*pretrained, self.vocabulary_, arch["lowercase"], arch["embedding_dim"])
             shape = tuple(module.embedding.weight.shape)  # (a module of the user's: an embedding of its own shape)
             if shape != tuple(matrix.shape):
                 raise ValueError(f"pretrained_embeddings make a table of {matrix.shape[0]} x {matrix.shape[1]} (the "
@@ -201,6 +201,8 @@ class SequenceModel(BaseNeuralNetwork, abstract=True):
                 module.embedding.weight.copy_(matrix)
                 if getattr(module, "frozen_embedding", None) is not None:
                     module.frozen_embedding.weight.copy_(matrix)
+            if hasattr(module, "keep_words"):  # (sknn's network: its words with a vector are read as they are)
+                module.keep_words(rows)
 
     def _record_architecture(self):
         super()._record_architecture()

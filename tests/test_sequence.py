@@ -384,7 +384,7 @@ def test_sample_weight_zero_leaves_sequences_out():
     kept = [i for i in range(60) if w[i] > 0]
     assert clean.score(X, y, sample_weight=w) == pytest.approx(
         clean.score([X[i] for i in kept], [y[i] for i in kept]))
-    # nor their words: a word only they hold stays unknown (it joined the vocabulary, untrained)
+    # nor their words: a word only they hold stays out of the vocabulary (unknown)
     unseen = [s + ["zebra"] if i % 3 == 0 else s for i, s in enumerate(X)]
     tags = [t + t[-1:] if i % 3 == 0 else t for i, t in enumerate(y)]
     masked = plain_tagger(max_iter=2, char_features=True, char_dim=8).fit(unseen, tags, sample_weight=w)
@@ -392,6 +392,30 @@ def test_sample_weight_zero_leaves_sequences_out():
                                                                            [y[i] for i in kept])
     assert "zebra" not in masked.vocabulary_ and masked.vocabulary_ == dropped.vocabulary_
     assert masked.char_vocabulary_ == dropped.char_vocabulary_
+
+
+@pytest.mark.parametrize("pretrained", [False, True])
+def test_words_of_the_validation_rows_only_read_as_unknown(tmp_path, pretrained):
+    """The vocabulary is learned before early stopping sets rows aside, so a word of the validation rows only had a
+    vector that never trained (its random start), read as such in validation and in every later prediction, where an
+    unknown word reads the vector that word dropout trains. A word with a pretrained vector reads it, trained or not."""
+    X, y = context_task(40, 0)
+    X, y = X + [[f"rare{i}", "a", "b"] for i in range(20)], y + [["O", "O", "O"]] * 20
+    vectors = {"zebra": np.full(16, 0.5, np.float32), "a": np.ones(16, np.float32)} if pretrained else None
+    tagger = plain_tagger(max_iter=2, early_stopping=True, validation_fraction=0.3, pretrained_embeddings=vectors,
+                          word_dropout=0.3).fit(X, y)
+    counts = tagger.net_.module_.word_counts
+    untrained = [w for w in tagger.vocabulary_ if w.startswith("rare") and counts[tagger.vocabulary_[w]] == 0]
+    assert untrained  # some rare words fell in the validation rows
+    proba = lambda word: tagger.predict_proba([[word, "a", "b"]])[0]  # noqa: E731
+    for word in untrained:
+        np.testing.assert_array_equal(proba(word), proba("never-seen"))
+    own = ["zebra"] if pretrained else []  # (a word of the vectors only: in the vocabulary, never trained)
+    for word in own + [next(w for w in tagger.vocabulary_ if w.startswith("rare") and w not in untrained)]:
+        assert not np.array_equal(proba(word), proba("never-seen"))  # a trained or pretrained word: its own vector
+    tagger.save(tmp_path / "tagger.safetensors")
+    loaded = sknn.load(tmp_path / "tagger.safetensors")
+    np.testing.assert_array_equal(loaded.predict_proba([[untrained[0], "a"]])[0], tagger.predict_proba([["zz", "a"]])[0])
 
 
 def test_language_model_sequences_of_weight_zero_choose_nothing():
