@@ -299,12 +299,16 @@ def _check_features(X):
                 text[missing] = np.nan
                 columns[name] = text
         X = pd.DataFrame(columns, index=X.index)
+        if len(X) and X.isna().all().all():  # (every model would fail after the fits, in its own words)
+            raise ValueError("Every feature column of X is empty (all missing): give the models some values.")
         X.attrs[FROM_ARRAY] = from_array  # its columns are named by position to the user (a column 1, not 'x1')
         return X
     if np.ndim(X) == 1 and np.asarray(X).dtype.kind in "biuf":  # (a 1-D list of texts is for the user's models)
         raise ValueError(f"X is one-dimensional (shape ({len(X)},)); it needs one row of features per sample: "
                          "for a single feature pass X.reshape(-1, 1) or a one-column DataFrame.")
     if np.ndim(X) == 2 and np.asarray(X).dtype.kind == "f":
+        if np.asarray(X).size and np.isnan(np.asarray(X)).all():
+            raise ValueError("Every feature column of X is empty (all missing): give the models some values.")
         for j, column in enumerate(np.asarray(X).T):
             check_number_column(column.astype(np.float64), str(j))
     if np.ndim(X) == 2 and np.asarray(X).dtype.kind in "iu":  # (2**62 + i: one value for every float model)

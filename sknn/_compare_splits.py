@@ -9,6 +9,7 @@ import warnings
 from numbers import Integral
 
 import numpy as np
+import pandas as pd
 from sklearn.model_selection import KFold, StratifiedKFold, check_cv
 
 __all__ = ["GroupedFolds", "holds_row_numbers", "repeat_seed", "splits"]
@@ -48,11 +49,25 @@ class GroupedFolds:
     def __init__(self, n_splits, groups, n_repeats=1, stratify=False, random_state=0):
         self.n_splits, self.groups, self.n_repeats = int(n_splits), np.asarray(groups), int(n_repeats)
         self.stratify, self.random_state = stratify, random_state
-        n_groups = len(np.unique(self.groups))
+        if self.groups.ndim != 1:
+            raise ValueError(f"groups must hold one group per row (1-D); got an array of shape {self.groups.shape}.")
+        missing = np.asarray(pd.isna(pd.Series(self.groups, dtype=object)), dtype=bool)
+        if missing.any():  # (NaN, None, NaT: one group of their own otherwise, without a word)
+            raise ValueError(f"groups: {int(missing.sum())} row(s) have no group (row {int(np.flatnonzero(missing)[0])} "
+                             "first); give each row its group, or leave those rows out of X, y and groups.")
+        n_groups = len(self._group_codes()[1])
         if n_groups < self.n_splits:
             raise ValueError(f"groups holds {n_groups} group(s), fewer than the {self.n_splits} folds that each test "
                              f"whole groups: use at most {n_groups} folds (--cv {n_groups})." if n_groups > 1 else
                              "groups holds one group: folds that keep a group whole need 2 groups at least.")
+
+    def _group_codes(self):
+        """(the group number of each row, the groups), in sorted order where the groups sort (numpy's order), else in
+        order of appearance (numbers beside text)."""
+        try:
+            return pd.factorize(self.groups, sort=True)
+        except TypeError:
+            return pd.factorize(pd.Series(self.groups, dtype=object), sort=False)
 
     def get_n_splits(self, X=None, y=None, groups=None):
         return self.n_splits * self.n_repeats
@@ -76,7 +91,7 @@ class GroupedFolds:
         if n != len(self.groups):
             raise ValueError(f"GroupedFolds has {len(self.groups)} groups, one per row, but X has {n} rows: give the "
                              "group of each row X holds.")
-        _, group = np.unique(self.groups, return_inverse=True)
+        group = self._group_codes()[0]
         if self.stratify and y is not None:
             _, label = np.unique(np.asarray(y), return_inverse=True)
             counts = np.zeros((group.max() + 1, label.max() + 1))
@@ -159,7 +174,7 @@ def splits(X, y, cv, repeats, task, random_state):
     try:
         out = [(0, f, np.asarray(tr), np.asarray(te)) for f, (tr, te) in enumerate(splitter.split(X, y))]
     except ValueError as exc:
-        if "groups" not in str(exc):
+        if "groups" not in str(exc) or isinstance(splitter, GroupedFolds):  # (its own errors name the fix)
             raise
         raise ValueError(f"cv={cv!r} splits by groups, and compare has no groups to give it: pass "
                          "cv=GroupedFolds(5, groups) (from sknn.compare: folds of whole groups, repeated), or the "

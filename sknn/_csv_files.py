@@ -94,6 +94,23 @@ def _check_extension(where, first):
                        f"text: export it as CSV ({fix})")
 
 
+# the beginning of JSON text: an object with a key, or an array of values (a CSV header cell rarely opens so)
+_JSON_START = re.compile(r'(\{\s*("|}|$)|\[\s*([{\["\d\]-]|$))')
+
+
+def _check_not_json_or_empty(where, first):
+    """Refuse a file of no text but white space (pandas' words: 'No columns to parse from file'), and JSON text under
+    another extension than JSON's (read as CSV, 'a header but no rows', or rows of braces)."""
+    start = first.removeprefix(b"\xef\xbb\xbf").lstrip().decode("utf-8", errors="replace")
+    if not start:
+        raise CommandError(f"cannot read {where} as CSV: the file is empty{' but for blank lines' if first else ''} "
+                           "(no header, no rows)")
+    if _JSON_START.match(start):
+        raise CommandError(f"cannot read {where} as CSV: it holds JSON text, not CSV: export it as CSV "
+                           "(pd.read_json(path).to_csv('out.csv', index=False); JSON lines: pd.read_json(path, "
+                           "lines=True))")
+
+
 def _open_text_bytes(where):
     """The file's bytes as pandas will read them: decompressed by its extension (.gz, .bz2, .xz, .zip)."""
     lower = where.lower()
@@ -150,6 +167,7 @@ def check_text_file(where):
         with _open_text_bytes(where) as f:
             first = f.read(_CHUNK)
             _check_extension(where, first)
+            _check_not_json_or_empty(where, first)
             chunk, lines = first, 0
             while chunk:
                 if b"\x00" in chunk:

@@ -60,6 +60,9 @@ def csvs(tmp_path):
     (tmp_path / "table.parquet").write_bytes(b"PAR1" + bytes(100) + b"PAR1")  # Parquet's marks, first and last
     (tmp_path / "table.json").write_text('{"a":{"0":1,"1":2},"b":{"0":0,"1":1}}')  # one line: 'no rows' before
     (tmp_path / "table.json.gz").write_bytes(gzip.compress(b'[{"a": 1, "b": 0}]'))
+    (tmp_path / "blank.csv").write_text("\n \n\n")
+    (tmp_path / "records.csv").write_text('[\n  {\n    "a": 1,\n    "b": 0\n  }\n]\n')  # JSON under .csv
+    (tmp_path / "lines.csv").write_text('{"a":1,"b":0}\n{"a":2,"b":1}\n')
     (tmp_path / "euro.csv").write_bytes("a,b\n5 \u20ac,1\n3 \u20ac,0\n".encode("cp1252"))
     (tmp_path / "titled.csv").write_text("Sales of 2024\na,b,c\n1,2,3\n4,5,6\n")
     (tmp_path / "excel_sep.csv").write_text("sep=,\na,b,c\n1,2,3\n4,5,6\n")
@@ -97,7 +100,10 @@ BAD = [
       "--target", "c"], "one --target per --csv"),
     (["compare", "--csv", "{tmp}/small.csv", "--target", "kind"], "single class"),
     (["compare", "--csv", "{tmp}/binary.csv", "--target", "y"], "cannot read"),
-    (["compare", "--csv", "{tmp}/empty.csv", "--target", "y"], "cannot read"),
+    (["compare", "--csv", "{tmp}/empty.csv", "--target", "y"], "empty.csv as CSV: the file is empty (no header"),
+    (["compare", "--csv", "{tmp}/blank.csv", "--target", "y"], "the file is empty but for blank lines"),
+    (["compare", "--csv", "{tmp}/records.csv", "--target", "b"], "records.csv as CSV: it holds JSON text, not CSV"),
+    (["compare", "--csv", "{tmp}/lines.csv", "--target", "b"], "lines.csv as CSV: it holds JSON text, not CSV"),
     (["compare", "--csv", "{tmp}/latin1.csv", "--target", "b"], "it is not UTF-8: save it as UTF-8"),
     # (pandas named 'position 3' of a chunk of its own; the bad byte is on line 2)
     (["compare", "--csv", "{tmp}/latin1.csv", "--target", "b"], "latin1.csv as CSV: line 2 is not UTF-8 text"),

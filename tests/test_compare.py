@@ -349,6 +349,9 @@ def test_clear_errors_before_any_fit():
     # refused before any fit (each failed every model, with scikit-learn's words, after fitting them)
     with pytest.raises(ValueError, match=r"X has no feature column \(shape \(30, 0\)\)"):
         compare(np.zeros((30, 0)), y, **FAST)
+    for empty in (pd.DataFrame({"a": [np.nan] * 30, "b": [None] * 30}), np.full((30, 2), np.nan)):
+        with pytest.raises(ValueError, match=r"Every feature column of X is empty \(all missing\)"):
+            compare(empty, y, **FAST)
     with pytest.raises(ValueError, match=r"X's column names mix strings and int values.*astype\(str\)"):
         compare(pd.DataFrame({0: np.arange(30.0), "b": np.arange(30.0)}), y, models=["linear"], **FAST)
     from sklearn.linear_model import LinearRegression
@@ -1492,6 +1495,14 @@ def test_grouped_folds_as_cv_test_whole_groups_with_repeats_numbered():
         compare(X, y, models=["linear"], cv=GroupedFolds(4, groups), n_jobs=1, verbose=False)
     with pytest.raises(ValueError, match=r"GroupedFolds has 80 groups, one per row, but X has 77 rows"):
         list(GroupedFolds(4, groups).split(X[3:], y[3:]))
+    with pytest.raises(ValueError, match=r"GroupedFolds has 20 groups, one per row, but X has 77 rows"):
+        compare(X[3:], y[3:], models=["linear"], cv=GroupedFolds(4, groups[::4]), n_jobs=1, verbose=False)
+    # (its own errors were said to be those of a splitter given no groups)
+    for missing in (np.where(groups == 3, np.nan, groups), np.where(groups == 3, None, groups.astype(object))):
+        with pytest.raises(ValueError, match=r"groups: 4 row\(s\) have no group \(row 12 first\)"):
+            GroupedFolds(4, missing)  # (NaN groups were one group, silently; None failed in numpy's sort)
+    mixed = np.where(groups < 10, groups, groups.astype(str)).astype(object)  # numbers beside text: 20 groups
+    assert all(not set(mixed[tr]) & set(mixed[te]) for tr, te in GroupedFolds(4, mixed).split(X))
     from sklearn.model_selection import GroupKFold  # a splitter that needs groups compare has not: told this one
 
     with pytest.raises(ValueError, match=r"splits by groups, and compare has no groups to give it: pass "
