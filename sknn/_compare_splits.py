@@ -53,7 +53,8 @@ class GroupedFolds:
             raise ValueError(f"groups must hold one group per row (1-D); got an array of shape {self.groups.shape}.")
         missing = np.asarray(pd.isna(pd.Series(self.groups, dtype=object)), dtype=bool)
         if missing.any():  # (NaN, None, NaT: one group of their own otherwise, without a word)
-            raise ValueError(f"groups: {int(missing.sum())} row(s) have no group (row {int(np.flatnonzero(missing)[0])} "
+            first = int(np.flatnonzero(missing)[0])
+            raise ValueError(f"groups: {int(missing.sum())} row(s) have no group (row {first} "
                              "first); give each row its group, or leave those rows out of X, y and groups.")
         n_groups = len(self._group_codes()[1])
         if n_groups < self.n_splits:

@@ -20,7 +20,8 @@ import torch
 from ._warnings import warn_user
 
 __all__ = ["FormMisses", "TOKENS_ADVICE", "check_one_spelling_per_label", "form_twins", "is_missing",
-           "missing_document", "near_spellings", "not_documents", "spacing_twins", "warn_form_misses", "warn_form_twins"]
+           "missing_document", "near_spellings", "not_documents", "spacing_twins", "warn_form_misses",
+           "warn_form_twins"]
 
 _CANONICAL = ("NFC", "NFD")  # canonically equivalent spellings: the same characters, composed or not
 _LOWER_VOCABULARIES = {}  # (id, size) of a vocabulary -> whether its keys are all lower case (FormMisses.lower_keys)

@@ -415,7 +415,8 @@ def test_words_of_the_validation_rows_only_read_as_unknown(tmp_path, pretrained)
         assert not np.array_equal(proba(word), proba("never-seen"))  # a trained or pretrained word: its own vector
     tagger.save(tmp_path / "tagger.safetensors")
     loaded = sknn.load(tmp_path / "tagger.safetensors")
-    np.testing.assert_array_equal(loaded.predict_proba([[untrained[0], "a"]])[0], tagger.predict_proba([["zz", "a"]])[0])
+    np.testing.assert_array_equal(loaded.predict_proba([[untrained[0], "a"]])[0],
+                                  tagger.predict_proba([["zz", "a"]])[0])
 
 
 def test_language_model_sequences_of_weight_zero_choose_nothing():
