@@ -113,7 +113,20 @@ def check_rows_paired(X, y, sample_weight=None, names=("X", "y", "sample_weight"
 def check_same_step_order(X, y):
     """:func:`check_same_row_order` within each sequence of the lists ``X`` and ``y``: a sequence's tokens and its
     labels given as pandas Series of the same index in another order are refused (paired by position, each token
-    would get another's label); anything but two lists or tuples is left alone."""
-    if isinstance(X, (list, tuple)) and isinstance(y, (list, tuple)):
+    would get another's label), whatever holds the sequences: lists, tuples, pandas Series or 1-D object arrays
+    (iterators, read once, and other containers are left alone)."""
+    import numpy as np
+    import pandas as pd
+
+    def sequences(container):
+        if isinstance(container, (list, tuple)):
+            return container
+        if isinstance(container, pd.Series) or (isinstance(container, np.ndarray) and container.dtype == object
+                                                and container.ndim == 1):
+            return list(container)
+        return None
+
+    X, y = sequences(X), sequences(y)
+    if X is not None and y is not None:
         for i, (steps, labels) in enumerate(zip(X, y)):
             check_same_row_order(steps, labels, x_name=f"X[{i}]", y_name=f"y[{i}]")

@@ -289,8 +289,9 @@ def check_label_sequences(y, lengths, name="y"):
         _check_ordered(labels, f"{name}[{i}]")
         labels = frame_labels(labels, f"{name}[{i}]")
         if len(labels) != n:
-            deep = len(labels) == 1 and not is_token(labels[0]) and getattr(labels[0], "__len__", None) and \
-                len(labels[0]) == n  # ([[l] for l in y]: each sequence's labels in a list of one)
+            only = next(iter(labels), None)  # (the first by position: a Series' [0] is its label 0)
+            deep = len(labels) == 1 and not is_token(only) and getattr(only, "__len__", None) and \
+                len(only) == n  # ([[l] for l in y]: each sequence's labels in a list of one)
             raise ValueError(f"Sequence {i} has {n} tokens but {len(labels)} labels; every token needs exactly one "
                              "label." + (f" {name}[{i}] holds its {n} labels in a list of one, a level too deep: pass "
                                          f"[labels[0] for labels in {name}]." if deep else ""))

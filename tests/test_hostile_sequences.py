@@ -1039,6 +1039,15 @@ def test_a_sequence_s_tokens_and_labels_as_series_in_another_order_are_refused()
     with pytest.raises(ValueError, match=message):  # (paired by position, the score counted 'the' as 'V')
         tagger.score([tokens], [tags])
     assert tagger.score([tokens], [tags.sort_index()]) == tagger.score([list(tokens)], [["D", "N", "V"]])
+    # whatever holds the sentences (lists only were looked into: the others were paired by position, silently)
+    for held in (lambda s: pd.Series(s, dtype=object), lambda s: np.array(s + [["x"]], dtype=object)[:-1]):
+        with pytest.raises(ValueError, match=message):
+            LSTMSequenceTagger(**SMALL).fit(held([tokens] + X[1:]), held([tags] + Y[1:]))
+        with pytest.raises(ValueError, match=message):
+            tagger.score(held([tokens]), [tags])
+    short = pd.Series(["D"], index=[5])  # (the hint's labels[0] was pandas' label 0: a KeyError)
+    with pytest.raises(ValueError, match="Sequence 0 has 3 tokens but 1 labels"):
+        LSTMSequenceTagger(**SMALL).fit([list(tokens)] + X[1:], [short] + Y[1:])
 
 
 @pytest.mark.parametrize("dtype", ["datetime64[ns]", "datetime64[D]", "timedelta64[ns]"])
