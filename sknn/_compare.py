@@ -138,6 +138,10 @@ def prepare(X, y, models="default", cv=5, repeats=None, scoring=None, sort=None,
         X = X.to_frame()
     elif not (hasattr(X, "__len__") or hasattr(X, "nnz")) or isinstance(X, (str, bytes)):
         raise ValueError(f"X must be an array, a DataFrame or a list of rows; got {type(X).__name__}.")
+    if isinstance(y, str) or np.ndim(y) == 0:  # (a column's name, as the command's --target takes it)
+        named = isinstance(X, pd.DataFrame) and isinstance(y, str) and y in X.columns
+        raise ValueError(f"y is {y!r:.40}, one value; pass the target's values, one per row" + (
+            f": compare(X.drop(columns={y!r}), X[{y!r}])." if named else "."))
     categorical = isinstance(y, pd.Categorical) or isinstance(getattr(y, "dtype", None), pd.CategoricalDtype)
     if categorical:  # (the caller's own word that its values are classes: the task below)
         y = np.asarray(y, dtype=object)

@@ -349,6 +349,10 @@ def test_clear_errors_before_any_fit():
     # refused before any fit (each failed every model, with scikit-learn's words, after fitting them)
     with pytest.raises(ValueError, match=r"X has no feature column \(shape \(30, 0\)\)"):
         compare(np.zeros((30, 0)), y, **FAST)
+    table = pd.DataFrame({"a": np.arange(30.0), "y": y})
+    with pytest.raises(ValueError, match=r"y is 'y', one value; pass the target's values, one per row: "
+                                         r"compare\(X.drop\(columns='y'\), X\['y'\]\)"):
+        compare(table, "y", **FAST)  # (the command's --target: 'y must be one column...; an array of shape ()')
     for empty in (pd.DataFrame({"a": [np.nan] * 30, "b": [None] * 30}), np.full((30, 2), np.nan)):
         with pytest.raises(ValueError, match=r"Every feature column of X is empty \(all missing\)"):
             compare(empty, y, **FAST)
