@@ -41,7 +41,7 @@ from ._compare_lineup import (MODEL_ALIASES, LabelEncodedClassifier, _check_feat
                               _select_models, _task_with_reason, default_models, detect_task)
 from ._compare_metrics import (METRICS, AllClassesScorer, PresentClassesScorer, _metrics, drop_infinite_scores,
                                score_sizes, undefined_splits)
-from ._compare_splits import holds_row_numbers
+from ._compare_splits import GroupedFolds, holds_row_numbers
 from ._compare_splits import splits as _splits
 from ._labels import check_label_spellings, numpy_labels, one_label_column, refuse_merged_labels
 from ._numeric_targets import check_real_target
@@ -160,6 +160,8 @@ def prepare(X, y, models="default", cv=5, repeats=None, scoring=None, sort=None,
         if n_dropped == len(y):
             raise ValueError("Every value of y is missing: there is nothing to learn.")
         keep_rows = np.flatnonzero(~missing)
+        if isinstance(cv, GroupedFolds) and len(cv.groups) == len(missing):  # a group per row: the kept rows' own
+            cv = GroupedFolds(cv.n_splits, cv.groups[keep_rows], cv.n_repeats, cv.stratify, cv.random_state)
         X = _safe_indexing(X, keep_rows)
         if isinstance(X, pd.DataFrame):
             X = X.reset_index(drop=True)
@@ -190,7 +192,8 @@ def prepare(X, y, models="default", cv=5, repeats=None, scoring=None, sort=None,
                          "large leave nearly every model practically equivalent; pass a difference that matters to "
                          "you, e.g. 0.01.")
     repeats_asked = default_repeats(len(y)) if repeats is None and isinstance(cv, Integral) else repeats
-    if n_dropped and not isinstance(cv, Integral) and (not hasattr(cv, "split") or holds_row_numbers(cv)):
+    if n_dropped and not isinstance(cv, (Integral, GroupedFolds)) and (not hasattr(cv, "split")
+                                                                    or holds_row_numbers(cv)):
         raise ValueError(f"cv's splits number the rows of X, but {n_dropped} row(s) have no target and are left out, "
                          "which renumbers the others: leave those rows out before making the splits.")
     splits = _splits(X, y, cv, repeats_asked, task, random_state)

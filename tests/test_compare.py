@@ -1494,9 +1494,10 @@ def test_grouped_folds_as_cv_test_whole_groups_with_repeats_numbered():
                                          r"fold; pass fewer repeats \(--repeats 1\)"):
         list(GroupedFolds(5, stores, n_repeats=2).split(stores[:, None]))
     y = X[:, 0] + rng.normal(size=80)
-    y[:3] = np.nan  # rows compare leaves out: the groups, one per row of X, would no longer line up
-    with pytest.raises(ValueError, match=r"cv's splits number the rows of X, but 3 row\(s\) have no target"):
-        compare(X, y, models=["linear"], cv=GroupedFolds(4, groups), n_jobs=1, verbose=False)
+    y[:3] = np.nan  # rows compare leaves out: the groups, one per row of X, are those of the rows kept
+    table = compare(X, y, models=["linear"], cv=GroupedFolds(4, groups), n_jobs=1, verbose=False)
+    kept = groups[3:]  # (refused: 'cv's splits number the rows of X, but 3 row(s) have no target')
+    assert all(not set(kept[tr]) & set(kept[te]) for tr, te in table.attrs["cv_splits"])
     with pytest.raises(ValueError, match=r"GroupedFolds has 80 groups, one per row, but X has 77 rows"):
         list(GroupedFolds(4, groups).split(X[3:], y[3:]))
     with pytest.raises(ValueError, match=r"GroupedFolds has 20 groups, one per row, but X has 77 rows"):
