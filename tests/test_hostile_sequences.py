@@ -479,6 +479,10 @@ def test_numeric_sequences_in_other_containers_are_their_arrays():
         np.testing.assert_allclose(got, want, rtol=1e-5)
     with pytest.raises(TypeError, match=r"X\[1\] is an array of numbers, but X\[0\] holds tokens"):
         LSTMSequenceTagger(**kw).fit([["a", "b", "c"], arrays[0]], [["x"] * 3, ["y"] * 4])
+    # the other way round: the numbers first decide (the message said X[1] 'is not numeric')
+    with pytest.raises(TypeError, match=r"X\[1\] holds tokens, but X\[0\] holds numbers, read as a sequence of "
+                                        r"feature vectors \(whole numbers: word ids\? pass them as strings"):
+        LSTMSequenceTagger(**kw).fit([[1, 2, 3], ["a", "b"]], [["x"] * 3, ["y"] * 2])
 
 
 def test_a_quantity_per_step_is_refused_and_unscaled_features_are_warned_about():
