@@ -209,9 +209,10 @@ def check_sequences(X, name="X", lowercase=True, numeric=True, estimator=None, r
                     check_tokens(list(seq), f"{where}[{i}]", lowercase, numeric)
                 if _kind(seq) == "tokens" and all(isinstance(t, str) for t in seq):  # (X[0] decided the kind)
                     ids = " (whole numbers: word ids? pass them as strings, [str(t) for t in " + where + "[0]])"
+                    ids = ids if _whole_numbers(X[0]) else ""
                     raise TypeError(f"{where}[{i}] holds tokens, but {where}[0] holds numbers, read as a sequence of "
-                                    f"feature vectors{ids if _whole_numbers(X[0]) else ''}: every sequence of {name} is "
-                                    "of one kind (token lists, or arrays of shape (length, n_features)).") from None
+                                    f"feature vectors{ids}: every sequence of {name} is of one kind (token lists, or "
+                                    "arrays of shape (length, n_features)).") from None
                 raise TypeError(f"{where}[{i}] is not numeric: numeric sequences must be arrays of shape "
                                 "(length, n_features).") from None
             check_magnitude(a, f"{where}[{i}]", fix="Scale the features of the sequences first (e.g. StandardScaler "
