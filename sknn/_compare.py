@@ -33,7 +33,7 @@ from sklearn.utils import _safe_indexing
 
 from . import _stats
 from ._alignment import check_same_row_order
-from ._compare_checks import check_target_not_a_feature, duplicated_rows_note, row_identifier_notes
+from ._compare_checks import check_target_not_a_feature, duplicated_rows_note, row_identifier_notes, target_column
 from ._compare_datasets import check_alpha, rank_datasets  # noqa: F401 (rank_datasets: the API's, and the CLI's)
 from ._compare_defaults import DEFAULT_REPEATS, SMALL_DATA, default_repeats
 from ._compare_fit import _duration, _fit_one, _packages, _Progress
@@ -138,21 +138,7 @@ def prepare(X, y, models="default", cv=5, repeats=None, scoring=None, sort=None,
         X = X.to_frame()
     elif not (hasattr(X, "__len__") or hasattr(X, "nnz")) or isinstance(X, (str, bytes)):
         raise ValueError(f"X must be an array, a DataFrame or a list of rows; got {type(X).__name__}.")
-    if isinstance(y, str) or np.ndim(y) == 0:  # (a column's name, as the command's --target takes it)
-        named = isinstance(X, pd.DataFrame) and isinstance(y, str) and y in X.columns
-        raise ValueError(f"y is {y!r:.40}, one value; pass the target's values, one per row" + (
-            f": compare(X.drop(columns={y!r}), X[{y!r}])." if named else "."))
-    categorical = isinstance(y, pd.Categorical) or isinstance(getattr(y, "dtype", None), pd.CategoricalDtype)
-    if categorical:  # (the caller's own word that its values are classes: the task below)
-        y = np.asarray(y, dtype=object)
-    y = np.asarray(y)
-    if y.ndim == 2 and y.shape[1] == 1:
-        y = y.ravel()
-    if y.ndim != 1:
-        raise ValueError(f"y must be one column of labels or numbers; got an array of shape {y.shape}.")
-    n_rows = X.shape[0] if getattr(X, "shape", None) else len(X)  # (len of a sparse matrix is an error)
-    if n_rows != len(y):
-        raise ValueError(f"X has {n_rows} rows but y has {len(y)}.")
+    y, categorical = target_column(X, y)
     check_real_target(y)
     missing = _is_missing(y)
     n_dropped = int(missing.sum())

@@ -14,7 +14,7 @@ import pandas as pd
 
 from ._compare_splits import GroupedFolds
 
-__all__ = ["check_target_not_a_feature", "duplicated_rows_note", "row_identifier_notes"]
+__all__ = ["check_target_not_a_feature", "duplicated_rows_note", "row_identifier_notes", "target_column"]
 
 #: Rows repeating another row, as a share of the rows, from which the note is given: a few
 #: repeats are common in discrete data and change little.
@@ -409,3 +409,23 @@ def _target_in_order(column, y, task):
     values = pd.Series(along, dtype=float)
     rho = values.corr(pd.Series(np.arange(len(values)), dtype=float), method="spearman")
     return f"Spearman {rho:.3f}" if np.isfinite(rho) and abs(rho) >= 0.95 else None
+
+
+def target_column(X, y):
+    """(y as a 1-D array, whether it was a pandas Categorical: the caller's own word that its values are classes),
+    refusing a y that is one value (a column's name, as the command's --target takes it), not one column, or of
+    another length than X."""
+    if isinstance(y, str) or np.ndim(y) == 0:
+        named = isinstance(X, pd.DataFrame) and isinstance(y, str) and y in X.columns
+        raise ValueError(f"y is {y!r:.40}, one value; pass the target's values, one per row" + (
+            f": compare(X.drop(columns={y!r}), X[{y!r}])." if named else "."))
+    categorical = isinstance(y, pd.Categorical) or isinstance(getattr(y, "dtype", None), pd.CategoricalDtype)
+    y = np.asarray(y, dtype=object) if categorical else np.asarray(y)
+    if y.ndim == 2 and y.shape[1] == 1:
+        y = y.ravel()
+    if y.ndim != 1:
+        raise ValueError(f"y must be one column of labels or numbers; got an array of shape {y.shape}.")
+    n_rows = X.shape[0] if getattr(X, "shape", None) else len(X)  # (len of a sparse matrix is an error)
+    if n_rows != len(y):
+        raise ValueError(f"X has {n_rows} rows but y has {len(y)}.")
+    return y, categorical
