@@ -334,8 +334,11 @@ class ImageFileBatches:
                     what = ("are not of the training images' size" if all(isinstance(exc, _OtherSize)
                                                                            for _, exc in errors) else "cannot be read")
                     raise ValueError(f"{len(errors)} of the image files {what}: {reasons}{more}.{self.why}")
+                told = self.__dict__.setdefault("_told", set())  # (each file once, not once a pass)
                 for i, exc in errors:
-                    warn_user(f"{exc}; {'skipped' if self.on_error == 'skip' else 'its output is NaN'}.")
+                    if self.X[int(idx[i])] not in told:
+                        told.add(self.X[int(idx[i])])
+                        warn_user(f"{exc}; {'skipped' if self.on_error == 'skip' else 'its output is NaN'}.")
                 if self.on_error == "fill":
                     self.unreadable.extend(int(idx[i]) for i, _ in errors)
                     blank = np.full((self.channels, *self.size), np.nan, dtype=np.float32)

@@ -16,6 +16,7 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from ._augment import Augment  # noqa: F401 (pickles of earlier versions name sknn._images.Augment)
 from ._data import ArrayBatches
+from .datasets import IMAGE_EXTENSIONS
 from ._image_fixes import QUANTITY_FIX, batch_axis_fix, moved_axes_fix, shape_fix
 from ._image_files import (ImageFileBatches, _depth_of, _has_transparency, _is_grey, _is_pil_image, _names, _pil,
                            check_image_list, displayed_size, named_bomb_warnings, plain_path, read_image,
@@ -249,10 +250,17 @@ class ImageInputMixin(PixelScaleMixin):
         size = size_pair(image.shape[1:] if self.image_size is None else self.image_size)
         return (3 if colour else 1, *size)
 
-    def _check_image_shape(self, shape, reset, how=None, given=None):
+    def _check_image_shape(self, shape, reset, how=None, given=None, images=None):
         """Record the shape of the training images, or check later images against it (``how``: X's form, for the
-        fix, see :func:`sknn._image_fixes.shape_fix`; ``given``: an array's own shape, whose axes may be moved)."""
+        fix, see :func:`sknn._image_fixes.shape_fix`; ``given``: an array's own shape, whose axes may be moved;
+        ``images``: the images, (n, C, H, W), where X is an array)."""
         if reset:
+            asked = getattr(self, "image_size", None)
+            if images is not None and asked is not None and size_pair(asked) != tuple(shape[1:]):
+                warn_user(f"image_size={asked!r} resizes image files; X's arrays are {shape[1]}x{shape[2]} images, "
+                          f"taken at their own size: the network is built for {shape[1]}x{shape[2]} (files given "
+                          "later are resized to that). Resize the arrays first (torch.nn.functional.interpolate), "
+                          "or leave image_size out.")
             self.image_shape_ = shape
         elif shape != tuple(self.image_shape_):
             files = ("image files are resized to image_size for you" if self._as_fitted("image_size") is not None
@@ -264,9 +272,12 @@ class ImageInputMixin(PixelScaleMixin):
                              f"{type(self).__name__} was fitted on {tuple(self.image_shape_)}: {fix}.")
 
     def _takes_image_shape(self, shape):
-        """Whether the fitted network takes images of ``shape`` (channels, height, width)."""
+        """Whether the fitted network takes images of ``shape`` (channels, height, width) (a question: the check's
+        warnings are left to the images' own check)."""
         try:
-            self._check_image_shape(shape, False)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                self._check_image_shape(shape, False)
         except ValueError:
             return False
         return True
@@ -393,7 +404,7 @@ class ImageInputMixin(PixelScaleMixin):
         pil = isinstance(X, (list, tuple)) and _is_pil_image(X[0])
         how = ("pil" if pil else "rows" if array.ndim <= 2 else "grey" if array.ndim == 3 else
                _layout(array.shape, layout), depth, isinstance(X, np.ndarray))
-        self._check_image_shape(tuple(images.shape[1:]), reset, how, array.shape)
+        self._check_image_shape(tuple(images.shape[1:]), reset, how, array.shape, images)
         self._check_pixel_scale(images, depth, reset, fit_rows)
         return images
 
@@ -540,10 +551,24 @@ def _check_image_shape_agrees(image_shape, data_format, shape):
                          "image_shape for an array of images, or reshape X to images of that shape.")
 
 
+def _looks_like_an_image_file(value):
+    """Whether a cell holds the path of an image file: a name of an image file's ending, or an existing file."""
+    if not isinstance(value, (str, os.PathLike)):
+        return False
+    text = os.fspath(value)
+    return text.lower().endswith(IMAGE_EXTENSIONS) or (len(text) < 4096 and os.path.isfile(text))
+
+
 def _single_column_of_paths(X):
     """The file paths of a one-column DataFrame or (n, 1) array of paths (what a ColumnTransformer's ``["path"]``
     selection passes on) as a 1-D list, and its images (arrays, PIL images, tensors: ``df[["image"]]``) as the
     1-D object array :func:`_listed_images` reads; any other X as it is."""
+    if hasattr(X, "iloc") and X.ndim == 2 and X.shape[1] > 1 and len(X):  # paths beside other columns
+        held = next((c for c in X.columns if X[c].dtype.kind in "OUST" and _looks_like_an_image_file(X[c].iloc[0])),
+                    None)
+        if held is not None:
+            raise ValueError(f"X's column {held!r} holds image file paths, beside {X.shape[1] - 1} other column(s): "
+                             f"pass the paths alone (X[{held!r}]); images have no other features.")
     if not (hasattr(X, "iloc") or isinstance(X, np.ndarray)) or X.ndim != 2 or X.shape[1] != 1 or len(X) == 0:
         return X
     column = X.iloc[:, 0].to_numpy() if hasattr(X, "iloc") else X[:, 0]

@@ -189,6 +189,7 @@ class PixelScaleMixin:
                              "training images were, or fit on images prepared the same way.")
         if images is not None and not scaled:
             self._check_not_centred(lows, highs, fitted)
+            self._warn_of_uncentred(lows, highs)
         if top > _PIXEL_SCALE_FACTOR * fitted:
             raise ValueError(f"X's pixel values reach {top:.4g}, {top / fitted:.0f} times the largest of the images "
                              f"{name} was fitted on ({fitted:.4g}): they are not on the same scale. uint8 and uint16 "
@@ -282,6 +283,20 @@ class PixelScaleMixin:
         largest magnitude (:data:`_CENTRED_SHARE`), which scaled images never are."""
         fitted = getattr(self, "pixel_max_", None) or 0.0
         return getattr(self, "pixel_min_", 0.0) < -_CENTRED_SHARE * fitted
+
+    def _warn_of_uncentred(self, lows, highs):
+        """Warn, for a model fitted on centred or standardised float images, when half of X's float images or more have
+        no pixel below 0 while spanning half the training images' scale (not a flat frame): images not prepared as the training ones were ([0, 1] images given to a model of [-1, 1]
+        ones), which it would read as bright images, without a word. A warning only: a bright centred image can
+        lack negative pixels too."""
+        fitted = getattr(self, "pixel_max_", None) or 0.0  # (spanning half fit's scale or more: no flat frame)
+        plain = (lows >= 0) & (highs >= 0.5 * fitted) & (highs - lows >= 0.25 * fitted)
+        if self._fitted_on_centred_pixels() and len(plain) and 2 * int(plain.sum()) >= len(plain):
+            which = which_images(plain)
+            warn_user(f"{which[0].upper()}{which[1:]} {'has' if plain.sum() == 1 else 'have'} no pixel below 0, but "
+                      f"{type(self).__name__} was fitted on centred or standardised images (pixels down to "
+                      f"{self.pixel_min_:.4g}): prepare these as the training images were (the same shift and "
+                      "scale), or they are read as other images.")
 
     def _warn_of_twelve_bit_levels(self, highs, scaled):
         """Warn at fit of uint16 training images whose levels reach at most 4,095 (12 bits, from many cameras and

@@ -139,8 +139,12 @@ def _expected_shapes(backbone):
 
 def no_weights_file(weights):
     """The error for a ``weights`` path that is not a file (checked with the parameters, and when read)."""
-    return ValueError(f"weights={weights!r}: no such file. Pass 'imagenet', the path of a .pth/.pt or .safetensors "
-                      "state dict, a state dict, or None for random weights.")
+    import difflib
+
+    near = isinstance(weights, str) and difflib.get_close_matches(weights.strip().lower(), ["imagenet"], cutoff=0.75)
+    hint = " (ImageNet's weights: weights='imagenet')" if near else ""
+    return ValueError(f"weights={weights!r}: no such file{hint}. Pass 'imagenet', the path of a .pth/.pt or "
+                      ".safetensors state dict, a state dict, or None for random weights.")
 
 
 def _read_state_dict(weights, backbone):

@@ -432,6 +432,10 @@ verbose, callbacks, criterion
             raise ValueError(f"feature_maps reads the layers of sknn's ConvNet, and this model's network is "
                              f"{type(module).__name__} (module=...): call its layers on the images yourself.")
         seen, features = -1, list(module.features)
+        n_convs = sum(isinstance(m, nn.Conv2d) for m in features)
+        if isinstance(layer, (bool, np.bool_)) or not isinstance(layer, Integral) or not 0 <= layer < n_convs:
+            raise ValueError(f"layer={layer!r}: pass the number of a convolution, a whole number from 0 to "
+                             f"{n_convs - 1} (the network has {n_convs}).")
         with evaluating(module), torch.inference_mode():
             for i, m in enumerate(features):
                 if seen == layer and not isinstance(m, (nn.Conv2d, nn.BatchNorm2d)):
@@ -441,13 +445,16 @@ verbose, callbacks, criterion
                 X = m(X)
                 if isinstance(m, nn.Conv2d):
                     seen += 1
-        raise ValueError(f"The network has {seen + 1} convolutions; layer={layer} is out of range.")
+        return X[0].cpu().numpy()  # (the last convolution's, where nothing follows it)
 
     def plot_filters(self, ax=None):
         """Show the first layer's filters (first channel) as a grid of images: in a figure of its own, or in ``ax``
         (a matplotlib Axes) as one mosaic, each filter scaled to its own range; returns the Figure."""
         import matplotlib.pyplot as plt
 
+        if ax is not None and not hasattr(ax, "imshow"):
+            raise TypeError(f"ax must be a matplotlib Axes (such as plt.subplots()[1]), or None for a figure of its "
+                            f"own; got {type(ax).__name__}.")
         filters = self.first_layer_filters()[:, 0]
         n = len(filters)
         cols = int(np.ceil(np.sqrt(n)))

@@ -113,7 +113,7 @@ class _VGGInputMixin(ImageInputMixin):
         self.input_image_shape_ = None
         return (3, *size_pair(self.image_size))
 
-    def _check_image_shape(self, shape, reset, how=None, given=None):
+    def _check_image_shape(self, shape, reset, how=None, given=None, images=None):
         if shape[0] not in (1, 3):
             raise ValueError(f"VGG takes grey (1 channel) or RGB (3 channel) images; got {shape[0]} channels. "
                              f"{alpha_fix(how)}")
@@ -122,6 +122,14 @@ class _VGGInputMixin(ImageInputMixin):
             self.input_image_shape_ = tuple(shape)
         elif getattr(self, "input_image_shape_", None) not in (None, tuple(shape)):  # any size is resized, but an
             moved = moved_axes_fix(given, how, self.input_image_shape_, transposed=False)  # axes moved: warned of
+            alike = images is not None and shape[0] == 3 and all(  # grey images stored with 3 channels: grey
+                np.array_equal(images[:, 0], images[:, c]) for c in (1, 2))
+            if not moved and not alike and shape[0] != self.input_image_shape_[0]:  # (grey: repeated to 3 channels)
+                now, then = ("colour", "grey") if shape[0] == 3 else ("grey", "colour")
+                fix = " (X.mean(axis=-1) for arrays of (n, height, width, 3))" if now == "colour" else ""
+                warn_user(f"X holds {now} images, but {type(self).__name__} was fitted on {then} ones: their "
+                          f"features are of another kind than those it learned from; give {then} images{fix}, or "
+                          f"fit on {now} ones.")
             if moved:
                 warn_user(f"X holds images of shape (channels, height, width) {tuple(shape)}, resized to image_size, "
                           f"but {type(self).__name__} was fitted on {self.input_image_shape_}, and {moved} (if "

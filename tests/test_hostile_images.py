@@ -1486,3 +1486,58 @@ def test_a_quantity_given_to_an_image_classifier_is_told_the_image_regression_sk
     with pytest.raises(ValueError, match=r"Unknown label type: .*a quantity: sknn's image networks classify; .*"
                                          r"make_pipeline\(VGGFeatureExtractor\(\), DenseRegressor\(\)\)"):
         Model(**params).fit(np.random.RandomState(0).rand(8, 8, 8), np.linspace(0.5, 3.7, 8))
+
+
+def test_images_prepared_otherwise_than_fit_s_are_told_at_predict(tmp_path):
+    """Each was answered without a word: [0, 1] images for a model of centred [-1, 1] ones; colour images for a VGG
+    classifier fitted on grey ones (and grey for colour); an image_size arrays do not take."""
+    rng = np.random.RandomState(0)
+    X, y = rng.randint(0, 256, (12, 8, 8, 3)).astype(np.uint8), [0, 1] * 6
+    centred = ConvImageClassifier(**CONV).fit(X / 127.5 - 1, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        centred.predict(X / 127.5 - 1)
+    with pytest.warns(UserWarning, match=r"Images 0, 1, 2 and 9 more of X have no pixel below 0, but "
+                                         r"ConvImageClassifier was fitted on centred or standardised images"):
+        assert centred.predict(X / 255.0).shape == (12,)
+    colour = rng.rand(8, 8, 8, 3).astype(np.float32)
+    on_grey = TransferVGGClassifier(**VGG, max_iter=1).fit(colour[..., 0], y[:8])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # grey images stored with three equal channels are grey
+        on_grey.predict(np.repeat(colour[:2, ..., :1], 3, axis=-1))
+    with pytest.warns(UserWarning, match=r"X holds colour images, but TransferVGGClassifier was fitted on grey "
+                                         r"ones.*X\.mean\(axis=-1\)"):
+        on_grey.predict(colour[:2])
+    with pytest.warns(UserWarning, match=r"X holds grey images, but TransferVGGClassifier was fitted on colour ones"):
+        TransferVGGClassifier(**VGG, max_iter=1).fit(colour, y[:8]).predict(colour[:2, ..., 0])
+    with pytest.warns(UserWarning, match=r"image_size=\(16, 16\) resizes image files; X's arrays are 8x8 images, "
+                                         r"taken at their own size"):
+        assert ConvImageClassifier(**CONV, image_size=(16, 16)).fit(X, y).image_shape_ == (3, 8, 8)
+
+
+def test_a_path_column_beside_others_a_skipped_file_layer_and_ax_and_weights_are_named(tmp_path):
+    from PIL import Image
+
+    paths = []
+    for i in range(4):
+        Image.fromarray(np.full((8, 8), 60 * i, np.uint8)).save(tmp_path / f"{i}.png")
+        paths.append(str(tmp_path / f"{i}.png"))
+    frame = pd.DataFrame({"path": paths * 2, "z": 1})
+    with pytest.raises(ValueError, match=r"X's column 'path' holds image file paths, beside 1 other column\(s\): "
+                                         r"pass the paths alone \(X\['path'\]\)"):  # (numpy's float conversion)
+        ConvImageClassifier(**CONV).fit(frame, [0, 1] * 4)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model = ConvImageClassifier(**dict(CONV, max_iter=3), skip_bad_images=True).fit(
+            paths * 2 + [str(tmp_path / "gone.png")], [0, 1] * 4 + [0])
+    assert sum("gone.png" in str(w.message) for w in caught) == 1  # (once a pass: three times)
+    for layer in (1.5, -1, 1, True):
+        with pytest.raises(ValueError, match=rf"layer={layer!r}: pass the number of a convolution, a whole number "
+                                             r"from 0 to 0 \(the network has 1\)"):
+            model.feature_maps(paths[:1], layer=layer)
+    assert model.feature_maps(paths[:1], layer=0).shape == (2, 8, 8)
+    pytest.importorskip("matplotlib")
+    with pytest.raises(TypeError, match="ax must be a matplotlib Axes"):
+        model.plot_filters(ax="x")
+    with pytest.raises(ValueError, match=r"weights='IMAGENET': no such file \(ImageNet's weights: weights='imagenet'"):
+        TransferVGGClassifier(weights="IMAGENET").fit(np.zeros((2, 8, 8)), [0, 1])
