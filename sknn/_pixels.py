@@ -286,9 +286,9 @@ class PixelScaleMixin:
 
     def _warn_of_uncentred(self, lows, highs):
         """Warn, for a model fitted on centred or standardised float images, when half of X's float images or more have
-        no pixel below 0 while spanning half the training images' scale (not a flat frame): images not prepared as the training ones were ([0, 1] images given to a model of [-1, 1]
-        ones), which it would read as bright images, without a word. A warning only: a bright centred image can
-        lack negative pixels too."""
+        no pixel below 0 while spanning half the training images' scale (not a flat frame): images not prepared as
+        the training ones were ([0, 1] images given to a model of [-1, 1] ones), which it would read as bright images,
+        without a word. A warning only: a bright centred image can lack negative pixels too."""
         fitted = getattr(self, "pixel_max_", None) or 0.0  # (spanning half fit's scale or more: no flat frame)
         plain = (lows >= 0) & (highs >= 0.5 * fitted) & (highs - lows >= 0.25 * fitted)
         if self._fitted_on_centred_pixels() and len(plain) and 2 * int(plain.sum()) >= len(plain):
