@@ -15,7 +15,7 @@ from scipy.special import erf
 from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
-from ._device import float32_default, resolve_device, seeded
+from ._device import float32_default, precision_name, resolve_device, seeded
 from ._layers import (ACTIVATIONS, Ensemble, FrontScale, LearnableActivation, NoisyReLU, ScaledLinear,
                       TabularInput)
 from ._tabular import TabularPreprocessor
@@ -34,6 +34,8 @@ def network_of(est):
     params = {k: v for k, v in est.get_params(deep=False).items() if k != "callbacks"}
     # the architecture the layers have (as built), whatever set_params changed since: from_network builds it again
     params.update({k: v for k, v in est.architecture_.items() if k in params})
+    if "precision" in params:  # the precision it computes in (predict's, whatever set_params did since), as save's
+        params["precision"] = precision_name(getattr(est.net_, "amp_dtype", None))
     network = {"format": EXPORT_FORMAT, "task": "classification" if est._is_classifier else "regression",
                "n_features_in": int(est.n_features_in_), "layers": layers,
                "output": "softmax" if est._is_classifier else "identity", "params": params}

@@ -150,6 +150,10 @@ def test_export_params_are_the_architecture_the_network_was_built_with():
         rebuilt = DenseClassifier.from_network(network)  # (failed, or built another network)
         assert rebuilt.architecture_ == clf.architecture_
         np.testing.assert_allclose(rebuilt.predict_proba(X), clf.predict_proba(X), atol=1e-6)
+    # the precision the network computes in, as save records it (a precision set since changed the rebuilt one's,
+    # not the model's: other predictions, where the CPU computes in bfloat16)
+    clf = DenseClassifier(hidden_layer_sizes=(8,), max_iter=2, random_state=0, device="cpu").fit(X, y)
+    assert clf.set_params(precision="bf16").export_network()["params"]["precision"] == "32"
 
 
 @pytest.mark.parametrize("kind", ["classifier", "regressor"])
