@@ -28,8 +28,9 @@ def dense_onnx_graph(estimator, network):
     if pre is not None:  # the built-in preprocessing: the column encoding outside, the rest in the graph
         names = estimator.feature_names_in_ if hasattr(estimator, "feature_names_in_") else range(n)
         order = np.r_[pre.numeric_columns_, pre.categorical_columns_]
-        inputs[0]["description"] = ("the numeric columns (NaN where missing), then the categorical columns as "
-                                    "codes: 0 for a missing or unseen category, i + 1 for categories[column][i]")
+        inputs[0]["description"] = ("the numeric columns less preprocessing['offsets'] (NaN where missing), then the "
+                                    "categorical columns as codes: 0 for a missing or unseen category, i + 1 for "
+                                    "categories[column][i] (sknn.export.onnx_inputs makes them)")
         inputs[0]["columns"] = [str(names[j]) for j in order]
         offsets = getattr(pre, "offset_", np.zeros(len(pre.numeric_columns_)))
         prep["offsets"] = {str(names[j]): float(v) for j, v in zip(pre.numeric_columns_, offsets)}

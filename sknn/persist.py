@@ -516,7 +516,9 @@ def load(path, *, key=None):
                     f"it ends at byte {have}, inside its header of {want} bytes")
             raise FormatError(f"{path!r} is truncated: {said} (an interrupted copy or download?); copy or save it "
                               "again.") from None
-        raise FormatError(f"{path!r} is not a safetensors file ({exc}). sknn.load reads files written by "
+        onnx = str(path).lower().endswith(".onnx") and data[:1] == b"\x08"  # (an ONNX model's first field)
+        raise FormatError(f"{path!r} is " + ("an ONNX model, which onnxruntime runs; sknn.load reads" if onnx else
+                          f"not a safetensors file ({exc}). sknn.load reads") + " files written by "
                           "est.save(path). A pickle or joblib file is opened with joblib.load, which can run code: "
                           "only do so for files from a source you trust.") from None
     del data

@@ -134,6 +134,14 @@ def test_a_truncated_file_is_called_truncated(saved, tmp_path):
     cut.write_bytes(b"not a model at all")
     with pytest.raises(FormatError, match="is not a safetensors file"):
         sknn.load(cut)
+    pytest.importorskip("onnx")
+    from sknn.export import to_onnx
+
+    onnx = to_onnx(DenseClassifier(hidden_layer_sizes=(4,), max_iter=1).fit(np.random.rand(20, 3), [0, 1] * 10),
+                   cut.with_suffix(".onnx"))  # (said to be no safetensors file, 'header too large')
+    with pytest.raises(FormatError, match=r"is an ONNX model, which onnxruntime runs; sknn\.load reads files written "
+                                          r"by est\.save\(path\)"):
+        sknn.load(onnx)
 
 
 @pytest.mark.skipif(os.name != "posix", reason="symbolic links and file modes of POSIX")
