@@ -84,6 +84,13 @@ def _size_example(name, lengths):
     return f"{name}=(32, 64)"
 
 
+def check_flag(value, name):
+    """A True/False parameter as a bool, an InvalidParameterError otherwise (the string 'False' is true)."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise InvalidParameterError(f"{name} must be True or False, got {value!r:.40}.")
+    return bool(value)
+
+
 def check_positive_int(value, name, caller):
     """``value`` as an int >= 1; an InvalidParameterError naming ``caller``'s parameter otherwise."""
     if not _is_int(value) or value < 1:

@@ -449,3 +449,31 @@ def _check_finite_row(row, fname, where, key, texts=None):
     if wide is not None and np.isfinite(wide).all():
         raise beyond_float32_error(f"{fname!r}, {where}: the vector of {key!r}", np.abs(wide).max())
     raise ValueError(f"{fname!r}, {where}: the vector of {key!r} holds NaN or infinity; the file is damaged.")
+
+
+def checked_counts(counts, n_keys):
+    """``counts`` as an int64 array of one whole number >= 0 per key, refused (naming ``counts``) otherwise: a
+    fraction was cut, NaN, text and numbers beyond int64 failed inside numpy, a column (n, 1) was kept so."""
+    try:
+        values = np.asarray(counts)
+    except ValueError:  # (rows of other lengths)
+        values = np.asarray(counts, dtype=object)
+    if values.ndim != 1:
+        raise ValueError(f"counts must hold one number per key (1-D), got an array of shape {values.shape}.")
+    if len(values) != n_keys:
+        raise ValueError(f"counts has {len(values)} values for {n_keys} vectors; give one count per key.")
+    odd = (values.tolist() if values.dtype.kind in "bUST" else [
+        v for v in values.tolist() if not isinstance(v, (int, float, np.number)) or isinstance(v, (bool, np.bool_))]
+           if values.dtype == object else [])
+    try:
+        as_float = values.astype(np.float64)
+    except (TypeError, ValueError):
+        odd = odd or [next(iter(values.tolist()))]
+    if odd:
+        raise ValueError(f"counts holds {odd[0]!r:.40}, which is no number: a word's count is a whole number of "
+                         "occurrences, >= 0.")
+    bad = ~np.isfinite(as_float) | (as_float < 0) | (as_float != np.floor(as_float)) | (as_float >= 2.0 ** 63)
+    if bad.any():
+        raise ValueError(f"counts holds {values.tolist()[np.flatnonzero(bad)[0]]!r}; a word's count is a whole number of "
+                         "occurrences, >= 0.")
+    return values.astype(np.int64)

@@ -21,7 +21,7 @@ from ._kv_queries import (KeyedVectorQueries, _as_list, _check_restrict_vocab, _
                           _weighted_item)
 from ._text_checks import warn_form_misses
 from ._w2v_files import beyond_float32_error
-from ._validation import check_width
+from ._validation import check_flag, check_width
 from ._warnings import warn_user
 
 __all__ = ["KeyedVectors"]
@@ -129,10 +129,7 @@ class KeyedVectors(KeyedVectorQueries):
                             f"{index_to_key!r:.40}.")
         keys = _text_keys(index_to_key)
         vectors = _checked_vectors(vectors, keys)
-        if counts is not None and len(counts) != len(vectors):
-            raise ValueError(f"counts has {len(counts)} values for {len(vectors)} vectors; give one count per key.")
-        if counts is not None and len(counts) and np.min(counts) < 0:
-            raise ValueError(f"counts holds {np.min(counts)}; a word's count is a number of occurrences, >= 0.")
+        counts = None if counts is None else _w2v_files.checked_counts(counts, len(vectors))
         duplicate = _first_duplicate(keys)
         if duplicate:
             raise ValueError(f"index_to_key holds {duplicate[0]!r} twice (rows {duplicate[1]} and {duplicate[2]}): "
@@ -140,7 +137,7 @@ class KeyedVectors(KeyedVectorQueries):
         self._vectors = vectors
         self.index_to_key = keys
         self.key_to_index = {key: i for i, key in enumerate(keys)}
-        self.counts = None if counts is None else np.asarray(counts, dtype=np.int64)
+        self.counts = counts
 
     # -- lookup -----------------------------------------------------------------------
     @property
@@ -373,7 +370,7 @@ class KeyedVectors(KeyedVectorQueries):
     # -- evaluation -------------------------------------------------------------------
     def _ok_vocab(self, restrict_vocab, case_insensitive):
         keys = self.index_to_key[:_check_restrict_vocab(restrict_vocab)]
-        if case_insensitive:  # the most frequent spelling wins, as in gensim
+        if check_flag(case_insensitive, "case_insensitive"):  # the most frequent spelling wins, as in gensim
             return {k.upper(): i for i, k in reversed(list(enumerate(keys)))}
         return {k: i for i, k in enumerate(keys)}
 
@@ -401,6 +398,7 @@ class KeyedVectors(KeyedVectorQueries):
             raise InvalidParameterError(f"similarity_function must be 'most_similar' (3CosAdd, the only one gensim "
                                         f"implements too), got {similarity_function!r:.60}; for 3CosMul, call "
                                         "most_similar_cosmul on each question.")
+        check_flag(dummy4unknown, "dummy4unknown"), check_flag(case_insensitive, "case_insensitive")
         questions, skipped = _kv_eval_files.read_analogies(analogies)
         skipped.warn()
         ok = self._ok_vocab(restrict_vocab, case_insensitive)
@@ -452,6 +450,7 @@ class KeyedVectors(KeyedVectorQueries):
 
         if not isinstance(delimiter, str) or not delimiter:
             raise ValueError(f"delimiter must be a non-empty string (such as '\\t' or ','), got {delimiter!r}.")
+        check_flag(dummy4unknown, "dummy4unknown"), check_flag(case_insensitive, "case_insensitive")
         judged, skipped = _kv_eval_files.read_pairs(pairs, delimiter, encoding)
         ok = self._ok_vocab(restrict_vocab, case_insensitive)
         human, pair_rows, oov, unknown = [], [], 0, []
@@ -505,6 +504,9 @@ class KeyedVectors(KeyedVectorQueries):
             ``load_word2vec_format(fname, no_header=True)``).
         """
         fvocab = _w2v_files.checked_fvocab(fvocab)  # (a bool: binary passed second, as sknn's order was)
+        if check_flag(binary, "binary") & (not check_flag(write_header, "write_header")):
+            raise ValueError("binary=True needs the header (write_header=True): it is where a binary file says its "
+                             "vectors' size, and no reader can read the file without it.")
         self._check_finite_rows()  # before the file is opened: such a file would not read back
         if fvocab is not None and self.counts is None:
             raise ValueError("fvocab: these vectors have no counts to write (counts=None); pass counts= to "
@@ -564,8 +566,7 @@ class KeyedVectors(KeyedVectorQueries):
             raise InvalidParameterError(f"limit must be None (every vector) or a positive int (how many vectors to "
                                         f"read), got {limit!r}" + (" (gensim reads 0 as no limit: pass None)."
                                                                    if limit == 0 else "."))
-        if not isinstance(no_header, (bool, np.bool_)):
-            raise InvalidParameterError(f"no_header must be a bool, got {no_header!r}.")
+        check_flag(no_header, "no_header"), check_flag(binary, "binary")
         counted = None if fvocab is None else _w2v_files.read_counts(fvocab, encoding, unicode_errors)
         vectors, keys = _w2v_files.read(fname, binary=binary, limit=limit, encoding=encoding,
                                         unicode_errors=unicode_errors, no_header=bool(no_header))

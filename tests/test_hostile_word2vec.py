@@ -106,6 +106,24 @@ def test_keyed_vectors_refuse_what_would_not_save_or_read_back(tmp_path):
             KeyedVectors(vectors, keys)
     with pytest.raises(ValueError, match="counts holds -1"):
         KeyedVectors(vectors, ["a", "b"], counts=[1, -1])
+    # a fraction was cut, a column kept as such, NaN, text and 1e30 failed inside numpy or Python
+    for counts, said in (([1.7, 1], "counts holds 1.7; a word's count is a whole number"), ([[1], [2]], r"1-D\), got "
+                         r"an array of shape \(2, 1\)"), ([np.nan, 1], "counts holds nan"), (["3", "1"], "counts "
+                         "holds '3', which is no number"), ([1e30, 1], r"counts holds 1e\+30"), ([None, 1], "holds None")):
+        with pytest.raises(ValueError, match=said):
+            KeyedVectors(vectors, ["a", "b"], counts=counts)
+    kv = KeyedVectors(vectors, ["a", "b"], counts=np.array([3.0, 2.0]))
+    assert kv.counts.tolist() == [3, 2] and kv.counts.dtype == np.int64
+    kv.save_word2vec_format(tmp_path / "kv.bin", binary=True)
+    for call in (lambda: kv.save_word2vec_format(tmp_path / "kv.txt", binary="False"),  # (wrote the binary format)
+                 lambda: KeyedVectors.load_word2vec_format(tmp_path / "kv.bin", binary="True"),
+                 lambda: kv.evaluate_word_pairs(tmp_path / "kv.txt", case_insensitive="False"),
+                 lambda: kv.evaluate_word_analogies(tmp_path / "kv.txt", dummy4unknown="no")):
+        with pytest.raises(InvalidParameterError, match=r"must be True or False, got '"):
+            call()
+    with pytest.raises(ValueError, match=r"binary=True needs the header \(write_header=True\)"):
+        kv.save_word2vec_format(tmp_path / "headless.bin", binary=True, write_header=False)  # (no reader could read it)
+    assert not (tmp_path / "kv.txt").exists() and not (tmp_path / "headless.bin").exists()
     with pytest.raises(ValueError, match=r"lone surrogate.*key\.encode\('utf-8', 'backslashreplace'\)\.decode\(\), "
                                          "which keeps distinct keys distinct"):
         KeyedVectors(vectors, ["a", "b\udc80"]).save_word2vec_format(tmp_path / "v.txt")
