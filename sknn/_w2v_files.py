@@ -474,6 +474,6 @@ def checked_counts(counts, n_keys):
                          "occurrences, >= 0.")
     bad = ~np.isfinite(as_float) | (as_float < 0) | (as_float != np.floor(as_float)) | (as_float >= 2.0 ** 63)
     if bad.any():
-        raise ValueError(f"counts holds {values.tolist()[np.flatnonzero(bad)[0]]!r}; a word's count is a whole number of "
-                         "occurrences, >= 0.")
+        first = values.tolist()[np.flatnonzero(bad)[0]]
+        raise ValueError(f"counts holds {first!r}; a word's count is a whole number of occurrences, >= 0.")
     return values.astype(np.int64)
