@@ -2,6 +2,8 @@
 
 import pickle
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -331,6 +333,12 @@ def test_transform_aggregates_known_words(fitted):
     np.testing.assert_allclose(fitted.set_output(transform="default").transform(texts.to_numpy()), frame.to_numpy()[:2],
                                rtol=1e-6)
     fitted.set_output(transform="default")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # one document without a known word among others: its row of zeros, quietly
+        fitted.transform(docs)
+    with pytest.warns(UserWarning, match=r"None of the 2 document\(s\) of X holds a word of the vocabulary: every "
+                                         "row is zeros"):  # (other text than fit's: zeros, without a word)
+        assert not fitted.transform(["completely different text", "niente"]).any()
 
 
 def test_pipeline_and_grid_search(topics):
