@@ -212,7 +212,7 @@ class FormMisses:
     def warn(self, name="X", effect="so they were left out of the document vectors", where="the vocabulary",
              case_fix="Lower-case the tokens as that text was ([[t.lower() for t in doc] for doc in X])."):
         """Say what was found: ``effect`` is what the unknown spellings cost, ``where`` what holds the keys,
-        ``case_fix`` the fix of tokens unknown only by their upper case."""
+        ``case_fix`` the fix of tokens unknown only by their upper case. Returns whether anything was said."""
         self._resolve()
         if self.spaced:
             token = min(self.spaced)
@@ -226,7 +226,7 @@ class FormMisses:
                       f"{ascii(str(token))} here, {ascii(self.cased[token])} in {where}, whose keys are all lower "
                       f"case (a lower-cased text): they are different keys, {effect}. {case_fix}", UserWarning)
         if not self.found:
-            return
+            return bool(self.spaced or self.cased)
         token = min(self.found)  # (the same example from run to run)
         key = self.found[token]
         form = next((f for f in _CANONICAL if unicodedata.normalize(f, key) == key), "NFC")
@@ -235,6 +235,7 @@ class FormMisses:
                   f"are different keys, {effect}. Normalise the text as {where} is: unicodedata.normalize("
                   f"{form!r}, text) for each document or token (or a tokenizer that normalises); for a "
                   f"vocabulary of mixed forms, normalise the training text too and fit again.", UserWarning)
+        return True
 
 
 def warn_form_misses(sequences, keys, name="X", lowercase=False, **message):

@@ -469,8 +469,8 @@ int or float
             X = list(X)
         check_corpus(X)
         counts, misses = self._counts_matrix(X, check_forms)
-        misses.warn()
-        if counts.shape[0] and not counts.nnz:  # (said per document in the docstring; of all of them, told)
+        told = misses.warn()  # (a cause found and named: the rows' zeros follow from it)
+        if counts.shape[0] and not counts.nnz and not told:
             warn_user(f"None of the {counts.shape[0]} document(s) of X holds a word of the vocabulary: every row is "
                       "zeros. Give text of the language and tokens fit read (prepared as the training text was).")
         out = self._aggregate(counts)
