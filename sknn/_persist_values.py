@@ -66,6 +66,10 @@ def unsafe_message(exc):
             "you trust.")
 
 
+# numpy's dates and durations of a unit (datetime64[us], timedelta64[D]...), little-endian, as int64 counts
+_TIMES = re.compile(r"<[Mm]8\[(Y|M|W|D|h|m|s|ms|us|ns)\]")
+
+
 def _checked_dtype(spec, where, items=()):
     """The numpy dtype named by the string ``spec`` if a file may use it: numeric, object, or str/bytes no wider
     than the longest of ``items`` (plus some padding): never a size taken from the file alone."""
@@ -212,6 +216,8 @@ class ValueWriter:
     def ndarray(self, a, where):
         if a.dtype in _TENSOR_DTYPES or (a.dtype.kind in "biuf" and a.dtype.newbyteorder("=") in _TENSOR_DTYPES):
             return {"__type__": "ndarray", "dtype": a.dtype.str, "tensor": self.array_tensor(where, a)}
+        if a.dtype.kind in "Mm" and _TIMES.fullmatch(a.dtype.str):  # dates and durations (labels): their int64 counts
+            return {"__type__": "ndarray", "dtype": a.dtype.str, "tensor": self.array_tensor(where, a.view(np.int64))}
         if a.dtype.kind not in "USO":
             raise UnsafeValue(where, a)
         return {"__type__": "ndarray", "dtype": a.dtype.str, "shape": list(a.shape),
@@ -306,6 +312,8 @@ class ValueReader:
         return np.array(value, dtype=dtype)[()]
 
     def _ndarray(self, node, where):
+        if "tensor" in node and type(node["dtype"]) is str and _TIMES.fullmatch(node["dtype"]):
+            return self.array(node["tensor"], "<i8", where).view(np.dtype(node["dtype"]))
         if "tensor" in node:
             return self.array(node["tensor"], node["dtype"], where)
         items = self._items(node, where)

@@ -484,6 +484,15 @@ def test_parameter_and_attribute_types_survive(data, tmp_path):
     assert type(loaded.hidden_layer_sizes[0]) is np.int64 and type(loaded.learning_rate_init) is np.float32
     assert same(loaded.extra_, clf.extra_)
     assert loaded.extra_["big_endian"].dtype == np.dtype(">f8")
+    # labels of dates or durations, which fit takes (save refused their classes_: 'an array of dtype datetime64')
+    X = data["X"][:40]
+    for labels in (np.array(["2021-01-01", "2022-06-30"] * 20, dtype="datetime64[us]"),
+                   np.array([1, 2] * 20, dtype="timedelta64[D]")):
+        dated = DenseClassifier(hidden_layer_sizes=(4,), max_iter=1, random_state=0).fit(X, labels)
+        dated.save(tmp_path / "dated.safetensors")
+        back = sknn.load(tmp_path / "dated.safetensors")
+        assert back.classes_.dtype == labels.dtype and (back.classes_ == dated.classes_).all()
+        assert (back.predict(X) == dated.predict(X)).all() and back.predict(X).dtype == labels.dtype
 
 
 def _set_architecture(doc, name, value):
