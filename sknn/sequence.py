@@ -68,7 +68,9 @@ class LSTMSequenceTagger(TaggerOutputs, SequenceModel):
         Initial word vectors (of size ``embedding_dim``); their words join the
         vocabulary, so words absent from the training data still get their vector. With
         ``lowercase``, a word takes the vector of its lower-case spelling where the vectors
-        have it ('may' over 'May'), else of its first casing in the vectors' order.
+        have it ('may' over 'May'), else of its first casing in the vectors' order. A fitted transformer
+        is a parameter that ``clone`` (GridSearchCV, cross_val_score) copies unfitted: there, pass its
+        vectors, ``w2v.wv_``.
     freeze_embeddings : bool or 'copy', default='copy'
         Train the pretrained word vectors (False), keep them fixed (True), or both ('copy': a
         frozen copy beside the trained ones, so that words unseen in training keep theirs).
