@@ -65,12 +65,10 @@ class LSTMSequenceTagger(TaggerOutputs, SequenceModel):
         Probability of replacing a training token by '<unk>' in the trained embedding (a frozen copy of
         pretrained vectors keeps the word's vector), so the network learns to read unseen words.
     pretrained_embeddings : dict, keyed vectors or fitted Word2VecTransformer, default=None
-        Initial word vectors (of size ``embedding_dim``); their words join the
-        vocabulary, so words absent from the training data still get their vector. With
-        ``lowercase``, a word takes the vector of its lower-case spelling where the vectors
-        have it ('may' over 'May'), else of its first casing in the vectors' order. A fitted transformer
-        is a parameter that ``clone`` (GridSearchCV, cross_val_score) copies unfitted: there, pass its
-        vectors, ``w2v.wv_``.
+        Initial word vectors (of size ``embedding_dim``); their words join the vocabulary, so words absent
+        from the training data still get their vector. With ``lowercase``, a word takes the vector of its
+        lower-case spelling where the vectors have it ('may' over 'May'), else of its first casing in the
+        vectors' order. ``clone`` (GridSearchCV...) copies a fitted transformer unfitted: pass ``w2v.wv_``.
     freeze_embeddings : bool or 'copy', default='copy'
         Train the pretrained word vectors (False), keep them fixed (True), or both ('copy': a
         frozen copy beside the trained ones, so that words unseen in training keep theirs).
