@@ -247,6 +247,11 @@ def overrides(callback, hook):
     return getattr(type(callback), hook, None) is not getattr(Callback, hook)
 
 
+#: the history keys the fit records itself, which no scoring callback may take
+_ENGINE_KEYS = frozenset({"epoch", "dur", "train_loss", "train_loss_best", "valid_loss", "valid_loss_best",
+                          "valid_score", "valid_score_best"})
+
+
 def check_history_keys(callbacks, validation, scored):
     """Refuse, before training, a callback that would read a history key the fit does not record (skorch's bare
     KeyError came after a whole epoch): EarlyStopping's, Checkpoint's and a ReduceLROnPlateau scheduler's
@@ -258,6 +263,12 @@ def check_history_keys(callbacks, validation, scored):
     callbacks = [(name, cb() if isinstance(cb, type) else cb) for name, cb in callbacks]
     for name, cb in callbacks:
         _check_scorer_name(name, cb)
+        taken = (_records(cb, True) or (set(), set()))[0] & _ENGINE_KEYS if type(cb).__name__ in (
+            "EpochScoring", "BatchScoring", "PassthroughScoring") else set()
+        if taken:  # (its scores replaced the losses: the best epoch chosen, and loss_curve_, by another number)
+            raise ValueError(f"callbacks: {name} ({type(cb).__name__}) records its scores as {min(taken)!r}, a key "
+                             f"the fit records itself ({', '.join(sorted(_ENGINE_KEYS))}): give it a name of its "
+                             "own, e.g. name='valid_auc'.")
     if not all(type(cb).__module__.split(".")[0] in ("skorch", "sknn") for _, cb in callbacks):
         return
     epoch = {"epoch", "dur", "train_loss", "train_loss_best"}

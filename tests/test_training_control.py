@@ -872,6 +872,17 @@ def test_a_scoring_callback_naming_no_scorer_is_refused_before_training():
         clf.fit(X_CLF, Y_CLF)  # (_FailIn: an epoch begun would raise its RuntimeError instead)
 
 
+@pytest.mark.parametrize("key", ["valid_loss", "train_loss", "epoch"])
+def test_a_scoring_callback_named_as_a_key_the_fit_records_is_refused_before_training(key):
+    """Its scores replaced the fit's own: an AUC read as the validation loss kept the worst epoch; loss_curve_ and
+    the epochs' numbers held AUCs."""
+    scorer = EpochScoring("roc_auc", name=key, lower_is_better=False)
+    clf = DenseClassifier(**SMALL, early_stopping=True, callbacks=[scorer, _FailIn(epoch=1)])
+    with pytest.raises(ValueError, match=rf"\(EpochScoring\) records its scores as '{key}', a key the fit records "
+                                         r"itself .*give it a name of its own"):
+        clf.fit(X_CLF, Y_CLF)
+
+
 @pytest.mark.parametrize("kind", ["EpochScoring", "BatchScoring"])
 def test_a_scoring_callback_without_a_scorer_is_refused_before_training(kind):
     """scoring=None asks the engine for a score method of its own: sklearn's TypeError came after the first epoch."""
