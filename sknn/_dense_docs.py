@@ -119,7 +119,8 @@ default='cosine_log_cycles'
         selection; never the untrained network's, which the default schedule's first
         epoch leaves as it is over one batch, at a rate of 0); with ``n_iter_no_change``,
         also stop when that loss has not fallen by ``tol`` for that many epochs. The
-        validation score is recorded each epoch.
+        validation score is recorded each epoch. A warm start chooses among its own
+        epochs (its validation rows may be others), not the earlier fit's.
     validation_fraction : float, default=0.2
     n_iter_no_change : int or None, default=None
         Patience, in epochs: stop when the monitored loss (the validation loss with
