@@ -169,10 +169,12 @@ def test_save_refuses_code_valued_parameters(tmp_path, param, value):
 
 
 def test_save_names_data_it_does_not_store_as_data_not_code(tmp_path):
-    """Datetime labels fit, but the format stores no datetime64: the message called them unsafe code."""
+    """The message called data the format does not store unsafe code (datetime labels, stored since 2026-12-06: their
+    int64 counts and unit; complex numbers are not)."""
     y = pd.Series(pd.to_datetime(["2020-01-01", "2021-01-01"] * (len(X_TAB) // 2)))
     clf = DenseClassifier(**{**CLASSIC, "max_iter": 1}).fit(X_TAB, y)
-    with pytest.raises(TypeError, match=r"'classes_' holds an array of dtype datetime64.*a kind of data sknn's save "
+    clf.extra_ = np.array([1 + 2j, 3j])
+    with pytest.raises(TypeError, match=r"'extra_' holds an array of dtype complex128.*a kind of data sknn's save "
                                         r"does not store.*y.astype\(str\)") as info:
         clf.save(tmp_path / "model.safetensors")
     assert "code" not in str(info.value)
