@@ -152,7 +152,12 @@ STEP_NETWORKS = {
     "32/64/128, batch norm": dict(conv_filters=(32, 64, 128), batch_norm=True),
     "32/64/128, batch norm, relu before pooling": dict(conv_filters=(32, 64, 128), batch_norm=True),
     "32/64/128, batch norm, pixel dropout": dict(conv_filters=(32, 64, 128), batch_norm=True),
+    "32/64/128, one, two and two convolutions, batch norm": dict(conv_filters=(32, 64, 128), convs_per_block=(1, 2, 2),
+                                                                 batch_norm=True),
+    "32/64/128, one, one and two convolutions, batch norm": dict(conv_filters=(32, 64, 128), convs_per_block=(1, 1, 2),
+                                                                 batch_norm=True),
 }
+# the ratios are to the network of one convolution a block (the default until 2026-12-06; since, (1, 2, 2))
 DEFAULT_STEP_NETWORK = "32/64/128, batch norm"
 
 
@@ -214,7 +219,8 @@ def part_screen(args):
     for name, kw in SCREEN.items():
         start = time.perf_counter()
         clf = ConvImageClassifier(**dict(dict(dropout=0.1, label_smoothing=0.0, batch_size=BATCH, max_iter=epochs,
-                                              n_iter_no_change=None, random_state=0), **kw)).fit(X[:n], y[:n])
+                                              n_iter_no_change=None, random_state=0, convs_per_block=1),
+                                         **kw)).fit(X[:n], y[:n])  # (one convolution a block: the screen of 12-01)
         print(f"| {name} | {time.perf_counter() - start:.1f} | {clf.score(X[50000:], y[50000:]):.4f} |", flush=True)
 
 
@@ -259,8 +265,8 @@ def skorch_epoch(X, y, seed=0):
 
 def sknn_epoch(X, y, seed=0, **kw):
     """One epoch of sknn on the network and optimizer of the plain loop (not sknn's defaults)."""
-    return ConvImageClassifier(conv_filters=(32, 64), batch_norm=False, dropout=0.25, batch_size=BATCH,
-                               learning_rate="constant", learning_rate_init=1e-3, max_iter=1, n_iter_no_change=None,
+    return ConvImageClassifier(conv_filters=(32, 64), convs_per_block=1, batch_norm=False, dropout=0.25,
+                               batch_size=BATCH, learning_rate="constant", learning_rate_init=1e-3, max_iter=1, n_iter_no_change=None,
                                kernel_initializer="torch", random_state=seed, device="cpu", **kw).fit(X, y)
 
 

@@ -363,11 +363,12 @@ def test_the_default_network_carries_the_image_recipe():
     clf = ConvImageClassifier(random_state=0).fit(images[train], y[train])
     assert clf.score(images[test], y[test]) > 0.97
     module = clf.net_.module_
-    assert [m.out_channels for m in module.features if isinstance(m, torch.nn.Conv2d)] == [32, 64, 128]
-    assert sum(isinstance(m, torch.nn.BatchNorm2d) for m in module.features) == 3
+    # one convolution in the first block, two in each later one ('auto')
+    assert [m.out_channels for m in module.features if isinstance(m, torch.nn.Conv2d)] == [32, 64, 64, 128, 128]
+    assert sum(isinstance(m, torch.nn.BatchNorm2d) for m in module.features) == 5
     assert sum(isinstance(m, torch.nn.Dropout2d) for m in module.features) == 3  # whole maps, after each block
-    assert clf.n_iter_ == 21
-    cosine = 0.005 * 0.5 * (1 + np.cos(np.pi * np.arange(21) / 21))  # one rate an epoch, down to ~0 at the end
+    assert clf.n_iter_ == 10
+    cosine = 0.005 * 0.5 * (1 + np.cos(np.pi * np.arange(10) / 10))  # one rate an epoch, down to ~0 at the end
     np.testing.assert_allclose(clf.history_["event_lr"], cosine, rtol=1e-9)
     optimizer = clf.net_.optimizer_
     assert isinstance(optimizer, torch.optim.AdamW)  # weight decay decoupled from the gradient, weights only
