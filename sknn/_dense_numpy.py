@@ -1,10 +1,9 @@
 """The numpy form of a dense network: export it, run it without torch, rebuild an estimator from it.
 
-``DenseClassifier.export_network()`` (:func:`network_of`) turns the fitted module, layer by layer, into a dict of
-numpy arrays and names; :func:`forward_numpy` runs that dict with numpy alone (and pandas, for the built-in column
-encoding), after the estimator's own checks of X (those of ``predict``, on the fitted attributes the export holds);
-``from_network`` (:func:`estimator_from_network`) builds a fitted estimator back from it.
-"""
+``DenseClassifier.export_network()`` (:func:`network_of`) turns the fitted module, layer by layer, into a dict of numpy
+arrays and names; :func:`forward_numpy` runs it with numpy alone (and pandas, for the built-in column encoding), after
+the estimator's own checks of X (``predict``'s, on the fitted attributes the export holds); ``from_network``
+(:func:`estimator_from_network`) builds a fitted estimator back from it."""
 
 import math
 
@@ -32,10 +31,10 @@ def network_of(est):
     check_is_fitted(est, "net_")
     layers = [layer for layer in map(_export_layer, est.net_.module_.layers) if layer is not None]
     params = {k: v for k, v in est.get_params(deep=False).items() if k != "callbacks"}
-    # the architecture the layers have (as built), whatever set_params changed since: from_network builds it again
-    params.update({k: v for k, v in est.architecture_.items() if k in params})
-    if "precision" in params:  # the precision it computes in (predict's, whatever set_params did since), as save's
-        params["precision"] = precision_name(getattr(est.net_, "amp_dtype", None))
+    # the architecture the layers have (as built) and the precision they compute in (as save records it), whatever
+    # set_params changed since: from_network builds them again
+    params.update({k: v for k, v in est.architecture_.items() if k in params},
+                  precision=precision_name(getattr(est.net_, "amp_dtype", None)))
     network = {"format": EXPORT_FORMAT, "task": "classification" if est._is_classifier else "regression",
                "n_features_in": int(est.n_features_in_), "layers": layers,
                "output": "softmax" if est._is_classifier else "identity", "params": params}
@@ -155,8 +154,8 @@ def _class_array(classes):
 
 
 def _restore_input(est, network):
-    """Give ``est`` the fitted attributes its ``predict`` checks X against (columns, names, encoding), from the
-    export ``network`` (its arrays as :func:`_with_arrays` makes them)."""
+    """Give ``est`` the fitted attributes its ``predict`` checks X against (columns, names, encoding), from the export
+    ``network`` (its arrays as :func:`_with_arrays` makes them)."""
     n_features = network.get("n_features_in")
     if n_features is None:  # a network built by hand: its first layer's width
         first = network["layers"][0] if network["layers"] else {}
@@ -179,8 +178,7 @@ def _restore_input(est, network):
         est.preprocessor_ = _preprocessor_from_state(network["preprocessor"])
 
 
-_ESTIMATORS = {}  # the dense estimators by task, whose checks of X forward_numpy makes: sknn.dense (which imports
-# this module) registers them
+_ESTIMATORS = {}  # the dense estimators by task, whose checks of X forward_numpy makes (sknn.dense registers them)
 
 
 def register_estimators(**by_task):
@@ -377,8 +375,7 @@ def _ntk_weight(effective, n_in, dtype):
 
 
 _ARRAYS = ("weight", "bias", "mean", "var", "gamma", "beta", "center", "scale", "embedding")
-_INDEX_ARRAYS = ("missing_columns", "periodic_columns", "plain_columns", "category_counts")  # integers even when empty
-# ([] of JSON)
+_INDEX_ARRAYS = ("missing_columns", "periodic_columns", "plain_columns", "category_counts")  # ints, [] of JSON too
 
 
 def _state_arrays(state):
