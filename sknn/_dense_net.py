@@ -7,17 +7,16 @@ independent members; ``choose_threads`` picks the torch threads of a fit from it
 (``coefs_``, ``export_network``) read.
 """
 
-import inspect
 import os
 from numbers import Real
 
 import torch
 from torch import nn
 
+from ._family import replaced_parameters_warning
 from ._layers import (Ensemble, FrontScale, LearnableActivation, PlainLinear, ScaledLinear,
                       make_activation)
 from ._validation import check_sizes
-from ._warnings import warn_user
 
 __all__ = ["CustomModuleError", "DenseNet", "auto_batch_size", "check_architecture", "choose_threads",
            "own_dense_network", "warn_of_replaced_parameters"]
@@ -149,25 +148,9 @@ def own_dense_network(module, what, custom):
 
 
 def warn_of_replaced_parameters(estimator, architecture):
-    """Warn where a network of the user's (``module``) leaves parameters set other than their defaults unapplied
-    (``n_ensemble=3`` trained one network, as ``architecture_`` said three)."""
-    defaults = inspect.signature(type(estimator).__init__).parameters
-    set_ = [f"{name}={architecture[name]!r}" for name in REPLACED_BY_MODULE
-            if not _same_value(architecture[name], defaults[name].default)]
-    if set_:
-        one = len(set_) == 1
-        warn_user(f"{type(estimator).__name__}: module= replaces sknn's network, so {', '.join(set_)} "
-                  f"{'is' if one else 'are'} not applied (sknn's input layer, of preprocessing and numeric_embedding, "
-                  f"is): build {'it' if one else 'them'} into your module, or leave {'it' if one else 'them'} at "
-                  f"{'its default' if one else 'their defaults'}.")
-
-
-def _same_value(value, default):
-    try:
-        return bool(value == default) or (isinstance(value, (list, tuple)) and isinstance(default, (list, tuple))
-                                          and tuple(value) == tuple(default))
-    except (TypeError, ValueError):  # (an array: not a default)
-        return False
+    """:func:`sknn._family.warn_of_replaced_parameters` for the dense networks' own parameters."""
+    replaced_parameters_warning(estimator, architecture, REPLACED_BY_MODULE,
+                                "sknn's input layer, of preprocessing and numeric_embedding, is")
 
 
 def _per_layer(dropout, n_layers):

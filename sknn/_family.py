@@ -95,6 +95,7 @@ The estimator (:class:`FamilyEstimator`, the base of every family's estimators)
   inputs. A family without them is not exportable.
 """
 
+import inspect
 import os
 from typing import Protocol
 
@@ -143,13 +144,36 @@ def plain(value):
     its own for a dict (the user's, edited after the fit, would rewrite ``architecture_``)."""
     if isinstance(value, np.ndarray) and value.ndim == 0:  # np.array(0.1): the number
         return value.item()
-    if isinstance(value, (list, tuple, np.ndarray)):
-        return tuple(plain(v) for v in value)
+    if isinstance(value, (list, tuple, np.ndarray, range)) or (hasattr(value, "to_numpy") and value.ndim == 1):
+        return tuple(plain(v) for v in value)  # (a pandas Series or Index of sizes: its values)
     if isinstance(value, dict):
         return {k: plain(v) for k, v in value.items()}
     if isinstance(value, np.generic):
         return value.item()
     return value
+
+
+def replaced_parameters_warning(estimator, architecture, names, kept=None):
+    """Warn where a network of the user's (``module``) leaves the parameters ``names`` of the family's own network,
+    set other than their defaults, unapplied (``n_ensemble=3`` trained one network, as ``architecture_`` said three);
+    ``kept``: what of sknn's network stays, for the message ("sknn's input layer ... is")."""
+    defaults = inspect.signature(type(estimator).__init__).parameters
+    set_ = [f"{name}={architecture[name]!r}" for name in names
+            if not _same_value(architecture[name], defaults[name].default)]
+    if set_:
+        one = len(set_) == 1
+        warn_user(f"{type(estimator).__name__}: module= replaces sknn's network, so {', '.join(set_)} "
+                  f"{'is' if one else 'are'} not applied{f' ({kept})' if kept else ''}: build "
+                  f"{'it' if one else 'them'} into your module, or leave {'it' if one else 'them'} at "
+                  f"{'its default' if one else 'their defaults'}.")
+
+
+def _same_value(value, default):
+    try:
+        return bool(value == default) or (isinstance(value, (list, tuple)) and isinstance(default, (list, tuple))
+                                          and tuple(value) == tuple(default))
+    except (TypeError, ValueError):  # (an array: not a default)
+        return False
 
 
 class FamilyEstimator(SaveMixin, abstract=True):

@@ -57,10 +57,12 @@ def check_sizes(value, name, *, lengths=None, allow_int=False, allow_empty=True)
     ------
     InvalidParameterError (a ValueError and a TypeError) naming the parameter and the value.
     """
+    if isinstance(value, np.ndarray) and value.ndim == 0:  # np.array(2): the number
+        value = value.item()
     if allow_int and _is_int(value):
         sizes = (value,)
-    elif isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
-        sizes = None
+    elif isinstance(value, (str, bytes, AbstractSet, Mapping)) or not hasattr(value, "__iter__"):
+        sizes = None  # (a set's order is its hashes', a dict's sizes would be its keys)
     else:
         sizes = tuple(value)
     ok = (sizes is not None and all(_is_int(s) and s > 0 for s in sizes)
@@ -75,6 +77,8 @@ def check_sizes(value, name, *, lengths=None, allow_int=False, allow_empty=True)
 
 
 def _size_example(name, lengths):
+    if name == "convs_per_block" and lengths[0] == 0:
+        return f"{name}=1 (there are no blocks)"
     if name == "convs_per_block":
         return f"{name}=2, or one count per block: {name}={(1,) + (2,) * (lengths[0] - 1)}"
     if lengths == (2,):

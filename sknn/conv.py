@@ -18,6 +18,7 @@ from torch import nn
 from ._augment import Augment
 from ._base import BaseNeuralNetwork
 from ._device import evaluating
+from ._family import replaced_parameters_warning
 from ._images import ImageInputMixin
 from ._layers import ACTIVATIONS, INITIALIZER_NAMES, initialize_weights, make_activation
 from ._targets import NeuralClassifierMixin
@@ -33,6 +34,9 @@ def _pair(v):  # (an int, or a sequence of one or two: check_sizes' lengths)
 
 
 # Activations that never decrease: max pooling commutes with them, f(max(x)) == max(f(x)) exactly.
+#: the parameters of sknn's own network, which a ``module`` of the user's replaces (augmentation included)
+_REPLACED_BY_MODULE = ("conv_filters", "kernel_size", "strides", "padding", "convs_per_block", "pooling", "pool_size",
+                       "batch_norm", "activation", "dropout", "dense_layers", "augment", "kernel_initializer")
 _MONOTONE = {"relu", "leaky_relu", "elu", "selu", "tanh", "sigmoid", "logistic", "identity"}
 
 
@@ -76,16 +80,20 @@ class ConvNet(nn.Module):
         k, s = _pair(kernel_size), _pair(strides)
         h, w = image_size
         layers, c = [], in_channels
+        if isinstance(convs_per_block, str) and convs_per_block != "auto":
+            raise ValueError(f"convs_per_block={convs_per_block!r}: pass 'auto', a whole number or one per block.")
         counts = ((1,) + (2,) * (len(conv_filters) - 1) if isinstance(convs_per_block, str) else
-                  tuple(convs_per_block) if hasattr(convs_per_block, "__iter__") else (convs_per_block,))
-        for filters, n_convs in zip(conv_filters, counts * len(conv_filters) if len(counts) == 1 else counts):
+                  check_sizes(convs_per_block, "convs_per_block", lengths=(len(conv_filters),), allow_int=True))
+        for block, (filters, n_convs) in enumerate(zip(conv_filters, counts * len(conv_filters) if len(counts) == 1
+                                                       else counts)):
             for j in range(n_convs):
                 stride = s if j == 0 else (1, 1)
                 pad = (k[0] // 2, k[1] // 2) if padding == "same" else (0, 0)
                 h2, w2 = (h + 2 * pad[0] - k[0]) // stride[0] + 1, (w + 2 * pad[1] - k[1]) // stride[1] + 1
                 if h2 < 1 or w2 < 1:
                     raise ValueError(f"A {h}x{w} feature map is too small for a {k[0]}x{k[1]} kernel with "
-                                     f"padding={padding!r}; use padding='same', fewer blocks or larger images.")
+                                     f"padding={padding!r} (block {block}, convolution {j}); use padding='same', "
+                                     "fewer blocks or convolutions (convs_per_block=1), or larger images.")
                 layers.append(nn.Conv2d(c, filters, k, stride=stride, padding=pad))
                 if batch_norm:
                     layers.append(nn.BatchNorm2d(filters))
@@ -373,7 +381,8 @@ verbose, callbacks, criterion
         c, h, w = self.image_shape_
         n_outputs = self._n_outputs()
         custom = self._custom_module(c, (h, w), n_outputs)
-        if custom is not None:
+        if custom is not None:  # (the network's parameters, set, would not apply: said)
+            replaced_parameters_warning(self, arch, _REPLACED_BY_MODULE)
             return custom
         net = ConvNet(c, (h, w), n_outputs, conv_filters=arch["conv_filters"], kernel_size=arch["kernel_size"],
                       strides=arch["strides"], padding=arch["padding"], convs_per_block=arch["convs_per_block"],
@@ -415,7 +424,10 @@ verbose, callbacks, criterion
     def first_layer_filters(self):
         """The first convolution's kernels, an array (filters, channels, kh, kw)."""
         check_is_fitted(self, "net_")
-        conv = next(m for m in self._fitted_module().modules() if isinstance(m, nn.Conv2d))
+        conv = next((m for m in self._fitted_module().modules() if isinstance(m, nn.Conv2d)), None)
+        if conv is None:
+            raise ValueError("The network has no convolution (conv_filters=(), or a module without nn.Conv2d): it has "
+                             "no filters to show.")
         return conv.weight.detach().cpu().numpy().copy()
 
     def feature_maps(self, X, layer=0):

@@ -1541,3 +1541,42 @@ def test_a_path_column_beside_others_a_skipped_file_layer_and_ax_and_weights_are
         model.plot_filters(ax="x")
     with pytest.raises(ValueError, match=r"weights='IMAGENET': no such file \(ImageNet's weights: weights='imagenet'"):
         TransferVGGClassifier(weights="IMAGENET").fit(np.zeros((2, 8, 8)), [0, 1])
+
+
+def test_block_counts_and_sizes_are_read_as_given_or_refused():
+    """A set of filters was built in its hashes' order, a dict as its keys; ConvNet cut a short count list (zip), read
+    any string as 'auto' and 0 as no convolution; a Series of counts failed at partial_fit; a network with no
+    convolution failed inside next(); module= dropped the convolution parameters without a word."""
+    import torch
+
+    from sknn.conv import ConvNet
+
+    X, y = np.random.RandomState(0).rand(8, 12, 12), [0, 1] * 4
+    for bad in (dict(conv_filters={8, 4}), dict(conv_filters=(4, 8), convs_per_block={2, 1}),
+                dict(conv_filters=(4, 8), convs_per_block={1: 2})):
+        with pytest.raises(InvalidParameterError, match=r"is not valid: .* must be .*a sequence of positive ints"):
+            ConvImageClassifier(**{**CONV, **bad}).fit(X, y)
+    assert ConvImageClassifier(**{**CONV, "conv_filters": (4, 8), "convs_per_block": np.array(2)}).fit(X, y)
+    for counts, said in (((1, 2), r"\(3 of them\)"), ("bogus", "pass 'auto', a whole number or one per block"),
+                         (0, "convs_per_block=0 is not valid")):
+        with pytest.raises(ValueError, match=said):
+            ConvNet(1, (12, 12), 3, conv_filters=(4, 8, 16), convs_per_block=counts)
+    with pytest.raises(ValueError, match=r"too small for a 3x3 kernel with padding='valid' \(block 2, convolution 0\); "
+                                         r"use padding='same', fewer blocks or convolutions \(convs_per_block=1\)"):
+        ConvImageClassifier(**{**CONV, "conv_filters": (4, 8, 8), "padding": "valid"}).fit(X, y)
+    series = ConvImageClassifier(**{**CONV, "conv_filters": (4, 8), "convs_per_block": pd.Series([1, 2])}).fit(X, y)
+    assert series.architecture_["convs_per_block"] == (1, 2) and series.partial_fit(X, y).n_iter_ == 2
+    with pytest.raises(ValueError, match="The network has no convolution"):
+        ConvImageClassifier(**{**CONV, "conv_filters": ()}).fit(X, y).first_layer_filters()
+
+    class Flat(torch.nn.Module):
+        def __init__(self, c, size, n):
+            super().__init__()
+            self.linear = torch.nn.Linear(c * size[0] * size[1], n)
+
+        def forward(self, x):
+            return self.linear(x.flatten(1))
+
+    with pytest.warns(UserWarning, match=r"module= replaces sknn's network, so conv_filters=\(4, 8\), "
+                                         r"convs_per_block=\(1, 2\), dense_layers=\(4,\) are not applied"):
+        ConvImageClassifier(**{**CONV, "module": Flat, "conv_filters": (4, 8), "convs_per_block": (1, 2)}).fit(X, y)
