@@ -54,7 +54,7 @@ def main(argv=None):
         print(f"Fashion-MNIST: skipped ({'--quick' if args.quick else 'no folder ' + folder})")
         return
     X_train, y_train, X_test, y_test = load_fashion_mnist(folder)  # uint8 images: scaled to [0, 1]
-    # the defaults: 21 epochs, about 13 minutes on 2 CPU cores (benchmarks/RESULTS.md)
+    # the defaults: 10 epochs, about 6 minutes on 2 cores of a recent CPU (benchmarks/RESULTS.md)
     clf = ConvImageClassifier(verbose=1, random_state=0).fit(X_train, y_train)
     print(f"Fashion-MNIST, the defaults: test accuracy {clf.score(X_test, y_test):.4f}")
 

@@ -117,9 +117,9 @@ def _bytes(n):
 
 
 # the parameters that set a network's size, named by NetworkTooLarge
-_SIZE_PARAMETERS = ("hidden_layer_sizes", "conv_filters", "kernel_size", "dense_layers", "head_layers", "backbone",
-                    "hidden_size", "embedding_dim", "num_layers", "char_dim", "max_vocab", "vector_size",
-                    "max_vocab_size", "n_ensemble")
+_SIZE_PARAMETERS = ("hidden_layer_sizes", "conv_filters", "convs_per_block", "kernel_size", "dense_layers",
+                    "head_layers", "backbone", "hidden_size", "embedding_dim", "num_layers", "char_dim", "max_vocab",
+                    "vector_size", "max_vocab_size", "n_ensemble")
 
 
 def _training_copies(owner):
