@@ -108,6 +108,11 @@ def check_target_not_a_feature(X, y, task="classification"):
     few = not regression or len(y) >= 2 and 2 * len(pd.unique(y[:1000])) <= min(len(y), 1000)
     y_codes, y_names = pd.factorize(y, use_na_sentinel=False) if few else (None, None)
     notes = []
+    texts = np.asarray(X, dtype=object) if isinstance(X, (list, tuple, np.ndarray, pd.Series)) and np.ndim(X) == 1 \
+        else None  # (a 1-D X of documents, for the user's text pipeline: the target itself, refused as a column is)
+    if texts is not None and len(texts) and _same_values(texts, y, y_float):
+        raise ValueError("X equals the target y in every row: the models would read the answer from it; pass the "
+                         "features (the documents), not the labels, as X.")
     for shown, drop, values in _columns(X):
         first = None if y_float is None else y_float[:1]
         rows = slice(None)
@@ -415,6 +420,14 @@ def target_column(X, y):
     """(y as a 1-D array, whether it was a pandas Categorical: the caller's own word that its values are classes),
     refusing a y that is one value (a column's name, as the command's --target takes it), not one column, or of
     another length than X."""
+    try:
+        shape = np.shape(y)
+    except ValueError:  # (numpy's 'inhomogeneous shape': lists of other lengths)
+        shape = None
+    if shape is None or (len(shape) == 2 and isinstance(y, (list, tuple)) and y and isinstance(y[0], (list, tuple))
+                         and any(isinstance(v, str) for v in y[0])):
+        raise ValueError("y holds a list of labels in each row (a tagger's labels, one per token?): compare scores "
+                         "one label or number per row; score a tagger with its own score or cross_val_score.")
     if isinstance(y, str) or np.ndim(y) == 0:
         named = isinstance(X, pd.DataFrame) and isinstance(y, str) and y in X.columns
         raise ValueError(f"y is {y!r:.40}, one value; pass the target's values, one per row" + (

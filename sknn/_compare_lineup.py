@@ -562,6 +562,11 @@ def _select_models(models, X, task, random_state, n_threads, baseline):
                 if name in asked:  # 'forest,rf' gave one row for the two the user asked for
                     raise ValueError(f"models names {name} twice ({asked[name]!r} and {n!r}); name each model once.")
                 chosen[name], roles[name], asked[name] = est, role, n
+        texts = np.ndim(X) == 1 and len(X) and isinstance(np.asarray(X, dtype=object).ravel()[0], str)
+        if texts and any(role != "dummy" for role in roles.values()):  # (every fit failed, in scikit-learn's words)
+            raise ValueError("X is a list of texts, and the built-in models take a table: pass models of your own, "
+                             "e.g. models={'tfidf': make_pipeline(TfidfVectorizer(), LogisticRegression()), "
+                             "'word2vec': make_pipeline(sknn.Word2VecTransformer(), LogisticRegression())}.")
     for name, est in chosen.items():
         if isinstance(est, type):
             raise ValueError(f"Model {name!r} is the class {est.__name__}, not an estimator: pass an instance, "
@@ -569,6 +574,10 @@ def _select_models(models, X, task, random_state, n_threads, baseline):
         if not hasattr(est, "fit") or not hasattr(est, "get_params"):
             raise ValueError(f"Model {name!r} is not a scikit-learn estimator (it has no fit/get_params): "
                              f"{type(est).__name__}.")
+        if not hasattr(est, "predict"):  # (a transformer: every fit ran, then 'no model could be scored')
+            raise ValueError(f"Model {name!r} ({type(est).__name__}) has no predict: a transformer is no model; put "
+                             f"it before one in a pipeline (make_pipeline({type(est).__name__}(...), "
+                             "LogisticRegression())).")
         other = "regression" if task == "classification" else "classification"
         if (is_regressor(est) if task == "classification" else is_classifier(est)):
             raise ValueError(f"Model {name!r} ({type(est).__name__}) is a {other} model, but the task is {task}: "

@@ -310,6 +310,9 @@ class _NeverFitted(ClassifierMixin, BaseEstimator):
     def fit(self, X, y):
         raise AssertionError("a model was fitted before the metric was refused")
 
+    def predict(self, X):  # (a model: compare refuses one without predict)
+        raise AssertionError("never fitted")
+
 
 @pytest.mark.parametrize("metric, fix", [("precision", "precision_macro"), ("f1", "f1_macro"),
                                          ("average_precision", "log_loss"), ("neg_brier_score", "log_loss")])
@@ -349,6 +352,16 @@ def test_clear_errors_before_any_fit():
     # refused before any fit (each failed every model, with scikit-learn's words, after fitting them)
     with pytest.raises(ValueError, match=r"X has no feature column \(shape \(30, 0\)\)"):
         compare(np.zeros((30, 0)), y, **FAST)
+    texts = ["a good film", "a bad film"] * 15  # (every fit ran, then failed in scikit-learn's words)
+    with pytest.raises(ValueError, match=r"X is a list of texts, and the built-in models take a table"):
+        compare(texts, y, models=["linear", "forest"], **FAST)
+    from sknn import Word2VecTransformer
+    with pytest.raises(ValueError, match=r"Model 'w2v' \(Word2VecTransformer\) has no predict: a transformer is no "
+                                         r"model; put it before one in a pipeline"):  # ('no model could be scored')
+        compare(texts, y, models={"w2v": Word2VecTransformer()}, **FAST)
+    for tags in ([["D", "N"], ["D"]] * 15, [["D", "N", "V"]] * 30):  # (numpy's 'inhomogeneous shape'; 'shape (30, 3)')
+        with pytest.raises(ValueError, match=r"y holds a list of labels in each row \(a tagger's labels"):
+            compare([["a", "b", "c"]] * 30, tags, **FAST)
     table = pd.DataFrame({"a": np.arange(30.0), "y": y})
     with pytest.raises(ValueError, match=r"y is 'y', one value; pass the target's values, one per row: "
                                          r"compare\(X.drop\(columns='y'\), X\['y'\]\)"):
@@ -569,6 +582,9 @@ def test_failing_models_and_scorers_are_reported_not_fatal():
     class Broken(ClassifierMixin, BaseEstimator):
         def fit(self, X, y):
             raise RuntimeError("this model cannot fit")
+
+        def predict(self, X):
+            raise RuntimeError("never fitted")
 
     X, y = load_iris(return_X_y=True)
     table = compare(X, y, models={"broken": Broken(), "rows": _RowRecorder()}, cv=3, repeats=1,

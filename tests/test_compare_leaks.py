@@ -37,6 +37,9 @@ class _NeverFitted(ClassifierMixin, BaseEstimator):
     def fit(self, X, y):
         raise AssertionError("fitted before the refusal")
 
+    def predict(self, X):  # (a model: compare refuses one without predict)
+        raise AssertionError("never fitted")
+
 
 class _RidgeWithoutRowNumbers(Ridge):
     def fit(self, X, y):
@@ -259,6 +262,10 @@ def test_the_target_left_among_the_features_is_refused_before_any_fit():
         compare(frame[["a"]][:18].assign(copy=np.arange(18) % 3), np.arange(18) % 3, models=never, **FAST)
     table = compare(frame[["a", "b"]], frame["target"], models=["linear"], cv=2, repeats=1, **FAST)
     assert len(table) == 2
+    for texts in (list(labels), labels):  # a 1-D X of documents for a text pipeline: as a column, refused
+        with pytest.raises(ValueError, match=r"X equals the target y in every row: .*pass the features \(the "
+                                             r"documents\), not the labels"):
+            compare(texts, labels, models=never, **FAST)
 
 
 def test_a_small_binary_feature_agreeing_with_the_target_gets_a_note():
