@@ -212,8 +212,12 @@ class AllClassesScorer:
         if (known is None or not hasattr(estimator, "predict_proba") or kwargs
                 or any(c not in index for c in np.asarray(known).tolist())):
             return scorer(estimator, X, y, **kwargs)
+        given = np.asarray(estimator.predict_proba(X))
         proba = np.zeros((len(y), len(self.classes)))
-        proba[:, [index[c] for c in np.asarray(known).tolist()]] = estimator.predict_proba(X)
+        proba[:, [index[c] for c in np.asarray(known).tolist()]] = given
+        if given.dtype.kind == "f" and given.dtype.itemsize < 8:  # (rows summing to 1 in float32 only: said not to
+            totals = proba.sum(axis=1, keepdims=True)  # sum to one by log_loss's float64 check, blaming the model)
+            proba = np.divide(proba, totals, out=proba, where=totals > 0)
         if len(self.classes) == 2 and scorer._score_func not in (log_loss, d2_log_loss_score):
             proba = proba[:, 1]  # ROC AUC, top-k, Brier: two classes are scored by the positive one's column
         return scorer._sign * scorer._score_func(y, proba, labels=self.classes, **scorer._kwargs)

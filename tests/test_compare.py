@@ -1560,3 +1560,30 @@ def test_plots_draw_scores_below_zero_and_losses_of_any_sign_with_each_curve_nam
     assert ax.get_yscale() == "linear"
     np.testing.assert_allclose(ax.lines[0].get_ydata(), shifted.history_["train_loss"])
     assert {"train loss", "validation loss"} <= set(ax.get_legend_handles_labels()[1])
+
+
+class _Float32Probabilities(ClassifierMixin, BaseEstimator):
+    """A logistic regression whose probabilities are float32 (as a torch model's, or on float32 features)."""
+
+    def fit(self, X, y):
+        from sklearn.linear_model import LogisticRegression
+
+        self.model_ = LogisticRegression().fit(X, y)
+        self.classes_ = self.model_.classes_
+        return self
+
+    def predict(self, X):
+        return self.model_.predict(X)
+
+    def predict_proba(self, X):
+        proba = self.model_.predict_proba(X).astype(np.float32)
+        return proba / proba.sum(axis=1, keepdims=True)
+
+
+def test_float32_probabilities_are_no_warning_of_the_model_s():
+    """Copied into float64 columns, rows summing to 1 in float32 were said not to sum to one, on every fit, as a
+    warning of the user's model."""
+    X, y = np.random.RandomState(0).randn(90, 3), np.arange(90) % 3
+    table = compare(X, y, models={"f32": _Float32Probabilities()}, cv=3, repeats=1, scoring=["accuracy", "log_loss"],
+                    **FAST)
+    assert table.attrs["warnings"] == {} and np.isfinite(table.loc["f32", "log_loss_mean"])
