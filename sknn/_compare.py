@@ -430,9 +430,9 @@ def _below_baseline(names, dummy, complete, failed, goodness, n_train, n_test, s
 
 def _other_metrics_best(table, metrics, sort, best, ranked, roles):
     """[(metric, model)] for each metric but ``sort`` whose mean ranks first a model of ``ranked`` (the baseline
-    aside) other than ``best``, ahead of it by more than twice the standard deviation of ``best``'s scores over the
-    splits (not a difference of noise, as between accuracy's and balanced accuracy's near-ties), the clearest lead
-    (in those deviations) first."""
+    aside) other than ``best``, ahead of it by more than twice the larger standard deviation of the two models'
+    scores over the splits (not a difference of noise, as between accuracy's and balanced accuracy's near-ties), the
+    clearest lead (in those deviations) first."""
     rivals = []
     for m in metrics:
         if best is None or m.name == sort.name:
@@ -441,7 +441,8 @@ def _other_metrics_best(table, metrics, sort, best, ranked, roles):
         if best not in goodness.index or len(goodness) < 2:  # (greater is better)
             continue
         top = goodness.idxmax()
-        lead = (goodness[top] - goodness[best]) / max(np.nan_to_num(table.loc[best, f"{m.name}_std"]), 1e-12)
+        spread = np.nan_to_num(table.loc[[best, top], f"{m.name}_std"]).max()  # (a constant best's 0: any lead)
+        lead = (goodness[top] - goodness[best]) / max(spread, 1e-12)
         if top != best and lead > 2:
             rivals.append((lead, m.name, top))
     return [(name, top) for _, name, top in sorted(rivals, key=lambda r: -r[0])]
@@ -500,7 +501,8 @@ def _tabulate(records, names, roles, splits, metrics, test, alpha, rope, y=None,
 
     # each model against the best on the sort metric
     key = f"{sort.name}_mean"
-    goodness = sort.sign * table[key]  # greater is better
+    # greater is better; to 12 digits, so that equal means summed in another order tie (0.46666666666666673)
+    goodness = (sort.sign * table[key]).map(lambda g: float(f"{g:.12g}") if np.isfinite(g) else g)
     n_train, n_test = (np.array([len(sp[i]) for sp in splits]) for i in (2, 3))
     sizes = score_sizes(sort.scorer, y, splits, task) if y is not None else n_test  # what no spread tells
     complete = {n: oriented(n) for n in names}

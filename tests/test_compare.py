@@ -2,6 +2,7 @@
 
 import re
 import time
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -1587,3 +1588,50 @@ def test_float32_probabilities_are_no_warning_of_the_model_s():
     table = compare(X, y, models={"f32": _Float32Probabilities()}, cv=3, repeats=1, scoring=["accuracy", "log_loss"],
                     **FAST)
     assert table.attrs["warnings"] == {} and np.isfinite(table.loc["f32", "log_loss_mean"])
+
+
+class _Flagged(ClassifierMixin, BaseEstimator):
+    """Right where its column of X holds 1, wrong elsewhere (X's last column: the row's number, y = it % 2)."""
+
+    def __init__(self, column=0):
+        self.column = column
+
+    def fit(self, X, y):
+        self.classes_ = np.unique(y)
+        return self
+
+    def predict(self, X):
+        X = np.asarray(X)
+        truth = X[:, -1].astype(int) % 2
+        return np.where(X[:, self.column] == 1, truth, 1 - truth)
+
+
+def test_equal_means_summed_in_another_order_share_a_rank():
+    """Fold accuracies 0.1, 0.2, 0.3 and 0.3, 0.2, 0.1 have means 0.20000000000000004 and 0.19999999999999998: two
+    ranks for one score, and 'best' chosen by the rounding."""
+    tests = [np.arange(0, 30), np.arange(30, 60), np.arange(60, 90)]
+    flags = np.zeros((90, 2))
+    for j, rights in enumerate([(3, 6, 9), (9, 6, 3)]):
+        for te, k in zip(tests, rights):
+            flags[te[:k], j] = 1
+    splits = [(np.setdiff1d(np.arange(90), te), te) for te in tests]
+    table = compare(np.c_[flags, np.arange(90)], np.arange(90) % 2, models={"a": _Flagged(0), "b": _Flagged(1)},
+                    cv=splits, scoring=["accuracy"], baseline=False, **FAST)
+    assert table.loc["a", "accuracy_mean"] != table.loc["b", "accuracy_mean"]  # (the float sums differ)
+    assert table["rank"].tolist() == [1, 1] and table.loc[table.attrs["best"], "vs_best"] == "best"
+
+
+def test_another_metric_s_lead_is_judged_against_both_models_spread():
+    """A best model of no spread (a constant classifier: roc_auc 0.5 on every split) let any lead pass for one of
+    more than twice its spread: 'roc_auc puts lr first' for 0.52 against 0.50 on noise, with a spread of 0.11."""
+    from sklearn.tree import DecisionTreeClassifier
+
+    X, y = np.random.RandomState(0).normal(size=(30, 3)), np.array([0, 1] * 15)
+    models = {"lr": LogisticRegression(max_iter=3), "tree": DecisionTreeClassifier(max_depth=1, random_state=0),
+              "mf": DummyClassifier(strategy="most_frequent")}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        table = compare(X, y, models=models, cv=3, repeats=1, **FAST)
+    assert table.attrs["best"] == "mf" and table.loc["mf", "roc_auc_std"] == 0
+    assert table.loc["lr", "roc_auc_mean"] - 0.5 < 2 * table.loc["lr", "roc_auc_std"]
+    assert not any("roc_auc puts lr first" in note for note in table.attrs["notes"])
