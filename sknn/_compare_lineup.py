@@ -303,6 +303,11 @@ def _check_features(X):
             raise ValueError("Every feature column of X is empty (all missing): give the models some values.")
         X.attrs[FROM_ARRAY] = from_array  # its columns are named by position to the user (a column 1, not 'x1')
         return X
+    if np.ndim(X) == 1 and np.asarray(X).dtype.kind in "OUST":  # documents, for the user's text pipelines
+        missing = np.flatnonzero(np.asarray(pd.isna(pd.Series(np.asarray(X, dtype=object))), dtype=bool))
+        if len(missing):  # (a fold's own position was named, after every fit)
+            raise ValueError(f"X[{missing[0]}] is missing ({len(missing)} row(s) so): give each row its document "
+                             "(an empty text: ''), or leave those rows out of X and y.")
     if np.ndim(X) == 1 and np.asarray(X).dtype.kind in "biuf":  # (a 1-D list of texts is for the user's models)
         raise ValueError(f"X is one-dimensional (shape ({len(X)},)); it needs one row of features per sample: "
                          "for a single feature pass X.reshape(-1, 1) or a one-column DataFrame.")

@@ -354,6 +354,9 @@ def test_clear_errors_before_any_fit():
     with pytest.raises(ValueError, match=r"X has no feature column \(shape \(30, 0\)\)"):
         compare(np.zeros((30, 0)), y, **FAST)
     texts = ["a good film", "a bad film"] * 15  # (every fit ran, then failed in scikit-learn's words)
+    holed = texts[:3] + [None] + texts[4:]  # (named after every fit, by its position in a fold)
+    with pytest.raises(ValueError, match=r"X\[3\] is missing \(1 row\(s\) so\): give each row its document"):
+        compare(holed, y, models={"never": _NeverFitted()}, **FAST)
     with pytest.raises(ValueError, match=r"X is a list of texts, and the built-in models take a table"):
         compare(texts, y, models=["linear", "forest"], **FAST)
     from sknn import Word2VecTransformer
