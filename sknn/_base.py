@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 import torch
-from sklearn.base import BaseEstimator, _fit_context
+from sklearn.base import BaseEstimator, _fit_context, is_regressor
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import _safe_indexing, check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
@@ -314,6 +314,10 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, FitCallbacks, abstract=T
         if held is not None:
             labels, owners, unit = held
             train, valid = keep_classes_training(train, valid, labels, owners, getattr(self, "classes_", None), unit)
+        elif len(valid) == 1 and is_regressor(self):  # (R^2 of one row: NaN, each epoch, without a word)
+            warn_user(f"early_stopping=True sets 1 of the {len(source)} samples aside: its score is undefined "
+                      "(validation_scores_ NaN) and the best epoch is that one sample's; pass early_stopping=False "
+                      "(or validation_data=(X_val, y_val)) on so few samples.")
         return train, valid
 
     def _classes_by_sample(self, source, y_index):

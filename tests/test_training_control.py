@@ -126,6 +126,18 @@ def test_every_class_keeps_a_training_row_when_a_validation_split_is_set_aside(f
         assert len(split.valid_y) and len(split.train_y) + len(split.valid_y) == len(y)
 
 
+def test_a_regressor_s_validation_split_of_one_sample_is_told():
+    """R^2 of one sample is undefined: validation_scores_ were NaN, and the best epoch that sample's, without a word
+    (a classifier's split of 2 samples is refused, naming the class it would take whole)."""
+    X = np.random.RandomState(0).normal(size=(5, 3))
+    with pytest.warns(UserWarning, match=r"early_stopping=True sets 1 of the 5 samples aside: its score is undefined "
+                                         r"\(validation_scores_ NaN\).*pass early_stopping=False"):
+        DenseRegressor(**SMALL, max_iter=3).fit(X, X[:, 0] * 10 + 100)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # two samples set aside: scored
+        DenseRegressor(**SMALL, max_iter=3, n_iter_no_change=None).fit(np.tile(X, (4, 1)), np.tile(X[:, 0], 4))
+
+
 def test_a_class_the_validation_split_would_take_whole_is_refused_by_name():
     for seed in range(4):  # whichever class the split sets aside is named
         with pytest.raises(ValueError, match="sets 1 of the 2 samples aside for validation, which would leave class "
