@@ -130,7 +130,8 @@ def warn_form_twins(counts, kept=None, pruned="min_count", name="X", advice=_DOC
 
 
 class FormMisses:
-    """The tokens unknown to ``index`` only because of their Unicode normal form (their NFC or NFD form is a key), of
+    """The tokens unknown to ``index`` only because of their Unicode normal form (their NFC or NFD form is a key), of a
+    compatibility form or invisible characters (their NFKC form, or the token without them, is a key), of
     white space around them (``'cat '``: their stripped form is a key), or of upper case where every key is lower
     case (``'The'``, a vocabulary of lower-cased text), collected document by document while transforming: ``add``
     takes the tokens of a document that holds unknown ones while ``active``, ``warn`` says what was found. Only
@@ -151,6 +152,7 @@ class FormMisses:
         self.found = {}  # token -> the key it is a spelling of
         self.spaced = {}  # token -> the key it is with the white space around it stripped
         self.cased = {}  # token -> the key it is in lower case, where every key is lower case
+        self.compatible = {}  # token -> the key it is in NFKC or without invisible characters ('１２３': '123')
         self._lower_keys = None
         self.documents = 0
         self.active = True
@@ -201,8 +203,15 @@ class FormMisses:
                     continue
             key = next((unicodedata.normalize(f, token) for f in _CANONICAL  # (a token in a form is its own key
                         if not unicodedata.is_normalized(f, token) and unicodedata.normalize(f, token) in index), None)
+            compat = None
+            if key is None:  # a compatibility form (full-width digits, ligatures) or zero-width characters
+                bare = re.sub(_INVISIBLE, "", token)
+                folded = bare if unicodedata.is_normalized("NFKC", bare) else unicodedata.normalize("NFKC", bare)
+                compat = next((k for k in (bare, folded) if k != token and k in index), None)
             if key is not None:
                 found[token] = key
+            elif compat is not None:
+                self.compatible[token] = compat
             elif token != token.lower() and token.lower() in index and self.lower_keys:
                 self.cased[token] = token.lower()
         self.seen |= self.pending
@@ -225,8 +234,15 @@ class FormMisses:
             warn_user(f"{len(self.cased)} distinct token(s) of {name} are unknown only because of upper case, e.g. "
                       f"{ascii(str(token))} here, {ascii(self.cased[token])} in {where}, whose keys are all lower "
                       f"case (a lower-cased text): they are different keys, {effect}. {case_fix}", UserWarning)
+        if self.compatible:
+            token = min(self.compatible)
+            warn_user(f"{len(self.compatible)} distinct token(s) of {name} are unknown only because of compatibility "
+                      f"forms or invisible characters, e.g. {ascii(str(token))} here, {ascii(self.compatible[token])} "
+                      f"in {where}: they read alike but are different keys, {effect}. Normalise the text: "
+                      f"unicodedata.normalize('NFKC', text) (full-width letters and digits, ligatures) and "
+                      f"re.sub('{_INVISIBLE}', '', text) (zero-width characters).", UserWarning)
         if not self.found:
-            return bool(self.spaced or self.cased)
+            return bool(self.spaced or self.cased or self.compatible)
         token = min(self.found)  # (the same example from run to run)
         key = self.found[token]
         form = next((f for f in _CANONICAL if unicodedata.normalize(f, key) == key), "NFC")

@@ -1086,3 +1086,22 @@ def test_predict_next_keeps_each_batch_s_most_likely_words_not_its_whole_distrib
     assert widths == [4] and len(words) == 6 and all(len(w) == 2 for w in words)
     probs = [p for w in words for _, p in w]
     assert all(0 < p <= 1 for p in probs) and words[0] == words[2]
+
+
+def test_tokens_unknown_only_by_a_compatibility_form_or_an_invisible_character_are_told():
+    """Full-width digits, ligatures and a zero-width space read as unknown words without a word, where the NFD form
+    of a vocabulary's NFC word was told."""
+    from sknn import Word2VecTransformer
+
+    X, y = [["order", "123", "office", "cat"]] * 5, [["N", "NUM", "N", "N"]] * 5
+    tagger = LSTMSequenceTagger(**SMALL).fit(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # (known words, and an unknown word of no other form)
+        tagger.predict([["order", "123", "zebra"]])
+    with pytest.warns(UserWarning, match=r"3 distinct token\(s\) of X are unknown only because of compatibility forms "
+                                         r"or invisible characters, e\.g\. 'cat\\u200b' here, 'cat' in the vocabulary"
+                                         r".*normalize\('NFKC', text\)"):
+        assert len(tagger.predict([["order", "\uff11\uff12\uff13", "o\ufb03ce", "cat\u200b"]])[0]) == 4
+    w2v = Word2VecTransformer(vector_size=4, min_count=1, epochs=1, sample=0, random_state=0).fit(X)
+    with pytest.warns(UserWarning, match=r"unknown only because of compatibility forms or invisible characters"):
+        w2v.transform([["\uff11\uff12\uff13", "o\ufb03ce"]])
