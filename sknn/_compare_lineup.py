@@ -559,11 +559,14 @@ def _select_models(models, X, task, random_state, n_threads, baseline):
                     extra = " (pip install 'sknn[boosting]')" if key in ("lightgbm", "xgboost", "catboost") else ""
                     raise ValueError(f"Model {n!r} is not installed{extra}.")
                 else:
-                    match = next((v for k, v in by_name.items() if k.startswith(key)), None)
-                    if match is None:
+                    matches = [v for k, v in by_name.items() if k.startswith(key)]
+                    if not matches:
                         raise ValueError(f"Unknown model {n!r}; choose among {', '.join(sorted(MODEL_ALIASES))}, "
                                          "or pass a dict of name -> estimator.")
-                    role, name, est = match
+                    if len(matches) > 1:  # ('l': LogisticRegression, or LightGBM?)
+                        raise ValueError(f"Model {n!r} begins the names of {' and '.join(m[1] for m in matches)}: "
+                                         "name one of them in full.")
+                    role, name, est = matches[0]
                 if name in asked:  # 'forest,rf' gave one row for the two the user asked for
                     raise ValueError(f"models names {name} twice ({asked[name]!r} and {n!r}); name each model once.")
                 chosen[name], roles[name], asked[name] = est, role, n

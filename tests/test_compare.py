@@ -353,6 +353,9 @@ def test_clear_errors_before_any_fit():
     # refused before any fit (each failed every model, with scikit-learn's words, after fitting them)
     with pytest.raises(ValueError, match=r"X has no feature column \(shape \(30, 0\)\)"):
         compare(np.zeros((30, 0)), y, **FAST)
+    with pytest.raises(ValueError, match=r"Model 'd' begins the names of Dummy \(baseline\) and DenseClassifier "
+                                         r"\(sknn\): name one of them in full"):  # (the first was taken)
+        compare(X, y, models=["d"], **FAST)
     texts = ["a good film", "a bad film"] * 15  # (every fit ran, then failed in scikit-learn's words)
     holed = texts[:3] + [None] + texts[4:]  # (named after every fit, by its position in a fold)
     with pytest.raises(ValueError, match=r"X\[3\] is missing \(1 row\(s\) so\): give each row its document"):
