@@ -187,16 +187,24 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
         out = np.empty((len(columns[0][1]) if columns else 0, len(columns)), dtype=np.float32)
         out[:, :len(self.numeric_columns_)] = self._numeric_matrix(columns) - getattr(self, "offset_", 0.0)
         self._check_booleans(out)
-        misspelt, unread = [], []
+        misspelt = []
         for i, j in enumerate(self.categorical_columns_):
             out[:, len(self.numeric_columns_) + i] = self._codes(columns[j][1], i, j, misspelt)
-        if len(out) > 1:  # columns of nothing the model can read (a row alone may well lack a value)
-            n_numeric, ignored = len(self.numeric_columns_), set(getattr(self, "ignored_columns_", ()))
-            read = np.r_[~np.isnan(out[:, :n_numeric]).all(axis=0), (out[:, n_numeric:] != 0).any(axis=0)]
-            unread = [self._name(j) for j, seen in zip(np.r_[self.numeric_columns_, self.categorical_columns_], read)
-                      if not seen and j not in ignored]
+        unread = self._unread_columns(out, columns) if len(out) > 1 else []  # (a row alone may well lack a value)
         warn_unread_columns(misspelt, unread)
         return out
+
+    def _unread_columns(self, out, columns):
+        """The names of the columns of ``out`` (transform's matrix) of nothing the model can read: numbers all missing
+        where fit's had none (a column with gaps in fit may well lack values in a few rows), categories all unseen in
+        5 rows or more (in 2, rare categories may all be new)."""
+        n_numeric = len(self.numeric_columns_)
+        gaps = np.asarray(getattr(self, "has_missing_", np.ones(n_numeric, bool)), dtype=bool)
+        lost = list(np.isnan(out[:, :n_numeric]).all(axis=0) & ~gaps)
+        for i, j in enumerate(self.categorical_columns_):
+            present = int((~np.asarray(missing_cells(columns[j][1]), dtype=bool)).sum())
+            lost.append(present >= 5 and not (out[:, n_numeric + i] != 0).any())
+        return [self._name(j) for j, gone in zip(np.r_[self.numeric_columns_, self.categorical_columns_], lost) if gone]
 
     def warn_unseen_categories(self, X):
         """Warn when X holds categories not seen in ``fit`` (which ``transform`` reads as missing), values in a column

@@ -113,7 +113,9 @@ class _DenseMixin:
         if y is None:
             raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y is None.")
         check_y_for_estimator(y, type(self).__name__, self._is_classifier)
-        X = self._check_X(X, reset, fit_rows)
+        with warnings.catch_warnings():  # (training data: its unseen categories are told by _warn_of_continued_data)
+            warnings.filterwarnings("ignore", message=r".*no value the model can read in any row")
+            X = self._check_X(X, reset, fit_rows)
         y = _check_y(y, multi_output=self._multi_output_y, y_numeric=not self._is_classifier)
         check_consistent_length(X, y)
         return X, y

@@ -124,12 +124,12 @@ class _VGGInputMixin(ImageInputMixin):
             moved = moved_axes_fix(given, how, self.input_image_shape_, transposed=False)  # axes moved: warned of
             alike = images is not None and shape[0] == 3 and all(  # grey images stored with 3 channels: grey
                 np.array_equal(images[:, 0], images[:, c]) for c in (1, 2))
-            if not moved and not alike and shape[0] != self.input_image_shape_[0]:  # (grey: repeated to 3 channels)
-                now, then = ("colour", "grey") if shape[0] == 3 else ("grey", "colour")
-                fix = " (X.mean(axis=-1) for arrays of (n, height, width, 3))" if now == "colour" else ""
-                warn_user(f"X holds {now} images, but {type(self).__name__} was fitted on {then} ones: their "
-                          f"features are of another kind than those it learned from; give {then} images{fix}, or "
-                          f"fit on {now} ones.")
+            # colour images for a model of grey ones (repeated to 3 channels), whose features it never learned from;
+            # (grey ones for a model fitted on 3 channels are left alone: those may have been grey too)
+            if not moved and not alike and shape[0] == 3 and self.input_image_shape_[0] == 1:
+                warn_user(f"X holds colour images, but {type(self).__name__} was fitted on grey ones: their "
+                          "features are of another kind than those it learned from; give grey images (X.mean(axis=-1) "
+                          "for arrays of (n, height, width, 3)), or fit on colour ones.")
             if moved:
                 warn_user(f"X holds images of shape (channels, height, width) {tuple(shape)}, resized to image_size, "
                           f"but {type(self).__name__} was fitted on {self.input_image_shape_}, and {moved} (if "

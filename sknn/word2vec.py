@@ -471,8 +471,9 @@ int or float
         counts, misses = self._counts_matrix(X, check_forms)
         told = misses.warn()  # (a cause found and named: the rows' zeros follow from it)
         if counts.shape[0] and not counts.nnz and not told:
-            warn_user(f"None of the {counts.shape[0]} document(s) of X holds a word of the vocabulary: every row is "
-                      "zeros. Give text of the language and tokens fit read (prepared as the training text was).")
+            warn_user(f"None of the {counts.shape[0]} document(s) of X holds a word of the vocabulary (empty "
+                      "documents, or text other than fit's): every row is zeros. Give text of the language and tokens "
+                      "fit read (prepared as the training text was).")
         out = self._aggregate(counts)
         if not np.isfinite(out).all():  # a word's vector made NaN or infinite by an edit: refused, naming it
             self.wv_._check_finite_rows(np.flatnonzero(np.bincount(counts.indices, minlength=len(self.wv_))))

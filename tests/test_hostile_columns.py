@@ -771,7 +771,14 @@ def test_categories_spelled_otherwise_or_columns_of_nothing_readable_at_predict_
                                              f"one otherwise \\({shown}: case, spaces or Unicode form\\): they are "
                                              "read as missing"):
             model.predict(pd.DataFrame({"city": city, "age": [1.0, 2.0]}))
-    for frame, name in ((pd.DataFrame({"city": ["Lyon", "Oslo"], "age": [1.0, 2.0]}), "'city'"),
+    for frame, name in ((pd.DataFrame({"city": ["Lyon", "Oslo", "Nice", "Bern", "Graz"], "age": 1.0}), "'city'"),
                         (pd.DataFrame({"city": ["Rome", "Paris"], "age": [np.nan, np.nan]}), "'age'")):
         with pytest.warns(UserWarning, match=f"Column {name} holds no value the model can read in any row"):
             model.predict(frame)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # two rare categories may both be new; a column with gaps in fit may lack
+        model.predict(pd.DataFrame({"city": ["Lyon", "Oslo"], "age": [1.0, 2.0]}))  # values in a few rows
+        gappy = DenseRegressor(**SMALL).fit(X.assign(age=np.where(np.arange(30) % 3, np.nan, X["age"])),
+                                           np.arange(30.0) % 3)
+        gappy.predict(pd.DataFrame({"city": ["Rome", "Paris"], "age": [np.nan, np.nan]}))
+        gappy.partial_fit(pd.DataFrame({"city": ["Rome", "Paris"], "age": [np.nan, np.nan]}), [0.0, 1.0])

@@ -336,8 +336,8 @@ def test_transform_aggregates_known_words(fitted):
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # one document without a known word among others: its row of zeros, quietly
         fitted.transform(docs)
-    with pytest.warns(UserWarning, match=r"None of the 2 document\(s\) of X holds a word of the vocabulary: every "
-                                         "row is zeros"):  # (other text than fit's: zeros, without a word)
+    with pytest.warns(UserWarning, match=r"None of the 2 document\(s\) of X holds a word of the vocabulary \(empty "
+                                         r"documents, or text other than fit's\): every row is zeros"):
         assert not fitted.transform(["completely different text", "niente"]).any()
 
 
