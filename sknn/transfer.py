@@ -122,11 +122,11 @@ class _VGGInputMixin(ImageInputMixin):
             self.input_image_shape_ = tuple(shape)
         elif getattr(self, "input_image_shape_", None) not in (None, tuple(shape)):  # any size is resized, but an
             moved = moved_axes_fix(given, how, self.input_image_shape_, transposed=False)  # axes moved: warned of
-            alike = images is not None and shape[0] == 3 and all(  # grey images stored with 3 channels: grey
-                np.array_equal(images[:, 0], images[:, c]) for c in (1, 2))
             # colour images for a model of grey ones (repeated to 3 channels), whose features it never learned from;
-            # (grey ones for a model fitted on 3 channels are left alone: those may have been grey too)
-            if not moved and not alike and shape[0] == 3 and self.input_image_shape_[0] == 1:
+            # (grey ones for a model fitted on 3 channels are left alone: those may have been grey too); the pixels
+            # are compared only then (grey images stored with 3 equal channels are grey), not on every resized batch
+            colour = not moved and shape[0] == 3 and self.input_image_shape_[0] == 1
+            if colour and not (images is not None and all(np.array_equal(images[:, 0], images[:, c]) for c in (1, 2))):
                 warn_user(f"X holds colour images, but {type(self).__name__} was fitted on grey ones: their "
                           "features are of another kind than those it learned from; give grey images (X.mean(axis=-1) "
                           "for arrays of (n, height, width, 3)), or fit on colour ones.")
