@@ -16,7 +16,7 @@ import pandas as pd
 
 from ._numbers import is_real_number, plain_value
 
-__all__ = ["check_column_label_order"]
+__all__ = ["check_column_label_order", "check_unique_columns", "plain_text_names"]
 
 _INT64 = (-2**63, 2**63)
 _ZONED = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?[+-]\d\d:\d\d")  # a date's text, with its time zone
@@ -165,3 +165,21 @@ def _text_value(name):
         except ValueError:
             pass
     return name
+
+
+def check_unique_columns(X):
+    """Refuse a DataFrame whose columns are not uniquely named (columns are matched by name)."""
+    columns = getattr(X, "columns", None)
+    if columns is not None and hasattr(columns, "duplicated") and columns.duplicated().any():
+        name = columns[columns.duplicated()].tolist()[0]  # a Python value: 0, not np.int64(0)
+        raise ValueError(f"X has several columns named {name!r}; give each column its own name.")
+
+
+def plain_text_names(X):
+    """X, its column names of a subclass of str (``np.str_`` from an array of names, a ``StrEnum``) as the strings
+    they are: scikit-learn records names of type str only, and reads any other table by position."""
+    columns = getattr(X, "columns", None)
+    if columns is None or not hasattr(X, "dtypes") or not any(
+            isinstance(c, str) and type(c) is not str for c in columns):
+        return X
+    return X.set_axis([str.__str__(c) if isinstance(c, str) else c for c in columns], axis=1)

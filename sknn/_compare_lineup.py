@@ -29,7 +29,7 @@ from ._tabular_columns import frame_column
 from ._tabular_numbers import check_number_column
 from ._tabular_text import describe_placeholders, placeholder_cells
 from ._tabular_numbers import check_exact_column
-from ._validation import check_unique_columns
+from ._column_labels import check_unique_columns
 
 __all__ = ["BASELINE", "DEFAULT_SCORING", "METRICS", "MODEL_ALIASES", "Metric", "LabelEncodedClassifier",
            "default_models", "detect_task"]

@@ -16,7 +16,7 @@ from sklearn.exceptions import DataConversionWarning
 
 from ._numbers import is_signaling_nan, short_repr
 from ._numeric_targets import check_numeric_target, refuse_sparse_target
-from ._text_checks import check_one_spelling_per_label, spacing_twins
+from ._text_checks import check_one_spelling_per_label, near_spellings, spacing_twins
 from ._validation import refuse_complex
 from ._warnings import warn_user
 
@@ -278,7 +278,8 @@ def numpy_labels(y, labels=True):
         numpy_dtype = np.dtype(bool)  # scikit-learn's column_or_1d makes of a Categorical of True/False)
     if numpy_dtype is not None and hasattr(y, "isna") and not np.asarray(y.isna()).any():  # a Series or an array
         return y.to_numpy(dtype=numpy_dtype)
-    if getattr(y, "dtype", None) != object or getattr(y, "ndim", 0) != 1 or len(y) == 0:
+    text = isinstance(getattr(y, "dtype", None), pd.StringDtype)  # (pandas keeps a StrEnum's members in one)
+    if (getattr(y, "dtype", None) != object and not text) or getattr(y, "ndim", 0) != 1 or len(y) == 0:
         return y
     values = y.tolist()
     if all(isinstance(v, _NUMBER_TYPES) and not isinstance(v, (bool, np.bool_)) for v in values):
@@ -288,6 +289,8 @@ def numpy_labels(y, labels=True):
         return numbers
     if all(isinstance(v, (bool, np.bool_)) for v in values):  # true/false read with a gap (a CSV column, 'boolean')
         return np.asarray(values, dtype=bool)
+    if all(isinstance(v, str) for v in values) and any(type(v) is not str for v in values):
+        return np.asarray([str.__str__(v) for v in values], dtype=object)  # (StrEnum members: the text they are)
     return y
 
 
@@ -316,6 +319,10 @@ def check_labels(labels, name="y", lengths=None):
         if missing.size:
             raise ValueError(f"{where(missing[0])} is NaN: a label cannot be missing; drop those samples or give "
                              "them a label.")
+        endless = np.flatnonzero(np.isinf(labels))
+        if endless.size:
+            raise ValueError(f"{where(endless[0])} is {labels[endless[0]]}: a label must be a finite value; drop "
+                             "those samples or give them a label.")
         return
     types = set(map(type, labels))  # all strings (np.str_ too), or all whole numbers: nothing missing or mixed
     if all(issubclass(t, str) for t in types) or all(issubclass(t, Integral) and not issubclass(t, (bool, np.bool_))
@@ -401,8 +408,9 @@ _A_FEW_LABELS = 3
 
 def warn_of_another_label_set(labels, classes, name="y"):
     """Warn when none of the distinct labels given to ``score`` is one of the fitted ``classes``, though there are a
-    few of them (``_A_FEW_LABELS``): another label set (XPOS tags for a UPOS model, lower-cased tags), which would
-    score 0 without a word. A few unknown labels alone (a sample of a class never trained on) are not warned of."""
+    few of them (``_A_FEW_LABELS``): another label set (XPOS tags for a UPOS model), which would score 0 without a
+    word. A few unknown labels alone (a sample of a class never trained on) are not warned of; labels that spell a
+    class otherwise (lower-cased tags), however few, are (:func:`check_label_spellings`)."""
     distinct = _distinct_labels(labels)
     fitted = classes.tolist()
     if len(distinct) < _A_FEW_LABELS or not len(fitted) or not set(distinct).isdisjoint(fitted):
@@ -411,11 +419,8 @@ def warn_of_another_label_set(labels, classes, name="y"):
     def shown(values):
         return ", ".join(repr(v) for v in values[:5]) + (", ..." if len(values) > 5 else "")
 
-    lower = {str(c).lower() for c in fitted}
-    case = " (some differ from them only by case: pass labels spelled as in fit)" if any(
-        str(v).lower() in lower for v in distinct) else ""
     warn_user(f"None of {name}'s labels is one of the model's classes, so every prediction counts as wrong: another "
-              f"label set (tag set)? {name} holds {shown(distinct)}; the model's classes are {shown(fitted)}{case}.")
+              f"label set (tag set)? {name} holds {shown(distinct)}; the model's classes are {shown(fitted)}.")
 
 
 def check_label_spellings(classes, name="y", fitted=None):
@@ -433,14 +438,20 @@ def check_label_spellings(classes, name="y", fitted=None):
         twins = spelt and f"{spelt[0]!r} and {spelt[1]!r} would be two classes"
     else:
         known = {c.strip(): c for c in plain(fitted) if isinstance(c, str)}
-        other = next(((c, known[c.strip()]) for c in plain(_labels_outside(classes, fitted, limit=None))
-                      if isinstance(c, str) and known.get(c.strip(), c) != c), None)
+        outside = [c for c in plain(_labels_outside(classes, fitted, limit=None)) if isinstance(c, str)]
+        other = next(((c, known[c.strip()]) for c in outside if known.get(c.strip(), c) != c), None)
         twins = other and f"{other[0]!r} is not the model's class {other[1]!r}"
     if twins:
         raise ValueError(f"{name} holds labels that differ only by surrounding white space: {twins}; strip them "
                          "first (y.str.strip()).")
     if fitted is not None:
-        warn_of_another_label_set(classes, fitted, name)
+        near = near_spellings(outside, plain(fitted))  # (other case, Unicode form: however few, each scores 0)
+        if near:
+            warn_user(f"{name} holds labels that spell the model's classes otherwise: {near[0][0]!r} for "
+                      f"{near[0][1]!r}" + (f" and {len(near) - 1} more" if len(near) > 1 else "") + "; each counts "
+                      "as wrong, never as that class: pass labels spelled as in fit.")
+        else:
+            warn_of_another_label_set(classes, fitted, name)
 
 
 def check_same_label_kind(labels, classes, name="y"):

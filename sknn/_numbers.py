@@ -41,9 +41,11 @@ def is_real_number(v):
 
 def plain_value(v):
     """A category cell (or a column name) as the Python value it equals: numpy's scalars as Python's, a whole
-    Decimal or Fraction as an int, another as a float (Decimal('9.99'): 9.99)."""
+    Decimal or Fraction as an int, another as a float (Decimal('9.99'): 9.99), a str of a subclass as a str."""
     if isinstance(v, np.generic):
         v = v.item()  # (np.longdouble stays one: below)
+    if isinstance(v, str) and type(v) is not str:  # a StrEnum's member: the text it is (saved, matched as such)
+        return str.__str__(v)
     if isinstance(v, (decimal.Decimal, Fraction, np.floating)):
         whole = (v.denominator == 1 if isinstance(v, Fraction) else
                  isinstance(v, decimal.Decimal) and v.is_finite() and v == v.to_integral_value())
@@ -52,7 +54,7 @@ def plain_value(v):
 
 
 def _converted(kind):
-    return issubclass(kind, (decimal.Decimal, Fraction, np.generic))
+    return issubclass(kind, (decimal.Decimal, Fraction, np.generic)) or (issubclass(kind, str) and kind is not str)
 
 
 def plain_categories(values):

@@ -132,16 +132,20 @@ def check_y_columns(y, fitted, caller):
     reads them (a one-column y, a renamed frame); a y of another width is left to the count of outputs; an array,
     or a model fitted on one (``fitted`` None), is not checked."""
     names = y_column_names(y)
+    repeated = next((c for i, c in enumerate(names or ()) if c in names[:i]), None)
+    if repeated is not None:
+        raise ValueError(f"y has several columns named {repeated!r}: each output is a column of its own name; rename "
+                         "or drop the repeated ones.")
     if names is None or fitted is None or len(names) != len(fitted) or len(names) == 1:
         return
     fitted = list(fitted)
     moved = next((i for i, name in enumerate(names) if name in fitted and fitted.index(name) != i), None)
     if moved is None:
         return
-    if sorted(names) == sorted(fitted):
-        fix = f"put them in fit's order first (y[{fitted}])"
+    if sorted(names) == sorted(fitted):  # (y's own names, for y[[...]]: 1 for a column named 1, not '1')
+        fix = f"put them in fit's order first (y[{y.columns[[names.index(name) for name in fitted]].tolist()}])"
     else:
         fix = "pass fit's columns in fit's order, or y.to_numpy() to match them by position"
-    raise ValueError(f"y's columns are named {names}, but {caller} was fitted with y's columns named {fitted}: "
+    raise ValueError(f"y's columns are named {names}, but {caller} was fitted on columns named {fitted}: "
                      f"outputs are matched by position, so {names[moved]!r} would be matched with the predictions "
                      f"of fit's {fitted[moved]!r}; {fix}.")

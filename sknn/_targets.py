@@ -452,8 +452,7 @@ class NeuralRegressorMixin(ChecksModuleOutputs):
         """X and y as the family checks them; a new fit (``reset``) records the names of a DataFrame y's columns
         (``_y_columns``), a later call (partial_fit, a warm start, validation_data) refuses fit's columns in another
         order (:func:`sknn._numeric_targets.check_y_columns`)."""
-        if not reset:
-            check_y_columns(y, getattr(self, "_y_columns", None), type(self).__name__)
+        check_y_columns(y, None if reset else getattr(self, "_y_columns", None), type(self).__name__)
         X, checked = super()._check_X_y(X, y, reset, fit_rows)
         if reset:
             self._y_columns = y_column_names(y)

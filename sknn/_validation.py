@@ -23,7 +23,7 @@ from sklearn.utils.validation import _check_sample_weight, _num_samples
 from sklearn.utils.validation import validate_data as _sklearn_validate_data
 
 from ._alignment import check_rows_paired
-from ._column_labels import check_column_label_order
+from ._column_labels import check_column_label_order, check_unique_columns, plain_text_names
 from ._input_files import compressed_opener, numbered_lines
 from ._numbers import (MAX_MAGNITUDE, check_exact_in_float64, check_float32_columns, check_float64_cells,
                        check_magnitude, float32_features, scaler_example)
@@ -31,7 +31,7 @@ from ._numbers import (MAX_MAGNITUDE, check_exact_in_float64, check_float32_colu
 __all__ = ["MAX_MAGNITUDE", "check_callbacks", "check_exact_in_float64", "check_fit_params", "check_float32_columns",
            "check_float32_weights", "check_float64_cells", "check_magnitude", "check_nested_params",
            "check_non_negative_weights", "check_not_complex", "check_positive_int", "check_sizes",
-           "check_unique_columns", "check_validation_data", "check_width", "checked_sample_weight",
+           "check_validation_data", "check_width", "checked_sample_weight",
            "class_weight_vector", "compressed_opener", "detached", "first_non_string", "float32_features", "label_list",
            "numbered_lines", "plain_items", "positive_rows", "reads_as_number", "refuse_complex", "refuse_data_loader",
            "refuse_records", "refuse_weights_not_numbers", "unmasked", "validate_data"]
@@ -239,6 +239,11 @@ def checked_sample_weight(sample_weight, rows):
     try:
         return _check_sample_weight(sample_weight, rows, dtype=np.float64, ensure_non_negative=True)
     except (TypeError, ValueError) as exc:
+        if "contains NaN" in str(exc) or "contains infinity" in str(exc):  # (scikit-learn's names no fix)
+            values = pd.Series(np.ravel(np.asarray(sample_weight, dtype=object))).to_numpy(np.float64, na_value=np.nan)
+            at = int(np.flatnonzero(~np.isfinite(values))[0])  # (sklearn found one: so do these same values)
+            raise ValueError(f"sample_weight[{at}] is {values[at]}: a weight must be a finite number; give those "
+                             "samples a weight (0 leaves them out) or drop them.") from None
         if "sample_weight" in str(exc) or "Sample weight" in str(exc):  # scikit-learn's, naming it
             raise
         given = f"a {type(sample_weight).__name__} of dtype {sample_weight.dtype}" if hasattr(sample_weight, "dtype") \
@@ -409,17 +414,12 @@ def is_unordered(items):
     return isinstance(items, (AbstractSet, Mapping))
 
 
-def check_unique_columns(X):
-    """Refuse a DataFrame whose columns are not uniquely named (columns are matched by name)."""
-    columns = getattr(X, "columns", None)
-    if columns is not None and hasattr(columns, "duplicated") and columns.duplicated().any():
-        name = columns[columns.duplicated()].tolist()[0]  # a Python value: 0, not np.int64(0)
-        raise ValueError(f"X has several columns named {name!r}; give each column its own name.")
-
-
 def validate_data(estimator, X, *args, **kwargs):
     """scikit-learn's ``validate_data``, after :func:`check_unique_columns` and
-    :func:`sknn._column_labels.check_column_label_order`."""
+    :func:`sknn._column_labels.check_column_label_order`. Column names of a subclass of str (``np.str_`` from an
+    array of names, a ``StrEnum``) are read as the strings they are: scikit-learn records str names only, and would
+    read such a table by position, its columns in another order at predict too."""
+    X = plain_text_names(X)
     check_unique_columns(X)
     check_column_label_order(estimator, X, kwargs.get("reset", True))
     return _sklearn_validate_data(estimator, X, *args, **kwargs)

@@ -776,8 +776,8 @@ def test_a_tagger_callback_named_as_its_gradient_clipping_is_refused_by_name():
 
 
 def test_tagger_score_warns_of_gold_labels_of_another_tag_set(tagger):
-    with pytest.warns(UserWarning, match="None of y's labels is one of the model's classes.*y holds 'd', 'n', 'v'; "
-                                         "the model's classes are 'D', 'N', 'V' \\(some differ from them only by case"):
+    with pytest.warns(UserWarning, match="y holds labels that spell the model's classes otherwise: '[dnv]' for "
+                                         "'[DNV]' and 2 more; each counts as wrong"):
         assert tagger.score(X, [[tag.lower() for tag in tags] for tags in Y]) == 0.0
     with pytest.warns(UserWarning, match="another label set \\(tag set\\)\\? y holds 'DT', 'NN', 'VBZ';"):
         tagger.score(X[:1], [["DT", "NN", "VBZ"]])
