@@ -31,6 +31,30 @@ __all__ = ["ImageFileBatches", "ImageInputMixin", "as_image_array", "is_path_lis
            "resize_images"]
 
 
+
+_PREDICT_FILES_LOOKED_AT = 200  # files whose headers predict reads for :meth:`ImageInputMixin._warn_of_misread_files`
+
+
+def _note_misread(img, path, found):
+    """Add ``path`` (an open PIL image ``img``) to ``found``'s sample (20 each) of deep integer files, whose levels
+    are read for :func:`warn_of_shallow_deep_files`, of files with transparency (:func:`warn_of_transparent_files`)
+    or of files of several frames (an animated GIF, a multi-page TIFF: the first is read)."""
+    for kind, holds in (("deep", img.mode.startswith("I;16") or img.mode == "I"),
+                        ("transparent", _has_transparency(img)), ("frames", getattr(img, "n_frames", 1) > 1)):
+        if holds and len(found.setdefault(kind, [])) < 20:
+            found[kind].append((path, getattr(img, "n_frames", 1)))
+
+
+def _warn_of_misread(found):
+    """Warn of the files :func:`_note_misread` found."""
+    warn_of_shallow_deep_files([path for path, _ in found.get("deep", ())])
+    warn_of_transparent_files([path for path, _ in found.get("transparent", ())])
+    if found.get("frames"):
+        path, n = found["frames"][0]
+        warn_user(f"Image files such as {os.fspath(path)!r} ({n} frames) hold several frames (an animation, pages): "
+                  "only the first frame of each is read. Save the frame you want as an image of its own (or each "
+                  "frame, ImageSequence.Iterator(img)).")
+
 def is_path_list(X):
     """True for a list/array of file paths (str or os.PathLike; an array of numpy 2's StringDType too, kind T)."""
     if isinstance(X, np.ndarray):
@@ -210,12 +234,12 @@ class ImageInputMixin(PixelScaleMixin):
 
     def _scan_files(self, paths):
         """Name an unreadable training file before any training (unless ``skip_bad_images``) and warn of files
-        read darker or otherwise than they show (:func:`warn_of_shallow_deep_files`,
-        :func:`warn_of_transparent_files`), from the files' headers and a sample's pixels. Returns the first file
+        read darker or otherwise than they show, or only in part (:func:`_note_misread`), from the files' headers
+        and a sample's pixels. Returns the first file
         read (an array), whether any file is in colour, and the files' sizes as read, each with a file of that size
         ({size: path})."""
         path, image = self._first_image(paths)
-        sizes, colour, deep, transparent = {}, image.shape[0] == 3, [], []
+        sizes, colour, found = {}, image.shape[0] == 3, {}
         Image = _pil()
         with named_bomb_warnings():
             for other in paths:
@@ -223,10 +247,7 @@ class ImageInputMixin(PixelScaleMixin):
                     with Image.open(other) as img:
                         sizes.setdefault(displayed_size(img), other)  # as read: EXIF orientation applied
                         colour = colour or not _is_grey(img.mode)
-                        if (img.mode.startswith("I;16") or img.mode == "I") and len(deep) < 20:  # (a sample: their
-                            deep.append(other)                                                     # levels read below)
-                        if _has_transparency(img) and len(transparent) < 20:
-                            transparent.append(other)
+                        _note_misread(img, other, found)
                 except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
                     if not self.skip_bad_images:  # named now, before any training (read, for the reason)
                         try:
@@ -234,9 +255,22 @@ class ImageInputMixin(PixelScaleMixin):
                         except ValueError as exc:
                             raise _unreadable(exc) from None
                     continue  # (skipped, with a warning, when it is read)
-            warn_of_shallow_deep_files(deep)
-            warn_of_transparent_files(transparent)
+            _warn_of_misread(found)
         return image, colour, sizes
+
+    @staticmethod
+    def _warn_of_misread_files(paths):
+        """At predict, warn of files read darker or otherwise than they show, as fit does, from the headers of the
+        first files (a sample: the files a fit on other ones trained for may be of another kind)."""
+        found, Image = {}, _pil()
+        with named_bomb_warnings():
+            for path in paths[:_PREDICT_FILES_LOOKED_AT]:
+                try:
+                    with Image.open(path) as img:
+                        _note_misread(img, path, found)
+                except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+                    continue  # (named when it is read)
+            _warn_of_misread(found)
 
     def _file_image_shape(self, paths):
         """(channels, height, width) files are read into: ``image_size`` (required when the files' sizes differ)
@@ -345,6 +379,7 @@ class ImageInputMixin(PixelScaleMixin):
                 self._record_pixel_scale(1.0, 0.0, "files")  # files: their levels scaled to [0, 1]
             else:
                 self._check_pixel_scale(None, True, reset)
+                self._warn_of_misread_files(paths)
             return paths
         check_image_list(X)
         array = X if hasattr(X, "columns") else np.asarray(X)

@@ -20,7 +20,7 @@ import torch
 from ._warnings import warn_user
 
 __all__ = ["FormMisses", "TOKENS_ADVICE", "check_one_spelling_per_label", "form_twins", "is_missing",
-           "missing_document", "near_spellings", "not_documents", "spacing_twins", "warn_form_misses",
+           "missing_document", "near_spellings", "not_documents", "spacing_twins", "spelling_key", "warn_form_misses",
            "warn_form_twins"]
 
 _CANONICAL = ("NFC", "NFD")  # canonically equivalent spellings: the same characters, composed or not
@@ -317,13 +317,18 @@ def form_twins(values):
     return [[str(t) for t in spellings] for spellings in groups if len({t.strip() for t in spellings}) > 1]
 
 
+def spelling_key(text, case=False):
+    """What ``text`` spells, whatever its spelling: invisible characters removed, in Unicode's composed form, white
+    space around it stripped, and its case folded (unless ``case``)."""
+    text = unicodedata.normalize("NFC", re.sub(_INVISIBLE, "", text)).strip()
+    return text if case else text.casefold()
+
+
 def near_spellings(values, known):
     """The strings among ``values`` (a column's values that match none of ``known``, a fitted model's categories)
     that spell a string of ``known`` otherwise: with other case, spaces around them, another Unicode form or invisible
     characters ('rome' or 'Rome ' for 'Rome'). A list of ``(value, category)`` pairs, in the order of ``values``."""
-    def key(text):
-        return unicodedata.normalize("NFC", re.sub(_INVISIBLE, "", text)).strip().casefold()
-
+    key = spelling_key
     keys = {}
     for category in known:
         if isinstance(category, str):

@@ -6,6 +6,7 @@ import re
 import numpy as np
 
 from ._input_files import READ_ERRORS, compressed_opener, file_path, numbered_lines, read_error, refuse_special_file
+from ._text_checks import spelling_key
 from ._warnings import warn_user
 
 __all__ = ["image_folder", "read_idx", "load_fashion_mnist", "read_conllu", "IMAGE_EXTENSIONS"]
@@ -14,10 +15,32 @@ IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".jpe", ".jfif", ".bmp", ".gif", ".
                     ".pbm", ".pnm")
 
 
+# folders that systems and file servers add beside a user's (macOS' archive folder, Synology's thumbnails,
+# Windows' recycle bin and volume folder, QNAP's recycle bin and thumbnails)
+_SYSTEM_FOLDERS = frozenset({"__MACOSX", "@eaDir", "$RECYCLE.BIN", "System Volume Information", "#recycle",
+                             "@Recycle", "@Recently-Snapshot", ".@__thumb"})
+
+
 def _hidden(name):
-    """Hidden files and folders (``.ipynb_checkpoints``, macOS' ``._photo.png`` and ``__MACOSX``) are no
-    classes and no images."""
-    return name.startswith(".") or name == "__MACOSX"
+    """Hidden files and folders (``.ipynb_checkpoints``, macOS' ``._photo.png``) and the folders systems add
+    (``__MACOSX``, a NAS's ``@eaDir`` of thumbnails) are no classes and no images."""
+    return name.startswith(".") or name in _SYSTEM_FOLDERS
+
+
+def _check_class_names(root, classes):
+    """Refuse class folders whose names spell one label (differing only by white space around them, their Unicode
+    form or invisible characters): fit would refuse their labels, with fixes for a y that is no folder; warn of ones
+    that differ only by case ('Cat' and 'cat', which one folder cannot hold on macOS or Windows)."""
+    groups = {}
+    for name in classes:
+        groups.setdefault(spelling_key(name), []).append(name)
+    for names in (g for g in groups.values() if len(g) > 1):
+        if len({spelling_key(n, case=True) for n in names}) < len(names):
+            raise ValueError(f"{root!r} has class folders {names[0]!r} and {names[1]!r}, whose names differ only by "
+                             "white space, Unicode form or invisible characters: they would be two classes of one "
+                             "label. Merge them into one folder.")
+        warn_user(f"{root!r} has class folders {names[0]!r} and {names[1]!r}, whose names differ only by case: they "
+                  "are two classes. If they are one (two archives unpacked into one folder), merge them.")
 
 
 def _is_ancestor(folder, inner):
@@ -124,7 +147,9 @@ def image_folder(root, extensions=IMAGE_EXTENSIONS):
         ``root/<label>/<image file>``; sub-folders are the labels, in sorted order (a root whose folders are
         splits, ``train`` and ``test`` holding class folders, is refused: list each split on its own). Hidden
         folders and files (names starting with a dot, such as ``.ipynb_checkpoints`` and
-        macOS' ``._*`` files, and ``__MACOSX``) are left out. Symbolic links are followed (a class's images
+        macOS' ``._*`` files) and folders systems add (``__MACOSX``, a NAS's ``@eaDir`` of thumbnails) are left
+        out; images in other sub-folders of a class folder are that class's. Class folders whose names differ
+        only by white space or Unicode form are refused, ones that differ by case warned of. Symbolic links are followed (a class's images
         may be kept elsewhere), except back to a folder already read or one that holds the class (a loop); an
         image file that links put under two classes is refused, naming it; one they list twice or more in its
         class is listed each time (each copy counts as a training image: links can oversample a class), with a
@@ -155,6 +180,7 @@ def image_folder(root, extensions=IMAGE_EXTENSIONS):
     classes = sorted(d for d in os.listdir(root) if os.path.isdir(os.path.join(root, d)) and not _hidden(d))
     if not classes:
         raise ValueError(f"{root!r} has no sub-folders: put the images of each class in a folder of its own.")
+    _check_class_names(root, classes)
     _check_not_splits(root, classes, endings)
     _warn_of_one_wrapper(root, classes, endings)
     loose = sorted(f for f in os.listdir(root) if f.lower().endswith(endings) and not _hidden(f)

@@ -1582,3 +1582,56 @@ def test_block_counts_and_sizes_are_read_as_given_or_refused():
     with pytest.warns(UserWarning, match=r"module= replaces sknn's network, so conv_filters=\(4, 8\), "
                                          r"convs_per_block=\(1, 2\), dense_layers=\(4,\) are not applied"):
         ConvImageClassifier(**{**CONV, "module": Flat, "conv_filters": (4, 8), "convs_per_block": (1, 2)}).fit(X, y)
+
+
+def test_files_read_darker_or_in_part_are_warned_of_at_predict_too(tmp_path):
+    """Fit warned of 16-bit files of 8-bit levels (read all but black) and of transparency; predict on such files,
+    after a fit on ordinary ones, answered without a word. An animation was read as its first frame unwarned."""
+    rng = np.random.RandomState(0)
+    plain, deep, transparent = [], [], []
+    for i in range(8):
+        levels = (rng.rand(8, 8) * 255).astype(np.uint8)
+        for kind, image in ((plain, Image.fromarray(levels)), (deep, Image.fromarray(levels.astype(np.uint16))),
+                            (transparent, Image.fromarray(np.dstack([levels] * 3 + [levels * 0]), "RGBA"))):
+            kind.append(str(tmp_path / f"{len(kind)}-{id(kind)}.png"))
+            image.save(kind[-1])
+    clf = ConvImageClassifier(**CONV).fit(plain, [0, 1] * 4)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        clf.predict(plain)
+    with pytest.warns(UserWarning, match="The 16-bit image files .* hold levels up to 25[0-9] only, at most 8 bits"):
+        clf.predict(deep)
+    vgg = VGGFeatureExtractor(**VGG).fit(plain)
+    with pytest.warns(UserWarning, match="have transparent pixels"):
+        vgg.transform(transparent)
+    frames = [Image.new("L", (8, 8), level) for level in (0, 255)]
+    frames[0].save(tmp_path / "anim.gif", save_all=True, append_images=frames[1:])
+    for call in (lambda: clf.predict([str(tmp_path / "anim.gif")]),
+                 lambda: ConvImageClassifier(**CONV).fit([str(tmp_path / "anim.gif")] + plain[1:], [0, 1] * 4)):
+        with pytest.warns(UserWarning, match=r"such as '.*anim\.gif' \(2 frames\) hold several frames.*only the "
+                                             "first frame of each is read"):
+            call()
+
+
+def test_image_folder_names_class_folders_that_spell_one_label_and_leaves_out_system_folders(tmp_path):
+    """Folders 'dog' and 'dog ' (or 'café' composed and not) were two classes, refused only at fit with a fix for a
+    pandas y; 'Cat' and 'cat' two classes without a word; a NAS's @eaDir thumbnails trained as images."""
+    from sknn.datasets import image_folder
+
+    def make(root, names):
+        for name in names:
+            os.makedirs(root / name)
+            Image.new("L", (8, 8)).save(root / name / "0.png")
+
+    make(tmp_path / "spaced", ["dog", "dog ", "cat"])
+    with pytest.raises(ValueError, match=r"class folders 'dog' and 'dog ', whose names differ only by white space"):
+        image_folder(tmp_path / "spaced")
+    make(tmp_path / "forms", ["caf\u00e9", "cafe\u0301"])
+    with pytest.raises(ValueError, match="differ only by white space, Unicode form"):
+        image_folder(tmp_path / "forms")
+    make(tmp_path / "case", ["Cat", "cat", "dog"])
+    with pytest.warns(UserWarning, match="class folders 'Cat' and 'cat', whose names differ only by case"):
+        assert image_folder(tmp_path / "case")[1].tolist() == ["Cat", "cat", "dog"]
+    make(tmp_path / "nas", ["a", "b", "a/@eaDir/0.png", "a/inner"])
+    paths, labels = image_folder(tmp_path / "nas")
+    assert sorted(os.path.relpath(p, tmp_path / "nas") for p in paths) == ["a/0.png", "a/inner/0.png", "b/0.png"]
