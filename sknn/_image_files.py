@@ -17,8 +17,9 @@ import torch
 from ._pixels import shallow_levels
 from ._warnings import warn_user
 
-__all__ = ["ImageFileBatches", "check_image_list", "displayed_size", "named_bomb_warnings", "plain_path", "read_image",
-           "warn_of_shallow_deep_files", "warn_of_transparent_files"]
+__all__ = ["PREDICT_FILES_LOOKED_AT", "ImageFileBatches", "check_image_list", "displayed_size", "named_bomb_warnings",
+           "note_misread", "plain_path", "read_image", "warn_of_misread", "warn_of_shallow_deep_files",
+           "warn_of_transparent_files"]
 
 # the EXIF orientations (tag 0x0112) that swap height and width: the stored pixels are turned a quarter
 _QUARTER_TURNS = (5, 6, 7, 8)
@@ -159,6 +160,30 @@ def warn_of_transparent_files(paths):
                     return
         except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
             continue  # (named when it is read)
+
+
+PREDICT_FILES_LOOKED_AT = 200  # the files whose headers predict reads for :func:`note_misread`
+
+
+def note_misread(img, path, found):
+    """Add ``path`` (an open PIL image ``img``) to ``found``'s sample (20 each) of deep integer files, whose levels
+    are read for :func:`warn_of_shallow_deep_files`, of files with transparency (:func:`warn_of_transparent_files`)
+    or of files of several frames (an animated GIF, a multi-page TIFF: the first is read)."""
+    for kind, holds in (("deep", img.mode.startswith("I;16") or img.mode == "I"),
+                        ("transparent", _has_transparency(img)), ("frames", getattr(img, "n_frames", 1) > 1)):
+        if holds and len(found.setdefault(kind, [])) < 20:
+            found[kind].append((path, getattr(img, "n_frames", 1)))
+
+
+def warn_of_misread(found):
+    """Warn of the files :func:`note_misread` found."""
+    warn_of_shallow_deep_files([path for path, _ in found.get("deep", ())])
+    warn_of_transparent_files([path for path, _ in found.get("transparent", ())])
+    if found.get("frames"):
+        path, n = found["frames"][0]
+        warn_user(f"Image files such as {os.fspath(path)!r} ({n} frames) hold several frames (an animation, pages): "
+                  "only the first frame of each is read. Save the frame you want as an image of its own (or each "
+                  "frame, ImageSequence.Iterator(img)).")
 
 
 def _has_transparency(img):

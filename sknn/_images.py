@@ -18,9 +18,9 @@ from ._augment import Augment  # noqa: F401 (pickles of earlier versions name sk
 from ._data import ArrayBatches
 from .datasets import IMAGE_EXTENSIONS
 from ._image_fixes import QUANTITY_FIX, batch_axis_fix, moved_axes_fix, shape_fix
-from ._image_files import (ImageFileBatches, _depth_of, _has_transparency, _is_grey, _is_pil_image, _names, _pil,
-                           check_image_list, displayed_size, named_bomb_warnings, plain_path, read_image,
-                           warn_of_shallow_deep_files, warn_of_transparent_files)
+from ._image_files import (PREDICT_FILES_LOOKED_AT, ImageFileBatches, _depth_of, _is_grey, _is_pil_image, _names, _pil,
+                           check_image_list, displayed_size, named_bomb_warnings, note_misread, plain_path, read_image,
+                           warn_of_misread)
 from ._labels import check_y_for_estimator
 from ._pixels import PixelScaleMixin, images_named
 from ._validation import (check_magnitude, check_sizes, detached, plain_items, refuse_data_loader, unmasked,
@@ -30,30 +30,6 @@ from ._warnings import warn_user
 __all__ = ["ImageFileBatches", "ImageInputMixin", "as_image_array", "is_path_list", "read_image",
            "resize_images"]
 
-
-
-_PREDICT_FILES_LOOKED_AT = 200  # files whose headers predict reads for :meth:`ImageInputMixin._warn_of_misread_files`
-
-
-def _note_misread(img, path, found):
-    """Add ``path`` (an open PIL image ``img``) to ``found``'s sample (20 each) of deep integer files, whose levels
-    are read for :func:`warn_of_shallow_deep_files`, of files with transparency (:func:`warn_of_transparent_files`)
-    or of files of several frames (an animated GIF, a multi-page TIFF: the first is read)."""
-    for kind, holds in (("deep", img.mode.startswith("I;16") or img.mode == "I"),
-                        ("transparent", _has_transparency(img)), ("frames", getattr(img, "n_frames", 1) > 1)):
-        if holds and len(found.setdefault(kind, [])) < 20:
-            found[kind].append((path, getattr(img, "n_frames", 1)))
-
-
-def _warn_of_misread(found):
-    """Warn of the files :func:`_note_misread` found."""
-    warn_of_shallow_deep_files([path for path, _ in found.get("deep", ())])
-    warn_of_transparent_files([path for path, _ in found.get("transparent", ())])
-    if found.get("frames"):
-        path, n = found["frames"][0]
-        warn_user(f"Image files such as {os.fspath(path)!r} ({n} frames) hold several frames (an animation, pages): "
-                  "only the first frame of each is read. Save the frame you want as an image of its own (or each "
-                  "frame, ImageSequence.Iterator(img)).")
 
 def is_path_list(X):
     """True for a list/array of file paths (str or os.PathLike; an array of numpy 2's StringDType too, kind T)."""
@@ -234,10 +210,9 @@ class ImageInputMixin(PixelScaleMixin):
 
     def _scan_files(self, paths):
         """Name an unreadable training file before any training (unless ``skip_bad_images``) and warn of files
-        read darker or otherwise than they show, or only in part (:func:`_note_misread`), from the files' headers
-        and a sample's pixels. Returns the first file
-        read (an array), whether any file is in colour, and the files' sizes as read, each with a file of that size
-        ({size: path})."""
+        read darker or otherwise than they show, or only in part (:func:`sknn._image_files.note_misread`), from the
+        files' headers and a sample's pixels. Returns the first file read (an array), whether any file is in
+        colour, and the files' sizes as read, each with a file of that size ({size: path})."""
         path, image = self._first_image(paths)
         sizes, colour, found = {}, image.shape[0] == 3, {}
         Image = _pil()
@@ -247,7 +222,7 @@ class ImageInputMixin(PixelScaleMixin):
                     with Image.open(other) as img:
                         sizes.setdefault(displayed_size(img), other)  # as read: EXIF orientation applied
                         colour = colour or not _is_grey(img.mode)
-                        _note_misread(img, other, found)
+                        note_misread(img, other, found)
                 except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
                     if not self.skip_bad_images:  # named now, before any training (read, for the reason)
                         try:
@@ -255,7 +230,7 @@ class ImageInputMixin(PixelScaleMixin):
                         except ValueError as exc:
                             raise _unreadable(exc) from None
                     continue  # (skipped, with a warning, when it is read)
-            _warn_of_misread(found)
+            warn_of_misread(found)
         return image, colour, sizes
 
     @staticmethod
@@ -264,13 +239,13 @@ class ImageInputMixin(PixelScaleMixin):
         first files (a sample: the files a fit on other ones trained for may be of another kind)."""
         found, Image = {}, _pil()
         with named_bomb_warnings():
-            for path in paths[:_PREDICT_FILES_LOOKED_AT]:
+            for path in paths[:PREDICT_FILES_LOOKED_AT]:
                 try:
                     with Image.open(path) as img:
-                        _note_misread(img, path, found)
+                        note_misread(img, path, found)
                 except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
                     continue  # (named when it is read)
-            _warn_of_misread(found)
+            warn_of_misread(found)
 
     def _file_image_shape(self, paths):
         """(channels, height, width) files are read into: ``image_size`` (required when the files' sizes differ)

@@ -144,16 +144,15 @@ def image_folder(root, extensions=IMAGE_EXTENSIONS):
     Parameters
     ----------
     root : str or path
-        ``root/<label>/<image file>``; sub-folders are the labels, in sorted order (a root whose folders are
-        splits, ``train`` and ``test`` holding class folders, is refused: list each split on its own). Hidden
-        folders and files (names starting with a dot, such as ``.ipynb_checkpoints`` and
-        macOS' ``._*`` files) and folders systems add (``__MACOSX``, a NAS's ``@eaDir`` of thumbnails) are left
-        out; images in other sub-folders of a class folder are that class's. Class folders whose names differ
-        only by white space or Unicode form are refused, ones that differ by case warned of. Symbolic links are followed (a class's images
-        may be kept elsewhere), except back to a folder already read or one that holds the class (a loop); an
-        image file that links put under two classes is refused, naming it; one they list twice or more in its
-        class is listed each time (each copy counts as a training image: links can oversample a class), with a
-        warning naming the copies.
+        ``root/<label>/<image file>``; sub-folders are the labels, in sorted order (a root whose folders are splits,
+        ``train`` and ``test`` holding class folders, is refused: list each split on its own). Hidden folders and files
+        (names starting with a dot, such as ``.ipynb_checkpoints`` and macOS' ``._*`` files) and folders systems add
+        (``__MACOSX``, a NAS's ``@eaDir`` of thumbnails) are left out; images in other sub-folders of a class folder are
+        that class's. Class folders whose names differ only by white space or Unicode form are refused, ones that differ
+        by case warned of. Symbolic links are followed (a class's images may be kept elsewhere), except back to a folder
+        already read or one that holds the class (a loop); an image file that links put under two classes is refused,
+        naming it; one they list twice or more in its class is listed each time (each copy counts as a training image:
+        links can oversample a class), with a warning naming the copies.
     extensions : str or tuple of str
         File endings taken as images (case-insensitive). A class folder without any is
         left out, with a warning. With the default, files of other types that Pillow reads (``.avif``, ``.tga``)
