@@ -310,11 +310,13 @@ def critical_difference(ranks, ax=None, title=None):
 
 
 def learning_curve(estimator, X, y, cv=5, train_sizes=(0.1, 0.325, 0.55, 0.775, 1.0), scoring=None, n_jobs=None,
-                   ax=None):
+                   ax=None, shuffle=True, random_state=0):
     """Training and validation score against the number of training samples, on ``ax``.
 
     scikit-learn's ``LearningCurveDisplay`` draws it (it serves sknn's estimators as they
-    are); this function gives it sknn's axes convention and returns the Axes.
+    are); this function gives it sknn's axes convention and returns the Axes. The training rows are shuffled
+    (``random_state``) before the first ``train_sizes`` of them are taken (``shuffle``): rows sorted by class
+    would give the smallest sizes one class, and a curve without its first points.
     """
     from sklearn.model_selection import LearningCurveDisplay
 
@@ -324,7 +326,8 @@ def learning_curve(estimator, X, y, cv=5, train_sizes=(0.1, 0.325, 0.55, 0.775, 
                          "of the training rows, e.g. (0.1, 0.55, 1.0), or numbers of rows).")
     ax = _axes(ax)
     LearningCurveDisplay.from_estimator(estimator, X, y, cv=cv, train_sizes=sizes, scoring=scoring,
-                                        n_jobs=n_jobs, ax=ax, score_type="both", std_display_style="fill_between")
+                                        n_jobs=n_jobs, ax=ax, score_type="both", std_display_style="fill_between",
+                                        shuffle=shuffle, random_state=random_state if shuffle else None)
     ax.set_title("Learning curve")
     return ax
 

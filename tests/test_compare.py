@@ -12,6 +12,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.datasets import load_breast_cancer, load_iris, make_regression
 from sklearn.dummy import DummyClassifier
 from sklearn.ensemble import RandomForestClassifier
+from sklearn.exceptions import FitFailedWarning
 from sklearn.linear_model import LinearRegression, LogisticRegression, Ridge
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
@@ -933,6 +934,10 @@ def test_plot_functions_draw():
     assert len(ax.get_lines()) == 2 and len(ax.figure.axes) == 2  # losses, and the score on a twin axis
     ax = plot.learning_curve(DenseClassifier(max_iter=10, random_state=0), X, y, cv=3, train_sizes=(0.5, 1.0))
     assert len(ax.get_lines()) == 2
+    with warnings.catch_warnings():  # iris's rows are sorted by class: its first 10% held one class, and failed
+        warnings.simplefilter("error", FitFailedWarning)
+        ax = plot.learning_curve(DenseClassifier(max_iter=1, random_state=0), X, y, cv=3)
+    assert all(len(line.get_ydata()) == 5 and np.isfinite(line.get_ydata()).all() for line in ax.get_lines())
     for one in ((1.0,), 0.5, (0.5, 0.5)):  # (scikit-learn's display failed inside: 'zero-size array', an IndexError)
         with pytest.raises(ValueError, match=r"gives a curve no second point: pass 2 sizes or more"):
             plot.learning_curve(DenseClassifier(max_iter=1), X, y, cv=3, train_sizes=one)
