@@ -73,7 +73,8 @@ def _data_lines(a, name, n_read, n_features, task_given):
     lines = []
     n = a.get("n_samples")
     dropped = a.get("n_dropped", 0)
-    lines.append(f"{name}: {n} rows" + (f", {n_features} features" if n_features is not None else ""))
+    lines.append(f"{name}: {n} rows" + (f", {n_features} feature{'' if n_features == 1 else 's'}"
+                                        if n_features is not None else ""))
     if dropped:
         total = n_read if n_read is not None else n + dropped
         lines.append(f"rows: {dropped} of {total} have no target value and were left out ({n} used)")

@@ -248,7 +248,7 @@ def test_placeholder_cells_are_named_and_na_values_reads_them_as_missing(tmp_pat
     code, out, err = _run(base + ["--target", "y", "--na-values", "?,-"], capsys)
     assert code == 0, err
     assert "n/a" not in out and "fit failed" not in out  # the True/False column reaches every model
-    assert "1 features" not in out
+    assert "1 feature\n" not in out  # (x, flag and price are features)
 
 
 def test_numbers_and_dates_written_as_text_are_named_with_the_fix(tmp_path, capsys):
@@ -395,7 +395,7 @@ def test_a_row_index_written_by_pandas_or_r_is_left_out_not_a_feature(tmp_path, 
     for index in (frame.index, [f"row{i}" for i in frame.index]):
         frame.set_axis(index).to_csv(tmp_path / "t.csv")
         code, out, err = _run(base + ["--csv", str(tmp_path / "t.csv")], capsys)
-        assert code == 0 and "40 rows, 1 features" in out and "left out the first column" in out, out + err
+        assert code == 0 and "40 rows, 1 feature\n" in out and "left out the first column" in out, out + err
     frame.to_csv(tmp_path / "t.csv")  # an unnamed column of numbers that are not whole: a feature, kept
     with open(tmp_path / "t.csv") as f:
         text = f.read().replace("\n0,", "\n0.5,")
@@ -1180,7 +1180,7 @@ def test_groups_keep_each_group_in_one_fold_and_out_of_the_features(tmp_path, ca
             "--repeats", "2"]
     code, out, err = _run([*argv, "--groups", "patient", "--cv", "3"], capsys)
     assert code == 0, err
-    assert "visits.csv: 60 rows, 1 features" in out or "visits.csv: 60 rows, 1 feature" in out
+    assert "visits.csv: 60 rows, 1 feature\n" in out
     assert "groups: the column 'patient', 12 groups of rows; each fold tests whole groups" in out
     assert "(6 splits, the same for every model)" in out
     groups = np.repeat(np.arange(12), 5)
