@@ -50,13 +50,16 @@ def unsafe_message(exc):
     what = type(value).__qualname__ if not isinstance(value, type) else f"class {value.__qualname__}"
     if callable(value) and not isinstance(value, type):
         what = f"callable {getattr(value, '__qualname__', type(value).__qualname__)}"
-    data = isinstance(value, (np.ndarray, np.generic, datetime.date, datetime.timedelta, complex, set, frozenset))
+    data = isinstance(value, (np.ndarray, np.generic, datetime.date, datetime.timedelta, complex, set, frozenset,
+                              pd.Series, pd.Index))
     if data:  # data of a kind the format has no reader for (datetime64 labels, complex numbers, sets...)
         kind = f"an array of dtype {value.dtype}" if isinstance(value, np.ndarray) else f"a {what}"
         return (f"{exc.owner}'s {exc.kind} {exc.name!r} holds {kind} (at {exc.where}), a kind of data sknn's save "
                 "does not store (numbers, booleans, strings, lists, dicts, arrays of those, tensors, sknn estimators): "
-                "fit on values of those kinds (e.g. labels as strings, y.astype(str)), or save the model with "
-                "joblib.dump(model, path) and load it with joblib.load only from a source you trust.")
+                + (f"set it as a list (model.set_params({exc.name}=list(...))), " if exc.kind == "parameter" else
+                   "fit on values of those kinds (e.g. labels as strings, y.astype(str)), ") +
+                "or save the model with joblib.dump(model, path) and load it with joblib.load only from a source you "
+                "trust.")
     return (f"{exc.owner}'s {exc.kind} {exc.name!r} holds {what} (at {exc.where}), which cannot be saved safely: "
             "sknn's save stores data only (numbers, strings, lists, dicts, arrays, tensors, sknn estimators), never "
             "code such as a callable, a class, a torch module or callbacks. " + (
@@ -169,6 +172,8 @@ class ValueWriter:
             return self.dict(v, where)
         if type(v) is bytes:
             return {"__type__": "bytes", "hex": v.hex()}
+        if type(v) is range:  # (a size parameter: hidden_layer_sizes=range(64, 0, -16))
+            return {"__type__": "range", "start": v.start, "stop": v.stop, "step": v.step}
         if type(v) in (np.ndarray, np.memmap):  # not masked arrays nor matrices: they would come back as arrays
             return self.ndarray(v, where)
         if isinstance(v, torch.Tensor):
@@ -232,8 +237,9 @@ class ValueReader:
     """Builds values back from JSON and the tensors; only the types :class:`ValueWriter` writes."""
 
     # the tagged values ValueWriter writes; each is built by the method of the same name with a leading '_'
-    TYPES = frozenset({"strlist", "intlist", "floatlist", "tuple", "set", "frozenset", "dict", "bytes", "npscalar",
-                       "ndarray", "tensor", "device", "dtype", "path", "DataFrame", "RandomState", "KeyedVectors"})
+    TYPES = frozenset({"strlist", "intlist", "floatlist", "tuple", "range", "set", "frozenset", "dict", "bytes",
+                       "npscalar", "ndarray", "tensor", "device", "dtype", "path", "DataFrame", "RandomState",
+                       "KeyedVectors"})
 
     def __init__(self, tensors):
         self.tensors = tensors
@@ -283,6 +289,12 @@ class ValueReader:
 
     def _tuple(self, node, where):
         return tuple(self._items(node, where))
+
+    def _range(self, node, where):
+        bounds = [node.get(k) for k in ("start", "stop", "step")]
+        if not all(type(b) is int for b in bounds) or bounds[2] == 0:
+            raise FormatError(f"A range at {where} has bounds {bounds}: three whole numbers, a step other than 0.")
+        return range(*bounds)
 
     def _set(self, node, where):
         return set(self._items(node, where))

@@ -723,3 +723,20 @@ def test_word_vectors_replaced_after_fit_are_read_by_their_own_rows(tmp_path):
     w2v.set_params(agg="mean").save(tmp_path / "replaced.safetensors")  # saved and loaded as it is
     np.testing.assert_array_equal(sknn.load(tmp_path / "replaced.safetensors").transform([["cat", "the"]]),
                                   [[0.5, 1, 0, 0]])
+
+
+def test_a_range_as_a_size_parameter_is_saved_and_a_series_named_with_a_fix(tmp_path):
+    """A range of layer sizes trained, but save refused it as 'code'; a Series was told to be fitted on labels as
+    strings."""
+    import pandas as pd
+
+    X = np.random.RandomState(0).randn(40, 3)
+    clf = DenseClassifier(hidden_layer_sizes=range(16, 0, -8), max_iter=2, random_state=0).fit(X, X[:, 0] > 0)
+    clf.save(tmp_path / "m.sknn")
+    loaded = sknn.load(tmp_path / "m.sknn")
+    assert loaded.hidden_layer_sizes == range(16, 0, -8)
+    np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
+    clf.set_params(hidden_layer_sizes=pd.Series([16, 8]))
+    with pytest.raises(TypeError, match=r"'hidden_layer_sizes' holds a Series .* set it as a list \(model\.set_params"
+                                        r"\(hidden_layer_sizes=list\(\.\.\.\)\)\)"):
+        clf.save(tmp_path / "s.sknn")
