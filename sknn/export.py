@@ -46,11 +46,11 @@ scaling wrappers, and the custom op that keeps recurrent layers' sequence length
 
 import contextlib
 import copy
-import io
 import json
 import logging
 import numbers
 import os
+import threading
 import warnings
 from dataclasses import dataclass, field
 
@@ -311,20 +311,25 @@ def _refuse_unencodable_text(key, value):
                                  "in the data and fit again (text.encode('utf-8', 'replace').decode()).") from None
 
 
+_EXPORTING = threading.Lock()  # torch.export is not thread-safe; nor are the loggers' levels and warning filters
+
+
 @contextlib.contextmanager
 def _quiet():
-    """Silence the exporter: its progress prints, warnings and log lines."""
-    loggers = [logging.getLogger(name) for name in _QUIET_LOGGERS]
-    levels = [lg.level for lg in loggers]
-    try:
-        for lg in loggers:
-            lg.setLevel(logging.ERROR)
-        with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
-            warnings.simplefilter("ignore")
-            yield
-    finally:
-        for lg, level in zip(loggers, levels):
-            lg.setLevel(level)
+    """Silence the exporter (its warnings and log lines), one export at a time in the process: two threads
+    exporting at once failed inside torch.export, and each restored the other's filters and levels."""
+    with _EXPORTING:
+        loggers = [logging.getLogger(name) for name in _QUIET_LOGGERS]
+        levels = [lg.level for lg in loggers]
+        try:
+            for lg in loggers:
+                lg.setLevel(logging.ERROR)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                yield
+        finally:
+            for lg, level in zip(loggers, levels):
+                lg.setLevel(level)
 
 
 # -- the public functions --------------------------------------------------------------------------------------------

@@ -318,3 +318,36 @@ def test_from_network_refuses_a_device_that_is_no_device():
     network = DenseClassifier(hidden_layer_sizes=(4,), max_iter=1, random_state=0).fit(X, y).export_network()
     with pytest.raises(TypeError, match="device must be 'cpu', 'cuda', 'auto' or a torch.device, got None"):
         DenseClassifier.from_network(network, device=None)
+
+
+def test_exports_from_two_threads_succeed_and_leave_the_warning_filters_as_they_were(tmp_path, capsys):
+    """Two threads exporting at once failed inside torch.export ('Trying to pop empty mode stack'), and each restored
+    the other's saved warning filters and stdout: later output vanished, later warnings were silenced."""
+    import threading
+    import warnings
+
+    X = np.random.RandomState(0).randn(40, 3)
+    models = [DenseClassifier(hidden_layer_sizes=(8,), max_iter=1, random_state=seed).fit(X, X[:, 0] > 0)
+              for seed in (0, 1)]
+    filters = list(warnings.filters)
+    errors = []
+
+    def export(model, path):
+        try:
+            to_onnx(model, path)
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=export, args=(m, tmp_path / f"{i}.onnx")) for i, m in enumerate(models)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors, errors
+    assert warnings.filters == filters
+    print("still printed")
+    assert "still printed" in capsys.readouterr().out
+    for i, model in enumerate(models):
+        session = ort.InferenceSession(str(tmp_path / f"{i}.onnx"))
+        got = session.run(None, {session.get_inputs()[0].name: X.astype(np.float32)})[0]
+        np.testing.assert_allclose(got, model.predict_proba(X), atol=1e-5)
