@@ -259,10 +259,10 @@ class ImageInputMixin(PixelScaleMixin):
         size = size_pair(image.shape[1:] if self.image_size is None else self.image_size)
         return (3 if colour else 1, *size)
 
-    def _check_image_shape(self, shape, reset, how=None, given=None, images=None):
+    def _check_image_shape(self, shape, reset, how=None, given=None, images=None, quiet=False):
         """Record the shape of the training images, or check later images against it (``how``: X's form, for the
         fix, see :func:`sknn._image_fixes.shape_fix`; ``given``: an array's own shape, whose axes may be moved;
-        ``images``: the images, (n, C, H, W), where X is an array)."""
+        ``images``: the images, (n, C, H, W), where X is an array; ``quiet``: refusals only, no warning)."""
         if reset:
             asked = getattr(self, "image_size", None)
             if images is not None and asked is not None and size_pair(asked) != tuple(shape[1:]):
@@ -282,11 +282,9 @@ class ImageInputMixin(PixelScaleMixin):
 
     def _takes_image_shape(self, shape):
         """Whether the fitted network takes images of ``shape`` (channels, height, width) (a question: the check's
-        warnings are left to the images' own check)."""
+        warnings, ``quiet`` here, are left to the images' own check)."""
         try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                self._check_image_shape(shape, False)
+            self._check_image_shape(shape, False, quiet=True)
         except ValueError:
             return False
         return True

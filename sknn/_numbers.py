@@ -160,8 +160,7 @@ def _as_floats(cells):
     """The object array ``cells`` as float64 (None: NaN), or None where a cell does not convert (text, pd.NA,
     a number beyond float64's range, a signaling NaN)."""
     try:
-        with np.errstate(over="ignore", invalid="ignore"), warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
+        with np.errstate(over="ignore", invalid="ignore"):  # (numpy's, per thread: no warning filter of the process)
             return cells.astype(np.float64)
     except (TypeError, ValueError, ArithmeticError):  # (OverflowError, decimal.InvalidOperation: ArithmeticError)
         return None

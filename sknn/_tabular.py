@@ -12,7 +12,6 @@ embeddings of the categories.
 """
 
 import numbers
-import warnings
 
 import numpy as np
 import pandas as pd
@@ -153,10 +152,16 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
         self.boolean_ = np.array([held_booleans(X, j, columns[j][1]) for j in self.numeric_columns_], dtype=bool)
         return self
 
-    def transform(self, X):
-        """The float32 matrix of numbers (NaN for missing) then category codes (0 for missing or unseen)."""
+    def transform(self, X, *, names_checked=False, training=False):
+        """The float32 matrix of numbers (NaN for missing) then category codes (0 for missing or unseen).
+
+        ``names_checked``: an estimator owning this preprocessor has checked X's column names against its own fit and
+        warned of a mismatch by its own name (so scikit-learn's check is not repeated here). ``training``: X trains
+        (a warm start's or later partial_fit's rows), and columns of no value the model can read are told by
+        :meth:`warn_unseen_categories` instead. Neither touches the process's warning filters, which threads share.
+        """
         check_is_fitted(self, "numeric_columns_")
-        columns = self._columns(X, reset=False)
+        columns = self._columns(X, reset=False, names_checked=names_checked)
         if sp.issparse(columns):
             return columns
         if len(columns) != self.n_features_in_:
@@ -190,8 +195,8 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
         misspelt = []
         for i, j in enumerate(self.categorical_columns_):
             out[:, len(self.numeric_columns_) + i] = self._codes(columns[j][1], i, j, misspelt)
-        unread = self._unread_columns(out, columns) if len(out) > 1 else []  # (a row alone may well lack a value)
-        warn_unread_columns(misspelt, unread)
+        unread = self._unread_columns(out, columns) if len(out) > 1 and not training else []  # (a row alone may
+        warn_unread_columns(misspelt, unread)  # well lack a value)
         return out
 
     def _unread_columns(self, out, columns):
@@ -220,9 +225,7 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
             warn_user(f"Column {held[0]} holds values now, but was entirely missing in the first fit: it stays "
                       "ignored (the encoding is the first fit's or partial_fit's); fit on all the data to use "
                       "it.", UserWarning)
-        with warnings.catch_warnings():  # (the estimator warns about feature names itself, by its own name)
-            warnings.filterwarnings("ignore", message=r".*feature names, but TabularPreprocessor was fitted")
-            columns = self._columns(X, reset=False)
+        columns = self._columns(X, reset=False, names_checked=True)  # (the estimator warns of names by its own name)
         unseen = {}
         for i, j in enumerate([] if sp.issparse(columns) else self.categorical_columns_):
             values = plain_categories(np.asarray(columns[j][1], dtype=object))
@@ -298,10 +301,17 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
         labels = getattr(self, "column_labels_in_", getattr(self, "column_label_text_in_", None))
         return str(labels[j]) if labels is not None and len(labels) > j else str(j)
 
-    def _columns(self, X, reset):
-        """[(kind, values), ...] per column, or a sparse float matrix."""
+    def _columns(self, X, reset, names_checked=False):
+        """[(kind, values), ...] per column, or a sparse float matrix (``names_checked``: see :meth:`transform`)."""
+        def validated(X):
+            if not (names_checked and not reset):
+                validate_data(self, X, reset=reset, skip_check_array=True)
+            elif X.shape[1] != self.n_features_in_:  # (scikit-learn's message)
+                raise ValueError(f"X has {X.shape[1]} features, but {type(self).__name__} is expecting "
+                                 f"{self.n_features_in_} features as input.")
+
         if isinstance(X, pd.DataFrame):
-            validate_data(self, X, reset=reset, skip_check_array=True)
+            validated(X)
             if X.shape[1] == 0:
                 raise ValueError(f"0 feature(s) (shape={X.shape}) while a minimum of 1 is required.")
             if X.shape[0] == 0:
@@ -318,7 +328,7 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
         X = rows_as_array(X)
         check_not_complex(X)  # (scikit-learn's error prints every value)
         X = check_array(X, accept_sparse="csr", dtype=None, ensure_all_finite=False)
-        validate_data(self, X, reset=reset, skip_check_array=True)
+        validated(X)
         held = [] if reset or not sp.issparse(X) else np.setdiff1d(self.categorical_columns_, getattr(
             self, "ignored_columns_", ()))  # (a column of categories entirely missing in fit reads as missing)
         if len(held):

@@ -3,7 +3,6 @@ compute, can hold of them (its range, its resolution: the offsets subtracted in 
 warnings when the first fit's statistics cannot read the data a network goes on training on.
 """
 
-import warnings
 
 import numpy as np
 import pandas as pd
@@ -40,10 +39,11 @@ def robust_statistics(X, random_state=0):
         q25, median, q75, low, high = _sparse_column_statistics(X.tocsc())
     else:
         X = np.asarray(X, dtype=np.float64)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # all-missing columns
-            q25, median, q75 = np.nanquantile(X, [0.25, 0.5, 0.75], axis=0)
-            low, high = np.nanmin(X, axis=0), np.nanmax(X, axis=0)
+        q25, median, q75, low, high = np.full((5, X.shape[1]), np.nan)
+        held = ~np.isnan(X).all(axis=0)  # (an all-missing column: NaN, without numpy's warning, whose filter would
+        if held.any():                   # be the whole process's)
+            q25[held], median[held], q75[held] = np.nanquantile(X[:, held], [0.25, 0.5, 0.75], axis=0)
+            low[held], high[held] = np.nanmin(X[:, held], axis=0), np.nanmax(X[:, held], axis=0)
     with np.errstate(over="ignore", invalid="ignore"):  # (a range beyond float64's, infinities: refused later)
         spread = q75 - q25
         half_range = 0.5 * (high - low)

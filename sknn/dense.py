@@ -5,7 +5,6 @@ numpy (``export_network``), run without torch (``forward_numpy``) and rebuilt fr
 """
 
 import contextlib
-import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -81,7 +80,7 @@ class _DenseMixin:
         check_no_time_columns(args[0])  # cast to numbers, dates are counts of their unit
         return raw_input_checked(check, *args)
 
-    def _check_X(self, X, reset, fit_rows=None):
+    def _check_X(self, X, reset, fit_rows=None, training=False):
         X = _as_table(X)
         if self._preprocessing(reset) is None:
             return self._raw_input(super()._check_X, X, reset)
@@ -92,9 +91,9 @@ class _DenseMixin:
         if reset:
             # its statistics and categories from the rows of weight above 0 (the validation split's too)
             self.preprocessor_ = TabularPreprocessor().fit(X if fit_rows is None else _safe_indexing(X, fit_rows))
-        with warnings.catch_warnings():  # the estimator has warned about the feature names already, by its name
-            warnings.filterwarnings("ignore", message=r".*feature names, but TabularPreprocessor was fitted")
-            X = self.preprocessor_.transform(X)
+        # (the estimator has checked X's names and warned by its own name; training rows' unread columns are told by
+        # _warn_of_continued_data)
+        X = self.preprocessor_.transform(X, names_checked=True, training=training)
         return X.astype(np.float32) if sp.issparse(X) else X
 
     def _fit(self, X, y, sample_weight=None, incremental=False, **kwargs):
@@ -113,9 +112,7 @@ class _DenseMixin:
         if y is None:
             raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y is None.")
         check_y_for_estimator(y, type(self).__name__, self._is_classifier)
-        with warnings.catch_warnings():  # (training data: its unseen categories are told by _warn_of_continued_data)
-            warnings.filterwarnings("ignore", message=r".*no value the model can read in any row")
-            X = self._check_X(X, reset, fit_rows)
+        X = self._check_X(X, reset, fit_rows, training=True)
         y = _check_y(y, multi_output=self._multi_output_y, y_numeric=not self._is_classifier)
         check_consistent_length(X, y)
         return X, y

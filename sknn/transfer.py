@@ -113,15 +113,16 @@ class _VGGInputMixin(ImageInputMixin):
         self.input_image_shape_ = None
         return (3, *size_pair(self.image_size))
 
-    def _check_image_shape(self, shape, reset, how=None, given=None, images=None):
+    def _check_image_shape(self, shape, reset, how=None, given=None, images=None, quiet=False):
         if shape[0] not in (1, 3):
             raise ValueError(f"VGG takes grey (1 channel) or RGB (3 channel) images; got {shape[0]} channels. "
                              f"{alpha_fix(how)}")
         if reset:
             self.image_shape_ = (3, *size_pair(self.image_size))
             self.input_image_shape_ = tuple(shape)
-        elif getattr(self, "input_image_shape_", None) not in (None, tuple(shape)):  # any size is resized, but an
-            moved = moved_axes_fix(given, how, self.input_image_shape_, transposed=False)  # axes moved: warned of
+        elif not quiet and getattr(self, "input_image_shape_", None) not in (None, tuple(shape)):  # any size is
+            moved = moved_axes_fix(given, how, self.input_image_shape_, transposed=False)  # resized, but axes moved:
+            # warned of
             # colour images for a model of grey ones (repeated to 3 channels), whose features it never learned from;
             # (grey ones for a model fitted on 3 channels are left alone: those may have been grey too); the pixels
             # are compared only then (grey images stored with 3 equal channels are grey), not on every resized batch

@@ -845,3 +845,35 @@ def test_a_row_vector_y_is_told_to_be_raveled(Model):
     if Model is DenseRegressor:  # one row of several outputs stays one: a later partial_fit's single row
         two = Model(**DENSE).fit(X, np.c_[y, -y])
         two.partial_fit(X[:1], np.c_[y, -y][:1])
+
+
+def test_fit_and_predict_leave_the_process_s_warning_filters_alone(monkeypatch):
+    """Filters are the whole process's, and warnings.catch_warnings is not thread-safe: fits in threads (a GridSearchCV
+    on joblib's threading backend) left sknn's 'ignore RuntimeWarning' behind, hiding the user's own warnings. No fit
+    or predict path sets a filter now (numpy's errstate, which is per thread, and checks before the fact instead)."""
+    import sys
+
+    from sknn import ConvImageClassifier, TransferVGGClassifier
+
+    calls = []
+    for name in ("simplefilter", "filterwarnings"):
+        def spy(*args, _original=getattr(warnings, name), **kwargs):
+            caller = sys._getframe(1).f_globals.get("__name__", "")
+            if caller.startswith("sknn"):
+                calls.append(caller)
+            return _original(*args, **kwargs)
+        monkeypatch.setattr(warnings, name, spy)
+    frame = pd.DataFrame({"a": X[:, 0], "empty": np.nan, "kind": np.array(["u", "v", "w"], dtype=object)[
+        np.arange(60) % 3], "count": pd.Series([Decimal(i) for i in range(60)], dtype=object)})
+    y = X[:, 0] > 0
+    clf = DenseClassifier(**DENSE).fit(frame, y)  # (an all-missing column, a column of Decimals)
+    with pytest.warns(UserWarning, match="X does not have valid feature names"):
+        clf.predict(frame.to_numpy())
+    clf.set_params(warm_start=True).fit(frame.assign(kind="new"), y)  # (training rows of no category read)
+    clf.partial_fit(frame.assign(kind="new"), y)
+    images = np.random.RandomState(0).rand(8, 8, 8, 1)
+    ConvImageClassifier(conv_filters=(2,), dense_layers=(4,), max_iter=1, random_state=0).fit(images, [0, 1] * 4) \
+        .predict(images)
+    TransferVGGClassifier(backbone=[4, "M"], weights=None, image_size=8, head_layers=(4,), max_iter=1,
+                          random_state=0).fit(images, [0, 1] * 4).predict(np.repeat(images, 3, axis=-1))
+    assert not calls, calls
