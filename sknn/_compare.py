@@ -39,8 +39,8 @@ from ._compare_defaults import DEFAULT_REPEATS, SMALL_DATA, default_repeats
 from ._compare_fit import _duration, _fit_one, _packages, _Progress
 from ._compare_lineup import (MODEL_ALIASES, LabelEncodedClassifier, _check_features, _check_target, _is_missing,
                               _select_models, _task_with_reason, default_models, detect_task)
-from ._compare_metrics import (METRICS, AllClassesScorer, PresentClassesScorer, _metrics, drop_infinite_scores,
-                               score_sizes, undefined_splits)
+from ._compare_metrics import (METRICS, AllClassesScorer, PresentClassesScorer, _metrics, constant_target_splits,
+                               drop_infinite_scores, score_sizes, undefined_splits)
 from ._compare_splits import GroupedFolds, holds_row_numbers
 from ._compare_splits import splits as _splits
 from ._labels import check_label_spellings, numpy_labels, one_label_column, refuse_merged_labels
@@ -233,6 +233,9 @@ def prepare(X, y, models="default", cv=5, repeats=None, scoring=None, sort=None,
         if same:  # 'yes' and 'Yes': two classes, each with part of one's rows, if they are one
             notes.append(f"classes that differ only by case: {', '.join(' and '.join(map(repr, s)) for s in same[:3])}"
                          f"{' ...' if len(same) > 3 else ''}; if each pair is one class, write it one way in the data")
+    else:  # (r2 on a test fold of one target value: undefined, not scikit-learn's 0.0)
+        metrics, undefined, undefined_notes = constant_target_splits(metrics, y, splits, sort is not None or scoring)
+        notes += undefined_notes
 
     notes += target_copy_notes + [n for n in [duplicated_rows_note(X, y, cv)] if n] + row_identifier_notes(X, y, task)
     notes += [f"{n_dropped} row(s) without a target are left out: the rows of cv_splits and of the predictions are "

@@ -218,8 +218,8 @@ def _tells_the_target(values, target, regression, names=None):
     distinct = len(np.unique(numbers))
     if len(numbers) < TELLS_TARGET_MIN_ROWS or distinct < 3:
         return None
-    if distinct == len(numbers) and (numbers % 1 == 0).all():  # row numbers: the identifier notes say what they leak
-        return None
+    if distinct == len(numbers) and (numbers % 1 == 0).all() and _is_row_number(numbers):  # shuffled row numbers:
+        return None  # the identifier notes say what they leak (other distinct whole numbers: 1000.., a scaled y)
     if regression:
         if np.ptp(target) == 0:
             return None

@@ -362,6 +362,33 @@ def undefined_splits(metrics, y, splits, sort_chosen=True):
     return metrics, out, notes
 
 
+def constant_target_splits(metrics, y, splits, sort_chosen=True):
+    """Regression's counterpart of :func:`undefined_splits`: the splits whose test rows hold one target value, on
+    which a share of the target's variance explained (r2, explained_variance, a d2_* score) is not defined:
+    scikit-learn's gives 0.0 there to every model, a made-up score in the means and the test (a target mostly 0,
+    counts or amounts, draws such folds). Returns ``(metrics, {metric name: [split numbers]}, notes)``; the table is
+    sorted by rmse instead (or refused, the sort metric chosen) where the sort metric is left fewer than 2 splits."""
+    constant = [s for s, (_, _, _, test) in enumerate(splits) if np.ptp(np.asarray(y[test], dtype=np.float64)) == 0]
+    shares = [m.name for m in metrics if any(f.__name__ in _AT_MOST_ONE or f.__name__.startswith("d2_")
+                                             for f in _metric_functions(m.scorer))]
+    if not constant or not shares:
+        return metrics, {}, []
+    notes, sort, n_defined = [], metrics[0].name, len(splits) - len(constant)
+    if sort in shares and n_defined < 2:
+        if sort_chosen or not any(m.name == "rmse" for m in metrics):
+            raise ValueError(f"{sort} is not defined on a test fold whose target is constant, and {len(constant)} of "
+                             f"the {len(splits)} splits test one: no model could be compared on it; sort by rmse or "
+                             "mae, or use fewer folds.")
+        metrics = sorted(metrics, key=lambda m: m.name != "rmse")  # (stable: the others keep their order)
+        notes.append(f"the table is sorted by rmse, not {sort}: {sort} is not defined on a test fold whose target "
+                     f"is constant, and {n_defined} of the {len(splits)} splits hold another")
+    one = len(shares) == 1
+    notes.append(f"{_listed(shares)} {'is' if one else 'are'} not defined on a test fold whose target is constant (a "
+                 f"share of its variance, which is 0), and {len(constant)} of the {len(splits)} splits test one: "
+                 f"those splits are left out of {'it' if one else 'them'} for every model (NaN)")
+    return metrics, {name: constant for name in shares}, notes
+
+
 # --------------------------------------------------------------------------- what the tests need of the scores
 
 def score_sizes(scorer, y, splits, task):

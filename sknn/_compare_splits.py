@@ -59,7 +59,8 @@ class GroupedFolds:
         n_groups = len(self._group_codes()[1])
         if n_groups < self.n_splits:
             raise ValueError(f"groups holds {n_groups} group(s), fewer than the {self.n_splits} folds that each test "
-                             f"whole groups: use at most {n_groups} folds (--cv {n_groups})." if n_groups > 1 else
+                             f"whole groups: use at most {n_groups} folds (GroupedFolds({n_groups}), --cv {n_groups})."
+                             if n_groups > 1 else
                              "groups holds one group: folds that keep a group whole need 2 groups at least.")
 
     def _group_codes(self):
@@ -137,13 +138,15 @@ def splits(X, y, cv, repeats, task, random_state):
                 numbers = np.asarray(y).dtype.kind in "iuf"  # (text labels: no regression; fewer folds only where
                 fixes = ["choose another target"] + [  # two classes have two rows, which compare needs)
                     "pass task='regression' (--task regression) for a quantity"] * numbers + [
-                    f"use at most {counts.max()} folds (--cv {counts.max()})"] * bool((counts >= 2).sum() >= 2)
+                    f"use at most {counts.max()} folds (cv={counts.max()}, --cv {counts.max()})"] * bool(
+                        (counts >= 2).sum() >= 2)
                 raise ValueError(f"Every class of y has fewer rows than the {cv} folds ({len(labels)} classes in "
                                  f"{len(y)} rows): an identifier or a number is not a class; "
                                  f"{', '.join(fixes[:-1])}{' or ' if len(fixes) > 1 else ''}{fixes[-1]}.")
             if counts.max() < cv:
                 raise ValueError(f"cv={cv} folds: the largest class of y has {counts.max()} rows, so no fold could "
-                                 f"hold each class; use at most {counts.max()} folds (--cv {counts.max()}).")
+                                 f"hold each class; use at most {counts.max()} folds (cv={counts.max()}, --cv "
+                                 f"{counts.max()}).")
         if repeats * int(cv) > _MAX_SPLITS:  # the splits are built before any fit: memory, then days of fits
             raise ValueError(f"repeats={repeats} is too many: with {cv} folds each, {repeats * int(cv):,} fits of "
                              f"every model (at most {_MAX_SPLITS:,} splits); pass fewer repeats (by default compare "

@@ -468,7 +468,7 @@ def test_tables_no_model_can_read_are_refused_before_any_fit():
                                          r"rows\): an identifier or a number is not a class; choose another target\.$"):
         compare(pd.DataFrame({"x": x}), np.array([f"id{i}" for i in range(40)]), **FAST)  # (no fold count helps)
     with pytest.raises(ValueError, match=r"choose another target, pass task='regression' \(--task regression\) for a "
-                                         r"quantity or use at most 2 folds \(--cv 2\)\.$"):
+                                         r"quantity or use at most 2 folds \(cv=2, --cv 2\)\.$"):
         compare(pd.DataFrame({"x": x}), np.r_[np.arange(30), np.arange(10)] * 7, task="classification", **FAST)
     names = np.array(["a", "a"] + [f"s{i}" for i in range(38)])  # one class of two rows: fewer folds cannot help
     with pytest.raises(ValueError, match=r"\(39 classes in 40 rows\): .*; choose another target\.$"):
@@ -1646,3 +1646,39 @@ def test_another_metric_s_lead_is_judged_against_both_models_spread():
     assert table.attrs["best"] == "mf" and table.loc["mf", "roc_auc_std"] == 0
     assert table.loc["lr", "roc_auc_mean"] - 0.5 < 2 * table.loc["lr", "roc_auc_std"]
     assert not any("roc_auc puts lr first" in note for note in table.attrs["notes"])
+
+
+def test_r2_on_a_test_fold_of_one_target_value_is_undefined_not_zero():
+    """scikit-learn's r2_score gives 0.0 to every model on a test fold whose target is constant: compare kept it in the
+    means and the test without a word (a target mostly 0 draws such folds)."""
+    rng = np.random.RandomState(3)
+    X, y = rng.randn(30, 3), np.zeros(30)
+    y[:4] = [3, 5, 2, 7]
+    table = compare(X, y, models=["dummy", "linear"], n_jobs=1, verbose=False, task="regression", repeats=1)
+    scores = table.attrs["scores"]
+    r2 = scores[scores.metric == "r2"].pivot(index="split", columns="model", values="score")
+    constant = [s for s in r2.index if np.ptp(y[table.attrs["cv_splits"][s][1]]) == 0]
+    assert constant and r2.loc[constant].isna().all().all() and r2.drop(index=constant).notna().all().all()
+    assert any("r2 is not defined on a test fold whose target is constant" in n and f"{len(constant)} of the 5" in n
+               for n in table.attrs["notes"]), table.attrs["notes"]
+    np.testing.assert_allclose(table["r2_mean"], r2.drop(index=constant).mean()[table.index])
+    rmse = scores[scores.metric == "rmse"]
+    assert rmse.score.notna().all()  # (defined on any fold)
+    with pytest.raises(ValueError, match="r2 is not defined on a test fold whose target is constant, and 4 of the 5"):
+        compare(X, np.r_[np.zeros(29), 1.0], models=["dummy", "linear"], n_jobs=1, verbose=False,
+                task="regression", repeats=1, sort="r2")
+
+
+def test_a_column_of_distinct_whole_numbers_that_tells_the_target_gets_a_note():
+    """Distinct whole numbers were skipped as row numbers for the identifier notes, which note only a column named
+    like an identifier or shuffled row numbers: a sorted file's 1000.. column, or y * 1000 rounded, went unnoted."""
+    rng = np.random.RandomState(0)
+    y = np.sort(rng.randn(150))
+    X = pd.DataFrame(rng.randn(150, 3), columns=list("abc")).assign(t=np.arange(150) + 1000)
+    notes = compare(X, y, models=["dummy", "linear"], n_jobs=1, verbose=False, repeats=1).attrs["notes"]
+    assert any("column 't' follows the target y almost exactly" in n for n in notes), notes
+    amounts = rng.randn(200) * 10 + 50
+    X = pd.DataFrame(rng.randn(200, 3), columns=list("abc")).assign(leak=np.round(amounts * 1000).astype(int))
+    notes = compare(X, (amounts > 50).astype(int), models=["dummy", "linear"], n_jobs=1, verbose=False,
+                    repeats=1).attrs["notes"]
+    assert any("column 'leak' alone separates the 2 classes" in n for n in notes), notes
