@@ -285,8 +285,8 @@ class CorpusBatches:
     the CPU (``steps_in_place``), ``centres``, ``noise`` (the alias table it draws
     negatives from) and ``noise_seed``, or, for ``forward``, ``targets`` (centre, then
     negatives) and ``target_mask``. ``step_scale`` is the batch's step: the learning rate,
-    decaying linearly from ``alpha`` to ``min_alpha`` over the corpus words of all epochs
-    (as gensim), times the number of centres, so that the engine's mean over the batch
+    decaying linearly from ``alpha`` to ``min_alpha`` over the corpus's sentences of all epochs
+    (as gensim's, given the corpus's count of sentences), times the number of centres, so that the engine's mean over the batch
     gives every pair a step of the rate as in word2vec's per-pair SGD. The step travels with the batch, not in
     a callback, so threads training at once (``workers``) each step by their own batch's rate.
 
@@ -306,8 +306,8 @@ class CorpusBatches:
         self._noise = self._table = None  # the draws of each step, built when it first runs
         self.epochs = epochs
         self.alpha, self.min_alpha = float(alpha), float(min_alpha)
-        self.words_done = 0  # raw corpus words read so far, over all epochs (drives the learning rate)
-        self.total_words = max(1, vocab.n_tokens * epochs)
+        self.words_done = self.sentences_done = 0  # read so far, over all epochs (sentences: the learning rate)
+        self.total_sentences = max(1, vocab.n_sentences * epochs)
         # an in-memory corpus is encoded once (2 bytes a known word under 65,536 words): later epochs
         # skip the word lookups
         self.encoded = [] if cache else None
@@ -405,13 +405,13 @@ class CorpusBatches:
                     targets = torch.cat([ids[:, None], self.table[slots].long()], dim=1)
                     target_mask = targets != ids[:, None]
                     target_mask[:, 0] = True
-            done_before = self.words_done
+            done_before, read_before = self.words_done, self.sentences_done
             starts = range(0, n, batch_size)
             for b, start in enumerate(starts):
                 stop = min(start + batch_size, n)
-                # the learning rate follows the raw words read before the batch (as gensim's before a job),
-                # spread over this chunk's batches
-                progress = min(1.0, (done_before + n_raw * b // len(starts)) / self.total_words)
+                # the learning rate follows the sentences read before the batch (as gensim's before a job, given
+                # the corpus's count of sentences, as Word2Vec(sentences) gives it), spread over the chunk's batches
+                progress = min(1.0, (read_before + len(lengths) * b / len(starts)) / self.total_sentences)
                 self.words_done = done_before + n_raw * (b + 1) // len(starts)
                 rate = self.alpha - (self.alpha - self.min_alpha) * progress
                 X = {"tokens": tokens[start:stop + 2 * W], "context_mask": context(start, stop),
@@ -424,7 +424,7 @@ class CorpusBatches:
                     if device is not None and torch.device(device).type != "cpu":
                         X = {k: t.to(device, non_blocking=True) for k, t in X.items()}
                 yield X, None, None
-            self.words_done = done_before + n_raw
+            self.words_done, self.sentences_done = done_before + n_raw, read_before + len(lengths)
             release_freed_memory()
 
 

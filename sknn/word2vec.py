@@ -89,8 +89,9 @@ class Word2VecTransformer(FamilyEstimator, ClassNamePrefixFeaturesOutMixin, Tran
     sample=1e-3         sample=1e-3            subsampling threshold of frequent words (a share of the corpus; from 1,
                                                a count, as gensim reads it)
     alpha=0.025         alpha=0.025            initial learning rate (per pair, summed)
-    min_alpha=1e-4      min_alpha=1e-4         end of the rate's linear fall (each batch at the rate of the words
-                                               read before it, as gensim's jobs: the last one a little above)
+    min_alpha=1e-4      min_alpha=1e-4         end of the rate's linear fall over the sentences (each batch at the
+                                               rate of the sentences read before it, as gensim's jobs: the last
+                                               one a little above)
     epochs=5            epochs=5               passes over the corpus
     batch_size='auto'   batch_words=10000      centre words per step (gensim: per job)
     random_state        seed=1                 seed of initialisation and sampling

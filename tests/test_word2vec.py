@@ -136,6 +136,18 @@ def test_each_batch_steps_at_the_rate_of_the_words_read_before_it():
     np.testing.assert_allclose(rates, [0.025, 0.025 * 0.75, 0.025 * 0.5, 0.025 * 0.25], rtol=1e-5)
 
 
+def test_the_rate_falls_with_the_sentences_read_as_gensim_s_given_their_count():
+    """gensim's Word2Vec(sentences) tells train the corpus's count of sentences, and its rate falls with the sentences
+    read; sknn's fell with the words, another schedule on a corpus of long lines then short ones (its skip-gram
+    scored below gensim's: benchmarks/RESULTS.md, 2026-12-06)."""
+    sentences = [["a", "b", "c", "d", "e", "f", "g", "h"]] * 6250 + [["a", "b"]] * 6250  # 50,000 words, then 12,500
+    vocab, _ = Vocabulary.build(sentences, min_count=1)
+    source = CorpusBatches(lambda: iter(sentences), vocab, window=2, negative=2, sample=0, ns_exponent=0.75, epochs=1,
+                           alpha=0.025, min_alpha=0.0)
+    rates = [float(X["step_scale"]) / len(X["context_mask"]) for X, _, _ in source.batches(100_000)]
+    np.testing.assert_allclose(rates, [0.025, 0.025 * 0.5], rtol=1e-5)  # the second chunk starts half way, not at 0.2
+
+
 def test_negatives_follow_the_unigram_distribution_to_the_power(monkeypatch):
     """The torch step's negatives, drawn by the batch source (the compiled step's: the alias table below)."""
     monkeypatch.setattr(_w2v_core, "compiled_step", lambda sg: None)
