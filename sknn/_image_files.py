@@ -162,7 +162,7 @@ def warn_of_transparent_files(paths):
             continue  # (named when it is read)
 
 
-PREDICT_FILES_LOOKED_AT = 200  # the files whose headers predict reads for :func:`note_misread`
+PREDICT_FILES_LOOKED_AT = 20  # the files whose headers each predict reads for :func:`note_misread` (the first)
 
 
 def note_misread(img, path, found):

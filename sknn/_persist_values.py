@@ -56,7 +56,8 @@ def unsafe_message(exc):
         kind = f"an array of dtype {value.dtype}" if isinstance(value, np.ndarray) else f"a {what}"
         return (f"{exc.owner}'s {exc.kind} {exc.name!r} holds {kind} (at {exc.where}), a kind of data sknn's save "
                 "does not store (numbers, booleans, strings, lists, dicts, arrays of those, tensors, sknn estimators): "
-                + (f"set it as a list (model.set_params({exc.name}=list(...))), " if exc.kind == "parameter" else
+                + (f"set it as a list (model.set_params({exc.name}=list(...))), " if isinstance(
+                    value, (pd.Series, pd.Index)) else
                    "fit on values of those kinds (e.g. labels as strings, y.astype(str)), ") +
                 "or save the model with joblib.dump(model, path) and load it with joblib.load only from a source you "
                 "trust.")

@@ -19,6 +19,7 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import _num_samples, check_array, check_is_fitted
 
+from ._column_labels import check_column_label_order
 from ._numbers import category_positions, is_real_number as _is_number, plain_categories, unique_categories
 from ._tabular_columns import (column_kind, every_column, frame_column, missing_cells, rows_as_array,
                                warn_category_pitfalls, warn_unread_columns)
@@ -306,9 +307,15 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
         def validated(X):
             if not (names_checked and not reset):
                 validate_data(self, X, reset=reset, skip_check_array=True)
-            elif X.shape[1] != self.n_features_in_:  # (scikit-learn's message)
-                raise ValueError(f"X has {X.shape[1]} features, but {type(self).__name__} is expecting "
+                return
+            if X.shape[1] != self.n_features_in_:  # (scikit-learn's refusals, without its warnings of names on one
+                raise ValueError(f"X has {X.shape[1]} features, but {type(self).__name__} is expecting "  # side only)
                                  f"{self.n_features_in_} features as input.")
+            fitted, names = getattr(self, "feature_names_in_", None), getattr(X, "columns", None)
+            if fitted is not None and names is not None and all(isinstance(c, str) for c in names) and \
+                    [str.__str__(c) for c in names] != fitted.tolist():
+                raise ValueError("The feature names should match those that were passed during fit.")
+            check_column_label_order(self, X, reset=False)
 
         if isinstance(X, pd.DataFrame):
             validated(X)

@@ -42,8 +42,9 @@ def robust_statistics(X, random_state=0):
         q25, median, q75, low, high = np.full((5, X.shape[1]), np.nan)
         held = ~np.isnan(X).all(axis=0)  # (an all-missing column: NaN, without numpy's warning, whose filter would
         if held.any():                   # be the whole process's)
-            q25[held], median[held], q75[held] = np.nanquantile(X[:, held], [0.25, 0.5, 0.75], axis=0)
-            low[held], high[held] = np.nanmin(X[:, held], axis=0), np.nanmax(X[:, held], axis=0)
+            some = X if held.all() else X[:, held]
+            q25[held], median[held], q75[held] = np.nanquantile(some, [0.25, 0.5, 0.75], axis=0)
+            low[held], high[held] = np.nanmin(some, axis=0), np.nanmax(some, axis=0)
     with np.errstate(over="ignore", invalid="ignore"):  # (a range beyond float64's, infinities: refused later)
         spread = q75 - q25
         half_range = 0.5 * (high - low)

@@ -35,10 +35,14 @@ def _check_class_names(root, classes):
     for name in classes:
         groups.setdefault(spelling_key(name), []).append(name)
     for names in (g for g in groups.values() if len(g) > 1):
-        if len({spelling_key(n, case=True) for n in names}) < len(names):
-            raise ValueError(f"{root!r} has class folders {names[0]!r} and {names[1]!r}, whose names differ only by "
-                             "white space, Unicode form or invisible characters: they would be two classes of one "
-                             "label. Merge them into one folder.")
+        spelt = {}
+        for name in names:
+            spelt.setdefault(spelling_key(name, case=True), []).append(name)
+        one = next((pair for pair in spelt.values() if len(pair) > 1), None)
+        if one:
+            raise ValueError(f"{root!r} has class folders {one[0]!r} and {one[1]!r}, whose names differ only by white "
+                             "space, Unicode form or invisible characters: they would be two classes of one label. "
+                             "Merge them into one folder.")
         warn_user(f"{root!r} has class folders {names[0]!r} and {names[1]!r}, whose names differ only by case: they "
                   "are two classes. If they are one (two archives unpacked into one folder), merge them.")
 
@@ -179,7 +183,6 @@ def image_folder(root, extensions=IMAGE_EXTENSIONS):
     classes = sorted(d for d in os.listdir(root) if os.path.isdir(os.path.join(root, d)) and not _hidden(d))
     if not classes:
         raise ValueError(f"{root!r} has no sub-folders: put the images of each class in a folder of its own.")
-    _check_class_names(root, classes)
     _check_not_splits(root, classes, endings)
     _warn_of_one_wrapper(root, classes, endings)
     loose = sorted(f for f in os.listdir(root) if f.lower().endswith(endings) and not _hidden(f)
@@ -220,6 +223,7 @@ def image_folder(root, extensions=IMAGE_EXTENSIONS):
                     skipped[ending] = skipped.get(ending, 0) + 1
         if len(paths) == before:
             empty.append(label)
+    _check_class_names(root, [label for label in classes if label not in empty])  # (empty ones are left out)
     if broken:  # (before a refusal of no image at all: it may be why)
         warn_user(f"{len(broken)} link(s) under {root!r} point to no file and are left out, such as {broken[0]!r}.",
                   UserWarning)

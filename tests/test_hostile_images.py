@@ -1629,6 +1629,13 @@ def test_image_folder_names_class_folders_that_spell_one_label_and_leaves_out_sy
     make(tmp_path / "forms", ["caf\u00e9", "cafe\u0301"])
     with pytest.raises(ValueError, match="differ only by white space, Unicode form"):
         image_folder(tmp_path / "forms")
+    make(tmp_path / "three", ["Cat", "cat", "cat "])  # (the pair named is the one that spells one label)
+    with pytest.raises(ValueError, match=r"class folders 'cat' and 'cat ', whose names differ only by white space"):
+        image_folder(tmp_path / "three")
+    make(tmp_path / "empty", ["dog", "cat"])
+    os.makedirs(tmp_path / "empty" / "dog ")  # an empty twin is left out (with a warning), not refused
+    with pytest.warns(UserWarning, match="hold no image file"):
+        assert image_folder(tmp_path / "empty")[1].tolist() == ["cat", "dog"]
     make(tmp_path / "case", ["Cat", "cat", "dog"])
     with pytest.warns(UserWarning, match="class folders 'Cat' and 'cat', whose names differ only by case"):
         assert image_folder(tmp_path / "case")[1].tolist() == ["Cat", "cat", "dog"]
