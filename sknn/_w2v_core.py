@@ -287,8 +287,9 @@ class CorpusBatches:
     negatives) and ``target_mask``. ``step_scale`` is the batch's step: the learning rate,
     decaying linearly from ``alpha`` to ``min_alpha`` over the corpus's sentences of all epochs
     (as gensim's, given the corpus's count of sentences), times the number of centres, so that the
-    engine's mean over the batch gives every pair a step of the rate as in word2vec's per-pair SGD. The step travels with the batch, not in
-    a callback, so threads training at once (``workers``) each step by their own batch's rate.
+    engine's mean over the batch gives every pair a step of the rate as in word2vec's per-pair SGD. The
+    step travels with the batch, not in a callback, so threads training at once (``workers``) each step
+    by their own batch's rate.
 
     Randomness (subsampling, reduced windows, negatives) comes from the engine's
     generator, so a seeded fit is reproducible. With ``cache``, the corpus (in memory
