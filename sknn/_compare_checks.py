@@ -153,7 +153,30 @@ def check_target_not_a_feature(X, y, task="classification"):
             continue
         raise ValueError(f"X's {shown} {how}: {what}, and every model would read the answer from it; drop it "
                          f"from X ({drop}), or remove it from the file.")
-    return notes
+    return notes + _one_hot_target_notes(X, y_codes if not regression else None)
+
+
+def _one_hot_target_notes(X, y_codes):
+    """A note where 0/1 columns of X are the classes of the target written one column a class (a file that kept
+    the target's one-hot columns beside it): each alone has 2 values for 3 classes or more, so no check of one
+    column finds them, yet together they give the answer (all of the classes, or all but one)."""
+    n_classes = 0 if y_codes is None else int(y_codes.max(initial=-1)) + 1
+    if n_classes < 3:
+        return []
+    found = {}
+    for shown, drop, values in _columns(X):
+        numbers = _as_float(values)
+        if numbers is None or not np.isin(numbers, (0.0, 1.0)).all():
+            continue
+        for c in range(n_classes):
+            if c not in found and np.array_equal(numbers == 1, y_codes == c):
+                found[c] = (shown, drop)
+    if len(found) < n_classes - 1:
+        return []
+    shown = ", ".join(s for s, _ in found.values())
+    return [f"X's {shown} are the classes of the target y written as 0/1 columns, one a class: every model can read "
+            f"the answer from them; drop them ({'; '.join(d for _, d in found.values())}) if they were derived from "
+            "the target"]
 
 
 def _pairs_one_to_one(values, y_codes, sample=1000):

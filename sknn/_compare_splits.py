@@ -144,9 +144,9 @@ def splits(X, y, cv, repeats, task, random_state):
                                  f"{len(y)} rows): an identifier or a number is not a class; "
                                  f"{', '.join(fixes[:-1])}{' or ' if len(fixes) > 1 else ''}{fixes[-1]}.")
             if counts.max() < cv:
-                raise ValueError(f"cv={cv} folds: the largest class of y has {counts.max()} rows, so no fold could "
-                                 f"hold each class; use at most {counts.max()} folds (cv={counts.max()}, --cv "
-                                 f"{counts.max()}).")
+                raise ValueError(f"cv={cv} folds: the largest class of y has {counts.max()} rows, fewer than the "
+                                 f"folds; use at most {counts.max()} folds (cv={counts.max()}, --cv {counts.max()}), "
+                                 f"or at most {counts.min()} for every test fold to hold every class.")
         if repeats * int(cv) > _MAX_SPLITS:  # the splits are built before any fit: memory, then days of fits
             raise ValueError(f"repeats={repeats} is too many: with {cv} folds each, {repeats * int(cv):,} fits of "
                              f"every model (at most {_MAX_SPLITS:,} splits); pass fewer repeats (by default compare "

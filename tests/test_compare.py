@@ -515,6 +515,8 @@ def test_protocols_and_targets_that_would_give_a_wrong_verdict_are_refused_or_ha
                 **FAST)
     with pytest.raises(ValueError, match=r"cv=13 folds: the largest class of y has 12 rows.*at most 12 folds"):
         compare(X[:24], np.r_[np.zeros(12), np.ones(12)], models=logistic, cv=13, **FAST)
+    with pytest.raises(ValueError, match=r"at most 12 folds .*, or at most 6 for every test fold to hold every class"):
+        compare(X[:18], np.r_[np.zeros(12), np.ones(6)], models=logistic, cv=13, **FAST)  # (6: the smallest class)
     for target, match in ((pd.Series(pd.date_range("2020", periods=150)), "y holds dates: turn them into numbers"),
                           (pd.Series(pd.to_timedelta(rows, unit="h")), "y holds durations"),
                           (rows + 1j, "y holds complex numbers")):  # were nanoseconds, or lost their imaginary part

@@ -476,3 +476,17 @@ def test_a_column_of_sample_weights_is_said_to_be_read_as_a_feature():
     table = compare(X.rename(columns={"Sample_Weight": "weight"}), X["a"] + 1, models=["linear"], cv=3, repeats=1,
                     **FAST)
     assert not any("weigh" in n for n in table.attrs["notes"])  # (a body's weight: a feature like any)
+
+
+def test_the_target_kept_as_one_hot_columns_gets_a_note():
+    """A file that kept the target's 0/1 columns beside it (COUNT/medpar's type1-type3 for its 3 types): each column
+    alone has 2 values for 3 classes, so no check of one column found them, and every model scored 1.0 unexplained."""
+    rng = np.random.RandomState(0)
+    y = rng.choice(["a", "b", "c"], 120)
+    X = pd.DataFrame({"x": rng.randn(120), "t1": (y == "a").astype(int), "t2": (y == "b").astype(int),
+                      "t3": (y == "c").astype(int)})
+    for columns in (["t1", "t2", "t3"], ["t1", "t2"]):  # (all the classes, or all but one)
+        notes = prepare(X[["x", *columns]], y, models=["linear"], n_jobs=1, threads=1).notes
+        assert any("are the classes of the target y written as 0/1 columns" in n and all(c in n for c in columns)
+                   for n in notes), notes
+    assert prepare(X[["x", "t1"]], y, models=["linear"], n_jobs=1, threads=1).notes == []  # one class: a feature
