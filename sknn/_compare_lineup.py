@@ -120,7 +120,9 @@ def _guess_task(y):
     if k > 10:  # (class codes run 0..k-1 or 1..k)
         how = "not starting at 0 or 1" if values[-1] - values[0] + 1 == k else "with gaps"
         return "regression", f"{k} distinct whole numbers from {values[0]:g} to {values[-1]:g}, {how}: a quantity"
-    return "classification", f"{k} distinct whole numbers ({', '.join(f'{v:g}' for v in values)})"
+    return "classification", (f"{k} distinct whole numbers ({', '.join(f'{v:g}' for v in values)}), read as classes "
+                              "though not numbered from 0 or 1 without gaps: if they count or measure something, "
+                              "pass task='regression' (--task regression)")  # (few values: codes, or a count?)
 
 
 def detect_task(y, return_reason=False):

@@ -272,6 +272,11 @@ def test_task_detection_from_whole_numbers():
         "classification", "10 distinct whole numbers 0..9: class codes")
     assert detect_task(np.arange(15).repeat(2) * 10) == "regression"  # gaps: a quantity
     assert detect_task(np.array([3, 7, 7, 3, 12])) == "classification"
+    # a count of few values with gaps (AER's Affairs: 0, 1, 2, 3, 7, 12) is read as classes, and the reason says
+    # how to read it otherwise
+    task, reason = detect_task(np.array([0, 1, 2, 3, 7, 12] * 10), return_reason=True)
+    assert task == "classification" and "not numbered from 0 or 1 without gaps" in reason and "--task regression" in \
+        reason
     assert detect_task(np.array(["a", "b", "a"])) == "classification"
     assert detect_task(np.array([True, False, True])) == "classification"
     assert detect_task(np.linspace(0, 1, 30)) == "regression"
