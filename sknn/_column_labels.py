@@ -182,4 +182,4 @@ def plain_text_names(X):
     if columns is None or not hasattr(X, "dtypes") or not any(
             isinstance(c, str) and type(c) is not str for c in columns):
         return X
-    return X.set_axis([str.__str__(c) if isinstance(c, str) else c for c in columns], axis=1)
+    return X.set_axis([plain_value(c) if isinstance(c, str) else c for c in columns], axis=1)

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from sklearn.exceptions import DataConversionWarning
 
-from ._numbers import is_signaling_nan, short_repr
+from ._numbers import is_signaling_nan, plain_value, short_repr
 from ._numeric_targets import check_numeric_target, refuse_sparse_target
 from ._text_checks import check_one_spelling_per_label, near_spellings, spacing_twins
 from ._validation import refuse_complex
@@ -290,7 +290,7 @@ def numpy_labels(y, labels=True):
     if all(isinstance(v, (bool, np.bool_)) for v in values):  # true/false read with a gap (a CSV column, 'boolean')
         return np.asarray(values, dtype=bool)
     if all(isinstance(v, str) for v in values) and any(type(v) is not str for v in values):
-        return np.asarray([str.__str__(v) for v in values], dtype=object)  # (StrEnum members: the text they are)
+        return np.asarray([plain_value(v) for v in values], dtype=object)  # (StrEnum members: the text they are)
     return y
 
 

@@ -20,7 +20,8 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import _num_samples, check_array, check_is_fitted
 
 from ._column_labels import check_column_label_order
-from ._numbers import category_positions, is_real_number as _is_number, plain_categories, unique_categories
+from ._numbers import (category_positions, is_real_number as _is_number, plain_categories, plain_value,
+                       unique_categories)
 from ._tabular_columns import (column_kind, every_column, frame_column, missing_cells, rows_as_array,
                                warn_category_pitfalls, warn_unread_columns)
 from ._tabular_numbers import (binary_and_range, check_exact_column, check_float32_column_values,
@@ -313,7 +314,7 @@ class TabularPreprocessor(SaveMixin, TransformerMixin, BaseEstimator):
                                  f"{self.n_features_in_} features as input.")
             fitted, names = getattr(self, "feature_names_in_", None), getattr(X, "columns", None)
             if fitted is not None and names is not None and all(isinstance(c, str) for c in names) and \
-                    [str.__str__(c) for c in names] != fitted.tolist():
+                    [plain_value(c) for c in names] != fitted.tolist():
                 raise ValueError("The feature names should match those that were passed during fit.")
             check_column_label_order(self, X, reset=False)
 
