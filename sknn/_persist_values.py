@@ -160,7 +160,9 @@ class ValueWriter:
         if isinstance(v, np.generic):
             if v.dtype.kind not in "biufUS":
                 raise UnsafeValue(where, v)
-            return {"__type__": "npscalar", "dtype": v.dtype.str, "value": self.encode(v.item(), where)}
+            item = v.item()  # a Python value, but for a long double: itself, kept as its exact text
+            return {"__type__": "npscalar", "dtype": v.dtype.str,
+                    "value": str(v) if isinstance(item, np.generic) else self.encode(item, where)}
         if v is None or type(v) in (bool, int, float, str):
             return v
         if type(v) is list:
@@ -322,6 +324,13 @@ class ValueReader:
         dtype = _checked_dtype(node["dtype"], where, [value])
         if dtype.kind not in "biufUS":
             raise FormatError(f"Unsupported scalar type {dtype} at {where}.")
+        if dtype.kind in "biuf" and type(value) not in (bool, int, float):
+            if not (type(value) is str and dtype.kind == "f" and dtype.itemsize > 8):  # (a long double's text)
+                raise FormatError(f"A {dtype} scalar holds {type(value).__name__} {value!r} at {where}.")
+            try:
+                return np.array(np.longdouble(value), dtype=dtype)[()]
+            except ValueError:
+                raise FormatError(f"A {dtype} scalar holds {value!r} at {where}, not a number.") from None
         return np.array(value, dtype=dtype)[()]
 
     def _ndarray(self, node, where):
