@@ -336,8 +336,9 @@ class KeyedVectorQueries:
         >>> round(kv.n_similarity(["cat", "car"], ["pet"]), 4)
         1.0
         """
-        means = [self.vectors[self._word_rows(ws, name)].mean(axis=0, dtype=np.float64)
-                 for ws, name in ((ws1, "ws1"), (ws2, "ws2"))]
+        rows = [self._word_rows(ws, name) for ws, name in ((ws1, "ws1"), (ws2, "ws2"))]
+        self._check_finite_rows(rows[0] + rows[1])
+        means = [self.vectors[r].mean(axis=0, dtype=np.float64) for r in rows]
         return float(_unit_vector(means[0]) @ _unit_vector(means[1]))
 
     def distance(self, w1, w2):
@@ -436,7 +437,7 @@ class KeyedVectorQueries:
         ['dog']
         """
         first, second = self.get_index(key1), self.get_index(key2)
-        sims = self._cosines_to(self._unit_rows_of([first])[0])
+        sims = self._cosines_to(self._word_direction(key1))  # (from a word of zeros every word is as close)
         return [self.index_to_key[i] for i in np.flatnonzero(sims > sims[second]) if i != first]
 
     def rank(self, key1, key2):
@@ -551,6 +552,7 @@ class KeyedVectorQueries:
             if isinstance(key, str):
                 if key not in self.key_to_index and ignore_missing:
                     continue
+                self._check_finite_rows([self.get_index(key)])
                 vector = self.get_vector(key, norm=pre_normalize)
             else:
                 vector = self._check_query_vector(key, f"keys[{i}]")

@@ -15,7 +15,7 @@ import torch
 from ._labels import check_label_types, check_label_values, check_labels
 from ._sequence_columns import (check_feature_names, check_step_array, frame_columns, frame_labels, frame_rows,
                                 is_step_value, refuse_frame_of_numbers, unpadded_rows)
-from ._text_checks import is_missing, warn_form_misses
+from ._text_checks import is_missing, token_fix, warn_form_misses
 from ._validation import check_magnitude, first_non_string, is_unordered, plain_items, unmasked
 from ._warnings import warn_user
 
@@ -29,8 +29,8 @@ PAD_TOKEN, UNK_TOKEN, BOS_TOKEN, EOS_TOKEN = "<pad>", "<unk>", "<s>", "</s>"
 _SYMBOL_MEANING = {UNK_TOKEN: "the unknown word", BOS_TOKEN: "the start of a sentence",
                    EOS_TOKEN: "the end of a sentence"}
 _PAD_SPELLINGS = {f"<{p}{a}{d}>" for p in "pP" for a in "aA" for d in "dD"}  # lowercase=True makes each '<pad>'
-_NUMERIC_HINT = {True: " For numeric sequences pass arrays of shape (length, n_features).",
-                 False: " This model reads words only: give a number as its string (str(3))."}
+_NUMERIC_HINT = {True: "for numeric sequences pass arrays of shape (length, n_features)",
+                 False: "this model reads words only: give a number as its string, str(3)"}
 MAX_WORD_CHARS = 24  # longer tokens keep their first and last 12 characters
 
 
@@ -45,10 +45,9 @@ def check_tokens(seq, where, lowercase=True, numeric=True):
     suggests)."""
     j = first_non_string(seq)
     if j >= 0:
+        fix = token_fix(seq[j]) if not isinstance(seq[j], Real) or is_missing(seq[j]) else _NUMERIC_HINT[numeric]
         raise TypeError(f"{where}[{j}] is {seq[j]!r:.60} (of type {type(seq[j]).__name__}), not a string: every token "
-                        "must be a string " + ("(decode bytes first: token.decode('utf-8'))." if isinstance(
-                            seq[j], bytes) else "(a None is often a missing value: drop it or replace it)."
-                            + _NUMERIC_HINT[numeric]))
+                        f"must be a string ({fix}).")
     pads = _PAD_SPELLINGS if lowercase else {PAD_TOKEN}  # (not lower-cased, '<PAD>' is a word)
     if all(map(str.strip, seq)) and pads.isdisjoint(seq):  # (at C speed, the common case)
         return

@@ -25,7 +25,7 @@ from torch import nn
 
 from ._input_files import READ_ERRORS, first_line_not_utf8, read_error
 from ._memory import release_freed_memory
-from ._text_checks import is_missing, missing_document, not_documents
+from ._text_checks import is_missing, missing_document, not_documents, token_fix
 from ._validation import compressed_opener, first_non_string, is_unordered
 from ._w2v_steps import compiled_step, noise_sampler
 
@@ -84,7 +84,7 @@ def _tokens(doc, tokenizer, where="a document", position=None):
     j = first_non_string(tokens)
     if j >= 0:
         raise TypeError(f"{where}[{j}] is {tokens[j]!r:.60} (of type {type(tokens[j]).__name__}), not a string: every "
-                        "token must be a string (a None is often a missing value: drop it or replace it).")
+                        f"token must be a string ({token_fix(tokens[j])}).")
     if not all(map(str.strip, tokens)):  # '' or white space: a word no vector file can hold
         j = next(j for j, t in enumerate(tokens) if not t.strip())
         raise ValueError(f"{where}[{j}] is {tokens[j]!r}, no word: every token needs a visible character "

@@ -205,6 +205,14 @@ class KeyedVectors(KeyedVectorQueries):
         block /= np.where(lengths > 0, lengths, 1.0)
         return block.astype(np.float32)
 
+    def _word_direction(self, word):
+        """The unit vector (float32) of ``word``, refused when it is all zeros: it has no direction to compare."""
+        vector = self._unit_rows_of([self.get_index(word)])[0]
+        if not vector.any():
+            raise ValueError(f"The vector of {word!r} is all zeros: it has no direction to compare (a word that never "
+                             "trained? a padding row?); query other words.")
+        return vector
+
     def _unit_table(self, restrict_vocab=None):
         """The first ``restrict_vocab`` vectors (None: all) scaled to unit length, computed now: for the
         evaluations, which search once per question (a table as large as the vectors, for that call only)."""
@@ -255,12 +263,8 @@ class KeyedVectors(KeyedVectorQueries):
             for i, item in enumerate(items):
                 w, weight = _weighted_item(item, f"{name}[{i}]", -1.0 if side else 1.0, method)
                 if isinstance(w, str):
-                    index = self.get_index(w)
-                    vector = self._unit_rows_of([index])[0].astype(np.float64)
-                    if not vector.any():
-                        raise ValueError(f"The vector of {w!r} is all zeros: it has no direction to compare (a word "
-                                         "that never trained?); query other words.")
-                    used.add(index)
+                    vector = self._word_direction(w).astype(np.float64)
+                    used.add(self.get_index(w))
                 else:
                     previous = items[i - 1] if i and method == "most_similar" else None  # (for a bare pair)
                     vector = self._check_query_vector(w, f"{name}[{i}]", previous)
@@ -362,7 +366,7 @@ class KeyedVectors(KeyedVectorQueries):
         known = _known_words(self, words, "doesnt_match")
         if not known:
             raise ValueError(f"None of the words {list(words)!r} is in the vocabulary.")
-        normed = self._unit_rows_of([self.key_to_index[w] for w in known])
+        normed = np.array([self._word_direction(w) for w in known])  # (a word of zeros matches nothing and all)
         mean = normed.mean(axis=0)
         mean /= max(np.linalg.norm(mean), 1e-12)
         return known[int(np.argmin(normed @ mean))]

@@ -62,7 +62,10 @@ def test_binary_or_damaged_corpus_files_are_refused_before_training(tmp_path, co
 # -- tokens and documents -------------------------------------------------------------------------
 @pytest.mark.parametrize("doc, match", [
     (["a", None], r"X\[1\]\[1\] is None \(of type NoneType\), not a string"),
-    (["a", 3], r"X\[1\]\[1\] is 3 \(of type int\), not a string"),
+    (["a", 3], r"X\[1\]\[1\] is 3 \(of type int\), not a string: every token must be a string \(give a number as"),
+    (["a", None], r"X\[1\]\[1\] is None .*\(a None or NaN is often a missing value"),
+    (["a", b"b"], r"X\[1\]\[1\] is b'b' \(of type bytes\), not a string: .*\(decode bytes first"),
+    (["a", ["b"]], r"X\[1\]\[1\] is \['b'\] .*\(a document is one flat list of tokens"),
     (None, r"The document at position 1 \(X\[1\]\) is missing \(None\); .*\[d for d in X if d is not None\]"),
     (np.nan, r"The document at position 1 \(X\[1\]\) is missing \(nan\); .*\[d for d in X if d == d\]"),
     ({"a", "b"}, r"X\[1\] is \{.*\(of type set\); a document must be a string or a list of tokens"),
@@ -445,8 +448,12 @@ def test_keyed_vectors_take_arrays_of_words_and_refuse_empty_queries():
         kv.most_similar(positive=["king", "woman"], negative=["man"], topn=1)
     with pytest.raises(ValueError, match="positive and negative cancel out"):
         kv.most_similar(positive="king", negative="king")  # every similarity 0: an arbitrary answer
-    with pytest.raises(ValueError, match="The vector of 'none' is all zeros"):
-        KeyedVectors(np.array([[1.0, 0], [0, 0]]), ["one", "none"]).most_similar("none")
+    padded = KeyedVectors(np.array([[1.0, 0], [0.9, 0.1], [-1, 0], [0, 0]]), ["one", "uno", "minus", "none"])
+    for query in (lambda: padded.most_similar("none"), lambda: padded.rank("none", "minus"),
+                  lambda: padded.closer_than("none", "minus"), lambda: padded.doesnt_match(["one", "uno", "none"])):
+        with pytest.raises(ValueError, match="The vector of 'none' is all zeros: it has no direction"):
+            query()  # (rank was 1 for every word, closer_than [], doesnt_match 'none')
+    assert padded.rank("one", "none") == 2 and padded.doesnt_match(["one", "uno", "minus"]) == "minus"
     with pytest.raises(TypeError, match=r"doesnt_match needs a list of words, got the string 'king'"):
         kv.doesnt_match("king")  # was read letter by letter
     assert kv.doesnt_match(np.array(["king", "queen", "man"])) == "man"

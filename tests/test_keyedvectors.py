@@ -390,6 +390,8 @@ def test_the_reported_edit_of_one_row_is_seen_and_fill_norms_is_gensims(tmp_path
     kv.vectors[2, 0] = np.nan
     for query in (lambda: kv.most_similar("cat"), lambda: kv.most_similar_cosmul("cat"), lambda: kv.distances("cat"),
                   lambda: kv.closer_than("cat", "car"), lambda: kv.similarity("cat", "pet"), kv.get_normed_vectors,
+                  lambda: kv.n_similarity(["cat", "pet"], ["car"]),  # (was nan)
+                  lambda: kv.get_mean_vector(["cat", "pet"], pre_normalize=False),  # (was 'beyond float32's range')
                   lambda: kv.save_word2vec_format(tmp_path / "kv.txt")):  # (a file that would not read back)
         with pytest.raises(ValueError, match=r"The vector of 'pet' \(row 2\) holds NaN or infinity, put there by an "
                                              r"edit"):

@@ -159,17 +159,25 @@ def test_tokens_with_a_visible_character_beside_invisible_ones_are_words():
     assert {"a\u200b", "\ufeffthe", "wor\ud800ld", "x\ty"} <= set(tagger.vocabulary_)
 
 
-@pytest.mark.parametrize("bad", [None, 3])
-def test_the_language_model_message_for_a_non_string_token_suggests_no_numeric_sequences(bad):
+@pytest.mark.parametrize("bad, fix, numeric", [
+    (None, r"a None or NaN is often a missing value: drop it or replace it", None),
+    (float("nan"), r"a None or NaN is often a missing value", None),
+    (b"a", r"decode bytes first: token.decode", None),
+    (["a"], r"a document is one flat list of tokens: flatten the nested lists", None),
+    (3, r"this model reads words only: give a number as its string, str\(3\)",
+     r"for numeric sequences pass arrays of shape")])
+def test_a_non_string_token_gets_the_fix_for_its_kind(bad, fix, numeric):
     """The tagger takes numeric sequences (arrays of shape (length, n_features)); the language model does not, and
-    its message said it did."""
-    with pytest.raises(TypeError, match=r"X\[0\]\[1\] is .*not a string: .*This model reads words only: give a "
-                                        r"number as its string \(str\(3\)\).$"):
+    its message said it did. A None is told it is a missing value, bytes to be decoded, a list to be flattened; the
+    hint for numbers went with every kind."""
+    with pytest.raises(TypeError, match=r"X\[0\]\[1\] is .*not a string: every token must be a string \(" + fix):
         LSTMLanguageModel(min_count=1, **SMALL).fit([["a", bad]] + X)
-    with pytest.raises(TypeError, match=r"prefixes\[0\]\[0\] is .*This model reads words only"):
+    with pytest.raises(TypeError, match=r"prefixes\[0\]\[0\] is .*" + fix):
         LSTMLanguageModel(min_count=1, **SMALL).fit(X).predict_next([[bad]])
-    with pytest.raises(TypeError, match=r"X\[0\]\[1\] is .*For numeric sequences pass arrays of shape"):
+    with pytest.raises(TypeError, match=r"X\[0\]\[1\] is .*" + (numeric or fix)) as info:
         LSTMSequenceTagger(**SMALL).fit([["a", bad]] + X, [["D", "N"]] + Y)
+    assert (numeric is None) == ("missing" in str(info.value) or "decode" in str(info.value) or
+                                 "flatten" in str(info.value))
 
 
 # -- ONNX export ---------------------------------------------------------------------------------------
