@@ -54,8 +54,7 @@ from ._non_finite import (TrainingDiverged, non_finite_loss_error, refuse_blown_
                           weight_scale)
 from ._training_control import EpochSnapshot as _EpochSnapshot, HistoryKeptOnLoad, notify_every_callback, overrides
 
-__all__ = ["Engine", "MIN_ROWS", "PassThroughLoss", "TrainingDiverged", "memory_errors_named", "padded_batch",
-           "accuracy_score", "r2_score"]
+__all__ = ["Engine", "MIN_ROWS", "PassThroughLoss", "TrainingDiverged", "memory_errors_named", "padded_batch"]
 
 MIN_ROWS = 16  # smallest number of rows a prediction batch is padded to
 _BATCH_HOOKS = ("on_batch_begin", "on_batch_end", "on_grad_computed")
@@ -91,33 +90,6 @@ def padded_batch(X):
     round a row by the batch's size, in float32's last digit)."""
     n = len(X)
     return X if n >= MIN_ROWS else torch.cat([X, X.new_zeros((MIN_ROWS - n, *X.shape[1:]))])
-
-
-def accuracy_score(y_pred, y_true, sample_weight=None):
-    """Accuracy of logits ``y_pred`` (n, n_classes) against class indices, as a tensor."""
-    correct = (y_pred.argmax(dim=1) == y_true).to(torch.float32)
-    if sample_weight is None:
-        return correct.mean()
-    return (correct * sample_weight).sum() / sample_weight.sum()
-
-
-def r2_score(y_pred, y_true, sample_weight=None):
-    """Coefficient of determination, averaged over outputs as in scikit-learn, as a tensor (NaN for one row, as
-    scikit-learn's: no spread to explain)."""
-    if len(y_true) < 2:
-        return torch.tensor(math.nan, dtype=torch.float64, device=y_true.device)
-    y_pred = y_pred.reshape(len(y_pred), -1).to(torch.float64)
-    y_true = y_true.reshape(len(y_true), -1).to(torch.float64)
-    w = torch.ones(len(y_true), 1, dtype=torch.float64, device=y_true.device)
-    if sample_weight is not None:
-        w = sample_weight.reshape(-1, 1).to(torch.float64)
-    mean = (w * y_true).sum(0) / w.sum()
-    ss_res = (w * (y_true - y_pred) ** 2).sum(0)
-    ss_tot = (w * (y_true - mean) ** 2).sum(0)
-    ok = ss_tot > 0
-    r2 = torch.where(ok, 1 - ss_res / torch.where(ok, ss_tot, torch.ones_like(ss_tot)),
-                     (ss_res == 0).to(torch.float64))
-    return r2.mean()
 
 
 def _identity(x):
@@ -232,7 +204,6 @@ class Engine(HistoryKeptOnLoad, NeuralNet):
                          "lr_factor": f, "wd_factor": w} for (f, w), ps in groups.items()]  # (initial_lr: torch's
         # schedulers resume from it: skorch's LRScheduler, rebuilt by a warm fit)
         self.optimizer_ = self.optimizer(param_groups, lr=lr, **kwargs)
-        self._penalized = [p for p in self.module_.parameters() if p.requires_grad and p.ndim > 1]
         # float16 gradients underflow without loss scaling; bfloat16 has float32's range.
         self.grad_scaler_ = (torch.amp.GradScaler(torch.device(self.device).type)
                              if self.amp_dtype == torch.float16 else None)
@@ -287,9 +258,19 @@ class Engine(HistoryKeptOnLoad, NeuralNet):
         if isinstance(self.criterion_, torch.nn.Module):  # in place: the copies share its buffers
             self.criterion_.to(self.device)
 
+    def __getstate__(self):  # skorch pickles module_ apart from module: the one network was stored (and loaded) twice
+        state = super().__getstate__()
+        state["__as_given__"] = [n for n in ("module", "criterion") if state.get(n) is getattr(self, n + "_", None)]
+        for name in state["__as_given__"]:
+            del state[name]
+        return state
+
     def __setstate__(self, state):
+        shared = state.pop("__as_given__", ())
         with torch.inference_mode(False):  # unpickled inside inference_mode: ordinary tensors, which train again
             super().__setstate__(state)
+        for name in shared:
+            self.__dict__[name] = self.__dict__[name + "_"]
 
     def finished_epochs(self):
         """The history's rows of finished epochs (an interrupted epoch's row has no ``train_loss``)."""
@@ -328,7 +309,9 @@ class Engine(HistoryKeptOnLoad, NeuralNet):
                 losses = losses.reshape(len(losses), -1).mean(dim=1)
             loss = losses.mean() if sample_weight is None else (losses * sample_weight).mean()
         if training and self.l1:
-            loss = loss + self.l1 * sum(p.abs().sum() for p in self._penalized) / len(y_true)
+            # (the weight matrices, read at each step: a list kept of them would be pickled apart from module_)
+            penalized = (p for p in self.module_.parameters() if p.requires_grad and p.ndim > 1)
+            loss = loss + self.l1 * sum(p.abs().sum() for p in penalized) / len(y_true)
         return loss
 
     def train_step(self, batch, **fit_params):

@@ -19,6 +19,7 @@ from ._memory import prediction_batch_rows
 from ._pretrained_vectors import pretrained_matrix, read_pretrained
 from ._sequence_input import (EOS, PAD_TOKEN, UNK_TOKEN, SequenceBatches, build_vocabulary, check_label_sequences,
                               warn_own_symbols, warn_unscaled)
+from ._tensor_scores import accuracy_score
 from ._text_checks import TOKENS_ADVICE, warn_form_misses, warn_form_twins, warn_spacing_twins
 from ._validation import check_non_negative_weights, label_list, unmasked
 from ._warnings import warn_user
@@ -260,6 +261,8 @@ class SequenceModel(BaseNeuralNetwork, abstract=True):
 class TaggerOutputs(ChecksModuleOutputs):
     """The outputs the sequence tagger's loss needs (a logit per label for each real token), and the labels its
     ``predict`` and ``score`` read from them."""
+
+    _score_fn = staticmethod(accuracy_score)
 
     def _output_contract(self):
         return OutputContract(len(self.classes_), "logits of shape (n_tokens, n_classes), a row per real token of the "

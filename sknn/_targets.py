@@ -16,7 +16,8 @@ from sklearn.utils.validation import check_is_fitted
 from torch.nn.utils.parametrize import is_parametrized
 
 from ._alignment import check_rows_paired
-from ._engine import TrainingDiverged, accuracy_score, r2_score
+from ._engine import TrainingDiverged
+from ._tensor_scores import accuracy_score, r2_score
 from ._labels import (check_label_spellings, check_labels, check_same_label_kind, check_y_for_estimator, fit_classes,
                       label_indices, numpy_labels, one_label_column, warn_of_another_label_set)
 from ._module_checks import ChecksModuleOutputs, OutputContract
@@ -324,7 +325,7 @@ def rescale_output_layers(layers, old_mean, old_scale, new_mean, new_scale):
 
 
 def _clipped_r2_score(y_pred, y_true, sample_weight=None, *, low, high):
-    """:func:`sknn._engine.r2_score` of the predictions clipped to ``low`` and ``high`` (one bound per output)."""
+    """:func:`sknn._tensor_scores.r2_score` of the predictions clipped to ``low`` and ``high`` (one bound per output)."""
     y_pred = y_pred.reshape(len(y_pred), -1).to(torch.float64)
     like = {"dtype": torch.float64, "device": y_pred.device}
     return r2_score(torch.clamp(y_pred, torch.as_tensor(low, **like), torch.as_tensor(high, **like)), y_true,

@@ -16,7 +16,7 @@ from sklearn.utils._param_validation import Interval, InvalidParameterError, Str
 from sklearn.utils.validation import check_is_fitted
 
 from ._alignment import check_same_step_order
-from ._engine import PassThroughLoss, accuracy_score
+from ._engine import PassThroughLoss
 from ._labels import check_not_quantities, check_same_label_kind, fit_classes, label_indices
 from ._recurrent import RecurrentLayers, SequenceNet
 from ._sequence_input import (BOS, BOS_TOKEN, EOS, EOS_TOKEN, PAD, PAD_TOKEN, UNK, UNK_TOKEN, SequenceBatches,
@@ -236,8 +236,6 @@ verbose, callbacks, criterion
 
     def _encode_targets(self, y):  # (labels of another kind than fit's, booleans for numbers: refused, as by score)
         return torch.from_numpy(label_indices(check_same_label_kind(y, self.classes_), self.classes_)), None
-
-    _score_fn = staticmethod(accuracy_score)
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None, sample_weight=None, *, validation_data=None, X_val=None, y_val=None,

@@ -426,6 +426,22 @@ def test_pickle_and_joblib_round_trips(blobs, tmp_path):
     np.testing.assert_array_equal(joblib.load(tmp_path / "m.joblib").predict_proba(X), ref)
 
 
+def test_a_pickled_model_holds_its_network_once_and_trains_on_as_before(blobs):
+    """skorch pickles module_ apart from the rest: the network stood twice in a pickle and in memory after loading,
+    and the list of weight matrices the L1 penalty read (pickled with the rest) held copies, so a partial_fit after
+    unpickling trained without the penalty."""
+    X, y = blobs
+    clf = DenseClassifier(**dict(FAST, hidden_layer_sizes=(256, 256), l1=0.05, early_stopping=False, max_iter=3)).fit(X, y)
+    weights = sum(p.numel() * p.element_size() for p in clf.net_.module_.parameters())
+    blob = pickle.dumps(clf)
+    assert len(blob) < 3.6 * weights  # the weights, Adam's two moments, and little else
+    loaded = pickle.loads(blob)
+    assert loaded.net_.module is loaded.net_.module_
+    for model in (clf, loaded):
+        model.partial_fit(X, y)
+    np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
+
+
 def test_a_model_saved_on_a_gpu_loads_on_a_cpu_only_machine(blobs, monkeypatch):
     X, y = blobs
     clf = DenseClassifier(**FAST).fit(X, y)
