@@ -431,7 +431,8 @@ def test_a_pickled_model_holds_its_network_once_and_trains_on_as_before(blobs):
     and the list of weight matrices the L1 penalty read (pickled with the rest) held copies, so a partial_fit after
     unpickling trained without the penalty."""
     X, y = blobs
-    clf = DenseClassifier(**dict(FAST, hidden_layer_sizes=(256, 256), l1=0.05, early_stopping=False, max_iter=3)).fit(X, y)
+    clf = DenseClassifier(**dict(FAST, hidden_layer_sizes=(256, 256), l1=0.05, early_stopping=False, max_iter=3))
+    clf.fit(X, y)
     weights = sum(p.numel() * p.element_size() for p in clf.net_.module_.parameters())
     blob = pickle.dumps(clf)
     assert len(blob) < 3.6 * weights  # the weights, Adam's two moments, and little else
