@@ -50,12 +50,18 @@ def _as_written(how):
     return x, f"{x}{'[:, :3]' if form == 'channels_first' else '[..., :3]'}"
 
 
-def alpha_fix(how):
-    """The fix for images of 4 or more channels to a network that takes 1 or 3 (``how``: as for
-    :func:`shape_fix`)."""
-    if (how or (None,))[0] == "pil":
+def alpha_fix(how, channels=4):
+    """The fix for images of ``channels`` channels, not 1 or 3, to a network that takes 1 or 3 (``how``: as for
+    :func:`shape_fix`): an alpha channel to drop (4, or 2: grey and alpha), or another axis for the channels."""
+    form = (how or (None,))[0]
+    if form == "pil":
         return "Convert them first, [img.convert('RGB') for img in X]."
-    return f"Drop an alpha channel first (e.g. {_as_written(how)[1]})."
+    if channels in (2, 4):
+        first3 = _as_written(how)[1]
+        return f"Drop an alpha channel first (e.g. {first3 if channels == 4 else first3.replace(':3', ':1')})."
+    other = {"channels_last": "channels_first", "channels_first": "channels_last"}.get(form)
+    turn = f" (data_format='{other}' if they lie on its other end)" if other else ""
+    return f"No image has {channels} channels: is the channel axis another of X's{turn}?"
 
 
 def moved_axes_fix(given, how, fitted, transposed=True):

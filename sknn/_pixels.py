@@ -80,7 +80,7 @@ def smaller_depth_images(highs, depth):
     return (levels > 0) & (levels <= _SMALLER_TOP[depth] + 0.5)
 
 
-def dark_fractional_images(images, lows, highs):
+def dark_fractional_images(images, lows, highs, scale=1.0):
     """Which float images of a batch lie within [-1, 1] with some fractional value (not all black, not whole
     levels 0 and 1 only), and which of those look like integer levels divided by their depth: two boolean masks
     over the batch, ``(dark, divided)``, from one float64 copy of those images only.
@@ -88,11 +88,12 @@ def dark_fractional_images(images, lows, highs):
     ``divided``: every value on the grid of 8-bit or 16-bit levels (k / 255 or k / 65,535), as an 8-bit image
     divided by 255 is exactly; for a model of 0-255 pixels, X scaled to [0, 1]. The other ``dark`` images are,
     for such a model, a real frame that dark (a fade to black, a resized or blurred dark frame) or [0, 1] images
-    resized or blurred off that grid (skimage's ``resize`` gives such), which cannot be told apart.
+    resized or blurred off that grid (skimage's ``resize`` gives such), which cannot be told apart. The images are
+    judged times ``scale`` (255: [0, 1] images divided by 255 once more).
     """
-    tops = np.maximum(highs, -lows)
+    tops = np.maximum(highs, -lows) * scale
     candidates = np.flatnonzero((tops > 0) & (tops <= 1.0))
-    values = np.abs(images.reshape(len(images), -1)[candidates]).astype(np.float64)  # a copy of these images only
+    values = np.abs(images.reshape(len(images), -1)[candidates]).astype(np.float64) * scale  # these images only
     fractions = ((values > 0) & (values < 1)).any(axis=1)
     rows, values = candidates[fractions], values[fractions]
     on_a_grid = np.zeros(len(rows), dtype=bool)
@@ -156,7 +157,7 @@ class PixelScaleMixin:
             if reset:
                 self._warn_of_twelve_bit_levels(fit_highs, scaled)
             if self._pixel_range is not None:
-                self._check_pixel_range(low, high)
+                self._check_pixel_range(low, high, reset)
         top = max(high, -low)
         if reset:
             marks = (dark_fractional_images(images, lows, highs) if images is not None and not scaled
@@ -198,6 +199,14 @@ class PixelScaleMixin:
                              "uint8 or uint16).")
         if images is not None and not scaled and fitted <= 1:
             self._check_not_whole_levels(images, lows, highs, fitted)
+        if images is not None and not scaled and 0.25 <= fitted <= _PIXEL_SCALE_FACTOR:
+            twice = dark_fractional_images(images, lows, highs, scale=255.0)[1]
+            if twice.any():
+                raise ValueError(f"X's pixel values reach only {float(np.maximum(highs, -lows)[twice].max()):.4g} in "
+                                 f"{which_images(twice)} (each judged alone), on the grid of 8- or 16-bit levels "
+                                 f"divided by 255 (or 65,535) and by 255 again, but the images {name} was fitted on "
+                                 f"reach {fitted:.4g}: multiply them by 255 (levels divided once, or passed as uint8 "
+                                 "or uint16, scaled for you).")
         if not scaled and images is not None and fitted > _PIXEL_SCALE_FACTOR:
             self._check_not_masks(images, lows, highs, fitted)
             self._check_not_unit_scaled(images, lows, highs, fitted)
@@ -418,10 +427,16 @@ class PixelScaleMixin:
                       "blurred)? They are read as they are: multiply them by 255 if they were divided, or ignore "
                       "this warning if they really are this dark.")
 
-    def _check_pixel_range(self, low, high):
+    def _check_pixel_range(self, low, high, reset):
+        """Refuse images well outside the range the network takes; in fit, training images that all lie within
+        1/255 of it (at predict a dark frame is read, and images divided twice are refused one by one)."""
         lo, hi = self._pixel_range
         spread = hi - lo
         if low < lo - 0.5 * spread or high > hi + spread:
             raise ValueError(f"X's pixel values run from {low:.4g} to {high:.4g}, but {type(self).__name__} takes "
                              f"pixels in [{lo:g}, {hi:g}] and standardises them itself: pass 8-bit images as uint8 "
                              "(or divide them by 255), and do not standardise them first.")
+        if reset and 0 < max(high, -low) <= spread / 255 * (1 + 1e-6):  # (every training image nearly black)
+            raise ValueError(f"X's pixel values run from {low:.4g} to {high:.4g}, at most 1/255 of the range "
+                             f"[{lo:g}, {hi:g}] {type(self).__name__} takes: divided by 255 twice (or by 65,535 and "
+                             "by 255)? Multiply them by 255, or pass 8-bit images as uint8 (scaled for you).")

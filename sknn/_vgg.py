@@ -143,8 +143,17 @@ def no_weights_file(weights):
 
     near = isinstance(weights, str) and difflib.get_close_matches(weights.strip().lower(), ["imagenet"], cutoff=0.75)
     hint = " (ImageNet's weights: weights='imagenet')" if near else ""
-    return ValueError(f"weights={weights!r}: no such file{hint}. Pass 'imagenet', the path of a .pth/.pt or "
+    what = "a folder, not a file" if os.path.isdir(os.path.expanduser(weights)) else f"no such file{hint}"
+    return ValueError(f"weights={weights!r}: {what}. Pass 'imagenet', the path of a .pth/.pt or "
                       ".safetensors state dict, a state dict, or None for random weights.")
+
+
+def weights_file(weights):
+    """The file a ``weights`` path names ('~' for the home folder, as pandas reads it), refused if it is none."""
+    path = os.path.expanduser(os.fspath(weights))
+    if not os.path.isfile(path):
+        raise no_weights_file(weights)
+    return path
 
 
 def _read_state_dict(weights, backbone):
@@ -167,9 +176,7 @@ def _read_state_dict(weights, backbone):
                 f"Could not get the ImageNet weights of {name} from {url} ({type(exc).__name__}: {exc}). "
                 f"On a machine with network access, download {file} from that address, then either pass its path "
                 f"as weights='/path/to/{file}' or copy it into torch.hub's cache, {cache}/{file}.") from exc
-    path = os.fspath(weights)
-    if not os.path.isfile(path):
-        raise no_weights_file(weights)
+    path = weights_file(weights)
     if path.endswith(".safetensors"):
         try:
             from safetensors.torch import load_file

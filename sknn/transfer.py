@@ -30,7 +30,7 @@ from ._memory import build_within_memory
 from ._targets import NeuralClassifierMixin, keyword_only_classes
 from ._validation import check_sizes
 from ._vgg import (BACKBONES, VGG, TransferNet, VGGBackbone, check_image_size, inference_batch_size, load_vgg_weights,
-                   make_layers, no_weights_file, parse_backbone, vgg)
+                   make_layers, parse_backbone, vgg, weights_file)
 from ._vgg_onnx import vgg_onnx_graph
 from ._warnings import warn_user
 
@@ -116,8 +116,13 @@ class _VGGInputMixin(ImageInputMixin):
     def _check_image_shape(self, shape, reset, how=None, given=None, images=None, quiet=False):
         if shape[0] not in (1, 3):
             raise ValueError(f"VGG takes grey (1 channel) or RGB (3 channel) images; got {shape[0]} channels. "
-                             f"{alpha_fix(how)}")
+                             f"{alpha_fix(how, shape[0])}")
         if reset:
+            if len(given or ()) == 2 and self.image_shape is None and shape[1] == 1 < shape[2]:
+                raise ValueError(f"X's rows of {shape[2]} values are no square image: {type(self).__name__} would "
+                                 f"read each as one line of {shape[2]} pixels and stretch it to image_size. Pass "
+                                 "image_shape=(height, width) or (height, width, 3) for flat images, or images as "
+                                 "arrays of (n, height, width[, 3]); a table is no input for a VGG network.")
             self.image_shape_ = (3, *size_pair(self.image_size))
             self.input_image_shape_ = tuple(shape)
         elif not quiet and getattr(self, "input_image_shape_", None) not in (None, tuple(shape)):  # any size is
@@ -142,9 +147,8 @@ class _VGGInputMixin(ImageInputMixin):
         self._check_image_params()
         cfg, _, name = parse_backbone(self.backbone)
         check_image_size(self.image_size, sum(v == "M" for v in cfg))
-        if reads_weights and isinstance(self.weights, (str, os.PathLike)) and self.weights != "imagenet" and \
-                not os.path.isfile(self.weights):
-            raise no_weights_file(self.weights)
+        if reads_weights and isinstance(self.weights, (str, os.PathLike)) and self.weights != "imagenet":
+            weights_file(self.weights)
         if self.weights == "imagenet" and name is None:
             raise ValueError("weights='imagenet' exists for the standard backbones only "
                              f"({sorted(BACKBONES)}); a custom layer list takes a path, a state dict or None.")

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+import torch
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils._param_validation import InvalidParameterError
 from skorch.callbacks import Callback
@@ -252,6 +253,49 @@ def test_pretrained_backbones_refuse_pixels_outside_0_1_in_fit_too():
     features = VGGFeatureExtractor(**pretrained).fit(X).transform(np.clip(X * 1.05, 0, None))  # overshoot: kept
     assert features.shape[0] == 4
     assert ConvImageClassifier(**CONV).fit(X * 255, [0, 1] * 2).predict(X * 255).shape == (4,)
+
+
+def test_images_divided_by_255_twice_are_refused():
+    """8-bit levels divided by 255 twice (or 16-bit ones by 65,535, then 255) are near-black images: a pretrained
+    backbone fitted on them, and any model of [0, 1] pixels given them, read nothing, without a word."""
+    rng = np.random.RandomState(0)
+    levels = (rng.rand(4, 8, 8, 3) * 255).astype(np.uint8)
+    backbone = TransferVGGClassifier(max_iter=1, batch_size=4, **VGG).fit(levels, [0, 1] * 2).backbone_state_dict()
+    pretrained = dict(VGG, weights=backbone)
+    with pytest.raises(ValueError, match=r"at most 1/255 of the range \[0, 1\] VGGFeatureExtractor takes: divided by "
+                                         r"255 twice"):
+        VGGFeatureExtractor(**pretrained).fit(levels / 255 / 255)
+    assert VGGFeatureExtractor(**VGG).fit(levels / 255 / 255).transform(levels / 255 / 255).shape[0] == 4  # any scale
+    deep = (rng.rand(4, 8, 8, 3) * 65535).astype(np.uint16)
+    conv = ConvImageClassifier(**CONV).fit(levels / 255, [0, 1] * 2)
+    for est in (VGGFeatureExtractor(**pretrained).fit(levels), conv):
+        for twice in (levels / 255 / 255, deep / 65535 / 255):
+            with pytest.raises(ValueError, match=r"reach only 0\.0039\d* in images 0, 1, 2 and 1 more of X .* "
+                                                 r"divided by 255 \(or 65,535\) and by 255 again"):
+                est.predict(twice) if hasattr(est, "predict") else est.transform(twice)
+        black = np.zeros((1, 8, 8, 3))
+        assert len(est.predict(black) if hasattr(est, "predict") else est.transform(black)) == 1  # a black frame
+
+
+def test_vgg_refuses_a_table_and_names_a_channel_axis_that_holds_no_channels(tmp_path, monkeypatch):
+    rng = np.random.RandomState(0)
+    with pytest.raises(ValueError, match=r"X's rows of 5 values are no square image: VGGFeatureExtractor would read "
+                                         r"each as one line of 5 pixels and stretch it"):
+        VGGFeatureExtractor(**VGG).fit(rng.rand(10, 5))  # (was read as (1, 1, 5) images, stretched to 8 x 8)
+    assert VGGFeatureExtractor(**dict(VGG, image_shape=(1, 5))).fit(rng.rand(10, 5)).input_image_shape_ == (1, 1, 5)
+    with pytest.raises(ValueError, match=r"got 8 channels. No image has 8 channels: is the channel axis another of X's "
+                                         r"\(data_format='channels_first' if"):  # (was: drop an alpha channel)
+        VGGFeatureExtractor(**dict(VGG, data_format="channels_last")).fit(rng.rand(4, 3, 8, 8))
+    with pytest.raises(ValueError, match=r"Images of shape \(4, 2, 8, 8\) have neither 1, 3 nor 4 channels on their "
+                                         r"second or last axis"):  # (was: pass data_format, which cannot help)
+        VGGFeatureExtractor(**VGG).fit(rng.rand(4, 2, 8, 8))
+    with pytest.raises(ValueError, match=r"weights='.*': a folder, not a file"):
+        VGGFeatureExtractor(**dict(VGG, weights=str(tmp_path))).fit(rng.rand(4, 8, 8))
+    state = TransferVGGClassifier(max_iter=1, batch_size=4, **VGG).fit(rng.rand(4, 8, 8), [0, 1] * 2)
+    torch.save(state.backbone_state_dict(), tmp_path / "w.pth")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert VGGFeatureExtractor(**dict(VGG, weights="~/w.pth")).fit(rng.rand(4, 8, 8)).transform(
+        rng.rand(2, 8, 8)).shape[0] == 2  # (was 'no such file')
 
 
 def test_a_list_of_images_of_different_sizes_is_refused_naming_the_first_odd_one():
