@@ -4,6 +4,7 @@ stream or a file the system will not give refused, naming the file and the fix. 
 """
 
 import bz2
+import codecs
 import gzip
 import lzma
 import os
@@ -103,6 +104,30 @@ def compressed_opener(path, wanted="the file"):
     return opener
 
 
+_WIDE_TEXT = ((codecs.BOM_UTF32_LE, "UTF-32"), (codecs.BOM_UTF32_BE, "UTF-32"), (codecs.BOM_UTF16_LE, "UTF-16"),
+              (codecs.BOM_UTF16_BE, "UTF-16"))  # (UTF-32's little-endian mark begins with UTF-16's)
+
+
+def refuse_wide_text(path, head=None, encoding=None):
+    """Refuse a file that is UTF-16 or UTF-32 text, by its byte-order mark (``head``: its first bytes) or the
+    ``encoding`` named for it: files read line by line as bytes, as sknn's readers of text files do, split such
+    text wrongly (every character holds a NUL byte)."""
+    name = next((name for mark, name in _WIDE_TEXT if (head or b"").startswith(mark)), None)
+    what = f"{os.fspath(path)!r} is {name} text"
+    if encoding is not None:
+        try:
+            named = codecs.lookup(encoding).name
+        except (LookupError, TypeError):
+            raise ValueError(f"encoding must be the name of a text encoding ('utf-8', 'latin-1'), got "
+                             f"{encoding!r}.") from None
+        if named.startswith(("utf-16", "utf-32")):
+            name, what = named.upper()[:6], f"encoding={encoding!r} names {named.upper()[:6]} text for {path!r}"
+    if name:
+        raise ValueError(f"{what}, which sknn does not read (lines split as bytes): convert it to UTF-8 first "
+                         f"(iconv -f {name} -t UTF-8 in.txt > out.txt, or in Python: open(out, 'w', encoding='utf-8')"
+                         f".write(open(path, encoding='{name.lower()}').read())).")
+
+
 class NotUtf8Text(ValueError):
     """A text file's line that is not UTF-8 text, ``line`` its number (:func:`numbered_lines`)."""
 
@@ -125,6 +150,8 @@ def numbered_lines(path, wanted="the text file"):
                 try:
                     line = raw.decode("utf-8-sig" if number == 0 else "utf-8")  # (a BOM is no part of line 1)
                 except UnicodeDecodeError as exc:  # (the line of the bad byte: old Mac ends, CR alone, count too)
+                    if number == 0:
+                        refuse_wide_text(path, raw)
                     body = raw.rstrip(b"\r\n")
                     bad = number + 1 + (body[:exc.start].count(b"\r") if b"\r" in body else 0)
                     raise NotUtf8Text(f"{os.fspath(path)}, line {bad}: not UTF-8 text ({exc.reason}); is it a binary "

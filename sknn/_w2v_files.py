@@ -24,7 +24,7 @@ from numbers import Integral
 import numpy as np
 from sklearn.utils._param_validation import InvalidParameterError
 
-from ._input_files import READ_ERRORS, file_path, read_error
+from ._input_files import READ_ERRORS, file_path, read_error, refuse_wide_text
 from ._persist_files import check_output_path
 from ._validation import compressed_opener, reads_as_number
 from ._warnings import warn_user
@@ -129,7 +129,7 @@ def write(fname, keys, vectors, binary=False, write_header=True, fvocab=None, co
 def read(fname, binary=False, limit=None, encoding="utf-8", unicode_errors="strict", no_header=False):
     """(vectors, keys) of a word2vec file, in the file's order (a key given twice is the caller's to resolve)."""
     with _opened_to_read(fname) as (f, compressed):
-        _skip_byte_order_mark(f)
+        _skip_byte_order_mark(f, fname, encoding)
         if no_header:
             if binary:
                 raise ValueError("no_header=True reads the text format only: a binary file's header is the one place "
@@ -163,7 +163,7 @@ def read_counts(fvocab, encoding="utf-8", unicode_errors="strict"):
     a word given twice keeps its last count, as gensim's reader."""
     counts = {}
     with _opened_to_read(fvocab) as (f, _):
-        _skip_byte_order_mark(f)
+        _skip_byte_order_mark(f, fvocab, encoding)
         for line_no, raw in enumerate(f, start=1):
             try:
                 parts = _FIELD_SPLIT.split(raw.decode(encoding, errors=unicode_errors).strip(FIELD_SPACE))
@@ -178,11 +178,12 @@ def read_counts(fvocab, encoding="utf-8", unicode_errors="strict"):
     return counts
 
 
-def _skip_byte_order_mark(f):
+def _skip_byte_order_mark(f, fname, encoding):
     """Move ``f`` past a UTF-8 byte-order mark at its start (Notepad, Excel and PowerShell write one): it is no
-    part of the header or of the first word."""
-    if f.read(len(codecs.BOM_UTF8)) != codecs.BOM_UTF8:
-        f.seek(0)
+    part of the header or of the first word. UTF-16 and UTF-32 text (by its mark, or ``encoding``) is refused."""
+    head = f.read(4)
+    refuse_wide_text(fname, head, encoding)
+    f.seek(len(codecs.BOM_UTF8) if head.startswith(codecs.BOM_UTF8) else 0)
 
 
 def _record_fields(text, size=None):

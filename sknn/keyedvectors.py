@@ -473,9 +473,11 @@ class KeyedVectors(KeyedVectorQueries):
         warn_form_misses(unknown, ok, f"the word-pair file {os.fspath(pairs)!r}", effect="so the pairs that hold "
                          "them were skipped", case_fix="Pass case_insensitive=True (the default), which reads "
                          "words in one case.")
-        if len(human) < 2:
-            raise ValueError(f"Fewer than 2 pairs of {pairs} have both words in the vocabulary. "
-                             f"{skipped.note()}".rstrip())
+        if len(human) < 2:  # (lines of another layout first, where they are most: a delimiter of another kind)
+            vocabulary = (f"Fewer than 2 pairs of {pairs} have both words in the vocabulary." if judged else
+                          "No pair was left to score.")
+            raise ValueError(f"{skipped.note()} {vocabulary}" if skipped.count > len(judged) else
+                             f"{vocabulary} {skipped.note()}".rstrip())
         skipped.warn()
         rows = sorted({row for pair in pair_rows if pair for row in pair})  # each word's unit vector once
         units = dict(zip(rows, self._unit_rows_of(rows))) if rows else {}

@@ -223,6 +223,35 @@ def test_word_pairs_lines_of_other_than_three_fields_are_skipped_with_a_warning_
                                                            + kv.evaluate_word_pairs(without)[1][:1] + (0.0,))
 
 
+def test_word_pairs_of_another_delimiter_are_named_before_the_vocabulary(tmp_path):
+    kv = KeyedVectors(*_pairs_vectors()[::-1])
+    path = tmp_path / "pairs.txt"
+    path.write_text(PAIRS.replace("\t", " "))  # every line skipped: the delimiter, not the vocabulary, is at fault
+    with pytest.raises(ValueError, match=r"^.*pairs\.txt, line 1: 1 fields, not 3 .* pass the delimiter the file "
+                                         r"uses\. No pair was left to score\.$"):
+        kv.evaluate_word_pairs(path)
+    path.write_text("cat\tdog\t7.5\nemu\tgnu\t3\nsun moon 6.5\n")  # one pair read: the vocabulary comes first
+    with pytest.raises(ValueError, match=r"^Fewer than 2 pairs of .* in the vocabulary\. .*line 3: 1 fields"):
+        kv.evaluate_word_pairs(path)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-32", "utf-16-le"])
+def test_vector_files_in_utf16_or_utf32_are_refused_naming_the_conversion(tmp_path, encoding):
+    """word2vec files are read line by line as bytes: UTF-16 text was said to lack a header (or not to be the
+    utf-16 text it was)."""
+    path = tmp_path / "v.txt"
+    path.write_text("2 3\ncat 1 2 3\ndog 4 5 6\n", encoding=encoding)
+    bom = encoding != "utf-16-le"  # (utf-16-le writes no byte-order mark: the encoding named tells)
+    wide = encoding[:6].upper()
+    if bom:
+        with pytest.raises(ValueError, match=rf"v\.txt' is {wide} text, which sknn does not read .*iconv -f {wide} "):
+            KeyedVectors.load_word2vec_format(path)
+    with pytest.raises(ValueError, match=rf"encoding='{encoding}' names {wide} text for .*convert it to UTF-8"):
+        KeyedVectors.load_word2vec_format(path, encoding=encoding, no_header=not bom)
+    with pytest.raises(ValueError, match=r"encoding must be the name of a text encoding .* got 'utf-99'"):
+        KeyedVectors.load_word2vec_format(path, encoding="utf-99")
+
+
 def test_word_pairs_read_as_gensim_skipping_the_line_it_skips(tmp_path):
     words, vectors = _pairs_vectors()
     theirs = _gensim_twin(words, vectors)
