@@ -238,6 +238,28 @@ def test_the_compiled_step_is_word2vecs_sgd_one_pair_after_the_other(sg):
     torch.testing.assert_close(module.output.weight.detach().double(), v, rtol=1e-5, atol=1e-6)
 
 
+@pytest.mark.parametrize("sg", [1, 0])
+@pytest.mark.parametrize("score", [8.0, -8.0, 5.5])
+def test_a_cbow_pair_scored_beyond_6_takes_no_step_as_in_gensim(sg, score):
+    """gensim's loops leave out a pair whose score is beyond +-6 (the end of word2vec.c's table of the logistic):
+    its loss counts, its step is not taken; within, the step is taken. sknn does so for CBOW only (skip-gram's
+    analogies were worse for it), whose pairs all step."""
+    module, batch = _one_window(sg)
+    with torch.no_grad():
+        u = module.input.weight
+        hidden = u[0] if sg else (u[0] + u[2]) / 2  # (skip-gram's first pair: neighbour 0 predicts the centre)
+        if sg:
+            u[2] = u[0]  # the second pair scores the same
+        module.output.weight[1] = score * hidden / (hidden @ hidden)
+    before = [w.detach().clone() for w in (module.input.weight, module.output.weight)]
+    losses = module.step_in_place(**batch)
+    pairs = 2 if sg else 1  # (within +-6 skip-gram's second pair scores the first's step too)
+    expected = pairs * float(torch.nn.functional.softplus(torch.tensor(-score)))
+    assert losses.item() == pytest.approx(expected, rel=1e-4 if abs(score) > 6 and not sg else 0.05)
+    moved = [not torch.equal(w.detach(), b) for w, b in zip((module.input.weight, module.output.weight), before)]
+    assert moved == ([True, True] if abs(score) < 6 or sg else [False, False])
+
+
 def test_the_compiled_skip_gram_draws_negatives_of_its_own_for_each_pair():
     """With negatives, each of the two pairs of the window meets noise words drawn for it (CBOW's one
     prediction draws one set); the same seed draws the same words (a seeded fit is reproducible)."""
