@@ -30,22 +30,30 @@ def format_number(v, digits=4, scale=None):
     """``digits`` decimals; in scientific notation (``digits`` significant figures) when the value, or the
     ``scale`` it goes with (a standard deviation's mean), is below 0.001 or from a million up, where fixed
     decimals would print 0.0000 for every model or a number too long to read."""
-    if v is None or (isinstance(v, float) and math.isnan(v)):
+    if _missing(v):
         return "-"
-    magnitude = abs(v if scale is None or (isinstance(scale, float) and math.isnan(scale)) else scale)
+    magnitude = abs(v if _missing(scale) else scale)
     if magnitude != 0 and math.isfinite(magnitude) and not 1e-3 <= magnitude < 1e6:
         return f"{v:.{max(digits - 1, 0)}e}"
     return f"{v:.{digits}f}"
 
 
+def _missing(v):
+    """Whether ``v`` is a missing number: None, NaN of any float type (numpy's float32 too), pandas' NA."""
+    try:
+        return v is None or bool(v != v)
+    except TypeError:  # pd.NA: its comparisons are NA, of no truth value
+        return True
+
+
 def _seconds(v):
-    if v is None or (isinstance(v, float) and math.isnan(v)):
+    if _missing(v):
         return "-"
     return f"{v:.3f}" if v < 1 else f"{v:.2f}" if v < 100 else f"{v:.0f}"
 
 
 def _p(v):
-    if v is None or (isinstance(v, float) and math.isnan(v)):
+    if _missing(v):
         return "-"
     return "<0.001" if v < 0.001 else f"{v:.3f}"
 
@@ -162,16 +170,18 @@ def _metric_columns(table):
 
 
 def _best_values(table):
-    """metric -> the best mean (max, or min for lower-is-better) among scored models, the baseline included (where
-    it scores best, no model is shown better than it); the shortest times, the baseline aside (it always is)."""
+    """metric -> the best mean (max, or min for lower-is-better) among the models scored on every split, the
+    baseline included (where it scores best, no model is shown better than it); the shortest times, the baseline
+    aside (it always is). A model whose fit failed on some splits is no candidate: its mean is over the others."""
     lower = set(table.attrs.get("lower_is_better", ()))
     roles = table.attrs.get("roles", {})
     out = {}
+    complete = table if "failed_fits" not in table else table[table["failed_fits"].fillna(0) == 0]
     for m in _metric_columns(table):
-        col = table[f"{m}_mean"].dropna()
+        col = complete[f"{m}_mean"].dropna()
         if len(col):
             out[m] = col.min() if m in lower else col.max()
-    models = table.loc[[m for m in table.index if roles.get(m) != "dummy"]]
+    models = complete.loc[[m for m in complete.index if roles.get(m) != "dummy"]]
     for t in ("fit_time", "predict_time"):
         col = models[t].dropna()
         if len(col):
@@ -286,6 +296,13 @@ def figures(table, fitted, X, y):
     out = {}
     a = table.attrs
     sort = a.get("sort")
+    if not isinstance(fitted, dict) or not {"estimators", "predictions"} & set(fitted):
+        raise TypeError(f"fitted is {type(fitted).__name__}: pass the second value of sknn.compare(..., "
+                        "return_fitted=True), with the X and y compare was given.")
+    if a.get("n_samples") is not None and len(y) != a["n_samples"]:
+        dropped = f" (it left out {a['n_dropped']} rows without a target)" if a.get("n_dropped") else ""
+        raise ValueError(f"y holds {len(y)} rows, but the table's models were fitted on {a['n_samples']}{dropped}: "
+                         "pass the rows compare used, the same X and y without the rows it left out.")
     try:
         ax = plot.fold_scores(table, sort)
         out["scores"] = (f"{sort} on every split (box: quartiles; points: splits)", _png(ax.figure))
