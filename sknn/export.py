@@ -58,6 +58,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from ._input_files import file_path
 from ._persist_files import check_output_path, check_writable, write_atomically
 from ._warnings import warn_user
 from .persist import loadable_classes
@@ -463,7 +464,7 @@ def onnx_metadata(model):
     import onnx
 
     if not isinstance(model, onnx.ModelProto):
-        path = os.fspath(model)
+        path = file_path(model, "model", "an ONNX file (or an onnx.ModelProto)")
         if not os.path.isfile(path):
             raise FileNotFoundError(f"No ONNX file at {path!r}.")
         try:

@@ -271,6 +271,8 @@ def test_errors(iris, tmp_path, monkeypatch):
         onnx_metadata(tmp_path / "not.onnx")
     with pytest.raises(FileNotFoundError, match="No ONNX file at"):
         onnx_metadata(tmp_path / "missing.onnx")
+    with pytest.raises(TypeError, match=r"model must be the path of an ONNX file .* got int"):
+        onnx_metadata(5)  # (was os.fspath's 'expected str, bytes or os.PathLike object')
     (tmp_path / "empty.onnx").write_bytes(b"")  # read as an empty model: it gave {}
     with pytest.raises(ValueError, match=r"holds no sknn deployment contract \(an empty file"):
         onnx_metadata(tmp_path / "empty.onnx")
