@@ -167,8 +167,9 @@ def as_documents(X):
         X, name = X.iloc[:, 0], f"X's column {X.columns[0]!r}"
     elif isinstance(X, np.ndarray) and X.ndim == 2:
         if X.shape[1] != 1 or X.dtype.kind not in "OUST":
+            rows = " (if each row holds one document's tokens: X.tolist())" if X.dtype.kind in "OUST" else ""
             raise TypeError(f"X is a 2-D array of shape {X.shape} and dtype {X.dtype}; a text transformer takes "
-                            "documents: a file path, a 1-D sequence of strings, or a list of token lists.")
+                            f"documents: a file path, a 1-D sequence of strings, or a list of token lists{rows}.")
         X = X[:, 0]
     error = not_documents(X, name)
     if error is not None:

@@ -408,8 +408,11 @@ def test_bad_input_gets_clear_errors(tmp_path):
         Word2VecTransformer().fit(str(tmp_path / "missing.txt"))
     with pytest.raises(ValueError, match="vector_size"):
         Word2VecTransformer(vector_size=0).fit([["a"]])
-    with pytest.raises(TypeError, match="2-D array of shape \\(3, 4\\)"):
+    with pytest.raises(TypeError, match="2-D array of shape \\(3, 4\\) and dtype float64; .* lists\\.$"):
         Word2VecTransformer().fit(np.zeros((3, 4)))
+    with pytest.raises(TypeError, match=r"2-D array of shape \(2, 2\) .* \(if each row holds one document's tokens: "
+                                        r"X\.tolist\(\)\)\.$"):
+        Word2VecTransformer().fit(np.array([["a", "b"], ["a", "c"]]))
     kv = KeyedVectors(np.eye(3), ["a", "b", "c"])
     with pytest.raises(KeyError, match="'zebra' not present"):
         kv.most_similar(positive=["a", "zebra"])
