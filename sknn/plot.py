@@ -9,6 +9,7 @@ __all__ = ["history", "comparison", "fit_times", "fold_scores", "time_vs_score",
            "learning_curve", "confusion_matrix"]
 
 _GROUP_COLORS = {1: "#3b7dd8", 2: "#9a9a9a", 3: "#d0d0d0"}
+_NEUTRAL = "#c8a86e"  # a metric the verdicts were not computed on: one colour, no verdict
 
 
 def _axes(ax, figsize=(6, 4)):
@@ -57,6 +58,9 @@ def history(estimators, ax=None, title="Training history"):
     A training loss that keeps falling while the validation loss rises is over-fitting;
     both still falling at the last epoch is under-fitting (raise ``max_iter``).
     """
+    if isinstance(estimators, (list, tuple)) and not len(estimators):
+        raise ValueError("history() got an empty list: pass a fitted sknn estimator, or a list of them (one curve "
+                         "each).")
     ax = _axes(ax)
     nets = [_network(e) for e in (estimators if isinstance(estimators, (list, tuple)) else [estimators])]
     score_ax, labelled, losses = None, set(), []
@@ -89,13 +93,20 @@ def history(estimators, ax=None, title="Training history"):
 
 
 def comparison(table, metric=None, ax=None):
-    """Bars of each model's mean score with the standard deviation over folds as error bars."""
+    """Bars of each model's mean score with the standard deviation over folds as error bars.
+
+    A model scored on fewer splits than the others (failed fits) is named with its count, such as
+    "(2 of 3 splits)"; a model scored on none has no bar and is named under the axis.
+    """
     metric = _metric_of(table, metric)
+    scored, unscored = _scored_models(table, metric, list(table.index))
+    counts = _scored_splits(table, metric)
+    colors = [f"C{i}" for i, m in enumerate(table.index) if m in scored]  # (each model's colour, as in fit_times)
     ax = _axes(ax)
-    mean, std = table[f"{metric}_mean"], table[f"{metric}_std"]
-    y = np.arange(len(table))[::-1]
-    ax.barh(y, mean, xerr=std, color=[f"C{i}" for i in range(len(table))], capsize=4)
-    ax.set_yticks(y, [_text(m) for m in table.index])
+    mean, std = table.loc[scored, f"{metric}_mean"], table.loc[scored, f"{metric}_std"]
+    y = np.arange(len(scored))[::-1]
+    ax.barh(y, mean, xerr=std, color=colors, capsize=4)
+    ax.set_yticks(y, [_text(m) + _partial(counts[m]) for m in scored])
     lowest = float((mean - std.fillna(0)).min())
     # a score of [0, 1] zoomed on its range; one that reaches below 0 (r2, a negated error) drawn from its lowest
     low = max(0.0, float((mean - 3 * std.fillna(0)).min()) - 0.02) if lowest >= 0 and metric != "r2" else \
@@ -104,7 +115,7 @@ def comparison(table, metric=None, ax=None):
     ax.set_xlim(low, high + 0.25 * (high - low))  # room for the labels
     for yi, m, s in zip(y, mean, std):
         ax.text(m + s, yi, f"  {m:.4f}", va="center", ha="left", fontsize=9)
-    ax.set_xlabel(f"{metric} (mean ± std over folds)")
+    ax.set_xlabel(f"{metric} (mean ± std over folds, {_direction(table, metric)})" + _caption(unscored, metric))
     ax.set_title("Model comparison")
     return ax
 
@@ -148,6 +159,63 @@ def _lower_is_better(table, metric):
     return metric in table.attrs.get("lower_is_better", ())
 
 
+def _direction(table, metric):
+    return "lower is better" if _lower_is_better(table, metric) else "higher is better"
+
+
+def _scored_splits(table, metric):
+    """model -> (the splits it has a score of ``metric`` on, the splits any model has one on), from the table's
+    scores: a mean over fewer splits than the others' (failed fits) is not a mean over the same splits."""
+    rows = table.attrs["scores"]
+    rows = rows[rows["metric"] == metric]
+    n = int(rows.groupby("split")["score"].apply(lambda s: s.notna().any()).sum())
+    counts = rows.groupby("model")["score"].apply(lambda s: int(s.notna().sum()))
+    return {m: (int(counts.get(m, 0)), n) for m in table.index}
+
+
+def _partial(count):
+    """' (2 of 3 splits)' after the name of a model scored on some of the splits only; '' otherwise."""
+    k, n = count
+    return f" ({k} of {n} splits)" if 0 < k < n else ""
+
+
+def _few(names, limit=3):
+    shown = ", ".join(_text(m) for m in names[:limit])
+    return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
+
+
+def _scored_models(table, metric, names):
+    """``names`` split into the models with a mean score on ``metric`` and those without (every fit failed, or
+    could not be scored), refused when none has one: there would be nothing to draw."""
+    mean = table[f"{metric}_mean"].astype(float)
+    scored = [m for m in names if np.isfinite(mean[m])]
+    if not scored:
+        others = [c[:-5] for c in table.columns if c.endswith("_mean") and c != f"{metric}_mean"
+                  and table[c].notna().any()]
+        raise ValueError(f"No model to draw has a score on {metric} ({_few(names)}: every fit failed or could not "
+                         f"be scored; see sknn.report.notes(table)): "
+                         + (f"draw another metric ({', '.join(others)})." if others else "make the fits succeed."))
+    return scored, [m for m in names if m not in scored]
+
+
+def _caption(unscored, metric, note=""):
+    """A second line under the axis naming what is not drawn: the models not scored, ``note``."""
+    parts = ([f"not scored on {metric}, not drawn: {_few(unscored)}"] if unscored else []) + ([note] if note else [])
+    return "\n" + "; ".join(parts) if parts else ""
+
+
+def _verdict_colors(table, metric):
+    """Each model's colour by its verdict (the table's 'group', blue: the best and those tied with it) and a note.
+    The verdicts were computed on the sort metric: the models of another metric are one neutral colour, and the
+    note says so."""
+    sort = table.attrs.get("sort")
+    if "group" not in table:
+        return {m: _GROUP_COLORS[1] for m in table.index}, ""
+    if sort is not None and metric != sort:
+        return {m: _NEUTRAL for m in table.index}, f"one colour: the verdicts (best, tied, worse) are on {sort}"
+    return {m: _GROUP_COLORS.get(int(g), _GROUP_COLORS[1]) for m, g in table["group"].items()}, ""
+
+
 def fold_scores(table, metric=None, ax=None, title=None):
     """Each model's scores over the splits: a box plot with every split as a point.
 
@@ -158,9 +226,11 @@ def fold_scores(table, metric=None, ax=None, title=None):
         None is the table's sort metric.
 
     Boxes are blue for the best and the models not distinguishable from it, grey for
-    those worse than the best. The baseline is drawn as a dashed line when it lies within
-    the other models' range, and named in the title otherwise, so that it does not
-    squash the boxes that matter.
+    those worse than the best; all one colour for a metric other than the one the verdicts
+    were computed on (the table's sort metric), as the caption says. The baseline is drawn as a dashed line when it
+    lies within the other models' range, and named in the title otherwise, so that it does not
+    squash the boxes that matter. A model scored on fewer splits than the others (failed
+    fits) is named with its count, such as "(2 of 3 splits)"; one scored on none is named in the caption.
     """
     metric = _metric_of(table, metric)
     long = table.attrs.get("scores")
@@ -169,6 +239,8 @@ def fold_scores(table, metric=None, ax=None, title=None):
     roles = table.attrs.get("roles", {})
     models = [m for m in table.index if roles.get(m) != "dummy"] or list(table.index)
     baseline = [m for m in table.index if roles.get(m) == "dummy" and m not in models]
+    models, unscored = _scored_models(table, metric, models)
+    counts = _scored_splits(table, metric)
     data = [long[(long["model"] == m) & (long["metric"] == metric)]["score"].dropna().to_numpy() for m in models]
     ax = _axes(ax, figsize=(7, 0.55 * len(models) + 1.6))
     pos = np.arange(len(models))[::-1]
@@ -177,16 +249,16 @@ def fold_scores(table, metric=None, ax=None, title=None):
         boxes = ax.boxplot(data, orientation="horizontal", **kw)
     except TypeError:  # matplotlib < 3.10
         boxes = ax.boxplot(data, vert=False, **kw)
-    groups = table["group"] if "group" in table else {m: 1 for m in models}
+    colors, note = _verdict_colors(table, metric)
     for patch, m in zip(boxes["boxes"], models):
-        patch.set_facecolor(_GROUP_COLORS.get(int(groups[m]), "#3b7dd8"))
+        patch.set_facecolor(colors[m])
         patch.set_alpha(0.35)
     for med in boxes["medians"]:
         med.set_color("black")
     rng = np.random.default_rng(0)
     for p, values in zip(pos, data):
         ax.scatter(values, p + rng.uniform(-0.18, 0.18, len(values)), s=12, color="black", alpha=0.6, zorder=3)
-    ax.set_yticks(pos, [_text(m) for m in models])
+    ax.set_yticks(pos, [_text(m) + _partial(counts[m]) for m in models])
     extra = ""
     values = np.concatenate([d for d in data if len(d)]) if any(len(d) for d in data) else np.array([0.0])
     for b in baseline:
@@ -196,9 +268,10 @@ def fold_scores(table, metric=None, ax=None, title=None):
             ax.legend(loc="best", fontsize=8)
         elif np.isfinite(mean):
             extra = f" (baseline {mean:.4f}, off the scale)"
-    direction = "lower is better" if _lower_is_better(table, metric) else "higher is better"
-    ax.set_xlabel(f"{metric} on each split ({direction})")
-    ax.set_title(title or f"{metric} per split, {len(data[0]) if data else 0} splits per model{extra}")
+    ax.set_xlabel(f"{metric} on each split ({_direction(table, metric)})" + _caption(unscored, metric, note))
+    sizes = sorted({len(d) for d in data})  # (fewer for a model with failed fits)
+    splits = f"{sizes[0]} splits per model" if len(sizes) == 1 else f"{sizes[0]} to {sizes[-1]} splits per model"
+    ax.set_title(title or f"{metric} per split, {splits}{extra}")
     ax.grid(axis="x", alpha=0.3)
     return ax
 
@@ -207,23 +280,28 @@ def time_vs_score(table, metric=None, ax=None):
     """Mean fit time per split (log scale) against the mean score, one labelled point per model with its std.
 
     The baseline is a dashed line (within the others' range) or named in the title, so
-    that it does not squash the models that matter.
+    that it does not squash the models that matter. Points are coloured by verdict for the
+    metric the verdicts were computed on (the table's sort metric) only. A model scored on fewer splits than the
+    others (failed fits) is named with its count, such as "(2 of 3 splits)"; one scored on none is named in the
+    caption.
     """
     metric = _metric_of(table, metric)
-    ax = _axes(ax, figsize=(7, 4.5))
-    groups = table["group"] if "group" in table else {m: 1 for m in table.index}
     roles = table.attrs.get("roles", {})
     models = [m for m in table.index if roles.get(m) != "dummy"] or list(table.index)
+    unscored = _scored_models(table, metric, models)[1]
+    counts = _scored_splits(table, metric)
+    colors, note = _verdict_colors(table, metric)
+    ax = _axes(ax, figsize=(7, 4.5))
     points = []
     for name in models:
         x, y, err = table.loc[name, "fit_time"], table.loc[name, f"{metric}_mean"], table.loc[name, f"{metric}_std"]
         if np.isfinite(x) and np.isfinite(y):
             points.append((name, max(float(x), 1e-4), float(y), float(err) if np.isfinite(err) else 0.0))
     for i, (name, x, y, err) in enumerate(sorted(points, key=lambda p: p[1])):
-        color = _GROUP_COLORS.get(int(groups[name]), "#3b7dd8")
-        ax.errorbar([x], [y], yerr=[err], fmt="o", color=color, ecolor=color, capsize=3, markersize=7,
+        ax.errorbar([x], [y], yerr=[err], fmt="o", color=colors[name], ecolor=colors[name], capsize=3, markersize=7,
                     markeredgecolor="black")
-        ax.annotate(_text(name), (x, y), textcoords="offset points", xytext=(6, 6 if i % 2 == 0 else -12), fontsize=8)
+        ax.annotate(_text(name) + _partial(counts[name]), (x, y), textcoords="offset points",
+                    xytext=(6, 6 if i % 2 == 0 else -12), fontsize=8)
     extra = ""
     if points:
         low = min(y - e for _, _, y, e in points)
@@ -242,9 +320,8 @@ def time_vs_score(table, metric=None, ax=None):
     if not times or max(times) / min(times) >= 10:  # the labels of the minor ticks would overlap
         ax.xaxis.set_minor_formatter(NullFormatter())
     # (within one decade, the minor ticks' labels are the only numbers on the axis: kept)
-    ax.set_xlabel("fit time per split (s, log scale)")
-    direction = "lower is better" if _lower_is_better(table, metric) else "higher is better"
-    ax.set_ylabel(f"{metric} (mean ± std, {direction})")
+    ax.set_xlabel("fit time per split (s, log scale)" + _caption(unscored, metric, note))
+    ax.set_ylabel(f"{metric} (mean ± std, {_direction(table, metric)})")
     ax.set_title(f"Score against fit time{extra}")
     ax.grid(alpha=0.3)
     return ax
@@ -316,10 +393,25 @@ def learning_curve(estimator, X, y, cv=5, train_sizes=(0.1, 0.325, 0.55, 0.775, 
     scikit-learn's ``LearningCurveDisplay`` draws it (it serves sknn's estimators as they
     are); this function gives it sknn's axes convention and returns the Axes. The training rows are shuffled
     (``random_state``) before the first ``train_sizes`` of them are taken (``shuffle``): rows sorted by class
-    would give the smallest sizes one class, and a curve without its first points.
+    would give the smallest sizes one class, and a curve without its first points. ``scoring``: a name of
+    :func:`sknn.compare`'s (``'rmse'``, ``'mae'``, ``'log_loss'``: errors, drawn as they are, lower is better) or of
+    scikit-learn's scorers (``sklearn.metrics.get_scorer_names()``).
     """
+    from sklearn.metrics import get_scorer_names
     from sklearn.model_selection import LearningCurveDisplay
+    from sklearn.utils.multiclass import type_of_target
 
+    from ._compare_metrics import METRICS
+
+    negate, name = False, None
+    if isinstance(scoring, str) and scoring.strip() in METRICS:  # (compare's names: scikit-learn knows 'rmse' not)
+        metric = METRICS[scoring.strip()]
+        scoring, negate, name = metric.scorer, metric.sign < 0, metric.name
+        if name == "roc_auc" and type_of_target(y) == "multiclass":  # one-vs-rest, as compare scores it
+            scoring = "roc_auc_ovr"
+    elif isinstance(scoring, str) and scoring not in get_scorer_names():
+        raise ValueError(f"Unknown scoring {scoring!r}; use one of {', '.join(sorted(METRICS))}, or any scikit-learn "
+                         "scorer name (sklearn.metrics.get_scorer_names()).")
     sizes = np.atleast_1d(np.asarray(train_sizes))
     if sizes.ndim != 1 or len(np.unique(sizes)) < 2:  # (scikit-learn's display failed inside on one size)
         raise ValueError(f"train_sizes={train_sizes!r} gives a curve no second point: pass 2 sizes or more (shares "
@@ -327,7 +419,8 @@ def learning_curve(estimator, X, y, cv=5, train_sizes=(0.1, 0.325, 0.55, 0.775, 
     ax = _axes(ax)
     LearningCurveDisplay.from_estimator(estimator, X, y, cv=cv, train_sizes=sizes, scoring=scoring,
                                         n_jobs=n_jobs, ax=ax, score_type="both", std_display_style="fill_between",
-                                        shuffle=shuffle, random_state=random_state if shuffle else None)
+                                        shuffle=shuffle, random_state=random_state if shuffle else None,
+                                        negate_score=negate, score_name=name)
     ax.set_title("Learning curve")
     return ax
 
@@ -337,14 +430,95 @@ def _text(name):
     return str(name).replace("$", r"\$")
 
 
+def _listed(values, limit=5):
+    return ", ".join(repr(v) for v in values[:limit]) + (", ..." if len(values) > limit else "")
+
+
+def _check_predictions(y_true, y_pred, labels, normalize):
+    """Refuse what a confusion matrix cannot count, naming the input and the fix (scikit-learn's own errors name
+    neither, or sort None among strings): no labels, lengths that differ, missing labels, continuous values, string
+    labels against numbers, ``labels`` none of which occurs; warn when ``labels`` leaves out classes that occur."""
+    from sklearn.utils.multiclass import type_of_target
+
+    from ._labels import _distinct_labels, _label_kind, check_labels
+    from ._numbers import short_repr
+    from ._warnings import warn_user
+
+    if normalize not in (None, "true", "pred", "all"):
+        raise ValueError(f"normalize={normalize!r:.40} is none of 'true' (each row, a true label, sums to 1), 'pred' "
+                         "(each column), 'all' or None (counts).")
+    columns = []
+    for name, y in (("y_true", y_true), ("y_pred", y_pred)):
+        if y is None or isinstance(y, (str, bytes)) or np.ndim(y) == 0:
+            raise TypeError(f"{name} is {y!r:.40}: pass one label per sample (a list, an array or a pandas Series).")
+        values = np.asarray(y)
+        values = values[:, 0] if values.ndim == 2 and values.shape[1] == 1 else values
+        if values.ndim == 2 and name == "y_pred":  # (scikit-learn: 'Mix type')
+            raise ValueError(f"y_pred has shape {np.shape(y_pred)}, a row of scores a sample (predict_proba's?): the "
+                             "matrix counts labels; pass predict(X), or model.classes_[proba.argmax(axis=1)].")
+        if values.ndim != 1:
+            raise ValueError(f"{name} has shape {values.shape}: pass one label per sample (a 1-D array).")
+        columns.append(values)
+    t, p = columns
+    if len(t) != len(p):
+        raise ValueError(f"y_true holds {len(t)} labels and y_pred {len(p)}: pass one prediction per true label (the "
+                         "predictions of the same samples, in the same order).")
+    if not len(t):
+        raise ValueError("y_true and y_pred hold no label: there is nothing to count.")
+    for name, values in (("y_true", t), ("y_pred", p)):
+        given = y_true if name == "y_true" else y_pred  # (a list of 1 and 'a': numpy makes it strings)
+        check_labels(np.asarray(given, dtype=object).reshape(len(values)) if isinstance(given, (list, tuple))
+                     else values, name)
+        distinct = np.unique(values) if values.dtype.kind in "fO" and type_of_target(values) == "continuous" else ()
+        fractional = next((float(v) for v in distinct if float(v) != round(float(v))), None)
+        if fractional is not None:  # (whole numbers beyond int64 are 'continuous' too: labels)
+            raise ValueError(f"{name} holds {len(distinct)} distinct numbers with fractional parts (such as "
+                             f"{short_repr(fractional)}): continuous values (a regressor's?), and a confusion matrix "
+                             "counts classes. For a regression, draw the predictions against the truth (e.g. "
+                             f"plt.scatter(y_true, y_pred)); if they are classes, pass them as labels ({name}.astype("
+                             f"int), or np.round({name}).astype(int) for predicted numbers).")
+    firsts = [v.item() if isinstance(v, np.generic) else v for v in (t[0], p[0])]
+    kinds = [_label_kind(v) for v in firsts]
+    if kinds[0] != kinds[1] and "string" in kinds:  # ('1' never equals 1)
+        raise ValueError(f"y_true holds {kinds[0]} labels (such as {firsts[0]!r}) but y_pred holds {kinds[1]} labels "
+                         f"(such as {firsts[1]!r}): a label of one never equals one of the other; convert one to "
+                         "the other's type (e.g. np.asarray(y_pred).astype(str)).")
+    if labels is None:
+        return
+    present = _distinct_labels(t)
+    present += [v for v in _distinct_labels(p) if v not in set(present)]
+    if isinstance(labels, (str, bytes)) or np.ndim(labels) != 1 or not len(labels):
+        raise ValueError(f"labels={labels!r:.60} is not a list of labels: pass the classes to show, in order (e.g. "
+                         f"labels={present[:3]!r}), or labels=None for all of them.")
+    given = np.asarray(labels).tolist()
+    if set(given).isdisjoint(present):
+        raise ValueError(f"None of labels ({_listed(given)}, of type {type(given[0]).__name__}) occurs in y_true or "
+                         f"y_pred, which hold labels of type {type(present[0]).__name__} ({_listed(present)}): the "
+                         f"matrix would count nothing; pass labels of their type (e.g. labels={present[:3]!r}), or "
+                         "labels=None for all of them.")
+    left_out = [v for v in present if v not in set(given)]
+    if left_out:
+        warn_user(f"labels leaves out {len(left_out)} of the labels that occur in y_true or y_pred "
+                  f"({_listed(left_out, 3)}): their samples are not counted in the matrix; add them to labels, or "
+                  "pass labels=None for all of them.")
+
+
 def confusion_matrix(y_true, y_pred, labels=None, normalize=None, ax=None, title="Confusion matrix"):
-    """The confusion matrix of predictions against the truth (rows: true labels)."""
+    """The confusion matrix of predictions against the truth (rows: true labels).
+
+    Parameters
+    ----------
+    y_true, y_pred : array-like of labels, one per sample, of one kind (strings, or numbers)
+    labels : list, default=None
+        The classes to show, in order; None: every label of y_true and y_pred. A label of y_true or y_pred left out
+        is warned of: its samples are not counted.
+    normalize : {'true', 'pred', 'all'} or None
+        Shares of each row (true label), of each column, or of all; None: counts.
+    """
     from sklearn.metrics import ConfusionMatrixDisplay
     from sklearn.utils.multiclass import unique_labels
 
-    if getattr(np.asarray(y_pred), "ndim", 1) == 2 and np.asarray(y_pred).shape[1] > 1:  # (scikit-learn: 'Mix type')
-        raise ValueError(f"y_pred has shape {np.shape(y_pred)}, a row of scores a sample (predict_proba's?): the "
-                         "matrix counts labels; pass predict(X), or model.classes_[proba.argmax(axis=1)].")
+    _check_predictions(y_true, y_pred, labels, normalize)
     shown = labels if labels is not None else unique_labels(y_true, y_pred)
     n = len(shown)
     side = min(14, max(5, 0.3 * n))  # a cell's count stays readable, up to a page
