@@ -57,8 +57,8 @@ def failed():
     X, y = load_diabetes(return_X_y=True)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        table = compare(X, y, models={"ridge": Ridge(), "ols": LinearRegression(), "flaky": _Flaky(),
-                                      "zero": _Zero(), "broken": _Broken()}, cv=3, repeats=1, scoring=["rmse", "r2", "mae"], **FAST)
+        models = {"ridge": Ridge(), "ols": LinearRegression(), "flaky": _Flaky(), "zero": _Zero(), "broken": _Broken()}
+        table = compare(X, y, models=models, cv=3, repeats=1, scoring=["rmse", "r2", "mae"], **FAST)
     assert list(table["failed_fits"][["flaky", "broken"]]) == [1, 3] and table.loc["zero", "vs_best"] == "worse"
     return table
 
