@@ -133,15 +133,16 @@ def fit_times(table, ax=None):
     return ax
 
 
-def _check_table(table):
-    """Refuse anything but a table of :func:`sknn.compare` as it was returned, holding a model at least."""
+def _check_table(table, user="The plots draw"):
+    """Refuse anything but a table of :func:`sknn.compare` as it was returned, holding a model at least (``user``:
+    who reads it, for the messages; sknn.report's renderings too)."""
     if not hasattr(table, "attrs") or not hasattr(table, "columns"):
-        raise TypeError(f"The plots draw the DataFrame returned by sknn.compare; got {type(table).__name__}.")
+        raise TypeError(f"{user} the DataFrame returned by sknn.compare; got {type(table).__name__}.")
     if "model" in table.columns or "scores" not in table.attrs:
-        raise ValueError("The plots draw the DataFrame returned by sknn.compare, as it was returned (models as its "
-                         "index, the scores of every split in its attrs): not a copy with its index reset.")
+        raise ValueError(f"{user} the DataFrame returned by sknn.compare, as it was returned (models as its index, "
+                         "the scores of every split in its attrs): not a copy with its index reset.")
     if len(table) == 0:
-        raise ValueError("The table holds no model (all its rows were filtered out?): there is nothing to draw.")
+        raise ValueError("The table holds no model (all its rows were filtered out?): there is nothing to show.")
 
 
 def _metric_of(table, metric):

@@ -38,6 +38,12 @@ def format_number(v, digits=4, scale=None):
     return f"{v:.{digits}f}"
 
 
+def _check(table, user):
+    from .plot import _check_table  # (plot imports matplotlib in its functions only)
+
+    _check_table(table, user)
+
+
 def _missing(v):
     """Whether ``v`` is a missing number: None, NaN of any float type (numpy's float32 too), pandas' NA."""
     try:
@@ -60,6 +66,7 @@ def _p(v):
 
 def significance_sentence(table):
     """One sentence: which test, on which metric, at which level."""
+    _check(table, "report.significance_sentence reads")
     a = table.attrs
     test = a.get("test", "t-test")
     what = _TEST_NAMES.get(test, test)
@@ -110,6 +117,7 @@ def describe_plan(plan, name, n_read=None, n_features=None, task_given=False):
 
 def describe(table, name, n_read=None, n_features=None, task_given=False):
     """The header lines of a data set's table: those of :func:`describe_plan`, then the protocol and the test."""
+    _check(table, "report.describe reads")
     a = table.attrs
     lines = _data_lines(a, name, n_read, n_features, task_given)
     reps = a.get("repeats", 1)
@@ -131,6 +139,7 @@ def describe(table, name, n_read=None, n_features=None, task_given=False):
 def notes(table, width=600):
     """Lines about what did not go as planned: skipped models, a shortened run, failures, warnings (a warning cut
     at ``width`` characters: long enough to keep the fix sknn's warnings end with)."""
+    _check(table, "report.notes reads")
     a = table.attrs
     out = []
     for model, why in a.get("skipped", {}).items():
@@ -191,6 +200,7 @@ def _best_values(table):
 
 def text_table(table):
     """The table as text for a terminal: rows grouped by the test, the sort metric as mean ± std."""
+    _check(table, "report.text_table shows")
     import pandas as pd
 
     a = table.attrs
@@ -492,6 +502,23 @@ def _ranks_html(ranks, figure):
             + body + (_figures_html({"critical_difference": figure}) if figure else "") + "</section>")
 
 
+def _check_datasets(datasets):
+    """Refuse ``datasets`` other than :func:`html_report` takes: a list of dicts of ``name`` (str), ``table`` (from
+    :func:`sknn.compare`), ``header`` (a list of lines, :func:`describe`'s) and ``figures`` (:func:`figures`' dict)."""
+    if not isinstance(datasets, (list, tuple)) or not datasets:
+        raise TypeError(f"datasets is {type(datasets).__name__}: pass a list of dicts, one a data set, each with its "
+                        "name, table (sknn.compare's), header (report.describe's lines) and figures (report.figures' "
+                        "dict, or {}).")
+    for i, ds in enumerate(datasets):
+        kinds = {"name": str, "header": (list, tuple), "figures": dict}
+        wrong = [k for k, kind in kinds.items() if not isinstance(ds, dict) or not isinstance(ds.get(k), kind)]
+        if wrong or not ds.get("header"):
+            raise TypeError(f"datasets[{i}] needs {', '.join(wrong or ['header'])}: a dict with name (str), table "
+                            "(sknn.compare's), header (report.describe(table, name), a list of lines) and figures "
+                            "(report.figures' dict, or {}).")
+        _check(ds.get("table"), f"datasets[{i}]['table'] must be")
+
+
 def html_report(datasets, ranks=None, rank_fig=None, title="Model comparison", say=None):
     """One self-contained HTML page (``say``: a function each note is shown through, the command's wording).
 
@@ -507,6 +534,7 @@ def html_report(datasets, ranks=None, rank_fig=None, title="Model comparison", s
     """
     from . import __version__
 
+    _check_datasets(datasets)
     sections = []
     toc = []
     for ds, slug in zip(datasets, slugs(ds["name"] for ds in datasets)):

@@ -52,3 +52,20 @@ def test_figures_refuse_a_y_of_other_rows_than_compare_fitted():
     assert "confusion_matrix" in report.figures(table, fitted, X[kept], y[kept])
     with pytest.raises(TypeError, match=r"fitted is NoneType: pass the second value of sknn.compare"):
         report.figures(table, None, X[kept], y[kept])
+
+
+@pytest.mark.parametrize("call, match", [
+    (lambda: report.text_table(None), r"report\.text_table shows the DataFrame returned by sknn\.compare; got None"),
+    (lambda: report.describe(None, "x"), r"report\.describe reads the DataFrame .*; got NoneType"),
+    (lambda: report.notes(None), r"report\.notes reads the DataFrame .*; got NoneType"),
+    (lambda: report.significance_sentence({}), r"report\.significance_sentence reads the DataFrame .*; got dict"),
+    (lambda: report.html_report(pd.DataFrame()), r"datasets is DataFrame: pass a list of dicts"),
+    (lambda: report.html_report([{"name": "d", "header": "abc", "figures": {}}]), r"datasets\[0\] needs header"),
+    (lambda: report.html_report([{"name": "d", "table": None, "header": ["d"], "figures": {}}]),
+     r"datasets\[0\]\['table'\] must be the DataFrame returned by sknn\.compare"),
+])
+def test_the_renderings_name_an_argument_of_another_kind(call, match):
+    """They failed inside ('NoneType' object has no attribute 'attrs', KeyError: 'vs_best'), or, for a header given
+    as a string, rendered its first character as the heading and each other one as a fact."""
+    with pytest.raises((TypeError, ValueError), match=match):
+        call()
