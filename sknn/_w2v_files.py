@@ -154,7 +154,8 @@ def read(fname, binary=False, limit=None, encoding="utf-8", unicode_errors="stri
                                                                  first_line)
         if limit is None and not no_header and f.read(1 << 16).strip():
             warn_user(f"{fname!r} holds more after the {n_words} vectors its header announces; they were "
-                      "not read (correct the header's count to read them).", UserWarning)
+                      f"not read (correct the header's count to read them{', or its vector size' if binary else ''}: "
+                      f"vectors of {size} numbers each were read).", UserWarning)
     return vectors, keys
 
 

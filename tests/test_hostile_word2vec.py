@@ -266,8 +266,15 @@ def test_text_files_in_other_encodings_or_with_extra_lines_read_as_they_say(tmp_
     path.write_bytes("2 2\na\u00a0b 1 2\nc 3 4\n".encode())
     assert KeyedVectors.load_word2vec_format(path).index_to_key == ["a\u00a0b", "c"]
     path.write_bytes(b"2 2\na 1 2\nb 3 4\nc 5 6\n")
-    with pytest.warns(UserWarning, match=r"holds more after the 2 vectors its header announces"):
+    with pytest.warns(UserWarning, match=r"holds more after the 2 vectors its header announces; .*count to read them: "
+                                         r"vectors of 2 numbers each were read"):
         assert len(KeyedVectors.load_word2vec_format(path)) == 2
+    # a binary header announcing 4 numbers for records of 3 reads the next record's first bytes into each vector
+    binary = tmp_path / "v.bin"
+    binary.write_bytes(b"2 4\n" + b"".join(w + b" " + np.array(v, "<f4").tobytes() for w, v in (
+        (b"king", [1, 2, 3]), (b"queen", [4, 5, 6]), (b"man", [7, 8, 9]), (b"woman", [1, 2, 3]))))
+    with pytest.warns(UserWarning, match=r"count to read them, or its vector size: vectors of 4 numbers each"):
+        KeyedVectors.load_word2vec_format(binary, binary=True)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert len(KeyedVectors.load_word2vec_format(path, limit=1)) == 1  # asked for fewer: no warning
