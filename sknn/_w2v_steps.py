@@ -58,7 +58,9 @@ _TINY = 1e-250  # a product of probabilities is turned into its logarithm before
 def _pair(output, target, hidden, error, label, rate, saturated):
     """One (input, target) pair: the target's output row moves, the input's step is added to ``error``;
     returns the probability the scores gave to ``label`` (before the step). A pair scored beyond
-    +-``saturated`` takes no step (CBOW's :data:`_SATURATED`, as in gensim's loops)."""
+    +-``saturated`` takes no step (CBOW's :data:`_SATURATED`, as in gensim's loops), unless its score reaches
+    +-``_LIMIT``: a pair the vectors predict to float32's precision (its step is nothing), or vectors that a rate too
+    large blew up, whose steps go on until the loss is NaN, which stops the fit with an error."""
     row = output[target]
     score = np.float32(0.0)
     for c in range(hidden.shape[0]):
@@ -68,7 +70,7 @@ def _pair(output, target, hidden, error, label, rate, saturated):
     elif score < -_LIMIT:
         score = np.float32(-_LIMIT)
     p = 1.0 / (1.0 + math.exp(-score))
-    if -saturated < score < saturated:
+    if not saturated <= abs(score) < _LIMIT:  # (blown-up scores step: the vectors overflow to a NaN loss, an error)
         step = np.float32((label - p) * rate)
         for c in range(hidden.shape[0]):
             error[c] += step * row[c]
