@@ -47,10 +47,6 @@ def _layout(shape, data_format):
         return "channels_last"
     if first and not last:
         return "channels_first"
-    if not (first or last):  # (no data_format makes such an array images: the channels error would follow)
-        raise ValueError(f"Images of shape {tuple(shape)} have neither 1, 3 nor 4 channels on their second or last "
-                         "axis: give colour or grey images as (n, height, width, channels) or (n, channels, height, "
-                         "width), and several images of one channel each as (n, height, width).")
     raise ValueError(f"Cannot tell the channel axis of images of shape {tuple(shape)}: pass "
                      "data_format='channels_last' for (n, height, width, channels) or "
                      "data_format='channels_first' for (n, channels, height, width).")

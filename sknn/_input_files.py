@@ -120,8 +120,9 @@ def refuse_wide_text(path, head=None, encoding=None):
         except (LookupError, TypeError):
             raise ValueError(f"encoding must be the name of a text encoding ('utf-8', 'latin-1'), got "
                              f"{encoding!r}.") from None
-        if named.startswith(("utf-16", "utf-32")):
-            name, what = named.upper()[:6], f"encoding={encoding!r} names {named.upper()[:6]} text for {path!r}"
+        if named.startswith(("utf-16", "utf-32")):  # (the codec as named: utf-16-le has no byte-order mark to read)
+            name = named.upper().replace("-LE", "LE").replace("-BE", "BE")
+            what = f"encoding={encoding!r} names {name} text for {os.fspath(path)!r}"
     if name:
         raise ValueError(f"{what}, which sknn does not read (lines split as bytes): convert it to UTF-8 first "
                          f"(iconv -f {name} -t UTF-8 in.txt > out.txt, or in Python: open(out, 'w', encoding='utf-8')"

@@ -324,7 +324,8 @@ class ValueReader:
         dtype = _checked_dtype(node["dtype"], where, [value])
         if dtype.kind not in "biufUS":
             raise FormatError(f"Unsupported scalar type {dtype} at {where}.")
-        if dtype.kind in "biuf" and type(value) not in (bool, int, float):
+        written = {"b": (bool,), "i": (int,), "u": (int,), "f": (float, int)}.get(dtype.kind)  # (as save writes)
+        if written is not None and type(value) not in written:
             if not (type(value) is str and dtype.kind == "f" and dtype.itemsize > 8):  # (a long double's text)
                 raise FormatError(f"A {dtype} scalar holds {type(value).__name__} {value!r} at {where}.")
             try:

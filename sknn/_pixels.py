@@ -105,6 +105,16 @@ def dark_fractional_images(images, lows, highs, scale=1.0):
     return dark, divided
 
 
+def divided_twice(images, lows, highs):
+    """Which float images of a batch look like levels divided by 255 (or 65,535) and by 255 again: on the grid of
+    k / 65,025 (or k / (65,535 x 255)) once multiplied by 255 (:func:`dark_fractional_images`), and not on 16-bit
+    levels' own grid, k / 65,535 (a truly dark 16-bit frame, divided once, is on both)."""
+    twice = dark_fractional_images(images, lows, highs, scale=255.0)[1]
+    if twice.any():
+        twice &= ~dark_fractional_images(images, lows, highs)[1]
+    return twice
+
+
 def mask_images(images, lows, highs):
     """Which images of a batch (n, C, H, W) hold the values 0 and 1 only, both (masks; for a model of 0-255 pixels,
     nearly black): a boolean mask over the batch, from a copy of the images whose extremes are 0 and 1 only."""
@@ -157,7 +167,16 @@ class PixelScaleMixin:
             if reset:
                 self._warn_of_twelve_bit_levels(fit_highs, scaled)
             if self._pixel_range is not None:
-                self._check_pixel_range(low, high, reset)
+                self._check_pixel_range(low, high)
+                twice = np.zeros(len(highs), dtype=bool)
+                if reset and not scaled:  # (the rows that train; at predict, the rule of any model below)
+                    twice[trained] = True
+                    twice &= divided_twice(images, lows, highs)
+                if twice.any():
+                    raise ValueError(f"X's pixel values reach only {float(highs[twice].max()):.4g} in "
+                                     f"{which_images(twice)}, on the grid of 8- or 16-bit levels divided by 255 (or "
+                                     f"65,535) and by 255 again, but {name} takes pixels in [0, 1]: multiply them by "
+                                     "255 (levels divided once, or passed as uint8 or uint16, scaled for you).")
         top = max(high, -low)
         if reset:
             marks = (dark_fractional_images(images, lows, highs) if images is not None and not scaled
@@ -200,7 +219,7 @@ class PixelScaleMixin:
         if images is not None and not scaled and fitted <= 1:
             self._check_not_whole_levels(images, lows, highs, fitted)
         if images is not None and not scaled and 0.25 <= fitted <= _PIXEL_SCALE_FACTOR:
-            twice = dark_fractional_images(images, lows, highs, scale=255.0)[1]
+            twice = divided_twice(images, lows, highs)
             if twice.any():
                 raise ValueError(f"X's pixel values reach only {float(np.maximum(highs, -lows)[twice].max()):.4g} in "
                                  f"{which_images(twice)} (each judged alone), on the grid of 8- or 16-bit levels "
@@ -427,16 +446,10 @@ class PixelScaleMixin:
                       "blurred)? They are read as they are: multiply them by 255 if they were divided, or ignore "
                       "this warning if they really are this dark.")
 
-    def _check_pixel_range(self, low, high, reset):
-        """Refuse images well outside the range the network takes; in fit, training images that all lie within
-        1/255 of it (at predict a dark frame is read, and images divided twice are refused one by one)."""
+    def _check_pixel_range(self, low, high):
         lo, hi = self._pixel_range
         spread = hi - lo
         if low < lo - 0.5 * spread or high > hi + spread:
             raise ValueError(f"X's pixel values run from {low:.4g} to {high:.4g}, but {type(self).__name__} takes "
                              f"pixels in [{lo:g}, {hi:g}] and standardises them itself: pass 8-bit images as uint8 "
                              "(or divide them by 255), and do not standardise them first.")
-        if reset and 0 < max(high, -low) <= spread / 255 * (1 + 1e-6):  # (every training image nearly black)
-            raise ValueError(f"X's pixel values run from {low:.4g} to {high:.4g}, at most 1/255 of the range "
-                             f"[{lo:g}, {hi:g}] {type(self).__name__} takes: divided by 255 twice (or by 65,535 and "
-                             "by 255)? Multiply them by 255, or pass 8-bit images as uint8 (scaled for you).")

@@ -325,7 +325,7 @@ def rescale_output_layers(layers, old_mean, old_scale, new_mean, new_scale):
 
 
 def _clipped_r2_score(y_pred, y_true, sample_weight=None, *, low, high):
-    """:func:`sknn._tensor_scores.r2_score` of the predictions clipped to ``low`` and ``high`` (one bound per output)."""
+    """:func:`sknn._tensor_scores.r2_score` of the predictions clipped to ``low`` and ``high`` (a bound an output)."""
     y_pred = y_pred.reshape(len(y_pred), -1).to(torch.float64)
     like = {"dtype": torch.float64, "device": y_pred.device}
     return r2_score(torch.clamp(y_pred, torch.as_tensor(low, **like), torch.as_tensor(high, **like)), y_true,

@@ -10,6 +10,7 @@ ASCII (``str.isascii`` is O(1)).
 import re
 import unicodedata
 from functools import partial
+from numbers import Number
 from itertools import filterfalse
 
 import numpy as np
@@ -42,16 +43,18 @@ def is_missing(value):
     return type(value).__name__ in ("NAType", "NaTType") or (isinstance(value, np.datetime64) and np.isnat(value))
 
 
-def token_fix(token, numbers=" (str(3))"):
-    """The fix for a token that is not a string, by its kind: a missing value, bytes, a nested sequence, or
-    (``numbers``, the text after 'give a number as its string') a number."""
+def token_fix(token):
+    """The fix for a token that is not a string, by its kind: a missing value, bytes, a nested sequence, a number,
+    anything else."""
     if is_missing(token):
         return "a None or NaN is often a missing value: drop it or replace it"
     if isinstance(token, (bytes, bytearray)):
         return "decode bytes first: token.decode('utf-8')"
     if isinstance(token, (list, tuple, np.ndarray)):
         return "a document is one flat list of tokens: flatten the nested lists"
-    return f"give a number as its string{numbers}"
+    if isinstance(token, Number):
+        return "give a number as its string (str(3))"
+    return "pass each token as the str of its word"
 
 
 def _is_not(doc):

@@ -475,7 +475,8 @@ class KeyedVectors(KeyedVectorQueries):
                          "words in one case.")
         if len(human) < 2:  # (lines of another layout first, where they are most: a delimiter of another kind)
             vocabulary = (f"Fewer than 2 pairs of {pairs} have both words in the vocabulary." if judged else
-                          "No pair was left to score.")
+                          "No pair was left to score." if skipped.count else f"{pairs} holds no pair (no line word1"
+                          f"{delimiter!r}word2{delimiter!r}score): pass a word-pair file such as wordsim353.tsv.")
             raise ValueError(f"{skipped.note()} {vocabulary}" if skipped.count > len(judged) else
                              f"{vocabulary} {skipped.note()}".rstrip())
         skipped.warn()

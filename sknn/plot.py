@@ -398,21 +398,16 @@ def learning_curve(estimator, X, y, cv=5, train_sizes=(0.1, 0.325, 0.55, 0.775, 
     :func:`sknn.compare`'s (``'rmse'``, ``'mae'``, ``'log_loss'``: errors, drawn as they are, lower is better) or of
     scikit-learn's scorers (``sklearn.metrics.get_scorer_names()``).
     """
-    from sklearn.metrics import get_scorer_names
+    from sklearn.base import is_classifier
     from sklearn.model_selection import LearningCurveDisplay
-    from sklearn.utils.multiclass import type_of_target
 
-    from ._compare_metrics import METRICS
+    from ._compare_metrics import _metric
 
     negate, name = False, None
-    if isinstance(scoring, str) and scoring.strip() in METRICS:  # (compare's names: scikit-learn knows 'rmse' not)
-        metric = METRICS[scoring.strip()]
+    if isinstance(scoring, str):  # compare's names (scikit-learn knows 'rmse' not), as compare reads them
+        task = "classification" if is_classifier(estimator) else "regression"
+        metric = _metric(scoring, task, np.unique(np.asarray(y, dtype=object)) if task == "classification" else ())
         scoring, negate, name = metric.scorer, metric.sign < 0, metric.name
-        if name == "roc_auc" and type_of_target(y) == "multiclass":  # one-vs-rest, as compare scores it
-            scoring = "roc_auc_ovr"
-    elif isinstance(scoring, str) and scoring not in get_scorer_names():
-        raise ValueError(f"Unknown scoring {scoring!r}; use one of {', '.join(sorted(METRICS))}, or any scikit-learn "
-                         "scorer name (sklearn.metrics.get_scorer_names()).")
     sizes = np.atleast_1d(np.asarray(train_sizes))
     if sizes.ndim != 1 or len(np.unique(sizes)) < 2:  # (scikit-learn's display failed inside on one size)
         raise ValueError(f"train_sizes={train_sizes!r} gives a curve no second point: pass 2 sizes or more (shares "
@@ -491,6 +486,7 @@ def _check_predictions(y_true, y_pred, labels, normalize):
     if isinstance(labels, (str, bytes)) or np.ndim(labels) != 1 or not len(labels):
         raise ValueError(f"labels={labels!r:.60} is not a list of labels: pass the classes to show, in order (e.g. "
                          f"labels={present[:3]!r}), or labels=None for all of them.")
+    check_labels(np.asarray(list(labels), dtype=object), "labels")  # (None among strings failed in numpy's sort)
     given = np.asarray(labels).tolist()
     if set(given).isdisjoint(present):
         raise ValueError(f"None of labels ({_listed(given)}, of type {type(given[0]).__name__}) occurs in y_true or "
@@ -515,6 +511,13 @@ def confusion_matrix(y_true, y_pred, labels=None, normalize=None, ax=None, title
         is warned of: its samples are not counted.
     normalize : {'true', 'pred', 'all'} or None
         Shares of each row (true label), of each column, or of all; None: counts.
+    ax : matplotlib Axes, default=None
+        Where to draw (None: a new figure, sized to the number of labels).
+    title : str, default="Confusion matrix"
+
+    Returns
+    -------
+    matplotlib Axes
     """
     from sklearn.metrics import ConfusionMatrixDisplay
     from sklearn.utils.multiclass import unique_labels

@@ -45,11 +45,11 @@ def _check(table, user):
 
 
 def _missing(v):
-    """Whether ``v`` is a missing number: None, NaN of any float type (numpy's float32 too), pandas' NA."""
-    try:
-        return v is None or bool(v != v)
-    except TypeError:  # pd.NA: its comparisons are NA, of no truth value
-        return True
+    """:func:`sknn._text_checks.is_missing` (None, NaN of any float type, pandas' NA), imported at the first number
+    printed: with torch, which importing this module (the command's start) does without."""
+    from ._text_checks import is_missing
+
+    return is_missing(v)
 
 
 def _seconds(v):
@@ -182,15 +182,19 @@ def _best_values(table):
     """metric -> the best mean (max, or min for lower-is-better) among the models scored on every split, the
     baseline included (where it scores best, no model is shown better than it); the shortest times, the baseline
     aside (it always is). A model whose fit failed on some splits is no candidate: its mean is over the others."""
+    from .plot import _scored_splits  # (the one count of the splits each model was scored on)
+
     lower = set(table.attrs.get("lower_is_better", ()))
     roles = table.attrs.get("roles", {})
     out = {}
-    complete = table if "failed_fits" not in table else table[table["failed_fits"].fillna(0) == 0]
     for m in _metric_columns(table):
-        col = complete[f"{m}_mean"].dropna()
+        complete = [name for name, (k, n) in _scored_splits(table, m).items() if k == n]
+        col = table.loc[complete, f"{m}_mean"].dropna()
         if len(col):
             out[m] = col.min() if m in lower else col.max()
-    models = complete.loc[[m for m in complete.index if roles.get(m) != "dummy"]]
+    sort = table.attrs.get("sort") or next(iter(_metric_columns(table)), None)
+    complete = [name for name, (k, n) in _scored_splits(table, sort).items() if k == n] if sort else list(table.index)
+    models = table.loc[[m for m in complete if roles.get(m) != "dummy"]]
     for t in ("fit_time", "predict_time"):
         col = models[t].dropna()
         if len(col):

@@ -119,10 +119,10 @@ class _VGGInputMixin(ImageInputMixin):
                              f"{alpha_fix(how, shape[0])}")
         if reset:
             if len(given or ()) == 2 and self.image_shape is None and shape[1] == 1 < shape[2]:
-                raise ValueError(f"X's rows of {shape[2]} values are no square image: {type(self).__name__} would "
-                                 f"read each as one line of {shape[2]} pixels and stretch it to image_size. Pass "
-                                 "image_shape=(height, width) or (height, width, 3) for flat images, or images as "
-                                 "arrays of (n, height, width[, 3]); a table is no input for a VGG network.")
+                warn_user(f"X's rows of {shape[2]} values are no square image: {type(self).__name__} reads each as "
+                          f"one line of {shape[2]} pixels, stretched to image_size. Pass image_shape=(height, width) "
+                          "or (height, width, 3) for flat images, or images as arrays of (n, height, width[, 3]); a "
+                          "table is no input for a VGG network.")  # (not refused: scikit-learn's checks fit tables)
             self.image_shape_ = (3, *size_pair(self.image_size))
             self.input_image_shape_ = tuple(shape)
         elif not quiet and getattr(self, "input_image_shape_", None) not in (None, tuple(shape)):  # any size is

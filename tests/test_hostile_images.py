@@ -262,8 +262,8 @@ def test_images_divided_by_255_twice_are_refused():
     levels = (rng.rand(4, 8, 8, 3) * 255).astype(np.uint8)
     backbone = TransferVGGClassifier(max_iter=1, batch_size=4, **VGG).fit(levels, [0, 1] * 2).backbone_state_dict()
     pretrained = dict(VGG, weights=backbone)
-    with pytest.raises(ValueError, match=r"at most 1/255 of the range \[0, 1\] VGGFeatureExtractor takes: divided by "
-                                         r"255 twice"):
+    with pytest.raises(ValueError, match=r"reach only 0\.0039\d* in images 0, 1, 2 and 1 more of X, on the grid .* "
+                                         r"but VGGFeatureExtractor takes pixels in \[0, 1\]: multiply them by 255"):
         VGGFeatureExtractor(**pretrained).fit(levels / 255 / 255)
     assert VGGFeatureExtractor(**VGG).fit(levels / 255 / 255).transform(levels / 255 / 255).shape[0] == 4  # any scale
     deep = (rng.rand(4, 8, 8, 3) * 65535).astype(np.uint16)
@@ -274,21 +274,23 @@ def test_images_divided_by_255_twice_are_refused():
                                                  r"divided by 255 \(or 65,535\) and by 255 again"):
                 est.predict(twice) if hasattr(est, "predict") else est.transform(twice)
         black = np.zeros((1, 8, 8, 3))
-        assert len(est.predict(black) if hasattr(est, "predict") else est.transform(black)) == 1  # a black frame
+        dark16 = (rng.rand(2, 8, 8, 3) * 200).astype(np.uint16) / 65535  # a truly dark 16-bit frame, divided once
+        for frames in (black, dark16):
+            assert len(est.predict(frames) if hasattr(est, "predict") else est.transform(frames)) == len(frames)
+    assert VGGFeatureExtractor(**pretrained).fit(dark16).transform(dark16).shape[0] == 2  # (fitted on such frames too)
 
 
-def test_vgg_refuses_a_table_and_names_a_channel_axis_that_holds_no_channels(tmp_path, monkeypatch):
+def test_vgg_warns_of_a_table_and_names_a_channel_axis_that_holds_no_channels(tmp_path, monkeypatch):
     rng = np.random.RandomState(0)
-    with pytest.raises(ValueError, match=r"X's rows of 5 values are no square image: VGGFeatureExtractor would read "
-                                         r"each as one line of 5 pixels and stretch it"):
-        VGGFeatureExtractor(**VGG).fit(rng.rand(10, 5))  # (was read as (1, 1, 5) images, stretched to 8 x 8)
+    with pytest.warns(UserWarning, match=r"X's rows of 5 values are no square image: VGGFeatureExtractor reads each "
+                                         r"as one line of 5 pixels, stretched"):
+        VGGFeatureExtractor(**VGG).fit(rng.rand(10, 5))  # (was read as (1, 1, 5) images, stretched to 8 x 8, silently)
     assert VGGFeatureExtractor(**dict(VGG, image_shape=(1, 5))).fit(rng.rand(10, 5)).input_image_shape_ == (1, 1, 5)
     with pytest.raises(ValueError, match=r"got 8 channels. No image has 8 channels: is the channel axis another of X's "
                                          r"\(data_format='channels_first' if"):  # (was: drop an alpha channel)
         VGGFeatureExtractor(**dict(VGG, data_format="channels_last")).fit(rng.rand(4, 3, 8, 8))
-    with pytest.raises(ValueError, match=r"Images of shape \(4, 2, 8, 8\) have neither 1, 3 nor 4 channels on their "
-                                         r"second or last axis"):  # (was: pass data_format, which cannot help)
-        VGGFeatureExtractor(**VGG).fit(rng.rand(4, 2, 8, 8))
+    with pytest.raises(ValueError, match=r"got 2 channels. Drop an alpha channel first \(e\.g\. X\[:, :1\]\)"):
+        VGGFeatureExtractor(**dict(VGG, data_format="channels_first")).fit(rng.rand(4, 2, 8, 8))  # grey and alpha
     with pytest.raises(ValueError, match=r"weights='.*': a folder, not a file"):
         VGGFeatureExtractor(**dict(VGG, weights=str(tmp_path))).fit(rng.rand(4, 8, 8))
     state = TransferVGGClassifier(max_iter=1, batch_size=4, **VGG).fit(rng.rand(4, 8, 8), [0, 1] * 2)

@@ -66,6 +66,7 @@ def test_binary_or_damaged_corpus_files_are_refused_before_training(tmp_path, co
     (["a", None], r"X\[1\]\[1\] is None .*\(a None or NaN is often a missing value"),
     (["a", b"b"], r"X\[1\]\[1\] is b'b' \(of type bytes\), not a string: .*\(decode bytes first"),
     (["a", ["b"]], r"X\[1\]\[1\] is \['b'\] .*\(a document is one flat list of tokens"),
+    (["a", {"b": 1}], r"X\[1\]\[1\] is \{'b': 1\} .*\(pass each token as the str of its word\)"),
     (None, r"The document at position 1 \(X\[1\]\) is missing \(None\); .*\[d for d in X if d is not None\]"),
     (np.nan, r"The document at position 1 \(X\[1\]\) is missing \(nan\); .*\[d for d in X if d == d\]"),
     ({"a", "b"}, r"X\[1\] is \{.*\(of type set\); a document must be a string or a list of tokens"),

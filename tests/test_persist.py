@@ -485,10 +485,10 @@ def test_parameter_and_attribute_types_survive(data, tmp_path):
     assert same(loaded.extra_, clf.extra_)
     assert loaded.extra_["big_endian"].dtype == np.dtype(">f8")
     # a long double's item() is a long double (saving it recursed without end): kept to the last digit
-    third = np.longdouble(1) / 3
+    third = np.longdouble(1) / 3  # (where a long double is a double, as on Windows, it saves as one)
     clf.set_params(alpha=third * 1e-3).save(tmp_path / "long.safetensors")
     alpha = sknn.load(tmp_path / "long.safetensors").alpha
-    assert type(alpha) is np.longdouble and alpha == third * 1e-3
+    assert alpha.dtype == np.dtype(np.longdouble) and alpha == third * 1e-3
     # labels of dates or durations, which fit takes (save refused their classes_: 'an array of dtype datetime64')
     X = data["X"][:40]
     for labels in (np.array(["2021-01-01", "2022-06-30"] * 20, dtype="datetime64[us]"),
@@ -551,7 +551,8 @@ def test_forged_dtypes_are_refused(saved, tmp_path, where, dtype):
         sknn.load(forged)
 
 
-@pytest.mark.parametrize("dtype, value", [("<f8", "x"), ("<f16", "x"), ("<i8", "1"), ("<f16", [1.0])])
+@pytest.mark.parametrize("dtype, value", [("<f8", "x"), ("<f16", "x"), ("<i8", "1"), ("<f16", [1.0]), ("<i8", 1.5),
+                                          ("|b1", 5), ("<u4", True)])
 def test_forged_scalar_values_are_refused(saved, tmp_path, dtype, value):
     def edit(doc):  # text is a long double's value only, and must be a number
         doc["estimator"]["attributes"]["n_iter_"] = {"__type__": "npscalar", "dtype": dtype, "value": value}

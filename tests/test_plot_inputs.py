@@ -120,6 +120,8 @@ def test_confusion_matrix_refuses_missing_labels_naming_the_sample():
     with pytest.raises(ValueError, match=r"The labels mix types: y_true\[0\] is 1 \(a number\) but y_true\[1\] is "
                                          r"'a' \(a string\)"):
         plot.confusion_matrix([1, "a"], [1, "a"])
+    with pytest.raises(ValueError, match=r"labels\[2\] is None: a label cannot be missing"):
+        plot.confusion_matrix(["a", "b"], ["a", "a"], labels=["a", "b", None])  # (numpy's sort failed on it)
 
 
 def test_confusion_matrix_refuses_other_bad_targets_naming_them():
@@ -200,7 +202,7 @@ def test_learning_curve_takes_compare_s_metric_names():
     ax = plot.learning_curve(LogisticRegression(max_iter=200), X, y, cv=2, train_sizes=(0.5, 1.0),
                              scoring="log_loss")
     assert all((line.get_ydata() > 0).all() for line in ax.get_lines())
-    with pytest.raises(ValueError, match=r"Unknown scoring 'acc'; use one of accuracy, .*get_scorer_names"):
+    with pytest.raises(ValueError, match=r"Unknown metric 'acc'; use one of accuracy, .*get_scorer_names"):
         plot.learning_curve(LogisticRegression(), X, y, cv=2, scoring="acc")
 
 
