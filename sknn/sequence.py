@@ -49,7 +49,8 @@ class LSTMSequenceTagger(TaggerOutputs, SequenceModel):
     char_features : bool or {'cnn', 'lstm'}, default=True
         Add a representation of each word's characters: a convolution ('cnn' or True)
         or a bidirectional LSTM ('lstm') over them. It gives words unseen in fit a
-        representation (token sequences only; ignored for feature vectors).
+        representation (token sequences only; ignored for feature vectors). A word of more than 24 characters
+        is read as its first and last 12.
     char_dim : int, default=64
         Size of the character representation of a word ('lstm': two directions of char_dim // 2).
     min_count : int, default=1
@@ -566,7 +567,8 @@ verbose, callbacks, criterion
             How many words to propose (at most the vocabulary's words).
         return_proba : bool, default=False
             Give (word, probability) pairs instead of words: P(word | prefix) over the whole vocabulary, the end of
-            the sentence and unknown words included (never proposed), so the proposed ones may sum to less than 1.
+            the sentence, unknown words and the padding and start symbols (which no sentence holds after a word: a
+            trained model gives them little) included, never proposed: the proposed ones may sum to less than 1.
 
         Returns
         -------
