@@ -396,11 +396,8 @@ verbose, callbacks, criterion
     True
     """
 
-    _parameter_constraints = {
-        **SequenceModel._parameter_constraints,
-        "tie_weights": ["boolean"],
-        "adaptive_softmax": [StrOptions({"auto"}), "boolean"],
-    }
+    _parameter_constraints = {**SequenceModel._parameter_constraints, "tie_weights": ["boolean"],
+                              "adaptive_softmax": [StrOptions({"auto"}), "boolean"]}
     _specials = (PAD_TOKEN, UNK_TOKEN, BOS_TOKEN, EOS_TOKEN)
     _vector_words_join_vocabulary = False  # the vocabulary is the output's: the training words only
     _architecture_params = ("cell", "num_layers", "hidden_size", "embedding_dim", "tie_weights", "adaptive_softmax",
@@ -566,13 +563,13 @@ verbose, callbacks, criterion
         top_k : int, default=5
             How many words to propose (at most the vocabulary's words).
         return_proba : bool, default=False
-            Give (word, probability) pairs instead of words: P(word | prefix) over the whole vocabulary, the end of
-            the sentence, unknown words and the padding and start symbols (which no sentence holds after a word: a
-            trained model gives them little) included, never proposed: the proposed ones may sum to less than 1.
+            Give (word, probability) pairs instead of words: P(word | prefix) over the vocabulary and the model's
+            symbols (never proposed), so the proposed ones may sum to less than 1.
 
         Returns
         -------
-        list (one per prefix) of ``top_k`` words, most likely first; special symbols ('<unk>', '<s>', '</s>') never.
+        list (one per prefix) of ``top_k`` words, most likely first; never a symbol ('<unk>', '</s>'...) nor a word of
+        early stopping's validation rows only (in the vocabulary, never trained).
         """
         check_is_fitted(self, "net_")
         top_k = check_positive_int(top_k, "top_k", "predict_next")
@@ -586,11 +583,13 @@ verbose, callbacks, criterion
         lengths = torch.tensor([len(p) + 1 for p in prefixes], dtype=torch.int64)
         ids = token_ids(prefixes, self.vocabulary_, self.architecture_["lowercase"], (BOS_TOKEN,), name="prefixes")
         source = SequenceBatches({"words": ids}, lengths, last_only=True)
-        k = min(top_k, len(self.vocabulary_) - len(self._specials))
+        untrained = (self.net_.module_.word_counts == 0).nonzero().ravel()  # (early stopping's validation rows')
+        unproposed = [PAD, UNK, BOS, EOS] + untrained[untrained > EOS].tolist()  # never proposed
+        k = min(top_k, len(self.vocabulary_) - len(unproposed))
 
         def most_likely(z):  # each batch's k words, not its distribution (prefixes x words: 1.4 GB for 50,000 of 3,000)
             probs = torch.softmax(z.float(), dim=1)
-            probs[:, [PAD, UNK, BOS, EOS]] = -1  # (below every word's, even one whose probability rounds to 0)
+            probs[:, unproposed] = -1  # (below every word's, even one whose probability rounds to 0)
             return torch.cat([t.double() for t in probs.topk(k, dim=1)], dim=1)  # (word indices exact in float64)
         top = self.net_.predict_source(source, batch_size=self._predict_batch_size(), transform=most_likely)
         words, result = self._words_array(), [None] * len(prefixes)

@@ -120,6 +120,21 @@ def test_predict_next_refuses_a_row_of_missing_cells_and_never_proposes_a_symbol
     assert not set(words) & {"<pad>", "<unk>", "<s>", "</s>"}
 
 
+def test_predict_next_never_proposes_a_word_of_the_validation_rows_only():
+    """early_stopping's validation rows are split off after the vocabulary is built: their own words are in the
+    vocabulary with vectors that never trained, and were proposed as next words by their random start."""
+    rng = np.random.RandomState(0)
+    common = [f"w{i}" for i in range(6)]
+    text = [list(rng.choice(common, 4)) + [f"solo{i}"] * 2 for i in range(20)]
+    lm = LSTMLanguageModel(**dict(SMALL, min_count=2, word_dropout=0.0, early_stopping=True,
+                                  validation_fraction=0.3)).fit(text)
+    untrained = [w for w, i in lm.vocabulary_.items() if lm.net_.module_.word_counts[i] == 0 and i > 3]  # (symbols)
+    assert untrained and all(w.startswith("solo") for w in untrained)
+    words = lm.predict_next([["w0"], []], top_k=100)
+    assert all(len(ws) == len(lm.vocabulary_) - 4 - len(untrained) for ws in words)
+    assert not set(untrained) & set(words[0] + words[1])
+
+
 def test_predict_next_names_a_sparse_matrix_and_masked_tokens_as_fit_does(lm):
     """A sparse matrix got 'prefixes[0][0] is <Compressed Sparse Row sparse matrix ...' and a masked token was called
     None: fit and score name both."""
