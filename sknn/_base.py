@@ -191,13 +191,11 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, FitCallbacks, abstract=T
             max_epochs=self.max_iter, batch_size=batch_size, callbacks=self._callbacks(incremental),
             device=str(device), verbose=int(self.verbose), score_fn=self._score_fn,
             weight_decay=self._weight_decay(batch_size), l1=self.l1, shuffle=self.shuffle, seed=seed,
-            amp_dtype=resolve_precision(self.precision, device),
-            classes=self._engine_classes(),
+            amp_dtype=resolve_precision(self.precision, device), classes=self._engine_classes(),
             target_units=self._target_units(),
             **{f"optimizer__{k}": v for k, v in
                optimizer_kwargs(self.optimizer, self.momentum, self.nesterov, device, self._betas()).items()},
-            **self._engine_kwargs(),
-        )
+            **self._engine_kwargs())
         engine.callback_params_ = self._callback_params()  # what its callbacks were built for (_rebuild_callbacks)
         engine.criterion_params_ = self._criterion_params()  # and its loss
         engine.engine_params_ = {name: getattr(self, name) for name in self._engine_params}  # and the engine itself
@@ -302,7 +300,13 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, FitCallbacks, abstract=T
             raise type(exc)(f"validation_data: {as_validation_message(exc)}") from exc
         if w is not None:  # as fit's weights
             w = torch.from_numpy(self._unit_mean_weights(w, X_val).astype(np.float32))
+        self._warn_of_one_validation_sample(len(y_t), "validation_data holds 1 sample", "give it more samples")
         return self._source(X_val, y_t, w)
+
+    def _warn_of_one_validation_sample(self, n, what, fix):  # (R^2 of one row: NaN, each epoch, without a word)
+        if n == 1 and is_regressor(self):
+            warn_user(f"{what}: its score is undefined (validation_scores_ NaN) and the best epoch is that one "
+                      f"sample's; {fix}.")
 
     def _split_validation(self, source, y_index, rng):
         """The samples of ``source`` that train and those that validate for ``early_stopping`` (two index arrays):
@@ -314,10 +318,9 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, FitCallbacks, abstract=T
         if held is not None:
             labels, owners, unit = held
             train, valid = keep_classes_training(train, valid, labels, owners, getattr(self, "classes_", None), unit)
-        elif len(valid) == 1 and is_regressor(self):  # (R^2 of one row: NaN, each epoch, without a word)
-            warn_user(f"early_stopping=True sets 1 of the {len(source)} samples aside: its score is undefined "
-                      "(validation_scores_ NaN) and the best epoch is that one sample's; pass early_stopping=False "
-                      "(or validation_data=(X_val, y_val)) on so few samples.")
+        else:
+            self._warn_of_one_validation_sample(len(valid), f"early_stopping=True sets 1 of the {len(source)} samples "
+                                                "aside", "pass early_stopping=False (or validation_data) on so few")
         return train, valid
 
     def _classes_by_sample(self, source, y_index):
@@ -494,7 +497,8 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, FitCallbacks, abstract=T
         self.history_ = frame
         if incremental and history and history[-1].get("valid_score") is None and \
                 getattr(self, "validation_scores_", None) is not None:
-            pass  # partial_fit after a fit with early stopping validates nothing: the fit's scores stay (as MLP's)
+            # partial_fit after a fit with validation data validates nothing: its scores stay (as MLP's); the lowest
+            self.best_loss_ = None if self.best_loss_ is None else min(self.loss_curve_)  # training loss follows
         elif "valid_score" in frame:
             self.validation_scores_ = [row.get("valid_score") for row in history]
             # the score of the epoch whose weights the model holds: the best one where it was restored (early

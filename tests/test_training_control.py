@@ -55,6 +55,13 @@ def test_best_scores_describe_the_weights_kept_without_early_stopping():
     assert clf.best_validation_score_ == clf.validation_scores_[-1]  # the last epoch's weights are kept
     assert clf.score(X_CLF[200:], Y_CLF[200:]) == pytest.approx(clf.best_validation_score_)
     assert clf.best_loss_ == min(clf.loss_curve_)  # as MLPClassifier's without early stopping
+    steady = DenseClassifier(**dict(SMALL, max_iter=2, early_stopping=False, learning_rate="constant"))
+    steady.fit(X_CLF[:200], Y_CLF[:200], validation_data=(X_CLF[200:], Y_CLF[200:]))
+    scores = steady.validation_scores_
+    for _ in range(3):  # partial_fit validates nothing: the fit's scores stay, the lowest training loss follows
+        steady.partial_fit(X_CLF[:200], Y_CLF[:200])
+    assert steady.validation_scores_ == scores and min(steady.loss_curve_) < min(steady.loss_curve_[:2])
+    assert steady.best_loss_ == min(steady.loss_curve_)  # (was the fit's lowest)
     es = DenseClassifier(**SMALL, max_iter=8, early_stopping=True, n_iter_no_change=3).fit(X_CLF, Y_CLF)
     assert es.best_loss_ is None
     assert es.best_validation_score_ == es.validation_scores_[int(np.argmin(es.history_["valid_loss"]))]
@@ -133,6 +140,9 @@ def test_a_regressor_s_validation_split_of_one_sample_is_told():
     with pytest.warns(UserWarning, match=r"early_stopping=True sets 1 of the 5 samples aside: its score is undefined "
                                          r"\(validation_scores_ NaN\).*pass early_stopping=False"):
         DenseRegressor(**SMALL, max_iter=3).fit(X, X[:, 0] * 10 + 100)
+    with pytest.warns(UserWarning, match=r"validation_data holds 1 sample: its score is undefined \(validation_scores_ "
+                                         r"NaN\) .*; give it more samples"):  # (as silent as the split was)
+        DenseRegressor(**SMALL, max_iter=2, early_stopping=False).fit(X, X[:, 0], validation_data=(X[:1], X[:1, 0]))
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # two samples set aside: scored
         DenseRegressor(**SMALL, max_iter=3, n_iter_no_change=None).fit(np.tile(X, (4, 1)), np.tile(X[:, 0], 4))
