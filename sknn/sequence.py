@@ -382,7 +382,8 @@ verbose, callbacks, criterion
         How many words (by index) the adaptive softmax scores directly; None: a full softmax.
     architecture_ : dict, the network's parameters as fit built it (whatever set_params did since)
     history_, loss_curve_, loss_, best_loss_, n_iter_, validation_scores_, best_validation_score_, net_, device_
-        As in :class:`sknn.DenseClassifier`; the loss is the mean negative log-likelihood per predicted token.
+        As in :class:`sknn.DenseClassifier`; the loss is the mean negative log-likelihood per predicted token, and
+        no score is kept (``validation_scores_`` and ``best_validation_score_`` None): ``history_['valid_loss']``.
 
     Examples
     --------
