@@ -26,7 +26,7 @@ from ._device import (float32_default, precision_here, recording_gradients, reso
 from ._engine import Engine
 from ._family import FamilyEstimator
 from ._fit_callbacks import FitCallbacks, same_settings
-from ._labels import check_labels, check_y_for_estimator, numpy_labels
+from ._labels import check_labels, check_y_for_estimator, fitted_classes, numpy_labels
 from ._training import OPTIMIZERS, optimizer_kwargs
 from ._training_control import TargetUnits, check_history_keys, kept_epoch
 from ._memory import build_within_memory, prediction_batch_rows
@@ -95,7 +95,7 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, FitCallbacks, abstract=T
         return float32_features(X)
 
     def _check_X_y(self, X, y, reset, fit_rows=None):  # (fit_rows: rows that train, for what a family learns of X)
-        check_y_for_estimator(y, type(self).__name__, self._is_classifier)
+        check_y_for_estimator(y, type(self).__name__, self._is_classifier, classes=fitted_classes(self, reset))
         X, y = validate_data(self, X, y, reset=reset, accept_sparse="csr", dtype=(np.float32, np.float64),
                              order="C", multi_output=self._multi_output_y, y_numeric=not self._is_classifier)
         return float32_features(X), y

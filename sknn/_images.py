@@ -21,7 +21,7 @@ from ._image_fixes import QUANTITY_FIX, batch_axis_fix, moved_axes_fix, shape_fi
 from ._image_files import (PREDICT_FILES_LOOKED_AT, ImageFileBatches, _depth_of, _is_grey, _is_pil_image, _names, _pil,
                            check_image_list, displayed_size, named_bomb_warnings, note_misread, plain_path, read_image,
                            warn_of_misread)
-from ._labels import check_y_for_estimator
+from ._labels import check_y_for_estimator, fitted_classes
 from ._pixels import PixelScaleMixin, images_named
 from ._validation import (check_magnitude, check_sizes, detached, plain_items, refuse_data_loader, unmasked,
                           validate_data)
@@ -445,7 +445,8 @@ class ImageInputMixin(PixelScaleMixin):
         if y is None:
             raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y is None: "
                              "pass the labels of the images.")
-        check_y_for_estimator(y, type(self).__name__, self._is_classifier, QUANTITY_FIX)  # before any image is read
+        check_y_for_estimator(y, type(self).__name__, self._is_classifier, QUANTITY_FIX,  # before any image is read
+                              fitted_classes(self, reset))
         images = self._images(X, reset, fit_rows)
         y = column_or_1d(y, warn=True)
         if len(y) != len(images):

@@ -22,13 +22,15 @@ from ._warnings import warn_user
 
 __all__ = ["check_classes", "check_label_spellings", "check_label_types", "check_label_values", "check_labels",
            "check_not_quantities", "check_one_label_column", "check_same_label_kind", "check_y_for_estimator",
-           "fit_classes", "label_indices", "numpy_labels", "one_label_column", "refuse_merged_labels",
+           "fit_classes", "fitted_classes", "label_indices", "numpy_labels", "one_label_column", "refuse_merged_labels",
            "warn_of_another_label_set"]
 
 
-def check_not_quantities(y, caller, fix=None):
+def check_not_quantities(y, caller, fix=None, classes=None):
     """Refuse labels that are numbers with fractional parts (a quantity): as classes, one per distinct value. The
-    message starts as scikit-learn's ("Unknown label type"); ``fix``: what to do instead (default: a regressor)."""
+    message starts as scikit-learn's ("Unknown label type"); ``fix``: what to do instead (default: a regressor).
+    ``classes``: a fitted classifier's, which no such number is among (labels it was not fitted on, not a target
+    to regress)."""
     from sklearn.utils.multiclass import type_of_target
 
     values = np.asarray(y) if not isinstance(y, np.ndarray) else y
@@ -41,19 +43,29 @@ def check_not_quantities(y, caller, fix=None):
     fractional = next((v for v in distinct if isinstance(v, Real) and math.isfinite(v) and v != round(v)), None)
     if fractional is None:  # (whole numbers beyond int64, which type_of_target calls continuous: its words)
         return
+    if classes is not None:
+        shown = ", ".join(repr(c) for c in np.asarray(classes).tolist()[:5]) + (", ..." if len(classes) > 5 else "")
+        raise ValueError(f"y holds labels {caller} was not fitted on, numbers with fractional parts (such as "
+                         f"{short_repr(float(fractional))}); its classes are {shown}: give y of those labels.")
     fix = fix or ("fit a regressor (DenseRegressor) to predict a quantity, or pass the labels as strings "
                   "(y.astype(str)) if they are classes.")
     raise ValueError(f"Unknown label type: {caller} predicts classes, and y holds {len(distinct)} distinct numbers "
                      f"with fractional parts (such as {short_repr(float(fractional))}), a quantity: {fix}")
 
 
-def check_y_for_estimator(y, caller, classifier, quantity_fix=None):
+def fitted_classes(estimator, reset):
+    """``estimator``'s classes when y is checked for a fitted model (not ``reset``: a score, validation data), else
+    None (:func:`check_y_for_estimator`'s ``classes``)."""
+    return None if reset else getattr(estimator, "classes_", None)
+
+
+def check_y_for_estimator(y, caller, classifier, quantity_fix=None, classes=None):
     """The first check of y by an estimator's kind, before any heavy work: for a classifier, one column of labels
     (:func:`check_one_label_column`; a one-column frame or (n, 1) array is read as its column,
     :func:`one_label_column`) of values it can tell apart (:func:`check_label_values`, :func:`check_label_types`),
     none missing (:func:`check_labels`, which names the row: scikit-learn's checks that follow say only "Input y
-    contains NaN"), none with a fractional part (:func:`check_not_quantities`, ``quantity_fix`` its fix); numbers for
-    a regressor
+    contains NaN"), none with a fractional part (:func:`check_not_quantities`, ``quantity_fix`` its fix, ``classes``
+    a fitted model's); numbers for a regressor
     (:func:`check_numeric_target`); for both, one value per sample in order (:func:`refuse_unordered_target`)."""
     refuse_unordered_target(y)
     if not classifier:
@@ -71,7 +83,7 @@ def check_y_for_estimator(y, caller, classifier, quantity_fix=None):
         check_labels(column)
     values = np.asarray(column) if isinstance(column, (list, tuple, pd.Series)) else column  # (as numpy reads it)
     if isinstance(values, np.ndarray) and values.ndim == 1 and values.dtype.kind == "f":
-        check_not_quantities(values, caller, quantity_fix)  # (labels of 0.5 and 1.5: a regression target)
+        check_not_quantities(values, caller, quantity_fix, classes)  # (labels of 0.5 and 1.5: a regression target)
 
 
 def _refuse_bytes_labels(column, caller):

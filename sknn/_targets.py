@@ -180,7 +180,7 @@ class NeuralClassifierMixin(ChecksModuleOutputs):
         # tensors that require grad: their values (sparse ones refused)
         y, sample_weight = detached(y, "y"), detached(sample_weight, "sample_weight")
         y = unmasked(y, "y")  # masked labels refused (masked weights: by the weights' rule)
-        check_y_for_estimator(y, type(self).__name__, classifier=True)  # as fit checks it (a missing label named)
+        check_y_for_estimator(y, type(self).__name__, classifier=True, classes=self.classes_)  # as fit checks it
         y = one_label_column(y)  # a one-column frame or (n, 1) array: its column, of its own type (Int64 near 2**60)
         check_rows_paired(X, y, sample_weight)  # pandas labels of the rows in another order: refused, as in fit
         self._check_labels_as_given(y)  # ['1', 1] would be read as strings and matched to string classes

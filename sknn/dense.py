@@ -23,7 +23,7 @@ from ._dense_net import (DenseNet, auto_batch_size, check_architecture, choose_t
                          warn_of_replaced_parameters)
 from ._dense_numpy import estimator_from_network, forward_numpy, network_of, register_estimators
 from ._dense_onnx import dense_onnx_feed, dense_onnx_graph
-from ._labels import check_y_for_estimator
+from ._labels import check_y_for_estimator, fitted_classes
 from ._layers import ACTIVATIONS, INITIALIZER_NAMES, ScaledLinear, TabularInput, initialize_weights
 from ._memory import prediction_batch_rows
 from ._tabular import TabularPreprocessor
@@ -111,7 +111,7 @@ class _DenseMixin:
             return self._raw_input(super()._check_X_y, X, y, reset)
         if y is None:
             raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y is None.")
-        check_y_for_estimator(y, type(self).__name__, self._is_classifier)
+        check_y_for_estimator(y, type(self).__name__, self._is_classifier, classes=fitted_classes(self, reset))
         X = self._check_X(X, reset, fit_rows, training=True)
         y = _check_y(y, multi_output=self._multi_output_y, y_numeric=not self._is_classifier)
         check_consistent_length(X, y)

@@ -190,7 +190,8 @@ def test_a_set_as_x_and_fractional_labels_in_a_list_are_named(table):
         fitted.predict({1, 2})
     with pytest.raises(ValueError, match=r"Unknown label type: ConvImageClassifier predicts classes, .*fractional"):
         ConvImageClassifier(max_iter=1).fit(np.random.RandomState(0).rand(6, 8, 8), [0.5, 1.5] * 3)
-    with pytest.raises(ValueError, match=r"Unknown label type: DenseClassifier predicts classes"):
+    with pytest.raises(ValueError, match=r"y holds labels DenseClassifier was not fitted on, numbers with fractional "
+                                         r"parts \(such as 0\.5\)"):
         fitted.score(X, [0.5, 1.0] * 30)
 
 

@@ -405,9 +405,14 @@ def test_validation_data_errors_name_y_val_wherever_the_message_names_y():
     with pytest.raises(ValueError, match=r"^validation_data: The labels mix types: y_val\[0\] is 0 \(a number\) but "
                                          r"y_val\[1\] is 'a'"):
         DenseClassifier(hidden_layer_sizes=(4,), max_iter=1).fit(X, y, validation_data=(X[:3], [0, "a", 1]))
-    with pytest.raises(ValueError, match=r"y_val holds 3 distinct numbers with fractional parts.*\(y_val\.astype\("
-                                         r"str\)\)"):
+    with pytest.raises(ValueError, match=r"y_val holds labels DenseClassifier was not fitted on, numbers with "
+                                         r"fractional parts \(such as 0\.5\); its classes are .*: give y_val of those"):
         DenseClassifier(hidden_layer_sizes=(4,), max_iter=1).fit(X, y, validation_data=(X[:3], [0.5, 1.5, 2.5]))
+    fitted = DenseClassifier(hidden_layer_sizes=(4,), max_iter=1).fit(X, y)  # (was told to fit a regressor)
+    with pytest.raises(ValueError, match=r"^y holds labels DenseClassifier was not fitted on, numbers with fractional"):
+        fitted.score(X[:3], np.array([0.0, 0.5, 1.0]))
+    with pytest.raises(ValueError, match=r"y holds 2 distinct numbers with fractional parts .* fit a regressor"):
+        DenseClassifier(hidden_layer_sizes=(4,), max_iter=1).fit(X[:4], [0.5, 1.5] * 2)  # (a new fit: a quantity)
     # X_val of another width, as a Pipeline gives it without transform_input: where that comes from
     with pytest.raises(ValueError, match=r"X_val has 2 features, but DenseClassifier is expecting 6 features as "
                                          r"input\. In a Pipeline, .*transform_input=\['X_val'\]"):
