@@ -22,8 +22,25 @@ from ._warnings import warn_user
 
 __all__ = ["check_classes", "check_label_spellings", "check_label_types", "check_label_values", "check_labels",
            "check_not_quantities", "check_one_label_column", "check_same_label_kind", "check_y_for_estimator",
-           "fit_classes", "fitted_classes", "label_indices", "numpy_labels", "one_label_column", "refuse_merged_labels",
-           "warn_of_another_label_set"]
+           "fit_classes", "fitted_classes", "fractional_numbers", "label_indices", "numpy_labels", "one_label_column",
+           "refuse_merged_labels", "warn_of_another_label_set"]
+
+
+def fractional_numbers(y):
+    """(how many distinct values, one with a fractional part) of labels ``y`` that are such numbers (a quantity, as
+    classes one per value), or None: labels of another kind, or whole numbers (beyond int64 too, which scikit-learn's
+    type_of_target calls continuous). Infinity is left to the checks of missing values."""
+    from sklearn.utils.multiclass import type_of_target
+
+    values = np.asarray(y) if not isinstance(y, np.ndarray) else y
+    if values.dtype.kind == "f" and np.isinf(values).any():
+        return None
+    if values.dtype.kind not in "fO" or type_of_target(values) != "continuous":
+        return None
+    distinct = np.unique(values[np.asarray(pd.notna(values))]) if values.dtype.kind == "f" else pd.unique(
+        values.ravel())
+    fractional = next((v for v in distinct if isinstance(v, Real) and math.isfinite(v) and v != round(v)), None)
+    return None if fractional is None else (len(distinct), float(fractional))
 
 
 def check_not_quantities(y, caller, fix=None, classes=None):
@@ -31,26 +48,18 @@ def check_not_quantities(y, caller, fix=None, classes=None):
     message starts as scikit-learn's ("Unknown label type"); ``fix``: what to do instead (default: a regressor).
     ``classes``: a fitted classifier's, which no such number is among (labels it was not fitted on, not a target
     to regress)."""
-    from sklearn.utils.multiclass import type_of_target
-
-    values = np.asarray(y) if not isinstance(y, np.ndarray) else y
-    if values.dtype.kind == "f" and np.isinf(values).any():  # (infinity: named by the checks of missing values)
+    found = fractional_numbers(y)
+    if found is None:
         return
-    if values.dtype.kind not in "fO" or type_of_target(values) != "continuous":
-        return
-    distinct = np.unique(values[np.asarray(pd.notna(values))]) if values.dtype.kind == "f" else pd.unique(
-        values.ravel())
-    fractional = next((v for v in distinct if isinstance(v, Real) and math.isfinite(v) and v != round(v)), None)
-    if fractional is None:  # (whole numbers beyond int64, which type_of_target calls continuous: its words)
-        return
+    n_distinct, fractional = found
     if classes is not None:
         shown = ", ".join(repr(c) for c in np.asarray(classes).tolist()[:5]) + (", ..." if len(classes) > 5 else "")
         raise ValueError(f"y holds labels {caller} was not fitted on, numbers with fractional parts (such as "
-                         f"{short_repr(float(fractional))}); its classes are {shown}: give y of those labels.")
+                         f"{short_repr(fractional)}); its classes are {shown}: give y of those labels.")
     fix = fix or ("fit a regressor (DenseRegressor) to predict a quantity, or pass the labels as strings "
                   "(y.astype(str)) if they are classes.")
-    raise ValueError(f"Unknown label type: {caller} predicts classes, and y holds {len(distinct)} distinct numbers "
-                     f"with fractional parts (such as {short_repr(float(fractional))}), a quantity: {fix}")
+    raise ValueError(f"Unknown label type: {caller} predicts classes, and y holds {n_distinct} distinct numbers "
+                     f"with fractional parts (such as {short_repr(fractional)}), a quantity: {fix}")
 
 
 def fitted_classes(estimator, reset):

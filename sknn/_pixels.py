@@ -115,6 +115,15 @@ def divided_twice(images, lows, highs):
     return twice
 
 
+def _refuse_divided_twice(twice, lows, highs, expected, judged=""):
+    """Refuse the images ``twice`` marks (:func:`divided_twice`), saying what the model ``expected``."""
+    if twice.any():
+        raise ValueError(f"X's pixel values reach only {float(np.maximum(highs, -lows)[twice].max()):.4g} in "
+                         f"{which_images(twice)}{judged}, on the grid of 8- or 16-bit levels divided by 255 (or "
+                         f"65,535) and by 255 again, but {expected}: multiply them by 255 (levels divided once, or "
+                         "passed as uint8 or uint16, scaled for you).")
+
+
 def mask_images(images, lows, highs):
     """Which images of a batch (n, C, H, W) hold the values 0 and 1 only, both (masks; for a model of 0-255 pixels,
     nearly black): a boolean mask over the batch, from a copy of the images whose extremes are 0 and 1 only."""
@@ -172,11 +181,7 @@ class PixelScaleMixin:
                 if reset and not scaled:  # (the rows that train; at predict, the rule of any model below)
                     twice[trained] = True
                     twice &= divided_twice(images, lows, highs)
-                if twice.any():
-                    raise ValueError(f"X's pixel values reach only {float(highs[twice].max()):.4g} in "
-                                     f"{which_images(twice)}, on the grid of 8- or 16-bit levels divided by 255 (or "
-                                     f"65,535) and by 255 again, but {name} takes pixels in [0, 1]: multiply them by "
-                                     "255 (levels divided once, or passed as uint8 or uint16, scaled for you).")
+                _refuse_divided_twice(twice, lows, highs, f"{name} takes pixels in [0, 1]")
         top = max(high, -low)
         if reset:
             marks = (dark_fractional_images(images, lows, highs) if images is not None and not scaled
@@ -219,13 +224,8 @@ class PixelScaleMixin:
         if images is not None and not scaled and fitted <= 1:
             self._check_not_whole_levels(images, lows, highs, fitted)
         if images is not None and not scaled and 0.25 <= fitted <= _PIXEL_SCALE_FACTOR:
-            twice = divided_twice(images, lows, highs)
-            if twice.any():
-                raise ValueError(f"X's pixel values reach only {float(np.maximum(highs, -lows)[twice].max()):.4g} in "
-                                 f"{which_images(twice)} (each judged alone), on the grid of 8- or 16-bit levels "
-                                 f"divided by 255 (or 65,535) and by 255 again, but the images {name} was fitted on "
-                                 f"reach {fitted:.4g}: multiply them by 255 (levels divided once, or passed as uint8 "
-                                 "or uint16, scaled for you).")
+            _refuse_divided_twice(divided_twice(images, lows, highs), lows, highs,
+                                  f"the images {name} was fitted on reach {fitted:.4g}", " (each judged alone)")
         if not scaled and images is not None and fitted > _PIXEL_SCALE_FACTOR:
             self._check_not_masks(images, lows, highs, fitted)
             self._check_not_unit_scaled(images, lows, highs, fitted)

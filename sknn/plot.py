@@ -434,9 +434,7 @@ def _check_predictions(y_true, y_pred, labels, normalize):
     """Refuse what a confusion matrix cannot count, naming the input and the fix (scikit-learn's own errors name
     neither, or sort None among strings): no labels, lengths that differ, missing labels, continuous values, string
     labels against numbers, ``labels`` none of which occurs; warn when ``labels`` leaves out classes that occur."""
-    from sklearn.utils.multiclass import type_of_target
-
-    from ._labels import _distinct_labels, _label_kind, check_labels
+    from ._labels import _distinct_labels, _label_kind, check_labels, fractional_numbers
     from ._numbers import short_repr
     from ._warnings import warn_user
 
@@ -465,11 +463,10 @@ def _check_predictions(y_true, y_pred, labels, normalize):
         given = y_true if name == "y_true" else y_pred  # (a list of 1 and 'a': numpy makes it strings)
         check_labels(np.asarray(given, dtype=object).reshape(len(values)) if isinstance(given, (list, tuple))
                      else values, name)
-        distinct = np.unique(values) if values.dtype.kind in "fO" and type_of_target(values) == "continuous" else ()
-        fractional = next((float(v) for v in distinct if float(v) != round(float(v))), None)
-        if fractional is not None:  # (whole numbers beyond int64 are 'continuous' too: labels)
-            raise ValueError(f"{name} holds {len(distinct)} distinct numbers with fractional parts (such as "
-                             f"{short_repr(fractional)}): continuous values (a regressor's?), and a confusion matrix "
+        found = fractional_numbers(values)
+        if found is not None:
+            raise ValueError(f"{name} holds {found[0]} distinct numbers with fractional parts (such as "
+                             f"{short_repr(found[1])}): continuous values (a regressor's?), and a confusion matrix "
                              "counts classes. For a regression, draw the predictions against the truth (e.g. "
                              f"plt.scatter(y_true, y_pred)); if they are classes, pass them as labels ({name}.astype("
                              f"int), or np.round({name}).astype(int) for predicted numbers).")

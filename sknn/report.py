@@ -187,14 +187,15 @@ def _best_values(table):
     lower = set(table.attrs.get("lower_is_better", ()))
     roles = table.attrs.get("roles", {})
     out = {}
+    def complete(metric):  # the models scored on every split of the metric
+        return [name for name, (k, n) in _scored_splits(table, metric).items() if k == n]
+
     for m in _metric_columns(table):
-        complete = [name for name, (k, n) in _scored_splits(table, m).items() if k == n]
-        col = table.loc[complete, f"{m}_mean"].dropna()
+        col = table.loc[complete(m), f"{m}_mean"].dropna()
         if len(col):
             out[m] = col.min() if m in lower else col.max()
     sort = table.attrs.get("sort") or next(iter(_metric_columns(table)), None)
-    complete = [name for name, (k, n) in _scored_splits(table, sort).items() if k == n] if sort else list(table.index)
-    models = table.loc[[m for m in complete if roles.get(m) != "dummy"]]
+    models = table.loc[[m for m in (complete(sort) if sort else table.index) if roles.get(m) != "dummy"]]
     for t in ("fit_time", "predict_time"):
         col = models[t].dropna()
         if len(col):
