@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 import torch
+from joblib import effective_n_jobs
 from sklearn.base import BaseEstimator, _fit_context, is_regressor
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import _safe_indexing, check_random_state
@@ -30,6 +31,7 @@ from ._labels import check_labels, check_y_for_estimator, fitted_classes, numpy_
 from ._training import OPTIMIZERS, optimizer_kwargs
 from ._training_control import TargetUnits, check_history_keys, kept_epoch
 from ._memory import build_within_memory, prediction_batch_rows
+from ._module_checks import trains_batch_norm
 from ._validation import (check_fit_params, check_float32_weights, check_validation_data, checked_sample_weight,
                           detached, float32_features, merged_validation_data, positive_rows, refuse_data_loader,
                           unmasked, validate_data)
@@ -37,18 +39,6 @@ from ._validation_split import as_validation_message, keep_classes_training, val
 from ._warnings import warn_user
 
 __all__ = ["BaseNeuralNetwork"]
-
-
-def _trains_batch_norm(module):
-    """Whether a batch normalisation layer of ``module`` trains (is in training mode when the module is): a
-    frozen one, as a pretrained backbone's, keeps its statistics and takes a batch of any size."""
-    was_training = module.training
-    module.train()
-    try:
-        return any(isinstance(m, torch.nn.modules.batchnorm._BatchNorm) and (m.training or not m.track_running_stats)
-                   for m in module.modules())  # (without running statistics it normalises by the batch always)
-    finally:
-        module.train(was_training)
 
 
 class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, FitCallbacks, abstract=True):
@@ -76,6 +66,7 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, FitCallbacks, abstract=T
         "tol": [Interval(Real, 0, None, closed="left")],
         "warm_start": ["boolean"],
         "random_state": ["random_state"],
+        "n_jobs": [Interval(Integral, 1, None, closed="left"), Interval(Integral, None, -1, closed="right"), None],
         "device": [str, torch.device],
         "precision": [StrOptions({"32", "bf16", "fp16"})],
         "verbose": ["verbose"],
@@ -182,8 +173,10 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, FitCallbacks, abstract=T
         return self.alpha if adamw else self.alpha / batch_size
 
     def _n_threads(self, n_rows, batch_size):
-        """Torch threads for this fit (None: leave torch's setting alone)."""
-        return None
+        """Torch threads for this fit: ``n_jobs``'s in a family that has it (-1: every core, -2: all but one, as
+        scikit-learn's and joblib's); None leaves torch's setting alone."""
+        n_jobs = getattr(self, "n_jobs", None)
+        return None if n_jobs is None else effective_n_jobs(n_jobs)
 
     def _make_engine(self, module, batch_size, device, seed, incremental):
         engine = Engine(
@@ -429,7 +422,7 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, FitCallbacks, abstract=T
                            scored=getattr(self, "_score_fn", None) is not None)
         seed, batch_size = int(rng.randint(np.iinfo(np.int32).max)), self._batch_size(len(train))  # (warns once)
         if keep and incremental and min(len(train), batch_size) < 2 and \
-                _trains_batch_norm(self.net_.module_):  # refused before the call changes any state of the fit
+                trains_batch_norm(self.net_.module_):  # refused before the call changes any state of the fit
             self._refuse_batches_of_one(len(train), None)
         # what the loss needs of the targets of the rows that train (not those set aside): a new or warm fit's, or a
         self._learn_target_shares(None if y_index is None else y_index[trained],  # later partial_fit's added to them
@@ -452,7 +445,7 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, FitCallbacks, abstract=T
             else:  # partial_fit: the batch size follows this call's data, as in MLPClassifier
                 self._follow_training_params(batch_size)
             self.device_ = device
-            if min(len(train), self.net_.batch_size) < 2 and _trains_batch_norm(self.net_.module_):
+            if min(len(train), self.net_.batch_size) < 2 and trains_batch_norm(self.net_.module_):
                 self._refuse_batches_of_one(len(train), None if valid is None or validation_data is not None
                                             else len(valid))
             ended = False  # whether training ended (on_train_end: best weights restored), as it does after a Ctrl-C

@@ -27,7 +27,7 @@ from skorch.callbacks import Callback
 from ._device import autocast, precision_name
 from ._layers import Ensemble
 
-__all__ = ["ChecksModuleOutputs", "ModuleOutputCheck", "OutputContract", "check_module_outputs"]
+__all__ = ["ChecksModuleOutputs", "ModuleOutputCheck", "OutputContract", "check_module_outputs", "trains_batch_norm"]
 
 
 class OutputContract(NamedTuple):
@@ -208,3 +208,15 @@ class ChecksModuleOutputs:
         if contract is not None:  # first: before any other callback starts on the training
             callbacks.insert(0, ("module_check", ModuleOutputCheck(type(self).__name__, contract, module, criterion)))
         return callbacks
+
+
+def trains_batch_norm(module):
+    """Whether a batch normalisation layer of ``module`` trains (is in training mode when the module is): a
+    frozen one, as a pretrained backbone's, keeps its statistics and takes a batch of any size."""
+    was_training = module.training
+    module.train()
+    try:
+        return any(isinstance(m, torch.nn.modules.batchnorm._BatchNorm) and (m.training or not m.track_running_stats)
+                   for m in module.modules())  # (without running statistics it normalises by the batch always)
+    finally:
+        module.train(was_training)

@@ -224,6 +224,13 @@ verbose, callbacks, criterion
         128 filters, of one, two and two convolutions, with batch norm, dropout 0.1) this is the
         recipe measured best on Fashion-MNIST in a CPU user's time (benchmarks/RESULTS.md,
         "Convolutional networks").
+    n_jobs : int or None, default=None
+        Torch threads for this fit (the setting is restored afterwards); -1 for every core, -2 for
+        all but one, as in scikit-learn; None: torch's own setting. The convolutions' gradients are
+        summed in an order that follows the number of threads, so two fits with the same
+        ``random_state`` give identical predictions on the CPU on the same number of threads only:
+        set ``n_jobs`` where fits must match across processes (``cross_val_score`` or
+        ``GridSearchCV`` with ``n_jobs`` give each of their workers fewer threads).
 
     Attributes
     ----------
@@ -306,7 +313,8 @@ verbose, callbacks, criterion
                  l1=0.0, batch_size="auto", max_iter=10, shuffle=True, early_stopping=False,
                  validation_fraction=0.1, n_iter_no_change=10, tol=1e-4, class_weight=None, label_smoothing=0.1,
                  warm_start=False,
-                 random_state=None, device="auto", precision="32", verbose=0, callbacks=None, criterion=None):
+                 random_state=None, n_jobs=None, device="auto", precision="32", verbose=0, callbacks=None,
+                 criterion=None):
         self.conv_filters = conv_filters
         self.kernel_size = kernel_size
         self.strides = strides
@@ -345,6 +353,7 @@ verbose, callbacks, criterion
         self.label_smoothing = label_smoothing
         self.warm_start = warm_start
         self.random_state = random_state
+        self.n_jobs = n_jobs
         self.device = device
         self.precision = precision
         self.verbose = verbose

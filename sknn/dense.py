@@ -10,7 +10,6 @@ from numbers import Integral, Real
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from joblib import effective_n_jobs
 from sklearn.base import ClassifierMixin, RegressorMixin
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils import _safe_indexing
@@ -59,7 +58,6 @@ class _DenseMixin:
         "regularization_schedule": [StrOptions({"constant", "cosine", "flat_cosine"}), None],
         "beta_1": [Interval(Real, 0, 1, closed="left")],
         "beta_2": [Interval(Real, 0, 1, closed="left")],
-        "n_jobs": [Interval(Integral, 1, None, closed="left"), Interval(Integral, None, -1, closed="right"), None],
         "n_ensemble": [Interval(Integral, 1, None, closed="left")],
     }
 
@@ -136,8 +134,8 @@ class _DenseMixin:
         return tags
 
     def _n_threads(self, n_rows, batch_size):
-        if self.n_jobs is not None:  # -1: every core, -2: all but one (scikit-learn's and joblib's convention)
-            return effective_n_jobs(self.n_jobs)
+        if self.n_jobs is not None:
+            return super()._n_threads(n_rows, batch_size)
         n_weights = sum(p.numel() for p in self.net_.module_.parameters())
         return choose_threads(batch_size * n_weights)
 

@@ -67,8 +67,7 @@ class _FeatureCache:
     """
 
     def __init__(self, images, network, encode_batch_size):
-        self.images, self.network, self.encode_batch_size = images, network, encode_batch_size
-        self.cached = None
+        self.images, self.network, self.encode_batch_size, self.cached = images, network, encode_batch_size, None
 
     def __len__(self):
         return len(self.images if self.cached is None else self.cached)
@@ -226,8 +225,8 @@ class TransferVGGClassifier(_VGGInputMixin, NeuralClassifierMixin, ClassifierMix
     cache_features : bool, default=True
         Compute a frozen backbone's features once per fit (without augmentation). False runs the backbone on every
         batch of every epoch.
-    image_shape, data_format, skip_bad_images
-        As in :class:`sknn.ConvImageClassifier`.
+    image_shape, data_format, skip_bad_images, n_jobs
+        As in :class:`sknn.ConvImageClassifier` (fine-tuned blocks sum their gradients as its convolutions do).
     channels_last : bool, default=True
         Run the convolutions on channels-last (NHWC) tensors.
     optimizer, learning_rate_init, learning_rate, momentum, nesterov, alpha, l1, batch_size, max_iter, shuffle, \
@@ -295,7 +294,7 @@ verbose, callbacks, criterion
                  image_shape=None, data_format="auto", skip_bad_images=False, channels_last=True, optimizer="adam",
                  learning_rate_init=0.001, learning_rate="constant", momentum=0.9, nesterov=True, alpha=0.0001,
                  l1=0.0, batch_size="auto", max_iter=20, shuffle=True, early_stopping=False, validation_fraction=0.1,
-                 n_iter_no_change=10, tol=1e-4, class_weight=None, warm_start=False, random_state=None,
+                 n_iter_no_change=10, tol=1e-4, class_weight=None, warm_start=False, random_state=None, n_jobs=None,
                  device="auto", precision="32", verbose=0, callbacks=None, module=None, criterion=None):
         self.backbone = backbone
         self.weights = weights
@@ -328,6 +327,7 @@ verbose, callbacks, criterion
         self.class_weight = class_weight
         self.warm_start = warm_start
         self.random_state = random_state
+        self.n_jobs = n_jobs
         self.device = device
         self.precision = precision
         self.verbose = verbose

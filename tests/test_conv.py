@@ -411,3 +411,38 @@ def test_flat_rgba_rows_with_an_opaque_alpha_ask_for_their_shape():
     dark = np.zeros((1, 784))
     dark[0, 2::4] = 1.0  # one grey image whose every fourth pixel is dark: once fitted, read as fit read its rows
     assert ConvImageClassifier(**dict(FAST, max_iter=1)).fit(rng.rand(4, 784), [0, 1] * 2).predict(dark).shape == (1,)
+
+
+@pytest.mark.parametrize("make", [
+    lambda **kw: ConvImageClassifier(conv_filters=(4,), dense_layers=(8,), max_iter=2, batch_size=8, **kw),
+    lambda **kw: sknn.TransferVGGClassifier(backbone=[4, "M"], weights=None, image_size=8, head_layers=(8,),
+                                            fine_tune_blocks="all", max_iter=2, batch_size=8, **kw)],
+    ids=["conv", "vgg-fine-tuned"])
+def test_n_jobs_fixes_the_threads_a_convolution_trains_on(make):
+    """A convolution's gradients are summed in an order that follows torch's thread count: a seeded fit on 2 threads
+    differed from the same fit on 1 (a cross_val_score's workers get fewer threads than the process), and neither
+    image estimator took n_jobs to fix the count, as the dense ones do. The fit runs on n_jobs threads whatever torch's
+    setting, which it restores; None leaves the setting."""
+    from skorch.callbacks import Callback
+
+    class Threads(Callback):
+        def on_batch_begin(self, net, **kwargs):
+            seen.append(torch.get_num_threads())
+
+    X = np.random.RandomState(0).rand(24, 8, 8, 1).astype(np.float32)
+    y = np.arange(24) % 3
+    before, seen, probas = torch.get_num_threads(), [], []
+    try:
+        for threads in (2, 1):
+            torch.set_num_threads(threads)
+            probas.append(make(n_jobs=1, random_state=0, callbacks=[Threads()]).fit(X, y).predict_proba(X))
+            assert set(seen) == {1} and torch.get_num_threads() == threads
+            seen.clear()
+        torch.set_num_threads(2)
+        make(n_jobs=None, random_state=0, callbacks=[Threads()]).fit(X, y)
+        assert set(seen) == {2}
+    finally:
+        torch.set_num_threads(before)
+    np.testing.assert_array_equal(probas[0], probas[1])
+    with pytest.raises(ValueError, match="n_jobs"):
+        make(n_jobs=0).fit(X, y)
