@@ -46,13 +46,20 @@ def refuse_non_finite_outputs(finite, unreadable):
 WEIGHT_GROWTH = 1e3
 
 
+def _extremes(tensors):
+    """The smallest and largest value of each of ``tensors`` (floating point, not empty), shape (n, 2) in float32 on
+    their device: a reduction each, with no temporary of a tensor's size (a check of a large network's weights after
+    every epoch held a copy of them, in the resident memory of the whole fit); a NaN among the values gives NaN."""
+    return torch.stack([torch.stack(torch.aminmax(t.detach())).float() for t in tensors])
+
+
 def weight_scale(module):
     """The largest magnitude among ``module``'s trained weights (those that require gradients), as a float32 tensor
     on their device (no synchronisation, no copy of the weights); 0 for a module without any."""
-    trained = [p.detach() for p in module.parameters() if p.requires_grad and p.is_floating_point() and p.numel()]
+    trained = [p for p in module.parameters() if p.requires_grad and p.is_floating_point() and p.numel()]
     if not trained:
         return torch.zeros(())
-    return torch.stack([torch.linalg.vector_norm(p, float("inf")).float() for p in trained]).max()
+    return _extremes(trained).abs().max()
 
 
 def refuse_blown_up_network(engine, batch=None, initial_scale=None, **fit_params):
@@ -70,7 +77,7 @@ def refuse_blown_up_network(engine, batch=None, initial_scale=None, **fit_params
     state += [t for t in engine.module_.buffers() if t.is_floating_point() and t.numel()]
     if not state:
         return
-    finite = torch.stack([torch.isfinite(t).all() for t in state]).all().float()
+    finite = torch.isfinite(_extremes(state)).all().float()
     finite, scale = torch.stack([finite, weight_scale(engine.module_).to(finite.device)]).tolist()  # (one sync)
     epoch = len(engine.history)
     if not finite:

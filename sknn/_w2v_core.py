@@ -75,9 +75,10 @@ def _tokens(doc, tokenizer, where="a document", position=None):
         except UnicodeDecodeError as exc:  # replacing the bad bytes would merge words ('café', 'cafè')
             raise ValueError(f"{where} is bytes that are not UTF-8 text ({exc.reason}); decode it first with its "
                              "encoding (doc.decode('latin-1')).") from None
-    if position is not None and is_missing(doc):  # (a label of a Series would name another row: the position)
+    listed = type(doc) is list  # (neither missing nor unordered: these checks cost a large corpus seconds a pass)
+    if not listed and position is not None and is_missing(doc):  # (a Series' label would name another row)
         raise missing_document(doc, position, where)
-    if doc is None or not hasattr(doc, "__iter__") or is_unordered(doc):
+    if not listed and (doc is None or not hasattr(doc, "__iter__") or is_unordered(doc)):
         raise TypeError(f"{where} is {doc!r:.60} (of type {type(doc).__name__}); a document must be a string or a "
                         "list of tokens (strings), in the text's order.")
     tokens = list(doc)
