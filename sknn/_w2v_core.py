@@ -14,9 +14,9 @@ the scores of a window are one small matrix product and the batch's updates are 
 """
 
 import codecs
+import itertools
 import os
 import re
-from collections import Counter
 from collections.abc import Mapping
 
 import numpy as np
@@ -28,6 +28,7 @@ from ._memory import release_freed_memory
 from ._text_checks import is_missing, missing_document, not_documents, token_fix
 from ._validation import compressed_opener, first_non_string, is_unordered
 from ._w2v_steps import compiled_step, noise_sampler
+from ._w2v_vocabulary import CorpusIds, Vocabulary, noise_table
 
 __all__ = ["PAIR_STEP_BATCH", "CorpusBatches", "SkipGramNegative", "Vocabulary", "as_documents",
            "check_corpus", "check_text_file", "is_path", "iter_corpus", "open_corpus_file", "steps_in_place"]
@@ -210,73 +211,6 @@ def check_corpus(corpus, name="X"):
                         "starts over (as gensim's LineSentence).")
 
 
-class Vocabulary:
-    """Words and their counts, most frequent first, built from a streamed corpus as gensim does.
-
-    While counting, the table is pruned whenever it grows past ``max_vocab_size``: the words
-    seen fewer than t times go, t = 1, 2, 3, ... at successive prunes (gensim's prune_vocab: the
-    first drops nothing; word2vec.c's, dropping those seen t times too, prunes harder), then words
-    under ``min_count`` are dropped.
-    """
-
-    def __init__(self, words, counts, n_tokens, n_sentences):
-        self.words = list(words)
-        self.counts = np.asarray(counts, dtype=np.int64)
-        self.index = {w: i for i, w in enumerate(self.words)}
-        self.n_tokens = int(n_tokens)
-        self.n_sentences = int(n_sentences)
-
-    @classmethod
-    def build(cls, sentences, min_count=5, max_vocab_size=None):
-        counts = Counter()
-        n_tokens = n_sentences = 0
-        min_reduce = 1
-        for sentence in sentences:
-            counts.update(sentence)
-            n_tokens += len(sentence)
-            n_sentences += 1
-            if max_vocab_size is not None and len(counts) > max_vocab_size:
-                counts = Counter({w: c for w, c in counts.items() if c >= min_reduce})
-                min_reduce += 1
-        # plain str keys: tokens from numpy arrays are np.str_ (equal and of equal hash, so the first seen
-        # spelling's type would be the key's), while the vectors' KeyedVectors holds str
-        kept = [(str(w), c) for w, c in counts.items() if c >= min_count]
-        kept = sorted(reversed(kept), key=lambda wc: -wc[1])  # as gensim (lexsort): ties, the last seen first
-        return cls([w for w, _ in kept], [c for _, c in kept], n_tokens, n_sentences), counts
-
-    def __len__(self):
-        return len(self.words)
-
-    def keep_probabilities(self, sample):
-        """gensim's probability of keeping each occurrence of a word under subsampling ``sample``."""
-        counts = self.counts.astype(np.float64)
-        if not sample:
-            return np.ones(len(counts), dtype=np.float32)
-        total = counts.sum()
-        # sample >= 1: a count above which words are subsampled (gensim's shorthand: its golden-ratio threshold)
-        threshold = sample * total if sample < 1.0 else float(int(sample * (3 + np.sqrt(5)) / 2))
-        prob = (np.sqrt(counts / threshold) + 1) * (threshold / counts)
-        return np.minimum(prob, 1.0).astype(np.float32)
-
-    def noise_cumulative(self, ns_exponent):
-        """Cumulative distribution of the negative draws, counts ** ns_exponent (float64)."""
-        log_weights = ns_exponent * np.log(self.counts.astype(np.float64))  # in logs: a large exponent overflows
-        weights = np.exp(log_weights - log_weights.max())
-        return np.cumsum(weights / weights.sum())
-
-
-def _noise_table(cumulative, size=None):
-    """word2vec.c's table for negative draws: word ``i`` fills a share ``p_i`` of the slots.
-
-    A draw is then one random slot, instead of a binary search. The table holds 64 slots
-    per word on average (at least a million), so its memory follows the vocabulary.
-    """
-    size = size or max(1 << 20, 64 * len(cumulative))
-    slots = (np.arange(size, dtype=np.float64) + 0.5) / size
-    table = np.searchsorted(cumulative, slots).clip(max=len(cumulative) - 1)
-    return torch.from_numpy(table.astype(np.int32 if len(cumulative) < 2**31 else np.int64))
-
-
 class CorpusBatches:
     """Centre words with their windows and negatives, streamed from a corpus once per epoch.
 
@@ -299,7 +233,7 @@ class CorpusBatches:
     """
 
     def __init__(self, sentences, vocab, window, negative, sample, ns_exponent, epochs, alpha=0.025, min_alpha=1e-4,
-                 cache=False):
+                 cache=False, corpus_ids=None):
         self.sentences = sentences  # a callable returning a fresh iterator of token lists
         self.vocab = vocab
         self.window = int(window)
@@ -313,14 +247,16 @@ class CorpusBatches:
         self.total_sentences = max(1, vocab.n_sentences * epochs)
         # an in-memory corpus is encoded once (2 bytes a known word under 65,536 words): later epochs
         # skip the word lookups
-        self.encoded = [] if cache else None
+        self.encoded = [] if cache or corpus_ids is not None else None
         self._complete = False
+        if corpus_ids is not None:  # (a corpus read as numbers already: its chunks now, with no word looked up)
+            self._encode_all(corpus_ids)
 
     @property
     def table(self):
         """word2vec.c's table of negative draws, for the torch step (the compiled steps use ``noise``)."""
         if self._table is None:
-            self._table = _noise_table(self.cumulative)
+            self._table = noise_table(self.cumulative)
         return self._table
 
     @property
@@ -344,14 +280,12 @@ class CorpusBatches:
             return
         if self.encoded is not None:
             self.encoded = []  # an interrupted first pass starts over
-        index = self.vocab.index
+        index, unknown = self.vocab.index, itertools.repeat(-1)
         ids, lengths, n, read = [], [], 0, 0
         for sentence in self.sentences():
-            known = [i for i in map(index.get, sentence) if i is not None]
-            ids.extend(known)
-            lengths.append(len(known))
-            n += len(sentence)
-            read += 1
+            ids.extend(map(index.get, sentence, unknown))  # (at C speed: the unknown words are dropped by numpy)
+            lengths.append(len(sentence))
+            n, read = n + len(sentence), read + 1
             if n >= _CHUNK_TOKENS:
                 yield self._encoded(ids, lengths, n)
                 ids, lengths, n = [], [], 0
@@ -363,9 +297,24 @@ class CorpusBatches:
                              "same documents; pass a list, a file path, or an object whose __iter__ starts over.")
         self._complete = self.encoded is not None
 
+    def _encode_all(self, corpus):
+        """Every chunk of ``corpus`` (:class:`CorpusIds`), as the first pass of :meth:`_chunks` cuts them."""
+        numbers = np.array([self.vocab.index.get(w, -1) for w in corpus.words], dtype=np.int64)
+        ends, first, start = np.cumsum(corpus.lengths), 0, 0
+        while first < len(ends):  # a chunk ends with the sentence that brings it to _CHUNK_TOKENS words, or the last
+            last = min(int(np.searchsorted(ends, start + _CHUNK_TOKENS)), len(ends) - 1)
+            stop = int(ends[last])
+            self._encoded(numbers[corpus.codes[start:stop]], corpus.lengths[first:last + 1], stop - start)
+            first, start = last + 1, stop
+        self._complete = True
+
     def _encoded(self, ids, lengths, n):
+        """The chunk of ``n`` words, their ``ids`` (-1: unknown) and sentences' ``lengths``, as one of known words."""
         dtype = np.uint16 if len(self.vocab) <= 2**16 else np.int32 if len(self.vocab) < 2**31 else np.int64
-        chunk = np.array(ids, dtype=dtype), np.array(lengths, dtype=np.int64), n
+        ids, lengths = np.array(ids, dtype=np.int64), np.array(lengths, dtype=np.int64)
+        known = ids >= 0
+        lengths = np.bincount(np.repeat(np.arange(len(lengths)), lengths)[known], minlength=len(lengths))
+        chunk = ids[known].astype(dtype), lengths, n
         if self.encoded is not None:
             self.encoded.append(chunk)
         return chunk

@@ -29,13 +29,13 @@ from ._w2v_core import (
     PAIR_STEP_BATCH,
     CorpusBatches,
     SkipGramNegative,
-    Vocabulary,
     is_path,
     as_documents,
     check_corpus,
     iter_corpus,
     steps_in_place,
 )
+from ._w2v_vocabulary import CorpusIds, Vocabulary
 from ._warnings import warn_user
 from .keyedvectors import KeyedVectors
 
@@ -230,7 +230,9 @@ int or float
         self.verbose = verbose
 
     # -- fitting ------------------------------------------------------------------------
-    def _vocabulary(self, sentences):
+    def _vocabulary(self, sentences, in_memory):
+        """The vocabulary, the words' idf, and a corpus ``in_memory`` (a list...) read as numbers (:class:`CorpusIds`,
+        None for a file, read again every epoch, or with ``max_vocab_size``, which prunes while counting)."""
         doc_freq = Counter()
         longest = [0]
 
@@ -240,7 +242,12 @@ int or float
                 longest[0] = max(longest[0], len(sentence))
                 yield sentence
 
-        vocab, counts = Vocabulary.build(counted(), min_count=self.min_count, max_vocab_size=self.max_vocab_size)
+        corpus_ids = CorpusIds.read(counted()) if in_memory and self.max_vocab_size is None else None
+        if corpus_ids is None:
+            vocab, counts = Vocabulary.build(counted(), min_count=self.min_count, max_vocab_size=self.max_vocab_size)
+        else:
+            counts = corpus_ids.counts()
+            vocab = Vocabulary.from_counts(counts, len(corpus_ids.codes), len(corpus_ids.lengths), self.min_count)
         if vocab.n_tokens == 0:
             where = f" {str(sentences.corpus)!r}" if is_path(sentences.corpus) else ""
             raise ValueError(f"The corpus{where} holds no words ({vocab.n_sentences} documents, all empty); pass "
@@ -260,7 +267,7 @@ int or float
         warn_spacing_twins(counts, "[[t.strip() for t in doc] for doc in X], or pass the texts as strings")
         df = np.array([doc_freq[w] for w in vocab.words], dtype=np.float64)
         idf = np.log((1 + vocab.n_sentences) / (1 + df)) + 1.0  # scikit-learn's smoothed idf
-        return vocab, idf
+        return vocab, idf, corpus_ids
 
     def _check_a_document_keeps_two_words(self, sentences, vocab):
         """Refuse a corpus in which ``min_count`` (or ``max_vocab_size``) left no document two words of the
@@ -308,11 +315,13 @@ int or float
         X = as_documents(unmasked(X))  # (masked documents: refused)
         check_corpus(X)
         sentences = _Sentences(X, self.tokenizer)
-        vocab, idf = self._vocabulary(sentences)
+        in_memory = hasattr(X, "__len__") and not is_path(X)
+        vocab, idf, corpus_ids = self._vocabulary(sentences, in_memory)
         seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
         source = CorpusBatches(sentences, vocab, window=self.window, negative=self.negative, sample=self.sample,
                                ns_exponent=self.ns_exponent, epochs=self.epochs, alpha=self.alpha,
-                               min_alpha=self.min_alpha, cache=hasattr(X, "__len__") and not is_path(X))
+                               min_alpha=self.min_alpha, cache=in_memory, corpus_ids=corpus_ids)
+        corpus_ids = None  # (its numbers are in the source's chunks: not held through training)
         self.vocabulary_ = {word: i for i, word in enumerate(vocab.words)}
         self._record_architecture()
         workers = self._workers(device)

@@ -433,6 +433,22 @@ def test_keyed_vectors_queries():
     assert kv.most_similar([1.0, 0.1, 0.0], topn=2) == kv.most_similar(np.array([1.0, 0.1, 0.0]), topn=2)
 
 
+@pytest.mark.parametrize("sg", [0, 1])
+def test_a_list_read_as_numbers_trains_as_its_file_streamed(tmp_path, topics, monkeypatch, sg):
+    """A corpus in memory is numbered in the vocabulary's pass and cut into its chunks at once (its first epoch looks
+    up no word): the chunks, known words and sentences of a file read line by line, so the same vectors, with chunks
+    of a few sentences, words under min_count between the known ones and empty documents."""
+    monkeypatch.setattr(_w2v_core, "_CHUNK_TOKENS", 37)
+    docs = [doc[:i % 7 + 2] + [f"rare{i}"] + doc[9:9 + i % 4] for i, doc in enumerate(topics[0][:60])]
+    docs[5:5], docs[-1:-1] = [[], []], [[]]
+    path = tmp_path / "corpus.txt"
+    path.write_text("\n".join(" ".join(d) for d in docs) + "\n")
+    params = {**FAST, "epochs": 2, "min_count": 2, "sample": 1e-2, "sg": sg}
+    from_list = Word2VecTransformer(**params).fit(docs)
+    assert "rare3" not in from_list.wv_ and from_list.corpus_count_ == len(docs)
+    np.testing.assert_array_equal(Word2VecTransformer(**params).fit(str(path)).wv_.vectors, from_list.wv_.vectors)
+
+
 def test_word2vec_files_round_trip(tmp_path):
     rng = np.random.RandomState(0)
     kv = KeyedVectors(rng.randn(20, 7).astype(np.float32), [f"w{i}é" for i in range(20)])
