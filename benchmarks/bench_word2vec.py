@@ -9,6 +9,7 @@
     python benchmarks/bench_word2vec.py --only gensim,presub   # gensim on sentences subsampled outside it
     python benchmarks/bench_word2vec.py --only sknn --device cuda --eval-dir DIR  # sknn on a GPU, no gensim needed
     python benchmarks/bench_word2vec.py --only gensim,sknn,batched  # and sknn's GPU step (batched) on the CPU
+    python benchmarks/bench_word2vec.py --only memory --seeds 0,1  # each trainer's fit in a fresh process of its own
 
 Both train on $SKNN_DATA/text/english-2.7m.txt, lower-cased, with gensim's skip-gram
 settings (vector_size 100, window 5, negative 5, min_count 5, sample 1e-3, 5 epochs), in
@@ -24,7 +25,10 @@ on sentences subsampled before it sees them (gensim's own keep probabilities, ne
 draws each epoch, its rate falling over the epochs as in one call): a diagnostic of the
 skip-gram analogy gap, which is in gensim's subsampling, not in the keep probabilities. 'batched' trains sknn on
 the CPU with the step it takes on a GPU (a batch's updates summed, negatives shared by a window; one worker), as
-without numba: a diagnostic of what the step alone does to quality.
+without numba: a diagnostic of what the step alone does to quality. 'memory' fits each trainer once per seed in a
+fresh process of its own, after a tiny fit that sets up its library (threads, buffers, compiled code), and reports the
+peak above the level before the fit: in one process, a later fit of gensim reuses the memory its previous model freed
+(its peak falls from about 20 MiB to 1-9), which says nothing of what a fit needs.
 
 On a shared machine torch's OpenMP threads spin while they wait for each other, which
 stalls every operation when another process holds a core; the script sets
@@ -36,6 +40,7 @@ import datetime
 import json
 import os
 import platform
+import subprocess
 import sys
 import time
 
@@ -80,7 +85,8 @@ def main(argv=None):
     parser.add_argument("--workers", type=int, default=None,
                         help="sknn's workers (threads training at once); default: --threads, as gensim's workers")
     parser.add_argument("--only", default="gensim,sknn,stream",
-                        help="parts: gensim, sknn, stream, presub, batched")
+                        help="parts: gensim, sknn, stream, presub, batched, memory")
+    parser.add_argument("--memory-child", choices=["gensim", "sknn"], help=argparse.SUPPRESS)
     parser.add_argument("--params", metavar="JSON", help="settings over gensim's (both trainers), e.g. "
                         "'{\"sample\": 0}'")
     parser.add_argument("--device", default="cpu", help="sknn's device ('cuda': the batched step on a GPU; "
@@ -114,6 +120,8 @@ def main(argv=None):
     batch_size = args.batch_size if args.batch_size == "auto" else int(args.batch_size)
     torch.set_num_threads(args.threads)
     sentences, n_tokens = read_corpus(path, args.tokens)
+    if args.memory_child:
+        return _memory_child(args.memory_child, sentences, settings, args)
     gensim = getattr(sys.modules.get("gensim"), "__version__", "(not installed)")
     device = torch.cuda.get_device_name() if args.device.startswith("cuda") else args.device
     print(f"# Word2Vec: sknn vs gensim {gensim}, {datetime.date.today()}, "
@@ -169,6 +177,8 @@ def main(argv=None):
     Word2VecTransformer(min_count=1, epochs=1, sg=settings["sg"], random_state=0,
                         device=args.device).fit(sentences[:200])
     seeds = [int(x) for x in args.seeds.split(",")]
+    if "memory" in parts:
+        return _memory(argv if argv is not None else sys.argv[1:], seeds)
     for seed in seeds:
         if "gensim" in parts:
             run_gensim(seed)
@@ -195,6 +205,51 @@ def main(argv=None):
         ratio = f"{wps / base:.2f}x" if base else "-"
         print(f"| {label} | {seconds:.1f} | {wps:,.0f} | {ratio} | {mem:.0f} | {analogy:.4f} | {spearman:.4f} | "
               f"{vocab:,.0f} |")
+    return 0
+
+
+def _memory_child(trainer, sentences, settings, args):
+    """One fit of ``trainer`` in this fresh process, after a tiny one: prints its peak memory above the start."""
+    seed = int(args.seeds.split(",")[0])
+    if trainer == "gensim":
+        from gensim.models import Word2Vec
+
+        Word2Vec(sentences[:200], min_count=1, epochs=1, sg=settings["sg"], workers=args.threads, seed=0)
+
+        def fit():
+            model = Word2Vec(workers=args.threads, seed=seed, **settings)
+            model.build_vocab(sentences)
+            model.train(sentences, total_examples=model.corpus_count, epochs=settings["epochs"])
+    else:
+        workers = args.workers or args.threads
+        Word2VecTransformer(min_count=1, epochs=1, sg=settings["sg"], random_state=0,
+                            workers=workers).fit(sentences[:200])
+
+        def fit():
+            Word2VecTransformer(**settings, random_state=seed, workers=workers).fit(sentences)
+    with PeakRSS(0.002) as peak:
+        fit()
+    print(f"MEMORY {peak.peak - peak.base:.1f}")
+    return 0
+
+
+def _memory(argv, seeds):
+    """Each trainer's fit, once per seed, each in a fresh process (:func:`_memory_child`): a table of the peaks."""
+    named = ("--only", "--seeds")  # (the child's own: one trainer, one seed)
+    argv = [a for i, a in enumerate(argv) if a not in named and (i == 0 or argv[i - 1] not in named)]
+    peaks = {"gensim": [], "sknn": []}
+    for seed in seeds:
+        for trainer in peaks:
+            out = subprocess.run([sys.executable, __file__, *argv, "--seeds", str(seed), "--memory-child", trainer],
+                                 capture_output=True, text=True, check=True).stdout
+            peaks[trainer].append(float(out.split("MEMORY ")[-1]))
+            print(trainer, seed, peaks[trainer][-1], flush=True)
+    print("\n| trainer | peak resident memory above the start of the fit (MiB), per seed | mean | / gensim |")
+    print("|---|---|---|---|")
+    for trainer, values in peaks.items():
+        mean = sum(values) / len(values)
+        ratio = mean / (sum(peaks["gensim"]) / len(peaks["gensim"]))
+        print(f"| {trainer} | {' / '.join(f'{v:.1f}' for v in values)} | {mean:.1f} | {ratio:.2f}x |")
     return 0
 
 
