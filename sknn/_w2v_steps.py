@@ -38,11 +38,15 @@ def _compile():
         if numba is not None:
             # fastmath for the sums (reassociated into vector lanes), but NaN and infinity kept: vectors that
             # overflow make the loss NaN, which stops the fit with an error instead of NaN vectors
-            jit = numba.njit(nogil=True, fastmath={"reassoc", "contract", "arcp", "nsz"}, cache=True,
-                             error_model="numpy")
+            options = dict(nogil=True, fastmath={"reassoc", "contract", "arcp", "nsz"}, error_model="numpy")
+            jit = numba.njit(cache=True, **options)
             scope = globals()
             for name in _LOOPS:  # callees first: a loop compiled later calls the compiled one
-                scope[name] = jit(scope[name])
+                try:
+                    scope[name] = jit(scope[name])
+                except RuntimeError:  # no folder to cache in (a read-only install, no writable home: a container's,
+                    jit = numba.njit(**options)  # a serverless function's): compiled for this process alone
+                    scope[name] = jit(scope[name])
         _jit.update(done=True, available=numba is not None)
     return _jit["available"]
 

@@ -817,3 +817,27 @@ def test_a_folder_a_missing_path_or_bytes_as_the_corpus_are_named_with_the_fix(t
             Word2VecTransformer(**W2V).fit(corpus)
     with pytest.raises(TypeError, match=r"got bytes: pass a path as text \(os\.fsdecode\(X\)\), or a document in a list"):
         Word2VecTransformer(**W2V).fit(b"the cat sat")
+
+
+def test_word2vec_trains_where_numba_can_cache_nothing(monkeypatch):
+    """numba keeps the compiled loops beside their module or in the user's cache folder; where it can write to neither
+    (a read-only install with no writable home: a container's, a serverless function's), @njit(cache=True) raised
+    'cannot cache function: no locator available' and every fit failed inside numba. The loops are compiled for the
+    process instead, and train as ever."""
+    import importlib
+
+    from numba.core import caching
+
+    from sknn import _w2v_steps
+
+    monkeypatch.setattr(getattr(caching, "CacheImpl", None) or caching._CacheImpl, "_locator_classes", [])
+    monkeypatch.delenv("NUMBA_CACHE_LOCATOR_CLASSES", raising=False)
+    importlib.reload(_w2v_steps)  # its loops as Python functions again, to compile
+    try:
+        docs = [["a", "b", "c", "d"], ["b", "c", "d", "e"]] * 20
+        fitted = Word2VecTransformer(vector_size=8, min_count=1, epochs=2, random_state=0).fit(docs)
+        assert _w2v_steps.compiled_step(True) is not None and fitted.n_iter_ == 2  # (the compiled step trained)
+        assert np.isfinite(fitted.wv_.vectors).all() and fitted.loss_curve_[0] > 0
+    finally:
+        monkeypatch.undo()
+        importlib.reload(_w2v_steps)  # compiled from the cache again, for the other tests
