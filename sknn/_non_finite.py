@@ -48,9 +48,10 @@ WEIGHT_GROWTH = 1e3
 
 def _extremes(tensors):
     """The smallest and largest value of each of ``tensors`` (floating point, not empty), shape (n, 2) in float32 on
-    their device: a reduction each, with no temporary of a tensor's size (a check of a large network's weights after
-    every epoch held a copy of them, in the resident memory of the whole fit); a NaN among the values gives NaN."""
-    return torch.stack([torch.stack(torch.aminmax(t.detach())).float() for t in tensors])
+    their device: reductions that every backend has (min, max), with no temporary of a tensor's size (a check of a
+    large network's weights after every epoch held a copy of them, in the resident memory of the whole fit); a NaN
+    among the values gives NaN."""
+    return torch.stack([torch.stack([t.detach().min(), t.detach().max()]).float() for t in tensors])
 
 
 def weight_scale(module):
