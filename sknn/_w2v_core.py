@@ -523,9 +523,10 @@ class SkipGramNegative(nn.Module):
             raise RuntimeError(f"The compiled word2vec step trains float32 tables on the CPU, not {weight.dtype} "
                                f"on {weight.device}: give such a module batches for forward (device={weight.device}).")
         losses = np.empty(len(centres), dtype=np.float32)
-        compiled_step(self.sg)(weight.detach().numpy(), self.output.weight.detach().numpy(), tokens.numpy(),
-                               context_mask.numpy(), centres.numpy(), float(step_scale) / max(1, len(centres)),
-                               losses, *noise, int(noise_seed))
+        with np.errstate(over="ignore"):  # (the generator's products wrap by design: numpy warns where numba runs
+            compiled_step(self.sg)(  # the loops as Python, as NUMBA_DISABLE_JIT=1 does)
+                weight.detach().numpy(), self.output.weight.detach().numpy(), tokens.numpy(), context_mask.numpy(),
+                centres.numpy(), float(step_scale) / max(1, len(centres)), losses, *noise, int(noise_seed))
         return torch.from_numpy(losses)
 
     def _losses(self, tokens, context_mask, targets, target_mask):

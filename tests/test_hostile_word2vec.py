@@ -841,3 +841,26 @@ def test_word2vec_trains_where_numba_can_cache_nothing(monkeypatch):
     finally:
         monkeypatch.undo()
         importlib.reload(_w2v_steps)  # compiled from the cache again, for the other tests
+
+
+def test_word2vec_trains_without_a_warning_where_numba_runs_its_loops_as_python(monkeypatch):
+    """NUMBA_DISABLE_JIT=1 (coverage runs, debugging) runs the loops as Python: the noise generator's products, which
+    wrap by design, warned 'overflow encountered in scalar multiply' from sknn's own code, an error under -W error."""
+    import importlib
+
+    import numba
+
+    from sknn import _w2v_steps
+
+    monkeypatch.setattr(numba.config, "DISABLE_JIT", True)
+    importlib.reload(_w2v_steps)
+    try:
+        assert not hasattr(_w2v_steps._pair, "py_func")  # (the loops are Python)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            fitted = Word2VecTransformer(vector_size=8, min_count=1, epochs=2, random_state=0).fit(
+                [["a", "b", "c", "d"], ["b", "c", "d", "e"]] * 20)
+        assert np.isfinite(fitted.wv_.vectors).all() and fitted.loss_curve_[0] > 0
+    finally:
+        monkeypatch.undo()
+        importlib.reload(_w2v_steps)
