@@ -43,24 +43,35 @@ class EpochSnapshot:
         except (TypeError, RuntimeError):  # dtypes numpy lacks (bfloat16...)
             return None
 
+    def _write(self, state):
+        """The weights of ``state`` into the snapshot's temporary file (those numpy cannot view: kept in memory)."""
+        if self.file is None:
+            self.file = tempfile.TemporaryFile(prefix="sknn-epoch-")
+        self.file.seek(0)
+        kept = {}
+        for k, v in state.items():
+            raw = self._bytes(v)
+            if raw is None:
+                kept[k] = v.detach().clone()
+            else:
+                raw.tofile(self.file)
+        self.file.truncate()
+        self.module = kept
+
     def take(self, module, optimizer):
         state = module.state_dict(keep_vars=False)
         if self.on_disk:
-            if self.file is None:
-                self.file = tempfile.TemporaryFile(prefix="sknn-epoch-")
-            self.file.seek(0)
-            kept = {}
-            for k, v in state.items():
-                raw = self._bytes(v)
-                if raw is None:
-                    kept[k] = v.detach().clone()
-                else:
-                    raw.tofile(self.file)
-            self.file.truncate()
-            self.module = kept
-        elif self.module is None or self.module.keys() != state.keys():
+            try:
+                self._write(state)
+            except OSError as exc:  # no temporary folder, or no room in it (a read-only container, a full /tmp)
+                self.close()
+                self.on_disk, self.module = False, None
+                warn_user(f"The weights a Ctrl-C goes back to (the last finished epoch's) could not be written to a "
+                          f"temporary file ({exc}); they are kept in memory instead, a copy of the weights: set "
+                          "TMPDIR to a folder with room to keep them on disk.")
+        if not self.on_disk and (self.module is None or self.module.keys() != state.keys()):
             self.module = {k: v.detach().clone() for k, v in state.items()}
-        else:
+        elif not self.on_disk:
             for k, v in state.items():
                 self.module[k].copy_(v)
         entries = [(p, k, v) for p, st in optimizer.state.items() for k, v in st.items()]

@@ -864,3 +864,23 @@ def test_word2vec_trains_without_a_warning_where_numba_runs_its_loops_as_python(
     finally:
         monkeypatch.undo()
         importlib.reload(_w2v_steps)
+
+
+def test_word2vec_trains_where_no_temporary_file_can_be_written(monkeypatch):
+    """word2vec keeps the last finished epoch's tables (what a Ctrl-C goes back to) in a temporary file, not in memory
+    twice: with no usable temporary folder (a read-only container) or none with room, every fit failed with tempfile's
+    or numpy's OSError. The snapshot is kept in memory instead, with a warning naming TMPDIR; training is the same."""
+    from sknn import _training_control
+
+    docs = [["a", "b", "c", "d"], ["b", "c", "d", "e"]] * 20
+    params = dict(vector_size=8, min_count=1, epochs=3, random_state=0)
+    expected = Word2VecTransformer(**params).fit(docs).wv_.vectors
+
+    def no_folder(*args, **kwargs):
+        raise FileNotFoundError(2, "No usable temporary directory found in ['/tmp', '/var/tmp']")
+
+    monkeypatch.setattr(_training_control.tempfile, "TemporaryFile", no_folder)
+    with pytest.warns(UserWarning, match=r"could not be written to a temporary file \(.*No usable temporary directory"
+                                         r".*\); they are kept in memory instead.*set TMPDIR"):
+        fitted = Word2VecTransformer(**params).fit(docs)
+    np.testing.assert_array_equal(fitted.wv_.vectors, expected)
