@@ -1,7 +1,9 @@
 """Where and how torch computes: the device, mixed precision, seeded generators, CPU threads, grad mode, dtype."""
 
 import contextlib
+import os
 import sys
+import tempfile
 import threading
 import zlib
 
@@ -9,7 +11,7 @@ import torch
 
 from ._warnings import warn_user
 
-__all__ = ["autocast", "cpu_computes_bf16", "default_dtype", "evaluating", "float32_default", "precision_here",
+__all__ = ["autocast", "check_torch_cache_folder", "cpu_computes_bf16", "default_dtype", "evaluating", "float32_default", "precision_here",
            "precision_name", "recording_gradients", "resolve_device", "resolve_precision", "seeded", "torch_threads"]
 
 # torch has one CPU generator and one default dtype per process, not one per thread: the regions of a process that
@@ -262,3 +264,19 @@ def torch_threads(n):
         yield
     finally:
         torch.set_num_threads(before)
+
+
+def check_torch_cache_folder():
+    """Refuse, naming the fix, a process with no writable temporary folder before any network is built: torch imports
+    its compiler (``torch._dynamo``) when a network or an optimizer is first built, and that import needs a folder for
+    its cache (the temporary folder, unless ``TORCHINDUCTOR_CACHE_DIR`` names one). Without it the import failed
+    halfway, and every build after it raised torch's "AssertionError: Artifact of type=precompile already registered"
+    (a read-only container with no volume on /tmp)."""
+    if "torch._dynamo" in sys.modules or os.environ.get("TORCHINDUCTOR_CACHE_DIR"):
+        return
+    try:
+        tempfile.gettempdir()
+    except FileNotFoundError as exc:
+        raise OSError(f"torch needs a writable temporary folder to build a network (its compiler's cache), and this "
+                      f"process has none ({exc}): set TMPDIR to a writable folder (or TORCHINDUCTOR_CACHE_DIR), e.g. "
+                      "mount a volume on /tmp in a read-only container.") from None

@@ -7,6 +7,8 @@ import numpy as np
 import torch
 from torch.overrides import TorchFunctionMode
 
+from ._device import check_torch_cache_folder
+
 __all__ = ["NetworkTooLarge", "build_within_memory", "prediction_batch_rows", "release_freed_memory"]
 
 #: The values one prediction batch may hold at once: 2**25, 128 MB of float32
@@ -151,6 +153,7 @@ def build_within_memory(build, owner, device, copies=None, inputs="", activation
     ------
     NetworkTooLarge (a ValueError) saying how much memory the network needs and how much there is.
     """
+    check_torch_cache_folder()  # (torch's compiler, imported by a first build, needs one)
     limits = _memory_limits(device)  # (once: the address space left moves as the process maps memory)
     if not limits:
         return build()

@@ -40,7 +40,7 @@ import numpy as np
 import torch
 from sklearn.utils._param_validation import InvalidParameterError
 
-from ._device import precision_name, seeded
+from ._device import check_torch_cache_folder, precision_name, seeded
 from ._persist_files import check_input_path, check_output_path, missing_bytes, write_atomically
 from ._persist_network import (build_at_most, check_dtypes, check_layer_lists, check_shapes, load_device, load_weights,
                                materialised, saved_weights, unwrapped)
@@ -560,6 +560,7 @@ def load(path, *, key=None):
     node = doc.get("estimator")
     if not isinstance(node, dict) or node.get("__type__") != "estimator" or "attributes" not in node:
         raise FormatError(f"{path!r} holds no fitted estimator.")
+    check_torch_cache_folder()  # (building the network imports torch's compiler: not the file's fault)
     try:
         with torch.inference_mode(False):
             return _Reader(tensors).decode(node, "")

@@ -740,3 +740,31 @@ def test_a_range_as_a_size_parameter_is_saved_and_a_series_named_with_a_fix(tmp_
     with pytest.raises(TypeError, match=r"'hidden_layer_sizes' holds a Series .* set it as a list \(model\.set_params"
                                         r"\(hidden_layer_sizes=list\(\.\.\.\)\)\)"):
         clf.save(tmp_path / "s.sknn")
+
+
+def test_no_writable_temporary_folder_is_named_at_fit_and_load(tmp_path, monkeypatch):
+    """torch imports its compiler when a network or an optimizer is first built, and that import needs a temporary
+    folder: in a read-only container with no volume on /tmp it failed halfway, a fit raised torch's 'AssertionError:
+    Artifact of type=precompile already registered', and load called a good file damaged. Both name the folder and the
+    fix before building anything; TORCHINDUCTOR_CACHE_DIR (a folder for the cache) lets them go on."""
+    import tempfile
+
+    from sknn._device import check_torch_cache_folder
+
+    X, y = np.random.RandomState(0).rand(20, 3), np.arange(20) % 2
+    path = str(tmp_path / "model.sknn")
+    DenseClassifier(hidden_layer_sizes=(4,), max_iter=1).fit(X, y).save(path)
+
+    def none_usable():
+        raise FileNotFoundError(2, "No usable temporary directory found in ['/tmp', '/var/tmp']")
+
+    monkeypatch.setattr(tempfile, "gettempdir", none_usable)
+    monkeypatch.delitem(sys.modules, "torch._dynamo", raising=False)  # (as in a process that has built nothing yet)
+    monkeypatch.delenv("TORCHINDUCTOR_CACHE_DIR", raising=False)
+    fix = r"torch needs a writable temporary folder to build a network .*: set TMPDIR to a writable folder"
+    with pytest.raises(OSError, match=fix):
+        DenseClassifier(hidden_layer_sizes=(4,), max_iter=1).fit(X, y)
+    with pytest.raises(OSError, match=fix):
+        sknn.load(path)
+    monkeypatch.setenv("TORCHINDUCTOR_CACHE_DIR", str(tmp_path))
+    check_torch_cache_folder()  # (refused no more; nothing is built while torch._dynamo is out of sys.modules)
