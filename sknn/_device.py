@@ -11,8 +11,9 @@ import torch
 
 from ._warnings import warn_user
 
-__all__ = ["autocast", "check_torch_cache_folder", "cpu_computes_bf16", "default_dtype", "evaluating", "float32_default", "precision_here",
-           "precision_name", "recording_gradients", "resolve_device", "resolve_precision", "seeded", "torch_threads"]
+__all__ = ["autocast", "check_torch_cache_folder", "compile_failure", "cpu_computes_bf16", "default_dtype",
+           "evaluating", "float32_default", "precision_here", "precision_name", "recording_gradients", "resolve_device",
+           "resolve_precision", "seeded", "torch_threads"]
 
 # torch has one CPU generator and one default dtype per process, not one per thread: the regions of a process that
 # change them (seeded, default_dtype) take turns
@@ -280,3 +281,14 @@ def check_torch_cache_folder():
         raise OSError(f"torch needs a writable temporary folder to build a network (its compiler's cache), and this "
                       f"process has none ({exc}): set TMPDIR to a writable folder (or TORCHINDUCTOR_CACHE_DIR), e.g. "
                       "mount a volume on /tmp in a read-only container.") from None
+
+
+def compile_failure(exc):
+    """The first line of ``exc`` where it is torch.compile's failure to compile a network (no C++ compiler for the
+    CPU, an operation it cannot trace), else None."""
+    errors = sys.modules.get("torch._dynamo.exc")
+    if errors is None or not isinstance(exc, errors.TorchDynamoException):
+        return None
+    inner = getattr(exc, "inner_exception", None)  # (the backend's own error: the compiler's)
+    text = str(inner).strip() if inner is not None and str(inner).strip() else str(exc).strip()
+    return (text.splitlines() or [type(exc).__name__])[0][:300]

@@ -47,14 +47,16 @@ from skorch import NeuralNet
 from skorch.callbacks import EpochTimer
 from skorch.utils import TeeGenerator
 
-from ._device import autocast, evaluating, torch_threads
+from ._device import autocast, compile_failure, evaluating, torch_threads
 from ._hogwild import replicate, train_in_parallel
 from ._layers import parameter_factors
+from ._memory import memory_errors_named
 from ._non_finite import (TrainingDiverged, non_finite_loss_error, refuse_blown_up_network, refuse_non_finite_outputs,
                           weight_scale)
 from ._training_control import EpochSnapshot as _EpochSnapshot, HistoryKeptOnLoad, notify_every_callback, overrides
+from ._warnings import warn_user
 
-__all__ = ["Engine", "MIN_ROWS", "PassThroughLoss", "TrainingDiverged", "memory_errors_named", "padded_batch"]
+__all__ = ["Engine", "MIN_ROWS", "PassThroughLoss", "TrainingDiverged", "padded_batch"]
 
 MIN_ROWS = 16  # smallest number of rows a prediction batch is padded to
 _BATCH_HOOKS = ("on_batch_begin", "on_batch_end", "on_grad_computed")
@@ -62,25 +64,6 @@ _BATCH_HOOKS = ("on_batch_begin", "on_batch_end", "on_grad_computed")
 
 class TrainingInterrupted(KeyboardInterrupt):
     """A KeyboardInterrupt that arrived during an epoch (the user's Ctrl-C)."""
-
-
-_OUT_OF_MEMORY = ("can't allocate memory", "out of memory", "not enough memory")
-
-
-@contextlib.contextmanager
-def memory_errors_named(what, device, batch_size):
-    """Turn torch's allocator errors (batch activations too large for the device) into a MemoryError that says
-    what ran out and what to lower."""
-    try:
-        yield
-    except RuntimeError as exc:
-        if not any(m in str(exc) for m in _OUT_OF_MEMORY):
-            raise
-        detail = str(exc).strip().splitlines()[0][:300]
-        fix = "Predict on slices of X, or lower" if what == "Prediction" else "Lower batch_size, or"  # (4,096 rows)
-        raise MemoryError(f"{what} ran out of memory on {device} with batches of {batch_size} samples ({detail}). "
-                          f"{fix} the sizes of the network or of each sample (fewer columns, smaller images, shorter "
-                          "sequences): a batch's activations take more memory than there is.") from exc
 
 
 def padded_batch(X):
@@ -479,6 +462,11 @@ class Engine(HistoryKeptOnLoad, NeuralNet):
                                 + (" (its best one with early stopping)" if best else ""))
                         raise TrainingInterrupted(f"Training was interrupted during epoch {rows + 1}: {kept}.") \
                             from None
+                    failure = compile_failure(exc) if self.compile else None
+                    if failure:
+                        raise RuntimeError(f"compile=True: torch.compile could not compile the network here ({failure})"
+                                           "; fit with compile=False (the same network, uncompiled), or give torch."
+                                           "compile what it needs (a C++ compiler, for the CPU).") from exc
                     raise
                 # A KeyboardInterrupt raised here is a callback asking to stop (skorch's
                 # EarlyStopping does so); the epoch is complete, and every callback sees it.
@@ -571,7 +559,7 @@ class Engine(HistoryKeptOnLoad, NeuralNet):
                 if n is not None:
                     Xb = padded_batch(Xb)
                 with self._autocast():
-                    out = self.infer(Xb)
+                    out = self._infer_here(Xb)
                 out = out if n is None else out[:n]
                 if self.amp_dtype is not None and out.dtype == self.amp_dtype:
                     out = out.float()  # probabilities and scores in float32
@@ -581,3 +569,18 @@ class Engine(HistoryKeptOnLoad, NeuralNet):
         if finite:
             refuse_non_finite_outputs(torch.cat(finite).cpu(), set(getattr(source, "unreadable", ())))
         return torch.cat(outputs).cpu()
+
+    def _infer_here(self, X):
+        """``infer``; a network compiled at fit (``compile=True``) that torch.compile cannot compile here (a saved
+        model predicting where there is no C++ compiler) predicts uncompiled from then on, the same outputs, with a
+        warning."""
+        try:
+            return self.infer(X)
+        except Exception as exc:
+            failure, original = compile_failure(exc), getattr(self.module_, "_orig_mod", None)
+            if not failure or original is None:
+                raise
+        warn_user(f"The network was compiled at fit (compile=True), and torch.compile cannot compile it here "
+                  f"({failure}): it predicts uncompiled, with the same outputs.")
+        self.module_ = original
+        return self.infer(X)

@@ -1,6 +1,7 @@
 """The memory a network needs against the memory the machine has: a network too large is refused by name before it
 is built (:func:`build_within_memory`), never a crash of the allocator half way."""
 
+import contextlib
 import os
 
 import numpy as np
@@ -9,7 +10,8 @@ from torch.overrides import TorchFunctionMode
 
 from ._device import check_torch_cache_folder
 
-__all__ = ["NetworkTooLarge", "build_within_memory", "prediction_batch_rows", "release_freed_memory"]
+__all__ = ["NetworkTooLarge", "build_within_memory", "memory_errors_named", "prediction_batch_rows",
+           "release_freed_memory"]
 
 #: The values one prediction batch may hold at once: 2**25, 128 MB of float32
 PREDICTION_BATCH_VALUES = 2 ** 25
@@ -221,3 +223,22 @@ def release_freed_memory():
     """
     if _TRIM is not None:
         _TRIM(0)
+
+
+_OUT_OF_MEMORY = ("can't allocate memory", "out of memory", "not enough memory")
+
+
+@contextlib.contextmanager
+def memory_errors_named(what, device, batch_size):
+    """Turn torch's allocator errors (batch activations too large for the device) into a MemoryError that says
+    what ran out and what to lower."""
+    try:
+        yield
+    except RuntimeError as exc:
+        if not any(m in str(exc) for m in _OUT_OF_MEMORY):
+            raise
+        detail = str(exc).strip().splitlines()[0][:300]
+        fix = "Predict on slices of X, or lower" if what == "Prediction" else "Lower batch_size, or"  # (4,096 rows)
+        raise MemoryError(f"{what} ran out of memory on {device} with batches of {batch_size} samples ({detail}). "
+                          f"{fix} the sizes of the network or of each sample (fewer columns, smaller images, shorter "
+                          "sequences): a batch's activations take more memory than there is.") from exc

@@ -22,11 +22,11 @@ from ._base import BaseNeuralNetwork
 from ._data import ArrayBatches
 from ._device import (autocast, evaluating, float32_default, recording_gradients, resolve_device, resolve_precision,
                       seeded)
-from ._engine import memory_errors_named, padded_batch
+from ._engine import padded_batch
 from ._family import FamilyEstimator
 from ._image_fixes import alpha_fix, moved_axes_fix
 from ._images import ImageInputMixin, size_pair
-from ._memory import build_within_memory
+from ._memory import build_within_memory, memory_errors_named
 from ._targets import NeuralClassifierMixin, keyword_only_classes
 from ._validation import check_sizes
 from ._vgg import (BACKBONES, VGG, TransferNet, VGGBackbone, check_image_size, inference_batch_size, load_vgg_weights,

@@ -446,3 +446,35 @@ def test_n_jobs_fixes_the_threads_a_convolution_trains_on(make):
     np.testing.assert_array_equal(probas[0], probas[1])
     with pytest.raises(ValueError, match="n_jobs"):
         make(n_jobs=0).fit(X, y)
+
+
+def test_compile_true_where_torch_compile_cannot_compile(monkeypatch):
+    """Where torch.compile cannot compile (no C++ compiler for the CPU), a fit with compile=True failed with inductor's
+    traceback, naming neither compile nor its fix; a model fitted with it elsewhere and loaded there could not predict
+    at all, set_params(compile=False) or not. The fit names compile=False; the prediction runs uncompiled (the same
+    network), with a warning. (A torch.compile backend that fails stands in for the missing compiler.)"""
+    compile_here = {"works": False}
+    real_compile = torch.compile
+
+    def backend(graph, example_inputs):
+        if not compile_here["works"]:
+            raise RuntimeError("InvalidCxxCompiler: No working C++ compiler found")
+        return graph.forward
+
+    monkeypatch.setattr(torch, "compile", lambda module, **kwargs: real_compile(module, backend=backend))
+    X = np.random.RandomState(0).rand(16, 8, 8, 1).astype(np.float32)
+    y = np.arange(16) % 2
+    params = dict(conv_filters=(4,), dense_layers=(8,), max_iter=1, batch_size=8, random_state=0, compile=True)
+    with pytest.raises(RuntimeError, match=r"^compile=True: torch.compile could not compile the network here \(.*No "
+                                           r"working C\+\+ compiler.*\); fit with compile=False"):
+        ConvImageClassifier(**params).fit(X, y)
+    compile_here["works"] = True
+    clf = ConvImageClassifier(**params).fit(X, y)  # compiled where it was fitted
+    compile_here["works"] = False
+    torch._dynamo.reset()  # (what was compiled is forgotten, as in another process)
+    with pytest.warns(UserWarning, match=r"compiled at fit \(compile=True\), and torch.compile cannot compile it here "
+                                         r"\(.*No working C\+\+ compiler.*\): it predicts uncompiled"):
+        proba = clf.predict_proba(X)
+    with torch.no_grad():
+        expected = torch.softmax(clf._fitted_module().eval()(torch.from_numpy(X).permute(0, 3, 1, 2)), dim=1).numpy()
+    np.testing.assert_allclose(proba, expected, rtol=1e-5, atol=1e-6)
