@@ -38,7 +38,11 @@ from ._validation import (check_fit_params, check_float32_weights, check_validat
 from ._validation_split import as_validation_message, keep_classes_training, validation_indices
 from ._warnings import warn_user
 
-__all__ = ["BaseNeuralNetwork"]
+__all__ = ["BaseNeuralNetwork", "N_JOBS_CONSTRAINT"]
+
+
+#: the constraint of ``n_jobs`` (torch threads for a fit: -1 every core, -2 all but one), in the families that take it
+N_JOBS_CONSTRAINT = [Interval(Integral, 1, None, closed="left"), Interval(Integral, None, -1, closed="right"), None]
 
 
 class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, FitCallbacks, abstract=True):
@@ -66,7 +70,6 @@ class BaseNeuralNetwork(FamilyEstimator, BaseEstimator, FitCallbacks, abstract=T
         "tol": [Interval(Real, 0, None, closed="left")],
         "warm_start": ["boolean"],
         "random_state": ["random_state"],
-        "n_jobs": [Interval(Integral, 1, None, closed="left"), Interval(Integral, None, -1, closed="right"), None],
         "device": [str, torch.device],
         "precision": [StrOptions({"32", "bf16", "fp16"})],
         "verbose": ["verbose"],

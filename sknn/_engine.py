@@ -572,8 +572,8 @@ class Engine(HistoryKeptOnLoad, NeuralNet):
 
     def _infer_here(self, X):
         """``infer``; a network compiled at fit (``compile=True``) that torch.compile cannot compile here (a saved
-        model predicting where there is no C++ compiler) predicts uncompiled from then on, the same outputs, with a
-        warning."""
+        model predicting where there is no C++ compiler) predicts uncompiled from then on (the same network: outputs
+        equal to float rounding), with a warning."""
         try:
             return self.infer(X)
         except Exception as exc:
@@ -581,6 +581,6 @@ class Engine(HistoryKeptOnLoad, NeuralNet):
             if not failure or original is None:
                 raise
         warn_user(f"The network was compiled at fit (compile=True), and torch.compile cannot compile it here "
-                  f"({failure}): it predicts uncompiled, with the same outputs.")
+                  f"({failure}): it predicts uncompiled, the same network (its outputs equal to float rounding).")
         self.module_ = original
         return self.infer(X)

@@ -46,21 +46,23 @@ def refuse_non_finite_outputs(finite, unreadable):
 WEIGHT_GROWTH = 1e3
 
 
-def _extremes(tensors):
-    """The smallest and largest value of each of ``tensors`` (floating point, not empty), shape (n, 2) in float32 on
-    their device: reductions that every backend has (min, max), with no temporary of a tensor's size (a check of a
-    large network's weights after every epoch held a copy of them, in the resident memory of the whole fit); a NaN
-    among the values gives NaN."""
-    return torch.stack([torch.stack([t.detach().min(), t.detach().max()]).float() for t in tensors])
+def _finite(tensor):
+    """Whether every value of ``tensor`` (floating point, not empty) is finite, as a bool tensor on its device, read by
+    reductions with no temporary of its size (a check of a large network's weights after every epoch held a copy of
+    them, in the resident memory of the whole fit): its min and max, in its own dtype (a float64 beyond float32's range
+    is finite), for infinities; its sum for NaN (min and max skipped NaN on some backends: MPS before torch 2.5)."""
+    t = tensor.detach()
+    return torch.isfinite(t.min()) & torch.isfinite(t.max()) & ~torch.isnan(t.sum(dtype=torch.float32))
 
 
 def weight_scale(module):
     """The largest magnitude among ``module``'s trained weights (those that require gradients), as a float32 tensor
-    on their device (no synchronisation, no copy of the weights); 0 for a module without any."""
-    trained = [p for p in module.parameters() if p.requires_grad and p.is_floating_point() and p.numel()]
+    on their device (no synchronisation, no copy of the weights: each one's min and max); 0 for a module without
+    any."""
+    trained = [p.detach() for p in module.parameters() if p.requires_grad and p.is_floating_point() and p.numel()]
     if not trained:
         return torch.zeros(())
-    return _extremes(trained).abs().max()
+    return torch.stack([torch.stack([p.min(), p.max()]).abs().max().float() for p in trained]).max()
 
 
 def refuse_blown_up_network(engine, batch=None, initial_scale=None, **fit_params):
@@ -78,7 +80,7 @@ def refuse_blown_up_network(engine, batch=None, initial_scale=None, **fit_params
     state += [t for t in engine.module_.buffers() if t.is_floating_point() and t.numel()]
     if not state:
         return
-    finite = torch.isfinite(_extremes(state)).all().float()
+    finite = torch.stack([_finite(t) for t in state]).all().float()
     finite, scale = torch.stack([finite, weight_scale(engine.module_).to(finite.device)]).tolist()  # (one sync)
     epoch = len(engine.history)
     if not finite:

@@ -16,7 +16,7 @@ from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
 from ._augment import Augment
-from ._base import BaseNeuralNetwork
+from ._base import N_JOBS_CONSTRAINT, BaseNeuralNetwork
 from ._device import evaluating
 from ._family import replaced_parameters_warning
 from ._images import ImageInputMixin
@@ -288,6 +288,7 @@ verbose, callbacks, criterion
         "dropout": [Interval(Real, 0, 1, closed="left")],
         "dense_layers": ["array-like"],
         "augment": [dict, None],
+        "n_jobs": N_JOBS_CONSTRAINT,
         "image_shape": ["array-like", None],
         "data_format": [StrOptions({"auto", "channels_last", "channels_first"})],
         "image_size": ["array-like", Interval(Integral, 1, None, closed="left"), None],

@@ -16,7 +16,7 @@ from sklearn.utils import _safe_indexing
 from sklearn.utils.validation import _check_y, check_array, check_consistent_length, check_is_fitted
 from torch import nn
 
-from ._base import BaseNeuralNetwork
+from ._base import N_JOBS_CONSTRAINT, BaseNeuralNetwork
 from ._dense_docs import COMMON_ATTRS, COMMON_DOC
 from ._dense_net import (DenseNet, auto_batch_size, check_architecture, choose_threads, own_dense_network,
                          warn_of_replaced_parameters)
@@ -58,6 +58,7 @@ class _DenseMixin:
         "regularization_schedule": [StrOptions({"constant", "cosine", "flat_cosine"}), None],
         "beta_1": [Interval(Real, 0, 1, closed="left")],
         "beta_2": [Interval(Real, 0, 1, closed="left")],
+        "n_jobs": N_JOBS_CONSTRAINT,
         "n_ensemble": [Interval(Integral, 1, None, closed="left")],
     }
 

@@ -18,7 +18,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ._augment import Augment
-from ._base import BaseNeuralNetwork
+from ._base import N_JOBS_CONSTRAINT, BaseNeuralNetwork
 from ._data import ArrayBatches
 from ._device import (autocast, evaluating, float32_default, recording_gradients, resolve_device, resolve_precision,
                       seeded)
@@ -41,10 +41,9 @@ __all__ = ["BACKBONES", "VGG", "TransferNet", "TransferVGGClassifier", "VGGBackb
 def backbone_features(module, source, batch_size, device, grad_free=torch.no_grad, amp_dtype=None):
     """Backbone features of every image of ``source``, with the targets and weights the source kept.
 
-    Batches of fewer than 16 images are padded, as the engine's predictions are, so an
-    image's features do not depend on the batch it came in. ``amp_dtype`` runs the
-    backbone under autocast (mixed precision); the features come back in float32.
-    """
+    Batches of fewer than 16 images are padded, as the engine's predictions are, so an image's features do not
+    depend on the batch it came in. ``amp_dtype`` runs the backbone under autocast (mixed precision); the features
+    come back in float32."""
     feats, ys, ws = [], [], []
     named = memory_errors_named("Feature extraction", device, batch_size)
     with evaluating(module), grad_free(), autocast(device, amp_dtype), named:
@@ -281,6 +280,7 @@ verbose, callbacks, criterion
         "fine_tune_blocks": [Interval(Integral, 0, None, closed="left"), StrOptions({"all"})],
         "backbone_lr_ratio": [Interval(Real, 0, None, closed="neither")],
         "augment": [dict, None],
+        "n_jobs": N_JOBS_CONSTRAINT,
         "cache_features": ["boolean"],
         "class_weight": [dict, StrOptions({"balanced"}), None],
     }

@@ -327,3 +327,30 @@ def test_a_diverged_regressor_trained_on_y_s_own_scale_names_normalize_y():
                                                r"scale: normalize_y=True standardises it\.$"):
         DenseRegressor(normalize_y=False, **kw).fit(X, y)
     assert np.isfinite(DenseRegressor(**kw).fit(X, y).predict(X)).all()
+
+
+def test_the_weights_check_reads_each_tensor_in_its_own_dtype():
+    """The check of the weights after each epoch reads each tensor's extremes: read in float32, a finite float64 buffer
+    beyond float32's range (1e300) was taken for an infinite weight, and a sound fit raised 'diverged'. NaN weights are
+    still refused."""
+    class Net(torch.nn.Module):
+        def __init__(self, n_inputs, n_outputs):
+            super().__init__()
+            self.linear = torch.nn.Linear(n_inputs, n_outputs)
+            self.register_buffer("huge", torch.tensor(1e300, dtype=torch.float64))
+
+        def forward(self, X):
+            return self.linear(X)
+
+    X, y = np.random.RandomState(0).rand(40, 3), np.random.RandomState(1).rand(40)
+    fitted = DenseRegressor(module=Net, early_stopping=False, max_iter=2, random_state=0).fit(X, y)
+    assert fitted.n_iter_ == 2
+
+    class Broken(Net):
+        def forward(self, X):
+            with torch.no_grad():
+                self.linear.weight[0, 0] = float("nan")  # (after the loss: the epoch's last step leaves NaN)
+            return self.linear(X).nan_to_num()
+
+    with pytest.raises(ValueError, match="weights became NaN or infinite"):
+        DenseRegressor(module=Broken, early_stopping=False, max_iter=2, random_state=0).fit(X, y)

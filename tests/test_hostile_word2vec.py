@@ -868,8 +868,9 @@ def test_word2vec_trains_without_a_warning_where_numba_runs_its_loops_as_python(
 
 def test_word2vec_trains_where_no_temporary_file_can_be_written(monkeypatch):
     """word2vec keeps the last finished epoch's tables (what a Ctrl-C goes back to) in a temporary file, not in memory
-    twice: with no usable temporary folder (a read-only container) or none with room, every fit failed with tempfile's
-    or numpy's OSError. The snapshot is kept in memory instead, with a warning naming TMPDIR; training is the same."""
+    twice: where none can be written (a full /tmp; no usable folder at all, where TORCHINDUCTOR_CACHE_DIR gives torch's
+    compiler the folder it needs, else the fit refuses the process first), every fit failed with tempfile's or numpy's
+    OSError. The snapshot is kept in memory instead, with a warning naming TMPDIR; training is the same."""
     from sknn import _training_control
 
     docs = [["a", "b", "c", "d"], ["b", "c", "d", "e"]] * 20

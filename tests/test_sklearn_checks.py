@@ -7,8 +7,8 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import estimator_checks
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from sknn import (ConvImageClassifier, DenseClassifier, DenseRegressor, TransferVGGClassifier, VGGFeatureExtractor,
-                  Word2VecTransformer)
+from sknn import (ConvImageClassifier, DenseClassifier, DenseRegressor, LSTMLanguageModel, LSTMSequenceTagger,
+                  TransferVGGClassifier, VGGFeatureExtractor, Word2VecTransformer)
 
 # check name -> why it cannot pass, per estimator class.
 _SGD_WEIGHTS = (
@@ -93,3 +93,12 @@ def test_input_tags_say_what_each_estimator_takes():
             backbone=[4, "M"], weights=None, image_size=8)):
         assert get_tags(estimator).input_tags.three_d_array and not get_tags(estimator).input_tags.sparse
         estimator.fit(rng.rand(8, 8, 8), [0, 1] * 4)
+
+
+@pytest.mark.parametrize("check", _TEXT_CHECKS + ["check_param_validation"])
+@pytest.mark.parametrize("Model", [LSTMSequenceTagger, LSTMLanguageModel])
+def test_sequence_model_api_checks(Model, check):
+    """The sequence models take lists of token lists, which parametrize_with_checks cannot feed: the checks that need
+    no feature matrix, and the parameters' validation (a constraint of the base class for a parameter they lack,
+    n_jobs, failed it)."""
+    getattr(estimator_checks, check)(Model.__name__, Model())
