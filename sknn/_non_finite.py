@@ -46,23 +46,31 @@ def refuse_non_finite_outputs(finite, unreadable):
 WEIGHT_GROWTH = 1e3
 
 
-def _finite(tensor):
-    """Whether every value of ``tensor`` (floating point, not empty) is finite, as a bool tensor on its device, read by
-    reductions with no temporary of its size (a check of a large network's weights after every epoch held a copy of
-    them, in the resident memory of the whole fit): its min and max, in its own dtype (a float64 beyond float32's range
-    is finite), for infinities; its sum for NaN (min and max skipped NaN on some backends: MPS before torch 2.5)."""
+def _looked_at(tensor):
+    """Whether every value of ``tensor`` (floating point, not empty) is finite, and its largest magnitude in float32,
+    as tensors on its device, read by reductions with no temporary of its size (a check of a large network's weights
+    after every epoch held a copy of them, in the resident memory of the whole fit): its min and max, in its own dtype
+    (a float64 beyond float32's range is finite), for infinities and the magnitude; its sum for NaN (min and max
+    skipped NaN on some backends: MPS before torch 2.5)."""
     t = tensor.detach()
-    return torch.isfinite(t.min()) & torch.isfinite(t.max()) & ~torch.isnan(t.sum(dtype=torch.float32))
+    low, high = t.min(), t.max()
+    finite = torch.isfinite(low) & torch.isfinite(high) & ~torch.isnan(t.sum(dtype=torch.float32))
+    return finite, torch.maximum(low.abs(), high.abs()).float()
+
+
+def _trained(module):
+    """``module``'s trained weights: those that require gradients (frozen ones cannot change), floating, not empty."""
+    return [p for p in module.parameters() if p.requires_grad and p.is_floating_point() and p.numel()]
+
+
+def _largest(magnitudes):
+    return torch.stack(magnitudes).max() if magnitudes else torch.zeros(())
 
 
 def weight_scale(module):
-    """The largest magnitude among ``module``'s trained weights (those that require gradients), as a float32 tensor
-    on their device (no synchronisation, no copy of the weights: each one's min and max); 0 for a module without
-    any."""
-    trained = [p.detach() for p in module.parameters() if p.requires_grad and p.is_floating_point() and p.numel()]
-    if not trained:
-        return torch.zeros(())
-    return torch.stack([torch.stack([p.min(), p.max()]).abs().max().float() for p in trained]).max()
+    """The largest magnitude among ``module``'s trained weights, as a float32 tensor on their device (no
+    synchronisation, no copy of the weights); 0 for a module without any."""
+    return _largest([_looked_at(p)[1] for p in _trained(module)])
 
 
 def refuse_blown_up_network(engine, batch=None, initial_scale=None, **fit_params):
@@ -76,12 +84,14 @@ def refuse_blown_up_network(engine, batch=None, initial_scale=None, **fit_params
     with the weights after its step, not finite: weights finite but so large that the outputs overflow. A network
     that did not grow so far keeps to its passes over the data (a frozen backbone runs once per image and epoch);
     outputs that overflow all the same are refused by ``predict`` (:func:`refuse_non_finite_outputs`)."""
-    state = [t for t in engine.module_.parameters() if t.requires_grad and t.is_floating_point() and t.numel()]
-    state += [t for t in engine.module_.buffers() if t.is_floating_point() and t.numel()]
+    trained = _trained(engine.module_)
+    state = trained + [t for t in engine.module_.buffers() if t.is_floating_point() and t.numel()]
     if not state:
         return
-    finite = torch.stack([_finite(t) for t in state]).all().float()
-    finite, scale = torch.stack([finite, weight_scale(engine.module_).to(finite.device)]).tolist()  # (one sync)
+    looked = [_looked_at(t) for t in state]  # (each tensor read once: whether finite, and a weight's magnitude)
+    finite = torch.stack([f for f, _ in looked]).all().float()
+    scale = _largest([m for _, m in looked[:len(trained)]]).to(finite.device)
+    finite, scale = torch.stack([finite, scale]).tolist()  # (one sync)
     epoch = len(engine.history)
     if not finite:
         raise TrainingDiverged(f"The network's weights became NaN or infinite in the last training steps of epoch "

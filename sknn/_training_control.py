@@ -58,6 +58,14 @@ class EpochSnapshot:
         self.file.truncate()
         self.module = kept
 
+    def _copy(self, state):
+        """The weights of ``state`` copied in memory (into the copies of the last epoch where they still fit)."""
+        if self.module is None or self.module.keys() != state.keys():
+            self.module = {k: v.detach().clone() for k, v in state.items()}
+        else:
+            for k, v in state.items():
+                self.module[k].copy_(v)
+
     def take(self, module, optimizer):
         state = module.state_dict(keep_vars=False)
         if self.on_disk:
@@ -69,11 +77,8 @@ class EpochSnapshot:
                 warn_user(f"The weights a Ctrl-C goes back to (the last finished epoch's) could not be written to a "
                           f"temporary file ({exc}); they are kept in memory instead, a copy of the weights: set "
                           "TMPDIR to a folder with room to keep them on disk.")
-        if not self.on_disk and (self.module is None or self.module.keys() != state.keys()):
-            self.module = {k: v.detach().clone() for k, v in state.items()}
-        elif not self.on_disk:
-            for k, v in state.items():
-                self.module[k].copy_(v)
+        if not self.on_disk:
+            self._copy(state)
         entries = [(p, k, v) for p, st in optimizer.state.items() for k, v in st.items()]
         old = self.optim or []
         if len(old) == len(entries) and all(o[0] is e[0] and o[1] == e[1] and torch.is_tensor(e[2])
